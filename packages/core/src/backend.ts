@@ -1,0 +1,276 @@
+/**
+ * The plug-in interface every cloud backend implements. A backend package
+ * (`@freehold/aws`, `@freehold/azure`, `@freehold/gcp`) exports `backend`,
+ * an object that `satisfies Backend`. Core loads only the backend a stack uses.
+ */
+import type * as pulumi from "@pulumi/pulumi";
+import type {
+  Access,
+  Cloud,
+  ComponentKind,
+  Database,
+  ObjectStore,
+  RegionChoice,
+  Residency,
+  ResolvedSize,
+  WebService,
+} from "@freehold/model";
+
+/** What every backend knows about the stack it is deploying. */
+export interface StackContext {
+  /** Stack name: the prefix of physical names. */
+  name: string;
+  region: RegionChoice;
+  residency: Residency;
+  /** Tags/labels for every resource that takes them. */
+  tags: Record<string, string>;
+}
+
+/** The offering a backend chose for a size request. */
+export interface SizeChoice {
+  /** The cloud's own name for the offering, e.g. `db.t4g.small`, `GP_Standard_D2ds_v5`, `db-custom-1-3840`. */
+  sku: string;
+  cpu: number;
+  memoryGiB: number;
+  /** Tier or family, e.g. `Burstable`, `GeneralPurpose`, `ENTERPRISE`. */
+  tier?: string;
+  /** Why this choice (e.g. "smallest Fargate pair with >= 1 vCPU and >= 2 GiB"). */
+  note?: string;
+}
+
+/** How a component is realised on a cloud, for plans and reports. */
+export interface ComponentDescription {
+  /** Marketed service name, e.g. `Amazon RDS for PostgreSQL`. */
+  service: string;
+  size?: SizeChoice;
+  /** Other facts worth showing (availability zones, storage class, ...). */
+  details?: Record<string, string | number | boolean>;
+}
+
+/** A neutral feature of the model, e.g. `web-service.scale-to-zero`. See FEATURES in core. */
+export type FeatureId = string;
+
+export type Support = "full" | "partial" | "none";
+
+/** One row of a backend's capability table. `compare` and the docs read this same table. */
+export interface Capability {
+  feature: FeatureId;
+  support: Support;
+  /** What the cloud does, or what it cannot do and why. */
+  note: string;
+  /** Where this is documented. */
+  source?: string;
+}
+
+/** Where a figure came from. Every number a report shows carries one. */
+export interface Source {
+  /** e.g. "AWS Price List AmazonRDS eu-west-2 offer file". */
+  name: string;
+  /** Publication or capture date, ISO (YYYY-MM-DD). */
+  date: string;
+  url?: string;
+  /** True where the figure is an estimate, not a published list price. */
+  estimate?: boolean;
+}
+
+/** One priced item. */
+export interface Price {
+  /** USD per unit. */
+  usd: number;
+  /** e.g. "vCPU-hour", "GB-month", "hour", "1M requests". */
+  unit: string;
+  source: Source;
+}
+
+/** Assumptions behind monthly estimates, stated in every report. */
+export interface CostAssumptions {
+  /** @default 730 */
+  hoursPerMonth: number;
+  /** Stored object data per object store, GiB. @default 100 */
+  objectStorageGiB: number;
+  /** Requests per web service per month, millions. @default 10 */
+  requestsMillions: number;
+  /** Internet egress per web service per month, GiB. @default 100 */
+  egressGiB: number;
+  /** Object store operations per month: writes and reads, thousands. @default 1000 / 10000 */
+  objectWritesThousands: number;
+  objectReadsThousands: number;
+  /** Average instances running for a web service (between min and max). @default min */
+  averageInstances?: number;
+}
+
+export const DEFAULT_ASSUMPTIONS: CostAssumptions = {
+  hoursPerMonth: 730,
+  objectStorageGiB: 100,
+  requestsMillions: 10,
+  egressGiB: 100,
+  objectWritesThousands: 1000,
+  objectReadsThousands: 10000,
+};
+
+/** One line of a monthly estimate. */
+export interface CostLine {
+  item: string;
+  quantity: number;
+  unit: string;
+  unitPrice: number;
+  monthlyUsd: number;
+  source: Source;
+}
+
+/** Published availability for a component as configured. */
+export interface Availability {
+  /** Percent, e.g. 99.95; undefined where no SLA applies. */
+  percent?: number;
+  /** The configuration the figure applies to, e.g. "Multi-AZ". */
+  basis: string;
+  source: Source;
+}
+
+/** How to reach a database or object store for data migration. */
+export interface DatabaseMigration {
+  /** Shell-ready parameters; values like `$PGPASSWORD` are resolved by the operator. */
+  host: string;
+  port: number;
+  database: string;
+  user: string;
+  sslmode: "require" | "verify-full";
+  /** How the operator reaches a private database (bastion, tunnel, proxy). */
+  access: string;
+  /** Command that fetches the password into PGPASSWORD. */
+  passwordCommand: string;
+}
+
+export interface ObjectStoreMigration {
+  /** rclone backend type: `s3`, `azureblob`, `gcs`. */
+  rcloneType: "s3" | "azureblob" | "gcs";
+  /** `rclone config create` parameters (no secrets: credentials come from the environment). */
+  rcloneOptions: Record<string, string>;
+  /** Bucket or container, the path after `remote:`. */
+  path: string;
+  /** How the operator gets credentials. */
+  access: string;
+}
+
+export interface MigrationDetails {
+  /** List price of internet egress out of the cloud, per GiB, after free allowances. */
+  egress: Price;
+  /** Monthly free egress, GiB. */
+  freeEgressGiB: number;
+  database(args: { name: string; stack: StackContext; databaseName: string; physicalName: string }): DatabaseMigration;
+  objectStore(args: { name: string; stack: StackContext; bucketName: string }): ObjectStoreMigration;
+}
+
+/** A linked component, as a web service's backend sees it. */
+export interface LinkTarget {
+  name: string;
+  kind: "database" | "object-store";
+  access: Access;
+  /** What the backend itself returned for the target (its `handle`). */
+  handle: unknown;
+  /** The target's neutral outputs: host, port, databaseName, username (database); bucketName, endpoint (object store). */
+  outputs: Record<string, pulumi.Input<string>>;
+}
+
+/** Neutral environment for a web service: plain values and secret references from links. */
+export interface LinkEnvironment {
+  plain: Record<string, pulumi.Input<string>>;
+  /** Environment variables whose values are secrets held by the linked component. */
+  secrets: Array<{ name: string; target: LinkTarget; key: "password" }>;
+}
+
+export interface WebServiceRequest {
+  name: string;
+  spec: WebService;
+  /** The image, possibly late-bound. */
+  image: pulumi.Input<string>;
+  env: Record<string, pulumi.Input<string>>;
+  links: LinkTarget[];
+  linkEnv: LinkEnvironment;
+  size: ResolvedSize;
+  stack: StackContext;
+  platform: unknown;
+  parent: pulumi.ComponentResource;
+}
+
+export interface DatabaseRequest {
+  name: string;
+  spec: Database;
+  size: ResolvedSize;
+  stack: StackContext;
+  platform: unknown;
+  parent: pulumi.ComponentResource;
+}
+
+export interface ObjectStoreRequest {
+  name: string;
+  spec: ObjectStore;
+  stack: StackContext;
+  platform: unknown;
+  parent: pulumi.ComponentResource;
+}
+
+interface Created {
+  /** The raw child resources by role, for people who need to go further. */
+  resources: Record<string, pulumi.Resource>;
+  description: ComponentDescription;
+}
+
+export interface WebServiceResult extends Created {
+  url: pulumi.Output<string>;
+}
+
+export interface DatabaseResult extends Created {
+  host: pulumi.Output<string>;
+  port: pulumi.Output<number>;
+  databaseName: pulumi.Output<string>;
+  username: pulumi.Output<string>;
+  /** A Pulumi secret. */
+  password: pulumi.Output<string>;
+  /** Backend-private data that links need (security group, secret ARN, ...). */
+  handle: unknown;
+}
+
+export interface ObjectStoreResult extends Created {
+  bucketName: pulumi.Output<string>;
+  endpoint: pulumi.Output<string>;
+  handle: unknown;
+}
+
+/** Mocks for Pulumi's mock runtime: plausible outputs for this cloud's resource types. */
+export interface BackendMocks {
+  /** Extra output state for a resource (merged over its inputs). */
+  outputs(type: string, name: string, inputs: Record<string, unknown>, id: string): Record<string, unknown>;
+  /** Results for invokes (data sources). */
+  call(token: string, inputs: Record<string, unknown>): Record<string, unknown>;
+}
+
+export interface Backend {
+  readonly cloud: Cloud;
+  /** e.g. "Amazon Web Services". */
+  readonly displayName: string;
+  readonly capabilities: readonly Capability[];
+  /** The offering chosen for a request, or an UnsupportedFeatureError thrown. */
+  readonly sizes: {
+    webService(size: ResolvedSize, component: string): SizeChoice;
+    database(size: ResolvedSize, highAvailability: boolean, component: string): SizeChoice;
+  };
+  /** Published availability as configured. */
+  availability(kind: ComponentKind, spec: WebService | Database | ObjectStore): Availability;
+  /** Monthly estimate for one component, from the backend's price table. */
+  estimate(
+    component: { name: string; spec: WebService | Database | ObjectStore; size?: SizeChoice },
+    assumptions: CostAssumptions,
+  ): CostLine[];
+  /** Monthly estimate for the shared platform (network, NAT, load balancer, ...). */
+  estimatePlatform(stack: { webServices: number; publicWebServices: number; databases: number }, assumptions: CostAssumptions): CostLine[];
+  readonly migration: MigrationDetails;
+  readonly mocks: BackendMocks;
+  /** Shared, stack-level resources (network, resource group, logs); created once per stack on first use. */
+  createPlatform(stack: StackContext, parent: pulumi.ComponentResource): unknown;
+  /** Service names per component kind, for reports. */
+  readonly services: Record<ComponentKind, string>;
+  webService(req: WebServiceRequest): WebServiceResult;
+  database(req: DatabaseRequest): DatabaseResult;
+  objectStore(req: ObjectStoreRequest): ObjectStoreResult;
+}

@@ -1,0 +1,226 @@
+import * as pulumi from "@pulumi/pulumi";
+import {
+  type Access,
+  type Cloud,
+  type Component,
+  type DatabaseInput,
+  DatabaseSpec,
+  type ObjectStoreInput,
+  ObjectStoreSpec,
+  parseComponent,
+  resolveSize,
+  SpecError,
+  type WebServiceInput,
+  WebServiceSpec,
+} from "@freehold/model";
+import type { Backend, ComponentDescription, LinkTarget, StackContext } from "./backend";
+import { chooseBackend, type FreeholdOptions, platformFor, stackSettings } from "./context";
+import { linkEnvironment } from "./links";
+
+/** What a registered component tells listeners (the offline planner records these). */
+export interface ComponentRecord {
+  name: string;
+  kind: Component["kind"];
+  cloud: Cloud;
+  spec: Component;
+  description: ComponentDescription;
+  stack: StackContext;
+  /** Vendor settings in use: lock-in points. */
+  vendorSettings: string[];
+}
+
+const listeners = new Set<(record: ComponentRecord) => void>();
+
+/** Be told about every Freehold component created in this process. Returns an unsubscribe function. */
+export function onComponent(listener: (record: ComponentRecord) => void): () => void {
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+}
+
+function announce(record: ComponentRecord) {
+  for (const l of listeners) l(record);
+}
+
+function vendorSettingsOf(spec: Component, cloud: Cloud): string[] {
+  const v = spec.vendor?.[cloud];
+  if (!v) return [];
+  return Object.entries(v).flatMap(([role, args]) => Object.keys(args).map((k) => `${cloud}.${role}.${k}`));
+}
+
+function withoutFreeholdOptions(opts: FreeholdOptions): pulumi.ComponentResourceOptions {
+  const { cloud: _cloud, stack: _stack, ...rest } = opts;
+  return rest;
+}
+
+/** Arguments of a Database. Every field has a safe default. */
+export type DatabaseArgs = Omit<DatabaseInput, "kind">;
+
+/**
+ * A PostgreSQL database on the chosen cloud: private networking only,
+ * encrypted, TLS required, backups on, protected against deletion and retained
+ * on destroy unless `deletionProtection: false`.
+ *
+ * @example
+ * const db = new Database("db", { version: "16", size: "small", highAvailability: true });
+ */
+export class Database extends pulumi.ComponentResource {
+  /** `postgres://user@host:port/name?sslmode=require` with the password: a Pulumi secret. */
+  readonly connectionString: pulumi.Output<string>;
+  readonly host: pulumi.Output<string>;
+  readonly port: pulumi.Output<number>;
+  readonly databaseName: pulumi.Output<string>;
+  readonly username: pulumi.Output<string>;
+  /** A Pulumi secret. */
+  readonly password: pulumi.Output<string>;
+  /** The raw child resources by role. */
+  readonly resources: Record<string, pulumi.Resource>;
+  readonly description: ComponentDescription;
+  readonly cloud: Cloud;
+  /** @internal Backend-private data for links. */
+  readonly handle: unknown;
+  readonly spec: ReturnType<typeof DatabaseSpec.parse>;
+
+  constructor(name: string, args: DatabaseArgs = {}, opts: FreeholdOptions = {}) {
+    super("freehold:index:Database", name, {}, withoutFreeholdOptions(opts));
+    this.spec = parseComponent(DatabaseSpec, { kind: "database", ...args }, name);
+    const backend = chooseBackend(opts.cloud);
+    const { context, platform } = platformFor(backend, stackSettings(opts.stack));
+    const r = backend.database({ name, spec: this.spec, size: resolveSize("database", this.spec.size), stack: context, platform, parent: this });
+    this.cloud = backend.cloud;
+    this.host = r.host;
+    this.port = r.port;
+    this.databaseName = r.databaseName;
+    this.username = r.username;
+    this.password = pulumi.secret(r.password);
+    this.connectionString = pulumi.secret(
+      pulumi.interpolate`postgres://${r.username}:${r.password}@${r.host}:${r.port}/${r.databaseName}?sslmode=require`,
+    );
+    this.resources = r.resources;
+    this.description = r.description;
+    this.handle = r.handle;
+    announce({ name, kind: "database", cloud: backend.cloud, spec: this.spec, description: r.description, stack: context, vendorSettings: vendorSettingsOf(this.spec, backend.cloud) });
+    this.registerOutputs({ host: this.host, port: this.port, databaseName: this.databaseName, connectionString: this.connectionString });
+  }
+}
+
+/** Arguments of an ObjectStore. Every field has a safe default. */
+export type ObjectStoreArgs = Omit<ObjectStoreInput, "kind">;
+
+/**
+ * A private object store (bucket) on the chosen cloud: encrypted, TLS only, no
+ * public access, versioned by default, retained on destroy.
+ *
+ * @example
+ * const assets = new ObjectStore("assets", { lifecycle: [{ prefix: "tmp/", expireAfterDays: 7 }] });
+ */
+export class ObjectStore extends pulumi.ComponentResource {
+  readonly bucketName: pulumi.Output<string>;
+  /** The HTTPS endpoint of the bucket or container. */
+  readonly endpoint: pulumi.Output<string>;
+  readonly resources: Record<string, pulumi.Resource>;
+  readonly description: ComponentDescription;
+  readonly cloud: Cloud;
+  /** @internal */
+  readonly handle: unknown;
+  readonly spec: ReturnType<typeof ObjectStoreSpec.parse>;
+
+  constructor(name: string, args: ObjectStoreArgs = {}, opts: FreeholdOptions = {}) {
+    super("freehold:index:ObjectStore", name, {}, withoutFreeholdOptions(opts));
+    this.spec = parseComponent(ObjectStoreSpec, { kind: "object-store", ...args }, name);
+    const backend = chooseBackend(opts.cloud);
+    const { context, platform } = platformFor(backend, stackSettings(opts.stack));
+    const r = backend.objectStore({ name, spec: this.spec, stack: context, platform, parent: this });
+    this.cloud = backend.cloud;
+    this.bucketName = r.bucketName;
+    this.endpoint = r.endpoint;
+    this.resources = r.resources;
+    this.description = r.description;
+    this.handle = r.handle;
+    announce({ name, kind: "object-store", cloud: backend.cloud, spec: this.spec, description: r.description, stack: context, vendorSettings: vendorSettingsOf(this.spec, backend.cloud) });
+    this.registerOutputs({ bucketName: this.bucketName, endpoint: this.endpoint });
+  }
+}
+
+/** A link: a component, or a component with the access to grant. */
+export type Linkable = Database | ObjectStore | { to: Database | ObjectStore; access?: Access };
+
+/** Arguments of a WebService. `image` and `env` values may be late-bound Pulumi inputs. */
+export type WebServiceArgs = Omit<WebServiceInput, "kind" | "image" | "env" | "links"> & {
+  /** Container image reference. */
+  image: pulumi.Input<string>;
+  /** Plain, non-secret environment variables. @default {} */
+  env?: Record<string, pulumi.Input<string>>;
+  /** Databases and object stores this service uses: grants least-privilege access and injects connection settings. @default [] */
+  links?: Linkable[];
+};
+
+/**
+ * A containerised HTTP service on the chosen cloud: HTTPS only when public,
+ * private otherwise, autoscaled, health-checked, non-privileged.
+ *
+ * @example
+ * const web = new WebService("web", { image: "ghcr.io/example/app:1.0", public: true, links: [db, assets] });
+ * export const url = web.url;
+ */
+export class WebService extends pulumi.ComponentResource {
+  /** The service's HTTPS URL (an internal address for a private service). */
+  readonly url: pulumi.Output<string>;
+  readonly resources: Record<string, pulumi.Resource>;
+  readonly description: ComponentDescription;
+  readonly cloud: Cloud;
+  readonly spec: ReturnType<typeof WebServiceSpec.parse>;
+
+  constructor(name: string, args: WebServiceArgs, opts: FreeholdOptions = {}) {
+    super("freehold:index:WebService", name, {}, withoutFreeholdOptions(opts));
+    const links = (args.links ?? []).map((l) => ("to" in l && !(l instanceof pulumi.Resource) ? { to: l.to, access: l.access ?? "readWrite" } : { to: l as Database | ObjectStore, access: "readWrite" as Access }));
+    // Late-bound values are validated by shape with placeholders; the real values go to the backend.
+    const env = args.env ?? {};
+    this.spec = parseComponent(
+      WebServiceSpec,
+      {
+        ...args,
+        kind: "web-service",
+        image: typeof args.image === "string" ? args.image : "late-bound",
+        env: Object.fromEntries(Object.keys(env).map((k) => [k, typeof env[k] === "string" ? env[k] : ""])),
+        links: links.map((l) => ({ to: l.to instanceof pulumi.Resource ? componentName(l.to) : "unknown", access: l.access })),
+      },
+      name,
+    );
+    const backend = chooseBackend(opts.cloud);
+    const { context, platform } = platformFor(backend, stackSettings(opts.stack));
+    const targets = links.map((l, i): LinkTarget => {
+      const t = l.to;
+      if (!(t instanceof Database || t instanceof ObjectStore)) {
+        throw new SpecError([{ path: `links[${i}]`, message: "must be a Database or an ObjectStore created by Freehold" }], `component "${name}"`);
+      }
+      if (t.cloud !== backend.cloud) {
+        throw new SpecError([{ path: `links[${i}]`, message: `links to a component on ${t.cloud}, but this service is on ${backend.cloud}; deploy linked components to the same cloud` }], `component "${name}"`);
+      }
+      return t instanceof Database
+        ? { name: componentName(t), kind: "database", access: l.access, handle: t.handle, outputs: { host: t.host, port: t.port.apply(String), databaseName: t.databaseName, username: t.username } }
+        : { name: componentName(t), kind: "object-store", access: l.access, handle: t.handle, outputs: { bucketName: t.bucketName, endpoint: t.endpoint } };
+    });
+    const linkEnv = linkEnvironment(backend.cloud, targets);
+    const clashes = Object.keys(env).filter((k) => k in linkEnv.plain || linkEnv.secrets.some((s) => s.name === k));
+    if (clashes.length) {
+      throw new SpecError(clashes.map((k) => ({ path: `env.${k}`, message: "is set by a link; remove it from env or rename it" })), `component "${name}"`);
+    }
+    const r = backend.webService({ name, spec: this.spec, image: args.image, env, links: targets, linkEnv, size: resolveSize("web-service", this.spec.size), stack: context, platform, parent: this });
+    this.cloud = backend.cloud;
+    this.url = r.url;
+    this.resources = r.resources;
+    this.description = r.description;
+    announce({ name, kind: "web-service", cloud: backend.cloud, spec: this.spec, description: r.description, stack: context, vendorSettings: vendorSettingsOf(this.spec, backend.cloud) });
+    this.registerOutputs({ url: this.url });
+  }
+}
+
+/** The logical name a Freehold component was created with (Pulumi keeps it as `__name`). */
+function componentName(r: pulumi.Resource): string {
+  return (r as unknown as { __name?: string }).__name ?? "unknown";
+}
+
+/** The backend a component would use, without creating anything. */
+export function backendFor(cloud?: Cloud): Backend {
+  return chooseBackend(cloud);
+}

@@ -1,0 +1,56 @@
+import type { Component } from "@freehold/model";
+import type { FeatureId } from "./backend";
+
+/**
+ * Neutral features of the model. Each backend's capability table has one row
+ * per feature; `compare` lists the features a stack uses that a cloud lacks.
+ */
+export const FEATURES: Record<FeatureId, string> = {
+  "web-service.public-https": "Public service over HTTPS only",
+  "web-service.https-without-domain": "Public HTTPS on the cloud's own address, without a custom domain",
+  "web-service.custom-domain": "Custom domain with a managed certificate",
+  "web-service.private": "Private service reachable only inside the stack's network",
+  "web-service.scale-to-zero": "Scale to zero instances (scaling.min = 0)",
+  "web-service.autoscaling": "Autoscaling between scaling.min and scaling.max",
+  "web-service.read-only-root-filesystem": "Read-only root filesystem",
+  "web-service.run-as-user": "Run the container as a given uid",
+  "database.high-availability": "Standby in another zone with automatic failover",
+  "database.point-in-time-recovery": "Point-in-time recovery",
+  "database.private-network": "Database reachable only on private networking",
+  "database.postgres-13": "PostgreSQL 13",
+  "database.postgres-14": "PostgreSQL 14",
+  "database.postgres-15": "PostgreSQL 15",
+  "database.postgres-16": "PostgreSQL 16",
+  "database.postgres-17": "PostgreSQL 17",
+  "object-store.versioning": "Object versioning",
+  "object-store.lifecycle": "Expire objects by prefix and age",
+  "object-store.cors": "CORS rules",
+  "object-store.soft-delete": "Recover deleted objects for a period",
+};
+
+/** The features one component spec uses. */
+export function featuresUsed(spec: Component): FeatureId[] {
+  const f: FeatureId[] = [];
+  switch (spec.kind) {
+    case "web-service":
+      if (spec.public) f.push("web-service.public-https", spec.domain ? "web-service.custom-domain" : "web-service.https-without-domain");
+      else f.push("web-service.private");
+      if (spec.scaling.min === 0) f.push("web-service.scale-to-zero");
+      if (spec.scaling.max > spec.scaling.min) f.push("web-service.autoscaling");
+      if (!spec.writableRootFilesystem) f.push("web-service.read-only-root-filesystem");
+      if (spec.user) f.push("web-service.run-as-user");
+      break;
+    case "database":
+      f.push("database.private-network", `database.postgres-${spec.version}`);
+      if (spec.highAvailability) f.push("database.high-availability");
+      if (spec.backups.pointInTimeRecovery) f.push("database.point-in-time-recovery");
+      break;
+    case "object-store":
+      if (spec.versioning) f.push("object-store.versioning");
+      if (spec.lifecycle.length) f.push("object-store.lifecycle");
+      if (spec.cors.length) f.push("object-store.cors");
+      f.push("object-store.soft-delete");
+      break;
+  }
+  return f;
+}

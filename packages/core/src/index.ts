@@ -1,0 +1,10 @@
+export * from "./backend";
+export { Database, type DatabaseArgs, type Linkable, ObjectStore, type ObjectStoreArgs, onComponent, type ComponentRecord, WebService, type WebServiceArgs } from "./components";
+export { chooseBackend, type FreeholdOptions, Platform, stackContext, stackSettings } from "./context";
+export { type DeployedStack, deployStack } from "./deploy";
+export { FEATURES, featuresUsed } from "./features";
+export { linkEnvironment, linkEnvironmentNames } from "./links";
+export { assertCloud, BACKEND_PACKAGES, CloudChoiceError, isCloud, loadBackend, registerBackend } from "./loader";
+export { type NameRules, physicalName, shortHash } from "./naming";
+export { type MockRun, type MockRunOptions, type PlannedResource, runWithMocks, SECRET, sortKeys } from "./plan";
+export * from "./prices";

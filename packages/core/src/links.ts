@@ -1,0 +1,46 @@
+import type { Cloud } from "@freehold/model";
+import type { LinkEnvironment, LinkTarget } from "./backend";
+
+const OBJECT_STORE_PROVIDER: Record<Cloud, string> = { aws: "s3", azure: "azureblob", gcp: "gcs" };
+
+const envName = (component: string) => component.toUpperCase().replace(/-/g, "_");
+
+/**
+ * The neutral environment variables a web service gets from its links.
+ * One link of a kind gets plain names (`DATABASE_HOST`); with several, each is
+ * prefixed by the component's name (`REPORTS_DATABASE_HOST`).
+ *
+ * Database: DATABASE_HOST, DATABASE_PORT, DATABASE_NAME, DATABASE_USER,
+ * DATABASE_SSLMODE and DATABASE_PASSWORD (a secret from the cloud's secret store).
+ * Object store: OBJECT_STORE_PROVIDER (s3 | azureblob | gcs), OBJECT_STORE_BUCKET,
+ * OBJECT_STORE_ENDPOINT, OBJECT_STORE_ACCESS.
+ */
+export function linkEnvironment(cloud: Cloud, links: readonly LinkTarget[]): LinkEnvironment {
+  const env: LinkEnvironment = { plain: {}, secrets: [] };
+  const count = (kind: LinkTarget["kind"]) => links.filter((l) => l.kind === kind).length;
+  for (const link of links) {
+    const prefix = count(link.kind) > 1 ? `${envName(link.name)}_` : "";
+    if (link.kind === "database") {
+      const p = `${prefix}DATABASE_`;
+      env.plain[`${p}HOST`] = link.outputs.host ?? "";
+      env.plain[`${p}PORT`] = link.outputs.port ?? "5432";
+      env.plain[`${p}NAME`] = link.outputs.databaseName ?? "";
+      env.plain[`${p}USER`] = link.outputs.username ?? "";
+      env.plain[`${p}SSLMODE`] = "require";
+      env.secrets.push({ name: `${p}PASSWORD`, target: link, key: "password" });
+    } else {
+      const p = `${prefix}OBJECT_STORE_`;
+      env.plain[`${p}PROVIDER`] = OBJECT_STORE_PROVIDER[cloud];
+      env.plain[`${p}BUCKET`] = link.outputs.bucketName ?? "";
+      env.plain[`${p}ENDPOINT`] = link.outputs.endpoint ?? "";
+      env.plain[`${p}ACCESS`] = link.access;
+    }
+  }
+  return env;
+}
+
+/** Names a set of links would inject, to refuse user env that collides with them. */
+export function linkEnvironmentNames(cloud: Cloud, links: readonly LinkTarget[]): string[] {
+  const env = linkEnvironment(cloud, links);
+  return [...Object.keys(env.plain), ...env.secrets.map((s) => s.name)];
+}

@@ -1,0 +1,56 @@
+import { type Cloud, CLOUDS, didYouMean } from "@freehold/model";
+import type { Backend } from "./backend";
+
+/** Package that implements each cloud. */
+export const BACKEND_PACKAGES: Record<Cloud, string> = {
+  aws: "@freehold/aws",
+  azure: "@freehold/azure",
+  gcp: "@freehold/gcp",
+};
+
+/** Thrown when the cloud is not chosen, or not a cloud Freehold knows. */
+export class CloudChoiceError extends Error {
+  override readonly name = "CloudChoiceError";
+}
+
+const loaded = new Map<Cloud, Backend>();
+
+export function isCloud(value: unknown): value is Cloud {
+  return typeof value === "string" && (CLOUDS as readonly string[]).includes(value);
+}
+
+export function assertCloud(value: unknown, where: string): Cloud {
+  if (isCloud(value)) return value;
+  const hint = typeof value === "string" ? didYouMean(value, CLOUDS) : undefined;
+  throw new CloudChoiceError(
+    `${where}: ${JSON.stringify(value)} is not a cloud Freehold supports; allowed: ${CLOUDS.join(", ")}${hint ? `. Did you mean "${hint}"?` : ""}`,
+  );
+}
+
+/** Use this backend object for its cloud instead of loading the package (tests, custom backends). */
+export function registerBackend(backend: Backend): void {
+  loaded.set(backend.cloud, backend);
+}
+
+/**
+ * Load one backend, lazily and only that one: the other clouds' SDKs are never
+ * required. The package must export `backend`.
+ */
+export function loadBackend(cloud: Cloud): Backend {
+  const existing = loaded.get(cloud);
+  if (existing) return existing;
+  const pkg = BACKEND_PACKAGES[cloud];
+  let mod: { backend?: Backend };
+  try {
+    // A plain require keeps loading synchronous (component constructors are synchronous) and lazy.
+    mod = require(pkg) as { backend?: Backend };
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === "MODULE_NOT_FOUND" && String((e as Error).message).includes(pkg)) {
+      throw new CloudChoiceError(`The ${cloud} backend is not installed: add ${pkg} to your program's dependencies (npm install ${pkg}).`);
+    }
+    throw e;
+  }
+  if (!mod.backend || mod.backend.cloud !== cloud) throw new CloudChoiceError(`${pkg} does not export a backend for ${cloud}`);
+  loaded.set(cloud, mod.backend);
+  return mod.backend;
+}

@@ -1,0 +1,57 @@
+import { parseStack } from "@freehold/model";
+import { describe, expect, it } from "vitest";
+import { deployStack } from "./deploy";
+import { registerBackend } from "./loader";
+import { runWithMocks } from "./plan";
+import { fakeBackend } from "./testing/fake-backend";
+
+registerBackend(fakeBackend("aws"));
+
+const stack = parseStack(`
+name: shop
+components:
+  db: { kind: database }
+  files: { kind: object-store, deletionProtection: false }
+  web: { kind: web-service, image: nginx, public: true, links: [db, files] }
+`);
+
+describe("runWithMocks", () => {
+  it("records every resource with its parent, inputs and options", async () => {
+    const run = await runWithMocks("aws", () => deployStack(stack));
+    const types = run.resources.map((r) => r.type);
+    expect(types).toContain("freehold:index:Database");
+    expect(types).toContain("freehold:index:Platform");
+    const db = run.resources.find((r) => r.name === "db-instance");
+    const dbComponent = run.resources.find((r) => r.name === "db" && r.type === "freehold:index:Database");
+    expect(db?.parent).toBe(dbComponent?.urn);
+    expect(db?.options).toEqual({ protect: true, retainOnDelete: true, dependsOn: [] });
+    expect(db?.inputs.password).toBe("[secret]");
+    expect(db?.urn).toBe("urn:pulumi:plan::freehold::freehold:index:Database$fake:index:Db::db-instance");
+    const bucket = run.resources.find((r) => r.name === "files-bucket");
+    expect(bucket?.options.retainOnDelete).toBe(false);
+  });
+
+  it("injects neutral link variables and keeps the password a secret", async () => {
+    const run = await runWithMocks("aws", () => deployStack(stack));
+    const svc = run.resources.find((r) => r.name === "web-service");
+    expect(svc?.inputs.env).toEqual({
+      DATABASE_HOST: "https://db-instance.fake.example",
+      DATABASE_NAME: "app",
+      DATABASE_PORT: "5432",
+      DATABASE_SSLMODE: "require",
+      DATABASE_USER: "app",
+      OBJECT_STORE_ACCESS: "readWrite",
+      OBJECT_STORE_BUCKET: "shop-files",
+      OBJECT_STORE_ENDPOINT: "https://files-bucket.fake.example",
+      OBJECT_STORE_PROVIDER: "s3",
+    });
+    expect(svc?.inputs.secrets).toEqual(["DATABASE_PASSWORD"]);
+    expect(run.components.map((c) => `${c.name}:${c.kind}`).sort()).toEqual(["db:database", "files:object-store", "web:web-service"]);
+  });
+
+  it("gives identical records on two runs", async () => {
+    const a = await runWithMocks("aws", () => deployStack(stack));
+    const b = await runWithMocks("aws", () => deployStack(stack));
+    expect(JSON.stringify(b.resources)).toBe(JSON.stringify(a.resources));
+  });
+});

@@ -1,0 +1,180 @@
+/**
+ * Run a Freehold program under Pulumi's mock runtime and record every resource
+ * registration: type, name, parent, inputs and the options that matter. This is
+ * the engine of `freehold plan`, and what the tests assert on.
+ *
+ * The mock runtime never passes resource options to mocks, so a stack
+ * transformation registered inside `runInPulumiStack` records them.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import type { Cloud } from "@freehold/model";
+import type { Backend } from "./backend";
+import { type ComponentRecord, onComponent } from "./components";
+import { loadBackend } from "./loader";
+
+export interface PlannedResource {
+  urn: string;
+  type: string;
+  name: string;
+  /** URN of the parent; undefined for the stack itself. */
+  parent?: string;
+  /** True for cloud resources, false for components. */
+  custom: boolean;
+  /** Inputs as registered; secrets shown as "[secret]". Keys sorted. */
+  inputs: Record<string, unknown>;
+  options: { protect: boolean; retainOnDelete: boolean; dependsOn: string[] };
+}
+
+export interface MockRun {
+  resources: PlannedResource[];
+  components: ComponentRecord[];
+  /** Invokes the program made, e.g. aws:index/getAvailabilityZones:getAvailabilityZones. */
+  invokes: string[];
+  /** Stack outputs the program exported, secrets shown as "[secret]". */
+  outputs: Record<string, unknown>;
+}
+
+export interface MockRunOptions {
+  project?: string;
+  stack?: string;
+  /** Pulumi config, e.g. { "freehold:cloud": "aws" }. `freehold:cloud` is set from `cloud`. */
+  config?: Record<string, string>;
+}
+
+export const SECRET = "[secret]";
+
+/** Run `program` under mocks for one cloud and record what it registers. */
+export async function runWithMocks(
+  cloud: Cloud,
+  program: () => unknown | Promise<unknown>,
+  options: MockRunOptions = {},
+): Promise<MockRun> {
+  const backend = loadBackend(cloud);
+  const project = options.project ?? "freehold";
+  const stack = options.stack ?? "plan";
+  const inputsByKey = new Map<string, Record<string, unknown>[]>();
+  const invokes: string[] = [];
+  pulumi.runtime.setAllConfig({ ...options.config, "freehold:cloud": cloud }, []);
+  await pulumi.runtime.setMocks(mocksFor(backend, inputsByKey, invokes), project, stack, false);
+
+  const seen: Array<{ resource: pulumi.Resource; type: string; name: string; custom: boolean; opts: pulumi.ResourceOptions; secrets: Promise<string[][]> }> = [];
+  const components: ComponentRecord[] = [];
+  const stop = onComponent((c) => components.push(c));
+  let exported: Record<string, unknown> = {};
+  try {
+    exported = await pulumi.runtime.runInPulumiStack(async () => {
+      pulumi.runtime.registerStackTransformation((args) => {
+        seen.push({ resource: args.resource, type: args.type, name: args.name, custom: args.resource instanceof pulumi.CustomResource, opts: args.opts, secrets: secretPaths(args.props) });
+        return undefined;
+      });
+      const result = await program();
+      return (result ?? {}) as Record<string, unknown>;
+    }) as Record<string, unknown>;
+  } finally {
+    stop();
+  }
+
+  const resources: PlannedResource[] = [];
+  const taken = new Map<string, number>();
+  for (const s of seen) {
+    const key = `${s.type}::${s.name}`;
+    const index = taken.get(key) ?? 0;
+    taken.set(key, index + 1);
+    const raw = inputsByKey.get(key)?.[index] ?? {};
+    const inputs = redact(raw, await s.secrets);
+    const dependsOn = await Promise.all(asArray(s.opts.dependsOn).map((d) => urnOf(d)));
+    resources.push({
+      urn: await urnOf(s.resource),
+      type: s.type,
+      name: s.name,
+      parent: s.opts.parent ? await urnOf(s.opts.parent) : undefined,
+      custom: s.custom,
+      inputs: sortKeys(inputs) as Record<string, unknown>,
+      options: { protect: s.opts.protect === true, retainOnDelete: s.opts.retainOnDelete === true, dependsOn: dependsOn.sort() },
+    });
+  }
+  return { resources, components, invokes, outputs: sortKeys(await plainOutputs(exported)) as Record<string, unknown> };
+}
+
+function mocksFor(backend: Backend, inputsByKey: Map<string, Record<string, unknown>[]>, invokes: string[]): pulumi.runtime.Mocks {
+  return {
+    newResource(args) {
+      const key = `${args.type}::${args.name}`;
+      const list = inputsByKey.get(key) ?? [];
+      list.push(args.inputs as Record<string, unknown>);
+      inputsByKey.set(key, list);
+      const id = args.custom ? `${args.name}-id` : "";
+      const extra = args.custom ? backend.mocks.outputs(args.type, args.name, args.inputs as Record<string, unknown>, id) : {};
+      return { id, state: { ...args.inputs, ...extra } };
+    },
+    call(args) {
+      invokes.push(args.token);
+      return backend.mocks.call(args.token, args.inputs as Record<string, unknown>);
+    },
+  };
+}
+
+function asArray<T>(v: pulumi.Input<pulumi.Input<T>[]> | pulumi.Input<T> | undefined): T[] {
+  if (v === undefined) return [];
+  return (Array.isArray(v) ? v : [v]) as T[];
+}
+
+function urnOf(resource: unknown): Promise<string> {
+  if (!(resource instanceof pulumi.Resource)) return Promise.resolve("");
+  return new Promise((resolve) => resource.urn.apply((u) => resolve(u)));
+}
+
+/** Paths (as key lists) of secret Outputs in a resource's raw props. */
+async function secretPaths(props: unknown, path: string[] = []): Promise<string[][]> {
+  if (pulumi.Output.isInstance(props)) {
+    const internal = props as unknown as { isSecret: Promise<boolean> };
+    return (await internal.isSecret) ? [path] : [];
+  }
+  if (Array.isArray(props)) return (await Promise.all(props.map((v, i) => secretPaths(v, [...path, String(i)])))).flat();
+  if (props && typeof props === "object" && !(props instanceof pulumi.Resource)) {
+    return (await Promise.all(Object.entries(props).map(([k, v]) => secretPaths(v, [...path, k])))).flat();
+  }
+  return [];
+}
+
+function redact(inputs: Record<string, unknown>, paths: string[][]): Record<string, unknown> {
+  if (!paths.length) return inputs;
+  const copy = structuredClone(inputs);
+  for (const p of paths) {
+    if (p.length === 0) return { [SECRET]: SECRET };
+    let node: unknown = copy;
+    for (const seg of p.slice(0, -1)) node = node && typeof node === "object" ? (node as Record<string, unknown>)[seg] : undefined;
+    const last = p[p.length - 1] as string;
+    if (node && typeof node === "object" && last in (node as object)) (node as Record<string, unknown>)[last] = SECRET;
+  }
+  return copy;
+}
+
+async function plainOutputs(value: unknown): Promise<unknown> {
+  if (pulumi.Output.isInstance(value)) {
+    const internal = value as unknown as { isSecret: Promise<boolean> };
+    if (await internal.isSecret) return SECRET;
+    return plainOutputs(await new Promise((resolve) => value.apply(resolve)));
+  }
+  if (Array.isArray(value)) return Promise.all(value.map(plainOutputs));
+  if (value instanceof pulumi.Resource) return undefined;
+  if (value && typeof value === "object") {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = await plainOutputs(v);
+    return out;
+  }
+  return value;
+}
+
+/** Objects with keys sorted, recursively: stable JSON across runs. */
+export function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (value && typeof value === "object") {
+    return Object.fromEntries(
+      Object.keys(value)
+        .sort()
+        .map((k) => [k, sortKeys((value as Record<string, unknown>)[k])]),
+    );
+  }
+  return value;
+}

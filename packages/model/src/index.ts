@@ -1,0 +1,6 @@
+export * from "./errors";
+export * from "./jsonschema";
+export * from "./parse";
+export * from "./regions";
+export * from "./schema";
+export * from "./sizes";

@@ -1,0 +1,295 @@
+import { parse as parseYaml, YAMLParseError } from "yaml";
+import type { z } from "zod";
+import { didYouMean, SpecError, type SpecProblem, show } from "./errors";
+import { CLOUD_REGIONS, CLOUDS, NEUTRAL_REGIONS, type NeutralRegion, RESIDENCIES, type Residency, resolveRegion } from "./regions";
+import { COMPONENT_KINDS, ComponentSpec, type Stack, StackSpec } from "./schema";
+
+export interface ParseOptions {
+  /** Name of the file, for messages. @default "stack" */
+  source?: string;
+}
+
+/**
+ * Parse a stack file (YAML or JSON text, or an already-parsed object) into a
+ * typed stack with every default filled in. Throws one SpecError listing every problem.
+ */
+export function parseStack(input: string | unknown, options: ParseOptions = {}): Stack {
+  const source = options.source ?? "stack";
+  const raw = typeof input === "string" ? parseText(input, source) : input;
+  const result = StackSpec.safeParse(raw, { reportInput: true });
+  const problems = result.success ? [] : result.error.issues.flatMap((i) => describeIssue(i, raw));
+  problems.push(...semanticProblems(raw));
+  if (problems.length > 0 || !result.success) throw new SpecError(dedupe(problems), source);
+  return result.data;
+}
+
+/** Validate one component spec on its own (used by the Pulumi components). */
+export function parseComponent<S extends z.ZodType>(schema: S, input: unknown, name: string): z.output<S> {
+  const result = schema.safeParse(input, { reportInput: true });
+  if (!result.success) {
+    throw new SpecError(
+      dedupe(result.error.issues.flatMap((i) => describeIssue(i, input))),
+      `component "${name}"`,
+    );
+  }
+  return result.data;
+}
+
+function parseText(text: string, source: string): unknown {
+  try {
+    return parseYaml(text, { uniqueKeys: true, maxAliasCount: 100 });
+  } catch (e) {
+    if (e instanceof YAMLParseError) {
+      const pos = e.linePos?.[0];
+      const where = pos ? `line ${pos.line}, column ${pos.col}` : "";
+      throw new SpecError([{ path: where, message: e.message.split("\n")[0] ?? "not valid YAML" }], source);
+    }
+    throw e;
+  }
+}
+
+type Issue = z.core.$ZodIssue;
+type Path = readonly PropertyKey[];
+
+const pathText = (path: Path) =>
+  path.reduce<string>((acc, seg) => (typeof seg === "number" ? `${acc}[${seg}]` : acc ? `${acc}.${String(seg)}` : String(seg)), "");
+
+function unitFor(path: Path): string {
+  const last = String(path[path.length - 1] ?? "");
+  if (last.endsWith("GiB")) return " GiB";
+  if (last.endsWith("Days")) return " days";
+  if (last.endsWith("Seconds")) return " seconds";
+  if (last === "cpu") return " vCPU";
+  return "";
+}
+
+function valueAt(root: unknown, path: Path): unknown {
+  let v = root;
+  for (const seg of path) {
+    if (v === null || typeof v !== "object") return undefined;
+    v = (v as Record<PropertyKey, unknown>)[seg as string];
+  }
+  return v;
+}
+
+function typeName(v: unknown): string {
+  if (v === null) return "null";
+  if (Array.isArray(v)) return "a list";
+  if (typeof v === "object") return "a mapping";
+  return `a ${typeof v}`;
+}
+
+function describeIssue(issue: Issue, root: unknown, prefix: Path = []): SpecProblem[] {
+  const path = [...prefix, ...issue.path];
+  const at = pathText(path);
+  const input = "input" in issue ? issue.input : valueAt(root, path);
+  switch (issue.code) {
+    case "invalid_type": {
+      if (input === undefined) return [{ path: at, message: `is required (${issue.expected})` }];
+      return [{ path: at, message: `${show(input)} is ${typeName(input)}; expected ${issue.expected === "object" ? "a mapping" : issue.expected === "array" ? "a list" : `a ${issue.expected}`}` }];
+    }
+    case "too_small": {
+      const min = Number(issue.minimum);
+      if (issue.origin === "string") return [{ path: at, message: min <= 1 ? "must not be empty" : `${show(input)} is shorter than ${min} characters` }];
+      if (issue.origin === "array") return [{ path: at, message: `needs at least ${min} item${min === 1 ? "" : "s"}` }];
+      return [{ path: at, message: `${show(input)} is below the minimum of ${min}${unitFor(path)}` }];
+    }
+    case "too_big": {
+      const max = Number(issue.maximum);
+      if (issue.origin === "string") return [{ path: at, message: `is ${String(input).length} characters long; the maximum is ${max}` }];
+      if (issue.origin === "array") return [{ path: at, message: `has ${(input as unknown[]).length} items; the maximum is ${max}` }];
+      return [{ path: at, message: `${show(input)} is above the maximum of ${max}${unitFor(path)}` }];
+    }
+    case "invalid_value": {
+      const allowed = issue.values.map((v) => String(v));
+      const hint = typeof input === "string" ? didYouMean(input, allowed) : undefined;
+      return [{ path: at, message: `${show(input)} is not allowed; allowed: ${allowed.join(", ")}${hint ? `. Did you mean "${hint}"?` : ""}` }];
+    }
+    case "unrecognized_keys":
+      return issue.keys.map((key) => {
+        const known = knownKeys(path, root);
+        const hint = didYouMean(key, known);
+        return {
+          path: pathText([...path, key]),
+          message: `unknown key${hint ? `; did you mean "${hint}"?` : ""}${known.length ? ` Allowed keys: ${known.join(", ")}` : ""}`,
+        };
+      });
+    case "invalid_union": {
+      if ("discriminator" in issue && issue.discriminator === "kind") {
+        const kind = valueAt(root, path);
+        const hint = typeof kind === "string" ? didYouMean(kind, COMPONENT_KINDS) : undefined;
+        if (kind === undefined) return [{ path: at, message: `is required; one of ${COMPONENT_KINDS.join(", ")}` }];
+        return [{ path: at, message: `${show(kind)} is not a component kind; allowed: ${COMPONENT_KINDS.join(", ")}${hint ? `. Did you mean "${hint}"?` : ""}` }];
+      }
+      // Report the branch the value was meant for: the one that did not fail on its type.
+      const branches = issue.errors;
+      const meant = branches.find((b) => !(b.length === 1 && b[0]?.code === "invalid_type" && b[0].path.length === 0)) ?? branches[0] ?? [];
+      const typeOnly = branches.every((b) => b.length === 1 && b[0]?.code === "invalid_type" && b[0].path.length === 0);
+      if (typeOnly) {
+        const expected = branches.map((b) => (b[0] as { expected: string }).expected).join(" or ");
+        return [{ path: at, message: `${show(input)} is ${typeName(input)}; expected ${expected}` }];
+      }
+      const described = meant.flatMap((i) => describeIssue(i, root, path));
+      if (pathText(path).endsWith("size") && typeof input === "string") {
+        return described.map((p) => ({ ...p, message: `${p.message}, or an explicit { cpu, memoryGiB }` }));
+      }
+      return described;
+    }
+    case "invalid_key": {
+      const key = input;
+      return issue.issues.flatMap((i) => describeIssue(i, root, path)).map((p) => ({
+        path: pathText([...path.slice(0, -0 || undefined)]),
+        message: `${show(key)} is not a valid name: ${p.message.replace(/^".*?" /, "")}`,
+      }));
+    }
+    case "invalid_format":
+      return [{ path: at, message: `${show(input)} ${issue.message.startsWith("must") ? issue.message : `is not a valid ${issue.format}`}` }];
+    case "custom":
+      return [{ path: at, message: issue.message }];
+    default:
+      return [{ path: at, message: `${show(input)}: ${issue.message}` }];
+  }
+}
+
+/** The keys a mapping at `path` may hold, found by walking the schema. */
+function knownKeys(path: Path, root: unknown): string[] {
+  let schema: z.core.$ZodType | undefined = StackSpec;
+  for (let i = 0; i <= path.length && schema; i++) {
+    schema = unwrap(schema, valueAt(root, path.slice(0, i)));
+    if (i === path.length) break;
+    const seg = path[i];
+    const def = schema._zod.def as unknown as Record<string, unknown>;
+    if (def.type === "object") schema = (def.shape as Record<string, z.core.$ZodType>)[String(seg)];
+    else if (def.type === "record") schema = def.valueType as z.core.$ZodType;
+    else if (def.type === "array") schema = def.element as z.core.$ZodType;
+    else schema = undefined;
+  }
+  if (!schema) return [];
+  const def = schema._zod.def as unknown as Record<string, unknown>;
+  return def.type === "object" ? Object.keys(def.shape as object) : [];
+}
+
+function unwrap(schema: z.core.$ZodType, value: unknown): z.core.$ZodType {
+  let s = schema;
+  for (;;) {
+    const def = s._zod.def as unknown as Record<string, unknown>;
+    if (def.type === "default" || def.type === "optional" || def.type === "prefault" || def.type === "nullable") s = def.innerType as z.core.$ZodType;
+    else if (def.type === "pipe") s = def.in as z.core.$ZodType;
+    else if (def.type === "union") {
+      const options = def.options as z.core.$ZodType[];
+      const kind = value && typeof value === "object" ? (value as { kind?: unknown }).kind : undefined;
+      const match = options.find((o) => {
+        const od = unwrapPlain(o)._zod.def as unknown as Record<string, unknown>;
+        if (od.type !== "object") return false;
+        const kindSchema = (od.shape as Record<string, z.core.$ZodType>).kind;
+        if (kindSchema === undefined) return value !== null && typeof value === "object";
+        return (kindSchema._zod.def as unknown as { values: unknown[] }).values.includes(kind);
+      });
+      if (!match) return s;
+      s = match;
+    } else return s;
+  }
+}
+
+function unwrapPlain(schema: z.core.$ZodType): z.core.$ZodType {
+  const def = schema._zod.def as unknown as Record<string, unknown>;
+  return def.type === "pipe" ? (def.in as z.core.$ZodType) : schema;
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v);
+
+/** Checks that span fields: links, scaling bounds, regions and residency. Run on the raw input so they add to schema problems. */
+function semanticProblems(raw: unknown): SpecProblem[] {
+  const problems: SpecProblem[] = [];
+  if (!isRecord(raw)) {
+    if (raw === undefined || raw === null) return [{ path: "", message: "is empty; a stack needs a name and components" }];
+    return isRecord(raw) ? [] : [{ path: "", message: `${show(raw)} is ${typeName(raw)}; expected a mapping with name and components` }];
+  }
+  const components = isRecord(raw.components) ? raw.components : {};
+  const names = Object.keys(components);
+  if (isRecord(raw.components) && names.length === 0) problems.push({ path: "components", message: "is empty; a stack needs at least one component" });
+  for (const [name, comp] of Object.entries(components)) {
+    if (!isRecord(comp)) continue;
+    const scaling = comp.scaling;
+    if (isRecord(scaling) && typeof scaling.min === "number" && typeof scaling.max === "number" && scaling.min > scaling.max) {
+      problems.push({ path: `components.${name}.scaling`, message: `min ${scaling.min} is greater than max ${scaling.max}; set min <= max` });
+    }
+    if (comp.kind === "web-service" && comp.domain !== undefined && comp.public !== true) {
+      problems.push({ path: `components.${name}.domain`, message: "a domain needs a public service; set public: true or remove domain" });
+    }
+    if (!Array.isArray(comp.links)) continue;
+    const seen = new Set<string>();
+    comp.links.forEach((link, i) => {
+      const target = typeof link === "string" ? link : isRecord(link) && typeof link.to === "string" ? link.to : undefined;
+      if (target === undefined) return;
+      const at = `components.${name}.links[${i}]`;
+      if (seen.has(target)) problems.push({ path: at, message: `links to "${target}" twice; keep one link` });
+      seen.add(target);
+      if (target === name) problems.push({ path: at, message: `"${target}" links to itself; remove the link` });
+      else if (!(target in components)) {
+        const hint = didYouMean(target, names);
+        problems.push({ path: at, message: `"${target}" is not a component of this stack (components: ${names.join(", ")})${hint ? `; did you mean "${hint}"?` : ""}` });
+      } else {
+        const tk = (components[target] as { kind?: unknown } | undefined)?.kind;
+        if (tk === "web-service") problems.push({ path: at, message: `"${target}" is a web-service; links go to a database or an object-store` });
+      }
+    });
+  }
+  regionProblems(raw, problems);
+  return problems;
+}
+
+function regionProblems(raw: Record<string, unknown>, problems: SpecProblem[]) {
+  const region = (raw.region ?? "london") as NeutralRegion;
+  if (typeof raw.region === "string" && !(raw.region in NEUTRAL_REGIONS)) return; // reported by the schema
+  const overrides: Partial<Record<(typeof CLOUDS)[number], string>> = {};
+  if (isRecord(raw.regions)) {
+    for (const cloud of CLOUDS) {
+      const code = raw.regions[cloud];
+      if (typeof code !== "string") continue;
+      const known = Object.keys(CLOUD_REGIONS[cloud]);
+      if (!known.includes(code)) {
+        const hint = didYouMean(code, known);
+        problems.push({ path: `regions.${cloud}`, message: `${show(code)} is not a ${cloud} region Freehold knows; allowed: ${known.join(", ")}${hint ? `. Did you mean "${hint}"?` : ""}` });
+      } else overrides[cloud] = code;
+    }
+  }
+  const residency = (raw.residency ?? "none") as Residency;
+  if (!(residency in RESIDENCIES)) return;
+  for (const cloud of CLOUDS) {
+    const choice = resolveRegion(cloud, region, overrides);
+    if (!choice) continue;
+    const allowed: readonly string[] | undefined = RESIDENCIES[residency];
+    if (allowed && !allowed.includes(choice.country)) {
+      const where = overrides[cloud] ? `regions.${cloud}` : "region";
+      problems.push({
+        path: where,
+        message: `${cloud} region ${choice.region} (${choice.city}, ${choice.country}) is outside the ${residency} residency; allowed countries: ${allowed.join(", ")}`,
+      });
+    }
+  }
+}
+
+function dedupe(problems: SpecProblem[]): SpecProblem[] {
+  const seen = new Set<string>();
+  return problems.filter((p) => {
+    const k = `${p.path}\u0000${p.message}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}
+
+/** Stack-wide settings on their own (a Pulumi program gives them as `freehold:*` config). */
+export const StackSettingsSpec = StackSpec.pick({ name: true, region: true, regions: true, residency: true, tags: true });
+export type StackSettings = z.output<typeof StackSettingsSpec>;
+export type StackSettingsInput = z.input<typeof StackSettingsSpec>;
+
+/** Validate stack-wide settings, with the same checks and messages as parseStack. */
+export function parseStackSettings(input: unknown, source = "freehold config"): StackSettings {
+  const result = StackSettingsSpec.safeParse(input, { reportInput: true });
+  const problems = result.success ? [] : result.error.issues.flatMap((i) => describeIssue(i, input));
+  if (isRecord(input)) regionProblems(input, problems);
+  if (problems.length > 0 || !result.success) throw new SpecError(dedupe(problems), source);
+  return result.data;
+}

@@ -1,0 +1,216 @@
+/**
+ * The neutral model: one zod schema per component and one for a stack file.
+ * The schemas are the single source of truth: types are inferred from them,
+ * defaults live in them, and the JSON Schema for editors is generated from them.
+ */
+import { z } from "zod";
+import { CLOUDS, NEUTRAL_REGION_NAMES, RESIDENCIES, type Residency } from "./regions";
+import { SIZE_LIMITS, SIZE_PRESETS } from "./sizes";
+
+/** Component and stack names: they become parts of cloud resource names. */
+export const NAME_PATTERN = /^[a-z](?:[a-z0-9]|-(?!-))*[a-z0-9]$|^[a-z]$/;
+export const COMPONENT_NAME_MAX = 24;
+export const STACK_NAME_MAX = 30;
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+const name = (max: number) =>
+  z
+    .string()
+    .min(1)
+    .max(max)
+    .regex(NAME_PATTERN, {
+      message: "must be lowercase letters, digits and single hyphens, starting with a letter and not ending with a hyphen",
+    });
+
+export const ComponentName = name(COMPONENT_NAME_MAX);
+
+function explicitSize(kind: "web-service" | "database") {
+  const l = SIZE_LIMITS[kind];
+  return z
+    .strictObject({
+      cpu: z.number().min(l.cpu[0]).max(l.cpu[1]).meta({ description: "vCPUs requested." }),
+      memoryGiB: z.number().min(l.memoryGiB[0]).max(l.memoryGiB[1]).meta({ description: "Memory requested, GiB." }),
+    })
+    .superRefine((s, ctx) => {
+      const ratio = s.memoryGiB / s.cpu;
+      const [lo, hi] = l.memoryPerCpu;
+      if (ratio < lo || ratio > hi) {
+        ctx.addIssue({
+          code: "custom",
+          message: `${s.cpu} vCPU with ${s.memoryGiB} GiB is not a size any cloud offers: memory must be ${lo}–${hi} GiB per vCPU (${fmt(lo * s.cpu)}–${fmt(hi * s.cpu)} GiB for ${s.cpu} vCPU)`,
+          params: { freehold: "impossible-size" },
+        });
+      }
+    });
+}
+const fmt = (n: number) => String(Math.round(n * 100) / 100);
+
+function size(kind: "web-service" | "database") {
+  return z.union([z.enum(SIZE_PRESETS), explicitSize(kind)]).meta({
+    description: `A preset (${SIZE_PRESETS.join(", ")}) or an explicit { cpu, memoryGiB } request.`,
+  });
+}
+
+/** Access a link grants. */
+export const Access = z.enum(["read", "write", "readWrite"]);
+export type Access = z.infer<typeof Access>;
+
+export const Link = z.union([
+  ComponentName,
+  z.strictObject({
+    to: ComponentName.meta({ description: "The linked component's name." }),
+    /** @default "readWrite" */
+    access: Access.default("readWrite").meta({ description: "Access granted. @default readWrite" }),
+  }),
+]);
+
+/**
+ * Vendor-only settings, ignored by the other clouds. Keys are the child
+ * resource's role (for example `instance` or `bucket`); values are merged into
+ * that resource's arguments. Every use is a lock-in point in the portability report.
+ */
+export const VendorSettings = z
+  .strictObject(Object.fromEntries(CLOUDS.map((c) => [c, z.record(z.string(), z.record(z.string(), z.unknown())).optional()])) as Record<
+    (typeof CLOUDS)[number],
+    z.ZodOptional<z.ZodRecord<z.ZodString, z.ZodRecord<z.ZodString, z.ZodUnknown>>>
+  >)
+  .meta({ description: "Per-cloud escape hatch: { aws: { <childRole>: { <arg>: value } } }. Ignored by other clouds." });
+
+export const WebServiceSpec = z.strictObject({
+  kind: z.literal("web-service"),
+  /** Container image reference. */
+  image: z.string().min(1).max(512).meta({ description: "Container image reference.", examples: ["ghcr.io/example/app:1.4.2"] }),
+  /** @default 8080 */
+  port: z.number().int().min(1).max(65535).default(8080).meta({ description: "Port the container listens on. @default 8080" }),
+  /** @default "small" */
+  size: size("web-service").default("small"),
+  /** @default { min: 1, max: 3 } */
+  scaling: z
+    .strictObject({
+      min: z.number().int().min(0).max(100).default(1),
+      max: z.number().int().min(1).max(300).default(3),
+    })
+    .default({ min: 1, max: 3 })
+    .meta({ description: "Instance count bounds. min 0 allows scale to zero. @default { min: 1, max: 3 }" }),
+  /** Reachable from the internet (HTTPS only). @default false */
+  public: z.boolean().default(false).meta({ description: "Reachable from the internet over HTTPS. @default false" }),
+  /** Custom domain for a public service (a certificate is issued for it). @default - the cloud's own HTTPS address */
+  domain: z
+    .string()
+    .regex(/^(?=.{4,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, { message: "must be a lowercase DNS name such as app.example.gov.uk" })
+    .optional()
+    .meta({ description: "Custom domain for a public service. @default - the cloud's own HTTPS address" }),
+  /** @default { path: "/" } */
+  healthCheck: z
+    .strictObject({
+      path: z.string().startsWith("/").max(256).default("/"),
+      intervalSeconds: z.number().int().min(5).max(300).default(30),
+    })
+    .default({ path: "/", intervalSeconds: 30 })
+    .meta({ description: "HTTP health check. @default { path: '/', intervalSeconds: 30 }" }),
+  /** Plain (non-secret) environment variables. @default {} */
+  env: z
+    .record(z.string().regex(ENV_NAME, { message: "must be letters, digits and underscores, not starting with a digit" }), z.string().max(4096))
+    .default({})
+    .meta({ description: "Plain, non-secret environment variables. @default {}" }),
+  /** Components this service uses: grants access and injects connection settings. @default [] */
+  links: z.array(Link).max(20).default([]).meta({ description: "Components this service uses. @default []" }),
+  /** Run as this user (uid or uid:gid). @default - the image's user */
+  user: z.string().regex(/^[0-9]{1,10}(:[0-9]{1,10})?$/, { message: "must be a numeric uid or uid:gid" }).optional(),
+  /** Allow writes to the root filesystem. @default false */
+  writableRootFilesystem: z.boolean().default(false),
+  vendor: VendorSettings.optional(),
+});
+
+export const POSTGRES_VERSIONS = ["13", "14", "15", "16", "17"] as const;
+
+export const DatabaseSpec = z.strictObject({
+  kind: z.literal("database"),
+  /** @default "postgres" */
+  engine: z.literal("postgres").default("postgres"),
+  /** PostgreSQL major version. @default "16" */
+  version: z.enum(POSTGRES_VERSIONS).default("16").meta({ description: "PostgreSQL major version. @default 16" }),
+  /** @default "small" */
+  size: size("database").default("small"),
+  /** @default 20 */
+  storageGiB: z.number().int().min(20).max(16384).default(20).meta({ description: "Storage, GiB. @default 20" }),
+  /** A standby in another zone with automatic failover. @default false */
+  highAvailability: z.boolean().default(false),
+  /** @default { retentionDays: 7, pointInTimeRecovery: true } */
+  backups: z
+    .strictObject({
+      retentionDays: z.number().int().min(7).max(35).default(7),
+      pointInTimeRecovery: z.boolean().default(true),
+    })
+    .default({ retentionDays: 7, pointInTimeRecovery: true }),
+  /** Protect against deletion and retain on destroy. @default true */
+  deletionProtection: z.boolean().default(true),
+  /** Name of the application database. @default "app" */
+  databaseName: z
+    .string()
+    .regex(/^[a-z][a-z0-9_]{0,62}$/, { message: "must be lowercase letters, digits and underscores, starting with a letter" })
+    .default("app"),
+  vendor: VendorSettings.optional(),
+});
+
+export const LifecycleRule = z.strictObject({
+  /** @default "" (every object) */
+  prefix: z.string().max(1024).default(""),
+  expireAfterDays: z.number().int().min(1).max(36500),
+});
+
+export const CorsRule = z.strictObject({
+  allowedOrigins: z.array(z.string().min(1)).min(1),
+  /** @default ["GET"] */
+  allowedMethods: z.array(z.enum(["GET", "HEAD", "PUT", "POST", "DELETE"])).min(1).default(["GET"]),
+  /** @default 3600 */
+  maxAgeSeconds: z.number().int().min(0).max(86400).default(3600),
+});
+
+export const ObjectStoreSpec = z.strictObject({
+  kind: z.literal("object-store"),
+  /** Keep earlier versions of overwritten objects. @default true */
+  versioning: z.boolean().default(true),
+  /** @default [] */
+  lifecycle: z.array(LifecycleRule).max(50).default([]),
+  /** @default [] */
+  cors: z.array(CorsRule).max(10).default([]),
+  /** Protect against deletion and retain on destroy. @default true */
+  deletionProtection: z.boolean().default(true),
+  vendor: VendorSettings.optional(),
+});
+
+export const ComponentSpec = z.discriminatedUnion("kind", [WebServiceSpec, DatabaseSpec, ObjectStoreSpec]);
+
+export const StackSpec = z
+  .strictObject({
+    /** Stack name; part of every physical name. */
+    name: name(STACK_NAME_MAX),
+    /** @default "london" */
+    region: z.enum(NEUTRAL_REGION_NAMES as [string, ...string[]]).default("london"),
+    /** Per-cloud region overrides, e.g. { azure: "ukwest" }. @default {} */
+    regions: z.strictObject({ aws: z.string().optional(), azure: z.string().optional(), gcp: z.string().optional() }).default({}),
+    /** Where data may live. @default "none" */
+    residency: z.enum(Object.keys(RESIDENCIES) as [Residency, ...Residency[]]).default("none"),
+    /** Tags/labels applied to every resource. @default {} */
+    tags: z.record(z.string().regex(/^[a-z][a-z0-9_-]{0,62}$/), z.string().max(63)).default({}),
+    components: z.record(ComponentName, ComponentSpec),
+  })
+  .meta({ title: "Freehold stack", description: "A Freehold stack file (freehold.yaml)." });
+
+export type StackInput = z.input<typeof StackSpec>;
+export type Stack = z.output<typeof StackSpec>;
+export type WebServiceInput = z.input<typeof WebServiceSpec>;
+export type WebService = z.output<typeof WebServiceSpec>;
+export type DatabaseInput = z.input<typeof DatabaseSpec>;
+export type Database = z.output<typeof DatabaseSpec>;
+export type ObjectStoreInput = z.input<typeof ObjectStoreSpec>;
+export type ObjectStore = z.output<typeof ObjectStoreSpec>;
+export type Component = z.output<typeof ComponentSpec>;
+export type ComponentKind = Component["kind"];
+export type LinkInput = z.input<typeof Link>;
+export type LifecycleRuleSpec = z.output<typeof LifecycleRule>;
+export type CorsRuleSpec = z.output<typeof CorsRule>;
+export type VendorSettingsSpec = z.output<typeof VendorSettings>;
+
+export const COMPONENT_KINDS: readonly ComponentKind[] = ["web-service", "database", "object-store"];
