@@ -27,6 +27,8 @@ export interface ComponentRecord {
   stack: StackContext;
   /** Vendor settings in use: lock-in points. */
   vendorSettings: string[];
+  /** The component's neutral outputs (secrets stay Pulumi secrets). */
+  outputs: Record<string, pulumi.Output<unknown>>;
 }
 
 const listeners = new Set<(record: ComponentRecord) => void>();
@@ -98,7 +100,7 @@ export class Database extends pulumi.ComponentResource {
     this.resources = r.resources;
     this.description = r.description;
     this.handle = r.handle;
-    announce({ name, kind: "database", cloud: backend.cloud, spec: this.spec, description: r.description, stack: context, vendorSettings: vendorSettingsOf(this.spec, backend.cloud) });
+    announce({ name, kind: "database", cloud: backend.cloud, spec: this.spec, description: r.description, stack: context, vendorSettings: vendorSettingsOf(this.spec, backend.cloud), outputs: { host: this.host, port: this.port, databaseName: this.databaseName, username: this.username } });
     this.registerOutputs({ host: this.host, port: this.port, databaseName: this.databaseName, connectionString: this.connectionString });
   }
 }
@@ -136,7 +138,7 @@ export class ObjectStore extends pulumi.ComponentResource {
     this.resources = r.resources;
     this.description = r.description;
     this.handle = r.handle;
-    announce({ name, kind: "object-store", cloud: backend.cloud, spec: this.spec, description: r.description, stack: context, vendorSettings: vendorSettingsOf(this.spec, backend.cloud) });
+    announce({ name, kind: "object-store", cloud: backend.cloud, spec: this.spec, description: r.description, stack: context, vendorSettings: vendorSettingsOf(this.spec, backend.cloud), outputs: { bucketName: this.bucketName, endpoint: this.endpoint } });
     this.registerOutputs({ bucketName: this.bucketName, endpoint: this.endpoint });
   }
 }
@@ -210,7 +212,7 @@ export class WebService extends pulumi.ComponentResource {
     this.url = r.url;
     this.resources = r.resources;
     this.description = r.description;
-    announce({ name, kind: "web-service", cloud: backend.cloud, spec: this.spec, description: r.description, stack: context, vendorSettings: vendorSettingsOf(this.spec, backend.cloud) });
+    announce({ name, kind: "web-service", cloud: backend.cloud, spec: this.spec, description: r.description, stack: context, vendorSettings: vendorSettingsOf(this.spec, backend.cloud), outputs: { url: this.url } });
     this.registerOutputs({ url: this.url });
   }
 }

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import {
   type Cloud,
-  NEUTRAL_REGIONS,
+  type NEUTRAL_REGIONS,
   parseStackSettings,
   resolveRegion,
   type StackSettings,

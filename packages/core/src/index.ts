@@ -6,5 +6,5 @@ export { FEATURES, featuresUsed } from "./features";
 export { linkEnvironment, linkEnvironmentNames } from "./links";
 export { assertCloud, BACKEND_PACKAGES, CloudChoiceError, isCloud, loadBackend, registerBackend } from "./loader";
 export { type NameRules, physicalName, shortHash } from "./naming";
-export { type MockRun, type MockRunOptions, type PlannedResource, runWithMocks, SECRET, sortKeys } from "./plan";
+export { type MockRun, type MockRunOptions, type PlannedResource, plainOutputs, runWithMocks, SECRET, sortKeys } from "./plan";
 export * from "./prices";

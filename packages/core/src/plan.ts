@@ -150,7 +150,8 @@ function redact(inputs: Record<string, unknown>, paths: string[][]): Record<stri
   return copy;
 }
 
-async function plainOutputs(value: unknown): Promise<unknown> {
+/** Resolve Outputs (recursively) to plain values, secrets as "[secret]". Only meaningful under mocks or after deployment. */
+export async function plainOutputs(value: unknown): Promise<unknown> {
   if (pulumi.Output.isInstance(value)) {
     const internal = value as unknown as { isSecret: Promise<boolean> };
     if (await internal.isSecret) return SECRET;

@@ -250,7 +250,7 @@ function regionProblems(raw: Record<string, unknown>, problems: SpecProblem[]) {
       const known = Object.keys(CLOUD_REGIONS[cloud]);
       if (!known.includes(code)) {
         const hint = didYouMean(code, known);
-        problems.push({ path: `regions.${cloud}`, message: `${show(code)} is not a ${cloud} region Freehold knows; allowed: ${known.join(", ")}${hint ? `. Did you mean "${hint}"?` : ""}` });
+        problems.push({ path: `regions.${cloud}`, message: `${show(code)} is not a region Freehold knows for ${cloud}; allowed: ${known.join(", ")}${hint ? `. Did you mean "${hint}"?` : ""}` });
       } else overrides[cloud] = code;
     }
   }

@@ -1,0 +1,28 @@
+import { type CostAssumptions, DEFAULT_ASSUMPTIONS } from "@freehold/core";
+import { CLOUDS } from "@freehold/model";
+import type { FlagSpec, ParsedArgs } from "../args";
+
+export const CLOUD_FLAG: FlagSpec = { name: "cloud", type: "string", values: CLOUDS, required: true, description: "The cloud to plan on.", placeholder: "aws|azure|gcp" };
+export const STACK_FLAG: FlagSpec = { name: "stack", type: "string", placeholder: "NAME", description: "For a Pulumi program: also read Pulumi.<NAME>.yaml config." };
+
+export const ASSUMPTION_FLAGS: FlagSpec[] = [
+  { name: "hours", type: "number", placeholder: "N", description: "Hours a month the stack runs.", default: DEFAULT_ASSUMPTIONS.hoursPerMonth },
+  { name: "storage-gib", type: "number", placeholder: "N", description: "Data stored per object store, GiB.", default: DEFAULT_ASSUMPTIONS.objectStorageGiB },
+  { name: "requests-millions", type: "number", placeholder: "N", description: "Requests per web service a month, millions.", default: DEFAULT_ASSUMPTIONS.requestsMillions },
+  { name: "egress-gib", type: "number", placeholder: "N", description: "Internet egress per web service a month, GiB.", default: DEFAULT_ASSUMPTIONS.egressGiB },
+];
+
+export function assumptionsFrom(args: ParsedArgs): CostAssumptions {
+  return {
+    ...DEFAULT_ASSUMPTIONS,
+    hoursPerMonth: Number(args.flags.hours ?? DEFAULT_ASSUMPTIONS.hoursPerMonth),
+    objectStorageGiB: Number(args.flags["storage-gib"] ?? DEFAULT_ASSUMPTIONS.objectStorageGiB),
+    requestsMillions: Number(args.flags["requests-millions"] ?? DEFAULT_ASSUMPTIONS.requestsMillions),
+    egressGiB: Number(args.flags["egress-gib"] ?? DEFAULT_ASSUMPTIONS.egressGiB),
+  };
+}
+
+export interface Io {
+  out(text: string): void;
+  err(text: string): void;
+}

@@ -1,0 +1,52 @@
+import { relative } from "node:path";
+import { type Cloud, CLOUDS } from "@freehold/model";
+import type { CommandSpec, ParsedArgs } from "../args";
+import { comparePlans } from "../compare/model";
+import { compareHtml, compareMarkdown, compareText } from "../compare/render";
+import { EXIT } from "../errors";
+import { writeFilesAtomically } from "../io";
+import { planClouds } from "../plan/run";
+import { resolveTarget, validateTarget } from "../plan/target";
+import { ASSUMPTION_FLAGS, assumptionsFrom, type Io, STACK_FLAG } from "./common";
+import { planFailure } from "./failure";
+
+export const compareSpec: CommandSpec = {
+  name: "compare",
+  summary: "Plan one stack on several clouds in parallel and lay them side by side: services, sizes, gaps, availability, residency, monthly cost.",
+  details: "With --out, writes compare.md, compare.html and compare.json to DIR (all or nothing) and prints a summary table.\nWithout --out, prints the chosen format to stdout.",
+  positionals: [{ name: "target", description: "A stack file (freehold.yaml) or a Pulumi program directory.", required: true }],
+  flags: [
+    { name: "clouds", type: "string", list: true, values: CLOUDS, default: CLOUDS.join(","), placeholder: "aws,azure,gcp", description: "Clouds to compare." },
+    { name: "format", type: "string", values: ["md", "html", "json", "table"], default: "table", description: "Output format on stdout (without --out)." },
+    { name: "out", type: "string", placeholder: "DIR", description: "Write compare.md, compare.html and compare.json here." },
+    { name: "quiet", type: "boolean", description: "No progress lines on stderr." },
+    STACK_FLAG,
+    ...ASSUMPTION_FLAGS,
+  ],
+  examples: ["freehold compare examples/crown-marketplace/freehold.yaml --out reports", "freehold compare stack.yaml --clouds aws,gcp --format json"],
+};
+
+export async function runCompare(args: ParsedArgs, io: Io): Promise<number> {
+  const targetPath = args.positionals[0] as string;
+  const target = resolveTarget(targetPath, args.flags.stack as string | undefined);
+  validateTarget(target);
+  const clouds = [...new Set(args.flags.clouds as Cloud[])];
+  if (!args.flags.quiet) io.err(`Planning ${target.kind === "stack" ? relative(process.cwd(), target.file) : relative(process.cwd(), target.dir) || "."} on ${clouds.join(", ")} in parallel...\n`);
+  const plans = await planClouds(target, clouds, assumptionsFrom(args), (cloud, plan, ms) => {
+    if (args.flags.quiet) return;
+    io.err(`  ${cloud.padEnd(5)} ${plan.error ? `cannot host: ${plan.error.type}` : `${plan.totals.resources} resources`} (${(ms / 1000).toFixed(1)} s)\n`);
+  });
+  const internal = plans.find((p) => p.error && (p.error.type === "internal" || p.error.type === "spec" || p.error.type === "cloud"));
+  if (internal) return planFailure(internal, io);
+  const cmp = comparePlans(plans, relative(process.cwd(), targetPath) || targetPath);
+  const files = { "compare.md": compareMarkdown(cmp, plans), "compare.html": compareHtml(cmp, plans), "compare.json": `${JSON.stringify({ ...cmp, plans }, null, 2)}\n` };
+  const out = args.flags.out as string | undefined;
+  if (out) {
+    const written = writeFilesAtomically(out, files);
+    io.out(`${compareText(cmp)}\n\nWrote ${written.map((w) => relative(process.cwd(), w)).join(", ")}\n`);
+  } else {
+    const format = args.flags.format as string;
+    io.out(format === "table" ? `${compareText(cmp)}\n` : files[`compare.${format}` as keyof typeof files]);
+  }
+  return EXIT.ok;
+}

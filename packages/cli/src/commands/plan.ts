@@ -1,0 +1,65 @@
+import type { Cloud } from "@freehold/model";
+import type { CommandSpec, ParsedArgs } from "../args";
+import { EXIT } from "../errors";
+import type { Plan } from "../plan/contract";
+import { planInChild } from "../plan/run";
+import { resolveTarget, validateTarget } from "../plan/target";
+import { mdTable, pct, textTable, usd } from "../report/format";
+import { shortType } from "../report/svg";
+import { ASSUMPTION_FLAGS, assumptionsFrom, CLOUD_FLAG, type Io, STACK_FLAG } from "./common";
+import { planFailure } from "./failure";
+
+export const planSpec: CommandSpec = {
+  name: "plan",
+  summary: "Show exactly what one cloud would get for a stack, offline: every resource, its inputs and options.",
+  details:
+    "Runs the stack file, or the Pulumi program in a directory, under Pulumi's mock runtime in a child process.\nNo credentials, no Pulumi CLI, nothing deployed. The JSON form is the stable contract in docs/plan-contract.md.",
+  positionals: [{ name: "target", description: "A stack file (freehold.yaml) or a Pulumi program directory.", required: true }],
+  flags: [CLOUD_FLAG, { name: "format", type: "string", values: ["json", "table", "md"], default: "table", description: "Output format." }, STACK_FLAG, ...ASSUMPTION_FLAGS],
+  examples: ["freehold plan examples/crown-marketplace/freehold.yaml --cloud azure", "freehold plan examples/crown-marketplace --cloud gcp --format json > plan.json"],
+};
+
+export async function runPlan(args: ParsedArgs, io: Io): Promise<number> {
+  const target = resolveTarget(args.positionals[0] as string, args.flags.stack as string | undefined);
+  validateTarget(target);
+  const plan = await planInChild(target, args.flags.cloud as Cloud, assumptionsFrom(args));
+  const format = args.flags.format as string;
+  if (format === "json") io.out(`${JSON.stringify(plan, null, 2)}\n`);
+  if (plan.error) return planFailure(plan, io);
+  if (format === "table") io.out(`${planText(plan)}\n`);
+  if (format === "md") io.out(planMarkdown(plan));
+  return EXIT.ok;
+}
+
+function componentRows(plan: Plan): string[][] {
+  return plan.components.map((c) => [c.name, c.kind, c.service, c.sku ?? "—", String(c.resourceCount), pct(c.availability.percent), usd(c.estimate.monthlyUsd)]);
+}
+
+const HEAD = ["Component", "Kind", "Service", "Size", "Resources", "SLA", "Monthly"];
+
+export function planText(plan: Plan): string {
+  const resources = plan.resources.filter((r) => r.custom).map((r) => [r.name, shortType(r.type), r.options.retainOnDelete ? "retain" : "", r.options.protect ? "protect" : ""]);
+  return [
+    `${plan.provider}, ${plan.region} (${plan.location.city}, ${plan.location.country}): ${plan.totals.resources} resources, about ${usd(plan.totals.monthlyUsd)} a month`,
+    "",
+    textTable(HEAD, [...componentRows(plan), ["(platform)", "", "shared network", "", String(plan.platform.resourceCount), "", usd(plan.platform.estimate.monthlyUsd)]]),
+    "",
+    textTable(["Resource", "Type", "On delete", "Protect"], resources),
+    ...(plan.warnings.length ? ["", "Warnings:", ...plan.warnings.map((w) => `  - ${w}`)] : []),
+  ].join("\n");
+}
+
+export function planMarkdown(plan: Plan): string {
+  return `${[
+    `# ${plan.stack} on ${plan.provider}`,
+    "",
+    `Region ${plan.region} (${plan.location.city}, ${plan.location.country}); ${plan.totals.resources} cloud resources; about ${usd(plan.totals.monthlyUsd)} a month.`,
+    "",
+    mdTable(HEAD, componentRows(plan)),
+    "",
+    "## Resources",
+    "",
+    mdTable(["Name", "Type", "Parent", "On delete"], plan.resources.filter((r) => r.custom).map((r) => [r.name, `\`${r.type}\``, r.parent?.split("::").pop() ?? "", r.options.retainOnDelete ? "retain" : "delete"])),
+    ...(plan.warnings.length ? ["", "## Warnings", "", ...plan.warnings.map((w) => `- ${w}`)] : []),
+  ].join("\n")}\n`;
+}

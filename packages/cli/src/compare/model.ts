@@ -1,0 +1,119 @@
+import type { Availability, Capability, CostAssumptions, CostLine } from "@freehold/core";
+import type { Cloud, Component } from "@freehold/model";
+import type { Plan, PlanError } from "../plan/contract";
+
+export const COMPARE_SCHEMA = "freehold.compare/v1";
+
+export interface CloudCell {
+  service: string;
+  sku?: string;
+  sizeNote?: string;
+  cpu?: number;
+  memoryGiB?: number;
+  resourceCount: number;
+  /** Features the spec uses that this cloud supports only partly or not at all. */
+  gaps: Capability[];
+  availability: Availability;
+  monthlyUsd: number;
+  lines: CostLine[];
+}
+
+export interface ComparedComponent {
+  name: string;
+  kind: Component["kind"];
+  /** What the spec asks, in words. */
+  request: string;
+  clouds: Partial<Record<Cloud, CloudCell>>;
+}
+
+export interface ComparedCloud {
+  cloud: Cloud;
+  provider: string;
+  region: string;
+  city: string;
+  country: string;
+  /** False where the cloud cannot host the stack as written. */
+  ok: boolean;
+  error?: PlanError;
+  resources: number;
+  monthlyUsd: number;
+  platform: { resourceCount: number; monthlyUsd: number; lines: CostLine[] };
+  residency: Plan["residency"] & { ok: boolean };
+  warnings: string[];
+}
+
+export interface Comparison {
+  schema: typeof COMPARE_SCHEMA;
+  stack: string;
+  target: string;
+  assumptions: CostAssumptions;
+  clouds: ComparedCloud[];
+  components: ComparedComponent[];
+}
+
+/** Describe a component's request in words. */
+export function describeRequest(spec: Component): string {
+  switch (spec.kind) {
+    case "web-service": {
+      const size = typeof spec.size === "string" ? spec.size : `${spec.size.cpu} vCPU / ${spec.size.memoryGiB} GiB`;
+      return `${size}, ${spec.scaling.min}–${spec.scaling.max} instances, ${spec.public ? "public HTTPS" : "private"}${spec.domain ? ` on ${spec.domain}` : ""}`;
+    }
+    case "database": {
+      const size = typeof spec.size === "string" ? spec.size : `${spec.size.cpu} vCPU / ${spec.size.memoryGiB} GiB`;
+      return `PostgreSQL ${spec.version}, ${size}, ${spec.storageGiB} GiB${spec.highAvailability ? ", high availability" : ""}, backups ${spec.backups.retentionDays} days`;
+    }
+    case "object-store":
+      return `${spec.versioning ? "versioned" : "unversioned"}${spec.lifecycle.length ? `, ${spec.lifecycle.length} lifecycle rule${spec.lifecycle.length > 1 ? "s" : ""}` : ""}${spec.cors.length ? ", CORS" : ""}`;
+  }
+}
+
+/** Lay plans for several clouds side by side. Reads only the plans. */
+export function comparePlans(plans: Plan[], target: string): Comparison {
+  const ok = plans.filter((p) => !p.error);
+  const names: Array<{ name: string; spec: Component }> = [];
+  for (const p of ok) for (const c of p.components) if (!names.some((n) => n.name === c.name)) names.push({ name: c.name, spec: c.spec });
+  return {
+    schema: COMPARE_SCHEMA,
+    stack: ok[0]?.stack ?? "",
+    target,
+    assumptions: (ok[0] ?? plans[0])?.assumptions as CostAssumptions,
+    clouds: plans.map((p) => ({
+      cloud: p.cloud,
+      provider: p.provider,
+      region: p.region,
+      city: p.location.city,
+      country: p.location.country,
+      ok: !p.error,
+      error: p.error,
+      resources: p.totals.resources,
+      monthlyUsd: p.totals.monthlyUsd,
+      platform: { resourceCount: p.platform.resourceCount, monthlyUsd: p.platform.estimate.monthlyUsd, lines: p.platform.estimate.lines },
+      residency: { ...p.residency, ok: p.residency.locations.every((l) => l.allowed) },
+      warnings: p.warnings,
+    })),
+    components: names.map(({ name, spec }) => ({
+      name,
+      kind: spec.kind,
+      request: describeRequest(spec),
+      clouds: Object.fromEntries(
+        ok.flatMap((p) => {
+          const c = p.components.find((x) => x.name === name);
+          if (!c) return [];
+          const cell: CloudCell = {
+            service: c.service,
+            sku: c.sku,
+            sizeNote: c.size?.note,
+            cpu: c.size?.cpu,
+            memoryGiB: c.size?.memoryGiB,
+            resourceCount: c.resourceCount,
+            gaps: c.features.filter((f) => f.support !== "full"),
+            availability: c.availability,
+            monthlyUsd: c.estimate.monthlyUsd,
+            lines: c.estimate.lines,
+          };
+          return [[p.cloud, cell]];
+        }),
+      ),
+    })),
+  };
+}

@@ -1,0 +1,129 @@
+import {
+  type Backend,
+  type ComponentRecord,
+  type CostAssumptions,
+  featuresUsed,
+  type MockRun,
+  plainOutputs,
+  sumCost,
+} from "@freehold/core";
+import { RESIDENCIES, residencyAllows } from "@freehold/model";
+import { type Plan, PLAN_SCHEMA, type PlanComponent } from "./contract";
+
+/** Build the plan contract from a mock run and the backend that produced it. */
+export async function buildPlan(backend: Backend, run: MockRun, assumptions: CostAssumptions, warnings: string[]): Promise<Plan> {
+  const byUrn = new Map(run.resources.map((r) => [r.urn, r]));
+  const rootOf = (urn: string | undefined, stopAt: Set<string>): string | undefined => {
+    let cur = urn;
+    while (cur) {
+      if (stopAt.has(cur)) return cur;
+      cur = byUrn.get(cur)?.parent;
+    }
+    return undefined;
+  };
+  const componentUrns = new Map<string, string>();
+  for (const r of run.resources) if (r.type.startsWith("freehold:index:") && r.type !== "freehold:index:Platform") componentUrns.set(r.name, r.urn);
+  const platformUrn = run.resources.find((r) => r.type === "freehold:index:Platform")?.urn;
+  const roots = new Set([...componentUrns.values(), ...(platformUrn ? [platformUrn] : [])]);
+  const counts = new Map<string, number>();
+  for (const r of run.resources) {
+    if (!r.custom) continue;
+    const root = rootOf(r.parent, roots);
+    if (root) counts.set(root, (counts.get(root) ?? 0) + 1);
+  }
+
+  const capabilities = new Map(backend.capabilities.map((c) => [c.feature, c]));
+  const components: PlanComponent[] = [];
+  for (const c of run.components) components.push(await planComponent(backend, c, capabilities, assumptions, componentUrns, counts));
+
+  const first = run.components[0];
+  const stack = first?.stack;
+  const platformLines = backend.estimatePlatform(
+    {
+      webServices: run.components.filter((c) => c.kind === "web-service").length,
+      publicWebServices: run.components.filter((c) => c.spec.kind === "web-service" && c.spec.public).length,
+      databases: run.components.filter((c) => c.kind === "database").length,
+    },
+    assumptions,
+  );
+  const platformCost = sumCost(platformLines);
+  const residency = stack?.residency ?? "none";
+  const allowed: readonly string[] | undefined = RESIDENCIES[residency];
+  const regions = new Map<string, { country: string; use: string }>();
+  if (stack) regions.set(stack.region.region, { country: stack.region.country, use: "all resources" });
+  for (const c of run.components) {
+    const replica = c.description.details?.secretReplica;
+    if (typeof replica === "string" && !regions.has(replica)) regions.set(replica, { country: c.stack.region.country, use: `${c.name} secret replica` });
+  }
+
+  const databases = run.components.filter((c) => c.kind === "database");
+  const stores = run.components.filter((c) => c.kind === "object-store");
+  const resolvedDb = await Promise.all(databases.map((c) => plainOutputs(c.outputs) as Promise<Record<string, unknown>>));
+  const resolvedStores = await Promise.all(stores.map((c) => plainOutputs(c.outputs) as Promise<Record<string, unknown>>));
+
+  return {
+    schema: PLAN_SCHEMA,
+    cloud: backend.cloud,
+    provider: backend.displayName,
+    stack: stack?.name ?? "",
+    region: stack?.region.region ?? "",
+    location: { city: stack?.region.city ?? "", country: stack?.region.country ?? "", zones: stack?.region.zones ?? 0 },
+    residency: {
+      rule: residency,
+      allowedCountries: allowed ? [...allowed] : null,
+      locations: [...regions].map(([region, v]) => ({ region, country: v.country, allowed: residencyAllows(residency, v.country), use: v.use })),
+    },
+    components,
+    platform: { urn: platformUrn, resourceCount: platformUrn ? (counts.get(platformUrn) ?? 0) : 0, estimate: { lines: platformLines, monthlyUsd: platformCost } },
+    totals: {
+      monthlyUsd: Math.round((components.reduce((a, c) => a + c.estimate.monthlyUsd, 0) + platformCost) * 100) / 100,
+      resources: run.resources.filter((r) => r.custom).length,
+    },
+    assumptions,
+    migration: {
+      egress: backend.migration.egress,
+      freeEgressGiB: backend.migration.freeEgressGiB,
+      databases: databases.map((c, i) => ({
+        component: c.name,
+        ...backend.migration.database({
+          name: c.name,
+          stack: c.stack,
+          databaseName: String(resolvedDb[i]?.databaseName ?? ""),
+          physicalName: String(resolvedDb[i]?.host ?? ""),
+        }),
+      })),
+      objectStores: stores.map((c, i) => ({ component: c.name, ...backend.migration.objectStore({ name: c.name, stack: c.stack, bucketName: String(resolvedStores[i]?.bucketName ?? "") }) })),
+    },
+    resources: run.resources,
+    warnings,
+    outputs: run.outputs,
+  };
+}
+
+async function planComponent(
+  backend: Backend,
+  c: ComponentRecord,
+  capabilities: Map<string, Backend["capabilities"][number]>,
+  assumptions: CostAssumptions,
+  urns: Map<string, string>,
+  counts: Map<string, number>,
+): Promise<PlanComponent> {
+  const lines = backend.estimate({ name: c.name, spec: c.spec, size: c.description.size }, assumptions);
+  const urn = urns.get(c.name) ?? "";
+  return {
+    name: c.name,
+    kind: c.kind,
+    service: c.description.service,
+    sku: c.description.size?.sku,
+    size: c.description.size,
+    details: c.description.details ?? {},
+    spec: c.spec,
+    features: featuresUsed(c.spec).map((f) => capabilities.get(f) ?? { feature: f, support: "none", note: `${backend.displayName} backend has no row for ${f}` }),
+    availability: backend.availability(c.kind, c.spec),
+    estimate: { lines, monthlyUsd: sumCost(lines) },
+    vendorSettings: c.vendorSettings,
+    outputs: (await plainOutputs(c.outputs)) as Record<string, unknown>,
+    urn,
+    resourceCount: counts.get(urn) ?? 0,
+  };
+}

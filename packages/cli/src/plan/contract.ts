@@ -1,0 +1,82 @@
+/**
+ * The `freehold plan` JSON contract (schema "freehold.plan/v1"), documented in
+ * docs/plan-contract.md. `compare`, `check` and `exit-plan` read only this:
+ * they never re-derive what a backend would do.
+ */
+import type {
+  Availability,
+  Capability,
+  CostAssumptions,
+  CostLine,
+  DatabaseMigration,
+  ObjectStoreMigration,
+  PlannedResource,
+  Price,
+  SizeChoice,
+} from "@freehold/core";
+import type { Cloud, Component, ComponentKind } from "@freehold/model";
+
+export const PLAN_SCHEMA = "freehold.plan/v1";
+
+export interface PlanComponent {
+  name: string;
+  kind: ComponentKind;
+  /** Marketed service, e.g. "Amazon RDS for PostgreSQL". */
+  service: string;
+  /** The cloud's name for the chosen size, e.g. "db.m7g.large". */
+  sku?: string;
+  size?: SizeChoice;
+  details: Record<string, string | number | boolean>;
+  /** The component spec as parsed, defaults filled in. */
+  spec: Component;
+  /** Neutral features the spec uses, with this cloud's support for each. */
+  features: Capability[];
+  availability: Availability;
+  estimate: { lines: CostLine[]; monthlyUsd: number };
+  /** Vendor escape-hatch settings in use: lock-in points. */
+  vendorSettings: string[];
+  /** Neutral outputs as the mocks resolve them (secrets "[secret]"). */
+  outputs: Record<string, unknown>;
+  /** URN of the component resource. */
+  urn: string;
+  /** Cloud resources under this component. */
+  resourceCount: number;
+}
+
+export interface PlanError {
+  type: "spec" | "unsupported" | "cloud" | "internal";
+  message: string;
+  component?: string;
+  feature?: string;
+  reason?: string;
+  fix?: string;
+  problems?: Array<{ path: string; message: string }>;
+}
+
+export interface Plan {
+  schema: typeof PLAN_SCHEMA;
+  cloud: Cloud;
+  /** e.g. "Amazon Web Services". */
+  provider: string;
+  /** Stack name. */
+  stack: string;
+  /** The cloud region, e.g. "eu-west-2". */
+  region: string;
+  location: { city: string; country: string; zones: number };
+  residency: { rule: string; allowedCountries: string[] | null; locations: Array<{ region: string; country: string; allowed: boolean; use: string }> };
+  components: PlanComponent[];
+  platform: { urn?: string; resourceCount: number; estimate: { lines: CostLine[]; monthlyUsd: number } };
+  totals: { monthlyUsd: number; resources: number };
+  assumptions: CostAssumptions;
+  migration: {
+    egress: Price;
+    freeEgressGiB: number;
+    databases: Array<{ component: string } & DatabaseMigration>;
+    objectStores: Array<{ component: string } & ObjectStoreMigration>;
+  };
+  resources: PlannedResource[];
+  warnings: string[];
+  outputs: Record<string, unknown>;
+  /** Present when the cloud cannot host the stack as written; then components and resources are empty. */
+  error?: PlanError;
+}

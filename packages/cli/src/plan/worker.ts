@@ -1,0 +1,153 @@
+/**
+ * Child process that plans one target on one cloud under Pulumi's mock
+ * runtime and writes the plan contract as JSON to stdout. Each cloud runs in
+ * its own process: the mock runtime is process-global, and only that cloud's
+ * SDK is loaded.
+ */
+import { readFileSync } from "node:fs";
+import { dirname } from "node:path";
+import type * as Core from "@freehold/core";
+import type { Cloud } from "@freehold/model";
+import type { Plan, PlanError } from "./contract";
+import { PLAN_SCHEMA } from "./contract";
+import { buildPlan } from "./build";
+import type { Target } from "./target";
+
+export interface WorkerRequest {
+  target: Target;
+  cloud: Cloud;
+  assumptions: Core.CostAssumptions;
+}
+
+/** Core as the target sees it: a program with its own node_modules uses its own copy, so its components reach our recorder. */
+function coreFor(target: Target): typeof Core {
+  if (target.kind === "program") {
+    try {
+      return require(require.resolve("@freehold/core", { paths: [target.dir] })) as typeof Core;
+    } catch {
+      // fall through to ours
+    }
+  }
+  return require("@freehold/core") as typeof Core;
+}
+
+/** Transpile TypeScript entry points on load (no type-checking: that belongs in the build). */
+function registerTypeScript(): void {
+  const exts = require.extensions as NodeJS.RequireExtensions;
+  if (exts[".ts"]) return;
+  // Loaded only for TypeScript programs: it is large.
+  const ts = require("typescript") as typeof import("typescript");
+  exts[".ts"] = (module, filename) => {
+    const out = ts.transpileModule(readFileSync(filename, "utf8"), {
+      fileName: filename,
+      compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true, sourceMap: false },
+    });
+    (module as unknown as { _compile(code: string, file: string): void })._compile(out.outputText, filename);
+  };
+}
+
+export async function planInProcess(req: WorkerRequest): Promise<Plan> {
+  const core = coreFor(req.target);
+  const model = require("@freehold/model") as typeof import("@freehold/model");
+  const warnings: string[] = [];
+  const log = require("@pulumi/pulumi/log") as { warn: (msg: string) => void };
+  log.warn = (msg: string) => {
+    warnings.push(String(msg));
+  };
+  let backend: Core.Backend;
+  try {
+    backend = core.loadBackend(req.cloud);
+  } catch (e) {
+    return failed(req, { type: "cloud", message: (e as Error).message }, warnings);
+  }
+  try {
+    let program: () => unknown;
+    let options: Core.MockRunOptions;
+    if (req.target.kind === "stack") {
+      const stack = model.parseStack(req.target.text, { source: req.target.file });
+      program = () => core.deployStack(stack, { cloud: req.cloud }).outputs;
+      options = { project: stack.name, stack: "plan" };
+    } else {
+      const entry = req.target.entry;
+      if (entry.endsWith(".ts")) registerTypeScript();
+      program = async () => {
+        process.chdir(dirname(entry));
+        const mod = require(entry) as unknown;
+        const exported = typeof mod === "function" ? await (mod as () => unknown)() : mod;
+        return exported;
+      };
+      options = { project: req.target.project, stack: "plan", config: req.target.config };
+    }
+    const run = await core.runWithMocks(req.cloud, program, options);
+    return await buildPlan(backend, run, req.assumptions, warnings);
+  } catch (e) {
+    return failed(req, describeError(e, model), warnings, backend);
+  }
+}
+
+function describeError(e: unknown, model: typeof import("@freehold/model")): PlanError {
+  const err = unwrapError(e);
+  if (err instanceof model.SpecError || (err as Error)?.name === "SpecError") {
+    const s = err as InstanceType<typeof model.SpecError>;
+    return { type: "spec", message: s.message, problems: s.problems };
+  }
+  if (err instanceof model.UnsupportedFeatureError || (err as Error)?.name === "UnsupportedFeatureError") {
+    const u = err as InstanceType<typeof model.UnsupportedFeatureError>;
+    return { type: "unsupported", message: u.message, component: u.component, feature: u.feature, reason: u.reason, fix: u.fix };
+  }
+  if ((err as Error)?.name === "CloudChoiceError") return { type: "cloud", message: (err as Error).message };
+  return { type: "internal", message: (err as Error)?.stack ?? String(err) };
+}
+
+/** Pulumi wraps errors thrown inside a program run; find the original. */
+function unwrapError(e: unknown): unknown {
+  let cur = e as { cause?: unknown; innerError?: unknown } | undefined;
+  for (let i = 0; i < 5 && cur; i++) {
+    const name = (cur as Error).name;
+    if (name === "SpecError" || name === "UnsupportedFeatureError" || name === "CloudChoiceError") return cur;
+    cur = (cur.cause ?? cur.innerError) as typeof cur;
+  }
+  return e;
+}
+
+function failed(req: WorkerRequest, error: PlanError, warnings: string[], backend?: Core.Backend): Plan {
+  return {
+    schema: PLAN_SCHEMA,
+    cloud: req.cloud,
+    provider: backend?.displayName ?? req.cloud,
+    stack: "",
+    region: "",
+    location: { city: "", country: "", zones: 0 },
+    residency: { rule: "none", allowedCountries: null, locations: [] },
+    components: [],
+    platform: { resourceCount: 0, estimate: { lines: [], monthlyUsd: 0 } },
+    totals: { monthlyUsd: 0, resources: 0 },
+    assumptions: req.assumptions,
+    migration: {
+      egress: backend?.migration.egress ?? { usd: 0, unit: "GB", source: { name: "unknown", date: "" } },
+      freeEgressGiB: backend?.migration.freeEgressGiB ?? 0,
+      databases: [],
+      objectStores: [],
+    },
+    resources: [],
+    warnings,
+    outputs: {},
+    error,
+  };
+}
+
+if (require.main === module) {
+  const req = JSON.parse(process.argv[2] ?? "{}") as WorkerRequest;
+  // A failing program may leave Pulumi outputs rejecting after we are done; the plan already says what failed.
+  process.on("unhandledRejection", () => {});
+  planInProcess(req).then(
+    (plan) => {
+      process.stdout.write(JSON.stringify(plan));
+      process.exitCode = 0;
+    },
+    (e) => {
+      process.stderr.write(String((e as Error)?.stack ?? e));
+      process.exitCode = 70;
+    },
+  );
+}

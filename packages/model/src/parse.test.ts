@@ -1,0 +1,181 @@
+import { describe, expect, it } from "vitest";
+import { SpecError, UnsupportedFeatureError } from "./errors";
+import { parseComponent, parseStack, parseStackSettings } from "./parse";
+import { DatabaseSpec } from "./schema";
+
+function problemsOf(text: string): string[] {
+  try {
+    parseStack(text, { source: "freehold.yaml" });
+  } catch (e) {
+    expect(e).toBeInstanceOf(SpecError);
+    return (e as SpecError).problems.map((p) => `${p.path}: ${p.message}`);
+  }
+  throw new Error("expected a SpecError");
+}
+
+const malformed = `
+name: crown
+region: londn
+components:
+  web:
+    kind: web-service
+    image: ghcr.io/example/app:1
+    siez: small
+    size: { cpu: 0.25, memoryGiB: 32 }
+    links: [db, cache]
+  db:
+    kind: database
+    storageGiB: 5
+  jobs:
+    kind: queue
+`;
+
+describe("parseStack errors", () => {
+  it("returns every problem of one file in one SpecError, each with its path", () => {
+    expect(problemsOf(malformed)).toEqual([
+      'region: "londn" is not allowed; allowed: london, dublin, frankfurt, paris, virginia. Did you mean "london"?',
+      "components.web.size: 0.25 vCPU with 32 GiB is not a size any cloud offers: memory must be 0.5–8 GiB per vCPU (0.13–2 GiB for 0.25 vCPU)",
+      'components.web.siez: unknown key; did you mean "size"? Allowed keys: kind, image, port, size, scaling, public, domain, healthCheck, env, links, user, writableRootFilesystem, vendor',
+      "components.db.storageGiB: 5 is below the minimum of 20 GiB",
+      'components.jobs.kind: "queue" is not a component kind; allowed: web-service, database, object-store',
+      'components.web.links[1]: "cache" is not a component of this stack (components: web, db, jobs)',
+    ]);
+  });
+
+  it("formats the whole error as one paragraph naming the file", () => {
+    try {
+      parseStack(malformed, { source: "freehold.yaml" });
+    } catch (e) {
+      expect((e as Error).message.split("\n")[0]).toBe("freehold.yaml has 6 problems:");
+      expect((e as Error).message).toContain("\n  - components.db.storageGiB: 5 is below the minimum of 20 GiB");
+    }
+  });
+
+  it("suggests a near-miss component kind", () => {
+    expect(problemsOf("name: a\ncomponents:\n  db: { kind: databse }")).toEqual([
+      'components.db.kind: "databse" is not a component kind; allowed: web-service, database, object-store. Did you mean "database"?',
+    ]);
+  });
+
+  it("suggests a near-miss link target", () => {
+    expect(problemsOf("name: a\ncomponents:\n  db: { kind: database }\n  web: { kind: web-service, image: x, links: [dbb] }")).toEqual([
+      'components.web.links[0]: "dbb" is not a component of this stack (components: db, web); did you mean "db"?',
+    ]);
+  });
+
+  it("rejects an unknown size preset and says what is allowed", () => {
+    expect(problemsOf("name: a\ncomponents:\n  web: { kind: web-service, image: x, size: huge }")).toEqual([
+      'components.web.size: "huge" is not allowed; allowed: small, medium, large, or an explicit { cpu, memoryGiB }',
+    ]);
+  });
+
+  it("rejects a component name with capitals", () => {
+    expect(problemsOf("name: a\ncomponents:\n  Web: { kind: object-store }")).toEqual([
+      'components.Web: "Web" is not a valid name: must be lowercase letters, digits and single hyphens, starting with a letter and not ending with a hyphen',
+    ]);
+  });
+
+  it("rejects a link to a web service, a self link and min above max", () => {
+    expect(
+      problemsOf(
+        "name: a\ncomponents:\n  api: { kind: web-service, image: x }\n  web: { kind: web-service, image: x, links: [api, web], scaling: { min: 5, max: 2 } }",
+      ),
+    ).toEqual([
+      "components.web.scaling: min 5 is greater than max 2; set min <= max",
+      'components.web.links[0]: "api" is a web-service; links go to a database or an object-store',
+      'components.web.links[1]: "web" links to itself; remove the link',
+    ]);
+  });
+
+  it("refuses a region outside the stack's residency, naming the cloud region", () => {
+    expect(problemsOf("name: a\nregion: dublin\nresidency: uk\ncomponents:\n  s: { kind: object-store }")).toEqual([
+      "region: aws region eu-west-1 (Dublin, IE) is outside the uk residency; allowed countries: GB",
+      "region: azure region northeurope (Dublin, IE) is outside the uk residency; allowed countries: GB",
+    ]);
+  });
+
+  it("rejects an unknown cloud region override with a suggestion", () => {
+    expect(problemsOf("name: a\nregions: { azure: uksouh }\ncomponents:\n  s: { kind: object-store }")).toEqual([
+      'regions.azure: "uksouh" is not a region Freehold knows for azure; allowed: uksouth, ukwest, northeurope, westeurope, germanywestcentral, francecentral, eastus. Did you mean "uksouth"?',
+    ]);
+  });
+
+  it("reports wrong types with what was given and what was expected", () => {
+    expect(problemsOf("name: a\ncomponents:\n  web: { kind: web-service, image: x, port: '80', public: yes please }")).toEqual([
+      'components.web.port: "80" is a string; expected a number',
+      'components.web.public: "yes please" is a string; expected a boolean',
+    ]);
+  });
+
+  it("reports YAML syntax errors with a line and column", () => {
+    const e = (() => {
+      try {
+        parseStack("name: a\ncomponents: [\n", { source: "x.yaml" });
+      } catch (err) {
+        return err as SpecError;
+      }
+    })();
+    expect(e).toBeInstanceOf(SpecError);
+    expect(e?.problems[0]?.path).toMatch(/^line \d+, column \d+$/);
+  });
+
+  it("rejects duplicate component names in YAML", () => {
+    const e = (() => {
+      try {
+        parseStack("name: a\ncomponents:\n  db: { kind: database }\n  db: { kind: object-store }\n");
+      } catch (err) {
+        return err as SpecError;
+      }
+    })();
+    expect(e?.problems[0]?.message).toMatch(/Map keys must be unique/);
+  });
+
+  it("refuses an empty file and an empty component list", () => {
+    expect(problemsOf("")).toContain(": is empty; a stack needs a name and components");
+    expect(problemsOf("name: a\ncomponents: {}")).toEqual(["components: is empty; a stack needs at least one component"]);
+  });
+});
+
+describe("parseStack defaults", () => {
+  it("fills every safe default", () => {
+    const s = parseStack("name: a\ncomponents:\n  db: { kind: database }\n  s: { kind: object-store }\n  w: { kind: web-service, image: x }");
+    expect(s.region).toBe("london");
+    expect(s.residency).toBe("none");
+    expect(s.components.db).toEqual({
+      kind: "database",
+      engine: "postgres",
+      version: "16",
+      size: "small",
+      storageGiB: 20,
+      highAvailability: false,
+      backups: { retentionDays: 7, pointInTimeRecovery: true },
+      deletionProtection: true,
+      databaseName: "app",
+    });
+    expect(s.components.s).toEqual({ kind: "object-store", versioning: true, lifecycle: [], cors: [], deletionProtection: true });
+    expect(s.components.w).toMatchObject({ public: false, port: 8080, writableRootFilesystem: false, scaling: { min: 1, max: 3 }, links: [] });
+  });
+
+  it("accepts JSON text and plain objects alike", () => {
+    const obj = { name: "a", components: { s: { kind: "object-store" } } };
+    expect(parseStack(JSON.stringify(obj))).toEqual(parseStack(obj));
+  });
+});
+
+describe("parseComponent and parseStackSettings", () => {
+  it("names the component in the error", () => {
+    expect(() => parseComponent(DatabaseSpec, { kind: "database", storageGiB: 1 }, "db")).toThrow(
+      'component "db" has 1 problem:\n  - storageGiB: 1 is below the minimum of 20 GiB',
+    );
+  });
+  it("checks residency for config-given settings", () => {
+    expect(() => parseStackSettings({ name: "a", region: "virginia", residency: "uk" })).toThrow(/aws region us-east-1 \(N. Virginia, US\) is outside the uk residency/);
+  });
+});
+
+describe("UnsupportedFeatureError", () => {
+  it("names the component, the feature and the cloud", () => {
+    const e = new UnsupportedFeatureError("web", "scale to zero", "aws", "ECS services cannot start on a request", "Set scaling.min to 1");
+    expect(e.message).toBe("web: aws cannot provide scale to zero: ECS services cannot start on a request. Set scaling.min to 1");
+  });
+});
