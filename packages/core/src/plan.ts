@@ -60,23 +60,27 @@ export async function runWithMocks(
   const seen: Array<{ resource: pulumi.Resource; type: string; name: string; custom: boolean; opts: pulumi.ResourceOptions; secrets: Promise<string[][]> }> = [];
   const components: ComponentRecord[] = [];
   const stop = onComponent((c) => components.push(c));
-  let exported: Record<string, unknown> = {};
+  let exported: unknown = {};
   try {
-    exported = await pulumi.runtime.runInPulumiStack(async () => {
+    await pulumi.runtime.runInPulumiStack(async () => {
       pulumi.runtime.registerStackTransformation((args) => {
         seen.push({ resource: args.resource, type: args.type, name: args.name, custom: args.resource instanceof pulumi.CustomResource, opts: args.opts, secrets: secretPaths(args.props) });
         return undefined;
       });
-      const result = await program();
-      return (result ?? {}) as Record<string, unknown>;
-    }) as Record<string, unknown>;
+      // Keep the program's own Outputs: the stack's resolved outputs have lost their secret flags.
+      exported = (await program()) ?? {};
+      return exported as Record<string, unknown>;
+    });
   } finally {
     stop();
   }
 
+  // A resource's URN resolves only once its registration has reached the mocks; wait for all of them
+  // (resources whose inputs were still Outputs register after the program function returns).
+  const urns = await Promise.all(seen.map((s) => urnOf(s.resource)));
   const resources: PlannedResource[] = [];
   const taken = new Map<string, number>();
-  for (const s of seen) {
+  for (const [i, s] of seen.entries()) {
     const key = `${s.type}::${s.name}`;
     const index = taken.get(key) ?? 0;
     taken.set(key, index + 1);
@@ -84,7 +88,7 @@ export async function runWithMocks(
     const inputs = redact(raw, await s.secrets);
     const dependsOn = await Promise.all(asArray(s.opts.dependsOn).map((d) => urnOf(d)));
     resources.push({
-      urn: await urnOf(s.resource),
+      urn: urns[i] as string,
       type: s.type,
       name: s.name,
       parent: s.opts.parent ? await urnOf(s.opts.parent) : undefined,

@@ -1,0 +1,95 @@
+import { SpecError } from "@freehold/model";
+import * as pulumi from "@pulumi/pulumi";
+import { describe, expect, it } from "vitest";
+import { Database, ObjectStore, WebService } from "./components";
+import { registerBackend } from "./loader";
+import { runWithMocks } from "./plan";
+import { fakeBackend } from "./testing/fake-backend";
+
+registerBackend(fakeBackend("aws"));
+registerBackend(fakeBackend("gcp"));
+
+describe("components", () => {
+  it("register with the freehold:index type tokens and parent their children", async () => {
+    const run = await runWithMocks("aws", () => {
+      const db = new Database("db");
+      const store = new ObjectStore("files");
+      new WebService("web", { image: "nginx", links: [db, store] });
+    });
+    const tokens = run.resources.filter((r) => r.type.startsWith("freehold:")).map((r) => `${r.type} ${r.name}`);
+    expect(tokens).toEqual(["freehold:index:Database db", "freehold:index:Platform freehold", "freehold:index:ObjectStore files", "freehold:index:WebService web"]);
+    const web = run.resources.find((r) => r.name === "web-service");
+    expect(web?.parent).toMatch(/freehold:index:WebService::web$/);
+  });
+
+  it("exposes the connection string only as a secret", async () => {
+    const run = await runWithMocks("aws", () => {
+      const db = new Database("db");
+      return { cs: db.connectionString, host: db.host };
+    });
+    expect(run.outputs).toEqual({ cs: "[secret]", host: "https://db-instance.fake.example" });
+  });
+
+  it("accepts late-bound images and env values", async () => {
+    const run = await runWithMocks("aws", () => {
+      new WebService("web", { image: pulumi.output("registry/app:2"), env: { MODE: pulumi.output("x") } });
+    });
+    expect(run.resources.find((r) => r.name === "web-service")?.inputs).toMatchObject({ image: "registry/app:2", env: { MODE: "x" } });
+  });
+
+  it("refuses user env that a link sets", async () => {
+    await expect(
+      runWithMocks("aws", () => {
+        const db = new Database("db");
+        new WebService("web", { image: "x", env: { DATABASE_HOST: "h" }, links: [db] });
+      }),
+    ).rejects.toThrow('component "web" has 1 problem:\n  - env.DATABASE_HOST: is set by a link; remove it from env or rename it');
+  });
+
+  it("refuses a link to a component on another cloud", async () => {
+    await expect(
+      runWithMocks("aws", () => {
+        const db = new Database("db", {}, { cloud: "gcp" });
+        new WebService("web", { image: "x", links: [db] });
+      }),
+    ).rejects.toThrow("links to a component on gcp, but this service is on aws; deploy linked components to the same cloud");
+  });
+
+  it("validates args with the model's messages", async () => {
+    await expect(runWithMocks("aws", () => new Database("db", { storageGiB: 5 }))).rejects.toThrow(SpecError);
+  });
+
+  it("prefixes link variables by component when a service links two of a kind", async () => {
+    const run = await runWithMocks("aws", () => {
+      const a = new ObjectStore("uploads");
+      const b = new ObjectStore("reports-archive");
+      new WebService("web", { image: "x", links: [a, { to: b, access: "read" }] });
+    });
+    const env = run.resources.find((r) => r.name === "web-service")?.inputs.env as Record<string, string>;
+    expect(env.UPLOADS_OBJECT_STORE_BUCKET).toBe("freehold-uploads");
+    expect(env.REPORTS_ARCHIVE_OBJECT_STORE_ACCESS).toBe("read");
+    expect(env.OBJECT_STORE_BUCKET).toBeUndefined();
+  });
+
+  it("creates the shared platform once per stack", async () => {
+    const run = await runWithMocks("aws", () => {
+      new ObjectStore("a");
+      new ObjectStore("b");
+    });
+    expect(run.resources.filter((r) => r.type === "freehold:index:Platform")).toHaveLength(1);
+  });
+});
+
+describe("choosing the cloud", () => {
+  it("says how to set freehold:cloud when none is chosen", async () => {
+    const { chooseBackend } = await import("./context");
+    pulumi.runtime.setAllConfig({}, []);
+    expect(() => chooseBackend()).toThrow(
+      'No cloud chosen: run `pulumi config set freehold:cloud aws` (or azure, gcp), or pass { cloud: "aws" } in the component\'s options.',
+    );
+  });
+  it("rejects an unknown cloud with a suggestion", async () => {
+    const { chooseBackend } = await import("./context");
+    expect(() => chooseBackend("awz" as "aws")).toThrow('the cloud option: "awz" is not a cloud Freehold supports; allowed: aws, azure, gcp. Did you mean "aws"?');
+  });
+});

@@ -1,0 +1,31 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { physicalName, shortHash } from "./naming";
+
+describe("physicalName", () => {
+  it("keeps a short name readable and unchanged", () => {
+    expect(physicalName(["shop", "db"], { maxLength: 63 })).toBe("shop-db");
+  });
+  it("cuts a long name and keeps two long names distinct with a hash", () => {
+    const a = physicalName(["a-very-long-stack-name-indeed", "uploads-archive-one"], { maxLength: 24 });
+    const b = physicalName(["a-very-long-stack-name-indeed", "uploads-archive-two"], { maxLength: 24 });
+    expect(a).toHaveLength(24);
+    expect(a).not.toBe(b);
+  });
+  it("meets length and character rules for any input", () => {
+    fc.assert(
+      fc.property(fc.array(fc.string({ maxLength: 40 }), { minLength: 1, maxLength: 3 }), fc.integer({ min: 8, max: 63 }), fc.constantFrom("-", "_", "") as fc.Arbitrary<"-" | "_" | "">, (parts, max, sep) => {
+        const n = physicalName(parts, { maxLength: max, minLength: 3, separator: sep });
+        expect(n.length).toBeLessThanOrEqual(max);
+        expect(n.length).toBeGreaterThanOrEqual(3);
+        expect(n).toMatch(sep === "" ? /^[a-z][a-z0-9]*$/ : new RegExp(`^[a-z][a-z0-9${sep}]*$`));
+        expect(physicalName(parts, { maxLength: max, minLength: 3, separator: sep })).toBe(n);
+      }),
+      { numRuns: 300, seed: 42 },
+    );
+  });
+  it("hashes deterministically", () => {
+    expect(shortHash(["a", "b"])).toBe(shortHash(["a", "b"]));
+    expect(shortHash(["a", "b"])).not.toBe(shortHash(["a", "c"]));
+  });
+});
