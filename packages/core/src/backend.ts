@@ -47,8 +47,8 @@ export interface ComponentDescription {
   details?: Record<string, string | number | boolean>;
 }
 
-/** A neutral feature of the model, e.g. `web-service.scale-to-zero`. See FEATURES in core. */
-export type FeatureId = string;
+import type { FeatureId } from "@freehold/model";
+export type { FeatureId };
 
 export type Support = "full" | "partial" | "none";
 
@@ -134,7 +134,8 @@ export interface DatabaseMigration {
   port: number;
   database: string;
   user: string;
-  sslmode: "require" | "verify-full";
+  /** `disable` only for a local tunnel endpoint that encrypts the hop itself (e.g. the Cloud SQL Auth Proxy). */
+  sslmode: "require" | "verify-full" | "disable";
   /** How the operator reaches a private database (bastion, tunnel, proxy). */
   access: string;
   /** Command that fetches the password into PGPASSWORD. */

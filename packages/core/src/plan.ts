@@ -61,6 +61,7 @@ export async function runWithMocks(
   const components: ComponentRecord[] = [];
   const stop = onComponent((c) => components.push(c));
   let exported: unknown = {};
+  let failure: { error: unknown } | undefined;
   try {
     await pulumi.runtime.runInPulumiStack(async () => {
       pulumi.runtime.registerStackTransformation((args) => {
@@ -68,9 +69,20 @@ export async function runWithMocks(
         return undefined;
       });
       // Keep the program's own Outputs: the stack's resolved outputs have lost their secret flags.
-      exported = (await program()) ?? {};
-      return exported as Record<string, unknown>;
+      // A failure is kept and rethrown after the stack completes, so Pulumi's own promises never reject unhandled.
+      try {
+        exported = (await program()) ?? {};
+      } catch (e) {
+        failure = { error: e };
+      }
+      return {};
     });
+    if (failure) throw failure.error;
+  } catch (e) {
+    // Let registrations already in flight reach this run's mocks before the caller starts another run:
+    // otherwise they land on the next run's mock monitor ("unknown resource").
+    await drainRpcs();
+    throw e;
   } finally {
     stop();
   }
@@ -78,6 +90,7 @@ export async function runWithMocks(
   // A resource's URN resolves only once its registration has reached the mocks; wait for all of them
   // (resources whose inputs were still Outputs register after the program function returns).
   const urns = await Promise.all(seen.map((s) => urnOf(s.resource)));
+  await drainRpcs();
   const resources: PlannedResource[] = [];
   const taken = new Map<string, number>();
   for (const [i, s] of seen.entries()) {
@@ -100,6 +113,20 @@ export async function runWithMocks(
   return { resources, components, invokes, outputs: sortKeys(await plainOutputs(exported)) as Record<string, unknown> };
 }
 
+/** Wait (bounded) for the Pulumi runtime's queue of RPCs to drain. */
+async function drainRpcs(): Promise<void> {
+  const runtime = pulumi.runtime as unknown as { waitForRPCs?: () => Promise<void> };
+  if (!runtime.waitForRPCs) return;
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([
+    runtime.waitForRPCs().catch(() => undefined),
+    new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, 2000);
+    }),
+  ]);
+  if (timer) clearTimeout(timer);
+}
+
 function mocksFor(backend: Backend, inputsByKey: Map<string, Record<string, unknown>[]>, invokes: string[]): pulumi.runtime.Mocks {
   return {
     newResource(args) {
@@ -107,8 +134,10 @@ function mocksFor(backend: Backend, inputsByKey: Map<string, Record<string, unkn
       const list = inputsByKey.get(key) ?? [];
       list.push(args.inputs as Record<string, unknown>);
       inputsByKey.set(key, list);
-      const id = args.custom ? `${args.name}-id` : "";
-      const extra = args.custom ? backend.mocks.outputs(args.type, args.name, args.inputs as Record<string, unknown>, id) : {};
+      const fallbackId = args.custom ? `${args.name}-id` : "";
+      const extra = args.custom ? backend.mocks.outputs(args.type, args.name, args.inputs as Record<string, unknown>, fallbackId) : {};
+      // A backend may give a realistic id (an ARN-style or ARM id) as `id` in its outputs.
+      const id = typeof extra.id === "string" && extra.id ? extra.id : fallbackId;
       return { id, state: { ...args.inputs, ...extra } };
     },
     call(args) {
@@ -141,7 +170,21 @@ async function secretPaths(props: unknown, path: string[] = []): Promise<string[
   return [];
 }
 
-function redact(inputs: Record<string, unknown>, paths: string[][]): Record<string, unknown> {
+/** Pulumi's wire marker for a secret value nested in an input object. */
+const SECRET_SIG = "4dabf18193072939515e22adb298388d";
+const SECRET_VALUE = "1b47061264138c4ac30d75fd1eb44270";
+
+function redactMarked(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(redactMarked);
+  if (value && typeof value === "object") {
+    if ((value as Record<string, unknown>)[SECRET_SIG] === SECRET_VALUE) return SECRET;
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactMarked(v)]));
+  }
+  return value;
+}
+
+function redact(raw: Record<string, unknown>, paths: string[][]): Record<string, unknown> {
+  const inputs = redactMarked(raw) as Record<string, unknown>;
   if (!paths.length) return inputs;
   const copy = structuredClone(inputs);
   for (const p of paths) {

@@ -1,4 +1,5 @@
 export * from "./errors";
+export * from "./features";
 export * from "./jsonschema";
 export * from "./parse";
 export * from "./regions";

@@ -5,6 +5,7 @@
  */
 import { z } from "zod";
 import { CLOUDS, NEUTRAL_REGION_NAMES, RESIDENCIES, type Residency } from "./regions";
+import { FEATURE_IDS, type FeatureId } from "./features";
 import { SIZE_LIMITS, SIZE_PRESETS } from "./sizes";
 
 /** Component and stack names: they become parts of cloud resource names. */
@@ -76,6 +77,18 @@ export const VendorSettings = z
   >)
   .meta({ description: "Per-cloud escape hatch: { aws: { <childRole>: { <arg>: value } } }. Ignored by other clouds." });
 
+/**
+ * Features a component may go without on a cloud that cannot provide them. Each
+ * accepted degradation is named in the plan's warnings. Without it, such a cloud
+ * refuses the stack with an UnsupportedFeatureError.
+ */
+const acceptDegraded = (kind: string) =>
+  z
+    .array(z.enum(FEATURE_IDS.filter((f) => f.startsWith(`${kind}.`)) as [FeatureId, ...FeatureId[]]))
+    .max(20)
+    .default([])
+    .meta({ description: "Features this component may go without where a cloud cannot provide them; each is named in the plan. @default []" });
+
 export const WebServiceSpec = z.strictObject({
   kind: z.literal("web-service"),
   /** Container image reference. */
@@ -119,6 +132,7 @@ export const WebServiceSpec = z.strictObject({
   user: z.string().regex(/^[0-9]{1,10}(:[0-9]{1,10})?$/, { message: "must be a numeric uid or uid:gid" }).optional(),
   /** Allow writes to the root filesystem. @default false */
   writableRootFilesystem: z.boolean().default(false),
+  acceptDegraded: acceptDegraded("web-service"),
   vendor: VendorSettings.optional(),
 });
 
@@ -150,6 +164,7 @@ export const DatabaseSpec = z.strictObject({
     .string()
     .regex(/^[a-z][a-z0-9_]{0,62}$/, { message: "must be lowercase letters, digits and underscores, starting with a letter" })
     .default("app"),
+  acceptDegraded: acceptDegraded("database"),
   vendor: VendorSettings.optional(),
 });
 
@@ -177,6 +192,7 @@ export const ObjectStoreSpec = z.strictObject({
   cors: z.array(CorsRule).max(10).default([]),
   /** Protect against deletion and retain on destroy. @default true */
   deletionProtection: z.boolean().default(true),
+  acceptDegraded: acceptDegraded("object-store"),
   vendor: VendorSettings.optional(),
 });
 

@@ -1,11 +1,13 @@
-import type { Component } from "@freehold/model";
-import type { FeatureId } from "./backend";
+import type { Component } from "./schema";
+
+/** A neutral feature id, e.g. `web-service.scale-to-zero`. */
+export type FeatureId = keyof typeof FEATURES;
 
 /**
  * Neutral features of the model. Each backend's capability table has one row
  * per feature; `compare` lists the features a stack uses that a cloud lacks.
  */
-export const FEATURES: Record<FeatureId, string> = {
+export const FEATURES = {
   "web-service.public-https": "Public service over HTTPS only",
   "web-service.https-without-domain": "Public HTTPS on the cloud's own address, without a custom domain",
   "web-service.custom-domain": "Custom domain with a managed certificate",
@@ -26,7 +28,9 @@ export const FEATURES: Record<FeatureId, string> = {
   "object-store.lifecycle": "Expire objects by prefix and age",
   "object-store.cors": "CORS rules",
   "object-store.soft-delete": "Recover deleted objects for a period",
-};
+} as const satisfies Record<string, string>;
+
+export const FEATURE_IDS = Object.keys(FEATURES) as FeatureId[];
 
 /** The features one component spec uses. */
 export function featuresUsed(spec: Component): FeatureId[] {
