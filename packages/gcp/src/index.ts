@@ -1,0 +1,35 @@
+/**
+ * @freehold/gcp: the Google Cloud backend. Cloud Run for web services, Cloud
+ * SQL for PostgreSQL for databases, Cloud Storage for object stores.
+ */
+import type { Backend } from "@freehold/core";
+import { CAPABILITIES } from "./capabilities";
+import { database } from "./database";
+import { migration } from "./migration";
+import { mocks } from "./mocks";
+import { createPlatform } from "./network";
+import { objectStore } from "./object-store";
+import { availability, estimate, estimatePlatform } from "./prices";
+import { databaseSize, webServiceSize } from "./sizes";
+import { webService } from "./web-service";
+
+export const backend = {
+  cloud: "gcp",
+  displayName: "Google Cloud",
+  services: { "web-service": "Cloud Run", database: "Cloud SQL for PostgreSQL", "object-store": "Cloud Storage" },
+  capabilities: CAPABILITIES,
+  sizes: { webService: webServiceSize, database: databaseSize },
+  availability,
+  estimate,
+  estimatePlatform,
+  migration,
+  mocks,
+  createPlatform,
+  webService,
+  database,
+  objectStore,
+} satisfies Backend;
+
+export type { DatabaseHandle } from "./database";
+export type { GcpPlatform } from "./network";
+export type { ObjectStoreHandle } from "./object-store";

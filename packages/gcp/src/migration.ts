@@ -1,0 +1,41 @@
+/**
+ * How to reach a Freehold database or bucket on Google Cloud for data
+ * migration with standard tools (pg_dump/pg_restore, rclone).
+ */
+import type { MigrationDetails } from "@freehold/core";
+import { POSTGRES_PORT } from "./database";
+import { names } from "./naming";
+import { PRICES } from "./prices";
+
+export const migration: MigrationDetails = {
+  egress: PRICES.internetEgressGib,
+  // Premium tier internet egress has no free allowance worth counting for a migration (the Always Free GiB is North America only).
+  freeEgressGiB: 0,
+  database({ name, stack, databaseName, physicalName }) {
+    const instance = physicalName || names.sqlInstance(stack.name, name);
+    const connection = `$(gcloud config get-value project):${stack.region.region}:${instance}`;
+    return {
+      host: `$(gcloud sql instances describe ${instance} --format='value(ipAddresses[0].ipAddress)')`,
+      port: POSTGRES_PORT,
+      database: databaseName,
+      user: "app",
+      sslmode: "require",
+      access:
+        `The instance has only a private IP in the stack's VPC (${names.network(stack.name, "network")}). Run pg_dump/pg_restore on a host with VPC access, ` +
+        `for example a Compute Engine VM in subnet ${names.network(stack.name, stack.region.region)} (gcloud compute ssh --tunnel-through-iap), and connect to the private IP with sslmode=require. ` +
+        `Alternatively run the Cloud SQL Auth Proxy on that host (cloud-sql-proxy --private-ip ${connection} --port ${POSTGRES_PORT}) with an identity holding roles/cloudsql.client, ` +
+        `and connect to 127.0.0.1:${POSTGRES_PORT}; the proxy encrypts the hop to the instance, so its local socket is plain.`,
+      passwordCommand: `export PGPASSWORD="$(gcloud secrets versions access latest --secret=${names.secret(stack.name, name, "db-password")})"`,
+    };
+  },
+  objectStore({ stack, bucketName }) {
+    return {
+      rcloneType: "gcs",
+      rcloneOptions: { env_auth: "true", bucket_policy_only: "true", location: stack.region.region, storage_class: "STANDARD" },
+      path: bucketName,
+      access:
+        "rclone's gcs remote with env_auth reads Application Default Credentials (gcloud auth application-default login, or GOOGLE_APPLICATION_CREDENTIALS for a service account) " +
+        "holding roles/storage.objectUser on the bucket; bucket_policy_only because the bucket uses uniform bucket-level access (no object ACLs).",
+    };
+  },
+};

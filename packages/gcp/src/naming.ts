@@ -1,0 +1,79 @@
+/**
+ * Physical-name rules for the Google Cloud resources Freehold creates. Names
+ * are deterministic: the same stack and component always give the same name.
+ */
+import { type NameRules, physicalName, shortHash } from "@freehold/core";
+
+/** Rules per resource type, from each resource's documented limits. */
+export const NAME_RULES = {
+  /** Cloud Run service: lowercase letters, digits, hyphens; starts with a letter; at most 49 characters. */
+  cloudRunService: { maxLength: 49 },
+  /** Service account id: 6-30 characters, `^[a-z]([-a-z0-9]*[a-z0-9])$`. */
+  serviceAccount: { maxLength: 30, minLength: 6 },
+  /** Cloud SQL instance id: lowercase letters, digits, hyphens; project id + instance id at most 98 characters, so 60 leaves room for a 30-character project id. */
+  sqlInstance: { maxLength: 60 },
+  /** Secret Manager secret id: letters, digits, `-` and `_`, at most 255 characters. */
+  secret: { maxLength: 255 },
+  /** VPC network, subnetwork, global address: RFC 1035, at most 63 characters. */
+  network: { maxLength: 63 },
+} as const satisfies Record<string, NameRules>;
+
+/** Documented name patterns, used by the tests to check every name we make. */
+export const NAME_PATTERNS = {
+  cloudRunService: /^[a-z](?:[a-z0-9-]{0,47}[a-z0-9])?$/,
+  serviceAccount: /^[a-z][a-z0-9-]{4,28}[a-z0-9]$/,
+  sqlInstance: /^[a-z](?:[a-z0-9-]{0,58}[a-z0-9])?$/,
+  secret: /^[A-Za-z0-9_-]{1,255}$/,
+  network: /^[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?$/,
+  bucket: /^[a-z0-9][a-z0-9_-]{1,61}[a-z0-9]$/,
+} as const;
+
+/** Bucket names are global across all of Google Cloud. */
+const BUCKET_MAX = 63;
+const HASH = 6;
+
+/** Cloud Storage refuses names that start with "goog" or contain "google" or a close misspelling. */
+function withoutGoog(name: string): string {
+  return name.replace(/g[o0][o0]g/g, "gxxg");
+}
+
+export const names = {
+  cloudRunService: (stack: string, component: string) => physicalName([stack, component], NAME_RULES.cloudRunService),
+  /** Too short an id gets a hash rather than padding, so "a"+"b" never meets "a"+"b000". */
+  serviceAccount(stack: string, component: string): string {
+    const rules = NAME_RULES.serviceAccount;
+    const plain = physicalName([stack, component], { maxLength: rules.maxLength });
+    return plain.length >= rules.minLength ? plain : physicalName([stack, component], { ...rules, unique: true });
+  },
+  sqlInstance: (stack: string, component: string) => physicalName([stack, component], NAME_RULES.sqlInstance),
+  secret: (stack: string, component: string, role: string) => physicalName([stack, component, role], NAME_RULES.secret),
+  network: (stack: string, role: string) => physicalName([stack, role], NAME_RULES.network),
+  /**
+   * `<stack>-<component>-<hash>`. The hash covers the project id when one is
+   * configured (`gcp:project` or GOOGLE_PROJECT), so two projects using the
+   * same stack and component names still get different global bucket names.
+   */
+  bucket(stack: string, component: string, project?: string): string {
+    const head = physicalName([stack, component], { maxLength: BUCKET_MAX - HASH - 1 });
+    return withoutGoog(`${head}-${shortHash([project ?? "", stack, component], HASH)}`);
+  },
+};
+
+/** True when a bucket name obeys Cloud Storage's rules (length, characters, no "goog"). */
+export function isValidBucketName(name: string): boolean {
+  return NAME_PATTERNS.bucket.test(name) && !/^goog/.test(name) && !/g[o0][o0]gle/.test(name);
+}
+
+/**
+ * Stack tags as Google Cloud labels: keys and values at most 63 characters of
+ * lowercase letters, digits, `_` and `-` (keys start with a letter).
+ */
+export function labels(tags: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(tags)) {
+    const key = k.toLowerCase().replace(/[^a-z0-9_-]/g, "_").slice(0, 63);
+    if (!/^[a-z]/.test(key)) continue;
+    out[key] = v.toLowerCase().replace(/[^a-z0-9_-]/g, "_").slice(0, 63);
+  }
+  return out;
+}

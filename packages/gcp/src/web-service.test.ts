@@ -1,0 +1,145 @@
+import type { MockRun } from "@freehold/core";
+import { SpecError, UnsupportedFeatureError, WebServiceSpec } from "@freehold/model";
+import { beforeAll, describe, expect, it } from "vitest";
+import { all, one, plan } from "./testing";
+import { vendorSettings } from "./vendor";
+import { assertSupported, WEB_SERVICE_ROLES } from "./web-service";
+
+const RUN = "gcp:cloudrunv2/service:Service";
+const stack = `
+name: shop
+components:
+  db: { kind: database }
+  files: { kind: object-store }
+  logs: { kind: object-store }
+  uploads: { kind: object-store }
+  web:
+    kind: web-service
+    image: ghcr.io/example/web:1.0
+    port: 3000
+    public: true
+    writableRootFilesystem: true
+    size: { cpu: 1, memoryGiB: 2 }
+    scaling: { min: 2, max: 10 }
+    healthCheck: { path: /healthz, intervalSeconds: 15 }
+    env: { NODE_ENV: production }
+    links: [db, { to: files, access: read }, { to: logs, access: write }, uploads]
+  worker:
+    kind: web-service
+    image: ghcr.io/example/worker:1.0
+    writableRootFilesystem: true
+    scaling: { min: 0, max: 2 }
+`;
+
+describe("web service on Cloud Run", () => {
+  let run: MockRun;
+  beforeAll(async () => {
+    run = await plan(stack);
+  });
+
+  it("makes a public service reachable by anyone over HTTPS and a private one internal only", async () => {
+    expect(one(run, RUN, "web-service").inputs).toMatchObject({ ingress: "INGRESS_TRAFFIC_ALL", launchStage: "GA", deletionProtection: false, location: "europe-west2", name: "shop-web" });
+    expect(one(run, "gcp:cloudrunv2/serviceIamMember:ServiceIamMember", "web-public-invoker").inputs).toMatchObject({ role: "roles/run.invoker", member: "allUsers", name: "shop-web" });
+    expect(one(run, RUN, "worker-service").inputs.ingress).toBe("INGRESS_TRAFFIC_INTERNAL_ONLY");
+    expect(run.resources.find((r) => r.name === "worker-public-invoker")).toBeUndefined();
+    expect(all(run, "gcp:cloudrunv2/serviceIamMember:ServiceIamMember")).toHaveLength(1);
+  });
+
+  it("runs each service as its own service account, never the default compute account", async () => {
+    const accounts = all(run, "gcp:serviceaccount/account:Account").map((a) => a.inputs.accountId);
+    expect(accounts.sort()).toEqual(["shop-web", "shop-worker"]);
+    const template = one(run, RUN, "web-service").inputs.template as Record<string, unknown>;
+    expect(template.serviceAccount).toBe("shop-web@freehold-plan.iam.gserviceaccount.com");
+  });
+
+  it("sets scaling, Cloud Run limits, request-based CPU and probes on the health-check path", async () => {
+    const template = one(run, RUN, "web-service").inputs.template as { scaling: unknown; containers: Array<Record<string, unknown>> };
+    expect(template.scaling).toEqual({ minInstanceCount: 2, maxInstanceCount: 10 });
+    const c = template.containers[0] as Record<string, unknown>;
+    expect(c.image).toBe("ghcr.io/example/web:1.0");
+    expect(c.ports).toEqual({ containerPort: 3000 });
+    expect(c.resources).toEqual({ limits: { cpu: "1", memory: "2048Mi" }, cpuIdle: true });
+    expect(c.startupProbe).toMatchObject({ httpGet: { path: "/healthz", port: 3000 } });
+    expect(c.livenessProbe).toMatchObject({ httpGet: { path: "/healthz", port: 3000 }, periodSeconds: 15 });
+    const worker = one(run, RUN, "worker-service").inputs.template as { scaling: unknown };
+    expect(worker.scaling).toEqual({ minInstanceCount: 0, maxInstanceCount: 2 });
+  });
+
+  it("reaches a linked database through Direct VPC egress on private ranges only", async () => {
+    const web = one(run, RUN, "web-service").inputs.template as Record<string, unknown>;
+    expect(web.vpcAccess).toEqual({ egress: "PRIVATE_RANGES_ONLY", networkInterfaces: [{ network: "shop-network", subnetwork: "shop-europe-west2" }] });
+    const worker = one(run, RUN, "worker-service").inputs.template as Record<string, unknown>;
+    expect(worker.vpcAccess).toBeUndefined();
+  });
+
+  it("passes the database password from Secret Manager, never as a plain variable", async () => {
+    const envs = ((one(run, RUN, "web-service").inputs.template as { containers: Array<{ envs: Array<Record<string, unknown>> }> }).containers[0]?.envs ?? []) as Array<{
+      name: string;
+      value?: string;
+      valueSource?: unknown;
+    }>;
+    const pw = envs.find((e) => e.name === "DATABASE_PASSWORD");
+    expect(pw).toEqual({ name: "DATABASE_PASSWORD", valueSource: { secretKeyRef: { secret: "shop-db-db-password", version: "1" } } });
+    expect(envs.filter((e) => e.value !== undefined && /mock-|password/i.test(e.value))).toEqual([]);
+    expect(envs.find((e) => e.name === "NODE_ENV")?.value).toBe("production");
+    expect(envs.find((e) => e.name === "DATABASE_HOST")?.value).toMatch(/^10\./);
+  });
+
+  it("grants each link the narrowest role on that one resource", async () => {
+    const bucketGrants = Object.fromEntries(all(run, "gcp:storage/bucketIAMMember:BucketIAMMember").map((g) => [g.name, g.inputs.role]));
+    expect(bucketGrants).toEqual({ "web-files-access": "roles/storage.objectViewer", "web-logs-access": "roles/storage.objectCreator", "web-uploads-access": "roles/storage.objectUser" });
+    expect(one(run, "gcp:storage/bucketIAMMember:BucketIAMMember", "web-files-access").inputs.member).toBe("serviceAccount:shop-web@freehold-plan.iam.gserviceaccount.com");
+    expect(one(run, "gcp:secretmanager/secretIamMember:SecretIamMember").inputs).toEqual({
+      secretId: "shop-db-db-password",
+      role: "roles/secretmanager.secretAccessor",
+      member: "serviceAccount:shop-web@freehold-plan.iam.gserviceaccount.com",
+    });
+    const sqlClient = one(run, "gcp:projects/iAMMember:IAMMember").inputs;
+    expect(sqlClient).toMatchObject({ role: "roles/cloudsql.client", project: "freehold-plan", member: "serviceAccount:shop-web@freehold-plan.iam.gserviceaccount.com" });
+    expect((sqlClient.condition as { expression: string }).expression).toBe(
+      "resource.name == 'projects/freehold-plan/instances/shop-db' && resource.type == 'sqladmin.googleapis.com/Instance'",
+    );
+    for (const r of run.resources) expect(JSON.stringify(r.inputs.role ?? "")).not.toMatch(/\*|roles\/(owner|editor)/);
+  });
+
+  it("starts the revision only after its account can read its secret", async () => {
+    const deps = one(run, RUN, "web-service").options.dependsOn;
+    expect(deps.some((d) => d.endsWith("::web-db-secret-access"))).toBe(true);
+    expect(deps.some((d) => d.endsWith("::shop-api-run"))).toBe(true);
+  });
+
+  it("refuses a read-only root filesystem, which Cloud Run cannot give, and says how to proceed", () => {
+    const spec = WebServiceSpec.parse({ kind: "web-service", image: "nginx" });
+    expect(() => assertSupported("web", spec)).toThrow(UnsupportedFeatureError);
+    expect(() => assertSupported("web", spec)).toThrow(
+      "web: gcp cannot provide web-service.read-only-root-filesystem: Cloud Run always gives containers a writable in-memory filesystem and has no setting to make it read-only. Set writableRootFilesystem: true on this component to accept Cloud Run's writable filesystem, or accept it with acceptDegraded: [web-service.read-only-root-filesystem]",
+    );
+  });
+
+  it("goes without a read-only root filesystem and a fixed uid only when the spec accepts the degradation", () => {
+    const spec = WebServiceSpec.parse({ kind: "web-service", image: "nginx", user: "1000", acceptDegraded: ["web-service.read-only-root-filesystem", "web-service.run-as-user"] });
+    expect(() => assertSupported("web", spec)).not.toThrow();
+  });
+
+  it("refuses a fixed uid and a custom domain with the reason", () => {
+    const base = { kind: "web-service", image: "nginx", writableRootFilesystem: true } as const;
+    expect(() => assertSupported("web", WebServiceSpec.parse({ ...base, user: "1000" }))).toThrow(
+      /^web: gcp cannot provide web-service.run-as-user: Cloud Run runs the container as the image's user/,
+    );
+    expect(() => assertSupported("web", WebServiceSpec.parse({ ...base, public: true, domain: "app.example.gov.uk" }))).toThrow(/^web: gcp cannot provide web-service.custom-domain: /);
+    expect(() => assertSupported("web", WebServiceSpec.parse(base))).not.toThrow();
+  });
+
+  it("merges vendor settings into the service and refuses a role it does not have", async () => {
+    const run = await plan(`
+name: shop
+components:
+  web: { kind: web-service, image: nginx, writableRootFilesystem: true, vendor: { gcp: { service: { description: "tuned" }, serviceAccount: { displayName: "Web" } } } }
+`);
+    expect(one(run, RUN).inputs.description).toBe("tuned");
+    expect(one(run, "gcp:serviceaccount/account:Account").inputs.displayName).toBe("Web");
+    const bad = () => vendorSettings("web", { gcp: { loadBalancer: { x: 1 } } }, WEB_SERVICE_ROLES);
+    expect(bad).toThrow(SpecError);
+    expect(bad).toThrow('component "web" has 1 problem:\n  - vendor.gcp.loadBalancer: is not a child resource of this component on gcp; roles allowed: service, serviceAccount');
+  });
+});
