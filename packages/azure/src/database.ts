@@ -1,0 +1,152 @@
+/**
+ * Database -> Azure Database for PostgreSQL flexible server, on the stack's
+ * network only (delegated subnet, private DNS zone, public access disabled),
+ * TLS required, backups kept 7-35 days, zone-redundant HA on request, the
+ * administrator password generated and kept in Key Vault, and a CanNotDelete
+ * lock standing in for the deletion-protection flag Flexible Server lacks.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import * as authorization from "@pulumi/azure-native/authorization";
+import * as dbforpostgresql from "@pulumi/azure-native/dbforpostgresql";
+import * as keyvault from "@pulumi/azure-native/keyvault";
+import * as random from "@pulumi/random";
+import type { DatabaseRequest, DatabaseResult } from "@freehold/core";
+import { UnsupportedFeatureError } from "@freehold/model";
+import { names } from "./naming";
+import type { AzurePlatform } from "./network";
+import { databaseSize, postgresStorageGiB } from "./sizes";
+import { vendorSettings } from "./vendor";
+
+export const DATABASE_SERVICE = "Azure Database for PostgreSQL flexible server";
+/** Not one of Azure's reserved names (admin, administrator, root, azure_superuser, pg_*...). */
+export const ADMIN_LOGIN = "app_admin";
+export const DATABASE_ROLES = ["password", "secret", "server", "tls", "database", "lock"] as const;
+
+/** What a linked web service needs from a database: the password secret to reference and grant. */
+export interface AzureDatabaseHandle {
+  kind: "azure-postgres";
+  /** ARM id of the password secret: the scope of the Key Vault Secrets User grant. */
+  secretId: pulumi.Output<string>;
+  /** Versionless secret URL, for Container Apps Key Vault references (rotations are picked up). */
+  secretUrl: pulumi.Output<string>;
+}
+
+export function createDatabase(req: DatabaseRequest): DatabaseResult {
+  const { name, spec } = req;
+  const p = req.platform as AzurePlatform;
+  const vendor = vendorSettings(name, spec.vendor, DATABASE_ROLES);
+  if (spec.highAvailability && !p.zonal) {
+    throw new UnsupportedFeatureError(
+      name,
+      "database.high-availability",
+      "azure",
+      `${p.location} has no availability zones, so there is no other zone for a standby`,
+      "Use a region with zones (regions.azure: uksouth) or set highAvailability: false",
+    );
+  }
+  const size = databaseSize(req.size, spec.highAvailability, name);
+  const storageGiB = postgresStorageGiB(spec.storageGiB);
+  const resourceGroupName = p.resourceGroupName;
+  const tags = p.tags;
+  const stateful = { parent: req.parent, retainOnDelete: spec.deletionProtection };
+
+  const password = new random.RandomPassword(
+    `${name}-password`,
+    vendor("password", { length: 32, special: false, minUpper: 2, minLower: 2, minNumeric: 2 }),
+    { parent: req.parent },
+  );
+  // Explicitly secret: the value must never reach a plan or state in clear.
+  const passwordValue = pulumi.secret(password.result);
+  const vault = p.vault();
+  const secret = new keyvault.Secret(
+    `${name}-secret`,
+    vendor("secret", {
+      resourceGroupName,
+      vaultName: vault.name,
+      secretName: names.passwordSecret(name),
+      tags,
+      properties: pulumi.secret({ value: passwordValue, contentType: `PostgreSQL password of ${ADMIN_LOGIN}` }),
+    }),
+    stateful,
+  );
+
+  const dns = p.postgresDns();
+  const server = new dbforpostgresql.Server(
+    `${name}-server`,
+    vendor("server", {
+      resourceGroupName,
+      location: p.location,
+      tags,
+      serverName: names.postgresServer(p.stack.name, name),
+      version: spec.version,
+      sku: { name: size.sku, tier: size.tier ?? "GeneralPurpose" },
+      storage: { storageSizeGB: storageGiB, autoGrow: "Enabled" },
+      administratorLogin: ADMIN_LOGIN,
+      administratorLoginPassword: passwordValue,
+      authConfig: { passwordAuth: "Enabled", activeDirectoryAuth: "Disabled" },
+      network: {
+        delegatedSubnetResourceId: p.databaseSubnetId,
+        privateDnsZoneArmResourceId: dns.zone.id,
+        publicNetworkAccess: "Disabled",
+      },
+      backup: { backupRetentionDays: spec.backups.retentionDays, geoRedundantBackup: "Disabled" },
+      highAvailability: { mode: spec.highAvailability ? "ZoneRedundant" : "Disabled" },
+    }),
+    { ...stateful, dependsOn: [dns.link] },
+  );
+
+  const tls = new dbforpostgresql.Configuration(
+    `${name}-tls`,
+    vendor("tls", { resourceGroupName, serverName: server.name, configurationName: "require_secure_transport", value: "on", source: "user-override" }),
+    stateful,
+  );
+  // After the configuration: a flexible server takes one operation at a time.
+  const database = new dbforpostgresql.Database(
+    `${name}-database`,
+    vendor("database", { resourceGroupName, serverName: server.name, databaseName: spec.databaseName, charset: "UTF8", collation: "en_US.utf8" }),
+    { ...stateful, dependsOn: [tls] },
+  );
+
+  const created: Record<string, pulumi.Resource> = { password, secret, server, tls, database };
+  if (spec.deletionProtection) {
+    created.lock = new authorization.ManagementLockByScope(
+      `${name}-lock`,
+      vendor("lock", {
+        scope: server.id,
+        level: "CanNotDelete",
+        lockName: "freehold-deletion-protection",
+        notes: "Freehold deletionProtection: set deletionProtection: false and deploy before deleting this server.",
+      }),
+      { parent: req.parent, retainOnDelete: true, dependsOn: [database] },
+    );
+  }
+
+  const handle: AzureDatabaseHandle = {
+    kind: "azure-postgres",
+    secretId: secret.id,
+    secretUrl: secret.properties.apply((prop) => prop.secretUri),
+  };
+  return {
+    host: server.fullyQualifiedDomainName,
+    port: pulumi.output(5432),
+    databaseName: database.name,
+    username: pulumi.output(ADMIN_LOGIN),
+    password: passwordValue,
+    handle,
+    resources: created,
+    description: {
+      service: DATABASE_SERVICE,
+      size,
+      details: {
+        version: spec.version,
+        storageGiB,
+        storageNote: storageGiB === spec.storageGiB ? "as requested" : `${spec.storageGiB} GiB requested; Premium SSD sizes start at 32 GiB and double`,
+        highAvailability: spec.highAvailability ? "ZoneRedundant" : "Disabled",
+        backupRetentionDays: spec.backups.retentionDays,
+        pointInTimeRecovery: true,
+        network: "delegated subnet + private DNS zone, public access disabled",
+        deletionLock: spec.deletionProtection,
+      },
+    },
+  };
+}

@@ -1,0 +1,337 @@
+import { execFileSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { deployStack, type PlannedResource, registerBackend, runWithMocks } from "@freehold/core";
+import { DatabaseSpec, ObjectStoreSpec, parseComponent, parseStack, resolveSize, SpecError, UnsupportedFeatureError, WebServiceSpec } from "@freehold/model";
+import type * as pulumi from "@pulumi/pulumi";
+import { beforeAll, describe, expect, it } from "vitest";
+import { backend } from "./index";
+import { MOCK_SUBSCRIPTION } from "./mocks";
+
+registerBackend(backend);
+
+const SHOP = `
+name: shop
+tags: { team: payments }
+components:
+  db: { kind: database, version: "16", highAvailability: true, backups: { retentionDays: 14 } }
+  files:
+    kind: object-store
+    lifecycle: [{ prefix: logs/, expireAfterDays: 30 }]
+    cors: [{ allowedOrigins: ["https://shop.example.gov.uk"], allowedMethods: [GET, PUT] }]
+  uploads: { kind: object-store, deletionProtection: false, versioning: false }
+  web:
+    kind: web-service
+    image: ghcr.io/example/shop:1.0
+    port: 3000
+    public: true
+    writableRootFilesystem: true
+    healthCheck: { path: /healthz }
+    scaling: { min: 0, max: 5 }
+    env: { NODE_ENV: production }
+    links: [db, { to: files, access: read }, { to: uploads, access: write }]
+  worker: { kind: web-service, image: ghcr.io/example/worker:1.0, writableRootFilesystem: true, links: [{ to: files, access: readWrite }] }
+`;
+
+type Run = Awaited<ReturnType<typeof runWithMocks>>;
+const plan = (yaml: string) => runWithMocks("azure", () => deployStack(parseStack(yaml)));
+const one = (run: Run, name: string): PlannedResource => {
+  const r = run.resources.find((x) => x.name === name);
+  if (!r) throw new Error(`no resource ${name}: ${run.resources.map((x) => x.name).join(", ")}`);
+  return r;
+};
+const BUILT_IN = (guid: string) => `/subscriptions/${MOCK_SUBSCRIPTION}/providers/Microsoft.Authorization/roleDefinitions/${guid}`;
+
+/**
+ * Refusals are tested on the backend directly: a program that throws under
+ * runWithMocks leaves the platform's registrations pending (see the report to core).
+ * The stub platform is only read for its region; refusals come before any resource.
+ */
+const ukwest = { cloud: "azure" as const, region: "ukwest", country: "GB", city: "Cardiff", zones: 0 };
+const refusalRequest = {
+  name: "db",
+  stack: { name: "s", region: ukwest, residency: "uk" as const, tags: {} },
+  platform: { zonal: false, location: "ukwest" },
+  parent: {} as pulumi.ComponentResource,
+};
+
+let run: Run;
+beforeAll(async () => {
+  run = await plan(SHOP);
+});
+
+describe("platform", () => {
+  it("creates one resource group in uksouth, a network with delegated subnets, and the shared services once", () => {
+    expect(one(run, "shop-rg").inputs).toMatchObject({ location: "uksouth", tags: { team: "payments", "managed-by": "freehold" } });
+    const vnet = one(run, "shop-vnet").inputs as { subnets: Array<{ name: string; delegations: Array<{ serviceName: string }> }> };
+    expect(vnet.subnets.map((s) => [s.name, s.delegations[0]?.serviceName])).toEqual([
+      ["apps", "Microsoft.App/environments"],
+      ["postgres", "Microsoft.DBforPostgreSQL/flexibleServers"],
+    ]);
+    const count = (type: string) => run.resources.filter((r) => r.type === type).length;
+    expect(count("azure-native:app:ManagedEnvironment")).toBe(1);
+    expect(count("azure-native:keyvault:Vault")).toBe(1);
+    expect(count("azure-native:privatedns:PrivateZone")).toBe(1);
+    expect(count("azure-native:operationalinsights:Workspace")).toBe(1);
+  });
+
+  it("puts the Container Apps environment on the network, zone-redundant, logging to Log Analytics without exposing the key", () => {
+    const env = one(run, "shop-env").inputs;
+    expect(env).toMatchObject({
+      vnetConfiguration: { infrastructureSubnetId: "shop-vnet-id/subnets/apps", internal: false },
+      zoneRedundant: true,
+      workloadProfiles: [{ name: "Consumption", workloadProfileType: "Consumption" }],
+      peerTrafficConfiguration: { encryption: { enabled: true } },
+      appLogsConfiguration: "[secret]",
+    });
+  });
+
+  it("creates a Key Vault with RBAC, soft delete and purge protection, retained on destroy", () => {
+    const vault = one(run, "shop-vault");
+    expect(vault.inputs.properties).toMatchObject({ enableRbacAuthorization: true, enableSoftDelete: true, enablePurgeProtection: true, softDeleteRetentionInDays: 90 });
+    expect(vault.options.retainOnDelete).toBe(true);
+  });
+
+  it("links the PostgreSQL private DNS zone to the network", () => {
+    expect(one(run, "shop-pgdns").inputs.privateZoneName).toBe("shop.private.postgres.database.azure.com");
+    expect(one(run, "shop-pgdns-link").inputs).toMatchObject({ virtualNetwork: { id: "shop-vnet-id" }, registrationEnabled: false });
+  });
+
+  it("makes only the two platform invokes, once each", () => {
+    expect([...run.invokes].sort()).toEqual(["azure-native:authorization:getClientConfig", "azure-native:operationalinsights:getSharedKeys"]);
+  });
+});
+
+describe("database", () => {
+  it("creates a private, zone-redundant flexible server of the requested version, with backups", () => {
+    const server = one(run, "db-server");
+    expect(server.type).toBe("azure-native:dbforpostgresql:Server");
+    expect(server.inputs).toMatchObject({
+      version: "16",
+      sku: { name: "Standard_D2ds_v5", tier: "GeneralPurpose" },
+      storage: { storageSizeGB: 32 },
+      network: { delegatedSubnetResourceId: "shop-vnet-id/subnets/postgres", privateDnsZoneArmResourceId: "shop-pgdns-id", publicNetworkAccess: "Disabled" },
+      backup: { backupRetentionDays: 14, geoRedundantBackup: "Disabled" },
+      highAvailability: { mode: "ZoneRedundant" },
+      administratorLogin: "app_admin",
+      administratorLoginPassword: "[secret]",
+    });
+    expect(server.options.dependsOn).toEqual([expect.stringContaining("shop-pgdns-link")]);
+  });
+
+  it("requires TLS and creates the application database", () => {
+    expect(one(run, "db-tls").inputs).toMatchObject({ configurationName: "require_secure_transport", value: "on" });
+    expect(one(run, "db-database").inputs).toMatchObject({ databaseName: "app", charset: "UTF8" });
+  });
+
+  it("keeps the generated password only as a Key Vault secret", () => {
+    expect(one(run, "db-password").type).toBe("random:index/randomPassword:RandomPassword");
+    const secret = one(run, "db-secret");
+    expect(secret.inputs).toMatchObject({ properties: "[secret]", secretName: "db-admin-password", vaultName: expect.stringMatching(/^shop-kv-/) });
+    expect(JSON.stringify(run.resources)).not.toMatch(/Mock[0-9a-f]{20}/);
+    expect(run.outputs.outputs).toMatchObject({ db: { connectionString: "[secret]" } });
+  });
+
+  it("retains the server and its children and locks it against deletion", () => {
+    for (const n of ["db-server", "db-database", "db-tls", "db-secret", "db-lock"]) {
+      expect(one(run, n).options, n).toMatchObject({ protect: false, retainOnDelete: true });
+    }
+    expect(one(run, "db-lock").inputs).toMatchObject({ level: "CanNotDelete", scope: "db-server-id" });
+  });
+
+  it("turns off the lock and retention with deletionProtection: false", async () => {
+    const r = await plan("name: s\ncomponents:\n  db: { kind: database, deletionProtection: false }\n");
+    expect(r.resources.find((x) => x.type === "azure-native:authorization:ManagementLockByScope")).toBeUndefined();
+    for (const n of ["db-server", "db-database", "db-secret"]) expect(one(r, n).options.retainOnDelete, n).toBe(false);
+    expect(one(r, "db-server").inputs).toMatchObject({ sku: { name: "Standard_B1ms", tier: "Burstable" }, highAvailability: { mode: "Disabled" } });
+  });
+
+  it("refuses zone-redundant HA in ukwest, which has no zones, before creating anything", () => {
+    const spec = parseComponent(DatabaseSpec, { kind: "database", highAvailability: true }, "db");
+    const req = { ...refusalRequest, spec, size: resolveSize("database", spec.size) };
+    expect(() => backend.database(req)).toThrow(UnsupportedFeatureError);
+    expect(() => backend.database(req)).toThrow("db: azure cannot provide database.high-availability: ukwest has no availability zones");
+  });
+});
+
+describe("object store", () => {
+  it("creates a locked-down StorageV2 account", () => {
+    const account = one(run, "files-account");
+    expect(account.inputs).toMatchObject({
+      kind: "StorageV2",
+      minimumTlsVersion: "TLS1_2",
+      enableHttpsTrafficOnly: true,
+      allowBlobPublicAccess: false,
+      allowSharedKeyAccess: false,
+      defaultToOAuthAuthentication: true,
+      encryption: { requireInfrastructureEncryption: true, services: { blob: { enabled: true } } },
+      accountName: expect.stringMatching(/^shopfiles[a-z0-9]{6}$/),
+    });
+  });
+
+  it("keeps the container private and turns on versioning, soft delete and CORS", () => {
+    expect(one(run, "files-container").inputs).toMatchObject({ publicAccess: "None", containerName: "files" });
+    expect(one(run, "files-blob-service").inputs).toMatchObject({
+      isVersioningEnabled: true,
+      deleteRetentionPolicy: { enabled: true, days: 7 },
+      containerDeleteRetentionPolicy: { enabled: true, days: 7 },
+      cors: { corsRules: [{ allowedOrigins: ["https://shop.example.gov.uk"], allowedMethods: ["GET", "PUT"], maxAgeInSeconds: 3600 }] },
+    });
+    expect(one(run, "uploads-blob-service").inputs).toMatchObject({ isVersioningEnabled: false, deleteRetentionPolicy: { enabled: true, days: 7 } });
+  });
+
+  it("expires objects by prefix (container-relative in Azure), old versions included", () => {
+    expect(one(run, "files-lifecycle").inputs.policy).toEqual({
+      rules: [
+        {
+          name: "expire0",
+          enabled: true,
+          type: "Lifecycle",
+          definition: {
+            filters: { blobTypes: ["blockBlob"], prefixMatch: ["files/logs/"] },
+            actions: { baseBlob: { delete: { daysAfterModificationGreaterThan: 30 } }, version: { delete: { daysAfterCreationGreaterThan: 30 } } },
+          },
+        },
+      ],
+    });
+    expect(run.resources.find((r) => r.name === "uploads-lifecycle")).toBeUndefined();
+  });
+
+  it("retains and locks a protected store, and neither for deletionProtection: false", () => {
+    expect(one(run, "files-account").options.retainOnDelete).toBe(true);
+    expect(one(run, "files-lock").inputs).toMatchObject({ level: "CanNotDelete", scope: "files-account-id" });
+    expect(one(run, "uploads-account").options.retainOnDelete).toBe(false);
+    expect(run.resources.find((r) => r.name === "uploads-lock")).toBeUndefined();
+  });
+
+  it("exposes the container as the bucket and the account's blob endpoint", () => {
+    expect(run.outputs.outputs).toMatchObject({ files: { bucketName: "files", endpoint: expect.stringMatching(/^https:\/\/shopfiles[a-z0-9]{6}\.blob\.core\.windows\.net$/) } });
+  });
+});
+
+describe("web service", () => {
+  it("runs a container app with its own identity, HTTPS-only external ingress and scale to zero", () => {
+    const app = one(run, "web-app");
+    expect(app.type).toBe("azure-native:app:ContainerApp");
+    expect(app.inputs).toMatchObject({
+      containerAppName: "web",
+      environmentId: "shop-env-id",
+      workloadProfileName: "Consumption",
+      identity: { type: "UserAssigned", userAssignedIdentities: ["web-identity-id"] },
+      configuration: { ingress: { external: true, allowInsecure: false, targetPort: 3000 } },
+      template: { scale: { minReplicas: 0, maxReplicas: 5 } },
+    });
+    expect(run.outputs.outputs).toMatchObject({ web: { url: "https://web.mock-env.uksouth.azurecontainerapps.io" } });
+  });
+
+  it("keeps a private service on internal ingress", () => {
+    expect(one(run, "worker-app").inputs).toMatchObject({ configuration: { ingress: { external: false, allowInsecure: false } } });
+    expect(run.outputs.outputs).toMatchObject({ worker: { url: expect.stringContaining(".internal.") } });
+  });
+
+  it("uses a valid Container Apps cpu/memory pair and probes the health path", () => {
+    const container = (one(run, "web-app").inputs.template as { containers: Array<Record<string, unknown>> }).containers[0];
+    expect(container).toMatchObject({ image: "ghcr.io/example/shop:1.0", resources: { cpu: 0.5, memory: "1Gi" } });
+    const probes = container?.probes as Array<{ type: string; httpGet: { path: string; port: number } }>;
+    expect(probes.map((p) => p.type).sort()).toEqual(["Liveness", "Readiness", "Startup"]);
+    for (const p of probes) expect(p.httpGet).toMatchObject({ path: "/healthz", port: 3000 });
+  });
+
+  it("passes the database password as a Key Vault reference, never a plain value", () => {
+    const inputs = one(run, "web-app").inputs as {
+      configuration: { secrets: Array<Record<string, unknown>> };
+      template: { containers: Array<{ env: Array<{ name: string; value?: string; secretRef?: string }> }> };
+    };
+    expect(inputs.configuration.secrets).toEqual([
+      { name: "database-password", keyVaultUrl: expect.stringMatching(/^https:\/\/shop-kv-[a-z0-9]{6}\.vault\.azure\.net\/secrets\/db-admin-password$/), identity: "web-identity-id" },
+    ]);
+    const env = inputs.template.containers[0]?.env ?? [];
+    expect(env.find((e) => e.name === "DATABASE_PASSWORD")).toEqual({ name: "DATABASE_PASSWORD", secretRef: "database-password" });
+    expect(env.find((e) => e.name === "DATABASE_HOST")?.value).toMatch(/^shop-db-[a-z0-9]{6}\.postgres\.database\.azure\.com$/);
+    expect(env.find((e) => e.name === "NODE_ENV")?.value).toBe("production");
+    expect(env.find((e) => e.name === "AZURE_CLIENT_ID")?.value).toMatch(/^[0-9a-f-]{36}$/);
+    expect(env.filter((e) => e.value === undefined).map((e) => e.name)).toEqual(["DATABASE_PASSWORD"]);
+  });
+
+  it("grants each link the least role at the narrowest scope, before the app starts", () => {
+    const grants = run.resources
+      .filter((r) => r.type === "azure-native:authorization:RoleAssignment")
+      .map((r) => [r.name, r.inputs.roleDefinitionId, r.inputs.scope, r.inputs.principalType]);
+    expect(grants).toEqual([
+      ["web-db-access", BUILT_IN("4633458b-17de-408a-b874-0445c86b69e6"), "db-secret-id", "ServicePrincipal"],
+      ["web-files-access", BUILT_IN("2a2b9908-6ea1-4ae2-8e65-a410df84e7d1"), "files-container-id", "ServicePrincipal"],
+      ["web-uploads-access", expect.stringMatching(/roleDefinitions\/[0-9a-f-]{36}$/), "uploads-container-id", "ServicePrincipal"],
+      ["worker-files-access", BUILT_IN("ba92f5b4-2d11-453d-a403-e96b0029c9fe"), "files-container-id", "ServicePrincipal"],
+    ]);
+    for (const r of run.resources.filter((x) => x.type === "azure-native:authorization:RoleAssignment")) {
+      expect(r.inputs.roleAssignmentName).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    }
+    expect(one(run, "web-app").options.dependsOn).toHaveLength(3);
+  });
+
+  it("defines the write-only blob role with exact data actions, once per stack", () => {
+    const role = one(run, "shop-blob-writer");
+    expect(role.inputs.permissions).toEqual([
+      { actions: [], dataActions: ["Microsoft.Storage/storageAccounts/blobServices/containers/blobs/write", "Microsoft.Storage/storageAccounts/blobServices/containers/blobs/add/action"] },
+    ]);
+    expect(role.inputs.assignableScopes).toEqual(["shop-rg-id"]);
+    const uploads = one(run, "web-uploads-access");
+    expect(uploads.inputs.roleDefinitionId).toBe(BUILT_IN(role.inputs.roleDefinitionId as string));
+  });
+
+  it("refuses a read-only root filesystem, which Container Apps cannot give, before creating anything", () => {
+    const spec = parseComponent(WebServiceSpec, { kind: "web-service", image: "nginx" }, "web");
+    const req = { ...refusalRequest, name: "web", spec, image: "nginx", env: {}, links: [], linkEnv: { plain: {}, secrets: [] }, size: resolveSize("web-service", spec.size) };
+    expect(() => backend.webService(req)).toThrow(/web-service.read-only-root-filesystem/);
+  });
+});
+
+describe("vendor settings", () => {
+  it("merge into the child resource with that role", async () => {
+    const r = await plan(`
+name: s
+components:
+  db: { kind: database, vendor: { azure: { server: { availabilityZone: "2" } } } }
+  web: { kind: web-service, image: nginx, writableRootFilesystem: true, vendor: { azure: { app: { workloadProfileName: "D4" } } } }
+`);
+    expect(one(r, "db-server").inputs.availabilityZone).toBe("2");
+    expect(one(r, "web-app").inputs.workloadProfileName).toBe("D4");
+  });
+
+  it("reject a role the component does not have, listing the roles allowed", () => {
+    const spec = parseComponent(ObjectStoreSpec, { kind: "object-store", vendor: { azure: { bucket: { x: 1 } } } }, "files");
+    const req = { ...refusalRequest, name: "files", spec };
+    expect(() => backend.objectStore(req)).toThrow(SpecError);
+    expect(() => backend.objectStore(req)).toThrow("vendor.azure.bucket: is not a child resource of this component on azure; roles allowed: account, blobService, container, lifecycle, lock");
+  });
+});
+
+describe("plans", () => {
+  it("give identical records on two runs", async () => {
+    const again = await plan(SHOP);
+    expect(JSON.stringify(again.resources)).toBe(JSON.stringify(run.resources));
+  });
+
+  it("parent every child to its component and shared resources to the platform", () => {
+    const urnOf = (type: string, name: string) => run.resources.find((r) => r.type === type && r.name === name)?.urn;
+    expect(one(run, "db-server").parent).toBe(urnOf("freehold:index:Database", "db"));
+    expect(one(run, "web-identity").parent).toBe(urnOf("freehold:index:WebService", "web"));
+    expect(one(run, "shop-vnet").parent).toBe(urnOf("freehold:index:Platform", "shop"));
+  });
+
+  it("describe the chosen services and sizes", () => {
+    const db = run.components.find((c) => c.name === "db");
+    expect(db?.description).toMatchObject({ service: "Azure Database for PostgreSQL flexible server", size: { sku: "Standard_D2ds_v5" } });
+    expect(run.components.find((c) => c.name === "web")?.description.size?.sku).toBe("Consumption 0.5 vCPU / 1Gi");
+  });
+});
+
+const dist = join(__dirname, "..", "dist", "index.js");
+describe("loading", () => {
+  it.skipIf(!existsSync(dist))("loads only azure-native submodules, never the package root", () => {
+    const script = `require(${JSON.stringify(dist)}); const m = Object.keys(require.cache).filter((k) => k.includes("azure-native")); console.log(JSON.stringify(m));`;
+    const loaded: string[] = JSON.parse(execFileSync(process.execPath, ["-e", script], { encoding: "utf8" }));
+    expect(loaded.some((k) => /azure-native[/\\]index\.js$/.test(k))).toBe(false);
+    expect(loaded.some((k) => /azure-native[/\\]app[/\\]index\.js$/.test(k))).toBe(true);
+  });
+});

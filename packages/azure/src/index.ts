@@ -1,0 +1,41 @@
+/**
+ * @freehold/azure: the Azure backend. WebService -> Azure Container Apps,
+ * Database -> Azure Database for PostgreSQL flexible server, ObjectStore ->
+ * Azure Blob Storage. Imports only `@pulumi/azure-native/<module>` submodules.
+ */
+import type { Backend } from "@freehold/core";
+import { CAPABILITIES } from "./capabilities";
+import { createDatabase, DATABASE_SERVICE } from "./database";
+import { migration } from "./migration";
+import { mocks } from "./mocks";
+import { createPlatform } from "./network";
+import { createObjectStore, OBJECT_STORE_SERVICE } from "./object-store";
+import { availability, estimate, estimatePlatform } from "./prices";
+import { databaseSize, webServiceSize } from "./sizes";
+import { createWebService, WEB_SERVICE_SERVICE } from "./web-service";
+
+export const backend = {
+  cloud: "azure",
+  displayName: "Microsoft Azure",
+  services: { "web-service": WEB_SERVICE_SERVICE, database: DATABASE_SERVICE, "object-store": OBJECT_STORE_SERVICE },
+  capabilities: CAPABILITIES,
+  sizes: { webService: webServiceSize, database: databaseSize },
+  availability,
+  estimate,
+  estimatePlatform,
+  migration,
+  mocks,
+  createPlatform,
+  webService: createWebService,
+  database: createDatabase,
+  objectStore: createObjectStore,
+} satisfies Backend;
+
+export type { AzureDatabaseHandle } from "./database";
+export type { AzureObjectStoreHandle } from "./object-store";
+export type { AzurePlatform } from "./network";
+export { CAPABILITIES } from "./capabilities";
+export { NAME_RULES, names, deterministicGuid } from "./naming";
+export { BLOB_ROLES, SECRET_READER } from "./permissions";
+export { CONTAINER_APPS_PAIRS, POSTGRES_SKUS, POSTGRES_STORAGE_GIB } from "./sizes";
+export { PRICES } from "./prices";

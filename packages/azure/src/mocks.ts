@@ -1,0 +1,107 @@
+/**
+ * Plausible outputs for every Azure resource type the backend creates, and the
+ * invokes it makes, for Pulumi's mock runtime (offline plans and tests).
+ */
+import type { BackendMocks } from "@freehold/core";
+import { deterministicGuid } from "./naming";
+
+export const MOCK_SUBSCRIPTION = "00000000-0000-4000-8000-000000000001";
+export const MOCK_TENANT = "00000000-0000-4000-8000-0000000000aa";
+
+/** The input holding each type's physical name (its `name` output). */
+const NAME_INPUT: Record<string, string> = {
+  "azure-native:resources:ResourceGroup": "resourceGroupName",
+  "azure-native:network:VirtualNetwork": "virtualNetworkName",
+  "azure-native:operationalinsights:Workspace": "workspaceName",
+  "azure-native:app:ManagedEnvironment": "environmentName",
+  "azure-native:app:ContainerApp": "containerAppName",
+  "azure-native:managedidentity:UserAssignedIdentity": "resourceName",
+  "azure-native:keyvault:Vault": "vaultName",
+  "azure-native:keyvault:Secret": "secretName",
+  "azure-native:dbforpostgresql:Server": "serverName",
+  "azure-native:dbforpostgresql:Database": "databaseName",
+  "azure-native:dbforpostgresql:Configuration": "configurationName",
+  "azure-native:storage:StorageAccount": "accountName",
+  "azure-native:storage:BlobContainer": "containerName",
+  "azure-native:storage:BlobServiceProperties": "blobServicesName",
+  "azure-native:storage:ManagementPolicy": "managementPolicyName",
+  "azure-native:privatedns:PrivateZone": "privateZoneName",
+  "azure-native:privatedns:VirtualNetworkLink": "virtualNetworkLinkName",
+  "azure-native:authorization:RoleAssignment": "roleAssignmentName",
+  "azure-native:authorization:RoleDefinition": "roleDefinitionId",
+  "azure-native:authorization:ManagementLockByScope": "lockName",
+};
+
+const str = (v: unknown, fallback: string) => (typeof v === "string" ? v : fallback);
+const obj = (v: unknown): Record<string, unknown> => (v && typeof v === "object" ? (v as Record<string, unknown>) : {});
+
+export const mocks: BackendMocks = {
+  outputs(type, name, inputs) {
+    const key = NAME_INPUT[type];
+    const physical = str(key ? inputs[key] : undefined, name);
+    const out: Record<string, unknown> = { name: physical, azureApiVersion: "mock" };
+    switch (type) {
+      case "azure-native:operationalinsights:Workspace":
+        out.customerId = deterministicGuid("workspace", physical);
+        break;
+      case "azure-native:app:ManagedEnvironment":
+        out.defaultDomain = `${physical}-mock.${str(inputs.location, "uksouth")}.azurecontainerapps.io`;
+        out.staticIp = "10.42.0.250";
+        break;
+      case "azure-native:app:ContainerApp": {
+        const configuration = obj(inputs.configuration);
+        const ingress = obj(configuration.ingress);
+        const internal = ingress.external === true ? "" : "internal.";
+        const fqdn = `${physical}.${internal}mock-env.${str(inputs.location, "uksouth")}.azurecontainerapps.io`;
+        out.configuration = { ...configuration, ingress: { ...ingress, fqdn } };
+        out.latestRevisionFqdn = fqdn;
+        out.latestRevisionName = `${physical}--mock`;
+        out.outboundIpAddresses = ["20.0.0.1"];
+        break;
+      }
+      case "azure-native:managedidentity:UserAssignedIdentity":
+        out.principalId = deterministicGuid("principal", physical);
+        out.clientId = deterministicGuid("client", physical);
+        out.tenantId = MOCK_TENANT;
+        break;
+      case "azure-native:keyvault:Vault":
+        out.properties = { ...obj(inputs.properties), vaultUri: `https://${physical}.vault.azure.net/` };
+        break;
+      case "azure-native:keyvault:Secret": {
+        const uri = `https://${str(inputs.vaultName, "vault")}.vault.azure.net/secrets/${physical}`;
+        out.properties = { contentType: obj(inputs.properties).contentType, secretUri: uri, secretUriWithVersion: `${uri}/0123456789abcdef0123456789abcdef` };
+        break;
+      }
+      case "azure-native:dbforpostgresql:Server":
+        out.fullyQualifiedDomainName = `${physical}.postgres.database.azure.com`;
+        out.state = "Ready";
+        out.minorVersion = "0";
+        break;
+      case "azure-native:storage:StorageAccount":
+        out.primaryEndpoints = {
+          blob: `https://${physical}.blob.core.windows.net/`,
+          dfs: `https://${physical}.dfs.core.windows.net/`,
+          file: `https://${physical}.file.core.windows.net/`,
+          queue: `https://${physical}.queue.core.windows.net/`,
+          table: `https://${physical}.table.core.windows.net/`,
+          web: `https://${physical}.z33.web.core.windows.net/`,
+        };
+        out.provisioningState = "Succeeded";
+        break;
+      case "random:index/randomPassword:RandomPassword":
+        out.result = `Mock${deterministicGuid("password", name).replace(/-/g, "")}`.slice(0, Number(inputs.length ?? 32));
+        break;
+    }
+    return out;
+  },
+  call(token) {
+    switch (token) {
+      case "azure-native:authorization:getClientConfig":
+        return { clientId: deterministicGuid("deployer"), objectId: deterministicGuid("deployer-object"), subscriptionId: MOCK_SUBSCRIPTION, tenantId: MOCK_TENANT };
+      case "azure-native:operationalinsights:getSharedKeys":
+        return { primarySharedKey: "bW9jay1wcmltYXJ5LXNoYXJlZC1rZXk=", secondarySharedKey: "bW9jay1zZWNvbmRhcnktc2hhcmVkLWtleQ==" };
+      default:
+        return {};
+    }
+  },
+};

@@ -1,0 +1,68 @@
+/**
+ * Physical-name rules for every Azure resource type Freehold creates, built on
+ * core's `physicalName`. Names are deterministic (stack and component names, no
+ * randomness), so a plan is reproducible and an exit plan can name what exists.
+ *
+ * Rules: https://learn.microsoft.com/azure/azure-resource-manager/management/resource-name-rules
+ */
+import { createHash } from "node:crypto";
+import { type NameRules, physicalName } from "@freehold/core";
+
+export const NAME_RULES = {
+  /** Microsoft.Resources/resourceGroups: 1-90, letters, digits, `-_.()`, unique per subscription. */
+  resourceGroup: { maxLength: 90 },
+  /** Microsoft.OperationalInsights/workspaces: 4-63, alphanumerics and hyphens. */
+  workspace: { maxLength: 63, minLength: 4 },
+  /** Microsoft.Network/virtualNetworks: 2-64. */
+  virtualNetwork: { maxLength: 64, minLength: 2 },
+  /** Microsoft.App/managedEnvironments: 2-32 here (the portal's limit), lowercase, digits, hyphens. */
+  environment: { maxLength: 32, minLength: 2 },
+  /** Microsoft.App/containerApps: 2-32, lowercase, digits, hyphens, letter first, no `--`. Unique per resource group. */
+  containerApp: { maxLength: 32, minLength: 2 },
+  /** Microsoft.ManagedIdentity/userAssignedIdentities: 3-128. */
+  identity: { maxLength: 128, minLength: 3 },
+  /** Microsoft.KeyVault/vaults: 3-24, alphanumerics and hyphens, letter first, no `--`, globally unique. */
+  keyVault: { maxLength: 24, minLength: 3, unique: true },
+  /** Microsoft.KeyVault/vaults/secrets: 1-127, alphanumerics and hyphens. */
+  secret: { maxLength: 127 },
+  /** Microsoft.DBforPostgreSQL/flexibleServers: 3-63, lowercase, digits, hyphens, globally unique (DNS name). */
+  postgresServer: { maxLength: 63, minLength: 3, unique: true },
+  /** Microsoft.Storage/storageAccounts: 3-24 lowercase letters and digits only, globally unique. */
+  storageAccount: { maxLength: 24, minLength: 3, separator: "", unique: true },
+  /** Blob containers: 3-63, lowercase, digits, hyphens, no `--`. */
+  blobContainer: { maxLength: 63, minLength: 3 },
+  /** One DNS label of the private zone: 1-63. */
+  dnsLabel: { maxLength: 63 },
+} as const satisfies Record<string, NameRules>;
+
+/** Physical names for one stack, by resource type. */
+export const names = {
+  resourceGroup: (stack: string) => physicalName([stack, "rg"], NAME_RULES.resourceGroup),
+  workspace: (stack: string) => physicalName([stack, "logs"], NAME_RULES.workspace),
+  virtualNetwork: (stack: string) => physicalName([stack, "vnet"], NAME_RULES.virtualNetwork),
+  environment: (stack: string) => physicalName([stack, "env"], NAME_RULES.environment),
+  /** The resource group is per stack, so the component name alone is unique and gives a readable URL. */
+  containerApp: (component: string) => physicalName([component], NAME_RULES.containerApp),
+  identity: (stack: string, component: string) => physicalName([stack, component, "id"], NAME_RULES.identity),
+  keyVault: (stack: string) => physicalName([stack, "kv"], NAME_RULES.keyVault),
+  passwordSecret: (component: string) => physicalName([component, "admin-password"], NAME_RULES.secret),
+  postgresServer: (stack: string, component: string) => physicalName([stack, component], NAME_RULES.postgresServer),
+  /** `<label>.private.postgres.database.azure.com`, one zone per stack. */
+  postgresDnsZone: (stack: string) => `${physicalName([stack], NAME_RULES.dnsLabel)}.private.postgres.database.azure.com`,
+  storageAccount: (stack: string, component: string) => physicalName([stack, component], NAME_RULES.storageAccount),
+  /** One account per object store, so the component name is unique within it. */
+  blobContainer: (component: string) => physicalName([component], NAME_RULES.blobContainer),
+};
+
+/**
+ * A deterministic UUID (RFC 4122 version 5 layout, SHA-1 of the parts), for
+ * names Azure wants as GUIDs: role assignments and role definitions. The same
+ * parts always give the same GUID, like Bicep's `guid()`.
+ */
+export function deterministicGuid(...parts: readonly string[]): string {
+  const b = createHash("sha1").update(parts.join("\u0000")).digest().subarray(0, 16);
+  b[6] = ((b[6] as number) & 0x0f) | 0x50;
+  b[8] = ((b[8] as number) & 0x3f) | 0x80;
+  const h = b.toString("hex");
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
+}

@@ -1,0 +1,48 @@
+/**
+ * The one table mapping neutral access to Azure RBAC roles. Built-in role
+ * definition GUIDs are fixed across every Azure tenant:
+ * https://learn.microsoft.com/azure/role-based-access-control/built-in-roles
+ * Roles are assigned at the narrowest scope: the blob container, the Key Vault secret.
+ */
+import type { Access } from "@freehold/model";
+
+export interface RoleGrant {
+  /** The role's display name. */
+  role: string;
+  /** Built-in role definition GUID; undefined for Freehold's own (custom) role. */
+  builtInId?: string;
+  /** The data actions the role allows: for reports and for the custom role. No wildcards. */
+  dataActions: readonly string[];
+}
+
+const BLOB = "Microsoft.Storage/storageAccounts/blobServices/containers/blobs";
+
+export const BLOB_ROLES: Record<Access, RoleGrant> = {
+  read: {
+    role: "Storage Blob Data Reader",
+    builtInId: "2a2b9908-6ea1-4ae2-8e65-a410df84e7d1",
+    dataActions: [`${BLOB}/read`],
+  },
+  // No built-in role writes without reading or deleting, so write-only is a custom role (one per stack).
+  write: {
+    role: "Freehold Blob Writer",
+    dataActions: [`${BLOB}/write`, `${BLOB}/add/action`],
+  },
+  readWrite: {
+    role: "Storage Blob Data Contributor",
+    builtInId: "ba92f5b4-2d11-453d-a403-e96b0029c9fe",
+    dataActions: [`${BLOB}/read`, `${BLOB}/write`, `${BLOB}/delete`, `${BLOB}/add/action`, `${BLOB}/move/action`],
+  },
+};
+
+/** What a web service gets on a linked database's password secret: read that one secret's value. */
+export const SECRET_READER: RoleGrant = {
+  role: "Key Vault Secrets User",
+  builtInId: "4633458b-17de-408a-b874-0445c86b69e6",
+  dataActions: ["Microsoft.KeyVault/vaults/secrets/getSecret/action", "Microsoft.KeyVault/vaults/secrets/readMetadata/action"],
+};
+
+/** The role definition id ARM expects for a role assignment. */
+export function roleDefinitionId(subscriptionId: string, guid: string): string {
+  return `/subscriptions/${subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${guid}`;
+}
