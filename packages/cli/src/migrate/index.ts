@@ -1,0 +1,39 @@
+/**
+ * The data-migration engine: PostgreSQL with pg_dump/pg_restore, object stores
+ * with rclone, each verified and recorded in a manifest; and the exit
+ * rehearsal that runs both against real servers on this machine.
+ */
+export { CHECKSUM_METHOD, type MigrateDatabaseOptions, migrateDatabase, verifyDatabase } from "./database";
+export { MigrationError, type MigrationProblem, MigrationToolError, MissingToolError } from "./errors";
+export type {
+  DatabaseManifest,
+  ListedObject,
+  ObjectEntry,
+  ObjectManifest,
+  RemoteDescription,
+  SequenceEntry,
+  TableEntry,
+} from "./manifest";
+export { compareObjectListings, compareSequences, compareTables } from "./manifest";
+export { type ColumnInfo, type PgConnection, pgConnection, type TableInfo, tableChecksumSql } from "./pg";
+export { freePort } from "./proc";
+export {
+  describeRemote,
+  type MigrateObjectsOptions,
+  migrateObjects,
+  type RcloneBackend,
+  type RcloneRemote,
+  rcloneRemoteEnv,
+  verifyObjects,
+} from "./rclone";
+export {
+  type NegativeCheck,
+  type RehearsalEvidence,
+  type RehearsalServer,
+  type RehearsalStep,
+  type RehearseOptions,
+  type ResumeCheck,
+  rehearsalPreflight,
+  rehearse,
+  renderEvidenceMarkdown,
+} from "./rehearse";

@@ -1,0 +1,205 @@
+/**
+ * Manifest formats and the pure comparisons that fill them. A manifest is the
+ * record of one verified (or failed) migration: what moved, with which tools,
+ * how long it took, and per table / per object what each side holds.
+ */
+import { mkdir, rename, writeFile } from "node:fs/promises";
+import path from "node:path";
+import type { MigrationProblem } from "./errors";
+import type { SequenceInfo, TableSum } from "./pg";
+
+export interface TableEntry {
+  schema: string;
+  table: string;
+  /** Rows in the target. */
+  rows: number;
+  /** Rows in the source. */
+  sourceRows: number;
+  /** Content checksum in the target ("" when it could not be computed). */
+  checksum: string;
+  sourceChecksum: string;
+  match: boolean;
+  /** Why it does not match, when it does not. */
+  problem?: string;
+}
+
+export interface SequenceEntry {
+  schema: string;
+  sequence: string;
+  lastValue: string | null;
+  sourceLastValue: string | null;
+  match: boolean;
+}
+
+export interface DatabaseManifest {
+  kind: "database";
+  formatVersion: 1;
+  startedAt: string;
+  finishedAt: string;
+  /** Connection URLs with the password replaced by `***`. */
+  source: { url: string; serverVersion: string };
+  target: { url: string; serverVersion: string };
+  tools: { pg_dump: string; pg_restore: string; psql: string };
+  dump: { dir: string; format: "directory"; jobs: number; reused: boolean; bytes: number };
+  restore: { skipped: boolean; reason: string };
+  timings: { inspectMs: number; dumpMs: number; restoreMs: number; verifyMs: number; totalMs: number };
+  checksumMethod: string;
+  tables: TableEntry[];
+  sequences: SequenceEntry[];
+  /** Tables the target holds that the source does not (left alone, not verified). */
+  extraTargetTables: string[];
+  totals: { tables: number; rows: number; sequences: number; mismatches: number };
+  ok: boolean;
+}
+
+export interface ObjectEntry {
+  path: string;
+  /** Size at the source in bytes. */
+  size: number;
+  /** MD5 (hex) at the source. */
+  hash: string;
+  targetSize: number | null;
+  targetHash: string | null;
+  /** `backend`: reported by the storage service; `computed`: rclone downloaded and hashed it. */
+  hashSource: "backend" | "computed";
+  match: boolean;
+  problem?: "missing" | "size" | "hash" | "no-hash";
+}
+
+export interface RemoteDescription {
+  type: string;
+  path: string;
+  /** Option values, secrets replaced by `***`. */
+  options: Record<string, string>;
+}
+
+export interface ObjectManifest {
+  kind: "objects";
+  formatVersion: 1;
+  startedAt: string;
+  finishedAt: string;
+  source: RemoteDescription;
+  target: RemoteDescription;
+  tools: { rclone: string };
+  hashType: "md5";
+  verifyMode: "hash" | "download";
+  copy: { transferred: number; bytes: number; checks: number; errors: number };
+  timings: { copyMs: number; verifyMs: number; totalMs: number };
+  objects: ObjectEntry[];
+  /** Objects the target holds under its path that the source does not (left alone). */
+  extraTargetObjects: string[];
+  totals: { objects: number; bytes: number; mismatches: number };
+  ok: boolean;
+}
+
+/** Compare per-table sums. Source definitions drive the list; a table absent from `target` is a mismatch. */
+export function compareTables(
+  source: Map<string, TableSum>,
+  target: Map<string, TableSum>,
+  targetFailures: Map<string, string> = new Map(),
+): TableEntry[] {
+  const out: TableEntry[] = [];
+  for (const [key, s] of [...source.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    const t = target.get(key);
+    const entry: TableEntry = {
+      schema: s.schema,
+      table: s.table,
+      rows: t?.rows ?? 0,
+      sourceRows: s.rows,
+      checksum: t?.checksum ?? "",
+      sourceChecksum: s.checksum,
+      match: t !== undefined && t.rows === s.rows && t.checksum === s.checksum,
+    };
+    if (!t) entry.problem = targetFailures.get(key) ?? "table missing in the target";
+    else if (t.rows !== s.rows) entry.problem = `row count differs: source ${s.rows}, target ${t.rows}`;
+    else if (t.checksum !== s.checksum) entry.problem = `content differs (same ${s.rows} rows, checksum ${s.checksum} vs ${t.checksum})`;
+    out.push(entry);
+  }
+  return out;
+}
+
+export function compareSequences(source: SequenceInfo[], target: SequenceInfo[]): SequenceEntry[] {
+  const byKey = new Map(target.map((s) => [`${s.schema}.${s.sequence}`, s]));
+  return source.map((s) => {
+    const t = byKey.get(`${s.schema}.${s.sequence}`);
+    return {
+      schema: s.schema,
+      sequence: s.sequence,
+      lastValue: t ? t.lastValue : null,
+      sourceLastValue: s.lastValue,
+      match: t !== undefined && t.lastValue === s.lastValue,
+    };
+  });
+}
+
+export function databaseProblems(tables: TableEntry[], sequences: SequenceEntry[]): MigrationProblem[] {
+  return [
+    ...tables.filter((t) => !t.match).map((t) => ({ item: `${t.schema}.${t.table}`, message: t.problem ?? "differs" })),
+    ...sequences
+      .filter((s) => !s.match)
+      .map((s) => ({
+        item: `sequence ${s.schema}.${s.sequence}`,
+        message: `value differs: source ${s.sourceLastValue ?? "unused"}, target ${s.lastValue ?? "unused/missing"}`,
+      })),
+  ];
+}
+
+/** One object as listed by `rclone lsjson --hash`. */
+export interface ListedObject {
+  path: string;
+  size: number;
+  md5: string | null;
+  hashSource: "backend" | "computed";
+}
+
+/** Compare two listings. The source drives the list; objects only in the target are returned as `extra`. */
+export function compareObjectListings(source: ListedObject[], target: ListedObject[]): { entries: ObjectEntry[]; extra: string[] } {
+  const t = new Map(target.map((o) => [o.path, o]));
+  const seen = new Set<string>();
+  const entries: ObjectEntry[] = [];
+  for (const s of [...source].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))) {
+    const d = t.get(s.path);
+    seen.add(s.path);
+    const e: ObjectEntry = {
+      path: s.path,
+      size: s.size,
+      hash: s.md5 ?? "",
+      targetSize: d ? d.size : null,
+      targetHash: d ? d.md5 : null,
+      hashSource: s.hashSource === "computed" || d?.hashSource === "computed" ? "computed" : "backend",
+      match: false,
+    };
+    if (!d) e.problem = "missing";
+    else if (d.size !== s.size) e.problem = "size";
+    else if (!s.md5 || !d.md5) e.problem = "no-hash";
+    else if (s.md5.toLowerCase() !== d.md5.toLowerCase()) e.problem = "hash";
+    else e.match = true;
+    entries.push(e);
+  }
+  const extra = target.filter((o) => !seen.has(o.path)).map((o) => o.path).sort();
+  return { entries, extra };
+}
+
+export function objectProblems(entries: ObjectEntry[]): MigrationProblem[] {
+  return entries
+    .filter((e) => !e.match)
+    .map((e) => ({
+      item: e.path,
+      message:
+        e.problem === "missing"
+          ? "missing in the target"
+          : e.problem === "size"
+            ? `size differs: source ${e.size} B, target ${e.targetSize} B`
+            : e.problem === "no-hash"
+              ? "no MD5 could be obtained on one side"
+              : `content differs: md5 ${e.hash} at the source, ${e.targetHash} in the target`,
+    }));
+}
+
+/** Write JSON atomically (temp file + rename), creating the folder. */
+export async function writeJsonAtomic(file: string, value: unknown): Promise<void> {
+  await mkdir(path.dirname(file), { recursive: true });
+  const tmp = `${file}.${process.pid}.tmp`;
+  await writeFile(tmp, `${JSON.stringify(value, null, 2)}\n`, { mode: 0o644 });
+  await rename(tmp, file);
+}
