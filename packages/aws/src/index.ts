@@ -1,0 +1,47 @@
+/**
+ * @freehold/aws: the AWS backend. WebService -> ECS on Fargate behind an
+ * Application Load Balancer; Database -> RDS for PostgreSQL; ObjectStore -> S3.
+ * Loads only the @pulumi/aws submodules it uses.
+ */
+import type { Backend } from "@freehold/core";
+import { CAPABILITIES } from "./capabilities";
+import { createDatabase } from "./database";
+import { migration } from "./migration";
+import { mocks, setMockRegion } from "./mocks";
+import { createPlatform } from "./network";
+import { createObjectStore } from "./object-store";
+import { availability, estimate, estimatePlatform } from "./prices";
+import { chooseFargate, chooseRds } from "./sizes";
+import { createWebService } from "./web-service";
+
+export const backend = {
+  cloud: "aws",
+  displayName: "Amazon Web Services",
+  services: { "web-service": "Amazon ECS on AWS Fargate", database: "Amazon RDS for PostgreSQL", "object-store": "Amazon S3" },
+  capabilities: CAPABILITIES,
+  sizes: {
+    webService: (size, component) => chooseFargate(size, component),
+    database: (size, highAvailability, component) => chooseRds(size, highAvailability, component),
+  },
+  availability,
+  estimate,
+  estimatePlatform,
+  migration,
+  mocks,
+  createPlatform(stack, parent) {
+    setMockRegion(stack.region.region);
+    return createPlatform(stack, parent);
+  },
+  webService: createWebService,
+  database: createDatabase,
+  objectStore: createObjectStore,
+} satisfies Backend;
+
+export { CAPABILITIES } from "./capabilities";
+export { type DatabaseHandle, MASTER_USERNAME } from "./database";
+export { names } from "./naming";
+export { AwsPlatform } from "./network";
+export type { BucketHandle } from "./object-store";
+export { S3_ACCESS } from "./permissions";
+export { PRICES, RDS_PRICES } from "./prices";
+export { FARGATE_PAIRS, RDS_CLASSES } from "./sizes";

@@ -1,0 +1,24 @@
+import { describe, expect, it } from "vitest";
+import { backend } from "./index";
+
+const stack = { name: "shop", region: { cloud: "aws" as const, region: "eu-west-2", country: "GB", city: "London", zones: 3 }, residency: "uk" as const, tags: {} };
+
+describe("migration details", () => {
+  it("reaches the private database through an SSM tunnel and reads the password from the RDS-managed secret", () => {
+    const m = backend.migration.database({ name: "db", stack, databaseName: "app", physicalName: "shop-db" });
+    expect(m).toMatchObject({ port: 5432, database: "app", user: "freehold", sslmode: "require" });
+    expect(m.host).toContain("--db-instance-identifier shop-db");
+    expect(m.access).toContain("AWS-StartPortForwardingSessionToRemoteHost");
+    expect(m.passwordCommand).toContain("MasterUserSecret.SecretArn");
+  });
+
+  it("describes an rclone S3 remote with credentials from the environment", () => {
+    const m = backend.migration.objectStore({ name: "files", stack, bucketName: "shop-files-abc123" });
+    expect(m).toMatchObject({ rcloneType: "s3", path: "shop-files-abc123", rcloneOptions: { provider: "AWS", env_auth: "true", region: "eu-west-2" } });
+  });
+
+  it("prices egress at the S3 list price with 100 GB free", () => {
+    expect(backend.migration.egress.usd).toBe(0.09);
+    expect(backend.migration.freeEgressGiB).toBe(100);
+  });
+});

@@ -1,0 +1,45 @@
+/**
+ * How to reach an AWS database and bucket for a data migration (`pg_dump` /
+ * `pg_restore`, `rclone`). The database is private: the runbook reaches it
+ * through an SSM port-forwarding session over a short-lived ECS task in the
+ * stack's cluster, so nothing is ever opened to the internet.
+ */
+import type { MigrationDetails } from "@freehold/core";
+import { POSTGRES_PORT } from "./database";
+import { names } from "./naming";
+import { PRICES } from "./prices";
+
+/** Local port the SSM session forwards to the database. */
+export const TUNNEL_PORT = 15432;
+
+export const migration: MigrationDetails = {
+  egress: PRICES.internetEgress,
+  freeEgressGiB: 100,
+  database({ name, stack, databaseName, physicalName }) {
+    const region = stack.region.region;
+    const describe = `aws rds describe-db-instances --region ${region} --db-instance-identifier ${physicalName}`;
+    const cluster = names.cluster(stack.name);
+    return {
+      host: `$(${describe} --query 'DBInstances[0].Endpoint.Address' --output text)`,
+      port: POSTGRES_PORT,
+      database: databaseName,
+      user: "freehold",
+      sslmode: "require",
+      access: [
+        `The database "${name}" is private (no public endpoint). Reach it through AWS Systems Manager:`,
+        `1. Start a jump task in ECS cluster ${cluster} (private subnets, the security group of a service linked to "${name}", ECS Exec enabled), e.g. from public.ecr.aws/docker/library/postgres: aws ecs run-task --region ${region} --cluster ${cluster} --launch-type FARGATE --enable-execute-command --task-definition <a task definition with command "sleep 7200" and a task role allowing ssmmessages:*Channel> --network-configuration 'awsvpcConfiguration={subnets=[<private subnet ids>],securityGroups=[<service security group id>]}'.`,
+        `2. Forward a local port: aws ssm start-session --region ${region} --target ecs:${cluster}_<task id>_<container runtime id> --document-name AWS-StartPortForwardingSessionToRemoteHost --parameters host=<host>,portNumber=${POSTGRES_PORT},localPortNumber=${TUNNEL_PORT}.`,
+        `3. Run pg_dump/pg_restore against host localhost, port ${TUNNEL_PORT}, sslmode=require. Stop the jump task afterwards.`,
+      ].join("\n"),
+      passwordCommand: `export PGPASSWORD="$(aws secretsmanager get-secret-value --region ${region} --secret-id "$(${describe} --query 'DBInstances[0].MasterUserSecret.SecretArn' --output text)" --query SecretString --output text | jq -r .password)"`,
+    };
+  },
+  objectStore({ stack, bucketName }) {
+    return {
+      rcloneType: "s3",
+      rcloneOptions: { provider: "AWS", env_auth: "true", region: stack.region.region, server_side_encryption: "AES256" },
+      path: bucketName,
+      access: "AWS credentials from the environment (AWS_PROFILE, SSO or instance role) with s3:ListBucket on the bucket and s3:GetObject (source) or s3:PutObject (target) on its objects; the bucket policy refuses anything but TLS 1.2+",
+    };
+  },
+};

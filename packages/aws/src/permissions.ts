@@ -1,0 +1,80 @@
+/**
+ * Least-privilege IAM for links: one table from neutral access to exact S3
+ * actions, and the statements the task and execution roles get. No wildcard
+ * actions anywhere; every resource is an exact ARN (ecr:GetAuthorizationToken
+ * is the one action AWS only accepts on "*").
+ */
+import type { Access } from "@freehold/model";
+
+/** S3 actions per neutral access: on the bucket itself and on its objects. */
+export const S3_ACCESS: Record<Access, { bucket: readonly string[]; objects: readonly string[] }> = {
+  read: { bucket: ["s3:ListBucket"], objects: ["s3:GetObject"] },
+  write: { bucket: [], objects: ["s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload"] },
+  readWrite: { bucket: ["s3:ListBucket"], objects: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload"] },
+};
+
+/** The execution role reads a linked database's RDS-managed secret to inject it as an ECS secret. */
+export const SECRET_READ_ACTIONS = ["secretsmanager:GetSecretValue"] as const;
+/** The execution role writes the container's logs to its own log group. */
+export const LOG_WRITE_ACTIONS = ["logs:CreateLogStream", "logs:PutLogEvents"] as const;
+/** Pulling a private ECR image. */
+export const ECR_PULL_ACTIONS = ["ecr:BatchCheckLayerAvailability", "ecr:GetDownloadUrlForLayer", "ecr:BatchGetImage"] as const;
+export const ECR_TOKEN_ACTION = "ecr:GetAuthorizationToken";
+
+export interface Statement {
+  Sid?: string;
+  Effect: "Allow" | "Deny";
+  Action: string[];
+  Resource: string | string[];
+}
+
+export interface PolicyDocument {
+  Version: "2012-10-17";
+  Statement: Statement[];
+}
+
+const doc = (statements: Statement[]): PolicyDocument => ({ Version: "2012-10-17", Statement: statements });
+
+/** Statements granting one access level on one bucket. */
+export function bucketStatements(bucketArn: string, access: Access): Statement[] {
+  const a = S3_ACCESS[access];
+  const out: Statement[] = [];
+  if (a.bucket.length) out.push({ Effect: "Allow", Action: [...a.bucket], Resource: bucketArn });
+  out.push({ Effect: "Allow", Action: [...a.objects], Resource: `${bucketArn}/*` });
+  return out;
+}
+
+/** The task role's policy: one access grant per linked bucket. Undefined when there is nothing to grant. */
+export function taskRolePolicy(buckets: ReadonlyArray<{ arn: string; access: Access }>): PolicyDocument | undefined {
+  if (!buckets.length) return undefined;
+  return doc(buckets.flatMap((b) => bucketStatements(b.arn, b.access)));
+}
+
+/** The execution role's grant for one linked database: read its RDS-managed secret, nothing else. */
+export function secretReadPolicy(secretArn: string): PolicyDocument {
+  return doc([{ Effect: "Allow", Action: [...SECRET_READ_ACTIONS], Resource: secretArn }]);
+}
+
+/** The repository ARN of an ECR image reference, or undefined for other registries. */
+export function ecrRepositoryArn(image: string): string | undefined {
+  const m = /^(\d{12})\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?\/([a-z0-9._/-]+?)(?:[:@].*)?$/.exec(image);
+  if (!m) return undefined;
+  return `arn:aws:ecr:${m[2]}:${m[1]}:repository/${m[3]}`;
+}
+
+/** The execution role's own policy: its log group, and the ECR repository if the image is in one. Linked secrets are granted per link (`secretReadPolicy`). */
+export function executionRolePolicy(args: { logGroupArn: string; image: string }): PolicyDocument {
+  const s: Statement[] = [{ Sid: "Logs", Effect: "Allow", Action: [...LOG_WRITE_ACTIONS], Resource: [args.logGroupArn, `${args.logGroupArn}:log-stream:*`] }];
+  const repo = ecrRepositoryArn(args.image);
+  if (repo) {
+    s.push({ Sid: "EcrToken", Effect: "Allow", Action: [ECR_TOKEN_ACTION], Resource: "*" });
+    s.push({ Sid: "EcrPull", Effect: "Allow", Action: [...ECR_PULL_ACTIONS], Resource: repo });
+  }
+  return doc(s);
+}
+
+/** Trust policy letting ECS tasks assume a role (both the execution and the task role). */
+export const ECS_TASKS_TRUST = JSON.stringify({
+  Version: "2012-10-17",
+  Statement: [{ Effect: "Allow", Action: "sts:AssumeRole", Principal: { Service: "ecs-tasks.amazonaws.com" } }],
+});
