@@ -113,11 +113,10 @@ export function createPlatform(stack: StackContext, parent: pulumi.Resource): Az
         vnetConfiguration: { infrastructureSubnetId: appsSubnetId, internal: false },
         zoneRedundant: stack.region.zones > 0,
         peerTrafficConfiguration: { encryption: { enabled: true } },
-        // Secret as a whole, so plans redact the shared key wherever it is recorded.
-        appLogsConfiguration: pulumi.secret({
+        appLogsConfiguration: {
           destination: "log-analytics",
-          logAnalyticsConfiguration: { customerId: workspace.customerId, sharedKey: keys.apply((k) => k.primarySharedKey ?? "") },
-        }),
+          logAnalyticsConfiguration: { customerId: workspace.customerId, sharedKey: pulumi.secret(keys.apply((k) => k.primarySharedKey ?? "")) },
+        },
       },
       opts,
     );

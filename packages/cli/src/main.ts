@@ -1,5 +1,6 @@
 import { SpecError, UnsupportedFeatureError } from "@freehold/model";
 import { type CommandSpec, helpText, type ParsedArgs, parseArgs, UsageError } from "./args";
+import { checkSpec, runCheck } from "./commands/check";
 import { compareSpec, runCompare } from "./commands/compare";
 import type { Io } from "./commands/common";
 import { planSpec, runPlan } from "./commands/plan";
@@ -13,6 +14,7 @@ interface Command {
 export const COMMANDS: Command[] = [
   { spec: planSpec, run: runPlan },
   { spec: compareSpec, run: runCompare },
+  { spec: checkSpec, run: runCheck },
 ];
 
 export function version(): string {

@@ -49,6 +49,21 @@ describe("runWithMocks", () => {
     expect(run.components.map((c) => `${c.name}:${c.kind}`).sort()).toEqual(["db:database", "files:object-store", "web:web-service"]);
   });
 
+  it("redacts a secret nested in an object input and keeps the rest readable", async () => {
+    const pulumi = await import("@pulumi/pulumi");
+    class Thing extends pulumi.CustomResource {
+      constructor(name: string, props: pulumi.Inputs) {
+        super("fake:index:Thing", name, props);
+      }
+    }
+    const run = await runWithMocks("aws", () => {
+      new Thing("t", { config: { user: "app", key: pulumi.secret("hunter2") }, plain: "x" });
+    });
+    const t = run.resources.find((r) => r.name === "t");
+    expect(t?.inputs).toEqual({ config: { key: "[secret]", user: "app" }, plain: "x" });
+    expect(JSON.stringify(run.resources)).not.toContain("hunter2");
+  });
+
   it("gives identical records on two runs", async () => {
     const a = await runWithMocks("aws", () => deployStack(stack));
     const b = await runWithMocks("aws", () => deployStack(stack));

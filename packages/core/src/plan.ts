@@ -174,27 +174,41 @@ async function secretPaths(props: unknown, path: string[] = []): Promise<string[
 const SECRET_SIG = "4dabf18193072939515e22adb298388d";
 const SECRET_VALUE = "1b47061264138c4ac30d75fd1eb44270";
 
-function redactMarked(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(redactMarked);
+/** Replace Pulumi's secret wrappers by their values, noting where each was. */
+function unwrapMarked(value: unknown, path: string[], marked: string[][]): unknown {
+  if (Array.isArray(value)) return value.map((v, i) => unwrapMarked(v, [...path, String(i)], marked));
   if (value && typeof value === "object") {
-    if ((value as Record<string, unknown>)[SECRET_SIG] === SECRET_VALUE) return SECRET;
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactMarked(v)]));
+    const o = value as Record<string, unknown>;
+    if (o[SECRET_SIG] === SECRET_VALUE) {
+      marked.push(path);
+      return unwrapMarked(o.value, path, marked);
+    }
+    return Object.fromEntries(Object.entries(o).map(([k, v]) => [k, unwrapMarked(v, [...path, k], marked)]));
   }
   return value;
 }
 
+const startsWith = (p: string[], prefix: string[]) => prefix.every((seg, i) => p[i] === seg);
+
+/**
+ * Redact secrets in recorded inputs. The wire marks a whole top-level input
+ * secret when any value inside it is; the secret paths found in the raw props
+ * say exactly which values were secret, so only those are hidden. A marked
+ * input with no finer path is hidden whole.
+ */
 function redact(raw: Record<string, unknown>, paths: string[][]): Record<string, unknown> {
-  const inputs = redactMarked(raw) as Record<string, unknown>;
-  if (!paths.length) return inputs;
-  const copy = structuredClone(inputs);
-  for (const p of paths) {
+  const marked: string[][] = [];
+  const inputs = unwrapMarked(raw, [], marked) as Record<string, unknown>;
+  const all = [...paths, ...marked.filter((m) => !paths.some((p) => startsWith(p, m)))];
+  if (!all.length) return inputs;
+  for (const p of all) {
     if (p.length === 0) return { [SECRET]: SECRET };
-    let node: unknown = copy;
+    let node: unknown = inputs;
     for (const seg of p.slice(0, -1)) node = node && typeof node === "object" ? (node as Record<string, unknown>)[seg] : undefined;
     const last = p[p.length - 1] as string;
     if (node && typeof node === "object" && last in (node as object)) (node as Record<string, unknown>)[last] = SECRET;
   }
-  return copy;
+  return inputs;
 }
 
 /** Resolve Outputs (recursively) to plain values, secrets as "[secret]". Only meaningful under mocks or after deployment. */

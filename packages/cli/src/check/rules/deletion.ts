@@ -1,0 +1,50 @@
+import type { PlannedResource } from "@freehold/core";
+import type { Cloud } from "@freehold/model";
+import { componentOf } from "../helpers";
+import type { Finding, Rule } from "../rule";
+import type { Plan } from "../../plan/contract";
+
+/** The resource that holds each stateful component's data, and its cloud-native protection. */
+const PRIMARY: Record<Cloud, Array<{ type: string; protectedNatively: (r: PlannedResource, plan: Plan) => boolean; how: string }>> = {
+  aws: [
+    { type: "aws:rds/instance:Instance", protectedNatively: (r) => r.inputs.deletionProtection === true && r.inputs.skipFinalSnapshot !== true, how: "RDS deletion protection and a final snapshot" },
+    { type: "aws:s3/bucket:Bucket", protectedNatively: (r) => r.inputs.forceDestroy !== true, how: "not force-destroyable: a bucket with objects cannot be deleted" },
+  ],
+  azure: [
+    { type: "azure-native:dbforpostgresql:Server", protectedNatively: (r, plan) => hasLock(plan, r), how: "CanNotDelete management lock" },
+    { type: "azure-native:storage:StorageAccount", protectedNatively: (r, plan) => hasLock(plan, r), how: "CanNotDelete management lock" },
+  ],
+  gcp: [
+    { type: "gcp:sql/databaseInstance:DatabaseInstance", protectedNatively: (r) => r.inputs.deletionProtection === true && (r.inputs.settings as { deletionProtectionEnabled?: boolean } | undefined)?.deletionProtectionEnabled === true, how: "Pulumi-side and Cloud SQL deletion protection" },
+    { type: "gcp:storage/bucket:Bucket", protectedNatively: (r) => r.inputs.forceDestroy !== true, how: "forceDestroy false: a bucket with objects cannot be deleted" },
+  ],
+};
+
+function hasLock(plan: Plan, r: PlannedResource): boolean {
+  const c = componentOf(plan, r);
+  return plan.resources.some((l) => l.type.startsWith("azure-native:authorization:ManagementLock") && l.inputs.level === "CanNotDelete" && componentOf(plan, l) === c);
+}
+
+export const deletionProtection: Rule = {
+  id: "FH-DEL-001",
+  summary: "Stateful resources are retained on destroy and protected against deletion",
+  explanation:
+    "Databases and stores keep their data when a stack is destroyed or its cloud switched by mistake (Pulumi retainOnDelete), and the cloud itself refuses to delete them (deletion protection, locks). A stack may opt out with deletionProtection: false; that is reported here.",
+  severity: "warning",
+  ncsc: ["2.6 Resilience"],
+  evaluate(plan) {
+    const findings: Finding[] = [];
+    for (const p of PRIMARY[plan.cloud]) {
+      for (const r of plan.resources.filter((x) => x.type === p.type)) {
+        const native = p.protectedNatively(r, plan);
+        const ok = r.options.retainOnDelete && native;
+        findings.push({
+          status: ok ? "compliant" : "non-compliant",
+          subject: r.name,
+          message: ok ? `retained on destroy; ${p.how}` : `${r.options.retainOnDelete ? "" : "not retained on destroy"}${!r.options.retainOnDelete && !native ? "; " : ""}${native ? "" : `no ${p.how}`}`,
+        });
+      }
+    }
+    return findings.length ? findings : [{ status: "not-applicable", subject: "stack", message: "no databases or object stores" }];
+  },
+};

@@ -1,0 +1,26 @@
+import type { Rule } from "../rule";
+import { backups } from "./backups";
+import { deletionProtection } from "./deletion";
+import { encryptionAtRest } from "./encryption";
+import { leastPrivilege } from "./least-privilege";
+import { auditLogging } from "./logging";
+import { privateDatabases } from "./private-database";
+import { noPublicStorage } from "./public-storage";
+import { globalEdge, residency } from "./residency";
+import { noPlainSecrets } from "./secrets";
+import { tlsOnly } from "./tls";
+
+/** The default pack: every rule, in report order. */
+export const DEFAULT_PACK: readonly Rule[] = [
+  encryptionAtRest,
+  tlsOnly,
+  noPublicStorage,
+  privateDatabases,
+  backups,
+  deletionProtection,
+  leastPrivilege,
+  noPlainSecrets,
+  residency,
+  globalEdge,
+  auditLogging,
+];
