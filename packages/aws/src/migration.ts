@@ -17,7 +17,7 @@ export const migration: MigrationDetails = {
   freeEgressGiB: 100,
   database({ name, stack, databaseName, physicalName }) {
     const region = stack.region.region;
-    const describe = `aws rds describe-db-instances --region ${region} --db-instance-identifier ${physicalName}`;
+    const describe = `aws rds describe-db-instances --region ${region} --db-instance-identifier ${physicalName || names.dbInstance(stack.name, name)}`;
     const cluster = names.cluster(stack.name);
     return {
       host: `$(${describe} --query 'DBInstances[0].Endpoint.Address' --output text)`,
@@ -31,7 +31,7 @@ export const migration: MigrationDetails = {
         `2. Forward a local port: aws ssm start-session --region ${region} --target ecs:${cluster}_<task id>_<container runtime id> --document-name AWS-StartPortForwardingSessionToRemoteHost --parameters host=<host>,portNumber=${POSTGRES_PORT},localPortNumber=${TUNNEL_PORT}.`,
         `3. Run pg_dump/pg_restore against host localhost, port ${TUNNEL_PORT}, sslmode=require. Stop the jump task afterwards.`,
       ].join("\n"),
-      passwordCommand: `export PGPASSWORD="$(aws secretsmanager get-secret-value --region ${region} --secret-id "$(${describe} --query 'DBInstances[0].MasterUserSecret.SecretArn' --output text)" --query SecretString --output text | jq -r .password)"`,
+      passwordCommand: `aws secretsmanager get-secret-value --region ${region} --secret-id "$(${describe} --query 'DBInstances[0].MasterUserSecret.SecretArn' --output text)" --query SecretString --output text | jq -r .password`,
     };
   },
   objectStore({ stack, bucketName }) {

@@ -82,8 +82,9 @@ describe("platform", () => {
       zoneRedundant: true,
       workloadProfiles: [{ name: "Consumption", workloadProfileType: "Consumption" }],
       peerTrafficConfiguration: { encryption: { enabled: true } },
-      appLogsConfiguration: "[secret]",
+      appLogsConfiguration: { destination: "log-analytics", logAnalyticsConfiguration: { sharedKey: "[secret]" } },
     });
+    expect(JSON.stringify(env)).not.toContain("bW9jay1wcmltYXJ5LXNoYXJlZC1rZXk=");
   });
 
   it("creates a Key Vault with RBAC, soft delete and purge protection, retained on destroy", () => {

@@ -26,7 +26,7 @@ export const migration: MigrationDetails = {
         `--vnet ${vnet} --subnet jump --subnet-address-prefix 10.42.3.0/27 --command-line "sleep infinity", then ` +
         `az container exec -g ${rg} --name pg-jump --exec-command bash; delete it afterwards), or use a VM in the network reached with az network bastion ssh. ` +
         "Example: pg_dump -Fc -h $HOST -U $USER -d $DB -f db.dump; pg_restore --no-owner -h $HOST -U $USER -d $DB db.dump",
-      passwordCommand: `export PGPASSWORD="$(az keyvault secret show --vault-name ${names.keyVault(stack.name)} --name ${names.passwordSecret(name)} --query value -o tsv)"`,
+      passwordCommand: `az keyvault secret show --vault-name ${names.keyVault(stack.name)} --name ${names.passwordSecret(name)} --query value -o tsv`,
     };
   },
   objectStore: ({ name, stack, bucketName }) => {

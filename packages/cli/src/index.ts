@@ -1,5 +1,12 @@
+export { DEFAULT_PACK } from "./check/rules";
+export type { Finding, Rule, Severity, Status } from "./check/rule";
+export { type CheckReport, runChecks } from "./check/run";
 export * from "./compare/model";
+export { buildExitPlan, type ExitOptions, type ExitPlan } from "./exit/model";
+export { portability } from "./exit/portability";
 export { main } from "./main";
+export { buildPlan } from "./plan/build";
 export * from "./plan/contract";
 export { planClouds, planInChild } from "./plan/run";
 export { resolveTarget, type Target } from "./plan/target";
+export { planInProcess } from "./plan/worker";

@@ -2,6 +2,7 @@ import { SpecError, UnsupportedFeatureError } from "@freehold/model";
 import { type CommandSpec, helpText, type ParsedArgs, parseArgs, UsageError } from "./args";
 import { checkSpec, runCheck } from "./commands/check";
 import { compareSpec, runCompare } from "./commands/compare";
+import { exitPlanSpec, runExitPlan } from "./commands/exit-plan";
 import type { Io } from "./commands/common";
 import { planSpec, runPlan } from "./commands/plan";
 import { EXIT, InputError } from "./errors";
@@ -15,6 +16,7 @@ export const COMMANDS: Command[] = [
   { spec: planSpec, run: runPlan },
   { spec: compareSpec, run: runCompare },
   { spec: checkSpec, run: runCheck },
+  { spec: exitPlanSpec, run: runExitPlan },
 ];
 
 export function version(): string {

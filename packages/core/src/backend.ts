@@ -138,7 +138,7 @@ export interface DatabaseMigration {
   sslmode: "require" | "verify-full" | "disable";
   /** How the operator reaches a private database (bastion, tunnel, proxy). */
   access: string;
-  /** Command that fetches the password into PGPASSWORD. */
+  /** A shell command that prints the password on stdout (e.g. from the cloud's secret store). */
   passwordCommand: string;
 }
 
@@ -158,7 +158,8 @@ export interface MigrationDetails {
   egress: Price;
   /** Monthly free egress, GiB. */
   freeEgressGiB: number;
-  database(args: { name: string; stack: StackContext; databaseName: string; physicalName: string }): DatabaseMigration;
+  /** `physicalName` is the server's name where the caller knows it; otherwise the backend derives it from its naming rules. */
+  database(args: { name: string; stack: StackContext; databaseName: string; physicalName?: string }): DatabaseMigration;
   objectStore(args: { name: string; stack: StackContext; bucketName: string }): ObjectStoreMigration;
 }
 

@@ -78,7 +78,7 @@ describe("gcp migration details", () => {
     const m = backend.migration.database({ name: "db", stack, databaseName: "app", physicalName: "shop-db" });
     expect(m).toMatchObject({ port: 5432, database: "app", user: "app", sslmode: "require" });
     expect(m.host).toBe("$(gcloud sql instances describe shop-db --format='value(ipAddresses[0].ipAddress)')");
-    expect(m.passwordCommand).toBe('export PGPASSWORD="$(gcloud secrets versions access latest --secret=shop-db-db-password)"');
+    expect(m.passwordCommand).toBe("gcloud secrets versions access latest --secret=shop-db-db-password");
     expect(m.access).toContain("cloud-sql-proxy --private-ip");
   });
 

@@ -25,7 +25,7 @@ export const migration: MigrationDetails = {
         `for example a Compute Engine VM in subnet ${names.network(stack.name, stack.region.region)} (gcloud compute ssh --tunnel-through-iap), and connect to the private IP with sslmode=require. ` +
         `Alternatively run the Cloud SQL Auth Proxy on that host (cloud-sql-proxy --private-ip ${connection} --port ${POSTGRES_PORT}) with an identity holding roles/cloudsql.client, ` +
         `and connect to 127.0.0.1:${POSTGRES_PORT}; the proxy encrypts the hop to the instance, so its local socket is plain.`,
-      passwordCommand: `export PGPASSWORD="$(gcloud secrets versions access latest --secret=${names.secret(stack.name, name, "db-password")})"`,
+      passwordCommand: `gcloud secrets versions access latest --secret=${names.secret(stack.name, name, "db-password")}`,
     };
   },
   objectStore({ stack, bucketName }) {

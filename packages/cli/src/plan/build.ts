@@ -89,7 +89,6 @@ export async function buildPlan(backend: Backend, run: MockRun, assumptions: Cos
           name: c.name,
           stack: c.stack,
           databaseName: String(resolvedDb[i]?.databaseName ?? ""),
-          physicalName: String(resolvedDb[i]?.host ?? ""),
         }),
       })),
       objectStores: stores.map((c, i) => ({ component: c.name, ...backend.migration.objectStore({ name: c.name, stack: c.stack, bucketName: String(resolvedStores[i]?.bucketName ?? "") }) })),

@@ -1,0 +1,275 @@
+import type { DatabaseMigration, ObjectStoreMigration, Source } from "@freehold/core";
+import { type Cloud, RESIDENCIES, residencyAllows } from "@freehold/model";
+import type { Plan, PlanComponent } from "../plan/contract";
+import { type Portability, portability } from "./portability";
+
+export const EXIT_SCHEMA = "freehold.exit-plan/v1";
+
+export interface ExitOptions {
+  /** Object data to move, GiB (all stores). @default the plans' storage assumption per store */
+  dataGiB?: number;
+  /** Database data to move, GiB. @default each database's allocated storage */
+  dbGiB?: number;
+  /** Sustained object copy throughput, MiB/s. @default 100 */
+  objectThroughputMiBs: number;
+  /** pg_dump + pg_restore throughput, GiB per hour. @default 20 */
+  databaseGiBPerHour: number;
+  /** Days source and target both run. @default 14 */
+  dualRunningDays: number;
+  /** Country of the host that runs the migration tools. @default "GB" */
+  operatorCountry: string;
+  /** Value to the service per component (1-3), for the portability chart. */
+  values: Record<string, number>;
+  /** Target-plan check results, the evidence the target plan is valid. */
+  targetChecks?: { errors: number; warnings: number; compliant: number; rules: string[] };
+}
+
+export interface Numbered {
+  value: number;
+  unit: string;
+  /** How the number was reached and where its inputs came from. */
+  basis: string;
+  source?: Source;
+}
+
+export interface ExitPlan {
+  schema: typeof EXIT_SCHEMA;
+  stack: string;
+  from: { cloud: Cloud; provider: string; region: string; country: string };
+  to: { cloud: Cloud; provider: string; region: string; country: string };
+  inventory: Array<{ component: string; kind: string; service: string; sku?: string; resources: number; monthlyUsd: number }>;
+  mapping: Array<{
+    component: string;
+    kind: string;
+    from: { service: string; sku?: string; cpu?: number; memoryGiB?: number; availability?: number; availabilityBasis: string };
+    to: { service: string; sku?: string; cpu?: number; memoryGiB?: number; availability?: number; availabilityBasis: string };
+    lost: string[];
+    gained: string[];
+  }>;
+  applicationChanges: Array<{ area: string; change: string; kind: "configuration" | "code" | "none" }>;
+  runbook: {
+    database: Array<{ component: string; from: DatabaseMigration; to: DatabaseMigration; steps: Step[]; lowDowntime: Step[] }>;
+    objects: Array<{ component: string; from: ObjectStoreMigration; to: ObjectStoreMigration; steps: Step[] }>;
+  };
+  time: { objectsHours: Numbered; databaseHours: Numbered; totalDataHours: Numbered; calendarDays: Numbered };
+  cost: { egressUsd: Numbered; dualRunningUsd: Numbered; oneOffUsd: Numbered; targetMonthlyUsd: Numbered; sourceMonthlyUsd: Numbered };
+  cutover: Step[];
+  rollback: Step[];
+  verification: string[];
+  residency: { rule: string; locations: Array<{ place: string; country: string; allowed: boolean; why: string }>; ok: boolean };
+  checklist: Array<{ item: string; source: string; status: "covered" | "buyer"; how: string }>;
+  portability: Portability;
+  evidence: { targetPlanValid: boolean; targetResources: number; targetError?: string; targetChecks?: ExitOptions["targetChecks"] };
+}
+
+export interface Step {
+  title: string;
+  commands?: string[];
+  note?: string;
+}
+
+const GiB = 1024;
+
+/** The exit plan, built from the source and target plans only (plus the other plans for portability). */
+export function buildExitPlan(source: Plan, target: Plan, all: Plan[], opts: ExitOptions): ExitPlan {
+  const stores = source.components.filter((c) => c.kind === "object-store");
+  const dbs = source.components.filter((c) => c.kind === "database");
+  const dataGiB = opts.dataGiB ?? stores.length * source.assumptions.objectStorageGiB;
+  const dbGiB = opts.dbGiB ?? dbs.reduce((a, c) => a + (c.spec.kind === "database" ? c.spec.storageGiB : 0), 0);
+  const objectsHours = (dataGiB * GiB) / opts.objectThroughputMiBs / 3600;
+  const dbHours = dbGiB / opts.databaseGiBPerHour;
+  const egressGiB = Math.max(0, dataGiB + dbGiB - source.migration.freeEgressGiB);
+  const egressUsd = round(egressGiB * source.migration.egress.usd);
+  const dualUsd = round((target.totals.monthlyUsd * opts.dualRunningDays) / 30);
+  const residencyRule = source.residency.rule;
+  const allowed: readonly string[] | undefined = RESIDENCIES[residencyRule as keyof typeof RESIDENCIES];
+  const places = [
+    { place: `${source.provider} ${source.region}`, country: source.location.country, why: "source data" },
+    { place: "operator host running pg_dump/rclone", country: opts.operatorCountry, why: "data is streamed through it (dump files are written to its disk)" },
+    { place: `${target.provider} ${target.region}`, country: target.location.country, why: "target data" },
+  ].map((p) => ({ ...p, allowed: allowed === undefined || residencyAllows(residencyRule as keyof typeof RESIDENCIES, p.country) }));
+
+  return {
+    schema: EXIT_SCHEMA,
+    stack: source.stack,
+    from: { cloud: source.cloud, provider: source.provider, region: source.region, country: source.location.country },
+    to: { cloud: target.cloud, provider: target.provider, region: target.region, country: target.location.country },
+    inventory: source.components.map((c) => ({ component: c.name, kind: c.kind, service: c.service, sku: c.sku, resources: c.resourceCount, monthlyUsd: c.estimate.monthlyUsd })),
+    mapping: source.components.map((c) => {
+      const t = target.components.find((x) => x.name === c.name);
+      const lost = c.features.filter((f) => f.support === "full" && t?.features.find((x) => x.feature === f.feature)?.support !== "full").map((f) => `${f.feature}: ${t?.features.find((x) => x.feature === f.feature)?.note ?? "not planned"}`);
+      const gained = c.features.filter((f) => f.support !== "full" && t?.features.find((x) => x.feature === f.feature)?.support === "full").map((f) => f.feature);
+      return { component: c.name, kind: c.kind, from: side(c), to: t ? side(t) : { service: "not planned", availabilityBasis: "" }, lost, gained };
+    }),
+    applicationChanges: applicationChanges(source, target),
+    runbook: {
+      database: source.migration.databases.map((d) => {
+        const to = target.migration.databases.find((x) => x.component === d.component) as DatabaseMigration & { component: string };
+        return { component: d.component, from: d, to, steps: dumpRestoreSteps(d, to), lowDowntime: logicalReplicationSteps(d, to, source.cloud, target.cloud) };
+      }),
+      objects: source.migration.objectStores.map((o) => {
+        const to = target.migration.objectStores.find((x) => x.component === o.component) as ObjectStoreMigration & { component: string };
+        return { component: o.component, from: o, to, steps: rcloneSteps(o, to) };
+      }),
+    },
+    time: {
+      objectsHours: { value: round(objectsHours), unit: "hours", basis: `${dataGiB} GiB of objects at a sustained ${opts.objectThroughputMiBs} MiB/s (stated throughput; measure yours with \`freehold rehearse\`)` },
+      databaseHours: { value: round(dbHours), unit: "hours", basis: `${dbGiB} GiB of databases at ${opts.databaseGiBPerHour} GiB/h for pg_dump and pg_restore together (stated throughput)` },
+      totalDataHours: { value: round(objectsHours + dbHours), unit: "hours", basis: "objects and databases copied one after the other" },
+      calendarDays: {
+        value: Math.ceil(3 + (objectsHours + dbHours) / 8),
+        unit: "working days",
+        basis: "1 day to provision and check the target (freehold plan + pulumi up), 1 day for a full rehearsal, 1 day for cutover and verification, plus the copy time in 8-hour working days",
+      },
+    },
+    cost: {
+      egressUsd: { value: egressUsd, unit: "USD", basis: `${egressGiB} GiB leaving ${source.provider} (${dataGiB + dbGiB} GiB less ${source.migration.freeEgressGiB} GiB free a month) at $${source.migration.egress.usd}/${source.migration.egress.unit}`, source: source.migration.egress.source },
+      dualRunningUsd: { value: dualUsd, unit: "USD", basis: `the target stack running ${opts.dualRunningDays} days beside the source at its estimated $${target.totals.monthlyUsd}/month` },
+      oneOffUsd: { value: round(egressUsd + dualUsd), unit: "USD", basis: "egress plus dual running; staff time not included" },
+      targetMonthlyUsd: { value: target.totals.monthlyUsd, unit: "USD/month", basis: `the target plan's estimate (${target.provider} list prices; see its cost lines)` },
+      sourceMonthlyUsd: { value: source.totals.monthlyUsd, unit: "USD/month", basis: `the source plan's estimate (${source.provider} list prices)` },
+    },
+    cutover: cutoverSteps(source, target),
+    rollback: [
+      { title: "Until the DNS switch, rolling back is doing nothing: the source still serves every request and holds the data of record." },
+      { title: "After the switch: point DNS (or the client configuration) back to the source URL; the source stack was never changed or deleted.", note: "Freehold retains stateful resources on destroy and never writes to the source during migration." },
+      { title: "Writes made on the target after the switch: copy them back with the same tools in the opposite direction (freehold migrate with --from and --to swapped), after reconciling any rows written on both sides." },
+    ],
+    verification: [
+      "Every table: row count and content checksum equal on source and target (freehold migrate database writes them to its manifest).",
+      "Sequences on the target are at or beyond the source's values.",
+      "Every object: size and hash equal on source and target (freehold migrate objects writes them to its manifest); no object missing on either side.",
+      `The target passes \`freehold check --cloud ${target.cloud}\` with no error-level finding.`,
+      "The application's health check answers on the target URL, and a smoke test reads and writes a row and an object.",
+      "Logs on the target show no connection or permission errors for 24 hours of dual running.",
+    ],
+    residency: { rule: residencyRule, locations: places, ok: places.every((p) => p.allowed) },
+    checklist: checklist(target),
+    portability: portability(source, all.filter((p) => p.cloud !== source.cloud), opts.values),
+    evidence: { targetPlanValid: !target.error, targetResources: target.totals.resources, targetError: target.error?.message, targetChecks: opts.targetChecks },
+  };
+}
+
+const round = (n: number) => Math.round(n * 100) / 100;
+
+function side(c: PlanComponent) {
+  return { service: c.service, sku: c.sku, cpu: c.size?.cpu, memoryGiB: c.size?.memoryGiB, availability: c.availability.percent, availabilityBasis: c.availability.basis };
+}
+
+function applicationChanges(source: Plan, target: Plan): ExitPlan["applicationChanges"] {
+  const changes: ExitPlan["applicationChanges"] = [];
+  if (source.components.some((c) => c.kind === "database")) {
+    changes.push({ area: "Database", kind: "none", change: "None: the same DATABASE_* variables point at the new server; PostgreSQL speaks the same protocol on every cloud. DATABASE_HOST changes value, not name." });
+  }
+  const stores = source.components.filter((c) => c.kind === "object-store");
+  if (stores.length) {
+    const provider = (cloud: Cloud) => ({ aws: "s3", azure: "azureblob", gcp: "gcs" })[cloud];
+    changes.push({
+      area: "Object store",
+      kind: "configuration",
+      change: `OBJECT_STORE_PROVIDER changes from ${provider(source.cloud)} to ${provider(target.cloud)} and OBJECT_STORE_BUCKET/ENDPOINT change value. An application that talks to storage through a portable client (one that reads OBJECT_STORE_PROVIDER) needs no code change; one that calls the ${source.provider} storage API directly must switch client for the ${target.provider} API.`,
+    });
+  }
+  changes.push({ area: "Identity", kind: "none", change: `None in code: ${target.provider} grants access to the service's own identity, and the SDKs pick it up from the environment.` });
+  const vendor = source.components.flatMap((c) => c.vendorSettings.map((v) => `${c.name}: ${v}`));
+  if (vendor.length) changes.push({ area: "Vendor settings", kind: "configuration", change: `Re-express for ${target.provider} (or drop): ${vendor.join("; ")}` });
+  const images = source.components.flatMap((c) => (c.spec.kind === "web-service" ? [c.spec.image] : []));
+  const cloudRegistries = images.filter((i) => /\.dkr\.ecr\.|\.azurecr\.io|-docker\.pkg\.dev|gcr\.io\//.test(i));
+  changes.push(
+    cloudRegistries.length
+      ? { area: "Container images", kind: "configuration", change: `Copy these images to a registry the target can pull from (e.g. with skopeo copy): ${cloudRegistries.join(", ")}` }
+      : { area: "Container images", kind: "none", change: "None: the images are in a registry every cloud can pull from." },
+  );
+  return changes;
+}
+
+const pgConn = (m: DatabaseMigration) => `host=${m.host} port=${m.port} dbname=${m.database} user=${m.user} sslmode=${m.sslmode}`;
+
+function dumpRestoreSteps(from: DatabaseMigration, to: DatabaseMigration): Step[] {
+  return [
+    { title: "Reach the source database", note: from.access, commands: [`export SRC_PASSWORD="$(${from.passwordCommand})"`] },
+    { title: "Reach the target database", note: to.access, commands: [`export DST_PASSWORD="$(${to.passwordCommand})"`] },
+    {
+      title: "Stop writes at the source (maintenance page or scale the web services to read-only), then dump, restore and verify with Freehold, which runs pg_dump -Fd and pg_restore --single-transaction and writes a manifest",
+      commands: [
+        `freehold migrate database --from "postgresql://${from.user}:$SRC_PASSWORD@${from.host}:${from.port}/${from.database}?sslmode=${from.sslmode}" --to "postgresql://${to.user}:$DST_PASSWORD@${to.host}:${to.port}/${to.database}?sslmode=${to.sslmode}" --manifest db-manifest.json`,
+      ],
+    },
+    {
+      title: "The same with the standard tools by hand",
+      commands: [
+        `PGPASSWORD="$SRC_PASSWORD" pg_dump "${pgConn(from)}" -Fd -j 4 --no-owner --no-privileges -f dump/`,
+        `PGPASSWORD="$DST_PASSWORD" pg_restore -d "${pgConn(to)}" --no-owner --no-privileges --single-transaction --exit-on-error dump/`,
+      ],
+    },
+  ];
+}
+
+function logicalReplicationSteps(from: DatabaseMigration, to: DatabaseMigration, fromCloud: Cloud, toCloud: Cloud): Step[] {
+  const enable: Record<Cloud, string> = {
+    aws: "set rds.logical_replication = 1 in the instance's parameter group and reboot",
+    azure: "set the server parameter wal_level = logical and restart",
+    gcp: "set the database flag cloudsql.logical_decoding = on",
+  };
+  return [
+    { title: `Enable logical decoding on the source: ${enable[fromCloud]}` },
+    { title: "Copy the schema only to the target", commands: [`pg_dump "${pgConn(from)}" --schema-only --no-owner --no-privileges | psql "${pgConn(to)}"`] },
+    { title: "Publish every table at the source", commands: [`psql "${pgConn(from)}" -c "CREATE PUBLICATION freehold_exit FOR ALL TABLES"`] },
+    {
+      title: "Subscribe from the target (it must reach the source over a private link or VPN; the subscription connects from the target's network)",
+      commands: [`psql "${pgConn(to)}" -c "CREATE SUBSCRIPTION freehold_exit CONNECTION '${pgConn(from)} password=...' PUBLICATION freehold_exit"`],
+      note: toCloud === "gcp" ? "Cloud SQL subscribers need the cloudsqlsuperuser role for CREATE SUBSCRIPTION." : undefined,
+    },
+    { title: "Wait until the subscription is caught up (pg_stat_subscription), stop writes at the source, copy sequence values, switch over, then DROP SUBSCRIPTION on the target." },
+  ];
+}
+
+function rcloneSteps(from: ObjectStoreMigration, to: ObjectStoreMigration): Step[] {
+  const create = (name: string, m: ObjectStoreMigration) => `rclone config create ${name} ${m.rcloneType} ${Object.entries(m.rcloneOptions).map(([k, v]) => `${k}=${v}`).join(" ")}`;
+  const sharedHash = from.rcloneType === "azureblob" || to.rcloneType === "azureblob" ? from.rcloneType === to.rcloneType : true;
+  return [
+    { title: "Credentials for both sides", note: `${from.access} / ${to.access}` },
+    { title: "Define the two remotes (no secrets in the config: credentials come from the environment)", commands: [create("src", from), create("dst", to)] },
+    {
+      title: "Copy (never sync or move: the source is not touched), resumable: re-running skips what is already there",
+      commands: [`rclone copy src:${from.path} dst:${to.path} --checksum --transfers 16 --progress`],
+    },
+    {
+      title: "Verify every object by size and hash",
+      commands: [`rclone check src:${from.path} dst:${to.path} --one-way${sharedHash ? "" : " --download"}`, `freehold migrate objects --from src:${from.path} --to dst:${to.path} --manifest objects-manifest.json`],
+      note: sharedHash ? undefined : "The two backends share no hash type, so rclone compares the content by downloading both sides.",
+    },
+  ];
+}
+
+function cutoverSteps(source: Plan, target: Plan): Step[] {
+  return [
+    { title: `Plan and check the target offline`, commands: [`freehold plan <stack> --cloud ${target.cloud} --format json > target-plan.json`, `freehold check <stack> --cloud ${target.cloud}`] },
+    { title: `Deploy the target stack (same program, one config change)`, commands: [`pulumi stack init ${source.stack}-${target.cloud}`, `pulumi config set freehold:cloud ${target.cloud}`, "pulumi up"] },
+    { title: "Rehearse: run the whole data migration once against the running source, verify, and time it; then empty the target databases" },
+    { title: "Announce the maintenance window; lower the DNS TTL to 60 s a day before" },
+    { title: "Stop writes at the source; run the database runbook; run the object copy again (only changes move); verify both manifests" },
+    { title: "Switch DNS (or client configuration) to the target URL; watch health checks, errors and latency" },
+    { title: "Keep the source running read-only for the dual-running period, then retire it (its stateful resources are retained until you delete them deliberately)" },
+  ];
+}
+
+function checklist(target: Plan): ExitPlan["checklist"] {
+  const gds = "GDS: Managing technical lock-in in the cloud";
+  const gc = "G-Cloud 14 call-off contract, clause 21 (exit plan)";
+  return [
+    { item: "Estimate the cost of exit", source: gds, status: "covered", how: "Exit cost section: egress at list price and dual running, with sources" },
+    { item: "Estimate the time to exit", source: gds, status: "covered", how: "Time section: data volumes and stated throughput" },
+    { item: "Identify the lock-in points and what leaving each would take", source: gds, status: "covered", how: "Portability section: every feature only one cloud has and every vendor setting in use" },
+    { item: "Periodically rebuild critical components on another provider", source: gds, status: "covered", how: `The target plan (${target.totals.resources} resources) and \`freehold rehearse\`, which migrates real data between real servers and verifies it` },
+    { item: "Use open standards and commodity services", source: gds, status: "covered", how: "PostgreSQL, OCI container images, object storage copied with rclone" },
+    { item: "Data can be exported in open formats", source: gds, status: "covered", how: "pg_dump directory format; objects copied byte for byte with hashes verified" },
+    { item: "Commercial commitments (reserved capacity, savings plans, minimum terms)", source: gds, status: "buyer", how: "Not visible to Freehold: check contracts before planning the window" },
+    { item: "Skills and staff time for the move", source: gds, status: "buyer", how: "Not costed: the plan lists the steps to staff" },
+    { item: "An exit plan that ensures continuity of service", source: gc, status: "covered", how: "Cutover with dual running and a rollback that leaves the source untouched" },
+    { item: "No vendor lock-in at exit", source: gc, status: "covered", how: "Same program on the target; application changes listed (configuration only where possible)" },
+    { item: "Transfer of buyer data to the buyer or a replacement supplier", source: gc, status: "covered", how: "Data migration runbook and verified manifests" },
+    { item: "Deletion of buyer data by the outgoing supplier, with confirmation", source: gc, status: "buyer", how: "After dual running: delete the retained source resources deliberately and obtain the supplier's deletion confirmation" },
+    { item: "Agree the exit plan with the supplier and review it regularly", source: gc, status: "buyer", how: "Re-run `freehold exit-plan` on each release; it is deterministic, so changes show as diffs" },
+  ];
+}

@@ -1,0 +1,75 @@
+import type { Cloud } from "@freehold/model";
+import type { Plan, PlanComponent } from "../plan/contract";
+
+export interface LockInPoint {
+  component: string;
+  /** What ties the component to one cloud. */
+  what: string;
+  /** What leaving it would take. */
+  leaving: string;
+}
+
+export interface ComponentPortability {
+  component: string;
+  kind: PlanComponent["kind"];
+  /** Per other cloud: share (0–100) of the features this component uses that the cloud fully supports; null where that cloud cannot host it at all. */
+  byCloud: Partial<Record<Cloud, number | null>>;
+  /** Lowest score over the other clouds. */
+  score: number;
+  /** Value to the service, 1 (low) to 3 (high): from the flag, else by kind (public services and databases high). */
+  value: number;
+  lockIn: LockInPoint[];
+}
+
+export interface Portability {
+  /** Mean of the component scores. */
+  score: number;
+  components: ComponentPortability[];
+}
+
+const defaultValue = (c: PlanComponent): number => (c.kind === "database" || (c.spec.kind === "web-service" && c.spec.public) ? 3 : 2);
+
+/**
+ * How much of each component's spec the other clouds can host as written, and
+ * every lock-in point in use. Read from the plans' capability rows only.
+ */
+export function portability(source: Plan, others: Plan[], values: Record<string, number> = {}): Portability {
+  const components = source.components.map((c): ComponentPortability => {
+    const byCloud: ComponentPortability["byCloud"] = {};
+    const lockIn: LockInPoint[] = c.vendorSettings.map((v) => ({
+      component: c.name,
+      what: `vendor setting ${v}`,
+      leaving: `re-express it for the target cloud (or drop it): vendor settings are ignored on other clouds`,
+    }));
+    for (const other of others) {
+      if (other.error) {
+        byCloud[other.cloud] = other.error.component === c.name || other.error.component === "stack" ? null : score(c, other);
+        continue;
+      }
+      byCloud[other.cloud] = score(c, other);
+      const oc = other.components.find((x) => x.name === c.name);
+      for (const f of c.features) {
+        const there = oc?.features.find((x) => x.feature === f.feature);
+        if (f.support === "full" && there && there.support !== "full") {
+          lockIn.push({ component: c.name, what: `${f.feature}: ${other.provider} ${there.support === "none" ? "cannot" : "only partly"}`, leaving: there.note });
+        }
+      }
+    }
+    const scores = Object.values(byCloud).map((s) => s ?? 0);
+    return { component: c.name, kind: c.kind, byCloud, score: scores.length ? Math.min(...scores) : 100, value: values[c.name] ?? defaultValue(c), lockIn: dedupe(lockIn) };
+  });
+  const mean = components.length ? Math.round(components.reduce((a, c) => a + c.score, 0) / components.length) : 100;
+  return { score: mean, components };
+}
+
+function score(c: PlanComponent, other: Plan): number {
+  const oc = other.components.find((x) => x.name === c.name);
+  if (!oc || !c.features.length) return oc ? 100 : 0;
+  const full = c.features.filter((f) => oc.features.find((x) => x.feature === f.feature)?.support === "full").length;
+  return Math.round((full / c.features.length) * 100);
+}
+
+function dedupe(points: LockInPoint[]): LockInPoint[] {
+  const seen = new Set<string>();
+  return points.filter((p) => (seen.has(p.what) ? false : (seen.add(p.what), true)));
+}
