@@ -3,6 +3,8 @@ import { type CommandSpec, helpText, type ParsedArgs, parseArgs, UsageError } fr
 import { checkSpec, runCheck } from "./commands/check";
 import { compareSpec, runCompare } from "./commands/compare";
 import { exitPlanSpec, runExitPlan } from "./commands/exit-plan";
+import { migrateSpec, runMigrate } from "./commands/migrate";
+import { rehearseSpec, runRehearse } from "./commands/rehearse";
 import type { Io } from "./commands/common";
 import { planSpec, runPlan } from "./commands/plan";
 import { EXIT, InputError } from "./errors";
@@ -17,6 +19,8 @@ export const COMMANDS: Command[] = [
   { spec: compareSpec, run: runCompare },
   { spec: checkSpec, run: runCheck },
   { spec: exitPlanSpec, run: runExitPlan },
+  { spec: migrateSpec, run: runMigrate },
+  { spec: rehearseSpec, run: runRehearse },
 ];
 
 export function version(): string {

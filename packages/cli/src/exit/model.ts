@@ -224,20 +224,25 @@ function logicalReplicationSteps(from: DatabaseMigration, to: DatabaseMigration,
   ];
 }
 
+/** An rclone connection string: `:type,key=value,...:path` (no config file, no secrets: credentials come from the environment). */
+export function rcloneRemote(m: ObjectStoreMigration): string {
+  return `:${m.rcloneType}${Object.entries(m.rcloneOptions).map(([k, v]) => `,${k}=${v}`).join("")}:${m.path}`;
+}
+
 function rcloneSteps(from: ObjectStoreMigration, to: ObjectStoreMigration): Step[] {
-  const create = (name: string, m: ObjectStoreMigration) => `rclone config create ${name} ${m.rcloneType} ${Object.entries(m.rcloneOptions).map(([k, v]) => `${k}=${v}`).join(" ")}`;
+  const src = rcloneRemote(from);
+  const dst = rcloneRemote(to);
   const sharedHash = from.rcloneType === "azureblob" || to.rcloneType === "azureblob" ? from.rcloneType === to.rcloneType : true;
   return [
-    { title: "Credentials for both sides", note: `${from.access} / ${to.access}` },
-    { title: "Define the two remotes (no secrets in the config: credentials come from the environment)", commands: [create("src", from), create("dst", to)] },
+    { title: "Credentials for both sides, from the environment (no secrets in any file)", note: `${from.access} / ${to.access}` },
     {
-      title: "Copy (never sync or move: the source is not touched), resumable: re-running skips what is already there",
-      commands: [`rclone copy src:${from.path} dst:${to.path} --checksum --transfers 16 --progress`],
+      title: "Copy and verify with Freehold: rclone copy --checksum (never sync or move: the source is not touched), resumable, then size and hash of every object, with a manifest",
+      commands: [`freehold migrate objects --from '${src}' --to '${dst}'${sharedHash ? "" : " --verify download"} --manifest objects-manifest.json`],
     },
     {
-      title: "Verify every object by size and hash",
-      commands: [`rclone check src:${from.path} dst:${to.path} --one-way${sharedHash ? "" : " --download"}`, `freehold migrate objects --from src:${from.path} --to dst:${to.path} --manifest objects-manifest.json`],
-      note: sharedHash ? undefined : "The two backends share no hash type, so rclone compares the content by downloading both sides.",
+      title: "The same with rclone by hand",
+      commands: [`rclone copy '${src}' '${dst}' --checksum --transfers 16 --progress`, `rclone check '${src}' '${dst}' --one-way${sharedHash ? "" : " --download"}`],
+      note: sharedHash ? undefined : "The two services share no hash type, so rclone compares the content by downloading both sides.",
     },
   ];
 }
