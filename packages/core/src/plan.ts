@@ -16,8 +16,8 @@ export interface PlannedResource {
   urn: string;
   type: string;
   name: string;
-  /** URN of the parent; undefined for the stack itself. */
-  parent?: string;
+  /** URN of the parent (the stack's URN for top-level resources). */
+  parent: string;
   /** True for cloud resources, false for components. */
   custom: boolean;
   /** Inputs as registered; secrets shown as "[secret]". Keys sorted. */
@@ -91,6 +91,8 @@ export async function runWithMocks(
   // (resources whose inputs were still Outputs register after the program function returns).
   const urns = await Promise.all(seen.map((s) => urnOf(s.resource)));
   await drainRpcs();
+  // Top-level resources are children of the stack, as Pulumi itself records them.
+  const stackUrn = `urn:pulumi:${stack}::${project}::pulumi:pulumi:Stack::${project}-${stack}`;
   const resources: PlannedResource[] = [];
   const taken = new Map<string, number>();
   for (const [i, s] of seen.entries()) {
@@ -104,7 +106,7 @@ export async function runWithMocks(
       urn: urns[i] as string,
       type: s.type,
       name: s.name,
-      parent: s.opts.parent ? await urnOf(s.opts.parent) : undefined,
+      parent: s.opts.parent ? await urnOf(s.opts.parent) : stackUrn,
       custom: s.custom,
       inputs: sortKeys(inputs) as Record<string, unknown>,
       options: { protect: s.opts.protect === true, retainOnDelete: s.opts.retainOnDelete === true, dependsOn: dependsOn.sort() },

@@ -12,7 +12,7 @@ export interface CloudCell {
   memoryGiB?: number;
   resourceCount: number;
   /** Features the spec uses that this cloud supports only partly or not at all. */
-  gaps: Capability[];
+  gaps: Array<Capability & { accepted?: boolean }>;
   availability: Availability;
   monthlyUsd: number;
   lines: CostLine[];

@@ -89,10 +89,12 @@ function residencyText(c: Comparison["clouds"][number]): string {
   return `${c.residency.ok ? "yes" : "**no**"}: ${places}`;
 }
 
-function gapsText(gaps: Array<{ feature: string; support: string; note: string }> | undefined): string {
+const gapWord = (g: { support: string; accepted?: boolean }) => `${g.support === "none" ? "cannot" : "partly"}${g.accepted ? " (degradation accepted)" : ""}`;
+
+function gapsText(gaps: Array<{ feature: string; support: string; note: string; accepted?: boolean }> | undefined): string {
   if (!gaps) return "—";
   if (!gaps.length) return "nothing: all of the spec";
-  return gaps.map((g) => `${g.support === "none" ? "cannot" : "partly"}: ${g.feature} (${g.note})`).join("; ");
+  return gaps.map((g) => `${gapWord(g)}: ${g.feature} (${g.note})`).join("; ");
 }
 
 export function compareText(cmp: Comparison): string {
@@ -125,7 +127,7 @@ export function compareHtml(cmp: Comparison, plans: Plan[]): string {
         ["Service", ...clouds.map((c) => comp.clouds[c.cloud]?.service ?? "—")],
         ["Size chosen", ...clouds.map((c) => sizeText(comp.clouds[c.cloud] ?? {}))],
         ["Resources", ...clouds.map((c) => String(comp.clouds[c.cloud]?.resourceCount ?? "—"))],
-        ["Cannot do", ...clouds.map((c) => { const g = comp.clouds[c.cloud]?.gaps; return g === undefined ? "—" : g.length ? { html: g.map((x) => `<span class="${x.support === "none" ? "bad" : "warn"}">${escapeHtml(x.feature)}</span> <span class="muted">${escapeHtml(x.note)}</span>`).join("<br>") } : { html: '<span class="ok">nothing</span>' }; })],
+        ["Cannot do", ...clouds.map((c) => { const g = comp.clouds[c.cloud]?.gaps; return g === undefined ? "—" : g.length ? { html: g.map((x) => `<span class="${x.support === "none" && !x.accepted ? "bad" : "warn"}">${escapeHtml(`${gapWord(x)}: ${x.feature}`)}</span> <span class="muted">${escapeHtml(x.note)}</span>`).join("<br>") } : { html: '<span class="ok">nothing</span>' }; })],
         ["Availability (SLA)", ...clouds.map((c) => { const a = comp.clouds[c.cloud]?.availability; return a ? `${pct(a.percent)} (${a.basis})` : "—"; })],
         ["Monthly estimate", ...clouds.map((c) => { const x = comp.clouds[c.cloud]; return x ? usd(x.monthlyUsd) : "—"; })],
       ];

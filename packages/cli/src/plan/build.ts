@@ -117,7 +117,10 @@ async function planComponent(
     size: c.description.size,
     details: c.description.details ?? {},
     spec: c.spec,
-    features: featuresUsed(c.spec).map((f) => capabilities.get(f) ?? { feature: f, support: "none", note: `${backend.displayName} backend has no row for ${f}` }),
+    features: featuresUsed(c.spec).map((f) => {
+      const row = capabilities.get(f) ?? { feature: f, support: "none" as const, note: `${backend.displayName} backend has no row for ${f}` };
+      return row.support !== "full" && (c.spec.acceptDegraded as readonly string[]).includes(f) ? { ...row, accepted: true } : row;
+    }),
     availability: backend.availability(c.kind, c.spec),
     estimate: { lines, monthlyUsd: sumCost(lines) },
     vendorSettings: c.vendorSettings,

@@ -29,8 +29,8 @@ export interface PlanComponent {
   details: Record<string, string | number | boolean>;
   /** The component spec as parsed, defaults filled in. */
   spec: Component;
-  /** Neutral features the spec uses, with this cloud's support for each. */
-  features: Capability[];
+  /** Neutral features the spec uses, with this cloud's support for each; `accepted` where the spec accepts going without it (acceptDegraded). */
+  features: Array<Capability & { accepted?: boolean }>;
   availability: Availability;
   estimate: { lines: CostLine[]; monthlyUsd: number };
   /** Vendor escape-hatch settings in use: lock-in points. */

@@ -1,0 +1,208 @@
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { CheckReport, Comparison, ExitPlan, Plan } from "@freehold/cli";
+import { CLOUDS } from "@freehold/model";
+import { beforeAll, describe, expect, it } from "vitest";
+import { EXAMPLE_DIR, EXAMPLE_STACK, freehold } from "./cli-helpers";
+
+const tmp = () => mkdtempSync(join(tmpdir(), "freehold-cli-"));
+
+describe("freehold plan", () => {
+  for (const cloud of CLOUDS) {
+    it(`prints the JSON contract for the example on ${cloud}, and the TypeScript program gives the same resources`, async () => {
+      const [file, program] = await Promise.all([
+        freehold(["plan", EXAMPLE_STACK, "--cloud", cloud, "--format", "json"]),
+        freehold(["plan", EXAMPLE_DIR, "--cloud", cloud, "--format", "json"]),
+      ]);
+      expect(file.code).toBe(0);
+      const plan = JSON.parse(file.stdout) as Plan;
+      expect(plan).toMatchObject({ schema: "freehold.plan/v1", cloud, region: { aws: "eu-west-2", azure: "uksouth", gcp: "europe-west2" }[cloud], stack: "crown-marketplace" });
+      expect(plan.components.map((c) => `${c.name}:${c.kind}`)).toEqual(["db:database", "uploads:object-store", "web:web-service", "worker:web-service"]);
+      for (const c of plan.components) {
+        expect(c.service.length).toBeGreaterThan(0);
+        expect(c.estimate.lines.every((l) => l.source.name && /^\d{4}-\d{2}-\d{2}$/.test(l.source.date))).toBe(true);
+      }
+      expect(plan.components.find((c) => c.name === "db")?.sku).toBeTruthy();
+      for (const r of plan.resources) {
+        expect(r).toEqual({ urn: expect.stringMatching(/^urn:pulumi:/), type: expect.any(String), name: expect.any(String), parent: expect.any(String), custom: expect.any(Boolean), inputs: expect.any(Object), options: { protect: expect.any(Boolean), retainOnDelete: expect.any(Boolean), dependsOn: expect.any(Array) } });
+      }
+      expect(plan.outputs).toMatchObject({ db: { connectionString: "[secret]" } });
+      expect(program.code).toBe(0);
+      expect(JSON.parse(program.stdout).resources).toEqual(plan.resources);
+    });
+  }
+
+  it("gives byte-identical JSON on two runs", async () => {
+    const [a, b] = await Promise.all([freehold(["plan", EXAMPLE_STACK, "--cloud", "azure", "--format", "json"]), freehold(["plan", EXAMPLE_STACK, "--cloud", "azure", "--format", "json"])]);
+    expect(a.stdout).toBe(b.stdout);
+  });
+});
+
+describe("bad input", () => {
+  it("names a missing file", async () => {
+    const r = await freehold(["plan", "nope/freehold.yaml", "--cloud", "aws"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe("nope/freehold.yaml: no such file or directory. Give a stack file (freehold.yaml) or a Pulumi program directory.\n");
+  });
+
+  it("shows a malformed stack's SpecError, not a stack trace", async () => {
+    const dir = tmp();
+    writeFileSync(join(dir, "bad.yaml"), "name: shop\ncomponents:\n  db: { kind: database, storageGiB: 5 }\n  web: { kind: web-service, image: x, links: [cache] }\n");
+    const r = await freehold(["plan", join(dir, "bad.yaml"), "--cloud", "aws"], { cwd: dir });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(
+      'bad.yaml has 2 problems:\n  - components.db.storageGiB: 5 is below the minimum of 20 GiB\n  - components.web.links[0]: "cache" is not a component of this stack (components: db, web)\n',
+    );
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it("rejects an unknown cloud and an unknown flag in one message", async () => {
+    const r = await freehold(["plan", EXAMPLE_STACK, "--cloud", "oracle", "--fromat", "json"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(
+      'freehold plan: 2 problems:\n  - --cloud: "oracle" is not allowed; allowed: aws, azure, gcp\n  - unknown flag --fromat; did you mean --format? (flags: --cloud, --format, --stack, --hours, --storage-gib, --requests-millions, --egress-gib, --help)\nRun `freehold plan --help` for usage.\n',
+    );
+  });
+
+  it("suggests a command for a typo and documents exit codes in --help", async () => {
+    const r = await freehold(["compre"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('freehold: unknown command "compre". Did you mean "compare"? Commands: plan, compare, check, exit-plan, migrate, rehearse.\n');
+    const help = await freehold(["--help"]);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain("Exit codes: 0 ok; 1 check findings or failed verification; 2 bad input; 3 a cloud cannot host the stack; 70 internal error.");
+    for (const c of ["plan", "compare", "check", "exit-plan", "migrate", "rehearse"]) {
+      const h = await freehold([c, "--help"]);
+      expect(h.code, c).toBe(0);
+      expect(h.stdout).toContain(`Usage: freehold ${c}`);
+    }
+  });
+
+  it("exits 3 with the reason when a cloud cannot host the stack", async () => {
+    const dir = tmp();
+    writeFileSync(join(dir, "s.yaml"), "name: shop\ncomponents:\n  web: { kind: web-service, image: x, writableRootFilesystem: true, scaling: { min: 0, max: 2 } }\n");
+    const r = await freehold(["plan", join(dir, "s.yaml"), "--cloud", "aws"]);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(/^freehold: Amazon Web Services cannot host this stack as written\.\nweb: aws cannot provide web-service.scale-to-zero: /);
+  });
+});
+
+describe("freehold compare", () => {
+  let dir: string;
+  let cmp: Comparison & { plans: Plan[] };
+  beforeAll(async () => {
+    dir = tmp();
+    const r = await freehold(["compare", EXAMPLE_STACK, "--out", dir]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain("Planning ");
+    expect(r.stdout).toMatch(/Cloud\s+Region\s+Hosts stack/);
+    cmp = JSON.parse(readFileSync(join(dir, "compare.json"), "utf8"));
+  });
+
+  it("writes md, html and json with every cloud and component", () => {
+    expect(cmp.clouds.map((c) => c.cloud)).toEqual(["aws", "azure", "gcp"]);
+    expect(cmp.components.map((c) => c.name)).toEqual(["db", "uploads", "web", "worker"]);
+    const md = readFileSync(join(dir, "compare.md"), "utf8");
+    for (const s of ["## Summary", "## db (database)", "## Cost lines", "## Assumptions", "## Price sources"]) expect(md).toContain(s);
+    expect(readFileSync(join(dir, "compare.html"), "utf8")).toMatch(/^<!doctype html>/);
+  });
+
+  it("totals equal the sum of component and platform estimates, per cloud", () => {
+    for (const c of cmp.clouds) {
+      const sum = cmp.components.reduce((a, x) => a + (x.clouds[c.cloud]?.monthlyUsd ?? 0), 0) + c.platform.monthlyUsd;
+      expect(c.monthlyUsd).toBeCloseTo(sum, 1);
+    }
+  });
+
+  it("shows each cloud's gaps from its capability table and every region's residency", () => {
+    const web = cmp.components.find((c) => c.name === "web");
+    expect(web?.clouds.azure?.gaps.map((g) => g.feature)).toContain("web-service.read-only-root-filesystem");
+    expect(web?.clouds.aws?.gaps.map((g) => g.feature)).not.toContain("web-service.read-only-root-filesystem");
+    for (const c of cmp.clouds) expect(c.residency).toMatchObject({ rule: "uk", ok: true });
+  });
+
+  it("shows a cloud that cannot host the stack with its reason instead of dropping it", async () => {
+    const d = tmp();
+    writeFileSync(join(d, "s.yaml"), "name: shop\ncomponents:\n  web: { kind: web-service, image: x, writableRootFilesystem: true, scaling: { min: 0, max: 2 } }\n");
+    const r = await freehold(["compare", join(d, "s.yaml"), "--format", "json", "--quiet"]);
+    expect(r.code).toBe(0);
+    const c = JSON.parse(r.stdout) as Comparison;
+    expect(c.clouds.find((x) => x.cloud === "aws")).toMatchObject({ ok: false, error: { type: "unsupported", component: "web", feature: "web-service.scale-to-zero" } });
+    expect(c.clouds.find((x) => x.cloud === "gcp")?.ok).toBe(true);
+  });
+});
+
+describe("freehold check", () => {
+  for (const cloud of CLOUDS) {
+    it(`passes on the example on ${cloud}`, async () => {
+      const r = await freehold(["check", EXAMPLE_STACK, "--cloud", cloud, "--format", "json"]);
+      expect(r.code).toBe(0);
+      const report = JSON.parse(r.stdout) as CheckReport;
+      expect(report.summary.errors).toBe(0);
+      expect(report.rules.every((x) => x.ncsc.length > 0)).toBe(true);
+    });
+  }
+
+  const weakened: Array<[string, string, string, string[]]> = [
+    ["aws", "a public bucket", "files: { kind: object-store, vendor: { aws: { publicAccessBlock: { blockPublicPolicy: false, restrictPublicBuckets: false } } } }", ["FH-PUB-001"]],
+    ["aws", "no backups", "db: { kind: database, vendor: { aws: { instance: { backupRetentionPeriod: 0 } } } }", ["FH-BAK-001"]],
+    ["azure", "a public container", "files: { kind: object-store, vendor: { azure: { container: { publicAccess: Blob } } } }", ["FH-PUB-001"]],
+    ["gcp", "a bucket without public access prevention", "files: { kind: object-store, vendor: { gcp: { bucket: { publicAccessPrevention: inherited } } } }", ["FH-PUB-001"]],
+  ];
+  for (const [cloud, what, component, ids] of weakened) {
+    it(`fails a stack with ${what} on ${cloud} with ${ids.join(", ")}`, async () => {
+      const d = tmp();
+      writeFileSync(join(d, "s.yaml"), `name: weak\ncomponents:\n  ${component}\n`);
+      const r = await freehold(["check", join(d, "s.yaml"), "--cloud", cloud, "--format", "json"]);
+      expect(r.code, r.stderr).toBe(1);
+      const report = JSON.parse(r.stdout) as CheckReport;
+      expect(report.rules.filter((x) => x.status === "non-compliant" && x.severity === "error").map((x) => x.id)).toEqual(ids);
+    });
+  }
+});
+
+describe("freehold exit-plan", () => {
+  let plans: Plan[];
+  beforeAll(async () => {
+    const r = await freehold(["compare", EXAMPLE_STACK, "--format", "json", "--quiet"]);
+    plans = (JSON.parse(r.stdout) as { plans: Plan[] }).plans;
+  });
+
+  const pairs = CLOUDS.flatMap((a) => CLOUDS.filter((b) => b !== a).map((b) => [a, b] as const));
+  for (const [from, to] of pairs) {
+    it(`plans an exit from ${from} to ${to} with every section, its numbers taken from the two plans`, async () => {
+      const [json, md] = await Promise.all([
+        freehold(["exit-plan", EXAMPLE_STACK, "--from", from, "--to", to, "--format", "json", "--quiet", "--data-gib", "500", "--db-gib", "40"]),
+        freehold(["exit-plan", EXAMPLE_STACK, "--from", from, "--to", to, "--format", "md", "--quiet"]),
+      ]);
+      expect(json.code).toBe(0);
+      const p = JSON.parse(json.stdout) as ExitPlan;
+      const source = plans.find((x) => x.cloud === from) as Plan;
+      const target = plans.find((x) => x.cloud === to) as Plan;
+      for (const s of ["## Inventory", "## Target mapping", "## Application changes", "## Data migration runbook", "## Time to exit", "## Exit cost", "## Cutover", "## Rollback", "## Verification", "## Residency", "## GDS and G-Cloud checklist", "## Portability", "## Evidence"]) {
+        expect(md.stdout).toContain(s);
+      }
+      expect(p.inventory.map((i) => [i.component, i.sku, i.monthlyUsd])).toEqual(source.components.map((c) => [c.name, c.sku, c.estimate.monthlyUsd]));
+      expect(p.mapping.map((m) => m.to.sku)).toEqual(source.components.map((c) => target.components.find((t) => t.name === c.name)?.sku));
+      expect(p.cost.targetMonthlyUsd.value).toBe(target.totals.monthlyUsd);
+      expect(p.cost.sourceMonthlyUsd.value).toBe(source.totals.monthlyUsd);
+      const egress = Math.max(0, 540 - source.migration.freeEgressGiB) * source.migration.egress.usd;
+      expect(p.cost.egressUsd.value).toBeCloseTo(egress, 2);
+      expect(p.cost.egressUsd.source).toEqual(source.migration.egress.source);
+      expect(p.cost.dualRunningUsd.value).toBeCloseTo((target.totals.monthlyUsd * 14) / 30, 2);
+      expect(p.time.objectsHours.value).toBeCloseTo((500 * 1024) / 100 / 3600, 2);
+      expect(p.runbook.database[0]?.steps.flatMap((s) => s.commands ?? []).join("\n")).toContain(target.migration.databases[0]?.host as string);
+      expect(p.runbook.objects[0]?.steps.flatMap((s) => s.commands ?? []).join("\n")).toContain(target.migration.objectStores[0]?.path as string);
+      expect(p.residency).toMatchObject({ rule: "uk", ok: true });
+      expect(p.checklist.filter((c) => c.status === "covered").length).toBeGreaterThan(5);
+      expect(p.evidence).toMatchObject({ targetPlanValid: true, targetResources: target.totals.resources, targetChecks: { errors: 0 } });
+    });
+  }
+
+  it("refuses the same cloud twice", async () => {
+    const r = await freehold(["exit-plan", EXAMPLE_STACK, "--from", "aws", "--to", "aws"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("--from and --to are both aws; choose two different clouds");
+  });
+});

@@ -1,0 +1,46 @@
+/**
+ * Run counts and seeds for the property tests. Fixed seeds in CI so a failure
+ * reproduces; FREEHOLD_PROPERTY_RUNS and FREEHOLD_PROPERTY_SEED change them
+ * (docs/robustness.md).
+ */
+import type fc from "fast-check";
+
+const env = (name: string) => process.env[name]?.trim() || undefined;
+
+/** Valid stacks planned per cloud, invalid stacks parsed per cloud. */
+export const RUNS = Number(env("FREEHOLD_PROPERTY_RUNS") ?? 1000);
+/** Every how many valid stacks a second run checks byte-identical plans (1 = every stack). */
+export const DETERMINISM_EVERY = Number(env("FREEHOLD_PROPERTY_DETERMINISM_EVERY") ?? 1);
+
+const BASE_SEED = Number(env("FREEHOLD_PROPERTY_SEED") ?? 20261125);
+
+/** A fixed seed per suite, so suites do not share their random streams. */
+export function seedFor(suite: string): number {
+  let h = BASE_SEED | 0;
+  for (const ch of suite) h = (Math.imul(h, 31) + ch.charCodeAt(0)) | 0;
+  return h;
+}
+
+/** fast-check parameters: fixed seed, run count, and the seed printed on failure. */
+export function params<T>(suite: string, numRuns = RUNS): fc.Parameters<T> {
+  const seed = seedFor(suite);
+  return {
+    seed,
+    numRuns,
+    endOnFailure: false,
+    // Shrinking replans the stack each step; keep it bounded so a failure reports in minutes, not hours.
+    interruptAfterTimeLimit: undefined,
+    reporter: (details) => {
+      if (!details.failed) return;
+      const ex = details.counterexample?.[0] as { yaml?: string } | undefined;
+      throw new Error(
+        [
+          `Property "${suite}" failed after ${details.numRuns} runs (${details.numShrinks} shrinks).`,
+          `Reproduce: FREEHOLD_PROPERTY_SEED=${BASE_SEED} npx vitest run test/property  (fast-check seed ${details.seed}, path "${details.counterexamplePath}")`,
+          ex?.yaml ? `Minimal stack:\n${ex.yaml}` : `Counterexample: ${JSON.stringify(details.counterexample)}`,
+          `Error: ${details.errorInstance instanceof Error ? details.errorInstance.message : String(details.errorInstance)}`,
+        ].join("\n"),
+      );
+    },
+  };
+}
