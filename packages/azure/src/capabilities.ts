@@ -47,13 +47,13 @@ export const CAPABILITIES: readonly Capability[] = [
   {
     feature: "web-service.read-only-root-filesystem",
     support: "none",
-    note: "Container Apps has no read-only root filesystem setting; set writableRootFilesystem: true to deploy on Azure",
+    note: "Container Apps has no read-only root filesystem setting; set writableRootFilesystem: true, or accept the degradation (acceptDegraded), to deploy on Azure",
     source: `${LEARN}/container-apps/containers`,
   },
   {
     feature: "web-service.run-as-user",
     support: "none",
-    note: "Container Apps runs the image's user; there is no setting to override it (set USER in the image)",
+    note: "Container Apps runs the image's user; there is no setting to override it: set USER in the image, or accept the degradation (acceptDegraded)",
     source: `${LEARN}/container-apps/containers`,
   },
   {

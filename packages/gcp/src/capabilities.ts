@@ -44,13 +44,13 @@ export const CAPABILITIES: readonly Capability[] = [
   {
     feature: "web-service.read-only-root-filesystem",
     support: "none",
-    note: "Cloud Run gives every container a writable in-memory filesystem with no read-only setting; set writableRootFilesystem: true to deploy on gcp",
+    note: "Cloud Run gives every container a writable in-memory filesystem with no read-only setting; set writableRootFilesystem: true, or accept the degradation (acceptDegraded), to deploy on gcp",
     source: "https://cloud.google.com/run/docs/container-contract#filesystem",
   },
   {
     feature: "web-service.run-as-user",
     support: "none",
-    note: "Cloud Run runs the image's USER and has no setting to override the uid; set USER in the image",
+    note: "Cloud Run runs the image's USER and has no setting to override the uid: set USER in the image, or accept the degradation (acceptDegraded)",
     source: "https://cloud.google.com/run/docs/container-contract",
   },
   {
