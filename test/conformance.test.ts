@@ -35,7 +35,7 @@ function childrenOf(run: MockRun, component: string): PlannedResource[] {
   const root = run.resources.find((r) => r.name === component && r.type.startsWith("freehold:index:"));
   const byUrn = new Map(run.resources.map((r) => [r.urn, r]));
   return run.resources.filter((r) => {
-    let p = r.parent;
+    let p: string | undefined = r.parent;
     while (p) {
       if (p === root?.urn) return true;
       p = byUrn.get(p)?.parent;

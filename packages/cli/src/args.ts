@@ -87,8 +87,10 @@ export function parseArgs(spec: CommandSpec, argv: readonly string[]): ParsedArg
     }
     if (flag.type === "number") {
       const n = Number(raw);
-      if (raw.trim() === "" || !Number.isFinite(n) || n < 0) invalid.add(flag.name), problems.push(`--${flag.name} must be a non-negative number, not ${JSON.stringify(raw)}`);
-      else flags[flag.name] = n;
+      if (raw.trim() === "" || !Number.isFinite(n) || n < 0) {
+        invalid.add(flag.name);
+        problems.push(`--${flag.name} must be a non-negative number, not ${JSON.stringify(raw)}`);
+      } else flags[flag.name] = n;
       continue;
     }
     if (flag.list) {

@@ -2,6 +2,7 @@ import { SpecError } from "@freehold/model";
 import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
 import { Database, ObjectStore, WebService } from "./components";
+import { chooseBackend } from "./context";
 import { registerBackend } from "./loader";
 import { runWithMocks } from "./plan";
 import { fakeBackend } from "./testing/fake-backend";
@@ -82,14 +83,12 @@ describe("components", () => {
 
 describe("choosing the cloud", () => {
   it("says how to set freehold:cloud when none is chosen", async () => {
-    const { chooseBackend } = await import("./context");
     pulumi.runtime.setAllConfig({}, []);
     expect(() => chooseBackend()).toThrow(
       'No cloud chosen: run `pulumi config set freehold:cloud aws` (or azure, gcp), or pass { cloud: "aws" } in the component\'s options.',
     );
   });
   it("rejects an unknown cloud with a suggestion", async () => {
-    const { chooseBackend } = await import("./context");
     expect(() => chooseBackend("awz" as "aws")).toThrow('the cloud option: "awz" is not a cloud Freehold supports; allowed: aws, azure, gcp. Did you mean "aws"?');
   });
 });

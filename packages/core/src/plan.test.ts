@@ -1,4 +1,5 @@
 import { parseStack } from "@freehold/model";
+import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
 import { deployStack } from "./deploy";
 import { registerBackend } from "./loader";
@@ -50,7 +51,6 @@ describe("runWithMocks", () => {
   });
 
   it("redacts a secret nested in an object input and keeps the rest readable", async () => {
-    const pulumi = await import("@pulumi/pulumi");
     class Thing extends pulumi.CustomResource {
       constructor(name: string, props: pulumi.Inputs) {
         super("fake:index:Thing", name, props);

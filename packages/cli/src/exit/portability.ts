@@ -71,5 +71,9 @@ function score(c: PlanComponent, other: Plan): number {
 
 function dedupe(points: LockInPoint[]): LockInPoint[] {
   const seen = new Set<string>();
-  return points.filter((p) => (seen.has(p.what) ? false : (seen.add(p.what), true)));
+  return points.filter((p) => {
+    if (seen.has(p.what)) return false;
+    seen.add(p.what);
+    return true;
+  });
 }

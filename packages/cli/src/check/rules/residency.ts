@@ -1,4 +1,4 @@
-import { CLOUD_REGIONS, RESIDENCIES, residencyAllows } from "@freehold/model";
+import { CLOUD_REGIONS, type RESIDENCIES, residencyAllows } from "@freehold/model";
 import type { Finding, Rule } from "../rule";
 import type { Plan } from "../../plan/contract";
 
