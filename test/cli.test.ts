@@ -28,6 +28,9 @@ describe("freehold plan", () => {
         expect(r).toEqual({ urn: expect.stringMatching(/^urn:pulumi:/), type: expect.any(String), name: expect.any(String), parent: expect.any(String), custom: expect.any(Boolean), inputs: expect.any(Object), options: { protect: expect.any(Boolean), retainOnDelete: expect.any(Boolean), dependsOn: expect.any(Array) } });
       }
       expect(plan.outputs).toMatchObject({ db: { connectionString: "[secret]" } });
+      // No deprecation or other warnings; only the degradations the example accepts, named.
+      expect(plan.warnings.filter((w) => !w.includes("degradation accepted by acceptDegraded"))).toEqual([]);
+      if (cloud === "aws") expect(plan.warnings).toEqual([]);
       expect(program.code).toBe(0);
       expect(JSON.parse(program.stdout).resources).toEqual(plan.resources);
     });
@@ -204,5 +207,45 @@ describe("freehold exit-plan", () => {
     const r = await freehold(["exit-plan", EXAMPLE_STACK, "--from", "aws", "--to", "aws"]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain("--from and --to are both aws; choose two different clouds");
+  });
+});
+
+describe("freehold migrate", () => {
+  it("copies objects with rclone, verifies them and writes a manifest; a second run copies nothing more", async () => {
+    const src = tmp();
+    const dst = tmp();
+    const { mkdirSync } = await import("node:fs");
+    mkdirSync(join(src, "docs", "2026"), { recursive: true });
+    writeFileSync(join(src, "docs", "2026", "tender – ffurflen.pdf"), Buffer.alloc(300_000, 7));
+    writeFileSync(join(src, "empty.txt"), "");
+    const manifest = join(tmp(), "m.json");
+    const first = await freehold(["migrate", "objects", "--from", src, "--to", dst, "--manifest", manifest, "--quiet"]);
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stdout).toContain("Objects copied and verified: 2 objects, every size and hash equal.");
+    const m = JSON.parse(readFileSync(manifest, "utf8")) as { objects: Array<{ path: string; size: number; match: boolean }> };
+    expect(m.objects.map((o) => [o.path, o.size, o.match]).sort()).toEqual([["docs/2026/tender – ffurflen.pdf", 300000, true], ["empty.txt", 0, true]]);
+    const again = await freehold(["migrate", "objects", "--from", src, "--to", dst, "--manifest", manifest, "--quiet"]);
+    expect(again.code).toBe(0);
+    expect((JSON.parse(readFileSync(manifest, "utf8")) as { copy: { transferred: number } }).copy.transferred).toBe(0);
+  });
+
+  it("replaces a stale object at the target, verifies by download, and never writes to the source", async () => {
+    const src = tmp();
+    const dst = tmp();
+    writeFileSync(join(src, "a.txt"), "original");
+    writeFileSync(join(dst, "a.txt"), "stale copy");
+    const r = await freehold(["migrate", "objects", "--from", src, "--to", dst, "--verify", "download", "--quiet"], { cwd: tmp() });
+    expect(r.code, r.stderr).toBe(0);
+    expect(readFileSync(join(dst, "a.txt"), "utf8")).toBe("original");
+    expect(readFileSync(join(src, "a.txt"), "utf8")).toBe("original");
+  });
+
+  it("rejects what it cannot migrate and malformed remotes in one message", async () => {
+    const r = await freehold(["migrate", "tables", "--from", "x", "--to", "y"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('"tables" is not something to migrate; use database or objects');
+    const bad = await freehold(["migrate", "objects", "--from", ":s3,provider:bucket", "--to", "nowhere"]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--from: option "provider" is not key=value');
   });
 });

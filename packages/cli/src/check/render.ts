@@ -1,16 +1,26 @@
-import { escapeHtml, htmlTable, mdTable, textTable } from "../report/format";
+import { type Colour, escapeHtml, htmlTable, mdTable, textTable } from "../report/format";
 import { htmlPage } from "../report/html";
 import type { CheckReport, RuleResult } from "./run";
 
 const verdict = (r: RuleResult) => (r.status === "non-compliant" ? (r.severity === "error" ? "FAIL" : "WARN") : r.status === "compliant" ? "pass" : "n/a");
 
-export function checkText(report: CheckReport): string {
+const PLAIN: Colour = { bold: (s) => s, dim: (s) => s, red: (s) => s, green: (s) => s, yellow: (s) => s };
+
+/** Colour a table's leading result word (after padding, so columns stay aligned). */
+function colourResults(table: string, c: Colour): string {
+  return table
+    .split("\n")
+    .map((line) => line.replace(/^(FAIL|WARN|pass)\b/, (w) => (w === "FAIL" ? c.red(w) : w === "WARN" ? c.yellow(w) : c.green(w))))
+    .join("\n");
+}
+
+export function checkText(report: CheckReport, colour: Colour = PLAIN): string {
   const rows = report.rules.map((r) => [verdict(r), r.id, r.summary, r.ncsc.join("; ")]);
   const failures = report.rules.filter((r) => r.status === "non-compliant").flatMap((r) => r.findings.filter((f) => f.status === "non-compliant").map((f) => `  ${r.id} ${f.subject}: ${f.message}`));
   return [
     `${report.provider} (${report.region}): ${report.summary.errors} error${report.summary.errors === 1 ? "" : "s"}, ${report.summary.warnings} warning${report.summary.warnings === 1 ? "" : "s"}, ${report.summary.compliant} rules compliant`,
     "",
-    textTable(["Result", "Rule", "Summary", "NCSC principles"], rows),
+    colourResults(textTable(["Result", "Rule", "Summary", "NCSC principles"], rows), colour),
     ...(failures.length ? ["", "Findings:", ...failures] : []),
   ].join("\n");
 }

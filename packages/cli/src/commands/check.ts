@@ -4,6 +4,7 @@ import { checkHtml, checkMarkdown, checkText } from "../check/render";
 import { runChecks } from "../check/run";
 import { EXIT } from "../errors";
 import { writeFilesAtomically } from "../io";
+import { colours } from "../report/format";
 import { planInChild } from "../plan/run";
 import { resolveTarget, validateTarget } from "../plan/target";
 import { CLOUD_FLAG, type Io, STACK_FLAG } from "./common";
@@ -31,7 +32,7 @@ export async function runCheck(args: ParsedArgs, io: Io): Promise<number> {
   if (plan.error) return planFailure(plan, io);
   const report = runChecks(plan);
   const format = args.flags.format as string;
-  const rendered: Record<string, string> = { table: `${checkText(report)}\n`, md: checkMarkdown(report), json: `${JSON.stringify(report, null, 2)}\n`, html: checkHtml(report) };
+  const rendered: Record<string, string> = { table: `${checkText(report, colours(process.stdout))}\n`, md: checkMarkdown(report), json: `${JSON.stringify(report, null, 2)}\n`, html: checkHtml(report) };
   if (args.flags.out) writeFilesAtomically(args.flags.out as string, { [`check-${cloud}.md`]: rendered.md as string, [`check-${cloud}.html`]: rendered.html as string, [`check-${cloud}.json`]: rendered.json as string });
   io.out(rendered[format] as string);
   return report.summary.errors > 0 ? EXIT.findings : EXIT.ok;
