@@ -49,6 +49,12 @@ function vendorSettingsOf(spec: Component, cloud: Cloud): string[] {
   return Object.entries(v).flatMap(([role, args]) => Object.keys(args).map((k) => `${cloud}.${role}.${k}`));
 }
 
+/** The backend, the stack context and the shared platform a component deploys into. */
+function deployTarget(opts: FreeholdOptions): { backend: Backend; context: StackContext; platform: unknown } {
+  const backend = chooseBackend(opts.cloud);
+  return { backend, ...platformFor(backend, stackSettings(opts.stack)) };
+}
+
 function withoutFreeholdOptions(opts: FreeholdOptions): pulumi.ComponentResourceOptions {
   const { cloud: _cloud, stack: _stack, ...rest } = opts;
   return rest;
@@ -85,8 +91,7 @@ export class Database extends pulumi.ComponentResource {
   constructor(name: string, args: DatabaseArgs = {}, opts: FreeholdOptions = {}) {
     super("freehold:index:Database", name, {}, withoutFreeholdOptions(opts));
     this.spec = parseComponent(DatabaseSpec, { kind: "database", ...args }, name);
-    const backend = chooseBackend(opts.cloud);
-    const { context, platform } = platformFor(backend, stackSettings(opts.stack));
+    const { backend, context, platform } = deployTarget(opts);
     const r = backend.database({ name, spec: this.spec, size: resolveSize("database", this.spec.size), stack: context, platform, parent: this });
     this.cloud = backend.cloud;
     this.host = r.host;
@@ -129,8 +134,7 @@ export class ObjectStore extends pulumi.ComponentResource {
   constructor(name: string, args: ObjectStoreArgs = {}, opts: FreeholdOptions = {}) {
     super("freehold:index:ObjectStore", name, {}, withoutFreeholdOptions(opts));
     this.spec = parseComponent(ObjectStoreSpec, { kind: "object-store", ...args }, name);
-    const backend = chooseBackend(opts.cloud);
-    const { context, platform } = platformFor(backend, stackSettings(opts.stack));
+    const { backend, context, platform } = deployTarget(opts);
     const r = backend.objectStore({ name, spec: this.spec, stack: context, platform, parent: this });
     this.cloud = backend.cloud;
     this.bucketName = r.bucketName;
@@ -188,8 +192,7 @@ export class WebService extends pulumi.ComponentResource {
       },
       name,
     );
-    const backend = chooseBackend(opts.cloud);
-    const { context, platform } = platformFor(backend, stackSettings(opts.stack));
+    const { backend, context, platform } = deployTarget(opts);
     const targets = links.map((l, i): LinkTarget => {
       const t = l.to;
       if (!(t instanceof Database || t instanceof ObjectStore)) {
