@@ -1,0 +1,161 @@
+// @ts-check
+/**
+ * One set of mocks per cloud, used by BOTH sides of the registration benchmark
+ * (Freehold and the hand-written baseline), so the mock runtime does the same
+ * work for each. Outputs are plausible and deterministic: they give each
+ * resource the outputs that later inputs read (ARNs, names, addresses, ids),
+ * modelled on the backends' own mocks (packages/<cloud>/src/mocks.ts) but kept
+ * here so that the baseline process never loads any Freehold code.
+ */
+import { createHash } from "node:crypto";
+
+const h8 = (/** @type {string} */ s) => createHash("sha256").update(s).digest("hex").slice(0, 8);
+const guid = (/** @type {string} */ s) => {
+  const h = createHash("sha1").update(s).digest("hex");
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`;
+};
+/** @param {unknown} v @param {string} fallback */
+const str = (v, fallback) => (typeof v === "string" && v ? v : fallback);
+/** @param {unknown} v @returns {Record<string, unknown>} */
+const obj = (v) => (v && typeof v === "object" ? /** @type {Record<string, unknown>} */ (v) : {});
+
+const ACCOUNT = "123456789012";
+const REGION = "eu-west-2";
+
+/** @type {Record<string, (type: string, name: string, inputs: Record<string, unknown>) => Record<string, unknown>>} */
+const outputs = {
+  aws(type, name, inputs) {
+    const h = h8(name);
+    const physical = str(inputs.name ?? inputs.identifier ?? inputs.bucket, name);
+    const out = { arn: `arn:aws:mock:${REGION}:${ACCOUNT}:${type.split(":")[2]}/${physical}`, name: physical };
+    switch (type) {
+      case "aws:ec2/eip:Eip":
+        return { ...out, allocationId: `eipalloc-${h}` };
+      case "aws:lb/loadBalancer:LoadBalancer":
+        return { ...out, dnsName: `${inputs.internal ? "internal-" : ""}${physical}-${h}.${REGION}.elb.amazonaws.com` };
+      case "aws:cloudfront/distribution:Distribution":
+        return { ...out, domainName: `d${h}.cloudfront.net` };
+      case "aws:rds/instance:Instance":
+        return {
+          ...out,
+          address: `${physical}.c${h}.${REGION}.rds.amazonaws.com`,
+          port: 5432,
+          masterUserSecrets: [{ secretArn: `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:rds!db-${h}`, secretStatus: "active" }],
+        };
+      case "aws:s3/bucket:Bucket":
+        return { ...out, arn: `arn:aws:s3:::${physical}`, bucket: physical };
+      default:
+        return out;
+    }
+  },
+  azure(type, name, inputs) {
+    const nameKey = Object.keys(inputs).find((k) => k !== "resourceGroupName" && k.endsWith("Name") && typeof inputs[k] === "string");
+    const physical = str(nameKey ? inputs[nameKey] : undefined, name);
+    /** @type {Record<string, unknown>} */
+    const out = { name: physical };
+    switch (type) {
+      case "azure-native:operationalinsights:Workspace":
+        out.customerId = guid(`workspace/${physical}`);
+        break;
+      case "azure-native:managedidentity:UserAssignedIdentity":
+        out.principalId = guid(`principal/${physical}`);
+        out.clientId = guid(`client/${physical}`);
+        break;
+      case "azure-native:keyvault:Secret":
+        out.properties = { secretUri: `https://${str(inputs.vaultName, "vault")}.vault.azure.net/secrets/${physical}` };
+        break;
+      case "azure-native:dbforpostgresql:Server":
+        out.fullyQualifiedDomainName = `${physical}.postgres.database.azure.com`;
+        break;
+      case "azure-native:storage:StorageAccount":
+        out.primaryEndpoints = { blob: `https://${physical}.blob.core.windows.net/` };
+        break;
+      case "azure-native:app:ContainerApp": {
+        const configuration = obj(inputs.configuration);
+        out.configuration = { ...configuration, ingress: { ...obj(configuration.ingress), fqdn: `${physical}.mock.uksouth.azurecontainerapps.io` } };
+        break;
+      }
+      case "random:index/randomPassword:RandomPassword":
+        out.result = `Mock${h8(name)}${h8(`${name}/2`)}`;
+        break;
+    }
+    return out;
+  },
+  gcp(type, name, inputs) {
+    const physical = str(inputs.name, name);
+    const project = "freehold-plan";
+    switch (type) {
+      case "gcp:serviceaccount/account:Account": {
+        const email = `${str(inputs.accountId, name)}@${project}.iam.gserviceaccount.com`;
+        return { project, email, member: `serviceAccount:${email}`, name: physical };
+      }
+      case "gcp:sql/databaseInstance:DatabaseInstance": {
+        const d = createHash("sha256").update(physical).digest();
+        return { project, name: physical, privateIpAddress: `10.${96 + ((d[0] ?? 0) % 32)}.${d[1] ?? 0}.${2 + ((d[2] ?? 0) % 250)}` };
+      }
+      case "gcp:cloudrunv2/service:Service":
+        return { project, name: physical, uri: `https://${physical}-${h8(physical)}.europe-west2.run.app` };
+      case "gcp:secretmanager/secretVersion:SecretVersion":
+        return { version: "1" };
+      case "random:index/randomPassword:RandomPassword":
+        return { result: `mock-${h8(name)}${h8(`${name}/2`)}` };
+      default:
+        return { project, name: physical };
+    }
+  },
+};
+
+/** @type {Record<string, (token: string, inputs: Record<string, unknown>) => Record<string, unknown>>} */
+const calls = {
+  aws(token, inputs) {
+    if (token === "aws:secretsmanager/getSecretVersion:getSecretVersion") {
+      return { arn: inputs.secretId, secretId: inputs.secretId, secretString: JSON.stringify({ username: "freehold", password: "mock-password" }) };
+    }
+    return {};
+  },
+  azure(token) {
+    if (token === "azure-native:authorization:getClientConfig") {
+      return { clientId: guid("deployer"), objectId: guid("deployer-object"), subscriptionId: "00000000-0000-4000-8000-000000000001", tenantId: "00000000-0000-4000-8000-0000000000aa" };
+    }
+    if (token === "azure-native:operationalinsights:getSharedKeys") return { primarySharedKey: "bW9jaw==", secondarySharedKey: "bW9jaw==" };
+    return {};
+  },
+  gcp() {
+    return {};
+  },
+};
+
+/**
+ * @typedef {{ type: string, name: string, inputs: unknown }} Registration
+ * @typedef {{ token: string, inputs: unknown }} Invoke
+ */
+
+/**
+ * The mocks for one cloud. With `record`, every registration and invoke is kept.
+ * @param {"aws" | "azure" | "gcp"} cloud
+ * @param {{ registrations: Registration[], invokes: Invoke[] } | undefined} record
+ */
+export function mocksFor(cloud, record) {
+  const out = outputs[cloud];
+  const call = calls[cloud];
+  if (!out || !call) throw new Error(`no mocks for ${cloud}`);
+  let count = 0;
+  return {
+    get count() {
+      return count;
+    },
+    /** @param {{ type: string, name: string, inputs: any, custom?: boolean }} args */
+    newResource(args) {
+      count++;
+      if (record) record.registrations.push({ type: args.type, name: args.name, inputs: args.inputs });
+      if (!args.custom) return { id: "", state: {} };
+      const state = { ...args.inputs, ...out(args.type, args.name, args.inputs) };
+      return { id: `${args.name}-id`, state };
+    },
+    /** @param {{ token: string, inputs: any }} args */
+    call(args) {
+      if (record) record.invokes.push({ token: args.token, inputs: args.inputs });
+      return call(args.token, args.inputs);
+    },
+  };
+}
