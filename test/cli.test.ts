@@ -125,6 +125,13 @@ describe("freehold compare", () => {
     for (const c of cmp.clouds) expect(c.residency).toMatchObject({ rule: "uk", ok: true });
   });
 
+  it("plans the TypeScript program afresh for each cloud when clouds share a planning process", async () => {
+    const r = await freehold(["compare", EXAMPLE_DIR, "--format", "json", "--quiet"], { env: { FREEHOLD_PLAN_PROCESSES: "1" } });
+    expect(r.code, r.stderr).toBe(0);
+    const fromProgram = (JSON.parse(r.stdout) as { plans: Plan[] }).plans;
+    expect(fromProgram.map((p) => p.resources)).toEqual(cmp.plans.map((p) => p.resources));
+  });
+
   it("shows a cloud that cannot host the stack with its reason instead of dropping it", async () => {
     const d = tmp();
     writeFileSync(join(d, "s.yaml"), "name: shop\ncomponents:\n  web: { kind: web-service, image: x, writableRootFilesystem: true, scaling: { min: 0, max: 2 } }\n");

@@ -1,4 +1,4 @@
-import { parse as parseYaml, YAMLParseError } from "yaml";
+import type * as Yaml from "yaml";
 import type { z } from "zod";
 import { didYouMean, SpecError, type SpecProblem, show } from "./errors";
 import { CLOUD_REGIONS, CLOUDS, NEUTRAL_REGIONS, type NeutralRegion, RESIDENCIES, type Residency, resolveRegion } from "./regions";
@@ -36,10 +36,12 @@ export function parseComponent<S extends z.ZodType>(schema: S, input: unknown, n
 }
 
 function parseText(text: string, source: string): unknown {
+  // Loaded on first use: Pulumi programs that never read a stack file do not pay for the YAML parser.
+  const yaml = require("yaml") as typeof Yaml;
   try {
-    return parseYaml(text, { uniqueKeys: true, maxAliasCount: 100 });
+    return yaml.parse(text, { uniqueKeys: true, maxAliasCount: 100 });
   } catch (e) {
-    if (e instanceof YAMLParseError) {
+    if (e instanceof yaml.YAMLParseError) {
       const pos = e.linePos?.[0];
       const where = pos ? `line ${pos.line}, column ${pos.col}` : "";
       throw new SpecError([{ path: where, message: e.message.split("\n")[0] ?? "not valid YAML" }], source);

@@ -5,14 +5,14 @@ import { comparePlans } from "../compare/model";
 import { compareHtml, compareMarkdown, compareText } from "../compare/render";
 import { EXIT } from "../errors";
 import { writeFilesAtomically } from "../io";
-import { planClouds } from "../plan/run";
+import { planClouds, planProcesses } from "../plan/run";
 import { resolveTarget, validateTarget } from "../plan/target";
 import { ASSUMPTION_FLAGS, assumptionsFrom, type Io, STACK_FLAG } from "./common";
 import { planFailure } from "./failure";
 
 export const compareSpec: CommandSpec = {
   name: "compare",
-  summary: "Plan one stack on several clouds in parallel and lay them side by side: services, sizes, gaps, availability, residency, monthly cost.",
+  summary: "Plan one stack on several clouds and lay them side by side: services, sizes, gaps, availability, residency, monthly cost.",
   details: "With --out, writes compare.md, compare.html and compare.json to DIR (all or nothing) and prints a summary table.\nWithout --out, prints the chosen format to stdout.",
   positionals: [{ name: "target", description: "A stack file (freehold.yaml) or a Pulumi program directory.", required: true }],
   flags: [
@@ -31,7 +31,7 @@ export async function runCompare(args: ParsedArgs, io: Io): Promise<number> {
   const target = resolveTarget(targetPath, args.flags.stack as string | undefined);
   validateTarget(target);
   const clouds = [...new Set(args.flags.clouds as Cloud[])];
-  if (!args.flags.quiet) io.err(`Planning ${target.kind === "stack" ? relative(process.cwd(), target.file) : relative(process.cwd(), target.dir) || "."} on ${clouds.join(", ")} in parallel...\n`);
+  if (!args.flags.quiet) io.err(`Planning ${target.kind === "stack" ? relative(process.cwd(), target.file) : relative(process.cwd(), target.dir) || "."} on ${clouds.join(", ")} (${planProcesses(clouds.length)} planning process${planProcesses(clouds.length) > 1 ? "es" : ""})...\n`);
   const plans = await planClouds(target, clouds, assumptionsFrom(args), (cloud, plan, ms) => {
     if (args.flags.quiet) return;
     io.err(`  ${cloud.padEnd(5)} ${plan.error ? `cannot host: ${plan.error.type}` : `${plan.totals.resources} resources`} (${(ms / 1000).toFixed(1)} s)\n`);

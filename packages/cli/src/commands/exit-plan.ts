@@ -59,7 +59,7 @@ export async function runExitPlan(args: ParsedArgs, io: Io): Promise<number> {
   const targetPath = args.positionals[0] as string;
   const target = resolveTarget(targetPath, args.flags.stack as string | undefined);
   validateTarget(target);
-  if (!args.flags.quiet) io.err(`Planning on ${CLOUDS.join(", ")} in parallel for an exit from ${from} to ${to}...\n`);
+  if (!args.flags.quiet) io.err(`Planning on ${CLOUDS.join(", ")} for an exit from ${from} to ${to}...\n`);
   const plans = await planClouds(target, CLOUDS, assumptionsFrom(args));
   const source = plans.find((p) => p.cloud === from);
   const dest = plans.find((p) => p.cloud === to);

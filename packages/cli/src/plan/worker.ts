@@ -19,6 +19,13 @@ export interface WorkerRequest {
   assumptions: Core.CostAssumptions;
 }
 
+/** What the parent sends: one target, one or more clouds planned one after the other. */
+export interface WorkerBatch {
+  target: Target;
+  clouds: Cloud[];
+  assumptions: Core.CostAssumptions;
+}
+
 /** Core as the target sees it: a program with its own node_modules uses its own copy, so its components reach our recorder. */
 function coreFor(target: Target): typeof Core {
   if (target.kind === "program") {
@@ -72,6 +79,8 @@ export async function planInProcess(req: WorkerRequest): Promise<Plan> {
       if (entry.endsWith(".ts")) registerTypeScript();
       program = async () => {
         process.chdir(dirname(entry));
+        // A second cloud planned in this process must run the program afresh, not reuse its cached modules.
+        for (const key of Object.keys(require.cache)) if (key.startsWith(req.target.kind === "program" ? req.target.dir : "\0") && !key.includes("/node_modules/")) delete require.cache[key];
         const mod = require(entry) as unknown;
         const exported = typeof mod === "function" ? await (mod as () => unknown)() : mod;
         return exported;
@@ -136,13 +145,20 @@ function failed(req: WorkerRequest, error: PlanError, warnings: string[], backen
   };
 }
 
+/** Plan each cloud in turn, writing each plan as one line of JSON as soon as it is ready (the parent shows progress). */
+async function planBatch(batch: WorkerBatch): Promise<void> {
+  for (const cloud of batch.clouds) {
+    const plan = await planInProcess({ target: batch.target, cloud, assumptions: batch.assumptions });
+    await new Promise<void>((done) => process.stdout.write(`${JSON.stringify(plan)}\n`, () => done()));
+  }
+}
+
 if (require.main === module) {
-  const req = JSON.parse(process.argv[2] ?? "{}") as WorkerRequest;
+  const batch = JSON.parse(process.argv[2] ?? "{}") as WorkerBatch;
   // A failing program may leave Pulumi outputs rejecting after we are done; the plan already says what failed.
   process.on("unhandledRejection", () => {});
-  planInProcess(req).then(
-    (plan) => {
-      process.stdout.write(JSON.stringify(plan));
+  planBatch(batch).then(
+    () => {
       process.exitCode = 0;
     },
     (e) => {
