@@ -312,7 +312,7 @@ describe("what AWS cannot do", () => {
     const err = catchError(() => backend.webService(req));
     expect(err).toBeInstanceOf(UnsupportedFeatureError);
     expect(err.message).toBe(
-      "web: aws cannot provide web-service.scale-to-zero: ECS services do not start a task when a request arrives, so with no task running the load balancer answers 503. Set scaling.min to 1 or more",
+      "web: aws cannot provide web-service.scale-to-zero: scaling.min is 0, but ECS services do not start a task when a request arrives, so with no task running the load balancer answers 503. Set scaling.min to 1 or more",
     );
   });
 

@@ -123,7 +123,7 @@ export function createWebService(req: WebServiceRequest): WebServiceResult {
       name,
       "web-service.scale-to-zero",
       "aws",
-      "ECS services do not start a task when a request arrives, so with no task running the load balancer answers 503",
+      "scaling.min is 0, but ECS services do not start a task when a request arrives, so with no task running the load balancer answers 503",
       "Set scaling.min to 1 or more",
     );
   }

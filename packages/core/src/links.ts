@@ -1,9 +1,7 @@
-import type { Cloud } from "@freehold/model";
+import { type Cloud, linkVariablePrefix } from "@freehold/model";
 import type { LinkEnvironment, LinkTarget } from "./backend";
 
 const OBJECT_STORE_PROVIDER: Record<Cloud, string> = { aws: "s3", azure: "azureblob", gcp: "gcs" };
-
-const envName = (component: string) => component.toUpperCase().replace(/-/g, "_");
 
 /**
  * The neutral environment variables a web service gets from its links.
@@ -17,11 +15,9 @@ const envName = (component: string) => component.toUpperCase().replace(/-/g, "_"
  */
 export function linkEnvironment(cloud: Cloud, links: readonly LinkTarget[]): LinkEnvironment {
   const env: LinkEnvironment = { plain: {}, secrets: [] };
-  const count = (kind: LinkTarget["kind"]) => links.filter((l) => l.kind === kind).length;
   for (const link of links) {
-    const prefix = count(link.kind) > 1 ? `${envName(link.name)}_` : "";
+    const p = linkVariablePrefix(links, link);
     if (link.kind === "database") {
-      const p = `${prefix}DATABASE_`;
       env.plain[`${p}HOST`] = link.outputs.host ?? "";
       env.plain[`${p}PORT`] = link.outputs.port ?? "5432";
       env.plain[`${p}NAME`] = link.outputs.databaseName ?? "";
@@ -29,7 +25,6 @@ export function linkEnvironment(cloud: Cloud, links: readonly LinkTarget[]): Lin
       env.plain[`${p}SSLMODE`] = "require";
       env.secrets.push({ name: `${p}PASSWORD`, target: link, key: "password" });
     } else {
-      const p = `${prefix}OBJECT_STORE_`;
       env.plain[`${p}PROVIDER`] = OBJECT_STORE_PROVIDER[cloud];
       env.plain[`${p}BUCKET`] = link.outputs.bucketName ?? "";
       env.plain[`${p}ENDPOINT`] = link.outputs.endpoint ?? "";

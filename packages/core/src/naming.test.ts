@@ -24,6 +24,14 @@ describe("physicalName", () => {
       { numRuns: 300, seed: 42 },
     );
   });
+  it("pads a too-short name with its hash, so \"d\" and \"d0\" stay distinct", () => {
+    const d = physicalName(["d"], { maxLength: 32, minLength: 2 });
+    const d0 = physicalName(["d0"], { maxLength: 32, minLength: 2 });
+    expect(d.length).toBeGreaterThanOrEqual(2);
+    expect(d).not.toBe(d0);
+    expect(d0).toBe("d0");
+  });
+
   it("hashes deterministically", () => {
     expect(shortHash(["a", "b"])).toBe(shortHash(["a", "b"]));
     expect(shortHash(["a", "b"])).not.toBe(shortHash(["a", "c"]));

@@ -45,6 +45,8 @@ export function physicalName(parts: readonly string[], rules: NameRules): string
     name = `${head}${sep}${hash}`;
   }
   const min = rules.minLength ?? 1;
-  while (name.length < min) name += "0";
-  return name;
+  // Too short: add the hash (never a fixed filler, which would make "d" collide with a component named "d0").
+  if (name.length < min) name = `${name}${sep}${hash}`.slice(0, Math.max(min, Math.min(rules.maxLength, name.length + sep.length + hash.length)));
+  while (name.length < min) name += hash;
+  return name.slice(0, Math.max(min, rules.maxLength));
 }

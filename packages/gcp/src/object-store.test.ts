@@ -5,7 +5,7 @@ import { all, one, plan } from "./testing";
 const BUCKET = "gcp:storage/bucket:Bucket";
 const stack = `
 name: shop
-tags: { team: Digital }
+tags: { team: digital }
 components:
   files:
     kind: object-store

@@ -1,5 +1,6 @@
 export * from "./errors";
 export * from "./features";
+export * from "./links";
 export * from "./jsonschema";
 export * from "./parse";
 export * from "./regions";

@@ -67,6 +67,9 @@ describe("parseStack errors", () => {
     expect(problemsOf("name: a\ncomponents:\n  web: { kind: web-service, image: x, size: huge }")).toEqual([
       'components.web.size: "huge" is not allowed; allowed: small, medium, large, or an explicit { cpu, memoryGiB }',
     ]);
+    expect(problemsOf("name: a\ncomponents:\n  web: { kind: web-service, image: x, size: lage }")).toEqual([
+      'components.web.size: "lage" is not allowed; allowed: small, medium, large, or an explicit { cpu, memoryGiB }. Did you mean "large"?',
+    ]);
   });
 
   it("rejects a component name with capitals", () => {
@@ -131,7 +134,6 @@ describe("parseStack errors", () => {
   });
 
   it("refuses an empty file and an empty component list", () => {
-    expect(problemsOf("")).toContain(": is empty; a stack needs a name and components");
     expect(problemsOf("name: a\ncomponents: {}")).toEqual(["components: is empty; a stack needs at least one component"]);
   });
 });
@@ -171,6 +173,44 @@ describe("parseComponent and parseStackSettings", () => {
   });
   it("checks residency for config-given settings", () => {
     expect(() => parseStackSettings({ name: "a", region: "virginia", residency: "uk" })).toThrow(/aws region us-east-1 \(N. Virginia, US\) is outside the uk residency/);
+  });
+});
+
+describe("inputs the property tests found", () => {
+  it("refuses a link to a name that only exists on Object.prototype, and reserved component names", () => {
+    expect(problemsOf("name: a\ncomponents:\n  web: { kind: web-service, image: x, links: [constructor] }")).toEqual([
+      'components.web.links[0]: "constructor" is not a component of this stack (components: web)',
+    ]);
+    expect(problemsOf("name: a\ncomponents:\n  constructor: { kind: object-store }")).toContain('components.constructor: "constructor" is reserved in JavaScript; choose another component name');
+  });
+
+  it("reports a region that is not a string instead of crashing", () => {
+    expect(problemsOf("name: a\nregion: 5\ncomponents:\n  s: { kind: object-store }")).toEqual(["region: 5 is not allowed; allowed: london, dublin, frankfurt, paris, virginia"]);
+  });
+
+  it("reports a YAML alias without its anchor as a problem of the file", () => {
+    expect(problemsOf("name: *x\ncomponents:\n  s: { kind: object-store }")[0]).toMatch(/^: not valid YAML: /);
+  });
+
+  it("refuses plain env that a link would set, at parse time", () => {
+    expect(problemsOf("name: a\ncomponents:\n  db: { kind: database }\n  web: { kind: web-service, image: x, env: { DATABASE_HOST: h }, links: [db] }")).toEqual([
+      "components.web.env.DATABASE_HOST: is set by a link; remove it from env or rename it",
+    ]);
+  });
+
+  it("asks for tag values every cloud accepts", () => {
+    expect(problemsOf("name: a\ntags: { team: 'a!b' }\ncomponents:\n  s: { kind: object-store }")).toEqual([
+      'tags.team: "a!b" must be up to 63 lowercase letters, digits, _ or - (the rule every cloud accepts: GCP labels are the strictest)',
+    ]);
+  });
+
+  it("says to quote a version written as a number", () => {
+    expect(problemsOf("name: a\ncomponents:\n  db: { kind: database, version: 16 }")).toEqual(['components.db.version: 16 is a number; write it as a string: "16"']);
+  });
+
+  it("gives one problem for an empty file and calls a list where a mapping belongs by its name", () => {
+    expect(problemsOf("")).toEqual([": is empty; a stack needs a name and components"]);
+    expect(problemsOf("name: a\ncomponents: []")).toEqual(["components: [] is a list; expected a mapping"]);
   });
 });
 

@@ -2,6 +2,7 @@ import type * as Yaml from "yaml";
 import type { z } from "zod";
 import { didYouMean, SpecError, type SpecProblem, show } from "./errors";
 import { CLOUD_REGIONS, CLOUDS, NEUTRAL_REGIONS, type NeutralRegion, RESIDENCIES, type Residency, resolveRegion } from "./regions";
+import { type LinkKind, linkVariableNames } from "./links";
 import { COMPONENT_KINDS, ComponentSpec, type Stack, StackSpec } from "./schema";
 
 export interface ParseOptions {
@@ -16,6 +17,7 @@ export interface ParseOptions {
 export function parseStack(input: string | unknown, options: ParseOptions = {}): Stack {
   const source = options.source ?? "stack";
   const raw = typeof input === "string" ? parseText(input, source) : input;
+  if (raw === undefined || raw === null) throw new SpecError([{ path: "", message: "is empty; a stack needs a name and components" }], source);
   const result = StackSpec.safeParse(raw, { reportInput: true });
   const problems = result.success ? [] : result.error.issues.flatMap((i) => describeIssue(i, raw));
   problems.push(...semanticProblems(raw));
@@ -46,7 +48,8 @@ function parseText(text: string, source: string): unknown {
       const where = pos ? `line ${pos.line}, column ${pos.col}` : "";
       throw new SpecError([{ path: where, message: e.message.split("\n")[0] ?? "not valid YAML" }], source);
     }
-    throw e;
+    // The parser's other errors (an alias without its anchor, too many aliases) are the file's problems too.
+    throw new SpecError([{ path: "", message: `not valid YAML: ${(e as Error).message.split("\n")[0]}` }], source);
   }
 }
 
@@ -88,7 +91,8 @@ function describeIssue(issue: Issue, root: unknown, prefix: Path = []): SpecProb
   switch (issue.code) {
     case "invalid_type": {
       if (input === undefined) return [{ path: at, message: `is required (${issue.expected})` }];
-      return [{ path: at, message: `${show(input)} is ${typeName(input)}; expected ${issue.expected === "object" ? "a mapping" : issue.expected === "array" ? "a list" : `a ${issue.expected}`}` }];
+      const expected = issue.expected === "object" || issue.expected === "record" ? "a mapping" : issue.expected === "array" ? "a list" : `a ${issue.expected}`;
+      return [{ path: at, message: `${show(input)} is ${typeName(input)}; expected ${expected}` }];
     }
     case "too_small": {
       const min = Number(issue.minimum);
@@ -104,6 +108,9 @@ function describeIssue(issue: Issue, root: unknown, prefix: Path = []): SpecProb
     }
     case "invalid_value": {
       const allowed = issue.values.map((v) => String(v));
+      if (typeof input === "number" && allowed.includes(String(input))) {
+        return [{ path: at, message: `${input} is a number; write it as a string: "${input}"` }];
+      }
       const hint = typeof input === "string" ? didYouMean(input, allowed) : undefined;
       return [{ path: at, message: `${show(input)} is not allowed; allowed: ${allowed.join(", ")}${hint ? `. Did you mean "${hint}"?` : ""}` }];
     }
@@ -133,7 +140,7 @@ function describeIssue(issue: Issue, root: unknown, prefix: Path = []): SpecProb
       }
       const described = meant.flatMap((i) => describeIssue(i, root, path));
       if (pathText(path).endsWith("size") && typeof input === "string") {
-        return described.map((p) => ({ ...p, message: `${p.message}, or an explicit { cpu, memoryGiB }` }));
+        return described.map((p) => ({ ...p, message: p.message.replace(/(; allowed: [^.]*)(\. Did you mean .*)?$/, (_m, allowed: string, hint = "") => `${allowed}, or an explicit { cpu, memoryGiB }${hint}`) }));
       }
       return described;
     }
@@ -145,7 +152,7 @@ function describeIssue(issue: Issue, root: unknown, prefix: Path = []): SpecProb
       }));
     }
     case "invalid_format":
-      return [{ path: at, message: `${show(input)} ${issue.message.startsWith("must") ? issue.message : `is not a valid ${issue.format}`}` }];
+      return [{ path: at, message: `${show(input)} ${issue.message.startsWith("must") ? issue.message : issue.format === "regex" ? "does not have the allowed form" : `is not a valid ${issue.format}`}` }];
     case "custom":
       return [{ path: at, message: issue.message }];
     default:
@@ -210,6 +217,9 @@ function semanticProblems(raw: unknown): SpecProblem[] {
   const components = isRecord(raw.components) ? raw.components : {};
   const names = Object.keys(components);
   if (isRecord(raw.components) && names.length === 0) problems.push({ path: "components", message: "is empty; a stack needs at least one component" });
+  for (const name of names) {
+    if (Object.hasOwn(Object.prototype, name)) problems.push({ path: `components.${name}`, message: `"${name}" is reserved in JavaScript; choose another component name` });
+  }
   for (const [name, comp] of Object.entries(components)) {
     if (!isRecord(comp)) continue;
     const scaling = comp.scaling;
@@ -220,6 +230,7 @@ function semanticProblems(raw: unknown): SpecProblem[] {
       problems.push({ path: `components.${name}.domain`, message: "a domain needs a public service; set public: true or remove domain" });
     }
     if (!Array.isArray(comp.links)) continue;
+    envClashes(name, comp, components, problems);
     const seen = new Set<string>();
     comp.links.forEach((link, i) => {
       const target = typeof link === "string" ? link : isRecord(link) && typeof link.to === "string" ? link.to : undefined;
@@ -228,7 +239,7 @@ function semanticProblems(raw: unknown): SpecProblem[] {
       if (seen.has(target)) problems.push({ path: at, message: `links to "${target}" twice; keep one link` });
       seen.add(target);
       if (target === name) problems.push({ path: at, message: `"${target}" links to itself; remove the link` });
-      else if (!(target in components)) {
+      else if (!Object.hasOwn(components, target)) {
         const hint = didYouMean(target, names);
         problems.push({ path: at, message: `"${target}" is not a component of this stack (components: ${names.join(", ")})${hint ? `; did you mean "${hint}"?` : ""}` });
       } else {
@@ -241,9 +252,24 @@ function semanticProblems(raw: unknown): SpecProblem[] {
   return problems;
 }
 
+/** A service's own env must not set a variable its links inject. */
+function envClashes(name: string, comp: Record<string, unknown>, components: Record<string, unknown>, problems: SpecProblem[]) {
+  if (!isRecord(comp.env) || !Array.isArray(comp.links)) return;
+  const targets: Array<{ name: string; kind: LinkKind }> = [];
+  for (const link of comp.links) {
+    const to = typeof link === "string" ? link : isRecord(link) && typeof link.to === "string" ? link.to : undefined;
+    const kind = to !== undefined && Object.hasOwn(components, to) ? (components[to] as { kind?: unknown } | undefined)?.kind : undefined;
+    if (to !== undefined && (kind === "database" || kind === "object-store") && !targets.some((t) => t.name === to)) targets.push({ name: to, kind });
+  }
+  const injected = new Set(linkVariableNames(targets));
+  for (const key of Object.keys(comp.env)) {
+    if (injected.has(key)) problems.push({ path: `components.${name}.env.${key}`, message: "is set by a link; remove it from env or rename it" });
+  }
+}
+
 function regionProblems(raw: Record<string, unknown>, problems: SpecProblem[]) {
+  if (raw.region !== undefined && (typeof raw.region !== "string" || !Object.hasOwn(NEUTRAL_REGIONS, raw.region))) return; // reported by the schema
   const region = (raw.region ?? "london") as NeutralRegion;
-  if (typeof raw.region === "string" && !(raw.region in NEUTRAL_REGIONS)) return; // reported by the schema
   const overrides: Partial<Record<(typeof CLOUDS)[number], string>> = {};
   if (isRecord(raw.regions)) {
     for (const cloud of CLOUDS) {
@@ -257,7 +283,7 @@ function regionProblems(raw: Record<string, unknown>, problems: SpecProblem[]) {
     }
   }
   const residency = (raw.residency ?? "none") as Residency;
-  if (!(residency in RESIDENCIES)) return;
+  if (typeof residency !== "string" || !Object.hasOwn(RESIDENCIES, residency)) return;
   for (const cloud of CLOUDS) {
     const choice = resolveRegion(cloud, region, overrides);
     if (!choice) continue;

@@ -209,7 +209,12 @@ export const StackSpec = z
     /** Where data may live. @default "none" */
     residency: z.enum(Object.keys(RESIDENCIES) as [Residency, ...Residency[]]).default("none"),
     /** Tags/labels applied to every resource. @default {} */
-    tags: z.record(z.string().regex(/^[a-z][a-z0-9_-]{0,62}$/), z.string().max(63)).default({}),
+    tags: z
+      .record(
+        z.string().regex(/^[a-z][a-z0-9_-]{0,62}$/, { message: "must be 1–63 lowercase letters, digits, _ or -, starting with a letter" }),
+        z.string().regex(/^[a-z0-9_-]{0,63}$/, { message: "must be up to 63 lowercase letters, digits, _ or - (the rule every cloud accepts: GCP labels are the strictest)" }),
+      )
+      .default({}),
     components: z.record(ComponentName, ComponentSpec),
   })
   .meta({ title: "Freehold stack", description: "A Freehold stack file (freehold.yaml)." });
