@@ -6,5 +6,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: "forks",
+    // Most suites spend their time in child processes or Pulumi's mock runtime; two workers use both cores.
+    maxWorkers: 2,
   },
 });

@@ -3,7 +3,7 @@ import type { z } from "zod";
 import { didYouMean, SpecError, type SpecProblem, show } from "./errors";
 import { CLOUD_REGIONS, CLOUDS, NEUTRAL_REGIONS, type NeutralRegion, RESIDENCIES, type Residency, resolveRegion } from "./regions";
 import { type LinkKind, linkVariableNames } from "./links";
-import { COMPONENT_KINDS, ComponentSpec, type Stack, StackSpec } from "./schema";
+import { COMPONENT_KINDS, type Stack, StackSpec } from "./schema";
 
 export interface ParseOptions {
   /** Name of the file, for messages. @default "stack" */

@@ -1,0 +1,3 @@
+import { validSuite } from "./valid-suite";
+
+validSuite("azure");
