@@ -12,3 +12,14 @@ describe("per-cloud docs", () => {
     });
   }
 });
+
+describe("docs/reference.md", () => {
+  it("is generated from the model's schemas (run npm run docs after changing them)", () => {
+    const { readFileSync } = require("node:fs") as typeof import("node:fs");
+    const { render, FILE } = require("../scripts/docs-reference.cjs") as { render(): string; FILE: string };
+    const text = readFileSync(FILE, "utf8");
+    expect(text).toBe(render());
+    for (const kind of ["web-service", "database", "object-store"]) expect(text).toContain(`## \`${kind}\``);
+    expect(text).toMatch(/\| `storageGiB` \| integer \(>= 20, <= 16384\) \| `20` \| Storage, GiB\. \|/);
+  });
+});

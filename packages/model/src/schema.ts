@@ -90,7 +90,7 @@ const acceptDegraded = (kind: string) =>
     .meta({ description: "Features this component may go without where a cloud cannot provide them; each is named in the plan. @default []" });
 
 export const WebServiceSpec = z.strictObject({
-  kind: z.literal("web-service"),
+  kind: z.literal("web-service").meta({ description: "A containerised HTTP service." }),
   /** Container image reference. */
   image: z.string().min(1).max(512).meta({ description: "Container image reference.", examples: ["ghcr.io/example/app:1.4.2"] }),
   /** @default 8080 */
@@ -100,8 +100,8 @@ export const WebServiceSpec = z.strictObject({
   /** @default { min: 1, max: 3 } */
   scaling: z
     .strictObject({
-      min: z.number().int().min(0).max(100).default(1),
-      max: z.number().int().min(1).max(300).default(3),
+      min: z.number().int().min(0).max(100).default(1).meta({ description: "Fewest instances; 0 allows scale to zero where the cloud can." }),
+      max: z.number().int().min(1).max(300).default(3).meta({ description: "Most instances." }),
     })
     .default({ min: 1, max: 3 })
     .meta({ description: "Instance count bounds. min 0 allows scale to zero. @default { min: 1, max: 3 }" }),
@@ -116,8 +116,8 @@ export const WebServiceSpec = z.strictObject({
   /** @default { path: "/" } */
   healthCheck: z
     .strictObject({
-      path: z.string().startsWith("/").max(256).default("/"),
-      intervalSeconds: z.number().int().min(5).max(300).default(30),
+      path: z.string().startsWith("/").max(256).default("/").meta({ description: "Path that answers 2xx when the service is healthy." }),
+      intervalSeconds: z.number().int().min(5).max(300).default(30).meta({ description: "Seconds between checks." }),
     })
     .default({ path: "/", intervalSeconds: 30 })
     .meta({ description: "HTTP health check. @default { path: '/', intervalSeconds: 30 }" }),
@@ -129,9 +129,13 @@ export const WebServiceSpec = z.strictObject({
   /** Components this service uses: grants access and injects connection settings. @default [] */
   links: z.array(Link).max(20).default([]).meta({ description: "Components this service uses. @default []" }),
   /** Run as this user (uid or uid:gid). @default - the image's user */
-  user: z.string().regex(/^[0-9]{1,10}(:[0-9]{1,10})?$/, { message: "must be a numeric uid or uid:gid" }).optional(),
+  user: z
+    .string()
+    .regex(/^[0-9]{1,10}(:[0-9]{1,10})?$/, { message: "must be a numeric uid or uid:gid" })
+    .optional()
+    .meta({ description: "Run the container as this uid or uid:gid. @default - the image's user" }),
   /** Allow writes to the root filesystem. @default false */
-  writableRootFilesystem: z.boolean().default(false),
+  writableRootFilesystem: z.boolean().default(false).meta({ description: "Allow writes to the root filesystem. @default false (read-only)" }),
   acceptDegraded: acceptDegraded("web-service"),
   vendor: VendorSettings.optional(),
 });
@@ -139,9 +143,9 @@ export const WebServiceSpec = z.strictObject({
 export const POSTGRES_VERSIONS = ["13", "14", "15", "16", "17"] as const;
 
 export const DatabaseSpec = z.strictObject({
-  kind: z.literal("database"),
+  kind: z.literal("database").meta({ description: "A managed PostgreSQL database on private networking." }),
   /** @default "postgres" */
-  engine: z.literal("postgres").default("postgres"),
+  engine: z.literal("postgres").default("postgres").meta({ description: "Database engine. @default postgres" }),
   /** PostgreSQL major version. @default "16" */
   version: z.enum(POSTGRES_VERSIONS).default("16").meta({ description: "PostgreSQL major version. @default 16" }),
   /** @default "small" */
@@ -149,49 +153,51 @@ export const DatabaseSpec = z.strictObject({
   /** @default 20 */
   storageGiB: z.number().int().min(20).max(16384).default(20).meta({ description: "Storage, GiB. @default 20" }),
   /** A standby in another zone with automatic failover. @default false */
-  highAvailability: z.boolean().default(false),
+  highAvailability: z.boolean().default(false).meta({ description: "A standby in another zone with automatic failover. @default false" }),
   /** @default { retentionDays: 7, pointInTimeRecovery: true } */
   backups: z
     .strictObject({
-      retentionDays: z.number().int().min(7).max(35).default(7),
-      pointInTimeRecovery: z.boolean().default(true),
+      retentionDays: z.number().int().min(7).max(35).default(7).meta({ description: "Days automated backups are kept (7–35). @default 7" }),
+      pointInTimeRecovery: z.boolean().default(true).meta({ description: "Restore to any moment within the retention. @default true" }),
     })
-    .default({ retentionDays: 7, pointInTimeRecovery: true }),
+    .default({ retentionDays: 7, pointInTimeRecovery: true })
+    .meta({ description: "Automated backups. @default { retentionDays: 7, pointInTimeRecovery: true }" }),
   /** Protect against deletion and retain on destroy. @default true */
-  deletionProtection: z.boolean().default(true),
+  deletionProtection: z.boolean().default(true).meta({ description: "Cloud deletion protection, and the data is kept when the stack is destroyed. @default true" }),
   /** Name of the application database. @default "app" */
   databaseName: z
     .string()
     .regex(/^[a-z][a-z0-9_]{0,62}$/, { message: "must be lowercase letters, digits and underscores, starting with a letter" })
-    .default("app"),
+    .default("app")
+    .meta({ description: "Name of the application database. @default app" }),
   acceptDegraded: acceptDegraded("database"),
   vendor: VendorSettings.optional(),
 });
 
 export const LifecycleRule = z.strictObject({
   /** @default "" (every object) */
-  prefix: z.string().max(1024).default(""),
-  expireAfterDays: z.number().int().min(1).max(36500),
+  prefix: z.string().max(1024).default("").meta({ description: "Objects whose key starts with this. @default '' (every object)" }),
+  expireAfterDays: z.number().int().min(1).max(36500).meta({ description: "Delete objects this many days after they were written." }),
 });
 
 export const CorsRule = z.strictObject({
-  allowedOrigins: z.array(z.string().min(1)).min(1),
+  allowedOrigins: z.array(z.string().min(1)).min(1).meta({ description: "Origins allowed to call the store from a browser." }),
   /** @default ["GET"] */
-  allowedMethods: z.array(z.enum(["GET", "HEAD", "PUT", "POST", "DELETE"])).min(1).default(["GET"]),
+  allowedMethods: z.array(z.enum(["GET", "HEAD", "PUT", "POST", "DELETE"])).min(1).default(["GET"]).meta({ description: "HTTP methods allowed. @default [GET]" }),
   /** @default 3600 */
-  maxAgeSeconds: z.number().int().min(0).max(86400).default(3600),
+  maxAgeSeconds: z.number().int().min(0).max(86400).default(3600).meta({ description: "How long browsers cache the answer. @default 3600" }),
 });
 
 export const ObjectStoreSpec = z.strictObject({
-  kind: z.literal("object-store"),
+  kind: z.literal("object-store").meta({ description: "A private bucket or blob container." }),
   /** Keep earlier versions of overwritten objects. @default true */
-  versioning: z.boolean().default(true),
+  versioning: z.boolean().default(true).meta({ description: "Keep earlier versions of overwritten and deleted objects. @default true" }),
   /** @default [] */
-  lifecycle: z.array(LifecycleRule).max(50).default([]),
+  lifecycle: z.array(LifecycleRule).max(50).default([]).meta({ description: "Expire objects by prefix and age. @default []" }),
   /** @default [] */
-  cors: z.array(CorsRule).max(10).default([]),
+  cors: z.array(CorsRule).max(10).default([]).meta({ description: "Browser access rules. @default []" }),
   /** Protect against deletion and retain on destroy. @default true */
-  deletionProtection: z.boolean().default(true),
+  deletionProtection: z.boolean().default(true).meta({ description: "Cloud deletion protection, and the data is kept when the stack is destroyed. @default true" }),
   acceptDegraded: acceptDegraded("object-store"),
   vendor: VendorSettings.optional(),
 });
@@ -201,21 +207,32 @@ export const ComponentSpec = z.discriminatedUnion("kind", [WebServiceSpec, Datab
 export const StackSpec = z
   .strictObject({
     /** Stack name; part of every physical name. */
-    name: name(STACK_NAME_MAX),
+    name: name(STACK_NAME_MAX).meta({ description: "Stack name: part of every physical name. Lowercase letters, digits and single hyphens." }),
     /** @default "london" */
-    region: z.enum(NEUTRAL_REGION_NAMES as [string, ...string[]]).default("london"),
+    region: z.enum(NEUTRAL_REGION_NAMES as [string, ...string[]]).default("london").meta({ description: "Neutral region. @default london" }),
     /** Per-cloud region overrides, e.g. { azure: "ukwest" }. @default {} */
-    regions: z.strictObject({ aws: z.string().optional(), azure: z.string().optional(), gcp: z.string().optional() }).default({}),
+    regions: z
+      .strictObject({
+        aws: z.string().optional().meta({ description: "AWS region code, e.g. eu-west-2." }),
+        azure: z.string().optional().meta({ description: "Azure region, e.g. uksouth or ukwest." }),
+        gcp: z.string().optional().meta({ description: "Google Cloud region, e.g. europe-west2." }),
+      })
+      .default({})
+      .meta({ description: "Per-cloud region overrides, e.g. { azure: ukwest }. @default {}" }),
     /** Where data may live. @default "none" */
-    residency: z.enum(Object.keys(RESIDENCIES) as [Residency, ...Residency[]]).default("none"),
+    residency: z
+      .enum(Object.keys(RESIDENCIES) as [Residency, ...Residency[]])
+      .default("none")
+      .meta({ description: "Countries data may live in: uk, eu or none. @default none" }),
     /** Tags/labels applied to every resource. @default {} */
     tags: z
       .record(
         z.string().regex(/^[a-z][a-z0-9_-]{0,62}$/, { message: "must be 1–63 lowercase letters, digits, _ or -, starting with a letter" }),
         z.string().regex(/^[a-z0-9_-]{0,63}$/, { message: "must be up to 63 lowercase letters, digits, _ or - (the rule every cloud accepts: GCP labels are the strictest)" }),
       )
-      .default({}),
-    components: z.record(ComponentName, ComponentSpec),
+      .default({})
+      .meta({ description: "Tags (labels on GCP) on every resource. @default {}" }),
+    components: z.record(ComponentName, ComponentSpec).meta({ description: "The components, by name." }),
   })
   .meta({ title: "Freehold stack", description: "A Freehold stack file (freehold.yaml)." });
 
