@@ -8,6 +8,7 @@ import {
   type CostAssumptions,
   type CostLine,
   costLine,
+  round,
   type Price,
   type SizeChoice,
   type Source,
@@ -52,7 +53,7 @@ export interface RdsPrice {
   multiAz: Price;
 }
 
-const round4 = (n: number) => Math.round(n * 10000) / 10000;
+const round4 = (n: number) => round(n, 4);
 const hour = (usd: number, source: Source): Price => ({ usd, unit: "hour", source });
 const rds = (single: number, singleSource: Source, multiAz: number, multiAzSource: Source): RdsPrice => ({
   single: hour(single, singleSource),

@@ -3,7 +3,7 @@
  * figure, the monthly estimates built from them, and the published SLAs.
  * Figures not published for uksouth in the captured feeds are marked `estimate`.
  */
-import { type Availability, type CostAssumptions, type CostLine, costLine, type Price, type SizeChoice, type Source } from "@freehold/core";
+import { type Availability, type CostAssumptions, type CostLine, costLine, type Price, round, type SizeChoice, type Source } from "@freehold/core";
 import { type ComponentKind, type Database, type ObjectStore, resolveSize, type WebService } from "@freehold/model";
 import { databaseSize, postgresSku, postgresStorageGiB, webServiceSize } from "./sizes";
 
@@ -68,7 +68,7 @@ export function postgresHourly(skuName: string): Price {
   const s = postgresSku(skuName);
   if (!s) throw new Error(`no price for PostgreSQL SKU ${skuName}`);
   const vcore = s.tier === "MemoryOptimized" ? MEMORY_OPTIMIZED_VCORE : GENERAL_PURPOSE_VCORE;
-  return { usd: Math.round(vcore.usd * s.cpu * 10000) / 10000, unit: "hour", source: vcore.source };
+  return { usd: round(vcore.usd * s.cpu, 4), unit: "hour", source: vcore.source };
 }
 
 /** Free monthly grant per subscription (not deducted from per-service estimates: it is shared). */

@@ -1,19 +1,13 @@
 import type { PlannedResource } from "@freehold/core";
 import type { Plan } from "../plan/contract";
+import { ownerOf } from "../plan/owner";
 import { type Finding, get } from "./rule";
 
 /** The Freehold component (or "platform") a resource belongs to. */
 export function componentOf(plan: Plan, r: PlannedResource): string {
-  const byUrn = new Map(plan.resources.map((x) => [x.urn, x]));
-  let cur: string | undefined = r.parent;
-  while (cur) {
-    const p = byUrn.get(cur);
-    if (!p) break;
-    if (p.type === "freehold:index:Platform") return "platform";
-    if (p.type.startsWith("freehold:index:")) return p.name;
-    cur = p.parent;
-  }
-  return "stack";
+  const owner = ownerOf(plan.resources, r);
+  if (!owner) return "stack";
+  return owner.type === "freehold:index:Platform" ? "platform" : owner.name;
 }
 
 /** Resources of a type under the same component as `r`. */

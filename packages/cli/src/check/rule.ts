@@ -60,13 +60,3 @@ export function each(plan: Plan, type: string, what: string, check: (r: PlannedR
     return result === true ? finding(true, r.name, good, "") : { status: "non-compliant", subject: r.name, message: typeof result === "string" ? result : `fails: ${good}` };
   });
 }
-
-/** Parse a JSON string input (policy documents, container definitions), or undefined. */
-export function json(value: unknown): unknown {
-  if (typeof value !== "string") return value;
-  try {
-    return JSON.parse(value);
-  } catch {
-    return undefined;
-  }
-}

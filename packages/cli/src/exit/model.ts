@@ -1,4 +1,4 @@
-import type { DatabaseMigration, ObjectStoreMigration, Source } from "@freehold/core";
+import { type DatabaseMigration, type ObjectStoreMigration, round, type Source } from "@freehold/core";
 import { type Cloud, RESIDENCIES, residencyAllows } from "@freehold/model";
 import type { Plan, PlanComponent } from "../plan/contract";
 import { type Portability, portability } from "./portability";
@@ -79,8 +79,8 @@ export function buildExitPlan(source: Plan, target: Plan, all: Plan[], opts: Exi
   const objectsHours = (dataGiB * GiB) / opts.objectThroughputMiBs / 3600;
   const dbHours = dbGiB / opts.databaseGiBPerHour;
   const egressGiB = Math.max(0, dataGiB + dbGiB - source.migration.freeEgressGiB);
-  const egressUsd = round(egressGiB * source.migration.egress.usd);
-  const dualUsd = round((target.totals.monthlyUsd * opts.dualRunningDays) / 30);
+  const egressUsd = round(egressGiB * source.migration.egress.usd, 2);
+  const dualUsd = round((target.totals.monthlyUsd * opts.dualRunningDays) / 30, 2);
   const residencyRule = source.residency.rule;
   const allowed: readonly string[] | undefined = RESIDENCIES[residencyRule as keyof typeof RESIDENCIES];
   const places = [
@@ -113,9 +113,9 @@ export function buildExitPlan(source: Plan, target: Plan, all: Plan[], opts: Exi
       }),
     },
     time: {
-      objectsHours: { value: round(objectsHours), unit: "hours", basis: `${dataGiB} GiB of objects at a sustained ${opts.objectThroughputMiBs} MiB/s (stated throughput; measure yours with \`freehold rehearse\`)` },
-      databaseHours: { value: round(dbHours), unit: "hours", basis: `${dbGiB} GiB of databases at ${opts.databaseGiBPerHour} GiB/h for pg_dump and pg_restore together (stated throughput)` },
-      totalDataHours: { value: round(objectsHours + dbHours), unit: "hours", basis: "objects and databases copied one after the other" },
+      objectsHours: { value: round(objectsHours, 2), unit: "hours", basis: `${dataGiB} GiB of objects at a sustained ${opts.objectThroughputMiBs} MiB/s (stated throughput; measure yours with \`freehold rehearse\`)` },
+      databaseHours: { value: round(dbHours, 2), unit: "hours", basis: `${dbGiB} GiB of databases at ${opts.databaseGiBPerHour} GiB/h for pg_dump and pg_restore together (stated throughput)` },
+      totalDataHours: { value: round(objectsHours + dbHours, 2), unit: "hours", basis: "objects and databases copied one after the other" },
       calendarDays: {
         value: Math.ceil(3 + (objectsHours + dbHours) / 8),
         unit: "working days",
@@ -125,7 +125,7 @@ export function buildExitPlan(source: Plan, target: Plan, all: Plan[], opts: Exi
     cost: {
       egressUsd: { value: egressUsd, unit: "USD", basis: `${egressGiB} GiB leaving ${source.provider} (${dataGiB + dbGiB} GiB less ${source.migration.freeEgressGiB} GiB free a month) at $${source.migration.egress.usd}/${source.migration.egress.unit}`, source: source.migration.egress.source },
       dualRunningUsd: { value: dualUsd, unit: "USD", basis: `the target stack running ${opts.dualRunningDays} days beside the source at its estimated $${target.totals.monthlyUsd}/month` },
-      oneOffUsd: { value: round(egressUsd + dualUsd), unit: "USD", basis: "egress plus dual running; staff time not included" },
+      oneOffUsd: { value: round(egressUsd + dualUsd, 2), unit: "USD", basis: "egress plus dual running; staff time not included" },
       targetMonthlyUsd: { value: target.totals.monthlyUsd, unit: "USD/month", basis: `the target plan's estimate (${target.provider} list prices; see its cost lines)` },
       sourceMonthlyUsd: { value: source.totals.monthlyUsd, unit: "USD/month", basis: `the source plan's estimate (${source.provider} list prices)` },
     },
@@ -150,7 +150,6 @@ export function buildExitPlan(source: Plan, target: Plan, all: Plan[], opts: Exi
   };
 }
 
-const round = (n: number) => Math.round(n * 100) / 100;
 
 function side(c: PlanComponent) {
   return { service: c.service, sku: c.sku, cpu: c.size?.cpu, memoryGiB: c.size?.memoryGiB, availability: c.availability.percent, availabilityBasis: c.availability.basis };

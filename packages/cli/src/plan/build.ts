@@ -5,31 +5,22 @@ import {
   featuresUsed,
   type MockRun,
   plainOutputs,
+  round,
   sumCost,
 } from "@freehold/core";
 import { RESIDENCIES, residencyAllows } from "@freehold/model";
 import { type Plan, PLAN_SCHEMA, type PlanComponent } from "./contract";
+import { ownerOf } from "./owner";
 
 /** Build the plan contract from a mock run and the backend that produced it. */
 export async function buildPlan(backend: Backend, run: MockRun, assumptions: CostAssumptions, warnings: string[]): Promise<Plan> {
-  const byUrn = new Map(run.resources.map((r) => [r.urn, r]));
-  const rootOf = (urn: string | undefined, stopAt: Set<string>): string | undefined => {
-    let cur = urn;
-    while (cur) {
-      if (stopAt.has(cur)) return cur;
-      cur = byUrn.get(cur)?.parent;
-    }
-    return undefined;
-  };
   const componentUrns = new Map<string, string>();
   for (const r of run.resources) if (r.type.startsWith("freehold:index:") && r.type !== "freehold:index:Platform") componentUrns.set(r.name, r.urn);
   const platformUrn = run.resources.find((r) => r.type === "freehold:index:Platform")?.urn;
-  const roots = new Set([...componentUrns.values(), ...(platformUrn ? [platformUrn] : [])]);
   const counts = new Map<string, number>();
   for (const r of run.resources) {
-    if (!r.custom) continue;
-    const root = rootOf(r.parent, roots);
-    if (root) counts.set(root, (counts.get(root) ?? 0) + 1);
+    const owner = r.custom ? ownerOf(run.resources, r)?.urn : undefined;
+    if (owner) counts.set(owner, (counts.get(owner) ?? 0) + 1);
   }
 
   const capabilities = new Map(backend.capabilities.map((c) => [c.feature, c]));
@@ -76,7 +67,7 @@ export async function buildPlan(backend: Backend, run: MockRun, assumptions: Cos
     components,
     platform: { urn: platformUrn, resourceCount: platformUrn ? (counts.get(platformUrn) ?? 0) : 0, estimate: { lines: platformLines, monthlyUsd: platformCost } },
     totals: {
-      monthlyUsd: Math.round((components.reduce((a, c) => a + c.estimate.monthlyUsd, 0) + platformCost) * 100) / 100,
+      monthlyUsd: round(components.reduce((a, c) => a + c.estimate.monthlyUsd, 0) + platformCost, 2),
       resources: run.resources.filter((r) => r.custom).length,
     },
     assumptions,

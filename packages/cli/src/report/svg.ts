@@ -1,4 +1,5 @@
 import type { Plan } from "../plan/contract";
+import { ownerOf } from "../plan/owner";
 import { escapeHtml, usd } from "./format";
 
 const BOX_W = 250;
@@ -24,21 +25,10 @@ interface Box {
 
 /** A diagram of one cloud's plan: the shared platform, the web services, the data components, and the links. */
 export function planDiagram(plan: Plan): string {
-  const byUrn = new Map(plan.resources.map((r) => [r.urn, r]));
-  const rootFor = (urn?: string): string | undefined => {
-    let cur = urn;
-    while (cur) {
-      const r = byUrn.get(cur);
-      if (!r) return undefined;
-      if (r.type.startsWith("freehold:index:")) return r.urn;
-      cur = r.parent;
-    }
-    return undefined;
-  };
   const typesByRoot = new Map<string, Map<string, number>>();
   for (const r of plan.resources) {
     if (!r.custom) continue;
-    const root = rootFor(r.parent);
+    const root = ownerOf(plan.resources, r)?.urn;
     if (!root) continue;
     const m = typesByRoot.get(root) ?? new Map<string, number>();
     const t = shortType(r.type);
