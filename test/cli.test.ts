@@ -17,7 +17,7 @@ describe("freehold plan", () => {
       ]);
       expect(file.code).toBe(0);
       const plan = JSON.parse(file.stdout) as Plan;
-      expect(plan).toMatchObject({ schema: "freehold.plan/v1", cloud, region: { aws: "eu-west-2", azure: "uksouth", gcp: "europe-west2" }[cloud], stack: "crown-marketplace" });
+      expect(plan).toMatchObject({ schema: "freehold.plan/v1", cloud, region: { aws: "eu-west-2", azure: "uksouth", gcp: "europe-west2" }[cloud], stack: "crown-marketplace", pulumiStack: "dev" });
       expect(plan.components.map((c) => `${c.name}:${c.kind}`)).toEqual(["db:database", "uploads:object-store", "web:web-service", "worker:web-service"]);
       for (const c of plan.components) {
         expect(c.service.length).toBeGreaterThan(0);
@@ -25,7 +25,17 @@ describe("freehold plan", () => {
       }
       expect(plan.components.find((c) => c.name === "db")?.sku).toBeTruthy();
       for (const r of plan.resources) {
-        expect(r).toEqual({ urn: expect.stringMatching(/^urn:pulumi:/), type: expect.any(String), name: expect.any(String), parent: expect.any(String), custom: expect.any(Boolean), inputs: expect.any(Object), options: { protect: expect.any(Boolean), retainOnDelete: expect.any(Boolean), dependsOn: expect.any(Array) } });
+        expect(r).toEqual({
+          urn: expect.stringMatching(/^urn:pulumi:dev::crown-marketplace::/),
+          type: expect.any(String),
+          name: expect.any(String),
+          parent: expect.any(String),
+          custom: expect.any(Boolean),
+          inputs: expect.any(Object),
+          options: expect.objectContaining({ protect: expect.any(Boolean), retainOnDelete: expect.any(Boolean), dependsOn: expect.any(Array) }),
+          dependencies: expect.any(Array),
+          propertyDependencies: expect.any(Object),
+        });
       }
       expect(plan.outputs).toMatchObject({ db: { connectionString: "[secret]" } });
       // No deprecation or other warnings; only the degradations the example accepts, named.

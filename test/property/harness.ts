@@ -59,7 +59,7 @@ export async function planStack(cloud: Cloud, stack: Stack): Promise<Outcome> {
   const backend = loadBackend(cloud);
   let run: MockRun;
   try {
-    run = await runWithMocks(cloud, () => deployStack(stack, { cloud }).outputs, { project: stack.name, stack: "plan" });
+    run = await runWithMocks(cloud, () => deployStack(stack, { cloud }).outputs, { project: stack.name, stack: "dev" });
   } catch (e) {
     const err = unwrap(e);
     if (err instanceof UnsupportedFeatureError) return { kind: "refused", error: err };
@@ -152,7 +152,7 @@ export function plannedProblems(cloud: Cloud, stack: Stack, plan: Plan, report: 
     if (bad.length) out.push(`${rule.id} (${rule.severity}) non-compliant: ${bad.map((f) => `${f.subject}: ${f.message}`).join("; ")}`);
   }
 
-  // Stateful resources retained and natively protected unless the stack opts out; Pulumi protect stays off.
+  // Stateful resources Pulumi-protected, retained and natively protected unless the stack opts out.
   for (const [name, spec] of comps) {
     if (spec.kind === "web-service") continue;
     const primary = under(plan, name).filter((r) => r.type === STATEFUL[cloud][spec.kind]);
@@ -164,7 +164,7 @@ export function plannedProblems(cloud: Cloud, stack: Stack, plan: Plan, report: 
     if (r.options.retainOnDelete !== spec.deletionProtection) out.push(`${name}: retainOnDelete ${r.options.retainOnDelete} but deletionProtection ${spec.deletionProtection}`);
     if (spec.deletionProtection && !STATEFUL[cloud].native(plan, name, r)) out.push(`${name}: not natively protected against deletion`);
     if (!spec.deletionProtection && STATEFUL[cloud].native(plan, name, r) && cloud !== "aws" && cloud !== "gcp") out.push(`${name}: still locked though deletionProtection is false`);
-    if (r.options.protect) out.push(`${name}: Pulumi protect is on`);
+    if (r.options.protect !== spec.deletionProtection) out.push(`${name}: Pulumi protect ${r.options.protect} but deletionProtection ${spec.deletionProtection}`);
   }
 
   // What the spec asked for is given, never silently less.

@@ -68,13 +68,13 @@ describe("database on RDS for PostgreSQL", () => {
       backupRetentionPeriod: 14,
       deletionProtection: true,
       skipFinalSnapshot: false,
-      finalSnapshotIdentifier: "shop-db-final",
+      finalSnapshotIdentifier: "shop-dev-db-final",
       enabledCloudwatchLogsExports: ["postgresql"],
-      dbSubnetGroupName: "shop-db",
-      identifier: "shop-db",
+      dbSubnetGroupName: "shop-dev-db",
+      identifier: "shop-dev-db",
     });
     expect(db.inputs.password).toBeUndefined();
-    expect(db.options).toMatchObject({ protect: false, retainOnDelete: true });
+    expect(db.options).toMatchObject({ protect: true, retainOnDelete: true });
   });
 
   it("forces TLS with a parameter group for the requested major version", () => {
@@ -149,7 +149,7 @@ describe("web service on ECS Fargate", () => {
       user: "1000:1000",
       portMappings: [{ containerPort: 8080, protocol: "tcp" }],
       mountPoints: [{ sourceVolume: "tmp", containerPath: "/tmp", readOnly: false }],
-      logConfiguration: { logDriver: "awslogs", options: { "awslogs-group": "/freehold/shop/web", "awslogs-region": "eu-west-2", "awslogs-stream-prefix": "app" } },
+      logConfiguration: { logDriver: "awslogs", options: { "awslogs-group": "/freehold/shop-dev/web", "awslogs-region": "eu-west-2", "awslogs-stream-prefix": "app" } },
     });
     expect(container("edge").readonlyRootFilesystem).toBe(false);
     expect(container("edge").user).toBeUndefined();
@@ -159,24 +159,24 @@ describe("web service on ECS Fargate", () => {
     const c = container("web");
     expect(c.secrets).toEqual([{ name: "DATABASE_PASSWORD", valueFrom: expect.stringMatching(/^arn:aws:secretsmanager:eu-west-2:\d{12}:secret:rds!db-.*:password::$/) }]);
     const env = Object.fromEntries(c.environment.map((e: { name: string; value: string }) => [e.name, e.value]));
-    expect(env).toMatchObject({ NODE_ENV: "production", DATABASE_USER: "freehold", DATABASE_SSLMODE: "require", OBJECT_STORE_BUCKET: expect.stringMatching(/^shop-files-/), OBJECT_STORE_ENDPOINT: "https://s3.eu-west-2.amazonaws.com" });
+    expect(env).toMatchObject({ NODE_ENV: "production", DATABASE_USER: "freehold", DATABASE_SSLMODE: "require", OBJECT_STORE_BUCKET: expect.stringMatching(/^shop-dev-files-/), OBJECT_STORE_ENDPOINT: "https://s3.eu-west-2.amazonaws.com" });
     expect(env.DATABASE_PASSWORD).toBeUndefined();
   });
 
   it("uses Fargate task units for the chosen size and separate execution and task roles", () => {
     const td = one("web-task").inputs;
-    expect(td).toMatchObject({ cpu: "512", memory: "1024", networkMode: "awsvpc", requiresCompatibilities: ["FARGATE"], executionRoleArn: "arn:aws:iam::123456789012:role/shop-web-exec", taskRoleArn: "arn:aws:iam::123456789012:role/shop-web-task" });
+    expect(td).toMatchObject({ cpu: "512", memory: "1024", networkMode: "awsvpc", requiresCompatibilities: ["FARGATE"], executionRoleArn: "arn:aws:iam::123456789012:role/shop-dev-web-exec", taskRoleArn: "arn:aws:iam::123456789012:role/shop-dev-web-task" });
   });
 
   const policy = (name: string) => json(one(name, "aws:iam/rolePolicy:RolePolicy").inputs.policy);
 
   it("lets the execution role write only its own log group, and read only the linked secret through one grant per link", () => {
-    const logArn = "arn:aws:logs:eu-west-2:123456789012:log-group:/freehold/shop/web";
-    expect(one("web-execution-policy").inputs.role).toBe("shop-web-exec");
+    const logArn = "arn:aws:logs:eu-west-2:123456789012:log-group:/freehold/shop-dev/web";
+    expect(one("web-execution-policy").inputs.role).toBe("shop-dev-web-exec");
     expect(policy("web-execution-policy").Statement).toEqual([
       { Sid: "Logs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: [logArn, `${logArn}:log-stream:*`] },
     ]);
-    expect(one("web-db-secret").inputs.role).toBe("shop-web-exec");
+    expect(one("web-db-secret").inputs.role).toBe("shop-dev-web-exec");
     expect(policy("web-db-secret").Statement).toEqual([
       { Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: expect.stringMatching(/^arn:aws:secretsmanager:eu-west-2:\d{12}:secret:rds!db-/) },
     ]);
@@ -184,7 +184,7 @@ describe("web service on ECS Fargate", () => {
 
   it("grants the task role exact S3 actions on the exact bucket for the link's access", () => {
     const bucketArn = `arn:aws:s3:::${one("files-bucket").inputs.bucket}`;
-    expect(one("web-files-access").inputs.role).toBe("shop-web-task");
+    expect(one("web-files-access").inputs.role).toBe("shop-dev-web-task");
     expect(policy("web-files-access").Statement).toEqual([
       { Effect: "Allow", Action: ["s3:ListBucket"], Resource: bucketArn },
       { Effect: "Allow", Action: ["s3:GetObject"], Resource: `${bucketArn}/*` },
@@ -241,7 +241,7 @@ describe("web service on ECS Fargate", () => {
     expect(svc).toMatchObject({ launchType: "FARGATE", desiredCount: 2, deploymentCircuitBreaker: { enable: true, rollback: true } });
     expect(svc.networkConfiguration).toEqual({ subnets: ["shop-private-a-id", "shop-private-b-id"], securityGroups: ["web-sg-id"], assignPublicIp: false });
     expect((one("web-tg").inputs.healthCheck as Record<string, unknown>).path).toBe("/healthz");
-    expect(one("web-scaling").inputs).toMatchObject({ minCapacity: 2, maxCapacity: 6, scalableDimension: "ecs:service:DesiredCount", resourceId: "service/shop/shop-web" });
+    expect(one("web-scaling").inputs).toMatchObject({ minCapacity: 2, maxCapacity: 6, scalableDimension: "ecs:service:DesiredCount", resourceId: "service/shop-dev/shop-dev-web" });
     expect(one("web-scaling-cpu").inputs.policyType).toBe("TargetTrackingScaling");
     expect(run.resources.some((r) => r.name === "api-scaling")).toBe(false);
     expect(one("web-logs").inputs.retentionInDays).toBe(30);

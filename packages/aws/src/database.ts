@@ -4,7 +4,7 @@
  * it), a parameter group that forces TLS, gp3 storage with autoscaling, and the
  * master password managed by RDS in Secrets Manager.
  */
-import type { DatabaseRequest, DatabaseResult } from "@freehold/core";
+import { type DatabaseRequest, type DatabaseResult, keepData } from "@freehold/core";
 import * as ec2 from "@pulumi/aws/ec2";
 import * as rds from "@pulumi/aws/rds";
 import * as secretsmanager from "@pulumi/aws/secretsmanager";
@@ -36,6 +36,7 @@ export function isDatabaseHandle(h: unknown): h is DatabaseHandle {
 
 export function createDatabase(req: DatabaseRequest): DatabaseResult {
   const { name, spec, stack } = req;
+  const physical = req.qualifiedName;
   const vendor = new VendorArgs(spec.vendor, name, DATABASE_ROLES);
   const size = chooseRds(req.size, spec.highAvailability, name);
   const platform = asPlatform(req.platform);
@@ -47,7 +48,7 @@ export function createDatabase(req: DatabaseRequest): DatabaseResult {
   const sg = new ec2.SecurityGroup(
     `${name}-sg`,
     vendor.apply("securityGroup", {
-      name: names.securityGroup(stack.name, name, "db"),
+      name: names.securityGroup(stack.prefix, physical, "db"),
       description: "Freehold database: PostgreSQL from linked services only",
       vpcId: network.vpcId,
       tags,
@@ -58,7 +59,7 @@ export function createDatabase(req: DatabaseRequest): DatabaseResult {
   const params = new rds.ParameterGroup(
     `${name}-params`,
     vendor.apply("parameterGroup", {
-      name: names.dbParameterGroup(stack.name, name, spec.version),
+      name: names.dbParameterGroup(stack.prefix, physical, spec.version),
       family: `postgres${spec.version}`,
       description: "Freehold: TLS required",
       parameters: [{ name: "rds.force_ssl", value: "1" }],
@@ -71,7 +72,7 @@ export function createDatabase(req: DatabaseRequest): DatabaseResult {
   const instance = new rds.Instance(
     `${name}-instance`,
     vendor.apply("instance", {
-      identifier: names.dbInstance(stack.name, name),
+      identifier: names.dbInstance(stack.prefix, physical),
       engine: "postgres",
       engineVersion: spec.version,
       instanceClass: size.sku,
@@ -91,7 +92,7 @@ export function createDatabase(req: DatabaseRequest): DatabaseResult {
       multiAz: spec.highAvailability,
       deletionProtection: protect,
       skipFinalSnapshot: false,
-      finalSnapshotIdentifier: names.finalSnapshot(stack.name, name),
+      finalSnapshotIdentifier: names.finalSnapshot(stack.prefix, physical),
       deleteAutomatedBackups: !protect,
       copyTagsToSnapshot: true,
       enabledCloudwatchLogsExports: ["postgresql"],
@@ -100,7 +101,7 @@ export function createDatabase(req: DatabaseRequest): DatabaseResult {
       allowMajorVersionUpgrade: true,
       tags,
     }),
-    { ...opts, retainOnDelete: protect },
+    { ...opts, ...keepData(protect) },
   );
 
   const secretArn = instance.masterUserSecrets.apply((s) => s[0]?.secretArn ?? "");

@@ -28,6 +28,7 @@ export const backend = {
   estimatePlatform,
   migration,
   mocks,
+  providerPackages: ["aws"],
   createPlatform(stack, parent) {
     setMockRegion(stack.region.region);
     return createPlatform(stack, parent);

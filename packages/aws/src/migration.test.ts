@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { backend } from "./index";
 
-const stack = { name: "shop", region: { cloud: "aws" as const, region: "eu-west-2", country: "GB", city: "London", zones: 3 }, residency: "uk" as const, tags: {} };
+const stack = { name: "shop", stack: "dev", prefix: "shop-dev", region: { cloud: "aws" as const, region: "eu-west-2", country: "GB", city: "London", zones: 3 }, residency: "uk" as const, tags: {} };
 
 describe("migration details", () => {
   it("reaches the private database through an SSM tunnel and reads the password from the RDS-managed secret", () => {

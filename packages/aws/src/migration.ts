@@ -17,8 +17,8 @@ export const migration: MigrationDetails = {
   freeEgressGiB: 100,
   database({ name, stack, databaseName, physicalName }) {
     const region = stack.region.region;
-    const describe = `aws rds describe-db-instances --region ${region} --db-instance-identifier ${physicalName || names.dbInstance(stack.name, name)}`;
-    const cluster = names.cluster(stack.name);
+    const describe = `aws rds describe-db-instances --region ${region} --db-instance-identifier ${physicalName || names.dbInstance(stack.prefix, name)}`;
+    const cluster = names.cluster(stack.prefix);
     return {
       host: `$(${describe} --query 'DBInstances[0].Endpoint.Address' --output text)`,
       port: POSTGRES_PORT,

@@ -84,7 +84,7 @@ export class AwsPlatform {
     const n = this.network();
     this.subnetGroup = new rds.SubnetGroup(
       `${this.stack.name}-db-subnets`,
-      { name: names.dbSubnetGroup(this.stack.name), description: "Freehold databases: private subnets only", subnetIds: n.privateSubnetIds, tags: this.tags("db-subnets") },
+      { name: names.dbSubnetGroup(this.stack.prefix), description: "Freehold databases: private subnets only", subnetIds: n.privateSubnetIds, tags: this.tags("db-subnets") },
       this.opts,
     );
     this.resources.dbSubnetGroup = this.subnetGroup;
@@ -117,7 +117,7 @@ export class AwsPlatform {
       { vpcId: n.vpcId, serviceName: `com.amazonaws.${this.stack.region.region}.s3`, vpcEndpointType: "Gateway", routeTableIds: [privateRt.id], tags: this.tags("s3-endpoint") },
       this.opts,
     );
-    const cluster = new ecs.Cluster(`${s}-cluster`, { name: names.cluster(s), tags: this.tags("cluster") }, this.opts);
+    const cluster = new ecs.Cluster(`${s}-cluster`, { name: names.cluster(this.stack.prefix), tags: this.tags("cluster") }, this.opts);
     Object.assign(this.resources, { igw, publicRt, eip, nat, privateRt, s3Endpoint, cluster, ...Object.fromEntries(pub.map((r, i) => [`public-${ZONE_SUFFIXES[i]}`, r])),
       ...Object.fromEntries(publicRtas.map((r, i) => [`public-${ZONE_SUFFIXES[i]}-rta`, r])),
       ...Object.fromEntries(privateRtas.map((r, i) => [`private-${ZONE_SUFFIXES[i]}-rta`, r])),

@@ -2,7 +2,7 @@
  * ObjectStore -> Amazon S3: an `s3.Bucket` and its separate configuration
  * resources (the v7 style: nothing configured inline on the bucket).
  */
-import type { ObjectStoreRequest, ObjectStoreResult, StackContext } from "@freehold/core";
+import { keepData, type ObjectStoreRequest, type ObjectStoreResult, type StackContext } from "@freehold/core";
 import type { ObjectStore } from "@freehold/model";
 import * as s3 from "@pulumi/aws/s3";
 import * as pulumi from "@pulumi/pulumi";
@@ -64,8 +64,8 @@ export function createObjectStore(req: ObjectStoreRequest): ObjectStoreResult {
   const bucket = new s3.Bucket(
     `${name}-bucket`,
     // forceDestroy only for throwaway stores: a protected bucket is never emptied by Pulumi.
-    vendor.apply("bucket", { bucket: names.bucket(stack.name, name), forceDestroy: !protect, tags }),
-    { ...opts, retainOnDelete: protect },
+    vendor.apply("bucket", { bucket: names.bucket(stack.prefix, req.qualifiedName), forceDestroy: !protect, tags }),
+    { ...opts, ...keepData(protect) },
   );
   const child = { ...opts, retainOnDelete: protect };
   const publicAccessBlock = new s3.BucketPublicAccessBlock(

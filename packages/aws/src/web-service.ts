@@ -117,6 +117,7 @@ function linkHandles(component: string, links: readonly LinkTarget[]) {
 
 export function createWebService(req: WebServiceRequest): WebServiceResult {
   const { name, spec, stack } = req;
+  const physical = req.qualifiedName;
   const vendor = new VendorArgs(spec.vendor, name, WEB_SERVICE_ROLES);
   if (spec.scaling.min === 0) {
     throw new UnsupportedFeatureError(
@@ -143,7 +144,7 @@ export function createWebService(req: WebServiceRequest): WebServiceResult {
   // Logs
   const logGroup = new cloudwatch.LogGroup(
     `${name}-logs`,
-    vendor.apply("logGroup", { name: names.logGroup(stack.name, name), retentionInDays: LOG_RETENTION_DAYS, tags }),
+    vendor.apply("logGroup", { name: names.logGroup(stack.prefix, physical), retentionInDays: LOG_RETENTION_DAYS, tags }),
     opts,
   );
 
@@ -156,8 +157,8 @@ export function createWebService(req: WebServiceRequest): WebServiceResult {
   const executionRole = new iam.Role(
     `${name}-execution-role`,
     vendor.apply("executionRole", {
-      name: names.role(stack.name, name, "exec"),
-      description: `Freehold ${stack.name}/${name}: ECS agent (logs, linked secrets, image pull)`,
+      name: names.role(stack.prefix, physical, "exec"),
+      description: `Freehold ${stack.prefix}/${physical}: ECS agent (logs, linked secrets, image pull)`,
       assumeRolePolicy: ECS_TASKS_TRUST,
       tags,
     }),
@@ -166,8 +167,8 @@ export function createWebService(req: WebServiceRequest): WebServiceResult {
   const taskRole = new iam.Role(
     `${name}-task-role`,
     vendor.apply("taskRole", {
-      name: names.role(stack.name, name, "task"),
-      description: `Freehold ${stack.name}/${name}: the application (linked buckets only)`,
+      name: names.role(stack.prefix, physical, "task"),
+      description: `Freehold ${stack.prefix}/${physical}: the application (linked buckets only)`,
       assumeRolePolicy: ECS_TASKS_TRUST,
       tags,
     }),
@@ -202,7 +203,7 @@ export function createWebService(req: WebServiceRequest): WebServiceResult {
   const taskDefinition = new ecs.TaskDefinition(
     `${name}-task`,
     vendor.apply("taskDefinition", {
-      family: names.taskFamily(stack.name, name),
+      family: names.taskFamily(stack.prefix, physical),
       requiresCompatibilities: ["FARGATE"],
       networkMode: "awsvpc",
       cpu: units.cpu,
@@ -219,7 +220,7 @@ export function createWebService(req: WebServiceRequest): WebServiceResult {
           secrets: secretRefs.map((s, i) => ({ name: s.name, valueFrom: `${arns[i]}:password::` })),
           user: spec.user,
           readOnly,
-          logGroup: names.logGroup(stack.name, name),
+          logGroup: names.logGroup(stack.prefix, physical),
           region,
         }),
       ),
@@ -233,7 +234,7 @@ export function createWebService(req: WebServiceRequest): WebServiceResult {
   const lbSg = new ec2.SecurityGroup(
     `${name}-lb-sg`,
     vendor.apply("loadBalancerSecurityGroup", {
-      name: names.securityGroup(stack.name, name, `lb-${lbScheme}`),
+      name: names.securityGroup(stack.prefix, physical, `lb-${lbScheme}`),
       description: ingress === "alb-https" ? "Freehold load balancer: HTTPS and HTTP (redirect) from the internet" : "Freehold load balancer: HTTP from inside the VPC only",
       vpcId: net.vpcId,
       ingress:
@@ -251,7 +252,7 @@ export function createWebService(req: WebServiceRequest): WebServiceResult {
   const serviceSg = new ec2.SecurityGroup(
     `${name}-sg`,
     vendor.apply("securityGroup", {
-      name: names.securityGroup(stack.name, name, "tasks"),
+      name: names.securityGroup(stack.prefix, physical, "tasks"),
       description: "Freehold service tasks: container port from the load balancer only",
       vpcId: net.vpcId,
       ingress: [{ protocol: "tcp", fromPort: spec.port, toPort: spec.port, securityGroups: [lbSg.id], description: "from the load balancer" }],
@@ -281,7 +282,7 @@ export function createWebService(req: WebServiceRequest): WebServiceResult {
   const alb = new lb.LoadBalancer(
     `${name}-lb`,
     vendor.apply("loadBalancer", {
-      name: names.loadBalancer(stack.name, name, lbScheme),
+      name: names.loadBalancer(stack.prefix, physical, lbScheme),
       loadBalancerType: "application",
       internal: ingress !== "alb-https",
       subnets: ingress === "alb-https" ? net.publicSubnetIds : net.privateSubnetIds,
@@ -295,7 +296,7 @@ export function createWebService(req: WebServiceRequest): WebServiceResult {
   const targetGroup = new lb.TargetGroup(
     `${name}-tg`,
     vendor.apply("targetGroup", {
-      name: names.targetGroup(stack.name, name, spec.port),
+      name: names.targetGroup(stack.prefix, physical, spec.port),
       port: spec.port,
       protocol: "HTTP",
       targetType: "ip",
@@ -358,7 +359,7 @@ export function createWebService(req: WebServiceRequest): WebServiceResult {
         `${name}-vpc-origin`,
         vendor.apply("vpcOrigin", {
           vpcOriginEndpointConfig: {
-            name: names.vpcOrigin(stack.name, name),
+            name: names.vpcOrigin(stack.prefix, physical),
             arn: alb.arn,
             httpPort: 80,
             httpsPort: 443,
@@ -373,7 +374,7 @@ export function createWebService(req: WebServiceRequest): WebServiceResult {
         `${name}-cdn`,
         vendor.apply("distribution", {
           enabled: true,
-          comment: `Freehold ${stack.name}/${name}`,
+          comment: `Freehold ${stack.prefix}/${physical}`,
           httpVersion: "http2and3",
           isIpv6Enabled: true,
           priceClass: "PriceClass_100",
@@ -411,7 +412,7 @@ export function createWebService(req: WebServiceRequest): WebServiceResult {
   const service = new ecs.Service(
     `${name}-service`,
     vendor.apply("service", {
-      name: names.service(stack.name, name),
+      name: names.service(stack.prefix, physical),
       cluster: net.cluster.arn,
       taskDefinition: taskDefinition.arn,
       desiredCount: spec.scaling.min,
@@ -474,7 +475,7 @@ export function createWebService(req: WebServiceRequest): WebServiceResult {
       size,
       details: {
         ...details,
-        cluster: names.cluster(stack.name),
+        cluster: names.cluster(stack.prefix),
         subnets: "private, two availability zones",
         architecture: "X86_64",
         logRetentionDays: LOG_RETENTION_DAYS,

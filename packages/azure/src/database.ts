@@ -10,7 +10,7 @@ import * as authorization from "@pulumi/azure-native/authorization";
 import * as dbforpostgresql from "@pulumi/azure-native/dbforpostgresql";
 import * as keyvault from "@pulumi/azure-native/keyvault";
 import * as random from "@pulumi/random";
-import type { DatabaseRequest, DatabaseResult } from "@freehold/core";
+import { type DatabaseRequest, type DatabaseResult, keepData } from "@freehold/core";
 import { UnsupportedFeatureError } from "@freehold/model";
 import { names } from "./naming";
 import type { AzurePlatform } from "./network";
@@ -48,7 +48,9 @@ export function createDatabase(req: DatabaseRequest): DatabaseResult {
   const storageGiB = postgresStorageGiB(spec.storageGiB);
   const resourceGroupName = p.resourceGroupName;
   const tags = p.tags;
-  const stateful = { parent: req.parent, retainOnDelete: spec.deletionProtection };
+  // The server, its database and the password secret hold or reach the data: protected and retained. The TLS setting is retained with them, never protected.
+  const stateful = { parent: req.parent, ...keepData(spec.deletionProtection) };
+  const settings = { parent: req.parent, retainOnDelete: spec.deletionProtection };
 
   const password = new random.RandomPassword(
     `${name}-password`,
@@ -63,7 +65,7 @@ export function createDatabase(req: DatabaseRequest): DatabaseResult {
     vendor("secret", {
       resourceGroupName,
       vaultName: vault.name,
-      secretName: names.passwordSecret(name),
+      secretName: names.passwordSecret(req.qualifiedName),
       tags,
       properties: pulumi.secret({ value: passwordValue, contentType: `PostgreSQL password of ${ADMIN_LOGIN}` }),
     }),
@@ -77,7 +79,7 @@ export function createDatabase(req: DatabaseRequest): DatabaseResult {
       resourceGroupName,
       location: p.location,
       tags,
-      serverName: names.postgresServer(p.stack.name, name),
+      serverName: names.postgresServer(p.stack.prefix, req.qualifiedName),
       version: spec.version,
       sku: { name: size.sku, tier: size.tier ?? "GeneralPurpose" },
       storage: { storageSizeGB: storageGiB, autoGrow: "Enabled" },
@@ -98,7 +100,7 @@ export function createDatabase(req: DatabaseRequest): DatabaseResult {
   const tls = new dbforpostgresql.Configuration(
     `${name}-tls`,
     vendor("tls", { resourceGroupName, serverName: server.name, configurationName: "require_secure_transport", value: "on", source: "user-override" }),
-    stateful,
+    settings,
   );
   // After the configuration: a flexible server takes one operation at a time.
   const database = new dbforpostgresql.Database(

@@ -50,7 +50,8 @@ const BUILT_IN = (guid: string) => `/subscriptions/${MOCK_SUBSCRIPTION}/provider
 const ukwest = { cloud: "azure" as const, region: "ukwest", country: "GB", city: "Cardiff", zones: 0 };
 const refusalRequest = {
   name: "db",
-  stack: { name: "s", region: ukwest, residency: "uk" as const, tags: {} },
+  qualifiedName: "db",
+  stack: { name: "s", stack: "dev", prefix: "s-dev", region: ukwest, residency: "uk" as const, tags: {} },
   platform: { zonal: false, location: "ukwest" },
   parent: {} as pulumi.ComponentResource,
 };
@@ -94,7 +95,7 @@ describe("platform", () => {
   });
 
   it("links the PostgreSQL private DNS zone to the network", () => {
-    expect(one(run, "shop-pgdns").inputs.privateZoneName).toBe("shop.private.postgres.database.azure.com");
+    expect(one(run, "shop-pgdns").inputs.privateZoneName).toBe("shop-dev.private.postgres.database.azure.com");
     expect(one(run, "shop-pgdns-link").inputs).toMatchObject({ virtualNetwork: { id: "shop-vnet-id" }, registrationEnabled: false });
   });
 
@@ -128,15 +129,17 @@ describe("database", () => {
   it("keeps the generated password only as a Key Vault secret", () => {
     expect(one(run, "db-password").type).toBe("random:index/randomPassword:RandomPassword");
     const secret = one(run, "db-secret");
-    expect(secret.inputs).toMatchObject({ properties: "[secret]", secretName: "db-admin-password", vaultName: expect.stringMatching(/^shop-kv-/) });
+    expect(secret.inputs).toMatchObject({ properties: "[secret]", secretName: "db-admin-password", vaultName: expect.stringMatching(/^shop-dev-kv-/) });
     expect(JSON.stringify(run.resources)).not.toMatch(/Mock[0-9a-f]{20}/);
     expect(run.outputs.outputs).toMatchObject({ db: { connectionString: "[secret]" } });
   });
 
   it("retains the server and its children and locks it against deletion", () => {
-    for (const n of ["db-server", "db-database", "db-tls", "db-secret", "db-lock"]) {
-      expect(one(run, n).options, n).toMatchObject({ protect: false, retainOnDelete: true });
+    for (const n of ["db-server", "db-database", "db-secret"]) {
+      expect(one(run, n).options, n).toMatchObject({ protect: true, retainOnDelete: true });
     }
+    // A setting is kept with its server but never protected, so it can change.
+    expect(one(run, "db-tls").options).toMatchObject({ protect: false, retainOnDelete: true });
     expect(one(run, "db-lock").inputs).toMatchObject({ level: "CanNotDelete", scope: "db-server-id" });
   });
 
@@ -166,7 +169,7 @@ describe("object store", () => {
       allowSharedKeyAccess: false,
       defaultToOAuthAuthentication: true,
       encryption: { requireInfrastructureEncryption: true, services: { blob: { enabled: true } } },
-      accountName: expect.stringMatching(/^shopfiles[a-z0-9]{6}$/),
+      accountName: expect.stringMatching(/^shopdevfiles[a-z0-9]{6}$/),
     });
   });
 
@@ -206,7 +209,7 @@ describe("object store", () => {
   });
 
   it("exposes the container as the bucket and the account's blob endpoint", () => {
-    expect(run.outputs.outputs).toMatchObject({ files: { bucketName: "files", endpoint: expect.stringMatching(/^https:\/\/shopfiles[a-z0-9]{6}\.blob\.core\.windows\.net$/) } });
+    expect(run.outputs.outputs).toMatchObject({ files: { bucketName: "files", endpoint: expect.stringMatching(/^https:\/\/shopdevfiles[a-z0-9]{6}\.blob\.core\.windows\.net$/) } });
   });
 });
 
@@ -244,11 +247,11 @@ describe("web service", () => {
       template: { containers: Array<{ env: Array<{ name: string; value?: string; secretRef?: string }> }> };
     };
     expect(inputs.configuration.secrets).toEqual([
-      { name: "database-password", keyVaultUrl: expect.stringMatching(/^https:\/\/shop-kv-[a-z0-9]{6}\.vault\.azure\.net\/secrets\/db-admin-password$/), identity: "web-identity-id" },
+      { name: "database-password", keyVaultUrl: expect.stringMatching(/^https:\/\/shop-dev-kv-[a-z0-9]{6}\.vault\.azure\.net\/secrets\/db-admin-password$/), identity: "web-identity-id" },
     ]);
     const env = inputs.template.containers[0]?.env ?? [];
     expect(env.find((e) => e.name === "DATABASE_PASSWORD")).toEqual({ name: "DATABASE_PASSWORD", secretRef: "database-password" });
-    expect(env.find((e) => e.name === "DATABASE_HOST")?.value).toMatch(/^shop-db-[a-z0-9]{6}\.postgres\.database\.azure\.com$/);
+    expect(env.find((e) => e.name === "DATABASE_HOST")?.value).toMatch(/^shop-dev-db-[a-z0-9]{6}\.postgres\.database\.azure\.com$/);
     expect(env.find((e) => e.name === "NODE_ENV")?.value).toBe("production");
     expect(env.find((e) => e.name === "AZURE_CLIENT_ID")?.value).toMatch(/^[0-9a-f-]{36}$/);
     expect(env.filter((e) => e.value === undefined).map((e) => e.name)).toEqual(["DATABASE_PASSWORD"]);
@@ -282,7 +285,7 @@ describe("web service", () => {
 
   it("refuses a read-only root filesystem, which Container Apps cannot give, before creating anything", () => {
     const spec = parseComponent(WebServiceSpec, { kind: "web-service", image: "nginx" }, "web");
-    const req = { ...refusalRequest, name: "web", spec, image: "nginx", env: {}, links: [], linkEnv: { plain: {}, secrets: [] }, size: resolveSize("web-service", spec.size) };
+    const req = { ...refusalRequest, name: "web", qualifiedName: "web", spec, image: "nginx", env: {}, links: [], linkEnv: { plain: {}, secrets: [] }, size: resolveSize("web-service", spec.size) };
     expect(() => backend.webService(req)).toThrow(/web-service.read-only-root-filesystem/);
   });
 });
@@ -301,7 +304,7 @@ components:
 
   it("reject a role the component does not have, listing the roles allowed", () => {
     const spec = parseComponent(ObjectStoreSpec, { kind: "object-store", vendor: { azure: { bucket: { x: 1 } } } }, "files");
-    const req = { ...refusalRequest, name: "files", spec };
+    const req = { ...refusalRequest, name: "files", qualifiedName: "files", spec };
     expect(() => backend.objectStore(req)).toThrow(SpecError);
     expect(() => backend.objectStore(req)).toThrow("vendor.azure.bucket: is not a child resource of this component on azure; roles allowed: account, blobService, container, lifecycle, lock");
   });

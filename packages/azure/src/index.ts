@@ -25,6 +25,7 @@ export const backend = {
   estimatePlatform,
   migration,
   mocks,
+  providerPackages: ["azure-native"],
   createPlatform,
   webService: createWebService,
   database: createDatabase,

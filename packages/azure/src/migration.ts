@@ -11,9 +11,9 @@ export const migration: MigrationDetails = {
   egress: PRICES.egress,
   freeEgressGiB: FREE_EGRESS_GIB,
   database: ({ name, stack, databaseName, physicalName }) => {
-    const server = physicalName || names.postgresServer(stack.name, name);
-    const rg = names.resourceGroup(stack.name);
-    const vnet = names.virtualNetwork(stack.name);
+    const server = physicalName || names.postgresServer(stack.prefix, name);
+    const rg = names.resourceGroup(stack.prefix);
+    const vnet = names.virtualNetwork(stack.prefix);
     return {
       host: `${server}.postgres.database.azure.com`,
       port: 5432,
@@ -26,11 +26,11 @@ export const migration: MigrationDetails = {
         `--vnet ${vnet} --subnet jump --subnet-address-prefix 10.42.3.0/27 --command-line "sleep infinity", then ` +
         `az container exec -g ${rg} --name pg-jump --exec-command bash; delete it afterwards), or use a VM in the network reached with az network bastion ssh. ` +
         "Example: pg_dump -Fc -h $HOST -U $USER -d $DB -f db.dump; pg_restore --no-owner -h $HOST -U $USER -d $DB db.dump",
-      passwordCommand: `az keyvault secret show --vault-name ${names.keyVault(stack.name)} --name ${names.passwordSecret(name)} --query value -o tsv`,
+      passwordCommand: `az keyvault secret show --vault-name ${names.keyVault(stack.prefix)} --name ${names.passwordSecret(name)} --query value -o tsv`,
     };
   },
   objectStore: ({ name, stack, bucketName }) => {
-    const account = names.storageAccount(stack.name, name);
+    const account = names.storageAccount(stack.prefix, name);
     return {
       rcloneType: "azureblob",
       rcloneOptions: { account, env_auth: "true" },

@@ -68,7 +68,7 @@ export function createPlatform(stack: StackContext, parent: pulumi.Resource): Az
   const tags = stack.tags;
   const s = stack.name;
 
-  const resourceGroup = new resources.ResourceGroup(`${s}-rg`, { resourceGroupName: names.resourceGroup(s), location, tags }, opts);
+  const resourceGroup = new resources.ResourceGroup(`${s}-rg`, { resourceGroupName: names.resourceGroup(stack.prefix), location, tags }, opts);
   const resourceGroupName = resourceGroup.name;
 
   // Subnets inline: one resource, no races between subnet operations on the same network.
@@ -78,7 +78,7 @@ export function createPlatform(stack: StackContext, parent: pulumi.Resource): Az
       resourceGroupName,
       location,
       tags,
-      virtualNetworkName: names.virtualNetwork(s),
+      virtualNetworkName: names.virtualNetwork(stack.prefix),
       addressSpace: { addressPrefixes: [ADDRESS_SPACE] },
       subnets: [
         // The apps subnet keeps the platform's outbound path: replicas pull images from public registries.
@@ -98,7 +98,7 @@ export function createPlatform(stack: StackContext, parent: pulumi.Resource): Az
   const environment = once(() => {
     const workspace = new operationalinsights.Workspace(
       `${s}-logs`,
-      { resourceGroupName, location, tags, workspaceName: names.workspace(s), sku: { name: "PerGB2018" }, retentionInDays: 30 },
+      { resourceGroupName, location, tags, workspaceName: names.workspace(stack.prefix), sku: { name: "PerGB2018" }, retentionInDays: 30 },
       opts,
     );
     const keys = operationalinsights.getSharedKeysOutput({ resourceGroupName, workspaceName: workspace.name }, { parent });
@@ -108,7 +108,7 @@ export function createPlatform(stack: StackContext, parent: pulumi.Resource): Az
         resourceGroupName,
         location,
         tags,
-        environmentName: names.environment(s),
+        environmentName: names.environment(stack.prefix),
         workloadProfiles: [{ name: CONSUMPTION_PROFILE, workloadProfileType: CONSUMPTION_PROFILE }],
         vnetConfiguration: { infrastructureSubnetId: appsSubnetId, internal: false },
         zoneRedundant: stack.region.zones > 0,
@@ -131,7 +131,7 @@ export function createPlatform(stack: StackContext, parent: pulumi.Resource): Az
           resourceGroupName,
           location,
           tags,
-          vaultName: names.keyVault(s),
+          vaultName: names.keyVault(stack.prefix),
           properties: {
             tenantId: client().tenantId,
             sku: { family: "A", name: "standard" },
@@ -150,7 +150,7 @@ export function createPlatform(stack: StackContext, parent: pulumi.Resource): Az
   );
 
   const postgresDns = once(() => {
-    const zone = new privatedns.PrivateZone(`${s}-pgdns`, { resourceGroupName, location: "global", tags, privateZoneName: names.postgresDnsZone(s) }, opts);
+    const zone = new privatedns.PrivateZone(`${s}-pgdns`, { resourceGroupName, location: "global", tags, privateZoneName: names.postgresDnsZone(stack.prefix) }, opts);
     const link = new privatedns.VirtualNetworkLink(
       `${s}-pgdns-link`,
       {
@@ -158,7 +158,7 @@ export function createPlatform(stack: StackContext, parent: pulumi.Resource): Az
         location: "global",
         tags,
         privateZoneName: zone.name,
-        virtualNetworkLinkName: `${names.virtualNetwork(s)}-link`,
+        virtualNetworkLinkName: `${names.virtualNetwork(stack.prefix)}-link`,
         virtualNetwork: { id: virtualNetwork.id },
         registrationEnabled: false,
       },

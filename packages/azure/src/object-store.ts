@@ -8,7 +8,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import * as authorization from "@pulumi/azure-native/authorization";
 import * as storage from "@pulumi/azure-native/storage";
-import type { ObjectStoreRequest, ObjectStoreResult } from "@freehold/core";
+import { keepData, type ObjectStoreRequest, type ObjectStoreResult } from "@freehold/core";
 import type { ObjectStore } from "@freehold/model";
 import { names } from "./naming";
 import type { AzurePlatform } from "./network";
@@ -51,9 +51,11 @@ export function createObjectStore(req: ObjectStoreRequest): ObjectStoreResult {
   const p = req.platform as AzurePlatform;
   const vendor = vendorSettings(name, spec.vendor, OBJECT_STORE_ROLES);
   const resourceGroupName = p.resourceGroupName;
-  const stateful = { parent: req.parent, retainOnDelete: spec.deletionProtection };
-  const accountName = names.storageAccount(p.stack.name, name);
-  const containerName = names.blobContainer(name);
+  // The account and container hold the data: protected and retained. Their settings are retained with them, never protected, so they can change.
+  const stateful = { parent: req.parent, ...keepData(spec.deletionProtection) };
+  const settings = { parent: req.parent, retainOnDelete: spec.deletionProtection };
+  const accountName = names.storageAccount(p.stack.prefix, req.qualifiedName);
+  const containerName = names.blobContainer(req.qualifiedName);
 
   const account = new storage.StorageAccount(
     `${name}-account`,
@@ -101,7 +103,7 @@ export function createObjectStore(req: ObjectStoreRequest): ObjectStoreResult {
         })),
       },
     }),
-    stateful,
+    settings,
   );
 
   const container = new storage.BlobContainer(
@@ -115,7 +117,7 @@ export function createObjectStore(req: ObjectStoreRequest): ObjectStoreResult {
     created.lifecycle = new storage.ManagementPolicy(
       `${name}-lifecycle`,
       vendor("lifecycle", { resourceGroupName, accountName: account.name, managementPolicyName: "default", policy: lifecycleRules(spec, containerName) }),
-      { ...stateful, dependsOn: [blobService] },
+      { ...settings, dependsOn: [blobService] },
     );
   }
   if (spec.deletionProtection) {

@@ -66,21 +66,21 @@ describe("prices", () => {
 });
 
 describe("migration", () => {
-  const stack = { name: "shop", region: { cloud: "azure" as const, region: "uksouth", country: "GB", city: "London", zones: 3 }, residency: "uk" as const, tags: {} };
+  const stack = { name: "shop", stack: "dev", prefix: "shop-dev", region: { cloud: "azure" as const, region: "uksouth", country: "GB", city: "London", zones: 3 }, residency: "uk" as const, tags: {} };
 
   it("reaches the private server from inside the network and reads the password from Key Vault", () => {
     const m = migration.database({ name: "db", stack, databaseName: "app", physicalName: "" });
     expect(m).toMatchObject({ port: 5432, database: "app", user: "app_admin", sslmode: "require" });
-    expect(m.host).toMatch(/^shop-db-[a-z0-9]{6}\.postgres\.database\.azure\.com$/);
+    expect(m.host).toMatch(/^shop-dev-db-[a-z0-9]{6}\.postgres\.database\.azure\.com$/);
     expect(m.access).toMatch(/no public endpoint/);
     expect(m.access).toMatch(/pg_dump/);
-    expect(m.passwordCommand).toMatch(/az keyvault secret show --vault-name shop-kv-[a-z0-9]{6} --name db-admin-password/);
+    expect(m.passwordCommand).toMatch(/az keyvault secret show --vault-name shop-dev-kv-[a-z0-9]{6} --name db-admin-password/);
   });
 
   it("uses an azureblob rclone remote with Entra ID credentials, never account keys", () => {
     const m = migration.objectStore({ name: "files", stack, bucketName: "files" });
     expect(m.rcloneType).toBe("azureblob");
-    expect(m.rcloneOptions).toEqual({ account: expect.stringMatching(/^shopfiles[a-z0-9]{6}$/), env_auth: "true" });
+    expect(m.rcloneOptions).toEqual({ account: expect.stringMatching(/^shopdevfiles[a-z0-9]{6}$/), env_auth: "true" });
     expect(m.path).toBe("files");
     expect(JSON.stringify(m.rcloneOptions)).not.toMatch(/key/);
   });

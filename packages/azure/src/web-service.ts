@@ -88,7 +88,7 @@ export function createWebService(req: WebServiceRequest): WebServiceResult {
 
   const identity = new managedidentity.UserAssignedIdentity(
     `${name}-identity`,
-    vendor("identity", { resourceGroupName, location: p.location, tags: p.tags, resourceName: names.identity(p.stack.name, name) }),
+    vendor("identity", { resourceGroupName, location: p.location, tags: p.tags, resourceName: names.identity(p.stack.prefix, req.qualifiedName) }),
     opts,
   );
 
@@ -140,7 +140,7 @@ export function createWebService(req: WebServiceRequest): WebServiceResult {
       resourceGroupName,
       location: p.location,
       tags: p.tags,
-      containerAppName: names.containerApp(name),
+      containerAppName: names.containerApp(req.qualifiedName),
       environmentId: environment.id,
       workloadProfileName: CONSUMPTION_PROFILE,
       identity: { type: "UserAssigned", userAssignedIdentities: [identity.id] },

@@ -18,8 +18,17 @@ import type {
 
 /** What every backend knows about the stack it is deploying. */
 export interface StackContext {
-  /** Stack name: the prefix of physical names. */
+  /** The Freehold stack name (stack file `name`, `freehold:name` config, else the Pulumi project): the prefix of logical names and the `freehold-stack` tag. */
   name: string;
+  /** The Pulumi stack being deployed (`pulumi.getStack()`), e.g. `dev` or `prod`. */
+  stack: string;
+  /**
+   * The prefix of physical names: the Freehold stack name and the Pulumi stack
+   * (and the provider's name for a platform on an explicit provider), so that
+   * dev and prod of one project live side by side in one account,
+   * subscription or project without colliding.
+   */
+  prefix: string;
   region: RegionChoice;
   residency: Residency;
   /** Tags/labels for every resource that takes them. */
@@ -181,8 +190,20 @@ export interface LinkEnvironment {
   secrets: Array<{ name: string; target: LinkTarget; key: "password" }>;
 }
 
-export interface WebServiceRequest {
+/** What every component request carries about the component itself. */
+interface ComponentRequest {
+  /** The component's logical name: the prefix of its children's logical names. */
   name: string;
+  /**
+   * The component's name qualified by the names of the components it is nested
+   * in (`tenant-a-db` for a Database "db" inside a component "tenant-a"); equal
+   * to `name` at the top level. Physical names use this with `stack.prefix`, so
+   * two components of one name under different parents never share a physical name.
+   */
+  qualifiedName: string;
+}
+
+export interface WebServiceRequest extends ComponentRequest {
   spec: WebService;
   /** The image, possibly late-bound. */
   image: pulumi.Input<string>;
@@ -195,8 +216,7 @@ export interface WebServiceRequest {
   parent: pulumi.ComponentResource;
 }
 
-export interface DatabaseRequest {
-  name: string;
+export interface DatabaseRequest extends ComponentRequest {
   spec: Database;
   size: ResolvedSize;
   stack: StackContext;
@@ -204,8 +224,7 @@ export interface DatabaseRequest {
   parent: pulumi.ComponentResource;
 }
 
-export interface ObjectStoreRequest {
-  name: string;
+export interface ObjectStoreRequest extends ComponentRequest {
   spec: ObjectStore;
   stack: StackContext;
   platform: unknown;
@@ -268,7 +287,16 @@ export interface Backend {
   estimatePlatform(stack: { webServices: number; publicWebServices: number; databases: number }, assumptions: CostAssumptions): CostLine[];
   readonly migration: MigrationDetails;
   readonly mocks: BackendMocks;
-  /** Shared, stack-level resources (network, resource group, logs); created once per stack on first use. */
+  /** The Pulumi packages whose providers decide where this cloud's resources go (`aws`; `azure-native`; `gcp`): components given different providers of these get separate platforms. */
+  readonly providerPackages: readonly string[];
+  /**
+   * Shared, stack-level resources (network, resource group, logs); created once
+   * per stack and set of providers, on first use. `parent` is the
+   * `freehold:index:Platform` component, which carries the providers, protection
+   * and transformations of the component that first needed the platform: create
+   * every shared resource with `{ parent }` (never a provider of its own) and
+   * name it after `logicalName(parent)`, so two platforms never share a URN.
+   */
   createPlatform(stack: StackContext, parent: pulumi.ComponentResource): unknown;
   /** Service names per component kind, for reports. */
   readonly services: Record<ComponentKind, string>;

@@ -14,12 +14,14 @@ import {
   WebServiceSpec,
 } from "@freehold/model";
 import type { Backend, ComponentDescription, LinkTarget, StackContext } from "./backend";
-import { chooseBackend, type FreeholdOptions, platformFor, stackSettings } from "./context";
+import { chooseBackend, type FreeholdOptions, logicalName, platformFor, stackSettings } from "./context";
 import { linkEnvironment } from "./links";
 
 /** What a registered component tells listeners (the offline planner records these). */
 export interface ComponentRecord {
   name: string;
+  /** The name qualified by the components it is nested in: what physical names are built from. */
+  qualifiedName: string;
   kind: Component["kind"];
   cloud: Cloud;
   spec: Component;
@@ -49,10 +51,21 @@ function vendorSettingsOf(spec: Component, cloud: Cloud): string[] {
   return Object.entries(v).flatMap(([role, args]) => Object.keys(args).map((k) => `${cloud}.${role}.${k}`));
 }
 
-/** The backend, the stack context and the shared platform a component deploys into. */
-function deployTarget(opts: FreeholdOptions): { backend: Backend; context: StackContext; platform: unknown } {
+/** The backend, the stack context and the shared platform a component deploys into, and the component's qualified name. */
+function deployTarget(component: pulumi.ComponentResource, name: string, opts: FreeholdOptions): { backend: Backend; context: StackContext; platform: unknown; qualifiedName: string } {
   const backend = chooseBackend(opts.cloud);
-  return { backend, ...platformFor(backend, stackSettings(opts.stack)) };
+  return { backend, ...platformFor(backend, stackSettings(opts.stack), component, opts), qualifiedName: qualifiedName(name, opts.parent) };
+}
+
+/** The component's name prefixed by the names of the resources it is nested in (the stack excluded). */
+function qualifiedName(name: string, parent: pulumi.Resource | undefined): string {
+  const path: string[] = [];
+  for (let p = parent; p && !isStack(p); p = (p as unknown as { __parentResource?: pulumi.Resource }).__parentResource) path.unshift(logicalName(p));
+  return [...path, name].join("-");
+}
+
+function isStack(r: pulumi.Resource): boolean {
+  return (r as unknown as { __pulumiType?: string }).__pulumiType === "pulumi:pulumi:Stack";
 }
 
 function withoutFreeholdOptions(opts: FreeholdOptions): pulumi.ComponentResourceOptions {
@@ -91,8 +104,8 @@ export class Database extends pulumi.ComponentResource {
   constructor(name: string, args: DatabaseArgs = {}, opts: FreeholdOptions = {}) {
     super("freehold:index:Database", name, {}, withoutFreeholdOptions(opts));
     this.spec = parseComponent(DatabaseSpec, { kind: "database", ...args }, name);
-    const { backend, context, platform } = deployTarget(opts);
-    const r = backend.database({ name, spec: this.spec, size: resolveSize("database", this.spec.size), stack: context, platform, parent: this });
+    const { backend, context, platform, qualifiedName } = deployTarget(this, name, opts);
+    const r = backend.database({ name, qualifiedName, spec: this.spec, size: resolveSize("database", this.spec.size), stack: context, platform, parent: this });
     this.cloud = backend.cloud;
     this.host = r.host;
     this.port = r.port;
@@ -105,7 +118,7 @@ export class Database extends pulumi.ComponentResource {
     this.resources = r.resources;
     this.description = r.description;
     this.handle = r.handle;
-    announce({ name, kind: "database", cloud: backend.cloud, spec: this.spec, description: r.description, stack: context, vendorSettings: vendorSettingsOf(this.spec, backend.cloud), outputs: { host: this.host, port: this.port, databaseName: this.databaseName, username: this.username } });
+    announce({ name, qualifiedName, kind: "database", cloud: backend.cloud, spec: this.spec, description: r.description, stack: context, vendorSettings: vendorSettingsOf(this.spec, backend.cloud), outputs: { host: this.host, port: this.port, databaseName: this.databaseName, username: this.username } });
     this.registerOutputs({ host: this.host, port: this.port, databaseName: this.databaseName, connectionString: this.connectionString });
   }
 }
@@ -134,15 +147,15 @@ export class ObjectStore extends pulumi.ComponentResource {
   constructor(name: string, args: ObjectStoreArgs = {}, opts: FreeholdOptions = {}) {
     super("freehold:index:ObjectStore", name, {}, withoutFreeholdOptions(opts));
     this.spec = parseComponent(ObjectStoreSpec, { kind: "object-store", ...args }, name);
-    const { backend, context, platform } = deployTarget(opts);
-    const r = backend.objectStore({ name, spec: this.spec, stack: context, platform, parent: this });
+    const { backend, context, platform, qualifiedName } = deployTarget(this, name, opts);
+    const r = backend.objectStore({ name, qualifiedName, spec: this.spec, stack: context, platform, parent: this });
     this.cloud = backend.cloud;
     this.bucketName = r.bucketName;
     this.endpoint = r.endpoint;
     this.resources = r.resources;
     this.description = r.description;
     this.handle = r.handle;
-    announce({ name, kind: "object-store", cloud: backend.cloud, spec: this.spec, description: r.description, stack: context, vendorSettings: vendorSettingsOf(this.spec, backend.cloud), outputs: { bucketName: this.bucketName, endpoint: this.endpoint } });
+    announce({ name, qualifiedName, kind: "object-store", cloud: backend.cloud, spec: this.spec, description: r.description, stack: context, vendorSettings: vendorSettingsOf(this.spec, backend.cloud), outputs: { bucketName: this.bucketName, endpoint: this.endpoint } });
     this.registerOutputs({ bucketName: this.bucketName, endpoint: this.endpoint });
   }
 }
@@ -192,7 +205,7 @@ export class WebService extends pulumi.ComponentResource {
       },
       name,
     );
-    const { backend, context, platform } = deployTarget(opts);
+    const { backend, context, platform, qualifiedName } = deployTarget(this, name, opts);
     const targets = links.map((l, i): LinkTarget => {
       const t = l.to;
       if (!(t instanceof Database || t instanceof ObjectStore)) {
@@ -210,19 +223,19 @@ export class WebService extends pulumi.ComponentResource {
     if (clashes.length) {
       throw new SpecError(clashes.map((k) => ({ path: `env.${k}`, message: "is set by a link; remove it from env or rename it" })), `component "${name}"`);
     }
-    const r = backend.webService({ name, spec: this.spec, image: args.image, env, links: targets, linkEnv, size: resolveSize("web-service", this.spec.size), stack: context, platform, parent: this });
+    const r = backend.webService({ name, qualifiedName, spec: this.spec, image: args.image, env, links: targets, linkEnv, size: resolveSize("web-service", this.spec.size), stack: context, platform, parent: this });
     this.cloud = backend.cloud;
     this.url = r.url;
     this.resources = r.resources;
     this.description = r.description;
-    announce({ name, kind: "web-service", cloud: backend.cloud, spec: this.spec, description: r.description, stack: context, vendorSettings: vendorSettingsOf(this.spec, backend.cloud), outputs: { url: this.url } });
+    announce({ name, qualifiedName, kind: "web-service", cloud: backend.cloud, spec: this.spec, description: r.description, stack: context, vendorSettings: vendorSettingsOf(this.spec, backend.cloud), outputs: { url: this.url } });
     this.registerOutputs({ url: this.url });
   }
 }
 
-/** The logical name a Freehold component was created with (Pulumi keeps it as `__name`). */
+/** The logical name a Freehold component was created with. */
 function componentName(r: pulumi.Resource): string {
-  return (r as unknown as { __name?: string }).__name ?? "unknown";
+  return logicalName(r) || "unknown";
 }
 
 /** The backend a component would use, without creating anything. */

@@ -47,8 +47,8 @@ export function stackSettings(explicit?: StackSettingsInput): StackSettings {
   return parseStackSettings(raw, "freehold:* config");
 }
 
-/** The context a backend deploys into: settings resolved to this cloud's region. */
-export function stackContext(backend: Backend, settings: StackSettings): StackContext {
+/** The context a backend deploys into: settings resolved to this cloud's region, names scoped to the Pulumi stack. */
+export function stackContext(backend: Backend, settings: StackSettings, scope: { stack?: string; discriminator?: string } = {}): StackContext {
   const region = resolveRegion(backend.cloud, settings.region as keyof typeof NEUTRAL_REGIONS, settings.regions);
   if (!region) {
     throw new UnsupportedFeatureError(
@@ -59,29 +59,73 @@ export function stackContext(backend: Backend, settings: StackSettings): StackCo
       `Set regions.${backend.cloud} to a ${backend.cloud} region`,
     );
   }
-  return { name: settings.name, region, residency: settings.residency, tags: { ...settings.tags, "managed-by": "freehold", "freehold-stack": settings.name } };
+  const stack = scope.stack ?? pulumi.getStack();
+  const prefix = [settings.name, stack, scope.discriminator].filter((p): p is string => Boolean(p)).join("-");
+  return {
+    name: settings.name,
+    stack,
+    prefix,
+    region,
+    residency: settings.residency,
+    tags: { ...settings.tags, "managed-by": "freehold", "freehold-stack": settings.name, "pulumi-stack": tagValue(stack) },
+  };
+}
+
+/** A Pulumi stack name as a tag/label value every cloud accepts (GCP labels are the strictest: lowercase, digits, _ and -, at most 63). */
+function tagValue(v: string): string {
+  return v.toLowerCase().replace(/[^a-z0-9_-]/g, "_").slice(0, 63);
+}
+
+/** The providers a resource passes to its children, by package (Pulumi keeps them as `__providers`). */
+function providersOf(resource: pulumi.Resource): Record<string, pulumi.ProviderResource> {
+  return (resource as unknown as { __providers?: Record<string, pulumi.ProviderResource> }).__providers ?? {};
+}
+
+/** The logical name a resource was created with (Pulumi keeps it as `__name`). */
+export function logicalName(resource: pulumi.Resource): string {
+  return (resource as unknown as { __name?: string }).__name ?? "";
 }
 
 const fallbackScope = {};
 const platforms = new WeakMap<object, Map<string, { context: StackContext; platform: unknown }>>();
 
 /**
- * The shared platform (network, resource group, logs) for a backend and stack,
- * created on first use. Scoped to the running Pulumi stack, so each program run
- * (and each mock run in tests) gets its own.
+ * The shared platform (network, resource group, logs) for a backend, a stack
+ * and a set of providers, created on first use by a component. It is a child of
+ * that component's parent, with the component's providers, protection and
+ * transformations, so its resources land in the same account, region,
+ * subscription or project as the component's own. Components given different
+ * providers get separate platforms. Scoped to the running Pulumi stack, so each
+ * program run (and each mock run in tests) gets its own.
  */
-export function platformFor(backend: Backend, settings: StackSettings): { context: StackContext; platform: unknown } {
+export function platformFor(backend: Backend, settings: StackSettings, component: pulumi.ComponentResource, opts: FreeholdOptions): { context: StackContext; platform: unknown } {
   const scope: object = pulumi.runtime.getStackResource() ?? fallbackScope;
   let byKey = platforms.get(scope);
   if (!byKey) {
     byKey = new Map();
     platforms.set(scope, byKey);
   }
-  const key = `${backend.cloud}/${settings.name}`;
+  const providers = providersOf(component);
+  // Only this cloud's providers decide where the platform lives (a random or time provider does not).
+  const own = Object.entries(providers)
+    .filter(([pkg]) => backend.providerPackages.includes(pkg))
+    .sort(([a], [b]) => a.localeCompare(b));
+  const providerKey = own.map(([pkg, p]) => `${pkg}=${logicalName(p)}`).join(",");
+  const key = `${backend.cloud}/${settings.name}/${providerKey}`;
   let entry = byKey.get(key);
   if (!entry) {
-    const context = stackContext(backend, settings);
-    const parent = new Platform(settings.name, { cloud: backend.cloud });
+    const discriminator = own.length ? own.map(([, p]) => logicalName(p)).join("-") : undefined;
+    const context = stackContext(backend, settings, { discriminator });
+    const parent = new Platform(
+      discriminator ? `${settings.name}-${discriminator}` : settings.name,
+      { cloud: backend.cloud },
+      {
+        parent: opts.parent,
+        providers: Object.values(providers),
+        ...(opts.protect !== undefined ? { protect: opts.protect } : {}),
+        ...(opts.transformations ? { transformations: opts.transformations } : {}),
+      },
+    );
     const platform = backend.createPlatform(context, parent);
     parent.done();
     entry = { context, platform };
@@ -89,7 +133,6 @@ export function platformFor(backend: Backend, settings: StackSettings): { contex
   }
   return entry;
 }
-
 /** The stack-level parent of the shared resources: `freehold:index:Platform`. */
 export class Platform extends pulumi.ComponentResource {
   constructor(name: string, args: { cloud: Cloud }, opts?: pulumi.ComponentResourceOptions) {

@@ -1,11 +1,12 @@
 export * from "./backend";
 export { Database, type DatabaseArgs, type Linkable, ObjectStore, type ObjectStoreArgs, onComponent, type ComponentRecord, WebService, type WebServiceArgs } from "./components";
-export { chooseBackend, type FreeholdOptions, Platform, stackContext, stackSettings } from "./context";
+export { chooseBackend, type FreeholdOptions, logicalName, Platform, platformFor, stackContext, stackSettings } from "./context";
+export { keepData } from "./protection";
 export { type DeployedStack, deployStack } from "./deploy";
 export { FEATURES, type FeatureId, featuresUsed } from "@freehold/model";
 export { degrade } from "./degrade";
 export { linkEnvironment, linkEnvironmentNames } from "./links";
 export { assertCloud, BACKEND_PACKAGES, CloudChoiceError, isCloud, loadBackend, registerBackend } from "./loader";
 export { type NameRules, physicalName, shortHash } from "./naming";
-export { type MockRun, type MockRunOptions, type PlannedResource, plainOutputs, runWithMocks, SECRET, sortKeys } from "./plan";
+export { type MockRun, type MockRunOptions, type PlannedOptions, type PlannedResource, plainOutputs, runWithMocks, SECRET, sortKeys } from "./plan";
 export * from "./prices";

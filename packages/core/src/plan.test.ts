@@ -27,7 +27,7 @@ describe("runWithMocks", () => {
     expect(db?.parent).toBe(dbComponent?.urn);
     expect(db?.options).toEqual({ protect: true, retainOnDelete: true, dependsOn: [] });
     expect(db?.inputs.password).toBe("[secret]");
-    expect(db?.urn).toBe("urn:pulumi:plan::freehold::freehold:index:Database$fake:index:Db::db-instance");
+    expect(db?.urn).toBe("urn:pulumi:dev::freehold::freehold:index:Database$fake:index:Db::db-instance");
     const bucket = run.resources.find((r) => r.name === "files-bucket");
     expect(bucket?.options.retainOnDelete).toBe(false);
   });

@@ -22,7 +22,51 @@ export interface PlannedResource {
   custom: boolean;
   /** Inputs as registered; secrets shown as "[secret]". Keys sorted. */
   inputs: Record<string, unknown>;
-  options: { protect: boolean; retainOnDelete: boolean; dependsOn: string[] };
+  /**
+   * The resource options the Pulumi engine receives, as it receives them
+   * (inherited values included: `protect` from a protected parent, the provider
+   * from a parent's `providers`). Optional fields appear only when set.
+   */
+  options: PlannedOptions;
+  /** For a cloud resource: `<provider URN>::<id>` of an explicit provider; absent when it uses the default provider. */
+  provider?: string;
+  /** Every resource this one waits for (its inputs' resources and `dependsOn`), by URN, sorted. */
+  dependencies: string[];
+  /** Per input property, the resources its value comes from, by URN: what the engine uses to order operations and to know which inputs change when a resource is replaced. */
+  propertyDependencies: Record<string, string[]>;
+}
+
+export interface PlannedOptions {
+  protect: boolean;
+  retainOnDelete: boolean;
+  /** Explicit `dependsOn`, by URN. */
+  dependsOn: string[];
+  deleteBeforeReplace?: boolean;
+  ignoreChanges?: string[];
+  replaceOnChanges?: string[];
+  /** Aliases, as URNs or `{ name, type, parent... }` specs. */
+  aliases?: unknown[];
+  /** The id of an existing cloud resource this one adopts (`import`). */
+  import?: string;
+  /** URN of the resource whose deletion deletes this one (`deletedWith`). */
+  deletedWith?: string;
+  customTimeouts?: { create?: string; update?: string; delete?: string };
+}
+
+/** What the engine is told about one registration, read off the request the SDK sends. */
+interface Registration {
+  provider: string;
+  dependencies: string[];
+  propertyDependencies: Record<string, string[]>;
+  protect: boolean;
+  retainOnDelete: boolean;
+  deleteBeforeReplace: boolean;
+  ignoreChanges: string[];
+  replaceOnChanges: string[];
+  aliases: unknown[];
+  importId: string;
+  deletedWith: string;
+  customTimeouts?: { create?: string; update?: string; delete?: string };
 }
 
 export interface MockRun {
@@ -35,7 +79,9 @@ export interface MockRun {
 }
 
 export interface MockRunOptions {
+  /** The Pulumi project (`pulumi.getProject()`). @default "freehold" */
   project?: string;
+  /** The Pulumi stack (`pulumi.getStack()`): part of every physical name. @default "dev" */
   stack?: string;
   /** Pulumi config, e.g. { "freehold:cloud": "aws" }. `freehold:cloud` is set from `cloud`. */
   config?: Record<string, string>;
@@ -61,11 +107,12 @@ export async function runWithMocks(cloud: Cloud, program: () => unknown | Promis
 async function record(cloud: Cloud, program: () => unknown | Promise<unknown>, options: MockRunOptions): Promise<MockRun> {
   const backend = loadBackend(cloud);
   const project = options.project ?? "freehold";
-  const stack = options.stack ?? "plan";
+  const stack = options.stack ?? "dev";
   const inputsByKey = new Map<string, Record<string, unknown>[]>();
   const invokes: string[] = [];
   pulumi.runtime.setAllConfig({ ...options.config, "freehold:cloud": cloud }, []);
   await pulumi.runtime.setMocks(mocksFor(backend, inputsByKey, invokes), project, stack, false);
+  const registrations = recordRegistrations();
 
   const seen: Array<{ resource: pulumi.Resource; type: string; name: string; custom: boolean; opts: pulumi.ResourceOptions; secrets: Promise<string[][]> }> = [];
   const components: ComponentRecord[] = [];
@@ -112,17 +159,94 @@ async function record(cloud: Cloud, program: () => unknown | Promise<unknown>, o
     const raw = inputsByKey.get(key)?.[index] ?? {};
     const inputs = redact(raw, await s.secrets);
     const dependsOn = await Promise.all(asArray(s.opts.dependsOn).map((d) => urnOf(d)));
+    const urn = urns[i] as string;
+    const reg = registrations.get(urn);
     resources.push({
-      urn: urns[i] as string,
+      urn,
       type: s.type,
       name: s.name,
       parent: s.opts.parent ? await urnOf(s.opts.parent) : stackUrn,
       custom: s.custom,
       inputs: sortKeys(inputs) as Record<string, unknown>,
-      options: { protect: s.opts.protect === true, retainOnDelete: s.opts.retainOnDelete === true, dependsOn: dependsOn.sort() },
+      options: plannedOptions(reg, s.opts, dependsOn.filter(Boolean).sort()),
+      ...(s.custom && reg?.provider ? { provider: reg.provider } : {}),
+      dependencies: reg?.dependencies ?? [],
+      propertyDependencies: reg?.propertyDependencies ?? {},
     });
   }
   return { resources, components, invokes, outputs: sortKeys(await plainOutputs(exported)) as Record<string, unknown> };
+}
+
+/**
+ * Record what the SDK tells the engine about each registration: the mock
+ * runtime hands mocks only type, name and inputs, but the request it receives
+ * carries the options and dependencies as the engine would see them.
+ */
+function recordRegistrations(): Map<string, Registration> {
+  const seen = new Map<string, Registration>();
+  type Request = {
+    getProvider(): string;
+    getDependenciesList(): string[];
+    getPropertydependenciesMap(): { forEach(cb: (deps: { getUrnsList(): string[] }, key: string) => void): void };
+    getProtect(): boolean;
+    getRetainondelete(): boolean;
+    getDeletebeforereplace(): boolean;
+    getIgnorechangesList(): string[];
+    getReplaceonchangesList(): string[];
+    getAliasesList(): Array<{ toObject(): unknown }>;
+    getImportid(): string;
+    getDeletedwith(): string;
+    getCustomtimeouts(): { getCreate(): string; getUpdate(): string; getDelete(): string } | undefined;
+  };
+  type Monitor = { registerResource(req: Request, callback: (err: unknown, res?: { getUrn(): string }) => void): unknown };
+  const monitor = pulumi.runtime.getMonitor() as unknown as Monitor | undefined;
+  if (!monitor) return seen;
+  const register = monitor.registerResource.bind(monitor);
+  monitor.registerResource = (req, callback) =>
+    register(req, (err, res) => {
+      if (!err && res) {
+        const propertyDependencies: Record<string, string[]> = {};
+        req.getPropertydependenciesMap().forEach((deps, key) => {
+          const urns = deps.getUrnsList().filter(Boolean);
+          if (urns.length) propertyDependencies[key] = [...new Set(urns)].sort();
+        });
+        const t = req.getCustomtimeouts();
+        const timeouts = t ? Object.fromEntries(Object.entries({ create: t.getCreate(), update: t.getUpdate(), delete: t.getDelete() }).filter(([, v]) => v)) : {};
+        seen.set(res.getUrn(), {
+          provider: req.getProvider(),
+          dependencies: [...new Set(req.getDependenciesList().filter(Boolean))].sort(),
+          propertyDependencies: sortKeys(propertyDependencies) as Record<string, string[]>,
+          protect: req.getProtect(),
+          retainOnDelete: req.getRetainondelete(),
+          deleteBeforeReplace: req.getDeletebeforereplace(),
+          ignoreChanges: req.getIgnorechangesList(),
+          replaceOnChanges: req.getReplaceonchangesList(),
+          aliases: req.getAliasesList().map((a) => a.toObject()),
+          importId: req.getImportid(),
+          deletedWith: req.getDeletedwith(),
+          ...(Object.keys(timeouts).length ? { customTimeouts: timeouts } : {}),
+        });
+      }
+      callback(err, res);
+    });
+  return seen;
+}
+
+/** The options a plan shows: the engine's view where the request was seen, else the options the program passed. */
+function plannedOptions(reg: Registration | undefined, opts: pulumi.ResourceOptions, dependsOn: string[]): PlannedOptions {
+  if (!reg) return { protect: opts.protect === true, retainOnDelete: opts.retainOnDelete === true, dependsOn };
+  return {
+    protect: reg.protect,
+    retainOnDelete: reg.retainOnDelete,
+    dependsOn,
+    ...(reg.deleteBeforeReplace ? { deleteBeforeReplace: true } : {}),
+    ...(reg.ignoreChanges.length ? { ignoreChanges: [...reg.ignoreChanges].sort() } : {}),
+    ...(reg.replaceOnChanges.length ? { replaceOnChanges: [...reg.replaceOnChanges].sort() } : {}),
+    ...(reg.aliases.length ? { aliases: reg.aliases } : {}),
+    ...(reg.importId ? { import: reg.importId } : {}),
+    ...(reg.deletedWith ? { deletedWith: reg.deletedWith } : {}),
+    ...(reg.customTimeouts ? { customTimeouts: reg.customTimeouts } : {}),
+  };
 }
 
 /** Wait (bounded) for the Pulumi runtime's queue of RPCs to drain. */

@@ -6,7 +6,7 @@ import { backend } from "./index";
 import { PRICES } from "./prices";
 
 const region = { cloud: "gcp" as const, region: "europe-west2", country: "GB", city: "London", zones: 3 };
-const stack = { name: "shop", region, residency: "uk" as const, tags: {} };
+const stack = { name: "shop", stack: "dev", prefix: "shop-dev", region, residency: "uk" as const, tags: {} };
 
 describe("gcp capabilities", () => {
   it("has exactly one row for every neutral feature", () => {
@@ -78,7 +78,7 @@ describe("gcp migration details", () => {
     const m = backend.migration.database({ name: "db", stack, databaseName: "app", physicalName: "shop-db" });
     expect(m).toMatchObject({ port: 5432, database: "app", user: "app", sslmode: "require" });
     expect(m.host).toBe("$(gcloud sql instances describe shop-db --format='value(ipAddresses[0].ipAddress)')");
-    expect(m.passwordCommand).toBe("gcloud secrets versions access latest --secret=shop-db-db-password");
+    expect(m.passwordCommand).toBe("gcloud secrets versions access latest --secret=shop-dev-db-db-password");
     expect(m.access).toContain("cloud-sql-proxy --private-ip");
   });
 

@@ -30,9 +30,9 @@ describe("database on Cloud SQL for PostgreSQL", () => {
 
   it("creates a private, TLS-only PostgreSQL instance of the chosen tier with SSD storage", () => {
     const i = one(run, INSTANCE, "db-instance").inputs as { settings: Record<string, unknown> } & Record<string, unknown>;
-    expect(i).toMatchObject({ name: "shop-db", databaseVersion: "POSTGRES_15", region: "europe-west2" });
+    expect(i).toMatchObject({ name: "shop-dev-db", databaseVersion: "POSTGRES_15", region: "europe-west2" });
     expect(i.settings).toMatchObject({ edition: "ENTERPRISE", tier: "db-custom-2-8192", diskType: "PD_SSD", diskSize: 50, diskAutoresize: true });
-    expect(i.settings.ipConfiguration).toEqual({ ipv4Enabled: false, privateNetwork: "shop-network-id", allocatedIpRange: "shop-private-services", sslMode: "ENCRYPTED_ONLY" });
+    expect(i.settings.ipConfiguration).toEqual({ ipv4Enabled: false, privateNetwork: "shop-network-id", allocatedIpRange: "shop-dev-private-services", sslMode: "ENCRYPTED_ONLY" });
     expect(i.settings.databaseFlags).toEqual([
       { name: "log_connections", value: "on" },
       { name: "log_disconnections", value: "on" },
@@ -55,7 +55,7 @@ describe("database on Cloud SQL for PostgreSQL", () => {
     expect((i.inputs.settings as Record<string, unknown>).deletionProtectionEnabled).toBe(true);
     for (const name of ["db-instance", "db-database", "db-user", "db-secret", "db-secret-version"]) {
       const r = run.resources.find((x) => x.name === name);
-      expect(r?.options, name).toMatchObject({ protect: false, retainOnDelete: true });
+      expect(r?.options, name).toMatchObject({ protect: true, retainOnDelete: true });
     }
   });
 
@@ -74,11 +74,11 @@ describe("database on Cloud SQL for PostgreSQL", () => {
   });
 
   it("creates the database and an application user whose password is a secret kept in Secret Manager in the UK", () => {
-    expect(one(run, "gcp:sql/database:Database", "db-database").inputs).toEqual({ name: "market", instance: "shop-db" });
-    expect(one(run, "gcp:sql/user:User", "db-user").inputs).toMatchObject({ name: "app", instance: "shop-db", password: "[secret]" });
+    expect(one(run, "gcp:sql/database:Database", "db-database").inputs).toEqual({ name: "market", instance: "shop-dev-db" });
+    expect(one(run, "gcp:sql/user:User", "db-user").inputs).toMatchObject({ name: "app", instance: "shop-dev-db", password: "[secret]" });
     expect(one(run, "random:index/randomPassword:RandomPassword", "db-password").inputs).toMatchObject({ length: 32, special: false });
     expect(one(run, "gcp:secretmanager/secret:Secret", "db-secret").inputs).toMatchObject({
-      secretId: "shop-db-db-password",
+      secretId: "shop-dev-db-db-password",
       replication: { userManaged: { replicas: [{ location: "europe-west2" }] } },
     });
     expect(one(run, "gcp:secretmanager/secretVersion:SecretVersion", "db-secret-version").inputs.secretData).toBe("[secret]");
@@ -86,8 +86,8 @@ describe("database on Cloud SQL for PostgreSQL", () => {
 
   it("replicates the secret automatically only when the stack has no residency rule", () => {
     const region = { cloud: "gcp" as const, region: "europe-west2", country: "GB", city: "London", zones: 3 };
-    expect(secretReplication({ name: "s", region, residency: "none", tags: {} })).toEqual({ auto: {} });
-    expect(secretReplication({ name: "s", region, residency: "eu", tags: {} })).toEqual({ userManaged: { replicas: [{ location: "europe-west2" }] } });
+    expect(secretReplication({ name: "s", stack: "dev", prefix: "s-dev", region, residency: "none", tags: {} })).toEqual({ auto: {} });
+    expect(secretReplication({ name: "s", stack: "dev", prefix: "s-dev", region, residency: "eu", tags: {} })).toEqual({ userManaged: { replicas: [{ location: "europe-west2" }] } });
   });
 
   it("reports the tier it chose and exports a secret connection string on the private address", () => {

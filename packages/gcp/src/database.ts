@@ -3,7 +3,7 @@
  * with its database, an application user, and the user's password in Secret
  * Manager.
  */
-import type { DatabaseRequest, DatabaseResult, SizeChoice, StackContext } from "@freehold/core";
+import { type DatabaseRequest, type DatabaseResult, keepData, type SizeChoice, type StackContext } from "@freehold/core";
 import * as secretmanager from "@pulumi/gcp/secretmanager";
 import * as sql from "@pulumi/gcp/sql";
 import * as pulumi from "@pulumi/pulumi";
@@ -78,12 +78,12 @@ export function database(req: DatabaseRequest): DatabaseResult {
   const vendor = vendorSettings(req.name, req.spec.vendor, DATABASE_ROLES);
   const size = databaseSize(req.size, req.spec.highAvailability, req.name);
   const protect = req.spec.deletionProtection;
-  const instanceName = names.sqlInstance(req.stack.name, req.name);
+  const instanceName = names.sqlInstance(req.stack.prefix, req.qualifiedName);
   const net = platform.network();
   const opts = { parent: req.parent };
   // Data-bearing children (the database, its user and the password secret) are retained with the instance:
   // dropping any of them on destroy would lose the data or the means to reach it.
-  const keep = { ...opts, retainOnDelete: protect };
+  const keep = { ...opts, ...keepData(protect) };
 
   const instance = new sql.DatabaseInstance(`${req.name}-instance`, withVendor(instanceArgs(req, platform, size, instanceName), vendor, "instance"), {
     ...keep,
@@ -102,7 +102,7 @@ export function database(req: DatabaseRequest): DatabaseResult {
   const secret = new secretmanager.Secret(
     `${req.name}-secret`,
     withVendor<secretmanager.SecretArgs>(
-      { secretId: names.secret(req.stack.name, req.name, "db-password"), replication: secretReplication(req.stack), labels: platform.labels },
+      { secretId: names.secret(req.stack.prefix, req.qualifiedName, "db-password"), replication: secretReplication(req.stack), labels: platform.labels },
       vendor,
       "secret",
     ),
@@ -131,7 +131,7 @@ export function database(req: DatabaseRequest): DatabaseResult {
         ...(req.spec.highAvailability && !req.spec.backups.pointInTimeRecovery ? { pointInTimeRecoveryNote: "enabled although the spec turned it off: Cloud SQL requires it for a regional (HA) instance" } : {}),
         network: "private IP only (private services access)",
         sslMode: "ENCRYPTED_ONLY",
-        passwordSecret: names.secret(req.stack.name, req.name, "db-password"),
+        passwordSecret: names.secret(req.stack.prefix, req.qualifiedName, "db-password"),
         secretReplication: req.stack.residency === "none" ? "automatic" : `user-managed in ${req.stack.region.region}`,
         retainedOnDelete: protect,
       },

@@ -24,6 +24,7 @@ export const backend = {
   estimatePlatform,
   migration,
   mocks,
+  providerPackages: ["gcp"],
   createPlatform,
   webService,
   database,

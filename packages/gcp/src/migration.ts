@@ -12,7 +12,7 @@ export const migration: MigrationDetails = {
   // Premium tier internet egress has no free allowance worth counting for a migration (the Always Free GiB is North America only).
   freeEgressGiB: 0,
   database({ name, stack, databaseName, physicalName }) {
-    const instance = physicalName || names.sqlInstance(stack.name, name);
+    const instance = physicalName || names.sqlInstance(stack.prefix, name);
     const connection = `$(gcloud config get-value project):${stack.region.region}:${instance}`;
     return {
       host: `$(gcloud sql instances describe ${instance} --format='value(ipAddresses[0].ipAddress)')`,
@@ -21,11 +21,11 @@ export const migration: MigrationDetails = {
       user: "app",
       sslmode: "require",
       access:
-        `The instance has only a private IP in the stack's VPC (${names.network(stack.name, "network")}). Run pg_dump/pg_restore on a host with VPC access, ` +
-        `for example a Compute Engine VM in subnet ${names.network(stack.name, stack.region.region)} (gcloud compute ssh --tunnel-through-iap), and connect to the private IP with sslmode=require. ` +
+        `The instance has only a private IP in the stack's VPC (${names.network(stack.prefix, "network")}). Run pg_dump/pg_restore on a host with VPC access, ` +
+        `for example a Compute Engine VM in subnet ${names.network(stack.prefix, stack.region.region)} (gcloud compute ssh --tunnel-through-iap), and connect to the private IP with sslmode=require. ` +
         `Alternatively run the Cloud SQL Auth Proxy on that host (cloud-sql-proxy --private-ip ${connection} --port ${POSTGRES_PORT}) with an identity holding roles/cloudsql.client, ` +
         `and connect to 127.0.0.1:${POSTGRES_PORT}; the proxy encrypts the hop to the instance, so its local socket is plain.`,
-      passwordCommand: `gcloud secrets versions access latest --secret=${names.secret(stack.name, name, "db-password")}`,
+      passwordCommand: `gcloud secrets versions access latest --secret=${names.secret(stack.prefix, name, "db-password")}`,
     };
   },
   objectStore({ stack, bucketName }) {

@@ -31,13 +31,13 @@ describe("shared platform on gcp", () => {
   });
 
   it("creates one custom-mode VPC, a subnet in the region and private services access, shared by every database", () => {
-    expect(one(run, "gcp:compute/network:Network").inputs).toMatchObject({ name: "shop-network", autoCreateSubnetworks: false });
+    expect(one(run, "gcp:compute/network:Network").inputs).toMatchObject({ name: "shop-dev-network", autoCreateSubnetworks: false });
     expect(one(run, "gcp:compute/subnetwork:Subnetwork").inputs).toMatchObject({ region: "europe-west2", ipCidrRange: "10.10.0.0/20", privateIpGoogleAccess: true });
     expect(one(run, "gcp:compute/globalAddress:GlobalAddress").inputs).toMatchObject({ purpose: "VPC_PEERING", addressType: "INTERNAL", prefixLength: 16 });
     expect(one(run, "gcp:servicenetworking/connection:Connection").inputs).toEqual({
       network: "shop-network-id",
       service: "servicenetworking.googleapis.com",
-      reservedPeeringRanges: ["shop-private-services"],
+      reservedPeeringRanges: ["shop-dev-private-services"],
     });
     const platform = one(run, "freehold:index:Platform");
     for (const t of ["gcp:compute/network:Network", "gcp:servicenetworking/connection:Connection"]) expect(one(run, t).parent).toBe(platform.urn);
@@ -50,7 +50,7 @@ describe("shared platform on gcp", () => {
   });
 
   it("names each of two linked databases' variables by component and grants each secret", () => {
-    expect(all(run, "gcp:secretmanager/secretIamMember:SecretIamMember").map((g) => g.inputs.secretId).sort()).toEqual(["shop-db-db-password", "shop-reports-db-password"]);
+    expect(all(run, "gcp:secretmanager/secretIamMember:SecretIamMember").map((g) => g.inputs.secretId).sort()).toEqual(["shop-dev-db-db-password", "shop-dev-reports-db-password"]);
     expect(all(run, "gcp:projects/iAMMember:IAMMember")).toHaveLength(2);
   });
 

@@ -87,7 +87,7 @@ export class GcpPlatform {
     const network = new compute.Network(
       `${s}-network`,
       {
-        name: names.network(s, "network"),
+        name: names.network(this.stack.prefix, "network"),
         autoCreateSubnetworks: false,
         routingMode: "REGIONAL",
         description: `Freehold stack ${s}`,
@@ -97,7 +97,7 @@ export class GcpPlatform {
     const subnet = new compute.Subnetwork(
       `${s}-subnet`,
       {
-        name: names.network(s, this.region),
+        name: names.network(this.stack.prefix, this.region),
         network: network.id,
         region: this.region,
         ipCidrRange: SUBNET_CIDR,
@@ -109,7 +109,7 @@ export class GcpPlatform {
     const privateRange = new compute.GlobalAddress(
       `${s}-private-services-range`,
       {
-        name: names.network(s, "private-services"),
+        name: names.network(this.stack.prefix, "private-services"),
         network: network.id,
         purpose: "VPC_PEERING",
         addressType: "INTERNAL",

@@ -31,7 +31,7 @@ describe("object store on Cloud Storage", () => {
       softDeletePolicy: { retentionDurationSeconds: 604800 },
       labels: { team: "digital", "managed-by": "freehold", "freehold-stack": "shop" },
     });
-    expect(one(run, BUCKET, "files-bucket").inputs.name).toMatch(/^shop-files-[a-z0-9]{6}$/);
+    expect(one(run, BUCKET, "files-bucket").inputs.name).toMatch(/^shop-dev-files-[a-z0-9]{6}$/);
   });
 
   it("maps lifecycle rules and CORS", () => {
@@ -44,7 +44,7 @@ describe("object store on Cloud Storage", () => {
   });
 
   it("retains a bucket by default and not when deletionProtection is false, never forcing deletion of objects", () => {
-    expect(one(run, BUCKET, "files-bucket").options).toMatchObject({ protect: false, retainOnDelete: true });
+    expect(one(run, BUCKET, "files-bucket").options).toMatchObject({ protect: true, retainOnDelete: true });
     expect(one(run, BUCKET, "scratch-bucket").options.retainOnDelete).toBe(false);
     for (const b of all(run, BUCKET)) expect(b.inputs.forceDestroy).toBe(false);
     expect(one(run, BUCKET, "scratch-bucket").inputs.versioning).toEqual({ enabled: false });

@@ -2,7 +2,7 @@
  * ObjectStore -> one Cloud Storage bucket: regional, uniform bucket-level
  * access, public access prevention enforced, soft delete, never force-destroyed.
  */
-import type { ObjectStoreRequest, ObjectStoreResult } from "@freehold/core";
+import { keepData, type ObjectStoreRequest, type ObjectStoreResult } from "@freehold/core";
 import * as storage from "@pulumi/gcp/storage";
 import * as pulumi from "@pulumi/pulumi";
 import { names } from "./naming";
@@ -43,13 +43,13 @@ export function bucketArgs(req: ObjectStoreRequest, name: string, location: stri
 export function objectStore(req: ObjectStoreRequest): ObjectStoreResult {
   const platform = platformOf(req.platform);
   const vendor = vendorSettings(req.name, req.spec.vendor, OBJECT_STORE_ROLES);
-  const name = names.bucket(req.stack.name, req.name, platform.project);
+  const name = names.bucket(req.stack.prefix, req.qualifiedName, platform.project);
   const location = platform.region.toUpperCase();
   const protect = req.spec.deletionProtection;
   const bucket = new storage.Bucket(`${req.name}-bucket`, withVendor(bucketArgs(req, name, location, platform.labels), vendor, "bucket"), {
     parent: req.parent,
     dependsOn: [platform.api("storage")],
-    retainOnDelete: protect,
+    ...keepData(protect),
   });
   const handle: ObjectStoreHandle = { kind: "gcp-object-store", bucket };
   return {

@@ -38,8 +38,8 @@ describe("web service on Cloud Run", () => {
   });
 
   it("makes a public service reachable by anyone over HTTPS and a private one internal only", async () => {
-    expect(one(run, RUN, "web-service").inputs).toMatchObject({ ingress: "INGRESS_TRAFFIC_ALL", launchStage: "GA", deletionProtection: false, location: "europe-west2", name: "shop-web" });
-    expect(one(run, "gcp:cloudrunv2/serviceIamMember:ServiceIamMember", "web-public-invoker").inputs).toMatchObject({ role: "roles/run.invoker", member: "allUsers", name: "shop-web" });
+    expect(one(run, RUN, "web-service").inputs).toMatchObject({ ingress: "INGRESS_TRAFFIC_ALL", launchStage: "GA", deletionProtection: false, location: "europe-west2", name: "shop-dev-web" });
+    expect(one(run, "gcp:cloudrunv2/serviceIamMember:ServiceIamMember", "web-public-invoker").inputs).toMatchObject({ role: "roles/run.invoker", member: "allUsers", name: "shop-dev-web" });
     expect(one(run, RUN, "worker-service").inputs.ingress).toBe("INGRESS_TRAFFIC_INTERNAL_ONLY");
     expect(run.resources.find((r) => r.name === "worker-public-invoker")).toBeUndefined();
     expect(all(run, "gcp:cloudrunv2/serviceIamMember:ServiceIamMember")).toHaveLength(1);
@@ -47,9 +47,9 @@ describe("web service on Cloud Run", () => {
 
   it("runs each service as its own service account, never the default compute account", async () => {
     const accounts = all(run, "gcp:serviceaccount/account:Account").map((a) => a.inputs.accountId);
-    expect(accounts.sort()).toEqual(["shop-web", "shop-worker"]);
+    expect(accounts.sort()).toEqual(["shop-dev-web", "shop-dev-worker"]);
     const template = one(run, RUN, "web-service").inputs.template as Record<string, unknown>;
-    expect(template.serviceAccount).toBe("shop-web@freehold-plan.iam.gserviceaccount.com");
+    expect(template.serviceAccount).toBe("shop-dev-web@freehold-plan.iam.gserviceaccount.com");
   });
 
   it("sets scaling, Cloud Run limits, request-based CPU and probes on the health-check path", async () => {
@@ -67,7 +67,7 @@ describe("web service on Cloud Run", () => {
 
   it("reaches a linked database through Direct VPC egress on private ranges only", async () => {
     const web = one(run, RUN, "web-service").inputs.template as Record<string, unknown>;
-    expect(web.vpcAccess).toEqual({ egress: "PRIVATE_RANGES_ONLY", networkInterfaces: [{ network: "shop-network", subnetwork: "shop-europe-west2" }] });
+    expect(web.vpcAccess).toEqual({ egress: "PRIVATE_RANGES_ONLY", networkInterfaces: [{ network: "shop-dev-network", subnetwork: "shop-dev-europe-west2" }] });
     const worker = one(run, RUN, "worker-service").inputs.template as Record<string, unknown>;
     expect(worker.vpcAccess).toBeUndefined();
   });
@@ -79,7 +79,7 @@ describe("web service on Cloud Run", () => {
       valueSource?: unknown;
     }>;
     const pw = envs.find((e) => e.name === "DATABASE_PASSWORD");
-    expect(pw).toEqual({ name: "DATABASE_PASSWORD", valueSource: { secretKeyRef: { secret: "shop-db-db-password", version: "1" } } });
+    expect(pw).toEqual({ name: "DATABASE_PASSWORD", valueSource: { secretKeyRef: { secret: "shop-dev-db-db-password", version: "1" } } });
     expect(envs.filter((e) => e.value !== undefined && /mock-|password/i.test(e.value))).toEqual([]);
     expect(envs.find((e) => e.name === "NODE_ENV")?.value).toBe("production");
     expect(envs.find((e) => e.name === "DATABASE_HOST")?.value).toMatch(/^10\./);
@@ -88,16 +88,16 @@ describe("web service on Cloud Run", () => {
   it("grants each link the narrowest role on that one resource", async () => {
     const bucketGrants = Object.fromEntries(all(run, "gcp:storage/bucketIAMMember:BucketIAMMember").map((g) => [g.name, g.inputs.role]));
     expect(bucketGrants).toEqual({ "web-files-access": "roles/storage.objectViewer", "web-logs-access": "roles/storage.objectCreator", "web-uploads-access": "roles/storage.objectUser" });
-    expect(one(run, "gcp:storage/bucketIAMMember:BucketIAMMember", "web-files-access").inputs.member).toBe("serviceAccount:shop-web@freehold-plan.iam.gserviceaccount.com");
+    expect(one(run, "gcp:storage/bucketIAMMember:BucketIAMMember", "web-files-access").inputs.member).toBe("serviceAccount:shop-dev-web@freehold-plan.iam.gserviceaccount.com");
     expect(one(run, "gcp:secretmanager/secretIamMember:SecretIamMember").inputs).toEqual({
-      secretId: "shop-db-db-password",
+      secretId: "shop-dev-db-db-password",
       role: "roles/secretmanager.secretAccessor",
-      member: "serviceAccount:shop-web@freehold-plan.iam.gserviceaccount.com",
+      member: "serviceAccount:shop-dev-web@freehold-plan.iam.gserviceaccount.com",
     });
     const sqlClient = one(run, "gcp:projects/iAMMember:IAMMember").inputs;
-    expect(sqlClient).toMatchObject({ role: "roles/cloudsql.client", project: "freehold-plan", member: "serviceAccount:shop-web@freehold-plan.iam.gserviceaccount.com" });
+    expect(sqlClient).toMatchObject({ role: "roles/cloudsql.client", project: "freehold-plan", member: "serviceAccount:shop-dev-web@freehold-plan.iam.gserviceaccount.com" });
     expect((sqlClient.condition as { expression: string }).expression).toBe(
-      "resource.name == 'projects/freehold-plan/instances/shop-db' && resource.type == 'sqladmin.googleapis.com/Instance'",
+      "resource.name == 'projects/freehold-plan/instances/shop-dev-db' && resource.type == 'sqladmin.googleapis.com/Instance'",
     );
     for (const r of run.resources) expect(JSON.stringify(r.inputs.role ?? "")).not.toMatch(/\*|roles\/(owner|editor)/);
   });

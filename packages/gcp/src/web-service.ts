@@ -106,7 +106,7 @@ export function webService(req: WebServiceRequest): WebServiceResult {
   const account = new serviceaccount.Account(
     `${req.name}-account`,
     withVendor<serviceaccount.AccountArgs>(
-      { accountId: names.serviceAccount(req.stack.name, req.name), displayName: `Freehold ${req.stack.name}/${req.name}`, description: "Identity of one Freehold web service; holds only its links' grants" },
+      { accountId: names.serviceAccount(req.stack.prefix, req.qualifiedName), displayName: `Freehold ${req.stack.prefix}/${req.qualifiedName}`, description: "Identity of one Freehold web service; holds only its links' grants" },
       vendor,
       "serviceAccount",
     ),
@@ -126,7 +126,7 @@ export function webService(req: WebServiceRequest): WebServiceResult {
   const apis: Api[] = ["run"];
   if (linksDatabase) apis.push("compute");
   const serviceArgs: cloudrunv2.ServiceArgs = {
-    name: names.cloudRunService(req.stack.name, req.name),
+    name: names.cloudRunService(req.stack.prefix, req.qualifiedName),
     location: platform.region,
     ingress: spec.public ? "INGRESS_TRAFFIC_ALL" : "INGRESS_TRAFFIC_INTERNAL_ONLY",
     launchStage: "GA",
@@ -187,7 +187,7 @@ export function webService(req: WebServiceRequest): WebServiceResult {
         maxInstances: spec.scaling.max,
         executionEnvironment: "gen2",
         vpcEgress: linksDatabase ? "Direct VPC egress, private ranges only" : "none",
-        serviceAccount: names.serviceAccount(req.stack.name, req.name),
+        serviceAccount: names.serviceAccount(req.stack.prefix, req.qualifiedName),
       },
     },
   };

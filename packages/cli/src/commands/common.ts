@@ -3,7 +3,13 @@ import { CLOUDS } from "@freehold/model";
 import type { FlagSpec, ParsedArgs } from "../args";
 
 export const CLOUD_FLAG: FlagSpec = { name: "cloud", type: "string", values: CLOUDS, required: true, description: "The cloud to plan on.", placeholder: "aws|azure|gcp" };
-export const STACK_FLAG: FlagSpec = { name: "stack", type: "string", placeholder: "NAME", description: "For a Pulumi program: also read Pulumi.<NAME>.yaml config." };
+export const STACK_FLAG: FlagSpec = {
+  name: "stack",
+  type: "string",
+  placeholder: "NAME",
+  default: "dev",
+  description: "The Pulumi stack to plan: part of every physical name (dev and prod get different names), and what pulumi.getStack() returns. For a Pulumi program, Pulumi.<NAME>.yaml config is read too when it exists.",
+};
 
 export const ASSUMPTION_FLAGS: FlagSpec[] = [
   { name: "hours", type: "number", placeholder: "N", description: "Hours a month the stack runs.", default: DEFAULT_ASSUMPTIONS.hoursPerMonth },

@@ -57,6 +57,7 @@ export async function buildPlan(backend: Backend, run: MockRun, assumptions: Cos
     cloud: backend.cloud,
     provider: backend.displayName,
     stack: stack?.name ?? "",
+    pulumiStack: stack?.stack ?? "",
     region: stack?.region.region ?? "",
     location: { city: stack?.region.city ?? "", country: stack?.region.country ?? "", zones: stack?.region.zones ?? 0 },
     residency: {
@@ -77,12 +78,12 @@ export async function buildPlan(backend: Backend, run: MockRun, assumptions: Cos
       databases: databases.map((c, i) => ({
         component: c.name,
         ...backend.migration.database({
-          name: c.name,
+          name: c.qualifiedName,
           stack: c.stack,
           databaseName: String(resolvedDb[i]?.databaseName ?? ""),
         }),
       })),
-      objectStores: stores.map((c, i) => ({ component: c.name, ...backend.migration.objectStore({ name: c.name, stack: c.stack, bucketName: String(resolvedStores[i]?.bucketName ?? "") }) })),
+      objectStores: stores.map((c, i) => ({ component: c.name, ...backend.migration.objectStore({ name: c.qualifiedName, stack: c.stack, bucketName: String(resolvedStores[i]?.bucketName ?? "") }) })),
     },
     resources: run.resources,
     warnings,

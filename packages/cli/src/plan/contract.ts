@@ -58,8 +58,10 @@ export interface Plan {
   cloud: Cloud;
   /** e.g. "Amazon Web Services". */
   provider: string;
-  /** Stack name. */
+  /** The Freehold stack name (the stack file's `name`, or the Pulumi project). */
   stack: string;
+  /** The Pulumi stack planned (`--stack`, default `dev`): part of every physical name. */
+  pulumiStack: string;
   /** The cloud region, e.g. "eu-west-2". */
   region: string;
   location: { city: string; country: string; zones: number };

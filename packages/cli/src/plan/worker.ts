@@ -73,7 +73,7 @@ export async function planInProcess(req: WorkerRequest): Promise<Plan> {
     if (req.target.kind === "stack") {
       const stack = model.parseStack(req.target.text, { source: req.target.file });
       program = () => core.deployStack(stack, { cloud: req.cloud }).outputs;
-      options = { project: stack.name, stack: "plan" };
+      options = { project: stack.name, stack: req.target.stack };
     } else {
       const entry = req.target.entry;
       if (entry.endsWith(".ts")) registerTypeScript();
@@ -85,7 +85,7 @@ export async function planInProcess(req: WorkerRequest): Promise<Plan> {
         const exported = typeof mod === "function" ? await (mod as () => unknown)() : mod;
         return exported;
       };
-      options = { project: req.target.project, stack: "plan", config: req.target.config };
+      options = { project: req.target.project, stack: req.target.stack, config: req.target.config };
     }
     const run = await core.runWithMocks(req.cloud, program, options);
     return await buildPlan(backend, run, req.assumptions, warnings);
@@ -125,6 +125,7 @@ function failed(req: WorkerRequest, error: PlanError, warnings: string[], backen
     cloud: req.cloud,
     provider: backend?.displayName ?? req.cloud,
     stack: "",
+    pulumiStack: req.target.stack,
     region: "",
     location: { city: "", country: "", zones: 0 },
     residency: { rule: "none", allowedCountries: null, locations: [] },

@@ -33,6 +33,7 @@ export function fakeBackend(cloud: Backend["cloud"] = "aws"): Backend {
       database: (a) => ({ host: `${a.name}.fake`, port: 5432, database: a.databaseName, user: "app", sslmode: "require", access: "direct", passwordCommand: "echo" }),
       objectStore: (a) => ({ rcloneType: "s3", rcloneOptions: { provider: "Other" }, path: a.bucketName, access: "keys" }),
     },
+    providerPackages: ["fake"],
     mocks: {
       outputs: (type, name) => (type.startsWith("fake:") ? { endpoint: `https://${name}.fake.example` } : {}),
       call: () => ({}),

@@ -29,7 +29,7 @@ export const deletionProtection: Rule = {
   id: "FH-DEL-001",
   summary: "Stateful resources are retained on destroy and protected against deletion",
   explanation:
-    "Databases and stores keep their data when a stack is destroyed or its cloud switched by mistake (Pulumi retainOnDelete), and the cloud itself refuses to delete them (deletion protection, locks). A stack may opt out with deletionProtection: false; that is reported here.",
+    "Databases and stores cannot be lost by mistake: Pulumi refuses to delete or replace them (protect) so a destroy, a removal or a cloud switch stops before anything is deleted, they are kept if that protection is lifted outside the program (retainOnDelete), and the cloud itself refuses to delete them (deletion protection, locks). A stack may opt out with deletionProtection: false; that is reported here.",
   severity: "warning",
   ncsc: ["2.6 Resilience"],
   evaluate(plan) {
@@ -37,11 +37,11 @@ export const deletionProtection: Rule = {
     for (const p of PRIMARY[plan.cloud]) {
       for (const r of plan.resources.filter((x) => x.type === p.type)) {
         const native = p.protectedNatively(r, plan);
-        const ok = r.options.retainOnDelete && native;
+        const missing = [r.options.protect ? "" : "not Pulumi-protected", r.options.retainOnDelete ? "" : "not retained on destroy", native ? "" : `no ${p.how}`].filter(Boolean);
         findings.push({
-          status: ok ? "compliant" : "non-compliant",
+          status: missing.length ? "non-compliant" : "compliant",
           subject: r.name,
-          message: ok ? `retained on destroy; ${p.how}` : `${r.options.retainOnDelete ? "" : "not retained on destroy"}${!r.options.retainOnDelete && !native ? "; " : ""}${native ? "" : `no ${p.how}`}`,
+          message: missing.length ? missing.join("; ") : `Pulumi-protected and retained on destroy; ${p.how}`,
         });
       }
     }
