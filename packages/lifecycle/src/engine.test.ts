@@ -1,0 +1,178 @@
+import type { PlannedResource } from "@freehold/core";
+import type { Cloud } from "@freehold/model";
+import { describe, expect, it } from "vitest";
+import { type PlanInput, SLEEP, World } from "./engine";
+import { COMPANIONS } from "./rules/common";
+import type { CloudRules } from "./types";
+
+/** A small rule book for the engine's own tests ("aws" stands for any cloud). */
+const TEST_RULES: CloudRules = {
+  cloud: "aws",
+  packages: ["aws"],
+  companions: COMPANIONS,
+  propagation: { grants: ["aws:test/grant:Grant"], identities: ["aws:test/identity:Identity"], seconds: 300, source: "test" },
+  globalTypes: [],
+  global: [],
+  types: {
+    "aws:test/group:Group": {
+      title: "group",
+      source: "test",
+      identity: { field: "name", scope: "account", source: "test" },
+      contains: (other, self) => (other.references.group ?? []).includes(self.key),
+    },
+    "aws:test/vault:Vault": { title: "vault", source: "test", identity: { field: "name", scope: "global", source: "test" }, softDelete: { days: 90, source: "test" } },
+    "aws:test/net:Net": { title: "net", source: "test", inUseBy: [{ by: "aws:test/db:Db", field: "net", error: "InUse: the net has a database", source: "test" }] },
+    "aws:test/db:Db": {
+      title: "database",
+      source: "test",
+      identity: { field: "name", scope: { within: "net" }, source: "test" },
+      replaceOn: [{ path: "engine", source: "test" }],
+      deletionProtection: { path: "deletionProtection", error: "Protected: turn deletion protection off first", source: "test" },
+      afterUpdate: (next, previous) => {
+        if (next.inputs.applyNow !== true) next.inputs = { ...next.inputs, size: previous.inputs.size };
+      },
+    },
+    "aws:test/identity:Identity": { title: "identity", source: "test" },
+    "aws:test/grant:Grant": { title: "grant", source: "test" },
+    "aws:test/reader:Reader": { title: "reader", source: "test", readsThroughGrants: { source: "test" } },
+  },
+};
+const RULES = { aws: TEST_RULES, azure: { ...TEST_RULES, cloud: "azure", packages: ["azure-test"] }, gcp: { ...TEST_RULES, cloud: "gcp", packages: ["gcp-test"] } } as Record<Cloud, CloudRules>;
+
+const STACK = "urn:pulumi:dev::p::";
+const urn = (type: string, name: string) => `${STACK}${type}::${name}`;
+
+/** A registration; dependencies are given by the other resources' names and resolved by `plan`. */
+function res(type: string, name: string, inputs: Record<string, unknown> = {}, extra: { deps?: Record<string, string[]>; dependsOn?: string[]; protect?: boolean; retain?: boolean } = {}): PlannedResource & { refs: typeof extra } {
+  return {
+    urn: urn(type, name),
+    type,
+    name,
+    parent: `${STACK}pulumi:pulumi:Stack::p-dev`,
+    custom: true,
+    inputs,
+    options: { protect: extra.protect ?? false, retainOnDelete: extra.retain ?? false, dependsOn: [] },
+    dependencies: [],
+    propertyDependencies: {},
+    refs: extra,
+  };
+}
+
+function plan(...resources: Array<ReturnType<typeof res>>): PlanInput {
+  const byName = new Map(resources.map((r) => [r.name, r.urn]));
+  const urnOf = (n: string) => byName.get(n) ?? `${STACK}unknown::${n}`;
+  return {
+    cloud: "aws",
+    region: "eu-west-2",
+    resources: resources.map(({ refs, ...r }) => {
+      const propertyDependencies = Object.fromEntries(Object.entries(refs.deps ?? {}).map(([k, names]) => [k, names.map(urnOf)]));
+      const dependsOn = (refs.dependsOn ?? []).map(urnOf);
+      return { ...r, options: { ...r.options, dependsOn }, propertyDependencies, dependencies: [...new Set([...Object.values(propertyDependencies).flat(), ...dependsOn])].sort() };
+    }),
+  };
+}
+
+const NET = "aws:test/net:Net";
+const DB = "aws:test/db:Db";
+
+describe("the simulated engine", () => {
+  it("creates in order, and an up with the same plan changes nothing", () => {
+    const w = new World(RULES);
+    const p = plan(res(NET, "net"), res(DB, "db", { name: "db1", net: "net-id" }, { deps: { net: ["net"] } }));
+    expect(w.up("s", p)).toMatchObject({ status: "ok", changes: 2 });
+    expect(w.up("s", p)).toMatchObject({ status: "ok", changes: 0 });
+  });
+
+  it("updates in place, and replaces when a replace-on property changes: create-before-delete with a new name, delete-before-replace with the same", () => {
+    const w = new World(RULES);
+    const net = res(NET, "net");
+    w.up("s", plan(net, res(DB, "db", { name: "db1", net: "n", engine: "pg16" }, { deps: { net: ["net"] } })));
+    const updated = w.up("s", plan(net, res(DB, "db", { name: "db1", net: "n", engine: "pg16", tier: "big" }, { deps: { net: ["net"] } })));
+    expect(updated.steps.find((s) => s.name === "db")).toMatchObject({ op: "update", changed: ["tier"] });
+    const renamed = w.up("s", plan(net, res(DB, "db", { name: "db2", net: "n", engine: "pg17" }, { deps: { net: ["net"] } })));
+    expect(renamed.steps.find((s) => s.name === "db")).toMatchObject({ op: "replace", mode: "create-before-delete" });
+    const same = w.up("s", plan(net, res(DB, "db", { name: "db2", net: "n", engine: "pg18" }, { deps: { net: ["net"] } })));
+    expect(same.steps.filter((s) => s.name === "db").map((s) => s.op)).toEqual(["delete", "replace"]);
+    expect(same.steps.find((s) => s.op === "replace")?.mode).toBe("delete-before-replace");
+    expect([...w.objects.values()].filter((o) => o.type === DB)).toHaveLength(1);
+  });
+
+  it("refuses, before changing anything, to delete or replace a protected resource", () => {
+    const w = new World(RULES);
+    const net = res(NET, "net");
+    w.up("s", plan(net, res(DB, "db", { name: "db1", engine: "pg16", net: "n" }, { deps: { net: ["net"] }, protect: true })));
+    const before = w.objects.size;
+    const destroy = w.destroy("s", "aws");
+    expect(destroy.status).toBe("refused");
+    expect(destroy.error).toContain('unable to delete resource "urn:pulumi:dev::p::aws:test/db:Db::db"\nas it is currently marked for protection');
+    expect(w.objects.size).toBe(before);
+    const replace = w.up("s", plan(net, res(DB, "db", { name: "db1", engine: "pg17", net: "n" }, { deps: { net: ["net"] }, protect: true })));
+    expect(replace).toMatchObject({ status: "refused", changes: 0 });
+    expect(replace.error).toContain("unable to replace resource");
+  });
+
+  it("leaves a retained resource in the cloud, where it keeps its name and what it uses: a destroy fails half-way on what it still uses", () => {
+    const w = new World(RULES);
+    const p = plan(res(NET, "net"), res(DB, "db", { name: "db1", net: "n" }, { deps: { net: ["net"] }, retain: true }));
+    w.up("s", p);
+    const destroy = w.destroy("s", "aws");
+    expect(destroy.status).toBe("failed");
+    expect(destroy.error).toContain("InUse: the net has a database");
+    expect(destroy.steps.map((s) => `${s.op} ${s.name}`)).toEqual(["retain db"]);
+  });
+
+  it("keeps a soft-deleted name until its retention ends", () => {
+    const w = new World(RULES);
+    const vault = plan(res("aws:test/vault:Vault", "kv", { name: "kv-1" }));
+    w.up("s", vault);
+    expect(w.destroy("s", "aws").status).toBe("ok");
+    const again = w.up("s", vault);
+    expect(again.status).toBe("failed");
+    expect(again.error).toMatch(/vault "kv-1" already exists: a deleted vault of that name is kept \(soft delete\) until day 90/);
+    w.advance(91 * 86400);
+    expect(w.up("s", vault).status).toBe("ok");
+  });
+
+  it("deletes what a container holds, retained or not", () => {
+    const w = new World(RULES);
+    w.up("s", plan(res("aws:test/group:Group", "rg", { name: "rg" }), res("aws:test/vault:Vault", "kv", { name: "kv-2", group: "rg" }, { deps: { group: ["rg"] }, retain: true })));
+    expect(w.destroy("s", "aws").status).toBe("ok");
+    expect([...w.objects.values()].map((o) => `${o.type} ${o.status}`)).toEqual(["aws:test/vault:Vault soft-deleted"]);
+  });
+
+  it("fails a reader created before its grant has taken effect, and passes one that waits for it", () => {
+    const identity = res("aws:test/identity:Identity", "id");
+    const grant = res("aws:test/grant:Grant", "grant", { principal: "p" }, { deps: { principal: ["id"] } });
+    const eager = res("aws:test/reader:Reader", "app", { identity: "p" }, { deps: { identity: ["id"] }, dependsOn: ["grant"] });
+    const failed = new World(RULES).up("s", plan(identity, grant, eager));
+    expect(failed.status).toBe("failed");
+    expect(failed.error).toContain("a grant can take up to 300 s to take effect");
+    const wait = res(SLEEP, "wait", { createDuration: "5m" }, { dependsOn: ["grant"] });
+    const patient = res("aws:test/reader:Reader", "app", { identity: "p" }, { deps: { identity: ["id"] }, dependsOn: ["wait"] });
+    expect(new World(RULES).up("s", plan(identity, grant, wait, patient)).status).toBe("ok");
+  });
+
+  it("keeps in state what the cloud did not apply, so the next preview shows the difference again", () => {
+    const w = new World(RULES);
+    const net = res(NET, "net");
+    w.up("s", plan(net, res(DB, "db", { name: "db", net: "n", size: 1 }, { deps: { net: ["net"] } })));
+    const bigger = plan(net, res(DB, "db", { name: "db", net: "n", size: 2 }, { deps: { net: ["net"] } }));
+    expect(w.up("s", bigger).changes).toBe(1);
+    expect(w.up("s", bigger).changes).toBe(1);
+    const now = plan(net, res(DB, "db", { name: "db", net: "n", size: 2, applyNow: true }, { deps: { net: ["net"] } }));
+    w.up("s", now);
+    expect(w.up("s", now).changes).toBe(0);
+  });
+
+  it("sees new values in what depends on a replaced resource, and collides on names across stacks only within their scope", () => {
+    const w = new World(RULES);
+    w.up("a", plan(res(NET, "net", { cidr: "1" }), res(DB, "db", { name: "same", net: "n" }, { deps: { net: ["net"] } })));
+    // Another stack: its own net, so the same database name is in another scope.
+    expect(w.up("b", plan(res(NET, "net", { cidr: "1" }), res(DB, "db", { name: "same", net: "n" }, { deps: { net: ["net"] } }))).status).toBe("ok");
+    // Names in account scope collide.
+    w.up("a", plan(res("aws:test/group:Group", "g", { name: "g1" })));
+    const clash = w.up("b", plan(res("aws:test/group:Group", "g", { name: "g1" })));
+    expect(clash.status).toBe("failed");
+    expect(clash.error).toContain('group "g1" already exists: it belongs to stack a (g)');
+  });
+});

@@ -1,0 +1,664 @@
+/**
+ * A simulated cloud over time. `World` holds the physical objects of every
+ * cloud account the scenarios use and the Pulumi state of every stack, and
+ * applies plans (`freehold plan`'s resources) the way the Pulumi engine would:
+ *
+ * - a preview first, which refuses the whole run before anything changes when
+ *   it would replace a resource whose new registration is protected, or delete
+ *   one whose state is protected (as the engine does);
+ * - create, update in place, or replace (create-before-delete, or
+ *   delete-before-replace when the physical name would stay the same or the
+ *   resource asks for it, deleting first the dependents that must be replaced
+ *   too), in registration order;
+ * - deletes last, dependents first, honouring `retainOnDelete` (the object
+ *   stays in the cloud, unmanaged);
+ * - state carried from one run to the next, per stack.
+ *
+ * Every operation goes through the cloud's rule table (rules/*.ts): names and
+ * their uniqueness scope, input checks, properties that force replacement or
+ * cannot change, what cannot be deleted while something uses it, deletion
+ * protection, soft delete, containment, and grants that take time to apply.
+ * A rule that fails stops the run there, as `pulumi up` would: the state then
+ * holds what was done, and the failure is "half-way".
+ */
+import type { PlannedResource } from "@freehold/core";
+import type { Cloud } from "@freehold/model";
+import { changedPaths, covers, durationSeconds, overlaps, valueAt, valuesAt } from "./diff";
+import type { CloudObject, CloudRules, RuleContext, TypeRule } from "./types";
+
+/** One resource in a stack's state. */
+export interface StateEntry {
+  urn: string;
+  type: string;
+  name: string;
+  parent: string;
+  custom: boolean;
+  inputs: Record<string, unknown>;
+  options: PlannedResource["options"];
+  provider?: string;
+  dependencies: string[];
+  propertyDependencies: Record<string, string[]>;
+  /** The cloud object this resource manages (cloud and companion resources). */
+  object?: string;
+}
+
+export type Operation = "same" | "create" | "update" | "replace" | "import" | "delete" | "retain";
+
+export interface Step {
+  op: Operation;
+  urn: string;
+  type: string;
+  name: string;
+  /** For updates and replacements: the inputs that changed. */
+  changed?: string[];
+  /** For replacements. */
+  mode?: "create-before-delete" | "delete-before-replace";
+}
+
+export interface RunResult {
+  /** ok: every step applied; refused: the preview stopped it before any change; failed: a step failed part-way. */
+  status: "ok" | "refused" | "failed";
+  steps: Step[];
+  /** Every problem, one per line, as the engine or the cloud would report it. */
+  error?: string;
+  /** Steps that changed something (not "same"). */
+  changes: number;
+}
+
+/** What an `up` applies: a plan's resources for one cloud and region. */
+export interface PlanInput {
+  cloud: Cloud;
+  /** The region the stack was planned for (the plan's `region`). */
+  region: string;
+  resources: readonly PlannedResource[];
+}
+
+type Kind = "cloud" | "companion" | "provider" | "component";
+
+function packageOf(type: string): string {
+  return type.startsWith("pulumi:providers:") ? "pulumi" : (type.split(":")[0] ?? "");
+}
+
+class RunFailure extends Error {}
+
+/** The time provider's wait (@pulumiverse/time). */
+export const SLEEP = "time:index/sleep:Sleep";
+
+export class World {
+  /** Seconds since the world began. */
+  now = 0;
+  readonly objects = new Map<string, CloudObject>();
+  readonly stacks = new Map<string, Map<string, StateEntry>>();
+  /** The region each cloud's default provider is configured with (`aws:region`...), where a stack sets none. */
+  readonly defaultRegions: Partial<Record<Cloud, string>> = {};
+  private counter = 0;
+
+  constructor(readonly rules: Record<Cloud, CloudRules>) {}
+
+  /** A deep copy: scenarios branch from a deployed world without planning it again. */
+  clone(): World {
+    const w = new World(this.rules);
+    w.now = this.now;
+    w.counter = this.counter;
+    Object.assign(w.defaultRegions, this.defaultRegions);
+    for (const [k, o] of this.objects) w.objects.set(k, structuredClone(o));
+    for (const [k, s] of this.stacks) w.stacks.set(k, structuredClone(s));
+    return w;
+  }
+
+  advance(seconds: number): void {
+    this.now += seconds;
+    for (const [k, o] of this.objects) if (o.status === "soft-deleted" && (o.reservedUntil ?? 0) <= this.now) this.objects.delete(k);
+  }
+
+  /** Objects of a cloud, live and soft-deleted. */
+  objectsOf(cloud: Cloud): CloudObject[] {
+    return [...this.objects.values()].filter((o) => o.cloud === cloud);
+  }
+
+  state(stack: string): Map<string, StateEntry> {
+    let s = this.stacks.get(stack);
+    if (!s) {
+      s = new Map();
+      this.stacks.set(stack, s);
+    }
+    return s;
+  }
+
+  /** `pulumi up` of a plan into a stack. */
+  up(stack: string, plan: PlanInput): RunResult {
+    return new Run(this, stack, plan).up();
+  }
+
+  /** `pulumi destroy`: an `up` with nothing in the program. */
+  destroy(stack: string, cloud: Cloud, region = ""): RunResult {
+    return new Run(this, stack, { cloud, region, resources: [] }).up();
+  }
+
+  /** @internal */
+  nextKey(): string {
+    this.counter += 1;
+    return `obj-${this.counter}`;
+  }
+}
+
+/** One `pulumi up`: its preview, then its steps. */
+class Run {
+  private readonly state: Map<string, StateEntry>;
+  private readonly steps: Step[] = [];
+  /** Resources created or replaced in this run: what depends on them sees new values. */
+  private readonly renewed = new Set<string>();
+  /** When each resource of this run finished, on the world clock. */
+  private readonly finished = new Map<string, number>();
+  /** Old objects of create-before-delete replacements, deleted at the end. */
+  private readonly replacedObjects: Array<{ urn: string; key: string; retain: boolean }> = [];
+  private readonly startedAt: number;
+
+  constructor(
+    private readonly world: World,
+    private readonly stack: string,
+    private readonly plan: PlanInput,
+  ) {
+    this.state = world.state(stack);
+    this.startedAt = world.now;
+  }
+
+  up(): RunResult {
+    const desired = this.plan.resources;
+    const planned = this.preview(desired);
+    if (planned.refusals.length) return { status: "refused", steps: [], error: planned.refusals.join("\n"), changes: 0 };
+    try {
+      for (const r of desired) this.apply(r, planned.ops.get(r.urn) as PreviewOp);
+      this.deleteRemoved(desired);
+      this.world.now = Math.max(this.world.now, ...this.finished.values());
+      return this.result("ok");
+    } catch (e) {
+      if (!(e instanceof RunFailure)) throw e;
+      this.world.now = Math.max(this.world.now, ...this.finished.values());
+      return this.result("failed", e.message);
+    }
+  }
+
+  private result(status: RunResult["status"], error?: string): RunResult {
+    return { status, steps: this.steps, ...(error ? { error } : {}), changes: this.steps.filter((s) => s.op !== "same").length };
+  }
+
+  // ---- preview ---------------------------------------------------------------------------------
+
+  private preview(desired: readonly PlannedResource[]): { ops: Map<string, PreviewOp>; refusals: string[] } {
+    const ops = new Map<string, PreviewOp>();
+    const refusals: string[] = [];
+    const renewing = new Set<string>();
+    const claimed = new Set<string>();
+    for (const r of desired) {
+      const old = this.stateFor(r, claimed);
+      if (old) claimed.add(old.urn);
+      const op = this.decide(r, old, renewing);
+      ops.set(r.urn, op);
+      if ((op.op === "create" || op.op === "replace") && r.custom) renewing.add(r.urn);
+      if (op.op === "replace" && r.options.protect) {
+        refusals.push(
+          `error: unable to replace resource "${r.urn}"\nas it is currently marked for protection. To unprotect the resource, remove the \`protect\` flag from the resource in your Pulumi program and run \`pulumi up\` (changed: ${op.changed?.join(", ")})`,
+        );
+      }
+    }
+    for (const entry of this.state.values()) {
+      if (claimed.has(entry.urn)) continue;
+      if (entry.options.protect) {
+        refusals.push(
+          `error: unable to delete resource "${entry.urn}"\nas it is currently marked for protection. To unprotect the resource, either remove the \`protect\` flag from the resource in your Pulumi program and run \`pulumi up\` or use the command:\n\`pulumi state unprotect '${entry.urn}'\``,
+        );
+      }
+    }
+    return { ops, refusals };
+  }
+
+  /** The state entry a registration continues: its own URN, else an alias's. */
+  private stateFor(r: PlannedResource, claimed: Set<string>): StateEntry | undefined {
+    const own = this.state.get(r.urn);
+    if (own && !claimed.has(own.urn)) return own;
+    for (const a of r.options.aliases ?? []) {
+      const urn = (a as { urn?: string }).urn;
+      const entry = urn ? this.state.get(urn) : undefined;
+      if (entry && !claimed.has(entry.urn) && entry.type === r.type) return entry;
+    }
+    return undefined;
+  }
+
+  private decide(r: PlannedResource, old: StateEntry | undefined, renewing: Set<string>): PreviewOp {
+    if (!old) return { op: r.options.import ? "import" : "create" };
+    if (this.kind(r.type) === "component" || this.kind(r.type) === "provider") return { op: "same", old };
+    const rule = this.rule(r.type);
+    let changed = changedPaths(old.inputs, r.inputs);
+    // Inputs whose values come from a resource created or replaced in this run are new values.
+    for (const [key, deps] of Object.entries(r.propertyDependencies)) {
+      if (deps.some((d) => renewing.has(d)) && !changed.some((c) => covers(key, c))) changed.push(key);
+    }
+    const ignore = r.options.ignoreChanges ?? [];
+    changed = changed.filter((c) => !ignore.some((i) => covers(i, c)));
+    const regional = !this.world.rules[this.cloudOf(r.type)]?.globalTypes.includes(r.type);
+    const providerMoved = regional && this.regionOf(r, this.plan.cloud) !== this.regionOfEntry(old);
+    const forcing = [
+      ...(rule?.replaceOn ?? []).map((x) => x.path),
+      ...(rule?.identity ? [rule.identity.field] : []),
+      ...(r.options.replaceOnChanges ?? []),
+    ];
+    const replace = providerMoved || changed.some((c) => forcing.some((f) => overlaps(f, c)));
+    if (replace) return { op: "replace", old, changed: providerMoved ? [...changed, "(region)"] : changed };
+    if (changed.length) return { op: "update", old, changed };
+    return { op: "same", old };
+  }
+
+  // ---- execution -------------------------------------------------------------------------------
+
+  private apply(r: PlannedResource, planned: PreviewOp): void {
+    const kind = this.kind(r.type);
+    const start = this.startTime(r);
+    let end = start;
+    const entry = this.entryFrom(r, planned.old?.object);
+    if (planned.old && planned.old.urn !== r.urn) this.state.delete(planned.old.urn);
+    const step: Step = { op: planned.op, urn: r.urn, type: r.type, name: r.name, ...(planned.changed ? { changed: planned.changed } : {}) };
+    if (kind === "component" || kind === "provider") {
+      this.state.set(r.urn, entry);
+      this.steps.push(planned.op === "import" ? { ...step, op: "create" } : step);
+      this.finished.set(r.urn, start);
+      return;
+    }
+    switch (planned.op) {
+      case "same":
+        break;
+      case "create":
+        entry.object = this.create(r, start).key;
+        end = start + this.duration(r);
+        this.renewed.add(r.urn);
+        break;
+      case "import":
+        entry.object = this.adopt(r);
+        break;
+      case "update":
+        this.update(r, entry.object as string, start);
+        end = start + this.duration(r);
+        break;
+      case "replace": {
+        const oldObject = this.world.objects.get(entry.object as string);
+        const fresh = this.buildObject(r, start);
+        const dbr = r.options.deleteBeforeReplace === true || (fresh.identity !== undefined && fresh.identity === oldObject?.identity);
+        step.mode = dbr ? "delete-before-replace" : "create-before-delete";
+        if (dbr && oldObject) {
+          this.deleteDependentsBeforeReplace(r);
+          this.deleteObject(oldObject, r.urn);
+          this.steps.push({ op: "delete", urn: r.urn, type: r.type, name: r.name, mode: "delete-before-replace" });
+        }
+        entry.object = this.commitCreate(fresh, r).key;
+        if (!dbr && oldObject) this.replacedObjects.push({ urn: r.urn, key: oldObject.key, retain: r.options.retainOnDelete });
+        end = start + this.duration(r);
+        this.renewed.add(r.urn);
+        break;
+      }
+    }
+    // The state holds what the cloud holds: a change the cloud has not applied shows again in the next preview.
+    const held = entry.object ? this.world.objects.get(entry.object) : undefined;
+    if (held && planned.op !== "same") entry.inputs = held.inputs;
+    this.state.set(r.urn, entry);
+    this.finished.set(r.urn, end);
+    this.steps.push(step);
+  }
+
+  /** Removed resources and replaced objects: dependents first, as the engine deletes. */
+  private deleteRemoved(desired: readonly PlannedResource[]): void {
+    const wanted = new Set(desired.map((r) => r.urn));
+    const removed = [...this.state.values()].filter((e) => !wanted.has(e.urn));
+    for (const entry of dependentsFirst(removed)) {
+      const kind = this.kind(entry.type);
+      const obj = entry.object ? this.world.objects.get(entry.object) : undefined;
+      if (obj && (kind === "cloud" || kind === "companion")) {
+        if (entry.options.retainOnDelete) {
+          obj.owner = undefined;
+          this.steps.push({ op: "retain", urn: entry.urn, type: entry.type, name: entry.name });
+        } else {
+          this.deleteObject(obj, entry.urn);
+          this.steps.push({ op: "delete", urn: entry.urn, type: entry.type, name: entry.name });
+        }
+      } else {
+        this.steps.push({ op: "delete", urn: entry.urn, type: entry.type, name: entry.name });
+      }
+      this.state.delete(entry.urn);
+    }
+    for (const { urn, key, retain } of [...this.replacedObjects].reverse()) {
+      const obj = this.world.objects.get(key);
+      if (!obj) continue;
+      if (retain) obj.owner = undefined;
+      else this.deleteObject(obj, urn);
+    }
+  }
+
+  /** Delete-before-replace: the dependents that must be replaced too are deleted first, last-registered first. */
+  private deleteDependentsBeforeReplace(r: PlannedResource): void {
+    const dependents = [...this.state.values()].filter((e) => e.object && e.urn !== r.urn && this.dependsOn(e, r.urn) && this.mustReplaceWith(e, r));
+    for (const e of dependentsFirst(dependents)) {
+      const obj = this.world.objects.get(e.object as string);
+      if (!obj) continue;
+      this.deleteObject(obj, e.urn);
+      this.steps.push({ op: "delete", urn: e.urn, type: e.type, name: e.name, mode: "delete-before-replace" });
+    }
+  }
+
+  private dependsOn(e: StateEntry, urn: string, seen = new Set<string>()): boolean {
+    if (seen.has(e.urn)) return false;
+    seen.add(e.urn);
+    return e.dependencies.some((d) => d === urn || (this.state.get(d) ? this.dependsOn(this.state.get(d) as StateEntry, urn, seen) : false));
+  }
+
+  /** A dependent must be replaced with its dependency when an input that comes from it forces a replacement. */
+  private mustReplaceWith(e: StateEntry, dependency: PlannedResource): boolean {
+    const rule = this.rule(e.type);
+    const forcing = [...(rule?.replaceOn ?? []).map((x) => x.path), ...(rule?.identity ? [rule.identity.field] : [])];
+    return Object.entries(e.propertyDependencies).some(([key, deps]) => deps.includes(dependency.urn) && forcing.some((f) => overlaps(f, key)));
+  }
+
+  private create(r: PlannedResource, start: number): CloudObject {
+    return this.commitCreate(this.buildObject(r, start), r);
+  }
+
+  /** A new object for a registration, not yet in the world. */
+  private buildObject(r: PlannedResource, start: number): CloudObject {
+    const cloud = this.cloudOf(r.type);
+    const obj: CloudObject = {
+      key: this.world.nextKey(),
+      cloud,
+      type: r.type,
+      inputs: r.inputs,
+      references: this.referencesOf(r),
+      region: this.regionOf(r, cloud),
+      owner: { stack: this.stack, urn: r.urn },
+      status: "live",
+      createdAt: start,
+      facts: { changedAt: start + this.duration(r) },
+    };
+    const rule = this.rule(r.type);
+    if (rule?.identity) {
+      const name = valueAt(r.inputs, rule.identity.field);
+      if (typeof name === "string") {
+        obj.name = name;
+        obj.identity = identityOf(obj, rule, this.ctx(cloud));
+      }
+    }
+    return obj;
+  }
+
+  /** Per input, the objects its value came from (the resources it depends on, as they now are). */
+  private referencesOf(r: PlannedResource): Record<string, string[]> {
+    const references: Record<string, string[]> = {};
+    for (const [key, deps] of Object.entries(r.propertyDependencies)) {
+      const keys = deps.map((d) => this.state.get(d)?.object).filter((k): k is string => Boolean(k));
+      if (keys.length) references[key] = [...new Set(keys)];
+    }
+    return references;
+  }
+
+  private commitCreate(obj: CloudObject, r: PlannedResource): CloudObject {
+    const rule = this.rule(r.type);
+    const ctx = this.ctx(obj.cloud);
+    this.check(obj, rule, r);
+    if (obj.identity !== undefined) {
+      const clash = this.world.objectsOf(obj.cloud).find((o) => o.type === obj.type && o.identity === obj.identity);
+      if (clash) {
+        const why =
+          clash.status === "soft-deleted"
+            ? `a deleted ${rule?.title ?? obj.type} of that name is kept (soft delete) until day ${Math.ceil((clash.reservedUntil ?? 0) / 86400)}, and its name cannot be reused before then`
+            : clash.owner
+              ? `it belongs to ${clash.owner.stack === this.stack ? "this stack" : `stack ${clash.owner.stack}`} (${clash.owner.urn.split("::").pop()})`
+              : "it was left behind by an earlier deployment (retained, no longer managed)";
+        this.fail(r, `${rule?.title ?? obj.type} "${obj.name}" already exists: ${why} [${rule?.identity?.source}]`);
+      }
+    }
+    const refusal = rule?.beforeCreate?.(obj, ctx) ?? this.propagation(obj, r);
+    if (refusal) this.fail(r, refusal);
+    this.world.objects.set(obj.key, obj);
+    return obj;
+  }
+
+  private adopt(r: PlannedResource): string {
+    const id = String(r.options.import);
+    const cloud = this.cloudOf(r.type);
+    const found = this.world
+      .objectsOf(cloud)
+      .find((o) => o.type === r.type && o.status === "live" && !o.owner && (o.name === id || (o.name !== undefined && id.endsWith(`/${o.name}`))));
+    if (!found) this.fail(r, `import of ${r.type} "${id}" failed: the resource does not exist (or another stack manages it)`);
+    const obj = found as CloudObject;
+    const changed = changedPaths(obj.inputs, r.inputs);
+    if (changed.length) this.fail(r, `import of "${id}": inputs differ from the existing resource (${changed.join(", ")}); Pulumi refuses an import whose inputs do not match`);
+    obj.owner = { stack: this.stack, urn: r.urn };
+    this.renewed.add(r.urn);
+    return obj.key;
+  }
+
+  private update(r: PlannedResource, key: string, start: number): void {
+    const obj = this.world.objects.get(key);
+    if (!obj) this.fail(r, `${r.type} ${r.name}: the resource no longer exists in the cloud (deleted outside Pulumi); run pulumi refresh`);
+    const current = obj as CloudObject;
+    const rule = this.rule(r.type);
+    const next: CloudObject = { ...current, inputs: r.inputs, references: this.referencesOf(r), facts: { ...current.facts, changedAt: start + this.duration(r) } };
+    this.check(next, rule, r);
+    for (const im of rule?.immutable ?? []) {
+      if (changedPaths(valueAt(current.inputs, im.path), valueAt(r.inputs, im.path)).length) this.fail(r, `${im.error} [${im.source}]`);
+    }
+    const refusal = rule?.beforeUpdate?.(next, current, this.ctx(current.cloud)) ?? this.propagation(next, r);
+    if (refusal) this.fail(r, refusal);
+    rule?.afterUpdate?.(next, current, this.ctx(current.cloud));
+    this.world.objects.set(key, next);
+  }
+
+  /** Delete one object under the cloud's rules; deleting a container deletes what it contains. */
+  private deleteObject(obj: CloudObject, urn: string): void {
+    if (!this.world.objects.has(obj.key) || obj.status !== "live") return;
+    const rule = this.rule(obj.type);
+    const ctx = this.ctx(obj.cloud);
+    const label = `${rule?.title ?? obj.type}${obj.name ? ` "${obj.name}"` : ""}`;
+    const problems: string[] = [];
+    if (rule?.deletionProtection && valueAt(obj.inputs, rule.deletionProtection.path) === true) problems.push(`${rule.deletionProtection.error} [${rule.deletionProtection.source}]`);
+    for (const use of rule?.inUseBy ?? []) {
+      const users = this.world
+        .objectsOf(obj.cloud)
+        .filter((o) => o.status === "live" && o.key !== obj.key && o.type === use.by && Object.entries(o.references).some(([field, keys]) => (!use.field || covers(use.field, field)) && keys.includes(obj.key)));
+      if (users.length) problems.push(`${use.error} (in use by ${users.map((u) => describe(u)).join(", ")}) [${use.source}]`);
+    }
+    for (const g of this.world.rules[obj.cloud]?.global ?? []) {
+      const p = g.onDelete?.(obj, ctx);
+      if (p) problems.push(`${p} [${g.source}]`);
+    }
+    const own = rule?.beforeDelete?.(obj, ctx);
+    if (own) problems.push(own);
+    if (problems.length) throw new RunFailure(`deleting ${label} (${urn.split("::").pop()}) failed: ${problems.join("; ")}`);
+    this.remove(obj, ctx);
+    if (rule?.contains) {
+      for (const inner of this.world.objectsOf(obj.cloud)) {
+        if (inner.key !== obj.key && inner.status === "live" && rule.contains(inner, obj, ctx)) this.remove(inner, ctx);
+      }
+    }
+  }
+
+  /** Take an object out of the cloud: soft-deleted where the service keeps deleted ones, else gone. */
+  private remove(obj: CloudObject, ctx: RuleContext): void {
+    const rule = this.rule(obj.type);
+    if (rule?.softDelete) {
+      obj.status = "soft-deleted";
+      obj.deletedAt = ctx.now;
+      obj.reservedUntil = ctx.now + rule.softDelete.days * 86400;
+    } else {
+      this.world.objects.delete(obj.key);
+    }
+    rule?.afterDelete?.(obj, ctx);
+  }
+
+  private check(obj: CloudObject, rule: TypeRule | undefined, r: PlannedResource): void {
+    const problems: string[] = [];
+    for (const c of rule?.checks ?? []) {
+      for (const v of valuesAt(obj.inputs, c.path)) {
+        const p = c.test(v, obj);
+        if (p) problems.push(`${c.path === "*" ? "" : `${c.path}: `}${p} [${c.source}]`);
+      }
+    }
+    for (const g of this.world.rules[obj.cloud]?.global ?? []) {
+      const p = g.check?.(obj, this.ctx(obj.cloud));
+      if (p) problems.push(`${p} [${g.source}]`);
+    }
+    if (problems.length) this.fail(r, [...new Set(problems)].join("; "));
+  }
+
+  /** A reader created or updated before a grant it relies on has taken effect fails. */
+  private propagation(obj: CloudObject, r: PlannedResource): string | undefined {
+    const rules = this.world.rules[obj.cloud];
+    const p = rules?.propagation;
+    const reads = this.rule(obj.type)?.readsThroughGrants;
+    if (!p || !reads || (reads.when && !reads.when(obj))) return undefined;
+    const identities = new Set(Object.values(obj.references).flat().filter((k) => p.identities.includes(this.world.objects.get(k)?.type ?? "")));
+    if (!identities.size) return undefined;
+    const start = obj.facts.changedAt as number;
+    const pending = this.world
+      .objectsOf(obj.cloud)
+      .filter((g) => g.status === "live" && p.grants.includes(g.type) && Object.values(g.references).flat().some((k) => identities.has(k)))
+      .filter((g) => start - (g.facts.changedAt as number) < p.seconds);
+    if (!pending.length) return undefined;
+    return `${this.rule(obj.type)?.title ?? obj.type} ${r.name} started ${Math.round(start - Math.max(...pending.map((g) => g.facts.changedAt as number)))} s after ${pending.map((g) => describe(g)).join(", ")} was granted, but a grant can take up to ${p.seconds} s to take effect: the first read fails with a permission error. Wait for the grant (a time:Sleep between them) or use an ordering the cloud documents as safe [${p.source}]`;
+  }
+
+  private fail(r: PlannedResource, message: string): never {
+    throw new RunFailure(`${r.type} ${r.name}: ${message}`);
+  }
+
+  // ---- helpers ---------------------------------------------------------------------------------
+
+  private entryFrom(r: PlannedResource, object?: string): StateEntry {
+    return {
+      urn: r.urn,
+      type: r.type,
+      name: r.name,
+      parent: r.parent,
+      custom: r.custom,
+      inputs: r.inputs,
+      options: r.options,
+      ...(r.provider ? { provider: r.provider } : {}),
+      dependencies: r.dependencies,
+      propertyDependencies: r.propertyDependencies,
+      ...(object ? { object } : {}),
+    };
+  }
+
+  /** When a resource can start: after every resource it depends on has finished in this run. */
+  private startTime(r: PlannedResource): number {
+    return Math.max(this.startedAt, ...r.dependencies.map((d) => this.finished.get(d) ?? this.startedAt));
+  }
+
+  /** How long an operation takes. Only an explicit wait counts: everything else is taken as instant, so nothing relies on how long the cloud happens to take. */
+  private duration(r: PlannedResource): number {
+    return r.type === SLEEP ? durationSeconds(r.inputs.createDuration) : 0;
+  }
+
+  private kind(type: string): Kind {
+    if (type.startsWith("pulumi:providers:")) return "provider";
+    const pkg = packageOf(type);
+    if (pkg === "freehold" || pkg === "pulumi") return "component";
+    return Object.values(this.world.rules).some((c) => c.packages.includes(pkg)) ? "cloud" : "companion";
+  }
+
+  private cloudOf(type: string): Cloud {
+    const pkg = packageOf(type);
+    const found = Object.values(this.world.rules).find((c) => c.packages.includes(pkg));
+    return found?.cloud ?? this.plan.cloud;
+  }
+
+  private rule(type: string): TypeRule | undefined {
+    const cloud = this.world.rules[this.cloudOf(type)];
+    return cloud?.types[type] ?? this.world.rules[this.plan.cloud]?.companions?.[type];
+  }
+
+  /** A resource's region: its own `region`/`location` input, else its provider's, else the default provider's. */
+  private regionOf(r: { inputs: Record<string, unknown>; provider?: string }, cloud: Cloud): string {
+    const own = r.inputs.region ?? r.inputs.location;
+    if (typeof own === "string" && own && own.toLowerCase() !== "global") return normaliseRegion(own);
+    if (r.provider) {
+      const urn = r.provider.split("::").slice(0, -1).join("::");
+      const provider = this.state.get(urn) ?? this.plan.resources.find((x) => x.urn === urn);
+      const region = provider?.inputs.region ?? provider?.inputs.location;
+      if (typeof region === "string") return normaliseRegion(region);
+    }
+    return this.world.defaultRegions[cloud] ?? this.plan.region;
+  }
+
+  private regionOfEntry(e: StateEntry): string {
+    const obj = e.object ? this.world.objects.get(e.object) : undefined;
+    return obj?.region ?? this.regionOf(e, this.cloudOf(e.type));
+  }
+
+  private ctx(cloud: Cloud): RuleContext {
+    const world = this.world;
+    return {
+      objects: () => world.objectsOf(cloud),
+      get: (key) => world.objects.get(key),
+      now: world.now,
+      stackRegion: this.plan.region,
+      adopt: (obj) => {
+        world.objects.set(obj.key, obj);
+      },
+    };
+  }
+}
+
+interface PreviewOp {
+  op: Operation;
+  old?: StateEntry;
+  changed?: string[];
+}
+
+function normaliseRegion(r: string): string {
+  return r.toLowerCase().replace(/\s+/g, "");
+}
+
+function describe(o: CloudObject): string {
+  const who = o.owner ? `${o.owner.stack === "" ? "" : `${o.owner.stack}: `}${o.owner.urn.split("::").pop()}` : "unmanaged";
+  return `${o.type.split(":").pop()}${o.name ? ` "${o.name}"` : ""} (${who})`;
+}
+
+/** The scope and name that must be unique. */
+function identityOf(obj: CloudObject, rule: TypeRule, ctx: RuleContext): string | undefined {
+  const id = rule.identity;
+  if (!id || obj.name === undefined) return undefined;
+  const name = id.caseInsensitive ? obj.name.toLowerCase() : obj.name;
+  const scope = id.scope;
+  let where: string;
+  if (scope === "global") where = "global";
+  else if (scope === "account") where = "account";
+  else if (scope === "region") where = `region:${obj.region}`;
+  else if (typeof scope === "function") where = scope(obj);
+  else {
+    const value = valueAt(obj.inputs, scope.within);
+    const refs = Object.entries(obj.references)
+      .filter(([k]) => overlaps(k, scope.within))
+      .flatMap(([, keys]) => keys);
+    where = `${scope.within}=${JSON.stringify(value)}@${refs.join(",")}`;
+  }
+  void ctx;
+  return `${where}/${name}`;
+}
+
+/** Order entries so that each comes before the entries it depends on (the order the engine deletes in). */
+function dependentsFirst(entries: StateEntry[]): StateEntry[] {
+  const byUrn = new Map(entries.map((e) => [e.urn, e]));
+  const out: StateEntry[] = [];
+  const done = new Set<string>();
+  const visit = (e: StateEntry, stack: Set<string>) => {
+    if (done.has(e.urn) || stack.has(e.urn)) return;
+    stack.add(e.urn);
+    // Everything that depends on e (or is its child) goes first.
+    for (const other of entries) {
+      if (other.urn !== e.urn && (other.dependencies.includes(e.urn) || other.parent === e.urn)) visit(other, stack);
+    }
+    stack.delete(e.urn);
+    done.add(e.urn);
+    out.push(e);
+  };
+  for (const e of [...entries].reverse()) visit(e, new Set());
+  void byUrn;
+  return out;
+}

@@ -1,0 +1,3 @@
+import { describeLifecycle } from "./lifecycle.test-helper";
+
+describeLifecycle("azure");
