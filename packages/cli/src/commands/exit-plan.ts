@@ -6,6 +6,7 @@ import { EXIT } from "../errors";
 import { buildExitPlan } from "../exit/model";
 import { exitHtml, exitMarkdown } from "../exit/render";
 import { writeFilesAtomically } from "../io";
+import { isHosted, type Plan } from "../plan/contract";
 import { planClouds } from "../plan/run";
 import { resolveTarget, validateTarget } from "../plan/target";
 import { ASSUMPTION_FLAGS, assumptionsFrom, type Io, STACK_FLAG } from "./common";
@@ -64,13 +65,12 @@ export async function runExitPlan(args: ParsedArgs, io: Io): Promise<number> {
   const source = plans.find((p) => p.cloud === from);
   const dest = plans.find((p) => p.cloud === to);
   if (!source || !dest) throw new Error("a plan is missing");
-  if (source.error) return planFailure(source, io);
-  const broken = dest.error && dest.error.type !== "unsupported" ? dest : undefined;
-  if (broken) return planFailure(broken, io);
+  if (!isHosted(source)) return cannotExit(source, plans, from, to, io);
+  if (!isHosted(dest)) return cannotExit(dest, plans, from, to, io);
   for (const c of values ? Object.keys(values) : []) {
     if (!source.components.some((x) => x.name === c)) throw new UsageError([`--value: "${c}" is not a component of this stack (components: ${source.components.map((x) => x.name).join(", ")})`], "exit-plan");
   }
-  const checks = dest.error ? undefined : runChecks(dest);
+  const checks = runChecks(dest);
   const plan = buildExitPlan(source, dest, plans, {
     dataGiB: args.flags["data-gib"] as number | undefined,
     dbGiB: args.flags["db-gib"] as number | undefined,
@@ -79,7 +79,7 @@ export async function runExitPlan(args: ParsedArgs, io: Io): Promise<number> {
     dualRunningDays: Number(args.flags["dual-days"]),
     operatorCountry: String(args.flags["operator-country"]).toUpperCase(),
     values,
-    targetChecks: checks && { errors: checks.summary.errors, warnings: checks.summary.warnings, compliant: checks.summary.compliant, rules: checks.rules.map((r) => r.id) },
+    targetChecks: { errors: checks.summary.errors, warnings: checks.summary.warnings, compliant: checks.summary.compliant, rules: checks.rules.map((r) => r.id) },
   });
   const files: Record<string, string> = { md: exitMarkdown(plan), html: exitHtml(plan), json: `${JSON.stringify(plan, null, 2)}\n` };
   const out = args.flags.out as string | undefined;
@@ -88,9 +88,16 @@ export async function runExitPlan(args: ParsedArgs, io: Io): Promise<number> {
     const written = writeFilesAtomically(out, { [`${base}.md`]: files.md as string, [`${base}.html`]: files.html as string, [`${base}.json`]: files.json as string });
     io.out(`Exit ${from} -> ${to}: one-off about $${plan.cost.oneOffUsd.value}, ${plan.time.calendarDays.value} working days, target $${plan.cost.targetMonthlyUsd.value}/month, portability ${plan.portability.score}%.\nWrote ${written.map((w) => relative(process.cwd(), w)).join(", ")}\n`);
   } else io.out(files[args.flags.format as string] as string);
-  if (dest.error) {
-    io.err(`Note: ${dest.provider} cannot host the stack as written: ${dest.error.message}\n`);
-    return EXIT.unsupported;
-  }
   return EXIT.ok;
+}
+
+/** The source or the target cannot plan the stack: report why (a refusal exits 3) and write nothing, naming the clouds that could be targets instead. */
+function cannotExit(plan: Plan, plans: Plan[], from: Cloud, to: Cloud, io: Io): number {
+  const code = planFailure(plan, io);
+  if (plan.error?.type === "unsupported") {
+    const targets = plans.filter((p) => isHosted(p) && p.cloud !== from).map((p) => p.cloud);
+    const instead = plan.cloud === to && targets.length ? `, or plan an exit to ${targets.join(" or ")}, which can host it as written` : "";
+    io.err(`No exit plan was written: the stack must plan on both ${from} and ${to}. Change the stack as the fix says${instead}.\n`);
+  }
+  return code;
 }

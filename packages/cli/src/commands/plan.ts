@@ -1,7 +1,7 @@
 import type { Cloud } from "@freehold/model";
 import type { CommandSpec, ParsedArgs } from "../args";
 import { EXIT } from "../errors";
-import type { Plan } from "../plan/contract";
+import { type HostedPlan, isHosted } from "../plan/contract";
 import { planInChild } from "../plan/run";
 import { resolveTarget, validateTarget } from "../plan/target";
 import { mdTable, pct, textTable, usd } from "../report/format";
@@ -25,19 +25,19 @@ export async function runPlan(args: ParsedArgs, io: Io): Promise<number> {
   const plan = await planInChild(target, args.flags.cloud as Cloud, assumptionsFrom(args));
   const format = args.flags.format as string;
   if (format === "json") io.out(`${JSON.stringify(plan, null, 2)}\n`);
-  if (plan.error) return planFailure(plan, io);
+  if (!isHosted(plan)) return planFailure(plan, io);
   if (format === "table") io.out(`${planText(plan)}\n`);
   if (format === "md") io.out(planMarkdown(plan));
   return EXIT.ok;
 }
 
-function componentRows(plan: Plan): string[][] {
+function componentRows(plan: HostedPlan): string[][] {
   return plan.components.map((c) => [c.name, c.kind, c.service, c.sku ?? "—", String(c.resourceCount), pct(c.availability.percent), usd(c.estimate.monthlyUsd)]);
 }
 
 const HEAD = ["Component", "Kind", "Service", "Size", "Resources", "SLA", "Monthly"];
 
-export function planText(plan: Plan): string {
+export function planText(plan: HostedPlan): string {
   const resources = plan.resources.filter((r) => r.custom).map((r) => [r.name, shortType(r.type), r.options.retainOnDelete ? "retain" : "", r.options.protect ? "protect" : ""]);
   return [
     `${plan.provider}, ${plan.region} (${plan.location.city}, ${plan.location.country}): ${plan.totals.resources} resources, about ${usd(plan.totals.monthlyUsd)} a month`,
@@ -49,7 +49,7 @@ export function planText(plan: Plan): string {
   ].join("\n");
 }
 
-export function planMarkdown(plan: Plan): string {
+export function planMarkdown(plan: HostedPlan): string {
   return `${[
     `# ${plan.stack} on ${plan.provider}`,
     "",

@@ -1,6 +1,6 @@
 import type { Availability, Capability, CostAssumptions, CostLine } from "@freehold/core";
 import type { Cloud, Component } from "@freehold/model";
-import type { Plan, PlanError } from "../plan/contract";
+import { isHosted, type Plan, type PlanError } from "../plan/contract";
 
 export const COMPARE_SCHEMA = "freehold.compare/v1";
 
@@ -34,6 +34,8 @@ export interface ComparedCloud {
   country: string;
   /** False where the cloud cannot host the stack as written. */
   ok: boolean;
+  /** "cannot host" where the cloud refuses the stack; `error` then names the component, feature, reason and fix. */
+  status: "hosts" | "cannot host";
   error?: PlanError;
   resources: number;
   monthlyUsd: number;
@@ -69,12 +71,12 @@ export function describeRequest(spec: Component): string {
 
 /** Lay plans for several clouds side by side. Reads only the plans. */
 export function comparePlans(plans: Plan[], target: string): Comparison {
-  const ok = plans.filter((p) => !p.error);
+  const ok = plans.filter(isHosted);
   const names: Array<{ name: string; spec: Component }> = [];
   for (const p of ok) for (const c of p.components) if (!names.some((n) => n.name === c.name)) names.push({ name: c.name, spec: c.spec });
   return {
     schema: COMPARE_SCHEMA,
-    stack: ok[0]?.stack ?? "",
+    stack: ok[0]?.stack || plans.find((p) => p.stack)?.stack || "",
     target,
     assumptions: (ok[0] ?? plans[0])?.assumptions as CostAssumptions,
     clouds: plans.map((p) => ({
@@ -84,6 +86,7 @@ export function comparePlans(plans: Plan[], target: string): Comparison {
       city: p.location.city,
       country: p.location.country,
       ok: !p.error,
+      status: p.error ? "cannot host" : "hosts",
       error: p.error,
       resources: p.totals.resources,
       monthlyUsd: p.totals.monthlyUsd,

@@ -2,8 +2,9 @@ import type { CostLine } from "@freehold/core";
 import { escapeHtml, htmlTable, mdTable, pct, textTable, usd } from "../report/format";
 import { htmlPage } from "../report/html";
 import { costChart, planDiagram } from "../report/svg";
-import type { Plan } from "../plan/contract";
-import type { Comparison } from "./model";
+import { isHosted, type Plan } from "../plan/contract";
+import { refusalLines, refusalSentence } from "../report/refusal";
+import type { ComparedCloud, Comparison } from "./model";
 
 const sizeText = (c: { sku?: string; cpu?: number; memoryGiB?: number }) => (c.sku ? `${c.sku}${c.cpu !== undefined ? ` (${c.cpu} vCPU, ${c.memoryGiB} GiB)` : ""}` : "—");
 
@@ -36,10 +37,10 @@ export function compareMarkdown(cmp: Comparison, plans: Plan[]): string {
       ["", ...clouds.map((c) => c.provider)],
       [
         ["Region", ...clouds.map((c) => (c.region ? `${c.region} (${c.city}, ${c.country})` : "—"))],
-        ["Can host the stack as written", ...clouds.map((c) => (c.ok ? "yes" : `**no**: ${c.error?.message ?? ""}`))],
+        ["Can host the stack as written", ...clouds.map((c) => (c.ok ? "yes" : `**cannot host**: ${refusalSentence(c.error)}`))],
         ["UK residency", ...clouds.map((c) => (c.ok ? residencyText(c) : "—"))],
         ["Cloud resources", ...clouds.map((c) => (c.ok ? String(c.resources) : "—"))],
-        ["Estimated monthly cost", ...clouds.map((c) => (c.ok ? usd(c.monthlyUsd) : "—"))],
+        ["Estimated monthly cost", ...clouds.map((c) => (c.ok ? usd(c.monthlyUsd) : "cannot host"))],
       ],
     ),
     "",
@@ -50,7 +51,7 @@ export function compareMarkdown(cmp: Comparison, plans: Plan[]): string {
       mdTable(
         ["", ...clouds.map((c) => c.provider)],
         [
-          ["Service", ...clouds.map((c) => comp.clouds[c.cloud]?.service ?? "—")],
+          ["Service", ...clouds.map((c) => comp.clouds[c.cloud]?.service ?? cannotHostCell(c, comp.name))],
           ["Size chosen", ...clouds.map((c) => sizeText(comp.clouds[c.cloud] ?? {}))],
           ["Resources", ...clouds.map((c) => String(comp.clouds[c.cloud]?.resourceCount ?? "—"))],
           ["Cannot do", ...clouds.map((c) => gapsText(comp.clouds[c.cloud]?.gaps))],
@@ -62,12 +63,16 @@ export function compareMarkdown(cmp: Comparison, plans: Plan[]): string {
     );
   }
   out.push("## Shared platform", "", mdTable(["", ...clouds.map((c) => c.provider)], [
-    ["Resources", ...clouds.map((c) => (c.ok ? String(c.platform.resourceCount) : "—"))],
+    ["Resources", ...clouds.map((c) => (c.ok ? String(c.platform.resourceCount) : "cannot host"))],
     ["Monthly estimate", ...clouds.map((c) => (c.ok ? usd(c.platform.monthlyUsd) : "—"))],
   ]), "");
   out.push("## Cost lines", "");
-  for (const c of clouds.filter((x) => x.ok)) {
+  for (const c of clouds) {
     out.push(`### ${c.provider}`, "");
+    if (!c.ok) {
+      out.push(`Cannot host the stack as written: ${refusalSentence(c.error)}.`, "");
+      continue;
+    }
     const rows = [
       ...cmp.components.flatMap((comp) => (comp.clouds[c.cloud]?.lines ?? []).map((l) => [comp.name, ...lineCells(l)])),
       ...c.platform.lines.map((l) => ["platform", ...lineCells(l)]),
@@ -97,17 +102,33 @@ function gapsText(gaps: Array<{ feature: string; support: string; note: string; 
   return gaps.map((g) => `${gapWord(g)}: ${g.feature} (${g.note})`).join("; ");
 }
 
+/** A refusing cloud's cell in a component's table: "cannot host", with the reason where this component is the one refused. */
+function cannotHostCell(c: ComparedCloud, component: string): string {
+  if (c.ok) return "—";
+  const e = c.error;
+  return e?.component === component || e?.component === "stack" || !e?.feature ? `cannot host: ${refusalSentence(e)}` : `cannot host (the stack is refused for ${e.component}: ${e.feature})`;
+}
+
 export function compareText(cmp: Comparison): string {
   const rows = cmp.clouds.map((c) => [
     c.provider,
     c.region || "—",
-    c.ok ? "yes" : `no: ${c.error?.reason ?? c.error?.message ?? ""}`.slice(0, 60),
+    c.ok ? "yes" : "cannot host",
     c.ok ? String(c.resources) : "—",
     c.ok ? String(cmp.components.reduce((n, x) => n + (x.clouds[c.cloud]?.gaps.filter((g) => g.support === "none").length ?? 0), 0)) : "—",
     c.ok ? (c.residency.rule === "none" ? "n/a" : c.residency.ok ? "yes" : "NO") : "—",
     c.ok ? `${usd(c.monthlyUsd)}` : "—",
   ]);
-  return textTable(["Cloud", "Region", "Hosts stack", "Resources", "Gaps", "Residency", "Monthly"], rows);
+  const refusals = cmp.clouds.filter((c) => !c.ok && c.error).flatMap((c) => ["", `${c.provider} cannot host the stack as written:`, ...refusalLines(c.error as NonNullable<ComparedCloud["error"]>)]);
+  return [textTable(["Cloud", "Region", "Hosts stack", "Resources", "Gaps", "Residency", "Monthly"], rows), ...refusals].join("\n");
+}
+
+/** A refusal on a summary card: component, feature, reason and fix, each labelled. */
+function refusalHtml(c: ComparedCloud): string {
+  const e = c.error;
+  if (!e?.feature) return `<div class="refusal">${escapeHtml(e?.message ?? "")}</div>`;
+  const row = (label: string, value: string | undefined) => (value ? `<div data-refusal="${label.toLowerCase()}"><strong>${label}:</strong> ${escapeHtml(value)}</div>` : "");
+  return `<div class="refusal">${row("Component", e.component)}${row("Feature", e.feature)}${row("Reason", e.reason ?? e.message)}${row("Fix", e.fix)}</div>`;
 }
 
 export function compareHtml(cmp: Comparison, plans: Plan[]): string {
@@ -117,14 +138,14 @@ export function compareHtml(cmp: Comparison, plans: Plan[]): string {
       (c) => `<div class="card${c.ok ? "" : " failed"}" data-cloud="${c.cloud}"><div>${escapeHtml(c.provider)}</div>${
         c.ok
           ? `<div class="big">${usd(c.monthlyUsd)}<span class="muted"> /month</span></div><div>${escapeHtml(`${c.region} · ${c.city}, ${c.country}`)}</div><div>${c.resources} cloud resources</div><div>UK residency: ${c.residency.rule === "none" ? "no rule set" : c.residency.ok ? '<span class="ok">yes</span>' : '<span class="bad">no</span>'}</div>`
-          : `<div class="bad">Cannot host the stack as written</div><div>${escapeHtml(c.error?.message ?? "")}</div>`
+          : `<div class="big bad">cannot host</div><div class="bad">Cannot host the stack as written</div>${refusalHtml(c)}`
       }</div>`,
     )
     .join("");
   const comps = cmp.components
     .map((comp) => {
       const rows: Array<Array<string | { html: string }>> = [
-        ["Service", ...clouds.map((c) => comp.clouds[c.cloud]?.service ?? "—")],
+        ["Service", ...clouds.map((c) => comp.clouds[c.cloud]?.service ?? (c.ok ? "—" : { html: `<span class="bad cannot-host">${escapeHtml(cannotHostCell(c, comp.name))}</span>` }))],
         ["Size chosen", ...clouds.map((c) => sizeText(comp.clouds[c.cloud] ?? {}))],
         ["Resources", ...clouds.map((c) => String(comp.clouds[c.cloud]?.resourceCount ?? "—"))],
         ["Cannot do", ...clouds.map((c) => { const g = comp.clouds[c.cloud]?.gaps; return g === undefined ? "—" : g.length ? { html: g.map((x) => `<span class="${x.support === "none" && !x.accepted ? "bad" : "warn"}">${escapeHtml(`${gapWord(x)}: ${x.feature}`)}</span> <span class="muted">${escapeHtml(x.note)}</span>`).join("<br>") } : { html: '<span class="ok">nothing</span>' }; })],
@@ -142,12 +163,11 @@ export function compareHtml(cmp: Comparison, plans: Plan[]): string {
     })),
   );
   const diagrams = plans
-    .filter((p) => !p.error)
+    .filter(isHosted)
     .map((p) => `<figure data-cloud="${p.cloud}"><figcaption>${escapeHtml(`${p.provider}: ${p.totals.resources} resources in ${p.region}`)}</figcaption>${planDiagram(p)}</figure>`)
     .join("\n");
   const costRows = clouds
-    .filter((c) => c.ok)
-    .map((c) => `<h3>${escapeHtml(c.provider)}</h3>${htmlTable(
+    .map((c) => !c.ok ? `<h3>${escapeHtml(c.provider)}</h3><p class="bad">Cannot host the stack as written: ${escapeHtml(refusalSentence(c.error))}.</p>` : `<h3>${escapeHtml(c.provider)}</h3>${htmlTable(
       ["Component", "Item", "Quantity", "Unit price", "Monthly", "Source"],
       [...cmp.components.flatMap((comp) => (comp.clouds[c.cloud]?.lines ?? []).map((l) => [comp.name, ...lineCells(l)])), ...c.platform.lines.map((l) => ["platform", ...lineCells(l)])],
     )}<p>Total: <strong>${usd(c.monthlyUsd)}</strong> a month.</p>`)

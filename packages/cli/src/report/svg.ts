@@ -1,4 +1,4 @@
-import type { Plan } from "../plan/contract";
+import type { HostedPlan } from "../plan/contract";
 import { ownerOf } from "../plan/owner";
 import { escapeHtml, usd } from "./format";
 
@@ -24,7 +24,7 @@ interface Box {
 }
 
 /** A diagram of one cloud's plan: the shared platform, the web services, the data components, and the links. */
-export function planDiagram(plan: Plan): string {
+export function planDiagram(plan: HostedPlan): string {
   const typesByRoot = new Map<string, Map<string, number>>();
   for (const r of plan.resources) {
     if (!r.custom) continue;
