@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type Browser, chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { currencyNote, reportCurrency } from "@freehold/cli";
 import { EXAMPLE_STACK, freehold, ROOT } from "./cli-helpers";
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
@@ -83,6 +84,15 @@ describe("compare.html in headless Chromium", () => {
     await page.close();
   });
 
+  it("shows costs in pounds, with HMRC's rate, its month and its source on the page", async () => {
+    const { page } = await open("compare.html");
+    for (const text of await page.locator(".card[data-cloud] .big").allTextContents()) expect(text).toMatch(/^£[\d,]+\.\d\d \/month$/);
+    expect(await page.locator("p.currency").textContent()).toBe(currencyNote(reportCurrency("GBP")));
+    expect(await page.locator("figure.chart svg text", { hasText: /^£[\d,]+\.\d\d\/mo$/ }).count()).toBe(3);
+    expect(await page.locator('td:text-is("exchange rate")').count()).toBe(1);
+    await page.close();
+  });
+
   it("renders to a full-page screenshot and prints to PDF", async () => {
     const { page } = await open("compare.html");
     const png = await page.screenshot({ fullPage: true, path: join(SHOTS, "compare.png") });
@@ -105,6 +115,8 @@ describe("exit-plan html in headless Chromium", () => {
     expect(await page.locator("h2").allTextContents()).toEqual(
       expect.arrayContaining(["Inventory", "Target mapping", "Data migration runbook", "Exit cost", "GDS and G-Cloud checklist", "Portability"]),
     );
+    expect(await page.locator(".card .big").first().textContent()).toMatch(/^£[\d,]+\.\d\d$/);
+    expect(await page.locator("p.currency").first().textContent()).toBe(currencyNote(reportCurrency("GBP")));
     await page.screenshot({ fullPage: true, path: join(SHOTS, "exit-plan.png") });
     await page.close();
   });

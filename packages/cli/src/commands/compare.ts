@@ -8,7 +8,7 @@ import { writeFilesAtomically } from "../io";
 import { type FailedPlan, isHosted, type Plan } from "../plan/contract";
 import { planClouds, planProcesses } from "../plan/run";
 import { resolveTarget, validateTarget } from "../plan/target";
-import { ASSUMPTION_FLAGS, assumptionsFrom, type Io, STACK_FLAG } from "./common";
+import { ASSUMPTION_FLAGS, assumptionsFrom, CURRENCY_FLAG, currencyFrom, type Io, STACK_FLAG } from "./common";
 import { planFailure, refusalText } from "./failure";
 
 export const compareSpec: CommandSpec = {
@@ -19,6 +19,7 @@ export const compareSpec: CommandSpec = {
   flags: [
     { name: "clouds", type: "string", list: true, values: CLOUDS, default: CLOUDS.join(","), placeholder: "aws,azure,gcp", description: "Clouds to compare." },
     { name: "format", type: "string", values: ["md", "html", "json", "table"], default: "table", description: "Output format on stdout (without --out)." },
+    CURRENCY_FLAG,
     { name: "out", type: "string", placeholder: "DIR", description: "Write compare.md, compare.html and compare.json here." },
     { name: "quiet", type: "boolean", description: "No progress lines on stderr." },
     STACK_FLAG,
@@ -39,7 +40,7 @@ export async function runCompare(args: ParsedArgs, io: Io): Promise<number> {
   });
   const internal = plans.find((p) => p.error && (p.error.type === "internal" || p.error.type === "spec" || p.error.type === "cloud"));
   if (internal) return planFailure(internal, io);
-  const cmp = comparePlans(plans, relative(process.cwd(), targetPath) || targetPath);
+  const cmp = comparePlans(plans, relative(process.cwd(), targetPath) || targetPath, currencyFrom(args));
   const files = { "compare.md": compareMarkdown(cmp, plans), "compare.html": compareHtml(cmp, plans), "compare.json": `${JSON.stringify({ ...cmp, plans }, null, 2)}\n` };
   const out = args.flags.out as string | undefined;
   const tableShown = Boolean(out) || args.flags.format === "table";

@@ -4,12 +4,14 @@ import { type CommandSpec, type ParsedArgs, UsageError } from "../args";
 import { runChecks } from "../check/run";
 import { EXIT } from "../errors";
 import { buildExitPlan } from "../exit/model";
+import { exitReport } from "../exit/currency";
 import { exitHtml, exitMarkdown } from "../exit/render";
+import { currencyNote, money } from "../report/currency";
 import { writeFilesAtomically } from "../io";
 import { isHosted, type Plan } from "../plan/contract";
 import { planClouds } from "../plan/run";
 import { resolveTarget, validateTarget } from "../plan/target";
-import { ASSUMPTION_FLAGS, assumptionsFrom, type Io, STACK_FLAG } from "./common";
+import { ASSUMPTION_FLAGS, assumptionsFrom, CURRENCY_FLAG, currencyFrom, type Io, STACK_FLAG } from "./common";
 import { planFailure } from "./failure";
 
 export const exitPlanSpec: CommandSpec = {
@@ -29,6 +31,7 @@ export const exitPlanSpec: CommandSpec = {
     { name: "operator-country", type: "string", placeholder: "CC", default: "GB", description: "Country of the host that runs the migration tools." },
     { name: "value", type: "string", list: true, placeholder: "NAME=1..3,...", description: "Value of components to the service, for the portability chart (default: public services and databases 3, others 2)." },
     { name: "format", type: "string", values: ["md", "html", "json"], default: "md", description: "Output format on stdout (without --out)." },
+    CURRENCY_FLAG,
     { name: "out", type: "string", placeholder: "DIR", description: "Write exit-plan-<from>-to-<to>.md, .html and .json here." },
     { name: "quiet", type: "boolean", description: "No progress lines on stderr." },
     STACK_FLAG,
@@ -71,7 +74,8 @@ export async function runExitPlan(args: ParsedArgs, io: Io): Promise<number> {
     if (!source.components.some((x) => x.name === c)) throw new UsageError([`--value: "${c}" is not a component of this stack (components: ${source.components.map((x) => x.name).join(", ")})`], "exit-plan");
   }
   const checks = runChecks(dest);
-  const plan = buildExitPlan(source, dest, plans, {
+  const currency = currencyFrom(args);
+  const built = buildExitPlan(source, dest, plans, {
     dataGiB: args.flags["data-gib"] as number | undefined,
     dbGiB: args.flags["db-gib"] as number | undefined,
     objectThroughputMiBs: Number(args.flags["throughput-mibs"]),
@@ -81,12 +85,13 @@ export async function runExitPlan(args: ParsedArgs, io: Io): Promise<number> {
     values,
     targetChecks: { errors: checks.summary.errors, warnings: checks.summary.warnings, compliant: checks.summary.compliant, rules: checks.rules.map((r) => r.id) },
   });
+  const plan = exitReport(built, currency);
   const files: Record<string, string> = { md: exitMarkdown(plan), html: exitHtml(plan), json: `${JSON.stringify(plan, null, 2)}\n` };
   const out = args.flags.out as string | undefined;
   if (out) {
     const base = `exit-plan-${from}-to-${to}`;
     const written = writeFilesAtomically(out, { [`${base}.md`]: files.md as string, [`${base}.html`]: files.html as string, [`${base}.json`]: files.json as string });
-    io.out(`Exit ${from} -> ${to}: one-off about $${plan.cost.oneOffUsd.value}, ${plan.time.calendarDays.value} working days, target $${plan.cost.targetMonthlyUsd.value}/month, portability ${plan.portability.score}%.\nWrote ${written.map((w) => relative(process.cwd(), w)).join(", ")}\n`);
+    io.out(`Exit ${from} -> ${to}: one-off about ${money(plan.cost.oneOffUsd.value, currency)}, ${plan.time.calendarDays.value} working days, target ${money(plan.cost.targetMonthlyUsd.value, currency)}/month, portability ${plan.portability.score}%.\n${currencyNote(currency)}\nWrote ${written.map((w) => relative(process.cwd(), w)).join(", ")}\n`);
   } else io.out(files[args.flags.format as string] as string);
   return EXIT.ok;
 }
