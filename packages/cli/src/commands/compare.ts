@@ -14,7 +14,8 @@ import { planFailure, refusalText } from "./failure";
 export const compareSpec: CommandSpec = {
   name: "compare",
   summary: "Plan one stack on several clouds and lay them side by side: services, sizes, gaps, availability, residency, monthly cost.",
-  details: "With --out, writes compare.md, compare.html and compare.json to DIR (all or nothing) and prints a summary table.\nWithout --out, prints the chosen format to stdout.",
+  details:
+    "With --out, writes compare.md, compare.html and compare.json to DIR (all or nothing) and prints a summary table.\nWithout --out, prints the chosen format to stdout. A cloud that cannot host the stack as written is shown as \"cannot host\"\nwith the component, feature, reason and fix; the other clouds are reported in full, and the exit code is 3.",
   positionals: [{ name: "target", description: "A stack file (freehold.yaml) or a Pulumi program directory.", required: true }],
   flags: [
     { name: "clouds", type: "string", list: true, values: CLOUDS, default: CLOUDS.join(","), placeholder: "aws,azure,gcp", description: "Clouds to compare." },

@@ -18,7 +18,7 @@ export const exitPlanSpec: CommandSpec = {
   name: "exit-plan",
   summary: "A costed, rehearsable plan to move a stack from one cloud to another, data included.",
   details:
-    "Built from the source and target plans (and the third cloud's, for portability): inventory, target mapping, application changes,\ndata-migration runbook with exact commands, time and cost to exit, cutover, rollback, verification, residency,\nthe GDS / G-Cloud exit checklist and a value-versus-portability chart. Every number says where it came from.",
+    "Built from the source and target plans (and the third cloud's, for portability): inventory, target mapping, application changes,\ndata-migration runbook with exact commands, time and cost to exit, cutover, rollback, verification, residency,\nthe GDS / G-Cloud exit checklist and a value-versus-portability chart. Every number says where it came from.\nIf --from or --to cannot host the stack as written, prints the refusal (component, feature, reason, fix), writes nothing and exits 3.",
   positionals: [{ name: "target", description: "A stack file (freehold.yaml) or a Pulumi program directory.", required: true }],
   flags: [
     { name: "from", type: "string", values: CLOUDS, required: true, description: "The cloud the stack runs on now." },
