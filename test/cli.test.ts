@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { CheckReport, Comparison, ExitPlan, Plan } from "@freehold/cli";
+import { type CheckReport, type Comparison, currencyNote, type ExitReport, HMRC_USD_RATE, money, type Plan } from "@freehold/cli";
 import { CLOUDS } from "@freehold/model";
 import { beforeAll, describe, expect, it } from "vitest";
 import { EXAMPLE_DIR, EXAMPLE_STACK, freehold } from "./cli-helpers";
@@ -74,7 +74,7 @@ describe("bad input", () => {
     const r = await freehold(["plan", EXAMPLE_STACK, "--cloud", "oracle", "--fromat", "json"]);
     expect(r.code).toBe(2);
     expect(r.stderr).toBe(
-      'freehold plan: 2 problems:\n  - --cloud: "oracle" is not allowed; allowed: aws, azure, gcp\n  - unknown flag --fromat; did you mean --format? (flags: --cloud, --format, --stack, --hours, --storage-gib, --requests-millions, --egress-gib, --help)\nRun `freehold plan --help` for usage.\n',
+      'freehold plan: 2 problems:\n  - --cloud: "oracle" is not allowed; allowed: aws, azure, gcp\n  - unknown flag --fromat; did you mean --format? (flags: --cloud, --format, --currency, --stack, --hours, --storage-gib, --requests-millions, --egress-gib, --help)\nRun `freehold plan --help` for usage.\n',
     );
   });
 
@@ -97,17 +97,19 @@ describe("bad input", () => {
     writeFileSync(join(dir, "s.yaml"), "name: shop\ncomponents:\n  web: { kind: web-service, image: x, writableRootFilesystem: true, scaling: { min: 0, max: 2 } }\n");
     const r = await freehold(["plan", join(dir, "s.yaml"), "--cloud", "aws"]);
     expect(r.code).toBe(3);
-    expect(r.stderr).toMatch(/^freehold: Amazon Web Services cannot host this stack as written\.\nweb: aws cannot provide web-service.scale-to-zero: /);
+    expect(r.stderr.startsWith("freehold: Amazon Web Services cannot host this stack as written.\n  component: web\n  feature:   web-service.scale-to-zero\n  reason:    ")).toBe(true);
   });
 });
 
 describe("freehold compare", () => {
   let dir: string;
   let cmp: Comparison & { plans: Plan[] };
+  let stdout: string;
   beforeAll(async () => {
     dir = tmp();
     const r = await freehold(["compare", EXAMPLE_STACK, "--out", dir]);
     expect(r.code).toBe(0);
+    stdout = r.stdout;
     expect(r.stderr).toContain("Planning ");
     expect(r.stdout).toMatch(/Cloud\s+Region\s+Hosts stack/);
     cmp = JSON.parse(readFileSync(join(dir, "compare.json"), "utf8"));
@@ -135,6 +137,29 @@ describe("freehold compare", () => {
     for (const c of cmp.clouds) expect(c.residency).toMatchObject({ rule: "uk", ok: true });
   });
 
+  it("shows costs in pounds at HMRC's dated rate by default, in every format, with the rate and its source", () => {
+    expect(cmp.currency).toEqual({ code: "GBP", symbol: "£", rate: HMRC_USD_RATE });
+    for (const c of cmp.clouds) {
+      expect(c.monthly).toBeCloseTo(c.monthlyUsd / HMRC_USD_RATE.usdPerGbp, 2);
+      expect(c.platform.monthly).toBeCloseTo(c.platform.monthlyUsd / HMRC_USD_RATE.usdPerGbp, 2);
+    }
+    const web = cmp.components.find((c) => c.name === "web")?.clouds.aws;
+    expect(web?.monthly).toBeCloseTo((web?.monthlyUsd ?? 0) / HMRC_USD_RATE.usdPerGbp, 2);
+    const note = currencyNote(cmp.currency);
+    const md = readFileSync(join(dir, "compare.md"), "utf8");
+    const aws = cmp.clouds[0] as (typeof cmp.clouds)[number];
+    expect(md).toContain(note);
+    expect(md).toContain(`| Estimated monthly cost | ${cmp.clouds.map((c) => money(c.monthlyUsd, cmp.currency)).join(" | ")} |`);
+    expect(md).toContain(`Total: **${money(aws.monthlyUsd, cmp.currency)}** a month.`);
+    expect(md).toContain("| Component | Item | Quantity | Unit price (USD list) | Monthly (£) | Source |");
+    expect(md).toContain(`| all | ${HMRC_USD_RATE.source.name}: ${HMRC_USD_RATE.source.url} | 2026-10 | exchange rate |`);
+    expect(md).toMatch(/\| Monthly estimate \| £/);
+    expect(md).not.toMatch(/\| Monthly estimate \|[^\n]*\$/);
+    expect(readFileSync(join(dir, "compare.html"), "utf8")).toContain(`<div class="big">${money(aws.monthlyUsd, cmp.currency)}<span class="muted"> /month</span>`);
+    expect(stdout.split("\n").find((l) => l.startsWith("Amazon Web Services"))?.endsWith(money(aws.monthlyUsd, cmp.currency))).toBe(true);
+    expect(stdout).toContain(note);
+  });
+
   it("plans the TypeScript program afresh for each cloud when clouds share a planning process", async () => {
     const r = await freehold(["compare", EXAMPLE_DIR, "--format", "json", "--quiet"], { env: { FREEHOLD_PLAN_PROCESSES: "1" } });
     expect(r.code, r.stderr).toBe(0);
@@ -146,9 +171,9 @@ describe("freehold compare", () => {
     const d = tmp();
     writeFileSync(join(d, "s.yaml"), "name: shop\ncomponents:\n  web: { kind: web-service, image: x, writableRootFilesystem: true, scaling: { min: 0, max: 2 } }\n");
     const r = await freehold(["compare", join(d, "s.yaml"), "--format", "json", "--quiet"]);
-    expect(r.code).toBe(0);
+    expect(r.code).toBe(3);
     const c = JSON.parse(r.stdout) as Comparison;
-    expect(c.clouds.find((x) => x.cloud === "aws")).toMatchObject({ ok: false, error: { type: "unsupported", component: "web", feature: "web-service.scale-to-zero" } });
+    expect(c.clouds.find((x) => x.cloud === "aws")).toMatchObject({ ok: false, status: "cannot host", error: { type: "unsupported", component: "web", feature: "web-service.scale-to-zero" } });
     expect(c.clouds.find((x) => x.cloud === "gcp")?.ok).toBe(true);
   });
 });
@@ -197,7 +222,7 @@ describe("freehold exit-plan", () => {
         freehold(["exit-plan", EXAMPLE_STACK, "--from", from, "--to", to, "--format", "md", "--quiet"]),
       ]);
       expect(json.code).toBe(0);
-      const p = JSON.parse(json.stdout) as ExitPlan;
+      const p = JSON.parse(json.stdout) as ExitReport;
       const source = plans.find((x) => x.cloud === from) as Plan;
       const target = plans.find((x) => x.cloud === to) as Plan;
       for (const s of ["## Inventory", "## Target mapping", "## Application changes", "## Data migration runbook", "## Time to exit", "## Exit cost", "## Cutover", "## Rollback", "## Verification", "## Residency", "## GDS and G-Cloud checklist", "## Portability", "## Evidence"]) {
@@ -217,6 +242,12 @@ describe("freehold exit-plan", () => {
       expect(p.residency).toMatchObject({ rule: "uk", ok: true });
       expect(p.checklist.filter((c) => c.status === "covered").length).toBeGreaterThan(5);
       expect(p.evidence).toMatchObject({ targetPlanValid: true, targetResources: target.totals.resources, targetChecks: { errors: 0 } });
+      // Costs in pounds at HMRC's rate, the USD figures kept beside them.
+      expect(p.currency).toEqual({ code: "GBP", symbol: "£", rate: HMRC_USD_RATE });
+      expect(p.costs.oneOff).toBeCloseTo(p.cost.oneOffUsd.value / HMRC_USD_RATE.usdPerGbp, 2);
+      expect(p.costs.targetMonthly).toBeCloseTo(target.totals.monthlyUsd / HMRC_USD_RATE.usdPerGbp, 2);
+      expect(md.stdout).toContain(currencyNote(p.currency));
+      expect(md.stdout).toContain(`| Target, monthly | ${money(target.totals.monthlyUsd, p.currency)}/month |`);
     });
   }
 

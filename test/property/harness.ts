@@ -144,6 +144,13 @@ export function plannedProblems(cloud: Cloud, stack: Stack, plan: Plan, report: 
       if (unexplained.length) out.push(`FH-BAK-001 non-compliant: ${unexplained.map((f) => `${f.subject}: ${f.message}`).join("; ")}`);
       continue;
     }
+    if (rule.id === "FH-TLS-002") {
+      // Reported exactly where the plan's own web-service.private row says traffic is not fully encrypted.
+      const notFull = plan.components.filter((c) => c.features.some((f) => f.feature === "web-service.private" && f.support !== "full")).map((c) => c.name);
+      const reported = bad.map((f) => f.subject);
+      if (notFull.join() !== reported.join()) out.push(`FH-TLS-002 reported ${reported.join(", ") || "nothing"} but the web-service.private row is not full for ${notFull.join(", ") || "no component"}`);
+      continue;
+    }
     if (rule.id === "FH-RES-002") {
       const cdn = plan.resources.some((r) => r.type === "aws:cloudfront/distribution:Distribution");
       if (bad.length && !(cdn && stack.residency !== "none")) out.push(`FH-RES-002 non-compliant without a CDN under a residency rule`);

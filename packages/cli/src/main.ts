@@ -8,6 +8,8 @@ import { rehearseSpec, runRehearse } from "./commands/rehearse";
 import type { Io } from "./commands/common";
 import { planSpec, runPlan } from "./commands/plan";
 import { EXIT, InputError } from "./errors";
+import { PlanFailedError } from "./plan/contract";
+import { planFailure } from "./commands/failure";
 
 interface Command {
   spec: CommandSpec;
@@ -74,6 +76,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       io.err(`${e.message}\n`);
       return EXIT.usage;
     }
+    if (e instanceof PlanFailedError) return planFailure(e.plan, io);
     if (e instanceof UnsupportedFeatureError) {
       io.err(`${e.message}\n`);
       return EXIT.unsupported;

@@ -1,4 +1,4 @@
-import type { Plan } from "../plan/contract";
+import { assertHosted, type HostedPlan, type Plan } from "../plan/contract";
 import type { Finding, Rule, Severity, Status } from "./rule";
 import { DEFAULT_PACK } from "./rules";
 
@@ -25,8 +25,9 @@ export interface CheckReport {
   summary: { errors: number; warnings: number; compliant: number; notApplicable: number };
 }
 
-/** Run a pack of rules over a plan. */
-export function runChecks(plan: Plan, pack: readonly Rule[] = DEFAULT_PACK): CheckReport {
+/** Run a pack of rules over a plan; rules read resources, so a plan the cloud could not make throws PlanFailedError. */
+export function runChecks(plan: HostedPlan, pack: readonly Rule[] = DEFAULT_PACK): CheckReport {
+  assertHosted(plan);
   const rules = pack.map((rule): RuleResult => {
     const findings = rule.evaluate(plan);
     const status: Status = findings.some((f) => f.status === "non-compliant") ? "non-compliant" : findings.some((f) => f.status === "compliant") ? "compliant" : "not-applicable";

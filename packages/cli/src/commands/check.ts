@@ -5,6 +5,7 @@ import { runChecks } from "../check/run";
 import { EXIT } from "../errors";
 import { writeFilesAtomically } from "../io";
 import { colours } from "../report/format";
+import { isHosted } from "../plan/contract";
 import { planInChild } from "../plan/run";
 import { resolveTarget, validateTarget } from "../plan/target";
 import { CLOUD_FLAG, type Io, STACK_FLAG } from "./common";
@@ -29,7 +30,7 @@ export async function runCheck(args: ParsedArgs, io: Io): Promise<number> {
   validateTarget(target);
   const cloud = args.flags.cloud as Cloud;
   const plan = await planInChild(target, cloud);
-  if (plan.error) return planFailure(plan, io);
+  if (!isHosted(plan)) return planFailure(plan, io);
   const report = runChecks(plan);
   const format = args.flags.format as string;
   const rendered: Record<string, string> = { table: `${checkText(report, colours(process.stdout))}\n`, md: checkMarkdown(report), json: `${JSON.stringify(report, null, 2)}\n`, html: checkHtml(report) };

@@ -4,18 +4,21 @@ import { type CommandSpec, type ParsedArgs, UsageError } from "../args";
 import { runChecks } from "../check/run";
 import { EXIT } from "../errors";
 import { buildExitPlan } from "../exit/model";
+import { exitReport } from "../exit/currency";
 import { exitHtml, exitMarkdown } from "../exit/render";
+import { currencyNote, money } from "../report/currency";
 import { writeFilesAtomically } from "../io";
+import { isHosted, type Plan } from "../plan/contract";
 import { planClouds } from "../plan/run";
 import { resolveTarget, validateTarget } from "../plan/target";
-import { ASSUMPTION_FLAGS, assumptionsFrom, type Io, STACK_FLAG } from "./common";
+import { ASSUMPTION_FLAGS, assumptionsFrom, CURRENCY_FLAG, currencyFrom, type Io, STACK_FLAG } from "./common";
 import { planFailure } from "./failure";
 
 export const exitPlanSpec: CommandSpec = {
   name: "exit-plan",
   summary: "A costed, rehearsable plan to move a stack from one cloud to another, data included.",
   details:
-    "Built from the source and target plans (and the third cloud's, for portability): inventory, target mapping, application changes,\ndata-migration runbook with exact commands, time and cost to exit, cutover, rollback, verification, residency,\nthe GDS / G-Cloud exit checklist and a value-versus-portability chart. Every number says where it came from.",
+    "Built from the source and target plans (and the third cloud's, for portability): inventory, target mapping, application changes,\ndata-migration runbook with exact commands, time and cost to exit, cutover, rollback, verification, residency,\nthe GDS / G-Cloud exit checklist and a value-versus-portability chart. Every number says where it came from.\nIf --from or --to cannot host the stack as written, prints the refusal (component, feature, reason, fix), writes nothing and exits 3.",
   positionals: [{ name: "target", description: "A stack file (freehold.yaml) or a Pulumi program directory.", required: true }],
   flags: [
     { name: "from", type: "string", values: CLOUDS, required: true, description: "The cloud the stack runs on now." },
@@ -28,6 +31,7 @@ export const exitPlanSpec: CommandSpec = {
     { name: "operator-country", type: "string", placeholder: "CC", default: "GB", description: "Country of the host that runs the migration tools." },
     { name: "value", type: "string", list: true, placeholder: "NAME=1..3,...", description: "Value of components to the service, for the portability chart (default: public services and databases 3, others 2)." },
     { name: "format", type: "string", values: ["md", "html", "json"], default: "md", description: "Output format on stdout (without --out)." },
+    CURRENCY_FLAG,
     { name: "out", type: "string", placeholder: "DIR", description: "Write exit-plan-<from>-to-<to>.md, .html and .json here." },
     { name: "quiet", type: "boolean", description: "No progress lines on stderr." },
     STACK_FLAG,
@@ -64,14 +68,14 @@ export async function runExitPlan(args: ParsedArgs, io: Io): Promise<number> {
   const source = plans.find((p) => p.cloud === from);
   const dest = plans.find((p) => p.cloud === to);
   if (!source || !dest) throw new Error("a plan is missing");
-  if (source.error) return planFailure(source, io);
-  const broken = dest.error && dest.error.type !== "unsupported" ? dest : undefined;
-  if (broken) return planFailure(broken, io);
+  if (!isHosted(source)) return cannotExit(source, plans, from, to, io);
+  if (!isHosted(dest)) return cannotExit(dest, plans, from, to, io);
   for (const c of values ? Object.keys(values) : []) {
     if (!source.components.some((x) => x.name === c)) throw new UsageError([`--value: "${c}" is not a component of this stack (components: ${source.components.map((x) => x.name).join(", ")})`], "exit-plan");
   }
-  const checks = dest.error ? undefined : runChecks(dest);
-  const plan = buildExitPlan(source, dest, plans, {
+  const checks = runChecks(dest);
+  const currency = currencyFrom(args);
+  const built = buildExitPlan(source, dest, plans, {
     dataGiB: args.flags["data-gib"] as number | undefined,
     dbGiB: args.flags["db-gib"] as number | undefined,
     objectThroughputMiBs: Number(args.flags["throughput-mibs"]),
@@ -79,18 +83,26 @@ export async function runExitPlan(args: ParsedArgs, io: Io): Promise<number> {
     dualRunningDays: Number(args.flags["dual-days"]),
     operatorCountry: String(args.flags["operator-country"]).toUpperCase(),
     values,
-    targetChecks: checks && { errors: checks.summary.errors, warnings: checks.summary.warnings, compliant: checks.summary.compliant, rules: checks.rules.map((r) => r.id) },
+    targetChecks: { errors: checks.summary.errors, warnings: checks.summary.warnings, compliant: checks.summary.compliant, rules: checks.rules.map((r) => r.id) },
   });
+  const plan = exitReport(built, currency);
   const files: Record<string, string> = { md: exitMarkdown(plan), html: exitHtml(plan), json: `${JSON.stringify(plan, null, 2)}\n` };
   const out = args.flags.out as string | undefined;
   if (out) {
     const base = `exit-plan-${from}-to-${to}`;
     const written = writeFilesAtomically(out, { [`${base}.md`]: files.md as string, [`${base}.html`]: files.html as string, [`${base}.json`]: files.json as string });
-    io.out(`Exit ${from} -> ${to}: one-off about $${plan.cost.oneOffUsd.value}, ${plan.time.calendarDays.value} working days, target $${plan.cost.targetMonthlyUsd.value}/month, portability ${plan.portability.score}%.\nWrote ${written.map((w) => relative(process.cwd(), w)).join(", ")}\n`);
+    io.out(`Exit ${from} -> ${to}: one-off about ${money(plan.cost.oneOffUsd.value, currency)}, ${plan.time.calendarDays.value} working days, target ${money(plan.cost.targetMonthlyUsd.value, currency)}/month, portability ${plan.portability.score}%.\n${currencyNote(currency)}\nWrote ${written.map((w) => relative(process.cwd(), w)).join(", ")}\n`);
   } else io.out(files[args.flags.format as string] as string);
-  if (dest.error) {
-    io.err(`Note: ${dest.provider} cannot host the stack as written: ${dest.error.message}\n`);
-    return EXIT.unsupported;
-  }
   return EXIT.ok;
+}
+
+/** The source or the target cannot plan the stack: report why (a refusal exits 3) and write nothing, naming the clouds that could be targets instead. */
+function cannotExit(plan: Plan, plans: Plan[], from: Cloud, to: Cloud, io: Io): number {
+  const code = planFailure(plan, io);
+  if (plan.error?.type === "unsupported") {
+    const targets = plans.filter((p) => isHosted(p) && p.cloud !== from).map((p) => p.cloud);
+    const instead = plan.cloud === to && targets.length ? `, or plan an exit to ${targets.join(" or ")}, which can host it as written` : "";
+    io.err(`No exit plan was written: the stack must plan on both ${from} and ${to}. Change the stack as the fix says${instead}.\n`);
+  }
+  return code;
 }

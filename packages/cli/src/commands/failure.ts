@@ -1,6 +1,12 @@
 import { EXIT } from "../errors";
-import type { Plan } from "../plan/contract";
+import type { FailedPlan, Plan } from "../plan/contract";
+import { refusalLines } from "../report/refusal";
 import type { Io } from "./common";
+
+/** A cloud's refusal of the stack, in full: the headline and the labelled parts. */
+export function refusalText(plan: FailedPlan): string {
+  return [`freehold: ${plan.provider} cannot host this stack as written.`, ...refusalLines(plan.error)].join("\n");
+}
 
 /** Report a plan that could not be made, with the exit code for its kind of failure. */
 export function planFailure(plan: Plan, io: Io): number {
@@ -12,7 +18,7 @@ export function planFailure(plan: Plan, io: Io): number {
       io.err(`${e.message}\n`);
       return EXIT.usage;
     case "unsupported":
-      io.err(`freehold: ${plan.provider} cannot host this stack as written.\n${e.message}\n`);
+      io.err(`${refusalText(plan as FailedPlan)}\n`);
       return EXIT.unsupported;
     default:
       io.err(`freehold: planning on ${plan.cloud} failed inside Freehold; this is a bug, please report it with this message:\n${e.message}\n`);

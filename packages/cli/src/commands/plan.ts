@@ -1,12 +1,13 @@
 import type { Cloud } from "@freehold/model";
 import type { CommandSpec, ParsedArgs } from "../args";
 import { EXIT } from "../errors";
-import type { Plan } from "../plan/contract";
+import { type HostedPlan, isHosted } from "../plan/contract";
 import { planInChild } from "../plan/run";
 import { resolveTarget, validateTarget } from "../plan/target";
-import { mdTable, pct, textTable, usd } from "../report/format";
+import { currencyNote, money, type ReportCurrency, reportCurrency } from "../report/currency";
+import { mdTable, pct, textTable } from "../report/format";
 import { shortType } from "../report/svg";
-import { ASSUMPTION_FLAGS, assumptionsFrom, CLOUD_FLAG, type Io, STACK_FLAG } from "./common";
+import { ASSUMPTION_FLAGS, assumptionsFrom, CLOUD_FLAG, CURRENCY_FLAG, currencyFrom, type Io, STACK_FLAG } from "./common";
 import { planFailure } from "./failure";
 
 export const planSpec: CommandSpec = {
@@ -15,7 +16,13 @@ export const planSpec: CommandSpec = {
   details:
     "Runs the stack file, or the Pulumi program in a directory, under Pulumi's mock runtime in a child process.\nNo credentials, no Pulumi CLI, nothing deployed. The JSON form is the stable contract in docs/plan-contract.md.",
   positionals: [{ name: "target", description: "A stack file (freehold.yaml) or a Pulumi program directory.", required: true }],
-  flags: [CLOUD_FLAG, { name: "format", type: "string", values: ["json", "table", "md"], default: "table", description: "Output format." }, STACK_FLAG, ...ASSUMPTION_FLAGS],
+  flags: [
+    CLOUD_FLAG,
+    { name: "format", type: "string", values: ["json", "table", "md"], default: "table", description: "Output format (json is the USD contract whatever --currency says)." },
+    CURRENCY_FLAG,
+    STACK_FLAG,
+    ...ASSUMPTION_FLAGS,
+  ],
   examples: ["freehold plan examples/crown-marketplace/freehold.yaml --cloud azure", "freehold plan examples/crown-marketplace --cloud gcp --format json > plan.json"],
 };
 
@@ -25,37 +32,40 @@ export async function runPlan(args: ParsedArgs, io: Io): Promise<number> {
   const plan = await planInChild(target, args.flags.cloud as Cloud, assumptionsFrom(args));
   const format = args.flags.format as string;
   if (format === "json") io.out(`${JSON.stringify(plan, null, 2)}\n`);
-  if (plan.error) return planFailure(plan, io);
-  if (format === "table") io.out(`${planText(plan)}\n`);
-  if (format === "md") io.out(planMarkdown(plan));
+  if (!isHosted(plan)) return planFailure(plan, io);
+  if (format === "table") io.out(`${planText(plan, currencyFrom(args))}\n`);
+  if (format === "md") io.out(planMarkdown(plan, currencyFrom(args)));
   return EXIT.ok;
 }
 
-function componentRows(plan: Plan): string[][] {
-  return plan.components.map((c) => [c.name, c.kind, c.service, c.sku ?? "—", String(c.resourceCount), pct(c.availability.percent), usd(c.estimate.monthlyUsd)]);
+function componentRows(plan: HostedPlan, currency: ReportCurrency): string[][] {
+  return plan.components.map((c) => [c.name, c.kind, c.service, c.sku ?? "—", String(c.resourceCount), pct(c.availability.percent), money(c.estimate.monthlyUsd, currency)]);
 }
 
 const HEAD = ["Component", "Kind", "Service", "Size", "Resources", "SLA", "Monthly"];
 
-export function planText(plan: Plan): string {
+export function planText(plan: HostedPlan, currency: ReportCurrency = reportCurrency()): string {
   const resources = plan.resources.filter((r) => r.custom).map((r) => [r.name, shortType(r.type), r.options.retainOnDelete ? "retain" : "", r.options.protect ? "protect" : ""]);
   return [
-    `${plan.provider}, ${plan.region} (${plan.location.city}, ${plan.location.country}): ${plan.totals.resources} resources, about ${usd(plan.totals.monthlyUsd)} a month`,
+    `${plan.provider}, ${plan.region} (${plan.location.city}, ${plan.location.country}): ${plan.totals.resources} resources, about ${money(plan.totals.monthlyUsd, currency)} a month`,
+    currencyNote(currency),
     "",
-    textTable(HEAD, [...componentRows(plan), ["(platform)", "", "shared network", "", String(plan.platform.resourceCount), "", usd(plan.platform.estimate.monthlyUsd)]]),
+    textTable(HEAD, [...componentRows(plan, currency), ["(platform)", "", "shared network", "", String(plan.platform.resourceCount), "", money(plan.platform.estimate.monthlyUsd, currency)]]),
     "",
     textTable(["Resource", "Type", "On delete", "Protect"], resources),
     ...(plan.warnings.length ? ["", "Warnings:", ...plan.warnings.map((w) => `  - ${w}`)] : []),
   ].join("\n");
 }
 
-export function planMarkdown(plan: Plan): string {
+export function planMarkdown(plan: HostedPlan, currency: ReportCurrency = reportCurrency()): string {
   return `${[
     `# ${plan.stack} on ${plan.provider}`,
     "",
-    `Region ${plan.region} (${plan.location.city}, ${plan.location.country}); ${plan.totals.resources} cloud resources; about ${usd(plan.totals.monthlyUsd)} a month.`,
+    `Region ${plan.region} (${plan.location.city}, ${plan.location.country}); ${plan.totals.resources} cloud resources; about ${money(plan.totals.monthlyUsd, currency)} a month.`,
     "",
-    mdTable(HEAD, componentRows(plan)),
+    currencyNote(currency),
+    "",
+    mdTable(HEAD, [...componentRows(plan, currency), ["(platform)", "", "shared network", "", String(plan.platform.resourceCount), "", money(plan.platform.estimate.monthlyUsd, currency)]]),
     "",
     "## Resources",
     "",

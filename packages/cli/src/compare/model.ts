@@ -1,6 +1,7 @@
 import type { Availability, Capability, CostAssumptions, CostLine } from "@freehold/core";
 import type { Cloud, Component } from "@freehold/model";
-import type { Plan, PlanError } from "../plan/contract";
+import { isHosted, type Plan, type PlanError } from "../plan/contract";
+import { convert, type ReportCurrency, reportCurrency } from "../report/currency";
 
 export const COMPARE_SCHEMA = "freehold.compare/v1";
 
@@ -15,6 +16,9 @@ export interface CloudCell {
   gaps: Array<Capability & { accepted?: boolean }>;
   availability: Availability;
   monthlyUsd: number;
+  /** monthlyUsd in the comparison's currency. */
+  monthly: number;
+  /** List-price lines, USD, each with its source. */
   lines: CostLine[];
 }
 
@@ -34,10 +38,14 @@ export interface ComparedCloud {
   country: string;
   /** False where the cloud cannot host the stack as written. */
   ok: boolean;
+  /** "cannot host" where the cloud refuses the stack; `error` then names the component, feature, reason and fix. */
+  status: "hosts" | "cannot host";
   error?: PlanError;
   resources: number;
   monthlyUsd: number;
-  platform: { resourceCount: number; monthlyUsd: number; lines: CostLine[] };
+  /** monthlyUsd in the comparison's currency. */
+  monthly: number;
+  platform: { resourceCount: number; monthlyUsd: number; monthly: number; lines: CostLine[] };
   residency: Plan["residency"] & { ok: boolean };
   warnings: string[];
 }
@@ -47,6 +55,8 @@ export interface Comparison {
   stack: string;
   target: string;
   assumptions: CostAssumptions;
+  /** The currency of every `monthly` figure (the `…Usd` figures and cost lines stay USD list prices), with the rate and its date for GBP. */
+  currency: ReportCurrency;
   clouds: ComparedCloud[];
   components: ComparedComponent[];
 }
@@ -68,15 +78,16 @@ export function describeRequest(spec: Component): string {
 }
 
 /** Lay plans for several clouds side by side. Reads only the plans. */
-export function comparePlans(plans: Plan[], target: string): Comparison {
-  const ok = plans.filter((p) => !p.error);
+export function comparePlans(plans: Plan[], target: string, currency: ReportCurrency = reportCurrency()): Comparison {
+  const ok = plans.filter(isHosted);
   const names: Array<{ name: string; spec: Component }> = [];
   for (const p of ok) for (const c of p.components) if (!names.some((n) => n.name === c.name)) names.push({ name: c.name, spec: c.spec });
   return {
     schema: COMPARE_SCHEMA,
-    stack: ok[0]?.stack ?? "",
+    stack: ok[0]?.stack || plans.find((p) => p.stack)?.stack || "",
     target,
     assumptions: (ok[0] ?? plans[0])?.assumptions as CostAssumptions,
+    currency,
     clouds: plans.map((p) => ({
       cloud: p.cloud,
       provider: p.provider,
@@ -84,10 +95,12 @@ export function comparePlans(plans: Plan[], target: string): Comparison {
       city: p.location.city,
       country: p.location.country,
       ok: !p.error,
+      status: p.error ? "cannot host" : "hosts",
       error: p.error,
       resources: p.totals.resources,
       monthlyUsd: p.totals.monthlyUsd,
-      platform: { resourceCount: p.platform.resourceCount, monthlyUsd: p.platform.estimate.monthlyUsd, lines: p.platform.estimate.lines },
+      monthly: convert(p.totals.monthlyUsd, currency),
+      platform: { resourceCount: p.platform.resourceCount, monthlyUsd: p.platform.estimate.monthlyUsd, monthly: convert(p.platform.estimate.monthlyUsd, currency), lines: p.platform.estimate.lines },
       residency: { ...p.residency, ok: p.residency.locations.every((l) => l.allowed) },
       warnings: p.warnings,
     })),
@@ -109,6 +122,7 @@ export function comparePlans(plans: Plan[], target: string): Comparison {
             gaps: c.features.filter((f) => f.support !== "full"),
             availability: c.availability,
             monthlyUsd: c.estimate.monthlyUsd,
+            monthly: convert(c.estimate.monthlyUsd, currency),
             lines: c.estimate.lines,
           };
           return [[p.cloud, cell]];

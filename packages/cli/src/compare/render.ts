@@ -1,9 +1,11 @@
 import type { CostLine } from "@freehold/core";
-import { escapeHtml, htmlTable, mdTable, pct, textTable, usd } from "../report/format";
+import { currencyNote, money, type ReportCurrency } from "../report/currency";
+import { amount, escapeHtml, htmlTable, mdTable, pct, textTable } from "../report/format";
 import { htmlPage } from "../report/html";
 import { costChart, planDiagram } from "../report/svg";
-import type { Plan } from "../plan/contract";
-import type { Comparison } from "./model";
+import { isHosted, type Plan } from "../plan/contract";
+import { refusalLines, refusalSentence } from "../report/refusal";
+import type { CloudCell, ComparedCloud, ComparedComponent, Comparison } from "./model";
 
 const sizeText = (c: { sku?: string; cpu?: number; memoryGiB?: number }) => (c.sku ? `${c.sku}${c.cpu !== undefined ? ` (${c.cpu} vCPU, ${c.memoryGiB} GiB)` : ""}` : "—");
 
@@ -13,75 +15,69 @@ function assumptionsText(cmp: Comparison): string[] {
     `${a.hoursPerMonth} hours a month; web services run at their minimum instance count${a.averageInstances ? ` (or ${a.averageInstances} on average)` : ""}, always on`,
     `${a.requestsMillions} million requests and ${a.egressGiB} GiB of internet egress per web service a month`,
     `${a.objectStorageGiB} GiB stored per object store, ${a.objectWritesThousands}k writes and ${a.objectReadsThousands}k reads a month`,
-    "list prices in USD, pay-as-you-go, no discounts or free tiers unless a line says so; tax excluded",
+    `list prices in USD${cmp.currency.rate ? `, converted to pounds at £1 = $${cmp.currency.rate.usdPerGbp} (HMRC's monthly rate for ${cmp.currency.rate.monthName})` : ""}; pay-as-you-go, no discounts or free tiers unless a line says so; tax excluded`,
   ];
 }
 
-/** Every distinct price source used, for the sources section. */
-function sources(cmp: Comparison): Array<{ cloud: string; name: string; date: string; estimate: boolean }> {
-  const seen = new Map<string, { cloud: string; name: string; date: string; estimate: boolean }>();
+/** Every distinct price source used, and the exchange rate, for the sources section: cloud, source, date, kind. */
+function sources(cmp: Comparison): string[][] {
+  const seen = new Map<string, string[]>();
   for (const c of cmp.clouds) {
     const lines: CostLine[] = [...c.platform.lines, ...cmp.components.flatMap((x) => x.clouds[c.cloud]?.lines ?? [])];
-    for (const l of lines) seen.set(`${c.cloud}|${l.source.name}|${l.source.date}`, { cloud: c.cloud, name: l.source.name, date: l.source.date, estimate: l.source.estimate === true });
+    for (const l of lines) seen.set(`${c.cloud}|${l.source.name}|${l.source.date}`, [c.cloud, l.source.name, l.source.date, l.source.estimate ? "estimate" : "list price"]);
   }
-  return [...seen.values()];
+  const rate = cmp.currency.rate;
+  return [...seen.values(), ...(rate ? [["all", `${rate.source.name}: ${rate.source.url}`, rate.month, "exchange rate"]] : [])];
 }
+
+/** One cloud's cost lines, component by component then the platform: list unit prices in USD, monthly amounts in the report's currency. */
+function costLineRows(cmp: Comparison, c: ComparedCloud): string[][] {
+  return [
+    ...cmp.components.flatMap((comp) => (comp.clouds[c.cloud]?.lines ?? []).map((l) => [comp.name, ...lineCells(l, cmp.currency)])),
+    ...c.platform.lines.map((l) => ["platform", ...lineCells(l, cmp.currency)]),
+  ];
+}
+
+const costHead = (cur: ReportCurrency) => ["Component", "Item", "Quantity", cur.rate ? "Unit price (USD list)" : "Unit price", `Monthly (${cur.symbol})`, "Source"];
 
 export function compareMarkdown(cmp: Comparison, plans: Plan[]): string {
   const clouds = cmp.clouds;
-  const out: string[] = [`# ${cmp.stack}: one stack on ${clouds.length} clouds`, "", `Planned offline from \`${cmp.target}\` with Pulumi's mock runtime: nothing was deployed.`, ""];
+  const out: string[] = [`# ${cmp.stack}: one stack on ${clouds.length} clouds`, "", `Planned offline from \`${cmp.target}\` with Pulumi's mock runtime: nothing was deployed.`, "", currencyNote(cmp.currency), ""];
   out.push("## Summary", "");
   out.push(
     mdTable(
       ["", ...clouds.map((c) => c.provider)],
       [
         ["Region", ...clouds.map((c) => (c.region ? `${c.region} (${c.city}, ${c.country})` : "—"))],
-        ["Can host the stack as written", ...clouds.map((c) => (c.ok ? "yes" : `**no**: ${c.error?.message ?? ""}`))],
+        ["Can host the stack as written", ...clouds.map((c) => (c.ok ? "yes" : `**cannot host**: ${refusalSentence(c.error)}`))],
         ["UK residency", ...clouds.map((c) => (c.ok ? residencyText(c) : "—"))],
         ["Cloud resources", ...clouds.map((c) => (c.ok ? String(c.resources) : "—"))],
-        ["Estimated monthly cost", ...clouds.map((c) => (c.ok ? usd(c.monthlyUsd) : "—"))],
+        ["Estimated monthly cost", ...clouds.map((c) => (c.ok ? money(c.monthlyUsd, cmp.currency) : "cannot host"))],
       ],
     ),
     "",
   );
+  const head = ["", ...clouds.map((c) => c.provider)];
   for (const comp of cmp.components) {
-    out.push(`## ${comp.name} (${comp.kind})`, "", `Asked for: ${comp.request}.`, "");
-    out.push(
-      mdTable(
-        ["", ...clouds.map((c) => c.provider)],
-        [
-          ["Service", ...clouds.map((c) => comp.clouds[c.cloud]?.service ?? "—")],
-          ["Size chosen", ...clouds.map((c) => sizeText(comp.clouds[c.cloud] ?? {}))],
-          ["Resources", ...clouds.map((c) => String(comp.clouds[c.cloud]?.resourceCount ?? "—"))],
-          ["Cannot do", ...clouds.map((c) => gapsText(comp.clouds[c.cloud]?.gaps))],
-          ["Availability (SLA)", ...clouds.map((c) => { const a = comp.clouds[c.cloud]?.availability; return a ? `${pct(a.percent)} (${a.basis})` : "—"; })],
-          ["Monthly estimate", ...clouds.map((c) => { const x = comp.clouds[c.cloud]; return x ? usd(x.monthlyUsd) : "—"; })],
-        ],
-      ),
-      "",
-    );
+    out.push(`## ${comp.name} (${comp.kind})`, "", `Asked for: ${comp.request}.`, "", mdTable(head, componentRows(cmp, comp, MD_CELLS)), "");
   }
-  out.push("## Shared platform", "", mdTable(["", ...clouds.map((c) => c.provider)], [
-    ["Resources", ...clouds.map((c) => (c.ok ? String(c.platform.resourceCount) : "—"))],
-    ["Monthly estimate", ...clouds.map((c) => (c.ok ? usd(c.platform.monthlyUsd) : "—"))],
+  out.push("## Shared platform", "", mdTable(head, [
+    ["Resources", ...clouds.map((c) => (c.ok ? String(c.platform.resourceCount) : "cannot host"))],
+    ["Monthly estimate", ...clouds.map((c) => (c.ok ? money(c.platform.monthlyUsd, cmp.currency) : "—"))],
   ]), "");
   out.push("## Cost lines", "");
-  for (const c of clouds.filter((x) => x.ok)) {
-    out.push(`### ${c.provider}`, "");
-    const rows = [
-      ...cmp.components.flatMap((comp) => (comp.clouds[c.cloud]?.lines ?? []).map((l) => [comp.name, ...lineCells(l)])),
-      ...c.platform.lines.map((l) => ["platform", ...lineCells(l)]),
-    ];
-    out.push(mdTable(["Component", "Item", "Quantity", "Unit price", "Monthly", "Source"], rows), "", `Total: **${usd(c.monthlyUsd)}** a month.`, "");
+  for (const c of clouds) {
+    out.push(`### ${c.provider}`, "", c.ok ? mdTable(costHead(cmp.currency), costLineRows(cmp, c)) : `Cannot host the stack as written: ${refusalSentence(c.error)}.`, "");
+    if (c.ok) out.push(`Total: **${money(c.monthlyUsd, cmp.currency)}** a month.`, "");
   }
   out.push("## Assumptions", "", ...assumptionsText(cmp).map((a) => `- ${a}`), "");
-  out.push("## Price sources", "", mdTable(["Cloud", "Source", "Date", "Kind"], sources(cmp).map((s) => [s.cloud, s.name, s.date, s.estimate ? "estimate" : "list price"])), "");
+  out.push("## Price sources", "", mdTable(["Cloud", "Source", "Date", "Kind"], sources(cmp)), "");
   const warnings = plans.flatMap((p) => p.warnings.map((w) => `${p.cloud}: ${w}`));
   if (warnings.length) out.push("## Warnings", "", ...warnings.map((w) => `- ${w}`), "");
   return `${out.join("\n")}\n`;
 }
 
-const lineCells = (l: CostLine) => [l.item, `${l.quantity} ${l.unit}`, `$${l.unitPrice}`, usd(l.monthlyUsd), `${l.source.name} (${l.source.date})${l.source.estimate ? " — estimate" : ""}`];
+const lineCells = (l: CostLine, cur: ReportCurrency) => [l.item, `${l.quantity} ${l.unit}`, `$${l.unitPrice}`, money(l.monthlyUsd, cur), `${l.source.name} (${l.source.date})${l.source.estimate ? " — estimate" : ""}`];
 
 function residencyText(c: Comparison["clouds"][number]): string {
   const places = c.residency.locations.map((l) => `${l.region} (${l.country})`).join(", ");
@@ -97,67 +93,108 @@ function gapsText(gaps: Array<{ feature: string; support: string; note: string; 
   return gaps.map((g) => `${gapWord(g)}: ${g.feature} (${g.note})`).join("; ");
 }
 
+/** A refusing cloud's cell in a component's table: "cannot host", with the reason where this component is the one refused. */
+function cannotHostCell(c: ComparedCloud, component: string): string {
+  const e = c.error;
+  return e?.component === component || e?.component === "stack" || !e?.feature ? `cannot host: ${refusalSentence(e)}` : `cannot host (the stack is refused for ${e.component}: ${e.feature})`;
+}
+
+type Cell = string | { html: string };
+type Gaps = CloudCell["gaps"];
+
+/** How a format draws the two cells that carry more than text: a refusing cloud's service cell, and the gaps. */
+interface CellStyle<C extends Cell> {
+  cannotHost(text: string): C;
+  gaps(gaps: Gaps | undefined): C;
+}
+
+const MD_CELLS: CellStyle<string> = { cannotHost: (text) => text, gaps: gapsText };
+
+const HTML_CELLS: CellStyle<Cell> = {
+  cannotHost: (text) => ({ html: `<span class="bad cannot-host">${escapeHtml(text)}</span>` }),
+  gaps: (g) =>
+    g === undefined
+      ? "—"
+      : g.length
+        ? { html: g.map((x) => `<span class="${x.support === "none" && !x.accepted ? "bad" : "warn"}">${escapeHtml(`${gapWord(x)}: ${x.feature}`)}</span> <span class="muted">${escapeHtml(x.note)}</span>`).join("<br>") }
+        : { html: '<span class="ok">nothing</span>' },
+};
+
+/** One component's rows, a column per cloud: service (or why the cloud cannot host it), size, resources, gaps, availability, monthly estimate. */
+function componentRows<C extends Cell>(cmp: Comparison, comp: ComparedComponent, style: CellStyle<C>): Array<Array<string | C>> {
+  const cell = (c: ComparedCloud) => comp.clouds[c.cloud];
+  return [
+    ["Service", ...cmp.clouds.map((c) => cell(c)?.service ?? (c.ok ? "—" : style.cannotHost(cannotHostCell(c, comp.name))))],
+    ["Size chosen", ...cmp.clouds.map((c) => sizeText(cell(c) ?? {}))],
+    ["Resources", ...cmp.clouds.map((c) => String(cell(c)?.resourceCount ?? "—"))],
+    ["Cannot do", ...cmp.clouds.map((c) => style.gaps(cell(c)?.gaps))],
+    ["Availability (SLA)", ...cmp.clouds.map((c) => { const a = cell(c)?.availability; return a ? `${pct(a.percent)} (${a.basis})` : "—"; })],
+    ["Monthly estimate", ...cmp.clouds.map((c) => { const x = cell(c); return x ? money(x.monthlyUsd, cmp.currency) : "—"; })],
+  ];
+}
+
 export function compareText(cmp: Comparison): string {
   const rows = cmp.clouds.map((c) => [
     c.provider,
     c.region || "—",
-    c.ok ? "yes" : `no: ${c.error?.reason ?? c.error?.message ?? ""}`.slice(0, 60),
+    c.ok ? "yes" : "cannot host",
     c.ok ? String(c.resources) : "—",
     c.ok ? String(cmp.components.reduce((n, x) => n + (x.clouds[c.cloud]?.gaps.filter((g) => g.support === "none").length ?? 0), 0)) : "—",
     c.ok ? (c.residency.rule === "none" ? "n/a" : c.residency.ok ? "yes" : "NO") : "—",
-    c.ok ? `${usd(c.monthlyUsd)}` : "—",
+    c.ok ? money(c.monthlyUsd, cmp.currency) : "—",
   ]);
-  return textTable(["Cloud", "Region", "Hosts stack", "Resources", "Gaps", "Residency", "Monthly"], rows);
+  const refusals = cmp.clouds.filter((c) => !c.ok && c.error).flatMap((c) => ["", `${c.provider} cannot host the stack as written:`, ...refusalLines(c.error as NonNullable<ComparedCloud["error"]>)]);
+  return [textTable(["Cloud", "Region", "Hosts stack", "Resources", "Gaps", "Residency", "Monthly"], rows), "", currencyNote(cmp.currency), ...refusals].join("\n");
+}
+
+/** A refusal on a summary card: component, feature, reason and fix, each labelled. */
+function refusalHtml(c: ComparedCloud): string {
+  const e = c.error;
+  if (!e?.feature) return `<div class="refusal">${escapeHtml(e?.message ?? "")}</div>`;
+  const row = (label: string, value: string | undefined) => (value ? `<div data-refusal="${label.toLowerCase()}"><strong>${label}:</strong> ${escapeHtml(value)}</div>` : "");
+  return `<div class="refusal">${row("Component", e.component)}${row("Feature", e.feature)}${row("Reason", e.reason ?? e.message)}${row("Fix", e.fix)}</div>`;
+}
+
+/** A cloud's summary card: its monthly cost, region, resources and residency, or why it cannot host the stack. */
+function summaryCard(cmp: Comparison, c: ComparedCloud): string {
+  const body = c.ok
+    ? `<div class="big">${money(c.monthlyUsd, cmp.currency)}<span class="muted"> /month</span></div><div>${escapeHtml(`${c.region} · ${c.city}, ${c.country}`)}</div><div>${c.resources} cloud resources</div><div>UK residency: ${c.residency.rule === "none" ? "no rule set" : c.residency.ok ? '<span class="ok">yes</span>' : '<span class="bad">no</span>'}</div>`
+    : `<div class="big bad">cannot host</div><div class="bad">Cannot host the stack as written</div>${refusalHtml(c)}`;
+  return `<div class="card${c.ok ? "" : " failed"}" data-cloud="${c.cloud}"><div>${escapeHtml(c.provider)}</div>${body}</div>`;
 }
 
 export function compareHtml(cmp: Comparison, plans: Plan[]): string {
   const clouds = cmp.clouds;
-  const cards = clouds
-    .map(
-      (c) => `<div class="card${c.ok ? "" : " failed"}" data-cloud="${c.cloud}"><div>${escapeHtml(c.provider)}</div>${
-        c.ok
-          ? `<div class="big">${usd(c.monthlyUsd)}<span class="muted"> /month</span></div><div>${escapeHtml(`${c.region} · ${c.city}, ${c.country}`)}</div><div>${c.resources} cloud resources</div><div>UK residency: ${c.residency.rule === "none" ? "no rule set" : c.residency.ok ? '<span class="ok">yes</span>' : '<span class="bad">no</span>'}</div>`
-          : `<div class="bad">Cannot host the stack as written</div><div>${escapeHtml(c.error?.message ?? "")}</div>`
-      }</div>`,
-    )
-    .join("");
+  const cards = clouds.map((c) => summaryCard(cmp, c)).join("");
   const comps = cmp.components
-    .map((comp) => {
-      const rows: Array<Array<string | { html: string }>> = [
-        ["Service", ...clouds.map((c) => comp.clouds[c.cloud]?.service ?? "—")],
-        ["Size chosen", ...clouds.map((c) => sizeText(comp.clouds[c.cloud] ?? {}))],
-        ["Resources", ...clouds.map((c) => String(comp.clouds[c.cloud]?.resourceCount ?? "—"))],
-        ["Cannot do", ...clouds.map((c) => { const g = comp.clouds[c.cloud]?.gaps; return g === undefined ? "—" : g.length ? { html: g.map((x) => `<span class="${x.support === "none" && !x.accepted ? "bad" : "warn"}">${escapeHtml(`${gapWord(x)}: ${x.feature}`)}</span> <span class="muted">${escapeHtml(x.note)}</span>`).join("<br>") } : { html: '<span class="ok">nothing</span>' }; })],
-        ["Availability (SLA)", ...clouds.map((c) => { const a = comp.clouds[c.cloud]?.availability; return a ? `${pct(a.percent)} (${a.basis})` : "—"; })],
-        ["Monthly estimate", ...clouds.map((c) => { const x = comp.clouds[c.cloud]; return x ? usd(x.monthlyUsd) : "—"; })],
-      ];
-      return `<h3>${escapeHtml(comp.name)} <span class="muted">${escapeHtml(comp.kind)}</span></h3><p>Asked for: ${escapeHtml(comp.request)}.</p>${htmlTable(["", ...clouds.map((c) => c.provider)], rows, "compare")}`;
-    })
+    .map((comp) => `<h3>${escapeHtml(comp.name)} <span class="muted">${escapeHtml(comp.kind)}</span></h3><p>Asked for: ${escapeHtml(comp.request)}.</p>${htmlTable(["", ...clouds.map((c) => c.provider)], componentRows(cmp, comp, HTML_CELLS), "compare")}`)
     .join("\n");
   const chart = costChart(
     clouds.map((c) => ({
       label: c.provider,
-      parts: c.ok ? [...cmp.components.map((x) => ({ name: x.name, usd: x.clouds[c.cloud]?.monthlyUsd ?? 0 })), { name: "platform", usd: c.platform.monthlyUsd }] : [],
+      parts: c.ok ? [...cmp.components.map((x) => ({ name: x.name, amount: x.clouds[c.cloud]?.monthly ?? 0 })), { name: "platform", amount: c.platform.monthly }] : [],
       note: c.ok ? undefined : "cannot host",
     })),
+    (n) => amount(n, cmp.currency.symbol),
   );
   const diagrams = plans
-    .filter((p) => !p.error)
+    .filter(isHosted)
     .map((p) => `<figure data-cloud="${p.cloud}"><figcaption>${escapeHtml(`${p.provider}: ${p.totals.resources} resources in ${p.region}`)}</figcaption>${planDiagram(p)}</figure>`)
     .join("\n");
   const costRows = clouds
-    .filter((c) => c.ok)
-    .map((c) => `<h3>${escapeHtml(c.provider)}</h3>${htmlTable(
-      ["Component", "Item", "Quantity", "Unit price", "Monthly", "Source"],
-      [...cmp.components.flatMap((comp) => (comp.clouds[c.cloud]?.lines ?? []).map((l) => [comp.name, ...lineCells(l)])), ...c.platform.lines.map((l) => ["platform", ...lineCells(l)])],
-    )}<p>Total: <strong>${usd(c.monthlyUsd)}</strong> a month.</p>`)
+    .map((c) =>
+      c.ok
+        ? `<h3>${escapeHtml(c.provider)}</h3>${htmlTable(costHead(cmp.currency), costLineRows(cmp, c))}<p>Total: <strong>${money(c.monthlyUsd, cmp.currency)}</strong> a month.</p>`
+        : `<h3>${escapeHtml(c.provider)}</h3><p class="bad">Cannot host the stack as written: ${escapeHtml(refusalSentence(c.error))}.</p>`,
+    )
     .join("");
-  const body = `<h2>Summary</h2><div class="cards">${cards}</div>
+  const body = `<p class="currency">${escapeHtml(currencyNote(cmp.currency))}</p>
+<h2>Summary</h2><div class="cards">${cards}</div>
 <figure class="chart"><figcaption>Estimated monthly cost by component</figcaption>${chart}</figure>
 <h2>Components side by side</h2>${comps}
 <h2>Resources on each cloud</h2>${diagrams}
 <h2>Cost lines and sources</h2>${costRows}
 <h2>Assumptions</h2><ul>${assumptionsText(cmp).map((a) => `<li>${escapeHtml(a)}</li>`).join("")}</ul>
-${htmlTable(["Cloud", "Price source", "Date", "Kind"], sources(cmp).map((s) => [s.cloud, s.name, s.date, s.estimate ? "estimate" : "list price"]))}`;
+${htmlTable(["Cloud", "Price source", "Date", "Kind"], sources(cmp))}`;
   return htmlPage(`${cmp.stack}: one stack on ${clouds.length} clouds`, `Planned offline from ${cmp.target}; nothing was deployed.`, body);
 }

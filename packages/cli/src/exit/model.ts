@@ -1,6 +1,6 @@
 import { type DatabaseMigration, type ObjectStoreMigration, round, type Source } from "@freehold/core";
 import { type Cloud, RESIDENCIES, residencyAllows } from "@freehold/model";
-import type { Plan, PlanComponent } from "../plan/contract";
+import { assertHosted, type HostedPlan, type Plan, type PlanComponent } from "../plan/contract";
 import { type Portability, portability } from "./portability";
 
 export const EXIT_SCHEMA = "freehold.exit-plan/v1";
@@ -59,7 +59,8 @@ export interface ExitPlan {
   residency: { rule: string; locations: Array<{ place: string; country: string; allowed: boolean; why: string }>; ok: boolean };
   checklist: Array<{ item: string; source: string; status: "covered" | "buyer"; how: string }>;
   portability: Portability;
-  evidence: { targetPlanValid: boolean; targetResources: number; targetError?: string; targetChecks?: ExitOptions["targetChecks"] };
+  /** An exit plan is built only when the target can host the stack (a refusal exits 3 with no report), so the target plan is always valid here. */
+  evidence: { targetPlanValid: true; targetResources: number; targetChecks?: ExitOptions["targetChecks"] };
 }
 
 export interface Step {
@@ -70,8 +71,10 @@ export interface Step {
 
 const GiB = 1024;
 
-/** The exit plan, built from the source and target plans only (plus the other plans for portability). */
-export function buildExitPlan(source: Plan, target: Plan, all: Plan[], opts: ExitOptions): ExitPlan {
+/** The exit plan, built from the source and target plans only (plus the other plans for portability). Both must be plans the clouds could make. */
+export function buildExitPlan(source: HostedPlan, target: HostedPlan, all: Plan[], opts: ExitOptions): ExitPlan {
+  assertHosted(source);
+  assertHosted(target);
   const stores = source.components.filter((c) => c.kind === "object-store");
   const dbs = source.components.filter((c) => c.kind === "database");
   const dataGiB = opts.dataGiB ?? stores.length * source.assumptions.objectStorageGiB;
@@ -146,7 +149,7 @@ export function buildExitPlan(source: Plan, target: Plan, all: Plan[], opts: Exi
     residency: { rule: residencyRule, locations: places, ok: places.every((p) => p.allowed) },
     checklist: checklist(target),
     portability: portability(source, all.filter((p) => p.cloud !== source.cloud), opts.values),
-    evidence: { targetPlanValid: !target.error, targetResources: target.totals.resources, targetError: target.error?.message, targetChecks: opts.targetChecks },
+    evidence: { targetPlanValid: true, targetResources: target.totals.resources, targetChecks: opts.targetChecks },
   };
 }
 
@@ -155,7 +158,7 @@ function side(c: PlanComponent) {
   return { service: c.service, sku: c.sku, cpu: c.size?.cpu, memoryGiB: c.size?.memoryGiB, availability: c.availability.percent, availabilityBasis: c.availability.basis };
 }
 
-function applicationChanges(source: Plan, target: Plan): ExitPlan["applicationChanges"] {
+function applicationChanges(source: HostedPlan, target: HostedPlan): ExitPlan["applicationChanges"] {
   const changes: ExitPlan["applicationChanges"] = [];
   if (source.components.some((c) => c.kind === "database")) {
     changes.push({ area: "Database", kind: "none", change: "None: the same DATABASE_* variables point at the new server; PostgreSQL speaks the same protocol on every cloud. DATABASE_HOST changes value, not name." });
@@ -246,7 +249,7 @@ function rcloneSteps(from: ObjectStoreMigration, to: ObjectStoreMigration): Step
   ];
 }
 
-function cutoverSteps(source: Plan, target: Plan): Step[] {
+function cutoverSteps(source: HostedPlan, target: HostedPlan): Step[] {
   return [
     { title: `Plan and check the target offline`, commands: [`freehold plan <stack> --cloud ${target.cloud} --format json > target-plan.json`, `freehold check <stack> --cloud ${target.cloud}`] },
     { title: `Deploy the target stack (same program, one config change)`, commands: [`pulumi stack init ${source.stack}-${target.cloud}`, `pulumi config set freehold:cloud ${target.cloud}`, "pulumi up"] },
@@ -258,7 +261,7 @@ function cutoverSteps(source: Plan, target: Plan): Step[] {
   ];
 }
 
-function checklist(target: Plan): ExitPlan["checklist"] {
+function checklist(target: HostedPlan): ExitPlan["checklist"] {
   const gds = "GDS: Managing technical lock-in in the cloud";
   const gc = "G-Cloud 14 call-off contract, clause 21 (exit plan)";
   return [

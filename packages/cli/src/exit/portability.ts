@@ -1,5 +1,5 @@
 import type { Cloud } from "@freehold/model";
-import type { Plan, PlanComponent } from "../plan/contract";
+import type { HostedPlan, Plan, PlanComponent } from "../plan/contract";
 
 export interface LockInPoint {
   component: string;
@@ -33,7 +33,7 @@ const defaultValue = (c: PlanComponent): number => (c.kind === "database" || (c.
  * How much of each component's spec the other clouds can host as written, and
  * every lock-in point in use. Read from the plans' capability rows only.
  */
-export function portability(source: Plan, others: Plan[], values: Record<string, number> = {}): Portability {
+export function portability(source: HostedPlan, others: Plan[], values: Record<string, number> = {}): Portability {
   const components = source.components.map((c): ComponentPortability => {
     const byCloud: ComponentPortability["byCloud"] = {};
     const lockIn: LockInPoint[] = c.vendorSettings.map((v) => ({
@@ -43,7 +43,11 @@ export function portability(source: Plan, others: Plan[], values: Record<string,
     }));
     for (const other of others) {
       if (other.error) {
-        byCloud[other.cloud] = other.error.component === c.name || other.error.component === "stack" ? null : score(c, other);
+        const refused = other.error.component === c.name || other.error.component === "stack";
+        byCloud[other.cloud] = refused ? null : score(c, other);
+        if (refused && other.error.feature) {
+          lockIn.push({ component: c.name, what: `${other.error.feature}: ${other.provider} cannot host it as written`, leaving: [other.error.reason, other.error.fix].filter(Boolean).join(". ") || other.error.message });
+        }
         continue;
       }
       byCloud[other.cloud] = score(c, other);

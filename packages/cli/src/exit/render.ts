@@ -1,8 +1,12 @@
-import { escapeHtml, htmlTable, mdTable, pct, usd } from "../report/format";
+import { currencyNote, money, type ReportCurrency, reportCurrency } from "../report/currency";
+import { escapeHtml, htmlTable, mdTable, pct } from "../report/format";
 import { htmlPage } from "../report/html";
+import type { ExitReport } from "./currency";
 import type { ExitPlan, Numbered, Step } from "./model";
 
-const num = (n: Numbered) => (n.unit === "USD" ? usd(n.value) : n.unit === "USD/month" ? `${usd(n.value)}/month` : `${n.value} ${n.unit}`);
+const LIST_PRICES = reportCurrency("USD");
+/** A number with its unit; USD amounts in the report's currency. */
+const num = (n: Numbered, cur: ReportCurrency = LIST_PRICES) => (n.unit === "USD" ? money(n.value, cur) : n.unit === "USD/month" ? `${money(n.value, cur)}/month` : `${n.value} ${n.unit}`);
 const src = (n: Numbered) => `${n.basis}${n.source ? ` [${n.source.name}, ${n.source.date}${n.source.estimate ? ", estimate" : ""}]` : ""}`;
 
 function stepsMd(steps: Step[]): string[] {
@@ -25,9 +29,9 @@ export const SECTIONS = [
   "Evidence",
 ] as const;
 
-export function exitMarkdown(p: ExitPlan): string {
-  const o: string[] = [`# Exit plan: ${p.stack} from ${p.from.provider} to ${p.to.provider}`, "", `From ${p.from.region} (${p.from.country}) to ${p.to.region} (${p.to.country}). Built from the two offline plans; nothing was deployed.`, ""];
-  o.push("## Inventory", "", mdTable(["Component", "Kind", "Service", "Size", "Resources", "Monthly"], p.inventory.map((i) => [i.component, i.kind, i.service, i.sku ?? "—", String(i.resources), usd(i.monthlyUsd)])), "");
+export function exitMarkdown(p: ExitReport): string {
+  const o: string[] = [`# Exit plan: ${p.stack} from ${p.from.provider} to ${p.to.provider}`, "", `From ${p.from.region} (${p.from.country}) to ${p.to.region} (${p.to.country}). Built from the two offline plans; nothing was deployed.`, "", currencyNote(p.currency), ""];
+  o.push("## Inventory", "", mdTable(["Component", "Kind", "Service", "Size", "Resources", "Monthly"], p.inventory.map((i) => [i.component, i.kind, i.service, i.sku ?? "—", String(i.resources), money(i.monthlyUsd, p.currency)])), "");
   o.push(
     "## Target mapping",
     "",
@@ -53,12 +57,14 @@ export function exitMarkdown(p: ExitPlan): string {
     "## Exit cost",
     "",
     mdTable(["", "Estimate", "Basis"], [
-      ["Source egress", num(p.cost.egressUsd), src(p.cost.egressUsd)],
-      ["Dual running", num(p.cost.dualRunningUsd), src(p.cost.dualRunningUsd)],
-      ["One-off total", num(p.cost.oneOffUsd), src(p.cost.oneOffUsd)],
-      ["Target, monthly", num(p.cost.targetMonthlyUsd), src(p.cost.targetMonthlyUsd)],
-      ["Source, monthly", num(p.cost.sourceMonthlyUsd), src(p.cost.sourceMonthlyUsd)],
+      ["Source egress", num(p.cost.egressUsd, p.currency), src(p.cost.egressUsd)],
+      ["Dual running", num(p.cost.dualRunningUsd, p.currency), src(p.cost.dualRunningUsd)],
+      ["One-off total", num(p.cost.oneOffUsd, p.currency), src(p.cost.oneOffUsd)],
+      ["Target, monthly", num(p.cost.targetMonthlyUsd, p.currency), src(p.cost.targetMonthlyUsd)],
+      ["Source, monthly", num(p.cost.sourceMonthlyUsd, p.currency), src(p.cost.sourceMonthlyUsd)],
     ]),
+    "",
+    currencyNote(p.currency),
     "",
   );
   o.push("## Cutover", "", ...stepsMd(p.cutover), "", "## Rollback", "", ...stepsMd(p.rollback), "", "## Verification", "", ...p.verification.map((v) => `- [ ] ${v}`), "");
@@ -72,7 +78,7 @@ export function exitMarkdown(p: ExitPlan): string {
     mdTable(["Component", "Value", ...Object.keys(p.portability.components[0]?.byCloud ?? {}), "Score", "Lock-in points"], p.portability.components.map((c) => [c.component, String(c.value), ...Object.values(c.byCloud).map((v) => (v === null ? "cannot host" : `${v}%`)), `${c.score}%`, c.lockIn.map((l) => `${l.what} (leaving: ${l.leaving})`).join("; ") || "none"])),
     "",
   );
-  o.push("## Evidence", "", `- Target plan valid: ${p.evidence.targetPlanValid ? `yes, ${p.evidence.targetResources} resources planned` : `no: ${p.evidence.targetError}`}`);
+  o.push("## Evidence", "", `- Target plan valid: yes, ${p.evidence.targetResources} resources planned`);
   if (p.evidence.targetChecks) o.push(`- Target checks: ${p.evidence.targetChecks.errors} errors, ${p.evidence.targetChecks.warnings} warnings, ${p.evidence.targetChecks.compliant} compliant findings over rules ${p.evidence.targetChecks.rules.join(", ")}`);
   o.push("- Rehearsal: run `freehold rehearse` for migrated-and-verified evidence on real servers.", "");
   return `${o.join("\n")}\n`;
@@ -102,21 +108,22 @@ ${dots}
 </svg>`;
 }
 
-export function exitHtml(p: ExitPlan): string {
+export function exitHtml(p: ExitReport): string {
   const steps = (s: Step[]) => `<ol>${s.map((x) => `<li>${escapeHtml(x.title)}${x.note ? ` <span class="muted">${escapeHtml(x.note)}</span>` : ""}${x.commands?.length ? `<pre>${escapeHtml(x.commands.join("\n"))}</pre>` : ""}</li>`).join("")}</ol>`;
-  const numRow = (label: string, n: Numbered) => [label, num(n), src(n)];
-  const body = `<div class="cards">
-<div class="card"><div>One-off exit cost</div><div class="big">${usd(p.cost.oneOffUsd.value)}</div><div class="muted">${escapeHtml(p.cost.oneOffUsd.basis)}</div></div>
+  const numRow = (label: string, n: Numbered) => [label, num(n, p.currency), src(n)];
+  const body = `<p class="currency">${escapeHtml(currencyNote(p.currency))}</p>
+<div class="cards">
+<div class="card"><div>One-off exit cost</div><div class="big">${money(p.cost.oneOffUsd.value, p.currency)}</div><div class="muted">${escapeHtml(p.cost.oneOffUsd.basis)}</div></div>
 <div class="card"><div>Time to exit</div><div class="big">${p.time.calendarDays.value} days</div><div class="muted">${p.time.totalDataHours.value} hours of data copy</div></div>
-<div class="card"><div>Target monthly</div><div class="big">${usd(p.cost.targetMonthlyUsd.value)}</div><div class="muted">source ${usd(p.cost.sourceMonthlyUsd.value)}</div></div>
+<div class="card"><div>Target monthly</div><div class="big">${money(p.cost.targetMonthlyUsd.value, p.currency)}</div><div class="muted">source ${money(p.cost.sourceMonthlyUsd.value, p.currency)}</div></div>
 <div class="card${p.portability.score < 50 ? " failed" : ""}"><div>Portability</div><div class="big">${p.portability.score}%</div></div>
 </div>
-<h2>Inventory</h2>${htmlTable(["Component", "Kind", "Service", "Size", "Resources", "Monthly"], p.inventory.map((i) => [i.component, i.kind, i.service, i.sku ?? "—", String(i.resources), usd(i.monthlyUsd)]))}
+<h2>Inventory</h2>${htmlTable(["Component", "Kind", "Service", "Size", "Resources", "Monthly"], p.inventory.map((i) => [i.component, i.kind, i.service, i.sku ?? "—", String(i.resources), money(i.monthlyUsd, p.currency)]))}
 <h2>Target mapping</h2>${htmlTable(["Component", p.from.provider, p.to.provider, "Availability", "Lost", "Gained"], p.mapping.map((m) => [m.component, `${m.from.service} ${m.from.sku ?? ""}`, `${m.to.service} ${m.to.sku ?? ""}`, `${pct(m.from.availability)} → ${pct(m.to.availability)}`, m.lost.join("; ") || "nothing", m.gained.join("; ") || "—"]))}
 <h2>Application changes</h2>${htmlTable(["Area", "Kind", "Change"], p.applicationChanges.map((c) => [c.area, c.kind, c.change]))}
 <h2>Data migration runbook</h2>${p.runbook.database.map((d) => `<h3>Database ${escapeHtml(d.component)}</h3>${steps(d.steps)}<h3>Low-downtime alternative: logical replication</h3>${steps(d.lowDowntime)}`).join("")}${p.runbook.objects.map((s) => `<h3>Object store ${escapeHtml(s.component)}</h3>${steps(s.steps)}`).join("")}
 <h2>Time to exit</h2>${htmlTable(["", "Estimate", "Basis"], [numRow("Objects", p.time.objectsHours), numRow("Databases", p.time.databaseHours), numRow("Data copy in all", p.time.totalDataHours), numRow("Calendar", p.time.calendarDays)])}
-<h2>Exit cost</h2>${htmlTable(["", "Estimate", "Basis"], [numRow("Source egress", p.cost.egressUsd), numRow("Dual running", p.cost.dualRunningUsd), numRow("One-off total", p.cost.oneOffUsd), numRow("Target, monthly", p.cost.targetMonthlyUsd), numRow("Source, monthly", p.cost.sourceMonthlyUsd)])}
+<h2>Exit cost</h2>${htmlTable(["", "Estimate", "Basis"], [numRow("Source egress", p.cost.egressUsd), numRow("Dual running", p.cost.dualRunningUsd), numRow("One-off total", p.cost.oneOffUsd), numRow("Target, monthly", p.cost.targetMonthlyUsd), numRow("Source, monthly", p.cost.sourceMonthlyUsd)])}<p class="currency">${escapeHtml(currencyNote(p.currency))}</p>
 <h2>Cutover</h2>${steps(p.cutover)}
 <h2>Rollback</h2>${steps(p.rollback)}
 <h2>Verification</h2><ul>${p.verification.map((v) => `<li>${escapeHtml(v)}</li>`).join("")}</ul>
@@ -124,6 +131,6 @@ export function exitHtml(p: ExitPlan): string {
 <h2>GDS and G-Cloud checklist</h2>${htmlTable(["Item", "Source", "Status", "How"], p.checklist.map((c) => [c.item, c.source, c.status === "covered" ? "covered by this plan" : "left to the buyer", c.how]))}
 <h2>Portability</h2><p>Stack portability: <strong>${p.portability.score}%</strong>.</p><figure><figcaption>Value against portability (GDS)</figcaption>${portabilityChart(p)}</figure>
 ${htmlTable(["Component", "Score", "Lock-in points"], p.portability.components.map((c) => [c.component, `${c.score}%`, c.lockIn.map((l) => `${l.what} (leaving: ${l.leaving})`).join("; ") || "none"]))}
-<h2>Evidence</h2><ul><li>Target plan valid: ${p.evidence.targetPlanValid ? `yes, ${p.evidence.targetResources} resources` : escapeHtml(`no: ${p.evidence.targetError}`)}</li>${p.evidence.targetChecks ? `<li>Target checks: ${p.evidence.targetChecks.errors} errors, ${p.evidence.targetChecks.warnings} warnings</li>` : ""}</ul>`;
+<h2>Evidence</h2><ul><li>Target plan valid: yes, ${p.evidence.targetResources} resources</li>${p.evidence.targetChecks ? `<li>Target checks: ${p.evidence.targetChecks.errors} errors, ${p.evidence.targetChecks.warnings} warnings</li>` : ""}</ul>`;
   return htmlPage(`Exit plan: ${p.stack}, ${p.from.provider} to ${p.to.provider}`, `${p.from.region} → ${p.to.region}; built from offline plans`, body);
 }

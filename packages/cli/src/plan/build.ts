@@ -9,11 +9,11 @@ import {
   sumCost,
 } from "@freehold/core";
 import { RESIDENCIES, residencyAllows } from "@freehold/model";
-import { type Plan, PLAN_SCHEMA, type PlanComponent } from "./contract";
+import { type HostedPlan, PLAN_SCHEMA, type PlanComponent } from "./contract";
 import { ownerOf } from "./owner";
 
 /** Build the plan contract from a mock run and the backend that produced it. */
-export async function buildPlan(backend: Backend, run: MockRun, assumptions: CostAssumptions, warnings: string[]): Promise<Plan> {
+export async function buildPlan(backend: Backend, run: MockRun, assumptions: CostAssumptions, warnings: string[]): Promise<HostedPlan> {
   const componentUrns = new Map<string, string>();
   for (const r of run.resources) if (r.type.startsWith("freehold:index:") && r.type !== "freehold:index:Platform") componentUrns.set(r.name, r.urn);
   const platformUrn = run.resources.find((r) => r.type === "freehold:index:Platform")?.urn;

@@ -82,3 +82,28 @@ export interface Plan {
   /** Present when the cloud cannot host the stack as written; then components and resources are empty. */
   error?: PlanError;
 }
+
+/** A plan the cloud could make: no error, so its components, resources and totals are the stack's. */
+export type HostedPlan = Plan & { error?: undefined };
+
+/** A plan the cloud could not make: `error` says why; components and resources are empty. */
+export type FailedPlan = Plan & { error: PlanError };
+
+export const isHosted = (plan: Plan): plan is HostedPlan => plan.error === undefined;
+
+/**
+ * Thrown where a plan the cloud could make is needed and was not given: the
+ * command reports the plan's error (a refusal exits 3) instead of reading the
+ * empty components of a failed plan.
+ */
+export class PlanFailedError extends Error {
+  override readonly name = "PlanFailedError";
+  constructor(readonly plan: FailedPlan) {
+    super(`${plan.provider}: ${plan.error.message}`);
+  }
+}
+
+/** Narrow a plan to one the cloud could make, or throw PlanFailedError. */
+export function assertHosted(plan: Plan): asserts plan is HostedPlan {
+  if (plan.error) throw new PlanFailedError(plan as FailedPlan);
+}

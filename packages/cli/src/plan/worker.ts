@@ -67,11 +67,14 @@ export async function planInProcess(req: WorkerRequest): Promise<Plan> {
   } catch (e) {
     return failed(req, { type: "cloud", message: (e as Error).message }, warnings);
   }
+  // Named in a failed plan too, so a report of clouds that all refuse still says which stack.
+  let stackName = req.target.kind === "program" ? req.target.project : "";
   try {
     let program: () => unknown;
     let options: Core.MockRunOptions;
     if (req.target.kind === "stack") {
       const stack = model.parseStack(req.target.text, { source: req.target.file });
+      stackName = stack.name;
       program = () => core.deployStack(stack, { cloud: req.cloud }).outputs;
       options = { project: stack.name, stack: req.target.stack };
     } else {
@@ -90,7 +93,7 @@ export async function planInProcess(req: WorkerRequest): Promise<Plan> {
     const run = await core.runWithMocks(req.cloud, program, options);
     return await buildPlan(backend, run, req.assumptions, warnings);
   } catch (e) {
-    return failed(req, describeError(e, model), warnings, backend);
+    return failed(req, describeError(e, model), warnings, backend, stackName);
   }
 }
 
@@ -119,12 +122,12 @@ function unwrapError(e: unknown): unknown {
   return e;
 }
 
-function failed(req: WorkerRequest, error: PlanError, warnings: string[], backend?: Core.Backend): Plan {
+function failed(req: WorkerRequest, error: PlanError, warnings: string[], backend?: Core.Backend, stack = ""): Plan {
   return {
     schema: PLAN_SCHEMA,
     cloud: req.cloud,
     provider: backend?.displayName ?? req.cloud,
-    stack: "",
+    stack,
     pulumiStack: req.target.stack,
     region: "",
     location: { city: "", country: "", zones: 0 },

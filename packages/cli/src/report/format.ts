@@ -1,6 +1,8 @@
 /** Text helpers shared by every report. */
 
-export const usd = (n: number): string => `$${n.toLocaleString("en-GB", { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+/** An amount with its currency symbol, to two places: "£1,234.50". */
+export const amount = (n: number, symbol: string): string => `${symbol}${n.toLocaleString("en-GB", { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+export const usd = (n: number): string => amount(n, "$");
 export const pct = (n: number | undefined): string => (n === undefined ? "no SLA" : `${n}%`);
 
 export function escapeHtml(s: string): string {

@@ -1,4 +1,4 @@
-import type { Plan } from "../plan/contract";
+import type { HostedPlan } from "../plan/contract";
 import { ownerOf } from "../plan/owner";
 import { escapeHtml, usd } from "./format";
 
@@ -24,7 +24,7 @@ interface Box {
 }
 
 /** A diagram of one cloud's plan: the shared platform, the web services, the data components, and the links. */
-export function planDiagram(plan: Plan): string {
+export function planDiagram(plan: HostedPlan): string {
   const typesByRoot = new Map<string, Map<string, number>>();
   for (const r of plan.resources) {
     if (!r.custom) continue;
@@ -89,10 +89,10 @@ function truncate(s: string, n: number): string {
 
 const PALETTE = ["#1d70b8", "#00703c", "#f47738", "#4c2c92", "#d53880", "#28a197", "#912b88", "#85994b"];
 
-/** Horizontal stacked bars: monthly cost per cloud, split by component. */
-export function costChart(series: Array<{ label: string; parts: Array<{ name: string; usd: number }>; note?: string }>): string {
+/** Horizontal stacked bars: monthly cost per cloud, split by component; amounts in one currency, shown with `format`. */
+export function costChart(series: Array<{ label: string; parts: Array<{ name: string; amount: number }>; note?: string }>, format: (n: number) => string = usd): string {
   const names = [...new Set(series.flatMap((s) => s.parts.map((p) => p.name)))];
-  const max = Math.max(1, ...series.map((s) => s.parts.reduce((a, p) => a + p.usd, 0)));
+  const max = Math.max(1, ...series.map((s) => s.parts.reduce((a, p) => a + p.amount, 0)));
   const labelW = 150;
   const barW = 560;
   const rowH = 34;
@@ -102,16 +102,16 @@ export function costChart(series: Array<{ label: string; parts: Array<{ name: st
     .map((s, i) => {
       let x = labelW;
       const y = 12 + i * rowH;
-      const total = s.parts.reduce((a, p) => a + p.usd, 0);
+      const total = s.parts.reduce((a, p) => a + p.amount, 0);
       const rects = s.parts
         .map((p) => {
-          const w = (p.usd / max) * barW;
-          const r = `<rect x="${x.toFixed(1)}" y="${y}" width="${w.toFixed(1)}" height="22" fill="${PALETTE[names.indexOf(p.name) % PALETTE.length]}"><title>${escapeHtml(`${s.label} · ${p.name}: ${usd(p.usd)}/month`)}</title></rect>`;
+          const w = (p.amount / max) * barW;
+          const r = `<rect x="${x.toFixed(1)}" y="${y}" width="${w.toFixed(1)}" height="22" fill="${PALETTE[names.indexOf(p.name) % PALETTE.length]}"><title>${escapeHtml(`${s.label} · ${p.name}: ${format(p.amount)}/month`)}</title></rect>`;
           x += w;
           return r;
         })
         .join("");
-      return `<text x="0" y="${y + 16}" font-size="13">${escapeHtml(s.label)}</text>${rects}<text x="${(x + 6).toFixed(1)}" y="${y + 16}" font-size="13" font-weight="700">${escapeHtml(s.note ?? `${usd(total)}/mo`)}</text>`;
+      return `<text x="0" y="${y + 16}" font-size="13">${escapeHtml(s.label)}</text>${rects}<text x="${(x + 6).toFixed(1)}" y="${y + 16}" font-size="13" font-weight="700">${escapeHtml(s.note ?? `${format(total)}/mo`)}</text>`;
     })
     .join("\n");
   const legend = names

@@ -5,6 +5,7 @@ import { encryptionAtRest } from "./encryption";
 import { leastPrivilege } from "./least-privilege";
 import { auditLogging } from "./logging";
 import { privateDatabases } from "./private-database";
+import { privateTransit } from "./private-transit";
 import { noPublicStorage } from "./public-storage";
 import { globalEdge, residency } from "./residency";
 import { noPlainSecrets } from "./secrets";
@@ -14,6 +15,7 @@ import { tlsOnly } from "./tls";
 export const DEFAULT_PACK: readonly Rule[] = [
   encryptionAtRest,
   tlsOnly,
+  privateTransit,
   noPublicStorage,
   privateDatabases,
   backups,
