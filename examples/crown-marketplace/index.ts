@@ -27,8 +27,6 @@ const web = new WebService("web", {
   healthCheck: { path: "/healthz" },
   env: { NODE_ENV: "production" },
   links: [db, uploads],
-  // Azure Container Apps and Cloud Run cannot make the root filesystem read-only: accept it there, named in the plan.
-  acceptDegraded: ["web-service.read-only-root-filesystem"],
 });
 
 new WebService("worker", {
@@ -37,7 +35,8 @@ new WebService("worker", {
   healthCheck: { path: "/healthz" },
   user: "10001",
   links: [db, { to: uploads, access: "read" }],
-  acceptDegraded: ["web-service.read-only-root-filesystem", "web-service.run-as-user"],
+  // Azure Container Apps and Cloud Run run the image's own user: accept it there, named in the plan.
+  acceptDegraded: ["web-service.run-as-user"],
 });
 
 export const url = web.url;

@@ -36,7 +36,8 @@ export function checkWebService(req: Pick<WebServiceRequest, "name" | "spec">): 
       "Omit domain (the app gets HTTPS on its *.azurecontainerapps.io address), then bind the domain with `az containerapp hostname add` and `az containerapp hostname bind --validation-method CNAME`",
     );
   }
-  if (!spec.writableRootFilesystem) {
+  // Only an explicit `false` asks for read-only; unset takes what the cloud has (a difference in the plan, not a refusal).
+  if (spec.writableRootFilesystem === false) {
     degrade(
       req,
       "azure",

@@ -9,6 +9,7 @@ import type {
   Cloud,
   ComponentKind,
   Database,
+  ExistingNetworkSpec,
   ObjectStore,
   RegionChoice,
   Residency,
@@ -33,6 +34,8 @@ export interface StackContext {
   residency: Residency;
   /** Tags/labels for every resource that takes them. */
   tags: Record<string, string>;
+  /** An existing network to deploy into instead of creating one (each backend reads its own cloud's entry). */
+  network?: ExistingNetworkSpec;
 }
 
 /** The offering a backend chose for a size request. */
@@ -54,6 +57,28 @@ export interface ComponentDescription {
   size?: SizeChoice;
   /** Other facts worth showing (availability zones, storage class, ...). */
   details?: Record<string, string | number | boolean>;
+  /**
+   * Every place outside the stack's region where this component keeps a copy
+   * of its data (backups, replicas, logs, secret replicas), by the cloud's region
+   * code or location name: plans list them under residency and `check` tests them.
+   */
+  dataLocations?: Array<{ region: string; use: string }>;
+}
+
+/** A DNS record the user must create for a custom domain: to validate the certificate, or to send traffic. */
+export interface DnsRecord {
+  /** Fully qualified name, e.g. `_acme.app.example.gov.uk` or `app.example.gov.uk`. */
+  name: string;
+  type: "CNAME" | "A" | "AAAA" | "TXT";
+  value: string;
+  purpose: "certificate validation" | "traffic" | "domain ownership";
+}
+
+/** Credentials for a private registry, resolved: the password is a Pulumi secret. */
+export interface RegistryCredentials {
+  server: string;
+  username: string;
+  password: pulumi.Output<string>;
 }
 
 import type { FeatureId } from "@freehold/model";
@@ -210,6 +235,8 @@ export interface WebServiceRequest extends ComponentRequest {
   env: Record<string, pulumi.Input<string>>;
   links: LinkTarget[];
   linkEnv: LinkEnvironment;
+  /** Credentials for the image's private registry, when the spec names one. */
+  registry?: RegistryCredentials;
   size: ResolvedSize;
   stack: StackContext;
   platform: unknown;
@@ -239,6 +266,8 @@ interface Created {
 
 export interface WebServiceResult extends Created {
   url: pulumi.Output<string>;
+  /** With a custom domain: every DNS record the user must create (validation and traffic). */
+  dnsRecords?: pulumi.Output<DnsRecord[]>;
 }
 
 export interface DatabaseResult extends Created {

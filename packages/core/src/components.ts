@@ -13,7 +13,7 @@ import {
   type WebServiceInput,
   WebServiceSpec,
 } from "@freehold/model";
-import type { Backend, ComponentDescription, LinkTarget, StackContext } from "./backend";
+import type { Backend, ComponentDescription, DnsRecord, LinkTarget, RegistryCredentials, StackContext } from "./backend";
 import { chooseBackend, type FreeholdOptions, logicalName, platformFor, stackSettings } from "./context";
 import { linkEnvironment } from "./links";
 
@@ -164,7 +164,14 @@ export class ObjectStore extends pulumi.ComponentResource {
 export type Linkable = Database | ObjectStore | { to: Database | ObjectStore; access?: Access };
 
 /** Arguments of a WebService. `image` and `env` values may be late-bound Pulumi inputs. */
-export type WebServiceArgs = Omit<WebServiceInput, "kind" | "image" | "env" | "links"> & {
+export type WebServiceArgs = Omit<WebServiceInput, "kind" | "image" | "env" | "links" | "registry"> & {
+  /**
+   * A private registry to pull the image from. Give the password (a Pulumi
+   * secret, e.g. `config.requireSecret("ghcrToken")`) or the name of the config
+   * key that holds it (`passwordSecret`, as a stack file does).
+   * @default - a public image, or one in the cloud's own registry
+   */
+  registry?: { server: string; username: string; password: pulumi.Input<string> } | { server: string; username: string; passwordSecret: string };
   /** Container image reference. */
   image: pulumi.Input<string>;
   /** Plain, non-secret environment variables. @default {} */
@@ -184,6 +191,8 @@ export type WebServiceArgs = Omit<WebServiceInput, "kind" | "image" | "env" | "l
 export class WebService extends pulumi.ComponentResource {
   /** The service's HTTPS URL (an internal address for a private service). */
   readonly url: pulumi.Output<string>;
+  /** With `domain`: the DNS records to create, for the certificate's validation and for traffic. Empty without a domain. */
+  readonly dnsRecords: pulumi.Output<DnsRecord[]>;
   readonly resources: Record<string, pulumi.Resource>;
   readonly description: ComponentDescription;
   readonly cloud: Cloud;
@@ -202,6 +211,7 @@ export class WebService extends pulumi.ComponentResource {
         image: typeof args.image === "string" ? args.image : "late-bound",
         env: Object.fromEntries(Object.keys(env).map((k) => [k, typeof env[k] === "string" ? env[k] : ""])),
         links: links.map((l) => ({ to: l.to instanceof pulumi.Resource ? componentName(l.to) : "unknown", access: l.access })),
+        registry: args.registry && { server: args.registry.server, username: args.registry.username, passwordSecret: "passwordSecret" in args.registry ? args.registry.passwordSecret : "program" },
       },
       name,
     );
@@ -223,14 +233,30 @@ export class WebService extends pulumi.ComponentResource {
     if (clashes.length) {
       throw new SpecError(clashes.map((k) => ({ path: `env.${k}`, message: "is set by a link; remove it from env or rename it" })), `component "${name}"`);
     }
-    const r = backend.webService({ name, qualifiedName, spec: this.spec, image: args.image, env, links: targets, linkEnv, size: resolveSize("web-service", this.spec.size), stack: context, platform, parent: this });
+    const registry = args.registry && registryCredentials(args.registry, name);
+    const r = backend.webService({ name, qualifiedName, spec: this.spec, image: args.image, env, links: targets, linkEnv, ...(registry ? { registry } : {}), size: resolveSize("web-service", this.spec.size), stack: context, platform, parent: this });
     this.cloud = backend.cloud;
     this.url = r.url;
+    this.dnsRecords = r.dnsRecords ?? pulumi.output([]);
     this.resources = r.resources;
     this.description = r.description;
-    announce({ name, qualifiedName, kind: "web-service", cloud: backend.cloud, spec: this.spec, description: r.description, stack: context, vendorSettings: vendorSettingsOf(this.spec, backend.cloud), outputs: { url: this.url } });
-    this.registerOutputs({ url: this.url });
+    announce({ name, qualifiedName, kind: "web-service", cloud: backend.cloud, spec: this.spec, description: r.description, stack: context, vendorSettings: vendorSettingsOf(this.spec, backend.cloud), outputs: { url: this.url, dnsRecords: this.dnsRecords } });
+    this.registerOutputs({ url: this.url, dnsRecords: this.dnsRecords });
   }
+}
+
+/** A registry's password as a Pulumi secret: given, or read from the config key the spec names. */
+function registryCredentials(registry: NonNullable<WebServiceArgs["registry"]>, component: string): RegistryCredentials {
+  if ("password" in registry) return { server: registry.server, username: registry.username, password: pulumi.secret(registry.password) };
+  const [ns, key] = registry.passwordSecret.includes(":") ? (registry.passwordSecret.split(":", 2) as [string, string]) : [pulumi.getProject(), registry.passwordSecret];
+  const password = new pulumi.Config(ns).getSecret(key);
+  if (password === undefined) {
+    throw new SpecError(
+      [{ path: "registry.passwordSecret", message: `config key "${ns}:${key}" is not set; run \`pulumi config set --secret ${ns}:${key} <password or token>\`` }],
+      `component "${component}"`,
+    );
+  }
+  return { server: registry.server, username: registry.username, password };
 }
 
 /** The logical name a Freehold component was created with. */

@@ -15,7 +15,7 @@ import { assertCloud, CloudChoiceError, loadBackend } from "./loader";
 export interface FreeholdOptions extends pulumi.ComponentResourceOptions {
   /** The cloud to deploy to. @default - the `freehold:cloud` config value */
   cloud?: Cloud;
-  /** Stack-wide settings. @default - the `freehold:name`, `freehold:region`, `freehold:regions`, `freehold:residency` and `freehold:tags` config values */
+  /** Stack-wide settings. @default - the `freehold:name`, `freehold:region`, `freehold:regions`, `freehold:residency`, `freehold:tags` and `freehold:network` config values */
   stack?: StackSettingsInput;
 }
 
@@ -40,7 +40,7 @@ export function stackSettings(explicit?: StackSettingsInput): StackSettings {
     const v = config.get(key);
     if (v !== undefined) raw[key] = v;
   }
-  for (const key of ["regions", "tags"] as const) {
+  for (const key of ["regions", "tags", "network"] as const) {
     const v = config.getObject<Record<string, string>>(key);
     if (v !== undefined) raw[key] = v;
   }
@@ -68,6 +68,7 @@ export function stackContext(backend: Backend, settings: StackSettings, scope: {
     region,
     residency: settings.residency,
     tags: { ...settings.tags, "managed-by": "freehold", "freehold-stack": settings.name, "pulumi-stack": tagValue(stack) },
+    ...(settings.network ? { network: settings.network } : {}),
   };
 }
 
@@ -111,7 +112,7 @@ export function platformFor(backend: Backend, settings: StackSettings, component
     .filter(([pkg]) => backend.providerPackages.includes(pkg))
     .sort(([a], [b]) => a.localeCompare(b));
   const providerKey = own.map(([pkg, p]) => `${pkg}=${logicalName(p)}`).join(",");
-  const key = `${backend.cloud}/${settings.name}/${providerKey}`;
+  const key = `${backend.cloud}/${settings.name}/${providerKey}/${JSON.stringify(settings.network?.[backend.cloud] ?? null)}`;
   let entry = byKey.get(key);
   if (!entry) {
     const discriminator = own.length ? own.map(([, p]) => logicalName(p)).join("-") : undefined;

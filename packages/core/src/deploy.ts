@@ -13,7 +13,7 @@ export interface DeployedStack {
  * TypeScript program would create, so a YAML stack and a program give the same resources.
  */
 export function deployStack(stack: Stack, options: { cloud?: Cloud } = {}): DeployedStack {
-  const settings = { name: stack.name, region: stack.region, regions: stack.regions, residency: stack.residency, tags: stack.tags };
+  const settings = { name: stack.name, region: stack.region, regions: stack.regions, residency: stack.residency, tags: stack.tags, ...(stack.network ? { network: stack.network } : {}) };
   const opts = { cloud: options.cloud, stack: settings };
   const components: DeployedStack["components"] = {};
   const outputs: DeployedStack["outputs"] = {};

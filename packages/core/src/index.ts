@@ -3,7 +3,7 @@ export { Database, type DatabaseArgs, type Linkable, ObjectStore, type ObjectSto
 export { chooseBackend, type FreeholdOptions, logicalName, Platform, platformFor, stackContext, stackSettings } from "./context";
 export { keepData } from "./protection";
 export { type DeployedStack, deployStack } from "./deploy";
-export { FEATURES, type FeatureId, featuresUsed } from "@freehold/model";
+export { FEATURES, type FeatureId, featuresPreferred, featuresUsed } from "@freehold/model";
 export { degrade } from "./degrade";
 export { linkEnvironment, linkEnvironmentNames } from "./links";
 export { assertCloud, BACKEND_PACKAGES, CloudChoiceError, isCloud, loadBackend, registerBackend } from "./loader";

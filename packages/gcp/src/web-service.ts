@@ -28,7 +28,8 @@ export const STARTUP_FAILURES = 18;
 
 /** Refuse what Cloud Run cannot do, before anything is registered. */
 export function assertSupported(component: string, spec: WebService): void {
-  if (!spec.writableRootFilesystem) {
+  // Only an explicit `false` asks for read-only; unset takes what the cloud has (a difference in the plan, not a refusal).
+  if (spec.writableRootFilesystem === false) {
     degrade(
       { name: component, spec },
       "gcp",

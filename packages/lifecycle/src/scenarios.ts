@@ -37,6 +37,9 @@ export interface Scenario {
   run(h: Harness): Promise<StepRecord[]>;
 }
 
+/** The config key the registry scenario's password comes from (set in every plan's config). */
+export const REGISTRY_SECRET = "registryToken";
+
 /** Drives one world: plans specs and applies them to Pulumi stacks. */
 export class Harness {
   constructor(
@@ -46,7 +49,7 @@ export class Harness {
   ) {}
 
   async up(label: string, spec: Stack, stack = "dev", cloud: Cloud = this.cloud): Promise<StepRecord> {
-    const planned = await planStack(spec, cloud, stack);
+    const planned = await planStack(spec, cloud, stack, { [`${spec.name}:${REGISTRY_SECRET}`]: "fixture-token" });
     if (!planned.ok) return { label, outcome: "refused", changes: 0, error: planned.error };
     return record(label, this.world.up(`${spec.name}/${stack}`, planned.plan));
   }
@@ -113,12 +116,24 @@ export const FIELD_CHANGES: Record<Component["kind"], FieldChange[]> = {
     { field: "scaling", label: "more instances", expect: "ok", edit: (c) => (c.kind === "web-service" ? { ...c, scaling: { min: Math.max(1, c.scaling.min) + 1, max: c.scaling.max + 2 } } : undefined) },
     { field: "public", label: "public turned around", expect: "ok", edit: (c) => (c.kind === "web-service" ? { ...c, public: !c.public, domain: c.public ? undefined : c.domain } : undefined) },
     { field: "domain", label: "a custom domain added or changed", expect: "ok", edit: (c) => (c.kind === "web-service" ? { ...c, public: true, domain: c.domain === "app.example.gov.uk" ? "www.example.gov.uk" : "app.example.gov.uk" } : undefined) },
-    { field: "healthCheck", label: "another health path and interval", expect: "ok", edit: (c) => (c.kind === "web-service" ? { ...c, healthCheck: { path: "/ready", intervalSeconds: c.healthCheck.intervalSeconds === 15 ? 20 : 15 } } : undefined) },
+    {
+      field: "healthCheck",
+      label: "another health path, interval and startup grace",
+      expect: "ok",
+      edit: (c) => (c.kind === "web-service" ? { ...c, healthCheck: { path: "/ready", intervalSeconds: c.healthCheck.intervalSeconds === 15 ? 20 : 15, startupGraceSeconds: c.healthCheck.startupGraceSeconds === 300 ? 240 : 300 } } : undefined),
+    },
+    { field: "background", label: "background work turned around", expect: "ok", edit: (c) => (c.kind === "web-service" ? { ...c, background: !c.background, scaling: { ...c.scaling, min: Math.max(1, c.scaling.min) } } : undefined) },
+    {
+      field: "registry",
+      label: "a private registry added or removed",
+      expect: "ok",
+      edit: (c) => (c.kind === "web-service" ? { ...c, registry: c.registry ? undefined : { server: "ghcr.io", username: "deploy-bot", passwordSecret: REGISTRY_SECRET } } : undefined),
+    },
     { field: "env", label: "an environment variable added", expect: "ok", edit: (c) => (c.kind === "web-service" ? { ...c, env: { ...c.env, FEATURE_FLAG: "on" } } : undefined) },
     { field: "links", label: "links removed", expect: "ok", edit: (c) => (c.kind === "web-service" && c.links.length ? { ...c, links: [] } : undefined) },
     // Explicit requests a cloud may refuse (at plan time, before anything changes).
     { field: "user", label: "a fixed uid", expect: "safe", edit: (c) => (c.kind === "web-service" ? { ...c, user: c.user ? undefined : "10001" } : undefined) },
-    { field: "writableRootFilesystem", label: "root filesystem writability turned around", expect: "safe", edit: (c) => (c.kind === "web-service" ? { ...c, writableRootFilesystem: !c.writableRootFilesystem } : undefined) },
+    { field: "writableRootFilesystem", label: "a writable root filesystem asked for, or the default again", expect: "ok", edit: (c) => (c.kind === "web-service" ? { ...c, writableRootFilesystem: c.writableRootFilesystem === true ? undefined : true } : undefined) },
     { field: "acceptDegraded", label: "accepted degradations changed", expect: "safe", edit: (c) => (c.kind === "web-service" ? { ...c, acceptDegraded: c.acceptDegraded.length ? [] : ["web-service.read-only-root-filesystem"] } : undefined) },
   ],
   database: [

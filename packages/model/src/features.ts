@@ -16,6 +16,8 @@ export const FEATURES = {
   "web-service.autoscaling": "Autoscaling between scaling.min and scaling.max",
   "web-service.read-only-root-filesystem": "Read-only root filesystem",
   "web-service.run-as-user": "Run the container as a given uid",
+  "web-service.background": "Works between requests: CPU always allocated, never scaled to zero",
+  "web-service.private-registry": "Pulls its image from a private registry with credentials kept as a secret",
   "database.high-availability": "Standby in another zone with automatic failover",
   "database.point-in-time-recovery": "Point-in-time recovery",
   "database.private-network": "Database reachable only on private networking",
@@ -32,7 +34,16 @@ export const FEATURES = {
 
 export const FEATURE_IDS = Object.keys(FEATURES) as FeatureId[];
 
-/** The features one component spec uses. */
+/**
+ * Features a component gets where the cloud has them because of a default the
+ * user did not write (an unset `writableRootFilesystem`: read-only where the cloud
+ * can). A cloud without one gives less, and plans show the difference; it never refuses.
+ */
+export function featuresPreferred(spec: Component): FeatureId[] {
+  return spec.kind === "web-service" && spec.writableRootFilesystem === undefined ? ["web-service.read-only-root-filesystem"] : [];
+}
+
+/** The features one component spec uses: what the user asked for, which a cloud either gives or refuses. */
 export function featuresUsed(spec: Component): FeatureId[] {
   const f: FeatureId[] = [];
   switch (spec.kind) {
@@ -41,8 +52,10 @@ export function featuresUsed(spec: Component): FeatureId[] {
       else f.push("web-service.private");
       if (spec.scaling.min === 0) f.push("web-service.scale-to-zero");
       if (spec.scaling.max > spec.scaling.min) f.push("web-service.autoscaling");
-      if (!spec.writableRootFilesystem) f.push("web-service.read-only-root-filesystem");
+      if (spec.writableRootFilesystem === false) f.push("web-service.read-only-root-filesystem");
       if (spec.user) f.push("web-service.run-as-user");
+      if (spec.background) f.push("web-service.background");
+      if (spec.registry) f.push("web-service.private-registry");
       break;
     case "database":
       f.push("database.private-network", `database.postgres-${spec.version}`);

@@ -226,6 +226,9 @@ function semanticProblems(raw: unknown): SpecProblem[] {
     if (isRecord(scaling) && typeof scaling.min === "number" && typeof scaling.max === "number" && scaling.min > scaling.max) {
       problems.push({ path: `components.${name}.scaling`, message: `min ${scaling.min} is greater than max ${scaling.max}; set min <= max` });
     }
+    if (comp.kind === "web-service" && comp.background === true && isRecord(scaling) && scaling.min === 0) {
+      problems.push({ path: `components.${name}.scaling.min`, message: "is 0, but a background service is never scaled to zero; set min to 1 or more, or remove background" });
+    }
     if (comp.kind === "web-service" && comp.domain !== undefined && comp.public !== true) {
       problems.push({ path: `components.${name}.domain`, message: "a domain needs a public service; set public: true or remove domain" });
     }
@@ -309,7 +312,7 @@ function dedupe(problems: SpecProblem[]): SpecProblem[] {
 }
 
 /** Stack-wide settings on their own (a Pulumi program gives them as `freehold:*` config). */
-export const StackSettingsSpec = StackSpec.pick({ name: true, region: true, regions: true, residency: true, tags: true });
+export const StackSettingsSpec = StackSpec.pick({ name: true, region: true, regions: true, residency: true, tags: true, network: true });
 export type StackSettings = z.output<typeof StackSettingsSpec>;
 export type StackSettingsInput = z.input<typeof StackSettingsSpec>;
 

@@ -113,14 +113,21 @@ export const WebServiceSpec = z.strictObject({
     .regex(/^(?=.{4,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, { message: "must be a lowercase DNS name such as app.example.gov.uk" })
     .optional()
     .meta({ description: "Custom domain for a public service. @default - the cloud's own HTTPS address" }),
-  /** @default { path: "/" } */
+  /** @default { path: "/", intervalSeconds: 30, startupGraceSeconds: 120 } */
   healthCheck: z
     .strictObject({
-      path: z.string().startsWith("/").max(256).default("/").meta({ description: "Path that answers 2xx when the service is healthy." }),
-      intervalSeconds: z.number().int().min(5).max(300).default(30).meta({ description: "Seconds between checks." }),
+      path: z.string().startsWith("/").max(256).default("/").meta({ description: "Path that answers 2xx when the service is healthy. @default /" }),
+      intervalSeconds: z.number().int().min(5).max(300).default(30).meta({ description: "Seconds between checks. @default 30" }),
+      startupGraceSeconds: z
+        .number()
+        .int()
+        .min(10)
+        .max(600)
+        .default(120)
+        .meta({ description: "Seconds a new instance may take to start answering the health path before it is replaced; on every cloud. @default 120" }),
     })
-    .default({ path: "/", intervalSeconds: 30 })
-    .meta({ description: "HTTP health check. @default { path: '/', intervalSeconds: 30 }" }),
+    .default({ path: "/", intervalSeconds: 30, startupGraceSeconds: 120 })
+    .meta({ description: "HTTP health check. @default { path: /, intervalSeconds: 30, startupGraceSeconds: 120 }" }),
   /** Plain (non-secret) environment variables. @default {} */
   env: z
     .record(z.string().regex(ENV_NAME, { message: "must be letters, digits and underscores, not starting with a digit" }), z.string().max(4096))
@@ -134,8 +141,40 @@ export const WebServiceSpec = z.strictObject({
     .regex(/^[0-9]{1,10}(:[0-9]{1,10})?$/, { message: "must be a numeric uid or uid:gid" })
     .optional()
     .meta({ description: "Run the container as this uid or uid:gid. @default - the image's user" }),
-  /** Allow writes to the root filesystem. @default false */
-  writableRootFilesystem: z.boolean().default(false).meta({ description: "Allow writes to the root filesystem. @default false (read-only)" }),
+  /**
+   * Writes to the root filesystem. Unset: read-only where the cloud can make it
+   * so and writable where it cannot, shown as a difference in plan, compare and
+   * exit-plan. `false` insists on read-only (a cloud that cannot refuses unless
+   * the component accepts the degradation); `true` makes it writable everywhere.
+   * @default - read-only where the cloud can
+   */
+  writableRootFilesystem: z
+    .boolean()
+    .optional()
+    .meta({
+      description:
+        "Writes to the root filesystem. Unset: read-only where the cloud can, writable where it cannot (shown as a difference, never a refusal); false insists on read-only; true makes it writable. @default - read-only where the cloud can",
+    }),
+  /** The service works between requests too (queues, schedules): CPU always allocated, never scaled to zero. @default false */
+  background: z
+    .boolean()
+    .default(false)
+    .meta({ description: "The service works between requests too (polling a queue, timers): CPU always allocated and never scaled to zero, on every cloud. @default false" }),
+  /** A private registry to pull the image from, with credentials kept as a secret. @default - the image is public, or in the cloud's own registry */
+  registry: z
+    .strictObject({
+      server: z
+        .string()
+        .regex(/^(?=.{1,253}(:\d{1,5})?$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}(:\d{1,5})?$/, { message: "must be a registry host name such as ghcr.io or registry.example.com:5000" })
+        .meta({ description: "Registry host, e.g. ghcr.io." }),
+      username: z.string().min(1).max(256).meta({ description: "User name for the registry." }),
+      passwordSecret: z
+        .string()
+        .regex(/^([A-Za-z][\w-]*:)?[A-Za-z][\w.-]*$/, { message: "must be a Pulumi config key such as ghcrToken or myapp:ghcrToken" })
+        .meta({ description: "Pulumi config key holding the password or token as a secret (pulumi config set --secret <key> <value>); namespace defaults to the project." }),
+    })
+    .optional()
+    .meta({ description: "Private registry credentials: the password stays a secret in every cloud's secret store. @default - a public image or the cloud's own registry" }),
   acceptDegraded: acceptDegraded("web-service"),
   vendor: VendorSettings.optional(),
 });
@@ -204,6 +243,50 @@ export const ObjectStoreSpec = z.strictObject({
 
 export const ComponentSpec = z.discriminatedUnion("kind", [WebServiceSpec, DatabaseSpec, ObjectStoreSpec]);
 
+/**
+ * Bring your own network: each cloud's existing network to deploy into, used
+ * instead of the one Freehold would create. Freehold then creates nothing of the
+ * network itself and expects what its components need to be there (egress for
+ * image pulls, the database's delegation or peering); docs/<cloud>.md says what.
+ */
+export const ExistingNetwork = z
+  .strictObject({
+    aws: z
+      .strictObject({
+        vpcId: z.string().regex(/^vpc-[0-9a-f]{8,17}$/, { message: "must be a VPC id such as vpc-0123456789abcdef0" }).meta({ description: "The VPC." }),
+        privateSubnetIds: z
+          .array(z.string().regex(/^subnet-[0-9a-f]{8,17}$/, { message: "must be a subnet id such as subnet-0123456789abcdef0" }))
+          .min(2)
+          .max(6)
+          .meta({ description: "Private subnets in at least two availability zones, with outbound internet access (NAT) for image pulls." }),
+        publicSubnetIds: z
+          .array(z.string().regex(/^subnet-[0-9a-f]{8,17}$/, { message: "must be a subnet id such as subnet-0123456789abcdef0" }))
+          .min(2)
+          .max(6)
+          .optional()
+          .meta({ description: "Public subnets for an internet-facing load balancer (a public service with a domain). @default - none" }),
+      })
+      .optional()
+      .meta({ description: "An existing VPC and its subnets." }),
+    azure: z
+      .strictObject({
+        resourceGroupName: z.string().min(1).max(90).meta({ description: "The resource group to deploy into." }),
+        virtualNetworkName: z.string().min(2).max(64).meta({ description: "The virtual network, in that resource group." }),
+        appsSubnetName: z.string().min(1).max(80).meta({ description: "A subnet delegated to Microsoft.App/environments, /27 or larger." }),
+        databaseSubnetName: z.string().min(1).max(80).meta({ description: "A subnet delegated to Microsoft.DBforPostgreSQL/flexibleServers." }),
+      })
+      .optional()
+      .meta({ description: "An existing resource group, virtual network and delegated subnets." }),
+    gcp: z
+      .strictObject({
+        network: z.string().min(1).max(1024).meta({ description: "The VPC network: name or self link." }),
+        subnetwork: z.string().min(1).max(1024).meta({ description: "A subnet in the stack's region: name or self link." }),
+      })
+      .optional()
+      .meta({ description: "An existing VPC network and subnet (with private services access set up for Cloud SQL)." }),
+  })
+  .meta({ description: "Existing networks to deploy into, per cloud, instead of creating them. @default - Freehold creates each network" });
+
 export const StackSpec = z
   .strictObject({
     /** Stack name; part of every physical name. */
@@ -224,6 +307,8 @@ export const StackSpec = z
       .enum(Object.keys(RESIDENCIES) as [Residency, ...Residency[]])
       .default("none")
       .meta({ description: "Countries data may live in: uk, eu or none. @default none" }),
+    /** An existing network to deploy into instead of creating one, per cloud. @default - Freehold creates the network */
+    network: ExistingNetwork.optional(),
     /** Tags/labels applied to every resource. @default {} */
     tags: z
       .record(
@@ -250,5 +335,7 @@ export type LinkInput = z.input<typeof Link>;
 export type LifecycleRuleSpec = z.output<typeof LifecycleRule>;
 export type CorsRuleSpec = z.output<typeof CorsRule>;
 export type VendorSettingsSpec = z.output<typeof VendorSettings>;
+export type ExistingNetworkSpec = z.output<typeof ExistingNetwork>;
+export type RegistrySpec = NonNullable<WebService["registry"]>;
 
 export const COMPONENT_KINDS: readonly ComponentKind[] = ["web-service", "database", "object-store"];

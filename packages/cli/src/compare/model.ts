@@ -12,8 +12,8 @@ export interface CloudCell {
   cpu?: number;
   memoryGiB?: number;
   resourceCount: number;
-  /** Features the spec uses that this cloud supports only partly or not at all. */
-  gaps: Array<Capability & { accepted?: boolean }>;
+  /** Features the spec uses that this cloud supports only partly or not at all; `preferred` for a default the cloud does not have (a difference, not a refusal). */
+  gaps: Array<Capability & { accepted?: boolean; preferred?: boolean }>;
   availability: Availability;
   monthlyUsd: number;
   /** monthlyUsd in the comparison's currency. */

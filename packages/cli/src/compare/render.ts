@@ -85,9 +85,10 @@ function residencyText(c: Comparison["clouds"][number]): string {
   return `${c.residency.ok ? "yes" : "**no**"}: ${places}`;
 }
 
-const gapWord = (g: { support: string; accepted?: boolean }) => `${g.support === "none" ? "cannot" : "partly"}${g.accepted ? " (degradation accepted)" : ""}`;
+const gapWord = (g: { support: string; accepted?: boolean; preferred?: boolean }) =>
+  g.preferred ? `differs by default (${g.support === "none" ? "not available" : "partly"})` : `${g.support === "none" ? "cannot" : "partly"}${g.accepted ? " (degradation accepted)" : ""}`;
 
-function gapsText(gaps: Array<{ feature: string; support: string; note: string; accepted?: boolean }> | undefined): string {
+function gapsText(gaps: Array<{ feature: string; support: string; note: string; accepted?: boolean; preferred?: boolean }> | undefined): string {
   if (!gaps) return "—";
   if (!gaps.length) return "nothing: all of the spec";
   return gaps.map((g) => `${gapWord(g)}: ${g.feature} (${g.note})`).join("; ");
@@ -116,7 +117,7 @@ const HTML_CELLS: CellStyle<Cell> = {
     g === undefined
       ? "—"
       : g.length
-        ? { html: g.map((x) => `<span class="${x.support === "none" && !x.accepted ? "bad" : "warn"}">${escapeHtml(`${gapWord(x)}: ${x.feature}`)}</span> <span class="muted">${escapeHtml(x.note)}</span>`).join("<br>") }
+        ? { html: g.map((x) => `<span class="${x.support === "none" && !x.accepted && !x.preferred ? "bad" : "warn"}">${escapeHtml(`${gapWord(x)}: ${x.feature}`)}</span> <span class="muted">${escapeHtml(x.note)}</span>`).join("<br>") }
         : { html: '<span class="ok">nothing</span>' },
 };
 

@@ -2,13 +2,19 @@ import {
   type Backend,
   type ComponentRecord,
   type CostAssumptions,
+  featuresPreferred,
   featuresUsed,
   type MockRun,
   plainOutputs,
   round,
   sumCost,
 } from "@freehold/core";
-import { RESIDENCIES, residencyAllows } from "@freehold/model";
+import { CLOUD_REGIONS, type Cloud, RESIDENCIES, residencyAllows } from "@freehold/model";
+
+/** The country of a cloud location; a multi-region or global location has none (and so satisfies no residency rule). */
+function countryOf(cloud: Cloud, location: string): string {
+  return CLOUD_REGIONS[cloud][location]?.country ?? `none (${location} is not a single region)`;
+}
 import { type HostedPlan, PLAN_SCHEMA, type PlanComponent } from "./contract";
 import { ownerOf } from "./owner";
 
@@ -43,8 +49,9 @@ export async function buildPlan(backend: Backend, run: MockRun, assumptions: Cos
   const regions = new Map<string, { country: string; use: string }>();
   if (stack) regions.set(stack.region.region, { country: stack.region.country, use: "all resources" });
   for (const c of run.components) {
-    const replica = c.description.details?.secretReplica;
-    if (typeof replica === "string" && !regions.has(replica)) regions.set(replica, { country: c.stack.region.country, use: `${c.name} secret replica` });
+    for (const place of c.description.dataLocations ?? []) {
+      if (!regions.has(place.region)) regions.set(place.region, { country: countryOf(backend.cloud, place.region), use: `${c.name} ${place.use}` });
+    }
   }
 
   const databases = run.components.filter((c) => c.kind === "database");
@@ -109,10 +116,14 @@ async function planComponent(
     size: c.description.size,
     details: c.description.details ?? {},
     spec: c.spec,
-    features: featuresUsed(c.spec).map((f) => {
-      const row = capabilities.get(f) ?? { feature: f, support: "none" as const, note: `${backend.displayName} backend has no row for ${f}` };
-      return row.support !== "full" && (c.spec.acceptDegraded as readonly string[]).includes(f) ? { ...row, accepted: true } : row;
-    }),
+    features: [
+      ...featuresUsed(c.spec).map((f) => {
+        const row = capabilities.get(f) ?? { feature: f, support: "none" as const, note: `${backend.displayName} backend has no row for ${f}` };
+        return row.support !== "full" && (c.spec.acceptDegraded as readonly string[]).includes(f) ? { ...row, accepted: true } : row;
+      }),
+      // Defaults the user did not write: given where the cloud has them, a difference (never a refusal) where it has not.
+      ...featuresPreferred(c.spec).map((f) => ({ ...(capabilities.get(f) ?? { feature: f, support: "none" as const, note: `${backend.displayName} backend has no row for ${f}` }), preferred: true as const })),
+    ],
     availability: backend.availability(c.kind, c.spec),
     estimate: { lines, monthlyUsd: sumCost(lines) },
     vendorSettings: c.vendorSettings,

@@ -29,8 +29,13 @@ export interface PlanComponent {
   details: Record<string, string | number | boolean>;
   /** The component spec as parsed, defaults filled in. */
   spec: Component;
-  /** Neutral features the spec uses, with this cloud's support for each; `accepted` where the spec accepts going without it (acceptDegraded). */
-  features: Array<Capability & { accepted?: boolean }>;
+  /**
+   * Neutral features the spec uses, with this cloud's support for each;
+   * `accepted` where the spec accepts going without it (acceptDegraded);
+   * `preferred` for a default the user did not write (given where the cloud has
+   * it, a difference and never a refusal where it has not).
+   */
+  features: Array<Capability & { accepted?: boolean; preferred?: boolean }>;
   availability: Availability;
   estimate: { lines: CostLine[]; monthlyUsd: number };
   /** Vendor escape-hatch settings in use: lock-in points. */
