@@ -140,8 +140,8 @@ describe("refusals name the component, the feature, the value and the fix", () =
     expect(e.fix).toContain("Omit domain");
   });
 
-  it("a read-only root filesystem on GCP, not accepted as a degradation", async () => {
-    const e = await refusal("gcp", stack(WEB()));
+  it("a read-only root filesystem asked for on GCP, not accepted as a degradation", async () => {
+    const e = await refusal("gcp", stack(WEB("writableRootFilesystem: false")));
     expect([e.component, e.feature, e.cloud]).toEqual(["web", "web-service.read-only-root-filesystem", "gcp"]);
     expect(e.message).toBe(
       "web: gcp cannot provide web-service.read-only-root-filesystem: Cloud Run always gives containers a writable in-memory filesystem and has no setting to make it read-only. Set writableRootFilesystem: true on this component to accept Cloud Run's writable filesystem, or accept it with acceptDegraded: [web-service.read-only-root-filesystem]",

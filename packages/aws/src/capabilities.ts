@@ -54,6 +54,18 @@ export const CAPABILITIES: readonly Capability[] = [
     source: "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_definition_parameters.html",
   },
   {
+    feature: "web-service.background",
+    support: "full",
+    note: "Fargate tasks have their CPU whether or not a request is in flight, and the service never runs fewer than scaling.min (at least 1) tasks",
+    source: "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/fargate-tasks-services.html",
+  },
+  {
+    feature: "web-service.private-registry",
+    support: "none",
+    note: "not built yet: the task definition's repositoryCredentials (a Secrets Manager secret) are not set, so only public and ECR images can be pulled",
+    source: "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/private-auth.html",
+  },
+  {
     feature: "database.high-availability",
     support: "full",
     note: "RDS Multi-AZ DB instance: synchronous standby in another zone, automatic failover (SLA 99.95%)",

@@ -13,6 +13,7 @@
  * Tasks always run in the private subnets without public IPs.
  */
 import type { LinkTarget, WebServiceRequest, WebServiceResult } from "@freehold/core";
+import { degrade } from "@freehold/core";
 import { SpecError, UnsupportedFeatureError } from "@freehold/model";
 import * as acm from "@pulumi/aws/acm";
 import * as appautoscaling from "@pulumi/aws/appautoscaling";
@@ -127,6 +128,9 @@ export function createWebService(req: WebServiceRequest): WebServiceResult {
       "scaling.min is 0, but ECS services do not start a task when a request arrives, so with no task running the load balancer answers 503",
       "Set scaling.min to 1 or more",
     );
+  }
+  if (spec.registry) {
+    degrade(req, "aws", "web-service.private-registry", "the backend does not yet pass registry credentials to ECS (repositoryCredentials)", "Push the image to ECR or a public registry");
   }
   if (spec.domain && !spec.public) {
     throw new SpecError([{ path: "domain", message: "is only served by a public service; set public: true or remove domain" }], `component "${name}"`);

@@ -20,7 +20,7 @@ describe("capability table", () => {
 
   it("lists as unsupported exactly what a web service refuses", () => {
     const none = CAPABILITIES.filter((c) => c.support === "none").map((c) => c.feature).sort();
-    expect(none).toEqual(["web-service.custom-domain", "web-service.read-only-root-filesystem", "web-service.run-as-user"]);
+    expect(none).toEqual(["web-service.custom-domain", "web-service.private-registry", "web-service.read-only-root-filesystem", "web-service.run-as-user"]);
     const spec = (extra: object) => parseComponent(WebServiceSpec, { kind: "web-service", image: "nginx", writableRootFilesystem: true, ...extra }, "web");
     const refused = (extra: object) => {
       try {
@@ -34,11 +34,12 @@ describe("capability table", () => {
     expect(refused({ public: true, domain: "app.example.gov.uk" })).toBe("web-service.custom-domain");
     expect(refused({ writableRootFilesystem: false })).toBe("web-service.read-only-root-filesystem");
     expect(refused({ user: "1000" })).toBe("web-service.run-as-user");
+    expect(refused({ registry: { server: "ghcr.io", username: "bot", passwordSecret: "token" } })).toBe("web-service.private-registry");
     expect(refused({ public: true, scaling: { min: 0, max: 5 } })).toBeUndefined();
   });
 
-  it("tells the user how to proceed when refusing a read-only root filesystem", () => {
-    const spec = parseComponent(WebServiceSpec, { kind: "web-service", image: "nginx" }, "web");
+  it("tells the user how to proceed when refusing a read-only root filesystem asked for explicitly", () => {
+    const spec = parseComponent(WebServiceSpec, { kind: "web-service", image: "nginx", writableRootFilesystem: false }, "web");
     expect(() => checkWebService({ name: "web", spec })).toThrow(
       "web: azure cannot provide web-service.read-only-root-filesystem: Container Apps has no read-only root filesystem setting. Set writableRootFilesystem: true for this service to accept a writable root filesystem on Azure",
     );

@@ -57,6 +57,18 @@ export const CAPABILITIES: readonly Capability[] = [
     source: `${LEARN}/container-apps/containers`,
   },
   {
+    feature: "web-service.background",
+    support: "full",
+    note: "a Container Apps replica keeps its CPU between requests, and the app never runs fewer than scaling.min (at least 1) replicas",
+    source: "https://learn.microsoft.com/azure/container-apps/billing",
+  },
+  {
+    feature: "web-service.private-registry",
+    support: "none",
+    note: "not built yet: no registry credentials are set on the app, so only public images can be pulled",
+    source: "https://learn.microsoft.com/azure/container-apps/containers#container-registries",
+  },
+  {
     feature: "database.high-availability",
     support: "full",
     note: "Zone-redundant HA (standby in another zone, automatic failover) in regions with zones (uksouth); not on Burstable SKUs, so a General Purpose SKU is chosen. ukwest has no zones: refused there",

@@ -283,8 +283,8 @@ describe("web service", () => {
     expect(uploads.inputs.roleDefinitionId).toBe(BUILT_IN(role.inputs.roleDefinitionId as string));
   });
 
-  it("refuses a read-only root filesystem, which Container Apps cannot give, before creating anything", () => {
-    const spec = parseComponent(WebServiceSpec, { kind: "web-service", image: "nginx" }, "web");
+  it("refuses a read-only root filesystem asked for explicitly, which Container Apps cannot give, before creating anything", () => {
+    const spec = parseComponent(WebServiceSpec, { kind: "web-service", image: "nginx", writableRootFilesystem: false }, "web");
     const req = { ...refusalRequest, name: "web", qualifiedName: "web", spec, image: "nginx", env: {}, links: [], linkEnv: { plain: {}, secrets: [] }, size: resolveSize("web-service", spec.size) };
     expect(() => backend.webService(req)).toThrow(/web-service.read-only-root-filesystem/);
   });

@@ -46,6 +46,9 @@ export function checkWebService(req: Pick<WebServiceRequest, "name" | "spec">): 
       "Set writableRootFilesystem: true for this service to accept a writable root filesystem on Azure",
     );
   }
+  if (spec.registry) {
+    degrade(req, "azure", "web-service.private-registry", "the backend does not yet set registry credentials on the container app", "Use a public image");
+  }
   if (spec.user) {
     degrade(req, "azure", "web-service.run-as-user", "Container Apps runs the image's own user and has no setting to change it", "Remove user and set the user in the image (Dockerfile USER)");
   }

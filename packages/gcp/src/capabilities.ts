@@ -54,6 +54,18 @@ export const CAPABILITIES: readonly Capability[] = [
     source: "https://cloud.google.com/run/docs/container-contract",
   },
   {
+    feature: "web-service.background",
+    support: "none",
+    note: "not built yet: CPU is allocated only while a request is in flight (cpuIdle), so work between requests gets almost no CPU",
+    source: "https://cloud.google.com/run/docs/configuring/billing-settings",
+  },
+  {
+    feature: "web-service.private-registry",
+    support: "none",
+    note: "not built yet: Cloud Run pulls from Artifact Registry and public registries only; no remote repository with credentials is created",
+    source: "https://cloud.google.com/run/docs/deploying#images",
+  },
+  {
     feature: "database.high-availability",
     support: "full",
     note: "availabilityType REGIONAL: a standby in another zone with automatic failover (99.95% SLA for Enterprise edition); requires point-in-time recovery, which is then enabled",

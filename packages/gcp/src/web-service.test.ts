@@ -108,8 +108,9 @@ describe("web service on Cloud Run", () => {
     expect(deps.some((d) => d.endsWith("::shop-api-run"))).toBe(true);
   });
 
-  it("refuses a read-only root filesystem, which Cloud Run cannot give, and says how to proceed", () => {
-    const spec = WebServiceSpec.parse({ kind: "web-service", image: "nginx" });
+  it("refuses a read-only root filesystem asked for explicitly, which Cloud Run cannot give, and says how to proceed", () => {
+    expect(() => assertSupported("web", WebServiceSpec.parse({ kind: "web-service", image: "nginx" }))).not.toThrow();
+    const spec = WebServiceSpec.parse({ kind: "web-service", image: "nginx", writableRootFilesystem: false });
     expect(() => assertSupported("web", spec)).toThrow(UnsupportedFeatureError);
     expect(() => assertSupported("web", spec)).toThrow(
       "web: gcp cannot provide web-service.read-only-root-filesystem: Cloud Run always gives containers a writable in-memory filesystem and has no setting to make it read-only. Set writableRootFilesystem: true on this component to accept Cloud Run's writable filesystem, or accept it with acceptDegraded: [web-service.read-only-root-filesystem]",

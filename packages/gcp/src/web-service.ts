@@ -38,6 +38,12 @@ export function assertSupported(component: string, spec: WebService): void {
       "Set writableRootFilesystem: true on this component to accept Cloud Run's writable filesystem",
     );
   }
+  if (spec.background) {
+    degrade({ name: component, spec }, "gcp", "web-service.background", "the backend does not yet allocate CPU outside requests", "Remove background");
+  }
+  if (spec.registry) {
+    degrade({ name: component, spec }, "gcp", "web-service.private-registry", "the backend does not yet create an Artifact Registry remote repository with the credentials", "Push the image to Artifact Registry or use a public image");
+  }
   if (spec.user !== undefined) {
     degrade(
       { name: component, spec },

@@ -35,7 +35,7 @@ describe("parseStack errors", () => {
     expect(problemsOf(malformed)).toEqual([
       'region: "londn" is not allowed; allowed: london, dublin, frankfurt, paris, virginia. Did you mean "london"?',
       "components.web.size: 0.25 vCPU with 32 GiB is not a size any cloud offers: memory must be 0.5–8 GiB per vCPU (0.13–2 GiB for 0.25 vCPU)",
-      'components.web.siez: unknown key; did you mean "size"? Allowed keys: kind, image, port, size, scaling, public, domain, healthCheck, env, links, user, writableRootFilesystem, acceptDegraded, vendor',
+      'components.web.siez: unknown key; did you mean "size"? Allowed keys: kind, image, port, size, scaling, public, domain, healthCheck, env, links, user, writableRootFilesystem, background, registry, acceptDegraded, vendor',
       "components.db.storageGiB: 5 is below the minimum of 20 GiB",
       'components.jobs.kind: "queue" is not a component kind; allowed: web-service, database, object-store',
       'components.web.links[1]: "cache" is not a component of this stack (components: web, db, jobs)',
@@ -156,7 +156,15 @@ describe("parseStack defaults", () => {
       acceptDegraded: [],
     });
     expect(s.components.s).toEqual({ kind: "object-store", versioning: true, lifecycle: [], cors: [], deletionProtection: true, acceptDegraded: [] });
-    expect(s.components.w).toMatchObject({ public: false, port: 8080, writableRootFilesystem: false, scaling: { min: 1, max: 3 }, links: [] });
+    expect(s.components.w).toMatchObject({ public: false, port: 8080, background: false, scaling: { min: 1, max: 3 }, links: [], healthCheck: { path: "/", intervalSeconds: 30, startupGraceSeconds: 120 } });
+    // Unset on purpose: read-only where the cloud can, never a refusal.
+    expect(s.components.w).not.toHaveProperty("writableRootFilesystem");
+  });
+
+  it("refuses background work with scale to zero, naming the field", () => {
+    expect(() => parseStack("name: a\ncomponents:\n  w: { kind: web-service, image: x, background: true, scaling: { min: 0, max: 2 } }\n")).toThrow(
+      "components.w.scaling.min: is 0, but a background service is never scaled to zero; set min to 1 or more, or remove background",
+    );
   });
 
   it("accepts JSON text and plain objects alike", () => {
