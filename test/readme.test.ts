@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freehold, ROOT } from "./cli-helpers";
 
 /** The first TypeScript block of the README. */
-export function readmeProgram(): string {
+function readmeProgram(): string {
   const readme = readFileSync(join(ROOT, "README.md"), "utf8");
   const m = /```ts\n([\s\S]*?)```/.exec(readme);
   if (!m?.[1]) throw new Error("README.md has no ```ts block");
