@@ -112,9 +112,7 @@ export class Database extends pulumi.ComponentResource {
     this.databaseName = r.databaseName;
     this.username = r.username;
     this.password = pulumi.secret(r.password);
-    this.connectionString = pulumi.secret(
-      pulumi.interpolate`postgres://${r.username}:${r.password}@${r.host}:${r.port}/${r.databaseName}?sslmode=require`,
-    );
+    this.connectionString = pulumi.secret(pulumi.all([r.username, r.password, r.host, r.port, r.databaseName]).apply((parts) => connectionUrl(...parts)));
     this.resources = r.resources;
     this.description = r.description;
     this.handle = r.handle;
@@ -243,6 +241,15 @@ export class WebService extends pulumi.ComponentResource {
     announce({ name, qualifiedName, kind: "web-service", cloud: backend.cloud, spec: this.spec, description: r.description, stack: context, vendorSettings: vendorSettingsOf(this.spec, backend.cloud), outputs: { url: this.url, dnsRecords: this.dnsRecords } });
     this.registerOutputs({ url: this.url, dnsRecords: this.dnsRecords });
   }
+}
+
+/**
+ * A PostgreSQL URL with the user, password and database name percent-encoded
+ * (RFC 3986 userinfo and path), so a generated password holding `#`, `%`, `?`,
+ * `:`, `/` or `@` still parses as one URL.
+ */
+export function connectionUrl(user: string, password: string, host: string, port: number, database: string): string {
+  return `postgres://${encodeURIComponent(user)}:${encodeURIComponent(password)}@${host}:${port}/${encodeURIComponent(database)}?sslmode=require`;
 }
 
 /** A registry's password as a Pulumi secret: given, or read from the config key the spec names. */
