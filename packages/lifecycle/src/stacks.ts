@@ -36,3 +36,21 @@ components:
 `,
   "the crown marketplace example": EXAMPLE,
 };
+
+/**
+ * The stack `npm run e2e` deploys to a real account: a public service on a
+ * public image that answers its health path, linked to a database and a store.
+ */
+export const E2E_STACK = `
+name: freehold-e2e
+components:
+  db: { kind: database }
+  files: { kind: object-store }
+  web:
+    kind: web-service
+    image: nginxinc/nginx-unprivileged:1.27-alpine
+    port: 8080
+    public: true
+    healthCheck: { path: / }
+    links: [db, files]
+`;
