@@ -1,4 +1,4 @@
-import type { Component } from "./schema";
+import type { Component } from "./types";
 
 /** A neutral feature id, e.g. `web-service.scale-to-zero`. */
 export type FeatureId = keyof typeof FEATURES;

@@ -4,5 +4,6 @@ export * from "./links";
 export * from "./jsonschema";
 export * from "./parse";
 export * from "./regions";
-export * from "./schema";
+export * from "./public";
+export * from "./types";
 export * from "./sizes";

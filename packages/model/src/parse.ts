@@ -1,9 +1,12 @@
 import type * as Yaml from "yaml";
 import type { z } from "zod";
+import type { Schema, StackSettings } from "./public";
 import { didYouMean, SpecError, type SpecProblem, show } from "./errors";
 import { CLOUD_REGIONS, CLOUDS, NEUTRAL_REGIONS, type NeutralRegion, RESIDENCIES, type Residency, resolveRegion } from "./regions";
 import { type LinkKind, linkVariableNames } from "./links";
-import { COMPONENT_KINDS, type Stack, StackSpec } from "./schema";
+import { COMPONENT_KINDS } from "./constants";
+import { StackSpec } from "./schema";
+import type { Stack } from "./types";
 
 export interface ParseOptions {
   /** Name of the file, for messages. @default "stack" */
@@ -26,11 +29,12 @@ export function parseStack(input: string | unknown, options: ParseOptions = {}):
 }
 
 /** Validate one component spec on its own (used by the Pulumi components). */
-export function parseComponent<S extends z.ZodType>(schema: S, input: unknown, name: string): z.output<S> {
+export function parseComponent<Out>(schema: Schema<Out>, input: unknown, name: string): Out {
   const result = schema.safeParse(input, { reportInput: true });
   if (!result.success) {
     throw new SpecError(
-      dedupe(result.error.issues.flatMap((i) => describeIssue(i, input))),
+      // The public Schema type hides zod; every schema here is one of the model's zod schemas.
+      dedupe((result.error.issues as z.core.$ZodIssue[]).flatMap((i) => describeIssue(i, input))),
       `component "${name}"`,
     );
   }
@@ -312,9 +316,7 @@ function dedupe(problems: SpecProblem[]): SpecProblem[] {
 }
 
 /** Stack-wide settings on their own (a Pulumi program gives them as `freehold:*` config). */
-export const StackSettingsSpec = StackSpec.pick({ name: true, region: true, regions: true, residency: true, tags: true, network: true });
-export type StackSettings = z.output<typeof StackSettingsSpec>;
-export type StackSettingsInput = z.input<typeof StackSettingsSpec>;
+const StackSettingsSpec = StackSpec.pick({ name: true, region: true, regions: true, residency: true, tags: true, network: true });
 
 /** Validate stack-wide settings, with the same checks and messages as parseStack. */
 export function parseStackSettings(input: unknown, source = "freehold config"): StackSettings {

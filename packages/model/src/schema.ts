@@ -4,14 +4,11 @@
  * defaults live in them, and the JSON Schema for editors is generated from them.
  */
 import { z } from "zod";
-import { CLOUDS, NEUTRAL_REGION_NAMES, RESIDENCIES, type Residency } from "./regions";
+import { CLOUDS, NEUTRAL_REGION_NAMES, type NeutralRegion, RESIDENCIES, type Residency } from "./regions";
 import { FEATURE_IDS, type FeatureId } from "./features";
 import { SIZE_LIMITS, SIZE_PRESETS } from "./sizes";
 
-/** Component and stack names: they become parts of cloud resource names. */
-export const NAME_PATTERN = /^[a-z](?:[a-z0-9]|-(?!-))*[a-z0-9]$|^[a-z]$/;
-export const COMPONENT_NAME_MAX = 24;
-export const STACK_NAME_MAX = 30;
+import { COMPONENT_NAME_MAX, NAME_PATTERN, POSTGRES_VERSIONS, STACK_NAME_MAX } from "./constants";
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 const name = (max: number) =>
@@ -54,7 +51,6 @@ function size(kind: "web-service" | "database") {
 
 /** Access a link grants. */
 export const Access = z.enum(["read", "write", "readWrite"]);
-export type Access = z.infer<typeof Access>;
 
 export const Link = z.union([
   ComponentName,
@@ -82,9 +78,9 @@ export const VendorSettings = z
  * accepted degradation is named in the plan's warnings. Without it, such a cloud
  * refuses the stack with an UnsupportedFeatureError.
  */
-const acceptDegraded = (kind: string) =>
+const acceptDegraded = <K extends string>(kind: K) =>
   z
-    .array(z.enum(FEATURE_IDS.filter((f) => f.startsWith(`${kind}.`)) as [FeatureId, ...FeatureId[]]))
+    .array(z.enum(FEATURE_IDS.filter((f) => f.startsWith(`${kind}.`)) as [Extract<FeatureId, `${K}.${string}`>, ...Extract<FeatureId, `${K}.${string}`>[]]))
     .max(20)
     .default([])
     .meta({ description: "Features this component may go without where a cloud cannot provide them; each is named in the plan. @default []" });
@@ -179,7 +175,6 @@ export const WebServiceSpec = z.strictObject({
   vendor: VendorSettings.optional(),
 });
 
-export const POSTGRES_VERSIONS = ["13", "14", "15", "16", "17"] as const;
 
 export const DatabaseSpec = z.strictObject({
   kind: z.literal("database").meta({ description: "A managed PostgreSQL database on private networking." }),
@@ -292,7 +287,7 @@ export const StackSpec = z
     /** Stack name; part of every physical name. */
     name: name(STACK_NAME_MAX).meta({ description: "Stack name: part of every physical name. Lowercase letters, digits and single hyphens." }),
     /** @default "london" */
-    region: z.enum(NEUTRAL_REGION_NAMES as [string, ...string[]]).default("london").meta({ description: "Neutral region. @default london" }),
+    region: z.enum(NEUTRAL_REGION_NAMES as [NeutralRegion, ...NeutralRegion[]]).default("london").meta({ description: "Neutral region. @default london" }),
     /** Per-cloud region overrides, e.g. { azure: "ukwest" }. @default {} */
     regions: z
       .strictObject({
@@ -321,21 +316,8 @@ export const StackSpec = z
   })
   .meta({ title: "Freehold stack", description: "A Freehold stack file (freehold.yaml)." });
 
-export type StackInput = z.input<typeof StackSpec>;
-export type Stack = z.output<typeof StackSpec>;
-export type WebServiceInput = z.input<typeof WebServiceSpec>;
-export type WebService = z.output<typeof WebServiceSpec>;
-export type DatabaseInput = z.input<typeof DatabaseSpec>;
-export type Database = z.output<typeof DatabaseSpec>;
-export type ObjectStoreInput = z.input<typeof ObjectStoreSpec>;
-export type ObjectStore = z.output<typeof ObjectStoreSpec>;
-export type Component = z.output<typeof ComponentSpec>;
-export type ComponentKind = Component["kind"];
-export type LinkInput = z.input<typeof Link>;
-export type LifecycleRuleSpec = z.output<typeof LifecycleRule>;
-export type CorsRuleSpec = z.output<typeof CorsRule>;
-export type VendorSettingsSpec = z.output<typeof VendorSettings>;
-export type ExistingNetworkSpec = z.output<typeof ExistingNetwork>;
-export type RegistrySpec = NonNullable<WebService["registry"]>;
+/** The zod-inferred types: the generated interfaces in types.ts must equal them (types.test.ts). */
+export type ZStackInput = z.input<typeof StackSpec>;
+export type ZStack = z.output<typeof StackSpec>;
 
-export const COMPONENT_KINDS: readonly ComponentKind[] = ["web-service", "database", "object-store"];
+
