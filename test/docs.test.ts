@@ -23,3 +23,13 @@ describe("docs/reference.md", () => {
     expect(text).toMatch(/\| `storageGiB` \| integer \(>= 20, <= 16384\) \| `20` \| Storage, GiB\. \|/);
   });
 });
+
+describe("docs/testing.md", () => {
+  it("shows the example's own tests, as they are (they run in npm test)", () => {
+    const { readFileSync } = require("node:fs") as typeof import("node:fs");
+    const { join } = require("node:path") as typeof import("node:path");
+    const doc = readFileSync(join(__dirname, "..", "docs", "testing.md"), "utf8");
+    const example = readFileSync(join(__dirname, "..", "examples", "crown-marketplace", "index.test.ts"), "utf8");
+    expect(doc).toContain(`\`\`\`ts\n${example}\`\`\``);
+  });
+});

@@ -5,8 +5,7 @@
  */
 import { hostname, userInfo } from "node:os";
 import { type Backend, DEFAULT_ASSUMPTIONS, deployStack, featuresUsed, loadBackend, type MockRun, type PlannedResource, runWithMocks } from "@freehold/core";
-import { type CheckReport, type Plan, buildPlan, runChecks } from "@freehold/cli";
-import { looksSecret } from "@freehold/cli/dist/check/rules/secrets";
+import { type CheckReport, type Plan, buildPlan, looksSecret, runChecks } from "@freehold/cli";
 import { type Cloud, type Component, FEATURE_IDS, type FeatureId, type NeutralRegion, parseStack, resolveRegion, SpecError, type Stack, UnsupportedFeatureError } from "@freehold/model";
 import * as pulumiLog from "@pulumi/pulumi/log";
 import { nameProblems, tagProblems } from "./names";

@@ -1,4 +1,5 @@
 export { DEFAULT_PACK } from "./check/rules";
+export { looksSecret } from "./check/rules/secrets";
 export type { Finding, Rule, Severity, Status } from "./check/rule";
 export { type CheckReport, runChecks } from "./check/run";
 export * from "./compare/model";

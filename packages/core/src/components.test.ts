@@ -5,7 +5,7 @@ import { connectionUrl, Database, ObjectStore, WebService } from "./components";
 import { chooseBackend } from "./context";
 import { registerBackend } from "./loader";
 import { runWithMocks } from "./plan";
-import { fakeBackend } from "./testing/fake-backend";
+import { fakeBackend } from "./fake-backend";
 
 registerBackend(fakeBackend("aws"));
 registerBackend(fakeBackend("gcp"));

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { deployStack } from "./deploy";
 import { registerBackend } from "./loader";
 import { runWithMocks } from "./plan";
-import { fakeBackend } from "./testing/fake-backend";
+import { fakeBackend } from "./fake-backend";
 
 registerBackend(fakeBackend("aws"));
 

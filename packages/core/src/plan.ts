@@ -74,6 +74,8 @@ export interface MockRun {
   components: ComponentRecord[];
   /** Invokes the program made, e.g. aws:index/getAvailabilityZones:getAvailabilityZones. */
   invokes: string[];
+  /** The same invokes with the provider each went to (`<provider URN>::<id>`; "" for the default provider). */
+  invokeProviders: Array<{ token: string; provider: string }>;
   /** Stack outputs the program exported, secrets shown as "[secret]". */
   outputs: Record<string, unknown>;
 }
@@ -110,8 +112,9 @@ async function record(cloud: Cloud, program: () => unknown | Promise<unknown>, o
   const stack = options.stack ?? "dev";
   const inputsByKey = new Map<string, Record<string, unknown>[]>();
   const invokes: string[] = [];
+  const invokeProviders: Array<{ token: string; provider: string }> = [];
   pulumi.runtime.setAllConfig({ ...options.config, "freehold:cloud": cloud }, []);
-  await pulumi.runtime.setMocks(mocksFor(backend, inputsByKey, invokes), project, stack, false);
+  await pulumi.runtime.setMocks(mocksFor(backend, inputsByKey, invokes, invokeProviders), project, stack, false);
   const registrations = recordRegistrations();
 
   const seen: Array<{ resource: pulumi.Resource; type: string; name: string; custom: boolean; opts: pulumi.ResourceOptions; secrets: Promise<string[][]> }> = [];
@@ -174,7 +177,7 @@ async function record(cloud: Cloud, program: () => unknown | Promise<unknown>, o
       propertyDependencies: reg?.propertyDependencies ?? {},
     });
   }
-  return { resources, components, invokes, outputs: sortKeys(await plainOutputs(exported)) as Record<string, unknown> };
+  return { resources, components, invokes, invokeProviders, outputs: sortKeys(await plainOutputs(exported)) as Record<string, unknown> };
 }
 
 /**
@@ -263,7 +266,7 @@ async function drainRpcs(): Promise<void> {
   if (timer) clearTimeout(timer);
 }
 
-function mocksFor(backend: Backend, inputsByKey: Map<string, Record<string, unknown>[]>, invokes: string[]): pulumi.runtime.Mocks {
+function mocksFor(backend: Backend, inputsByKey: Map<string, Record<string, unknown>[]>, invokes: string[], invokeProviders: Array<{ token: string; provider: string }>): pulumi.runtime.Mocks {
   return {
     newResource(args) {
       const key = `${args.type}::${args.name}`;
@@ -278,6 +281,7 @@ function mocksFor(backend: Backend, inputsByKey: Map<string, Record<string, unkn
     },
     call(args) {
       invokes.push(args.token);
+      invokeProviders.push({ token: args.token, provider: args.provider ?? "" });
       return backend.mocks.call(args.token, args.inputs as Record<string, unknown>);
     },
   };

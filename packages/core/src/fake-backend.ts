@@ -3,7 +3,7 @@
  * component, so components, links and planning can be tested without any cloud SDK.
  */
 import * as pulumi from "@pulumi/pulumi";
-import type { Backend } from "../backend";
+import type { Backend } from "./backend";
 
 class FakeResource extends pulumi.CustomResource {
   declare readonly endpoint: pulumi.Output<string>;

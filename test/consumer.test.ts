@@ -1,0 +1,134 @@
+/**
+ * Freehold as an outside Pulumi team gets it: every package packed, the
+ * tarballs installed into a fresh project outside the workspace with Pulumi's
+ * TypeScript template (strict, commonjs, no esModuleInterop, no skipLibCheck),
+ * type-checked, and the README's program and a program giving every component
+ * explicit providers planned under mocks on all three clouds.
+ */
+import { execFileSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ROOT } from "./cli-helpers";
+
+/** Pulumi's `typescript` template tsconfig (pulumi/templates: typescript/tsconfig.json). */
+const PULUMI_TEMPLATE_TSCONFIG = {
+  compilerOptions: {
+    strict: true,
+    outDir: "bin",
+    target: "es2020",
+    module: "commonjs",
+    moduleResolution: "node",
+    sourceMap: true,
+    experimentalDecorators: true,
+    pretty: true,
+    noFallthroughCasesInSwitch: true,
+    noImplicitReturns: true,
+    forceConsistentCasingInFileNames: true,
+  },
+  files: ["index.ts", "providers.ts", "check.ts"],
+};
+
+const PACKAGES = ["model", "core", "aws", "azure", "gcp"];
+const version = (pkg: string) => (JSON.parse(readFileSync(join(ROOT, "node_modules", pkg, "package.json"), "utf8")) as { version: string }).version;
+
+/** A program that gives every component explicit providers: nothing it creates may use a default provider. */
+const PROVIDERS_PROGRAM = `
+import { Provider as AwsProvider } from "@pulumi/aws/provider";
+import { Provider as AzureProvider } from "@pulumi/azure-native/provider";
+import { Provider as GcpProvider } from "@pulumi/gcp/provider";
+import { Provider as RandomProvider } from "@pulumi/random/provider";
+import { Provider as TimeProvider } from "@pulumiverse/time/provider";
+import type * as pulumi from "@pulumi/pulumi";
+import { Database, ObjectStore, WebService } from "@freehold/core";
+
+export function program(cloud: "aws" | "azure" | "gcp") {
+  const cloudProvider: pulumi.ProviderResource =
+    cloud === "aws"
+      ? new AwsProvider("london", { region: "eu-west-2" })
+      : cloud === "azure"
+        ? new AzureProvider("uk", { location: "uksouth", subscriptionId: "00000000-0000-0000-0000-000000000000" })
+        : new GcpProvider("uk", { project: "consumer-project", region: "europe-west2" });
+  const providers = [cloudProvider, new RandomProvider("random"), new TimeProvider("time")];
+  const db = new Database("db", { highAvailability: true }, { providers });
+  const files = new ObjectStore("files", {}, { providers });
+  const web = new WebService("web", { image: "ghcr.io/example/app:1.0", public: true, links: [db, files] }, { providers });
+  return { url: web.url };
+}
+`;
+
+/** Plans both programs on every cloud and prints what the test asserts on. */
+const CHECK = `
+import { plan } from "@freehold/core/testing";
+import { program } from "./providers";
+
+async function main() {
+  const out: Record<string, unknown> = {};
+  for (const cloud of ["aws", "azure", "gcp"] as const) {
+    delete require.cache[require.resolve("./index")];
+    const readme = await plan(cloud, () => require("./index"));
+    const explicit = await plan(cloud, () => program(cloud));
+    out[cloud] = {
+      readme: { components: readme.components.map((c) => c.name).sort(), resources: readme.resources.filter((r) => r.custom).length },
+      defaultProviderResources: explicit.resources.filter((r) => r.custom && !r.type.startsWith("pulumi:providers:") && !r.provider).map((r) => r.type + " " + r.name),
+      defaultProviderInvokes: explicit.invokeProviders.filter((i) => !i.provider).map((i) => i.token),
+      resources: explicit.resources.filter((r) => r.custom).length,
+    };
+  }
+  process.stdout.write(JSON.stringify(out));
+}
+main().catch((e) => {
+  process.stderr.write(String(e?.stack ?? e));
+  process.exitCode = 1;
+});
+`;
+
+const dir = mkdtempSync(join(tmpdir(), "freehold-consumer-"));
+let results: Record<string, { readme: { components: string[]; resources: number }; defaultProviderResources: string[]; defaultProviderInvokes: string[]; resources: number }>;
+let tsc = "";
+
+beforeAll(() => {
+  const packs = join(dir, "packs");
+  mkdirSync(packs);
+  execFileSync("npm", ["pack", "--silent", "--pack-destination", packs, ...PACKAGES.flatMap((p) => ["-w", `packages/${p}`])], { cwd: ROOT, stdio: "pipe" });
+  const project = join(dir, "project");
+  mkdirSync(project);
+  const deps: Record<string, string> = Object.fromEntries(PACKAGES.map((p) => [`@freehold/${p}`, `file:${join(packs, `freehold-${p}-0.1.0.tgz`)}`]));
+  for (const pkg of ["@pulumi/pulumi", "@pulumi/aws", "@pulumi/azure-native", "@pulumi/gcp", "@pulumi/random", "@pulumiverse/time"]) deps[pkg] = version(pkg);
+  writeFileSync(join(project, "package.json"), JSON.stringify({ name: "consumer", version: "1.0.0", private: true, main: "index.ts", dependencies: deps, devDependencies: { typescript: version("typescript"), "@types/node": version("@types/node") } }, null, 2));
+  writeFileSync(join(project, "tsconfig.json"), JSON.stringify(PULUMI_TEMPLATE_TSCONFIG, null, 2));
+  writeFileSync(join(project, "index.ts"), (/```ts\n([\s\S]*?)```/.exec(readFileSync(join(ROOT, "README.md"), "utf8")) as RegExpExecArray)[1] as string);
+  writeFileSync(join(project, "providers.ts"), PROVIDERS_PROGRAM);
+  writeFileSync(join(project, "check.ts"), CHECK);
+  // From npm's cache where `npm ci` left the packages: no registry round trip when it is warm.
+  execFileSync("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund", "--ignore-scripts", "--loglevel=error"], { cwd: project, stdio: "pipe" });
+  try {
+    execFileSync(join(project, "node_modules", ".bin", "tsc"), ["-p", "."], { cwd: project, stdio: "pipe" });
+  } catch (e) {
+    tsc = String((e as { stdout?: Buffer }).stdout ?? e);
+    return;
+  }
+  results = JSON.parse(execFileSync(process.execPath, [join(project, "bin", "check.js")], { cwd: project, stdio: "pipe", maxBuffer: 16 * 1024 * 1024 }).toString());
+}, 600_000);
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe("the packages, installed into a fresh Pulumi TypeScript project", () => {
+  it("type-check under Pulumi's template tsconfig, with the README program and explicit providers", () => {
+    expect(tsc).toBe("");
+  });
+
+  for (const cloud of ["aws", "azure", "gcp"]) {
+    it(`plan the README program on ${cloud}`, () => {
+      expect(results[cloud]?.readme.components).toEqual(["db", "uploads", "web"]);
+      expect(results[cloud]?.readme.resources).toBeGreaterThan(5);
+    });
+
+    it(`send nothing to a default provider on ${cloud} when every component is given providers`, () => {
+      expect(results[cloud]?.resources).toBeGreaterThan(5);
+      expect(results[cloud]?.defaultProviderResources).toEqual([]);
+      expect(results[cloud]?.defaultProviderInvokes).toEqual([]);
+    });
+  }
+});
