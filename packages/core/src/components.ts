@@ -94,7 +94,16 @@ export class Database extends pulumi.ComponentResource {
   /** A Pulumi secret. */
   readonly password: pulumi.Output<string>;
   /** The raw child resources by role. */
+  /** The raw child resources by role. With the cloud known, `resourcesOn(cloud)` gives them typed. */
   readonly resources: Record<string, pulumi.Resource>;
+  /**
+   * The child resources, typed for a cloud (`db.resourcesOn("aws").instance` is an `aws.rds.Instance`):
+   * the backend package declares the types, so import it (`import "@freehold/aws"`). Throws if the
+   * component is on another cloud.
+   */
+  resourcesOn<C extends keyof ResourceTypes>(cloud: C): ResourceTypes[C]["database"] {
+    return typedResources(this.cloud, this.resources, cloud, "database") as ResourceTypes[C]["database"];
+  }
   readonly description: ComponentDescription;
   readonly cloud: Cloud;
   /** @internal Backend-private data for links. */
@@ -135,7 +144,16 @@ export class ObjectStore extends pulumi.ComponentResource {
   readonly bucketName: pulumi.Output<string>;
   /** The HTTPS endpoint of the bucket or container. */
   readonly endpoint: pulumi.Output<string>;
+  /** The raw child resources by role. With the cloud known, `resourcesOn(cloud)` gives them typed. */
   readonly resources: Record<string, pulumi.Resource>;
+  /**
+   * The child resources, typed for a cloud (`db.resourcesOn("aws").instance` is an `aws.rds.Instance`):
+   * the backend package declares the types, so import it (`import "@freehold/aws"`). Throws if the
+   * component is on another cloud.
+   */
+  resourcesOn<C extends keyof ResourceTypes>(cloud: C): ResourceTypes[C]["object-store"] {
+    return typedResources(this.cloud, this.resources, cloud, "object-store") as ResourceTypes[C]["object-store"];
+  }
   readonly description: ComponentDescription;
   readonly cloud: Cloud;
   /** @internal */
@@ -191,7 +209,16 @@ export class WebService extends pulumi.ComponentResource {
   readonly url: pulumi.Output<string>;
   /** With `domain`: the DNS records to create, for the certificate's validation and for traffic. Empty without a domain. */
   readonly dnsRecords: pulumi.Output<DnsRecord[]>;
+  /** The raw child resources by role. With the cloud known, `resourcesOn(cloud)` gives them typed. */
   readonly resources: Record<string, pulumi.Resource>;
+  /**
+   * The child resources, typed for a cloud (`db.resourcesOn("aws").instance` is an `aws.rds.Instance`):
+   * the backend package declares the types, so import it (`import "@freehold/aws"`). Throws if the
+   * component is on another cloud.
+   */
+  resourcesOn<C extends keyof ResourceTypes>(cloud: C): ResourceTypes[C]["web-service"] {
+    return typedResources(this.cloud, this.resources, cloud, "web-service") as ResourceTypes[C]["web-service"];
+  }
   readonly description: ComponentDescription;
   readonly cloud: Cloud;
   readonly spec: ReturnType<typeof WebServiceSpec.parse>;
@@ -264,6 +291,19 @@ function registryCredentials(registry: NonNullable<WebServiceArgs["registry"]>, 
     );
   }
   return { server: registry.server, username: registry.username, password };
+}
+
+/**
+ * Per cloud, the types of each kind of component's child resources by role.
+ * Each backend package adds its cloud by declaration merging, e.g.
+ * `declare module "@freehold/core" { interface ResourceTypes { aws: { database: { instance: rds.Instance; ... } } } }`.
+ */
+// biome-ignore lint/suspicious/noEmptyInterface: filled in by each backend package (declaration merging).
+export interface ResourceTypes {}
+
+function typedResources(actual: Cloud, resources: Record<string, pulumi.Resource>, asked: string, kind: string): Record<string, pulumi.Resource> {
+  if (actual !== asked) throw new Error(`this ${kind} is deployed on ${actual}, not ${asked}: use resourcesOn("${actual}")`);
+  return resources;
 }
 
 /** The logical name a Freehold component was created with. */

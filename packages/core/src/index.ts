@@ -1,5 +1,5 @@
 export * from "./backend";
-export { Database, type DatabaseArgs, type Linkable, ObjectStore, type ObjectStoreArgs, onComponent, type ComponentRecord, WebService, type WebServiceArgs } from "./components";
+export { Database, type DatabaseArgs, type Linkable, ObjectStore, type ObjectStoreArgs, onComponent, type ComponentRecord, type ResourceTypes, WebService, type WebServiceArgs } from "./components";
 export { chooseBackend, type FreeholdOptions, logicalName, Platform, platformFor, stackContext, stackSettings } from "./context";
 export { keepData } from "./protection";
 export { type DeployedStack, deployStack } from "./deploy";
