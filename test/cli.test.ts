@@ -1,10 +1,11 @@
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type CheckReport, type Comparison, currencyNote, type ExitReport, HMRC_USD_RATE, money, type Plan } from "@freehold/cli";
-import { CLOUDS } from "@freehold/model";
+import { type CheckReport, type Comparison, compareMarkdown, comparePlans, currencyNote, type ExitReport, HMRC_USD_RATE, money, type Plan, planMarkdown, planText } from "@freehold/cli";
+import { CLOUDS, WebServiceSpec } from "@freehold/model";
 import { beforeAll, describe, expect, it } from "vitest";
 import { EXAMPLE_DIR, EXAMPLE_STACK, freehold } from "./cli-helpers";
+import { planFixture } from "./plan-fixture";
 
 const tmp = () => mkdtempSync(join(tmpdir(), "freehold-cli-"));
 
@@ -295,5 +296,22 @@ describe("freehold migrate", () => {
     const bad = await freehold(["migrate", "objects", "--from", ":s3,provider:bucket", "--to", "nowhere"]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('--from: option "provider" is not key=value');
+  });
+});
+
+describe("DNS records for a custom domain", () => {
+  it("are listed by plan (table and md) and compare from the plan's web service outputs", async () => {
+    const records = [
+      { name: "_x1.app.example.gov.uk", type: "CNAME", value: "_y1.acm-validations.aws", purpose: "certificate validation" },
+      { name: "app.example.gov.uk", type: "CNAME", value: "web-ext-123.eu-west-2.elb.amazonaws.com", purpose: "traffic" },
+    ];
+    const base = planFixture("aws", { region: "eu-west-2" });
+    const web = { name: "web", kind: "web-service" as const, service: "Amazon ECS on AWS Fargate", details: {}, spec: WebServiceSpec.parse({ kind: "web-service", image: "x", public: true, domain: "app.example.gov.uk" }), features: [], availability: { basis: "x", source: { name: "s", date: "2026-01-01" } }, estimate: { lines: [], monthlyUsd: 0 }, vendorSettings: [], outputs: { url: "https://app.example.gov.uk", dnsRecords: records }, urn: "u", resourceCount: 1 };
+    const plan = { ...base, components: [web] } as typeof base & { error: undefined };
+    for (const text of [planText(plan), planMarkdown(plan), compareMarkdown(comparePlans([plan], "stack.yaml"), [plan])]) {
+      expect(text).toContain("DNS records to create");
+      expect(text).toContain("_x1.app.example.gov.uk");
+      expect(text).toContain("web-ext-123.eu-west-2.elb.amazonaws.com");
+    }
   });
 });

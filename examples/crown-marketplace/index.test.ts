@@ -8,7 +8,7 @@ for (const cloud of ["aws", "azure", "gcp"] as const) {
     beforeAll(async () => {
       run = await plan(cloud, async () => {
         vi.resetModules(); // run the program afresh for each cloud
-        return import("./index");
+        return import("./index.js");
       });
     });
 

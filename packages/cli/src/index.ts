@@ -8,6 +8,8 @@ export { buildExitPlan, type ExitOptions, type ExitPlan } from "./exit/model";
 export { portability } from "./exit/portability";
 export { main } from "./main";
 export { buildPlan } from "./plan/build";
+export { planMarkdown, planText } from "./commands/plan";
+export { compareHtml, compareMarkdown, compareText } from "./compare/render";
 export * from "./plan/contract";
 export { planClouds, planInChild } from "./plan/run";
 export { resolveTarget, type Target } from "./plan/target";

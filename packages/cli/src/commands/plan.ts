@@ -1,3 +1,4 @@
+import type { DnsRecord } from "@freehold/core";
 import type { Cloud } from "@freehold/model";
 import type { CommandSpec, ParsedArgs } from "../args";
 import { EXIT } from "../errors";
@@ -43,6 +44,14 @@ function componentRows(plan: HostedPlan, currency: ReportCurrency): string[][] {
 }
 
 const HEAD = ["Component", "Kind", "Service", "Size", "Resources", "SLA", "Monthly"];
+const DNS_HEAD = ["Component", "Purpose", "Name", "Type", "Value"];
+
+/** The DNS records the user must create for custom domains (web services' `dnsRecords` output). */
+function dnsRows(plan: HostedPlan): string[][] {
+  return plan.components.flatMap((c) =>
+    (Array.isArray(c.outputs.dnsRecords) ? (c.outputs.dnsRecords as DnsRecord[]) : []).map((r) => [c.name, r.purpose, r.name, r.type, r.value]),
+  );
+}
 
 export function planText(plan: HostedPlan, currency: ReportCurrency = reportCurrency()): string {
   const resources = plan.resources.filter((r) => r.custom).map((r) => [r.name, shortType(r.type), r.options.retainOnDelete ? "retain" : "", r.options.protect ? "protect" : ""]);
@@ -53,6 +62,7 @@ export function planText(plan: HostedPlan, currency: ReportCurrency = reportCurr
     textTable(HEAD, [...componentRows(plan, currency), ["(platform)", "", "shared network", "", String(plan.platform.resourceCount), "", money(plan.platform.estimate.monthlyUsd, currency)]]),
     "",
     textTable(["Resource", "Type", "On delete", "Protect"], resources),
+    ...(dnsRows(plan).length ? ["", "DNS records to create (certificate validation first, then traffic):", textTable(DNS_HEAD, dnsRows(plan))] : []),
     ...(plan.warnings.length ? ["", "Warnings:", ...plan.warnings.map((w) => `  - ${w}`)] : []),
   ].join("\n");
 }
@@ -70,6 +80,7 @@ export function planMarkdown(plan: HostedPlan, currency: ReportCurrency = report
     "## Resources",
     "",
     mdTable(["Name", "Type", "Parent", "On delete"], plan.resources.filter((r) => r.custom).map((r) => [r.name, `\`${r.type}\``, r.parent?.split("::").pop() ?? "", r.options.retainOnDelete ? "retain" : "delete"])),
+    ...(dnsRows(plan).length ? ["", "## DNS records to create", "", "Certificate validation first, then traffic.", "", mdTable(DNS_HEAD, dnsRows(plan))] : []),
     ...(plan.warnings.length ? ["", "## Warnings", "", ...plan.warnings.map((w) => `- ${w}`)] : []),
   ].join("\n")}\n`;
 }

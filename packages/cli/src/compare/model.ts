@@ -1,4 +1,4 @@
-import type { Availability, Capability, CostAssumptions, CostLine } from "@freehold/core";
+import type { Availability, Capability, CostAssumptions, CostLine, DnsRecord } from "@freehold/core";
 import type { Cloud, Component } from "@freehold/model";
 import { isHosted, type Plan, type PlanError } from "../plan/contract";
 import { convert, type ReportCurrency, reportCurrency } from "../report/currency";
@@ -20,6 +20,8 @@ export interface CloudCell {
   monthly: number;
   /** List-price lines, USD, each with its source. */
   lines: CostLine[];
+  /** With a custom domain: the DNS records the user must create on this cloud (certificate validation and traffic). */
+  dnsRecords: DnsRecord[];
 }
 
 export interface ComparedComponent {
@@ -124,6 +126,7 @@ export function comparePlans(plans: Plan[], target: string, currency: ReportCurr
             monthlyUsd: c.estimate.monthlyUsd,
             monthly: convert(c.estimate.monthlyUsd, currency),
             lines: c.estimate.lines,
+            dnsRecords: Array.isArray(c.outputs.dnsRecords) ? (c.outputs.dnsRecords as DnsRecord[]) : [],
           };
           return [[p.cloud, cell]];
         }),

@@ -61,6 +61,8 @@ export function compareMarkdown(cmp: Comparison, plans: Plan[]): string {
   for (const comp of cmp.components) {
     out.push(`## ${comp.name} (${comp.kind})`, "", `Asked for: ${comp.request}.`, "", mdTable(head, componentRows(cmp, comp, MD_CELLS)), "");
   }
+  const dns = dnsRows(cmp);
+  if (dns.length) out.push("## DNS records to create", "", "For each custom domain, the records to create at your DNS provider on each cloud: the certificate's validation first, then traffic.", "", mdTable(DNS_HEAD, dns), "");
   out.push("## Shared platform", "", mdTable(head, [
     ["Resources", ...clouds.map((c) => (c.ok ? String(c.platform.resourceCount) : "cannot host"))],
     ["Monthly estimate", ...clouds.map((c) => (c.ok ? money(c.platform.monthlyUsd, cmp.currency) : "—"))],
@@ -75,6 +77,15 @@ export function compareMarkdown(cmp: Comparison, plans: Plan[]): string {
   const warnings = plans.flatMap((p) => p.warnings.map((w) => `${p.cloud}: ${w}`));
   if (warnings.length) out.push("## Warnings", "", ...warnings.map((w) => `- ${w}`), "");
   return `${out.join("\n")}\n`;
+}
+
+const DNS_HEAD = ["Cloud", "Component", "Purpose", "Name", "Type", "Value"];
+
+/** Every DNS record a custom domain needs, per cloud and component. */
+function dnsRows(cmp: Comparison): string[][] {
+  return cmp.clouds.flatMap((c) =>
+    cmp.components.flatMap((comp) => (comp.clouds[c.cloud]?.dnsRecords ?? []).map((r) => [c.provider, comp.name, r.purpose, r.name, r.type, r.value])),
+  );
 }
 
 const lineCells = (l: CostLine, cur: ReportCurrency) => [l.item, `${l.quantity} ${l.unit}`, `$${l.unitPrice}`, money(l.monthlyUsd, cur), `${l.source.name} (${l.source.date})${l.source.estimate ? " — estimate" : ""}`];
@@ -193,6 +204,7 @@ export function compareHtml(cmp: Comparison, plans: Plan[]): string {
 <h2>Summary</h2><div class="cards">${cards}</div>
 <figure class="chart"><figcaption>Estimated monthly cost by component</figcaption>${chart}</figure>
 <h2>Components side by side</h2>${comps}
+${dnsRows(cmp).length ? `<h2>DNS records to create</h2>${htmlTable(DNS_HEAD, dnsRows(cmp))}` : ""}
 <h2>Resources on each cloud</h2>${diagrams}
 <h2>Cost lines and sources</h2>${costRows}
 <h2>Assumptions</h2><ul>${assumptionsText(cmp).map((a) => `<li>${escapeHtml(a)}</li>`).join("")}</ul>
