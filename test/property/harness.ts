@@ -5,7 +5,7 @@
  */
 import { hostname, userInfo } from "node:os";
 import { type Backend, DEFAULT_ASSUMPTIONS, deployStack, featuresUsed, loadBackend, type MockRun, type PlannedResource, runWithMocks } from "@freehold/core";
-import { type CheckReport, type Plan, buildPlan, looksSecret, runChecks } from "@freehold/cli";
+import { type CheckReport, type Plan, buildPlan, looksSecret, runChecks, WARN_DAYS } from "@freehold/cli";
 import { type Cloud, type Component, FEATURE_IDS, type FeatureId, type NeutralRegion, parseStack, resolveRegion, SpecError, type Stack, UnsupportedFeatureError } from "@freehold/model";
 import * as pulumiLog from "@pulumi/pulumi/log";
 import { nameProblems, tagProblems } from "./names";
@@ -148,6 +148,13 @@ export function plannedProblems(cloud: Cloud, stack: Stack, plan: Plan, report: 
       const notFull = plan.components.filter((c) => c.features.some((f) => f.feature === "web-service.private" && f.support !== "full")).map((c) => c.name);
       const reported = bad.map((f) => f.subject);
       if (notFull.join() !== reported.join()) out.push(`FH-TLS-002 reported ${reported.join(", ") || "nothing"} but the web-service.private row is not full for ${notFull.join(", ") || "no component"}`);
+      continue;
+    }
+    if (rule.id === "FH-VER-001") {
+      // Reported exactly for the databases whose version row ends standard support within a year (or has ended it).
+      const soon = plan.components.filter((c) => c.features.some((f) => f.feature.startsWith("database.postgres-") && f.endOfSupport && Date.parse(f.endOfSupport) - Date.now() <= WARN_DAYS * 86_400_000)).map((c) => c.name);
+      const reported = bad.map((f) => f.subject);
+      if (soon.join() !== reported.join()) out.push(`FH-VER-001 reported ${reported.join(", ") || "nothing"} but support ends within a year for ${soon.join(", ") || "no database"}`);
       continue;
     }
     if (rule.id === "FH-RES-002") {

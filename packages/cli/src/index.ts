@@ -1,5 +1,6 @@
 export { DEFAULT_PACK } from "./check/rules";
 export { looksSecret } from "./check/rules/secrets";
+export { versionSupport, WARN_DAYS } from "./check/rules/version-support";
 export type { Finding, Rule, Severity, Status } from "./check/rule";
 export { type CheckReport, runChecks } from "./check/run";
 export * from "./compare/model";

@@ -10,6 +10,7 @@ import { noPublicStorage } from "./public-storage";
 import { globalEdge, residency } from "./residency";
 import { noPlainSecrets } from "./secrets";
 import { tlsOnly } from "./tls";
+import { versionSupport } from "./version-support";
 
 /** The default pack: every rule, in report order. */
 export const DEFAULT_PACK: readonly Rule[] = [
@@ -19,6 +20,7 @@ export const DEFAULT_PACK: readonly Rule[] = [
   noPublicStorage,
   privateDatabases,
   backups,
+  versionSupport(),
   deletionProtection,
   leastPrivilege,
   noPlainSecrets,
