@@ -99,11 +99,20 @@ function postgresAccount(): { uid?: number; gid?: number } {
  * `postgres` on 127.0.0.1:<free port> with password (SCRAM) authentication.
  */
 export async function startPostgres(opts: { name: string; superuserPassword: string; log?: (l: string) => void }): Promise<PostgresServer> {
+  const base = await mkdtemp(path.join(os.tmpdir(), `freehold-pg-${opts.name}-`));
+  try {
+    return await launchPostgres(base, opts);
+  } catch (e) {
+    await rm(base, { recursive: true, force: true }); // a server that did not start leaves nothing
+    throw e;
+  }
+}
+
+async function launchPostgres(base: string, opts: { name: string; superuserPassword: string; log?: (l: string) => void }): Promise<PostgresServer> {
   const initdb = pgTool("initdb");
   const postgres = pgTool("postgres");
   const psqlBin = pgTool("psql");
   const account = postgresAccount();
-  const base = await mkdtemp(path.join(os.tmpdir(), `freehold-pg-${opts.name}-`));
   const dataDir = path.join(base, "data");
   const sockDir = path.join(base, "sock");
   await mkdir(sockDir);
