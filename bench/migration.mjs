@@ -16,7 +16,7 @@ import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { tmpdir } from "node:os";
+import { cpus, loadavg, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
@@ -89,6 +89,7 @@ export async function runMigrationBench(o) {
   /** @type {any[]} */
   const servers = [];
   const t0 = performance.now();
+  const loadAtStart = loadavg().map((x) => Math.round(x * 100) / 100);
   try {
     o.log("migration: starting two PostgreSQL servers, s3rver and Azurite");
     const [A, B, S3, AZ] = await Promise.all([
@@ -200,6 +201,7 @@ export async function runMigrationBench(o) {
     return {
       date: new Date().toISOString(),
       durationS: Math.round((performance.now() - t0) / 1000),
+      machine: { cpu: cpus()[0]?.model ?? "unknown", cores: cpus().length, loadAverageAtStart: loadAtStart, loadAverageAtEnd: loadavg().map((x) => Math.round(x * 100) / 100) },
       targets: MIGRATION_TARGETS,
       settings: { rounds: o.rounds, jobs: o.jobs, transfers: o.transfers, pgbenchScale: o.scale, docsRows: o.docsRows },
       tools: { pg_dump: await toolVersion(pgTool("pg_dump")), rclone: await toolVersion("rclone", ["version"]), postgres: A.version, s3rver: S3.version, azurite: AZ.version },
@@ -242,8 +244,9 @@ export function migrationMarkdown(m) {
   const L = [];
   L.push("## 5. Migration: Freehold against the raw tools", "");
   L.push(
-    `Written by \`npm run bench\` on ${m.date.slice(0, 10)}${m.commit ? ` (commit ${m.commit})` : ""}, in ${Math.round(m.durationS / 60)} min; ${m.settings.rounds} rounds, the order of the two sides alternating. ` +
-      `Method: bench/migration.mjs (see [README.md](README.md)). Ratio = raw time / Freehold time, per round; the verdict uses the median.`,
+    `Written by \`npm run bench\` on ${m.date.slice(0, 10)}${m.commit ? ` (commit ${m.commit})` : ""}${m.quick ? ", **quick mode: not for committing**" : ""}, in ${Math.round(m.durationS / 60)} min; ${m.settings.rounds} rounds, the order of the two sides alternating. ` +
+      `Method: bench/migration.mjs (see [README.md](README.md)). Ratio = raw time / Freehold time, per round; the verdict uses the median. ` +
+      `${m.machine.cores} cores (${m.machine.cpu}), shared: load average ${m.machine.loadAverageAtStart.join(" / ")} at the start, ${m.machine.loadAverageAtEnd.join(" / ")} at the end (1/5/15 min); both sides of a round see the same machine, which is why the ratio, not the seconds, is the measure.`,
     "",
   );
   L.push("| target | measured (median) | verdict |", "| --- | --- | --- |");
