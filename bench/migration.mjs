@@ -88,6 +88,14 @@ export async function runMigrationBench(o) {
   const tmp = mkdtempSync(join(tmpdir(), "freehold-bench-migration-"));
   /** @type {any[]} */
   const servers = [];
+  // Interrupted (Ctrl-C, kill): stop the servers and remove the data before exiting.
+  const stop = async () => {
+    await Promise.allSettled(servers.map((s) => s.stop()));
+    rmSync(tmp, { recursive: true, force: true });
+    process.exit(130);
+  };
+  process.once("SIGINT", stop);
+  process.once("SIGTERM", stop);
   const t0 = performance.now();
   const loadAtStart = loadavg().map((x) => Math.round(x * 100) / 100);
   try {
@@ -232,6 +240,8 @@ export async function runMigrationBench(o) {
       },
     };
   } finally {
+    process.off("SIGINT", stop);
+    process.off("SIGTERM", stop);
     await Promise.allSettled(servers.map((s) => s.stop()));
     rmSync(tmp, { recursive: true, force: true });
   }

@@ -38,7 +38,8 @@ export class SourceSnapshot {
   static async open(conn: PgConnection, signal?: AbortSignal): Promise<SourceSnapshot> {
     const session = new PsqlSession(conn, signal);
     try {
-      await session.must(STABLE_SESSION_SQL, "prepare a session");
+      // No parallel workers: this session has the whole dump and restore to finish in, and must not slow pg_dump.
+      await session.must(`${STABLE_SESSION_SQL}\nSET max_parallel_workers_per_gather = 0;`, "prepare a session");
       const [id] = await session.must("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY;\nSELECT pg_catalog.pg_export_snapshot();", "take a snapshot");
       const [server] = await session.must(SERVER_INFO_SQL, "read the server version");
       const [tables] = await session.must(INVENTORY_SQL, "list the tables");

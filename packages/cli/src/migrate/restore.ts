@@ -49,17 +49,38 @@ function cascade(stmt: string): string {
   return /^DROP /.test(stmt) && !/ CASCADE;$/.test(stmt) && !/^DROP USER MAPPING/.test(stmt) ? stmt.replace(/;$/, " CASCADE;") : stmt;
 }
 
+/** The DROP statements `pg_restore --clean --if-exists` would run for one section of the dump. */
+async function cleanStatements(pgRestore: string, dumpDir: string, section: "pre-data" | "post-data"): Promise<string[]> {
+  const r = await run(pgRestore, ["--clean", "--if-exists", `--section=${section}`, "--no-owner", "--no-privileges", "-f", "-", dumpDir]);
+  if (r.code !== 0) throw pgFailure(r, { action: "read the dump's table of contents" });
+  return dropBlock(r.stdout);
+}
+
+/** `DROP <kind> IF EXISTS <name>;` for a name the target already had (either spelling of the identifier). */
+function dropsExisting(stmt: string, kind: string, existing: string[]): boolean {
+  return existing.some((x) => stmt === `DROP ${kind} IF EXISTS ${quoteIdent(x)};` || stmt === `DROP ${kind} IF EXISTS ${x};`);
+}
+
 /**
  * The rollback script for restoring `dumpDir` into `target`: one transaction
- * that drops every pre-data object of the dump, except extensions the target
- * already had (CREATE EXTENSION IF NOT EXISTS would have left those alone).
+ * that drops every pre-data object of the dump (CASCADE takes the tables'
+ * indexes, constraints and triggers with them) and the dump's publications
+ * and event triggers, except extensions, publications and event triggers the
+ * target already had (the restore would have failed on, or kept, those).
  */
 export async function rollbackSql(pgRestore: string, dumpDir: string, target: PgConnection): Promise<string> {
-  const r = await run(pgRestore, ["--clean", "--if-exists", "--section=pre-data", "--no-owner", "--no-privileges", "-f", "-", dumpDir]);
-  if (r.code !== 0) throw pgFailure(r, { action: "read the dump's table of contents" });
-  const existing = new Set((await psql(target, "SELECT extname FROM pg_catalog.pg_extension;", { action: "list the target's extensions" })).lines);
-  const keep = (stmt: string) => ![...existing].some((x) => stmt === `DROP EXTENSION IF EXISTS ${quoteIdent(x)};` || stmt === `DROP EXTENSION IF EXISTS ${x};`);
-  const drops = dropBlock(r.stdout).filter(keep).map(cascade);
+  const [pre, post, existing] = await Promise.all([
+    cleanStatements(pgRestore, dumpDir, "pre-data"),
+    cleanStatements(pgRestore, dumpDir, "post-data"),
+    psql(
+      target,
+      "SELECT pg_catalog.json_build_object('ext', (SELECT coalesce(pg_catalog.json_agg(extname), '[]') FROM pg_catalog.pg_extension), 'pub', (SELECT coalesce(pg_catalog.json_agg(pubname), '[]') FROM pg_catalog.pg_publication), 'evt', (SELECT coalesce(pg_catalog.json_agg(evtname), '[]') FROM pg_catalog.pg_event_trigger));",
+      { action: "list the target's extensions and publications" },
+    ),
+  ]);
+  const had = JSON.parse(existing.lines[0] ?? "{}") as { ext?: string[]; pub?: string[]; evt?: string[] };
+  const standalone = post.filter((x) => /^DROP (PUBLICATION|EVENT TRIGGER) IF EXISTS /.test(x) && !dropsExisting(x, "PUBLICATION", had.pub ?? []) && !dropsExisting(x, "EVENT TRIGGER", had.evt ?? []));
+  const drops = [...standalone, ...pre.filter((x) => !dropsExisting(x, "EXTENSION", had.ext ?? []))].map(cascade);
   return ["SET client_min_messages = warning;", "SET lock_timeout = '30s';", ...drops].join("\n");
 }
 
