@@ -31,15 +31,15 @@ export const MIGRATION_TARGETS = { database: 0.8, objects: 0.95 };
 
 /**
  * Run a command; resolve with wall ms, stdout and stderr; reject on a non-zero exit.
- * @param {string} cmd @param {string[]} args @param {{ env?: NodeJS.ProcessEnv, input?: string }} [o]
+ * @param {string} cmd @param {string[]} args @param {{ env?: NodeJS.ProcessEnv, input?: string, cwd?: string }} [o]
  * @returns {Promise<{ ms: number, out: string, err: string }>}
  */
-function sh(cmd, args, o = {}) {
+export function sh(cmd, args, o = {}) {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
     const env = { ...process.env, ...o.env };
     delete env.AWS_CA_BUNDLE; // rclone's S3 backend cannot apply it (as in Freehold's own rclone environment)
-    const child = spawn(cmd, args, { env, stdio: ["pipe", "pipe", "pipe"] });
+    const child = spawn(cmd, args, { env, cwd: o.cwd, stdio: ["pipe", "pipe", "pipe"] });
     let out = "";
     let err = "";
     child.stdout.on("data", (d) => (out += d));

@@ -7,14 +7,14 @@
  * (a smoke test, not for committed results). BENCH_ONLY=migration runs only the migration benchmark
  * and merges it into the existing results; BENCH_ONLY=registration skips it.
  */
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync, existsSync } from "node:fs";
 import { cpus, loadavg, tmpdir, totalmem, release, platform } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { performance } from "node:perf_hooks";
 import { compareRuns } from "./equivalence.mjs";
-import { migrationMarkdown, runMigrationBench } from "./migration.mjs";
+import { migrationMarkdown, runMigrationBench, sh } from "./migration.mjs";
 import { diffProfiles } from "./profile-diff.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -32,22 +32,9 @@ const log = (/** @type {string} */ s) => process.stderr.write(`[bench ${((perfor
 
 // ---------------------------------------------------------------- helpers
 
-/** Run a command; resolve with stdout, wall ms and the exit code. @param {string[]} args @param {{ cwd?: string }} [o] */
+/** Run node with these arguments; resolve with stdout and wall ms, reject on a non-zero exit. @param {string[]} args @param {{ cwd?: string }} [o] */
 function run(args, o = {}) {
-  return new Promise((resolve, reject) => {
-    const t0 = performance.now();
-    const child = spawn(process.execPath, args, { cwd: o.cwd ?? root, stdio: ["ignore", "pipe", "pipe"] });
-    let out = "";
-    let err = "";
-    child.stdout.on("data", (d) => (out += d));
-    child.stderr.on("data", (d) => (err += d));
-    child.on("error", reject);
-    child.on("close", (code) => {
-      const wallMs = performance.now() - t0;
-      if (code !== 0) reject(new Error(`node ${args.join(" ")} exited ${code}\n${err.slice(-2000)}`));
-      else resolve({ out, wallMs });
-    });
-  });
+  return sh(process.execPath, args, { cwd: o.cwd ?? root }).then((r) => ({ out: r.out, wallMs: r.ms }));
 }
 
 /** One child measurement (bench/child.mjs), parsed. @param {string[]} args @returns {Promise<Record<string, any>>} */

@@ -29,9 +29,7 @@ import {
   migrationKey,
   type PgConnection,
   pgConnection,
-  recordChecksum,
   type ServerInfo,
-  STABLE_SESSION_SQL,
   serverInfo,
   sessionSettings,
   type TableSum,
@@ -40,8 +38,8 @@ import {
 } from "./pg";
 import { pgTool, toolVersion } from "./proc";
 import { restoreDump, rollBack } from "./restore";
-import { checksumTables, PsqlSession, stopSessions } from "./session";
-import { tableChecksumSql } from "./fingerprint";
+import { checksumTables, stopSessions } from "./session";
+import { TargetVerifier } from "./verifier";
 import { dirBytes, type DumpMarker, openWorkDir, type WorkDir } from "./workdir";
 
 export { CHECKSUM_METHOD } from "./fingerprint";
@@ -80,73 +78,6 @@ async function tools(): Promise<Tools> {
   const psqlBin = pgTool("psql");
   const [a, b, c] = await Promise.all([toolVersion(pgDump), toolVersion(pgRestore), toolVersion(psqlBin)]);
   return { pgDump, pgRestore, versions: { pg_dump: a, pg_restore: b, psql: c } };
-}
-
-/**
- * Fingerprint tables on the target as they become ready, with up to
- * `workers` sessions. `add` may be called with the same table twice.
- */
-class TargetVerifier {
-  readonly run: ChecksumRun = { sums: new Map(), failed: new Map(), ms: 0 };
-  private readonly queue: TableInfo[] = [];
-  private readonly seen = new Set<string>();
-  private readonly sessions: PsqlSession[] = [];
-  private readonly idle: PsqlSession[] = [];
-  private active: Promise<void>[] = [];
-  private error: unknown;
-  private readonly started = Date.now();
-
-  constructor(
-    private readonly conn: PgConnection,
-    private readonly workers: number,
-    private readonly signal: AbortSignal,
-  ) {}
-
-  add(t: TableInfo): void {
-    if (this.seen.has(tableKey(t))) return;
-    this.seen.add(tableKey(t));
-    this.queue.push(t);
-    while (this.queue.length > 0 && this.sessions.length - this.idle.length < this.workers) {
-      let session = this.idle.pop();
-      const fresh = !session;
-      if (!session) {
-        session = new PsqlSession(this.conn, this.signal);
-        this.sessions.push(session);
-      }
-      this.active.push(this.drain(session, fresh));
-    }
-  }
-
-  private async drain(session: PsqlSession, fresh: boolean): Promise<void> {
-    try {
-      if (fresh) await session.must(STABLE_SESSION_SQL, "prepare a session");
-      for (let t = this.queue.shift(); t; t = this.queue.shift()) {
-        const r = await session.query(tableChecksumSql(t));
-        recordChecksum(this.run, t, r.lines, r.errors);
-      }
-    } catch (e) {
-      this.error ??= e;
-    } finally {
-      this.idle.push(session);
-    }
-  }
-
-  /** Wait for every table added so far; then close the sessions. */
-  async finish(): Promise<ChecksumRun> {
-    while (this.active.length > 0) {
-      const batch = this.active;
-      this.active = [];
-      await Promise.all(batch);
-    }
-    await Promise.all(this.sessions.map((s) => s.close()));
-    if (this.error) throw this.error;
-    this.run.ms = Date.now() - this.started;
-    return this.run;
-  }
-
-  kill(): void {
-    for (const s of this.sessions) s.kill();
-  }
 }
 
 interface Run {
@@ -276,6 +207,78 @@ function manifestOf(r: Run, t: Tools, o: Outcome, extra: { startedAt: string; t0
   };
 }
 
+interface Prepared {
+  r: Run;
+  t: Tools;
+  srcServer: ServerInfo;
+  dstServer: ServerInfo;
+  marker: DumpMarker | undefined;
+}
+
+/** Tools, both servers' versions, what an earlier run left (its sessions, an unfinished restore), the dump to reuse. */
+async function prepare(opts: MigrateDatabaseOptions, base: { src: PgConnection; dst: PgConnection }, prefix: string, work: WorkDir, signal: AbortSignal): Promise<Prepared> {
+  const log = opts.log ?? (() => {});
+  const inspectConns = { src: withSession(base.src, { appName: `${prefix}-inspect` }), dst: withSession(base.dst, { appName: `${prefix}-inspect` }), prefix };
+  const [t, srcServer, dstServer, marker] = await Promise.all([tools(), serverInfo(inspectConns.src), serverInfo(inspectConns.dst), work.readMarker(base.src.display, CHECKSUM_METHOD)]);
+  // Stop what an earlier run left before this one opens its sessions (they share the name prefix).
+  const left = await stopAll(inspectConns);
+  if (left > 0) log(`stopped ${left} session(s) an earlier, interrupted run had left on the servers`);
+  const src = withSession(base.src, { appName: `${prefix}-inspect`, settings: sessionSettings(srcServer.versionNum) });
+  const dst = withSession(base.dst, { appName: `${prefix}-inspect`, settings: sessionSettings(dstServer.versionNum) });
+  await rollBack(work, dst, () => stopSessions(dst, prefix), log);
+  return { r: { opts, log, src, dst, prefix, work, signal, jobs: Math.max(1, Math.floor(opts.jobs ?? 2)) }, t, srcServer, dstServer, marker };
+}
+
+/** Refuse, skip (the target already holds it all), or dump and restore. The snapshot session lives only in here. */
+async function migrateOrSkip(p: Prepared): Promise<Outcome> {
+  const { r, t, marker } = p;
+  r.log(`source ${r.src.display} (read-only), target ${r.dst.display}`);
+  const [snapshot, dstTables] = await Promise.all([marker ? undefined : SourceSnapshot.open(withSession(r.src, { appName: `${r.prefix}-snapshot` }), r.signal), listTables(r.dst)]);
+  try {
+    const srcTables = marker?.tables ?? snapshot?.tables ?? [];
+    const known = (ts: TableInfo[]) => (marker ? Promise.resolve(marker.sums.filter((s) => ts.some((x) => tableKey(x) === tableKey(s)))) : (snapshot as SourceSnapshot).fingerprint(ts));
+    const there = await inspect(r, srcTables, dstTables, known);
+    if (!there) return await transfer(r, t, snapshot, marker);
+    await snapshot?.close();
+    return {
+      server: marker?.server ?? snapshot?.server ?? p.srcServer,
+      tables: srcTables,
+      sourceSums: there.src,
+      sourceSequences: marker?.sequences ?? snapshot?.sequences ?? (await listSequences(r.src)),
+      target: there.dst,
+      dump: { reused: false, ms: 0, skipped: true },
+      restore: { skipped: true, reason: "target already held every source table with equal contents (an earlier run completed the restore)", ms: 0 },
+      verifyTailMs: 0,
+    };
+  } catch (e) {
+    snapshot?.kill();
+    throw e;
+  }
+}
+
+/** Compare, clean the work folder as the outcome allows, write the manifest; throw when verification failed. */
+async function record(p: Prepared, o: Outcome, manifestPath: string, started: { at: string; t0: number }): Promise<DatabaseManifest> {
+  const { r } = p;
+  const [dstAfter, targetSequences, dumpBytes] = await Promise.all([listTables(r.dst), listSequences(r.dst), dirBytes(r.work.dumpDir)]);
+  const srcKeys = new Set(o.tables.map(tableKey));
+  const draft = manifestOf(r, p.t, o, { startedAt: started.at, t0: started.t0, targetServer: p.dstServer, targetSequences, dumpBytes, kept: false, extraTargetTables: dstAfter.map(tableKey).filter((k) => !srcKeys.has(k)) });
+  const kept = await r.work.finish({ verified: draft.ok, keepDump: r.opts.keepDump ?? false });
+  const manifest: DatabaseManifest = { ...draft, dump: { ...draft.dump, kept } };
+  await writeJsonAtomic(manifestPath, manifest);
+  r.log(`manifest written to ${manifestPath}`);
+  if (!manifest.ok)
+    throw new MigrationError("database", `verification failed: ${manifest.totals.mismatches} difference(s) between ${r.src.display} and ${r.dst.display}`, databaseProblems(manifest.tables, manifest.sequences), manifestPath);
+  r.log(`verified ${manifest.totals.tables} tables, ${manifest.totals.rows} rows, ${manifest.totals.sequences} sequences: all equal`);
+  return manifest;
+}
+
+/** After a failure or an interruption: stop every session of the run on both servers and undo a partial restore. */
+async function abandon(r: Run | undefined, e: unknown): Promise<void> {
+  if (!r || e instanceof MigrationError) return; // a refusal or a verification failure changed nothing to undo
+  await stopAll(r).catch(() => 0);
+  await rollBack(r.work, r.dst, () => Promise.resolve(), r.log).catch((err: unknown) => r.log(err instanceof Error ? err.message : String(err)));
+}
+
 /**
  * Migrate one PostgreSQL database to another and verify it.
  *
@@ -287,80 +290,24 @@ function manifestOf(r: Run, t: Tools, o: Outcome, extra: { startedAt: string; t0
  * source's tables.
  */
 export async function migrateDatabase(opts: MigrateDatabaseOptions): Promise<DatabaseManifest> {
-  const log = opts.log ?? (() => {});
-  const t0 = Date.now();
-  const startedAt = new Date().toISOString();
-  const baseSrc = pgConnection(opts.from, "source");
-  const baseDst = pgConnection(opts.to, "target");
-  const prefix = `freehold-${migrationKey(baseSrc, baseDst)}`;
+  const started = { at: new Date().toISOString(), t0: Date.now() };
+  const base = { src: pgConnection(opts.from, "source"), dst: pgConnection(opts.to, "target") };
+  const prefix = `freehold-${migrationKey(base.src, base.dst)}`;
   const ac = new AbortController();
   const onAbort = () => ac.abort();
   opts.signal?.addEventListener("abort", onAbort, { once: true });
   if (opts.signal?.aborted) ac.abort();
   const work = await openWorkDir({ ...(opts.workDir ? { workDir: opts.workDir } : {}), key: prefix.slice("freehold-".length) });
   const manifestPath = path.resolve(opts.manifestPath ?? (opts.workDir ? path.join(work.dir, "database-manifest.json") : "database-manifest.json"));
-  let verified = false;
-  let snapshot: SourceSnapshot | undefined;
-  let r: Run | undefined;
+  let p: Prepared | undefined;
   try {
-    const inspectConns = { src: withSession(baseSrc, { appName: `${prefix}-inspect` }), dst: withSession(baseDst, { appName: `${prefix}-inspect` }), prefix };
-    const [t, srcServer, dstServer, marker] = await Promise.all([tools(), serverInfo(inspectConns.src), serverInfo(inspectConns.dst), work.readMarker(baseSrc.display, CHECKSUM_METHOD)]);
-    // Stop what an earlier run left before this one opens its sessions (they share the name prefix).
-    const left = await stopAll(inspectConns);
-    if (left > 0) log(`stopped ${left} session(s) an earlier, interrupted run had left on the servers`);
-    const src = withSession(baseSrc, { appName: `${prefix}-inspect`, settings: sessionSettings(srcServer.versionNum) });
-    const dst = withSession(baseDst, { appName: `${prefix}-inspect`, settings: sessionSettings(dstServer.versionNum) });
-    r = { opts, log, src, dst, prefix, work, signal: ac.signal, jobs: Math.max(1, Math.floor(opts.jobs ?? 2)) };
-    const run = r;
-    await rollBack(work, dst, () => stopSessions(dst, prefix), log);
-
-    log(`source ${src.display} (read-only), target ${dst.display}`);
-    const [snap, dstTables] = await Promise.all([marker ? undefined : SourceSnapshot.open(withSession(src, { appName: `${prefix}-snapshot` }), ac.signal), listTables(dst)]);
-    snapshot = snap;
-    const srcTables = marker?.tables ?? snapshot?.tables ?? [];
-    const known = marker ? (ts: TableInfo[]) => Promise.resolve(marker.sums.filter((s) => ts.some((x) => tableKey(x) === tableKey(s)))) : (ts: TableInfo[]) => (snapshot as SourceSnapshot).fingerprint(ts);
-    const there = await inspect(run, srcTables, dstTables, known);
-
-    let o: Outcome;
-    if (there) {
-      await snapshot?.close();
-      o = {
-        server: marker?.server ?? snapshot?.server ?? srcServer,
-        tables: srcTables,
-        sourceSums: there.src,
-        sourceSequences: marker?.sequences ?? snapshot?.sequences ?? (await listSequences(src)),
-        target: there.dst,
-        dump: { reused: false, ms: 0, skipped: true },
-        restore: { skipped: true, reason: "target already held every source table with equal contents (an earlier run completed the restore)", ms: 0 },
-        verifyTailMs: 0,
-      };
-    } else o = await transfer(run, t, snapshot, marker);
-
-    const dstAfter = await listTables(dst);
-    const srcKeys = new Set(o.tables.map(tableKey));
-    const dumpBytes = await dirBytes(work.dumpDir);
-    const targetSequences = await listSequences(dst);
-    const draft = manifestOf(run, t, o, { startedAt, t0, targetServer: dstServer, targetSequences, dumpBytes, kept: false, extraTargetTables: dstAfter.map(tableKey).filter((k) => !srcKeys.has(k)) });
-    verified = draft.ok;
-    const kept = await work.finish({ verified, keepDump: opts.keepDump ?? false });
-    const manifest: DatabaseManifest = { ...draft, dump: { ...draft.dump, kept } };
-    await writeJsonAtomic(manifestPath, manifest);
-    log(`manifest written to ${manifestPath}`);
-    if (!manifest.ok)
-      throw new MigrationError("database", `verification failed: ${manifest.totals.mismatches} difference(s) between ${src.display} and ${dst.display}`, databaseProblems(manifest.tables, manifest.sequences), manifestPath);
-    log(`verified ${manifest.totals.tables} tables, ${manifest.totals.rows} rows, ${manifest.totals.sequences} sequences: all equal`);
-    return manifest;
+    p = await prepare(opts, base, prefix, work, ac.signal);
+    return await record(p, await migrateOrSkip(p), manifestPath, started);
   } catch (e) {
     ac.abort();
-    snapshot?.kill();
-    const interrupted = opts.signal?.aborted === true;
-    if (r && !(e instanceof MigrationError)) {
-      const run = r;
-      await stopAll(run).catch(() => 0);
-      await rollBack(work, run.dst, () => Promise.resolve(), log).catch((err: unknown) => log(err instanceof Error ? err.message : String(err)));
-    }
+    await abandon(p?.r, e);
     await work.finish({ verified: false, keepDump: opts.keepDump ?? false }).catch(() => false);
-    if (interrupted) throw new MigrationInterrupted("interrupted: every tool and query this run started was stopped on both servers, and the target is as it was");
+    if (opts.signal?.aborted) throw new MigrationInterrupted("interrupted: every tool and query this run started was stopped on both servers, and the target is as it was");
     throw e;
   } finally {
     opts.signal?.removeEventListener("abort", onAbort);

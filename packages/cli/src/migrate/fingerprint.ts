@@ -64,8 +64,8 @@ function valueHash(ref: string, col: ColumnInfo, s: string): string {
     case "character":
       return pc("hashbpcharextended", `${ref} COLLATE "C"`, s);
     case "bytea":
-      // bytea's hash function takes `internal`; a one-field record reaches it (hashvarlenaextended over the bytes).
-      return pc("hash_record_extended", `ROW(${ref})`, s);
+      // bytea's own hash function takes `internal`; hex costs about what a one-field record would, and exists before PostgreSQL 14.
+      return pc("hashtextextended", `pg_catalog.encode(${ref}, 'hex') COLLATE "C"`, s);
     case "uuid":
       return pc("uuid_hash_extended", ref, s);
     case "inet":
@@ -135,5 +135,5 @@ export function tableChecksumSql(t: TableInfo): string {
 
 export const CHECKSUM_METHOD =
   "per table: count(*) and md5(count || ':' || sum over rows of (XOR over columns of a 64-bit hash of the value seeded by the column's position, or a per-position constant for NULL)); " +
-  "each value hashed by its type's extended hash function where that is exact (integers, text, bytea, uuid, timestamps, dates; floats with their sign bit; numeric with its display scale), " +
+  "each value hashed by its type's extended hash function where that is exact (integers, text, uuid, timestamps, dates; floats with their sign bit; numeric with its display scale; bytea by its hex text), " +
   "otherwise by the hash of its output text; under DateStyle=ISO, TimeZone=UTC, IntervalStyle=postgres, bytea_output=hex, extra_float_digits=3; same SQL text on both sides";

@@ -300,6 +300,37 @@ function copyArgs(src: string, dst: string, opts: MigrateObjectsOptions): string
   return args;
 }
 
+type RcloneContext = { bin: string; env: NodeJS.ProcessEnv; specs: Record<string, string>; secrets: string[] };
+
+/** `rclone copy --checksum` from FHSRC to FHDST; its log read as it runs. Throws what the operator can act on. */
+async function copy(ctx: RcloneContext, opts: MigrateObjectsOptions, transfers: number, log: (line: string) => void): Promise<{ copyLog: CopyLog; copyMs: number }> {
+  const src = ctx.specs.FHSRC ?? "";
+  const dst = ctx.specs.FHDST ?? "";
+  log(`rclone copy --checksum --transfers ${transfers} ${src} -> ${dst}`);
+  const tCopy = Date.now();
+  const copyLog: CopyLog = { stats: {}, copied: 0, replaced: 0, problems: [] };
+  const r: RunResult = await run(ctx.bin, copyArgs(src, dst, { ...opts, transfers }), {
+    env: ctx.env,
+    secrets: ctx.secrets,
+    killSignal: "SIGKILL",
+    ...(opts.signal ? { signal: opts.signal } : {}),
+    onStderrLine: (line) => {
+      const said = readCopyLine(copyLog, line);
+      if (said.copied) log(`copied ${said.copied}`);
+      else if (said.error) log(`rclone ${said.error}`);
+      else if (said.other) log(`rclone: ${said.other}`);
+    },
+  });
+  const copyMs = Date.now() - tCopy;
+  if (r.aborted) throw new MigrationInterrupted(`rclone copy was interrupted after ${copyMs} ms; run again to resume`);
+  if (r.code !== 0) {
+    const problems = copyLog.problems.join("\n");
+    const side: Side | undefined = !/^panic:/m.test(problems) && (await sourceUnreadable(ctx, src)) ? "source" : undefined;
+    throw rcloneFailure(r, { ...(side ? { side } : {}), action: `copy ${remoteLabel(opts.from)} to ${remoteLabel(opts.to)}`, ...(side ? { display: remoteLabel(opts.from) } : {}) }, problems);
+  }
+  return { copyLog, copyMs };
+}
+
 /**
  * Copy every object under `from` to `to` with `rclone copy --checksum`, then
  * verify both listings and write the manifest. Resumable: a second run copies
@@ -316,37 +347,13 @@ export async function migrateObjects(opts: MigrateObjectsOptions): Promise<Objec
   const mode = opts.verify ?? "hash";
   const transfers = Math.max(1, Math.floor(opts.transfers ?? 4));
   return withRclone({ FHSRC: opts.from, FHDST: opts.to }, async (ctx) => {
-    const src = ctx.specs.FHSRC ?? "";
-    const dst = ctx.specs.FHDST ?? "";
     const version = await toolVersion(ctx.bin, ["version"]);
-    log(`rclone copy --checksum --transfers ${transfers} ${src} -> ${dst}`);
-    const tCopy = Date.now();
-    const copyLog: CopyLog = { stats: {}, copied: 0, replaced: 0, problems: [] };
-    const r: RunResult = await run(ctx.bin, copyArgs(src, dst, { ...opts, transfers }), {
-      env: ctx.env,
-      secrets: ctx.secrets,
-      killSignal: "SIGKILL",
-      ...(opts.signal ? { signal: opts.signal } : {}),
-      onStderrLine: (line) => {
-        const said = readCopyLine(copyLog, line);
-        if (said.copied) log(`copied ${said.copied}`);
-        else if (said.error) log(`rclone ${said.error}`);
-        else if (said.other) log(`rclone: ${said.other}`);
-      },
-    });
-    const copyMs = Date.now() - tCopy;
-    if (r.aborted) throw new MigrationInterrupted(`rclone copy was interrupted after ${copyMs} ms; run again to resume`);
-    if (r.code !== 0) {
-      const problems = copyLog.problems.join("\n");
-      const side: Side | undefined = !/^panic:/m.test(problems) && (await sourceUnreadable(ctx, src)) ? "source" : undefined;
-      throw rcloneFailure(r, { ...(side ? { side } : {}), action: `copy ${remoteLabel(opts.from)} to ${remoteLabel(opts.to)}`, ...(side ? { display: remoteLabel(opts.from) } : {}) }, problems);
-    }
+    const { copyLog, copyMs } = await copy(ctx, opts, transfers, log);
     const stats = copyLog.stats;
     const alreadyPresent = Math.max(0, (stats.checks ?? 0) - copyLog.replaced);
     log(`copied ${stats.transfers ?? 0} object(s), ${stats.bytes ?? 0} bytes (${copyLog.replaced} replacing a different one); ${alreadyPresent} already present`);
-
     log(`verifying: listing both sides with MD5 (${mode})`);
-    const v = await verifyPair({ ...ctx, ...(opts.signal ? { signal: opts.signal } : {}) }, src, dst, mode);
+    const v = await verifyPair({ ...ctx, ...(opts.signal ? { signal: opts.signal } : {}) }, ctx.specs.FHSRC ?? "", ctx.specs.FHDST ?? "", mode);
     const problems = objectProblems(v.entries);
     const manifestPath = opts.manifestPath ? path.resolve(opts.manifestPath) : undefined;
     const manifest: ObjectManifest = {
@@ -363,24 +370,14 @@ export async function migrateObjects(opts: MigrateObjectsOptions): Promise<Objec
       timings: { copyMs, verifyMs: v.ms, totalMs: Date.now() - t0 },
       objects: v.entries,
       extraTargetObjects: v.extra,
-      totals: {
-        objects: v.entries.length,
-        bytes: v.entries.reduce((n, e) => n + e.size, 0),
-        mismatches: problems.length,
-      },
+      totals: { objects: v.entries.length, bytes: v.entries.reduce((n, e) => n + e.size, 0), mismatches: problems.length },
       ok: problems.length === 0,
     };
     if (manifestPath) {
       await writeJsonAtomic(manifestPath, manifest);
       log(`manifest written to ${manifestPath}`);
     }
-    if (problems.length > 0)
-      throw new MigrationError(
-        "objects",
-        `verification failed: ${problems.length} object(s) missing or different in the target`,
-        problems,
-        manifestPath,
-      );
+    if (problems.length > 0) throw new MigrationError("objects", `verification failed: ${problems.length} object(s) missing or different in the target`, problems, manifestPath);
     log(`verified ${manifest.totals.objects} objects, ${manifest.totals.bytes} bytes: all equal`);
     return manifest;
   });

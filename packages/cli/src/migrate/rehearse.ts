@@ -192,31 +192,7 @@ export async function rehearse(opts: RehearseOptions): Promise<RehearsalEvidence
   await removeWhatWasMade(workDir, false);
   await mkdir(workDir, { recursive: true, mode: 0o700 });
   const evidence = emptyEvidence(seed);
-  const c: Context = {
-    evidence,
-    workDir,
-    seed,
-    rows: opts.rows ?? 5000,
-    objectCount: opts.objects ?? 40,
-    log,
-    ...(opts.signal ? { signal: opts.signal } : {}),
-    async step(name, fn) {
-      if (opts.signal?.aborted) throw new MigrationInterrupted("the rehearsal was interrupted; every server it started was stopped and its files removed");
-      const s = Date.now();
-      log(`== ${name}`);
-      try {
-        const { value, detail } = await fn();
-        evidence.steps.push({ name, ms: Date.now() - s, ok: true, detail });
-        log(`   ok (${Date.now() - s} ms): ${detail}`);
-        return value;
-      } catch (e) {
-        if (opts.signal?.aborted) throw new MigrationInterrupted("the rehearsal was interrupted; every server it started was stopped and its files removed");
-        evidence.steps.push({ name, ms: Date.now() - s, ok: false, detail: errText(e) });
-        log(`   FAILED (${Date.now() - s} ms): ${errText(e)}`);
-        return undefined;
-      }
-    },
-  };
+  const c: Context = { evidence, workDir, seed, rows: opts.rows ?? 5000, objectCount: opts.objects ?? 40, log, ...(opts.signal ? { signal: opts.signal } : {}), step: stepRunner(evidence, log, opts.signal) };
   const started: RunningServer[] = [];
   try {
     const [pgDumpV, pgRestoreV, psqlV, rcloneV] = await Promise.all([
@@ -244,6 +220,27 @@ export async function rehearse(opts: RehearseOptions): Promise<RehearsalEvidence
     evidence.negativeChecks.length >= 3 &&
     evidence.negativeChecks.every((n) => n.ok);
   return evidence;
+}
+
+/** A step records its time and result in the evidence; an abort ends the rehearsal instead. */
+function stepRunner(evidence: RehearsalEvidence, log: (line: string) => void, signal?: AbortSignal): Context["step"] {
+  const interrupted = () => new MigrationInterrupted("the rehearsal was interrupted; every server it started was stopped and its files removed");
+  return async (name, fn) => {
+    if (signal?.aborted) throw interrupted();
+    const s = Date.now();
+    log(`== ${name}`);
+    try {
+      const { value, detail } = await fn();
+      evidence.steps.push({ name, ms: Date.now() - s, ok: true, detail });
+      log(`   ok (${Date.now() - s} ms): ${detail}`);
+      return value;
+    } catch (e) {
+      if (signal?.aborted) throw interrupted();
+      evidence.steps.push({ name, ms: Date.now() - s, ok: false, detail: errText(e) });
+      log(`   FAILED (${Date.now() - s} ms): ${errText(e)}`);
+      return undefined;
+    }
+  };
 }
 
 /** Seed, migrate, resume, corrupt: each step only when what it needs succeeded. */
