@@ -184,7 +184,7 @@ function dumpRestoreSteps(from: DatabaseMigration, to: DatabaseMigration): Step[
     { title: "Reach the source database", note: from.access, commands: [`export SRC_PASSWORD="$(${from.passwordCommand})"`] },
     { title: "Reach the target database", note: to.access, commands: [`export DST_PASSWORD="$(${to.passwordCommand})"`] },
     {
-      title: "Stop writes at the source (maintenance page or scale the web services to read-only), then dump, restore and verify with Freehold, which runs pg_dump -Fd and pg_restore --single-transaction and writes a manifest",
+      title: "Stop writes at the source (maintenance page or scale the web services to read-only), then dump, restore and verify with Freehold, which runs pg_dump -Fd in a snapshot it fingerprints, a parallel all-or-nothing pg_restore, verifies every table and writes a manifest",
       commands: [
         `freehold migrate database --from "postgresql://${from.user}:$SRC_PASSWORD@${from.host}:${from.port}/${from.database}?sslmode=${from.sslmode}" --to "postgresql://${to.user}:$DST_PASSWORD@${to.host}:${to.port}/${to.database}?sslmode=${to.sslmode}" --manifest db-manifest.json`,
       ],

@@ -347,7 +347,7 @@ export async function migrateObjects(opts: MigrateObjectsOptions): Promise<Objec
   const mode = opts.verify ?? "hash";
   const transfers = Math.max(1, Math.floor(opts.transfers ?? 4));
   return withRclone({ FHSRC: opts.from, FHDST: opts.to }, async (ctx) => {
-    const version = await toolVersion(ctx.bin, ["version"]);
+    const version = toolVersion(ctx.bin, ["version"]).catch(() => "unknown"); // asked beside the copy, not before it
     const { copyLog, copyMs } = await copy(ctx, opts, transfers, log);
     const stats = copyLog.stats;
     const alreadyPresent = Math.max(0, (stats.checks ?? 0) - copyLog.replaced);
@@ -363,7 +363,7 @@ export async function migrateObjects(opts: MigrateObjectsOptions): Promise<Objec
       finishedAt: new Date().toISOString(),
       source: describeRemote(opts.from),
       target: describeRemote(opts.to),
-      tools: { rclone: version },
+      tools: { rclone: await version },
       hashType: "md5",
       verifyMode: mode,
       copy: { transferred: stats.transfers ?? 0, replaced: copyLog.replaced, alreadyPresent, bytes: stats.bytes ?? 0, checks: stats.checks ?? 0, errors: stats.errors ?? 0, transfers },
