@@ -14,7 +14,7 @@
  */
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -52,6 +52,20 @@ export function sh(cmd, args, o = {}) {
     });
     child.stdin.end(o.input ?? "");
   });
+}
+
+/**
+ * CPU seconds (user + system) a process used, and with `children` also its waited-for children
+ * (Linux /proc/<pid>/stat fields 14-17, in clock ticks of 1/100 s). A PostgreSQL postmaster's children are
+ * its backends and parallel workers, so the difference over a run is the server's work for it; this
+ * process's children are every tool a run started. Unlike wall time, it does not move with the other load
+ * on a shared machine.
+ * @param {number | "self"} pid @param {boolean} children
+ */
+function cpuSeconds(pid, children) {
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ").map(Number);
+  return ((f[11] ?? 0) + (f[12] ?? 0) + (children ? (f[13] ?? 0) + (f[14] ?? 0) : 0)) / 100;
 }
 
 /** @param {number[]} xs */
@@ -112,6 +126,9 @@ export async function runMigrationBench(o) {
       const c = conn(url);
       return sh(psql, ["-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", c.url, "-f", "-"], { env: c.env, input: sql });
     };
+    // No autovacuum on the bench's own servers: a worker that starts on one side's freshly restored tables and
+    // ends during the other side's run would move CPU and I/O between the two. Neither side triggers it.
+    for (const s of [A, B]) await su(s.superuserUrl, "ALTER SYSTEM SET autovacuum = off;\nSELECT pg_reload_conf();");
     const srcUrl = await A.createDatabase("bench", "bench_src", "src-pw");
     await su(B.superuserUrl, "CREATE ROLE bench_dst LOGIN PASSWORD 'dst-pw';");
     const targetUrl = (/** @type {string} */ db) => `postgresql://bench_dst:dst-pw@127.0.0.1:${B.port}/${db}`;
@@ -153,6 +170,8 @@ export async function runMigrationBench(o) {
     const dbRounds = [];
     /** @type {any[]} */
     const objRounds = [];
+    /** CPU seconds used so far by the tools this process started and by the four servers. */
+    const cpuNow = () => cpuSeconds("self", true) - cpuSeconds("self", false) + [A, B].reduce((t, s) => t + cpuSeconds(s.pid, true), 0) + [S3, AZ].reduce((t, s) => t + cpuSeconds(s.pid, false), 0);
     for (let i = 0; i < o.rounds; i++) {
       const order = i % 2 === 0 ? ["raw", "freehold"] : ["freehold", "raw"];
       /** @type {Record<string, any>} */
@@ -161,46 +180,50 @@ export async function runMigrationBench(o) {
         const name = `${side}_${i + 1}`;
         await freshTarget(name);
         const dst = conn(targetUrl(name));
+        const cpu0 = cpuNow();
         if (side === "raw") {
           const dump = join(tmp, `dump-${i}`);
           const d = await sh(pgTool("pg_dump"), ["-Fd", `-j${o.jobs}`, "--no-owner", "--no-privileges", "-f", dump, src.url], { env: src.env });
           const r = await sh(pgTool("pg_restore"), [`-j${o.jobs}`, "--no-owner", "--no-privileges", "--exit-on-error", "-d", dst.url, dump], { env: dst.env });
           rmSync(dump, { recursive: true, force: true });
-          db.raw = { seconds: (d.ms + r.ms) / 1000, dumpSeconds: d.ms / 1000, restoreSeconds: r.ms / 1000 };
+          db.raw = { seconds: (d.ms + r.ms) / 1000, dumpSeconds: d.ms / 1000, restoreSeconds: r.ms / 1000, cpuSeconds: cpuNow() - cpu0 };
         } else {
           const manifest = join(tmp, `db-manifest-${i}.json`);
           const r = await sh(process.execPath, [CLI, "migrate", "database", "--from", srcUrl, "--to", targetUrl(name), "--jobs", String(o.jobs), "--manifest", manifest, "--quiet"]);
           const m = JSON.parse((await import("node:fs")).readFileSync(manifest, "utf8"));
           if (!m.ok) throw new Error(`freehold migrate database did not verify in round ${i + 1}`);
-          db.freehold = { seconds: r.ms / 1000, dumpSeconds: m.timings.dumpMs / 1000, restoreSeconds: m.timings.restoreMs / 1000, verifyTailSeconds: m.timings.verifyMs / 1000, rows: m.totals.rows, tables: m.totals.tables };
+          db.freehold = { seconds: r.ms / 1000, dumpSeconds: m.timings.dumpMs / 1000, restoreSeconds: m.timings.restoreMs / 1000, verifyTailSeconds: m.timings.verifyMs / 1000, rows: m.totals.rows, tables: m.totals.tables, cpuSeconds: cpuNow() - cpu0 };
         }
         await su(B.superuserUrl, `DROP DATABASE ${name};`);
       }
       db.ratio = db.raw.seconds / db.freehold.seconds;
+      db.cpuRatio = db.raw.cpuSeconds / db.freehold.cpuSeconds;
       dbRounds.push(db);
-      o.log(`migration: database round ${i + 1} (${db.order}): raw ${db.raw.seconds.toFixed(1)} s, freehold ${db.freehold.seconds.toFixed(1)} s, ratio ${db.ratio.toFixed(3)}`);
+      o.log(`migration: database round ${i + 1} (${db.order}): raw ${db.raw.seconds.toFixed(1)} s, freehold ${db.freehold.seconds.toFixed(1)} s, ratio ${db.ratio.toFixed(3)}; CPU ${db.raw.cpuSeconds.toFixed(1)} / ${db.freehold.cpuSeconds.toFixed(1)} s, ratio ${db.cpuRatio.toFixed(3)}`);
 
       /** @type {Record<string, any>} */
       const ob = { round: i + 1, order: order.join(" then ") };
       for (const side of order) {
         const container = `${side}-${i + 1}`;
         const target = spec(azure(container));
+        const cpu0 = cpuNow();
         if (side === "raw") {
           const c = await sh("rclone", ["copy", spec(s3), target, "--checksum", "--fast-list", "--transfers", String(o.transfers)], { env: rcloneEnv });
           const k = await sh("rclone", ["check", spec(s3), target, "--fast-list"], { env: rcloneEnv });
-          ob.raw = { seconds: (c.ms + k.ms) / 1000, copySeconds: c.ms / 1000, checkSeconds: k.ms / 1000 };
+          ob.raw = { seconds: (c.ms + k.ms) / 1000, copySeconds: c.ms / 1000, checkSeconds: k.ms / 1000, cpuSeconds: cpuNow() - cpu0 };
         } else {
           const manifest = join(tmp, `obj-manifest-${i}.json`);
           const r = await sh(process.execPath, [CLI, "migrate", "objects", "--from", spec(s3), "--to", target, "--transfers", String(o.transfers), "--manifest", manifest, "--quiet"]);
           const m = JSON.parse((await import("node:fs")).readFileSync(manifest, "utf8"));
           if (!m.ok) throw new Error(`freehold migrate objects did not verify in round ${i + 1}`);
-          ob.freehold = { seconds: r.ms / 1000, copySeconds: m.timings.copyMs / 1000, verifySeconds: m.timings.verifyMs / 1000, objects: m.totals.objects };
+          ob.freehold = { seconds: r.ms / 1000, copySeconds: m.timings.copyMs / 1000, verifySeconds: m.timings.verifyMs / 1000, objects: m.totals.objects, cpuSeconds: cpuNow() - cpu0 };
         }
         await sh("rclone", ["purge", target], { env: rcloneEnv });
       }
       ob.ratio = ob.raw.seconds / ob.freehold.seconds;
+      ob.cpuRatio = ob.raw.cpuSeconds / ob.freehold.cpuSeconds;
       objRounds.push(ob);
-      o.log(`migration: objects round ${i + 1} (${ob.order}): raw ${ob.raw.seconds.toFixed(1)} s, freehold ${ob.freehold.seconds.toFixed(1)} s, ratio ${ob.ratio.toFixed(3)}`);
+      o.log(`migration: objects round ${i + 1} (${ob.order}): raw ${ob.raw.seconds.toFixed(1)} s, freehold ${ob.freehold.seconds.toFixed(1)} s, ratio ${ob.ratio.toFixed(3)}; CPU ${ob.raw.cpuSeconds.toFixed(1)} / ${ob.freehold.cpuSeconds.toFixed(1)} s, ratio ${ob.cpuRatio.toFixed(3)}`);
     }
 
     const gib = (dbBytes ?? 0) / 2 ** 30;
@@ -219,6 +242,7 @@ export async function runMigrationBench(o) {
         rounds: dbRounds,
         median: {
           ratio: med(dbRounds, (r) => r.ratio),
+          cpuRatio: med(dbRounds, (r) => r.cpuRatio),
           rawSeconds: med(dbRounds, (r) => r.raw.seconds),
           freeholdSeconds: med(dbRounds, (r) => r.freehold.seconds),
           rawGiBPerHour: gib / (med(dbRounds, (r) => r.raw.seconds) / 3600),
@@ -232,6 +256,7 @@ export async function runMigrationBench(o) {
         rounds: objRounds,
         median: {
           ratio: med(objRounds, (r) => r.ratio),
+          cpuRatio: med(objRounds, (r) => r.cpuRatio),
           rawSeconds: med(objRounds, (r) => r.raw.seconds),
           freeholdSeconds: med(objRounds, (r) => r.freehold.seconds),
           rawMiBPerSecond: mib / med(objRounds, (r) => r.raw.seconds),
@@ -263,22 +288,27 @@ export function migrationMarkdown(m) {
   L.push(`| database: \`freehold migrate database\` (verification included) / raw \`pg_dump -Fd -j ${m.settings.jobs}\` + \`pg_restore -j ${m.settings.jobs}\` >= ${m.targets.database} | ${f(m.database.median.ratio, 3)} | ${verdict(m.database.median.ratio, m.targets.database)} |`);
   L.push(`| objects: \`freehold migrate objects\` / raw \`rclone copy\` + \`rclone check\` >= ${m.targets.objects} | ${f(m.objects.median.ratio, 3)} | ${verdict(m.objects.median.ratio, m.targets.objects)} |`, "");
   L.push(
+    `Besides wall time, each run's CPU time is measured: the tools' (this process's waited-for children) and the servers' (each postmaster's reaped backends; s3rver's and Azurite's own). It does not move with the other load on a shared machine, so its ratio (raw CPU / Freehold CPU: the share of Freehold's work that is the raw tools' work) shows what the verification costs whatever else runs. Median CPU ratio: database ${f(m.database.median.cpuRatio, 3)}, objects ${f(m.objects.median.cpuRatio, 3)}.`,
+    "",
+  );
+  L.push(
     `Database: pgbench at scale ${m.settings.pgbenchScale} (${m.database.rows.pgbench_accounts.toLocaleString("en-GB")} accounts) plus a \`docs\` table of ${m.database.rows.docs.toLocaleString("en-GB")} rows (text, bytea, numeric, double precision with -0, timestamptz, text[] with NULL and ''), ` +
       `${f(m.database.bytes / 2 ** 30, 2)} GiB on disk (pg_database_size), copied between two PostgreSQL ${m.tools.postgres} servers on this host into a fresh database each time. ` +
       `Median: raw ${f(m.database.median.rawSeconds)} s (${f(m.database.median.rawGiBPerHour, 0)} GiB/h), Freehold ${f(m.database.median.freeholdSeconds)} s (${f(m.database.median.freeholdGiBPerHour, 0)} GiB/h), of which verification added ${f(m.database.median.freeholdVerifyTailSeconds)} s after the restore.`,
     "",
   );
-  L.push("| round | order | raw s (dump + restore) | Freehold s (dump / restore / verification after restore) | ratio |", "| ---: | --- | ---: | ---: | ---: |");
+  L.push("| round | order | raw s (dump + restore) | Freehold s (dump / restore / verification after restore) | ratio | CPU s raw / Freehold | CPU ratio |", "| ---: | --- | ---: | ---: | ---: | ---: | ---: |");
   for (const r of m.database.rounds)
-    L.push(`| ${r.round} | ${r.order} | ${f(r.raw.seconds)} (${f(r.raw.dumpSeconds)} + ${f(r.raw.restoreSeconds)}) | ${f(r.freehold.seconds)} (${f(r.freehold.dumpSeconds)} / ${f(r.freehold.restoreSeconds)} / ${f(r.freehold.verifyTailSeconds)}) | ${f(r.ratio, 3)} |`);
+    L.push(`| ${r.round} | ${r.order} | ${f(r.raw.seconds)} (${f(r.raw.dumpSeconds)} + ${f(r.raw.restoreSeconds)}) | ${f(r.freehold.seconds)} (${f(r.freehold.dumpSeconds)} / ${f(r.freehold.restoreSeconds)} / ${f(r.freehold.verifyTailSeconds)}) | ${f(r.ratio, 3)} | ${f(r.raw.cpuSeconds)} / ${f(r.freehold.cpuSeconds)} | ${f(r.cpuRatio, 3)} |`);
   L.push(
     "",
     `Objects: ${m.objects.count} objects of 16 KiB to 64 MiB, ${f(m.objects.bytes / 2 ** 20, 0)} MiB of random bytes, from s3rver ${m.tools.s3rver} to Azurite ${m.tools.azurite} with ${m.tools.rclone}, \`--transfers ${m.settings.transfers} --fast-list\` on both sides. ` +
       `Median: raw ${f(m.objects.median.rawSeconds)} s (${f(m.objects.median.rawMiBPerSecond, 0)} MiB/s), Freehold ${f(m.objects.median.freeholdSeconds)} s (${f(m.objects.median.freeholdMiBPerSecond, 0)} MiB/s).`,
     "",
   );
-  L.push("| round | order | raw s (copy + check) | Freehold s (copy / verify) | ratio |", "| ---: | --- | ---: | ---: | ---: |");
-  for (const r of m.objects.rounds) L.push(`| ${r.round} | ${r.order} | ${f(r.raw.seconds)} (${f(r.raw.copySeconds)} + ${f(r.raw.checkSeconds)}) | ${f(r.freehold.seconds)} (${f(r.freehold.copySeconds)} / ${f(r.freehold.verifySeconds)}) | ${f(r.ratio, 3)} |`);
+  L.push("| round | order | raw s (copy + check) | Freehold s (copy / verify) | ratio | CPU s raw / Freehold | CPU ratio |", "| ---: | --- | ---: | ---: | ---: | ---: | ---: |");
+  for (const r of m.objects.rounds)
+    L.push(`| ${r.round} | ${r.order} | ${f(r.raw.seconds)} (${f(r.raw.copySeconds)} + ${f(r.raw.checkSeconds)}) | ${f(r.freehold.seconds)} (${f(r.freehold.copySeconds)} / ${f(r.freehold.verifySeconds)}) | ${f(r.ratio, 3)} | ${f(r.raw.cpuSeconds)} / ${f(r.freehold.cpuSeconds)} | ${f(r.cpuRatio, 3)} |`);
   L.push("");
   return L.join("\n");
 }

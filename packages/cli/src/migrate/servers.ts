@@ -19,6 +19,8 @@ export interface RunningServer {
   version: string;
   host: string;
   port: number;
+  /** The server's process (the postmaster for PostgreSQL), e.g. to read its CPU time. */
+  pid: number | undefined;
   stop(): Promise<void>;
 }
 
@@ -183,6 +185,7 @@ async function launchPostgres(base: string, opts: { name: string; superuserPassw
     version,
     host: "127.0.0.1",
     port,
+    pid: child.pid,
     superuserUrl,
     async createDatabase(db: string, user: string, password: string): Promise<string> {
       const q = (s: string) => `"${s.replace(/"/g, '""')}"`;
@@ -250,6 +253,7 @@ export async function startS3rver(opts: { log?: (l: string) => void } = {}): Pro
     version,
     host: "127.0.0.1",
     port,
+    pid: child.pid,
     endpoint,
     accessKeyId,
     secretAccessKey,
@@ -313,6 +317,7 @@ export async function startAzurite(opts: { log?: (l: string) => void } = {}): Pr
     version,
     host: "127.0.0.1",
     port,
+    pid: child.pid,
     endpoint,
     account,
     remote: (p) => ({ type: "azureblob", options: { sas_url: sasUrl }, path: p }),
