@@ -93,7 +93,7 @@ FROM generate_series(1, ${rows}) g;
 ANALYZE docs;`;
 
 /**
- * @param {{ log: (s: string) => void, rounds: number, scale: number, docsRows: number, objectsMiB: number, jobs: number, transfers: number }} o
+ * @param {{ log: (s: string) => void, rounds: number, objectRounds: number, scale: number, docsRows: number, objectsMiB: number, jobs: number, transfers: number }} o
  */
 export async function runMigrationBench(o) {
   const { startPostgres, startS3rver, startAzurite } = require(join(dist, "migrate", "servers.js"));
@@ -121,10 +121,9 @@ export async function runMigrationBench(o) {
       startAzurite({}),
     ]);
     servers.push(A, B, S3, AZ);
-    const psql = pgTool("psql");
     const su = (/** @type {string} */ url, /** @type {string} */ sql) => {
       const c = conn(url);
-      return sh(psql, ["-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", c.url, "-f", "-"], { env: c.env, input: sql });
+      return sh(pgTool("psql"), ["-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", c.url, "-f", "-"], { env: c.env, input: sql });
     };
     // No autovacuum on the bench's own servers: a worker that starts on one side's freshly restored tables and
     // ends during the other side's run would move CPU and I/O between the two. Neither side triggers it.
@@ -134,37 +133,15 @@ export async function runMigrationBench(o) {
     const targetUrl = (/** @type {string} */ db) => `postgresql://bench_dst:dst-pw@127.0.0.1:${B.port}/${db}`;
     const freshTarget = async (/** @type {string} */ db) => su(B.superuserUrl, `DROP DATABASE IF EXISTS ${db};\nCREATE DATABASE ${db} OWNER bench_dst TEMPLATE template0 ENCODING 'UTF8';`);
 
-    o.log(`migration: generating the database (pgbench -i -s ${o.scale}, docs ${o.docsRows} rows)`);
     const src = conn(srcUrl);
-    await sh(pgTool("pgbench"), ["-i", "-s", String(o.scale), "-q", src.url], { env: src.env });
-    await sh(psql, ["-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", src.url, "-f", "-"], { env: src.env, input: DOCS_SQL(o.docsRows) });
-    const sizeLine = await sh(psql, ["-X", "-A", "-t", "-d", src.url, "-c", "SELECT pg_database_size(current_database()) || ' ' || (SELECT count(*) FROM pgbench_accounts) || ' ' || (SELECT count(*) FROM docs)"], { env: src.env });
-    const [dbBytes, accounts, docs] = sizeLine.out.trim().split(" ").map(Number);
-    o.log(`migration: database ${((dbBytes ?? 0) / 2 ** 30).toFixed(2)} GiB`);
-
-    o.log(`migration: generating ${o.objectsMiB} MiB of objects in s3rver`);
-    const objDir = join(tmp, "objects");
-    let objectBytes = 0;
-    let objectCount = 0;
-    const wanted = o.objectsMiB * 2 ** 20;
-    const sizes = wanted >= 512 * 2 ** 20 ? [64 * 2 ** 20, 64 * 2 ** 20] : [];
-    const cycle = [4 * 2 ** 20, 256 * 2 ** 10, 16 * 2 ** 10, 1 * 2 ** 20];
-    for (let total = sizes.reduce((a, b) => a + b, 0); total < wanted; total += sizes[sizes.length - 1] ?? 0) sizes.push(cycle[sizes.length % cycle.length] ?? 0);
-    for (const size of sizes) {
-      const file = join(objDir, `p${objectCount % 7}`, `obj-${String(objectCount).padStart(5, "0")}.bin`);
-      mkdirSync(dirname(file), { recursive: true });
-      writeFileSync(file, randomBytes(size));
-      objectBytes += size;
-      objectCount++;
-    }
+    const { dbBytes, accounts, docs } = await generateDatabase(src, o, pgTool);
     const rcloneConf = join(tmp, "rclone.conf");
     writeFileSync(rcloneConf, "");
     const s3 = S3.remote("bench-src");
     const azure = (/** @type {string} */ container) => AZ.remote(container);
-    const spec = (/** @type {{ type: string, options: Record<string,string>, path: string }} */ r) => formatRemote(r.type === "gcs" ? "gcs" : r.type, r.options, r.path);
+    const spec = (/** @type {{ type: string, options: Record<string,string>, path: string }} */ r) => formatRemote(r.type, r.options, r.path);
     const rcloneEnv = { RCLONE_CONFIG: rcloneConf };
-    await sh("rclone", ["copy", objDir, spec(s3), "--transfers", "8"], { env: rcloneEnv });
-    rmSync(objDir, { recursive: true, force: true });
+    const { objectBytes, objectCount } = await generateObjects(join(tmp, "objects"), spec(s3), rcloneEnv, o);
 
     /** @type {any[]} */
     const dbRounds = [];
@@ -172,97 +149,27 @@ export async function runMigrationBench(o) {
     const objRounds = [];
     /** CPU seconds used so far by the tools this process started and by the four servers. */
     const cpuNow = () => cpuSeconds("self", true) - cpuSeconds("self", false) + [A, B].reduce((t, s) => t + cpuSeconds(s.pid, true), 0) + [S3, AZ].reduce((t, s) => t + cpuSeconds(s.pid, false), 0);
+    const ctx = { o, tmp, src, srcUrl, targetUrl, freshTarget, dropTarget: (/** @type {string} */ db) => su(B.superuserUrl, `DROP DATABASE ${db};`), s3: spec(s3), azure: (/** @type {string} */ c) => spec(azure(c)), rcloneEnv, cpuNow, pgTool };
     for (let i = 0; i < o.rounds; i++) {
-      const order = i % 2 === 0 ? ["raw", "freehold"] : ["freehold", "raw"];
-      /** @type {Record<string, any>} */
-      const db = { round: i + 1, order: order.join(" then ") };
-      for (const side of order) {
-        const name = `${side}_${i + 1}`;
-        await freshTarget(name);
-        const dst = conn(targetUrl(name));
-        const cpu0 = cpuNow();
-        if (side === "raw") {
-          const dump = join(tmp, `dump-${i}`);
-          const d = await sh(pgTool("pg_dump"), ["-Fd", `-j${o.jobs}`, "--no-owner", "--no-privileges", "-f", dump, src.url], { env: src.env });
-          const r = await sh(pgTool("pg_restore"), [`-j${o.jobs}`, "--no-owner", "--no-privileges", "--exit-on-error", "-d", dst.url, dump], { env: dst.env });
-          rmSync(dump, { recursive: true, force: true });
-          db.raw = { seconds: (d.ms + r.ms) / 1000, dumpSeconds: d.ms / 1000, restoreSeconds: r.ms / 1000, cpuSeconds: cpuNow() - cpu0 };
-        } else {
-          const manifest = join(tmp, `db-manifest-${i}.json`);
-          const r = await sh(process.execPath, [CLI, "migrate", "database", "--from", srcUrl, "--to", targetUrl(name), "--jobs", String(o.jobs), "--manifest", manifest, "--quiet"]);
-          const m = JSON.parse((await import("node:fs")).readFileSync(manifest, "utf8"));
-          if (!m.ok) throw new Error(`freehold migrate database did not verify in round ${i + 1}`);
-          db.freehold = { seconds: r.ms / 1000, dumpSeconds: m.timings.dumpMs / 1000, restoreSeconds: m.timings.restoreMs / 1000, verifyTailSeconds: m.timings.verifyMs / 1000, rows: m.totals.rows, tables: m.totals.tables, cpuSeconds: cpuNow() - cpu0 };
-        }
-        await su(B.superuserUrl, `DROP DATABASE ${name};`);
-      }
-      db.ratio = db.raw.seconds / db.freehold.seconds;
-      db.cpuRatio = db.raw.cpuSeconds / db.freehold.cpuSeconds;
+      const db = await databaseRound(ctx, i);
       dbRounds.push(db);
       o.log(`migration: database round ${i + 1} (${db.order}): raw ${db.raw.seconds.toFixed(1)} s, freehold ${db.freehold.seconds.toFixed(1)} s, ratio ${db.ratio.toFixed(3)}; CPU ${db.raw.cpuSeconds.toFixed(1)} / ${db.freehold.cpuSeconds.toFixed(1)} s, ratio ${db.cpuRatio.toFixed(3)}`);
-
-      /** @type {Record<string, any>} */
-      const ob = { round: i + 1, order: order.join(" then ") };
-      for (const side of order) {
-        const container = `${side}-${i + 1}`;
-        const target = spec(azure(container));
-        const cpu0 = cpuNow();
-        if (side === "raw") {
-          const c = await sh("rclone", ["copy", spec(s3), target, "--checksum", "--fast-list", "--transfers", String(o.transfers)], { env: rcloneEnv });
-          const k = await sh("rclone", ["check", spec(s3), target, "--fast-list"], { env: rcloneEnv });
-          ob.raw = { seconds: (c.ms + k.ms) / 1000, copySeconds: c.ms / 1000, checkSeconds: k.ms / 1000, cpuSeconds: cpuNow() - cpu0 };
-        } else {
-          const manifest = join(tmp, `obj-manifest-${i}.json`);
-          const r = await sh(process.execPath, [CLI, "migrate", "objects", "--from", spec(s3), "--to", target, "--transfers", String(o.transfers), "--manifest", manifest, "--quiet"]);
-          const m = JSON.parse((await import("node:fs")).readFileSync(manifest, "utf8"));
-          if (!m.ok) throw new Error(`freehold migrate objects did not verify in round ${i + 1}`);
-          ob.freehold = { seconds: r.ms / 1000, copySeconds: m.timings.copyMs / 1000, verifySeconds: m.timings.verifyMs / 1000, objects: m.totals.objects, cpuSeconds: cpuNow() - cpu0 };
-        }
-        await sh("rclone", ["purge", target], { env: rcloneEnv });
-      }
-      ob.ratio = ob.raw.seconds / ob.freehold.seconds;
-      ob.cpuRatio = ob.raw.cpuSeconds / ob.freehold.cpuSeconds;
+    }
+    for (let i = 0; i < o.objectRounds; i++) {
+      const ob = await objectsRound(ctx, i);
       objRounds.push(ob);
       o.log(`migration: objects round ${i + 1} (${ob.order}): raw ${ob.raw.seconds.toFixed(1)} s, freehold ${ob.freehold.seconds.toFixed(1)} s, ratio ${ob.ratio.toFixed(3)}; CPU ${ob.raw.cpuSeconds.toFixed(1)} / ${ob.freehold.cpuSeconds.toFixed(1)} s, ratio ${ob.cpuRatio.toFixed(3)}`);
     }
 
-    const gib = (dbBytes ?? 0) / 2 ** 30;
-    const mib = objectBytes / 2 ** 20;
-    const med = (/** @type {any[]} */ rs, /** @type {(r: any) => number} */ f) => median(rs.map(f));
     return {
       date: new Date().toISOString(),
       durationS: Math.round((performance.now() - t0) / 1000),
       machine: { cpu: cpus()[0]?.model ?? "unknown", cores: cpus().length, loadAverageAtStart: loadAtStart, loadAverageAtEnd: loadavg().map((x) => Math.round(x * 100) / 100) },
       targets: MIGRATION_TARGETS,
-      settings: { rounds: o.rounds, jobs: o.jobs, transfers: o.transfers, pgbenchScale: o.scale, docsRows: o.docsRows },
+      settings: { rounds: o.rounds, objectRounds: o.objectRounds, jobs: o.jobs, transfers: o.transfers, pgbenchScale: o.scale, docsRows: o.docsRows },
       tools: { pg_dump: await toolVersion(pgTool("pg_dump")), rclone: await toolVersion("rclone", ["version"]), postgres: A.version, s3rver: S3.version, azurite: AZ.version },
-      database: {
-        bytes: dbBytes,
-        rows: { pgbench_accounts: accounts, docs },
-        rounds: dbRounds,
-        median: {
-          ratio: med(dbRounds, (r) => r.ratio),
-          cpuRatio: med(dbRounds, (r) => r.cpuRatio),
-          rawSeconds: med(dbRounds, (r) => r.raw.seconds),
-          freeholdSeconds: med(dbRounds, (r) => r.freehold.seconds),
-          rawGiBPerHour: gib / (med(dbRounds, (r) => r.raw.seconds) / 3600),
-          freeholdGiBPerHour: gib / (med(dbRounds, (r) => r.freehold.seconds) / 3600),
-          freeholdVerifyTailSeconds: med(dbRounds, (r) => r.freehold.verifyTailSeconds),
-        },
-      },
-      objects: {
-        bytes: objectBytes,
-        count: objectCount,
-        rounds: objRounds,
-        median: {
-          ratio: med(objRounds, (r) => r.ratio),
-          cpuRatio: med(objRounds, (r) => r.cpuRatio),
-          rawSeconds: med(objRounds, (r) => r.raw.seconds),
-          freeholdSeconds: med(objRounds, (r) => r.freehold.seconds),
-          rawMiBPerSecond: mib / med(objRounds, (r) => r.raw.seconds),
-          freeholdMiBPerSecond: mib / med(objRounds, (r) => r.freehold.seconds),
-        },
-      },
+      database: { bytes: dbBytes, rows: { pgbench_accounts: accounts, docs }, rounds: dbRounds, median: medians(dbRounds, (dbBytes / 2 ** 30) * 3600, "GiBPerHour") },
+      objects: { bytes: objectBytes, count: objectCount, rounds: objRounds, median: medians(objRounds, objectBytes / 2 ** 20, "MiBPerSecond") },
     };
   } finally {
     process.off("SIGINT", stop);
@@ -272,6 +179,119 @@ export async function runMigrationBench(o) {
   }
 }
 
+/**
+ * pgbench at the given scale plus the docs table, in the source database; its size and row counts.
+ * @param {{ url: string, env: Record<string, string> }} src @param {{ scale: number, docsRows: number, log: (s: string) => void }} o @param {(t: string) => string} pgTool
+ */
+async function generateDatabase(src, o, pgTool) {
+  o.log(`migration: generating the database (pgbench -i -s ${o.scale}, docs ${o.docsRows} rows)`);
+  const psql = pgTool("psql");
+  await sh(pgTool("pgbench"), ["-i", "-s", String(o.scale), "-q", src.url], { env: src.env });
+  await sh(psql, ["-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", src.url, "-f", "-"], { env: src.env, input: DOCS_SQL(o.docsRows) });
+  const sizeLine = await sh(psql, ["-X", "-A", "-t", "-d", src.url, "-c", "SELECT pg_database_size(current_database()) || ' ' || (SELECT count(*) FROM pgbench_accounts) || ' ' || (SELECT count(*) FROM docs)"], { env: src.env });
+  const [dbBytes = 0, accounts = 0, docs = 0] = sizeLine.out.trim().split(" ").map(Number);
+  o.log(`migration: database ${(dbBytes / 2 ** 30).toFixed(2)} GiB`);
+  return { dbBytes, accounts, docs };
+}
+
+/**
+ * Random objects of 16 KiB to 64 MiB (about `objectsMiB` in all), written to `dir`, uploaded to `target`, removed locally.
+ * @param {string} dir @param {string} target @param {Record<string, string>} rcloneEnv @param {{ objectsMiB: number, log: (s: string) => void }} o
+ */
+async function generateObjects(dir, target, rcloneEnv, o) {
+  o.log(`migration: generating ${o.objectsMiB} MiB of objects in s3rver`);
+  const wanted = o.objectsMiB * 2 ** 20;
+  const sizes = wanted >= 512 * 2 ** 20 ? [64 * 2 ** 20, 64 * 2 ** 20] : [];
+  const cycle = [4 * 2 ** 20, 256 * 2 ** 10, 16 * 2 ** 10, 1 * 2 ** 20];
+  for (let total = sizes.reduce((a, b) => a + b, 0); total < wanted; total += sizes[sizes.length - 1] ?? 0) sizes.push(cycle[sizes.length % cycle.length] ?? 0);
+  sizes.forEach((size, n) => {
+    const file = join(dir, `p${n % 7}`, `obj-${String(n).padStart(5, "0")}.bin`);
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, randomBytes(size));
+  });
+  await sh("rclone", ["copy", dir, target, "--transfers", "8"], { env: rcloneEnv });
+  rmSync(dir, { recursive: true, force: true });
+  return { objectBytes: sizes.reduce((a, b) => a + b, 0), objectCount: sizes.length };
+}
+
+/**
+ * Medians over the rounds: the ratios, each side's seconds, and each side's throughput (`size` / seconds).
+ * @param {any[]} rounds @param {number} size @param {string} unit
+ */
+function medians(rounds, size, unit) {
+  const med = (/** @type {(r: any) => number} */ f) => median(rounds.map(f));
+  const raw = med((r) => r.raw.seconds);
+  const freehold = med((r) => r.freehold.seconds);
+  return {
+    ratio: med((r) => r.ratio),
+    cpuRatio: med((r) => r.cpuRatio),
+    rawSeconds: raw,
+    freeholdSeconds: freehold,
+    [`raw${unit}`]: size / raw,
+    [`freehold${unit}`]: size / freehold,
+    ...(rounds[0]?.freehold.verifyTailSeconds !== undefined ? { freeholdVerifyTailSeconds: med((r) => r.freehold.verifyTailSeconds) } : {}),
+  };
+}
+
+/** The two sides, in the round's order: raw first in even rounds, Freehold first in odd ones. @param {number} i */
+const sidesOf = (i) => (i % 2 === 0 ? ["raw", "freehold"] : ["freehold", "raw"]);
+
+/**
+ * One database round: raw pg_dump + pg_restore and freehold migrate database, each into a fresh database.
+ * @param {any} c @param {number} i
+ */
+async function databaseRound(c, i) {
+  /** @type {Record<string, any>} */
+  const db = { round: i + 1, order: sidesOf(i).join(" then ") };
+  for (const side of sidesOf(i)) {
+    const name = `${side}_${i + 1}`;
+    await c.freshTarget(name);
+    const dst = conn(c.targetUrl(name));
+    const cpu0 = c.cpuNow();
+    if (side === "raw") {
+      const dump = join(c.tmp, `dump-${i}`);
+      const d = await sh(c.pgTool("pg_dump"), ["-Fd", `-j${c.o.jobs}`, "--no-owner", "--no-privileges", "-f", dump, c.src.url], { env: c.src.env });
+      const r = await sh(c.pgTool("pg_restore"), [`-j${c.o.jobs}`, "--no-owner", "--no-privileges", "--exit-on-error", "-d", dst.url, dump], { env: dst.env });
+      rmSync(dump, { recursive: true, force: true });
+      db.raw = { seconds: (d.ms + r.ms) / 1000, dumpSeconds: d.ms / 1000, restoreSeconds: r.ms / 1000, cpuSeconds: c.cpuNow() - cpu0 };
+    } else {
+      const manifest = join(c.tmp, `db-manifest-${i}.json`);
+      const r = await sh(process.execPath, [CLI, "migrate", "database", "--from", c.srcUrl, "--to", c.targetUrl(name), "--jobs", String(c.o.jobs), "--manifest", manifest, "--quiet"]);
+      const m = JSON.parse(readFileSync(manifest, "utf8"));
+      if (!m.ok) throw new Error(`freehold migrate database did not verify in round ${i + 1}`);
+      db.freehold = { seconds: r.ms / 1000, dumpSeconds: m.timings.dumpMs / 1000, restoreSeconds: m.timings.restoreMs / 1000, verifyTailSeconds: m.timings.verifyMs / 1000, rows: m.totals.rows, tables: m.totals.tables, cpuSeconds: c.cpuNow() - cpu0 };
+    }
+    await c.dropTarget(name);
+  }
+  return { ...db, ratio: db.raw.seconds / db.freehold.seconds, cpuRatio: db.raw.cpuSeconds / db.freehold.cpuSeconds };
+}
+
+/**
+ * One objects round: raw rclone copy + rclone check and freehold migrate objects, each into a fresh container.
+ * @param {any} c @param {number} i
+ */
+async function objectsRound(c, i) {
+  /** @type {Record<string, any>} */
+  const ob = { round: i + 1, order: sidesOf(i).join(" then ") };
+  for (const side of sidesOf(i)) {
+    const target = c.azure(`${side}-${i + 1}`);
+    const cpu0 = c.cpuNow();
+    if (side === "raw") {
+      const cp = await sh("rclone", ["copy", c.s3, target, "--checksum", "--fast-list", "--transfers", String(c.o.transfers)], { env: c.rcloneEnv });
+      const k = await sh("rclone", ["check", c.s3, target, "--fast-list"], { env: c.rcloneEnv });
+      ob.raw = { seconds: (cp.ms + k.ms) / 1000, copySeconds: cp.ms / 1000, checkSeconds: k.ms / 1000, cpuSeconds: c.cpuNow() - cpu0 };
+    } else {
+      const manifest = join(c.tmp, `obj-manifest-${i}.json`);
+      const r = await sh(process.execPath, [CLI, "migrate", "objects", "--from", c.s3, "--to", target, "--transfers", String(c.o.transfers), "--manifest", manifest, "--quiet"]);
+      const m = JSON.parse(readFileSync(manifest, "utf8"));
+      if (!m.ok) throw new Error(`freehold migrate objects did not verify in round ${i + 1}`);
+      ob.freehold = { seconds: r.ms / 1000, copySeconds: m.timings.copyMs / 1000, verifySeconds: m.timings.verifyMs / 1000, objects: m.totals.objects, cpuSeconds: c.cpuNow() - cpu0 };
+    }
+    await sh("rclone", ["purge", target], { env: c.rcloneEnv });
+  }
+  return { ...ob, ratio: ob.raw.seconds / ob.freehold.seconds, cpuRatio: ob.raw.cpuSeconds / ob.freehold.cpuSeconds };
+}
+
 /** The results.md section. @param {any} m */
 export function migrationMarkdown(m) {
   const f = (/** @type {number} */ x, d = 1) => x.toFixed(d);
@@ -279,7 +299,7 @@ export function migrationMarkdown(m) {
   const L = [];
   L.push("## 5. Migration: Freehold against the raw tools", "");
   L.push(
-    `Written by \`npm run bench\` on ${m.date.slice(0, 10)}${m.commit ? ` (commit ${m.commit})` : ""}${m.quick ? ", **quick mode: not for committing**" : ""}, in ${Math.round(m.durationS / 60)} min; ${m.settings.rounds} rounds, the order of the two sides alternating. ` +
+    `Written by \`npm run bench\` on ${m.date.slice(0, 10)}${m.commit ? ` (commit ${m.commit})` : ""}${m.quick ? ", **quick mode: not for committing**" : ""}, in ${Math.round(m.durationS / 60)} min; ${m.settings.rounds} database rounds and ${m.settings.objectRounds ?? m.settings.rounds} object rounds, the order of the two sides alternating. ` +
       `Method: bench/migration.mjs (see [README.md](README.md)). Ratio = raw time / Freehold time, per round; the verdict uses the median. ` +
       `${m.machine.cores} cores (${m.machine.cpu}), shared: load average ${m.machine.loadAverageAtStart.join(" / ")} at the start, ${m.machine.loadAverageAtEnd.join(" / ")} at the end (1/5/15 min); both sides of a round see the same machine, which is why the ratio, not the seconds, is the measure.`,
     "",

@@ -100,8 +100,9 @@ const commit = (() => {
 /** The migration benchmark, with its own date and commit (it may run apart from the rest). */
 async function migration() {
   const rounds = Number(process.env.BENCH_MIGRATION_ROUNDS ?? (QUICK ? 2 : 7));
+  const objectRounds = Number(process.env.BENCH_MIGRATION_OBJECT_ROUNDS ?? (QUICK ? 2 : 11));
   const sizes = QUICK ? { scale: 5, docsRows: 20_000, objectsMiB: 64 } : { scale: 100, docsRows: 400_000, objectsMiB: 1024 };
-  const m = await runMigrationBench({ log, rounds, jobs: 2, transfers: 4, ...sizes });
+  const m = await runMigrationBench({ log, rounds, objectRounds, jobs: 2, transfers: 4, ...sizes });
   return { ...m, commit, quick: QUICK };
 }
 
