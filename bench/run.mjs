@@ -1,18 +1,20 @@
 // @ts-check
 /**
- * `npm run bench`: Freehold against hand-written Pulumi, measured side by side.
- * Writes bench/results.json and bench/results.md. See bench/README.md.
+ * `npm run bench`: Freehold against hand-written Pulumi, and `freehold migrate` against the raw
+ * tools, measured side by side. Writes bench/results.json and bench/results.md. See bench/README.md.
  *
- * Environment: BENCH_QUICK=1 runs N = 10 and 100 only with 2 runs each (a smoke test,
- * not for committed results).
+ * Environment: BENCH_QUICK=1 runs N = 10 and 100 only with 2 runs each, and a small migration
+ * (a smoke test, not for committed results). BENCH_ONLY=migration runs only the migration benchmark
+ * and merges it into the existing results; BENCH_ONLY=registration skips it.
  */
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync, existsSync } from "node:fs";
 import { cpus, loadavg, tmpdir, totalmem, release, platform } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { performance } from "node:perf_hooks";
 import { compareRuns } from "./equivalence.mjs";
+import { migrationMarkdown, runMigrationBench, sh } from "./migration.mjs";
 import { diffProfiles } from "./profile-diff.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -22,28 +24,17 @@ const QUICK = process.env.BENCH_QUICK === "1";
 const SIZES = QUICK ? [10, 100] : [10, 100, 1000];
 const runsFor = (/** @type {number} */ n) => (QUICK ? 2 : n <= 100 ? 5 : 3);
 const TARGETS = { registration: 1.05, load: 1.1, compare: 1.5 };
+const ONLY = process.env.BENCH_ONLY ?? "";
+const largest = SIZES[SIZES.length - 1] ?? 10;
 const started = performance.now();
 const tmp = mkdtempSync(join(tmpdir(), "freehold-bench-"));
 const log = (/** @type {string} */ s) => process.stderr.write(`[bench ${((performance.now() - started) / 1000).toFixed(0)}s] ${s}\n`);
 
 // ---------------------------------------------------------------- helpers
 
-/** Run a command; resolve with stdout, wall ms and the exit code. @param {string[]} args @param {{ cwd?: string }} [o] */
+/** Run node with these arguments; resolve with stdout and wall ms, reject on a non-zero exit. @param {string[]} args @param {{ cwd?: string }} [o] */
 function run(args, o = {}) {
-  return new Promise((resolve, reject) => {
-    const t0 = performance.now();
-    const child = spawn(process.execPath, args, { cwd: o.cwd ?? root, stdio: ["ignore", "pipe", "pipe"] });
-    let out = "";
-    let err = "";
-    child.stdout.on("data", (d) => (out += d));
-    child.stderr.on("data", (d) => (err += d));
-    child.on("error", reject);
-    child.on("close", (code) => {
-      const wallMs = performance.now() - t0;
-      if (code !== 0) reject(new Error(`node ${args.join(" ")} exited ${code}\n${err.slice(-2000)}`));
-      else resolve({ out, wallMs });
-    });
-  });
+  return sh(process.execPath, args, { cwd: o.cwd ?? root }).then((r) => ({ out: r.out, wallMs: r.ms }));
 }
 
 /** One child measurement (bench/child.mjs), parsed. @param {string[]} args @returns {Promise<Record<string, any>>} */
@@ -103,6 +94,27 @@ const commit = (() => {
   const dirty = spawnSync("git", ["status", "--porcelain"], { cwd: root, encoding: "utf8" }).stdout.trim() ? " (with uncommitted changes)" : "";
   return r.status === 0 ? `${r.stdout.trim()}${dirty}` : "unknown";
 })();
+
+// ---------------------------------------------------------------- 5. migration (also alone: BENCH_ONLY=migration)
+
+/** The migration benchmark, with its own date and commit (it may run apart from the rest). */
+async function migration() {
+  const rounds = Number(process.env.BENCH_MIGRATION_ROUNDS ?? (QUICK ? 2 : 7));
+  const objectRounds = Number(process.env.BENCH_MIGRATION_OBJECT_ROUNDS ?? (QUICK ? 2 : 11));
+  const sizes = QUICK ? { scale: 5, docsRows: 20_000, objectsMiB: 64 } : { scale: 100, docsRows: 400_000, objectsMiB: 1024 };
+  const m = await runMigrationBench({ log, rounds, objectRounds, jobs: 2, transfers: 4, ...sizes });
+  return { ...m, commit, quick: QUICK };
+}
+
+if (ONLY === "migration") {
+  const previous = JSON.parse(readFileSync(join(here, "results.json"), "utf8"));
+  const results = { ...previous, migration: await migration() };
+  writeFileSync(join(here, "results.json"), `${JSON.stringify(results, null, 2)}\n`);
+  writeFileSync(join(here, "results.md"), markdown(results));
+  rmSync(tmp, { recursive: true, force: true });
+  log("wrote the migration results into bench/results.json and bench/results.md (the other sections unchanged)");
+  process.exit(0);
+}
 
 // ---------------------------------------------------------------- 0. build the bench programs (strict TypeScript)
 
@@ -192,7 +204,6 @@ for (const cloud of CLOUDS) {
   );
   registration[cloud] = { ...bySide, ratios };
 }
-const largest = SIZES[SIZES.length - 1] ?? 10;
 
 // ---------------------------------------------------------------- 2. load cost
 
@@ -282,11 +293,15 @@ if (missed.length) {
   profile = { cloud, n: 100, files: { freehold: rel(files.freehold), baseline: rel(files.baseline) }, ...diffProfiles(files.freehold, files.baseline, 15) };
 }
 
+// ---------------------------------------------------------------- 5. migration
+
+const migrationResults = ONLY === "registration" ? undefined : await migration();
+
 // ---------------------------------------------------------------- write the results
 
 machine.loadAverageAtEnd = loadavg().map((x) => Math.round(x * 100) / 100);
 const durationS = Math.round((performance.now() - started) / 1000);
-const results = { date: new Date().toISOString(), commit, quick: QUICK, durationS, machine, versions: versions(), targets: TARGETS, equivalence, registration, load, compare, linesOfCode: loc, profile };
+const results = { date: new Date().toISOString(), commit, quick: QUICK, durationS, machine, versions: versions(), targets: TARGETS, equivalence, registration, load, compare, linesOfCode: loc, profile, migration: migrationResults };
 writeFileSync(join(here, "results.json"), `${JSON.stringify(results, null, 2)}\n`);
 writeFileSync(join(here, "results.md"), markdown(results));
 rmSync(tmp, { recursive: true, force: true });
@@ -294,6 +309,9 @@ log(`wrote bench/results.json and bench/results.md in ${durationS} s`);
 
 /** @param {any} r */
 function markdown(r) {
+  // The sizes of the results being written (a migration-only run may render results of another mode).
+  const SIZES = Object.keys(r.registration.aws.freehold.perN).map(Number);
+  const largest = SIZES[SIZES.length - 1] ?? 10;
   const L = [];
   const reg = r.registration;
   L.push("# Benchmarks: Freehold against hand-written Pulumi", "");
@@ -360,6 +378,8 @@ function markdown(r) {
   for (const [f, n] of Object.entries(r.linesOfCode.baseline.files)) L.push(`| baseline: ${f} | ${n} |`);
   L.push(`| **baseline total, three clouds** | **${r.linesOfCode.baseline.total}** |`);
   L.push("", `Freehold: ${r.linesOfCode.freehold.total} lines for all three clouds; hand-written: ${r.linesOfCode.baseline.total} (${f1(r.linesOfCode.baseline.total / r.linesOfCode.freehold.total)}x).`, "");
+
+  if (r.migration) L.push(migrationMarkdown(r.migration));
 
   L.push("## Equivalence", "");
   L.push("Each side's registrations were recorded in the mocks (type, name, inputs with keys sorted and secrets kept as secrets) and compared resource by resource, with the invokes made. Freehold's component resources (`freehold:index:*`) are the abstraction itself and are counted apart.", "");

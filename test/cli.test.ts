@@ -85,7 +85,8 @@ describe("bad input", () => {
     expect(r.stderr).toBe('freehold: unknown command "compre". Did you mean "compare"? Commands: plan, compare, check, exit-plan, migrate, rehearse.\n');
     const help = await freehold(["--help"]);
     expect(help.code).toBe(0);
-    expect(help.stdout).toContain("Exit codes: 0 ok; 1 check findings or failed verification; 2 bad input; 3 a cloud cannot host the stack; 70 internal error.");
+    expect(help.stdout).toContain("Exit codes: 0 ok; 1 check findings, failed verification or a failed tool or server (the message says what to check); 2 bad input;");
+    expect(help.stdout).toContain("3 a cloud cannot host the stack; 130/143 migrate or rehearse stopped by SIGINT/SIGTERM (everything it started stopped); 70 internal error.");
     for (const c of ["plan", "compare", "check", "exit-plan", "migrate", "rehearse"]) {
       const h = await freehold([c, "--help"]);
       expect(h.code, c).toBe(0);
@@ -270,7 +271,7 @@ describe("freehold migrate", () => {
     const manifest = join(tmp(), "m.json");
     const first = await freehold(["migrate", "objects", "--from", src, "--to", dst, "--manifest", manifest, "--quiet"]);
     expect(first.code, first.stderr).toBe(0);
-    expect(first.stdout).toContain("Objects copied and verified: 2 objects, every size and hash equal.");
+    expect(first.stdout).toContain("Objects copied and verified: 2 objects, every size and hash equal (2 copied, 0 already present).");
     const m = JSON.parse(readFileSync(manifest, "utf8")) as { objects: Array<{ path: string; size: number; match: boolean }> };
     expect(m.objects.map((o) => [o.path, o.size, o.match]).sort()).toEqual([["docs/2026/tender – ffurflen.pdf", 300000, true], ["empty.txt", 0, true]]);
     const again = await freehold(["migrate", "objects", "--from", src, "--to", dst, "--manifest", manifest, "--quiet"]);
@@ -293,9 +294,11 @@ describe("freehold migrate", () => {
     const r = await freehold(["migrate", "tables", "--from", "x", "--to", "y"]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('"tables" is not something to migrate; use database or objects');
-    const bad = await freehold(["migrate", "objects", "--from", ":s3,provider:bucket", "--to", "nowhere"]);
+    const bad = await freehold(["migrate", "objects", "--from", ":s3,provider=Other,endpoint='http://x:1:bucket", "--to", "myremote:bucket"]);
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toContain('--from: option "provider" is not key=value');
+    expect(bad.stderr).toContain("2 problems:");
+    expect(bad.stderr).toContain(`--from: ":s3,provider=Other,endpoint='http://x:1:bucket" the value of "endpoint" opened with ' at character 29 is never closed`);
+    expect(bad.stderr).toContain('--to: "myremote:bucket" names the rclone remote "myremote"; Freehold does not read rclone.conf');
   });
 });
 

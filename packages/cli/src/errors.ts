@@ -12,6 +12,10 @@ export const EXIT = {
   usage: 2,
   /** The chosen cloud cannot host the stack as written (UnsupportedFeatureError). */
   unsupported: 3,
+  /** `migrate` or `rehearse` stopped by SIGINT (128 + 2): everything it started was stopped and undone. */
+  interrupted: 130,
+  /** The same, stopped by SIGTERM (128 + 15). */
+  terminated: 143,
   /** A bug in Freehold: please report it with the message. */
   internal: 70,
 } as const;

@@ -1,12 +1,12 @@
 import { SpecError, UnsupportedFeatureError } from "@freehold/model";
 import { type CommandSpec, helpText, type ParsedArgs, parseArgs, UsageError } from "./args";
-import { checkSpec, runCheck } from "./commands/check";
-import { compareSpec, runCompare } from "./commands/compare";
-import { exitPlanSpec, runExitPlan } from "./commands/exit-plan";
-import { migrateSpec, runMigrate } from "./commands/migrate";
-import { rehearseSpec, runRehearse } from "./commands/rehearse";
+import type * as CheckCommand from "./commands/check";
 import type { Io } from "./commands/common";
-import { planSpec, runPlan } from "./commands/plan";
+import type * as CompareCommand from "./commands/compare";
+import type * as ExitPlanCommand from "./commands/exit-plan";
+import type * as MigrateCommand from "./commands/migrate";
+import type * as PlanCommand from "./commands/plan";
+import type * as RehearseCommand from "./commands/rehearse";
 import { EXIT, InputError } from "./errors";
 import { PlanFailedError } from "./plan/contract";
 import { planFailure } from "./commands/failure";
@@ -16,31 +16,42 @@ interface Command {
   run(args: ParsedArgs, io: Io): Promise<number>;
 }
 
-export const COMMANDS: Command[] = [
-  { spec: planSpec, run: runPlan },
-  { spec: compareSpec, run: runCompare },
-  { spec: checkSpec, run: runCheck },
-  { spec: exitPlanSpec, run: runExitPlan },
-  { spec: migrateSpec, run: runMigrate },
-  { spec: rehearseSpec, run: runRehearse },
+/**
+ * Each command's module is loaded only when it runs (or for the top-level
+ * help): the planning commands load the Pulumi SDKs and @freehold/core, about
+ * a second, which `migrate` and `rehearse` do not need.
+ */
+function lazy<M>(file: string, pick: (m: M) => Command): Promise<Command> {
+  return Promise.resolve().then(() => pick(require(file) as M));
+}
+
+export const COMMANDS: Array<{ name: string; load(): Promise<Command> }> = [
+  { name: "plan", load: () => lazy<typeof PlanCommand>("./commands/plan", (m) => ({ spec: m.planSpec, run: m.runPlan })) },
+  { name: "compare", load: () => lazy<typeof CompareCommand>("./commands/compare", (m) => ({ spec: m.compareSpec, run: m.runCompare })) },
+  { name: "check", load: () => lazy<typeof CheckCommand>("./commands/check", (m) => ({ spec: m.checkSpec, run: m.runCheck })) },
+  { name: "exit-plan", load: () => lazy<typeof ExitPlanCommand>("./commands/exit-plan", (m) => ({ spec: m.exitPlanSpec, run: m.runExitPlan })) },
+  { name: "migrate", load: () => lazy<typeof MigrateCommand>("./commands/migrate", (m) => ({ spec: m.migrateSpec, run: m.runMigrate })) },
+  { name: "rehearse", load: () => lazy<typeof RehearseCommand>("./commands/rehearse", (m) => ({ spec: m.rehearseSpec, run: m.runRehearse })) },
 ];
 
 export function version(): string {
   return (require("../package.json") as { version: string }).version;
 }
 
-function topHelp(): string {
-  const width = Math.max(...COMMANDS.map((c) => c.spec.name.length)) + 4;
+async function topHelp(): Promise<string> {
+  const commands = await Promise.all(COMMANDS.map((c) => c.load()));
+  const width = Math.max(...commands.map((c) => c.spec.name.length)) + 4;
   return [
     "freehold: plan, compare and check one stack on AWS, Azure and Google Cloud, offline; plan and rehearse leaving one.",
     "",
     "Usage: freehold <command> [arguments] [flags]",
     "",
     "Commands:",
-    ...COMMANDS.map((c) => `  ${c.spec.name.padEnd(width)}${c.spec.summary}`),
+    ...commands.map((c) => `  ${c.spec.name.padEnd(width)}${c.spec.summary}`),
     "",
     "Global flags: --help, --version. Colours follow NO_COLOR and the terminal.",
-    "Exit codes: 0 ok; 1 check findings or failed verification; 2 bad input; 3 a cloud cannot host the stack; 70 internal error.",
+    "Exit codes: 0 ok; 1 check findings, failed verification or a failed tool or server (the message says what to check); 2 bad input;",
+    "3 a cloud cannot host the stack; 130/143 migrate or rehearse stopped by SIGINT/SIGTERM (everything it started stopped); 70 internal error.",
     "Run `freehold <command> --help` for a command's flags.",
     "",
   ].join("\n");
@@ -50,21 +61,22 @@ function topHelp(): string {
 export async function main(argv: readonly string[], io: Io): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined || name === "--help" || name === "-h" || name === "help") {
-    io.out(topHelp());
+    io.out(await topHelp());
     return name === undefined ? EXIT.usage : EXIT.ok;
   }
   if (name === "--version" || name === "-v") {
     io.out(`${version()}\n`);
     return EXIT.ok;
   }
-  const command = COMMANDS.find((c) => c.spec.name === name);
-  if (!command) {
+  const entry = COMMANDS.find((c) => c.name === name);
+  if (!entry) {
     const { didYouMean } = await import("@freehold/model");
-    const hint = didYouMean(name, COMMANDS.map((c) => c.spec.name));
-    io.err(`freehold: unknown command ${JSON.stringify(name)}. ${hint ? `Did you mean "${hint}"? ` : ""}Commands: ${COMMANDS.map((c) => c.spec.name).join(", ")}.\n`);
+    const hint = didYouMean(name, COMMANDS.map((c) => c.name));
+    io.err(`freehold: unknown command ${JSON.stringify(name)}. ${hint ? `Did you mean "${hint}"? ` : ""}Commands: ${COMMANDS.map((c) => c.name).join(", ")}.\n`);
     return EXIT.usage;
   }
   try {
+    const command = await entry.load();
     const args = parseArgs(command.spec, rest);
     if (args.flags.help) {
       io.out(helpText(command.spec));

@@ -3,6 +3,7 @@ import { type Cloud, CLOUDS } from "@freehold/model";
 import { type CommandSpec, type ParsedArgs, UsageError } from "../args";
 import { runChecks } from "../check/run";
 import { EXIT } from "../errors";
+import { readMeasured } from "../exit/measured";
 import { buildExitPlan } from "../exit/model";
 import { exitReport } from "../exit/currency";
 import { exitHtml, exitMarkdown } from "../exit/render";
@@ -26,7 +27,8 @@ export const exitPlanSpec: CommandSpec = {
     { name: "data-gib", type: "number", placeholder: "N", description: "Object data to move, GiB, all stores (default: --storage-gib per store)." },
     { name: "db-gib", type: "number", placeholder: "N", description: "Database data to move, GiB (default: the databases' allocated storage)." },
     { name: "throughput-mibs", type: "number", placeholder: "N", default: 100, description: "Sustained object copy throughput, MiB/s." },
-    { name: "db-gib-per-hour", type: "number", placeholder: "N", default: 20, description: "pg_dump + pg_restore throughput, GiB/hour." },
+    { name: "db-gib-per-hour", type: "number", placeholder: "N", default: 20, description: "pg_dump + pg_restore throughput, GiB/hour (verification is added on top)." },
+    { name: "measured", type: "string", placeholder: "FILE", description: "Take throughput, verification included, from a freehold migrate manifest or a freehold rehearse rehearsal.json instead of the stated defaults." },
     { name: "dual-days", type: "number", placeholder: "N", default: 14, description: "Days the source and target run side by side." },
     { name: "operator-country", type: "string", placeholder: "CC", default: "GB", description: "Country of the host that runs the migration tools." },
     { name: "value", type: "string", list: true, placeholder: "NAME=1..3,...", description: "Value of components to the service, for the portability chart (default: public services and databases 3, others 2)." },
@@ -40,6 +42,7 @@ export const exitPlanSpec: CommandSpec = {
   examples: [
     "freehold exit-plan examples/crown-marketplace/freehold.yaml --from aws --to azure",
     "freehold exit-plan stack.yaml --from gcp --to aws --data-gib 2048 --db-gib 120 --out reports",
+    "freehold exit-plan stack.yaml --from aws --to azure --db-gib 120 --measured reports/rehearsal/rehearsal.json",
   ],
 };
 
@@ -60,6 +63,9 @@ export async function runExitPlan(args: ParsedArgs, io: Io): Promise<number> {
   const to = args.flags.to as Cloud;
   if (from === to) throw new UsageError([`--from and --to are both ${from}; choose two different clouds`], "exit-plan");
   const values = parseValues(args.flags.value as string[] | undefined);
+  const measured = args.flags.measured === undefined ? undefined : readMeasured(String(args.flags.measured));
+  if (measured && !args.flags.quiet)
+    io.err(`Time to exit from ${measured.file}: databases ${measured.database ? `${measured.database.value} GiB/h measured` : `${args.flags["db-gib-per-hour"]} GiB/h stated (no database manifest in it)`}, objects ${measured.objects ? `${measured.objects.value} MiB/s measured` : `${args.flags["throughput-mibs"]} MiB/s stated (no object manifest in it)`}.\n`);
   const targetPath = args.positionals[0] as string;
   const target = resolveTarget(targetPath, args.flags.stack as string | undefined);
   validateTarget(target);
@@ -81,6 +87,7 @@ export async function runExitPlan(args: ParsedArgs, io: Io): Promise<number> {
     objectThroughputMiBs: Number(args.flags["throughput-mibs"]),
     databaseGiBPerHour: Number(args.flags["db-gib-per-hour"]),
     dualRunningDays: Number(args.flags["dual-days"]),
+    ...(measured ? { measured } : {}),
     operatorCountry: String(args.flags["operator-country"]).toUpperCase(),
     values,
     targetChecks: { errors: checks.summary.errors, warnings: checks.summary.warnings, compliant: checks.summary.compliant, rules: checks.rules.map((r) => r.id) },

@@ -1,23 +1,22 @@
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join, relative } from "node:path";
+import { relative } from "node:path";
 import type { CommandSpec, ParsedArgs } from "../args";
 import { EXIT } from "../errors";
 import { writeFilesAtomically } from "../io";
-import { MissingToolError, type RehearsalEvidence, rehearsalPreflight, rehearse, renderEvidenceMarkdown } from "../migrate";
+import { type RehearsalEvidence, rehearsalPreflight, rehearse, renderEvidenceMarkdown } from "../migrate";
 import { escapeHtml, htmlTable } from "../report/format";
 import { htmlPage } from "../report/html";
 import type { Io } from "./common";
+import { interruptible, migrationFailure } from "./migrate";
 
 export const rehearseSpec: CommandSpec = {
   name: "rehearse",
   summary: "Rehearse an exit on this machine: real PostgreSQL, S3 and Azure Blob servers, real data, verified, with evidence.",
   details:
-    "Starts two PostgreSQL servers, an S3-compatible server (s3rver) and Azurite on free loopback ports, seeds realistic data,\nmigrates it with pg_dump/pg_restore and rclone, verifies every row and object, proves that corruption is detected and that an\ninterrupted copy resumes, and writes the evidence. Needs postgresql and rclone (apt-get install -y postgresql rclone).",
+    "Starts two PostgreSQL servers, an S3-compatible server (s3rver) and Azurite on free loopback ports, seeds realistic data,\nmigrates it with pg_dump/pg_restore and rclone, verifies every row and object, proves that corruption is detected and that an\ninterrupted copy resumes, and writes the evidence. Stops every server and removes every file it made, also when interrupted\n(SIGINT/SIGTERM: exit 130/143). Needs postgresql and rclone (apt-get install -y postgresql rclone).",
   positionals: [],
   flags: [
     { name: "out", type: "string", placeholder: "DIR", default: "reports/rehearsal", description: "Write rehearsal.md, rehearsal.html and rehearsal.json here." },
-    { name: "work-dir", type: "string", placeholder: "DIR", description: "Scratch space for servers and dumps (default: a new temporary directory)." },
+    { name: "work-dir", type: "string", placeholder: "DIR", description: "Scratch space for dumps, seed objects and manifests, emptied of them afterwards (default: a private temporary folder, removed)." },
     { name: "rows", type: "number", placeholder: "N", default: 5000, description: "Rows to seed across the tables." },
     { name: "objects", type: "number", placeholder: "N", default: 40, description: "Objects to seed." },
     { name: "seed", type: "number", placeholder: "N", default: 1, description: "Seed for the generated data." },
@@ -47,16 +46,22 @@ export async function runRehearse(args: ParsedArgs, io: Io): Promise<number> {
     io.err(`freehold rehearse: missing prerequisites:\n${missing.map((m) => `  - ${m}`).join("\n")}\n`);
     return EXIT.usage;
   }
-  const workDir = (args.flags["work-dir"] as string | undefined) ?? mkdtempSync(join(tmpdir(), "freehold-rehearse-"));
+  const workDir = args.flags["work-dir"] as string | undefined;
+  const stop = interruptible();
   let evidence: RehearsalEvidence;
   try {
-    evidence = await rehearse({ workDir, seed: Number(args.flags.seed), rows: Number(args.flags.rows), objects: Number(args.flags.objects), log: args.flags.quiet ? undefined : (l) => io.err(`${l}\n`) });
+    evidence = await rehearse({
+      ...(workDir ? { workDir } : {}),
+      seed: Number(args.flags.seed),
+      rows: Number(args.flags.rows),
+      objects: Number(args.flags.objects),
+      log: args.flags.quiet ? undefined : (l) => io.err(`${l}\n`),
+      signal: stop.signal,
+    });
   } catch (e) {
-    if (e instanceof MissingToolError) {
-      io.err(`freehold rehearse: ${e.message}\n`);
-      return EXIT.usage;
-    }
-    throw e;
+    return migrationFailure(e, io, stop.which(), "rehearse");
+  } finally {
+    stop.dispose();
   }
   const out = String(args.flags.out);
   const written = writeFilesAtomically(out, { "rehearsal.md": renderEvidenceMarkdown(evidence), "rehearsal.html": evidenceHtml(evidence), "rehearsal.json": `${JSON.stringify(evidence, null, 2)}\n` });

@@ -1,6 +1,8 @@
 import { type DatabaseMigration, type ObjectStoreMigration, round, type Source } from "@freehold/core";
 import { type Cloud, RESIDENCIES, residencyAllows } from "@freehold/model";
+import { formatRemote } from "../migrate/remote";
 import { assertHosted, type HostedPlan, type Plan, type PlanComponent } from "../plan/contract";
+import { type ExitTime, exitTime, type MeasuredThroughput } from "./measured";
 import { type Portability, portability } from "./portability";
 
 export const EXIT_SCHEMA = "freehold.exit-plan/v1";
@@ -14,6 +16,8 @@ export interface ExitOptions {
   objectThroughputMiBs: number;
   /** pg_dump + pg_restore throughput, GiB per hour. @default 20 */
   databaseGiBPerHour: number;
+  /** Throughput measured by `freehold migrate` or `freehold rehearse` (verification included), instead of the stated ones. */
+  measured?: MeasuredThroughput;
   /** Days source and target both run. @default 14 */
   dualRunningDays: number;
   /** Country of the host that runs the migration tools. @default "GB" */
@@ -51,7 +55,8 @@ export interface ExitPlan {
     database: Array<{ component: string; from: DatabaseMigration; to: DatabaseMigration; steps: Step[]; lowDowntime: Step[] }>;
     objects: Array<{ component: string; from: ObjectStoreMigration; to: ObjectStoreMigration; steps: Step[] }>;
   };
-  time: { objectsHours: Numbered; databaseHours: Numbered; totalDataHours: Numbered; calendarDays: Numbered };
+  /** Copy and verification time (measured.ts). */
+  time: ExitTime;
   cost: { egressUsd: Numbered; dualRunningUsd: Numbered; oneOffUsd: Numbered; targetMonthlyUsd: Numbered; sourceMonthlyUsd: Numbered };
   cutover: Step[];
   rollback: Step[];
@@ -69,8 +74,6 @@ export interface Step {
   note?: string;
 }
 
-const GiB = 1024;
-
 /** The exit plan, built from the source and target plans only (plus the other plans for portability). Both must be plans the clouds could make. */
 export function buildExitPlan(source: HostedPlan, target: HostedPlan, all: Plan[], opts: ExitOptions): ExitPlan {
   assertHosted(source);
@@ -79,8 +82,6 @@ export function buildExitPlan(source: HostedPlan, target: HostedPlan, all: Plan[
   const dbs = source.components.filter((c) => c.kind === "database");
   const dataGiB = opts.dataGiB ?? stores.length * source.assumptions.objectStorageGiB;
   const dbGiB = opts.dbGiB ?? dbs.reduce((a, c) => a + (c.spec.kind === "database" ? c.spec.storageGiB : 0), 0);
-  const objectsHours = (dataGiB * GiB) / opts.objectThroughputMiBs / 3600;
-  const dbHours = dbGiB / opts.databaseGiBPerHour;
   const egressGiB = Math.max(0, dataGiB + dbGiB - source.migration.freeEgressGiB);
   const egressUsd = round(egressGiB * source.migration.egress.usd, 2);
   const dualUsd = round((target.totals.monthlyUsd * opts.dualRunningDays) / 30, 2);
@@ -115,16 +116,7 @@ export function buildExitPlan(source: HostedPlan, target: HostedPlan, all: Plan[
         return { component: o.component, from: o, to, steps: rcloneSteps(o, to) };
       }),
     },
-    time: {
-      objectsHours: { value: round(objectsHours, 2), unit: "hours", basis: `${dataGiB} GiB of objects at a sustained ${opts.objectThroughputMiBs} MiB/s (stated throughput; measure yours with \`freehold rehearse\`)` },
-      databaseHours: { value: round(dbHours, 2), unit: "hours", basis: `${dbGiB} GiB of databases at ${opts.databaseGiBPerHour} GiB/h for pg_dump and pg_restore together (stated throughput)` },
-      totalDataHours: { value: round(objectsHours + dbHours, 2), unit: "hours", basis: "objects and databases copied one after the other" },
-      calendarDays: {
-        value: Math.ceil(3 + (objectsHours + dbHours) / 8),
-        unit: "working days",
-        basis: "1 day to provision and check the target (freehold plan + pulumi up), 1 day for a full rehearsal, 1 day for cutover and verification, plus the copy time in 8-hour working days",
-      },
-    },
+    time: exitTime({ dataGiB, dbGiB, objectThroughputMiBs: opts.objectThroughputMiBs, databaseGiBPerHour: opts.databaseGiBPerHour, ...(opts.measured ? { measured: opts.measured } : {}) }),
     cost: {
       egressUsd: { value: egressUsd, unit: "USD", basis: `${egressGiB} GiB leaving ${source.provider} (${dataGiB + dbGiB} GiB less ${source.migration.freeEgressGiB} GiB free a month) at $${source.migration.egress.usd}/${source.migration.egress.unit}`, source: source.migration.egress.source },
       dualRunningUsd: { value: dualUsd, unit: "USD", basis: `the target stack running ${opts.dualRunningDays} days beside the source at its estimated $${target.totals.monthlyUsd}/month` },
@@ -192,7 +184,7 @@ function dumpRestoreSteps(from: DatabaseMigration, to: DatabaseMigration): Step[
     { title: "Reach the source database", note: from.access, commands: [`export SRC_PASSWORD="$(${from.passwordCommand})"`] },
     { title: "Reach the target database", note: to.access, commands: [`export DST_PASSWORD="$(${to.passwordCommand})"`] },
     {
-      title: "Stop writes at the source (maintenance page or scale the web services to read-only), then dump, restore and verify with Freehold, which runs pg_dump -Fd and pg_restore --single-transaction and writes a manifest",
+      title: "Stop writes at the source (maintenance page or scale the web services to read-only), then dump, restore and verify with Freehold, which runs pg_dump -Fd in a snapshot it fingerprints, a parallel all-or-nothing pg_restore, verifies every table and writes a manifest",
       commands: [
         `freehold migrate database --from "postgresql://${from.user}:$SRC_PASSWORD@${from.host}:${from.port}/${from.database}?sslmode=${from.sslmode}" --to "postgresql://${to.user}:$DST_PASSWORD@${to.host}:${to.port}/${to.database}?sslmode=${to.sslmode}" --manifest db-manifest.json`,
       ],
@@ -226,9 +218,9 @@ function logicalReplicationSteps(from: DatabaseMigration, to: DatabaseMigration,
   ];
 }
 
-/** An rclone connection string: `:type,key=value,...:path` (no config file, no secrets: credentials come from the environment). */
+/** An rclone connection string: `:type,key=value,...:path`, quoted as rclone reads it (no config file, no secrets: credentials come from the environment). */
 export function rcloneRemote(m: ObjectStoreMigration): string {
-  return `:${m.rcloneType}${Object.entries(m.rcloneOptions).map(([k, v]) => `,${k}=${v}`).join("")}:${m.path}`;
+  return formatRemote(m.rcloneType, m.rcloneOptions, m.path);
 }
 
 function rcloneSteps(from: ObjectStoreMigration, to: ObjectStoreMigration): Step[] {
@@ -266,7 +258,7 @@ function checklist(target: HostedPlan): ExitPlan["checklist"] {
   const gc = "G-Cloud 14 call-off contract, clause 21 (exit plan)";
   return [
     { item: "Estimate the cost of exit", source: gds, status: "covered", how: "Exit cost section: egress at list price and dual running, with sources" },
-    { item: "Estimate the time to exit", source: gds, status: "covered", how: "Time section: data volumes and stated throughput" },
+    { item: "Estimate the time to exit", source: gds, status: "covered", how: "Time section: data volumes at stated or measured throughput, verification included" },
     { item: "Identify the lock-in points and what leaving each would take", source: gds, status: "covered", how: "Portability section: every feature only one cloud has and every vendor setting in use" },
     { item: "Periodically rebuild critical components on another provider", source: gds, status: "covered", how: `The target plan (${target.totals.resources} resources) and \`freehold rehearse\`, which migrates real data between real servers and verifies it` },
     { item: "Use open standards and commodity services", source: gds, status: "covered", how: "PostgreSQL, OCI container images, object storage copied with rclone" },

@@ -45,14 +45,41 @@ export class MissingToolError extends Error {
   }
 }
 
-/** A tool ran and failed (non-zero exit). Secrets are already redacted from the message. */
+/** Which server or store a failure concerns. */
+export type Side = "source" | "target";
+
+/**
+ * An external tool (psql, pg_dump, pg_restore, rclone) failed, or a server or
+ * store could not be reached: the user's to act on, not a Freehold bug.
+ * `output` is the tool's own message (secrets redacted, panic lines kept),
+ * `side` which end it concerns when known, `hint` what to check.
+ */
 export class MigrationToolError extends Error {
   override readonly name = "MigrationToolError";
   constructor(
     message: string,
     readonly tool: string,
     readonly exitCode?: number | null,
+    readonly details: { side?: Side; output?: string; hint?: string } = {},
   ) {
     super(message);
   }
+
+  get side(): Side | undefined {
+    return this.details.side;
+  }
+
+  /** The whole report: what failed, the tool's own words, what to check. */
+  report(): string {
+    const lines = [this.message];
+    const out = this.details.output?.trim();
+    if (out && !this.message.includes(out)) lines.push(...out.split("\n").map((l) => `  ${l}`));
+    if (this.details.hint) lines.push(`Check: ${this.details.hint}`);
+    return lines.join("\n");
+  }
+}
+
+/** The run was interrupted (SIGINT, SIGTERM or an aborted signal); everything it started was stopped. */
+export class MigrationInterrupted extends Error {
+  override readonly name = "MigrationInterrupted";
 }

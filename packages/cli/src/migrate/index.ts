@@ -4,7 +4,7 @@
  * rehearsal that runs both against real servers on this machine.
  */
 export { CHECKSUM_METHOD, type MigrateDatabaseOptions, migrateDatabase, verifyDatabase } from "./database";
-export { MigrationError, type MigrationProblem, MigrationToolError, MissingToolError } from "./errors";
+export { MigrationError, MigrationInterrupted, type MigrationProblem, MigrationToolError, MissingToolError, type Side } from "./errors";
 export type {
   DatabaseManifest,
   ListedObject,
@@ -15,7 +15,7 @@ export type {
   TableEntry,
 } from "./manifest";
 export { compareObjectListings, compareSequences, compareTables } from "./manifest";
-export { type ColumnInfo, type PgConnection, pgConnection, type TableInfo, tableChecksumSql } from "./pg";
+export { type ColumnInfo, migrationKey, type PgConnection, pgConnection, type TableInfo, tableChecksumSql } from "./pg";
 export { freePort } from "./proc";
 export {
   describeRemote,
@@ -26,6 +26,7 @@ export {
   rcloneRemoteEnv,
   verifyObjects,
 } from "./rclone";
+export { formatRemote, type ParsedRemote, parseRemoteString } from "./remote";
 export {
   type NegativeCheck,
   type RehearsalEvidence,
@@ -37,3 +38,4 @@ export {
   rehearse,
   renderEvidenceMarkdown,
 } from "./rehearse";
+export { temporaryWorkDir } from "./workdir";

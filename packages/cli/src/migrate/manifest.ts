@@ -33,16 +33,23 @@ export interface SequenceEntry {
 
 export interface DatabaseManifest {
   kind: "database";
-  formatVersion: 1;
+  /** 2: fingerprints by per-column hashes (fingerprint.ts), taken at the source in the dump's snapshot. */
+  formatVersion: 2;
   startedAt: string;
   finishedAt: string;
-  /** Connection URLs with the password replaced by `***`. */
-  source: { url: string; serverVersion: string };
+  /** Connection URLs with the password replaced by `***`; the source's size (pg_database_size) when it was dumped. */
+  source: { url: string; serverVersion: string; databaseBytes: number };
   target: { url: string; serverVersion: string };
   tools: { pg_dump: string; pg_restore: string; psql: string };
-  dump: { dir: string; format: "directory"; jobs: number; reused: boolean; bytes: number };
-  restore: { skipped: boolean; reason: string };
-  timings: { inspectMs: number; dumpMs: number; restoreMs: number; verifyMs: number; totalMs: number };
+  /** `kept`: whether the dump is still on disk after the run (see migration.md, "No copy left behind"). */
+  dump: { dir: string; format: "directory"; jobs: number; reused: boolean; bytes: number; kept: boolean };
+  restore: { skipped: boolean; reason: string; jobs: number };
+  /**
+   * dumpMs: pg_dump (the source fingerprints run beside it); restoreMs: pg_restore, all sections (target
+   * fingerprints start as each table's data is in); verifyMs: what verification added after the restore;
+   * targetChecksumMs: from the first target fingerprint to the last; totalMs: the whole run.
+   */
+  timings: { dumpMs: number; restoreMs: number; verifyMs: number; targetChecksumMs: number; totalMs: number };
   checksumMethod: string;
   tables: TableEntry[];
   sequences: SequenceEntry[];
@@ -83,7 +90,12 @@ export interface ObjectManifest {
   tools: { rclone: string };
   hashType: "md5";
   verifyMode: "hash" | "download";
-  copy: { transferred: number; bytes: number; checks: number; errors: number };
+  /**
+   * transferred: objects copied (new or replacing a different one); replaced: of those, how many replaced an
+   * object already in the target; alreadyPresent: objects found complete in the target and skipped;
+   * checks: rclone's own count of comparisons (it includes the replaced ones).
+   */
+  copy: { transferred: number; replaced: number; alreadyPresent: number; bytes: number; checks: number; errors: number; transfers: number };
   timings: { copyMs: number; verifyMs: number; totalMs: number };
   objects: ObjectEntry[];
   /** Objects the target holds under its path that the source does not (left alone). */

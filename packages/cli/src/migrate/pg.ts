@@ -1,10 +1,16 @@
 /**
  * PostgreSQL side of the migration engine: connections (password out of argv,
- * source read-only), the inventory of user tables, and the checksum SQL that
- * runs byte-for-byte identically on the source and the target.
+ * source read-only, every session named so a later run can find it), the
+ * inventory of user tables, one-shot psql scripts and the per-table
+ * fingerprints (SQL in fingerprint.ts).
  */
-import { MigrationToolError } from "./errors";
-import { pgTool, redact, run } from "./proc";
+import { createHash } from "node:crypto";
+import { pgFailure } from "./diagnose";
+import { MigrationToolError, type Side } from "./errors";
+import type { TableInfo } from "./fingerprint";
+import { pgTool, run } from "./proc";
+
+export { CHECKSUM_METHOD, type ColumnInfo, type TableInfo, tableChecksumSql } from "./fingerprint";
 
 /** A PostgreSQL connection ready to hand to pg_dump / pg_restore / psql. */
 export interface PgConnection {
@@ -17,9 +23,30 @@ export interface PgConnection {
   /** Values that must never appear in output. */
   secrets: string[];
   readOnly: boolean;
+  role: Side;
 }
 
 const READ_ONLY_OPTION = "-c default_transaction_read_only=on";
+
+/** Add `-c name=value` settings to a connection (PGOPTIONS, and the URL's own `options` when it has one). */
+function addOptions(conninfo: string, env: NodeJS.ProcessEnv, options: string): { conninfo: string; env: NodeJS.ProcessEnv } {
+  const u = new URL(conninfo);
+  const inUrl = u.searchParams.get("options");
+  if (inUrl !== null) u.searchParams.set("options", `${inUrl} ${options}`.trim());
+  return { conninfo: inUrl !== null ? u.toString() : conninfo, env: { ...env, PGOPTIONS: `${env.PGOPTIONS ?? ""} ${options}`.trim() } };
+}
+
+/**
+ * The same connection under another application_name and with extra session
+ * settings (e.g. `client_connection_check_interval`, PostgreSQL 14+, so a
+ * query stops soon after its client dies).
+ */
+export function withSession(conn: PgConnection, opts: { appName?: string; settings?: Record<string, string> }): PgConnection {
+  let { conninfo, env } = conn;
+  const settings = Object.entries(opts.settings ?? {}).map(([k, v]) => `-c ${k}=${v}`);
+  if (settings.length > 0) ({ conninfo, env } = addOptions(conninfo, env, settings.join(" ")));
+  return { ...conn, conninfo, env: opts.appName ? { ...env, PGAPPNAME: opts.appName } : env };
+}
 
 /**
  * Split a `postgres://` / `postgresql://` URL into a password-free conninfo and
@@ -57,15 +84,20 @@ export function pgConnection(url: string, role: "source" | "target", baseEnv: No
     secrets.push(baseEnv.PGPASSWORD);
   }
   if (env.PGCONNECT_TIMEOUT === undefined) env.PGCONNECT_TIMEOUT = "15";
-  if (readOnly) {
-    const inUrl = u.searchParams.get("options");
-    if (inUrl !== null) u.searchParams.set("options", `${inUrl} ${READ_ONLY_OPTION}`.trim());
-    env.PGOPTIONS = `${baseEnv.PGOPTIONS ?? ""} ${READ_ONLY_OPTION}`.trim();
-  }
-  const conninfo = u.toString();
-  const shown = new URL(conninfo);
+  const shown = new URL(u.toString());
   if (password !== undefined) shown.password = "***";
-  return { conninfo, display: shown.toString(), env, secrets, readOnly };
+  const base = { conninfo: u.toString(), env };
+  const ro = readOnly ? addOptions(base.conninfo, env, READ_ONLY_OPTION) : base;
+  return { conninfo: ro.conninfo, display: shown.toString(), env: ro.env, secrets, readOnly, role };
+}
+
+/**
+ * A short key for one source/target pair (passwords excluded): every session
+ * a run opens is named `freehold-<key>-<purpose>`, so the next run can find and
+ * stop what an earlier, killed run left running.
+ */
+export function migrationKey(source: PgConnection, target: PgConnection): string {
+  return createHash("sha256").update(`${source.display}\n${target.display}`).digest("hex").slice(0, 12);
 }
 
 /** A SQL identifier, always quoted. */
@@ -88,21 +120,8 @@ export const STABLE_SESSION_SQL = [
   "SET extra_float_digits = 3;",
   "SET bytea_output = 'hex';",
   "SET statement_timeout = 0;",
+  "SET search_path = pg_catalog;",
 ].join("\n");
-
-export interface ColumnInfo {
-  name: string;
-  /** format_type() of the column, e.g. `numeric(12,2)`. */
-  type: string;
-  /** The type under any domain, as regtype text (e.g. `double precision`). */
-  base: string;
-}
-
-export interface TableInfo {
-  schema: string;
-  table: string;
-  columns: ColumnInfo[];
-}
 
 export interface SequenceInfo {
   schema: string;
@@ -118,57 +137,17 @@ export interface TableSum {
   checksum: string;
 }
 
-/**
- * The text of one column inside the row fingerprint. Floats are hashed by
- * their binary send form (exact, independent of extra_float_digits and of the
- * server version; NaN, ±Infinity and -0 all survive); money by its numeric
- * value (its text depends on lc_monetary). Everything else by its output text
- * under STABLE_SESSION_SQL (ISO dates, UTC, hex bytea).
- */
-export function columnExpr(col: ColumnInfo, alias = "r"): string {
-  const ref = `${alias}.${quoteIdent(col.name)}`;
-  switch (col.base) {
-    case "double precision":
-      return `float8send(${ref})`;
-    case "real":
-      return `float4send(${ref})`;
-    case "money":
-      return `${ref}::numeric`;
-    default:
-      return ref;
-  }
-}
-
-/**
- * One statement that prints one JSON line: the table's row count and a content
- * checksum. Each row is fingerprinted as md5 of its UTF-8 record text
- * (`ROW(...)::text`: NULL and '' differ, every field is quoted as needed); the
- * fingerprints are combined as an exact sum of their two 64-bit halves, so the
- * result does not depend on row order, collation or the presence of a primary
- * key, duplicate rows count, and memory stays constant. The same SQL text runs
- * on both sides.
- */
-export function tableChecksumSql(t: TableInfo): string {
-  const fq = `${quoteIdent(t.schema)}.${quoteIdent(t.table)}`;
-  const row = `ROW(${t.columns.map((c) => columnExpr(c)).join(", ")})::text`;
-  const half = (from: number) => `coalesce(sum(('x' || substr(q.h, ${from}, 16))::bit(64)::bigint::numeric), 0)::text`;
-  return [
-    `SELECT json_build_object('schema', ${quoteLiteral(t.schema)}, 'table', ${quoteLiteral(t.table)},`,
-    `  'rows', count(*),`,
-    `  'checksum', md5(count(*)::text || ':' || ${half(1)} || ':' || ${half(17)}))::text`,
-    `FROM (SELECT md5(convert_to(${row}, 'UTF8')) AS h FROM ONLY ${fq} AS r) AS q;`,
-  ].join("\n");
-}
-
-/** All user tables in all schemas (not system, not owned by an extension), with their columns. */
+/** All user tables in all schemas (not system, not owned by an extension), with their columns, OIDs and sizes. */
 export const INVENTORY_SQL = `SELECT coalesce(json_agg(t ORDER BY t.schema, t.table), '[]')::jsonb::text FROM (
-  SELECT n.nspname AS schema, c.relname AS table,
+  SELECT n.nspname AS schema, c.relname AS table, c.oid::int8 AS oid, pg_total_relation_size(c.oid) AS bytes,
     coalesce((SELECT json_agg(json_build_object(
         'name', a.attname,
         'type', format_type(a.atttypid, a.atttypmod),
-        'base', (CASE WHEN ty.typtype = 'd' THEN ty.typbasetype ELSE a.atttypid END)::regtype::text)
+        'base', bt.oid::regtype::text,
+        'output', bt.typoutput::regproc::text)
       ORDER BY a.attnum)
       FROM pg_attribute a JOIN pg_type ty ON ty.oid = a.atttypid
+        JOIN pg_type bt ON bt.oid = (CASE WHEN ty.typtype = 'd' THEN ty.typbasetype ELSE a.atttypid END)
       WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped), '[]') AS columns
   FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
   WHERE c.relkind = 'r'
@@ -182,42 +161,56 @@ export const SEQUENCES_SQL = `SELECT coalesce(json_agg(json_build_object('schema
   ORDER BY schemaname, sequencename), '[]')::jsonb::text
 FROM pg_sequences WHERE schemaname !~ '^pg_' AND schemaname <> 'information_schema';`;
 
-/** Run a SQL script through psql; stdout lines (unaligned, tuples only). */
+/** Run a SQL script through psql; stdout lines (unaligned, tuples only). A failure names the side and what to check. */
 export async function psql(
   conn: PgConnection,
   sql: string,
-  opts: { stopOnError?: boolean; psqlBin?: string } = {},
+  opts: { stopOnError?: boolean; action?: string; signal?: AbortSignal } = {},
 ): Promise<{ lines: string[]; stderr: string; code: number | null }> {
-  const bin = opts.psqlBin ?? pgTool("psql");
-  const r = await run(
-    bin,
-    ["-X", "-q", "-A", "-t", "-v", `ON_ERROR_STOP=${opts.stopOnError === false ? 0 : 1}`, "-d", conn.conninfo, "-f", "-"],
-    { env: conn.env, input: sql, secrets: conn.secrets },
-  );
-  if (opts.stopOnError !== false && r.code !== 0) {
-    const msg = redact((r.stderr || r.stdout).trim(), conn.secrets);
-    throw new MigrationToolError(`psql on ${conn.display} failed: ${msg}`, "psql", r.code);
-  }
+  const r = await run(pgTool("psql"), ["-X", "-q", "-A", "-t", "-v", `ON_ERROR_STOP=${opts.stopOnError === false ? 0 : 1}`, "-d", conn.conninfo, "-f", "-"], {
+    env: conn.env,
+    input: sql,
+    secrets: conn.secrets,
+    ...(opts.signal ? { signal: opts.signal } : {}),
+  });
+  if (opts.stopOnError !== false && r.code !== 0) throw pgFailure(r, { side: conn.role, action: opts.action ?? "run a query", display: conn.display });
   return { lines: r.stdout.split("\n").filter((l) => l.length > 0), stderr: r.stderr, code: r.code };
 }
 
-function parseJsonLine<T>(line: string | undefined, what: string): T {
+export function parseJsonLine<T>(line: string | undefined, what: string): T {
   if (line === undefined) throw new MigrationToolError(`psql printed nothing for ${what}`, "psql");
   return JSON.parse(line) as T;
 }
 
-export async function serverVersion(conn: PgConnection): Promise<string> {
-  const r = await psql(conn, "SELECT current_setting('server_version');");
-  return r.lines[0] ?? "unknown";
+export interface ServerInfo {
+  /** e.g. `15.18 (Debian 15.18-0+deb12u1)`. */
+  version: string;
+  /** e.g. 150018. */
+  versionNum: number;
+  /** pg_database_size of the database. */
+  databaseBytes: number;
+}
+
+/** SQL printing one JSON line with the server's version and the database's size. */
+export const SERVER_INFO_SQL = "SELECT json_build_object('version', current_setting('server_version'), 'versionNum', current_setting('server_version_num')::int, 'databaseBytes', pg_database_size(current_database()))::text;";
+
+export async function serverInfo(conn: PgConnection): Promise<ServerInfo> {
+  const r = await psql(conn, SERVER_INFO_SQL, { action: "connect" });
+  return parseJsonLine<ServerInfo>(r.lines[0], "the server version");
+}
+
+/** Settings for every session we open on a server of this version: stop a query soon after its client is gone (14+). */
+export function sessionSettings(versionNum: number): Record<string, string> {
+  return versionNum >= 140000 ? { client_connection_check_interval: "1000" } : {};
 }
 
 export async function listTables(conn: PgConnection): Promise<TableInfo[]> {
-  const r = await psql(conn, INVENTORY_SQL);
+  const r = await psql(conn, INVENTORY_SQL, { action: "list the tables" });
   return parseJsonLine<TableInfo[]>(r.lines[0], "the table inventory");
 }
 
 export async function listSequences(conn: PgConnection): Promise<SequenceInfo[]> {
-  const r = await psql(conn, SEQUENCES_SQL);
+  const r = await psql(conn, SEQUENCES_SQL, { action: "list the sequences" });
   return parseJsonLine<SequenceInfo[]>(r.lines[0], "the sequences");
 }
 
@@ -232,32 +225,19 @@ export function tableKey(t: { schema: string; table: string }): string {
   return `${t.schema}.${t.table}`;
 }
 
-/**
- * Checksum the given tables (their definitions taken from the source) on one
- * server, in one psql session. A table whose query fails is reported in
- * `failed` instead of stopping the others.
- */
-export async function checksumTables(conn: PgConnection, tables: TableInfo[]): Promise<ChecksumRun> {
-  const started = Date.now();
-  const sums = new Map<string, TableSum>();
-  const failed = new Map<string, string>();
-  if (tables.length === 0) return { sums, failed, ms: 0 };
-  const script = [STABLE_SESSION_SQL, ...tables.map(tableChecksumSql)].join("\n");
-  const r = await psql(conn, script, { stopOnError: false });
-  for (const line of r.lines) {
+/** Parse one fingerprint's output into `run`, or record why it failed. */
+export function recordChecksum(run: ChecksumRun, t: TableInfo, lines: string[], errors: string[]): void {
+  for (const line of lines) {
     try {
       const s = JSON.parse(line) as TableSum;
-      if (typeof s.schema === "string" && typeof s.table === "string") sums.set(tableKey(s), s);
+      if (typeof s.schema === "string" && typeof s.table === "string" && s.schema === t.schema && s.table === t.table) {
+        run.sums.set(tableKey(s), s);
+        return;
+      }
     } catch {
       /* not one of our lines */
     }
   }
-  const errors = r.stderr.split("\n").filter((l) => /ERROR|DETAIL/.test(l));
-  for (const t of tables) {
-    if (sums.has(tableKey(t))) continue;
-    const mine = errors.filter((l) => l.includes(t.table));
-    const why = (mine.length > 0 ? mine : errors).join(" ").replace(/^psql:[^:]*:\d+:\s*/, "");
-    failed.set(tableKey(t), why || `checksum query failed (psql exit ${r.code})`);
-  }
-  return { sums, failed, ms: Date.now() - started };
+  const why = errors.filter((l) => /ERROR|DETAIL/.test(l)).join(" ");
+  run.failed.set(tableKey(t), why || "checksum query failed");
 }

@@ -10,6 +10,7 @@ import { spawn } from "node:child_process";
 import { accessSync, constants, existsSync, readdirSync, readFileSync } from "node:fs";
 import net from "node:net";
 import path from "node:path";
+import { failureLines } from "./diagnose";
 import { MigrationToolError, MissingToolError } from "./errors";
 
 export interface RunOptions {
@@ -138,8 +139,8 @@ export async function runOk(command: string, args: readonly string[], opts: RunO
   const r = await run(command, args, opts);
   if (r.code !== 0) {
     const why = r.aborted ? "was interrupted" : r.signal ? `was killed by ${r.signal}` : `exited with code ${r.code}`;
-    const tail = (r.stderr.trim() || r.stdout.trim()).split("\n").slice(-15).join("\n");
-    throw new MigrationToolError(`${path.basename(command)} ${why}${tail ? `:\n${tail}` : ""}`, command, r.code);
+    const tail = failureLines(r.stderr || r.stdout, 15);
+    throw new MigrationToolError(`${path.basename(command)} ${why}${tail ? `:\n${tail}` : ""}`, path.basename(command), r.code, { output: tail });
   }
   return r;
 }

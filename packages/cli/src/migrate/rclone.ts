@@ -11,7 +11,8 @@
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { MigrationError, MigrationToolError } from "./errors";
+import { rcloneFailure } from "./diagnose";
+import { MigrationError, MigrationInterrupted, MigrationToolError, type Side } from "./errors";
 import {
   compareObjectListings,
   type ListedObject,
@@ -21,7 +22,7 @@ import {
   type RemoteDescription,
   writeJsonAtomic,
 } from "./manifest";
-import { rcloneBinary, run, runOk, toolVersion } from "./proc";
+import { type RunResult, rcloneBinary, run, toolVersion } from "./proc";
 
 export type RcloneBackend = "s3" | "azureblob" | "gcs" | "local";
 
@@ -150,15 +151,17 @@ interface LsjsonItem {
 
 /** `rclone lsjson -R --files-only --hash --hash-type MD5` of one remote; objects without a stored MD5 get one computed by download. */
 export async function listWithHashes(
-  ctx: { bin: string; env: NodeJS.ProcessEnv; secrets: string[] },
+  ctx: { bin: string; env: NodeJS.ProcessEnv; secrets: string[]; signal?: AbortSignal },
   spec: string,
   mode: "hash" | "download",
+  side?: Side,
 ): Promise<ListedObject[]> {
-  const r = await runOk(
-    ctx.bin,
-    ["lsjson", "-R", "--files-only", "--fast-list", "--no-mimetype", "--no-modtime", "--hash", "--hash-type", "MD5", spec],
-    { env: ctx.env, secrets: ctx.secrets },
-  );
+  const r = await run(ctx.bin, ["lsjson", "-R", "--files-only", "--fast-list", "--no-mimetype", "--no-modtime", "--hash", "--hash-type", "MD5", spec], {
+    env: ctx.env,
+    secrets: ctx.secrets,
+    ...(ctx.signal ? { signal: ctx.signal } : {}),
+  });
+  if (r.code !== 0) throw rcloneFailure(r, { ...(side ? { side } : {}), action: "list the objects with their MD5 hashes" });
   const items = (JSON.parse(r.stdout || "[]") as LsjsonItem[]).filter((i) => !i.IsDir);
   const out: ListedObject[] = items.map((i) => ({
     path: i.Path,
@@ -168,7 +171,7 @@ export async function listWithHashes(
   }));
   const need = out.filter((o) => !o.md5);
   if (need.length > 0) {
-    const computed = await md5ByDownload(ctx, spec, need.map((o) => o.path));
+    const computed = await md5ByDownload(ctx, spec, need.map((o) => o.path), side);
     for (const o of need) {
       const h = computed.get(o.path);
       if (h) {
@@ -181,12 +184,13 @@ export async function listWithHashes(
 }
 
 /** `rclone md5sum --download` for the listed paths (or all when they are many). */
-async function md5ByDownload(ctx: { bin: string; env: NodeJS.ProcessEnv; secrets: string[] }, spec: string, paths: string[]): Promise<Map<string, string>> {
+async function md5ByDownload(ctx: { bin: string; env: NodeJS.ProcessEnv; secrets: string[]; signal?: AbortSignal }, spec: string, paths: string[], side?: Side): Promise<Map<string, string>> {
   const dir = await mkdtemp(path.join(os.tmpdir(), "freehold-md5-"));
   try {
     const list = path.join(dir, "files");
     await writeFile(list, `${paths.join("\n")}\n`, { mode: 0o600 });
-    const r = await runOk(ctx.bin, ["md5sum", "--download", "--fast-list", "--files-from-raw", list, spec], { env: ctx.env, secrets: ctx.secrets });
+    const r = await run(ctx.bin, ["md5sum", "--download", "--fast-list", "--files-from-raw", list, spec], { env: ctx.env, secrets: ctx.secrets, ...(ctx.signal ? { signal: ctx.signal } : {}) });
+    if (r.code !== 0) throw rcloneFailure(r, { ...(side ? { side } : {}), action: "hash objects by downloading them" });
     const m = new Map<string, string>();
     for (const line of r.stdout.split("\n")) {
       const match = /^([0-9a-f]{32}) {2}(.*)$/.exec(line);
@@ -205,13 +209,13 @@ interface VerifyObjectsResult {
 }
 
 async function verifyPair(
-  ctx: { bin: string; env: NodeJS.ProcessEnv; secrets: string[] },
+  ctx: { bin: string; env: NodeJS.ProcessEnv; secrets: string[]; signal?: AbortSignal },
   src: string,
   dst: string,
   mode: "hash" | "download",
 ): Promise<VerifyObjectsResult> {
   const started = Date.now();
-  const [s, d] = await Promise.all([listWithHashes(ctx, src, mode), listWithHashes(ctx, dst, mode)]);
+  const [s, d] = await Promise.all([listWithHashes(ctx, src, mode, "source"), listWithHashes(ctx, dst, mode, "target")]);
   const { entries, extra } = compareObjectListings(s, d);
   return { entries, extra, ms: Date.now() - started };
 }
@@ -245,6 +249,88 @@ interface RcloneStats {
   errors?: number;
 }
 
+/** What one `rclone copy --use-json-log --verbose` said: its final stats, what it replaced, and its errors as plain lines. */
+export interface CopyLog {
+  stats: RcloneStats;
+  copied: number;
+  replaced: number;
+  /** Error entries, and every line that is not JSON (a Go panic and its goroutines), in order. */
+  problems: string[];
+}
+
+/** Read one stderr line of `rclone --use-json-log`. */
+export function readCopyLine(log: CopyLog, line: string): { copied?: string; error?: string; other?: string } {
+  let entry: { msg?: string; object?: string; level?: string; stats?: RcloneStats };
+  try {
+    entry = JSON.parse(line) as typeof entry;
+  } catch {
+    if (line.trim()) log.problems.push(line);
+    return line.trim() ? { other: line.trim() } : {};
+  }
+  if (entry.stats) log.stats = entry.stats;
+  else if (entry.msg?.startsWith("Copied")) {
+    log.copied++;
+    if (entry.msg.includes("replaced existing")) log.replaced++;
+    return { copied: entry.object ?? "?" };
+  } else if (entry.level === "error" || entry.level === "critical" || entry.level === "fatal") {
+    const text = `${entry.level.toUpperCase()}: ${entry.object ? `${entry.object}: ` : ""}${entry.msg ?? ""}`;
+    log.problems.push(text);
+    return { error: text };
+  }
+  return {};
+}
+
+/**
+ * After a failed copy: whether the source cannot even be listed (one level, cheap). The target is not
+ * probed: a target bucket or folder that does not exist yet is normal, rclone creates it.
+ */
+async function sourceUnreadable(ctx: { bin: string; env: NodeJS.ProcessEnv; secrets: string[] }, spec: string): Promise<boolean> {
+  const r = await run(ctx.bin, ["lsjson", "--max-depth", "1", "--dirs-only", "--no-mimetype", "--no-modtime", spec], { env: ctx.env, secrets: ctx.secrets });
+  return r.code !== 0;
+}
+
+/** A remote as a person reads it: a local path, or `:type:bucket/prefix` (no options, so no secrets). */
+export function remoteLabel(r: RcloneRemote): string {
+  return r.type === "local" ? r.path : `:${r.type}:${r.path}`;
+}
+
+function copyArgs(src: string, dst: string, opts: MigrateObjectsOptions): string[] {
+  const args = ["copy", src, dst, "--checksum", "--fast-list", "--transfers", String(opts.transfers ?? 4), "--retries", "3", "--low-level-retries", "10", "--use-json-log", "--verbose"];
+  if (opts.bwlimit) args.push("--bwlimit", opts.bwlimit);
+  return args;
+}
+
+type RcloneContext = { bin: string; env: NodeJS.ProcessEnv; specs: Record<string, string>; secrets: string[] };
+
+/** `rclone copy --checksum` from FHSRC to FHDST; its log read as it runs. Throws what the operator can act on. */
+async function copy(ctx: RcloneContext, opts: MigrateObjectsOptions, transfers: number, log: (line: string) => void): Promise<{ copyLog: CopyLog; copyMs: number }> {
+  const src = ctx.specs.FHSRC ?? "";
+  const dst = ctx.specs.FHDST ?? "";
+  log(`rclone copy --checksum --transfers ${transfers} ${src} -> ${dst}`);
+  const tCopy = Date.now();
+  const copyLog: CopyLog = { stats: {}, copied: 0, replaced: 0, problems: [] };
+  const r: RunResult = await run(ctx.bin, copyArgs(src, dst, { ...opts, transfers }), {
+    env: ctx.env,
+    secrets: ctx.secrets,
+    killSignal: "SIGKILL",
+    ...(opts.signal ? { signal: opts.signal } : {}),
+    onStderrLine: (line) => {
+      const said = readCopyLine(copyLog, line);
+      if (said.copied) log(`copied ${said.copied}`);
+      else if (said.error) log(`rclone ${said.error}`);
+      else if (said.other) log(`rclone: ${said.other}`);
+    },
+  });
+  const copyMs = Date.now() - tCopy;
+  if (r.aborted) throw new MigrationInterrupted(`rclone copy was interrupted after ${copyMs} ms; run again to resume`);
+  if (r.code !== 0) {
+    const problems = copyLog.problems.join("\n");
+    const side: Side | undefined = !/^panic:/m.test(problems) && (await sourceUnreadable(ctx, src)) ? "source" : undefined;
+    throw rcloneFailure(r, { ...(side ? { side } : {}), action: `copy ${remoteLabel(opts.from)} to ${remoteLabel(opts.to)}`, ...(side ? { display: remoteLabel(opts.from) } : {}) }, problems);
+  }
+  return { copyLog, copyMs };
+}
+
 /**
  * Copy every object under `from` to `to` with `rclone copy --checksum`, then
  * verify both listings and write the manifest. Resumable: a second run copies
@@ -259,61 +345,15 @@ export async function migrateObjects(opts: MigrateObjectsOptions): Promise<Objec
       { item: opts.to.path, message: "overlaps the source path" },
     ]);
   const mode = opts.verify ?? "hash";
+  const transfers = Math.max(1, Math.floor(opts.transfers ?? 4));
   return withRclone({ FHSRC: opts.from, FHDST: opts.to }, async (ctx) => {
-    const src = ctx.specs.FHSRC ?? "";
-    const dst = ctx.specs.FHDST ?? "";
-    const version = await toolVersion(ctx.bin, ["version"]);
-    const args = [
-      "copy",
-      src,
-      dst,
-      "--checksum",
-      "--fast-list",
-      "--transfers",
-      String(opts.transfers ?? 4),
-      "--retries",
-      "3",
-      "--low-level-retries",
-      "10",
-      "--use-json-log",
-      "--verbose",
-    ];
-    if (opts.bwlimit) args.push("--bwlimit", opts.bwlimit);
-    log(`rclone copy --checksum ${src} -> ${dst}`);
-    const tCopy = Date.now();
-    let stats: RcloneStats = {};
-    const r = await run(ctx.bin, args, {
-      env: ctx.env,
-      secrets: ctx.secrets,
-      killSignal: "SIGKILL",
-      ...(opts.signal ? { signal: opts.signal } : {}),
-      onStderrLine: (line) => {
-        let entry: { msg?: string; object?: string; level?: string; stats?: RcloneStats };
-        try {
-          entry = JSON.parse(line) as typeof entry;
-        } catch {
-          if (line.trim()) log(`rclone: ${line.trim()}`);
-          return;
-        }
-        if (entry.stats) stats = entry.stats;
-        else if (entry.msg?.startsWith("Copied")) log(`copied ${entry.object ?? "?"}`);
-        else if (entry.level === "error") log(`rclone error: ${entry.object ? `${entry.object}: ` : ""}${entry.msg ?? ""}`);
-      },
-    });
-    const copyMs = Date.now() - tCopy;
-    if (r.aborted) throw new MigrationToolError(`rclone copy was interrupted after ${copyMs} ms; run again to resume`, "rclone", r.code);
-    if (r.code !== 0) {
-      const errs = r.stderr
-        .split("\n")
-        .filter((l) => /"level":"error"|ERROR|Failed/.test(l))
-        .slice(-10)
-        .join("\n");
-      throw new MigrationToolError(`rclone copy exited with code ${r.code}:\n${errs}`, "rclone", r.code);
-    }
-    log(`copied ${stats.transfers ?? 0} object(s), ${stats.bytes ?? 0} bytes; ${stats.checks ?? 0} already present`);
-
+    const version = toolVersion(ctx.bin, ["version"]).catch(() => "unknown"); // asked beside the copy, not before it
+    const { copyLog, copyMs } = await copy(ctx, opts, transfers, log);
+    const stats = copyLog.stats;
+    const alreadyPresent = Math.max(0, (stats.checks ?? 0) - copyLog.replaced);
+    log(`copied ${stats.transfers ?? 0} object(s), ${stats.bytes ?? 0} bytes (${copyLog.replaced} replacing a different one); ${alreadyPresent} already present`);
     log(`verifying: listing both sides with MD5 (${mode})`);
-    const v = await verifyPair(ctx, src, dst, mode);
+    const v = await verifyPair({ ...ctx, ...(opts.signal ? { signal: opts.signal } : {}) }, ctx.specs.FHSRC ?? "", ctx.specs.FHDST ?? "", mode);
     const problems = objectProblems(v.entries);
     const manifestPath = opts.manifestPath ? path.resolve(opts.manifestPath) : undefined;
     const manifest: ObjectManifest = {
@@ -323,31 +363,21 @@ export async function migrateObjects(opts: MigrateObjectsOptions): Promise<Objec
       finishedAt: new Date().toISOString(),
       source: describeRemote(opts.from),
       target: describeRemote(opts.to),
-      tools: { rclone: version },
+      tools: { rclone: await version },
       hashType: "md5",
       verifyMode: mode,
-      copy: { transferred: stats.transfers ?? 0, bytes: stats.bytes ?? 0, checks: stats.checks ?? 0, errors: stats.errors ?? 0 },
+      copy: { transferred: stats.transfers ?? 0, replaced: copyLog.replaced, alreadyPresent, bytes: stats.bytes ?? 0, checks: stats.checks ?? 0, errors: stats.errors ?? 0, transfers },
       timings: { copyMs, verifyMs: v.ms, totalMs: Date.now() - t0 },
       objects: v.entries,
       extraTargetObjects: v.extra,
-      totals: {
-        objects: v.entries.length,
-        bytes: v.entries.reduce((n, e) => n + e.size, 0),
-        mismatches: problems.length,
-      },
+      totals: { objects: v.entries.length, bytes: v.entries.reduce((n, e) => n + e.size, 0), mismatches: problems.length },
       ok: problems.length === 0,
     };
     if (manifestPath) {
       await writeJsonAtomic(manifestPath, manifest);
       log(`manifest written to ${manifestPath}`);
     }
-    if (problems.length > 0)
-      throw new MigrationError(
-        "objects",
-        `verification failed: ${problems.length} object(s) missing or different in the target`,
-        problems,
-        manifestPath,
-      );
+    if (problems.length > 0) throw new MigrationError("objects", `verification failed: ${problems.length} object(s) missing or different in the target`, problems, manifestPath);
     log(`verified ${manifest.totals.objects} objects, ${manifest.totals.bytes} bytes: all equal`);
     return manifest;
   });

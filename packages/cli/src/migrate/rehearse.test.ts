@@ -3,27 +3,44 @@
  * Azurite, all started on 127.0.0.1 free ports by the rehearsal and stopped
  * afterwards. Fails (does not skip) when a prerequisite is missing.
  */
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { execFile } from "node:child_process";
+import { readdirSync } from "node:fs";
+import { chmod, mkdtemp, readFile, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DatabaseManifest, ObjectManifest } from "./manifest";
-import { type RehearsalEvidence, rehearsalPreflight, rehearse, renderEvidenceMarkdown } from "./rehearse";
+import { type RehearsalEvidence, rehearsalPreflight, renderEvidenceMarkdown } from "./rehearse";
 
-let workDir = "";
+const BIN = path.join(__dirname, "..", "..", "dist", "bin.js");
+let outDir = "";
+let tmpDir = "";
 let evidence: RehearsalEvidence;
-const lines: string[] = [];
+let lines: string[] = [];
+let exitCode: number | null = null;
 
 beforeAll(async () => {
   const missing = rehearsalPreflight();
   if (missing.length > 0)
     throw new Error(`the exit rehearsal needs these installed:\n  ${missing.join("\n  ")}\n(CI: apt-get install -y postgresql rclone; npm ci)`);
-  workDir = await mkdtemp(path.join(os.tmpdir(), "freehold-rehearsal-test-"));
-  evidence = await rehearse({ workDir, seed: 42, rows: 5000, objects: 40, log: (l) => lines.push(l) });
+  outDir = await mkdtemp(path.join(os.tmpdir(), "freehold-rehearsal-test-"));
+  // The rehearsal's own temporary folders (servers, dumps, seed objects) go here, so the test can see that none is left.
+  tmpDir = await mkdtemp(path.join(os.tmpdir(), "freehold-rehearsal-tmp-"));
+  await chmod(tmpDir, 0o755); // as root, the clusters run as postgres, which must reach its folder inside
+
+  await new Promise<void>((resolve) =>
+    execFile(process.execPath, [BIN, "rehearse", "--out", outDir, "--seed", "42", "--rows", "5000", "--objects", "40"], { env: { ...process.env, TMPDIR: tmpDir }, maxBuffer: 64 * 1024 * 1024 }, (error, _stdout, stderr) => {
+      exitCode = error ? Number((error as { code?: number }).code ?? 1) : 0;
+      lines = stderr.split("\n");
+      resolve();
+    }),
+  );
+  evidence = JSON.parse(await readFile(path.join(outDir, "rehearsal.json"), "utf8")) as RehearsalEvidence;
 }, 180_000);
 
 afterAll(async () => {
-  if (workDir) await rm(workDir, { recursive: true, force: true });
+  if (outDir) await rm(outDir, { recursive: true, force: true });
+  if (tmpDir) await rm(tmpDir, { recursive: true, force: true });
 });
 
 describe("freehold rehearse (real servers)", () => {
@@ -31,6 +48,12 @@ describe("freehold rehearse (real servers)", () => {
     const failed = evidence.steps.filter((s) => !s.ok);
     expect(failed, `${failed.map((s) => `${s.name}: ${s.detail}`).join("\n")}\n--- log ---\n${lines.join("\n")}`).toEqual([]);
     expect(evidence.ok).toBe(true);
+    expect(exitCode).toBe(0);
+  });
+
+  it("leaves nothing behind: every server stopped, every folder and file it made removed", () => {
+    expect(readdirSync(tmpDir)).toEqual([]);
+    expect(lines).toContain("servers stopped");
   });
 
   it("started and recorded four real servers on loopback", () => {
@@ -40,7 +63,7 @@ describe("freehold rehearse (real servers)", () => {
     expect(evidence.tools.rclone).toMatch(/rclone v\d/);
   });
 
-  it("verified every table and sequence equal, with thousands of rows", async () => {
+  it("verified every table and sequence equal, with thousands of rows", () => {
     const m = evidence.database.manifest as DatabaseManifest;
     expect(m.ok).toBe(true);
     expect(m.totals.rows).toBeGreaterThanOrEqual(4000);
@@ -61,17 +84,15 @@ describe("freehold rehearse (real servers)", () => {
     expect(m.sequences.map((s) => `${s.schema}.${s.sequence}`).sort()).toEqual(["audit.ticket_seq", "catalogue.products_id_seq", "catalogue.suppliers_id_seq", "sales.orders_id_seq"]);
     expect(m.sequences.every((s) => s.match)).toBe(true);
     expect(m.sequences.find((s) => s.sequence === "ticket_seq")?.lastValue).toBe("1036");
-    // the manifest on disk is the same document
-    const onDisk = JSON.parse(await readFile(path.join(workDir, "database-manifest.json"), "utf8")) as DatabaseManifest;
-    expect(onDisk.totals).toEqual(m.totals);
-    expect(JSON.stringify(onDisk)).not.toMatch(/pw-a-|pw-b-/);
+    expect(m.dump.kept).toBe(false);
+    expect(JSON.stringify(evidence)).not.toMatch(/pw-a-|pw-b-/);
   });
 
   it("a second database run resumes without duplicating: restore skipped, still verified", () => {
     expect(evidence.database.rerun).toMatchObject({ ok: true, restoreSkipped: true });
   });
 
-  it("verified every object equal (0 B to several MiB, unicode names, nested prefixes)", async () => {
+  it("verified every object equal (0 B to several MiB, unicode names, nested prefixes)", () => {
     const m = evidence.objects.manifest as ObjectManifest;
     expect(m.ok).toBe(true);
     expect(m.totals.objects).toBe(40);
@@ -84,9 +105,7 @@ describe("freehold rehearse (real servers)", () => {
     expect(paths).toContain("emoji/🚀 launch plan.md");
     expect(paths).toContain("deep/a/b/c/d/e/f/g/leaf.bin");
     expect(evidence.objects.downloadVerified).toBe(true);
-    const onDisk = JSON.parse(await readFile(path.join(workDir, "objects-manifest.json"), "utf8")) as ObjectManifest;
-    expect(onDisk.totals).toEqual(m.totals);
-    expect(JSON.stringify(onDisk)).not.toMatch(/sig=|S3RVER/);
+    expect(JSON.stringify(evidence)).not.toMatch(/sig=|S3RVER/);
   });
 
   it("detects a corrupted row, naming exactly the table, and refuses to migrate over it", () => {

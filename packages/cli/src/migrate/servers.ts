@@ -19,6 +19,8 @@ export interface RunningServer {
   version: string;
   host: string;
   port: number;
+  /** The server's process (the postmaster for PostgreSQL), e.g. to read its CPU time. */
+  pid: number | undefined;
   stop(): Promise<void>;
 }
 
@@ -99,11 +101,20 @@ function postgresAccount(): { uid?: number; gid?: number } {
  * `postgres` on 127.0.0.1:<free port> with password (SCRAM) authentication.
  */
 export async function startPostgres(opts: { name: string; superuserPassword: string; log?: (l: string) => void }): Promise<PostgresServer> {
+  const base = await mkdtemp(path.join(os.tmpdir(), `freehold-pg-${opts.name}-`));
+  try {
+    return await launchPostgres(base, opts);
+  } catch (e) {
+    await rm(base, { recursive: true, force: true }); // a server that did not start leaves nothing
+    throw e;
+  }
+}
+
+async function launchPostgres(base: string, opts: { name: string; superuserPassword: string; log?: (l: string) => void }): Promise<PostgresServer> {
   const initdb = pgTool("initdb");
   const postgres = pgTool("postgres");
   const psqlBin = pgTool("psql");
   const account = postgresAccount();
-  const base = await mkdtemp(path.join(os.tmpdir(), `freehold-pg-${opts.name}-`));
   const dataDir = path.join(base, "data");
   const sockDir = path.join(base, "sock");
   await mkdir(sockDir);
@@ -174,6 +185,7 @@ export async function startPostgres(opts: { name: string; superuserPassword: str
     version,
     host: "127.0.0.1",
     port,
+    pid: child.pid,
     superuserUrl,
     async createDatabase(db: string, user: string, password: string): Promise<string> {
       const q = (s: string) => `"${s.replace(/"/g, '""')}"`;
@@ -241,6 +253,7 @@ export async function startS3rver(opts: { log?: (l: string) => void } = {}): Pro
     version,
     host: "127.0.0.1",
     port,
+    pid: child.pid,
     endpoint,
     accessKeyId,
     secretAccessKey,
@@ -304,6 +317,7 @@ export async function startAzurite(opts: { log?: (l: string) => void } = {}): Pr
     version,
     host: "127.0.0.1",
     port,
+    pid: child.pid,
     endpoint,
     account,
     remote: (p) => ({ type: "azureblob", options: { sas_url: sasUrl }, path: p }),

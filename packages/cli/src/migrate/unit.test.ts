@@ -3,23 +3,22 @@ import net from "node:net";
 import { describe, expect, it } from "vitest";
 import { MigrationError } from "./errors";
 import { compareObjectListings, compareSequences, compareTables, databaseProblems, objectProblems } from "./manifest";
-import { columnExpr, pgConnection, quoteIdent, quoteLiteral, type TableSum, tableChecksumSql } from "./pg";
+import { failureLines, pgFailure, rcloneFailure } from "./diagnose";
+import { columnExpr, nullConstant, tableChecksumSql } from "./fingerprint";
+import { pgConnection, quoteIdent, quoteLiteral, type TableSum } from "./pg";
+import { formatRemote, parseRemoteString } from "./remote";
+import { dropBlock } from "./restore";
 import { freePort, redact } from "./proc";
 import { describeRemote, rcloneEnv, rcloneRemoteEnv, remotesOverlap } from "./rclone";
 import { seedDatabaseSql, writeSeedObjects } from "./seed";
 import { azureAccountSasUrl } from "./servers";
 
-describe("checksum SQL builder", () => {
+describe("fingerprint SQL builder", () => {
+  const col = (name: string, base: string, output?: string) => ({ name, type: base, base, ...(output ? { output } : {}) });
   const table = {
     schema: "sales",
     table: 'Odd "Name"',
-    columns: [
-      { name: "id", type: "integer", base: "integer" },
-      { name: "f", type: "double precision", base: "double precision" },
-      { name: "r", type: "real", base: "real" },
-      { name: "m", type: "money", base: "money" },
-      { name: "b", type: "bytea", base: "bytea" },
-    ],
+    columns: [col("id", "integer"), col("f", "double precision"), col("m", "money"), col("b", "bytea"), col("n", "numeric"), col("tags", "text[]", "array_out")],
   };
 
   it("quotes identifiers and literals", () => {
@@ -27,26 +26,126 @@ describe("checksum SQL builder", () => {
     expect(quoteLiteral("O'Brien")).toBe("'O''Brien'");
   });
 
-  it("hashes floats by their binary form and money as numeric", () => {
-    expect(columnExpr(table.columns[1] as (typeof table.columns)[number])).toBe('float8send(r."f")');
-    expect(columnExpr(table.columns[2] as (typeof table.columns)[number])).toBe('float4send(r."r")');
-    expect(columnExpr(table.columns[3] as (typeof table.columns)[number])).toBe('r."m"::numeric');
-    expect(columnExpr(table.columns[4] as (typeof table.columns)[number])).toBe('r."b"');
+  it("hashes each column by an exact function for its type, seeded by position, with a constant for NULL", () => {
+    expect(columnExpr(col("id", "integer"), 0)).toBe(`CASE WHEN r."id" IS NULL THEN ${nullConstant(0)}::int8 ELSE pg_catalog.hashint4extended(r."id", 1::int8) END`);
+    // floats: the hash ignores the sign of zero, so the sign bit is added; numeric: the display scale is added
+    expect(columnExpr(col("f", "double precision"), 1)).toContain("pg_catalog.hashfloat8extended(r.\"f\", 2::int8) # (pg_catalog.get_byte(pg_catalog.float8send(r.\"f\"), 0) >> 7)");
+    expect(columnExpr(col("n", "numeric"), 2)).toContain("pg_catalog.hashint4extended(pg_catalog.scale(r.\"n\"), 3::int8)");
+    expect(columnExpr(col("b", "bytea"), 3)).toContain(`pg_catalog.hashtextextended(pg_catalog.encode(r."b", 'hex') COLLATE "C", 4::int8)`);
+    expect(columnExpr(col("m", "money"), 4)).toContain('pg_catalog.numeric_out(r."m"::numeric)');
+    // other types by their output function's text (never a cast, so no user-defined cast runs)
+    expect(columnExpr(col("tags", "text[]", "array_out"), 5)).toContain('pg_catalog.hashtextextended(pg_catalog.textin(pg_catalog.array_out(r."tags")) COLLATE "C", 6::int8)');
+    expect(columnExpr(col("x", "my_type", "myschema.my_out"), 6)).toContain('pg_catalog.textin(myschema.my_out(r."x"))');
+    expect(new Set([0, 1, 2, 3, 4, 5].map(nullConstant)).size).toBe(6);
   });
 
-  it("builds one order-independent statement over the record text in UTF-8", () => {
+  it("builds one order-independent statement: XOR of the columns per row, exact sum over rows", () => {
     const sql = tableChecksumSql(table);
     expect(sql).toContain('FROM ONLY "sales"."Odd ""Name""" AS r');
-    expect(sql).toContain(`md5(convert_to(ROW(r."id", float8send(r."f"), float4send(r."r"), r."m"::numeric, r."b")::text, 'UTF8'))`);
     expect(sql).toContain("'table', 'Odd \"Name\"'");
-    expect(sql).toMatch(/sum\(\('x' \|\| substr\(q\.h, 1, 16\)\)::bit\(64\)::bigint::numeric\)/);
-    expect(sql).toMatch(/substr\(q\.h, 17, 16\)/);
-    expect(sql).not.toMatch(/ORDER BY/);
+    expect(sql).toMatch(/pg_catalog\.sum\(\n/);
+    expect(sql.match(/\n {6}# /g)).toHaveLength(table.columns.length - 1);
+    expect(sql).not.toMatch(/ORDER BY|md5\(convert_to/);
     expect(sql.trim().endsWith(";")).toBe(true);
   });
 
   it("handles a table with no columns", () => {
-    expect(tableChecksumSql({ schema: "s", table: "t", columns: [] })).toContain("ROW()::text");
+    expect(tableChecksumSql({ schema: "s", table: "t", columns: [] })).toContain("pg_catalog.sum(\n      0::int8)");
+  });
+});
+
+describe("rclone connection strings (rclone's own quoting rules)", () => {
+  const ok = (text: string) => {
+    const p = parseRemoteString(text);
+    if (!p.ok) throw new Error(p.reason);
+    return p.remote;
+  };
+  const bad = (text: string) => {
+    const p = parseRemoteString(text);
+    if (p.ok) throw new Error(`accepted ${text}`);
+    return p.reason;
+  };
+
+  it("keeps option values that hold ':' and ',' when quoted: an endpoint with scheme and port, a SAS URL", () => {
+    expect(ok(":s3,provider=Other,endpoint='https://minio.internal:9000',force_path_style=true:bucket/prefix")).toEqual({
+      type: "s3",
+      options: { provider: "Other", endpoint: "https://minio.internal:9000", force_path_style: "true" },
+      path: "bucket/prefix",
+    });
+    const sas = "https://acct.blob.core.windows.net/?sv=2022-11-02&ss=b&srt=sco&sp=rl&spr=https,http&se=2030-01-01T00:00:00Z&sig=a%2Bb";
+    expect(ok(`:azureblob,sas_url="${sas}":container`)).toEqual({ type: "azureblob", options: { sas_url: sas }, path: "container" });
+  });
+
+  it("reads doubled quotes, bare flags as true, and quotes that are not at the start of a value literally", () => {
+    expect(ok(`:s3,a="with""quote",b='it''s',env_auth,c=x'y:b`).options).toEqual({ a: 'with"quote', b: "it's", env_auth: "true", c: "x'y" });
+    expect(ok(":gcs,env_auth:bkt").type).toBe("gcs");
+  });
+
+  it("treats a string without ':' as a local path, as rclone does", () => {
+    expect(ok("relative/dir")).toMatchObject({ type: "local", path: expect.stringMatching(/\/relative\/dir$/) });
+    expect(ok("/srv/a:b")).toMatchObject({ type: "local", path: "/srv/a:b" });
+  });
+
+  it("refuses malformed strings and says why", () => {
+    // rclone itself would read endpoint=http and a bucket "//host:9000:bucket": the silent mis-parse, refused
+    expect(bad(":s3,endpoint=http://host:9000:bucket")).toBe(
+      `reads as bucket or container "//host:9000:bucket", which no bucket name can be: the value of "endpoint" ended at the first ":"; quote a value that holds ":" or ",", e.g. endpoint='http://host:9000'`,
+    );
+    expect(bad(":s3,endpoint='http://host:9000:bucket")).toBe('the value of "endpoint" opened with \' at character 14 is never closed');
+    expect(bad(":s3,endpoint='x'y:bucket")).toBe('after the quoted value of "endpoint" expected "," or ":" but found "y" at character 17');
+    expect(bad(":s3,bad-name=1:bucket")).toMatch(/parameter names may contain only letters, digits and _; found "-"/);
+    expect(bad(":s3,=1:bucket")).toMatch(/empty parameter name/);
+    expect(bad(":s3,region=eu-west-2")).toMatch(/must end with "," or ":"/);
+    expect(bad(":ftp,host=x:dir")).toMatch(/"ftp" is not a backend Freehold copies between/);
+    expect(bad("myremote:bucket")).toMatch(/names the rclone remote "myremote"; Freehold does not read rclone.conf/);
+    expect(bad(":s3,provider=AWS:")).toMatch(/no bucket or container/);
+  });
+
+  it("formats options so that they read back unchanged", () => {
+    const options = { provider: "Other", endpoint: "http://127.0.0.1:9000", sas_url: "https://x/?a=1,2&b='q'", plain: "eu-west-2" };
+    const text = formatRemote("s3", options, "b/p");
+    expect(text).toBe(`:s3,provider=Other,endpoint='http://127.0.0.1:9000',sas_url="https://x/?a=1,2&b='q'",plain=eu-west-2:b/p`);
+    expect(ok(text)).toEqual({ type: "s3", options, path: "b/p" });
+  });
+});
+
+describe("pg_restore's clean script", () => {
+  it("takes the DROP block only, not statements inside function bodies after it", () => {
+    const script = [
+      "SET row_security = off;",
+      "",
+      "ALTER TABLE IF EXISTS s.t ALTER COLUMN id DROP DEFAULT;",
+      "DROP TABLE IF EXISTS s.t;",
+      "DROP SCHEMA IF EXISTS s;",
+      "SET default_tablespace = '';",
+      "CREATE FUNCTION f() RETURNS void LANGUAGE plpgsql AS $$",
+      "DROP TABLE IF EXISTS important;",
+      "$$;",
+    ].join("\n");
+    expect(dropBlock(script)).toEqual(["ALTER TABLE IF EXISTS s.t ALTER COLUMN id DROP DEFAULT;", "DROP TABLE IF EXISTS s.t;", "DROP SCHEMA IF EXISTS s;"]);
+  });
+});
+
+describe("failure messages", () => {
+  const result = (stderr: string, code = 1) => ({ command: "/usr/bin/rclone", args: [], code, signal: null, stdout: "", stderr, ms: 1, aborted: false });
+
+  it("keep a Go panic and its first goroutine lines", () => {
+    const text = ['{"level":"info","msg":"Copied (new)"}', "panic: runtime error: integer divide by zero", "", "goroutine 40 [running]:", "github.com/rclone/rclone/fs/operations.Copy(...)"].join("\n");
+    expect(failureLines(text)).toBe("panic: runtime error: integer divide by zero\ngoroutine 40 [running]:\ngithub.com/rclone/rclone/fs/operations.Copy(...)");
+    const e = rcloneFailure(result(text, 2), { action: "copy A to B" });
+    expect(e.report()).toContain("panic: runtime error: integer divide by zero");
+    expect(e.report()).toMatch(/Check: rclone crashed/);
+  });
+
+  it("name the side and what to check for a PostgreSQL tool", () => {
+    const e = pgFailure(
+      { ...result('pg_restore: error: connection to server at "127.0.0.1", port 5432 failed: FATAL:  database "nope" does not exist'), command: "/usr/lib/postgresql/15/bin/pg_restore" },
+      { side: "target", action: "restore the schema into the target", display: "postgresql://u:***@h/nope" },
+    );
+    expect(e.side).toBe("target");
+    expect(e.report()).toBe(
+      'pg_restore failed to restore the schema into the target on the target (postgresql://u:***@h/nope): it exited with code 1.\n  pg_restore: error: connection to server at "127.0.0.1", port 5432 failed: FATAL:  database "nope" does not exist\nCheck: the database name in the target URL: create the database on the target server first (createdb, or the cloud console), then run again',
+    );
   });
 });
 

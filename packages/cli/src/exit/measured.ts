@@ -1,0 +1,168 @@
+/**
+ * Time to exit, verification included: stated throughputs (the command's
+ * defaults or flags) plus what verification adds, or throughputs measured by
+ * `freehold migrate` (its manifest) or `freehold rehearse` (its evidence),
+ * which already include verification. `exit-plan --measured FILE`.
+ */
+import { readFileSync } from "node:fs";
+import { round } from "@freehold/core";
+import { z } from "zod";
+import { InputError } from "../errors";
+import type { Numbered } from "./model";
+
+/**
+ * What verification adds to the raw copy time when throughput is stated, not
+ * measured: Freehold's verified database migration reaches at least 0.8 of
+ * raw pg_dump + pg_restore, and its verified object copy at least 0.95 of raw
+ * rclone copy, in its benchmark (bench/results.md, section 5), so
+ * verification adds at most 1/0.8 - 1 = 25% and 1/0.95 - 1 ≈ 5%.
+ */
+export const VERIFY_OVERHEAD = { database: 0.25, objects: 0.05 } as const;
+
+export interface MeasuredRate {
+  value: number;
+  /** Where it came from, for the plan's basis text. */
+  basis: string;
+}
+
+export interface MeasuredThroughput {
+  file: string;
+  /** End to end, verification included, GiB/h. */
+  database?: MeasuredRate;
+  /** End to end, verification included, MiB/s. */
+  objects?: MeasuredRate;
+}
+
+const DatabaseManifestSchema = z.object({
+  kind: z.literal("database"),
+  formatVersion: z.literal(2),
+  finishedAt: z.string(),
+  ok: z.boolean(),
+  source: z.object({ databaseBytes: z.number().positive() }),
+  restore: z.object({ skipped: z.boolean() }),
+  timings: z.object({ totalMs: z.number().positive() }),
+});
+
+const ObjectManifestSchema = z.object({
+  kind: z.literal("objects"),
+  finishedAt: z.string(),
+  ok: z.boolean(),
+  copy: z.object({ transferred: z.number() }),
+  totals: z.object({ objects: z.number(), bytes: z.number() }),
+  timings: z.object({ totalMs: z.number().positive() }),
+});
+
+const EvidenceSchema = z.object({
+  formatVersion: z.literal(1),
+  startedAt: z.string(),
+  database: z.object({ manifest: z.unknown() }),
+  objects: z.object({ manifest: z.unknown() }),
+});
+
+const GiB = 1024 ** 3;
+const MiB = 1024 ** 2;
+
+function small(bytes: number, unit: number): string {
+  return bytes < GiB ? `; measured on only ${round(bytes / unit, 2)} ${unit === GiB ? "GiB" : "MiB"}, where start-up costs weigh more, so it understates a large migration` : "";
+}
+
+function databaseRate(m: unknown, from: string, problems: string[]): MeasuredRate | undefined {
+  const p = DatabaseManifestSchema.safeParse(m);
+  if (!p.success) {
+    problems.push(`${from}: not a database manifest of freehold migrate (format 2): ${p.error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`).join("; ")}`);
+    return undefined;
+  }
+  const d = p.data;
+  if (!d.ok) problems.push(`${from}: records a migration that did not verify; measure with one that did`);
+  if (d.restore.skipped) problems.push(`${from}: records a re-run that restored nothing (the target already held the data); measure with a full migration`);
+  if (!d.ok || d.restore.skipped) return undefined;
+  const gib = d.source.databaseBytes / GiB;
+  const value = round(gib / (d.timings.totalMs / 3_600_000), 2);
+  return { value, basis: `measured: ${round(gib, 3)} GiB migrated and verified in ${round(d.timings.totalMs / 1000, 1)} s by freehold migrate (${from}, ${d.finishedAt})${small(d.source.databaseBytes, GiB)}` };
+}
+
+function objectsRate(m: unknown, from: string, problems: string[]): MeasuredRate | undefined {
+  const p = ObjectManifestSchema.safeParse(m);
+  if (!p.success) {
+    problems.push(`${from}: not an object manifest of freehold migrate: ${p.error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`).join("; ")}`);
+    return undefined;
+  }
+  const o = p.data;
+  if (!o.ok) problems.push(`${from}: records a copy that did not verify; measure with one that did`);
+  if (o.copy.transferred < o.totals.objects) problems.push(`${from}: records a run that found ${o.totals.objects - o.copy.transferred} of ${o.totals.objects} objects already in the target; measure with a full copy into an empty one`);
+  if (!o.ok || o.copy.transferred < o.totals.objects || o.totals.bytes === 0) return undefined;
+  const value = round(o.totals.bytes / MiB / (o.timings.totalMs / 1000), 2);
+  return { value, basis: `measured: ${round(o.totals.bytes / MiB, 1)} MiB copied and verified in ${round(o.timings.totalMs / 1000, 1)} s by freehold migrate (${from}, ${o.finishedAt})${small(o.totals.bytes, MiB)}` };
+}
+
+/** Read a migrate manifest (database or objects) or rehearse evidence; refuses anything else with every reason. */
+export function readMeasured(file: string): MeasuredThroughput {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(readFileSync(file, "utf8"));
+  } catch (e) {
+    throw new InputError(`freehold exit-plan: --measured ${file}: ${(e as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : `not JSON (${(e as Error).message})`}`);
+  }
+  const problems: string[] = [];
+  const out: MeasuredThroughput = { file };
+  const kind = (doc as { kind?: unknown } | null)?.kind;
+  if (kind === "database") {
+    const r = databaseRate(doc, file, problems);
+    if (r) out.database = r;
+  } else if (kind === "objects") {
+    const r = objectsRate(doc, file, problems);
+    if (r) out.objects = r;
+  } else {
+    const ev = EvidenceSchema.safeParse(doc);
+    if (!ev.success) problems.push(`${file}: neither a manifest of freehold migrate (kind "database" or "objects") nor the rehearsal.json of freehold rehearse`);
+    else {
+      const db = ev.data.database.manifest ? databaseRate(ev.data.database.manifest, `${file} (rehearsal of ${ev.data.startedAt}, database)`, problems) : undefined;
+      const ob = ev.data.objects.manifest ? objectsRate(ev.data.objects.manifest, `${file} (rehearsal of ${ev.data.startedAt}, objects)`, problems) : undefined;
+      if (db) out.database = db;
+      if (ob) out.objects = ob;
+    }
+  }
+  if (problems.length > 0) throw new InputError(`freehold exit-plan: --measured cannot be used:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+  return out;
+}
+
+export interface ExitTime {
+  objectsHours: Numbered;
+  databaseHours: Numbered;
+  verificationHours: Numbered;
+  totalDataHours: Numbered;
+  calendarDays: Numbered;
+}
+
+/** Hours to copy and verify the data, and working days to exit, from stated or measured throughput. */
+export function exitTime(o: { dataGiB: number; dbGiB: number; objectThroughputMiBs: number; databaseGiBPerHour: number; measured?: MeasuredThroughput }): ExitTime {
+  const m = o.measured;
+  const objectsHours = m?.objects ? (o.dataGiB * 1024) / m.objects.value / 3600 : (o.dataGiB * 1024) / o.objectThroughputMiBs / 3600;
+  const dbHours = m?.database ? o.dbGiB / m.database.value : o.dbGiB / o.databaseGiBPerHour;
+  const verifyObjects = m?.objects ? 0 : objectsHours * VERIFY_OVERHEAD.objects;
+  const verifyDb = m?.database ? 0 : dbHours * VERIFY_OVERHEAD.database;
+  const verifyBasis = [
+    m?.database ? "databases: included in the measured throughput" : `databases: +${VERIFY_OVERHEAD.database * 100}% of the dump and restore time (verified migration at >= 0.8 of raw pg_dump/pg_restore, bench/results.md)`,
+    m?.objects ? "objects: included in the measured throughput" : `objects: +${VERIFY_OVERHEAD.objects * 100}% of the copy time (verified copy at >= 0.95 of raw rclone, bench/results.md)`,
+  ].join("; ");
+  const total = objectsHours + dbHours + verifyObjects + verifyDb;
+  return {
+    objectsHours: {
+      value: round(objectsHours, 2),
+      unit: "hours",
+      basis: m?.objects ? `${o.dataGiB} GiB of objects at ${m.objects.value} MiB/s, copy and verification (${m.objects.basis})` : `${o.dataGiB} GiB of objects at a sustained ${o.objectThroughputMiBs} MiB/s (stated throughput; measure yours with \`freehold rehearse\` or \`freehold migrate\`, then --measured)`,
+    },
+    databaseHours: {
+      value: round(dbHours, 2),
+      unit: "hours",
+      basis: m?.database ? `${o.dbGiB} GiB of databases at ${m.database.value} GiB/h for dump, restore and verification (${m.database.basis})` : `${o.dbGiB} GiB of databases at ${o.databaseGiBPerHour} GiB/h for pg_dump and pg_restore together (stated throughput)`,
+    },
+    verificationHours: { value: round(verifyObjects + verifyDb, 2), unit: "hours", basis: verifyBasis },
+    totalDataHours: { value: round(total, 2), unit: "hours", basis: "objects and databases copied and verified one after the other" },
+    calendarDays: {
+      value: Math.ceil(3 + total / 8),
+      unit: "working days",
+      basis: "1 day to provision and check the target (freehold plan + pulumi up), 1 day for a full rehearsal, 1 day for cutover, plus the copy and verification time in 8-hour working days",
+    },
+  };
+}

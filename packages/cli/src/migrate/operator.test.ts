@@ -1,0 +1,254 @@
+/**
+ * What an operator sees when `freehold migrate` meets the real world: tools
+ * that fail (a missing database, a refused password, an rclone panic),
+ * remotes with ":" and "," in their options, a run that is interrupted or
+ * killed, and the copy of the data a run must not leave behind. Real
+ * PostgreSQL, s3rver, Azurite and rclone, the real `freehold` binary, small
+ * data.
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { migrationKey, pgConnection, psql } from "./pg";
+import { pgTool, sleep } from "./proc";
+import { formatRemote } from "./remote";
+import { rehearsalPreflight } from "./rehearse";
+import { type AzuriteServer, type PostgresServer, type S3Server, startAzurite, startPostgres, startS3rver } from "./servers";
+
+const BIN = path.join(__dirname, "..", "..", "dist", "bin.js");
+
+let A: PostgresServer | undefined;
+let B: PostgresServer | undefined;
+let S3: S3Server | undefined;
+let AZ: AzuriteServer | undefined;
+let src = "";
+let scratch = "";
+
+interface Result {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Start the freehold binary; `done` resolves when it exits. */
+function start(args: string[], env: NodeJS.ProcessEnv = {}): { child: ChildProcess; done: Promise<Result>; stderr: () => string } {
+  const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, NO_COLOR: "1", ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  let stdout = "";
+  let stderr = "";
+  child.stdout?.on("data", (d) => (stdout += d));
+  child.stderr?.on("data", (d) => (stderr += d));
+  const done = new Promise<Result>((resolve) => child.on("close", (code, signal) => resolve({ code, signal, stdout, stderr })));
+  return { child, done, stderr: () => stderr };
+}
+
+const freehold = (args: string[], env: NodeJS.ProcessEnv = {}) => start(args, env).done;
+
+async function sql(url: string, text: string): Promise<string[]> {
+  return (await psql(pgConnection(url, "target"), text)).lines;
+}
+
+async function until(what: string, check: () => Promise<boolean> | boolean, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
+    await sleep(50);
+  }
+}
+
+/** Sessions of a migration of this pair still on a server (by application_name). */
+async function sessions(serverSuperuserUrl: string, prefix: string): Promise<string[]> {
+  return sql(serverSuperuserUrl, `SELECT application_name || ': ' || coalesce(state, '') || ': ' || left(query, 60) FROM pg_stat_activity WHERE application_name LIKE '${prefix}%';`);
+}
+
+let nextDb = 0;
+async function emptyTarget(): Promise<string> {
+  const n = ++nextDb;
+  return (B as PostgresServer).createDatabase(`target${n}`, `target_user${n}`, `target-pw-${n}`);
+}
+
+beforeAll(async () => {
+  const missing = rehearsalPreflight();
+  if (missing.length > 0) throw new Error(`missing prerequisites:\n  ${missing.join("\n  ")}`);
+  scratch = mkdtempSync(path.join(os.tmpdir(), "freehold-operator-test-"));
+  [A, B, S3, AZ] = await Promise.all([startPostgres({ name: "op-a", superuserPassword: "op-a-pw" }), startPostgres({ name: "op-b", superuserPassword: "op-b-pw" }), startS3rver(), startAzurite()]);
+  src = await A.createDatabase("shop", "shop_owner", "shop:pw/1");
+  // A function-based index that takes about 3 s to build: the restore is still running when the tests stop it.
+  await sql(
+    src,
+    `CREATE TABLE public.items (id int PRIMARY KEY, name text, price numeric(10,2), blob bytea);
+     INSERT INTO public.items SELECT g, CASE WHEN g % 3 = 0 THEN NULL WHEN g % 3 = 1 THEN '' ELSE 'item ' || g END, g / 3.0, decode(md5(g::text), 'hex') FROM generate_series(1, 200) g;
+     CREATE FUNCTION public.slow(i int) RETURNS int LANGUAGE sql IMMUTABLE AS $$ SELECT i FROM pg_sleep(0.02) $$;
+     CREATE TABLE public.slowly (id int);
+     INSERT INTO public.slowly SELECT generate_series(1, 150);
+     CREATE INDEX slowly_idx ON public.slowly (public.slow(id));`,
+  );
+}, 120_000);
+
+afterAll(async () => {
+  await Promise.allSettled([A?.stop(), B?.stop(), S3?.stop(), AZ?.stop()]);
+  if (scratch) rmSync(scratch, { recursive: true, force: true });
+});
+
+describe("a failing tool is the operator's to act on: its own message, the side, what to check, exit 1", () => {
+  it("a target database that does not exist", async () => {
+    const target = (await emptyTarget()).replace(/\/target\d+$/, "/no_such_db");
+    const r = await freehold(["migrate", "database", "--from", src, "--to", target, "--quiet", "--manifest", path.join(scratch, "m0.json")], { TMPDIR: scratch });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^freehold migrate: psql failed to connect on the target \(postgresql:\/\/target_user\d+:\*\*\*@127\.0\.0\.1:\d+\/no_such_db\)/);
+    expect(r.stderr).toContain('FATAL:  database "no_such_db" does not exist');
+    expect(r.stderr).toContain("Check: the database name in the target URL: create the database on the target server first");
+    expect(r.stderr).not.toMatch(/internal error|\n\s+at /);
+  });
+
+  it("a refused password on the source", async () => {
+    const target = await emptyTarget();
+    const wrong = src.replace(encodeURIComponent("shop:pw/1"), "wrong");
+    const r = await freehold(["migrate", "database", "--from", wrong, "--to", target, "--quiet", "--manifest", path.join(scratch, "m1.json")], { TMPDIR: scratch });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/on the source \(postgresql:\/\/shop_owner:\*\*\*@/);
+    expect(r.stderr).toContain('password authentication failed for user "shop_owner"');
+    expect(r.stderr).toContain("Check: the user name and password in the source URL");
+    expect(r.stderr).not.toMatch(/internal error|\n\s+at |wrong/);
+  });
+
+  it("an rclone panic: the panic's own lines are shown, not an empty message", async () => {
+    const from = path.join(scratch, "panic-src");
+    mkdirSync(from, { recursive: true });
+    writeFileSync(path.join(from, "a.bin"), Buffer.alloc(100_000, 1));
+    // rclone 1.60 divides by zero with these two settings, which it reads from the environment like every flag.
+    const r = await freehold(["migrate", "objects", "--from", from, "--to", path.join(scratch, "panic-dst"), "--quiet", "--manifest", path.join(scratch, "m2.json")], {
+      RCLONE_MULTI_THREAD_CUTOFF: "0",
+      RCLONE_MULTI_THREAD_STREAMS: "4",
+    });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`freehold migrate: rclone failed to copy ${from} to ${path.join(scratch, "panic-dst")}: it exited with code 2.`);
+    expect(r.stderr).toContain("panic: runtime error: integer divide by zero");
+    expect(r.stderr).toMatch(/goroutine \d+ \[running\]/);
+    expect(r.stderr).toContain("Check: rclone crashed (the panic above). Check RCLONE_* variables in your environment");
+    expect(r.stderr).not.toMatch(/internal error|\n\s+at /);
+  });
+});
+
+describe("rclone connection strings with ':' and ',' in option values", () => {
+  it("copies from S3 by an endpoint with scheme and port to Azure by a SAS URL, both quoted", async () => {
+    const s3 = (S3 as S3Server).remote("quoted");
+    const az = (AZ as AzuriteServer).remote("quoted-copy");
+    const from = formatRemote("s3", s3.options, s3.path);
+    // The account SAS with its comma unescaped, as the Azure portal shows it: spr=https,http.
+    const to = formatRemote("azureblob", { sas_url: (az.options.sas_url as string).replace("%2C", ",") }, az.path);
+    expect(from).toContain(`endpoint='${(S3 as S3Server).endpoint}'`);
+    expect(to).toMatch(/sas_url='http:\/\/127\.0\.0\.1:\d+\/devstoreaccount1\?sv=.*spr=https,http/);
+    const local = path.join(scratch, "quoted-src");
+    mkdirSync(path.join(local, "docs"), { recursive: true });
+    writeFileSync(path.join(local, "docs", "a, b: c.txt"), "comma, colon: kept");
+    const seed = await freehold(["migrate", "objects", "--from", local, "--to", from, "--quiet", "--manifest", path.join(scratch, "m3.json")]);
+    expect(seed.code, seed.stderr).toBe(0);
+    const r = await freehold(["migrate", "objects", "--from", from, "--to", to, "--quiet", "--manifest", path.join(scratch, "m4.json")]);
+    expect(r.code, r.stderr).toBe(0);
+    const m = JSON.parse(readFileSync(path.join(scratch, "m4.json"), "utf8")) as { objects: Array<{ path: string; match: boolean }>; source: { options: Record<string, string> } };
+    expect(m.objects).toEqual([expect.objectContaining({ path: "docs/a, b: c.txt", match: true })]);
+    expect(m.source.options.endpoint).toBe((S3 as S3Server).endpoint);
+  });
+
+  it("refuses an unquoted endpoint, which rclone would silently cut at its first ':', saying how to quote it", async () => {
+    const r = await freehold(["migrate", "objects", "--from", ":s3,provider=Other,endpoint=http://127.0.0.1:9000:bucket", "--to", ":azureblob,sas_url='http://x:1/a?b=c,d':c"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(
+      `freehold migrate: --from: ":s3,provider=Other,endpoint=http://127.0.0.1:9000:bucket" reads as bucket or container "//127.0.0.1:9000:bucket", which no bucket name can be: the value of "endpoint" ended at the first ":"; quote a value that holds ":" or ",", e.g. endpoint='http://127.0.0.1:9000'\nRun \`freehold migrate --help\` for usage.\n`,
+    );
+  });
+});
+
+describe("object counts and help", () => {
+  it("after re-copying one changed object, reports it as replaced and only the others as already present", async () => {
+    const from = path.join(scratch, "count-src");
+    const to = path.join(scratch, "count-dst");
+    mkdirSync(from, { recursive: true });
+    for (const n of ["a", "b", "c", "d"]) writeFileSync(path.join(from, `${n}.txt`), `${n} original`);
+    const manifest = path.join(scratch, "m5.json");
+    expect((await freehold(["migrate", "objects", "--from", from, "--to", to, "--quiet", "--manifest", manifest])).code).toBe(0);
+    writeFileSync(path.join(to, "b.txt"), "b changed at the target");
+    const r = await freehold(["migrate", "objects", "--from", from, "--to", to, "--manifest", manifest]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain("copied 1 object(s), 10 bytes (1 replacing a different one); 3 already present");
+    expect(r.stdout).toContain("4 objects, every size and hash equal (1 copied, 3 already present)");
+    expect((JSON.parse(readFileSync(manifest, "utf8")) as { copy: unknown }).copy).toMatchObject({ transferred: 1, replaced: 1, alreadyPresent: 3, checks: 4 });
+  });
+
+  it("writes the manifest where --help says it does by default", async () => {
+    const help = await freehold(["migrate", "--help"]);
+    expect(help.stdout).toContain("Where to write the manifest (default: database-manifest.json or objects-manifest.json in the current directory).");
+    const cwd = mkdtempSync(path.join(scratch, "cwd-"));
+    const from = path.join(scratch, "count-src");
+    const r = await new Promise<number | null>((resolve) => spawn(process.execPath, [BIN, "migrate", "objects", "--from", from, "--to", path.join(cwd, "out"), "--quiet"], { cwd, stdio: "ignore" }).on("close", resolve));
+    expect(r).toBe(0);
+    expect(existsSync(path.join(cwd, "objects-manifest.json"))).toBe(true);
+  });
+});
+
+describe("no copy of the data left behind, and nothing left running", () => {
+  it("without --work-dir, neither a verified run nor a failed one leaves the dump in the temporary folder", async () => {
+    const tmp = mkdtempSync(path.join(scratch, "tmpdir-"));
+    const target = await emptyTarget();
+    const ok = await freehold(["migrate", "database", "--from", src, "--to", target, "--quiet", "--manifest", path.join(scratch, "m6.json")], { TMPDIR: tmp });
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(ok.stdout).toContain("No copy of the data is left on this host.");
+    expect(readdirSync(tmp)).toEqual([]);
+    // Failure after the dump: the target now holds different data in the same tables.
+    await sql(target, "UPDATE public.items SET name = 'changed' WHERE id = 2;");
+    const other = await emptyTarget();
+    await sql(other, "CREATE TABLE public.slowly_idx (x int);"); // collides with the source's index: the restore fails after the dump
+    const failed = await freehold(["migrate", "database", "--from", src, "--to", other, "--quiet", "--manifest", path.join(scratch, "m7.json")], { TMPDIR: tmp });
+    expect(failed.code).toBe(1);
+    expect(failed.stderr).toContain('relation "slowly_idx" already exists');
+    expect(readdirSync(tmp)).toEqual([]);
+    expect(await sql(other, "SELECT string_agg(tablename, ',' ORDER BY tablename) FROM pg_tables WHERE schemaname = 'public';")).toEqual(["slowly_idx"]);
+  });
+
+  it("SIGTERM during the restore stops every tool and query on both servers, undoes the restore and removes the dump (exit 143)", async () => {
+    const tmp = mkdtempSync(path.join(scratch, "tmpdir-"));
+    const target = await emptyTarget();
+    const prefix = `freehold-${migrationKey(pgConnection(src, "source"), pgConnection(target, "target"))}`;
+    const run = start(["migrate", "database", "--from", src, "--to", target, "--manifest", path.join(scratch, "m8.json")], { TMPDIR: tmp });
+    const slowBuild = async () => (await sql((B as PostgresServer).superuserUrl, "SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'CREATE INDEX slowly_idx%' AND state = 'active';"))[0] === "1";
+    await until("the slow index is being built on the target", slowBuild);
+    run.child.kill("SIGTERM");
+    const r = await run.done;
+    expect(r.code, r.stderr).toBe(143);
+    expect(r.stderr).toContain("freehold migrate: interrupted: every tool and query this run started was stopped on both servers, and the target is as it was");
+    expect(await sessions((A as PostgresServer).superuserUrl, prefix)).toEqual([]);
+    expect(await sessions((B as PostgresServer).superuserUrl, prefix)).toEqual([]);
+    expect(await sql(target, "SELECT count(*) FROM pg_class WHERE relnamespace = 'public'::regnamespace;")).toEqual(["0"]);
+    expect(await sql(target, "SELECT count(*) FROM pg_proc WHERE proname = 'slow';")).toEqual(["0"]);
+    expect(readdirSync(tmp)).toEqual([]);
+  });
+
+  it("after a SIGKILL, the next run stops the sessions the killed one left on both servers, undoes its restore and finishes", async () => {
+    const work = path.join(scratch, "kept-work");
+    const target = await emptyTarget();
+    const prefix = `freehold-${migrationKey(pgConnection(src, "source"), pgConnection(target, "target"))}`;
+    const run = start(["migrate", "database", "--from", src, "--to", target, "--work-dir", work, "--quiet"], {});
+    await until("the slow index is being built on the target", async () => (await sessions((B as PostgresServer).superuserUrl, `${prefix}-restore`)).some((s) => s.includes("CREATE INDEX slowly_idx")));
+    run.child.kill("SIGKILL");
+    await run.done;
+    // What a killed run's verification leaves on a large source table: a long query whose client is an orphaned psql.
+    const leftover = spawn(pgTool("psql"), ["-X", "-q", "-d", pgConnection(src, "source").conninfo, "-c", "SELECT pg_sleep(600)"], { env: { ...pgConnection(src, "source").env, PGAPPNAME: `${prefix}-verify` }, stdio: "ignore" });
+    await until("the leftover query runs", async () => (await sessions((A as PostgresServer).superuserUrl, prefix)).some((s) => s.includes("pg_sleep")));
+    expect(await sessions((B as PostgresServer).superuserUrl, `${prefix}-restore`)).not.toEqual([]);
+    expect(existsSync(path.join(work, "restore.journal.json"))).toBe(true);
+
+    const again = await freehold(["migrate", "database", "--from", src, "--to", target, "--work-dir", work, "--manifest", path.join(scratch, "m9.json")]);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stderr).toMatch(/stopped [2-9] session\(s\) an earlier, interrupted run had left on the servers/);
+    expect(again.stderr).toContain("undoing the unfinished restore into");
+    expect(await sessions((A as PostgresServer).superuserUrl, prefix)).toEqual([]);
+    expect(await sessions((B as PostgresServer).superuserUrl, prefix)).toEqual([]);
+    const m = JSON.parse(readFileSync(path.join(scratch, "m9.json"), "utf8")) as { ok: boolean; dump: { reused: boolean; kept: boolean }; totals: { rows: number } };
+    expect(m).toMatchObject({ ok: true, dump: { reused: true, kept: false }, totals: { rows: 350 } });
+    expect(existsSync(path.join(work, "dump"))).toBe(false);
+    leftover.kill();
+  }, 90_000);
+});

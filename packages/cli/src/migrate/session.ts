@@ -1,0 +1,170 @@
+/**
+ * Long-lived psql sessions (one connection for many statements: the dump's
+ * snapshot, the fingerprint workers) and the stopping of sessions by name, so
+ * that neither an interrupted run nor a killed one leaves a query running.
+ */
+import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
+import { pgFailure } from "./diagnose";
+import { MigrationInterrupted, MigrationToolError } from "./errors";
+import { tableChecksumSql, type TableInfo } from "./fingerprint";
+import { type ChecksumRun, type PgConnection, psql, quoteLiteral, recordChecksum, STABLE_SESSION_SQL } from "./pg";
+import { pgTool, redact, sleep } from "./proc";
+
+export interface QueryResult {
+  /** Non-empty stdout lines (unaligned, tuples only). */
+  lines: string[];
+  /** psql's error lines for this statement (empty when it succeeded). */
+  errors: string[];
+}
+
+interface Pending {
+  marker: string;
+  out: string[];
+  err: string[];
+  outDone: boolean;
+  errDone: boolean;
+  resolve: (r: QueryResult) => void;
+  reject: (e: Error) => void;
+}
+
+/**
+ * One psql process kept open. Each `query` is followed by `\echo` and `\warn`
+ * of a marker, so its stdout and stderr are told apart from the next one's.
+ * A failing statement does not end the session (ON_ERROR_STOP=0): its error
+ * lines come back in `errors`.
+ */
+export class PsqlSession {
+  private readonly child: ChildProcessWithoutNullStreams;
+  private queue: Pending[] = [];
+  private n = 0;
+  private closed = false;
+  private exit: Promise<number | null>;
+  private stderrTail = "";
+
+  constructor(
+    readonly conn: PgConnection,
+    signal?: AbortSignal,
+  ) {
+    this.child = spawn(pgTool("psql"), ["-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=0", "-d", conn.conninfo], { env: conn.env, stdio: ["pipe", "pipe", "pipe"] });
+    this.child.stdin.on("error", () => {
+      /* psql exited; 'close' reports it */
+    });
+    this.exit = new Promise((resolve) =>
+      this.child.on("close", (code) => {
+        this.closed = true;
+        const why = redact(this.stderrTail.trim(), conn.secrets);
+        for (const p of this.queue.splice(0)) p.reject(pgFailure({ command: "psql", args: [], code, signal: null, stdout: "", stderr: why, ms: 0, aborted: signal?.aborted ?? false }, { side: conn.role, action: "run a query", display: conn.display }));
+        resolve(code);
+      }),
+    );
+    this.child.on("error", () => {
+      /* ENOENT is caught by pgTool before we get here */
+    });
+    const onAbort = () => this.kill();
+    signal?.addEventListener("abort", onAbort, { once: true });
+    void this.exit.then(() => signal?.removeEventListener("abort", onAbort));
+    this.lines(this.child.stdout, (l) => this.onLine(l, "out"));
+    this.lines(this.child.stderr, (l) => this.onLine(l, "err"));
+  }
+
+  private lines(stream: NodeJS.ReadableStream, fn: (line: string) => void): void {
+    let buf = "";
+    stream.setEncoding("utf8");
+    stream.on("data", (chunk: string) => {
+      buf += chunk;
+      const parts = buf.split("\n");
+      buf = parts.pop() ?? "";
+      for (const p of parts) fn(p);
+    });
+  }
+
+  private onLine(line: string, which: "out" | "err"): void {
+    if (which === "err") this.stderrTail = `${this.stderrTail}\n${line}`.slice(-4000);
+    const p = this.queue[0];
+    if (!p) return;
+    if (line === p.marker) {
+      if (which === "out") p.outDone = true;
+      else p.errDone = true;
+      if (p.outDone && p.errDone) {
+        this.queue.shift();
+        p.resolve({ lines: p.out, errors: p.err });
+      }
+      return;
+    }
+    if (which === "out" && !p.outDone && line.length > 0) p.out.push(line);
+    if (which === "err" && !p.errDone && line.trim().length > 0) p.err.push(redact(line.replace(/^psql:[^:]*:\d+:\s*/, ""), this.conn.secrets));
+  }
+
+  /** Run SQL (one or more statements); resolves with its output and error lines. */
+  query(sql: string): Promise<QueryResult> {
+    if (this.closed) return Promise.reject(new MigrationInterrupted("the psql session has ended"));
+    const marker = `__freehold_${process.pid}_${++this.n}__`;
+    return new Promise((resolve, reject) => {
+      this.queue.push({ marker, out: [], err: [], outDone: false, errDone: false, resolve, reject });
+      this.child.stdin.write(`${sql.trimEnd()}\n\\echo ${marker}\n\\warn ${marker}\n`);
+    });
+  }
+
+  /** Like `query`, but a statement error is thrown (as a MigrationToolError naming the side). */
+  async must(sql: string, action: string): Promise<string[]> {
+    const r = await this.query(sql);
+    if (r.errors.some((l) => /ERROR|FATAL/.test(l)))
+      throw new MigrationToolError(`psql failed to ${action} on the ${this.conn.role} (${this.conn.display}).`, "psql", null, { side: this.conn.role, output: r.errors.join("\n"), hint: `the ${this.conn.role} user's privileges and the message above` });
+    return r.lines;
+  }
+
+  /** End the session politely and wait for psql to exit. */
+  async close(): Promise<void> {
+    if (!this.closed) this.child.stdin.end("\\q\n");
+    await this.exit;
+  }
+
+  /** Stop psql now (its server session notices through client_connection_check_interval, and is cancelled by name). */
+  kill(): void {
+    if (!this.closed) this.child.kill("SIGTERM");
+  }
+}
+
+/**
+ * Stop every session on this server whose application_name starts with
+ * `prefix`, other than the one asking (pg_terminate_backend: the query is
+ * cancelled and the connection closed), and wait until they are gone. Only
+ * the connecting user's own sessions can be stopped, which is all a migration
+ * opens. Returns how many there were.
+ */
+export async function stopSessions(conn: PgConnection, prefix: string, timeoutMs = 10_000): Promise<number> {
+  const like = quoteLiteral(`${prefix.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+  const mine = `FROM pg_catalog.pg_stat_activity WHERE application_name LIKE ${like} AND pid <> pg_catalog.pg_backend_pid() AND datname = pg_catalog.current_database()`;
+  const first = await psql(conn, `SELECT pg_catalog.count(pg_catalog.pg_terminate_backend(pid)) ${mine};`, { action: "stop the sessions of an earlier run" });
+  const count = Number(first.lines[0] ?? 0);
+  const deadline = Date.now() + timeoutMs;
+  while (count > 0 && Date.now() < deadline) {
+    const left = await psql(conn, `SELECT pg_catalog.count(*) ${mine};`, { action: "check that no session is left" });
+    if (Number(left.lines[0] ?? 0) === 0) break;
+    await sleep(100);
+  }
+  return count;
+}
+
+/**
+ * Checksum the given tables (their definitions taken from the source) on one
+ * server, in one psql session, one statement per table. A table whose query
+ * fails is reported in `failed` instead of stopping the others.
+ */
+export async function checksumTables(conn: PgConnection, tables: TableInfo[]): Promise<ChecksumRun> {
+  const started = Date.now();
+  const out: ChecksumRun = { sums: new Map(), failed: new Map(), ms: 0 };
+  if (tables.length === 0) return out;
+  const session = new PsqlSession(conn);
+  try {
+    await session.must(STABLE_SESSION_SQL, "prepare the session");
+    for (const t of tables) {
+      const r = await session.query(tableChecksumSql(t));
+      recordChecksum(out, t, r.lines, r.errors);
+    }
+  } finally {
+    await session.close();
+  }
+  out.ms = Date.now() - started;
+  return out;
+}

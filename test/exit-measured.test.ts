@@ -1,0 +1,74 @@
+/**
+ * The exit plan's time to exit includes verification, and `--measured FILE`
+ * takes throughput from a migrate manifest or rehearse evidence, saying so.
+ */
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { ExitPlan } from "@freehold/cli";
+import { describe, expect, it } from "vitest";
+import { exitTime, readMeasured, VERIFY_OVERHEAD } from "../packages/cli/src/exit/measured";
+import { EXAMPLE_STACK, freehold } from "./cli-helpers";
+
+const dir = mkdtempSync(join(tmpdir(), "freehold-measured-"));
+const GiB = 1024 ** 3;
+const dbManifest = { kind: "database", formatVersion: 2, ok: true, finishedAt: "2026-11-28T10:00:00Z", source: { databaseBytes: 2 * GiB }, restore: { skipped: false }, timings: { totalMs: 60_000 } };
+const objManifest = { kind: "objects", formatVersion: 1, ok: true, finishedAt: "2026-11-28T10:05:00Z", copy: { transferred: 10 }, totals: { objects: 10, bytes: 1024 * 1024 * 1024 }, timings: { totalMs: 8_000 } };
+const write = (name: string, doc: unknown) => {
+  const f = join(dir, name);
+  writeFileSync(f, JSON.stringify(doc));
+  return f;
+};
+
+describe("time to exit", () => {
+  it("adds verification to stated throughput, and counts it in the total and the calendar", () => {
+    const t = exitTime({ dataGiB: 500, dbGiB: 40, objectThroughputMiBs: 100, databaseGiBPerHour: 20 });
+    const objects = (500 * 1024) / 100 / 3600;
+    expect(t.databaseHours.value).toBe(2);
+    expect(t.verificationHours.value).toBeCloseTo(2 * VERIFY_OVERHEAD.database + objects * VERIFY_OVERHEAD.objects, 2);
+    expect(t.totalDataHours.value).toBeCloseTo(2 * 1.25 + objects * 1.05, 2);
+    expect(t.calendarDays.value).toBe(Math.ceil(3 + (2 * 1.25 + objects * 1.05) / 8));
+    expect(t.verificationHours.basis).toContain("+25% of the dump and restore time");
+  });
+
+  it("uses measured throughput, which already includes verification, and says where it came from", () => {
+    const m = readMeasured(write("db.json", dbManifest));
+    expect(m.database?.value).toBe(120);
+    expect(m.objects).toBeUndefined();
+    const t = exitTime({ dataGiB: 0, dbGiB: 60, objectThroughputMiBs: 100, databaseGiBPerHour: 20, measured: m });
+    expect(t.databaseHours.value).toBe(0.5);
+    expect(t.databaseHours.basis).toContain("at 120 GiB/h for dump, restore and verification (measured: 2 GiB migrated and verified in 60 s by freehold migrate");
+    expect(t.verificationHours.basis).toMatch(/^databases: included in the measured throughput; objects: \+5%/);
+  });
+
+  it("reads both rates from rehearse evidence, and refuses what cannot be a measurement, with every reason", () => {
+    const both = readMeasured(write("rehearsal.json", { formatVersion: 1, startedAt: "2026-11-28T09:00:00Z", database: { manifest: dbManifest }, objects: { manifest: objManifest } }));
+    expect(both.objects?.value).toBe(128);
+    expect(both.database?.basis).toContain("rehearsal of 2026-11-28T09:00:00Z, database");
+    expect(() => readMeasured(write("rerun.json", { ...dbManifest, restore: { skipped: true } }))).toThrow(/records a re-run that restored nothing/);
+    expect(() => readMeasured(write("old.json", { ...dbManifest, formatVersion: 1 }))).toThrow(/not a database manifest of freehold migrate \(format 2\): formatVersion/);
+    expect(() => readMeasured(write("x.json", { hello: 1 }))).toThrow(/neither a manifest of freehold migrate .* nor the rehearsal.json/);
+    expect(() => readMeasured(join(dir, "missing.json"))).toThrow(/--measured .*missing\.json: no such file/);
+  });
+});
+
+describe("freehold exit-plan --measured", () => {
+  it("takes the database throughput from a manifest, says which it used, and includes verification in the total", async () => {
+    const file = write("cli-db.json", dbManifest);
+    const r = await freehold(["exit-plan", EXAMPLE_STACK, "--from", "aws", "--to", "azure", "--format", "json", "--db-gib", "60", "--data-gib", "100", "--measured", file]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain(`Time to exit from ${file}: databases 120 GiB/h measured, objects 100 MiB/s stated (no object manifest in it).`);
+    const p = JSON.parse(r.stdout) as ExitPlan;
+    expect(p.time.databaseHours.value).toBe(0.5);
+    const objects = (100 * 1024) / 100 / 3600;
+    expect(p.time.verificationHours.value).toBeCloseTo(objects * 0.05, 2);
+    expect(p.time.totalDataHours.value).toBeCloseTo(0.5 + objects * 1.05, 2);
+  });
+
+  it("refuses a file that is not a manifest or evidence (exit 2, no stack trace)", async () => {
+    const r = await freehold(["exit-plan", EXAMPLE_STACK, "--from", "aws", "--to", "azure", "--measured", write("bad.json", [1, 2])]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^freehold exit-plan: --measured cannot be used:\n {2}- .*neither a manifest/);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+});
