@@ -94,6 +94,8 @@ export interface Capability {
   note: string;
   /** Where this is documented. */
   source?: string;
+  /** For a database engine version: the day the cloud's standard support ends (ISO date), from `source`. */
+  endOfSupport?: string;
 }
 
 /** Where a figure came from. Every number a report shows carries one. */

@@ -19,7 +19,7 @@ describe("gcp capabilities", () => {
 
   it("marks what Cloud Run cannot do as unsupported", () => {
     const none = CAPABILITIES.filter((c) => c.support === "none").map((c) => c.feature);
-    expect(none.sort()).toEqual(["web-service.background", "web-service.custom-domain", "web-service.private-registry", "web-service.read-only-root-filesystem", "web-service.run-as-user"]);
+    expect(none.sort()).toEqual(["web-service.read-only-root-filesystem", "web-service.run-as-user"]);
   });
 });
 
@@ -76,9 +76,11 @@ describe("gcp prices", () => {
 describe("gcp migration details", () => {
   it("reaches the database on its private IP from inside the VPC and reads the password from Secret Manager", () => {
     const m = backend.migration.database({ name: "db", stack, databaseName: "app", physicalName: "shop-db" });
-    expect(m).toMatchObject({ port: 5432, database: "app", user: "app", sslmode: "require" });
+    expect(m).toMatchObject({ port: 5432, database: "app", user: "freehold_admin", sslmode: "require" });
     expect(m.host).toBe("$(gcloud sql instances describe shop-db --format='value(ipAddresses[0].ipAddress)')");
-    expect(m.passwordCommand).toBe("gcloud secrets versions access latest --secret=shop-dev-db-db-password");
+    expect(m.passwordCommand).toBe("gcloud secrets versions access latest --secret=shop-dev-db-db-admin-password");
+    // Without the physical name, the instance is found by the fixed part of its id.
+    expect(backend.migration.database({ name: "db", stack, databaseName: "app" }).host).toContain("gcloud sql instances list --filter='name ~ ^shop-dev-db-'");
     expect(m.access).toContain("cloud-sql-proxy --private-ip");
   });
 
