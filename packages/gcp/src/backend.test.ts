@@ -45,11 +45,24 @@ describe("gcp prices", () => {
     expect(lines.every((l) => l.source.date)).toBe(true);
   });
 
+  it("bills background work per instance with no request fee, and adds the load balancer and a remote repository where the spec needs them", () => {
+    const spec = WebServiceSpec.parse({ kind: "web-service", image: "quay.io/acme/worker:1", background: true, scaling: { min: 1, max: 2 }, size: { cpu: 1, memoryGiB: 2 } });
+    const lines = backend.estimate({ name: "worker", spec }, DEFAULT_ASSUMPTIONS);
+    const seconds = 730 * 3600;
+    expect(lines[0]?.monthlyUsd).toBeCloseTo(seconds * 0.0000252, 2);
+    expect(lines[1]?.source.estimate).toBe(true);
+    expect(lines.some((l) => l.item.includes("requests"))).toBe(false);
+    expect(lines.at(-1)?.item).toBe("worker: Artifact Registry remote repository, about 1 GiB of cached image");
+    const site = backend.estimate({ name: "web", spec: WebServiceSpec.parse({ kind: "web-service", image: "nginx", public: true, domain: "app.example.gov.uk" }) }, DEFAULT_ASSUMPTIONS);
+    expect(site.find((l) => l.item.includes("forwarding rules"))?.monthlyUsd).toBeCloseTo(730 * 0.025, 2);
+    expect(site.some((l) => l.item.includes("Artifact Registry"))).toBe(false);
+  });
+
   it("estimates a database from its tier, doubling rates for a regional instance", () => {
     const zonal = backend.estimate({ name: "db", spec: DatabaseSpec.parse({ kind: "database", size: "medium", storageGiB: 100 }) }, DEFAULT_ASSUMPTIONS);
     const regional = backend.estimate({ name: "db", spec: DatabaseSpec.parse({ kind: "database", size: "medium", storageGiB: 100, highAvailability: true }) }, DEFAULT_ASSUMPTIONS);
-    // db-custom-2-8192: 2 vCPU x 730 h x 0.0535 + 8 GiB x 730 h x 0.00905 + 100 GiB x 0.204 + one secret version
-    expect(sumCost(zonal)).toBeCloseTo(78.11 + 52.85 + 20.4 + 0.06, 1);
+    // db-custom-2-8192: 2 vCPU x 730 h x 0.0535 + 8 GiB x 730 h x 0.00905 + 100 GiB x 0.204 + two secret versions
+    expect(sumCost(zonal)).toBeCloseTo(78.11 + 52.85 + 20.4 + 0.12, 1);
     expect(sumCost(regional)).toBeGreaterThan(1.9 * sumCost(zonal));
   });
 

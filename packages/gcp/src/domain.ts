@@ -1,9 +1,10 @@
 /**
- * A custom domain for a public Cloud Run service: a global external
- * Application Load Balancer with a serverless NEG, a Google-managed
- * certificate from Certificate Manager validated by a DNS authorization (so
- * it is issued before traffic moves), a TLS 1.2+ MODERN SSL policy, and HTTP
- * redirected to HTTPS. This is Google's GA way for every Cloud Run region;
+ * A custom domain for a public Cloud Run service: an external Application
+ * Load Balancer with a serverless NEG, a Google-managed certificate from
+ * Certificate Manager validated by a DNS authorization (so it is issued
+ * before traffic moves), a TLS 1.2+ MODERN SSL policy, and HTTP redirected to
+ * HTTPS. Global without a residency rule; regional, in the stack's region,
+ * with one, so TLS ends inside it. This is Google's GA way for every Cloud Run region;
  * Cloud Run domain mappings are preview and missing from many regions,
  * London among them (https://cloud.google.com/run/docs/mapping-custom-domains).
  * The service then takes traffic only from the load balancer
@@ -28,7 +29,7 @@ export interface CustomDomain {
 }
 
 /** The DNS records the user must create: the certificate's validation CNAME, and the A record that sends traffic to the load balancer. */
-export function domainRecords(domain: string, auth: certificatemanager.DnsAuthorization, address: compute.GlobalAddress): pulumi.Output<DnsRecord[]> {
+export function domainRecords(domain: string, auth: certificatemanager.DnsAuthorization, address: compute.GlobalAddress | compute.Address): pulumi.Output<DnsRecord[]> {
   return pulumi.all([auth.dnsResourceRecords, address.address]).apply(([records, ip]): DnsRecord[] => [
     ...(records ?? []).map(
       (r): DnsRecord => ({ name: String(r.name ?? "").replace(/\.$/, ""), type: "CNAME", value: String(r.data ?? "").replace(/\.$/, ""), purpose: "certificate validation" }),
@@ -37,11 +38,21 @@ export function domainRecords(domain: string, auth: certificatemanager.DnsAuthor
   ]);
 }
 
+/** The custom domain's load balancer: global, or regional in the stack's region under a residency rule. */
 export function customDomain(req: WebServiceRequest, platform: GcpPlatform, service: cloudrunv2.Service, domain: string): CustomDomain {
-  const opts = { parent: req.parent };
-  const n = (role: string) => names.loadBalancer(req.stack.prefix, req.qualifiedName, role);
-  // Certificate pieces are named after the domain too: a new domain creates new ones before the old ones go.
+  return req.stack.residency === "none" ? globalLoadBalancer(req, platform, service, domain) : regionalLoadBalancer(req, platform, service, domain);
+}
+
+/** Names of the load balancer's pieces; certificate pieces are named after the domain too, so a new domain creates new ones before the old ones go. */
+function namer(req: WebServiceRequest, domain: string) {
   const d = shortHash([domain], 4);
+  return { n: (role: string) => names.loadBalancer(req.stack.prefix, req.qualifiedName, role), d };
+}
+
+/** The global external Application Load Balancer (no residency rule): TLS ends at Google's edge, nearest the user. */
+function globalLoadBalancer(req: WebServiceRequest, platform: GcpPlatform, service: cloudrunv2.Service, domain: string): CustomDomain {
+  const opts = { parent: req.parent };
+  const { n, d } = namer(req, domain);
   const labels = platform.labels;
   const apis = [platform.api("compute")];
   const certApis = [platform.api("certificatemanager")];
@@ -67,36 +78,67 @@ export function customDomain(req: WebServiceRequest, platform: GcpPlatform, serv
     { name: n("https"), target: httpsProxy.id, portRange: "443", ipProtocol: "TCP", ipAddress: address.id, loadBalancingScheme: "EXTERNAL_MANAGED", labels },
     opts,
   );
-  const redirect = new compute.URLMap(
-    `${req.name}-http-redirect`,
-    { name: n("http-redirect"), defaultUrlRedirect: { httpsRedirect: true, redirectResponseCode: "MOVED_PERMANENTLY_DEFAULT", stripQuery: false } },
-    { ...opts, dependsOn: apis },
-  );
+  const redirect = new compute.URLMap(`${req.name}-http-redirect`, { name: n("http-redirect"), defaultUrlRedirect: REDIRECT }, { ...opts, dependsOn: apis });
   const httpProxy = new compute.TargetHttpProxy(`${req.name}-http-proxy`, { name: n("http"), urlMap: redirect.id }, opts);
   const http = new compute.GlobalForwardingRule(
     `${req.name}-http-rule`,
     { name: n("http"), target: httpProxy.id, portRange: "80", ipProtocol: "TCP", ipAddress: address.id, loadBalancingScheme: "EXTERNAL_MANAGED", labels },
     opts,
   );
+  return result(domain, auth, address, { networkEndpointGroup: neg, backendService: backend, urlMap, dnsAuthorization: auth, certificate, certificateMap, certificateMapEntry: mapEntry, tlsPolicy, httpsProxy, address, httpsForwardingRule: https, httpRedirectMap: redirect, httpProxy, httpForwardingRule: http });
+}
 
-  return {
-    url: pulumi.output(`https://${domain}`),
-    dnsRecords: domainRecords(domain, auth, address),
-    resources: {
-      networkEndpointGroup: neg,
-      backendService: backend,
-      urlMap,
-      dnsAuthorization: auth,
-      certificate,
-      certificateMap,
-      certificateMapEntry: mapEntry,
-      tlsPolicy,
-      httpsProxy,
-      address,
-      httpsForwardingRule: https,
-      httpRedirectMap: redirect,
-      httpProxy,
-      httpForwardingRule: http,
-    },
-  };
+/**
+ * The regional external Application Load Balancer (under a residency rule):
+ * its proxies run in the stack's region, so TLS ends there, and its
+ * certificate is a regional Certificate Manager certificate
+ * (https://cloud.google.com/load-balancing/docs/https/setup-regional-ext-https-serverless).
+ * It needs the VPC's proxy-only subnet in the region (GcpPlatform.proxySubnet).
+ */
+function regionalLoadBalancer(req: WebServiceRequest, platform: GcpPlatform, service: cloudrunv2.Service, domain: string): CustomDomain {
+  const opts = { parent: req.parent };
+  const { n, d } = namer(req, domain);
+  const labels = platform.labels;
+  const region = platform.region;
+  const net = platform.network();
+  const proxies = platform.proxySubnet();
+  const apis = [platform.api("compute")];
+  const certApis = [platform.api("certificatemanager")];
+
+  const neg = new compute.RegionNetworkEndpointGroup(`${req.name}-neg`, { name: n("neg"), region, networkEndpointType: "SERVERLESS", cloudRun: { service: service.name } }, { ...opts, dependsOn: apis });
+  const backend = new compute.RegionBackendService(
+    `${req.name}-backend`,
+    { name: n("backend"), region, loadBalancingScheme: "EXTERNAL_MANAGED", protocol: "HTTP", backends: [{ group: neg.id, balancingMode: "UTILIZATION", capacityScaler: 1 }] },
+    opts,
+  );
+  const urlMap = new compute.RegionUrlMap(`${req.name}-url-map`, { name: n("url-map"), region, defaultService: backend.id }, opts);
+
+  // Regional certificates take a per-project DNS authorization (https://cloud.google.com/certificate-manager/docs/dns-authorizations).
+  const auth = new certificatemanager.DnsAuthorization(`${req.name}-dns-authorization`, { name: n(`dns-${d}`), domain, location: region, type: "PER_PROJECT_RECORD", labels }, { ...opts, dependsOn: certApis });
+  const certificate = new certificatemanager.Certificate(`${req.name}-certificate`, { name: n(`cert-${d}`), location: region, managed: { domains: [domain], dnsAuthorizations: [auth.id] }, labels }, opts);
+
+  const tlsPolicy = new compute.RegionSslPolicy(`${req.name}-tls-policy`, { name: n("tls"), region, ...TLS_POLICY }, { ...opts, dependsOn: apis });
+  const httpsProxy = new compute.RegionTargetHttpsProxy(
+    `${req.name}-https-proxy`,
+    { name: n("https"), region, urlMap: urlMap.id, certificateManagerCertificates: [pulumi.interpolate`//certificatemanager.googleapis.com/${certificate.id}`], sslPolicy: tlsPolicy.id },
+    opts,
+  );
+  const address = new compute.Address(`${req.name}-address`, { name: n("address"), region, addressType: "EXTERNAL", networkTier: "PREMIUM", labels }, { ...opts, dependsOn: apis });
+  const rule = (role: "https" | "http", target: pulumi.Input<string>, port: string) =>
+    new compute.ForwardingRule(
+      `${req.name}-${role}-rule`,
+      { name: n(role), region, target, portRange: port, ipProtocol: "TCP", ipAddress: address.id, loadBalancingScheme: "EXTERNAL_MANAGED", network: net.network, networkTier: "PREMIUM", labels },
+      { ...opts, dependsOn: proxies ? [proxies] : [] },
+    );
+  const https = rule("https", httpsProxy.id, "443");
+  const redirect = new compute.RegionUrlMap(`${req.name}-http-redirect`, { name: n("http-redirect"), region, defaultUrlRedirect: REDIRECT }, { ...opts, dependsOn: apis });
+  const httpProxy = new compute.RegionTargetHttpProxy(`${req.name}-http-proxy`, { name: n("http"), region, urlMap: redirect.id }, opts);
+  const http = rule("http", httpProxy.id, "80");
+  return result(domain, auth, address, { networkEndpointGroup: neg, backendService: backend, urlMap, dnsAuthorization: auth, certificate, tlsPolicy, httpsProxy, address, httpsForwardingRule: https, httpRedirectMap: redirect, httpProxy, httpForwardingRule: http });
+}
+
+const REDIRECT = { httpsRedirect: true, redirectResponseCode: "MOVED_PERMANENTLY_DEFAULT", stripQuery: false };
+
+function result(domain: string, auth: certificatemanager.DnsAuthorization, address: compute.GlobalAddress | compute.Address, resources: Record<string, pulumi.Resource>): CustomDomain {
+  return { url: pulumi.output(`https://${domain}`), dnsRecords: domainRecords(domain, auth, address), resources };
 }

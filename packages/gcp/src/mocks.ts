@@ -45,7 +45,8 @@ export const mocks: BackendMocks = {
         };
       case "gcp:compute/address:Address": {
         const region = str(inputs.region, MOCK_REGION);
-        return { project, name: rname, address: privateIp(rname), selfLink: `${compute}/regions/${region}/addresses/${rname}`, id: `projects/${project}/regions/${region}/addresses/${rname}` };
+        const address = inputs.addressType === "EXTERNAL" ? publicIp(rname) : privateIp(rname);
+        return { project, name: rname, address, selfLink: `${compute}/regions/${region}/addresses/${rname}`, id: `projects/${project}/regions/${region}/addresses/${rname}` };
       }
       case "gcp:compute/forwardingRule:ForwardingRule": {
         const region = str(inputs.region, MOCK_REGION);
@@ -99,12 +100,12 @@ export const mocks: BackendMocks = {
         const token = createHash("sha256").update(`${project}/${domain}`).digest("hex").slice(0, 12);
         return {
           project,
-          id: `projects/${project}/locations/global/dnsAuthorizations/${rname}`,
+          id: `projects/${project}/locations/${str(inputs.location, "global")}/dnsAuthorizations/${rname}`,
           dnsResourceRecords: [{ name: `_acme-challenge.${domain}.`, type: "CNAME", data: `${token}.1.authorize.certificatemanager.goog.` }],
         };
       }
       case "gcp:certificatemanager/certificate:Certificate":
-        return { project, id: `projects/${project}/locations/global/certificates/${rname}` };
+        return { project, id: `projects/${project}/locations/${str(inputs.location, "global")}/certificates/${rname}` };
       case "gcp:certificatemanager/certificateMap:CertificateMap":
         return { project, id: `projects/${project}/locations/global/certificateMaps/${rname}` };
       case "gcp:logging/projectBucketConfig:ProjectBucketConfig":
@@ -117,6 +118,8 @@ export const mocks: BackendMocks = {
         return { version: "1", name: `${str(inputs.secret, name)}/versions/1` };
       case "gcp:storage/bucket:Bucket":
         return { project, name: rname, url: `gs://${rname}`, selfLink: `https://www.googleapis.com/storage/v1/b/${rname}`, projectNumber: Number(MOCK_PROJECT_NUMBER) };
+      case "gcp:projects/iAMCustomRole:IAMCustomRole":
+        return { project, name: `projects/${project}/roles/${str(inputs.roleId, name)}`, deleted: false };
       case "gcp:serviceaccount/iAMMember:IAMMember":
       case "gcp:secretmanager/secretIamMember:SecretIamMember":
       case "gcp:storage/bucketIAMMember:BucketIAMMember":

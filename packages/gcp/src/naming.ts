@@ -31,6 +31,7 @@ export const NAME_PATTERNS = {
   network: /^[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?$/,
   cloudRunJob: /^[a-z](?:[a-z0-9-]{0,38}[a-z0-9])?$/,
   repository: /^[a-z](?:[a-z0-9-]{0,61}[a-z0-9])?$/,
+  customRole: /^[a-zA-Z0-9_.]{3,64}$/,
   bucket: /^[a-z0-9][a-z0-9_-]{1,61}[a-z0-9]$/,
 } as const;
 
@@ -62,6 +63,8 @@ export const names = {
   sqlInstance: (stack: string, component: string) => physicalName([stack, component], { maxLength: NAME_RULES.sqlInstance.maxLength - SQL_SUFFIX_LENGTH - 1 }),
   cloudRunJob: (stack: string, component: string, role: string) => physicalName([stack, component, role], NAME_RULES.cloudRunJob),
   repository: (stack: string, component: string) => physicalName([stack, component, "images"], NAME_RULES.repository),
+  /** Custom role id: letters, digits, `_` and `.`, 3-64 characters. */
+  customRole: (stack: string, role: string) => physicalName([stack, role], { maxLength: 64, minLength: 3, separator: "_" }),
   /** Load balancer pieces (global per project): RFC 1035, at most 63. */
   loadBalancer: (stack: string, component: string, role: string) => physicalName([stack, component, role], NAME_RULES.network),
   secret: (stack: string, component: string, role: string) => physicalName([stack, component, role], NAME_RULES.secret),

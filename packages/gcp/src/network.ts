@@ -15,6 +15,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { Sleep } from "@pulumiverse/time/sleep";
 import { type LogRouting, logRouting } from "./logs";
 import { labels, names } from "./naming";
+import { URL_SIGNER_PERMISSIONS } from "./permissions";
 import { type ProjectInfo, type ProjectRead, readProject } from "./project";
 
 /** The Google APIs Freehold may enable, by short name. Cloud Resource Manager is not here: it must be on before the first up (project.ts). */
@@ -48,6 +49,8 @@ export const ADDRESS_RELEASE = "2h";
 
 /** The subnet Cloud Run's Direct VPC egress takes addresses from: /20 leaves room for ~2,000 instances (2 addresses each). */
 export const SUBNET_CIDR = "10.10.0.0/20";
+/** The proxy-only subnet of a regional load balancer: Google recommends a /23 (https://cloud.google.com/load-balancing/docs/proxy-only-subnets#proxy_only_subnet_size). */
+export const PROXY_SUBNET_CIDR = "10.129.0.0/23";
 
 /** The network Freehold creates. */
 export interface PrivateNetwork {
@@ -79,6 +82,8 @@ export class GcpPlatform {
   private projectRead?: ProjectRead;
   private attachment?: VpcAttachment;
   private routing?: LogRouting;
+  private signer?: projects.IAMCustomRole;
+  private proxies?: compute.Subnetwork | null;
 
   constructor(
     readonly stack: StackContext,
@@ -137,11 +142,54 @@ export class GcpPlatform {
     return sleep;
   }
 
+  /**
+   * The project role that signs URLs and nothing else (`iam.serviceAccounts.signBlob`):
+   * a linked service gets it on its own account, so it can make V4 signed URLs
+   * through the IAM Credentials API (https://cloud.google.com/storage/docs/access-control/signed-urls#signing-iam).
+   * One per stack. A deleted custom role can be undeleted for 7 days and its id
+   * stays taken for 37 (https://cloud.google.com/iam/docs/creating-custom-roles#deleting-custom-role);
+   * the provider undeletes it when the same id is created again within the 7.
+   */
+  urlSigner(): projects.IAMCustomRole {
+    this.signer ??= new projects.IAMCustomRole(
+      `${this.name}-url-signer-role`,
+      {
+        roleId: names.customRole(this.stack.prefix, "url_signer"),
+        title: `Freehold URL signer (${this.stack.prefix})`,
+        description: "Signs blobs as a service account: V4 signed URLs for Cloud Storage, nothing else",
+        permissions: [...URL_SIGNER_PERMISSIONS],
+        stage: "GA",
+      },
+      { parent: this.parent, dependsOn: [this.api("iam"), this.api("iamcredentials")] },
+    );
+    return this.signer;
+  }
+
   /** Under a residency rule, the stack's logs kept in its region (logs.ts); nothing without one. Components that write logs call this. */
   logs(): LogRouting | undefined {
     if (this.stack.residency === "none") return undefined;
     this.routing ??= logRouting(this);
     return this.routing;
+  }
+
+  /**
+   * The proxy-only subnet a regional external Application Load Balancer's
+   * proxies run in: one per region and VPC
+   * (https://cloud.google.com/load-balancing/docs/proxy-only-subnets). Created
+   * in Freehold's own network; a network brought with `network.gcp` must have
+   * one (null: nothing is created).
+   */
+  proxySubnet(): compute.Subnetwork | null {
+    if (this.proxies !== undefined) return this.proxies;
+    const net = this.network();
+    this.proxies = net.own
+      ? new compute.Subnetwork(
+          `${this.name}-proxy-subnet`,
+          { name: names.network(this.stack.prefix, `${this.region}-proxies`), network: net.own.network.id, region: this.region, ipCidrRange: PROXY_SUBNET_CIDR, purpose: "REGIONAL_MANAGED_PROXY", role: "ACTIVE" },
+          { parent: this.parent },
+        )
+      : null;
+    return this.proxies;
   }
 
   /** The network components attach to, created (or resolved from `network.gcp`) on first use. */

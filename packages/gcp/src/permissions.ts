@@ -27,11 +27,11 @@ export const OBJECT_STORE_ROLES: Record<Access, readonly [objects: string, bucke
  * URL is signed through the IAM Credentials API's signBlob as the service's
  * own account, which needs `iam.serviceAccounts.signBlob` on itself
  * (https://cloud.google.com/storage/docs/access-control/signed-urls#signing-iam).
- * Service Account Token Creator on its own account only: it adds nothing the
- * service could not already do as itself (its own tokens come from the
- * metadata server anyway).
+ * The only predefined role with it, Service Account Token Creator, also mints
+ * access and ID tokens; a custom role with that one permission is granted
+ * instead (GcpPlatform.urlSigner).
  */
-export const SELF_SIGNER = "roles/iam.serviceAccountTokenCreator";
+export const URL_SIGNER_PERMISSIONS = ["iam.serviceAccounts.signBlob"] as const;
 
 /**
  * Database roles. Cloud SQL data access is a PostgreSQL login (the linked

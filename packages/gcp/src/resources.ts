@@ -33,19 +33,20 @@ export type WebServiceResources = {
   registryAgentAccessSettled?: Sleep;
   /** With a domain: the load balancer and its certificate. */
   networkEndpointGroup?: compute.RegionNetworkEndpointGroup;
-  backendService?: compute.BackendService;
-  urlMap?: compute.URLMap;
+  /** Global pieces without a residency rule, regional ones (in the stack's region) with one. */
+  backendService?: compute.BackendService | compute.RegionBackendService;
+  urlMap?: compute.URLMap | compute.RegionUrlMap;
   dnsAuthorization?: certificatemanager.DnsAuthorization;
   certificate?: certificatemanager.Certificate;
   certificateMap?: certificatemanager.CertificateMap;
   certificateMapEntry?: certificatemanager.CertificateMapEntry;
-  tlsPolicy?: compute.SSLPolicy;
-  httpsProxy?: compute.TargetHttpsProxy;
-  address?: compute.GlobalAddress;
-  httpsForwardingRule?: compute.GlobalForwardingRule;
-  httpRedirectMap?: compute.URLMap;
-  httpProxy?: compute.TargetHttpProxy;
-  httpForwardingRule?: compute.GlobalForwardingRule;
+  tlsPolicy?: compute.SSLPolicy | compute.RegionSslPolicy;
+  httpsProxy?: compute.TargetHttpsProxy | compute.RegionTargetHttpsProxy;
+  address?: compute.GlobalAddress | compute.Address;
+  httpsForwardingRule?: compute.GlobalForwardingRule | compute.ForwardingRule;
+  httpRedirectMap?: compute.URLMap | compute.RegionUrlMap;
+  httpProxy?: compute.TargetHttpProxy | compute.RegionTargetHttpProxy;
+  httpForwardingRule?: compute.GlobalForwardingRule | compute.ForwardingRule;
   /** Link grants in link order: bucket roles, secret access and the conditioned Cloud SQL client role, and the URL signer. */
   [grant: `grant${number}`]: storage.BucketIAMMember | secretmanager.SecretIamMember | projects.IAMMember | serviceaccount.IAMMember;
 };
@@ -85,7 +86,9 @@ export type PlatformResources = {
   network?: compute.Network;
   subnet?: compute.Subnetwork;
   addressRelease?: Sleep;
+  proxySubnet?: compute.Subnetwork;
   logBucket?: logging.ProjectBucketConfig;
   logSink?: logging.ProjectSink;
   logExclusion?: logging.ProjectExclusion;
+  urlSignerRole?: projects.IAMCustomRole;
 };

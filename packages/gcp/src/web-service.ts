@@ -20,7 +20,7 @@ import { imageSource } from "./image";
 import { names } from "./naming";
 import { type Api, type GcpPlatform, platformOf } from "./network";
 import type { ObjectStoreHandle } from "./object-store";
-import { cloudSqlInstanceCondition, DATABASE_ROLES, OBJECT_STORE_ROLES, PUBLIC_INVOKER, SELF_SIGNER } from "./permissions";
+import { cloudSqlInstanceCondition, DATABASE_ROLES, OBJECT_STORE_ROLES, PUBLIC_INVOKER } from "./permissions";
 import { cloudRunLimits, webServiceSize } from "./sizes";
 import { vendorSettings, withVendor } from "./vendor";
 
@@ -97,11 +97,9 @@ function grantLinks(req: WebServiceRequest, account: serviceaccount.Account, pla
       ready.push(h.ready);
     }
   }
-  // A linked store's signed URLs are signed as the service itself (permissions.ts).
+  // A linked store's signed URLs are signed as the service itself, with a role that does nothing else (network.ts).
   if (req.links.some((l) => l.kind === "object-store")) {
-    grants.push(
-      new serviceaccount.IAMMember(`${req.name}-url-signer`, { serviceAccountId: account.name, role: SELF_SIGNER, member: account.member }, { ...opts, dependsOn: [platform.api("iamcredentials")] }),
-    );
+    grants.push(new serviceaccount.IAMMember(`${req.name}-url-signer`, { serviceAccountId: account.name, role: platform.urlSigner().name, member: account.member }, opts));
   }
   return { grants, ready };
 }
@@ -166,7 +164,8 @@ export function serviceArgs(req: WebServiceRequest, platform: GcpPlatform, accou
 function webServiceDataLocations(req: WebServiceRequest): Array<{ region: string; use: string }> {
   const out: Array<{ region: string; use: string }> = [];
   if (req.stack.residency === "none") out.push({ region: "global", use: "request and application logs (Cloud Logging's _Default bucket)" });
-  if (req.spec.public && req.spec.domain) out.push({ region: "global", use: "TLS termination and request handling at Google's edge (global external Application Load Balancer)" });
+  // Without a residency rule a domain gets the global load balancer: TLS ends at Google's edge, wherever the user is.
+  if (req.stack.residency === "none" && req.spec.public && req.spec.domain) out.push({ region: "global", use: "TLS termination at Google's edge (global external Application Load Balancer)" });
   return out;
 }
 
@@ -218,7 +217,11 @@ export function webService(req: WebServiceRequest): WebServiceResult {
       service: "Cloud Run",
       size: webServiceSize(req.size, req.name),
       details: {
-        ingress: !spec.public ? "internal only" : spec.domain ? `load balancer only (https://${spec.domain}, TLS 1.2+, HTTP redirected)` : "all (HTTPS)",
+        ingress: !spec.public
+          ? "internal only"
+          : spec.domain
+            ? `${req.stack.residency === "none" ? "global" : `regional (${platform.region})`} external Application Load Balancer only (https://${spec.domain}, TLS 1.2+, HTTP redirected)`
+            : "all (HTTPS)",
         invoker: spec.public ? "allUsers" : "IAM (roles/run.invoker)",
         minInstances: spec.background ? Math.max(1, spec.scaling.min) : spec.scaling.min,
         maxInstances: spec.scaling.max,

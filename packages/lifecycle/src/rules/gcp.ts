@@ -52,6 +52,9 @@ const DOC = {
   certMaps: "https://cloud.google.com/certificate-manager/docs/maps",
   dnsAuth: "https://cloud.google.com/certificate-manager/docs/dns-authorizations",
   lbServerless: "https://cloud.google.com/load-balancing/docs/https/setup-global-ext-https-serverless",
+  lbRegional: "https://cloud.google.com/load-balancing/docs/https/setup-regional-ext-https-serverless",
+  proxySubnet: "https://cloud.google.com/load-balancing/docs/proxy-only-subnets",
+  customRoles: "https://cloud.google.com/iam/docs/creating-custom-roles#deleting-custom-role",
   sslPolicies: "https://cloud.google.com/load-balancing/docs/ssl-policies-concepts",
   logBuckets: "https://cloud.google.com/logging/docs/buckets",
   logBucketDelete: "https://cloud.google.com/logging/docs/reference/v2/rest/v2/projects.locations.buckets/delete",
@@ -74,6 +77,12 @@ const T = {
   sslPolicy: "gcp:compute/sSLPolicy:SSLPolicy",
   httpsProxy: "gcp:compute/targetHttpsProxy:TargetHttpsProxy",
   httpProxy: "gcp:compute/targetHttpProxy:TargetHttpProxy",
+  regionBackend: "gcp:compute/regionBackendService:RegionBackendService",
+  regionUrlMap: "gcp:compute/regionUrlMap:RegionUrlMap",
+  regionSslPolicy: "gcp:compute/regionSslPolicy:RegionSslPolicy",
+  regionHttpsProxy: "gcp:compute/regionTargetHttpsProxy:RegionTargetHttpsProxy",
+  regionHttpProxy: "gcp:compute/regionTargetHttpProxy:RegionTargetHttpProxy",
+  customRole: "gcp:projects/iAMCustomRole:IAMCustomRole",
   account: "gcp:serviceaccount/account:Account",
   accountIam: "gcp:serviceaccount/iAMMember:IAMMember",
   run: "gcp:cloudrunv2/service:Service",
@@ -326,6 +335,7 @@ const GLOBAL_TYPES = [
   T.accountIam,
   T.projectIam,
   T.serviceIdentity,
+  T.customRole,
   T.secret,
   T.secretVersion,
   T.secretIam,
@@ -347,6 +357,17 @@ function lbPiece(title: string, file: string, forceNewFields: string[], inUseBy:
 }
 
 const inUse = (by: string, field: string, error: string, source: string) => ({ by, field, error, source });
+
+/** A regional load-balancing piece: RFC 1035 name unique in the project's region. */
+function regionalLbPiece(title: string, file: string, forceNewFields: string[], inUseBy: TypeRule["inUseBy"] = []): TypeRule {
+  return { ...lbPiece(title, file, forceNewFields, inUseBy), source: DOC.lbRegional, identity: { field: "name", scope: "region", source: DOC.naming } };
+}
+
+const sslPolicyChecks = [
+  rfc1035("name"),
+  { path: "profile", source: DOC.sslPolicies, test: (v: unknown) => (v === undefined || ["COMPATIBLE", "MODERN", "RESTRICTED", "CUSTOM"].includes(String(v)) ? undefined : `profile ${String(v)} is not COMPATIBLE, MODERN, RESTRICTED or CUSTOM`) },
+  { path: "minTlsVersion", source: DOC.sslPolicies, test: (v: unknown) => (v === undefined || ["TLS_1_0", "TLS_1_1", "TLS_1_2", "TLS_1_3"].includes(String(v)) ? undefined : `minTlsVersion ${String(v)} is not a TLS version`) },
+];
 
 export const GCP_RULES: CloudRules = {
   cloud: "gcp",
@@ -398,17 +419,31 @@ export const GCP_RULES: CloudRules = {
       title: "VPC subnet",
       source: DOC.subnet,
       identity: { field: "name", scope: "region", source: DOC.naming },
-      checks: [rfc1035("name")],
-      replaceOn: forceNew("compute", "resource_compute_subnetwork.go", "name", "network", "region", "description", "project"),
+      replaceOn: forceNew("compute", "resource_compute_subnetwork.go", "name", "network", "region", "description", "project", "purpose"),
       inUseBy: [inUse(T.address, "subnetwork", "resourceInUseByAnotherResource: The subnetwork resource is already being used by an address", DOC.subnet)],
+      checks: [
+        rfc1035("name"),
+        { path: "purpose", source: DOC.proxySubnet, test: (v, obj) => (v === "REGIONAL_MANAGED_PROXY" && obj.inputs.role !== "ACTIVE" && obj.inputs.role !== "BACKUP" ? "a proxy-only subnet needs role ACTIVE or BACKUP" : undefined) },
+      ],
       notes: [`not deletable while Cloud Run holds Direct VPC egress addresses in it, which it does for 1-2 hours after a service or job is deleted or moved ([source](${DOC.directVpc}))`],
+      beforeCreate: (obj, ctx) => {
+        if (obj.inputs.purpose !== "REGIONAL_MANAGED_PROXY") return undefined;
+        const network = (obj.references.network ?? [])[0];
+        const other = ctx.objects().find((o) => o.type === T.subnet && o.status === "live" && o.key !== obj.key && o.region === obj.region && o.inputs.purpose === "REGIONAL_MANAGED_PROXY" && o.inputs.role === "ACTIVE" && (o.references.network ?? [])[0] === network);
+        return other ? `a network has one active proxy-only subnet per region; ${other.name} is already active [${DOC.proxySubnet}]` : undefined;
+      },
       beforeDelete: (obj, ctx) => {
+        if (obj.inputs.purpose === "REGIONAL_MANAGED_PROXY") {
+          const network = (obj.references.network ?? [])[0];
+          const users = ctx.objects().filter((o) => o.type === T.forwardingRule && o.status === "live" && o.inputs.loadBalancingScheme === "EXTERNAL_MANAGED" && o.region === obj.region && (o.references.network ?? []).includes(network ?? ""));
+          if (users.length) return `resourceInUseByAnotherResource: the proxy-only subnet is used by load balancer ${users.map((u) => u.name).join(", ")} [${DOC.proxySubnet}]`;
+        }
         const held = runAddressesIn(obj, ctx);
         return held.length ? `resourceInUseByAnotherResource: The subnetwork is in use by serverless (Direct VPC egress) addresses of ${held.join(", ")} [${DOC.directVpc}]` : undefined;
       },
     },
     [T.address]: {
-      title: "regional internal address",
+      title: "regional address",
       source: DOC.address,
       identity: { field: "name", scope: "region", source: DOC.naming },
       checks: [rfc1035("name")],
@@ -416,7 +451,7 @@ export const GCP_RULES: CloudRules = {
       inUseBy: [inUse(T.forwardingRule, "ipAddress", "resourceInUseByAnotherResource: The address is in use by a forwarding rule", DOC.address)],
     },
     [T.forwardingRule]: {
-      title: "Private Service Connect endpoint (regional forwarding rule)",
+      title: "regional forwarding rule (a Private Service Connect endpoint, or a regional load balancer's front end)",
       source: DOC.psc,
       identity: { field: "name", scope: "region", source: DOC.naming },
       checks: [rfc1035("name")],
@@ -432,7 +467,7 @@ export const GCP_RULES: CloudRules = {
       identity: { field: "name", scope: "region", source: DOC.naming },
       checks: [rfc1035("name")],
       replaceOn: forceNew("compute", "resource_compute_region_network_endpoint_group.go", "name", "region", "networkEndpointType", "cloudRun", "description", "project"),
-      inUseBy: [inUse(T.backend, "backends", "resourceInUseByAnotherResource: The network endpoint group is in use by a backend service", DOC.lbServerless)],
+      inUseBy: [T.backend, T.regionBackend].map((by) => inUse(by, "backends", "resourceInUseByAnotherResource: The network endpoint group is in use by a backend service", DOC.lbServerless)),
     },
     [T.backend]: lbPiece("global backend service", "resource_compute_backend_service.go", ["name", "project"], [
       inUse(T.urlMap, "defaultService", "resourceInUseByAnotherResource: The backend service is in use by a URL map", DOC.lbServerless),
@@ -443,12 +478,27 @@ export const GCP_RULES: CloudRules = {
     ]),
     [T.sslPolicy]: {
       ...lbPiece("SSL policy", "resource_compute_ssl_policy.go", ["name", "description", "project"], [inUse(T.httpsProxy, "sslPolicy", "resourceInUseByAnotherResource: The SSL policy is in use by a target HTTPS proxy", DOC.sslPolicies)]),
-      checks: [
-        rfc1035("name"),
-        { path: "profile", source: DOC.sslPolicies, test: (v) => (v === undefined || ["COMPATIBLE", "MODERN", "RESTRICTED", "CUSTOM"].includes(String(v)) ? undefined : `profile ${String(v)} is not COMPATIBLE, MODERN, RESTRICTED or CUSTOM`) },
-        { path: "minTlsVersion", source: DOC.sslPolicies, test: (v) => (v === undefined || ["TLS_1_0", "TLS_1_1", "TLS_1_2", "TLS_1_3"].includes(String(v)) ? undefined : `minTlsVersion ${String(v)} is not a TLS version`) },
-      ],
+      checks: sslPolicyChecks,
     },
+    [T.regionBackend]: regionalLbPiece("regional backend service", "resource_compute_region_backend_service.go", ["name", "region", "loadBalancingScheme", "network", "project"], [
+      inUse(T.regionUrlMap, "defaultService", "resourceInUseByAnotherResource: The backend service is in use by a URL map", DOC.lbRegional),
+    ]),
+    [T.regionUrlMap]: regionalLbPiece("regional URL map", "resource_compute_region_url_map.go", ["name", "region", "project"], [
+      inUse(T.regionHttpsProxy, "urlMap", "resourceInUseByAnotherResource: The URL map is in use by a target proxy", DOC.lbRegional),
+      inUse(T.regionHttpProxy, "urlMap", "resourceInUseByAnotherResource: The URL map is in use by a target proxy", DOC.lbRegional),
+    ]),
+    [T.regionSslPolicy]: {
+      ...regionalLbPiece("regional SSL policy", "resource_compute_region_ssl_policy.go", ["name", "region", "description", "project"], [
+        inUse(T.regionHttpsProxy, "sslPolicy", "resourceInUseByAnotherResource: The SSL policy is in use by a target HTTPS proxy", DOC.sslPolicies),
+      ]),
+      checks: sslPolicyChecks,
+    },
+    [T.regionHttpsProxy]: regionalLbPiece("regional target HTTPS proxy", "resource_compute_region_target_https_proxy.go", ["name", "region", "description", "project"], [
+      inUse(T.forwardingRule, "target", "resourceInUseByAnotherResource: The target proxy is in use by a forwarding rule", DOC.lbRegional),
+    ]),
+    [T.regionHttpProxy]: regionalLbPiece("regional target HTTP proxy", "resource_compute_region_target_http_proxy.go", ["name", "region", "description", "project"], [
+      inUse(T.forwardingRule, "target", "resourceInUseByAnotherResource: The target proxy is in use by a forwarding rule", DOC.lbRegional),
+    ]),
     [T.httpsProxy]: lbPiece("target HTTPS proxy", "resource_compute_target_https_proxy.go", ["name", "description", "project"], [
       inUse(T.globalForwardingRule, "target", "resourceInUseByAnotherResource: The target proxy is in use by a forwarding rule", DOC.lbServerless),
     ]),
@@ -574,6 +624,20 @@ export const GCP_RULES: CloudRules = {
     },
     [T.bucketIam]: iamMember("IAM member on a bucket", "storage", "iam_storage_bucket.go", "bucket"),
     [T.projectIam]: iamMember("IAM member on the project", "resourcemanager", "resource_google_project_iam_member.go", "project"),
+    [T.customRole]: {
+      title: "project custom role",
+      source: DOC.customRoles,
+      identity: { field: "roleId", scope: "account", source: DOC.customRoles },
+      checks: [
+        nameCheck("roleId", 3, 64, /^[a-zA-Z0-9_.]+$/, DOC.customRoles),
+        textCheck("title", 100, undefined, DOC.customRoles),
+        { path: "permissions", source: DOC.customRoles, test: (v) => (Array.isArray(v) && (v.length === 0 || v.length > 3000) ? `${v.length} permissions; 1-3000` : undefined) },
+      ],
+      replaceOn: forceNew("resourcemanager", "resource_google_project_iam_custom_role.go", "roleId", "project"),
+      notes: [
+        `a deleted role can be undeleted for 7 days and its id stays taken for 37 ([source](${DOC.customRoles})); the provider undeletes a deleted role when the same id is created again ([source](${TF}/resourcemanager/resource_google_project_iam_custom_role.go))`,
+      ],
+    },
     [T.serviceIdentity]: {
       title: "service agent (created on request)",
       source: "https://cloud.google.com/iam/docs/create-service-agents",
