@@ -90,11 +90,11 @@ describe("gcp migration details", () => {
   it("reaches the database on its private IP from inside the VPC and reads the password from Secret Manager", () => {
     const m = backend.migration.database({ name: "db", stack, databaseName: "app", physicalName: "shop-db" });
     expect(m).toMatchObject({ port: 5432, database: "app", user: "freehold_admin", sslmode: "require" });
-    expect(m.host).toBe("$(gcloud sql instances describe shop-db --format='value(ipAddresses[0].ipAddress)')");
+    expect(m.host).toBe("$(gcloud compute addresses describe shop-dev-db-db --region=europe-west2 --format='value(address)')");
     expect(m.passwordCommand).toBe("gcloud secrets versions access latest --secret=shop-dev-db-db-admin-password");
     // Without the physical name, the instance is found by the fixed part of its id.
-    expect(backend.migration.database({ name: "db", stack, databaseName: "app" }).host).toContain("gcloud sql instances list --filter='name ~ ^shop-dev-db-'");
-    expect(m.access).toContain("cloud-sql-proxy --private-ip");
+    expect(backend.migration.database({ name: "db", stack, databaseName: "app" }).access).toContain("cloud-sql-proxy --psc $(gcloud config get-value project):europe-west2:$(gcloud sql instances list --filter='name ~ ^shop-dev-db-'");
+    expect(m.access).toContain("cloud-sql-proxy --psc");
   });
 
   it("configures an rclone gcs remote with uniform bucket-level access and ambient credentials", () => {

@@ -20,7 +20,7 @@ export const CAPABILITIES: readonly Capability[] = [
   {
     feature: "web-service.custom-domain",
     support: "full",
-    note: "A global external Application Load Balancer (serverless NEG) with a Google-managed Certificate Manager certificate validated by a DNS authorization, an SSL policy of TLS 1.2+ (MODERN), and HTTP redirected to HTTPS; the service then takes traffic only from the load balancer. The validation CNAME and the A record are outputs (dnsRecords). Cloud Run domain mappings are preview and not offered in europe-west2",
+    note: "An external Application Load Balancer with a serverless NEG (global; regional, in the stack's region, under a residency rule) with a Google-managed Certificate Manager certificate validated by a DNS authorization, an SSL policy of TLS 1.2+ (MODERN), and HTTP redirected to HTTPS; the service then takes traffic only from the load balancer. The validation CNAME and the A record are outputs (dnsRecords). Cloud Run domain mappings are preview and not offered in europe-west2",
     source: "https://cloud.google.com/load-balancing/docs/https/setup-global-ext-https-serverless",
   },
   {

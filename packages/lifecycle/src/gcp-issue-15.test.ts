@@ -147,13 +147,14 @@ components:
     expect(cors[0]?.responseHeaders).toContain("Content-Type");
   });
 
-  it("lets the service sign URLs as itself, and no one else", () => {
+  it("lets the service sign URLs as itself, with a role that can do nothing else", () => {
     const signer = one(run, "gcp:serviceaccount/iAMMember:IAMMember", "web-url-signer").inputs;
     expect(signer).toEqual({
       serviceAccountId: "projects/freehold-plan/serviceAccounts/shop-dev-web@freehold-plan.iam.gserviceaccount.com",
-      role: "roles/iam.serviceAccountTokenCreator",
+      role: "projects/freehold-plan/roles/shop_dev_url_signer",
       member: "serviceAccount:shop-dev-web@freehold-plan.iam.gserviceaccount.com",
     });
+    expect(one(run, "gcp:projects/iAMCustomRole:IAMCustomRole").inputs).toMatchObject({ roleId: "shop_dev_url_signer", permissions: ["iam.serviceAccounts.signBlob"] });
     expect(all(run, "gcp:projects/service:Service").map((s) => s.inputs.service)).toContain("iamcredentials.googleapis.com");
   });
 });

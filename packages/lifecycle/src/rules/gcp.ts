@@ -363,6 +363,18 @@ function regionalLbPiece(title: string, file: string, forceNewFields: string[], 
   return { ...lbPiece(title, file, forceNewFields, inUseBy), source: DOC.lbRegional, identity: { field: "name", scope: "region", source: DOC.naming } };
 }
 
+/** A Certificate Manager resource: RFC 1035 name unique in its location (global, or a region). */
+function certPiece(title: string, source: string, file: string, forceNewFields: string[], inUseBy: TypeRule["inUseBy"] = []): TypeRule {
+  return {
+    title,
+    source,
+    identity: { field: "name", scope: (obj) => `location:${String(obj.inputs.location ?? "global")}`, source: DOC.certNames },
+    checks: [rfc1035("name", 63, DOC.certNames)],
+    replaceOn: forceNew("certificatemanager", `resource_certificate_manager_${file}.go`, ...forceNewFields),
+    inUseBy,
+  };
+}
+
 const sslPolicyChecks = [
   rfc1035("name"),
   { path: "profile", source: DOC.sslPolicies, test: (v: unknown) => (v === undefined || ["COMPATIBLE", "MODERN", "RESTRICTED", "CUSTOM"].includes(String(v)) ? undefined : `profile ${String(v)} is not COMPATIBLE, MODERN, RESTRICTED or CUSTOM`) },
@@ -505,39 +517,20 @@ export const GCP_RULES: CloudRules = {
     [T.httpProxy]: lbPiece("target HTTP proxy", "resource_compute_target_http_proxy.go", ["name", "description", "project"], [
       inUse(T.globalForwardingRule, "target", "resourceInUseByAnotherResource: The target proxy is in use by a forwarding rule", DOC.lbServerless),
     ]),
-    [T.dnsAuth]: {
-      title: "Certificate Manager DNS authorization",
-      source: DOC.dnsAuth,
-      identity: { field: "name", scope: "account", source: DOC.certNames },
-      checks: [rfc1035("name", 63, DOC.certNames)],
-      replaceOn: forceNew("certificatemanager", "resource_certificate_manager_dns_authorization.go", "name", "domain", "location", "type", "project"),
-      inUseBy: [inUse(T.certificate, "managed", "FAILED_PRECONDITION: the DNS authorization is used by a certificate", DOC.dnsAuth)],
-    },
-    [T.certificate]: {
-      title: "Certificate Manager certificate",
-      source: DOC.certNames,
-      identity: { field: "name", scope: "account", source: DOC.certNames },
-      checks: [rfc1035("name", 63, DOC.certNames)],
-      replaceOn: forceNew("certificatemanager", "resource_certificate_manager_certificate.go", "name", "location", "managed", "scope", "project"),
-      inUseBy: [inUse(T.certificateMapEntry, "certificates", "FAILED_PRECONDITION: the certificate is referenced by a certificate map entry", DOC.certMaps)],
-    },
-    [T.certificateMap]: {
-      title: "Certificate Manager certificate map",
-      source: DOC.certMaps,
-      identity: { field: "name", scope: "account", source: DOC.certNames },
-      checks: [rfc1035("name", 63, DOC.certNames)],
-      replaceOn: forceNew("certificatemanager", "resource_certificate_manager_certificate_map.go", "name", "project"),
-      inUseBy: [
-        inUse(T.certificateMapEntry, "map", "FAILED_PRECONDITION: the certificate map still has entries", DOC.certMaps),
-        inUse(T.httpsProxy, "certificateMap", "FAILED_PRECONDITION: the certificate map is attached to a target proxy", DOC.certMaps),
-      ],
-    },
+    [T.dnsAuth]: certPiece("Certificate Manager DNS authorization", DOC.dnsAuth, "dns_authorization", ["name", "domain", "location", "type", "project"], [
+      inUse(T.certificate, "managed", "FAILED_PRECONDITION: the DNS authorization is used by a certificate", DOC.dnsAuth),
+    ]),
+    [T.certificate]: certPiece("Certificate Manager certificate", DOC.certNames, "certificate", ["name", "location", "managed", "scope", "project"], [
+      inUse(T.certificateMapEntry, "certificates", "FAILED_PRECONDITION: the certificate is referenced by a certificate map entry", DOC.certMaps),
+      inUse(T.regionHttpsProxy, "certificateManagerCertificates", "FAILED_PRECONDITION: the certificate is attached to a target proxy", DOC.lbRegional),
+    ]),
+    [T.certificateMap]: certPiece("Certificate Manager certificate map", DOC.certMaps, "certificate_map", ["name", "project"], [
+      inUse(T.certificateMapEntry, "map", "FAILED_PRECONDITION: the certificate map still has entries", DOC.certMaps),
+      inUse(T.httpsProxy, "certificateMap", "FAILED_PRECONDITION: the certificate map is attached to a target proxy", DOC.certMaps),
+    ]),
     [T.certificateMapEntry]: {
-      title: "Certificate Manager certificate map entry",
-      source: DOC.certMaps,
+      ...certPiece("Certificate Manager certificate map entry", DOC.certMaps, "certificate_map_entry", ["name", "map", "hostname", "matcher", "project"]),
       identity: { field: "name", scope: { within: "map" }, source: DOC.certNames },
-      checks: [rfc1035("name", 63, DOC.certNames)],
-      replaceOn: forceNew("certificatemanager", "resource_certificate_manager_certificate_map_entry.go", "name", "map", "hostname", "matcher", "project"),
     },
     [T.account]: {
       title: "service account",
