@@ -127,11 +127,11 @@ describe("refusals name the component, the feature, the value and the fix", () =
     expect(e.message).toBe("db: azure cannot provide database.high-availability: ukwest has no availability zones, so there is no other zone for a standby. Use a region with zones (regions.azure: uksouth) or set highAvailability: false");
   });
 
-  it("a custom domain on GCP", async () => {
-    const e = await refusal("gcp", stack(WEB("public: true, domain: shop.example.gov.uk, writableRootFilesystem: true")));
-    expect([e.component, e.feature, e.cloud]).toEqual(["web", "web-service.custom-domain", "gcp"]);
-    expect(e.fix).toBe("Remove domain to use the service's own https://*.run.app address, or deploy it to a cloud whose backend supports custom domains");
-    expect(e.message).toContain("web: gcp cannot provide web-service.custom-domain: ");
+  it("a fixed uid on GCP", async () => {
+    const e = await refusal("gcp", stack(WEB('user: "10001", writableRootFilesystem: true')));
+    expect([e.component, e.feature, e.cloud]).toEqual(["web", "web-service.run-as-user", "gcp"]);
+    expect(e.fix).toBe("Remove user and set USER in the image instead, or accept it with acceptDegraded: [web-service.run-as-user]");
+    expect(e.message).toContain("web: gcp cannot provide web-service.run-as-user: Cloud Run runs the container as the image's user and has no setting to change it");
   });
 
   it("a custom domain on Azure", async () => {

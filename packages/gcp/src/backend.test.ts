@@ -19,7 +19,7 @@ describe("gcp capabilities", () => {
 
   it("marks what Cloud Run cannot do as unsupported", () => {
     const none = CAPABILITIES.filter((c) => c.support === "none").map((c) => c.feature);
-    expect(none.sort()).toEqual(["web-service.background", "web-service.custom-domain", "web-service.private-registry", "web-service.read-only-root-filesystem", "web-service.run-as-user"]);
+    expect(none.sort()).toEqual(["web-service.read-only-root-filesystem", "web-service.run-as-user"]);
   });
 });
 
@@ -45,11 +45,24 @@ describe("gcp prices", () => {
     expect(lines.every((l) => l.source.date)).toBe(true);
   });
 
+  it("bills background work per instance with no request fee, and adds the load balancer and a remote repository where the spec needs them", () => {
+    const spec = WebServiceSpec.parse({ kind: "web-service", image: "quay.io/acme/worker:1", background: true, scaling: { min: 1, max: 2 }, size: { cpu: 1, memoryGiB: 2 } });
+    const lines = backend.estimate({ name: "worker", spec }, DEFAULT_ASSUMPTIONS);
+    const seconds = 730 * 3600;
+    expect(lines[0]?.monthlyUsd).toBeCloseTo(seconds * 0.0000252, 2);
+    expect(lines[1]?.source.estimate).toBe(true);
+    expect(lines.some((l) => l.item.includes("requests"))).toBe(false);
+    expect(lines.at(-1)?.item).toBe("worker: Artifact Registry remote repository, about 1 GiB of cached image");
+    const site = backend.estimate({ name: "web", spec: WebServiceSpec.parse({ kind: "web-service", image: "nginx", public: true, domain: "app.example.gov.uk" }) }, DEFAULT_ASSUMPTIONS);
+    expect(site.find((l) => l.item.includes("forwarding rules"))?.monthlyUsd).toBeCloseTo(730 * 0.025, 2);
+    expect(site.some((l) => l.item.includes("Artifact Registry"))).toBe(false);
+  });
+
   it("estimates a database from its tier, doubling rates for a regional instance", () => {
     const zonal = backend.estimate({ name: "db", spec: DatabaseSpec.parse({ kind: "database", size: "medium", storageGiB: 100 }) }, DEFAULT_ASSUMPTIONS);
     const regional = backend.estimate({ name: "db", spec: DatabaseSpec.parse({ kind: "database", size: "medium", storageGiB: 100, highAvailability: true }) }, DEFAULT_ASSUMPTIONS);
-    // db-custom-2-8192: 2 vCPU x 730 h x 0.0535 + 8 GiB x 730 h x 0.00905 + 100 GiB x 0.204 + one secret version
-    expect(sumCost(zonal)).toBeCloseTo(78.11 + 52.85 + 20.4 + 0.06, 1);
+    // db-custom-2-8192: 2 vCPU x 730 h x 0.0535 + 8 GiB x 730 h x 0.00905 + 100 GiB x 0.204 + two secret versions
+    expect(sumCost(zonal)).toBeCloseTo(78.11 + 52.85 + 20.4 + 0.12, 1);
     expect(sumCost(regional)).toBeGreaterThan(1.9 * sumCost(zonal));
   });
 
@@ -76,10 +89,12 @@ describe("gcp prices", () => {
 describe("gcp migration details", () => {
   it("reaches the database on its private IP from inside the VPC and reads the password from Secret Manager", () => {
     const m = backend.migration.database({ name: "db", stack, databaseName: "app", physicalName: "shop-db" });
-    expect(m).toMatchObject({ port: 5432, database: "app", user: "app", sslmode: "require" });
-    expect(m.host).toBe("$(gcloud sql instances describe shop-db --format='value(ipAddresses[0].ipAddress)')");
-    expect(m.passwordCommand).toBe("gcloud secrets versions access latest --secret=shop-dev-db-db-password");
-    expect(m.access).toContain("cloud-sql-proxy --private-ip");
+    expect(m).toMatchObject({ port: 5432, database: "app", user: "freehold_admin", sslmode: "require" });
+    expect(m.host).toBe("$(gcloud compute addresses describe shop-dev-db-db --region=europe-west2 --format='value(address)')");
+    expect(m.passwordCommand).toBe("gcloud secrets versions access latest --secret=shop-dev-db-db-admin-password");
+    // Without the physical name, the instance is found by the fixed part of its id.
+    expect(backend.migration.database({ name: "db", stack, databaseName: "app" }).access).toContain("cloud-sql-proxy --psc $(gcloud config get-value project):europe-west2:$(gcloud sql instances list --filter='name ~ ^shop-dev-db-'");
+    expect(m.access).toContain("cloud-sql-proxy --psc");
   });
 
   it("configures an rclone gcs remote with uniform bucket-level access and ambient credentials", () => {

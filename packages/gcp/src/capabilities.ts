@@ -19,15 +19,15 @@ export const CAPABILITIES: readonly Capability[] = [
   },
   {
     feature: "web-service.custom-domain",
-    support: "none",
-    note: "Not implemented by the gcp backend yet: it needs a global external Application Load Balancer (serverless NEG, managed certificate), and Cloud Run domain mappings are preview and not in every region",
-    source: "https://cloud.google.com/run/docs/mapping-custom-domains",
+    support: "full",
+    note: "An external Application Load Balancer with a serverless NEG (global; regional, in the stack's region, under a residency rule) with a Google-managed Certificate Manager certificate validated by a DNS authorization, an SSL policy of TLS 1.2+ (MODERN), and HTTP redirected to HTTPS; the service then takes traffic only from the load balancer. The validation CNAME and the A record are outputs (dnsRecords). Cloud Run domain mappings are preview and not offered in europe-west2",
+    source: "https://cloud.google.com/load-balancing/docs/https/setup-global-ext-https-serverless",
   },
   {
     feature: "web-service.private",
     support: "full",
-    note: "Ingress internal only: reachable from the stack's VPC (and Google services in the project), not from the internet; callers also need roles/run.invoker and an ID token, and must route to run.app through the VPC",
-    source: "https://cloud.google.com/run/docs/securing/ingress",
+    note: "Ingress internal only: reachable from the stack's VPC (and Google services in the project), not from the internet; encrypted in transit, since run.app answers HTTPS only and VPC callers reach it over TLS through Private Google Access; callers also need roles/run.invoker and an ID token",
+    source: "https://cloud.google.com/run/docs/securing/private-networking",
   },
   {
     feature: "web-service.scale-to-zero",
@@ -55,15 +55,15 @@ export const CAPABILITIES: readonly Capability[] = [
   },
   {
     feature: "web-service.background",
-    support: "none",
-    note: "not built yet: CPU is allocated only while a request is in flight (cpuIdle), so work between requests gets almost no CPU",
+    support: "full",
+    note: "Instance-based billing (cpuIdle false): CPU allocated for each instance's whole life, not only during requests, and at least one instance always running",
     source: "https://cloud.google.com/run/docs/configuring/billing-settings",
   },
   {
     feature: "web-service.private-registry",
-    support: "none",
-    note: "not built yet: Cloud Run pulls from Artifact Registry and public registries only; no remote repository with credentials is created",
-    source: "https://cloud.google.com/run/docs/deploying#images",
+    support: "full",
+    note: "Cloud Run pulls directly only from Artifact Registry and public Docker Hub and GitHub Container Registry images; any other or private registry goes through an Artifact Registry remote repository whose upstream password is kept in Secret Manager and read by the Artifact Registry service agent",
+    source: "https://cloud.google.com/artifact-registry/docs/repositories/configure-remote-authentication",
   },
   {
     feature: "database.high-availability",
@@ -83,12 +83,21 @@ export const CAPABILITIES: readonly Capability[] = [
     note: "Private IP only through private services access (VPC peering); no public IPv4; TLS required (sslMode ENCRYPTED_ONLY)",
     source: "https://cloud.google.com/sql/docs/postgres/configure-private-services-access",
   },
-  ...(["13", "14", "15", "16", "17"] as const).map(
-    (v): Capability => ({
+  ...(
+    [
+      ["13", "2026-02-01"],
+      ["14", "2027-02-01"],
+      ["15", "2028-02-01"],
+      ["16", "2029-02-01"],
+      ["17", "2030-02-01"],
+    ] as const
+  ).map(
+    ([v, end]): Capability => ({
       feature: `database.postgres-${v}`,
       support: "full",
-      note: `POSTGRES_${v} on the Enterprise edition`,
-      source: "https://cloud.google.com/sql/docs/db-versions",
+      note: `POSTGRES_${v} on the Enterprise edition; regular support ends ${end}, after which Cloud SQL enrols the instance in paid extended support`,
+      source: "https://cloud.google.com/sql/docs/postgres/db-versions",
+      endOfSupport: end,
     }),
   ),
   {
@@ -100,13 +109,13 @@ export const CAPABILITIES: readonly Capability[] = [
   {
     feature: "object-store.lifecycle",
     support: "full",
-    note: "Lifecycle Delete rules with age and matchesPrefix conditions",
+    note: "Lifecycle Delete rules: current objects under the prefix expireAfterDays after they were written (withState LIVE); on a versioned bucket, noncurrent versions under the prefix the same number of days after they became noncurrent",
     source: "https://cloud.google.com/storage/docs/lifecycle",
   },
   {
     feature: "object-store.cors",
     support: "full",
-    note: "Bucket CORS configuration (origins, methods, max age)",
+    note: "Bucket CORS configuration (origins, methods, max age), answering preflights for uploads with Content-Type and the other content headers",
     source: "https://cloud.google.com/storage/docs/cors-configurations",
   },
   {

@@ -1,6 +1,6 @@
 import type { MockRun } from "@freehold/core";
 import { beforeAll, describe, expect, it } from "vitest";
-import { secretReplication } from "./database";
+import { ADMIN_USER, backupLocation, ROLE_SCRIPT, secretReplication } from "./database";
 import { one, plan } from "./testing";
 
 const INSTANCE = "gcp:sql/databaseInstance:DatabaseInstance";
@@ -28,11 +28,18 @@ describe("database on Cloud SQL for PostgreSQL", () => {
     run = await plan(stack);
   });
 
-  it("creates a private, TLS-only PostgreSQL instance of the chosen tier with SSD storage", () => {
+  it("creates a TLS-only PostgreSQL instance of the chosen tier with SSD storage, reachable only through Private Service Connect", () => {
     const i = one(run, INSTANCE, "db-instance").inputs as { settings: Record<string, unknown> } & Record<string, unknown>;
-    expect(i).toMatchObject({ name: "shop-dev-db", databaseVersion: "POSTGRES_15", region: "europe-west2" });
+    expect(i).toMatchObject({ databaseVersion: "POSTGRES_15", region: "europe-west2" });
+    expect(i.name).toMatch(/^shop-dev-db-[a-z0-9]{4}$/);
     expect(i.settings).toMatchObject({ edition: "ENTERPRISE", tier: "db-custom-2-8192", diskType: "PD_SSD", diskSize: 50, diskAutoresize: true });
-    expect(i.settings.ipConfiguration).toEqual({ ipv4Enabled: false, privateNetwork: "shop-network-id", allocatedIpRange: "shop-dev-private-services", sslMode: "ENCRYPTED_ONLY" });
+    expect(i.settings.ipConfiguration).toEqual({ ipv4Enabled: false, sslMode: "ENCRYPTED_ONLY", pscConfigs: [{ pscEnabled: true, allowedConsumerProjects: ["freehold-plan"] }] });
+    expect(one(run, "gcp:compute/address:Address", "db-endpoint-address").inputs).toMatchObject({ addressType: "INTERNAL", region: "europe-west2", subnetwork: "shop-dev-europe-west2" });
+    expect(one(run, "gcp:compute/forwardingRule:ForwardingRule", "db-endpoint").inputs).toMatchObject({
+      loadBalancingScheme: "",
+      network: "shop-dev-network",
+      target: expect.stringMatching(/serviceAttachments\//),
+    });
     expect(i.settings.databaseFlags).toEqual([
       { name: "log_connections", value: "on" },
       { name: "log_disconnections", value: "on" },
@@ -42,18 +49,24 @@ describe("database on Cloud SQL for PostgreSQL", () => {
   it("keeps backups for the retention asked, with point-in-time recovery and a regional standby for HA", () => {
     const s = (one(run, INSTANCE, "db-instance").inputs as { settings: Record<string, unknown> }).settings;
     expect(s.availabilityType).toBe("REGIONAL");
-    expect(s.backupConfiguration).toEqual({ enabled: true, pointInTimeRecoveryEnabled: true, transactionLogRetentionDays: 7, backupRetentionSettings: { retainedBackups: 14, retentionUnit: "COUNT" } });
+    expect(s.backupConfiguration).toEqual({
+      enabled: true,
+      location: "europe-west2",
+      pointInTimeRecoveryEnabled: true,
+      transactionLogRetentionDays: 7,
+      backupRetentionSettings: { retainedBackups: 14, retentionUnit: "COUNT" },
+    });
     const scratch = (one(run, INSTANCE, "scratch-instance").inputs as { settings: Record<string, unknown> }).settings;
     expect(scratch.availabilityType).toBe("ZONAL");
     expect(scratch.backupConfiguration).toMatchObject({ enabled: true, pointInTimeRecoveryEnabled: false, backupRetentionSettings: { retainedBackups: 7 } });
     expect(scratch.tier).toBe("db-custom-1-3840");
   });
 
-  it("protects and retains the instance, its database, user and password by default", () => {
+  it("protects and retains the instance, its name, database, administrator login and both passwords by default", () => {
     const i = one(run, INSTANCE, "db-instance");
     expect(i.inputs.deletionProtection).toBe(true);
     expect((i.inputs.settings as Record<string, unknown>).deletionProtectionEnabled).toBe(true);
-    for (const name of ["db-instance", "db-database", "db-user", "db-secret", "db-secret-version"]) {
+    for (const name of ["db-instance", "db-name-suffix", "db-database", "db-admin-user", "db-secret", "db-secret-version", "db-admin-secret", "db-admin-secret-version"]) {
       const r = run.resources.find((x) => x.name === name);
       expect(r?.options, name).toMatchObject({ protect: true, retainOnDelete: true });
     }
@@ -67,15 +80,38 @@ describe("database on Cloud SQL for PostgreSQL", () => {
     expect(one(run, "gcp:sql/database:Database", "scratch-database").options.retainOnDelete).toBe(false);
   });
 
-  it("waits for private services access and the Cloud SQL API", () => {
+  it("waits for the Cloud SQL API, and uses no VPC peering", () => {
     const deps = one(run, INSTANCE, "db-instance").options.dependsOn;
-    expect(deps.some((d) => d.endsWith("servicenetworking/connection:Connection::shop-private-services"))).toBe(true);
     expect(deps.some((d) => d.endsWith("::shop-api-sqladmin"))).toBe(true);
+    expect(run.resources.filter((r) => /servicenetworking|globalAddress/.test(r.type))).toEqual([]);
   });
 
-  it("creates the database and an application user whose password is a secret kept in Secret Manager in the UK", () => {
-    expect(one(run, "gcp:sql/database:Database", "db-database").inputs).toEqual({ name: "market", instance: "shop-dev-db" });
-    expect(one(run, "gcp:sql/user:User", "db-user").inputs).toMatchObject({ name: "app", instance: "shop-dev-db", password: "[secret]" });
+  it("creates the database, an administrator login, and the application role through a job on the VPC, every password a secret kept in the UK", () => {
+    const instance = String(one(run, INSTANCE, "db-instance").inputs.name);
+    expect(one(run, "gcp:sql/database:Database", "db-database").inputs).toEqual({ name: "market", instance });
+    expect(one(run, "gcp:sql/user:User", "db-admin-user").inputs).toMatchObject({ name: ADMIN_USER, instance, password: "[secret]" });
+    // The application's login is no Cloud SQL API user (those are cloudsqlsuperuser members): the job creates it.
+    expect(run.resources.filter((r) => r.type === "gcp:sql/user:User").map((r) => r.inputs.name)).toEqual([ADMIN_USER, ADMIN_USER]);
+    const job = one(run, "gcp:cloudrunv2/job:Job", "db-role-job").inputs as { template: { template: { containers: Array<{ envs: Array<Record<string, unknown>>; args: string[] }>; vpcAccess: unknown; serviceAccount: string } }; runExecutionToken: string };
+    const container = job.template.template.containers[0];
+    expect(container?.args).toEqual([ROLE_SCRIPT]);
+    expect(container?.envs).toEqual(
+      expect.arrayContaining([
+        { name: "PGUSER", value: ADMIN_USER },
+        { name: "APP_USER", value: "app" },
+        { name: "PGSSLMODE", value: "require" },
+        { name: "PGPASSWORD", valueSource: { secretKeyRef: { secret: "shop-dev-db-db-admin-password", version: "1" } } },
+        { name: "APP_PASSWORD", valueSource: { secretKeyRef: { secret: "shop-dev-db-db-password", version: "1" } } },
+      ]),
+    );
+    expect(job.template.template.vpcAccess).toEqual({ egress: "PRIVATE_RANGES_ONLY", networkInterfaces: [{ network: "shop-dev-network", subnetwork: "shop-dev-europe-west2" }] });
+    expect(job.runExecutionToken).toMatch(/^r[a-z0-9]{8}$/);
+    expect(ROLE_SCRIPT).toContain("CREATE ROLE %I LOGIN");
+    expect(ROLE_SCRIPT).not.toMatch(/SUPERUSER|CREATEDB|CREATEROLE/);
+    // The job reads only its two secrets, after a wait for the grants to apply.
+    const reads = run.resources.filter((r) => r.type === "gcp:secretmanager/secretIamMember:SecretIamMember" && String(r.inputs.member).includes("db-dbrole")).map((r) => r.inputs.secretId);
+    expect(reads.sort()).toEqual(["shop-dev-db-db-admin-password", "shop-dev-db-db-password"]);
+    expect(one(run, "gcp:cloudrunv2/job:Job", "db-role-job").options.dependsOn.map((d) => d.split("::").pop())).toEqual(expect.arrayContaining(["db-role-job-grants-settled", "db-database", "db-admin-user"]));
     expect(one(run, "random:index/randomPassword:RandomPassword", "db-password").inputs).toMatchObject({ length: 32, special: false });
     expect(one(run, "gcp:secretmanager/secret:Secret", "db-secret").inputs).toMatchObject({
       secretId: "shop-dev-db-db-password",
@@ -84,10 +120,13 @@ describe("database on Cloud SQL for PostgreSQL", () => {
     expect(one(run, "gcp:secretmanager/secretVersion:SecretVersion", "db-secret-version").inputs.secretData).toBe("[secret]");
   });
 
-  it("replicates the secret automatically only when the stack has no residency rule", () => {
+  it("replicates secrets only in the stack's region under any residency rule, and keeps backups in the region under one", () => {
     const region = { cloud: "gcp" as const, region: "europe-west2", country: "GB", city: "London", zones: 3 };
-    expect(secretReplication({ name: "s", stack: "dev", prefix: "s-dev", region, residency: "none", tags: {} })).toEqual({ auto: {} });
-    expect(secretReplication({ name: "s", stack: "dev", prefix: "s-dev", region, residency: "eu", tags: {} })).toEqual({ userManaged: { replicas: [{ location: "europe-west2" }] } });
+    const at = (residency: "none" | "uk" | "eu") => ({ name: "s", stack: "dev", prefix: "s-dev", region, residency, tags: {} });
+    for (const r of ["none", "uk", "eu"] as const) expect(secretReplication(at(r))).toEqual({ userManaged: { replicas: [{ location: "europe-west2" }] } });
+    expect(backupLocation(at("uk"))).toBe("europe-west2");
+    expect(backupLocation(at("none"))).toBeUndefined();
+    expect(run.components.find((c) => c.name === "db")?.description.dataLocations).toEqual([]);
   });
 
   it("reports the tier it chose and exports a secret connection string on the private address", () => {
@@ -97,8 +136,8 @@ describe("database on Cloud SQL for PostgreSQL", () => {
     expect(run.outputs).toBeDefined();
   });
 
-  it("registers no invokes and gives identical plans on two runs", async () => {
-    expect(run.invokes).toEqual([]);
+  it("reads the project once and gives identical plans on two runs", async () => {
+    expect(run.invokes).toEqual(["gcp:organizations/getProject:getProject"]);
     const again = await plan(stack);
     expect(JSON.stringify(again.resources)).toBe(JSON.stringify(run.resources));
   });

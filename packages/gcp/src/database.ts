@@ -1,21 +1,28 @@
 /**
- * Database -> Cloud SQL for PostgreSQL (Enterprise edition) on private IP only,
- * with its database, an application user, and the user's password in Secret
- * Manager.
+ * Database -> Cloud SQL for PostgreSQL (Enterprise edition) with no public IP,
+ * reached through a Private Service Connect endpoint in the stack's subnet,
+ * with its database, an administrator login for administration only, and the
+ * application's least-privilege role created inside the database at deploy
+ * time (db-role.ts). Both passwords are kept in Secret Manager, replicated only
+ * in the stack's region.
  */
 import { type DatabaseRequest, type DatabaseResult, keepData, type SizeChoice, type StackContext } from "@freehold/core";
+import * as compute from "@pulumi/gcp/compute";
 import * as secretmanager from "@pulumi/gcp/secretmanager";
 import * as sql from "@pulumi/gcp/sql";
 import * as pulumi from "@pulumi/pulumi";
 import { RandomPassword } from "@pulumi/random/randomPassword";
-import { names } from "./naming";
-import { type GcpPlatform, platformOf } from "./network";
+import { RandomString } from "@pulumi/random/randomString";
+import { ADMIN_USER, APP_USER, appRole, POSTGRES_PORT, ROLE_SCRIPT } from "./db-role";
+
+export { ADMIN_USER, APP_USER, POSTGRES_PORT, ROLE_SCRIPT };
+import { names, SQL_SUFFIX_LENGTH } from "./naming";
+import { type GcpPlatform, platformOf, type VpcAttachment } from "./network";
+import type { DatabaseResources } from "./resources";
 import { databaseSize } from "./sizes";
 import { vendorSettings, withVendor } from "./vendor";
 
-export const DATABASE_ROLES = ["instance", "database", "user", "password", "secret"] as const;
-export const APP_USER = "app";
-export const POSTGRES_PORT = 5432;
+export const DATABASE_ROLES = ["instance", "database", "adminUser", "password", "adminPassword", "secret", "adminSecret", "roleJob"] as const;
 /** Cloud SQL Enterprise keeps transaction logs (point-in-time recovery) for 1 to 7 days. */
 export const MAX_TRANSACTION_LOG_DAYS = 7;
 
@@ -23,22 +30,47 @@ export const MAX_TRANSACTION_LOG_DAYS = 7;
 export interface DatabaseHandle {
   kind: "gcp-database";
   instance: sql.DatabaseInstance;
-  /** The instance id, known before deployment (for IAM conditions). */
-  instanceName: string;
+  /** The instance id (it ends with a generated suffix, so it is an output). */
+  instanceName: pulumi.Output<string>;
+  /** The application password's secret and the version Freehold wrote. */
   secret: secretmanager.Secret;
   secretVersion: secretmanager.SecretVersion;
+  /** The job that creates the application role: services that log in as it wait for it. */
+  ready: pulumi.Resource;
 }
 
-/** Secret Manager replication: pinned to the stack's region when residency is required, else automatic. */
+/**
+ * Secret Manager replication: always user-managed with one replica in the
+ * stack's region. Replication cannot change after creation (the API marks it
+ * immutable), so tying it to `residency` replaced the secret when residency
+ * changed; pinning it to the region keeps the password where the data is
+ * under any residency rule, and a residency change touches nothing.
+ * (https://cloud.google.com/secret-manager/docs/reference/rest/v1/projects.secrets#replication)
+ */
 export function secretReplication(stack: StackContext): secretmanager.SecretArgs["replication"] {
-  return stack.residency === "none" ? { auto: {} } : { userManaged: { replicas: [{ location: stack.region.region }] } };
+  return { userManaged: { replicas: [{ location: stack.region.region }] } };
 }
 
-export function instanceArgs(req: DatabaseRequest, platform: GcpPlatform, size: SizeChoice, name: string): sql.DatabaseInstanceArgs {
+/** The multi-region Cloud SQL keeps backups in by default: the one that contains the instance's region. */
+export function defaultBackupLocation(region: string): string {
+  return region.startsWith("europe-") ? "eu" : region.startsWith("us-") || region.startsWith("northamerica-") ? "us" : "asia";
+}
+
+/**
+ * Where backups go: by default "the multi-region location closest to the
+ * instance" (`eu` for London), outside the region; with a residency rule a
+ * custom location, the instance's own region
+ * (https://cloud.google.com/sql/docs/postgres/backup-recovery/backups#locations).
+ */
+export function backupLocation(stack: StackContext): string | undefined {
+  return stack.residency === "none" ? undefined : stack.region.region;
+}
+
+export function instanceArgs(req: DatabaseRequest, platform: GcpPlatform, size: SizeChoice, name: pulumi.Input<string>): sql.DatabaseInstanceArgs {
   const spec = req.spec;
-  const net = platform.network();
   // Cloud SQL requires point-in-time recovery for a regional (HA) PostgreSQL instance.
   const pitr = spec.backups.pointInTimeRecovery || spec.highAvailability;
+  const location = backupLocation(req.stack);
   return {
     name,
     region: platform.region,
@@ -52,14 +84,15 @@ export function instanceArgs(req: DatabaseRequest, platform: GcpPlatform, size: 
       diskSize: spec.storageGiB,
       diskAutoresize: true,
       deletionProtectionEnabled: spec.deletionProtection,
+      // No public IP; reachable only through Private Service Connect endpoints in this project's networks (privateEndpoint below).
       ipConfiguration: {
         ipv4Enabled: false,
-        privateNetwork: net.network.id,
-        allocatedIpRange: net.privateRange.name,
         sslMode: "ENCRYPTED_ONLY",
+        pscConfigs: [{ pscEnabled: true, allowedConsumerProjects: platform.info().apply((p) => (p.projectId ? [p.projectId] : [])) }],
       },
       backupConfiguration: {
         enabled: true,
+        ...(location ? { location } : {}),
         pointInTimeRecoveryEnabled: pitr,
         transactionLogRetentionDays: pitr ? Math.min(MAX_TRANSACTION_LOG_DAYS, spec.backups.retentionDays) : undefined,
         backupRetentionSettings: { retainedBackups: spec.backups.retentionDays, retentionUnit: "COUNT" },
@@ -73,52 +106,106 @@ export function instanceArgs(req: DatabaseRequest, platform: GcpPlatform, size: 
   };
 }
 
+/**
+ * The database's private address: a Private Service Connect endpoint (an
+ * internal address in the subnet and a forwarding rule to the instance's
+ * service attachment) (https://cloud.google.com/sql/docs/postgres/configure-private-service-connect).
+ */
+export function privateEndpoint(req: DatabaseRequest, platform: GcpPlatform, net: VpcAttachment, instance: sql.DatabaseInstance, keep: pulumi.CustomResourceOptions) {
+  const name = names.network(req.stack.prefix, `${req.qualifiedName}-db`);
+  const address = new compute.Address(`${req.name}-endpoint-address`, { name, region: platform.region, subnetwork: net.subnetwork, addressType: "INTERNAL", labels: platform.labels }, { ...keep, dependsOn: [platform.api("compute")] });
+  const endpoint = new compute.ForwardingRule(
+    `${req.name}-endpoint`,
+    { name, region: platform.region, network: net.network, ipAddress: address.id, target: instance.pscServiceAttachmentLink, loadBalancingScheme: "" },
+    keep,
+  );
+  return { address, endpoint };
+}
+
+/** A password, its secret (regional) and the version holding it. */
+function passwordSecret(req: DatabaseRequest, platform: GcpPlatform, role: "password" | "adminPassword", vendor: Record<string, Record<string, unknown>>, keep: pulumi.CustomResourceOptions) {
+  const admin = role === "adminPassword";
+  const password = new RandomPassword(`${req.name}-${admin ? "admin-password" : "password"}`, withVendor({ length: 32, special: false, minLower: 1, minUpper: 1, minNumeric: 1 }, vendor, role), { parent: req.parent });
+  const secret = new secretmanager.Secret(
+    `${req.name}-${admin ? "admin-secret" : "secret"}`,
+    withVendor<secretmanager.SecretArgs>(
+      { secretId: names.secret(req.stack.prefix, req.qualifiedName, admin ? "db-admin-password" : "db-password"), replication: secretReplication(req.stack), labels: platform.labels },
+      vendor,
+      admin ? "adminSecret" : "secret",
+    ),
+    { ...keep, dependsOn: [platform.api("secretmanager")] },
+  );
+  const version = new secretmanager.SecretVersion(`${req.name}-${admin ? "admin-secret-version" : "secret-version"}`, { secret: secret.id, secretData: password.result }, keep);
+  return { password, secret, version };
+}
+
+/** Every place outside the stack's region the database keeps data. */
+function dataLocations(req: DatabaseRequest): Array<{ region: string; use: string }> {
+  if (req.stack.residency !== "none") return [];
+  return [
+    { region: defaultBackupLocation(req.stack.region.region), use: "automated backups (Cloud SQL's default multi-region)" },
+    { region: "global", use: "connection logs (Cloud Logging's _Default bucket)" },
+  ];
+}
+
 export function database(req: DatabaseRequest): DatabaseResult {
   const platform = platformOf(req.platform);
   const vendor = vendorSettings(req.name, req.spec.vendor, DATABASE_ROLES);
   const size = databaseSize(req.size, req.spec.highAvailability, req.name);
   const protect = req.spec.deletionProtection;
-  const instanceName = names.sqlInstance(req.stack.prefix, req.qualifiedName);
   const net = platform.network();
   const opts = { parent: req.parent };
-  // Data-bearing children (the database, its user and the password secret) are retained with the instance:
+  // Data-bearing children (the database, the logins and the password secrets) are kept with the instance:
   // dropping any of them on destroy would lose the data or the means to reach it.
   const keep = { ...opts, ...keepData(protect) };
 
+  // A deleted instance's name cannot be reused for up to a week (https://cloud.google.com/sql/docs/postgres/delete-instance):
+  // the id ends with a suffix generated with the instance, so an instance deleted and created again gets a new name.
+  const suffix = new RandomString(`${req.name}-name-suffix`, { length: SQL_SUFFIX_LENGTH, upper: false, special: false, numeric: true, lower: true }, keep);
+  const instanceName = pulumi.interpolate`${names.sqlInstance(req.stack.prefix, req.qualifiedName)}-${suffix.result}`;
   const instance = new sql.DatabaseInstance(`${req.name}-instance`, withVendor(instanceArgs(req, platform, size, instanceName), vendor, "instance"), {
     ...keep,
-    dependsOn: [net.connection, platform.api("sqladmin")],
+    dependsOn: [platform.api("sqladmin")],
     // With autoresize on, Cloud SQL grows the disk; a later `up` must not try to shrink it back.
     ignoreChanges: ["settings.diskSize"],
   });
+  const reach = privateEndpoint(req, platform, net, instance, opts);
   const db = new sql.Database(`${req.name}-database`, withVendor<sql.DatabaseArgs>({ name: req.spec.databaseName, instance: instance.name }, vendor, "database"), keep);
-  const password = new RandomPassword(`${req.name}-password`, withVendor({ length: 32, special: false, minLower: 1, minUpper: 1, minNumeric: 1 }, vendor, "password"), opts);
-  const user = new sql.User(
-    `${req.name}-user`,
-    // ABANDON: PostgreSQL refuses to drop a role that owns objects; the user goes with its instance.
-    withVendor<sql.UserArgs>({ name: APP_USER, instance: instance.name, password: password.result, deletionPolicy: "ABANDON" }, vendor, "user"),
+  const app = passwordSecret(req, platform, "password", vendor, keep);
+  const admin = passwordSecret(req, platform, "adminPassword", vendor, keep);
+  const adminUser = new sql.User(
+    `${req.name}-admin-user`,
+    // ABANDON: PostgreSQL refuses to drop a role that owns objects; the login goes with its instance.
+    withVendor<sql.UserArgs>({ name: ADMIN_USER, instance: instance.name, password: admin.password.result, deletionPolicy: "ABANDON" }, vendor, "adminUser"),
     keep,
   );
-  const secret = new secretmanager.Secret(
-    `${req.name}-secret`,
-    withVendor<secretmanager.SecretArgs>(
-      { secretId: names.secret(req.stack.prefix, req.qualifiedName, "db-password"), replication: secretReplication(req.stack), labels: platform.labels },
-      vendor,
-      "secret",
-    ),
-    { ...keep, dependsOn: [platform.api("secretmanager")] },
-  );
-  const secretVersion = new secretmanager.SecretVersion(`${req.name}-secret-version`, { secret: secret.id, secretData: password.result }, keep);
+  platform.logs();
+  const role = appRole(req, platform, net, vendor, { host: reach.address.address, database: db, adminUser, admin: admin.version, app: app.version, adminSecret: admin.secret, appSecret: app.secret });
 
-  const handle: DatabaseHandle = { kind: "gcp-database", instance, instanceName, secret, secretVersion };
+  const handle: DatabaseHandle = { kind: "gcp-database", instance, instanceName: instance.name, secret: app.secret, secretVersion: app.version, ready: role.job };
+  const resources: DatabaseResources = {
+    instance,
+    nameSuffix: suffix,
+    endpointAddress: reach.address,
+    endpoint: reach.endpoint,
+    database: db,
+    adminUser,
+    password: app.password,
+    adminPassword: admin.password,
+    secret: app.secret,
+    secretVersion: app.version,
+    adminSecret: admin.secret,
+    adminSecretVersion: admin.version,
+    ...role.resources,
+  };
   return {
-    host: instance.privateIpAddress,
+    host: reach.address.address,
     port: pulumi.output(POSTGRES_PORT),
     databaseName: db.name,
-    username: user.name,
-    password: pulumi.secret(password.result),
+    username: pulumi.output(APP_USER),
+    password: pulumi.secret(app.password.result),
     handle,
-    resources: { instance, database: db, user, password, secret, secretVersion },
+    resources,
     description: {
       service: "Cloud SQL for PostgreSQL",
       size,
@@ -127,14 +214,18 @@ export function database(req: DatabaseRequest): DatabaseResult {
         availabilityType: req.spec.highAvailability ? "REGIONAL" : "ZONAL",
         storage: `${req.spec.storageGiB} GiB PD_SSD, autoresize`,
         backupsRetained: req.spec.backups.retentionDays,
+        backupLocation: backupLocation(req.stack) ?? `${defaultBackupLocation(req.stack.region.region)} (Cloud SQL's default multi-region)`,
         pointInTimeRecovery: req.spec.backups.pointInTimeRecovery || req.spec.highAvailability,
         ...(req.spec.highAvailability && !req.spec.backups.pointInTimeRecovery ? { pointInTimeRecoveryNote: "enabled although the spec turned it off: Cloud SQL requires it for a regional (HA) instance" } : {}),
-        network: "private IP only (private services access)",
+        network: `no public IP; a Private Service Connect endpoint in ${net.own ? "the stack's subnet" : "the subnet given in network.gcp"}`,
         sslMode: "ENCRYPTED_ONLY",
+        applicationLogin: `${APP_USER} (no superuser, CREATEDB or CREATEROLE; CONNECT and TEMPORARY on the database, USAGE and CREATE on schema public)`,
+        administratorLogin: `${ADMIN_USER} (administration only; its password is in secret ${names.secret(req.stack.prefix, req.qualifiedName, "db-admin-password")})`,
         passwordSecret: names.secret(req.stack.prefix, req.qualifiedName, "db-password"),
-        secretReplication: req.stack.residency === "none" ? "automatic" : `user-managed in ${req.stack.region.region}`,
+        secretReplication: `user-managed in ${req.stack.region.region}`,
         retainedOnDelete: protect,
       },
+      dataLocations: dataLocations(req),
     },
   };
 }

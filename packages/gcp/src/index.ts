@@ -32,5 +32,6 @@ export const backend = {
 } satisfies Backend;
 
 export type { DatabaseHandle } from "./database";
-export type { GcpPlatform } from "./network";
+export type { GcpPlatform, VpcAttachment } from "./network";
 export type { ObjectStoreHandle } from "./object-store";
+export type { DatabaseResources, ObjectStoreResources, PlatformResources, WebServiceResources } from "./resources";

@@ -3,7 +3,7 @@
  * migration with standard tools (pg_dump/pg_restore, rclone).
  */
 import type { MigrationDetails } from "@freehold/core";
-import { POSTGRES_PORT } from "./database";
+import { ADMIN_USER, POSTGRES_PORT } from "./database";
 import { names } from "./naming";
 import { PRICES } from "./prices";
 
@@ -12,20 +12,24 @@ export const migration: MigrationDetails = {
   // Premium tier internet egress has no free allowance worth counting for a migration (the Always Free GiB is North America only).
   freeEgressGiB: 0,
   database({ name, stack, databaseName, physicalName }) {
-    const instance = physicalName || names.sqlInstance(stack.prefix, name);
+    // The instance id ends with a suffix generated with the instance: found by its fixed part unless the caller knows it.
+    const instance = physicalName || `$(gcloud sql instances list --filter='name ~ ^${names.sqlInstance(stack.prefix, name)}-' --format='value(name)' --limit=1)`;
     const connection = `$(gcloud config get-value project):${stack.region.region}:${instance}`;
+    const endpoint = names.network(stack.prefix, `${name}-db`);
     return {
-      host: `$(gcloud sql instances describe ${instance} --format='value(ipAddresses[0].ipAddress)')`,
+      // The database's address is its Private Service Connect endpoint in the stack's subnet.
+      host: `$(gcloud compute addresses describe ${endpoint} --region=${stack.region.region} --format='value(address)')`,
       port: POSTGRES_PORT,
       database: databaseName,
-      user: "app",
+      // A dump and restore of everything needs the administrator login; the application's role owns only what it created.
+      user: ADMIN_USER,
       sslmode: "require",
       access:
-        `The instance has only a private IP in the stack's VPC (${names.network(stack.prefix, "network")}). Run pg_dump/pg_restore on a host with VPC access, ` +
-        `for example a Compute Engine VM in subnet ${names.network(stack.prefix, stack.region.region)} (gcloud compute ssh --tunnel-through-iap), and connect to the private IP with sslmode=require. ` +
-        `Alternatively run the Cloud SQL Auth Proxy on that host (cloud-sql-proxy --private-ip ${connection} --port ${POSTGRES_PORT}) with an identity holding roles/cloudsql.client, ` +
+        `The instance has no public IP; it is reached at its Private Service Connect endpoint (address ${endpoint}) in the stack's subnet ${names.network(stack.prefix, stack.region.region)}. ` +
+        "Run pg_dump/pg_restore on a host in that VPC, for example a Compute Engine VM in the subnet (gcloud compute ssh --tunnel-through-iap), and connect to the endpoint's address with sslmode=require. " +
+        `Alternatively run the Cloud SQL Auth Proxy on that host (cloud-sql-proxy --psc ${connection} --port ${POSTGRES_PORT}) with an identity holding roles/cloudsql.client, ` +
         `and connect to 127.0.0.1:${POSTGRES_PORT}; the proxy encrypts the hop to the instance, so its local socket is plain.`,
-      passwordCommand: `gcloud secrets versions access latest --secret=${names.secret(stack.prefix, name, "db-password")}`,
+      passwordCommand: `gcloud secrets versions access latest --secret=${names.secret(stack.prefix, name, "db-admin-password")}`,
     };
   },
   objectStore({ stack, bucketName }) {

@@ -10,10 +10,15 @@ export const MOCK_PROJECT_NUMBER = "123456789012";
 const MOCK_REGION = "europe-west2";
 
 const str = (v: unknown, fallback: string) => (typeof v === "string" && v ? v : fallback);
-/** A stable private address in the reserved range, different per instance. */
+/** A stable public address (documentation range, RFC 5737), different per load balancer. */
+function publicIp(name: string): string {
+  return `203.0.113.${1 + ((createHash("sha256").update(name).digest()[0] ?? 0) % 250)}`;
+}
+
+/** A stable private address in the stack's subnet (10.10.0.0/20), different per endpoint. */
 function privateIp(name: string): string {
   const d = createHash("sha256").update(name).digest();
-  return `10.${96 + ((d[0] ?? 0) % 32)}.${d[1] ?? 0}.${2 + ((d[2] ?? 0) % 250)}`;
+  return `10.10.${(d[1] ?? 0) % 16}.${2 + ((d[2] ?? 0) % 250)}`;
 }
 
 export const mocks: BackendMocks = {
@@ -31,9 +36,22 @@ export const mocks: BackendMocks = {
         return { project, name: rname, region, selfLink: `${compute}/regions/${region}/subnetworks/${rname}`, gatewayAddress: "10.10.0.1" };
       }
       case "gcp:compute/globalAddress:GlobalAddress":
-        return { project, name: rname, address: "10.96.0.0", selfLink: `${compute}/global/addresses/${rname}` };
-      case "gcp:servicenetworking/connection:Connection":
-        return { peering: "servicenetworking-googleapis-com" };
+        return {
+          project,
+          name: rname,
+          address: inputs.addressType === "EXTERNAL" ? publicIp(rname) : "10.96.0.0",
+          selfLink: `${compute}/global/addresses/${rname}`,
+          id: `projects/${project}/global/addresses/${rname}`,
+        };
+      case "gcp:compute/address:Address": {
+        const region = str(inputs.region, MOCK_REGION);
+        const address = inputs.addressType === "EXTERNAL" ? publicIp(rname) : privateIp(rname);
+        return { project, name: rname, address, selfLink: `${compute}/regions/${region}/addresses/${rname}`, id: `projects/${project}/regions/${region}/addresses/${rname}` };
+      }
+      case "gcp:compute/forwardingRule:ForwardingRule": {
+        const region = str(inputs.region, MOCK_REGION);
+        return { project, name: rname, pscConnectionStatus: "ACCEPTED", selfLink: `${compute}/regions/${region}/forwardingRules/${rname}` };
+      }
       case "gcp:serviceaccount/account:Account": {
         const email = `${str(inputs.accountId, name)}@${project}.iam.gserviceaccount.com`;
         return { project, email, member: `serviceAccount:${email}`, name: `projects/${project}/serviceAccounts/${email}`, uniqueId: "109876543210987654321" };
@@ -45,14 +63,13 @@ export const mocks: BackendMocks = {
       }
       case "gcp:sql/databaseInstance:DatabaseInstance": {
         const region = str(inputs.region, MOCK_REGION);
-        const ip = privateIp(rname);
+        const tenant = createHash("sha256").update(rname).digest("hex").slice(0, 10);
         return {
           project,
           name: rname,
-          privateIpAddress: ip,
-          firstIpAddress: ip,
-          ipAddresses: [{ ipAddress: ip, type: "PRIVATE" }],
           connectionName: `${project}:${region}:${rname}`,
+          pscServiceAttachmentLink: `projects/${tenant}-tp/regions/${region}/serviceAttachments/a-${tenant}-psc-service-attachment`,
+          dnsName: `${tenant}.${region}.sql.goog.`,
           selfLink: `https://sqladmin.googleapis.com/sql/v1beta4/projects/${project}/instances/${rname}`,
           serviceAccountEmailAddress: `p${MOCK_PROJECT_NUMBER}-abcdef@gcp-sa-cloud-sql.iam.gserviceaccount.com`,
         };
@@ -63,12 +80,47 @@ export const mocks: BackendMocks = {
         return { project };
       case "random:index/randomPassword:RandomPassword":
         return { result: `mock-${createHash("sha256").update(name).digest("hex").slice(0, 24)}` };
+      case "random:index/randomString:RandomString": {
+        const length = typeof inputs.length === "number" ? inputs.length : 8;
+        return { result: BigInt(`0x${createHash("sha256").update(name).digest("hex").slice(0, 16)}`).toString(36).padStart(length, "0").slice(0, length) };
+      }
+      case "gcp:projects/serviceIdentity:ServiceIdentity": {
+        const email = `service-${MOCK_PROJECT_NUMBER}@gcp-sa-${str(inputs.service, "service").split(".")[0]}.iam.gserviceaccount.com`;
+        return { project, email, member: `serviceAccount:${email}` };
+      }
+      case "gcp:artifactregistry/repository:Repository": {
+        const location = str(inputs.location, MOCK_REGION);
+        const id = str(inputs.repositoryId, name);
+        return { project, name: id, registryUri: `${location}-docker.pkg.dev/${project}/${id}`, id: `projects/${project}/locations/${location}/repositories/${id}` };
+      }
+      case "gcp:cloudrunv2/job:Job":
+        return { project, name: rname, latestCreatedExecutions: [] };
+      case "gcp:certificatemanager/dnsAuthorization:DnsAuthorization": {
+        const domain = str(inputs.domain, "example.com");
+        const token = createHash("sha256").update(`${project}/${domain}`).digest("hex").slice(0, 12);
+        return {
+          project,
+          id: `projects/${project}/locations/${str(inputs.location, "global")}/dnsAuthorizations/${rname}`,
+          dnsResourceRecords: [{ name: `_acme-challenge.${domain}.`, type: "CNAME", data: `${token}.1.authorize.certificatemanager.goog.` }],
+        };
+      }
+      case "gcp:certificatemanager/certificate:Certificate":
+        return { project, id: `projects/${project}/locations/${str(inputs.location, "global")}/certificates/${rname}` };
+      case "gcp:certificatemanager/certificateMap:CertificateMap":
+        return { project, id: `projects/${project}/locations/global/certificateMaps/${rname}` };
+      case "gcp:logging/projectBucketConfig:ProjectBucketConfig":
+        return { id: `projects/${project}/locations/${str(inputs.location, MOCK_REGION)}/buckets/${str(inputs.bucketId, name)}` };
+      case "gcp:logging/projectSink:ProjectSink":
+        return { project, writerIdentity: `serviceAccount:service-${MOCK_PROJECT_NUMBER}@gcp-sa-logging.iam.gserviceaccount.com` };
       case "gcp:secretmanager/secret:Secret":
-        return { project, name: `projects/${MOCK_PROJECT_NUMBER}/secrets/${str(inputs.secretId, name)}` };
+        return { project, id: `projects/${project}/secrets/${str(inputs.secretId, name)}`, name: `projects/${MOCK_PROJECT_NUMBER}/secrets/${str(inputs.secretId, name)}` };
       case "gcp:secretmanager/secretVersion:SecretVersion":
         return { version: "1", name: `${str(inputs.secret, name)}/versions/1` };
       case "gcp:storage/bucket:Bucket":
         return { project, name: rname, url: `gs://${rname}`, selfLink: `https://www.googleapis.com/storage/v1/b/${rname}`, projectNumber: Number(MOCK_PROJECT_NUMBER) };
+      case "gcp:projects/iAMCustomRole:IAMCustomRole":
+        return { project, name: `projects/${project}/roles/${str(inputs.roleId, name)}`, deleted: false };
+      case "gcp:serviceaccount/iAMMember:IAMMember":
       case "gcp:secretmanager/secretIamMember:SecretIamMember":
       case "gcp:storage/bucketIAMMember:BucketIAMMember":
       case "gcp:projects/iAMMember:IAMMember":
@@ -79,7 +131,7 @@ export const mocks: BackendMocks = {
     }
   },
   call(token) {
-    // The backend makes no invokes (the project comes from provider config); this answers getProject for programs that do.
+    // The platform reads the project once (project.ts): the Cloud Resource Manager check and the project id.
     if (token === "gcp:organizations/getProject:getProject") {
       return { projectId: MOCK_PROJECT, number: MOCK_PROJECT_NUMBER, name: MOCK_PROJECT, id: `projects/${MOCK_PROJECT}` };
     }

@@ -20,8 +20,13 @@ describe("physical names on gcp", () => {
       fc.property(stack, component, (s, c) => {
         expect(names.cloudRunService(s, c)).toMatch(NAME_PATTERNS.cloudRunService);
         expect(names.serviceAccount(s, c)).toMatch(NAME_PATTERNS.serviceAccount);
-        expect(names.sqlInstance(s, c)).toMatch(NAME_PATTERNS.sqlInstance);
-        expect(names.secret(s, c, "db-password")).toMatch(NAME_PATTERNS.secret);
+        // The instance id is the fixed part, "-" and a generated 4-character suffix.
+        expect(`${names.sqlInstance(s, c)}-abcd`).toMatch(NAME_PATTERNS.sqlInstance);
+        expect(names.secret(s, c, "db-admin-password")).toMatch(NAME_PATTERNS.secret);
+        expect(names.cloudRunJob(s, c, "dbrole")).toMatch(NAME_PATTERNS.cloudRunJob);
+        expect(names.repository(s, c)).toMatch(NAME_PATTERNS.repository);
+        for (const role of ["neg", "backend", "url-map", "https", "http-redirect", "dns-abcd", "entry-abcd", "address"]) expect(names.loadBalancer(s, c, role)).toMatch(NAME_PATTERNS.network);
+        expect(names.serviceAccount(s, `${c}-dbrole`)).toMatch(NAME_PATTERNS.serviceAccount);
       }),
       runs,
     );
@@ -30,7 +35,7 @@ describe("physical names on gcp", () => {
   it("gives every stack valid network, subnet and address names", () => {
     fc.assert(
       fc.property(stack, (s) => {
-        for (const role of ["network", "europe-west2", "private-services"]) expect(names.network(s, role)).toMatch(NAME_PATTERNS.network);
+        for (const role of ["network", "europe-west2", "logs", "logs-outside-region"]) expect(names.network(s, role)).toMatch(NAME_PATTERNS.network);
       }),
       runs,
     );

@@ -12,6 +12,10 @@ export const NAME_RULES = {
   serviceAccount: { maxLength: 30, minLength: 6 },
   /** Cloud SQL instance id: lowercase letters, digits, hyphens; project id + instance id at most 98 characters, so 60 leaves room for a 30-character project id. */
   sqlInstance: { maxLength: 60 },
+  /** Cloud Run job: as a service, and job name + execution token under 63 characters, so 40 leaves room for the token. */
+  cloudRunJob: { maxLength: 40 },
+  /** Artifact Registry repository id: lowercase letters, digits, hyphens; starts with a letter; at most 63 characters. */
+  repository: { maxLength: 63 },
   /** Secret Manager secret id: letters, digits, `-` and `_`, at most 255 characters. */
   secret: { maxLength: 255 },
   /** VPC network, subnetwork, global address: RFC 1035, at most 63 characters. */
@@ -25,8 +29,14 @@ export const NAME_PATTERNS = {
   sqlInstance: /^[a-z](?:[a-z0-9-]{0,58}[a-z0-9])?$/,
   secret: /^[A-Za-z0-9_-]{1,255}$/,
   network: /^[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?$/,
+  cloudRunJob: /^[a-z](?:[a-z0-9-]{0,38}[a-z0-9])?$/,
+  repository: /^[a-z](?:[a-z0-9-]{0,61}[a-z0-9])?$/,
+  customRole: /^[a-zA-Z0-9_.]{3,64}$/,
   bucket: /^[a-z0-9][a-z0-9_-]{1,61}[a-z0-9]$/,
 } as const;
+
+/** Characters of the generated suffix that ends a Cloud SQL instance id. */
+export const SQL_SUFFIX_LENGTH = 4;
 
 /** Bucket names are global across all of Google Cloud. */
 const BUCKET_MAX = 63;
@@ -45,7 +55,18 @@ export const names = {
     const plain = physicalName([stack, component], { maxLength: rules.maxLength });
     return plain.length >= rules.minLength ? plain : physicalName([stack, component], { ...rules, unique: true });
   },
-  sqlInstance: (stack: string, component: string) => physicalName([stack, component], NAME_RULES.sqlInstance),
+  /**
+   * The fixed part of a Cloud SQL instance id; the id ends with `-` and a
+   * suffix generated once per instance (`SQL_SUFFIX_LENGTH` characters),
+   * because a deleted instance's name cannot be reused for up to a week.
+   */
+  sqlInstance: (stack: string, component: string) => physicalName([stack, component], { maxLength: NAME_RULES.sqlInstance.maxLength - SQL_SUFFIX_LENGTH - 1 }),
+  cloudRunJob: (stack: string, component: string, role: string) => physicalName([stack, component, role], NAME_RULES.cloudRunJob),
+  repository: (stack: string, component: string) => physicalName([stack, component, "images"], NAME_RULES.repository),
+  /** Custom role id: letters, digits, `_` and `.`, 3-64 characters. */
+  customRole: (stack: string, role: string) => physicalName([stack, role], { maxLength: 64, minLength: 3, separator: "_" }),
+  /** Load balancer pieces (global per project): RFC 1035, at most 63. */
+  loadBalancer: (stack: string, component: string, role: string) => physicalName([stack, component, role], NAME_RULES.network),
   secret: (stack: string, component: string, role: string) => physicalName([stack, component, role], NAME_RULES.secret),
   network: (stack: string, role: string) => physicalName([stack, role], NAME_RULES.network),
   /**

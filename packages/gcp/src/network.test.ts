@@ -16,41 +16,28 @@ describe("shared platform on gcp", () => {
     run = await plan(stack);
   });
 
-  it("enables each API the stack uses once, never disabling it on destroy", () => {
+  it("enables each API the stack uses once, in the project it read, never disabling it on destroy", () => {
     const apis = all(run, "gcp:projects/service:Service");
-    expect(apis.map((a) => a.inputs.service).sort()).toEqual([
-      "cloudresourcemanager.googleapis.com",
-      "compute.googleapis.com",
-      "iam.googleapis.com",
-      "run.googleapis.com",
-      "secretmanager.googleapis.com",
-      "servicenetworking.googleapis.com",
-      "sqladmin.googleapis.com",
-    ]);
-    for (const a of apis) expect(a.inputs).toMatchObject({ disableOnDestroy: false });
+    expect(apis.map((a) => a.inputs.service).sort()).toEqual(["compute.googleapis.com", "iam.googleapis.com", "run.googleapis.com", "secretmanager.googleapis.com", "sqladmin.googleapis.com"]);
+    for (const a of apis) expect(a.inputs).toMatchObject({ disableOnDestroy: false, project: "freehold-plan" });
   });
 
-  it("creates one custom-mode VPC, a subnet in the region and private services access, shared by every database", () => {
+  it("creates one custom-mode VPC and a subnet in the region, shared by every database's endpoint and every service's egress", () => {
     expect(one(run, "gcp:compute/network:Network").inputs).toMatchObject({ name: "shop-dev-network", autoCreateSubnetworks: false });
     expect(one(run, "gcp:compute/subnetwork:Subnetwork").inputs).toMatchObject({ region: "europe-west2", ipCidrRange: "10.10.0.0/20", privateIpGoogleAccess: true });
-    expect(one(run, "gcp:compute/globalAddress:GlobalAddress").inputs).toMatchObject({ purpose: "VPC_PEERING", addressType: "INTERNAL", prefixLength: 16 });
-    expect(one(run, "gcp:servicenetworking/connection:Connection").inputs).toEqual({
-      network: "shop-network-id",
-      service: "servicenetworking.googleapis.com",
-      reservedPeeringRanges: ["shop-dev-private-services"],
-    });
+    expect(all(run, "gcp:compute/forwardingRule:ForwardingRule").map((r) => r.inputs.network)).toEqual(["shop-dev-network", "shop-dev-network"]);
     const platform = one(run, "freehold:index:Platform");
-    for (const t of ["gcp:compute/network:Network", "gcp:servicenetworking/connection:Connection"]) expect(one(run, t).parent).toBe(platform.urn);
+    for (const t of ["gcp:compute/network:Network", "gcp:compute/subnetwork:Subnetwork"]) expect(one(run, t).parent).toBe(platform.urn);
   });
 
-  it("retains the network pieces a retained database still uses", () => {
-    for (const t of ["gcp:compute/network:Network", "gcp:compute/globalAddress:GlobalAddress", "gcp:servicenetworking/connection:Connection"]) {
-      expect(one(run, t).options.retainOnDelete, t).toBe(true);
-    }
+  it("keeps nothing of the network on destroy: the protected data stops a destroy that would take it", () => {
+    for (const t of ["gcp:compute/network:Network", "gcp:compute/subnetwork:Subnetwork"]) expect(one(run, t).options.retainOnDelete, t).toBe(false);
+    expect(all(run, "gcp:servicenetworking/connection:Connection")).toEqual([]);
   });
 
   it("names each of two linked databases' variables by component and grants each secret", () => {
-    expect(all(run, "gcp:secretmanager/secretIamMember:SecretIamMember").map((g) => g.inputs.secretId).sort()).toEqual(["shop-dev-db-db-password", "shop-dev-reports-db-password"]);
+    const webReads = all(run, "gcp:secretmanager/secretIamMember:SecretIamMember").filter((g) => String(g.inputs.member).includes("shop-dev-web@"));
+    expect(webReads.map((g) => g.inputs.secretId).sort()).toEqual(["shop-dev-db-db-password", "shop-dev-reports-db-password"]);
     expect(all(run, "gcp:projects/iAMMember:IAMMember")).toHaveLength(2);
   });
 

@@ -1,54 +1,95 @@
 /**
- * The stack-level shared resources: the Google APIs the stack uses, a VPC with
- * one regional subnet, and private services access for Cloud SQL. Each piece
- * is created on first use, so a stack with only buckets gets no VPC.
+ * The stack-level shared resources: the project read (which checks the Cloud
+ * Resource Manager API is on), the Google APIs the stack uses with a wait for
+ * their service agents, a VPC with one regional subnet (or the network the
+ * user brought), and, under a
+ * residency rule, a regional log bucket. Each piece is created on first use,
+ * so a stack with only buckets gets no VPC.
  */
-import type { StackContext } from "@freehold/core";
+import { logicalName, type StackContext } from "@freehold/core";
+import { SpecError } from "@freehold/model";
 import * as compute from "@pulumi/gcp/compute";
 import * as gcpConfig from "@pulumi/gcp/config";
 import * as projects from "@pulumi/gcp/projects";
-import * as servicenetworking from "@pulumi/gcp/servicenetworking";
 import type * as pulumi from "@pulumi/pulumi";
+import { Sleep } from "@pulumiverse/time/sleep";
+import { type LogRouting, logRouting } from "./logs";
 import { labels, names } from "./naming";
+import { URL_SIGNER_PERMISSIONS } from "./permissions";
+import { type ProjectInfo, type ProjectRead, readProject } from "./project";
 
-/** The Google APIs Freehold may enable, by short name. */
+/** The Google APIs Freehold may enable, by short name. Cloud Resource Manager is not here: it must be on before the first up (project.ts). */
 export const APIS = {
+  artifactregistry: "artifactregistry.googleapis.com",
+  certificatemanager: "certificatemanager.googleapis.com",
   compute: "compute.googleapis.com",
   iam: "iam.googleapis.com",
-  resourcemanager: "cloudresourcemanager.googleapis.com",
+  iamcredentials: "iamcredentials.googleapis.com",
+  logging: "logging.googleapis.com",
   run: "run.googleapis.com",
   secretmanager: "secretmanager.googleapis.com",
-  servicenetworking: "servicenetworking.googleapis.com",
   sqladmin: "sqladmin.googleapis.com",
   storage: "storage.googleapis.com",
 } as const;
 export type Api = keyof typeof APIS;
 
+/**
+ * How long a permission change can take to apply: "typically within 2
+ * minutes ... 7 minutes or longer" (https://cloud.google.com/iam/docs/access-change-propagation).
+ * Readers wait this long after their grants, and after the API whose service
+ * agent (granted its roles when the API is enabled) acts for them.
+ */
+export const PROPAGATION = "420s";
+/**
+ * After a Cloud Run service or job using Direct VPC egress is deleted or moved,
+ * "wait 1-2 hours for Cloud Run to release the IPs before you delete the subnet"
+ * (https://cloud.google.com/run/docs/configuring/vpc-direct-vpc#delete-subnet).
+ */
+export const ADDRESS_RELEASE = "2h";
+
 /** The subnet Cloud Run's Direct VPC egress takes addresses from: /20 leaves room for ~2,000 instances (2 addresses each). */
 export const SUBNET_CIDR = "10.10.0.0/20";
-/** Size of the range reserved for Google-managed services (Cloud SQL) peered into the VPC. */
-export const PRIVATE_SERVICES_PREFIX = 16;
+/** The proxy-only subnet of a regional load balancer: Google recommends a /23 (https://cloud.google.com/load-balancing/docs/proxy-only-subnets#proxy_only_subnet_size). */
+export const PROXY_SUBNET_CIDR = "10.129.0.0/23";
 
+/** The network Freehold creates. */
 export interface PrivateNetwork {
   network: compute.Network;
   subnet: compute.Subnetwork;
-  /** The reserved range for private services access. */
-  privateRange: compute.GlobalAddress;
-  /** The peering with Google's service producer network; databases depend on it. */
-  connection: servicenetworking.Connection;
+  /** Deleted after every Cloud Run resource that used the subnet and before the subnet: waits for Cloud Run to release its addresses. */
+  addressRelease: Sleep;
+}
+
+/** What components attach to: Freehold's own network, or the one the user brought. */
+export interface VpcAttachment {
+  /** The network and subnet, by name or resource path: Cloud Run's Direct VPC egress and each database's Private Service Connect endpoint use them. */
+  network: pulumi.Input<string>;
+  subnetwork: pulumi.Input<string>;
+  /** What a Cloud Run resource with Direct VPC egress waits for (so that it is deleted before the address-release wait). */
+  egressDependsOn: pulumi.Resource[];
+  /** Freehold's own network; undefined when the user brought one. */
+  own?: PrivateNetwork;
 }
 
 export class GcpPlatform {
-  /** The project from provider config (`gcp:project` or GOOGLE_PROJECT...), read without an invoke; undefined when unset. */
+  /** The logical-name prefix of the platform's resources (the Platform component's name), so two platforms never share a URN. */
+  readonly name: string;
+  /** The project from provider config (`gcp:project` or GOOGLE_PROJECT...), read synchronously for bucket names; undefined when unset. */
   readonly project: string | undefined;
   readonly labels: Record<string, string>;
   private readonly apis = new Map<Api, projects.Service>();
-  private net?: PrivateNetwork;
+  private readonly readiness = new Map<Api, Sleep>();
+  private projectRead?: ProjectRead;
+  private attachment?: VpcAttachment;
+  private routing?: LogRouting;
+  private signer?: projects.IAMCustomRole;
+  private proxies?: compute.Subnetwork | null;
 
   constructor(
     readonly stack: StackContext,
     readonly parent: pulumi.ComponentResource,
   ) {
+    this.name = logicalName(parent) || stack.name;
     this.project = gcpConfig.project;
     this.labels = labels(stack.tags);
   }
@@ -57,14 +98,25 @@ export class GcpPlatform {
     return this.stack.region.region;
   }
 
-  /** The API enabled (once per stack); never disabled on destroy, since other stacks in the project may use it. */
+  /** The project, read once through the platform's provider (see project.ts). */
+  info(): pulumi.Output<ProjectInfo> {
+    return this.read().info;
+  }
+
+  private read(): ProjectRead {
+    this.projectRead ??= readProject(this.parent);
+    return this.projectRead;
+  }
+
+  /** The API enabled (once per stack), in the project just read; never disabled on destroy, since other stacks in the project may use it. */
   api(name: Api): projects.Service {
     let svc = this.apis.get(name);
     if (!svc) {
+      // Every API waits for the project read: nothing is enabled (or created) in a project whose Cloud Resource Manager API is off.
       svc = new projects.Service(
-        `${this.stack.name}-api-${name}`,
-        { service: APIS[name], disableOnDestroy: false, disableDependentServices: false },
-        { parent: this.parent },
+        `${this.name}-api-${name}`,
+        { project: this.info().apply((p) => p.projectId), service: APIS[name], disableOnDestroy: false, disableDependentServices: false },
+        { parent: this.parent, dependsOn: this.read().gate },
       );
       this.apis.set(name, svc);
     }
@@ -76,56 +128,121 @@ export class GcpPlatform {
   }
 
   /**
-   * The VPC, subnet and private services access, created on first use. They
-   * are retained on destroy: a retained Cloud SQL instance keeps using the
-   * peering, and Google refuses to delete a network that is still peered.
+   * The API enabled and its service agent's roles in effect: a service agent
+   * is created and granted its roles when the API is enabled
+   * (https://cloud.google.com/iam/docs/service-agents), and those grants take
+   * as long to apply as any other. Cloud Run pulls images as its agent.
    */
-  network(): PrivateNetwork {
-    if (this.net) return this.net;
-    const s = this.stack.name;
+  ready(name: Api): Sleep {
+    let sleep = this.readiness.get(name);
+    if (!sleep) {
+      sleep = new Sleep(`${this.name}-api-${name}-ready`, { createDuration: PROPAGATION }, { parent: this.parent, dependsOn: [this.api(name)] });
+      this.readiness.set(name, sleep);
+    }
+    return sleep;
+  }
+
+  /**
+   * The project role that signs URLs and nothing else (`iam.serviceAccounts.signBlob`):
+   * a linked service gets it on its own account, so it can make V4 signed URLs
+   * through the IAM Credentials API (https://cloud.google.com/storage/docs/access-control/signed-urls#signing-iam).
+   * One per stack. A deleted custom role can be undeleted for 7 days and its id
+   * stays taken for 37 (https://cloud.google.com/iam/docs/creating-custom-roles#deleting-custom-role);
+   * the provider undeletes it when the same id is created again within the 7.
+   */
+  urlSigner(): projects.IAMCustomRole {
+    this.signer ??= new projects.IAMCustomRole(
+      `${this.name}-url-signer-role`,
+      {
+        roleId: names.customRole(this.stack.prefix, "url_signer"),
+        title: `Freehold URL signer (${this.stack.prefix})`,
+        description: "Signs blobs as a service account: V4 signed URLs for Cloud Storage, nothing else",
+        permissions: [...URL_SIGNER_PERMISSIONS],
+        stage: "GA",
+      },
+      { parent: this.parent, dependsOn: [this.api("iam"), this.api("iamcredentials")] },
+    );
+    return this.signer;
+  }
+
+  /** Under a residency rule, the stack's logs kept in its region (logs.ts); nothing without one. Components that write logs call this. */
+  logs(): LogRouting | undefined {
+    if (this.stack.residency === "none") return undefined;
+    this.routing ??= logRouting(this);
+    return this.routing;
+  }
+
+  /**
+   * The proxy-only subnet a regional external Application Load Balancer's
+   * proxies run in: one per region and VPC
+   * (https://cloud.google.com/load-balancing/docs/proxy-only-subnets). Created
+   * in Freehold's own network; a network brought with `network.gcp` must have
+   * one (null: nothing is created).
+   */
+  proxySubnet(): compute.Subnetwork | null {
+    if (this.proxies !== undefined) return this.proxies;
+    const net = this.network();
+    this.proxies = net.own
+      ? new compute.Subnetwork(
+          `${this.name}-proxy-subnet`,
+          { name: names.network(this.stack.prefix, `${this.region}-proxies`), network: net.own.network.id, region: this.region, ipCidrRange: PROXY_SUBNET_CIDR, purpose: "REGIONAL_MANAGED_PROXY", role: "ACTIVE" },
+          { parent: this.parent },
+        )
+      : null;
+    return this.proxies;
+  }
+
+  /** The network components attach to, created (or resolved from `network.gcp`) on first use. */
+  network(): VpcAttachment {
+    this.attachment ??= this.stack.network?.gcp ? this.existing(this.stack.network.gcp) : this.create();
+    return this.attachment;
+  }
+
+  /** Bring your own network: use it as it is, create nothing of it. */
+  private existing(given: { network: string; subnetwork: string }): VpcAttachment {
+    const network = resourcePath(given.network);
+    const subnetwork = resourcePath(given.subnetwork);
+    const region = /\/regions\/([^/]+)\//.exec(subnetwork)?.[1];
+    if (region && region !== this.region) {
+      throw new SpecError(
+        [{ path: "network.gcp.subnetwork", message: `is in ${region}, but the stack deploys to ${this.region}; give a subnet in ${this.region}` }],
+        `stack "${this.stack.name}"`,
+      );
+    }
+    return { network, subnetwork, egressDependsOn: [] };
+  }
+
+  /**
+   * Freehold's own VPC and subnet. Databases are reached through Private
+   * Service Connect endpoints in the subnet, not VPC peering (private services
+   * access): a peering cannot be removed for days after a Cloud SQL instance is
+   * deleted (Google keeps the instance's resources so it can be restored), so
+   * an unprotected stack could not be destroyed, and the network could not be
+   * deleted while the peering exists. Nothing here is retained on destroy: the
+   * data that needs it is Pulumi-protected, so a destroy that would take a
+   * database's network stops at the preview.
+   */
+  private create(): VpcAttachment {
+    const p = this.name;
     const opts = { parent: this.parent };
     const network = new compute.Network(
-      `${s}-network`,
-      {
-        name: names.network(this.stack.prefix, "network"),
-        autoCreateSubnetworks: false,
-        routingMode: "REGIONAL",
-        description: `Freehold stack ${s}`,
-      },
-      { ...opts, dependsOn: [this.api("compute")], retainOnDelete: true },
+      `${p}-network`,
+      { name: names.network(this.stack.prefix, "network"), autoCreateSubnetworks: false, routingMode: "REGIONAL", description: `Freehold stack ${this.stack.name}` },
+      { ...opts, dependsOn: [this.api("compute")] },
     );
     const subnet = new compute.Subnetwork(
-      `${s}-subnet`,
-      {
-        name: names.network(this.stack.prefix, this.region),
-        network: network.id,
-        region: this.region,
-        ipCidrRange: SUBNET_CIDR,
-        privateIpGoogleAccess: true,
-        stackType: "IPV4_ONLY",
-      },
+      `${p}-subnet`,
+      { name: names.network(this.stack.prefix, this.region), network: network.id, region: this.region, ipCidrRange: SUBNET_CIDR, privateIpGoogleAccess: true, stackType: "IPV4_ONLY" },
       opts,
     );
-    const privateRange = new compute.GlobalAddress(
-      `${s}-private-services-range`,
-      {
-        name: names.network(this.stack.prefix, "private-services"),
-        network: network.id,
-        purpose: "VPC_PEERING",
-        addressType: "INTERNAL",
-        prefixLength: PRIVATE_SERVICES_PREFIX,
-        labels: this.labels,
-      },
-      { ...opts, retainOnDelete: true },
-    );
-    const connection = new servicenetworking.Connection(
-      `${s}-private-services`,
-      { network: network.id, service: APIS.servicenetworking, reservedPeeringRanges: [privateRange.name] },
-      { ...opts, dependsOn: [this.api("servicenetworking")], retainOnDelete: true },
-    );
-    this.net = { network, subnet, privateRange, connection };
-    return this.net;
+    const addressRelease = new Sleep(`${p}-subnet-address-release`, { destroyDuration: ADDRESS_RELEASE }, { ...opts, dependsOn: [subnet] });
+    return { network: network.name, subnetwork: subnet.name, egressDependsOn: [addressRelease], own: { network, subnet, addressRelease } };
   }
+}
+
+/** A network or subnet as Cloud SQL and Cloud Run take it: a name, or a self link shortened to its `projects/...` path. */
+function resourcePath(given: string): string {
+  return given.replace(/^https:\/\/(www|compute)\.googleapis\.com\/compute\/(v1|beta)\//, "");
 }
 
 export function createPlatform(stack: StackContext, parent: pulumi.ComponentResource): GcpPlatform {

@@ -34,19 +34,26 @@ describe("object store on Cloud Storage", () => {
     expect(one(run, BUCKET, "files-bucket").inputs.name).toMatch(/^shop-dev-files-[a-z0-9]{6}$/);
   });
 
-  it("maps lifecycle rules and CORS", () => {
+  it("expires current objects under a prefix after the days given, and on a versioned bucket the noncurrent versions they leave the same days after", () => {
     const b = one(run, BUCKET, "files-bucket").inputs;
     expect(b.lifecycleRules).toEqual([
-      { action: { type: "Delete" }, condition: { age: 90, matchesPrefixes: ["logs/"] } },
-      { action: { type: "Delete" }, condition: { age: 3650 } },
+      { action: { type: "Delete" }, condition: { age: 90, withState: "LIVE", matchesPrefixes: ["logs/"] } },
+      { action: { type: "Delete" }, condition: { daysSinceNoncurrentTime: 90, withState: "ARCHIVED", matchesPrefixes: ["logs/"] } },
+      { action: { type: "Delete" }, condition: { age: 3650, withState: "LIVE" } },
+      { action: { type: "Delete" }, condition: { daysSinceNoncurrentTime: 3650, withState: "ARCHIVED" } },
     ]);
-    expect(b.cors).toEqual([{ origins: ["https://shop.example.gov.uk"], methods: ["GET", "PUT"], maxAgeSeconds: 3600 }]);
   });
 
-  it("retains a bucket by default and not when deletionProtection is false, never forcing deletion of objects", () => {
+  it("answers a browser's preflight for an upload with Content-Type", () => {
+    const b = one(run, BUCKET, "files-bucket").inputs;
+    expect(b.cors).toEqual([{ origins: ["https://shop.example.gov.uk"], methods: ["GET", "PUT"], responseHeaders: expect.arrayContaining(["Content-Type", "x-goog-resumable"]), maxAgeSeconds: 3600 }]);
+  });
+
+  it("retains a bucket by default; without deletion protection it is emptied and deleted on removal", () => {
     expect(one(run, BUCKET, "files-bucket").options).toMatchObject({ protect: true, retainOnDelete: true });
+    expect(one(run, BUCKET, "files-bucket").inputs.forceDestroy).toBe(false);
     expect(one(run, BUCKET, "scratch-bucket").options.retainOnDelete).toBe(false);
-    for (const b of all(run, BUCKET)) expect(b.inputs.forceDestroy).toBe(false);
+    expect(one(run, BUCKET, "scratch-bucket").inputs.forceDestroy).toBe(true);
     expect(one(run, BUCKET, "scratch-bucket").inputs.versioning).toEqual({ enabled: false });
   });
 

@@ -1,6 +1,7 @@
 /**
  * ObjectStore -> one Cloud Storage bucket: regional, uniform bucket-level
- * access, public access prevention enforced, soft delete, never force-destroyed.
+ * access, public access prevention enforced, soft delete; emptied and deleted
+ * on removal only once deletion protection is off.
  */
 import { keepData, type ObjectStoreRequest, type ObjectStoreResult } from "@freehold/core";
 import * as storage from "@pulumi/gcp/storage";
@@ -13,6 +14,34 @@ export const OBJECT_STORE_ROLES = ["bucket"] as const;
 export const STORAGE_ENDPOINT = "https://storage.googleapis.com";
 /** Soft delete keeps deleted and overwritten objects recoverable for 7 days (Google's default and the minimum). */
 export const SOFT_DELETE_SECONDS = 7 * 24 * 3600;
+
+/**
+ * Request headers a browser may send to the bucket, and response headers it
+ * may read, besides the simple ones: a preflight for a PUT with Content-Type
+ * (a signed upload URL) must find Content-Type here
+ * (https://cloud.google.com/storage/docs/cross-origin#cors-elements). Cloud
+ * Storage takes no wildcard, so the list is the headers uploads and downloads
+ * use: the content headers, resumable uploads, and ETag for multipart uploads.
+ */
+export const CORS_HEADERS = ["Content-Type", "Content-MD5", "Content-Disposition", "Content-Encoding", "Cache-Control", "x-goog-resumable", "ETag"] as const;
+
+/**
+ * Lifecycle rules as the neutral model means them: current objects under the
+ * prefix are deleted `expireAfterDays` after they were written (`withState:
+ * LIVE`, so the age condition never touches older versions); on a versioned
+ * bucket that deletion leaves a noncurrent version, and noncurrent versions
+ * under the prefix are deleted the same number of days after they became
+ * noncurrent (`daysSinceNoncurrentTime`, `withState: ARCHIVED`)
+ * (https://cloud.google.com/storage/docs/lifecycle#conditions).
+ */
+export function lifecycleRules(spec: ObjectStoreRequest["spec"]): storage.BucketArgs["lifecycleRules"] {
+  return spec.lifecycle.flatMap((r) => {
+    const prefix = r.prefix ? { matchesPrefixes: [r.prefix] } : {};
+    const current = { action: { type: "Delete" }, condition: { age: r.expireAfterDays, withState: "LIVE", ...prefix } };
+    const noncurrent = { action: { type: "Delete" }, condition: { daysSinceNoncurrentTime: r.expireAfterDays, withState: "ARCHIVED", ...prefix } };
+    return spec.versioning ? [current, noncurrent] : [current];
+  });
+}
 
 /** What web-service links need from a bucket. */
 export interface ObjectStoreHandle {
@@ -30,12 +59,10 @@ export function bucketArgs(req: ObjectStoreRequest, name: string, location: stri
     publicAccessPrevention: "enforced",
     versioning: { enabled: spec.versioning },
     softDeletePolicy: { retentionDurationSeconds: SOFT_DELETE_SECONDS },
-    forceDestroy: false,
-    lifecycleRules: spec.lifecycle.map((r) => ({
-      action: { type: "Delete" },
-      condition: r.prefix ? { age: r.expireAfterDays, matchesPrefixes: [r.prefix] } : { age: r.expireAfterDays },
-    })),
-    cors: spec.cors.map((c) => ({ origins: c.allowedOrigins, methods: c.allowedMethods, maxAgeSeconds: c.maxAgeSeconds })),
+    // Google refuses to delete a bucket that holds objects; with protection off the provider empties it first, so a removal succeeds.
+    forceDestroy: !spec.deletionProtection,
+    lifecycleRules: lifecycleRules(spec),
+    cors: spec.cors.map((c) => ({ origins: c.allowedOrigins, methods: c.allowedMethods, responseHeaders: [...CORS_HEADERS], maxAgeSeconds: c.maxAgeSeconds })),
     labels,
   };
 }

@@ -13,6 +13,7 @@ import {
   type Source,
 } from "@freehold/core";
 import { type Database, type ObjectStore, resolveSize, type WebService } from "@freehold/model";
+import { parseImage, pullsDirectly } from "./image";
 import { databaseSize, webServiceSize } from "./sizes";
 
 const CAPTURED = "2026-10-01";
@@ -26,6 +27,35 @@ export const PRICES = {
   runVcpuSecond: { usd: 0.0000336, unit: "vCPU-second", source: catalog("085C-A237-027A (Cloud Run CPU, request-based, Tier 2)", "2026-08-01") },
   runGibSecond: { usd: 0.0000035, unit: "GiB-second", source: catalog("600C-3782-6708 (Cloud Run memory, request-based, Tier 2)", "2026-08-01") },
   runRequests: { usd: 0.4, unit: "1M requests", source: { name: "Cloud Run pricing page (requests beyond the 2 M monthly free tier)", date: "2026-08-01", url: "https://cloud.google.com/run/pricing" } },
+  /** Cloud Run instance-based billing (background work: CPU always allocated; no request fee). */
+  runVcpuSecondInstance: { usd: 0.0000252, unit: "vCPU-second", source: catalog("3DFE-FD5E-A6D0 (Cloud Run Services CPU, instance-based billing, europe-west2)", "2026-08-01") },
+  runGibSecondInstance: {
+    usd: 0.0000028,
+    unit: "GiB-second",
+    source: {
+      name: "Cloud Run memory, instance-based billing: Tier 1 list price $0.000002 scaled by the Tier 2 CPU ratio (1.4); the europe-west2 rate is not in the shared price file",
+      date: "2026-08-01",
+      url: "https://cloud.google.com/run/pricing",
+      estimate: true,
+    },
+  },
+  /** External Application Load Balancer: forwarding rules (the first five in a project share one hourly charge) and data processed. */
+  lbForwardingRuleHour: {
+    usd: 0.025,
+    unit: "hour",
+    source: { name: "Cloud Load Balancing pricing: forwarding rules, first 5 per project (not in the shared price file)", date: CAPTURED, url: "https://cloud.google.com/vpc/network-pricing#lb", estimate: true },
+  },
+  lbDataGib: {
+    usd: 0.008,
+    unit: "GiB",
+    source: { name: "Cloud Load Balancing pricing: data processed by an Application Load Balancer (not in the shared price file)", date: CAPTURED, url: "https://cloud.google.com/vpc/network-pricing#lb", estimate: true },
+  },
+  /** Artifact Registry storage (a remote repository's cached images), beyond the 0.5 GiB free. */
+  registryGibMonth: {
+    usd: 0.1,
+    unit: "GiB-month",
+    source: { name: "Artifact Registry pricing: storage beyond 0.5 GiB (not in the shared price file)", date: CAPTURED, url: "https://cloud.google.com/artifact-registry/pricing", estimate: true },
+  },
   /** Cloud SQL Enterprise custom tiers. */
   sqlVcpuHourZonal: { usd: 0.0535, unit: "vCPU-hour", source: catalog("3E1A-85BB-7956 (Cloud SQL for PostgreSQL vCPU, zonal)") },
   sqlGibHourZonal: { usd: 0.00905, unit: "GiB-hour", source: catalog("A466-F7CB-DD13 (Cloud SQL for PostgreSQL RAM, zonal)") },
@@ -64,17 +94,8 @@ type Spec = WebService | Database | ObjectStore;
 export function estimate(component: { name: string; spec: Spec; size?: SizeChoice }, a: CostAssumptions): CostLine[] {
   const { spec, name } = component;
   switch (spec.kind) {
-    case "web-service": {
-      const size = component.size ?? webServiceSize(resolveSize("web-service", spec.size), name);
-      const instances = a.averageInstances ?? spec.scaling.min;
-      const seconds = instances * a.hoursPerMonth * 3600;
-      return [
-        costLine(`${name}: Cloud Run vCPU, ${instances} instance(s) busy all month, ${size.cpu} vCPU (free tier not applied)`, seconds * size.cpu, PRICES.runVcpuSecond),
-        costLine(`${name}: Cloud Run memory, ${size.memoryGiB} GiB per instance`, seconds * size.memoryGiB, PRICES.runGibSecond),
-        costLine(`${name}: Cloud Run requests`, a.requestsMillions, PRICES.runRequests),
-        costLine(`${name}: internet egress`, a.egressGiB, PRICES.internetEgressGib),
-      ];
-    }
+    case "web-service":
+      return webServiceEstimate(name, spec, component.size ?? webServiceSize(resolveSize("web-service", spec.size), name), a);
     case "database": {
       const size = component.size ?? databaseSize(resolveSize("database", spec.size), spec.highAvailability, name);
       const ha = spec.highAvailability;
@@ -83,7 +104,7 @@ export function estimate(component: { name: string; spec: Spec; size?: SizeChoic
         costLine(`${name}: Cloud SQL ${size.sku} vCPU, ${where}`, size.cpu * a.hoursPerMonth, ha ? PRICES.sqlVcpuHourRegional : PRICES.sqlVcpuHourZonal),
         costLine(`${name}: Cloud SQL ${size.sku} memory, ${where}`, size.memoryGiB * a.hoursPerMonth, ha ? PRICES.sqlGibHourRegional : PRICES.sqlGibHourZonal),
         costLine(`${name}: SSD storage, ${where} (backup storage beyond the disk size not included)`, spec.storageGiB, ha ? PRICES.sqlSsdGibMonthRegional : PRICES.sqlSsdGibMonthZonal),
-        costLine(`${name}: password secret version`, 1, PRICES.secretVersionMonth),
+        costLine(`${name}: password secret versions (application and administrator)`, 2, PRICES.secretVersionMonth),
       ];
     }
     case "object-store":
@@ -93,6 +114,40 @@ export function estimate(component: { name: string; spec: Spec; size?: SizeChoic
         costLine(`${name}: Class B operations (reads)`, a.objectReadsThousands, PRICES.gcsClassBThousand),
       ];
   }
+}
+
+/**
+ * A web service: instances busy all month, billed per request (CPU during
+ * requests) or per instance (background: CPU always, no request fee); a load
+ * balancer with a domain; a remote repository and its password for a private
+ * or indirect registry.
+ */
+function webServiceEstimate(name: string, spec: WebService, size: SizeChoice, a: CostAssumptions): CostLine[] {
+  const instances = Math.max(a.averageInstances ?? spec.scaling.min, spec.background ? 1 : 0);
+  const seconds = instances * a.hoursPerMonth * 3600;
+  const billing = spec.background ? "instance-based billing (CPU always allocated)" : "busy all month (free tier not applied)";
+  const lines = [
+    costLine(`${name}: Cloud Run vCPU, ${instances} instance(s), ${size.cpu} vCPU, ${billing}`, seconds * size.cpu, spec.background ? PRICES.runVcpuSecondInstance : PRICES.runVcpuSecond),
+    costLine(`${name}: Cloud Run memory, ${size.memoryGiB} GiB per instance`, seconds * size.memoryGiB, spec.background ? PRICES.runGibSecondInstance : PRICES.runGibSecond),
+    ...(spec.background ? [] : [costLine(`${name}: Cloud Run requests`, a.requestsMillions, PRICES.runRequests)]),
+    costLine(`${name}: internet egress`, a.egressGiB, PRICES.internetEgressGib),
+  ];
+  if (spec.public && spec.domain) {
+    lines.push(
+      costLine(`${name}: load balancer forwarding rules for ${spec.domain} (HTTPS and the HTTP redirect)`, a.hoursPerMonth, PRICES.lbForwardingRuleHour),
+      costLine(`${name}: data processed by the load balancer`, a.egressGiB, PRICES.lbDataGib),
+    );
+  }
+  if (spec.registry || (typeof spec.image === "string" && needsRemoteRepository(spec.image))) {
+    lines.push(costLine(`${name}: Artifact Registry remote repository, about 1 GiB of cached image`, 1, PRICES.registryGibMonth));
+    if (spec.registry) lines.push(costLine(`${name}: registry password secret version`, 1, PRICES.secretVersionMonth));
+  }
+  return lines;
+}
+
+/** True when Cloud Run cannot pull the image directly (image.ts). */
+function needsRemoteRepository(image: string): boolean {
+  return !pullsDirectly(parseImage(image), false);
 }
 
 export function estimatePlatform(stack: { webServices: number; publicWebServices: number; databases: number }, _a: CostAssumptions): CostLine[] {

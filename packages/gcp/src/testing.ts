@@ -5,7 +5,7 @@ import { backend } from "./index";
 
 export async function plan(yaml: string): Promise<MockRun> {
   registerBackend(backend);
-  return runWithMocks("gcp", () => deployStack(parseStack(yaml)));
+  return runWithMocks("gcp", () => deployStack(parseStack(yaml)), { config: { "freehold:tok": "secret-token" } });
 }
 
 export function one(run: MockRun, type: string, name?: string): PlannedResource {

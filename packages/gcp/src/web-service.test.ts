@@ -47,7 +47,7 @@ describe("web service on Cloud Run", () => {
 
   it("runs each service as its own service account, never the default compute account", async () => {
     const accounts = all(run, "gcp:serviceaccount/account:Account").map((a) => a.inputs.accountId);
-    expect(accounts.sort()).toEqual(["shop-dev-web", "shop-dev-worker"]);
+    expect(accounts.sort()).toEqual(["shop-dev-db-dbrole", "shop-dev-web", "shop-dev-worker"]);
     const template = one(run, RUN, "web-service").inputs.template as Record<string, unknown>;
     expect(template.serviceAccount).toBe("shop-dev-web@freehold-plan.iam.gserviceaccount.com");
   });
@@ -59,7 +59,7 @@ describe("web service on Cloud Run", () => {
     expect(c.image).toBe("ghcr.io/example/web:1.0");
     expect(c.ports).toEqual({ containerPort: 3000 });
     expect(c.resources).toEqual({ limits: { cpu: "1", memory: "2048Mi" }, cpuIdle: true });
-    expect(c.startupProbe).toMatchObject({ httpGet: { path: "/healthz", port: 3000 } });
+    expect(c.startupProbe).toEqual({ httpGet: { path: "/healthz", port: 3000 }, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 12 });
     expect(c.livenessProbe).toMatchObject({ httpGet: { path: "/healthz", port: 3000 }, periodSeconds: 15 });
     const worker = one(run, RUN, "worker-service").inputs.template as { scaling: unknown };
     expect(worker.scaling).toEqual({ minInstanceCount: 0, maxInstanceCount: 2 });
@@ -82,14 +82,21 @@ describe("web service on Cloud Run", () => {
     expect(pw).toEqual({ name: "DATABASE_PASSWORD", valueSource: { secretKeyRef: { secret: "shop-dev-db-db-password", version: "1" } } });
     expect(envs.filter((e) => e.value !== undefined && /mock-|password/i.test(e.value))).toEqual([]);
     expect(envs.find((e) => e.name === "NODE_ENV")?.value).toBe("production");
-    expect(envs.find((e) => e.name === "DATABASE_HOST")?.value).toMatch(/^10\./);
+    expect(envs.find((e) => e.name === "DATABASE_HOST")?.value).toMatch(/^10\.10\./);
   });
 
   it("grants each link the narrowest role on that one resource", async () => {
     const bucketGrants = Object.fromEntries(all(run, "gcp:storage/bucketIAMMember:BucketIAMMember").map((g) => [g.name, g.inputs.role]));
-    expect(bucketGrants).toEqual({ "web-files-access": "roles/storage.objectViewer", "web-logs-access": "roles/storage.objectCreator", "web-uploads-access": "roles/storage.objectUser" });
+    expect(bucketGrants).toEqual({
+      "web-files-access": "roles/storage.objectViewer",
+      "web-files-bucket-reader": "roles/storage.legacyBucketReader",
+      "web-logs-access": "roles/storage.objectCreator",
+      "web-logs-bucket-reader": "roles/storage.legacyBucketReader",
+      "web-uploads-access": "roles/storage.objectUser",
+      "web-uploads-bucket-reader": "roles/storage.legacyBucketReader",
+    });
     expect(one(run, "gcp:storage/bucketIAMMember:BucketIAMMember", "web-files-access").inputs.member).toBe("serviceAccount:shop-dev-web@freehold-plan.iam.gserviceaccount.com");
-    expect(one(run, "gcp:secretmanager/secretIamMember:SecretIamMember").inputs).toEqual({
+    expect(one(run, "gcp:secretmanager/secretIamMember:SecretIamMember", "web-db-secret-access").inputs).toEqual({
       secretId: "shop-dev-db-db-password",
       role: "roles/secretmanager.secretAccessor",
       member: "serviceAccount:shop-dev-web@freehold-plan.iam.gserviceaccount.com",
@@ -97,15 +104,21 @@ describe("web service on Cloud Run", () => {
     const sqlClient = one(run, "gcp:projects/iAMMember:IAMMember").inputs;
     expect(sqlClient).toMatchObject({ role: "roles/cloudsql.client", project: "freehold-plan", member: "serviceAccount:shop-dev-web@freehold-plan.iam.gserviceaccount.com" });
     expect((sqlClient.condition as { expression: string }).expression).toBe(
-      "resource.name == 'projects/freehold-plan/instances/shop-dev-db' && resource.type == 'sqladmin.googleapis.com/Instance'",
+      `resource.name == 'projects/freehold-plan/instances/${one(run, "gcp:sql/databaseInstance:DatabaseInstance").inputs.name}' && resource.type == 'sqladmin.googleapis.com/Instance'`,
     );
     for (const r of run.resources) expect(JSON.stringify(r.inputs.role ?? "")).not.toMatch(/\*|roles\/(owner|editor)/);
   });
 
-  it("starts the revision only after its account can read its secret", async () => {
-    const deps = one(run, RUN, "web-service").options.dependsOn;
-    expect(deps.some((d) => d.endsWith("::web-db-secret-access"))).toBe(true);
-    expect(deps.some((d) => d.endsWith("::shop-api-run"))).toBe(true);
+  it("starts the revision only after its grants have had time to apply, Cloud Run's service agent is ready and the database role exists", async () => {
+    const deps = one(run, RUN, "web-service").options.dependsOn.map((d) => d.split("::").pop());
+    expect(deps).toEqual(expect.arrayContaining(["web-grants-settled", "shop-api-run", "shop-api-run-ready", "db-role-job", "shop-subnet-address-release"]));
+    const wait = one(run, "time:index/sleep:Sleep", "web-grants-settled");
+    expect(wait.inputs.createDuration).toBe("420s");
+    expect(wait.options.dependsOn.map((d) => d.split("::").pop()).sort()).toEqual(
+      ["web-db-secret-access", "web-db-sql-client", "web-files-access", "web-files-bucket-reader", "web-logs-access", "web-logs-bucket-reader", "web-uploads-access", "web-uploads-bucket-reader", "web-url-signer"].sort(),
+    );
+    expect(String((wait.inputs.triggers as { grants: string }).grants)).toContain("web-db-secret-access");
+    expect(one(run, "time:index/sleep:Sleep", "shop-api-run-ready").inputs.createDuration).toBe("420s");
   });
 
   it("refuses a read-only root filesystem asked for explicitly, which Cloud Run cannot give, and says how to proceed", () => {
@@ -122,12 +135,13 @@ describe("web service on Cloud Run", () => {
     expect(() => assertSupported("web", spec)).not.toThrow();
   });
 
-  it("refuses a fixed uid and a custom domain with the reason", () => {
+  it("refuses a fixed uid with the reason, and takes a custom domain, background work and a private registry", () => {
     const base = { kind: "web-service", image: "nginx", writableRootFilesystem: true } as const;
     expect(() => assertSupported("web", WebServiceSpec.parse({ ...base, user: "1000" }))).toThrow(
       /^web: gcp cannot provide web-service.run-as-user: Cloud Run runs the container as the image's user/,
     );
-    expect(() => assertSupported("web", WebServiceSpec.parse({ ...base, public: true, domain: "app.example.gov.uk" }))).toThrow(/^web: gcp cannot provide web-service.custom-domain: /);
+    expect(() => assertSupported("web", WebServiceSpec.parse({ ...base, public: true, domain: "app.example.gov.uk" }))).not.toThrow();
+    expect(() => assertSupported("web", WebServiceSpec.parse({ ...base, background: true, registry: { server: "ghcr.io", username: "u", passwordSecret: "tok" } }))).not.toThrow();
     expect(() => assertSupported("web", WebServiceSpec.parse(base))).not.toThrow();
   });
 
@@ -135,12 +149,17 @@ describe("web service on Cloud Run", () => {
     const run = await plan(`
 name: shop
 components:
-  web: { kind: web-service, image: nginx, writableRootFilesystem: true, vendor: { gcp: { service: { description: "tuned" }, serviceAccount: { displayName: "Web" } } } }
+  web: { kind: web-service, image: nginx, writableRootFilesystem: true, vendor: { gcp: { service: { description: "tuned", template: { timeout: "30s" } }, serviceAccount: { displayName: "Web" } } } }
 `);
     expect(one(run, RUN).inputs.description).toBe("tuned");
+    // Deep-merged: the vendor's template setting joins Freehold's, which all stay.
+    const template = one(run, RUN).inputs.template as Record<string, unknown>;
+    expect(template.timeout).toBe("30s");
+    expect(template.serviceAccount).toBe("shop-dev-web@freehold-plan.iam.gserviceaccount.com");
+    expect((template.containers as unknown[]).length).toBe(1);
     expect(one(run, "gcp:serviceaccount/account:Account").inputs.displayName).toBe("Web");
     const bad = () => vendorSettings("web", { gcp: { loadBalancer: { x: 1 } } }, WEB_SERVICE_ROLES);
     expect(bad).toThrow(SpecError);
-    expect(bad).toThrow('component "web" has 1 problem:\n  - vendor.gcp.loadBalancer: is not a child resource of this component on gcp; roles allowed: service, serviceAccount');
+    expect(bad).toThrow('component "web" has 1 problem:\n  - vendor.gcp.loadBalancer: is not a child resource of this component on gcp; roles allowed: service, serviceAccount, repository');
   });
 });

@@ -1,19 +1,22 @@
 /**
  * WebService -> a Cloud Run (v2) service with its own service account, Direct
  * VPC egress to reach linked databases privately, secrets from Secret Manager,
- * and least-privilege grants for its links.
+ * least-privilege grants for its links (and a wait for them to apply), an
+ * image pulled directly or through an Artifact Registry remote repository, and
+ * with a domain, a global external Application Load Balancer in front.
  */
-import type { LinkTarget, WebServiceRequest, WebServiceResult } from "@freehold/core";
-import { UnsupportedFeatureError, type WebService } from "@freehold/model";
-import { degrade } from "@freehold/core";
+import { degrade, type LinkTarget, type WebServiceRequest, type WebServiceResult } from "@freehold/core";
+import type { WebService } from "@freehold/model";
 import * as cloudrunv2 from "@pulumi/gcp/cloudrunv2";
 import * as projects from "@pulumi/gcp/projects";
-import * as secretmanager from "@pulumi/gcp/secretmanager";
 import * as serviceaccount from "@pulumi/gcp/serviceaccount";
 import * as storage from "@pulumi/gcp/storage";
 import type * as inputs from "@pulumi/gcp/types/input";
-import type * as pulumi from "@pulumi/pulumi";
+import * as pulumi from "@pulumi/pulumi";
 import type { DatabaseHandle } from "./database";
+import { customDomain } from "./domain";
+import { grantsSettled, secretReader } from "./grants";
+import { imageSource } from "./image";
 import { names } from "./naming";
 import { type Api, type GcpPlatform, platformOf } from "./network";
 import type { ObjectStoreHandle } from "./object-store";
@@ -21,10 +24,14 @@ import { cloudSqlInstanceCondition, DATABASE_ROLES, OBJECT_STORE_ROLES, PUBLIC_I
 import { cloudRunLimits, webServiceSize } from "./sizes";
 import { vendorSettings, withVendor } from "./vendor";
 
-export const WEB_SERVICE_ROLES = ["service", "serviceAccount"] as const;
-/** Startup probe: every 10 s, up to 18 failures (3 minutes) before the instance is replaced. */
+export const WEB_SERVICE_ROLES = ["service", "serviceAccount", "repository"] as const;
+/** Startup probe: every 10 s, as many failures as fit in the startup grace before the instance is replaced (at most 600 s in all). */
 export const STARTUP_PERIOD_SECONDS = 10;
-export const STARTUP_FAILURES = 18;
+
+/** The startup probe's failure threshold for a grace period (`failureThreshold * periodSeconds` may not exceed 600 s). */
+export function startupFailures(graceSeconds: number): number {
+  return Math.max(1, Math.min(60, Math.ceil(graceSeconds / STARTUP_PERIOD_SECONDS)));
+}
 
 /** Refuse what Cloud Run cannot do, before anything is registered. */
 export function assertSupported(component: string, spec: WebService): void {
@@ -38,12 +45,6 @@ export function assertSupported(component: string, spec: WebService): void {
       "Set writableRootFilesystem: true on this component to accept Cloud Run's writable filesystem",
     );
   }
-  if (spec.background) {
-    degrade({ name: component, spec }, "gcp", "web-service.background", "the backend does not yet allocate CPU outside requests", "Remove background");
-  }
-  if (spec.registry) {
-    degrade({ name: component, spec }, "gcp", "web-service.private-registry", "the backend does not yet create an Artifact Registry remote repository with the credentials", "Push the image to Artifact Registry or use a public image");
-  }
   if (spec.user !== undefined) {
     degrade(
       { name: component, spec },
@@ -51,15 +52,6 @@ export function assertSupported(component: string, spec: WebService): void {
       "web-service.run-as-user",
       "Cloud Run runs the container as the image's user and has no setting to change it",
       "Remove user and set USER in the image instead",
-    );
-  }
-  if (spec.domain !== undefined) {
-    throw new UnsupportedFeatureError(
-      component,
-      "web-service.custom-domain",
-      "gcp",
-      "the gcp backend does not yet put a global external Application Load Balancer with a managed certificate in front of Cloud Run, and Cloud Run domain mappings are a preview feature not offered in every region",
-      "Remove domain to use the service's own https://*.run.app address, or deploy it to a cloud whose backend supports custom domains",
     );
   }
 }
@@ -71,34 +63,110 @@ function isObjectStore(h: unknown): h is ObjectStoreHandle {
   return typeof h === "object" && h !== null && (h as { kind?: unknown }).kind === "gcp-object-store";
 }
 
-/** Least-privilege grants for each link, for the service's own account. */
-function grantLinks(req: WebServiceRequest, account: serviceaccount.Account, platform: GcpPlatform): pulumi.Resource[] {
-  const grants: pulumi.Resource[] = [];
+function handleOf<T>(link: LinkTarget, guard: (h: unknown) => h is T): T {
+  if (!guard(link.handle)) throw new Error(`link ${link.name}: not a ${link.kind} created by the gcp backend`);
+  return link.handle;
+}
+
+/** Least-privilege grants for each link, for the service's own account, and what the service waits for besides them. */
+function grantLinks(req: WebServiceRequest, account: serviceaccount.Account, platform: GcpPlatform): { grants: pulumi.CustomResource[]; ready: pulumi.Resource[] } {
+  const grants: pulumi.CustomResource[] = [];
+  const ready: pulumi.Resource[] = [];
   const opts = { parent: req.parent };
   for (const link of req.links) {
     const prefix = `${req.name}-${link.name}`;
     if (link.kind === "object-store") {
       const h = handleOf(link, isObjectStore);
-      grants.push(new storage.BucketIAMMember(`${prefix}-access`, { bucket: h.bucket.name, role: OBJECT_STORE_ROLES[link.access], member: account.member }, opts));
+      const [objects, bucket] = OBJECT_STORE_ROLES[link.access];
+      grants.push(
+        new storage.BucketIAMMember(`${prefix}-access`, { bucket: h.bucket.name, role: objects, member: account.member }, opts),
+        new storage.BucketIAMMember(`${prefix}-bucket-reader`, { bucket: h.bucket.name, role: bucket, member: account.member }, opts),
+      );
     } else {
       const h = handleOf(link, isDatabase);
       const roles = DATABASE_ROLES[link.access];
       grants.push(
-        new secretmanager.SecretIamMember(`${prefix}-secret-access`, { secretId: h.secret.secretId, role: roles.secret, member: account.member }, opts),
+        secretReader(`${prefix}-secret-access`, h.secret, account.member, opts),
         new projects.IAMMember(
           `${prefix}-sql-client`,
-          { project: account.project, role: roles.instance, member: account.member, condition: account.project.apply((p) => cloudSqlInstanceCondition(p, h.instanceName)) },
-          { ...opts, dependsOn: [platform.api("resourcemanager")] },
+          { project: account.project, role: roles.instance, member: account.member, condition: pulumi.all([account.project, h.instanceName]).apply(([p, i]) => cloudSqlInstanceCondition(p, i)) },
+          opts,
         ),
       );
+      // The application's role exists only once the database's role job has run.
+      ready.push(h.ready);
     }
   }
-  return grants;
+  // A linked store's signed URLs are signed as the service itself, with a role that does nothing else (network.ts).
+  if (req.links.some((l) => l.kind === "object-store")) {
+    grants.push(new serviceaccount.IAMMember(`${req.name}-url-signer`, { serviceAccountId: account.name, role: platform.urlSigner().name, member: account.member }, opts));
+  }
+  return { grants, ready };
 }
 
-function handleOf<T>(link: LinkTarget, guard: (h: unknown) => h is T): T {
-  if (!guard(link.handle)) throw new Error(`link ${link.name}: not a ${link.kind} created by the gcp backend`);
-  return link.handle;
+/** The container's environment: plain values, and secrets as Secret Manager references pinned to the version Freehold wrote. */
+function environment(req: WebServiceRequest): inputs.cloudrunv2.ServiceTemplateContainerEnv[] {
+  return [
+    ...Object.entries({ ...req.env, ...req.linkEnv.plain }).map(([name, value]) => ({ name, value })),
+    ...req.linkEnv.secrets.map((s) => {
+      const h = handleOf(s.target, isDatabase);
+      return { name: s.name, valueSource: { secretKeyRef: { secret: h.secret.secretId, version: h.secretVersion.version } } };
+    }),
+  ];
+}
+
+/** Ingress: everyone (public), only the load balancer (public with a domain), or only the VPC and Google services in the project (private). */
+function ingress(spec: WebService): string {
+  return !spec.public ? "INGRESS_TRAFFIC_INTERNAL_ONLY" : spec.domain ? "INGRESS_TRAFFIC_INTERNAL_LOAD_BALANCER" : "INGRESS_TRAFFIC_ALL";
+}
+
+export function serviceArgs(req: WebServiceRequest, platform: GcpPlatform, account: serviceaccount.Account, image: pulumi.Input<string>): cloudrunv2.ServiceArgs {
+  const spec = req.spec;
+  const size = webServiceSize(req.size, req.name);
+  const probePath = spec.healthCheck.path;
+  const net = req.links.some((l) => l.kind === "database") ? platform.network() : undefined;
+  return {
+    name: names.cloudRunService(req.stack.prefix, req.qualifiedName),
+    location: platform.region,
+    ingress: ingress(spec),
+    launchStage: "GA",
+    // A web service holds no data: it can be replaced or destroyed freely.
+    deletionProtection: false,
+    labels: platform.labels,
+    template: {
+      serviceAccount: account.email,
+      executionEnvironment: "EXECUTION_ENVIRONMENT_GEN2",
+      // Background work: never scaled to zero (the model refuses background with min 0).
+      scaling: { minInstanceCount: spec.background ? Math.max(1, spec.scaling.min) : spec.scaling.min, maxInstanceCount: spec.scaling.max },
+      vpcAccess: net ? { networkInterfaces: [{ network: net.network, subnetwork: net.subnetwork }], egress: "PRIVATE_RANGES_ONLY" } : undefined,
+      containers: [
+        {
+          image,
+          ports: { containerPort: spec.port },
+          // cpuIdle false is instance-based billing: CPU allocated for the instance's whole life, so work between requests runs at full speed
+          // (https://cloud.google.com/run/docs/configuring/billing-settings).
+          resources: { limits: cloudRunLimits(size), cpuIdle: !spec.background },
+          envs: environment(req),
+          startupProbe: { httpGet: { path: probePath, port: spec.port }, periodSeconds: STARTUP_PERIOD_SECONDS, timeoutSeconds: 5, failureThreshold: startupFailures(spec.healthCheck.startupGraceSeconds) },
+          livenessProbe: {
+            httpGet: { path: probePath, port: spec.port },
+            periodSeconds: spec.healthCheck.intervalSeconds,
+            timeoutSeconds: Math.min(5, spec.healthCheck.intervalSeconds),
+            failureThreshold: 3,
+          },
+        },
+      ],
+    },
+  };
+}
+
+/** Every place outside the stack's region the service's data is kept or processed. */
+function webServiceDataLocations(req: WebServiceRequest): Array<{ region: string; use: string }> {
+  const out: Array<{ region: string; use: string }> = [];
+  if (req.stack.residency === "none") out.push({ region: "global", use: "request and application logs (Cloud Logging's _Default bucket)" });
+  // Without a residency rule a domain gets the global load balancer: TLS ends at Google's edge, wherever the user is.
+  if (req.stack.residency === "none" && req.spec.public && req.spec.domain) out.push({ region: "global", use: "TLS termination at Google's edge (global external Application Load Balancer)" });
+  return out;
 }
 
 export function webService(req: WebServiceRequest): WebServiceResult {
@@ -106,7 +174,6 @@ export function webService(req: WebServiceRequest): WebServiceResult {
   const platform = platformOf(req.platform);
   const vendor = vendorSettings(req.name, req.spec.vendor, WEB_SERVICE_ROLES);
   const spec = req.spec;
-  const size = webServiceSize(req.size, req.name);
   const opts = { parent: req.parent };
   const linksDatabase = req.links.some((l) => l.kind === "database");
 
@@ -119,83 +186,52 @@ export function webService(req: WebServiceRequest): WebServiceResult {
     ),
     { ...opts, dependsOn: [platform.api("iam")] },
   );
-  const grants = grantLinks(req, account, platform);
+  const links = grantLinks(req, account, platform);
+  const image = imageSource(req, platform, vendor);
+  const settled = links.grants.length ? [grantsSettled(`${req.name}-grants`, links.grants, opts)] : [];
 
-  const envs: inputs.cloudrunv2.ServiceTemplateContainerEnv[] = [
-    ...Object.entries({ ...req.env, ...req.linkEnv.plain }).map(([name, value]) => ({ name, value })),
-    ...req.linkEnv.secrets.map((s) => {
-      const h = handleOf(s.target, isDatabase);
-      return { name: s.name, valueSource: { secretKeyRef: { secret: h.secret.secretId, version: h.secretVersion.version } } };
-    }),
-  ];
-
-  const probePath = spec.healthCheck.path;
   const apis: Api[] = ["run"];
   if (linksDatabase) apis.push("compute");
-  const serviceArgs: cloudrunv2.ServiceArgs = {
-    name: names.cloudRunService(req.stack.prefix, req.qualifiedName),
-    location: platform.region,
-    ingress: spec.public ? "INGRESS_TRAFFIC_ALL" : "INGRESS_TRAFFIC_INTERNAL_ONLY",
-    launchStage: "GA",
-    // A web service holds no data: it can be replaced or destroyed freely.
-    deletionProtection: false,
-    labels: platform.labels,
-    template: {
-      serviceAccount: account.email,
-      executionEnvironment: "EXECUTION_ENVIRONMENT_GEN2",
-      scaling: { minInstanceCount: spec.scaling.min, maxInstanceCount: spec.scaling.max },
-      vpcAccess: linksDatabase
-        ? { networkInterfaces: [{ network: platform.network().network.name, subnetwork: platform.network().subnet.name }], egress: "PRIVATE_RANGES_ONLY" }
-        : undefined,
-      containers: [
-        {
-          image: req.image,
-          ports: { containerPort: spec.port },
-          resources: { limits: cloudRunLimits(size), cpuIdle: true },
-          envs,
-          startupProbe: { httpGet: { path: probePath, port: spec.port }, periodSeconds: STARTUP_PERIOD_SECONDS, timeoutSeconds: 5, failureThreshold: STARTUP_FAILURES },
-          livenessProbe: {
-            httpGet: { path: probePath, port: spec.port },
-            periodSeconds: spec.healthCheck.intervalSeconds,
-            timeoutSeconds: Math.min(5, spec.healthCheck.intervalSeconds),
-            failureThreshold: 3,
-          },
-        },
-      ],
-    },
-  };
-  const service = new cloudrunv2.Service(`${req.name}-service`, withVendor(serviceArgs, vendor, "service"), {
+  const service = new cloudrunv2.Service(`${req.name}-service`, withVendor(serviceArgs(req, platform, account, image.image), vendor, "service"), {
     ...opts,
-    // The revision starts only once its account can read its secrets.
-    dependsOn: [...platform.apisFor(...apis), ...grants],
+    // The first revision starts only once its grants apply, Cloud Run's service agent is ready, its image source exists and its database role is there.
+    dependsOn: [...platform.apisFor(...apis), platform.ready("run"), ...settled, ...image.dependsOn, ...links.ready, ...(linksDatabase ? platform.network().egressDependsOn : [])],
   });
 
-  const resources: Record<string, pulumi.Resource> = { service, serviceAccount: account };
-  grants.forEach((g, i) => {
+  const resources: Record<string, pulumi.Resource> = { service, serviceAccount: account, ...image.resources };
+  links.grants.forEach((g, i) => {
     resources[`grant${i}`] = g;
   });
+  if (settled[0]) resources.grantsSettled = settled[0];
   if (spec.public) {
-    resources.publicInvoker = new cloudrunv2.ServiceIamMember(
-      `${req.name}-public-invoker`,
-      { name: service.name, location: service.location, role: PUBLIC_INVOKER.role, member: PUBLIC_INVOKER.member },
-      opts,
-    );
+    resources.publicInvoker = new cloudrunv2.ServiceIamMember(`${req.name}-public-invoker`, { name: service.name, location: service.location, role: PUBLIC_INVOKER.role, member: PUBLIC_INVOKER.member }, opts);
   }
+  const domain = spec.public && spec.domain ? customDomain(req, platform, service, spec.domain) : undefined;
+  if (domain) Object.assign(resources, domain.resources);
+  platform.logs();
   return {
-    url: service.uri,
+    url: domain?.url ?? service.uri,
+    ...(domain ? { dnsRecords: domain.dnsRecords } : {}),
     resources,
     description: {
       service: "Cloud Run",
-      size,
+      size: webServiceSize(req.size, req.name),
       details: {
-        ingress: spec.public ? "all (HTTPS)" : "internal only",
+        ingress: !spec.public
+          ? "internal only"
+          : spec.domain
+            ? `${req.stack.residency === "none" ? "global" : `regional (${platform.region})`} external Application Load Balancer only (https://${spec.domain}, TLS 1.2+, HTTP redirected)`
+            : "all (HTTPS)",
         invoker: spec.public ? "allUsers" : "IAM (roles/run.invoker)",
-        minInstances: spec.scaling.min,
+        minInstances: spec.background ? Math.max(1, spec.scaling.min) : spec.scaling.min,
         maxInstances: spec.scaling.max,
+        cpu: spec.background ? "always allocated (instance-based billing)" : "allocated during requests (request-based billing)",
         executionEnvironment: "gen2",
         vpcEgress: linksDatabase ? "Direct VPC egress, private ranges only" : "none",
         serviceAccount: names.serviceAccount(req.stack.prefix, req.qualifiedName),
+        ...(image.resources.repository ? { imageSource: "Artifact Registry remote repository" } : {}),
       },
+      dataLocations: webServiceDataLocations(req),
     },
   };
 }

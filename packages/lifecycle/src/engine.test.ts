@@ -37,6 +37,18 @@ const TEST_RULES: CloudRules = {
     "aws:test/reader:Reader": { title: "reader", source: "test", readsThroughGrants: { source: "test" } },
   },
 };
+TEST_RULES.invokes = { "aws:test/getAccount:getAccount": (ctx) => (ctx.objects().some((o) => o.type === "aws:test/group:Group" && o.name === "locked") ? "AccessDenied: the account is locked" : undefined) };
+TEST_RULES.types["aws:test/holder:Holder"] = {
+  title: "holder",
+  source: "test",
+  beforeDelete: (obj, ctx) => ((obj.facts.heldUntil as number | undefined) ?? 0) > ctx.now ? "InUse: still held" : undefined,
+};
+TEST_RULES.types["aws:test/user:User"] = { title: "user", source: "test", afterDelete: (obj, ctx) => {
+  for (const k of obj.references.holder ?? []) {
+    const h = ctx.get(k);
+    if (h) h.facts.heldUntil = ctx.now + 3600;
+  }
+} };
 const RULES = { aws: TEST_RULES, azure: { ...TEST_RULES, cloud: "azure", packages: ["azure-test"] }, gcp: { ...TEST_RULES, cloud: "gcp", packages: ["gcp-test"] } } as Record<Cloud, CloudRules>;
 
 const STACK = "urn:pulumi:dev::p::";
@@ -174,5 +186,50 @@ describe("the simulated engine", () => {
     const clash = w.up("b", plan(res("aws:test/group:Group", "g", { name: "g1" })));
     expect(clash.status).toBe("failed");
     expect(clash.error).toContain('group "g1" already exists: it belongs to stack a (g)');
+  });
+
+  it("holds up everything deleted after a wait on destroy (time:Sleep destroyDuration)", () => {
+    const holder = res("aws:test/holder:Holder", "h");
+    const user = res("aws:test/user:User", "u", { holder: "h" }, { deps: { holder: ["h"] } });
+    // Without the wait, the holder is deleted while the user's hold lasts.
+    const eager = new World(RULES);
+    eager.up("s", plan(holder, user));
+    expect(eager.destroy("s", "aws")).toMatchObject({ status: "failed" });
+    // With a wait between them (the user waits for the sleep, the sleep for the holder), the holder goes an hour later.
+    const patient = new World(RULES);
+    const wait = res(SLEEP, "wait", { destroyDuration: "1h" }, { dependsOn: ["h"] });
+    const waiting = res("aws:test/user:User", "u", { holder: "h" }, { deps: { holder: ["h"] }, dependsOn: ["wait"] });
+    patient.up("s", plan(holder, wait, waiting));
+    const started = patient.now;
+    const destroy = patient.destroy("s", "aws");
+    expect(destroy.status).toBe("ok");
+    expect(destroy.steps.map((x) => `${x.op} ${x.name}`)).toEqual(["delete u", "delete wait", "delete h"]);
+    expect(patient.now - started).toBe(3600);
+  });
+
+  it("gives a name made from a random value a new identity each time the value is generated again", () => {
+    const w = new World(RULES);
+    const suffix = res("random:index/randomString:RandomString", "suffix", { length: 4 });
+    const vault = res("aws:test/vault:Vault", "kv", { name: "kv-abcd" }, { deps: { name: ["suffix"] } });
+    w.up("s", plan(suffix, vault));
+    expect(w.destroy("s", "aws").status).toBe("ok");
+    // The plan shows the same text (mocks are deterministic), but the suffix is a new random value: no clash with the soft-deleted vault.
+    expect(w.up("s", plan(suffix, vault)).status).toBe("ok");
+    // A fixed name clashes as before.
+    const fixed = new World(RULES);
+    fixed.up("s", plan(res("aws:test/vault:Vault", "kv", { name: "kv-fixed" })));
+    fixed.destroy("s", "aws");
+    expect(fixed.up("s", plan(res("aws:test/vault:Vault", "kv", { name: "kv-fixed" }))).status).toBe("failed");
+  });
+
+  it("stops the run before anything changes when an invoke fails, as the preview would", () => {
+    const w = new World(RULES);
+    w.up("other", plan(res("aws:test/group:Group", "g", { name: "locked" })));
+    const before = w.objects.size;
+    const run = w.up("s", { ...plan(res(NET, "net")), invokes: ["aws:test/getAccount:getAccount"] });
+    expect(run).toMatchObject({ status: "refused", changes: 0 });
+    expect(run.error).toBe("error: aws:test/getAccount:getAccount: AccessDenied: the account is locked");
+    expect(w.objects.size).toBe(before);
+    expect(new World(RULES).up("s", { ...plan(res(NET, "net")), invokes: ["aws:test/getAccount:getAccount"] }).status).toBe("ok");
   });
 });

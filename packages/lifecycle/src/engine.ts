@@ -71,6 +71,8 @@ export interface PlanInput {
   /** The region the stack was planned for (the plan's `region`). */
   region: string;
   resources: readonly PlannedResource[];
+  /** The invokes (data-source reads) the program made while planning: they run again in the preview, before anything changes. */
+  invokes?: readonly string[];
 }
 
 type Kind = "cloud" | "companion" | "provider" | "component";
@@ -165,10 +167,14 @@ class Run {
 
   up(): RunResult {
     const desired = this.plan.resources;
+    const failedRead = this.invokes();
+    if (failedRead) return { status: "refused", steps: [], error: failedRead, changes: 0 };
     const planned = this.preview(desired);
     if (planned.refusals.length) return { status: "refused", steps: [], error: planned.refusals.join("\n"), changes: 0 };
     try {
       for (const r of desired) this.apply(r, planned.ops.get(r.urn) as PreviewOp);
+      // Deletes come after every create and update has finished.
+      this.world.now = Math.max(this.world.now, ...this.finished.values());
       this.deleteRemoved(desired);
       this.world.now = Math.max(this.world.now, ...this.finished.values());
       return this.result("ok");
@@ -184,6 +190,16 @@ class Run {
   }
 
   // ---- preview ---------------------------------------------------------------------------------
+
+  /** The program's invokes, as the preview runs them: the first one the cloud answers with an error stops the run before anything changes. */
+  private invokes(): string | undefined {
+    const rules = this.world.rules[this.plan.cloud];
+    for (const token of this.plan.invokes ?? []) {
+      const refusal = rules?.invokes?.[token]?.(this.ctx(this.plan.cloud));
+      if (refusal) return `error: ${token}: ${refusal}`;
+    }
+    return undefined;
+  }
 
   private preview(desired: readonly PlannedResource[]): { ops: Map<string, PreviewOp>; refusals: string[] } {
     const ops = new Map<string, PreviewOp>();
@@ -380,10 +396,26 @@ class Run {
       const name = valueAt(r.inputs, rule.identity.field);
       if (typeof name === "string") {
         obj.name = name;
-        obj.identity = identityOf(obj, rule, this.ctx(cloud));
+        obj.identity = identityOf(obj, rule, this.ctx(cloud)) + this.freshness(obj, rule.identity.field);
       }
     }
     return obj;
+  }
+
+  /**
+   * A name made from a random value (a generated suffix) is a new name each
+   * time that value is generated again, although the plan (made under mocks)
+   * shows the same text: the random objects it came from mark the identity.
+   */
+  private freshness(obj: CloudObject, field: string): string {
+    const randoms = Object.entries(obj.references)
+      .filter(([k]) => overlaps(field, k))
+      .flatMap(([, keys]) => keys)
+      .filter((k) => {
+        const source = this.world.objects.get(k);
+        return source !== undefined && this.rule(source.type)?.randomValue === true;
+      });
+    return randoms.length ? `#${[...new Set(randoms)].sort().join(",")}` : "";
   }
 
   /** Per input, the objects its value came from (the resources it depends on, as they now are). */
@@ -470,6 +502,8 @@ class Run {
     const own = rule?.beforeDelete?.(obj, ctx);
     if (own) problems.push(own);
     if (problems.length) throw new RunFailure(`deleting ${label} (${urn.split("::").pop()}) failed: ${problems.join("; ")}`);
+    // A wait on destroy (time:Sleep destroyDuration) holds up everything deleted after it.
+    if (obj.type === SLEEP) this.world.now += durationSeconds(obj.inputs.destroyDuration);
     this.remove(obj, ctx);
     if (rule?.contains) {
       for (const inner of this.world.objectsOf(obj.cloud)) {

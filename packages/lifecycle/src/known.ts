@@ -39,16 +39,7 @@ export const KNOWN_FAILURES: Record<Cloud, KnownFailure[]> = {
     { stack: "one database", scenario: "remove:db", issue: 14, why: "the lock is retained on delete, so it stays and blocks every later delete" },
     { stack: "one database", scenario: "change:db.storageGiB", issue: 14, why: "the storage size is sent again smaller than what the server has" },
   ],
-  gcp: [
-    { stack: "*", scenario: "change:*.registry", issue: 15, why: "private registries are refused until the backend passes registry credentials" },
-    { stack: "*", scenario: "change:*.background", issue: 15, why: "background work is refused until Cloud Run allocates CPU outside requests" },
-    { stack: "*", scenario: "*", issue: 15, why: "the first Cloud Run revision starts as soon as its secret grant exists, before it takes effect (every scenario of a stack with a linked web service)" },
-    { stack: "one object store", scenario: "unprotect-destroy-up", issue: 15, why: "a bucket is never force-destroyed, so with protection off it still cannot be deleted" },
-    { stack: "one object store", scenario: "remove:files", issue: 15, why: "a bucket is never force-destroyed, so with protection off it still cannot be deleted" },
-    { stack: "one database", scenario: "residency", issue: 15, why: "residency switches the password secret's replication, which replaces the protected secret" },
-    { stack: "one database", scenario: "unprotect-destroy-up", issue: 15, why: "the network is always retained and its fixed name collides on the next up" },
-    { stack: "one database", scenario: "remove:db", issue: 15, why: "the network is always retained and its fixed name collides on the next up" },
-  ],
+  gcp: [],
 };
 
 const glob = (pattern: string) => new RegExp(`^${pattern.split("*").map((p) => p.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`);

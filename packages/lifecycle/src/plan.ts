@@ -20,7 +20,7 @@ export async function planStack(stack: Stack, cloud: Cloud, pulumiStack: string,
   try {
     const run = await runWithMocks(cloud, () => deployStack(stack, { cloud }).outputs, { project: stack.name, stack: pulumiStack, config });
     const region = resolveRegion(cloud, stack.region as NeutralRegion, stack.regions)?.region ?? "";
-    planned = { ok: true, plan: { cloud, region, resources: run.resources } };
+    planned = { ok: true, plan: { cloud, region, resources: run.resources, invokes: run.invokes } };
   } catch (e) {
     planned = { ok: false, error: errorText(e) };
   }

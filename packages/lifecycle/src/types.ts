@@ -92,6 +92,8 @@ export interface TypeRule {
   /** A short description for the docs, e.g. "S3 general purpose bucket". */
   title: string;
   source: Source;
+  /** Each creation yields a new value the plan cannot show (a random suffix): a name made from it is a new name whenever it is created again. */
+  randomValue?: boolean;
   identity?: Identity;
   checks?: Check[];
   /** Input paths whose change forces a replacement (the provider's ForceNew / the API's create-only properties). */
@@ -148,6 +150,8 @@ export interface CloudRules {
     seconds: number;
     source: Source;
   };
+  /** Invokes (data-source reads) by token: the cloud's error when the read fails, or undefined. A failing read stops the preview, before anything changes. */
+  invokes?: Record<string, (ctx: RuleContext) => string | undefined>;
   /** Resource types from other packages that this cloud's programs use (random, time): their rules. */
   companions?: Record<string, TypeRule>;
 }

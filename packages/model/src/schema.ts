@@ -274,11 +274,18 @@ export const ExistingNetwork = z
       .meta({ description: "An existing resource group, virtual network and delegated subnets." }),
     gcp: z
       .strictObject({
-        network: z.string().min(1).max(1024).meta({ description: "The VPC network: name or self link." }),
-        subnetwork: z.string().min(1).max(1024).meta({ description: "A subnet in the stack's region: name or self link." }),
+        network: z.string().min(1).max(1024).meta({ description: "The VPC network: name, projects/<p>/global/networks/<n>, or self link." }),
+        subnetwork: z
+          .string()
+          .min(1)
+          .max(1024)
+          .meta({ description: "A subnet in the stack's region (name, path or self link): databases get Private Service Connect endpoints in it and services Direct VPC egress from it." }),
       })
       .optional()
-      .meta({ description: "An existing VPC network and subnet (with private services access set up for Cloud SQL)." }),
+      .meta({
+        description:
+          "An existing VPC network and subnet. Freehold creates nothing of the network; a public service with a domain under a residency rule also needs a proxy-only subnet in the region.",
+      }),
   })
   .meta({ description: "Existing networks to deploy into, per cloud, instead of creating them. @default - Freehold creates each network" });
 

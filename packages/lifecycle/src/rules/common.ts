@@ -70,17 +70,20 @@ export const COMPANIONS: Record<string, TypeRule> = {
   "random:index/randomPassword:RandomPassword": {
     title: "random password",
     source: "https://www.pulumi.com/registry/packages/random/api-docs/randompassword/",
+    randomValue: true,
     // Every input of the random provider's resources forces a new value.
     replaceOn: [{ path: "*", source: "https://www.pulumi.com/registry/packages/random/api-docs/randompassword/" }],
   },
   "random:index/randomString:RandomString": {
     title: "random string",
     source: "https://www.pulumi.com/registry/packages/random/api-docs/randomstring/",
+    randomValue: true,
     replaceOn: [{ path: "*", source: "https://www.pulumi.com/registry/packages/random/api-docs/randomstring/" }],
   },
   "random:index/randomId:RandomId": {
     title: "random id",
     source: "https://www.pulumi.com/registry/packages/random/api-docs/randomid/",
+    randomValue: true,
     replaceOn: [{ path: "*", source: "https://www.pulumi.com/registry/packages/random/api-docs/randomid/" }],
   },
   "time:index/sleep:Sleep": {

@@ -1,34 +1,137 @@
 /**
- * The Google Cloud rule book, from Google Cloud's documentation (each rule
- * names its page). Names are unique per project (regional resources per
- * project and region) unless a rule says all of Google Cloud.
+ * The Google Cloud rule book, from Google Cloud's documentation and the
+ * Google provider's schema (ForceNew fields are replacements), each rule with
+ * its source. Names are unique per project (regional resources per project
+ * and region) unless a rule says all of Google Cloud. The project itself (its
+ * enabled APIs) is in gcp-project.ts.
  */
-import type { CloudObject, CloudRules, RuleContext } from "../types";
-import { COMPANIONS, nameCheck, referencing, sameRegion } from "./common";
+import type { CloudObject, CloudRules, RuleContext, TypeRule } from "../types";
+import { COMPANIONS, nameCheck, referencing, sameRegion, textCheck } from "./common";
+import { agentNotReady, apiOff, DOC as PROJECT_DOC, enableApi, projectReadFails } from "./gcp-project";
 
+const TF = "https://github.com/hashicorp/terraform-provider-google/blob/main/google/services";
 const DOC = {
-  buckets: "https://cloud.google.com/storage/docs/buckets#naming",
-  bucketDelete: "https://cloud.google.com/storage/docs/deleting-buckets",
-  sqlDelete: "https://cloud.google.com/sql/docs/postgres/delete-instance",
-  sqlNames: "https://cloud.google.com/sql/docs/postgres/create-instance",
-  tfSql: "https://registry.terraform.io/providers/hashicorp/google/latest/docs/resources/sql_database_instance",
-  psa: "https://cloud.google.com/vpc/docs/configure-private-services-access#removing-connection",
-  network: "https://cloud.google.com/vpc/docs/create-modify-vpc-networks#deleting_a_network",
-  subnet: "https://cloud.google.com/vpc/docs/create-modify-vpc-networks#deleting_a_subnet",
-  directVpc: "https://cloud.google.com/run/docs/configuring/vpc-direct-vpc#delete-subnet",
   naming: "https://cloud.google.com/compute/docs/naming-resources",
-  secrets: "https://cloud.google.com/secret-manager/docs/reference/rest/v1/projects.secrets",
-  sa: "https://cloud.google.com/iam/docs/service-accounts-create#creating",
-  iamDelay: "https://cloud.google.com/iam/docs/access-change-propagation",
-  runNames: "https://cloud.google.com/run/docs/reference/rest/v2/projects.locations.services/create",
-  runSecrets: "https://cloud.google.com/run/docs/configuring/services/secrets#access-secret",
   labels: "https://cloud.google.com/resource-manager/docs/labels-overview#requirements",
   locations: "https://cloud.google.com/about/locations",
+  network: "https://cloud.google.com/vpc/docs/create-modify-vpc-networks#deleting_a_network",
+  subnet: "https://cloud.google.com/vpc/docs/create-modify-vpc-networks#deleting_a_subnet",
+  address: "https://cloud.google.com/vpc/docs/reserve-static-internal-ip-address#delete",
+  directVpc: "https://cloud.google.com/run/docs/configuring/vpc-direct-vpc#delete-subnet",
+  psc: "https://cloud.google.com/sql/docs/postgres/configure-private-service-connect",
+  buckets: "https://cloud.google.com/storage/docs/buckets#naming",
+  bucketDelete: "https://cloud.google.com/storage/docs/deleting-buckets",
+  lifecycle: "https://cloud.google.com/storage/docs/lifecycle#limitations",
+  softDelete: "https://cloud.google.com/storage/docs/soft-delete#retention-duration",
+  sqlNames: "https://cloud.google.com/sql/docs/postgres/create-instance",
+  sqlDelete: "https://cloud.google.com/sql/docs/postgres/delete-instance",
+  sqlProtection: "https://cloud.google.com/sql/docs/postgres/deletion-protection",
+  sqlUpgrade: "https://cloud.google.com/sql/docs/postgres/upgrade-major-db-version-inplace",
+  sqlHa: "https://cloud.google.com/sql/docs/postgres/high-availability#HA-configuration",
+  sqlBackups: "https://cloud.google.com/sql/docs/postgres/backup-recovery/backups",
+  sqlUsers: "https://cloud.google.com/sql/docs/postgres/users",
+  sqlIp: "https://cloud.google.com/sql/docs/postgres/configure-ip",
+  pgIdentifiers: "https://www.postgresql.org/docs/current/sql-syntax-lexical.html#SQL-SYNTAX-IDENTIFIERS",
+  secrets: "https://cloud.google.com/secret-manager/docs/reference/rest/v1/projects.secrets",
+  secretVersions: "https://cloud.google.com/secret-manager/quotas",
+  sa: "https://cloud.google.com/iam/docs/service-accounts-create#creating",
+  saDelete: "https://cloud.google.com/iam/docs/service-accounts-delete-undelete",
+  iamMember: "https://cloud.google.com/iam/docs/granting-changing-revoking-access",
+  iamDelay: "https://cloud.google.com/iam/docs/access-change-propagation",
+  runNames: "https://cloud.google.com/run/docs/reference/rest/v2/projects.locations.services/create",
+  jobNames: "https://cloud.google.com/run/docs/reference/rest/v2/projects.locations.jobs/create",
+  runEnv: "https://cloud.google.com/run/docs/configuring/services/environment-variables",
+  runContract: "https://cloud.google.com/run/docs/container-contract#env-vars",
+  runImages: "https://cloud.google.com/run/docs/deploying#images",
+  runProbes: "https://cloud.google.com/run/docs/configuring/healthchecks",
+  runSecrets: "https://cloud.google.com/run/docs/configuring/services/secrets#access-secret",
+  runScaling: "https://cloud.google.com/run/docs/configuring/max-instances",
+  registryNames: "https://cloud.google.com/artifact-registry/docs/repositories/create-repos",
+  remoteAuth: "https://cloud.google.com/artifact-registry/docs/repositories/configure-remote-authentication",
+  certNames: "https://cloud.google.com/certificate-manager/docs/reference/certificate-manager/rest/v1/projects.locations.certificates",
+  certMaps: "https://cloud.google.com/certificate-manager/docs/maps",
+  dnsAuth: "https://cloud.google.com/certificate-manager/docs/dns-authorizations",
+  lbServerless: "https://cloud.google.com/load-balancing/docs/https/setup-global-ext-https-serverless",
+  lbRegional: "https://cloud.google.com/load-balancing/docs/https/setup-regional-ext-https-serverless",
+  proxySubnet: "https://cloud.google.com/load-balancing/docs/proxy-only-subnets",
+  customRoles: "https://cloud.google.com/iam/docs/creating-custom-roles#deleting-custom-role",
+  sslPolicies: "https://cloud.google.com/load-balancing/docs/ssl-policies-concepts",
+  logBuckets: "https://cloud.google.com/logging/docs/buckets",
+  logBucketDelete: "https://cloud.google.com/logging/docs/reference/v2/rest/v2/projects.locations.buckets/delete",
+  sinks: "https://cloud.google.com/logging/docs/reference/v2/rest/v2/projects.sinks",
+  exclusions: "https://cloud.google.com/logging/docs/reference/v2/rest/v2/projects.exclusions",
 } as const;
 
 const RFC1035 = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
-const SQL = "gcp:sql/databaseInstance:DatabaseInstance";
-const RUN = "gcp:cloudrunv2/service:Service";
+const T = {
+  api: "gcp:projects/service:Service",
+  network: "gcp:compute/network:Network",
+  subnet: "gcp:compute/subnetwork:Subnetwork",
+  address: "gcp:compute/address:Address",
+  forwardingRule: "gcp:compute/forwardingRule:ForwardingRule",
+  globalAddress: "gcp:compute/globalAddress:GlobalAddress",
+  globalForwardingRule: "gcp:compute/globalForwardingRule:GlobalForwardingRule",
+  neg: "gcp:compute/regionNetworkEndpointGroup:RegionNetworkEndpointGroup",
+  backend: "gcp:compute/backendService:BackendService",
+  urlMap: "gcp:compute/uRLMap:URLMap",
+  sslPolicy: "gcp:compute/sSLPolicy:SSLPolicy",
+  httpsProxy: "gcp:compute/targetHttpsProxy:TargetHttpsProxy",
+  httpProxy: "gcp:compute/targetHttpProxy:TargetHttpProxy",
+  regionBackend: "gcp:compute/regionBackendService:RegionBackendService",
+  regionUrlMap: "gcp:compute/regionUrlMap:RegionUrlMap",
+  regionSslPolicy: "gcp:compute/regionSslPolicy:RegionSslPolicy",
+  regionHttpsProxy: "gcp:compute/regionTargetHttpsProxy:RegionTargetHttpsProxy",
+  regionHttpProxy: "gcp:compute/regionTargetHttpProxy:RegionTargetHttpProxy",
+  customRole: "gcp:projects/iAMCustomRole:IAMCustomRole",
+  account: "gcp:serviceaccount/account:Account",
+  accountIam: "gcp:serviceaccount/iAMMember:IAMMember",
+  run: "gcp:cloudrunv2/service:Service",
+  runIam: "gcp:cloudrunv2/serviceIamMember:ServiceIamMember",
+  job: "gcp:cloudrunv2/job:Job",
+  sql: "gcp:sql/databaseInstance:DatabaseInstance",
+  sqlDatabase: "gcp:sql/database:Database",
+  sqlUser: "gcp:sql/user:User",
+  secret: "gcp:secretmanager/secret:Secret",
+  secretVersion: "gcp:secretmanager/secretVersion:SecretVersion",
+  secretIam: "gcp:secretmanager/secretIamMember:SecretIamMember",
+  bucket: "gcp:storage/bucket:Bucket",
+  bucketIam: "gcp:storage/bucketIAMMember:BucketIAMMember",
+  projectIam: "gcp:projects/iAMMember:IAMMember",
+  serviceIdentity: "gcp:projects/serviceIdentity:ServiceIdentity",
+  repository: "gcp:artifactregistry/repository:Repository",
+  dnsAuth: "gcp:certificatemanager/dnsAuthorization:DnsAuthorization",
+  certificate: "gcp:certificatemanager/certificate:Certificate",
+  certificateMap: "gcp:certificatemanager/certificateMap:CertificateMap",
+  certificateMapEntry: "gcp:certificatemanager/certificateMapEntry:CertificateMapEntry",
+  logBucket: "gcp:logging/projectBucketConfig:ProjectBucketConfig",
+  logSink: "gcp:logging/projectSink:ProjectSink",
+  logExclusion: "gcp:logging/projectExclusion:ProjectExclusion",
+} as const;
+
+/** The API each provider module calls (https://cloud.google.com/service-usage/docs/enable-disable). */
+const API_OF: Record<string, string> = {
+  compute: "compute.googleapis.com",
+  cloudrunv2: "run.googleapis.com",
+  sql: "sqladmin.googleapis.com",
+  secretmanager: "secretmanager.googleapis.com",
+  storage: "storage.googleapis.com",
+  serviceaccount: "iam.googleapis.com",
+  artifactregistry: "artifactregistry.googleapis.com",
+  certificatemanager: "certificatemanager.googleapis.com",
+  logging: "logging.googleapis.com",
+  projects: "cloudresourcemanager.googleapis.com",
+};
+function apiOf(type: string): string | undefined {
+  if (type === T.api || type === T.serviceIdentity) return "serviceusage.googleapis.com";
+  return API_OF[type.split(":")[1]?.split("/")[0] ?? ""];
+}
+
+/** Replacement paths from the provider's ForceNew fields. */
+function forceNew(module: string, file: string, ...paths: string[]): TypeRule["replaceOn"] {
+  return paths.map((path) => ({ path, source: `${TF}/${module}/${file}` }));
+}
+
+const rfc1035 = (path: string, max = 63, source: string = DOC.naming) => nameCheck(path, 1, max, RFC1035, source);
 
 function labelProblem(labels: unknown): string | undefined {
   if (!labels || typeof labels !== "object") return undefined;
@@ -41,30 +144,241 @@ function labelProblem(labels: unknown): string | undefined {
   return undefined;
 }
 
-/** Cloud Run services still holding Direct VPC egress addresses in a subnet: for a while after they are deleted too. */
+// ---- Cloud Run -----------------------------------------------------------------------------------
+
+/** Names Cloud Run sets itself (https://cloud.google.com/run/docs/container-contract#env-vars). */
+const RESERVED_ENV = {
+  service: ["PORT", "K_SERVICE", "K_REVISION", "K_CONFIGURATION"],
+  job: ["CLOUD_RUN_JOB", "CLOUD_RUN_EXECUTION", "CLOUD_RUN_TASK_INDEX", "CLOUD_RUN_TASK_ATTEMPT", "CLOUD_RUN_TASK_COUNT"],
+};
+/** "You can set up to 1000 environment variables" (https://cloud.google.com/run/docs/configuring/services/environment-variables#limits). */
+const MAX_ENV = 1000;
+
+function containers(obj: CloudObject): Array<Record<string, unknown>> {
+  const t = obj.inputs.template as { containers?: unknown[]; template?: { containers?: unknown[] } } | undefined;
+  return ((t?.containers ?? t?.template?.containers ?? []) as Array<Record<string, unknown>>).filter(Boolean);
+}
+
+/** Environment variables: names not empty, without "=", not one Cloud Run sets; at most 1000. */
+function envProblem(obj: CloudObject, reserved: readonly string[]): string | undefined {
+  for (const c of containers(obj)) {
+    const envs = (c.envs ?? []) as Array<{ name?: unknown }>;
+    if (envs.length > MAX_ENV) return `${envs.length} environment variables; at most ${MAX_ENV}`;
+    for (const e of envs) {
+      const name = String(e.name ?? "");
+      if (!name || name.includes("=")) return `environment variable name ${JSON.stringify(name)} is not allowed (empty, or contains "=")`;
+      if (reserved.includes(name)) return `environment variable ${name} is reserved: Cloud Run sets it`;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Registries Cloud Run pulls from directly: Artifact Registry (and gcr.io,
+ * served by it) and public images on Docker Hub and GitHub Container Registry;
+ * any other registry needs an Artifact Registry remote repository.
+ */
+function imageProblem(obj: CloudObject): string | undefined {
+  for (const c of containers(obj)) {
+    const image = String(c.image ?? "");
+    const first = image.includes("/") ? (image.split("/")[0] as string) : "";
+    const host = first.includes(".") || first.includes(":") || first === "localhost" ? first : "docker.io";
+    if (/(^|[.-])docker\.pkg\.dev$|(^|\.)gcr\.io$/.test(host.replace(/:\d+$/, "")) || ["docker.io", "index.docker.io", "registry-1.docker.io", "ghcr.io"].includes(host)) continue;
+    return `image ${image} is on ${host}: Cloud Run pulls only from Artifact Registry, Docker Hub and GitHub Container Registry; use an Artifact Registry remote repository for any other registry`;
+  }
+  return undefined;
+}
+
+/** Startup probes: failureThreshold x periodSeconds at most 600 s; a probe's timeout no longer than its period. */
+function probeProblem(obj: CloudObject): string | undefined {
+  for (const c of containers(obj)) {
+    for (const key of ["startupProbe", "livenessProbe"] as const) {
+      const p = c[key] as { periodSeconds?: number; timeoutSeconds?: number; failureThreshold?: number } | undefined;
+      if (!p) continue;
+      if (p.timeoutSeconds !== undefined && p.periodSeconds !== undefined && p.timeoutSeconds > p.periodSeconds) return `${key}: timeoutSeconds ${p.timeoutSeconds} exceeds periodSeconds ${p.periodSeconds}`;
+      if (key === "startupProbe" && (p.failureThreshold ?? 3) * (p.periodSeconds ?? 10) > 600) return `startupProbe: failureThreshold x periodSeconds is ${(p.failureThreshold ?? 3) * (p.periodSeconds ?? 10)} s; at most 600 s`;
+    }
+  }
+  return undefined;
+}
+
+function scalingProblem(obj: CloudObject): string | undefined {
+  const s = (obj.inputs.template as { scaling?: { minInstanceCount?: number; maxInstanceCount?: number } } | undefined)?.scaling;
+  if (s?.minInstanceCount !== undefined && s.maxInstanceCount !== undefined && s.minInstanceCount > s.maxInstanceCount) return `scaling: minInstanceCount ${s.minInstanceCount} above maxInstanceCount ${s.maxInstanceCount}`;
+  return undefined;
+}
+
+/** Cloud Run services and jobs still holding Direct VPC egress addresses in a subnet: for a while after they are deleted or moved too. */
 function runAddressesIn(subnet: CloudObject, ctx: RuleContext): string[] {
-  const live = referencing(ctx, subnet, RUN).map((s) => `${s.name} (running)`);
+  const live = [...referencing(ctx, subnet, T.run), ...referencing(ctx, subnet, T.job)].map((s) => `${s.name} (running)`);
   const released = (subnet.facts.heldUntil as Record<string, number> | undefined) ?? {};
   const lingering = Object.entries(released)
     .filter(([, until]) => until > ctx.now)
-    .map(([svc, until]) => `${svc} (deleted; addresses held for about ${Math.ceil((until - ctx.now) / 60)} more minutes)`);
+    .map(([svc, until]) => `${svc} (gone; addresses held for about ${Math.ceil((until - ctx.now) / 60)} more minutes)`);
   return [...live, ...lingering];
 }
 
-/** Project-wide resources: networks are global, secrets and IAM belong to the project. */
+/** Record that a Cloud Run resource stopped using subnets: "wait 1-2 hours for Cloud Run to release the IPs". */
+function releaseAddresses(obj: CloudObject, subnets: readonly string[], ctx: RuleContext, at: number): void {
+  for (const key of subnets) {
+    const subnet = ctx.get(key);
+    if (subnet?.type !== T.subnet) continue;
+    subnet.facts.heldUntil = { ...((subnet.facts.heldUntil as Record<string, number>) ?? {}), [obj.name ?? obj.key]: at + 2 * 3600 };
+  }
+}
+
+function cloudRunRule(kind: "service" | "job"): TypeRule {
+  const service = kind === "service";
+  const reserved = service ? RESERVED_ENV.service : [...RESERVED_ENV.service.slice(0, 1), ...RESERVED_ENV.job];
+  const source = service ? DOC.runNames : DOC.jobNames;
+  return {
+    title: service ? "Cloud Run service" : "Cloud Run job",
+    source,
+    identity: { field: "name", scope: "region", source },
+    checks: [
+      rfc1035("name", service ? 49 : 63, source),
+      { path: "*", source: DOC.runEnv, test: (_v, obj) => envProblem(obj, reserved) },
+      { path: "*", source: DOC.runImages, test: (_v, obj) => imageProblem(obj) },
+      { path: "*", source: DOC.runProbes, test: (_v, obj) => probeProblem(obj) },
+      { path: "*", source: DOC.runScaling, test: (_v, obj) => scalingProblem(obj) },
+      ...(service
+        ? []
+        : [
+            {
+              path: "runExecutionToken",
+              source: DOC.jobNames,
+              test: (v: unknown, obj: CloudObject) => (typeof v === "string" && (obj.name ?? "").length + v.length >= 63 ? `job name and execution token together are ${(obj.name ?? "").length + v.length} characters; fewer than 63 allowed` : undefined),
+            },
+          ]),
+    ],
+    replaceOn: forceNew("cloudrunv2", service ? "resource_cloud_run_v2_service.go" : "resource_cloud_run_v2_job.go", "name", "location", "project"),
+    deletionProtection: { path: "deletionProtection", error: `cannot destroy ${kind} without setting deletion_protection=false and running \`pulumi up\``, source: `${TF}/cloudrunv2/resource_cloud_run_v2_${kind}.go` },
+    readsThroughGrants: { when: (obj) => JSON.stringify(obj.inputs.template ?? {}).includes("secretKeyRef"), source: DOC.runSecrets },
+    notes: [
+      `each revision${service ? "" : " or execution"} is created by Cloud Run's service agent, whose roles (granted when run.googleapis.com is enabled) take up to 7 minutes to apply ([source](${PROJECT_DOC.serviceAgents}))`,
+      `Direct VPC egress addresses stay in the subnet for 1-2 hours after the ${kind} is deleted or moved ([source](${DOC.directVpc}))`,
+    ],
+    beforeCreate: (obj, ctx) => agentNotReady(obj, ctx, "run.googleapis.com", `Cloud Run ${kind} ${obj.name}`),
+    // Moving off a subnet leaves its addresses behind for a while, as deleting does.
+    afterUpdate: (next, previous, ctx) => {
+      const kept = new Set(next.references.template ?? []);
+      releaseAddresses(previous, (previous.references.template ?? []).filter((k) => !kept.has(k)), ctx, (next.facts.changedAt as number) ?? ctx.now);
+    },
+    afterDelete: (obj, ctx) => releaseAddresses(obj, obj.references.template ?? [], ctx, ctx.now),
+  };
+}
+
+// ---- Cloud SQL -----------------------------------------------------------------------------------
+
+function sqlSettings(obj: CloudObject): Record<string, unknown> {
+  return (obj.inputs.settings ?? {}) as Record<string, unknown>;
+}
+
+function sqlProblem(obj: CloudObject): string | undefined {
+  const s = sqlSettings(obj);
+  const ip = (s.ipConfiguration ?? {}) as { ipv4Enabled?: boolean; privateNetwork?: unknown; pscConfigs?: Array<{ pscEnabled?: boolean }> };
+  if (ip.ipv4Enabled === false && !ip.privateNetwork && !(ip.pscConfigs ?? []).some((p) => p.pscEnabled)) {
+    return "the instance would have no IP at all: with ipv4Enabled false, set a private network or enable Private Service Connect";
+  }
+  const b = (s.backupConfiguration ?? {}) as { pointInTimeRecoveryEnabled?: boolean; transactionLogRetentionDays?: number; backupRetentionSettings?: { retainedBackups?: number } };
+  if (s.availabilityType === "REGIONAL" && b.pointInTimeRecoveryEnabled !== true) return "a regional (HA) PostgreSQL instance needs point-in-time recovery enabled";
+  if (b.transactionLogRetentionDays !== undefined && (b.transactionLogRetentionDays < 1 || b.transactionLogRetentionDays > 7) && s.edition !== "ENTERPRISE_PLUS") {
+    return `transactionLogRetentionDays ${b.transactionLogRetentionDays}; 1-7 on the Enterprise edition`;
+  }
+  const kept = b.backupRetentionSettings?.retainedBackups;
+  if (kept !== undefined && (kept < 1 || kept > 365)) return `retainedBackups ${kept}; 1-365`;
+  return labelProblem(s.userLabels);
+}
+
+const versionOf = (v: unknown) => Number(/^POSTGRES_(\d+)/.exec(String(v ?? ""))?.[1] ?? Number.NaN);
+
+// ---- Artifact Registry ---------------------------------------------------------------------------
+
+/** A remote repository with upstream credentials checks them when it is created, reading the password as the Artifact Registry service agent. */
+function upstreamCheckTooEarly(obj: CloudObject, ctx: RuleContext): string | undefined {
+  const config = obj.inputs.remoteRepositoryConfig as { upstreamCredentials?: unknown; disableUpstreamValidation?: boolean } | undefined;
+  if (!config?.upstreamCredentials || config.disableUpstreamValidation === true) return undefined;
+  const versions = Object.entries(obj.references)
+    .filter(([k]) => k.startsWith("remoteRepositoryConfig"))
+    .flatMap(([, keys]) => keys)
+    .map((k) => ctx.get(k))
+    .filter((o): o is CloudObject => o?.type === T.secretVersion);
+  const secrets = new Set(versions.flatMap((v) => v.references.secret ?? []));
+  const start = (obj.facts.changedAt as number) ?? obj.createdAt;
+  const recent = ctx
+    .objects()
+    .filter((g) => g.status === "live" && g.type === T.secretIam && (g.references.secretId ?? []).some((k) => secrets.has(k)))
+    .filter((g) => start - ((g.facts.changedAt as number) ?? 0) < 420);
+  return recent.length
+    ? `upstream validation reads the password as the Artifact Registry service agent ${Math.round(start - Math.max(...recent.map((g) => g.facts.changedAt as number)))} s after its Secret Accessor grant, which can take up to 420 s to apply: the repository is not created [${DOC.remoteAuth}; ${DOC.iamDelay}]`
+    : undefined;
+}
+
+// ---- the table -----------------------------------------------------------------------------------
+
+/** Project-wide resources: networks and global load-balancing pieces, certificates, secrets, IAM, sinks. */
 const GLOBAL_TYPES = [
-  "gcp:compute/network:Network",
-  "gcp:compute/globalAddress:GlobalAddress",
-  "gcp:servicenetworking/connection:Connection",
-  "gcp:projects/service:Service",
-  "gcp:projects/iAMMember:IAMMember",
-  "gcp:serviceaccount/account:Account",
-  "gcp:secretmanager/secret:Secret",
-  "gcp:secretmanager/secretVersion:SecretVersion",
-  "gcp:secretmanager/secretIamMember:SecretIamMember",
-  "gcp:sql/database:Database",
-  "gcp:sql/user:User",
-  "gcp:storage/bucketIAMMember:BucketIAMMember",
+  T.api,
+  T.network,
+  T.globalAddress,
+  T.globalForwardingRule,
+  T.backend,
+  T.urlMap,
+  T.sslPolicy,
+  T.httpsProxy,
+  T.httpProxy,
+  T.dnsAuth,
+  T.certificate,
+  T.certificateMap,
+  T.certificateMapEntry,
+  T.account,
+  T.accountIam,
+  T.projectIam,
+  T.serviceIdentity,
+  T.customRole,
+  T.secret,
+  T.secretVersion,
+  T.secretIam,
+  T.sqlDatabase,
+  T.sqlUser,
+  T.bucketIam,
+  T.logSink,
+  T.logExclusion,
+];
+
+/** An IAM member resource: every field forces a new one. */
+function iamMember(title: string, module: string, file: string, ...fields: string[]): TypeRule {
+  return { title, source: DOC.iamMember, replaceOn: forceNew(module, file, ...fields, "role", "member", "condition") };
+}
+
+/** A global load-balancing piece: RFC 1035 name unique in the project, replaced on the provider's ForceNew fields. */
+function lbPiece(title: string, file: string, forceNewFields: string[], inUseBy: TypeRule["inUseBy"] = []): TypeRule {
+  return { title, source: DOC.lbServerless, identity: { field: "name", scope: "account", source: DOC.naming }, checks: [rfc1035("name")], replaceOn: forceNew("compute", file, ...forceNewFields), inUseBy };
+}
+
+const inUse = (by: string, field: string, error: string, source: string) => ({ by, field, error, source });
+
+/** A regional load-balancing piece: RFC 1035 name unique in the project's region. */
+function regionalLbPiece(title: string, file: string, forceNewFields: string[], inUseBy: TypeRule["inUseBy"] = []): TypeRule {
+  return { ...lbPiece(title, file, forceNewFields, inUseBy), source: DOC.lbRegional, identity: { field: "name", scope: "region", source: DOC.naming } };
+}
+
+/** A Certificate Manager resource: RFC 1035 name unique in its location (global, or a region). */
+function certPiece(title: string, source: string, file: string, forceNewFields: string[], inUseBy: TypeRule["inUseBy"] = []): TypeRule {
+  return {
+    title,
+    source,
+    identity: { field: "name", scope: (obj) => `location:${String(obj.inputs.location ?? "global")}`, source: DOC.certNames },
+    checks: [rfc1035("name", 63, DOC.certNames)],
+    replaceOn: forceNew("certificatemanager", `resource_certificate_manager_${file}.go`, ...forceNewFields),
+    inUseBy,
+  };
+}
+
+const sslPolicyChecks = [
+  rfc1035("name"),
+  { path: "profile", source: DOC.sslPolicies, test: (v: unknown) => (v === undefined || ["COMPATIBLE", "MODERN", "RESTRICTED", "CUSTOM"].includes(String(v)) ? undefined : `profile ${String(v)} is not COMPATIBLE, MODERN, RESTRICTED or CUSTOM`) },
+  { path: "minTlsVersion", source: DOC.sslPolicies, test: (v: unknown) => (v === undefined || ["TLS_1_0", "TLS_1_1", "TLS_1_2", "TLS_1_3"].includes(String(v)) ? undefined : `minTlsVersion ${String(v)} is not a TLS version`) },
 ];
 
 export const GCP_RULES: CloudRules = {
@@ -73,138 +387,301 @@ export const GCP_RULES: CloudRules = {
   globalTypes: GLOBAL_TYPES,
   companions: COMPANIONS,
   propagation: {
-    grants: ["gcp:secretmanager/secretIamMember:SecretIamMember", "gcp:storage/bucketIAMMember:BucketIAMMember", "gcp:projects/iAMMember:IAMMember", "gcp:cloudrunv2/serviceIamMember:ServiceIamMember"],
-    identities: ["gcp:serviceaccount/account:Account"],
+    grants: [T.secretIam, T.bucketIam, T.projectIam, T.runIam, T.accountIam],
+    identities: [T.account, T.serviceIdentity],
     // "typically within 2 minutes, ... 7 minutes or longer" for changes to allow policies.
     seconds: 420,
     source: DOC.iamDelay,
   },
+  invokes: {
+    // getProject reads the project through Cloud Resource Manager.
+    "gcp:organizations/getProject:getProject": (ctx) => projectReadFails(ctx),
+  },
   global: [
-    { title: "labels: at most 64; lowercase keys starting with a letter, values up to 63 of lowercase letters, digits, _ and -", source: DOC.labels, check: (obj) => labelProblem(obj.inputs.labels) ?? labelProblem((obj.inputs.settings as { userLabels?: unknown } | undefined)?.userLabels) },
+    { title: "labels: at most 64; lowercase keys starting with a letter, values up to 63 of lowercase letters, digits, _ and -", source: DOC.labels, check: (obj) => labelProblem(obj.inputs.labels) },
     sameRegion(GLOBAL_TYPES, DOC.locations),
+    {
+      title: "every resource needs its service's API enabled in the project (Google's default list has Logging and Cloud Storage, not Compute Engine, Cloud Run or Cloud SQL Admin)",
+      source: PROJECT_DOC.defaultApis,
+      check: (obj, ctx) => {
+        const api = apiOf(obj.type);
+        const off = api ? apiOff(ctx, api) : undefined;
+        return off ? `${off} (needed by ${obj.type})` : undefined;
+      },
+    },
+    { title: "reading the project (the getProject invoke, and every API enable) goes through the Cloud Resource Manager API, which a fresh project does not have on", source: PROJECT_DOC.tfGetProject },
   ],
   types: {
-    "gcp:storage/bucket:Bucket": {
+    [T.api]: {
+      title: "enabled API (Service Usage)",
+      source: PROJECT_DOC.disabled,
+      replaceOn: forceNew("resourcemanager", "resource_google_project_service.go", "service", "project"),
+      notes: [`enabling reads the project through Cloud Resource Manager first, so it fails while that API is off ([source](${PROJECT_DOC.tfProjectService}))`],
+      beforeCreate: (obj, ctx) => enableApi(obj, ctx),
+    },
+    [T.network]: {
+      title: "VPC network",
+      source: DOC.network,
+      identity: { field: "name", scope: "account", source: DOC.naming },
+      checks: [rfc1035("name"), textCheck("description", 2048, undefined, DOC.naming)],
+      replaceOn: forceNew("compute", "resource_compute_network.go", "name", "autoCreateSubnetworks", "description", "project"),
+      inUseBy: [T.subnet, T.forwardingRule, T.globalAddress].map((by) => inUse(by, "network", "resourceInUseByAnotherResource: The network resource is already being used", DOC.network)),
+    },
+    [T.subnet]: {
+      title: "VPC subnet",
+      source: DOC.subnet,
+      identity: { field: "name", scope: "region", source: DOC.naming },
+      replaceOn: forceNew("compute", "resource_compute_subnetwork.go", "name", "network", "region", "description", "project", "purpose"),
+      inUseBy: [inUse(T.address, "subnetwork", "resourceInUseByAnotherResource: The subnetwork resource is already being used by an address", DOC.subnet)],
+      checks: [
+        rfc1035("name"),
+        { path: "purpose", source: DOC.proxySubnet, test: (v, obj) => (v === "REGIONAL_MANAGED_PROXY" && obj.inputs.role !== "ACTIVE" && obj.inputs.role !== "BACKUP" ? "a proxy-only subnet needs role ACTIVE or BACKUP" : undefined) },
+      ],
+      notes: [`not deletable while Cloud Run holds Direct VPC egress addresses in it, which it does for 1-2 hours after a service or job is deleted or moved ([source](${DOC.directVpc}))`],
+      beforeCreate: (obj, ctx) => {
+        if (obj.inputs.purpose !== "REGIONAL_MANAGED_PROXY") return undefined;
+        const network = (obj.references.network ?? [])[0];
+        const other = ctx.objects().find((o) => o.type === T.subnet && o.status === "live" && o.key !== obj.key && o.region === obj.region && o.inputs.purpose === "REGIONAL_MANAGED_PROXY" && o.inputs.role === "ACTIVE" && (o.references.network ?? [])[0] === network);
+        return other ? `a network has one active proxy-only subnet per region; ${other.name} is already active [${DOC.proxySubnet}]` : undefined;
+      },
+      beforeDelete: (obj, ctx) => {
+        if (obj.inputs.purpose === "REGIONAL_MANAGED_PROXY") {
+          const network = (obj.references.network ?? [])[0];
+          const users = ctx.objects().filter((o) => o.type === T.forwardingRule && o.status === "live" && o.inputs.loadBalancingScheme === "EXTERNAL_MANAGED" && o.region === obj.region && (o.references.network ?? []).includes(network ?? ""));
+          if (users.length) return `resourceInUseByAnotherResource: the proxy-only subnet is used by load balancer ${users.map((u) => u.name).join(", ")} [${DOC.proxySubnet}]`;
+        }
+        const held = runAddressesIn(obj, ctx);
+        return held.length ? `resourceInUseByAnotherResource: The subnetwork is in use by serverless (Direct VPC egress) addresses of ${held.join(", ")} [${DOC.directVpc}]` : undefined;
+      },
+    },
+    [T.address]: {
+      title: "regional address",
+      source: DOC.address,
+      identity: { field: "name", scope: "region", source: DOC.naming },
+      checks: [rfc1035("name")],
+      replaceOn: forceNew("compute", "resource_compute_address.go", "name", "region", "subnetwork", "addressType", "address", "purpose", "network", "description", "project"),
+      inUseBy: [inUse(T.forwardingRule, "ipAddress", "resourceInUseByAnotherResource: The address is in use by a forwarding rule", DOC.address)],
+    },
+    [T.forwardingRule]: {
+      title: "regional forwarding rule (a Private Service Connect endpoint, or a regional load balancer's front end)",
+      source: DOC.psc,
+      identity: { field: "name", scope: "region", source: DOC.naming },
+      checks: [rfc1035("name")],
+      replaceOn: forceNew("compute", "resource_compute_forwarding_rule.go", "name", "region", "network", "subnetwork", "ipAddress", "loadBalancingScheme", "ipProtocol", "portRange", "description", "project"),
+    },
+    [T.globalAddress]: lbPiece("global external address", "resource_compute_global_address.go", ["name", "address", "addressType", "ipVersion", "purpose", "network", "prefixLength", "description", "project"], [
+      inUse(T.globalForwardingRule, "ipAddress", "resourceInUseByAnotherResource: The address is in use by a forwarding rule", DOC.lbServerless),
+    ]),
+    [T.globalForwardingRule]: lbPiece("global forwarding rule", "resource_compute_global_forwarding_rule.go", ["name", "ipAddress", "ipProtocol", "portRange", "loadBalancingScheme", "network", "description", "project"]),
+    [T.neg]: {
+      title: "serverless network endpoint group",
+      source: DOC.lbServerless,
+      identity: { field: "name", scope: "region", source: DOC.naming },
+      checks: [rfc1035("name")],
+      replaceOn: forceNew("compute", "resource_compute_region_network_endpoint_group.go", "name", "region", "networkEndpointType", "cloudRun", "description", "project"),
+      inUseBy: [T.backend, T.regionBackend].map((by) => inUse(by, "backends", "resourceInUseByAnotherResource: The network endpoint group is in use by a backend service", DOC.lbServerless)),
+    },
+    [T.backend]: lbPiece("global backend service", "resource_compute_backend_service.go", ["name", "project"], [
+      inUse(T.urlMap, "defaultService", "resourceInUseByAnotherResource: The backend service is in use by a URL map", DOC.lbServerless),
+    ]),
+    [T.urlMap]: lbPiece("URL map", "resource_compute_url_map.go", ["name", "project"], [
+      inUse(T.httpsProxy, "urlMap", "resourceInUseByAnotherResource: The URL map is in use by a target proxy", DOC.lbServerless),
+      inUse(T.httpProxy, "urlMap", "resourceInUseByAnotherResource: The URL map is in use by a target proxy", DOC.lbServerless),
+    ]),
+    [T.sslPolicy]: {
+      ...lbPiece("SSL policy", "resource_compute_ssl_policy.go", ["name", "description", "project"], [inUse(T.httpsProxy, "sslPolicy", "resourceInUseByAnotherResource: The SSL policy is in use by a target HTTPS proxy", DOC.sslPolicies)]),
+      checks: sslPolicyChecks,
+    },
+    [T.regionBackend]: regionalLbPiece("regional backend service", "resource_compute_region_backend_service.go", ["name", "region", "loadBalancingScheme", "network", "project"], [
+      inUse(T.regionUrlMap, "defaultService", "resourceInUseByAnotherResource: The backend service is in use by a URL map", DOC.lbRegional),
+    ]),
+    [T.regionUrlMap]: regionalLbPiece("regional URL map", "resource_compute_region_url_map.go", ["name", "region", "project"], [
+      inUse(T.regionHttpsProxy, "urlMap", "resourceInUseByAnotherResource: The URL map is in use by a target proxy", DOC.lbRegional),
+      inUse(T.regionHttpProxy, "urlMap", "resourceInUseByAnotherResource: The URL map is in use by a target proxy", DOC.lbRegional),
+    ]),
+    [T.regionSslPolicy]: {
+      ...regionalLbPiece("regional SSL policy", "resource_compute_region_ssl_policy.go", ["name", "region", "description", "project"], [
+        inUse(T.regionHttpsProxy, "sslPolicy", "resourceInUseByAnotherResource: The SSL policy is in use by a target HTTPS proxy", DOC.sslPolicies),
+      ]),
+      checks: sslPolicyChecks,
+    },
+    [T.regionHttpsProxy]: regionalLbPiece("regional target HTTPS proxy", "resource_compute_region_target_https_proxy.go", ["name", "region", "description", "project"], [
+      inUse(T.forwardingRule, "target", "resourceInUseByAnotherResource: The target proxy is in use by a forwarding rule", DOC.lbRegional),
+    ]),
+    [T.regionHttpProxy]: regionalLbPiece("regional target HTTP proxy", "resource_compute_region_target_http_proxy.go", ["name", "region", "description", "project"], [
+      inUse(T.forwardingRule, "target", "resourceInUseByAnotherResource: The target proxy is in use by a forwarding rule", DOC.lbRegional),
+    ]),
+    [T.httpsProxy]: lbPiece("target HTTPS proxy", "resource_compute_target_https_proxy.go", ["name", "description", "project"], [
+      inUse(T.globalForwardingRule, "target", "resourceInUseByAnotherResource: The target proxy is in use by a forwarding rule", DOC.lbServerless),
+    ]),
+    [T.httpProxy]: lbPiece("target HTTP proxy", "resource_compute_target_http_proxy.go", ["name", "description", "project"], [
+      inUse(T.globalForwardingRule, "target", "resourceInUseByAnotherResource: The target proxy is in use by a forwarding rule", DOC.lbServerless),
+    ]),
+    [T.dnsAuth]: certPiece("Certificate Manager DNS authorization", DOC.dnsAuth, "dns_authorization", ["name", "domain", "location", "type", "project"], [
+      inUse(T.certificate, "managed", "FAILED_PRECONDITION: the DNS authorization is used by a certificate", DOC.dnsAuth),
+    ]),
+    [T.certificate]: certPiece("Certificate Manager certificate", DOC.certNames, "certificate", ["name", "location", "managed", "scope", "project"], [
+      inUse(T.certificateMapEntry, "certificates", "FAILED_PRECONDITION: the certificate is referenced by a certificate map entry", DOC.certMaps),
+      inUse(T.regionHttpsProxy, "certificateManagerCertificates", "FAILED_PRECONDITION: the certificate is attached to a target proxy", DOC.lbRegional),
+    ]),
+    [T.certificateMap]: certPiece("Certificate Manager certificate map", DOC.certMaps, "certificate_map", ["name", "project"], [
+      inUse(T.certificateMapEntry, "map", "FAILED_PRECONDITION: the certificate map still has entries", DOC.certMaps),
+      inUse(T.httpsProxy, "certificateMap", "FAILED_PRECONDITION: the certificate map is attached to a target proxy", DOC.certMaps),
+    ]),
+    [T.certificateMapEntry]: {
+      ...certPiece("Certificate Manager certificate map entry", DOC.certMaps, "certificate_map_entry", ["name", "map", "hostname", "matcher", "project"]),
+      identity: { field: "name", scope: { within: "map" }, source: DOC.certNames },
+    },
+    [T.account]: {
+      title: "service account",
+      source: DOC.sa,
+      identity: { field: "accountId", scope: "account", source: DOC.sa },
+      checks: [nameCheck("accountId", 6, 30, /^[a-z]([-a-z0-9]*[a-z0-9])$/, DOC.sa), textCheck("displayName", 100, undefined, DOC.sa), textCheck("description", 256, undefined, DOC.sa)],
+      replaceOn: forceNew("resourcemanager", "resource_google_service_account.go", "accountId", "project"),
+      notes: [`a deleted account's id can be used again at once; the new account is a different identity and holds none of the old grants ([source](${DOC.saDelete}))`],
+    },
+    [T.accountIam]: iamMember("IAM member on a service account", "resourcemanager", "iam_service_account.go", "serviceAccountId"),
+    [T.run]: cloudRunRule("service"),
+    [T.runIam]: iamMember("IAM member on a Cloud Run service", "cloudrunv2", "iam_cloud_run_v2_service.go", "name", "location", "project"),
+    [T.job]: cloudRunRule("job"),
+    [T.sql]: {
+      title: "Cloud SQL instance",
+      source: DOC.sqlDelete,
+      identity: { field: "name", scope: "account", source: DOC.sqlNames },
+      // Project id (up to 30 characters) + ":" + instance id: at most 98 characters.
+      checks: [nameCheck("name", 1, 67, RFC1035, DOC.sqlNames), { path: "*", source: DOC.sqlBackups, test: (_v, obj) => sqlProblem(obj) }],
+      replaceOn: forceNew("sql", "resource_sql_database_instance.go", "name", "region", "project", "encryptionKeyName", "settings.collation"),
+      deletionProtection: { path: "deletionProtection", error: "cannot destroy instance without setting deletion_protection=false and running `pulumi up`", source: `${TF}/sql/resource_sql_database_instance.go` },
+      notes: [
+        `deletion refused while \`settings.deletionProtectionEnabled\` is true ([source](${DOC.sqlProtection}))`,
+        `a major version can be upgraded in place, never downgraded ([source](${DOC.sqlUpgrade}))`,
+        `a deleted instance's name can be reused at once; its underlying resources take up to a week to go ([source](${DOC.sqlDelete}))`,
+      ],
+      beforeUpdate: (next, previous) =>
+        versionOf(next.inputs.databaseVersion) < versionOf(previous.inputs.databaseVersion)
+          ? `Invalid request: a major version can only be upgraded (from ${String(previous.inputs.databaseVersion)} to ${String(next.inputs.databaseVersion)} is a downgrade) [${DOC.sqlUpgrade}]`
+          : undefined,
+      beforeDelete: (obj) =>
+        (sqlSettings(obj) as { deletionProtectionEnabled?: unknown }).deletionProtectionEnabled === true ? `The instance is protected from deletion (settings.deletionProtectionEnabled) [${DOC.sqlProtection}]` : undefined,
+    },
+    [T.sqlDatabase]: {
+      title: "Cloud SQL database",
+      source: DOC.sqlUsers,
+      identity: { field: "name", scope: { within: "instance" }, source: DOC.pgIdentifiers },
+      checks: [nameCheck("name", 1, 63, /^[A-Za-z_][A-Za-z0-9_$]*$/, DOC.pgIdentifiers)],
+      replaceOn: forceNew("sql", "resource_sql_database.go", "name", "instance", "project"),
+    },
+    [T.sqlUser]: {
+      title: "Cloud SQL user",
+      source: DOC.sqlUsers,
+      identity: { field: "name", scope: { within: "instance" }, source: DOC.sqlUsers },
+      checks: [nameCheck("name", 1, 63, /^[A-Za-z_][A-Za-z0-9_$.@-]*$/, DOC.pgIdentifiers, (n) => (/^cloudsql/i.test(n) ? "names starting with cloudsql are reserved" : undefined))],
+      replaceOn: forceNew("sql", "resource_sql_user.go", "name", "instance", "type", "host", "project"),
+      notes: [`users created through the API are members of cloudsqlsuperuser ([source](${DOC.sqlUsers}))`],
+    },
+    [T.secret]: {
+      title: "Secret Manager secret",
+      source: DOC.secrets,
+      identity: { field: "secretId", scope: "account", source: DOC.secrets },
+      checks: [nameCheck("secretId", 1, 255, /^[A-Za-z0-9_-]+$/, DOC.secrets)],
+      // Replication is set at creation: "immutable" in the API.
+      replaceOn: forceNew("secretmanager", "resource_secret_manager_secret.go", "secretId", "replication", "project"),
+    },
+    [T.secretVersion]: {
+      title: "Secret Manager secret version",
+      source: DOC.secrets,
+      checks: [{ path: "secretData", source: DOC.secretVersions, test: (v) => (typeof v === "string" && v.length > 65536 ? `${v.length} bytes; a secret version holds at most 64 KiB` : undefined) }],
+      replaceOn: forceNew("secretmanager", "resource_secret_manager_secret_version.go", "secret", "secretData", "project"),
+    },
+    [T.secretIam]: iamMember("IAM member on a secret", "secretmanager", "iam_secret_manager_secret.go", "secretId", "project"),
+    [T.bucket]: {
       title: "Cloud Storage bucket",
       source: DOC.buckets,
       identity: { field: "name", scope: "global", source: DOC.buckets },
       checks: [
         nameCheck("name", 3, 63, /^[a-z0-9][a-z0-9_-]*[a-z0-9]$/, DOC.buckets, (n) => (/^goog/.test(n) ? 'begins with "goog"' : /g[o0][o0]gle/.test(n) ? 'contains "google" or a close misspelling' : undefined)),
+        { path: "lifecycleRules", source: DOC.lifecycle, test: (v) => (Array.isArray(v) && v.length > 100 ? `${v.length} lifecycle rules; at most 100` : undefined) },
+        {
+          path: "softDeletePolicy.retentionDurationSeconds",
+          source: DOC.softDelete,
+          test: (v) => (typeof v === "number" && v !== 0 && (v < 7 * 86400 || v > 90 * 86400) ? `${v} s; soft delete keeps objects 0 or 7-90 days` : undefined),
+        },
       ],
-      replaceOn: [
-        { path: "name", source: DOC.buckets },
-        { path: "location", source: DOC.buckets },
+      replaceOn: forceNew("storage", "resource_storage_bucket.go", "name", "location", "project"),
+      notes: [
+        `only an empty bucket can be deleted; one that has held data goes only with \`forceDestroy\` ([source](${DOC.bucketDelete}))`,
+        `a deleted bucket's name can be used again at once, by anyone ([source](${DOC.bucketDelete}))`,
       ],
-      notes: [`only an empty bucket can be deleted; one that has held data goes only with \`forceDestroy\` ([source](${DOC.bucketDelete}))`],
       // A bucket that has held data is not empty; only forceDestroy (the provider deletes the objects first) deletes one.
       beforeDelete: (obj) => (obj.inputs.forceDestroy === true ? undefined : `Error 409: The bucket you tried to delete is not empty (forceDestroy is false) [${DOC.bucketDelete}]`),
     },
-    [SQL]: {
-      title: "Cloud SQL instance",
-      source: DOC.sqlDelete,
-      identity: { field: "name", scope: "account", source: DOC.sqlNames },
-      checks: [nameCheck("name", 1, 67, RFC1035, DOC.sqlNames)],
-      replaceOn: [
-        { path: "name", source: DOC.tfSql },
-        { path: "region", source: DOC.tfSql },
-        { path: "settings.ipConfiguration.privateNetwork", source: DOC.tfSql },
+    [T.bucketIam]: iamMember("IAM member on a bucket", "storage", "iam_storage_bucket.go", "bucket"),
+    [T.projectIam]: iamMember("IAM member on the project", "resourcemanager", "resource_google_project_iam_member.go", "project"),
+    [T.customRole]: {
+      title: "project custom role",
+      source: DOC.customRoles,
+      identity: { field: "roleId", scope: "account", source: DOC.customRoles },
+      checks: [
+        nameCheck("roleId", 3, 64, /^[a-zA-Z0-9_.]+$/, DOC.customRoles),
+        textCheck("title", 100, undefined, DOC.customRoles),
+        { path: "permissions", source: DOC.customRoles, test: (v) => (Array.isArray(v) && (v.length === 0 || v.length > 3000) ? `${v.length} permissions; 1-3000` : undefined) },
       ],
-      deletionProtection: { path: "deletionProtection", error: "cannot destroy instance without setting deletion_protection=false and running `pulumi up`", source: DOC.tfSql },
-      notes: [`deletion refused while \`settings.deletionProtectionEnabled\` is true ([source](${DOC.sqlDelete}))`],
-      beforeDelete: (obj) =>
-        (obj.inputs.settings as { deletionProtectionEnabled?: unknown } | undefined)?.deletionProtectionEnabled === true
-          ? `The instance is protected from deletion (settings.deletionProtectionEnabled) [${DOC.sqlDelete}]`
-          : undefined,
-      // "You can't reuse an instance name for up to a week after you have deleted an instance."
-      softDelete: { days: 7, source: DOC.sqlDelete },
-    },
-    "gcp:servicenetworking/connection:Connection": {
-      title: "private services access connection",
-      source: DOC.psa,
-      notes: [`not deletable while a Cloud SQL instance uses the network ([source](${DOC.psa}))`],
-      beforeDelete: (obj, ctx) => {
-        const network = (obj.references.network ?? [])[0];
-        const users = ctx.objects().filter((o) => o.type === SQL && o.status === "live" && Object.values(o.references).flat().includes(network ?? ""));
-        return users.length ? `Producer services (e.g. CloudSQL, Cloud Memorystore, etc.) are still using this connection: ${users.map((u) => u.name).join(", ")} [${DOC.psa}]` : undefined;
-      },
-    },
-    "gcp:compute/network:Network": {
-      title: "VPC network",
-      source: DOC.network,
-      identity: { field: "name", scope: "account", source: DOC.naming },
-      checks: [nameCheck("name", 1, 63, RFC1035, DOC.naming)],
-      replaceOn: [
-        { path: "name", source: DOC.naming },
-        { path: "autoCreateSubnetworks", source: DOC.network },
-      ],
-      inUseBy: ["gcp:compute/subnetwork:Subnetwork", "gcp:compute/globalAddress:GlobalAddress", "gcp:servicenetworking/connection:Connection"].map((by) => ({
-        by,
-        field: "network",
-        error: "resourceInUseByAnotherResource: The network resource is already being used",
-        source: DOC.network,
-      })),
-    },
-    "gcp:compute/subnetwork:Subnetwork": {
-      title: "VPC subnet",
-      source: DOC.subnet,
-      identity: { field: "name", scope: "region", source: DOC.naming },
-      checks: [nameCheck("name", 1, 63, RFC1035, DOC.naming)],
-      replaceOn: [
-        { path: "name", source: DOC.naming },
-        { path: "network", source: DOC.subnet },
-        { path: "region", source: DOC.subnet },
-      ],
-      notes: [`not deletable while Cloud Run holds Direct VPC egress addresses in it, which it does for up to a couple of hours after a service is deleted ([source](${DOC.directVpc}))`],
-      beforeDelete: (obj, ctx) => {
-        const held = runAddressesIn(obj, ctx);
-        return held.length ? `resourceInUseByAnotherResource: The subnetwork is in use by serverless (Direct VPC egress) addresses of ${held.join(", ")} [${DOC.directVpc}]` : undefined;
-      },
-    },
-    [RUN]: {
-      title: "Cloud Run service",
-      source: DOC.runNames,
-      identity: { field: "name", scope: "region", source: DOC.runNames },
-      checks: [nameCheck("name", 1, 49, RFC1035, DOC.runNames)],
-      replaceOn: [
-        { path: "name", source: DOC.runNames },
-        { path: "location", source: DOC.runNames },
-      ],
-      deletionProtection: { path: "deletionProtection", error: "cannot destroy service without setting deletion_protection=false", source: DOC.runNames },
-      readsThroughGrants: { when: (obj) => JSON.stringify(obj.inputs.template ?? {}).includes("secretKeyRef"), source: DOC.runSecrets },
-      // Direct VPC egress addresses stay allocated in the subnet for a while after the service is gone (up to a couple of hours).
-      afterDelete: (obj, ctx) => {
-        for (const key of obj.references.template ?? []) {
-          const subnet = ctx.get(key);
-          if (subnet?.type !== "gcp:compute/subnetwork:Subnetwork") continue;
-          subnet.facts.heldUntil = { ...((subnet.facts.heldUntil as Record<string, number>) ?? {}), [obj.name ?? obj.key]: ctx.now + 2 * 3600 };
-        }
-      },
-    },
-    "gcp:secretmanager/secret:Secret": {
-      title: "Secret Manager secret",
-      source: DOC.secrets,
-      identity: { field: "secretId", scope: "account", source: DOC.secrets },
-      checks: [nameCheck("secretId", 1, 255, /^[A-Za-z0-9_-]+$/, DOC.secrets)],
-      replaceOn: [
-        { path: "secretId", source: DOC.secrets },
-        // Replication is set at creation: "immutable" in the API.
-        { path: "replication", source: DOC.secrets },
+      replaceOn: forceNew("resourcemanager", "resource_google_project_iam_custom_role.go", "roleId", "project"),
+      notes: [
+        `a deleted role can be undeleted for 7 days and its id stays taken for 37 ([source](${DOC.customRoles})); the provider undeletes a deleted role when the same id is created again ([source](${TF}/resourcemanager/resource_google_project_iam_custom_role.go))`,
       ],
     },
-    "gcp:serviceaccount/account:Account": {
-      title: "service account",
-      source: DOC.sa,
-      identity: { field: "accountId", scope: "account", source: DOC.sa },
-      checks: [nameCheck("accountId", 6, 30, /^[a-z]([-a-z0-9]*[a-z0-9])$/, DOC.sa)],
-      replaceOn: [{ path: "accountId", source: DOC.sa }],
+    [T.serviceIdentity]: {
+      title: "service agent (created on request)",
+      source: "https://cloud.google.com/iam/docs/create-service-agents",
+      replaceOn: forceNew("resourcemanager", "resource_project_service_identity.go", "service", "project"),
     },
-    "gcp:compute/globalAddress:GlobalAddress": {
-      title: "global internal address range",
-      source: DOC.psa,
-      identity: { field: "name", scope: "account", source: DOC.naming },
-      checks: [nameCheck("name", 1, 63, RFC1035, DOC.naming)],
-      inUseBy: [{ by: "gcp:servicenetworking/connection:Connection", field: "reservedPeeringRanges", error: "The address range is in use by a private services access connection", source: DOC.psa }],
+    [T.repository]: {
+      title: "Artifact Registry repository",
+      source: DOC.registryNames,
+      identity: { field: "repositoryId", scope: "region", source: DOC.registryNames },
+      checks: [nameCheck("repositoryId", 1, 63, RFC1035, DOC.registryNames)],
+      replaceOn: forceNew(
+        "artifactregistry",
+        "resource_artifact_registry_repository.go",
+        "repositoryId",
+        "location",
+        "format",
+        "mode",
+        "kmsKeyName",
+        "remoteRepositoryConfig.commonRepository",
+        "remoteRepositoryConfig.dockerRepository",
+        "remoteRepositoryConfig.description",
+        "project",
+      ),
+      notes: [`a remote repository with upstream credentials checks them when it is created, reading the password as the Artifact Registry service agent ([source](${DOC.remoteAuth}))`],
+      beforeCreate: (obj, ctx) => upstreamCheckTooEarly(obj, ctx),
+    },
+    [T.logBucket]: {
+      title: "Cloud Logging log bucket",
+      source: DOC.logBuckets,
+      identity: { field: "bucketId", scope: "region", source: DOC.logBuckets },
+      checks: [
+        nameCheck("bucketId", 1, 100, /^[A-Za-z0-9][A-Za-z0-9_.-]*$/, DOC.logBuckets),
+        { path: "retentionDays", source: DOC.logBuckets, test: (v) => (typeof v === "number" && (v < 1 || v > 3650) ? `${v} days; 1-3650` : undefined) },
+      ],
+      replaceOn: forceNew("logging", "resource_logging_project_bucket_config.go", "bucketId", "location", "project"),
+      // "Changes the bucket's lifecycleState to DELETE_REQUESTED. After 7 days, the bucket will be purged."
+      softDelete: { days: 7, source: DOC.logBucketDelete },
+    },
+    [T.logSink]: {
+      title: "Cloud Logging sink",
+      source: DOC.sinks,
+      identity: { field: "name", scope: "account", source: DOC.sinks },
+      checks: [nameCheck("name", 1, 100, /^[A-Za-z0-9][A-Za-z0-9_.-]*$/, DOC.sinks)],
+      replaceOn: forceNew("logging", "resource_logging_project_sink.go", "name", "project"),
+    },
+    [T.logExclusion]: {
+      title: "Cloud Logging exclusion (on the _Default sink)",
+      source: DOC.exclusions,
+      identity: { field: "name", scope: "account", source: DOC.exclusions },
+      checks: [nameCheck("name", 1, 100, /^[A-Za-z0-9][A-Za-z0-9_.-]*$/, DOC.exclusions)],
+      replaceOn: forceNew("logging", "resource_logging_project_exclusion.go", "name", "project"),
     },
   },
 };
-
