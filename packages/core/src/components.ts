@@ -112,15 +112,22 @@ export class Database extends pulumi.ComponentResource {
     this.databaseName = r.databaseName;
     this.username = r.username;
     this.password = pulumi.secret(r.password);
-    this.connectionString = pulumi.secret(
-      pulumi.interpolate`postgres://${r.username}:${r.password}@${r.host}:${r.port}/${r.databaseName}?sslmode=require`,
-    );
+    this.connectionString = pulumi.secret(pulumi.all([r.username, r.password, r.host, r.port, r.databaseName]).apply(([user, password, host, port, db]) => connectionString(user, password, host, port, db)));
     this.resources = r.resources;
     this.description = r.description;
     this.handle = r.handle;
     announce({ name, qualifiedName, kind: "database", cloud: backend.cloud, spec: this.spec, description: r.description, stack: context, vendorSettings: vendorSettingsOf(this.spec, backend.cloud), outputs: { host: this.host, port: this.port, databaseName: this.databaseName, username: this.username } });
     this.registerOutputs({ host: this.host, port: this.port, databaseName: this.databaseName, connectionString: this.connectionString });
   }
+}
+
+/**
+ * A PostgreSQL URI (https://www.postgresql.org/docs/current/libpq-connect.html#LIBPQ-CONNSTRING-URIS):
+ * user, password and database name percent-encoded, so a password with `#`, `%`, `?`, `:`, `/` or `@` still parses.
+ */
+export function connectionString(user: string, password: string, host: string, port: number, database: string): string {
+  const enc = encodeURIComponent;
+  return `postgres://${enc(user)}:${enc(password)}@${host}:${port}/${enc(database)}?sslmode=require`;
 }
 
 /** Arguments of an ObjectStore. Every field has a safe default. */
