@@ -458,7 +458,9 @@ const edge: Record<string, TypeRule> = {
     ],
     replaceOn: forceNew("elbv2", "load_balancer.go", "name", "internal", "loadBalancerType"),
     notes: [`its subnets must be in at least two Availability Zones ([source](${DOC.elbCreate}))`],
-    beforeCreate: (obj, ctx) => (zonesOf(ctx, obj, "subnets").size < 2 ? `ValidationError: At least two subnets in two different Availability Zones must be specified [${DOC.elbCreate}]` : undefined),
+    // Subnets of an existing network (literal ids) are not in the simulated world: only subnets Freehold made are checked.
+    beforeCreate: (obj, ctx) =>
+      refs(ctx, obj, "subnets").length && zonesOf(ctx, obj, "subnets").size < 2 ? `ValidationError: At least two subnets in two different Availability Zones must be specified [${DOC.elbCreate}]` : undefined,
   },
   [T.tg]: {
     title: "target group",
@@ -623,7 +625,7 @@ function instanceProblems(next: CloudObject, ctx: RuleContext, previous?: CloudO
   const max = next.inputs.maxAllocatedStorage;
   if (max !== undefined && Number(max) !== 0 && Number(max) < Math.ceil(allocated * 1.1)) problems.push(`InvalidParameterCombination: Invalid max storage size for postgres: ${str(max)} is less than 10% above the allocated ${allocated} GiB [${DOC.rdsAutoscaling}]`);
   const subnets = refs(ctx, next, "dbSubnetGroupName")[0];
-  if (subnets && zonesOf(ctx, subnets, "subnetIds").size < 2 && next.inputs.multiAz === true) problems.push(`InvalidVPCNetworkStateFault: a Multi-AZ instance needs subnets in two Availability Zones [${DOC.rdsSubnetCreate}]`);
+  if (subnets && refs(ctx, subnets, "subnetIds").length && zonesOf(ctx, subnets, "subnetIds").size < 2 && next.inputs.multiAz === true) problems.push(`InvalidVPCNetworkStateFault: a Multi-AZ instance needs subnets in two Availability Zones [${DOC.rdsSubnetCreate}]`);
   if (previous) {
     const was = Number(majorOf(previous.inputs.engineVersion));
     const now = Number(majorOf(next.inputs.engineVersion));
@@ -782,8 +784,8 @@ const storage: Record<string, TypeRule> = {
   }),
 };
 
-/** IAM and CloudFront are global services. */
-const GLOBAL_TYPES = [T.role, T.rolePolicy, T.distribution, T.vpcOrigin];
+/** IAM and CloudFront are global services; the random and time providers' resources live nowhere. */
+const GLOBAL_TYPES = [T.role, T.rolePolicy, T.distribution, T.vpcOrigin, ...Object.keys(COMPANIONS)];
 
 export const AWS_RULES: CloudRules = {
   cloud: "aws",
