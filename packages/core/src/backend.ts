@@ -94,6 +94,8 @@ export interface Capability {
   note: string;
   /** Where this is documented. */
   source?: string;
+  /** For a database version: the day the cloud's standard support ends (YYYY-MM-DD), from `source`. */
+  endOfSupport?: string;
 }
 
 /** Where a figure came from. Every number a report shows carries one. */
