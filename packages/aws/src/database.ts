@@ -21,6 +21,7 @@ import * as random from "@pulumi/random";
 import { APP_ROLES, type AppRole } from "./db-roles";
 import { componentTags, LOG_RETENTION_DAYS, names } from "./naming";
 import { type AwsPlatform, asPlatform } from "./network";
+import type { DatabaseResources } from "./resources";
 import { scramVerifier } from "./scram";
 import { chooseRds } from "./sizes";
 import { VendorArgs } from "./vendor";
@@ -62,7 +63,7 @@ export function isDatabaseHandle(h: unknown): h is DatabaseHandle {
 
 interface RoleSecret extends RoleCredentials {
   password: pulumi.Output<string>;
-  resources: Record<string, pulumi.Resource>;
+  resources: { password: random.RandomPassword; secret: secretsmanager.Secret; value: secretsmanager.SecretVersion };
 }
 
 /** A generated password for one application role, in a Secrets Manager secret with its SCRAM verifier. */
@@ -98,7 +99,7 @@ function roleSecret(req: DatabaseRequest, platform: AwsPlatform, role: AppRole, 
     secretArn: secret.arn,
     versionId: value.versionId,
     password: pulumi.secret(password.result),
-    resources: { [`${key}Password`]: password, [`${key}Secret`]: secret, [`${key}SecretValue`]: value },
+    resources: { password, secret, value },
   };
 }
 
@@ -216,7 +217,20 @@ export function createDatabase(req: DatabaseRequest): DatabaseResult {
     username: pulumi.output(roles.readWrite.username),
     password: roles.readWrite.password,
     handle,
-    resources: { securityGroup: sg, parameterGroup: params, logGroup, finalSnapshotId: snapshotId, instance, subnetGroup, ...roles.readWrite.resources, ...roles.read.resources },
+    resources: {
+      securityGroup: sg,
+      parameterGroup: params,
+      logGroup,
+      finalSnapshotId: snapshotId,
+      instance,
+      subnetGroup,
+      appPassword: roles.readWrite.resources.password,
+      appSecret: roles.readWrite.resources.secret,
+      appSecretValue: roles.readWrite.resources.value,
+      readerPassword: roles.read.resources.password,
+      readerSecret: roles.read.resources.secret,
+      readerSecretValue: roles.read.resources.value,
+    } satisfies DatabaseResources,
     description: {
       service: "Amazon RDS for PostgreSQL",
       size,

@@ -23,6 +23,7 @@ import * as lb from "@pulumi/aws/lb";
 import * as pulumi from "@pulumi/pulumi";
 import { names } from "./naming";
 import type { AwsPlatform, WebPlatform } from "./network";
+import type { WebServiceResources } from "./resources";
 import type { VendorArgs } from "./vendor";
 
 export type Ingress = "alb-https" | "cloudfront" | "private";
@@ -61,9 +62,12 @@ export interface IngressResult {
   listeners: lb.Listener[];
   url: pulumi.Output<string>;
   dnsRecords?: pulumi.Output<DnsRecord[]>;
-  resources: Record<string, pulumi.Resource>;
+  resources: IngressResources;
   details: Record<string, string>;
 }
+
+/** How requests reach the tasks, by role. */
+export type IngressResources = Pick<WebServiceResources, "loadBalancerSecurityGroup" | "loadBalancer" | "targetGroup" | "httpListener" | "httpsListener" | "certificate" | "certificateValidation" | "vpcOrigin" | "distribution">;
 
 /** Security group rules of the load balancer, by ingress. */
 function loadBalancerIngress(ingress: Ingress, net: WebPlatform, platform: AwsPlatform, parent: pulumi.Resource): ec2.SecurityGroupArgs["ingress"] {
@@ -123,7 +127,8 @@ export function createIngress(req: WebServiceRequest, platform: AwsPlatform, net
       region,
       tags,
     }),
-    opts,
+    // An internet-facing load balancer holds public addresses: the internet gateway must outlive it (DetachInternetGateway fails while they are mapped).
+    { ...opts, ...(ingress === "alb-https" && net.internetGateway ? { dependsOn: [net.internetGateway] } : {}) },
   );
   const hc = spec.healthCheck;
   const targetGroup = new lb.TargetGroup(
@@ -150,7 +155,7 @@ export function createIngress(req: WebServiceRequest, platform: AwsPlatform, net
   };
 }
 
-type Front = Omit<IngressResult, "loadBalancerSecurityGroup" | "targetGroup">;
+type Front = Omit<IngressResult, "loadBalancerSecurityGroup" | "targetGroup" | "resources"> & { resources: Omit<IngressResources, "loadBalancerSecurityGroup" | "loadBalancer" | "targetGroup"> };
 
 /** A public service with a domain: ACM certificate, HTTPS listener, HTTP redirect, and the DNS records to create. */
 function httpsFront(req: WebServiceRequest, platform: AwsPlatform, alb: lb.LoadBalancer, targetGroup: lb.TargetGroup, vendor: VendorArgs, tags: Record<string, string>): Front {

@@ -27,6 +27,7 @@ import { Provider } from "@pulumi/aws/provider";
 import * as rds from "@pulumi/aws/rds";
 import * as pulumi from "@pulumi/pulumi";
 import { names, sharedTags } from "./naming";
+import type { PlatformResources } from "./resources";
 
 export const VPC_CIDR = "10.0.0.0/16";
 /** Two /19 private subnets (room for many Fargate tasks, one IP each) and two /20 public subnets. */
@@ -48,6 +49,8 @@ export interface Network {
 export interface WebPlatform extends Network {
   /** Undefined for an existing network given without public subnets. */
   publicSubnetIds?: pulumi.Output<string>[];
+  /** The internet gateway Freehold made (none on an existing network). */
+  internetGateway?: ec2.InternetGateway;
   cluster: ecs.Cluster;
 }
 
@@ -57,7 +60,7 @@ export class AwsPlatform {
   /** The two Availability Zones of the region the subnets go in. */
   readonly zones: pulumi.Output<string[]>;
   /** Every shared resource created so far, by role. */
-  readonly resources: Record<string, pulumi.Resource> = {};
+  readonly resources: PlatformResources = {};
   private net?: Network;
   private webNet?: WebPlatform;
   private subnetGroup?: rds.SubnetGroup;
@@ -156,12 +159,13 @@ export class AwsPlatform {
       this.webNet = { ...n, ...(existing.publicSubnetIds ? { publicSubnetIds: existing.publicSubnetIds.map((id) => pulumi.output(id)) } : {}), cluster };
       return this.webNet;
     }
-    this.webNet = { ...n, publicSubnetIds: this.internetAccess(n), cluster };
+    const internet = this.internetAccess(n);
+    this.webNet = { ...n, publicSubnetIds: internet.publicSubnetIds, internetGateway: internet.igw, cluster };
     return this.webNet;
   }
 
   /** Public subnets with an internet gateway, one NAT gateway for the private subnets, and the S3 gateway endpoint. */
-  private internetAccess(n: Network): pulumi.Output<string>[] {
+  private internetAccess(n: Network): { publicSubnetIds: pulumi.Output<string>[]; igw: ec2.InternetGateway } {
     const region = this.region;
     const igw = new ec2.InternetGateway(this.logical("igw"), { vpcId: n.vpcId, region, tags: this.tags("igw") }, this.opts());
     const pub = ZONE_SUFFIXES.map(
@@ -206,7 +210,7 @@ export class AwsPlatform {
       ...Object.fromEntries(publicRtas.map((r, i) => [`public-${ZONE_SUFFIXES[i]}-rta`, r])),
       ...Object.fromEntries(privateRtas.map((r, i) => [`private-${ZONE_SUFFIXES[i]}-rta`, r])),
     });
-    return pub.map((p) => p.id);
+    return { publicSubnetIds: pub.map((p) => p.id), igw };
   }
 }
 

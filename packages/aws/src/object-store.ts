@@ -8,6 +8,7 @@ import * as s3 from "@pulumi/aws/s3";
 import * as pulumi from "@pulumi/pulumi";
 import { componentTags, names } from "./naming";
 import { asPlatform } from "./network";
+import { definedOnly, type ObjectStoreResources } from "./resources";
 import type { Statement } from "./permissions";
 import { VendorArgs } from "./vendor";
 
@@ -115,24 +116,16 @@ export function createObjectStore(req: ObjectStoreRequest): ObjectStoreResult {
     // Lifecycle rules that expire noncurrent versions need versioning set first.
     { ...child, dependsOn: [versioning] },
   );
-  const resources: Record<string, pulumi.Resource> = { bucket, publicAccessBlock, ownershipControls, encryption, versioning, lifecycle };
-  if (spec.cors.length) {
-    resources.cors = new s3.BucketCorsConfiguration(
-      `${name}-cors`,
-      vendor.apply("cors", {
-        bucket: bucket.id,
-        corsRules: corsRules(spec),
-        region,
-      }),
-      child,
-    );
-  }
-  resources.policy = new s3.BucketPolicy(
+  const cors = spec.cors.length
+    ? new s3.BucketCorsConfiguration(`${name}-cors`, vendor.apply("cors", { bucket: bucket.id, corsRules: corsRules(spec), region }), child)
+    : undefined;
+  const policy = new s3.BucketPolicy(
     `${name}-policy`,
     vendor.apply("policy", { bucket: bucket.id, policy: bucket.arn.apply((arn) => JSON.stringify(bucketPolicy(arn, protect))), region }),
     // After the public access block, so the two never race.
     { ...child, dependsOn: [publicAccessBlock] },
   );
+  const resources = definedOnly({ bucket, publicAccessBlock, ownershipControls, encryption, versioning, lifecycle, cors, policy } satisfies ObjectStoreResources);
 
   const handle: BucketHandle = { kind: "aws:s3", bucketArn: bucket.arn, bucketName: bucket.bucket };
   return {

@@ -17,6 +17,7 @@ import { appRoleFor, setupContainer } from "./db-roles";
 import { LOG_RETENTION_DAYS, names } from "./naming";
 import type { AwsPlatform } from "./network";
 import type { BucketHandle } from "./object-store";
+import type { WebServiceResources } from "./resources";
 import { ecsTasksTrust, executionRolePolicy, secretReadPolicy, taskRolePolicy } from "./permissions";
 import { fargateUnits } from "./sizes";
 import type { VendorArgs } from "./vendor";
@@ -75,8 +76,12 @@ export interface TaskResult {
   policies: iam.RolePolicy[];
   /** The documents of those policies, built from what they grant on (a new secret or bucket is a new grant, and the wait runs again). */
   grantDocuments: pulumi.Output<string>[];
-  resources: Record<string, pulumi.Resource>;
+  resources: TaskResources;
 }
+
+/** The task's children, by role (per link: `<link>Secret`, `<link>Access`). */
+export type TaskResources = Pick<WebServiceResources, "logGroup" | "executionRole" | "taskRole" | "executionPolicy" | "taskDefinition" | "registrySecret" | "registrySecretValue" | "registryAccess"> &
+  Record<string, pulumi.Resource | undefined>;
 
 /** The roles, grants, registry secret, log group and task definition of one web service. */
 export function createTask(req: WebServiceRequest, platform: AwsPlatform, vendor: VendorArgs, linked: Linked, size: SizeChoice, tags: Record<string, string>): TaskResult {
@@ -84,7 +89,7 @@ export function createTask(req: WebServiceRequest, platform: AwsPlatform, vendor
   const physical = req.qualifiedName;
   const region = platform.region;
   const opts = { parent: req.parent };
-  const resources: Record<string, pulumi.Resource> = {};
+  const grants: Record<string, iam.RolePolicy> = {};
 
   const logGroup = new cloudwatch.LogGroup(
     `${name}-logs`,
@@ -102,13 +107,12 @@ export function createTask(req: WebServiceRequest, platform: AwsPlatform, vendor
   const taskRole = role("taskRole", "task", "the application (linked buckets only)");
 
   const registrySecret = req.registry ? createRegistrySecret(req, platform, tags) : undefined;
-  if (registrySecret) Object.assign(resources, { registrySecret: registrySecret.secret, registrySecretValue: registrySecret.value });
 
   const grantDocuments: pulumi.Output<string>[] = [];
   const grant = (key: string, childName: string, target: iam.Role, policyName: string, policy: pulumi.Output<string>) => {
     grantDocuments.push(policy);
     const p = new iam.RolePolicy(childName, { role: target.name, name: policyName, policy }, opts);
-    resources[key] = p;
+    grants[key] = p;
     return p;
   };
   const policies: iam.RolePolicy[] = [
@@ -154,7 +158,17 @@ export function createTask(req: WebServiceRequest, platform: AwsPlatform, vendor
     }),
     { ...opts, dependsOn: [logGroup] },
   );
-  Object.assign(resources, { logGroup, executionRole, taskRole, taskDefinition });
+  const resources: TaskResources = {
+    ...grants,
+    logGroup,
+    executionRole,
+    taskRole,
+    executionPolicy: grants.executionPolicy as iam.RolePolicy,
+    taskDefinition,
+    registrySecret: registrySecret?.secret,
+    registrySecretValue: registrySecret?.value,
+    registryAccess: grants.registryAccess,
+  };
   return { logGroup, taskDefinition, policies, grantDocuments, resources };
 }
 

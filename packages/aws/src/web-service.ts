@@ -17,6 +17,7 @@ import { createIngress, ingressOf } from "./ingress";
 import { componentTags, LOG_RETENTION_DAYS, names } from "./naming";
 import { type AwsPlatform, asPlatform, type WebPlatform } from "./network";
 import { isBucketHandle } from "./object-store";
+import { definedOnly, type WebServiceResources } from "./resources";
 import { chooseFargate } from "./sizes";
 import { CONTAINER_NAME, createTask, type Linked } from "./task";
 import { VendorArgs } from "./vendor";
@@ -109,7 +110,7 @@ export function createWebService(req: WebServiceRequest): WebServiceResult {
   return {
     url: front.url,
     ...(front.dnsRecords ? { dnsRecords: front.dnsRecords } : {}),
-    resources: { ...task.resources, ...front.resources, securityGroup: serviceSg, ...dbIngress, service, ...scaling },
+    resources: definedOnly({ ...task.resources, ...front.resources, securityGroup: serviceSg, ...dbIngress, service, ...scaling } satisfies WebServiceResources),
     description: {
       service: "Amazon ECS on AWS Fargate",
       size,
@@ -217,7 +218,7 @@ function createService(
     // After the listeners (the target group must be attached) and the grants (so a destroy cannot strand the service draining).
     { ...opts, dependsOn: [...front.listeners, ...task.policies, grants], ...(autoscale ? { ignoreChanges: ["desiredCount"] } : {}) },
   );
-  const scaling: Record<string, pulumi.Resource> = { iamPropagation: grants };
+  const scaling: Pick<WebServiceResources, "iamPropagation" | "scalingTarget" | "scalingPolicy"> = { iamPropagation: grants };
   if (!autoscale) return { service, scaling };
   const target = new appautoscaling.Target(
     `${name}-scaling`,
