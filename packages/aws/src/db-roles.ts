@@ -71,14 +71,16 @@ COMMIT;
  * The shell command of the setup container: for each linked database (FREEHOLD_DBS
  * lists their numbers), connect with that database's settings and run the
  * script with its role and verifier as psql variables. `eval` only ever
- * expands a variable whose name Freehold built (FREEHOLD_<n>_...); the values
- * are not re-parsed.
+ * expands a variable whose name Freehold built (FREEHOLD_<n>_...), inside
+ * double quotes: the values are not re-parsed.
  */
 export const SETUP_SCRIPT = [
   "set -eu",
   "for n in $FREEHOLD_DBS; do",
-  '  eval "export PGHOST=\\"\\$FREEHOLD_${n}_HOST\\" PGPORT=\\"\\$FREEHOLD_${n}_PORT\\" PGDATABASE=\\"\\$FREEHOLD_${n}_DATABASE\\" PGUSER=\\"\\$FREEHOLD_${n}_USER\\" PGPASSWORD=\\"\\$FREEHOLD_${n}_PASSWORD\\""',
-  '  eval "role=\\"\\$FREEHOLD_${n}_ROLE\\" verifier=\\"\\$FREEHOLD_${n}_VERIFIER\\""',
+  // $1 is the database's number: "$FREEHOLD_$1_HOST" names FREEHOLD_<n>_HOST.
+  '  set -- "$n"',
+  '  eval "export PGHOST=\\"\\$FREEHOLD_$1_HOST\\" PGPORT=\\"\\$FREEHOLD_$1_PORT\\" PGDATABASE=\\"\\$FREEHOLD_$1_DATABASE\\" PGUSER=\\"\\$FREEHOLD_$1_USER\\" PGPASSWORD=\\"\\$FREEHOLD_$1_PASSWORD\\""',
+  '  eval "role=\\"\\$FREEHOLD_$1_ROLE\\" verifier=\\"\\$FREEHOLD_$1_VERIFIER\\""',
   '  printf \'%s\\n\' "$FREEHOLD_ROLE_SQL" | psql -X -q -v role="$role" -v verifier="$verifier" -v master="$PGUSER" -v db="$PGDATABASE" -f -',
   '  echo "freehold: role $role ready in $PGDATABASE on $PGHOST"',
   "done",

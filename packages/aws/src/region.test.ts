@@ -91,7 +91,7 @@ describe("explicit providers", () => {
   it("uses the given providers for every resource and every invoke: no default provider anywhere (pulumi:disable-default-providers works)", async () => {
     const providers: Array<{ token: string; provider: string }> = [];
     const original = MockMonitor.prototype.invoke;
-    vi.spyOn(MockMonitor.prototype, "invoke").mockImplementation(function (this: MockMonitor, req: { getTok(): string; getProvider(): string }, callback: unknown) {
+    vi.spyOn(MockMonitor.prototype, "invoke").mockImplementation(function (this: MockMonitor, req: { getTok(): string; getProvider(): string }, callback: (err: unknown, response: unknown) => void) {
       providers.push({ token: req.getTok(), provider: req.getProvider() });
       return original.call(this, req, callback);
     });

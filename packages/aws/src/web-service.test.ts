@@ -5,7 +5,7 @@
  */
 import { deployStack, type MockRun, type PlannedResource, registerBackend, runWithMocks } from "@freehold/core";
 import { parseStack, SpecError } from "@freehold/model";
-import * as pulumi from "@pulumi/pulumi";
+import type * as pulumi from "@pulumi/pulumi";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { backend } from "./index";
 import { CLOUDFRONT_ORIGIN_FACING, CLOUDFRONT_POLICIES, domainRecords } from "./ingress";
