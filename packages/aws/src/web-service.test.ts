@@ -124,6 +124,31 @@ describe("the service's tasks", () => {
   });
 });
 
+describe("destroying in an order AWS accepts", () => {
+  it("keeps the internet gateway until the internet-facing load balancer is gone", () => {
+    expect(one("site-lb").options.dependsOn).toEqual([expect.stringMatching(/InternetGateway::shop-igw$/)]);
+    expect(one("edge-lb").options.dependsOn).toEqual([]);
+  });
+});
+
+describe("typed children", () => {
+  it("puts under each role the resource WebServiceResources, DatabaseResources and ObjectStoreResources name", async () => {
+    const r = await runWithMocks("aws", () => {
+      const { components } = deployStack(parseStack(STACK.replace("  api:", "  files: { kind: object-store, cors: [{ allowedOrigins: [\"https://x.example\"] }] }\n  api:")), {});
+      const roles = (name: string) => Object.keys((components[name] as unknown as { resources: Record<string, unknown> }).resources).sort();
+      return { db: roles("db"), files: roles("files"), site: roles("site"), edge: roles("edge") };
+    }, { project: "shop", config: { "shop:ghcrToken": "t" } });
+    expect(r.outputs.db).toEqual(["appPassword", "appSecret", "appSecretValue", "finalSnapshotId", "instance", "logGroup", "parameterGroup", "readerPassword", "readerSecret", "readerSecretValue", "securityGroup", "subnetGroup"]);
+    expect(r.outputs.files).toEqual(["bucket", "cors", "encryption", "lifecycle", "ownershipControls", "policy", "publicAccessBlock", "versioning"]);
+    expect(r.outputs.site).toEqual(
+      ["certificate", "certificateValidation", "dbIngress", "dbSecret", "executionPolicy", "executionRole", "httpListener", "httpsListener", "iamPropagation", "loadBalancer", "loadBalancerSecurityGroup", "logGroup", "scalingPolicy", "scalingTarget", "securityGroup", "service", "targetGroup", "taskDefinition", "taskRole"].sort(),
+    );
+    expect(r.outputs.edge).toEqual(
+      ["distribution", "executionPolicy", "executionRole", "httpListener", "iamPropagation", "loadBalancer", "loadBalancerSecurityGroup", "logGroup", "scalingPolicy", "scalingTarget", "securityGroup", "service", "targetGroup", "taskDefinition", "taskRole", "vpcOrigin"].sort(),
+    );
+  });
+});
+
 describe("vendor settings", () => {
   it("merge into nested arguments instead of replacing them", async () => {
     const r = await runWithMocks("aws", () =>
