@@ -26,7 +26,6 @@ export const KNOWN_FAILURES: Record<Cloud, KnownFailure[]> = {
     { stack: "one object store", scenario: "remove:files", issue: 14, why: "the lock is retained on delete, so it stays and blocks every later delete" },
     { stack: "one database", scenario: "unprotect-destroy-up", issue: 14, why: "the lock is retained on delete, so it stays and blocks every later delete" },
     { stack: "one database", scenario: "remove:db", issue: 14, why: "the lock is retained on delete, so it stays and blocks every later delete" },
-    { stack: "one database", scenario: "change:db.storageGiB", issue: 14, why: "the storage size is sent again smaller than what the server has" },
   ],
   gcp: [
     { stack: "*", scenario: "*", issue: 15, why: "the first Cloud Run revision starts as soon as its secret grant exists, before it takes effect (every scenario of a stack with a linked web service)" },
