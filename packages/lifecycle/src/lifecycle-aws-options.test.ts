@@ -63,11 +63,18 @@ describe("AWS in an existing VPC (network.aws)", () => {
 
 describe("issue 13 over time", () => {
   const DB_ONLY = parseStack(CONFORMANCE_STACKS["one database"] as string);
+  /** The one-database stack with the database's spec replaced. */
+  const withDb = (db: string) => parseStack(`${CONFORMANCE_STACKS["one database"]}`.replace("db: { kind: database }", `db: ${db}`));
+  /** A fresh AWS world with `spec` deployed as dev. */
+  async function deployed(spec = DB_ONLY) {
+    const world = new World(RULES);
+    const h = new Harness(world, "aws", spec);
+    expect((await h.up("up", spec)).outcome).toBe("ok");
+    return { world, h };
+  }
 
   it("refuses `pulumi destroy` of a protected database before deleting anything, naming the instance", async () => {
-    const world = new World(RULES);
-    const h = new Harness(world, "aws", DB_ONLY);
-    expect((await h.up("up", DB_ONLY)).outcome).toBe("ok");
+    const { world, h } = await deployed();
     const before = world.objectsOf("aws").map((o) => `${o.key} ${o.status}`);
     const d = h.destroy("destroy");
     expect(d.outcome).toBe("refused");
@@ -76,10 +83,8 @@ describe("issue 13 over time", () => {
   });
 
   it("creates the RDS log group itself, with the stack's retention, and leaves no log group behind after protection off and destroy", async () => {
-    const open = parseStack(`${CONFORMANCE_STACKS["one database"]}`.replace("db: { kind: database }", "db: { kind: database, deletionProtection: false }"));
-    const world = new World(RULES);
-    const h = new Harness(world, "aws", open);
-    expect((await h.up("up", open)).outcome).toBe("ok");
+    const open = withDb("{ kind: database, deletionProtection: false }");
+    const { world, h } = await deployed(open);
     const groups = world.objectsOf("aws").filter((o) => o.type === LOG_GROUP);
     expect(groups.map((g) => [g.name, g.inputs.retentionInDays, Boolean(g.owner)])).toEqual([["/aws/rds/instance/db-only-dev-db/postgresql", 30, true]]);
     expect(h.destroy("destroy").outcome).toBe("ok");
@@ -94,10 +99,8 @@ describe("issue 13 over time", () => {
   });
 
   it("applies a size, storage and Multi-AZ change at `up`: the next `up` has nothing left to do", async () => {
-    const world = new World(RULES);
-    const h = new Harness(world, "aws", DB_ONLY);
-    await h.up("up", DB_ONLY);
-    const bigger = parseStack(`${CONFORMANCE_STACKS["one database"]}`.replace("db: { kind: database }", "db: { kind: database, size: large, storageGiB: 200, highAvailability: true }"));
+    const { h } = await deployed();
+    const bigger = withDb("{ kind: database, size: large, storageGiB: 200, highAvailability: true }");
     const changed = await h.up("changed", bigger);
     expect(changed.outcome).toBe("ok");
     expect(changed.changes).toBeGreaterThan(0);
@@ -106,10 +109,8 @@ describe("issue 13 over time", () => {
   });
 
   it("upgrades the major version in one `up` (new parameter group first, the old one deleted once the instance has left it)", async () => {
-    const world = new World(RULES);
-    const h = new Harness(world, "aws", DB_ONLY);
-    await h.up("up", DB_ONLY);
-    const v17 = parseStack(`${CONFORMANCE_STACKS["one database"]}`.replace("db: { kind: database }", 'db: { kind: database, version: "17" }'));
+    const { world, h } = await deployed();
+    const v17 = withDb('{ kind: database, version: "17" }');
     const r = await h.up("upgrade", v17);
     expect(r.error).toBeUndefined();
     const groups = world.objectsOf("aws").filter((o) => o.type === "aws:rds/parameterGroup:ParameterGroup");
