@@ -70,18 +70,16 @@ export interface IngressResult {
 export type IngressResources = Pick<WebServiceResources, "loadBalancerSecurityGroup" | "loadBalancer" | "targetGroup" | "httpListener" | "httpsListener" | "certificate" | "certificateValidation" | "vpcOrigin" | "distribution">;
 
 /** Security group rules of the load balancer, by ingress. */
-function loadBalancerIngress(ingress: Ingress, net: WebPlatform, platform: AwsPlatform, parent: pulumi.Resource): ec2.SecurityGroupArgs["ingress"] {
+function loadBalancerIngress(ingress: Ingress, net: WebPlatform, platform: AwsPlatform): ec2.SecurityGroupArgs["ingress"] {
   switch (ingress) {
     case "alb-https":
       return [
         { protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: ["0.0.0.0/0"], description: "HTTPS" },
         { protocol: "tcp", fromPort: 80, toPort: 80, cidrBlocks: ["0.0.0.0/0"], description: "HTTP, redirected to HTTPS" },
       ];
-    case "cloudfront": {
+    case "cloudfront":
       // VPC origin traffic comes from CloudFront's origin-facing addresses, not from the VPC: admit those alone.
-      const list = ec2.getManagedPrefixListOutput({ name: CLOUDFRONT_ORIGIN_FACING, region: platform.region }, { parent });
-      return [{ protocol: "tcp", fromPort: 80, toPort: 80, prefixListIds: [list.id], description: "CloudFront VPC origin (origin-facing prefix list)" }];
-    }
+      return [{ protocol: "tcp", fromPort: 80, toPort: 80, prefixListIds: [platform.prefixList(CLOUDFRONT_ORIGIN_FACING)], description: "CloudFront VPC origin (origin-facing prefix list)" }];
     case "private":
       return [{ protocol: "tcp", fromPort: 80, toPort: 80, cidrBlocks: [net.cidr], description: "the VPC" }];
   }
@@ -108,7 +106,7 @@ export function createIngress(req: WebServiceRequest, platform: AwsPlatform, net
             ? "Freehold load balancer: HTTP from CloudFront VPC origins only"
             : "Freehold load balancer: HTTP from inside the VPC only",
       vpcId: net.vpcId,
-      ingress: loadBalancerIngress(ingress, net, platform, req.parent),
+      ingress: loadBalancerIngress(ingress, net, platform),
       egress: [{ protocol: "tcp", fromPort: spec.port, toPort: spec.port, cidrBlocks: [net.cidr], description: "to tasks" }],
       region,
       tags,

@@ -65,6 +65,7 @@ export class AwsPlatform {
   private webNet?: WebPlatform;
   private subnetGroup?: rds.SubnetGroup;
   private account?: pulumi.Output<{ accountId: string; partition: string }>;
+  private readonly prefixLists = new Map<string, pulumi.Output<string>>();
 
   constructor(
     readonly stack: StackContext,
@@ -79,6 +80,16 @@ export class AwsPlatform {
   identity(): pulumi.Output<{ accountId: string; partition: string }> {
     this.account ??= getCallerIdentityOutput({}, { parent: this.parent }).apply((c) => ({ accountId: String(c?.accountId ?? ""), partition: String(c?.arn ?? "arn:aws").split(":")[1] || "aws" }));
     return this.account;
+  }
+
+  /** The id of an AWS-managed prefix list in the stack's region, looked up once per platform. */
+  prefixList(name: string): pulumi.Output<string> {
+    let id = this.prefixLists.get(name);
+    if (!id) {
+      id = ec2.getManagedPrefixListOutput({ name, region: this.region }, { parent: this.parent }).id;
+      this.prefixLists.set(name, id);
+    }
+    return id;
   }
 
   /** Options for a shared resource: a child of the platform (its providers, protection, transformations). */
