@@ -68,7 +68,8 @@ describe("database on RDS for PostgreSQL", () => {
       backupRetentionPeriod: 14,
       deletionProtection: true,
       skipFinalSnapshot: false,
-      finalSnapshotIdentifier: "shop-dev-db-final",
+      finalSnapshotIdentifier: expect.stringMatching(/^shop-dev-db-final-[0-9a-f]{8}$/),
+      applyImmediately: true,
       enabledCloudwatchLogsExports: ["postgresql"],
       dbSubnetGroupName: "shop-dev-db",
       identifier: "shop-dev-db",
@@ -107,7 +108,7 @@ describe("object store on S3", () => {
     expect(one("files-versioning").inputs.versioningConfiguration).toEqual({ status: "Enabled" });
     const rules = one("files-lifecycle").inputs.rules as Array<Record<string, unknown>>;
     expect(rules).toContainEqual({ id: "expire-1", status: "Enabled", filter: { prefix: "logs/" }, expiration: { days: 90 }, noncurrentVersionExpiration: { noncurrentDays: 90 } });
-    expect(one("files-cors").inputs.corsRules).toEqual([{ allowedOrigins: ["https://shop.example.gov.uk"], allowedMethods: ["GET", "PUT"], allowedHeaders: ["*"], maxAgeSeconds: 3600 }]);
+    expect(one("files-cors").inputs.corsRules).toEqual([{ allowedOrigins: ["https://shop.example.gov.uk"], allowedMethods: ["GET", "PUT"], allowedHeaders: ["*"], exposeHeaders: ["ETag"], maxAgeSeconds: 3600 }]);
   });
 
   it("denies requests without TLS and deletion of a protected bucket", () => {
@@ -155,11 +156,11 @@ describe("web service on ECS Fargate", () => {
     expect(container("edge").user).toBeUndefined();
   });
 
-  it("passes the database password as an ECS secret from the RDS-managed secret, never as plain env", () => {
+  it("passes the application role's password as an ECS secret from Freehold's secret, pinned to its version, never as plain env", () => {
     const c = container("web");
-    expect(c.secrets).toEqual([{ name: "DATABASE_PASSWORD", valueFrom: expect.stringMatching(/^arn:aws:secretsmanager:eu-west-2:\d{12}:secret:rds!db-.*:password::$/) }]);
+    expect(c.secrets).toEqual([{ name: "DATABASE_PASSWORD", valueFrom: expect.stringMatching(/^arn:aws:secretsmanager:eu-west-2:\d{12}:secret:freehold\/shop-dev\/db\/app-[0-9a-f]{6}:password::[0-9a-f-]{36}$/) }]);
     const env = Object.fromEntries(c.environment.map((e: { name: string; value: string }) => [e.name, e.value]));
-    expect(env).toMatchObject({ NODE_ENV: "production", DATABASE_USER: "freehold", DATABASE_SSLMODE: "require", OBJECT_STORE_BUCKET: expect.stringMatching(/^shop-dev-files-/), OBJECT_STORE_ENDPOINT: "https://s3.eu-west-2.amazonaws.com" });
+    expect(env).toMatchObject({ NODE_ENV: "production", DATABASE_USER: "app", DATABASE_SSLMODE: "require", OBJECT_STORE_BUCKET: expect.stringMatching(/^shop-dev-files-/), OBJECT_STORE_ENDPOINT: "https://s3.eu-west-2.amazonaws.com" });
     expect(env.DATABASE_PASSWORD).toBeUndefined();
   });
 
@@ -170,7 +171,7 @@ describe("web service on ECS Fargate", () => {
 
   const policy = (name: string) => json(one(name, "aws:iam/rolePolicy:RolePolicy").inputs.policy);
 
-  it("lets the execution role write only its own log group, and read only the linked secret through one grant per link", () => {
+  it("lets the execution role write only its own log group, and read only the linked database's master and role secrets through one grant per link", () => {
     const logArn = "arn:aws:logs:eu-west-2:123456789012:log-group:/freehold/shop-dev/web";
     expect(one("web-execution-policy").inputs.role).toBe("shop-dev-web-exec");
     expect(policy("web-execution-policy").Statement).toEqual([
@@ -178,7 +179,11 @@ describe("web service on ECS Fargate", () => {
     ]);
     expect(one("web-db-secret").inputs.role).toBe("shop-dev-web-exec");
     expect(policy("web-db-secret").Statement).toEqual([
-      { Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: expect.stringMatching(/^arn:aws:secretsmanager:eu-west-2:\d{12}:secret:rds!db-/) },
+      {
+        Effect: "Allow",
+        Action: ["secretsmanager:GetSecretValue"],
+        Resource: [expect.stringMatching(/^arn:aws:secretsmanager:eu-west-2:\d{12}:secret:rds!db-/), expect.stringMatching(/^arn:aws:secretsmanager:eu-west-2:\d{12}:secret:freehold\/shop-dev\/db\/app-/)],
+      },
     ]);
   });
 
@@ -205,6 +210,7 @@ describe("web service on ECS Fargate", () => {
   it("has no wildcard action in any IAM policy", () => {
     const docs = run.resources.filter((r) => r.type === "aws:iam/rolePolicy:RolePolicy").map((r) => json(r.inputs.policy));
     expect(docs.length).toBe(6);
+    for (const d of docs) expect(d.Statement.length).toBeGreaterThan(0);
     for (const d of docs) for (const st of d.Statement) for (const a of st.Action) expect(a).not.toMatch(/\*/);
   });
 
@@ -233,6 +239,7 @@ describe("web service on ECS Fargate", () => {
   it("keeps a private service inside the VPC", () => {
     expect(one("api-lb").inputs.internal).toBe(true);
     expect(one("api-lb-sg").inputs.ingress).toEqual([{ protocol: "tcp", fromPort: 80, toPort: 80, cidrBlocks: ["10.0.0.0/16"], description: "the VPC" }]);
+    expect(one("api-lb-sg").inputs.name).toBe("shop-dev-api-lb-int");
     expect(run.resources.some((r) => r.name === "api-cdn")).toBe(false);
   });
 
@@ -253,7 +260,7 @@ describe("web service on ECS Fargate", () => {
 });
 
 describe("platform", () => {
-  it("creates one VPC over two fixed zones, one NAT gateway, an S3 endpoint and one cluster, with no invoke but the password read", () => {
+  it("creates one VPC over two of the region's Availability Zones, one NAT gateway, an S3 endpoint and one cluster", () => {
     const types = run.resources.map((r) => r.type);
     expect(types.filter((t) => t === "aws:ec2/vpc:Vpc")).toHaveLength(1);
     expect(types.filter((t) => t === "aws:ec2/natGateway:NatGateway")).toHaveLength(1);
@@ -261,7 +268,11 @@ describe("platform", () => {
     expect(one("shop-private-a").inputs.availabilityZone).toBe("eu-west-2a");
     expect(one("shop-private-b").inputs.availabilityZone).toBe("eu-west-2b");
     expect(one("shop-s3-endpoint").inputs).toMatchObject({ vpcEndpointType: "Gateway", serviceName: "com.amazonaws.eu-west-2.s3" });
-    expect(run.invokes).toEqual(["aws:secretsmanager/getSecretVersion:getSecretVersion"]);
+    expect([...new Set(run.invokes)].sort()).toEqual([
+      "aws:ec2/getManagedPrefixList:getManagedPrefixList",
+      "aws:index/getAvailabilityZones:getAvailabilityZones",
+      "aws:index/getCallerIdentity:getCallerIdentity",
+    ]);
   });
 
   it("tags resources with the stack's tags", () => {
@@ -308,7 +319,7 @@ describe("what AWS cannot do", () => {
   it("refuses scale to zero with an UnsupportedFeatureError naming component, feature and fix", () => {
     const spec = component("name: s\ncomponents:\n  web: { kind: web-service, image: nginx, scaling: { min: 0, max: 2 } }", "web");
     if (spec.kind !== "web-service") throw new Error("not a web service");
-    const req = { name: "web", spec, image: "nginx", env: {}, links: [], linkEnv: { plain: {}, secrets: [] }, size: resolveSize("web-service", spec.size) } as unknown as WebServiceRequest;
+    const req = { name: "web", spec, image: "nginx", env: {}, links: [], linkEnv: { plain: {}, secrets: [] }, size: resolveSize("web-service", spec.size), platform: undefined } as unknown as WebServiceRequest;
     const err = catchError(() => backend.webService(req));
     expect(err).toBeInstanceOf(UnsupportedFeatureError);
     expect(err.message).toBe(
@@ -337,6 +348,6 @@ describe("vendor escape hatch", () => {
     const req = { name: "db", spec, size: resolveSize("database", spec.size) } as unknown as DatabaseRequest;
     const err = catchError(() => backend.database(req));
     expect(err).toBeInstanceOf(SpecError);
-    expect(err.message).toContain("vendor.aws.cluster: is not a child resource role of this component; allowed roles: securityGroup, parameterGroup, instance");
+    expect(err.message).toContain("vendor.aws.cluster: is not a child resource role of this component; allowed roles: securityGroup, parameterGroup, logGroup, instance");
   });
 });

@@ -4,6 +4,9 @@
  */
 import type { Capability } from "@freehold/core";
 
+/** Major versions' RDS end of standard support dates. */
+const RDS_CALENDAR = "https://docs.aws.amazon.com/AmazonRDS/latest/PostgreSQLReleaseNotes/postgresql-release-calendar.html";
+
 export const CAPABILITIES: readonly Capability[] = [
   {
     feature: "web-service.public-https",
@@ -14,19 +17,19 @@ export const CAPABILITIES: readonly Capability[] = [
   {
     feature: "web-service.https-without-domain",
     support: "partial",
-    note: "An ALB cannot get a certificate without a domain, so Freehold puts a CloudFront distribution (VPC origin to an internal ALB) in front and serves https://<id>.cloudfront.net. On the *.cloudfront.net certificate AWS fixes the viewer security policy at TLSv1: clients negotiate TLS 1.2/1.3, but TLS 1.0/1.1 are not refused. Set `domain` for TLS 1.2+ only. ECS Express Mode was rejected: it cannot set a read-only root filesystem or a user",
+    note: "An ALB cannot get a certificate without a domain, so Freehold puts a CloudFront distribution (VPC origin to an internal ALB that admits only CloudFront's origin-facing addresses) in front and serves https://<id>.cloudfront.net, with HSTS and security headers. On the *.cloudfront.net certificate AWS fixes the viewer security policy at TLSv1: clients negotiate TLS 1.2/1.3, but TLS 1.0/1.1 are not refused. The application sees X-Forwarded-Proto: http (the internal ALB's own listener) and CloudFront-Forwarded-Proto: https; frameworks must trust the latter. Set `domain` for TLS 1.2+ only and X-Forwarded-Proto: https. ECS Express Mode was rejected: it cannot set a read-only root filesystem or a user",
     source: "https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/secure-connections-supported-viewer-protocols-ciphers.html",
   },
   {
     feature: "web-service.custom-domain",
     support: "full",
-    note: "ACM certificate with DNS validation; the operator creates the validation CNAME and a CNAME/alias from the domain to the load balancer (Freehold does not manage the DNS zone)",
+    note: "ACM certificate with DNS validation on an internet-facing ALB (TLS 1.2+, HSTS, HTTP redirected). The records to create, the validation CNAME and the domain's CNAME to the load balancer, are the component's `dnsRecords` output and are printed while `up` waits for validation (Freehold does not manage the DNS zone; an apex domain needs an alias record at the DNS provider)",
     source: "https://docs.aws.amazon.com/acm/latest/userguide/dns-validation.html",
   },
   {
     feature: "web-service.private",
-    support: "full",
-    note: "Internal ALB in private subnets, security group open only to the VPC CIDR; plain HTTP inside the VPC",
+    support: "partial",
+    note: "Internal ALB in private subnets, security group open only to the VPC CIDR; traffic to it is plain HTTP inside the VPC, not encrypted in transit: an internal ALB's HTTPS listener needs a certificate for a domain, and a private CA (AWS Private CA) costs far more than the service. Encrypt in the application if the data requires it",
     source: "https://docs.aws.amazon.com/elasticloadbalancing/latest/application/application-load-balancers.html#load-balancer-scheme",
   },
   {
@@ -61,8 +64,8 @@ export const CAPABILITIES: readonly Capability[] = [
   },
   {
     feature: "web-service.private-registry",
-    support: "none",
-    note: "not built yet: the task definition's repositoryCredentials (a Secrets Manager secret) are not set, so only public and ECR images can be pulled",
+    support: "full",
+    note: "The registry's user name and password are kept in a Secrets Manager secret that only the service's execution role can read; the task definition's repositoryCredentials point at it",
     source: "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/private-auth.html",
   },
   {
@@ -86,15 +89,24 @@ export const CAPABILITIES: readonly Capability[] = [
   {
     feature: "database.postgres-13",
     support: "partial",
-    note: "PostgreSQL 13 is past RDS standard support (ended 2026-02-28 per the RDS release calendar; verify): new instances run under paid RDS Extended Support",
-    source: "https://docs.aws.amazon.com/AmazonRDS/latest/PostgreSQLReleaseNotes/postgresql-release-calendar.html",
+    note: "PostgreSQL 13 is past RDS standard support (ended 2026-02-28): new instances run under paid RDS Extended Support",
+    source: RDS_CALENDAR,
+    endOfSupport: "2026-02-28",
   },
-  ...(["14", "15", "16", "17"] as const).map(
-    (v): Capability => ({
+  ...(
+    [
+      ["14", "2027-02-28"],
+      ["15", "2028-02-29"],
+      ["16", "2029-02-28"],
+      ["17", "2030-02-28"],
+    ] as const
+  ).map(
+    ([v, end]): Capability => ({
       feature: `database.postgres-${v}`,
       support: "full",
-      note: `RDS for PostgreSQL ${v} (engine version "${v}": RDS picks the default minor version; minor upgrades automatic)`,
-      source: "https://docs.aws.amazon.com/AmazonRDS/latest/PostgreSQLReleaseNotes/postgresql-release-calendar.html",
+      note: `RDS for PostgreSQL ${v} (engine version "${v}": RDS picks the default minor version; minor upgrades automatic); RDS standard support until ${end}`,
+      source: RDS_CALENDAR,
+      endOfSupport: end,
     }),
   ),
   {
@@ -106,13 +118,13 @@ export const CAPABILITIES: readonly Capability[] = [
   {
     feature: "object-store.lifecycle",
     support: "full",
-    note: "S3 lifecycle rules by prefix: expiration after N days, and noncurrent versions expire N days after they are replaced",
+    note: "S3 lifecycle rules by prefix: current objects expire N days after they were written (on a versioned bucket they become noncurrent behind a delete marker) and noncurrent versions are deleted N days after they became noncurrent; nothing else is touched",
     source: "https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-lifecycle-mgmt.html",
   },
   {
     feature: "object-store.cors",
     support: "full",
-    note: "S3 bucket CORS configuration",
+    note: "S3 bucket CORS configuration: preflights for any request header (PUT with Content-Type, presigned uploads) are answered and ETag is exposed",
     source: "https://docs.aws.amazon.com/AmazonS3/latest/userguide/cors.html",
   },
   {

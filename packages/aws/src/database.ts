@@ -1,37 +1,106 @@
 /**
  * Database -> Amazon RDS for PostgreSQL: a DB instance in the stack's private
  * subnets with its own security group (no ingress until a web service links to
- * it), a parameter group that forces TLS, gp3 storage with autoscaling, and the
- * master password managed by RDS in Secrets Manager.
+ * it), a parameter group that forces TLS, gp3 storage with autoscaling, its
+ * PostgreSQL log group (the stack's retention), the master password managed by
+ * RDS in Secrets Manager (administration only), and the passwords of the two
+ * least-privilege application roles (db-roles.ts) in Freehold's own secrets.
+ *
+ * Changes apply when `up` runs (`applyImmediately`), not at the next
+ * maintenance window; `vendor.aws.instance.applyImmediately: false` chooses the
+ * window. A major version change creates the new version's parameter group
+ * first and moves the instance to it in the same modification.
  */
 import { type DatabaseRequest, type DatabaseResult, keepData } from "@freehold/core";
+import * as cloudwatch from "@pulumi/aws/cloudwatch";
 import * as ec2 from "@pulumi/aws/ec2";
 import * as rds from "@pulumi/aws/rds";
 import * as secretsmanager from "@pulumi/aws/secretsmanager";
 import * as pulumi from "@pulumi/pulumi";
-import { componentTags, names } from "./naming";
-import { asPlatform } from "./network";
+import * as random from "@pulumi/random";
+import { APP_ROLES, type AppRole } from "./db-roles";
+import { componentTags, LOG_RETENTION_DAYS, names } from "./naming";
+import { type AwsPlatform, asPlatform } from "./network";
+import type { DatabaseResources } from "./resources";
+import { scramVerifier } from "./scram";
 import { chooseRds } from "./sizes";
 import { VendorArgs } from "./vendor";
 
-export const DATABASE_ROLES = ["securityGroup", "parameterGroup", "instance"] as const;
+export const DATABASE_ROLES = ["securityGroup", "parameterGroup", "logGroup", "instance"] as const;
 export const POSTGRES_PORT = 5432;
-/** Master user name (the password lives only in the RDS-managed secret). */
+/** Master user name (the password lives only in the RDS-managed secret): administration only. */
 export const MASTER_USERNAME = "freehold";
-/** Storage autoscaling ceiling: twice the requested storage, within the gp3 maximum of 64 TiB. */
+/** Storage autoscaling ceiling: twice the requested storage, within the gp3 maximum of 64 TiB (at least 10% above the allocation, as RDS requires). */
 export const maxStorageGiB = (storageGiB: number) => Math.min(storageGiB * 2, 65536);
+/** Application role passwords: letters and digits only (URL-safe, SASLprep-neutral), 40 of them. */
+export const APP_PASSWORD_LENGTH = 40;
+
+/** One application role's credentials, as a linked service uses them. */
+export interface RoleCredentials {
+  readonly username: string;
+  /** ARN of the Freehold secret holding `username`, `password` and `verifier`. */
+  readonly secretArn: pulumi.Output<string>;
+  /** The secret version the task definition pins (a new password rolls every task). */
+  readonly versionId: pulumi.Output<string>;
+}
 
 /** What a linked web service needs from a database. */
 export interface DatabaseHandle {
   readonly kind: "aws:rds";
   readonly securityGroupId: pulumi.Output<string>;
-  /** ARN of the RDS-managed master user secret (JSON with username and password). */
-  readonly secretArn: pulumi.Output<string>;
+  /** ARN of the RDS-managed master user secret (JSON with username and password): the setup container only. */
+  readonly masterSecretArn: pulumi.Output<string>;
+  readonly masterUsername: string;
+  readonly host: pulumi.Output<string>;
   readonly port: number;
+  readonly databaseName: string;
+  readonly roles: Readonly<Record<AppRole, RoleCredentials>>;
 }
 
 export function isDatabaseHandle(h: unknown): h is DatabaseHandle {
   return typeof h === "object" && h !== null && (h as { kind?: unknown }).kind === "aws:rds";
+}
+
+interface RoleSecret extends RoleCredentials {
+  password: pulumi.Output<string>;
+  resources: { password: random.RandomPassword; secret: secretsmanager.Secret; value: secretsmanager.SecretVersion };
+}
+
+/** A generated password for one application role, in a Secrets Manager secret with its SCRAM verifier. */
+function roleSecret(req: DatabaseRequest, platform: AwsPlatform, role: AppRole, tags: Record<string, string>): RoleSecret {
+  const { name, stack } = req;
+  const opts = { parent: req.parent };
+  const username = APP_ROLES[role];
+  const key = role === "readWrite" ? "app" : "reader";
+  const password = new random.RandomPassword(`${name}-${key}-password`, { length: APP_PASSWORD_LENGTH, special: false, minLower: 1, minUpper: 1, minNumeric: 1 }, opts);
+  const secret = new secretsmanager.Secret(
+    `${name}-${key}-secret`,
+    {
+      name: names.secret(stack.prefix, req.qualifiedName, username),
+      description: `Freehold ${stack.prefix}/${req.qualifiedName}: PostgreSQL role ${username}`,
+      // Deleted at once, not after a recovery window: Freehold regenerates it, and its name must be free for the next up.
+      recoveryWindowInDays: 0,
+      region: platform.region,
+      tags,
+    },
+    opts,
+  );
+  const value = new secretsmanager.SecretVersion(
+    `${name}-${key}-secret-value`,
+    {
+      secretId: secret.id,
+      secretString: pulumi.secret(password.result.apply((p) => JSON.stringify({ username, password: p, verifier: scramVerifier(String(p ?? "")) }))),
+      region: platform.region,
+    },
+    opts,
+  );
+  return {
+    username,
+    secretArn: secret.arn,
+    versionId: value.versionId,
+    password: pulumi.secret(password.result),
+    resources: { password, secret, value },
+  };
 }
 
 export function createDatabase(req: DatabaseRequest): DatabaseResult {
@@ -40,10 +109,13 @@ export function createDatabase(req: DatabaseRequest): DatabaseResult {
   const vendor = new VendorArgs(spec.vendor, name, DATABASE_ROLES);
   const size = chooseRds(req.size, spec.highAvailability, name);
   const platform = asPlatform(req.platform);
-  const network = platform.network();
+  const protect = spec.deletionProtection;
   const subnetGroup = platform.dbSubnetGroup();
+  const network = platform.network();
   const tags = componentTags(stack, name);
   const opts = { parent: req.parent };
+  const region = platform.region;
+  const identifier = names.dbInstance(stack.prefix, physical);
 
   const sg = new ec2.SecurityGroup(
     `${name}-sg`,
@@ -51,6 +123,7 @@ export function createDatabase(req: DatabaseRequest): DatabaseResult {
       name: names.securityGroup(stack.prefix, physical, "db"),
       description: "Freehold database: PostgreSQL from linked services only",
       vpcId: network.vpcId,
+      region,
       tags,
     }),
     opts,
@@ -63,16 +136,30 @@ export function createDatabase(req: DatabaseRequest): DatabaseResult {
       family: `postgres${spec.version}`,
       description: "Freehold: TLS required",
       parameters: [{ name: "rds.force_ssl", value: "1" }],
+      region,
       tags,
     }),
     opts,
   );
 
-  const protect = spec.deletionProtection;
+  // RDS creates this log group on first export, without retention; created first, it has the stack's retention and goes with the stack.
+  const logGroup = new cloudwatch.LogGroup(
+    `${name}-logs`,
+    vendor.apply("logGroup", { name: names.rdsLogGroup(identifier), retentionInDays: LOG_RETENTION_DAYS, region, tags }),
+    opts,
+  );
+
+  // A new final snapshot name for every instance: a replaced or re-created instance would otherwise find the old one's snapshot (DBSnapshotAlreadyExists).
+  const snapshotId = new random.RandomId(
+    `${name}-final-snapshot-id`,
+    { byteLength: 4, keepers: { identifier, dbName: spec.databaseName, username: MASTER_USERNAME, engine: "postgres" } },
+    opts,
+  );
+
   const instance = new rds.Instance(
     `${name}-instance`,
     vendor.apply("instance", {
-      identifier: names.dbInstance(stack.prefix, physical),
+      identifier,
       engine: "postgres",
       engineVersion: spec.version,
       instanceClass: size.sku,
@@ -90,34 +177,60 @@ export function createDatabase(req: DatabaseRequest): DatabaseResult {
       manageMasterUserPassword: true,
       backupRetentionPeriod: spec.backups.retentionDays,
       multiAz: spec.highAvailability,
+      // The user's `up` is when changes happen: size, storage, Multi-AZ and version are not left pending until the maintenance window.
+      applyImmediately: true,
       deletionProtection: protect,
       skipFinalSnapshot: false,
-      finalSnapshotIdentifier: names.finalSnapshot(stack.prefix, physical),
+      finalSnapshotIdentifier: snapshotId.hex.apply((hex) => names.finalSnapshot(identifier, hex)),
       deleteAutomatedBackups: !protect,
       copyTagsToSnapshot: true,
       enabledCloudwatchLogsExports: ["postgresql"],
       autoMinorVersionUpgrade: true,
       // A major version change in the spec is an explicit request: let RDS perform it.
       allowMajorVersionUpgrade: true,
+      region,
       tags,
     }),
-    { ...opts, ...keepData(protect) },
+    { ...opts, ...keepData(protect), dependsOn: [logGroup] },
   );
 
-  const secretArn = instance.masterUserSecrets.apply((s) => s[0]?.secretArn ?? "");
-  // The neutral connection string needs the password: read it from the RDS-managed secret (kept a Pulumi secret).
-  const secret = secretsmanager.getSecretVersionOutput({ secretId: secretArn }, { parent: req.parent });
-  const password = pulumi.secret(secret.secretString.apply((s) => String((JSON.parse(s) as { password?: unknown }).password ?? "")));
-
-  const handle: DatabaseHandle = { kind: "aws:rds", securityGroupId: sg.id, secretArn, port: POSTGRES_PORT };
+  const roles = { readWrite: roleSecret(req, platform, "readWrite", tags), read: roleSecret(req, platform, "read", tags) };
+  const masterSecretArn = instance.masterUserSecrets.apply((s) => s?.[0]?.secretArn ?? "");
+  const handle: DatabaseHandle = {
+    kind: "aws:rds",
+    securityGroupId: sg.id,
+    masterSecretArn,
+    masterUsername: MASTER_USERNAME,
+    host: instance.address,
+    port: POSTGRES_PORT,
+    databaseName: spec.databaseName,
+    roles: {
+      readWrite: { username: roles.readWrite.username, secretArn: roles.readWrite.secretArn, versionId: roles.readWrite.versionId },
+      read: { username: roles.read.username, secretArn: roles.read.secretArn, versionId: roles.read.versionId },
+    },
+  };
   return {
     host: instance.address,
-    port: instance.port,
+    port: pulumi.output(POSTGRES_PORT),
     databaseName: pulumi.output(spec.databaseName),
-    username: instance.username,
-    password,
+    // The neutral outputs are the application's read-write role, not the master user.
+    username: pulumi.output(roles.readWrite.username),
+    password: roles.readWrite.password,
     handle,
-    resources: { securityGroup: sg, parameterGroup: params, instance, subnetGroup },
+    resources: {
+      securityGroup: sg,
+      parameterGroup: params,
+      logGroup,
+      finalSnapshotId: snapshotId,
+      instance,
+      subnetGroup,
+      appPassword: roles.readWrite.resources.password,
+      appSecret: roles.readWrite.resources.secret,
+      appSecretValue: roles.readWrite.resources.value,
+      readerPassword: roles.read.resources.password,
+      readerSecret: roles.read.resources.secret,
+      readerSecretValue: roles.read.resources.value,
+    } satisfies DatabaseResources,
     description: {
       service: "Amazon RDS for PostgreSQL",
       size,
@@ -127,7 +240,10 @@ export function createDatabase(req: DatabaseRequest): DatabaseResult {
         storage: `gp3, ${spec.storageGiB} GiB autoscaling to ${maxStorageGiB(spec.storageGiB)} GiB, encrypted`,
         backupRetentionDays: spec.backups.retentionDays,
         tls: "required (rds.force_ssl=1)",
-        password: "managed by RDS in Secrets Manager",
+        applications: `connect as role ${APP_ROLES.readWrite} (read-write) or ${APP_ROLES.read} (read-only), set up by each linked service's tasks; passwords in Freehold's Secrets Manager secrets`,
+        administration: `master user ${MASTER_USERNAME}, password managed and rotated by RDS in Secrets Manager`,
+        logs: `CloudWatch Logs ${names.rdsLogGroup(identifier)}, ${LOG_RETENTION_DAYS} days`,
+        changes: "applied at `up` (applyImmediately)",
         deletionProtection: protect,
       },
     },

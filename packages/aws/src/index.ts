@@ -40,6 +40,8 @@ export const backend = {
 
 export { CAPABILITIES } from "./capabilities";
 export { type DatabaseHandle, MASTER_USERNAME } from "./database";
+export { APP_ROLES } from "./db-roles";
+export type { DatabaseResources, ObjectStoreResources, PlatformResources, WebServiceResources } from "./resources";
 export { names } from "./naming";
 export { AwsPlatform } from "./network";
 export type { BucketHandle } from "./object-store";

@@ -1,14 +1,20 @@
 /**
  * Mock outputs for every AWS resource type the backend creates, and results for
- * the one invoke it uses, so that `freehold plan` runs with no credentials.
+ * the invokes it makes, so that `freehold plan` runs with no credentials.
+ * ARNs and endpoints use the resource's own `region` input (every regional
+ * resource has one), else the stack's region.
  */
+import { createHash } from "node:crypto";
 import type { BackendMocks } from "@freehold/core";
 
-const ACCOUNT = "123456789012";
-let region = "eu-west-2";
+export const MOCK_ACCOUNT = "123456789012";
+const ACCOUNT = MOCK_ACCOUNT;
+let stackRegion = "eu-west-2";
+let region = stackRegion;
 
 /** The region mock ARNs and endpoints use (set when a platform is created). */
 export function setMockRegion(r: string): void {
+  stackRegion = r;
   region = r;
 }
 
@@ -22,6 +28,7 @@ const hex = (s: string) => {
 export const mocks: BackendMocks = {
   outputs(type, name, inputs, id) {
     const h = hex(name);
+    region = str(inputs.region, stackRegion);
     switch (type) {
       case "aws:ec2/vpc:Vpc":
         return { arn: `arn:aws:ec2:${region}:${ACCOUNT}:vpc/vpc-${h}`, defaultSecurityGroupId: `sg-${h}`, mainRouteTableId: `rtb-${h}` };
@@ -71,7 +78,8 @@ export const mocks: BackendMocks = {
       case "aws:acm/certificate:Certificate":
         return {
           arn: `arn:aws:acm:${region}:${ACCOUNT}:certificate/${h}-0000-4000-8000-${h}0000`,
-          status: "PENDING_VALIDATION",
+          // Issued: a plan describes the stack once its domain is validated (a real first up reports PENDING_VALIDATION and prints the records).
+          status: "ISSUED",
           domainValidationOptions: [{ domainName: inputs.domainName, resourceRecordName: `_${h}.${str(inputs.domainName, "example.com")}.`, resourceRecordType: "CNAME", resourceRecordValue: `_${h}.acm-validations.aws.` }],
         };
       case "aws:acm/certificateValidation:CertificateValidation":
@@ -100,6 +108,18 @@ export const mocks: BackendMocks = {
           masterUserSecrets: [{ secretArn: `arn:aws:secretsmanager:${region}:${ACCOUNT}:secret:rds!db-${h}-0000-4000-8000-${h}0000-AbCdEf`, kmsKeyId: `arn:aws:kms:${region}:${ACCOUNT}:key/${h}`, secretStatus: "active" }],
         };
       }
+      case "aws:secretsmanager/secret:Secret": {
+        const secret = str(inputs.name, name);
+        const arn = `arn:aws:secretsmanager:${region}:${ACCOUNT}:secret:${secret}-${h.slice(0, 6)}`;
+        return { id: arn, arn };
+      }
+      case "aws:secretsmanager/secretVersion:SecretVersion":
+        return { versionId: `${h}-0000-4000-8000-${h}0000`.slice(0, 36), versionStages: ["AWSCURRENT"] };
+      case "random:index/randomPassword:RandomPassword":
+        // Letters and digits, as the backend asks for: deterministic per resource.
+        return { result: `Mock${createHash("sha256").update(name).digest("hex").slice(0, 36)}` };
+      case "random:index/randomId:RandomId":
+        return { hex: h, b64Std: Buffer.from(h, "hex").toString("base64"), dec: String(parseInt(h, 16)) };
       case "aws:s3/bucket:Bucket": {
         const bucket = str(inputs.bucket, name);
         return { arn: `arn:aws:s3:::${bucket}`, bucket, bucketDomainName: `${bucket}.s3.amazonaws.com`, bucketRegionalDomainName: `${bucket}.s3.${region}.amazonaws.com`, region };
@@ -109,16 +129,21 @@ export const mocks: BackendMocks = {
     }
   },
   call(token, inputs) {
-    if (token === "aws:secretsmanager/getSecretVersion:getSecretVersion") {
-      return {
-        arn: inputs.secretId,
-        id: `${inputs.secretId}|AWSCURRENT`,
-        secretId: inputs.secretId,
-        secretString: JSON.stringify({ username: "freehold", password: "mock-password" }),
-        versionId: "00000000-0000-4000-8000-000000000000",
-        versionStages: ["AWSCURRENT"],
-      };
+    const where = str(inputs.region, stackRegion);
+    switch (token) {
+      case "aws:index/getAvailabilityZones:getAvailabilityZones":
+        return { id: where, names: ["a", "b", "c"].map((z) => `${where}${z}`), zoneIds: [1, 2, 3].map((n) => `${ZONE_ID_PREFIX[where] ?? "az"}-az${n}`), groupNames: [where] };
+      case "aws:ec2/getVpc:getVpc":
+        return { id: inputs.id, arn: `arn:aws:ec2:${where}:${ACCOUNT}:vpc/${str(inputs.id, "vpc")}`, cidrBlock: "10.20.0.0/16", ownerId: ACCOUNT };
+      case "aws:ec2/getManagedPrefixList:getManagedPrefixList":
+        return { id: "pl-93a247fa", name: inputs.name, arn: `arn:aws:ec2:${where}:aws:prefix-list/pl-93a247fa`, addressFamily: "IPv4", maxEntries: 55, ownerId: "AWS", entries: [] };
+      case "aws:index/getCallerIdentity:getCallerIdentity":
+        return { id: ACCOUNT, accountId: ACCOUNT, arn: `arn:aws:iam::${ACCOUNT}:user/freehold-plan`, userId: "AIDAMOCKUSER" };
+      default:
+        return {};
     }
-    return {};
   },
 };
+
+/** Zone ID prefixes of the regions Freehold knows (zone IDs are the same in every account). https://docs.aws.amazon.com/ram/latest/userguide/working-with-az-ids.html */
+const ZONE_ID_PREFIX: Record<string, string> = { "eu-west-2": "euw2", "eu-west-1": "euw1", "eu-central-1": "euc1", "eu-west-3": "euw3", "us-east-1": "use1" };

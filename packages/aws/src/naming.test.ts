@@ -49,11 +49,27 @@ describe("physical names are valid for every name the model accepts", () => {
 
   it("makes RDS identifiers, final snapshot and parameter group names RDS accepts", () => {
     fc.assert(
-      fc.property(stack, comp, fc.constantFrom("13", "14", "15", "16", "17"), (s, c, v) => {
-        return valid.rdsId(names.dbInstance(s, c), 63) && valid.rdsId(names.finalSnapshot(s, c), 255) && valid.rdsId(names.dbParameterGroup(s, c, v), 255) && valid.rdsId(names.dbSubnetGroup(s), 255);
+      fc.property(stack, comp, fc.constantFrom("13", "14", "15", "16", "17"), fc.stringMatching(/^[0-9a-f]{8}$/), (s, c, v, hex) => {
+        return (
+          valid.rdsId(names.dbInstance(s, c), 63) &&
+          valid.rdsId(names.finalSnapshot(names.dbInstance(s, c), hex), 255) &&
+          valid.rdsId(names.dbParameterGroup(s, c, v), 255) &&
+          valid.rdsId(names.dbSubnetGroup(s), 255)
+        );
       }),
       runs,
     );
+  });
+
+  it("makes Secrets Manager names of allowed characters that never end like an ARN suffix", () => {
+    fc.assert(
+      fc.property(stack, comp, fc.constantFrom("app", "app_read", "registry"), (s, c, k) => {
+        const n = names.secret(s, c, k);
+        return n.length <= 512 && /^[A-Za-z0-9/_+=.@-]+$/.test(n) && !/-[A-Za-z0-9]{6}$/.test(n);
+      }),
+      runs,
+    );
+    expect(names.secret("shop-dev", "db", "app_read")).toBe("freehold/shop-dev/db/app_read");
   });
 
   it("makes IAM role names of at most 64 characters", () => {

@@ -43,9 +43,28 @@ export const names = {
   dbInstance(stack: string, component: string): string {
     return physicalName([stack, component], { maxLength: 63 });
   },
-  /** Final snapshot identifier (same rules as an instance identifier, up to 255). */
-  finalSnapshot(stack: string, component: string): string {
-    return `${names.dbInstance(stack, component)}-final`;
+  /**
+   * Final snapshot identifier (instance identifier rules, up to 255): the
+   * instance's identifier and a random value that is new for every instance, so
+   * a replaced or re-created instance never finds the last one's snapshot.
+   */
+  finalSnapshot(identifier: string, random: string): string {
+    return `${identifier}-final-${random}`;
+  },
+  /**
+   * The log group RDS exports PostgreSQL logs to: RDS names it, so Freehold
+   * creates it under that name first (with retention) instead of leaving RDS to.
+   * https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_LogAccess.Procedural.UploadtoCloudWatch.html
+   */
+  rdsLogGroup(identifier: string): string {
+    return `/aws/rds/instance/${identifier}/postgresql`;
+  },
+  /**
+   * Secrets Manager secret: 1-512 of letters, digits and /_+=.@-, not ending in
+   * a hyphen and six characters (that looks like the ARN's random suffix).
+   */
+  secret(stack: string, component: string, kind: string): string {
+    return ["freehold", physicalName([stack], { maxLength: 200 }), physicalName([component], { maxLength: 200 }), physicalName([kind], { maxLength: 60, separator: "_" })].join("/");
   },
   /** DB parameter group: the engine family is part of the name, so a major upgrade creates a new group first. */
   dbParameterGroup(stack: string, component: string, version: string): string {
@@ -80,6 +99,9 @@ export const names = {
     return physicalName([stack, component], { maxLength: 64 });
   },
 };
+
+/** Days CloudWatch Logs keeps a stack's logs (services and databases). */
+export const LOG_RETENTION_DAYS = 30;
 
 /** Tags for a component's resources: the stack's tags plus the component name. */
 export function componentTags(stack: StackContext, component: string): Record<string, string> {

@@ -1,6 +1,7 @@
 /**
  * The stack-level platform: one VPC across two availability zones, created
- * lazily so that a stack pays only for what it uses.
+ * lazily so that a stack pays only for what it uses, or the VPC and subnets the
+ * user brings (`network.aws`), in which case Freehold creates no network at all.
  *
  * - First database or web service: the VPC and two private subnets (and, for
  *   databases, the DB subnet group). A database-only stack has no internet
@@ -9,51 +10,96 @@
  *   gateway for the private subnets' egress, an S3 gateway endpoint (free; keeps
  *   S3 traffic off the NAT), and the stack's ECS cluster.
  *
- * Availability zones are fixed as `${region}a` and `${region}b` instead of
- * looked up with an invoke: planning stays offline, fast and deterministic, and
- * every region Freehold knows has both zones.
+ * Every regional resource Freehold creates carries the stack's region as its own
+ * `region` argument (AWS provider v7), and so does every invoke: the plan's
+ * region is where everything lands, whatever region the provider (default or
+ * explicit) is configured for. Availability zones are the region's own
+ * (ec2:DescribeAvailabilityZones through the getAvailabilityZones invoke,
+ * Availability Zones only, no Local or Wavelength Zones), not letters appended
+ * to the region code.
  */
-import type { StackContext } from "@freehold/core";
+import { logicalName, type StackContext } from "@freehold/core";
+import { getAvailabilityZonesOutput } from "@pulumi/aws/getAvailabilityZones";
+import { getCallerIdentityOutput } from "@pulumi/aws/getCallerIdentity";
 import * as ec2 from "@pulumi/aws/ec2";
 import * as ecs from "@pulumi/aws/ecs";
+import { Provider } from "@pulumi/aws/provider";
 import * as rds from "@pulumi/aws/rds";
-import type * as pulumi from "@pulumi/pulumi";
+import * as pulumi from "@pulumi/pulumi";
 import { names, sharedTags } from "./naming";
+import type { PlatformResources } from "./resources";
 
 export const VPC_CIDR = "10.0.0.0/16";
 /** Two /19 private subnets (room for many Fargate tasks, one IP each) and two /20 public subnets. */
 export const SUBNET_CIDRS = { private: ["10.0.0.0/19", "10.0.32.0/19"], public: ["10.0.128.0/20", "10.0.144.0/20"] } as const;
+/** Logical-name suffixes of the two zones' subnets (the zones themselves come from the region). */
 export const ZONE_SUFFIXES = ["a", "b"] as const;
+/** The getAvailabilityZones filter: Availability Zones only (Local Zones and Wavelength Zones are listed too when opted in). */
+export const ZONE_FILTER = [{ name: "zone-type", values: ["availability-zone"] }];
 
 export interface Network {
-  vpc: ec2.Vpc;
   vpcId: pulumi.Output<string>;
-  cidr: string;
+  /** The VPC's IPv4 CIDR block: what "inside the VPC" means for a private service. */
+  cidr: pulumi.Output<string>;
   privateSubnetIds: pulumi.Output<string>[];
+  /** True when the VPC is the user's (`network.aws`). */
+  existing: boolean;
 }
 
 export interface WebPlatform extends Network {
-  publicSubnetIds: pulumi.Output<string>[];
+  /** Undefined for an existing network given without public subnets. */
+  publicSubnetIds?: pulumi.Output<string>[];
+  /** The internet gateway Freehold made (none on an existing network). */
+  internetGateway?: ec2.InternetGateway;
   cluster: ecs.Cluster;
 }
 
 export class AwsPlatform {
-  readonly zones: readonly string[];
+  /** The stack's AWS region: the `region` argument of every regional resource and invoke. */
+  readonly region: string;
+  /** The two Availability Zones of the region the subnets go in. */
+  readonly zones: pulumi.Output<string[]>;
   /** Every shared resource created so far, by role. */
-  readonly resources: Record<string, pulumi.Resource> = {};
+  readonly resources: PlatformResources = {};
   private net?: Network;
   private webNet?: WebPlatform;
   private subnetGroup?: rds.SubnetGroup;
+  private account?: pulumi.Output<{ accountId: string; partition: string }>;
+  private readonly prefixLists = new Map<string, pulumi.Output<string>>();
 
   constructor(
     readonly stack: StackContext,
     readonly parent: pulumi.ComponentResource,
   ) {
-    this.zones = ZONE_SUFFIXES.map((z) => `${stack.region.region}${z}`);
+    this.region = stack.region.region;
+    warnOnProviderRegion(parent, stack);
+    this.zones = getAvailabilityZonesOutput({ filters: ZONE_FILTER, region: this.region }, { parent }).names.apply((all) => twoZones(all));
   }
 
-  private get opts(): pulumi.CustomResourceOptions {
-    return { parent: this.parent };
+  /** The deploying account and its partition (sts:GetCallerIdentity), for trust policy conditions. */
+  identity(): pulumi.Output<{ accountId: string; partition: string }> {
+    this.account ??= getCallerIdentityOutput({}, { parent: this.parent }).apply((c) => ({ accountId: String(c?.accountId ?? ""), partition: String(c?.arn ?? "arn:aws").split(":")[1] || "aws" }));
+    return this.account;
+  }
+
+  /** The id of an AWS-managed prefix list in the stack's region, looked up once per platform. */
+  prefixList(name: string): pulumi.Output<string> {
+    let id = this.prefixLists.get(name);
+    if (!id) {
+      id = ec2.getManagedPrefixListOutput({ name, region: this.region }, { parent: this.parent }).id;
+      this.prefixLists.set(name, id);
+    }
+    return id;
+  }
+
+  /** Options for a shared resource: a child of the platform (its providers, protection, transformations). */
+  private opts(extra: pulumi.CustomResourceOptions = {}): pulumi.CustomResourceOptions {
+    return { parent: this.parent, ...extra };
+  }
+
+  /** Logical names come from the platform's own name, so two platforms (two providers) never share a URN. */
+  private logical(role: string): string {
+    return `${logicalName(this.parent)}-${role}`;
   }
 
   private tags(role: string) {
@@ -63,18 +109,34 @@ export class AwsPlatform {
   /** The VPC and private subnets. */
   network(): Network {
     if (this.net) return this.net;
-    const s = this.stack.name;
-    const vpc = new ec2.Vpc(`${s}-vpc`, { cidrBlock: VPC_CIDR, enableDnsSupport: true, enableDnsHostnames: true, tags: this.tags("vpc") }, this.opts);
-    const priv = this.zones.map(
-      (az, i) =>
+    const existing = this.stack.network?.aws;
+    if (existing) {
+      const vpc = ec2.getVpcOutput({ id: existing.vpcId, region: this.region }, { parent: this.parent });
+      this.net = { vpcId: pulumi.output(existing.vpcId), cidr: vpc.cidrBlock, privateSubnetIds: existing.privateSubnetIds.map((id) => pulumi.output(id)), existing: true };
+      return this.net;
+    }
+    const vpc = new ec2.Vpc(
+      this.logical("vpc"),
+      { cidrBlock: VPC_CIDR, enableDnsSupport: true, enableDnsHostnames: true, region: this.region, tags: this.tags("vpc") },
+      this.opts(),
+    );
+    const priv = ZONE_SUFFIXES.map(
+      (z, i) =>
         new ec2.Subnet(
-          `${s}-private-${ZONE_SUFFIXES[i]}`,
-          { vpcId: vpc.id, availabilityZone: az, cidrBlock: SUBNET_CIDRS.private[i], mapPublicIpOnLaunch: false, tags: this.tags(`private-${ZONE_SUFFIXES[i]}`) },
-          this.opts,
+          this.logical(`private-${z}`),
+          {
+            vpcId: vpc.id,
+            availabilityZone: this.zones.apply((zones) => zones[i] as string),
+            cidrBlock: SUBNET_CIDRS.private[i],
+            mapPublicIpOnLaunch: false,
+            region: this.region,
+            tags: this.tags(`private-${z}`),
+          },
+          this.opts(),
         ),
     );
     Object.assign(this.resources, { vpc, ...Object.fromEntries(priv.map((r, i) => [`private-${ZONE_SUFFIXES[i]}`, r])) });
-    this.net = { vpc, vpcId: vpc.id, cidr: VPC_CIDR, privateSubnetIds: priv.map((p) => p.id) };
+    this.net = { vpcId: vpc.id, cidr: pulumi.output(VPC_CIDR), privateSubnetIds: priv.map((p) => p.id), existing: false };
     return this.net;
   }
 
@@ -83,48 +145,112 @@ export class AwsPlatform {
     if (this.subnetGroup) return this.subnetGroup;
     const n = this.network();
     this.subnetGroup = new rds.SubnetGroup(
-      `${this.stack.name}-db-subnets`,
-      { name: names.dbSubnetGroup(this.stack.prefix), description: "Freehold databases: private subnets only", subnetIds: n.privateSubnetIds, tags: this.tags("db-subnets") },
-      this.opts,
+      this.logical("db-subnets"),
+      {
+        name: names.dbSubnetGroup(this.stack.prefix),
+        description: "Freehold databases: private subnets only",
+        subnetIds: n.privateSubnetIds,
+        region: this.region,
+        tags: this.tags("db-subnets"),
+      },
+      this.opts(),
     );
     this.resources.dbSubnetGroup = this.subnetGroup;
     return this.subnetGroup;
   }
 
-  /** Public subnets, internet gateway, NAT egress, S3 gateway endpoint and the ECS cluster. */
+  /** Public subnets, internet gateway, NAT egress, S3 gateway endpoint and the ECS cluster (only the cluster on an existing network). */
   web(): WebPlatform {
     if (this.webNet) return this.webNet;
     const n = this.network();
-    const s = this.stack.name;
-    const igw = new ec2.InternetGateway(`${s}-igw`, { vpcId: n.vpcId, tags: this.tags("igw") }, this.opts);
-    const pub = this.zones.map(
-      (az, i) =>
+    const cluster = new ecs.Cluster(this.logical("cluster"), { name: names.cluster(this.stack.prefix), region: this.region, tags: this.tags("cluster") }, this.opts());
+    this.resources.cluster = cluster;
+    const existing = this.stack.network?.aws;
+    if (existing) {
+      this.webNet = { ...n, ...(existing.publicSubnetIds ? { publicSubnetIds: existing.publicSubnetIds.map((id) => pulumi.output(id)) } : {}), cluster };
+      return this.webNet;
+    }
+    const internet = this.internetAccess(n);
+    this.webNet = { ...n, publicSubnetIds: internet.publicSubnetIds, internetGateway: internet.igw, cluster };
+    return this.webNet;
+  }
+
+  /** Public subnets with an internet gateway, one NAT gateway for the private subnets, and the S3 gateway endpoint. */
+  private internetAccess(n: Network): { publicSubnetIds: pulumi.Output<string>[]; igw: ec2.InternetGateway } {
+    const region = this.region;
+    const igw = new ec2.InternetGateway(this.logical("igw"), { vpcId: n.vpcId, region, tags: this.tags("igw") }, this.opts());
+    const pub = ZONE_SUFFIXES.map(
+      (z, i) =>
         new ec2.Subnet(
-          `${s}-public-${ZONE_SUFFIXES[i]}`,
-          { vpcId: n.vpcId, availabilityZone: az, cidrBlock: SUBNET_CIDRS.public[i], mapPublicIpOnLaunch: false, tags: this.tags(`public-${ZONE_SUFFIXES[i]}`) },
-          this.opts,
+          this.logical(`public-${z}`),
+          {
+            vpcId: n.vpcId,
+            availabilityZone: this.zones.apply((zones) => zones[i] as string),
+            cidrBlock: SUBNET_CIDRS.public[i],
+            mapPublicIpOnLaunch: false,
+            region,
+            tags: this.tags(`public-${z}`),
+          },
+          this.opts(),
         ),
     );
-    const publicRt = new ec2.RouteTable(`${s}-public-rt`, { vpcId: n.vpcId, routes: [{ cidrBlock: "0.0.0.0/0", gatewayId: igw.id }], tags: this.tags("public-rt") }, this.opts);
-    const publicRtas = pub.map((sub, i) => new ec2.RouteTableAssociation(`${s}-public-${ZONE_SUFFIXES[i]}-rta`, { subnetId: sub.id, routeTableId: publicRt.id }, this.opts));
+    const publicRt = new ec2.RouteTable(this.logical("public-rt"), { vpcId: n.vpcId, routes: [{ cidrBlock: "0.0.0.0/0", gatewayId: igw.id }], region, tags: this.tags("public-rt") }, this.opts());
+    const publicRtas = pub.map((sub, i) => new ec2.RouteTableAssociation(this.logical(`public-${ZONE_SUFFIXES[i]}-rta`), { subnetId: sub.id, routeTableId: publicRt.id, region }, this.opts()));
     // One NAT gateway, in the first zone: half the fixed cost of one per zone; egress from the second zone fails over only if the first zone is lost.
-    const eip = new ec2.Eip(`${s}-nat-eip`, { domain: "vpc", tags: this.tags("nat-eip") }, { ...this.opts, dependsOn: [igw] });
-    const nat = new ec2.NatGateway(`${s}-nat`, { allocationId: eip.allocationId, subnetId: pub[0]?.id, connectivityType: "public", tags: this.tags("nat") }, { ...this.opts, dependsOn: [igw] });
-    const privateRt = new ec2.RouteTable(`${s}-private-rt`, { vpcId: n.vpcId, routes: [{ cidrBlock: "0.0.0.0/0", natGatewayId: nat.id }], tags: this.tags("private-rt") }, this.opts);
-    const privateRtas = n.privateSubnetIds.map((id, i) => new ec2.RouteTableAssociation(`${s}-private-${ZONE_SUFFIXES[i]}-rta`, { subnetId: id, routeTableId: privateRt.id }, this.opts));
-    const s3Endpoint = new ec2.VpcEndpoint(
-      `${s}-s3-endpoint`,
-      { vpcId: n.vpcId, serviceName: `com.amazonaws.${this.stack.region.region}.s3`, vpcEndpointType: "Gateway", routeTableIds: [privateRt.id], tags: this.tags("s3-endpoint") },
-      this.opts,
+    const eip = new ec2.Eip(this.logical("nat-eip"), { domain: "vpc", region, tags: this.tags("nat-eip") }, this.opts({ dependsOn: [igw] }));
+    const nat = new ec2.NatGateway(
+      this.logical("nat"),
+      { allocationId: eip.allocationId, subnetId: pub[0]?.id, connectivityType: "public", region, tags: this.tags("nat") },
+      this.opts({ dependsOn: [igw] }),
     );
-    const cluster = new ecs.Cluster(`${s}-cluster`, { name: names.cluster(this.stack.prefix), tags: this.tags("cluster") }, this.opts);
-    Object.assign(this.resources, { igw, publicRt, eip, nat, privateRt, s3Endpoint, cluster, ...Object.fromEntries(pub.map((r, i) => [`public-${ZONE_SUFFIXES[i]}`, r])),
+    const privateRt = new ec2.RouteTable(this.logical("private-rt"), { vpcId: n.vpcId, routes: [{ cidrBlock: "0.0.0.0/0", natGatewayId: nat.id }], region, tags: this.tags("private-rt") }, this.opts());
+    const privateRtas = n.privateSubnetIds.map((id, i) => new ec2.RouteTableAssociation(this.logical(`private-${ZONE_SUFFIXES[i]}-rta`), { subnetId: id, routeTableId: privateRt.id, region }, this.opts()));
+    const s3Endpoint = new ec2.VpcEndpoint(
+      this.logical("s3-endpoint"),
+      { vpcId: n.vpcId, serviceName: `com.amazonaws.${region}.s3`, vpcEndpointType: "Gateway", routeTableIds: [privateRt.id], region, tags: this.tags("s3-endpoint") },
+      this.opts(),
+    );
+    Object.assign(this.resources, {
+      igw,
+      publicRt,
+      eip,
+      nat,
+      privateRt,
+      s3Endpoint,
+      ...Object.fromEntries(pub.map((r, i) => [`public-${ZONE_SUFFIXES[i]}`, r])),
       ...Object.fromEntries(publicRtas.map((r, i) => [`public-${ZONE_SUFFIXES[i]}-rta`, r])),
       ...Object.fromEntries(privateRtas.map((r, i) => [`private-${ZONE_SUFFIXES[i]}-rta`, r])),
     });
-    this.webNet = { ...n, publicSubnetIds: pub.map((p) => p.id), cluster };
-    return this.webNet;
+    return { publicSubnetIds: pub.map((p) => p.id), igw };
   }
+}
+
+/**
+ * The first two Availability Zones of the region, by name. Every AWS region has
+ * at least three; under unit-test mocks that answer nothing, the subnets get no
+ * zone rather than the plan failing.
+ */
+export function twoZones(all: readonly string[] | undefined): string[] {
+  return [...(all ?? [])].sort().slice(0, 2);
+}
+
+/**
+ * A provider passed to the components decides the account and credentials, not
+ * the region: every resource names its region itself. When the provider is set
+ * for another region the user has most likely chosen the wrong one of the two,
+ * so the deployment fails with an error that names both.
+ */
+function warnOnProviderRegion(parent: pulumi.ComponentResource, stack: StackContext): void {
+  const provider = parent.getProvider("aws:index:Provider");
+  if (!Provider.isInstance(provider)) return;
+  provider.region.apply((r) => {
+    if (r && r !== stack.region.region) {
+      pulumi.log.error(
+        `the AWS provider "${logicalName(provider)}" is configured for ${r}, but the stack's region is ${stack.region.city} (${stack.region.region}): Freehold creates every resource in ${stack.region.region}. Set freehold:region (or regions.aws) to the region you mean, or pass a provider for ${stack.region.region}`,
+        parent,
+      );
+    }
+  });
 }
 
 export function createPlatform(stack: StackContext, parent: pulumi.ComponentResource): AwsPlatform {

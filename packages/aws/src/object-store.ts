@@ -7,6 +7,8 @@ import type { ObjectStore } from "@freehold/model";
 import * as s3 from "@pulumi/aws/s3";
 import * as pulumi from "@pulumi/pulumi";
 import { componentTags, names } from "./naming";
+import { asPlatform } from "./network";
+import { definedOnly, type ObjectStoreResources } from "./resources";
 import type { Statement } from "./permissions";
 import { VendorArgs } from "./vendor";
 
@@ -40,7 +42,16 @@ export function bucketPolicy(bucketArn: string, deletionProtection: boolean) {
   return { Version: "2012-10-17", Statement: statements };
 }
 
-/** Lifecycle rules: the spec's expirations (current and noncurrent versions) plus aborting stale multipart uploads. */
+/**
+ * Lifecycle rules: for each of the spec's rules, current objects under the
+ * prefix expire `expireAfterDays` after they were written (on a versioned
+ * bucket S3 makes them noncurrent behind a delete marker) and noncurrent
+ * versions under it are deleted the same number of days after they became
+ * noncurrent; nothing else is touched. Noncurrent expiration is set whether or
+ * not versioning is on now, so versions kept from a time it was on go too.
+ * Plus aborting multipart uploads left incomplete (billed, invisible).
+ * https://docs.aws.amazon.com/AmazonS3/latest/userguide/intro-lifecycle-rules.html
+ */
 export function lifecycleRules(spec: ObjectStore): s3.BucketLifecycleConfigurationArgs["rules"] {
   return [
     { id: "abort-incomplete-multipart-uploads", status: "Enabled", filter: { prefix: "" }, abortIncompleteMultipartUpload: { daysAfterInitiation: ABORT_MULTIPART_DAYS } },
@@ -49,9 +60,19 @@ export function lifecycleRules(spec: ObjectStore): s3.BucketLifecycleConfigurati
       status: "Enabled",
       filter: { prefix: r.prefix },
       expiration: { days: r.expireAfterDays },
-      ...(spec.versioning ? { noncurrentVersionExpiration: { noncurrentDays: r.expireAfterDays } } : {}),
+      noncurrentVersionExpiration: { noncurrentDays: r.expireAfterDays },
     })),
   ];
+}
+
+/**
+ * CORS rules: each of the spec's, answering a browser's preflight for any
+ * request header (a PUT with Content-Type, x-amz-* headers of presigned
+ * uploads) and exposing ETag, which multipart uploads from a browser need.
+ * https://docs.aws.amazon.com/AmazonS3/latest/userguide/cors.html
+ */
+export function corsRules(spec: ObjectStore): s3.BucketCorsConfigurationArgs["corsRules"] {
+  return spec.cors.map((r) => ({ allowedOrigins: r.allowedOrigins, allowedMethods: r.allowedMethods, allowedHeaders: ["*"], exposeHeaders: ["ETag"], maxAgeSeconds: r.maxAgeSeconds }));
 }
 
 export function createObjectStore(req: ObjectStoreRequest): ObjectStoreResult {
@@ -60,57 +81,51 @@ export function createObjectStore(req: ObjectStoreRequest): ObjectStoreResult {
   const protect = spec.deletionProtection;
   const tags = componentTags(stack, name);
   const opts = { parent: req.parent };
+  const region = asPlatform(req.platform).region;
 
   const bucket = new s3.Bucket(
     `${name}-bucket`,
     // forceDestroy only for throwaway stores: a protected bucket is never emptied by Pulumi.
-    vendor.apply("bucket", { bucket: names.bucket(stack.prefix, req.qualifiedName), forceDestroy: !protect, tags }),
+    vendor.apply("bucket", { bucket: names.bucket(stack.prefix, req.qualifiedName), forceDestroy: !protect, region, tags }),
     { ...opts, ...keepData(protect) },
   );
   const child = { ...opts, retainOnDelete: protect };
   const publicAccessBlock = new s3.BucketPublicAccessBlock(
     `${name}-public-access-block`,
-    vendor.apply("publicAccessBlock", { bucket: bucket.id, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true }),
+    vendor.apply("publicAccessBlock", { bucket: bucket.id, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true, region }),
     child,
   );
   const ownershipControls = new s3.BucketOwnershipControls(
     `${name}-ownership`,
-    vendor.apply("ownershipControls", { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } }),
+    vendor.apply("ownershipControls", { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" }, region }),
     child,
   );
   const encryption = new s3.BucketServerSideEncryptionConfiguration(
     `${name}-encryption`,
-    vendor.apply("encryption", { bucket: bucket.id, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }] }),
+    vendor.apply("encryption", { bucket: bucket.id, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }], region }),
     child,
   );
   const versioning = new s3.BucketVersioning(
     `${name}-versioning`,
-    vendor.apply("versioning", { bucket: bucket.id, versioningConfiguration: { status: spec.versioning ? "Enabled" : "Suspended" } }),
+    vendor.apply("versioning", { bucket: bucket.id, versioningConfiguration: { status: spec.versioning ? "Enabled" : "Suspended" }, region }),
     child,
   );
   const lifecycle = new s3.BucketLifecycleConfiguration(
     `${name}-lifecycle`,
-    vendor.apply("lifecycle", { bucket: bucket.id, rules: lifecycleRules(spec) }),
+    vendor.apply("lifecycle", { bucket: bucket.id, rules: lifecycleRules(spec), region }),
     // Lifecycle rules that expire noncurrent versions need versioning set first.
     { ...child, dependsOn: [versioning] },
   );
-  const resources: Record<string, pulumi.Resource> = { bucket, publicAccessBlock, ownershipControls, encryption, versioning, lifecycle };
-  if (spec.cors.length) {
-    resources.cors = new s3.BucketCorsConfiguration(
-      `${name}-cors`,
-      vendor.apply("cors", {
-        bucket: bucket.id,
-        corsRules: spec.cors.map((r) => ({ allowedOrigins: r.allowedOrigins, allowedMethods: r.allowedMethods, allowedHeaders: ["*"], maxAgeSeconds: r.maxAgeSeconds })),
-      }),
-      child,
-    );
-  }
-  resources.policy = new s3.BucketPolicy(
+  const cors = spec.cors.length
+    ? new s3.BucketCorsConfiguration(`${name}-cors`, vendor.apply("cors", { bucket: bucket.id, corsRules: corsRules(spec), region }), child)
+    : undefined;
+  const policy = new s3.BucketPolicy(
     `${name}-policy`,
-    vendor.apply("policy", { bucket: bucket.id, policy: bucket.arn.apply((arn) => JSON.stringify(bucketPolicy(arn, protect))) }),
+    vendor.apply("policy", { bucket: bucket.id, policy: bucket.arn.apply((arn) => JSON.stringify(bucketPolicy(arn, protect))), region }),
     // After the public access block, so the two never race.
     { ...child, dependsOn: [publicAccessBlock] },
   );
+  const resources = definedOnly({ bucket, publicAccessBlock, ownershipControls, encryption, versioning, lifecycle, cors, policy } satisfies ObjectStoreResources);
 
   const handle: BucketHandle = { kind: "aws:s3", bucketArn: bucket.arn, bucketName: bucket.bucket };
   return {

@@ -50,9 +50,9 @@ export function taskRolePolicy(buckets: ReadonlyArray<{ arn: string; access: Acc
   return doc(buckets.flatMap((b) => bucketStatements(b.arn, b.access)));
 }
 
-/** The execution role's grant for one linked database: read its RDS-managed secret, nothing else. */
-export function secretReadPolicy(secretArn: string): PolicyDocument {
-  return doc([{ Effect: "Allow", Action: [...SECRET_READ_ACTIONS], Resource: secretArn }]);
+/** The execution role's grant to read exact secrets (a linked database's master and role secrets, a registry's credentials), nothing else. */
+export function secretReadPolicy(...secretArns: string[]): PolicyDocument {
+  return doc([{ Effect: "Allow", Action: [...SECRET_READ_ACTIONS], Resource: secretArns.length === 1 ? (secretArns[0] as string) : secretArns }]);
 }
 
 /** The repository ARN of an ECR image reference, or undefined for other registries. */
@@ -73,8 +73,27 @@ export function executionRolePolicy(args: { logGroupArn: string; image: string }
   return doc(s);
 }
 
-/** Trust policy letting ECS tasks assume a role (both the execution and the task role). */
-export const ECS_TASKS_TRUST = JSON.stringify({
-  Version: "2012-10-17",
-  Statement: [{ Effect: "Allow", Action: "sts:AssumeRole", Principal: { Service: "ecs-tasks.amazonaws.com" } }],
-});
+/**
+ * Trust policy letting ECS tasks of this account and region assume a role
+ * (both the execution and the task role). `aws:SourceAccount` and
+ * `aws:SourceArn` keep another account's tasks from using ECS as a confused
+ * deputy, as the ECS developer guide recommends:
+ * https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-iam-roles.html#create_task_iam_policy_and_role
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html
+ */
+export function ecsTasksTrust(args: { partition: string; region: string; accountId: string }): string {
+  return JSON.stringify({
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Effect: "Allow",
+        Action: "sts:AssumeRole",
+        Principal: { Service: "ecs-tasks.amazonaws.com" },
+        Condition: {
+          ArnLike: { "aws:SourceArn": `arn:${args.partition}:ecs:${args.region}:${args.accountId}:*` },
+          StringEquals: { "aws:SourceAccount": args.accountId },
+        },
+      },
+    ],
+  });
+}

@@ -102,6 +102,7 @@ export const PRICES = {
   publicIpv4: { usd: 0.005, unit: "hour", source: estimated("Public IPv4 address charge ($0.005 per IP-hour): not in the sourced feeds", "https://aws.amazon.com/vpc/pricing/") },
   cloudfrontEgress: { usd: 0.085, unit: "GB", source: estimated("CloudFront data transfer out, Europe, first 10 TB: not in the sourced feeds", "https://aws.amazon.com/cloudfront/pricing/") },
   cloudfrontRequests: { usd: 0.012, unit: "10,000 HTTPS requests", source: estimated("CloudFront HTTPS requests, Europe: not in the sourced feeds", "https://aws.amazon.com/cloudfront/pricing/") },
+  secret: { usd: 0.4, unit: "secret-month", source: estimated("Secrets Manager, $0.40 per secret per month (API calls within the first 10,000 free of note): not in the sourced feeds", "https://aws.amazon.com/secrets-manager/pricing/") },
 } satisfies Record<string, Price>;
 
 /** Data processed by the NAT gateway per web service per month (image pulls, AWS API calls): an assumption. */
@@ -147,6 +148,7 @@ export function estimate(component: { name: string; spec: WebService | Database 
         costLine("Application Load Balancer", hours, PRICES.albHour),
         costLine("Load balancer capacity units", lcus * hours, PRICES.albLcu),
       ];
+      if (spec.registry) lines.push(costLine("Secrets Manager secret (registry credentials)", 1, PRICES.secret));
       if (spec.public && !spec.domain) {
         lines.push(costLine("CloudFront data transfer out", a.egressGiB, PRICES.cloudfrontEgress));
         lines.push(costLine("CloudFront HTTPS requests", a.requestsMillions * 100, PRICES.cloudfrontRequests));
@@ -161,6 +163,8 @@ export function estimate(component: { name: string; spec: WebService | Database 
       const lines: CostLine[] = [];
       if (size && price) lines.push(costLine(`RDS ${size.sku}${spec.highAvailability ? " Multi-AZ" : ""}`, hours, price));
       lines.push(costLine("RDS gp3 storage", spec.storageGiB, spec.highAvailability ? PRICES.rdsGp3MultiAz : PRICES.rdsGp3));
+      // The RDS-managed master secret and the two application roles' secrets.
+      lines.push(costLine("Secrets Manager secrets (master, app, app_read)", 3, PRICES.secret));
       return lines;
     }
     case "object-store":

@@ -1,9 +1,12 @@
 import { SpecError, type VendorSettingsSpec } from "@freehold/model";
+import * as pulumi from "@pulumi/pulumi";
 
 /**
- * The vendor escape hatch: `spec.vendor.aws.<role>` is merged (shallow) over the
- * args of the child resource with that role. Unknown roles are refused up front,
- * with the list of roles the component has.
+ * The vendor escape hatch: `spec.vendor.aws.<role>` is deep-merged over the
+ * args of the child resource with that role: objects merge key by key (so
+ * `targetGroup: { healthCheck: { matcher: "200" } }` keeps Freehold's path and
+ * interval), anything else (a value, a list) replaces Freehold's. Unknown roles
+ * are refused up front, with the list of roles the component has.
  */
 export class VendorArgs {
   private readonly settings: Record<string, Record<string, unknown>>;
@@ -22,6 +25,21 @@ export class VendorArgs {
   /** `args` with the vendor settings for `role` merged over them. */
   apply<T extends object>(role: string, args: T): T {
     const extra = this.settings[role];
-    return extra ? Object.assign({}, args, extra) : args;
+    return extra ? (deepMerge(args as Record<string, unknown>, extra) as T) : args;
   }
+}
+
+/** A plain object literal (not a list, an Output or a resource): the only values that merge. */
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v) && !pulumi.Output.isInstance(v) && !pulumi.Resource.isInstance(v) && Object.getPrototypeOf(v) === Object.prototype;
+}
+
+/** `extra` merged over `base`, recursively through plain objects. */
+export function deepMerge(base: Record<string, unknown>, extra: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...base };
+  for (const [k, v] of Object.entries(extra)) {
+    const current = out[k];
+    out[k] = isPlainObject(current) && isPlainObject(v) ? deepMerge(current, v) : v;
+  }
+  return out;
 }

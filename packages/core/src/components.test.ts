@@ -1,7 +1,7 @@
 import { SpecError } from "@freehold/model";
 import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
-import { connectionUrl, Database, ObjectStore, WebService } from "./components";
+import { Database, ObjectStore, WebService } from "./components";
 import { chooseBackend } from "./context";
 import { registerBackend } from "./loader";
 import { runWithMocks } from "./plan";
@@ -90,14 +90,5 @@ describe("choosing the cloud", () => {
   });
   it("rejects an unknown cloud with a suggestion", async () => {
     expect(() => chooseBackend("awz" as "aws")).toThrow('the cloud option: "awz" is not a cloud Freehold supports; allowed: aws, azure, gcp. Did you mean "aws"?');
-  });
-});
-
-describe("connectionString", () => {
-  it("percent-encodes the user, password and database name, so any generated password parses", () => {
-    const url = connectionUrl("app user", "p#a%s?s:w/o@rd", "db.internal", 5432, "app");
-    expect(url).toBe("postgres://app%20user:p%23a%25s%3Fs%3Aw%2Fo%40rd@db.internal:5432/app?sslmode=require");
-    const parsed = new URL(url);
-    expect([decodeURIComponent(parsed.username), decodeURIComponent(parsed.password), parsed.hostname, parsed.port, parsed.pathname]).toEqual(["app user", "p#a%s?s:w/o@rd", "db.internal", "5432", "/app"]);
   });
 });

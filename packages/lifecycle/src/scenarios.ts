@@ -103,7 +103,7 @@ interface FieldChange {
   label: string;
   expect: Expectation;
   edit: Edit;
-  /** Why the change cannot be undone in place on any cloud: the scenario then does not change it back. */
+  /** A change no cloud can undo in place (why, with sources): the scenario applies it and `up` again, and does not change it back. */
   oneWay?: string;
 }
 
@@ -144,10 +144,18 @@ export const FIELD_CHANGES: Record<Component["kind"], FieldChange[]> = {
       label: "a major version upgrade",
       expect: "ok",
       edit: (c) => (c.kind === "database" && c.version !== "17" ? { ...c, version: String(Number(c.version) + 1) as typeof c.version } : undefined),
-      oneWay: "managed PostgreSQL upgrades a major version in place but never downgrades it",
+      oneWay:
+        "no cloud downgrades a major version in place (RDS: upgrade targets are later versions only, https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_UpgradeDBInstance.PostgreSQL.MajorVersion.html; Azure: https://learn.microsoft.com/azure/postgresql/flexible-server/concepts-major-version-upgrade; Cloud SQL: https://cloud.google.com/sql/docs/postgres/upgrade-major-db-version-inplace)",
     },
     { field: "size", label: "a bigger size", expect: "ok", edit: (c) => (c.kind === "database" ? { ...c, size: typeof c.size === "string" ? biggerPreset(c.size) : "medium" } as Component : undefined) },
-    { field: "storageGiB", label: "more storage", expect: "ok", edit: (c) => (c.kind === "database" ? { ...c, storageGiB: c.storageGiB * 2 } : undefined) },
+    {
+      field: "storageGiB",
+      label: "more storage",
+      expect: "ok",
+      edit: (c) => (c.kind === "database" ? { ...c, storageGiB: c.storageGiB * 2 } : undefined),
+      oneWay:
+        "no cloud shrinks a database's storage (RDS: https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/CHAP_Storage.html; Azure: https://learn.microsoft.com/azure/postgresql/flexible-server/concepts-storage; Cloud SQL: https://cloud.google.com/sql/docs/postgres/instance-settings)",
+    },
     { field: "highAvailability", label: "high availability turned around", expect: "ok", edit: (c) => (c.kind === "database" ? { ...c, highAvailability: !c.highAvailability } : undefined) },
     { field: "backups", label: "longer backups, point-in-time recovery turned around", expect: "ok", edit: (c) => (c.kind === "database" ? { ...c, backups: { retentionDays: c.backups.retentionDays === 14 ? 21 : 14, pointInTimeRecovery: !c.backups.pointInTimeRecovery } } : undefined) },
     { field: "deletionProtection", label: "deletion protection turned around", expect: "ok", edit: (c) => (c.kind === "database" ? { ...c, deletionProtection: !c.deletionProtection } : undefined) },
@@ -268,9 +276,9 @@ export function scenariosFor(base: Stack): Scenario[] {
       if (!changed) continue;
       out.push({
         id: `change:${name}.${change.field}`,
-        title: `${name}: ${change.label}${change.oneWay ? "" : ", then back"}`,
+        title: `${name}: ${change.label}, then ${change.oneWay ? "up again (one way)" : "back"}`,
         expect: change.expect,
-        // Changed, `up` again (a change the cloud did not apply shows as a diff again), then back (unless the change is one-way).
+        // Changed, `up` again (a change the cloud did not apply shows as a diff again), then back unless no cloud can go back.
         run: async (h) => {
           const a = await h.up(`${name}.${change.field} changed`, changed);
           if (a.outcome !== "ok") return [a];

@@ -1,0 +1,240 @@
+/**
+ * What a web service's tasks run as and with: the execution role (the ECS
+ * agent: logs, secrets, image pulls), the task role (the application: linked
+ * buckets), one inline policy per grant so each comes and goes with its link,
+ * the private registry's credentials, and the task definition (the application
+ * container, plus one database role setup container per linked database).
+ */
+import type { LinkTarget, SizeChoice, WebServiceRequest } from "@freehold/core";
+import { linkVariablePrefix } from "@freehold/model";
+import * as cloudwatch from "@pulumi/aws/cloudwatch";
+import * as ecs from "@pulumi/aws/ecs";
+import * as iam from "@pulumi/aws/iam";
+import * as secretsmanager from "@pulumi/aws/secretsmanager";
+import * as pulumi from "@pulumi/pulumi";
+import type { DatabaseHandle } from "./database";
+import { appRoleFor, setupContainer } from "./db-roles";
+import { LOG_RETENTION_DAYS, names } from "./naming";
+import type { AwsPlatform } from "./network";
+import type { BucketHandle } from "./object-store";
+import type { WebServiceResources } from "./resources";
+import { ecsTasksTrust, executionRolePolicy, secretReadPolicy, taskRolePolicy } from "./permissions";
+import { fargateUnits } from "./sizes";
+import type { VendorArgs } from "./vendor";
+
+export const CONTAINER_NAME = "app";
+
+export interface Linked {
+  databases: Array<{ link: LinkTarget; handle: DatabaseHandle }>;
+  buckets: Array<{ link: LinkTarget; handle: BucketHandle }>;
+}
+
+/** The container definitions JSON for the task definition: the application, then its setup containers. */
+export function containerDefinitions(args: {
+  image: string;
+  port: number;
+  environment: Record<string, string>;
+  secrets: Array<{ name: string; valueFrom: string }>;
+  user?: string;
+  readOnly: boolean;
+  logGroup: string;
+  region: string;
+  /** `repositoryCredentials.credentialsParameter`: the registry secret's ARN. */
+  registryCredentials?: string;
+  /** Containers that must finish successfully before the application starts. */
+  setup?: ReturnType<typeof setupContainer>[];
+}): string {
+  const env = Object.keys(args.environment)
+    .sort()
+    .map((name) => ({ name, value: args.environment[name] }));
+  const setup = args.setup ?? [];
+  return JSON.stringify([
+    {
+      name: CONTAINER_NAME,
+      image: args.image,
+      essential: true,
+      privileged: false,
+      readonlyRootFilesystem: args.readOnly,
+      ...(args.user ? { user: args.user } : {}),
+      ...(args.registryCredentials ? { repositoryCredentials: { credentialsParameter: args.registryCredentials } } : {}),
+      ...(setup.length ? { dependsOn: setup.map((c) => ({ containerName: c.name, condition: "SUCCESS" })) } : {}),
+      portMappings: [{ containerPort: args.port, protocol: "tcp" }],
+      environment: env,
+      secrets: [...args.secrets].sort((a, b) => a.name.localeCompare(b.name)),
+      // A read-only root still needs a scratch directory: a task-scoped volume on /tmp.
+      mountPoints: args.readOnly ? [{ sourceVolume: "tmp", containerPath: "/tmp", readOnly: false }] : [],
+      logConfiguration: { logDriver: "awslogs", options: { "awslogs-group": args.logGroup, "awslogs-region": args.region, "awslogs-stream-prefix": CONTAINER_NAME } },
+    },
+    ...setup,
+  ]);
+}
+
+export interface TaskResult {
+  logGroup: cloudwatch.LogGroup;
+  taskDefinition: ecs.TaskDefinition;
+  /** Every inline policy: the service waits for them. */
+  policies: iam.RolePolicy[];
+  /** The documents of those policies, built from what they grant on (a new secret or bucket is a new grant, and the wait runs again). */
+  grantDocuments: pulumi.Output<string>[];
+  resources: TaskResources;
+}
+
+/** The task's children, by role (per link: `<link>Secret`, `<link>Access`). */
+export type TaskResources = Pick<WebServiceResources, "logGroup" | "executionRole" | "taskRole" | "executionPolicy" | "taskDefinition" | "registrySecret" | "registrySecretValue" | "registryAccess"> &
+  Record<string, pulumi.Resource | undefined>;
+
+/** The roles, grants, registry secret, log group and task definition of one web service. */
+export function createTask(req: WebServiceRequest, platform: AwsPlatform, vendor: VendorArgs, linked: Linked, size: SizeChoice, tags: Record<string, string>): TaskResult {
+  const { name, spec, stack } = req;
+  const physical = req.qualifiedName;
+  const region = platform.region;
+  const opts = { parent: req.parent };
+  const grants: Record<string, iam.RolePolicy> = {};
+
+  const logGroup = new cloudwatch.LogGroup(
+    `${name}-logs`,
+    vendor.apply("logGroup", { name: names.logGroup(stack.prefix, physical), retentionInDays: LOG_RETENTION_DAYS, region, tags }),
+    opts,
+  );
+  const trust = platform.identity().apply((id) => ecsTasksTrust({ ...id, region }));
+  const role = (key: "executionRole" | "taskRole", kind: "exec" | "task", what: string) =>
+    new iam.Role(
+      `${name}-${kind === "exec" ? "execution" : "task"}-role`,
+      vendor.apply(key, { name: names.role(stack.prefix, physical, kind), description: `Freehold ${stack.prefix}/${physical}: ${what}`, assumeRolePolicy: trust, tags }),
+      opts,
+    );
+  const executionRole = role("executionRole", "exec", "ECS agent (logs, linked secrets, image pull)");
+  const taskRole = role("taskRole", "task", "the application (linked buckets only)");
+
+  const registrySecret = req.registry ? createRegistrySecret(req, platform, tags) : undefined;
+
+  const grantDocuments: pulumi.Output<string>[] = [];
+  const grant = (key: string, childName: string, target: iam.Role, policyName: string, policy: pulumi.Output<string>) => {
+    grantDocuments.push(policy);
+    const p = new iam.RolePolicy(childName, { role: target.name, name: policyName, policy }, opts);
+    grants[key] = p;
+    return p;
+  };
+  const policies: iam.RolePolicy[] = [
+    grant(
+      "executionPolicy",
+      `${name}-execution-policy`,
+      executionRole,
+      "freehold-execution",
+      pulumi.all([logGroup.arn, req.image]).apply(([logGroupArn, image]) => JSON.stringify(executionRolePolicy({ logGroupArn, image }))),
+    ),
+    ...(registrySecret
+      ? [grant("registryAccess", `${name}-registry-access`, executionRole, "freehold-registry", registrySecret.secret.arn.apply((arn) => JSON.stringify(secretReadPolicy(arn))))]
+      : []),
+    // A linked database: its master secret (the setup container) and the secret of the one role the link's access maps to.
+    ...linked.databases.map(({ link, handle }) =>
+      grant(
+        `${link.name}Secret`,
+        `${name}-${link.name}-secret`,
+        executionRole,
+        `freehold-link-${link.name}`,
+        pulumi.all([handle.masterSecretArn, handle.roles[appRoleFor(link.access)].secretArn]).apply(([master, own]) => JSON.stringify(secretReadPolicy(master, own))),
+      ),
+    ),
+    ...linked.buckets.map(({ link, handle }) =>
+      grant(`${link.name}Access`, `${name}-${link.name}-access`, taskRole, `freehold-link-${link.name}`, handle.bucketArn.apply((arn) => JSON.stringify(taskRolePolicy([{ arn, access: link.access }])))),
+    ),
+  ];
+
+  const taskDefinition = new ecs.TaskDefinition(
+    `${name}-task`,
+    vendor.apply("taskDefinition", {
+      family: names.taskFamily(stack.prefix, physical),
+      requiresCompatibilities: ["FARGATE"],
+      networkMode: "awsvpc",
+      ...fargateUnits(size),
+      runtimePlatform: { operatingSystemFamily: "LINUX", cpuArchitecture: "X86_64" },
+      executionRoleArn: executionRole.arn,
+      taskRoleArn: taskRole.arn,
+      volumes: spec.writableRootFilesystem ? [] : [{ name: "tmp" }],
+      containerDefinitions: containersFor(req, linked, platform, registrySecret?.secret.arn),
+      region,
+      tags,
+    }),
+    { ...opts, dependsOn: [logGroup] },
+  );
+  const resources: TaskResources = {
+    ...grants,
+    logGroup,
+    executionRole,
+    taskRole,
+    executionPolicy: grants.executionPolicy as iam.RolePolicy,
+    taskDefinition,
+    registrySecret: registrySecret?.secret,
+    registrySecretValue: registrySecret?.value,
+    registryAccess: grants.registryAccess,
+  };
+  return { logGroup, taskDefinition, policies, grantDocuments, resources };
+}
+
+/** The container definitions, once every secret ARN and the image are known. */
+function containersFor(req: WebServiceRequest, linked: Linked, platform: AwsPlatform, registryArn: pulumi.Output<string> | undefined): pulumi.Output<string> {
+  const { spec, stack } = req;
+  const physical = req.qualifiedName;
+  const logGroupName = names.logGroup(stack.prefix, physical);
+  const dbs = linked.databases.map(({ link, handle }) => {
+    const creds = handle.roles[appRoleFor(link.access)];
+    return pulumi.all([handle.masterSecretArn, handle.host, creds.secretArn, creds.versionId]).apply(([master, host, arn, version]) => ({ link, handle, creds, master, host, arn, version }));
+  });
+  const environment = pulumi.all({ ...req.env, ...req.linkEnv.plain });
+  return pulumi.all([req.image, environment, pulumi.all(dbs), registryArn ?? pulumi.output("")]).apply(([image, env, resolved, registry]) => {
+    const plain: Record<string, string> = { ...env };
+    const secrets: Array<{ name: string; valueFrom: string }> = [];
+    for (const d of resolved) {
+      const p = linkVariablePrefix(req.links, d.link);
+      // The link's own role, never the master user: DATABASE_USER and DATABASE_PASSWORD (pinned to the secret's version, so a new password rolls every task).
+      plain[`${p}USER`] = d.creds.username;
+      secrets.push({ name: `${p}PASSWORD`, valueFrom: `${d.arn}:password::${d.version}` });
+    }
+    const targets = resolved.map((d) => ({
+      host: d.host,
+      port: d.handle.port,
+      database: d.handle.databaseName,
+      masterUser: d.handle.masterUsername,
+      masterSecretArn: d.master,
+      role: appRoleFor(d.link.access),
+      verifierFrom: `${d.arn}:verifier::${d.version}`,
+    }));
+    const setup = targets.length ? [setupContainer(targets, { group: logGroupName, region: platform.region })] : [];
+    return containerDefinitions({
+      image,
+      port: spec.port,
+      environment: plain,
+      secrets,
+      user: spec.user,
+      readOnly: !spec.writableRootFilesystem,
+      logGroup: logGroupName,
+      region: platform.region,
+      ...(registry ? { registryCredentials: registry } : {}),
+      setup,
+    });
+  });
+}
+
+/** The private registry's credentials as ECS wants them: a Secrets Manager secret with `username` and `password`. */
+function createRegistrySecret(req: WebServiceRequest, platform: AwsPlatform, tags: Record<string, string>) {
+  const registry = req.registry as NonNullable<WebServiceRequest["registry"]>;
+  const opts = { parent: req.parent };
+  const secret = new secretsmanager.Secret(
+    `${req.name}-registry-secret`,
+    {
+      name: names.secret(req.stack.prefix, req.qualifiedName, "registry"),
+      description: `Freehold ${req.stack.prefix}/${req.qualifiedName}: credentials for ${registry.server}`,
+      recoveryWindowInDays: 0,
+      region: platform.region,
+      tags,
+    },
+    opts,
+  );
+  const value = new secretsmanager.SecretVersion(
+    `${req.name}-registry-secret-value`,
+    { secretId: secret.id, secretString: pulumi.secret(pulumi.all([registry.username, registry.password]).apply(([username, password]) => JSON.stringify({ username, password }))), region: platform.region },
+    opts,
+  );
+  return { secret, value };
+}
