@@ -164,6 +164,34 @@ describe("the simulated engine", () => {
     expect(w.up("s", now).changes).toBe(0);
   });
 
+  it("gives a name built from a random value a new identity each time the random is created, so a soft-deleted name is not hit again", () => {
+    const w = new World(RULES);
+    const suffix = res("random:index/randomString:RandomString", "suffix", { length: 6 });
+    const vault = res("aws:test/vault:Vault", "kv", { name: "kv-abc123" }, { deps: { name: ["suffix"] } });
+    expect(w.up("s", plan(suffix, vault)).status).toBe("ok");
+    // Same stack, no change: the same random, so the same name.
+    expect(w.up("s", plan(suffix, vault)).changes).toBe(0);
+    expect(w.destroy("s", "aws").status).toBe("ok");
+    // The offline plan shows the same value, but a new random gives a new name: no clash with the soft-deleted vault.
+    expect(w.up("s", plan(suffix, vault)).status).toBe("ok");
+    // A fixed name does clash.
+    const fixed = plan(res("aws:test/vault:Vault", "kv", { name: "kv-fixed" }));
+    w.up("t", fixed);
+    w.destroy("t", "aws");
+    expect(w.up("t", fixed).status).toBe("failed");
+  });
+
+  it("sends the old value of an ignored property when it updates a resource (ignoreChanges)", () => {
+    const w = new World(RULES);
+    const net = res(NET, "net");
+    w.up("s", plan(net, res(DB, "db", { name: "db", net: "n", disk: { size: 32 }, applyNow: true }, { deps: { net: ["net"] } })));
+    const next = res(DB, "db", { name: "db", net: "n", disk: { size: 16 }, tier: "big", applyNow: true }, { deps: { net: ["net"] } });
+    next.options = { ...next.options, ignoreChanges: ["disk.size"] };
+    const r = w.up("s", plan(net, next));
+    expect(r.steps.find((s) => s.name === "db")).toMatchObject({ op: "update", changed: ["tier"] });
+    expect([...w.objects.values()].find((o) => o.type === DB)?.inputs).toMatchObject({ disk: { size: 32 }, tier: "big" });
+  });
+
   it("sees new values in what depends on a replaced resource, and collides on names across stacks only within their scope", () => {
     const w = new World(RULES);
     w.up("a", plan(res(NET, "net", { cidr: "1" }), res(DB, "db", { name: "same", net: "n" }, { deps: { net: ["net"] } })));

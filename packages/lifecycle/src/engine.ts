@@ -23,7 +23,7 @@
  */
 import type { PlannedResource } from "@freehold/core";
 import type { Cloud } from "@freehold/model";
-import { changedPaths, covers, durationSeconds, overlaps, valueAt, valuesAt } from "./diff";
+import { changedPaths, covers, durationSeconds, overlaps, valueAt, valuesAt, withValueAt } from "./diff";
 import type { CloudObject, CloudRules, RuleContext, TypeRule } from "./types";
 
 /** One resource in a stack's state. */
@@ -438,7 +438,10 @@ class Run {
     if (!obj) this.fail(r, `${r.type} ${r.name}: the resource no longer exists in the cloud (deleted outside Pulumi); run pulumi refresh`);
     const current = obj as CloudObject;
     const rule = this.rule(r.type);
-    const next: CloudObject = { ...current, inputs: r.inputs, references: this.referencesOf(r), facts: { ...current.facts, changedAt: start + this.duration(r) } };
+    // Pulumi sends the old value of an ignored property (ignoreChanges), not the program's.
+    let inputs = r.inputs;
+    for (const path of r.options.ignoreChanges ?? []) inputs = withValueAt(inputs, path, valueAt(current.inputs, path));
+    const next: CloudObject = { ...current, inputs, references: this.referencesOf(r), facts: { ...current.facts, changedAt: start + this.duration(r) } };
     this.check(next, rule, r);
     for (const im of rule?.immutable ?? []) {
       if (changedPaths(valueAt(current.inputs, im.path), valueAt(r.inputs, im.path)).length) this.fail(r, `${im.error} [${im.source}]`);
@@ -638,8 +641,13 @@ function identityOf(obj: CloudObject, rule: TypeRule, ctx: RuleContext): string 
       .flatMap(([, keys]) => keys);
     where = `${scope.within}=${JSON.stringify(value)}@${refs.join(",")}`;
   }
-  void ctx;
-  return `${where}/${name}`;
+  // A name built from a random value (the random provider) is a new name each time that random is created:
+  // two incarnations never share it, whatever value the offline plan shows.
+  const fresh = Object.entries(obj.references)
+    .filter(([k]) => overlaps(id.field, k))
+    .flatMap(([, keys]) => keys)
+    .filter((k) => ctx.get(k)?.type.startsWith("random:"));
+  return `${where}/${name}${fresh.length ? `#${fresh.join(",")}` : ""}`;
 }
 
 /** Order entries so that each comes before the entries it depends on (the order the engine deletes in). */
