@@ -103,6 +103,8 @@ interface FieldChange {
   label: string;
   expect: Expectation;
   edit: Edit;
+  /** A change no cloud can undo in place: the scenario makes it (and `up` again) but does not change it back. Why. */
+  oneWay?: string;
 }
 
 const biggerPreset = (s: unknown) => (s === "small" ? "medium" : s === "medium" ? "large" : "small");
@@ -137,7 +139,15 @@ export const FIELD_CHANGES: Record<Component["kind"], FieldChange[]> = {
     { field: "acceptDegraded", label: "accepted degradations changed", expect: "safe", edit: (c) => (c.kind === "web-service" ? { ...c, acceptDegraded: c.acceptDegraded.length ? [] : ["web-service.read-only-root-filesystem"] } : undefined) },
   ],
   database: [
-    { field: "version", label: "a major version upgrade", expect: "ok", edit: (c) => (c.kind === "database" && c.version !== "17" ? { ...c, version: String(Number(c.version) + 1) as typeof c.version } : undefined) },
+    {
+      field: "version",
+      label: "a major version upgrade",
+      expect: "ok",
+      edit: (c) => (c.kind === "database" && c.version !== "17" ? { ...c, version: String(Number(c.version) + 1) as typeof c.version } : undefined),
+      // An in-place major upgrade cannot be reverted on any of the three (https://learn.microsoft.com/azure/postgresql/flexible-server/concepts-major-version-upgrade,
+      // https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_UpgradeDBInstance.PostgreSQL.MajorVersion.html, https://cloud.google.com/sql/docs/postgres/upgrade-major-db-version-inplace).
+      oneWay: "a major version upgrade cannot be undone in place",
+    },
     { field: "size", label: "a bigger size", expect: "ok", edit: (c) => (c.kind === "database" ? { ...c, size: typeof c.size === "string" ? biggerPreset(c.size) : "medium" } as Component : undefined) },
     { field: "storageGiB", label: "more storage", expect: "ok", edit: (c) => (c.kind === "database" ? { ...c, storageGiB: c.storageGiB * 2 } : undefined) },
     { field: "highAvailability", label: "high availability turned around", expect: "ok", edit: (c) => (c.kind === "database" ? { ...c, highAvailability: !c.highAvailability } : undefined) },
@@ -260,12 +270,14 @@ export function scenariosFor(base: Stack): Scenario[] {
       if (!changed) continue;
       out.push({
         id: `change:${name}.${change.field}`,
-        title: `${name}: ${change.label}, then back`,
+        title: `${name}: ${change.label}${change.oneWay ? "" : ", then back"}`,
         expect: change.expect,
-        // Changed, `up` again (a change the cloud did not apply shows as a diff again), then back.
+        // Changed, `up` again (a change the cloud did not apply shows as a diff again), then back (unless it cannot be undone).
         run: async (h) => {
           const a = await h.up(`${name}.${change.field} changed`, changed);
-          return a.outcome === "ok" ? [a, await h.up(`${name}.${change.field} changed, up again`, changed), await h.up(`${name}.${change.field} back`, base)] : [a];
+          if (a.outcome !== "ok") return [a];
+          const again = await h.up(`${name}.${change.field} changed, up again`, changed);
+          return change.oneWay ? [a, again] : [a, again, await h.up(`${name}.${change.field} back`, base)];
         },
         verify: converges,
       });
