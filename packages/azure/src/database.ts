@@ -2,17 +2,17 @@
  * Database -> Azure Database for PostgreSQL flexible server, on the stack's
  * network only (delegated subnet, private DNS zone, public access disabled),
  * TLS required, backups kept 7-35 days, zone-redundant HA on request, the
- * administrator password generated and kept in Key Vault, and a CanNotDelete
- * lock standing in for the deletion-protection flag Flexible Server lacks.
+ * administrator password generated and kept in Key Vault, and, while
+ * deletion-protected, a CanNotDelete lock on the server (Microsoft's way to
+ * protect a flexible server, which has no deletion-protection flag).
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as authorization from "@pulumi/azure-native/authorization";
 import * as dbforpostgresql from "@pulumi/azure-native/dbforpostgresql";
-import * as keyvault from "@pulumi/azure-native/keyvault";
 import * as random from "@pulumi/random";
 import { type DatabaseRequest, type DatabaseResult, keepData } from "@freehold/core";
 import { UnsupportedFeatureError } from "@freehold/model";
-import { names } from "./naming";
+import { byRole, names } from "./naming";
 import type { AzurePlatform } from "./network";
 import { databaseSize, postgresStorageGiB } from "./sizes";
 import { vendorSettings } from "./vendor";
@@ -21,6 +21,8 @@ export const DATABASE_SERVICE = "Azure Database for PostgreSQL flexible server";
 /** Not one of Azure's reserved names (admin, administrator, root, azure_superuser, pg_*...). */
 export const ADMIN_LOGIN = "app_admin";
 export const DATABASE_ROLES = ["password", "secret", "server", "tls", "database", "lock"] as const;
+/** The lock's name on the server. */
+export const LOCK_NAME = "freehold-deletion-protection";
 
 /** What a linked web service needs from a database: the password secret to reference and grant. */
 export interface AzureDatabaseHandle {
@@ -29,6 +31,17 @@ export interface AzureDatabaseHandle {
   secretId: pulumi.Output<string>;
   /** Versionless secret URL, for Container Apps Key Vault references (rotations are picked up). */
   secretUrl: pulumi.Output<string>;
+}
+
+/** The child resources of a Database on Azure, by role. */
+export interface DatabaseResources {
+  password: random.RandomPassword;
+  secret: import("@pulumi/azure-native/keyvault").Secret;
+  server: dbforpostgresql.Server;
+  tls: dbforpostgresql.Configuration;
+  database: dbforpostgresql.Database;
+  /** Only while deletion-protected. */
+  lock?: authorization.ManagementLockByScope;
 }
 
 export function createDatabase(req: DatabaseRequest): DatabaseResult {
@@ -59,23 +72,10 @@ export function createDatabase(req: DatabaseRequest): DatabaseResult {
   );
   // Explicitly secret: the value must never reach a plan or state in clear.
   const passwordValue = pulumi.secret(password.result);
-  const vault = p.vault();
-  const secret = new keyvault.Secret(
-    `${name}-secret`,
-    vendor("secret", {
-      resourceGroupName,
-      vaultName: vault.name,
-      secretName: names.passwordSecret(req.qualifiedName),
-      tags,
-      properties: pulumi.secret({ value: passwordValue, contentType: `PostgreSQL password of ${ADMIN_LOGIN}` }),
-    }),
-    stateful,
-  );
+  const { secret, url, id } = p.vaultSecret(`${name}-secret`, names.passwordSecret(req.qualifiedName), passwordValue, `PostgreSQL password of ${ADMIN_LOGIN}`, stateful);
 
   const dns = p.postgresDns();
-  const server = new dbforpostgresql.Server(
-    `${name}-server`,
-    vendor("server", {
+  const serverArgs = vendor("server", {
       resourceGroupName,
       location: p.location,
       tags,
@@ -93,8 +93,13 @@ export function createDatabase(req: DatabaseRequest): DatabaseResult {
       },
       backup: { backupRetentionDays: spec.backups.retentionDays, geoRedundantBackup: "Disabled" },
       highAvailability: { mode: spec.highAvailability ? "ZoneRedundant" : "Disabled" },
-    }),
-    { ...stateful, dependsOn: [dns.link] },
+  });
+  const server = new dbforpostgresql.Server(
+    `${name}-server`,
+    serverArgs,
+    // Auto-grow owns the disk size once the server exists: Azure refuses a smaller size than it has grown to,
+    // so only the size at creation comes from the spec (docs/azure.md, "Storage").
+    { ...stateful, dependsOn: [dns.link], ignoreChanges: ["storage.storageSizeGB"] },
   );
 
   const tls = new dbforpostgresql.Configuration(
@@ -109,40 +114,39 @@ export function createDatabase(req: DatabaseRequest): DatabaseResult {
     { ...stateful, dependsOn: [tls] },
   );
 
-  const created: Record<string, pulumi.Resource> = { password, secret, server, tls, database };
+  const created: DatabaseResources = { password, secret, server, tls, database };
   if (spec.deletionProtection) {
+    // On the server only: nothing Freehold deletes while the data is protected lives under it (links are granted on
+    // the password secret, in the vault). Not retained: turning protection off deletes it, so a later removal succeeds.
     created.lock = new authorization.ManagementLockByScope(
       `${name}-lock`,
       vendor("lock", {
         scope: server.id,
         level: "CanNotDelete",
-        lockName: "freehold-deletion-protection",
-        notes: "Freehold deletionProtection: set deletionProtection: false and deploy before deleting this server.",
+        lockName: LOCK_NAME,
+        notes: "Freehold deletionProtection: set deletionProtection: false and deploy to lift this lock.",
       }),
-      { parent: req.parent, retainOnDelete: true, dependsOn: [database] },
+      { parent: req.parent, dependsOn: [database] },
     );
   }
 
-  const handle: AzureDatabaseHandle = {
-    kind: "azure-postgres",
-    secretId: secret.id,
-    secretUrl: secret.properties.apply((prop) => prop.secretUri),
-  };
+  const handle: AzureDatabaseHandle = { kind: "azure-postgres", secretId: id, secretUrl: url };
   return {
-    host: server.fullyQualifiedDomainName,
+    // From the name the program chose (the server's outputs are not needed, so plain unit-test mocks work too).
+    host: pulumi.all([serverArgs.serverName, server.id]).apply(([n]) => `${n}.postgres.database.azure.com`),
     port: pulumi.output(5432),
-    databaseName: database.name,
+    databaseName: database.id.apply(() => spec.databaseName),
     username: pulumi.output(ADMIN_LOGIN),
     password: passwordValue,
     handle,
-    resources: created,
+    resources: byRole(created),
     description: {
       service: DATABASE_SERVICE,
       size,
       details: {
         version: spec.version,
         storageGiB,
-        storageNote: storageGiB === spec.storageGiB ? "as requested" : `${spec.storageGiB} GiB requested; Premium SSD sizes start at 32 GiB and double`,
+        storageNote: `${storageGiB === spec.storageGiB ? "as requested" : `${spec.storageGiB} GiB requested; Premium SSD sizes start at 32 GiB and double`}; the size at creation: auto-grow grows it after that, and it never shrinks`,
         highAvailability: spec.highAvailability ? "ZoneRedundant" : "Disabled",
         backupRetentionDays: spec.backups.retentionDays,
         pointInTimeRecovery: true,

@@ -68,6 +68,7 @@ describe("platform", () => {
     expect(vnet.subnets.map((s) => [s.name, s.delegations[0]?.serviceName])).toEqual([
       ["apps", "Microsoft.App/environments"],
       ["postgres", "Microsoft.DBforPostgreSQL/flexibleServers"],
+      ["jump", "Microsoft.ContainerInstance/containerGroups"],
     ]);
     const count = (type: string) => run.resources.filter((r) => r.type === type).length;
     expect(count("azure-native:app:ManagedEnvironment")).toBe(1);
@@ -88,10 +89,13 @@ describe("platform", () => {
     expect(JSON.stringify(env)).not.toContain("bW9jay1wcmltYXJ5LXNoYXJlZC1rZXk=");
   });
 
-  it("creates a Key Vault with RBAC, soft delete and purge protection, retained on destroy", () => {
+  it("creates a Key Vault with RBAC, soft delete and purge protection, named with a suffix that is new whenever the vault is", () => {
     const vault = one(run, "shop-vault");
     expect(vault.inputs.properties).toMatchObject({ enableRbacAuthorization: true, enableSoftDelete: true, enablePurgeProtection: true, softDeleteRetentionInDays: 90 });
-    expect(vault.options.retainOnDelete).toBe(true);
+    // A deleted vault keeps its name 90 days: the name comes from a random suffix, kept per location.
+    expect(vault.inputs.vaultName).toMatch(/^shop-dev-k-[a-z0-9]{6}-[a-z0-9]{6}$/);
+    expect(vault.propertyDependencies.vaultName).toEqual([expect.stringContaining("random:index/randomString:RandomString::shop-vault-suffix")]);
+    expect(one(run, "shop-vault-suffix").inputs).toMatchObject({ length: 6, upper: false, special: false, keepers: { location: "uksouth" } });
   });
 
   it("links the PostgreSQL private DNS zone to the network", () => {
@@ -129,7 +133,9 @@ describe("database", () => {
   it("keeps the generated password only as a Key Vault secret", () => {
     expect(one(run, "db-password").type).toBe("random:index/randomPassword:RandomPassword");
     const secret = one(run, "db-secret");
-    expect(secret.inputs).toMatchObject({ properties: "[secret]", secretName: "db-admin-password", vaultName: expect.stringMatching(/^shop-dev-kv-/) });
+    expect(secret.inputs).toMatchObject({ properties: "[secret]", secretName: expect.stringMatching(/^db-admin-password-[a-z0-9]{6}$/), vaultName: expect.stringMatching(/^shop-dev-k-/), tags: { "freehold-secret": "db-admin-password" } });
+    // A deleted secret keeps its name while the vault keeps deleted secrets: a database added back gets a new one.
+    expect(secret.propertyDependencies.secretName).toEqual([expect.stringContaining("RandomString::db-secret-suffix")]);
     expect(JSON.stringify(run.resources)).not.toMatch(/Mock[0-9a-f]{20}/);
     expect(run.outputs.outputs).toMatchObject({ db: { connectionString: "[secret]" } });
   });
@@ -192,8 +198,10 @@ describe("object store", () => {
           enabled: true,
           type: "Lifecycle",
           definition: {
-            filters: { blobTypes: ["blockBlob"], prefixMatch: ["files/logs/"] },
-            actions: { baseBlob: { delete: { daysAfterModificationGreaterThan: 30 } }, version: { delete: { daysAfterCreationGreaterThan: 30 } } },
+            // Append blobs too: the writer role can create them.
+            filters: { blobTypes: ["blockBlob", "appendBlob"], prefixMatch: ["files/logs/"] },
+            // Azure ages a previous version from when it was written; twice the age keeps it at least 30 days after it became previous.
+            actions: { baseBlob: { delete: { daysAfterModificationGreaterThan: 30 } }, version: { delete: { daysAfterCreationGreaterThan: 60 } } },
           },
         },
       ],
@@ -201,11 +209,18 @@ describe("object store", () => {
     expect(run.resources.find((r) => r.name === "uploads-lifecycle")).toBeUndefined();
   });
 
-  it("retains and locks a protected store, and neither for deletionProtection: false", () => {
-    expect(one(run, "files-account").options.retainOnDelete).toBe(true);
-    expect(one(run, "files-lock").inputs).toMatchObject({ level: "CanNotDelete", scope: "files-account-id" });
+  it("protects a store with Pulumi and the keep-data policy (no lock, which would block removing links), and neither for deletionProtection: false", () => {
+    expect(one(run, "files-account").options).toMatchObject({ protect: true, retainOnDelete: true });
+    expect(one(run, "files-account").inputs.tags).toMatchObject({ "freehold-deletion-protection": "on" });
+    expect(run.resources.filter((r) => r.type === "azure-native:authorization:ManagementLockByScope").map((r) => r.name)).toEqual(["db-lock"]);
+    const definition = run.resources.find((r) => r.type === "azure-native:authorization:PolicyDefinition");
+    expect(definition?.inputs.mode).toBe("Indexed");
+    const rule = definition?.inputs.policyRule as Record<string, unknown>;
+    expect(rule.if).toEqual({ allOf: [{ field: "type", equals: "Microsoft.Storage/storageAccounts" }, { field: "tags['freehold-deletion-protection']", equals: "on" }] });
+    expect(rule.then).toEqual({ effect: "denyAction", details: { actionNames: ["delete"], cascadeBehaviors: { resourceGroup: "deny" } } });
+    expect(run.resources.find((r) => r.type === "azure-native:authorization:PolicyAssignment")?.inputs).toMatchObject({ scope: "shop-rg-id", enforcementMode: "Default" });
     expect(one(run, "uploads-account").options.retainOnDelete).toBe(false);
-    expect(run.resources.find((r) => r.name === "uploads-lock")).toBeUndefined();
+    expect(one(run, "uploads-account").inputs.tags).toMatchObject({ "freehold-deletion-protection": "off" });
   });
 
   it("exposes the container as the bucket and the account's blob endpoint", () => {
@@ -247,7 +262,7 @@ describe("web service", () => {
       template: { containers: Array<{ env: Array<{ name: string; value?: string; secretRef?: string }> }> };
     };
     expect(inputs.configuration.secrets).toEqual([
-      { name: "database-password", keyVaultUrl: expect.stringMatching(/^https:\/\/shop-dev-kv-[a-z0-9]{6}\.vault\.azure\.net\/secrets\/db-admin-password$/), identity: "web-identity-id" },
+      { name: "database-password", keyVaultUrl: expect.stringMatching(/^https:\/\/shop-dev-k-[a-z0-9]{6}-[a-z0-9]{6}\.vault\.azure\.net\/secrets\/db-admin-password-[a-z0-9]{6}$/), identity: "web-identity-id" },
     ]);
     const env = inputs.template.containers[0]?.env ?? [];
     expect(env.find((e) => e.name === "DATABASE_PASSWORD")).toEqual({ name: "DATABASE_PASSWORD", secretRef: "database-password" });
@@ -261,16 +276,37 @@ describe("web service", () => {
     const grants = run.resources
       .filter((r) => r.type === "azure-native:authorization:RoleAssignment")
       .map((r) => [r.name, r.inputs.roleDefinitionId, r.inputs.scope, r.inputs.principalType]);
+    const DELEGATOR = BUILT_IN("db58b8e5-c6ad-4a2a-8342-4190687cbf4a");
     expect(grants).toEqual([
       ["web-db-access", BUILT_IN("4633458b-17de-408a-b874-0445c86b69e6"), "db-secret-id", "ServicePrincipal"],
       ["web-files-access", BUILT_IN("2a2b9908-6ea1-4ae2-8e65-a410df84e7d1"), "files-container-id", "ServicePrincipal"],
+      // User delegation keys (for signed URLs) can only be granted on the account; the SAS is capped by the container role.
+      ["web-files-delegate", DELEGATOR, "files-account-id", "ServicePrincipal"],
       ["web-uploads-access", expect.stringMatching(/roleDefinitions\/[0-9a-f-]{36}$/), "uploads-container-id", "ServicePrincipal"],
+      ["web-uploads-delegate", DELEGATOR, "uploads-account-id", "ServicePrincipal"],
       ["worker-files-access", BUILT_IN("ba92f5b4-2d11-453d-a403-e96b0029c9fe"), "files-container-id", "ServicePrincipal"],
+      ["worker-files-delegate", DELEGATOR, "files-account-id", "ServicePrincipal"],
     ]);
     for (const r of run.resources.filter((x) => x.type === "azure-native:authorization:RoleAssignment")) {
       expect(r.inputs.roleAssignmentName).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     }
-    expect(one(run, "web-app").options.dependsOn).toHaveLength(3);
+  });
+
+  it("starts the app only after its grants have had the ten minutes Azure allows them to take effect", () => {
+    const wait = one(run, "web-grants-wait");
+    expect(wait.type).toBe("time:index/sleep:Sleep");
+    expect(wait.inputs.createDuration).toBe("600s");
+    // A new or changed grant changes the triggers, so the wait runs again before the app changes.
+    expect(wait.propertyDependencies.triggers).toHaveLength(5);
+    expect(wait.options.dependsOn).toHaveLength(5);
+    expect(one(run, "web-app").options.dependsOn).toEqual([wait.urn]);
+  });
+
+  it("assigns the write-only custom role only after it has had time to replicate", () => {
+    const wait = one(run, "shop-blob-writer-wait");
+    expect(wait.inputs.createDuration).toBe("600s");
+    expect(wait.options.dependsOn).toEqual([one(run, "shop-blob-writer").urn]);
+    expect(one(run, "web-uploads-access").propertyDependencies.roleDefinitionId).toContain(wait.urn);
   });
 
   it("defines the write-only blob role with exact data actions, once per stack", () => {
@@ -302,11 +338,29 @@ components:
     expect(one(r, "web-app").inputs.workloadProfileName).toBe("D4");
   });
 
+  it("merge deeply: a nested setting changes that field and keeps what Freehold set beside it", async () => {
+    const r = await plan(`
+name: s
+components:
+  db: { kind: database, backups: { retentionDays: 21 }, vendor: { azure: { server: { backup: { geoRedundantBackup: Enabled } } } } }
+  web:
+    kind: web-service
+    image: nginx
+    writableRootFilesystem: true
+    links: [db]
+    vendor: { azure: { app: { configuration: { ingress: { clientCertificateMode: require } } } } }
+`);
+    expect(one(r, "db-server").inputs.backup).toEqual({ backupRetentionDays: 21, geoRedundantBackup: "Enabled" });
+    const conf = one(r, "web-app").inputs.configuration as { ingress: Record<string, unknown>; secrets: unknown[] };
+    expect(conf.ingress).toMatchObject({ allowInsecure: false, external: false, clientCertificateMode: "require", targetPort: 8080 });
+    expect(conf.secrets).toHaveLength(1);
+  });
+
   it("reject a role the component does not have, listing the roles allowed", () => {
     const spec = parseComponent(ObjectStoreSpec, { kind: "object-store", vendor: { azure: { bucket: { x: 1 } } } }, "files");
     const req = { ...refusalRequest, name: "files", qualifiedName: "files", spec };
     expect(() => backend.objectStore(req)).toThrow(SpecError);
-    expect(() => backend.objectStore(req)).toThrow("vendor.azure.bucket: is not a child resource of this component on azure; roles allowed: account, blobService, container, lifecycle, lock");
+    expect(() => backend.objectStore(req)).toThrow("vendor.azure.bucket: is not a child resource of this component on azure; roles allowed: account, blobService, container, lifecycle");
   });
 });
 

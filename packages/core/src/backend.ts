@@ -94,6 +94,12 @@ export interface Capability {
   note: string;
   /** Where this is documented. */
   source?: string;
+  /**
+   * For a version row (e.g. `database.postgres-14`): the day the cloud's standard
+   * support for it ends, `YYYY-MM-DD`, from `source`. `check` warns when a stack's
+   * version ends support within a year.
+   */
+  endOfSupport?: string;
 }
 
 /** Where a figure came from. Every number a report shows carries one. */
