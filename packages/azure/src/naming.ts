@@ -41,8 +41,11 @@ export const names = {
   workspace: (stack: string) => physicalName([stack, "logs"], NAME_RULES.workspace),
   virtualNetwork: (stack: string) => physicalName([stack, "vnet"], NAME_RULES.virtualNetwork),
   environment: (stack: string) => physicalName([stack, "env"], NAME_RULES.environment),
-  /** The resource group is per stack, so the component name alone is unique and gives a readable URL. */
-  containerApp: (component: string) => physicalName([component], NAME_RULES.containerApp),
+  /**
+   * Freehold's resource group is per stack, so the component name alone is unique and gives a readable URL; in a
+   * resource group the stack brings (shared by its Pulumi stacks), the stack prefix keeps dev and prod apart.
+   */
+  containerApp: (component: string, sharedGroupPrefix?: string) => physicalName(sharedGroupPrefix ? [sharedGroupPrefix, component] : [component], NAME_RULES.containerApp),
   identity: (stack: string, component: string) => physicalName([stack, component, "id"], NAME_RULES.identity),
   /** The base of the vault name: the platform appends "-" and a random suffix that is new whenever the vault is (a deleted vault keeps its name for 90 days). */
   keyVault: (stack: string) => physicalName([stack, "kv"], NAME_RULES.keyVault),

@@ -287,12 +287,13 @@ export function createPlatform(stack: StackContext, parent: pulumi.Resource): Az
 
   const blobWriterRoleId = once(() => {
     const c = client();
-    const guid = pulumi.all([c.subscriptionId, resourceGroupName]).apply(([sub, rg]) => deterministicGuid("freehold-blob-writer", sub, rg));
+    // One per stack (role names are unique in the tenant; a resource group the stack brings may hold several stacks).
+    const guid = pulumi.all([c.subscriptionId, resourceGroupName]).apply(([sub, rg]) => deterministicGuid("freehold-blob-writer", sub, rg, stack.prefix));
     const role = new authorization.RoleDefinition(
       `${s}-blob-writer`,
       {
         roleDefinitionId: guid,
-        roleName: pulumi.interpolate`Freehold Blob Writer (${resourceGroupName}, ${c.subscriptionId})`,
+        roleName: pulumi.interpolate`Freehold Blob Writer (${stack.prefix}, ${resourceGroupName}, ${c.subscriptionId})`,
         description: "Write and append blobs; no read, no delete. Created by Freehold for write-only links.",
         roleType: "CustomRole",
         scope: net.resourceGroupId,

@@ -176,7 +176,7 @@ export function createWebService(req: WebServiceRequest): WebServiceResult {
   ];
   // Background work needs a replica running between requests.
   const minReplicas = spec.background ? Math.max(1, spec.scaling.min) : spec.scaling.min;
-  const appName = names.containerApp(req.qualifiedName);
+  const appName = names.containerApp(req.qualifiedName, p.stack.network?.azure ? p.stack.prefix : undefined);
 
   const containerApp = new app.ContainerApp(
     `${name}-app`,

@@ -181,6 +181,19 @@ describe("the simulated engine", () => {
     expect(w.up("t", fixed).status).toBe("failed");
   });
 
+  it("deletes the old object of a replacement before a removed resource it used, as the engine orders deletes", () => {
+    const rules = { ...RULES, aws: { ...TEST_RULES, types: { ...TEST_RULES.types, "aws:test/role:Role": { title: "role", source: "test", inUseBy: [{ by: "aws:test/grant:Grant", field: "role", error: "RoleInUse", source: "test" }] } } } };
+    const w = new World(rules as typeof RULES);
+    const role = res("aws:test/role:Role", "role");
+    w.up("s", plan(role, res("aws:test/grant:Grant", "grant", { role: "custom", name: "g1" }, { deps: { role: ["role"] } })));
+    // The grant now uses a built-in role (a replacement: new grant first), and the custom role goes.
+    const grant = res("aws:test/grant:Grant", "grant", { role: "builtin", name: "g2" });
+    grant.options = { ...grant.options, replaceOnChanges: ["role"] };
+    const r = w.up("s", plan(grant));
+    expect(r.error).toBeUndefined();
+    expect([...w.objects.values()].map((o) => `${o.type} ${o.inputs.role ?? ""}`)).toEqual(["aws:test/grant:Grant builtin"]);
+  });
+
   it("sends the old value of an ignored property when it updates a resource (ignoreChanges)", () => {
     const w = new World(RULES);
     const net = res(NET, "net");

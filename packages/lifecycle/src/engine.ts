@@ -151,7 +151,7 @@ class Run {
   /** When each resource of this run finished, on the world clock. */
   private readonly finished = new Map<string, number>();
   /** Old objects of create-before-delete replacements, deleted at the end. */
-  private readonly replacedObjects: Array<{ urn: string; key: string; retain: boolean }> = [];
+  private readonly replacedObjects: Array<{ urn: string; key: string; retain: boolean; dependencies: string[] }> = [];
   private readonly startedAt: number;
 
   constructor(
@@ -290,7 +290,7 @@ class Run {
           this.steps.push({ op: "delete", urn: r.urn, type: r.type, name: r.name, mode: "delete-before-replace" });
         }
         entry.object = this.commitCreate(fresh, r).key;
-        if (!dbr && oldObject) this.replacedObjects.push({ urn: r.urn, key: oldObject.key, retain: r.options.retainOnDelete });
+        if (!dbr && oldObject) this.replacedObjects.push({ urn: r.urn, key: oldObject.key, retain: r.options.retainOnDelete, dependencies: planned.old?.dependencies ?? [] });
         end = start + this.duration(r);
         this.renewed.add(r.urn);
         break;
@@ -304,11 +304,24 @@ class Run {
     this.steps.push(step);
   }
 
-  /** Removed resources and replaced objects: dependents first, as the engine deletes. */
+  /**
+   * Removed resources and the old objects of create-before-delete replacements, together and dependents first,
+   * as the engine deletes them: an old object that used a removed resource goes before it.
+   */
   private deleteRemoved(desired: readonly PlannedResource[]): void {
     const wanted = new Set(desired.map((r) => r.urn));
     const removed = [...this.state.values()].filter((e) => !wanted.has(e.urn));
-    for (const entry of dependentsFirst(removed)) {
+    const replaced = new Map(this.replacedObjects.map((x) => [`${x.urn}#replaced`, x]));
+    const stand = [...replaced].map(([id, x]): StateEntry => ({ urn: id, type: "", name: "", parent: "", custom: true, inputs: {}, options: { protect: false, retainOnDelete: x.retain, dependsOn: [] }, dependencies: x.dependencies, propertyDependencies: {}, object: x.key }));
+    for (const entry of dependentsFirst([...removed, ...stand])) {
+      const old = replaced.get(entry.urn);
+      if (old) {
+        const obj = this.world.objects.get(old.key);
+        if (!obj) continue;
+        if (old.retain) obj.owner = undefined;
+        else this.deleteObject(obj, old.urn);
+        continue;
+      }
       const kind = this.kind(entry.type);
       const obj = entry.object ? this.world.objects.get(entry.object) : undefined;
       if (obj && (kind === "cloud" || kind === "companion")) {
@@ -323,12 +336,6 @@ class Run {
         this.steps.push({ op: "delete", urn: entry.urn, type: entry.type, name: entry.name });
       }
       this.state.delete(entry.urn);
-    }
-    for (const { urn, key, retain } of [...this.replacedObjects].reverse()) {
-      const obj = this.world.objects.get(key);
-      if (!obj) continue;
-      if (retain) obj.owner = undefined;
-      else this.deleteObject(obj, urn);
     }
   }
 
@@ -658,9 +665,10 @@ function dependentsFirst(entries: StateEntry[]): StateEntry[] {
   const visit = (e: StateEntry, stack: Set<string>) => {
     if (done.has(e.urn) || stack.has(e.urn)) return;
     stack.add(e.urn);
-    // Everything that depends on e (or is its child) goes first.
+    // Everything that depends on e (or is its child) goes first; the old object of a replacement stands for its URN too.
+    const urn = e.urn.replace(/#replaced$/, "");
     for (const other of entries) {
-      if (other.urn !== e.urn && (other.dependencies.includes(e.urn) || other.parent === e.urn)) visit(other, stack);
+      if (other.urn !== e.urn && (other.dependencies.includes(urn) || other.parent === urn)) visit(other, stack);
     }
     stack.delete(e.urn);
     done.add(e.urn);
