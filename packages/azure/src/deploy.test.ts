@@ -1,12 +1,15 @@
 import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { deployStack, type PlannedResource, registerBackend, runWithMocks } from "@freehold/core";
+import { deployStack, type PlannedResource, plainOutputs, registerBackend, runWithMocks } from "@freehold/core";
 import { DatabaseSpec, ObjectStoreSpec, parseComponent, parseStack, resolveSize, SpecError, UnsupportedFeatureError, WebServiceSpec } from "@freehold/model";
-import type * as pulumi from "@pulumi/pulumi";
+import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
 import { backend } from "./index";
 import { MOCK_SUBSCRIPTION } from "./mocks";
+import { checkWebService } from "./web-service";
+
+const plainRecords = (o: unknown) => plainOutputs(o);
 
 registerBackend(backend);
 
@@ -323,6 +326,105 @@ describe("web service", () => {
     const spec = parseComponent(WebServiceSpec, { kind: "web-service", image: "nginx", writableRootFilesystem: false }, "web");
     const req = { ...refusalRequest, name: "web", qualifiedName: "web", spec, image: "nginx", env: {}, links: [], linkEnv: { plain: {}, secrets: [] }, size: resolveSize("web-service", spec.size) };
     expect(() => backend.webService(req)).toThrow(/web-service.read-only-root-filesystem/);
+  });
+});
+
+describe("web service settings", () => {
+  type Probe = { type: string; periodSeconds: number; failureThreshold: number; initialDelaySeconds?: number; timeoutSeconds: number };
+  const probesOf = (r: Run, name: string) => ((one(r, name).inputs.template as { containers: Array<{ probes: Probe[] }> }).containers[0]?.probes ?? []) as Probe[];
+  const allowed = (p: Probe) => (p.initialDelaySeconds ?? 0) + p.periodSeconds * p.failureThreshold;
+
+  it("gives a new replica the startup grace the spec asks for, within Container Apps' probe limits", async () => {
+    const r = await plan(`
+name: s
+components:
+  slow: { kind: web-service, image: nginx, writableRootFilesystem: true, healthCheck: { path: /ready, intervalSeconds: 30, startupGraceSeconds: 300 } }
+  quick: { kind: web-service, image: nginx, writableRootFilesystem: true, healthCheck: { startupGraceSeconds: 10 } }
+  edge: { kind: web-service, image: nginx, writableRootFilesystem: true, healthCheck: { startupGraceSeconds: 600, intervalSeconds: 300 } }
+`);
+    for (const [name, grace] of [["slow-app", 300], ["quick-app", 10], ["edge-app", 600]] as const) {
+      const probes = probesOf(r, name);
+      const startup = probes.find((p) => p.type === "Startup") as Probe;
+      expect(allowed(startup), name).toBeGreaterThanOrEqual(grace);
+      expect(allowed(startup), name).toBeLessThan(grace + 10);
+      for (const p of probes) {
+        expect(p.periodSeconds, `${name} ${p.type}`).toBeGreaterThanOrEqual(1);
+        expect(p.periodSeconds, `${name} ${p.type}`).toBeLessThanOrEqual(240);
+        expect(p.failureThreshold, `${name} ${p.type}`).toBeLessThanOrEqual(10);
+        expect(p.timeoutSeconds, `${name} ${p.type}`).toBeLessThanOrEqual(p.periodSeconds);
+      }
+    }
+    // The default grace (120 s), where the old fixed probe allowed about 51.
+    expect(allowed(probesOf(run, "web-app").find((p) => p.type === "Startup") as Probe)).toBe(120);
+  });
+
+  it("pulls from a private registry with a password kept in Key Vault and read through the app's identity", async () => {
+    const r = await runWithMocks(
+      "azure",
+      () => deployStack(parseStack("name: s\ncomponents:\n  web: { kind: web-service, image: ghcr.io/acme/web:1, writableRootFilesystem: true, registry: { server: ghcr.io, username: deploy-bot, passwordSecret: ghcrToken } }\n")),
+      { project: "s", config: { "s:ghcrToken": "fixture-token" } },
+    );
+    const secret = one(r, "web-registry-secret");
+    expect(secret.inputs).toMatchObject({ properties: "[secret]", secretName: expect.stringMatching(/^web-registry-password-[a-z0-9]{6}$/) });
+    expect(JSON.stringify(r.resources)).not.toContain("fixture-token");
+    const conf = one(r, "web-app").inputs.configuration as { registries: unknown[]; secrets: Array<Record<string, unknown>> };
+    expect(conf.registries).toEqual([{ server: "ghcr.io", username: "deploy-bot", passwordSecretRef: "registry-password" }]);
+    expect(conf.secrets).toEqual([{ name: "registry-password", identity: "web-identity-id", keyVaultUrl: expect.stringMatching(/\/secrets\/web-registry-password-[a-z0-9]{6}$/) }]);
+    expect(one(r, "web-registry-access").inputs).toMatchObject({ scope: "web-registry-secret-id", roleDefinitionId: BUILT_IN("4633458b-17de-408a-b874-0445c86b69e6") });
+    expect(one(r, "web-app").options.dependsOn).toEqual([one(r, "web-grants-wait").urn]);
+  });
+
+  it("binds a custom domain with a managed certificate and outputs the DNS records to create", async () => {
+    const r = await plan(`
+name: s
+components:
+  www: { kind: web-service, image: nginx, public: true, writableRootFilesystem: true, domain: www.example.gov.uk }
+  apex: { kind: web-service, image: nginx, public: true, writableRootFilesystem: true, domain: example.gov.uk }
+`);
+    expect((one(r, "www-app").inputs.configuration as { ingress: unknown }).ingress).toMatchObject({ external: true, customDomains: [{ name: "www.example.gov.uk", bindingType: "Auto" }] });
+    const cert = one(r, "www-cert");
+    expect(cert.type).toBe("azure-native:app:ManagedCertificate");
+    expect(cert.inputs).toMatchObject({ environmentName: "s-dev-env", properties: { subjectName: "www.example.gov.uk", domainControlValidation: "CNAME" } });
+    // Azure issues it only for a hostname already on an app.
+    expect(cert.options.dependsOn).toEqual([one(r, "www-app").urn]);
+    expect(one(r, "apex-cert").inputs).toMatchObject({ properties: { subjectName: "example.gov.uk", domainControlValidation: "HTTP" } });
+    const outputs = (r.outputs as { outputs: { www: { url: string } } }).outputs;
+    expect(outputs.www.url).toBe("https://www.example.gov.uk");
+    const records = r.components.map((c) => c.outputs.dnsRecords);
+    expect(await plainRecords(records[0])).toEqual([
+      { name: "asuid.www.example.gov.uk", type: "TXT", value: expect.stringMatching(/^[0-9A-F]{32}$/), purpose: "domain ownership" },
+      { name: "www.example.gov.uk", type: "CNAME", value: "www.mock-env.uksouth.azurecontainerapps.io", purpose: "traffic" },
+    ]);
+    expect(await plainRecords(records[1])).toEqual([
+      { name: "asuid.example.gov.uk", type: "TXT", value: expect.stringMatching(/^[0-9A-F]{32}$/), purpose: "domain ownership" },
+      { name: "example.gov.uk", type: "A", value: "10.42.0.250", purpose: "traffic" },
+    ]);
+  });
+
+  it("refuses a domain on a private service: a custom domain binds to external ingress", () => {
+    expect(() => checkWebService({ name: "web", spec: parseComponent(WebServiceSpec, { kind: "web-service", image: "nginx", writableRootFilesystem: true, domain: "app.example.gov.uk" }, "web") })).toThrow(
+      "web: azure cannot provide web-service.custom-domain",
+    );
+  });
+});
+
+describe("prerequisites", () => {
+  it("tells, once per run, which resource providers to register and which roles the deploying identity needs", async () => {
+    const said: string[] = [];
+    const warn = pulumi.log.warn;
+    (pulumi.log as { warn: (m: string) => Promise<void> }).warn = async (m: string) => {
+      said.push(m);
+    };
+    try {
+      // Five components in one run: said once (providers.test.ts: once for two platforms).
+      await plan(SHOP);
+    } finally {
+      (pulumi.log as { warn: typeof warn }).warn = warn;
+    }
+    const prereq = said.filter((m) => m.startsWith("Azure prerequisites"));
+    expect(prereq).toHaveLength(1);
+    for (const p of ["Microsoft.App", "Microsoft.DBforPostgreSQL", "Microsoft.KeyVault", "Microsoft.Storage", "Microsoft.Network", "Microsoft.OperationalInsights", "Microsoft.ManagedIdentity"]) expect(prereq[0]).toContain(p);
+    for (const role of ["Contributor", "User Access Administrator", "Resource Policy Contributor"]) expect(prereq[0]).toContain(role);
   });
 });
 

@@ -174,8 +174,8 @@ export function createWebService(req: WebServiceRequest): WebServiceResult {
     ...("AZURE_CLIENT_ID" in req.env ? [] : [{ name: "AZURE_CLIENT_ID", value: identity.clientId }]),
     ...req.linkEnv.secrets.map((s) => ({ name: s.name, secretRef: secretName(s.name) })),
   ];
-  // Background work needs a replica running between requests.
-  const minReplicas = spec.background ? Math.max(1, spec.scaling.min) : spec.scaling.min;
+  // Background work (the model refuses it with scaling.min 0) gets what every replica has on Container Apps: its CPU between requests.
+  const minReplicas = spec.scaling.min;
   const appName = names.containerApp(req.qualifiedName, p.stack.network?.azure ? p.stack.prefix : undefined);
 
   const containerApp = new app.ContainerApp(
