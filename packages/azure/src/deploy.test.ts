@@ -466,6 +466,25 @@ components:
   });
 });
 
+describe("typed resources", () => {
+  it("gives each component's children typed by role on Azure, and refuses another cloud", async () => {
+    const { Database, ObjectStore, WebService } = await import("@freehold/core");
+    await runWithMocks("azure", () => {
+      const db = new Database("db", {}, { cloud: "azure", stack: { name: "t" } });
+      const files = new ObjectStore("files", {}, { cloud: "azure", stack: { name: "t" } });
+      const web = new WebService("web", { image: "nginx", writableRootFilesystem: true, links: [db] }, { cloud: "azure", stack: { name: "t" } });
+      // Typed: these compile only with the declaration in index.ts.
+      const server: import("@pulumi/azure-native/dbforpostgresql").Server = db.resourcesOn("azure").server;
+      const account: import("@pulumi/azure-native/storage").StorageAccount = files.resourcesOn("azure").account;
+      const app: import("@pulumi/azure-native/app").ContainerApp = web.resourcesOn("azure").app;
+      expect([server, account, app].every((r) => r !== undefined)).toBe(true);
+      expect(web.resourcesOn("azure")["db-access"]).toBeDefined();
+      expect(() => db.resourcesOn("aws" as "azure")).toThrow("this database is deployed on azure, not aws");
+      return {};
+    });
+  });
+});
+
 describe("plans", () => {
   it("give identical records on two runs", async () => {
     const again = await plan(SHOP);

@@ -43,3 +43,10 @@ export { NAME_RULES, names, deterministicGuid } from "./naming";
 export { BLOB_DELEGATOR, BLOB_ROLES, SECRET_READER } from "./permissions";
 export { CONTAINER_APPS_PAIRS, POSTGRES_SKUS, POSTGRES_STORAGE_GIB } from "./sizes";
 export { PRICES } from "./prices";
+
+declare module "@freehold/core" {
+  /** Azure's child resources by role: `db.resourcesOn("azure").server` is a `dbforpostgresql.Server`. */
+  interface ResourceTypes {
+    azure: { "web-service": import("./web-service").WebServiceResources; database: import("./database").DatabaseResources; "object-store": import("./object-store").ObjectStoreResources };
+  }
+}

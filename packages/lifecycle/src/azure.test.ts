@@ -195,10 +195,9 @@ components:
     const types = plan.resources.map((r) => r.type);
     expect(types).not.toContain("azure-native:resources:ResourceGroup");
     expect(types).not.toContain("azure-native:network:VirtualNetwork");
-    const env = plan.resources.find((r) => r.type === "azure-native:app:ManagedEnvironment");
-    expect((env?.inputs.vnetConfiguration as { infrastructureSubnetId: string }).infrastructureSubnetId).toMatch(/\/resourceGroups\/shared-rg\/providers\/Microsoft\.Network\/virtualNetworks\/shared-vnet\/subnets\/aca$/);
-    const server = plan.resources.find((r) => r.type === "azure-native:dbforpostgresql:Server");
-    expect((server?.inputs.network as { delegatedSubnetResourceId: string }).delegatedSubnetResourceId).toMatch(/virtualNetworks\/shared-vnet\/subnets\/pg$/);
+    const input = (type: string, key: string) => plan.resources.find((r) => r.type === type)?.inputs[key] as Record<string, string> | undefined;
+    expect(input("azure-native:app:ManagedEnvironment", "vnetConfiguration")?.infrastructureSubnetId).toMatch(/\/resourceGroups\/shared-rg\/providers\/Microsoft\.Network\/virtualNetworks\/shared-vnet\/subnets\/aca$/);
+    expect(input("azure-native:dbforpostgresql:Server", "network")?.delegatedSubnetResourceId).toMatch(/virtualNetworks\/shared-vnet\/subnets\/pg$/);
     for (const r of plan.resources.filter((x) => "resourceGroupName" in x.inputs)) expect(r.inputs.resourceGroupName, r.name).toBe("shared-rg");
   });
 
