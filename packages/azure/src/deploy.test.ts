@@ -7,6 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
 import { backend } from "./index";
 import { MOCK_SUBSCRIPTION } from "./mocks";
+import { ROLE_JOB_SCRIPT } from "./database";
 import { checkWebService } from "./web-service";
 
 const plainRecords = (o: unknown) => plainOutputs(o);
@@ -71,7 +72,7 @@ describe("platform", () => {
     expect(vnet.subnets.map((s) => [s.name, s.delegations[0]?.serviceName])).toEqual([
       ["apps", "Microsoft.App/environments"],
       ["postgres", "Microsoft.DBforPostgreSQL/flexibleServers"],
-      ["jump", "Microsoft.ContainerInstance/containerGroups"],
+      ["jobs", "Microsoft.ContainerInstance/containerGroups"],
     ]);
     const count = (type: string) => run.resources.filter((r) => r.type === type).length;
     expect(count("azure-native:app:ManagedEnvironment")).toBe(1);
@@ -141,6 +142,33 @@ describe("database", () => {
     expect(secret.propertyDependencies.secretName).toEqual([expect.stringContaining("RandomString::db-secret-suffix")]);
     expect(JSON.stringify(run.resources)).not.toMatch(/Mock[0-9a-f]{20}/);
     expect(run.outputs.outputs).toMatchObject({ db: { connectionString: "[secret]" } });
+  });
+
+  it("has applications log in as a least-privilege role that a one-off container creates inside the network", () => {
+    const job = one(run, "db-roles");
+    expect(job.type).toBe("azure-native:containerinstance:ContainerGroup");
+    expect(job.inputs).toMatchObject({ restartPolicy: "Never", osType: "Linux", subnetIds: [{ id: "shop-vnet-id/subnets/jobs" }] });
+    const container = (job.inputs.containers as Array<{ image: string; command: string[]; environmentVariables: Array<Record<string, string>> }>)[0];
+    expect(container?.image).toBe("postgres:17-alpine");
+    expect(container?.command).toEqual(["sh", "-c", ROLE_JOB_SCRIPT]);
+    expect(container?.environmentVariables).toEqual(
+      expect.arrayContaining([
+        { name: "PGUSER", value: "app_admin" },
+        { name: "PGSSLMODE", value: "require" },
+        { name: "APP_ROLE", value: "app_user" },
+        { name: "PGPASSWORD", secureValue: "[secret]" },
+        { name: "APP_PASSWORD", secureValue: "[secret]" },
+      ]),
+    );
+    expect(job.options.dependsOn).toEqual([one(run, "db-database").urn]);
+    const env = (one(run, "web-app").inputs.template as { containers: Array<{ env: Array<{ name: string; value?: string }> }> }).containers[0]?.env ?? [];
+    expect(env.find((e) => e.name === "DATABASE_USER")?.value).toBe("app_user");
+  });
+
+  it("needs a subnet for that container when the stack brings its own network", async () => {
+    await expect(plan("name: s\nnetwork: { azure: { resourceGroupName: rg, virtualNetworkName: vnet, appsSubnetName: a, databaseSubnetName: d } }\ncomponents:\n  db: { kind: database }\n")).rejects.toThrow(
+      "network.azure.jobsSubnetName: is required with a database",
+    );
   });
 
   it("retains the server and its children and locks it against deletion", () => {
@@ -265,7 +293,7 @@ describe("web service", () => {
       template: { containers: Array<{ env: Array<{ name: string; value?: string; secretRef?: string }> }> };
     };
     expect(inputs.configuration.secrets).toEqual([
-      { name: "database-password", keyVaultUrl: expect.stringMatching(/^https:\/\/shop-dev-k-[a-z0-9]{6}-[a-z0-9]{6}\.vault\.azure\.net\/secrets\/db-admin-password-[a-z0-9]{6}$/), identity: "web-identity-id" },
+      { name: "database-password", keyVaultUrl: expect.stringMatching(/^https:\/\/shop-dev-k-[a-z0-9]{6}-[a-z0-9]{6}\.vault\.azure\.net\/secrets\/db-app-password-[a-z0-9]{6}$/), identity: "web-identity-id" },
     ]);
     const env = inputs.template.containers[0]?.env ?? [];
     expect(env.find((e) => e.name === "DATABASE_PASSWORD")).toEqual({ name: "DATABASE_PASSWORD", secretRef: "database-password" });
@@ -281,7 +309,8 @@ describe("web service", () => {
       .map((r) => [r.name, r.inputs.roleDefinitionId, r.inputs.scope, r.inputs.principalType]);
     const DELEGATOR = BUILT_IN("db58b8e5-c6ad-4a2a-8342-4190687cbf4a");
     expect(grants).toEqual([
-      ["web-db-access", BUILT_IN("4633458b-17de-408a-b874-0445c86b69e6"), "db-secret-id", "ServicePrincipal"],
+      // The application role's password, never the administrator's.
+      ["web-db-access", BUILT_IN("4633458b-17de-408a-b874-0445c86b69e6"), "db-app-secret-id", "ServicePrincipal"],
       ["web-files-access", BUILT_IN("2a2b9908-6ea1-4ae2-8e65-a410df84e7d1"), "files-container-id", "ServicePrincipal"],
       // User delegation keys (for signed URLs) can only be granted on the account; the SAS is capped by the container role.
       ["web-files-delegate", DELEGATOR, "files-account-id", "ServicePrincipal"],

@@ -1,27 +1,27 @@
 /**
  * How to move data out of (or into) Azure: pg_dump/pg_restore against the
- * private flexible server, from a jump container in the network's `jump`
+ * private flexible server, from a jump container in the network's `jobs`
  * subnet (part of the network Freehold defines, so an `up` never deletes it),
  * and rclone with an `azureblob` remote using Entra ID.
  */
 import type { MigrationDetails, StackContext } from "@freehold/core";
 import { ADMIN_LOGIN } from "./database";
 import { names } from "./naming";
-import { JUMP_SUBNET } from "./network";
+import { JOBS_SUBNET } from "./network";
 import { FREE_EGRESS_GIB, PRICES } from "./prices";
 
-/** Where the jump container runs: the stack's own network and its jump subnet, or the user's. */
+/** Where the jump container runs: the stack's own network and its jobs subnet, or the user's. */
 function jumpPlace(stack: StackContext): { rg: string; vnet: string; subnet: string; note: string } {
   const own = stack.network?.azure;
   if (own) {
     return {
       rg: own.resourceGroupName,
       vnet: own.virtualNetworkName,
-      subnet: "<a subnet of yours delegated to Microsoft.ContainerInstance/containerGroups>",
-      note: `${own.virtualNetworkName} is your network: use (or add) a subnet delegated to Microsoft.ContainerInstance/containerGroups for the jump container. `,
+      subnet: own.jobsSubnetName ?? "<a subnet of yours delegated to Microsoft.ContainerInstance/containerGroups>",
+      note: own.jobsSubnetName ? "" : `${own.virtualNetworkName} is your network: use (or add) a subnet delegated to Microsoft.ContainerInstance/containerGroups for the jump container. `,
     };
   }
-  return { rg: names.resourceGroup(stack.prefix), vnet: names.virtualNetwork(stack.prefix), subnet: JUMP_SUBNET.name, note: "" };
+  return { rg: names.resourceGroup(stack.prefix), vnet: names.virtualNetwork(stack.prefix), subnet: JOBS_SUBNET.name, note: "" };
 }
 
 /** A shell command that prints the stack's vault name: the vault carries the stack's tags (its name ends in a random suffix). */

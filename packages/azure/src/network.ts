@@ -1,8 +1,9 @@
 /**
  * The shared, stack-level platform: a resource group in the stack's region and
  * a virtual network with a subnet for Container Apps, a subnet delegated to
- * PostgreSQL flexible servers and a subnet for the data-migration jump
- * container; or, when the stack brings its own network (`network.azure`), that
+ * PostgreSQL flexible servers and a subnet for one-off containers (the job
+ * that creates each database's application role, the data-migration jump
+ * container); or, when the stack brings its own network (`network.azure`), that
  * resource group and those subnets, with nothing of the network created.
  * Everything else shared is created on first use, so a stack pays (in resources
  * and money) only for what its components need: the Log Analytics workspace and
@@ -26,12 +27,16 @@ import { deterministicGuid, names } from "./naming";
 import { BLOB_ROLES } from "./permissions";
 import { PROTECTION_TAG, prerequisites } from "./prerequisites";
 
-/** Address plan: 10.42.0.0/16; Container Apps /23 (workload profiles need /27 or more), PostgreSQL /24, the migration jump container /27. */
+/** Address plan: 10.42.0.0/16; Container Apps /23 (workload profiles need /27 or more), PostgreSQL /24, one-off containers /27. */
 export const ADDRESS_SPACE = "10.42.0.0/16";
 export const APPS_SUBNET = { name: "apps", prefix: "10.42.0.0/23", delegation: "Microsoft.App/environments" } as const;
 export const DATABASE_SUBNET = { name: "postgres", prefix: "10.42.2.0/24", delegation: "Microsoft.DBforPostgreSQL/flexibleServers" } as const;
-/** Where `az container create --subnet jump` (docs/azure.md, migration.ts) runs pg_dump: part of the network, so an `up` never deletes it. */
-export const JUMP_SUBNET = { name: "jump", prefix: "10.42.3.0/27", delegation: "Microsoft.ContainerInstance/containerGroups" } as const;
+/**
+ * One-off containers (Azure Container Instances): the job that creates a database's application role, and the
+ * migration runbook's jump container (`az container create --subnet jobs`, migration.ts). Part of the network, so an
+ * `up` never deletes what the runbook uses.
+ */
+export const JOBS_SUBNET = { name: "jobs", prefix: "10.42.3.0/27", delegation: "Microsoft.ContainerInstance/containerGroups" } as const;
 /** The Container Apps workload profile every app runs on: serverless, billed per second. */
 export const CONSUMPTION_PROFILE = "Consumption";
 /**
@@ -65,6 +70,8 @@ export interface AzurePlatform {
   virtualNetworkId: pulumi.Output<string>;
   appsSubnetId: pulumi.Output<string>;
   databaseSubnetId: pulumi.Output<string>;
+  /** The subnet for one-off containers; undefined when the stack brings a network without one. */
+  jobsSubnetId?: pulumi.Output<string>;
   /** Tenant and subscription of the deploying identity (one invoke per stack, made on first need). */
   client(): pulumi.Output<authorization.GetClientConfigResult>;
   environment(): app.ManagedEnvironment;
@@ -112,6 +119,7 @@ interface Network {
   subnetId(name: string): pulumi.Output<string>;
   appsSubnet: string;
   databaseSubnet: string;
+  jobsSubnet?: string;
 }
 
 /** Freehold's own resource group and network. */
@@ -139,8 +147,8 @@ function ownNetwork(stack: StackContext, s: string, opts: pulumi.CustomResourceO
           serviceEndpoints: [{ service: "Microsoft.Storage" }],
           delegations: [delegation(DATABASE_SUBNET.delegation)],
         },
-        // Empty until an operator runs the migration runbook's jump container in it; it pulls a public image.
-        { name: JUMP_SUBNET.name, addressPrefix: JUMP_SUBNET.prefix, delegations: [delegation(JUMP_SUBNET.delegation)] },
+        // One-off containers: they pull a public image (postgres), so this subnet keeps the platform's outbound path.
+        { name: JOBS_SUBNET.name, addressPrefix: JOBS_SUBNET.prefix, delegations: [delegation(JOBS_SUBNET.delegation)] },
       ],
     },
     opts,
@@ -154,6 +162,7 @@ function ownNetwork(stack: StackContext, s: string, opts: pulumi.CustomResourceO
     subnetId: (name) => pulumi.interpolate`${virtualNetwork.id}/subnets/${name}`,
     appsSubnet: APPS_SUBNET.name,
     databaseSubnet: DATABASE_SUBNET.name,
+    jobsSubnet: JOBS_SUBNET.name,
   };
 }
 
@@ -168,6 +177,7 @@ function existingNetwork(existing: NonNullable<NonNullable<StackContext["network
     subnetId: (name) => pulumi.interpolate`${vnetId}/subnets/${name}`,
     appsSubnet: existing.appsSubnetName,
     databaseSubnet: existing.databaseSubnetName,
+    ...(existing.jobsSubnetName ? { jobsSubnet: existing.jobsSubnetName } : {}),
   };
 }
 
@@ -350,6 +360,7 @@ export function createPlatform(stack: StackContext, parent: pulumi.Resource): Az
     virtualNetworkId: net.virtualNetworkId,
     appsSubnetId: net.subnetId(net.appsSubnet),
     databaseSubnetId: net.subnetId(net.databaseSubnet),
+    ...(net.jobsSubnet ? { jobsSubnetId: net.subnetId(net.jobsSubnet) } : {}),
     client,
     environment,
     vault,

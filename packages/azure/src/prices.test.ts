@@ -2,7 +2,7 @@ import { DEFAULT_ASSUMPTIONS, sumCost } from "@freehold/core";
 import { parseComponent, DatabaseSpec, ObjectStoreSpec, WebServiceSpec } from "@freehold/model";
 import { describe, expect, it } from "vitest";
 import { migration } from "./migration";
-import { JUMP_SUBNET } from "./network";
+import { JOBS_SUBNET } from "./network";
 import { availability, estimate, estimatePlatform, postgresHourly, PRICES } from "./prices";
 import { POSTGRES_SKUS } from "./sizes";
 
@@ -80,9 +80,9 @@ describe("migration", () => {
     expect(m.passwordCommand).toContain(`[?tags.\\"freehold-secret\\"=='db-admin-password'].id | [0]`);
   });
 
-  it("runs the jump container in the network's own jump subnet, so the next up does not delete it", () => {
+  it("runs the jump container in the network's own jobs subnet, so the next up does not delete it", () => {
     const m = migration.database({ name: "db", stack, databaseName: "app", physicalName: "" });
-    expect(m.access).toContain(`--vnet shop-dev-vnet --subnet ${JUMP_SUBNET.name} `);
+    expect(m.access).toContain(`--vnet shop-dev-vnet --subnet ${JOBS_SUBNET.name} `);
     // The subnet already exists (defined inline with the network): the runbook must not create one.
     expect(m.access).not.toContain("--subnet-address-prefix");
   });

@@ -183,7 +183,7 @@ describe("Azure: bring your own network", () => {
   const BYO = `
 name: byo
 network:
-  azure: { resourceGroupName: shared-rg, virtualNetworkName: shared-vnet, appsSubnetName: aca, databaseSubnetName: pg }
+  azure: { resourceGroupName: shared-rg, virtualNetworkName: shared-vnet, appsSubnetName: aca, databaseSubnetName: pg, jobsSubnetName: jobs }
 components:
   db: { kind: database }
   files: { kind: object-store }

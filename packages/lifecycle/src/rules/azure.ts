@@ -57,6 +57,9 @@ const DOC = {
   blobSoftDelete: `${LEARN}/storage/blobs/soft-delete-blob-enable`,
   lifecycle: `${LEARN}/storage/blobs/lifecycle-management-overview`,
   workspace: `${LEARN}/azure-monitor/logs/data-retention-configure`,
+  aciVnet: `${LEARN}/container-instances/container-instances-virtual-network-concepts`,
+  aciUpdate: `${LEARN}/container-instances/container-instances-update#properties-that-require-container-delete`,
+  aciRestart: `${LEARN}/container-instances/container-instances-restart-policy`,
   regions: `${LEARN}/reliability/regions-list`,
 } as const;
 
@@ -75,6 +78,7 @@ const CONTAINER_APP = "azure-native:app:ContainerApp";
 const CERTIFICATE = "azure-native:app:ManagedCertificate";
 const SERVER = "azure-native:dbforpostgresql:Server";
 const STORAGE = "azure-native:storage:StorageAccount";
+const CONTAINER_GROUP = "azure-native:containerinstance:ContainerGroup";
 
 /** The ARM resource type of each Pulumi type, as policy rules name them (`field: type`). */
 const ARM_TYPES: Record<string, string> = {
@@ -264,6 +268,9 @@ function subnetsInUse(vnet: CloudObject, ctx: RuleContext): Map<string, string[]
     if (o.type === SERVER && (o.references["network.delegatedSubnetResourceId"] ?? o.references.network ?? []).includes(vnet.key)) {
       note(subnetName((o.inputs.network as { delegatedSubnetResourceId?: string } | undefined)?.delegatedSubnetResourceId), `PostgreSQL server ${o.name}`);
     }
+    if (o.type === CONTAINER_GROUP && (o.references.subnetIds ?? []).includes(vnet.key)) {
+      for (const s of (o.inputs.subnetIds ?? []) as Array<{ id?: string }>) note(subnetName(s.id), `container group ${o.name}`);
+    }
   }
   return used;
 }
@@ -305,6 +312,18 @@ function pgCreateProblem(obj: CloudObject, ctx: RuleContext): string | undefined
     if (!subnet) return `the delegated subnet ${name} does not exist in ${vnet.name}`;
     if (!(subnet.delegations ?? []).some((d) => d.serviceName === "Microsoft.DBforPostgreSQL/flexibleServers")) return `subnet ${name} is not delegated to Microsoft.DBforPostgreSQL/flexibleServers [${DOC.pgNetwork}]`;
     if (!reachesStorage(subnet)) return `subnet ${name} has no path to Azure Storage (default outbound access off, no NAT gateway, no Microsoft.Storage service endpoint): the server archives WAL and backups to Azure Storage [${DOC.pgNetwork}]`;
+  }
+  return undefined;
+}
+
+/** A container group in a network runs in a subnet delegated to Azure Container Instances. */
+function containerGroupProblem(obj: CloudObject, ctx: RuleContext): string | undefined {
+  for (const vnet of referenced(obj, "subnetIds", ctx, VNET)) {
+    for (const s of (obj.inputs.subnetIds ?? []) as Array<{ id?: string }>) {
+      const subnet = subnetsOf(vnet).find((x) => x.name === subnetName(s.id));
+      if (!subnet) return `subnet ${subnetName(s.id)} does not exist in ${vnet.name}`;
+      if (!(subnet.delegations ?? []).some((d) => d.serviceName === "Microsoft.ContainerInstance/containerGroups")) return `subnet ${subnet.name} is not delegated to Microsoft.ContainerInstance/containerGroups [${DOC.aciVnet}]`;
+    }
   }
   return undefined;
 }
@@ -843,6 +862,7 @@ export const AZURE_RULES: CloudRules = {
       inUseBy: [
         { by: ENVIRONMENT, field: "vnetConfiguration", error: "InUseSubnetCannotBeDeleted: a subnet is in use by a Container Apps environment", source: DOC.vnetDelete },
         { by: SERVER, field: "network", error: "InUseSubnetCannotBeDeleted: a subnet is in use by a PostgreSQL flexible server", source: DOC.vnetDelete },
+        { by: CONTAINER_GROUP, field: "subnetIds", error: "InUseSubnetCannotBeDeleted: a subnet is in use by a container group", source: DOC.vnetDelete },
         { by: "azure-native:privatedns:VirtualNetworkLink", field: "virtualNetwork", error: "InUseVirtualNetworkCannotBeDeleted: the network is linked to a private DNS zone", source: DOC.dnsLinks },
       ],
       notes: [`the subnets are defined inline, so the list is the whole truth: a subnet in use cannot be removed, re-addressed or re-delegated ([source](${DOC.subnets}))`],
@@ -889,6 +909,20 @@ export const AZURE_RULES: CloudRules = {
         const other = live(ctx, obj.type).find((o) => o.key !== obj.key && key(o) === key(obj));
         return other ? `Conflict: the virtual network is already linked to this zone (${other.name}) [${DOC.dnsLinks}]` : undefined;
       },
+    },
+    [CONTAINER_GROUP]: {
+      title: "container instance group (one-off container)",
+      source: DOC.aciVnet,
+      identity: inGroup("containerGroupName"),
+      checks: [
+        nameCheck("containerGroupName", 1, 63, /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/, DOC.names),
+        oneOf("restartPolicy", ["Always", "Never", "OnFailure"], DOC.aciRestart),
+        oneOf("osType", ["Linux", "Windows"], DOC.aciVnet),
+      ],
+      // "Properties that require container delete": the OS, CPU and memory, the restart policy; the network with them.
+      replaceOn: ["containerGroupName", "location", "osType", "restartPolicy", "sku", "subnetIds", "containers"].map((path) => ({ path, source: DOC.aciUpdate })),
+      notes: [`in a network, only in a subnet delegated to Microsoft.ContainerInstance/containerGroups ([source](${DOC.aciVnet}))`, `with restart policy Never it runs once, when created ([source](${DOC.aciRestart}))`],
+      beforeCreate: containerGroupProblem,
     },
     "azure-native:operationalinsights:Workspace": {
       title: "Log Analytics workspace",
