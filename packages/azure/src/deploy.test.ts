@@ -452,7 +452,7 @@ describe("prerequisites", () => {
     }
     const prereq = said.filter((m) => m.startsWith("Azure prerequisites"));
     expect(prereq).toHaveLength(1);
-    for (const p of ["Microsoft.App", "Microsoft.DBforPostgreSQL", "Microsoft.KeyVault", "Microsoft.Storage", "Microsoft.Network", "Microsoft.OperationalInsights", "Microsoft.ManagedIdentity"]) expect(prereq[0]).toContain(p);
+    for (const p of ["Microsoft.App", "Microsoft.DBforPostgreSQL", "Microsoft.KeyVault", "Microsoft.Storage", "Microsoft.Network", "Microsoft.OperationalInsights", "Microsoft.ManagedIdentity", "Microsoft.ContainerInstance"]) expect(prereq[0]).toContain(p);
     for (const role of ["Contributor", "User Access Administrator", "Resource Policy Contributor"]) expect(prereq[0]).toContain(role);
   });
 });

@@ -16,6 +16,8 @@ export const RESOURCE_PROVIDERS = [
   "Microsoft.Network",
   "Microsoft.Storage",
   "Microsoft.ManagedIdentity",
+  // The one-off container that creates each database's application role (and the migration jump container).
+  "Microsoft.ContainerInstance",
 ] as const;
 
 /** Built-in roles the deploying identity needs, and why (https://learn.microsoft.com/azure/role-based-access-control/built-in-roles). */
