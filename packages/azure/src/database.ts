@@ -16,6 +16,7 @@ import * as random from "@pulumi/random";
 import { type DatabaseRequest, type DatabaseResult, keepData } from "@freehold/core";
 import { SpecError, UnsupportedFeatureError } from "@freehold/model";
 import { byRole, names } from "./naming";
+import { pairCopy } from "./regions";
 import type { AzurePlatform } from "./network";
 import { databaseSize, postgresStorageGiB } from "./sizes";
 import { vendorSettings } from "./vendor";
@@ -166,6 +167,7 @@ export function createDatabase(req: DatabaseRequest): DatabaseResult {
 
   // Linked services read the application role's password, never the administrator's.
   const handle: AzureDatabaseHandle = { kind: "azure-postgres", secretId: app.secret.id, secretUrl: app.secret.url };
+  const geoBackup = (serverArgs.backup as { geoRedundantBackup?: unknown } | undefined)?.geoRedundantBackup === "Enabled";
   void id;
   void url;
   return {
@@ -191,6 +193,7 @@ export function createDatabase(req: DatabaseRequest): DatabaseResult {
         deletionLock: spec.deletionProtection,
         login: `${APP_ROLE} (application role, created by a one-off container in the network); ${ADMIN_LOGIN} for administration only`,
       },
+      dataLocations: [...pairCopy(p.location, "password secrets (Key Vault replicates to the paired region)"), ...(geoBackup ? pairCopy(p.location, "geo-redundant backups") : [])],
     },
   };
 }

@@ -495,6 +495,25 @@ components:
   });
 });
 
+describe("data locations", () => {
+  it("names every place outside the stack's region that holds a copy: Key Vault's paired region, geo-redundant backups and storage", async () => {
+    const r = await plan(`
+name: s
+components:
+  db: { kind: database, vendor: { azure: { server: { backup: { geoRedundantBackup: Enabled } } } } }
+  files: { kind: object-store, vendor: { azure: { account: { sku: { name: Standard_GRS } } } } }
+  local: { kind: object-store }
+`);
+    const where = (n: string) => r.components.find((c) => c.name === n)?.description.dataLocations;
+    expect(where("db")).toEqual([
+      { region: "ukwest", use: "password secrets (Key Vault replicates to the paired region)" },
+      { region: "ukwest", use: "geo-redundant backups" },
+    ]);
+    expect(where("files")).toEqual([{ region: "ukwest", use: "geo-redundant copy (Standard_GRS)" }]);
+    expect(where("local")).toEqual([]);
+  });
+});
+
 describe("typed resources", () => {
   it("gives each component's children typed by role on Azure, and refuses another cloud", async () => {
     const { Database, ObjectStore, WebService } = await import("@freehold/core");

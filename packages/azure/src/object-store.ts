@@ -14,6 +14,7 @@ import { type ObjectStore, UnsupportedFeatureError } from "@freehold/model";
 import { byRole, names } from "./naming";
 import type { AzurePlatform } from "./network";
 import { PROTECTION_TAG } from "./prerequisites";
+import { pairCopy } from "./regions";
 import { vendorSettings } from "./vendor";
 
 export const OBJECT_STORE_SERVICE = "Azure Blob Storage";
@@ -94,9 +95,7 @@ export function createObjectStore(req: ObjectStoreRequest): ObjectStoreResult {
   // Azure's side of deletion protection: the keep-data policy denies deleting an account tagged "on" (and its resource group).
   if (spec.deletionProtection) p.keepDataPolicy();
 
-  const account = new storage.StorageAccount(
-    `${name}-account`,
-    vendor("account", {
+  const accountArgs: storage.StorageAccountArgs = vendor<storage.StorageAccountArgs>("account", {
       resourceGroupName,
       location: p.location,
       tags: { ...p.tags, [PROTECTION_TAG]: spec.deletionProtection ? "on" : "off" },
@@ -117,9 +116,10 @@ export function createObjectStore(req: ObjectStoreRequest): ObjectStoreResult {
         requireInfrastructureEncryption: true,
         services: { blob: { enabled: true, keyType: "Account" } },
       },
-    }),
-    stateful,
-  );
+    });
+  const account = new storage.StorageAccount(`${name}-account`, accountArgs, stateful);
+  // Geo-redundant SKUs (a vendor setting) keep a copy in the paired region.
+  const sku = String((accountArgs.sku as { name?: unknown } | undefined)?.name ?? "");
 
   const blobService = new storage.BlobServiceProperties(
     `${name}-blob-service`,
@@ -178,6 +178,7 @@ export function createObjectStore(req: ObjectStoreRequest): ObjectStoreResult {
         sharedKeyAccess: false,
         deletionProtection: spec.deletionProtection ? `keep-data policy (denyAction) on the account, tag ${PROTECTION_TAG}=on` : "off",
       },
+      dataLocations: /GRS$/.test(sku) ? pairCopy(p.location, `geo-redundant copy (${sku})`) : [],
     },
   };
 }

@@ -22,6 +22,7 @@ import { byRole, deterministicGuid, names } from "./naming";
 import { CONSUMPTION_PROFILE, RBAC_PROPAGATION, type AzurePlatform } from "./network";
 import type { AzureObjectStoreHandle } from "./object-store";
 import { BLOB_DELEGATOR, BLOB_ROLES, type RoleGrant, roleDefinitionId, SECRET_READER } from "./permissions";
+import { pairCopy } from "./regions";
 import { memoryString, webServiceSize } from "./sizes";
 import { vendorSettings } from "./vendor";
 
@@ -231,6 +232,7 @@ export function createWebService(req: WebServiceRequest): WebServiceResult {
         ...(spec.domain ? { domain: `${spec.domain} (managed certificate)` } : {}),
         ...(req.registry ? { registry: `${req.registry.server} (password in Key Vault)` } : {}),
       },
+      ...(req.registry ? { dataLocations: pairCopy(p.location, "registry password (Key Vault replicates to the paired region)") } : {}),
     },
   };
 }
