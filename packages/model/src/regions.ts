@@ -29,11 +29,6 @@ export const CLOUD_REGIONS: Record<Cloud, Record<string, { country: string; city
     germanywestcentral: { country: "DE", city: "Frankfurt", zones: 3 },
     francecentral: { country: "FR", city: "Paris", zones: 3 },
     eastus: { country: "US", city: "Virginia", zones: 3 },
-    // Paired regions of the above, where Azure keeps copies (Key Vault, geo-redundant backups and storage):
-    // https://learn.microsoft.com/azure/reliability/cross-region-replication-azure#azure-paired-regions
-    germanynorth: { country: "DE", city: "Berlin", zones: 0 },
-    francesouth: { country: "FR", city: "Marseille", zones: 0 },
-    westus: { country: "US", city: "California", zones: 0 },
   },
   // https://cloud.google.com/about/locations
   gcp: {
