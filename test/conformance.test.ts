@@ -21,7 +21,12 @@ function nativeProtection(cloud: Cloud, run: MockRun, component: string): boolea
     case "aws":
       return under.some((r) => r.type === "aws:rds/instance:Instance" && r.inputs.deletionProtection === true) || under.some((r) => r.type === "aws:s3/bucket:Bucket");
     case "azure":
-      return under.some((r) => r.type.startsWith("azure-native:authorization:ManagementLock") && r.inputs.level === "CanNotDelete");
+      // A lock on a PostgreSQL server; a storage account tagged for the stack's keep-data (denyAction) policy, which must be assigned.
+      return (
+        under.some((r) => r.type.startsWith("azure-native:authorization:ManagementLock") && r.inputs.level === "CanNotDelete") ||
+        (under.some((r) => r.type === "azure-native:storage:StorageAccount" && (r.inputs.tags as Record<string, string> | undefined)?.["freehold-deletion-protection"] === "on") &&
+          run.resources.some((r) => r.type === "azure-native:authorization:PolicyAssignment"))
+      );
     case "gcp":
       return under.some(
         (r) =>

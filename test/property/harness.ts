@@ -93,7 +93,11 @@ const STATEFUL: Record<Cloud, { database: string; "object-store": string; native
   azure: {
     database: "azure-native:dbforpostgresql:Server",
     "object-store": "azure-native:storage:StorageAccount",
-    native: (plan, c) => under(plan, c).some((l) => l.type.startsWith("azure-native:authorization:ManagementLock") && l.inputs.level === "CanNotDelete"),
+    // A lock on a PostgreSQL server; the keep-data (denyAction) policy, assigned in the stack, for a storage account tagged on.
+    native: (plan, c, r) =>
+      r.type === "azure-native:storage:StorageAccount"
+        ? get(r, "tags.freehold-deletion-protection") === "on" && plan.resources.some((x) => x.type === "azure-native:authorization:PolicyAssignment")
+        : under(plan, c).some((l) => l.type.startsWith("azure-native:authorization:ManagementLock") && l.inputs.level === "CanNotDelete"),
   },
   gcp: {
     database: "gcp:sql/databaseInstance:DatabaseInstance",
@@ -183,8 +187,10 @@ export function plannedProblems(cloud: Cloud, stack: Stack, plan: Plan, report: 
   // What the spec asked for is given, never silently less.
   out.push(...faithfulness(cloud, stack, plan));
 
-  // Degradations named: each warning is about a feature the component accepted.
-  for (const w of plan.warnings) {
+  // Degradations named: each warning is about a feature the component accepted (and Azure's prerequisites, said once).
+  const prerequisites = plan.warnings.filter((w) => w.startsWith("Azure prerequisites: "));
+  if (prerequisites.length !== (cloud === "azure" ? 1 : 0)) out.push(`${prerequisites.length} Azure prerequisites warnings`);
+  for (const w of plan.warnings.filter((x) => !prerequisites.includes(x))) {
     const m = /^([a-z0-9-]+): \w+ cannot provide ([a-z-]+\.[a-z0-9-]+)/.exec(w);
     const spec = m ? stack.components[m[1] as string] : undefined;
     if (!m || !spec || !(spec.acceptDegraded as readonly string[]).includes(m[2] as string)) out.push(`unexpected warning: ${w}`);

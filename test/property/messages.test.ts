@@ -134,10 +134,12 @@ describe("refusals name the component, the feature, the value and the fix", () =
     expect(e.message).toContain("web: gcp cannot provide web-service.run-as-user: Cloud Run runs the container as the image's user and has no setting to change it");
   });
 
-  it("a custom domain on Azure", async () => {
-    const e = await refusal("azure", stack(WEB("public: true, domain: shop.example.gov.uk, writableRootFilesystem: true")));
-    expect([e.component, e.feature, e.cloud]).toEqual(["web", "web-service.custom-domain", "azure"]);
-    expect(e.fix).toContain("Omit domain");
+  it("more CORS rules than Azure Blob Storage takes", async () => {
+    const rule = (i: number) => `{ allowedOrigins: ["https://app${i}.example.gov.uk"], allowedMethods: [GET] }`;
+    const e = await refusal("azure", `name: shop\ncomponents:\n  files: { kind: object-store, cors: [${[1, 2, 3, 4, 5, 6].map(rule).join(", ")}] }\n`);
+    expect([e.component, e.feature, e.cloud]).toEqual(["files", "object-store.cors", "azure"]);
+    expect(e.reason).toBe("Blob Storage takes at most 5 CORS rules per account's blob service; the spec has 6");
+    expect(e.fix).toContain("at most 5 remain");
   });
 
   it("a read-only root filesystem asked for on GCP, not accepted as a degradation", async () => {

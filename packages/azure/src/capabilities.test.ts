@@ -20,7 +20,7 @@ describe("capability table", () => {
 
   it("lists as unsupported exactly what a web service refuses", () => {
     const none = CAPABILITIES.filter((c) => c.support === "none").map((c) => c.feature).sort();
-    expect(none).toEqual(["web-service.custom-domain", "web-service.private-registry", "web-service.read-only-root-filesystem", "web-service.run-as-user"]);
+    expect(none).toEqual(["web-service.read-only-root-filesystem", "web-service.run-as-user"]);
     const spec = (extra: object) => parseComponent(WebServiceSpec, { kind: "web-service", image: "nginx", writableRootFilesystem: true, ...extra }, "web");
     const refused = (extra: object) => {
       try {
@@ -31,11 +31,31 @@ describe("capability table", () => {
         return (e as UnsupportedFeatureError).feature;
       }
     };
-    expect(refused({ public: true, domain: "app.example.gov.uk" })).toBe("web-service.custom-domain");
+    expect(refused({ public: true, domain: "app.example.gov.uk" })).toBeUndefined();
     expect(refused({ writableRootFilesystem: false })).toBe("web-service.read-only-root-filesystem");
     expect(refused({ user: "1000" })).toBe("web-service.run-as-user");
-    expect(refused({ registry: { server: "ghcr.io", username: "bot", passwordSecret: "token" } })).toBe("web-service.private-registry");
+    expect(refused({ registry: { server: "ghcr.io", username: "bot", passwordSecret: "token" } })).toBeUndefined();
     expect(refused({ public: true, scaling: { min: 0, max: 5 } })).toBeUndefined();
+  });
+
+  it("gives custom domains, private registries and encrypted private traffic in full", () => {
+    const row = (f: string) => CAPABILITIES.find((c) => c.feature === f);
+    expect(row("web-service.custom-domain")?.support).toBe("full");
+    expect(row("web-service.private-registry")?.support).toBe("full");
+    expect(row("web-service.private")).toMatchObject({ support: "full", note: expect.stringContaining("encrypted in transit") });
+  });
+
+  it("dates the end of standard support of every PostgreSQL version, from Microsoft's pages, and marks a version past it partial", () => {
+    const rows = CAPABILITIES.filter((c) => c.feature.startsWith("database.postgres-"));
+    expect(rows.map((r) => [r.feature, r.endOfSupport])).toEqual([
+      ["database.postgres-13", "2026-07-31"],
+      ["database.postgres-14", "2026-12-11"],
+      ["database.postgres-15", "2027-11-11"],
+      ["database.postgres-16", "2028-11-09"],
+      ["database.postgres-17", "2029-11-08"],
+    ]);
+    for (const r of rows) expect(r.source, r.feature).toMatch(/^https:\/\/learn\.microsoft\.com\/azure\/postgresql\/flexible-server\/(extended-support|concepts-version-policy)$/);
+    expect(rows.filter((r) => r.support !== "full").map((r) => r.feature)).toEqual(["database.postgres-13"]);
   });
 
   it("tells the user how to proceed when refusing a read-only root filesystem asked for explicitly", () => {

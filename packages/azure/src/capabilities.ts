@@ -22,15 +22,16 @@ export const CAPABILITIES: readonly Capability[] = [
   },
   {
     feature: "web-service.custom-domain",
-    support: "none",
-    note: "A managed certificate is issued only after the DNS records exist and the hostname is bound, a second step after deployment; Freehold refuses domain on Azure rather than deploy without it (bind with `az containerapp hostname bind`)",
+    support: "full",
+    note:
+      "The hostname on the app's ingress with a free managed certificate, bound by the platform once issued (HTTPS only, TLS 1.2+). dnsRecords lists the two records to create: TXT asuid.<domain> (the environment's verification id) and a CNAME to the app (an A record to the environment's address for an apex domain). Azure checks them when it adds the hostname, so create them before the up that adds the domain (docs/azure.md, 'Custom domains')",
     source: `${LEARN}/container-apps/custom-domains-managed-certificates`,
   },
   {
     feature: "web-service.private",
     support: "full",
-    note: "Internal ingress: reachable only from apps in the stack's Container Apps environment (on the stack's virtual network)",
-    source: `${LEARN}/container-apps/ingress-overview`,
+    note: "Internal ingress: reachable only from apps in the stack's Container Apps environment (on the stack's virtual network), over HTTPS to the environment's ingress with peer-to-peer encryption on between apps, so the traffic is encrypted in transit",
+    source: `${LEARN}/container-apps/networking#peer-to-peer-encryption`,
   },
   {
     feature: "web-service.scale-to-zero",
@@ -64,8 +65,8 @@ export const CAPABILITIES: readonly Capability[] = [
   },
   {
     feature: "web-service.private-registry",
-    support: "none",
-    note: "not built yet: no registry credentials are set on the app, so only public images can be pulled",
+    support: "full",
+    note: "The registry password is a Key Vault secret; the app pulls with it through a Key Vault reference its own identity reads (Key Vault Secrets User on that secret only)",
     source: "https://learn.microsoft.com/azure/container-apps/containers#container-registries",
   },
   {
@@ -86,16 +87,25 @@ export const CAPABILITIES: readonly Capability[] = [
     note: "VNet integration: a subnet delegated to the server and a private DNS zone; public network access disabled",
     source: `${LEARN}/postgresql/flexible-server/concepts-networking-private`,
   },
+  // Standard-support end dates: the extended-support page (updated 26 March 2026) for 13 and 14, which moved them
+  // after the version-policy page's dates (31 March 2026 and 12 November 2026); the version policy for 15-17.
   {
     feature: "database.postgres-13",
     support: "partial",
-    note: "Available, but community and Azure standard support ended (13 November 2025); Azure moves it to paid extended support",
-    source: `${LEARN}/postgresql/flexible-server/concepts-version-policy`,
+    note: "Community support ended 13 November 2025 and Azure standard support 31 July 2026: servers are on paid extended support (security fixes only, until 12 November 2028). Upgrade to 16 or 17",
+    source: `${LEARN}/postgresql/flexible-server/extended-support`,
+    endOfSupport: "2026-07-31",
   },
-  { feature: "database.postgres-14", support: "full", note: "PostgreSQL 14", source: `${LEARN}/postgresql/flexible-server/concepts-supported-versions` },
-  { feature: "database.postgres-15", support: "full", note: "PostgreSQL 15", source: `${LEARN}/postgresql/flexible-server/concepts-supported-versions` },
-  { feature: "database.postgres-16", support: "full", note: "PostgreSQL 16", source: `${LEARN}/postgresql/flexible-server/concepts-supported-versions` },
-  { feature: "database.postgres-17", support: "full", note: "PostgreSQL 17", source: `${LEARN}/postgresql/flexible-server/concepts-supported-versions` },
+  {
+    feature: "database.postgres-14",
+    support: "full",
+    note: "PostgreSQL 14; Azure standard support ends 11 December 2026, then paid extended support",
+    source: `${LEARN}/postgresql/flexible-server/extended-support`,
+    endOfSupport: "2026-12-11",
+  },
+  { feature: "database.postgres-15", support: "full", note: "PostgreSQL 15; standard support until 11 November 2027", source: `${LEARN}/postgresql/flexible-server/concepts-version-policy`, endOfSupport: "2027-11-11" },
+  { feature: "database.postgres-16", support: "full", note: "PostgreSQL 16; standard support until 9 November 2028", source: `${LEARN}/postgresql/flexible-server/concepts-version-policy`, endOfSupport: "2028-11-09" },
+  { feature: "database.postgres-17", support: "full", note: "PostgreSQL 17; standard support until 8 November 2029", source: `${LEARN}/postgresql/flexible-server/concepts-version-policy`, endOfSupport: "2029-11-08" },
   {
     feature: "object-store.versioning",
     support: "full",
@@ -104,14 +114,15 @@ export const CAPABILITIES: readonly Capability[] = [
   },
   {
     feature: "object-store.lifecycle",
-    support: "full",
-    note: "Lifecycle management policy: delete blobs (and their old versions) older than N days under a prefix",
-    source: `${LEARN}/storage/blobs/lifecycle-management-overview`,
+    support: "partial",
+    note:
+      "Block and append blobs under the prefix are deleted N days after they were last written. On a versioned store Azure ages a previous version from when it was written, not from when it became previous, and deletes a blob only after its previous versions: so previous versions go at twice the age (at least N days after becoming previous, up to N days later than that) and a current blob with previous versions can outlive N days by as much. Page blobs and snapshots are never expired",
+    source: `${LEARN}/storage/blobs/lifecycle-management-policy-structure#action-run-conditions`,
   },
   {
     feature: "object-store.cors",
     support: "full",
-    note: "CORS rules on the blob service (the account holds only this store's container, so the rules apply to it alone)",
+    note: "CORS rules on the blob service (the account holds only this store's container, so the rules apply to it alone), any request header allowed so a PUT's preflight passes; at most 5 rules (more are refused)",
     source: "https://learn.microsoft.com/rest/api/storageservices/cross-origin-resource-sharing--cors--support-for-the-azure-storage-services",
   },
   {

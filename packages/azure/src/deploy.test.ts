@@ -1,12 +1,16 @@
 import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { deployStack, type PlannedResource, registerBackend, runWithMocks } from "@freehold/core";
+import { deployStack, type PlannedResource, plainOutputs, registerBackend, runWithMocks } from "@freehold/core";
 import { DatabaseSpec, ObjectStoreSpec, parseComponent, parseStack, resolveSize, SpecError, UnsupportedFeatureError, WebServiceSpec } from "@freehold/model";
-import type * as pulumi from "@pulumi/pulumi";
+import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
 import { backend } from "./index";
 import { MOCK_SUBSCRIPTION } from "./mocks";
+import { ROLE_JOB_SCRIPT } from "./database";
+import { checkWebService } from "./web-service";
+
+const plainRecords = (o: unknown) => plainOutputs(o);
 
 registerBackend(backend);
 
@@ -68,6 +72,7 @@ describe("platform", () => {
     expect(vnet.subnets.map((s) => [s.name, s.delegations[0]?.serviceName])).toEqual([
       ["apps", "Microsoft.App/environments"],
       ["postgres", "Microsoft.DBforPostgreSQL/flexibleServers"],
+      ["jobs", "Microsoft.ContainerInstance/containerGroups"],
     ]);
     const count = (type: string) => run.resources.filter((r) => r.type === type).length;
     expect(count("azure-native:app:ManagedEnvironment")).toBe(1);
@@ -88,10 +93,13 @@ describe("platform", () => {
     expect(JSON.stringify(env)).not.toContain("bW9jay1wcmltYXJ5LXNoYXJlZC1rZXk=");
   });
 
-  it("creates a Key Vault with RBAC, soft delete and purge protection, retained on destroy", () => {
+  it("creates a Key Vault with RBAC, soft delete and purge protection, named with a suffix that is new whenever the vault is", () => {
     const vault = one(run, "shop-vault");
     expect(vault.inputs.properties).toMatchObject({ enableRbacAuthorization: true, enableSoftDelete: true, enablePurgeProtection: true, softDeleteRetentionInDays: 90 });
-    expect(vault.options.retainOnDelete).toBe(true);
+    // A deleted vault keeps its name 90 days: the name comes from a random suffix, kept per location.
+    expect(vault.inputs.vaultName).toMatch(/^shop-dev-k-[a-z0-9]{6}-[a-z0-9]{6}$/);
+    expect(vault.propertyDependencies.vaultName).toEqual([expect.stringContaining("random:index/randomString:RandomString::shop-vault-suffix")]);
+    expect(one(run, "shop-vault-suffix").inputs).toMatchObject({ length: 6, upper: false, special: false, keepers: { location: "uksouth" } });
   });
 
   it("links the PostgreSQL private DNS zone to the network", () => {
@@ -129,9 +137,38 @@ describe("database", () => {
   it("keeps the generated password only as a Key Vault secret", () => {
     expect(one(run, "db-password").type).toBe("random:index/randomPassword:RandomPassword");
     const secret = one(run, "db-secret");
-    expect(secret.inputs).toMatchObject({ properties: "[secret]", secretName: "db-admin-password", vaultName: expect.stringMatching(/^shop-dev-kv-/) });
+    expect(secret.inputs).toMatchObject({ properties: "[secret]", secretName: expect.stringMatching(/^db-admin-password-[a-z0-9]{6}$/), vaultName: expect.stringMatching(/^shop-dev-k-/), tags: { "freehold-secret": "db-admin-password" } });
+    // A deleted secret keeps its name while the vault keeps deleted secrets: a database added back gets a new one.
+    expect(secret.propertyDependencies.secretName).toEqual([expect.stringContaining("RandomString::db-secret-suffix")]);
     expect(JSON.stringify(run.resources)).not.toMatch(/Mock[0-9a-f]{20}/);
     expect(run.outputs.outputs).toMatchObject({ db: { connectionString: "[secret]" } });
+  });
+
+  it("has applications log in as a least-privilege role that a one-off container creates inside the network", () => {
+    const job = one(run, "db-roles");
+    expect(job.type).toBe("azure-native:containerinstance:ContainerGroup");
+    expect(job.inputs).toMatchObject({ restartPolicy: "Never", osType: "Linux", subnetIds: [{ id: "shop-vnet-id/subnets/jobs" }] });
+    const container = (job.inputs.containers as Array<{ image: string; command: string[]; environmentVariables: Array<Record<string, string>> }>)[0];
+    expect(container?.image).toBe("postgres:17-alpine");
+    expect(container?.command).toEqual(["sh", "-c", ROLE_JOB_SCRIPT]);
+    expect(container?.environmentVariables).toEqual(
+      expect.arrayContaining([
+        { name: "PGUSER", value: "app_admin" },
+        { name: "PGSSLMODE", value: "require" },
+        { name: "APP_ROLE", value: "app_user" },
+        { name: "PGPASSWORD", secureValue: "[secret]" },
+        { name: "APP_PASSWORD", secureValue: "[secret]" },
+      ]),
+    );
+    expect(job.options.dependsOn).toEqual([one(run, "db-database").urn]);
+    const env = (one(run, "web-app").inputs.template as { containers: Array<{ env: Array<{ name: string; value?: string }> }> }).containers[0]?.env ?? [];
+    expect(env.find((e) => e.name === "DATABASE_USER")?.value).toBe("app_user");
+  });
+
+  it("needs a subnet for that container when the stack brings its own network", async () => {
+    await expect(plan("name: s\nnetwork: { azure: { resourceGroupName: rg, virtualNetworkName: vnet, appsSubnetName: a, databaseSubnetName: d } }\ncomponents:\n  db: { kind: database }\n")).rejects.toThrow(
+      "network.azure.jobsSubnetName: is required with a database",
+    );
   });
 
   it("retains the server and its children and locks it against deletion", () => {
@@ -192,8 +229,10 @@ describe("object store", () => {
           enabled: true,
           type: "Lifecycle",
           definition: {
-            filters: { blobTypes: ["blockBlob"], prefixMatch: ["files/logs/"] },
-            actions: { baseBlob: { delete: { daysAfterModificationGreaterThan: 30 } }, version: { delete: { daysAfterCreationGreaterThan: 30 } } },
+            // Append blobs too: the writer role can create them.
+            filters: { blobTypes: ["blockBlob", "appendBlob"], prefixMatch: ["files/logs/"] },
+            // Azure ages a previous version from when it was written; twice the age keeps it at least 30 days after it became previous.
+            actions: { baseBlob: { delete: { daysAfterModificationGreaterThan: 30 } }, version: { delete: { daysAfterCreationGreaterThan: 60 } } },
           },
         },
       ],
@@ -201,11 +240,18 @@ describe("object store", () => {
     expect(run.resources.find((r) => r.name === "uploads-lifecycle")).toBeUndefined();
   });
 
-  it("retains and locks a protected store, and neither for deletionProtection: false", () => {
-    expect(one(run, "files-account").options.retainOnDelete).toBe(true);
-    expect(one(run, "files-lock").inputs).toMatchObject({ level: "CanNotDelete", scope: "files-account-id" });
+  it("protects a store with Pulumi and the keep-data policy (no lock, which would block removing links), and neither for deletionProtection: false", () => {
+    expect(one(run, "files-account").options).toMatchObject({ protect: true, retainOnDelete: true });
+    expect(one(run, "files-account").inputs.tags).toMatchObject({ "freehold-deletion-protection": "on" });
+    expect(run.resources.filter((r) => r.type === "azure-native:authorization:ManagementLockByScope").map((r) => r.name)).toEqual(["db-lock"]);
+    const definition = run.resources.find((r) => r.type === "azure-native:authorization:PolicyDefinition");
+    expect(definition?.inputs.mode).toBe("Indexed");
+    const rule = definition?.inputs.policyRule as Record<string, unknown>;
+    expect(rule.if).toEqual({ allOf: [{ field: "type", equals: "Microsoft.Storage/storageAccounts" }, { field: "tags['freehold-deletion-protection']", equals: "on" }] });
+    expect(rule.then).toEqual({ effect: "denyAction", details: { actionNames: ["delete"], cascadeBehaviors: { resourceGroup: "deny" } } });
+    expect(run.resources.find((r) => r.type === "azure-native:authorization:PolicyAssignment")?.inputs).toMatchObject({ scope: "shop-rg-id", enforcementMode: "Default" });
     expect(one(run, "uploads-account").options.retainOnDelete).toBe(false);
-    expect(run.resources.find((r) => r.name === "uploads-lock")).toBeUndefined();
+    expect(one(run, "uploads-account").inputs.tags).toMatchObject({ "freehold-deletion-protection": "off" });
   });
 
   it("exposes the container as the bucket and the account's blob endpoint", () => {
@@ -247,7 +293,7 @@ describe("web service", () => {
       template: { containers: Array<{ env: Array<{ name: string; value?: string; secretRef?: string }> }> };
     };
     expect(inputs.configuration.secrets).toEqual([
-      { name: "database-password", keyVaultUrl: expect.stringMatching(/^https:\/\/shop-dev-kv-[a-z0-9]{6}\.vault\.azure\.net\/secrets\/db-admin-password$/), identity: "web-identity-id" },
+      { name: "database-password", keyVaultUrl: expect.stringMatching(/^https:\/\/shop-dev-k-[a-z0-9]{6}-[a-z0-9]{6}\.vault\.azure\.net\/secrets\/db-app-password-[a-z0-9]{6}$/), identity: "web-identity-id" },
     ]);
     const env = inputs.template.containers[0]?.env ?? [];
     expect(env.find((e) => e.name === "DATABASE_PASSWORD")).toEqual({ name: "DATABASE_PASSWORD", secretRef: "database-password" });
@@ -261,16 +307,38 @@ describe("web service", () => {
     const grants = run.resources
       .filter((r) => r.type === "azure-native:authorization:RoleAssignment")
       .map((r) => [r.name, r.inputs.roleDefinitionId, r.inputs.scope, r.inputs.principalType]);
+    const DELEGATOR = BUILT_IN("db58b8e5-c6ad-4a2a-8342-4190687cbf4a");
     expect(grants).toEqual([
-      ["web-db-access", BUILT_IN("4633458b-17de-408a-b874-0445c86b69e6"), "db-secret-id", "ServicePrincipal"],
+      // The application role's password, never the administrator's.
+      ["web-db-access", BUILT_IN("4633458b-17de-408a-b874-0445c86b69e6"), "db-app-secret-id", "ServicePrincipal"],
       ["web-files-access", BUILT_IN("2a2b9908-6ea1-4ae2-8e65-a410df84e7d1"), "files-container-id", "ServicePrincipal"],
+      // User delegation keys (for signed URLs) can only be granted on the account; the SAS is capped by the container role.
+      ["web-files-delegate", DELEGATOR, "files-account-id", "ServicePrincipal"],
       ["web-uploads-access", expect.stringMatching(/roleDefinitions\/[0-9a-f-]{36}$/), "uploads-container-id", "ServicePrincipal"],
+      ["web-uploads-delegate", DELEGATOR, "uploads-account-id", "ServicePrincipal"],
       ["worker-files-access", BUILT_IN("ba92f5b4-2d11-453d-a403-e96b0029c9fe"), "files-container-id", "ServicePrincipal"],
+      ["worker-files-delegate", DELEGATOR, "files-account-id", "ServicePrincipal"],
     ]);
     for (const r of run.resources.filter((x) => x.type === "azure-native:authorization:RoleAssignment")) {
       expect(r.inputs.roleAssignmentName).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     }
-    expect(one(run, "web-app").options.dependsOn).toHaveLength(3);
+  });
+
+  it("starts the app only after its grants have had the ten minutes Azure allows them to take effect", () => {
+    const wait = one(run, "web-grants-wait");
+    expect(wait.type).toBe("time:index/sleep:Sleep");
+    expect(wait.inputs.createDuration).toBe("600s");
+    // A new or changed grant changes the triggers, so the wait runs again before the app changes.
+    expect(wait.propertyDependencies.triggers).toHaveLength(5);
+    expect(wait.options.dependsOn).toHaveLength(5);
+    expect(one(run, "web-app").options.dependsOn).toEqual([wait.urn]);
+  });
+
+  it("assigns the write-only custom role only after it has had time to replicate", () => {
+    const wait = one(run, "shop-blob-writer-wait");
+    expect(wait.inputs.createDuration).toBe("600s");
+    expect(wait.options.dependsOn).toEqual([one(run, "shop-blob-writer").urn]);
+    expect(one(run, "web-uploads-access").propertyDependencies.roleDefinitionId).toContain(wait.urn);
   });
 
   it("defines the write-only blob role with exact data actions, once per stack", () => {
@@ -290,6 +358,105 @@ describe("web service", () => {
   });
 });
 
+describe("web service settings", () => {
+  type Probe = { type: string; periodSeconds: number; failureThreshold: number; initialDelaySeconds?: number; timeoutSeconds: number };
+  const probesOf = (r: Run, name: string) => ((one(r, name).inputs.template as { containers: Array<{ probes: Probe[] }> }).containers[0]?.probes ?? []) as Probe[];
+  const allowed = (p: Probe) => (p.initialDelaySeconds ?? 0) + p.periodSeconds * p.failureThreshold;
+
+  it("gives a new replica the startup grace the spec asks for, within Container Apps' probe limits", async () => {
+    const r = await plan(`
+name: s
+components:
+  slow: { kind: web-service, image: nginx, writableRootFilesystem: true, healthCheck: { path: /ready, intervalSeconds: 30, startupGraceSeconds: 300 } }
+  quick: { kind: web-service, image: nginx, writableRootFilesystem: true, healthCheck: { startupGraceSeconds: 10 } }
+  edge: { kind: web-service, image: nginx, writableRootFilesystem: true, healthCheck: { startupGraceSeconds: 600, intervalSeconds: 300 } }
+`);
+    for (const [name, grace] of [["slow-app", 300], ["quick-app", 10], ["edge-app", 600]] as const) {
+      const probes = probesOf(r, name);
+      const startup = probes.find((p) => p.type === "Startup") as Probe;
+      expect(allowed(startup), name).toBeGreaterThanOrEqual(grace);
+      expect(allowed(startup), name).toBeLessThan(grace + 10);
+      for (const p of probes) {
+        expect(p.periodSeconds, `${name} ${p.type}`).toBeGreaterThanOrEqual(1);
+        expect(p.periodSeconds, `${name} ${p.type}`).toBeLessThanOrEqual(240);
+        expect(p.failureThreshold, `${name} ${p.type}`).toBeLessThanOrEqual(10);
+        expect(p.timeoutSeconds, `${name} ${p.type}`).toBeLessThanOrEqual(p.periodSeconds);
+      }
+    }
+    // The default grace (120 s), where the old fixed probe allowed about 51.
+    expect(allowed(probesOf(run, "web-app").find((p) => p.type === "Startup") as Probe)).toBe(120);
+  });
+
+  it("pulls from a private registry with a password kept in Key Vault and read through the app's identity", async () => {
+    const r = await runWithMocks(
+      "azure",
+      () => deployStack(parseStack("name: s\ncomponents:\n  web: { kind: web-service, image: ghcr.io/acme/web:1, writableRootFilesystem: true, registry: { server: ghcr.io, username: deploy-bot, passwordSecret: ghcrToken } }\n")),
+      { project: "s", config: { "s:ghcrToken": "fixture-token" } },
+    );
+    const secret = one(r, "web-registry-secret");
+    expect(secret.inputs).toMatchObject({ properties: "[secret]", secretName: expect.stringMatching(/^web-registry-password-[a-z0-9]{6}$/) });
+    expect(JSON.stringify(r.resources)).not.toContain("fixture-token");
+    const conf = one(r, "web-app").inputs.configuration as { registries: unknown[]; secrets: Array<Record<string, unknown>> };
+    expect(conf.registries).toEqual([{ server: "ghcr.io", username: "deploy-bot", passwordSecretRef: "registry-password" }]);
+    expect(conf.secrets).toEqual([{ name: "registry-password", identity: "web-identity-id", keyVaultUrl: expect.stringMatching(/\/secrets\/web-registry-password-[a-z0-9]{6}$/) }]);
+    expect(one(r, "web-registry-access").inputs).toMatchObject({ scope: "web-registry-secret-id", roleDefinitionId: BUILT_IN("4633458b-17de-408a-b874-0445c86b69e6") });
+    expect(one(r, "web-app").options.dependsOn).toEqual([one(r, "web-grants-wait").urn]);
+  });
+
+  it("binds a custom domain with a managed certificate and outputs the DNS records to create", async () => {
+    const r = await plan(`
+name: s
+components:
+  www: { kind: web-service, image: nginx, public: true, writableRootFilesystem: true, domain: www.example.gov.uk }
+  apex: { kind: web-service, image: nginx, public: true, writableRootFilesystem: true, domain: example.gov.uk }
+`);
+    expect((one(r, "www-app").inputs.configuration as { ingress: unknown }).ingress).toMatchObject({ external: true, customDomains: [{ name: "www.example.gov.uk", bindingType: "Auto" }] });
+    const cert = one(r, "www-cert");
+    expect(cert.type).toBe("azure-native:app:ManagedCertificate");
+    expect(cert.inputs).toMatchObject({ environmentName: "s-dev-env", properties: { subjectName: "www.example.gov.uk", domainControlValidation: "CNAME" } });
+    // Azure issues it only for a hostname already on an app.
+    expect(cert.options.dependsOn).toEqual([one(r, "www-app").urn]);
+    expect(one(r, "apex-cert").inputs).toMatchObject({ properties: { subjectName: "example.gov.uk", domainControlValidation: "HTTP" } });
+    const outputs = (r.outputs as { outputs: { www: { url: string } } }).outputs;
+    expect(outputs.www.url).toBe("https://www.example.gov.uk");
+    const records = r.components.map((c) => c.outputs.dnsRecords);
+    expect(await plainRecords(records[0])).toEqual([
+      { name: "asuid.www.example.gov.uk", type: "TXT", value: expect.stringMatching(/^[0-9A-F]{32}$/), purpose: "domain ownership" },
+      { name: "www.example.gov.uk", type: "CNAME", value: "www.mock-env.uksouth.azurecontainerapps.io", purpose: "traffic" },
+    ]);
+    expect(await plainRecords(records[1])).toEqual([
+      { name: "asuid.example.gov.uk", type: "TXT", value: expect.stringMatching(/^[0-9A-F]{32}$/), purpose: "domain ownership" },
+      { name: "example.gov.uk", type: "A", value: "10.42.0.250", purpose: "traffic" },
+    ]);
+  });
+
+  it("refuses a domain on a private service: a custom domain binds to external ingress", () => {
+    expect(() => checkWebService({ name: "web", spec: parseComponent(WebServiceSpec, { kind: "web-service", image: "nginx", writableRootFilesystem: true, domain: "app.example.gov.uk" }, "web") })).toThrow(
+      "web: azure cannot provide web-service.custom-domain",
+    );
+  });
+});
+
+describe("prerequisites", () => {
+  it("tells, once per run, which resource providers to register and which roles the deploying identity needs", async () => {
+    const said: string[] = [];
+    const warn = pulumi.log.warn;
+    (pulumi.log as { warn: (m: string) => Promise<void> }).warn = async (m: string) => {
+      said.push(m);
+    };
+    try {
+      // Five components in one run: said once (providers.test.ts: once for two platforms).
+      await plan(SHOP);
+    } finally {
+      (pulumi.log as { warn: typeof warn }).warn = warn;
+    }
+    const prereq = said.filter((m) => m.startsWith("Azure prerequisites"));
+    expect(prereq).toHaveLength(1);
+    for (const p of ["Microsoft.App", "Microsoft.DBforPostgreSQL", "Microsoft.KeyVault", "Microsoft.Storage", "Microsoft.Network", "Microsoft.OperationalInsights", "Microsoft.ManagedIdentity", "Microsoft.ContainerInstance"]) expect(prereq[0]).toContain(p);
+    for (const role of ["Contributor", "User Access Administrator", "Resource Policy Contributor"]) expect(prereq[0]).toContain(role);
+  });
+});
+
 describe("vendor settings", () => {
   it("merge into the child resource with that role", async () => {
     const r = await plan(`
@@ -302,11 +469,67 @@ components:
     expect(one(r, "web-app").inputs.workloadProfileName).toBe("D4");
   });
 
+  it("merge deeply: a nested setting changes that field and keeps what Freehold set beside it", async () => {
+    const r = await plan(`
+name: s
+components:
+  db: { kind: database, backups: { retentionDays: 21 }, vendor: { azure: { server: { backup: { geoRedundantBackup: Enabled } } } } }
+  web:
+    kind: web-service
+    image: nginx
+    writableRootFilesystem: true
+    links: [db]
+    vendor: { azure: { app: { configuration: { ingress: { clientCertificateMode: require } } } } }
+`);
+    expect(one(r, "db-server").inputs.backup).toEqual({ backupRetentionDays: 21, geoRedundantBackup: "Enabled" });
+    const conf = one(r, "web-app").inputs.configuration as { ingress: Record<string, unknown>; secrets: unknown[] };
+    expect(conf.ingress).toMatchObject({ allowInsecure: false, external: false, clientCertificateMode: "require", targetPort: 8080 });
+    expect(conf.secrets).toHaveLength(1);
+  });
+
   it("reject a role the component does not have, listing the roles allowed", () => {
     const spec = parseComponent(ObjectStoreSpec, { kind: "object-store", vendor: { azure: { bucket: { x: 1 } } } }, "files");
     const req = { ...refusalRequest, name: "files", qualifiedName: "files", spec };
     expect(() => backend.objectStore(req)).toThrow(SpecError);
-    expect(() => backend.objectStore(req)).toThrow("vendor.azure.bucket: is not a child resource of this component on azure; roles allowed: account, blobService, container, lifecycle, lock");
+    expect(() => backend.objectStore(req)).toThrow("vendor.azure.bucket: is not a child resource of this component on azure; roles allowed: account, blobService, container, lifecycle");
+  });
+});
+
+describe("data locations", () => {
+  it("names every place outside the stack's region that holds a copy: Key Vault's paired region, geo-redundant backups and storage", async () => {
+    const r = await plan(`
+name: s
+components:
+  db: { kind: database, vendor: { azure: { server: { backup: { geoRedundantBackup: Enabled } } } } }
+  files: { kind: object-store, vendor: { azure: { account: { sku: { name: Standard_GRS } } } } }
+  local: { kind: object-store }
+`);
+    const where = (n: string) => r.components.find((c) => c.name === n)?.description.dataLocations;
+    expect(where("db")).toEqual([
+      { region: "ukwest", use: "password secrets (Key Vault replicates to the paired region)" },
+      { region: "ukwest", use: "geo-redundant backups" },
+    ]);
+    expect(where("files")).toEqual([{ region: "ukwest", use: "geo-redundant copy (Standard_GRS)" }]);
+    expect(where("local")).toEqual([]);
+  });
+});
+
+describe("typed resources", () => {
+  it("gives each component's children typed by role on Azure, and refuses another cloud", async () => {
+    const { Database, ObjectStore, WebService } = await import("@freehold/core");
+    await runWithMocks("azure", () => {
+      const db = new Database("db", {}, { cloud: "azure", stack: { name: "t" } });
+      const files = new ObjectStore("files", {}, { cloud: "azure", stack: { name: "t" } });
+      const web = new WebService("web", { image: "nginx", writableRootFilesystem: true, links: [db] }, { cloud: "azure", stack: { name: "t" } });
+      // Typed: these compile only with the declaration in index.ts.
+      const server: import("@pulumi/azure-native/dbforpostgresql").Server = db.resourcesOn("azure").server;
+      const account: import("@pulumi/azure-native/storage").StorageAccount = files.resourcesOn("azure").account;
+      const app: import("@pulumi/azure-native/app").ContainerApp = web.resourcesOn("azure").app;
+      expect([server, account, app].every((r) => r !== undefined)).toBe(true);
+      expect(web.resourcesOn("azure")["db-access"]).toBeDefined();
+      expect(() => db.resourcesOn("aws" as "azure")).toThrow("this database is deployed on azure, not aws");
+      return {};
+    });
   });
 });
 

@@ -32,11 +32,21 @@ export const backend = {
   objectStore: createObjectStore,
 } satisfies Backend;
 
-export type { AzureDatabaseHandle } from "./database";
-export type { AzureObjectStoreHandle } from "./object-store";
-export type { AzurePlatform } from "./network";
+export type { AzureDatabaseHandle, DatabaseResources } from "./database";
+export type { AzureObjectStoreHandle, ObjectStoreResources } from "./object-store";
+export type { AzurePlatform, AzurePlatform as PlatformResources, VaultSecret } from "./network";
+export type { WebServiceResources } from "./web-service";
+export { deepMerge } from "./vendor";
+export { DEPLOYER_ROLES, PROTECTION_TAG, prerequisites, RESOURCE_PROVIDERS } from "./prerequisites";
 export { CAPABILITIES } from "./capabilities";
 export { NAME_RULES, names, deterministicGuid } from "./naming";
-export { BLOB_ROLES, SECRET_READER } from "./permissions";
+export { BLOB_DELEGATOR, BLOB_ROLES, SECRET_READER } from "./permissions";
 export { CONTAINER_APPS_PAIRS, POSTGRES_SKUS, POSTGRES_STORAGE_GIB } from "./sizes";
 export { PRICES } from "./prices";
+
+declare module "@freehold/core" {
+  /** Azure's child resources by role: `db.resourcesOn("azure").server` is a `dbforpostgresql.Server`. */
+  interface ResourceTypes {
+    azure: { "web-service": import("./web-service").WebServiceResources; database: import("./database").DatabaseResources; "object-store": import("./object-store").ObjectStoreResources };
+  }
+}

@@ -1,19 +1,41 @@
 /**
  * How to move data out of (or into) Azure: pg_dump/pg_restore against the
- * private flexible server, and rclone with an `azureblob` remote using Entra ID.
+ * private flexible server, from a jump container in the network's `jobs`
+ * subnet (part of the network Freehold defines, so an `up` never deletes it),
+ * and rclone with an `azureblob` remote using Entra ID.
  */
-import type { MigrationDetails } from "@freehold/core";
+import type { MigrationDetails, StackContext } from "@freehold/core";
 import { ADMIN_LOGIN } from "./database";
 import { names } from "./naming";
+import { JOBS_SUBNET } from "./network";
 import { FREE_EGRESS_GIB, PRICES } from "./prices";
+
+/** Where the jump container runs: the stack's own network and its jobs subnet, or the user's. */
+function jumpPlace(stack: StackContext): { rg: string; vnet: string; subnet: string; note: string } {
+  const own = stack.network?.azure;
+  if (own) {
+    return {
+      rg: own.resourceGroupName,
+      vnet: own.virtualNetworkName,
+      subnet: own.jobsSubnetName ?? "<a subnet of yours delegated to Microsoft.ContainerInstance/containerGroups>",
+      note: own.jobsSubnetName ? "" : `${own.virtualNetworkName} is your network: use (or add) a subnet delegated to Microsoft.ContainerInstance/containerGroups for the jump container. `,
+    };
+  }
+  return { rg: names.resourceGroup(stack.prefix), vnet: names.virtualNetwork(stack.prefix), subnet: JOBS_SUBNET.name, note: "" };
+}
+
+/** A shell command that prints the stack's vault name: the vault carries the stack's tags (its name ends in a random suffix). */
+export function vaultLookup(stack: StackContext, rg: string): string {
+  return `$(az keyvault list -g ${rg} --query "[?tags.\\"freehold-stack\\"=='${stack.name}' && tags.\\"pulumi-stack\\"=='${stack.tags["pulumi-stack"] ?? stack.stack}'].name | [0]" -o tsv)`;
+}
 
 export const migration: MigrationDetails = {
   egress: PRICES.egress,
   freeEgressGiB: FREE_EGRESS_GIB,
   database: ({ name, stack, databaseName, physicalName }) => {
     const server = physicalName || names.postgresServer(stack.prefix, name);
-    const rg = names.resourceGroup(stack.prefix);
-    const vnet = names.virtualNetwork(stack.prefix);
+    const jump = jumpPlace(stack);
+    const secret = names.passwordSecret(name);
     return {
       host: `${server}.postgres.database.azure.com`,
       port: 5432,
@@ -21,12 +43,12 @@ export const migration: MigrationDetails = {
       user: ADMIN_LOGIN,
       sslmode: "require",
       access:
-        `The server has no public endpoint; its name resolves only inside ${vnet}. Run pg_dump/pg_restore from inside the network: ` +
-        `start a jump container in a new subnet of ${vnet} (az container create -g ${rg} --name pg-jump --image postgres:16 ` +
-        `--vnet ${vnet} --subnet jump --subnet-address-prefix 10.42.3.0/27 --command-line "sleep infinity", then ` +
-        `az container exec -g ${rg} --name pg-jump --exec-command bash; delete it afterwards), or use a VM in the network reached with az network bastion ssh. ` +
+        `The server has no public endpoint; its name resolves only inside ${jump.vnet}. Run pg_dump/pg_restore from inside the network: ${jump.note}` +
+        `start a jump container in the ${jump.subnet} subnet (az container create -g ${jump.rg} --name pg-jump --image postgres:16 ` +
+        `--vnet ${jump.vnet} --subnet ${jump.subnet} --command-line "sleep infinity", then ` +
+        `az container exec -g ${jump.rg} --name pg-jump --exec-command bash; az container delete -g ${jump.rg} --name pg-jump afterwards), or use a VM in the network reached with az network bastion ssh. ` +
         "Example: pg_dump -Fc -h $HOST -U $USER -d $DB -f db.dump; pg_restore --no-owner -h $HOST -U $USER -d $DB db.dump",
-      passwordCommand: `az keyvault secret show --vault-name ${names.keyVault(stack.prefix)} --name ${names.passwordSecret(name)} --query value -o tsv`,
+      passwordCommand: `az keyvault secret show --id "$(az keyvault secret list --vault-name ${vaultLookup(stack, jump.rg)} --query "[?tags.\\"freehold-secret\\"=='${secret}'].id | [0]" -o tsv)" --query value -o tsv`,
     };
   },
   objectStore: ({ name, stack, bucketName }) => {

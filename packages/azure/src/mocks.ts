@@ -30,6 +30,9 @@ const NAME_INPUT: Record<string, string> = {
   "azure-native:authorization:RoleAssignment": "roleAssignmentName",
   "azure-native:authorization:RoleDefinition": "roleDefinitionId",
   "azure-native:authorization:ManagementLockByScope": "lockName",
+  "azure-native:authorization:PolicyDefinition": "policyDefinitionName",
+  "azure-native:authorization:PolicyAssignment": "policyAssignmentName",
+  "azure-native:app:ManagedCertificate": "managedCertificateName",
 };
 
 const str = (v: unknown, fallback: string) => (typeof v === "string" ? v : fallback);
@@ -47,6 +50,7 @@ export const mocks: BackendMocks = {
       case "azure-native:app:ManagedEnvironment":
         out.defaultDomain = `${physical}-mock.${str(inputs.location, "uksouth")}.azurecontainerapps.io`;
         out.staticIp = "10.42.0.250";
+        out.customDomainConfiguration = { customDomainVerificationId: deterministicGuid("verification", physical).replace(/-/g, "").toUpperCase() };
         break;
       case "azure-native:app:ContainerApp": {
         const configuration = obj(inputs.configuration);
@@ -87,6 +91,10 @@ export const mocks: BackendMocks = {
           web: `https://${physical}.z33.web.core.windows.net/`,
         };
         out.provisioningState = "Succeeded";
+        break;
+      case "random:index/randomString:RandomString":
+        // Lowercase letters and digits, as the backend asks for; deterministic so plans are.
+        out.result = deterministicGuid("string", name).replace(/-/g, "").slice(0, Number(inputs.length ?? 6));
         break;
       case "random:index/randomPassword:RandomPassword":
         out.result = `Mock${deterministicGuid("password", name).replace(/-/g, "")}`.slice(0, Number(inputs.length ?? 32));

@@ -53,7 +53,8 @@ describe("physical names", () => {
   it("gives key vaults 3-24 alphanumerics and single hyphens, letter first, alphanumeric last", () => {
     fc.assert(
       fc.property(stack, (s) => {
-        const n = names.keyVault(s);
+        // The platform appends "-" and a 6-character random suffix.
+        const n = `${names.keyVault(s)}-a1b2c3`;
         expect(n).toMatch(/^[a-z][a-z0-9-]{1,22}[a-z0-9]$/);
         expect(noDoubleHyphen(n)).toBe(true);
       }),
@@ -80,7 +81,9 @@ describe("physical names", () => {
         expect(names.virtualNetwork(s)).toMatch(/^[a-z0-9][a-z0-9-]{0,62}[a-z0-9]$/);
         expect(names.environment(s)).toMatch(/^[a-z][a-z0-9-]{0,30}[a-z0-9]$/);
         expect(names.identity(s, c)).toMatch(/^[a-z0-9][a-z0-9-]{1,126}[a-z0-9]$/);
-        expect(names.passwordSecret(c)).toMatch(/^[a-z0-9-]{1,127}$/);
+        // A "-" and a 6-character random suffix follow each secret base.
+        expect(`${names.passwordSecret(c)}-a1b2c3`).toMatch(/^[a-z0-9-]{1,127}$/);
+        expect(`${names.registrySecret(c)}-a1b2c3`).toMatch(/^[a-z0-9-]{1,127}$/);
         const [label, ...rest] = names.postgresDnsZone(s).split(".");
         expect(label).toMatch(/^[a-z0-9][a-z0-9-]{0,62}$/);
         expect(rest.join(".")).toBe("private.postgres.database.azure.com");
@@ -91,7 +94,7 @@ describe("physical names", () => {
 
   it("gives the same names on every run", () => {
     expect(names.storageAccount("crown-marketplace", "assets")).toBe(names.storageAccount("crown-marketplace", "assets"));
-    expect(names.keyVault("a-very-long-stack-name-of-30ch")).toHaveLength(24);
+    expect(names.keyVault("a-very-long-stack-name-of-30ch")).toHaveLength(17);
   });
 });
 

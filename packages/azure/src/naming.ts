@@ -21,8 +21,8 @@ export const NAME_RULES = {
   containerApp: { maxLength: 32, minLength: 2 },
   /** Microsoft.ManagedIdentity/userAssignedIdentities: 3-128. */
   identity: { maxLength: 128, minLength: 3 },
-  /** Microsoft.KeyVault/vaults: 3-24, alphanumerics and hyphens, letter first, no `--`, globally unique. */
-  keyVault: { maxLength: 24, minLength: 3, unique: true },
+  /** Microsoft.KeyVault/vaults: 3-24, alphanumerics and hyphens, letter first, no `--`, globally unique. The base leaves room for "-" and a 6-character random suffix. */
+  keyVault: { maxLength: 17, minLength: 3, unique: true },
   /** Microsoft.KeyVault/vaults/secrets: 1-127, alphanumerics and hyphens. */
   secret: { maxLength: 127 },
   /** Microsoft.DBforPostgreSQL/flexibleServers: 3-63, lowercase, digits, hyphens, globally unique (DNS name). */
@@ -41,11 +41,22 @@ export const names = {
   workspace: (stack: string) => physicalName([stack, "logs"], NAME_RULES.workspace),
   virtualNetwork: (stack: string) => physicalName([stack, "vnet"], NAME_RULES.virtualNetwork),
   environment: (stack: string) => physicalName([stack, "env"], NAME_RULES.environment),
-  /** The resource group is per stack, so the component name alone is unique and gives a readable URL. */
-  containerApp: (component: string) => physicalName([component], NAME_RULES.containerApp),
+  /**
+   * Freehold's resource group is per stack, so the component name alone is unique and gives a readable URL; in a
+   * resource group the stack brings (shared by its Pulumi stacks), the stack prefix keeps dev and prod apart.
+   */
+  containerApp: (component: string, sharedGroupPrefix?: string) => physicalName(sharedGroupPrefix ? [sharedGroupPrefix, component] : [component], NAME_RULES.containerApp),
   identity: (stack: string, component: string) => physicalName([stack, component, "id"], NAME_RULES.identity),
+  /** The base of the vault name: the platform appends "-" and a random suffix that is new whenever the vault is (a deleted vault keeps its name for 90 days). */
   keyVault: (stack: string) => physicalName([stack, "kv"], NAME_RULES.keyVault),
-  passwordSecret: (component: string) => physicalName([component, "admin-password"], NAME_RULES.secret),
+  /** The base of a database password secret's name (a random suffix follows, for the same reason); also its `freehold-secret` tag. */
+  passwordSecret: (component: string) => physicalName([component, "admin-password"], { maxLength: NAME_RULES.secret.maxLength - 7 }),
+  /** The base of the application role's password secret's name. */
+  appPasswordSecret: (component: string) => physicalName([component, "app-password"], { maxLength: NAME_RULES.secret.maxLength - 7 }),
+  /** Microsoft.ContainerInstance/containerGroups: 1-63 lowercase letters, digits and hyphens, unique per resource group. */
+  roleJob: (stack: string, component: string) => physicalName([stack, component, "roles"], { maxLength: 63 }),
+  /** The base of a private registry password secret's name. */
+  registrySecret: (component: string) => physicalName([component, "registry-password"], { maxLength: NAME_RULES.secret.maxLength - 7 }),
   postgresServer: (stack: string, component: string) => physicalName([stack, component], NAME_RULES.postgresServer),
   /** `<label>.private.postgres.database.azure.com`, one zone per stack. */
   postgresDnsZone: (stack: string) => `${physicalName([stack], NAME_RULES.dnsLabel)}.private.postgres.database.azure.com`,
@@ -65,4 +76,9 @@ export function deterministicGuid(...parts: readonly string[]): string {
   b[8] = ((b[8] as number) & 0x3f) | 0x80;
   const h = b.toString("hex");
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
+}
+
+/** Child resources by role, as core's `resources` record (roles a component did not create are left out). */
+export function byRole(resources: object): Record<string, import("@pulumi/pulumi").Resource> {
+  return Object.fromEntries(Object.entries(resources).filter(([, r]) => r !== undefined)) as Record<string, import("@pulumi/pulumi").Resource>;
 }

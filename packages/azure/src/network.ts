@@ -1,11 +1,16 @@
 /**
- * The shared, stack-level platform: a resource group in the stack's region, a
- * virtual network with a subnet for Container Apps and a subnet delegated to
- * PostgreSQL flexible servers. Everything else shared is created on first use,
- * so a stack pays (in resources and money) only for what its components need:
- * the Log Analytics workspace and Container Apps environment with the first web
- * service; the Key Vault and the PostgreSQL private DNS zone with the first
- * database; the blob-writer role with the first write-only link.
+ * The shared, stack-level platform: a resource group in the stack's region and
+ * a virtual network with a subnet for Container Apps, a subnet delegated to
+ * PostgreSQL flexible servers and a subnet for one-off containers (the job
+ * that creates each database's application role, the data-migration jump
+ * container); or, when the stack brings its own network (`network.azure`), that
+ * resource group and those subnets, with nothing of the network created.
+ * Everything else shared is created on first use, so a stack pays (in resources
+ * and money) only for what its components need: the Log Analytics workspace and
+ * Container Apps environment with the first web service; the Key Vault and the
+ * PostgreSQL private DNS zone with the first database or private registry; the
+ * blob-writer role with the first write-only link; the keep-data policy with
+ * the first deletion-protected object store.
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as app from "@pulumi/azure-native/app";
@@ -15,16 +20,39 @@ import * as network from "@pulumi/azure-native/network";
 import * as operationalinsights from "@pulumi/azure-native/operationalinsights";
 import * as privatedns from "@pulumi/azure-native/privatedns";
 import * as resources from "@pulumi/azure-native/resources";
-import type { StackContext } from "@freehold/core";
+import * as random from "@pulumi/random";
+import * as time from "@pulumiverse/time";
+import { logicalName, physicalName, type StackContext } from "@freehold/core";
 import { deterministicGuid, names } from "./naming";
 import { BLOB_ROLES } from "./permissions";
+import { PROTECTION_TAG, prerequisites } from "./prerequisites";
 
-/** Address plan: 10.42.0.0/16; Container Apps /23 (workload profiles need /27 or more), PostgreSQL /24. */
+/** Address plan: 10.42.0.0/16; Container Apps /23 (workload profiles need /27 or more), PostgreSQL /24, one-off containers /27. */
 export const ADDRESS_SPACE = "10.42.0.0/16";
 export const APPS_SUBNET = { name: "apps", prefix: "10.42.0.0/23", delegation: "Microsoft.App/environments" } as const;
 export const DATABASE_SUBNET = { name: "postgres", prefix: "10.42.2.0/24", delegation: "Microsoft.DBforPostgreSQL/flexibleServers" } as const;
+/**
+ * One-off containers (Azure Container Instances): the job that creates a database's application role, and the
+ * migration runbook's jump container (`az container create --subnet jobs`, migration.ts). Part of the network, so an
+ * `up` never deletes what the runbook uses.
+ */
+export const JOBS_SUBNET = { name: "jobs", prefix: "10.42.3.0/27", delegation: "Microsoft.ContainerInstance/containerGroups" } as const;
 /** The Container Apps workload profile every app runs on: serverless, billed per second. */
 export const CONSUMPTION_PROFILE = "Consumption";
+/**
+ * How long a new role assignment or custom role can take to apply: "it can take up to 10 minutes for
+ * changes to take effect" (https://learn.microsoft.com/azure/role-based-access-control/troubleshooting#symptom---role-assignment-changes-are-not-being-detected).
+ */
+export const RBAC_PROPAGATION = "600s";
+
+/** A Key Vault secret with a name of its own incarnation, and the URL and id to reference and grant it by. */
+export interface VaultSecret {
+  secret: keyvault.Secret;
+  /** Versionless secret URL, for Container Apps Key Vault references (rotations are picked up). */
+  url: pulumi.Output<string>;
+  /** ARM id: the scope of a Key Vault Secrets User grant. */
+  id: pulumi.Output<string>;
+}
 
 export interface AzurePlatform {
   stack: StackContext;
@@ -33,19 +61,29 @@ export interface AzurePlatform {
   /** True where the region has availability zones. */
   zonal: boolean;
   tags: Record<string, string>;
-  resourceGroup: resources.ResourceGroup;
+  /** Created here; undefined when the stack brings its own network (the resource group is then the user's). */
+  resourceGroup?: resources.ResourceGroup;
   resourceGroupName: pulumi.Output<string>;
-  virtualNetwork: network.VirtualNetwork;
+  resourceGroupId: pulumi.Output<string>;
+  /** Created here; undefined when the stack brings its own network. */
+  virtualNetwork?: network.VirtualNetwork;
+  virtualNetworkId: pulumi.Output<string>;
   appsSubnetId: pulumi.Output<string>;
   databaseSubnetId: pulumi.Output<string>;
+  /** The subnet for one-off containers; undefined when the stack brings a network without one. */
+  jobsSubnetId?: pulumi.Output<string>;
   /** Tenant and subscription of the deploying identity (one invoke per stack, made on first need). */
   client(): pulumi.Output<authorization.GetClientConfigResult>;
   environment(): app.ManagedEnvironment;
   vault(): keyvault.Vault;
+  /** A secret in the stack's vault, named `<base>-<random>` so that a secret deleted (and kept 90 days under purge protection) never blocks its successor. */
+  vaultSecret(logical: string, base: string, value: pulumi.Output<string>, contentType: string, opts: pulumi.CustomResourceOptions): VaultSecret;
   /** The PostgreSQL private DNS zone and its link to the network (servers wait for the link). */
   postgresDns(): { zone: privatedns.PrivateZone; link: privatedns.VirtualNetworkLink };
-  /** Role definition id of the stack's write-only blob role. */
+  /** Role definition id of the stack's write-only blob role, once it can be assigned (after a wait for it to replicate). */
   blobWriterRoleId(): pulumi.Output<string>;
+  /** The denyAction policy that keeps deletion-protected storage accounts (and their resource group) from being deleted. */
+  keepDataPolicy(): authorization.PolicyAssignment;
 }
 
 const delegation = (serviceName: string) => ({ name: serviceName.replace(/[/.]/g, "-"), serviceName });
@@ -62,20 +100,38 @@ function once<T>(make: () => T): () => T {
   };
 }
 
-export function createPlatform(stack: StackContext, parent: pulumi.Resource): AzurePlatform {
-  const opts = { parent };
+/** The keep-data policy rule: deny deleting a storage account tagged on, and deleting its resource group (https://learn.microsoft.com/azure/governance/policy/concepts/effect-deny-action). */
+export const KEEP_DATA_RULE = {
+  if: { allOf: [{ field: "type", equals: "Microsoft.Storage/storageAccounts" }, { field: `tags['${PROTECTION_TAG}']`, equals: "on" }] },
+  // biome-ignore lint/suspicious/noThenProperty: Azure Policy's rule format names its effect "then"; Pulumi only awaits a function-valued then.
+  then: { effect: "denyAction", details: { actionNames: ["delete"], cascadeBehaviors: { resourceGroup: "deny" } } },
+};
+
+/** The ARM id of a resource group, and of a resource in it. */
+const groupId = (sub: string, rg: string) => `/subscriptions/${sub}/resourceGroups/${rg}`;
+
+interface Network {
+  resourceGroup?: resources.ResourceGroup;
+  resourceGroupName: pulumi.Output<string>;
+  resourceGroupId: pulumi.Output<string>;
+  virtualNetwork?: network.VirtualNetwork;
+  virtualNetworkId: pulumi.Output<string>;
+  subnetId(name: string): pulumi.Output<string>;
+  appsSubnet: string;
+  databaseSubnet: string;
+  jobsSubnet?: string;
+}
+
+/** Freehold's own resource group and network. */
+function ownNetwork(stack: StackContext, s: string, opts: pulumi.CustomResourceOptions): Network {
   const location = stack.region.region;
   const tags = stack.tags;
-  const s = stack.name;
-
   const resourceGroup = new resources.ResourceGroup(`${s}-rg`, { resourceGroupName: names.resourceGroup(stack.prefix), location, tags }, opts);
-  const resourceGroupName = resourceGroup.name;
-
-  // Subnets inline: one resource, no races between subnet operations on the same network.
+  // Subnets inline: one resource, no races between subnet operations on the same network, and the list is the whole truth.
   const virtualNetwork = new network.VirtualNetwork(
     `${s}-vnet`,
     {
-      resourceGroupName,
+      resourceGroupName: resourceGroup.name,
       location,
       tags,
       virtualNetworkName: names.virtualNetwork(stack.prefix),
@@ -83,17 +139,67 @@ export function createPlatform(stack: StackContext, parent: pulumi.Resource): Az
       subnets: [
         // The apps subnet keeps the platform's outbound path: replicas pull images from public registries.
         { name: APPS_SUBNET.name, addressPrefix: APPS_SUBNET.prefix, delegations: [delegation(APPS_SUBNET.delegation)] },
-        // The database needs no internet access.
-        { name: DATABASE_SUBNET.name, addressPrefix: DATABASE_SUBNET.prefix, defaultOutboundAccess: false, delegations: [delegation(DATABASE_SUBNET.delegation)] },
+        // No internet for the database, but a path to Azure Storage, where it archives WAL and keeps backups.
+        {
+          name: DATABASE_SUBNET.name,
+          addressPrefix: DATABASE_SUBNET.prefix,
+          defaultOutboundAccess: false,
+          serviceEndpoints: [{ service: "Microsoft.Storage" }],
+          delegations: [delegation(DATABASE_SUBNET.delegation)],
+        },
+        // One-off containers: they pull a public image (postgres), so this subnet keeps the platform's outbound path.
+        { name: JOBS_SUBNET.name, addressPrefix: JOBS_SUBNET.prefix, delegations: [delegation(JOBS_SUBNET.delegation)] },
       ],
     },
     opts,
   );
-  const subnetId = (name: string) => pulumi.interpolate`${virtualNetwork.id}/subnets/${name}`;
-  const appsSubnetId = subnetId(APPS_SUBNET.name);
-  const databaseSubnetId = subnetId(DATABASE_SUBNET.name);
+  return {
+    resourceGroup,
+    resourceGroupName: resourceGroup.name,
+    resourceGroupId: resourceGroup.id,
+    virtualNetwork,
+    virtualNetworkId: virtualNetwork.id,
+    subnetId: (name) => pulumi.interpolate`${virtualNetwork.id}/subnets/${name}`,
+    appsSubnet: APPS_SUBNET.name,
+    databaseSubnet: DATABASE_SUBNET.name,
+    jobsSubnet: JOBS_SUBNET.name,
+  };
+}
+
+/** The stack's own network (`network.azure`): ids built from names, nothing created. */
+function existingNetwork(existing: NonNullable<NonNullable<StackContext["network"]>["azure"]>, subscription: pulumi.Output<string>): Network {
+  const rgId = subscription.apply((sub) => groupId(sub, existing.resourceGroupName));
+  const vnetId = pulumi.interpolate`${rgId}/providers/Microsoft.Network/virtualNetworks/${existing.virtualNetworkName}`;
+  return {
+    resourceGroupName: pulumi.output(existing.resourceGroupName),
+    resourceGroupId: rgId,
+    virtualNetworkId: vnetId,
+    subnetId: (name) => pulumi.interpolate`${vnetId}/subnets/${name}`,
+    appsSubnet: existing.appsSubnetName,
+    databaseSubnet: existing.databaseSubnetName,
+    ...(existing.jobsSubnetName ? { jobsSubnet: existing.jobsSubnetName } : {}),
+  };
+}
+
+/** Stacks (by their Pulumi stack resource) that have been told what the deploying identity needs. */
+const told = new WeakSet<object>();
+
+export function createPlatform(stack: StackContext, parent: pulumi.Resource): AzurePlatform {
+  const opts = { parent };
+  const location = stack.region.region;
+  const tags = stack.tags;
+  const s = logicalName(parent) || stack.name;
+
+  // Said once per program run: `freehold plan` shows it, and so does `pulumi up`.
+  const scope = pulumi.runtime.getStackResource() ?? parent;
+  if (!told.has(scope)) {
+    told.add(scope);
+    pulumi.log.warn(prerequisites(Boolean(stack.network?.azure)));
+  }
 
   const client = once(() => authorization.getClientConfigOutput({ parent }));
+  const net = stack.network?.azure ? existingNetwork(stack.network.azure, client().subscriptionId) : ownNetwork(stack, s, opts);
+  const resourceGroupName = net.resourceGroupName;
 
   const environment = once(() => {
     const workspace = new operationalinsights.Workspace(
@@ -110,44 +216,66 @@ export function createPlatform(stack: StackContext, parent: pulumi.Resource): Az
         tags,
         environmentName: names.environment(stack.prefix),
         workloadProfiles: [{ name: CONSUMPTION_PROFILE, workloadProfileType: CONSUMPTION_PROFILE }],
-        vnetConfiguration: { infrastructureSubnetId: appsSubnetId, internal: false },
+        vnetConfiguration: { infrastructureSubnetId: net.subnetId(net.appsSubnet), internal: false },
         zoneRedundant: stack.region.zones > 0,
+        // Traffic between apps in the environment (a private service's callers) is encrypted.
         peerTrafficConfiguration: { encryption: { enabled: true } },
         appLogsConfiguration: {
           destination: "log-analytics",
-          logAnalyticsConfiguration: { customerId: workspace.customerId, sharedKey: pulumi.secret(keys.apply((k) => k.primarySharedKey ?? "")) },
+          logAnalyticsConfiguration: { customerId: workspace.customerId, sharedKey: pulumi.secret(keys.apply((k) => k?.primarySharedKey ?? "")) },
         },
       },
       opts,
     );
   });
 
-  // Retained on destroy: it holds the passwords of databases that are themselves retained.
-  const vault = once(
-    () =>
-      new keyvault.Vault(
-        `${s}-vault`,
-        {
-          resourceGroupName,
-          location,
-          tags,
-          vaultName: names.keyVault(stack.prefix),
-          properties: {
-            tenantId: client().tenantId,
-            sku: { family: "A", name: "standard" },
-            enableRbacAuthorization: true,
-            enableSoftDelete: true,
-            softDeleteRetentionInDays: 90,
-            enablePurgeProtection: true,
-            enabledForDeployment: false,
-            enabledForDiskEncryption: false,
-            enabledForTemplateDeployment: false,
-            networkAcls: { bypass: "AzureServices", defaultAction: "Allow" },
-          },
+  const vault = once(() => {
+    // A deleted vault keeps its name for 90 days (soft delete with purge protection): a new vault after a
+    // destroy, or in a new region, must not reuse it. The suffix is new whenever the vault is.
+    const suffix = new random.RandomString(`${s}-vault-suffix`, { length: 6, special: false, upper: false, numeric: true, lower: true, keepers: { location } }, opts);
+    return new keyvault.Vault(
+      `${s}-vault`,
+      {
+        resourceGroupName,
+        location,
+        tags,
+        vaultName: pulumi.interpolate`${names.keyVault(stack.prefix)}-${suffix.result}`,
+        properties: {
+          tenantId: client().tenantId,
+          sku: { family: "A", name: "standard" },
+          enableRbacAuthorization: true,
+          enableSoftDelete: true,
+          softDeleteRetentionInDays: 90,
+          enablePurgeProtection: true,
+          enabledForDeployment: false,
+          enabledForDiskEncryption: false,
+          enabledForTemplateDeployment: false,
+          networkAcls: { bypass: "AzureServices", defaultAction: "Allow" },
         },
-        { parent, retainOnDelete: true },
-      ),
-  );
+      },
+      opts,
+    );
+  });
+
+  const vaultSecret = (logical: string, base: string, value: pulumi.Output<string>, contentType: string, secretOpts: pulumi.CustomResourceOptions): VaultSecret => {
+    const v = vault();
+    // A deleted secret keeps its name as long as the vault keeps deleted secrets; the suffix is new whenever the secret is.
+    const suffix = new random.RandomString(`${logical}-suffix`, { length: 6, special: false, upper: false, numeric: true, lower: true }, { parent: secretOpts.parent });
+    const secretName = pulumi.interpolate`${base}-${suffix.result}`;
+    const secret = new keyvault.Secret(
+      logical,
+      {
+        resourceGroupName,
+        vaultName: v.name,
+        secretName,
+        // The tag finds the secret whatever its suffix (the migration runbook's password command uses it).
+        tags: { ...tags, "freehold-secret": base },
+        properties: pulumi.secret({ value, contentType }),
+      },
+      secretOpts,
+    );
+    return { secret, url: pulumi.interpolate`https://${v.name}.vault.azure.net/secrets/${secretName}`, id: secret.id };
+  };
 
   const postgresDns = once(() => {
     const zone = new privatedns.PrivateZone(`${s}-pgdns`, { resourceGroupName, location: "global", tags, privateZoneName: names.postgresDnsZone(stack.prefix) }, opts);
@@ -159,7 +287,7 @@ export function createPlatform(stack: StackContext, parent: pulumi.Resource): Az
         tags,
         privateZoneName: zone.name,
         virtualNetworkLinkName: `${names.virtualNetwork(stack.prefix)}-link`,
-        virtualNetwork: { id: virtualNetwork.id },
+        virtualNetwork: { id: net.virtualNetworkId },
         registrationEnabled: false,
       },
       opts,
@@ -169,21 +297,54 @@ export function createPlatform(stack: StackContext, parent: pulumi.Resource): Az
 
   const blobWriterRoleId = once(() => {
     const c = client();
-    const guid = pulumi.all([c.subscriptionId, resourceGroupName]).apply(([sub, rg]) => deterministicGuid("freehold-blob-writer", sub, rg));
+    // One per stack (role names are unique in the tenant; a resource group the stack brings may hold several stacks).
+    const guid = pulumi.all([c.subscriptionId, resourceGroupName]).apply(([sub, rg]) => deterministicGuid("freehold-blob-writer", sub, rg, stack.prefix));
     const role = new authorization.RoleDefinition(
       `${s}-blob-writer`,
       {
         roleDefinitionId: guid,
-        roleName: pulumi.interpolate`Freehold Blob Writer (${resourceGroupName}, ${c.subscriptionId})`,
+        roleName: pulumi.interpolate`Freehold Blob Writer (${stack.prefix}, ${resourceGroupName}, ${c.subscriptionId})`,
         description: "Write and append blobs; no read, no delete. Created by Freehold for write-only links.",
         roleType: "CustomRole",
-        scope: resourceGroup.id,
-        assignableScopes: [resourceGroup.id],
+        scope: net.resourceGroupId,
+        assignableScopes: [net.resourceGroupId],
         permissions: [{ actions: [], dataActions: [...BLOB_ROLES.write.dataActions] }],
       },
       opts,
     );
-    return pulumi.all([role.id, c.subscriptionId, guid]).apply(([, sub, g]) => `/subscriptions/${sub}/providers/Microsoft.Authorization/roleDefinitions/${g}`);
+    // A new custom role is not assignable until it has replicated (RoleDefinitionDoesNotExist meanwhile).
+    const replicated = new time.Sleep(`${s}-blob-writer-wait`, { createDuration: RBAC_PROPAGATION, triggers: { role: guid } }, { parent, dependsOn: [role] });
+    return pulumi.all([replicated.id, role.id, c.subscriptionId, guid]).apply(([, , sub, g]) => `/subscriptions/${sub}/providers/Microsoft.Authorization/roleDefinitions/${g}`);
+  });
+
+  const keepDataPolicy = once(() => {
+    const c = client();
+    const definition = new authorization.PolicyDefinition(
+      `${s}-keep-data`,
+      {
+        // One per stack's resource group: definitions live in the subscription, beside other stacks'.
+        policyDefinitionName: pulumi.all([c.subscriptionId, resourceGroupName, stack.prefix]).apply(([sub, rg, prefix]) => deterministicGuid("freehold-keep-data", sub, rg, prefix)),
+        policyType: "Custom",
+        mode: "Indexed",
+        displayName: pulumi.interpolate`Freehold: keep deletion-protected data (${resourceGroupName})`,
+        description: `Denies deleting storage accounts tagged ${PROTECTION_TAG}=on, and deleting their resource group. Set deletionProtection: false and deploy to lift it.`,
+        metadata: { category: "Freehold" },
+        policyRule: KEEP_DATA_RULE,
+      },
+      opts,
+    );
+    return new authorization.PolicyAssignment(
+      `${s}-keep-data`,
+      {
+        policyAssignmentName: physicalName([stack.prefix, "keep-data"], { maxLength: 64 }),
+        scope: net.resourceGroupId,
+        policyDefinitionId: definition.id,
+        displayName: "Freehold: keep deletion-protected data",
+        description: "Deleting a storage account Freehold protects (or its resource group) is denied while its deletionProtection is on.",
+        enforcementMode: "Default",
+      },
+      opts,
+    );
   });
 
   return {
@@ -192,15 +353,20 @@ export function createPlatform(stack: StackContext, parent: pulumi.Resource): Az
     location,
     zonal: stack.region.zones > 0,
     tags,
-    resourceGroup,
+    ...(net.resourceGroup ? { resourceGroup: net.resourceGroup } : {}),
     resourceGroupName,
-    virtualNetwork,
-    appsSubnetId,
-    databaseSubnetId,
+    resourceGroupId: net.resourceGroupId,
+    ...(net.virtualNetwork ? { virtualNetwork: net.virtualNetwork } : {}),
+    virtualNetworkId: net.virtualNetworkId,
+    appsSubnetId: net.subnetId(net.appsSubnet),
+    databaseSubnetId: net.subnetId(net.databaseSubnet),
+    ...(net.jobsSubnet ? { jobsSubnetId: net.subnetId(net.jobsSubnet) } : {}),
     client,
     environment,
     vault,
+    vaultSecret,
     postgresDns,
     blobWriterRoleId,
+    keepDataPolicy,
   };
 }

@@ -3,31 +3,54 @@
  * and HTTPS only, no anonymous access, no shared keys (Entra ID identities
  * only), infrastructure (double) encryption, versioning and soft delete of blobs
  * and containers, lifecycle rules as a management policy, CORS on the blob
- * service, and a CanNotDelete lock when deletion-protected.
+ * service. While deletion-protected, the account is tagged so that the stack's
+ * keep-data policy denies deleting it (a lock would also block removing the
+ * role assignments of links, which live under the account).
  */
 import type * as pulumi from "@pulumi/pulumi";
-import * as authorization from "@pulumi/azure-native/authorization";
 import * as storage from "@pulumi/azure-native/storage";
 import { keepData, type ObjectStoreRequest, type ObjectStoreResult } from "@freehold/core";
-import type { ObjectStore } from "@freehold/model";
-import { names } from "./naming";
+import { type ObjectStore, UnsupportedFeatureError } from "@freehold/model";
+import { byRole, names } from "./naming";
 import type { AzurePlatform } from "./network";
+import { PROTECTION_TAG } from "./prerequisites";
+import { pairCopy } from "./regions";
 import { vendorSettings } from "./vendor";
 
 export const OBJECT_STORE_SERVICE = "Azure Blob Storage";
-export const OBJECT_STORE_ROLES = ["account", "blobService", "container", "lifecycle", "lock"] as const;
+export const OBJECT_STORE_ROLES = ["account", "blobService", "container", "lifecycle"] as const;
 /** Days deleted blobs and containers stay recoverable. */
 export const SOFT_DELETE_DAYS = 7;
+/** "You can specify up to five CORS rules per storage service." */
+export const MAX_CORS_RULES = 5;
 
-/** What a linked web service needs from an object store: the container to scope its role to. */
+/** What a linked web service needs from an object store: the container and account to scope its roles to. */
 export interface AzureObjectStoreHandle {
   kind: "azure-blob";
   /** ARM id of the container: the scope of the Storage Blob Data role assignment. */
   containerId: pulumi.Output<string>;
+  /** ARM id of the account: the scope of the Storage Blob Delegator assignment (user delegation keys are account-wide). */
+  accountId: pulumi.Output<string>;
   accountName: string;
 }
 
-/** Management-policy rules for the spec's lifecycle: prefixes start with the container name in Azure. */
+/** The child resources of an ObjectStore on Azure, by role. */
+export interface ObjectStoreResources {
+  account: storage.StorageAccount;
+  blobService: storage.BlobServiceProperties;
+  container: storage.BlobContainer;
+  /** Only with lifecycle rules. */
+  lifecycle?: storage.ManagementPolicy;
+}
+
+/**
+ * Management-policy rules for the spec's lifecycle. Prefixes start with the container name in Azure. Every blob
+ * type the writer role can expire is matched: block and append blobs (page blobs have no lifecycle management).
+ * Current blobs are deleted `expireAfterDays` after they were last written. Azure ages a previous version from
+ * when it was written, not from when it became previous, and a previous version is at most `expireAfterDays` old
+ * when it does; so versions are deleted at twice the age, which keeps each at least `expireAfterDays` after it
+ * became previous (never less than asked), and at most that much longer.
+ */
 export function lifecycleRules(spec: ObjectStore, containerName: string): storage.ManagementPolicyArgs["policy"] {
   return {
     rules: spec.lifecycle.map((r, i) => ({
@@ -35,20 +58,33 @@ export function lifecycleRules(spec: ObjectStore, containerName: string): storag
       enabled: true,
       type: "Lifecycle",
       definition: {
-        filters: { blobTypes: ["blockBlob"], prefixMatch: [`${containerName}/${r.prefix}`] },
+        filters: { blobTypes: ["blockBlob", "appendBlob"], prefixMatch: [`${containerName}/${r.prefix}`] },
         actions: {
           baseBlob: { delete: { daysAfterModificationGreaterThan: r.expireAfterDays } },
-          // Versions of an expired blob would otherwise be kept (and billed) for ever.
-          ...(spec.versioning ? { version: { delete: { daysAfterCreationGreaterThan: r.expireAfterDays } } } : {}),
+          ...(spec.versioning ? { version: { delete: { daysAfterCreationGreaterThan: 2 * r.expireAfterDays } } } : {}),
         },
       },
     })),
   };
 }
 
+/** Refuse what Blob Storage cannot do, before anything is registered. */
+export function checkObjectStore(req: Pick<ObjectStoreRequest, "name" | "spec">): void {
+  if (req.spec.cors.length > MAX_CORS_RULES) {
+    throw new UnsupportedFeatureError(
+      req.name,
+      "object-store.cors",
+      "azure",
+      `Blob Storage takes at most ${MAX_CORS_RULES} CORS rules per account's blob service; the spec has ${req.spec.cors.length}`,
+      `Merge rules that share methods and max age (a rule takes several origins) so that at most ${MAX_CORS_RULES} remain`,
+    );
+  }
+}
+
 export function createObjectStore(req: ObjectStoreRequest): ObjectStoreResult {
   const { name, spec } = req;
   const p = req.platform as AzurePlatform;
+  checkObjectStore(req);
   const vendor = vendorSettings(name, spec.vendor, OBJECT_STORE_ROLES);
   const resourceGroupName = p.resourceGroupName;
   // The account and container hold the data: protected and retained. Their settings are retained with them, never protected, so they can change.
@@ -56,13 +92,13 @@ export function createObjectStore(req: ObjectStoreRequest): ObjectStoreResult {
   const settings = { parent: req.parent, retainOnDelete: spec.deletionProtection };
   const accountName = names.storageAccount(p.stack.prefix, req.qualifiedName);
   const containerName = names.blobContainer(req.qualifiedName);
+  // Azure's side of deletion protection: the keep-data policy denies deleting an account tagged "on" (and its resource group).
+  if (spec.deletionProtection) p.keepDataPolicy();
 
-  const account = new storage.StorageAccount(
-    `${name}-account`,
-    vendor("account", {
+  const accountArgs: storage.StorageAccountArgs = vendor<storage.StorageAccountArgs>("account", {
       resourceGroupName,
       location: p.location,
-      tags: p.tags,
+      tags: { ...p.tags, [PROTECTION_TAG]: spec.deletionProtection ? "on" : "off" },
       accountName,
       kind: "StorageV2",
       sku: { name: "Standard_LRS" },
@@ -80,9 +116,10 @@ export function createObjectStore(req: ObjectStoreRequest): ObjectStoreResult {
         requireInfrastructureEncryption: true,
         services: { blob: { enabled: true, keyType: "Account" } },
       },
-    }),
-    stateful,
-  );
+    });
+  const account = new storage.StorageAccount(`${name}-account`, accountArgs, stateful);
+  // Geo-redundant SKUs (a vendor setting) keep a copy in the paired region.
+  const sku = String((accountArgs.sku as { name?: unknown } | undefined)?.name ?? "");
 
   const blobService = new storage.BlobServiceProperties(
     `${name}-blob-service`,
@@ -97,6 +134,7 @@ export function createObjectStore(req: ObjectStoreRequest): ObjectStoreResult {
         corsRules: spec.cors.map((r) => ({
           allowedOrigins: r.allowedOrigins,
           allowedMethods: r.allowedMethods,
+          // Any request header, so a browser's preflight for a PUT with Content-Type (and x-ms-blob-type) is answered.
           allowedHeaders: ["*"],
           exposedHeaders: ["ETag"],
           maxAgeInSeconds: r.maxAgeSeconds,
@@ -112,7 +150,7 @@ export function createObjectStore(req: ObjectStoreRequest): ObjectStoreResult {
     stateful,
   );
 
-  const created: Record<string, pulumi.Resource> = { account, blobService, container };
+  const created: ObjectStoreResources = { account, blobService, container };
   if (spec.lifecycle.length) {
     created.lifecycle = new storage.ManagementPolicy(
       `${name}-lifecycle`,
@@ -120,25 +158,14 @@ export function createObjectStore(req: ObjectStoreRequest): ObjectStoreResult {
       { ...settings, dependsOn: [blobService] },
     );
   }
-  if (spec.deletionProtection) {
-    created.lock = new authorization.ManagementLockByScope(
-      `${name}-lock`,
-      vendor("lock", {
-        scope: account.id,
-        level: "CanNotDelete",
-        lockName: "freehold-deletion-protection",
-        notes: "Freehold deletionProtection: set deletionProtection: false and deploy before deleting this storage account.",
-      }),
-      { parent: req.parent, retainOnDelete: true, dependsOn: [container] },
-    );
-  }
 
-  const handle: AzureObjectStoreHandle = { kind: "azure-blob", containerId: container.id, accountName };
+  const handle: AzureObjectStoreHandle = { kind: "azure-blob", containerId: container.id, accountId: account.id, accountName };
   return {
-    bucketName: container.name,
-    endpoint: account.primaryEndpoints.apply((e) => e.blob.replace(/\/$/, "")),
+    bucketName: container.id.apply(() => containerName),
+    // From the account's name (the account's outputs are not needed, so plain unit-test mocks work too).
+    endpoint: account.id.apply(() => `https://${accountName}.blob.core.windows.net`),
     handle,
-    resources: created,
+    resources: byRole(created),
     description: {
       service: OBJECT_STORE_SERVICE,
       details: {
@@ -149,8 +176,9 @@ export function createObjectStore(req: ObjectStoreRequest): ObjectStoreResult {
         versioning: spec.versioning,
         softDeleteDays: SOFT_DELETE_DAYS,
         sharedKeyAccess: false,
-        deletionLock: spec.deletionProtection,
+        deletionProtection: spec.deletionProtection ? `keep-data policy (denyAction) on the account, tag ${PROTECTION_TAG}=on` : "off",
       },
+      dataLocations: /GRS$/.test(sku) ? pairCopy(p.location, `geo-redundant copy (${sku})`) : [],
     },
   };
 }

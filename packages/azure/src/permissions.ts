@@ -42,6 +42,18 @@ export const SECRET_READER: RoleGrant = {
   dataActions: ["Microsoft.KeyVault/vaults/secrets/getSecret/action", "Microsoft.KeyVault/vaults/secrets/readMetadata/action"],
 };
 
+/**
+ * What a web service gets on a linked store's account, besides its container role: a user delegation key, so
+ * the app can sign time-limited URLs (a user delegation SAS) whose rights are capped by its container role.
+ * "The generateUserDelegationKey action must be scoped at the level of the storage account, the resource group,
+ * or the subscription": https://learn.microsoft.com/rest/api/storageservices/create-user-delegation-sas#assign-permissions-with-rbac
+ */
+export const BLOB_DELEGATOR: RoleGrant = {
+  role: "Storage Blob Delegator",
+  builtInId: "db58b8e5-c6ad-4a2a-8342-4190687cbf4a",
+  dataActions: [],
+};
+
 /** The role definition id ARM expects for a role assignment. */
 export function roleDefinitionId(subscriptionId: string, guid: string): string {
   return `/subscriptions/${subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${guid}`;

@@ -2,6 +2,7 @@ import { DEFAULT_ASSUMPTIONS, sumCost } from "@freehold/core";
 import { parseComponent, DatabaseSpec, ObjectStoreSpec, WebServiceSpec } from "@freehold/model";
 import { describe, expect, it } from "vitest";
 import { migration } from "./migration";
+import { JOBS_SUBNET } from "./network";
 import { availability, estimate, estimatePlatform, postgresHourly, PRICES } from "./prices";
 import { POSTGRES_SKUS } from "./sizes";
 
@@ -66,7 +67,7 @@ describe("prices", () => {
 });
 
 describe("migration", () => {
-  const stack = { name: "shop", stack: "dev", prefix: "shop-dev", region: { cloud: "azure" as const, region: "uksouth", country: "GB", city: "London", zones: 3 }, residency: "uk" as const, tags: {} };
+  const stack = { name: "shop", stack: "dev", prefix: "shop-dev", region: { cloud: "azure" as const, region: "uksouth", country: "GB", city: "London", zones: 3 }, residency: "uk" as const, tags: { "pulumi-stack": "dev" } };
 
   it("reaches the private server from inside the network and reads the password from Key Vault", () => {
     const m = migration.database({ name: "db", stack, databaseName: "app", physicalName: "" });
@@ -74,7 +75,16 @@ describe("migration", () => {
     expect(m.host).toMatch(/^shop-dev-db-[a-z0-9]{6}\.postgres\.database\.azure\.com$/);
     expect(m.access).toMatch(/no public endpoint/);
     expect(m.access).toMatch(/pg_dump/);
-    expect(m.passwordCommand).toMatch(/az keyvault secret show --vault-name shop-dev-kv-[a-z0-9]{6} --name db-admin-password/);
+    // The vault and secret names end in random suffixes: both are found by their tags.
+    expect(m.passwordCommand).toContain(`az keyvault list -g shop-dev-rg --query "[?tags.\\"freehold-stack\\"=='shop' && tags.\\"pulumi-stack\\"=='dev'].name | [0]"`);
+    expect(m.passwordCommand).toContain(`[?tags.\\"freehold-secret\\"=='db-admin-password'].id | [0]`);
+  });
+
+  it("runs the jump container in the network's own jobs subnet, so the next up does not delete it", () => {
+    const m = migration.database({ name: "db", stack, databaseName: "app", physicalName: "" });
+    expect(m.access).toContain(`--vnet shop-dev-vnet --subnet ${JOBS_SUBNET.name} `);
+    // The subnet already exists (defined inline with the network): the runbook must not create one.
+    expect(m.access).not.toContain("--subnet-address-prefix");
   });
 
   it("uses an azureblob rclone remote with Entra ID credentials, never account keys", () => {

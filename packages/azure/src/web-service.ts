@@ -2,40 +2,54 @@
  * WebService -> an Azure Container App in the stack's Container Apps
  * environment (Consumption workload profile, on the stack's network), with its
  * own user-assigned managed identity. Links become RBAC role assignments for
- * that identity at the narrowest scope, and secrets become Key Vault references
- * resolved by the platform (never plain environment variables).
+ * that identity at the narrowest scope, secrets become Key Vault references
+ * resolved by the platform (never plain environment variables), and the app
+ * waits until its grants have taken effect before its first revision reads them.
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as app from "@pulumi/azure-native/app";
 import * as authorization from "@pulumi/azure-native/authorization";
+import type * as keyvault from "@pulumi/azure-native/keyvault";
 import type * as inputs from "@pulumi/azure-native/types/input";
 import * as managedidentity from "@pulumi/azure-native/managedidentity";
+import * as time from "@pulumiverse/time";
 import type { LinkTarget, WebServiceRequest, WebServiceResult } from "@freehold/core";
 import { UnsupportedFeatureError } from "@freehold/model";
 import { degrade } from "@freehold/core";
 import type { AzureDatabaseHandle } from "./database";
-import { deterministicGuid, names } from "./naming";
-import { CONSUMPTION_PROFILE, type AzurePlatform } from "./network";
+import { customDomain, type CustomDomain } from "./domain";
+import { byRole, deterministicGuid, names } from "./naming";
+import { CONSUMPTION_PROFILE, RBAC_PROPAGATION, type AzurePlatform } from "./network";
 import type { AzureObjectStoreHandle } from "./object-store";
-import { BLOB_ROLES, type RoleGrant, roleDefinitionId, SECRET_READER } from "./permissions";
+import { BLOB_DELEGATOR, BLOB_ROLES, type RoleGrant, roleDefinitionId, SECRET_READER } from "./permissions";
+import { pairCopy } from "./regions";
 import { memoryString, webServiceSize } from "./sizes";
 import { vendorSettings } from "./vendor";
 
 export const WEB_SERVICE_SERVICE = "Azure Container Apps";
 export const WEB_SERVICE_ROLES = ["identity", "app"] as const;
+/** The Container Apps secret that holds a private registry's password (a Key Vault reference). */
+export const REGISTRY_SECRET = "registry-password";
+
+/** The child resources of a WebService on Azure, by role. */
+export interface WebServiceResources {
+  identity: managedidentity.UserAssignedIdentity;
+  app: app.ContainerApp;
+  /** The wait between the grants and the app's first revision; only when the service has grants. */
+  grantsWait?: time.Sleep;
+  /** With `registry`: the registry password, in the stack's Key Vault. */
+  registrySecret?: keyvault.Secret;
+  /** With `domain`: the managed certificate for it. */
+  certificate?: app.ManagedCertificate;
+  /** One per link (and for the registry password): `<target>-access`. */
+  [access: `${string}-access`]: authorization.RoleAssignment;
+  /** One per linked object store: a user delegation key for signed URLs, `<target>-delegate`. */
+  [delegate: `${string}-delegate`]: authorization.RoleAssignment;
+}
 
 /** Refuse what Container Apps cannot do, before anything is registered. */
 export function checkWebService(req: Pick<WebServiceRequest, "name" | "spec">): void {
-  const { name, spec } = req;
-  if (spec.public && spec.domain) {
-    throw new UnsupportedFeatureError(
-      name,
-      "web-service.custom-domain",
-      "azure",
-      "a Container Apps managed certificate can only be issued after the domain's DNS records point at the app and the hostname is bound, which takes a second deployment step",
-      "Omit domain (the app gets HTTPS on its *.azurecontainerapps.io address), then bind the domain with `az containerapp hostname add` and `az containerapp hostname bind --validation-method CNAME`",
-    );
-  }
+  const { spec } = req;
   // Only an explicit `false` asks for read-only; unset takes what the cloud has (a difference in the plan, not a refusal).
   if (spec.writableRootFilesystem === false) {
     degrade(
@@ -46,11 +60,11 @@ export function checkWebService(req: Pick<WebServiceRequest, "name" | "spec">): 
       "Set writableRootFilesystem: true for this service to accept a writable root filesystem on Azure",
     );
   }
-  if (spec.registry) {
-    degrade(req, "azure", "web-service.private-registry", "the backend does not yet set registry credentials on the container app", "Use a public image");
-  }
   if (spec.user) {
     degrade(req, "azure", "web-service.run-as-user", "Container Apps runs the image's own user and has no setting to change it", "Remove user and set the user in the image (Dockerfile USER)");
+  }
+  if (spec.domain && !spec.public) {
+    throw new UnsupportedFeatureError(req.name, "web-service.custom-domain", "azure", "a custom domain is bound to external ingress; a private service has none", "Set public: true, or remove domain");
   }
 }
 
@@ -58,26 +72,48 @@ export function checkWebService(req: Pick<WebServiceRequest, "name" | "spec">): 
 export const secretName = (env: string) => env.toLowerCase().replace(/_/g, "-");
 
 interface Grant {
-  target: string;
+  /** The role's key in `resources`: `<target>-access` or `<target>-delegate`. */
+  key: string;
+  label: string;
   role: RoleGrant;
   scope: pulumi.Input<string>;
   roleDefinitionId: pulumi.Input<string>;
 }
 
-function grantsFor(links: readonly LinkTarget[], p: AzurePlatform): Grant[] {
+function grantsFor(links: readonly LinkTarget[], p: AzurePlatform, registrySecretId: pulumi.Output<string> | undefined): Grant[] {
   const grants: Grant[] = [];
   const builtIn = (guid: string) => p.client().subscriptionId.apply((sub) => roleDefinitionId(sub, guid));
   for (const link of links) {
     if (link.kind === "database") {
       const h = link.handle as AzureDatabaseHandle;
-      grants.push({ target: link.name, role: SECRET_READER, scope: h.secretId, roleDefinitionId: builtIn(SECRET_READER.builtInId as string) });
+      grants.push({ key: `${link.name}-access`, label: link.name, role: SECRET_READER, scope: h.secretId, roleDefinitionId: builtIn(SECRET_READER.builtInId as string) });
     } else {
       const h = link.handle as AzureObjectStoreHandle;
       const role = BLOB_ROLES[link.access];
-      grants.push({ target: link.name, role, scope: h.containerId, roleDefinitionId: role.builtInId ? builtIn(role.builtInId) : p.blobWriterRoleId() });
+      grants.push({ key: `${link.name}-access`, label: link.name, role, scope: h.containerId, roleDefinitionId: role.builtInId ? builtIn(role.builtInId) : p.blobWriterRoleId() });
+      grants.push({ key: `${link.name}-delegate`, label: link.name, role: BLOB_DELEGATOR, scope: h.accountId, roleDefinitionId: builtIn(BLOB_DELEGATOR.builtInId as string) });
     }
   }
+  if (registrySecretId) grants.push({ key: "registry-access", label: "registry password", role: SECRET_READER, scope: registrySecretId, roleDefinitionId: builtIn(SECRET_READER.builtInId as string) });
   return grants;
+}
+
+/**
+ * Health probes. The startup probe gives a new replica `startupGraceSeconds` to answer (ten tries, the period
+ * rounded up), then readiness and liveness take over at the health check's interval. Container Apps limits:
+ * period and timeout 1-240 s, failure threshold 1-10 (https://learn.microsoft.com/azure/container-apps/health-probes#restrictions).
+ */
+export function probes(spec: WebServiceRequest["spec"]): inputs.app.ContainerAppProbeArgs[] {
+  const hc = spec.healthCheck;
+  const probe = (type: "Liveness" | "Readiness" | "Startup", periodSeconds: number, failureThreshold: number): inputs.app.ContainerAppProbeArgs => ({
+    type,
+    httpGet: { path: hc.path, port: spec.port, scheme: "HTTP" },
+    periodSeconds,
+    timeoutSeconds: Math.min(5, periodSeconds),
+    failureThreshold,
+  });
+  const period = Math.min(hc.intervalSeconds, 240);
+  return [probe("Startup", Math.min(240, Math.ceil(hc.startupGraceSeconds / 10)), 10), probe("Readiness", Math.min(period, 10), 3), probe("Liveness", period, 3)];
 }
 
 export function createWebService(req: WebServiceRequest): WebServiceResult {
@@ -95,48 +131,53 @@ export function createWebService(req: WebServiceRequest): WebServiceResult {
     vendor("identity", { resourceGroupName, location: p.location, tags: p.tags, resourceName: names.identity(p.stack.prefix, req.qualifiedName) }),
     opts,
   );
+  const created: WebServiceResources = { identity } as WebServiceResources;
 
-  const created: Record<string, pulumi.Resource> = { identity };
-  const assignments = grantsFor(req.links, p).map((g) => {
-    const roleName = pulumi
-      .all([g.scope, identity.principalId, g.roleDefinitionId])
-      .apply(([scope, principal, role]) => deterministicGuid(scope, principal, role));
+  // A private registry's password lives in the stack's vault; the app reads it through its identity, like a database password.
+  const registry = req.registry && p.vaultSecret(`${name}-registry-secret`, names.registrySecret(req.qualifiedName), req.registry.password, `Password of ${req.registry.username} at ${req.registry.server}`, opts);
+  if (registry) created.registrySecret = registry.secret;
+
+  const assignments = grantsFor(req.links, p, registry?.id).map((g) => {
+    const roleName = pulumi.all([g.scope, identity.principalId, g.roleDefinitionId]).apply(([scope, principal, role]) => deterministicGuid(scope, principal, role));
     const ra = new authorization.RoleAssignment(
-      `${name}-${g.target}-access`,
+      `${name}-${g.key}`,
       {
         roleAssignmentName: roleName,
         principalId: identity.principalId,
+        // A new identity may not have replicated yet; the type lets the assignment go ahead.
         principalType: "ServicePrincipal",
         roleDefinitionId: g.roleDefinitionId,
         scope: g.scope,
-        description: `Freehold link ${name} -> ${g.target}: ${g.role.role}`,
+        description: `Freehold link ${name} -> ${g.label}: ${g.role.role}`,
       },
       opts,
     );
-    created[`${g.target}-access`] = ra;
+    created[g.key as `${string}-access`] = ra;
     return ra;
   });
+  // Key Vault references (and a registry password) are read when a revision starts, and a grant can take up to
+  // ten minutes to apply: the app waits that long after its grants change, never racing them.
+  if (assignments.length) {
+    created.grantsWait = new time.Sleep(
+      `${name}-grants-wait`,
+      { createDuration: RBAC_PROPAGATION, triggers: { grants: pulumi.all(assignments.map((a) => a.id)).apply((ids) => ids.join(",")) } },
+      { ...opts, dependsOn: assignments },
+    );
+  }
 
-  const secrets: inputs.app.SecretArgs[] = req.linkEnv.secrets.map((s) => ({
-    name: secretName(s.name),
-    keyVaultUrl: (s.target.handle as AzureDatabaseHandle).secretUrl,
-    identity: identity.id,
-  }));
+  const secrets: inputs.app.SecretArgs[] = [
+    ...req.linkEnv.secrets.map((s) => ({ name: secretName(s.name), keyVaultUrl: (s.target.handle as AzureDatabaseHandle).secretUrl, identity: identity.id })),
+    ...(registry ? [{ name: REGISTRY_SECRET, keyVaultUrl: registry.url, identity: identity.id }] : []),
+  ];
   const env: inputs.app.EnvironmentVarArgs[] = [
     ...Object.entries({ ...req.env, ...req.linkEnv.plain }).map(([k, value]) => ({ name: k, value })),
     // Lets Azure SDKs' DefaultAzureCredential pick this app's identity.
     ...("AZURE_CLIENT_ID" in req.env ? [] : [{ name: "AZURE_CLIENT_ID", value: identity.clientId }]),
     ...req.linkEnv.secrets.map((s) => ({ name: s.name, secretRef: secretName(s.name) })),
   ];
-
-  const path = spec.healthCheck.path;
-  const period = Math.min(spec.healthCheck.intervalSeconds, 240);
-  const probe = (type: "Liveness" | "Readiness" | "Startup", extra: Partial<inputs.app.ContainerAppProbeArgs>): inputs.app.ContainerAppProbeArgs => ({
-    type,
-    httpGet: { path, port: spec.port, scheme: "HTTP" },
-    timeoutSeconds: 5,
-    ...extra,
-  });
+  // Background work (the model refuses it with scaling.min 0) gets what every replica has on Container Apps: its CPU between requests.
+  const minReplicas = spec.scaling.min;
+  const appName = names.containerApp(req.qualifiedName, p.stack.network?.azure ? p.stack.prefix : undefined);
 
   const containerApp = new app.ContainerApp(
     `${name}-app`,
@@ -144,7 +185,7 @@ export function createWebService(req: WebServiceRequest): WebServiceResult {
       resourceGroupName,
       location: p.location,
       tags: p.tags,
-      containerAppName: names.containerApp(req.qualifiedName),
+      containerAppName: appName,
       environmentId: environment.id,
       workloadProfileName: CONSUMPTION_PROFILE,
       identity: { type: "UserAssigned", userAssignedIdentities: [identity.id] },
@@ -155,45 +196,43 @@ export function createWebService(req: WebServiceRequest): WebServiceResult {
           targetPort: spec.port,
           allowInsecure: false,
           transport: "Auto",
+          // The platform binds the managed certificate below once it is issued.
+          ...(spec.domain ? { customDomains: [{ name: spec.domain, bindingType: "Auto" }] } : {}),
         },
         secrets,
+        ...(req.registry ? { registries: [{ server: req.registry.server, username: req.registry.username, passwordSecretRef: REGISTRY_SECRET }] } : {}),
       },
       template: {
-        containers: [
-          {
-            name: "app",
-            image: req.image,
-            resources: { cpu: size.cpu, memory: memoryString(size.memoryGiB) },
-            env,
-            probes: [
-              probe("Startup", { periodSeconds: 5, failureThreshold: 10, initialDelaySeconds: 1 }),
-              probe("Readiness", { periodSeconds: Math.min(period, 10), failureThreshold: 3 }),
-              probe("Liveness", { periodSeconds: period, failureThreshold: 3 }),
-            ],
-          },
-        ],
-        scale: { minReplicas: spec.scaling.min, maxReplicas: spec.scaling.max },
+        containers: [{ name: "app", image: req.image, resources: { cpu: size.cpu, memory: memoryString(size.memoryGiB) }, env, probes: probes(spec) }],
+        scale: { minReplicas, maxReplicas: spec.scaling.max },
       },
     }),
-    // Key Vault references are resolved when the first revision starts: the grants must exist by then.
-    { ...opts, dependsOn: assignments },
+    { ...opts, dependsOn: created.grantsWait ? [created.grantsWait] : [] },
   );
   created.app = containerApp;
 
-  const fqdn = containerApp.configuration.apply((c) => c?.ingress?.fqdn ?? "");
+  const domain: CustomDomain | undefined = spec.domain ? customDomain(name, spec.domain, p, { environment, containerApp, appName, parent: req.parent }) : undefined;
+  if (domain) created.certificate = domain.certificate;
+
+  const fqdn = containerApp.configuration.apply((c) => c?.ingress?.fqdn ?? `${appName}.${spec.public ? "" : "internal."}${p.location}.azurecontainerapps.io`);
   return {
-    url: pulumi.interpolate`https://${fqdn}`,
-    resources: created,
+    url: spec.domain ? pulumi.output(`https://${spec.domain}`) : pulumi.interpolate`https://${fqdn}`,
+    ...(domain ? { dnsRecords: domain.records } : {}),
+    resources: byRole(created),
     description: {
       service: WEB_SERVICE_SERVICE,
       size,
       details: {
-        ingress: spec.public ? "external (internet), HTTPS only" : "internal (environment only), HTTPS only",
+        ingress: spec.public ? "external (internet), HTTPS only" : "internal (environment only), HTTPS only, encrypted between apps",
         workloadProfile: CONSUMPTION_PROFILE,
-        minReplicas: spec.scaling.min,
+        minReplicas,
         maxReplicas: spec.scaling.max,
         zoneRedundant: p.zonal,
+        startupGraceSeconds: spec.healthCheck.startupGraceSeconds,
+        ...(spec.domain ? { domain: `${spec.domain} (managed certificate)` } : {}),
+        ...(req.registry ? { registry: `${req.registry.server} (password in Key Vault)` } : {}),
       },
+      ...(req.registry ? { dataLocations: pairCopy(p.location, "registry password (Key Vault replicates to the paired region)") } : {}),
     },
   };
 }

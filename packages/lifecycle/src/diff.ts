@@ -69,3 +69,18 @@ export function durationSeconds(d: unknown): number {
   }
   return total;
 }
+
+/** A copy of `obj` with the value at a dotted path (`a.b.c`) set, or removed when `value` is undefined. */
+export function withValueAt(obj: Record<string, unknown>, path: string, value: unknown): Record<string, unknown> {
+  const [head, ...rest] = path.split(".");
+  if (head === undefined || head === "") return obj;
+  const out: Record<string, unknown> = { ...obj };
+  if (!rest.length) {
+    if (value === undefined) delete out[head];
+    else out[head] = value;
+    return out;
+  }
+  const inner = isPlainObject(out[head]) ? (out[head] as Record<string, unknown>) : {};
+  out[head] = withValueAt(inner, rest.join("."), value);
+  return out;
+}

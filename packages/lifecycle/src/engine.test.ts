@@ -176,6 +176,47 @@ describe("the simulated engine", () => {
     expect(w.up("s", now).changes).toBe(0);
   });
 
+  it("gives a name built from a random value a new identity each time the random is created, so a soft-deleted name is not hit again", () => {
+    const w = new World(RULES);
+    const suffix = res("random:index/randomString:RandomString", "suffix", { length: 6 });
+    const vault = res("aws:test/vault:Vault", "kv", { name: "kv-abc123" }, { deps: { name: ["suffix"] } });
+    expect(w.up("s", plan(suffix, vault)).status).toBe("ok");
+    // Same stack, no change: the same random, so the same name.
+    expect(w.up("s", plan(suffix, vault)).changes).toBe(0);
+    expect(w.destroy("s", "aws").status).toBe("ok");
+    // The offline plan shows the same value, but a new random gives a new name: no clash with the soft-deleted vault.
+    expect(w.up("s", plan(suffix, vault)).status).toBe("ok");
+    // A fixed name does clash.
+    const fixed = plan(res("aws:test/vault:Vault", "kv", { name: "kv-fixed" }));
+    w.up("t", fixed);
+    w.destroy("t", "aws");
+    expect(w.up("t", fixed).status).toBe("failed");
+  });
+
+  it("deletes the old object of a replacement before a removed resource it used, as the engine orders deletes", () => {
+    const rules = { ...RULES, aws: { ...TEST_RULES, types: { ...TEST_RULES.types, "aws:test/role:Role": { title: "role", source: "test", inUseBy: [{ by: "aws:test/grant:Grant", field: "role", error: "RoleInUse", source: "test" }] } } } };
+    const w = new World(rules as typeof RULES);
+    const role = res("aws:test/role:Role", "role");
+    w.up("s", plan(role, res("aws:test/grant:Grant", "grant", { role: "custom", name: "g1" }, { deps: { role: ["role"] } })));
+    // The grant now uses a built-in role (a replacement: new grant first), and the custom role goes.
+    const grant = res("aws:test/grant:Grant", "grant", { role: "builtin", name: "g2" });
+    grant.options = { ...grant.options, replaceOnChanges: ["role"] };
+    const r = w.up("s", plan(grant));
+    expect(r.error).toBeUndefined();
+    expect([...w.objects.values()].map((o) => `${o.type} ${o.inputs.role ?? ""}`)).toEqual(["aws:test/grant:Grant builtin"]);
+  });
+
+  it("sends the old value of an ignored property when it updates a resource (ignoreChanges)", () => {
+    const w = new World(RULES);
+    const net = res(NET, "net");
+    w.up("s", plan(net, res(DB, "db", { name: "db", net: "n", disk: { size: 32 }, applyNow: true }, { deps: { net: ["net"] } })));
+    const next = res(DB, "db", { name: "db", net: "n", disk: { size: 16 }, tier: "big", applyNow: true }, { deps: { net: ["net"] } });
+    next.options = { ...next.options, ignoreChanges: ["disk.size"] };
+    const r = w.up("s", plan(net, next));
+    expect(r.steps.find((s) => s.name === "db")).toMatchObject({ op: "update", changed: ["tier"] });
+    expect([...w.objects.values()].find((o) => o.type === DB)?.inputs).toMatchObject({ disk: { size: 32 }, tier: "big" });
+  });
+
   it("sees new values in what depends on a replaced resource, and collides on names across stacks only within their scope", () => {
     const w = new World(RULES);
     w.up("a", plan(res(NET, "net", { cidr: "1" }), res(DB, "db", { name: "same", net: "n" }, { deps: { net: ["net"] } })));

@@ -23,7 +23,7 @@
  */
 import type { PlannedResource } from "@freehold/core";
 import type { Cloud } from "@freehold/model";
-import { changedPaths, covers, durationSeconds, overlaps, valueAt, valuesAt } from "./diff";
+import { changedPaths, covers, durationSeconds, overlaps, valueAt, valuesAt, withValueAt } from "./diff";
 import type { CloudObject, CloudRules, RuleContext, TypeRule } from "./types";
 
 /** One resource in a stack's state. */
@@ -153,7 +153,7 @@ class Run {
   /** When each resource of this run finished, on the world clock. */
   private readonly finished = new Map<string, number>();
   /** Old objects of create-before-delete replacements, deleted at the end. */
-  private readonly replacedObjects: Array<{ urn: string; key: string; retain: boolean }> = [];
+  private readonly replacedObjects: Array<{ urn: string; key: string; retain: boolean; dependencies: string[] }> = [];
   private readonly startedAt: number;
 
   constructor(
@@ -306,7 +306,7 @@ class Run {
           this.steps.push({ op: "delete", urn: r.urn, type: r.type, name: r.name, mode: "delete-before-replace" });
         }
         entry.object = this.commitCreate(fresh, r).key;
-        if (!dbr && oldObject) this.replacedObjects.push({ urn: r.urn, key: oldObject.key, retain: r.options.retainOnDelete });
+        if (!dbr && oldObject) this.replacedObjects.push({ urn: r.urn, key: oldObject.key, retain: r.options.retainOnDelete, dependencies: planned.old?.dependencies ?? [] });
         end = start + this.duration(r);
         this.renewed.add(r.urn);
         break;
@@ -320,11 +320,24 @@ class Run {
     this.steps.push(step);
   }
 
-  /** Removed resources and replaced objects: dependents first, as the engine deletes. */
+  /**
+   * Removed resources and the old objects of create-before-delete replacements, together and dependents first,
+   * as the engine deletes them: an old object that used a removed resource goes before it.
+   */
   private deleteRemoved(desired: readonly PlannedResource[]): void {
     const wanted = new Set(desired.map((r) => r.urn));
     const removed = [...this.state.values()].filter((e) => !wanted.has(e.urn));
-    for (const entry of dependentsFirst(removed)) {
+    const replaced = new Map(this.replacedObjects.map((x) => [`${x.urn}#replaced`, x]));
+    const stand = [...replaced].map(([id, x]): StateEntry => ({ urn: id, type: "", name: "", parent: "", custom: true, inputs: {}, options: { protect: false, retainOnDelete: x.retain, dependsOn: [] }, dependencies: x.dependencies, propertyDependencies: {}, object: x.key }));
+    for (const entry of dependentsFirst([...removed, ...stand])) {
+      const old = replaced.get(entry.urn);
+      if (old) {
+        const obj = this.world.objects.get(old.key);
+        if (!obj) continue;
+        if (old.retain) obj.owner = undefined;
+        else this.deleteObject(obj, old.urn);
+        continue;
+      }
       const kind = this.kind(entry.type);
       const obj = entry.object ? this.world.objects.get(entry.object) : undefined;
       if (obj && (kind === "cloud" || kind === "companion")) {
@@ -339,12 +352,6 @@ class Run {
         this.steps.push({ op: "delete", urn: entry.urn, type: entry.type, name: entry.name });
       }
       this.state.delete(entry.urn);
-    }
-    for (const { urn, key, retain } of [...this.replacedObjects].reverse()) {
-      const obj = this.world.objects.get(key);
-      if (!obj) continue;
-      if (retain) obj.owner = undefined;
-      else this.deleteObject(obj, urn);
     }
   }
 
@@ -470,7 +477,10 @@ class Run {
     if (!obj) this.fail(r, `${r.type} ${r.name}: the resource no longer exists in the cloud (deleted outside Pulumi); run pulumi refresh`);
     const current = obj as CloudObject;
     const rule = this.rule(r.type);
-    const next: CloudObject = { ...current, inputs: r.inputs, references: this.referencesOf(r), facts: { ...current.facts, changedAt: start + this.duration(r) } };
+    // Pulumi sends the old value of an ignored property (ignoreChanges), not the program's.
+    let inputs = r.inputs;
+    for (const path of r.options.ignoreChanges ?? []) inputs = withValueAt(inputs, path, valueAt(current.inputs, path));
+    const next: CloudObject = { ...current, inputs, references: this.referencesOf(r), facts: { ...current.facts, changedAt: start + this.duration(r) } };
     this.check(next, rule, r);
     for (const im of rule?.immutable ?? []) {
       if (changedPaths(valueAt(current.inputs, im.path), valueAt(r.inputs, im.path)).length) this.fail(r, `${im.error} [${im.source}]`);
@@ -672,8 +682,13 @@ function identityOf(obj: CloudObject, rule: TypeRule, ctx: RuleContext): string 
       .flatMap(([, keys]) => keys);
     where = `${scope.within}=${JSON.stringify(value)}@${refs.join(",")}`;
   }
-  void ctx;
-  return `${where}/${name}`;
+  // A name built from a random value (the random provider) is a new name each time that random is created:
+  // two incarnations never share it, whatever value the offline plan shows.
+  const fresh = Object.entries(obj.references)
+    .filter(([k]) => overlaps(id.field, k))
+    .flatMap(([, keys]) => keys)
+    .filter((k) => ctx.get(k)?.type.startsWith("random:"));
+  return `${where}/${name}${fresh.length ? `#${fresh.join(",")}` : ""}`;
 }
 
 /** Order entries so that each comes before the entries it depends on (the order the engine deletes in). */
@@ -684,9 +699,10 @@ function dependentsFirst(entries: StateEntry[]): StateEntry[] {
   const visit = (e: StateEntry, stack: Set<string>) => {
     if (done.has(e.urn) || stack.has(e.urn)) return;
     stack.add(e.urn);
-    // Everything that depends on e (or is its child) goes first.
+    // Everything that depends on e (or is its child) goes first; the old object of a replacement stands for its URN too.
+    const urn = e.urn.replace(/#replaced$/, "");
     for (const other of entries) {
-      if (other.urn !== e.urn && (other.dependencies.includes(e.urn) || other.parent === e.urn)) visit(other, stack);
+      if (other.urn !== e.urn && (other.dependencies.includes(urn) || other.parent === urn)) visit(other, stack);
     }
     stack.delete(e.urn);
     done.add(e.urn);

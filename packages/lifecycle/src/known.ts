@@ -16,18 +16,8 @@ export interface KnownFailure {
 }
 
 export const KNOWN_FAILURES: Record<Cloud, KnownFailure[]> = {
-  aws: [
-    // Not an AWS failure: the switch creates the stack on Azure, whose first Container App races its Key Vault grants.
-    { stack: "throwaway stack without deletion protection", scenario: "cloud-switch", issue: 14, why: "the switch to Azure fails on the Container App racing its Key Vault grants (Azure's side of the switch)" },
-  ],
-  azure: [
-    { stack: "*", scenario: "change:*.registry", issue: 14, why: "private registries are refused until the backend passes registry credentials" },
-    { stack: "*", scenario: "*", issue: 14, why: "the first Container App create races its Key Vault RBAC grants (every scenario of a stack with a linked web service)" },
-    { stack: "one object store", scenario: "unprotect-destroy-up", issue: 14, why: "the lock is retained on delete, so it stays and blocks every later delete" },
-    { stack: "one object store", scenario: "remove:files", issue: 14, why: "the lock is retained on delete, so it stays and blocks every later delete" },
-    { stack: "one database", scenario: "unprotect-destroy-up", issue: 14, why: "the lock is retained on delete, so it stays and blocks every later delete" },
-    { stack: "one database", scenario: "remove:db", issue: 14, why: "the lock is retained on delete, so it stays and blocks every later delete" },
-  ],
+  aws: [],
+  azure: [],
   gcp: [],
 };
 

@@ -41,6 +41,26 @@ export const CLOUD_REGIONS: Record<Cloud, Record<string, { country: string; city
   },
 };
 
+/**
+ * Locations a cloud keeps copies of data in that a stack cannot be placed in: Azure's paired regions for the regions
+ * above (Key Vault replicates to the pair, and geo-redundant backups and storage go there).
+ * https://learn.microsoft.com/azure/reliability/cross-region-replication-azure#azure-paired-regions
+ */
+export const COPY_LOCATIONS: Record<Cloud, Record<string, { country: string; city: string }>> = {
+  aws: {},
+  azure: {
+    germanynorth: { country: "DE", city: "Berlin" },
+    francesouth: { country: "FR", city: "Marseille" },
+    westus: { country: "US", city: "California" },
+  },
+  gcp: {},
+};
+
+/** The country of a location data can live in (a region above or a copy location), or undefined for a multi-region or unknown one. */
+export function locationCountry(cloud: Cloud, location: string): string | undefined {
+  return CLOUD_REGIONS[cloud][location]?.country ?? COPY_LOCATIONS[cloud][location]?.country;
+}
+
 /** Neutral region names and the region each cloud uses for them. */
 export const NEUTRAL_REGIONS = {
   london: { aws: "eu-west-2", azure: "uksouth", gcp: "europe-west2" },

@@ -269,6 +269,15 @@ export const ExistingNetwork = z
         virtualNetworkName: z.string().min(2).max(64).meta({ description: "The virtual network, in that resource group." }),
         appsSubnetName: z.string().min(1).max(80).meta({ description: "A subnet delegated to Microsoft.App/environments, /27 or larger." }),
         databaseSubnetName: z.string().min(1).max(80).meta({ description: "A subnet delegated to Microsoft.DBforPostgreSQL/flexibleServers." }),
+        jobsSubnetName: z
+          .string()
+          .min(1)
+          .max(80)
+          .optional()
+          .meta({
+            description:
+              "A subnet delegated to Microsoft.ContainerInstance/containerGroups with outbound access (to pull postgres:17-alpine): where the one-off container that creates each database's application role runs. Needed with a database. @default - none",
+          }),
       })
       .optional()
       .meta({ description: "An existing resource group, virtual network and delegated subnets." }),

@@ -381,6 +381,11 @@ export type StackInput = {
        * A subnet delegated to Microsoft.DBforPostgreSQL/flexibleServers.
        */
       databaseSubnetName: string;
+      /**
+       * A subnet delegated to Microsoft.ContainerInstance/containerGroups with outbound access (to pull postgres:17-alpine): where the one-off container that creates each database's application role runs. Needed with a database.
+       * @default - none
+       */
+      jobsSubnetName?: string;
     };
     /**
      * An existing VPC network and subnet (with private services access set up for Cloud SQL).
@@ -787,6 +792,11 @@ export type Stack = {
        * A subnet delegated to Microsoft.DBforPostgreSQL/flexibleServers.
        */
       databaseSubnetName: string;
+      /**
+       * A subnet delegated to Microsoft.ContainerInstance/containerGroups with outbound access (to pull postgres:17-alpine): where the one-off container that creates each database's application role runs. Needed with a database.
+       * @default - none
+       */
+      jobsSubnetName?: string;
     };
     /**
      * An existing VPC network and subnet (with private services access set up for Cloud SQL).

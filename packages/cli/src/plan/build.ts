@@ -9,11 +9,11 @@ import {
   round,
   sumCost,
 } from "@freehold/core";
-import { CLOUD_REGIONS, type Cloud, RESIDENCIES, residencyAllows } from "@freehold/model";
+import { type Cloud, locationCountry, RESIDENCIES, residencyAllows } from "@freehold/model";
 
 /** The country of a cloud location; a multi-region or global location has none (and so satisfies no residency rule). */
 function countryOf(cloud: Cloud, location: string): string {
-  return CLOUD_REGIONS[cloud][location]?.country ?? `none (${location} is not a single region)`;
+  return locationCountry(cloud, location) ?? `none (${location} is not a single region)`;
 }
 import { type HostedPlan, PLAN_SCHEMA, type PlanComponent } from "./contract";
 import { ownerOf } from "./owner";

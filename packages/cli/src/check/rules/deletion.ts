@@ -12,7 +12,8 @@ const PRIMARY: Record<Cloud, Array<{ type: string; protectedNatively: (r: Planne
   ],
   azure: [
     { type: "azure-native:dbforpostgresql:Server", protectedNatively: (r, plan) => hasLock(plan, r), how: "CanNotDelete management lock" },
-    { type: "azure-native:storage:StorageAccount", protectedNatively: (r, plan) => hasLock(plan, r), how: "CanNotDelete management lock" },
+    // A lock on the account would block removing links' role assignments (docs/azure.md, "Deletion protection"): Azure Policy denyAction instead.
+    { type: "azure-native:storage:StorageAccount", protectedNatively: (r, plan) => keptByPolicy(plan, r), how: "keep-data denyAction policy (tag freehold-deletion-protection=on, policy assigned)" },
   ],
   gcp: [
     { type: "gcp:sql/databaseInstance:DatabaseInstance", protectedNatively: (r) => r.inputs.deletionProtection === true && (r.inputs.settings as { deletionProtectionEnabled?: boolean } | undefined)?.deletionProtectionEnabled === true, how: "Pulumi-side and Cloud SQL deletion protection" },
@@ -23,6 +24,13 @@ const PRIMARY: Record<Cloud, Array<{ type: string; protectedNatively: (r: Planne
 function hasLock(plan: Plan, r: PlannedResource): boolean {
   const c = componentOf(plan, r);
   return plan.resources.some((l) => l.type.startsWith("azure-native:authorization:ManagementLock") && l.inputs.level === "CanNotDelete" && componentOf(plan, l) === c);
+}
+
+/** Tagged for, and covered by, an assigned policy whose effect denies deletes (Azure Policy denyAction). */
+function keptByPolicy(plan: Plan, r: PlannedResource): boolean {
+  const tagged = (r.inputs.tags as Record<string, unknown> | undefined)?.["freehold-deletion-protection"] === "on";
+  const denies = plan.resources.some((d) => d.type === "azure-native:authorization:PolicyDefinition" && JSON.stringify(d.inputs.policyRule ?? "").includes('"effect":"denyAction"'));
+  return tagged && denies && plan.resources.some((a) => a.type === "azure-native:authorization:PolicyAssignment");
 }
 
 export const deletionProtection: Rule = {

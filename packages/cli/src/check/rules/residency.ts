@@ -1,4 +1,4 @@
-import { CLOUD_REGIONS, type RESIDENCIES, residencyAllows } from "@freehold/model";
+import { CLOUD_REGIONS, COPY_LOCATIONS, locationCountry, type RESIDENCIES, residencyAllows } from "@freehold/model";
 import type { Finding, Rule } from "../rule";
 import type { Plan } from "../../plan/contract";
 
@@ -12,7 +12,7 @@ function regionsUsed(plan: Plan): Array<{ subject: string; type: string; region:
   const visit = (subject: string, type: string, v: unknown, key = ""): void => {
     if (typeof v === "string" && /^(location|region)$/i.test(key)) {
       const code = v.toLowerCase();
-      if (code in known || /^[a-z]+-[a-z]+\d$/.test(code) || code === "global") out.push({ subject, type, region: code });
+      if (code in known || code in COPY_LOCATIONS[plan.cloud] || /^[a-z]+-[a-z]+\d$/.test(code) || code === "global") out.push({ subject, type, region: code });
     } else if (Array.isArray(v)) for (const x of v) visit(subject, type, x, key);
     else if (v && typeof v === "object") for (const [k, x] of Object.entries(v)) visit(subject, type, x, k);
   };
@@ -39,9 +39,9 @@ export const residency: Rule = {
         findings.push({ status: "compliant", subject: u.subject, message: "global by design, holds DNS records for the stack's private network, no data" });
         continue;
       }
-      const info = CLOUD_REGIONS[plan.cloud][u.region];
-      const ok = info !== undefined && residencyAllows(rule, info.country);
-      if (!ok) findings.push({ status: "non-compliant", subject: u.subject, message: `uses ${u.region}${info ? ` (${info.country})` : " (a location Freehold cannot place)"}, outside ${rule}` });
+      const country = locationCountry(plan.cloud, u.region);
+      const ok = country !== undefined && residencyAllows(rule, country);
+      if (!ok) findings.push({ status: "non-compliant", subject: u.subject, message: `uses ${u.region}${country ? ` (${country})` : " (a location Freehold cannot place)"}, outside ${rule}` });
     }
     return findings;
   },
