@@ -2,6 +2,7 @@ import { SpecError, UnsupportedFeatureError } from "@freehold/model";
 import { type CommandSpec, helpText, type ParsedArgs, parseArgs, UsageError } from "./args";
 import { checkSpec, runCheck } from "./commands/check";
 import { compareSpec, runCompare } from "./commands/compare";
+import { ejectSpec, runEject } from "./commands/eject";
 import { exitPlanSpec, runExitPlan } from "./commands/exit-plan";
 import { migrateSpec, runMigrate } from "./commands/migrate";
 import { rehearseSpec, runRehearse } from "./commands/rehearse";
@@ -23,6 +24,7 @@ export const COMMANDS: Command[] = [
   { spec: exitPlanSpec, run: runExitPlan },
   { spec: migrateSpec, run: runMigrate },
   { spec: rehearseSpec, run: runRehearse },
+  { spec: ejectSpec, run: runEject },
 ];
 
 export function version(): string {
@@ -32,7 +34,7 @@ export function version(): string {
 function topHelp(): string {
   const width = Math.max(...COMMANDS.map((c) => c.spec.name.length)) + 4;
   return [
-    "freehold: plan, compare and check one stack on AWS, Azure and Google Cloud, offline; plan and rehearse leaving one.",
+    "freehold: plan, compare and check one stack on AWS, Azure and Google Cloud, offline; plan and rehearse leaving one; eject to leave Freehold itself.",
     "",
     "Usage: freehold <command> [arguments] [flags]",
     "",
