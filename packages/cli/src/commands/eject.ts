@@ -3,6 +3,7 @@ import type { Cloud } from "@freehold/model";
 import { type CommandSpec, type ParsedArgs, UsageError } from "../args";
 import { EXIT, InputError } from "../errors";
 import { notEmptyDirectory, writeDirectoryAtomically } from "../io";
+import { readDeployedState } from "../eject/state";
 import { ejectInChild } from "../plan/run";
 import { resolveTarget, type Target, validateTarget } from "../plan/target";
 import { CLOUD_FLAG, type Io, STACK_FLAG } from "./common";
@@ -22,10 +23,19 @@ export const ejectSpec: CommandSpec = {
   flags: [
     CLOUD_FLAG,
     { name: "out", type: "string", placeholder: "DIR", required: true, description: "The directory to write the program to: new, or empty." },
+    {
+      name: "state",
+      type: "string",
+      placeholder: "FILE",
+      description: "The deployed stack, from `pulumi stack export --file FILE`: eject checks that the program keeps every resource in it and takes from it the values it cannot trace.",
+    },
     { name: "quiet", type: "boolean", description: "No progress line on stderr." },
     { ...STACK_FLAG, description: "The Pulumi stack to eject: its physical names are written into the program, which runs for that stack only." },
   ],
-  examples: ["freehold eject examples/crown-marketplace/freehold.yaml --cloud aws --out ejected", "freehold eject . --cloud gcp --stack prod --out ../marketplace-prod"],
+  examples: [
+    "freehold eject examples/crown-marketplace/freehold.yaml --cloud aws --out ejected",
+    "pulumi stack export --stack prod --file prod.json && freehold eject . --cloud azure --stack prod --state prod.json --out ../marketplace-prod",
+  ],
 };
 
 export async function runEject(args: ParsedArgs, io: Io): Promise<number> {
@@ -42,13 +52,22 @@ export async function runEject(args: ParsedArgs, io: Io): Promise<number> {
   }
   const outProblem = notEmptyDirectory(out);
   if (outProblem) problems.push(`--out: ${outProblem}`);
+  const state = args.flags.state === undefined ? undefined : resolve(args.flags.state as string);
+  if (state) {
+    try {
+      readDeployedState(state);
+    } catch (e) {
+      if (!(e instanceof InputError)) throw e;
+      problems.push(e.message);
+    }
+  }
   if (problems.length || !target) throw new UsageError(problems, "eject");
   validateTarget(target);
 
   const cloud = args.flags.cloud as Cloud;
   const source = relative(process.cwd(), resolve(given)) || ".";
   if (!args.flags.quiet) io.err(`Ejecting ${source} on ${cloud} (Pulumi stack ${target.stack})...\n`);
-  const result = await ejectInChild(target, cloud, source);
+  const result = await ejectInChild(target, cloud, source, state);
   if (result.plan.error) return planFailure(result.plan, io);
   if (result.problems || !result.ejected) {
     io.err(`freehold eject: ${source} cannot be ejected on ${cloud} as it is:\n${(result.problems ?? ["no program was written"]).map((p) => `  - ${p}`).join("\n")}\n`);

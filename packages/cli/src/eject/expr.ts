@@ -28,7 +28,9 @@ export type Expr =
   /** A Pulumi secret. */
   | { kind: "secret"; value: Expr }
   /** A config value of this program (`config.require(key)`), or a secret one. */
-  | { kind: "config"; variable: string };
+  | { kind: "config"; variable: string }
+  /** `{ ...variable, <entries> }`: an object sharing entries held in a variable (tags most resources carry). */
+  | { kind: "spread"; variable: string; entries: Array<[string, Expr]> };
 
 export const literal = (value: string | number | boolean | null): Expr => ({ kind: "literal", value });
 
@@ -39,6 +41,7 @@ export function isOutput(e: Expr): boolean {
     case "secret":
       return true;
     case "object":
+    case "spread":
       return e.entries.some(([, v]) => isOutput(v));
     case "array":
       return e.items.some(isOutput);
@@ -55,6 +58,7 @@ export function isOutput(e: Expr): boolean {
 export function children(e: Expr): Expr[] {
   switch (e.kind) {
     case "object":
+    case "spread":
       return e.entries.map(([, v]) => v);
     case "array":
       return e.items;
@@ -143,6 +147,12 @@ export function render(e: Expr, indent = 0): string {
       const items = e.items.map((v) => render(v, indent + 2));
       const flat = `[${items.join(", ")}]`;
       return flat.length <= 100 && !flat.includes("\n") ? flat : `[\n${items.map((v) => `${pad}${v},`).join("\n")}\n${end}]`;
+    }
+    case "spread": {
+      if (!e.entries.length) return e.variable;
+      const entries = [`...${e.variable}`, ...e.entries.map(([k, v]) => `${propertyKey(k)}: ${render(v, indent + 2)}`)];
+      const flat = `{ ${entries.join(", ")} }`;
+      return flat.length <= 100 && !flat.includes("\n") ? flat : `{\n${entries.map((v) => `${pad}${v},`).join("\n")}\n${end}}`;
     }
     case "object": {
       if (!e.entries.length) return "{}";

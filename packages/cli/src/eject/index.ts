@@ -15,6 +15,10 @@ export interface Ejected {
   /** What the user must check or set before `pulumi up`. */
   notes: string[];
   resources: number;
+  /** Inputs eject could not trace to the outputs they were made from (`deployed`: the value came from --state). */
+  unresolved: Array<{ resource: string; type: string; input: string; partial: boolean; deployed: boolean }>;
+  /** Stack outputs Freehold exported that the program does not (name: why). */
+  droppedOutputs: string[];
 }
 
 /** Write the program for a plan: index.ts, Pulumi.yaml, package.json, tsconfig.json, README.md. */
@@ -34,5 +38,7 @@ export function ejectProgram(input: EjectInput, source: string): Ejected {
     },
     notes: [...p.notes, ...p.droppedOutputs.map((d) => `stack output ${d}; not exported`)],
     resources: p.body.filter((b) => b.kind === "resource").length,
+    unresolved: p.body.flatMap((b) => (b.kind === "resource" ? b.value.unresolved.map((u) => ({ resource: b.value.plan.name, type: b.value.plan.type, input: u.input, partial: u.partial, deployed: u.deployed })) : [])),
+    droppedOutputs: p.droppedOutputs,
   };
 }

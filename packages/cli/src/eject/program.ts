@@ -12,12 +12,15 @@ import { ownerOf } from "../plan/owner";
 import { type Expr, literal, replaceNode, sourcesOf, stringOf, walk } from "./expr";
 import { camel, Names, pascal } from "./names";
 import { type SdkExport, SdkIndex } from "./sdk";
+import type { DeployedState } from "./state";
 import { type SourceRef, sourceId, Tracer } from "./trace";
 import { aliasUrn, engineUrn, parseUrn, qualifiedType, recordedAlias, ROOT_STACK_TYPE } from "./urns";
 
 export interface EjectInput {
   plan: HostedPlan;
   values: MockValues;
+  /** The deployed stack (`pulumi stack export`), when given: checked against, and the source of values eject cannot trace. */
+  deployed?: DeployedState;
   /** The config the plan was made with (`namespace:key` -> value): secrets the program read are found here by value. */
   config: Record<string, string>;
 }
@@ -56,8 +59,12 @@ export interface ProgramResource {
   /** Options as written: `name: value` pairs. */
   options: Array<[string, string]>;
   group: Group;
-  /** Inputs made from a dependency eject could not find the output of (written as planned). */
-  unresolved: Array<{ input: string; dependency: string }>;
+  /**
+   * Inputs made from dependencies (by name) eject found no output of in the
+   * value. `partial`: other parts were traced (the value reads other outputs);
+   * otherwise it is written as planned, or as deployed when a state file gave it.
+   */
+  unresolved: Array<{ input: string; from: string[]; partial: boolean; deployed: boolean }>;
   reads: Set<string>;
 }
 
@@ -77,10 +84,20 @@ export interface ComponentUrn {
   name: string;
 }
 
+/** Entries of an input most resources carry alike (their tags), held once in a variable. */
+export interface Shared {
+  variable: string;
+  input: string;
+  entries: Array<[string, Expr]>;
+  /** How many resources carry them. */
+  count: number;
+}
+
 export interface Program {
   /** Pulumi project and stack the plan was made for. */
   project: string;
   stack: string;
+  shared: Shared[];
   imports: Array<{ module: string; binding: string; named: boolean }>;
   config: ConfigValue[];
   componentUrns: ComponentUrn[];
@@ -188,15 +205,13 @@ export function buildProgram(input: EjectInput): Program {
     for (const [key, value] of Object.entries(raw)) {
       if (value === undefined) continue;
       const traced = tracer.input(value, r.inputs[key], r.propertyDependencies[key] ?? []);
-      for (const dep of traced.unresolved) unresolved.push({ input: key, dependency: dep });
+      if (traced.unresolved.length) {
+        unresolved.push({ input: key, from: traced.unresolved.map((u) => byUrn.get(u)?.name ?? u), partial: [...walk(traced.expr)].some((e) => e.kind === "ref"), deployed: false });
+      }
       useConfig(traced.expr, config, ownerOf(all, r)?.name);
       inputs.push([key, traced.expr]);
     }
     for (const [key, expr] of inputs) keepSecretsSecret(expr, `${r.name}-${key}`, input.config, secretConfig, names, tracer);
-    for (const key of new Set(unresolved.map((u) => u.input))) {
-      const from = unresolved.filter((u) => u.input === key).map((u) => byUrn.get(u.dependency)?.name ?? u.dependency);
-      notes.push(`${r.name} (${r.type}): input "${key}" was made from ${from.join(" and ")} in a way eject cannot trace (no output of ${from.length > 1 ? "them" : "it"} is in the value), so it is written as planned, from mock values: set it to the deployed value before \`pulumi up\` (docs/eject.md).`);
-    }
     const group = groups.find((g) => g.urn === (ownerOf(all, r)?.urn ?? "")) as Group;
     const options = optionsOf(r, { byUrn, variables, componentUrnOf, stack, project });
     const reads = new Set<string>();
@@ -209,6 +224,20 @@ export function buildProgram(input: EjectInput): Program {
   });
   config.push(...secretConfig);
 
+  const realUrns = new Map(custom.map((r) => [r.urn, engineUrn(stack, project, qualifiedType(r, byUrn), r.name)]));
+  if (input.deployed) problems.push(...useDeployedState(resources, input.deployed, realUrns, notes));
+  for (const r of resources) {
+    for (const u of r.unresolved) {
+      if (u.deployed) continue;
+      const from = `${u.from.join(" and ")} in a way eject cannot trace (no output of ${u.from.length > 1 ? "them" : "it"} is in the value)`;
+      notes.push(
+        u.partial
+          ? `${r.plan.name} (${r.plan.type}): input "${u.input}" was also made from ${from}; it reads the other outputs it was made from, but loses that dependency: check it.`
+          : `${r.plan.name} (${r.plan.type}): input "${u.input}" was made from ${from}, so it is written as planned, from mock values: set the deployed value before \`pulumi up\`, or eject with --state (docs/eject.md).`,
+      );
+    }
+  }
+  const shared = shareCommonEntries(resources, names);
   const { outputs, dropped } = stackOutputs(plan, values, tracer, config);
   const calls = usedCalls(resources, outputs, tracer, values, sdk, importOf, callVariable, problems);
   if (problems.length) throw new EjectError(problems);
@@ -219,6 +248,7 @@ export function buildProgram(input: EjectInput): Program {
   return {
     project,
     stack,
+    shared,
     imports: [...imports.values()].sort((a, b) => a.module.localeCompare(b.module)),
     config: config.filter((c) => used.has(c.variable)),
     componentUrns: [...componentUrns.values()],
@@ -427,6 +457,78 @@ function inheritedAliases(r: PlannedResource, ctx: OptionContext): string[] {
     const name = r.name.startsWith(parent.name) ? p.name + r.name.slice(parent.name.length) : r.name;
     return engineUrn(ctx.stack, ctx.project, `${p.qualifiedType}$${r.type}`, name);
   });
+}
+
+/**
+ * Entries that every resource with an input of that name carries alike (the
+ * stack's tags, say), written once: `tags: { ...tags, Name: "..." }`. Only
+ * literal entries, only where at least three resources share at least two.
+ */
+function shareCommonEntries(resources: ProgramResource[], names: Names): Shared[] {
+  const shared: Shared[] = [];
+  const keys = new Set(resources.flatMap((r) => r.inputs.map(([k]) => k)));
+  for (const key of keys) {
+    const objects = resources.flatMap((r) => r.inputs.filter(([k, e]) => k === key && e.kind === "object").map(([, e]) => e as Extract<Expr, { kind: "object" }>));
+    if (objects.length < 3) continue;
+    const [first, ...others] = objects;
+    const common = (first?.entries ?? []).filter(([k, v]) => v.kind === "literal" && others.every((o) => o.entries.some(([k2, v2]) => k2 === k && v2.kind === "literal" && v2.value === v.value)));
+    if (common.length < 2) continue;
+    const variable = names.take(camel(key), "shared");
+    const commonKeys = new Set(common.map(([k]) => k));
+    for (const o of objects) replaceNode(o, { kind: "spread", variable, entries: o.entries.filter(([k]) => !commonKeys.has(k)) });
+    shared.push({ variable, input: key, entries: common, count: objects.length });
+  }
+  return shared;
+}
+
+/** A JSON value (from a state file) as a literal expression. */
+function jsonExpr(v: unknown): Expr {
+  if (Array.isArray(v)) return { kind: "array", items: v.map(jsonExpr) };
+  if (v && typeof v === "object") return { kind: "object", entries: Object.entries(v).map(([k, x]) => [k, jsonExpr(x)]) };
+  return literal(typeof v === "string" || typeof v === "number" || typeof v === "boolean" ? v : null);
+}
+
+/** Pulumi's marker for a secret in a state file: its value is ciphertext, never usable here. */
+const isStateSecret = (v: unknown): boolean => JSON.stringify(v ?? null).includes("4dabf18193072939515e22adb298388d");
+
+/**
+ * Check the program against the deployed stack and take from it the values
+ * eject cannot trace. Problems: the state is another stack's, or holds cloud
+ * resources the program does not register (`pulumi up` would delete them).
+ * A planned resource the stack does not have yet is a note (it would be created).
+ */
+function useDeployedState(resources: ProgramResource[], deployed: DeployedState, realUrns: ReadonlyMap<string, string>, notes: string[]): string[] {
+  const problems: string[] = [];
+  const claimed = new Set<string>();
+  const anyUrn = [...realUrns.values()][0];
+  const prefix = anyUrn ? anyUrn.slice(0, anyUrn.indexOf("::", anyUrn.indexOf("::") + 2) + 2) : "";
+  if (deployed.size && prefix && ![...deployed.keys()].some((u) => u.startsWith(prefix))) {
+    const other = parseUrn([...deployed.keys()][0] as string);
+    const wanted = parseUrn(anyUrn as string);
+    problems.push(`--state is Pulumi stack "${other?.stack}" of project "${other?.project}", but the plan is stack "${wanted?.stack}" of project "${wanted?.project}": give --stack ${other?.stack} or the state of stack ${wanted?.stack}`);
+    return problems;
+  }
+  for (const r of resources) {
+    const urn = realUrns.get(r.plan.urn) as string;
+    const d = deployed.get(urn);
+    if (!d) {
+      notes.push(`${r.plan.name} (${r.plan.type}) is not in the deployed stack (${urn}): \`pulumi up\` will create it. Was the stack's last \`pulumi up\` made with this version of Freehold?`);
+      continue;
+    }
+    claimed.add(urn);
+    for (const u of r.unresolved) {
+      const value = d.inputs?.[u.input];
+      if (u.partial || value === undefined || isStateSecret(value)) continue;
+      const at = r.inputs.findIndex(([k]) => k === u.input);
+      if (at >= 0) r.inputs[at] = [u.input, jsonExpr(value)];
+      u.deployed = true;
+    }
+  }
+  for (const [urn, d] of deployed) {
+    if (claimed.has(urn)) continue;
+    problems.push(`the deployed stack has ${d.type} "${parseUrn(urn)?.name ?? urn}" (${urn}), which the program would not register, so \`pulumi up\` would delete it: run \`pulumi up\` with Freehold first, so that the stack is what Freehold plans now`);
+  }
+  return problems;
 }
 
 /** The literal strings in an expression (whole literals and the literal parts of templates). */

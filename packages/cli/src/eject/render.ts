@@ -31,9 +31,15 @@ function objectLiteral(entries: Array<[string, string]>, indent: number): string
 
 function resourceCode(r: ProgramResource): string[] {
   const lines: string[] = [];
-  if (r.unresolved.length) {
+  for (const u of r.unresolved) {
     lines.push(
-      ...comment([...new Set(r.unresolved.map((u) => u.input))].map((input) => `eject: Freehold made "${input}" from other resources' outputs in a way eject cannot trace; the value below is the planned one, from mock values. Set the deployed value before \`pulumi up\` (see README.md).`)),
+      ...comment([
+        u.deployed
+          ? `eject: "${u.input}" is the deployed stack's value (from --state): Freehold made it from ${u.from.join(" and ")} in a way eject cannot trace.`
+          : u.partial
+            ? `eject: Freehold also made "${u.input}" from ${u.from.join(" and ")}, which eject cannot trace; the value below reads the other outputs it was made from.`
+            : `eject: Freehold made "${u.input}" from ${u.from.join(" and ")} in a way eject cannot trace; the value below is the planned one, from mock values. Set the deployed value before \`pulumi up\` (see README.md).`,
+      ]),
     );
   }
   const inputs = objectLiteral(
@@ -73,6 +79,10 @@ export function renderProgram(p: Program, header: string[]): string {
       out.push(`const ${c.variable} = ${reader}.${c.secret ? "requireSecret" : "require"}(${JSON.stringify(key)});`);
     }
     out.push("");
+  }
+
+  for (const sh of p.shared) {
+    out.push(...comment([`The ${sh.input} ${sh.count} resources below carry alike; each adds its own.`]), `const ${sh.variable} = ${render({ kind: "object", entries: sh.entries }, 0)};`, "");
   }
 
   out.push(

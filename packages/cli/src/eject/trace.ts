@@ -188,9 +188,12 @@ export class Tracer {
       const first = l.path[0];
       const key = JSON.stringify(l.path);
       if (!l.value || seen.has(key) || typeof first !== "string") continue;
+      const echo = own.has(l.value);
+      // A program reads back an input a resource echoes as its own output (a bucket's name), never a value deep in one.
+      if (echo && l.path.length > 1) continue;
       if (!this.opts.readable(source, first)) continue;
       seen.add(key);
-      list.push({ source, id, path: l.path, value: l.value, echo: own.has(l.value) });
+      list.push({ source, id, path: l.path, value: l.value, echo });
     }
     this.candidates.set(id, list);
     return list;

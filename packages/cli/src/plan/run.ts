@@ -41,8 +41,8 @@ function planBatchInChild(target: Target, clouds: Cloud[], assumptions: CostAssu
 }
 
 /** Plan a target on one cloud and write the program that registers the same resources without Freehold, in a child process. */
-export async function ejectInChild(target: Target, cloud: Cloud, source: string): Promise<EjectResult> {
-  const [result] = await runWorker<EjectResult>({ target, clouds: [cloud], assumptions: DEFAULT_ASSUMPTIONS, eject: { source } });
+export async function ejectInChild(target: Target, cloud: Cloud, source: string, state?: string): Promise<EjectResult> {
+  const [result] = await runWorker<EjectResult>({ target, clouds: [cloud], assumptions: DEFAULT_ASSUMPTIONS, eject: { source, ...(state ? { state } : {}) } });
   if (!result) throw new Error(`ejecting on ${cloud} returned nothing`);
   return result;
 }

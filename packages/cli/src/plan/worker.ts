@@ -9,6 +9,7 @@ import { dirname } from "node:path";
 import type * as Core from "@freehold/core";
 import type { Cloud } from "@freehold/model";
 import type { Ejected } from "../eject";
+import { InputError } from "../errors";
 import type { Plan, PlanError } from "./contract";
 import { isHosted, PLAN_SCHEMA } from "./contract";
 import { buildPlan } from "./build";
@@ -25,8 +26,8 @@ export interface WorkerBatch {
   target: Target;
   clouds: Cloud[];
   assumptions: Core.CostAssumptions;
-  /** Eject instead of plan: each line is an EjectResult (`source` names the target in the program's README). */
-  eject?: { source: string };
+  /** Eject instead of plan: each line is an EjectResult (`source` names the target in the program's README; `state`, a `pulumi stack export` file). */
+  eject?: { source: string; state?: string };
 }
 
 /** A plan, and where it could be made, the ejected program. */
@@ -68,16 +69,19 @@ export async function planInProcess(req: WorkerRequest): Promise<Plan> {
   return (await planWithValues(req, false)).plan;
 }
 
-/** Plan, then write the program that registers the same cloud resources without Freehold. */
-export async function ejectInProcess(req: WorkerRequest, source: string): Promise<EjectResult> {
+/** Plan, then write the program that registers the same cloud resources without Freehold (checked against a deployed state file, when given). */
+export async function ejectInProcess(req: WorkerRequest, source: string, statePath?: string): Promise<EjectResult> {
   const { plan, values, config } = await planWithValues(req, true);
   if (!isHosted(plan) || !values) return { plan };
-  // Loaded only to eject: planning never needs it.
+  // Loaded only to eject: planning never needs them.
   const { EjectError, ejectProgram } = require("../eject") as typeof import("../eject");
+  const { readDeployedState } = require("../eject/state") as typeof import("../eject/state");
   try {
-    return { plan, ejected: ejectProgram({ plan, values, config }, source) };
+    const deployed = statePath ? readDeployedState(statePath) : undefined;
+    return { plan, ejected: ejectProgram({ plan, values, config, ...(deployed ? { deployed } : {}) }, source) };
   } catch (e) {
     if (e instanceof EjectError) return { plan, problems: e.problems };
+    if (e instanceof InputError) return { plan, problems: [e.message] };
     throw e;
   }
 }
@@ -183,7 +187,7 @@ function failed(req: WorkerRequest, error: PlanError, warnings: string[], backen
 async function planBatch(batch: WorkerBatch): Promise<void> {
   for (const cloud of batch.clouds) {
     const req = { target: batch.target, cloud, assumptions: batch.assumptions };
-    const result = batch.eject ? await ejectInProcess(req, batch.eject.source) : await planInProcess(req);
+    const result = batch.eject ? await ejectInProcess(req, batch.eject.source, batch.eject.state) : await planInProcess(req);
     await new Promise<void>((done) => process.stdout.write(`${JSON.stringify(result)}\n`, () => done()));
   }
 }
