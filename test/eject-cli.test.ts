@@ -5,10 +5,13 @@
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { type HostedPlan, engineUrn, parseUrn, qualifiedType } from "@freehold/cli";
+import { buildExitPlan, comparePlans, engineUrn, exitReport, type HostedPlan, parseUrn, portability, qualifiedType } from "@freehold/cli";
+import { compareHtml, compareMarkdown } from "@freehold/cli/dist/compare/render";
+import { exitHtml, exitMarkdown } from "@freehold/cli/dist/exit/render";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { EXAMPLE_STACK, freehold, ROOT } from "./cli-helpers";
 import { eject, ejectedDifferences, planProgram, programsDir, stackTarget, writeProgram } from "./eject-helpers";
+import { planFixture } from "./plan-fixture";
 import { EXAMPLE } from "./stacks";
 
 let dir: string;
@@ -165,5 +168,27 @@ describe("freehold eject of a Pulumi program directory", () => {
     expect(JSON.stringify(result.ejected?.files)).not.toContain("@freehold/");
     const ejectedPlan = await planProgram(out, "aws");
     expect(ejectedDifferences(result.plan as HostedPlan, ejectedPlan, result.ejected)).toEqual([]);
+  });
+});
+
+describe("compare and exit-plan name ejecting as Freehold's own exit", () => {
+  const aws = planFixture("aws") as HostedPlan;
+  const gcp = planFixture("gcp") as HostedPlan;
+  const sentence = "Freehold itself is not a lock-in point: `freehold eject shop.yaml --cloud";
+
+  it("in compare's portability section, Markdown and HTML", () => {
+    const cmp = comparePlans([aws, gcp], "shop.yaml");
+    expect(compareMarkdown(cmp, [aws, gcp])).toContain(`## Portability\n\n${sentence} <cloud> --out <dir>\``);
+    expect(compareHtml(cmp, [aws, gcp])).toContain(`<h2>Portability</h2><p>${sentence} &lt;cloud&gt; --out &lt;dir&gt;\``);
+  });
+
+  it("in exit-plan's portability section, for the cloud the stack runs on, Markdown, HTML and JSON", () => {
+    expect(portability(aws, [gcp], {}, "shop.yaml").freehold.command).toBe("freehold eject shop.yaml --cloud aws --out <dir>");
+    const built = buildExitPlan(aws, gcp, [aws, gcp], { objectThroughputMiBs: 100, databaseGiBPerHour: 20, dualRunningDays: 14, operatorCountry: "GB", values: {} });
+    built.portability.freehold = portability(aws, [gcp], {}, "shop.yaml").freehold;
+    const report = exitReport(built);
+    expect(exitMarkdown(report)).toContain(`${sentence} aws --out <dir>\``);
+    expect(exitHtml(report)).toContain(`<p>${sentence} aws --out &lt;dir&gt;\``);
+    expect(JSON.parse(JSON.stringify(report)).portability.freehold.text).toContain("docs/eject.md");
   });
 });
