@@ -98,7 +98,7 @@ describe("freehold eject --state: the deployed stack", () => {
   const deployedName = (urn: string) => `0000000${urn.length % 10}-aaaa-5bbb-8ccc-${String(urn.length).padStart(12, "0")}`;
 
   it("takes the values eject cannot trace from the deployed stack, and the program then plans them", async () => {
-    const first = await eject({ ...stackTarget(EXAMPLE), file: "freehold.yaml" }, "azure");
+    const first = await eject(stackTarget(EXAMPLE, "freehold.yaml"), "azure");
     const plan = first.plan as HostedPlan;
     const untraced = first.ejected?.unresolved.filter((u) => !u.partial) ?? [];
     // Azure's role assignment names are hashes of other resources' outputs: the case --state is for.
@@ -112,7 +112,7 @@ describe("freehold eject --state: the deployed stack", () => {
         }),
       ),
     );
-    const result = await eject({ ...stackTarget(EXAMPLE), file: "freehold.yaml" }, "azure", file);
+    const result = await eject(stackTarget(EXAMPLE, "freehold.yaml"), "azure", file);
     expect(result.problems).toBeUndefined();
     const ejected = result.ejected;
     expect(ejected?.unresolved.filter((u) => !u.partial).every((u) => u.deployed)).toBe(true);
@@ -125,24 +125,24 @@ describe("freehold eject --state: the deployed stack", () => {
       expect(r?.inputs[u.input], `${u.resource}.${u.input}`).toMatch(/^0000000\d-aaaa-5bbb-8ccc-\d{12}$/);
     }
     // Everything else is still Freehold's plan.
-    const others = ejectedDifferences(plan, ejectedPlan, ejected ?? { unresolved: [], droppedOutputs: [] }).filter((d) => !untraced.some((u) => d.startsWith(`${u.type} ${u.resource}: inputs differ: ${u.input}: `)));
+    const others = (await ejectedDifferences(plan, ejectedPlan, ejected ?? { unresolved: [], droppedOutputs: [] })).filter((d) => !untraced.some((u) => d.startsWith(`${u.type} ${u.resource}: inputs differ: ${u.input}: `)));
     expect(others).toEqual([]);
   });
 
   it("refuses when the deployed stack holds a resource the program would not register (pulumi up would delete it)", async () => {
-    const first = await eject({ ...stackTarget(EXAMPLE), file: "freehold.yaml" }, "gcp");
+    const first = await eject(stackTarget(EXAMPLE, "freehold.yaml"), "gcp");
     const state = deployedState(first.plan as HostedPlan);
     const root = parseUrn((first.plan as HostedPlan).resources[0]?.urn ?? "") as { stack: string; project: string };
     state.deployment.resources.push({ urn: engineUrn(root.stack, root.project, "freehold:index:ObjectStore$gcp:storage/bucket:Bucket", "old-bucket"), type: "gcp:storage/bucket:Bucket", custom: true, inputs: {} });
     const file = join(dir, "state-extra.json");
     writeFileSync(file, JSON.stringify(state));
-    const result = await eject({ ...stackTarget(EXAMPLE), file: "freehold.yaml" }, "gcp", file);
+    const result = await eject(stackTarget(EXAMPLE, "freehold.yaml"), "gcp", file);
     expect(result.ejected).toBeUndefined();
     expect(result.problems?.join("\n")).toContain('gcp:storage/bucket:Bucket "old-bucket"');
     expect(result.problems?.join("\n")).toContain("would delete it");
     const other = JSON.parse(JSON.stringify(deployedState(first.plan as HostedPlan)).replaceAll("urn:pulumi:dev::", "urn:pulumi:prod::")) as unknown;
     writeFileSync(file, JSON.stringify(other));
-    const wrong = await eject({ ...stackTarget(EXAMPLE), file: "freehold.yaml" }, "gcp", file);
+    const wrong = await eject(stackTarget(EXAMPLE, "freehold.yaml"), "gcp", file);
     expect(wrong.problems?.join("\n")).toContain('--state is Pulumi stack "prod" of project "crown-marketplace", but the plan is stack "dev"');
   });
 
@@ -167,7 +167,7 @@ describe("freehold eject of a Pulumi program directory", () => {
     writeProgram(out, result.ejected?.files ?? {});
     expect(JSON.stringify(result.ejected?.files)).not.toContain("@freehold/");
     const ejectedPlan = await planProgram(out, "aws");
-    expect(ejectedDifferences(result.plan as HostedPlan, ejectedPlan, result.ejected)).toEqual([]);
+    expect(await ejectedDifferences(result.plan as HostedPlan, ejectedPlan, result.ejected)).toEqual([]);
   });
 });
 

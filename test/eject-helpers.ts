@@ -10,9 +10,8 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSyn
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DEFAULT_ASSUMPTIONS, type PlannedResource } from "@freehold/core";
-import { aliasUrn, type EjectResult, ejectInProcess, engineUrn, type HostedPlan, parseUrn, planInProcess, qualifiedType, recordedAlias, resolveTarget, type Target } from "@freehold/cli";
+import { aliasUrn, customResourcesOf, type EjectResult, ejectInProcess, engineUrn, type HostedPlan, parseUrn, planInProcess, qualifiedType, recordedAlias, resolveTarget, type Target } from "@freehold/cli";
 import type { Cloud } from "@freehold/model";
-import { canonical, compareRuns } from "../bench/equivalence.mjs";
 import { ROOT } from "./cli-helpers";
 
 /** A directory for ejected programs that resolves @pulumi/* from this repository's node_modules. */
@@ -22,8 +21,9 @@ export function programsDir(): string {
   return dir;
 }
 
-export function stackTarget(text: string, stack = "dev"): Target {
-  return { kind: "stack", file: "freehold.yaml", text, stack };
+/** A stack file's text as a target; `file` names it (in the program's README and header). */
+export function stackTarget(text: string, file = "freehold.yaml", stack = "dev"): Target {
+  return { kind: "stack", file, text, stack };
 }
 
 /** Eject a target on a cloud in process, as `freehold eject` does in its worker (the target's file named as the source). */
@@ -47,21 +47,14 @@ const keyOf = (r: PlannedResource) => `${r.type}::${r.name}`;
 
 /** URN -> the keys (type::name) of the cloud resources it stands for: itself, or a component's custom descendants. */
 function keysFor(plan: HostedPlan): (urn: string) => string[] {
-  const byUrn = new Map(plan.resources.map((r) => [r.urn, r]));
   return (urn) => {
-    const r = byUrn.get(urn);
-    if (!r) return [`missing ${urn}`];
-    if (r.custom) return [keyOf(r)];
-    const under = new Set([urn]);
-    for (let grew = true; grew; ) {
-      grew = false;
-      for (const x of plan.resources) if (!under.has(x.urn) && under.has(x.parent)) (under.add(x.urn), (grew = true));
-    }
-    return plan.resources.filter((x) => x.custom && under.has(x.urn)).map(keyOf);
+    const found = customResourcesOf(plan.resources, urn);
+    return found.length ? found.map(keyOf) : [`missing ${urn}`];
   };
 }
 
-const same = (a: unknown, b: unknown) => JSON.stringify(canonical(a)) === JSON.stringify(canonical(b));
+/** The benchmark's comparison of two registrations (an ES module: loaded with import()). */
+const equivalence = import("../bench/equivalence.mjs");
 const keySet = (urns: string[], keys: (u: string) => string[]) => [...new Set(urns.flatMap(keys))].sort();
 
 /** What eject reported it could not carry: inputs it could not trace (by resource type::name), stack outputs it dropped ("name: why"). */
@@ -76,7 +69,9 @@ export interface Reported {
  * are those eject reported: an input it could not trace keeps its planned value
  * but loses the dependencies it was made from; a dropped stack output.
  */
-export function ejectedDifferences(fh: HostedPlan, ej: HostedPlan, reported: Reported = { unresolved: [], droppedOutputs: [] }): string[] {
+export async function ejectedDifferences(fh: HostedPlan, ej: HostedPlan, reported: Reported = { unresolved: [], droppedOutputs: [] }): Promise<string[]> {
+  const { canonical, compareRuns } = await equivalence;
+  const same = (a: unknown, b: unknown) => JSON.stringify(canonical(a)) === JSON.stringify(canonical(b));
   const dropped = reported.droppedOutputs;
   const diffs: string[] = [];
   for (const r of ej.resources) if (r.type.startsWith("freehold:")) diffs.push(`the ejected program registers Freehold's ${r.type} "${r.name}"`);

@@ -35,7 +35,7 @@ afterAll(() => {
 
 /** Eject, write, plan the ejected program and compare; returns the ejected program for further checks. */
 async function ejectAndCompare(label: string, text: string, cloud: Cloud, source = "freehold.yaml"): Promise<{ ejected: Ejected; plan: HostedPlan } | undefined> {
-  const result = await eject({ ...stackTarget(text), file: source }, cloud);
+  const result = await eject(stackTarget(text, source), cloud);
   if (result.plan.error?.type === "unsupported") return undefined;
   expect(result.plan.error, `${label} plans on ${cloud}`).toBeUndefined();
   expect(result.problems, `${label} ejects on ${cloud}`).toBeUndefined();
@@ -46,7 +46,7 @@ async function ejectAndCompare(label: string, text: string, cloud: Cloud, source
   for (const [name, content] of Object.entries(ejected.files)) expect(content, `${name} of ${label} on ${cloud}`).not.toMatch(/@freehold\//);
   const plan = result.plan as HostedPlan;
   const ejectedPlan = await planProgram(out, cloud);
-  const diffs = ejectedDifferences(plan, ejectedPlan, ejected);
+  const diffs = await ejectedDifferences(plan, ejectedPlan, ejected);
   if (diffs.length) throw new Error(`${label} on ${cloud}: the ejected program's plan differs from Freehold's:\n${diffs.join("\n")}`);
   expect(ejectedPlan.resources.filter((r) => r.custom)).toHaveLength(plan.resources.filter((r) => r.custom).length);
   return { ejected, plan: ejectedPlan };
@@ -70,7 +70,7 @@ describe("freehold eject: the ejected program plans to exactly Freehold's plan",
     });
 
     it(`the committed examples/crown-marketplace-ejected-${cloud} is a fresh eject (npm run eject-examples regenerates it)`, async () => {
-      const result = await eject({ ...stackTarget(EXAMPLE), file: EXAMPLE_SOURCE }, cloud);
+      const result = await eject(stackTarget(EXAMPLE, EXAMPLE_SOURCE), cloud);
       const committed = join(ROOT, "examples", `crown-marketplace-ejected-${cloud}`);
       const files = result.ejected?.files ?? {};
       expect(readdirSync(committed).sort()).toEqual(Object.keys(files).sort());

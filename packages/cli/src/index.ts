@@ -7,6 +7,7 @@ export { buildExitPlan, type ExitOptions, type ExitPlan } from "./exit/model";
 export { portability } from "./exit/portability";
 export { main } from "./main";
 export { buildPlan } from "./plan/build";
+export { customResourcesOf, ownerOf } from "./plan/owner";
 export * from "./plan/contract";
 export { planClouds, planInChild } from "./plan/run";
 export { resolveTarget, type Target } from "./plan/target";

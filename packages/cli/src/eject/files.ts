@@ -75,7 +75,7 @@ export function readme(p: Program, plan: HostedPlan, source: string): string {
     "  instead of replacing it. Nothing in the cloud is created, replaced or deleted by the switch.",
     "- Values that came from other resources are read from those resources' outputs, as Freehold did; secrets stay",
     "  Pulumi secrets (generated passwords come from the same `RandomPassword` resources).",
-    ...(p.config.some((c) => !c.secret) ? ["- Values you may change are config with the planned values as defaults in `Pulumi.yaml`: " + p.config.filter((c) => !c.secret).map((c) => `\`${c.key}\``).join(", ") + "."] : []),
+    ...(p.config.some((c) => !c.secret) ? [`- Values you may change are config with the planned values as defaults in \`Pulumi.yaml\`: ${p.config.filter((c) => !c.secret).map((c) => `\`${c.key}\``).join(", ")}.`] : []),
     ...(p.outputs.length ? [`- Stack outputs are the ones Freehold exported: ${p.outputs.map(([k]) => `\`${k}\``).join(", ")}.`] : []),
     ...p.droppedOutputs.map((d) => `- Not exported any more: ${d}.`),
     `- The program refuses to run for any Pulumi stack but \`${p.stack}\`: the physical names in it are that stack's. For another stack, eject again with \`--stack\`.`,

@@ -8,7 +8,7 @@
 import type { MockValues, PlannedResource } from "@freehold/core";
 import { SECRET } from "@freehold/core";
 import type { HostedPlan } from "../plan/contract";
-import { ownerOf } from "../plan/owner";
+import { customResourcesOf, ownerOf } from "../plan/owner";
 import { type Expr, literal, replaceNode, sourcesOf, stringOf, walk } from "./expr";
 import { camel, Names, pascal } from "./names";
 import { type SdkExport, SdkIndex } from "./sdk";
@@ -372,14 +372,8 @@ const providerUrn = (ref: string): string => ref.slice(0, ref.lastIndexOf("::"))
 
 /** A component stands for its custom descendants (what `dependsOn` on it waits for); a custom resource for itself. */
 function expandComponent(urn: string, all: readonly PlannedResource[]): string[] {
-  const r = all.find((x) => x.urn === urn);
-  if (!r || r.custom) return [urn];
-  const under = new Set([urn]);
-  for (let grew = true; grew; ) {
-    grew = false;
-    for (const x of all) if (!under.has(x.urn) && under.has(x.parent)) (under.add(x.urn), (grew = true));
-  }
-  return all.filter((x) => x.custom && under.has(x.urn)).map((x) => x.urn);
+  const found = customResourcesOf(all, urn);
+  return found.length ? found.map((x) => x.urn) : [urn];
 }
 
 interface OptionContext {

@@ -101,6 +101,7 @@ export function renderProgram(p: Program, header: string[]): string {
         "Each resource has an alias naming that URN: `pulumi up` moves it to the top level of this program instead of replacing it, and only the components themselves are deleted (they own nothing in the cloud).",
       ]),
       "const project = pulumi.getProject();",
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a template literal of the program being written
       "const urn = (type: string, name: string): string => `urn:pulumi:${stack}::${project}::${type}::${name}`;",
       ...p.componentUrns.map((c) => `const ${c.variable} = urn(${JSON.stringify(c.qualifiedType)}, ${JSON.stringify(c.name)});`),
       "",
@@ -117,6 +118,6 @@ export function renderProgram(p: Program, header: string[]): string {
   }
 
   const outputs = outputsCode(p.outputs);
-  if (outputs.length) out.push("// ---- Stack outputs, as Freehold exported them " + "-".repeat(53), "", ...outputs, "");
+  if (outputs.length) out.push(`// ---- Stack outputs, as Freehold exported them ${"-".repeat(53)}`, "", ...outputs, "");
   return `${out.join("\n").replace(/\n{3,}/g, "\n\n").trimEnd()}\n`;
 }

@@ -69,6 +69,7 @@ describe("tracing an input to the outputs it was made from", () => {
   });
 
   it("reads a JSON document as the object it encodes, with outputs inside strings as interpolations", () => {
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: the expected text is code with template literals
     expect(code(trace("policy", "policy").expr)).toBe('pulumi.jsonStringify({ Statement: [{ Resource: [role.arn, pulumi.interpolate`${role.arn}/*`], Effect: "Allow" }] })');
   });
 
@@ -100,6 +101,7 @@ describe("tracing an input to the outputs it was made from", () => {
 
 describe("writing expressions", () => {
   it("escapes template literals and uses JSON.stringify for a document with no outputs", () => {
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: the expected text is code with template literals
     expect(render({ kind: "template", parts: ["a`b${c}\\", { kind: "config", variable: "region" }] })).toBe("`a\\`b\\${c}\\\\${region}`");
     expect(render({ kind: "json", value: { kind: "object", entries: [["a", { kind: "literal", value: 1 }]] }, indent: 2 })).toBe("JSON.stringify({ a: 1 }, undefined, 2)");
   });

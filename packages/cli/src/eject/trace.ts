@@ -59,7 +59,7 @@ function flatten(value: unknown, path: Step[], out: Array<{ path: Step[]; value:
     const doc = documents ? jsonDocument(value) : undefined;
     if (doc && typeof doc.value === "object" && doc.value !== null) flatten(doc.value, [...path, { json: true }], out, false);
   }
-  else if (Array.isArray(value)) value.forEach((v, i) => flatten(v, [...path, i], out, documents));
+  else if (Array.isArray(value)) for (const [i, v] of value.entries()) flatten(v, [...path, i], out, documents);
   else if (value && typeof value === "object") for (const [k, v] of Object.entries(value)) flatten(v, [...path, k], out, documents);
 }
 
