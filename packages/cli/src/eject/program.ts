@@ -233,7 +233,7 @@ export function buildProgram(input: EjectInput): Program {
       notes.push(
         u.partial
           ? `${r.plan.name} (${r.plan.type}): input "${u.input}" was also made from ${from}; it reads the other outputs it was made from, but loses that dependency: check it.`
-          : `${r.plan.name} (${r.plan.type}): input "${u.input}" was made from ${from}, so it is written as planned, from mock values: set the deployed value before \`pulumi up\`, or eject with --state (docs/eject.md).`,
+          : `${r.plan.name} (${r.plan.type}): input "${u.input}" was made from ${from}, so it is written as planned, from mock values: set the deployed value before \`pulumi up\`, or eject with --state (Freehold's docs/eject.md).`,
       );
     }
   }
