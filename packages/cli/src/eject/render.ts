@@ -70,7 +70,13 @@ export function renderProgram(p: Program, header: string[]): string {
   out.push("");
 
   if (p.config.length) {
-    out.push(...comment(["Values you may change, with their defaults in Pulumi.yaml (`pulumi config set <key> <value>`)."]));
+    out.push(
+      ...comment([
+        p.config.some((c) => c.secret)
+          ? "Values you may change, with their defaults in Pulumi.yaml (`pulumi config set <key> <value>`), and secrets (`pulumi config set --secret <key> <value>`)."
+          : "Values you may change, with their defaults in Pulumi.yaml (`pulumi config set <key> <value>`).",
+      ]),
+    );
     out.push("const config = new pulumi.Config();");
     for (const c of p.config) {
       // A key in another namespace (`other:key`) is read from that namespace.
