@@ -157,6 +157,15 @@ describe("freehold eject --state: the deployed stack", () => {
   });
 });
 
+describe("the ejected program run for another stack", () => {
+  it("refuses with a user's error (exit 2 from freehold plan), naming the stack to eject", async () => {
+    const { DEFAULT_ASSUMPTIONS } = await import("@freehold/core");
+    const { planInProcess, resolveTarget } = await import("@freehold/cli");
+    const plan = await planInProcess({ target: resolveTarget(join(ROOT, "examples", "crown-marketplace-ejected-gcp"), "prod"), cloud: "gcp", assumptions: DEFAULT_ASSUMPTIONS });
+    expect(plan.error).toEqual({ type: "spec", message: 'This program was ejected from Freehold for Pulumi stack "dev" and holds that stack\'s resource names; for stack prod, eject again with --stack prod.' });
+  });
+});
+
 describe("freehold eject of a Pulumi program directory", () => {
   it("ejects examples/crown-marketplace (a program using Freehold's components) to the same plan", async () => {
     const source = join(ROOT, "examples", "crown-marketplace");

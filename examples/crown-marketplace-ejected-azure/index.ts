@@ -35,7 +35,7 @@ const tags = {
 // Physical names (buckets, servers, roles) are those of Pulumi stack "dev": this program is for that stack only.
 const stack = pulumi.getStack();
 if (stack !== "dev") {
-  throw new Error(`This program was ejected from Freehold for Pulumi stack "dev" and holds that stack's resource names; for stack ${stack}, eject again with --stack ${stack}.`);
+  throw new pulumi.RunError(`This program was ejected from Freehold for Pulumi stack "dev" and holds that stack's resource names; for stack ${stack}, eject again with --stack ${stack}.`);
 }
 
 // Freehold registered every resource below as a child of one of its components, so each resource's URN carried

@@ -95,7 +95,7 @@ export function renderProgram(p: Program, header: string[]): string {
     ...comment([`Physical names (buckets, servers, roles) are those of Pulumi stack "${p.stack}": this program is for that stack only.`]),
     "const stack = pulumi.getStack();",
     `if (stack !== ${JSON.stringify(p.stack)}) {`,
-    `  throw new Error(\`This program was ejected from Freehold for Pulumi stack "${p.stack}" and holds that stack's resource names; for stack \${stack}, eject again with --stack \${stack}.\`);`,
+    `  throw new pulumi.RunError(\`This program was ejected from Freehold for Pulumi stack "${p.stack}" and holds that stack's resource names; for stack \${stack}, eject again with --stack \${stack}.\`);`,
     "}",
     "",
   );

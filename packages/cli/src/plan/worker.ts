@@ -142,6 +142,8 @@ function describeError(e: unknown, model: typeof import("@freehold/model")): Pla
     return { type: "unsupported", message: u.message, component: u.component, feature: u.feature, reason: u.reason, fix: u.fix };
   }
   if ((err as Error)?.name === "CloudChoiceError") return { type: "cloud", message: (err as Error).message };
+  // A Pulumi program's own error for its user (pulumi.RunError: an ejected program run for another stack, say).
+  if ((err as { __pulumiRunError?: boolean })?.__pulumiRunError) return { type: "spec", message: (err as Error).message };
   return { type: "internal", message: (err as Error)?.stack ?? String(err) };
 }
 
@@ -150,7 +152,7 @@ function unwrapError(e: unknown): unknown {
   let cur = e as { cause?: unknown; innerError?: unknown } | undefined;
   for (let i = 0; i < 5 && cur; i++) {
     const name = (cur as Error).name;
-    if (name === "SpecError" || name === "UnsupportedFeatureError" || name === "CloudChoiceError") return cur;
+    if (name === "SpecError" || name === "UnsupportedFeatureError" || name === "CloudChoiceError" || (cur as { __pulumiRunError?: boolean }).__pulumiRunError) return cur;
     cur = (cur.cause ?? cur.innerError) as typeof cur;
   }
   return e;
