@@ -2,7 +2,7 @@
 import { readFileSync } from "node:fs";
 import { stringify } from "yaml";
 import type { HostedPlan } from "../plan/contract";
-import type { Program } from "./program";
+import type { Program } from "./model";
 import { pulumiSdk } from "./sdk";
 
 function installedVersion(pkg: string): string | undefined {

@@ -1,6 +1,6 @@
 /** The ejected program's index.ts, written from the program model. */
 import { type Expr, propertyKey, render } from "./expr";
-import type { Program, ProgramCall, ProgramResource } from "./program";
+import type { Program, ProgramCall, ProgramResource } from "./model";
 
 const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 
