@@ -84,12 +84,12 @@ describe("bad input", () => {
   it("suggests a command for a typo and documents exit codes in --help", async () => {
     const r = await freehold(["compre"]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toBe('freehold: unknown command "compre". Did you mean "compare"? Commands: plan, compare, check, exit-plan, migrate, rehearse.\n');
+    expect(r.stderr).toBe('freehold: unknown command "compre". Did you mean "compare"? Commands: plan, compare, check, exit-plan, migrate, rehearse, eject.\n');
     const help = await freehold(["--help"]);
     expect(help.code).toBe(0);
     expect(help.stdout).toContain("Exit codes: 0 ok; 1 check findings, failed verification or a failed tool or server (the message says what to check); 2 bad input;");
     expect(help.stdout).toContain("3 a cloud cannot host the stack; 130/143 migrate or rehearse stopped by SIGINT/SIGTERM (everything it started stopped); 70 internal error.");
-    for (const c of ["plan", "compare", "check", "exit-plan", "migrate", "rehearse"]) {
+    for (const c of ["plan", "compare", "check", "exit-plan", "migrate", "rehearse", "eject"]) {
       const h = await freehold([c, "--help"]);
       expect(h.code, c).toBe(0);
       expect(h.stdout).toContain(`Usage: freehold ${c}`);

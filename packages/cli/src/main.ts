@@ -1,6 +1,7 @@
 import { SpecError, UnsupportedFeatureError } from "@freehold/model";
 import { type CommandSpec, helpText, type ParsedArgs, parseArgs, UsageError } from "./args";
 import type * as CheckCommand from "./commands/check";
+import type * as EjectCommand from "./commands/eject";
 import type { Io } from "./commands/common";
 import type * as CompareCommand from "./commands/compare";
 import type * as ExitPlanCommand from "./commands/exit-plan";
@@ -32,6 +33,7 @@ export const COMMANDS: Array<{ name: string; load(): Promise<Command> }> = [
   { name: "exit-plan", load: () => lazy<typeof ExitPlanCommand>("./commands/exit-plan", (m) => ({ spec: m.exitPlanSpec, run: m.runExitPlan })) },
   { name: "migrate", load: () => lazy<typeof MigrateCommand>("./commands/migrate", (m) => ({ spec: m.migrateSpec, run: m.runMigrate })) },
   { name: "rehearse", load: () => lazy<typeof RehearseCommand>("./commands/rehearse", (m) => ({ spec: m.rehearseSpec, run: m.runRehearse })) },
+  { name: "eject", load: () => lazy<typeof EjectCommand>("./commands/eject", (m) => ({ spec: m.ejectSpec, run: m.runEject })) },
 ];
 
 export function version(): string {
@@ -42,7 +44,7 @@ async function topHelp(): Promise<string> {
   const commands = await Promise.all(COMMANDS.map((c) => c.load()));
   const width = Math.max(...commands.map((c) => c.spec.name.length)) + 4;
   return [
-    "freehold: plan, compare and check one stack on AWS, Azure and Google Cloud, offline; plan and rehearse leaving one.",
+    "freehold: plan, compare and check one stack on AWS, Azure and Google Cloud, offline; plan and rehearse leaving one; eject to leave Freehold itself.",
     "",
     "Usage: freehold <command> [arguments] [flags]",
     "",

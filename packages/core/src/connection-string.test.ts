@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { connectionUrl, Database } from "./components";
 import { registerBackend } from "./loader";
 import { runWithMocks } from "./plan";
-import { fakeBackend } from "./testing/fake-backend";
+import { fakeBackend } from "./fake-backend";
 
 describe("a database's connection string", () => {
   it("percent-encodes the user, the password and the database name, so any password parses", () => {

@@ -78,6 +78,22 @@ export interface MockRun {
   invokeProviders: Array<{ token: string; provider: string }>;
   /** Stack outputs the program exported, secrets shown as "[secret]". */
   outputs: Record<string, unknown>;
+  /** The values behind the plan, recorded when `MockRunOptions.values` asks (`freehold eject` reads them). */
+  values?: MockValues;
+}
+
+/**
+ * The mock values a run saw, unredacted: under mocks every value is the mocks'
+ * own (no real secret exists), and these are what let a reader find where an
+ * input's value came from (another resource's output, an invoke's result).
+ */
+export interface MockValues {
+  /** Per resource URN: the id and outputs the mocks returned, and the inputs with secret values shown. */
+  resources: Record<string, { id: string; inputs: Record<string, unknown>; outputs: Record<string, unknown> }>;
+  /** Every invoke in the order made: token, arguments and the mocks' result. */
+  calls: Array<{ token: string; inputs: Record<string, unknown>; outputs: Record<string, unknown> }>;
+  /** The stack outputs with secret values shown. */
+  outputs: Record<string, unknown>;
 }
 
 export interface MockRunOptions {
@@ -87,6 +103,8 @@ export interface MockRunOptions {
   stack?: string;
   /** Pulumi config, e.g. { "freehold:cloud": "aws" }. `freehold:cloud` is set from `cloud`. */
   config?: Record<string, string>;
+  /** Also record the mock values behind the plan (`MockRun.values`). @default false */
+  values?: boolean;
 }
 
 export const SECRET = "[secret]";
@@ -113,8 +131,9 @@ async function record(cloud: Cloud, program: () => unknown | Promise<unknown>, o
   const inputsByKey = new Map<string, Record<string, unknown>[]>();
   const invokes: string[] = [];
   const invokeProviders: Array<{ token: string; provider: string }> = [];
+  const seenValues: SeenValues | undefined = options.values ? { states: new Map(), calls: [] } : undefined;
   pulumi.runtime.setAllConfig({ ...options.config, "freehold:cloud": cloud }, []);
-  await pulumi.runtime.setMocks(mocksFor(backend, inputsByKey, invokes, invokeProviders), project, stack, false);
+  await pulumi.runtime.setMocks(mocksFor(backend, inputsByKey, invokes, invokeProviders, seenValues), project, stack, false);
   const registrations = recordRegistrations();
 
   const seen: Array<{ resource: pulumi.Resource; type: string; name: string; custom: boolean; opts: pulumi.ResourceOptions; secrets: Promise<string[][]> }> = [];
@@ -177,7 +196,41 @@ async function record(cloud: Cloud, program: () => unknown | Promise<unknown>, o
       propertyDependencies: reg?.propertyDependencies ?? {},
     });
   }
-  return { resources, components, invokes, invokeProviders, outputs: sortKeys(await plainOutputs(exported)) as Record<string, unknown> };
+  const outputs = sortKeys(await plainOutputs(exported)) as Record<string, unknown>;
+  if (!seenValues) return { resources, components, invokes, invokeProviders, outputs };
+  return { resources, components, invokes, invokeProviders, outputs, values: await mockValues(resources, seenValues, exported) };
+}
+
+/** What the mocks saw and answered, per `type::name` in registration order, and every invoke. */
+interface SeenValues {
+  states: Map<string, Array<{ id: string; inputs: Record<string, unknown>; outputs: Record<string, unknown> }>>;
+  calls: MockValues["calls"];
+}
+
+async function mockValues(resources: PlannedResource[], seen: SeenValues, exported: unknown): Promise<MockValues> {
+  const byUrn: MockValues["resources"] = {};
+  const taken = new Map<string, number>();
+  for (const r of resources) {
+    const key = `${r.type}::${r.name}`;
+    const index = taken.get(key) ?? 0;
+    taken.set(key, index + 1);
+    const state = seen.states.get(key)?.[index];
+    if (state) byUrn[r.urn] = state;
+  }
+  return { resources: byUrn, calls: seen.calls, outputs: (await revealedOutputs(exported)) as Record<string, unknown> };
+}
+
+/** Resolve Outputs (recursively) to plain values, secret ones included: for mock values only. */
+async function revealedOutputs(value: unknown): Promise<unknown> {
+  if (pulumi.Output.isInstance(value)) return revealedOutputs(await new Promise((resolve) => value.apply(resolve)));
+  if (Array.isArray(value)) return Promise.all(value.map(revealedOutputs));
+  if (value instanceof pulumi.Resource) return undefined;
+  if (value && typeof value === "object") {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = await revealedOutputs(v);
+    return out;
+  }
+  return value;
 }
 
 /**
@@ -266,7 +319,7 @@ async function drainRpcs(): Promise<void> {
   if (timer) clearTimeout(timer);
 }
 
-function mocksFor(backend: Backend, inputsByKey: Map<string, Record<string, unknown>[]>, invokes: string[], invokeProviders: Array<{ token: string; provider: string }>): pulumi.runtime.Mocks {
+function mocksFor(backend: Backend, inputsByKey: Map<string, Record<string, unknown>[]>, invokes: string[], invokeProviders: Array<{ token: string; provider: string }>, values?: SeenValues): pulumi.runtime.Mocks {
   return {
     newResource(args) {
       const key = `${args.type}::${args.name}`;
@@ -277,15 +330,26 @@ function mocksFor(backend: Backend, inputsByKey: Map<string, Record<string, unkn
       const extra = args.custom ? backend.mocks.outputs(args.type, args.name, args.inputs as Record<string, unknown>, fallbackId) : {};
       // A backend may give a realistic id (an ARN-style or ARM id) as `id` in its outputs.
       const id = typeof extra.id === "string" && extra.id ? extra.id : fallbackId;
-      return { id, state: { ...args.inputs, ...extra } };
+      const state = { ...args.inputs, ...extra };
+      if (values) {
+        const states = values.states.get(key) ?? [];
+        states.push({ id, inputs: revealed(args.inputs), outputs: revealed(state) });
+        values.states.set(key, states);
+      }
+      return { id, state };
     },
     call(args) {
       invokes.push(args.token);
       invokeProviders.push({ token: args.token, provider: args.provider ?? "" });
-      return backend.mocks.call(args.token, args.inputs as Record<string, unknown>);
+      const result = backend.mocks.call(args.token, args.inputs as Record<string, unknown>);
+      values?.calls.push({ token: args.token, inputs: revealed(args.inputs), outputs: revealed(result) });
+      return result;
     },
   };
 }
+
+/** A mock value with Pulumi's secret wrappers replaced by the values they wrap. */
+const revealed = (value: unknown): Record<string, unknown> => unwrapMarked(value, [], []) as Record<string, unknown>;
 
 function asArray<T>(v: pulumi.Input<pulumi.Input<T>[]> | pulumi.Input<T> | undefined): T[] {
   if (v === undefined) return [];

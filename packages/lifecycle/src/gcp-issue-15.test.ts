@@ -5,8 +5,8 @@
 import type { MockRun, PlannedResource } from "@freehold/core";
 import { parseStack } from "@freehold/model";
 import { backend } from "@freehold/gcp";
-import { resourceManagerError } from "@freehold/gcp/dist/project";
-import { all, one, plan } from "@freehold/gcp/dist/testing";
+import { resourceManagerError } from "../../gcp/src/project";
+import { all, one, plan } from "../../gcp/src/testing";
 import { beforeAll, describe, expect, it } from "vitest";
 import { World } from "./engine";
 import { RULES } from "./rules";

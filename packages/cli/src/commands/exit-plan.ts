@@ -6,6 +6,7 @@ import { EXIT } from "../errors";
 import { readMeasured } from "../exit/measured";
 import { buildExitPlan } from "../exit/model";
 import { exitReport } from "../exit/currency";
+import { freeholdExit } from "../exit/portability";
 import { exitHtml, exitMarkdown } from "../exit/render";
 import { currencyNote, money } from "../report/currency";
 import { writeFilesAtomically } from "../io";
@@ -92,6 +93,8 @@ export async function runExitPlan(args: ParsedArgs, io: Io): Promise<number> {
     values,
     targetChecks: { errors: checks.summary.errors, warnings: checks.summary.warnings, compliant: checks.summary.compliant, rules: checks.rules.map((r) => r.id) },
   });
+  // Freehold's own exit, with the target as the user named it.
+  built.portability.freehold = freeholdExit(relative(process.cwd(), targetPath) || targetPath, from);
   const plan = exitReport(built, currency);
   const files: Record<string, string> = { md: exitMarkdown(plan), html: exitHtml(plan), json: `${JSON.stringify(plan, null, 2)}\n` };
   const out = args.flags.out as string | undefined;

@@ -53,8 +53,15 @@ function dnsRows(plan: HostedPlan): string[][] {
   );
 }
 
+/** A program with no Freehold components (a plain Pulumi program, an ejected one): no sizes, availability or costs to show. */
+const plainProgram = (plan: HostedPlan) => plan.components.length === 0 && !plan.platform.urn;
+const PLAIN = "a Pulumi program with no Freehold components, so no sizes, availability or costs to show";
+
 export function planText(plan: HostedPlan, currency: ReportCurrency = reportCurrency()): string {
   const resources = plan.resources.filter((r) => r.custom).map((r) => [r.name, shortType(r.type), r.options.retainOnDelete ? "retain" : "", r.options.protect ? "protect" : ""]);
+  if (plainProgram(plan)) {
+    return [`${plan.provider}: ${plan.totals.resources} resources in ${PLAIN}.`, "", textTable(["Resource", "Type", "On delete", "Protect"], resources), ...(plan.warnings.length ? ["", "Warnings:", ...plan.warnings.map((w) => `  - ${w}`)] : [])].join("\n");
+  }
   return [
     `${plan.provider}, ${plan.region} (${plan.location.city}, ${plan.location.country}): ${plan.totals.resources} resources, about ${money(plan.totals.monthlyUsd, currency)} a month`,
     currencyNote(currency),
@@ -68,6 +75,8 @@ export function planText(plan: HostedPlan, currency: ReportCurrency = reportCurr
 }
 
 export function planMarkdown(plan: HostedPlan, currency: ReportCurrency = reportCurrency()): string {
+  const resources = mdTable(["Name", "Type", "Parent", "On delete"], plan.resources.filter((r) => r.custom).map((r) => [r.name, `\`${r.type}\``, r.parent?.split("::").pop() ?? "", r.options.retainOnDelete ? "retain" : "delete"]));
+  if (plainProgram(plan)) return `${[`# ${plan.stack} on ${plan.provider}`, "", `${plan.totals.resources} cloud resources in ${PLAIN}.`, "", "## Resources", "", resources].join("\n")}\n`;
   return `${[
     `# ${plan.stack} on ${plan.provider}`,
     "",
@@ -79,7 +88,7 @@ export function planMarkdown(plan: HostedPlan, currency: ReportCurrency = report
     "",
     "## Resources",
     "",
-    mdTable(["Name", "Type", "Parent", "On delete"], plan.resources.filter((r) => r.custom).map((r) => [r.name, `\`${r.type}\``, r.parent?.split("::").pop() ?? "", r.options.retainOnDelete ? "retain" : "delete"])),
+    resources,
     ...(dnsRows(plan).length ? ["", "## DNS records to create", "", "Certificate validation first, then traffic.", "", mdTable(DNS_HEAD, dnsRows(plan))] : []),
     ...(plan.warnings.length ? ["", "## Warnings", "", ...plan.warnings.map((w) => `- ${w}`)] : []),
   ].join("\n")}\n`;

@@ -3,6 +3,7 @@ import { currencyNote, money, type ReportCurrency } from "../report/currency";
 import { amount, escapeHtml, htmlTable, mdTable, pct, textTable } from "../report/format";
 import { htmlPage } from "../report/html";
 import { costChart, planDiagram } from "../report/svg";
+import { freeholdExit } from "../exit/portability";
 import { isHosted, type Plan } from "../plan/contract";
 import { refusalLines, refusalSentence } from "../report/refusal";
 import type { CloudCell, ComparedCloud, ComparedComponent, Comparison } from "./model";
@@ -72,6 +73,7 @@ export function compareMarkdown(cmp: Comparison, plans: Plan[]): string {
     out.push(`### ${c.provider}`, "", c.ok ? mdTable(costHead(cmp.currency), costLineRows(cmp, c)) : `Cannot host the stack as written: ${refusalSentence(c.error)}.`, "");
     if (c.ok) out.push(`Total: **${money(c.monthlyUsd, cmp.currency)}** a month.`, "");
   }
+  out.push("## Portability", "", freeholdExit(cmp.target).text, "");
   out.push("## Assumptions", "", ...assumptionsText(cmp).map((a) => `- ${a}`), "");
   out.push("## Price sources", "", mdTable(["Cloud", "Source", "Date", "Kind"], sources(cmp)), "");
   const warnings = plans.flatMap((p) => p.warnings.map((w) => `${p.cloud}: ${w}`));
@@ -207,6 +209,7 @@ export function compareHtml(cmp: Comparison, plans: Plan[]): string {
 ${dnsRows(cmp).length ? `<h2>DNS records to create</h2>${htmlTable(DNS_HEAD, dnsRows(cmp))}` : ""}
 <h2>Resources on each cloud</h2>${diagrams}
 <h2>Cost lines and sources</h2>${costRows}
+<h2>Portability</h2><p>${escapeHtml(freeholdExit(cmp.target).text)}</p>
 <h2>Assumptions</h2><ul>${assumptionsText(cmp).map((a) => `<li>${escapeHtml(a)}</li>`).join("")}</ul>
 ${htmlTable(["Cloud", "Price source", "Date", "Kind"], sources(cmp))}`;
   return htmlPage(`${cmp.stack}: one stack on ${clouds.length} clouds`, `Planned offline from ${cmp.target}; nothing was deployed.`, body);

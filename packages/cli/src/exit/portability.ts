@@ -25,6 +25,23 @@ export interface Portability {
   /** Mean of the component scores. */
   score: number;
   components: ComponentPortability[];
+  /** Leaving Freehold itself, which moves no resource: why it is not a lock-in point. */
+  freehold: FreeholdExit;
+}
+
+/** Freehold's own exit: `freehold eject` (docs/eject.md). */
+export interface FreeholdExit {
+  command: string;
+  text: string;
+}
+
+/** How to leave Freehold itself while staying on `cloud` (any cloud when not given): named in every portability section. */
+export function freeholdExit(target = "<stack file or program>", cloud?: Cloud): FreeholdExit {
+  const command = `freehold eject ${target} --cloud ${cloud ?? "<cloud>"} --out <dir>`;
+  return {
+    command,
+    text: `Freehold itself is not a lock-in point: \`${command}\` writes a plain Pulumi program (only @pulumi/* packages) that registers the same resources, each aliased to its URN under Freehold, so \`pulumi up\` with the same stack keeps every resource, with no replacement (docs/eject.md).`,
+  };
 }
 
 const defaultValue = (c: PlanComponent): number => (c.kind === "database" || (c.spec.kind === "web-service" && c.spec.public) ? 3 : 2);
@@ -33,7 +50,7 @@ const defaultValue = (c: PlanComponent): number => (c.kind === "database" || (c.
  * How much of each component's spec the other clouds can host as written, and
  * every lock-in point in use. Read from the plans' capability rows only.
  */
-export function portability(source: HostedPlan, others: Plan[], values: Record<string, number> = {}): Portability {
+export function portability(source: HostedPlan, others: Plan[], values: Record<string, number> = {}, target?: string): Portability {
   const components = source.components.map((c): ComponentPortability => {
     const byCloud: ComponentPortability["byCloud"] = {};
     const lockIn: LockInPoint[] = c.vendorSettings.map((v) => ({
@@ -63,7 +80,7 @@ export function portability(source: HostedPlan, others: Plan[], values: Record<s
     return { component: c.name, kind: c.kind, byCloud, score: scores.length ? Math.min(...scores) : 100, value: values[c.name] ?? defaultValue(c), lockIn: dedupe(lockIn) };
   });
   const mean = components.length ? Math.round(components.reduce((a, c) => a + c.score, 0) / components.length) : 100;
-  return { score: mean, components };
+  return { score: mean, components, freehold: freeholdExit(target, source.cloud) };
 }
 
 function score(c: PlanComponent, other: Plan): number {

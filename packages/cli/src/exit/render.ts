@@ -77,6 +77,8 @@ export function exitMarkdown(p: ExitReport): string {
     "",
     mdTable(["Component", "Value", ...Object.keys(p.portability.components[0]?.byCloud ?? {}), "Score", "Lock-in points"], p.portability.components.map((c) => [c.component, String(c.value), ...Object.values(c.byCloud).map((v) => (v === null ? "cannot host" : `${v}%`)), `${c.score}%`, c.lockIn.map((l) => `${l.what} (leaving: ${l.leaving})`).join("; ") || "none"])),
     "",
+    p.portability.freehold.text,
+    "",
   );
   o.push("## Evidence", "", `- Target plan valid: yes, ${p.evidence.targetResources} resources planned`);
   if (p.evidence.targetChecks) o.push(`- Target checks: ${p.evidence.targetChecks.errors} errors, ${p.evidence.targetChecks.warnings} warnings, ${p.evidence.targetChecks.compliant} compliant findings over rules ${p.evidence.targetChecks.rules.join(", ")}`);
@@ -131,6 +133,7 @@ export function exitHtml(p: ExitReport): string {
 <h2>GDS and G-Cloud checklist</h2>${htmlTable(["Item", "Source", "Status", "How"], p.checklist.map((c) => [c.item, c.source, c.status === "covered" ? "covered by this plan" : "left to the buyer", c.how]))}
 <h2>Portability</h2><p>Stack portability: <strong>${p.portability.score}%</strong>.</p><figure><figcaption>Value against portability (GDS)</figcaption>${portabilityChart(p)}</figure>
 ${htmlTable(["Component", "Score", "Lock-in points"], p.portability.components.map((c) => [c.component, `${c.score}%`, c.lockIn.map((l) => `${l.what} (leaving: ${l.leaving})`).join("; ") || "none"]))}
+<p>${escapeHtml(p.portability.freehold.text)}</p>
 <h2>Evidence</h2><ul><li>Target plan valid: yes, ${p.evidence.targetResources} resources</li>${p.evidence.targetChecks ? `<li>Target checks: ${p.evidence.targetChecks.errors} errors, ${p.evidence.targetChecks.warnings} warnings</li>` : ""}</ul>`;
   return htmlPage(`Exit plan: ${p.stack}, ${p.from.provider} to ${p.to.provider}`, `${p.from.region} → ${p.to.region}; built from offline plans`, body);
 }

@@ -18,8 +18,12 @@ function countryOf(cloud: Cloud, location: string): string {
 import { type HostedPlan, PLAN_SCHEMA, type PlanComponent } from "./contract";
 import { ownerOf } from "./owner";
 
-/** Build the plan contract from a mock run and the backend that produced it. */
-export async function buildPlan(backend: Backend, run: MockRun, assumptions: CostAssumptions, warnings: string[]): Promise<HostedPlan> {
+/**
+ * Build the plan contract from a mock run and the backend that produced it.
+ * `names` fills in the stack names for a program with no Freehold components
+ * (a plain Pulumi program, an ejected one say), which no component reports.
+ */
+export async function buildPlan(backend: Backend, run: MockRun, assumptions: CostAssumptions, warnings: string[], names: { stack?: string; pulumiStack?: string } = {}): Promise<HostedPlan> {
   const componentUrns = new Map<string, string>();
   for (const r of run.resources) if (r.type.startsWith("freehold:index:") && r.type !== "freehold:index:Platform") componentUrns.set(r.name, r.urn);
   const platformUrn = run.resources.find((r) => r.type === "freehold:index:Platform")?.urn;
@@ -63,8 +67,8 @@ export async function buildPlan(backend: Backend, run: MockRun, assumptions: Cos
     schema: PLAN_SCHEMA,
     cloud: backend.cloud,
     provider: backend.displayName,
-    stack: stack?.name ?? "",
-    pulumiStack: stack?.stack ?? "",
+    stack: stack?.name ?? names.stack ?? "",
+    pulumiStack: stack?.stack ?? names.pulumiStack ?? "",
     region: stack?.region.region ?? "",
     location: { city: stack?.region.city ?? "", country: stack?.region.country ?? "", zones: stack?.region.zones ?? 0 },
     residency: {

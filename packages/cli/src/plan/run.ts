@@ -5,14 +5,13 @@ import { type CostAssumptions, DEFAULT_ASSUMPTIONS } from "@freehold/core";
 import type { Cloud } from "@freehold/model";
 import type { Plan } from "./contract";
 import type { Target } from "./target";
-import type { WorkerBatch } from "./worker";
+import type { EjectResult, WorkerBatch } from "./worker";
 
-/** Plan a target on some clouds, one after the other, in one child process; `onPlan` hears of each as it is ready. */
-function planBatchInChild(target: Target, clouds: Cloud[], assumptions: CostAssumptions, onPlan?: (plan: Plan) => void): Promise<Plan[]> {
-  const batch: WorkerBatch = { target, clouds, assumptions };
-  return new Promise((resolvePlans, reject) => {
+/** Run the worker on a batch: one line of JSON per cloud, each handed to `onLine` as it is ready. */
+function runWorker<T>(batch: WorkerBatch, onLine?: (result: T) => void): Promise<T[]> {
+  return new Promise((resolveResults, reject) => {
     const child = spawn(process.execPath, [join(__dirname, "worker.js"), JSON.stringify(batch)], { stdio: ["ignore", "pipe", "pipe"] });
-    const plans: Plan[] = [];
+    const results: T[] = [];
     let pending = "";
     const err: Buffer[] = [];
     child.stdout.setEncoding("utf8");
@@ -22,18 +21,30 @@ function planBatchInChild(target: Target, clouds: Cloud[], assumptions: CostAssu
         const line = pending.slice(0, nl);
         pending = pending.slice(nl + 1);
         if (!line) continue;
-        const plan = JSON.parse(line) as Plan;
-        plans.push(plan);
-        onPlan?.(plan);
+        const result = JSON.parse(line) as T;
+        results.push(result);
+        onLine?.(result);
       }
     });
     child.stderr.on("data", (d: Buffer) => err.push(d));
     child.on("error", reject);
     child.on("close", (code) => {
-      if (code === 0 && plans.length === clouds.length) resolvePlans(plans);
-      else reject(new Error(`planning on ${clouds.join(", ")} failed (exit ${code}): ${Buffer.concat(err).toString("utf8").slice(0, 4000)}`));
+      if (code === 0 && results.length === batch.clouds.length) resolveResults(results);
+      else reject(new Error(`${batch.eject ? "ejecting" : "planning"} on ${batch.clouds.join(", ")} failed (exit ${code}): ${Buffer.concat(err).toString("utf8").slice(0, 4000)}`));
     });
   });
+}
+
+/** Plan a target on some clouds, one after the other, in one child process; `onPlan` hears of each as it is ready. */
+function planBatchInChild(target: Target, clouds: Cloud[], assumptions: CostAssumptions, onPlan?: (plan: Plan) => void): Promise<Plan[]> {
+  return runWorker<Plan>({ target, clouds, assumptions }, onPlan);
+}
+
+/** Plan a target on one cloud and write the program that registers the same resources without Freehold, in a child process. */
+export async function ejectInChild(target: Target, cloud: Cloud, source: string, state?: string): Promise<EjectResult> {
+  const [result] = await runWorker<EjectResult>({ target, clouds: [cloud], assumptions: DEFAULT_ASSUMPTIONS, eject: { source, ...(state ? { state } : {}) } });
+  if (!result) throw new Error(`ejecting on ${cloud} returned nothing`);
+  return result;
 }
 
 /**

@@ -8,8 +8,10 @@ import { readFileSync } from "node:fs";
 import { dirname } from "node:path";
 import type * as Core from "@freehold/core";
 import type { Cloud } from "@freehold/model";
+import type { Ejected } from "../eject";
+import { InputError } from "../errors";
 import type { Plan, PlanError } from "./contract";
-import { PLAN_SCHEMA } from "./contract";
+import { isHosted, PLAN_SCHEMA } from "./contract";
 import { buildPlan } from "./build";
 import type { Target } from "./target";
 
@@ -24,6 +26,16 @@ export interface WorkerBatch {
   target: Target;
   clouds: Cloud[];
   assumptions: Core.CostAssumptions;
+  /** Eject instead of plan: each line is an EjectResult (`source` names the target in the program's README; `state`, a `pulumi stack export` file). */
+  eject?: { source: string; state?: string };
+}
+
+/** A plan, and where it could be made, the ejected program. */
+export interface EjectResult {
+  plan: Plan;
+  ejected?: Ejected;
+  /** Why the stack cannot be ejected (every reason), when it cannot. */
+  problems?: string[];
 }
 
 /** Core as the target sees it: a program with its own node_modules uses its own copy, so its components reach our recorder. */
@@ -54,6 +66,27 @@ function registerTypeScript(): void {
 }
 
 export async function planInProcess(req: WorkerRequest): Promise<Plan> {
+  return (await planWithValues(req, false)).plan;
+}
+
+/** Plan, then write the program that registers the same cloud resources without Freehold (checked against a deployed state file, when given). */
+export async function ejectInProcess(req: WorkerRequest, source: string, statePath?: string): Promise<EjectResult> {
+  const { plan, values, config } = await planWithValues(req, true);
+  if (!isHosted(plan) || !values) return { plan };
+  // Loaded only to eject: planning never needs them.
+  const { EjectError, ejectProgram } = require("../eject") as typeof import("../eject");
+  const { readDeployedState } = require("../eject/state") as typeof import("../eject/state");
+  try {
+    const deployed = statePath ? readDeployedState(statePath) : undefined;
+    return { plan, ejected: ejectProgram({ plan, values, config, ...(deployed ? { deployed } : {}) }, source) };
+  } catch (e) {
+    if (e instanceof EjectError) return { plan, problems: e.problems };
+    if (e instanceof InputError) return { plan, problems: [e.message] };
+    throw e;
+  }
+}
+
+async function planWithValues(req: WorkerRequest, withValues: boolean): Promise<{ plan: Plan; values?: Core.MockValues; config: Record<string, string> }> {
   const core = coreFor(req.target);
   const model = require("@freehold/model") as typeof import("@freehold/model");
   const warnings: string[] = [];
@@ -65,7 +98,7 @@ export async function planInProcess(req: WorkerRequest): Promise<Plan> {
   try {
     backend = core.loadBackend(req.cloud);
   } catch (e) {
-    return failed(req, { type: "cloud", message: (e as Error).message }, warnings);
+    return { plan: failed(req, { type: "cloud", message: (e as Error).message }, warnings), config: {} };
   }
   // Named in a failed plan too, so a report of clouds that all refuse still says which stack.
   let stackName = req.target.kind === "program" ? req.target.project : "";
@@ -90,10 +123,11 @@ export async function planInProcess(req: WorkerRequest): Promise<Plan> {
       };
       options = { project: req.target.project, stack: req.target.stack, config: req.target.config };
     }
-    const run = await core.runWithMocks(req.cloud, program, options);
-    return await buildPlan(backend, run, req.assumptions, warnings);
+    const run = await core.runWithMocks(req.cloud, program, { ...options, values: withValues });
+    const plan = await buildPlan(backend, run, req.assumptions, warnings, { stack: stackName, pulumiStack: req.target.stack });
+    return { plan, values: run.values, config: options.config ?? {} };
   } catch (e) {
-    return failed(req, describeError(e, model), warnings, backend, stackName);
+    return { plan: failed(req, describeError(e, model), warnings, backend, stackName), config: {} };
   }
 }
 
@@ -108,6 +142,8 @@ function describeError(e: unknown, model: typeof import("@freehold/model")): Pla
     return { type: "unsupported", message: u.message, component: u.component, feature: u.feature, reason: u.reason, fix: u.fix };
   }
   if ((err as Error)?.name === "CloudChoiceError") return { type: "cloud", message: (err as Error).message };
+  // A Pulumi program's own error for its user (pulumi.RunError: an ejected program run for another stack, say).
+  if ((err as { __pulumiRunError?: boolean })?.__pulumiRunError) return { type: "spec", message: (err as Error).message };
   return { type: "internal", message: (err as Error)?.stack ?? String(err) };
 }
 
@@ -116,7 +152,7 @@ function unwrapError(e: unknown): unknown {
   let cur = e as { cause?: unknown; innerError?: unknown } | undefined;
   for (let i = 0; i < 5 && cur; i++) {
     const name = (cur as Error).name;
-    if (name === "SpecError" || name === "UnsupportedFeatureError" || name === "CloudChoiceError") return cur;
+    if (name === "SpecError" || name === "UnsupportedFeatureError" || name === "CloudChoiceError" || (cur as { __pulumiRunError?: boolean }).__pulumiRunError) return cur;
     cur = (cur.cause ?? cur.innerError) as typeof cur;
   }
   return e;
@@ -149,11 +185,12 @@ function failed(req: WorkerRequest, error: PlanError, warnings: string[], backen
   };
 }
 
-/** Plan each cloud in turn, writing each plan as one line of JSON as soon as it is ready (the parent shows progress). */
+/** Plan (or eject) each cloud in turn, writing each result as one line of JSON as soon as it is ready (the parent shows progress). */
 async function planBatch(batch: WorkerBatch): Promise<void> {
   for (const cloud of batch.clouds) {
-    const plan = await planInProcess({ target: batch.target, cloud, assumptions: batch.assumptions });
-    await new Promise<void>((done) => process.stdout.write(`${JSON.stringify(plan)}\n`, () => done()));
+    const req = { target: batch.target, cloud, assumptions: batch.assumptions };
+    const result = batch.eject ? await ejectInProcess(req, batch.eject.source, batch.eject.state) : await planInProcess(req);
+    await new Promise<void>((done) => process.stdout.write(`${JSON.stringify(result)}\n`, () => done()));
   }
 }
 

@@ -1,0 +1,863 @@
+// crown-marketplace on Amazon Web Services, Pulumi stack "dev": a plain Pulumi program written by `freehold
+// eject` from examples/crown-marketplace/freehold.yaml.
+// It registers the cloud resources Freehold registered for this stack, with the same types, names, inputs and
+// options. See README.md.
+
+import * as pulumi from "@pulumi/pulumi";
+import * as appautoscaling from "@pulumi/aws/appautoscaling";
+import * as cloudfront from "@pulumi/aws/cloudfront";
+import * as cloudwatch from "@pulumi/aws/cloudwatch";
+import * as ec2 from "@pulumi/aws/ec2";
+import * as ecs from "@pulumi/aws/ecs";
+import * as iam from "@pulumi/aws/iam";
+import * as lb from "@pulumi/aws/lb";
+import * as rds from "@pulumi/aws/rds";
+import * as s3 from "@pulumi/aws/s3";
+import * as secretsmanager from "@pulumi/aws/secretsmanager";
+import * as vpcAws from "@pulumi/aws/vpc";
+
+// Values you may change, with their defaults in Pulumi.yaml (`pulumi config set <key> <value>`).
+const config = new pulumi.Config();
+const region = config.require("region");
+const dbSize = config.require("db-size");
+const webImage = config.require("web-image");
+const workerImage = config.require("worker-image");
+
+// The tags 43 resources below carry alike; each adds its own.
+const tags = {
+  "freehold-stack": "crown-marketplace",
+  "managed-by": "freehold",
+  owner: "digital-marketplace-team",
+  "pulumi-stack": "dev",
+  service: "crown-marketplace",
+};
+
+// Physical names (buckets, servers, roles) are those of Pulumi stack "dev": this program is for that stack only.
+const stack = pulumi.getStack();
+if (stack !== "dev") {
+  throw new pulumi.RunError(`This program was ejected from Freehold for Pulumi stack "dev" and holds that stack's resource names; for stack ${stack}, eject again with --stack ${stack}.`);
+}
+
+// Freehold registered every resource below as a child of one of its components, so each resource's URN carried
+// the component's type.
+// Each resource has an alias naming that URN: `pulumi up` moves it to the top level of this program instead of
+// replacing it, and only the components themselves are deleted (they own nothing in the cloud).
+const project = pulumi.getProject();
+const urn = (type: string, name: string): string => `urn:pulumi:${stack}::${project}::${type}::${name}`;
+const freeholdPlatform = urn("freehold:index:Platform", "crown-marketplace");
+const freeholdDb = urn("freehold:index:Database", "db");
+const freeholdUploads = urn("freehold:index:ObjectStore", "uploads");
+const freeholdWeb = urn("freehold:index:WebService", "web");
+const freeholdWorker = urn("freehold:index:WebService", "worker");
+
+// ---- Shared platform -------------------------------------------------------------------------------------
+// What every component of the stack shares (network, logs, cluster...). Was Freehold's Platform
+// "crown-marketplace" (freehold:index:Platform).
+
+const vpc = new ec2.Vpc("crown-marketplace-vpc", {
+  cidrBlock: "10.0.0.0/16",
+  enableDnsHostnames: true,
+  enableDnsSupport: true,
+  tags: { ...tags, Name: "crown-marketplace-vpc" },
+}, { aliases: [{ parent: freeholdPlatform }] });
+
+const privateA = new ec2.Subnet("crown-marketplace-private-a", {
+  availabilityZone: `${region}a`,
+  cidrBlock: "10.0.0.0/19",
+  mapPublicIpOnLaunch: false,
+  tags: { ...tags, Name: "crown-marketplace-private-a" },
+  vpcId: vpc.id,
+}, { aliases: [{ parent: freeholdPlatform }] });
+
+const privateB = new ec2.Subnet("crown-marketplace-private-b", {
+  availabilityZone: `${region}b`,
+  cidrBlock: "10.0.32.0/19",
+  mapPublicIpOnLaunch: false,
+  tags: { ...tags, Name: "crown-marketplace-private-b" },
+  vpcId: vpc.id,
+}, { aliases: [{ parent: freeholdPlatform }] });
+
+const dbSubnets = new rds.SubnetGroup("crown-marketplace-db-subnets", {
+  description: "Freehold databases: private subnets only",
+  name: "crown-marketplace-dev-db",
+  subnetIds: [privateA.id, privateB.id],
+  tags: { ...tags, Name: "crown-marketplace-db-subnets" },
+}, { aliases: [{ parent: freeholdPlatform }] });
+
+const igw = new ec2.InternetGateway("crown-marketplace-igw", { tags: { ...tags, Name: "crown-marketplace-igw" }, vpcId: vpc.id }, { aliases: [{ parent: freeholdPlatform }] });
+
+const publicA = new ec2.Subnet("crown-marketplace-public-a", {
+  availabilityZone: `${region}a`,
+  cidrBlock: "10.0.128.0/20",
+  mapPublicIpOnLaunch: false,
+  tags: { ...tags, Name: "crown-marketplace-public-a" },
+  vpcId: vpc.id,
+}, { aliases: [{ parent: freeholdPlatform }] });
+
+const publicB = new ec2.Subnet("crown-marketplace-public-b", {
+  availabilityZone: `${region}b`,
+  cidrBlock: "10.0.144.0/20",
+  mapPublicIpOnLaunch: false,
+  tags: { ...tags, Name: "crown-marketplace-public-b" },
+  vpcId: vpc.id,
+}, { aliases: [{ parent: freeholdPlatform }] });
+
+const publicRt = new ec2.RouteTable("crown-marketplace-public-rt", {
+  routes: [{ cidrBlock: "0.0.0.0/0", gatewayId: igw.id }],
+  tags: { ...tags, Name: "crown-marketplace-public-rt" },
+  vpcId: vpc.id,
+}, { aliases: [{ parent: freeholdPlatform }] });
+
+const publicARta = new ec2.RouteTableAssociation("crown-marketplace-public-a-rta", { routeTableId: publicRt.id, subnetId: publicA.id }, { aliases: [{ parent: freeholdPlatform }] });
+
+const publicBRta = new ec2.RouteTableAssociation("crown-marketplace-public-b-rta", { routeTableId: publicRt.id, subnetId: publicB.id }, { aliases: [{ parent: freeholdPlatform }] });
+
+const natEip = new ec2.Eip("crown-marketplace-nat-eip", { domain: "vpc", tags: { ...tags, Name: "crown-marketplace-nat-eip" } }, { dependsOn: [igw], aliases: [{ parent: freeholdPlatform }] });
+
+const nat = new ec2.NatGateway("crown-marketplace-nat", {
+  allocationId: natEip.allocationId,
+  connectivityType: "public",
+  subnetId: publicA.id,
+  tags: { ...tags, Name: "crown-marketplace-nat" },
+}, { dependsOn: [igw], aliases: [{ parent: freeholdPlatform }] });
+
+const privateRt = new ec2.RouteTable("crown-marketplace-private-rt", {
+  routes: [{ cidrBlock: "0.0.0.0/0", natGatewayId: nat.id }],
+  tags: { ...tags, Name: "crown-marketplace-private-rt" },
+  vpcId: vpc.id,
+}, { aliases: [{ parent: freeholdPlatform }] });
+
+const privateARta = new ec2.RouteTableAssociation("crown-marketplace-private-a-rta", { routeTableId: privateRt.id, subnetId: privateA.id }, { aliases: [{ parent: freeholdPlatform }] });
+
+const privateBRta = new ec2.RouteTableAssociation("crown-marketplace-private-b-rta", { routeTableId: privateRt.id, subnetId: privateB.id }, { aliases: [{ parent: freeholdPlatform }] });
+
+const s3Endpoint = new ec2.VpcEndpoint("crown-marketplace-s3-endpoint", {
+  routeTableIds: [privateRt.id],
+  serviceName: `com.amazonaws.${region}.s3`,
+  tags: { ...tags, Name: "crown-marketplace-s3-endpoint" },
+  vpcEndpointType: "Gateway",
+  vpcId: vpc.id,
+}, { aliases: [{ parent: freeholdPlatform }] });
+
+const cluster = new ecs.Cluster("crown-marketplace-cluster", { name: "crown-marketplace-dev", tags: { ...tags, Name: "crown-marketplace-cluster" } }, { aliases: [{ parent: freeholdPlatform }] });
+
+// ---- db (Database) ---------------------------------------------------------------------------------------
+// db: database on Amazon RDS for PostgreSQL, db.m7g.large. Size: cheapest non-burstable class (requests above 4
+// GiB avoid CPU credits) with >= 2 vCPU and >= 8 GiB, Multi-AZ (standby in a second zone).
+// Was Freehold's Database "db" (freehold:index:Database).
+
+const dbSg = new ec2.SecurityGroup("db-sg", {
+  description: "Freehold database: PostgreSQL from linked services only",
+  name: "crown-marketplace-dev-db-db",
+  tags: { ...tags, "freehold-component": "db" },
+  vpcId: vpc.id,
+}, { aliases: [{ parent: freeholdDb }] });
+
+const dbParams = new rds.ParameterGroup("db-params", {
+  description: "Freehold: TLS required",
+  family: "postgres16",
+  name: "crown-marketplace-dev-db-postgres16",
+  parameters: [{ name: "rds.force_ssl", value: "1" }],
+  tags: { ...tags, "freehold-component": "db" },
+}, { aliases: [{ parent: freeholdDb }] });
+
+const dbInstance = new rds.Instance("db-instance", {
+  allocatedStorage: 50,
+  allowMajorVersionUpgrade: true,
+  autoMinorVersionUpgrade: true,
+  backupRetentionPeriod: 14,
+  copyTagsToSnapshot: true,
+  dbName: "app",
+  dbSubnetGroupName: dbSubnets.name,
+  deleteAutomatedBackups: false,
+  deletionProtection: true,
+  enabledCloudwatchLogsExports: ["postgresql"],
+  engine: "postgres",
+  engineVersion: "16",
+  finalSnapshotIdentifier: "crown-marketplace-dev-db-final",
+  identifier: "crown-marketplace-dev-db",
+  instanceClass: dbSize,
+  manageMasterUserPassword: true,
+  maxAllocatedStorage: 100,
+  multiAz: true,
+  parameterGroupName: dbParams.name,
+  port: 5432,
+  publiclyAccessible: false,
+  skipFinalSnapshot: false,
+  storageEncrypted: true,
+  storageType: "gp3",
+  tags: { ...tags, "freehold-component": "db" },
+  username: "freehold",
+  vpcSecurityGroupIds: [dbSg.id],
+}, { protect: true, retainOnDelete: true, aliases: [{ parent: freeholdDb }] });
+
+// ---- uploads (ObjectStore) -------------------------------------------------------------------------------
+// uploads: object-store on Amazon S3.
+// Was Freehold's ObjectStore "uploads" (freehold:index:ObjectStore).
+
+const uploadsBucket = new s3.Bucket("uploads-bucket", {
+  bucket: "crown-marketplace-dev-uploads-1wyfmc",
+  forceDestroy: false,
+  tags: { ...tags, "freehold-component": "uploads" },
+}, { protect: true, retainOnDelete: true, aliases: [{ parent: freeholdUploads }] });
+
+const uploadsPublicAccessBlock = new s3.BucketPublicAccessBlock("uploads-public-access-block", {
+  blockPublicAcls: true,
+  blockPublicPolicy: true,
+  bucket: uploadsBucket.id,
+  ignorePublicAcls: true,
+  restrictPublicBuckets: true,
+}, { retainOnDelete: true, aliases: [{ parent: freeholdUploads }] });
+
+const uploadsOwnership = new s3.BucketOwnershipControls("uploads-ownership", { bucket: uploadsBucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } }, { retainOnDelete: true, aliases: [{ parent: freeholdUploads }] });
+
+const uploadsEncryption = new s3.BucketServerSideEncryptionConfiguration("uploads-encryption", { bucket: uploadsBucket.id, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }] }, { retainOnDelete: true, aliases: [{ parent: freeholdUploads }] });
+
+const uploadsVersioning = new s3.BucketVersioning("uploads-versioning", { bucket: uploadsBucket.id, versioningConfiguration: { status: "Enabled" } }, { retainOnDelete: true, aliases: [{ parent: freeholdUploads }] });
+
+const uploadsLifecycle = new s3.BucketLifecycleConfiguration("uploads-lifecycle", {
+  bucket: uploadsBucket.id,
+  rules: [
+    {
+      abortIncompleteMultipartUpload: { daysAfterInitiation: 7 },
+      filter: { prefix: "" },
+      id: "abort-incomplete-multipart-uploads",
+      status: "Enabled",
+    },
+    {
+      expiration: { days: 7 },
+      filter: { prefix: "tmp/" },
+      id: "expire-1",
+      noncurrentVersionExpiration: { noncurrentDays: 7 },
+      status: "Enabled",
+    },
+    {
+      expiration: { days: 90 },
+      filter: { prefix: "logs/" },
+      id: "expire-2",
+      noncurrentVersionExpiration: { noncurrentDays: 90 },
+      status: "Enabled",
+    },
+  ],
+}, { retainOnDelete: true, dependsOn: [uploadsVersioning], aliases: [{ parent: freeholdUploads }] });
+
+const uploadsCors = new s3.BucketCorsConfiguration("uploads-cors", {
+  bucket: uploadsBucket.id,
+  corsRules: [
+    {
+      allowedHeaders: ["*"],
+      allowedMethods: ["GET", "PUT"],
+      allowedOrigins: ["https://marketplace.example.gov.uk"],
+      maxAgeSeconds: 3600,
+    },
+  ],
+}, { retainOnDelete: true, aliases: [{ parent: freeholdUploads }] });
+
+const uploadsPolicy = new s3.BucketPolicy("uploads-policy", {
+  bucket: uploadsBucket.id,
+  policy: pulumi.jsonStringify({
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Sid: "DenyInsecureTransport",
+        Effect: "Deny",
+        Principal: "*",
+        Action: ["s3:*"],
+        Resource: [uploadsBucket.arn, pulumi.interpolate`${uploadsBucket.arn}/*`],
+        Condition: { Bool: { "aws:SecureTransport": "false" } },
+      },
+      {
+        Sid: "DenyOldTls",
+        Effect: "Deny",
+        Principal: "*",
+        Action: ["s3:*"],
+        Resource: [uploadsBucket.arn, pulumi.interpolate`${uploadsBucket.arn}/*`],
+        Condition: { NumericLessThan: { "s3:TlsVersion": "1.2" } },
+      },
+      {
+        Sid: "DenyBucketDeletion",
+        Effect: "Deny",
+        Principal: "*",
+        Action: ["s3:DeleteBucket"],
+        Resource: uploadsBucket.arn,
+      },
+    ],
+  }),
+}, { retainOnDelete: true, dependsOn: [uploadsPublicAccessBlock], aliases: [{ parent: freeholdUploads }] });
+
+// ---- web (WebService) ------------------------------------------------------------------------------------
+// web: web-service on Amazon ECS on AWS Fargate, fargate-1024-2048. Size: Fargate task size 1 vCPU / 2 GB
+// matches the request.
+// Was Freehold's WebService "web" (freehold:index:WebService).
+
+const webLogs = new cloudwatch.LogGroup("web-logs", {
+  name: "/freehold/crown-marketplace-dev/web",
+  retentionInDays: 30,
+  tags: { ...tags, "freehold-component": "web" },
+}, { aliases: [{ parent: freeholdWeb }] });
+
+const webExecutionRole = new iam.Role("web-execution-role", {
+  assumeRolePolicy: JSON.stringify({
+    Version: "2012-10-17",
+    Statement: [{ Effect: "Allow", Action: "sts:AssumeRole", Principal: { Service: "ecs-tasks.amazonaws.com" } }],
+  }),
+  description: "Freehold crown-marketplace-dev/web: ECS agent (logs, linked secrets, image pull)",
+  name: "crown-marketplace-dev-web-exec",
+  tags: { ...tags, "freehold-component": "web" },
+}, { aliases: [{ parent: freeholdWeb }] });
+
+const webTaskRole = new iam.Role("web-task-role", {
+  assumeRolePolicy: JSON.stringify({
+    Version: "2012-10-17",
+    Statement: [{ Effect: "Allow", Action: "sts:AssumeRole", Principal: { Service: "ecs-tasks.amazonaws.com" } }],
+  }),
+  description: "Freehold crown-marketplace-dev/web: the application (linked buckets only)",
+  name: "crown-marketplace-dev-web-task",
+  tags: { ...tags, "freehold-component": "web" },
+}, { aliases: [{ parent: freeholdWeb }] });
+
+const webExecutionPolicy = new iam.RolePolicy("web-execution-policy", {
+  name: "freehold-execution",
+  policy: pulumi.jsonStringify({
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Sid: "Logs",
+        Effect: "Allow",
+        Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+        Resource: [webLogs.arn, pulumi.interpolate`${webLogs.arn}:log-stream:*`],
+      },
+    ],
+  }),
+  role: webExecutionRole.name,
+}, { aliases: [{ parent: freeholdWeb }] });
+
+const webDbSecret = new iam.RolePolicy("web-db-secret", {
+  name: "freehold-link-db",
+  policy: pulumi.jsonStringify({
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Effect: "Allow",
+        Action: ["secretsmanager:GetSecretValue"],
+        Resource: dbInstance.masterUserSecrets[0].secretArn,
+      },
+    ],
+  }),
+  role: webExecutionRole.name,
+}, { aliases: [{ parent: freeholdWeb }] });
+
+const webUploadsAccess = new iam.RolePolicy("web-uploads-access", {
+  name: "freehold-link-uploads",
+  policy: pulumi.jsonStringify({
+    Version: "2012-10-17",
+    Statement: [
+      { Effect: "Allow", Action: ["s3:ListBucket"], Resource: uploadsBucket.arn },
+      {
+        Effect: "Allow",
+        Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload"],
+        Resource: pulumi.interpolate`${uploadsBucket.arn}/*`,
+      },
+    ],
+  }),
+  role: webTaskRole.name,
+}, { aliases: [{ parent: freeholdWeb }] });
+
+const webTask = new ecs.TaskDefinition("web-task", {
+  containerDefinitions: pulumi.jsonStringify([
+    {
+      name: "app",
+      image: webImage,
+      essential: true,
+      privileged: false,
+      readonlyRootFilesystem: true,
+      portMappings: [{ containerPort: 8080, protocol: "tcp" }],
+      environment: [
+        { name: "DATABASE_HOST", value: dbInstance.address },
+        { name: "DATABASE_NAME", value: "app" },
+        { name: "DATABASE_PORT", value: "5432" },
+        { name: "DATABASE_SSLMODE", value: "require" },
+        { name: "DATABASE_USER", value: "freehold" },
+        { name: "NODE_ENV", value: "production" },
+        { name: "OBJECT_STORE_ACCESS", value: "readWrite" },
+        { name: "OBJECT_STORE_BUCKET", value: uploadsBucket.bucket },
+        { name: "OBJECT_STORE_ENDPOINT", value: `https://s3.${region}.amazonaws.com` },
+        { name: "OBJECT_STORE_PROVIDER", value: "s3" },
+      ],
+      secrets: [
+        {
+          name: "DATABASE_PASSWORD",
+          valueFrom: pulumi.interpolate`${dbInstance.masterUserSecrets[0].secretArn}:password::`,
+        },
+      ],
+      mountPoints: [{ sourceVolume: "tmp", containerPath: "/tmp", readOnly: false }],
+      logConfiguration: {
+        logDriver: "awslogs",
+        options: {
+          "awslogs-group": "/freehold/crown-marketplace-dev/web",
+          "awslogs-region": region,
+          "awslogs-stream-prefix": "app",
+        },
+      },
+    },
+  ]),
+  cpu: "1024",
+  executionRoleArn: webExecutionRole.arn,
+  family: "crown-marketplace-dev-web",
+  memory: "2048",
+  networkMode: "awsvpc",
+  requiresCompatibilities: ["FARGATE"],
+  runtimePlatform: { cpuArchitecture: "X86_64", operatingSystemFamily: "LINUX" },
+  tags: { ...tags, "freehold-component": "web" },
+  taskRoleArn: webTaskRole.arn,
+  volumes: [{ name: "tmp" }],
+}, { dependsOn: [webLogs], aliases: [{ parent: freeholdWeb }] });
+
+const webLbSg = new ec2.SecurityGroup("web-lb-sg", {
+  description: "Freehold load balancer: HTTP from inside the VPC only",
+  egress: [
+    {
+      cidrBlocks: ["10.0.0.0/16"],
+      description: "to tasks",
+      fromPort: 8080,
+      protocol: "tcp",
+      toPort: 8080,
+    },
+  ],
+  ingress: [
+    {
+      cidrBlocks: ["10.0.0.0/16"],
+      description: "CloudFront VPC origin and the VPC",
+      fromPort: 80,
+      protocol: "tcp",
+      toPort: 80,
+    },
+  ],
+  name: "crown-marketplace-dev-web-lb-int",
+  tags: { ...tags, "freehold-component": "web" },
+  vpcId: vpc.id,
+}, { aliases: [{ parent: freeholdWeb }] });
+
+const webSg = new ec2.SecurityGroup("web-sg", {
+  description: "Freehold service tasks: container port from the load balancer only",
+  egress: [
+    {
+      cidrBlocks: ["0.0.0.0/0"],
+      description: "image pulls, AWS APIs, linked databases",
+      fromPort: 0,
+      protocol: "-1",
+      toPort: 0,
+    },
+  ],
+  ingress: [
+    {
+      description: "from the load balancer",
+      fromPort: 8080,
+      protocol: "tcp",
+      securityGroups: [webLbSg.id],
+      toPort: 8080,
+    },
+  ],
+  name: "crown-marketplace-dev-web-tasks",
+  tags: { ...tags, "freehold-component": "web" },
+  vpcId: vpc.id,
+}, { aliases: [{ parent: freeholdWeb }] });
+
+const webDbIngress = new vpcAws.SecurityGroupIngressRule("web-db-ingress", {
+  description: "Freehold: web -> db",
+  fromPort: 5432,
+  ipProtocol: "tcp",
+  referencedSecurityGroupId: webSg.id,
+  securityGroupId: dbSg.id,
+  tags: { ...tags, "freehold-component": "web" },
+  toPort: 5432,
+}, { aliases: [{ parent: freeholdWeb }] });
+
+const webLb = new lb.LoadBalancer("web-lb", {
+  dropInvalidHeaderFields: true,
+  internal: true,
+  loadBalancerType: "application",
+  name: "crown-marketplace-dev-web-int",
+  securityGroups: [webLbSg.id],
+  subnets: [privateA.id, privateB.id],
+  tags: { ...tags, "freehold-component": "web" },
+}, { aliases: [{ parent: freeholdWeb }] });
+
+const webTg = new lb.TargetGroup("web-tg", {
+  deregistrationDelay: 30,
+  healthCheck: {
+    enabled: true,
+    healthyThreshold: 2,
+    interval: 30,
+    matcher: "200-399",
+    path: "/healthz",
+    protocol: "HTTP",
+    timeout: 5,
+    unhealthyThreshold: 3,
+  },
+  name: "crown-marketplace-dev-web-30kw40",
+  port: 8080,
+  protocol: "HTTP",
+  tags: { ...tags, "freehold-component": "web" },
+  targetType: "ip",
+  vpcId: vpc.id,
+}, { aliases: [{ parent: freeholdWeb }] });
+
+const webHttp = new lb.Listener("web-http", {
+  defaultActions: [{ targetGroupArn: webTg.arn, type: "forward" }],
+  loadBalancerArn: webLb.arn,
+  port: 80,
+  protocol: "HTTP",
+  tags: { ...tags, "freehold-component": "web" },
+}, { aliases: [{ parent: freeholdWeb }] });
+
+const webVpcOrigin = new cloudfront.VpcOrigin("web-vpc-origin", {
+  tags: { ...tags, "freehold-component": "web" },
+  vpcOriginEndpointConfig: {
+    arn: webLb.arn,
+    httpPort: 80,
+    httpsPort: 443,
+    name: "crown-marketplace-dev-web",
+    originProtocolPolicy: "http-only",
+    originSslProtocols: { items: ["TLSv1.2"], quantity: 1 },
+  },
+}, { dependsOn: [webHttp], aliases: [{ parent: freeholdWeb }] });
+
+const webCdn = new cloudfront.Distribution("web-cdn", {
+  comment: "Freehold crown-marketplace-dev/web",
+  defaultCacheBehavior: {
+    allowedMethods: ["GET", "HEAD", "OPTIONS", "PUT", "POST", "PATCH", "DELETE"],
+    cachePolicyId: "4135ea2d-6df8-44a3-9df3-4b5a84be39ad",
+    cachedMethods: ["GET", "HEAD"],
+    compress: true,
+    originRequestPolicyId: "216adef6-5c7f-47e4-b989-5492eafa07d3",
+    targetOriginId: "alb",
+    viewerProtocolPolicy: "redirect-to-https",
+  },
+  enabled: true,
+  httpVersion: "http2and3",
+  isIpv6Enabled: true,
+  origins: [{ domainName: webLb.dnsName, originId: "alb", vpcOriginConfig: { vpcOriginId: webVpcOrigin.id } }],
+  priceClass: "PriceClass_100",
+  restrictions: { geoRestriction: { restrictionType: "none" } },
+  tags: { ...tags, "freehold-component": "web" },
+  viewerCertificate: { cloudfrontDefaultCertificate: true },
+}, { aliases: [{ parent: freeholdWeb }] });
+
+const webService = new ecs.Service("web-service", {
+  cluster: cluster.arn,
+  deploymentCircuitBreaker: { enable: true, rollback: true },
+  deploymentMaximumPercent: 200,
+  deploymentMinimumHealthyPercent: 100,
+  desiredCount: 2,
+  enableEcsManagedTags: true,
+  enableExecuteCommand: false,
+  healthCheckGracePeriodSeconds: 60,
+  launchType: "FARGATE",
+  loadBalancers: [{ containerName: "app", containerPort: 8080, targetGroupArn: webTg.arn }],
+  name: "crown-marketplace-dev-web",
+  networkConfiguration: { assignPublicIp: false, securityGroups: [webSg.id], subnets: [privateA.id, privateB.id] },
+  platformVersion: "LATEST",
+  propagateTags: "SERVICE",
+  tags: { ...tags, "freehold-component": "web" },
+  taskDefinition: webTask.arn,
+}, {
+  dependsOn: [webDbSecret, webExecutionPolicy, webUploadsAccess, webHttp],
+  ignoreChanges: ["desiredCount"],
+  aliases: [{ parent: freeholdWeb }],
+});
+
+const webScaling = new appautoscaling.Target("web-scaling", {
+  maxCapacity: 10,
+  minCapacity: 2,
+  resourceId: pulumi.interpolate`service/${cluster.name}/${webService.name}`,
+  scalableDimension: "ecs:service:DesiredCount",
+  serviceNamespace: "ecs",
+  tags: { ...tags, "freehold-component": "web" },
+}, { aliases: [{ parent: freeholdWeb }] });
+
+const webScalingCpu = new appautoscaling.Policy("web-scaling-cpu", {
+  policyType: "TargetTrackingScaling",
+  resourceId: webScaling.resourceId,
+  scalableDimension: webScaling.scalableDimension,
+  serviceNamespace: webScaling.serviceNamespace,
+  targetTrackingScalingPolicyConfiguration: {
+    predefinedMetricSpecification: { predefinedMetricType: "ECSServiceAverageCPUUtilization" },
+    scaleInCooldown: 300,
+    scaleOutCooldown: 60,
+    targetValue: 60,
+  },
+}, { aliases: [{ parent: freeholdWeb }] });
+
+// ---- worker (WebService) ---------------------------------------------------------------------------------
+// worker: web-service on Amazon ECS on AWS Fargate, fargate-512-1024. Size: Fargate task size 0.5 vCPU / 1 GB
+// matches the request.
+// Was Freehold's WebService "worker" (freehold:index:WebService).
+
+const workerLogs = new cloudwatch.LogGroup("worker-logs", {
+  name: "/freehold/crown-marketplace-dev/worker",
+  retentionInDays: 30,
+  tags: { ...tags, "freehold-component": "worker" },
+}, { aliases: [{ parent: freeholdWorker }] });
+
+const workerExecutionRole = new iam.Role("worker-execution-role", {
+  assumeRolePolicy: JSON.stringify({
+    Version: "2012-10-17",
+    Statement: [{ Effect: "Allow", Action: "sts:AssumeRole", Principal: { Service: "ecs-tasks.amazonaws.com" } }],
+  }),
+  description: "Freehold crown-marketplace-dev/worker: ECS agent (logs, linked secrets, image pull)",
+  name: "crown-marketplace-dev-worker-exec",
+  tags: { ...tags, "freehold-component": "worker" },
+}, { aliases: [{ parent: freeholdWorker }] });
+
+const workerTaskRole = new iam.Role("worker-task-role", {
+  assumeRolePolicy: JSON.stringify({
+    Version: "2012-10-17",
+    Statement: [{ Effect: "Allow", Action: "sts:AssumeRole", Principal: { Service: "ecs-tasks.amazonaws.com" } }],
+  }),
+  description: "Freehold crown-marketplace-dev/worker: the application (linked buckets only)",
+  name: "crown-marketplace-dev-worker-task",
+  tags: { ...tags, "freehold-component": "worker" },
+}, { aliases: [{ parent: freeholdWorker }] });
+
+const workerExecutionPolicy = new iam.RolePolicy("worker-execution-policy", {
+  name: "freehold-execution",
+  policy: pulumi.jsonStringify({
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Sid: "Logs",
+        Effect: "Allow",
+        Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+        Resource: [workerLogs.arn, pulumi.interpolate`${workerLogs.arn}:log-stream:*`],
+      },
+    ],
+  }),
+  role: workerExecutionRole.name,
+}, { aliases: [{ parent: freeholdWorker }] });
+
+const workerDbSecret = new iam.RolePolicy("worker-db-secret", {
+  name: "freehold-link-db",
+  policy: pulumi.jsonStringify({
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Effect: "Allow",
+        Action: ["secretsmanager:GetSecretValue"],
+        Resource: dbInstance.masterUserSecrets[0].secretArn,
+      },
+    ],
+  }),
+  role: workerExecutionRole.name,
+}, { aliases: [{ parent: freeholdWorker }] });
+
+const workerUploadsAccess = new iam.RolePolicy("worker-uploads-access", {
+  name: "freehold-link-uploads",
+  policy: pulumi.jsonStringify({
+    Version: "2012-10-17",
+    Statement: [
+      { Effect: "Allow", Action: ["s3:ListBucket"], Resource: uploadsBucket.arn },
+      { Effect: "Allow", Action: ["s3:GetObject"], Resource: pulumi.interpolate`${uploadsBucket.arn}/*` },
+    ],
+  }),
+  role: workerTaskRole.name,
+}, { aliases: [{ parent: freeholdWorker }] });
+
+const workerTask = new ecs.TaskDefinition("worker-task", {
+  containerDefinitions: pulumi.jsonStringify([
+    {
+      name: "app",
+      image: workerImage,
+      essential: true,
+      privileged: false,
+      readonlyRootFilesystem: true,
+      user: "10001",
+      portMappings: [{ containerPort: 8080, protocol: "tcp" }],
+      environment: [
+        { name: "DATABASE_HOST", value: dbInstance.address },
+        { name: "DATABASE_NAME", value: "app" },
+        { name: "DATABASE_PORT", value: "5432" },
+        { name: "DATABASE_SSLMODE", value: "require" },
+        { name: "DATABASE_USER", value: "freehold" },
+        { name: "OBJECT_STORE_ACCESS", value: "read" },
+        { name: "OBJECT_STORE_BUCKET", value: uploadsBucket.bucket },
+        { name: "OBJECT_STORE_ENDPOINT", value: `https://s3.${region}.amazonaws.com` },
+        { name: "OBJECT_STORE_PROVIDER", value: "s3" },
+      ],
+      secrets: [
+        {
+          name: "DATABASE_PASSWORD",
+          valueFrom: pulumi.interpolate`${dbInstance.masterUserSecrets[0].secretArn}:password::`,
+        },
+      ],
+      mountPoints: [{ sourceVolume: "tmp", containerPath: "/tmp", readOnly: false }],
+      logConfiguration: {
+        logDriver: "awslogs",
+        options: {
+          "awslogs-group": "/freehold/crown-marketplace-dev/worker",
+          "awslogs-region": region,
+          "awslogs-stream-prefix": "app",
+        },
+      },
+    },
+  ]),
+  cpu: "512",
+  executionRoleArn: workerExecutionRole.arn,
+  family: "crown-marketplace-dev-worker",
+  memory: "1024",
+  networkMode: "awsvpc",
+  requiresCompatibilities: ["FARGATE"],
+  runtimePlatform: { cpuArchitecture: "X86_64", operatingSystemFamily: "LINUX" },
+  tags: { ...tags, "freehold-component": "worker" },
+  taskRoleArn: workerTaskRole.arn,
+  volumes: [{ name: "tmp" }],
+}, { dependsOn: [workerLogs], aliases: [{ parent: freeholdWorker }] });
+
+const workerLbSg = new ec2.SecurityGroup("worker-lb-sg", {
+  description: "Freehold load balancer: HTTP from inside the VPC only",
+  egress: [
+    {
+      cidrBlocks: ["10.0.0.0/16"],
+      description: "to tasks",
+      fromPort: 8080,
+      protocol: "tcp",
+      toPort: 8080,
+    },
+  ],
+  ingress: [{ cidrBlocks: ["10.0.0.0/16"], description: "the VPC", fromPort: 80, protocol: "tcp", toPort: 80 }],
+  name: "crown-marketplace-dev-worker-lb-int",
+  tags: { ...tags, "freehold-component": "worker" },
+  vpcId: vpc.id,
+}, { aliases: [{ parent: freeholdWorker }] });
+
+const workerSg = new ec2.SecurityGroup("worker-sg", {
+  description: "Freehold service tasks: container port from the load balancer only",
+  egress: [
+    {
+      cidrBlocks: ["0.0.0.0/0"],
+      description: "image pulls, AWS APIs, linked databases",
+      fromPort: 0,
+      protocol: "-1",
+      toPort: 0,
+    },
+  ],
+  ingress: [
+    {
+      description: "from the load balancer",
+      fromPort: 8080,
+      protocol: "tcp",
+      securityGroups: [workerLbSg.id],
+      toPort: 8080,
+    },
+  ],
+  name: "crown-marketplace-dev-worker-tasks",
+  tags: { ...tags, "freehold-component": "worker" },
+  vpcId: vpc.id,
+}, { aliases: [{ parent: freeholdWorker }] });
+
+const workerDbIngress = new vpcAws.SecurityGroupIngressRule("worker-db-ingress", {
+  description: "Freehold: worker -> db",
+  fromPort: 5432,
+  ipProtocol: "tcp",
+  referencedSecurityGroupId: workerSg.id,
+  securityGroupId: dbSg.id,
+  tags: { ...tags, "freehold-component": "worker" },
+  toPort: 5432,
+}, { aliases: [{ parent: freeholdWorker }] });
+
+const workerLb = new lb.LoadBalancer("worker-lb", {
+  dropInvalidHeaderFields: true,
+  internal: true,
+  loadBalancerType: "application",
+  name: "crown-marketplace-dev-worker-int",
+  securityGroups: [workerLbSg.id],
+  subnets: [privateA.id, privateB.id],
+  tags: { ...tags, "freehold-component": "worker" },
+}, { aliases: [{ parent: freeholdWorker }] });
+
+const workerTg = new lb.TargetGroup("worker-tg", {
+  deregistrationDelay: 30,
+  healthCheck: {
+    enabled: true,
+    healthyThreshold: 2,
+    interval: 30,
+    matcher: "200-399",
+    path: "/healthz",
+    protocol: "HTTP",
+    timeout: 5,
+    unhealthyThreshold: 3,
+  },
+  name: "crown-marketplace-dev-wor-um84ea",
+  port: 8080,
+  protocol: "HTTP",
+  tags: { ...tags, "freehold-component": "worker" },
+  targetType: "ip",
+  vpcId: vpc.id,
+}, { aliases: [{ parent: freeholdWorker }] });
+
+const workerHttp = new lb.Listener("worker-http", {
+  defaultActions: [{ targetGroupArn: workerTg.arn, type: "forward" }],
+  loadBalancerArn: workerLb.arn,
+  port: 80,
+  protocol: "HTTP",
+  tags: { ...tags, "freehold-component": "worker" },
+}, { aliases: [{ parent: freeholdWorker }] });
+
+const workerService = new ecs.Service("worker-service", {
+  cluster: cluster.arn,
+  deploymentCircuitBreaker: { enable: true, rollback: true },
+  deploymentMaximumPercent: 200,
+  deploymentMinimumHealthyPercent: 100,
+  desiredCount: 1,
+  enableEcsManagedTags: true,
+  enableExecuteCommand: false,
+  healthCheckGracePeriodSeconds: 60,
+  launchType: "FARGATE",
+  loadBalancers: [{ containerName: "app", containerPort: 8080, targetGroupArn: workerTg.arn }],
+  name: "crown-marketplace-dev-worker",
+  networkConfiguration: { assignPublicIp: false, securityGroups: [workerSg.id], subnets: [privateA.id, privateB.id] },
+  platformVersion: "LATEST",
+  propagateTags: "SERVICE",
+  tags: { ...tags, "freehold-component": "worker" },
+  taskDefinition: workerTask.arn,
+}, {
+  dependsOn: [workerDbSecret, workerExecutionPolicy, workerUploadsAccess, workerHttp],
+  ignoreChanges: ["desiredCount"],
+  aliases: [{ parent: freeholdWorker }],
+});
+
+const workerScaling = new appautoscaling.Target("worker-scaling", {
+  maxCapacity: 4,
+  minCapacity: 1,
+  resourceId: pulumi.interpolate`service/${cluster.name}/${workerService.name}`,
+  scalableDimension: "ecs:service:DesiredCount",
+  serviceNamespace: "ecs",
+  tags: { ...tags, "freehold-component": "worker" },
+}, { aliases: [{ parent: freeholdWorker }] });
+
+const workerScalingCpu = new appautoscaling.Policy("worker-scaling-cpu", {
+  policyType: "TargetTrackingScaling",
+  resourceId: workerScaling.resourceId,
+  scalableDimension: workerScaling.scalableDimension,
+  serviceNamespace: workerScaling.serviceNamespace,
+  targetTrackingScalingPolicyConfiguration: {
+    predefinedMetricSpecification: { predefinedMetricType: "ECSServiceAverageCPUUtilization" },
+    scaleInCooldown: 300,
+    scaleOutCooldown: 60,
+    targetValue: 60,
+  },
+}, { aliases: [{ parent: freeholdWorker }] });
+
+const secretVersion = secretsmanager.getSecretVersionOutput({ secretId: dbInstance.masterUserSecrets[0].secretArn });
+
+// ---- Stack outputs, as Freehold exported them -----------------------------------------------------
+
+export const db = {
+  host: dbInstance.address,
+  port: 5432,
+  databaseName: "app",
+  connectionString: pulumi.secret(pulumi.interpolate`postgres://freehold:${secretVersion.secretString.apply((s): { password: string } => JSON.parse(s)).password}@${dbInstance.endpoint}/app?sslmode=require`),
+};
+export const uploads = { bucketName: uploadsBucket.bucket, endpoint: `https://s3.${region}.amazonaws.com` };
+export const web = { url: pulumi.interpolate`https://${webCdn.domainName}` };
+export const worker = { url: pulumi.interpolate`http://${workerLb.dnsName}` };

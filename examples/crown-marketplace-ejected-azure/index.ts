@@ -1,0 +1,519 @@
+// crown-marketplace on Microsoft Azure, Pulumi stack "dev": a plain Pulumi program written by `freehold eject`
+// from examples/crown-marketplace/freehold.yaml.
+// It registers the cloud resources Freehold registered for this stack, with the same types, names, inputs and
+// options. See README.md.
+
+import * as pulumi from "@pulumi/pulumi";
+import * as app from "@pulumi/azure-native/app";
+import * as authorization from "@pulumi/azure-native/authorization";
+import * as dbforpostgresql from "@pulumi/azure-native/dbforpostgresql";
+import * as keyvault from "@pulumi/azure-native/keyvault";
+import * as managedidentity from "@pulumi/azure-native/managedidentity";
+import * as network from "@pulumi/azure-native/network";
+import * as operationalinsights from "@pulumi/azure-native/operationalinsights";
+import * as privatedns from "@pulumi/azure-native/privatedns";
+import * as resources from "@pulumi/azure-native/resources";
+import * as storage from "@pulumi/azure-native/storage";
+import { RandomPassword } from "@pulumi/random/randomPassword";
+
+// Values you may change, with their defaults in Pulumi.yaml (`pulumi config set <key> <value>`).
+const config = new pulumi.Config();
+const region = config.require("region");
+const dbSize = config.require("db-size");
+const webImage = config.require("web-image");
+const workerImage = config.require("worker-image");
+
+// The tags 14 resources below carry alike; each adds its own.
+const tags = {
+  "freehold-stack": "crown-marketplace",
+  "managed-by": "freehold",
+  owner: "digital-marketplace-team",
+  "pulumi-stack": "dev",
+  service: "crown-marketplace",
+};
+
+// Physical names (buckets, servers, roles) are those of Pulumi stack "dev": this program is for that stack only.
+const stack = pulumi.getStack();
+if (stack !== "dev") {
+  throw new pulumi.RunError(`This program was ejected from Freehold for Pulumi stack "dev" and holds that stack's resource names; for stack ${stack}, eject again with --stack ${stack}.`);
+}
+
+// Freehold registered every resource below as a child of one of its components, so each resource's URN carried
+// the component's type.
+// Each resource has an alias naming that URN: `pulumi up` moves it to the top level of this program instead of
+// replacing it, and only the components themselves are deleted (they own nothing in the cloud).
+const project = pulumi.getProject();
+const urn = (type: string, name: string): string => `urn:pulumi:${stack}::${project}::${type}::${name}`;
+const freeholdPlatform = urn("freehold:index:Platform", "crown-marketplace");
+const freeholdDb = urn("freehold:index:Database", "db");
+const freeholdUploads = urn("freehold:index:ObjectStore", "uploads");
+const freeholdWeb = urn("freehold:index:WebService", "web");
+const freeholdWorker = urn("freehold:index:WebService", "worker");
+
+// ---- Shared platform -------------------------------------------------------------------------------------
+// What every component of the stack shares (network, logs, cluster...). Was Freehold's Platform
+// "crown-marketplace" (freehold:index:Platform).
+
+const rg = new resources.ResourceGroup("crown-marketplace-rg", { location: region, resourceGroupName: "crown-marketplace-dev-rg", tags: tags }, { aliases: [{ parent: freeholdPlatform }] });
+
+const vnet = new network.VirtualNetwork("crown-marketplace-vnet", {
+  addressSpace: { addressPrefixes: ["10.42.0.0/16"] },
+  enableDdosProtection: false,
+  enableVmProtection: false,
+  location: region,
+  resourceGroupName: rg.name,
+  subnets: [
+    {
+      addressPrefix: "10.42.0.0/23",
+      delegations: [{ name: "Microsoft-App-environments", serviceName: "Microsoft.App/environments" }],
+      name: "apps",
+    },
+    {
+      addressPrefix: "10.42.2.0/24",
+      defaultOutboundAccess: false,
+      delegations: [
+        {
+          name: "Microsoft-DBforPostgreSQL-flexibleServers",
+          serviceName: "Microsoft.DBforPostgreSQL/flexibleServers",
+        },
+      ],
+      name: "postgres",
+    },
+  ],
+  tags: tags,
+  virtualNetworkName: "crown-marketplace-dev-vnet",
+}, { aliases: [{ parent: freeholdPlatform }] });
+
+const clientConfig = authorization.getClientConfigOutput();
+
+const vault = new keyvault.Vault("crown-marketplace-vault", {
+  location: region,
+  properties: {
+    enablePurgeProtection: true,
+    enableRbacAuthorization: true,
+    enableSoftDelete: true,
+    enabledForDeployment: false,
+    enabledForDiskEncryption: false,
+    enabledForTemplateDeployment: false,
+    networkAcls: { bypass: "AzureServices", defaultAction: "Allow" },
+    publicNetworkAccess: "enabled",
+    sku: { family: "A", name: "standard" },
+    softDeleteRetentionInDays: 90,
+    tenantId: clientConfig.tenantId,
+  },
+  resourceGroupName: rg.name,
+  tags: tags,
+  vaultName: "crown-marketplace-2yt0ea",
+}, { retainOnDelete: true, aliases: [{ parent: freeholdPlatform }] });
+
+const pgdns = new privatedns.PrivateZone("crown-marketplace-pgdns", {
+  location: "global",
+  privateZoneName: "crown-marketplace-dev.private.postgres.database.azure.com",
+  resourceGroupName: rg.name,
+  tags: tags,
+}, { aliases: [{ parent: freeholdPlatform }] });
+
+const pgdnsLink = new privatedns.VirtualNetworkLink("crown-marketplace-pgdns-link", {
+  location: "global",
+  privateZoneName: pgdns.name,
+  registrationEnabled: false,
+  resourceGroupName: rg.name,
+  tags: tags,
+  virtualNetwork: { id: vnet.id },
+  virtualNetworkLinkName: "crown-marketplace-dev-vnet-link",
+}, { aliases: [{ parent: freeholdPlatform }] });
+
+const logs = new operationalinsights.Workspace("crown-marketplace-logs", {
+  location: region,
+  resourceGroupName: rg.name,
+  retentionInDays: 30,
+  sku: { name: "PerGB2018" },
+  tags: tags,
+  workspaceName: "crown-marketplace-dev-logs",
+}, { aliases: [{ parent: freeholdPlatform }] });
+
+const sharedKeys = operationalinsights.getSharedKeysOutput({ resourceGroupName: rg.name, workspaceName: logs.name });
+
+const env = new app.ManagedEnvironment("crown-marketplace-env", {
+  appLogsConfiguration: {
+    destination: "log-analytics",
+    logAnalyticsConfiguration: { customerId: logs.customerId, sharedKey: pulumi.secret(sharedKeys.primarySharedKey) },
+  },
+  environmentName: "crown-marketplace-dev-env",
+  location: region,
+  peerTrafficConfiguration: { encryption: { enabled: true } },
+  resourceGroupName: rg.name,
+  tags: tags,
+  vnetConfiguration: { infrastructureSubnetId: pulumi.interpolate`${vnet.id}/subnets/apps`, internal: false },
+  workloadProfiles: [{ name: "Consumption", workloadProfileType: "Consumption" }],
+  zoneRedundant: true,
+}, { aliases: [{ parent: freeholdPlatform }] });
+
+// ---- db (Database) ---------------------------------------------------------------------------------------
+// db: database on Azure Database for PostgreSQL flexible server, Standard_D2ds_v5. Size: Burstable SKUs have no
+// high availability, so Standard_D2ds_v5 (the smallest GeneralPurpose SKU with >= 2 vCPU and >= 8 GiB) instead
+// of Standard_B2ms.
+// Was Freehold's Database "db" (freehold:index:Database).
+
+const dbPassword = new RandomPassword("db-password", { length: 32, minLower: 2, minNumeric: 2, minUpper: 2, special: false }, { aliases: [{ parent: freeholdDb }] });
+
+const dbSecret = new keyvault.Secret("db-secret", {
+  properties: pulumi.secret({ contentType: "PostgreSQL password of app_admin", value: dbPassword.result }),
+  resourceGroupName: rg.name,
+  secretName: "db-admin-password",
+  tags: tags,
+  vaultName: vault.name,
+}, { protect: true, retainOnDelete: true, aliases: [{ parent: freeholdDb }] });
+
+const dbServer = new dbforpostgresql.Server("db-server", {
+  administratorLogin: "app_admin",
+  administratorLoginPassword: pulumi.secret(dbPassword.result),
+  authConfig: { activeDirectoryAuth: "Disabled", passwordAuth: "Enabled", tenantId: "" },
+  availabilityZone: "",
+  backup: { backupRetentionDays: 14, geoRedundantBackup: "Disabled" },
+  highAvailability: { mode: "ZoneRedundant", standbyAvailabilityZone: "" },
+  location: region,
+  network: {
+    delegatedSubnetResourceId: pulumi.interpolate`${vnet.id}/subnets/postgres`,
+    privateDnsZoneArmResourceId: pgdns.id,
+    publicNetworkAccess: "Disabled",
+  },
+  resourceGroupName: rg.name,
+  serverName: "crown-marketplace-dev-db-1649q7",
+  sku: { name: dbSize, tier: "GeneralPurpose" },
+  storage: { autoGrow: "Enabled", storageSizeGB: 64 },
+  tags: tags,
+  version: "16",
+}, { protect: true, retainOnDelete: true, dependsOn: [pgdnsLink], aliases: [{ parent: freeholdDb }] });
+
+const dbTls = new dbforpostgresql.Configuration("db-tls", {
+  configurationName: "require_secure_transport",
+  resourceGroupName: rg.name,
+  serverName: dbServer.name,
+  source: "user-override",
+  value: "on",
+}, { retainOnDelete: true, aliases: [{ parent: freeholdDb }] });
+
+const dbDatabase = new dbforpostgresql.Database("db-database", {
+  charset: "UTF8",
+  collation: "en_US.utf8",
+  databaseName: "app",
+  resourceGroupName: rg.name,
+  serverName: dbServer.name,
+}, { protect: true, retainOnDelete: true, dependsOn: [dbTls], aliases: [{ parent: freeholdDb }] });
+
+const dbLock = new authorization.ManagementLockByScope("db-lock", {
+  level: "CanNotDelete",
+  lockName: "freehold-deletion-protection",
+  notes: "Freehold deletionProtection: set deletionProtection: false and deploy before deleting this server.",
+  scope: dbServer.id,
+}, { retainOnDelete: true, dependsOn: [dbDatabase], aliases: [{ parent: freeholdDb }] });
+
+// ---- uploads (ObjectStore) -------------------------------------------------------------------------------
+// uploads: object-store on Azure Blob Storage.
+// Was Freehold's ObjectStore "uploads" (freehold:index:ObjectStore).
+
+const uploadsAccount = new storage.StorageAccount("uploads-account", {
+  accessTier: "Hot",
+  accountName: "crownmarketplacede1wyfmc",
+  allowBlobPublicAccess: false,
+  allowCrossTenantReplication: false,
+  allowSharedKeyAccess: false,
+  defaultToOAuthAuthentication: true,
+  enableHttpsTrafficOnly: true,
+  encryption: {
+    keySource: "Microsoft.Storage",
+    requireInfrastructureEncryption: true,
+    services: { blob: { enabled: true, keyType: "Account" } },
+  },
+  isLocalUserEnabled: false,
+  isSftpEnabled: false,
+  kind: "StorageV2",
+  location: region,
+  minimumTlsVersion: "TLS1_2",
+  resourceGroupName: rg.name,
+  sku: { name: "Standard_LRS" },
+  tags: tags,
+}, { protect: true, retainOnDelete: true, aliases: [{ parent: freeholdUploads }] });
+
+const uploadsBlobService = new storage.BlobServiceProperties("uploads-blob-service", {
+  accountName: uploadsAccount.name,
+  blobServicesName: "default",
+  containerDeleteRetentionPolicy: { days: 7, enabled: true },
+  cors: {
+    corsRules: [
+      {
+        allowedHeaders: ["*"],
+        allowedMethods: ["GET", "PUT"],
+        allowedOrigins: ["https://marketplace.example.gov.uk"],
+        exposedHeaders: ["ETag"],
+        maxAgeInSeconds: 3600,
+      },
+    ],
+  },
+  deleteRetentionPolicy: { days: 7, enabled: true },
+  isVersioningEnabled: true,
+  resourceGroupName: rg.name,
+}, { retainOnDelete: true, aliases: [{ parent: freeholdUploads }] });
+
+const uploadsContainer = new storage.BlobContainer("uploads-container", {
+  accountName: uploadsAccount.name,
+  containerName: "uploads",
+  publicAccess: "None",
+  resourceGroupName: rg.name,
+}, { protect: true, retainOnDelete: true, aliases: [{ parent: freeholdUploads }] });
+
+const uploadsLifecycle = new storage.ManagementPolicy("uploads-lifecycle", {
+  accountName: uploadsAccount.name,
+  managementPolicyName: "default",
+  policy: {
+    rules: [
+      {
+        definition: {
+          actions: {
+            baseBlob: { delete: { daysAfterModificationGreaterThan: 7 } },
+            version: { delete: { daysAfterCreationGreaterThan: 7 } },
+          },
+          filters: { blobTypes: ["blockBlob"], prefixMatch: ["uploads/tmp/"] },
+        },
+        enabled: true,
+        name: "expire0",
+        type: "Lifecycle",
+      },
+      {
+        definition: {
+          actions: {
+            baseBlob: { delete: { daysAfterModificationGreaterThan: 90 } },
+            version: { delete: { daysAfterCreationGreaterThan: 90 } },
+          },
+          filters: { blobTypes: ["blockBlob"], prefixMatch: ["uploads/logs/"] },
+        },
+        enabled: true,
+        name: "expire1",
+        type: "Lifecycle",
+      },
+    ],
+  },
+  resourceGroupName: rg.name,
+}, { retainOnDelete: true, dependsOn: [uploadsBlobService], aliases: [{ parent: freeholdUploads }] });
+
+const uploadsLock = new authorization.ManagementLockByScope("uploads-lock", {
+  level: "CanNotDelete",
+  lockName: "freehold-deletion-protection",
+  notes: "Freehold deletionProtection: set deletionProtection: false and deploy before deleting this storage account.",
+  scope: uploadsAccount.id,
+}, { retainOnDelete: true, dependsOn: [uploadsContainer], aliases: [{ parent: freeholdUploads }] });
+
+// ---- web (WebService) ------------------------------------------------------------------------------------
+// web: web-service on Azure Container Apps, Consumption 1 vCPU / 2Gi. Size: Container Apps pair matching the
+// request exactly (1 vCPU, 2 GiB).
+// Was Freehold's WebService "web" (freehold:index:WebService).
+
+const webIdentity = new managedidentity.UserAssignedIdentity("web-identity", { location: region, resourceGroupName: rg.name, resourceName: "crown-marketplace-dev-web-id", tags: tags }, { aliases: [{ parent: freeholdWeb }] });
+
+// eject: Freehold made "roleAssignmentName" from db-secret and web-identity in a way eject cannot trace; the
+// value below is the planned one, from mock values. Set the deployed value before `pulumi up` (see README.md).
+const webDbAccess = new authorization.RoleAssignment("web-db-access", {
+  description: "Freehold link web -> db: Key Vault Secrets User",
+  principalId: webIdentity.principalId,
+  principalType: "ServicePrincipal",
+  roleAssignmentName: "b4be5907-7713-581f-95de-f181a38f3936",
+  roleDefinitionId: pulumi.interpolate`/subscriptions/${clientConfig.subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/4633458b-17de-408a-b874-0445c86b69e6`,
+  scope: dbSecret.id,
+}, { aliases: [{ parent: freeholdWeb }] });
+
+// eject: Freehold made "roleAssignmentName" from uploads-container and web-identity in a way eject cannot trace;
+// the value below is the planned one, from mock values. Set the deployed value before `pulumi up` (see
+// README.md).
+const webUploadsAccess = new authorization.RoleAssignment("web-uploads-access", {
+  description: "Freehold link web -> uploads: Storage Blob Data Contributor",
+  principalId: webIdentity.principalId,
+  principalType: "ServicePrincipal",
+  roleAssignmentName: "a15c30b8-02dd-5ba1-bc1d-02c553a0330e",
+  roleDefinitionId: pulumi.interpolate`/subscriptions/${clientConfig.subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/ba92f5b4-2d11-453d-a403-e96b0029c9fe`,
+  scope: uploadsContainer.id,
+}, { aliases: [{ parent: freeholdWeb }] });
+
+const webApp = new app.ContainerApp("web-app", {
+  configuration: {
+    activeRevisionsMode: "Single",
+    ingress: { allowInsecure: false, external: true, targetPort: 8080, transport: "Auto" },
+    secrets: [
+      { identity: webIdentity.id, keyVaultUrl: dbSecret.properties.secretUri, name: "database-password" },
+    ],
+  },
+  containerAppName: "web",
+  environmentId: env.id,
+  identity: { type: "UserAssigned", userAssignedIdentities: [webIdentity.id] },
+  location: region,
+  resourceGroupName: rg.name,
+  tags: tags,
+  template: {
+    containers: [
+      {
+        env: [
+          { name: "NODE_ENV", value: "production" },
+          { name: "DATABASE_HOST", value: dbServer.fullyQualifiedDomainName },
+          { name: "DATABASE_PORT", value: "5432" },
+          { name: "DATABASE_NAME", value: dbDatabase.name },
+          { name: "DATABASE_USER", value: "app_admin" },
+          { name: "DATABASE_SSLMODE", value: "require" },
+          { name: "OBJECT_STORE_PROVIDER", value: "azureblob" },
+          { name: "OBJECT_STORE_BUCKET", value: uploadsContainer.name },
+          {
+            name: "OBJECT_STORE_ENDPOINT",
+            value: pulumi.interpolate`https://${uploadsAccount.name}.blob.core.windows.net`,
+          },
+          { name: "OBJECT_STORE_ACCESS", value: "readWrite" },
+          { name: "AZURE_CLIENT_ID", value: webIdentity.clientId },
+          { name: "DATABASE_PASSWORD", secretRef: "database-password" },
+        ],
+        image: webImage,
+        name: "app",
+        probes: [
+          {
+            failureThreshold: 10,
+            httpGet: { path: "/healthz", port: 8080, scheme: "HTTP" },
+            initialDelaySeconds: 1,
+            periodSeconds: 5,
+            timeoutSeconds: 5,
+            type: "Startup",
+          },
+          {
+            failureThreshold: 3,
+            httpGet: { path: "/healthz", port: 8080, scheme: "HTTP" },
+            periodSeconds: 10,
+            timeoutSeconds: 5,
+            type: "Readiness",
+          },
+          {
+            failureThreshold: 3,
+            httpGet: { path: "/healthz", port: 8080, scheme: "HTTP" },
+            periodSeconds: 30,
+            timeoutSeconds: 5,
+            type: "Liveness",
+          },
+        ],
+        resources: { cpu: 1, memory: "2Gi" },
+      },
+    ],
+    scale: { maxReplicas: 10, minReplicas: 2 },
+  },
+  workloadProfileName: "Consumption",
+}, { dependsOn: [webDbAccess, webUploadsAccess], aliases: [{ parent: freeholdWeb }] });
+
+// ---- worker (WebService) ---------------------------------------------------------------------------------
+// worker: web-service on Azure Container Apps, Consumption 0.5 vCPU / 1Gi. Size: Container Apps pair matching
+// the request exactly (0.5 vCPU, 1 GiB).
+// Was Freehold's WebService "worker" (freehold:index:WebService).
+
+const workerIdentity = new managedidentity.UserAssignedIdentity("worker-identity", { location: region, resourceGroupName: rg.name, resourceName: "crown-marketplace-dev-worker-id", tags: tags }, { aliases: [{ parent: freeholdWorker }] });
+
+// eject: Freehold made "roleAssignmentName" from db-secret and worker-identity in a way eject cannot trace; the
+// value below is the planned one, from mock values. Set the deployed value before `pulumi up` (see README.md).
+const workerDbAccess = new authorization.RoleAssignment("worker-db-access", {
+  description: "Freehold link worker -> db: Key Vault Secrets User",
+  principalId: workerIdentity.principalId,
+  principalType: "ServicePrincipal",
+  roleAssignmentName: "03708c29-2e35-556b-a80a-582e5a06e302",
+  roleDefinitionId: pulumi.interpolate`/subscriptions/${clientConfig.subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/4633458b-17de-408a-b874-0445c86b69e6`,
+  scope: dbSecret.id,
+}, { aliases: [{ parent: freeholdWorker }] });
+
+// eject: Freehold made "roleAssignmentName" from uploads-container and worker-identity in a way eject cannot
+// trace; the value below is the planned one, from mock values. Set the deployed value before `pulumi up` (see
+// README.md).
+const workerUploadsAccess = new authorization.RoleAssignment("worker-uploads-access", {
+  description: "Freehold link worker -> uploads: Storage Blob Data Reader",
+  principalId: workerIdentity.principalId,
+  principalType: "ServicePrincipal",
+  roleAssignmentName: "a921a79f-92aa-5abe-aa3d-bca7bca76659",
+  roleDefinitionId: pulumi.interpolate`/subscriptions/${clientConfig.subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/2a2b9908-6ea1-4ae2-8e65-a410df84e7d1`,
+  scope: uploadsContainer.id,
+}, { aliases: [{ parent: freeholdWorker }] });
+
+const workerApp = new app.ContainerApp("worker-app", {
+  configuration: {
+    activeRevisionsMode: "Single",
+    ingress: { allowInsecure: false, external: false, targetPort: 8080, transport: "Auto" },
+    secrets: [
+      {
+        identity: workerIdentity.id,
+        keyVaultUrl: dbSecret.properties.secretUri,
+        name: "database-password",
+      },
+    ],
+  },
+  containerAppName: "worker",
+  environmentId: env.id,
+  identity: { type: "UserAssigned", userAssignedIdentities: [workerIdentity.id] },
+  location: region,
+  resourceGroupName: rg.name,
+  tags: tags,
+  template: {
+    containers: [
+      {
+        env: [
+          { name: "DATABASE_HOST", value: dbServer.fullyQualifiedDomainName },
+          { name: "DATABASE_PORT", value: "5432" },
+          { name: "DATABASE_NAME", value: dbDatabase.name },
+          { name: "DATABASE_USER", value: "app_admin" },
+          { name: "DATABASE_SSLMODE", value: "require" },
+          { name: "OBJECT_STORE_PROVIDER", value: "azureblob" },
+          { name: "OBJECT_STORE_BUCKET", value: uploadsContainer.name },
+          {
+            name: "OBJECT_STORE_ENDPOINT",
+            value: pulumi.interpolate`https://${uploadsAccount.name}.blob.core.windows.net`,
+          },
+          { name: "OBJECT_STORE_ACCESS", value: "read" },
+          { name: "AZURE_CLIENT_ID", value: workerIdentity.clientId },
+          { name: "DATABASE_PASSWORD", secretRef: "database-password" },
+        ],
+        image: workerImage,
+        name: "app",
+        probes: [
+          {
+            failureThreshold: 10,
+            httpGet: { path: "/healthz", port: 8080, scheme: "HTTP" },
+            initialDelaySeconds: 1,
+            periodSeconds: 5,
+            timeoutSeconds: 5,
+            type: "Startup",
+          },
+          {
+            failureThreshold: 3,
+            httpGet: { path: "/healthz", port: 8080, scheme: "HTTP" },
+            periodSeconds: 10,
+            timeoutSeconds: 5,
+            type: "Readiness",
+          },
+          {
+            failureThreshold: 3,
+            httpGet: { path: "/healthz", port: 8080, scheme: "HTTP" },
+            periodSeconds: 30,
+            timeoutSeconds: 5,
+            type: "Liveness",
+          },
+        ],
+        resources: { cpu: 0.5, memory: "1Gi" },
+      },
+    ],
+    scale: { maxReplicas: 4, minReplicas: 1 },
+  },
+  workloadProfileName: "Consumption",
+}, { dependsOn: [workerDbAccess, workerUploadsAccess], aliases: [{ parent: freeholdWorker }] });
+
+// ---- Stack outputs, as Freehold exported them -----------------------------------------------------
+
+export const db = {
+  host: dbServer.fullyQualifiedDomainName,
+  port: 5432,
+  databaseName: "app",
+  connectionString: pulumi.secret(pulumi.interpolate`postgres://app_admin:${dbPassword.result}@${dbServer.fullyQualifiedDomainName}:5432/app?sslmode=require`),
+};
+export const uploads = {
+  bucketName: "uploads",
+  endpoint: pulumi.interpolate`https://${uploadsAccount.name}.blob.core.windows.net`,
+};
+export const web = { url: pulumi.interpolate`https://${webApp.latestRevisionFqdn}` };
+export const worker = { url: pulumi.interpolate`https://${workerApp.latestRevisionFqdn}` };

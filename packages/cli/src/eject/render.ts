@@ -1,0 +1,129 @@
+/** The ejected program's index.ts, written from the program model. */
+import { type Expr, propertyKey, render } from "./expr";
+import type { Program, ProgramCall, ProgramResource } from "./model";
+
+const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
+
+/** Comment lines, wrapped at about 110 columns. */
+function comment(lines: string[], indent = ""): string[] {
+  const out: string[] = [];
+  for (const line of lines) {
+    let cur = "";
+    for (const word of line.split(" ")) {
+      if (cur && cur.length + word.length + 1 > 110) {
+        out.push(`${indent}// ${cur}`);
+        cur = word;
+      } else cur = cur ? `${cur} ${word}` : word;
+    }
+    out.push(cur ? `${indent}// ${cur}` : `${indent}//`);
+  }
+  return out;
+}
+
+function objectLiteral(entries: Array<[string, string]>, indent: number): string {
+  if (!entries.length) return "{}";
+  const parts = entries.map(([k, v]) => `${propertyKey(k)}: ${v}`);
+  const flat = `{ ${parts.join(", ")} }`;
+  if (flat.length + indent <= 110 && !flat.includes("\n")) return flat;
+  const pad = " ".repeat(indent + 2);
+  return `{\n${parts.map((p) => `${pad}${p},`).join("\n")}\n${" ".repeat(indent)}}`;
+}
+
+function resourceCode(r: ProgramResource): string[] {
+  const lines: string[] = [];
+  for (const u of r.unresolved) {
+    lines.push(
+      ...comment([
+        u.deployed
+          ? `eject: "${u.input}" is the deployed stack's value (from --state): Freehold made it from ${u.from.join(" and ")} in a way eject cannot trace.`
+          : u.partial
+            ? `eject: Freehold also made "${u.input}" from ${u.from.join(" and ")}, which eject cannot trace; the value below reads the other outputs it was made from.`
+            : `eject: Freehold made "${u.input}" from ${u.from.join(" and ")} in a way eject cannot trace; the value below is the planned one, from mock values. Set the deployed value before \`pulumi up\` (see README.md).`,
+      ]),
+    );
+  }
+  const inputs = objectLiteral(
+    r.inputs.map(([k, e]): [string, string] => [k, render(e, 2)]),
+    0,
+  );
+  const options = r.options.length ? `, ${objectLiteral(r.options, 0)}` : "";
+  lines.push(`const ${r.variable} = new ${r.constructor}(${JSON.stringify(r.plan.name)}, ${inputs}${options});`);
+  return lines;
+}
+
+function callCode(c: ProgramCall): string[] {
+  const args = c.args.kind === "object" && !c.args.entries.length ? "" : render(c.args, 0);
+  return [`const ${c.variable} = ${c.fn}(${args});`];
+}
+
+function outputsCode(outputs: Array<[string, Expr]>): string[] {
+  if (!outputs.length) return [];
+  if (outputs.every(([k]) => IDENTIFIER.test(k))) return outputs.map(([k, e]) => `export const ${k} = ${render(e, 0)};`);
+  // Stack output names that are not identifiers (a component named "my-db") keep their names this way.
+  return [`export = ${objectLiteral(outputs.map(([k, e]): [string, string] => [k, render(e, 2)]), 0)};`];
+}
+
+export function renderProgram(p: Program, header: string[]): string {
+  const out: string[] = [...comment(header), ""];
+  out.push(`import * as pulumi from "@pulumi/pulumi";`);
+  for (const i of p.imports) out.push(i.named ? `import { ${i.binding} } from "${i.module}";` : `import * as ${i.binding} from "${i.module}";`);
+  out.push("");
+
+  if (p.config.length) {
+    out.push(
+      ...comment([
+        p.config.some((c) => c.secret)
+          ? "Values you may change, with their defaults in Pulumi.yaml (`pulumi config set <key> <value>`), and secrets (`pulumi config set --secret <key> <value>`)."
+          : "Values you may change, with their defaults in Pulumi.yaml (`pulumi config set <key> <value>`).",
+      ]),
+    );
+    out.push("const config = new pulumi.Config();");
+    for (const c of p.config) {
+      // A key in another namespace (`other:key`) is read from that namespace.
+      const [ns, key] = c.key.includes(":") ? (c.key.split(":", 2) as [string, string]) : [p.project, c.key];
+      const reader = ns === p.project ? "config" : `new pulumi.Config(${JSON.stringify(ns)})`;
+      out.push(`const ${c.variable} = ${reader}.${c.secret ? "requireSecret" : "require"}(${JSON.stringify(key)});`);
+    }
+    out.push("");
+  }
+
+  for (const sh of p.shared) {
+    out.push(...comment([`The ${sh.input} ${sh.count} resources below carry alike; each adds its own.`]), `const ${sh.variable} = ${render({ kind: "object", entries: sh.entries }, 0)};`, "");
+  }
+
+  out.push(
+    ...comment([`Physical names (buckets, servers, roles) are those of Pulumi stack "${p.stack}": this program is for that stack only.`]),
+    "const stack = pulumi.getStack();",
+    `if (stack !== ${JSON.stringify(p.stack)}) {`,
+    `  throw new pulumi.RunError(\`This program was ejected from Freehold for Pulumi stack "${p.stack}" and holds that stack's resource names; for stack \${stack}, eject again with --stack \${stack}.\`);`,
+    "}",
+    "",
+  );
+  const usesUrn = p.componentUrns.length > 0 || p.body.some((b) => b.kind === "resource" && b.value.options.some(([k, v]) => k === "aliases" && v.includes("urn(")));
+  if (usesUrn) {
+    out.push(
+      ...comment([
+        "Freehold registered every resource below as a child of one of its components, so each resource's URN carried the component's type.",
+        "Each resource has an alias naming that URN: `pulumi up` moves it to the top level of this program instead of replacing it, and only the components themselves are deleted (they own nothing in the cloud).",
+      ]),
+      "const project = pulumi.getProject();",
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a template literal of the program being written
+      "const urn = (type: string, name: string): string => `urn:pulumi:${stack}::${project}::${type}::${name}`;",
+      ...p.componentUrns.map((c) => `const ${c.variable} = urn(${JSON.stringify(c.qualifiedType)}, ${JSON.stringify(c.name)});`),
+      "",
+    );
+  }
+
+  let group: string | undefined;
+  for (const item of p.body) {
+    if (item.kind === "resource" && item.value.group.title !== group) {
+      group = item.value.group.title;
+      out.push(`// ---- ${group} ${"-".repeat(Math.max(4, 100 - group.length))}`, ...comment(item.value.group.lines), "");
+    }
+    out.push(...(item.kind === "resource" ? resourceCode(item.value) : callCode(item.value)), "");
+  }
+
+  const outputs = outputsCode(p.outputs);
+  if (outputs.length) out.push(`// ---- Stack outputs, as Freehold exported them ${"-".repeat(53)}`, "", ...outputs, "");
+  return `${out.join("\n").replace(/\n{3,}/g, "\n\n").trimEnd()}\n`;
+}

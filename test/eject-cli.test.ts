@@ -1,0 +1,203 @@
+/**
+ * `freehold eject` as a user runs it: flags, every problem at once, exit
+ * codes, all-or-nothing writes, a deployed state file, and `freehold plan` of
+ * the program it writes.
+ */
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { buildExitPlan, comparePlans, engineUrn, exitReport, type HostedPlan, parseUrn, portability, qualifiedType } from "@freehold/cli";
+import { compareHtml, compareMarkdown } from "@freehold/cli";
+import { exitHtml, exitMarkdown } from "../packages/cli/src/exit/render";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { EXAMPLE_STACK, freehold, ROOT } from "./cli-helpers";
+import { eject, ejectedDifferences, planProgram, programsDir, stackTarget, writeProgram } from "./eject-helpers";
+import { planFixture } from "./plan-fixture";
+import { EXAMPLE } from "./stacks";
+
+let dir: string;
+beforeAll(() => {
+  dir = programsDir();
+});
+afterAll(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const FILES = ["README.md", "Pulumi.yaml", "index.ts", "package.json", "tsconfig.json"];
+
+describe("freehold eject on the command line", () => {
+  it("--help names every flag and the exit", async () => {
+    const r = await freehold(["eject", "--help"]);
+    expect(r.code).toBe(0);
+    for (const flag of ["--cloud", "--out", "--stack", "--state", "--quiet"]) expect(r.stdout).toContain(flag);
+    expect(r.stdout).toContain("Leave Freehold itself");
+  });
+
+  it("reports every problem with the command line at once, exits 2 and writes nothing", async () => {
+    const r = await freehold(["eject", "missing.yaml", "--cloud", "aws", "--out", join(ROOT, "package.json"), "--state", "nope.json"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("freehold eject: 3 problems:");
+    expect(r.stderr).toContain("missing.yaml: no such file or directory");
+    expect(r.stderr).toMatch(/--out: .*package\.json exists and is not a directory/);
+    expect(r.stderr).toContain("--state: ");
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    const missing = await freehold(["eject", EXAMPLE_STACK]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain("--cloud is required");
+    expect(missing.stderr).toContain("--out is required");
+  });
+
+  it("never writes into a directory that has files in it", async () => {
+    const out = join(dir, "taken");
+    mkdirSync(out);
+    writeFileSync(join(out, "index.ts"), "// mine\n");
+    const r = await freehold(["eject", EXAMPLE_STACK, "--cloud", "gcp", "--out", out]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("exists and is not empty");
+    expect(readdirSync(out)).toEqual(["index.ts"]);
+    expect(readFileSync(join(out, "index.ts"), "utf8")).toBe("// mine\n");
+  });
+
+  it("writes the program, which `freehold plan DIR` plans like any other Pulumi program", async () => {
+    const out = join(dir, "example-aws");
+    const r = await freehold(["eject", EXAMPLE_STACK, "--cloud", "aws", "--out", out, "--quiet"]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/Ejected crown-marketplace on Amazon Web Services \(Pulumi stack dev\): \d+ cloud resources, no Freehold import\./);
+    expect(readdirSync(out).sort()).toEqual(FILES.sort());
+    expect(readdirSync(dir).filter((f) => f.endsWith(".tmp"))).toEqual([]);
+    const plan = await freehold(["plan", out, "--cloud", "aws"]);
+    expect(plan.code, plan.stderr).toBe(0);
+    expect(plan.stdout).toContain("in a Pulumi program with no Freehold components");
+    expect(plan.stdout).toContain("db-instance");
+  });
+
+  it("exits 3 and writes nothing when the cloud cannot host the stack", async () => {
+    const stack = join(dir, "run-as-user.yaml");
+    writeFileSync(stack, 'name: shop\ncomponents:\n  web: { kind: web-service, image: ghcr.io/example/web:1, user: "1000" }\n');
+    const out = join(dir, "refused");
+    const r = await freehold(["eject", stack, "--cloud", "azure", "--out", out]);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toContain("feature:   web-service.run-as-user");
+    expect(existsSync(out)).toBe(false);
+  });
+});
+
+/** A `pulumi stack export` of the example as Freehold deployed it: every resource at its engine URN, with `edit` applied. */
+function deployedState(plan: HostedPlan, edit: (r: { urn: string; type: string; custom: boolean; inputs: Record<string, unknown> }) => void = () => {}) {
+  const byUrn = new Map(plan.resources.map((r) => [r.urn, r]));
+  const root = parseUrn(plan.resources[0]?.urn ?? "") as { stack: string; project: string };
+  const resources = plan.resources
+    .filter((r) => r.type !== "pulumi:pulumi:Stack")
+    .map((r) => ({ urn: engineUrn(root.stack, root.project, qualifiedType(r, byUrn), r.name), type: r.type, custom: r.custom, inputs: structuredClone(r.inputs) }));
+  for (const r of resources) edit(r);
+  const stackUrn = `urn:pulumi:${root.stack}::${root.project}::pulumi:pulumi:Stack::${root.project}-${root.stack}`;
+  const provider = { urn: `urn:pulumi:${root.stack}::${root.project}::pulumi:providers:azure-native::default`, type: "pulumi:providers:azure-native", custom: true, inputs: {} };
+  return { version: 3, deployment: { manifest: {}, resources: [{ urn: stackUrn, type: "pulumi:pulumi:Stack", custom: false }, provider, ...resources] } };
+}
+
+describe("freehold eject --state: the deployed stack", () => {
+  const deployedName = (urn: string) => `0000000${urn.length % 10}-aaaa-5bbb-8ccc-${String(urn.length).padStart(12, "0")}`;
+
+  it("takes the values eject cannot trace from the deployed stack, and the program then plans them", async () => {
+    const first = await eject(stackTarget(EXAMPLE, "freehold.yaml"), "azure");
+    const plan = first.plan as HostedPlan;
+    const untraced = first.ejected?.unresolved.filter((u) => !u.partial) ?? [];
+    // Azure's role assignment names are hashes of other resources' outputs: the case --state is for.
+    expect(untraced.length).toBeGreaterThan(0);
+    const file = join(dir, "state-azure.json");
+    writeFileSync(
+      file,
+      JSON.stringify(
+        deployedState(plan, (r) => {
+          for (const u of untraced) if (r.urn.endsWith(`::${u.resource}`) && r.type === u.type) r.inputs[u.input] = deployedName(r.urn);
+        }),
+      ),
+    );
+    const result = await eject(stackTarget(EXAMPLE, "freehold.yaml"), "azure", file);
+    expect(result.problems).toBeUndefined();
+    const ejected = result.ejected;
+    expect(ejected?.unresolved.filter((u) => !u.partial).every((u) => u.deployed)).toBe(true);
+    expect(ejected?.notes.join("\n")).not.toContain("written as planned");
+    const out = join(dir, "state-azure");
+    writeProgram(out, ejected?.files ?? {});
+    const ejectedPlan = await planProgram(out, "azure");
+    for (const u of untraced) {
+      const r = ejectedPlan.resources.find((x) => x.name === u.resource && x.type === u.type);
+      expect(r?.inputs[u.input], `${u.resource}.${u.input}`).toMatch(/^0000000\d-aaaa-5bbb-8ccc-\d{12}$/);
+    }
+    // Everything else is still Freehold's plan.
+    const others = (await ejectedDifferences(plan, ejectedPlan, ejected ?? { unresolved: [], droppedOutputs: [] })).filter((d) => !untraced.some((u) => d.startsWith(`${u.type} ${u.resource}: inputs differ: ${u.input}: `)));
+    expect(others).toEqual([]);
+  });
+
+  it("refuses when the deployed stack holds a resource the program would not register (pulumi up would delete it)", async () => {
+    const first = await eject(stackTarget(EXAMPLE, "freehold.yaml"), "gcp");
+    const state = deployedState(first.plan as HostedPlan);
+    const root = parseUrn((first.plan as HostedPlan).resources[0]?.urn ?? "") as { stack: string; project: string };
+    state.deployment.resources.push({ urn: engineUrn(root.stack, root.project, "freehold:index:ObjectStore$gcp:storage/bucket:Bucket", "old-bucket"), type: "gcp:storage/bucket:Bucket", custom: true, inputs: {} });
+    const file = join(dir, "state-extra.json");
+    writeFileSync(file, JSON.stringify(state));
+    const result = await eject(stackTarget(EXAMPLE, "freehold.yaml"), "gcp", file);
+    expect(result.ejected).toBeUndefined();
+    expect(result.problems?.join("\n")).toContain('gcp:storage/bucket:Bucket "old-bucket"');
+    expect(result.problems?.join("\n")).toContain("would delete it");
+    const other = JSON.parse(JSON.stringify(deployedState(first.plan as HostedPlan)).replaceAll("urn:pulumi:dev::", "urn:pulumi:prod::")) as unknown;
+    writeFileSync(file, JSON.stringify(other));
+    const wrong = await eject(stackTarget(EXAMPLE, "freehold.yaml"), "gcp", file);
+    expect(wrong.problems?.join("\n")).toContain('--state is Pulumi stack "prod" of project "crown-marketplace", but the plan is stack "dev"');
+  });
+
+  it("a state file that is not a stack export is a usage error naming the file", async () => {
+    const file = join(dir, "not-state.json");
+    writeFileSync(file, JSON.stringify({ deployment: { resources: [{ urn: 3 }] } }));
+    const r = await freehold(["eject", EXAMPLE_STACK, "--cloud", "aws", "--out", join(dir, "never"), "--state", file]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("is not a `pulumi stack export` file");
+    expect(r.stderr).toContain("deployment.resources.0.urn");
+    expect(existsSync(join(dir, "never"))).toBe(false);
+  });
+});
+
+describe("the ejected program run for another stack", () => {
+  it("refuses with a user's error (exit 2 from freehold plan), naming the stack to eject", async () => {
+    const { DEFAULT_ASSUMPTIONS } = await import("@freehold/core");
+    const { planInProcess, resolveTarget } = await import("@freehold/cli");
+    const plan = await planInProcess({ target: resolveTarget(join(ROOT, "examples", "crown-marketplace-ejected-gcp"), "prod"), cloud: "gcp", assumptions: DEFAULT_ASSUMPTIONS });
+    expect(plan.error).toEqual({ type: "spec", message: 'This program was ejected from Freehold for Pulumi stack "dev" and holds that stack\'s resource names; for stack prod, eject again with --stack prod.' });
+  });
+});
+
+describe("freehold eject of a Pulumi program directory", () => {
+  it("ejects examples/crown-marketplace (a program using Freehold's components) to the same plan", async () => {
+    const source = join(ROOT, "examples", "crown-marketplace");
+    const { resolveTarget } = await import("@freehold/cli");
+    const result = await eject(resolveTarget(source, "dev"), "aws");
+    expect(result.problems).toBeUndefined();
+    const out = join(dir, "program-aws");
+    writeProgram(out, result.ejected?.files ?? {});
+    expect(JSON.stringify(result.ejected?.files)).not.toContain("@freehold/");
+    const ejectedPlan = await planProgram(out, "aws");
+    expect(await ejectedDifferences(result.plan as HostedPlan, ejectedPlan, result.ejected)).toEqual([]);
+  });
+});
+
+describe("compare and exit-plan name ejecting as Freehold's own exit", () => {
+  const aws = planFixture("aws") as HostedPlan;
+  const gcp = planFixture("gcp") as HostedPlan;
+  const sentence = "Freehold itself is not a lock-in point: `freehold eject shop.yaml --cloud";
+
+  it("in compare's portability section, Markdown and HTML", () => {
+    const cmp = comparePlans([aws, gcp], "shop.yaml");
+    expect(compareMarkdown(cmp, [aws, gcp])).toContain(`## Portability\n\n${sentence} <cloud> --out <dir>\``);
+    expect(compareHtml(cmp, [aws, gcp])).toContain(`<h2>Portability</h2><p>${sentence} &lt;cloud&gt; --out &lt;dir&gt;\``);
+  });
+
+  it("in exit-plan's portability section, for the cloud the stack runs on, Markdown, HTML and JSON", () => {
+    expect(portability(aws, [gcp], {}, "shop.yaml").freehold.command).toBe("freehold eject shop.yaml --cloud aws --out <dir>");
+    const built = buildExitPlan(aws, gcp, [aws, gcp], { objectThroughputMiBs: 100, databaseGiBPerHour: 20, dualRunningDays: 14, operatorCountry: "GB", values: {} });
+    built.portability.freehold = portability(aws, [gcp], {}, "shop.yaml").freehold;
+    const report = exitReport(built);
+    expect(exitMarkdown(report)).toContain(`${sentence} aws --out <dir>\``);
+    expect(exitHtml(report)).toContain(`<p>${sentence} aws --out &lt;dir&gt;\``);
+    expect(JSON.parse(JSON.stringify(report)).portability.freehold.text).toContain("docs/eject.md");
+  });
+});
