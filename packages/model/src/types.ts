@@ -388,15 +388,15 @@ export type StackInput = {
       jobsSubnetName?: string;
     };
     /**
-     * An existing VPC network and subnet (with private services access set up for Cloud SQL).
+     * An existing VPC network and subnet. Freehold creates nothing of the network; a public service with a domain under a residency rule also needs a proxy-only subnet in the region.
      */
     gcp?: {
       /**
-       * The VPC network: name or self link.
+       * The VPC network: name, projects/<p>/global/networks/<n>, or self link.
        */
       network: string;
       /**
-       * A subnet in the stack's region: name or self link.
+       * A subnet in the stack's region (name, path or self link): databases get Private Service Connect endpoints in it and services Direct VPC egress from it.
        */
       subnetwork: string;
     };
@@ -799,15 +799,15 @@ export type Stack = {
       jobsSubnetName?: string;
     };
     /**
-     * An existing VPC network and subnet (with private services access set up for Cloud SQL).
+     * An existing VPC network and subnet. Freehold creates nothing of the network; a public service with a domain under a residency rule also needs a proxy-only subnet in the region.
      */
     gcp?: {
       /**
-       * The VPC network: name or self link.
+       * The VPC network: name, projects/<p>/global/networks/<n>, or self link.
        */
       network: string;
       /**
-       * A subnet in the stack's region: name or self link.
+       * A subnet in the stack's region (name, path or self link): databases get Private Service Connect endpoints in it and services Direct VPC egress from it.
        */
       subnetwork: string;
     };
