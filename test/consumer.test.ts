@@ -27,7 +27,7 @@ const PULUMI_TEMPLATE_TSCONFIG = {
     noImplicitReturns: true,
     forceConsistentCasingInFileNames: true,
   },
-  files: ["index.ts", "providers.ts", "check.ts"],
+  files: ["index.ts", "providers.ts", "typed.ts", "check.ts"],
 };
 
 const PACKAGES = ["model", "core", "aws", "azure", "gcp"];
@@ -58,10 +58,37 @@ export function program(cloud: "aws" | "azure" | "gcp") {
 }
 `;
 
+/** Each cloud's database server reached by role, typed without a cast once the backend package is imported. */
+const TYPED_PROGRAM = `
+import "@freehold/aws";
+import "@freehold/azure";
+import "@freehold/gcp";
+import type * as rds from "@pulumi/aws/rds";
+import type * as dbforpostgresql from "@pulumi/azure-native/dbforpostgresql";
+import type * as sql from "@pulumi/gcp/sql";
+import type * as pulumi from "@pulumi/pulumi";
+import { Database } from "@freehold/core";
+
+export function typedServer(cloud: "aws" | "azure" | "gcp"): pulumi.Output<string> {
+  const db = new Database("db");
+  if (cloud === "aws") {
+    const instance: rds.Instance = db.resourcesOn("aws").instance;
+    return instance.urn;
+  }
+  if (cloud === "azure") {
+    const server: dbforpostgresql.Server = db.resourcesOn("azure").server;
+    return server.urn;
+  }
+  const instance: sql.DatabaseInstance = db.resourcesOn("gcp").instance;
+  return instance.urn;
+}
+`;
+
 /** Plans both programs on every cloud and prints what the test asserts on. */
 const CHECK = `
 import { plan } from "@freehold/core/testing";
 import { program } from "./providers";
+import { typedServer } from "./typed";
 
 async function main() {
   const out: Record<string, unknown> = {};
@@ -69,11 +96,13 @@ async function main() {
     delete require.cache[require.resolve("./index")];
     const readme = await plan(cloud, () => require("./index"));
     const explicit = await plan(cloud, () => program(cloud));
+    const typed = await plan(cloud, () => ({ urn: typedServer(cloud) }));
     out[cloud] = {
       readme: { components: readme.components.map((c) => c.name).sort(), resources: readme.resources.filter((r) => r.custom).length },
       defaultProviderResources: explicit.resources.filter((r) => r.custom && !r.type.startsWith("pulumi:providers:") && !r.provider).map((r) => r.type + " " + r.name),
       defaultProviderInvokes: explicit.invokeProviders.filter((i) => !i.provider).map((i) => i.token),
       resources: explicit.resources.filter((r) => r.custom).length,
+      typedServer: typed.outputs.urn,
     };
   }
   process.stdout.write(JSON.stringify(out));
@@ -85,7 +114,7 @@ main().catch((e) => {
 `;
 
 const dir = mkdtempSync(join(tmpdir(), "freehold-consumer-"));
-let results: Record<string, { readme: { components: string[]; resources: number }; defaultProviderResources: string[]; defaultProviderInvokes: string[]; resources: number }>;
+let results: Record<string, { readme: { components: string[]; resources: number }; defaultProviderResources: string[]; defaultProviderInvokes: string[]; resources: number; typedServer: string }>;
 let tsc = "";
 
 beforeAll(() => {
@@ -100,6 +129,7 @@ beforeAll(() => {
   writeFileSync(join(project, "tsconfig.json"), JSON.stringify(PULUMI_TEMPLATE_TSCONFIG, null, 2));
   writeFileSync(join(project, "index.ts"), (/```ts\n([\s\S]*?)```/.exec(readFileSync(join(ROOT, "README.md"), "utf8")) as RegExpExecArray)[1] as string);
   writeFileSync(join(project, "providers.ts"), PROVIDERS_PROGRAM);
+  writeFileSync(join(project, "typed.ts"), TYPED_PROGRAM);
   writeFileSync(join(project, "check.ts"), CHECK);
   // From npm's cache where `npm ci` left the packages: no registry round trip when it is warm.
   execFileSync("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund", "--ignore-scripts", "--loglevel=error"], { cwd: project, stdio: "pipe" });
@@ -131,4 +161,10 @@ describe("the packages, installed into a fresh Pulumi TypeScript project", () =>
       expect(results[cloud]?.defaultProviderInvokes).toEqual([]);
     });
   }
+
+  it("type each cloud's resources by role (resourcesOn) once the backend package is imported, and reach the real resource", () => {
+    expect(results.aws?.typedServer).toMatch(/::freehold:index:Database\$aws:rds\/instance:Instance::/);
+    expect(results.azure?.typedServer).toMatch(/::freehold:index:Database\$azure-native:dbforpostgresql:Server::/);
+    expect(results.gcp?.typedServer).toMatch(/::freehold:index:Database\$gcp:sql\/databaseInstance:DatabaseInstance::/);
+  });
 });

@@ -48,3 +48,10 @@ export type { BucketHandle } from "./object-store";
 export { S3_ACCESS } from "./permissions";
 export { PRICES, RDS_PRICES } from "./prices";
 export { FARGATE_PAIRS, RDS_CLASSES } from "./sizes";
+
+declare module "@freehold/core" {
+  /** AWS's child resources by role: with `@freehold/aws` imported, `db.resourcesOn("aws")` is typed without a cast. */
+  interface ResourceTypes {
+    aws: { "web-service": import("./resources").WebServiceResources; database: import("./resources").DatabaseResources; "object-store": import("./resources").ObjectStoreResources };
+  }
+}

@@ -35,3 +35,10 @@ export type { DatabaseHandle } from "./database";
 export type { GcpPlatform, VpcAttachment } from "./network";
 export type { ObjectStoreHandle } from "./object-store";
 export type { DatabaseResources, ObjectStoreResources, PlatformResources, WebServiceResources } from "./resources";
+
+declare module "@freehold/core" {
+  /** Google Cloud's child resources by role: with `@freehold/gcp` imported, `db.resourcesOn("gcp")` is typed without a cast. */
+  interface ResourceTypes {
+    gcp: { "web-service": import("./resources").WebServiceResources; database: import("./resources").DatabaseResources; "object-store": import("./resources").ObjectStoreResources };
+  }
+}
