@@ -9,12 +9,17 @@ import * as cloudfront from "@pulumi/aws/cloudfront";
 import * as cloudwatch from "@pulumi/aws/cloudwatch";
 import * as ec2 from "@pulumi/aws/ec2";
 import * as ecs from "@pulumi/aws/ecs";
+import { getAvailabilityZonesOutput } from "@pulumi/aws/getAvailabilityZones";
+import { getCallerIdentityOutput } from "@pulumi/aws/getCallerIdentity";
 import * as iam from "@pulumi/aws/iam";
 import * as lb from "@pulumi/aws/lb";
 import * as rds from "@pulumi/aws/rds";
 import * as s3 from "@pulumi/aws/s3";
 import * as secretsmanager from "@pulumi/aws/secretsmanager";
 import * as vpcAws from "@pulumi/aws/vpc";
+import { RandomId } from "@pulumi/random/randomId";
+import { RandomPassword } from "@pulumi/random/randomPassword";
+import { Sleep } from "@pulumiverse/time/sleep";
 
 // Values you may change, with their defaults in Pulumi.yaml (`pulumi config set <key> <value>`).
 const config = new pulumi.Config();
@@ -23,7 +28,7 @@ const dbSize = config.require("db-size");
 const webImage = config.require("web-image");
 const workerImage = config.require("worker-image");
 
-// The tags 43 resources below carry alike; each adds its own.
+// The tags 46 resources below carry alike; each adds its own.
 const tags = {
   "freehold-stack": "crown-marketplace",
   "managed-by": "freehold",
@@ -58,21 +63,26 @@ const vpc = new ec2.Vpc("crown-marketplace-vpc", {
   cidrBlock: "10.0.0.0/16",
   enableDnsHostnames: true,
   enableDnsSupport: true,
+  region: region,
   tags: { ...tags, Name: "crown-marketplace-vpc" },
 }, { aliases: [{ parent: freeholdPlatform }] });
 
+const availabilityZones = getAvailabilityZonesOutput({ filters: [{ name: "zone-type", values: ["availability-zone"] }], region: "eu-west-2" });
+
 const privateA = new ec2.Subnet("crown-marketplace-private-a", {
-  availabilityZone: `${region}a`,
+  availabilityZone: availabilityZones.names[0],
   cidrBlock: "10.0.0.0/19",
   mapPublicIpOnLaunch: false,
+  region: region,
   tags: { ...tags, Name: "crown-marketplace-private-a" },
   vpcId: vpc.id,
 }, { aliases: [{ parent: freeholdPlatform }] });
 
 const privateB = new ec2.Subnet("crown-marketplace-private-b", {
-  availabilityZone: `${region}b`,
+  availabilityZone: availabilityZones.names[1],
   cidrBlock: "10.0.32.0/19",
   mapPublicIpOnLaunch: false,
+  region: region,
   tags: { ...tags, Name: "crown-marketplace-private-b" },
   vpcId: vpc.id,
 }, { aliases: [{ parent: freeholdPlatform }] });
@@ -80,66 +90,73 @@ const privateB = new ec2.Subnet("crown-marketplace-private-b", {
 const dbSubnets = new rds.SubnetGroup("crown-marketplace-db-subnets", {
   description: "Freehold databases: private subnets only",
   name: "crown-marketplace-dev-db",
+  region: region,
   subnetIds: [privateA.id, privateB.id],
   tags: { ...tags, Name: "crown-marketplace-db-subnets" },
 }, { aliases: [{ parent: freeholdPlatform }] });
 
-const igw = new ec2.InternetGateway("crown-marketplace-igw", { tags: { ...tags, Name: "crown-marketplace-igw" }, vpcId: vpc.id }, { aliases: [{ parent: freeholdPlatform }] });
+const cluster = new ecs.Cluster("crown-marketplace-cluster", { name: "crown-marketplace-dev", region: region, tags: { ...tags, Name: "crown-marketplace-cluster" } }, { aliases: [{ parent: freeholdPlatform }] });
+
+const igw = new ec2.InternetGateway("crown-marketplace-igw", { region: region, tags: { ...tags, Name: "crown-marketplace-igw" }, vpcId: vpc.id }, { aliases: [{ parent: freeholdPlatform }] });
 
 const publicA = new ec2.Subnet("crown-marketplace-public-a", {
-  availabilityZone: `${region}a`,
+  availabilityZone: availabilityZones.names[0],
   cidrBlock: "10.0.128.0/20",
   mapPublicIpOnLaunch: false,
+  region: region,
   tags: { ...tags, Name: "crown-marketplace-public-a" },
   vpcId: vpc.id,
 }, { aliases: [{ parent: freeholdPlatform }] });
 
 const publicB = new ec2.Subnet("crown-marketplace-public-b", {
-  availabilityZone: `${region}b`,
+  availabilityZone: availabilityZones.names[1],
   cidrBlock: "10.0.144.0/20",
   mapPublicIpOnLaunch: false,
+  region: region,
   tags: { ...tags, Name: "crown-marketplace-public-b" },
   vpcId: vpc.id,
 }, { aliases: [{ parent: freeholdPlatform }] });
 
 const publicRt = new ec2.RouteTable("crown-marketplace-public-rt", {
+  region: region,
   routes: [{ cidrBlock: "0.0.0.0/0", gatewayId: igw.id }],
   tags: { ...tags, Name: "crown-marketplace-public-rt" },
   vpcId: vpc.id,
 }, { aliases: [{ parent: freeholdPlatform }] });
 
-const publicARta = new ec2.RouteTableAssociation("crown-marketplace-public-a-rta", { routeTableId: publicRt.id, subnetId: publicA.id }, { aliases: [{ parent: freeholdPlatform }] });
+const publicARta = new ec2.RouteTableAssociation("crown-marketplace-public-a-rta", { region: region, routeTableId: publicRt.id, subnetId: publicA.id }, { aliases: [{ parent: freeholdPlatform }] });
 
-const publicBRta = new ec2.RouteTableAssociation("crown-marketplace-public-b-rta", { routeTableId: publicRt.id, subnetId: publicB.id }, { aliases: [{ parent: freeholdPlatform }] });
+const publicBRta = new ec2.RouteTableAssociation("crown-marketplace-public-b-rta", { region: region, routeTableId: publicRt.id, subnetId: publicB.id }, { aliases: [{ parent: freeholdPlatform }] });
 
-const natEip = new ec2.Eip("crown-marketplace-nat-eip", { domain: "vpc", tags: { ...tags, Name: "crown-marketplace-nat-eip" } }, { dependsOn: [igw], aliases: [{ parent: freeholdPlatform }] });
+const natEip = new ec2.Eip("crown-marketplace-nat-eip", { domain: "vpc", region: region, tags: { ...tags, Name: "crown-marketplace-nat-eip" } }, { dependsOn: [igw], aliases: [{ parent: freeholdPlatform }] });
 
 const nat = new ec2.NatGateway("crown-marketplace-nat", {
   allocationId: natEip.allocationId,
   connectivityType: "public",
+  region: region,
   subnetId: publicA.id,
   tags: { ...tags, Name: "crown-marketplace-nat" },
 }, { dependsOn: [igw], aliases: [{ parent: freeholdPlatform }] });
 
 const privateRt = new ec2.RouteTable("crown-marketplace-private-rt", {
+  region: region,
   routes: [{ cidrBlock: "0.0.0.0/0", natGatewayId: nat.id }],
   tags: { ...tags, Name: "crown-marketplace-private-rt" },
   vpcId: vpc.id,
 }, { aliases: [{ parent: freeholdPlatform }] });
 
-const privateARta = new ec2.RouteTableAssociation("crown-marketplace-private-a-rta", { routeTableId: privateRt.id, subnetId: privateA.id }, { aliases: [{ parent: freeholdPlatform }] });
+const privateARta = new ec2.RouteTableAssociation("crown-marketplace-private-a-rta", { region: region, routeTableId: privateRt.id, subnetId: privateA.id }, { aliases: [{ parent: freeholdPlatform }] });
 
-const privateBRta = new ec2.RouteTableAssociation("crown-marketplace-private-b-rta", { routeTableId: privateRt.id, subnetId: privateB.id }, { aliases: [{ parent: freeholdPlatform }] });
+const privateBRta = new ec2.RouteTableAssociation("crown-marketplace-private-b-rta", { region: region, routeTableId: privateRt.id, subnetId: privateB.id }, { aliases: [{ parent: freeholdPlatform }] });
 
 const s3Endpoint = new ec2.VpcEndpoint("crown-marketplace-s3-endpoint", {
+  region: region,
   routeTableIds: [privateRt.id],
   serviceName: `com.amazonaws.${region}.s3`,
   tags: { ...tags, Name: "crown-marketplace-s3-endpoint" },
   vpcEndpointType: "Gateway",
   vpcId: vpc.id,
 }, { aliases: [{ parent: freeholdPlatform }] });
-
-const cluster = new ecs.Cluster("crown-marketplace-cluster", { name: "crown-marketplace-dev", tags: { ...tags, Name: "crown-marketplace-cluster" } }, { aliases: [{ parent: freeholdPlatform }] });
 
 // ---- db (Database) ---------------------------------------------------------------------------------------
 // db: database on Amazon RDS for PostgreSQL, db.m7g.large. Size: cheapest non-burstable class (requests above 4
@@ -149,6 +166,7 @@ const cluster = new ecs.Cluster("crown-marketplace-cluster", { name: "crown-mark
 const dbSg = new ec2.SecurityGroup("db-sg", {
   description: "Freehold database: PostgreSQL from linked services only",
   name: "crown-marketplace-dev-db-db",
+  region: region,
   tags: { ...tags, "freehold-component": "db" },
   vpcId: vpc.id,
 }, { aliases: [{ parent: freeholdDb }] });
@@ -158,12 +176,26 @@ const dbParams = new rds.ParameterGroup("db-params", {
   family: "postgres16",
   name: "crown-marketplace-dev-db-postgres16",
   parameters: [{ name: "rds.force_ssl", value: "1" }],
+  region: region,
   tags: { ...tags, "freehold-component": "db" },
+}, { aliases: [{ parent: freeholdDb }] });
+
+const dbLogs = new cloudwatch.LogGroup("db-logs", {
+  name: "/aws/rds/instance/crown-marketplace-dev-db/postgresql",
+  region: region,
+  retentionInDays: 30,
+  tags: { ...tags, "freehold-component": "db" },
+}, { aliases: [{ parent: freeholdDb }] });
+
+const dbFinalSnapshotId = new RandomId("db-final-snapshot-id", {
+  byteLength: 4,
+  keepers: { dbName: "app", engine: "postgres", identifier: "crown-marketplace-dev-db", username: "freehold" },
 }, { aliases: [{ parent: freeholdDb }] });
 
 const dbInstance = new rds.Instance("db-instance", {
   allocatedStorage: 50,
   allowMajorVersionUpgrade: true,
+  applyImmediately: true,
   autoMinorVersionUpgrade: true,
   backupRetentionPeriod: 14,
   copyTagsToSnapshot: true,
@@ -174,7 +206,7 @@ const dbInstance = new rds.Instance("db-instance", {
   enabledCloudwatchLogsExports: ["postgresql"],
   engine: "postgres",
   engineVersion: "16",
-  finalSnapshotIdentifier: "crown-marketplace-dev-db-final",
+  finalSnapshotIdentifier: pulumi.interpolate`crown-marketplace-dev-db-final-${dbFinalSnapshotId.hex}`,
   identifier: "crown-marketplace-dev-db",
   instanceClass: dbSize,
   manageMasterUserPassword: true,
@@ -183,13 +215,54 @@ const dbInstance = new rds.Instance("db-instance", {
   parameterGroupName: dbParams.name,
   port: 5432,
   publiclyAccessible: false,
+  region: region,
   skipFinalSnapshot: false,
   storageEncrypted: true,
   storageType: "gp3",
   tags: { ...tags, "freehold-component": "db" },
   username: "freehold",
   vpcSecurityGroupIds: [dbSg.id],
-}, { protect: true, retainOnDelete: true, aliases: [{ parent: freeholdDb }] });
+}, { protect: true, retainOnDelete: true, dependsOn: [dbLogs], aliases: [{ parent: freeholdDb }] });
+
+const dbAppPassword = new RandomPassword("db-app-password", { length: 40, minLower: 1, minNumeric: 1, minUpper: 1, special: false }, { aliases: [{ parent: freeholdDb }] });
+
+const dbAppSecret = new secretsmanager.Secret("db-app-secret", {
+  description: "Freehold crown-marketplace-dev/db: PostgreSQL role app",
+  name: "freehold/crown-marketplace-dev/db/app",
+  recoveryWindowInDays: 0,
+  region: region,
+  tags: { ...tags, "freehold-component": "db" },
+}, { aliases: [{ parent: freeholdDb }] });
+
+const dbAppSecretValue = new secretsmanager.SecretVersion("db-app-secret-value", {
+  region: region,
+  secretId: dbAppSecret.arn,
+  secretString: pulumi.secret(pulumi.jsonStringify({
+    username: "app",
+    password: dbAppPassword.result,
+    verifier: "SCRAM-SHA-256$4096:d0dRIlr1/NFB4VReBuy6JQ==$TpDCMXNgahaCKuM8lbEm/9f4Ckywl1XMw0VSa4vHink=:OPZuffNLL0PN0a5KyiFTSQNIM/DGTsAaoU05HmH0qF4=",
+  })),
+}, { aliases: [{ parent: freeholdDb }] });
+
+const dbReaderPassword = new RandomPassword("db-reader-password", { length: 40, minLower: 1, minNumeric: 1, minUpper: 1, special: false }, { aliases: [{ parent: freeholdDb }] });
+
+const dbReaderSecret = new secretsmanager.Secret("db-reader-secret", {
+  description: "Freehold crown-marketplace-dev/db: PostgreSQL role app_read",
+  name: "freehold/crown-marketplace-dev/db/app_read",
+  recoveryWindowInDays: 0,
+  region: region,
+  tags: { ...tags, "freehold-component": "db" },
+}, { aliases: [{ parent: freeholdDb }] });
+
+const dbReaderSecretValue = new secretsmanager.SecretVersion("db-reader-secret-value", {
+  region: region,
+  secretId: dbReaderSecret.arn,
+  secretString: pulumi.secret(pulumi.jsonStringify({
+    username: "app_read",
+    password: dbReaderPassword.result,
+    verifier: "SCRAM-SHA-256$4096:DCMHYh4BVSUH+sGGepjKVA==$TgRNzsCjr8nXoywVIgMNxhIwyV9N5lkm81A/gwklQ5Y=:X6vL4ndWtAW8kIrqZG35DHuZg4zWhAU+jqt5IbBuRKE=",
+  })),
+}, { aliases: [{ parent: freeholdDb }] });
 
 // ---- uploads (ObjectStore) -------------------------------------------------------------------------------
 // uploads: object-store on Amazon S3.
@@ -198,6 +271,7 @@ const dbInstance = new rds.Instance("db-instance", {
 const uploadsBucket = new s3.Bucket("uploads-bucket", {
   bucket: "crown-marketplace-dev-uploads-1wyfmc",
   forceDestroy: false,
+  region: region,
   tags: { ...tags, "freehold-component": "uploads" },
 }, { protect: true, retainOnDelete: true, aliases: [{ parent: freeholdUploads }] });
 
@@ -206,17 +280,23 @@ const uploadsPublicAccessBlock = new s3.BucketPublicAccessBlock("uploads-public-
   blockPublicPolicy: true,
   bucket: uploadsBucket.id,
   ignorePublicAcls: true,
+  region: region,
   restrictPublicBuckets: true,
 }, { retainOnDelete: true, aliases: [{ parent: freeholdUploads }] });
 
-const uploadsOwnership = new s3.BucketOwnershipControls("uploads-ownership", { bucket: uploadsBucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } }, { retainOnDelete: true, aliases: [{ parent: freeholdUploads }] });
+const uploadsOwnership = new s3.BucketOwnershipControls("uploads-ownership", { bucket: uploadsBucket.id, region: region, rule: { objectOwnership: "BucketOwnerEnforced" } }, { retainOnDelete: true, aliases: [{ parent: freeholdUploads }] });
 
-const uploadsEncryption = new s3.BucketServerSideEncryptionConfiguration("uploads-encryption", { bucket: uploadsBucket.id, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }] }, { retainOnDelete: true, aliases: [{ parent: freeholdUploads }] });
+const uploadsEncryption = new s3.BucketServerSideEncryptionConfiguration("uploads-encryption", {
+  bucket: uploadsBucket.id,
+  region: region,
+  rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }],
+}, { retainOnDelete: true, aliases: [{ parent: freeholdUploads }] });
 
-const uploadsVersioning = new s3.BucketVersioning("uploads-versioning", { bucket: uploadsBucket.id, versioningConfiguration: { status: "Enabled" } }, { retainOnDelete: true, aliases: [{ parent: freeholdUploads }] });
+const uploadsVersioning = new s3.BucketVersioning("uploads-versioning", { bucket: uploadsBucket.id, region: region, versioningConfiguration: { status: "Enabled" } }, { retainOnDelete: true, aliases: [{ parent: freeholdUploads }] });
 
 const uploadsLifecycle = new s3.BucketLifecycleConfiguration("uploads-lifecycle", {
   bucket: uploadsBucket.id,
+  region: region,
   rules: [
     {
       abortIncompleteMultipartUpload: { daysAfterInitiation: 7 },
@@ -248,9 +328,11 @@ const uploadsCors = new s3.BucketCorsConfiguration("uploads-cors", {
       allowedHeaders: ["*"],
       allowedMethods: ["GET", "PUT"],
       allowedOrigins: ["https://marketplace.example.gov.uk"],
+      exposeHeaders: ["ETag"],
       maxAgeSeconds: 3600,
     },
   ],
+  region: region,
 }, { retainOnDelete: true, aliases: [{ parent: freeholdUploads }] });
 
 const uploadsPolicy = new s3.BucketPolicy("uploads-policy", {
@@ -283,6 +365,7 @@ const uploadsPolicy = new s3.BucketPolicy("uploads-policy", {
       },
     ],
   }),
+  region: region,
 }, { retainOnDelete: true, dependsOn: [uploadsPublicAccessBlock], aliases: [{ parent: freeholdUploads }] });
 
 // ---- web (WebService) ------------------------------------------------------------------------------------
@@ -292,14 +375,27 @@ const uploadsPolicy = new s3.BucketPolicy("uploads-policy", {
 
 const webLogs = new cloudwatch.LogGroup("web-logs", {
   name: "/freehold/crown-marketplace-dev/web",
+  region: region,
   retentionInDays: 30,
   tags: { ...tags, "freehold-component": "web" },
 }, { aliases: [{ parent: freeholdWeb }] });
 
+const callerIdentity = getCallerIdentityOutput();
+
 const webExecutionRole = new iam.Role("web-execution-role", {
-  assumeRolePolicy: JSON.stringify({
+  assumeRolePolicy: pulumi.jsonStringify({
     Version: "2012-10-17",
-    Statement: [{ Effect: "Allow", Action: "sts:AssumeRole", Principal: { Service: "ecs-tasks.amazonaws.com" } }],
+    Statement: [
+      {
+        Effect: "Allow",
+        Action: "sts:AssumeRole",
+        Principal: { Service: "ecs-tasks.amazonaws.com" },
+        Condition: {
+          ArnLike: { "aws:SourceArn": pulumi.interpolate`arn:aws:ecs:${region}:${callerIdentity.accountId}:*` },
+          StringEquals: { "aws:SourceAccount": callerIdentity.accountId },
+        },
+      },
+    ],
   }),
   description: "Freehold crown-marketplace-dev/web: ECS agent (logs, linked secrets, image pull)",
   name: "crown-marketplace-dev-web-exec",
@@ -307,9 +403,19 @@ const webExecutionRole = new iam.Role("web-execution-role", {
 }, { aliases: [{ parent: freeholdWeb }] });
 
 const webTaskRole = new iam.Role("web-task-role", {
-  assumeRolePolicy: JSON.stringify({
+  assumeRolePolicy: pulumi.jsonStringify({
     Version: "2012-10-17",
-    Statement: [{ Effect: "Allow", Action: "sts:AssumeRole", Principal: { Service: "ecs-tasks.amazonaws.com" } }],
+    Statement: [
+      {
+        Effect: "Allow",
+        Action: "sts:AssumeRole",
+        Principal: { Service: "ecs-tasks.amazonaws.com" },
+        Condition: {
+          ArnLike: { "aws:SourceArn": pulumi.interpolate`arn:aws:ecs:${region}:${callerIdentity.accountId}:*` },
+          StringEquals: { "aws:SourceAccount": callerIdentity.accountId },
+        },
+      },
+    ],
   }),
   description: "Freehold crown-marketplace-dev/web: the application (linked buckets only)",
   name: "crown-marketplace-dev-web-task",
@@ -340,7 +446,7 @@ const webDbSecret = new iam.RolePolicy("web-db-secret", {
       {
         Effect: "Allow",
         Action: ["secretsmanager:GetSecretValue"],
-        Resource: dbInstance.masterUserSecrets[0].secretArn,
+        Resource: [dbInstance.masterUserSecrets[0].secretArn, dbAppSecret.arn],
       },
     ],
   }),
@@ -371,23 +477,27 @@ const webTask = new ecs.TaskDefinition("web-task", {
       essential: true,
       privileged: false,
       readonlyRootFilesystem: true,
+      dependsOn: [{ containerName: "db-setup", condition: "SUCCESS" }],
       portMappings: [{ containerPort: 8080, protocol: "tcp" }],
       environment: [
         { name: "DATABASE_HOST", value: dbInstance.address },
         { name: "DATABASE_NAME", value: "app" },
         { name: "DATABASE_PORT", value: "5432" },
         { name: "DATABASE_SSLMODE", value: "require" },
-        { name: "DATABASE_USER", value: "freehold" },
+        { name: "DATABASE_USER", value: "app" },
         { name: "NODE_ENV", value: "production" },
         { name: "OBJECT_STORE_ACCESS", value: "readWrite" },
         { name: "OBJECT_STORE_BUCKET", value: uploadsBucket.bucket },
-        { name: "OBJECT_STORE_ENDPOINT", value: `https://s3.${region}.amazonaws.com` },
+        {
+          name: "OBJECT_STORE_ENDPOINT",
+          value: pulumi.interpolate`https://s3.${dbReaderSecretValue.region}.amazonaws.com`,
+        },
         { name: "OBJECT_STORE_PROVIDER", value: "s3" },
       ],
       secrets: [
         {
           name: "DATABASE_PASSWORD",
-          valueFrom: pulumi.interpolate`${dbInstance.masterUserSecrets[0].secretArn}:password::`,
+          valueFrom: pulumi.interpolate`${dbAppSecret.arn}:password::${dbAppSecretValue.versionId}`,
         },
       ],
       mountPoints: [{ sourceVolume: "tmp", containerPath: "/tmp", readOnly: false }],
@@ -395,8 +505,53 @@ const webTask = new ecs.TaskDefinition("web-task", {
         logDriver: "awslogs",
         options: {
           "awslogs-group": "/freehold/crown-marketplace-dev/web",
-          "awslogs-region": region,
+          "awslogs-region": dbSg.region,
           "awslogs-stream-prefix": "app",
+        },
+      },
+    },
+    {
+      name: "db-setup",
+      image: "public.ecr.aws/docker/library/postgres:17-alpine",
+      essential: false,
+      privileged: false,
+      readonlyRootFilesystem: true,
+      user: "70:70",
+      command: [
+        "sh",
+        "-c",
+        "set -eu\nfor n in $FREEHOLD_DBS; do\n  set -- \"$n\"\n  eval \"export PGHOST=\\\"\\$FREEHOLD_$1_HOST\\\" PGPORT=\\\"\\$FREEHOLD_$1_PORT\\\" PGDATABASE=\\\"\\$FREEHOLD_$1_DATABASE\\\" PGUSER=\\\"\\$FREEHOLD_$1_USER\\\" PGPASSWORD=\\\"\\$FREEHOLD_$1_PASSWORD\\\"\"\n  eval \"role=\\\"\\$FREEHOLD_$1_ROLE\\\" verifier=\\\"\\$FREEHOLD_$1_VERIFIER\\\"\"\n  printf '%s\\n' \"$FREEHOLD_ROLE_SQL\" | psql -X -q -v role=\"$role\" -v verifier=\"$verifier\" -v master=\"$PGUSER\" -v db=\"$PGDATABASE\" -f -\n  echo \"freehold: role $role ready in $PGDATABASE on $PGHOST\"\ndone",
+      ],
+      environment: [
+        { name: "FREEHOLD_1_DATABASE", value: "app" },
+        { name: "FREEHOLD_1_HOST", value: dbInstance.address },
+        { name: "FREEHOLD_1_PORT", value: "5432" },
+        { name: "FREEHOLD_1_ROLE", value: "app" },
+        { name: "FREEHOLD_1_USER", value: "freehold" },
+        { name: "FREEHOLD_DBS", value: "1" },
+        {
+          name: "FREEHOLD_ROLE_SQL",
+          value: "\\set ON_ERROR_STOP on\nBEGIN;\nSELECT pg_advisory_xact_lock(727274);\nSELECT format('CREATE ROLE %I NOLOGIN', r) FROM unnest(ARRAY['app', 'app_read']) AS r WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = r)\n\\gexec\nALTER ROLE :\"role\" WITH LOGIN NOCREATEDB NOCREATEROLE PASSWORD :'verifier';\nGRANT app TO :\"master\";\nREVOKE CREATE ON SCHEMA public FROM PUBLIC;\nGRANT CONNECT, TEMPORARY ON DATABASE :\"db\" TO app, app_read;\nGRANT USAGE, CREATE ON SCHEMA public TO app;\nGRANT USAGE ON SCHEMA public TO app_read;\nGRANT SELECT, INSERT, UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON ALL TABLES IN SCHEMA public TO app;\nGRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA public TO app;\nGRANT SELECT ON ALL TABLES IN SCHEMA public TO app_read;\nGRANT SELECT ON ALL SEQUENCES IN SCHEMA public TO app_read;\nALTER DEFAULT PRIVILEGES FOR ROLE app IN SCHEMA public GRANT SELECT ON TABLES TO app_read;\nALTER DEFAULT PRIVILEGES FOR ROLE app IN SCHEMA public GRANT SELECT ON SEQUENCES TO app_read;\nALTER DEFAULT PRIVILEGES FOR ROLE :\"master\" IN SCHEMA public GRANT SELECT, INSERT, UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON TABLES TO app;\nALTER DEFAULT PRIVILEGES FOR ROLE :\"master\" IN SCHEMA public GRANT SELECT ON TABLES TO app_read;\nCOMMIT;\n",
+        },
+        { name: "PGCONNECT_TIMEOUT", value: "10" },
+        { name: "PGSSLMODE", value: "require" },
+      ],
+      secrets: [
+        {
+          name: "FREEHOLD_1_PASSWORD",
+          valueFrom: pulumi.interpolate`${dbInstance.masterUserSecrets[0].secretArn}:password::`,
+        },
+        {
+          name: "FREEHOLD_1_VERIFIER",
+          valueFrom: pulumi.interpolate`${dbAppSecret.arn}:verifier::${dbAppSecretValue.versionId}`,
+        },
+      ],
+      logConfiguration: {
+        logDriver: "awslogs",
+        options: {
+          "awslogs-group": "/freehold/crown-marketplace-dev/web",
+          "awslogs-region": dbReaderSecret.region,
+          "awslogs-stream-prefix": "db-setup",
         },
       },
     },
@@ -406,6 +561,7 @@ const webTask = new ecs.TaskDefinition("web-task", {
   family: "crown-marketplace-dev-web",
   memory: "2048",
   networkMode: "awsvpc",
+  region: region,
   requiresCompatibilities: ["FARGATE"],
   runtimePlatform: { cpuArchitecture: "X86_64", operatingSystemFamily: "LINUX" },
   tags: { ...tags, "freehold-component": "web" },
@@ -413,8 +569,10 @@ const webTask = new ecs.TaskDefinition("web-task", {
   volumes: [{ name: "tmp" }],
 }, { dependsOn: [webLogs], aliases: [{ parent: freeholdWeb }] });
 
+const managedPrefixList = ec2.getManagedPrefixListOutput({ name: "com.amazonaws.global.cloudfront.origin-facing", region: "eu-west-2" });
+
 const webLbSg = new ec2.SecurityGroup("web-lb-sg", {
-  description: "Freehold load balancer: HTTP from inside the VPC only",
+  description: "Freehold load balancer: HTTP from CloudFront VPC origins only",
   egress: [
     {
       cidrBlocks: ["10.0.0.0/16"],
@@ -426,16 +584,92 @@ const webLbSg = new ec2.SecurityGroup("web-lb-sg", {
   ],
   ingress: [
     {
-      cidrBlocks: ["10.0.0.0/16"],
-      description: "CloudFront VPC origin and the VPC",
+      description: "CloudFront VPC origin (origin-facing prefix list)",
       fromPort: 80,
+      prefixListIds: [managedPrefixList.id],
       protocol: "tcp",
       toPort: 80,
     },
   ],
-  name: "crown-marketplace-dev-web-lb-int",
+  name: "crown-marketplace-dev-web-lb-cdn",
+  region: region,
   tags: { ...tags, "freehold-component": "web" },
   vpcId: vpc.id,
+}, { aliases: [{ parent: freeholdWeb }] });
+
+const webLb = new lb.LoadBalancer("web-lb", {
+  dropInvalidHeaderFields: true,
+  internal: true,
+  loadBalancerType: "application",
+  name: "crown-marketplace-dev-web-int",
+  region: region,
+  securityGroups: [webLbSg.id],
+  subnets: [privateA.id, privateB.id],
+  tags: { ...tags, "freehold-component": "web" },
+}, { aliases: [{ parent: freeholdWeb }] });
+
+const webTg = new lb.TargetGroup("web-tg", {
+  deregistrationDelay: 30,
+  healthCheck: {
+    enabled: true,
+    healthyThreshold: 2,
+    interval: 30,
+    matcher: "200-399",
+    path: "/healthz",
+    protocol: "HTTP",
+    timeout: 5,
+    unhealthyThreshold: 3,
+  },
+  name: "crown-marketplace-dev-web-30kw40",
+  port: 8080,
+  protocol: "HTTP",
+  region: region,
+  tags: { ...tags, "freehold-component": "web" },
+  targetType: "ip",
+  vpcId: vpc.id,
+}, { aliases: [{ parent: freeholdWeb }] });
+
+const webHttp = new lb.Listener("web-http", {
+  defaultActions: [{ targetGroupArn: webTg.arn, type: "forward" }],
+  loadBalancerArn: webLb.arn,
+  port: 80,
+  protocol: "HTTP",
+  region: region,
+  tags: { ...tags, "freehold-component": "web" },
+}, { aliases: [{ parent: freeholdWeb }] });
+
+const webVpcOrigin = new cloudfront.VpcOrigin("web-vpc-origin", {
+  tags: { ...tags, "freehold-component": "web" },
+  vpcOriginEndpointConfig: {
+    arn: webLb.arn,
+    httpPort: 80,
+    httpsPort: 443,
+    name: "crown-marketplace-dev-web",
+    originProtocolPolicy: "http-only",
+    originSslProtocols: { items: ["TLSv1.2"], quantity: 1 },
+  },
+}, { dependsOn: [webHttp], aliases: [{ parent: freeholdWeb }] });
+
+const webCdn = new cloudfront.Distribution("web-cdn", {
+  comment: "Freehold crown-marketplace-dev/web",
+  defaultCacheBehavior: {
+    allowedMethods: ["GET", "HEAD", "OPTIONS", "PUT", "POST", "PATCH", "DELETE"],
+    cachePolicyId: "4135ea2d-6df8-44a3-9df3-4b5a84be39ad",
+    cachedMethods: ["GET", "HEAD"],
+    compress: true,
+    originRequestPolicyId: "33f36d7e-f396-46d9-90e0-52428a34d9dc",
+    responseHeadersPolicyId: "67f7725c-6f97-4210-82d7-5512b31e9d03",
+    targetOriginId: "alb",
+    viewerProtocolPolicy: "redirect-to-https",
+  },
+  enabled: true,
+  httpVersion: "http2and3",
+  isIpv6Enabled: true,
+  origins: [{ domainName: webLb.dnsName, originId: "alb", vpcOriginConfig: { vpcOriginId: webVpcOrigin.id } }],
+  priceClass: "PriceClass_100",
+  restrictions: { geoRestriction: { restrictionType: "none" } },
+  tags: { ...tags, "freehold-component": "web" },
+  viewerCertificate: { cloudfrontDefaultCertificate: true },
 }, { aliases: [{ parent: freeholdWeb }] });
 
 const webSg = new ec2.SecurityGroup("web-sg", {
@@ -459,90 +693,30 @@ const webSg = new ec2.SecurityGroup("web-sg", {
     },
   ],
   name: "crown-marketplace-dev-web-tasks",
+  region: region,
   tags: { ...tags, "freehold-component": "web" },
   vpcId: vpc.id,
 }, { aliases: [{ parent: freeholdWeb }] });
 
 const webDbIngress = new vpcAws.SecurityGroupIngressRule("web-db-ingress", {
-  description: "Freehold: web -> db",
+  description: "Freehold: web to db",
   fromPort: 5432,
   ipProtocol: "tcp",
   referencedSecurityGroupId: webSg.id,
+  region: region,
   securityGroupId: dbSg.id,
   tags: { ...tags, "freehold-component": "web" },
   toPort: 5432,
 }, { aliases: [{ parent: freeholdWeb }] });
 
-const webLb = new lb.LoadBalancer("web-lb", {
-  dropInvalidHeaderFields: true,
-  internal: true,
-  loadBalancerType: "application",
-  name: "crown-marketplace-dev-web-int",
-  securityGroups: [webLbSg.id],
-  subnets: [privateA.id, privateB.id],
-  tags: { ...tags, "freehold-component": "web" },
-}, { aliases: [{ parent: freeholdWeb }] });
-
-const webTg = new lb.TargetGroup("web-tg", {
-  deregistrationDelay: 30,
-  healthCheck: {
-    enabled: true,
-    healthyThreshold: 2,
-    interval: 30,
-    matcher: "200-399",
-    path: "/healthz",
-    protocol: "HTTP",
-    timeout: 5,
-    unhealthyThreshold: 3,
+const webIamPropagation = new Sleep("web-iam-propagation", {
+  createDuration: "15s",
+  triggers: {
+    policies: pulumi.interpolate`{"Version":"2012-10-17","Statement":[{"Sid":"Logs","Effect":"Allow","Action":["logs:CreateLogStream","logs:PutLogEvents"],"Resource":["${webLogs.arn}","${webLogs.arn}:log-stream:*"]}]}
+{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["secretsmanager:GetSecretValue"],"Resource":["${dbInstance.masterUserSecrets[0].secretArn}","${dbAppSecret.arn}"]}]}
+{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:ListBucket"],"Resource":"${uploadsBucket.arn}"},{"Effect":"Allow","Action":["s3:GetObject","s3:PutObject","s3:DeleteObject","s3:AbortMultipartUpload"],"Resource":"${uploadsBucket.arn}/*"}]}`,
   },
-  name: "crown-marketplace-dev-web-30kw40",
-  port: 8080,
-  protocol: "HTTP",
-  tags: { ...tags, "freehold-component": "web" },
-  targetType: "ip",
-  vpcId: vpc.id,
-}, { aliases: [{ parent: freeholdWeb }] });
-
-const webHttp = new lb.Listener("web-http", {
-  defaultActions: [{ targetGroupArn: webTg.arn, type: "forward" }],
-  loadBalancerArn: webLb.arn,
-  port: 80,
-  protocol: "HTTP",
-  tags: { ...tags, "freehold-component": "web" },
-}, { aliases: [{ parent: freeholdWeb }] });
-
-const webVpcOrigin = new cloudfront.VpcOrigin("web-vpc-origin", {
-  tags: { ...tags, "freehold-component": "web" },
-  vpcOriginEndpointConfig: {
-    arn: webLb.arn,
-    httpPort: 80,
-    httpsPort: 443,
-    name: "crown-marketplace-dev-web",
-    originProtocolPolicy: "http-only",
-    originSslProtocols: { items: ["TLSv1.2"], quantity: 1 },
-  },
-}, { dependsOn: [webHttp], aliases: [{ parent: freeholdWeb }] });
-
-const webCdn = new cloudfront.Distribution("web-cdn", {
-  comment: "Freehold crown-marketplace-dev/web",
-  defaultCacheBehavior: {
-    allowedMethods: ["GET", "HEAD", "OPTIONS", "PUT", "POST", "PATCH", "DELETE"],
-    cachePolicyId: "4135ea2d-6df8-44a3-9df3-4b5a84be39ad",
-    cachedMethods: ["GET", "HEAD"],
-    compress: true,
-    originRequestPolicyId: "216adef6-5c7f-47e4-b989-5492eafa07d3",
-    targetOriginId: "alb",
-    viewerProtocolPolicy: "redirect-to-https",
-  },
-  enabled: true,
-  httpVersion: "http2and3",
-  isIpv6Enabled: true,
-  origins: [{ domainName: webLb.dnsName, originId: "alb", vpcOriginConfig: { vpcOriginId: webVpcOrigin.id } }],
-  priceClass: "PriceClass_100",
-  restrictions: { geoRestriction: { restrictionType: "none" } },
-  tags: { ...tags, "freehold-component": "web" },
-  viewerCertificate: { cloudfrontDefaultCertificate: true },
-}, { aliases: [{ parent: freeholdWeb }] });
+}, { dependsOn: [webDbSecret, webExecutionPolicy, webUploadsAccess], aliases: [{ parent: freeholdWeb }] });
 
 const webService = new ecs.Service("web-service", {
   cluster: cluster.arn,
@@ -552,17 +726,18 @@ const webService = new ecs.Service("web-service", {
   desiredCount: 2,
   enableEcsManagedTags: true,
   enableExecuteCommand: false,
-  healthCheckGracePeriodSeconds: 60,
+  healthCheckGracePeriodSeconds: 120,
   launchType: "FARGATE",
   loadBalancers: [{ containerName: "app", containerPort: 8080, targetGroupArn: webTg.arn }],
   name: "crown-marketplace-dev-web",
   networkConfiguration: { assignPublicIp: false, securityGroups: [webSg.id], subnets: [privateA.id, privateB.id] },
   platformVersion: "LATEST",
   propagateTags: "SERVICE",
+  region: region,
   tags: { ...tags, "freehold-component": "web" },
   taskDefinition: webTask.arn,
 }, {
-  dependsOn: [webDbSecret, webExecutionPolicy, webUploadsAccess, webHttp],
+  dependsOn: [webDbSecret, webExecutionPolicy, webUploadsAccess, webHttp, webIamPropagation],
   ignoreChanges: ["desiredCount"],
   aliases: [{ parent: freeholdWeb }],
 });
@@ -570,6 +745,7 @@ const webService = new ecs.Service("web-service", {
 const webScaling = new appautoscaling.Target("web-scaling", {
   maxCapacity: 10,
   minCapacity: 2,
+  region: region,
   resourceId: pulumi.interpolate`service/${cluster.name}/${webService.name}`,
   scalableDimension: "ecs:service:DesiredCount",
   serviceNamespace: "ecs",
@@ -578,6 +754,7 @@ const webScaling = new appautoscaling.Target("web-scaling", {
 
 const webScalingCpu = new appautoscaling.Policy("web-scaling-cpu", {
   policyType: "TargetTrackingScaling",
+  region: region,
   resourceId: webScaling.resourceId,
   scalableDimension: webScaling.scalableDimension,
   serviceNamespace: webScaling.serviceNamespace,
@@ -596,14 +773,25 @@ const webScalingCpu = new appautoscaling.Policy("web-scaling-cpu", {
 
 const workerLogs = new cloudwatch.LogGroup("worker-logs", {
   name: "/freehold/crown-marketplace-dev/worker",
+  region: region,
   retentionInDays: 30,
   tags: { ...tags, "freehold-component": "worker" },
 }, { aliases: [{ parent: freeholdWorker }] });
 
 const workerExecutionRole = new iam.Role("worker-execution-role", {
-  assumeRolePolicy: JSON.stringify({
+  assumeRolePolicy: pulumi.jsonStringify({
     Version: "2012-10-17",
-    Statement: [{ Effect: "Allow", Action: "sts:AssumeRole", Principal: { Service: "ecs-tasks.amazonaws.com" } }],
+    Statement: [
+      {
+        Effect: "Allow",
+        Action: "sts:AssumeRole",
+        Principal: { Service: "ecs-tasks.amazonaws.com" },
+        Condition: {
+          ArnLike: { "aws:SourceArn": pulumi.interpolate`arn:aws:ecs:${region}:${callerIdentity.accountId}:*` },
+          StringEquals: { "aws:SourceAccount": callerIdentity.accountId },
+        },
+      },
+    ],
   }),
   description: "Freehold crown-marketplace-dev/worker: ECS agent (logs, linked secrets, image pull)",
   name: "crown-marketplace-dev-worker-exec",
@@ -611,9 +799,19 @@ const workerExecutionRole = new iam.Role("worker-execution-role", {
 }, { aliases: [{ parent: freeholdWorker }] });
 
 const workerTaskRole = new iam.Role("worker-task-role", {
-  assumeRolePolicy: JSON.stringify({
+  assumeRolePolicy: pulumi.jsonStringify({
     Version: "2012-10-17",
-    Statement: [{ Effect: "Allow", Action: "sts:AssumeRole", Principal: { Service: "ecs-tasks.amazonaws.com" } }],
+    Statement: [
+      {
+        Effect: "Allow",
+        Action: "sts:AssumeRole",
+        Principal: { Service: "ecs-tasks.amazonaws.com" },
+        Condition: {
+          ArnLike: { "aws:SourceArn": pulumi.interpolate`arn:aws:ecs:${region}:${callerIdentity.accountId}:*` },
+          StringEquals: { "aws:SourceAccount": callerIdentity.accountId },
+        },
+      },
+    ],
   }),
   description: "Freehold crown-marketplace-dev/worker: the application (linked buckets only)",
   name: "crown-marketplace-dev-worker-task",
@@ -644,7 +842,7 @@ const workerDbSecret = new iam.RolePolicy("worker-db-secret", {
       {
         Effect: "Allow",
         Action: ["secretsmanager:GetSecretValue"],
-        Resource: dbInstance.masterUserSecrets[0].secretArn,
+        Resource: [dbInstance.masterUserSecrets[0].secretArn, dbAppSecret.arn],
       },
     ],
   }),
@@ -672,22 +870,26 @@ const workerTask = new ecs.TaskDefinition("worker-task", {
       privileged: false,
       readonlyRootFilesystem: true,
       user: "10001",
+      dependsOn: [{ containerName: "db-setup", condition: "SUCCESS" }],
       portMappings: [{ containerPort: 8080, protocol: "tcp" }],
       environment: [
         { name: "DATABASE_HOST", value: dbInstance.address },
         { name: "DATABASE_NAME", value: "app" },
         { name: "DATABASE_PORT", value: "5432" },
         { name: "DATABASE_SSLMODE", value: "require" },
-        { name: "DATABASE_USER", value: "freehold" },
+        { name: "DATABASE_USER", value: "app" },
         { name: "OBJECT_STORE_ACCESS", value: "read" },
         { name: "OBJECT_STORE_BUCKET", value: uploadsBucket.bucket },
-        { name: "OBJECT_STORE_ENDPOINT", value: `https://s3.${region}.amazonaws.com` },
+        {
+          name: "OBJECT_STORE_ENDPOINT",
+          value: pulumi.interpolate`https://s3.${dbReaderSecretValue.region}.amazonaws.com`,
+        },
         { name: "OBJECT_STORE_PROVIDER", value: "s3" },
       ],
       secrets: [
         {
           name: "DATABASE_PASSWORD",
-          valueFrom: pulumi.interpolate`${dbInstance.masterUserSecrets[0].secretArn}:password::`,
+          valueFrom: pulumi.interpolate`${dbAppSecret.arn}:password::${dbAppSecretValue.versionId}`,
         },
       ],
       mountPoints: [{ sourceVolume: "tmp", containerPath: "/tmp", readOnly: false }],
@@ -695,8 +897,53 @@ const workerTask = new ecs.TaskDefinition("worker-task", {
         logDriver: "awslogs",
         options: {
           "awslogs-group": "/freehold/crown-marketplace-dev/worker",
-          "awslogs-region": region,
+          "awslogs-region": dbSg.region,
           "awslogs-stream-prefix": "app",
+        },
+      },
+    },
+    {
+      name: "db-setup",
+      image: "public.ecr.aws/docker/library/postgres:17-alpine",
+      essential: false,
+      privileged: false,
+      readonlyRootFilesystem: true,
+      user: "70:70",
+      command: [
+        "sh",
+        "-c",
+        "set -eu\nfor n in $FREEHOLD_DBS; do\n  set -- \"$n\"\n  eval \"export PGHOST=\\\"\\$FREEHOLD_$1_HOST\\\" PGPORT=\\\"\\$FREEHOLD_$1_PORT\\\" PGDATABASE=\\\"\\$FREEHOLD_$1_DATABASE\\\" PGUSER=\\\"\\$FREEHOLD_$1_USER\\\" PGPASSWORD=\\\"\\$FREEHOLD_$1_PASSWORD\\\"\"\n  eval \"role=\\\"\\$FREEHOLD_$1_ROLE\\\" verifier=\\\"\\$FREEHOLD_$1_VERIFIER\\\"\"\n  printf '%s\\n' \"$FREEHOLD_ROLE_SQL\" | psql -X -q -v role=\"$role\" -v verifier=\"$verifier\" -v master=\"$PGUSER\" -v db=\"$PGDATABASE\" -f -\n  echo \"freehold: role $role ready in $PGDATABASE on $PGHOST\"\ndone",
+      ],
+      environment: [
+        { name: "FREEHOLD_1_DATABASE", value: "app" },
+        { name: "FREEHOLD_1_HOST", value: dbInstance.address },
+        { name: "FREEHOLD_1_PORT", value: "5432" },
+        { name: "FREEHOLD_1_ROLE", value: "app" },
+        { name: "FREEHOLD_1_USER", value: "freehold" },
+        { name: "FREEHOLD_DBS", value: "1" },
+        {
+          name: "FREEHOLD_ROLE_SQL",
+          value: "\\set ON_ERROR_STOP on\nBEGIN;\nSELECT pg_advisory_xact_lock(727274);\nSELECT format('CREATE ROLE %I NOLOGIN', r) FROM unnest(ARRAY['app', 'app_read']) AS r WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = r)\n\\gexec\nALTER ROLE :\"role\" WITH LOGIN NOCREATEDB NOCREATEROLE PASSWORD :'verifier';\nGRANT app TO :\"master\";\nREVOKE CREATE ON SCHEMA public FROM PUBLIC;\nGRANT CONNECT, TEMPORARY ON DATABASE :\"db\" TO app, app_read;\nGRANT USAGE, CREATE ON SCHEMA public TO app;\nGRANT USAGE ON SCHEMA public TO app_read;\nGRANT SELECT, INSERT, UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON ALL TABLES IN SCHEMA public TO app;\nGRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA public TO app;\nGRANT SELECT ON ALL TABLES IN SCHEMA public TO app_read;\nGRANT SELECT ON ALL SEQUENCES IN SCHEMA public TO app_read;\nALTER DEFAULT PRIVILEGES FOR ROLE app IN SCHEMA public GRANT SELECT ON TABLES TO app_read;\nALTER DEFAULT PRIVILEGES FOR ROLE app IN SCHEMA public GRANT SELECT ON SEQUENCES TO app_read;\nALTER DEFAULT PRIVILEGES FOR ROLE :\"master\" IN SCHEMA public GRANT SELECT, INSERT, UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON TABLES TO app;\nALTER DEFAULT PRIVILEGES FOR ROLE :\"master\" IN SCHEMA public GRANT SELECT ON TABLES TO app_read;\nCOMMIT;\n",
+        },
+        { name: "PGCONNECT_TIMEOUT", value: "10" },
+        { name: "PGSSLMODE", value: "require" },
+      ],
+      secrets: [
+        {
+          name: "FREEHOLD_1_PASSWORD",
+          valueFrom: pulumi.interpolate`${dbInstance.masterUserSecrets[0].secretArn}:password::`,
+        },
+        {
+          name: "FREEHOLD_1_VERIFIER",
+          valueFrom: pulumi.interpolate`${dbAppSecret.arn}:verifier::${dbAppSecretValue.versionId}`,
+        },
+      ],
+      logConfiguration: {
+        logDriver: "awslogs",
+        options: {
+          "awslogs-group": "/freehold/crown-marketplace-dev/worker",
+          "awslogs-region": dbReaderSecret.region,
+          "awslogs-stream-prefix": "db-setup",
         },
       },
     },
@@ -706,6 +953,7 @@ const workerTask = new ecs.TaskDefinition("worker-task", {
   family: "crown-marketplace-dev-worker",
   memory: "1024",
   networkMode: "awsvpc",
+  region: region,
   requiresCompatibilities: ["FARGATE"],
   runtimePlatform: { cpuArchitecture: "X86_64", operatingSystemFamily: "LINUX" },
   tags: { ...tags, "freehold-component": "worker" },
@@ -726,8 +974,50 @@ const workerLbSg = new ec2.SecurityGroup("worker-lb-sg", {
   ],
   ingress: [{ cidrBlocks: ["10.0.0.0/16"], description: "the VPC", fromPort: 80, protocol: "tcp", toPort: 80 }],
   name: "crown-marketplace-dev-worker-lb-int",
+  region: region,
   tags: { ...tags, "freehold-component": "worker" },
   vpcId: vpc.id,
+}, { aliases: [{ parent: freeholdWorker }] });
+
+const workerLb = new lb.LoadBalancer("worker-lb", {
+  dropInvalidHeaderFields: true,
+  internal: true,
+  loadBalancerType: "application",
+  name: "crown-marketplace-dev-worker-int",
+  region: region,
+  securityGroups: [workerLbSg.id],
+  subnets: [privateA.id, privateB.id],
+  tags: { ...tags, "freehold-component": "worker" },
+}, { aliases: [{ parent: freeholdWorker }] });
+
+const workerTg = new lb.TargetGroup("worker-tg", {
+  deregistrationDelay: 30,
+  healthCheck: {
+    enabled: true,
+    healthyThreshold: 2,
+    interval: 30,
+    matcher: "200-399",
+    path: "/healthz",
+    protocol: "HTTP",
+    timeout: 5,
+    unhealthyThreshold: 3,
+  },
+  name: "crown-marketplace-dev-wor-um84ea",
+  port: 8080,
+  protocol: "HTTP",
+  region: region,
+  tags: { ...tags, "freehold-component": "worker" },
+  targetType: "ip",
+  vpcId: vpc.id,
+}, { aliases: [{ parent: freeholdWorker }] });
+
+const workerHttp = new lb.Listener("worker-http", {
+  defaultActions: [{ targetGroupArn: workerTg.arn, type: "forward" }],
+  loadBalancerArn: workerLb.arn,
+  port: 80,
+  protocol: "HTTP",
+  region: region,
+  tags: { ...tags, "freehold-component": "worker" },
 }, { aliases: [{ parent: freeholdWorker }] });
 
 const workerSg = new ec2.SecurityGroup("worker-sg", {
@@ -751,57 +1041,33 @@ const workerSg = new ec2.SecurityGroup("worker-sg", {
     },
   ],
   name: "crown-marketplace-dev-worker-tasks",
+  region: region,
   tags: { ...tags, "freehold-component": "worker" },
   vpcId: vpc.id,
 }, { aliases: [{ parent: freeholdWorker }] });
 
 const workerDbIngress = new vpcAws.SecurityGroupIngressRule("worker-db-ingress", {
-  description: "Freehold: worker -> db",
+  description: "Freehold: worker to db",
   fromPort: 5432,
   ipProtocol: "tcp",
   referencedSecurityGroupId: workerSg.id,
+  region: region,
   securityGroupId: dbSg.id,
   tags: { ...tags, "freehold-component": "worker" },
   toPort: 5432,
 }, { aliases: [{ parent: freeholdWorker }] });
 
-const workerLb = new lb.LoadBalancer("worker-lb", {
-  dropInvalidHeaderFields: true,
-  internal: true,
-  loadBalancerType: "application",
-  name: "crown-marketplace-dev-worker-int",
-  securityGroups: [workerLbSg.id],
-  subnets: [privateA.id, privateB.id],
-  tags: { ...tags, "freehold-component": "worker" },
-}, { aliases: [{ parent: freeholdWorker }] });
-
-const workerTg = new lb.TargetGroup("worker-tg", {
-  deregistrationDelay: 30,
-  healthCheck: {
-    enabled: true,
-    healthyThreshold: 2,
-    interval: 30,
-    matcher: "200-399",
-    path: "/healthz",
-    protocol: "HTTP",
-    timeout: 5,
-    unhealthyThreshold: 3,
+const workerIamPropagation = new Sleep("worker-iam-propagation", {
+  createDuration: "15s",
+  triggers: {
+    policies: pulumi.interpolate`{"Version":"2012-10-17","Statement":[{"Sid":"Logs","Effect":"Allow","Action":["logs:CreateLogStream","logs:PutLogEvents"],"Resource":["${workerLogs.arn}","${workerLogs.arn}:log-stream:*"]}]}
+{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["secretsmanager:GetSecretValue"],"Resource":["${dbInstance.masterUserSecrets[0].secretArn}","${dbAppSecret.arn}"]}]}
+{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:ListBucket"],"Resource":"${uploadsBucket.arn}"},{"Effect":"Allow","Action":["s3:GetObject"],"Resource":"${uploadsBucket.arn}/*"}]}`,
   },
-  name: "crown-marketplace-dev-wor-um84ea",
-  port: 8080,
-  protocol: "HTTP",
-  tags: { ...tags, "freehold-component": "worker" },
-  targetType: "ip",
-  vpcId: vpc.id,
-}, { aliases: [{ parent: freeholdWorker }] });
-
-const workerHttp = new lb.Listener("worker-http", {
-  defaultActions: [{ targetGroupArn: workerTg.arn, type: "forward" }],
-  loadBalancerArn: workerLb.arn,
-  port: 80,
-  protocol: "HTTP",
-  tags: { ...tags, "freehold-component": "worker" },
-}, { aliases: [{ parent: freeholdWorker }] });
+}, {
+  dependsOn: [workerDbSecret, workerExecutionPolicy, workerUploadsAccess],
+  aliases: [{ parent: freeholdWorker }],
+});
 
 const workerService = new ecs.Service("worker-service", {
   cluster: cluster.arn,
@@ -811,17 +1077,18 @@ const workerService = new ecs.Service("worker-service", {
   desiredCount: 1,
   enableEcsManagedTags: true,
   enableExecuteCommand: false,
-  healthCheckGracePeriodSeconds: 60,
+  healthCheckGracePeriodSeconds: 120,
   launchType: "FARGATE",
   loadBalancers: [{ containerName: "app", containerPort: 8080, targetGroupArn: workerTg.arn }],
   name: "crown-marketplace-dev-worker",
   networkConfiguration: { assignPublicIp: false, securityGroups: [workerSg.id], subnets: [privateA.id, privateB.id] },
   platformVersion: "LATEST",
   propagateTags: "SERVICE",
+  region: region,
   tags: { ...tags, "freehold-component": "worker" },
   taskDefinition: workerTask.arn,
 }, {
-  dependsOn: [workerDbSecret, workerExecutionPolicy, workerUploadsAccess, workerHttp],
+  dependsOn: [workerDbSecret, workerExecutionPolicy, workerUploadsAccess, workerHttp, workerIamPropagation],
   ignoreChanges: ["desiredCount"],
   aliases: [{ parent: freeholdWorker }],
 });
@@ -829,6 +1096,7 @@ const workerService = new ecs.Service("worker-service", {
 const workerScaling = new appautoscaling.Target("worker-scaling", {
   maxCapacity: 4,
   minCapacity: 1,
+  region: region,
   resourceId: pulumi.interpolate`service/${cluster.name}/${workerService.name}`,
   scalableDimension: "ecs:service:DesiredCount",
   serviceNamespace: "ecs",
@@ -837,6 +1105,7 @@ const workerScaling = new appautoscaling.Target("worker-scaling", {
 
 const workerScalingCpu = new appautoscaling.Policy("worker-scaling-cpu", {
   policyType: "TargetTrackingScaling",
+  region: region,
   resourceId: workerScaling.resourceId,
   scalableDimension: workerScaling.scalableDimension,
   serviceNamespace: workerScaling.serviceNamespace,
@@ -848,15 +1117,13 @@ const workerScalingCpu = new appautoscaling.Policy("worker-scaling-cpu", {
   },
 }, { aliases: [{ parent: freeholdWorker }] });
 
-const secretVersion = secretsmanager.getSecretVersionOutput({ secretId: dbInstance.masterUserSecrets[0].secretArn });
-
 // ---- Stack outputs, as Freehold exported them -----------------------------------------------------
 
 export const db = {
   host: dbInstance.address,
   port: 5432,
   databaseName: "app",
-  connectionString: pulumi.secret(pulumi.interpolate`postgres://freehold:${secretVersion.secretString.apply((s): { password: string } => JSON.parse(s)).password}@${dbInstance.endpoint}/app?sslmode=require`),
+  connectionString: pulumi.secret(pulumi.interpolate`postgres://app:${dbAppPassword.result}@${dbInstance.endpoint}/app?sslmode=require`),
 };
 export const uploads = { bucketName: uploadsBucket.bucket, endpoint: `https://s3.${region}.amazonaws.com` };
 export const web = { url: pulumi.interpolate`https://${webCdn.domainName}` };

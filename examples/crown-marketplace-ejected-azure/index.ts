@@ -6,6 +6,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as app from "@pulumi/azure-native/app";
 import * as authorization from "@pulumi/azure-native/authorization";
+import * as containerinstance from "@pulumi/azure-native/containerinstance";
 import * as dbforpostgresql from "@pulumi/azure-native/dbforpostgresql";
 import * as keyvault from "@pulumi/azure-native/keyvault";
 import * as managedidentity from "@pulumi/azure-native/managedidentity";
@@ -15,6 +16,8 @@ import * as privatedns from "@pulumi/azure-native/privatedns";
 import * as resources from "@pulumi/azure-native/resources";
 import * as storage from "@pulumi/azure-native/storage";
 import { RandomPassword } from "@pulumi/random/randomPassword";
+import { RandomString } from "@pulumi/random/randomString";
+import { Sleep } from "@pulumiverse/time/sleep";
 
 // Values you may change, with their defaults in Pulumi.yaml (`pulumi config set <key> <value>`).
 const config = new pulumi.Config();
@@ -23,7 +26,7 @@ const dbSize = config.require("db-size");
 const webImage = config.require("web-image");
 const workerImage = config.require("worker-image");
 
-// The tags 14 resources below carry alike; each adds its own.
+// The tags 16 resources below carry alike; each adds its own.
 const tags = {
   "freehold-stack": "crown-marketplace",
   "managed-by": "freehold",
@@ -78,11 +81,24 @@ const vnet = new network.VirtualNetwork("crown-marketplace-vnet", {
         },
       ],
       name: "postgres",
+      serviceEndpoints: [{ service: "Microsoft.Storage" }],
+    },
+    {
+      addressPrefix: "10.42.3.0/27",
+      delegations: [
+        {
+          name: "Microsoft-ContainerInstance-containerGroups",
+          serviceName: "Microsoft.ContainerInstance/containerGroups",
+        },
+      ],
+      name: "jobs",
     },
   ],
   tags: tags,
   virtualNetworkName: "crown-marketplace-dev-vnet",
 }, { aliases: [{ parent: freeholdPlatform }] });
+
+const vaultSuffix = new RandomString("crown-marketplace-vault-suffix", { keepers: { location: region }, length: 6, lower: true, numeric: true, special: false, upper: false }, { aliases: [{ parent: freeholdPlatform }] });
 
 const clientConfig = authorization.getClientConfigOutput();
 
@@ -103,8 +119,8 @@ const vault = new keyvault.Vault("crown-marketplace-vault", {
   },
   resourceGroupName: rg.name,
   tags: tags,
-  vaultName: "crown-marketplace-2yt0ea",
-}, { retainOnDelete: true, aliases: [{ parent: freeholdPlatform }] });
+  vaultName: pulumi.interpolate`crown-mark-2yt0ea-${vaultSuffix.result}`,
+}, { aliases: [{ parent: freeholdPlatform }] });
 
 const pgdns = new privatedns.PrivateZone("crown-marketplace-pgdns", {
   location: "global",
@@ -121,6 +137,38 @@ const pgdnsLink = new privatedns.VirtualNetworkLink("crown-marketplace-pgdns-lin
   tags: tags,
   virtualNetwork: { id: vnet.id },
   virtualNetworkLinkName: "crown-marketplace-dev-vnet-link",
+}, { aliases: [{ parent: freeholdPlatform }] });
+
+// eject: Freehold made "policyDefinitionName" from crown-marketplace-rg in a way eject cannot trace; the value
+// below is the planned one, from mock values. Set the deployed value before `pulumi up` (see README.md).
+const keepData = new authorization.PolicyDefinition("crown-marketplace-keep-data", {
+  description: "Denies deleting storage accounts tagged freehold-deletion-protection=on, and deleting their resource group. Set deletionProtection: false and deploy to lift it.",
+  displayName: pulumi.interpolate`Freehold: keep deletion-protected data (${rg.name})`,
+  metadata: { category: "Freehold" },
+  mode: "Indexed",
+  policyDefinitionName: "9d5287dc-e40e-55fe-9d64-fb58197c5597",
+  policyRule: {
+    if: {
+      allOf: [
+        { equals: "Microsoft.Storage/storageAccounts", field: "type" },
+        { equals: "on", field: "tags['freehold-deletion-protection']" },
+      ],
+    },
+    then: {
+      details: { actionNames: ["delete"], cascadeBehaviors: { resourceGroup: "deny" } },
+      effect: "denyAction",
+    },
+  },
+  policyType: "Custom",
+}, { aliases: [{ parent: freeholdPlatform }] });
+
+const keepDataPolicyAssignment = new authorization.PolicyAssignment("crown-marketplace-keep-data", {
+  description: "Deleting a storage account Freehold protects (or its resource group) is denied while its deletionProtection is on.",
+  displayName: "Freehold: keep deletion-protected data",
+  enforcementMode: "Default",
+  policyAssignmentName: "crown-marketplace-dev-keep-data",
+  policyDefinitionId: keepData.id,
+  scope: rg.id,
 }, { aliases: [{ parent: freeholdPlatform }] });
 
 const logs = new operationalinsights.Workspace("crown-marketplace-logs", {
@@ -157,11 +205,13 @@ const env = new app.ManagedEnvironment("crown-marketplace-env", {
 
 const dbPassword = new RandomPassword("db-password", { length: 32, minLower: 2, minNumeric: 2, minUpper: 2, special: false }, { aliases: [{ parent: freeholdDb }] });
 
+const dbSecretSuffix = new RandomString("db-secret-suffix", { length: 6, lower: true, numeric: true, special: false, upper: false }, { aliases: [{ parent: freeholdDb }] });
+
 const dbSecret = new keyvault.Secret("db-secret", {
   properties: pulumi.secret({ contentType: "PostgreSQL password of app_admin", value: dbPassword.result }),
   resourceGroupName: rg.name,
-  secretName: "db-admin-password",
-  tags: tags,
+  secretName: pulumi.interpolate`db-admin-password-${dbSecretSuffix.result}`,
+  tags: { ...tags, "freehold-secret": "db-admin-password" },
   vaultName: vault.name,
 }, { protect: true, retainOnDelete: true, aliases: [{ parent: freeholdDb }] });
 
@@ -184,7 +234,13 @@ const dbServer = new dbforpostgresql.Server("db-server", {
   storage: { autoGrow: "Enabled", storageSizeGB: 64 },
   tags: tags,
   version: "16",
-}, { protect: true, retainOnDelete: true, dependsOn: [pgdnsLink], aliases: [{ parent: freeholdDb }] });
+}, {
+  protect: true,
+  retainOnDelete: true,
+  dependsOn: [pgdnsLink],
+  ignoreChanges: ["storage.storageSizeGB"],
+  aliases: [{ parent: freeholdDb }],
+});
 
 const dbTls = new dbforpostgresql.Configuration("db-tls", {
   configurationName: "require_secure_transport",
@@ -202,12 +258,57 @@ const dbDatabase = new dbforpostgresql.Database("db-database", {
   serverName: dbServer.name,
 }, { protect: true, retainOnDelete: true, dependsOn: [dbTls], aliases: [{ parent: freeholdDb }] });
 
+const dbAppPassword = new RandomPassword("db-app-password", { length: 32, minLower: 2, minNumeric: 2, minUpper: 2, special: false }, { aliases: [{ parent: freeholdDb }] });
+
+const dbAppSecretSuffix = new RandomString("db-app-secret-suffix", { length: 6, lower: true, numeric: true, special: false, upper: false }, { aliases: [{ parent: freeholdDb }] });
+
+const dbAppSecret = new keyvault.Secret("db-app-secret", {
+  properties: pulumi.secret({ contentType: "PostgreSQL password of app_user", value: dbAppPassword.result }),
+  resourceGroupName: rg.name,
+  secretName: pulumi.interpolate`db-app-password-${dbAppSecretSuffix.result}`,
+  tags: { ...tags, "freehold-secret": "db-app-password" },
+  vaultName: vault.name,
+}, { protect: true, retainOnDelete: true, aliases: [{ parent: freeholdDb }] });
+
+const dbRoles = new containerinstance.ContainerGroup("db-roles", {
+  containerGroupName: "crown-marketplace-dev-db-roles",
+  containers: [
+    {
+      command: [
+        "sh",
+        "-c",
+        "set -eu\npsql -v ON_ERROR_STOP=1 -v role=\"$APP_ROLE\" -v password=\"$APP_PASSWORD\" -v db=\"$PGDATABASE\" <<'SQL'\nSELECT format('CREATE ROLE %I LOGIN', :'role') WHERE NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = :'role')\\gexec\nSELECT format('ALTER ROLE %I WITH LOGIN NOCREATEDB NOCREATEROLE PASSWORD %L', :'role', :'password')\\gexec\nSELECT format('GRANT CONNECT, TEMPORARY ON DATABASE %I TO %I', :'db', :'role')\\gexec\nSELECT format('GRANT USAGE, CREATE ON SCHEMA public TO %I', :'role')\\gexec\nSQL",
+      ],
+      environmentVariables: [
+        { name: "PGHOST", value: dbServer.fullyQualifiedDomainName },
+        { name: "PGPORT", value: "5432" },
+        { name: "PGDATABASE", value: "app" },
+        { name: "PGUSER", value: "app_admin" },
+        { name: "PGSSLMODE", value: "require" },
+        { name: "APP_ROLE", value: "app_user" },
+        { name: "PGPASSWORD", secureValue: pulumi.secret(dbPassword.result) },
+        { name: "APP_PASSWORD", secureValue: pulumi.secret(dbAppPassword.result) },
+      ],
+      image: "postgres:17-alpine",
+      name: "roles",
+      resources: { requests: { cpu: 0.5, memoryInGB: 0.5 } },
+    },
+  ],
+  location: region,
+  osType: "Linux",
+  resourceGroupName: rg.name,
+  restartPolicy: "Never",
+  sku: "Standard",
+  subnetIds: [{ id: pulumi.interpolate`${vnet.id}/subnets/jobs` }],
+  tags: tags,
+}, { dependsOn: [dbDatabase], aliases: [{ parent: freeholdDb }] });
+
 const dbLock = new authorization.ManagementLockByScope("db-lock", {
   level: "CanNotDelete",
   lockName: "freehold-deletion-protection",
-  notes: "Freehold deletionProtection: set deletionProtection: false and deploy before deleting this server.",
+  notes: "Freehold deletionProtection: set deletionProtection: false and deploy to lift this lock.",
   scope: dbServer.id,
-}, { retainOnDelete: true, dependsOn: [dbDatabase], aliases: [{ parent: freeholdDb }] });
+}, { dependsOn: [dbDatabase], aliases: [{ parent: freeholdDb }] });
 
 // ---- uploads (ObjectStore) -------------------------------------------------------------------------------
 // uploads: object-store on Azure Blob Storage.
@@ -233,7 +334,7 @@ const uploadsAccount = new storage.StorageAccount("uploads-account", {
   minimumTlsVersion: "TLS1_2",
   resourceGroupName: rg.name,
   sku: { name: "Standard_LRS" },
-  tags: tags,
+  tags: { ...tags, "freehold-deletion-protection": "on" },
 }, { protect: true, retainOnDelete: true, aliases: [{ parent: freeholdUploads }] });
 
 const uploadsBlobService = new storage.BlobServiceProperties("uploads-blob-service", {
@@ -272,9 +373,9 @@ const uploadsLifecycle = new storage.ManagementPolicy("uploads-lifecycle", {
         definition: {
           actions: {
             baseBlob: { delete: { daysAfterModificationGreaterThan: 7 } },
-            version: { delete: { daysAfterCreationGreaterThan: 7 } },
+            version: { delete: { daysAfterCreationGreaterThan: 14 } },
           },
-          filters: { blobTypes: ["blockBlob"], prefixMatch: ["uploads/tmp/"] },
+          filters: { blobTypes: ["blockBlob", "appendBlob"], prefixMatch: ["uploads/tmp/"] },
         },
         enabled: true,
         name: "expire0",
@@ -284,9 +385,9 @@ const uploadsLifecycle = new storage.ManagementPolicy("uploads-lifecycle", {
         definition: {
           actions: {
             baseBlob: { delete: { daysAfterModificationGreaterThan: 90 } },
-            version: { delete: { daysAfterCreationGreaterThan: 90 } },
+            version: { delete: { daysAfterCreationGreaterThan: 180 } },
           },
-          filters: { blobTypes: ["blockBlob"], prefixMatch: ["uploads/logs/"] },
+          filters: { blobTypes: ["blockBlob", "appendBlob"], prefixMatch: ["uploads/logs/"] },
         },
         enabled: true,
         name: "expire1",
@@ -297,13 +398,6 @@ const uploadsLifecycle = new storage.ManagementPolicy("uploads-lifecycle", {
   resourceGroupName: rg.name,
 }, { retainOnDelete: true, dependsOn: [uploadsBlobService], aliases: [{ parent: freeholdUploads }] });
 
-const uploadsLock = new authorization.ManagementLockByScope("uploads-lock", {
-  level: "CanNotDelete",
-  lockName: "freehold-deletion-protection",
-  notes: "Freehold deletionProtection: set deletionProtection: false and deploy before deleting this storage account.",
-  scope: uploadsAccount.id,
-}, { retainOnDelete: true, dependsOn: [uploadsContainer], aliases: [{ parent: freeholdUploads }] });
-
 // ---- web (WebService) ------------------------------------------------------------------------------------
 // web: web-service on Azure Container Apps, Consumption 1 vCPU / 2Gi. Size: Container Apps pair matching the
 // request exactly (1 vCPU, 2 GiB).
@@ -311,15 +405,15 @@ const uploadsLock = new authorization.ManagementLockByScope("uploads-lock", {
 
 const webIdentity = new managedidentity.UserAssignedIdentity("web-identity", { location: region, resourceGroupName: rg.name, resourceName: "crown-marketplace-dev-web-id", tags: tags }, { aliases: [{ parent: freeholdWeb }] });
 
-// eject: Freehold made "roleAssignmentName" from db-secret and web-identity in a way eject cannot trace; the
+// eject: Freehold made "roleAssignmentName" from db-app-secret and web-identity in a way eject cannot trace; the
 // value below is the planned one, from mock values. Set the deployed value before `pulumi up` (see README.md).
 const webDbAccess = new authorization.RoleAssignment("web-db-access", {
   description: "Freehold link web -> db: Key Vault Secrets User",
   principalId: webIdentity.principalId,
   principalType: "ServicePrincipal",
-  roleAssignmentName: "b4be5907-7713-581f-95de-f181a38f3936",
+  roleAssignmentName: "f8aac1b5-6eed-5bdd-96fe-7ccb297bc276",
   roleDefinitionId: pulumi.interpolate`/subscriptions/${clientConfig.subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/4633458b-17de-408a-b874-0445c86b69e6`,
-  scope: dbSecret.id,
+  scope: dbAppSecret.id,
 }, { aliases: [{ parent: freeholdWeb }] });
 
 // eject: Freehold made "roleAssignmentName" from uploads-container and web-identity in a way eject cannot trace;
@@ -334,12 +428,35 @@ const webUploadsAccess = new authorization.RoleAssignment("web-uploads-access", 
   scope: uploadsContainer.id,
 }, { aliases: [{ parent: freeholdWeb }] });
 
+// eject: Freehold made "roleAssignmentName" from uploads-account and web-identity in a way eject cannot trace;
+// the value below is the planned one, from mock values. Set the deployed value before `pulumi up` (see
+// README.md).
+const webUploadsDelegate = new authorization.RoleAssignment("web-uploads-delegate", {
+  description: "Freehold link web -> uploads: Storage Blob Delegator",
+  principalId: webIdentity.principalId,
+  principalType: "ServicePrincipal",
+  roleAssignmentName: "90315e36-d5f6-5906-b9e5-0f7123fc3e51",
+  roleDefinitionId: pulumi.interpolate`/subscriptions/${clientConfig.subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/db58b8e5-c6ad-4a2a-8342-4190687cbf4a`,
+  scope: uploadsAccount.id,
+}, { aliases: [{ parent: freeholdWeb }] });
+
+const webGrantsWait = new Sleep("web-grants-wait", {
+  createDuration: "600s",
+  triggers: { grants: pulumi.interpolate`${webDbAccess.id},${webUploadsAccess.id},${webUploadsDelegate.id}` },
+}, { dependsOn: [webDbAccess, webUploadsAccess, webUploadsDelegate], aliases: [{ parent: freeholdWeb }] });
+
+// eject: Freehold also made "template" from db-roles, which eject cannot trace; the value below reads the other
+// outputs it was made from.
 const webApp = new app.ContainerApp("web-app", {
   configuration: {
     activeRevisionsMode: "Single",
     ingress: { allowInsecure: false, external: true, targetPort: 8080, transport: "Auto" },
     secrets: [
-      { identity: webIdentity.id, keyVaultUrl: dbSecret.properties.secretUri, name: "database-password" },
+      {
+        identity: webIdentity.id,
+        keyVaultUrl: pulumi.interpolate`${vault.properties.vaultUri}secrets/db-app-password-${dbAppSecretSuffix.result}`,
+        name: "database-password",
+      },
     ],
   },
   containerAppName: "web",
@@ -356,7 +473,7 @@ const webApp = new app.ContainerApp("web-app", {
           { name: "DATABASE_HOST", value: dbServer.fullyQualifiedDomainName },
           { name: "DATABASE_PORT", value: "5432" },
           { name: "DATABASE_NAME", value: dbDatabase.name },
-          { name: "DATABASE_USER", value: "app_admin" },
+          { name: "DATABASE_USER", value: "app_user" },
           { name: "DATABASE_SSLMODE", value: "require" },
           { name: "OBJECT_STORE_PROVIDER", value: "azureblob" },
           { name: "OBJECT_STORE_BUCKET", value: uploadsContainer.name },
@@ -374,8 +491,7 @@ const webApp = new app.ContainerApp("web-app", {
           {
             failureThreshold: 10,
             httpGet: { path: "/healthz", port: 8080, scheme: "HTTP" },
-            initialDelaySeconds: 1,
-            periodSeconds: 5,
+            periodSeconds: 12,
             timeoutSeconds: 5,
             type: "Startup",
           },
@@ -400,7 +516,7 @@ const webApp = new app.ContainerApp("web-app", {
     scale: { maxReplicas: 10, minReplicas: 2 },
   },
   workloadProfileName: "Consumption",
-}, { dependsOn: [webDbAccess, webUploadsAccess], aliases: [{ parent: freeholdWeb }] });
+}, { dependsOn: [webGrantsWait], aliases: [{ parent: freeholdWeb }] });
 
 // ---- worker (WebService) ---------------------------------------------------------------------------------
 // worker: web-service on Azure Container Apps, Consumption 0.5 vCPU / 1Gi. Size: Container Apps pair matching
@@ -409,15 +525,16 @@ const webApp = new app.ContainerApp("web-app", {
 
 const workerIdentity = new managedidentity.UserAssignedIdentity("worker-identity", { location: region, resourceGroupName: rg.name, resourceName: "crown-marketplace-dev-worker-id", tags: tags }, { aliases: [{ parent: freeholdWorker }] });
 
-// eject: Freehold made "roleAssignmentName" from db-secret and worker-identity in a way eject cannot trace; the
-// value below is the planned one, from mock values. Set the deployed value before `pulumi up` (see README.md).
+// eject: Freehold made "roleAssignmentName" from db-app-secret and worker-identity in a way eject cannot trace;
+// the value below is the planned one, from mock values. Set the deployed value before `pulumi up` (see
+// README.md).
 const workerDbAccess = new authorization.RoleAssignment("worker-db-access", {
   description: "Freehold link worker -> db: Key Vault Secrets User",
   principalId: workerIdentity.principalId,
   principalType: "ServicePrincipal",
-  roleAssignmentName: "03708c29-2e35-556b-a80a-582e5a06e302",
+  roleAssignmentName: "fb72a5d2-97ed-54ec-a343-fe8674128b16",
   roleDefinitionId: pulumi.interpolate`/subscriptions/${clientConfig.subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/4633458b-17de-408a-b874-0445c86b69e6`,
-  scope: dbSecret.id,
+  scope: dbAppSecret.id,
 }, { aliases: [{ parent: freeholdWorker }] });
 
 // eject: Freehold made "roleAssignmentName" from uploads-container and worker-identity in a way eject cannot
@@ -432,6 +549,30 @@ const workerUploadsAccess = new authorization.RoleAssignment("worker-uploads-acc
   scope: uploadsContainer.id,
 }, { aliases: [{ parent: freeholdWorker }] });
 
+// eject: Freehold made "roleAssignmentName" from uploads-account and worker-identity in a way eject cannot
+// trace; the value below is the planned one, from mock values. Set the deployed value before `pulumi up` (see
+// README.md).
+const workerUploadsDelegate = new authorization.RoleAssignment("worker-uploads-delegate", {
+  description: "Freehold link worker -> uploads: Storage Blob Delegator",
+  principalId: workerIdentity.principalId,
+  principalType: "ServicePrincipal",
+  roleAssignmentName: "0eb70a98-1bbe-515f-8fba-23b8ff2212bf",
+  roleDefinitionId: pulumi.interpolate`/subscriptions/${clientConfig.subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/db58b8e5-c6ad-4a2a-8342-4190687cbf4a`,
+  scope: uploadsAccount.id,
+}, { aliases: [{ parent: freeholdWorker }] });
+
+const workerGrantsWait = new Sleep("worker-grants-wait", {
+  createDuration: "600s",
+  triggers: {
+    grants: pulumi.interpolate`${workerDbAccess.id},${workerUploadsAccess.id},${workerUploadsDelegate.id}`,
+  },
+}, {
+  dependsOn: [workerDbAccess, workerUploadsAccess, workerUploadsDelegate],
+  aliases: [{ parent: freeholdWorker }],
+});
+
+// eject: Freehold also made "template" from db-roles, which eject cannot trace; the value below reads the other
+// outputs it was made from.
 const workerApp = new app.ContainerApp("worker-app", {
   configuration: {
     activeRevisionsMode: "Single",
@@ -439,7 +580,7 @@ const workerApp = new app.ContainerApp("worker-app", {
     secrets: [
       {
         identity: workerIdentity.id,
-        keyVaultUrl: dbSecret.properties.secretUri,
+        keyVaultUrl: pulumi.interpolate`${vault.properties.vaultUri}secrets/db-app-password-${dbAppSecretSuffix.result}`,
         name: "database-password",
       },
     ],
@@ -457,7 +598,7 @@ const workerApp = new app.ContainerApp("worker-app", {
           { name: "DATABASE_HOST", value: dbServer.fullyQualifiedDomainName },
           { name: "DATABASE_PORT", value: "5432" },
           { name: "DATABASE_NAME", value: dbDatabase.name },
-          { name: "DATABASE_USER", value: "app_admin" },
+          { name: "DATABASE_USER", value: "app_user" },
           { name: "DATABASE_SSLMODE", value: "require" },
           { name: "OBJECT_STORE_PROVIDER", value: "azureblob" },
           { name: "OBJECT_STORE_BUCKET", value: uploadsContainer.name },
@@ -475,8 +616,7 @@ const workerApp = new app.ContainerApp("worker-app", {
           {
             failureThreshold: 10,
             httpGet: { path: "/healthz", port: 8080, scheme: "HTTP" },
-            initialDelaySeconds: 1,
-            periodSeconds: 5,
+            periodSeconds: 12,
             timeoutSeconds: 5,
             type: "Startup",
           },
@@ -501,7 +641,7 @@ const workerApp = new app.ContainerApp("worker-app", {
     scale: { maxReplicas: 4, minReplicas: 1 },
   },
   workloadProfileName: "Consumption",
-}, { dependsOn: [workerDbAccess, workerUploadsAccess], aliases: [{ parent: freeholdWorker }] });
+}, { dependsOn: [workerGrantsWait], aliases: [{ parent: freeholdWorker }] });
 
 // ---- Stack outputs, as Freehold exported them -----------------------------------------------------
 
@@ -509,7 +649,7 @@ export const db = {
   host: dbServer.fullyQualifiedDomainName,
   port: 5432,
   databaseName: "app",
-  connectionString: pulumi.secret(pulumi.interpolate`postgres://app_admin:${dbPassword.result}@${dbServer.fullyQualifiedDomainName}:5432/app?sslmode=require`),
+  connectionString: pulumi.secret(pulumi.interpolate`postgres://app_user:${dbAppPassword.result}@${dbServer.fullyQualifiedDomainName}:5432/app?sslmode=require`),
 };
 export const uploads = {
   bucketName: "uploads",

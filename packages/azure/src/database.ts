@@ -148,7 +148,9 @@ export function createDatabase(req: DatabaseRequest): DatabaseResult {
     { ...stateful, dependsOn: [tls] },
   );
 
-  const app = applicationRole(req, p, { vendor, stateful, serverName: String(serverArgs.serverName), adminPassword: passwordValue, database, jobsSubnetId: p.jobsSubnetId });
+  // The server's own FQDN output; from the name the program chose when a unit test's plain mocks (outputs = inputs) give none.
+  const host = pulumi.all([server.fullyQualifiedDomainName, serverArgs.serverName]).apply(([fqdn, n]) => fqdn ?? `${n}.postgres.database.azure.com`);
+  const app = applicationRole(req, p, { vendor, stateful, host, adminPassword: passwordValue, database, jobsSubnetId: p.jobsSubnetId });
   const created: DatabaseResources = { password, secret, server, tls, database, appPassword: app.password, appSecret: app.secret.secret, roleJob: app.job };
   if (spec.deletionProtection) {
     // On the server only: nothing Freehold deletes while the data is protected lives under it (links are granted on
@@ -171,8 +173,7 @@ export function createDatabase(req: DatabaseRequest): DatabaseResult {
   void id;
   void url;
   return {
-    // From the name the program chose (the server's outputs are not needed, so plain unit-test mocks work too).
-    host: pulumi.all([serverArgs.serverName, server.id]).apply(([n]) => `${n}.postgres.database.azure.com`),
+    host,
     port: pulumi.output(5432),
     databaseName: database.id.apply(() => spec.databaseName),
     username: app.job.id.apply(() => APP_ROLE),
@@ -210,7 +211,7 @@ function applicationRole(
   on: {
     vendor: ReturnType<typeof vendorSettings>;
     stateful: pulumi.CustomResourceOptions;
-    serverName: string;
+    host: pulumi.Output<string>;
     adminPassword: pulumi.Output<string>;
     database: dbforpostgresql.Database;
     jobsSubnetId: pulumi.Output<string>;
@@ -238,7 +239,7 @@ function applicationRole(
           command: ["sh", "-c", ROLE_JOB_SCRIPT],
           resources: { requests: { cpu: 0.5, memoryInGB: 0.5 } },
           environmentVariables: [
-            { name: "PGHOST", value: `${on.serverName}.postgres.database.azure.com` },
+            { name: "PGHOST", value: on.host },
             { name: "PGPORT", value: "5432" },
             { name: "PGDATABASE", value: spec.databaseName },
             { name: "PGUSER", value: ADMIN_LOGIN },
