@@ -44,6 +44,12 @@ const outputs = {
         };
       case "aws:s3/bucket:Bucket":
         return { ...out, arn: `arn:aws:s3:::${physical}`, bucket: physical };
+      case "aws:secretsmanager/secretVersion:SecretVersion":
+        return { versionId: `${h}-0000-4000-8000-${h}0000` };
+      case "random:index/randomId:RandomId":
+        return { hex: h };
+      case "random:index/randomPassword:RandomPassword":
+        return { result: `Mock${h8(name)}${h8(`${name}/2`)}` };
       default:
         return out;
     }
@@ -108,10 +114,17 @@ const outputs = {
 /** @type {Record<string, (token: string, inputs: Record<string, unknown>) => Record<string, unknown>>} */
 const calls = {
   aws(token, inputs) {
-    if (token === "aws:secretsmanager/getSecretVersion:getSecretVersion") {
-      return { arn: inputs.secretId, secretId: inputs.secretId, secretString: JSON.stringify({ username: "freehold", password: "mock-password" }) };
+    const region = str(inputs.region, REGION);
+    switch (token) {
+      case "aws:index/getAvailabilityZones:getAvailabilityZones":
+        return { id: region, names: ["a", "b", "c"].map((z) => `${region}${z}`) };
+      case "aws:ec2/getManagedPrefixList:getManagedPrefixList":
+        return { id: "pl-93a247fa", name: inputs.name };
+      case "aws:index/getCallerIdentity:getCallerIdentity":
+        return { id: ACCOUNT, accountId: ACCOUNT, arn: `arn:aws:iam::${ACCOUNT}:user/bench` };
+      default:
+        return {};
     }
-    return {};
   },
   azure(token) {
     if (token === "azure-native:authorization:getClientConfig") {

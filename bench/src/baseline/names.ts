@@ -20,3 +20,9 @@ export function guid(...parts: string[]): string {
   const h = b.toString("hex");
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
 }
+
+// A name that fits as it is, else cut and ended by the hash (as unique() does) so two long names never collide.
+export function fitName(parts: string[], maxLength: number): string {
+  const name = parts.join("-");
+  return name.length <= maxLength ? name : unique(parts, maxLength);
+}
