@@ -22,6 +22,18 @@ const obj = (v) => (v && typeof v === "object" ? /** @type {Record<string, unkno
 const ACCOUNT = "123456789012";
 const REGION = "eu-west-2";
 
+/** The input that holds an Azure resource's physical name (its `name` output) where that is not the only other `...Name` input. */
+const AZURE_NAME_INPUT = /** @type {Record<string, string>} */ ({
+  "azure-native:resources:ResourceGroup": "resourceGroupName",
+  "azure-native:keyvault:Secret": "secretName",
+  "azure-native:dbforpostgresql:Configuration": "configurationName",
+  "azure-native:dbforpostgresql:Database": "databaseName",
+  "azure-native:storage:BlobContainer": "containerName",
+  "azure-native:storage:BlobServiceProperties": "blobServicesName",
+  "azure-native:storage:ManagementPolicy": "managementPolicyName",
+  "azure-native:privatedns:VirtualNetworkLink": "virtualNetworkLinkName",
+});
+
 /** @type {Record<string, (type: string, name: string, inputs: Record<string, unknown>) => Record<string, unknown>>} */
 const outputs = {
   aws(type, name, inputs) {
@@ -55,7 +67,7 @@ const outputs = {
     }
   },
   azure(type, name, inputs) {
-    const nameKey = Object.keys(inputs).find((k) => k !== "resourceGroupName" && k.endsWith("Name") && typeof inputs[k] === "string");
+    const nameKey = AZURE_NAME_INPUT[type] ?? Object.keys(inputs).find((k) => k !== "resourceGroupName" && k.endsWith("Name") && typeof inputs[k] === "string");
     const physical = str(nameKey ? inputs[nameKey] : undefined, name);
     /** @type {Record<string, unknown>} */
     const out = { name: physical };
@@ -83,6 +95,9 @@ const outputs = {
       }
       case "random:index/randomPassword:RandomPassword":
         out.result = `Mock${h8(name)}${h8(`${name}/2`)}`;
+        break;
+      case "random:index/randomString:RandomString":
+        out.result = h8(name).slice(0, Number(inputs.length ?? 6));
         break;
     }
     return out;
