@@ -108,18 +108,26 @@ const outputs = {
     switch (type) {
       case "gcp:serviceaccount/account:Account": {
         const email = `${str(inputs.accountId, name)}@${project}.iam.gserviceaccount.com`;
-        return { project, email, member: `serviceAccount:${email}`, name: physical };
+        return { project, email, member: `serviceAccount:${email}`, name: `projects/${project}/serviceAccounts/${email}` };
       }
       case "gcp:sql/databaseInstance:DatabaseInstance": {
-        const d = createHash("sha256").update(physical).digest();
-        return { project, name: physical, privateIpAddress: `10.${96 + ((d[0] ?? 0) % 32)}.${d[1] ?? 0}.${2 + ((d[2] ?? 0) % 250)}` };
+        const tenant = h8(physical);
+        return { project, name: physical, pscServiceAttachmentLink: `projects/${tenant}-tp/regions/europe-west2/serviceAttachments/a-${tenant}-psc-service-attachment` };
       }
+      case "gcp:compute/address:Address": {
+        const d = createHash("sha256").update(physical).digest();
+        return { project, name: physical, address: `10.10.${(d[1] ?? 0) % 16}.${2 + ((d[2] ?? 0) % 250)}` };
+      }
+      case "gcp:projects/iAMCustomRole:IAMCustomRole":
+        return { project, name: `projects/${project}/roles/${str(inputs.roleId, name)}` };
       case "gcp:cloudrunv2/service:Service":
         return { project, name: physical, uri: `https://${physical}-${h8(physical)}.europe-west2.run.app` };
       case "gcp:secretmanager/secretVersion:SecretVersion":
-        return { version: "1" };
+        return { version: "1", name: `${str(inputs.secret, name)}/versions/1` };
       case "random:index/randomPassword:RandomPassword":
         return { result: `mock-${h8(name)}${h8(`${name}/2`)}` };
+      case "random:index/randomString:RandomString":
+        return { result: h8(name).slice(0, Number(inputs.length ?? 6)) };
       default:
         return { project, name: physical };
     }
@@ -148,7 +156,8 @@ const calls = {
     if (token === "azure-native:operationalinsights:getSharedKeys") return { primarySharedKey: "bW9jaw==", secondarySharedKey: "bW9jaw==" };
     return {};
   },
-  gcp() {
+  gcp(token) {
+    if (token === "gcp:organizations/getProject:getProject") return { projectId: "freehold-plan", number: "123456789012" };
     return {};
   },
 };

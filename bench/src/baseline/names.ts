@@ -1,9 +1,9 @@
 // Globally unique physical names (S3 buckets, storage accounts, Key Vaults...): name plus a short stable hash.
 import { createHash } from "node:crypto";
 
-export function hashSuffix(parts: string[]): string {
+export function hashSuffix(parts: string[], length = 6): string {
   const digest = createHash("sha256").update(parts.join("/")).digest();
-  return BigInt(`0x${digest.subarray(0, 8).toString("hex")}`).toString(36).padStart(6, "0").slice(0, 6);
+  return BigInt(`0x${digest.subarray(0, 8).toString("hex")}`).toString(36).padStart(length, "0").slice(0, length);
 }
 
 // Cut to fit the resource's length limit (maxLength), keeping the hash.
