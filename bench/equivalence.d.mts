@@ -9,7 +9,7 @@ export interface RunComparison {
   resources: { freehold: number; baseline: number; compared: number };
   duplicatesNames: { freehold: number; baseline: number };
   abstractionResources: number;
-  invokes: { freehold: number; baseline: number; same: boolean };
+  invokes: { freehold: number; baseline: number; same: boolean; onlyFreehold: string[]; onlyBaseline: string[] };
   onlyFreehold: string[];
   onlyBaseline: string[];
   differing: Array<{ resource: string; differences: string[] }>;

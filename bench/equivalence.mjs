@@ -55,13 +55,22 @@ export function compareRuns(fh, bl) {
   const invokeKeys = (/** @type {typeof fh} */ run) => run.invokes.map((i) => `${i.token} ${JSON.stringify(canonical(i.inputs))}`).sort();
   const ia = invokeKeys(fh);
   const ib = invokeKeys(bl);
+  /** Those of xs not matched one for one in ys. @param {string[]} xs @param {string[]} ys */
+  const unmatched = (xs, ys) => {
+    const left = [...ys];
+    return xs.filter((x) => {
+      const i = left.indexOf(x);
+      if (i >= 0) left.splice(i, 1);
+      return i < 0;
+    });
+  };
   const abstraction = fh.registrations.filter((r) => isAbstraction(r.type)).length;
   return {
     equivalent: !onlyFreehold.length && !onlyBaseline.length && !differing.length && JSON.stringify(ia) === JSON.stringify(ib),
     resources: { freehold: a.size, baseline: b.size, compared: [...a.keys()].filter((k) => b.has(k)).length },
     duplicatesNames: { freehold: fh.registrations.filter((r) => !isAbstraction(r.type)).length - a.size, baseline: bl.registrations.filter((r) => !isAbstraction(r.type)).length - b.size },
     abstractionResources: abstraction,
-    invokes: { freehold: ia.length, baseline: ib.length, same: JSON.stringify(ia) === JSON.stringify(ib) },
+    invokes: { freehold: ia.length, baseline: ib.length, same: JSON.stringify(ia) === JSON.stringify(ib), onlyFreehold: unmatched(ia, ib), onlyBaseline: unmatched(ib, ia) },
     onlyFreehold,
     onlyBaseline,
     differing,

@@ -22,6 +22,18 @@ const obj = (v) => (v && typeof v === "object" ? /** @type {Record<string, unkno
 const ACCOUNT = "123456789012";
 const REGION = "eu-west-2";
 
+/** The input that holds an Azure resource's physical name (its `name` output) where that is not the only other `...Name` input. */
+const AZURE_NAME_INPUT = /** @type {Record<string, string>} */ ({
+  "azure-native:resources:ResourceGroup": "resourceGroupName",
+  "azure-native:keyvault:Secret": "secretName",
+  "azure-native:dbforpostgresql:Configuration": "configurationName",
+  "azure-native:dbforpostgresql:Database": "databaseName",
+  "azure-native:storage:BlobContainer": "containerName",
+  "azure-native:storage:BlobServiceProperties": "blobServicesName",
+  "azure-native:storage:ManagementPolicy": "managementPolicyName",
+  "azure-native:privatedns:VirtualNetworkLink": "virtualNetworkLinkName",
+});
+
 /** @type {Record<string, (type: string, name: string, inputs: Record<string, unknown>) => Record<string, unknown>>} */
 const outputs = {
   aws(type, name, inputs) {
@@ -44,12 +56,18 @@ const outputs = {
         };
       case "aws:s3/bucket:Bucket":
         return { ...out, arn: `arn:aws:s3:::${physical}`, bucket: physical };
+      case "aws:secretsmanager/secretVersion:SecretVersion":
+        return { versionId: `${h}-0000-4000-8000-${h}0000` };
+      case "random:index/randomId:RandomId":
+        return { hex: h };
+      case "random:index/randomPassword:RandomPassword":
+        return { result: `Mock${h8(name)}${h8(`${name}/2`)}` };
       default:
         return out;
     }
   },
   azure(type, name, inputs) {
-    const nameKey = Object.keys(inputs).find((k) => k !== "resourceGroupName" && k.endsWith("Name") && typeof inputs[k] === "string");
+    const nameKey = AZURE_NAME_INPUT[type] ?? Object.keys(inputs).find((k) => k !== "resourceGroupName" && k.endsWith("Name") && typeof inputs[k] === "string");
     const physical = str(nameKey ? inputs[nameKey] : undefined, name);
     /** @type {Record<string, unknown>} */
     const out = { name: physical };
@@ -78,6 +96,9 @@ const outputs = {
       case "random:index/randomPassword:RandomPassword":
         out.result = `Mock${h8(name)}${h8(`${name}/2`)}`;
         break;
+      case "random:index/randomString:RandomString":
+        out.result = h8(name).slice(0, Number(inputs.length ?? 6));
+        break;
     }
     return out;
   },
@@ -87,18 +108,26 @@ const outputs = {
     switch (type) {
       case "gcp:serviceaccount/account:Account": {
         const email = `${str(inputs.accountId, name)}@${project}.iam.gserviceaccount.com`;
-        return { project, email, member: `serviceAccount:${email}`, name: physical };
+        return { project, email, member: `serviceAccount:${email}`, name: `projects/${project}/serviceAccounts/${email}` };
       }
       case "gcp:sql/databaseInstance:DatabaseInstance": {
-        const d = createHash("sha256").update(physical).digest();
-        return { project, name: physical, privateIpAddress: `10.${96 + ((d[0] ?? 0) % 32)}.${d[1] ?? 0}.${2 + ((d[2] ?? 0) % 250)}` };
+        const tenant = h8(physical);
+        return { project, name: physical, pscServiceAttachmentLink: `projects/${tenant}-tp/regions/europe-west2/serviceAttachments/a-${tenant}-psc-service-attachment` };
       }
+      case "gcp:compute/address:Address": {
+        const d = createHash("sha256").update(physical).digest();
+        return { project, name: physical, address: `10.10.${(d[1] ?? 0) % 16}.${2 + ((d[2] ?? 0) % 250)}` };
+      }
+      case "gcp:projects/iAMCustomRole:IAMCustomRole":
+        return { project, name: `projects/${project}/roles/${str(inputs.roleId, name)}` };
       case "gcp:cloudrunv2/service:Service":
         return { project, name: physical, uri: `https://${physical}-${h8(physical)}.europe-west2.run.app` };
       case "gcp:secretmanager/secretVersion:SecretVersion":
-        return { version: "1" };
+        return { version: "1", name: `${str(inputs.secret, name)}/versions/1` };
       case "random:index/randomPassword:RandomPassword":
         return { result: `mock-${h8(name)}${h8(`${name}/2`)}` };
+      case "random:index/randomString:RandomString":
+        return { result: h8(name).slice(0, Number(inputs.length ?? 6)) };
       default:
         return { project, name: physical };
     }
@@ -108,10 +137,17 @@ const outputs = {
 /** @type {Record<string, (token: string, inputs: Record<string, unknown>) => Record<string, unknown>>} */
 const calls = {
   aws(token, inputs) {
-    if (token === "aws:secretsmanager/getSecretVersion:getSecretVersion") {
-      return { arn: inputs.secretId, secretId: inputs.secretId, secretString: JSON.stringify({ username: "freehold", password: "mock-password" }) };
+    const region = str(inputs.region, REGION);
+    switch (token) {
+      case "aws:index/getAvailabilityZones:getAvailabilityZones":
+        return { id: region, names: ["a", "b", "c"].map((z) => `${region}${z}`) };
+      case "aws:ec2/getManagedPrefixList:getManagedPrefixList":
+        return { id: "pl-93a247fa", name: inputs.name };
+      case "aws:index/getCallerIdentity:getCallerIdentity":
+        return { id: ACCOUNT, accountId: ACCOUNT, arn: `arn:aws:iam::${ACCOUNT}:user/bench` };
+      default:
+        return {};
     }
-    return {};
   },
   azure(token) {
     if (token === "azure-native:authorization:getClientConfig") {
@@ -120,7 +156,8 @@ const calls = {
     if (token === "azure-native:operationalinsights:getSharedKeys") return { primarySharedKey: "bW9jaw==", secondarySharedKey: "bW9jaw==" };
     return {};
   },
-  gcp() {
+  gcp(token) {
+    if (token === "gcp:organizations/getProject:getProject") return { projectId: "freehold-plan", number: "123456789012" };
     return {};
   },
 };

@@ -5,7 +5,8 @@
  *
  * Environment: BENCH_QUICK=1 runs N = 10 and 100 only with 2 runs each, and a small migration
  * (a smoke test, not for committed results). BENCH_ONLY=migration runs only the migration benchmark
- * and merges it into the existing results; BENCH_ONLY=registration skips it.
+ * and merges it into the existing results; BENCH_ONLY=registration skips it. BENCH_ONLY=equivalence
+ * runs only the equivalence check, prints every difference and exits 1 if there is any (writes nothing).
  */
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync, existsSync } from "node:fs";
@@ -140,12 +141,20 @@ const equivalence = {};
 for (const cloud of CLOUDS) {
   for (const [label, mode, n] of /** @type {const} */ ([["N=10", "register", "10"], ["crown-marketplace", "crown", "-"]])) {
     const files = { freehold: join(tmp, `${mode}-freehold-${cloud}.json`), baseline: join(tmp, `${mode}-baseline-${cloud}.json`) };
-    await child([mode, "freehold", cloud, n, "--record", files.freehold]);
-    await child([mode, "baseline", cloud, n, "--record", files.baseline]);
+    // Nothing is timed here: both sides record at the same time, one per core.
+    await Promise.all(/** @type {const} */ (["freehold", "baseline"]).map((side) => child([mode, side, cloud, n, "--record", files[side]])));
     const cmp = compareRuns(JSON.parse(readFileSync(files.freehold, "utf8")), JSON.parse(readFileSync(files.baseline, "utf8")));
     equivalence[`${cloud} ${label}`] = cmp;
     log(`  ${cloud} ${label}: ${cmp.equivalent ? "equivalent" : "DIFFERENT"} (${cmp.resources.compared} resources, ${cmp.invokes.freehold} invokes)`);
   }
+}
+
+if (ONLY === "equivalence") {
+  const lines = equivalenceDifferences(equivalence);
+  process.stdout.write(lines.length ? `${lines.join("\n")}\n` : "");
+  rmSync(tmp, { recursive: true, force: true });
+  log(lines.length ? `equivalence: ${Object.values(equivalence).filter((e) => !e.equivalent).length} of ${Object.keys(equivalence).length} checks differ (listed above)` : `equivalence: all ${Object.keys(equivalence).length} checks identical`);
+  process.exit(lines.length ? 1 : 0);
 }
 
 // ---------------------------------------------------------------- 1b. registration
@@ -307,6 +316,21 @@ writeFileSync(join(here, "results.md"), markdown(results));
 rmSync(tmp, { recursive: true, force: true });
 log(`wrote bench/results.json and bench/results.md in ${durationS} s`);
 
+/** Every difference of the checks that are not equivalent, as markdown lines (empty when all are). @param {Record<string, any>} checks */
+function equivalenceDifferences(checks) {
+  const L = [];
+  for (const [k, x] of Object.entries(checks)) {
+    if (x.equivalent) continue;
+    L.push("", `Differences in ${k}:`, "");
+    for (const o of x.onlyFreehold) L.push(`- only Freehold: ${o}`);
+    for (const o of x.onlyBaseline) L.push(`- only baseline: ${o}`);
+    for (const d of x.differing) L.push(`- ${d.resource}: ${d.differences.join("; ")}`);
+    for (const i of x.invokes.onlyFreehold ?? []) L.push(`- invoke only Freehold: ${i}`);
+    for (const i of x.invokes.onlyBaseline ?? []) L.push(`- invoke only baseline: ${i}`);
+  }
+  return L;
+}
+
 /** @param {any} r */
 function markdown(r) {
   // The sizes of the results being written (a migration-only run may render results of another mode).
@@ -388,15 +412,7 @@ function markdown(r) {
     const x = /** @type {any} */ (e);
     L.push(`| ${k} | ${x.resources.compared} | ${x.equivalent ? "yes" : "**no**"} | ${x.onlyFreehold.length} | ${x.onlyBaseline.length} | ${x.differing.length} | ${x.invokes.freehold} / ${x.invokes.baseline} | ${x.abstractionResources} |`);
   }
-  for (const [k, e] of Object.entries(r.equivalence)) {
-    const x = /** @type {any} */ (e);
-    if (x.equivalent) continue;
-    L.push("", `Differences in ${k}:`, "");
-    for (const o of x.onlyFreehold) L.push(`- only Freehold: ${o}`);
-    for (const o of x.onlyBaseline) L.push(`- only baseline: ${o}`);
-    for (const d of x.differing) L.push(`- ${d.resource}: ${d.differences.join("; ")}`);
-  }
-  L.push("");
+  L.push(...equivalenceDifferences(r.equivalence), "");
 
   if (r.profile) {
     const p = r.profile;

@@ -1,10 +1,14 @@
 // The Crown Marketplace on AWS, written directly against @pulumi/aws: ECS on Fargate behind an ALB
-// (CloudFront in front of public services), RDS for PostgreSQL, S3.
+// (CloudFront in front of public services), RDS for PostgreSQL with two least-privilege application
+// roles (set up by a container in each linked task), S3. Every regional resource names its region.
+import { createHash, createHmac, pbkdf2Sync } from "node:crypto";
 import * as appautoscaling from "@pulumi/aws/appautoscaling";
 import * as cloudfront from "@pulumi/aws/cloudfront";
 import * as cloudwatch from "@pulumi/aws/cloudwatch";
 import * as ec2 from "@pulumi/aws/ec2";
 import * as ecs from "@pulumi/aws/ecs";
+import { getAvailabilityZonesOutput } from "@pulumi/aws/getAvailabilityZones";
+import { getCallerIdentityOutput } from "@pulumi/aws/getCallerIdentity";
 import * as iam from "@pulumi/aws/iam";
 import * as lb from "@pulumi/aws/lb";
 import * as rds from "@pulumi/aws/rds";
@@ -12,84 +16,169 @@ import * as s3 from "@pulumi/aws/s3";
 import * as secretsmanager from "@pulumi/aws/secretsmanager";
 import * as vpc from "@pulumi/aws/vpc";
 import * as pulumi from "@pulumi/pulumi";
-import { unique } from "./names";
+import * as random from "@pulumi/random";
+import * as time from "@pulumiverse/time";
+import { fitName, unique } from "./names";
 
 const region = "eu-west-2";
 const vpcCidr = "10.0.0.0/16";
-const ecsTrust = JSON.stringify({
-  Version: "2012-10-17",
-  Statement: [{ Effect: "Allow", Action: "sts:AssumeRole", Principal: { Service: "ecs-tasks.amazonaws.com" } }],
-});
 
 export interface Network {
+  /** The stack's name: shared resources' logical names and Name tags. */
   stack: string;
+  /** Physical names: the stack's name and the Pulumi stack's. */
+  prefix: string;
   tags: Record<string, string>;
   vpc: ec2.Vpc;
   privateSubnets: ec2.Subnet[];
-  publicSubnets: ec2.Subnet[];
   subnetGroup: rds.SubnetGroup;
   cluster: ecs.Cluster;
+  /** Trust policy for ECS tasks of this account and region only (no confused deputy). */
+  ecsTrust: pulumi.Output<string>;
+  /** CloudFront's origin-facing addresses (AWS-managed prefix list). */
+  cloudFrontPrefixList: pulumi.Output<string>;
 }
 
 export function network(stack: string, userTags: Record<string, string>): Network {
-  const tags = { ...userTags, "managed-by": "freehold", "freehold-stack": stack };
+  const pulumiStack = pulumi.getStack();
+  const tags = { ...userTags, "managed-by": "freehold", "freehold-stack": stack, "pulumi-stack": pulumiStack };
   const named = (role: string) => ({ ...tags, Name: `${stack}-${role}` });
-  const vpc = new ec2.Vpc(`${stack}-vpc`, { cidrBlock: vpcCidr, enableDnsSupport: true, enableDnsHostnames: true, tags: named("vpc") });
-  const subnet = (kind: string, zone: string, cidrBlock: string) =>
-    new ec2.Subnet(`${stack}-${kind}-${zone}`, { vpcId: vpc.id, availabilityZone: `${region}${zone}`, cidrBlock, mapPublicIpOnLaunch: false, tags: named(`${kind}-${zone}`) });
-  const privateSubnets = [subnet("private", "a", "10.0.0.0/19"), subnet("private", "b", "10.0.32.0/19")];
+  const zones = getAvailabilityZonesOutput({ filters: [{ name: "zone-type", values: ["availability-zone"] }], region }).names.apply((all) => [...all].sort().slice(0, 2));
+  const vpc = new ec2.Vpc(`${stack}-vpc`, { cidrBlock: vpcCidr, enableDnsSupport: true, enableDnsHostnames: true, region, tags: named("vpc") });
+  const subnet = (kind: string, i: number, cidrBlock: string) =>
+    new ec2.Subnet(`${stack}-${kind}-${"ab"[i]}`, {
+      vpcId: vpc.id,
+      availabilityZone: zones.apply((z) => z[i] ?? ""),
+      cidrBlock,
+      mapPublicIpOnLaunch: false,
+      region,
+      tags: named(`${kind}-${"ab"[i]}`),
+    });
+  const privateSubnets = [subnet("private", 0, "10.0.0.0/19"), subnet("private", 1, "10.0.32.0/19")];
+  const prefix = `${stack}-${pulumiStack}`;
   const subnetGroup = new rds.SubnetGroup(`${stack}-db-subnets`, {
-    name: `${stack}-db`,
+    name: `${prefix}-db`,
     description: "Freehold databases: private subnets only",
     subnetIds: privateSubnets.map((s) => s.id),
+    region,
     tags: named("db-subnets"),
   });
-  const igw = new ec2.InternetGateway(`${stack}-igw`, { vpcId: vpc.id, tags: named("igw") });
-  const publicSubnets = [subnet("public", "a", "10.0.128.0/20"), subnet("public", "b", "10.0.144.0/20")];
-  const publicRt = new ec2.RouteTable(`${stack}-public-rt`, { vpcId: vpc.id, routes: [{ cidrBlock: "0.0.0.0/0", gatewayId: igw.id }], tags: named("public-rt") });
-  for (const [i, s] of publicSubnets.entries()) new ec2.RouteTableAssociation(`${stack}-public-${"ab"[i]}-rta`, { subnetId: s.id, routeTableId: publicRt.id });
-  const eip = new ec2.Eip(`${stack}-nat-eip`, { domain: "vpc", tags: named("nat-eip") }, { dependsOn: [igw] });
-  const nat = new ec2.NatGateway(`${stack}-nat`, { allocationId: eip.allocationId, subnetId: publicSubnets[0]?.id, connectivityType: "public", tags: named("nat") }, { dependsOn: [igw] });
-  const privateRt = new ec2.RouteTable(`${stack}-private-rt`, { vpcId: vpc.id, routes: [{ cidrBlock: "0.0.0.0/0", natGatewayId: nat.id }], tags: named("private-rt") });
-  for (const [i, s] of privateSubnets.entries()) new ec2.RouteTableAssociation(`${stack}-private-${"ab"[i]}-rta`, { subnetId: s.id, routeTableId: privateRt.id });
+  const cluster = new ecs.Cluster(`${stack}-cluster`, { name: prefix, region, tags: named("cluster") });
+  const igw = new ec2.InternetGateway(`${stack}-igw`, { vpcId: vpc.id, region, tags: named("igw") });
+  const publicSubnets = [subnet("public", 0, "10.0.128.0/20"), subnet("public", 1, "10.0.144.0/20")];
+  egress(stack, vpc, igw, publicSubnets, privateSubnets, named);
+  const account = getCallerIdentityOutput({});
+  const ecsTrust = account.apply((c) =>
+    JSON.stringify({
+      Version: "2012-10-17",
+      Statement: [
+        {
+          Effect: "Allow",
+          Action: "sts:AssumeRole",
+          Principal: { Service: "ecs-tasks.amazonaws.com" },
+          Condition: { ArnLike: { "aws:SourceArn": `arn:${c.arn.split(":")[1]}:ecs:${region}:${c.accountId}:*` }, StringEquals: { "aws:SourceAccount": c.accountId } },
+        },
+      ],
+    }),
+  );
+  const cloudFrontPrefixList = ec2.getManagedPrefixListOutput({ name: "com.amazonaws.global.cloudfront.origin-facing", region }).id;
+  return { stack, prefix, tags, vpc, privateSubnets, subnetGroup, cluster, ecsTrust, cloudFrontPrefixList };
+}
+
+/** Public route table, one NAT gateway (first zone) for the private subnets, and the S3 gateway endpoint. */
+function egress(stack: string, vpc: ec2.Vpc, igw: ec2.InternetGateway, publicSubnets: ec2.Subnet[], privateSubnets: ec2.Subnet[], named: (role: string) => Record<string, string>): void {
+  const publicRt = new ec2.RouteTable(`${stack}-public-rt`, { vpcId: vpc.id, routes: [{ cidrBlock: "0.0.0.0/0", gatewayId: igw.id }], region, tags: named("public-rt") });
+  for (const [i, s] of publicSubnets.entries()) new ec2.RouteTableAssociation(`${stack}-public-${"ab"[i]}-rta`, { subnetId: s.id, routeTableId: publicRt.id, region });
+  const eip = new ec2.Eip(`${stack}-nat-eip`, { domain: "vpc", region, tags: named("nat-eip") }, { dependsOn: [igw] });
+  const nat = new ec2.NatGateway(
+    `${stack}-nat`,
+    { allocationId: eip.allocationId, subnetId: publicSubnets[0]?.id, connectivityType: "public", region, tags: named("nat") },
+    { dependsOn: [igw] },
+  );
+  const privateRt = new ec2.RouteTable(`${stack}-private-rt`, { vpcId: vpc.id, routes: [{ cidrBlock: "0.0.0.0/0", natGatewayId: nat.id }], region, tags: named("private-rt") });
+  for (const [i, s] of privateSubnets.entries()) new ec2.RouteTableAssociation(`${stack}-private-${"ab"[i]}-rta`, { subnetId: s.id, routeTableId: privateRt.id, region });
   new ec2.VpcEndpoint(`${stack}-s3-endpoint`, {
     vpcId: vpc.id,
     serviceName: `com.amazonaws.${region}.s3`,
     vpcEndpointType: "Gateway",
     routeTableIds: [privateRt.id],
+    region,
     tags: named("s3-endpoint"),
   });
-  const cluster = new ecs.Cluster(`${stack}-cluster`, { name: stack, tags: named("cluster") });
-  return { stack, tags, vpc, privateSubnets, publicSubnets, subnetGroup, cluster };
+}
+
+/** An application role's credentials: its password lives in a Secrets Manager secret with its SCRAM verifier. */
+export interface RoleSecret {
+  username: string;
+  arn: pulumi.Output<string>;
+  versionId: pulumi.Output<string>;
 }
 
 export interface Db {
   name: string;
   sg: ec2.SecurityGroup;
   instance: rds.Instance;
-  secretArn: pulumi.Output<string>;
-  password: pulumi.Output<string>;
+  /** The RDS-managed master secret: the setup container only. */
+  masterSecretArn: pulumi.Output<string>;
+  app: RoleSecret;
+  reader: RoleSecret;
 }
 
-export function database(net: Network, a: { name: string; instanceClass: string; storageGiB: number; multiAz: boolean; backupDays: number }): Db {
+export interface DbArgs {
+  name: string;
+  instanceClass: string;
+  storageGiB: number;
+  multiAz: boolean;
+  backupDays: number;
+}
+
+export function database(net: Network, a: DbArgs): Db {
   const tags = { ...net.tags, "freehold-component": a.name };
+  const identifier = fitName([net.prefix, a.name], 63);
   const sg = new ec2.SecurityGroup(`${a.name}-sg`, {
-    name: `${net.stack}-${a.name}-db`,
+    name: `${net.prefix}-${a.name}-db`,
     description: "Freehold database: PostgreSQL from linked services only",
     vpcId: net.vpc.id,
+    region,
     tags,
   });
   const params = new rds.ParameterGroup(`${a.name}-params`, {
-    name: `${net.stack}-${a.name}-postgres16`,
+    name: `${net.prefix}-${a.name}-postgres16`,
     family: "postgres16",
     description: "Freehold: TLS required",
     parameters: [{ name: "rds.force_ssl", value: "1" }],
+    region,
     tags,
   });
-  const instance = new rds.Instance(
+  // Created before RDS would create it without retention.
+  const logGroup = new cloudwatch.LogGroup(`${a.name}-logs`, { name: `/aws/rds/instance/${identifier}/postgresql`, retentionInDays: 30, region, tags });
+  // A new final snapshot name for every instance, so a re-created one never finds the last one's snapshot.
+  const snapshotId = new random.RandomId(`${a.name}-final-snapshot-id`, { byteLength: 4, keepers: { identifier, dbName: "app", username: "freehold", engine: "postgres" } });
+  const instance = dbInstance(net, a, { identifier, sg, params, logGroup, snapshotId, tags });
+  return {
+    name: a.name,
+    sg,
+    instance,
+    masterSecretArn: instance.masterUserSecrets.apply((s) => s[0]?.secretArn ?? ""),
+    app: roleSecret(net, a.name, "app", "app", tags),
+    reader: roleSecret(net, a.name, "reader", "app_read", tags),
+  };
+}
+
+interface InstanceParts {
+  identifier: string;
+  sg: ec2.SecurityGroup;
+  params: rds.ParameterGroup;
+  logGroup: cloudwatch.LogGroup;
+  snapshotId: random.RandomId;
+  tags: Record<string, string>;
+}
+
+function dbInstance(net: Network, a: DbArgs, p: InstanceParts): rds.Instance {
+  return new rds.Instance(
     `${a.name}-instance`,
     {
-      identifier: `${net.stack}-${a.name}`,
+      identifier: p.identifier,
       engine: "postgres",
       engineVersion: "16",
       instanceClass: a.instanceClass,
@@ -99,30 +188,54 @@ export function database(net: Network, a: { name: string; instanceClass: string;
       storageEncrypted: true,
       publiclyAccessible: false,
       dbSubnetGroupName: net.subnetGroup.name,
-      vpcSecurityGroupIds: [sg.id],
-      parameterGroupName: params.name,
+      vpcSecurityGroupIds: [p.sg.id],
+      parameterGroupName: p.params.name,
       port: 5432,
       dbName: "app",
       username: "freehold",
       manageMasterUserPassword: true,
       backupRetentionPeriod: a.backupDays,
       multiAz: a.multiAz,
+      applyImmediately: true,
       deletionProtection: true,
       skipFinalSnapshot: false,
-      finalSnapshotIdentifier: `${net.stack}-${a.name}-final`,
+      finalSnapshotIdentifier: pulumi.interpolate`${p.identifier}-final-${p.snapshotId.hex}`,
       deleteAutomatedBackups: false,
       copyTagsToSnapshot: true,
       enabledCloudwatchLogsExports: ["postgresql"],
       autoMinorVersionUpgrade: true,
       allowMajorVersionUpgrade: true,
-      tags,
+      region,
+      tags: p.tags,
     },
-    { retainOnDelete: true },
+    { protect: true, retainOnDelete: true, dependsOn: [p.logGroup] },
   );
-  const secretArn = instance.masterUserSecrets.apply((s) => s[0]?.secretArn ?? "");
-  const secret = secretsmanager.getSecretVersionOutput({ secretId: secretArn });
-  const password = pulumi.secret(secret.secretString.apply((s) => String((JSON.parse(s) as { password?: unknown }).password ?? "")));
-  return { name: a.name, sg, instance, secretArn, password };
+}
+
+/** PostgreSQL's SCRAM-SHA-256 verifier of a password (salt derived from it, so plans stay deterministic). */
+function scramVerifier(password: string, iterations = 4096): string {
+  const salt = createHmac("sha256", "freehold scram salt").update(password).digest().subarray(0, 16);
+  const salted = pbkdf2Sync(password, salt, iterations, 32, "sha256");
+  const storedKey = createHash("sha256").update(createHmac("sha256", salted).update("Client Key").digest()).digest();
+  const serverKey = createHmac("sha256", salted).update("Server Key").digest();
+  return `SCRAM-SHA-256$${iterations}:${salt.toString("base64")}$${storedKey.toString("base64")}:${serverKey.toString("base64")}`;
+}
+
+function roleSecret(net: Network, db: string, key: string, username: string, tags: Record<string, string>): RoleSecret {
+  const password = new random.RandomPassword(`${db}-${key}-password`, { length: 40, special: false, minLower: 1, minUpper: 1, minNumeric: 1 });
+  const secret = new secretsmanager.Secret(`${db}-${key}-secret`, {
+    name: `freehold/${net.prefix}/${db}/${username}`,
+    description: `Freehold ${net.prefix}/${db}: PostgreSQL role ${username}`,
+    recoveryWindowInDays: 0,
+    region,
+    tags,
+  });
+  const value = new secretsmanager.SecretVersion(`${db}-${key}-secret-value`, {
+    secretId: secret.id,
+    secretString: pulumi.secret(password.result.apply((p) => JSON.stringify({ username, password: p, verifier: scramVerifier(p) }))),
+    region,
+  });
+  return { username, arn: secret.arn, versionId: value.versionId };
 }
 
 export interface Store {
@@ -130,63 +243,45 @@ export interface Store {
   bucket: s3.Bucket;
 }
 
-export function objectStore(
-  net: Network,
-  a: { name: string; lifecycle: Array<{ prefix: string; days: number }>; cors: Array<{ allowedOrigins: string[]; allowedMethods: string[] }> },
-): Store {
+export interface StoreArgs {
+  name: string;
+  lifecycle: Array<{ prefix: string; days: number }>;
+  cors: Array<{ allowedOrigins: string[]; allowedMethods: string[] }>;
+}
+
+export function objectStore(net: Network, a: StoreArgs): Store {
   const tags = { ...net.tags, "freehold-component": a.name };
   const keep = { retainOnDelete: true };
-  const bucket = new s3.Bucket(`${a.name}-bucket`, { bucket: unique([net.stack, a.name], 63), forceDestroy: false, tags }, keep);
-  const pab = new s3.BucketPublicAccessBlock(
-    `${a.name}-public-access-block`,
-    { bucket: bucket.id, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true },
-    keep,
-  );
-  new s3.BucketOwnershipControls(`${a.name}-ownership`, { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } }, keep);
-  new s3.BucketServerSideEncryptionConfiguration(`${a.name}-encryption`, { bucket: bucket.id, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }] }, keep);
-  const versioning = new s3.BucketVersioning(`${a.name}-versioning`, { bucket: bucket.id, versioningConfiguration: { status: "Enabled" } }, keep);
-  new s3.BucketLifecycleConfiguration(
-    `${a.name}-lifecycle`,
-    {
-      bucket: bucket.id,
-      rules: [
-        { id: "abort-incomplete-multipart-uploads", status: "Enabled", filter: { prefix: "" }, abortIncompleteMultipartUpload: { daysAfterInitiation: 7 } },
-        ...a.lifecycle.map((r, i) => ({
-          id: `expire-${i + 1}`,
-          status: "Enabled",
-          filter: { prefix: r.prefix },
-          expiration: { days: r.days },
-          noncurrentVersionExpiration: { noncurrentDays: r.days },
-        })),
-      ],
-    },
-    { ...keep, dependsOn: [versioning] },
-  );
+  const bucket = new s3.Bucket(`${a.name}-bucket`, { bucket: unique([net.prefix, a.name], 63), forceDestroy: false, region, tags }, { protect: true, retainOnDelete: true });
+  const on = { bucket: bucket.id, region };
+  const pab = new s3.BucketPublicAccessBlock(`${a.name}-public-access-block`, { ...on, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true }, keep);
+  new s3.BucketOwnershipControls(`${a.name}-ownership`, { ...on, rule: { objectOwnership: "BucketOwnerEnforced" } }, keep);
+  new s3.BucketServerSideEncryptionConfiguration(`${a.name}-encryption`, { ...on, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }] }, keep);
+  const versioning = new s3.BucketVersioning(`${a.name}-versioning`, { ...on, versioningConfiguration: { status: "Enabled" } }, keep);
+  const expiry = a.lifecycle.map((r, i) => ({
+    id: `expire-${i + 1}`,
+    status: "Enabled",
+    filter: { prefix: r.prefix },
+    expiration: { days: r.days },
+    noncurrentVersionExpiration: { noncurrentDays: r.days },
+  }));
+  const abort = { id: "abort-incomplete-multipart-uploads", status: "Enabled", filter: { prefix: "" }, abortIncompleteMultipartUpload: { daysAfterInitiation: 7 } };
+  new s3.BucketLifecycleConfiguration(`${a.name}-lifecycle`, { ...on, rules: [abort, ...expiry] }, { ...keep, dependsOn: [versioning] });
   if (a.cors.length) {
-    new s3.BucketCorsConfiguration(
-      `${a.name}-cors`,
-      { bucket: bucket.id, corsRules: a.cors.map((r) => ({ ...r, allowedHeaders: ["*"], maxAgeSeconds: 3600 })) },
-      keep,
-    );
+    new s3.BucketCorsConfiguration(`${a.name}-cors`, { ...on, corsRules: a.cors.map((r) => ({ ...r, allowedHeaders: ["*"], exposeHeaders: ["ETag"], maxAgeSeconds: 3600 })) }, keep);
   }
-  new s3.BucketPolicy(
-    `${a.name}-policy`,
-    {
-      bucket: bucket.id,
-      policy: bucket.arn.apply((arn) => {
-        const deny = (Sid: string, Action: string[], Resource: string | string[], Condition?: object) => ({ Sid, Effect: "Deny", Principal: "*", Action, Resource, ...(Condition ? { Condition } : {}) });
-        return JSON.stringify({
-          Version: "2012-10-17",
-          Statement: [
-            deny("DenyInsecureTransport", ["s3:*"], [arn, `${arn}/*`], { Bool: { "aws:SecureTransport": "false" } }),
-            deny("DenyOldTls", ["s3:*"], [arn, `${arn}/*`], { NumericLessThan: { "s3:TlsVersion": "1.2" } }),
-            deny("DenyBucketDeletion", ["s3:DeleteBucket"], arn),
-          ],
-        });
-      }),
-    },
-    { ...keep, dependsOn: [pab] },
-  );
+  const policy = bucket.arn.apply((arn) => {
+    const deny = (Sid: string, Action: string[], Resource: string | string[], Condition?: object) => ({ Sid, Effect: "Deny", Principal: "*", Action, Resource, ...(Condition ? { Condition } : {}) });
+    return JSON.stringify({
+      Version: "2012-10-17",
+      Statement: [
+        deny("DenyInsecureTransport", ["s3:*"], [arn, `${arn}/*`], { Bool: { "aws:SecureTransport": "false" } }),
+        deny("DenyOldTls", ["s3:*"], [arn, `${arn}/*`], { NumericLessThan: { "s3:TlsVersion": "1.2" } }),
+        deny("DenyBucketDeletion", ["s3:DeleteBucket"], arn),
+      ],
+    });
+  });
+  new s3.BucketPolicy(`${a.name}-policy`, { ...on, policy }, { ...keep, dependsOn: [pab] });
   return { name: a.name, bucket };
 }
 
@@ -206,111 +301,170 @@ export interface WebArgs {
   storeAccess: "read" | "readWrite";
 }
 
-export function webService(net: Network, a: WebArgs): pulumi.Output<string> {
-  const s = net.stack;
-  const tags = { ...net.tags, "freehold-component": a.name };
-  const logGroupName = `/freehold/${s}/${a.name}`;
-  const logGroup = new cloudwatch.LogGroup(`${a.name}-logs`, { name: logGroupName, retentionInDays: 30, tags });
+const policyDocument = (Statement: object[]) => JSON.stringify({ Version: "2012-10-17", Statement });
+
+interface TaskRoles {
+  logGroup: cloudwatch.LogGroup;
+  executionRole: iam.Role;
+  taskRole: iam.Role;
+  policies: iam.RolePolicy[];
+  /** Waits for IAM to propagate the policies (eventually consistent) before the service starts tasks. */
+  propagation: time.Sleep;
+}
+
+/** The log group, the execution role (logs, the database's secrets) and the task role (the linked bucket). */
+function taskRoles(net: Network, a: WebArgs, tags: Record<string, string>): TaskRoles {
+  const logGroup = new cloudwatch.LogGroup(`${a.name}-logs`, { name: `/freehold/${net.prefix}/${a.name}`, retentionInDays: 30, region, tags });
   const role = (kind: string, what: string) =>
     new iam.Role(`${a.name}-${kind === "exec" ? "execution" : "task"}-role`, {
-      name: `${s}-${a.name}-${kind}`,
-      description: `Freehold ${s}/${a.name}: ${what}`,
-      assumeRolePolicy: ecsTrust,
+      name: fitName([net.prefix, a.name, kind], 64),
+      description: `Freehold ${net.prefix}/${a.name}: ${what}`,
+      assumeRolePolicy: net.ecsTrust,
       tags,
     });
   const executionRole = role("exec", "ECS agent (logs, linked secrets, image pull)");
   const taskRole = role("task", "the application (linked buckets only)");
-  const policy = (name: string, target: iam.Role, policyName: string, statements: pulumi.Output<object[]>) =>
-    new iam.RolePolicy(name, { role: target.name, name: policyName, policy: statements.apply((Statement) => JSON.stringify({ Version: "2012-10-17", Statement })) });
-  const policies = [
-    policy(`${a.name}-execution-policy`, executionRole, "freehold-execution", logGroup.arn.apply((arn) => [
-      { Sid: "Logs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: [arn, `${arn}:log-stream:*`] },
-    ])),
-    policy(`${a.name}-${a.db.name}-secret`, executionRole, `freehold-link-${a.db.name}`, a.db.secretArn.apply((arn) => [
-      { Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: arn },
-    ])),
-    policy(`${a.name}-${a.store.name}-access`, taskRole, `freehold-link-${a.store.name}`, a.store.bucket.arn.apply((arn) => [
+  const objectActions = a.storeAccess === "read" ? ["s3:GetObject"] : ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload"];
+  const logs = logGroup.arn.apply((arn) => policyDocument([{ Sid: "Logs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: [arn, `${arn}:log-stream:*`] }]));
+  // The master secret (the setup container) and the application role's own.
+  const secrets = pulumi.all([a.db.masterSecretArn, a.db.app.arn]).apply((arns) => policyDocument([{ Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: arns }]));
+  const bucket = a.store.bucket.arn.apply((arn) =>
+    policyDocument([
       { Effect: "Allow", Action: ["s3:ListBucket"], Resource: arn },
-      { Effect: "Allow", Action: a.storeAccess === "read" ? ["s3:GetObject"] : ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload"], Resource: `${arn}/*` },
-    ])),
-  ];
-  const environment = pulumi.all({
-    ...a.env,
-    DATABASE_HOST: a.db.instance.address,
-    DATABASE_PORT: a.db.instance.port.apply(String),
-    DATABASE_NAME: "app",
-    DATABASE_USER: a.db.instance.username,
-    DATABASE_SSLMODE: "require",
-    OBJECT_STORE_PROVIDER: "s3",
-    OBJECT_STORE_BUCKET: a.store.bucket.bucket,
-    OBJECT_STORE_ENDPOINT: `https://s3.${region}.amazonaws.com`,
-    OBJECT_STORE_ACCESS: a.storeAccess,
-  });
-  const taskDefinition = new ecs.TaskDefinition(
-    `${a.name}-task`,
-    {
-      family: `${s}-${a.name}`,
-      requiresCompatibilities: ["FARGATE"],
-      networkMode: "awsvpc",
-      cpu: a.cpu,
-      memory: a.memory,
-      runtimePlatform: { operatingSystemFamily: "LINUX", cpuArchitecture: "X86_64" },
-      executionRoleArn: executionRole.arn,
-      taskRoleArn: taskRole.arn,
-      volumes: [{ name: "tmp" }],
-      containerDefinitions: pulumi.all([environment, a.db.secretArn]).apply(([env, secretArn]) =>
-        JSON.stringify([
-          {
-            name: "app",
-            image: a.image,
-            essential: true,
-            privileged: false,
-            readonlyRootFilesystem: true,
-            ...(a.user ? { user: a.user } : {}),
-            portMappings: [{ containerPort: 8080, protocol: "tcp" }],
-            environment: Object.keys(env).sort().map((name) => ({ name, value: env[name] })),
-            secrets: [{ name: "DATABASE_PASSWORD", valueFrom: `${secretArn}:password::` }],
-            mountPoints: [{ sourceVolume: "tmp", containerPath: "/tmp", readOnly: false }],
-            logConfiguration: { logDriver: "awslogs", options: { "awslogs-group": logGroupName, "awslogs-region": region, "awslogs-stream-prefix": "app" } },
-          },
-        ]),
-      ),
-      tags,
-    },
-    { dependsOn: [logGroup] },
+      { Effect: "Allow", Action: objectActions, Resource: `${arn}/*` },
+    ]),
   );
+  const policy = (name: string, target: iam.Role, policyName: string, document: pulumi.Output<string>) => new iam.RolePolicy(name, { role: target.name, name: policyName, policy: document });
+  const policies = [
+    policy(`${a.name}-execution-policy`, executionRole, "freehold-execution", logs),
+    policy(`${a.name}-${a.db.name}-secret`, executionRole, `freehold-link-${a.db.name}`, secrets),
+    policy(`${a.name}-${a.store.name}-access`, taskRole, `freehold-link-${a.store.name}`, bucket),
+  ];
+  const propagation = new time.Sleep(
+    `${a.name}-iam-propagation`,
+    { createDuration: "15s", triggers: { policies: pulumi.all([logs, secrets, bucket]).apply((d) => d.join("\n")) } },
+    { dependsOn: policies },
+  );
+  return { logGroup, executionRole, taskRole, policies, propagation };
+}
+
+// The database's application roles are set up from inside the VPC, by a container that runs before the application
+// in every task: as the master user (its password injected by ECS), it creates the roles and sets the linked one's
+// password from its SCRAM verifier. Idempotent, one transaction, one task at a time (advisory lock).
+const ROLE_SETUP_SQL = `\\set ON_ERROR_STOP on
+BEGIN;
+SELECT pg_advisory_xact_lock(727274);
+SELECT format('CREATE ROLE %I NOLOGIN', r) FROM unnest(ARRAY['app', 'app_read']) AS r WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = r)
+\\gexec
+ALTER ROLE :"role" WITH LOGIN NOCREATEDB NOCREATEROLE PASSWORD :'verifier';
+GRANT app TO :"master";
+REVOKE CREATE ON SCHEMA public FROM PUBLIC;
+GRANT CONNECT, TEMPORARY ON DATABASE :"db" TO app, app_read;
+GRANT USAGE, CREATE ON SCHEMA public TO app;
+GRANT USAGE ON SCHEMA public TO app_read;
+GRANT SELECT, INSERT, UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON ALL TABLES IN SCHEMA public TO app;
+GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA public TO app;
+GRANT SELECT ON ALL TABLES IN SCHEMA public TO app_read;
+GRANT SELECT ON ALL SEQUENCES IN SCHEMA public TO app_read;
+ALTER DEFAULT PRIVILEGES FOR ROLE app IN SCHEMA public GRANT SELECT ON TABLES TO app_read;
+ALTER DEFAULT PRIVILEGES FOR ROLE app IN SCHEMA public GRANT SELECT ON SEQUENCES TO app_read;
+ALTER DEFAULT PRIVILEGES FOR ROLE :"master" IN SCHEMA public GRANT SELECT, INSERT, UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON TABLES TO app;
+ALTER DEFAULT PRIVILEGES FOR ROLE :"master" IN SCHEMA public GRANT SELECT ON TABLES TO app_read;
+COMMIT;
+`;
+
+const SETUP_SCRIPT = `set -eu
+for n in $FREEHOLD_DBS; do
+  set -- "$n"
+  eval "export PGHOST=\\"\\$FREEHOLD_$1_HOST\\" PGPORT=\\"\\$FREEHOLD_$1_PORT\\" PGDATABASE=\\"\\$FREEHOLD_$1_DATABASE\\" PGUSER=\\"\\$FREEHOLD_$1_USER\\" PGPASSWORD=\\"\\$FREEHOLD_$1_PASSWORD\\""
+  eval "role=\\"\\$FREEHOLD_$1_ROLE\\" verifier=\\"\\$FREEHOLD_$1_VERIFIER\\""
+  printf '%s\\n' "$FREEHOLD_ROLE_SQL" | psql -X -q -v role="$role" -v verifier="$verifier" -v master="$PGUSER" -v db="$PGDATABASE" -f -
+  echo "freehold: role $role ready in $PGDATABASE on $PGHOST"
+done`;
+
+const awslogs = (group: string, prefix: string) => ({ logDriver: "awslogs", options: { "awslogs-group": group, "awslogs-region": region, "awslogs-stream-prefix": prefix } });
+
+/** The application container (after the setup container has succeeded), then the setup container. */
+function containerDefinitions(a: WebArgs, logGroup: string): pulumi.Output<string> {
+  const role = a.db.app;
+  return pulumi.all([a.db.instance.address, a.db.masterSecretArn, role.arn, role.versionId, a.store.bucket.bucket]).apply(([host, master, arn, version, bucket]) => {
+    const env: Record<string, string> = {
+      ...a.env,
+      DATABASE_HOST: host,
+      DATABASE_PORT: "5432",
+      DATABASE_NAME: "app",
+      DATABASE_USER: role.username,
+      DATABASE_SSLMODE: "require",
+      OBJECT_STORE_PROVIDER: "s3",
+      OBJECT_STORE_BUCKET: bucket,
+      OBJECT_STORE_ENDPOINT: `https://s3.${region}.amazonaws.com`,
+      OBJECT_STORE_ACCESS: a.storeAccess,
+    };
+    const app = {
+      name: "app",
+      image: a.image,
+      essential: true,
+      privileged: false,
+      readonlyRootFilesystem: true,
+      ...(a.user ? { user: a.user } : {}),
+      dependsOn: [{ containerName: "db-setup", condition: "SUCCESS" }],
+      portMappings: [{ containerPort: 8080, protocol: "tcp" }],
+      environment: Object.keys(env).sort().map((name) => ({ name, value: env[name] })),
+      secrets: [{ name: "DATABASE_PASSWORD", valueFrom: `${arn}:password::${version}` }],
+      mountPoints: [{ sourceVolume: "tmp", containerPath: "/tmp", readOnly: false }],
+      logConfiguration: awslogs(logGroup, "app"),
+    };
+    const setupEnv = { FREEHOLD_1_DATABASE: "app", FREEHOLD_1_HOST: host, FREEHOLD_1_PORT: "5432", FREEHOLD_1_ROLE: role.username, FREEHOLD_1_USER: "freehold" };
+    const setup = {
+      name: "db-setup",
+      image: "public.ecr.aws/docker/library/postgres:17-alpine",
+      essential: false,
+      privileged: false,
+      readonlyRootFilesystem: true,
+      user: "70:70",
+      command: ["sh", "-c", SETUP_SCRIPT],
+      environment: Object.entries({ ...setupEnv, FREEHOLD_DBS: "1", FREEHOLD_ROLE_SQL: ROLE_SETUP_SQL, PGCONNECT_TIMEOUT: "10", PGSSLMODE: "require" }).map(([name, value]) => ({ name, value })),
+      secrets: [
+        { name: "FREEHOLD_1_PASSWORD", valueFrom: `${master}:password::` },
+        { name: "FREEHOLD_1_VERIFIER", valueFrom: `${arn}:verifier::${version}` },
+      ],
+      logConfiguration: awslogs(logGroup, "db-setup"),
+    };
+    return JSON.stringify([app, setup]);
+  });
+}
+
+interface Front {
+  lbSg: ec2.SecurityGroup;
+  targetGroup: lb.TargetGroup;
+  http: lb.Listener;
+  url: pulumi.Output<string>;
+}
+
+/** An internal ALB: reachable from CloudFront's VPC origin (public services) or from inside the VPC only. */
+function loadBalancer(net: Network, a: WebArgs, tags: Record<string, string>): Front {
+  const s = net.prefix;
   const lbSg = new ec2.SecurityGroup(`${a.name}-lb-sg`, {
-    name: `${s}-${a.name}-lb-int`,
-    description: "Freehold load balancer: HTTP from inside the VPC only",
+    name: `${s}-${a.name}-${a.public ? "lb-cdn" : "lb-int"}`,
+    description: `Freehold load balancer: HTTP from ${a.public ? "CloudFront VPC origins only" : "inside the VPC only"}`,
     vpcId: net.vpc.id,
-    ingress: [{ protocol: "tcp", fromPort: 80, toPort: 80, cidrBlocks: [vpcCidr], description: a.public ? "CloudFront VPC origin and the VPC" : "the VPC" }],
+    ingress: [
+      a.public
+        ? { protocol: "tcp", fromPort: 80, toPort: 80, prefixListIds: [net.cloudFrontPrefixList], description: "CloudFront VPC origin (origin-facing prefix list)" }
+        : { protocol: "tcp", fromPort: 80, toPort: 80, cidrBlocks: [vpcCidr], description: "the VPC" },
+    ],
     egress: [{ protocol: "tcp", fromPort: 8080, toPort: 8080, cidrBlocks: [vpcCidr], description: "to tasks" }],
-    tags,
-  });
-  const serviceSg = new ec2.SecurityGroup(`${a.name}-sg`, {
-    name: `${s}-${a.name}-tasks`,
-    description: "Freehold service tasks: container port from the load balancer only",
-    vpcId: net.vpc.id,
-    ingress: [{ protocol: "tcp", fromPort: 8080, toPort: 8080, securityGroups: [lbSg.id], description: "from the load balancer" }],
-    egress: [{ protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: ["0.0.0.0/0"], description: "image pulls, AWS APIs, linked databases" }],
-    tags,
-  });
-  new vpc.SecurityGroupIngressRule(`${a.name}-${a.db.name}-ingress`, {
-    securityGroupId: a.db.sg.id,
-    referencedSecurityGroupId: serviceSg.id,
-    ipProtocol: "tcp",
-    fromPort: 5432,
-    toPort: 5432,
-    description: `Freehold: ${a.name} -> ${a.db.name}`,
+    region,
     tags,
   });
   const alb = new lb.LoadBalancer(`${a.name}-lb`, {
-    name: `${s}-${a.name}-int`,
+    name: fitName([s, a.name, "int"], 32),
     loadBalancerType: "application",
     internal: true,
     subnets: net.privateSubnets.map((x) => x.id),
     securityGroups: [lbSg.id],
     dropInvalidHeaderFields: true,
+    region,
     tags,
   });
   const targetGroup = new lb.TargetGroup(`${a.name}-tg`, {
@@ -321,75 +475,132 @@ export function webService(net: Network, a: WebArgs): pulumi.Output<string> {
     vpcId: net.vpc.id,
     deregistrationDelay: 30,
     healthCheck: { enabled: true, path: a.healthPath, protocol: "HTTP", matcher: "200-399", interval: 30, timeout: 5, healthyThreshold: 2, unhealthyThreshold: 3 },
+    region,
     tags,
   });
-  const http = new lb.Listener(`${a.name}-http`, {
-    loadBalancerArn: alb.arn,
-    port: 80,
-    protocol: "HTTP",
-    defaultActions: [{ type: "forward", targetGroupArn: targetGroup.arn }],
-    tags,
-  });
-  let url = pulumi.interpolate`http://${alb.dnsName}`;
-  if (a.public) {
-    const origin = new cloudfront.VpcOrigin(
-      `${a.name}-vpc-origin`,
-      {
-        vpcOriginEndpointConfig: {
-          name: `${s}-${a.name}`,
-          arn: alb.arn,
-          httpPort: 80,
-          httpsPort: 443,
-          originProtocolPolicy: "http-only",
-          originSslProtocols: { items: ["TLSv1.2"], quantity: 1 },
-        },
-        tags,
+  const http = new lb.Listener(`${a.name}-http`, { loadBalancerArn: alb.arn, port: 80, protocol: "HTTP", defaultActions: [{ type: "forward", targetGroupArn: targetGroup.arn }], region, tags });
+  const url = a.public ? cdn(net, a, alb, http, tags) : pulumi.interpolate`http://${alb.dnsName}`;
+  return { lbSg, targetGroup, http, url };
+}
+
+/** CloudFront with a VPC origin on the internal ALB: HTTPS at the edge, nothing cached, security headers added. */
+function cdn(net: Network, a: WebArgs, alb: lb.LoadBalancer, http: lb.Listener, tags: Record<string, string>): pulumi.Output<string> {
+  const origin = new cloudfront.VpcOrigin(
+    `${a.name}-vpc-origin`,
+    {
+      vpcOriginEndpointConfig: {
+        name: fitName([net.prefix, a.name], 64),
+        arn: alb.arn,
+        httpPort: 80,
+        httpsPort: 443,
+        originProtocolPolicy: "http-only",
+        originSslProtocols: { items: ["TLSv1.2"], quantity: 1 },
       },
-      { dependsOn: [http] },
-    );
-    const cdn = new cloudfront.Distribution(`${a.name}-cdn`, {
-      enabled: true,
-      comment: `Freehold ${s}/${a.name}`,
-      httpVersion: "http2and3",
-      isIpv6Enabled: true,
-      priceClass: "PriceClass_100",
-      origins: [{ originId: "alb", domainName: alb.dnsName, vpcOriginConfig: { vpcOriginId: origin.id } }],
-      defaultCacheBehavior: {
-        targetOriginId: "alb",
-        viewerProtocolPolicy: "redirect-to-https",
-        allowedMethods: ["GET", "HEAD", "OPTIONS", "PUT", "POST", "PATCH", "DELETE"],
-        cachedMethods: ["GET", "HEAD"],
-        cachePolicyId: "4135ea2d-6df8-44a3-9df3-4b5a84be39ad",
-        originRequestPolicyId: "216adef6-5c7f-47e4-b989-5492eafa07d3",
-        compress: true,
-      },
-      restrictions: { geoRestriction: { restrictionType: "none" } },
-      viewerCertificate: { cloudfrontDefaultCertificate: true },
       tags,
-    });
-    url = pulumi.interpolate`https://${cdn.domainName}`;
-  }
+    },
+    { dependsOn: [http] },
+  );
+  const distribution = new cloudfront.Distribution(`${a.name}-cdn`, {
+    enabled: true,
+    comment: `Freehold ${net.prefix}/${a.name}`,
+    httpVersion: "http2and3",
+    isIpv6Enabled: true,
+    priceClass: "PriceClass_100",
+    origins: [{ originId: "alb", domainName: alb.dnsName, vpcOriginConfig: { vpcOriginId: origin.id } }],
+    defaultCacheBehavior: {
+      targetOriginId: "alb",
+      viewerProtocolPolicy: "redirect-to-https",
+      allowedMethods: ["GET", "HEAD", "OPTIONS", "PUT", "POST", "PATCH", "DELETE"],
+      cachedMethods: ["GET", "HEAD"],
+      cachePolicyId: "4135ea2d-6df8-44a3-9df3-4b5a84be39ad", // CachingDisabled
+      originRequestPolicyId: "33f36d7e-f396-46d9-90e0-52428a34d9dc", // AllViewerAndCloudFrontHeaders-2022-06
+      responseHeadersPolicyId: "67f7725c-6f97-4210-82d7-5512b31e9d03", // SecurityHeadersPolicy
+      compress: true,
+    },
+    restrictions: { geoRestriction: { restrictionType: "none" } },
+    viewerCertificate: { cloudfrontDefaultCertificate: true },
+    tags,
+  });
+  return pulumi.interpolate`https://${distribution.domainName}`;
+}
+
+export function webService(net: Network, a: WebArgs): pulumi.Output<string> {
+  const tags = { ...net.tags, "freehold-component": a.name };
+  const roles = taskRoles(net, a, tags);
+  const taskDefinition = new ecs.TaskDefinition(
+    `${a.name}-task`,
+    {
+      family: `${net.prefix}-${a.name}`,
+      requiresCompatibilities: ["FARGATE"],
+      networkMode: "awsvpc",
+      cpu: a.cpu,
+      memory: a.memory,
+      runtimePlatform: { operatingSystemFamily: "LINUX", cpuArchitecture: "X86_64" },
+      executionRoleArn: roles.executionRole.arn,
+      taskRoleArn: roles.taskRole.arn,
+      volumes: [{ name: "tmp" }],
+      containerDefinitions: containerDefinitions(a, `/freehold/${net.prefix}/${a.name}`),
+      region,
+      tags,
+    },
+    { dependsOn: [roles.logGroup] },
+  );
+  const front = loadBalancer(net, a, tags);
+  const serviceSg = new ec2.SecurityGroup(`${a.name}-sg`, {
+    name: `${net.prefix}-${a.name}-tasks`,
+    description: "Freehold service tasks: container port from the load balancer only",
+    vpcId: net.vpc.id,
+    ingress: [{ protocol: "tcp", fromPort: 8080, toPort: 8080, securityGroups: [front.lbSg.id], description: "from the load balancer" }],
+    egress: [{ protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: ["0.0.0.0/0"], description: "image pulls, AWS APIs, linked databases" }],
+    region,
+    tags,
+  });
+  new vpc.SecurityGroupIngressRule(`${a.name}-${a.db.name}-ingress`, {
+    securityGroupId: a.db.sg.id,
+    referencedSecurityGroupId: serviceSg.id,
+    ipProtocol: "tcp",
+    fromPort: 5432,
+    toPort: 5432,
+    description: `Freehold: ${a.name} to ${a.db.name}`,
+    region,
+    tags,
+  });
+  ecsService(net, a, { taskDefinition, front, serviceSg, roles, tags });
+  return front.url;
+}
+
+interface ServiceParts {
+  taskDefinition: ecs.TaskDefinition;
+  front: Front;
+  serviceSg: ec2.SecurityGroup;
+  roles: TaskRoles;
+  tags: Record<string, string>;
+}
+
+/** The Fargate service in the private subnets, and CPU target tracking between min and max. */
+function ecsService(net: Network, a: WebArgs, p: ServiceParts): void {
   const service = new ecs.Service(
     `${a.name}-service`,
     {
-      name: `${s}-${a.name}`,
+      name: `${net.prefix}-${a.name}`,
       cluster: net.cluster.arn,
-      taskDefinition: taskDefinition.arn,
+      taskDefinition: p.taskDefinition.arn,
       desiredCount: a.min,
       launchType: "FARGATE",
       platformVersion: "LATEST",
-      networkConfiguration: { subnets: net.privateSubnets.map((x) => x.id), securityGroups: [serviceSg.id], assignPublicIp: false },
-      loadBalancers: [{ targetGroupArn: targetGroup.arn, containerName: "app", containerPort: 8080 }],
-      healthCheckGracePeriodSeconds: 60,
+      networkConfiguration: { subnets: net.privateSubnets.map((x) => x.id), securityGroups: [p.serviceSg.id], assignPublicIp: false },
+      loadBalancers: [{ targetGroupArn: p.front.targetGroup.arn, containerName: "app", containerPort: 8080 }],
+      healthCheckGracePeriodSeconds: 120,
       deploymentCircuitBreaker: { enable: true, rollback: true },
       deploymentMinimumHealthyPercent: 100,
       deploymentMaximumPercent: 200,
       enableExecuteCommand: false,
       propagateTags: "SERVICE",
       enableEcsManagedTags: true,
-      tags,
+      region,
+      tags: p.tags,
     },
-    { dependsOn: [http, ...policies], ignoreChanges: ["desiredCount"] },
+    { dependsOn: [p.front.http, ...p.roles.policies, p.roles.propagation], ignoreChanges: ["desiredCount"] },
   );
   const target = new appautoscaling.Target(`${a.name}-scaling`, {
     serviceNamespace: "ecs",
@@ -397,7 +608,8 @@ export function webService(net: Network, a: WebArgs): pulumi.Output<string> {
     resourceId: pulumi.interpolate`service/${net.cluster.name}/${service.name}`,
     minCapacity: a.min,
     maxCapacity: a.max,
-    tags,
+    region,
+    tags: p.tags,
   });
   new appautoscaling.Policy(`${a.name}-scaling-cpu`, {
     policyType: "TargetTrackingScaling",
@@ -410,8 +622,8 @@ export function webService(net: Network, a: WebArgs): pulumi.Output<string> {
       scaleInCooldown: 300,
       scaleOutCooldown: 60,
     },
+    region,
   });
-  return url;
 }
 
 // The Crown Marketplace (examples/crown-marketplace) on AWS.

@@ -1,7 +1,9 @@
 // The Crown Marketplace on Azure, written directly against @pulumi/azure-native: Container Apps,
-// PostgreSQL flexible server, Blob Storage, Key Vault for the database password.
+// PostgreSQL flexible server with a least-privilege application role (created by a one-off container
+// in the network), Blob Storage kept by a deny-delete policy, Key Vault for the passwords.
 import * as app from "@pulumi/azure-native/app";
 import * as authorization from "@pulumi/azure-native/authorization";
+import * as containerinstance from "@pulumi/azure-native/containerinstance";
 import * as dbforpostgresql from "@pulumi/azure-native/dbforpostgresql";
 import * as keyvault from "@pulumi/azure-native/keyvault";
 import * as managedidentity from "@pulumi/azure-native/managedidentity";
@@ -11,13 +13,21 @@ import * as privatedns from "@pulumi/azure-native/privatedns";
 import * as resources from "@pulumi/azure-native/resources";
 import * as storage from "@pulumi/azure-native/storage";
 import * as pulumi from "@pulumi/pulumi";
-import { RandomPassword } from "@pulumi/random/randomPassword";
-import { guid, unique } from "./names";
+import * as random from "@pulumi/random";
+import * as time from "@pulumiverse/time";
+import { fitName, guid, unique } from "./names";
 
 const location = "uksouth";
+/** A new role assignment can take up to ten minutes to apply. */
+const rbacPropagation = "600s";
+/** Storage accounts tagged on are kept by the keep-data policy. */
+const protectionTag = "freehold-deletion-protection";
 
 export interface Platform {
+  /** The stack's name: shared resources' logical names. */
   stack: string;
+  /** Physical names: the stack's name and the Pulumi stack's. */
+  prefix: string;
   tags: Record<string, string>;
   rg: pulumi.Output<string>;
   subscriptionId: pulumi.Output<string>;
@@ -26,65 +36,80 @@ export interface Platform {
   dnsZone: privatedns.PrivateZone;
   dnsLink: privatedns.VirtualNetworkLink;
   dbSubnetId: pulumi.Output<string>;
+  jobsSubnetId: pulumi.Output<string>;
 }
 
 export function platform(stack: string, userTags: Record<string, string>): Platform {
-  const tags = { ...userTags, "managed-by": "freehold", "freehold-stack": stack };
-  const group = new resources.ResourceGroup(`${stack}-rg`, { resourceGroupName: `${stack}-rg`, location, tags });
+  const pulumiStack = pulumi.getStack();
+  const prefix = `${stack}-${pulumiStack}`;
+  const tags = { ...userTags, "managed-by": "freehold", "freehold-stack": stack, "pulumi-stack": pulumiStack };
+  const group = new resources.ResourceGroup(`${stack}-rg`, { resourceGroupName: fitName([prefix, "rg"], 90), location, tags });
   const rg = group.name;
-  const common = { resourceGroupName: rg, location, tags };
+  const vnetName = fitName([prefix, "vnet"], 64);
+  const delegation = (serviceName: string) => [{ name: serviceName.replace(/[/.]/g, "-"), serviceName }];
   const vnet = new network.VirtualNetwork(`${stack}-vnet`, {
-    ...common,
-    virtualNetworkName: `${stack}-vnet`,
+    resourceGroupName: rg,
+    location,
+    tags,
+    virtualNetworkName: vnetName,
     addressSpace: { addressPrefixes: ["10.42.0.0/16"] },
     subnets: [
-      { name: "apps", addressPrefix: "10.42.0.0/23", delegations: [{ name: "Microsoft-App-environments", serviceName: "Microsoft.App/environments" }] },
+      { name: "apps", addressPrefix: "10.42.0.0/23", delegations: delegation("Microsoft.App/environments") },
       {
         name: "postgres",
         addressPrefix: "10.42.2.0/24",
         defaultOutboundAccess: false,
-        delegations: [{ name: "Microsoft-DBforPostgreSQL-flexibleServers", serviceName: "Microsoft.DBforPostgreSQL/flexibleServers" }],
+        serviceEndpoints: [{ service: "Microsoft.Storage" }],
+        delegations: delegation("Microsoft.DBforPostgreSQL/flexibleServers"),
       },
+      { name: "jobs", addressPrefix: "10.42.3.0/27", delegations: delegation("Microsoft.ContainerInstance/containerGroups") },
     ],
   });
   const client = authorization.getClientConfigOutput();
-  const vault = new keyvault.Vault(
-    `${stack}-vault`,
-    {
-      ...common,
-      vaultName: unique([stack, "kv"], 24),
-      properties: {
-        tenantId: client.tenantId,
-        sku: { family: "A", name: "standard" },
-        enableRbacAuthorization: true,
-        enableSoftDelete: true,
-        softDeleteRetentionInDays: 90,
-        enablePurgeProtection: true,
-        enabledForDeployment: false,
-        enabledForDiskEncryption: false,
-        enabledForTemplateDeployment: false,
-        networkAcls: { bypass: "AzureServices", defaultAction: "Allow" },
-      },
-    },
-    { retainOnDelete: true },
-  );
-  const dnsZone = new privatedns.PrivateZone(`${stack}-pgdns`, { resourceGroupName: rg, location: "global", tags, privateZoneName: `${stack}.private.postgres.database.azure.com` });
+  const dnsZone = new privatedns.PrivateZone(`${stack}-pgdns`, { resourceGroupName: rg, location: "global", tags, privateZoneName: `${prefix}.private.postgres.database.azure.com` });
   const dnsLink = new privatedns.VirtualNetworkLink(`${stack}-pgdns-link`, {
     resourceGroupName: rg,
     location: "global",
     tags,
     privateZoneName: dnsZone.name,
-    virtualNetworkLinkName: `${stack}-vnet-link`,
+    virtualNetworkLinkName: `${vnetName}-link`,
     virtualNetwork: { id: vnet.id },
     registrationEnabled: false,
   });
-  const workspace = new operationalinsights.Workspace(`${stack}-logs`, { ...common, workspaceName: `${stack}-logs`, sku: { name: "PerGB2018" }, retentionInDays: 30 });
+  keepDataPolicy(stack, prefix, group, client.subscriptionId);
+  return {
+    stack,
+    prefix,
+    tags,
+    rg,
+    subscriptionId: client.subscriptionId,
+    vault: vault(stack, prefix, rg, tags, client.tenantId),
+    environment: environment(stack, prefix, rg, tags, pulumi.interpolate`${vnet.id}/subnets/apps`),
+    dnsZone,
+    dnsLink,
+    dbSubnetId: pulumi.interpolate`${vnet.id}/subnets/postgres`,
+    jobsSubnetId: pulumi.interpolate`${vnet.id}/subnets/jobs`,
+  };
+}
+
+/** The Container Apps environment (Consumption, zone-redundant, on the apps subnet), logging to Log Analytics. */
+function environment(stack: string, prefix: string, rg: pulumi.Output<string>, tags: Record<string, string>, subnetId: pulumi.Output<string>): app.ManagedEnvironment {
+  const workspace = new operationalinsights.Workspace(`${stack}-logs`, {
+    resourceGroupName: rg,
+    location,
+    tags,
+    workspaceName: fitName([prefix, "logs"], 63),
+    sku: { name: "PerGB2018" },
+    retentionInDays: 30,
+  });
   const keys = operationalinsights.getSharedKeysOutput({ resourceGroupName: rg, workspaceName: workspace.name });
-  const environment = new app.ManagedEnvironment(`${stack}-env`, {
-    ...common,
-    environmentName: `${stack}-env`,
+  return new app.ManagedEnvironment(`${stack}-env`, {
+    resourceGroupName: rg,
+    location,
+    tags,
+    environmentName: fitName([prefix, "env"], 32),
     workloadProfiles: [{ name: "Consumption", workloadProfileType: "Consumption" }],
-    vnetConfiguration: { infrastructureSubnetId: pulumi.interpolate`${vnet.id}/subnets/apps`, internal: false },
+    vnetConfiguration: { infrastructureSubnetId: subnetId, internal: false },
     zoneRedundant: true,
     peerTrafficConfiguration: { encryption: { enabled: true } },
     appLogsConfiguration: {
@@ -92,96 +117,202 @@ export function platform(stack: string, userTags: Record<string, string>): Platf
       logAnalyticsConfiguration: { customerId: workspace.customerId, sharedKey: pulumi.secret(keys.apply((k) => k.primarySharedKey ?? "")) },
     },
   });
-  const dbSubnetId = pulumi.interpolate`${vnet.id}/subnets/postgres`;
-  return { stack, tags, rg, subscriptionId: client.subscriptionId, vault, environment, dnsZone, dnsLink, dbSubnetId };
 }
 
-const lock = (name: string, scope: pulumi.Input<string>, what: string, after: pulumi.Resource) =>
-  new authorization.ManagementLockByScope(
-    `${name}-lock`,
-    {
-      scope,
-      level: "CanNotDelete",
-      lockName: "freehold-deletion-protection",
-      notes: `Freehold deletionProtection: set deletionProtection: false and deploy before deleting this ${what}.`,
+/** The stack's Key Vault (RBAC, purge protection); a random suffix, since a deleted vault keeps its name for 90 days. */
+function vault(stack: string, prefix: string, rg: pulumi.Output<string>, tags: Record<string, string>, tenantId: pulumi.Output<string>): keyvault.Vault {
+  const suffix = new random.RandomString(`${stack}-vault-suffix`, { length: 6, special: false, upper: false, numeric: true, lower: true, keepers: { location } });
+  return new keyvault.Vault(`${stack}-vault`, {
+    resourceGroupName: rg,
+    location,
+    tags,
+    vaultName: pulumi.interpolate`${unique([prefix, "kv"], 17)}-${suffix.result}`,
+    properties: {
+      tenantId,
+      sku: { family: "A", name: "standard" },
+      enableRbacAuthorization: true,
+      enableSoftDelete: true,
+      softDeleteRetentionInDays: 90,
+      enablePurgeProtection: true,
+      enabledForDeployment: false,
+      enabledForDiskEncryption: false,
+      enabledForTemplateDeployment: false,
+      networkAcls: { bypass: "AzureServices", defaultAction: "Allow" },
     },
-    { retainOnDelete: true, dependsOn: [after] },
+  });
+}
+
+/** A denyAction policy on the resource group: storage accounts tagged on (and the group) cannot be deleted. */
+function keepDataPolicy(stack: string, prefix: string, group: resources.ResourceGroup, subscriptionId: pulumi.Output<string>): void {
+  const definition = new authorization.PolicyDefinition(`${stack}-keep-data`, {
+    policyDefinitionName: pulumi.all([subscriptionId, group.name]).apply(([sub, rg]) => guid("freehold-keep-data", sub, rg, prefix)),
+    policyType: "Custom",
+    mode: "Indexed",
+    displayName: pulumi.interpolate`Freehold: keep deletion-protected data (${group.name})`,
+    description: `Denies deleting storage accounts tagged ${protectionTag}=on, and deleting their resource group. Set deletionProtection: false and deploy to lift it.`,
+    metadata: { category: "Freehold" },
+    policyRule: {
+      if: { allOf: [{ field: "type", equals: "Microsoft.Storage/storageAccounts" }, { field: `tags['${protectionTag}']`, equals: "on" }] },
+      // biome-ignore lint/suspicious/noThenProperty: Azure Policy's rule format names its effect "then".
+      then: { effect: "denyAction", details: { actionNames: ["delete"], cascadeBehaviors: { resourceGroup: "deny" } } },
+    },
+  });
+  new authorization.PolicyAssignment(`${stack}-keep-data`, {
+    policyAssignmentName: fitName([prefix, "keep-data"], 64),
+    scope: group.id,
+    policyDefinitionId: definition.id,
+    displayName: "Freehold: keep deletion-protected data",
+    description: "Deleting a storage account Freehold protects (or its resource group) is denied while its deletionProtection is on.",
+    enforcementMode: "Default",
+  });
+}
+
+interface VaultSecret {
+  secret: keyvault.Secret;
+  url: pulumi.Output<string>;
+}
+
+/** A password in the vault, named `<base>-<random>` so that a deleted (kept) secret never blocks its successor. */
+function vaultSecret(p: Platform, logical: string, base: string, value: pulumi.Output<string>, contentType: string): VaultSecret {
+  const suffix = new random.RandomString(`${logical}-suffix`, { length: 6, special: false, upper: false, numeric: true, lower: true });
+  const secretName = pulumi.interpolate`${base}-${suffix.result}`;
+  const secret = new keyvault.Secret(
+    logical,
+    { resourceGroupName: p.rg, vaultName: p.vault.name, secretName, tags: { ...p.tags, "freehold-secret": base }, properties: pulumi.secret({ value, contentType }) },
+    { protect: true, retainOnDelete: true },
   );
+  return { secret, url: pulumi.interpolate`https://${p.vault.name}.vault.azure.net/secrets/${secretName}` };
+}
+
+const generatedPassword = (name: string) => new random.RandomPassword(name, { length: 32, special: false, minUpper: 2, minLower: 2, minNumeric: 2 });
 
 export interface Db {
   name: string;
-  server: dbforpostgresql.Server;
-  database: dbforpostgresql.Database;
-  secret: keyvault.Secret;
-  password: pulumi.Output<string>;
+  host: string;
+  /** The application role's password: what linked services read. */
+  appSecret: VaultSecret;
 }
 
-export function database(p: Platform, a: { name: string; sku: string; tier: string; storageGB: number; highAvailability: boolean; backupDays: number }): Db {
-  const keep = { retainOnDelete: true };
-  const generated = new RandomPassword(`${a.name}-password`, { length: 32, special: false, minUpper: 2, minLower: 2, minNumeric: 2 });
-  const password = pulumi.secret(generated.result);
-  const secret = new keyvault.Secret(
-    `${a.name}-secret`,
-    {
-      resourceGroupName: p.rg,
-      vaultName: p.vault.name,
-      secretName: `${a.name}-admin-password`,
-      tags: p.tags,
-      properties: pulumi.secret({ value: password, contentType: "PostgreSQL password of app_admin" }),
-    },
-    keep,
-  );
+export interface DbArgs {
+  name: string;
+  sku: string;
+  tier: string;
+  storageGB: number;
+  highAvailability: boolean;
+  backupDays: number;
+}
+
+export function database(p: Platform, a: DbArgs): Db {
+  const keep = { protect: true, retainOnDelete: true };
+  const adminPassword = pulumi.secret(generatedPassword(`${a.name}-password`).result);
+  vaultSecret(p, `${a.name}-secret`, `${a.name}-admin-password`, adminPassword, "PostgreSQL password of app_admin");
+  const serverName = unique([p.prefix, a.name], 63);
   const server = new dbforpostgresql.Server(
     `${a.name}-server`,
     {
       resourceGroupName: p.rg,
       location,
       tags: p.tags,
-      serverName: unique([p.stack, a.name], 63),
+      serverName,
       version: "16",
       sku: { name: a.sku, tier: a.tier },
       storage: { storageSizeGB: a.storageGB, autoGrow: "Enabled" },
       administratorLogin: "app_admin",
-      administratorLoginPassword: password,
+      administratorLoginPassword: adminPassword,
       authConfig: { passwordAuth: "Enabled", activeDirectoryAuth: "Disabled" },
       network: { delegatedSubnetResourceId: p.dbSubnetId, privateDnsZoneArmResourceId: p.dnsZone.id, publicNetworkAccess: "Disabled" },
       backup: { backupRetentionDays: a.backupDays, geoRedundantBackup: "Disabled" },
       highAvailability: { mode: a.highAvailability ? "ZoneRedundant" : "Disabled" },
     },
-    { ...keep, dependsOn: [p.dnsLink] },
+    // Auto-grow owns the disk size once the server exists.
+    { ...keep, dependsOn: [p.dnsLink], ignoreChanges: ["storage.storageSizeGB"] },
   );
   const tls = new dbforpostgresql.Configuration(
     `${a.name}-tls`,
     { resourceGroupName: p.rg, serverName: server.name, configurationName: "require_secure_transport", value: "on", source: "user-override" },
-    keep,
+    { retainOnDelete: true },
   );
   const database = new dbforpostgresql.Database(
     `${a.name}-database`,
     { resourceGroupName: p.rg, serverName: server.name, databaseName: "app", charset: "UTF8", collation: "en_US.utf8" },
     { ...keep, dependsOn: [tls] },
   );
-  lock(a.name, server.id, "server", database);
-  return { name: a.name, server, database, secret, password };
+  new authorization.ManagementLockByScope(
+    `${a.name}-lock`,
+    { scope: server.id, level: "CanNotDelete", lockName: "freehold-deletion-protection", notes: "Freehold deletionProtection: set deletionProtection: false and deploy to lift this lock." },
+    { dependsOn: [database] },
+  );
+  const host = `${serverName}.postgres.database.azure.com`;
+  return { name: a.name, host, appSecret: applicationRole(p, a.name, host, adminPassword, database) };
+}
+
+// Run once by a one-off container as the administrator: the application role, created if missing, with its password and grants.
+const ROLE_JOB_SCRIPT = `set -eu
+psql -v ON_ERROR_STOP=1 -v role="$APP_ROLE" -v password="$APP_PASSWORD" -v db="$PGDATABASE" <<'SQL'
+SELECT format('CREATE ROLE %I LOGIN', :'role') WHERE NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = :'role')\\gexec
+SELECT format('ALTER ROLE %I WITH LOGIN NOCREATEDB NOCREATEROLE PASSWORD %L', :'role', :'password')\\gexec
+SELECT format('GRANT CONNECT, TEMPORARY ON DATABASE %I TO %I', :'db', :'role')\\gexec
+SELECT format('GRANT USAGE, CREATE ON SCHEMA public TO %I', :'role')\\gexec
+SQL`;
+
+/** The application role's password (in the vault) and the container group on the jobs subnet that creates the role. */
+function applicationRole(p: Platform, db: string, host: string, adminPassword: pulumi.Output<string>, database: dbforpostgresql.Database): VaultSecret {
+  const password = pulumi.secret(generatedPassword(`${db}-app-password`).result);
+  const secret = vaultSecret(p, `${db}-app-secret`, `${db}-app-password`, password, "PostgreSQL password of app_user");
+  const env = { PGHOST: host, PGPORT: "5432", PGDATABASE: "app", PGUSER: "app_admin", PGSSLMODE: "require", APP_ROLE: "app_user" };
+  new containerinstance.ContainerGroup(
+    `${db}-roles`,
+    {
+      resourceGroupName: p.rg,
+      location,
+      tags: p.tags,
+      containerGroupName: fitName([p.prefix, db, "roles"], 63),
+      osType: "Linux",
+      sku: "Standard",
+      restartPolicy: "Never",
+      subnetIds: [{ id: p.jobsSubnetId }],
+      containers: [
+        {
+          name: "roles",
+          image: "postgres:17-alpine",
+          command: ["sh", "-c", ROLE_JOB_SCRIPT],
+          resources: { requests: { cpu: 0.5, memoryInGB: 0.5 } },
+          environmentVariables: [
+            ...Object.entries(env).map(([name, value]) => ({ name, value })),
+            { name: "PGPASSWORD", secureValue: adminPassword },
+            { name: "APP_PASSWORD", secureValue: password },
+          ],
+        },
+      ],
+    },
+    { dependsOn: [database] },
+  );
+  return secret;
 }
 
 export interface Store {
   name: string;
+  account: storage.StorageAccount;
+  accountName: string;
   container: storage.BlobContainer;
-  endpoint: pulumi.Output<string>;
 }
 
-export function objectStore(
-  p: Platform,
-  a: { name: string; lifecycle: Array<{ prefix: string; days: number }>; cors: Array<{ allowedOrigins: string[]; allowedMethods: string[] }> },
-): Store {
-  const keep = { retainOnDelete: true };
+export interface StoreArgs {
+  name: string;
+  lifecycle: Array<{ prefix: string; days: number }>;
+  cors: Array<{ allowedOrigins: string[]; allowedMethods: string[] }>;
+}
+
+export function objectStore(p: Platform, a: StoreArgs): Store {
+  const keep = { protect: true, retainOnDelete: true };
+  const accountName = unique([p.prefix, a.name], 24, "");
   const account = new storage.StorageAccount(
     `${a.name}-account`,
     {
       resourceGroupName: p.rg,
       location,
-      tags: p.tags,
-      accountName: unique([p.stack, a.name], 24, ""),
+      tags: { ...p.tags, [protectionTag]: "on" },
+      accountName,
       kind: "StorageV2",
       sku: { name: "Standard_LRS" },
       accessTier: "Hot",
@@ -208,39 +339,37 @@ export function objectStore(
       containerDeleteRetentionPolicy: { enabled: true, days: 7 },
       cors: { corsRules: a.cors.map((r) => ({ ...r, allowedHeaders: ["*"], exposedHeaders: ["ETag"], maxAgeInSeconds: 3600 })) },
     },
-    keep,
+    { retainOnDelete: true },
   );
   const container = new storage.BlobContainer(`${a.name}-container`, { resourceGroupName: p.rg, accountName: account.name, containerName: a.name, publicAccess: "None" }, keep);
-  if (a.lifecycle.length) {
-    new storage.ManagementPolicy(
-      `${a.name}-lifecycle`,
-      {
-        resourceGroupName: p.rg,
-        accountName: account.name,
-        managementPolicyName: "default",
-        policy: {
-          rules: a.lifecycle.map((r, i) => ({
-            name: `expire${i}`,
-            enabled: true,
-            type: "Lifecycle",
-            definition: {
-              filters: { blobTypes: ["blockBlob"], prefixMatch: [`${a.name}/${r.prefix}`] },
-              actions: { baseBlob: { delete: { daysAfterModificationGreaterThan: r.days } }, version: { delete: { daysAfterCreationGreaterThan: r.days } } },
-            },
-          })),
-        },
-      },
-      { ...keep, dependsOn: [blobService] },
-    );
-  }
-  lock(a.name, account.id, "storage account", container);
-  return { name: a.name, container, endpoint: account.primaryEndpoints.apply((e) => e.blob.replace(/\/$/, "")) };
+  if (a.lifecycle.length) lifecycle(p, a, account, blobService);
+  return { name: a.name, account, accountName, container };
+}
+
+/** Current blobs expire `days` after their last write; versions at twice that (Azure ages them from when they were written). */
+function lifecycle(p: Platform, a: StoreArgs, account: storage.StorageAccount, blobService: storage.BlobServiceProperties): void {
+  const rules = a.lifecycle.map((r, i) => ({
+    name: `expire${i}`,
+    enabled: true,
+    type: "Lifecycle",
+    definition: {
+      filters: { blobTypes: ["blockBlob", "appendBlob"], prefixMatch: [`${a.name}/${r.prefix}`] },
+      actions: { baseBlob: { delete: { daysAfterModificationGreaterThan: r.days } }, version: { delete: { daysAfterCreationGreaterThan: 2 * r.days } } },
+    },
+  }));
+  new storage.ManagementPolicy(
+    `${a.name}-lifecycle`,
+    { resourceGroupName: p.rg, accountName: account.name, managementPolicyName: "default", policy: { rules } },
+    { retainOnDelete: true, dependsOn: [blobService] },
+  );
 }
 
 const roles = {
   secretsUser: { name: "Key Vault Secrets User", id: "4633458b-17de-408a-b874-0445c86b69e6" },
   read: { name: "Storage Blob Data Reader", id: "2a2b9908-6ea1-4ae2-8e65-a410df84e7d1" },
   readWrite: { name: "Storage Blob Data Contributor", id: "ba92f5b4-2d11-453d-a403-e96b0029c9fe" },
+  // A user delegation key (signed URLs capped by the container role): granted on the account.
+  delegator: { name: "Storage Blob Delegator", id: "db58b8e5-c6ad-4a2a-8342-4190687cbf4a" },
 };
 
 export interface WebArgs {
@@ -258,16 +387,11 @@ export interface WebArgs {
   storeAccess: "read" | "readWrite";
 }
 
-export function webService(p: Platform, a: WebArgs): pulumi.Output<string> {
-  const identity = new managedidentity.UserAssignedIdentity(`${a.name}-identity`, {
-    resourceGroupName: p.rg,
-    location,
-    tags: p.tags,
-    resourceName: `${p.stack}-${a.name}-id`,
-  });
-  const grant = (target: string, role: { name: string; id: string }, scope: pulumi.Output<string>) => {
+/** The identity's role assignments (the database password, the container, a delegation key), and a wait for them to apply. */
+function grants(p: Platform, a: WebArgs, identity: managedidentity.UserAssignedIdentity): time.Sleep {
+  const grant = (key: string, target: string, role: { name: string; id: string }, scope: pulumi.Output<string>) => {
     const roleDefinitionId = p.subscriptionId.apply((sub) => `/subscriptions/${sub}/providers/Microsoft.Authorization/roleDefinitions/${role.id}`);
-    return new authorization.RoleAssignment(`${a.name}-${target}-access`, {
+    return new authorization.RoleAssignment(`${a.name}-${target}-${key}`, {
       roleAssignmentName: pulumi.all([scope, identity.principalId, roleDefinitionId]).apply(([s, principal, r]) => guid(s, principal, r)),
       principalId: identity.principalId,
       principalType: "ServicePrincipal",
@@ -276,15 +400,45 @@ export function webService(p: Platform, a: WebArgs): pulumi.Output<string> {
       description: `Freehold link ${a.name} -> ${target}: ${role.name}`,
     });
   };
-  const grants = [grant(a.db.name, roles.secretsUser, a.db.secret.id), grant(a.store.name, roles[a.storeAccess], a.store.container.id)];
-  const probe = (type: string, periodSeconds: number, failureThreshold: number, extra: { initialDelaySeconds?: number } = {}) => ({
+  const assignments = [
+    grant("access", a.db.name, roles.secretsUser, a.db.appSecret.secret.id),
+    grant("access", a.store.name, roles[a.storeAccess], a.store.container.id),
+    grant("delegate", a.store.name, roles.delegator, a.store.account.id),
+  ];
+  return new time.Sleep(
+    `${a.name}-grants-wait`,
+    { createDuration: rbacPropagation, triggers: { grants: pulumi.all(assignments.map((x) => x.id)).apply((ids) => ids.join(",")) } },
+    { dependsOn: assignments },
+  );
+}
+
+function probes(a: WebArgs) {
+  const probe = (type: string, periodSeconds: number, failureThreshold: number) => ({
     type,
     httpGet: { path: a.healthPath, port: 8080, scheme: "HTTP" },
-    timeoutSeconds: 5,
     periodSeconds,
+    timeoutSeconds: 5,
     failureThreshold,
-    ...extra,
   });
+  // Two minutes to start (ten tries), then the health check every 30 seconds.
+  return [probe("Startup", 12, 10), probe("Readiness", 10, 3), probe("Liveness", 30, 3)];
+}
+
+export function webService(p: Platform, a: WebArgs): pulumi.Output<string> {
+  const identity = new managedidentity.UserAssignedIdentity(`${a.name}-identity`, { resourceGroupName: p.rg, location, tags: p.tags, resourceName: fitName([p.prefix, a.name, "id"], 128) });
+  const wait = grants(p, a, identity);
+  const env = {
+    ...a.env,
+    DATABASE_HOST: a.db.host,
+    DATABASE_PORT: "5432",
+    DATABASE_NAME: "app",
+    DATABASE_USER: "app_user",
+    DATABASE_SSLMODE: "require",
+    OBJECT_STORE_PROVIDER: "azureblob",
+    OBJECT_STORE_BUCKET: a.store.name,
+    OBJECT_STORE_ENDPOINT: `https://${a.store.accountName}.blob.core.windows.net`,
+    OBJECT_STORE_ACCESS: a.storeAccess,
+  };
   const containerApp = new app.ContainerApp(
     `${a.name}-app`,
     {
@@ -298,7 +452,7 @@ export function webService(p: Platform, a: WebArgs): pulumi.Output<string> {
       configuration: {
         activeRevisionsMode: "Single",
         ingress: { external: a.public, targetPort: 8080, allowInsecure: false, transport: "Auto" },
-        secrets: [{ name: "database-password", keyVaultUrl: a.db.secret.properties.apply((s) => s.secretUri), identity: identity.id }],
+        secrets: [{ name: "database-password", keyVaultUrl: a.db.appSecret.url, identity: identity.id }],
       },
       template: {
         containers: [
@@ -307,26 +461,18 @@ export function webService(p: Platform, a: WebArgs): pulumi.Output<string> {
             image: a.image,
             resources: { cpu: a.cpu, memory: a.memory },
             env: [
-              ...Object.entries(a.env).map(([name, value]) => ({ name, value })),
-              { name: "DATABASE_HOST", value: a.db.server.fullyQualifiedDomainName },
-              { name: "DATABASE_PORT", value: "5432" },
-              { name: "DATABASE_NAME", value: a.db.database.name },
-              { name: "DATABASE_USER", value: "app_admin" },
-              { name: "DATABASE_SSLMODE", value: "require" },
-              { name: "OBJECT_STORE_PROVIDER", value: "azureblob" },
-              { name: "OBJECT_STORE_BUCKET", value: a.store.container.name },
-              { name: "OBJECT_STORE_ENDPOINT", value: a.store.endpoint },
-              { name: "OBJECT_STORE_ACCESS", value: a.storeAccess },
+              ...Object.entries(env).map(([name, value]) => ({ name, value })),
               { name: "AZURE_CLIENT_ID", value: identity.clientId },
               { name: "DATABASE_PASSWORD", secretRef: "database-password" },
             ],
-            probes: [probe("Startup", 5, 10, { initialDelaySeconds: 1 }), probe("Readiness", 10, 3), probe("Liveness", 30, 3)],
+            probes: probes(a),
           },
         ],
         scale: { minReplicas: a.min, maxReplicas: a.max },
       },
     },
-    { dependsOn: grants },
+    // Key Vault references are read when a revision starts: after the grants have applied.
+    { dependsOn: [wait] },
   );
   return pulumi.interpolate`https://${containerApp.configuration.apply((c) => c?.ingress?.fqdn ?? "")}`;
 }
@@ -351,5 +497,5 @@ export function crownMarketplace() {
     name: "worker", image: "ghcr.io/example/marketplace-worker:1.4.2", cpu: 0.5, memory: "1Gi", min: 1, max: 4, public: false,
     healthPath: "/healthz", env: {}, db, store: uploads, storeAccess: "read",
   });
-  return { url, bucket: uploads.container.name, databaseHost: db.server.fullyQualifiedDomainName };
+  return { url, bucket: uploads.container.name, databaseHost: db.host };
 }

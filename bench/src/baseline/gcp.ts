@@ -1,87 +1,209 @@
-// The Crown Marketplace on Google Cloud, written directly against @pulumi/gcp: Cloud Run,
-// Cloud SQL for PostgreSQL on private IP, Cloud Storage, Secret Manager for the password.
+// The Crown Marketplace on Google Cloud, written directly against @pulumi/gcp: Cloud Run with Direct VPC
+// egress, Cloud SQL for PostgreSQL reached through a Private Service Connect endpoint, with the application's
+// role created by a Cloud Run job, Cloud Storage, Secret Manager for the passwords, and the stack's logs
+// kept in its region.
 import * as cloudrunv2 from "@pulumi/gcp/cloudrunv2";
 import * as compute from "@pulumi/gcp/compute";
+import * as gcpConfig from "@pulumi/gcp/config";
+import * as logging from "@pulumi/gcp/logging";
+import * as organizations from "@pulumi/gcp/organizations";
 import * as projects from "@pulumi/gcp/projects";
 import * as secretmanager from "@pulumi/gcp/secretmanager";
 import * as serviceaccount from "@pulumi/gcp/serviceaccount";
-import * as servicenetworking from "@pulumi/gcp/servicenetworking";
 import * as sql from "@pulumi/gcp/sql";
 import * as storage from "@pulumi/gcp/storage";
-import type * as pulumi from "@pulumi/pulumi";
+import * as pulumi from "@pulumi/pulumi";
 import { RandomPassword } from "@pulumi/random/randomPassword";
-import { hashSuffix } from "./names";
+import { RandomString } from "@pulumi/random/randomString";
+import { Sleep } from "@pulumiverse/time/sleep";
+import { fitName, hashSuffix } from "./names";
 
 const region = "europe-west2";
-const apiNames = {
-  compute: "compute.googleapis.com",
-  servicenetworking: "servicenetworking.googleapis.com",
-  sqladmin: "sqladmin.googleapis.com",
-  secretmanager: "secretmanager.googleapis.com",
-  storage: "storage.googleapis.com",
-  iam: "iam.googleapis.com",
-  resourcemanager: "cloudresourcemanager.googleapis.com",
-  run: "run.googleapis.com",
-};
+/** A permission change "typically" applies within 2 minutes, but can take 7 or longer. */
+const propagation = "420s";
 
 export interface Platform {
+  /** The stack's name: shared resources' logical names. */
   stack: string;
+  /** Physical names: the stack's name and the Pulumi stack's. */
+  prefix: string;
   labels: Record<string, string>;
-  apis: Record<keyof typeof apiNames, projects.Service>;
+  /** Read once: also the check that the Cloud Resource Manager API is on. */
+  projectId: pulumi.Output<string>;
+  apis: Record<"compute" | "sqladmin" | "secretmanager" | "logging" | "iam" | "iamcredentials" | "run" | "storage", projects.Service>;
+  /** Cloud Run's service agent has its roles (granted when the API is enabled, applied like any grant). */
+  runReady: Sleep;
   network: compute.Network;
   subnet: compute.Subnetwork;
-  range: compute.GlobalAddress;
-  connection: servicenetworking.Connection;
+  /** Destroyed before the subnet, after every Cloud Run resource on it: Cloud Run releases its addresses slowly. */
+  addressRelease: Sleep;
+  /** A role that only signs blobs: each linked service gets it on its own account, for signed URLs. */
+  urlSigner: projects.IAMCustomRole;
 }
 
 export function platform(stack: string, userLabels: Record<string, string>): Platform {
-  const labels = { ...userLabels, "managed-by": "freehold", "freehold-stack": stack };
-  const apis = Object.fromEntries(
-    Object.entries(apiNames).map(([k, service]) => [k, new projects.Service(`${stack}-api-${k}`, { service, disableOnDestroy: false, disableDependentServices: false })]),
-  ) as Platform["apis"];
+  const pulumiStack = pulumi.getStack();
+  const prefix = `${stack}-${pulumiStack}`;
+  const labels = { ...userLabels, "managed-by": "freehold", "freehold-stack": stack, "pulumi-stack": pulumiStack };
+  const projectId = organizations.getProjectOutput({}).apply((p) => p.projectId ?? "");
+  const api = (name: string) =>
+    new projects.Service(`${stack}-api-${name}`, { project: projectId, service: `${name}.googleapis.com`, disableOnDestroy: false, disableDependentServices: false });
+  const apis = {
+    compute: api("compute"),
+    sqladmin: api("sqladmin"),
+    secretmanager: api("secretmanager"),
+    logging: api("logging"),
+    iam: api("iam"),
+    iamcredentials: api("iamcredentials"),
+    run: api("run"),
+    storage: api("storage"),
+  };
+  const runReady = new Sleep(`${stack}-api-run-ready`, { createDuration: propagation }, { dependsOn: [apis.run] });
   const network = new compute.Network(
     `${stack}-network`,
-    { name: `${stack}-network`, autoCreateSubnetworks: false, routingMode: "REGIONAL", description: `Freehold stack ${stack}` },
-    { dependsOn: [apis.compute], retainOnDelete: true },
+    { name: fitName([prefix, "network"], 63), autoCreateSubnetworks: false, routingMode: "REGIONAL", description: `Freehold stack ${stack}` },
+    { dependsOn: [apis.compute] },
   );
   const subnet = new compute.Subnetwork(`${stack}-subnet`, {
-    name: `${stack}-${region}`,
+    name: fitName([prefix, region], 63),
     network: network.id,
     region,
     ipCidrRange: "10.10.0.0/20",
     privateIpGoogleAccess: true,
     stackType: "IPV4_ONLY",
   });
-  const range = new compute.GlobalAddress(
-    `${stack}-private-services-range`,
-    { name: `${stack}-private-services`, network: network.id, purpose: "VPC_PEERING", addressType: "INTERNAL", prefixLength: 16, labels },
-    { retainOnDelete: true },
+  const addressRelease = new Sleep(`${stack}-subnet-address-release`, { destroyDuration: "2h" }, { dependsOn: [subnet] });
+  const urlSigner = new projects.IAMCustomRole(
+    `${stack}-url-signer-role`,
+    {
+      roleId: `${prefix.replace(/-/g, "_")}_url_signer`,
+      title: `Freehold URL signer (${prefix})`,
+      description: "Signs blobs as a service account: V4 signed URLs for Cloud Storage, nothing else",
+      permissions: ["iam.serviceAccounts.signBlob"],
+      stage: "GA",
+    },
+    { dependsOn: [apis.iam, apis.iamcredentials] },
   );
-  const connection = new servicenetworking.Connection(
-    `${stack}-private-services`,
-    { network: network.id, service: apiNames.servicenetworking, reservedPeeringRanges: [range.name] },
-    { dependsOn: [apis.servicenetworking], retainOnDelete: true },
+  regionalLogs(stack, prefix, projectId, apis.logging);
+  return { stack, prefix, labels, projectId, apis, runReady, network, subnet, addressRelease, urlSigner };
+}
+
+/** The stack's logs (Cloud Run services and jobs, Cloud SQL) routed to a log bucket in its region and kept out of _Default (global). */
+function regionalLogs(stack: string, prefix: string, projectId: pulumi.Output<string>, loggingApi: projects.Service): void {
+  const p = prefix.slice(0, 30);
+  const filter = [
+    `(resource.type="cloud_run_revision" AND resource.labels.service_name=~"^${p}")`,
+    `(resource.type="cloud_run_job" AND resource.labels.job_name=~"^${p}")`,
+    `(resource.type="cloudsql_database" AND resource.labels.database_id=~":${p}")`,
+  ].join(" OR ");
+  // A deleted log bucket keeps its id for 7 days: the id ends with a suffix made with the bucket.
+  const suffix = new RandomString(`${stack}-log-bucket-suffix`, { length: 4, upper: false, special: false, numeric: true, lower: true });
+  const bucket = new logging.ProjectBucketConfig(
+    `${stack}-log-bucket`,
+    {
+      project: projectId,
+      location: region,
+      bucketId: pulumi.interpolate`${fitName([prefix, "logs"], 63)}-${suffix.result}`,
+      retentionDays: 30,
+      description: `Logs of Freehold stack ${prefix}, kept in ${region} (residency uk)`,
+    },
+    { dependsOn: [loggingApi] },
   );
-  return { stack, labels, apis, network, subnet, range, connection };
+  const sink = new logging.ProjectSink(`${stack}-log-sink`, {
+    name: fitName([prefix, "logs"], 63),
+    destination: pulumi.interpolate`logging.googleapis.com/${bucket.id}`,
+    filter,
+    description: "Routes this stack's logs to its regional log bucket",
+  });
+  new logging.ProjectExclusion(
+    `${stack}-log-exclusion`,
+    { name: fitName([prefix, "logs-outside-region"], 63), filter, description: "Keeps this stack's logs out of the _Default bucket (global): they are stored in its regional bucket" },
+    { dependsOn: [sink] },
+  );
+}
+
+/** Secret Manager Secret Accessor on one secret for one member. */
+const secretReader = (name: string, secret: secretmanager.Secret, member: pulumi.Input<string>) =>
+  new secretmanager.SecretIamMember(name, { secretId: secret.secretId, role: "roles/secretmanager.secretAccessor", member });
+
+/** A wait after the grants, named by them all: a new or replaced grant makes whatever waits for it wait again. */
+const grantsSettled = (name: string, grants: pulumi.CustomResource[]) =>
+  new Sleep(name, { createDuration: propagation, triggers: pulumi.all(grants.map((g) => g.id)).apply((ids) => ({ grants: ids.map(String).sort().join(",") })) }, { dependsOn: grants });
+
+interface PasswordSecret {
+  password: RandomPassword;
+  secret: secretmanager.Secret;
+  version: secretmanager.SecretVersion;
+}
+
+/** A generated password in a secret replicated only in the stack's region. */
+function passwordSecret(p: Platform, db: string, kind: "" | "admin-"): PasswordSecret {
+  const keep = { protect: true, retainOnDelete: true };
+  const password = new RandomPassword(`${db}-${kind}password`, { length: 32, special: false, minLower: 1, minUpper: 1, minNumeric: 1 });
+  const secret = new secretmanager.Secret(
+    `${db}-${kind}secret`,
+    { secretId: fitName([p.prefix, db, `db-${kind}password`], 255), replication: { userManaged: { replicas: [{ location: region }] } }, labels: p.labels },
+    { ...keep, dependsOn: [p.apis.secretmanager] },
+  );
+  const version = new secretmanager.SecretVersion(`${db}-${kind}secret-version`, { secret: secret.id, secretData: password.result }, keep);
+  return { password, secret, version };
 }
 
 export interface Db {
   name: string;
-  instanceName: string;
   instance: sql.DatabaseInstance;
+  /** The Private Service Connect endpoint's address. */
+  host: pulumi.Output<string>;
   database: sql.Database;
-  user: sql.User;
-  secret: secretmanager.Secret;
-  secretVersion: secretmanager.SecretVersion;
+  /** The application's password. */
+  app: PasswordSecret;
+  /** The job that creates the application's role: services wait for it. */
+  roleJob: cloudrunv2.Job;
 }
 
-export function database(p: Platform, a: { name: string; tier: string; diskGiB: number; regional: boolean; backups: number }): Db {
-  const keep = { retainOnDelete: true };
-  const instanceName = `${p.stack}-${a.name}`;
-  const instance = new sql.DatabaseInstance(
+export interface DbArgs {
+  name: string;
+  tier: string;
+  diskGiB: number;
+  regional: boolean;
+  backups: number;
+}
+
+export function database(p: Platform, a: DbArgs): Db {
+  const keep = { protect: true, retainOnDelete: true };
+  // A deleted instance's name cannot be reused for a week: the name ends with a suffix made with the instance.
+  const suffix = new RandomString(`${a.name}-name-suffix`, { length: 4, upper: false, special: false, numeric: true, lower: true }, keep);
+  const instance = sqlInstance(p, a, pulumi.interpolate`${fitName([p.prefix, a.name], 55)}-${suffix.result}`);
+  // The private address: an internal address in the subnet and a forwarding rule to the instance's service attachment.
+  const endpointName = fitName([p.prefix, `${a.name}-db`], 63);
+  const address = new compute.Address(
+    `${a.name}-endpoint-address`,
+    { name: endpointName, region, subnetwork: p.subnet.name, addressType: "INTERNAL", labels: p.labels },
+    { dependsOn: [p.apis.compute] },
+  );
+  new compute.ForwardingRule(`${a.name}-endpoint`, {
+    name: endpointName,
+    region,
+    network: p.network.name,
+    ipAddress: address.id,
+    target: instance.pscServiceAttachmentLink,
+    loadBalancingScheme: "",
+  });
+  const database = new sql.Database(`${a.name}-database`, { name: "app", instance: instance.name }, keep);
+  const app = passwordSecret(p, a.name, "");
+  const admin = passwordSecret(p, a.name, "admin-");
+  // ABANDON: PostgreSQL refuses to drop a role that owns objects; the login goes with its instance.
+  const adminUser = new sql.User(`${a.name}-admin-user`, { name: "freehold_admin", instance: instance.name, password: admin.password.result, deletionPolicy: "ABANDON" }, keep);
+  const roleJob = applicationRole(p, a.name, { host: address.address, database, adminUser, admin, app });
+  return { name: a.name, instance, host: address.address, database, app, roleJob };
+}
+
+/** Enterprise edition, no public IP (Private Service Connect from this project only), TLS only, backups and logs in the region. */
+function sqlInstance(p: Platform, a: DbArgs, name: pulumi.Output<string>): sql.DatabaseInstance {
+  return new sql.DatabaseInstance(
     `${a.name}-instance`,
     {
-      name: instanceName,
+      name,
       region,
       databaseVersion: "POSTGRES_16",
       deletionProtection: true,
@@ -93,9 +215,10 @@ export function database(p: Platform, a: { name: string; tier: string; diskGiB: 
         diskSize: a.diskGiB,
         diskAutoresize: true,
         deletionProtectionEnabled: true,
-        ipConfiguration: { ipv4Enabled: false, privateNetwork: p.network.id, allocatedIpRange: p.range.name, sslMode: "ENCRYPTED_ONLY" },
+        ipConfiguration: { ipv4Enabled: false, sslMode: "ENCRYPTED_ONLY", pscConfigs: [{ pscEnabled: true, allowedConsumerProjects: p.projectId.apply((id) => (id ? [id] : [])) }] },
         backupConfiguration: {
           enabled: true,
+          location: region,
           pointInTimeRecoveryEnabled: true,
           transactionLogRetentionDays: 7,
           backupRetentionSettings: { retainedBackups: a.backups, retentionUnit: "COUNT" },
@@ -107,18 +230,89 @@ export function database(p: Platform, a: { name: string; tier: string; diskGiB: 
         userLabels: p.labels,
       },
     },
-    { ...keep, dependsOn: [p.connection, p.apis.sqladmin], ignoreChanges: ["settings.diskSize"] },
+    // With autoresize on, Cloud SQL grows the disk; a later `up` must not shrink it back.
+    { protect: true, retainOnDelete: true, dependsOn: [p.apis.sqladmin], ignoreChanges: ["settings.diskSize"] },
   );
-  const database = new sql.Database(`${a.name}-database`, { name: "app", instance: instance.name }, keep);
-  const password = new RandomPassword(`${a.name}-password`, { length: 32, special: false, minLower: 1, minUpper: 1, minNumeric: 1 });
-  const user = new sql.User(`${a.name}-user`, { name: "app", instance: instance.name, password: password.result, deletionPolicy: "ABANDON" }, keep);
-  const secret = new secretmanager.Secret(
-    `${a.name}-secret`,
-    { secretId: `${p.stack}-${a.name}-db-password`, replication: { userManaged: { replicas: [{ location: region }] } }, labels: p.labels },
-    { ...keep, dependsOn: [p.apis.secretmanager] },
+}
+
+// Run by the role job as the administrator: a plain login role for the application (not a member of cloudsqlsuperuser,
+// as Cloud SQL API users are), its password, and what an application needs.
+const ROLE_SCRIPT = `set -eu
+psql -v ON_ERROR_STOP=1 -v app_user="$APP_USER" -v app_password="$APP_PASSWORD" -v db="$PGDATABASE" <<'SQL'
+SELECT format('CREATE ROLE %I LOGIN', :'app_user') WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = :'app_user') \\gexec
+SELECT format('ALTER ROLE %I WITH LOGIN PASSWORD %L', :'app_user', :'app_password') \\gexec
+\\set ON_ERROR_STOP 0
+SELECT format('REVOKE cloudsqlsuperuser FROM %I', :'app_user') WHERE pg_has_role(:'app_user', 'cloudsqlsuperuser', 'MEMBER') \\gexec
+\\set ON_ERROR_STOP 1
+SELECT format('GRANT CONNECT, TEMPORARY ON DATABASE %I TO %I', :'db', :'app_user') \\gexec
+SELECT format('GRANT USAGE, CREATE ON SCHEMA public TO %I', :'app_user') \\gexec
+SQL
+`;
+const ROLE_JOB_IMAGE = "postgres:17-alpine";
+
+interface RoleInputs {
+  host: pulumi.Output<string>;
+  database: sql.Database;
+  adminUser: sql.User;
+  admin: PasswordSecret;
+  app: PasswordSecret;
+}
+
+/** The Cloud Run job on the VPC that creates the application's role; it runs again when the script or a password changes. */
+function applicationRole(p: Platform, db: string, on: RoleInputs): cloudrunv2.Job {
+  const account = new serviceaccount.Account(
+    `${db}-role-job-account`,
+    {
+      accountId: fitName([p.prefix, `${db}-dbrole`], 30),
+      displayName: `Freehold ${p.prefix}/${db} role job`,
+      description: "Creates the application role inside one Freehold database; reads only its two password secrets",
+    },
+    { dependsOn: [p.apis.iam] },
   );
-  const secretVersion = new secretmanager.SecretVersion(`${a.name}-secret-version`, { secret: secret.id, secretData: password.result }, keep);
-  return { name: a.name, instanceName, instance, database, user, secret, secretVersion };
+  const settled = grantsSettled(`${db}-role-job-grants-settled`, [
+    secretReader(`${db}-role-job-admin-secret`, on.admin.secret, account.member),
+    secretReader(`${db}-role-job-app-secret`, on.app.secret, account.member),
+  ]);
+  const secretEnv = (name: string, s: PasswordSecret) => ({ name, valueSource: { secretKeyRef: { secret: s.secret.secretId, version: s.version.version } } });
+  return new cloudrunv2.Job(
+    `${db}-role-job`,
+    {
+      name: fitName([p.prefix, db, "dbrole"], 40),
+      location: region,
+      launchStage: "GA",
+      deletionProtection: false,
+      labels: p.labels,
+      runExecutionToken: pulumi.all([on.admin.version.name, on.app.version.name]).apply(([a, b]) => `r${hashSuffix([ROLE_SCRIPT, ROLE_JOB_IMAGE, "app", a, b], 8)}`),
+      template: {
+        taskCount: 1,
+        template: {
+          serviceAccount: account.email,
+          maxRetries: 3,
+          timeout: "300s",
+          vpcAccess: { networkInterfaces: [{ network: p.network.name, subnetwork: p.subnet.name }], egress: "PRIVATE_RANGES_ONLY" },
+          containers: [
+            {
+              image: ROLE_JOB_IMAGE,
+              commands: ["/bin/sh", "-c"],
+              args: [ROLE_SCRIPT],
+              envs: [
+                { name: "PGHOST", value: on.host },
+                { name: "PGPORT", value: "5432" },
+                { name: "PGDATABASE", value: on.database.name },
+                { name: "PGUSER", value: "freehold_admin" },
+                { name: "PGSSLMODE", value: "require" },
+                { name: "APP_USER", value: "app" },
+                secretEnv("PGPASSWORD", on.admin),
+                secretEnv("APP_PASSWORD", on.app),
+              ],
+              resources: { limits: { cpu: "1", memory: "512Mi" } },
+            },
+          ],
+        },
+      },
+    },
+    { dependsOn: [settled, on.database, on.adminUser, p.runReady, p.addressRelease] },
+  );
 }
 
 export interface Store {
@@ -126,14 +320,25 @@ export interface Store {
   bucket: storage.Bucket;
 }
 
-export function objectStore(
-  p: Platform,
-  a: { name: string; lifecycle: Array<{ prefix: string; days: number }>; cors: Array<{ allowedOrigins: string[]; allowedMethods: string[] }> },
-): Store {
+export interface StoreArgs {
+  name: string;
+  lifecycle: Array<{ prefix: string; days: number }>;
+  cors: Array<{ allowedOrigins: string[]; allowedMethods: string[] }>;
+}
+
+export function objectStore(p: Platform, a: StoreArgs): Store {
+  // Bucket names are global: a hash of the project, stack and store ends the name.
+  const name = `${fitName([p.prefix, a.name], 56)}-${hashSuffix([gcpConfig.project ?? "", p.prefix, a.name])}`;
+  // Current objects expire `days` after they were written; the versions that leaves, `days` after they became noncurrent.
+  const lifecycleRules = a.lifecycle.flatMap((r) => [
+    { action: { type: "Delete" }, condition: { age: r.days, withState: "LIVE", matchesPrefixes: [r.prefix] } },
+    { action: { type: "Delete" }, condition: { daysSinceNoncurrentTime: r.days, withState: "ARCHIVED", matchesPrefixes: [r.prefix] } },
+  ]);
+  const responseHeaders = ["Content-Type", "Content-MD5", "Content-Disposition", "Content-Encoding", "Cache-Control", "x-goog-resumable", "ETag"];
   const bucket = new storage.Bucket(
     `${a.name}-bucket`,
     {
-      name: `${p.stack}-${a.name}-${hashSuffix(["", p.stack, a.name])}`,
+      name,
       location: region.toUpperCase(),
       storageClass: "STANDARD",
       uniformBucketLevelAccess: true,
@@ -141,11 +346,11 @@ export function objectStore(
       versioning: { enabled: true },
       softDeletePolicy: { retentionDurationSeconds: 7 * 24 * 3600 },
       forceDestroy: false,
-      lifecycleRules: a.lifecycle.map((r) => ({ action: { type: "Delete" }, condition: { age: r.days, matchesPrefixes: [r.prefix] } })),
-      cors: a.cors.map((c) => ({ origins: c.allowedOrigins, methods: c.allowedMethods, maxAgeSeconds: 3600 })),
+      lifecycleRules,
+      cors: a.cors.map((c) => ({ origins: c.allowedOrigins, methods: c.allowedMethods, responseHeaders, maxAgeSeconds: 3600 })),
       labels: p.labels,
     },
-    { dependsOn: [p.apis.storage], retainOnDelete: true },
+    { dependsOn: [p.apis.storage], protect: true, retainOnDelete: true },
   );
   return { name: a.name, bucket };
 }
@@ -164,40 +369,50 @@ export interface WebArgs {
   storeAccess: "read" | "readWrite";
 }
 
+/** The service account's grants: the database's password and instance, the bucket, signing URLs as itself. */
+function grants(p: Platform, a: WebArgs, account: serviceaccount.Account): pulumi.CustomResource[] {
+  const member = account.member;
+  const bucket = a.store.bucket.name;
+  const instance = a.db.instance.name;
+  const condition = pulumi.all([account.project, instance]).apply(([project, i]) => ({
+    title: `freehold-${i}`.slice(0, 100),
+    description: `Only Cloud SQL instance ${i}`,
+    expression: `resource.name == 'projects/${project}/instances/${i}' && resource.type == 'sqladmin.googleapis.com/Instance'`,
+  }));
+  const objects = a.storeAccess === "read" ? "roles/storage.objectViewer" : "roles/storage.objectUser";
+  return [
+    secretReader(`${a.name}-${a.db.name}-secret-access`, a.db.app.secret, member),
+    new projects.IAMMember(`${a.name}-${a.db.name}-sql-client`, { project: account.project, role: "roles/cloudsql.client", member, condition }),
+    new storage.BucketIAMMember(`${a.name}-${a.store.name}-access`, { bucket, role: objects, member }),
+    new storage.BucketIAMMember(`${a.name}-${a.store.name}-bucket-reader`, { bucket, role: "roles/storage.legacyBucketReader", member }),
+    new serviceaccount.IAMMember(`${a.name}-url-signer`, { serviceAccountId: account.name, role: p.urlSigner.name, member }),
+  ];
+}
+
 export function webService(p: Platform, a: WebArgs): pulumi.Output<string> {
   const account = new serviceaccount.Account(
     `${a.name}-account`,
-    { accountId: `${p.stack}-${a.name}`, displayName: `Freehold ${p.stack}/${a.name}`, description: "Identity of one Freehold web service; holds only its links' grants" },
+    { accountId: fitName([p.prefix, a.name], 30), displayName: `Freehold ${p.prefix}/${a.name}`, description: "Identity of one Freehold web service; holds only its links' grants" },
     { dependsOn: [p.apis.iam] },
   );
-  const instance = `${a.db.instanceName}`;
-  const grants = [
-    new secretmanager.SecretIamMember(`${a.name}-${a.db.name}-secret-access`, { secretId: a.db.secret.secretId, role: "roles/secretmanager.secretAccessor", member: account.member }),
-    new projects.IAMMember(
-      `${a.name}-${a.db.name}-sql-client`,
-      {
-        project: account.project,
-        role: "roles/cloudsql.client",
-        member: account.member,
-        condition: account.project.apply((project) => ({
-          title: `freehold-${instance}`,
-          description: `Only Cloud SQL instance ${instance}`,
-          expression: `resource.name == 'projects/${project}/instances/${instance}' && resource.type == 'sqladmin.googleapis.com/Instance'`,
-        })),
-      },
-      { dependsOn: [p.apis.resourcemanager] },
-    ),
-    new storage.BucketIAMMember(`${a.name}-${a.store.name}-access`, {
-      bucket: a.store.bucket.name,
-      role: a.storeAccess === "read" ? "roles/storage.objectViewer" : "roles/storage.objectUser",
-      member: account.member,
-    }),
-  ];
+  const settled = grantsSettled(`${a.name}-grants-settled`, grants(p, a, account));
+  const env = {
+    ...a.env,
+    DATABASE_HOST: a.db.host,
+    DATABASE_PORT: "5432",
+    DATABASE_NAME: a.db.database.name,
+    DATABASE_USER: "app",
+    DATABASE_SSLMODE: "require",
+    OBJECT_STORE_PROVIDER: "gcs",
+    OBJECT_STORE_BUCKET: a.store.bucket.name,
+    OBJECT_STORE_ENDPOINT: "https://storage.googleapis.com",
+    OBJECT_STORE_ACCESS: a.storeAccess,
+  };
   const httpGet = { path: a.healthPath, port: 8080 };
   const service = new cloudrunv2.Service(
     `${a.name}-service`,
     {
-      name: `${p.stack}-${a.name}`,
+      name: fitName([p.prefix, a.name], 49),
       location: region,
       ingress: a.public ? "INGRESS_TRAFFIC_ALL" : "INGRESS_TRAFFIC_INTERNAL_ONLY",
       launchStage: "GA",
@@ -214,25 +429,17 @@ export function webService(p: Platform, a: WebArgs): pulumi.Output<string> {
             ports: { containerPort: 8080 },
             resources: { limits: { cpu: "1", memory: a.memory }, cpuIdle: true },
             envs: [
-              ...Object.entries(a.env).map(([name, value]) => ({ name, value })),
-              { name: "DATABASE_HOST", value: a.db.instance.privateIpAddress },
-              { name: "DATABASE_PORT", value: "5432" },
-              { name: "DATABASE_NAME", value: a.db.database.name },
-              { name: "DATABASE_USER", value: a.db.user.name },
-              { name: "DATABASE_SSLMODE", value: "require" },
-              { name: "OBJECT_STORE_PROVIDER", value: "gcs" },
-              { name: "OBJECT_STORE_BUCKET", value: a.store.bucket.name },
-              { name: "OBJECT_STORE_ENDPOINT", value: "https://storage.googleapis.com" },
-              { name: "OBJECT_STORE_ACCESS", value: a.storeAccess },
-              { name: "DATABASE_PASSWORD", valueSource: { secretKeyRef: { secret: a.db.secret.secretId, version: a.db.secretVersion.version } } },
+              ...Object.entries(env).map(([name, value]) => ({ name, value })),
+              { name: "DATABASE_PASSWORD", valueSource: { secretKeyRef: { secret: a.db.app.secret.secretId, version: a.db.app.version.version } } },
             ],
-            startupProbe: { httpGet, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 18 },
+            startupProbe: { httpGet, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 12 },
             livenessProbe: { httpGet, periodSeconds: 30, timeoutSeconds: 5, failureThreshold: 3 },
           },
         ],
       },
     },
-    { dependsOn: [p.apis.run, p.apis.compute, ...grants] },
+    // The first revision starts once its grants apply, Cloud Run's agent is ready and the database's role exists.
+    { dependsOn: [p.apis.run, p.apis.compute, p.runReady, settled, a.db.roleJob, p.addressRelease] },
   );
   if (a.public) {
     new cloudrunv2.ServiceIamMember(`${a.name}-public-invoker`, { name: service.name, location: service.location, role: "roles/run.invoker", member: "allUsers" });
@@ -260,5 +467,5 @@ export function crownMarketplace() {
     name: "worker", image: "ghcr.io/example/marketplace-worker:1.4.2", memory: "1024Mi", min: 1, max: 4, public: false,
     healthPath: "/healthz", env: {}, db, store: uploads, storeAccess: "read",
   });
-  return { url, bucket: uploads.bucket.name, databaseHost: db.instance.privateIpAddress };
+  return { url, bucket: uploads.bucket.name, databaseHost: db.host };
 }
