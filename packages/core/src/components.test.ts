@@ -79,6 +79,17 @@ describe("components", () => {
     });
     expect(run.resources.filter((r) => r.type === "freehold:index:Platform")).toHaveLength(1);
   });
+
+  it("creates the platform with the transformations of the component that needs it first", async () => {
+    const stamp: pulumi.ResourceTransformation = (a) => (a.type.startsWith("fake:") ? { props: { ...a.props, stamped: "yes" }, opts: a.opts } : undefined);
+    const run = await runWithMocks("aws", () => {
+      new ObjectStore("a", {}, { transformations: [stamp] });
+    });
+    const network = run.resources.find((r) => r.name === "freehold-network");
+    expect(network?.parent).toMatch(/freehold:index:Platform::freehold$/);
+    expect(network?.inputs.stamped).toBe("yes");
+    expect(run.resources.find((r) => r.name === "a-bucket")?.inputs.stamped).toBe("yes");
+  });
 });
 
 describe("choosing the cloud", () => {

@@ -125,6 +125,7 @@ export function platformFor(backend: Backend, settings: StackSettings, component
         providers: Object.values(providers),
         ...(opts.protect !== undefined ? { protect: opts.protect } : {}),
         ...(opts.transformations ? { transformations: opts.transformations } : {}),
+        ...(opts.transforms ? { transforms: opts.transforms } : {}),
       },
     );
     const platform = backend.createPlatform(context, parent);
