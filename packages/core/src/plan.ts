@@ -217,20 +217,7 @@ async function mockValues(resources: PlannedResource[], seen: SeenValues, export
     const state = seen.states.get(key)?.[index];
     if (state) byUrn[r.urn] = state;
   }
-  return { resources: byUrn, calls: seen.calls, outputs: (await revealedOutputs(exported)) as Record<string, unknown> };
-}
-
-/** Resolve Outputs (recursively) to plain values, secret ones included: for mock values only. */
-async function revealedOutputs(value: unknown): Promise<unknown> {
-  if (pulumi.Output.isInstance(value)) return revealedOutputs(await new Promise((resolve) => value.apply(resolve)));
-  if (Array.isArray(value)) return Promise.all(value.map(revealedOutputs));
-  if (value instanceof pulumi.Resource) return undefined;
-  if (value && typeof value === "object") {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = await revealedOutputs(v);
-    return out;
-  }
-  return value;
+  return { resources: byUrn, calls: seen.calls, outputs: (await resolveOutputs(exported, "reveal")) as Record<string, unknown> };
 }
 
 /**
@@ -416,17 +403,22 @@ function redact(raw: Record<string, unknown>, paths: string[][]): Record<string,
 }
 
 /** Resolve Outputs (recursively) to plain values, secrets as "[secret]". Only meaningful under mocks or after deployment. */
-export async function plainOutputs(value: unknown): Promise<unknown> {
+export function plainOutputs(value: unknown): Promise<unknown> {
+  return resolveOutputs(value, "redact");
+}
+
+/** Resolve Outputs (recursively) to plain values; secret ones shown as "[secret]", or revealed (for mock values only). */
+async function resolveOutputs(value: unknown, secrets: "redact" | "reveal"): Promise<unknown> {
   if (pulumi.Output.isInstance(value)) {
     const internal = value as unknown as { isSecret: Promise<boolean> };
-    if (await internal.isSecret) return SECRET;
-    return plainOutputs(await new Promise((resolve) => value.apply(resolve)));
+    if (secrets === "redact" && (await internal.isSecret)) return SECRET;
+    return resolveOutputs(await new Promise((resolve) => value.apply(resolve)), secrets);
   }
-  if (Array.isArray(value)) return Promise.all(value.map(plainOutputs));
+  if (Array.isArray(value)) return Promise.all(value.map((v) => resolveOutputs(v, secrets)));
   if (value instanceof pulumi.Resource) return undefined;
   if (value && typeof value === "object") {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = await plainOutputs(v);
+    for (const [k, v] of Object.entries(value)) out[k] = await resolveOutputs(v, secrets);
     return out;
   }
   return value;
