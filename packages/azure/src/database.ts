@@ -148,7 +148,9 @@ export function createDatabase(req: DatabaseRequest): DatabaseResult {
     { ...stateful, dependsOn: [tls] },
   );
 
-  // The server's own FQDN output; from the name the program chose when a unit test's plain mocks (outputs = inputs) give none.
+  // The server's own FQDN output (ServerProperties.fullyQualifiedDomainName, read-only:
+  // https://learn.microsoft.com/rest/api/postgresql/flexibleserver/servers/get); from the name the program chose when a
+  // unit test's plain mocks (outputs = inputs) give none.
   const host = pulumi.all([server.fullyQualifiedDomainName, serverArgs.serverName]).apply(([fqdn, n]) => fqdn ?? `${n}.postgres.database.azure.com`);
   const app = applicationRole(req, p, { vendor, stateful, host, adminPassword: passwordValue, database, jobsSubnetId: p.jobsSubnetId });
   const created: DatabaseResources = { password, secret, server, tls, database, appPassword: app.password, appSecret: app.secret.secret, roleJob: app.job };
