@@ -69,6 +69,18 @@ export const CAPABILITIES: readonly Capability[] = [
     source: "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/private-auth.html",
   },
   {
+    feature: "web-service.ip-allow-list",
+    support: "none",
+    note: "Not offered by this backend yet: a public service is reachable from any address",
+    source: "https://docs.aws.amazon.com/waf/latest/developerguide/waf-ip-set-managing.html",
+  },
+  {
+    feature: "web-service.web-application-firewall",
+    support: "none",
+    note: "Not offered by this backend yet",
+    source: "https://docs.aws.amazon.com/waf/latest/developerguide/aws-managed-rule-groups-baseline.html",
+  },
+  {
     feature: "database.high-availability",
     support: "full",
     note: "RDS Multi-AZ DB instance: synchronous standby in another zone, automatic failover (SLA 99.95%)",
@@ -85,6 +97,12 @@ export const CAPABILITIES: readonly Capability[] = [
     support: "full",
     note: "publiclyAccessible false, private subnets, security group open on 5432 only to linked services",
     source: "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_VPC.WorkingWithRDSInstanceinaVPC.html",
+  },
+  {
+    feature: "database.backups-kept-on-delete",
+    support: "full",
+    note: "RDS takes a final DB snapshot when the instance is deleted and keeps it until you delete it (billed as backup storage)",
+    source: "https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_DeleteDBInstance.html",
   },
   {
     feature: "database.postgres-13",
@@ -132,5 +150,11 @@ export const CAPABILITIES: readonly Capability[] = [
     support: "partial",
     note: "S3 has no soft delete of its own: with versioning on, a delete leaves a delete marker and earlier versions stay recoverable (kept until a lifecycle rule expires them); with versioning: false deleted objects cannot be recovered",
     source: "https://docs.aws.amazon.com/AmazonS3/latest/userguide/DeletingObjectVersions.html",
+  },
+  {
+    feature: "object-store.previous-versions-expire",
+    support: "partial",
+    note: "Not set by this backend yet: noncurrent versions outside lifecycle prefixes are kept until deleted",
+    source: "https://docs.aws.amazon.com/AmazonS3/latest/userguide/lifecycle-configuration-examples.html",
   },
 ];

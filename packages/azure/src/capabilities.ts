@@ -70,6 +70,18 @@ export const CAPABILITIES: readonly Capability[] = [
     source: "https://learn.microsoft.com/azure/container-apps/containers#container-registries",
   },
   {
+    feature: "web-service.ip-allow-list",
+    support: "none",
+    note: "Not offered by this backend yet: a public service is reachable from any address",
+    source: "https://learn.microsoft.com/azure/container-apps/ip-restrictions",
+  },
+  {
+    feature: "web-service.web-application-firewall",
+    support: "none",
+    note: "Not offered by this backend yet",
+    source: "https://learn.microsoft.com/azure/container-apps/waf-app-gateway",
+  },
+  {
     feature: "database.high-availability",
     support: "full",
     note: "Zone-redundant HA (standby in another zone, automatic failover) in regions with zones (uksouth); not on Burstable SKUs, so a General Purpose SKU is chosen. ukwest has no zones: refused there",
@@ -86,6 +98,12 @@ export const CAPABILITIES: readonly Capability[] = [
     support: "full",
     note: "VNet integration: a subnet delegated to the server and a private DNS zone; public network access disabled",
     source: `${LEARN}/postgresql/flexible-server/concepts-networking-private`,
+  },
+  {
+    feature: "database.backups-kept-on-delete",
+    support: "partial",
+    note: "Not set by this backend yet: the backups of a deleted flexible server are kept for five days only",
+    source: "https://learn.microsoft.com/azure/postgresql/flexible-server/how-to-restore-dropped-server",
   },
   // Standard-support end dates: the extended-support page (updated 26 March 2026) for 13 and 14, which moved them
   // after the version-policy page's dates (31 March 2026 and 12 November 2026); the version policy for 15-17.
@@ -130,5 +148,11 @@ export const CAPABILITIES: readonly Capability[] = [
     support: "full",
     note: "Blob and container soft delete, 7 days",
     source: `${LEARN}/storage/blobs/soft-delete-blob-overview`,
+  },
+  {
+    feature: "object-store.previous-versions-expire",
+    support: "partial",
+    note: "Not set by this backend yet: previous blob versions outside lifecycle prefixes are kept until deleted",
+    source: "https://learn.microsoft.com/azure/storage/blobs/versioning-overview",
   },
 ];

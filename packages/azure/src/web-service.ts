@@ -63,6 +63,8 @@ export function checkWebService(req: Pick<WebServiceRequest, "name" | "spec">): 
   if (spec.user) {
     degrade(req, "azure", "web-service.run-as-user", "Container Apps runs the image's own user and has no setting to change it", "Remove user and set the user in the image (Dockerfile USER)");
   }
+  if (spec.ipAllowList) degrade(req, "azure", "web-service.ip-allow-list", "this backend does not restrict a service's ingress by address yet", "Remove ipAllowList");
+  if (spec.webApplicationFirewall) degrade(req, "azure", "web-service.web-application-firewall", "this backend puts no web application firewall in front of a service", "Remove webApplicationFirewall");
   if (spec.domain && !spec.public) {
     throw new UnsupportedFeatureError(req.name, "web-service.custom-domain", "azure", "a custom domain is bound to external ingress; a private service has none", "Set public: true, or remove domain");
   }

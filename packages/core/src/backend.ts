@@ -69,7 +69,12 @@ export interface ComponentDescription {
 export interface DnsRecord {
   /** Fully qualified name, e.g. `_acme.app.example.gov.uk` or `app.example.gov.uk`. */
   name: string;
-  type: "CNAME" | "A" | "AAAA" | "TXT";
+  /**
+   * `ALIAS` is an apex record that follows a host name (Route 53 alias, Azure DNS
+   * alias record, ANAME/ALIAS/CNAME flattening at other providers), where the
+   * target has no fixed address and a CNAME is not allowed (a zone apex).
+   */
+  type: "CNAME" | "A" | "AAAA" | "TXT" | "ALIAS";
   value: string;
   purpose: "certificate validation" | "traffic" | "domain ownership";
 }
@@ -206,9 +211,17 @@ export interface LinkTarget {
   access: Access;
   /** What the backend itself returned for the target (its `handle`). */
   handle: unknown;
-  /** The target's neutral outputs: host, port, databaseName, username (database); bucketName, endpoint (object store). */
+  /** The target's neutral outputs: host, port, databaseName, username and, where the backend gives one, serverCa (database); bucketName, endpoint (object store). */
   outputs: Record<string, pulumi.Input<string>>;
 }
+
+/**
+ * Where a linked service finds the certificate authorities of the databases it
+ * links, inside every container: a PEM file each backend mounts when a linked
+ * database gives a `serverCa` (all of them concatenated when several do). It is
+ * `DATABASE_SSLROOTCERT`, libpq's `sslrootcert`.
+ */
+export const DATABASE_CA_PATH = "/etc/freehold/tls/database-ca.pem";
 
 /** Neutral environment for a web service: plain values and secret references from links. */
 export interface LinkEnvironment {
@@ -279,6 +292,14 @@ export interface DatabaseResult extends Created {
   username: pulumi.Output<string>;
   /** A Pulumi secret. */
   password: pulumi.Output<string>;
+  /**
+   * The certificate authorities (PEM) that sign the server's certificate and whose
+   * names the certificate carries for `host`. With it, links connect with
+   * `sslmode=verify-full` and the linked service's backend puts this PEM in each
+   * container at {@link DATABASE_CA_PATH}; without it, links fall back to
+   * `sslmode=require` (encrypted, server not verified).
+   */
+  serverCa?: pulumi.Output<string>;
   /** Backend-private data that links need (security group, secret ARN, ...). */
   handle: unknown;
 }

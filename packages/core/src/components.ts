@@ -93,6 +93,8 @@ export class Database extends pulumi.ComponentResource {
   readonly username: pulumi.Output<string>;
   /** A Pulumi secret. */
   readonly password: pulumi.Output<string>;
+  /** The certificate authorities (PEM) that sign the server's certificate, where the cloud gives them: linked services verify the server with them (`sslmode=verify-full`). */
+  readonly serverCa?: pulumi.Output<string>;
   /** The raw child resources by role. */
   /** The raw child resources by role. With the cloud known, `resourcesOn(cloud)` gives them typed. */
   readonly resources: Record<string, pulumi.Resource>;
@@ -121,6 +123,7 @@ export class Database extends pulumi.ComponentResource {
     this.databaseName = r.databaseName;
     this.username = r.username;
     this.password = pulumi.secret(r.password);
+    if (r.serverCa) this.serverCa = r.serverCa;
     this.connectionString = pulumi.secret(pulumi.all([r.username, r.password, r.host, r.port, r.databaseName]).apply((parts) => connectionUrl(...parts)));
     this.resources = r.resources;
     this.description = r.description;
@@ -250,7 +253,13 @@ export class WebService extends pulumi.ComponentResource {
         throw new SpecError([{ path: `links[${i}]`, message: `links to a component on ${t.cloud}, but this service is on ${backend.cloud}; deploy linked components to the same cloud` }], `component "${name}"`);
       }
       return t instanceof Database
-        ? { name: componentName(t), kind: "database", access: l.access, handle: t.handle, outputs: { host: t.host, port: t.port.apply(String), databaseName: t.databaseName, username: t.username } }
+        ? {
+            name: componentName(t),
+            kind: "database",
+            access: l.access,
+            handle: t.handle,
+            outputs: { host: t.host, port: t.port.apply(String), databaseName: t.databaseName, username: t.username, ...(t.serverCa ? { serverCa: t.serverCa } : {}) },
+          }
         : { name: componentName(t), kind: "object-store", access: l.access, handle: t.handle, outputs: { bucketName: t.bucketName, endpoint: t.endpoint } };
     });
     const linkEnv = linkEnvironment(backend.cloud, targets);

@@ -1,5 +1,5 @@
-import { type Cloud, linkVariablePrefix } from "@freehold/model";
-import type { LinkEnvironment, LinkTarget } from "./backend";
+import { type Cloud, linkVariableNames, linkVariablePrefix } from "@freehold/model";
+import { DATABASE_CA_PATH, type LinkEnvironment, type LinkTarget } from "./backend";
 
 const OBJECT_STORE_PROVIDER: Record<Cloud, string> = { aws: "s3", azure: "azureblob", gcp: "gcs" };
 
@@ -9,7 +9,9 @@ const OBJECT_STORE_PROVIDER: Record<Cloud, string> = { aws: "s3", azure: "azureb
  * prefixed by the component's name (`REPORTS_DATABASE_HOST`).
  *
  * Database: DATABASE_HOST, DATABASE_PORT, DATABASE_NAME, DATABASE_USER,
- * DATABASE_SSLMODE and DATABASE_PASSWORD (a secret from the cloud's secret store).
+ * DATABASE_SSLMODE (`verify-full` where the backend gives the server's CA, with
+ * DATABASE_SSLROOTCERT the path of the CA file in the container; else `require`)
+ * and DATABASE_PASSWORD (a secret from the cloud's secret store).
  * Object store: OBJECT_STORE_PROVIDER (s3 | azureblob | gcs), OBJECT_STORE_BUCKET,
  * OBJECT_STORE_ENDPOINT, OBJECT_STORE_ACCESS.
  */
@@ -22,7 +24,10 @@ export function linkEnvironment(cloud: Cloud, links: readonly LinkTarget[]): Lin
       env.plain[`${p}PORT`] = link.outputs.port ?? "5432";
       env.plain[`${p}NAME`] = link.outputs.databaseName ?? "";
       env.plain[`${p}USER`] = link.outputs.username ?? "";
-      env.plain[`${p}SSLMODE`] = "require";
+      if (link.outputs.serverCa !== undefined) {
+        env.plain[`${p}SSLMODE`] = "verify-full";
+        env.plain[`${p}SSLROOTCERT`] = DATABASE_CA_PATH;
+      } else env.plain[`${p}SSLMODE`] = "require";
       env.secrets.push({ name: `${p}PASSWORD`, target: link, key: "password" });
     } else {
       env.plain[`${p}PROVIDER`] = OBJECT_STORE_PROVIDER[cloud];
@@ -34,8 +39,7 @@ export function linkEnvironment(cloud: Cloud, links: readonly LinkTarget[]): Lin
   return env;
 }
 
-/** Names a set of links would inject, to refuse user env that collides with them. */
-export function linkEnvironmentNames(cloud: Cloud, links: readonly LinkTarget[]): string[] {
-  const env = linkEnvironment(cloud, links);
-  return [...Object.keys(env.plain), ...env.secrets.map((s) => s.name)];
+/** Names a set of links reserves (those it injects, and DATABASE_SSLROOTCERT even where a cloud gives no CA), to refuse user env that collides with them. */
+export function linkEnvironmentNames(_cloud: Cloud, links: readonly LinkTarget[]): string[] {
+  return linkVariableNames(links);
 }

@@ -66,6 +66,18 @@ export const CAPABILITIES: readonly Capability[] = [
     source: "https://cloud.google.com/artifact-registry/docs/repositories/configure-remote-authentication",
   },
   {
+    feature: "web-service.ip-allow-list",
+    support: "none",
+    note: "Not offered by this backend yet: a public service is reachable from any address",
+    source: "https://cloud.google.com/armor/docs/security-policy-overview",
+  },
+  {
+    feature: "web-service.web-application-firewall",
+    support: "none",
+    note: "Not offered by this backend yet",
+    source: "https://cloud.google.com/armor/docs/waf-rules",
+  },
+  {
     feature: "database.high-availability",
     support: "full",
     note: "availabilityType REGIONAL: a standby in another zone with automatic failover (99.95% SLA for Enterprise edition); requires point-in-time recovery, which is then enabled",
@@ -82,6 +94,12 @@ export const CAPABILITIES: readonly Capability[] = [
     support: "full",
     note: "Private IP only through private services access (VPC peering); no public IPv4; TLS required (sslMode ENCRYPTED_ONLY)",
     source: "https://cloud.google.com/sql/docs/postgres/configure-private-services-access",
+  },
+  {
+    feature: "database.backups-kept-on-delete",
+    support: "partial",
+    note: "Not set by this backend yet: deleting a Cloud SQL instance deletes its backups",
+    source: "https://cloud.google.com/sql/docs/postgres/backup-recovery/backups",
   },
   ...(
     [
@@ -123,5 +141,11 @@ export const CAPABILITIES: readonly Capability[] = [
     support: "full",
     note: "Soft delete keeps deleted objects recoverable for 7 days",
     source: "https://cloud.google.com/storage/docs/soft-delete",
+  },
+  {
+    feature: "object-store.previous-versions-expire",
+    support: "partial",
+    note: "Not set by this backend yet: noncurrent object versions outside lifecycle prefixes are kept until deleted",
+    source: "https://cloud.google.com/storage/docs/lifecycle",
   },
 ];

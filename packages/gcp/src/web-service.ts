@@ -54,6 +54,8 @@ export function assertSupported(component: string, spec: WebService): void {
       "Remove user and set USER in the image instead",
     );
   }
+  if (spec.ipAllowList) degrade({ name: component, spec }, "gcp", "web-service.ip-allow-list", "this backend does not restrict a service's ingress by address yet", "Remove ipAllowList");
+  if (spec.webApplicationFirewall) degrade({ name: component, spec }, "gcp", "web-service.web-application-firewall", "this backend puts no web application firewall in front of a service", "Remove webApplicationFirewall");
 }
 
 function isDatabase(h: unknown): h is DatabaseHandle {

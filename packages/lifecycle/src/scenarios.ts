@@ -119,6 +119,14 @@ export const FIELD_CHANGES: Record<Component["kind"], FieldChange[]> = {
     { field: "public", label: "public turned around", expect: "ok", edit: (c) => (c.kind === "web-service" ? { ...c, public: !c.public, domain: c.public ? undefined : c.domain } : undefined) },
     { field: "domain", label: "a custom domain added or changed", expect: "ok", edit: (c) => (c.kind === "web-service" ? { ...c, public: true, domain: c.domain === "app.example.gov.uk" ? "www.example.gov.uk" : "app.example.gov.uk" } : undefined) },
     {
+      field: "domainZone",
+      label: "the domain declared the apex of its zone, or not",
+      expect: "ok",
+      edit: (c) => (c.kind === "web-service" ? { ...c, public: true, domain: c.domain ?? "app.example.gov.uk", domainZone: c.domainZone ? undefined : (c.domain ?? "app.example.gov.uk") } : undefined),
+    },
+    { field: "ipAllowList", label: "an IP allow-list added or removed", expect: "ok", edit: (c) => (c.kind === "web-service" ? { ...c, public: true, ipAllowList: c.ipAllowList ? undefined : ["203.0.113.0/24", "2001:db8::/32"] } : undefined) },
+    { field: "webApplicationFirewall", label: "the web application firewall turned around", expect: "ok", edit: (c) => (c.kind === "web-service" ? { ...c, public: true, webApplicationFirewall: !c.webApplicationFirewall } : undefined) },
+    {
       field: "healthCheck",
       label: "another health path, interval and startup grace",
       expect: "ok",
@@ -157,7 +165,8 @@ export const FIELD_CHANGES: Record<Component["kind"], FieldChange[]> = {
         "no cloud shrinks a database's storage (RDS: https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/CHAP_Storage.html; Azure: https://learn.microsoft.com/azure/postgresql/flexible-server/concepts-storage; Cloud SQL: https://cloud.google.com/sql/docs/postgres/instance-settings)",
     },
     { field: "highAvailability", label: "high availability turned around", expect: "ok", edit: (c) => (c.kind === "database" ? { ...c, highAvailability: !c.highAvailability } : undefined) },
-    { field: "backups", label: "longer backups, point-in-time recovery turned around", expect: "ok", edit: (c) => (c.kind === "database" ? { ...c, backups: { retentionDays: c.backups.retentionDays === 14 ? 21 : 14, pointInTimeRecovery: !c.backups.pointInTimeRecovery } } : undefined) },
+    { field: "backups", label: "longer backups, point-in-time recovery turned around", expect: "ok", edit: (c) => (c.kind === "database" ? { ...c, backups: { ...c.backups, retentionDays: c.backups.retentionDays === 14 ? 21 : 14, pointInTimeRecovery: !c.backups.pointInTimeRecovery } } : undefined) },
+    { field: "backups", label: "backups kept on delete turned around", expect: "ok", edit: (c) => (c.kind === "database" ? { ...c, backups: { ...c.backups, keepOnDelete: !c.backups.keepOnDelete } } : undefined) },
     { field: "deletionProtection", label: "deletion protection turned around", expect: "ok", edit: (c) => (c.kind === "database" ? { ...c, deletionProtection: !c.deletionProtection } : undefined) },
     // A new database name is a new, empty database: with the data protected, refusing is right.
     { field: "databaseName", label: "another database name", expect: "safe", edit: (c) => (c.kind === "database" ? { ...c, databaseName: `${c.databaseName}_two` } : undefined) },
@@ -165,6 +174,12 @@ export const FIELD_CHANGES: Record<Component["kind"], FieldChange[]> = {
   ],
   "object-store": [
     { field: "versioning", label: "versioning turned around", expect: "ok", edit: (c) => (c.kind === "object-store" ? { ...c, versioning: !c.versioning } : undefined) },
+    {
+      field: "previousVersionsExpireAfterDays",
+      label: "previous versions kept for another number of days",
+      expect: "ok",
+      edit: (c) => (c.kind === "object-store" ? { ...c, previousVersionsExpireAfterDays: c.previousVersionsExpireAfterDays === 30 ? 90 : 30 } : undefined),
+    },
     { field: "lifecycle", label: "a lifecycle rule added", expect: "ok", edit: (c) => (c.kind === "object-store" ? { ...c, lifecycle: [...c.lifecycle, { prefix: "scratch/", expireAfterDays: 3 }] } : undefined) },
     { field: "cors", label: "a CORS rule added", expect: "ok", edit: (c) => (c.kind === "object-store" ? { ...c, cors: [...c.cors, { allowedOrigins: ["https://app.example.gov.uk"], allowedMethods: ["GET", "PUT"], maxAgeSeconds: 600 }] } : undefined) },
     { field: "deletionProtection", label: "deletion protection turned around", expect: "ok", edit: (c) => (c.kind === "object-store" ? { ...c, deletionProtection: !c.deletionProtection } : undefined) },

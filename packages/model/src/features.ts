@@ -18,9 +18,12 @@ export const FEATURES = {
   "web-service.run-as-user": "Run the container as a given uid",
   "web-service.background": "Works between requests: CPU always allocated, never scaled to zero",
   "web-service.private-registry": "Pulls its image from a private registry with credentials kept as a secret",
+  "web-service.ip-allow-list": "Only listed address ranges reach a public service (ipAllowList)",
+  "web-service.web-application-firewall": "Web application firewall with managed rules for common attacks",
   "database.high-availability": "Standby in another zone with automatic failover",
   "database.point-in-time-recovery": "Point-in-time recovery",
   "database.private-network": "Database reachable only on private networking",
+  "database.backups-kept-on-delete": "A final backup kept after the database is deleted",
   "database.postgres-13": "PostgreSQL 13",
   "database.postgres-14": "PostgreSQL 14",
   "database.postgres-15": "PostgreSQL 15",
@@ -30,6 +33,7 @@ export const FEATURES = {
   "object-store.lifecycle": "Expire objects by prefix and age",
   "object-store.cors": "CORS rules",
   "object-store.soft-delete": "Recover deleted objects for a period",
+  "object-store.previous-versions-expire": "Previous versions deleted a set number of days after they were replaced",
 } as const satisfies Record<string, string>;
 
 export const FEATURE_IDS = Object.keys(FEATURES) as FeatureId[];
@@ -56,14 +60,17 @@ export function featuresUsed(spec: Component): FeatureId[] {
       if (spec.user) f.push("web-service.run-as-user");
       if (spec.background) f.push("web-service.background");
       if (spec.registry) f.push("web-service.private-registry");
+      if (spec.ipAllowList) f.push("web-service.ip-allow-list");
+      if (spec.webApplicationFirewall) f.push("web-service.web-application-firewall");
       break;
     case "database":
       f.push("database.private-network", `database.postgres-${spec.version}`);
       if (spec.highAvailability) f.push("database.high-availability");
       if (spec.backups.pointInTimeRecovery) f.push("database.point-in-time-recovery");
+      if (spec.backups.keepOnDelete) f.push("database.backups-kept-on-delete");
       break;
     case "object-store":
-      if (spec.versioning) f.push("object-store.versioning");
+      if (spec.versioning) f.push("object-store.versioning", "object-store.previous-versions-expire");
       if (spec.lifecycle.length) f.push("object-store.lifecycle");
       if (spec.cors.length) f.push("object-store.cors");
       f.push("object-store.soft-delete");

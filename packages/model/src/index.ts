@@ -1,3 +1,4 @@
+export * from "./domains";
 export * from "./errors";
 export * from "./features";
 export * from "./links";

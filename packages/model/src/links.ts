@@ -7,7 +7,7 @@
 export type LinkKind = "database" | "object-store";
 
 export const LINK_VARIABLES: Record<LinkKind, readonly string[]> = {
-  database: ["HOST", "PORT", "NAME", "USER", "SSLMODE", "PASSWORD"],
+  database: ["HOST", "PORT", "NAME", "USER", "SSLMODE", "SSLROOTCERT", "PASSWORD"],
   "object-store": ["PROVIDER", "BUCKET", "ENDPOINT", "ACCESS"],
 };
 

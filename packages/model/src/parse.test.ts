@@ -35,7 +35,7 @@ describe("parseStack errors", () => {
     expect(problemsOf(malformed)).toEqual([
       'region: "londn" is not allowed; allowed: london, dublin, frankfurt, paris, virginia. Did you mean "london"?',
       "components.web.size: 0.25 vCPU with 32 GiB is not a size any cloud offers: memory must be 0.5–8 GiB per vCPU (0.13–2 GiB for 0.25 vCPU)",
-      'components.web.siez: unknown key; did you mean "size"? Allowed keys: kind, image, port, size, scaling, public, domain, healthCheck, env, links, user, writableRootFilesystem, background, registry, acceptDegraded, vendor',
+      'components.web.siez: unknown key; did you mean "size"? Allowed keys: kind, image, port, size, scaling, public, domain, domainZone, ipAllowList, webApplicationFirewall, healthCheck, env, links, user, writableRootFilesystem, background, registry, acceptDegraded, vendor',
       "components.db.storageGiB: 5 is below the minimum of 20 GiB",
       'components.jobs.kind: "queue" is not a component kind; allowed: web-service, database, object-store',
       'components.web.links[1]: "cache" is not a component of this stack (components: web, db, jobs)',
@@ -150,13 +150,13 @@ describe("parseStack defaults", () => {
       size: "small",
       storageGiB: 20,
       highAvailability: false,
-      backups: { retentionDays: 7, pointInTimeRecovery: true },
+      backups: { retentionDays: 7, pointInTimeRecovery: true, keepOnDelete: true },
       deletionProtection: true,
       databaseName: "app",
       acceptDegraded: [],
     });
-    expect(s.components.s).toEqual({ kind: "object-store", versioning: true, lifecycle: [], cors: [], deletionProtection: true, acceptDegraded: [] });
-    expect(s.components.w).toMatchObject({ public: false, port: 8080, background: false, scaling: { min: 1, max: 3 }, links: [], healthCheck: { path: "/", intervalSeconds: 30, startupGraceSeconds: 120 } });
+    expect(s.components.s).toEqual({ kind: "object-store", versioning: true, previousVersionsExpireAfterDays: 30, lifecycle: [], cors: [], deletionProtection: true, acceptDegraded: [] });
+    expect(s.components.w).toMatchObject({ public: false, webApplicationFirewall: false, port: 8080, background: false, scaling: { min: 1, max: 3 }, links: [], healthCheck: { path: "/", intervalSeconds: 30, startupGraceSeconds: 120 } });
     // Unset on purpose: read-only where the cloud can, never a refusal.
     expect(s.components.w).not.toHaveProperty("writableRootFilesystem");
   });
@@ -225,7 +225,7 @@ describe("inputs the property tests found", () => {
 describe("acceptDegraded", () => {
   it("accepts only features of the component's own kind", () => {
     expect(problemsOf("name: a\ncomponents:\n  s: { kind: object-store, acceptDegraded: [web-service.run-as-user] }")).toEqual([
-      'components.s.acceptDegraded[0]: "web-service.run-as-user" is not allowed; allowed: object-store.versioning, object-store.lifecycle, object-store.cors, object-store.soft-delete',
+      'components.s.acceptDegraded[0]: "web-service.run-as-user" is not allowed; allowed: object-store.versioning, object-store.lifecycle, object-store.cors, object-store.soft-delete, object-store.previous-versions-expire',
     ]);
   });
 });

@@ -5,6 +5,7 @@ import { didYouMean, SpecError, type SpecProblem, show } from "./errors";
 import { CLOUD_REGIONS, CLOUDS, NEUTRAL_REGIONS, type NeutralRegion, RESIDENCIES, type Residency, resolveRegion } from "./regions";
 import { type LinkKind, linkVariableNames } from "./links";
 import { COMPONENT_KINDS } from "./constants";
+import { domainInZone } from "./domains";
 import { StackSpec } from "./schema";
 import type { Stack } from "./types";
 
@@ -233,9 +234,7 @@ function semanticProblems(raw: unknown): SpecProblem[] {
     if (comp.kind === "web-service" && comp.background === true && isRecord(scaling) && scaling.min === 0) {
       problems.push({ path: `components.${name}.scaling.min`, message: "is 0, but a background service is never scaled to zero; set min to 1 or more, or remove background" });
     }
-    if (comp.kind === "web-service" && comp.domain !== undefined && comp.public !== true) {
-      problems.push({ path: `components.${name}.domain`, message: "a domain needs a public service; set public: true or remove domain" });
-    }
+    if (comp.kind === "web-service") publicOnlyProblems(name, comp, problems);
     if (!Array.isArray(comp.links)) continue;
     envClashes(name, comp, components, problems);
     const seen = new Set<string>();
@@ -257,6 +256,22 @@ function semanticProblems(raw: unknown): SpecProblem[] {
   }
   regionProblems(raw, problems);
   return problems;
+}
+
+/** Settings that only mean something for a public service, and a domain's zone. */
+function publicOnlyProblems(name: string, comp: Record<string, unknown>, problems: SpecProblem[]) {
+  const at = `components.${name}`;
+  if (comp.public !== true) {
+    if (comp.domain !== undefined) problems.push({ path: `${at}.domain`, message: "a domain needs a public service; set public: true or remove domain" });
+    if (comp.ipAllowList !== undefined) problems.push({ path: `${at}.ipAllowList`, message: "applies to a public service only (a private one is reachable only inside the stack's network); set public: true or remove ipAllowList" });
+    if (comp.webApplicationFirewall === true) problems.push({ path: `${at}.webApplicationFirewall`, message: "applies to a public service only; set public: true or remove webApplicationFirewall" });
+  }
+  if (comp.domainZone === undefined) return;
+  if (typeof comp.domain !== "string") {
+    problems.push({ path: `${at}.domainZone`, message: "is set without a domain; set domain or remove domainZone" });
+  } else if (typeof comp.domainZone === "string" && !domainInZone(comp.domain, comp.domainZone)) {
+    problems.push({ path: `${at}.domainZone`, message: `${show(comp.domainZone)} does not contain the domain ${show(comp.domain)}; the zone must be the domain itself or a parent of it` });
+  }
 }
 
 /** A service's own env must not set a variable its links inject. */

@@ -11,6 +11,41 @@ import { SIZE_LIMITS, SIZE_PRESETS } from "./sizes";
 import { COMPONENT_NAME_MAX, NAME_PATTERN, POSTGRES_VERSIONS, STACK_NAME_MAX } from "./constants";
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
+/** An IPv4 or IPv6 address range in CIDR notation, with no host bits set. */
+export function isCidr(value: string): boolean {
+  const [address, bits, extra] = value.split("/");
+  if (address === undefined || bits === undefined || extra !== undefined || !/^[0-9]{1,3}$/.test(bits)) return false;
+  const prefix = Number(bits);
+  const v4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(address);
+  if (v4) {
+    const octets = v4.slice(1).map(Number);
+    if (octets.some((o, i) => o > 255 || String(o) !== v4[i + 1]) || prefix > 32) return false;
+    const n = octets.reduce((a, o) => a * 256 + o, 0);
+    return prefix === 32 || n % 2 ** (32 - prefix) === 0;
+  }
+  const groups = ipv6Groups(address);
+  if (!groups || prefix > 128) return false;
+  const hostBits = 128 - prefix;
+  return groups.every((g, i) => {
+    const low = Math.max(0, Math.min(16, hostBits - (7 - i) * 16));
+    return low === 0 || g % 2 ** low === 0;
+  });
+}
+
+function ipv6Groups(address: string): number[] | undefined {
+  if (!/^[0-9a-f:]+$/.test(address)) return undefined;
+  const halves = address.split("::");
+  if (halves.length > 2) return undefined;
+  const parse = (part: string) => (part === "" ? [] : part.split(":"));
+  const head = parse(halves[0] ?? "");
+  const tail = halves.length === 2 ? parse(halves[1] ?? "") : [];
+  const missing = 8 - head.length - tail.length;
+  if ((halves.length === 2 && missing < 1) || (halves.length === 1 && missing !== 0)) return undefined;
+  const all = [...head, ...Array(halves.length === 2 ? missing : 0).fill("0"), ...tail];
+  if (all.some((g) => !/^[0-9a-f]{1,4}$/.test(g))) return undefined;
+  return all.map((g) => Number.parseInt(g, 16));
+}
+
 const name = (max: number) =>
   z
     .string()
@@ -109,6 +144,32 @@ export const WebServiceSpec = z.strictObject({
     .regex(/^(?=.{4,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, { message: "must be a lowercase DNS name such as app.example.gov.uk" })
     .optional()
     .meta({ description: "Custom domain for a public service. @default - the cloud's own HTTPS address" }),
+  /**
+   * The DNS zone the domain's records belong in: the domain itself when it is the
+   * apex of its zone (a registrable domain such as example.co.uk, or a name GDS
+   * delegates under service.gov.uk), else the zone you add records to.
+   * @default - the domain itself when it is a registrable domain or a service.gov.uk name, else its parent
+   */
+  domainZone: z
+    .string()
+    .regex(/^(?=.{2,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, { message: "must be a lowercase DNS name such as example.gov.uk" })
+    .optional()
+    .meta({
+      description:
+        "The DNS zone the domain's records go in; equal to domain when the domain is the apex of its zone. @default - the domain itself when it is a registrable domain (example.co.uk) or a service.gov.uk name, else its parent",
+    }),
+  /** Only these address ranges may reach a public service. @default - any address */
+  ipAllowList: z
+    .array(z.string().refine(isCidr, { message: "must be an IPv4 or IPv6 address range in CIDR form, such as 203.0.113.0/24 or 2001:db8::/32" }))
+    .min(1)
+    .max(100)
+    .optional()
+    .meta({ description: "Only these IPv4/IPv6 address ranges (CIDR) may reach a public service; every other address is refused. @default - any address" }),
+  /** Filter requests to a public service through the cloud's web application firewall with its managed common rule set. @default false */
+  webApplicationFirewall: z
+    .boolean()
+    .default(false)
+    .meta({ description: "Filter requests to a public service through the cloud's web application firewall and its managed rules for common attacks. @default false" }),
   /** @default { path: "/", intervalSeconds: 30, startupGraceSeconds: 120 } */
   healthCheck: z
     .strictObject({
@@ -193,9 +254,16 @@ export const DatabaseSpec = z.strictObject({
     .strictObject({
       retentionDays: z.number().int().min(7).max(35).default(7).meta({ description: "Days automated backups are kept (7–35). @default 7" }),
       pointInTimeRecovery: z.boolean().default(true).meta({ description: "Restore to any moment within the retention. @default true" }),
+      keepOnDelete: z
+        .boolean()
+        .default(true)
+        .meta({
+          description:
+            "When the database is deleted, keep a final backup (and the automated backups, where the cloud can) until you delete them yourself; the estimate prices what is kept. @default true",
+        }),
     })
-    .default({ retentionDays: 7, pointInTimeRecovery: true })
-    .meta({ description: "Automated backups. @default { retentionDays: 7, pointInTimeRecovery: true }" }),
+    .default({ retentionDays: 7, pointInTimeRecovery: true, keepOnDelete: true })
+    .meta({ description: "Automated backups. @default { retentionDays: 7, pointInTimeRecovery: true, keepOnDelete: true }" }),
   /** Protect against deletion and retain on destroy. @default true */
   deletionProtection: z.boolean().default(true).meta({ description: "Cloud deletion protection, and the data is kept when the stack is destroyed. @default true" }),
   /** Name of the application database. @default "app" */
@@ -226,6 +294,14 @@ export const ObjectStoreSpec = z.strictObject({
   kind: z.literal("object-store").meta({ description: "A private bucket or blob container." }),
   /** Keep earlier versions of overwritten objects. @default true */
   versioning: z.boolean().default(true).meta({ description: "Keep earlier versions of overwritten and deleted objects. @default true" }),
+  /** With versioning: days a previous version is kept after it was replaced or deleted, then deleted. @default 30 */
+  previousVersionsExpireAfterDays: z
+    .number()
+    .int()
+    .min(1)
+    .max(36500)
+    .default(30)
+    .meta({ description: "With versioning on: days an overwritten or deleted object's previous version is kept before it is deleted, on every cloud. @default 30" }),
   /** @default [] */
   lifecycle: z.array(LifecycleRule).max(50).default([]).meta({ description: "Expire objects by prefix and age. @default []" }),
   /** @default [] */

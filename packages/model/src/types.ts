@@ -60,6 +60,21 @@ export type WebServiceInput = {
    */
   domain?: string;
   /**
+   * The DNS zone the domain's records go in; equal to domain when the domain is the apex of its zone.
+   * @default - the domain itself when it is a registrable domain (example.co.uk) or a service.gov.uk name, else its parent
+   */
+  domainZone?: string;
+  /**
+   * Only these IPv4/IPv6 address ranges (CIDR) may reach a public service; every other address is refused.
+   * @default - any address
+   */
+  ipAllowList?: Array<string>;
+  /**
+   * Filter requests to a public service through the cloud's web application firewall and its managed rules for common attacks.
+   * @default false
+   */
+  webApplicationFirewall?: boolean;
+  /**
    * HTTP health check.
    * @default { path: /, intervalSeconds: 30, startupGraceSeconds: 120 }
    */
@@ -137,7 +152,7 @@ export type WebServiceInput = {
    * Features this component may go without where a cloud cannot provide them; each is named in the plan.
    * @default []
    */
-  acceptDegraded?: Array<"web-service.public-https" | "web-service.https-without-domain" | "web-service.custom-domain" | "web-service.private" | "web-service.scale-to-zero" | "web-service.autoscaling" | "web-service.read-only-root-filesystem" | "web-service.run-as-user" | "web-service.background" | "web-service.private-registry">;
+  acceptDegraded?: Array<"web-service.public-https" | "web-service.https-without-domain" | "web-service.custom-domain" | "web-service.private" | "web-service.scale-to-zero" | "web-service.autoscaling" | "web-service.read-only-root-filesystem" | "web-service.run-as-user" | "web-service.background" | "web-service.private-registry" | "web-service.ip-allow-list" | "web-service.web-application-firewall">;
   /**
    * Per-cloud escape hatch: { aws: { <childRole>: { <arg>: value } } }. Ignored by other clouds.
    */
@@ -192,7 +207,7 @@ export type DatabaseInput = {
   highAvailability?: boolean;
   /**
    * Automated backups.
-   * @default { retentionDays: 7, pointInTimeRecovery: true }
+   * @default { retentionDays: 7, pointInTimeRecovery: true, keepOnDelete: true }
    */
   backups?: {
     /**
@@ -205,6 +220,11 @@ export type DatabaseInput = {
      * @default true
      */
     pointInTimeRecovery?: boolean;
+    /**
+     * When the database is deleted, keep a final backup (and the automated backups, where the cloud can) until you delete them yourself; the estimate prices what is kept.
+     * @default true
+     */
+    keepOnDelete?: boolean;
   };
   /**
    * Cloud deletion protection, and the data is kept when the stack is destroyed.
@@ -220,7 +240,7 @@ export type DatabaseInput = {
    * Features this component may go without where a cloud cannot provide them; each is named in the plan.
    * @default []
    */
-  acceptDegraded?: Array<"database.high-availability" | "database.point-in-time-recovery" | "database.private-network" | "database.postgres-13" | "database.postgres-14" | "database.postgres-15" | "database.postgres-16" | "database.postgres-17">;
+  acceptDegraded?: Array<"database.high-availability" | "database.point-in-time-recovery" | "database.private-network" | "database.backups-kept-on-delete" | "database.postgres-13" | "database.postgres-14" | "database.postgres-15" | "database.postgres-16" | "database.postgres-17">;
   /**
    * Per-cloud escape hatch: { aws: { <childRole>: { <arg>: value } } }. Ignored by other clouds.
    */
@@ -244,6 +264,11 @@ export type ObjectStoreInput = {
    * @default true
    */
   versioning?: boolean;
+  /**
+   * With versioning on: days an overwritten or deleted object's previous version is kept before it is deleted, on every cloud.
+   * @default 30
+   */
+  previousVersionsExpireAfterDays?: number;
   /**
    * Expire objects by prefix and age.
    * @default []
@@ -288,7 +313,7 @@ export type ObjectStoreInput = {
    * Features this component may go without where a cloud cannot provide them; each is named in the plan.
    * @default []
    */
-  acceptDegraded?: Array<"object-store.versioning" | "object-store.lifecycle" | "object-store.cors" | "object-store.soft-delete">;
+  acceptDegraded?: Array<"object-store.versioning" | "object-store.lifecycle" | "object-store.cors" | "object-store.soft-delete" | "object-store.previous-versions-expire">;
   /**
    * Per-cloud escape hatch: { aws: { <childRole>: { <arg>: value } } }. Ignored by other clouds.
    */
@@ -471,6 +496,21 @@ export type WebService = {
    */
   domain?: string;
   /**
+   * The DNS zone the domain's records go in; equal to domain when the domain is the apex of its zone.
+   * @default - the domain itself when it is a registrable domain (example.co.uk) or a service.gov.uk name, else its parent
+   */
+  domainZone?: string;
+  /**
+   * Only these IPv4/IPv6 address ranges (CIDR) may reach a public service; every other address is refused.
+   * @default - any address
+   */
+  ipAllowList?: Array<string>;
+  /**
+   * Filter requests to a public service through the cloud's web application firewall and its managed rules for common attacks.
+   * @default false
+   */
+  webApplicationFirewall: boolean;
+  /**
    * HTTP health check.
    * @default { path: /, intervalSeconds: 30, startupGraceSeconds: 120 }
    */
@@ -548,7 +588,7 @@ export type WebService = {
    * Features this component may go without where a cloud cannot provide them; each is named in the plan.
    * @default []
    */
-  acceptDegraded: Array<"web-service.public-https" | "web-service.https-without-domain" | "web-service.custom-domain" | "web-service.private" | "web-service.scale-to-zero" | "web-service.autoscaling" | "web-service.read-only-root-filesystem" | "web-service.run-as-user" | "web-service.background" | "web-service.private-registry">;
+  acceptDegraded: Array<"web-service.public-https" | "web-service.https-without-domain" | "web-service.custom-domain" | "web-service.private" | "web-service.scale-to-zero" | "web-service.autoscaling" | "web-service.read-only-root-filesystem" | "web-service.run-as-user" | "web-service.background" | "web-service.private-registry" | "web-service.ip-allow-list" | "web-service.web-application-firewall">;
   /**
    * Per-cloud escape hatch: { aws: { <childRole>: { <arg>: value } } }. Ignored by other clouds.
    */
@@ -603,7 +643,7 @@ export type Database = {
   highAvailability: boolean;
   /**
    * Automated backups.
-   * @default { retentionDays: 7, pointInTimeRecovery: true }
+   * @default { retentionDays: 7, pointInTimeRecovery: true, keepOnDelete: true }
    */
   backups: {
     /**
@@ -616,6 +656,11 @@ export type Database = {
      * @default true
      */
     pointInTimeRecovery: boolean;
+    /**
+     * When the database is deleted, keep a final backup (and the automated backups, where the cloud can) until you delete them yourself; the estimate prices what is kept.
+     * @default true
+     */
+    keepOnDelete: boolean;
   };
   /**
    * Cloud deletion protection, and the data is kept when the stack is destroyed.
@@ -631,7 +676,7 @@ export type Database = {
    * Features this component may go without where a cloud cannot provide them; each is named in the plan.
    * @default []
    */
-  acceptDegraded: Array<"database.high-availability" | "database.point-in-time-recovery" | "database.private-network" | "database.postgres-13" | "database.postgres-14" | "database.postgres-15" | "database.postgres-16" | "database.postgres-17">;
+  acceptDegraded: Array<"database.high-availability" | "database.point-in-time-recovery" | "database.private-network" | "database.backups-kept-on-delete" | "database.postgres-13" | "database.postgres-14" | "database.postgres-15" | "database.postgres-16" | "database.postgres-17">;
   /**
    * Per-cloud escape hatch: { aws: { <childRole>: { <arg>: value } } }. Ignored by other clouds.
    */
@@ -655,6 +700,11 @@ export type ObjectStore = {
    * @default true
    */
   versioning: boolean;
+  /**
+   * With versioning on: days an overwritten or deleted object's previous version is kept before it is deleted, on every cloud.
+   * @default 30
+   */
+  previousVersionsExpireAfterDays: number;
   /**
    * Expire objects by prefix and age.
    * @default []
@@ -699,7 +749,7 @@ export type ObjectStore = {
    * Features this component may go without where a cloud cannot provide them; each is named in the plan.
    * @default []
    */
-  acceptDegraded: Array<"object-store.versioning" | "object-store.lifecycle" | "object-store.cors" | "object-store.soft-delete">;
+  acceptDegraded: Array<"object-store.versioning" | "object-store.lifecycle" | "object-store.cors" | "object-store.soft-delete" | "object-store.previous-versions-expire">;
   /**
    * Per-cloud escape hatch: { aws: { <childRole>: { <arg>: value } } }. Ignored by other clouds.
    */
