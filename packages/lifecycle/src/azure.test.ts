@@ -6,13 +6,11 @@
  */
 import type { PlannedResource } from "@freehold/core";
 import { parseStack, type Stack } from "@freehold/model";
+import { AZURE_RULES, type CloudObject, RULES, type RuleContext } from "@freehold/rules";
 import { describe, expect, it } from "vitest";
 import { type PlanInput, SLEEP, World } from "./engine";
 import { planStack } from "./plan";
-import { RULES } from "./rules";
-import { AZURE_RULES } from "./rules/azure";
 import { runStack } from "./suite";
-import type { CloudObject, RuleContext } from "./types";
 
 const LINKED = `
 name: shop

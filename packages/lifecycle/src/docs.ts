@@ -6,12 +6,11 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { CLOUDS, type Cloud, parseStack } from "@freehold/model";
+import { type CloudRules, RULES, type TypeRule } from "@freehold/rules";
 import { KNOWN_FAILURES, knownFailure } from "./known";
-import { RULES } from "./rules";
 import { scenariosFor } from "./scenarios";
 import { CONFORMANCE_STACKS } from "./stacks";
 import { outcomeCell, runStack, type StackResult } from "./suite";
-import type { CloudRules, TypeRule } from "./types";
 
 export const DOC_PATH = join(__dirname, "..", "..", "..", "docs", "lifecycle.md");
 

@@ -2,8 +2,7 @@ import type { PlannedResource } from "@freehold/core";
 import type { Cloud } from "@freehold/model";
 import { describe, expect, it } from "vitest";
 import { type PlanInput, SLEEP, World } from "./engine";
-import { COMPANIONS } from "./rules/common";
-import type { CloudRules } from "./types";
+import { type CloudRules, COMPANIONS } from "@freehold/rules";
 
 /** A small rule book for the engine's own tests ("aws" stands for any cloud). */
 const TEST_RULES: CloudRules = {

@@ -23,8 +23,7 @@
  */
 import type { PlannedResource } from "@freehold/core";
 import type { Cloud } from "@freehold/model";
-import { changedPaths, covers, durationSeconds, overlaps, valueAt, valuesAt, withValueAt } from "./diff";
-import type { CloudObject, CloudRules, RuleContext, TypeRule } from "./types";
+import { type CloudObject, type CloudRules, changedPaths, covers, durationSeconds, overlaps, type RuleContext, type TypeRule, valueAt, valuesAt, withValueAt } from "@freehold/rules";
 
 /** One resource in a stack's state. */
 export interface StateEntry {

@@ -6,8 +6,7 @@
 export * from "./engine";
 export * from "./plan";
 export * from "./scenarios";
-export * from "./types";
-export { RULES } from "./rules";
+export * from "@freehold/rules";
 export * from "./suite";
 export * from "./known";
 export * from "./stacks";

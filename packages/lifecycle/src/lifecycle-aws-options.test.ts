@@ -7,7 +7,7 @@
 import { parseStack } from "@freehold/model";
 import { describe, expect, it } from "vitest";
 import { World } from "./engine";
-import { RULES } from "./rules";
+import { RULES } from "@freehold/rules";
 import { Harness } from "./scenarios";
 import { CONFORMANCE_STACKS } from "./stacks";
 import { runStack } from "./suite";

@@ -4,7 +4,7 @@
  */
 import { type Cloud, parseStack, type Stack } from "@freehold/model";
 import { World } from "./engine";
-import { RULES } from "./rules";
+import { RULES } from "@freehold/rules";
 import { Harness, judge, type Scenario, scenariosFor, type StepRecord } from "./scenarios";
 
 export interface ScenarioResult {

@@ -5,7 +5,6 @@
  * project through the Cloud Resource Manager API; and a service agent gets its
  * roles when its API is enabled, which take as long to apply as any grant.
  */
-import type { World } from "../engine";
 import type { CloudObject, RuleContext } from "../types";
 
 /** The pseudo-type of the project object (not a resource any program registers). */
@@ -77,7 +76,7 @@ export function project(ctx: RuleContext): CloudObject {
 }
 
 /** Seed a world with a project whose enabled APIs are exactly these (a fresh project: Google's defaults, without the prerequisites). */
-export function seedProject(world: World, enabled: readonly string[] = DEFAULT_APIS): void {
+export function seedProject(world: { objects: Map<string, CloudObject> }, enabled: readonly string[] = DEFAULT_APIS): void {
   const p = newProject(enabled);
   world.objects.set(p.key, p);
 }
