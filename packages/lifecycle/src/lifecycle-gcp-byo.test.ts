@@ -6,6 +6,7 @@
  */
 import { parseStack } from "@freehold/model";
 import { beforeAll, describe, expect, it } from "vitest";
+import { knownFailure } from "./known";
 import { scenariosFor } from "./scenarios";
 import { runStack, type StackResult } from "./suite";
 
@@ -31,7 +32,9 @@ describe("the life of a stack on a network it was given (gcp)", () => {
 
   for (const s of scenariosFor(parseStack(BYO))) {
     it(`${s.id}: ${s.title}`, () => {
-      expect(result.scenarios.find((x) => x.id === s.id)?.problem).toBeUndefined();
+      const problem = result.scenarios.find((x) => x.id === s.id)?.problem;
+      if (knownFailure("gcp", "*", s.id, new Set())) expect(problem).toBeDefined();
+      else expect(problem).toBeUndefined();
     });
   }
 });
