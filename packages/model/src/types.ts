@@ -265,7 +265,7 @@ export type ObjectStoreInput = {
    */
   cors?: Array<{
     /**
-     * Origins allowed to call the store from a browser.
+     * Origins allowed to call the store from a browser: https://host or https://host:port (http only for localhost).
      */
     allowedOrigins: Array<string>;
     /**
@@ -676,7 +676,7 @@ export type ObjectStore = {
    */
   cors: Array<{
     /**
-     * Origins allowed to call the store from a browser.
+     * Origins allowed to call the store from a browser: https://host or https://host:port (http only for localhost).
      */
     allowedOrigins: Array<string>;
     /**

@@ -186,7 +186,7 @@ function dumpRestoreSteps(from: DatabaseMigration, to: DatabaseMigration): Step[
     {
       title: "Stop writes at the source (maintenance page or scale the web services to read-only), then dump, restore and verify with Freehold, which runs pg_dump -Fd in a snapshot it fingerprints, a parallel all-or-nothing pg_restore, verifies every table and writes a manifest",
       commands: [
-        `freehold migrate database --from "postgresql://${from.user}:$SRC_PASSWORD@${from.host}:${from.port}/${from.database}?sslmode=${from.sslmode}" --to "postgresql://${to.user}:$DST_PASSWORD@${to.host}:${to.port}/${to.database}?sslmode=${to.sslmode}" --manifest db-manifest.json`,
+        `freehold migrate database --from "postgresql://${from.user}@${from.host}:${from.port}/${from.database}?sslmode=${from.sslmode}" --from-password-env SRC_PASSWORD --to "postgresql://${to.user}@${to.host}:${to.port}/${to.database}?sslmode=${to.sslmode}" --to-password-env DST_PASSWORD --manifest db-manifest.json`,
       ],
     },
     {
@@ -211,7 +211,10 @@ function logicalReplicationSteps(from: DatabaseMigration, to: DatabaseMigration,
     { title: "Publish every table at the source", commands: [`psql "${pgConn(from)}" -c "CREATE PUBLICATION freehold_exit FOR ALL TABLES"`] },
     {
       title: "Subscribe from the target (it must reach the source over a private link or VPN; the subscription connects from the target's network)",
-      commands: [`psql "${pgConn(to)}" -c "CREATE SUBSCRIPTION freehold_exit CONNECTION '${pgConn(from)} password=...' PUBLICATION freehold_exit"`],
+      commands: [
+        `umask 077; printf "CREATE SUBSCRIPTION freehold_exit CONNECTION '%s password=%s' PUBLICATION freehold_exit;\\n" "${pgConn(from)}" "$SRC_PASSWORD" > subscription.sql`,
+        `PGPASSWORD="$DST_PASSWORD" psql "${pgConn(to)}" -f subscription.sql && rm subscription.sql`,
+      ],
       note: toCloud === "gcp" ? "Cloud SQL subscribers need the cloudsqlsuperuser role for CREATE SUBSCRIPTION." : undefined,
     },
     { title: "Wait until the subscription is caught up (pg_stat_subscription), stop writes at the source, copy sequence values, switch over, then DROP SUBSCRIPTION on the target." },

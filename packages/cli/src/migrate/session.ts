@@ -6,7 +6,7 @@
 import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
 import { pgFailure } from "./diagnose";
 import { MigrationInterrupted, MigrationToolError } from "./errors";
-import { tableChecksumSql, type TableInfo } from "./fingerprint";
+import { type TableInfo, type TextMode, tableChecksumSql } from "./fingerprint";
 import { type ChecksumRun, type PgConnection, psql, quoteLiteral, recordChecksum, STABLE_SESSION_SQL } from "./pg";
 import { pgTool, redact, sleep } from "./proc";
 
@@ -151,7 +151,7 @@ export async function stopSessions(conn: PgConnection, prefix: string, timeoutMs
  * server, in one psql session, one statement per table. A table whose query
  * fails is reported in `failed` instead of stopping the others.
  */
-export async function checksumTables(conn: PgConnection, tables: TableInfo[]): Promise<ChecksumRun> {
+export async function checksumTables(conn: PgConnection, tables: TableInfo[], mode: TextMode): Promise<ChecksumRun> {
   const started = Date.now();
   const out: ChecksumRun = { sums: new Map(), failed: new Map(), ms: 0 };
   if (tables.length === 0) return out;
@@ -159,7 +159,7 @@ export async function checksumTables(conn: PgConnection, tables: TableInfo[]): P
   try {
     await session.must(STABLE_SESSION_SQL, "prepare the session");
     for (const t of tables) {
-      const r = await session.query(tableChecksumSql(t));
+      const r = await session.query(tableChecksumSql(t, mode));
       recordChecksum(out, t, r.lines, r.errors);
     }
   } finally {

@@ -1,0 +1,193 @@
+/**
+ * Folders and files the migration engine trusts.
+ *
+ * A folder the engine keeps a dump, a journal or a password file in is
+ * private: created by this run with mode 0700 (a random name under the
+ * temporary directory, or a fixed name inside a folder the user named), or
+ * found there and checked: a real directory (not a symbolic link), owned by
+ * this user, mode 0700. A file in it is read only when it is a regular file
+ * owned by this user that no one else can read or write, opened without
+ * following a symbolic link. A folder the user names is checked before
+ * anything is written: a directory (or missing), not a link, on a real
+ * filesystem (not /proc, /sys or another pseudo filesystem), owned by this
+ * user and not writable by others.
+ */
+import { constants, existsSync, lstatSync, statfsSync } from "node:fs";
+import { lstat, mkdir, mkdtemp, open, rename, rm, rmdir, writeFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+
+/** Magic numbers (statfs f_type) of Linux pseudo filesystems, from linux/magic.h. */
+const PSEUDO_FILESYSTEMS = new Map<number, string>([
+  [0x9fa0, "proc"],
+  [0x62656572, "sysfs"],
+  [0x1cd1, "devpts"],
+  [0x27e0eb, "cgroup"],
+  [0x63677270, "cgroup2"],
+  [0x64626720, "debugfs"],
+  [0x73636673, "securityfs"],
+  [0x74726163, "tracefs"],
+  [0xcafe4a11, "bpf"],
+  [0x6165676c, "pstore"],
+  [0x62656570, "configfs"],
+  [0xde5e81e4, "efivarfs"],
+  [0x65735543, "fusectl"],
+  [0x42494e4d, "binfmt_misc"],
+  [0x19800202, "mqueue"],
+  [0x6e736673, "nsfs"],
+  [0xf97cff8c, "selinuxfs"],
+  [0x0187, "autofs"],
+]);
+
+/** Paths that are device or kernel interfaces whatever their filesystem (/dev is a tmpfs on many hosts). */
+const PSEUDO_PREFIXES = ["/proc", "/sys", "/dev"];
+const ALLOWED_UNDER_PSEUDO = ["/dev/shm"];
+
+const myUid = (): number | undefined => (typeof process.getuid === "function" ? process.getuid() : undefined);
+
+function under(p: string, root: string): boolean {
+  return p === root || p.startsWith(`${root}/`);
+}
+
+/** The closest existing ancestor of `p` (or `p` itself). */
+function existingAncestor(p: string): string {
+  let cur = p;
+  while (!existsSync(cur)) {
+    const up = path.dirname(cur);
+    if (up === cur) break;
+    cur = up;
+  }
+  return cur;
+}
+
+/** Why `abs` is on a pseudo filesystem, or undefined. */
+export function pseudoFilesystem(abs: string): string | undefined {
+  if (PSEUDO_PREFIXES.some((r) => under(abs, r)) && !ALLOWED_UNDER_PSEUDO.some((r) => under(abs, r))) return `${abs.split("/").slice(0, 2).join("/")} is a kernel or device interface, not storage`;
+  try {
+    const type = statfsSync(existingAncestor(abs)).type;
+    const name = PSEUDO_FILESYSTEMS.get(type);
+    if (name) return `it is on the ${name} pseudo filesystem, not storage`;
+  } catch {
+    /* statfs unavailable: the prefix check stands */
+  }
+  return undefined;
+}
+
+/**
+ * Problems with a folder the user named for the engine's files (`--work-dir`,
+ * `--out`), each a sentence naming the flag; empty when it may be used. A
+ * missing folder is fine (it is created).
+ */
+export function userFolderProblems(given: string, flag: string, opts: { private?: boolean } = {}): string[] {
+  const abs = path.resolve(given);
+  const what = `--${flag} ${given}`;
+  const pseudo = pseudoFilesystem(abs);
+  if (pseudo) return [`${what}: ${pseudo}; give a folder on a disk`];
+  let st: ReturnType<typeof lstatSync>;
+  try {
+    st = lstatSync(abs);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === "ENOENT") {
+      const parent = existingAncestor(abs);
+      try {
+        if (!lstatSync(parent).isDirectory()) return [`${what}: ${parent} is not a folder`];
+      } catch {
+        /* the parent vanished: mkdir reports it */
+      }
+      return [];
+    }
+    if (code === "ENOTDIR") return [`${what}: a part of the path is a file, not a folder`];
+    return [`${what}: cannot be read (${code ?? String(e)})`];
+  }
+  if (st.isSymbolicLink()) return [`${what}: is a symbolic link; give the folder it points to (a link can be changed under a running migration)`];
+  if (!st.isDirectory()) return [`${what}: is a file, not a folder`];
+  const uid = myUid();
+  const problems: string[] = [];
+  if (uid !== undefined && st.uid !== uid) problems.push(`${what}: belongs to another user (uid ${st.uid}); give a folder you own`);
+  if (opts.private !== false && (st.mode & 0o022) !== 0 && (st.mode & 0o1000) === 0)
+    problems.push(`${what}: others can write in it (mode ${(st.mode & 0o7777).toString(8)}), so they could replace what this run writes; use a folder only you can write to (chmod go-w)`);
+  return problems;
+}
+
+/** A fresh private folder (mode 0700, random name) under `parent` (default: the system's temporary directory). */
+export async function freshPrivateFolder(prefix: string, parent = os.tmpdir()): Promise<string> {
+  return mkdtemp(path.join(parent, prefix));
+}
+
+/** Why an existing folder may not be trusted as one of ours, or undefined. */
+export async function notPrivateFolder(dir: string): Promise<string | undefined> {
+  const st = await lstat(dir);
+  if (st.isSymbolicLink()) return "is a symbolic link";
+  if (!st.isDirectory()) return "is not a folder";
+  const uid = myUid();
+  if (uid !== undefined && st.uid !== uid) return `belongs to another user (uid ${st.uid})`;
+  if ((st.mode & 0o077) !== 0) return `is open to other users (mode ${(st.mode & 0o777).toString(8)})`;
+  return undefined;
+}
+
+/**
+ * Create `dir` (mode 0700) when it does not exist; otherwise check that it is
+ * private and ours. Returns whether this call created it.
+ */
+export async function ownFolder(dir: string): Promise<boolean> {
+  try {
+    await mkdir(dir, { mode: 0o700 });
+    return true;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
+  }
+  const why = await notPrivateFolder(dir);
+  if (why) throw new UntrustedFileError(dir, why);
+  return false;
+}
+
+/** A file or folder the engine will not trust. */
+export class UntrustedFileError extends Error {
+  override readonly name = "UntrustedFileError";
+  constructor(
+    readonly file: string,
+    readonly why: string,
+  ) {
+    super(`${file} ${why}; Freehold trusts only files it wrote itself, in a folder only you can use. Remove it, or give another --work-dir.`);
+  }
+}
+
+/**
+ * Read a file only when it is a regular file (not a link), owned by this user
+ * and closed to others. Resolves undefined when it does not exist.
+ */
+export async function readPrivateFile(file: string): Promise<string | undefined> {
+  let fh: Awaited<ReturnType<typeof open>>;
+  try {
+    fh = await open(file, constants.O_RDONLY | constants.O_NOFOLLOW);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === "ENOENT") return undefined;
+    if (code === "ELOOP") throw new UntrustedFileError(file, "is a symbolic link");
+    throw e;
+  }
+  try {
+    const st = await fh.stat();
+    const uid = myUid();
+    if (!st.isFile()) throw new UntrustedFileError(file, "is not a regular file");
+    if (uid !== undefined && st.uid !== uid) throw new UntrustedFileError(file, `belongs to another user (uid ${st.uid})`);
+    if ((st.mode & 0o077) !== 0) throw new UntrustedFileError(file, `is open to other users (mode ${(st.mode & 0o777).toString(8)})`);
+    return await fh.readFile("utf8");
+  } finally {
+    await fh.close();
+  }
+}
+
+/** Write a file readable by this user only (0600), atomically (a new file renamed into place). */
+export async function writePrivateFile(file: string, text: string): Promise<void> {
+  const tmp = `${file}.${process.pid}.tmp`;
+  await rm(tmp, { force: true });
+  await writeFile(tmp, text, { mode: 0o600, flag: "wx" });
+  await rename(tmp, file);
+}
+
+/** Remove a folder only when it is empty (never what someone else put in it). */
+export async function removeIfEmpty(dir: string): Promise<void> {
+  await rmdir(dir).catch(() => undefined);
+}
