@@ -35,9 +35,9 @@ import { pgTool, toolVersion } from "./proc";
 import { restoreDump, rollBack } from "./restore";
 import { compareSchemas, SCHEMA_METHOD, type SchemaObject, sameMajor } from "./schema";
 import { checksumTables, stopSessions } from "./session";
-import { compareState, type SourceState } from "./state";
+import type { SourceState } from "./state";
 import { TargetVerifier } from "./verifier";
-import { type Consistency, currentSourceState, inProgressFate, readSchema, refuseSameDatabase, sourceConsistency } from "./verify";
+import { type Consistency, readSchema, refuseSameDatabase, sourceConsistency } from "./verify";
 import { dirBytes, type DumpMarker, openWorkDir, type Pair, type WorkDir } from "./workdir";
 
 export { CHECKSUM_METHOD } from "./fingerprint";
@@ -209,6 +209,7 @@ async function transfer(r: Run, t: Tools, snapshot: SourceSnapshot | undefined, 
   }
   r.stage = "verify";
   const restoreMs = Date.now() - tRestore;
+  r.log(`restore finished in ${restoreMs} ms: verifying the tables not yet fingerprinted, the schema and the sequences`);
   for (const x of marker.tables) verifier.add(x);
   const tTail = Date.now();
   const target = await verifier.finish();
@@ -232,16 +233,16 @@ interface Prepared {
   marker: DumpMarker | undefined;
 }
 
-/** A completed dump of this pair that still holds the source as it is: nothing wrote on the source since its snapshot. */
-async function freshMarker(work: WorkDir, src: PgConnection, mode: TextMode, log: (l: string) => void): Promise<DumpMarker | undefined> {
+/** A completed dump of this pair that still holds the source as it is: nothing wrote on it since its snapshot (verify.ts). */
+async function freshMarker(work: WorkDir, src: PgConnection, mode: TextMode, log: (l: string) => void, signal: AbortSignal): Promise<DumpMarker | undefined> {
   const m = await work.readMarker(checksumMethod(mode));
   if (!m) return undefined;
-  const cmp = compareState(m.state, await currentSourceState(src), await inProgressFate(src, m.state.snapshot));
-  if (cmp.verdict === "quiet") {
-    log(`reusing the completed dump from ${m.completedAt} in ${work.dumpDir}: nothing wrote on the source server since its snapshot`);
+  const c = await sourceConsistency(src, m.state, m.tables, m.sums, mode, signal);
+  if (c.verdict !== "moved") {
+    log(`reusing the completed dump from ${m.completedAt} in ${work.dumpDir}: the source is as it was in its snapshot (${c.verdict === "quiet" ? "nothing wrote on the source server since" : "its tables read again: unchanged"})`);
     return m;
   }
-  log(`not reusing the dump from ${m.completedAt}: ${cmp.verdict === "moved" ? "the source changed since its snapshot" : "the source may have changed since its snapshot"} (${cmp.changes.join("; ")}); dumping again`);
+  log(`not reusing the dump from ${m.completedAt}: the source changed since its snapshot (${c.changes.join("; ")}); dumping again`);
   await work.clearDump();
   return undefined;
 }
@@ -258,7 +259,7 @@ async function prepare(opts: MigrateDatabaseOptions, base: { src: PgConnection; 
   await rollBack(work, dst, pair.target, () => stopSessions(dst, prefix), log);
   const mode = textMode(servers.src.encoding, servers.dst.encoding);
   if (mode === "utf8") log(`the source is ${servers.src.encoding} and the target ${servers.dst.encoding}: text is compared as UTF-8`);
-  const marker = await freshMarker(work, src, mode, log);
+  const marker = await freshMarker(work, src, mode, log, signal);
   return { r: { opts, log, src, dst, prefix, work, signal, jobs: Math.max(1, Math.floor(opts.jobs ?? 2)), mode, pair, servers, stage: "inspect" }, t: found.t, marker };
 }
 

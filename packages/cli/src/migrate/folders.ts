@@ -12,7 +12,7 @@
  * filesystem (not /proc, /sys or another pseudo filesystem), owned by this
  * user and not writable by others.
  */
-import { constants, existsSync, lstatSync, statfsSync } from "node:fs";
+import { constants, existsSync, lstatSync, statfsSync, statSync } from "node:fs";
 import { lstat, mkdir, mkdtemp, open, rename, rm, rmdir, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
@@ -88,16 +88,15 @@ export function userFolderProblems(given: string, flag: string, opts: { private?
     st = lstatSync(abs);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    if (code === "ENOENT") {
+    if (code === "ENOENT" || code === "ENOTDIR") {
       const parent = existingAncestor(abs);
       try {
-        if (!lstatSync(parent).isDirectory()) return [`${what}: ${parent} is not a folder`];
+        if (!statSync(parent).isDirectory()) return [`${what}: ${parent} is a file, not a folder`];
       } catch {
         /* the parent vanished: mkdir reports it */
       }
       return [];
     }
-    if (code === "ENOTDIR") return [`${what}: a part of the path is a file, not a folder`];
     return [`${what}: cannot be read (${code ?? String(e)})`];
   }
   if (st.isSymbolicLink()) return [`${what}: is a symbolic link; give the folder it points to (a link can be changed under a running migration)`];

@@ -134,7 +134,7 @@ export function pgConnection(url: string, role: Side, opts: PgConnectOptions = {
  * stop what an earlier, killed run left running.
  */
 export function migrationKey(source: PgConnection, target: PgConnection): string {
-  return createHash("sha256").update(`${source.display}\n${target.display}`).digest("hex").slice(0, 12);
+  return createHash("sha256").update(`${source.conninfo}\n${target.conninfo}`).digest("hex").slice(0, 12);
 }
 
 /** A SQL identifier, always quoted. */

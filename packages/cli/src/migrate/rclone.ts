@@ -45,17 +45,20 @@ const RCLONE_TYPE: Record<RcloneBackend, string> = {
  */
 export const SECRET_OPTION = /secret|password|^key$|_key$|key_base64$|sas_url|credentials|token|signature/i;
 
+/** Options not shown in logs and manifests: the secrets, and key identifiers (an access key id names an account's credential). */
+const HIDDEN_OPTION = new RegExp(`${SECRET_OPTION.source}|key`, "i");
+
 /** Describe a remote for logs and manifests, secrets replaced by `***`. */
 export function describeRemote(r: RcloneRemote): RemoteDescription {
   const options: Record<string, string> = {};
-  for (const [k, v] of Object.entries(r.options)) options[k] = SECRET_OPTION.test(k) ? "***" : v;
+  for (const [k, v] of Object.entries(r.options)) options[k] = HIDDEN_OPTION.test(k) ? "***" : v;
   return { type: r.type, path: r.path, options };
 }
 
-/** Secret option values of a remote, to redact from any output. */
+/** Hidden option values of a remote, to redact from any output. */
 export function remoteSecrets(r: RcloneRemote): string[] {
   return Object.entries(r.options)
-    .filter(([k]) => SECRET_OPTION.test(k))
+    .filter(([k]) => HIDDEN_OPTION.test(k))
     .map(([, v]) => v);
 }
 
