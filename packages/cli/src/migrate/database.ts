@@ -412,7 +412,7 @@ export async function migrateDatabase(opts: MigrateDatabaseOptions): Promise<Dat
   try {
     const found = await identify(base, prefix);
     work = await openWorkDir({ ...(opts.workDir !== undefined ? { workDir: opts.workDir } : {}), pair: found.pair, ...(opts.log ? { log: opts.log } : {}) });
-    const manifestPath = path.resolve(opts.manifestPath ?? (opts.workDir ? path.join(work.dir, "database-manifest.json") : "database-manifest.json"));
+    const manifestPath = path.resolve(opts.manifestPath ?? (opts.workDir ? path.join(opts.workDir, "database-manifest.json") : "database-manifest.json"));
     p = await prepare(opts, base, prefix, work, found, ac.signal);
     return await record(p, await migrateOrSkip(p), manifestPath, started);
   } catch (e) {
