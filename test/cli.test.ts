@@ -88,7 +88,7 @@ describe("bad input", () => {
     const help = await freehold(["--help"]);
     expect(help.code).toBe(0);
     expect(help.stdout).toContain("Exit codes: 0 ok; 1 check findings, failed verification or a failed tool or server (the message says what to check); 2 bad input;");
-    expect(help.stdout).toContain("3 a cloud cannot host the stack; 130/143 migrate or rehearse stopped by SIGINT/SIGTERM (everything it started stopped); 70 internal error.");
+    expect(help.stdout).toContain("3 a cloud cannot host the stack; 129/130/143 migrate or rehearse stopped by SIGHUP/SIGINT/SIGTERM (everything it started stopped); 70 internal error.");
     for (const c of ["plan", "compare", "check", "exit-plan", "migrate", "rehearse", "eject"]) {
       const h = await freehold([c, "--help"]);
       expect(h.code, c).toBe(0);
