@@ -47,10 +47,10 @@ describe("secrets never on the command line", () => {
       "--from: secret_access_key is a secret, which every user of this host can read in the process list while freehold runs; put it in a file only you can read, one name=value a line, and give --from-secrets-file FILE (or use env_auth and the cloud's own environment variables)",
     );
     expect(r.stderr).toContain("--to: sas_url is a secret");
-    expect(r.stderr).toContain(`--from-secrets-file ${open}: can be read or written by other users (mode 644); chmod 600 it`);
+    expect(r.stderr).toContain(`--from-secrets-file ${open}: is open to other users (mode 644); chmod 600 it`);
     const db = await freehold(["migrate", "database", "--from", "postgresql://app@127.0.0.1:1/a", "--to", "postgresql://app@127.0.0.1:1/b", "--from-password-file", open, "--to-password-env", "FREEHOLD_NO_SUCH_VARIABLE"]);
     expect(db.code).toBe(2);
-    expect(db.stderr).toContain(`--from-password-file ${open}: can be read or written by other users (mode 644); chmod 600 it`);
+    expect(db.stderr).toContain(`--from-password-file ${open}: is open to other users (mode 644); chmod 600 it`);
     expect(db.stderr).toContain("--to-password-env FREEHOLD_NO_SUCH_VARIABLE: no such environment variable, or it is empty");
   });
 });

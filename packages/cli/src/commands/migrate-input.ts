@@ -5,11 +5,11 @@
  * so secrets come from a file only the user can read, or from the
  * environment (which only the user and root can read).
  */
-import { lstatSync, readFileSync } from "node:fs";
+import { lstatSync } from "node:fs";
 import path from "node:path";
 import type { ParsedArgs } from "../args";
 import { parseRemoteString, type RcloneRemote, SECRET_OPTION } from "../migrate";
-import { pseudoFilesystem } from "../migrate/folders";
+import { pseudoFilesystem, readPrivateFileSync, UntrustedFileError } from "../migrate/folders";
 
 export type SideFlag = "from" | "to";
 
@@ -56,28 +56,17 @@ export function remoteArg(text: string, flag: SideFlag, problems: string[]): Rcl
   return p.remote;
 }
 
-/** Why a file may not hold a secret: not a regular file, another user's, or readable by others. */
-function notPrivate(file: string): string | undefined {
-  let st: ReturnType<typeof lstatSync>;
-  try {
-    st = lstatSync(file);
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : `cannot be read (${(e as NodeJS.ErrnoException).code})`;
-  }
-  if (st.isSymbolicLink()) return "is a symbolic link; give the file itself";
-  if (!st.isFile()) return "is not a regular file";
-  if (typeof process.getuid === "function" && st.uid !== process.getuid()) return `belongs to another user (uid ${st.uid})`;
-  if ((st.mode & 0o077) !== 0) return `can be read or written by other users (mode ${(st.mode & 0o777).toString(8)}); chmod 600 it`;
-  return undefined;
-}
-
+/** A secret file's text: a regular file of this user's that no one else can read (checked on the open file), or a problem. */
 function readSecretFile(file: string, flag: string, problems: string[]): string | undefined {
-  const why = notPrivate(path.resolve(file));
-  if (why) {
-    problems.push(`--${flag} ${file}: ${why}`);
+  try {
+    const text = readPrivateFileSync(path.resolve(file));
+    if (text === undefined) problems.push(`--${flag} ${file}: no such file`);
+    return text;
+  } catch (e) {
+    if (e instanceof UntrustedFileError) problems.push(`--${flag} ${file}: ${e.why}${/open to other users/.test(e.why) ? "; chmod 600 it" : ""}`);
+    else problems.push(`--${flag} ${file}: cannot be read (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
     return undefined;
   }
-  return readFileSync(file, "utf8");
 }
 
 /** The password for one side, from --<side>-password-file (its first line) or --<side>-password-env; undefined when neither is given. */

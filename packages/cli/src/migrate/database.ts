@@ -34,7 +34,7 @@ import {
 import { pgTool, toolVersion } from "./proc";
 import { restoreDump, rollBack } from "./restore";
 import { compareSchemas, SCHEMA_METHOD, type SchemaObject, sameMajor } from "./schema";
-import { checksumTables, stopSessions } from "./session";
+import { checksumTables, stopSessions, targetLock } from "./session";
 import type { SourceState } from "./state";
 import { TargetVerifier } from "./verifier";
 import { type Consistency, readSchema, refuseSameDatabase, sourceConsistency } from "./verify";
@@ -409,8 +409,10 @@ export async function migrateDatabase(opts: MigrateDatabaseOptions): Promise<Dat
   if (opts.signal?.aborted) ac.abort();
   let p: Prepared | undefined;
   let work: WorkDir | undefined;
+  let unlock: (() => Promise<void>) | undefined;
   try {
     const found = await identify(base, prefix);
+    unlock = await targetLock(withSession(base.dst, { appName: `${prefix}-lock` }), found.pair.target);
     work = await openWorkDir({ ...(opts.workDir !== undefined ? { workDir: opts.workDir } : {}), pair: found.pair, ...(opts.log ? { log: opts.log } : {}) });
     const manifestPath = path.resolve(opts.manifestPath ?? (opts.workDir ? path.join(opts.workDir, "database-manifest.json") : "database-manifest.json"));
     p = await prepare(opts, base, prefix, work, found, ac.signal);
@@ -423,5 +425,6 @@ export async function migrateDatabase(opts: MigrateDatabaseOptions): Promise<Dat
     throw e;
   } finally {
     opts.signal?.removeEventListener("abort", onAbort);
+    await unlock?.().catch(() => undefined);
   }
 }

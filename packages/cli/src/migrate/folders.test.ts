@@ -57,6 +57,18 @@ describe("a folder the user names", () => {
     expect(userFolderProblems(path.join(scratch, "not-yet", "deeper"), "work-dir")).toEqual([]);
   });
 
+  it("is refused inside a folder anyone may rename things in (writable by all, no sticky bit), and so is such a temporary directory", async () => {
+    const lax = fresh("lax");
+    chmodSync(lax, 0o777);
+    const inside = path.join(lax, "work");
+    mkdirSync(inside, { mode: 0o700 });
+    const why = `${lax} lets other users rename what is in it (writable by all, no sticky bit); give a folder whose every parent only its owners can change`;
+    expect(userFolderProblems(inside, "work-dir")).toEqual([`--work-dir ${inside}: ${why}`]);
+    expect(userFolderProblems(path.join(lax, "new", "deeper"), "work-dir")).toEqual([`--work-dir ${path.join(lax, "new", "deeper")}: ${why}`]);
+    process.env.TMPDIR = lax;
+    await expect(openWorkDir({ pair })).rejects.toThrow(`${lax} cannot hold a private folder: ${lax} is writable by all without the sticky bit; set TMPDIR to a safe folder`);
+  });
+
   it("gets a private folder of the pair's own inside it; nothing else there is read, changed or removed", async () => {
     const dir = fresh("named");
     mkdirSync(path.join(dir, "dump"));

@@ -12,8 +12,8 @@
  * filesystem (not /proc, /sys or another pseudo filesystem), owned by this
  * user and not writable by others.
  */
-import { constants, existsSync, lstatSync, statfsSync, statSync } from "node:fs";
-import { lstat, mkdir, mkdtemp, open, rename, rm, rmdir, writeFile } from "node:fs/promises";
+import { closeSync, constants, existsSync, fstatSync, lstatSync, openSync, readFileSync, statfsSync, statSync } from "node:fs";
+import { lstat, mkdir, mkdtemp, rename, rm, rmdir, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 
@@ -74,6 +74,26 @@ export function pseudoFilesystem(abs: string): string | undefined {
 }
 
 /**
+ * The first folder on the way to `abs` (itself included when it exists) that
+ * others may write in without the sticky bit: they could rename what is
+ * below it and put a link in its place after it was checked.
+ */
+export function openAncestor(abs: string): string | undefined {
+  let cur = existingAncestor(abs);
+  for (;;) {
+    try {
+      const st = statSync(cur);
+      if (st.isDirectory() && (st.mode & 0o002) !== 0 && (st.mode & 0o1000) === 0) return cur;
+    } catch {
+      /* vanished: the later checks fail on it */
+    }
+    const up = path.dirname(cur);
+    if (up === cur) return undefined;
+    cur = up;
+  }
+}
+
+/**
  * Problems with a folder the user named for the engine's files (`--work-dir`,
  * `--out`), each a sentence naming the flag; empty when it may be used. A
  * missing folder is fine (it is created).
@@ -95,11 +115,14 @@ export function userFolderProblems(given: string, flag: string, opts: { private?
       } catch {
         /* the parent vanished: mkdir reports it */
       }
-      return [];
+      const open = openAncestor(parent);
+      return open ? [`${what}: ${open} lets other users rename what is in it (writable by all, no sticky bit); give a folder whose every parent only its owners can change`] : [];
     }
     return [`${what}: cannot be read (${code ?? String(e)})`];
   }
   if (st.isSymbolicLink()) return [`${what}: is a symbolic link; give the folder it points to (a link can be changed under a running migration)`];
+  const open = openAncestor(path.dirname(abs));
+  if (open) return [`${what}: ${open} lets other users rename what is in it (writable by all, no sticky bit); give a folder whose every parent only its owners can change`];
   if (!st.isDirectory()) return [`${what}: is a file, not a folder`];
   const uid = myUid();
   const problems: string[] = [];
@@ -109,8 +132,10 @@ export function userFolderProblems(given: string, flag: string, opts: { private?
   return problems;
 }
 
-/** A fresh private folder (mode 0700, random name) under `parent` (default: the system's temporary directory). */
+/** A fresh private folder (mode 0700, random name) under `parent` (default: the system's temporary directory, which must be safe to use). */
 export async function freshPrivateFolder(prefix: string, parent = os.tmpdir()): Promise<string> {
+  const why = pseudoFilesystem(path.resolve(parent)) ?? (openAncestor(path.resolve(parent)) ? `${openAncestor(path.resolve(parent))} is writable by all without the sticky bit` : undefined);
+  if (why) throw new UntrustedFileError(parent, `cannot hold a private folder: ${why}; set TMPDIR to a safe folder`);
   return mkdtemp(path.join(parent, prefix));
 }
 
@@ -153,13 +178,15 @@ export class UntrustedFileError extends Error {
 }
 
 /**
- * Read a file only when it is a regular file (not a link), owned by this user
- * and closed to others. Resolves undefined when it does not exist.
+ * Read a file only when it is a regular file (opened without following a
+ * link), owned by this user and closed to others; undefined when it does not
+ * exist. The checks are made on the open file, so it cannot be swapped
+ * between the check and the read.
  */
-export async function readPrivateFile(file: string): Promise<string | undefined> {
-  let fh: Awaited<ReturnType<typeof open>>;
+export function readPrivateFileSync(file: string): string | undefined {
+  let fd: number;
   try {
-    fh = await open(file, constants.O_RDONLY | constants.O_NOFOLLOW);
+    fd = openSync(file, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === "ENOENT") return undefined;
@@ -167,15 +194,20 @@ export async function readPrivateFile(file: string): Promise<string | undefined>
     throw e;
   }
   try {
-    const st = await fh.stat();
+    const st = fstatSync(fd);
     const uid = myUid();
     if (!st.isFile()) throw new UntrustedFileError(file, "is not a regular file");
     if (uid !== undefined && st.uid !== uid) throw new UntrustedFileError(file, `belongs to another user (uid ${st.uid})`);
     if ((st.mode & 0o077) !== 0) throw new UntrustedFileError(file, `is open to other users (mode ${(st.mode & 0o777).toString(8)})`);
-    return await fh.readFile("utf8");
+    return readFileSync(fd, "utf8");
   } finally {
-    await fh.close();
+    closeSync(fd);
   }
+}
+
+/** readPrivateFileSync, for async callers. */
+export async function readPrivateFile(file: string): Promise<string | undefined> {
+  return readPrivateFileSync(file);
 }
 
 /** Write a file readable by this user only (0600), atomically (a new file renamed into place). */

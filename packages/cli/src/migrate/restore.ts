@@ -135,7 +135,9 @@ const HORIZON_CTE = "h AS (SELECT pg_catalog.txid_snapshot_xmax(pg_catalog.txid_
 export function creatorSql(tables: Array<{ schema: string; table: string }>, horizonXmax: bigint): string {
   if (tables.length > 0) {
     const pairs = tables.map((t) => `(${quoteLiteral(t.schema)}, ${quoteLiteral(t.table)})`).join(", ");
-    return `WITH ${HORIZON_CTE}
+    // The names are literals: standard_conforming_strings on, so a backslash in one is only a backslash.
+    return `SET standard_conforming_strings = on;
+WITH ${HORIZON_CTE}
 SELECT coalesce(pg_catalog.json_agg(DISTINCT pg_catalog.json_build_object('xid', c.xmin::text, 'full', (${FULL_XID("c.xmin")})::text)::text), '[]')::text
 FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace CROSS JOIN h
 WHERE (n.nspname, c.relname) IN (VALUES ${pairs});`;

@@ -4,6 +4,7 @@
  * that neither an interrupted run nor a killed one leaves a query running.
  */
 import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
+import { createHash } from "node:crypto";
 import { pgFailure } from "./diagnose";
 import { MigrationInterrupted, MigrationToolError } from "./errors";
 import { type TableInfo, type TextMode, tableChecksumSql } from "./fingerprint";
@@ -134,7 +135,8 @@ export class PsqlSession {
  */
 export async function stopSessions(conn: PgConnection, prefix: string, timeoutMs = 10_000): Promise<number> {
   const like = quoteLiteral(`${prefix.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
-  const mine = `FROM pg_catalog.pg_stat_activity WHERE application_name LIKE ${like} AND pid <> pg_catalog.pg_backend_pid() AND datname = pg_catalog.current_database()`;
+  // Not the lock of the run that asks (see targetLock): only the run holding it can be here.
+  const mine = `FROM pg_catalog.pg_stat_activity WHERE application_name LIKE ${like} AND application_name <> ${quoteLiteral(`${prefix}-lock`)} AND pid <> pg_catalog.pg_backend_pid() AND datname = pg_catalog.current_database()`;
   const first = await psql(conn, `SELECT pg_catalog.count(pg_catalog.pg_terminate_backend(pid)) ${mine};`, { action: "stop the sessions of an earlier run" });
   const count = Number(first.lines[0] ?? 0);
   const deadline = Date.now() + timeoutMs;
@@ -144,6 +146,31 @@ export async function stopSessions(conn: PgConnection, prefix: string, timeoutMs
     await sleep(100);
   }
   return count;
+}
+
+/**
+ * Hold a PostgreSQL advisory lock on the target database for the whole run
+ * (session-level, keyed by the target's identity): a second migration into
+ * the same database refuses instead of stopping the first one's sessions as
+ * if they were a killed run's, or restoring beside it. The lock goes with
+ * its session: a killed run's psql ends when its parent does, and releases
+ * it. `conn` should be named `<prefix>-lock`. Resolves with the release.
+ */
+export async function targetLock(conn: PgConnection, identity: string): Promise<() => Promise<void>> {
+  const key = BigInt.asIntN(64, BigInt(`0x${createHash("sha256").update(`freehold-migrate-target\n${identity}`).digest("hex").slice(0, 16)}`));
+  const session = new PsqlSession(conn);
+  try {
+    const [got] = await session.must(`SELECT pg_catalog.pg_try_advisory_lock(${key.toString()}::int8);`, "take the migration lock");
+    if (got !== "t")
+      throw new MigrationToolError(`another freehold migrate is restoring into the target ${conn.display} (it holds PostgreSQL advisory lock ${key}); nothing was done.`, "freehold", null, {
+        side: "target",
+        hint: "wait for that run to finish (pg_locks shows the session holding the lock), then run again",
+      });
+  } catch (e) {
+    session.kill();
+    throw e;
+  }
+  return () => session.close();
 }
 
 /**
