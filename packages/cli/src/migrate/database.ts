@@ -19,8 +19,6 @@ import { compareSequences, compareTables, type DatabaseManifest, databaseProblem
 import {
   type ChecksumRun,
   databaseIdentity,
-  listSequences,
-  listTables,
   migrationKey,
   type PgConnection,
   pgConnection,
@@ -37,7 +35,7 @@ import { compareSchemas, SCHEMA_METHOD, type SchemaObject, sameMajor } from "./s
 import { checksumTables, stopSessions, targetLock } from "./session";
 import type { SourceState } from "./state";
 import { TargetVerifier } from "./verifier";
-import { type Consistency, readSchema, refuseSameDatabase, sourceConsistency } from "./verify";
+import { type Consistency, describeDatabase, refuseSameDatabase, sourceConsistency } from "./verify";
 import { dirBytes, type DumpMarker, openWorkDir, type Pair, type WorkDir } from "./workdir";
 
 export { CHECKSUM_METHOD } from "./fingerprint";
@@ -267,11 +265,11 @@ async function prepare(opts: MigrateDatabaseOptions, base: { src: PgConnection; 
 async function migrateOrSkip(p: Prepared): Promise<Outcome> {
   const { r, t, marker } = p;
   r.log(`source ${r.src.display} (read-only), target ${r.dst.display}`);
-  const [snapshot, dstTables, dstSchema] = await Promise.all([marker ? undefined : SourceSnapshot.open(withSession(r.src, { appName: `${r.prefix}-snapshot` }), r.signal), listTables(r.dst), readSchema(r.dst)]);
+  const [snapshot, target] = await Promise.all([marker ? undefined : SourceSnapshot.open(withSession(r.src, { appName: `${r.prefix}-snapshot` }), r.signal), describeDatabase(r.dst)]);
   try {
     const from = marker ?? (snapshot as SourceSnapshot);
     const sums = (ts: TableInfo[]) => (marker ? Promise.resolve(marker.sums.filter((s) => ts.some((x) => tableKey(x) === tableKey(s)))) : (snapshot as SourceSnapshot).fingerprint(ts, r.mode));
-    const there = await inspect(r, { tables: from.tables, schema: from.schema, sums }, { tables: dstTables, schema: dstSchema });
+    const there = await inspect(r, { tables: from.tables, schema: from.schema, sums }, target);
     if (!there) return await transfer(r, t, snapshot, marker);
     await snapshot?.close();
     r.stage = "verify";
@@ -303,13 +301,13 @@ interface Compared {
 
 /** Compare the target with the source's snapshot (schema, tables, sequences), and the source now with its snapshot. */
 async function compare(r: Run, o: Outcome): Promise<Compared> {
-  const [dstAfter, targetSequences, dstSchema] = await Promise.all([listTables(r.dst), listSequences(r.dst), readSchema(r.dst)]);
+  const after = await describeDatabase(r.dst);
   const srcKeys = new Set(o.tables.map(tableKey));
   return {
-    schemaProblems: compareSchemas(o.schema, dstSchema, { definitions: sameMajor(r.servers.src.versionNum, r.servers.dst.versionNum) }),
+    schemaProblems: compareSchemas(o.schema, after.schema, { definitions: sameMajor(r.servers.src.versionNum, r.servers.dst.versionNum) }),
     tables: compareTables(new Map(o.sourceSums.map((x) => [tableKey(x), x])), o.target.sums, o.target.failed),
-    sequences: compareSequences(o.sourceSequences, targetSequences),
-    extraTargetTables: dstAfter.map(tableKey).filter((k) => !srcKeys.has(k)),
+    sequences: compareSequences(o.sourceSequences, after.sequences),
+    extraTargetTables: after.tables.map(tableKey).filter((k) => !srcKeys.has(k)),
     consistency: await sourceConsistency(withSession(r.src, { appName: `${r.prefix}-check` }), o.state, o.tables, o.sourceSums, r.mode, r.signal),
   };
 }

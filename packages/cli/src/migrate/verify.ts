@@ -12,7 +12,7 @@ import { SourceSnapshot } from "./dump";
 import { MigrationError, type MigrationProblem } from "./errors";
 import { type TableInfo, type TextMode, textMode } from "./fingerprint";
 import { compareSequences, compareTables, databaseProblems, type SequenceEntry, type TableEntry } from "./manifest";
-import { databaseIdentity, parseJsonLine, type PgConnection, pgConnection, psql, SEQUENCES_SQL, type SequenceInfo, type ServerInfo, serverInfo, STABLE_SESSION_SQL, type TableSum, tableKey } from "./pg";
+import { databaseIdentity, INVENTORY_SQL, parseJsonLine, type PgConnection, pgConnection, psql, SEQUENCES_SQL, type SequenceInfo, type ServerInfo, serverInfo, STABLE_SESSION_SQL, type TableSum, tableKey } from "./pg";
 import { compareSchemas, SCHEMA_SQL, type SchemaObject, sameMajor } from "./schema";
 import { compareState, HORIZON_SQL, parseSnapshot, type SourceState, schemaHash, xactStatusSql } from "./state";
 
@@ -44,10 +44,11 @@ export async function currentSourceState(conn: PgConnection): Promise<SourceStat
   return { snapshot, at, sequences, schemaHash: schemaHash(parseJsonLine<SchemaObject[]>(schema, "the schema")) };
 }
 
-/** A database's user objects (schema.ts), read now. */
-export async function readSchema(conn: PgConnection): Promise<SchemaObject[]> {
-  const r = await psql(conn, `${STABLE_SESSION_SQL}\n${SCHEMA_SQL}`, { action: "describe the schema" });
-  return parseJsonLine<SchemaObject[]>(r.lines[0], "the schema");
+/** A database's tables, sequences and user objects (schema.ts), read now in one session and one snapshot. */
+export async function describeDatabase(conn: PgConnection): Promise<{ tables: TableInfo[]; sequences: SequenceInfo[]; schema: SchemaObject[] }> {
+  const r = await psql(conn, `${STABLE_SESSION_SQL}\nBEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY;\n${INVENTORY_SQL}\n${SEQUENCES_SQL}\n${SCHEMA_SQL}\nCOMMIT;`, { action: "describe the database" });
+  const [tables, sequences, schema] = r.lines;
+  return { tables: parseJsonLine<TableInfo[]>(tables, "the table inventory"), sequences: parseJsonLine<SequenceInfo[]>(sequences, "the sequences"), schema: parseJsonLine<SchemaObject[]>(schema, "the schema") };
 }
 
 /** The fate of the transactions that were in progress at `snapshot` (empty when there were none). */
