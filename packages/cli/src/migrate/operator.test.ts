@@ -239,8 +239,17 @@ describe("no copy of the data left behind, and nothing left running", () => {
     expect(ok.code, ok.stderr).toBe(0);
     expect(ok.stdout).toContain("No copy of the data is left on this host.");
     expect(readdirSync(tmp)).toEqual([]);
+    // The after-the-fact comparison, as a command: equal now, then one row changed in the target.
+    const equal = dbRun(src, target, [], { TMPDIR: tmp });
+    equal.args.splice(1, 1, "verify", "database");
+    const verified = await freehold(equal.args, equal.env);
+    expect(verified.code, verified.stderr).toBe(0);
+    expect(verified.stdout).toMatch(/^Databases equal: 2 tables, 350 rows, 0 sequences; schema equal\.\nVerified: the target equals the source as of the snapshot taken at \S+; /);
     // Failure after the dump: the target now holds different data in the same tables.
     await sql(target, "UPDATE public.items SET name = 'changed' WHERE id = 2;");
+    const differs = await freehold([...equal.args, "--quiet"], equal.env);
+    expect(differs.code).toBe(1);
+    expect(differs.stderr).toMatch(/^verification failed: 1 difference\(s\) between postgresql:\/\/shop_owner@\S+ and postgresql:\/\/target_user\d+@\S+\n {2}- public\.items: content differs/);
     const other = await emptyTarget();
     await sql(other, "CREATE TABLE public.slowly_idx (x int);"); // collides with the source's index: the restore fails after the dump
     const failed = await migrateDb(src, other, ["--quiet", "--manifest", path.join(scratch, "m7.json")], { TMPDIR: tmp });
