@@ -131,7 +131,7 @@ export function buildExitPlan(source: HostedPlan, target: HostedPlan, all: Plan[
       { title: "Writes made on the target after the switch: copy them back with the same tools in the opposite direction (freehold migrate with --from and --to swapped), after reconciling any rows written on both sides." },
     ],
     verification: [
-      "Every table: row count and content checksum equal on source and target (freehold migrate database writes them to its manifest).",
+      "Every table: definition, row count and content checksum equal on source and target, and the source unchanged since the snapshot (freehold migrate database writes them to its manifest; freehold migrate verify database compares the two again after cutover).",
       "Sequences on the target are at or beyond the source's values.",
       "Every object: size and hash equal on source and target (freehold migrate objects writes them to its manifest); no object missing on either side.",
       `The target passes \`freehold check --cloud ${target.cloud}\` with no error-level finding.`,
