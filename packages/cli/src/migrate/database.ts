@@ -360,23 +360,29 @@ async function record(p: Prepared, o: Outcome, manifestPath: string, started: { 
   return manifest;
 }
 
-/** After a failure or an interruption: stop every session of the run on both servers and undo a partial restore. Returns whether a restore was undone. */
-async function abandon(r: Run | undefined, e: unknown): Promise<boolean> {
-  if (!r || e instanceof MigrationError) return false; // a refusal or a verification failure changed nothing to undo
+/** What undoing left: a partial restore `undone`, `nothing` to undo, or an undo that `failed` (its journal stays for the next run). */
+type Undo = "undone" | "nothing" | "failed";
+
+/** After a failure or an interruption: stop every session of the run on both servers and undo a partial restore. */
+async function abandon(r: Run | undefined, e: unknown): Promise<Undo> {
+  if (!r || e instanceof MigrationError) return "nothing"; // a refusal or a verification failure changed nothing to undo
   await stopAll(r).catch(() => 0);
-  return rollBack(r.work, r.dst, r.pair.target, () => Promise.resolve(), r.log).catch((err: unknown) => {
-    r.log(err instanceof Error ? err.message : String(err));
-    return false;
-  });
+  return rollBack(r.work, r.dst, r.pair.target, () => Promise.resolve(), r.log).then(
+    (undone): Undo => (undone ? "undone" : "nothing"),
+    (err: unknown): Undo => {
+      r.log(err instanceof Error ? err.message : String(err));
+      return "failed";
+    },
+  );
 }
 
 /** What an interrupted run leaves in the target, in words. */
-function interruptedMessage(stage: Stage, undone: boolean): string {
+function interruptedMessage(stage: Stage, undo: Undo): string {
   const stopped = "interrupted: every tool and query this run started was stopped on both servers";
-  if (undone) return `${stopped}, and the partial restore was undone: the target is as it was`;
+  if (undo === "undone") return `${stopped}, and the partial restore was undone: the target is as it was`;
+  if (undo === "failed") return `${stopped}; the partial restore could not be undone (see above): the next run of the same source and target undoes it first`;
   if (stage === "verify") return `${stopped}; the restore had finished, so the target holds the whole restore, not yet verified: run the same command again to verify it (it does not restore twice), or freehold migrate verify database`;
-  if (stage === "restore") return `${stopped}; the partial restore could not be undone (see above): the next run of the same source and target undoes it first`;
-  return `${stopped}; nothing had been written to the target: it is as it was`;
+  return `${stopped}; nothing had been written to the target (a schema restore in progress is one transaction): it is as it was`;
 }
 
 /** Both servers' identities and versions, and the tools; refuses one database as both source and target. */
@@ -417,9 +423,9 @@ export async function migrateDatabase(opts: MigrateDatabaseOptions): Promise<Dat
     return await record(p, await migrateOrSkip(p), manifestPath, started);
   } catch (e) {
     ac.abort();
-    const undone = await abandon(p?.r, e);
+    const undo = await abandon(p?.r, e);
     await work?.finish({ verified: false, keepDump: opts.keepDump ?? false }).catch(() => false);
-    if (opts.signal?.aborted) throw new MigrationInterrupted(interruptedMessage(p?.r.stage ?? "inspect", undone));
+    if (opts.signal?.aborted) throw new MigrationInterrupted(interruptedMessage(p?.r.stage ?? "inspect", undo));
     throw e;
   } finally {
     opts.signal?.removeEventListener("abort", onAbort);
