@@ -146,7 +146,7 @@ describe("migrateDatabase (real PostgreSQL)", () => {
     const to = await B?.createDatabase("typed", "owner_u", "pass-u");
     await sql(from as string, "CREATE TABLE public.p (id int PRIMARY KEY, name varchar(10) NOT NULL, price numeric(10,2)); INSERT INTO public.p VALUES (1, 'a', 1.50), (2, 'b', NULL);");
     await sql(to as string, "CREATE TABLE public.p (id int, name text, price numeric); INSERT INTO public.p VALUES (1, 'a', 1.50), (2, 'b', NULL);");
-    const err = await migrateDatabase({ from: from as string, to: to as string }).catch((e: unknown) => e);
+    const err = await migrateDatabase({ from: from as string, to: to as string, manifestPath: path.join(dir, "typed.json") }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(MigrationError);
     expect((err as MigrationError).message).toMatch(/^refusing to migrate: .* already holds 1 of the source's tables with a different definition; nothing was done/);
     expect((err as MigrationError).problems.map((p) => p.message).sort()).toEqual(
@@ -194,7 +194,7 @@ drop" AS ENUM ('x');
     );
     await sql(to, "CREATE TABLE public.clash (x int); CREATE TABLE public.theirs (y int); INSERT INTO public.theirs VALUES (7);");
     const lines: string[] = [];
-    await expect(migrateDatabase({ from, to, log: (l) => lines.push(l) })).rejects.toMatchObject({ details: { output: expect.stringContaining('relation "clash" already exists') } });
+    await expect(migrateDatabase({ from, to, manifestPath: path.join(dir, "odd.json"), log: (l) => lines.push(l) })).rejects.toMatchObject({ details: { output: expect.stringContaining('relation "clash" already exists') } });
     expect(lines).toContain("the target is back as it was before the restore");
     expect(await sql(to, "SELECT string_agg(c.relname, ',' ORDER BY c.relname) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast');")).toEqual(["clash,theirs"]);
     expect(await sql(to, "SELECT count(*) FROM pg_namespace WHERE nspname LIKE 'we;%';")).toEqual(["0"]);
@@ -272,7 +272,7 @@ drop" AS ENUM ('x');
     const m1 = JSON.parse(readFileSync(path.join(dir, "live1.json"), "utf8")) as { ok: boolean; consistency: { verdict: string }; totals: { mismatches: number } };
     expect(m1).toMatchObject({ ok: false, consistency: { verdict: "moved" }, totals: { mismatches: 0 } });
     const to2 = (await B?.createDatabase("live2", "owner_x", "pass-x")) as string;
-    const m2 = await migrateDatabase({ from, to: to2, allowLiveSource: true, log: writeOnce("SELECT nextval('public.s');") });
+    const m2 = await migrateDatabase({ from, to: to2, manifestPath: path.join(dir, "live2.json"), allowLiveSource: true, log: writeOnce("SELECT nextval('public.s');") });
     expect(m2.ok).toBe(true);
     expect(m2.consistency).toMatchObject({ verdict: "moved", changes: ["sequence public.s moved from unused to 1"] });
     expect(m2.consistency.statement).toMatch(/only: the source changed after it \(sequence public\.s moved from unused to 1\); the target does not hold those changes$/);
@@ -283,7 +283,7 @@ drop" AS ENUM ('x');
     const to = (await B?.createDatabase("intr", "owner_j", "pass-j")) as string;
     await sql(from, "CREATE TABLE public.t (id int); INSERT INTO public.t SELECT generate_series(1, 100);");
     const ac = new AbortController();
-    const err = await migrateDatabase({ from, to, signal: ac.signal, log: (l) => (l.startsWith("restore finished") ? ac.abort() : undefined) }).catch((e: unknown) => e);
+    const err = await migrateDatabase({ from, to, manifestPath: path.join(dir, "intr.json"), signal: ac.signal, log: (l) => (l.startsWith("restore finished") ? ac.abort() : undefined) }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(MigrationInterrupted);
     expect((err as Error).message).toBe(
       "interrupted: every tool and query this run started was stopped on both servers; the restore had finished, so the target holds the whole restore, not yet verified: run the same command again to verify it (it does not restore twice), or freehold migrate verify database",
@@ -293,7 +293,7 @@ drop" AS ENUM ('x');
 
   it("refuses one database as both source and target, however its URLs spell the host", async () => {
     const same = db.a.replace("127.0.0.1", "localhost");
-    const err = await migrateDatabase({ from: db.a, to: same }).catch((e: unknown) => e);
+    const err = await migrateDatabase({ from: db.a, to: same, manifestPath: path.join(dir, "same.json") }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(MigrationError);
     expect((err as MigrationError).message).toMatch(/^refusing: the source .* and the target postgresql:\/\/owner_a:\*\*\*@localhost:\d+\/shop are the same database \(cluster \d+, database \d+ "shop"\); nothing was done\.\n/);
     await expect(verifyDatabase({ from: db.a, to: same })).rejects.toThrow(/are the same database/);
