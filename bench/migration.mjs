@@ -156,7 +156,21 @@ export async function runMigrationBench(o) {
     const objRounds = [];
     /** CPU seconds used so far by the tools this process started and by the four servers. */
     const cpuNow = () => cpuSeconds("self", true) - cpuSeconds("self", false) + [A, B].reduce((t, s) => t + cpuSeconds(s.pid, true), 0) + [S3, az.current].reduce((t, s) => t + cpuSeconds(s.pid, false), 0);
-    const ctx = { o, tmp, src, srcUrl, targetUrl, freshTarget, freshAzurite, dropTarget: (/** @type {string} */ db) => su(B.superuserUrl, `DROP DATABASE ${db};`), s3: spec(s3), azure: (/** @type {string} */ c) => spec(azure(c)), rcloneEnv, cpuNow, pgTool };
+    // Freehold takes secret rclone options from a file only the user can read: the same remotes, split.
+    const { SECRET_OPTION } = require(join(dist, "migrate", "rclone.js"));
+    const split = (/** @type {{ type: string, options: Record<string,string>, path: string }} */ r, /** @type {string} */ file) => {
+      const open = Object.fromEntries(Object.entries(r.options).filter(([k]) => !SECRET_OPTION.test(k)));
+      writeFileSync(file, Object.entries(r.options).filter(([k]) => SECRET_OPTION.test(k)).map(([k, v]) => `${k}=${v}\n`).join(""), { mode: 0o600 });
+      return formatRemote(r.type, open, r.path);
+    };
+    const s3Secrets = join(tmp, "s3.secrets");
+    const azureSecretsFile = join(tmp, "azure.secrets");
+    const ctx = {
+      o, tmp, src, srcUrl, targetUrl, freshTarget, freshAzurite, dropTarget: (/** @type {string} */ db) => su(B.superuserUrl, `DROP DATABASE ${db};`), s3: spec(s3), azure: (/** @type {string} */ c) => spec(azure(c)), rcloneEnv, cpuNow, pgTool,
+      s3Public: split(s3, s3Secrets), s3Secrets,
+      azurePublic: (/** @type {string} */ c) => split(azure(c), azureSecretsFile),
+      azureSecrets: () => azureSecretsFile,
+    };
     for (let i = 0; i < o.rounds; i++) {
       const db = await databaseRound(ctx, i);
       dbRounds.push(db);
@@ -263,7 +277,10 @@ async function databaseRound(c, i) {
       db.raw = { seconds: (d.ms + r.ms) / 1000, dumpSeconds: d.ms / 1000, restoreSeconds: r.ms / 1000, cpuSeconds: c.cpuNow() - cpu0 };
     } else {
       const manifest = join(c.tmp, `db-manifest-${i}.json`);
-      const r = await sh(process.execPath, [CLI, "migrate", "database", "--from", c.srcUrl, "--to", c.targetUrl(name), "--jobs", String(c.o.jobs), "--manifest", manifest, "--quiet"]);
+      // Passwords by environment, never on the command line (freehold refuses them there).
+      const r = await sh(process.execPath, [CLI, "migrate", "database", "--from", c.src.url, "--from-password-env", "FREEHOLD_BENCH_SRC_PASSWORD", "--to", dst.url, "--to-password-env", "FREEHOLD_BENCH_DST_PASSWORD", "--jobs", String(c.o.jobs), "--manifest", manifest, "--quiet"], {
+        env: { FREEHOLD_BENCH_SRC_PASSWORD: c.src.env.PGPASSWORD, FREEHOLD_BENCH_DST_PASSWORD: dst.env.PGPASSWORD },
+      });
       const m = JSON.parse(readFileSync(manifest, "utf8"));
       if (!m.ok) throw new Error(`freehold migrate database did not verify in round ${i + 1}`);
       db.freehold = { seconds: r.ms / 1000, dumpSeconds: m.timings.dumpMs / 1000, restoreSeconds: m.timings.restoreMs / 1000, verifyTailSeconds: m.timings.verifyMs / 1000, rows: m.totals.rows, tables: m.totals.tables, cpuSeconds: c.cpuNow() - cpu0 };
@@ -290,7 +307,8 @@ async function objectsRound(c, i) {
       ob.raw = { seconds: (cp.ms + k.ms) / 1000, copySeconds: cp.ms / 1000, checkSeconds: k.ms / 1000, cpuSeconds: c.cpuNow() - cpu0 };
     } else {
       const manifest = join(c.tmp, `obj-manifest-${i}.json`);
-      const r = await sh(process.execPath, [CLI, "migrate", "objects", "--from", c.s3, "--to", target, "--transfers", String(c.o.transfers), "--manifest", manifest, "--quiet"]);
+      // Secret options from private files, never on the command line (freehold refuses them there).
+      const r = await sh(process.execPath, [CLI, "migrate", "objects", "--from", c.s3Public, "--from-secrets-file", c.s3Secrets, "--to", c.azurePublic(`${side}-${i + 1}`), "--to-secrets-file", c.azureSecrets(), "--transfers", String(c.o.transfers), "--manifest", manifest, "--quiet"]);
       const m = JSON.parse(readFileSync(manifest, "utf8"));
       if (!m.ok) throw new Error(`freehold migrate objects did not verify in round ${i + 1}`);
       ob.freehold = { seconds: r.ms / 1000, copySeconds: m.timings.copyMs / 1000, verifySeconds: m.timings.verifyMs / 1000, objects: m.totals.objects, cpuSeconds: c.cpuNow() - cpu0 };

@@ -88,7 +88,7 @@ describe("bad input", () => {
     const help = await freehold(["--help"]);
     expect(help.code).toBe(0);
     expect(help.stdout).toContain("Exit codes: 0 ok; 1 check findings, failed verification or a failed tool or server (the message says what to check); 2 bad input;");
-    expect(help.stdout).toContain("3 a cloud cannot host the stack; 130/143 migrate or rehearse stopped by SIGINT/SIGTERM (everything it started stopped); 70 internal error.");
+    expect(help.stdout).toContain("3 a cloud cannot host the stack; 129/130/143 migrate or rehearse stopped by SIGHUP/SIGINT/SIGTERM (everything it started stopped); 70 internal error.");
     for (const c of ["plan", "compare", "check", "exit-plan", "migrate", "rehearse", "eject"]) {
       const h = await freehold([c, "--help"]);
       expect(h.code, c).toBe(0);
@@ -198,6 +198,7 @@ describe("freehold check", () => {
     ["aws", "no backups", "db: { kind: database, vendor: { aws: { instance: { backupRetentionPeriod: 0 } } } }", ["FH-BAK-001"]],
     ["azure", "a public container", "files: { kind: object-store, vendor: { azure: { container: { publicAccess: Blob } } } }", ["FH-PUB-001"]],
     ["gcp", "a bucket without public access prevention", "files: { kind: object-store, vendor: { gcp: { bucket: { publicAccessPrevention: inherited } } } }", ["FH-PUB-001"]],
+    ["aws", "a CORS origin * set through the vendor escape hatch", 'files: { kind: object-store, cors: [{ allowedOrigins: ["https://a.example.gov.uk"] }], vendor: { aws: { cors: { corsRules: [{ allowedOrigins: ["*"], allowedMethods: [GET] }] } } } }', ["FH-PUB-001"]],
   ];
   for (const [cloud, what, component, ids] of weakened) {
     it(`fails a stack with ${what} on ${cloud} with ${ids.join(", ")}`, async () => {
@@ -281,12 +282,15 @@ describe("freehold migrate", () => {
     expect((JSON.parse(readFileSync(manifest, "utf8")) as { copy: { transferred: number } }).copy.transferred).toBe(0);
   });
 
-  it("replaces a stale object at the target, verifies by download, and never writes to the source", async () => {
+  it("replaces a stale object at the target only with --replace, verifies by download, and never writes to the source", async () => {
     const src = tmp();
     const dst = tmp();
     writeFileSync(join(src, "a.txt"), "original");
     writeFileSync(join(dst, "a.txt"), "stale copy");
-    const r = await freehold(["migrate", "objects", "--from", src, "--to", dst, "--verify", "download", "--quiet"], { cwd: tmp() });
+    const refused = await freehold(["migrate", "objects", "--from", src, "--to", dst, "--verify", "download", "--quiet"], { cwd: tmp() });
+    expect(refused.code).toBe(1);
+    expect(readFileSync(join(dst, "a.txt"), "utf8")).toBe("stale copy");
+    const r = await freehold(["migrate", "objects", "--from", src, "--to", dst, "--verify", "download", "--replace", "--quiet"], { cwd: tmp() });
     expect(r.code, r.stderr).toBe(0);
     expect(readFileSync(join(dst, "a.txt"), "utf8")).toBe("original");
     expect(readFileSync(join(src, "a.txt"), "utf8")).toBe("original");
@@ -295,7 +299,7 @@ describe("freehold migrate", () => {
   it("rejects what it cannot migrate and malformed remotes in one message", async () => {
     const r = await freehold(["migrate", "tables", "--from", "x", "--to", "y"]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('"tables" is not something to migrate; use database or objects');
+    expect(r.stderr).toContain('"tables" is not something to migrate; use database, objects, or verify');
     const bad = await freehold(["migrate", "objects", "--from", ":s3,provider=Other,endpoint='http://x:1:bucket", "--to", "myremote:bucket"]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain("2 problems:");

@@ -12,7 +12,7 @@ import { EXAMPLE_STACK, freehold } from "./cli-helpers";
 
 const dir = mkdtempSync(join(tmpdir(), "freehold-measured-"));
 const GiB = 1024 ** 3;
-const dbManifest = { kind: "database", formatVersion: 2, ok: true, finishedAt: "2026-11-28T10:00:00Z", source: { databaseBytes: 2 * GiB }, restore: { skipped: false }, timings: { totalMs: 60_000 } };
+const dbManifest = { kind: "database", formatVersion: 3, ok: true, finishedAt: "2026-11-28T10:00:00Z", source: { databaseBytes: 2 * GiB }, dump: { reused: false }, restore: { skipped: false }, timings: { totalMs: 60_000 } };
 const objManifest = { kind: "objects", formatVersion: 1, ok: true, finishedAt: "2026-11-28T10:05:00Z", copy: { transferred: 10 }, totals: { objects: 10, bytes: 1024 * 1024 * 1024 }, timings: { totalMs: 8_000 } };
 const write = (name: string, doc: unknown) => {
   const f = join(dir, name);
@@ -41,12 +41,18 @@ describe("time to exit", () => {
     expect(t.verificationHours.basis).toMatch(/^databases: included in the measured throughput; objects: \+5%/);
   });
 
+  it("refuses a manifest whose run restored an earlier run's dump: its time leaves the dump out, and would overstate the throughput", () => {
+    expect(() => readMeasured(write("reused.json", { ...dbManifest, dump: { reused: true } }))).toThrow(
+      /reused\.json: records a run that restored the dump of an earlier run, so its time leaves out the dump; measure with a full migration/,
+    );
+  });
+
   it("reads both rates from rehearse evidence, and refuses what cannot be a measurement, with every reason", () => {
     const both = readMeasured(write("rehearsal.json", { formatVersion: 1, startedAt: "2026-11-28T09:00:00Z", database: { manifest: dbManifest }, objects: { manifest: objManifest } }));
     expect(both.objects?.value).toBe(128);
     expect(both.database?.basis).toContain("rehearsal of 2026-11-28T09:00:00Z, database");
     expect(() => readMeasured(write("rerun.json", { ...dbManifest, restore: { skipped: true } }))).toThrow(/records a re-run that restored nothing/);
-    expect(() => readMeasured(write("old.json", { ...dbManifest, formatVersion: 1 }))).toThrow(/not a database manifest of freehold migrate \(format 2\): formatVersion/);
+    expect(() => readMeasured(write("old.json", { ...dbManifest, formatVersion: 1 }))).toThrow(/not a database manifest of freehold migrate \(format 2 or 3\): formatVersion/);
     expect(() => readMeasured(write("x.json", { hello: 1 }))).toThrow(/neither a manifest of freehold migrate .* nor the rehearsal.json/);
     expect(() => readMeasured(join(dir, "missing.json"))).toThrow(/--measured .*missing\.json: no such file/);
   });

@@ -12,6 +12,8 @@ export const EXIT = {
   usage: 2,
   /** The chosen cloud cannot host the stack as written (UnsupportedFeatureError). */
   unsupported: 3,
+  /** `migrate` or `rehearse` stopped by SIGHUP (128 + 1), e.g. its terminal closed: everything it started was stopped and undone. */
+  hangup: 129,
   /** `migrate` or `rehearse` stopped by SIGINT (128 + 2): everything it started was stopped and undone. */
   interrupted: 130,
   /** The same, stopped by SIGTERM (128 + 15). */

@@ -53,7 +53,7 @@ async function topHelp(): Promise<string> {
     "",
     "Global flags: --help, --version. Colours follow NO_COLOR and the terminal.",
     "Exit codes: 0 ok; 1 check findings, failed verification or a failed tool or server (the message says what to check); 2 bad input;",
-    "3 a cloud cannot host the stack; 130/143 migrate or rehearse stopped by SIGINT/SIGTERM (everything it started stopped); 70 internal error.",
+    "3 a cloud cannot host the stack; 129/130/143 migrate or rehearse stopped by SIGHUP/SIGINT/SIGTERM (everything it started stopped); 70 internal error.",
     "Run `freehold <command> --help` for a command's flags.",
     "",
   ].join("\n");

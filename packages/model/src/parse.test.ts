@@ -42,6 +42,12 @@ describe("parseStack errors", () => {
     ]);
   });
 
+  it("refuses CORS origins that are a wildcard, a javascript: URL, a path, plain http or hold a newline, each with its path", () => {
+    const stack = `name: s\ncomponents:\n  files:\n    kind: object-store\n    cors:\n      - allowedOrigins: ["*", "javascript:alert(1)", "https://shop.example.gov.uk\\n", "https://shop.example.gov.uk/app", "http://shop.example.gov.uk", "https://shop.example.gov.uk:8443", "http://localhost:3000"]\n`;
+    const message = "must be an origin such as https://app.example.gov.uk or https://app.example.gov.uk:8443 (lower case, no path, no wildcard; http only for localhost)";
+    expect(problemsOf(stack)).toEqual([0, 1, 2, 3, 4].map((i) => expect.stringMatching(new RegExp(`^components\\.files\\.cors\\[0\\]\\.allowedOrigins\\[${i}\\]: .*${message.replace(/[()]/g, "\\$&")}`))));
+  });
+
   it("formats the whole error as one paragraph naming the file", () => {
     try {
       parseStack(malformed, { source: "freehold.yaml" });

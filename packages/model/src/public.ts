@@ -24,6 +24,8 @@ export const ObjectStoreSpec: ObjectSchema<ObjectStoreInput, ObjectStore> = S.Ob
 export const StackSpec: ObjectSchema<StackInput, Stack> = S.StackSpec;
 
 export { COMPONENT_KINDS, COMPONENT_NAME_MAX, NAME_PATTERN, POSTGRES_VERSIONS, STACK_NAME_MAX } from "./constants";
+/** What a CORS rule's allowed origin must look like (https://host[:port], or http://localhost for development). */
+export const CORS_ORIGIN: RegExp = S.CORS_ORIGIN;
 
 export type ComponentKind = Component["kind"];
 type Component = WebService | Database | ObjectStore;

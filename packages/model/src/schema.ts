@@ -282,8 +282,25 @@ export const LifecycleRule = z.strictObject({
   expireAfterDays: z.number().int().min(1).max(36500).meta({ description: "Delete objects this many days after they were written." }),
 });
 
+/**
+ * A browser origin a CORS rule may name: `https://host` or `https://host:port`
+ * (a lower-case DNS name or IPv4 address; no path, no wildcard: `*` would let
+ * every site's scripts call the store from a visitor's browser, and a partial
+ * wildcard is not something every cloud matches), or `http://localhost` /
+ * `http://127.0.0.1` (with a port) for development. The browser sends the
+ * origin as scheme://host[:port] (https://fetch.spec.whatwg.org/#origin-header);
+ * Azure matches it exactly and case-sensitively, or `*`
+ * (https://learn.microsoft.com/en-us/rest/api/storageservices/cross-origin-resource-sharing--cors--support-for-the-azure-storage-services);
+ * S3 allows one `*` per origin (https://docs.aws.amazon.com/AmazonS3/latest/userguide/ManageCorsUsing.html);
+ * Cloud Storage takes exact origins or `*` (https://cloud.google.com/storage/docs/cross-origin).
+ */
+export const CORS_ORIGIN = /^(https:\/\/(?=.{1,253}(:\d{1,5})?$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*|http:\/\/(localhost|127\.0\.0\.1))(:(?:[1-9]\d{0,3}|[1-5]\d{4}|6[0-4]\d{3}|65[0-4]\d{2}|655[0-2]\d|6553[0-5]))?$/;
+
 export const CorsRule = z.strictObject({
-  allowedOrigins: z.array(z.string().min(1)).min(1).meta({ description: "Origins allowed to call the store from a browser." }),
+  allowedOrigins: z
+    .array(z.string().regex(CORS_ORIGIN, { message: "must be an origin such as https://app.example.gov.uk or https://app.example.gov.uk:8443 (lower case, no path, no wildcard; http only for localhost)" }))
+    .min(1)
+    .meta({ description: "Origins allowed to call the store from a browser: https://host or https://host:port (http only for localhost)." }),
   /** @default ["GET"] */
   allowedMethods: z.array(z.enum(["GET", "HEAD", "PUT", "POST", "DELETE"])).min(1).default(["GET"]).meta({ description: "HTTP methods allowed. @default [GET]" }),
   /** @default 3600 */

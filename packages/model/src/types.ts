@@ -290,7 +290,7 @@ export type ObjectStoreInput = {
    */
   cors?: Array<{
     /**
-     * Origins allowed to call the store from a browser.
+     * Origins allowed to call the store from a browser: https://host or https://host:port (http only for localhost).
      */
     allowedOrigins: Array<string>;
     /**
@@ -726,7 +726,7 @@ export type ObjectStore = {
    */
   cors: Array<{
     /**
-     * Origins allowed to call the store from a browser.
+     * Origins allowed to call the store from a browser: https://host or https://host:port (http only for localhost).
      */
     allowedOrigins: Array<string>;
     /**

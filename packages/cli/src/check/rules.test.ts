@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { checkText } from "./render";
+import type { Plan } from "../plan/contract";
 import { wildcardProblems } from "./rules/least-privilege";
+import { corsFindings } from "./rules/public-storage";
 import { looksSecret } from "./rules/secrets";
 import type { CheckReport } from "./run";
 
@@ -48,5 +50,24 @@ describe("check text", () => {
     expect(text).toContain("<r>FAIL</r>    A");
     expect(text).toContain("<g>pass</g>    B");
     expect(text).toContain("  A x: bad");
+  });
+});
+
+describe("CORS origins on every cloud", () => {
+  const resource = (type: string, inputs: Record<string, unknown>) => ({ urn: `urn:${type}`, type, name: "files", parent: "", custom: true, inputs, options: {} });
+  const plan = (cloud: Plan["cloud"], r: ReturnType<typeof resource>) => ({ cloud, resources: [r] }) as unknown as Plan;
+
+  it("flags a wildcard, a javascript: origin and a newline, and passes exact https origins", () => {
+    const aws = corsFindings(plan("aws", resource("aws:s3/bucketCorsConfiguration:BucketCorsConfiguration", { corsRules: [{ allowedOrigins: ["https://a.example.gov.uk", "*"] }] })));
+    const azure = corsFindings(plan("azure", resource("azure-native:storage:BlobServiceProperties", { cors: { corsRules: [{ allowedOrigins: ["javascript:alert(1)"] }] } })));
+    const gcp = corsFindings(plan("gcp", resource("gcp:storage/bucket:Bucket", { cors: [{ origins: ["https://a.example.gov.uk\n"] }] })));
+    const ok = corsFindings(plan("gcp", resource("gcp:storage/bucket:Bucket", { cors: [{ origins: ["https://a.example.gov.uk", "http://localhost:3000"] }] })));
+    expect([aws, azure, gcp].map((f) => f.map((x) => [x.status, x.message.split(":")[0]]))).toEqual([
+      [["non-compliant", 'CORS allows "*"']],
+      [["non-compliant", 'CORS allows "javascript']],
+      [["non-compliant", 'CORS allows "https']],
+    ]);
+    expect(ok).toEqual([{ status: "compliant", subject: "files", message: "CORS allows exact https origins only" }]);
+    expect(corsFindings(plan("gcp", resource("gcp:storage/bucket:Bucket", {})))).toEqual([]);
   });
 });

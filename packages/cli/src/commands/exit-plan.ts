@@ -63,6 +63,8 @@ export async function runExitPlan(args: ParsedArgs, io: Io): Promise<number> {
   const from = args.flags.from as Cloud;
   const to = args.flags.to as Cloud;
   if (from === to) throw new UsageError([`--from and --to are both ${from}; choose two different clouds`], "exit-plan");
+  const rates = ["throughput-mibs", "db-gib-per-hour"].filter((f) => !(Number(args.flags[f]) > 0));
+  if (rates.length > 0) throw new UsageError(rates.map((f) => `--${f} must be more than 0 (a throughput), not ${args.flags[f]}`), "exit-plan");
   const values = parseValues(args.flags.value as string[] | undefined);
   const measured = args.flags.measured === undefined ? undefined : readMeasured(String(args.flags.measured));
   if (measured && !args.flags.quiet)

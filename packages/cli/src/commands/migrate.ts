@@ -1,8 +1,9 @@
 import { resolve } from "node:path";
-import { type CommandSpec, type ParsedArgs, UsageError } from "../args";
+import { type CommandSpec, type FlagSpec, type ParsedArgs, UsageError } from "../args";
 import { EXIT } from "../errors";
 import {
   type DatabaseManifest,
+  type DatabaseVerification,
   MigrationError,
   MigrationInterrupted,
   MigrationToolError,
@@ -10,125 +11,202 @@ import {
   migrateDatabase,
   migrateObjects,
   type ObjectManifest,
-  parseRemoteString,
   type RcloneRemote,
+  userFolderProblems,
+  verifyDatabase,
+  verifyObjects,
 } from "../migrate";
+import { UntrustedFileError } from "../migrate/folders";
 import type { Io } from "./common";
+import { outputFileProblems, passwordFor, postgresUrl, remoteArg, type SideFlag, withSecrets } from "./migrate-input";
 
 export const DATABASE_MANIFEST = "database-manifest.json";
 export const OBJECTS_MANIFEST = "objects-manifest.json";
 
+const DATABASE_FLAGS = ["from-password-file", "from-password-env", "to-password-file", "to-password-env", "work-dir", "keep-dump", "jobs", "allow-live-source"];
+const OBJECT_FLAGS = ["from-secrets-file", "to-secrets-file", "transfers", "verify", "replace", "follow-links"];
+
+const sideFlags = (side: SideFlag, what: string): FlagSpec[] => [
+  { name: `${side}-password-file`, type: "string", placeholder: "FILE", description: `Database: the ${what}'s password, the first line of a file only you can read (mode 600).` },
+  { name: `${side}-password-env`, type: "string", placeholder: "NAME", description: `Database: the ${what}'s password, from this environment variable.` },
+  { name: `${side}-secrets-file`, type: "string", placeholder: "FILE", description: `Objects: the ${what}'s secret rclone options (secret_access_key, key, sas_url, service_account_credentials…), one name=value a line, in a file only you can read.` },
+];
+
 export const migrateSpec: CommandSpec = {
   name: "migrate",
-  summary: "Move a database (pg_dump/pg_restore) or an object store (rclone) and verify every row and object.",
-  details: `freehold migrate database --from URL --to URL: PostgreSQL URLs (postgresql://user:pass@host:5432/db?sslmode=require).
-  The source is opened read-only and dumped (pg_dump -Fd -j N) in a snapshot that every table is fingerprinted in at the
-  same time; the restore runs N jobs and is all or nothing (a failed or interrupted one is undone); each table is verified
-  on the target as soon as its data is in. The dump lives in --work-dir (kept after a failure, to resume) or in a private
-  temporary folder removed after every run; after a verified run it is removed unless --keep-dump.
+  summary: "Move a database (pg_dump/pg_restore) or an object store (rclone) and verify every row and object; or verify an earlier move.",
+  details: `freehold migrate database --from URL --to URL: PostgreSQL URLs without a password (postgresql://user@host:5432/db?sslmode=require);
+  each password comes from --from-password-file / --to-password-file (a file only you can read), --from-password-env /
+  --to-password-env, PGPASSWORD or libpq's password file: never from the command line, where every user of the host could read it.
+  The source is opened read-only and dumped (pg_dump -Fd -j N) in a snapshot it is fingerprinted and described in; the restore
+  runs N jobs and is all or nothing (a failed or interrupted one is undone); each table is verified on the target as soon as its
+  data is in, then the schema (columns, types, constraints, indexes…) and sequences, and the source is checked for writes made after
+  the snapshot: "verified" says the instant the target equals the source at. A source written to during the run fails the run
+  unless --allow-live-source. Source and target must be different databases. Files live in a private folder: its own folder inside
+  --work-dir (the dump kept after a failure, to resume while the source is unchanged), or a temporary one removed after every run.
 freehold migrate objects --from REMOTE --to REMOTE: rclone connection strings, :TYPE,key=value,...:bucket/prefix
-  (TYPE s3, azureblob or gcs; quote a value that holds ":" or ",": :s3,provider=Other,endpoint='https://host:9000':bucket),
-  or a local directory. rclone copy --checksum, never sync or move; re-running skips what is complete. Verifies size and
-  hash of every object.
-Both write a manifest. Exit codes: 0 verified; 1 verification failed, the target already held other data, or a tool or
-server failed (its own message, which side, what to check); 2 bad input or a missing tool; 130/143 interrupted (SIGINT/
-SIGTERM): every tool and query was stopped on both sides and a partial restore undone.`,
-  positionals: [{ name: "what", description: "database or objects", required: true }],
+  (TYPE s3, azureblob or gcs; quote a value that holds ":" or ",": :s3,provider=Other,endpoint='https://host:9000',env_auth:bucket),
+  or a local directory; secret options come from --from-secrets-file / --to-secrets-file or the cloud's environment (env_auth).
+  rclone copy --checksum, never sync or move; re-running skips what is complete. Refuses a target that holds other objects under
+  the same keys unless --replace, and a local source's symbolic links unless --follow-links. Verifies size and hash of every object.
+freehold migrate verify database|objects --from ... --to ...: compare two databases (schema, every table, sequences, each read in
+  one snapshot) or two stores (size and MD5 of every object) as they are now; writes nothing.
+Exit codes: 0 verified; 1 verification failed, the target already held other data, the source moved on, or a tool or server failed
+(its own message, which side, what to check); 2 bad input or a missing tool; 129/130/143 interrupted (SIGHUP/SIGINT/SIGTERM):
+every tool and query was stopped on both sides and a partial restore undone.`,
+  positionals: [
+    { name: "what", description: "database, objects, or verify", required: true },
+    { name: "kind", description: "with verify: database or objects", required: false },
+  ],
   flags: [
     { name: "from", type: "string", required: true, placeholder: "URL|REMOTE", description: "Source." },
     { name: "to", type: "string", required: true, placeholder: "URL|REMOTE", description: "Target." },
+    ...sideFlags("from", "source"),
+    ...sideFlags("to", "target"),
     { name: "manifest", type: "string", placeholder: "FILE", description: `Where to write the manifest (default: ${DATABASE_MANIFEST} or ${OBJECTS_MANIFEST} in the current directory).` },
-    { name: "work-dir", type: "string", placeholder: "DIR", description: "Database: where the dump is kept between runs, to resume after a failure (default: a private temporary folder, removed after every run)." },
+    { name: "work-dir", type: "string", placeholder: "DIR", description: "Database: a folder you own for the run's files; the run uses a private folder of its own in it, kept after a failure to resume (default: a private temporary folder, removed after every run)." },
     { name: "keep-dump", type: "boolean", description: "Database: keep the dump after a verified run (it is a full copy of the data)." },
-    { name: "jobs", type: "number", placeholder: "N", default: 2, description: "Database: parallel pg_dump/pg_restore jobs and target verification sessions." },
-    { name: "transfers", type: "number", placeholder: "N", default: 4, description: "Objects: objects copied at once (rclone --transfers)." },
-    { name: "verify", type: "string", values: ["hash", "download"], default: "hash", description: "Objects: trust stored MD5s, or download and hash both sides." },
+    { name: "jobs", type: "number", placeholder: "N", description: "Database: parallel pg_dump/pg_restore jobs and target verification sessions (default 2)." },
+    { name: "allow-live-source", type: "boolean", description: "Database: accept a source written to during the run: verified as of the snapshot only, the changes since named in the manifest." },
+    { name: "transfers", type: "number", placeholder: "N", description: "Objects: objects copied at once (rclone --transfers; default 4)." },
+    { name: "verify", type: "string", values: ["hash", "download"], description: "Objects: trust stored MD5s (hash, the default), or download and hash both sides." },
+    { name: "replace", type: "boolean", description: "Objects: overwrite objects the target already holds with other content under the same keys (they are named in the manifest)." },
+    { name: "follow-links", type: "boolean", description: "Objects: copy what a local source's symbolic links point to (rclone --copy-links)." },
     { name: "quiet", type: "boolean", description: "No progress lines." },
   ],
   examples: [
-    'freehold migrate database --from "postgresql://app:$SRC@src-host:5432/app?sslmode=require" --to "postgresql://app:$DST@dst-host:5432/app?sslmode=require" --work-dir /var/tmp/exit',
+    'freehold migrate database --from "postgresql://app@src-host:5432/app?sslmode=require" --from-password-file ~/.secrets/src --to "postgresql://app@dst-host:5432/app?sslmode=require" --to-password-env DST_PASSWORD --work-dir /var/tmp/exit',
     "freehold migrate objects --from :s3,provider=AWS,env_auth,region=eu-west-2:uploads --to :azureblob,account=uploadsacct,env_auth:uploads",
-    "freehold migrate objects --from \":s3,provider=Other,endpoint='http://10.0.0.5:9000',env_auth:assets\" --to /srv/assets-copy --transfers 16",
+    "freehold migrate objects --from \":s3,provider=Other,endpoint='http://10.0.0.5:9000':assets\" --from-secrets-file ~/.secrets/minio --to /srv/assets-copy --transfers 16",
+    'freehold migrate verify database --from "postgresql://app@src-host/app" --to "postgresql://app@dst-host/app"',
   ],
 };
 
-function parseRemote(text: string, flag: string, problems: string[]): RcloneRemote | undefined {
-  const p = parseRemoteString(text);
-  if (p.ok) return p.remote;
-  problems.push(`--${flag}: ${JSON.stringify(text)} ${p.reason}`);
-  return undefined;
-}
-
-function positive(args: ParsedArgs, flag: string, problems: string[]): number {
-  const n = Number(args.flags[flag]);
+function positive(args: ParsedArgs, flag: string, fallback: number, problems: string[]): number {
+  const n = args.flags[flag] === undefined ? fallback : Number(args.flags[flag]);
   if (!Number.isInteger(n) || n < 1) problems.push(`--${flag} must be a whole number of at least 1, not ${n}`);
   return n;
 }
 
-function postgresUrl(text: string, flag: string, problems: string[]): string {
-  let ok = false;
-  try {
-    const u = new URL(text);
-    ok = (u.protocol === "postgres:" || u.protocol === "postgresql:") && u.pathname.length > 1;
-  } catch {
-    /* not a URL */
-  }
-  if (!ok) problems.push(`--${flag}: not a PostgreSQL URL with a database name (expected postgresql://user:password@host:port/database)`);
-  return text;
+/** Flags that belong to the other kind of migration: an error, not silently ignored. */
+function foreignFlags(args: ParsedArgs, kind: "database" | "objects", verify: boolean, problems: string[]): void {
+  const given = (f: string) => args.flags[f] !== undefined;
+  const foreign = kind === "database" ? OBJECT_FLAGS : DATABASE_FLAGS.filter((f) => !(verify && f === "allow-live-source"));
+  const notForVerify = verify ? ["work-dir", "keep-dump", "jobs", "replace", "transfers", "manifest"] : [];
+  for (const f of [...foreign, ...notForVerify]) if (given(f)) problems.push(`--${f} does not apply to ${verify ? "migrate verify " : "migrate "}${kind}`);
 }
 
-/** SIGINT and SIGTERM abort the run (everything it started is stopped) instead of killing the process. */
+interface Input {
+  kind: "database" | "objects";
+  verify: boolean;
+  manifestPath: string;
+  jobs: number;
+  transfers: number;
+  verifyMode: "hash" | "download";
+  db?: { from: string; to: string; fromPassword?: string; toPassword?: string };
+  objects?: { from: RcloneRemote; to: RcloneRemote };
+}
+
+/** Every problem with the command line at once (UsageError), or what to run. */
+function readInput(args: ParsedArgs): Input {
+  const [what, sub] = args.positionals;
+  const verify = what === "verify";
+  const kind = verify ? sub : what;
+  if (kind !== "database" && kind !== "objects")
+    throw new UsageError([verify ? `${JSON.stringify(sub ?? "")} is not something to verify; use verify database or verify objects` : `${JSON.stringify(what)} is not something to migrate; use database, objects, or verify`], "migrate");
+  if (!verify && sub !== undefined) throw new UsageError([`unexpected argument: ${sub}`], "migrate");
+  const problems: string[] = [];
+  foreignFlags(args, kind, verify, problems);
+  const manifestPath = resolve(String(args.flags.manifest ?? (kind === "database" ? DATABASE_MANIFEST : OBJECTS_MANIFEST)));
+  if (!verify) problems.push(...outputFileProblems(manifestPath, "manifest"));
+  const jobs = positive(args, "jobs", 2, problems);
+  const transfers = positive(args, "transfers", 4, problems);
+  if (args.flags["work-dir"] !== undefined) problems.push(...userFolderProblems(String(args.flags["work-dir"]), "work-dir"));
+  const input: Input = { kind, verify, manifestPath, jobs, transfers, verifyMode: (args.flags.verify as "hash" | "download" | undefined) ?? "hash" };
+  if (kind === "database") {
+    const from = postgresUrl(String(args.flags.from), "from", problems);
+    const to = postgresUrl(String(args.flags.to), "to", problems);
+    const fromPassword = passwordFor(args, "from", problems);
+    const toPassword = passwordFor(args, "to", problems);
+    input.db = { from, to, ...(fromPassword !== undefined ? { fromPassword } : {}), ...(toPassword !== undefined ? { toPassword } : {}) };
+  } else {
+    const from = withSecrets(remoteArg(String(args.flags.from), "from", problems), args, "from", problems);
+    const to = withSecrets(remoteArg(String(args.flags.to), "to", problems), args, "to", problems);
+    if (from && to) input.objects = { from, to };
+  }
+  if (problems.length) throw new UsageError(problems, "migrate");
+  return input;
+}
+
+const SIGNAL_EXIT: Partial<Record<NodeJS.Signals, number>> = { SIGINT: EXIT.interrupted, SIGTERM: EXIT.terminated, SIGHUP: EXIT.hangup };
+
+/** SIGINT, SIGTERM and SIGHUP abort the run (everything it started is stopped) instead of killing the process. */
 export function interruptible(): { signal: AbortSignal; which: () => NodeJS.Signals | undefined; dispose: () => void } {
   const ac = new AbortController();
   let got: NodeJS.Signals | undefined;
-  const on = (s: NodeJS.Signals) => () => {
-    got ??= s;
-    ac.abort();
-  };
-  const int = on("SIGINT");
-  const term = on("SIGTERM");
-  process.on("SIGINT", int);
-  process.on("SIGTERM", term);
+  const handlers = (Object.keys(SIGNAL_EXIT) as NodeJS.Signals[]).map((s) => {
+    const h = () => {
+      got ??= s;
+      ac.abort();
+    };
+    process.on(s, h);
+    return [s, h] as const;
+  });
   return {
     signal: ac.signal,
     which: () => got,
     dispose: () => {
-      process.off("SIGINT", int);
-      process.off("SIGTERM", term);
+      for (const [s, h] of handlers) process.off(s, h);
     },
   };
 }
 
 function databaseSummary(m: DatabaseManifest, manifestPath: string): string {
   const dump = m.dump.kept ? `The dump is kept in ${m.dump.dir}: it is a full copy of the data; delete it when the migration is accepted.` : "No copy of the data is left on this host.";
-  return `Database migrated and verified: ${m.totals.tables} tables, ${m.totals.rows} rows, ${m.totals.sequences} sequences, every checksum equal.\n${dump}\nManifest: ${manifestPath}\n`;
+  return `Database migrated and verified: ${m.totals.tables} tables, ${m.totals.rows} rows, ${m.totals.sequences} sequences and ${m.schema.objects} schema objects, every definition and checksum equal.\nVerified: ${m.consistency.statement}.\n${dump}\nManifest: ${manifestPath}\n`;
 }
 
 function objectsSummary(m: ObjectManifest, manifestPath: string): string {
-  return `Objects copied and verified: ${m.totals.objects} objects, every size and hash equal (${m.copy.transferred} copied, ${m.copy.alreadyPresent} already present).\nManifest: ${manifestPath}\n`;
+  const extra = [m.copy.replaced ? `${m.copy.replaced} replaced` : "", m.copy.resumed ? `${m.copy.resumed} part-written completed` : ""].filter(Boolean).join(", ");
+  return `Objects copied and verified: ${m.totals.objects} objects, every size and hash equal (${m.copy.transferred} copied, ${m.copy.alreadyPresent} already present${extra ? `, ${extra}` : ""}).\nManifest: ${manifestPath}\n`;
+}
+
+function verificationSummary(v: DatabaseVerification): string {
+  const rows = v.tables.reduce((n, t) => n + t.sourceRows, 0);
+  return `Databases equal: ${v.tables.length} tables, ${rows} rows, ${v.sequences.length} sequences; schema equal.\nVerified: ${v.consistency.statement}.\n`;
+}
+
+async function runDatabase(input: Input, args: ParsedArgs, io: Io, log: ((l: string) => void) | undefined, signal: AbortSignal): Promise<void> {
+  const db = input.db as NonNullable<Input["db"]>;
+  const allowLiveSource = args.flags["allow-live-source"] === true;
+  if (input.verify) {
+    io.out(verificationSummary(await verifyDatabase({ ...db, allowLiveSource, ...(log ? { log } : {}), signal })));
+    return;
+  }
+  const workDir = args.flags["work-dir"] as string | undefined;
+  const m = await migrateDatabase({ ...db, ...(workDir ? { workDir } : {}), keepDump: args.flags["keep-dump"] === true, allowLiveSource, manifestPath: input.manifestPath, jobs: input.jobs, log, signal });
+  io.out(databaseSummary(m, input.manifestPath));
+}
+
+async function runObjects(input: Input, args: ParsedArgs, io: Io, log: ((l: string) => void) | undefined, signal: AbortSignal): Promise<void> {
+  const o = input.objects as NonNullable<Input["objects"]>;
+  const common = { ...o, verify: input.verifyMode, followLinks: args.flags["follow-links"] === true, ...(log ? { log } : {}), signal };
+  if (input.verify) {
+    const v = await verifyObjects(common);
+    io.out(`Objects equal: ${v.entries.length} objects, every size and hash equal.\n`);
+    return;
+  }
+  const m = await migrateObjects({ ...common, manifestPath: input.manifestPath, transfers: input.transfers, replace: args.flags.replace === true });
+  io.out(objectsSummary(m, input.manifestPath));
 }
 
 export async function runMigrate(args: ParsedArgs, io: Io): Promise<number> {
-  const what = args.positionals[0];
-  if (what !== "database" && what !== "objects") throw new UsageError([`${JSON.stringify(what)} is not something to migrate; use database or objects`], "migrate");
+  const input = readInput(args);
   const log = args.flags.quiet ? undefined : (line: string) => io.err(`${line}\n`);
-  const problems: string[] = [];
-  const manifestPath = resolve(String(args.flags.manifest ?? (what === "database" ? DATABASE_MANIFEST : OBJECTS_MANIFEST)));
-  const jobs = positive(args, "jobs", problems);
-  const transfers = positive(args, "transfers", problems);
-  const from = what === "database" ? postgresUrl(String(args.flags.from), "from", problems) : parseRemote(String(args.flags.from), "from", problems);
-  const to = what === "database" ? postgresUrl(String(args.flags.to), "to", problems) : parseRemote(String(args.flags.to), "to", problems);
-  if (problems.length) throw new UsageError(problems, "migrate");
   const stop = interruptible();
   try {
-    if (what === "database") {
-      const workDir = args.flags["work-dir"] as string | undefined;
-      const m = await migrateDatabase({ from: from as string, to: to as string, ...(workDir ? { workDir } : {}), keepDump: args.flags["keep-dump"] === true, manifestPath, jobs, log, signal: stop.signal });
-      io.out(databaseSummary(m, manifestPath));
-    } else {
-      const m = await migrateObjects({ from: from as RcloneRemote, to: to as RcloneRemote, manifestPath, transfers, verify: args.flags.verify as "hash" | "download", log, signal: stop.signal });
-      io.out(objectsSummary(m, manifestPath));
-    }
+    if (input.kind === "database") await runDatabase(input, args, io, log, stop.signal);
+    else await runObjects(input, args, io, log, stop.signal);
     return EXIT.ok;
   } catch (e) {
     return migrationFailure(e, io, stop.which());
@@ -141,7 +219,7 @@ export async function runMigrate(args: ParsedArgs, io: Io): Promise<number> {
 export function migrationFailure(e: unknown, io: Io, signal?: NodeJS.Signals, command = "migrate"): number {
   if (e instanceof MigrationInterrupted || signal) {
     io.err(`freehold ${command}: ${e instanceof MigrationInterrupted ? e.message : `interrupted by ${signal}`}\n`);
-    return signal === "SIGTERM" ? EXIT.terminated : EXIT.interrupted;
+    return (signal && SIGNAL_EXIT[signal]) ?? EXIT.interrupted;
   }
   if (e instanceof MigrationError) {
     io.err(`${e.message}\n`);
@@ -151,12 +229,16 @@ export function migrationFailure(e: unknown, io: Io, signal?: NodeJS.Signals, co
     io.err(`freehold ${command}: ${e.report()}\n`);
     return EXIT.findings;
   }
+  if (e instanceof UntrustedFileError) {
+    io.err(`freehold ${command}: ${e.message}\n`);
+    return EXIT.findings;
+  }
   if (e instanceof MissingToolError) {
     io.err(`freehold ${command}: ${e.message}\n`);
     return EXIT.usage;
   }
   const code = (e as NodeJS.ErrnoException | undefined)?.code;
-  if (typeof code === "string" && ["EACCES", "EPERM", "ENOSPC", "EROFS", "ENOENT", "ENOTDIR", "EISDIR", "EDQUOT"].includes(code)) {
+  if (typeof code === "string" && ["EACCES", "EPERM", "ENOSPC", "EROFS", "ENOENT", "ENOTDIR", "EISDIR", "EDQUOT", "ELOOP", "EEXIST"].includes(code)) {
     io.err(`freehold ${command}: ${(e as Error).message}\nCheck: the work folder (--work-dir) and the manifest path (--manifest): they must be writable and have room for the dump.\n`);
     return EXIT.findings;
   }

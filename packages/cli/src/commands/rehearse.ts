@@ -1,8 +1,8 @@
 import { relative } from "node:path";
-import type { CommandSpec, ParsedArgs } from "../args";
+import { type CommandSpec, type ParsedArgs, UsageError } from "../args";
 import { EXIT } from "../errors";
 import { writeFilesAtomically } from "../io";
-import { type RehearsalEvidence, rehearsalPreflight, rehearse, renderEvidenceMarkdown } from "../migrate";
+import { type RehearsalEvidence, rehearsalPreflight, rehearse, renderEvidenceMarkdown, userFolderProblems } from "../migrate";
 import { escapeHtml, htmlTable } from "../report/format";
 import { htmlPage } from "../report/html";
 import type { Io } from "./common";
@@ -12,11 +12,11 @@ export const rehearseSpec: CommandSpec = {
   name: "rehearse",
   summary: "Rehearse an exit on this machine: real PostgreSQL, S3 and Azure Blob servers, real data, verified, with evidence.",
   details:
-    "Starts two PostgreSQL servers, an S3-compatible server (s3rver) and Azurite on free loopback ports, seeds realistic data,\nmigrates it with pg_dump/pg_restore and rclone, verifies every row and object, proves that corruption is detected and that an\ninterrupted copy resumes, and writes the evidence. Stops every server and removes every file it made, also when interrupted\n(SIGINT/SIGTERM: exit 130/143). Needs postgresql and rclone (apt-get install -y postgresql rclone).",
+    "Starts two PostgreSQL servers, an S3-compatible server (s3rver) and Azurite on free loopback ports, seeds realistic data,\nmigrates it with pg_dump/pg_restore and rclone, verifies every row and object, proves that corruption is detected and that an\ninterrupted copy resumes, and writes the evidence. Works in a private folder of its own and removes only that folder; stops every\nserver it started, also when interrupted (SIGHUP/SIGINT/SIGTERM: exit 129/130/143). Needs postgresql and rclone (apt-get install -y postgresql rclone).",
   positionals: [],
   flags: [
     { name: "out", type: "string", placeholder: "DIR", default: "reports/rehearsal", description: "Write rehearsal.md, rehearsal.html and rehearsal.json here." },
-    { name: "work-dir", type: "string", placeholder: "DIR", description: "Scratch space for dumps, seed objects and manifests, emptied of them afterwards (default: a private temporary folder, removed)." },
+    { name: "work-dir", type: "string", placeholder: "DIR", description: "A folder you own to work in: the rehearsal makes a private folder of its own there for dumps, seed objects and manifests, and removes only that (default: the system's temporary directory)." },
     { name: "rows", type: "number", placeholder: "N", default: 5000, description: "Rows to seed across the tables." },
     { name: "objects", type: "number", placeholder: "N", default: 40, description: "Objects to seed." },
     { name: "seed", type: "number", placeholder: "N", default: 1, description: "Seed for the generated data." },
@@ -47,6 +47,10 @@ export async function runRehearse(args: ParsedArgs, io: Io): Promise<number> {
     return EXIT.usage;
   }
   const workDir = args.flags["work-dir"] as string | undefined;
+  const out = String(args.flags.out);
+  // Checked before a rehearsal that takes a while, not after it.
+  const problems = [...userFolderProblems(out, "out"), ...(workDir !== undefined ? userFolderProblems(workDir, "work-dir") : [])];
+  if (problems.length > 0) throw new UsageError(problems, "rehearse");
   const stop = interruptible();
   let evidence: RehearsalEvidence;
   try {
@@ -63,7 +67,6 @@ export async function runRehearse(args: ParsedArgs, io: Io): Promise<number> {
   } finally {
     stop.dispose();
   }
-  const out = String(args.flags.out);
   const written = writeFilesAtomically(out, { "rehearsal.md": renderEvidenceMarkdown(evidence), "rehearsal.html": evidenceHtml(evidence), "rehearsal.json": `${JSON.stringify(evidence, null, 2)}\n` });
   io.out(`Rehearsal ${evidence.ok ? "verified" : "FAILED"}: ${evidence.database.rows} rows in ${evidence.database.tables} tables and ${evidence.objects.count} objects; ${evidence.negativeChecks.filter((n) => n.ok).length}/${evidence.negativeChecks.length} corruption checks detected; resume ${evidence.resume?.ok ? "verified" : "failed"}.\nWrote ${written.map((w) => relative(process.cwd(), w)).join(", ")}\n`);
   return evidence.ok ? EXIT.ok : EXIT.findings;

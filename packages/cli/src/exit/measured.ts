@@ -35,16 +35,18 @@ export interface MeasuredThroughput {
 
 const DatabaseManifestSchema = z.object({
   kind: z.literal("database"),
-  formatVersion: z.literal(2),
+  formatVersion: z.union([z.literal(2), z.literal(3)]),
   finishedAt: z.string(),
   ok: z.boolean(),
   source: z.object({ databaseBytes: z.number().positive() }),
+  dump: z.object({ reused: z.boolean() }),
   restore: z.object({ skipped: z.boolean() }),
   timings: z.object({ totalMs: z.number().positive() }),
 });
 
 const ObjectManifestSchema = z.object({
   kind: z.literal("objects"),
+  formatVersion: z.union([z.literal(1), z.literal(2)]),
   finishedAt: z.string(),
   ok: z.boolean(),
   copy: z.object({ transferred: z.number() }),
@@ -69,13 +71,14 @@ function small(bytes: number, unit: number): string {
 function databaseRate(m: unknown, from: string, problems: string[]): MeasuredRate | undefined {
   const p = DatabaseManifestSchema.safeParse(m);
   if (!p.success) {
-    problems.push(`${from}: not a database manifest of freehold migrate (format 2): ${p.error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`).join("; ")}`);
+    problems.push(`${from}: not a database manifest of freehold migrate (format 2 or 3): ${p.error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`).join("; ")}`);
     return undefined;
   }
   const d = p.data;
   if (!d.ok) problems.push(`${from}: records a migration that did not verify; measure with one that did`);
   if (d.restore.skipped) problems.push(`${from}: records a re-run that restored nothing (the target already held the data); measure with a full migration`);
-  if (!d.ok || d.restore.skipped) return undefined;
+  else if (d.dump.reused) problems.push(`${from}: records a run that restored the dump of an earlier run, so its time leaves out the dump; measure with a full migration`);
+  if (!d.ok || d.restore.skipped || d.dump.reused) return undefined;
   const gib = d.source.databaseBytes / GiB;
   const value = round(gib / (d.timings.totalMs / 3_600_000), 2);
   return { value, basis: `measured: ${round(gib, 3)} GiB migrated and verified in ${round(d.timings.totalMs / 1000, 1)} s by freehold migrate (${from}, ${d.finishedAt})${small(d.source.databaseBytes, GiB)}` };

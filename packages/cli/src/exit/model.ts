@@ -131,7 +131,7 @@ export function buildExitPlan(source: HostedPlan, target: HostedPlan, all: Plan[
       { title: "Writes made on the target after the switch: copy them back with the same tools in the opposite direction (freehold migrate with --from and --to swapped), after reconciling any rows written on both sides." },
     ],
     verification: [
-      "Every table: row count and content checksum equal on source and target (freehold migrate database writes them to its manifest).",
+      "Every table: definition, row count and content checksum equal on source and target, and the source unchanged since the snapshot (freehold migrate database writes them to its manifest; freehold migrate verify database compares the two again after cutover).",
       "Sequences on the target are at or beyond the source's values.",
       "Every object: size and hash equal on source and target (freehold migrate objects writes them to its manifest); no object missing on either side.",
       `The target passes \`freehold check --cloud ${target.cloud}\` with no error-level finding.`,
@@ -186,7 +186,7 @@ function dumpRestoreSteps(from: DatabaseMigration, to: DatabaseMigration): Step[
     {
       title: "Stop writes at the source (maintenance page or scale the web services to read-only), then dump, restore and verify with Freehold, which runs pg_dump -Fd in a snapshot it fingerprints, a parallel all-or-nothing pg_restore, verifies every table and writes a manifest",
       commands: [
-        `freehold migrate database --from "postgresql://${from.user}:$SRC_PASSWORD@${from.host}:${from.port}/${from.database}?sslmode=${from.sslmode}" --to "postgresql://${to.user}:$DST_PASSWORD@${to.host}:${to.port}/${to.database}?sslmode=${to.sslmode}" --manifest db-manifest.json`,
+        `freehold migrate database --from "postgresql://${from.user}@${from.host}:${from.port}/${from.database}?sslmode=${from.sslmode}" --from-password-env SRC_PASSWORD --to "postgresql://${to.user}@${to.host}:${to.port}/${to.database}?sslmode=${to.sslmode}" --to-password-env DST_PASSWORD --manifest db-manifest.json`,
       ],
     },
     {
@@ -211,7 +211,10 @@ function logicalReplicationSteps(from: DatabaseMigration, to: DatabaseMigration,
     { title: "Publish every table at the source", commands: [`psql "${pgConn(from)}" -c "CREATE PUBLICATION freehold_exit FOR ALL TABLES"`] },
     {
       title: "Subscribe from the target (it must reach the source over a private link or VPN; the subscription connects from the target's network)",
-      commands: [`psql "${pgConn(to)}" -c "CREATE SUBSCRIPTION freehold_exit CONNECTION '${pgConn(from)} password=...' PUBLICATION freehold_exit"`],
+      commands: [
+        `umask 077; printf "CREATE SUBSCRIPTION freehold_exit CONNECTION '%s password=%s' PUBLICATION freehold_exit;\\n" "${pgConn(from)}" "$SRC_PASSWORD" > subscription.sql`,
+        `PGPASSWORD="$DST_PASSWORD" psql "${pgConn(to)}" -f subscription.sql && rm subscription.sql`,
+      ],
       note: toCloud === "gcp" ? "Cloud SQL subscribers need the cloudsqlsuperuser role for CREATE SUBSCRIPTION." : undefined,
     },
     { title: "Wait until the subscription is caught up (pg_stat_subscription), stop writes at the source, copy sequence values, switch over, then DROP SUBSCRIPTION on the target." },

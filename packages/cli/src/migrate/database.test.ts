@@ -1,16 +1,21 @@
 /**
  * migrateDatabase against two real PostgreSQL servers: read-only source,
- * checksum sensitivity, refusal over different data, and a restore that fails
- * part-way leaving nothing, then resumes from the kept dump.
+ * checksum sensitivity, refusal over different data or definitions, a restore
+ * that fails part-way leaving nothing (whatever its names), then resumes from
+ * the kept dump only while the source is unchanged; encodings; a source
+ * written during the run; interruptions; the same database twice.
  */
-import { existsSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { migrateDatabase } from "./database";
-import { MigrationError } from "./errors";
+import { migrateDatabase, verifyDatabase } from "./database";
+import { MigrationError, MigrationInterrupted } from "./errors";
 import { listTables, pgConnection, psql } from "./pg";
+import { pgTool } from "./proc";
 import { checksumTables } from "./session";
 import { rehearsalPreflight } from "./rehearse";
 import { type PostgresServer, startPostgres } from "./servers";
@@ -22,6 +27,16 @@ const db = { a: "", b: "", c: "" };
 
 async function sql(url: string, text: string): Promise<string[]> {
   return (await psql(pgConnection(url, "target"), text)).lines;
+}
+
+/** The private folder a run keeps its files in, inside a --work-dir. */
+const runFolder = (work: string) => path.join(work, readdirSync(work).find((e) => e.startsWith("freehold-migrate-")) ?? "none");
+
+/** Run SQL on a database now, from inside a synchronous log callback (the migration's tools keep running meanwhile). */
+function sqlNow(url: string, text: string): void {
+  const c = pgConnection(url, "target");
+  const r = spawnSync(pgTool("psql"), ["-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", c.conninfo, "-c", text], { env: c.env, encoding: "utf8" });
+  if (r.status !== 0) throw new Error(r.stderr);
 }
 
 beforeAll(async () => {
@@ -77,7 +92,7 @@ describe("migrateDatabase (real PostgreSQL)", () => {
     );
     const conn = pgConnection(db.c, "source");
     const tables = (await listTables(conn)).filter((t) => /^t\d$/.test(t.table));
-    const run = await checksumTables(conn, tables);
+    const run = await checksumTables(conn, tables, "server");
     const sum = (t: string) => run.sums.get(`public.${t}`)?.checksum;
     expect(sum("t1")).toBe(sum("t2"));
     expect(new Set(["t1", "t3", "t4", "t5", "t6", "t7", "t8"].map(sum)).size).toBe(7);
@@ -89,21 +104,24 @@ describe("migrateDatabase (real PostgreSQL)", () => {
     const work = path.join(dir, "refuse");
     const err = await migrateDatabase({ from: db.a, to: db.b, workDir: work }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(MigrationError);
-    expect((err as MigrationError).items).toEqual(["public.items"]);
+    expect([...new Set((err as MigrationError).items)]).toEqual(["public.items"]);
     expect((err as MigrationError).message).toMatch(/refusing to migrate.*nothing was done/);
     expect(await sql(db.b, "SELECT name FROM public.items;")).toEqual(["theirs"]);
     expect(existsSync(path.join(work, "dump"))).toBe(false);
     await sql(db.b, "DROP TABLE public.items;");
   });
 
-  it("a restore that fails part-way leaves nothing; the next run reuses the dump and finishes, verified", async () => {
+  it("a restore that fails part-way leaves nothing; the next run reuses the dump and finishes, verified; nothing else in --work-dir is touched", async () => {
     // A relation named like the source's index makes pg_restore fail after the tables and data are loaded.
     await sql(db.b, "CREATE TABLE public.zz_idx (x int);");
     const work = path.join(dir, "resume");
+    mkdirSync(path.join(work, "dump"), { recursive: true });
+    writeFileSync(path.join(work, "dump", "unrelated.txt"), "the operator's");
+    writeFileSync(path.join(work, "dump.complete.json"), "{}");
     const lines: string[] = [];
     await expect(migrateDatabase({ from: db.a, to: db.b, workDir: work, log: (l) => lines.push(l) })).rejects.toThrow(/pg_restore/);
     expect(await sql(db.b, "SELECT count(*) FROM pg_tables WHERE schemaname = 'public' AND tablename IN ('items', 'big');")).toEqual(["0"]);
-    expect(existsSync(path.join(work, "dump.complete.json"))).toBe(true);
+    expect(existsSync(path.join(runFolder(work), "dump.complete.json"))).toBe(true);
     await sql(db.b, "DROP TABLE public.zz_idx;");
     const m = await migrateDatabase({ from: db.a, to: db.b, workDir: work, jobs: 1 });
     expect(m.ok).toBe(true);
@@ -119,6 +137,29 @@ describe("migrateDatabase (real PostgreSQL)", () => {
     const again = await migrateDatabase({ from: db.a, to: db.b, workDir: work });
     expect(again.restore.skipped).toBe(true);
     expect(await sql(db.b, "SELECT count(*) FROM public.big;")).toEqual(["2000"]);
+    expect(readdirSync(work).sort()).toEqual(["database-manifest.json", "dump", "dump.complete.json"]);
+    expect(readFileSync(path.join(work, "dump", "unrelated.txt"), "utf8")).toBe("the operator's");
+  });
+
+  it("refuses a target that holds the source's tables with other column types and no constraints, even with the same data", async () => {
+    const from = await A?.createDatabase("typed", "owner_t", "pass-t");
+    const to = await B?.createDatabase("typed", "owner_u", "pass-u");
+    await sql(from as string, "CREATE TABLE public.p (id int PRIMARY KEY, name varchar(10) NOT NULL, price numeric(10,2)); INSERT INTO public.p VALUES (1, 'a', 1.50), (2, 'b', NULL);");
+    await sql(to as string, "CREATE TABLE public.p (id int, name text, price numeric); INSERT INTO public.p VALUES (1, 'a', 1.50), (2, 'b', NULL);");
+    const err = await migrateDatabase({ from: from as string, to: to as string, manifestPath: path.join(dir, "typed.json") }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(MigrationError);
+    expect((err as MigrationError).message).toMatch(/^refusing to migrate: .* already holds 1 of the source's tables with a different definition; nothing was done/);
+    expect((err as MigrationError).problems.map((p) => p.message).sort()).toEqual(
+      [
+        "column id: NOT NULL is true in the source, false in the target",
+        "column name: type is character varying(10) in the source, text in the target",
+        "column name: NOT NULL is true in the source, false in the target",
+        "column price: type is numeric(10,2) in the source, numeric in the target",
+        "constraint p_pkey (PRIMARY KEY (id)) is missing in the target",
+        "index p_pkey (CREATE UNIQUE INDEX p_pkey ON public.p USING btree (id)) is missing in the target",
+      ].sort(),
+    );
+    expect((err as MigrationError).items).toEqual(Array(6).fill("public.p"));
   });
 
   it("names the table whose row count changed in the target", async () => {
@@ -129,3 +170,133 @@ describe("migrateDatabase (real PostgreSQL)", () => {
     expect((err as MigrationError).message).toMatch(/row count differs: source 2000, target 1990/);
   });
 });
+
+describe("what verified means (real PostgreSQL)", () => {
+  it("undoes a failed restore of names with newlines, ';' and quotes, in one transaction, leaving the target as it was", async () => {
+    const from = (await A?.createDatabase("odd", "owner_o", "pass-o")) as string;
+    const to = (await B?.createDatabase("odd", "owner_p", "pass-p")) as string;
+    await sql(
+      from,
+      `CREATE SCHEMA "we;ird
+name";
+       CREATE TABLE "we;ird
+name"."t;1
+x"" y" (id int GENERATED ALWAYS AS IDENTITY PRIMARY KEY, v text);
+       INSERT INTO "we;ird
+name"."t;1
+x"" y" (v) VALUES ('a'), ('b');
+       CREATE TYPE public."mood;
+drop" AS ENUM ('x');
+       CREATE FUNCTION public."f
+(" (a int) RETURNS int LANGUAGE sql AS 'SELECT a';
+       CREATE TABLE public.keep (id int);
+       CREATE INDEX clash ON public.keep (id);`,
+    );
+    await sql(to, "CREATE TABLE public.clash (x int); CREATE TABLE public.theirs (y int); INSERT INTO public.theirs VALUES (7);");
+    const lines: string[] = [];
+    await expect(migrateDatabase({ from, to, manifestPath: path.join(dir, "odd.json"), log: (l) => lines.push(l) })).rejects.toMatchObject({ details: { output: expect.stringContaining('relation "clash" already exists') } });
+    expect(lines).toContain("the target is back as it was before the restore");
+    expect(await sql(to, "SELECT string_agg(c.relname, ',' ORDER BY c.relname) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast');")).toEqual(["clash,theirs"]);
+    expect(await sql(to, "SELECT count(*) FROM pg_namespace WHERE nspname LIKE 'we;%';")).toEqual(["0"]);
+    expect(await sql(to, "SELECT count(*) FROM pg_type WHERE typname LIKE 'mood%';")).toEqual(["0"]);
+    expect(await sql(to, "SELECT count(*) FROM pg_proc WHERE proname LIKE 'f%' AND pronamespace = 'public'::regnamespace;")).toEqual(["0"]);
+    expect(await sql(to, "SELECT y FROM public.theirs;")).toEqual(["7"]);
+  });
+
+  it("verifies a LATIN1 source into a UTF8 target (text compared as UTF-8), and never uses a folder another user planted under the old predictable name", async () => {
+    const from = (await A?.createDatabase("latin", "owner_l", "pass-l")) as string;
+    const to = (await B?.createDatabase("latin", "owner_m", "pass-m")) as string;
+    await sql((A as PostgresServer).superuserUrl, "DROP DATABASE latin; CREATE DATABASE latin OWNER owner_l ENCODING 'LATIN1' LC_COLLATE 'C' LC_CTYPE 'C' TEMPLATE template0;");
+    await sql(from, "SET client_encoding = 'UTF8'; CREATE TABLE public.words (w text, c char(4), a text[], j jsonb); INSERT INTO public.words VALUES ('café', 'né', ARRAY['Zürich', 'naïve'], '{\"k\": \"ü\"}'), ('plain', 'x', NULL, NULL);");
+    // The folder an earlier version used without --work-dir: a name anyone could predict, with a journal psql would have run.
+    const tmp = await mkdtemp(path.join(dir, "tmp-"));
+    const shown = (url: string) => {
+      const u = new URL(url);
+      u.password = "***";
+      return u.toString();
+    };
+    const planted = path.join(tmp, `freehold-migrate-${createHash("sha256").update(`${shown(from)}\n${shown(to)}`).digest("hex").slice(0, 12)}`);
+    const pwned = path.join(tmp, "pwned");
+    mkdirSync(planted);
+    writeFileSync(path.join(planted, "restore.journal.json"), JSON.stringify({ target: "x", startedAt: "x", rollbackSql: `\\! touch ${pwned}\nDROP TABLE IF EXISTS public.words CASCADE;` }));
+    const saved = process.env.TMPDIR;
+    process.env.TMPDIR = tmp;
+    try {
+      const m = await migrateDatabase({ from, to, manifestPath: path.join(dir, "latin.json") });
+      expect(m.ok).toBe(true);
+      expect(m.source.encoding).toBe("LATIN1");
+      expect(m.target.encoding).toBe("UTF8");
+      expect(m.checksumMethod).toMatch(/text converted to UTF-8 before hashing/);
+      expect(m.tables.map((t) => [t.table, t.rows, t.match])).toEqual([["words", 2, true]]);
+    } finally {
+      if (saved === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = saved;
+    }
+    expect(existsSync(pwned)).toBe(false);
+    expect(readdirSync(tmp).sort()).toEqual([path.basename(planted)]);
+    expect(await sql(to, "SELECT w FROM public.words ORDER BY w;")).toEqual(["café", "plain"]);
+  });
+
+  it("reuses a kept dump only while the source is unchanged: after a write, dumps again instead of calling the stale copy verified", async () => {
+    const from = (await A?.createDatabase("stale", "owner_s", "pass-s")) as string;
+    const to = (await B?.createDatabase("stale", "owner_r", "pass-r")) as string;
+    await sql(from, "CREATE TABLE public.t (id int PRIMARY KEY); INSERT INTO public.t SELECT generate_series(1, 5);");
+    const work = path.join(dir, "stale");
+    const first = await migrateDatabase({ from, to, workDir: work, keepDump: true });
+    expect(first.dump.kept).toBe(true);
+    await sql(from, "INSERT INTO public.t VALUES (6);");
+    // The kept dump and its fingerprints hold 5 rows, like the target: reusing them would say "verified" with a row missing.
+    const lines: string[] = [];
+    const err = await migrateDatabase({ from, to, workDir: work, log: (l) => lines.push(l) }).catch((e: unknown) => e);
+    expect(lines.some((l) => /^not reusing the dump from .*: the source changed since its snapshot \(public\.t: row count differs: snapshot 5, now 6\); dumping again$/.test(l))).toBe(true);
+    expect(err).toBeInstanceOf(MigrationError);
+    expect((err as MigrationError).problems).toEqual([{ item: "public.t", message: "row count differs: source 6, target 5" }]);
+  });
+
+  it("says the source moved on when it is written after the snapshot (an update; a nextval), failing unless a live source is allowed", async () => {
+    const from = (await A?.createDatabase("live", "owner_v", "pass-v")) as string;
+    await sql(from, "CREATE TABLE public.t (id int PRIMARY KEY, v int); INSERT INTO public.t SELECT g, g FROM generate_series(1, 10) g; CREATE SEQUENCE public.s;");
+    const writeOnce = (text: string) => {
+      let done = false;
+      return (l: string) => {
+        if (!done && l.startsWith("pg_restore --section=pre-data")) {
+          done = true;
+          sqlNow(from, text);
+        }
+      };
+    };
+    const to1 = (await B?.createDatabase("live1", "owner_w", "pass-w")) as string;
+    const err = await migrateDatabase({ from, to: to1, manifestPath: path.join(dir, "live1.json"), log: writeOnce("UPDATE public.t SET v = v + 1 WHERE id = 3;") }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(MigrationError);
+    expect((err as MigrationError).message).toMatch(/^migrated, but not verified as of now: the target equals the source as of the snapshot taken at \S+ only: the source changed after it \(public\.t: content differs/);
+    const m1 = JSON.parse(readFileSync(path.join(dir, "live1.json"), "utf8")) as { ok: boolean; consistency: { verdict: string }; totals: { mismatches: number } };
+    expect(m1).toMatchObject({ ok: false, consistency: { verdict: "moved" }, totals: { mismatches: 0 } });
+    const to2 = (await B?.createDatabase("live2", "owner_x", "pass-x")) as string;
+    const m2 = await migrateDatabase({ from, to: to2, manifestPath: path.join(dir, "live2.json"), allowLiveSource: true, log: writeOnce("SELECT nextval('public.s');") });
+    expect(m2.ok).toBe(true);
+    expect(m2.consistency).toMatchObject({ verdict: "moved", changes: ["sequence public.s moved from unused to 1"] });
+    expect(m2.consistency.statement).toMatch(/only: the source changed after it \(sequence public\.s moved from unused to 1\); the target does not hold those changes$/);
+  });
+
+  it("interrupted during verification, says the target holds the whole restore, not that it is as it was", async () => {
+    const from = (await A?.createDatabase("intr", "owner_i", "pass-i")) as string;
+    const to = (await B?.createDatabase("intr", "owner_j", "pass-j")) as string;
+    await sql(from, "CREATE TABLE public.t (id int); INSERT INTO public.t SELECT generate_series(1, 100);");
+    const ac = new AbortController();
+    const err = await migrateDatabase({ from, to, manifestPath: path.join(dir, "intr.json"), signal: ac.signal, log: (l) => (l.startsWith("restore finished") ? ac.abort() : undefined) }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(MigrationInterrupted);
+    expect((err as Error).message).toBe(
+      "interrupted: every tool and query this run started was stopped on both servers; the restore had finished, so the target holds the whole restore, not yet verified: run the same command again to verify it (it does not restore twice), or freehold migrate verify database",
+    );
+    expect(await sql(to, "SELECT count(*) FROM public.t;")).toEqual(["100"]);
+  });
+
+  it("refuses one database as both source and target, however its URLs spell the host", async () => {
+    const same = db.a.replace("127.0.0.1", "localhost");
+    const err = await migrateDatabase({ from: db.a, to: same, manifestPath: path.join(dir, "same.json") }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(MigrationError);
+    expect((err as MigrationError).message).toMatch(/^refusing: the source .* and the target postgresql:\/\/owner_a:\*\*\*@localhost:\d+\/shop are the same database \(cluster \d+, database \d+ "shop"\); nothing was done\.\n/);
+    await expect(verifyDatabase({ from: db.a, to: same })).rejects.toThrow(/are the same database/);
+  });
+});
+

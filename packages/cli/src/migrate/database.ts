@@ -1,8 +1,10 @@
 /**
  * `migrateDatabase`: PostgreSQL to PostgreSQL with pg_dump (directory format,
- * in a snapshot the source is fingerprinted in) and pg_restore (parallel, all
- * or nothing: restore.ts), each table verified on the target as soon as its
- * data is in. `verifyDatabase` compares two live databases.
+ * in a snapshot the source is fingerprinted and described in) and pg_restore
+ * (parallel, all or nothing: restore.ts), each table verified on the target
+ * as soon as its data is in, the schema compared, and the source checked for
+ * writes made after the snapshot (verify.ts). `verifyDatabase` compares two
+ * live databases.
  *
  * Every session a run opens is named `freehold-<key>-…` (key: the source and
  * target pair) and asks the server to notice a vanished client within a
@@ -11,21 +13,12 @@
  */
 import path from "node:path";
 import { dumpAndFingerprint, SourceSnapshot } from "./dump";
-import { MigrationError, MigrationInterrupted, MigrationToolError } from "./errors";
-import { CHECKSUM_METHOD, type TableInfo } from "./fingerprint";
-import {
-  compareSequences,
-  compareTables,
-  type DatabaseManifest,
-  databaseProblems,
-  type SequenceEntry,
-  type TableEntry,
-  writeJsonAtomic,
-} from "./manifest";
+import { MigrationError, MigrationInterrupted } from "./errors";
+import { checksumMethod, type TableInfo, type TextMode, textMode } from "./fingerprint";
+import { compareSequences, compareTables, type DatabaseManifest, databaseProblems, type SequenceEntry, type TableEntry, writeJsonAtomic } from "./manifest";
 import {
   type ChecksumRun,
-  listSequences,
-  listTables,
+  databaseIdentity,
   migrationKey,
   type PgConnection,
   pgConnection,
@@ -38,21 +31,30 @@ import {
 } from "./pg";
 import { pgTool, toolVersion } from "./proc";
 import { restoreDump, rollBack } from "./restore";
-import { checksumTables, stopSessions } from "./session";
+import { compareSchemas, SCHEMA_METHOD, type SchemaObject, sameMajor } from "./schema";
+import { checksumTables, stopSessions, targetLock } from "./session";
+import type { SourceState } from "./state";
 import { TargetVerifier } from "./verifier";
-import { dirBytes, type DumpMarker, openWorkDir, type WorkDir } from "./workdir";
+import { type Consistency, describeDatabase, refuseSameDatabase, sourceConsistency } from "./verify";
+import { dirBytes, type DumpMarker, openWorkDir, type Pair, type WorkDir } from "./workdir";
 
 export { CHECKSUM_METHOD } from "./fingerprint";
+export { type DatabaseVerification, verifyDatabase } from "./verify";
 
 export interface MigrateDatabaseOptions {
-  /** Source URL, e.g. postgresql://user:pw@host:5432/db. Opened read-only. */
+  /** Source URL, e.g. postgresql://user@host:5432/db. Opened read-only. */
   from: string;
   /** Target URL. The database must exist; the source's tables must not (or must already hold the same data). */
   to: string;
+  /** The source's password, when it is not in the URL (nor in PGPASSWORD or a password file libpq reads). */
+  fromPassword?: string;
+  /** The target's password, likewise. */
+  toPassword?: string;
   /**
-   * Where the dump, its marker and the restore journal live; kept after a
-   * failure so the next run resumes. Default: a private folder under the
-   * system's temporary directory, removed at the end of every run.
+   * A folder for the run's files: the run works in a private folder of its
+   * own inside it, kept after a failure so the next run can reuse the dump.
+   * Default: a private folder with a random name under the system's temporary
+   * directory, removed at the end of every run.
    */
   workDir?: string;
   /** Keep the dump after a verified run (it is a full copy of the data). */
@@ -61,6 +63,12 @@ export interface MigrateDatabaseOptions {
   manifestPath?: string;
   /** pg_dump / pg_restore parallel jobs, and target fingerprint sessions (default 2). */
   jobs?: number;
+  /**
+   * Accept a source that is written to during the run: the target is then
+   * verified equal to the source as of the snapshot only, and the manifest
+   * says what changed since. Without it, such a run fails (exit 1).
+   */
+  allowLiveSource?: boolean;
   log?: (line: string) => void;
   /** Abort stops every tool and query on both servers and undoes a partial restore; MigrationInterrupted is thrown. */
   signal?: AbortSignal;
@@ -80,6 +88,9 @@ async function tools(): Promise<Tools> {
   return { pgDump, pgRestore, versions: { pg_dump: a, pg_restore: b, psql: c } };
 }
 
+/** How far a run got: what an interruption leaves in the target. */
+type Stage = "inspect" | "dump" | "restore" | "verify";
+
 interface Run {
   opts: MigrateDatabaseOptions;
   log: (line: string) => void;
@@ -90,6 +101,10 @@ interface Run {
   work: WorkDir;
   signal: AbortSignal;
   jobs: number;
+  mode: TextMode;
+  pair: Pair;
+  servers: { src: ServerInfo; dst: ServerInfo };
+  stage: Stage;
 }
 
 /** Stop every session of this pair on both servers (an earlier run's, or this one's when it is interrupted). */
@@ -98,13 +113,29 @@ async function stopAll(r: Pick<Run, "src" | "dst" | "prefix">): Promise<number> 
   return a + b;
 }
 
-/** Inspect both sides; refuse when the target holds different or partial data. Returns the sums when the target already holds it all. */
-async function inspect(r: Run, srcTables: TableInfo[], dstTables: TableInfo[], sourceSums: (t: TableInfo[]) => Promise<TableSum[]>): Promise<{ src: TableSum[]; dst: ChecksumRun } | undefined> {
-  const dstKeys = new Set(dstTables.map(tableKey));
-  const overlap = srcTables.filter((t) => dstKeys.has(tableKey(t)));
+/**
+ * Inspect both sides; refuse when the target holds the source's tables with a
+ * different definition or different data, or only some of them. Returns the
+ * sums when the target already holds every table, equal.
+ */
+async function inspect(
+  r: Run,
+  source: { tables: TableInfo[]; schema: SchemaObject[]; sums: (t: TableInfo[]) => Promise<TableSum[]> },
+  target: { tables: TableInfo[]; schema: SchemaObject[] },
+): Promise<{ src: TableSum[]; dst: ChecksumRun } | undefined> {
+  const dstKeys = new Set(target.tables.map(tableKey));
+  const overlap = source.tables.filter((t) => dstKeys.has(tableKey(t)));
   if (overlap.length === 0) return undefined;
-  r.log(`target already has ${overlap.length} of the source's ${srcTables.length} tables: comparing their contents`);
-  const [s, d] = await Promise.all([sourceSums(overlap), checksumTables(r.dst, overlap)]);
+  r.log(`target already has ${overlap.length} of the source's ${source.tables.length} tables: comparing their definitions and contents`);
+  const overlapKeys = new Set(overlap.map(tableKey));
+  const defined = compareSchemas(source.schema, target.schema, { only: (o) => o.kind === "table" && overlapKeys.has(o.name) });
+  if (defined.length > 0)
+    throw new MigrationError(
+      "database",
+      `refusing to migrate: the target ${r.dst.display} already holds ${new Set(defined.map((p) => p.item)).size} of the source's tables with a different definition; nothing was done. Use an empty target database, or drop these tables there first.`,
+      defined,
+    );
+  const [s, d] = await Promise.all([source.sums(overlap), checksumTables(r.dst, overlap, r.mode)]);
   const different = compareTables(new Map(s.map((x) => [tableKey(x), x])), d.sums, d.failed).filter((e) => !e.match);
   if (different.length > 0)
     throw new MigrationError(
@@ -112,13 +143,13 @@ async function inspect(r: Run, srcTables: TableInfo[], dstTables: TableInfo[], s
       `refusing to migrate: the target ${r.dst.display} already holds different data in ${different.length} of the source's tables; nothing was done. Use an empty target database, or drop these tables there first.`,
       different.map((e) => ({ item: `${e.schema}.${e.table}`, message: e.problem ?? "differs" })),
     );
-  if (overlap.length < srcTables.length)
+  if (overlap.length < source.tables.length)
     throw new MigrationError(
       "database",
       `refusing to migrate: the target ${r.dst.display} holds some of the source's tables (equal) but not others; a restore would conflict. Nothing was done. Drop the partial copy or use an empty database.`,
-      srcTables.filter((t) => !dstKeys.has(tableKey(t))).map((t) => ({ item: tableKey(t), message: "missing in the target while other tables are present" })),
+      source.tables.filter((t) => !dstKeys.has(tableKey(t))).map((t) => ({ item: tableKey(t), message: "missing in the target while other tables are present" })),
     );
-  r.log("every source table is already in the target with equal contents: the restore will be skipped");
+  r.log("every source table is already in the target with the same definition and contents: the restore will be skipped");
   return { src: s, dst: d };
 }
 
@@ -127,6 +158,9 @@ interface Outcome {
   tables: TableInfo[];
   sourceSums: TableSum[];
   sourceSequences: DumpMarker["sequences"];
+  schema: SchemaObject[];
+  /** The source's state in the snapshot the sums were taken in. */
+  state: SourceState;
   target: ChecksumRun;
   dump: { reused: boolean; ms: number; skipped: boolean };
   restore: { skipped: boolean; reason: string; ms: number };
@@ -136,24 +170,28 @@ interface Outcome {
 
 /** Dump (or reuse the dump), restore, and fingerprint the target as each table arrives. */
 async function transfer(r: Run, t: Tools, snapshot: SourceSnapshot | undefined, marker: DumpMarker | undefined): Promise<Outcome> {
-  let dumpMs = 0;
+  let dumpMs = marker?.dumpMs ?? 0;
   const reused = marker !== undefined;
   if (!marker) {
     if (!snapshot) throw new Error("no snapshot to dump");
+    r.stage = "dump";
     await r.work.clearDump();
-    marker = await dumpAndFingerprint(snapshot, { pgDump: t.pgDump, pgDumpVersion: t.versions.pg_dump, conn: withSession(r.src, { appName: `${r.prefix}-dump` }), dumpDir: r.work.dumpDir, jobs: r.jobs, signal: r.signal, log: r.log });
+    marker = await dumpAndFingerprint(snapshot, { pgDump: t.pgDump, pgDumpVersion: t.versions.pg_dump, pair: r.pair, mode: r.mode, conn: withSession(r.src, { appName: `${r.prefix}-dump` }), dumpDir: r.work.dumpDir, jobs: r.jobs, signal: r.signal, log: r.log });
     dumpMs = marker.dumpMs;
     await r.work.writeMarker(marker);
-  } else r.log(`reusing the completed dump from ${marker.completedAt} in ${r.work.dumpDir}`);
+  }
   await snapshot?.close();
   const byOid = new Map(marker.tables.map((x) => [x.oid, x]));
-  const verifier = new TargetVerifier(withSession(r.dst, { appName: `${r.prefix}-verify` }), r.jobs, r.signal);
+  const verifier = new TargetVerifier(withSession(r.dst, { appName: `${r.prefix}-verify` }), r.jobs, r.signal, r.mode);
   const tRestore = Date.now();
+  r.stage = "restore";
   try {
     await restoreDump({
       pgRestore: t.pgRestore,
       dumpDir: r.work.dumpDir,
       target: withSession(r.dst, { appName: `${r.prefix}-restore` }),
+      targetIdentity: r.pair.target,
+      tables: marker.tables.map((x) => ({ schema: x.schema, table: x.table })),
       jobs: r.jobs,
       work: r.work,
       signal: r.signal,
@@ -167,7 +205,9 @@ async function transfer(r: Run, t: Tools, snapshot: SourceSnapshot | undefined, 
     verifier.kill();
     throw e;
   }
+  r.stage = "verify";
   const restoreMs = Date.now() - tRestore;
+  r.log(`restore finished in ${restoreMs} ms: verifying the tables not yet fingerprinted, the schema and the sequences`);
   for (const x of marker.tables) verifier.add(x);
   const tTail = Date.now();
   const target = await verifier.finish();
@@ -176,6 +216,8 @@ async function transfer(r: Run, t: Tools, snapshot: SourceSnapshot | undefined, 
     tables: marker.tables,
     sourceSums: marker.sums,
     sourceSequences: marker.sequences,
+    schema: marker.schema,
+    state: marker.state,
     target,
     dump: { reused, ms: dumpMs, skipped: false },
     restore: { skipped: false, reason: "restored", ms: restoreMs },
@@ -183,71 +225,64 @@ async function transfer(r: Run, t: Tools, snapshot: SourceSnapshot | undefined, 
   };
 }
 
-function manifestOf(r: Run, t: Tools, o: Outcome, extra: { startedAt: string; t0: number; targetServer: ServerInfo; targetSequences: DumpMarker["sequences"]; dumpBytes: number; kept: boolean; extraTargetTables: string[] }): DatabaseManifest {
-  const tables: TableEntry[] = compareTables(new Map(o.sourceSums.map((x) => [tableKey(x), x])), o.target.sums, o.target.failed);
-  const sequences: SequenceEntry[] = compareSequences(o.sourceSequences, extra.targetSequences);
-  const problems = databaseProblems(tables, sequences);
-  return {
-    kind: "database",
-    formatVersion: 2,
-    startedAt: extra.startedAt,
-    finishedAt: new Date().toISOString(),
-    source: { url: r.src.display, serverVersion: o.server.version, databaseBytes: o.server.databaseBytes },
-    target: { url: r.dst.display, serverVersion: extra.targetServer.version },
-    tools: t.versions,
-    dump: { dir: r.work.dumpDir, format: "directory", jobs: r.jobs, reused: o.dump.reused, bytes: extra.dumpBytes, kept: extra.kept },
-    restore: { skipped: o.restore.skipped, reason: o.restore.reason, jobs: r.jobs },
-    timings: { dumpMs: o.dump.ms, restoreMs: o.restore.ms, verifyMs: o.verifyTailMs, targetChecksumMs: o.target.ms, totalMs: Date.now() - extra.t0 },
-    checksumMethod: CHECKSUM_METHOD,
-    tables,
-    sequences,
-    extraTargetTables: extra.extraTargetTables,
-    totals: { tables: tables.length, rows: tables.reduce((n, x) => n + x.sourceRows, 0), sequences: sequences.length, mismatches: problems.length },
-    ok: problems.length === 0,
-  };
-}
-
 interface Prepared {
   r: Run;
   t: Tools;
-  srcServer: ServerInfo;
-  dstServer: ServerInfo;
   marker: DumpMarker | undefined;
 }
 
-/** Tools, both servers' versions, what an earlier run left (its sessions, an unfinished restore), the dump to reuse. */
-async function prepare(opts: MigrateDatabaseOptions, base: { src: PgConnection; dst: PgConnection }, prefix: string, work: WorkDir, signal: AbortSignal): Promise<Prepared> {
+/** A completed dump of this pair that still holds the source as it is: nothing wrote on it since its snapshot (verify.ts). */
+async function freshMarker(work: WorkDir, src: PgConnection, mode: TextMode, log: (l: string) => void, signal: AbortSignal): Promise<DumpMarker | undefined> {
+  const m = await work.readMarker(checksumMethod(mode));
+  if (!m) return undefined;
+  const c = await sourceConsistency(src, m.state, m.tables, m.sums, mode, signal);
+  if (c.verdict !== "moved") {
+    log(`reusing the completed dump from ${m.completedAt} in ${work.dumpDir}: the source is as it was in its snapshot (${c.verdict === "quiet" ? "nothing wrote on the source server since" : "its tables read again: unchanged"})`);
+    return m;
+  }
+  log(`not reusing the dump from ${m.completedAt}: the source changed since its snapshot (${c.changes.join("; ")}); dumping again`);
+  await work.clearDump();
+  return undefined;
+}
+
+/** Stop what an earlier run left, undo its unfinished restore, find a dump to reuse. */
+async function prepare(opts: MigrateDatabaseOptions, base: { src: PgConnection; dst: PgConnection }, prefix: string, work: WorkDir, found: { t: Tools; servers: Run["servers"]; pair: Pair }, signal: AbortSignal): Promise<Prepared> {
   const log = opts.log ?? (() => {});
-  const inspectConns = { src: withSession(base.src, { appName: `${prefix}-inspect` }), dst: withSession(base.dst, { appName: `${prefix}-inspect` }), prefix };
-  const [t, srcServer, dstServer, marker] = await Promise.all([tools(), serverInfo(inspectConns.src), serverInfo(inspectConns.dst), work.readMarker(base.src.display, CHECKSUM_METHOD)]);
+  const { servers, pair } = found;
   // Stop what an earlier run left before this one opens its sessions (they share the name prefix).
-  const left = await stopAll(inspectConns);
+  const left = await stopAll({ src: withSession(base.src, { appName: `${prefix}-inspect` }), dst: withSession(base.dst, { appName: `${prefix}-inspect` }), prefix });
   if (left > 0) log(`stopped ${left} session(s) an earlier, interrupted run had left on the servers`);
-  const src = withSession(base.src, { appName: `${prefix}-inspect`, settings: sessionSettings(srcServer.versionNum) });
-  const dst = withSession(base.dst, { appName: `${prefix}-inspect`, settings: sessionSettings(dstServer.versionNum) });
-  await rollBack(work, dst, () => stopSessions(dst, prefix), log);
-  return { r: { opts, log, src, dst, prefix, work, signal, jobs: Math.max(1, Math.floor(opts.jobs ?? 2)) }, t, srcServer, dstServer, marker };
+  const src = withSession(base.src, { appName: `${prefix}-inspect`, settings: sessionSettings(servers.src.versionNum) });
+  const dst = withSession(base.dst, { appName: `${prefix}-inspect`, settings: sessionSettings(servers.dst.versionNum) });
+  await rollBack(work, dst, pair.target, () => stopSessions(dst, prefix), log);
+  const mode = textMode(servers.src.encoding, servers.dst.encoding);
+  if (mode === "utf8") log(`the source is ${servers.src.encoding} and the target ${servers.dst.encoding}: text is compared as UTF-8`);
+  const marker = await freshMarker(work, src, mode, log, signal);
+  return { r: { opts, log, src, dst, prefix, work, signal, jobs: Math.max(1, Math.floor(opts.jobs ?? 2)), mode, pair, servers, stage: "inspect" }, t: found.t, marker };
 }
 
 /** Refuse, skip (the target already holds it all), or dump and restore. The snapshot session lives only in here. */
 async function migrateOrSkip(p: Prepared): Promise<Outcome> {
   const { r, t, marker } = p;
   r.log(`source ${r.src.display} (read-only), target ${r.dst.display}`);
-  const [snapshot, dstTables] = await Promise.all([marker ? undefined : SourceSnapshot.open(withSession(r.src, { appName: `${r.prefix}-snapshot` }), r.signal), listTables(r.dst)]);
+  const [snapshot, target] = await Promise.all([marker ? undefined : SourceSnapshot.open(withSession(r.src, { appName: `${r.prefix}-snapshot` }), r.signal), describeDatabase(r.dst)]);
   try {
-    const srcTables = marker?.tables ?? snapshot?.tables ?? [];
-    const known = (ts: TableInfo[]) => (marker ? Promise.resolve(marker.sums.filter((s) => ts.some((x) => tableKey(x) === tableKey(s)))) : (snapshot as SourceSnapshot).fingerprint(ts));
-    const there = await inspect(r, srcTables, dstTables, known);
+    const from = marker ?? (snapshot as SourceSnapshot);
+    const sums = (ts: TableInfo[]) => (marker ? Promise.resolve(marker.sums.filter((s) => ts.some((x) => tableKey(x) === tableKey(s)))) : (snapshot as SourceSnapshot).fingerprint(ts, r.mode));
+    const there = await inspect(r, { tables: from.tables, schema: from.schema, sums }, target);
     if (!there) return await transfer(r, t, snapshot, marker);
     await snapshot?.close();
+    r.stage = "verify";
     return {
-      server: marker?.server ?? snapshot?.server ?? p.srcServer,
-      tables: srcTables,
+      server: marker?.server ?? snapshot?.server ?? r.servers.src,
+      tables: from.tables,
       sourceSums: there.src,
-      sourceSequences: marker?.sequences ?? snapshot?.sequences ?? (await listSequences(r.src)),
+      sourceSequences: from.sequences,
+      schema: from.schema,
+      state: from.state,
       target: there.dst,
       dump: { reused: false, ms: 0, skipped: true },
-      restore: { skipped: true, reason: "target already held every source table with equal contents (an earlier run completed the restore)", ms: 0 },
+      restore: { skipped: true, reason: "target already held every source table with the same definition and contents (an earlier run completed the restore)", ms: 0 },
       verifyTailMs: 0,
     };
   } catch (e) {
@@ -256,90 +291,144 @@ async function migrateOrSkip(p: Prepared): Promise<Outcome> {
   }
 }
 
-/** Compare, clean the work folder as the outcome allows, write the manifest; throw when verification failed. */
+interface Compared {
+  schemaProblems: ReturnType<typeof compareSchemas>;
+  tables: TableEntry[];
+  sequences: SequenceEntry[];
+  extraTargetTables: string[];
+  consistency: Consistency;
+}
+
+/** Compare the target with the source's snapshot (schema, tables, sequences), and the source now with its snapshot. */
+async function compare(r: Run, o: Outcome): Promise<Compared> {
+  const after = await describeDatabase(r.dst);
+  const srcKeys = new Set(o.tables.map(tableKey));
+  return {
+    schemaProblems: compareSchemas(o.schema, after.schema, { definitions: sameMajor(r.servers.src.versionNum, r.servers.dst.versionNum) }),
+    tables: compareTables(new Map(o.sourceSums.map((x) => [tableKey(x), x])), o.target.sums, o.target.failed),
+    sequences: compareSequences(o.sourceSequences, after.sequences),
+    extraTargetTables: after.tables.map(tableKey).filter((k) => !srcKeys.has(k)),
+    consistency: await sourceConsistency(withSession(r.src, { appName: `${r.prefix}-check` }), o.state, o.tables, o.sourceSums, r.mode, r.signal),
+  };
+}
+
+function manifestOf(r: Run, t: Tools, o: Outcome, c: Compared, extra: { startedAt: string; t0: number; dumpBytes: number; kept: boolean }): DatabaseManifest {
+  const problems = [...c.schemaProblems, ...databaseProblems(c.tables, c.sequences)];
+  const { src, dst } = r.servers;
+  return {
+    kind: "database",
+    formatVersion: 3,
+    startedAt: extra.startedAt,
+    finishedAt: new Date().toISOString(),
+    source: { url: r.src.display, identity: r.pair.source, encoding: src.encoding, serverVersion: o.server.version, databaseBytes: o.server.databaseBytes },
+    target: { url: r.dst.display, identity: r.pair.target, encoding: dst.encoding, serverVersion: dst.version },
+    tools: t.versions,
+    dump: { dir: r.work.dumpDir, format: "directory", jobs: r.jobs, reused: o.dump.reused, bytes: extra.dumpBytes, kept: extra.kept },
+    restore: { skipped: o.restore.skipped, reason: o.restore.reason, jobs: r.jobs },
+    timings: { dumpMs: o.dump.ms, restoreMs: o.restore.ms, verifyMs: o.verifyTailMs, targetChecksumMs: o.target.ms, totalMs: Date.now() - extra.t0 },
+    checksumMethod: checksumMethod(r.mode),
+    schema: { method: `${SCHEMA_METHOD}${sameMajor(src.versionNum, dst.versionNum) ? "" : "; views and functions by name and signature only (the servers' major versions differ)"}`, objects: o.schema.length, problems: c.schemaProblems },
+    tables: c.tables,
+    sequences: c.sequences,
+    extraTargetTables: c.extraTargetTables,
+    consistency: c.consistency,
+    totals: { tables: c.tables.length, rows: c.tables.reduce((n, x) => n + x.sourceRows, 0), sequences: c.sequences.length, mismatches: problems.length },
+    ok: problems.length === 0 && (c.consistency.verdict !== "moved" || r.opts.allowLiveSource === true),
+  };
+}
+
+/** Compare, clean the work folder as the outcome allows, write the manifest; throw when verification failed or the source moved on. */
 async function record(p: Prepared, o: Outcome, manifestPath: string, started: { at: string; t0: number }): Promise<DatabaseManifest> {
   const { r } = p;
-  const [dstAfter, targetSequences, dumpBytes] = await Promise.all([listTables(r.dst), listSequences(r.dst), dirBytes(r.work.dumpDir)]);
-  const srcKeys = new Set(o.tables.map(tableKey));
-  const draft = manifestOf(r, p.t, o, { startedAt: started.at, t0: started.t0, targetServer: p.dstServer, targetSequences, dumpBytes, kept: false, extraTargetTables: dstAfter.map(tableKey).filter((k) => !srcKeys.has(k)) });
-  const kept = await r.work.finish({ verified: draft.ok, keepDump: r.opts.keepDump ?? false });
+  const [c, dumpBytes] = await Promise.all([compare(r, o), dirBytes(r.work.dumpDir)]);
+  const equal = c.schemaProblems.length === 0 && databaseProblems(c.tables, c.sequences).length === 0;
+  const draft = manifestOf(r, p.t, o, c, { startedAt: started.at, t0: started.t0, dumpBytes, kept: false });
+  const kept = await r.work.finish({ verified: equal, keepDump: r.opts.keepDump ?? false });
   const manifest: DatabaseManifest = { ...draft, dump: { ...draft.dump, kept } };
   await writeJsonAtomic(manifestPath, manifest);
   r.log(`manifest written to ${manifestPath}`);
+  if (!equal)
+    throw new MigrationError("database", `verification failed: ${manifest.totals.mismatches} difference(s) between ${r.src.display} and ${r.dst.display}`, [...c.schemaProblems, ...databaseProblems(c.tables, c.sequences)], manifestPath);
   if (!manifest.ok)
-    throw new MigrationError("database", `verification failed: ${manifest.totals.mismatches} difference(s) between ${r.src.display} and ${r.dst.display}`, databaseProblems(manifest.tables, manifest.sequences), manifestPath);
-  r.log(`verified ${manifest.totals.tables} tables, ${manifest.totals.rows} rows, ${manifest.totals.sequences} sequences: all equal`);
+    throw new MigrationError(
+      "database",
+      `migrated, but not verified as of now: ${c.consistency.statement}. To finish, stop writes to the source, empty the target database and run again; or accept a copy as of the snapshot with --allow-live-source (allowLiveSource).`,
+      c.consistency.changes.map((x) => ({ item: r.src.display, message: x })),
+      manifestPath,
+    );
+  r.log(`verified ${manifest.totals.tables} tables, ${manifest.totals.rows} rows, ${manifest.totals.sequences} sequences and ${manifest.schema.objects} schema objects: all equal; ${c.consistency.statement}`);
   return manifest;
 }
 
+/** What undoing left: a partial restore `undone`, `nothing` to undo, or an undo that `failed` (its journal stays for the next run). */
+type Undo = "undone" | "nothing" | "failed";
+
 /** After a failure or an interruption: stop every session of the run on both servers and undo a partial restore. */
-async function abandon(r: Run | undefined, e: unknown): Promise<void> {
-  if (!r || e instanceof MigrationError) return; // a refusal or a verification failure changed nothing to undo
+async function abandon(r: Run | undefined, e: unknown): Promise<Undo> {
+  if (!r || e instanceof MigrationError) return "nothing"; // a refusal or a verification failure changed nothing to undo
   await stopAll(r).catch(() => 0);
-  await rollBack(r.work, r.dst, () => Promise.resolve(), r.log).catch((err: unknown) => r.log(err instanceof Error ? err.message : String(err)));
+  return rollBack(r.work, r.dst, r.pair.target, () => Promise.resolve(), r.log).then(
+    (undone): Undo => (undone ? "undone" : "nothing"),
+    (err: unknown): Undo => {
+      r.log(err instanceof Error ? err.message : String(err));
+      return "failed";
+    },
+  );
+}
+
+/** What an interrupted run leaves in the target, in words. */
+function interruptedMessage(stage: Stage, undo: Undo): string {
+  const stopped = "interrupted: every tool and query this run started was stopped on both servers";
+  if (undo === "undone") return `${stopped}, and the partial restore was undone: the target is as it was`;
+  if (undo === "failed") return `${stopped}; the partial restore could not be undone (see above): the next run of the same source and target undoes it first`;
+  if (stage === "verify") return `${stopped}; the restore had finished, so the target holds the whole restore, not yet verified: run the same command again to verify it (it does not restore twice), or freehold migrate verify database`;
+  return `${stopped}; nothing had been written to the target (a schema restore in progress is one transaction): it is as it was`;
+}
+
+/** Both servers' identities and versions, and the tools; refuses one database as both source and target. */
+async function identify(base: { src: PgConnection; dst: PgConnection }, prefix: string): Promise<{ t: Tools; servers: Run["servers"]; pair: Pair }> {
+  const [t, src, dst] = await Promise.all([tools(), serverInfo(withSession(base.src, { appName: `${prefix}-inspect` })), serverInfo(withSession(base.dst, { appName: `${prefix}-inspect` }))]);
+  refuseSameDatabase(src, dst, { src: base.src.display, dst: base.dst.display });
+  return { t, servers: { src, dst }, pair: { source: databaseIdentity(src), target: databaseIdentity(dst) } };
 }
 
 /**
  * Migrate one PostgreSQL database to another and verify it.
  *
  * Resumable: a completed dump in a work folder the user named is reused (with
- * the fingerprints taken in its snapshot); an unfinished restore is undone
- * (restore.ts) before the next one; a target that already holds the
- * source's data, verified equal, is not restored again. Refuses, having done
- * nothing, when the target already holds different data in any of the
- * source's tables.
+ * the fingerprints taken in its snapshot) when nothing wrote on the source
+ * since; an unfinished restore is undone (restore.ts) before the next one; a
+ * target that already holds the source's tables, verified equal, is not
+ * restored again. Refuses, having done nothing, when the target already holds
+ * any of the source's tables with a different definition or different data,
+ * or when source and target are the same database.
  */
 export async function migrateDatabase(opts: MigrateDatabaseOptions): Promise<DatabaseManifest> {
   const started = { at: new Date().toISOString(), t0: Date.now() };
-  const base = { src: pgConnection(opts.from, "source"), dst: pgConnection(opts.to, "target") };
+  const base = { src: pgConnection(opts.from, "source", opts.fromPassword !== undefined ? { password: opts.fromPassword } : {}), dst: pgConnection(opts.to, "target", opts.toPassword !== undefined ? { password: opts.toPassword } : {}) };
   const prefix = `freehold-${migrationKey(base.src, base.dst)}`;
   const ac = new AbortController();
   const onAbort = () => ac.abort();
   opts.signal?.addEventListener("abort", onAbort, { once: true });
   if (opts.signal?.aborted) ac.abort();
-  const work = await openWorkDir({ ...(opts.workDir ? { workDir: opts.workDir } : {}), key: prefix.slice("freehold-".length) });
-  const manifestPath = path.resolve(opts.manifestPath ?? (opts.workDir ? path.join(work.dir, "database-manifest.json") : "database-manifest.json"));
   let p: Prepared | undefined;
+  let work: WorkDir | undefined;
+  let unlock: (() => Promise<void>) | undefined;
   try {
-    p = await prepare(opts, base, prefix, work, ac.signal);
+    const found = await identify(base, prefix);
+    unlock = await targetLock(withSession(base.dst, { appName: `${prefix}-lock` }), found.pair.target);
+    work = await openWorkDir({ ...(opts.workDir !== undefined ? { workDir: opts.workDir } : {}), pair: found.pair, ...(opts.log ? { log: opts.log } : {}) });
+    const manifestPath = path.resolve(opts.manifestPath ?? (opts.workDir ? path.join(opts.workDir, "database-manifest.json") : "database-manifest.json"));
+    p = await prepare(opts, base, prefix, work, found, ac.signal);
     return await record(p, await migrateOrSkip(p), manifestPath, started);
   } catch (e) {
     ac.abort();
-    await abandon(p?.r, e);
-    await work.finish({ verified: false, keepDump: opts.keepDump ?? false }).catch(() => false);
-    if (opts.signal?.aborted) throw new MigrationInterrupted("interrupted: every tool and query this run started was stopped on both servers, and the target is as it was");
+    const undo = await abandon(p?.r, e);
+    await work?.finish({ verified: false, keepDump: opts.keepDump ?? false }).catch(() => false);
+    if (opts.signal?.aborted) throw new MigrationInterrupted(interruptedMessage(p?.r.stage ?? "inspect", undo));
     throw e;
   } finally {
     opts.signal?.removeEventListener("abort", onAbort);
+    await unlock?.().catch(() => undefined);
   }
-}
-
-/**
- * Verify that the target holds exactly the source's user tables (row counts and
- * content checksums) and sequence values, both read now. Throws MigrationError
- * naming every mismatching table and sequence. Writes nothing anywhere.
- */
-export async function verifyDatabase(opts: { from: string; to: string; log?: (line: string) => void }): Promise<{
-  tables: TableEntry[];
-  sequences: SequenceEntry[];
-  extraTargetTables: string[];
-  ms: number;
-}> {
-  const started = Date.now();
-  const src = pgConnection(opts.from, "source");
-  const dst = pgConnection(opts.to, "target");
-  opts.log?.(`verifying ${dst.display} against ${src.display}`);
-  const [srcTables, dstTables, sSeq, dSeq] = await Promise.all([listTables(src), listTables(dst), listSequences(src), listSequences(dst)]);
-  const present = new Set(dstTables.map(tableKey));
-  // The target runs the source's SQL: a renamed or dropped column makes it fail, and that is reported.
-  const [s, d] = await Promise.all([checksumTables(src, srcTables), checksumTables(dst, srcTables.filter((x) => present.has(tableKey(x))))]);
-  if (s.failed.size > 0) {
-    const [k, why] = [...s.failed.entries()][0] ?? ["?", "?"];
-    throw new MigrationToolError(`could not checksum the source (${src.display})`, "psql", null, { side: "source", output: `${k}: ${why}` });
-  }
-  const srcKeys = new Set(srcTables.map(tableKey));
-  const v = { tables: compareTables(s.sums, d.sums, d.failed), sequences: compareSequences(sSeq, dSeq), extraTargetTables: dstTables.map(tableKey).filter((k) => !srcKeys.has(k)), ms: Date.now() - started };
-  const problems = databaseProblems(v.tables, v.sequences);
-  if (problems.length > 0) throw new MigrationError("database", `verification failed: ${problems.length} difference(s) between source and target`, problems);
-  return v;
 }

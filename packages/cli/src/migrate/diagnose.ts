@@ -17,7 +17,7 @@ export interface FailureContext {
 }
 
 const PG_HINTS: Array<[RegExp, (side: string) => string]> = [
-  [/password authentication failed|no password supplied|SCRAM|authentication failed/i, (s) => `the user name and password in the ${s} URL (a password may also come from PGPASSWORD or ~/.pgpass)`],
+  [/password authentication failed|no password supplied|SCRAM|authentication failed/i, (s) => `the user name in the ${s} URL and its password (--${s === "source" ? "from" : "to"}-password-file or --${s === "source" ? "from" : "to"}-password-env, PGPASSWORD, or ~/.pgpass)`],
   [/database "[^"]*" does not exist/i, (s) => (s === "target" ? "the database name in the target URL: create the database on the target server first (createdb, or the cloud console), then run again" : "the database name in the source URL")],
   [/role "[^"]*" does not exist/i, (s) => `the user name in the ${s} URL`],
   [/could not translate host name|Name or service not known|could not connect|Connection refused|timeout expired|No route to host|server closed the connection/i, (s) => `that the ${s} server is running and reachable from this host: host, port, firewall or private link, and sslmode`],
@@ -30,7 +30,7 @@ const PG_HINTS: Array<[RegExp, (side: string) => string]> = [
 ];
 
 const RCLONE_HINTS: Array<[RegExp, string]> = [
-  [/^panic:|goroutine \d+ \[/m, "rclone crashed (the panic above). Check RCLONE_* variables in your environment (rclone reads every flag from them) and the remote's options; run again without them, or report the panic to rclone"],
+  [/^panic:|goroutine \d+ \[/m, "rclone crashed (the panic above). Check the remote's options and the rclone version (rclone version); if they are right, report the panic to rclone"],
   [/AccessDenied|SignatureDoesNotMatch|InvalidAccessKeyId|AuthorizationFailure|AuthenticationFailed|403|401|permission denied|invalid_grant|NoCredentialProviders|no authentication method/i, "the credentials for that side (env_auth and the cloud's environment variables, access keys, account and key, SAS URL or service account) and their permission on the bucket or container"],
   [/NoSuchBucket|ContainerNotFound|bucket does not exist|directory not found|not found|404/i, "that the bucket or container named in the remote exists (Freehold creates nothing at the source; create the target's with the Freehold stack first)"],
   [/no such host|connection refused|dial tcp|i\/o timeout|TLS handshake|x509|certificate/i, "the endpoint, network and TLS settings of that remote (endpoint=..., proxies, firewall)"],

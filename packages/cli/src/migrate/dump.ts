@@ -1,13 +1,14 @@
 /**
  * The source side: one read-only session holds a snapshot (REPEATABLE READ,
  * pg_export_snapshot); pg_dump dumps exactly that snapshot (--snapshot) while
- * the same session fingerprints every table in it. The fingerprints are saved
- * with the dump, so verification compares the target with what was dumped,
- * and a later run that reuses the dump still has them.
+ * the same session fingerprints every table in it and reads its schema and
+ * state (state.ts). All of it is saved with the dump, so verification
+ * compares the target with what was dumped, a later run that reuses the dump
+ * still has it, and whether the source moved on since can be told.
  */
 import { pgFailure } from "./diagnose";
 import { MigrationToolError } from "./errors";
-import { CHECKSUM_METHOD, type TableInfo, tableChecksumSql } from "./fingerprint";
+import { checksumMethod, type TableInfo, type TextMode, tableChecksumSql } from "./fingerprint";
 import {
   INVENTORY_SQL,
   parseJsonLine,
@@ -21,8 +22,10 @@ import {
   tableKey,
 } from "./pg";
 import { run } from "./proc";
+import { SCHEMA_SQL, type SchemaObject } from "./schema";
 import { PsqlSession } from "./session";
-import type { DumpMarker } from "./workdir";
+import { HORIZON_SQL, type SourceState, schemaHash } from "./state";
+import type { DumpMarker, Pair } from "./workdir";
 
 /** A read-only session inside one snapshot of the source. */
 export class SourceSnapshot {
@@ -32,6 +35,8 @@ export class SourceSnapshot {
     readonly server: ServerInfo,
     readonly tables: TableInfo[],
     readonly sequences: SequenceInfo[],
+    readonly schema: SchemaObject[],
+    readonly state: SourceState,
   ) {}
 
   /** Open the session, export its snapshot and take the inventory in it. */
@@ -41,17 +46,21 @@ export class SourceSnapshot {
       // No parallel workers: this session has the whole dump and restore to finish in, and must not slow pg_dump.
       await session.must(`${STABLE_SESSION_SQL}\nSET max_parallel_workers_per_gather = 0;`, "prepare a session");
       const [id] = await session.must("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY;\nSELECT pg_catalog.pg_export_snapshot();", "take a snapshot");
+      const at = new Date().toISOString();
+      const [horizon] = await session.must(HORIZON_SQL, "read the snapshot's transaction horizon");
+      const [sequences] = await session.must(SEQUENCES_SQL, "list the sequences");
       const [server] = await session.must(SERVER_INFO_SQL, "read the server version");
       const [tables] = await session.must(INVENTORY_SQL, "list the tables");
-      const [sequences] = await session.must(SEQUENCES_SQL, "list the sequences");
-      if (!id) throw new MigrationToolError("the source did not export a snapshot", "psql", null, { side: "source" });
-      return new SourceSnapshot(
-        session,
-        id,
-        parseJsonLine<ServerInfo>(server, "the server version"),
-        parseJsonLine<TableInfo[]>(tables, "the table inventory"),
-        parseJsonLine<SequenceInfo[]>(sequences, "the sequences"),
-      );
+      const [schemaLine] = await session.must(SCHEMA_SQL, "describe the schema");
+      if (!id || !horizon) throw new MigrationToolError("the source did not export a snapshot", "psql", null, { side: "source" });
+      const seqs = parseJsonLine<SequenceInfo[]>(sequences, "the sequences");
+      const schema = parseJsonLine<SchemaObject[]>(schemaLine, "the schema");
+      return new SourceSnapshot(session, id, parseJsonLine<ServerInfo>(server, "the server version"), parseJsonLine<TableInfo[]>(tables, "the table inventory"), seqs, schema, {
+        snapshot: horizon,
+        at,
+        sequences: seqs,
+        schemaHash: schemaHash(schema),
+      });
     } catch (e) {
       session.kill();
       throw e;
@@ -59,10 +68,10 @@ export class SourceSnapshot {
   }
 
   /** Fingerprint these tables in the snapshot, largest first. A failure is the source's problem and stops the run. */
-  async fingerprint(tables: TableInfo[]): Promise<TableSum[]> {
+  async fingerprint(tables: TableInfo[], mode: TextMode): Promise<TableSum[]> {
     const sums: TableSum[] = [];
     for (const t of [...tables].sort((a, b) => (b.bytes ?? 0) - (a.bytes ?? 0))) {
-      const [line] = await this.session.must(tableChecksumSql(t), `checksum ${tableKey(t)}`);
+      const [line] = await this.session.must(tableChecksumSql(t, mode), `checksum ${tableKey(t)}`);
       sums.push(parseJsonLine<TableSum>(line, `the checksum of ${tableKey(t)}`));
     }
     return sums.sort((a, b) => (tableKey(a) < tableKey(b) ? -1 : 1));
@@ -81,6 +90,8 @@ export class SourceSnapshot {
 export interface DumpOptions {
   pgDump: string;
   pgDumpVersion: string;
+  pair: Pair;
+  mode: TextMode;
   conn: PgConnection;
   dumpDir: string;
   jobs: number;
@@ -97,27 +108,30 @@ export async function dumpAndFingerprint(snap: SourceSnapshot, o: DumpOptions): 
   o.log(`pg_dump -Fd -j ${o.jobs} --snapshot ${snap.id} ${o.conn.display} -> ${o.dumpDir}, fingerprinting ${snap.tables.length} tables in the same snapshot`);
   const dump = run(
     o.pgDump,
-    ["--format=directory", `--jobs=${o.jobs}`, `--snapshot=${snap.id}`, "--no-owner", "--no-privileges", "--no-subscriptions", "--file", o.dumpDir, "--dbname", o.conn.conninfo],
+    ["--format=directory", `--jobs=${o.jobs}`, `--snapshot=${snap.id}`, "--no-owner", "--no-privileges", "--no-subscriptions", "--no-publications", "--file", o.dumpDir, "--dbname", o.conn.conninfo],
     { env: o.conn.env, secrets: o.conn.secrets, ...(o.signal ? { signal: o.signal } : {}) },
   ).then((r) => {
     if (r.code !== 0) throw pgFailure(r, { side: "source", action: "dump the source", display: o.conn.display });
     o.log(`pg_dump finished in ${Date.now() - started} ms`);
     return Date.now() - started;
   });
-  const sums = snap.fingerprint(snap.tables).then((s) => {
+  const sums = snap.fingerprint(snap.tables, o.mode).then((s) => {
     o.log(`source fingerprints finished in ${Date.now() - started} ms`);
     return s;
   });
   const [dumpMs, fingerprints] = await Promise.all([dump, sums]);
   return {
-    formatVersion: 2,
+    formatVersion: 3,
+    pair: o.pair,
     source: o.conn.display,
     server: snap.server,
     pgDump: o.pgDumpVersion,
-    checksumMethod: CHECKSUM_METHOD,
+    checksumMethod: checksumMethod(o.mode),
     tables: snap.tables,
     sums: fingerprints,
     sequences: snap.sequences,
+    schema: snap.schema,
+    state: snap.state,
     completedAt: new Date().toISOString(),
     dumpMs,
   };

@@ -36,12 +36,35 @@ export interface TableInfo {
 }
 
 /**
+ * How text is hashed. `server`: the bytes as the server stores them (both
+ * servers have the same encoding). `utf8`: converted to UTF-8 first, so that
+ * the same characters hash the same on servers of different encodings (a
+ * LATIN1 source, a UTF8 target); slower, used only when the encodings differ.
+ */
+export type TextMode = "server" | "utf8";
+
+/**
  * The hash expression of one non-NULL value, by base type. Every function is
  * schema-qualified (a user's function of the same name is never called) and
  * none runs user code. `s` is the seed literal.
  */
-function valueHash(ref: string, col: ColumnInfo, s: string): string {
+function valueHash(ref: string, col: ColumnInfo, s: string, mode: TextMode): string {
   const pc = (f: string, ...args: string[]) => `pg_catalog.${f}(${args.join(", ")})`;
+  if (mode === "utf8") {
+    const utf8 = (textExpr: string) => pc("hashtextextended", `${pc("encode", pc("convert_to", textExpr, "'UTF8'"), "'hex'")} COLLATE "C"`, s);
+    switch (col.base) {
+      case "text":
+      case "character varying":
+      case "character":
+      case "name":
+        return utf8(`${ref}::text`);
+      case "bytea":
+      case "money":
+        break;
+      default:
+        if (!NATIVE_HASH.has(col.base)) return utf8(outputText(ref, col));
+    }
+  }
   switch (col.base) {
     case "smallint":
       return pc("hashint2extended", ref, s);
@@ -91,13 +114,36 @@ function valueHash(ref: string, col: ColumnInfo, s: string): string {
     case "money":
       // money's text depends on lc_monetary; its numeric value does not.
       return pc("hashtextextended", `pg_catalog.textin(pg_catalog.numeric_out(${ref}::numeric)) COLLATE "C"`, s);
-    default: {
+    default:
       // Everything else by its output text (stable session settings; no cast, so no user-defined cast runs).
-      const out = col.output && /^[A-Za-z0-9_."]+$/.test(col.output) ? (col.output.includes(".") ? col.output : `pg_catalog.${col.output}`) : undefined;
-      const text = out ? `pg_catalog.textin(${out}(${ref}))` : `${ref}::text`;
-      return pc("hashtextextended", `${text} COLLATE "C"`, s);
-    }
+      return pc("hashtextextended", `${outputText(ref, col)} COLLATE "C"`, s);
   }
+}
+
+/** Base types hashed from their binary value (no text involved, so no encoding). */
+const NATIVE_HASH = new Set([
+  "smallint",
+  "integer",
+  "bigint",
+  "oid",
+  "boolean",
+  '"char"',
+  "uuid",
+  "inet",
+  "macaddr",
+  "time without time zone",
+  "timestamp without time zone",
+  "timestamp with time zone",
+  "date",
+  "double precision",
+  "real",
+  "numeric",
+]);
+
+/** A value's output text, by its type's own output function. */
+function outputText(ref: string, col: ColumnInfo): string {
+  const out = col.output && /^[A-Za-z0-9_."]+$/.test(col.output) ? (col.output.includes(".") ? col.output : `pg_catalog.${col.output}`) : undefined;
+  return out ? `pg_catalog.textin(${out}(${ref}))` : `${ref}::text`;
 }
 
 /** splitmix64: a fixed, well-mixed signed 64-bit constant per column position, standing for NULL there. */
@@ -110,10 +156,10 @@ export function nullConstant(position: number): string {
 }
 
 /** The hash of one column of row `r`, never NULL: NULL hashes to the position's constant. */
-export function columnExpr(col: ColumnInfo, position: number, alias = "r"): string {
+export function columnExpr(col: ColumnInfo, position: number, alias = "r", mode: TextMode = "server"): string {
   const ref = `${alias}.${quoteIdent(col.name)}`;
   const seed = `${position + 1}::int8`;
-  return `CASE WHEN ${ref} IS NULL THEN ${nullConstant(position)}::int8 ELSE ${valueHash(ref, col, seed)} END`;
+  return `CASE WHEN ${ref} IS NULL THEN ${nullConstant(position)}::int8 ELSE ${valueHash(ref, col, seed, mode)} END`;
 }
 
 /**
@@ -121,9 +167,9 @@ export function columnExpr(col: ColumnInfo, position: number, alias = "r"): stri
  * The checksum is md5(rows || ':' || sum of the row hashes): independent of
  * row order and of a primary key; duplicate rows count; constant memory.
  */
-export function tableChecksumSql(t: TableInfo): string {
+export function tableChecksumSql(t: TableInfo, mode: TextMode = "server"): string {
   const fq = `${quoteIdent(t.schema)}.${quoteIdent(t.table)}`;
-  const row = t.columns.length > 0 ? t.columns.map((c, i) => `(${columnExpr(c, i)})`).join("\n      # ") : "0::int8";
+  const row = t.columns.length > 0 ? t.columns.map((c, i) => `(${columnExpr(c, i, "r", mode)})`).join("\n      # ") : "0::int8";
   return [
     `SELECT pg_catalog.json_build_object('schema', ${quoteLiteral(t.schema)}, 'table', ${quoteLiteral(t.table)},`,
     `  'rows', pg_catalog.count(*),`,
@@ -137,3 +183,13 @@ export const CHECKSUM_METHOD =
   "per table: count(*) and md5(count || ':' || sum over rows of (XOR over columns of a 64-bit hash of the value seeded by the column's position, or a per-position constant for NULL)); " +
   "each value hashed by its type's extended hash function where that is exact (integers, text, uuid, timestamps, dates; floats with their sign bit; numeric with its display scale; bytea by its hex text), " +
   "otherwise by the hash of its output text; under DateStyle=ISO, TimeZone=UTC, IntervalStyle=postgres, bytea_output=hex, extra_float_digits=3; same SQL text on both sides";
+
+/** The method as recorded in a manifest: text compared as UTF-8 when the servers' encodings differ. */
+export function checksumMethod(mode: TextMode): string {
+  return mode === "utf8" ? `${CHECKSUM_METHOD}; text converted to UTF-8 before hashing (the two databases' encodings differ)` : CHECKSUM_METHOD;
+}
+
+/** The text mode for two databases: their stored bytes when the encodings are equal, UTF-8 otherwise. */
+export function textMode(sourceEncoding: string, targetEncoding: string): TextMode {
+  return sourceEncoding === targetEncoding ? "server" : "utf8";
+}

@@ -3,7 +3,7 @@
  * with rclone, each verified and recorded in a manifest; and the exit
  * rehearsal that runs both against real servers on this machine.
  */
-export { CHECKSUM_METHOD, type MigrateDatabaseOptions, migrateDatabase, verifyDatabase } from "./database";
+export { CHECKSUM_METHOD, type DatabaseVerification, type MigrateDatabaseOptions, migrateDatabase, verifyDatabase } from "./database";
 export { MigrationError, MigrationInterrupted, type MigrationProblem, MigrationToolError, MissingToolError, type Side } from "./errors";
 export type {
   DatabaseManifest,
@@ -17,15 +17,8 @@ export type {
 export { compareObjectListings, compareSequences, compareTables } from "./manifest";
 export { type ColumnInfo, migrationKey, type PgConnection, pgConnection, type TableInfo, tableChecksumSql } from "./pg";
 export { freePort } from "./proc";
-export {
-  describeRemote,
-  type MigrateObjectsOptions,
-  migrateObjects,
-  type RcloneBackend,
-  type RcloneRemote,
-  rcloneRemoteEnv,
-  verifyObjects,
-} from "./rclone";
+export { type MigrateObjectsOptions, migrateObjects } from "./objects";
+export { describeRemote, type RcloneBackend, type RcloneRemote, rcloneRemoteEnv, SECRET_OPTION, verifyObjects } from "./rclone";
 export { formatRemote, type ParsedRemote, parseRemoteString } from "./remote";
 export {
   type NegativeCheck,
@@ -38,4 +31,5 @@ export {
   rehearse,
   renderEvidenceMarkdown,
 } from "./rehearse";
-export { temporaryWorkDir } from "./workdir";
+export type { Consistency } from "./verify";
+export { userFolderProblems } from "./folders";

@@ -3,10 +3,11 @@
  * record of one verified (or failed) migration: what moved, with which tools,
  * how long it took, and per table / per object what each side holds.
  */
-import { mkdir, rename, writeFile } from "node:fs/promises";
+import { mkdir, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { MigrationProblem } from "./errors";
 import type { SequenceInfo, TableSum } from "./pg";
+import type { Consistency } from "./verify";
 
 export interface TableEntry {
   schema: string;
@@ -33,15 +34,26 @@ export interface SequenceEntry {
 
 export interface DatabaseManifest {
   kind: "database";
-  /** 2: fingerprints by per-column hashes (fingerprint.ts), taken at the source in the dump's snapshot. */
-  formatVersion: 2;
+  /**
+   * 3: adds the schema comparison, the databases' identities and encodings,
+   * and the verdict on the source after the snapshot (`consistency`).
+   */
+  formatVersion: 3;
   startedAt: string;
   finishedAt: string;
-  /** Connection URLs with the password replaced by `***`; the source's size (pg_database_size) when it was dumped. */
-  source: { url: string; serverVersion: string; databaseBytes: number };
-  target: { url: string; serverVersion: string };
+  /**
+   * Connection URLs with every secret replaced by `***`; which database each is
+   * (cluster, database OID and name); the source's size (pg_database_size)
+   * when it was dumped.
+   */
+  source: { url: string; identity: string; encoding: string; serverVersion: string; databaseBytes: number };
+  target: { url: string; identity: string; encoding: string; serverVersion: string };
   tools: { pg_dump: string; pg_restore: string; psql: string };
-  /** `kept`: whether the dump is still on disk after the run (see migration.md, "No copy left behind"). */
+  /**
+   * `reused`: the dump of an earlier run was restored (the source had not
+   * changed since); `dumpMs` is then that run's dump time. `kept`: whether the
+   * dump is still on disk after the run (see migration.md, "No copy left behind").
+   */
   dump: { dir: string; format: "directory"; jobs: number; reused: boolean; bytes: number; kept: boolean };
   restore: { skipped: boolean; reason: string; jobs: number };
   /**
@@ -51,11 +63,16 @@ export interface DatabaseManifest {
    */
   timings: { dumpMs: number; restoreMs: number; verifyMs: number; targetChecksumMs: number; totalMs: number };
   checksumMethod: string;
+  /** The schema comparison: how, how many source objects, and every difference. */
+  schema: { method: string; objects: number; problems: MigrationProblem[] };
   tables: TableEntry[];
   sequences: SequenceEntry[];
   /** Tables the target holds that the source does not (left alone, not verified). */
   extraTargetTables: string[];
+  /** What the verification proves: the instant the target equals the source at, and whether the source moved on since. */
+  consistency: Consistency;
   totals: { tables: number; rows: number; sequences: number; mismatches: number };
+  /** Schema, tables and sequences equal, and the source did not move on after the snapshot (or the run allowed a live source). */
   ok: boolean;
 }
 
@@ -82,7 +99,8 @@ export interface RemoteDescription {
 
 export interface ObjectManifest {
   kind: "objects";
-  formatVersion: 1;
+  /** 2: adds `copy.resumed`, `replacedObjects` and `followLinks`; `alreadyPresent` is counted before the copy. */
+  formatVersion: 2;
   startedAt: string;
   finishedAt: string;
   source: RemoteDescription;
@@ -91,11 +109,16 @@ export interface ObjectManifest {
   hashType: "md5";
   verifyMode: "hash" | "download";
   /**
-   * transferred: objects copied (new or replacing a different one); replaced: of those, how many replaced an
-   * object already in the target; alreadyPresent: objects found complete in the target and skipped;
-   * checks: rclone's own count of comparisons (it includes the replaced ones).
+   * transferred: objects copied (new, replacing a different one with `replace`, or completing one a killed
+   * copy left part-written); replaced: of those, how many overwrote an object the target held with other
+   * content; resumed: how many completed a part-written local file; alreadyPresent: objects found equal in
+   * the target before the copy and skipped; checks: rclone's own count of comparisons.
    */
-  copy: { transferred: number; replaced: number; alreadyPresent: number; bytes: number; checks: number; errors: number; transfers: number };
+  copy: { transferred: number; replaced: number; resumed: number; alreadyPresent: number; bytes: number; checks: number; errors: number; transfers: number };
+  /** Keys whose earlier content in the target was overwritten (only with `replace`). */
+  replacedObjects: string[];
+  /** Whether a local source's symbolic links were followed. */
+  followLinks: boolean;
   timings: { copyMs: number; verifyMs: number; totalMs: number };
   objects: ObjectEntry[];
   /** Objects the target holds under its path that the source does not (left alone). */
@@ -208,10 +231,14 @@ export function objectProblems(entries: ObjectEntry[]): MigrationProblem[] {
     }));
 }
 
-/** Write JSON atomically (temp file + rename), creating the folder. */
+/**
+ * Write JSON atomically (a new temporary file, never through a link someone
+ * placed at its name, then renamed over the file), creating the folder.
+ */
 export async function writeJsonAtomic(file: string, value: unknown): Promise<void> {
   await mkdir(path.dirname(file), { recursive: true });
   const tmp = `${file}.${process.pid}.tmp`;
-  await writeFile(tmp, `${JSON.stringify(value, null, 2)}\n`, { mode: 0o644 });
+  await rm(tmp, { force: true });
+  await writeFile(tmp, `${JSON.stringify(value, null, 2)}\n`, { mode: 0o644, flag: "wx" });
   await rename(tmp, file);
 }

@@ -46,6 +46,32 @@ function start(args: string[], env: NodeJS.ProcessEnv = {}): { child: ChildProce
 
 const freehold = (args: string[], env: NodeJS.ProcessEnv = {}) => start(args, env).done;
 
+/**
+ * A migration's command line as an operator writes it: the URLs without their
+ * passwords, each password in an environment variable named by
+ * --from-password-env / --to-password-env.
+ */
+function dbRun(from: string, to: string, extra: string[] = [], env: NodeJS.ProcessEnv = {}): { args: string[]; env: NodeJS.ProcessEnv; passwords: string[] } {
+  const split = (url: string, flag: "from" | "to") => {
+    const u = new URL(url);
+    const password = decodeURIComponent(u.password);
+    u.password = "";
+    const name = `FREEHOLD_TEST_${flag.toUpperCase()}_PASSWORD`;
+    return { args: [`--${flag}`, u.toString(), `--${flag}-password-env`, name], env: { [name]: password }, password };
+  };
+  const a = split(from, "from");
+  const b = split(to, "to");
+  return { args: ["migrate", "database", ...a.args, ...b.args, ...extra], env: { ...a.env, ...b.env, ...env }, passwords: [a.password, b.password] };
+}
+
+const migrateDb = (from: string, to: string, extra: string[] = [], env: NodeJS.ProcessEnv = {}) => {
+  const r = dbRun(from, to, extra, env);
+  return freehold(r.args, r.env);
+};
+
+/** The subfolder a run keeps its files in, inside a --work-dir. */
+const runFolder = (work: string) => path.join(work, readdirSync(work).find((e) => e.startsWith("freehold-migrate-")) ?? "none");
+
 async function sql(url: string, text: string): Promise<string[]> {
   return (await psql(pgConnection(url, "target"), text)).lines;
 }
@@ -95,9 +121,9 @@ afterAll(async () => {
 describe("a failing tool is the operator's to act on: its own message, the side, what to check, exit 1", () => {
   it("a target database that does not exist", async () => {
     const target = (await emptyTarget()).replace(/\/target\d+$/, "/no_such_db");
-    const r = await freehold(["migrate", "database", "--from", src, "--to", target, "--quiet", "--manifest", path.join(scratch, "m0.json")], { TMPDIR: scratch });
+    const r = await migrateDb(src, target, ["--quiet", "--manifest", path.join(scratch, "m0.json")], { TMPDIR: scratch });
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/^freehold migrate: psql failed to connect on the target \(postgresql:\/\/target_user\d+:\*\*\*@127\.0\.0\.1:\d+\/no_such_db\)/);
+    expect(r.stderr).toMatch(/^freehold migrate: psql failed to connect on the target \(postgresql:\/\/target_user\d+@127\.0\.0\.1:\d+\/no_such_db\)/);
     expect(r.stderr).toContain('FATAL:  database "no_such_db" does not exist');
     expect(r.stderr).toContain("Check: the database name in the target URL: create the database on the target server first");
     expect(r.stderr).not.toMatch(/internal error|\n\s+at /);
@@ -106,11 +132,11 @@ describe("a failing tool is the operator's to act on: its own message, the side,
   it("a refused password on the source", async () => {
     const target = await emptyTarget();
     const wrong = src.replace(encodeURIComponent("shop:pw/1"), "wrong");
-    const r = await freehold(["migrate", "database", "--from", wrong, "--to", target, "--quiet", "--manifest", path.join(scratch, "m1.json")], { TMPDIR: scratch });
+    const r = await migrateDb(wrong, target, ["--quiet", "--manifest", path.join(scratch, "m1.json")], { TMPDIR: scratch });
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/on the source \(postgresql:\/\/shop_owner:\*\*\*@/);
+    expect(r.stderr).toMatch(/on the source \(postgresql:\/\/shop_owner@/);
     expect(r.stderr).toContain('password authentication failed for user "shop_owner"');
-    expect(r.stderr).toContain("Check: the user name and password in the source URL");
+    expect(r.stderr).toContain("Check: the user name in the source URL and its password (--from-password-file or --from-password-env, PGPASSWORD, or ~/.pgpass)");
     expect(r.stderr).not.toMatch(/internal error|\n\s+at |wrong/);
   });
 
@@ -118,43 +144,52 @@ describe("a failing tool is the operator's to act on: its own message, the side,
     const from = path.join(scratch, "panic-src");
     mkdirSync(from, { recursive: true });
     writeFileSync(path.join(from, "a.bin"), Buffer.alloc(100_000, 1));
-    // rclone 1.60 divides by zero with these two settings, which it reads from the environment like every flag.
-    const r = await freehold(["migrate", "objects", "--from", from, "--to", path.join(scratch, "panic-dst"), "--quiet", "--manifest", path.join(scratch, "m2.json")], {
-      RCLONE_MULTI_THREAD_CUTOFF: "0",
-      RCLONE_MULTI_THREAD_STREAMS: "4",
-    });
+    // An rclone that lists fine and panics when it copies, as rclone 1.60 did on some settings.
+    const bin = mkdtempSync(path.join(scratch, "fake-rclone-"));
+    writeFileSync(
+      path.join(bin, "rclone"),
+      '#!/bin/sh\ncase "$1" in\n  version) echo "rclone v1.60.1-DEV" ;;\n  lsjson) echo "[]" ;;\n  *) printf \'panic: runtime error: integer divide by zero\\n\\ngoroutine 40 [running]:\\ngithub.com/rclone/rclone/fs/operations.Copy(...)\\n\' >&2; exit 2 ;;\nesac\n',
+      { mode: 0o755 },
+    );
+    const r = await freehold(["migrate", "objects", "--from", from, "--to", path.join(scratch, "panic-dst"), "--quiet", "--manifest", path.join(scratch, "m2.json")], { PATH: `${bin}:${process.env.PATH}` });
     expect(r.code).toBe(1);
     expect(r.stderr).toContain(`freehold migrate: rclone failed to copy ${from} to ${path.join(scratch, "panic-dst")}: it exited with code 2.`);
     expect(r.stderr).toContain("panic: runtime error: integer divide by zero");
     expect(r.stderr).toMatch(/goroutine \d+ \[running\]/);
-    expect(r.stderr).toContain("Check: rclone crashed (the panic above). Check RCLONE_* variables in your environment");
+    expect(r.stderr).toContain("Check: rclone crashed (the panic above).");
     expect(r.stderr).not.toMatch(/internal error|\n\s+at /);
   });
 });
 
 describe("rclone connection strings with ':' and ',' in option values", () => {
-  it("copies from S3 by an endpoint with scheme and port to Azure by a SAS URL, both quoted", async () => {
+  it("copies from S3 by an endpoint with scheme and port to Azure by a SAS URL, the secrets from private files", async () => {
     const s3 = (S3 as S3Server).remote("quoted");
     const az = (AZ as AzuriteServer).remote("quoted-copy");
-    const from = formatRemote("s3", s3.options, s3.path);
-    // The account SAS with its comma unescaped, as the Azure portal shows it: spr=https,http.
-    const to = formatRemote("azureblob", { sas_url: (az.options.sas_url as string).replace("%2C", ",") }, az.path);
+    const { secret_access_key: secret, ...visible } = s3.options;
+    const from = formatRemote("s3", visible, s3.path);
+    const to = formatRemote("azureblob", {}, az.path);
     expect(from).toContain(`endpoint='${(S3 as S3Server).endpoint}'`);
-    expect(to).toMatch(/sas_url='http:\/\/127\.0\.0\.1:\d+\/devstoreaccount1\?sv=.*spr=https,http/);
+    const s3Secrets = path.join(scratch, "s3.secrets");
+    writeFileSync(s3Secrets, `# the S3 server's key\nsecret_access_key=${secret}\n`, { mode: 0o600 });
+    // The account SAS with its comma unescaped, as the Azure portal shows it: spr=https,http.
+    const azSecrets = path.join(scratch, "az.secrets");
+    writeFileSync(azSecrets, `sas_url=${(az.options.sas_url as string).replace("%2C", ",")}\n`, { mode: 0o600 });
     const local = path.join(scratch, "quoted-src");
     mkdirSync(path.join(local, "docs"), { recursive: true });
     writeFileSync(path.join(local, "docs", "a, b: c.txt"), "comma, colon: kept");
-    const seed = await freehold(["migrate", "objects", "--from", local, "--to", from, "--quiet", "--manifest", path.join(scratch, "m3.json")]);
+    const seed = await freehold(["migrate", "objects", "--from", local, "--to", from, "--to-secrets-file", s3Secrets, "--quiet", "--manifest", path.join(scratch, "m3.json")]);
     expect(seed.code, seed.stderr).toBe(0);
-    const r = await freehold(["migrate", "objects", "--from", from, "--to", to, "--quiet", "--manifest", path.join(scratch, "m4.json")]);
+    const r = await freehold(["migrate", "objects", "--from", from, "--from-secrets-file", s3Secrets, "--to", to, "--to-secrets-file", azSecrets, "--manifest", path.join(scratch, "m4.json")]);
     expect(r.code, r.stderr).toBe(0);
-    const m = JSON.parse(readFileSync(path.join(scratch, "m4.json"), "utf8")) as { objects: Array<{ path: string; match: boolean }>; source: { options: Record<string, string> } };
+    const m = JSON.parse(readFileSync(path.join(scratch, "m4.json"), "utf8")) as { objects: Array<{ path: string; match: boolean }>; source: { options: Record<string, string> }; target: { options: Record<string, string> } };
     expect(m.objects).toEqual([expect.objectContaining({ path: "docs/a, b: c.txt", match: true })]);
-    expect(m.source.options.endpoint).toBe((S3 as S3Server).endpoint);
+    expect(m.source.options).toMatchObject({ endpoint: (S3 as S3Server).endpoint, secret_access_key: "***", access_key_id: "***" });
+    expect(m.target.options).toEqual({ sas_url: "***" });
+    for (const text of [r.stderr, r.stdout, readFileSync(path.join(scratch, "m4.json"), "utf8")]) expect(text).not.toMatch(/sig=|S3RVER/);
   });
 
   it("refuses an unquoted endpoint, which rclone would silently cut at its first ':', saying how to quote it", async () => {
-    const r = await freehold(["migrate", "objects", "--from", ":s3,provider=Other,endpoint=http://127.0.0.1:9000:bucket", "--to", ":azureblob,sas_url='http://x:1/a?b=c,d':c"]);
+    const r = await freehold(["migrate", "objects", "--from", ":s3,provider=Other,endpoint=http://127.0.0.1:9000:bucket", "--to", path.join(scratch, "nowhere")]);
     expect(r.code).toBe(2);
     expect(r.stderr).toBe(
       `freehold migrate: --from: ":s3,provider=Other,endpoint=http://127.0.0.1:9000:bucket" reads as bucket or container "//127.0.0.1:9000:bucket", which no bucket name can be: the value of "endpoint" ended at the first ":"; quote a value that holds ":" or ",", e.g. endpoint='http://127.0.0.1:9000'\nRun \`freehold migrate --help\` for usage.\n`,
@@ -163,7 +198,7 @@ describe("rclone connection strings with ':' and ',' in option values", () => {
 });
 
 describe("object counts and help", () => {
-  it("after re-copying one changed object, reports it as replaced and only the others as already present", async () => {
+  it("refuses a target holding another object under the same key, copying nothing; with --replace, overwrites it and names it", async () => {
     const from = path.join(scratch, "count-src");
     const to = path.join(scratch, "count-dst");
     mkdirSync(from, { recursive: true });
@@ -171,11 +206,18 @@ describe("object counts and help", () => {
     const manifest = path.join(scratch, "m5.json");
     expect((await freehold(["migrate", "objects", "--from", from, "--to", to, "--quiet", "--manifest", manifest])).code).toBe(0);
     writeFileSync(path.join(to, "b.txt"), "b changed at the target");
-    const r = await freehold(["migrate", "objects", "--from", from, "--to", to, "--manifest", manifest]);
+    writeFileSync(path.join(from, "e.txt"), "e new");
+    const refused = await freehold(["migrate", "objects", "--from", from, "--to", to, "--manifest", manifest]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain("refusing to migrate: the target already holds 1 object(s) with other content under the same keys; nothing was copied.");
+    expect(refused.stderr).toMatch(/ {2}- b\.txt: target 23 B md5 [0-9a-f]{32}, source 10 B md5 [0-9a-f]{32}/);
+    expect(readFileSync(path.join(to, "b.txt"), "utf8")).toBe("b changed at the target");
+    expect(existsSync(path.join(to, "e.txt"))).toBe(false);
+    const r = await freehold(["migrate", "objects", "--from", from, "--to", to, "--replace", "--manifest", manifest]);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stderr).toContain("copied 1 object(s), 10 bytes (1 replacing a different one); 3 already present");
-    expect(r.stdout).toContain("4 objects, every size and hash equal (1 copied, 3 already present)");
-    expect((JSON.parse(readFileSync(manifest, "utf8")) as { copy: unknown }).copy).toMatchObject({ transferred: 1, replaced: 1, alreadyPresent: 3, checks: 4 });
+    expect(r.stderr).toContain("copied 2 object(s), 15 bytes (1 replacing a different one, 0 completing a part-written one); 3 already present");
+    expect(r.stdout).toContain("5 objects, every size and hash equal (2 copied, 3 already present, 1 replaced)");
+    expect(JSON.parse(readFileSync(manifest, "utf8"))).toMatchObject({ copy: { transferred: 2, replaced: 1, alreadyPresent: 3 }, replacedObjects: ["b.txt"] });
   });
 
   it("writes the manifest where --help says it does by default", async () => {
@@ -193,32 +235,56 @@ describe("no copy of the data left behind, and nothing left running", () => {
   it("without --work-dir, neither a verified run nor a failed one leaves the dump in the temporary folder", async () => {
     const tmp = mkdtempSync(path.join(scratch, "tmpdir-"));
     const target = await emptyTarget();
-    const ok = await freehold(["migrate", "database", "--from", src, "--to", target, "--quiet", "--manifest", path.join(scratch, "m6.json")], { TMPDIR: tmp });
+    const ok = await migrateDb(src, target, ["--quiet", "--manifest", path.join(scratch, "m6.json")], { TMPDIR: tmp });
     expect(ok.code, ok.stderr).toBe(0);
     expect(ok.stdout).toContain("No copy of the data is left on this host.");
     expect(readdirSync(tmp)).toEqual([]);
+    // The after-the-fact comparison, as a command: equal now, then one row changed in the target.
+    const equal = dbRun(src, target, [], { TMPDIR: tmp });
+    equal.args.splice(1, 1, "verify", "database");
+    const verified = await freehold(equal.args, equal.env);
+    expect(verified.code, verified.stderr).toBe(0);
+    expect(verified.stdout).toMatch(/^Databases equal: 2 tables, 350 rows, 0 sequences; schema equal\.\nVerified: the target equals the source as of the snapshot taken at \S+; /);
     // Failure after the dump: the target now holds different data in the same tables.
     await sql(target, "UPDATE public.items SET name = 'changed' WHERE id = 2;");
+    const differs = await freehold([...equal.args, "--quiet"], equal.env);
+    expect(differs.code).toBe(1);
+    expect(differs.stderr).toMatch(/^verification failed: 1 difference\(s\) between postgresql:\/\/shop_owner@\S+ and postgresql:\/\/target_user\d+@\S+\n {2}- public\.items: content differs/);
     const other = await emptyTarget();
     await sql(other, "CREATE TABLE public.slowly_idx (x int);"); // collides with the source's index: the restore fails after the dump
-    const failed = await freehold(["migrate", "database", "--from", src, "--to", other, "--quiet", "--manifest", path.join(scratch, "m7.json")], { TMPDIR: tmp });
+    const failed = await migrateDb(src, other, ["--quiet", "--manifest", path.join(scratch, "m7.json")], { TMPDIR: tmp });
     expect(failed.code).toBe(1);
     expect(failed.stderr).toContain('relation "slowly_idx" already exists');
+    expect(failed.stderr).not.toContain("target-pw-");
     expect(readdirSync(tmp)).toEqual([]);
     expect(await sql(other, "SELECT string_agg(tablename, ',' ORDER BY tablename) FROM pg_tables WHERE schemaname = 'public';")).toEqual(["slowly_idx"]);
   });
 
-  it("SIGTERM during the restore stops every tool and query on both servers, undoes the restore and removes the dump (exit 143)", async () => {
+  it("SIGHUP during the restore stops every tool and query on both servers, undoes the restore and removes the dump (exit 129); no password is ever on a command line", async () => {
     const tmp = mkdtempSync(path.join(scratch, "tmpdir-"));
     const target = await emptyTarget();
     const prefix = `freehold-${migrationKey(pgConnection(src, "source"), pgConnection(target, "target"))}`;
-    const run = start(["migrate", "database", "--from", src, "--to", target, "--manifest", path.join(scratch, "m8.json")], { TMPDIR: tmp });
+    const cmd = dbRun(src, target, ["--manifest", path.join(scratch, "m8.json")], { TMPDIR: tmp });
+    const run = start(cmd.args, cmd.env);
+    const seen = new Set<string>();
+    const watch = setInterval(() => {
+      for (const pid of readdirSync("/proc").filter((p) => /^\d+$/.test(p))) {
+        try {
+          const line = readFileSync(`/proc/${pid}/cmdline`, "utf8").replace(/\0/g, " ");
+          if (cmd.passwords.some((pw) => line.includes(pw) || line.includes(encodeURIComponent(pw)))) seen.add(line);
+        } catch {
+          /* the process ended */
+        }
+      }
+    }, 25);
     const slowBuild = async () => (await sql((B as PostgresServer).superuserUrl, "SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'CREATE INDEX slowly_idx%' AND state = 'active';"))[0] === "1";
-    await until("the slow index is being built on the target", slowBuild);
-    run.child.kill("SIGTERM");
+    await until("the slow index is being built on the target", slowBuild).finally(() => clearInterval(watch));
+    run.child.kill("SIGHUP");
     const r = await run.done;
-    expect(r.code, r.stderr).toBe(143);
-    expect(r.stderr).toContain("freehold migrate: interrupted: every tool and query this run started was stopped on both servers, and the target is as it was");
+    expect(r.code, r.stderr).toBe(129);
+    expect(r.stderr).toContain("freehold migrate: interrupted: every tool and query this run started was stopped on both servers, and the partial restore was undone: the target is as it was");
+    expect([...seen]).toEqual([]);
+    expect(r.stderr).not.toContain(cmd.passwords[0] as string);
     expect(await sessions((A as PostgresServer).superuserUrl, prefix)).toEqual([]);
     expect(await sessions((B as PostgresServer).superuserUrl, prefix)).toEqual([]);
     expect(await sql(target, "SELECT count(*) FROM pg_class WHERE relnamespace = 'public'::regnamespace;")).toEqual(["0"]);
@@ -226,11 +292,12 @@ describe("no copy of the data left behind, and nothing left running", () => {
     expect(readdirSync(tmp)).toEqual([]);
   });
 
-  it("after a SIGKILL, the next run stops the sessions the killed one left on both servers, undoes its restore and finishes", async () => {
+  it("after a SIGKILL, a run into another target with the same --work-dir leaves that target alone; the next run of the killed pair undoes its restore and finishes", async () => {
     const work = path.join(scratch, "kept-work");
     const target = await emptyTarget();
     const prefix = `freehold-${migrationKey(pgConnection(src, "source"), pgConnection(target, "target"))}`;
-    const run = start(["migrate", "database", "--from", src, "--to", target, "--work-dir", work, "--quiet"], {});
+    const cmd = dbRun(src, target, ["--work-dir", work, "--quiet"]);
+    const run = start(cmd.args, cmd.env);
     await until("the slow index is being built on the target", async () => (await sessions((B as PostgresServer).superuserUrl, `${prefix}-restore`)).some((s) => s.includes("CREATE INDEX slowly_idx")));
     run.child.kill("SIGKILL");
     await run.done;
@@ -238,17 +305,29 @@ describe("no copy of the data left behind, and nothing left running", () => {
     const leftover = spawn(pgTool("psql"), ["-X", "-q", "-d", pgConnection(src, "source").conninfo, "-c", "SELECT pg_sleep(600)"], { env: { ...pgConnection(src, "source").env, PGAPPNAME: `${prefix}-verify` }, stdio: "ignore" });
     await until("the leftover query runs", async () => (await sessions((A as PostgresServer).superuserUrl, prefix)).some((s) => s.includes("pg_sleep")));
     expect(await sessions((B as PostgresServer).superuserUrl, `${prefix}-restore`)).not.toEqual([]);
-    expect(existsSync(path.join(work, "restore.journal.json"))).toBe(true);
+    const killedFolder = runFolder(work);
+    expect(existsSync(path.join(killedFolder, "restore.journal.json"))).toBe(true);
 
-    const again = await freehold(["migrate", "database", "--from", src, "--to", target, "--work-dir", work, "--manifest", path.join(scratch, "m9.json")]);
+    // Another target that holds its own public.items: the killed run's undo must never touch it.
+    const other = await emptyTarget();
+    await sql(other, "CREATE TABLE public.items (id int PRIMARY KEY, name text); INSERT INTO public.items VALUES (1, 'theirs');");
+    const elsewhere = await migrateDb(src, other, ["--work-dir", work, "--quiet", "--manifest", path.join(scratch, "m9a.json")]);
+    expect(elsewhere.code).toBe(1);
+    expect(elsewhere.stderr).toContain("refusing to migrate");
+    expect(elsewhere.stderr).not.toContain("undoing");
+    expect(await sql(other, "SELECT name FROM public.items;")).toEqual(["theirs"]);
+    expect(existsSync(path.join(killedFolder, "restore.journal.json"))).toBe(true);
+
+    const again = await migrateDb(src, target, ["--work-dir", work, "--manifest", path.join(scratch, "m9.json")]);
     expect(again.code, again.stderr).toBe(0);
-    expect(again.stderr).toMatch(/stopped [2-9] session\(s\) an earlier, interrupted run had left on the servers/);
+    // The leftover query at least (the killed run's pg_restore may have finished on its own meanwhile).
+    expect(again.stderr).toMatch(/stopped [1-9] session\(s\) an earlier, interrupted run had left on the servers/);
     expect(again.stderr).toContain("undoing the unfinished restore into");
     expect(await sessions((A as PostgresServer).superuserUrl, prefix)).toEqual([]);
     expect(await sessions((B as PostgresServer).superuserUrl, prefix)).toEqual([]);
     const m = JSON.parse(readFileSync(path.join(scratch, "m9.json"), "utf8")) as { ok: boolean; dump: { reused: boolean; kept: boolean }; totals: { rows: number } };
     expect(m).toMatchObject({ ok: true, dump: { reused: true, kept: false }, totals: { rows: 350 } });
-    expect(existsSync(path.join(work, "dump"))).toBe(false);
+    expect(existsSync(killedFolder)).toBe(false);
     leftover.kill();
   }, 90_000);
 });

@@ -48,47 +48,84 @@ export function withSession(conn: PgConnection, opts: { appName?: string; settin
   return { ...conn, conninfo, env: opts.appName ? { ...env, PGAPPNAME: opts.appName } : env };
 }
 
+/** How a caller hands a connection its password, instead of in the URL. */
+export interface PgConnectOptions {
+  /** The password (e.g. read from a private file); overrides the URL's and PGPASSWORD. */
+  password?: string;
+  /** The environment the tools inherit (default: this process's). */
+  env?: NodeJS.ProcessEnv;
+}
+
+/** URL parameters that carry a secret: never on a command line, never shown. */
+export const SECRET_URL_PARAMS = ["password", "sslpassword"] as const;
+
+function decodePart(text: string, what: string, role: Side): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    throw new MigrationToolError(
+      `the ${role} URL's ${what} holds a "%" that is not followed by two hexadecimal digits; in a URL a "%" must be written %25${what === "password" ? ` (or leave the password out of the URL and give it with --${role === "source" ? "from" : "to"}-password-file or --${role === "source" ? "from" : "to"}-password-env)` : ""}`,
+      "freehold",
+    );
+  }
+}
+
+/** The URL as shown in logs, manifests and errors: no password, every secret parameter `***`. */
+export function displayUrl(u: URL, hadPassword: boolean): string {
+  const shown = new URL(u.toString());
+  shown.password = hadPassword ? "***" : "";
+  for (const k of SECRET_URL_PARAMS) if (shown.searchParams.has(k)) shown.searchParams.set(k, "***");
+  return shown.toString();
+}
+
 /**
  * Split a `postgres://` / `postgresql://` URL into a password-free conninfo and
- * an environment. A source connection is opened read-only: every transaction
- * it starts is `READ ONLY` (PGOPTIONS, or the URL's own `options` parameter,
- * which libpq would otherwise prefer).
+ * an environment: the password (from `opts.password`, the URL, or PGPASSWORD)
+ * reaches each tool as PGPASSWORD in its own environment only, which on Linux
+ * no other user can read (/proc/PID/environ). `sslpassword` is refused: libpq
+ * takes it only in the connection string, which would put it on a command
+ * line; a connection service file (`?service=NAME`) carries it instead. A
+ * source connection is opened read-only: every transaction it starts is
+ * `READ ONLY` (PGOPTIONS, or the URL's own `options` parameter, which libpq
+ * would otherwise prefer).
  */
-export function pgConnection(url: string, role: "source" | "target", baseEnv: NodeJS.ProcessEnv = process.env): PgConnection {
+export function pgConnection(url: string, role: Side, opts: PgConnectOptions = {}): PgConnection {
+  const baseEnv = opts.env ?? process.env;
   let u: URL;
   try {
     u = new URL(url);
   } catch {
-    throw new MigrationToolError(`not a PostgreSQL URL (expected postgresql://user:password@host:port/db)`, "psql");
+    throw new MigrationToolError(`the ${role} is not a PostgreSQL URL (expected postgresql://user@host:port/database)`, "freehold");
   }
   if (u.protocol !== "postgres:" && u.protocol !== "postgresql:")
-    throw new MigrationToolError(`not a PostgreSQL URL: scheme ${u.protocol} (expected postgresql://)`, "psql");
+    throw new MigrationToolError(`the ${role} is not a PostgreSQL URL: scheme ${u.protocol} (expected postgresql://)`, "freehold");
+  if (u.searchParams.has("sslpassword"))
+    throw new MigrationToolError(
+      `the ${role} URL holds sslpassword, which PostgreSQL's tools accept only in the connection string, where every user of this host could read it in the process list; put it in a connection service file only you can read (https://www.postgresql.org/docs/current/libpq-pgservice.html) and name that service in the URL with ?service=NAME`,
+      "freehold",
+    );
+  decodePart(u.username, "user name", role);
   const secrets: string[] = [];
   let password: string | undefined;
-  if (u.password) {
-    password = decodeURIComponent(u.password);
-    u.password = "";
-  }
+  const hadPassword = u.password !== "" || u.searchParams.has("password");
+  if (u.password) password = decodePart(u.password, "password", role);
+  u.password = "";
   const qp = u.searchParams.get("password");
   if (qp !== null) {
     password = qp;
     u.searchParams.delete("password");
   }
-  if (password) secrets.push(password);
+  if (opts.password !== undefined) password = opts.password;
   const readOnly = role === "source";
   const env: NodeJS.ProcessEnv = { ...baseEnv, PGAPPNAME: `freehold-migrate-${role}` };
   delete env.PGPASSWORD;
   if (password !== undefined) env.PGPASSWORD = password;
-  else if (baseEnv.PGPASSWORD) {
-    env.PGPASSWORD = baseEnv.PGPASSWORD;
-    secrets.push(baseEnv.PGPASSWORD);
-  }
+  else if (baseEnv.PGPASSWORD) env.PGPASSWORD = baseEnv.PGPASSWORD;
+  if (env.PGPASSWORD) secrets.push(env.PGPASSWORD);
   if (env.PGCONNECT_TIMEOUT === undefined) env.PGCONNECT_TIMEOUT = "15";
-  const shown = new URL(u.toString());
-  if (password !== undefined) shown.password = "***";
   const base = { conninfo: u.toString(), env };
   const ro = readOnly ? addOptions(base.conninfo, env, READ_ONLY_OPTION) : base;
-  return { conninfo: ro.conninfo, display: shown.toString(), env: ro.env, secrets, readOnly, role };
+  return { conninfo: ro.conninfo, display: displayUrl(u, hadPassword), env: ro.env, secrets, readOnly, role };
 }
 
 /**
@@ -97,7 +134,7 @@ export function pgConnection(url: string, role: "source" | "target", baseEnv: No
  * stop what an earlier, killed run left running.
  */
 export function migrationKey(source: PgConnection, target: PgConnection): string {
-  return createHash("sha256").update(`${source.display}\n${target.display}`).digest("hex").slice(0, 12);
+  return createHash("sha256").update(`${source.conninfo}\n${target.conninfo}`).digest("hex").slice(0, 12);
 }
 
 /** A SQL identifier, always quoted. */
@@ -165,9 +202,9 @@ FROM pg_sequences WHERE schemaname !~ '^pg_' AND schemaname <> 'information_sche
 export async function psql(
   conn: PgConnection,
   sql: string,
-  opts: { stopOnError?: boolean; action?: string; signal?: AbortSignal } = {},
+  opts: { stopOnError?: boolean; action?: string; signal?: AbortSignal; singleTransaction?: boolean } = {},
 ): Promise<{ lines: string[]; stderr: string; code: number | null }> {
-  const r = await run(pgTool("psql"), ["-X", "-q", "-A", "-t", "-v", `ON_ERROR_STOP=${opts.stopOnError === false ? 0 : 1}`, "-d", conn.conninfo, "-f", "-"], {
+  const r = await run(pgTool("psql"), ["-X", "-q", "-A", "-t", ...(opts.singleTransaction ? ["--single-transaction"] : []), "-v", `ON_ERROR_STOP=${opts.stopOnError === false ? 0 : 1}`, "-d", conn.conninfo, "-f", "-"], {
     env: conn.env,
     input: sql,
     secrets: conn.secrets,
@@ -189,10 +226,33 @@ export interface ServerInfo {
   versionNum: number;
   /** pg_database_size of the database. */
   databaseBytes: number;
+  /** current_database(). */
+  database: string;
+  /** The database's OID on its server. */
+  databaseOid: number;
+  /** The database's encoding, e.g. `UTF8`, `LATIN1`. */
+  encoding: string;
+  /** pg_control_system().system_identifier (unique per cluster), or null when the user may not read it. */
+  systemIdentifier: string | null;
+  /** When the server started, in microseconds since 1970 (with the OID and name, tells servers apart without the identifier). */
+  startedAt: string;
 }
 
-/** SQL printing one JSON line with the server's version and the database's size. */
-export const SERVER_INFO_SQL = "SELECT json_build_object('version', current_setting('server_version'), 'versionNum', current_setting('server_version_num')::int, 'databaseBytes', pg_database_size(current_database()))::text;";
+/** SQL printing one JSON line: the server's version and identity, the database's name, OID, encoding and size. */
+export const SERVER_INFO_SQL = `SELECT pg_catalog.json_build_object(
+  'version', pg_catalog.current_setting('server_version'),
+  'versionNum', pg_catalog.current_setting('server_version_num')::int,
+  'databaseBytes', pg_catalog.pg_database_size(pg_catalog.current_database()),
+  'database', d.datname, 'databaseOid', d.oid::int8, 'encoding', pg_catalog.pg_encoding_to_char(d.encoding),
+  'systemIdentifier', CASE WHEN pg_catalog.has_function_privilege('pg_catalog.pg_control_system()', 'EXECUTE')
+    THEN (SELECT s.system_identifier::text FROM pg_catalog.pg_control_system() s) END,
+  'startedAt', (pg_catalog.date_part('epoch', pg_catalog.pg_postmaster_start_time()) * 1000000)::int8::text)::text
+FROM pg_catalog.pg_database d WHERE d.datname = pg_catalog.current_database();`;
+
+/** Which database this is, whatever host name or address reached it: cluster, database OID and name. */
+export function databaseIdentity(s: ServerInfo): string {
+  return `${s.systemIdentifier ? `cluster ${s.systemIdentifier}` : `server started ${s.startedAt}`}, database ${s.databaseOid} ${JSON.stringify(s.database)}`;
+}
 
 export async function serverInfo(conn: PgConnection): Promise<ServerInfo> {
   const r = await psql(conn, SERVER_INFO_SQL, { action: "connect" });

@@ -26,6 +26,8 @@ export interface RunOptions {
   gid?: number;
   /** Called for each complete line the child writes. */
   onStdoutLine?: (line: string) => void;
+  /** Called with the child's stdout as raw bytes (then not captured as text): e.g. to hash what it prints. */
+  onStdoutChunk?: (chunk: Buffer) => void;
   onStderrLine?: (line: string) => void;
   /** Strings to replace by `***` in captured output and error messages. */
   secrets?: readonly string[];
@@ -102,9 +104,14 @@ export function run(command: string, args: readonly string[], opts: RunOptions =
         }
       }
     };
-    child.stdout.setEncoding("utf8");
+    if (opts.onStdoutChunk) {
+      const onChunk = opts.onStdoutChunk;
+      child.stdout.on("data", (c: Buffer) => onChunk(c));
+    } else {
+      child.stdout.setEncoding("utf8");
+      child.stdout.on("data", (c: string) => feed(c, "out"));
+    }
     child.stderr.setEncoding("utf8");
-    child.stdout.on("data", (c: string) => feed(c, "out"));
     child.stderr.on("data", (c: string) => feed(c, "err"));
     child.stdin.on("error", () => {
       /* the child may exit before reading all input; its exit code tells */

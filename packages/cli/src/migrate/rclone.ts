@@ -1,28 +1,24 @@
 /**
- * `migrateObjects`: object store to object store with rclone only.
+ * rclone for the object side: remotes, the private environment rclone runs
+ * in, listings with hashes, and `verifyObjects`.
  *
  * Remotes are handed to rclone as `RCLONE_CONFIG_<NAME>_<OPTION>` environment
- * variables (readable only by this user, never on a command line, never in a
- * file); rclone is pointed at an empty, private, temporary config file so a
- * user's own rclone.conf is not consulted. The copy is `rclone copy --checksum`
- * (never sync/move, never a delete): re-running it skips every object already
- * complete in the target. Verification lists both sides with MD5 hashes.
+ * variables of the child (readable only by this user, never on a command
+ * line, never in a file); rclone is pointed at an empty, private, temporary
+ * config file so a user's own rclone.conf is not consulted, and no other
+ * `RCLONE_*` variable of the caller's environment reaches it: rclone reads
+ * every flag from such variables, and a filter (`RCLONE_EXCLUDE`,
+ * `RCLONE_MAX_AGE`, …) or backend default (`RCLONE_S3_ENDPOINT`,
+ * `RCLONE_LOCAL_SKIP_LINKS`) there would silently change what is copied and
+ * what is checked.
  */
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { rcloneFailure } from "./diagnose";
-import { MigrationError, MigrationInterrupted, MigrationToolError, type Side } from "./errors";
-import {
-  compareObjectListings,
-  type ListedObject,
-  type ObjectEntry,
-  type ObjectManifest,
-  objectProblems,
-  type RemoteDescription,
-  writeJsonAtomic,
-} from "./manifest";
-import { type RunResult, rcloneBinary, run, toolVersion } from "./proc";
+import { MigrationError, MigrationToolError, type Side } from "./errors";
+import { compareObjectListings, type ListedObject, type ObjectEntry, objectProblems, type RemoteDescription } from "./manifest";
+import { rcloneBinary, run } from "./proc";
 
 export type RcloneBackend = "s3" | "azureblob" | "gcs" | "local";
 
@@ -34,21 +30,6 @@ export interface RcloneRemote {
   path: string;
 }
 
-export interface MigrateObjectsOptions {
-  from: RcloneRemote;
-  to: RcloneRemote;
-  manifestPath?: string;
-  log?: (line: string) => void;
-  /** `hash` (default) trusts the MD5 each service stores; `download` reads every object on both sides and hashes it. */
-  verify?: "hash" | "download";
-  /** rclone --bwlimit, e.g. `4M`. */
-  bwlimit?: string;
-  /** rclone --transfers (default 4). */
-  transfers?: number;
-  /** Abort kills rclone (SIGKILL, as a crash would); a later run resumes. */
-  signal?: AbortSignal;
-}
-
 const RCLONE_TYPE: Record<RcloneBackend, string> = {
   s3: "s3",
   azureblob: "azureblob",
@@ -56,19 +37,28 @@ const RCLONE_TYPE: Record<RcloneBackend, string> = {
   local: "local",
 };
 
-const SECRET_OPTION = /key|secret|token|pass|sas|credential|auth|signature/i;
+/**
+ * Options whose value is a secret (rclone's own names: S3 secret_access_key,
+ * session_token and sse_customer_key; Azure key, sas_url, client_secret,
+ * password and client_certificate_password; GCS service_account_credentials,
+ * client_secret and token). Never shown, never accepted on a command line.
+ */
+export const SECRET_OPTION = /secret|password|^key$|_key$|key_base64$|sas_url|credentials|token|signature/i;
+
+/** Options not shown in logs and manifests: the secrets, and key identifiers (an access key id names an account's credential). */
+const HIDDEN_OPTION = new RegExp(`${SECRET_OPTION.source}|key`, "i");
 
 /** Describe a remote for logs and manifests, secrets replaced by `***`. */
 export function describeRemote(r: RcloneRemote): RemoteDescription {
   const options: Record<string, string> = {};
-  for (const [k, v] of Object.entries(r.options)) options[k] = SECRET_OPTION.test(k) ? "***" : v;
+  for (const [k, v] of Object.entries(r.options)) options[k] = HIDDEN_OPTION.test(k) ? "***" : v;
   return { type: r.type, path: r.path, options };
 }
 
-/** Secret option values of a remote, to redact from any output. */
+/** Hidden option values of a remote, to redact from any output. */
 export function remoteSecrets(r: RcloneRemote): string[] {
   return Object.entries(r.options)
-    .filter(([k]) => SECRET_OPTION.test(k))
+    .filter(([k]) => HIDDEN_OPTION.test(k))
     .map(([, v]) => v);
 }
 
@@ -91,15 +81,15 @@ export function rcloneRemoteEnv(name: string, remote: RcloneRemote): { spec: str
 }
 
 /**
- * The environment for an rclone child: the caller's, minus any inherited
- * definition of our remote names and minus AWS_CA_BUNDLE (rclone's S3 backend
+ * The environment for an rclone child: the caller's, minus every `RCLONE_*`
+ * variable (see the module comment) and AWS_CA_BUNDLE (rclone's S3 backend
  * cannot apply it and fails; Go still honours SSL_CERT_FILE / SSL_CERT_DIR),
  * plus an empty private config and the remotes.
  */
 export function rcloneEnv(configPath: string, remotes: Record<string, string>, base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(base)) {
-    if (k === "AWS_CA_BUNDLE" || k === "RCLONE_CONFIG" || /^RCLONE_CONFIG_FH(SRC|DST)_/.test(k)) continue;
+    if (k === "AWS_CA_BUNDLE" || /^RCLONE_/i.test(k)) continue;
     env[k] = v;
   }
   env.RCLONE_CONFIG = configPath;
@@ -117,11 +107,18 @@ export function remotesOverlap(a: RcloneRemote, b: RcloneRemote): boolean {
   return pa.startsWith(pb) || pb.startsWith(pa);
 }
 
+/** What every rclone call of one run shares. `flags` go on every command (e.g. `--copy-links`). */
+export interface RcloneContext {
+  bin: string;
+  env: NodeJS.ProcessEnv;
+  specs: Record<string, string>;
+  secrets: string[];
+  flags: string[];
+  signal?: AbortSignal;
+}
+
 /** A private temporary rclone session: empty config file (0600) in a 0700 folder, removed afterwards. */
-export async function withRclone<T>(
-  remotes: Record<string, RcloneRemote>,
-  fn: (ctx: { bin: string; env: NodeJS.ProcessEnv; specs: Record<string, string>; secrets: string[] }) => Promise<T>,
-): Promise<T> {
+export async function withRclone<T>(remotes: Record<string, RcloneRemote>, fn: (ctx: RcloneContext) => Promise<T>, opts: { flags?: string[]; signal?: AbortSignal } = {}): Promise<T> {
   const bin = rcloneBinary();
   const dir = await mkdtemp(path.join(os.tmpdir(), "freehold-rclone-"));
   try {
@@ -136,10 +133,15 @@ export async function withRclone<T>(
       remoteEnv = { ...remoteEnv, ...env };
       secrets.push(...remoteSecrets(r));
     }
-    return await fn({ bin, env: rcloneEnv(conf, remoteEnv), specs, secrets });
+    return await fn({ bin, env: rcloneEnv(conf, remoteEnv), specs, secrets, flags: opts.flags ?? [], ...(opts.signal ? { signal: opts.signal } : {}) });
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+/** Run rclone in the context: its flags added, its environment, secrets redacted, its signal. */
+export function rclone(ctx: RcloneContext, args: string[], extra: { onStderrLine?: (line: string) => void; killSignal?: NodeJS.Signals } = {}) {
+  return run(ctx.bin, [...args, ...ctx.flags], { env: ctx.env, secrets: ctx.secrets, ...(ctx.signal ? { signal: ctx.signal } : {}), ...extra });
 }
 
 interface LsjsonItem {
@@ -149,27 +151,60 @@ interface LsjsonItem {
   Hashes?: Record<string, string>;
 }
 
-/** `rclone lsjson -R --files-only --hash --hash-type MD5` of one remote; objects without a stored MD5 get one computed by download. */
-export async function listWithHashes(
-  ctx: { bin: string; env: NodeJS.ProcessEnv; secrets: string[]; signal?: AbortSignal },
-  spec: string,
-  mode: "hash" | "download",
-  side?: Side,
-): Promise<ListedObject[]> {
-  const r = await run(ctx.bin, ["lsjson", "-R", "--files-only", "--fast-list", "--no-mimetype", "--no-modtime", "--hash", "--hash-type", "MD5", spec], {
-    env: ctx.env,
-    secrets: ctx.secrets,
-    ...(ctx.signal ? { signal: ctx.signal } : {}),
+/** Something rclone saw and did not list (so would not copy): a symbolic link without --copy-links, a socket, a device. */
+export interface SkippedEntry {
+  path: string;
+  why: "symbolic link" | "not a regular file";
+}
+
+/** rclone's notices for entries it skips, in its plain and its JSON log. */
+export function skippedEntry(line: string): SkippedEntry | undefined {
+  let text = line;
+  try {
+    const j = JSON.parse(line) as { msg?: string; object?: string };
+    if (j.msg && j.object) text = `NOTICE: ${j.object}: ${j.msg}`;
+  } catch {
+    /* plain log line */
+  }
+  const m = /NOTICE: (.+): Can't (follow symlink without -L\/--copy-links|transfer non file\/directory)$/.exec(text.trim());
+  if (!m) return undefined;
+  return { path: m[1] as string, why: (m[2] as string).startsWith("follow") ? "symbolic link" : "not a regular file" };
+}
+
+/** A listing of every object under a remote (sizes; MD5s with `hashes`), and what rclone skipped there. */
+export interface Listing {
+  objects: ListedObject[];
+  skipped: SkippedEntry[];
+}
+
+/** `rclone lsjson -R --files-only` of one remote, with `--hash --hash-type MD5` when `hashes`; failures name the side. */
+export async function list(ctx: RcloneContext, spec: string, opts: { hashes: boolean; side?: Side; quick?: boolean; missingOk?: boolean }): Promise<Listing> {
+  const skipped: SkippedEntry[] = [];
+  const args = ["lsjson", "-R", "--files-only", "--fast-list", "--no-mimetype", "--no-modtime", ...(opts.hashes ? ["--hash", "--hash-type", "MD5"] : []), ...(opts.quick ? QUICK : []), spec];
+  const r = await rclone(ctx, args, {
+    onStderrLine: (line) => {
+      const s = skippedEntry(line);
+      if (s) skipped.push(s);
+    },
   });
-  if (r.code !== 0) throw rcloneFailure(r, { ...(side ? { side } : {}), action: "list the objects with their MD5 hashes" });
+  if (r.code === 3 && opts.missingOk) return { objects: [], skipped };
+  if (r.code !== 0) throw rcloneFailure(r, { ...(opts.side ? { side: opts.side } : {}), action: opts.hashes ? "list the objects with their MD5 hashes" : "list the objects" });
   const items = (JSON.parse(r.stdout || "[]") as LsjsonItem[]).filter((i) => !i.IsDir);
-  const out: ListedObject[] = items.map((i) => ({
-    path: i.Path,
-    size: i.Size,
-    md5: mode === "hash" ? (i.Hashes?.md5 ?? null) : null,
-    hashSource: "backend",
-  }));
-  const need = out.filter((o) => !o.md5);
+  return { objects: items.map((i) => ({ path: i.Path, size: i.Size, md5: opts.hashes ? (i.Hashes?.md5 ?? null) : null, hashSource: "backend" })), skipped };
+}
+
+/**
+ * Fail fast: one attempt, a 10 s connection timeout and a 30 s idle timeout,
+ * so a store that refuses connections is reported in a second instead of
+ * after rclone's default retries (ten low-level retries with back-off, about
+ * 90 s per listing, minutes per copy).
+ */
+export const QUICK = ["--low-level-retries", "1", "--retries", "1", "--contimeout", "10s", "--timeout", "30s"];
+
+/** Every object under a remote with its MD5; objects without a stored MD5 (or all, with `download`) hashed by reading them. */
+export async function listWithHashes(ctx: RcloneContext, spec: string, mode: "hash" | "download", side?: Side): Promise<Listing> {
+  const listing = await list(ctx, spec, { hashes: mode === "hash", ...(side ? { side } : {}) });
+  const need = listing.objects.filter((o) => !o.md5);
   if (need.length > 0) {
     const computed = await md5ByDownload(ctx, spec, need.map((o) => o.path), side);
     for (const o of need) {
@@ -180,16 +215,16 @@ export async function listWithHashes(
       }
     }
   }
-  return out;
+  return listing;
 }
 
-/** `rclone md5sum --download` for the listed paths (or all when they are many). */
-async function md5ByDownload(ctx: { bin: string; env: NodeJS.ProcessEnv; secrets: string[]; signal?: AbortSignal }, spec: string, paths: string[], side?: Side): Promise<Map<string, string>> {
+/** `rclone md5sum --download` for the listed paths. */
+async function md5ByDownload(ctx: RcloneContext, spec: string, paths: string[], side?: Side): Promise<Map<string, string>> {
   const dir = await mkdtemp(path.join(os.tmpdir(), "freehold-md5-"));
   try {
-    const list = path.join(dir, "files");
-    await writeFile(list, `${paths.join("\n")}\n`, { mode: 0o600 });
-    const r = await run(ctx.bin, ["md5sum", "--download", "--fast-list", "--files-from-raw", list, spec], { env: ctx.env, secrets: ctx.secrets, ...(ctx.signal ? { signal: ctx.signal } : {}) });
+    const file = path.join(dir, "files");
+    await writeFile(file, `${paths.join("\n")}\n`, { mode: 0o600 });
+    const r = await rclone(ctx, ["md5sum", "--download", "--fast-list", "--files-from-raw", file, spec]);
     if (r.code !== 0) throw rcloneFailure(r, { ...(side ? { side } : {}), action: "hash objects by downloading them" });
     const m = new Map<string, string>();
     for (const line of r.stdout.split("\n")) {
@@ -202,183 +237,47 @@ async function md5ByDownload(ctx: { bin: string; env: NodeJS.ProcessEnv; secrets
   }
 }
 
-interface VerifyObjectsResult {
+export interface VerifyObjectsResult {
   entries: ObjectEntry[];
   extra: string[];
+  /** Entries at the source rclone does not copy (links without followLinks, special files): each a problem. */
+  skipped: SkippedEntry[];
   ms: number;
 }
 
-async function verifyPair(
-  ctx: { bin: string; env: NodeJS.ProcessEnv; secrets: string[]; signal?: AbortSignal },
-  src: string,
-  dst: string,
-  mode: "hash" | "download",
-): Promise<VerifyObjectsResult> {
+/** List both sides with MD5s at once and compare; what the source listing skipped is a problem too. */
+export async function verifyPair(ctx: RcloneContext, src: string, dst: string, mode: "hash" | "download"): Promise<VerifyObjectsResult> {
   const started = Date.now();
   const [s, d] = await Promise.all([listWithHashes(ctx, src, mode, "source"), listWithHashes(ctx, dst, mode, "target")]);
-  const { entries, extra } = compareObjectListings(s, d);
-  return { entries, extra, ms: Date.now() - started };
+  const { entries, extra } = compareObjectListings(s.objects, d.objects);
+  return { entries, extra, skipped: s.skipped, ms: Date.now() - started };
+}
+
+/** Problems for skipped source entries: never silently left out of a "verified". */
+export function skippedProblems(skipped: SkippedEntry[]) {
+  return skipped.map((s) => ({
+    item: s.path,
+    message: s.why === "symbolic link" ? "a symbolic link at the source, not copied (follow links with --follow-links, or remove it)" : "not a regular file (a socket, pipe or device) at the source, not copied",
+  }));
 }
 
 /**
  * Verify that every object under `from` is in `to` with the same size and MD5.
- * Throws MigrationError naming every missing or different object. Writes nothing.
+ * Throws MigrationError naming every missing or different object, and every
+ * source entry rclone would not copy. Writes nothing.
  */
-export async function verifyObjects(opts: {
-  from: RcloneRemote;
-  to: RcloneRemote;
-  verify?: "hash" | "download";
-  log?: (line: string) => void;
-}): Promise<{ entries: ObjectEntry[]; extra: string[]; ms: number }> {
-  return withRclone({ FHSRC: opts.from, FHDST: opts.to }, async (ctx) => {
-    const src = ctx.specs.FHSRC ?? "";
-    const dst = ctx.specs.FHDST ?? "";
-    opts.log?.(`verifying ${dst} against ${src}`);
-    const v = await verifyPair(ctx, src, dst, opts.verify ?? "hash");
-    const problems = objectProblems(v.entries);
-    if (problems.length > 0)
-      throw new MigrationError("objects", `verification failed: ${problems.length} object(s) missing or different in the target`, problems);
-    return v;
-  });
-}
-
-interface RcloneStats {
-  bytes?: number;
-  transfers?: number;
-  checks?: number;
-  errors?: number;
-}
-
-/** What one `rclone copy --use-json-log --verbose` said: its final stats, what it replaced, and its errors as plain lines. */
-export interface CopyLog {
-  stats: RcloneStats;
-  copied: number;
-  replaced: number;
-  /** Error entries, and every line that is not JSON (a Go panic and its goroutines), in order. */
-  problems: string[];
-}
-
-/** Read one stderr line of `rclone --use-json-log`. */
-export function readCopyLine(log: CopyLog, line: string): { copied?: string; error?: string; other?: string } {
-  let entry: { msg?: string; object?: string; level?: string; stats?: RcloneStats };
-  try {
-    entry = JSON.parse(line) as typeof entry;
-  } catch {
-    if (line.trim()) log.problems.push(line);
-    return line.trim() ? { other: line.trim() } : {};
-  }
-  if (entry.stats) log.stats = entry.stats;
-  else if (entry.msg?.startsWith("Copied")) {
-    log.copied++;
-    if (entry.msg.includes("replaced existing")) log.replaced++;
-    return { copied: entry.object ?? "?" };
-  } else if (entry.level === "error" || entry.level === "critical" || entry.level === "fatal") {
-    const text = `${entry.level.toUpperCase()}: ${entry.object ? `${entry.object}: ` : ""}${entry.msg ?? ""}`;
-    log.problems.push(text);
-    return { error: text };
-  }
-  return {};
-}
-
-/**
- * After a failed copy: whether the source cannot even be listed (one level, cheap). The target is not
- * probed: a target bucket or folder that does not exist yet is normal, rclone creates it.
- */
-async function sourceUnreadable(ctx: { bin: string; env: NodeJS.ProcessEnv; secrets: string[] }, spec: string): Promise<boolean> {
-  const r = await run(ctx.bin, ["lsjson", "--max-depth", "1", "--dirs-only", "--no-mimetype", "--no-modtime", spec], { env: ctx.env, secrets: ctx.secrets });
-  return r.code !== 0;
-}
-
-/** A remote as a person reads it: a local path, or `:type:bucket/prefix` (no options, so no secrets). */
-export function remoteLabel(r: RcloneRemote): string {
-  return r.type === "local" ? r.path : `:${r.type}:${r.path}`;
-}
-
-function copyArgs(src: string, dst: string, opts: MigrateObjectsOptions): string[] {
-  const args = ["copy", src, dst, "--checksum", "--fast-list", "--transfers", String(opts.transfers ?? 4), "--retries", "3", "--low-level-retries", "10", "--use-json-log", "--verbose"];
-  if (opts.bwlimit) args.push("--bwlimit", opts.bwlimit);
-  return args;
-}
-
-type RcloneContext = { bin: string; env: NodeJS.ProcessEnv; specs: Record<string, string>; secrets: string[] };
-
-/** `rclone copy --checksum` from FHSRC to FHDST; its log read as it runs. Throws what the operator can act on. */
-async function copy(ctx: RcloneContext, opts: MigrateObjectsOptions, transfers: number, log: (line: string) => void): Promise<{ copyLog: CopyLog; copyMs: number }> {
-  const src = ctx.specs.FHSRC ?? "";
-  const dst = ctx.specs.FHDST ?? "";
-  log(`rclone copy --checksum --transfers ${transfers} ${src} -> ${dst}`);
-  const tCopy = Date.now();
-  const copyLog: CopyLog = { stats: {}, copied: 0, replaced: 0, problems: [] };
-  const r: RunResult = await run(ctx.bin, copyArgs(src, dst, { ...opts, transfers }), {
-    env: ctx.env,
-    secrets: ctx.secrets,
-    killSignal: "SIGKILL",
-    ...(opts.signal ? { signal: opts.signal } : {}),
-    onStderrLine: (line) => {
-      const said = readCopyLine(copyLog, line);
-      if (said.copied) log(`copied ${said.copied}`);
-      else if (said.error) log(`rclone ${said.error}`);
-      else if (said.other) log(`rclone: ${said.other}`);
+export async function verifyObjects(opts: { from: RcloneRemote; to: RcloneRemote; verify?: "hash" | "download"; followLinks?: boolean; log?: (line: string) => void; signal?: AbortSignal }): Promise<VerifyObjectsResult> {
+  return withRclone(
+    { FHSRC: opts.from, FHDST: opts.to },
+    async (ctx) => {
+      const src = ctx.specs.FHSRC ?? "";
+      const dst = ctx.specs.FHDST ?? "";
+      opts.log?.(`verifying ${dst} against ${src}`);
+      const v = await verifyPair(ctx, src, dst, opts.verify ?? "hash");
+      const problems = [...objectProblems(v.entries), ...skippedProblems(v.skipped)];
+      if (problems.length > 0) throw new MigrationError("objects", `verification failed: ${problems.length} object(s) missing, different or not copied`, problems);
+      return v;
     },
-  });
-  const copyMs = Date.now() - tCopy;
-  if (r.aborted) throw new MigrationInterrupted(`rclone copy was interrupted after ${copyMs} ms; run again to resume`);
-  if (r.code !== 0) {
-    const problems = copyLog.problems.join("\n");
-    const side: Side | undefined = !/^panic:/m.test(problems) && (await sourceUnreadable(ctx, src)) ? "source" : undefined;
-    throw rcloneFailure(r, { ...(side ? { side } : {}), action: `copy ${remoteLabel(opts.from)} to ${remoteLabel(opts.to)}`, ...(side ? { display: remoteLabel(opts.from) } : {}) }, problems);
-  }
-  return { copyLog, copyMs };
-}
-
-/**
- * Copy every object under `from` to `to` with `rclone copy --checksum`, then
- * verify both listings and write the manifest. Resumable: a second run copies
- * only what is missing or different in the target. The source is only read.
- */
-export async function migrateObjects(opts: MigrateObjectsOptions): Promise<ObjectManifest> {
-  const log = opts.log ?? (() => {});
-  const t0 = Date.now();
-  const startedAt = new Date().toISOString();
-  if (remotesOverlap(opts.from, opts.to))
-    throw new MigrationError("objects", "refusing to migrate: the source and target are the same storage with overlapping paths", [
-      { item: opts.to.path, message: "overlaps the source path" },
-    ]);
-  const mode = opts.verify ?? "hash";
-  const transfers = Math.max(1, Math.floor(opts.transfers ?? 4));
-  return withRclone({ FHSRC: opts.from, FHDST: opts.to }, async (ctx) => {
-    const version = toolVersion(ctx.bin, ["version"]).catch(() => "unknown"); // asked beside the copy, not before it
-    const { copyLog, copyMs } = await copy(ctx, opts, transfers, log);
-    const stats = copyLog.stats;
-    const alreadyPresent = Math.max(0, (stats.checks ?? 0) - copyLog.replaced);
-    log(`copied ${stats.transfers ?? 0} object(s), ${stats.bytes ?? 0} bytes (${copyLog.replaced} replacing a different one); ${alreadyPresent} already present`);
-    log(`verifying: listing both sides with MD5 (${mode})`);
-    const v = await verifyPair({ ...ctx, ...(opts.signal ? { signal: opts.signal } : {}) }, ctx.specs.FHSRC ?? "", ctx.specs.FHDST ?? "", mode);
-    const problems = objectProblems(v.entries);
-    const manifestPath = opts.manifestPath ? path.resolve(opts.manifestPath) : undefined;
-    const manifest: ObjectManifest = {
-      kind: "objects",
-      formatVersion: 1,
-      startedAt,
-      finishedAt: new Date().toISOString(),
-      source: describeRemote(opts.from),
-      target: describeRemote(opts.to),
-      tools: { rclone: await version },
-      hashType: "md5",
-      verifyMode: mode,
-      copy: { transferred: stats.transfers ?? 0, replaced: copyLog.replaced, alreadyPresent, bytes: stats.bytes ?? 0, checks: stats.checks ?? 0, errors: stats.errors ?? 0, transfers },
-      timings: { copyMs, verifyMs: v.ms, totalMs: Date.now() - t0 },
-      objects: v.entries,
-      extraTargetObjects: v.extra,
-      totals: { objects: v.entries.length, bytes: v.entries.reduce((n, e) => n + e.size, 0), mismatches: problems.length },
-      ok: problems.length === 0,
-    };
-    if (manifestPath) {
-      await writeJsonAtomic(manifestPath, manifest);
-      log(`manifest written to ${manifestPath}`);
-    }
-    if (problems.length > 0) throw new MigrationError("objects", `verification failed: ${problems.length} object(s) missing or different in the target`, problems, manifestPath);
-    log(`verified ${manifest.totals.objects} objects, ${manifest.totals.bytes} bytes: all equal`);
-    return manifest;
-  });
+    { flags: opts.followLinks ? ["--copy-links"] : [], ...(opts.signal ? { signal: opts.signal } : {}) },
+  );
 }

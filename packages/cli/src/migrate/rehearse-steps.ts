@@ -9,7 +9,8 @@ import { migrateDatabase, verifyDatabase } from "./database";
 import { MigrationError } from "./errors";
 import { pgConnection, psql } from "./pg";
 import { pgTool, runOk } from "./proc";
-import { migrateObjects, type RcloneRemote, verifyObjects, withRclone } from "./rclone";
+import { migrateObjects } from "./objects";
+import { type RcloneRemote, verifyObjects, withRclone } from "./rclone";
 import type { NegativeCheck, RehearsalEvidence, ResumeCheck } from "./rehearse";
 import { seedDatabaseSql, type SeededObject, writeSeedObjects } from "./seed";
 import { type AzuriteServer, type PostgresServer, type RunningServer, type S3Server, startAzurite, startPostgres, startS3rver } from "./servers";
@@ -61,7 +62,7 @@ export async function startServers(c: Context, started: RunningServer[]): Promis
       { role: "target object store (Azure Blob protocol)", software: AZ.software, version: AZ.version, endpoint: AZ.endpoint },
     ];
     c.evidence.dataPath = [
-      `source PostgreSQL 127.0.0.1:${A.port} -> pg_dump on this host -> ${path.join(c.workDir, "database", "dump")} (removed once verified) -> pg_restore -> target PostgreSQL 127.0.0.1:${B.port}`,
+      `source PostgreSQL 127.0.0.1:${A.port} -> pg_dump on this host -> a private folder in ${path.join(c.workDir, "database")} (removed once verified) -> pg_restore -> target PostgreSQL 127.0.0.1:${B.port}`,
       `source S3 ${S3.endpoint} -> rclone on this host (streamed, not stored) -> target Azure Blob ${AZ.endpoint}`,
     ];
     return { value: { A, B, S3, AZ }, detail: c.evidence.servers.map((s) => `${s.software} ${s.version} at ${s.endpoint}`).join("; ") };

@@ -5,7 +5,7 @@
  */
 import { execFile } from "node:child_process";
 import { readdirSync } from "node:fs";
-import { chmod, mkdtemp, readFile, rm } from "node:fs/promises";
+import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -15,6 +15,9 @@ import { type RehearsalEvidence, rehearsalPreflight, renderEvidenceMarkdown } fr
 const BIN = path.join(__dirname, "..", "..", "dist", "bin.js");
 let outDir = "";
 let tmpDir = "";
+let workDir = "";
+/** Files the operator had in the folder named with --work-dir: the rehearsal must not touch them. */
+const PLANTED = ["database/keep.txt", "seed-objects/mine.txt", "objects-manifest.json", "corrupt.bin", "dump/unrelated.txt"];
 let evidence: RehearsalEvidence;
 let lines: string[] = [];
 let exitCode: number | null = null;
@@ -27,9 +30,14 @@ beforeAll(async () => {
   // The rehearsal's own temporary folders (servers, dumps, seed objects) go here, so the test can see that none is left.
   tmpDir = await mkdtemp(path.join(os.tmpdir(), "freehold-rehearsal-tmp-"));
   await chmod(tmpDir, 0o755); // as root, the clusters run as postgres, which must reach its folder inside
+  workDir = await mkdtemp(path.join(os.tmpdir(), "freehold-rehearsal-work-"));
+  for (const f of PLANTED) {
+    await mkdir(path.dirname(path.join(workDir, f)), { recursive: true });
+    await writeFile(path.join(workDir, f), `the operator's ${f}`);
+  }
 
   await new Promise<void>((resolve) =>
-    execFile(process.execPath, [BIN, "rehearse", "--out", outDir, "--seed", "42", "--rows", "5000", "--objects", "40"], { env: { ...process.env, TMPDIR: tmpDir }, maxBuffer: 64 * 1024 * 1024 }, (error, _stdout, stderr) => {
+    execFile(process.execPath, [BIN, "rehearse", "--out", outDir, "--work-dir", workDir, "--seed", "42", "--rows", "5000", "--objects", "40"], { env: { ...process.env, TMPDIR: tmpDir }, maxBuffer: 64 * 1024 * 1024 }, (error, _stdout, stderr) => {
       exitCode = error ? Number((error as { code?: number }).code ?? 1) : 0;
       lines = stderr.split("\n");
       resolve();
@@ -41,6 +49,7 @@ beforeAll(async () => {
 afterAll(async () => {
   if (outDir) await rm(outDir, { recursive: true, force: true });
   if (tmpDir) await rm(tmpDir, { recursive: true, force: true });
+  if (workDir) await rm(workDir, { recursive: true, force: true });
 });
 
 describe("freehold rehearse (real servers)", () => {
@@ -54,6 +63,12 @@ describe("freehold rehearse (real servers)", () => {
   it("leaves nothing behind: every server stopped, every folder and file it made removed", () => {
     expect(readdirSync(tmpDir)).toEqual([]);
     expect(lines).toContain("servers stopped");
+  });
+
+  it("works in a folder of its own inside --work-dir, and leaves everything else there as it was", async () => {
+    expect(readdirSync(workDir).sort()).toEqual(["corrupt.bin", "database", "dump", "objects-manifest.json", "seed-objects"]);
+    for (const f of PLANTED) expect(await readFile(path.join(workDir, f), "utf8")).toBe(`the operator's ${f}`);
+    expect(readdirSync(path.join(workDir, "database"))).toEqual(["keep.txt"]);
   });
 
   it("started and recorded four real servers on loopback", () => {

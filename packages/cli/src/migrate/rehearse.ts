@@ -3,11 +3,11 @@
  * migrations, and the checks that prove verification works (corruption is
  * caught, an interrupted copy resumes). Returns the evidence; renders it.
  */
-import { existsSync } from "node:fs";
 import { mkdir, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { MigrationInterrupted, MissingToolError } from "./errors";
+import { MigrationInterrupted, MigrationToolError, MissingToolError } from "./errors";
+import { freshPrivateFolder, userFolderProblems } from "./folders";
 import type { DatabaseManifest, ObjectManifest } from "./manifest";
 import { pgTool, rcloneBinary, toolVersion } from "./proc";
 import {
@@ -28,7 +28,11 @@ import { type RunningServer, storageServersAvailable } from "./servers";
 export { renderEvidenceMarkdown } from "./rehearse-report";
 
 export interface RehearseOptions {
-  /** Working folder: dumps, seed objects, manifests; emptied of them afterwards (default: a private temporary folder, removed). */
+  /**
+   * A folder to work in: the rehearsal makes a private folder of its own
+   * inside it (dumps, seed objects, manifests) and removes only that folder
+   * afterwards (default: the system's temporary directory).
+   */
   workDir?: string;
   /** Seed for the generated data (default 20251125). */
   seed?: number;
@@ -162,12 +166,18 @@ function emptyEvidence(seed: number): RehearsalEvidence {
   };
 }
 
-/** What the rehearsal writes in its work folder; all of it is removed at the end. */
-const MADE = ["database", "seed-objects", "corrupt.bin", "database-manifest.json", "database-manifest.rerun.json", "database-manifest.refused.json", "objects-manifest.json", "objects-resume-manifest.json"];
-
-async function removeWhatWasMade(workDir: string, created: boolean): Promise<void> {
-  if (created) await rm(workDir, { recursive: true, force: true });
-  else await Promise.all(MADE.map((f) => rm(path.join(workDir, f), { recursive: true, force: true })));
+/**
+ * The rehearsal's own folder: a fresh private folder (random name, 0700) in
+ * the folder the user named, or under the system's temporary directory. Only
+ * this folder is ever removed: nothing else in a named folder is touched.
+ */
+async function rehearsalFolder(named: string | undefined): Promise<string> {
+  if (named === undefined) return freshPrivateFolder("freehold-rehearse-");
+  const parent = path.resolve(named);
+  const problems = userFolderProblems(parent, "work-dir");
+  if (problems.length > 0) throw new MigrationToolError(problems.join("\n"), "freehold", null, { hint: "give --work-dir a folder you own on a disk, or leave it out" });
+  await mkdir(parent, { recursive: true, mode: 0o700 });
+  return freshPrivateFolder("freehold-rehearse-", parent);
 }
 
 /**
@@ -186,11 +196,8 @@ export async function rehearse(opts: RehearseOptions): Promise<RehearsalEvidence
       `\n  ${missing.join("\n  ")}\nIn CI: apt-get install -y postgresql rclone && npm ci (s3rver and azurite are devDependencies of @freehold/cli)`,
     );
   const seed = opts.seed ?? 20251125;
-  const workDir = path.resolve(opts.workDir ?? path.join(os.tmpdir(), `freehold-rehearse-${process.pid}-${Date.now().toString(36)}`));
   const t0 = Date.now();
-  const created = !existsSync(workDir);
-  await removeWhatWasMade(workDir, false);
-  await mkdir(workDir, { recursive: true, mode: 0o700 });
+  const workDir = await rehearsalFolder(opts.workDir);
   const evidence = emptyEvidence(seed);
   const c: Context = { evidence, workDir, seed, rows: opts.rows ?? 5000, objectCount: opts.objects ?? 40, log, ...(opts.signal ? { signal: opts.signal } : {}), step: stepRunner(evidence, log, opts.signal) };
   const started: RunningServer[] = [];
@@ -207,7 +214,7 @@ export async function rehearse(opts: RehearseOptions): Promise<RehearsalEvidence
   } finally {
     await Promise.allSettled(started.map((s) => s.stop()));
     log("servers stopped");
-    await removeWhatWasMade(workDir, created);
+    await rm(workDir, { recursive: true, force: true });
   }
   evidence.finishedAt = new Date().toISOString();
   evidence.durationMs = Date.now() - t0;

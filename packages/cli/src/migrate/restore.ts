@@ -4,108 +4,246 @@
  * `pg_restore --single-transaction` cannot use parallel jobs, so atomicity is
  * kept another way:
  *
- * 1. Before anything is written, the SQL that undoes the restore is derived
- *    from the dump itself (the DROP statements `pg_restore --clean --if-exists`
- *    would run for every pre-data object, each with CASCADE) and saved in a
- *    journal in the work folder, minus the extensions the target already had.
+ * 1. Before anything is written, a journal in the (private) work folder
+ *    records the target's identity and its transaction horizon.
  * 2. The pre-data section (schemas, tables, types, functions, sequences,
- *    views) is restored in one transaction with --exit-on-error: it either
- *    creates every object or none, and because the target held none of the
- *    source's tables and a conflicting object makes it fail, everything it
- *    creates is new, so dropping it removes only what this run made.
+ *    views) is restored in one transaction with --exit-on-error: it creates
+ *    every object or none. Every catalog row that transaction creates carries
+ *    its transaction id (`xmin`), so right after it commits the objects it
+ *    created are read from the target's catalogs (by that id: only what this
+ *    restore made, never an object the target already had) and recorded in
+ *    the journal by OID and PostgreSQL's own quoted identity
+ *    (pg_identify_object).
  * 3. Data and post-data (indexes, constraints, triggers) are restored with
  *    `pg_restore -j N`. Each table's data is committed as it finishes, and
  *    the caller is told, so verification of that table starts at once.
  * 4. On success the journal is removed. On failure or interruption the
- *    sessions of the restore are stopped and the journal's SQL runs in one
- *    transaction: the target is as it was. A run that was killed before it
- *    could do so (SIGKILL, power loss) leaves the journal, and the next run
- *    applies it before it restores again.
+ *    sessions of the restore are stopped and the recorded objects are dropped
+ *    in one transaction (psql --single-transaction), each only if its OID
+ *    still names the same object: the target is as it was. A run killed
+ *    before it could do so (SIGKILL, power loss) leaves the journal, and the
+ *    next run of the same source and target applies it first; a journal for
+ *    another target is never applied.
+ *
+ * The SQL that undoes a restore is built here, when it runs, from numbers
+ * and hex-encoded names: no statement is split, no name is spliced into SQL
+ * unquoted, and nothing a file says is run as SQL.
  */
 import { pgFailure } from "./diagnose";
 import { MigrationToolError } from "./errors";
-import { type PgConnection, psql, quoteIdent } from "./pg";
+import { parseJsonLine, type PgConnection, psql, quoteLiteral } from "./pg";
 import { run } from "./proc";
-import type { WorkDir } from "./workdir";
+import { HORIZON_SQL, parseSnapshot } from "./state";
+import type { RestoreJournal, WorkDir } from "./workdir";
 
-/** The contiguous block of DROP statements `pg_restore --clean --if-exists` prints before it creates anything. */
-export function dropBlock(script: string): string[] {
-  const lines = script.split("\n");
-  const start = lines.findIndex((l) => l.startsWith("SET row_security"));
-  const out: string[] = [];
-  for (const line of lines.slice(start + 1)) {
-    if (line.trim() === "") {
-      if (out.length > 0) break;
-      continue;
-    }
-    if (!/^(DROP |ALTER .* DROP )/.test(line)) break;
-    out.push(line);
-  }
-  return out;
+/** One object a restore created, as recorded in the journal. */
+export interface CreatedObject {
+  classid: number;
+  objid: number;
+  /** pg_identify_object's type, e.g. `table`, `schema`, `function`. */
+  type: string;
+  /** pg_identify_object's identity: the quoted, qualified name (`public."Odd ""Name"""`, `public.f(integer)`). */
+  identity: string;
 }
 
-/** `DROP … IF EXISTS x;` → `DROP … IF EXISTS x CASCADE;` (objects that depend on what this run created were created by it too). */
-function cascade(stmt: string): string {
-  return /^DROP /.test(stmt) && !/ CASCADE;$/.test(stmt) && !/^DROP USER MAPPING/.test(stmt) ? stmt.replace(/;$/, " CASCADE;") : stmt;
+/** The DROP keyword for each kind of object a restore may create (pg_identify_object's type names). */
+const DROP_KEYWORD: Record<string, string> = {
+  "event trigger": "EVENT TRIGGER",
+  publication: "PUBLICATION",
+  "statistics object": "STATISTICS",
+  cast: "CAST",
+  "foreign table": "FOREIGN TABLE",
+  "materialized view": "MATERIALIZED VIEW",
+  view: "VIEW",
+  table: "TABLE",
+  sequence: "SEQUENCE",
+  aggregate: "AGGREGATE",
+  procedure: "PROCEDURE",
+  function: "FUNCTION",
+  operator: "OPERATOR",
+  "operator class": "OPERATOR CLASS",
+  "operator family": "OPERATOR FAMILY",
+  "text search configuration": "TEXT SEARCH CONFIGURATION",
+  "text search dictionary": "TEXT SEARCH DICTIONARY",
+  "text search parser": "TEXT SEARCH PARSER",
+  "text search template": "TEXT SEARCH TEMPLATE",
+  collation: "COLLATION",
+  conversion: "CONVERSION",
+  type: "TYPE",
+  domain: "DOMAIN",
+  server: "SERVER",
+  "foreign-data wrapper": "FOREIGN DATA WRAPPER",
+  "access method": "ACCESS METHOD",
+  language: "LANGUAGE",
+  extension: "EXTENSION",
+  schema: "SCHEMA",
+};
+const DROP_ORDER = Object.keys(DROP_KEYWORD);
+
+/** Catalogs whose rows are whole objects a restore can create (sub-objects go with their owner). */
+const CATALOGS = [
+  "pg_namespace",
+  "pg_class",
+  "pg_type",
+  "pg_proc",
+  "pg_extension",
+  "pg_collation",
+  "pg_conversion",
+  "pg_operator",
+  "pg_opclass",
+  "pg_opfamily",
+  "pg_ts_config",
+  "pg_ts_dict",
+  "pg_ts_parser",
+  "pg_ts_template",
+  "pg_cast",
+  "pg_language",
+  "pg_foreign_data_wrapper",
+  "pg_foreign_server",
+  "pg_event_trigger",
+  "pg_publication",
+  "pg_statistic_ext",
+  "pg_am",
+];
+
+const isXid = (x: string) => /^\d{1,10}$/.test(x);
+
+/** SQL: every top-level object whose catalog row was created by transaction `xid` (not a part of another object, not an extension's member). */
+export function createdObjectsSql(xid: string): string {
+  if (!isXid(xid)) throw new Error(`not a transaction id: ${xid}`);
+  const rows = CATALOGS.map(
+    (c) => `SELECT 'pg_catalog.${c}'::pg_catalog.regclass::oid AS classid, oid AS objid FROM pg_catalog.${c} WHERE xmin = '${xid}'::xid${c === "pg_class" ? " AND relkind IN ('r', 'p', 'v', 'm', 'S', 'f')" : ""}`,
+  ).join("\n  UNION ALL ");
+  return `WITH made AS (
+  ${rows}
+)
+SELECT coalesce(pg_catalog.json_agg(pg_catalog.json_build_object('classid', m.classid::int8, 'objid', m.objid::int8, 'type', i.type, 'identity', i.identity) ORDER BY m.classid, m.objid), '[]')::text
+FROM made m CROSS JOIN LATERAL pg_catalog.pg_identify_object(m.classid, m.objid, 0) i
+WHERE NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d WHERE d.classid = m.classid AND d.objid = m.objid AND d.objsubid = 0 AND d.deptype IN ('i', 'a', 'e', 'x'));`;
 }
 
-/** The DROP statements `pg_restore --clean --if-exists` would run for one section of the dump. */
-async function cleanStatements(pgRestore: string, dumpDir: string, section: "pre-data" | "post-data"): Promise<string[]> {
-  const r = await run(pgRestore, ["--clean", "--if-exists", `--section=${section}`, "--no-owner", "--no-privileges", "-f", "-", dumpDir]);
-  if (r.code !== 0) throw pgFailure(r, { action: "read the dump's table of contents" });
-  return dropBlock(r.stdout);
-}
-
-/** `DROP <kind> IF EXISTS <name>;` for a name the target already had (either spelling of the identifier). */
-function dropsExisting(stmt: string, kind: string, existing: string[]): boolean {
-  return existing.some((x) => stmt === `DROP ${kind} IF EXISTS ${quoteIdent(x)};` || stmt === `DROP ${kind} IF EXISTS ${x};`);
-}
+/** A 32-bit xid column widened to the 64-bit txid it stands for, relative to the current horizon. */
+const FULL_XID = (col: string) =>
+  `(CASE WHEN ${col}::text::int8 <= (h.x % 4294967296) THEN (h.x / 4294967296) ELSE (h.x / 4294967296) - 1 END) * 4294967296 + ${col}::text::int8`;
+const HORIZON_CTE = "h AS (SELECT pg_catalog.txid_snapshot_xmax(pg_catalog.txid_current_snapshot()) AS x)";
 
 /**
- * The rollback script for restoring `dumpDir` into `target`: one transaction
- * that drops every pre-data object of the dump (CASCADE takes the tables'
- * indexes, constraints and triggers with them) and the dump's publications
- * and event triggers, except extensions, publications and event triggers the
- * target already had (the restore would have failed on, or kept, those).
+ * SQL: the transaction ids (32-bit, with their 64-bit value) that created the
+ * named tables in the target, or, when `tables` is empty, every id newer than
+ * `horizonXmax` that created a schema, relation, type or function.
  */
-export async function rollbackSql(pgRestore: string, dumpDir: string, target: PgConnection): Promise<string> {
-  const [pre, post, existing] = await Promise.all([
-    cleanStatements(pgRestore, dumpDir, "pre-data"),
-    cleanStatements(pgRestore, dumpDir, "post-data"),
-    psql(
-      target,
-      "SELECT pg_catalog.json_build_object('ext', (SELECT coalesce(pg_catalog.json_agg(extname), '[]') FROM pg_catalog.pg_extension), 'pub', (SELECT coalesce(pg_catalog.json_agg(pubname), '[]') FROM pg_catalog.pg_publication), 'evt', (SELECT coalesce(pg_catalog.json_agg(evtname), '[]') FROM pg_catalog.pg_event_trigger));",
-      { action: "list the target's extensions and publications" },
-    ),
-  ]);
-  const had = JSON.parse(existing.lines[0] ?? "{}") as { ext?: string[]; pub?: string[]; evt?: string[] };
-  const standalone = post.filter((x) => /^DROP (PUBLICATION|EVENT TRIGGER) IF EXISTS /.test(x) && !dropsExisting(x, "PUBLICATION", had.pub ?? []) && !dropsExisting(x, "EVENT TRIGGER", had.evt ?? []));
-  const drops = [...standalone, ...pre.filter((x) => !dropsExisting(x, "EXTENSION", had.ext ?? []))].map(cascade);
-  return ["SET client_min_messages = warning;", "SET lock_timeout = '30s';", ...drops].join("\n");
+export function creatorSql(tables: Array<{ schema: string; table: string }>, horizonXmax: bigint): string {
+  if (tables.length > 0) {
+    const pairs = tables.map((t) => `(${quoteLiteral(t.schema)}, ${quoteLiteral(t.table)})`).join(", ");
+    // The names are literals: standard_conforming_strings on, so a backslash in one is only a backslash.
+    return `SET standard_conforming_strings = on;
+WITH ${HORIZON_CTE}
+SELECT coalesce(pg_catalog.json_agg(DISTINCT pg_catalog.json_build_object('xid', c.xmin::text, 'full', (${FULL_XID("c.xmin")})::text)::text), '[]')::text
+FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace CROSS JOIN h
+WHERE (n.nspname, c.relname) IN (VALUES ${pairs});`;
+  }
+  const rows = ["pg_namespace", "pg_class", "pg_type", "pg_proc"].map((c) => `SELECT xmin FROM pg_catalog.${c}`).join(" UNION ALL ");
+  return `WITH ${HORIZON_CTE}
+SELECT coalesce(pg_catalog.json_agg(DISTINCT pg_catalog.json_build_object('xid', r.xmin::text, 'full', (${FULL_XID("r.xmin")})::text)::text), '[]')::text
+FROM (${rows}) r CROSS JOIN h
+WHERE r.xmin::text::int8 >= 3 AND (${FULL_XID("r.xmin")}) >= ${horizonXmax.toString()};`;
 }
 
-/** Undo a partial restore: stop what is still running in it, run the journal's SQL in one transaction, remove the journal. */
-export async function rollBack(work: WorkDir, target: PgConnection, stopSessions: () => Promise<unknown>, log: (l: string) => void): Promise<void> {
+/** Find the transaction that restored the schema (created after `horizon`) and the objects it created. Empty when it never committed. */
+export async function createdByRestore(target: PgConnection, horizon: string, tables: Array<{ schema: string; table: string }>): Promise<{ xid: string; objects: CreatedObject[] } | undefined> {
+  const xmax = parseSnapshot(horizon).xmax;
+  const r = await psql(target, creatorSql(tables, xmax), { action: "find what the restore created" });
+  const found = (parseJsonLine<string[]>(r.lines[0], "the restore's transaction") ?? []).map((x) => JSON.parse(x) as { xid: string; full: string });
+  const mine = found.filter((f) => BigInt(f.full) >= xmax);
+  if (mine.length === 0) return undefined;
+  if (mine.length > 1 || found.length > mine.length)
+    throw new MigrationToolError(
+      `cannot tell which objects in the target the restore created: ${found.length} transaction(s) made the source's tables or newer objects there (${found.map((f) => f.xid).join(", ")}); nothing was undone.`,
+      "freehold",
+      null,
+      { side: "target", hint: "whether someone else created or restored the same objects in the target database; drop what the restore made by hand, or use an empty database" },
+    );
+  const xid = (mine[0] as { xid: string }).xid;
+  const objects = await psql(target, createdObjectsSql(xid), { action: "list what the restore created" });
+  return { xid, objects: parseJsonLine<CreatedObject[]>(objects.lines[0], "the restored objects") };
+}
+
+const hex = (s: string) => `pg_catalog.convert_from(pg_catalog.decode('${Buffer.from(s, "utf8").toString("hex")}', 'hex'), 'UTF8')`;
+
+/**
+ * One DO block that drops each recorded object that still exists under the
+ * same OID, type and identity (so an object someone made since is never
+ * touched), CASCADE taking what depends on it (the indexes, constraints and
+ * triggers the restore added to its tables). Names travel hex-encoded.
+ */
+export function undoSql(objects: CreatedObject[]): string {
+  const known = objects.filter((o) => DROP_KEYWORD[o.type] !== undefined && Number.isInteger(o.classid) && Number.isInteger(o.objid));
+  if (known.length === 0) return "SELECT 1;";
+  const rank = (o: CreatedObject) => DROP_ORDER.indexOf(o.type);
+  const rows = [...known]
+    .sort((a, b) => rank(a) - rank(b))
+    .map((o) => `(${o.classid}::oid, ${o.objid}::oid, ${hex(o.type)}, ${hex(o.identity)}, '${DROP_KEYWORD[o.type]}')`)
+    .join(",\n      ");
+  return `SET client_min_messages = warning;
+SET lock_timeout = '30s';
+DO $freehold_undo$
+DECLARE
+  o record;
+  present boolean;
+  now_type text;
+  now_identity text;
+BEGIN
+  FOR o IN SELECT * FROM (VALUES
+      ${rows}
+    ) AS v(classid, objid, type, identity, keyword) LOOP
+    EXECUTE pg_catalog.format('SELECT EXISTS (SELECT 1 FROM %s WHERE oid = $1)', o.classid::pg_catalog.regclass) INTO present USING o.objid;
+    CONTINUE WHEN NOT present;
+    SELECT i.type, i.identity INTO now_type, now_identity FROM pg_catalog.pg_identify_object(o.classid, o.objid, 0) i;
+    CONTINUE WHEN now_type IS DISTINCT FROM o.type OR now_identity IS DISTINCT FROM o.identity;
+    EXECUTE 'DROP ' || o.keyword || ' IF EXISTS ' || now_identity || ' CASCADE';
+  END LOOP;
+END
+$freehold_undo$;`;
+}
+
+/** Undo a partial restore: stop what is still running in it, drop what it created in one transaction, remove the journal. */
+export async function rollBack(work: WorkDir, target: PgConnection, targetIdentity: string, stopSessions: () => Promise<unknown>, log: (l: string) => void): Promise<boolean> {
   const journal = await work.readJournal();
-  if (!journal) return;
+  if (!journal) return false;
+  if (journal.targetIdentity !== targetIdentity)
+    throw new MigrationToolError(
+      `the work folder ${work.dir} holds an unfinished restore into ${journal.target} (${journal.targetIdentity}), not into this run's target ${target.display} (${targetIdentity}); nothing was done.`,
+      "freehold",
+      null,
+      { hint: `run freehold migrate again with the source and target of that restore to undo it, or give this run another --work-dir` },
+    );
   log(`undoing the unfinished restore into ${journal.target} (started ${journal.startedAt})`);
   await stopSessions();
-  await psql(target, journal.rollbackSql, { action: "undo the unfinished restore" }).catch((e: unknown) => {
+  try {
+    const made = journal.objects ? { objects: journal.objects } : await createdByRestore(target, journal.horizon, journal.tables);
+    if (made && made.objects.length > 0) await psql(target, undoSql(made.objects), { action: "undo the unfinished restore", singleTransaction: true });
+    const skipped = (made?.objects ?? []).filter((o) => DROP_KEYWORD[o.type] === undefined);
+    if (skipped.length > 0) log(`left in the target (no rule to drop them): ${skipped.map((o) => `${o.type} ${o.identity}`).join(", ")}`);
+  } catch (e) {
     throw new MigrationToolError(
       `could not undo the unfinished restore into ${journal.target}; the journal stays in ${work.dir} and the next run tries again.`,
       "psql",
       null,
       { side: "target", output: e instanceof MigrationToolError ? (e.details.output ?? e.message) : String(e), hint: "that the target is reachable and nothing else holds locks on the restored tables" },
     );
-  });
+  }
   await work.clearJournal();
   log("the target is back as it was before the restore");
+  return true;
 }
 
 export interface RestoreOptions {
   pgRestore: string;
   dumpDir: string;
   target: PgConnection;
+  targetIdentity: string;
+  /** The source's tables (the restore creates each of them). */
+  tables: Array<{ schema: string; table: string }>;
   jobs: number;
   work: WorkDir;
   signal?: AbortSignal;
@@ -125,12 +263,14 @@ async function tableDataItems(pgRestore: string, dumpDir: string): Promise<Map<n
   return items;
 }
 
-/** Restore the dump as described above. Throws (after rolling back) when any part fails. */
+/** Restore the dump as described above. Throws when any part fails (the caller rolls back). */
 export async function restoreDump(o: RestoreOptions): Promise<void> {
   const fail = (r: Awaited<ReturnType<typeof run>>, action: string) => pgFailure(r, { side: "target", action, display: o.target.display });
   const env = { env: o.target.env, secrets: o.target.secrets, ...(o.signal ? { signal: o.signal } : {}) };
   const items = await tableDataItems(o.pgRestore, o.dumpDir);
-  await o.work.writeJournal({ target: o.target.display, startedAt: new Date().toISOString(), rollbackSql: await rollbackSql(o.pgRestore, o.dumpDir, o.target) });
+  const horizon = (await psql(o.target, HORIZON_SQL, { action: "read the target's transaction horizon" })).lines[0] ?? "";
+  const journal: RestoreJournal = { formatVersion: 3, target: o.target.display, targetIdentity: o.targetIdentity, startedAt: new Date().toISOString(), horizon, tables: o.tables };
+  await o.work.writeJournal(journal);
 
   o.log(`pg_restore --section=pre-data --single-transaction ${o.dumpDir} -> ${o.target.display}`);
   const pre = await run(o.pgRestore, [...COMMON, "--section=pre-data", "--single-transaction", "--dbname", o.target.conninfo, o.dumpDir], env);
@@ -138,6 +278,8 @@ export async function restoreDump(o: RestoreOptions): Promise<void> {
     await o.work.clearJournal(); // one transaction: nothing was created
     throw fail(pre, "restore the schema into the target");
   }
+  const made = await createdByRestore(o.target, horizon, o.tables);
+  await o.work.writeJournal({ ...journal, ...(made ? { xid: made.xid, objects: made.objects } : { objects: [] }) });
 
   o.log(`pg_restore -j ${o.jobs} --section=data --section=post-data ${o.dumpDir} -> ${o.target.display}`);
   const parallel = o.jobs > 1;

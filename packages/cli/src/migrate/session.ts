@@ -4,9 +4,10 @@
  * that neither an interrupted run nor a killed one leaves a query running.
  */
 import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
+import { createHash } from "node:crypto";
 import { pgFailure } from "./diagnose";
 import { MigrationInterrupted, MigrationToolError } from "./errors";
-import { tableChecksumSql, type TableInfo } from "./fingerprint";
+import { type TableInfo, type TextMode, tableChecksumSql } from "./fingerprint";
 import { type ChecksumRun, type PgConnection, psql, quoteLiteral, recordChecksum, STABLE_SESSION_SQL } from "./pg";
 import { pgTool, redact, sleep } from "./proc";
 
@@ -134,7 +135,8 @@ export class PsqlSession {
  */
 export async function stopSessions(conn: PgConnection, prefix: string, timeoutMs = 10_000): Promise<number> {
   const like = quoteLiteral(`${prefix.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
-  const mine = `FROM pg_catalog.pg_stat_activity WHERE application_name LIKE ${like} AND pid <> pg_catalog.pg_backend_pid() AND datname = pg_catalog.current_database()`;
+  // Not the lock of the run that asks (see targetLock): only the run holding it can be here.
+  const mine = `FROM pg_catalog.pg_stat_activity WHERE application_name LIKE ${like} AND application_name <> ${quoteLiteral(`${prefix}-lock`)} AND pid <> pg_catalog.pg_backend_pid() AND datname = pg_catalog.current_database()`;
   const first = await psql(conn, `SELECT pg_catalog.count(pg_catalog.pg_terminate_backend(pid)) ${mine};`, { action: "stop the sessions of an earlier run" });
   const count = Number(first.lines[0] ?? 0);
   const deadline = Date.now() + timeoutMs;
@@ -147,11 +149,36 @@ export async function stopSessions(conn: PgConnection, prefix: string, timeoutMs
 }
 
 /**
+ * Hold a PostgreSQL advisory lock on the target database for the whole run
+ * (session-level, keyed by the target's identity): a second migration into
+ * the same database refuses instead of stopping the first one's sessions as
+ * if they were a killed run's, or restoring beside it. The lock goes with
+ * its session: a killed run's psql ends when its parent does, and releases
+ * it. `conn` should be named `<prefix>-lock`. Resolves with the release.
+ */
+export async function targetLock(conn: PgConnection, identity: string): Promise<() => Promise<void>> {
+  const key = BigInt.asIntN(64, BigInt(`0x${createHash("sha256").update(`freehold-migrate-target\n${identity}`).digest("hex").slice(0, 16)}`));
+  const session = new PsqlSession(conn);
+  try {
+    const [got] = await session.must(`SELECT pg_catalog.pg_try_advisory_lock(${key.toString()}::int8);`, "take the migration lock");
+    if (got !== "t")
+      throw new MigrationToolError(`another freehold migrate is restoring into the target ${conn.display} (it holds PostgreSQL advisory lock ${key}); nothing was done.`, "freehold", null, {
+        side: "target",
+        hint: "wait for that run to finish (pg_locks shows the session holding the lock), then run again",
+      });
+  } catch (e) {
+    session.kill();
+    throw e;
+  }
+  return () => session.close();
+}
+
+/**
  * Checksum the given tables (their definitions taken from the source) on one
  * server, in one psql session, one statement per table. A table whose query
  * fails is reported in `failed` instead of stopping the others.
  */
-export async function checksumTables(conn: PgConnection, tables: TableInfo[]): Promise<ChecksumRun> {
+export async function checksumTables(conn: PgConnection, tables: TableInfo[], mode: TextMode): Promise<ChecksumRun> {
   const started = Date.now();
   const out: ChecksumRun = { sums: new Map(), failed: new Map(), ms: 0 };
   if (tables.length === 0) return out;
@@ -159,7 +186,7 @@ export async function checksumTables(conn: PgConnection, tables: TableInfo[]): P
   try {
     await session.must(STABLE_SESSION_SQL, "prepare the session");
     for (const t of tables) {
-      const r = await session.query(tableChecksumSql(t));
+      const r = await session.query(tableChecksumSql(t, mode));
       recordChecksum(out, t, r.lines, r.errors);
     }
   } finally {

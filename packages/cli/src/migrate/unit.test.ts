@@ -7,9 +7,9 @@ import { failureLines, pgFailure, rcloneFailure } from "./diagnose";
 import { columnExpr, nullConstant, tableChecksumSql } from "./fingerprint";
 import { pgConnection, quoteIdent, quoteLiteral, type TableSum } from "./pg";
 import { formatRemote, parseRemoteString } from "./remote";
-import { dropBlock } from "./restore";
+import { createdObjectsSql, creatorSql, undoSql } from "./restore";
 import { freePort, redact } from "./proc";
-import { describeRemote, rcloneEnv, rcloneRemoteEnv, remotesOverlap } from "./rclone";
+import { describeRemote, rcloneEnv, rcloneRemoteEnv, remotesOverlap, skippedEntry } from "./rclone";
 import { seedDatabaseSql, writeSeedObjects } from "./seed";
 import { azureAccountSasUrl } from "./servers";
 
@@ -109,20 +109,35 @@ describe("rclone connection strings (rclone's own quoting rules)", () => {
   });
 });
 
-describe("pg_restore's clean script", () => {
-  it("takes the DROP block only, not statements inside function bodies after it", () => {
-    const script = [
-      "SET row_security = off;",
-      "",
-      "ALTER TABLE IF EXISTS s.t ALTER COLUMN id DROP DEFAULT;",
-      "DROP TABLE IF EXISTS s.t;",
-      "DROP SCHEMA IF EXISTS s;",
-      "SET default_tablespace = '';",
-      "CREATE FUNCTION f() RETURNS void LANGUAGE plpgsql AS $$",
-      "DROP TABLE IF EXISTS important;",
-      "$$;",
-    ].join("\n");
-    expect(dropBlock(script)).toEqual(["ALTER TABLE IF EXISTS s.t ALTER COLUMN id DROP DEFAULT;", "DROP TABLE IF EXISTS s.t;", "DROP SCHEMA IF EXISTS s;"]);
+describe("undoing a partial restore", () => {
+  const objects = [
+    { classid: 2615, objid: 16388, type: "schema", identity: '"we;ird\nname"' },
+    { classid: 1259, objid: 16449, type: "table", identity: '"we;ird\nname"."t;1\nx$freehold_undo$\\! rm -rf /"' },
+    { classid: 1255, objid: 16476, type: "function", identity: "public.f(integer)" },
+    { classid: 3079, objid: 16389, type: "extension", identity: "pgcrypto" },
+    { classid: 9999, objid: 1, type: "transform", identity: "for integer on language plpgsql" },
+  ];
+
+  it("is one DO statement over OIDs and hex-encoded names: no name is spliced into SQL, nothing is split by lines", () => {
+    const sql = undoSql(objects);
+    expect(sql.match(/^DO /gm)).toHaveLength(1);
+    expect(sql.match(/\$freehold_undo\$/g)).toHaveLength(2);
+    expect(sql).not.toContain("we;ird");
+    expect(sql).not.toContain("rm -rf");
+    expect(sql).not.toContain("\\!");
+    expect(sql).toContain(`pg_catalog.decode('${Buffer.from(objects[1]?.identity ?? "").toString("hex")}', 'hex')`);
+    // Only kinds with a known DROP; the schema last, after what is in it.
+    expect(sql).not.toContain(Buffer.from("transform").toString("hex"));
+    expect(sql.indexOf("'TABLE'")).toBeLessThan(sql.indexOf("'EXTENSION'"));
+    expect(sql.indexOf("'EXTENSION'")).toBeLessThan(sql.indexOf("'SCHEMA'"));
+    // Each object is dropped only when its OID still names the same object.
+    expect(sql).toContain("CONTINUE WHEN now_type IS DISTINCT FROM o.type OR now_identity IS DISTINCT FROM o.identity;");
+  });
+
+  it("finds what the schema restore created by its transaction id only", () => {
+    expect(createdObjectsSql("749")).toContain("WHERE xmin = '749'::xid");
+    expect(() => createdObjectsSql("749'; DROP TABLE x; --")).toThrow(/not a transaction id/);
+    expect(creatorSql([{ schema: "s'x", table: "t\n;" }], 700n)).toContain("(n.nspname, c.relname) IN (VALUES ('s''x', 't\n;'))");
   });
 });
 
@@ -218,7 +233,7 @@ describe("manifest comparison", () => {
 
 describe("PostgreSQL connections", () => {
   it("keeps the password out of the conninfo and opens a source read-only", () => {
-    const c = pgConnection("postgresql://app:s%40cret%2F1@db.example:5433/shop?sslmode=require", "source", { PATH: "/bin", PGPASSWORD: "stale" });
+    const c = pgConnection("postgresql://app:s%40cret%2F1@db.example:5433/shop?sslmode=require", "source", { env: { PATH: "/bin", PGPASSWORD: "stale" } });
     expect(c.conninfo).toBe("postgresql://app@db.example:5433/shop?sslmode=require");
     expect(c.display).toBe("postgresql://app:***@db.example:5433/shop?sslmode=require");
     expect(c.env.PGPASSWORD).toBe("s@cret/1");
@@ -227,14 +242,32 @@ describe("PostgreSQL connections", () => {
   });
 
   it("adds read-only to an options parameter in the URL (libpq prefers it to PGOPTIONS)", () => {
-    const c = pgConnection("postgres://u:p@h/db?options=-c%20search_path%3Dx", "source", {});
+    const c = pgConnection("postgres://u:p@h/db?options=-c%20search_path%3Dx", "source", { env: {} });
     expect(new URL(c.conninfo).searchParams.get("options")).toBe("-c search_path=x -c default_transaction_read_only=on");
   });
 
   it("leaves a target writable and rejects other schemes", () => {
-    const t = pgConnection("postgresql://u:p@h/db", "target", { PGOPTIONS: "-c work_mem=64MB" });
+    const t = pgConnection("postgresql://u:p@h/db", "target", { env: { PGOPTIONS: "-c work_mem=64MB" } });
     expect(t.env.PGOPTIONS).toBe("-c work_mem=64MB");
     expect(() => pgConnection("mysql://u@h/db", "target")).toThrow(/not a PostgreSQL URL/);
+  });
+
+  it("takes a password given apart from the URL, and never shows one given as a parameter", () => {
+    const c = pgConnection("postgresql://app@h/db?password=p%40ram&sslmode=require", "target", { env: {} });
+    expect(c.conninfo).toBe("postgresql://app@h/db?sslmode=require");
+    expect(c.display).toBe("postgresql://app:***@h/db?sslmode=require");
+    expect(c.env.PGPASSWORD).toBe("p@ram");
+    const given = pgConnection("postgresql://app:in-url@h/db", "target", { env: { PGPASSWORD: "env" }, password: "from-file" });
+    expect(given.env.PGPASSWORD).toBe("from-file");
+    expect(given.secrets).toEqual(["from-file"]);
+  });
+
+  it("refuses sslpassword (libpq takes it only on the command line) and explains a raw % instead of crashing", () => {
+    expect(() => pgConnection("postgresql://app@h/db?sslpassword=hunter2&sslkey=/k", "source")).toThrow(/holds sslpassword.*service file/);
+    expect(() => pgConnection("postgresql://app@h/db?sslpassword=hunter2", "source")).not.toThrow(/hunter2/);
+    expect(() => pgConnection("postgresql://app:50%off@h/db", "source")).toThrow(
+      'the source URL\'s password holds a "%" that is not followed by two hexadecimal digits; in a URL a "%" must be written %25 (or leave the password out of the URL and give it with --from-password-file or --from-password-env)',
+    );
   });
 
   it("redacts secrets and their URL-encoded forms", () => {
@@ -264,18 +297,36 @@ describe("rclone remotes", () => {
     expect(() => rcloneRemoteEnv("FHDST", { type: "s3", options: { "bad key": "x" }, path: "" })).toThrow(/invalid rclone option/);
   });
 
-  it("builds a private environment: our config, no inherited remotes, no AWS_CA_BUNDLE", () => {
+  it("builds a private environment: our config, no RCLONE_* variable of the caller (filters, remotes, backend defaults), no AWS_CA_BUNDLE", () => {
     const env = rcloneEnv("/tmp/x/rclone.conf", { RCLONE_CONFIG_FHSRC_TYPE: "s3" }, {
       PATH: "/bin",
       AWS_CA_BUNDLE: "/etc/ca.pem",
       RCLONE_CONFIG: "/root/.config/rclone/rclone.conf",
       RCLONE_CONFIG_FHSRC_ENDPOINT: "http://evil",
+      RCLONE_EXCLUDE: "*.pdf",
+      RCLONE_MAX_AGE: "1d",
+      rclone_min_size: "1M",
+      RCLONE_LOCAL_SKIP_LINKS: "true",
+      RCLONE_S3_ENDPOINT: "http://elsewhere",
+      AWS_ACCESS_KEY_ID: "AKIA",
     });
-    expect(env).toEqual({ PATH: "/bin", RCLONE_CONFIG: "/tmp/x/rclone.conf", RCLONE_CONFIG_FHSRC_TYPE: "s3" });
+    expect(env).toEqual({ PATH: "/bin", AWS_ACCESS_KEY_ID: "AKIA", RCLONE_CONFIG: "/tmp/x/rclone.conf", RCLONE_CONFIG_FHSRC_TYPE: "s3" });
+  });
+
+  it("reads rclone's notices for what it skips: links and special files", () => {
+    expect(skippedEntry("2026/12/06 07:48:45 NOTICE: docs/a: b.txt: Can't follow symlink without -L/--copy-links")).toEqual({ path: "docs/a: b.txt", why: "symbolic link" });
+    expect(skippedEntry('{"level":"notice","msg":"Can\'t transfer non file/directory","object":"fifo","source":"local/local.go:1"}')).toEqual({ path: "fifo", why: "not a regular file" });
+    expect(skippedEntry("2026/12/06 07:48:45 NOTICE: x: Duplicate object found")).toBeUndefined();
   });
 
   it("describes a remote with secrets hidden", () => {
     expect(describeRemote(s3).options).toEqual({ provider: "AWS", access_key_id: "***", "secret-access-key": "***", region: "eu-west-2" });
+    expect(describeRemote({ type: "gcs", options: { service_account_credentials: "{}", env_auth: "true", client_secret: "c", token: "t" }, path: "b" }).options).toEqual({
+      service_account_credentials: "***",
+      env_auth: "true",
+      client_secret: "***",
+      token: "***",
+    });
     expect(describeRemote({ type: "azureblob", options: { sas_url: "http://x?sig=1", account: "acct" }, path: "c" }).options).toEqual({
       sas_url: "***",
       account: "acct",

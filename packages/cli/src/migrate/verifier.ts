@@ -1,5 +1,5 @@
 /** Fingerprints on the target, taken as soon as each table's data is committed by the restore. */
-import type { TableInfo } from "./fingerprint";
+import type { TableInfo, TextMode } from "./fingerprint";
 import { type ChecksumRun, type PgConnection, recordChecksum, STABLE_SESSION_SQL, tableKey } from "./pg";
 import { tableChecksumSql } from "./fingerprint";
 import { PsqlSession } from "./session";
@@ -22,6 +22,7 @@ export class TargetVerifier {
     private readonly conn: PgConnection,
     private readonly workers: number,
     private readonly signal: AbortSignal,
+    private readonly mode: TextMode,
   ) {}
 
   add(t: TableInfo): void {
@@ -43,7 +44,7 @@ export class TargetVerifier {
     try {
       if (fresh) await session.must(STABLE_SESSION_SQL, "prepare a session");
       for (let t = this.queue.shift(); t; t = this.queue.shift()) {
-        const r = await session.query(tableChecksumSql(t));
+        const r = await session.query(tableChecksumSql(t, this.mode));
         recordChecksum(this.run, t, r.lines, r.errors);
       }
     } catch (e) {

@@ -1,24 +1,55 @@
 /**
  * Where a database migration keeps its files: the dump, the marker that says
- * the dump is complete (with the source's fingerprints taken in the dump's
- * snapshot), the restore journal, and a lock. Without a work folder named by
- * the user, a private folder under the system's temporary directory is used,
- * named after the source/target pair so that a run killed without a chance
- * to clean up is found and finished by the next one; it is removed at the end
- * of every run, verified or not.
+ * the dump is complete (with the source's fingerprints, schema and state
+ * taken in the dump's snapshot), the restore journal, and a lock.
+ *
+ * The folder is private (folders.ts) and belongs to one source/target pair:
+ * a stamp in it names both databases by identity (cluster, database OID and
+ * name, whatever URL reached them), and every file is checked against that
+ * pair before it is used.
+ *
+ * - With `--work-dir DIR`, the run works in `DIR/freehold-migrate-<pair>`, a
+ *   folder of its own (created 0700, or found there with this pair's stamp),
+ *   so nothing else in DIR is ever read, changed or removed. The dump stays
+ *   after a failure, so the next run can reuse it (if the source is
+ *   unchanged since).
+ * - Without it, a fresh folder with a random name under the system's
+ *   temporary directory (mkdtemp, 0700), removed at the end of the run,
+ *   verified or not. A run killed outright (SIGKILL, power loss) cannot
+ *   remove it; the next run of the same pair finds it (ours, private, this
+ *   pair's stamp, its lock's process gone), takes it over to undo an
+ *   unfinished restore, and removes it at its end.
  */
+import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
-import { mkdir, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { mkdir, readdir, rm, stat, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import type { ServerInfo, SequenceInfo, TableSum } from "./pg";
-import type { TableInfo } from "./fingerprint";
+import { z } from "zod";
 import { MigrationToolError } from "./errors";
-import { writeJsonAtomic } from "./manifest";
+import { freshPrivateFolder, notPrivateFolder, ownFolder, readPrivateFile, removeIfEmpty, UntrustedFileError, userFolderProblems, writePrivateFile } from "./folders";
+import type { TableInfo } from "./fingerprint";
+import type { SequenceInfo, ServerInfo, TableSum } from "./pg";
+import type { SchemaObject } from "./schema";
+import type { CreatedObject } from "./restore";
+import type { SourceState } from "./state";
 
-/** Written when pg_dump finished: what the dump holds, and the source's fingerprints in its snapshot. */
+/** The two databases of a migration, by identity (pg.ts databaseIdentity). */
+export interface Pair {
+  source: string;
+  target: string;
+}
+
+/** A short, stable name for a pair. */
+export function pairKey(p: Pair): string {
+  return createHash("sha256").update(`${p.source}\n${p.target}`).digest("hex").slice(0, 16);
+}
+
+/** Written when pg_dump finished: what the dump holds, and the source in its snapshot. */
 export interface DumpMarker {
-  formatVersion: 2;
+  formatVersion: 3;
+  pair: Pair;
+  /** The source URL as shown (no password). */
   source: string;
   server: ServerInfo;
   pgDump: string;
@@ -26,24 +57,67 @@ export interface DumpMarker {
   tables: TableInfo[];
   sums: TableSum[];
   sequences: SequenceInfo[];
+  schema: SchemaObject[];
+  /** The source's state read in the snapshot: compared before the dump is reused. */
+  state: SourceState;
   completedAt: string;
   dumpMs: number;
 }
 
-/** Written before a restore starts and removed when it finished: how to undo a partial restore. */
+/** Written before a restore starts and removed when it finished: how to find and undo a partial restore. */
 export interface RestoreJournal {
+  formatVersion: 3;
+  /** The target as shown (no password). */
   target: string;
+  targetIdentity: string;
   startedAt: string;
-  /** SQL (one transaction) that drops what the restore created. */
-  rollbackSql: string;
+  /** The target's transaction snapshot before the restore: what the restore creates is newer. */
+  horizon: string;
+  /** The source's tables, which the restore creates. */
+  tables: Array<{ schema: string; table: string }>;
+  /** The schema restore's transaction id, once it committed. */
+  xid?: string;
+  /** What it created, once it committed (the undo drops these). */
+  objects?: CreatedObject[];
 }
 
+const Str = z.string();
+const ServerInfoSchema = z.object({ version: Str, versionNum: z.number(), databaseBytes: z.number(), database: Str, databaseOid: z.number(), encoding: Str, systemIdentifier: Str.nullable(), startedAt: Str });
+const MarkerSchema = z.object({
+  formatVersion: z.literal(3),
+  pair: z.object({ source: Str, target: Str }),
+  source: Str,
+  server: ServerInfoSchema,
+  pgDump: Str,
+  checksumMethod: Str,
+  tables: z.array(z.object({ schema: Str, table: Str, oid: z.number().optional(), bytes: z.number().optional(), columns: z.array(z.object({ name: Str, type: Str, base: Str, output: Str.optional() })) })),
+  sums: z.array(z.object({ schema: Str, table: Str, rows: z.number(), checksum: Str })),
+  sequences: z.array(z.object({ schema: Str, sequence: Str, lastValue: Str.nullable() })),
+  schema: z.array(z.object({ kind: z.enum(["schema", "table", "view", "materialized view", "sequence", "function", "type", "extension"]), name: Str, def: z.record(Str, z.unknown()) })),
+  state: z.object({ snapshot: Str, at: Str, sequences: z.array(z.object({ schema: Str, sequence: Str, lastValue: Str.nullable() })), schemaHash: Str }),
+  completedAt: Str,
+  dumpMs: z.number(),
+});
+const JournalSchema = z.object({
+  formatVersion: z.literal(3),
+  target: Str,
+  targetIdentity: Str,
+  startedAt: Str,
+  horizon: Str.regex(/^\d+:\d+:[\d,]*$/),
+  tables: z.array(z.object({ schema: Str, table: Str })),
+  xid: Str.regex(/^\d+$/).optional(),
+  objects: z.array(z.object({ classid: z.number().int(), objid: z.number().int(), type: Str, identity: Str })).optional(),
+});
+const StampSchema = z.object({ tool: z.literal("freehold migrate"), formatVersion: z.literal(3), pair: z.object({ source: Str, target: Str }), createdAt: Str });
+
 export interface WorkDir {
+  /** This run's folder (private). */
   dir: string;
   dumpDir: string;
-  /** True when Freehold chose the folder (the user named none). */
+  /** True when the user named no folder (a temporary one is used and removed). */
   temporary: boolean;
-  readMarker(source: string, checksumMethod: string): Promise<DumpMarker | undefined>;
+  /** The complete dump of this pair, or undefined (none, another checksum method, or not this pair's). */
+  readMarker(checksumMethod: string): Promise<DumpMarker | undefined>;
   writeMarker(m: DumpMarker): Promise<void>;
   clearDump(): Promise<void>;
   readJournal(): Promise<RestoreJournal | undefined>;
@@ -67,40 +141,100 @@ export async function dirBytes(dir: string): Promise<number> {
   let total = 0;
   for (const e of await readdir(dir, { withFileTypes: true })) {
     const p = path.join(dir, e.name);
-    total += e.isDirectory() ? await dirBytes(p) : (await stat(p)).size;
+    if (e.isDirectory()) total += await dirBytes(p);
+    else if (e.isFile()) total += (await stat(p)).size;
   }
   return total;
 }
 
-/** The folder a run without --work-dir uses for this source/target pair. */
-export function temporaryWorkDir(key: string): string {
-  return path.join(os.tmpdir(), `freehold-migrate-${key}`);
+const STAMP = "freehold-migrate.json";
+const LOCK = "lock";
+const MARKER = "dump.complete.json";
+const JOURNAL = "restore.journal.json";
+
+/** Read and validate one of our JSON files: a file that is not ours, or not this shape, is never trusted. */
+async function readJson<T>(file: string, schema: z.ZodType<T>): Promise<T | undefined> {
+  const text = await readPrivateFile(file);
+  if (text === undefined) return undefined;
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch {
+    throw new UntrustedFileError(file, "is not a file this tool wrote (not JSON)");
+  }
+  const p = schema.safeParse(doc);
+  if (!p.success) throw new UntrustedFileError(file, `is not a file this tool wrote (${p.error.issues[0]?.path.join(".") ?? "shape"}: ${p.error.issues[0]?.message ?? "invalid"})`);
+  return p.data;
 }
 
-/** Open (create, lock) the work folder. Refuses when another live run holds it. */
-export async function openWorkDir(opts: { workDir?: string; key: string }): Promise<WorkDir> {
-  const temporary = opts.workDir === undefined;
-  const dir = path.resolve(opts.workDir ?? temporaryWorkDir(opts.key));
-  await mkdir(dir, { recursive: true, mode: 0o700 });
-  const lock = path.join(dir, "lock");
+const samePair = (a: Pair, b: Pair) => a.source === b.source && a.target === b.target;
+
+/** Whether `dir` is a folder an earlier, killed run of this pair left: ours, private, this pair's stamp, no live lock. */
+async function abandonedFolderOf(dir: string, pair: Pair): Promise<boolean> {
   try {
-    await writeFile(lock, String(process.pid), { flag: "wx", mode: 0o600 });
+    if (await notPrivateFolder(dir)) return false;
+    const stamp = await readJson(path.join(dir, STAMP), StampSchema);
+    if (!stamp || !samePair(stamp.pair, pair)) return false;
+    const holder = Number((await readPrivateFile(path.join(dir, LOCK))) ?? "0");
+    return !(holder && alive(holder));
   } catch {
-    const holder = Number(await readFile(lock, "utf8").catch(() => "0"));
-    if (holder && holder !== process.pid && alive(holder))
-      throw new MigrationToolError(`another freehold migrate (pid ${holder}) is using ${dir}.`, "freehold", null, { hint: "wait for it to finish, or give this run its own --work-dir" });
-    await writeFile(lock, String(process.pid), { mode: 0o600 });
+    return false;
   }
-  const dumpDir = path.join(dir, "dump");
-  const markerPath = path.join(dir, "dump.complete.json");
-  const journalPath = path.join(dir, "restore.journal.json");
-  const readJson = async <T>(file: string): Promise<T | undefined> => {
-    try {
-      return JSON.parse(await readFile(file, "utf8")) as T;
-    } catch {
-      return undefined;
+}
+
+/** Take the lock (a file with our pid); refuse when a live run holds it. */
+async function lock(dir: string): Promise<void> {
+  const file = path.join(dir, LOCK);
+  try {
+    await writeFile(file, String(process.pid), { flag: "wx", mode: 0o600 });
+    return;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
+  }
+  const holder = Number((await readPrivateFile(file)) ?? "0");
+  if (holder && holder !== process.pid && alive(holder))
+    throw new MigrationToolError(`another freehold migrate (pid ${holder}) is using ${dir}.`, "freehold", null, { hint: "wait for it to finish, or give this run its own --work-dir" });
+  await writePrivateFile(file, String(process.pid));
+}
+
+/** The folder for this run: see the module comment. */
+async function chooseFolder(opts: { workDir?: string; pair: Pair; log: (l: string) => void }): Promise<{ dir: string; temporary: boolean }> {
+  const name = `freehold-migrate-${pairKey(opts.pair)}`;
+  if (opts.workDir !== undefined) {
+    const parent = path.resolve(opts.workDir);
+    const problems = userFolderProblems(parent, "work-dir");
+    if (problems.length > 0) throw new MigrationToolError(problems.join("\n"), "freehold", null, { hint: "give --work-dir a folder you own on a disk, or leave it out" });
+    await mkdir(parent, { recursive: true, mode: 0o700 });
+    const dir = path.join(parent, name);
+    const created = await ownFolder(dir);
+    if (created) await writePrivateFile(path.join(dir, STAMP), JSON.stringify({ tool: "freehold migrate", formatVersion: 3, pair: opts.pair, createdAt: new Date().toISOString() }));
+    else {
+      const stamp = await readJson(path.join(dir, STAMP), StampSchema);
+      if (!stamp || !samePair(stamp.pair, opts.pair)) throw new UntrustedFileError(dir, `was not made by freehold migrate for this source and target (${stamp ? "another pair's stamp" : "no stamp"})`);
     }
-  };
+    return { dir, temporary: false };
+  }
+  const tmp = os.tmpdir();
+  for (const e of await readdir(tmp).catch(() => [] as string[])) {
+    if (!e.startsWith("freehold-migrate-")) continue;
+    const dir = path.join(tmp, e);
+    if (await abandonedFolderOf(dir, opts.pair)) {
+      opts.log(`found ${dir}, left by an earlier run of this source and target that was killed: this run takes it over and removes it at its end`);
+      return { dir, temporary: true };
+    }
+  }
+  const dir = await freshPrivateFolder("freehold-migrate-", tmp);
+  await writePrivateFile(path.join(dir, STAMP), JSON.stringify({ tool: "freehold migrate", formatVersion: 3, pair: opts.pair, createdAt: new Date().toISOString() }));
+  return { dir, temporary: true };
+}
+
+/** Open (create or find, check, lock) the work folder of this pair. */
+export async function openWorkDir(opts: { workDir?: string; pair: Pair; log?: (l: string) => void }): Promise<WorkDir> {
+  const { dir, temporary } = await chooseFolder({ ...opts, log: opts.log ?? (() => {}) });
+  await lock(dir);
+  const dumpDir = path.join(dir, "dump");
+  const markerPath = path.join(dir, MARKER);
+  const journalPath = path.join(dir, JOURNAL);
   const clearDump = async () => {
     await rm(markerPath, { force: true });
     await rm(dumpDir, { recursive: true, force: true });
@@ -109,21 +243,26 @@ export async function openWorkDir(opts: { workDir?: string; key: string }): Prom
     dir,
     dumpDir,
     temporary,
-    async readMarker(source, checksumMethod) {
-      if (!existsSync(dumpDir)) return undefined;
-      const m = await readJson<DumpMarker>(markerPath);
-      return m?.formatVersion === 2 && m.source === source && m.checksumMethod === checksumMethod ? m : undefined;
+    async readMarker(checksumMethod) {
+      if (temporary || !existsSync(dumpDir)) return undefined;
+      const m = (await readJson(markerPath, MarkerSchema)) as DumpMarker | undefined;
+      return m && samePair(m.pair, opts.pair) && m.checksumMethod === checksumMethod ? m : undefined;
     },
-    writeMarker: (m) => writeJsonAtomic(markerPath, m),
+    writeMarker: (m) => writePrivateFile(markerPath, `${JSON.stringify(m)}\n`),
     clearDump,
-    readJournal: () => readJson<RestoreJournal>(journalPath),
-    writeJournal: (j) => writeJsonAtomic(journalPath, j),
+    readJournal: async () => (await readJson(journalPath, JournalSchema)) as RestoreJournal | undefined,
+    writeJournal: (j) => writePrivateFile(journalPath, `${JSON.stringify(j)}\n`),
     clearJournal: () => rm(journalPath, { force: true }),
     async finish({ verified, keepDump }) {
       const kept = keepDump || (!temporary && !verified);
       if (!kept) await clearDump();
-      await rm(lock, { force: true });
-      if (temporary && !keepDump && !existsSync(journalPath)) await rm(dir, { recursive: true, force: true });
+      await rm(path.join(dir, LOCK), { force: true });
+      const journal = existsSync(journalPath);
+      if (temporary && !keepDump && !journal) await rm(dir, { recursive: true, force: true });
+      else if (!temporary && !journal && !existsSync(dumpDir)) {
+        await rm(path.join(dir, STAMP), { force: true });
+        await removeIfEmpty(dir);
+      }
       return kept && existsSync(dumpDir);
     },
   };

@@ -10,7 +10,12 @@ import type { EjectResult, WorkerBatch } from "./worker";
 /** Run the worker on a batch: one line of JSON per cloud, each handed to `onLine` as it is ready. */
 function runWorker<T>(batch: WorkerBatch, onLine?: (result: T) => void): Promise<T[]> {
   return new Promise((resolveResults, reject) => {
-    const child = spawn(process.execPath, [join(__dirname, "worker.js"), JSON.stringify(batch)], { stdio: ["ignore", "pipe", "pipe"] });
+    // The batch goes on stdin: as one argument, a stack file over about 128 KiB exceeded the kernel's limit (E2BIG).
+    const child = spawn(process.execPath, [join(__dirname, "worker.js")], { stdio: ["pipe", "pipe", "pipe"] });
+    child.stdin.on("error", () => {
+      /* the worker exited early; its exit code and stderr say why */
+    });
+    child.stdin.end(JSON.stringify(batch));
     const results: T[] = [];
     let pending = "";
     const err: Buffer[] = [];

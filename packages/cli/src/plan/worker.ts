@@ -194,11 +194,26 @@ async function planBatch(batch: WorkerBatch): Promise<void> {
   }
 }
 
+/** The batch, as JSON on stdin (a stack file can be far larger than one command-line argument may be). */
+function readBatch(): Promise<WorkerBatch> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    process.stdin.on("data", (c: Buffer) => chunks.push(c));
+    process.stdin.on("end", () => {
+      try {
+        resolve(JSON.parse(Buffer.concat(chunks).toString("utf8")) as WorkerBatch);
+      } catch (e) {
+        reject(e);
+      }
+    });
+    process.stdin.on("error", reject);
+  });
+}
+
 if (require.main === module) {
-  const batch = JSON.parse(process.argv[2] ?? "{}") as WorkerBatch;
   // A failing program may leave Pulumi outputs rejecting after we are done; the plan already says what failed.
   process.on("unhandledRejection", () => {});
-  planBatch(batch).then(
+  readBatch().then(planBatch).then(
     () => {
       process.exitCode = 0;
     },

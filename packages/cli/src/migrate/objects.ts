@@ -1,0 +1,261 @@
+/**
+ * `migrateObjects`: object store to object store with rclone only.
+ *
+ * 1. Both stores are listed first, each in one quick attempt (a store that
+ *    refuses connections is reported in seconds). Entries rclone would skip
+ *    at the source (a symbolic link without `followLinks`, a socket or
+ *    device) are refused: a run never says "verified" over what it left out.
+ * 2. Objects the target already holds under the same key are compared (size
+ *    and MD5): equal ones are skipped; different ones make the run refuse,
+ *    having copied nothing, unless `replace` says to overwrite them. A local
+ *    target's file that is a shorter, byte-for-byte beginning of the source
+ *    object is what a killed copy leaves (rclone writes local files in
+ *    place): it is completed, not counted as different.
+ * 3. `rclone copy --checksum` (never sync or move, never a delete), with
+ *    `--immutable` unless `replace`, so an object that appears in the target
+ *    with other content meanwhile is still never overwritten.
+ * 4. Both sides listed again with MD5s and compared; the manifest written.
+ */
+import { createHash } from "node:crypto";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { rcloneFailure } from "./diagnose";
+import { MigrationError, MigrationInterrupted, type Side } from "./errors";
+import { type ListedObject, type ObjectManifest, objectProblems, writeJsonAtomic } from "./manifest";
+import { type RunResult, run, toolVersion } from "./proc";
+import { describeRemote, list, listWithHashes, type RcloneContext, type RcloneRemote, rclone, remotesOverlap, skippedProblems, verifyPair, withRclone } from "./rclone";
+
+export interface MigrateObjectsOptions {
+  from: RcloneRemote;
+  to: RcloneRemote;
+  manifestPath?: string;
+  log?: (line: string) => void;
+  /** `hash` (default) trusts the MD5 each service stores; `download` reads every object on both sides and hashes it. */
+  verify?: "hash" | "download";
+  /** rclone --bwlimit, e.g. `4M`. */
+  bwlimit?: string;
+  /** rclone --transfers (default 4). */
+  transfers?: number;
+  /** Overwrite objects the target already holds with other content under the same key (default: refuse). */
+  replace?: boolean;
+  /** Copy what a local source's symbolic links point to (rclone --copy-links); without it a link is refused. */
+  followLinks?: boolean;
+  /** Abort kills rclone (SIGKILL, as a crash would); a later run resumes. */
+  signal?: AbortSignal;
+}
+
+/** What the target held before the copy, key by key. */
+interface Precheck {
+  sourceObjects: number;
+  /** Equal in the target already (skipped by the copy). */
+  present: string[];
+  /** Held with other content. */
+  different: Array<{ path: string; source: ListedObject; target: ListedObject }>;
+  /** Local files a killed copy left part-written. */
+  partial: string[];
+}
+
+/** The MD5 of the first `bytes` bytes of an object (rclone cat --count). */
+async function headMd5(ctx: RcloneContext, spec: string, file: string, bytes: number, side: Side): Promise<string> {
+  const target = `${spec.replace(/\/+$/, "")}/${file}`;
+  const md5 = createHash("md5");
+  const r = await run(ctx.bin, ["cat", "--count", String(bytes), target, ...ctx.flags], { env: ctx.env, secrets: ctx.secrets, onStdoutChunk: (b) => md5.update(b), ...(ctx.signal ? { signal: ctx.signal } : {}) });
+  if (r.code !== 0) throw rcloneFailure(r, { side, action: `read ${file}` });
+  return md5.digest("hex");
+}
+
+/** Whether a shorter target file is exactly the beginning of the source object. */
+async function isPartialCopy(ctx: RcloneContext, to: RcloneRemote, file: string, s: ListedObject, t: ListedObject): Promise<boolean> {
+  if (to.type !== "local" || t.size >= s.size) return false;
+  const [a, b] = await Promise.all([headMd5(ctx, ctx.specs.FHSRC ?? "", file, t.size, "source"), headMd5(ctx, ctx.specs.FHDST ?? "", file, t.size, "target")]);
+  return a === b;
+}
+
+/** Step 1 and 2 of the module comment. */
+async function precheck(ctx: RcloneContext, opts: MigrateObjectsOptions, log: (l: string) => void): Promise<Precheck> {
+  const src = ctx.specs.FHSRC ?? "";
+  const dst = ctx.specs.FHDST ?? "";
+  const [s, d] = await Promise.all([list(ctx, src, { hashes: false, side: "source", quick: true }), list(ctx, dst, { hashes: false, side: "target", quick: true, missingOk: true })]);
+  if (s.skipped.length > 0)
+    throw new MigrationError("objects", `refusing to migrate: ${s.skipped.length} entr${s.skipped.length === 1 ? "y" : "ies"} at the source would not be copied; nothing was copied.`, skippedProblems(s.skipped));
+  const inTarget = new Map(d.objects.map((o) => [o.path, o]));
+  const both = s.objects.filter((o) => inTarget.has(o.path));
+  const out: Precheck = { sourceObjects: s.objects.length, present: [], different: [], partial: [] };
+  if (both.length === 0) return out;
+  log(`the target already holds ${both.length} of the ${s.objects.length} source objects' keys: comparing them`);
+  const [sh, dh] = await Promise.all([listWithHashes(ctx, src, "hash", "source"), listWithHashes(ctx, dst, "hash", "target")]);
+  const th = new Map(dh.objects.map((o) => [o.path, o]));
+  for (const so of sh.objects) {
+    const to = th.get(so.path);
+    if (!to) continue;
+    if (to.size === so.size && so.md5 && to.md5 && so.md5.toLowerCase() === to.md5.toLowerCase()) out.present.push(so.path);
+    else if (await isPartialCopy(ctx, opts.to, so.path, so, to)) out.partial.push(so.path);
+    else out.different.push({ path: so.path, source: so, target: to });
+  }
+  return out;
+}
+
+function refuseDifferent(pre: Precheck): never {
+  throw new MigrationError(
+    "objects",
+    `refusing to migrate: the target already holds ${pre.different.length} object(s) with other content under the same keys; nothing was copied. Move them away, copy into an empty prefix, or run again with --replace (replace: true) to overwrite them.`,
+    pre.different.map((x) => ({ item: x.path, message: `target ${x.target.size} B${x.target.md5 ? ` md5 ${x.target.md5}` : ""}, source ${x.source.size} B${x.source.md5 ? ` md5 ${x.source.md5}` : ""}` })),
+  );
+}
+
+interface RcloneStats {
+  bytes?: number;
+  transfers?: number;
+  checks?: number;
+  errors?: number;
+}
+
+/** What one `rclone copy --use-json-log --verbose` said: its final stats, what it replaced, and its errors as plain lines. */
+export interface CopyLog {
+  stats: RcloneStats;
+  copied: number;
+  replaced: number;
+  /** Error entries, and every line that is not JSON (a Go panic and its goroutines), in order. */
+  problems: string[];
+}
+
+/** Read one stderr line of `rclone --use-json-log`. */
+export function readCopyLine(log: CopyLog, line: string): { copied?: string; error?: string; other?: string } {
+  let entry: { msg?: string; object?: string; level?: string; stats?: RcloneStats };
+  try {
+    entry = JSON.parse(line) as typeof entry;
+  } catch {
+    if (line.trim()) log.problems.push(line);
+    return line.trim() ? { other: line.trim() } : {};
+  }
+  if (entry.stats) log.stats = entry.stats;
+  else if (entry.msg?.startsWith("Copied")) {
+    log.copied++;
+    if (entry.msg.includes("replaced existing")) log.replaced++;
+    return { copied: entry.object ?? "?" };
+  } else if (entry.level === "error" || entry.level === "critical" || entry.level === "fatal") {
+    const text = `${entry.level.toUpperCase()}: ${entry.object ? `${entry.object}: ` : ""}${entry.msg ?? ""}`;
+    log.problems.push(text);
+    return { error: text };
+  }
+  return {};
+}
+
+/** A remote as a person reads it: a local path, or `:type:bucket/prefix` (no options, so no secrets). */
+export function remoteLabel(r: RcloneRemote): string {
+  return r.type === "local" ? r.path : `:${r.type}:${r.path}`;
+}
+
+/** `rclone copy --checksum` from FHSRC to FHDST (`files`: only these); its log read as it runs. Throws what the operator can act on. */
+async function copy(ctx: RcloneContext, opts: MigrateObjectsOptions, settings: { transfers: number; immutable: boolean; files?: string }, log: (line: string) => void): Promise<{ copyLog: CopyLog; copyMs: number }> {
+  const src = ctx.specs.FHSRC ?? "";
+  const dst = ctx.specs.FHDST ?? "";
+  log(`rclone copy --checksum${settings.immutable ? " --immutable" : ""} --transfers ${settings.transfers} ${src} -> ${dst}${settings.files ? " (the part-written files only)" : ""}`);
+  const tCopy = Date.now();
+  const copyLog: CopyLog = { stats: {}, copied: 0, replaced: 0, problems: [] };
+  const args = ["copy", src, dst, "--checksum", "--fast-list", "--transfers", String(settings.transfers), "--retries", "3", "--low-level-retries", "10", "--use-json-log", "--verbose"];
+  if (settings.immutable) args.push("--immutable");
+  if (settings.files) args.push("--files-from-raw", settings.files, "--no-traverse");
+  if (opts.bwlimit) args.push("--bwlimit", opts.bwlimit);
+  const r: RunResult = await rclone(ctx, args, {
+    killSignal: "SIGKILL",
+    onStderrLine: (line) => {
+      const said = readCopyLine(copyLog, line);
+      if (said.copied) log(`copied ${said.copied}`);
+      else if (said.error) log(`rclone ${said.error}`);
+      else if (said.other) log(`rclone: ${said.other}`);
+    },
+  });
+  const copyMs = Date.now() - tCopy;
+  if (r.aborted) throw new MigrationInterrupted(`rclone copy was interrupted after ${copyMs} ms; run again to resume`);
+  if (r.code !== 0) {
+    const problems = copyLog.problems.join("\n");
+    const immutable = /immutable file modified/.test(problems);
+    throw rcloneFailure(r, { action: `copy ${remoteLabel(opts.from)} to ${remoteLabel(opts.to)}${immutable ? " (an object with other content appeared in the target during the copy, and was not overwritten)" : ""}` }, problems);
+  }
+  return { copyLog, copyMs };
+}
+
+/** Complete the part-written local files first (they are the only objects the copy may overwrite without `replace`). */
+async function completePartials(ctx: RcloneContext, opts: MigrateObjectsOptions, partial: string[], transfers: number, log: (l: string) => void): Promise<number> {
+  if (partial.length === 0) return 0;
+  const dir = await mkdtemp(path.join(os.tmpdir(), "freehold-partial-"));
+  try {
+    const file = path.join(dir, "files");
+    await writeFile(file, `${partial.join("\n")}\n`, { mode: 0o600 });
+    log(`completing ${partial.length} file(s) an interrupted copy left part-written in the target`);
+    const { copyLog } = await copy(ctx, opts, { transfers, immutable: false, files: file }, log);
+    return copyLog.stats.transfers ?? partial.length;
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Copy every object under `from` to `to` as described in the module comment,
+ * then verify both listings and write the manifest. Resumable: a second run
+ * copies only what is missing in the target. The source is only read.
+ */
+export async function migrateObjects(opts: MigrateObjectsOptions): Promise<ObjectManifest> {
+  const log = opts.log ?? (() => {});
+  const t0 = Date.now();
+  const startedAt = new Date().toISOString();
+  if (remotesOverlap(opts.from, opts.to))
+    throw new MigrationError("objects", "refusing to migrate: the source and target are the same storage with overlapping paths", [{ item: opts.to.path, message: "overlaps the source path" }]);
+  const mode = opts.verify ?? "hash";
+  const transfers = Math.max(1, Math.floor(opts.transfers ?? 4));
+  return withRclone(
+    { FHSRC: opts.from, FHDST: opts.to },
+    async (ctx) => {
+      const version = toolVersion(ctx.bin, ["version"]).catch(() => "unknown"); // asked beside the copy, not before it
+      const pre = await precheck(ctx, opts, log);
+      if (pre.different.length > 0 && !opts.replace) refuseDifferent(pre);
+      if (pre.different.length > 0) log(`replacing ${pre.different.length} object(s) the target held with other content (--replace)`);
+      const resumed = await completePartials(ctx, opts, pre.partial, transfers, log);
+      const { copyLog, copyMs } = await copy(ctx, opts, { transfers, immutable: !opts.replace }, log);
+      const stats = copyLog.stats;
+      log(`copied ${(stats.transfers ?? 0) + resumed} object(s), ${stats.bytes ?? 0} bytes (${pre.different.length} replacing a different one, ${pre.partial.length} completing a part-written one); ${pre.present.length} already present`);
+      log(`verifying: listing both sides with MD5 (${mode})`);
+      const v = await verifyPair(ctx, ctx.specs.FHSRC ?? "", ctx.specs.FHDST ?? "", mode);
+      const problems = [...objectProblems(v.entries), ...skippedProblems(v.skipped)];
+      const manifestPath = opts.manifestPath ? path.resolve(opts.manifestPath) : undefined;
+      const manifest: ObjectManifest = {
+        kind: "objects",
+        formatVersion: 2,
+        startedAt,
+        finishedAt: new Date().toISOString(),
+        source: describeRemote(opts.from),
+        target: describeRemote(opts.to),
+        tools: { rclone: await version },
+        hashType: "md5",
+        verifyMode: mode,
+        copy: {
+          transferred: (stats.transfers ?? 0) + resumed,
+          replaced: opts.replace ? pre.different.length : 0,
+          resumed: pre.partial.length,
+          alreadyPresent: pre.present.length,
+          bytes: stats.bytes ?? 0,
+          checks: stats.checks ?? 0,
+          errors: stats.errors ?? 0,
+          transfers,
+        },
+        replacedObjects: opts.replace ? pre.different.map((x) => x.path) : [],
+        followLinks: opts.followLinks === true,
+        timings: { copyMs, verifyMs: v.ms, totalMs: Date.now() - t0 },
+        objects: v.entries,
+        extraTargetObjects: v.extra,
+        totals: { objects: v.entries.length, bytes: v.entries.reduce((n, e) => n + e.size, 0), mismatches: problems.length },
+        ok: problems.length === 0,
+      };
+      if (manifestPath) {
+        await writeJsonAtomic(manifestPath, manifest);
+        log(`manifest written to ${manifestPath}`);
+      }
+      if (problems.length > 0) throw new MigrationError("objects", `verification failed: ${problems.length} object(s) missing, different or not copied`, problems, manifestPath);
+      log(`verified ${manifest.totals.objects} objects, ${manifest.totals.bytes} bytes: all equal`);
+      return manifest;
+    },
+    { flags: opts.followLinks ? ["--copy-links"] : [], ...(opts.signal ? { signal: opts.signal } : {}) },
+  );
+}

@@ -1,0 +1,186 @@
+/**
+ * `freehold migrate`, `rehearse` and `exit-plan` at their edges, without
+ * database servers: secrets refused on the command line, paths that are not
+ * folders, objects never silently skipped or overwritten, a store that
+ * refuses connections, a stack file larger than one argument may be, and
+ * throughputs that are not throughputs.
+ */
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { EXAMPLE_STACK, freehold } from "./cli-helpers";
+
+const tmp = () => mkdtempSync(join(tmpdir(), "freehold-migrate-cli-"));
+const noTrace = (stderr: string) => expect(stderr).not.toMatch(/internal error|\n\s+at /);
+
+describe("secrets never on the command line", () => {
+  it("refuses a password or sslpassword in a database URL, and a raw % in it, saying how to pass the password instead (exit 2)", async () => {
+    const r = await freehold(["migrate", "database", "--from", "postgresql://app:50%off@127.0.0.1:1/shop", "--to", "postgresql://app@127.0.0.1:1/shop?password=hunter2&sslpassword=k3y"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--from: "%of" is not a URL escape: in a URL a "%" must be written %25');
+    expect(r.stderr).toContain(
+      "--from: the URL holds a password, which every user of this host can read in the process list while freehold runs; leave it out and give it with --from-password-file FILE (a file only you can read), --from-password-env NAME, or a password file libpq reads (PGPASSFILE, ~/.pgpass)",
+    );
+    expect(r.stderr).toContain("--to: the URL holds a password");
+    expect(r.stderr).toContain("--to: the URL holds sslpassword, which would be on the command line of every PostgreSQL tool; put it in a connection service file only you can read and name it with ?service=NAME");
+    noTrace(r.stderr);
+  });
+
+  it("refuses storage keys in a remote and a password file others can read, naming what to use", async () => {
+    const dir = tmp();
+    const open = join(dir, "pw");
+    writeFileSync(open, "hunter2\n", { mode: 0o644 });
+    chmodSync(open, 0o644);
+    const r = await freehold([
+      "migrate",
+      "objects",
+      "--from",
+      ":s3,provider=Other,access_key_id=AKIA,secret_access_key=shh,endpoint='http://127.0.0.1:1':b",
+      "--to",
+      ":azureblob,sas_url='https://a.blob.core.windows.net/?sig=x':c",
+      "--from-secrets-file",
+      open,
+    ]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(
+      "--from: secret_access_key is a secret, which every user of this host can read in the process list while freehold runs; put it in a file only you can read, one name=value a line, and give --from-secrets-file FILE (or use env_auth and the cloud's own environment variables)",
+    );
+    expect(r.stderr).toContain("--to: sas_url is a secret");
+    expect(r.stderr).toContain(`--from-secrets-file ${open}: is open to other users (mode 644); chmod 600 it`);
+    const db = await freehold(["migrate", "database", "--from", "postgresql://app@127.0.0.1:1/a", "--to", "postgresql://app@127.0.0.1:1/b", "--from-password-file", open, "--to-password-env", "FREEHOLD_NO_SUCH_VARIABLE"]);
+    expect(db.code).toBe(2);
+    expect(db.stderr).toContain(`--from-password-file ${open}: is open to other users (mode 644); chmod 600 it`);
+    expect(db.stderr).toContain("--to-password-env FREEHOLD_NO_SUCH_VARIABLE: no such environment variable, or it is empty");
+  });
+});
+
+describe("paths that cannot hold a migration's files", () => {
+  it("refuses a --work-dir that is a file, a link or under /proc, and a --manifest that is a folder, before connecting to anything (exit 2)", async () => {
+    const dir = tmp();
+    const file = join(dir, "a-file");
+    writeFileSync(file, "x");
+    const link = join(dir, "a-link");
+    symlinkSync(dir, link);
+    const db = ["migrate", "database", "--from", "postgresql://app@127.0.0.1:1/a", "--to", "postgresql://app@127.0.0.1:1/b"];
+    for (const [workDir, why] of [
+      [file, "is a file, not a folder"],
+      [link, "is a symbolic link; give the folder it points to"],
+      ["/proc/self/fd", "/proc is a kernel or device interface, not storage; give a folder on a disk"],
+    ]) {
+      const r = await freehold([...db, "--work-dir", workDir as string, "--manifest", dir]);
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr).toContain(`--work-dir ${workDir}: ${why}`);
+      expect(r.stderr).toContain(`--manifest ${dir}: is a folder; give a file name`);
+      noTrace(r.stderr);
+    }
+  });
+
+  it("refuses a rehearsal --out that is a file or a link before starting anything (exit 2)", async () => {
+    const dir = tmp();
+    const file = join(dir, "out");
+    writeFileSync(file, "x");
+    const r = await freehold(["rehearse", "--out", file, "--quiet"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`--out ${file}: is a file, not a folder`);
+    noTrace(r.stderr);
+  });
+});
+
+describe("objects are never silently skipped", () => {
+  it("refuses a local source with a symbolic link unless --follow-links, which copies what it points to", async () => {
+    const src = tmp();
+    const elsewhere = tmp();
+    writeFileSync(join(src, "a.txt"), "a");
+    writeFileSync(join(elsewhere, "report.pdf"), "the linked report");
+    symlinkSync(join(elsewhere, "report.pdf"), join(src, "report.pdf"));
+    const dst = join(tmp(), "copy");
+    const r = await freehold(["migrate", "objects", "--from", src, "--to", dst, "--quiet", "--manifest", join(tmp(), "m.json")]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("refusing to migrate: 1 entry at the source would not be copied; nothing was copied.");
+    expect(r.stderr).toContain("  - report.pdf: a symbolic link at the source, not copied (follow links with --follow-links, or remove it)");
+    expect(existsSync(dst)).toBe(false);
+    const followed = await freehold(["migrate", "objects", "--from", src, "--to", dst, "--follow-links", "--quiet", "--manifest", join(tmp(), "m.json")]);
+    expect(followed.code, followed.stderr).toBe(0);
+    expect(followed.stdout).toContain("Objects copied and verified: 2 objects");
+    expect(readFileSync(join(dst, "report.pdf"), "utf8")).toBe("the linked report");
+  });
+
+  it("ignores rclone filter variables in the environment: every object is copied and checked", async () => {
+    const src = tmp();
+    mkdirSync(join(src, "docs"));
+    writeFileSync(join(src, "docs", "a.pdf"), "pdf");
+    writeFileSync(join(src, "b.txt"), "txt");
+    const dst = join(tmp(), "copy");
+    const manifest = join(tmp(), "m.json");
+    const r = await freehold(["migrate", "objects", "--from", src, "--to", dst, "--quiet", "--manifest", manifest], { env: { RCLONE_EXCLUDE: "*.pdf", RCLONE_MAX_SIZE: "1", RCLONE_DRY_RUN: "true" } });
+    expect(r.code, r.stderr).toBe(0);
+    expect((JSON.parse(readFileSync(manifest, "utf8")) as { objects: Array<{ path: string; match: boolean }> }).objects).toEqual([
+      expect.objectContaining({ path: "b.txt", match: true }),
+      expect.objectContaining({ path: "docs/a.pdf", match: true }),
+    ]);
+    expect(readFileSync(join(dst, "docs", "a.pdf"), "utf8")).toBe("pdf");
+  });
+
+  it("completes a local file a killed copy left part-written, without --replace, and says so", async () => {
+    const src = tmp();
+    const dst = tmp();
+    const big = Buffer.alloc(300_000, 7);
+    writeFileSync(join(src, "big.bin"), big);
+    writeFileSync(join(dst, "big.bin"), big.subarray(0, 100_000));
+    const manifest = join(tmp(), "m.json");
+    const r = await freehold(["migrate", "objects", "--from", src, "--to", dst, "--manifest", manifest]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain("completing 1 file(s) an interrupted copy left part-written in the target");
+    expect(r.stdout).toContain("(1 copied, 0 already present, 1 part-written completed)");
+    expect(readFileSync(join(dst, "big.bin")).equals(big)).toBe(true);
+  });
+
+  it("reports a store that refuses connections within seconds, naming the side", async () => {
+    const started = Date.now();
+    const r = await freehold(["migrate", "objects", "--from", ":s3,provider=Other,endpoint='http://127.0.0.1:9':bucket", "--to", join(tmp(), "copy"), "--quiet"], { cwd: tmp() });
+    expect(r.code).toBe(1);
+    expect(Date.now() - started).toBeLessThan(15_000);
+    expect(r.stderr).toContain("freehold migrate: rclone failed to list the objects (source): it exited with code 1.");
+    expect(r.stderr).toContain("connection refused");
+    noTrace(r.stderr);
+  });
+
+  it("verifies two stores without copying: freehold migrate verify objects", async () => {
+    const src = tmp();
+    const dst = tmp();
+    writeFileSync(join(src, "a.txt"), "same");
+    writeFileSync(join(dst, "a.txt"), "same");
+    const ok = await freehold(["migrate", "verify", "objects", "--from", src, "--to", dst]);
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(ok.stdout).toBe("Objects equal: 1 objects, every size and hash equal.\n");
+    writeFileSync(join(dst, "a.txt"), "diff");
+    const bad = await freehold(["migrate", "verify", "objects", "--from", src, "--to", dst, "--quiet"]);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/a\.txt: content differs: md5 [0-9a-f]{32} at the source/);
+    const wrong = await freehold(["migrate", "verify", "objects", "--from", src, "--to", dst, "--replace"]);
+    expect(wrong.code).toBe(2);
+    expect(wrong.stderr).toContain("--replace does not apply to migrate verify objects");
+  });
+});
+
+describe("planning a stack file larger than one command-line argument may be", () => {
+  it("plans a 300 KiB stack file (it goes to the planning process on stdin, not as an argument)", async () => {
+    const dir = tmp();
+    const file = join(dir, "freehold.yaml");
+    writeFileSync(file, `${readFileSync(EXAMPLE_STACK, "utf8")}\n${`# ${"x".repeat(98)}\n`.repeat(3000)}`);
+    const r = await freehold(["plan", file, "--cloud", "aws", "--format", "json"]);
+    expect(r.code, r.stderr.slice(0, 2000)).toBe(0);
+    expect((JSON.parse(r.stdout) as { cloud: string }).cloud).toBe("aws");
+  });
+});
+
+describe("exit-plan throughputs", () => {
+  it("refuses a throughput of 0 instead of planning 'Infinity hours'", async () => {
+    const r = await freehold(["exit-plan", EXAMPLE_STACK, "--from", "aws", "--to", "azure", "--throughput-mibs", "0", "--db-gib-per-hour", "0"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("--throughput-mibs must be more than 0 (a throughput), not 0");
+    expect(r.stderr).toContain("--db-gib-per-hour must be more than 0 (a throughput), not 0");
+    expect(r.stderr).not.toContain("Infinity");
+  });
+});
