@@ -1,5 +1,7 @@
 import { type Cloud, linkVariablePrefix } from "@freehold/model";
+import * as pulumi from "@pulumi/pulumi";
 import type { LinkEnvironment, LinkTarget } from "./backend";
+import { appRoleName } from "./database-roles";
 
 const OBJECT_STORE_PROVIDER: Record<Cloud, string> = { aws: "s3", azure: "azureblob", gcp: "gcs" };
 
@@ -8,8 +10,10 @@ const OBJECT_STORE_PROVIDER: Record<Cloud, string> = { aws: "s3", azure: "azureb
  * One link of a kind gets plain names (`DATABASE_HOST`); with several, each is
  * prefixed by the component's name (`REPORTS_DATABASE_HOST`).
  *
- * Database: DATABASE_HOST, DATABASE_PORT, DATABASE_NAME, DATABASE_USER,
- * DATABASE_SSLMODE and DATABASE_PASSWORD (a secret from the cloud's secret store).
+ * Database: DATABASE_HOST, DATABASE_PORT, DATABASE_NAME, DATABASE_USER (the
+ * role the link's access maps to: `app`, or `app_read` for a read link),
+ * DATABASE_SSLMODE and DATABASE_PASSWORD (that role's password, a secret from
+ * the cloud's secret store: each backend maps it to the role's own secret).
  * Object store: OBJECT_STORE_PROVIDER (s3 | azureblob | gcs), OBJECT_STORE_BUCKET,
  * OBJECT_STORE_ENDPOINT, OBJECT_STORE_ACCESS.
  */
@@ -21,7 +25,7 @@ export function linkEnvironment(cloud: Cloud, links: readonly LinkTarget[]): Lin
       env.plain[`${p}HOST`] = link.outputs.host ?? "";
       env.plain[`${p}PORT`] = link.outputs.port ?? "5432";
       env.plain[`${p}NAME`] = link.outputs.databaseName ?? "";
-      env.plain[`${p}USER`] = link.outputs.username ?? "";
+      env.plain[`${p}USER`] = databaseUser(link);
       env.plain[`${p}SSLMODE`] = "require";
       env.secrets.push({ name: `${p}PASSWORD`, target: link, key: "password" });
     } else {
@@ -38,4 +42,16 @@ export function linkEnvironment(cloud: Cloud, links: readonly LinkTarget[]): Lin
 export function linkEnvironmentNames(cloud: Cloud, links: readonly LinkTarget[]): string[] {
   const env = linkEnvironment(cloud, links);
   return [...Object.keys(env.plain), ...env.secrets.map((s) => s.name)];
+}
+
+/**
+ * The role a database link connects as, the same on every cloud. It waits for
+ * the database's `username` output, which each backend resolves only once the
+ * role exists where it can (the role job), so a service never starts before
+ * its role does.
+ */
+function databaseUser(link: LinkTarget): pulumi.Input<string> {
+  const role = appRoleName(link.access);
+  const ready = link.outputs.username;
+  return ready === undefined ? role : pulumi.output(ready).apply(() => role);
 }
