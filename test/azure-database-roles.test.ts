@@ -1,53 +1,64 @@
 /**
- * The application role script, run for real: a PostgreSQL server started here
- * on 127.0.0.1, an administrator like Azure's (CREATEROLE and CREATEDB, not a
- * superuser, owning the database), and the exact script the one-off container
- * runs. The role it leaves can log in, own tables in the public schema, and
- * nothing more.
+ * The Azure backend's database roles, run for real: the exact command the
+ * one-off container group runs, with the environment it is given, against a
+ * PostgreSQL server set up as Azure Database for PostgreSQL flexible server
+ * sets one up: the administrator login is not a superuser (LOGIN, CREATEROLE,
+ * CREATEDB, REPLICATION, a member of azure_pg_admin:
+ * https://learn.microsoft.com/azure/postgresql/security/security-access-control),
+ * and the database belongs to azure_pg_admin, so the administrator acts on it
+ * only through that membership.
  */
-import { execFile } from "node:child_process";
-import { promisify } from "node:util";
+import { ROLE_VERIFIER_ENV } from "@freehold/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type PostgresServer, startPostgres } from "../../cli/src/migrate/servers";
-import { ADMIN_LOGIN, APP_ROLE, ROLE_JOB_SCRIPT } from "./database";
+import { ADMIN_LOGIN, FORMER_APP_ROLE, ROLE_JOB_SCRIPT } from "../packages/azure/src/database";
+import { run } from "../packages/cli/src/migrate/proc";
+import { type CloudServer, DB, PASSWORDS, pgEnvironment, restoreAsAdministrator, roleModelChecks, startCloudServer } from "./database-roles-workload";
 
-const run = promisify(execFile);
-const ADMIN_PASSWORD = "Adm1nPassw0rdForTheTest";
+const ADMIN = { user: ADMIN_LOGIN, password: "Adm1nPasswordOfTheFlexibleServer" };
+/** The password an earlier Freehold gave the read-write role under its former name: the same secret, kept. */
+const FORMER_PASSWORD = PASSWORDS.app;
+let s: CloudServer;
 
-let pg: PostgresServer;
-const psql = (user: string, password: string, sql: string) =>
-  run("psql", ["-v", "ON_ERROR_STOP=1", "-tAc", sql], { env: { ...process.env, PGHOST: "127.0.0.1", PGPORT: String(pg.port), PGUSER: user, PGPASSWORD: password, PGDATABASE: "app", PGSSLMODE: "disable" } });
-/** The container's command, with the container's environment (TLS off: the local server has none). */
-const job = (appPassword: string) =>
-  run("sh", ["-c", ROLE_JOB_SCRIPT], {
-    env: { ...process.env, PGHOST: "127.0.0.1", PGPORT: String(pg.port), PGDATABASE: "app", PGUSER: ADMIN_LOGIN, PGSSLMODE: "disable", APP_ROLE, PGPASSWORD: ADMIN_PASSWORD, APP_PASSWORD: appPassword },
-  });
+/** The container's command with the container's environment: the PG* settings, the administrator's password and both verifiers as secure values. */
+const job = (v: { app: string; read: string }) => run("sh", ["-c", ROLE_JOB_SCRIPT], { env: { ...pgEnvironment(s), [ROLE_VERIFIER_ENV.readWrite]: v.app, [ROLE_VERIFIER_ENV.read]: v.read } });
 
 beforeAll(async () => {
-  pg = await startPostgres({ name: "approle", superuserPassword: "sup3rsecret" });
-  const su = (sql: string, db = "postgres") => run("psql", ["-v", "ON_ERROR_STOP=1", "-c", sql, pg.superuserUrl.replace(/\/postgres$/, `/${db}`)]);
-  await su(`CREATE ROLE ${ADMIN_LOGIN} LOGIN CREATEROLE CREATEDB PASSWORD '${ADMIN_PASSWORD}'`);
-  await su(`CREATE DATABASE app OWNER ${ADMIN_LOGIN}`);
-}, 60_000);
-
-afterAll(async () => {
-  await pg?.stop();
+  s = await startCloudServer(
+    "azure-roles",
+    ADMIN,
+    `CREATE ROLE azure_pg_admin NOLOGIN;
+     CREATE ROLE ${ADMIN.user} LOGIN CREATEROLE CREATEDB REPLICATION IN ROLE azure_pg_admin PASSWORD '${ADMIN.password}';
+     CREATE DATABASE ${DB} OWNER azure_pg_admin;`,
+  );
+  // What an earlier Freehold left: its job (as the administrator) created the read-write role under its former name, and the
+  // application created a table as that role.
+  const former = await s.as(ADMIN.user, ADMIN.password, `CREATE ROLE ${FORMER_APP_ROLE} LOGIN PASSWORD '${FORMER_PASSWORD}'; GRANT USAGE, CREATE ON SCHEMA public TO ${FORMER_APP_ROLE};`);
+  expect(former.code, former.stderr).toBe(0);
+  const table = await s.as(FORMER_APP_ROLE, FORMER_PASSWORD, "CREATE TABLE carts (id serial PRIMARY KEY, item text); INSERT INTO carts (item) VALUES ('kept');");
+  expect(table.code, table.stderr).toBe(0);
+  await restoreAsAdministrator(s);
 });
 
-describe("the application role job", () => {
-  it("creates a login that owns what it creates in the public schema and cannot create roles or databases", async () => {
-    await job("FirstPassw0rdOfTheAppRole");
-    await psql(APP_ROLE, "FirstPassw0rdOfTheAppRole", "CREATE TABLE orders (id int primary key); INSERT INTO orders VALUES (1)");
-    expect((await psql(APP_ROLE, "FirstPassw0rdOfTheAppRole", "SELECT count(*) FROM orders")).stdout.trim()).toBe("1");
-    const attrs = (await psql(ADMIN_LOGIN, ADMIN_PASSWORD, `SELECT rolsuper, rolcreaterole, rolcreatedb, rolreplication FROM pg_roles WHERE rolname = '${APP_ROLE}'`)).stdout.trim();
-    expect(attrs).toBe("f|f|f|f");
-    await expect(psql(APP_ROLE, "FirstPassw0rdOfTheAppRole", "CREATE ROLE intruder")).rejects.toThrow(/permission denied/);
-    await expect(psql(APP_ROLE, "FirstPassw0rdOfTheAppRole", "CREATE DATABASE other")).rejects.toThrow(/permission denied/);
-  }, 60_000);
+afterAll(async () => {
+  await s?.pg.stop();
+});
 
-  it("runs again without error and sets the new password (a re-created container after a rotation)", async () => {
-    await job("SecondPassw0rdOfTheAppRole");
-    await expect(psql(APP_ROLE, "FirstPassw0rdOfTheAppRole", "SELECT 1")).rejects.toThrow(/password authentication failed/);
-    expect((await psql(APP_ROLE, "SecondPassw0rdOfTheAppRole", "SELECT count(*) FROM orders")).stdout.trim()).toBe("1");
-  }, 60_000);
+describe("the role model on Azure: the role job's container", () => {
+  roleModelChecks(() => s, job);
+});
+
+describe("the Azure role job after an earlier Freehold's app_user", () => {
+  it("hands what app_user owned to app, which reads, writes and alters it; app_read reads it", async () => {
+    expect((await s.as(ADMIN.user, ADMIN.password, "SELECT tableowner FROM pg_tables WHERE tablename = 'carts'")).stdout.trim()).toBe("app");
+    const w = await s.as("app", PASSWORDS.app, "INSERT INTO carts (item) VALUES ('new'); ALTER TABLE carts ADD COLUMN qty int; SELECT count(*) FROM carts;");
+    expect(w.code, w.stderr).toBe(0);
+    expect(w.stdout.trim()).toBe("2");
+    expect((await s.as("app_read", PASSWORDS.read, "SELECT string_agg(item, ',' ORDER BY id) FROM carts")).stdout.trim()).toBe("kept,new");
+  });
+
+  it("keeps app_user working as a member of app, so services still rolling over to app lose nothing", async () => {
+    const r = await s.as(FORMER_APP_ROLE, FORMER_PASSWORD, "INSERT INTO carts (item) VALUES ('old revision') RETURNING item; SELECT pg_has_role('app', 'USAGE')::text;");
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout.trim().split("\n")).toEqual(["old revision", "true"]);
+  });
 });
