@@ -88,8 +88,10 @@ function literal(name: string): string {
  * What it does, as the administrator `A`:
  * 1. Creates `app` and `app_read` if missing, both LOGIN, NOCREATEDB and
  *    NOCREATEROLE, and refuses to go on if either has SUPERUSER, REPLICATION
- *    or BYPASSRLS, if `app_read` is a member of `app` or of `A`, or if `app`
- *    is a member of `A`. Sets each password whose verifier was given, after
+ *    or BYPASSRLS, is a member of the database's owner (on some clouds a
+ *    group the administrator is in), or (from PostgreSQL 16) exists without
+ *    `A` holding ADMIN OPTION on it, if `app_read` is a member of `app` or of
+ *    `A`, or if `app` is a member of `A`. Sets each password whose verifier was given, after
  *    checking it is a SCRAM-SHA-256 verifier (PostgreSQL would take any
  *    other string for a plaintext password).
  * 2. Makes `A` a member of `app` with INHERIT and SET: so that a restore can
@@ -111,11 +113,11 @@ function literal(name: string): string {
  *    does), CONNECT and TEMPORARY to `app_read`. Schema `public`: CREATE
  *    revoked from PUBLIC (PostgreSQL 15's default; older versions let every
  *    role create there), USAGE and CREATE to `app`, USAGE to `app_read`.
- * 4. Every other schema `A` may grant on (its own, `app`'s, and those of
- *    roles it inherits): USAGE to both roles. Every table, view, materialized
- *    view, foreign table and sequence there that `A` may grant on and no
- *    extension owns: read-write privileges to `app`, SELECT to `app_read`.
- *    Objects `A` may not grant on are named in a warning.
+ * 4. Every schema `A` may grant on (its own, `app`'s, and those of roles it
+ *    inherits): USAGE to both roles. Every table, view, materialized view,
+ *    foreign table and sequence that `A` may grant on and no extension owns,
+ *    in any schema `A` can use: read-write privileges to `app`, SELECT to
+ *    `app_read`. Objects `A` may not grant on are named in a warning.
  * 5. Default privileges, for objects created later by `app` and by `A`, in
  *    any schema: SELECT on tables and sequences and USAGE on schemas to
  *    `app_read`; from `A` also read-write privileges on tables and sequences
@@ -179,6 +181,8 @@ function rolesStep(): string[] {
     "      EXECUTE format('CREATE ROLE %I LOGIN NOCREATEDB NOCREATEROLE', r.name);",
     "    ELSIF EXISTS (SELECT FROM pg_roles WHERE rolname = r.name AND (rolsuper OR rolreplication OR rolbypassrls)) THEN",
     "      RAISE EXCEPTION 'freehold: role % has SUPERUSER, REPLICATION or BYPASSRLS; an application role may have none of them', r.name;",
+    "    ELSIF pg16 AND NOT pg_has_role(admin, r.name, 'MEMBER WITH ADMIN OPTION') THEN",
+    "      RAISE EXCEPTION 'freehold: role % exists but % has no ADMIN OPTION on it, which PostgreSQL 16 and later require to alter a role; as a role that has it, GRANT % TO % WITH ADMIN OPTION (or drop the role), and run this again', r.name, admin, r.name, admin;",
     "    ELSE",
     "      EXECUTE format('ALTER ROLE %I WITH LOGIN NOCREATEDB NOCREATEROLE', r.name);",
     "    END IF;",
@@ -215,6 +219,12 @@ function membershipStep(): string[] {
     "  IF pg_has_role(rw, admin, 'MEMBER') THEN",
     "    RAISE EXCEPTION 'freehold: role % is a member of the administrator %', rw, admin;",
     "  END IF;",
+    // The owner of the database (on some clouds a group the administrator is in: cloudsqlsuperuser, azure_pg_admin) holds more than the model gives.
+    "  FOR r IN SELECT unnest(ARRAY[rw, ro]) AS name, pg_get_userbyid(datdba) AS owner FROM pg_database WHERE datname = current_database() LOOP",
+    "    IF r.owner <> r.name AND pg_has_role(r.name, r.owner, 'MEMBER') THEN",
+    "      RAISE EXCEPTION 'freehold: role % is a member of %, which owns the database: an application role may not be; as a role that may, REVOKE % FROM %, and run this again', r.name, r.owner, r.owner, r.name;",
+    "    END IF;",
+    "  END LOOP;",
   ];
 }
 
@@ -267,13 +277,16 @@ function objectsStep(): string[] {
   const tables = "'r', 'p', 'v', 'm', 'f'";
   const notRw = "AND pg_get_userbyid(c.relowner) <> rw";
   return [
-    "  FOR r IN SELECT n.oid, n.nspname, pg_get_userbyid(n.nspowner) AS owner FROM pg_namespace n",
-    "      WHERE n.nspname <> 'information_schema' AND n.nspname !~ '^pg_' AND has_schema_privilege(admin, n.oid, 'USAGE WITH GRANT OPTION')",
+    // Every schema the administrator can use; granting USAGE on it needs more (before PostgreSQL 15 the superuser owns public).
+    "  FOR r IN SELECT n.oid, n.nspname, pg_get_userbyid(n.nspowner) AS owner, has_schema_privilege(admin, n.oid, 'USAGE WITH GRANT OPTION') AS grantable FROM pg_namespace n",
+    "      WHERE n.nspname <> 'information_schema' AND n.nspname !~ '^pg_' AND has_schema_privilege(admin, n.oid, 'USAGE')",
     "      ORDER BY n.nspname LOOP",
-    "    IF r.owner <> rw THEN",
+    "    IF r.grantable AND r.owner <> rw THEN",
     "      EXECUTE format('GRANT USAGE ON SCHEMA %I TO %I', r.nspname, rw);",
     "    END IF;",
-    "    EXECUTE format('GRANT USAGE ON SCHEMA %I TO %I', r.nspname, ro);",
+    "    IF r.grantable THEN",
+    "      EXECUTE format('GRANT USAGE ON SCHEMA %I TO %I', r.nspname, ro);",
+    "    END IF;",
     `    ${relations(tables, notRw)} INTO list;`,
     "    IF list IS NOT NULL THEN",
     `      EXECUTE format('GRANT ${TABLE_WRITE} ON TABLE %s TO %I', list, rw);`,
