@@ -79,7 +79,7 @@ async function refused(r: Promise<RunResult>, message: RegExp): Promise<void> {
 async function allRefused(s: CloudServer, user: string, password: string, cases: Array<[sql: string, message: RegExp]>): Promise<void> {
   const done = await s.as(user, password, `\\set ON_ERROR_STOP off\n${cases.map(([q]) => `${q.replace(/\n/g, " ")};`).join("\n")}\n`);
   const errors = new Map([...done.stderr.matchAll(/^psql:<stdin>:(\d+): ERROR: +(.*)$/gm)].map((m) => [Number(m[1]) - 1, m[2] ?? ""]));
-  cases.forEach(([q, message], i) => expect(errors.get(i + 1), q).toMatch(message));
+  for (const [i, [q, message]] of cases.entries()) expect(errors.get(i + 1), q).toMatch(message);
 }
 
 /**

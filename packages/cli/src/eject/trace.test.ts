@@ -100,7 +100,6 @@ describe("tracing an input to the outputs it was made from", () => {
 
   it("writes a PostgreSQL verifier made from a generated password as that password's verifier, and leaves any other verifier as it is", () => {
     const t = trace("job", "verifiers");
-    // biome-ignore lint/suspicious/noTemplateCurlyInString: the expected text is code with template literals
     expect(code(t.expr)).toBe(`pulumi.interpolate\`\${pulumi.output(password.result).apply(scramVerifier)} x ${scramVerifier("NotAnOutput1")}\``);
     expect(t.unresolved).toEqual([]);
   });
