@@ -259,23 +259,30 @@ function databaseStep(): string[] {
   ];
 }
 
-/** Relations of one kind in schema `r` that the administrator may grant on and no extension owns. */
-function relations(kinds: string, extra = ""): string {
-  // has_table_privilege answers for sequences too (has_sequence_privilege would fail on the other rows, which the planner may test first).
+/**
+ * Relations of one kind in schema `r` that the administrator may grant on, no extension owns, and `role` is
+ * missing one of `privileges` on: a run after the first changes no catalog row for what is already granted.
+ */
+function relations(kinds: "tables" | "sequences", role: "rw" | "ro", privileges: string): string {
+  const kind = kinds === "tables" ? "'r', 'p', 'v', 'm', 'f'" : "'S'";
+  // has_table_privilege answers for sequences too; has_sequence_privilege (for USAGE) only inside a CASE on the kind,
+  // since the planner may test the other rows first.
+  const check = kinds === "tables" ? "has_table_privilege" : "has_sequence_privilege";
+  const holds = privileges
+    .split(", ")
+    .map((p) => `${check}(${role}, c.oid, '${p}')`)
+    .join(" AND ");
   return [
     "SELECT string_agg(format('%I.%I', r.nspname, c.relname), ', ' ORDER BY c.relname) FROM pg_class c",
-    `      WHERE c.relnamespace = r.oid AND c.relkind IN (${kinds}) AND has_table_privilege(admin, c.oid, 'SELECT WITH GRANT OPTION')`,
+    `      WHERE c.relnamespace = r.oid AND c.relkind IN (${kind}) AND has_table_privilege(admin, c.oid, 'SELECT WITH GRANT OPTION')`,
     "        AND NOT EXISTS (SELECT FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e')",
-    extra ? `        ${extra}` : "",
-  ]
-    .filter(Boolean)
-    .join("\n");
+    `        AND NOT (CASE WHEN c.relkind IN (${kind}) THEN ${holds} END)`,
+  ].join("\n");
 }
 
 /** Step 4: every schema, table and sequence that exists now (what a migration or restore brought). */
 function objectsStep(): string[] {
   const tables = "'r', 'p', 'v', 'm', 'f'";
-  const notRw = "AND pg_get_userbyid(c.relowner) <> rw";
   return [
     // Every schema the administrator can use; granting USAGE on it needs more (before PostgreSQL 15 the superuser owns public).
     "  FOR r IN SELECT n.oid, n.nspname, pg_get_userbyid(n.nspowner) AS owner, has_schema_privilege(admin, n.oid, 'USAGE WITH GRANT OPTION') AS grantable FROM pg_namespace n",
@@ -287,19 +294,19 @@ function objectsStep(): string[] {
     "    IF r.grantable THEN",
     "      EXECUTE format('GRANT USAGE ON SCHEMA %I TO %I', r.nspname, ro);",
     "    END IF;",
-    `    ${relations(tables, notRw)} INTO list;`,
+    `    ${relations("tables", "rw", TABLE_WRITE)} INTO list;`,
     "    IF list IS NOT NULL THEN",
     `      EXECUTE format('GRANT ${TABLE_WRITE} ON TABLE %s TO %I', list, rw);`,
     "    END IF;",
-    `    ${relations(tables)} INTO list;`,
+    `    ${relations("tables", "ro", "SELECT")} INTO list;`,
     "    IF list IS NOT NULL THEN",
     "      EXECUTE format('GRANT SELECT ON TABLE %s TO %I', list, ro);",
     "    END IF;",
-    `    ${relations("'S'", notRw)} INTO list;`,
+    `    ${relations("sequences", "rw", SEQUENCE_WRITE)} INTO list;`,
     "    IF list IS NOT NULL THEN",
     `      EXECUTE format('GRANT ${SEQUENCE_WRITE} ON SEQUENCE %s TO %I', list, rw);`,
     "    END IF;",
-    `    ${relations("'S'")} INTO list;`,
+    `    ${relations("sequences", "ro", "SELECT")} INTO list;`,
     "    IF list IS NOT NULL THEN",
     "      EXECUTE format('GRANT SELECT ON SEQUENCE %s TO %I', list, ro);",
     "    END IF;",
