@@ -3,6 +3,7 @@
 // It registers the cloud resources Freehold registered for this stack, with the same types, names, inputs and
 // options. See README.md.
 
+import { createHash, createHmac, pbkdf2Sync } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
 import * as app from "@pulumi/azure-native/app";
 import * as authorization from "@pulumi/azure-native/authorization";
@@ -26,7 +27,17 @@ const dbSize = config.require("db-size");
 const webImage = config.require("web-image");
 const workerImage = config.require("worker-image");
 
-// The tags 16 resources below carry alike; each adds its own.
+// The PostgreSQL SCRAM-SHA-256 verifier of a password, as Freehold made it: a role job sets a password from it,
+// never from the password itself.
+function scramVerifier(password: string, iterations = 4096): string {
+  const salt = createHmac("sha256", "freehold scram salt").update(password).digest().subarray(0, 16);
+  const salted = pbkdf2Sync(password, salt, iterations, 32, "sha256");
+  const storedKey = createHash("sha256").update(createHmac("sha256", salted).update("Client Key").digest()).digest();
+  const serverKey = createHmac("sha256", salted).update("Server Key").digest();
+  return `SCRAM-SHA-256$${iterations}:${salt.toString("base64")}$${storedKey.toString("base64")}:${serverKey.toString("base64")}`;
+}
+
+// The tags 17 resources below carry alike; each adds its own.
 const tags = {
   "freehold-stack": "crown-marketplace",
   "managed-by": "freehold",
@@ -263,10 +274,22 @@ const dbAppPassword = new RandomPassword("db-app-password", { length: 32, minLow
 const dbAppSecretSuffix = new RandomString("db-app-secret-suffix", { length: 6, lower: true, numeric: true, special: false, upper: false }, { aliases: [{ parent: freeholdDb }] });
 
 const dbAppSecret = new keyvault.Secret("db-app-secret", {
-  properties: pulumi.secret({ contentType: "PostgreSQL password of app_user", value: dbAppPassword.result }),
+  properties: pulumi.secret({ contentType: "PostgreSQL password of app", value: dbAppPassword.result }),
   resourceGroupName: rg.name,
   secretName: pulumi.interpolate`db-app-password-${dbAppSecretSuffix.result}`,
   tags: { ...tags, "freehold-secret": "db-app-password" },
+  vaultName: vault.name,
+}, { protect: true, retainOnDelete: true, aliases: [{ parent: freeholdDb }] });
+
+const dbReadPassword = new RandomPassword("db-read-password", { length: 32, minLower: 2, minNumeric: 2, minUpper: 2, special: false }, { aliases: [{ parent: freeholdDb }] });
+
+const dbReadSecretSuffix = new RandomString("db-read-secret-suffix", { length: 6, lower: true, numeric: true, special: false, upper: false }, { aliases: [{ parent: freeholdDb }] });
+
+const dbReadSecret = new keyvault.Secret("db-read-secret", {
+  properties: pulumi.secret({ contentType: "PostgreSQL password of app_read", value: dbReadPassword.result }),
+  resourceGroupName: rg.name,
+  secretName: pulumi.interpolate`db-read-password-${dbReadSecretSuffix.result}`,
+  tags: { ...tags, "freehold-secret": "db-read-password" },
   vaultName: vault.name,
 }, { protect: true, retainOnDelete: true, aliases: [{ parent: freeholdDb }] });
 
@@ -277,7 +300,7 @@ const dbRoles = new containerinstance.ContainerGroup("db-roles", {
       command: [
         "sh",
         "-c",
-        "set -eu\npsql -v ON_ERROR_STOP=1 -v role=\"$APP_ROLE\" -v password=\"$APP_PASSWORD\" -v db=\"$PGDATABASE\" <<'SQL'\nSELECT format('CREATE ROLE %I LOGIN', :'role') WHERE NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = :'role')\\gexec\nSELECT format('ALTER ROLE %I WITH LOGIN NOCREATEDB NOCREATEROLE PASSWORD %L', :'role', :'password')\\gexec\nSELECT format('GRANT CONNECT, TEMPORARY ON DATABASE %I TO %I', :'db', :'role')\\gexec\nSELECT format('GRANT USAGE, CREATE ON SCHEMA public TO %I', :'role')\\gexec\nSQL",
+        "set -eu\npsql -X -q -f - <<'FREEHOLD_SQL'\n\\set ON_ERROR_STOP on\n\\getenv app_verifier FREEHOLD_APP_VERIFIER\n\\getenv read_verifier FREEHOLD_READ_VERIFIER\n\\if :{?app_verifier}\n\\else\n\\set app_verifier ''\n\\endif\n\\if :{?read_verifier}\n\\else\n\\set read_verifier ''\n\\endif\nBEGIN;\nSELECT set_config('freehold.app_verifier', :'app_verifier', true) AS app, set_config('freehold.read_verifier', :'read_verifier', true) AS read \\gset freehold_\nDO $freehold$\nDECLARE\n  admin text := current_user;\n  rw constant text := 'app';\n  ro constant text := 'app_read';\n  pg16 constant boolean := current_setting('server_version_num')::int >= 160000;\n  r record;\n  list text;\nBEGIN\n  PERFORM pg_advisory_xact_lock(727274);\n  IF admin IN (rw, ro) THEN\n    RAISE EXCEPTION 'freehold: the role setup runs as the administrator, not as %', admin;\n  END IF;\n  FOR r IN SELECT unnest(ARRAY[rw, ro]) AS name, unnest(ARRAY[current_setting('freehold.app_verifier'), current_setting('freehold.read_verifier')]) AS verifier LOOP\n    IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = r.name) THEN\n      EXECUTE format('CREATE ROLE %I LOGIN NOCREATEDB NOCREATEROLE', r.name);\n    ELSIF EXISTS (SELECT FROM pg_roles WHERE rolname = r.name AND (rolsuper OR rolreplication OR rolbypassrls)) THEN\n      RAISE EXCEPTION 'freehold: role % has SUPERUSER, REPLICATION or BYPASSRLS; an application role may have none of them', r.name;\n    ELSIF pg16 AND NOT pg_has_role(admin, r.name, 'MEMBER WITH ADMIN OPTION') THEN\n      RAISE EXCEPTION 'freehold: role % exists but % has no ADMIN OPTION on it, which PostgreSQL 16 and later require to alter a role; as a role that has it, GRANT % TO % WITH ADMIN OPTION (or drop the role), and run this again', r.name, admin, r.name, admin;\n    ELSE\n      EXECUTE format('ALTER ROLE %I WITH LOGIN NOCREATEDB NOCREATEROLE', r.name);\n    END IF;\n    IF r.verifier <> '' THEN\n      IF r.verifier !~ '^SCRAM-SHA-256[$][1-9][0-9]*:[A-Za-z0-9+/]+=*[$][A-Za-z0-9+/]+=*:[A-Za-z0-9+/]+=*$' THEN\n        RAISE EXCEPTION 'freehold: the password given for role % is not a SCRAM-SHA-256 verifier; a plaintext password is never sent', r.name;\n      END IF;\n      EXECUTE format('ALTER ROLE %I PASSWORD %L', r.name, r.verifier);\n    END IF;\n  END LOOP;\n  IF pg16 THEN\n    IF NOT (pg_has_role(admin, rw, 'USAGE') AND pg_has_role(admin, rw, 'SET')) THEN\n      EXECUTE format('GRANT %I TO %I WITH INHERIT TRUE, SET TRUE', rw, admin);\n    END IF;\n  ELSIF NOT pg_has_role(admin, rw, 'USAGE') THEN\n    EXECUTE format('GRANT %I TO %I', rw, admin);\n  END IF;\n  IF pg_has_role(ro, rw, 'MEMBER') OR pg_has_role(ro, admin, 'MEMBER') THEN\n    RAISE EXCEPTION 'freehold: role % is a member of % or of %, so it would not be read-only', ro, rw, admin;\n  END IF;\n  IF pg_has_role(rw, admin, 'MEMBER') THEN\n    RAISE EXCEPTION 'freehold: role % is a member of the administrator %', rw, admin;\n  END IF;\n  FOR r IN SELECT unnest(ARRAY[rw, ro]) AS name, pg_get_userbyid(datdba) AS owner FROM pg_database WHERE datname = current_database() LOOP\n    IF r.owner <> r.name AND pg_has_role(r.name, r.owner, 'MEMBER') THEN\n      RAISE EXCEPTION 'freehold: role % is a member of %, which owns the database: an application role may not be; as a role that may, REVOKE % FROM %, and run this again', r.name, r.owner, r.owner, r.name;\n    END IF;\n  END LOOP;\n  IF EXISTS (SELECT FROM pg_roles WHERE rolname = 'app_user') THEN\n    IF pg16 THEN\n      IF NOT (pg_has_role(admin, 'app_user', 'USAGE') AND pg_has_role(admin, 'app_user', 'SET')) THEN\n        EXECUTE format('GRANT %I TO %I WITH INHERIT TRUE, SET TRUE', 'app_user', admin);\n      END IF;\n    ELSIF NOT pg_has_role(admin, 'app_user', 'USAGE') THEN\n      EXECUTE format('GRANT %I TO %I', 'app_user', admin);\n    END IF;\n    EXECUTE format('REASSIGN OWNED BY %I TO %I', 'app_user', rw);\n    IF NOT pg_has_role('app_user', rw, 'MEMBER') THEN\n      EXECUTE format('GRANT %I TO %I', rw, 'app_user');\n    END IF;\n  END IF;\n  EXECUTE format('GRANT CONNECT, TEMPORARY, CREATE ON DATABASE %I TO %I', current_database(), rw);\n  EXECUTE format('GRANT CONNECT, TEMPORARY ON DATABASE %I TO %I', current_database(), ro);\n  IF EXISTS (SELECT FROM pg_namespace WHERE nspname = 'public' AND has_schema_privilege(admin, oid, 'CREATE WITH GRANT OPTION')) THEN\n    REVOKE CREATE ON SCHEMA public FROM PUBLIC;\n    EXECUTE format('GRANT USAGE, CREATE ON SCHEMA public TO %I', rw);\n  END IF;\n  IF EXISTS (SELECT FROM pg_namespace WHERE nspname = 'public' AND has_schema_privilege(ro, oid, 'CREATE')) THEN\n    RAISE WARNING 'freehold: every role may create objects in schema public (its owner % granted CREATE to PUBLIC, and % cannot revoke it): % can create tables there, though it can change none it does not own',\n      (SELECT pg_get_userbyid(nspowner) FROM pg_namespace WHERE nspname = 'public'), admin, ro;\n  END IF;\n  FOR r IN SELECT n.oid, n.nspname, pg_get_userbyid(n.nspowner) AS owner, has_schema_privilege(admin, n.oid, 'USAGE WITH GRANT OPTION') AS grantable FROM pg_namespace n\n      WHERE n.nspname <> 'information_schema' AND n.nspname !~ '^pg_' AND has_schema_privilege(admin, n.oid, 'USAGE')\n      ORDER BY n.nspname LOOP\n    IF r.grantable AND r.owner <> rw THEN\n      EXECUTE format('GRANT USAGE ON SCHEMA %I TO %I', r.nspname, rw);\n    END IF;\n    IF r.grantable THEN\n      EXECUTE format('GRANT USAGE ON SCHEMA %I TO %I', r.nspname, ro);\n    END IF;\n    SELECT string_agg(format('%I.%I', r.nspname, c.relname), ', ' ORDER BY c.relname) FROM pg_class c\n      WHERE c.relnamespace = r.oid AND c.relkind IN ('r', 'p', 'v', 'm', 'f') AND has_table_privilege(admin, c.oid, 'SELECT WITH GRANT OPTION')\n        AND NOT EXISTS (SELECT FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e')\n        AND NOT (CASE WHEN c.relkind IN ('r', 'p', 'v', 'm', 'f') THEN has_table_privilege(rw, c.oid, 'SELECT') AND has_table_privilege(rw, c.oid, 'INSERT') AND has_table_privilege(rw, c.oid, 'UPDATE') AND has_table_privilege(rw, c.oid, 'DELETE') AND has_table_privilege(rw, c.oid, 'TRUNCATE') AND has_table_privilege(rw, c.oid, 'REFERENCES') AND has_table_privilege(rw, c.oid, 'TRIGGER') END) INTO list;\n    IF list IS NOT NULL THEN\n      EXECUTE format('GRANT SELECT, INSERT, UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON TABLE %s TO %I', list, rw);\n    END IF;\n    SELECT string_agg(format('%I.%I', r.nspname, c.relname), ', ' ORDER BY c.relname) FROM pg_class c\n      WHERE c.relnamespace = r.oid AND c.relkind IN ('r', 'p', 'v', 'm', 'f') AND has_table_privilege(admin, c.oid, 'SELECT WITH GRANT OPTION')\n        AND NOT EXISTS (SELECT FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e')\n        AND NOT (CASE WHEN c.relkind IN ('r', 'p', 'v', 'm', 'f') THEN has_table_privilege(ro, c.oid, 'SELECT') END) INTO list;\n    IF list IS NOT NULL THEN\n      EXECUTE format('GRANT SELECT ON TABLE %s TO %I', list, ro);\n    END IF;\n    SELECT string_agg(format('%I.%I', r.nspname, c.relname), ', ' ORDER BY c.relname) FROM pg_class c\n      WHERE c.relnamespace = r.oid AND c.relkind IN ('S') AND has_table_privilege(admin, c.oid, 'SELECT WITH GRANT OPTION')\n        AND NOT EXISTS (SELECT FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e')\n        AND NOT (CASE WHEN c.relkind IN ('S') THEN has_sequence_privilege(rw, c.oid, 'USAGE') AND has_sequence_privilege(rw, c.oid, 'SELECT') AND has_sequence_privilege(rw, c.oid, 'UPDATE') END) INTO list;\n    IF list IS NOT NULL THEN\n      EXECUTE format('GRANT USAGE, SELECT, UPDATE ON SEQUENCE %s TO %I', list, rw);\n    END IF;\n    SELECT string_agg(format('%I.%I', r.nspname, c.relname), ', ' ORDER BY c.relname) FROM pg_class c\n      WHERE c.relnamespace = r.oid AND c.relkind IN ('S') AND has_table_privilege(admin, c.oid, 'SELECT WITH GRANT OPTION')\n        AND NOT EXISTS (SELECT FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e')\n        AND NOT (CASE WHEN c.relkind IN ('S') THEN has_sequence_privilege(ro, c.oid, 'SELECT') END) INTO list;\n    IF list IS NOT NULL THEN\n      EXECUTE format('GRANT SELECT ON SEQUENCE %s TO %I', list, ro);\n    END IF;\n    SELECT string_agg(format('%I.%I (owner %s)', r.nspname, c.relname, pg_get_userbyid(c.relowner)), ', ' ORDER BY c.relname) INTO list FROM pg_class c\n      WHERE c.relnamespace = r.oid AND c.relkind IN ('r', 'p', 'v', 'm', 'f', 'S') AND NOT has_table_privilege(admin, c.oid, 'SELECT WITH GRANT OPTION')\n        AND NOT EXISTS (SELECT FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e');\n    IF list IS NOT NULL THEN\n      RAISE WARNING 'freehold: % cannot grant on %: the application roles cannot use them', admin, list;\n    END IF;\n  END LOOP;\n  EXECUTE format('ALTER DEFAULT PRIVILEGES FOR ROLE %I GRANT SELECT ON TABLES TO %I', rw, ro);\n  EXECUTE format('ALTER DEFAULT PRIVILEGES FOR ROLE %I GRANT SELECT ON SEQUENCES TO %I', rw, ro);\n  EXECUTE format('ALTER DEFAULT PRIVILEGES FOR ROLE %I GRANT USAGE ON SCHEMAS TO %I', rw, ro);\n  EXECUTE format('ALTER DEFAULT PRIVILEGES FOR ROLE %I GRANT SELECT, INSERT, UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON TABLES TO %I', admin, rw);\n  EXECUTE format('ALTER DEFAULT PRIVILEGES FOR ROLE %I GRANT USAGE, SELECT, UPDATE ON SEQUENCES TO %I', admin, rw);\n  EXECUTE format('ALTER DEFAULT PRIVILEGES FOR ROLE %I GRANT USAGE ON SCHEMAS TO %I', admin, rw);\n  EXECUTE format('ALTER DEFAULT PRIVILEGES FOR ROLE %I GRANT SELECT ON TABLES TO %I', admin, ro);\n  EXECUTE format('ALTER DEFAULT PRIVILEGES FOR ROLE %I GRANT SELECT ON SEQUENCES TO %I', admin, ro);\n  EXECUTE format('ALTER DEFAULT PRIVILEGES FOR ROLE %I GRANT USAGE ON SCHEMAS TO %I', admin, ro);\nEND\n$freehold$;\nCOMMIT;\n\\echo freehold: roles app and app_read ready in :DBNAME\nFREEHOLD_SQL\n",
       ],
       environmentVariables: [
         { name: "PGHOST", value: dbServer.fullyQualifiedDomainName },
@@ -285,9 +308,15 @@ const dbRoles = new containerinstance.ContainerGroup("db-roles", {
         { name: "PGDATABASE", value: "app" },
         { name: "PGUSER", value: "app_admin" },
         { name: "PGSSLMODE", value: "require" },
-        { name: "APP_ROLE", value: "app_user" },
         { name: "PGPASSWORD", secureValue: pulumi.secret(dbPassword.result) },
-        { name: "APP_PASSWORD", secureValue: pulumi.secret(dbAppPassword.result) },
+        {
+          name: "FREEHOLD_APP_VERIFIER",
+          secureValue: pulumi.secret(pulumi.output(dbAppPassword.result).apply(scramVerifier)),
+        },
+        {
+          name: "FREEHOLD_READ_VERIFIER",
+          secureValue: pulumi.secret(pulumi.output(dbReadPassword.result).apply(scramVerifier)),
+        },
       ],
       image: "postgres:17-alpine",
       name: "roles",
@@ -473,7 +502,7 @@ const webApp = new app.ContainerApp("web-app", {
           { name: "DATABASE_HOST", value: dbServer.fullyQualifiedDomainName },
           { name: "DATABASE_PORT", value: "5432" },
           { name: "DATABASE_NAME", value: dbDatabase.name },
-          { name: "DATABASE_USER", value: "app_user" },
+          { name: "DATABASE_USER", value: "app" },
           { name: "DATABASE_SSLMODE", value: "require" },
           { name: "OBJECT_STORE_PROVIDER", value: "azureblob" },
           { name: "OBJECT_STORE_BUCKET", value: uploadsContainer.name },
@@ -598,7 +627,7 @@ const workerApp = new app.ContainerApp("worker-app", {
           { name: "DATABASE_HOST", value: dbServer.fullyQualifiedDomainName },
           { name: "DATABASE_PORT", value: "5432" },
           { name: "DATABASE_NAME", value: dbDatabase.name },
-          { name: "DATABASE_USER", value: "app_user" },
+          { name: "DATABASE_USER", value: "app" },
           { name: "DATABASE_SSLMODE", value: "require" },
           { name: "OBJECT_STORE_PROVIDER", value: "azureblob" },
           { name: "OBJECT_STORE_BUCKET", value: uploadsContainer.name },
@@ -649,7 +678,7 @@ export const db = {
   host: dbServer.fullyQualifiedDomainName,
   port: 5432,
   databaseName: "app",
-  connectionString: pulumi.secret(pulumi.interpolate`postgres://app_user:${dbAppPassword.result}@${dbServer.fullyQualifiedDomainName}:5432/app?sslmode=require`),
+  connectionString: pulumi.secret(pulumi.interpolate`postgres://app:${dbAppPassword.result}@${dbServer.fullyQualifiedDomainName}:5432/app?sslmode=require`),
 };
 export const uploads = {
   bucketName: "uploads",

@@ -3,6 +3,7 @@
 // It registers the cloud resources Freehold registered for this stack, with the same types, names, inputs and
 // options. See README.md.
 
+import { createHash, createHmac, pbkdf2Sync } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
 import * as cloudrunv2 from "@pulumi/gcp/cloudrunv2";
 import * as compute from "@pulumi/gcp/compute";
@@ -24,7 +25,17 @@ const dbSize = config.require("db-size");
 const webImage = config.require("web-image");
 const workerImage = config.require("worker-image");
 
-// The labels 7 resources below carry alike; each adds its own.
+// The PostgreSQL SCRAM-SHA-256 verifier of a password, as Freehold made it: a role job sets a password from it,
+// never from the password itself.
+function scramVerifier(password: string, iterations = 4096): string {
+  const salt = createHmac("sha256", "freehold scram salt").update(password).digest().subarray(0, 16);
+  const salted = pbkdf2Sync(password, salt, iterations, 32, "sha256");
+  const storedKey = createHash("sha256").update(createHmac("sha256", salted).update("Client Key").digest()).digest();
+  const serverKey = createHmac("sha256", salted).update("Server Key").digest();
+  return `SCRAM-SHA-256$${iterations}:${salt.toString("base64")}$${storedKey.toString("base64")}:${serverKey.toString("base64")}`;
+}
+
+// The labels 9 resources below carry alike; each adds its own.
 const labels = {
   "freehold-stack": "crown-marketplace",
   "managed-by": "freehold",
@@ -246,6 +257,16 @@ const dbSecret = new secretmanager.Secret("db-secret", {
 
 const dbSecretVersion = new secretmanager.SecretVersion("db-secret-version", { secret: dbSecret.id, secretData: pulumi.secret(dbPassword.result) }, { protect: true, retainOnDelete: true, aliases: [{ parent: freeholdDb }] });
 
+const dbReadPassword = new RandomPassword("db-read-password", { length: 32, minLower: 1, minNumeric: 1, minUpper: 1, special: false }, { aliases: [{ parent: freeholdDb }] });
+
+const dbReadSecret = new secretmanager.Secret("db-read-secret", {
+  labels: labels,
+  replication: { userManaged: { replicas: [{ location: region }] } },
+  secretId: "crown-marketplace-dev-db-db-read-password",
+}, { protect: true, retainOnDelete: true, dependsOn: [apiSecretmanager], aliases: [{ parent: freeholdDb }] });
+
+const dbReadSecretVersion = new secretmanager.SecretVersion("db-read-secret-version", { secret: dbReadSecret.id, secretData: pulumi.secret(dbReadPassword.result) }, { protect: true, retainOnDelete: true, aliases: [{ parent: freeholdDb }] });
+
 const dbAdminPassword = new RandomPassword("db-admin-password", { length: 32, minLower: 1, minNumeric: 1, minUpper: 1, special: false }, { aliases: [{ parent: freeholdDb }] });
 
 const dbAdminSecret = new secretmanager.Secret("db-admin-secret", {
@@ -256,6 +277,17 @@ const dbAdminSecret = new secretmanager.Secret("db-admin-secret", {
 
 const dbAdminSecretVersion = new secretmanager.SecretVersion("db-admin-secret-version", { secret: dbAdminSecret.id, secretData: pulumi.secret(dbAdminPassword.result) }, { protect: true, retainOnDelete: true, aliases: [{ parent: freeholdDb }] });
 
+const dbRoleVerifiers = new secretmanager.Secret("db-role-verifiers", {
+  labels: labels,
+  replication: { userManaged: { replicas: [{ location: region }] } },
+  secretId: "crown-marketplace-dev-db-db-role-verifiers",
+}, { dependsOn: [apiSecretmanager], aliases: [{ parent: freeholdDb }] });
+
+const dbRoleVerifiersVersion = new secretmanager.SecretVersion("db-role-verifiers-version", {
+  secret: dbRoleVerifiers.id,
+  secretData: pulumi.secret(pulumi.interpolate`${pulumi.output(dbPassword.result).apply(scramVerifier)} ${pulumi.output(dbReadPassword.result).apply(scramVerifier)}`),
+}, { aliases: [{ parent: freeholdDb }] });
+
 const dbAdminUser = new sql.User("db-admin-user", {
   deletionPolicy: "ABANDON",
   instance: dbInstance.name,
@@ -265,7 +297,7 @@ const dbAdminUser = new sql.User("db-admin-user", {
 
 const dbRoleJobAccount = new serviceaccount.Account("db-role-job-account", {
   accountId: "crown-marketplace-dev-d-5ono9g",
-  description: "Creates the application role inside one Freehold database; reads only its two password secrets",
+  description: "Creates the application roles inside one Freehold database; reads only the administrator's password and the roles' verifiers",
   displayName: "Freehold crown-marketplace-dev/db role job",
 }, { dependsOn: [apiIam], aliases: [{ parent: freeholdDb }] });
 
@@ -275,30 +307,34 @@ const dbRoleJobAdminSecret = new secretmanager.SecretIamMember("db-role-job-admi
   secretId: dbAdminSecret.secretId,
 }, { aliases: [{ parent: freeholdDb }] });
 
-const dbRoleJobAppSecret = new secretmanager.SecretIamMember("db-role-job-app-secret", { member: dbRoleJobAccount.member, role: "roles/secretmanager.secretAccessor", secretId: dbSecret.secretId }, { aliases: [{ parent: freeholdDb }] });
+const dbRoleJobVerifiers = new secretmanager.SecretIamMember("db-role-job-verifiers", {
+  member: dbRoleJobAccount.member,
+  role: "roles/secretmanager.secretAccessor",
+  secretId: dbRoleVerifiers.secretId,
+}, { aliases: [{ parent: freeholdDb }] });
 
 const dbRoleJobGrantsSettled = new Sleep("db-role-job-grants-settled", {
   createDuration: "420s",
-  triggers: { grants: pulumi.interpolate`${dbRoleJobAdminSecret.id},${dbRoleJobAppSecret.id}` },
-}, { dependsOn: [dbRoleJobAdminSecret, dbRoleJobAppSecret], aliases: [{ parent: freeholdDb }] });
+  triggers: { grants: pulumi.interpolate`${dbRoleJobAdminSecret.id},${dbRoleJobVerifiers.id}` },
+}, { dependsOn: [dbRoleJobAdminSecret, dbRoleJobVerifiers], aliases: [{ parent: freeholdDb }] });
 
-// eject: Freehold made "runExecutionToken" from db-admin-secret-version and db-secret-version in a way eject
-// cannot trace; the value below is the planned one, from mock values. Set the deployed value before `pulumi up`
-// (see README.md).
+// eject: Freehold made "runExecutionToken" from db-admin-secret-version and db-role-verifiers-version in a way
+// eject cannot trace; the value below is the planned one, from mock values. Set the deployed value before
+// `pulumi up` (see README.md).
 const dbRoleJob = new cloudrunv2.Job("db-role-job", {
   deletionProtection: false,
   labels: labels,
   launchStage: "GA",
   location: region,
   name: "crown-marketplace-dev-db-dbrole",
-  runExecutionToken: "r2xlys9q6",
+  runExecutionToken: "rt6j3li8z",
   template: {
     taskCount: 1,
     template: {
       containers: [
         {
           args: [
-            "set -eu\npsql -v ON_ERROR_STOP=1 -v app_user=\"$APP_USER\" -v app_password=\"$APP_PASSWORD\" -v db=\"$PGDATABASE\" <<'SQL'\nSELECT format('CREATE ROLE %I LOGIN', :'app_user') WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = :'app_user') \\gexec\nSELECT format('ALTER ROLE %I WITH LOGIN PASSWORD %L', :'app_user', :'app_password') \\gexec\n\\set ON_ERROR_STOP 0\nSELECT format('REVOKE cloudsqlsuperuser FROM %I', :'app_user') WHERE pg_has_role(:'app_user', 'cloudsqlsuperuser', 'MEMBER') \\gexec\n\\set ON_ERROR_STOP 1\nSELECT format('GRANT CONNECT, TEMPORARY ON DATABASE %I TO %I', :'db', :'app_user') \\gexec\nSELECT format('GRANT USAGE, CREATE ON SCHEMA public TO %I', :'app_user') \\gexec\nSQL\n",
+            "set -eu\nset -f\nset -- $FREEHOLD_ROLE_VERIFIERS\nexport FREEHOLD_APP_VERIFIER=\"$1\" FREEHOLD_READ_VERIFIER=\"$2\"\npsql -X -q -f - <<'FREEHOLD_SQL'\n\\set ON_ERROR_STOP off\nSELECT format('REVOKE cloudsqlsuperuser FROM %I', rolname) FROM pg_roles WHERE rolname IN ('app', 'app_read') AND pg_has_role(rolname, 'cloudsqlsuperuser', 'MEMBER') \\gexec\n\\set ON_ERROR_STOP on\n\\getenv app_verifier FREEHOLD_APP_VERIFIER\n\\getenv read_verifier FREEHOLD_READ_VERIFIER\n\\if :{?app_verifier}\n\\else\n\\set app_verifier ''\n\\endif\n\\if :{?read_verifier}\n\\else\n\\set read_verifier ''\n\\endif\nBEGIN;\nSELECT set_config('freehold.app_verifier', :'app_verifier', true) AS app, set_config('freehold.read_verifier', :'read_verifier', true) AS read \\gset freehold_\nDO $freehold$\nDECLARE\n  admin text := current_user;\n  rw constant text := 'app';\n  ro constant text := 'app_read';\n  pg16 constant boolean := current_setting('server_version_num')::int >= 160000;\n  r record;\n  list text;\nBEGIN\n  PERFORM pg_advisory_xact_lock(727274);\n  IF admin IN (rw, ro) THEN\n    RAISE EXCEPTION 'freehold: the role setup runs as the administrator, not as %', admin;\n  END IF;\n  FOR r IN SELECT unnest(ARRAY[rw, ro]) AS name, unnest(ARRAY[current_setting('freehold.app_verifier'), current_setting('freehold.read_verifier')]) AS verifier LOOP\n    IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = r.name) THEN\n      EXECUTE format('CREATE ROLE %I LOGIN NOCREATEDB NOCREATEROLE', r.name);\n    ELSIF EXISTS (SELECT FROM pg_roles WHERE rolname = r.name AND (rolsuper OR rolreplication OR rolbypassrls)) THEN\n      RAISE EXCEPTION 'freehold: role % has SUPERUSER, REPLICATION or BYPASSRLS; an application role may have none of them', r.name;\n    ELSIF pg16 AND NOT pg_has_role(admin, r.name, 'MEMBER WITH ADMIN OPTION') THEN\n      RAISE EXCEPTION 'freehold: role % exists but % has no ADMIN OPTION on it, which PostgreSQL 16 and later require to alter a role; as a role that has it, GRANT % TO % WITH ADMIN OPTION (or drop the role), and run this again', r.name, admin, r.name, admin;\n    ELSE\n      EXECUTE format('ALTER ROLE %I WITH LOGIN NOCREATEDB NOCREATEROLE', r.name);\n    END IF;\n    IF r.verifier <> '' THEN\n      IF r.verifier !~ '^SCRAM-SHA-256[$][1-9][0-9]*:[A-Za-z0-9+/]+=*[$][A-Za-z0-9+/]+=*:[A-Za-z0-9+/]+=*$' THEN\n        RAISE EXCEPTION 'freehold: the password given for role % is not a SCRAM-SHA-256 verifier; a plaintext password is never sent', r.name;\n      END IF;\n      EXECUTE format('ALTER ROLE %I PASSWORD %L', r.name, r.verifier);\n    END IF;\n  END LOOP;\n  IF pg16 THEN\n    IF NOT (pg_has_role(admin, rw, 'USAGE') AND pg_has_role(admin, rw, 'SET')) THEN\n      EXECUTE format('GRANT %I TO %I WITH INHERIT TRUE, SET TRUE', rw, admin);\n    END IF;\n  ELSIF NOT pg_has_role(admin, rw, 'USAGE') THEN\n    EXECUTE format('GRANT %I TO %I', rw, admin);\n  END IF;\n  IF pg_has_role(ro, rw, 'MEMBER') OR pg_has_role(ro, admin, 'MEMBER') THEN\n    RAISE EXCEPTION 'freehold: role % is a member of % or of %, so it would not be read-only', ro, rw, admin;\n  END IF;\n  IF pg_has_role(rw, admin, 'MEMBER') THEN\n    RAISE EXCEPTION 'freehold: role % is a member of the administrator %', rw, admin;\n  END IF;\n  FOR r IN SELECT unnest(ARRAY[rw, ro]) AS name, pg_get_userbyid(datdba) AS owner FROM pg_database WHERE datname = current_database() LOOP\n    IF r.owner <> r.name AND pg_has_role(r.name, r.owner, 'MEMBER') THEN\n      RAISE EXCEPTION 'freehold: role % is a member of %, which owns the database: an application role may not be; as a role that may, REVOKE % FROM %, and run this again', r.name, r.owner, r.owner, r.name;\n    END IF;\n  END LOOP;\n  EXECUTE format('GRANT CONNECT, TEMPORARY, CREATE ON DATABASE %I TO %I', current_database(), rw);\n  EXECUTE format('GRANT CONNECT, TEMPORARY ON DATABASE %I TO %I', current_database(), ro);\n  IF EXISTS (SELECT FROM pg_namespace WHERE nspname = 'public' AND has_schema_privilege(admin, oid, 'CREATE WITH GRANT OPTION')) THEN\n    REVOKE CREATE ON SCHEMA public FROM PUBLIC;\n    EXECUTE format('GRANT USAGE, CREATE ON SCHEMA public TO %I', rw);\n  END IF;\n  IF EXISTS (SELECT FROM pg_namespace WHERE nspname = 'public' AND has_schema_privilege(ro, oid, 'CREATE')) THEN\n    RAISE WARNING 'freehold: every role may create objects in schema public (its owner % granted CREATE to PUBLIC, and % cannot revoke it): % can create tables there, though it can change none it does not own',\n      (SELECT pg_get_userbyid(nspowner) FROM pg_namespace WHERE nspname = 'public'), admin, ro;\n  END IF;\n  FOR r IN SELECT n.oid, n.nspname, pg_get_userbyid(n.nspowner) AS owner, has_schema_privilege(admin, n.oid, 'USAGE WITH GRANT OPTION') AS grantable FROM pg_namespace n\n      WHERE n.nspname <> 'information_schema' AND n.nspname !~ '^pg_' AND has_schema_privilege(admin, n.oid, 'USAGE')\n      ORDER BY n.nspname LOOP\n    IF r.grantable AND r.owner <> rw THEN\n      EXECUTE format('GRANT USAGE ON SCHEMA %I TO %I', r.nspname, rw);\n    END IF;\n    IF r.grantable THEN\n      EXECUTE format('GRANT USAGE ON SCHEMA %I TO %I', r.nspname, ro);\n    END IF;\n    SELECT string_agg(format('%I.%I', r.nspname, c.relname), ', ' ORDER BY c.relname) FROM pg_class c\n      WHERE c.relnamespace = r.oid AND c.relkind IN ('r', 'p', 'v', 'm', 'f') AND has_table_privilege(admin, c.oid, 'SELECT WITH GRANT OPTION')\n        AND NOT EXISTS (SELECT FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e')\n        AND NOT (CASE WHEN c.relkind IN ('r', 'p', 'v', 'm', 'f') THEN has_table_privilege(rw, c.oid, 'SELECT') AND has_table_privilege(rw, c.oid, 'INSERT') AND has_table_privilege(rw, c.oid, 'UPDATE') AND has_table_privilege(rw, c.oid, 'DELETE') AND has_table_privilege(rw, c.oid, 'TRUNCATE') AND has_table_privilege(rw, c.oid, 'REFERENCES') AND has_table_privilege(rw, c.oid, 'TRIGGER') END) INTO list;\n    IF list IS NOT NULL THEN\n      EXECUTE format('GRANT SELECT, INSERT, UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON TABLE %s TO %I', list, rw);\n    END IF;\n    SELECT string_agg(format('%I.%I', r.nspname, c.relname), ', ' ORDER BY c.relname) FROM pg_class c\n      WHERE c.relnamespace = r.oid AND c.relkind IN ('r', 'p', 'v', 'm', 'f') AND has_table_privilege(admin, c.oid, 'SELECT WITH GRANT OPTION')\n        AND NOT EXISTS (SELECT FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e')\n        AND NOT (CASE WHEN c.relkind IN ('r', 'p', 'v', 'm', 'f') THEN has_table_privilege(ro, c.oid, 'SELECT') END) INTO list;\n    IF list IS NOT NULL THEN\n      EXECUTE format('GRANT SELECT ON TABLE %s TO %I', list, ro);\n    END IF;\n    SELECT string_agg(format('%I.%I', r.nspname, c.relname), ', ' ORDER BY c.relname) FROM pg_class c\n      WHERE c.relnamespace = r.oid AND c.relkind IN ('S') AND has_table_privilege(admin, c.oid, 'SELECT WITH GRANT OPTION')\n        AND NOT EXISTS (SELECT FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e')\n        AND NOT (CASE WHEN c.relkind IN ('S') THEN has_sequence_privilege(rw, c.oid, 'USAGE') AND has_sequence_privilege(rw, c.oid, 'SELECT') AND has_sequence_privilege(rw, c.oid, 'UPDATE') END) INTO list;\n    IF list IS NOT NULL THEN\n      EXECUTE format('GRANT USAGE, SELECT, UPDATE ON SEQUENCE %s TO %I', list, rw);\n    END IF;\n    SELECT string_agg(format('%I.%I', r.nspname, c.relname), ', ' ORDER BY c.relname) FROM pg_class c\n      WHERE c.relnamespace = r.oid AND c.relkind IN ('S') AND has_table_privilege(admin, c.oid, 'SELECT WITH GRANT OPTION')\n        AND NOT EXISTS (SELECT FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e')\n        AND NOT (CASE WHEN c.relkind IN ('S') THEN has_sequence_privilege(ro, c.oid, 'SELECT') END) INTO list;\n    IF list IS NOT NULL THEN\n      EXECUTE format('GRANT SELECT ON SEQUENCE %s TO %I', list, ro);\n    END IF;\n    SELECT string_agg(format('%I.%I (owner %s)', r.nspname, c.relname, pg_get_userbyid(c.relowner)), ', ' ORDER BY c.relname) INTO list FROM pg_class c\n      WHERE c.relnamespace = r.oid AND c.relkind IN ('r', 'p', 'v', 'm', 'f', 'S') AND NOT has_table_privilege(admin, c.oid, 'SELECT WITH GRANT OPTION')\n        AND NOT EXISTS (SELECT FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e');\n    IF list IS NOT NULL THEN\n      RAISE WARNING 'freehold: % cannot grant on %: the application roles cannot use them', admin, list;\n    END IF;\n  END LOOP;\n  EXECUTE format('ALTER DEFAULT PRIVILEGES FOR ROLE %I GRANT SELECT ON TABLES TO %I', rw, ro);\n  EXECUTE format('ALTER DEFAULT PRIVILEGES FOR ROLE %I GRANT SELECT ON SEQUENCES TO %I', rw, ro);\n  EXECUTE format('ALTER DEFAULT PRIVILEGES FOR ROLE %I GRANT USAGE ON SCHEMAS TO %I', rw, ro);\n  EXECUTE format('ALTER DEFAULT PRIVILEGES FOR ROLE %I GRANT SELECT, INSERT, UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON TABLES TO %I', admin, rw);\n  EXECUTE format('ALTER DEFAULT PRIVILEGES FOR ROLE %I GRANT USAGE, SELECT, UPDATE ON SEQUENCES TO %I', admin, rw);\n  EXECUTE format('ALTER DEFAULT PRIVILEGES FOR ROLE %I GRANT USAGE ON SCHEMAS TO %I', admin, rw);\n  EXECUTE format('ALTER DEFAULT PRIVILEGES FOR ROLE %I GRANT SELECT ON TABLES TO %I', admin, ro);\n  EXECUTE format('ALTER DEFAULT PRIVILEGES FOR ROLE %I GRANT SELECT ON SEQUENCES TO %I', admin, ro);\n  EXECUTE format('ALTER DEFAULT PRIVILEGES FOR ROLE %I GRANT USAGE ON SCHEMAS TO %I', admin, ro);\nEND\n$freehold$;\nCOMMIT;\n\\echo freehold: roles app and app_read ready in :DBNAME\nFREEHOLD_SQL\n",
           ],
           commands: ["/bin/sh", "-c"],
           envs: [
@@ -307,14 +343,13 @@ const dbRoleJob = new cloudrunv2.Job("db-role-job", {
             { name: "PGDATABASE", value: dbDatabase.name },
             { name: "PGUSER", value: "freehold_admin" },
             { name: "PGSSLMODE", value: "require" },
-            { name: "APP_USER", value: "app" },
             {
               name: "PGPASSWORD",
               valueSource: { secretKeyRef: { secret: dbAdminSecret.secretId, version: dbAdminSecretVersion.version } },
             },
             {
-              name: "APP_PASSWORD",
-              valueSource: { secretKeyRef: { secret: dbSecret.secretId, version: dbSecretVersion.version } },
+              name: "FREEHOLD_ROLE_VERIFIERS",
+              valueSource: { secretKeyRef: { secret: dbRoleVerifiers.secretId, version: dbRoleVerifiersVersion.version } },
             },
           ],
           image: "postgres:17-alpine",

@@ -1,7 +1,6 @@
 // The Crown Marketplace on AWS, written directly against @pulumi/aws: ECS on Fargate behind an ALB
 // (CloudFront in front of public services), RDS for PostgreSQL with two least-privilege application
 // roles (set up by a container in each linked task), S3. Every regional resource names its region.
-import { createHash, createHmac, pbkdf2Sync } from "node:crypto";
 import * as appautoscaling from "@pulumi/aws/appautoscaling";
 import * as cloudfront from "@pulumi/aws/cloudfront";
 import * as cloudwatch from "@pulumi/aws/cloudwatch";
@@ -18,6 +17,7 @@ import * as vpc from "@pulumi/aws/vpc";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import * as time from "@pulumiverse/time";
+import { ROLE_SETUP_SQL, scramVerifier } from "@freehold/core/database-roles";
 import { fitName, unique } from "./names";
 
 const region = "eu-west-2";
@@ -212,15 +212,6 @@ function dbInstance(net: Network, a: DbArgs, p: InstanceParts): rds.Instance {
   );
 }
 
-/** PostgreSQL's SCRAM-SHA-256 verifier of a password (salt derived from it, so plans stay deterministic). */
-function scramVerifier(password: string, iterations = 4096): string {
-  const salt = createHmac("sha256", "freehold scram salt").update(password).digest().subarray(0, 16);
-  const salted = pbkdf2Sync(password, salt, iterations, 32, "sha256");
-  const storedKey = createHash("sha256").update(createHmac("sha256", salted).update("Client Key").digest()).digest();
-  const serverKey = createHmac("sha256", salted).update("Server Key").digest();
-  return `SCRAM-SHA-256$${iterations}:${salt.toString("base64")}$${storedKey.toString("base64")}:${serverKey.toString("base64")}`;
-}
-
 function roleSecret(net: Network, db: string, key: string, username: string, tags: Record<string, string>): RoleSecret {
   const password = new random.RandomPassword(`${db}-${key}-password`, { length: 40, special: false, minLower: 1, minUpper: 1, minNumeric: 1 });
   const secret = new secretsmanager.Secret(`${db}-${key}-secret`, {
@@ -349,36 +340,20 @@ function taskRoles(net: Network, a: WebArgs, tags: Record<string, string>): Task
 }
 
 // The database's application roles are set up from inside the VPC, by a container that runs before the application
-// in every task: as the master user (its password injected by ECS), it creates the roles and sets the linked one's
-// password from its SCRAM verifier. Idempotent, one transaction, one task at a time (advisory lock).
-const ROLE_SETUP_SQL = `\\set ON_ERROR_STOP on
-BEGIN;
-SELECT pg_advisory_xact_lock(727274);
-SELECT format('CREATE ROLE %I NOLOGIN', r) FROM unnest(ARRAY['app', 'app_read']) AS r WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = r)
-\\gexec
-ALTER ROLE :"role" WITH LOGIN NOCREATEDB NOCREATEROLE PASSWORD :'verifier';
-GRANT app TO :"master";
-REVOKE CREATE ON SCHEMA public FROM PUBLIC;
-GRANT CONNECT, TEMPORARY ON DATABASE :"db" TO app, app_read;
-GRANT USAGE, CREATE ON SCHEMA public TO app;
-GRANT USAGE ON SCHEMA public TO app_read;
-GRANT SELECT, INSERT, UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON ALL TABLES IN SCHEMA public TO app;
-GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA public TO app;
-GRANT SELECT ON ALL TABLES IN SCHEMA public TO app_read;
-GRANT SELECT ON ALL SEQUENCES IN SCHEMA public TO app_read;
-ALTER DEFAULT PRIVILEGES FOR ROLE app IN SCHEMA public GRANT SELECT ON TABLES TO app_read;
-ALTER DEFAULT PRIVILEGES FOR ROLE app IN SCHEMA public GRANT SELECT ON SEQUENCES TO app_read;
-ALTER DEFAULT PRIVILEGES FOR ROLE :"master" IN SCHEMA public GRANT SELECT, INSERT, UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON TABLES TO app;
-ALTER DEFAULT PRIVILEGES FOR ROLE :"master" IN SCHEMA public GRANT SELECT ON TABLES TO app_read;
-COMMIT;
-`;
-
+// in every task: as the master user (its password injected by ECS), it runs the role model's script (the same SQL on
+// every cloud, from @freehold/core's database-roles module: a string) with the linked role's SCRAM verifier.
 const SETUP_SCRIPT = `set -eu
 for n in $FREEHOLD_DBS; do
   set -- "$n"
   eval "export PGHOST=\\"\\$FREEHOLD_$1_HOST\\" PGPORT=\\"\\$FREEHOLD_$1_PORT\\" PGDATABASE=\\"\\$FREEHOLD_$1_DATABASE\\" PGUSER=\\"\\$FREEHOLD_$1_USER\\" PGPASSWORD=\\"\\$FREEHOLD_$1_PASSWORD\\""
   eval "role=\\"\\$FREEHOLD_$1_ROLE\\" verifier=\\"\\$FREEHOLD_$1_VERIFIER\\""
-  printf '%s\\n' "$FREEHOLD_ROLE_SQL" | psql -X -q -v role="$role" -v verifier="$verifier" -v master="$PGUSER" -v db="$PGDATABASE" -f -
+  unset FREEHOLD_APP_VERIFIER FREEHOLD_READ_VERIFIER
+  case "$role" in
+    app) export FREEHOLD_APP_VERIFIER="$verifier" ;;
+    app_read) export FREEHOLD_READ_VERIFIER="$verifier" ;;
+    *) echo "freehold: unknown role $role" >&2; exit 64 ;;
+  esac
+  printf '%s\\n' "$FREEHOLD_ROLE_SQL" | psql -X -q -f -
   echo "freehold: role $role ready in $PGDATABASE on $PGHOST"
 done`;
 

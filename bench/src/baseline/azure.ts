@@ -15,6 +15,7 @@ import * as storage from "@pulumi/azure-native/storage";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import * as time from "@pulumiverse/time";
+import { roleJobCommand, roleSetupSql, scramVerifier } from "@freehold/core/database-roles";
 import { fitName, guid, unique } from "./names";
 
 const location = "uksouth";
@@ -246,20 +247,20 @@ export function database(p: Platform, a: DbArgs): Db {
   return { name: a.name, host, appSecret: applicationRole(p, a.name, host, adminPassword, database) };
 }
 
-// Run once by a one-off container as the administrator: the application role, created if missing, with its password and grants.
-const ROLE_JOB_SCRIPT = `set -eu
-psql -v ON_ERROR_STOP=1 -v role="$APP_ROLE" -v password="$APP_PASSWORD" -v db="$PGDATABASE" <<'SQL'
-SELECT format('CREATE ROLE %I LOGIN', :'role') WHERE NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = :'role')\\gexec
-SELECT format('ALTER ROLE %I WITH LOGIN NOCREATEDB NOCREATEROLE PASSWORD %L', :'role', :'password')\\gexec
-SELECT format('GRANT CONNECT, TEMPORARY ON DATABASE %I TO %I', :'db', :'role')\\gexec
-SELECT format('GRANT USAGE, CREATE ON SCHEMA public TO %I', :'role')\\gexec
-SQL`;
+// Run once by a one-off container as the administrator: the role model's script (the same SQL on every cloud, from
+// @freehold/core's database-roles module: a string), with the read-write role's former name.
+const ROLE_JOB_SCRIPT = roleJobCommand(roleSetupSql({ formerReadWriteNames: ["app_user"] }));
 
-/** The application role's password (in the vault) and the container group on the jobs subnet that creates the role. */
+/** The application roles' passwords (in the vault) and the container group on the jobs subnet that creates the roles from their verifiers. */
 function applicationRole(p: Platform, db: string, host: string, adminPassword: pulumi.Output<string>, database: dbforpostgresql.Database): VaultSecret {
-  const password = pulumi.secret(generatedPassword(`${db}-app-password`).result);
-  const secret = vaultSecret(p, `${db}-app-secret`, `${db}-app-password`, password, "PostgreSQL password of app_user");
-  const env = { PGHOST: host, PGPORT: "5432", PGDATABASE: "app", PGUSER: "app_admin", PGSSLMODE: "require", APP_ROLE: "app_user" };
+  const role = (key: string, name: string) => {
+    const password = pulumi.secret(generatedPassword(`${db}-${key}-password`).result);
+    const secret = vaultSecret(p, `${db}-${key}-secret`, `${db}-${key}-password`, password, `PostgreSQL password of ${name}`);
+    return { secret, verifier: pulumi.secret(password.apply((v) => scramVerifier(v))) };
+  };
+  const app = role("app", "app");
+  const read = role("read", "app_read");
+  const env = { PGHOST: host, PGPORT: "5432", PGDATABASE: "app", PGUSER: "app_admin", PGSSLMODE: "require" };
   new containerinstance.ContainerGroup(
     `${db}-roles`,
     {
@@ -280,14 +281,15 @@ function applicationRole(p: Platform, db: string, host: string, adminPassword: p
           environmentVariables: [
             ...Object.entries(env).map(([name, value]) => ({ name, value })),
             { name: "PGPASSWORD", secureValue: adminPassword },
-            { name: "APP_PASSWORD", secureValue: password },
+            { name: "FREEHOLD_APP_VERIFIER", secureValue: app.verifier },
+            { name: "FREEHOLD_READ_VERIFIER", secureValue: read.verifier },
           ],
         },
       ],
     },
     { dependsOn: [database] },
   );
-  return secret;
+  return app.secret;
 }
 
 export interface Store {
@@ -432,7 +434,7 @@ export function webService(p: Platform, a: WebArgs): pulumi.Output<string> {
     DATABASE_HOST: a.db.host,
     DATABASE_PORT: "5432",
     DATABASE_NAME: "app",
-    DATABASE_USER: "app_user",
+    DATABASE_USER: "app",
     DATABASE_SSLMODE: "require",
     OBJECT_STORE_PROVIDER: "azureblob",
     OBJECT_STORE_BUCKET: a.store.name,

@@ -12,6 +12,7 @@ import * as secretmanager from "@pulumi/gcp/secretmanager";
 import * as serviceaccount from "@pulumi/gcp/serviceaccount";
 import * as sql from "@pulumi/gcp/sql";
 import * as storage from "@pulumi/gcp/storage";
+import { roleJobCommand, roleSetupSql, scramVerifier } from "@freehold/core/database-roles";
 import * as pulumi from "@pulumi/pulumi";
 import { RandomPassword } from "@pulumi/random/randomPassword";
 import { RandomString } from "@pulumi/random/randomString";
@@ -137,7 +138,7 @@ interface PasswordSecret {
 }
 
 /** A generated password in a secret replicated only in the stack's region. */
-function passwordSecret(p: Platform, db: string, kind: "" | "admin-"): PasswordSecret {
+function passwordSecret(p: Platform, db: string, kind: "" | "read-" | "admin-"): PasswordSecret {
   const keep = { protect: true, retainOnDelete: true };
   const password = new RandomPassword(`${db}-${kind}password`, { length: 32, special: false, minLower: 1, minUpper: 1, minNumeric: 1 });
   const secret = new secretmanager.Secret(
@@ -191,10 +192,11 @@ export function database(p: Platform, a: DbArgs): Db {
   });
   const database = new sql.Database(`${a.name}-database`, { name: "app", instance: instance.name }, keep);
   const app = passwordSecret(p, a.name, "");
+  const read = passwordSecret(p, a.name, "read-");
   const admin = passwordSecret(p, a.name, "admin-");
   // ABANDON: PostgreSQL refuses to drop a role that owns objects; the login goes with its instance.
   const adminUser = new sql.User(`${a.name}-admin-user`, { name: "freehold_admin", instance: instance.name, password: admin.password.result, deletionPolicy: "ABANDON" }, keep);
-  const roleJob = applicationRole(p, a.name, { host: address.address, database, adminUser, admin, app });
+  const roleJob = applicationRole(p, a.name, { host: address.address, database, adminUser, admin, verifiers: roleVerifiers(p, a.name, app, read) });
   return { name: a.name, instance, host: address.address, database, app, roleJob };
 }
 
@@ -235,19 +237,27 @@ function sqlInstance(p: Platform, a: DbArgs, name: pulumi.Output<string>): sql.D
   );
 }
 
-// Run by the role job as the administrator: a plain login role for the application (not a member of cloudsqlsuperuser,
-// as Cloud SQL API users are), its password, and what an application needs.
-const ROLE_SCRIPT = `set -eu
-psql -v ON_ERROR_STOP=1 -v app_user="$APP_USER" -v app_password="$APP_PASSWORD" -v db="$PGDATABASE" <<'SQL'
-SELECT format('CREATE ROLE %I LOGIN', :'app_user') WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = :'app_user') \\gexec
-SELECT format('ALTER ROLE %I WITH LOGIN PASSWORD %L', :'app_user', :'app_password') \\gexec
-\\set ON_ERROR_STOP 0
-SELECT format('REVOKE cloudsqlsuperuser FROM %I', :'app_user') WHERE pg_has_role(:'app_user', 'cloudsqlsuperuser', 'MEMBER') \\gexec
-\\set ON_ERROR_STOP 1
-SELECT format('GRANT CONNECT, TEMPORARY ON DATABASE %I TO %I', :'db', :'app_user') \\gexec
-SELECT format('GRANT USAGE, CREATE ON SCHEMA public TO %I', :'app_user') \\gexec
-SQL
-`;
+// Run by the role job as the administrator: the role model's script (the same SQL on every cloud, from @freehold/core's
+// database-roles module: a string), after taking the roles out of cloudsqlsuperuser (Cloud SQL API users are members),
+// with both verifiers read from one secret.
+const ROLE_SCRIPT = roleJobCommand(
+  roleSetupSql({
+    before: "SELECT format('REVOKE cloudsqlsuperuser FROM %I', rolname) FROM pg_roles WHERE rolname IN ('app', 'app_read') AND pg_has_role(rolname, 'cloudsqlsuperuser', 'MEMBER') \\gexec",
+  }),
+  ["set -f", "set -- $FREEHOLD_ROLE_VERIFIERS", 'export FREEHOLD_APP_VERIFIER="$1" FREEHOLD_READ_VERIFIER="$2"'],
+);
+
+/** Both roles' SCRAM verifiers in one secret (derived from the passwords, so not kept with the data): only the role job reads it. */
+function roleVerifiers(p: Platform, db: string, app: PasswordSecret, read: PasswordSecret): { secret: secretmanager.Secret; version: secretmanager.SecretVersion } {
+  const secret = new secretmanager.Secret(
+    `${db}-role-verifiers`,
+    { secretId: fitName([p.prefix, db, "db-role-verifiers"], 255), replication: { userManaged: { replicas: [{ location: region }] } }, labels: p.labels },
+    { dependsOn: [p.apis.secretmanager] },
+  );
+  const data = pulumi.all([app.password.result, read.password.result]).apply(([a, r]) => `${scramVerifier(a)} ${scramVerifier(r)}`);
+  const version = new secretmanager.SecretVersion(`${db}-role-verifiers-version`, { secret: secret.id, secretData: pulumi.secret(data) });
+  return { secret, version };
+}
 const ROLE_JOB_IMAGE = "postgres:17-alpine";
 
 interface RoleInputs {
@@ -255,25 +265,25 @@ interface RoleInputs {
   database: sql.Database;
   adminUser: sql.User;
   admin: PasswordSecret;
-  app: PasswordSecret;
+  verifiers: { secret: secretmanager.Secret; version: secretmanager.SecretVersion };
 }
 
-/** The Cloud Run job on the VPC that creates the application's role; it runs again when the script or a password changes. */
+/** The Cloud Run job on the VPC that creates the application roles; it runs again when the script or a password changes. */
 function applicationRole(p: Platform, db: string, on: RoleInputs): cloudrunv2.Job {
   const account = new serviceaccount.Account(
     `${db}-role-job-account`,
     {
       accountId: fitName([p.prefix, `${db}-dbrole`], 30),
       displayName: `Freehold ${p.prefix}/${db} role job`,
-      description: "Creates the application role inside one Freehold database; reads only its two password secrets",
+      description: "Creates the application roles inside one Freehold database; reads only the administrator's password and the roles' verifiers",
     },
     { dependsOn: [p.apis.iam] },
   );
   const settled = grantsSettled(`${db}-role-job-grants-settled`, [
     secretReader(`${db}-role-job-admin-secret`, on.admin.secret, account.member),
-    secretReader(`${db}-role-job-app-secret`, on.app.secret, account.member),
+    secretReader(`${db}-role-job-verifiers`, on.verifiers.secret, account.member),
   ]);
-  const secretEnv = (name: string, s: PasswordSecret) => ({ name, valueSource: { secretKeyRef: { secret: s.secret.secretId, version: s.version.version } } });
+  const secretEnv = (name: string, s: { secret: secretmanager.Secret; version: secretmanager.SecretVersion }) => ({ name, valueSource: { secretKeyRef: { secret: s.secret.secretId, version: s.version.version } } });
   return new cloudrunv2.Job(
     `${db}-role-job`,
     {
@@ -282,7 +292,7 @@ function applicationRole(p: Platform, db: string, on: RoleInputs): cloudrunv2.Jo
       launchStage: "GA",
       deletionProtection: false,
       labels: p.labels,
-      runExecutionToken: pulumi.all([on.admin.version.name, on.app.version.name]).apply(([a, b]) => `r${hashSuffix([ROLE_SCRIPT, ROLE_JOB_IMAGE, "app", a, b], 8)}`),
+      runExecutionToken: pulumi.all([on.admin.version.name, on.verifiers.version.name]).apply(([a, b]) => `r${hashSuffix([ROLE_SCRIPT, ROLE_JOB_IMAGE, "app", a, b], 8)}`),
       template: {
         taskCount: 1,
         template: {
@@ -301,9 +311,8 @@ function applicationRole(p: Platform, db: string, on: RoleInputs): cloudrunv2.Jo
                 { name: "PGDATABASE", value: on.database.name },
                 { name: "PGUSER", value: "freehold_admin" },
                 { name: "PGSSLMODE", value: "require" },
-                { name: "APP_USER", value: "app" },
                 secretEnv("PGPASSWORD", on.admin),
-                secretEnv("APP_PASSWORD", on.app),
+                secretEnv("FREEHOLD_ROLE_VERIFIERS", on.verifiers),
               ],
               resources: { limits: { cpu: "1", memory: "512Mi" } },
             },

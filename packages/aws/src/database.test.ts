@@ -4,12 +4,11 @@
  * roles whose passwords RDS never rotates, the master login is for
  * administration only, and the PostgreSQL log group is Freehold's.
  */
-import { deployStack, type MockRun, type PlannedResource, registerBackend, runWithMocks } from "@freehold/core";
+import { APP_ROLES, deployStack, type MockRun, type PlannedResource, ROLE_SETUP_SQL, registerBackend, runWithMocks } from "@freehold/core";
 import { parseStack } from "@freehold/model";
 import { beforeAll, describe, expect, it } from "vitest";
-import { APP_ROLES, ROLE_SETUP_SQL, SETUP_CONTAINER, SETUP_IMAGE } from "./db-roles";
+import { SETUP_CONTAINER, SETUP_IMAGE } from "./db-roles";
 import { backend } from "./index";
-import { scramVerifier } from "./scram";
 
 registerBackend(backend);
 
@@ -106,15 +105,6 @@ describe("applications connect as least-privilege roles, never as the master use
     const doc = JSON.parse(one("reports-db-secret").inputs.policy as string);
     expect(doc.Statement[0].Resource).toEqual([expect.stringContaining(":secret:rds!db-"), expect.stringContaining(":secret:freehold/shop-dev/db/app_read-")]);
     expect(JSON.stringify(doc)).not.toMatch(/db\/app-/);
-  });
-});
-
-describe("SCRAM verifiers", () => {
-  it("are PostgreSQL's SCRAM-SHA-256 format, deterministic per password and different between passwords", () => {
-    const v = scramVerifier("Secret123");
-    expect(v).toMatch(/^SCRAM-SHA-256\$4096:[A-Za-z0-9+/]{22}==\$[A-Za-z0-9+/]{43}=:[A-Za-z0-9+/]{43}=$/);
-    expect(scramVerifier("Secret123")).toBe(v);
-    expect(scramVerifier("Secret124")).not.toBe(v);
   });
 });
 

@@ -4,25 +4,24 @@
  * it), a parameter group that forces TLS, gp3 storage with autoscaling, its
  * PostgreSQL log group (the stack's retention), the master password managed by
  * RDS in Secrets Manager (administration only), and the passwords of the two
- * least-privilege application roles (db-roles.ts) in Freehold's own secrets.
+ * least-privilege application roles (the role model of @freehold/core, set up
+ * by db-roles.ts) in Freehold's own secrets.
  *
  * Changes apply when `up` runs (`applyImmediately`), not at the next
  * maintenance window; `vendor.aws.instance.applyImmediately: false` chooses the
  * window. A major version change creates the new version's parameter group
  * first and moves the instance to it in the same modification.
  */
-import { type DatabaseRequest, type DatabaseResult, keepData } from "@freehold/core";
+import { APP_ROLES, type AppRole, type DatabaseRequest, type DatabaseResult, keepData, scramVerifier } from "@freehold/core";
 import * as cloudwatch from "@pulumi/aws/cloudwatch";
 import * as ec2 from "@pulumi/aws/ec2";
 import * as rds from "@pulumi/aws/rds";
 import * as secretsmanager from "@pulumi/aws/secretsmanager";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { APP_ROLES, type AppRole } from "./db-roles";
 import { componentTags, LOG_RETENTION_DAYS, names } from "./naming";
 import { type AwsPlatform, asPlatform } from "./network";
 import type { DatabaseResources } from "./resources";
-import { scramVerifier } from "./scram";
 import { chooseRds } from "./sizes";
 import { VendorArgs } from "./vendor";
 

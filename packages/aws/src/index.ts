@@ -40,7 +40,6 @@ export const backend = {
 
 export { CAPABILITIES } from "./capabilities";
 export { type DatabaseHandle, MASTER_USERNAME } from "./database";
-export { APP_ROLES } from "./db-roles";
 export type { DatabaseResources, ObjectStoreResources, PlatformResources, WebServiceResources } from "./resources";
 export { names } from "./naming";
 export { AwsPlatform } from "./network";

@@ -5,7 +5,7 @@
  * the private registry's credentials, and the task definition (the application
  * container, plus one database role setup container per linked database).
  */
-import type { LinkTarget, SizeChoice, WebServiceRequest } from "@freehold/core";
+import { appRoleFor, type LinkTarget, type SizeChoice, type WebServiceRequest } from "@freehold/core";
 import { linkVariablePrefix } from "@freehold/model";
 import * as cloudwatch from "@pulumi/aws/cloudwatch";
 import * as ecs from "@pulumi/aws/ecs";
@@ -13,7 +13,7 @@ import * as iam from "@pulumi/aws/iam";
 import * as secretsmanager from "@pulumi/aws/secretsmanager";
 import * as pulumi from "@pulumi/pulumi";
 import type { DatabaseHandle } from "./database";
-import { appRoleFor, setupContainer } from "./db-roles";
+import { setupContainer } from "./db-roles";
 import { LOG_RETENTION_DAYS, names } from "./naming";
 import type { AwsPlatform } from "./network";
 import type { BucketHandle } from "./object-store";
@@ -187,8 +187,7 @@ function containersFor(req: WebServiceRequest, linked: Linked, platform: AwsPlat
     const secrets: Array<{ name: string; valueFrom: string }> = [];
     for (const d of resolved) {
       const p = linkVariablePrefix(req.links, d.link);
-      // The link's own role, never the master user: DATABASE_USER and DATABASE_PASSWORD (pinned to the secret's version, so a new password rolls every task).
-      plain[`${p}USER`] = d.creds.username;
+      // The password of the link's own role (DATABASE_USER comes from core's role model), pinned to the secret's version, so a new password rolls every task.
       secrets.push({ name: `${p}PASSWORD`, valueFrom: `${d.arn}:password::${d.version}` });
     }
     const targets = resolved.map((d) => ({

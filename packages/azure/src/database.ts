@@ -4,16 +4,17 @@
  * TLS required, backups kept 7-35 days, zone-redundant HA on request, and,
  * while deletion-protected, a CanNotDelete lock on the server (Microsoft's way
  * to protect a flexible server, which has no deletion-protection flag).
- * Applications connect as a least-privilege application role that a one-off
- * container creates inside the network at deploy time; the administrator login
- * stays for administration. Both passwords are generated and kept in Key Vault.
+ * Applications connect as the role model's `app` (read-write) or `app_read`
+ * (read-only) roles, which a one-off container creates inside the network at
+ * deploy time; the administrator login stays for administration. Every
+ * password is generated and kept in Key Vault.
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as authorization from "@pulumi/azure-native/authorization";
 import * as containerinstance from "@pulumi/azure-native/containerinstance";
 import * as dbforpostgresql from "@pulumi/azure-native/dbforpostgresql";
 import * as random from "@pulumi/random";
-import { type DatabaseRequest, type DatabaseResult, keepData } from "@freehold/core";
+import { APP_ROLES, type AppRole, type DatabaseRequest, type DatabaseResult, keepData, ROLE_VERIFIER_ENV, roleJobCommand, roleSetupSql, scramVerifier } from "@freehold/core";
 import { SpecError, UnsupportedFeatureError } from "@freehold/model";
 import { byRole, names } from "./naming";
 import { pairCopy } from "./regions";
@@ -24,36 +25,32 @@ import { vendorSettings } from "./vendor";
 export const DATABASE_SERVICE = "Azure Database for PostgreSQL flexible server";
 /** Not one of Azure's reserved names (admin, administrator, root, azure_superuser, pg_*...). */
 export const ADMIN_LOGIN = "app_admin";
-export const DATABASE_ROLES = ["password", "secret", "server", "tls", "database", "lock", "appPassword", "appSecret", "roleJob"] as const;
-/** The login applications use: no superuser, no CREATEROLE or CREATEDB; it owns what it creates in the database's public schema. */
-export const APP_ROLE = "app_user";
-/** The image of the one-off container that creates the application role: a psql client (17 talks to servers 13-17). */
+export const DATABASE_ROLES = ["password", "secret", "server", "tls", "database", "lock", "appPassword", "appSecret", "readPassword", "readSecret", "roleJob"] as const;
+/** The read-write role's name before the role model was shared by every cloud: what it owns is handed to `app`, and it stays a member of `app` (core's `roleSetupSql`). */
+export const FORMER_APP_ROLE = "app_user";
+/** The image of the one-off container that creates the application roles: a psql client (17 talks to servers 13-17; the role script needs psql 15 or later). */
 export const ROLE_JOB_IMAGE = "postgres:17-alpine";
 /**
- * What that container runs, as the administrator: the role created if missing, its password and attributes set
- * every run, and its grants. Values reach SQL only through psql variables quoted by format() (%I, %L). The
- * administrator is not a superuser, so the role is never one (nor a replication role); it gets no CREATEROLE or
- * CREATEDB. Tested against a real PostgreSQL in app-role.test.ts.
+ * What that container runs (`sh -c`), as the administrator (LOGIN, CREATEROLE, CREATEDB, a member of azure_pg_admin,
+ * not a superuser): core's role script, with the read-write role's former name. Tested against a real PostgreSQL in
+ * test/azure-database-roles.test.ts.
  */
-export const ROLE_JOB_SCRIPT = [
-  "set -eu",
-  `psql -v ON_ERROR_STOP=1 -v role="$APP_ROLE" -v password="$APP_PASSWORD" -v db="$PGDATABASE" <<'SQL'`,
-  "SELECT format('CREATE ROLE %I LOGIN', :'role') WHERE NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = :'role')\\gexec",
-  "SELECT format('ALTER ROLE %I WITH LOGIN NOCREATEDB NOCREATEROLE PASSWORD %L', :'role', :'password')\\gexec",
-  "SELECT format('GRANT CONNECT, TEMPORARY ON DATABASE %I TO %I', :'db', :'role')\\gexec",
-  "SELECT format('GRANT USAGE, CREATE ON SCHEMA public TO %I', :'role')\\gexec",
-  "SQL",
-].join("\n");
+export const ROLE_JOB_SCRIPT = roleJobCommand(roleSetupSql({ formerReadWriteNames: [FORMER_APP_ROLE] }));
 /** The lock's name on the server. */
 export const LOCK_NAME = "freehold-deletion-protection";
 
-/** What a linked web service needs from a database: the password secret to reference and grant. */
-export interface AzureDatabaseHandle {
-  kind: "azure-postgres";
+/** One application role's password secret, as a linked web service references and is granted it. */
+export interface RoleSecretRef {
   /** ARM id of the password secret: the scope of the Key Vault Secrets User grant. */
   secretId: pulumi.Output<string>;
   /** Versionless secret URL, for Container Apps Key Vault references (rotations are picked up). */
   secretUrl: pulumi.Output<string>;
+}
+
+/** What a linked web service needs from a database: each role's password secret (a link reads only its own role's). */
+export interface AzureDatabaseHandle {
+  kind: "azure-postgres";
+  roles: Readonly<Record<AppRole, RoleSecretRef>>;
 }
 
 /** The child resources of a Database on Azure, by role. */
@@ -65,10 +62,13 @@ export interface DatabaseResources {
   database: dbforpostgresql.Database;
   /** Only while deletion-protected. */
   lock?: authorization.ManagementLockByScope;
-  /** The application role's password, and its Key Vault secret (what linked services read). */
+  /** The read-write role's password, and its Key Vault secret (what read-write links read). */
   appPassword: random.RandomPassword;
   appSecret: import("@pulumi/azure-native/keyvault").Secret;
-  /** The one-off container that creates the application role inside the network. */
+  /** The read-only role's password, and its Key Vault secret (what read links read). */
+  readPassword: random.RandomPassword;
+  readSecret: import("@pulumi/azure-native/keyvault").Secret;
+  /** The one-off container that creates the application roles inside the network. */
   roleJob: containerinstance.ContainerGroup;
 }
 
@@ -153,7 +153,18 @@ export function createDatabase(req: DatabaseRequest): DatabaseResult {
   // unit test's plain mocks (outputs = inputs) give none.
   const host = pulumi.all([server.fullyQualifiedDomainName, serverArgs.serverName]).apply(([fqdn, n]) => fqdn ?? `${n}.postgres.database.azure.com`);
   const app = applicationRole(req, p, { vendor, stateful, host, adminPassword: passwordValue, database, jobsSubnetId: p.jobsSubnetId });
-  const created: DatabaseResources = { password, secret, server, tls, database, appPassword: app.password, appSecret: app.secret.secret, roleJob: app.job };
+  const created: DatabaseResources = {
+    password,
+    secret,
+    server,
+    tls,
+    database,
+    appPassword: app.roles.readWrite.password,
+    appSecret: app.roles.readWrite.secret.secret,
+    readPassword: app.roles.read.password,
+    readSecret: app.roles.read.secret.secret,
+    roleJob: app.job,
+  };
   if (spec.deletionProtection) {
     // On the server only: nothing Freehold deletes while the data is protected lives under it (links are granted on
     // the password secret, in the vault). Not retained: turning protection off deletes it, so a later removal succeeds.
@@ -169,8 +180,9 @@ export function createDatabase(req: DatabaseRequest): DatabaseResult {
     );
   }
 
-  // Linked services read the application role's password, never the administrator's.
-  const handle: AzureDatabaseHandle = { kind: "azure-postgres", secretId: app.secret.id, secretUrl: app.secret.url };
+  // Linked services read their own role's password, never the administrator's.
+  const ref = (r: AppRole): RoleSecretRef => ({ secretId: app.roles[r].secret.id, secretUrl: app.roles[r].secret.url });
+  const handle: AzureDatabaseHandle = { kind: "azure-postgres", roles: { readWrite: ref("readWrite"), read: ref("read") } };
   const geoBackup = (serverArgs.backup as { geoRedundantBackup?: unknown } | undefined)?.geoRedundantBackup === "Enabled";
   void id;
   void url;
@@ -178,8 +190,9 @@ export function createDatabase(req: DatabaseRequest): DatabaseResult {
     host,
     port: pulumi.output(5432),
     databaseName: database.id.apply(() => spec.databaseName),
-    username: app.job.id.apply(() => APP_ROLE),
-    password: app.value,
+    // Once the role job has run: services that connect as a role wait for it (core's link environment).
+    username: app.job.id.apply(() => APP_ROLES.readWrite),
+    password: app.roles.readWrite.value,
     handle,
     resources: byRole(created),
     description: {
@@ -194,18 +207,30 @@ export function createDatabase(req: DatabaseRequest): DatabaseResult {
         pointInTimeRecovery: true,
         network: "delegated subnet + private DNS zone, public access disabled",
         deletionLock: spec.deletionProtection,
-        login: `${APP_ROLE} (application role, created by a one-off container in the network); ${ADMIN_LOGIN} for administration only`,
+        login: `${APP_ROLES.readWrite} (read-write) and ${APP_ROLES.read} (read-only), created by a one-off container in the network; ${ADMIN_LOGIN} for administration only`,
       },
       dataLocations: [...pairCopy(p.location, "password secrets (Key Vault replicates to the paired region)"), ...(geoBackup ? pairCopy(p.location, "geo-redundant backups") : [])],
     },
   };
 }
 
+/** A generated password for one application role, in its own Key Vault secret. */
+function rolePassword(req: DatabaseRequest, p: AzurePlatform, on: { vendor: ReturnType<typeof vendorSettings>; stateful: pulumi.CustomResourceOptions }, role: AppRole) {
+  const { name } = req;
+  const [key, base] = role === "readWrite" ? (["app", names.appPasswordSecret(req.qualifiedName)] as const) : (["read", names.readPasswordSecret(req.qualifiedName)] as const);
+  const password = new random.RandomPassword(`${name}-${key}-password`, on.vendor(`${key}Password`, { length: 32, special: false, minUpper: 2, minLower: 2, minNumeric: 2 }), { parent: req.parent });
+  const value = pulumi.secret(password.result);
+  const secret = p.vaultSecret(`${name}-${key}-secret`, base, value, `PostgreSQL password of ${APP_ROLES[role]}`, on.stateful);
+  return { password, value, secret };
+}
+
 /**
- * The application role: its password (in Key Vault, for linked services) and the one-off container, on the
- * stack's network, that logs in as the administrator and creates it. An Azure Container Instances group with
- * restart policy Never runs once when created (https://learn.microsoft.com/azure/container-instances/container-instances-restart-policy);
- * it is created again, and runs again, when the password or the server changes.
+ * The application roles: their passwords (in Key Vault, for linked services) and the one-off container, on the
+ * stack's network, that logs in as the administrator and runs the role script. An Azure Container Instances group
+ * with restart policy Never runs once when created (https://learn.microsoft.com/azure/container-instances/container-instances-restart-policy);
+ * it is created again, and runs again, when its script, a password or the server changes. It is given the roles'
+ * SCRAM verifiers, never their passwords, as secure environment variables (not shown in the group's properties:
+ * https://learn.microsoft.com/azure/container-instances/container-instances-environment-variables#secure-values).
  */
 function applicationRole(
   req: DatabaseRequest,
@@ -220,9 +245,8 @@ function applicationRole(
   },
 ) {
   const { name, spec } = req;
-  const password = new random.RandomPassword(`${name}-app-password`, on.vendor("appPassword", { length: 32, special: false, minUpper: 2, minLower: 2, minNumeric: 2 }), { parent: req.parent });
-  const value = pulumi.secret(password.result);
-  const secret = p.vaultSecret(`${name}-app-secret`, names.appPasswordSecret(req.qualifiedName), value, `PostgreSQL password of ${APP_ROLE}`, on.stateful);
+  const roles = { readWrite: rolePassword(req, p, on, "readWrite"), read: rolePassword(req, p, on, "read") };
+  const verifier = (r: AppRole) => pulumi.secret(roles[r].value.apply((v) => scramVerifier(String(v ?? ""))));
   const job = new containerinstance.ContainerGroup(
     `${name}-roles`,
     on.vendor("roleJob", {
@@ -246,15 +270,15 @@ function applicationRole(
             { name: "PGDATABASE", value: spec.databaseName },
             { name: "PGUSER", value: ADMIN_LOGIN },
             { name: "PGSSLMODE", value: "require" },
-            { name: "APP_ROLE", value: APP_ROLE },
             // Secure values: never shown in the container group's properties.
             { name: "PGPASSWORD", secureValue: on.adminPassword },
-            { name: "APP_PASSWORD", secureValue: value },
+            { name: ROLE_VERIFIER_ENV.readWrite, secureValue: verifier("readWrite") },
+            { name: ROLE_VERIFIER_ENV.read, secureValue: verifier("read") },
           ],
         },
       ],
     }),
     { parent: req.parent, dependsOn: [on.database] },
   );
-  return { password, value, secret, job };
+  return { roles, job };
 }

@@ -144,7 +144,7 @@ describe("database", () => {
     expect(run.outputs.outputs).toMatchObject({ db: { connectionString: "[secret]" } });
   });
 
-  it("has applications log in as a least-privilege role that a one-off container creates inside the network", () => {
+  it("has applications log in as the role model's roles, which a one-off container creates inside the network from their SCRAM verifiers", () => {
     const job = one(run, "db-roles");
     expect(job.type).toBe("azure-native:containerinstance:ContainerGroup");
     expect(job.inputs).toMatchObject({ restartPolicy: "Never", osType: "Linux", subnetIds: [{ id: "shop-vnet-id/subnets/jobs" }] });
@@ -155,14 +155,16 @@ describe("database", () => {
       expect.arrayContaining([
         { name: "PGUSER", value: "app_admin" },
         { name: "PGSSLMODE", value: "require" },
-        { name: "APP_ROLE", value: "app_user" },
         { name: "PGPASSWORD", secureValue: "[secret]" },
-        { name: "APP_PASSWORD", secureValue: "[secret]" },
+        { name: "FREEHOLD_APP_VERIFIER", secureValue: "[secret]" },
+        { name: "FREEHOLD_READ_VERIFIER", secureValue: "[secret]" },
       ]),
     );
+    // Verifiers only: the job never holds an application role's password, and no value is a plain property.
+    expect(container?.environmentVariables.map((e) => e.name).sort()).toEqual(["FREEHOLD_APP_VERIFIER", "FREEHOLD_READ_VERIFIER", "PGDATABASE", "PGHOST", "PGPASSWORD", "PGPORT", "PGSSLMODE", "PGUSER"]);
     expect(job.options.dependsOn).toEqual([one(run, "db-database").urn]);
     const env = (one(run, "web-app").inputs.template as { containers: Array<{ env: Array<{ name: string; value?: string }> }> }).containers[0]?.env ?? [];
-    expect(env.find((e) => e.name === "DATABASE_USER")?.value).toBe("app_user");
+    expect(env.find((e) => e.name === "DATABASE_USER")?.value).toBe("app");
   });
 
   it("needs a subnet for that container when the stack brings its own network", async () => {
@@ -322,6 +324,22 @@ describe("web service", () => {
     for (const r of run.resources.filter((x) => x.type === "azure-native:authorization:RoleAssignment")) {
       expect(r.inputs.roleAssignmentName).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     }
+  });
+
+  it("connects a read link as app_read, with app_read's password secret only, and a read-write link as app with app's", async () => {
+    const r = await plan(
+      "name: shop\ncomponents:\n  db: { kind: database }\n  web: { kind: web-service, image: ghcr.io/example/shop:1.0, writableRootFilesystem: true, links: [db] }\n  reports: { kind: web-service, image: ghcr.io/example/reports:1.0, writableRootFilesystem: true, links: [{ to: db, access: read }] }\n",
+    );
+    const app = (name: string) => one(r, `${name}-app`).inputs as { configuration: { secrets: Array<{ keyVaultUrl: string }> }; template: { containers: Array<{ env: Array<{ name: string; value?: string }> }> } };
+    const user = (name: string) => app(name).template.containers[0]?.env.find((e) => e.name === "DATABASE_USER")?.value;
+    expect([user("web"), user("reports")]).toEqual(["app", "app_read"]);
+    expect(app("web").configuration.secrets.map((x) => x.keyVaultUrl)).toEqual([expect.stringMatching(/\/secrets\/db-app-password-[a-z0-9]{6}$/)]);
+    expect(app("reports").configuration.secrets.map((x) => x.keyVaultUrl)).toEqual([expect.stringMatching(/\/secrets\/db-read-password-[a-z0-9]{6}$/)]);
+    // Each identity may read only its own role's secret.
+    expect(one(r, "web-db-access").inputs.scope).toBe("db-app-secret-id");
+    expect(one(r, "reports-db-access").inputs.scope).toBe("db-read-secret-id");
+    expect(one(r, "db-read-secret").inputs).toMatchObject({ properties: "[secret]", tags: { "freehold-secret": "db-read-password" } });
+    expect(one(r, "db-read-secret").options).toMatchObject({ protect: true, retainOnDelete: true });
   });
 
   it("starts the app only after its grants have had the ten minutes Azure allows them to take effect", () => {

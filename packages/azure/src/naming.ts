@@ -51,8 +51,10 @@ export const names = {
   keyVault: (stack: string) => physicalName([stack, "kv"], NAME_RULES.keyVault),
   /** The base of a database password secret's name (a random suffix follows, for the same reason); also its `freehold-secret` tag. */
   passwordSecret: (component: string) => physicalName([component, "admin-password"], { maxLength: NAME_RULES.secret.maxLength - 7 }),
-  /** The base of the application role's password secret's name. */
+  /** The base of the read-write application role's password secret's name. */
   appPasswordSecret: (component: string) => physicalName([component, "app-password"], { maxLength: NAME_RULES.secret.maxLength - 7 }),
+  /** The base of the read-only application role's password secret's name. */
+  readPasswordSecret: (component: string) => physicalName([component, "read-password"], { maxLength: NAME_RULES.secret.maxLength - 7 }),
   /** Microsoft.ContainerInstance/containerGroups: 1-63 lowercase letters, digits and hyphens, unique per resource group. */
   roleJob: (stack: string, component: string) => physicalName([stack, component, "roles"], { maxLength: 63 }),
   /** The base of a private registry password secret's name. */

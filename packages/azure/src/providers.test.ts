@@ -70,7 +70,7 @@ describe("under generic outputs-equal-inputs mocks", () => {
     });
     // Every name comes from what the program chose, not from outputs the mocks do not invent (a random password's value is the one exception).
     expect(values.slice(0, 5), JSON.stringify(values)).toSatisfy((v: unknown[]) => v.every((x) => typeof x === "string" && x.length > 0));
-    expect(values[1]).toMatch(/^postgres:\/\/app_user:.*@shop-dev-db-[a-z0-9]{6}\.postgres\.database\.azure\.com:5432\/app\?sslmode=require$/);
+    expect(values[1]).toMatch(/^postgres:\/\/app:.*@shop-dev-db-[a-z0-9]{6}\.postgres\.database\.azure\.com:5432\/app\?sslmode=require$/);
     expect(values[2]).toBe("files");
     expect(values[0]).toMatch(/^shop-dev-db-[a-z0-9]{6}\.postgres\.database\.azure\.com$/);
     expect(values[3]).toMatch(/^https:\/\/shopdevfiles[a-z0-9]{6}\.blob\.core\.windows\.net$/);

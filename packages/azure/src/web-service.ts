@@ -15,7 +15,7 @@ import * as managedidentity from "@pulumi/azure-native/managedidentity";
 import * as time from "@pulumiverse/time";
 import type { LinkTarget, WebServiceRequest, WebServiceResult } from "@freehold/core";
 import { UnsupportedFeatureError } from "@freehold/model";
-import { degrade } from "@freehold/core";
+import { appRoleFor, degrade } from "@freehold/core";
 import type { AzureDatabaseHandle } from "./database";
 import { customDomain, type CustomDomain } from "./domain";
 import { byRole, deterministicGuid, names } from "./naming";
@@ -87,8 +87,9 @@ function grantsFor(links: readonly LinkTarget[], p: AzurePlatform, registrySecre
   const builtIn = (guid: string) => p.client().subscriptionId.apply((sub) => roleDefinitionId(sub, guid));
   for (const link of links) {
     if (link.kind === "database") {
+      // The password secret of the one role the link's access maps to (app_read for a read link), nothing of the other role.
       const h = link.handle as AzureDatabaseHandle;
-      grants.push({ key: `${link.name}-access`, label: link.name, role: SECRET_READER, scope: h.secretId, roleDefinitionId: builtIn(SECRET_READER.builtInId as string) });
+      grants.push({ key: `${link.name}-access`, label: link.name, role: SECRET_READER, scope: h.roles[appRoleFor(link.access)].secretId, roleDefinitionId: builtIn(SECRET_READER.builtInId as string) });
     } else {
       const h = link.handle as AzureObjectStoreHandle;
       const role = BLOB_ROLES[link.access];
@@ -168,7 +169,7 @@ export function createWebService(req: WebServiceRequest): WebServiceResult {
   }
 
   const secrets: inputs.app.SecretArgs[] = [
-    ...req.linkEnv.secrets.map((s) => ({ name: secretName(s.name), keyVaultUrl: (s.target.handle as AzureDatabaseHandle).secretUrl, identity: identity.id })),
+    ...req.linkEnv.secrets.map((s) => ({ name: secretName(s.name), keyVaultUrl: (s.target.handle as AzureDatabaseHandle).roles[appRoleFor(s.target.access)].secretUrl, identity: identity.id })),
     ...(registry ? [{ name: REGISTRY_SECRET, keyVaultUrl: registry.url, identity: identity.id }] : []),
   ];
   const env: inputs.app.EnvironmentVarArgs[] = [

@@ -61,8 +61,8 @@ describe("gcp prices", () => {
   it("estimates a database from its tier, doubling rates for a regional instance", () => {
     const zonal = backend.estimate({ name: "db", spec: DatabaseSpec.parse({ kind: "database", size: "medium", storageGiB: 100 }) }, DEFAULT_ASSUMPTIONS);
     const regional = backend.estimate({ name: "db", spec: DatabaseSpec.parse({ kind: "database", size: "medium", storageGiB: 100, highAvailability: true }) }, DEFAULT_ASSUMPTIONS);
-    // db-custom-2-8192: 2 vCPU x 730 h x 0.0535 + 8 GiB x 730 h x 0.00905 + 100 GiB x 0.204 + two secret versions
-    expect(sumCost(zonal)).toBeCloseTo(78.11 + 52.85 + 20.4 + 0.12, 1);
+    // db-custom-2-8192: 2 vCPU x 730 h x 0.0535 + 8 GiB x 730 h x 0.00905 + 100 GiB x 0.204 + four secret versions
+    expect(sumCost(zonal)).toBeCloseTo(78.11 + 52.85 + 20.4 + 0.24, 1);
     expect(sumCost(regional)).toBeGreaterThan(1.9 * sumCost(zonal));
   });
 

@@ -1,4 +1,4 @@
-import type { MockRun } from "@freehold/core";
+import { type MockRun, ROLE_SETUP_SQL } from "@freehold/core";
 import { beforeAll, describe, expect, it } from "vitest";
 import { ADMIN_USER, backupLocation, ROLE_SCRIPT, secretReplication } from "./database";
 import { one, plan } from "./testing";
@@ -86,38 +86,47 @@ describe("database on Cloud SQL for PostgreSQL", () => {
     expect(run.resources.filter((r) => /servicenetworking|globalAddress/.test(r.type))).toEqual([]);
   });
 
-  it("creates the database, an administrator login, and the application role through a job on the VPC, every password a secret kept in the UK", () => {
+  it("creates the database, an administrator login, and the application roles through a job on the VPC given only verifiers, every password a secret kept in the UK", () => {
     const instance = String(one(run, INSTANCE, "db-instance").inputs.name);
     expect(one(run, "gcp:sql/database:Database", "db-database").inputs).toEqual({ name: "market", instance });
     expect(one(run, "gcp:sql/user:User", "db-admin-user").inputs).toMatchObject({ name: ADMIN_USER, instance, password: "[secret]" });
-    // The application's login is no Cloud SQL API user (those are cloudsqlsuperuser members): the job creates it.
+    // The application's logins are no Cloud SQL API users (those are cloudsqlsuperuser members): the job creates them.
     expect(run.resources.filter((r) => r.type === "gcp:sql/user:User").map((r) => r.inputs.name)).toEqual([ADMIN_USER, ADMIN_USER]);
     const job = one(run, "gcp:cloudrunv2/job:Job", "db-role-job").inputs as { template: { template: { containers: Array<{ envs: Array<Record<string, unknown>>; args: string[] }>; vpcAccess: unknown; serviceAccount: string } }; runExecutionToken: string };
     const container = job.template.template.containers[0];
     expect(container?.args).toEqual([ROLE_SCRIPT]);
-    expect(container?.envs).toEqual(
-      expect.arrayContaining([
-        { name: "PGUSER", value: ADMIN_USER },
-        { name: "APP_USER", value: "app" },
-        { name: "PGSSLMODE", value: "require" },
-        { name: "PGPASSWORD", valueSource: { secretKeyRef: { secret: "shop-dev-db-db-admin-password", version: "1" } } },
-        { name: "APP_PASSWORD", valueSource: { secretKeyRef: { secret: "shop-dev-db-db-password", version: "1" } } },
-      ]),
-    );
+    expect(ROLE_SCRIPT).toContain(ROLE_SETUP_SQL.slice(ROLE_SETUP_SQL.indexOf("BEGIN;")));
+    expect(container?.envs).toEqual([
+      { name: "PGHOST", value: expect.any(String) },
+      { name: "PGPORT", value: "5432" },
+      { name: "PGDATABASE", value: "market" },
+      { name: "PGUSER", value: ADMIN_USER },
+      { name: "PGSSLMODE", value: "require" },
+      { name: "PGPASSWORD", valueSource: { secretKeyRef: { secret: "shop-dev-db-db-admin-password", version: "1" } } },
+      // Both roles' SCRAM verifiers, never an application password.
+      { name: "FREEHOLD_ROLE_VERIFIERS", valueSource: { secretKeyRef: { secret: "shop-dev-db-db-role-verifiers", version: "1" } } },
+    ]);
     expect(job.template.template.vpcAccess).toEqual({ egress: "PRIVATE_RANGES_ONLY", networkInterfaces: [{ network: "shop-dev-network", subnetwork: "shop-dev-europe-west2" }] });
     expect(job.runExecutionToken).toMatch(/^r[a-z0-9]{8}$/);
-    expect(ROLE_SCRIPT).toContain("CREATE ROLE %I LOGIN");
-    expect(ROLE_SCRIPT).not.toMatch(/SUPERUSER|CREATEDB|CREATEROLE/);
-    // The job reads only its two secrets, after a wait for the grants to apply.
+    // The job reads only the administrator's password and the verifiers, after a wait for the grants to apply.
     const reads = run.resources.filter((r) => r.type === "gcp:secretmanager/secretIamMember:SecretIamMember" && String(r.inputs.member).includes("db-dbrole")).map((r) => r.inputs.secretId);
-    expect(reads.sort()).toEqual(["shop-dev-db-db-admin-password", "shop-dev-db-db-password"]);
+    expect(reads.sort()).toEqual(["shop-dev-db-db-admin-password", "shop-dev-db-db-role-verifiers"]);
     expect(one(run, "gcp:cloudrunv2/job:Job", "db-role-job").options.dependsOn.map((d) => d.split("::").pop())).toEqual(expect.arrayContaining(["db-role-job-grants-settled", "db-database", "db-admin-user"]));
-    expect(one(run, "random:index/randomPassword:RandomPassword", "db-password").inputs).toMatchObject({ length: 32, special: false });
-    expect(one(run, "gcp:secretmanager/secret:Secret", "db-secret").inputs).toMatchObject({
-      secretId: "shop-dev-db-db-password",
-      replication: { userManaged: { replicas: [{ location: "europe-west2" }] } },
-    });
-    expect(one(run, "gcp:secretmanager/secretVersion:SecretVersion", "db-secret-version").inputs.secretData).toBe("[secret]");
+    for (const [key, secretId] of [
+      ["db", "shop-dev-db-db-password"],
+      ["db-read", "shop-dev-db-db-read-password"],
+      ["db-admin", "shop-dev-db-db-admin-password"],
+    ]) {
+      expect(one(run, "random:index/randomPassword:RandomPassword", `${key}-password`).inputs).toMatchObject({ length: 32, special: false });
+      const secret = one(run, "gcp:secretmanager/secret:Secret", `${key}-secret`);
+      expect(secret.inputs).toMatchObject({ secretId, replication: { userManaged: { replicas: [{ location: "europe-west2" }] } } });
+      expect(secret.options).toMatchObject({ protect: true, retainOnDelete: true });
+      expect(one(run, "gcp:secretmanager/secretVersion:SecretVersion", `${key}-secret-version`).inputs.secretData).toBe("[secret]");
+    }
+    // The verifiers are derived from the passwords: regenerated with them, not kept as data.
+    expect(one(run, "gcp:secretmanager/secret:Secret", "db-role-verifiers").inputs).toMatchObject({ secretId: "shop-dev-db-db-role-verifiers", replication: { userManaged: { replicas: [{ location: "europe-west2" }] } } });
+    expect(one(run, "gcp:secretmanager/secretVersion:SecretVersion", "db-role-verifiers-version").inputs.secretData).toBe("[secret]");
+    expect(one(run, "gcp:secretmanager/secret:Secret", "db-role-verifiers").options).toMatchObject({ protect: false, retainOnDelete: false });
   });
 
   it("replicates secrets only in the stack's region under any residency rule, and keeps backups in the region under one", () => {

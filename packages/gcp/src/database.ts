@@ -2,29 +2,35 @@
  * Database -> Cloud SQL for PostgreSQL (Enterprise edition) with no public IP,
  * reached through a Private Service Connect endpoint in the stack's subnet,
  * with its database, an administrator login for administration only, and the
- * application's least-privilege role created inside the database at deploy
- * time (db-role.ts). Both passwords are kept in Secret Manager, replicated only
- * in the stack's region.
+ * role model's application roles (`app`, `app_read`) created inside the
+ * database at deploy time (db-role.ts). Every password is kept in Secret
+ * Manager, replicated only in the stack's region.
  */
-import { type DatabaseRequest, type DatabaseResult, keepData, type SizeChoice, type StackContext } from "@freehold/core";
+import { APP_ROLES, type AppRole, type DatabaseRequest, type DatabaseResult, keepData, type SizeChoice, scramVerifier, type StackContext } from "@freehold/core";
 import * as compute from "@pulumi/gcp/compute";
 import * as secretmanager from "@pulumi/gcp/secretmanager";
 import * as sql from "@pulumi/gcp/sql";
 import * as pulumi from "@pulumi/pulumi";
 import { RandomPassword } from "@pulumi/random/randomPassword";
 import { RandomString } from "@pulumi/random/randomString";
-import { ADMIN_USER, APP_USER, appRole, POSTGRES_PORT, ROLE_SCRIPT } from "./db-role";
+import { ADMIN_USER, appRole, POSTGRES_PORT, ROLE_SCRIPT } from "./db-role";
 
-export { ADMIN_USER, APP_USER, POSTGRES_PORT, ROLE_SCRIPT };
+export { ADMIN_USER, POSTGRES_PORT, ROLE_SCRIPT };
 import { names, SQL_SUFFIX_LENGTH } from "./naming";
 import { type GcpPlatform, platformOf, type VpcAttachment } from "./network";
 import type { DatabaseResources } from "./resources";
 import { databaseSize } from "./sizes";
 import { vendorSettings, withVendor } from "./vendor";
 
-export const DATABASE_ROLES = ["instance", "database", "adminUser", "password", "adminPassword", "secret", "adminSecret", "roleJob"] as const;
+export const DATABASE_ROLES = ["instance", "database", "adminUser", "password", "adminPassword", "readPassword", "secret", "adminSecret", "readSecret", "roleJob"] as const;
 /** Cloud SQL Enterprise keeps transaction logs (point-in-time recovery) for 1 to 7 days. */
 export const MAX_TRANSACTION_LOG_DAYS = 7;
+
+/** One application role's password secret and the version Freehold wrote. */
+export interface RoleSecretRef {
+  secret: secretmanager.Secret;
+  secretVersion: secretmanager.SecretVersion;
+}
 
 /** What web-service links need from a database. */
 export interface DatabaseHandle {
@@ -32,10 +38,9 @@ export interface DatabaseHandle {
   instance: sql.DatabaseInstance;
   /** The instance id (it ends with a generated suffix, so it is an output). */
   instanceName: pulumi.Output<string>;
-  /** The application password's secret and the version Freehold wrote. */
-  secret: secretmanager.Secret;
-  secretVersion: secretmanager.SecretVersion;
-  /** The job that creates the application role: services that log in as it wait for it. */
+  /** Each role's password secret: a link reads only its own role's. */
+  roles: Readonly<Record<AppRole, RoleSecretRef>>;
+  /** The job that creates the application roles: services that log in as one wait for it. */
   ready: pulumi.Resource;
 }
 
@@ -122,21 +127,40 @@ export function privateEndpoint(req: DatabaseRequest, platform: GcpPlatform, net
   return { address, endpoint };
 }
 
+/** The three generated passwords: logical names, vendor roles and secret ids (existing names kept, so no stack replaces them). */
+const PASSWORDS = {
+  app: { password: "password", secret: "secret", version: "secret-version", vendorPassword: "password", vendorSecret: "secret", secretId: "db-password" },
+  read: { password: "read-password", secret: "read-secret", version: "read-secret-version", vendorPassword: "readPassword", vendorSecret: "readSecret", secretId: "db-read-password" },
+  admin: { password: "admin-password", secret: "admin-secret", version: "admin-secret-version", vendorPassword: "adminPassword", vendorSecret: "adminSecret", secretId: "db-admin-password" },
+} as const;
+
 /** A password, its secret (regional) and the version holding it. */
-function passwordSecret(req: DatabaseRequest, platform: GcpPlatform, role: "password" | "adminPassword", vendor: Record<string, Record<string, unknown>>, keep: pulumi.CustomResourceOptions) {
-  const admin = role === "adminPassword";
-  const password = new RandomPassword(`${req.name}-${admin ? "admin-password" : "password"}`, withVendor({ length: 32, special: false, minLower: 1, minUpper: 1, minNumeric: 1 }, vendor, role), { parent: req.parent });
-  const secret = new secretmanager.Secret(
-    `${req.name}-${admin ? "admin-secret" : "secret"}`,
-    withVendor<secretmanager.SecretArgs>(
-      { secretId: names.secret(req.stack.prefix, req.qualifiedName, admin ? "db-admin-password" : "db-password"), replication: secretReplication(req.stack), labels: platform.labels },
-      vendor,
-      admin ? "adminSecret" : "secret",
-    ),
-    { ...keep, dependsOn: [platform.api("secretmanager")] },
-  );
-  const version = new secretmanager.SecretVersion(`${req.name}-${admin ? "admin-secret-version" : "secret-version"}`, { secret: secret.id, secretData: password.result }, keep);
+function passwordSecret(req: DatabaseRequest, platform: GcpPlatform, which: keyof typeof PASSWORDS, vendor: Record<string, Record<string, unknown>>, keep: pulumi.CustomResourceOptions) {
+  const n = PASSWORDS[which];
+  const password = new RandomPassword(`${req.name}-${n.password}`, withVendor({ length: 32, special: false, minLower: 1, minUpper: 1, minNumeric: 1 }, vendor, n.vendorPassword), { parent: req.parent });
+  const secret = regionalSecret(req, platform, n.secret, names.secret(req.stack.prefix, req.qualifiedName, n.secretId), (a) => withVendor(a, vendor, n.vendorSecret), keep);
+  const version = new secretmanager.SecretVersion(`${req.name}-${n.version}`, { secret: secret.id, secretData: password.result }, keep);
   return { password, secret, version };
+}
+
+/** A secret replicated only in the stack's region (`secretReplication`). */
+function regionalSecret(req: DatabaseRequest, platform: GcpPlatform, logical: string, secretId: string, vendor: (args: secretmanager.SecretArgs) => secretmanager.SecretArgs, opts: pulumi.CustomResourceOptions) {
+  return new secretmanager.Secret(`${req.name}-${logical}`, vendor({ secretId, replication: secretReplication(req.stack), labels: platform.labels }), {
+    ...opts,
+    dependsOn: [platform.api("secretmanager")],
+  });
+}
+
+/**
+ * Both roles' SCRAM verifiers, read-write first, in one secret that only the role job reads. Derived from the
+ * passwords (regenerated with them), so not retained with the data.
+ */
+function verifiersSecret(req: DatabaseRequest, platform: GcpPlatform, passwords: Record<AppRole, RandomPassword>) {
+  const opts = { parent: req.parent };
+  const secret = regionalSecret(req, platform, "role-verifiers", names.secret(req.stack.prefix, req.qualifiedName, "db-role-verifiers"), (a) => a, opts);
+  const data = pulumi.all([passwords.readWrite.result, passwords.read.result]).apply(([rw, ro]) => `${scramVerifier(String(rw ?? ""))} ${scramVerifier(String(ro ?? ""))}`);
+  const version = new secretmanager.SecretVersion(`${req.name}-role-verifiers-version`, { secret: secret.id, secretData: pulumi.secret(data) }, opts);
+  return { secret, version };
 }
 
 /** Every place outside the stack's region the database keeps data. */
@@ -171,8 +195,10 @@ export function database(req: DatabaseRequest): DatabaseResult {
   });
   const reach = privateEndpoint(req, platform, net, instance, opts);
   const db = new sql.Database(`${req.name}-database`, withVendor<sql.DatabaseArgs>({ name: req.spec.databaseName, instance: instance.name }, vendor, "database"), keep);
-  const app = passwordSecret(req, platform, "password", vendor, keep);
-  const admin = passwordSecret(req, platform, "adminPassword", vendor, keep);
+  const app = passwordSecret(req, platform, "app", vendor, keep);
+  const read = passwordSecret(req, platform, "read", vendor, keep);
+  const admin = passwordSecret(req, platform, "admin", vendor, keep);
+  const verifiers = verifiersSecret(req, platform, { readWrite: app.password, read: read.password });
   const adminUser = new sql.User(
     `${req.name}-admin-user`,
     // ABANDON: PostgreSQL refuses to drop a role that owns objects; the login goes with its instance.
@@ -180,9 +206,23 @@ export function database(req: DatabaseRequest): DatabaseResult {
     keep,
   );
   platform.logs();
-  const role = appRole(req, platform, net, vendor, { host: reach.address.address, database: db, adminUser, admin: admin.version, app: app.version, adminSecret: admin.secret, appSecret: app.secret });
+  const role = appRole(req, platform, net, vendor, {
+    host: reach.address.address,
+    database: db,
+    adminUser,
+    adminSecret: admin.secret,
+    admin: admin.version,
+    verifiersSecret: verifiers.secret,
+    verifiers: verifiers.version,
+  });
 
-  const handle: DatabaseHandle = { kind: "gcp-database", instance, instanceName: instance.name, secret: app.secret, secretVersion: app.version, ready: role.job };
+  const handle: DatabaseHandle = {
+    kind: "gcp-database",
+    instance,
+    instanceName: instance.name,
+    roles: { readWrite: { secret: app.secret, secretVersion: app.version }, read: { secret: read.secret, secretVersion: read.version } },
+    ready: role.job,
+  };
   const resources: DatabaseResources = {
     instance,
     nameSuffix: suffix,
@@ -196,13 +236,18 @@ export function database(req: DatabaseRequest): DatabaseResult {
     secretVersion: app.version,
     adminSecret: admin.secret,
     adminSecretVersion: admin.version,
+    readPassword: read.password,
+    readSecret: read.secret,
+    readSecretVersion: read.version,
+    roleVerifiers: verifiers.secret,
+    roleVerifiersVersion: verifiers.version,
     ...role.resources,
   };
   return {
     host: reach.address.address,
     port: pulumi.output(POSTGRES_PORT),
     databaseName: db.name,
-    username: pulumi.output(APP_USER),
+    username: pulumi.output(APP_ROLES.readWrite),
     password: pulumi.secret(app.password.result),
     handle,
     resources,
@@ -219,9 +264,9 @@ export function database(req: DatabaseRequest): DatabaseResult {
         ...(req.spec.highAvailability && !req.spec.backups.pointInTimeRecovery ? { pointInTimeRecoveryNote: "enabled although the spec turned it off: Cloud SQL requires it for a regional (HA) instance" } : {}),
         network: `no public IP; a Private Service Connect endpoint in ${net.own ? "the stack's subnet" : "the subnet given in network.gcp"}`,
         sslMode: "ENCRYPTED_ONLY",
-        applicationLogin: `${APP_USER} (no superuser, CREATEDB or CREATEROLE; CONNECT and TEMPORARY on the database, USAGE and CREATE on schema public)`,
+        applicationLogins: `${APP_ROLES.readWrite} (read-write) and ${APP_ROLES.read} (read-only), created by a Cloud Run job in the network; no superuser, CREATEDB or CREATEROLE`,
         administratorLogin: `${ADMIN_USER} (administration only; its password is in secret ${names.secret(req.stack.prefix, req.qualifiedName, "db-admin-password")})`,
-        passwordSecret: names.secret(req.stack.prefix, req.qualifiedName, "db-password"),
+        passwordSecrets: `${names.secret(req.stack.prefix, req.qualifiedName, "db-password")} (${APP_ROLES.readWrite}), ${names.secret(req.stack.prefix, req.qualifiedName, "db-read-password")} (${APP_ROLES.read})`,
         secretReplication: `user-managed in ${req.stack.region.region}`,
         retainedOnDelete: protect,
       },

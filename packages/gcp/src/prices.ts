@@ -104,7 +104,7 @@ export function estimate(component: { name: string; spec: Spec; size?: SizeChoic
         costLine(`${name}: Cloud SQL ${size.sku} vCPU, ${where}`, size.cpu * a.hoursPerMonth, ha ? PRICES.sqlVcpuHourRegional : PRICES.sqlVcpuHourZonal),
         costLine(`${name}: Cloud SQL ${size.sku} memory, ${where}`, size.memoryGiB * a.hoursPerMonth, ha ? PRICES.sqlGibHourRegional : PRICES.sqlGibHourZonal),
         costLine(`${name}: SSD storage, ${where} (backup storage beyond the disk size not included)`, spec.storageGiB, ha ? PRICES.sqlSsdGibMonthRegional : PRICES.sqlSsdGibMonthZonal),
-        costLine(`${name}: password secret versions (application and administrator)`, 2, PRICES.secretVersionMonth),
+        costLine(`${name}: secret versions (the passwords of app, app_read and the administrator; the roles' verifiers)`, 4, PRICES.secretVersionMonth),
       ];
     }
     case "object-store":

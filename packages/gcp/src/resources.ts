@@ -61,19 +61,26 @@ export type DatabaseResources = {
   database: sql.Database;
   /** The administrator login (administration only). */
   adminUser: sql.User;
-  /** The application role's password, its secret and version. */
+  /** The read-write role's (`app`) password, its secret and version. */
   password: RandomPassword;
   secret: secretmanager.Secret;
   secretVersion: secretmanager.SecretVersion;
+  /** The read-only role's (`app_read`) password, its secret and version. */
+  readPassword: RandomPassword;
+  readSecret: secretmanager.Secret;
+  readSecretVersion: secretmanager.SecretVersion;
   adminPassword: RandomPassword;
   adminSecret: secretmanager.Secret;
   adminSecretVersion: secretmanager.SecretVersion;
-  /** The job that creates the application role, its identity, grants and the wait after them. */
+  /** Both roles' SCRAM verifiers, for the role job only. */
+  roleVerifiers: secretmanager.Secret;
+  roleVerifiersVersion: secretmanager.SecretVersion;
+  /** The job that creates the application roles, its identity, grants and the wait after them. */
   roleJob: cloudrunv2.Job;
   roleJobAccount: serviceaccount.Account;
   roleJobGrantsSettled: Sleep;
   roleJobAdminSecretAccess: secretmanager.SecretIamMember;
-  roleJobAppSecretAccess: secretmanager.SecretIamMember;
+  roleJobVerifiersAccess: secretmanager.SecretIamMember;
 };
 
 export type ObjectStoreResources = {

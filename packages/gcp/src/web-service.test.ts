@@ -85,6 +85,25 @@ describe("web service on Cloud Run", () => {
     expect(envs.find((e) => e.name === "DATABASE_HOST")?.value).toMatch(/^10\.10\./);
   });
 
+  it("connects a read link as app_read with only app_read's secret, and a read-write link as app with only app's", async () => {
+    const r = await plan(
+      "name: shop\ncomponents:\n  db: { kind: database }\n  web: { kind: web-service, image: ghcr.io/example/web:1.0, writableRootFilesystem: true, links: [db] }\n  reports: { kind: web-service, image: ghcr.io/example/reports:1.0, writableRootFilesystem: true, links: [{ to: db, access: read }] }\n",
+    );
+    const envs = (service: string) => ((one(r, RUN, `${service}-service`).inputs.template as { containers: Array<{ envs: Array<{ name: string; value?: string; valueSource?: unknown }> }> }).containers[0]?.envs ?? []);
+    const env = (service: string, name: string) => envs(service).find((e) => e.name === name);
+    expect([env("web", "DATABASE_USER")?.value, env("reports", "DATABASE_USER")?.value]).toEqual(["app", "app_read"]);
+    expect(env("web", "DATABASE_PASSWORD")?.valueSource).toEqual({ secretKeyRef: { secret: "shop-dev-db-db-password", version: "1" } });
+    expect(env("reports", "DATABASE_PASSWORD")?.valueSource).toEqual({ secretKeyRef: { secret: "shop-dev-db-db-read-password", version: "1" } });
+    const readers = (account: string) =>
+      all(r, "gcp:secretmanager/secretIamMember:SecretIamMember")
+        .filter((g) => String(g.inputs.member).startsWith(`serviceAccount:shop-dev-${account}@`))
+        .map((g) => g.inputs.secretId);
+    expect(readers("web")).toEqual(["shop-dev-db-db-password"]);
+    expect(readers("reports")).toEqual(["shop-dev-db-db-read-password"]);
+    // Both wait for the role job: their roles exist only once it has run.
+    for (const service of ["web", "reports"]) expect(one(r, RUN, `${service}-service`).options.dependsOn.map((d) => d.split("::").pop())).toContain("db-role-job");
+  });
+
   it("grants each link the narrowest role on that one resource", async () => {
     const bucketGrants = Object.fromEntries(all(run, "gcp:storage/bucketIAMMember:BucketIAMMember").map((g) => [g.name, g.inputs.role]));
     expect(bucketGrants).toEqual({

@@ -5,7 +5,7 @@
  * image pulled directly or through an Artifact Registry remote repository, and
  * with a domain, a global external Application Load Balancer in front.
  */
-import { degrade, type LinkTarget, type WebServiceRequest, type WebServiceResult } from "@freehold/core";
+import { appRoleFor, degrade, type LinkTarget, type WebServiceRequest, type WebServiceResult } from "@freehold/core";
 import type { WebService } from "@freehold/model";
 import * as cloudrunv2 from "@pulumi/gcp/cloudrunv2";
 import * as projects from "@pulumi/gcp/projects";
@@ -88,7 +88,8 @@ function grantLinks(req: WebServiceRequest, account: serviceaccount.Account, pla
       const h = handleOf(link, isDatabase);
       const roles = DATABASE_ROLES[link.access];
       grants.push(
-        secretReader(`${prefix}-secret-access`, h.secret, account.member, opts),
+        // The password of the one role the link's access maps to (app_read for a read link), nothing of the other role.
+        secretReader(`${prefix}-secret-access`, h.roles[appRoleFor(link.access)].secret, account.member, opts),
         new projects.IAMMember(
           `${prefix}-sql-client`,
           { project: account.project, role: roles.instance, member: account.member, condition: pulumi.all([account.project, h.instanceName]).apply(([p, i]) => cloudSqlInstanceCondition(p, i)) },
@@ -111,8 +112,8 @@ function environment(req: WebServiceRequest): inputs.cloudrunv2.ServiceTemplateC
   return [
     ...Object.entries({ ...req.env, ...req.linkEnv.plain }).map(([name, value]) => ({ name, value })),
     ...req.linkEnv.secrets.map((s) => {
-      const h = handleOf(s.target, isDatabase);
-      return { name: s.name, valueSource: { secretKeyRef: { secret: h.secret.secretId, version: h.secretVersion.version } } };
+      const own = handleOf(s.target, isDatabase).roles[appRoleFor(s.target.access)];
+      return { name: s.name, valueSource: { secretKeyRef: { secret: own.secret.secretId, version: own.secretVersion.version } } };
     }),
   ];
 }

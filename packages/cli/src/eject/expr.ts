@@ -30,7 +30,9 @@ export type Expr =
   /** A config value of this program (`config.require(key)`), or a secret one. */
   | { kind: "config"; variable: string }
   /** `{ ...variable, <entries> }`: an object sharing entries held in a variable (tags most resources carry). */
-  | { kind: "spread"; variable: string; entries: Array<[string, Expr]> };
+  | { kind: "spread"; variable: string; entries: Array<[string, Expr]> }
+  /** The PostgreSQL SCRAM-SHA-256 verifier of a password (a generated one, read from its resource): `scramVerifier(...)`, which the program defines. */
+  | { kind: "scram"; value: Expr };
 
 export const literal = (value: string | number | boolean | null): Expr => ({ kind: "literal", value });
 
@@ -48,6 +50,7 @@ export function isOutput(e: Expr): boolean {
     case "template":
       return e.parts.some((p) => typeof p !== "string" && isOutput(p));
     case "json":
+    case "scram":
       return isOutput(e.value);
     default:
       return false;
@@ -66,6 +69,7 @@ export function children(e: Expr): Expr[] {
       return e.parts.filter((p): p is Expr => typeof p !== "string");
     case "json":
     case "secret":
+    case "scram":
       return [e.value];
     default:
       return [];
@@ -168,5 +172,7 @@ export function render(e: Expr, indent = 0): string {
       const fn = isOutput(e.value) ? "pulumi.jsonStringify" : "JSON.stringify";
       return `${fn}(${render(e.value, indent)}${e.indent ? `, undefined, ${e.indent}` : ""})`;
     }
+    case "scram":
+      return isOutput(e.value) ? `pulumi.output(${render(e.value, indent)}).apply(scramVerifier)` : `scramVerifier(${render(e.value, indent)})`;
   }
 }

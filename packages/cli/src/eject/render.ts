@@ -1,5 +1,5 @@
 /** The ejected program's index.ts, written from the program model. */
-import { type Expr, propertyKey, render } from "./expr";
+import { type Expr, propertyKey, render, walk } from "./expr";
 import type { Program, ProgramCall, ProgramResource } from "./model";
 
 const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
@@ -63,8 +63,31 @@ function outputsCode(outputs: Array<[string, Expr]>): string[] {
   return [`export = ${objectLiteral(outputs.map(([k, e]): [string, string] => [k, render(e, 2)]), 0)};`];
 }
 
+/**
+ * The program's own `scramVerifier`, for the verifiers Freehold made of database roles' passwords: PostgreSQL's
+ * SCRAM-SHA-256 format (src/common/scram-common.c; RFC 5802 section 3, RFC 7677), with the salt derived from the
+ * password so the same password always gives the same verifier, exactly as Freehold computed it.
+ */
+const SCRAM_HELPER = [
+  ...comment(["The PostgreSQL SCRAM-SHA-256 verifier of a password, as Freehold made it: a role job sets a password from it, never from the password itself."]),
+  "function scramVerifier(password: string, iterations = 4096): string {",
+  '  const salt = createHmac("sha256", "freehold scram salt").update(password).digest().subarray(0, 16);',
+  '  const salted = pbkdf2Sync(password, salt, iterations, 32, "sha256");',
+  '  const storedKey = createHash("sha256").update(createHmac("sha256", salted).update("Client Key").digest()).digest();',
+  '  const serverKey = createHmac("sha256", salted).update("Server Key").digest();',
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a template literal of the program being written
+  '  return `SCRAM-SHA-256$${iterations}:${salt.toString("base64")}$${storedKey.toString("base64")}:${serverKey.toString("base64")}`;',
+  "}",
+  "",
+];
+
+const usesScram = (p: Program): boolean =>
+  [...p.body.flatMap((b) => (b.kind === "resource" ? b.value.inputs.map(([, e]) => e) : [b.value.args])), ...p.outputs.map(([, e]) => e)].some((e) => [...walk(e)].some((x) => x.kind === "scram"));
+
 export function renderProgram(p: Program, header: string[]): string {
   const out: string[] = [...comment(header), ""];
+  const scram = usesScram(p);
+  if (scram) out.push(`import { createHash, createHmac, pbkdf2Sync } from "node:crypto";`);
   out.push(`import * as pulumi from "@pulumi/pulumi";`);
   for (const i of p.imports) out.push(i.named ? `import { ${i.binding} } from "${i.module}";` : `import * as ${i.binding} from "${i.module}";`);
   out.push("");
@@ -86,6 +109,8 @@ export function renderProgram(p: Program, header: string[]): string {
     }
     out.push("");
   }
+
+  if (scram) out.push(...SCRAM_HELPER);
 
   for (const sh of p.shared) {
     out.push(...comment([`The ${sh.input} ${sh.count} resources below carry alike; each adds its own.`]), `const ${sh.variable} = ${render({ kind: "object", entries: sh.entries }, 0)};`, "");

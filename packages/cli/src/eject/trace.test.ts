@@ -1,4 +1,4 @@
-import type { MockValues, PlannedResource } from "@freehold/core";
+import { type MockValues, type PlannedResource, scramVerifier } from "@freehold/core";
 import { describe, expect, it } from "vitest";
 import { type Expr, render } from "./expr";
 import { Names } from "./names";
@@ -23,6 +23,8 @@ const resources = [
   resource("db"),
   resource("service", { template: [urn("db")], hashed: [urn("vpc")] }),
   resource("vault"),
+  resource("password"),
+  resource("job", { verifiers: [urn("password")] }),
 ];
 const values: MockValues = {
   resources: {
@@ -39,6 +41,9 @@ const values: MockValues = {
     [urn("db")]: { id: "db-id", inputs: {}, outputs: { address: "db-1a2b.example.net", network: "PRIVATE" } },
     [urn("service")]: { id: "svc", inputs: { template: { host: "db-1a2b.example.net", egress: "PRIVATE" }, hashed: "5d41402abc4b2a76" }, outputs: {} },
     [urn("vault")]: { id: "vault-id", inputs: { tenantId: GUID }, outputs: {} },
+    [urn("password")]: { id: "password-id", inputs: { length: 32 }, outputs: { result: "MockPassw0rd4Eject" } },
+    // A role job's verifiers, made from the password where it was generated.
+    [urn("job")]: { id: "job-id", inputs: { verifiers: `${scramVerifier("MockPassw0rd4Eject")} x ${scramVerifier("NotAnOutput1")}` }, outputs: {} },
   },
   calls: [{ token: "azure-native:authorization:getClientConfig", inputs: {}, outputs: { tenantId: GUID } }],
   outputs: {},
@@ -91,6 +96,12 @@ describe("tracing an input to the outputs it was made from", () => {
 
   it("keeps a secret a secret where the plan shows [secret]", () => {
     expect(code(trace("vault", "tenantId", "[secret]").expr)).toBe("pulumi.secret(clientConfig.tenantId)");
+  });
+
+  it("writes a PostgreSQL verifier made from a generated password as that password's verifier, and leaves any other verifier as it is", () => {
+    const t = trace("job", "verifiers");
+    expect(code(t.expr)).toBe(`pulumi.interpolate\`\${pulumi.output(password.result).apply(scramVerifier)} x ${scramVerifier("NotAnOutput1")}\``);
+    expect(t.unresolved).toEqual([]);
   });
 
   it("finds a mock's value written out as a literal", () => {

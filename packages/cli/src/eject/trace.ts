@@ -16,11 +16,23 @@
  *     stays as planned and the program says so (docs/eject.md).
  */
 import type { MockValues, PlannedResource } from "@freehold/core";
-import { SECRET } from "@freehold/core";
+import { SECRET, scramVerifier } from "@freehold/core";
 import { type Expr, literal, replaceNode, type Step, sourcesOf, stringOf, walk } from "./expr";
 
 /** Shorter values are too likely to occur by chance to be read as references. */
 const MIN_LENGTH = 6;
+
+/** A PostgreSQL SCRAM-SHA-256 verifier (`SCRAM-SHA-256$<iterations>:<salt>$<StoredKey>:<ServerKey>`), its iteration count captured. */
+const SCRAM_VERIFIER = /SCRAM-SHA-256\$([1-9][0-9]{0,6}):[A-Za-z0-9+/]+=*\$[A-Za-z0-9+/]+=*:[A-Za-z0-9+/]+=*/g;
+
+/** The verifier Freehold makes of a value, or undefined for a value it makes none of. */
+function verifierOf(value: string, iterations: number): string | undefined {
+  try {
+    return scramVerifier(value, iterations);
+  } catch {
+    return undefined;
+  }
+}
 
 export type SourceRef = { kind: "resource"; urn: string } | { kind: "call"; index: number };
 
@@ -263,11 +275,20 @@ export class Tracer {
     return this.substitute(s, pool);
   }
 
-  /** Replace the longest non-overlapping occurrences of candidate values in a string by references. */
+  /**
+   * Replace the longest non-overlapping occurrences of candidate values in a
+   * string by references; and a PostgreSQL SCRAM verifier of a candidate (a
+   * database role's password, made where the password is generated) by that
+   * verifier of the reference.
+   */
   private substitute(s: string, pool: Candidate[]): Expr {
-    const found: Array<{ start: number; end: number; c: Candidate }> = [];
+    const found: Array<{ start: number; end: number; c: Candidate; scram?: boolean }> = [];
     for (const c of pool) {
       for (let at = s.indexOf(c.value); at >= 0; at = s.indexOf(c.value, at + 1)) found.push({ start: at, end: at + c.value.length, c });
+    }
+    for (const m of s.matchAll(SCRAM_VERIFIER)) {
+      const c = pool.filter((x) => verifierOf(x.value, Number(m[1])) === m[0]).sort(rank)[0];
+      if (c) found.push({ start: m.index, end: m.index + m[0].length, c, scram: true });
     }
     if (!found.length) return literal(s);
     found.sort((a, b) => b.end - b.start - (a.end - a.start) || a.start - b.start || rank(a.c, b.c));
@@ -277,7 +298,8 @@ export class Tracer {
     const parts: Array<string | Expr> = [];
     let at = 0;
     for (const f of chosen) {
-      parts.push(s.slice(at, f.start), { kind: "ref", source: { id: f.c.id, variable: this.opts.variable(f.c.source) }, path: f.c.path });
+      const ref: Expr = { kind: "ref", source: { id: f.c.id, variable: this.opts.variable(f.c.source) }, path: f.c.path };
+      parts.push(s.slice(at, f.start), f.scram ? { kind: "scram", value: ref } : ref);
       at = f.end;
     }
     parts.push(s.slice(at));

@@ -1,0 +1,64 @@
+/**
+ * The Azure backend's database roles, run for real: the exact command the
+ * one-off container group runs, with the environment it is given, against a
+ * PostgreSQL server set up as Azure Database for PostgreSQL flexible server
+ * sets one up: the administrator login is not a superuser (LOGIN, CREATEROLE,
+ * CREATEDB, REPLICATION, a member of azure_pg_admin:
+ * https://learn.microsoft.com/azure/postgresql/security/security-access-control),
+ * and the database belongs to azure_pg_admin, so the administrator acts on it
+ * only through that membership.
+ */
+import { ROLE_VERIFIER_ENV } from "@freehold/core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ADMIN_LOGIN, FORMER_APP_ROLE, ROLE_JOB_SCRIPT } from "../packages/azure/src/database";
+import { run } from "../packages/cli/src/migrate/proc";
+import { type CloudServer, DB, PASSWORDS, pgEnvironment, restoreAsAdministrator, roleModelChecks, startCloudServer } from "./database-roles-workload";
+
+const ADMIN = { user: ADMIN_LOGIN, password: "Adm1nPasswordOfTheFlexibleServer" };
+/** The password an earlier Freehold gave the read-write role under its former name: the same secret, kept. */
+const FORMER_PASSWORD = PASSWORDS.app;
+let s: CloudServer;
+
+/** The container's command with the container's environment: the PG* settings, the administrator's password and both verifiers as secure values. */
+const job = (v: { app: string; read: string }) => run("sh", ["-c", ROLE_JOB_SCRIPT], { env: { ...pgEnvironment(s), [ROLE_VERIFIER_ENV.readWrite]: v.app, [ROLE_VERIFIER_ENV.read]: v.read } });
+
+beforeAll(async () => {
+  s = await startCloudServer(
+    "azure-roles",
+    ADMIN,
+    `CREATE ROLE azure_pg_admin NOLOGIN;
+     CREATE ROLE ${ADMIN.user} LOGIN CREATEROLE CREATEDB REPLICATION IN ROLE azure_pg_admin PASSWORD '${ADMIN.password}';
+     CREATE DATABASE ${DB} OWNER azure_pg_admin;`,
+  );
+  // What an earlier Freehold left: its job (as the administrator) created the read-write role under its former name, and the
+  // application created a table as that role.
+  const former = await s.as(ADMIN.user, ADMIN.password, `CREATE ROLE ${FORMER_APP_ROLE} LOGIN PASSWORD '${FORMER_PASSWORD}'; GRANT USAGE, CREATE ON SCHEMA public TO ${FORMER_APP_ROLE};`);
+  expect(former.code, former.stderr).toBe(0);
+  const table = await s.as(FORMER_APP_ROLE, FORMER_PASSWORD, "CREATE TABLE carts (id serial PRIMARY KEY, item text); INSERT INTO carts (item) VALUES ('kept');");
+  expect(table.code, table.stderr).toBe(0);
+  await restoreAsAdministrator(s);
+});
+
+afterAll(async () => {
+  await s?.pg.stop();
+});
+
+describe("the role model on Azure: the role job's container", () => {
+  roleModelChecks(() => s, job);
+});
+
+describe("the Azure role job after an earlier Freehold's app_user", () => {
+  it("hands what app_user owned to app, which reads, writes and alters it; app_read reads it", async () => {
+    expect((await s.as(ADMIN.user, ADMIN.password, "SELECT tableowner FROM pg_tables WHERE tablename = 'carts'")).stdout.trim()).toBe("app");
+    const w = await s.as("app", PASSWORDS.app, "INSERT INTO carts (item) VALUES ('new'); ALTER TABLE carts ADD COLUMN qty int; SELECT count(*) FROM carts;");
+    expect(w.code, w.stderr).toBe(0);
+    expect(w.stdout.trim()).toBe("2");
+    expect((await s.as("app_read", PASSWORDS.read, "SELECT string_agg(item, ',' ORDER BY id) FROM carts")).stdout.trim()).toBe("kept,new");
+  });
+
+  it("keeps app_user working as a member of app, so services still rolling over to app lose nothing", async () => {
+    const r = await s.as(FORMER_APP_ROLE, FORMER_PASSWORD, "INSERT INTO carts (item) VALUES ('old revision') RETURNING item; SELECT pg_has_role('app', 'USAGE')::text;");
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout.trim().split("\n")).toEqual(["old revision", "true"]);
+  });
+});
