@@ -19,16 +19,16 @@ export type Expr =
   | { kind: "literal"; value: string | number | boolean | null }
   | { kind: "object"; entries: Array<[string, Expr]> }
   | { kind: "array"; items: Expr[] }
-  /** `<variable>.<path>`: an output of a resource or an invoke. */
-  | { kind: "ref"; source: Source; path: Step[] }
+  /** `<variable>.<path>`: an output of a resource or an invoke; `optional`, its first property may be undefined (read inside it with an `apply`). */
+  | { kind: "ref"; source: Source; path: Step[]; optional?: boolean }
   /** A string made of literal parts and expressions. */
   | { kind: "template"; parts: Array<string | Expr> }
   /** A JSON document, written as the object it encodes. */
   | { kind: "json"; value: Expr; indent: number }
   /** A Pulumi secret. */
   | { kind: "secret"; value: Expr }
-  /** A config value of this program (`config.require(key)`), or a secret one. */
-  | { kind: "config"; variable: string }
+  /** A config value of this program (`config.require(key)`), or a secret one (`config.requireSecret(key)`: an Output). */
+  | { kind: "config"; variable: string; secret?: boolean }
   /** `{ ...variable, <entries> }`: an object sharing entries held in a variable (tags most resources carry). */
   | { kind: "spread"; variable: string; entries: Array<[string, Expr]> };
 
@@ -40,6 +40,8 @@ export function isOutput(e: Expr): boolean {
     case "ref":
     case "secret":
       return true;
+    case "config":
+      return e.secret === true;
     case "object":
     case "spread":
       return e.entries.some(([, v]) => isOutput(v));
@@ -126,6 +128,11 @@ function access(path: Step[]): string {
   return path.map((s) => (typeof s === "number" ? `[${s}]` : IDENTIFIER.test(String(s)) ? `.${String(s)}` : `[${JSON.stringify(s)}]`)).join("");
 }
 
+/** `?.a?.[0]`: a path read with optional chaining. */
+function optionalAccess(path: Step[]): string {
+  return path.map((s) => (typeof s === "number" ? `?.[${s}]` : IDENTIFIER.test(String(s)) ? `?.${String(s)}` : `?.[${JSON.stringify(s)}]`)).join("");
+}
+
 /** Escape a literal part of a template string. */
 const templatePart = (s: string): string => s.replace(/\\/g, "\\\\").replace(/`/g, "\\`").replace(/\$\{/g, "\\${");
 
@@ -138,8 +145,12 @@ export function render(e: Expr, indent = 0): string {
       return JSON.stringify(e.value);
     case "config":
       return e.variable;
-    case "ref":
+    case "ref": {
+      const [first, ...rest] = e.path;
+      // Pulumi lifts property access through an Output, but not through one that may be undefined.
+      if (e.optional && rest.length && !rest.some((s) => typeof s === "object")) return `${e.source.variable}${access([first as Step])}.apply((v) => v${optionalAccess(rest)})`;
       return `${e.source.variable}${access(e.path)}`;
+    }
     case "secret":
       return `pulumi.secret(${render(e.value, indent)})`;
     case "array": {
