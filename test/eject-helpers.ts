@@ -151,7 +151,14 @@ export function mockMadeValues(a: MockValues, b: MockValues): Set<string> {
     walk(v.id, b.resources[urn]?.id);
     walk(v.outputs, b.resources[urn]?.outputs);
   }
-  a.calls.forEach((c, i) => walk(c.outputs, b.calls[i]?.outputs));
+  // Invokes are recorded as they complete: pair each with the varied run's of the same function, provider and arguments.
+  const left = [...b.calls];
+  const bare = (ref: string) => ref.replace(/::[^:]*$/, "");
+  for (const c of a.calls) {
+    const i = left.findIndex((x) => x.token === c.token && bare(x.provider) === bare(c.provider) && JSON.stringify(x.inputs) === JSON.stringify(c.inputs));
+    const j = i >= 0 ? i : left.findIndex((x) => x.token === c.token && bare(x.provider) === bare(c.provider));
+    if (j >= 0) walk(c.outputs, left.splice(j, 1)[0]?.outputs);
+  }
   return out;
 }
 

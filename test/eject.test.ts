@@ -22,7 +22,7 @@ import { type Cloud, CLOUDS, parseStack, SpecError, UnsupportedFeatureError } fr
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse, stringify } from "yaml";
-import { ROOT } from "./cli-helpers";
+import { freehold, ROOT } from "./cli-helpers";
 import { configToSet, ejectedDifferences, ejectWithValues, installEjected, mockMadeValues, planProgram, type Run, stackTarget, typeCheck, valueDifferences, writeProgram } from "./eject-helpers";
 import { validStack } from "./property/arbitraries";
 import { seedFor } from "./property/config";
@@ -231,6 +231,13 @@ describe("freehold eject on every cloud: installed as its README says, the progr
       for (const [name, content] of Object.entries(files)) expect(readFileSync(join(committed, name), "utf8"), `${name}: run npm run eject-examples`).toBe(content);
     });
   }
+
+  it("`freehold plan DIR` of an installed ejected program (its own copy of the Pulumi SDK) plans every resource, exit 0", async () => {
+    const e = matrix.get("example gcp") as Ejection;
+    const r = await freehold(["plan", e.dir, "--cloud", "gcp"]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain(`Google Cloud: ${e.a.plan.resources.filter((x) => x.custom).length} resources in a Pulumi program with no Freehold components`);
+  });
 
   it("with explicit providers: each provider package imported by its own name, inputs of their real types, invokes sent to the provider", () => {
     const aws = matrix.get("explicit providers aws")?.ejected.files["index.ts"] ?? "";

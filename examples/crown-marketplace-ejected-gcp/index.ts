@@ -17,12 +17,30 @@ import { RandomPassword } from "@pulumi/random/randomPassword";
 import { RandomString } from "@pulumi/random/randomString";
 import { Sleep } from "@pulumiverse/time/sleep";
 
-// Values you may change, with their defaults in Pulumi.yaml (`pulumi config set <key> <value>`).
+// Physical names (buckets, servers, roles) are those of Pulumi stack "dev": this program is for that stack only.
+const stack = pulumi.getStack();
+if (stack !== "dev") {
+  throw new pulumi.RunError(`This program was ejected from Freehold for Pulumi stack "dev" and holds that stack's resource names; for stack ${stack}, eject again with --stack ${stack}.`);
+}
+
 const config = new pulumi.Config();
+
+// Values you may change, with their defaults in Pulumi.yaml (`pulumi config set <key> <value>`).
 const region = config.require("region");
 const dbSize = config.require("db-size");
 const webImage = config.require("web-image");
 const workerImage = config.require("worker-image");
+
+// Values Freehold made from other resources' outputs in a way eject cannot reproduce: set each to the deployed
+// stack's value (README.md, "Config to set", says where to find it).
+const unset = ["db-role-job-grants-settled-triggers-grants", "db-role-job-runExecutionToken", "web-grants-settled-triggers-grants", "worker-grants-settled-triggers-grants"].filter((key) => config.getSecret(key) === undefined);
+if (unset.length) {
+  throw new pulumi.RunError(`Set these config values first (README.md, "Config to set", says where to find each): ${unset.join(", ")}`);
+}
+const dbRoleJobGrantsSettledTriggersGrants = config.require("db-role-job-grants-settled-triggers-grants");
+const dbRoleJobRunExecutionToken = config.require("db-role-job-runExecutionToken");
+const webGrantsSettledTriggersGrants = config.require("web-grants-settled-triggers-grants");
+const workerGrantsSettledTriggersGrants = config.require("worker-grants-settled-triggers-grants");
 
 // The labels 7 resources below carry alike; each adds its own.
 const labels = {
@@ -32,12 +50,6 @@ const labels = {
   "pulumi-stack": "dev",
   service: "crown-marketplace",
 };
-
-// Physical names (buckets, servers, roles) are those of Pulumi stack "dev": this program is for that stack only.
-const stack = pulumi.getStack();
-if (stack !== "dev") {
-  throw new pulumi.RunError(`This program was ejected from Freehold for Pulumi stack "dev" and holds that stack's resource names; for stack ${stack}, eject again with --stack ${stack}.`);
-}
 
 // Freehold registered every resource below as a child of one of its components, so each resource's URN carried
 // the component's type.
@@ -52,6 +64,7 @@ const freeholdWeb = urn("freehold:index:WebService", "web");
 const freeholdWorker = urn("freehold:index:WebService", "worker");
 
 const projectResult = organizations.getProjectOutput();
+const projectId = projectResult.apply((v) => v.projectId!);
 
 // ---- Shared platform -------------------------------------------------------------------------------------
 // What every component of the stack shares (network, logs, cluster...). Was Freehold's Platform
@@ -60,7 +73,7 @@ const projectResult = organizations.getProjectOutput();
 const apiCompute = new projects.Service("crown-marketplace-api-compute", {
   disableDependentServices: false,
   disableOnDestroy: false,
-  project: projectResult.name,
+  project: projectId,
   service: "compute.googleapis.com",
 }, { aliases: [{ parent: freeholdPlatform }] });
 
@@ -76,7 +89,7 @@ const subnet = new compute.Subnetwork("crown-marketplace-subnet", {
   name: `crown-marketplace-dev-${region}`,
   network: network.id,
   privateIpGoogleAccess: true,
-  region: region,
+  region,
   stackType: "IPV4_ONLY",
 }, { aliases: [{ parent: freeholdPlatform }] });
 
@@ -85,33 +98,31 @@ const subnetAddressRelease = new Sleep("crown-marketplace-subnet-address-release
 const apiSqladmin = new projects.Service("crown-marketplace-api-sqladmin", {
   disableDependentServices: false,
   disableOnDestroy: false,
-  project: projectResult.name,
+  project: projectId,
   service: "sqladmin.googleapis.com",
 }, { aliases: [{ parent: freeholdPlatform }] });
 
 const apiSecretmanager = new projects.Service("crown-marketplace-api-secretmanager", {
   disableDependentServices: false,
   disableOnDestroy: false,
-  project: projectResult.name,
+  project: projectId,
   service: "secretmanager.googleapis.com",
 }, { aliases: [{ parent: freeholdPlatform }] });
 
 const apiLogging = new projects.Service("crown-marketplace-api-logging", {
   disableDependentServices: false,
   disableOnDestroy: false,
-  project: projectResult.name,
+  project: projectId,
   service: "logging.googleapis.com",
 }, { aliases: [{ parent: freeholdPlatform }] });
 
 const logBucketSuffix = new RandomString("crown-marketplace-log-bucket-suffix", { length: 4, lower: true, numeric: true, special: false, upper: false }, { aliases: [{ parent: freeholdPlatform }] });
 
-// eject: Freehold made "bucketId" from crown-marketplace-log-bucket-suffix in a way eject cannot trace; the
-// value below is the planned one, from mock values. Set the deployed value before `pulumi up` (see README.md).
 const logBucket = new logging.ProjectBucketConfig("crown-marketplace-log-bucket", {
-  bucketId: "crown-marketplace-dev-logs-2je1",
+  bucketId: pulumi.interpolate`crown-marketplace-dev-logs-${logBucketSuffix.result}`,
   description: `Logs of Freehold stack crown-marketplace-dev, kept in ${region} (residency uk)`,
   location: region,
-  project: projectResult.name,
+  project: projectId,
   retentionDays: 30,
 }, { dependsOn: [apiLogging], aliases: [{ parent: freeholdPlatform }] });
 
@@ -131,14 +142,14 @@ const logExclusion = new logging.ProjectExclusion("crown-marketplace-log-exclusi
 const apiIam = new projects.Service("crown-marketplace-api-iam", {
   disableDependentServices: false,
   disableOnDestroy: false,
-  project: projectResult.name,
+  project: projectId,
   service: "iam.googleapis.com",
 }, { aliases: [{ parent: freeholdPlatform }] });
 
 const apiRun = new projects.Service("crown-marketplace-api-run", {
   disableDependentServices: false,
   disableOnDestroy: false,
-  project: projectResult.name,
+  project: projectId,
   service: "run.googleapis.com",
 }, { aliases: [{ parent: freeholdPlatform }] });
 
@@ -147,14 +158,14 @@ const apiRunReady = new Sleep("crown-marketplace-api-run-ready", { createDuratio
 const apiStorage = new projects.Service("crown-marketplace-api-storage", {
   disableDependentServices: false,
   disableOnDestroy: false,
-  project: projectResult.name,
+  project: projectId,
   service: "storage.googleapis.com",
 }, { aliases: [{ parent: freeholdPlatform }] });
 
 const apiIamcredentials = new projects.Service("crown-marketplace-api-iamcredentials", {
   disableDependentServices: false,
   disableOnDestroy: false,
-  project: projectResult.name,
+  project: projectId,
   service: "iamcredentials.googleapis.com",
 }, { aliases: [{ parent: freeholdPlatform }] });
 
@@ -173,13 +184,11 @@ const urlSignerRole = new projects.IAMCustomRole("crown-marketplace-url-signer-r
 
 const dbNameSuffix = new RandomString("db-name-suffix", { length: 4, lower: true, numeric: true, special: false, upper: false }, { protect: true, retainOnDelete: true, aliases: [{ parent: freeholdDb }] });
 
-// eject: Freehold made "name" from db-name-suffix in a way eject cannot trace; the value below is the planned
-// one, from mock values. Set the deployed value before `pulumi up` (see README.md).
 const dbInstance = new sql.DatabaseInstance("db-instance", {
   databaseVersion: "POSTGRES_16",
   deletionProtection: true,
-  name: "crown-marketplace-dev-db-2r9n",
-  region: region,
+  name: pulumi.interpolate`crown-marketplace-dev-db-${dbNameSuffix.result}`,
+  region,
   settings: {
     availabilityType: "REGIONAL",
     backupConfiguration: {
@@ -197,7 +206,7 @@ const dbInstance = new sql.DatabaseInstance("db-instance", {
     edition: "ENTERPRISE",
     ipConfiguration: {
       ipv4Enabled: false,
-      pscConfigs: [{ allowedConsumerProjects: [projectResult.name], pscEnabled: true }],
+      pscConfigs: [{ allowedConsumerProjects: [projectId], pscEnabled: true }],
       sslMode: "ENCRYPTED_ONLY",
     },
     tier: dbSize,
@@ -217,20 +226,14 @@ const dbInstance = new sql.DatabaseInstance("db-instance", {
   aliases: [{ parent: freeholdDb }],
 });
 
-const dbEndpointAddress = new compute.Address("db-endpoint-address", {
-  addressType: "INTERNAL",
-  labels: labels,
-  name: "crown-marketplace-dev-db-db",
-  region: region,
-  subnetwork: subnet.name,
-}, { dependsOn: [apiCompute], aliases: [{ parent: freeholdDb }] });
+const dbEndpointAddress = new compute.Address("db-endpoint-address", { addressType: "INTERNAL", labels, name: "crown-marketplace-dev-db-db", region, subnetwork: subnet.name }, { dependsOn: [apiCompute], aliases: [{ parent: freeholdDb }] });
 
 const dbEndpoint = new compute.ForwardingRule("db-endpoint", {
   ipAddress: dbEndpointAddress.id,
   loadBalancingScheme: "",
   name: "crown-marketplace-dev-db-db",
   network: network.name,
-  region: region,
+  region,
   target: dbInstance.pscServiceAttachmentLink,
 }, { aliases: [{ parent: freeholdDb }] });
 
@@ -239,7 +242,7 @@ const dbDatabase = new sql.Database("db-database", { instance: dbInstance.name, 
 const dbPassword = new RandomPassword("db-password", { length: 32, minLower: 1, minNumeric: 1, minUpper: 1, special: false }, { aliases: [{ parent: freeholdDb }] });
 
 const dbSecret = new secretmanager.Secret("db-secret", {
-  labels: labels,
+  labels,
   replication: { userManaged: { replicas: [{ location: region }] } },
   secretId: "crown-marketplace-dev-db-db-password",
 }, { protect: true, retainOnDelete: true, dependsOn: [apiSecretmanager], aliases: [{ parent: freeholdDb }] });
@@ -249,7 +252,7 @@ const dbSecretVersion = new secretmanager.SecretVersion("db-secret-version", { s
 const dbAdminPassword = new RandomPassword("db-admin-password", { length: 32, minLower: 1, minNumeric: 1, minUpper: 1, special: false }, { aliases: [{ parent: freeholdDb }] });
 
 const dbAdminSecret = new secretmanager.Secret("db-admin-secret", {
-  labels: labels,
+  labels,
   replication: { userManaged: { replicas: [{ location: region }] } },
   secretId: "crown-marketplace-dev-db-db-admin-password",
 }, { protect: true, retainOnDelete: true, dependsOn: [apiSecretmanager], aliases: [{ parent: freeholdDb }] });
@@ -277,21 +280,21 @@ const dbRoleJobAdminSecret = new secretmanager.SecretIamMember("db-role-job-admi
 
 const dbRoleJobAppSecret = new secretmanager.SecretIamMember("db-role-job-app-secret", { member: dbRoleJobAccount.member, role: "roles/secretmanager.secretAccessor", secretId: dbSecret.secretId }, { aliases: [{ parent: freeholdDb }] });
 
-const dbRoleJobGrantsSettled = new Sleep("db-role-job-grants-settled", {
-  createDuration: "420s",
-  triggers: { grants: pulumi.interpolate`${dbRoleJobAdminSecret.id},${dbRoleJobAppSecret.id}` },
-}, { dependsOn: [dbRoleJobAdminSecret, dbRoleJobAppSecret], aliases: [{ parent: freeholdDb }] });
+// eject: part of "triggers" is config you set (db-role-job-grants-settled-triggers-grants): Freehold made it
+// from other resources' outputs in a way eject cannot reproduce (README.md says where to find it).
+const dbRoleJobGrantsSettled = new Sleep("db-role-job-grants-settled", { createDuration: "420s", triggers: { grants: dbRoleJobGrantsSettledTriggersGrants } }, { dependsOn: [dbRoleJobAdminSecret, dbRoleJobAppSecret], aliases: [{ parent: freeholdDb }] });
 
-// eject: Freehold made "runExecutionToken" from db-admin-secret-version and db-secret-version in a way eject
-// cannot trace; the value below is the planned one, from mock values. Set the deployed value before `pulumi up`
-// (see README.md).
+// eject: part of "runExecutionToken" is config you set (db-role-job-runExecutionToken): Freehold made it from
+// other resources' outputs in a way eject cannot reproduce (README.md says where to find it).
+// eject: "template" was also made from db-admin-secret-version; the value below is right, but no longer waits
+// for it.
 const dbRoleJob = new cloudrunv2.Job("db-role-job", {
   deletionProtection: false,
-  labels: labels,
+  labels,
   launchStage: "GA",
   location: region,
   name: "crown-marketplace-dev-db-dbrole",
-  runExecutionToken: "r2xlys9q6",
+  runExecutionToken: dbRoleJobRunExecutionToken,
   template: {
     taskCount: 1,
     template: {
@@ -310,7 +313,7 @@ const dbRoleJob = new cloudrunv2.Job("db-role-job", {
             { name: "APP_USER", value: "app" },
             {
               name: "PGPASSWORD",
-              valueSource: { secretKeyRef: { secret: dbAdminSecret.secretId, version: dbAdminSecretVersion.version } },
+              valueSource: { secretKeyRef: { secret: dbAdminSecret.secretId, version: dbSecretVersion.version } },
             },
             {
               name: "APP_PASSWORD",
@@ -357,7 +360,7 @@ const uploadsBucket = new storage.Bucket("uploads-bucket", {
     },
   ],
   forceDestroy: false,
-  labels: labels,
+  labels,
   lifecycleRules: [
     { action: { type: "Delete" }, condition: { age: 7, matchesPrefixes: ["tmp/"], withState: "LIVE" } },
     {
@@ -394,18 +397,14 @@ const webAccount = new serviceaccount.Account("web-account", {
 
 const webDbSecretAccess = new secretmanager.SecretIamMember("web-db-secret-access", { member: webAccount.member, role: "roles/secretmanager.secretAccessor", secretId: dbSecret.secretId }, { aliases: [{ parent: freeholdWeb }] });
 
-// eject: Freehold also made "condition" from web-account, which eject cannot trace; the value below reads the
-// other outputs it was made from.
-// eject: Freehold also made "project" from web-account, which eject cannot trace; the value below reads the
-// other outputs it was made from.
 const webDbSqlClient = new projects.IAMMember("web-db-sql-client", {
   condition: {
     description: pulumi.interpolate`Only Cloud SQL instance ${dbInstance.name}`,
-    expression: pulumi.interpolate`resource.name == '${projectResult.id}/instances/${dbInstance.name}' && resource.type == 'sqladmin.googleapis.com/Instance'`,
+    expression: pulumi.interpolate`resource.name == 'projects/${webAccount.project}/instances/${dbInstance.name}' && resource.type == 'sqladmin.googleapis.com/Instance'`,
     title: pulumi.interpolate`freehold-${dbInstance.name}`,
   },
   member: webAccount.member,
-  project: projectResult.name,
+  project: webAccount.project,
   role: "roles/cloudsql.client",
 }, { aliases: [{ parent: freeholdWeb }] });
 
@@ -415,12 +414,9 @@ const webUploadsBucketReader = new storage.BucketIAMMember("web-uploads-bucket-r
 
 const webUrlSigner = new serviceaccount.IAMMember("web-url-signer", { member: webAccount.member, role: urlSignerRole.name, serviceAccountId: webAccount.name }, { aliases: [{ parent: freeholdWeb }] });
 
-const webGrantsSettled = new Sleep("web-grants-settled", {
-  createDuration: "420s",
-  triggers: {
-    grants: pulumi.interpolate`${webDbSecretAccess.id},${webDbSqlClient.id},${webUploadsAccess.id},${webUploadsBucketReader.id},${webUrlSigner.id}`,
-  },
-}, {
+// eject: part of "triggers" is config you set (web-grants-settled-triggers-grants): Freehold made it from other
+// resources' outputs in a way eject cannot reproduce (README.md says where to find it).
+const webGrantsSettled = new Sleep("web-grants-settled", { createDuration: "420s", triggers: { grants: webGrantsSettledTriggersGrants } }, {
   dependsOn: [webDbSqlClient, webDbSecretAccess, webUrlSigner, webUploadsAccess, webUploadsBucketReader],
   aliases: [{ parent: freeholdWeb }],
 });
@@ -428,7 +424,7 @@ const webGrantsSettled = new Sleep("web-grants-settled", {
 const webService = new cloudrunv2.Service("web-service", {
   deletionProtection: false,
   ingress: "INGRESS_TRAFFIC_ALL",
-  labels: labels,
+  labels,
   launchStage: "GA",
   location: region,
   name: "crown-marketplace-dev-web",
@@ -481,7 +477,8 @@ const webService = new cloudrunv2.Service("web-service", {
   aliases: [{ parent: freeholdWeb }],
 });
 
-const webPublicInvoker = new cloudrunv2.ServiceIamMember("web-public-invoker", { location: webService.location, member: "allUsers", name: webService.name, role: "roles/run.invoker" }, { aliases: [{ parent: freeholdWeb }] });
+// eject: "location" was also made from web-service; the value below is right, but no longer waits for it.
+const webPublicInvoker = new cloudrunv2.ServiceIamMember("web-public-invoker", { location: region, member: "allUsers", name: webService.name, role: "roles/run.invoker" }, { aliases: [{ parent: freeholdWeb }] });
 
 // ---- worker (WebService) ---------------------------------------------------------------------------------
 // worker: web-service on Cloud Run, cpu=1 memory=1024Mi. Size: smallest Cloud Run size with >= 0.5 vCPU and >= 1
@@ -497,18 +494,14 @@ const workerAccount = new serviceaccount.Account("worker-account", {
 
 const workerDbSecretAccess = new secretmanager.SecretIamMember("worker-db-secret-access", { member: workerAccount.member, role: "roles/secretmanager.secretAccessor", secretId: dbSecret.secretId }, { aliases: [{ parent: freeholdWorker }] });
 
-// eject: Freehold also made "condition" from worker-account, which eject cannot trace; the value below reads the
-// other outputs it was made from.
-// eject: Freehold also made "project" from worker-account, which eject cannot trace; the value below reads the
-// other outputs it was made from.
 const workerDbSqlClient = new projects.IAMMember("worker-db-sql-client", {
   condition: {
     description: pulumi.interpolate`Only Cloud SQL instance ${dbInstance.name}`,
-    expression: pulumi.interpolate`resource.name == '${projectResult.id}/instances/${dbInstance.name}' && resource.type == 'sqladmin.googleapis.com/Instance'`,
+    expression: pulumi.interpolate`resource.name == 'projects/${workerAccount.project}/instances/${dbInstance.name}' && resource.type == 'sqladmin.googleapis.com/Instance'`,
     title: pulumi.interpolate`freehold-${dbInstance.name}`,
   },
   member: workerAccount.member,
-  project: projectResult.name,
+  project: workerAccount.project,
   role: "roles/cloudsql.client",
 }, { aliases: [{ parent: freeholdWorker }] });
 
@@ -518,12 +511,9 @@ const workerUploadsBucketReader = new storage.BucketIAMMember("worker-uploads-bu
 
 const workerUrlSigner = new serviceaccount.IAMMember("worker-url-signer", { member: workerAccount.member, role: urlSignerRole.name, serviceAccountId: workerAccount.name }, { aliases: [{ parent: freeholdWorker }] });
 
-const workerGrantsSettled = new Sleep("worker-grants-settled", {
-  createDuration: "420s",
-  triggers: {
-    grants: pulumi.interpolate`${workerDbSecretAccess.id},${workerDbSqlClient.id},${workerUploadsAccess.id},${workerUploadsBucketReader.id},${workerUrlSigner.id}`,
-  },
-}, {
+// eject: part of "triggers" is config you set (worker-grants-settled-triggers-grants): Freehold made it from
+// other resources' outputs in a way eject cannot reproduce (README.md says where to find it).
+const workerGrantsSettled = new Sleep("worker-grants-settled", { createDuration: "420s", triggers: { grants: workerGrantsSettledTriggersGrants } }, {
   dependsOn: [workerDbSqlClient, workerDbSecretAccess, workerUrlSigner, workerUploadsAccess, workerUploadsBucketReader],
   aliases: [{ parent: freeholdWorker }],
 });
@@ -531,7 +521,7 @@ const workerGrantsSettled = new Sleep("worker-grants-settled", {
 const workerService = new cloudrunv2.Service("worker-service", {
   deletionProtection: false,
   ingress: "INGRESS_TRAFFIC_INTERNAL_ONLY",
-  labels: labels,
+  labels,
   launchStage: "GA",
   location: region,
   name: "crown-marketplace-dev-worker",

@@ -61,19 +61,27 @@ function rotate(c: string, by: number): string {
   return c;
 }
 
-/** A made string varied: its made-up parts rotated by an amount that depends on where it is. */
+/**
+ * A made string varied: its made-up parts rotated, each character by its own
+ * amount drawn from the property path, so that values equal under the mocks
+ * at different paths differ here.
+ */
 export function varyString(s: string, path: string, kept: ReadonlySet<string>): string {
   if (kept.has(s)) return s;
   const mask = keptRanges(s, kept);
   const opaque = !/[:/.@\s]/.test(s);
-  const by = hash(path);
+  let seed = hash(path);
   let out = "";
   for (let i = 0; i < s.length; ) {
     let j = i;
     while (j < s.length && isAlnum(s[j]) === isAlnum(s[i])) j++;
     const token = s.slice(i, j);
     const change = isAlnum(s[i]) && (opaque || /\d/.test(token) || /mock/i.test(token));
-    for (let k = i; k < j; k++) out += change && !mask[k] ? rotate(s[k] as string, by + k) : s[k];
+    for (let k = i; k < j; k++) {
+      // A linear congruential step (Numerical Recipes' constants): deterministic, different per path and position.
+      seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0;
+      out += change && !mask[k] ? rotate(s[k] as string, seed >>> 8) : s[k];
+    }
     i = j;
   }
   return out;

@@ -19,7 +19,7 @@ export type Expr =
   | { kind: "literal"; value: string | number | boolean | null }
   | { kind: "object"; entries: Array<[string, Expr]> }
   | { kind: "array"; items: Expr[] }
-  /** `<variable>.<path>`: an output of a resource or an invoke; `optional`, its first property may be undefined (read inside it with an `apply`). */
+  /** `<variable>.<path>`: an output of a resource or an invoke; `optional`, its first property may be undefined (read with an `apply`). */
   | { kind: "ref"; source: Source; path: Step[]; optional?: boolean }
   /** A string made of literal parts and expressions. */
   | { kind: "template"; parts: Array<string | Expr> }
@@ -29,6 +29,8 @@ export type Expr =
   | { kind: "secret"; value: Expr }
   /** A config value of this program (`config.require(key)`), or a secret one (`config.requireSecret(key)`: an Output). */
   | { kind: "config"; variable: string; secret?: boolean }
+  /** A value the program names once and reads in several places (an output read with an `apply`): an Output. */
+  | { kind: "named"; variable: string }
   /** `{ ...variable, <entries> }`: an object sharing entries held in a variable (tags most resources carry). */
   | { kind: "spread"; variable: string; entries: Array<[string, Expr]> };
 
@@ -42,6 +44,8 @@ export function isOutput(e: Expr): boolean {
       return true;
     case "config":
       return e.secret === true;
+    case "named":
+      return true;
     case "object":
     case "spread":
       return e.entries.some(([, v]) => isOutput(v));
@@ -128,6 +132,9 @@ function access(path: Step[]): string {
   return path.map((s) => (typeof s === "number" ? `[${s}]` : IDENTIFIER.test(String(s)) ? `.${String(s)}` : `[${JSON.stringify(s)}]`)).join("");
 }
 
+/** An object entry; `region` alone where the value is the variable of that name. */
+const entry = (key: string, value: string): string => (value === key ? key : `${propertyKey(key)}: ${value}`);
+
 /** `?.a?.[0]`: a path read with optional chaining. */
 function optionalAccess(path: Step[]): string {
   return path.map((s) => (typeof s === "number" ? `?.[${s}]` : IDENTIFIER.test(String(s)) ? `?.${String(s)}` : `?.[${JSON.stringify(s)}]`)).join("");
@@ -144,11 +151,17 @@ export function render(e: Expr, indent = 0): string {
     case "literal":
       return JSON.stringify(e.value);
     case "config":
+    case "named":
       return e.variable;
     case "ref": {
       const [first, ...rest] = e.path;
-      // Pulumi lifts property access through an Output, but not through one that may be undefined.
-      if (e.optional && rest.length && !rest.some((s) => typeof s === "object")) return `${e.source.variable}${access([first as Step])}.apply((v) => v${optionalAccess(rest)})`;
+      if (e.optional && !rest.some((s) => typeof s === "object")) {
+        // Pulumi lifts property access through an Output, but not through a value that may be undefined, and the
+        // input takes the value itself: read it in an apply. `!` says to the compiler what the plan showed: it is there.
+        return e.source.id.startsWith("call:")
+          ? `${e.source.variable}.apply((v) => v${access([first as Step])}${optionalAccess(rest)}!)`
+          : `${e.source.variable}${access([first as Step])}.apply((v) => v${optionalAccess(rest)}!)`;
+      }
       return `${e.source.variable}${access(e.path)}`;
     }
     case "secret":
@@ -161,13 +174,13 @@ export function render(e: Expr, indent = 0): string {
     }
     case "spread": {
       if (!e.entries.length) return e.variable;
-      const entries = [`...${e.variable}`, ...e.entries.map(([k, v]) => `${propertyKey(k)}: ${render(v, indent + 2)}`)];
+      const entries = [`...${e.variable}`, ...e.entries.map(([k, v]) => entry(k, render(v, indent + 2)))];
       const flat = `{ ${entries.join(", ")} }`;
       return flat.length <= 100 && !flat.includes("\n") ? flat : `{\n${entries.map((v) => `${pad}${v},`).join("\n")}\n${end}}`;
     }
     case "object": {
       if (!e.entries.length) return "{}";
-      const entries = e.entries.map(([k, v]) => `${propertyKey(k)}: ${render(v, indent + 2)}`);
+      const entries = e.entries.map(([k, v]) => entry(k, render(v, indent + 2)));
       const flat = `{ ${entries.join(", ")} }`;
       return flat.length <= 100 && !flat.includes("\n") ? flat : `{\n${entries.map((v) => `${pad}${v},`).join("\n")}\n${end}}`;
     }

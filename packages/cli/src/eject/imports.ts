@@ -34,11 +34,4 @@ export class Imports {
     }
     return imp.named ? imp.binding : `${imp.binding}.${exp.name}`;
   }
-
-  /** The import lines, sorted by module. */
-  lines(): string[] {
-    return [...this.modules.values()]
-      .sort((a, b) => a.module.localeCompare(b.module) || a.name.localeCompare(b.name))
-      .map((i) => (i.named ? `import { ${i.name === i.binding ? i.name : `${i.name} as ${i.binding}`} } from "${i.module}";` : `import * as ${i.binding} from "${i.module}";`));
-  }
 }

@@ -105,6 +105,8 @@ export interface Program {
   componentUrns: ComponentUrn[];
   /** Resources and invokes in an order where each comes after what it reads. */
   body: Array<{ kind: "resource"; value: ProgramResource } | { kind: "call"; value: ProgramCall }>;
+  /** Values read in several places, named once right after the resource or invoke they come from (`id` of the source). */
+  named: Array<{ variable: string; source: string; expr: Expr }>;
   /** Stack outputs, by name. */
   outputs: Array<[string, Expr]>;
   /** Stack outputs Freehold exported that the program cannot reproduce, with why. */

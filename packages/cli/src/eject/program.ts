@@ -8,7 +8,7 @@
 import type { MockValues, PlannedResource } from "@freehold/core";
 import type { HostedPlan } from "../plan/contract";
 import { ownerOf } from "../plan/owner";
-import { type Expr, literal, sourcesOf, walk } from "./expr";
+import { type Expr, literal, replaceNode, sourcesOf, walk } from "./expr";
 import { Imports } from "./imports";
 import { type ComponentUrn, type ConfigValue, EjectError, type EjectInput, type Group, type Program, type ProgramCall, type ProgramResource } from "./model";
 import { camel, Names, pascal } from "./names";
@@ -44,19 +44,36 @@ function classesFor(custom: PlannedResource[], byUrn: ReadonlyMap<string, Planne
   return classes;
 }
 
+/** A provider reference (`<URN>::<id>`) without its id, which the varied run varies. */
+const providerOnly = (ref: string): string => (ref ? ref.slice(0, ref.lastIndexOf("::")) : "");
+
 /**
  * The plan and the varied plan must register the same resources and make the
  * same invokes; otherwise which values came from the mocks cannot be told.
+ * Invokes are recorded as they complete, so the varied run's are put in the
+ * plan's order: the same function, provider and arguments first, then the same
+ * function and provider.
  */
-function sameShape(a: MockValues, b: MockValues): string[] {
+function alignRuns(a: MockValues, b: MockValues): { varied: MockValues; problems: string[] } {
   const ka = Object.keys(a.resources).sort();
   const kb = Object.keys(b.resources).sort();
-  const calls = (v: MockValues) => v.calls.map((c) => c.token).join("\n");
-  if (ka.join("\n") === kb.join("\n") && calls(a) === calls(b)) return [];
   const only = (x: string[], y: string[]) => x.filter((k) => !y.includes(k));
-  return [
-    `the stack registers other resources or makes other invokes when the mocks' values change (${[...only(ka, kb), ...only(kb, ka)].slice(0, 5).join(", ") || "the invokes differ"}), so eject cannot tell which values came from the mocks: this is a bug in the backend's mocks or in Freehold, please report it`,
-  ];
+  const left = [...b.calls];
+  const take = (ok: (c: MockValues["calls"][number]) => boolean) => {
+    const i = left.findIndex(ok);
+    return i < 0 ? undefined : left.splice(i, 1)[0];
+  };
+  const exact = a.calls.map((c) => take((x) => x.token === c.token && providerOnly(x.provider) === providerOnly(c.provider) && JSON.stringify(x.inputs) === JSON.stringify(c.inputs)));
+  const calls = a.calls.map((c, i) => exact[i] ?? take((x) => x.token === c.token && providerOnly(x.provider) === providerOnly(c.provider)));
+  const unmatched = a.calls.filter((_, i) => !calls[i]).map((c) => c.token);
+  const differ = [...only(ka, kb), ...only(kb, ka), ...unmatched, ...left.map((c) => c.token)];
+  if (!differ.length) return { varied: { ...b, calls: calls as MockValues["calls"] }, problems: [] };
+  return {
+    varied: b,
+    problems: [
+      `the stack registers other resources or makes other invokes when the mocks' values change (${differ.slice(0, 5).join(", ")}), so eject cannot tell which values came from the mocks: this is a bug in the backend's mocks or in Freehold, please report it`,
+    ],
+  };
 }
 
 /** Everything building one resource needs. */
@@ -191,7 +208,7 @@ export function buildProgram(input: EjectInput): Program {
   const custom = all.filter((r) => r.custom);
   const root = all.find((r) => r.type === ROOT_STACK_TYPE)?.urn ?? custom[0]?.parent ?? "";
   const { project = plan.stack, stack = plan.pulumiStack } = parseUrn(root) ?? parseUrn(custom[0]?.urn ?? "") ?? {};
-  const shape = sameShape(values, input.varied);
+  const { varied, problems: shape } = alignRuns(values, input.varied);
   if (shape.length) throw new EjectError(shape);
   const sdk = new SdkIndex();
   const classes = classesFor(custom, byUrn, sdk);
@@ -205,7 +222,7 @@ export function buildProgram(input: EjectInput): Program {
   const exportOf = (s: SourceRef) => (s.kind === "resource" ? classes.get(byUrn.get(s.urn)?.type ?? "") : sdk.invoke(values.calls[s.index]?.token ?? ""));
   const tracer = new Tracer(
     custom,
-    { a: values, b: input.varied },
+    { a: values, b: varied },
     {
       literals: new Set(config.flatMap((c) => (c.default === undefined ? [] : [c.default]))),
       variable: (s: SourceRef) => (s.kind === "resource" ? (vars.resources.get(s.urn) as string) : vars.call(s.index)),
@@ -247,7 +264,7 @@ export function buildProgram(input: EjectInput): Program {
   if (input.deployed) problems.push(...checkDeployedState(resources, input.deployed, realUrns, notes));
   notes.push(...lostDependencyNotes(resources));
   const shared = shareCommonEntries(resources, names);
-  const { outputs, dropped } = stackOutputs(plan, values, input.varied, tracer, config);
+  const { outputs, dropped } = stackOutputs(plan, values, varied, tracer, config);
   const calls = usedCalls(resources, outputs, { tracer, values, sdk, config, importOf: (e) => imports.of(e), callVariable: (i) => vars.call(i), providerVariable: (ref) => vars.resources.get(providerUrn(ref)) }, problems);
   if (problems.length) throw new EjectError(problems);
   const used = configRead([...resources.flatMap((r) => r.inputs.map(([, e]) => e)), ...outputs.map(([, e]) => e), ...calls.map((c) => c.args)]);
@@ -255,10 +272,13 @@ export function buildProgram(input: EjectInput): Program {
     if (c.secret && !c.where) notes.push(`${c.key}: a secret Freehold read from config or was given; set it with \`pulumi config set --secret ${c.key} <value>\` before \`pulumi up\`.`);
   }
 
+  const named = nameRepeatedReads([...resources.flatMap((r) => r.inputs.map(([, e]) => e)), ...outputs.map(([, e]) => e), ...calls.map((c) => c.args)], names);
+
   return {
     project,
     stack,
     shared,
+    named,
     imports: [...imports.modules.values()].sort((a, b) => a.module.localeCompare(b.module) || a.name.localeCompare(b.name)),
     config: config.filter((c) => used.has(c.variable)),
     componentUrns: [...vars.componentUrns.values()],
@@ -268,6 +288,32 @@ export function buildProgram(input: EjectInput): Program {
     notes,
     packages: imports.packages,
   };
+}
+
+/**
+ * Reads of an output that take an `apply` (it may be undefined), made in more
+ * than one place: each named once (`const projectId = project.apply(...)`) and
+ * read by that name, as a person writes it.
+ */
+function nameRepeatedReads(exprs: Expr[], names: Names): Program["named"] {
+  const uses = new Map<string, Expr[]>();
+  for (const e of exprs) {
+    for (const x of walk(e)) {
+      if (x.kind !== "ref" || !x.optional) continue;
+      const key = `${x.source.id} ${JSON.stringify(x.path)}`;
+      uses.set(key, [...(uses.get(key) ?? []), x]);
+    }
+  }
+  const named: Program["named"] = [];
+  for (const nodes of uses.values()) {
+    const [first] = nodes;
+    if (nodes.length < 2 || first?.kind !== "ref") continue;
+    const last = [...first.path].reverse().find((s): s is string => typeof s === "string") ?? "value";
+    const variable = names.take(camel(last), first.source.variable);
+    named.push({ variable, source: first.source.id, expr: { ...first } });
+    for (const n of nodes) replaceNode(n, { kind: "named", variable });
+  }
+  return named;
 }
 
 function parentLabel(r: PlannedResource, byUrn: ReadonlyMap<string, PlannedResource>): string {

@@ -22,7 +22,8 @@ function comment(lines: string[], indent = ""): string[] {
 
 function objectLiteral(entries: Array<[string, string]>, indent: number): string {
   if (!entries.length) return "{}";
-  const parts = entries.map(([k, v]) => `${propertyKey(k)}: ${v}`);
+  // `region` alone where the value is the variable of that name, as a person writes it.
+  const parts = entries.map(([k, v]) => (k === v ? k : `${propertyKey(k)}: ${v}`));
   const flat = `{ ${parts.join(", ")} }`;
   if (flat.length + indent <= 110 && !flat.includes("\n")) return flat;
   const pad = " ".repeat(indent + 2);
@@ -116,11 +117,6 @@ export function renderProgram(p: Program, header: string[]): string {
   out.push(`import * as pulumi from "@pulumi/pulumi";`);
   for (const i of p.imports) out.push(i.named ? `import { ${i.name === i.binding ? i.name : `${i.name} as ${i.binding}`} } from "${i.module}";` : `import * as ${i.binding} from "${i.module}";`);
   out.push("");
-  out.push(...configCode(p));
-  for (const sh of p.shared) {
-    out.push(...comment([`The ${sh.input} ${sh.count} resources below carry alike; each adds its own.`]), `const ${sh.variable} = ${render({ kind: "object", entries: sh.entries }, 0)};`, "");
-  }
-
   out.push(
     ...comment([`Physical names (buckets, servers, roles) are those of Pulumi stack "${p.stack}": this program is for that stack only.`]),
     "const stack = pulumi.getStack();",
@@ -129,6 +125,10 @@ export function renderProgram(p: Program, header: string[]): string {
     "}",
     "",
   );
+  out.push(...configCode(p));
+  for (const sh of p.shared) {
+    out.push(...comment([`The ${sh.input} ${sh.count} resources below carry alike; each adds its own.`]), `const ${sh.variable} = ${render({ kind: "object", entries: sh.entries }, 0)};`, "");
+  }
   const usesUrn = p.componentUrns.length > 0 || p.body.some((b) => b.kind === "resource" && b.value.options.some(([k, v]) => k === "aliases" && v.includes("urn(")));
   if (usesUrn) {
     out.push(
@@ -150,7 +150,10 @@ export function renderProgram(p: Program, header: string[]): string {
       group = item.value.group.title;
       out.push(`// ---- ${group} ${"-".repeat(Math.max(4, 100 - group.length))}`, ...comment(item.value.group.lines), "");
     }
-    out.push(...(item.kind === "resource" ? resourceCode(item.value) : callCode(item.value)), "");
+    out.push(...(item.kind === "resource" ? resourceCode(item.value) : callCode(item.value)));
+    const id = item.kind === "resource" ? item.value.plan.urn : item.value.id;
+    for (const n of p.named.filter((x) => x.source === id)) out.push(`const ${n.variable} = ${render(n.expr, 0)};`);
+    out.push("");
   }
 
   const outputs = outputsCode(p.outputs);

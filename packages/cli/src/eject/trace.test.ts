@@ -130,7 +130,8 @@ describe("writing expressions", () => {
   });
 
   it("reads inside an output that may be undefined with an apply, since Pulumi does not lift through undefined", () => {
-    expect(render({ kind: "ref", source: { id: "x", variable: "app" }, path: ["configuration", "ingress", "fqdn"], optional: true })).toBe("app.configuration.apply((v) => v?.ingress?.fqdn)");
+    expect(render({ kind: "ref", source: { id: "x", variable: "app" }, path: ["configuration", "ingress", "fqdn"], optional: true })).toBe("app.configuration.apply((v) => v?.ingress?.fqdn!)");
+    expect(render({ kind: "ref", source: { id: "call:1", variable: "project" }, path: ["projectId"], optional: true })).toBe("project.apply((v) => v.projectId!)");
     expect(render({ kind: "ref", source: { id: "x", variable: "db" }, path: ["masterUserSecrets", 0, "secretArn"] })).toBe("db.masterUserSecrets[0].secretArn");
   });
 

@@ -306,7 +306,7 @@ export class Tracer {
   }
 
   private ref(c: Candidate): Expr {
-    const optional = c.path.length > 1 && this.opts.optional?.(c.source, String(c.path[0]));
+    const optional = this.opts.optional?.(c.source, String(c.path[0]));
     return { kind: "ref", source: { id: c.id, variable: this.opts.variable(c.source) }, path: c.path, ...(optional ? { optional } : {}) };
   }
 

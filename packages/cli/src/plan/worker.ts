@@ -148,11 +148,28 @@ async function planWithValues(req: WorkerRequest, withValues: boolean, vary = fa
       options = { project: req.target.project, stack: req.target.stack, config: req.target.config };
     }
     const run = await core.runWithMocks(req.cloud, program, { ...options, values: withValues, vary });
+    if (req.target.kind === "program" && !run.resources.some((r) => r.custom)) {
+      // Never a plan of nothing that looks like success (a program whose resources did not reach the mocks).
+      return { plan: failed(req, { type: "spec", message: `${req.target.dir}: the program registered no cloud resources, so there is nothing to plan. Check that it creates resources when run as \`pulumi preview\` would run it.` }, warnings, backend, stackName), config: {} };
+    }
     const plan = await buildPlan(backend, run, req.assumptions, warnings, { stack: stackName, pulumiStack: req.target.stack });
     return { plan, values: run.values, config: options.config ?? {} };
   } catch (e) {
-    return { plan: failed(req, describeError(e, model), warnings, backend, stackName), config: {} };
+    return { plan: failed(req, missingModule(e, req.target) ?? describeError(e, model), warnings, backend, stackName), config: {} };
   }
+}
+
+/**
+ * A program that needs a package it does not have (an ejected program before
+ * its README's `npm install`): the user's to fix, so said plainly.
+ */
+function missingModule(e: unknown, target: Target): PlanError | undefined {
+  const err = e as { code?: string; message?: string; requireStack?: string[] };
+  if (target.kind !== "program" || err?.code !== "MODULE_NOT_FOUND") return undefined;
+  const from = err.requireStack?.[0];
+  if (!from?.startsWith(target.dir)) return undefined;
+  const wanted = /Cannot find module '([^']+)'/.exec(err.message ?? "")?.[1] ?? "a package";
+  return { type: "spec", message: `${from} needs ${wanted}, which is not installed for ${target.dir}: run \`npm install\` there first (it installs what package.json lists).` };
 }
 
 function describeError(e: unknown, model: typeof import("@freehold/model")): PlanError {
