@@ -9,6 +9,7 @@ import * as cloudfront from "@pulumi/aws/cloudfront";
 import * as cloudwatch from "@pulumi/aws/cloudwatch";
 import * as ec2 from "@pulumi/aws/ec2";
 import * as ecs from "@pulumi/aws/ecs";
+import { getAvailabilityZonesOutput } from "@pulumi/aws/getAvailabilityZones";
 import { getCallerIdentityOutput } from "@pulumi/aws/getCallerIdentity";
 import * as iam from "@pulumi/aws/iam";
 import * as lb from "@pulumi/aws/lb";
@@ -36,16 +37,12 @@ const workerImage = config.require("worker-image");
 
 // Values Freehold made from other resources' outputs in a way eject cannot reproduce: set each to the deployed
 // stack's value (README.md, "Config to set", says where to find it).
-const unset = ["crown-marketplace-private-a-availabilityZone", "crown-marketplace-private-b-availabilityZone", "db-app-secret-value-secretString-verifier", "db-reader-secret-value-secretString-verifier", "crown-marketplace-public-a-availabilityZone", "crown-marketplace-public-b-availabilityZone"].filter((key) => config.getSecret(key) === undefined);
+const unset = ["db-app-secret-value-secretString-verifier", "db-reader-secret-value-secretString-verifier"].filter((key) => config.getSecret(key) === undefined);
 if (unset.length) {
   throw new pulumi.RunError(`Set these config values first (README.md, "Config to set", says where to find each): ${unset.join(", ")}`);
 }
-const crownMarketplacePrivateAAvailabilityZone = config.require("crown-marketplace-private-a-availabilityZone");
-const crownMarketplacePrivateBAvailabilityZone = config.require("crown-marketplace-private-b-availabilityZone");
 const dbAppSecretValueSecretStringVerifier = config.requireSecret("db-app-secret-value-secretString-verifier");
 const dbReaderSecretValueSecretStringVerifier = config.requireSecret("db-reader-secret-value-secretString-verifier");
-const crownMarketplacePublicAAvailabilityZone = config.require("crown-marketplace-public-a-availabilityZone");
-const crownMarketplacePublicBAvailabilityZone = config.require("crown-marketplace-public-b-availabilityZone");
 
 // The tags 46 resources below carry alike; each adds its own.
 const tags = {
@@ -80,10 +77,10 @@ const vpc = new ec2.Vpc("crown-marketplace-vpc", {
   tags: { ...tags, Name: "crown-marketplace-vpc" },
 }, { aliases: [{ parent: freeholdPlatform }] });
 
-// eject: part of "availabilityZone" is config you set (crown-marketplace-private-a-availabilityZone): Freehold
-// made it from other resources' outputs in a way eject cannot reproduce (README.md says where to find it).
+const availabilityZones = getAvailabilityZonesOutput({ filters: [{ name: "zone-type", values: ["availability-zone"] }], region });
+
 const privateA = new ec2.Subnet("crown-marketplace-private-a", {
-  availabilityZone: crownMarketplacePrivateAAvailabilityZone,
+  availabilityZone: availabilityZones.names[0],
   cidrBlock: "10.0.0.0/19",
   mapPublicIpOnLaunch: false,
   region,
@@ -91,10 +88,8 @@ const privateA = new ec2.Subnet("crown-marketplace-private-a", {
   vpcId: vpc.id,
 }, { aliases: [{ parent: freeholdPlatform }] });
 
-// eject: part of "availabilityZone" is config you set (crown-marketplace-private-b-availabilityZone): Freehold
-// made it from other resources' outputs in a way eject cannot reproduce (README.md says where to find it).
 const privateB = new ec2.Subnet("crown-marketplace-private-b", {
-  availabilityZone: crownMarketplacePrivateBAvailabilityZone,
+  availabilityZone: availabilityZones.names[1],
   cidrBlock: "10.0.32.0/19",
   mapPublicIpOnLaunch: false,
   region,
@@ -114,10 +109,8 @@ const cluster = new ecs.Cluster("crown-marketplace-cluster", { name: "crown-mark
 
 const igw = new ec2.InternetGateway("crown-marketplace-igw", { region, tags: { ...tags, Name: "crown-marketplace-igw" }, vpcId: vpc.id }, { aliases: [{ parent: freeholdPlatform }] });
 
-// eject: part of "availabilityZone" is config you set (crown-marketplace-public-a-availabilityZone): Freehold
-// made it from other resources' outputs in a way eject cannot reproduce (README.md says where to find it).
 const publicA = new ec2.Subnet("crown-marketplace-public-a", {
-  availabilityZone: crownMarketplacePublicAAvailabilityZone,
+  availabilityZone: availabilityZones.names[0],
   cidrBlock: "10.0.128.0/20",
   mapPublicIpOnLaunch: false,
   region,
@@ -125,10 +118,8 @@ const publicA = new ec2.Subnet("crown-marketplace-public-a", {
   vpcId: vpc.id,
 }, { aliases: [{ parent: freeholdPlatform }] });
 
-// eject: part of "availabilityZone" is config you set (crown-marketplace-public-b-availabilityZone): Freehold
-// made it from other resources' outputs in a way eject cannot reproduce (README.md says where to find it).
 const publicB = new ec2.Subnet("crown-marketplace-public-b", {
-  availabilityZone: crownMarketplacePublicBAvailabilityZone,
+  availabilityZone: availabilityZones.names[1],
   cidrBlock: "10.0.144.0/20",
   mapPublicIpOnLaunch: false,
   region,

@@ -33,14 +33,11 @@ const workerImage = config.require("worker-image");
 
 // Values Freehold made from other resources' outputs in a way eject cannot reproduce: set each to the deployed
 // stack's value (README.md, "Config to set", says where to find it).
-const unset = ["db-role-job-grants-settled-triggers-grants", "db-role-job-runExecutionToken", "web-grants-settled-triggers-grants", "worker-grants-settled-triggers-grants"].filter((key) => config.getSecret(key) === undefined);
+const unset = ["db-role-job-runExecutionToken"].filter((key) => config.getSecret(key) === undefined);
 if (unset.length) {
   throw new pulumi.RunError(`Set these config values first (README.md, "Config to set", says where to find each): ${unset.join(", ")}`);
 }
-const dbRoleJobGrantsSettledTriggersGrants = config.require("db-role-job-grants-settled-triggers-grants");
 const dbRoleJobRunExecutionToken = config.require("db-role-job-runExecutionToken");
-const webGrantsSettledTriggersGrants = config.require("web-grants-settled-triggers-grants");
-const workerGrantsSettledTriggersGrants = config.require("worker-grants-settled-triggers-grants");
 
 // The labels 7 resources below carry alike; each adds its own.
 const labels = {
@@ -280,9 +277,10 @@ const dbRoleJobAdminSecret = new secretmanager.SecretIamMember("db-role-job-admi
 
 const dbRoleJobAppSecret = new secretmanager.SecretIamMember("db-role-job-app-secret", { member: dbRoleJobAccount.member, role: "roles/secretmanager.secretAccessor", secretId: dbSecret.secretId }, { aliases: [{ parent: freeholdDb }] });
 
-// eject: part of "triggers" is config you set (db-role-job-grants-settled-triggers-grants): Freehold made it
-// from other resources' outputs in a way eject cannot reproduce (README.md says where to find it).
-const dbRoleJobGrantsSettled = new Sleep("db-role-job-grants-settled", { createDuration: "420s", triggers: { grants: dbRoleJobGrantsSettledTriggersGrants } }, { dependsOn: [dbRoleJobAdminSecret, dbRoleJobAppSecret], aliases: [{ parent: freeholdDb }] });
+const dbRoleJobGrantsSettled = new Sleep("db-role-job-grants-settled", {
+  createDuration: "420s",
+  triggers: { grants: pulumi.interpolate`${dbRoleJobAdminSecret.id},${dbRoleJobAppSecret.id}` },
+}, { dependsOn: [dbRoleJobAdminSecret, dbRoleJobAppSecret], aliases: [{ parent: freeholdDb }] });
 
 // eject: part of "runExecutionToken" is config you set (db-role-job-runExecutionToken): Freehold made it from
 // other resources' outputs in a way eject cannot reproduce (README.md says where to find it).
@@ -414,9 +412,12 @@ const webUploadsBucketReader = new storage.BucketIAMMember("web-uploads-bucket-r
 
 const webUrlSigner = new serviceaccount.IAMMember("web-url-signer", { member: webAccount.member, role: urlSignerRole.name, serviceAccountId: webAccount.name }, { aliases: [{ parent: freeholdWeb }] });
 
-// eject: part of "triggers" is config you set (web-grants-settled-triggers-grants): Freehold made it from other
-// resources' outputs in a way eject cannot reproduce (README.md says where to find it).
-const webGrantsSettled = new Sleep("web-grants-settled", { createDuration: "420s", triggers: { grants: webGrantsSettledTriggersGrants } }, {
+const webGrantsSettled = new Sleep("web-grants-settled", {
+  createDuration: "420s",
+  triggers: {
+    grants: pulumi.interpolate`${webDbSecretAccess.id},${webDbSqlClient.id},${webUploadsAccess.id},${webUploadsBucketReader.id},${webUrlSigner.id}`,
+  },
+}, {
   dependsOn: [webDbSqlClient, webDbSecretAccess, webUrlSigner, webUploadsAccess, webUploadsBucketReader],
   aliases: [{ parent: freeholdWeb }],
 });
@@ -511,9 +512,12 @@ const workerUploadsBucketReader = new storage.BucketIAMMember("worker-uploads-bu
 
 const workerUrlSigner = new serviceaccount.IAMMember("worker-url-signer", { member: workerAccount.member, role: urlSignerRole.name, serviceAccountId: workerAccount.name }, { aliases: [{ parent: freeholdWorker }] });
 
-// eject: part of "triggers" is config you set (worker-grants-settled-triggers-grants): Freehold made it from
-// other resources' outputs in a way eject cannot reproduce (README.md says where to find it).
-const workerGrantsSettled = new Sleep("worker-grants-settled", { createDuration: "420s", triggers: { grants: workerGrantsSettledTriggersGrants } }, {
+const workerGrantsSettled = new Sleep("worker-grants-settled", {
+  createDuration: "420s",
+  triggers: {
+    grants: pulumi.interpolate`${workerDbSecretAccess.id},${workerDbSqlClient.id},${workerUploadsAccess.id},${workerUploadsBucketReader.id},${workerUrlSigner.id}`,
+  },
+}, {
   dependsOn: [workerDbSqlClient, workerDbSecretAccess, workerUrlSigner, workerUploadsAccess, workerUploadsBucketReader],
   aliases: [{ parent: freeholdWorker }],
 });

@@ -53,24 +53,28 @@ function keptRanges(s: string, kept: ReadonlySet<string>): boolean[] {
   return mask;
 }
 
+/** A character moved on by 1 to 3 places in its class: small, so that values a program sorts (zone names) mostly keep their order. */
 function rotate(c: string, by: number): string {
   const code = c.charCodeAt(0);
-  if (c >= "0" && c <= "9") return String.fromCharCode(48 + ((code - 48 + 1 + (by % 9)) % 10));
-  if (c >= "a" && c <= "z") return String.fromCharCode(97 + ((code - 97 + 1 + (by % 25)) % 26));
-  if (c >= "A" && c <= "Z") return String.fromCharCode(65 + ((code - 65 + 1 + (by % 25)) % 26));
+  const step = 1 + (by % 3);
+  if (c >= "0" && c <= "9") return String.fromCharCode(48 + ((code - 48 + step) % 10));
+  if (c >= "a" && c <= "z") return String.fromCharCode(97 + ((code - 97 + step) % 26));
+  if (c >= "A" && c <= "Z") return String.fromCharCode(65 + ((code - 65 + step) % 26));
   return c;
 }
 
 /**
  * A made string varied: its made-up parts rotated, each character by its own
  * amount drawn from the property path, so that values equal under the mocks
- * at different paths differ here.
+ * at different paths differ here (two 13-character values agree with a chance
+ * of one in 3^13).
  */
 export function varyString(s: string, path: string, kept: ReadonlySet<string>): string {
   if (kept.has(s)) return s;
   const mask = keptRanges(s, kept);
   const opaque = !/[:/.@\s]/.test(s);
-  let seed = hash(path);
+  // Items of one list vary alike (their order is kept where they differ in one place, as zone names do).
+  let seed = hash(path.replace(/\.\d+(?=\.|$)/g, ""));
   let out = "";
   for (let i = 0; i < s.length; ) {
     let j = i;
