@@ -92,6 +92,17 @@ describe("freehold eject on the command line", () => {
     }
   });
 
+  it("`freehold plan DIR` of a program that registers no cloud resource refuses (exit 2), never a plan of 0 resources", async () => {
+    const empty = join(dir, "empty-program");
+    mkdirSync(empty);
+    writeFileSync(join(empty, "Pulumi.yaml"), "name: empty\nruntime: nodejs\n");
+    writeFileSync(join(empty, "index.ts"), "export const nothing = 1;\n");
+    const r = await freehold(["plan", empty, "--cloud", "gcp"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`${empty}: the program registered no cloud resources, so there is nothing to plan.`);
+    expect(r.stdout).not.toContain("0 resources");
+  });
+
   it("exits 3 and writes nothing when the cloud cannot host the stack", async () => {
     const stack = join(dir, "run-as-user.yaml");
     writeFileSync(stack, 'name: shop\ncomponents:\n  web: { kind: web-service, image: ghcr.io/example/web:1, user: "1000" }\n');

@@ -144,7 +144,7 @@ export function mockMadeValues(a: MockValues, b: MockValues): Set<string> {
   const walk = (x: unknown, y: unknown) => {
     if (typeof x === "string") {
       if (x !== y && x.length >= 8 && /\d/.test(x)) out.add(x);
-    } else if (Array.isArray(x)) x.forEach((v, i) => walk(v, Array.isArray(y) ? y[i] : undefined));
+    } else if (Array.isArray(x)) for (const [i, v] of x.entries()) walk(v, Array.isArray(y) ? y[i] : undefined);
     else if (x && typeof x === "object") for (const [k, v] of Object.entries(x)) walk(v, y && typeof y === "object" ? (y as Record<string, unknown>)[k] : undefined);
   };
   for (const [urn, v] of Object.entries(a.resources)) {

@@ -56,7 +56,8 @@ describe("varied mocks: every value the mocks make changes, keeping its shape an
 describe("runWithMocks for eject", () => {
   it("records the provider each invoke went to, and plans the same resources with varied mocks", async () => {
     const program = () => {
-      const p = new pulumi.ProviderResource("gcp", "workload", { project: "other" });
+      class GcpProvider extends pulumi.ProviderResource {}
+      const p = new GcpProvider("gcp", "workload", { project: "other" });
       pulumi.runtime.invokeOutput("gcp:organizations/getProject:getProject", {}, { provider: p });
       pulumi.runtime.invokeOutput("gcp:organizations/getProject:getProject", {});
       return {};
