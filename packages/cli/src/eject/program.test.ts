@@ -140,4 +140,24 @@ describe("building the ejected program", () => {
     expect(out.files["README.md"]).toContain("`pulumi config set files-bucket-bucket <value>`");
     expect(out.notes.join("\n")).toContain("set files-bucket-bucket:");
   });
+
+  it("refuses a value whose very shape the mocks made (a list as long as an output's), saying why; takes it from the deployed stack with --state", () => {
+    const b = { ...bucket("files-bucket", files, { bucket: "shop-files", tags: { zones: "a" } }), propertyDependencies: {} };
+    const a = values({ [b.urn]: { bucket: "shop-files", tags: { zone0: "x1" } } });
+    const vb = values({ [b.urn]: { bucket: "shop-files", tags: { zone0: "y2", zone1: "y3" } } });
+    const refused = (() => {
+      try {
+        ejectProgram(input([files, b], a, vb), "shop.yaml");
+      } catch (e) {
+        return (e as EjectError).problems;
+      }
+      return [];
+    })();
+    expect(refused).toEqual([expect.stringContaining('aws:s3/bucket:Bucket "files-bucket": inputs.tags has a shape (its entries) that Freehold made from values the mocks made, in a way eject cannot reproduce')]);
+    const engine = "urn:pulumi:dev::shop::freehold:index:ObjectStore$aws:s3/bucket:Bucket::files-bucket";
+    const deployed = new Map([[engine, { urn: engine, type: "aws:s3/bucket:Bucket", custom: true, inputs: { bucket: "shop-files", tags: { zone0: "eu-west-2a" } } }]]);
+    const out = ejectProgram({ ...input([files, b], a, vb), deployed }, "shop.yaml");
+    expect(out.files["index.ts"]).toContain('tags: { zone0: "eu-west-2a" }');
+    expect(out.unresolved).toEqual([expect.objectContaining({ resource: "files-bucket", input: "tags", deployed: true, keys: [] })]);
+  });
 });
