@@ -194,8 +194,9 @@ beforeAll(async () => {
 
 afterAll(() => {
   if (process.env.FREEHOLD_EJECT_TIMINGS) process.stderr.write(`eject matrix timings (ms): ${JSON.stringify(timings)}\n`);
+  // The shared install is large: removing it takes a while on a busy machine.
   rmSync(work, { recursive: true, force: true });
-});
+}, 300_000);
 
 describe("freehold eject on every cloud: installed as its README says, the program plans to exactly Freehold's plan, and holds no value the mocks made", () => {
   for (const c of MATRIX) {
