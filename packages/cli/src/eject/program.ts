@@ -201,6 +201,37 @@ class Variables {
   }
 }
 
+/** The tracer for a plan's two runs, reading only what the SDK classes declare as outputs. */
+function tracerFor(p: {
+  custom: PlannedResource[];
+  values: MockValues;
+  varied: MockValues;
+  byUrn: ReadonlyMap<string, PlannedResource>;
+  classes: ReadonlyMap<string, SdkExport>;
+  sdk: SdkIndex;
+  vars: Variables;
+  config: ConfigValue[];
+}): Tracer {
+  const exportOf = (s: SourceRef) => (s.kind === "resource" ? p.classes.get(p.byUrn.get(s.urn)?.type ?? "") : p.sdk.invoke(p.values.calls[s.index]?.token ?? ""));
+  const kind = (s: SourceRef) => (s.kind === "resource" ? "resource" : "invoke");
+  return new Tracer(
+    p.custom,
+    { a: p.values, b: p.varied },
+    {
+      literals: new Set(p.config.flatMap((c) => (c.default === undefined ? [] : [c.default]))),
+      variable: (s) => (s.kind === "resource" ? (p.vars.resources.get(s.urn) as string) : p.vars.call(s.index)),
+      readable: (s, property) => {
+        const exp = exportOf(s);
+        return exp ? (p.sdk.readable(exp, kind(s))?.has(property) ?? true) : false;
+      },
+      optional: (s, property) => {
+        const exp = exportOf(s);
+        return exp ? p.sdk.optional(exp, kind(s), property) : false;
+      },
+    },
+  );
+}
+
 export function buildProgram(input: EjectInput): Program {
   const { plan, values } = input;
   const all = plan.resources;
@@ -219,23 +250,7 @@ export function buildProgram(input: EjectInput): Program {
   const vars = new Variables(names, values, byUrn);
   const config = configValues(plan, custom, names);
   for (const r of custom) vars.resources.set(r.urn, names.take(variableFor(r, ownerOf(all, r)), classes.get(r.type)?.name));
-  const exportOf = (s: SourceRef) => (s.kind === "resource" ? classes.get(byUrn.get(s.urn)?.type ?? "") : sdk.invoke(values.calls[s.index]?.token ?? ""));
-  const tracer = new Tracer(
-    custom,
-    { a: values, b: varied },
-    {
-      literals: new Set(config.flatMap((c) => (c.default === undefined ? [] : [c.default]))),
-      variable: (s: SourceRef) => (s.kind === "resource" ? (vars.resources.get(s.urn) as string) : vars.call(s.index)),
-      readable: (s: SourceRef, property: string) => {
-        const exp = exportOf(s);
-        return exp ? (sdk.readable(exp, s.kind === "resource" ? "resource" : "invoke")?.has(property) ?? true) : false;
-      },
-      optional: (s: SourceRef, property: string) => {
-        const exp = exportOf(s);
-        return exp ? sdk.optional(exp, s.kind === "resource" ? "resource" : "invoke", property) : false;
-      },
-    },
-  );
+  const tracer = tracerFor({ custom, values, varied, byUrn, classes, sdk, vars, config });
 
   const problems: string[] = [];
   const secretConfig: ConfigValue[] = [];
@@ -267,12 +282,13 @@ export function buildProgram(input: EjectInput): Program {
   const { outputs, dropped } = stackOutputs(plan, values, varied, tracer, config);
   const calls = usedCalls(resources, outputs, { tracer, values, sdk, config, importOf: (e) => imports.of(e), callVariable: (i) => vars.call(i), providerVariable: (ref) => vars.resources.get(providerUrn(ref)) }, problems);
   if (problems.length) throw new EjectError(problems);
-  const used = configRead([...resources.flatMap((r) => r.inputs.map(([, e]) => e)), ...outputs.map(([, e]) => e), ...calls.map((c) => c.args)]);
+  const exprs = [...resources.flatMap((r) => r.inputs.map(([, e]) => e)), ...outputs.map(([, e]) => e), ...calls.map((c) => c.args)];
+  const used = configRead(exprs);
   for (const c of secretConfig) {
     if (c.secret && !c.where) notes.push(`${c.key}: a secret Freehold read from config or was given; set it with \`pulumi config set --secret ${c.key} <value>\` before \`pulumi up\`.`);
   }
 
-  const named = nameRepeatedReads([...resources.flatMap((r) => r.inputs.map(([, e]) => e)), ...outputs.map(([, e]) => e), ...calls.map((c) => c.args)], names);
+  const named = nameRepeatedReads(exprs, names);
 
   return {
     project,
