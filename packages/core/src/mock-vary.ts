@@ -8,6 +8,8 @@
  * between the two runs was made from a mock's value, so it cannot be written
  * out as a literal: a real deployment would have another value there.
  *
+ * Whole numbers the mocks make (a project number) move on by 1 to 3.
+ *
  * Shape is kept so that backends that read their mocks' values (an ARN's
  * partition, a selfLink's region) still run: digits stay digits, letters stay
  * letters of the same case, separators stay. In a structured value (one with
@@ -95,6 +97,8 @@ export function varyString(s: string, path: string, kept: ReadonlySet<string>): 
 function vary(made: unknown, echoed: unknown, path: string, kept: ReadonlySet<string>): unknown {
   if (made === echoed) return made;
   if (typeof made === "string") return varyString(made, path, kept);
+  // A made whole number (a project number, a revision) moves on by 1 to 3, as digits do.
+  if (typeof made === "number" && Number.isSafeInteger(made) && made >= 0) return made + 1 + (hash(path.replace(/\.\d+(?=\.|$)/g, "")) % 3);
   if (Array.isArray(made)) return made.map((v, i) => vary(v, Array.isArray(echoed) ? echoed[i] : undefined, `${path}.${i}`, kept));
   if (made && typeof made === "object") {
     const e = echoed && typeof echoed === "object" && !Array.isArray(echoed) ? (echoed as Record<string, unknown>) : {};

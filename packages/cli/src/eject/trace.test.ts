@@ -24,7 +24,7 @@ const resources = [
   resource("policy", { role: [urn("role")], policy: [urn("role")] }),
   resource("logs"),
   resource("db"),
-  resource("service", { template: [urn("db")], hashed: [urn("vpc")], logRegion: [urn("db")] }),
+  resource("service", { template: [urn("db")], hashed: [urn("vpc")], logRegion: [urn("db")], dbNumber: [urn("db")] }),
   resource("vault"),
   resource("bucket", { project: [] }),
 ];
@@ -44,8 +44,8 @@ function world(b: boolean): MockValues {
       },
       // The role's name in a resource that does not depend on the role: the name is the program's own literal too.
       [urn("logs")]: { id: "logs-id", inputs: { name: "/shop-dev-role/logs" }, outputs: {} },
-      [urn("db")]: { id: "db-id", inputs: { region: "eu-west-2" }, outputs: { address, network: "PRIVATE", region: "eu-west-2" } },
-      [urn("service")]: { id: "svc", inputs: { template: { host: address, egress: "PRIVATE" }, hashed: b ? "9e00b73f2aa8cb10" : "5d41402abc4b2a76", logRegion: "eu-west-2" }, outputs: {} },
+      [urn("db")]: { id: "db-id", inputs: { region: "eu-west-2" }, outputs: { address, network: "PRIVATE", region: "eu-west-2", projectNumber: b ? 123456789014 : 123456789012 } },
+      [urn("service")]: { id: "svc", inputs: { template: { host: address, egress: "PRIVATE" }, hashed: b ? "9e00b73f2aa8cb10" : "5d41402abc4b2a76", logRegion: "eu-west-2", dbNumber: b ? 123456789014 : 123456789012 }, outputs: {} },
       [urn("vault")]: { id: "vault-id", inputs: { tenantId: b ? GUID_B : GUID }, outputs: {} },
       [urn("bucket")]: { id: "bucket-id", inputs: { project: b ? "ilpwqfg-qbff" : "shop-project" }, outputs: {} },
     },
@@ -111,6 +111,10 @@ describe("tracing an input to the outputs it was made from, in the plan and the 
 
   it("of two outputs equal under the mocks, reads the one the value came from (the varied plan tells them apart)", () => {
     expect(code(trace("bucket", "project").expr)).toBe("project.projectId");
+  });
+
+  it("reads a number the mocks made from the output that has it in both runs", () => {
+    expect(code(trace("service", "dbNumber").expr)).toBe("db.projectNumber");
   });
 
   it("reads an invoke's result where the value came from one", () => {

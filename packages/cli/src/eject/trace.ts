@@ -38,20 +38,20 @@ export interface Worlds {
   b: MockValues;
 }
 
-interface Candidate {
+interface Candidate<T = string> {
   source: SourceRef;
   id: string;
   path: Step[];
-  value: string;
+  value: T;
   /** The same output in the varied run. */
-  valueB: string;
+  valueB: T;
   /** The value is one of the source's own inputs, echoed back (a name), not one the cloud made. */
   echo: boolean;
   /** Position in the ranking (lower is better). */
   rank: number;
 }
 
-const made = (c: Candidate) => c.value !== c.valueB;
+const made = (c: Candidate<unknown>) => c.value !== c.valueB;
 
 export interface TraceOptions {
   /** Values that are the program's own wherever they appear (the region, config values): never references. */
@@ -87,6 +87,20 @@ export interface Traced {
 }
 
 type Json = string | number | boolean | null | Json[] | { [k: string]: Json };
+
+/** The candidates for one input: strings, and whole numbers the mocks made. */
+interface Pool {
+  strings: Candidate[];
+  numbers: Array<Candidate<number>>;
+}
+
+/** The whole numbers of a value in both runs, by path (not inside JSON documents). */
+function numbersOf(a: unknown, b: unknown, path: Step[]): Array<{ path: Step[]; value: number; valueB: number }> {
+  if (typeof a === "number" && typeof b === "number") return [{ path, value: a, valueB: b }];
+  if (Array.isArray(a)) return a.flatMap((v, i) => numbersOf(v, Array.isArray(b) ? b[i] : undefined, [...path, i]));
+  if (a && typeof a === "object") return Object.entries(a).flatMap(([k, v]) => numbersOf(v, b && typeof b === "object" ? (b as Record<string, unknown>)[k] : undefined, [...path, k]));
+  return [];
+}
 
 function flatten(value: unknown, path: Step[], out: Array<{ path: Step[]; value: string }>, documents = false): void {
   if (typeof value === "string") {
@@ -151,6 +165,8 @@ const cheaper = (x: Cost, y: Cost) => x[0] - y[0] || x[1] - y[1] || x[2] - y[2];
 export class Tracer {
   private readonly byUrn: Map<string, PlannedResource>;
   private readonly candidates = new Map<string, Candidate[]>();
+  /** Whole-number outputs the mocks made (they differ in the varied run), per source. */
+  private readonly numbers = new Map<string, Array<Candidate<number>>>();
   private readonly leaves: Array<{ urn: string; key: string; value: string }> = [];
   private readonly distinctive = new Map<string, boolean>();
   /** Invokes by index, duplicates (same token, arguments and provider) mapped to the first. */
@@ -181,7 +197,7 @@ export class Tracer {
   input(urn: string, key: string, planned: unknown, deps: readonly string[]): Traced {
     const sources: SourceRef[] = [...deps.filter((d) => this.byUrn.has(d)).map((u) => ({ kind: "resource" as const, urn: u })), ...this.calls.map((c) => ({ kind: "call" as const, index: c.index }))];
     const untraceable: Untraceable[] = [];
-    const expr = this.build(this.worlds.a.resources[urn]?.inputs[key], this.worlds.b.resources[urn]?.inputs[key], planned, this.pool(sources), [], false, untraceable);
+    const expr = this.build(this.worlds.a.resources[urn]?.inputs[key], this.worlds.b.resources[urn]?.inputs[key], planned, this.poolOf(sources), [], false, untraceable);
     return { expr, unresolved: this.cover(expr, deps, untraceable), untraceable };
   }
 
@@ -192,7 +208,7 @@ export class Tracer {
       ...this.calls.filter((c) => before === undefined || c.index < before).map((c) => ({ kind: "call" as const, index: c.index })),
     ];
     const untraceable: Untraceable[] = [];
-    return { expr: this.build(a, b, planned, this.pool(sources), [], false, untraceable), unresolved: [], untraceable };
+    return { expr: this.build(a, b, planned, this.poolOf(sources), [], false, untraceable), unresolved: [], untraceable };
   }
 
   /** An invoke's arguments, traced once. */
@@ -264,7 +280,16 @@ export class Tracer {
     }
     list = found.sort(compare).map((c) => ({ ...c, rank: this.rankCounter++ }));
     this.candidates.set(id, list);
+    this.numbers.set(id, numbersOf(a.root, b.root, []).filter((n) => typeof n.path[0] === "string" && this.opts.readable(source, n.path[0]) && n.value !== n.valueB).map((n) => ({ ...n, source, id, echo: false, rank: this.rankCounter++ })));
     return list;
+  }
+
+  /** The number outputs the mocks made of the sources, best first. */
+  private numberPool(sources: SourceRef[]): Array<Candidate<number>> {
+    return sources.flatMap((s) => {
+      this.candidatesOf(s);
+      return this.numbers.get(sourceId(s)) ?? [];
+    });
   }
 
   /**
@@ -301,17 +326,21 @@ export class Tracer {
       .sort((x, y) => x.rank - y.rank);
   }
 
+  private poolOf(sources: SourceRef[]): Pool {
+    return { strings: this.pool(sources), numbers: this.numberPool(sources) };
+  }
+
   private telling(c: Candidate): boolean {
     return c.value.length >= MIN_LENGTH && /[^A-Za-z]/.test(c.value);
   }
 
-  private ref(c: Candidate): Expr {
+  private ref(c: Candidate<unknown>): Expr {
     const optional = this.opts.optional?.(c.source, String(c.path[0]));
     return { kind: "ref", source: { id: c.id, variable: this.opts.variable(c.source) }, path: c.path, ...(optional ? { optional } : {}) };
   }
 
   /** A value in both runs as an expression; what no output explains where the runs differ is recorded in `out`. */
-  private build(a: unknown, b: unknown, planned: unknown, pool: Candidate[], path: Step[], secret: boolean, out: Untraceable[]): Expr {
+  private build(a: unknown, b: unknown, planned: unknown, pool: Pool, path: Step[], secret: boolean, out: Untraceable[]): Expr {
     if (planned === SECRET && a !== SECRET) return { kind: "secret", value: this.build(a, b, undefined, pool, path, true, out) };
     const missing = (structural: boolean): Expr => {
       const node = literal(typeof a === "string" || typeof a === "number" || typeof a === "boolean" ? a : null);
@@ -323,7 +352,7 @@ export class Tracer {
       const docA = jsonDocument(a);
       const docB = docA ? jsonDocument(b) : undefined;
       if (docA && docB && docA.indent === docB.indent) return { kind: "json", value: this.build(docA.value, docB.value, undefined, pool, [...path, { json: true }], secret, out), indent: docA.indent };
-      const parts = this.segment(a, b, pool);
+      const parts = this.segment(a, b, pool.strings);
       return parts ? stringOf(parts) : missing(false);
     }
     if (Array.isArray(a)) {
@@ -337,7 +366,11 @@ export class Tracer {
       const p = planned && typeof planned === "object" && !Array.isArray(planned) ? (planned as Record<string, unknown>) : {};
       return { kind: "object", entries: entries.map(([k, v]) => [k, this.build(v, bo[k], p[k], pool, [...path, k], secret, out)]) };
     }
-    if (a !== b) return missing(false);
+    if (a !== b) {
+      // A number the mocks made: read from the output that has it in both runs.
+      const n = typeof a === "number" ? pool.numbers.find((c) => c.value === a && c.valueB === b) : undefined;
+      return n ? this.ref(n) : missing(false);
+    }
     return literal(typeof a === "number" || typeof a === "boolean" ? a : null);
   }
 
