@@ -3,14 +3,15 @@
  * codes, all-or-nothing writes, a deployed state file, and `freehold plan` of
  * the program it writes.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { buildExitPlan, comparePlans, engineUrn, exitReport, type HostedPlan, parseUrn, portability, qualifiedType } from "@freehold/cli";
+import { buildExitPlan, comparePlans, type Ejected, engineUrn, exitReport, type HostedPlan, parseUrn, portability, qualifiedType } from "@freehold/cli";
 import { compareHtml, compareMarkdown } from "@freehold/cli";
 import { exitHtml, exitMarkdown } from "../packages/cli/src/exit/render";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { EXAMPLE_STACK, freehold, ROOT } from "./cli-helpers";
-import { eject, ejectedDifferences, planProgram, programsDir, stackTarget, writeProgram } from "./eject-helpers";
+import { configToSet, eject, ejectedDifferences, planProgram, programsDir, run, stackTarget, writeProgram } from "./eject-helpers";
 import { planFixture } from "./plan-fixture";
 import { EXAMPLE } from "./stacks";
 
@@ -57,17 +58,60 @@ describe("freehold eject on the command line", () => {
     expect(readFileSync(join(out, "index.ts"), "utf8")).toBe("// mine\n");
   });
 
-  it("writes the program, which `freehold plan DIR` plans like any other Pulumi program", async () => {
+  it("writes the program with a database role's verifier made from its generated password, so nothing is asked as config on AWS", async () => {
     const out = join(dir, "example-aws");
     const r = await freehold(["eject", EXAMPLE_STACK, "--cloud", "aws", "--out", out, "--quiet"]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/Ejected crown-marketplace on Amazon Web Services \(Pulumi stack dev\): \d+ cloud resources, no Freehold import\./);
     expect(readdirSync(out).sort()).toEqual(FILES.sort());
     expect(readdirSync(dir).filter((f) => f.endsWith(".tmp"))).toEqual([]);
+    expect(r.stderr).not.toMatch(/\n {2}- set /);
+    expect(readFileSync(join(out, "index.ts"), "utf8")).toContain("verifier: pulumi.output(dbAppPassword.result).apply(scramVerifier)");
     const plan = await freehold(["plan", out, "--cloud", "aws"]);
     expect(plan.code, plan.stderr).toBe(0);
-    expect(plan.stdout).toContain("in a Pulumi program with no Freehold components");
+    expect(plan.stdout).toMatch(/^Amazon Web Services: \d+ resources in a Pulumi program with no Freehold components/);
     expect(plan.stdout).toContain("db-instance");
+  });
+
+  it("lists on stderr every config value to set, with where to find it; `freehold plan DIR` names the missing ones (exit 2), then plans", async () => {
+    const out = join(dir, "example-azure");
+    const r = await freehold(["eject", EXAMPLE_STACK, "--cloud", "azure", "--out", out, "--quiet"]);
+    expect(r.code, r.stderr).toBe(0);
+    // Role assignment names Freehold hashed from ids the cloud makes: never written out, config to set.
+    const keys = [...r.stderr.matchAll(/\n {2}- set (\S+): .*Find it with `pulumi stack export` in the Freehold project/g)].map((m) => m[1] as string);
+    expect(keys).toEqual(expect.arrayContaining(["web-db-access-roleAssignmentName", "worker-uploads-access-roleAssignmentName"]));
+    const before = await freehold(["plan", out, "--cloud", "azure"]);
+    expect(before.code).toBe(2);
+    expect(before.stderr).toContain(`Set these config values first (README.md, "Config to set", says where to find each): ${keys.join(", ")}`);
+    writeFileSync(join(out, "Pulumi.dev.yaml"), `config:\n${keys.map((k, i) => `  crown-marketplace:${k}: 00000000-0000-4000-8000-${String(i).padStart(12, "0")}\n`).join("")}`);
+    const plan = await freehold(["plan", out, "--cloud", "azure"]);
+    expect(plan.code, plan.stderr).toBe(0);
+    expect(plan.stdout).toMatch(/^Microsoft Azure: \d+ resources in a Pulumi program with no Freehold components/);
+    expect(plan.stdout).not.toMatch(/: 0 resources/);
+  });
+
+  it("`freehold plan DIR` of an ejected program before its README's `npm install` says what is missing, exit 2", async () => {
+    const bare = mkdtempSync(join(tmpdir(), "freehold-ejected-"));
+    try {
+      for (const f of FILES) copyFileSync(join(ROOT, "examples", "crown-marketplace-ejected-gcp", f), join(bare, f));
+      const r = await freehold(["plan", bare, "--cloud", "gcp"]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain(`${join(bare, "index.ts")} needs @pulumi/pulumi, which is not installed for ${bare}: run \`npm install\` there first`);
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+    } finally {
+      rmSync(bare, { recursive: true, force: true });
+    }
+  });
+
+  it("`freehold plan DIR` of a program that registers no cloud resource refuses (exit 2), never a plan of 0 resources", async () => {
+    const empty = join(dir, "empty-program");
+    mkdirSync(empty);
+    writeFileSync(join(empty, "Pulumi.yaml"), "name: empty\nruntime: nodejs\n");
+    writeFileSync(join(empty, "index.ts"), "export const nothing = 1;\n");
+    const r = await freehold(["plan", empty, "--cloud", "gcp"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`${empty}: the program registered no cloud resources, so there is nothing to plan.`);
+    expect(r.stdout).not.toContain("0 resources");
   });
 
   it("exits 3 and writes nothing when the cloud cannot host the stack", async () => {
@@ -100,9 +144,10 @@ describe("freehold eject --state: the deployed stack", () => {
   it("takes the values eject cannot trace from the deployed stack, and the program then plans them", async () => {
     const first = await eject(stackTarget(EXAMPLE, "freehold.yaml"), "azure");
     const plan = first.plan as HostedPlan;
-    const untraced = first.ejected?.unresolved.filter((u) => !u.partial) ?? [];
+    const untraced = first.ejected?.unresolved.filter((u) => u.keys.length) ?? [];
     // Azure's role assignment names are hashes of other resources' outputs: the case --state is for.
     expect(untraced.length).toBeGreaterThan(0);
+    expect(first.ejected?.toSet.map((t) => t.key).sort()).toEqual(untraced.flatMap((u) => u.keys).sort());
     const file = join(dir, "state-azure.json");
     writeFileSync(
       file,
@@ -115,11 +160,12 @@ describe("freehold eject --state: the deployed stack", () => {
     const result = await eject(stackTarget(EXAMPLE, "freehold.yaml"), "azure", file);
     expect(result.problems).toBeUndefined();
     const ejected = result.ejected;
-    expect(ejected?.unresolved.filter((u) => !u.partial).every((u) => u.deployed)).toBe(true);
-    expect(ejected?.notes.join("\n")).not.toContain("written as planned");
+    expect(ejected?.unresolved.filter((u) => !u.partial).every((u) => u.deployed && !u.keys.length)).toBe(true);
+    expect(ejected?.toSet).toEqual([]);
+    expect(ejected?.files["README.md"]).not.toContain("## Config to set");
     const out = join(dir, "state-azure");
     writeProgram(out, ejected?.files ?? {});
-    const ejectedPlan = await planProgram(out, "azure");
+    const ejectedPlan = (await planProgram(out, "azure")).plan;
     for (const u of untraced) {
       const r = ejectedPlan.resources.find((x) => x.name === u.resource && x.type === u.type);
       expect(r?.inputs[u.input], `${u.resource}.${u.input}`).toMatch(/^0000000\d-aaaa-5bbb-8ccc-\d{12}$/);
@@ -173,9 +219,10 @@ describe("freehold eject of a Pulumi program directory", () => {
     const result = await eject(resolveTarget(source, "dev"), "aws");
     expect(result.problems).toBeUndefined();
     const out = join(dir, "program-aws");
-    writeProgram(out, result.ejected?.files ?? {});
+    const values = await run(resolveTarget(source, "dev"), "aws");
+    writeProgram(out, result.ejected?.files ?? {}, configToSet(result.ejected as Ejected, values), "crown-marketplace");
     expect(JSON.stringify(result.ejected?.files)).not.toContain("@freehold/");
-    const ejectedPlan = await planProgram(out, "aws");
+    const ejectedPlan = (await planProgram(out, "aws")).plan;
     expect(await ejectedDifferences(result.plan as HostedPlan, ejectedPlan, result.ejected)).toEqual([]);
   });
 });

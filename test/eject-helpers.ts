@@ -1,24 +1,73 @@
 /**
- * Eject a stack in process, plan the ejected program as `freehold plan DIR`
- * would, and compare the two plans resource by resource: what the engine is
+ * Eject a target in process, install the ejected programs as their README says
+ * (one `npm install` shared by all of them), plan an ejected program as
+ * `freehold plan DIR` would, under the mocks and under varied mocks, and
+ * compare it with Freehold's plan resource by resource: what the engine is
  * told about each cloud resource (type, name, inputs, options, provider,
- * dependencies), the aliases that move it out of its Freehold component, and
- * the stack outputs. Used by eject.test.ts.
+ * dependencies), the aliases that move it out of its Freehold component, the
+ * invokes and their providers, and the stack outputs. Used by eject.test.ts
+ * and eject-cli.test.ts.
  */
-import { execFile } from "node:child_process";
+import { execFile, execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { DEFAULT_ASSUMPTIONS, type PlannedResource } from "@freehold/core";
-import { aliasUrn, customResourcesOf, type EjectResult, ejectInProcess, engineUrn, type HostedPlan, parseUrn, planInProcess, qualifiedType, recordedAlias, resolveTarget, type Target } from "@freehold/cli";
+import { DEFAULT_ASSUMPTIONS, type MockValues, type PlannedResource } from "@freehold/core";
+import {
+  aliasUrn,
+  customResourcesOf,
+  type Ejected,
+  type EjectResult,
+  ejectInProcess,
+  ejectWithRuns,
+  engineUrn,
+  type HostedPlan,
+  mockValuesInProcess,
+  parseUrn,
+  qualifiedType,
+  recordedAlias,
+  resolveTarget,
+  type Target,
+} from "@freehold/cli";
 import type { Cloud } from "@freehold/model";
+import { stringify } from "yaml";
 import { ROOT } from "./cli-helpers";
 
-/** A directory for ejected programs that resolves @pulumi/* from this repository's node_modules. */
-export function programsDir(): string {
+/** A directory for ejected programs whose node_modules is `nodeModules` (this repository's unless given). */
+export function programsDir(nodeModules = join(ROOT, "node_modules")): string {
   const dir = mkdtempSync(join(tmpdir(), "freehold-eject-"));
-  symlinkSync(join(ROOT, "node_modules"), join(dir, "node_modules"), "dir");
+  symlinkSync(nodeModules, join(dir, "node_modules"), "dir");
   return dir;
+}
+
+/**
+ * Install what ejected programs' package.json files ask for, as their README
+ * says (`npm install`), once for all of them: every program pins the same
+ * versions (checked), so one install of their union is what each would get.
+ * Returns the node_modules directory.
+ */
+export function installEjected(dir: string, packageJsons: string[]): string {
+  const deps: Record<string, string> = {};
+  const devDeps: Record<string, string> = {};
+  const clashes: string[] = [];
+  for (const text of packageJsons) {
+    const pkg = JSON.parse(text) as { dependencies?: Record<string, string>; devDependencies?: Record<string, string> };
+    for (const [into, from] of [
+      [deps, pkg.dependencies ?? {}],
+      [devDeps, pkg.devDependencies ?? {}],
+    ] as const) {
+      for (const [name, version] of Object.entries(from)) {
+        if (into[name] && into[name] !== version) clashes.push(`${name}: ${into[name]} and ${version}`);
+        into[name] = version;
+      }
+    }
+  }
+  if (clashes.length) throw new Error(`ejected programs pin different versions: ${clashes.join("; ")}`);
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, "package.json"), JSON.stringify({ name: "ejected-programs", private: true, dependencies: deps, devDependencies: devDeps }, null, 2));
+  // From npm's cache, where `npm ci` left these very versions: nothing is fetched.
+  execFileSync("npm", ["install", "--offline", "--no-audit", "--no-fund", "--ignore-scripts", "--loglevel=error"], { cwd: dir, stdio: "pipe" });
+  return join(dir, "node_modules");
 }
 
 /** A stack file's text as a target; `file` names it (in the program's README and header). */
@@ -31,16 +80,86 @@ export function eject(target: Target, cloud: Cloud, state?: string): Promise<Eje
   return ejectInProcess({ target, cloud, assumptions: DEFAULT_ASSUMPTIONS }, target.kind === "stack" ? target.file : target.dir, state);
 }
 
-export function writeProgram(dir: string, files: Record<string, string>): void {
+/** Eject, with the runs eject read: Freehold's plan and values under the mocks (`a`) and under varied mocks (`b`), and the config the plan was made with. */
+export async function ejectWithValues(target: Target, cloud: Cloud): Promise<{ result: EjectResult; a?: Run; b?: Run; config: Record<string, string> }> {
+  const { result, runs } = await ejectWithRuns({ target, cloud, assumptions: DEFAULT_ASSUMPTIONS }, target.kind === "stack" ? target.file : target.dir);
+  if (!runs) return { result, config: {} };
+  return { result, a: { plan: result.plan as HostedPlan, values: runs.values }, b: { plan: runs.varied.plan as HostedPlan, values: runs.varied.values }, config: runs.config };
+}
+
+/** Write a program's files, and the stack's config file when there is config to set. */
+export function writeProgram(dir: string, files: Record<string, string>, config: Record<string, unknown> = {}, project?: string, stack = "dev"): void {
   mkdirSync(dir, { recursive: true });
   for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+  const file = join(dir, `Pulumi.${stack}.yaml`);
+  if (Object.keys(config).length) writeFileSync(file, stringify({ config: Object.fromEntries(Object.entries(config).map(([k, v]) => [k.includes(":") ? k : `${project}:${k}`, v])) }));
+  else rmSync(file, { force: true });
+}
+
+/** A plan and the values behind it (unredacted), under the mocks or under varied mocks. */
+export interface Run {
+  plan: HostedPlan;
+  values: MockValues;
+}
+
+/** Plan a target in process, as `freehold plan` does, with the values behind the plan. */
+export async function run(target: Target, cloud: Cloud, vary = false): Promise<Run> {
+  const r = await mockValuesInProcess({ target, cloud, assumptions: DEFAULT_ASSUMPTIONS, vary });
+  if (r.plan.error || !r.values) throw new Error(`planning ${target.kind === "stack" ? target.file : target.dir} on ${cloud}${vary ? " with varied mocks" : ""} failed: ${r.plan.error?.message}`);
+  return { plan: r.plan as HostedPlan, values: r.values };
 }
 
 /** Plan a program directory in process, as `freehold plan DIR` does. */
-export async function planProgram(dir: string, cloud: Cloud, stack = "dev"): Promise<HostedPlan> {
-  const plan = await planInProcess({ target: resolveTarget(dir, stack), cloud, assumptions: DEFAULT_ASSUMPTIONS });
-  if (plan.error) throw new Error(`planning the ejected program in ${dir} failed: ${plan.error.message}`);
-  return plan as HostedPlan;
+export async function planProgram(dir: string, cloud: Cloud, stack = "dev", vary = false): Promise<Run> {
+  return run(resolveTarget(dir, stack), cloud, vary);
+}
+
+/** The value at a path in an input (a JSON step parses the string there). */
+function valueAt(v: unknown, path: ReadonlyArray<string | number | { json: true }>): unknown {
+  let cur = v;
+  for (const step of path) {
+    if (typeof step === "object") cur = typeof cur === "string" ? JSON.parse(cur) : undefined;
+    else cur = cur && typeof cur === "object" ? (cur as Record<string | number, unknown>)[step] : undefined;
+  }
+  return cur;
+}
+
+/** The config a user sets for the values eject could not trace, as a run of Freehold's plan has them (the deployed values, in a real stack). */
+export function configToSet(ejected: Ejected, r: Run): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const s of ejected.toSet) {
+    const res = r.plan.resources.find((x) => x.custom && x.name === s.at.resource && x.type === s.at.type);
+    out[s.key] = valueAt(res ? r.values.resources[res.urn]?.inputs[s.at.input] : undefined, s.at.path);
+  }
+  return out;
+}
+
+/**
+ * The values the mocks made in a run: ids, outputs and invoke results that
+ * differ under varied mocks, long enough and with a digit so that they cannot
+ * be a program's own words. None may appear in an ejected program.
+ */
+export function mockMadeValues(a: MockValues, b: MockValues): Set<string> {
+  const out = new Set<string>();
+  const walk = (x: unknown, y: unknown) => {
+    if (typeof x === "string") {
+      if (x !== y && x.length >= 8 && /\d/.test(x)) out.add(x);
+    } else if (Array.isArray(x)) for (const [i, v] of x.entries()) walk(v, Array.isArray(y) ? y[i] : undefined);
+    else if (x && typeof x === "object") for (const [k, v] of Object.entries(x)) walk(v, y && typeof y === "object" ? (y as Record<string, unknown>)[k] : undefined);
+  };
+  for (const [urn, v] of Object.entries(a.resources)) {
+    walk(v.id, b.resources[urn]?.id);
+    walk(v.outputs, b.resources[urn]?.outputs);
+  }
+  // Invokes are recorded as they complete: pair each with the varied run's of the same function, provider and arguments.
+  const left = [...b.calls];
+  const bare = (ref: string) => ref.replace(/::[^:]*$/, "");
+  for (const c of a.calls) {
+    const i = left.findIndex((x) => x.token === c.token && bare(x.provider) === bare(c.provider) && JSON.stringify(x.inputs) === JSON.stringify(c.inputs));
+    const j = i >= 0 ? i : left.findIndex((x) => x.token === c.token && bare(x.provider) === bare(c.provider));
+    if (j >= 0) walk(c.outputs, left.splice(j, 1)[0]?.outputs);
+  }
+  return out;
 }
 
 const keyOf = (r: PlannedResource) => `${r.type}::${r.name}`;
@@ -64,10 +183,35 @@ export interface Reported {
 }
 
 /**
+ * Every way two runs' values differ, unredacted: each cloud resource's inputs
+ * (secrets included), the invokes with their arguments and the provider each
+ * went to. Under varied mocks, a value the ejected program wrote out instead of
+ * reading it from an output shows here.
+ */
+export async function valueDifferences(fh: Run, ej: Run): Promise<string[]> {
+  const { canonical, compareRuns } = await equivalence;
+  const registrations = (r: Run) => r.plan.resources.filter((x) => x.custom).map((x) => ({ type: x.type, name: x.name, inputs: r.values.resources[x.urn]?.inputs ?? {} }));
+  const providerKey = (r: Run, ref: string) => {
+    const p = r.plan.resources.find((x) => x.urn === ref.slice(0, ref.lastIndexOf("::")));
+    return p ? keyOf(p) : ref ? `missing ${ref}` : "default";
+  };
+  const invokes = (r: Run) => new Set(r.values.calls.map((c) => `${c.token} ${JSON.stringify(canonical(c.inputs))} provider ${providerKey(r, c.provider)}`));
+  const cmp = compareRuns({ registrations: registrations(fh), invokes: [] }, { registrations: registrations(ej), invokes: [] });
+  const fhInvokes = invokes(fh);
+  return [
+    ...cmp.onlyFreehold.map((k) => `only Freehold registers ${k}`),
+    ...cmp.onlyBaseline.map((k) => `only the ejected program registers ${k}`),
+    ...cmp.differing.map((d) => `${d.resource}: values differ: ${d.differences.join("; ").replace(/ vs baseline /g, " vs ejected ")}`),
+    // The ejected program makes the invokes its values need (each once): each as Freehold made it, to the same provider.
+    ...[...invokes(ej)].filter((i) => !fhInvokes.has(i)).map((i) => `the ejected program invokes ${i}, which Freehold never did`),
+  ];
+}
+
+/**
  * Every way the ejected program's plan differs from Freehold's, as sentences;
  * empty when they are equal resource by resource. The only differences allowed
- * are those eject reported: an input it could not trace keeps its planned value
- * but loses the dependencies it was made from; a dropped stack output.
+ * are those eject reported: an input it could not trace fully loses the
+ * dependencies it was made from; a dropped stack output.
  */
 export async function ejectedDifferences(fh: HostedPlan, ej: HostedPlan, reported: Reported = { unresolved: [], droppedOutputs: [] }): Promise<string[]> {
   const { canonical, compareRuns } = await equivalence;
@@ -136,13 +280,20 @@ export async function ejectedDifferences(fh: HostedPlan, ej: HostedPlan, reporte
   return diffs;
 }
 
-/** Type-check ejected programs with tsc, in one run (each cloud's SDK types are read once): the compiler's messages, empty when clean. */
-export function typeCheck(dirs: string[], scratch: string): Promise<string> {
-  const config = join(scratch, "tsconfig.eject-check.json");
+/**
+ * Type-check ejected programs with tsc in one run (each cloud's SDK types are
+ * read once), under the compiler options of their own tsconfig.json (Pulumi's
+ * template's), from the project they were installed into: the compiler's
+ * messages, empty when clean. The SDKs' own declaration files are not checked
+ * again (skipLibCheck): test/consumer.test.ts checks them under the same
+ * template, and here they would double the time for nothing of ours.
+ */
+export function typeCheck(dirs: string[], project: string): Promise<string> {
+  const config = join(project, "tsconfig.eject-check.json");
   const program = JSON.parse(readFileSync(join(dirs[0] as string, "tsconfig.json"), "utf8")) as { compilerOptions: Record<string, unknown> };
-  writeFileSync(config, JSON.stringify({ compilerOptions: { ...program.compilerOptions, noEmit: true, outDir: undefined }, files: dirs.map((d) => join(d, "index.ts")) }));
+  writeFileSync(config, JSON.stringify({ compilerOptions: { ...program.compilerOptions, noEmit: true, outDir: undefined, sourceMap: false, pretty: false, skipLibCheck: true }, files: dirs.map((d) => join(d, "index.ts")) }));
   return new Promise((resolve) => {
-    execFile(process.execPath, [join(ROOT, "node_modules", "typescript", "bin", "tsc"), "-p", config], { maxBuffer: 16 * 1024 * 1024 }, (_err, stdout, stderr) => {
+    execFile(process.execPath, [join(project, "node_modules", "typescript", "bin", "tsc"), "-p", config], { maxBuffer: 16 * 1024 * 1024 }, (_err, stdout, stderr) => {
       rmSync(config, { force: true });
       resolve(`${stdout}${stderr}`.trim());
     });

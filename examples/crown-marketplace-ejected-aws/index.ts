@@ -22,8 +22,15 @@ import { RandomId } from "@pulumi/random/randomId";
 import { RandomPassword } from "@pulumi/random/randomPassword";
 import { Sleep } from "@pulumiverse/time/sleep";
 
-// Values you may change, with their defaults in Pulumi.yaml (`pulumi config set <key> <value>`).
+// Physical names (buckets, servers, roles) are those of Pulumi stack "dev": this program is for that stack only.
+const stack = pulumi.getStack();
+if (stack !== "dev") {
+  throw new pulumi.RunError(`This program was ejected from Freehold for Pulumi stack "dev" and holds that stack's resource names; for stack ${stack}, eject again with --stack ${stack}.`);
+}
+
 const config = new pulumi.Config();
+
+// Values you may change, with their defaults in Pulumi.yaml (`pulumi config set <key> <value>`).
 const region = config.require("region");
 const dbSize = config.require("db-size");
 const webImage = config.require("web-image");
@@ -48,12 +55,6 @@ const tags = {
   service: "crown-marketplace",
 };
 
-// Physical names (buckets, servers, roles) are those of Pulumi stack "dev": this program is for that stack only.
-const stack = pulumi.getStack();
-if (stack !== "dev") {
-  throw new pulumi.RunError(`This program was ejected from Freehold for Pulumi stack "dev" and holds that stack's resource names; for stack ${stack}, eject again with --stack ${stack}.`);
-}
-
 // Freehold registered every resource below as a child of one of its components, so each resource's URN carried
 // the component's type.
 // Each resource has an alias naming that URN: `pulumi up` moves it to the top level of this program instead of
@@ -74,17 +75,17 @@ const vpc = new ec2.Vpc("crown-marketplace-vpc", {
   cidrBlock: "10.0.0.0/16",
   enableDnsHostnames: true,
   enableDnsSupport: true,
-  region: region,
+  region,
   tags: { ...tags, Name: "crown-marketplace-vpc" },
 }, { aliases: [{ parent: freeholdPlatform }] });
 
-const availabilityZones = getAvailabilityZonesOutput({ filters: [{ name: "zone-type", values: ["availability-zone"] }], region: "eu-west-2" });
+const availabilityZones = getAvailabilityZonesOutput({ filters: [{ name: "zone-type", values: ["availability-zone"] }], region });
 
 const privateA = new ec2.Subnet("crown-marketplace-private-a", {
   availabilityZone: availabilityZones.names[0],
   cidrBlock: "10.0.0.0/19",
   mapPublicIpOnLaunch: false,
-  region: region,
+  region,
   tags: { ...tags, Name: "crown-marketplace-private-a" },
   vpcId: vpc.id,
 }, { aliases: [{ parent: freeholdPlatform }] });
@@ -93,7 +94,7 @@ const privateB = new ec2.Subnet("crown-marketplace-private-b", {
   availabilityZone: availabilityZones.names[1],
   cidrBlock: "10.0.32.0/19",
   mapPublicIpOnLaunch: false,
-  region: region,
+  region,
   tags: { ...tags, Name: "crown-marketplace-private-b" },
   vpcId: vpc.id,
 }, { aliases: [{ parent: freeholdPlatform }] });
@@ -101,20 +102,20 @@ const privateB = new ec2.Subnet("crown-marketplace-private-b", {
 const dbSubnets = new rds.SubnetGroup("crown-marketplace-db-subnets", {
   description: "Freehold databases: private subnets only",
   name: "crown-marketplace-dev-db",
-  region: region,
+  region,
   subnetIds: [privateA.id, privateB.id],
   tags: { ...tags, Name: "crown-marketplace-db-subnets" },
 }, { aliases: [{ parent: freeholdPlatform }] });
 
-const cluster = new ecs.Cluster("crown-marketplace-cluster", { name: "crown-marketplace-dev", region: region, tags: { ...tags, Name: "crown-marketplace-cluster" } }, { aliases: [{ parent: freeholdPlatform }] });
+const cluster = new ecs.Cluster("crown-marketplace-cluster", { name: "crown-marketplace-dev", region, tags: { ...tags, Name: "crown-marketplace-cluster" } }, { aliases: [{ parent: freeholdPlatform }] });
 
-const igw = new ec2.InternetGateway("crown-marketplace-igw", { region: region, tags: { ...tags, Name: "crown-marketplace-igw" }, vpcId: vpc.id }, { aliases: [{ parent: freeholdPlatform }] });
+const igw = new ec2.InternetGateway("crown-marketplace-igw", { region, tags: { ...tags, Name: "crown-marketplace-igw" }, vpcId: vpc.id }, { aliases: [{ parent: freeholdPlatform }] });
 
 const publicA = new ec2.Subnet("crown-marketplace-public-a", {
   availabilityZone: availabilityZones.names[0],
   cidrBlock: "10.0.128.0/20",
   mapPublicIpOnLaunch: false,
-  region: region,
+  region,
   tags: { ...tags, Name: "crown-marketplace-public-a" },
   vpcId: vpc.id,
 }, { aliases: [{ parent: freeholdPlatform }] });
@@ -123,45 +124,45 @@ const publicB = new ec2.Subnet("crown-marketplace-public-b", {
   availabilityZone: availabilityZones.names[1],
   cidrBlock: "10.0.144.0/20",
   mapPublicIpOnLaunch: false,
-  region: region,
+  region,
   tags: { ...tags, Name: "crown-marketplace-public-b" },
   vpcId: vpc.id,
 }, { aliases: [{ parent: freeholdPlatform }] });
 
 const publicRt = new ec2.RouteTable("crown-marketplace-public-rt", {
-  region: region,
+  region,
   routes: [{ cidrBlock: "0.0.0.0/0", gatewayId: igw.id }],
   tags: { ...tags, Name: "crown-marketplace-public-rt" },
   vpcId: vpc.id,
 }, { aliases: [{ parent: freeholdPlatform }] });
 
-const publicARta = new ec2.RouteTableAssociation("crown-marketplace-public-a-rta", { region: region, routeTableId: publicRt.id, subnetId: publicA.id }, { aliases: [{ parent: freeholdPlatform }] });
+const publicARta = new ec2.RouteTableAssociation("crown-marketplace-public-a-rta", { region, routeTableId: publicRt.id, subnetId: publicA.id }, { aliases: [{ parent: freeholdPlatform }] });
 
-const publicBRta = new ec2.RouteTableAssociation("crown-marketplace-public-b-rta", { region: region, routeTableId: publicRt.id, subnetId: publicB.id }, { aliases: [{ parent: freeholdPlatform }] });
+const publicBRta = new ec2.RouteTableAssociation("crown-marketplace-public-b-rta", { region, routeTableId: publicRt.id, subnetId: publicB.id }, { aliases: [{ parent: freeholdPlatform }] });
 
-const natEip = new ec2.Eip("crown-marketplace-nat-eip", { domain: "vpc", region: region, tags: { ...tags, Name: "crown-marketplace-nat-eip" } }, { dependsOn: [igw], aliases: [{ parent: freeholdPlatform }] });
+const natEip = new ec2.Eip("crown-marketplace-nat-eip", { domain: "vpc", region, tags: { ...tags, Name: "crown-marketplace-nat-eip" } }, { dependsOn: [igw], aliases: [{ parent: freeholdPlatform }] });
 
 const nat = new ec2.NatGateway("crown-marketplace-nat", {
   allocationId: natEip.allocationId,
   connectivityType: "public",
-  region: region,
+  region,
   subnetId: publicA.id,
   tags: { ...tags, Name: "crown-marketplace-nat" },
 }, { dependsOn: [igw], aliases: [{ parent: freeholdPlatform }] });
 
 const privateRt = new ec2.RouteTable("crown-marketplace-private-rt", {
-  region: region,
+  region,
   routes: [{ cidrBlock: "0.0.0.0/0", natGatewayId: nat.id }],
   tags: { ...tags, Name: "crown-marketplace-private-rt" },
   vpcId: vpc.id,
 }, { aliases: [{ parent: freeholdPlatform }] });
 
-const privateARta = new ec2.RouteTableAssociation("crown-marketplace-private-a-rta", { region: region, routeTableId: privateRt.id, subnetId: privateA.id }, { aliases: [{ parent: freeholdPlatform }] });
+const privateARta = new ec2.RouteTableAssociation("crown-marketplace-private-a-rta", { region, routeTableId: privateRt.id, subnetId: privateA.id }, { aliases: [{ parent: freeholdPlatform }] });
 
-const privateBRta = new ec2.RouteTableAssociation("crown-marketplace-private-b-rta", { region: region, routeTableId: privateRt.id, subnetId: privateB.id }, { aliases: [{ parent: freeholdPlatform }] });
+const privateBRta = new ec2.RouteTableAssociation("crown-marketplace-private-b-rta", { region, routeTableId: privateRt.id, subnetId: privateB.id }, { aliases: [{ parent: freeholdPlatform }] });
 
 const s3Endpoint = new ec2.VpcEndpoint("crown-marketplace-s3-endpoint", {
-  region: region,
+  region,
   routeTableIds: [privateRt.id],
   serviceName: `com.amazonaws.${region}.s3`,
   tags: { ...tags, Name: "crown-marketplace-s3-endpoint" },
@@ -177,7 +178,7 @@ const s3Endpoint = new ec2.VpcEndpoint("crown-marketplace-s3-endpoint", {
 const dbSg = new ec2.SecurityGroup("db-sg", {
   description: "Freehold database: PostgreSQL from linked services only",
   name: "crown-marketplace-dev-db-db",
-  region: region,
+  region,
   tags: { ...tags, "freehold-component": "db" },
   vpcId: vpc.id,
 }, { aliases: [{ parent: freeholdDb }] });
@@ -187,13 +188,13 @@ const dbParams = new rds.ParameterGroup("db-params", {
   family: "postgres16",
   name: "crown-marketplace-dev-db-postgres16",
   parameters: [{ name: "rds.force_ssl", value: "1" }],
-  region: region,
+  region,
   tags: { ...tags, "freehold-component": "db" },
 }, { aliases: [{ parent: freeholdDb }] });
 
 const dbLogs = new cloudwatch.LogGroup("db-logs", {
   name: "/aws/rds/instance/crown-marketplace-dev-db/postgresql",
-  region: region,
+  region,
   retentionInDays: 30,
   tags: { ...tags, "freehold-component": "db" },
 }, { aliases: [{ parent: freeholdDb }] });
@@ -226,7 +227,7 @@ const dbInstance = new rds.Instance("db-instance", {
   parameterGroupName: dbParams.name,
   port: 5432,
   publiclyAccessible: false,
-  region: region,
+  region,
   skipFinalSnapshot: false,
   storageEncrypted: true,
   storageType: "gp3",
@@ -241,13 +242,13 @@ const dbAppSecret = new secretsmanager.Secret("db-app-secret", {
   description: "Freehold crown-marketplace-dev/db: PostgreSQL role app",
   name: "freehold/crown-marketplace-dev/db/app",
   recoveryWindowInDays: 0,
-  region: region,
+  region,
   tags: { ...tags, "freehold-component": "db" },
 }, { aliases: [{ parent: freeholdDb }] });
 
 const dbAppSecretValue = new secretsmanager.SecretVersion("db-app-secret-value", {
-  region: region,
-  secretId: dbAppSecret.arn,
+  region,
+  secretId: dbAppSecret.id,
   secretString: pulumi.secret(pulumi.jsonStringify({
     username: "app",
     password: dbAppPassword.result,
@@ -261,13 +262,13 @@ const dbReaderSecret = new secretsmanager.Secret("db-reader-secret", {
   description: "Freehold crown-marketplace-dev/db: PostgreSQL role app_read",
   name: "freehold/crown-marketplace-dev/db/app_read",
   recoveryWindowInDays: 0,
-  region: region,
+  region,
   tags: { ...tags, "freehold-component": "db" },
 }, { aliases: [{ parent: freeholdDb }] });
 
 const dbReaderSecretValue = new secretsmanager.SecretVersion("db-reader-secret-value", {
-  region: region,
-  secretId: dbReaderSecret.arn,
+  region,
+  secretId: dbReaderSecret.id,
   secretString: pulumi.secret(pulumi.jsonStringify({
     username: "app_read",
     password: dbReaderPassword.result,
@@ -282,7 +283,7 @@ const dbReaderSecretValue = new secretsmanager.SecretVersion("db-reader-secret-v
 const uploadsBucket = new s3.Bucket("uploads-bucket", {
   bucket: "crown-marketplace-dev-uploads-1wyfmc",
   forceDestroy: false,
-  region: region,
+  region,
   tags: { ...tags, "freehold-component": "uploads" },
 }, { protect: true, retainOnDelete: true, aliases: [{ parent: freeholdUploads }] });
 
@@ -291,23 +292,23 @@ const uploadsPublicAccessBlock = new s3.BucketPublicAccessBlock("uploads-public-
   blockPublicPolicy: true,
   bucket: uploadsBucket.id,
   ignorePublicAcls: true,
-  region: region,
+  region,
   restrictPublicBuckets: true,
 }, { retainOnDelete: true, aliases: [{ parent: freeholdUploads }] });
 
-const uploadsOwnership = new s3.BucketOwnershipControls("uploads-ownership", { bucket: uploadsBucket.id, region: region, rule: { objectOwnership: "BucketOwnerEnforced" } }, { retainOnDelete: true, aliases: [{ parent: freeholdUploads }] });
+const uploadsOwnership = new s3.BucketOwnershipControls("uploads-ownership", { bucket: uploadsBucket.id, region, rule: { objectOwnership: "BucketOwnerEnforced" } }, { retainOnDelete: true, aliases: [{ parent: freeholdUploads }] });
 
 const uploadsEncryption = new s3.BucketServerSideEncryptionConfiguration("uploads-encryption", {
   bucket: uploadsBucket.id,
-  region: region,
+  region,
   rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }],
 }, { retainOnDelete: true, aliases: [{ parent: freeholdUploads }] });
 
-const uploadsVersioning = new s3.BucketVersioning("uploads-versioning", { bucket: uploadsBucket.id, region: region, versioningConfiguration: { status: "Enabled" } }, { retainOnDelete: true, aliases: [{ parent: freeholdUploads }] });
+const uploadsVersioning = new s3.BucketVersioning("uploads-versioning", { bucket: uploadsBucket.id, region, versioningConfiguration: { status: "Enabled" } }, { retainOnDelete: true, aliases: [{ parent: freeholdUploads }] });
 
 const uploadsLifecycle = new s3.BucketLifecycleConfiguration("uploads-lifecycle", {
   bucket: uploadsBucket.id,
-  region: region,
+  region,
   rules: [
     {
       abortIncompleteMultipartUpload: { daysAfterInitiation: 7 },
@@ -343,7 +344,7 @@ const uploadsCors = new s3.BucketCorsConfiguration("uploads-cors", {
       maxAgeSeconds: 3600,
     },
   ],
-  region: region,
+  region,
 }, { retainOnDelete: true, aliases: [{ parent: freeholdUploads }] });
 
 const uploadsPolicy = new s3.BucketPolicy("uploads-policy", {
@@ -376,7 +377,7 @@ const uploadsPolicy = new s3.BucketPolicy("uploads-policy", {
       },
     ],
   }),
-  region: region,
+  region,
 }, { retainOnDelete: true, dependsOn: [uploadsPublicAccessBlock], aliases: [{ parent: freeholdUploads }] });
 
 // ---- web (WebService) ------------------------------------------------------------------------------------
@@ -386,7 +387,7 @@ const uploadsPolicy = new s3.BucketPolicy("uploads-policy", {
 
 const webLogs = new cloudwatch.LogGroup("web-logs", {
   name: "/freehold/crown-marketplace-dev/web",
-  region: region,
+  region,
   retentionInDays: 30,
   tags: { ...tags, "freehold-component": "web" },
 }, { aliases: [{ parent: freeholdWeb }] });
@@ -480,6 +481,8 @@ const webUploadsAccess = new iam.RolePolicy("web-uploads-access", {
   role: webTaskRole.name,
 }, { aliases: [{ parent: freeholdWeb }] });
 
+// eject: "containerDefinitions" was also made from db-sg and db-reader-secret and db-reader-secret-value; the
+// value below is right, but no longer waits for them.
 const webTask = new ecs.TaskDefinition("web-task", {
   containerDefinitions: pulumi.jsonStringify([
     {
@@ -499,10 +502,7 @@ const webTask = new ecs.TaskDefinition("web-task", {
         { name: "NODE_ENV", value: "production" },
         { name: "OBJECT_STORE_ACCESS", value: "readWrite" },
         { name: "OBJECT_STORE_BUCKET", value: uploadsBucket.bucket },
-        {
-          name: "OBJECT_STORE_ENDPOINT",
-          value: pulumi.interpolate`https://s3.${dbReaderSecretValue.region}.amazonaws.com`,
-        },
+        { name: "OBJECT_STORE_ENDPOINT", value: `https://s3.${region}.amazonaws.com` },
         { name: "OBJECT_STORE_PROVIDER", value: "s3" },
       ],
       secrets: [
@@ -516,7 +516,7 @@ const webTask = new ecs.TaskDefinition("web-task", {
         logDriver: "awslogs",
         options: {
           "awslogs-group": "/freehold/crown-marketplace-dev/web",
-          "awslogs-region": dbSg.region,
+          "awslogs-region": region,
           "awslogs-stream-prefix": "app",
         },
       },
@@ -561,7 +561,7 @@ const webTask = new ecs.TaskDefinition("web-task", {
         logDriver: "awslogs",
         options: {
           "awslogs-group": "/freehold/crown-marketplace-dev/web",
-          "awslogs-region": dbReaderSecret.region,
+          "awslogs-region": region,
           "awslogs-stream-prefix": "db-setup",
         },
       },
@@ -572,7 +572,7 @@ const webTask = new ecs.TaskDefinition("web-task", {
   family: "crown-marketplace-dev-web",
   memory: "2048",
   networkMode: "awsvpc",
-  region: region,
+  region,
   requiresCompatibilities: ["FARGATE"],
   runtimePlatform: { cpuArchitecture: "X86_64", operatingSystemFamily: "LINUX" },
   tags: { ...tags, "freehold-component": "web" },
@@ -580,7 +580,7 @@ const webTask = new ecs.TaskDefinition("web-task", {
   volumes: [{ name: "tmp" }],
 }, { dependsOn: [webLogs], aliases: [{ parent: freeholdWeb }] });
 
-const managedPrefixList = ec2.getManagedPrefixListOutput({ name: "com.amazonaws.global.cloudfront.origin-facing", region: "eu-west-2" });
+const managedPrefixList = ec2.getManagedPrefixListOutput({ name: "com.amazonaws.global.cloudfront.origin-facing", region });
 
 const webLbSg = new ec2.SecurityGroup("web-lb-sg", {
   description: "Freehold load balancer: HTTP from CloudFront VPC origins only",
@@ -603,7 +603,7 @@ const webLbSg = new ec2.SecurityGroup("web-lb-sg", {
     },
   ],
   name: "crown-marketplace-dev-web-lb-cdn",
-  region: region,
+  region,
   tags: { ...tags, "freehold-component": "web" },
   vpcId: vpc.id,
 }, { aliases: [{ parent: freeholdWeb }] });
@@ -613,7 +613,7 @@ const webLb = new lb.LoadBalancer("web-lb", {
   internal: true,
   loadBalancerType: "application",
   name: "crown-marketplace-dev-web-int",
-  region: region,
+  region,
   securityGroups: [webLbSg.id],
   subnets: [privateA.id, privateB.id],
   tags: { ...tags, "freehold-component": "web" },
@@ -634,7 +634,7 @@ const webTg = new lb.TargetGroup("web-tg", {
   name: "crown-marketplace-dev-web-30kw40",
   port: 8080,
   protocol: "HTTP",
-  region: region,
+  region,
   tags: { ...tags, "freehold-component": "web" },
   targetType: "ip",
   vpcId: vpc.id,
@@ -645,7 +645,7 @@ const webHttp = new lb.Listener("web-http", {
   loadBalancerArn: webLb.arn,
   port: 80,
   protocol: "HTTP",
-  region: region,
+  region,
   tags: { ...tags, "freehold-component": "web" },
 }, { aliases: [{ parent: freeholdWeb }] });
 
@@ -704,7 +704,7 @@ const webSg = new ec2.SecurityGroup("web-sg", {
     },
   ],
   name: "crown-marketplace-dev-web-tasks",
-  region: region,
+  region,
   tags: { ...tags, "freehold-component": "web" },
   vpcId: vpc.id,
 }, { aliases: [{ parent: freeholdWeb }] });
@@ -714,7 +714,7 @@ const webDbIngress = new vpcAws.SecurityGroupIngressRule("web-db-ingress", {
   fromPort: 5432,
   ipProtocol: "tcp",
   referencedSecurityGroupId: webSg.id,
-  region: region,
+  region,
   securityGroupId: dbSg.id,
   tags: { ...tags, "freehold-component": "web" },
   toPort: 5432,
@@ -744,7 +744,7 @@ const webService = new ecs.Service("web-service", {
   networkConfiguration: { assignPublicIp: false, securityGroups: [webSg.id], subnets: [privateA.id, privateB.id] },
   platformVersion: "LATEST",
   propagateTags: "SERVICE",
-  region: region,
+  region,
   tags: { ...tags, "freehold-component": "web" },
   taskDefinition: webTask.arn,
 }, {
@@ -756,7 +756,7 @@ const webService = new ecs.Service("web-service", {
 const webScaling = new appautoscaling.Target("web-scaling", {
   maxCapacity: 10,
   minCapacity: 2,
-  region: region,
+  region,
   resourceId: pulumi.interpolate`service/${cluster.name}/${webService.name}`,
   scalableDimension: "ecs:service:DesiredCount",
   serviceNamespace: "ecs",
@@ -765,7 +765,7 @@ const webScaling = new appautoscaling.Target("web-scaling", {
 
 const webScalingCpu = new appautoscaling.Policy("web-scaling-cpu", {
   policyType: "TargetTrackingScaling",
-  region: region,
+  region,
   resourceId: webScaling.resourceId,
   scalableDimension: webScaling.scalableDimension,
   serviceNamespace: webScaling.serviceNamespace,
@@ -784,7 +784,7 @@ const webScalingCpu = new appautoscaling.Policy("web-scaling-cpu", {
 
 const workerLogs = new cloudwatch.LogGroup("worker-logs", {
   name: "/freehold/crown-marketplace-dev/worker",
-  region: region,
+  region,
   retentionInDays: 30,
   tags: { ...tags, "freehold-component": "worker" },
 }, { aliases: [{ parent: freeholdWorker }] });
@@ -872,6 +872,8 @@ const workerUploadsAccess = new iam.RolePolicy("worker-uploads-access", {
   role: workerTaskRole.name,
 }, { aliases: [{ parent: freeholdWorker }] });
 
+// eject: "containerDefinitions" was also made from db-sg and db-reader-secret and db-reader-secret-value; the
+// value below is right, but no longer waits for them.
 const workerTask = new ecs.TaskDefinition("worker-task", {
   containerDefinitions: pulumi.jsonStringify([
     {
@@ -891,10 +893,7 @@ const workerTask = new ecs.TaskDefinition("worker-task", {
         { name: "DATABASE_USER", value: "app" },
         { name: "OBJECT_STORE_ACCESS", value: "read" },
         { name: "OBJECT_STORE_BUCKET", value: uploadsBucket.bucket },
-        {
-          name: "OBJECT_STORE_ENDPOINT",
-          value: pulumi.interpolate`https://s3.${dbReaderSecretValue.region}.amazonaws.com`,
-        },
+        { name: "OBJECT_STORE_ENDPOINT", value: `https://s3.${region}.amazonaws.com` },
         { name: "OBJECT_STORE_PROVIDER", value: "s3" },
       ],
       secrets: [
@@ -908,7 +907,7 @@ const workerTask = new ecs.TaskDefinition("worker-task", {
         logDriver: "awslogs",
         options: {
           "awslogs-group": "/freehold/crown-marketplace-dev/worker",
-          "awslogs-region": dbSg.region,
+          "awslogs-region": region,
           "awslogs-stream-prefix": "app",
         },
       },
@@ -953,7 +952,7 @@ const workerTask = new ecs.TaskDefinition("worker-task", {
         logDriver: "awslogs",
         options: {
           "awslogs-group": "/freehold/crown-marketplace-dev/worker",
-          "awslogs-region": dbReaderSecret.region,
+          "awslogs-region": region,
           "awslogs-stream-prefix": "db-setup",
         },
       },
@@ -964,7 +963,7 @@ const workerTask = new ecs.TaskDefinition("worker-task", {
   family: "crown-marketplace-dev-worker",
   memory: "1024",
   networkMode: "awsvpc",
-  region: region,
+  region,
   requiresCompatibilities: ["FARGATE"],
   runtimePlatform: { cpuArchitecture: "X86_64", operatingSystemFamily: "LINUX" },
   tags: { ...tags, "freehold-component": "worker" },
@@ -985,7 +984,7 @@ const workerLbSg = new ec2.SecurityGroup("worker-lb-sg", {
   ],
   ingress: [{ cidrBlocks: ["10.0.0.0/16"], description: "the VPC", fromPort: 80, protocol: "tcp", toPort: 80 }],
   name: "crown-marketplace-dev-worker-lb-int",
-  region: region,
+  region,
   tags: { ...tags, "freehold-component": "worker" },
   vpcId: vpc.id,
 }, { aliases: [{ parent: freeholdWorker }] });
@@ -995,7 +994,7 @@ const workerLb = new lb.LoadBalancer("worker-lb", {
   internal: true,
   loadBalancerType: "application",
   name: "crown-marketplace-dev-worker-int",
-  region: region,
+  region,
   securityGroups: [workerLbSg.id],
   subnets: [privateA.id, privateB.id],
   tags: { ...tags, "freehold-component": "worker" },
@@ -1016,7 +1015,7 @@ const workerTg = new lb.TargetGroup("worker-tg", {
   name: "crown-marketplace-dev-wor-um84ea",
   port: 8080,
   protocol: "HTTP",
-  region: region,
+  region,
   tags: { ...tags, "freehold-component": "worker" },
   targetType: "ip",
   vpcId: vpc.id,
@@ -1027,7 +1026,7 @@ const workerHttp = new lb.Listener("worker-http", {
   loadBalancerArn: workerLb.arn,
   port: 80,
   protocol: "HTTP",
-  region: region,
+  region,
   tags: { ...tags, "freehold-component": "worker" },
 }, { aliases: [{ parent: freeholdWorker }] });
 
@@ -1052,7 +1051,7 @@ const workerSg = new ec2.SecurityGroup("worker-sg", {
     },
   ],
   name: "crown-marketplace-dev-worker-tasks",
-  region: region,
+  region,
   tags: { ...tags, "freehold-component": "worker" },
   vpcId: vpc.id,
 }, { aliases: [{ parent: freeholdWorker }] });
@@ -1062,7 +1061,7 @@ const workerDbIngress = new vpcAws.SecurityGroupIngressRule("worker-db-ingress",
   fromPort: 5432,
   ipProtocol: "tcp",
   referencedSecurityGroupId: workerSg.id,
-  region: region,
+  region,
   securityGroupId: dbSg.id,
   tags: { ...tags, "freehold-component": "worker" },
   toPort: 5432,
@@ -1095,7 +1094,7 @@ const workerService = new ecs.Service("worker-service", {
   networkConfiguration: { assignPublicIp: false, securityGroups: [workerSg.id], subnets: [privateA.id, privateB.id] },
   platformVersion: "LATEST",
   propagateTags: "SERVICE",
-  region: region,
+  region,
   tags: { ...tags, "freehold-component": "worker" },
   taskDefinition: workerTask.arn,
 }, {
@@ -1107,7 +1106,7 @@ const workerService = new ecs.Service("worker-service", {
 const workerScaling = new appautoscaling.Target("worker-scaling", {
   maxCapacity: 4,
   minCapacity: 1,
-  region: region,
+  region,
   resourceId: pulumi.interpolate`service/${cluster.name}/${workerService.name}`,
   scalableDimension: "ecs:service:DesiredCount",
   serviceNamespace: "ecs",
@@ -1116,7 +1115,7 @@ const workerScaling = new appautoscaling.Target("worker-scaling", {
 
 const workerScalingCpu = new appautoscaling.Policy("worker-scaling-cpu", {
   policyType: "TargetTrackingScaling",
-  region: region,
+  region,
   resourceId: workerScaling.resourceId,
   scalableDimension: workerScaling.scalableDimension,
   serviceNamespace: workerScaling.serviceNamespace,
@@ -1134,7 +1133,7 @@ export const db = {
   host: dbInstance.address,
   port: 5432,
   databaseName: "app",
-  connectionString: pulumi.secret(pulumi.interpolate`postgres://app:${dbAppPassword.result}@${dbInstance.endpoint}/app?sslmode=require`),
+  connectionString: pulumi.secret(pulumi.interpolate`postgres://app:${dbAppPassword.result}@${dbInstance.address}:5432/app?sslmode=require`),
 };
 export const uploads = { bucketName: uploadsBucket.bucket, endpoint: `https://s3.${region}.amazonaws.com` };
 export const web = { url: pulumi.interpolate`https://${webCdn.domainName}` };

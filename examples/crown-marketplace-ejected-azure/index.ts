@@ -20,12 +20,33 @@ import { RandomPassword } from "@pulumi/random/randomPassword";
 import { RandomString } from "@pulumi/random/randomString";
 import { Sleep } from "@pulumiverse/time/sleep";
 
-// Values you may change, with their defaults in Pulumi.yaml (`pulumi config set <key> <value>`).
+// Physical names (buckets, servers, roles) are those of Pulumi stack "dev": this program is for that stack only.
+const stack = pulumi.getStack();
+if (stack !== "dev") {
+  throw new pulumi.RunError(`This program was ejected from Freehold for Pulumi stack "dev" and holds that stack's resource names; for stack ${stack}, eject again with --stack ${stack}.`);
+}
+
 const config = new pulumi.Config();
+
+// Values you may change, with their defaults in Pulumi.yaml (`pulumi config set <key> <value>`).
 const region = config.require("region");
 const dbSize = config.require("db-size");
 const webImage = config.require("web-image");
 const workerImage = config.require("worker-image");
+
+// Values Freehold made from other resources' outputs in a way eject cannot reproduce: set each to the deployed
+// stack's value (README.md, "Config to set", says where to find it).
+const unset = ["crown-marketplace-keep-data-policyDefinitionName", "web-db-access-roleAssignmentName", "web-uploads-access-roleAssignmentName", "web-uploads-delegate-roleAssignmentName", "worker-db-access-roleAssignmentName", "worker-uploads-access-roleAssignmentName", "worker-uploads-delegate-roleAssignmentName"].filter((key) => config.getSecret(key) === undefined);
+if (unset.length) {
+  throw new pulumi.RunError(`Set these config values first (README.md, "Config to set", says where to find each): ${unset.join(", ")}`);
+}
+const crownMarketplaceKeepDataPolicyDefinitionName = config.require("crown-marketplace-keep-data-policyDefinitionName");
+const webDbAccessRoleAssignmentName = config.require("web-db-access-roleAssignmentName");
+const webUploadsAccessRoleAssignmentName = config.require("web-uploads-access-roleAssignmentName");
+const webUploadsDelegateRoleAssignmentName = config.require("web-uploads-delegate-roleAssignmentName");
+const workerDbAccessRoleAssignmentName = config.require("worker-db-access-roleAssignmentName");
+const workerUploadsAccessRoleAssignmentName = config.require("worker-uploads-access-roleAssignmentName");
+const workerUploadsDelegateRoleAssignmentName = config.require("worker-uploads-delegate-roleAssignmentName");
 
 // The PostgreSQL SCRAM-SHA-256 verifier of a password, as Freehold made it: a role job sets a password from it,
 // never from the password itself.
@@ -46,12 +67,6 @@ const tags = {
   service: "crown-marketplace",
 };
 
-// Physical names (buckets, servers, roles) are those of Pulumi stack "dev": this program is for that stack only.
-const stack = pulumi.getStack();
-if (stack !== "dev") {
-  throw new pulumi.RunError(`This program was ejected from Freehold for Pulumi stack "dev" and holds that stack's resource names; for stack ${stack}, eject again with --stack ${stack}.`);
-}
-
 // Freehold registered every resource below as a child of one of its components, so each resource's URN carried
 // the component's type.
 // Each resource has an alias naming that URN: `pulumi up` moves it to the top level of this program instead of
@@ -68,7 +83,7 @@ const freeholdWorker = urn("freehold:index:WebService", "worker");
 // What every component of the stack shares (network, logs, cluster...). Was Freehold's Platform
 // "crown-marketplace" (freehold:index:Platform).
 
-const rg = new resources.ResourceGroup("crown-marketplace-rg", { location: region, resourceGroupName: "crown-marketplace-dev-rg", tags: tags }, { aliases: [{ parent: freeholdPlatform }] });
+const rg = new resources.ResourceGroup("crown-marketplace-rg", { location: region, resourceGroupName: "crown-marketplace-dev-rg", tags }, { aliases: [{ parent: freeholdPlatform }] });
 
 const vnet = new network.VirtualNetwork("crown-marketplace-vnet", {
   addressSpace: { addressPrefixes: ["10.42.0.0/16"] },
@@ -105,7 +120,7 @@ const vnet = new network.VirtualNetwork("crown-marketplace-vnet", {
       name: "jobs",
     },
   ],
-  tags: tags,
+  tags,
   virtualNetworkName: "crown-marketplace-dev-vnet",
 }, { aliases: [{ parent: freeholdPlatform }] });
 
@@ -129,7 +144,7 @@ const vault = new keyvault.Vault("crown-marketplace-vault", {
     tenantId: clientConfig.tenantId,
   },
   resourceGroupName: rg.name,
-  tags: tags,
+  tags,
   vaultName: pulumi.interpolate`crown-mark-2yt0ea-${vaultSuffix.result}`,
 }, { aliases: [{ parent: freeholdPlatform }] });
 
@@ -137,7 +152,7 @@ const pgdns = new privatedns.PrivateZone("crown-marketplace-pgdns", {
   location: "global",
   privateZoneName: "crown-marketplace-dev.private.postgres.database.azure.com",
   resourceGroupName: rg.name,
-  tags: tags,
+  tags,
 }, { aliases: [{ parent: freeholdPlatform }] });
 
 const pgdnsLink = new privatedns.VirtualNetworkLink("crown-marketplace-pgdns-link", {
@@ -145,19 +160,20 @@ const pgdnsLink = new privatedns.VirtualNetworkLink("crown-marketplace-pgdns-lin
   privateZoneName: pgdns.name,
   registrationEnabled: false,
   resourceGroupName: rg.name,
-  tags: tags,
+  tags,
   virtualNetwork: { id: vnet.id },
   virtualNetworkLinkName: "crown-marketplace-dev-vnet-link",
 }, { aliases: [{ parent: freeholdPlatform }] });
 
-// eject: Freehold made "policyDefinitionName" from crown-marketplace-rg in a way eject cannot trace; the value
-// below is the planned one, from mock values. Set the deployed value before `pulumi up` (see README.md).
+// eject: part of "policyDefinitionName" is config you set (crown-marketplace-keep-data-policyDefinitionName):
+// Freehold made it from other resources' outputs in a way eject cannot reproduce (README.md says where to find
+// it).
 const keepData = new authorization.PolicyDefinition("crown-marketplace-keep-data", {
   description: "Denies deleting storage accounts tagged freehold-deletion-protection=on, and deleting their resource group. Set deletionProtection: false and deploy to lift it.",
   displayName: pulumi.interpolate`Freehold: keep deletion-protected data (${rg.name})`,
   metadata: { category: "Freehold" },
   mode: "Indexed",
-  policyDefinitionName: "9d5287dc-e40e-55fe-9d64-fb58197c5597",
+  policyDefinitionName: crownMarketplaceKeepDataPolicyDefinitionName,
   policyRule: {
     if: {
       allOf: [
@@ -187,7 +203,7 @@ const logs = new operationalinsights.Workspace("crown-marketplace-logs", {
   resourceGroupName: rg.name,
   retentionInDays: 30,
   sku: { name: "PerGB2018" },
-  tags: tags,
+  tags,
   workspaceName: "crown-marketplace-dev-logs",
 }, { aliases: [{ parent: freeholdPlatform }] });
 
@@ -196,13 +212,16 @@ const sharedKeys = operationalinsights.getSharedKeysOutput({ resourceGroupName: 
 const env = new app.ManagedEnvironment("crown-marketplace-env", {
   appLogsConfiguration: {
     destination: "log-analytics",
-    logAnalyticsConfiguration: { customerId: logs.customerId, sharedKey: pulumi.secret(sharedKeys.primarySharedKey) },
+    logAnalyticsConfiguration: {
+      customerId: logs.customerId,
+      sharedKey: pulumi.secret(sharedKeys.apply((v) => v.primarySharedKey!)),
+    },
   },
   environmentName: "crown-marketplace-dev-env",
   location: region,
   peerTrafficConfiguration: { encryption: { enabled: true } },
   resourceGroupName: rg.name,
-  tags: tags,
+  tags,
   vnetConfiguration: { infrastructureSubnetId: pulumi.interpolate`${vnet.id}/subnets/apps`, internal: false },
   workloadProfiles: [{ name: "Consumption", workloadProfileType: "Consumption" }],
   zoneRedundant: true,
@@ -243,7 +262,7 @@ const dbServer = new dbforpostgresql.Server("db-server", {
   serverName: "crown-marketplace-dev-db-1649q7",
   sku: { name: dbSize, tier: "GeneralPurpose" },
   storage: { autoGrow: "Enabled", storageSizeGB: 64 },
-  tags: tags,
+  tags,
   version: "16",
 }, {
   protect: true,
@@ -329,7 +348,7 @@ const dbRoles = new containerinstance.ContainerGroup("db-roles", {
   restartPolicy: "Never",
   sku: "Standard",
   subnetIds: [{ id: pulumi.interpolate`${vnet.id}/subnets/jobs` }],
-  tags: tags,
+  tags,
 }, { dependsOn: [dbDatabase], aliases: [{ parent: freeholdDb }] });
 
 const dbLock = new authorization.ManagementLockByScope("db-lock", {
@@ -432,39 +451,37 @@ const uploadsLifecycle = new storage.ManagementPolicy("uploads-lifecycle", {
 // request exactly (1 vCPU, 2 GiB).
 // Was Freehold's WebService "web" (freehold:index:WebService).
 
-const webIdentity = new managedidentity.UserAssignedIdentity("web-identity", { location: region, resourceGroupName: rg.name, resourceName: "crown-marketplace-dev-web-id", tags: tags }, { aliases: [{ parent: freeholdWeb }] });
+const webIdentity = new managedidentity.UserAssignedIdentity("web-identity", { location: region, resourceGroupName: rg.name, resourceName: "crown-marketplace-dev-web-id", tags }, { aliases: [{ parent: freeholdWeb }] });
 
-// eject: Freehold made "roleAssignmentName" from db-app-secret and web-identity in a way eject cannot trace; the
-// value below is the planned one, from mock values. Set the deployed value before `pulumi up` (see README.md).
+// eject: part of "roleAssignmentName" is config you set (web-db-access-roleAssignmentName): Freehold made it
+// from other resources' outputs in a way eject cannot reproduce (README.md says where to find it).
 const webDbAccess = new authorization.RoleAssignment("web-db-access", {
   description: "Freehold link web -> db: Key Vault Secrets User",
   principalId: webIdentity.principalId,
   principalType: "ServicePrincipal",
-  roleAssignmentName: "f8aac1b5-6eed-5bdd-96fe-7ccb297bc276",
+  roleAssignmentName: webDbAccessRoleAssignmentName,
   roleDefinitionId: pulumi.interpolate`/subscriptions/${clientConfig.subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/4633458b-17de-408a-b874-0445c86b69e6`,
   scope: dbAppSecret.id,
 }, { aliases: [{ parent: freeholdWeb }] });
 
-// eject: Freehold made "roleAssignmentName" from uploads-container and web-identity in a way eject cannot trace;
-// the value below is the planned one, from mock values. Set the deployed value before `pulumi up` (see
-// README.md).
+// eject: part of "roleAssignmentName" is config you set (web-uploads-access-roleAssignmentName): Freehold made
+// it from other resources' outputs in a way eject cannot reproduce (README.md says where to find it).
 const webUploadsAccess = new authorization.RoleAssignment("web-uploads-access", {
   description: "Freehold link web -> uploads: Storage Blob Data Contributor",
   principalId: webIdentity.principalId,
   principalType: "ServicePrincipal",
-  roleAssignmentName: "a15c30b8-02dd-5ba1-bc1d-02c553a0330e",
+  roleAssignmentName: webUploadsAccessRoleAssignmentName,
   roleDefinitionId: pulumi.interpolate`/subscriptions/${clientConfig.subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/ba92f5b4-2d11-453d-a403-e96b0029c9fe`,
   scope: uploadsContainer.id,
 }, { aliases: [{ parent: freeholdWeb }] });
 
-// eject: Freehold made "roleAssignmentName" from uploads-account and web-identity in a way eject cannot trace;
-// the value below is the planned one, from mock values. Set the deployed value before `pulumi up` (see
-// README.md).
+// eject: part of "roleAssignmentName" is config you set (web-uploads-delegate-roleAssignmentName): Freehold made
+// it from other resources' outputs in a way eject cannot reproduce (README.md says where to find it).
 const webUploadsDelegate = new authorization.RoleAssignment("web-uploads-delegate", {
   description: "Freehold link web -> uploads: Storage Blob Delegator",
   principalId: webIdentity.principalId,
   principalType: "ServicePrincipal",
-  roleAssignmentName: "90315e36-d5f6-5906-b9e5-0f7123fc3e51",
+  roleAssignmentName: webUploadsDelegateRoleAssignmentName,
   roleDefinitionId: pulumi.interpolate`/subscriptions/${clientConfig.subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/db58b8e5-c6ad-4a2a-8342-4190687cbf4a`,
   scope: uploadsAccount.id,
 }, { aliases: [{ parent: freeholdWeb }] });
@@ -474,8 +491,7 @@ const webGrantsWait = new Sleep("web-grants-wait", {
   triggers: { grants: pulumi.interpolate`${webDbAccess.id},${webUploadsAccess.id},${webUploadsDelegate.id}` },
 }, { dependsOn: [webDbAccess, webUploadsAccess, webUploadsDelegate], aliases: [{ parent: freeholdWeb }] });
 
-// eject: Freehold also made "template" from db-roles, which eject cannot trace; the value below reads the other
-// outputs it was made from.
+// eject: "template" was also made from db-roles; the value below is right, but no longer waits for it.
 const webApp = new app.ContainerApp("web-app", {
   configuration: {
     activeRevisionsMode: "Single",
@@ -493,7 +509,7 @@ const webApp = new app.ContainerApp("web-app", {
   identity: { type: "UserAssigned", userAssignedIdentities: [webIdentity.id] },
   location: region,
   resourceGroupName: rg.name,
-  tags: tags,
+  tags,
   template: {
     containers: [
       {
@@ -552,40 +568,37 @@ const webApp = new app.ContainerApp("web-app", {
 // the request exactly (0.5 vCPU, 1 GiB).
 // Was Freehold's WebService "worker" (freehold:index:WebService).
 
-const workerIdentity = new managedidentity.UserAssignedIdentity("worker-identity", { location: region, resourceGroupName: rg.name, resourceName: "crown-marketplace-dev-worker-id", tags: tags }, { aliases: [{ parent: freeholdWorker }] });
+const workerIdentity = new managedidentity.UserAssignedIdentity("worker-identity", { location: region, resourceGroupName: rg.name, resourceName: "crown-marketplace-dev-worker-id", tags }, { aliases: [{ parent: freeholdWorker }] });
 
-// eject: Freehold made "roleAssignmentName" from db-app-secret and worker-identity in a way eject cannot trace;
-// the value below is the planned one, from mock values. Set the deployed value before `pulumi up` (see
-// README.md).
+// eject: part of "roleAssignmentName" is config you set (worker-db-access-roleAssignmentName): Freehold made it
+// from other resources' outputs in a way eject cannot reproduce (README.md says where to find it).
 const workerDbAccess = new authorization.RoleAssignment("worker-db-access", {
   description: "Freehold link worker -> db: Key Vault Secrets User",
   principalId: workerIdentity.principalId,
   principalType: "ServicePrincipal",
-  roleAssignmentName: "fb72a5d2-97ed-54ec-a343-fe8674128b16",
+  roleAssignmentName: workerDbAccessRoleAssignmentName,
   roleDefinitionId: pulumi.interpolate`/subscriptions/${clientConfig.subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/4633458b-17de-408a-b874-0445c86b69e6`,
   scope: dbAppSecret.id,
 }, { aliases: [{ parent: freeholdWorker }] });
 
-// eject: Freehold made "roleAssignmentName" from uploads-container and worker-identity in a way eject cannot
-// trace; the value below is the planned one, from mock values. Set the deployed value before `pulumi up` (see
-// README.md).
+// eject: part of "roleAssignmentName" is config you set (worker-uploads-access-roleAssignmentName): Freehold
+// made it from other resources' outputs in a way eject cannot reproduce (README.md says where to find it).
 const workerUploadsAccess = new authorization.RoleAssignment("worker-uploads-access", {
   description: "Freehold link worker -> uploads: Storage Blob Data Reader",
   principalId: workerIdentity.principalId,
   principalType: "ServicePrincipal",
-  roleAssignmentName: "a921a79f-92aa-5abe-aa3d-bca7bca76659",
+  roleAssignmentName: workerUploadsAccessRoleAssignmentName,
   roleDefinitionId: pulumi.interpolate`/subscriptions/${clientConfig.subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/2a2b9908-6ea1-4ae2-8e65-a410df84e7d1`,
   scope: uploadsContainer.id,
 }, { aliases: [{ parent: freeholdWorker }] });
 
-// eject: Freehold made "roleAssignmentName" from uploads-account and worker-identity in a way eject cannot
-// trace; the value below is the planned one, from mock values. Set the deployed value before `pulumi up` (see
-// README.md).
+// eject: part of "roleAssignmentName" is config you set (worker-uploads-delegate-roleAssignmentName): Freehold
+// made it from other resources' outputs in a way eject cannot reproduce (README.md says where to find it).
 const workerUploadsDelegate = new authorization.RoleAssignment("worker-uploads-delegate", {
   description: "Freehold link worker -> uploads: Storage Blob Delegator",
   principalId: workerIdentity.principalId,
   principalType: "ServicePrincipal",
-  roleAssignmentName: "0eb70a98-1bbe-515f-8fba-23b8ff2212bf",
+  roleAssignmentName: workerUploadsDelegateRoleAssignmentName,
   roleDefinitionId: pulumi.interpolate`/subscriptions/${clientConfig.subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/db58b8e5-c6ad-4a2a-8342-4190687cbf4a`,
   scope: uploadsAccount.id,
 }, { aliases: [{ parent: freeholdWorker }] });
@@ -600,8 +613,7 @@ const workerGrantsWait = new Sleep("worker-grants-wait", {
   aliases: [{ parent: freeholdWorker }],
 });
 
-// eject: Freehold also made "template" from db-roles, which eject cannot trace; the value below reads the other
-// outputs it was made from.
+// eject: "template" was also made from db-roles; the value below is right, but no longer waits for it.
 const workerApp = new app.ContainerApp("worker-app", {
   configuration: {
     activeRevisionsMode: "Single",
@@ -619,7 +631,7 @@ const workerApp = new app.ContainerApp("worker-app", {
   identity: { type: "UserAssigned", userAssignedIdentities: [workerIdentity.id] },
   location: region,
   resourceGroupName: rg.name,
-  tags: tags,
+  tags,
   template: {
     containers: [
       {
@@ -684,5 +696,5 @@ export const uploads = {
   bucketName: "uploads",
   endpoint: pulumi.interpolate`https://${uploadsAccount.name}.blob.core.windows.net`,
 };
-export const web = { url: pulumi.interpolate`https://${webApp.latestRevisionFqdn}` };
-export const worker = { url: pulumi.interpolate`https://${workerApp.latestRevisionFqdn}` };
+export const web = { url: pulumi.interpolate`https://${webApp.configuration.apply((v) => v?.ingress?.fqdn!)}` };
+export const worker = { url: pulumi.interpolate`https://${workerApp.configuration.apply((v) => v?.ingress?.fqdn!)}` };

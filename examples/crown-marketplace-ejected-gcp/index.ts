@@ -18,12 +18,27 @@ import { RandomPassword } from "@pulumi/random/randomPassword";
 import { RandomString } from "@pulumi/random/randomString";
 import { Sleep } from "@pulumiverse/time/sleep";
 
-// Values you may change, with their defaults in Pulumi.yaml (`pulumi config set <key> <value>`).
+// Physical names (buckets, servers, roles) are those of Pulumi stack "dev": this program is for that stack only.
+const stack = pulumi.getStack();
+if (stack !== "dev") {
+  throw new pulumi.RunError(`This program was ejected from Freehold for Pulumi stack "dev" and holds that stack's resource names; for stack ${stack}, eject again with --stack ${stack}.`);
+}
+
 const config = new pulumi.Config();
+
+// Values you may change, with their defaults in Pulumi.yaml (`pulumi config set <key> <value>`).
 const region = config.require("region");
 const dbSize = config.require("db-size");
 const webImage = config.require("web-image");
 const workerImage = config.require("worker-image");
+
+// Values Freehold made from other resources' outputs in a way eject cannot reproduce: set each to the deployed
+// stack's value (README.md, "Config to set", says where to find it).
+const unset = ["db-role-job-runExecutionToken"].filter((key) => config.getSecret(key) === undefined);
+if (unset.length) {
+  throw new pulumi.RunError(`Set these config values first (README.md, "Config to set", says where to find each): ${unset.join(", ")}`);
+}
+const dbRoleJobRunExecutionToken = config.require("db-role-job-runExecutionToken");
 
 // The PostgreSQL SCRAM-SHA-256 verifier of a password, as Freehold made it: a role job sets a password from it,
 // never from the password itself.
@@ -44,12 +59,6 @@ const labels = {
   service: "crown-marketplace",
 };
 
-// Physical names (buckets, servers, roles) are those of Pulumi stack "dev": this program is for that stack only.
-const stack = pulumi.getStack();
-if (stack !== "dev") {
-  throw new pulumi.RunError(`This program was ejected from Freehold for Pulumi stack "dev" and holds that stack's resource names; for stack ${stack}, eject again with --stack ${stack}.`);
-}
-
 // Freehold registered every resource below as a child of one of its components, so each resource's URN carried
 // the component's type.
 // Each resource has an alias naming that URN: `pulumi up` moves it to the top level of this program instead of
@@ -63,6 +72,7 @@ const freeholdWeb = urn("freehold:index:WebService", "web");
 const freeholdWorker = urn("freehold:index:WebService", "worker");
 
 const projectResult = organizations.getProjectOutput();
+const projectId = projectResult.apply((v) => v.projectId!);
 
 // ---- Shared platform -------------------------------------------------------------------------------------
 // What every component of the stack shares (network, logs, cluster...). Was Freehold's Platform
@@ -71,7 +81,7 @@ const projectResult = organizations.getProjectOutput();
 const apiCompute = new projects.Service("crown-marketplace-api-compute", {
   disableDependentServices: false,
   disableOnDestroy: false,
-  project: projectResult.name,
+  project: projectId,
   service: "compute.googleapis.com",
 }, { aliases: [{ parent: freeholdPlatform }] });
 
@@ -87,7 +97,7 @@ const subnet = new compute.Subnetwork("crown-marketplace-subnet", {
   name: `crown-marketplace-dev-${region}`,
   network: network.id,
   privateIpGoogleAccess: true,
-  region: region,
+  region,
   stackType: "IPV4_ONLY",
 }, { aliases: [{ parent: freeholdPlatform }] });
 
@@ -96,33 +106,31 @@ const subnetAddressRelease = new Sleep("crown-marketplace-subnet-address-release
 const apiSqladmin = new projects.Service("crown-marketplace-api-sqladmin", {
   disableDependentServices: false,
   disableOnDestroy: false,
-  project: projectResult.name,
+  project: projectId,
   service: "sqladmin.googleapis.com",
 }, { aliases: [{ parent: freeholdPlatform }] });
 
 const apiSecretmanager = new projects.Service("crown-marketplace-api-secretmanager", {
   disableDependentServices: false,
   disableOnDestroy: false,
-  project: projectResult.name,
+  project: projectId,
   service: "secretmanager.googleapis.com",
 }, { aliases: [{ parent: freeholdPlatform }] });
 
 const apiLogging = new projects.Service("crown-marketplace-api-logging", {
   disableDependentServices: false,
   disableOnDestroy: false,
-  project: projectResult.name,
+  project: projectId,
   service: "logging.googleapis.com",
 }, { aliases: [{ parent: freeholdPlatform }] });
 
 const logBucketSuffix = new RandomString("crown-marketplace-log-bucket-suffix", { length: 4, lower: true, numeric: true, special: false, upper: false }, { aliases: [{ parent: freeholdPlatform }] });
 
-// eject: Freehold made "bucketId" from crown-marketplace-log-bucket-suffix in a way eject cannot trace; the
-// value below is the planned one, from mock values. Set the deployed value before `pulumi up` (see README.md).
 const logBucket = new logging.ProjectBucketConfig("crown-marketplace-log-bucket", {
-  bucketId: "crown-marketplace-dev-logs-2je1",
+  bucketId: pulumi.interpolate`crown-marketplace-dev-logs-${logBucketSuffix.result}`,
   description: `Logs of Freehold stack crown-marketplace-dev, kept in ${region} (residency uk)`,
   location: region,
-  project: projectResult.name,
+  project: projectId,
   retentionDays: 30,
 }, { dependsOn: [apiLogging], aliases: [{ parent: freeholdPlatform }] });
 
@@ -142,14 +150,14 @@ const logExclusion = new logging.ProjectExclusion("crown-marketplace-log-exclusi
 const apiIam = new projects.Service("crown-marketplace-api-iam", {
   disableDependentServices: false,
   disableOnDestroy: false,
-  project: projectResult.name,
+  project: projectId,
   service: "iam.googleapis.com",
 }, { aliases: [{ parent: freeholdPlatform }] });
 
 const apiRun = new projects.Service("crown-marketplace-api-run", {
   disableDependentServices: false,
   disableOnDestroy: false,
-  project: projectResult.name,
+  project: projectId,
   service: "run.googleapis.com",
 }, { aliases: [{ parent: freeholdPlatform }] });
 
@@ -158,14 +166,14 @@ const apiRunReady = new Sleep("crown-marketplace-api-run-ready", { createDuratio
 const apiStorage = new projects.Service("crown-marketplace-api-storage", {
   disableDependentServices: false,
   disableOnDestroy: false,
-  project: projectResult.name,
+  project: projectId,
   service: "storage.googleapis.com",
 }, { aliases: [{ parent: freeholdPlatform }] });
 
 const apiIamcredentials = new projects.Service("crown-marketplace-api-iamcredentials", {
   disableDependentServices: false,
   disableOnDestroy: false,
-  project: projectResult.name,
+  project: projectId,
   service: "iamcredentials.googleapis.com",
 }, { aliases: [{ parent: freeholdPlatform }] });
 
@@ -184,13 +192,11 @@ const urlSignerRole = new projects.IAMCustomRole("crown-marketplace-url-signer-r
 
 const dbNameSuffix = new RandomString("db-name-suffix", { length: 4, lower: true, numeric: true, special: false, upper: false }, { protect: true, retainOnDelete: true, aliases: [{ parent: freeholdDb }] });
 
-// eject: Freehold made "name" from db-name-suffix in a way eject cannot trace; the value below is the planned
-// one, from mock values. Set the deployed value before `pulumi up` (see README.md).
 const dbInstance = new sql.DatabaseInstance("db-instance", {
   databaseVersion: "POSTGRES_16",
   deletionProtection: true,
-  name: "crown-marketplace-dev-db-2r9n",
-  region: region,
+  name: pulumi.interpolate`crown-marketplace-dev-db-${dbNameSuffix.result}`,
+  region,
   settings: {
     availabilityType: "REGIONAL",
     backupConfiguration: {
@@ -208,7 +214,7 @@ const dbInstance = new sql.DatabaseInstance("db-instance", {
     edition: "ENTERPRISE",
     ipConfiguration: {
       ipv4Enabled: false,
-      pscConfigs: [{ allowedConsumerProjects: [projectResult.name], pscEnabled: true }],
+      pscConfigs: [{ allowedConsumerProjects: [projectId], pscEnabled: true }],
       sslMode: "ENCRYPTED_ONLY",
     },
     tier: dbSize,
@@ -228,20 +234,14 @@ const dbInstance = new sql.DatabaseInstance("db-instance", {
   aliases: [{ parent: freeholdDb }],
 });
 
-const dbEndpointAddress = new compute.Address("db-endpoint-address", {
-  addressType: "INTERNAL",
-  labels: labels,
-  name: "crown-marketplace-dev-db-db",
-  region: region,
-  subnetwork: subnet.name,
-}, { dependsOn: [apiCompute], aliases: [{ parent: freeholdDb }] });
+const dbEndpointAddress = new compute.Address("db-endpoint-address", { addressType: "INTERNAL", labels, name: "crown-marketplace-dev-db-db", region, subnetwork: subnet.name }, { dependsOn: [apiCompute], aliases: [{ parent: freeholdDb }] });
 
 const dbEndpoint = new compute.ForwardingRule("db-endpoint", {
   ipAddress: dbEndpointAddress.id,
   loadBalancingScheme: "",
   name: "crown-marketplace-dev-db-db",
   network: network.name,
-  region: region,
+  region,
   target: dbInstance.pscServiceAttachmentLink,
 }, { aliases: [{ parent: freeholdDb }] });
 
@@ -250,7 +250,7 @@ const dbDatabase = new sql.Database("db-database", { instance: dbInstance.name, 
 const dbPassword = new RandomPassword("db-password", { length: 32, minLower: 1, minNumeric: 1, minUpper: 1, special: false }, { aliases: [{ parent: freeholdDb }] });
 
 const dbSecret = new secretmanager.Secret("db-secret", {
-  labels: labels,
+  labels,
   replication: { userManaged: { replicas: [{ location: region }] } },
   secretId: "crown-marketplace-dev-db-db-password",
 }, { protect: true, retainOnDelete: true, dependsOn: [apiSecretmanager], aliases: [{ parent: freeholdDb }] });
@@ -260,7 +260,7 @@ const dbSecretVersion = new secretmanager.SecretVersion("db-secret-version", { s
 const dbReadPassword = new RandomPassword("db-read-password", { length: 32, minLower: 1, minNumeric: 1, minUpper: 1, special: false }, { aliases: [{ parent: freeholdDb }] });
 
 const dbReadSecret = new secretmanager.Secret("db-read-secret", {
-  labels: labels,
+  labels,
   replication: { userManaged: { replicas: [{ location: region }] } },
   secretId: "crown-marketplace-dev-db-db-read-password",
 }, { protect: true, retainOnDelete: true, dependsOn: [apiSecretmanager], aliases: [{ parent: freeholdDb }] });
@@ -270,7 +270,7 @@ const dbReadSecretVersion = new secretmanager.SecretVersion("db-read-secret-vers
 const dbAdminPassword = new RandomPassword("db-admin-password", { length: 32, minLower: 1, minNumeric: 1, minUpper: 1, special: false }, { aliases: [{ parent: freeholdDb }] });
 
 const dbAdminSecret = new secretmanager.Secret("db-admin-secret", {
-  labels: labels,
+  labels,
   replication: { userManaged: { replicas: [{ location: region }] } },
   secretId: "crown-marketplace-dev-db-db-admin-password",
 }, { protect: true, retainOnDelete: true, dependsOn: [apiSecretmanager], aliases: [{ parent: freeholdDb }] });
@@ -278,7 +278,7 @@ const dbAdminSecret = new secretmanager.Secret("db-admin-secret", {
 const dbAdminSecretVersion = new secretmanager.SecretVersion("db-admin-secret-version", { secret: dbAdminSecret.id, secretData: pulumi.secret(dbAdminPassword.result) }, { protect: true, retainOnDelete: true, aliases: [{ parent: freeholdDb }] });
 
 const dbRoleVerifiers = new secretmanager.Secret("db-role-verifiers", {
-  labels: labels,
+  labels,
   replication: { userManaged: { replicas: [{ location: region }] } },
   secretId: "crown-marketplace-dev-db-db-role-verifiers",
 }, { dependsOn: [apiSecretmanager], aliases: [{ parent: freeholdDb }] });
@@ -318,16 +318,17 @@ const dbRoleJobGrantsSettled = new Sleep("db-role-job-grants-settled", {
   triggers: { grants: pulumi.interpolate`${dbRoleJobAdminSecret.id},${dbRoleJobVerifiers.id}` },
 }, { dependsOn: [dbRoleJobAdminSecret, dbRoleJobVerifiers], aliases: [{ parent: freeholdDb }] });
 
-// eject: Freehold made "runExecutionToken" from db-admin-secret-version and db-role-verifiers-version in a way
-// eject cannot trace; the value below is the planned one, from mock values. Set the deployed value before
-// `pulumi up` (see README.md).
+// eject: part of "runExecutionToken" is config you set (db-role-job-runExecutionToken): Freehold made it from
+// other resources' outputs in a way eject cannot reproduce (README.md says where to find it).
+// eject: "template" was also made from db-role-verifiers-version; the value below is right, but no longer waits
+// for it.
 const dbRoleJob = new cloudrunv2.Job("db-role-job", {
   deletionProtection: false,
-  labels: labels,
+  labels,
   launchStage: "GA",
   location: region,
   name: "crown-marketplace-dev-db-dbrole",
-  runExecutionToken: "rt6j3li8z",
+  runExecutionToken: dbRoleJobRunExecutionToken,
   template: {
     taskCount: 1,
     template: {
@@ -349,7 +350,7 @@ const dbRoleJob = new cloudrunv2.Job("db-role-job", {
             },
             {
               name: "FREEHOLD_ROLE_VERIFIERS",
-              valueSource: { secretKeyRef: { secret: dbRoleVerifiers.secretId, version: dbRoleVerifiersVersion.version } },
+              valueSource: { secretKeyRef: { secret: dbRoleVerifiers.secretId, version: dbAdminSecretVersion.version } },
             },
           ],
           image: "postgres:17-alpine",
@@ -392,7 +393,7 @@ const uploadsBucket = new storage.Bucket("uploads-bucket", {
     },
   ],
   forceDestroy: false,
-  labels: labels,
+  labels,
   lifecycleRules: [
     { action: { type: "Delete" }, condition: { age: 7, matchesPrefixes: ["tmp/"], withState: "LIVE" } },
     {
@@ -429,18 +430,14 @@ const webAccount = new serviceaccount.Account("web-account", {
 
 const webDbSecretAccess = new secretmanager.SecretIamMember("web-db-secret-access", { member: webAccount.member, role: "roles/secretmanager.secretAccessor", secretId: dbSecret.secretId }, { aliases: [{ parent: freeholdWeb }] });
 
-// eject: Freehold also made "condition" from web-account, which eject cannot trace; the value below reads the
-// other outputs it was made from.
-// eject: Freehold also made "project" from web-account, which eject cannot trace; the value below reads the
-// other outputs it was made from.
 const webDbSqlClient = new projects.IAMMember("web-db-sql-client", {
   condition: {
     description: pulumi.interpolate`Only Cloud SQL instance ${dbInstance.name}`,
-    expression: pulumi.interpolate`resource.name == '${projectResult.id}/instances/${dbInstance.name}' && resource.type == 'sqladmin.googleapis.com/Instance'`,
+    expression: pulumi.interpolate`resource.name == 'projects/${webAccount.project}/instances/${dbInstance.name}' && resource.type == 'sqladmin.googleapis.com/Instance'`,
     title: pulumi.interpolate`freehold-${dbInstance.name}`,
   },
   member: webAccount.member,
-  project: projectResult.name,
+  project: webAccount.project,
   role: "roles/cloudsql.client",
 }, { aliases: [{ parent: freeholdWeb }] });
 
@@ -463,7 +460,7 @@ const webGrantsSettled = new Sleep("web-grants-settled", {
 const webService = new cloudrunv2.Service("web-service", {
   deletionProtection: false,
   ingress: "INGRESS_TRAFFIC_ALL",
-  labels: labels,
+  labels,
   launchStage: "GA",
   location: region,
   name: "crown-marketplace-dev-web",
@@ -516,7 +513,8 @@ const webService = new cloudrunv2.Service("web-service", {
   aliases: [{ parent: freeholdWeb }],
 });
 
-const webPublicInvoker = new cloudrunv2.ServiceIamMember("web-public-invoker", { location: webService.location, member: "allUsers", name: webService.name, role: "roles/run.invoker" }, { aliases: [{ parent: freeholdWeb }] });
+// eject: "location" was also made from web-service; the value below is right, but no longer waits for it.
+const webPublicInvoker = new cloudrunv2.ServiceIamMember("web-public-invoker", { location: region, member: "allUsers", name: webService.name, role: "roles/run.invoker" }, { aliases: [{ parent: freeholdWeb }] });
 
 // ---- worker (WebService) ---------------------------------------------------------------------------------
 // worker: web-service on Cloud Run, cpu=1 memory=1024Mi. Size: smallest Cloud Run size with >= 0.5 vCPU and >= 1
@@ -532,18 +530,14 @@ const workerAccount = new serviceaccount.Account("worker-account", {
 
 const workerDbSecretAccess = new secretmanager.SecretIamMember("worker-db-secret-access", { member: workerAccount.member, role: "roles/secretmanager.secretAccessor", secretId: dbSecret.secretId }, { aliases: [{ parent: freeholdWorker }] });
 
-// eject: Freehold also made "condition" from worker-account, which eject cannot trace; the value below reads the
-// other outputs it was made from.
-// eject: Freehold also made "project" from worker-account, which eject cannot trace; the value below reads the
-// other outputs it was made from.
 const workerDbSqlClient = new projects.IAMMember("worker-db-sql-client", {
   condition: {
     description: pulumi.interpolate`Only Cloud SQL instance ${dbInstance.name}`,
-    expression: pulumi.interpolate`resource.name == '${projectResult.id}/instances/${dbInstance.name}' && resource.type == 'sqladmin.googleapis.com/Instance'`,
+    expression: pulumi.interpolate`resource.name == 'projects/${workerAccount.project}/instances/${dbInstance.name}' && resource.type == 'sqladmin.googleapis.com/Instance'`,
     title: pulumi.interpolate`freehold-${dbInstance.name}`,
   },
   member: workerAccount.member,
-  project: projectResult.name,
+  project: workerAccount.project,
   role: "roles/cloudsql.client",
 }, { aliases: [{ parent: freeholdWorker }] });
 
@@ -566,7 +560,7 @@ const workerGrantsSettled = new Sleep("worker-grants-settled", {
 const workerService = new cloudrunv2.Service("worker-service", {
   deletionProtection: false,
   ingress: "INGRESS_TRAFFIC_INTERNAL_ONLY",
-  labels: labels,
+  labels,
   launchStage: "GA",
   location: region,
   name: "crown-marketplace-dev-worker",

@@ -17,6 +17,6 @@ export { planClouds, planInChild } from "./plan/run";
 export { resolveTarget, type Target } from "./plan/target";
 export { EjectError, type Ejected, type EjectInput, ejectProgram } from "./eject";
 export { aliasUrn, engineUrn, parseUrn, qualifiedType, recordedAlias } from "./eject/urns";
-export { type EjectResult, ejectInProcess, planInProcess } from "./plan/worker";
+export { type EjectResult, ejectInProcess, ejectWithRuns, mockValuesInProcess, planInProcess } from "./plan/worker";
 export { CURRENCIES, type CurrencyCode, convert, currencyNote, money, type ReportCurrency, reportCurrency } from "./report/currency";
 export { type ExchangeRate, HMRC_USD_RATE } from "./report/exchange-rate";

@@ -11,6 +11,7 @@ import type { Cloud } from "@freehold/model";
 import type { Backend } from "./backend";
 import { type ComponentRecord, onComponent } from "./components";
 import { loadBackend } from "./loader";
+import { variedMocks } from "./mock-vary";
 
 export interface PlannedResource {
   urn: string;
@@ -90,8 +91,8 @@ export interface MockRun {
 export interface MockValues {
   /** Per resource URN: the id and outputs the mocks returned, and the inputs with secret values shown. */
   resources: Record<string, { id: string; inputs: Record<string, unknown>; outputs: Record<string, unknown> }>;
-  /** Every invoke in the order made: token, arguments and the mocks' result. */
-  calls: Array<{ token: string; inputs: Record<string, unknown>; outputs: Record<string, unknown> }>;
+  /** Every invoke in the order made: token, arguments, the provider it went to (`<provider URN>::<id>`, "" for the default) and the mocks' result. */
+  calls: Array<{ token: string; inputs: Record<string, unknown>; provider: string; outputs: Record<string, unknown> }>;
   /** The stack outputs with secret values shown. */
   outputs: Record<string, unknown>;
 }
@@ -105,6 +106,14 @@ export interface MockRunOptions {
   config?: Record<string, string>;
   /** Also record the mock values behind the plan (`MockRun.values`). @default false */
   values?: boolean;
+  /**
+   * Vary every value the mocks make (ids, ARNs, addresses, generated names and
+   * passwords, invoke results) to another value of the same shape, keeping what
+   * echoes the inputs: compared with a run without it, the planned values that
+   * change are the ones made from the mocks' values (`freehold eject` never
+   * writes those out). @default false
+   */
+  vary?: boolean;
 }
 
 export const SECRET = "[secret]";
@@ -133,10 +142,11 @@ async function record(cloud: Cloud, program: () => unknown | Promise<unknown>, o
   const invokeProviders: Array<{ token: string; provider: string }> = [];
   const seenValues: SeenValues | undefined = options.values ? { states: new Map(), calls: [] } : undefined;
   pulumi.runtime.setAllConfig({ ...options.config, "freehold:cloud": cloud }, []);
-  await pulumi.runtime.setMocks(mocksFor(backend, inputsByKey, invokes, invokeProviders, seenValues), project, stack, false);
+  const mocks = options.vary ? variedMocks(backend.mocks, Object.values(options.config ?? {})) : backend.mocks;
+  await pulumi.runtime.setMocks(mocksFor(mocks, inputsByKey, invokes, invokeProviders, seenValues), project, stack, false);
   const registrations = recordRegistrations();
 
-  const seen: Array<{ resource: pulumi.Resource; type: string; name: string; custom: boolean; opts: pulumi.ResourceOptions; secrets: Promise<string[][]> }> = [];
+  const seen: Array<{ resource: pulumi.Resource; type: string; name: string; opts: pulumi.ResourceOptions; secrets: Promise<string[][]> }> = [];
   const components: ComponentRecord[] = [];
   const stop = onComponent((c) => components.push(c));
   let exported: unknown = {};
@@ -144,7 +154,7 @@ async function record(cloud: Cloud, program: () => unknown | Promise<unknown>, o
   try {
     await pulumi.runtime.runInPulumiStack(async () => {
       pulumi.runtime.registerStackTransformation((args) => {
-        seen.push({ resource: args.resource, type: args.type, name: args.name, custom: args.resource instanceof pulumi.CustomResource, opts: args.opts, secrets: secretPaths(args.props) });
+        seen.push({ resource: args.resource, type: args.type, name: args.name, opts: args.opts, secrets: secretPaths(args.props) });
         return undefined;
       });
       // Keep the program's own Outputs: the stack's resolved outputs have lost their secret flags.
@@ -183,15 +193,18 @@ async function record(cloud: Cloud, program: () => unknown | Promise<unknown>, o
     const dependsOn = await Promise.all(asArray(s.opts.dependsOn).map((d) => urnOf(d)));
     const urn = urns[i] as string;
     const reg = registrations.get(urn);
+    // isInstance, not instanceof: a program with its own copy of @pulumi/pulumi (an ejected program after
+    // `npm install`) makes resources of that copy's classes. Read now: the flag is set once the constructor returns.
+    const custom = pulumi.CustomResource.isInstance(s.resource);
     resources.push({
       urn,
       type: s.type,
       name: s.name,
       parent: s.opts.parent ? await urnOf(s.opts.parent) : stackUrn,
-      custom: s.custom,
+      custom,
       inputs: sortKeys(inputs) as Record<string, unknown>,
       options: plannedOptions(reg, s.opts, dependsOn.filter(Boolean).sort()),
-      ...(s.custom && reg?.provider ? { provider: reg.provider } : {}),
+      ...(custom && reg?.provider ? { provider: reg.provider } : {}),
       dependencies: reg?.dependencies ?? [],
       propertyDependencies: reg?.propertyDependencies ?? {},
     });
@@ -306,7 +319,7 @@ async function drainRpcs(): Promise<void> {
   if (timer) clearTimeout(timer);
 }
 
-function mocksFor(backend: Backend, inputsByKey: Map<string, Record<string, unknown>[]>, invokes: string[], invokeProviders: Array<{ token: string; provider: string }>, values?: SeenValues): pulumi.runtime.Mocks {
+function mocksFor(mocks: Backend["mocks"] | ReturnType<typeof variedMocks>, inputsByKey: Map<string, Record<string, unknown>[]>, invokes: string[], invokeProviders: Array<{ token: string; provider: string }>, values?: SeenValues): pulumi.runtime.Mocks {
   return {
     newResource(args) {
       const key = `${args.type}::${args.name}`;
@@ -314,9 +327,9 @@ function mocksFor(backend: Backend, inputsByKey: Map<string, Record<string, unkn
       list.push(args.inputs as Record<string, unknown>);
       inputsByKey.set(key, list);
       const fallbackId = args.custom ? `${args.name}-id` : "";
-      const extra = args.custom ? backend.mocks.outputs(args.type, args.name, args.inputs as Record<string, unknown>, fallbackId) : {};
+      const extra = args.custom ? mocks.outputs(args.type, args.name, args.inputs as Record<string, unknown>, fallbackId) : {};
       // A backend may give a realistic id (an ARN-style or ARM id) as `id` in its outputs.
-      const id = typeof extra.id === "string" && extra.id ? extra.id : fallbackId;
+      const id = typeof extra.id === "string" && extra.id ? extra.id : "id" in mocks && args.custom ? mocks.id(fallbackId) : fallbackId;
       const state = { ...args.inputs, ...extra };
       if (values) {
         const states = values.states.get(key) ?? [];
@@ -328,8 +341,8 @@ function mocksFor(backend: Backend, inputsByKey: Map<string, Record<string, unkn
     call(args) {
       invokes.push(args.token);
       invokeProviders.push({ token: args.token, provider: args.provider ?? "" });
-      const result = backend.mocks.call(args.token, args.inputs as Record<string, unknown>);
-      values?.calls.push({ token: args.token, inputs: revealed(args.inputs), outputs: revealed(result) });
+      const result = mocks.call(args.token, args.inputs as Record<string, unknown>);
+      values?.calls.push({ token: args.token, inputs: revealed(args.inputs), provider: args.provider ?? "", outputs: revealed(result) });
       return result;
     },
   };
@@ -344,7 +357,7 @@ function asArray<T>(v: pulumi.Input<pulumi.Input<T>[]> | pulumi.Input<T> | undef
 }
 
 function urnOf(resource: unknown): Promise<string> {
-  if (!(resource instanceof pulumi.Resource)) return Promise.resolve("");
+  if (!pulumi.Resource.isInstance(resource)) return Promise.resolve("");
   return new Promise((resolve) => resource.urn.apply((u) => resolve(u)));
 }
 
@@ -355,7 +368,7 @@ async function secretPaths(props: unknown, path: string[] = []): Promise<string[
     return (await internal.isSecret) ? [path] : [];
   }
   if (Array.isArray(props)) return (await Promise.all(props.map((v, i) => secretPaths(v, [...path, String(i)])))).flat();
-  if (props && typeof props === "object" && !(props instanceof pulumi.Resource)) {
+  if (props && typeof props === "object" && !pulumi.Resource.isInstance(props)) {
     return (await Promise.all(Object.entries(props).map(([k, v]) => secretPaths(v, [...path, k])))).flat();
   }
   return [];
@@ -415,7 +428,7 @@ async function resolveOutputs(value: unknown, secrets: "redact" | "reveal"): Pro
     return resolveOutputs(await new Promise((resolve) => value.apply(resolve)), secrets);
   }
   if (Array.isArray(value)) return Promise.all(value.map((v) => resolveOutputs(v, secrets)));
-  if (value instanceof pulumi.Resource) return undefined;
+  if (pulumi.Resource.isInstance(value)) return undefined;
   if (value && typeof value === "object") {
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(value)) out[k] = await resolveOutputs(v, secrets);

@@ -19,16 +19,18 @@ export type Expr =
   | { kind: "literal"; value: string | number | boolean | null }
   | { kind: "object"; entries: Array<[string, Expr]> }
   | { kind: "array"; items: Expr[] }
-  /** `<variable>.<path>`: an output of a resource or an invoke. */
-  | { kind: "ref"; source: Source; path: Step[] }
+  /** `<variable>.<path>`: an output of a resource or an invoke; `optional`, its first property may be undefined (read with an `apply`). */
+  | { kind: "ref"; source: Source; path: Step[]; optional?: boolean }
   /** A string made of literal parts and expressions. */
   | { kind: "template"; parts: Array<string | Expr> }
   /** A JSON document, written as the object it encodes. */
   | { kind: "json"; value: Expr; indent: number }
   /** A Pulumi secret. */
   | { kind: "secret"; value: Expr }
-  /** A config value of this program (`config.require(key)`), or a secret one. */
-  | { kind: "config"; variable: string }
+  /** A config value of this program (`config.require(key)`), or a secret one (`config.requireSecret(key)`: an Output). */
+  | { kind: "config"; variable: string; secret?: boolean }
+  /** A value the program names once and reads in several places (an output read with an `apply`): an Output. */
+  | { kind: "named"; variable: string }
   /** `{ ...variable, <entries> }`: an object sharing entries held in a variable (tags most resources carry). */
   | { kind: "spread"; variable: string; entries: Array<[string, Expr]> }
   /** The PostgreSQL SCRAM-SHA-256 verifier of a password (a generated one, read from its resource): `scramVerifier(...)`, which the program defines. */
@@ -41,6 +43,10 @@ export function isOutput(e: Expr): boolean {
   switch (e.kind) {
     case "ref":
     case "secret":
+      return true;
+    case "config":
+      return e.secret === true;
+    case "named":
       return true;
     case "object":
     case "spread":
@@ -130,6 +136,14 @@ function access(path: Step[]): string {
   return path.map((s) => (typeof s === "number" ? `[${s}]` : IDENTIFIER.test(String(s)) ? `.${String(s)}` : `[${JSON.stringify(s)}]`)).join("");
 }
 
+/** An object entry; `region` alone where the value is the variable of that name. */
+const entry = (key: string, value: string): string => (value === key ? key : `${propertyKey(key)}: ${value}`);
+
+/** `?.a?.[0]`: a path read with optional chaining. */
+function optionalAccess(path: Step[]): string {
+  return path.map((s) => (typeof s === "number" ? `?.[${s}]` : IDENTIFIER.test(String(s)) ? `?.${String(s)}` : `?.[${JSON.stringify(s)}]`)).join("");
+}
+
 /** Escape a literal part of a template string. */
 const templatePart = (s: string): string => s.replace(/\\/g, "\\\\").replace(/`/g, "\\`").replace(/\$\{/g, "\\${");
 
@@ -141,9 +155,19 @@ export function render(e: Expr, indent = 0): string {
     case "literal":
       return JSON.stringify(e.value);
     case "config":
+    case "named":
       return e.variable;
-    case "ref":
+    case "ref": {
+      const [first, ...rest] = e.path;
+      if (e.optional && !rest.some((s) => typeof s === "object")) {
+        // Pulumi lifts property access through an Output, but not through a value that may be undefined, and the
+        // input takes the value itself: read it in an apply. `!` says to the compiler what the plan showed: it is there.
+        return e.source.id.startsWith("call:")
+          ? `${e.source.variable}.apply((v) => v${access([first as Step])}${optionalAccess(rest)}!)`
+          : `${e.source.variable}${access([first as Step])}.apply((v) => v${optionalAccess(rest)}!)`;
+      }
       return `${e.source.variable}${access(e.path)}`;
+    }
     case "secret":
       return `pulumi.secret(${render(e.value, indent)})`;
     case "array": {
@@ -154,13 +178,13 @@ export function render(e: Expr, indent = 0): string {
     }
     case "spread": {
       if (!e.entries.length) return e.variable;
-      const entries = [`...${e.variable}`, ...e.entries.map(([k, v]) => `${propertyKey(k)}: ${render(v, indent + 2)}`)];
+      const entries = [`...${e.variable}`, ...e.entries.map(([k, v]) => entry(k, render(v, indent + 2)))];
       const flat = `{ ${entries.join(", ")} }`;
       return flat.length <= 100 && !flat.includes("\n") ? flat : `{\n${entries.map((v) => `${pad}${v},`).join("\n")}\n${end}}`;
     }
     case "object": {
       if (!e.entries.length) return "{}";
-      const entries = e.entries.map(([k, v]) => `${propertyKey(k)}: ${render(v, indent + 2)}`);
+      const entries = e.entries.map(([k, v]) => entry(k, render(v, indent + 2)));
       const flat = `{ ${entries.join(", ")} }`;
       return flat.length <= 100 && !flat.includes("\n") ? flat : `{\n${entries.map((v) => `${pad}${v},`).join("\n")}\n${end}}`;
     }

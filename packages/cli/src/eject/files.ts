@@ -15,7 +15,9 @@ function installedVersion(pkg: string): string | undefined {
 
 export function pulumiYaml(p: Program, plan: HostedPlan): string {
   const config = Object.fromEntries(
-    p.config.filter((c) => !c.key.includes(":")).map((c) => [c.key, { type: "string", description: c.description, ...(c.secret ? { secret: true } : { default: c.default }) }]),
+    p.config
+      .filter((c) => !c.key.includes(":"))
+      .map((c) => [c.key, { type: c.type ?? "string", description: c.description, ...(c.secret ? { secret: true } : c.default === undefined ? {} : { default: c.default }) }]),
   );
   return stringify({
     name: p.project,
@@ -37,17 +39,25 @@ export function packageJson(p: Program): string {
   return `${JSON.stringify({ name: p.project, private: true, description: "A plain Pulumi program ejected from Freehold (see README.md).", main: "index.ts", dependencies, devDependencies }, null, 2)}\n`;
 }
 
+/**
+ * Pulumi's own TypeScript template's tsconfig.json (pulumi/templates,
+ * `typescript/tsconfig.json`): the project an ejected program is, laid out as
+ * `pulumi new typescript` lays it out.
+ */
 export const TSCONFIG = `${JSON.stringify(
   {
     compilerOptions: {
       strict: true,
-      target: "ES2022",
+      outDir: "bin",
+      target: "es2020",
       module: "commonjs",
       moduleResolution: "node",
-      esModuleInterop: true,
-      skipLibCheck: true,
+      sourceMap: true,
+      experimentalDecorators: true,
+      pretty: true,
+      noFallthroughCasesInSwitch: true,
+      noImplicitReturns: true,
       forceConsistentCasingInFileNames: true,
-      outDir: "bin",
     },
     files: ["index.ts"],
   },
@@ -55,10 +65,38 @@ export const TSCONFIG = `${JSON.stringify(
   2,
 )}\n`;
 
+/** The README's "Config to set": every value the user must set, with where to find it. */
+function configToSet(p: Program): string[] {
+  const toSet = p.config.filter((c) => c.where);
+  if (!toSet.length) return [];
+  return [
+    "",
+    "## Config to set",
+    "",
+    "Freehold made these values from other resources' outputs in a way eject cannot reproduce (a hash, a verifier of a generated",
+    "password). Eject never writes a value it cannot trace: set each to the deployed stack's value before `freehold plan .` or",
+    "`pulumi up` (the program names every one that is missing). `freehold eject --state` takes the ones that are not secrets from a",
+    "`pulumi stack export` file instead.",
+    "",
+    ...toSet.map((c) => `- \`${c.key}\`${c.secret ? " (secret)" : ""}: ${c.description} Find it with ${c.where}. Set it with \`pulumi config set${c.secret ? " --secret" : ""} ${c.key} <value>\`.`),
+  ];
+}
+
 export function readme(p: Program, plan: HostedPlan, source: string): string {
   const resources = p.body.filter((b) => b.kind === "resource").length;
   const groups = [...new Set(p.body.flatMap((b) => (b.kind === "resource" ? [b.value.group.title] : [])))];
-  const secrets = p.config.filter((c) => c.secret);
+  const secrets = p.config.filter((c) => c.secret && !c.where);
+  const toSet = p.config.filter((c) => c.where);
+  const steps = [
+    "Make sure the stack is up to date with Freehold first: `pulumi preview` in the Freehold project shows no changes.",
+    "In this directory: `npm install`.",
+    `Copy \`Pulumi.${p.stack}.yaml\` from the Freehold project here (it holds the provider settings and, with a passphrase or cloud KMS secrets provider, the key to the stack's secrets), and log in to the same Pulumi backend.`,
+    ...(secrets.length ? [`Set the config secrets: ${secrets.map((c) => `\`pulumi config set --secret ${c.key} <value>\``).join(", ")}.`] : []),
+    ...(toSet.length ? [`Set the values under "Config to set" below: ${toSet.map((c) => `\`${c.key}\``).join(", ")}.`] : []),
+    `\`freehold plan . --cloud ${plan.cloud} --stack ${p.stack}\` plans this program offline, like any Pulumi program, to check it before the cloud sees it.`,
+    `\`pulumi preview --stack ${p.stack}\`: expect only the Freehold component resources to be deleted, and every cloud resource unchanged.`,
+    `\`pulumi up --stack ${p.stack}\`.`,
+  ];
   const lines = [
     `# ${p.project}: ejected from Freehold`,
     "",
@@ -74,22 +112,15 @@ export function readme(p: Program, plan: HostedPlan, source: string): string {
     "  instead of replacing it. Nothing in the cloud is created, replaced or deleted by the switch.",
     "- Values that came from other resources are read from those resources' outputs, as Freehold did; secrets stay",
     "  Pulumi secrets (generated passwords come from the same `RandomPassword` resources).",
-    ...(p.config.some((c) => !c.secret) ? [`- Values you may change are config with the planned values as defaults in \`Pulumi.yaml\`: ${p.config.filter((c) => !c.secret).map((c) => `\`${c.key}\``).join(", ")}.`] : []),
+    ...(p.config.some((c) => !c.secret && !c.where) ? [`- Values you may change are config with the planned values as defaults in \`Pulumi.yaml\`: ${p.config.filter((c) => !c.secret && !c.where).map((c) => `\`${c.key}\``).join(", ")}.`] : []),
     ...(p.outputs.length ? [`- Stack outputs are the ones Freehold exported: ${p.outputs.map(([k]) => `\`${k}\``).join(", ")}.`] : []),
     ...p.droppedOutputs.map((d) => `- Not exported any more: ${d}.`),
     `- The program refuses to run for any Pulumi stack but \`${p.stack}\`: the physical names in it are that stack's. For another stack, eject again with \`--stack\`.`,
     "",
     "## How to run it",
     "",
-    "1. Make sure the stack is up to date with Freehold first: `pulumi preview` in the Freehold project shows no changes.",
-    "2. In this directory: `npm install`.",
-    `3. Copy \`Pulumi.${p.stack}.yaml\` from the Freehold project here (it holds the provider settings and, with a`,
-    "   passphrase or cloud KMS secrets provider, the key to the stack's secrets), and log in to the same Pulumi backend.",
-    ...(secrets.length ? [`4. Set the config secrets: ${secrets.map((c) => `\`pulumi config set --secret ${c.key} <value>\``).join(", ")}.`] : []),
-    `${secrets.length ? 5 : 4}. \`pulumi preview --stack ${p.stack}\`: expect only the Freehold component resources to be deleted, and every cloud resource unchanged.`,
-    `${secrets.length ? 6 : 5}. \`pulumi up --stack ${p.stack}\`.`,
-    "",
-    "`freehold plan .` plans this program offline like any other Pulumi program.",
+    ...steps.map((s, i) => `${i + 1}. ${s}`),
+    ...configToSet(p),
     ...(p.notes.length ? ["", "## Check before `pulumi up`", "", ...p.notes.map((n) => `- ${n}`)] : []),
     "",
   ];

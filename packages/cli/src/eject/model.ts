@@ -1,12 +1,14 @@
 /** The ejected program as a model: what eject builds from a plan and renders as files (program.ts builds it). */
 import type { MockValues, PlannedResource } from "@freehold/core";
 import type { HostedPlan } from "../plan/contract";
-import type { Expr } from "./expr";
+import type { Expr, Step } from "./expr";
 import type { DeployedState } from "./state";
 
 export interface EjectInput {
   plan: HostedPlan;
   values: MockValues;
+  /** The values behind the same plan made with every mock value varied (`runWithMocks({ vary: true })`): what differs was made from the mocks. */
+  varied: MockValues;
   /** The deployed stack (`pulumi stack export`), when given: checked against, and the source of values eject cannot trace. */
   deployed?: DeployedState;
   /** The config the plan was made with (`namespace:key` -> value): secrets the program read are found here by value. */
@@ -26,9 +28,15 @@ export interface ConfigValue {
   key: string;
   variable: string;
   description: string;
-  /** The default in Pulumi.yaml; absent for a secret (set with `pulumi config set --secret`). */
+  /** The default in Pulumi.yaml; absent for a secret (set with `pulumi config set --secret`) and for a value the user must set. */
   default?: string;
   secret: boolean;
+  /** How the program reads it. @default "string" */
+  type?: "string" | "number" | "boolean";
+  /** For a value eject could not trace: where the user finds the value to set. */
+  where?: string;
+  /** For a value eject could not trace: the resource input (and the place in it) it stands for. */
+  at?: { resource: string; type: string; input: string; path: Step[] };
 }
 
 export interface Group {
@@ -49,10 +57,12 @@ export interface ProgramResource {
   group: Group;
   /**
    * Inputs made from dependencies (by name) eject found no output of in the
-   * value. `partial`: other parts were traced (the value reads other outputs);
-   * otherwise it is written as planned, or as deployed when a state file gave it.
+   * value. `partial`: the value is right (it reads what it was made from, or is
+   * the program's own), only the dependency is lost; otherwise part of the value
+   * could not be traced and is config the user sets (`keys`), or the deployed
+   * value when a state file gave it (`deployed`).
    */
-  unresolved: Array<{ input: string; from: string[]; partial: boolean; deployed: boolean }>;
+  unresolved: Array<{ input: string; from: string[]; partial: boolean; deployed: boolean; keys: string[] }>;
   reads: Set<string>;
 }
 
@@ -63,6 +73,10 @@ export interface ProgramCall {
   /** Function as written, e.g. `authorization.getClientConfigOutput`. */
   fn: string;
   args: Expr;
+  /** The variable of the explicit provider the invoke went to, if any. */
+  provider?: string;
+  /** The function takes arguments before its options (some invokes take only options). */
+  takesArguments: boolean;
   reads: Set<string>;
 }
 
@@ -86,11 +100,13 @@ export interface Program {
   project: string;
   stack: string;
   shared: Shared[];
-  imports: Array<{ module: string; binding: string; named: boolean }>;
+  imports: Array<{ module: string; name: string; binding: string; named: boolean }>;
   config: ConfigValue[];
   componentUrns: ComponentUrn[];
   /** Resources and invokes in an order where each comes after what it reads. */
   body: Array<{ kind: "resource"; value: ProgramResource } | { kind: "call"; value: ProgramCall }>;
+  /** Values read in several places, named once right after the resource or invoke they come from (`id` of the source). */
+  named: Array<{ variable: string; source: string; expr: Expr }>;
   /** Stack outputs, by name. */
   outputs: Array<[string, Expr]>;
   /** Stack outputs Freehold exported that the program cannot reproduce, with why. */

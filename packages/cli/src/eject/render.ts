@@ -1,6 +1,6 @@
 /** The ejected program's index.ts, written from the program model. */
 import { type Expr, propertyKey, render, walk } from "./expr";
-import type { Program, ProgramCall, ProgramResource } from "./model";
+import type { ConfigValue, Program, ProgramCall, ProgramResource } from "./model";
 
 const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 
@@ -22,7 +22,8 @@ function comment(lines: string[], indent = ""): string[] {
 
 function objectLiteral(entries: Array<[string, string]>, indent: number): string {
   if (!entries.length) return "{}";
-  const parts = entries.map(([k, v]) => `${propertyKey(k)}: ${v}`);
+  // `region` alone where the value is the variable of that name, as a person writes it.
+  const parts = entries.map(([k, v]) => (k === v ? k : `${propertyKey(k)}: ${v}`));
   const flat = `{ ${parts.join(", ")} }`;
   if (flat.length + indent <= 110 && !flat.includes("\n")) return flat;
   const pad = " ".repeat(indent + 2);
@@ -32,15 +33,10 @@ function objectLiteral(entries: Array<[string, string]>, indent: number): string
 function resourceCode(r: ProgramResource): string[] {
   const lines: string[] = [];
   for (const u of r.unresolved) {
-    lines.push(
-      ...comment([
-        u.deployed
-          ? `eject: "${u.input}" is the deployed stack's value (from --state): Freehold made it from ${u.from.join(" and ")} in a way eject cannot trace.`
-          : u.partial
-            ? `eject: Freehold also made "${u.input}" from ${u.from.join(" and ")}, which eject cannot trace; the value below reads the other outputs it was made from.`
-            : `eject: Freehold made "${u.input}" from ${u.from.join(" and ")} in a way eject cannot trace; the value below is the planned one, from mock values. Set the deployed value before \`pulumi up\` (see README.md).`,
-      ]),
-    );
+    const from = u.from.join(" and ");
+    if (u.deployed) lines.push(...comment([`eject: part of "${u.input}" is the deployed stack's value (from --state): Freehold made it from other resources' outputs in a way eject cannot trace.`]));
+    else if (u.keys.length) lines.push(...comment([`eject: part of "${u.input}" is config you set (${u.keys.join(", ")}): Freehold made it from other resources' outputs in a way eject cannot reproduce (README.md says where to find it).`]));
+    else if (from) lines.push(...comment([`eject: "${u.input}" was also made from ${from}; the value below is right, but no longer waits for ${u.from.length > 1 ? "them" : "it"}.`]));
   }
   const inputs = objectLiteral(
     r.inputs.map(([k, e]): [string, string] => [k, render(e, 2)]),
@@ -52,8 +48,9 @@ function resourceCode(r: ProgramResource): string[] {
 }
 
 function callCode(c: ProgramCall): string[] {
-  const args = c.args.kind === "object" && !c.args.entries.length ? "" : render(c.args, 0);
-  return [`const ${c.variable} = ${c.fn}(${args});`];
+  const none = c.args.kind === "object" && !c.args.entries.length;
+  const args = !c.takesArguments ? [] : none ? (c.provider ? ["{}"] : []) : [render(c.args, 0)];
+  return [`const ${c.variable} = ${c.fn}(${[...args, ...(c.provider ? [`{ provider: ${c.provider} }`] : [])].join(", ")});`];
 }
 
 function outputsCode(outputs: Array<[string, Expr]>): string[] {
@@ -61,6 +58,58 @@ function outputsCode(outputs: Array<[string, Expr]>): string[] {
   if (outputs.every(([k]) => IDENTIFIER.test(k))) return outputs.map(([k, e]) => `export const ${k} = ${render(e, 0)};`);
   // Stack output names that are not identifiers (a component named "my-db") keep their names this way.
   return [`export = ${objectLiteral(outputs.map(([k, e]): [string, string] => [k, render(e, 2)]), 0)};`];
+}
+
+/** How a config value is read: by its type, a secret as a secret. */
+function reader(c: ConfigValue): string {
+  if (c.secret) return "requireSecret";
+  return c.type === "number" ? "requireNumber" : c.type === "boolean" ? "requireBoolean" : "require";
+}
+
+/**
+ * The config section: values a user may change (with defaults in Pulumi.yaml),
+ * then the values the user must set, checked all at once so that a missing
+ * one is named with every other one, before anything is read.
+ */
+function configCode(p: Program): string[] {
+  if (!p.config.length) return [];
+  const out: string[] = [];
+  const changeable = p.config.filter((c) => !c.where);
+  const toSet = p.config.filter((c) => c.where);
+  const readerOf = (c: ConfigValue) => {
+    // A key in another namespace (`other:key`) is read from that namespace.
+    const [ns, key] = c.key.includes(":") ? (c.key.split(":", 2) as [string, string]) : [p.project, c.key];
+    return { obj: ns === p.project ? "config" : `new pulumi.Config(${JSON.stringify(ns)})`, key };
+  };
+  out.push("const config = new pulumi.Config();");
+  if (changeable.length) {
+    out.push(
+      "",
+      ...comment([
+        changeable.some((c) => c.secret)
+          ? "Values you may change, with their defaults in Pulumi.yaml (`pulumi config set <key> <value>`), and secrets (`pulumi config set --secret <key> <value>`)."
+          : "Values you may change, with their defaults in Pulumi.yaml (`pulumi config set <key> <value>`).",
+      ]),
+    );
+    for (const c of changeable) {
+      const r = readerOf(c);
+      out.push(`const ${c.variable} = ${r.obj}.${reader(c)}(${JSON.stringify(r.key)});`);
+    }
+  }
+  if (toSet.length) {
+    out.push(
+      "",
+      ...comment(["Values Freehold made from other resources' outputs in a way eject cannot reproduce: set each to the deployed stack's value (README.md, \"Config to set\", says where to find it)."]),
+      `const unset = [${toSet.map((c) => JSON.stringify(c.key)).join(", ")}].filter((key) => config.getSecret(key) === undefined);`,
+      "if (unset.length) {",
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a template literal of the program being written
+      '  throw new pulumi.RunError(`Set these config values first (README.md, "Config to set", says where to find each): ${unset.join(", ")}`);',
+      "}",
+    );
+    for (const c of toSet) out.push(`const ${c.variable} = config.${reader(c)}(${JSON.stringify(c.key)});`);
+  }
+  out.push("");
+  return out;
 }
 
 /**
@@ -82,40 +131,15 @@ const SCRAM_HELPER = [
 ];
 
 const usesScram = (p: Program): boolean =>
-  [...p.body.flatMap((b) => (b.kind === "resource" ? b.value.inputs.map(([, e]) => e) : [b.value.args])), ...p.outputs.map(([, e]) => e)].some((e) => [...walk(e)].some((x) => x.kind === "scram"));
+  [...p.body.flatMap((b) => (b.kind === "resource" ? b.value.inputs.map(([, e]) => e) : [b.value.args])), ...p.named.map((n) => n.expr), ...p.outputs.map(([, e]) => e)].some((e) => [...walk(e)].some((x) => x.kind === "scram"));
 
 export function renderProgram(p: Program, header: string[]): string {
   const out: string[] = [...comment(header), ""];
   const scram = usesScram(p);
   if (scram) out.push(`import { createHash, createHmac, pbkdf2Sync } from "node:crypto";`);
   out.push(`import * as pulumi from "@pulumi/pulumi";`);
-  for (const i of p.imports) out.push(i.named ? `import { ${i.binding} } from "${i.module}";` : `import * as ${i.binding} from "${i.module}";`);
+  for (const i of p.imports) out.push(i.named ? `import { ${i.name === i.binding ? i.name : `${i.name} as ${i.binding}`} } from "${i.module}";` : `import * as ${i.binding} from "${i.module}";`);
   out.push("");
-
-  if (p.config.length) {
-    out.push(
-      ...comment([
-        p.config.some((c) => c.secret)
-          ? "Values you may change, with their defaults in Pulumi.yaml (`pulumi config set <key> <value>`), and secrets (`pulumi config set --secret <key> <value>`)."
-          : "Values you may change, with their defaults in Pulumi.yaml (`pulumi config set <key> <value>`).",
-      ]),
-    );
-    out.push("const config = new pulumi.Config();");
-    for (const c of p.config) {
-      // A key in another namespace (`other:key`) is read from that namespace.
-      const [ns, key] = c.key.includes(":") ? (c.key.split(":", 2) as [string, string]) : [p.project, c.key];
-      const reader = ns === p.project ? "config" : `new pulumi.Config(${JSON.stringify(ns)})`;
-      out.push(`const ${c.variable} = ${reader}.${c.secret ? "requireSecret" : "require"}(${JSON.stringify(key)});`);
-    }
-    out.push("");
-  }
-
-  if (scram) out.push(...SCRAM_HELPER);
-
-  for (const sh of p.shared) {
-    out.push(...comment([`The ${sh.input} ${sh.count} resources below carry alike; each adds its own.`]), `const ${sh.variable} = ${render({ kind: "object", entries: sh.entries }, 0)};`, "");
-  }
-
   out.push(
     ...comment([`Physical names (buckets, servers, roles) are those of Pulumi stack "${p.stack}": this program is for that stack only.`]),
     "const stack = pulumi.getStack();",
@@ -124,6 +148,11 @@ export function renderProgram(p: Program, header: string[]): string {
     "}",
     "",
   );
+  out.push(...configCode(p));
+  if (scram) out.push(...SCRAM_HELPER);
+  for (const sh of p.shared) {
+    out.push(...comment([`The ${sh.input} ${sh.count} resources below carry alike; each adds its own.`]), `const ${sh.variable} = ${render({ kind: "object", entries: sh.entries }, 0)};`, "");
+  }
   const usesUrn = p.componentUrns.length > 0 || p.body.some((b) => b.kind === "resource" && b.value.options.some(([k, v]) => k === "aliases" && v.includes("urn(")));
   if (usesUrn) {
     out.push(
@@ -145,7 +174,10 @@ export function renderProgram(p: Program, header: string[]): string {
       group = item.value.group.title;
       out.push(`// ---- ${group} ${"-".repeat(Math.max(4, 100 - group.length))}`, ...comment(item.value.group.lines), "");
     }
-    out.push(...(item.kind === "resource" ? resourceCode(item.value) : callCode(item.value)), "");
+    out.push(...(item.kind === "resource" ? resourceCode(item.value) : callCode(item.value)));
+    const id = item.kind === "resource" ? item.value.plan.urn : item.value.id;
+    for (const n of p.named.filter((x) => x.source === id)) out.push(`const ${n.variable} = ${render(n.expr, 0)};`);
+    out.push("");
   }
 
   const outputs = outputsCode(p.outputs);

@@ -13,6 +13,8 @@ export interface SdkPackage {
   npm: string;
   version: string;
   root: string;
+  /** The Pulumi package (resource plugin) name, e.g. "aws", "azure-native", "time". */
+  pulumiName?: string;
 }
 
 export interface SdkExport {
@@ -41,10 +43,13 @@ function loadedPulumiPackages(): Map<string, SdkPackage> {
     const pkgFile = join(root, "package.json");
     if (!existsSync(pkgFile)) continue;
     const pkg = JSON.parse(readFileSync(pkgFile, "utf8")) as { name?: string; version?: string; pulumi?: { resource?: boolean; name?: string } };
-    if (pkg.pulumi?.resource && pkg.pulumi.name && pkg.name && !found.has(pkg.pulumi.name)) found.set(pkg.pulumi.name, { npm: pkg.name, version: pkg.version ?? "*", root });
+    if (pkg.pulumi?.resource && pkg.pulumi.name && pkg.name && !found.has(pkg.pulumi.name)) found.set(pkg.pulumi.name, { npm: pkg.name, version: npmVersion(pkg.version), root, pulumiName: pkg.pulumi.name });
   }
   return found;
 }
+
+/** A package.json version as npm pins it: some Pulumi packages write theirs with a "v" (`v0.1.1`). */
+const npmVersion = (v: string | undefined): string => (v ? v.replace(/^v(?=\d)/, "") : "*");
 
 /** The npm package and version of @pulumi/pulumi as loaded here. */
 export function pulumiSdk(): SdkPackage {
@@ -85,12 +90,51 @@ export class SdkIndex {
    * when the declaration cannot be read (then any property is allowed).
    */
   readable(exp: SdkExport, kind: "resource" | "invoke"): Set<string> | undefined {
-    const key = `readable ${exp.module} ${exp.name}`;
+    const props = this.declared(exp, kind);
+    return props ? new Set(props.keys()) : undefined;
+  }
+
+  /** Whether an invoke function takes arguments before its options (`getClientConfigOutput(opts)` takes none). */
+  takesArguments(exp: SdkExport): boolean {
+    const file = declarationFile(exp, exp.name);
+    const text = file && existsSync(file) ? readFileSync(file, "utf8") : "";
+    const m = new RegExp(`export declare function ${exp.name}\\((\\w+)`).exec(text);
+    return m ? m[1] !== "opts" : true;
+  }
+
+  /** Whether a declared output (or invoke result property) may be undefined: reading inside it needs an `apply`. */
+  optional(exp: SdkExport, kind: "resource" | "invoke", property: string): boolean {
+    return this.declared(exp, kind)?.get(property)?.optional ?? false;
+  }
+
+  private declared(exp: SdkExport, kind: "resource" | "invoke"): Map<string, { optional: boolean }> | undefined {
+    const key = `declared ${exp.module} ${exp.name}`;
     if (!this.readableCache.has(key)) this.readableCache.set(key, declaredProperties(exp, kind));
     return this.readableCache.get(key);
   }
 
-  private readableCache = new Map<string, Set<string> | undefined>();
+  private readableCache = new Map<string, Map<string, { optional: boolean }> | undefined>();
+
+  /**
+   * The inputs a class sends to the engine as JSON strings although the
+   * program gives them as objects, lists, booleans or numbers: a provider's
+   * (`assumeRoles`, `skipRegionValidation`), read from the class's own code,
+   * where the generated SDK writes `pulumi.output(args?.x).apply(JSON.stringify)`.
+   */
+  jsonInputs(exp: SdkExport): Set<string> {
+    const key = `json ${exp.module} ${exp.name}`;
+    let found = this.jsonCache.get(key);
+    if (!found) {
+      found = new Set();
+      const file = declarationFile(exp, exp.name)?.replace(/\.d\.ts$/, ".js");
+      const text = file && existsSync(file) ? readFileSync(file, "utf8") : "";
+      for (const m of text.matchAll(/resourceInputs\["(\w+)"\] = pulumi\.output\([^;]*\)\.apply\(JSON\.stringify\)/g)) found.add(m[1] as string);
+      this.jsonCache.set(key, found);
+    }
+    return found;
+  }
+
+  private jsonCache = new Map<string, Set<string>>();
 
   private memo(key: string, f: () => SdkExport | undefined): SdkExport | undefined {
     if (!this.cache.has(key)) this.cache.set(key, f());
@@ -142,7 +186,8 @@ function declarationFile(exp: SdkExport, name: string): string | undefined {
   return m ? join(base, `${m[1]}.d.ts`) : undefined;
 }
 
-function declaredProperties(exp: SdkExport, kind: "resource" | "invoke"): Set<string> | undefined {
+/** The properties a resource class declares as outputs (or an invoke's result has), and whether each may be undefined. */
+function declaredProperties(exp: SdkExport, kind: "resource" | "invoke"): Map<string, { optional: boolean }> | undefined {
   const file = declarationFile(exp, exp.name);
   if (!file || !existsSync(file)) return undefined;
   const text = readFileSync(file, "utf8");
@@ -151,8 +196,8 @@ function declaredProperties(exp: SdkExport, kind: "resource" | "invoke"): Set<st
   if (start < 0) return undefined;
   const end = text.indexOf("\n}", start);
   const body = text.slice(start, end < 0 ? undefined : end);
-  const props = new Set(kind === "resource" ? ["id", "urn"] : []);
-  const pattern = kind === "resource" ? /^\s+readonly (\w+)\??: pulumi\.Output</gm : /^\s+readonly (\w+)\??:/gm;
-  for (const m of body.matchAll(pattern)) props.add(m[1] as string);
+  const props = new Map<string, { optional: boolean }>(kind === "resource" ? [["id", { optional: false }], ["urn", { optional: false }]] : []);
+  const pattern = kind === "resource" ? /^\s+readonly (\w+)(\??): pulumi\.Output<([^\n]*)/gm : /^\s+readonly (\w+)(\??): ([^\n]*)/gm;
+  for (const m of body.matchAll(pattern)) props.set(m[1] as string, { optional: m[2] === "?" || /\| undefined>?;$/.test(m[3] as string) });
   return props;
 }

@@ -7,7 +7,6 @@
 import { existsSync, readFileSync } from "node:fs";
 import { z } from "zod";
 import { InputError } from "../errors";
-import { type Expr, literal } from "./expr";
 import type { ProgramResource } from "./model";
 import { parseUrn } from "./urns";
 
@@ -50,23 +49,14 @@ export function readDeployedState(file: string, flag = "--state"): DeployedState
   return state;
 }
 
-/** A JSON value (from a state file) as a literal expression. */
-function jsonExpr(v: unknown): Expr {
-  if (Array.isArray(v)) return { kind: "array", items: v.map(jsonExpr) };
-  if (v && typeof v === "object") return { kind: "object", entries: Object.entries(v).map(([k, x]) => [k, jsonExpr(x)]) };
-  return literal(typeof v === "string" || typeof v === "number" || typeof v === "boolean" ? v : null);
-}
-
-/** Pulumi's marker for a secret in a state file: its value is ciphertext, never usable here. */
-const isStateSecret = (v: unknown): boolean => JSON.stringify(v ?? null).includes("4dabf18193072939515e22adb298388d");
-
 /**
- * Check the program against the deployed stack and take from it the values
- * eject cannot trace. Problems: the state is another stack's, or holds cloud
- * resources the program does not register (`pulumi up` would delete them).
- * A planned resource the stack does not have yet is a note (it would be created).
+ * Check the program against the deployed stack (the values eject cannot trace
+ * are taken from it while the program is built). Problems: the state is
+ * another stack's, or holds cloud resources the program does not register
+ * (`pulumi up` would delete them). A planned resource the stack does not have
+ * yet is a note (it would be created).
  */
-export function useDeployedState(resources: ProgramResource[], deployed: DeployedState, realUrns: ReadonlyMap<string, string>, notes: string[]): string[] {
+export function checkDeployedState(resources: ProgramResource[], deployed: DeployedState, realUrns: ReadonlyMap<string, string>, notes: string[]): string[] {
   const problems: string[] = [];
   const claimed = new Set<string>();
   const anyUrn = [...realUrns.values()][0];
@@ -79,19 +69,8 @@ export function useDeployedState(resources: ProgramResource[], deployed: Deploye
   }
   for (const r of resources) {
     const urn = realUrns.get(r.plan.urn) as string;
-    const d = deployed.get(urn);
-    if (!d) {
-      notes.push(`${r.plan.name} (${r.plan.type}) is not in the deployed stack (${urn}): \`pulumi up\` will create it. Was the stack's last \`pulumi up\` made with this version of Freehold?`);
-      continue;
-    }
-    claimed.add(urn);
-    for (const u of r.unresolved) {
-      const value = d.inputs?.[u.input];
-      if (u.partial || value === undefined || isStateSecret(value)) continue;
-      const at = r.inputs.findIndex(([k]) => k === u.input);
-      if (at >= 0) r.inputs[at] = [u.input, jsonExpr(value)];
-      u.deployed = true;
-    }
+    if (deployed.has(urn)) claimed.add(urn);
+    else notes.push(`${r.plan.name} (${r.plan.type}) is not in the deployed stack (${urn}): \`pulumi up\` will create it. Was the stack's last \`pulumi up\` made with this version of Freehold?`);
   }
   for (const [urn, d] of deployed) {
     if (claimed.has(urn)) continue;

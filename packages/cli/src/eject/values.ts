@@ -5,15 +5,6 @@ import { ownerOf } from "../plan/owner";
 import { type Expr, replaceNode, stringOf, walk } from "./expr";
 import type { ConfigValue, ProgramResource, Shared } from "./model";
 import { camel, type Names } from "./names";
-import type { Tracer } from "./trace";
-
-/** Where the mock run's config says a secret value came from. */
-function configKeyOf(config: Record<string, string>, value: unknown): string | undefined {
-  if (typeof value !== "string" || !value) return undefined;
-  return Object.keys(config)
-    .sort()
-    .find((k) => !k.startsWith("freehold:") && config[k] === value);
-}
 
 /**
  * Config for the values a user changes: the region (wherever it appears in a
@@ -66,24 +57,46 @@ function splitOn(s: string, c: ConfigValue): Array<string | Expr> {
   return parts;
 }
 
+/** The config value for a key of the run's config, read as a secret: found in `into`, or added to it. */
+function secretConfig(key: string, into: ConfigValue[], names: Names): ConfigValue {
+  let c = into.find((x) => x.key === key);
+  if (!c) {
+    c = { key, variable: names.take(camel(key.split(":").pop() ?? key), "secret"), secret: true, description: `A secret; set it with \`pulumi config set --secret ${key} <value>\`.` };
+    into.push(c);
+  }
+  return c;
+}
+
+/** Config values of the run (not Freehold's own) long enough not to occur by chance, longest first. */
+function runConfigValues(runConfig: Record<string, string>): Array<[string, string]> {
+  return Object.entries(runConfig)
+    .filter(([k, v]) => !k.startsWith("freehold:") && v.length >= 6)
+    .sort(([ka, a], [kb, b]) => b.length - a.length || ka.localeCompare(kb));
+}
+
 /**
  * A secret with no output behind it (a password Freehold read from config, or
- * was given in the program) must not be written out: it becomes a config
- * secret, the key the mock run's config held it under where one did.
+ * was given in the program) must not be written out. Where the run's config
+ * holds it, whole or inside a document (a registry token in a JSON secret), the
+ * program reads that key as a secret; a secret still with nothing behind it
+ * becomes a config secret of its own.
  */
-export function keepSecretsSecret(expr: Expr, fallbackKey: string, runConfig: Record<string, string>, into: ConfigValue[], names: Names, tracer: Tracer): void {
+export function keepSecretsSecret(expr: Expr, fallbackKey: string, runConfig: Record<string, string>, into: ConfigValue[], names: Names): void {
+  const known = runConfigValues(runConfig);
   for (const node of [...walk(expr)]) {
     if (node.kind !== "secret") continue;
-    const inside = [...walk(node.value)];
-    if (inside.some((e) => e.kind === "ref" || e.kind === "config") && !literalsOf(node).some((t) => tracer.madeByMocks(t))) continue;
-    const value = node.value.kind === "literal" ? node.value.value : undefined;
-    const key = configKeyOf(runConfig, value) ?? fallbackKey;
-    let c = into.find((x) => x.key === key);
-    if (!c) {
-      c = { key, variable: names.take(camel(key.split(":").pop() ?? key), "secret"), secret: true, description: `A secret; set it with \`pulumi config set --secret ${key} <value>\`.` };
-      into.push(c);
+    for (const inner of [...walk(node.value)]) {
+      const text = inner.kind === "literal" && typeof inner.value === "string" ? inner.value : undefined;
+      if (text === undefined) continue;
+      const found = known.find(([, v]) => text.includes(v));
+      if (!found) continue;
+      const c = secretConfig(found[0], into, names);
+      replaceNode(inner, stringOf(text.split(found[1]).flatMap((piece, i) => (i ? [{ kind: "config" as const, variable: c.variable, secret: true }, piece] : [piece]))));
     }
-    replaceNode(node, { kind: "config", variable: c.variable });
+    // A config secret is a secret already.
+    if (node.value.kind === "config") replaceNode(node, { ...node.value });
+    else if ([...walk(node.value)].some((e) => e.kind === "ref" || e.kind === "config")) continue;
+    else replaceNode(node, { kind: "config", variable: secretConfig(fallbackKey, into, names).variable, secret: true });
   }
 }
 
@@ -107,9 +120,4 @@ export function shareCommonEntries(resources: ProgramResource[], names: Names): 
     shared.push({ variable, input: key, entries: common, count: objects.length });
   }
   return shared;
-}
-
-/** The literal strings in an expression (whole literals and the literal parts of templates). */
-export function literalsOf(e: Expr): string[] {
-  return [...walk(e)].flatMap((x) => (x.kind === "literal" && typeof x.value === "string" ? [x.value] : x.kind === "template" ? x.parts.filter((p): p is string => typeof p === "string") : []));
 }

@@ -19,6 +19,8 @@ export interface WorkerRequest {
   target: Target;
   cloud: Cloud;
   assumptions: Core.CostAssumptions;
+  /** Plan with every value the mocks make varied (core's `runWithMocks({ vary: true })`). @default false */
+  vary?: boolean;
 }
 
 /** What the parent sends: one target, one or more clouds planned one after the other. */
@@ -66,27 +68,49 @@ function registerTypeScript(): void {
 }
 
 export async function planInProcess(req: WorkerRequest): Promise<Plan> {
-  return (await planWithValues(req, false)).plan;
+  return (await planWithValues(req, false, req.vary)).plan;
+}
+
+/** Plan, and the mock values behind the plan (unredacted: under mocks no real secret exists); for tests that compare values, secrets included. */
+export async function mockValuesInProcess(req: WorkerRequest): Promise<{ plan: Plan; values?: Core.MockValues }> {
+  const { plan, values } = await planWithValues(req, true, req.vary);
+  return { plan, ...(values ? { values } : {}) };
 }
 
 /** Plan, then write the program that registers the same cloud resources without Freehold (checked against a deployed state file, when given). */
 export async function ejectInProcess(req: WorkerRequest, source: string, statePath?: string): Promise<EjectResult> {
+  return (await ejectWithRuns(req, source, statePath)).result;
+}
+
+/**
+ * Eject, with the two runs eject read (the plan's mock values, and the varied
+ * plan's): tests compare the ejected program with them, secrets included.
+ */
+export async function ejectWithRuns(
+  req: WorkerRequest,
+  source: string,
+  statePath?: string,
+): Promise<{ result: EjectResult; runs?: { values: Core.MockValues; varied: { plan: Plan; values: Core.MockValues }; config: Record<string, string> } }> {
   const { plan, values, config } = await planWithValues(req, true);
-  if (!isHosted(plan) || !values) return { plan };
+  if (!isHosted(plan) || !values) return { result: { plan } };
+  // The same plan with every value the mocks make varied: what differs was made from the mocks, and is never written out.
+  const varied = await planWithValues(req, true, true);
+  if (!varied.values) return { result: { plan, problems: [`the stack does not plan when the mocks' values change, so eject cannot tell which values came from the mocks: ${varied.plan.error?.message ?? "no values"}`] } };
+  const runs = { values, varied: { plan: varied.plan, values: varied.values }, config };
   // Loaded only to eject: planning never needs them.
   const { EjectError, ejectProgram } = require("../eject") as typeof import("../eject");
   const { readDeployedState } = require("../eject/state") as typeof import("../eject/state");
   try {
     const deployed = statePath ? readDeployedState(statePath) : undefined;
-    return { plan, ejected: ejectProgram({ plan, values, config, ...(deployed ? { deployed } : {}) }, source) };
+    return { result: { plan, ejected: ejectProgram({ plan, values, varied: varied.values, config, ...(deployed ? { deployed } : {}) }, source) }, runs };
   } catch (e) {
-    if (e instanceof EjectError) return { plan, problems: e.problems };
-    if (e instanceof InputError) return { plan, problems: [e.message] };
+    if (e instanceof EjectError) return { result: { plan, problems: e.problems }, runs };
+    if (e instanceof InputError) return { result: { plan, problems: [e.message] }, runs };
     throw e;
   }
 }
 
-async function planWithValues(req: WorkerRequest, withValues: boolean): Promise<{ plan: Plan; values?: Core.MockValues; config: Record<string, string> }> {
+async function planWithValues(req: WorkerRequest, withValues: boolean, vary = false): Promise<{ plan: Plan; values?: Core.MockValues; config: Record<string, string> }> {
   const core = coreFor(req.target);
   const model = require("@freehold/model") as typeof import("@freehold/model");
   const warnings: string[] = [];
@@ -123,12 +147,29 @@ async function planWithValues(req: WorkerRequest, withValues: boolean): Promise<
       };
       options = { project: req.target.project, stack: req.target.stack, config: req.target.config };
     }
-    const run = await core.runWithMocks(req.cloud, program, { ...options, values: withValues });
+    const run = await core.runWithMocks(req.cloud, program, { ...options, values: withValues, vary });
+    if (req.target.kind === "program" && !run.resources.some((r) => r.custom)) {
+      // Never a plan of nothing that looks like success (a program whose resources did not reach the mocks).
+      return { plan: failed(req, { type: "spec", message: `${req.target.dir}: the program registered no cloud resources, so there is nothing to plan. Check that it creates resources when run as \`pulumi preview\` would run it.` }, warnings, backend, stackName), config: {} };
+    }
     const plan = await buildPlan(backend, run, req.assumptions, warnings, { stack: stackName, pulumiStack: req.target.stack });
     return { plan, values: run.values, config: options.config ?? {} };
   } catch (e) {
-    return { plan: failed(req, describeError(e, model), warnings, backend, stackName), config: {} };
+    return { plan: failed(req, missingModule(e, req.target) ?? describeError(e, model), warnings, backend, stackName), config: {} };
   }
+}
+
+/**
+ * A program that needs a package it does not have (an ejected program before
+ * its README's `npm install`): the user's to fix, so said plainly.
+ */
+function missingModule(e: unknown, target: Target): PlanError | undefined {
+  const err = e as { code?: string; message?: string; requireStack?: string[] };
+  if (target.kind !== "program" || err?.code !== "MODULE_NOT_FOUND") return undefined;
+  const from = err.requireStack?.[0];
+  if (!from?.startsWith(target.dir)) return undefined;
+  const wanted = /Cannot find module '([^']+)'/.exec(err.message ?? "")?.[1] ?? "a package";
+  return { type: "spec", message: `${from} needs ${wanted}, which is not installed for ${target.dir}: run \`npm install\` there first (it installs what package.json lists).` };
 }
 
 function describeError(e: unknown, model: typeof import("@freehold/model")): PlanError {
