@@ -169,9 +169,11 @@ function failed(req: WorkerRequest, error: PlanError, warnings: string[], backen
     location: { city: "", country: "", zones: 0 },
     residency: { rule: "none", allowedCountries: null, locations: [] },
     components: [],
-    platform: { resourceCount: 0, estimate: { lines: [], monthlyUsd: 0 } },
-    totals: { monthlyUsd: 0, resources: 0 },
+    platform: { resourceCount: 0, estimate: { lines: [], monthlyUsd: 0, fixedUsd: 0, usageUsd: 0 } },
+    totals: { monthlyUsd: 0, fixedUsd: 0, usageUsd: 0, resources: 0 },
     assumptions: req.assumptions,
+    pricing: { region: "", referenceRegion: "", coverage: "none", substituted: [], note: "", unpriced: [], lines: 0, estimatedLines: 0 },
+    usage: { source: req.assumptions.source, hoursPerMonth: req.assumptions.hoursPerMonth, months: req.assumptions.months, components: [] },
     migration: {
       egress: backend?.migration.egress ?? { usd: 0, unit: "GB", source: { name: "unknown", date: "" } },
       freeEgressGiB: backend?.migration.freeEgressGiB ?? 0,
