@@ -16,6 +16,7 @@ import {
   type Source,
 } from "@freehold/core";
 import type { Database, ObjectStore, WebService } from "@freehold/model";
+import { PRICE_API } from "./price-catalog";
 import { PRICE_TABLE } from "./price-table";
 
 const reference = new RegionPrices(PRICE_TABLE, PRICE_TABLE.referenceRegion);
@@ -174,6 +175,7 @@ const secret: ResourcePricer = (r, ctx) => [costLine(`Secrets Manager secret (${
 const FREE = "no charge of its own";
 export const pricing: BackendPricing = {
   table: PRICE_TABLE,
+  api: PRICE_API,
   priced: {
     "aws:ecs/service:Service": ecsService,
     "aws:lb/loadBalancer:LoadBalancer": loadBalancer,

@@ -7,6 +7,7 @@
  */
 import { type Availability, type BackendPricing, costLine, type Price, type PricingContext, type ResourcePricer, RegionPrices, round, type Source } from "@freehold/core";
 import type { ComponentKind, Database, ObjectStore, WebService } from "@freehold/model";
+import { PRICE_API } from "./price-catalog";
 import { PRICE_TABLE } from "./price-table";
 import { postgresSku } from "./sizes";
 
@@ -128,6 +129,7 @@ const privateZone: ResourcePricer = (r, ctx) => [costLine(`private DNS zone ${st
 const FREE = "no charge of its own";
 export const pricing: BackendPricing = {
   table: PRICE_TABLE,
+  api: PRICE_API,
   priced: {
     "azure-native:app:ContainerApp": containerApp,
     "azure-native:dbforpostgresql:Server": postgresServer,

@@ -28,6 +28,7 @@ export function fakeBackend(cloud: Backend["cloud"] = "aws"): Backend {
     availability: () => ({ percent: 99.9, basis: "fake", source }),
     pricing: {
       table: { cloud, referenceRegion: "fake-1", global: { thing: { usd: 1, unit: "month", source } }, regions: {} },
+      api: [],
       priced: { "fake:index:Service": (_r, ctx) => [costLine("thing", 1, ctx.prices.get("thing"))] },
       free: { "fake:index:Network": "a test resource", "fake:index:Db": "a test resource", "fake:index:Bucket": "a test resource" },
     },

@@ -81,6 +81,8 @@ export interface BackendPricing {
   priced: Readonly<Record<string, ResourcePricer>>;
   /** Resource types with no charge of their own, each with the reason. */
   free: Readonly<Record<string, string>>;
+  /** Where `freehold prices refresh` finds each line in the cloud's price API. */
+  api: readonly PriceApiLine[];
 }
 
 /** Resource types of Pulumi's utility providers: they live in the Pulumi state, not in a cloud account. */
@@ -184,3 +186,49 @@ export function splitCost(lines: readonly CostLine[]): { fixedUsd: number; usage
 export function estimatedLines(lines: readonly CostLine[]): number {
   return lines.filter((l) => l.source.estimate).length;
 }
+
+/**
+ * Where a line of a price table is found in its cloud's price API, for
+ * `freehold prices refresh`. A line is looked up in every region the model
+ * accepts; what the API does not have keeps its hand-written entry.
+ */
+export type PriceApiLine =
+  | {
+      /** AWS Price List bulk API: the offer file of `service` for the region; the product whose usagetype is `usagetype` after the region's prefix (and whose attributes match). */
+      api: "aws";
+      key: string;
+      unit: string;
+      service: string;
+      usagetype: string;
+      attributes?: Record<string, string>;
+      /** Price dimension starting at this quantity. @default "0" */
+      beginRange?: string;
+      /** Multiply the API's unit price (e.g. 1000 for a price per 1,000 requests). @default 1 */
+      scale?: number;
+    }
+  | {
+      /** Azure Retail Prices API: the consumption item of `serviceName` with `meterName` (and `productName`, `skuName`) in the region. */
+      api: "azure";
+      key: string;
+      unit: string;
+      serviceName: string;
+      meterName: string;
+      productName?: string;
+      skuName?: string;
+      /** Tier starting at this many units. @default 0 */
+      tierMinimumUnits?: number;
+      scale?: number;
+    }
+  | {
+      /** Google Cloud Billing Catalog API: the SKU of service `serviceId` whose description matches `description` (`{region}` stands for the region code, `{city}` for its name in SKU descriptions) and whose serviceRegions hold the region. */
+      api: "gcp";
+      key: string;
+      unit: string;
+      serviceId: string;
+      description: string;
+      /** The region's name as SKU descriptions spell it, by region code. */
+      places?: Readonly<Record<string, string>>;
+      /** Tier starting at this usage. @default 0 */
+      startUsageAmount?: number;
+      scale?: number;
+    };

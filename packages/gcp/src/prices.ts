@@ -6,6 +6,7 @@
  */
 import { type Availability, type BackendPricing, costLine, type Price, type PricingContext, type ResourcePricer, RegionPrices, type Source } from "@freehold/core";
 import type { Database, ObjectStore, WebService } from "@freehold/model";
+import { PRICE_API } from "./price-catalog";
 import { PRICE_TABLE } from "./price-table";
 
 const reference = new RegionPrices(PRICE_TABLE, PRICE_TABLE.referenceRegion);
@@ -133,6 +134,7 @@ const repository: ResourcePricer = (_r, ctx) => [costLine("Artifact Registry rem
 const FREE = "no charge of its own";
 export const pricing: BackendPricing = {
   table: PRICE_TABLE,
+  api: PRICE_API,
   priced: {
     "gcp:cloudrunv2/service:Service": runService,
     "gcp:sql/databaseInstance:DatabaseInstance": sqlInstance,
