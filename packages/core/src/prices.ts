@@ -9,7 +9,9 @@
  */
 import { type Cloud, type Component, type ComponentKind, type KindUsage, type Usage, usageFor } from "@freehold/model";
 import type { CostLine, Price, SizeChoice, Source } from "./backend";
-import type { PlannedResource } from "./plan";
+import type { ComponentRecord } from "./components";
+import { ownerOf } from "./owner";
+import type { MockRun, PlannedResource } from "./plan";
 
 /** A cloud's price table: every line by key, per region, each with its source. Written by `freehold prices refresh` (API lines) and by hand (page lines). */
 export interface PriceTable {
@@ -142,6 +144,34 @@ export function priceResources(
     if (priced.length) lines.set(r.urn, priced);
   }
   return { lines, unpriced: [...unpriced].sort(), region: regionPricing(pricing.table, args.region, prices) };
+}
+
+/** A run priced: each component's lines (by name), the shared platform's (with any resource outside a component), and the pricing behind them. */
+export interface PricedRun {
+  components: Map<string, CostLine[]>;
+  platform: CostLine[];
+  priced: PricedResources;
+}
+
+/** Price a mock run with a backend's rules: every cloud resource under the Freehold component it belongs to, in the stack's region. */
+export function priceRun(pricing: BackendPricing, run: Pick<MockRun, "resources" | "components">, usage: Usage): PricedRun {
+  const region = run.components[0]?.stack.region.region ?? pricing.table.referenceRegion;
+  const components: PricedComponent[] = run.components.map((c: ComponentRecord) => ({ name: c.name, kind: c.kind, spec: c.spec, size: c.description.size }));
+  const urns = new Map<string, PricedComponent>();
+  for (const r of run.resources) {
+    const c = r.type.startsWith("freehold:index:") && r.type !== "freehold:index:Platform" ? components.find((x) => x.name === r.name) : undefined;
+    if (c) urns.set(r.urn, c);
+  }
+  const priced = priceResources(pricing, { region, usage, resources: run.resources, components, componentOf: (r) => urns.get(ownerOf(run.resources, r)?.urn ?? "") });
+  const byName = new Map<string, CostLine[]>(components.map((c) => [c.name, []]));
+  const platform: CostLine[] = [];
+  for (const r of run.resources) {
+    const lines = priced.lines.get(r.urn);
+    if (!lines) continue;
+    const c = urns.get(ownerOf(run.resources, r)?.urn ?? "");
+    (c ? (byName.get(c.name) as CostLine[]) : platform).push(...lines);
+  }
+  return { components: byName, platform, priced };
 }
 
 function regionPricing(table: PriceTable, region: string, prices: RegionPrices): RegionPricing {

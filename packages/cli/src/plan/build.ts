@@ -7,10 +7,8 @@ import {
   type CostLine,
   estimatedLines,
   type MockRun,
-  type PricedComponent,
-  type PricedResources,
   plainOutputs,
-  priceResources,
+  priceRun,
   RegionPrices,
   round,
   splitCost,
@@ -43,15 +41,13 @@ export async function buildPlan(backend: Backend, run: MockRun, assumptions: Cos
   const first = run.components[0];
   const stack = first?.stack;
   const region = stack?.region.region ?? backend.pricing.table.referenceRegion;
-  const priced = priceStack(backend, run, assumptions, region, componentUrns);
-  const linesOf = (urn: string | undefined) => run.resources.filter((r) => r.custom && ownerOf(run.resources, r)?.urn === urn).flatMap((r) => priced.lines.get(r.urn) ?? []);
+  const { components: componentLines, platform: platformLines, priced } = priceRun(backend.pricing, run, assumptions);
 
   const capabilities = new Map(backend.capabilities.map((c) => [c.feature, c]));
   const components: PlanComponent[] = [];
-  for (const c of run.components) components.push(await planComponent(backend, c, capabilities, linesOf(componentUrns.get(c.name)), componentUrns, counts));
+  for (const c of run.components) components.push(await planComponent(backend, c, capabilities, componentLines.get(c.name) ?? [], componentUrns, counts));
 
-  // The shared platform's resources, and in a plain Pulumi program every resource outside a Freehold component.
-  const platformLines = linesOf(platformUrn).concat(linesOf(undefined));
+  // platformLines: the shared platform's resources, and in a plain Pulumi program every resource outside a Freehold component.
   const platformCost = sumCost(platformLines);
   const allLines: CostLine[] = [...components.flatMap((c) => c.estimate.lines), ...platformLines];
   for (const type of priced.unpriced) warnings.push(`no price for ${type}: Freehold's ${backend.displayName} pricing has no rule for it, so its cost is missing from the estimate`);
@@ -110,13 +106,6 @@ export async function buildPlan(backend: Backend, run: MockRun, assumptions: Cos
     warnings,
     outputs: run.outputs,
   };
-}
-
-/** Price every planned resource with the backend's rules, each under the component it belongs to. */
-function priceStack(backend: Backend, run: MockRun, usage: CostAssumptions, region: string, componentUrns: Map<string, string>): PricedResources {
-  const components: PricedComponent[] = run.components.map((c) => ({ name: c.name, kind: c.kind, spec: c.spec, size: c.description.size }));
-  const byUrn = new Map([...componentUrns].map(([name, urn]) => [urn, components.find((c) => c.name === name)]));
-  return priceResources(backend.pricing, { region, usage, resources: run.resources, components, componentOf: (r) => byUrn.get(ownerOf(run.resources, r)?.urn ?? "") });
 }
 
 /** The internet egress price of the plan's region (a migration's egress leaves from there). */
