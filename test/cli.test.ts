@@ -311,7 +311,7 @@ describe("DNS records for a custom domain", () => {
       { name: "app.example.gov.uk", type: "CNAME", value: "web-ext-123.eu-west-2.elb.amazonaws.com", purpose: "traffic" },
     ];
     const base = planFixture("aws", { region: "eu-west-2" });
-    const web = { name: "web", kind: "web-service" as const, service: "Amazon ECS on AWS Fargate", details: {}, spec: WebServiceSpec.parse({ kind: "web-service", image: "x", public: true, domain: "app.example.gov.uk" }), features: [], availability: { basis: "x", source: { name: "s", date: "2026-01-01" } }, estimate: { lines: [], monthlyUsd: 0 }, vendorSettings: [], outputs: { url: "https://app.example.gov.uk", dnsRecords: records }, urn: "u", resourceCount: 1 };
+    const web = { name: "web", kind: "web-service" as const, service: "Amazon ECS on AWS Fargate", details: {}, spec: WebServiceSpec.parse({ kind: "web-service", image: "x", public: true, domain: "app.example.gov.uk" }), features: [], availability: { basis: "x", source: { name: "s", date: "2026-01-01" } }, estimate: { lines: [], monthlyUsd: 0, fixedUsd: 0, usageUsd: 0 }, vendorSettings: [], outputs: { url: "https://app.example.gov.uk", dnsRecords: records }, urn: "u", resourceCount: 1 };
     const plan = { ...base, components: [web] } as typeof base & { error: undefined };
     for (const text of [planText(plan), planMarkdown(plan), compareMarkdown(comparePlans([plan], "stack.yaml"), [plan])]) {
       expect(text).toContain("DNS records to create");

@@ -156,7 +156,7 @@ const logGroup: ResourcePricer = (r, ctx) => {
 /** An S3 bucket: current data (with growth), old versions where versioning is on, requests, and downloads straight from the bucket. */
 const bucket: ResourcePricer = (r, ctx) => {
   const c = ctx.component;
-  if (!c || c.kind !== "object-store") return [];
+  if (c?.kind !== "object-store") return [];
   const u = ctx.usageOf({ name: c.name, kind: "object-store" });
   const versioned = ctx.resources.some((x) => x.type === "aws:s3/bucketVersioning:BucketVersioning" && x.parent === r.parent && (x.inputs.versioningConfiguration as { status?: string })?.status === "Enabled");
   const current = u.storageGiB + u.storageGrowthGiB * ctx.usage.months;

@@ -43,7 +43,7 @@ const obj = (v: unknown) => (v && typeof v === "object" ? (v as Record<string, u
 /** A container app: its minimum replicas always active, its requests, and (external ingress) the internet egress of its responses. */
 const containerApp: ResourcePricer = (r, ctx) => {
   const c = ctx.component;
-  if (!c || c.spec.kind !== "web-service") return [];
+  if (c?.spec.kind !== "web-service") return [];
   const u = ctx.usageOf({ name: c.name, kind: "web-service" });
   const replicas = u.averageInstances ?? c.spec.scaling.min;
   const cpu = c.size?.cpu ?? 0.5;
@@ -93,7 +93,7 @@ const postgresServer: ResourcePricer = (r, ctx) => {
 /** A storage account: blob data (current, and old versions where versioning is on), operations, and downloads straight from it. */
 const storageAccount: ResourcePricer = (r, ctx) => {
   const c = ctx.component;
-  if (!c || c.kind !== "object-store") return [];
+  if (c?.kind !== "object-store") return [];
   const u = ctx.usageOf({ name: c.name, kind: "object-store" });
   const versioned = ctx.resources.some((x) => x.type === "azure-native:storage:BlobServiceProperties" && x.parent === r.parent && x.inputs.isVersioningEnabled === true);
   const current = u.storageGiB + u.storageGrowthGiB * ctx.usage.months;

@@ -162,7 +162,9 @@ export function priceRun(pricing: BackendPricing, run: Pick<MockRun, "resources"
     const c = r.type.startsWith("freehold:index:") && r.type !== "freehold:index:Platform" ? components.find((x) => x.name === r.name) : undefined;
     if (c) urns.set(r.urn, c);
   }
-  const priced = priceResources(pricing, { region, usage, resources: run.resources, components, componentOf: (r) => urns.get(ownerOf(run.resources, r)?.urn ?? "") });
+  // A plain Pulumi program (no Freehold component) has no usage to price with: it shows its resources, not costs.
+  const resources = components.length ? run.resources : [];
+  const priced = priceResources(pricing, { region, usage, resources, components, componentOf: (r) => urns.get(ownerOf(run.resources, r)?.urn ?? "") });
   const byName = new Map<string, CostLine[]>(components.map((c) => [c.name, []]));
   const platform: CostLine[] = [];
   for (const r of run.resources) {

@@ -27,7 +27,7 @@ const obj = (v: unknown) => (v && typeof v === "object" ? (v as Record<string, u
  */
 const runService: ResourcePricer = (_r, ctx) => {
   const c = ctx.component;
-  if (!c || c.spec.kind !== "web-service") return [];
+  if (c?.spec.kind !== "web-service") return [];
   const spec = c.spec;
   const u = ctx.usageOf({ name: c.name, kind: "web-service" });
   const instances = Math.max(u.averageInstances ?? spec.scaling.min, spec.background ? 1 : 0);
@@ -76,7 +76,7 @@ const sqlInstance: ResourcePricer = (r, ctx) => {
 /** A bucket: current data (with growth), noncurrent versions where versioning is on, operations, and downloads straight from it. */
 const bucket: ResourcePricer = (r, ctx) => {
   const c = ctx.component;
-  if (!c || c.kind !== "object-store") return [];
+  if (c?.kind !== "object-store") return [];
   const u = ctx.usageOf({ name: c.name, kind: "object-store" });
   const versioned = obj(r.inputs.versioning).enabled === true;
   const current = u.storageGiB + u.storageGrowthGiB * ctx.usage.months;
