@@ -77,14 +77,14 @@ describe("bad input", () => {
     const r = await freehold(["plan", EXAMPLE_STACK, "--cloud", "oracle", "--fromat", "json"]);
     expect(r.code).toBe(2);
     expect(r.stderr).toBe(
-      'freehold plan: 2 problems:\n  - --cloud: "oracle" is not allowed; allowed: aws, azure, gcp\n  - unknown flag --fromat; did you mean --format? (flags: --cloud, --format, --currency, --stack, --hours, --storage-gib, --requests-millions, --egress-gib, --help)\nRun `freehold plan --help` for usage.\n',
+      'freehold plan: 2 problems:\n  - --cloud: "oracle" is not allowed; allowed: aws, azure, gcp\n  - unknown flag --fromat; did you mean --format? (flags: --cloud, --format, --currency, --stack, --usage, --hours, --storage-gib, --requests-millions, --egress-gib, --help)\nRun `freehold plan --help` for usage.\n',
     );
   });
 
   it("suggests a command for a typo and documents exit codes in --help", async () => {
     const r = await freehold(["compre"]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toBe('freehold: unknown command "compre". Did you mean "compare"? Commands: plan, compare, check, exit-plan, migrate, rehearse, eject.\n');
+    expect(r.stderr).toBe('freehold: unknown command "compre". Did you mean "compare"? Commands: plan, compare, check, exit-plan, migrate, rehearse, eject, prices.\n');
     const help = await freehold(["--help"]);
     expect(help.code).toBe(0);
     expect(help.stdout).toContain("Exit codes: 0 ok; 1 check findings, failed verification or a failed tool or server (the message says what to check); 2 bad input;");
@@ -154,8 +154,8 @@ describe("freehold compare", () => {
     const aws = cmp.clouds[0] as (typeof cmp.clouds)[number];
     expect(md).toContain(note);
     expect(md).toContain(`| Estimated monthly cost | ${cmp.clouds.map((c) => money(c.monthlyUsd, cmp.currency)).join(" | ")} |`);
-    expect(md).toContain(`Total: **${money(aws.monthlyUsd, cmp.currency)}** a month.`);
-    expect(md).toContain("| Component | Item | Quantity | Unit price (USD list) | Monthly (£) | Source |");
+    expect(md).toContain(`Total: **${money(aws.monthlyUsd, cmp.currency)}** a month: ${money(aws.fixedUsd, cmp.currency)} fixed, ${money(aws.usageUsd, cmp.currency)} usage-driven.`);
+    expect(md).toContain("| Component | Item | Basis | Quantity | Unit price (USD list) | Monthly (£) | Source |");
     expect(md).toContain(`| all | ${HMRC_USD_RATE.source.name}: ${HMRC_USD_RATE.source.url} | 2026-10 | exchange rate |`);
     expect(md).toMatch(/\| Monthly estimate \| £/);
     expect(md).not.toMatch(/\| Monthly estimate \|[^\n]*\$/);

@@ -74,6 +74,17 @@ describe("what is priced is what is planned", () => {
     expect(global.filter((l) => l.resourceType === "gcp:compute/globalForwardingRule:GlobalForwardingRule" && /forwarding rule/.test(l.item))).toHaveLength(2);
   });
 
+  it("says what a destroy leaves billing: retained databases and buckets, and on AWS the final snapshot of an unprotected database (never in the monthly total)", async () => {
+    const kept = await plan("aws", EXAMPLE);
+    expect(kept.afterDestroy.lines.some((l) => l.resourceType === "aws:rds/instance:Instance" && l.retained)).toBe(true);
+    expect(kept.afterDestroy.lines.some((l) => l.resourceType === "aws:s3/bucket:Bucket" && l.retained)).toBe(true);
+    const scratch = await plan("aws", CONFORMANCE_STACKS["throwaway stack without deletion protection"] as string);
+    const snapshot = scratch.afterDestroy.lines.filter((l) => /final snapshot kept after a destroy/.test(l.item));
+    expect(snapshot).toHaveLength(1);
+    expect(snapshot[0]?.quantity).toBe(20);
+    expect(lines(scratch).some((l) => /final snapshot/.test(l.item))).toBe(false);
+  });
+
   it("prices log ingestion where logs are kept: CloudWatch log groups, the Log Analytics workspace, Cloud Logging", async () => {
     const usage = parseUsage("defaults: { web-service: { logGiB: 40 } }");
     const byCloud: Partial<Record<Cloud, CostLine[]>> = {};

@@ -18,6 +18,7 @@ export function planFixture(cloud: Cloud, parts: Partial<Plan> = {}): Plan {
     components: [],
     platform: { resourceCount: 0, estimate: { lines: [], monthlyUsd: 0, fixedUsd: 0, usageUsd: 0 } },
     totals: { monthlyUsd: 0, fixedUsd: 0, usageUsd: 0, resources: 0 },
+    afterDestroy: { lines: [], monthlyUsd: 0 },
     assumptions: DEFAULT_ASSUMPTIONS,
     pricing: { region: "", referenceRegion: "", coverage: "own", substituted: [], note: "", unpriced: [], lines: 0, estimatedLines: 0 },
     usage: { source: "built-in defaults", hoursPerMonth: 730, months: 12, components: [] },

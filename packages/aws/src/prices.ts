@@ -128,6 +128,12 @@ const rdsInstance: ResourcePricer = (r, ctx) => {
     ),
   ];
   if (r.inputs.manageMasterUserPassword === true) lines.push(costLine("Secrets Manager secret (the RDS-managed master password)", 1, ctx.prices.get("secrets.secret")));
+  // Without deletion protection a destroy deletes the instance but keeps its final snapshot, billed as backup storage.
+  if (r.inputs.skipFinalSnapshot === false && !r.options.retainOnDelete) {
+    const data = u.dataGiB + u.storageGrowthGiB * ctx.usage.months;
+    const kept = data > 0 ? data : allocated;
+    lines.push({ ...costLine(`final snapshot kept after a destroy, ${kept} GB (${data > 0 ? "the data" : "the provisioned storage, at most"})`, kept, ctx.prices.get("rds.backup"), "usage"), afterDestroy: true });
+  }
   return lines;
 };
 

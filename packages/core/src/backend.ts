@@ -145,6 +145,10 @@ export interface CostLine {
   basis: "fixed" | "usage";
   /** The cloud resource type the line bills, e.g. "aws:ec2/natGateway:NatGateway". */
   resourceType?: string;
+  /** Billed only after a destroy (a final snapshot kept): not in the monthly total, but in what a destroy leaves behind. */
+  afterDestroy?: boolean;
+  /** The resource is retained on delete: a destroy leaves it, and this line, billing. */
+  retained?: boolean;
 }
 
 /** Published availability for a component as configured. */

@@ -140,16 +140,21 @@ export function priceResources(
       continue;
     }
     const component = args.componentOf(r);
-    const priced = rule(r, { ...base, ...(component ? { component } : {}) }).map((l) => ({ ...l, resourceType: l.resourceType ?? r.type }));
+    const priced = rule(r, { ...base, ...(component ? { component } : {}) }).map((l) => ({ ...l, resourceType: l.resourceType ?? r.type, ...(r.options.retainOnDelete ? { retained: true } : {}) }));
     if (priced.length) lines.set(r.urn, priced);
   }
   return { lines, unpriced: [...unpriced].sort(), region: regionPricing(pricing.table, args.region, prices) };
 }
 
-/** A run priced: each component's lines (by name), the shared platform's (with any resource outside a component), and the pricing behind them. */
+/**
+ * A run priced: each component's monthly lines (by name), the shared
+ * platform's (with any resource outside a component), what a destroy leaves
+ * billing (retained resources and final snapshots), and the pricing behind them.
+ */
 export interface PricedRun {
   components: Map<string, CostLine[]>;
   platform: CostLine[];
+  afterDestroy: CostLine[];
   priced: PricedResources;
 }
 
@@ -167,13 +172,15 @@ export function priceRun(pricing: BackendPricing, run: Pick<MockRun, "resources"
   const priced = priceResources(pricing, { region, usage, resources, components, componentOf: (r) => urns.get(ownerOf(run.resources, r)?.urn ?? "") });
   const byName = new Map<string, CostLine[]>(components.map((c) => [c.name, []]));
   const platform: CostLine[] = [];
+  const afterDestroy: CostLine[] = [];
   for (const r of run.resources) {
     const lines = priced.lines.get(r.urn);
     if (!lines) continue;
     const c = urns.get(ownerOf(run.resources, r)?.urn ?? "");
-    (c ? (byName.get(c.name) as CostLine[]) : platform).push(...lines);
+    (c ? (byName.get(c.name) as CostLine[]) : platform).push(...lines.filter((l) => !l.afterDestroy));
+    afterDestroy.push(...lines.filter((l) => l.afterDestroy || l.retained));
   }
-  return { components: byName, platform, priced };
+  return { components: byName, platform, afterDestroy, priced };
 }
 
 function regionPricing(table: PriceTable, region: string, prices: RegionPrices): RegionPricing {

@@ -65,8 +65,8 @@ export function planText(plan: HostedPlan, currency: ReportCurrency = reportCurr
   }
   return [
     `${plan.provider}, ${plan.region} (${plan.location.city}, ${plan.location.country}): ${plan.totals.resources} resources, about ${money(plan.totals.monthlyUsd, currency)} a month (${money(plan.totals.fixedUsd, currency)} fixed, ${money(plan.totals.usageUsd, currency)} usage-driven)`,
-    pricingLine(plan.provider, plan.pricing),
     currencyNote(currency),
+    pricingLine(plan.provider, plan.pricing),
     `${usageLines(plan.usage)[0]}.`,
     "",
     textTable(HEAD, [...componentRows(plan, currency), ["(platform)", "", "shared network", "", String(plan.platform.resourceCount), "", money(plan.platform.estimate.monthlyUsd, currency)]]),

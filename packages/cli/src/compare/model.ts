@@ -56,6 +56,8 @@ export interface ComparedCloud {
   platform: { resourceCount: number; monthlyUsd: number; monthly: number; lines: CostLine[] };
   /** Whose prices the region was priced at, resource types with no price, and how many lines are estimates. */
   pricing: Plan["pricing"];
+  /** What a destroy leaves billing each month (retained databases and buckets, final snapshots), USD. */
+  afterDestroyUsd: number;
   residency: Plan["residency"] & { ok: boolean };
   warnings: string[];
 }
@@ -116,6 +118,7 @@ export function comparePlans(plans: Plan[], target: string, currency: ReportCurr
       usageUsd: p.totals.usageUsd,
       monthly: convert(p.totals.monthlyUsd, currency),
       pricing: p.pricing,
+      afterDestroyUsd: p.afterDestroy?.monthlyUsd ?? 0,
       platform: { resourceCount: p.platform.resourceCount, monthlyUsd: p.platform.estimate.monthlyUsd, monthly: convert(p.platform.estimate.monthlyUsd, currency), lines: p.platform.estimate.lines },
       residency: { ...p.residency, ok: p.residency.locations.every((l) => l.allowed) },
       warnings: p.warnings,

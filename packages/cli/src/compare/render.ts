@@ -59,6 +59,7 @@ export function compareMarkdown(cmp: Comparison, plans: Plan[]): string {
         ["Estimated monthly cost", ...clouds.map((c) => (c.ok ? money(c.monthlyUsd, cmp.currency) : "cannot host"))],
         ["of which fixed (what is created)", ...clouds.map((c) => (c.ok ? money(c.fixedUsd, cmp.currency) : "—"))],
         ["of which usage-driven (the usage below)", ...clouds.map((c) => (c.ok ? money(c.usageUsd, cmp.currency) : "—"))],
+        ["Left billing after a destroy (retained data, final snapshots)", ...clouds.map((c) => (c.ok ? money(c.afterDestroyUsd, cmp.currency) : "—"))],
         ["Prices", ...clouds.map((c) => (c.ok ? c.pricing.note : "—"))],
       ],
     ),

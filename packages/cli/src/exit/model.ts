@@ -133,7 +133,12 @@ export function buildExitPlan(source: HostedPlan, target: HostedPlan, all: Plan[
       targetMonthlyUsd: { value: target.totals.monthlyUsd, unit: "USD/month", basis: `the target plan's estimate (${target.provider} list prices; $${target.totals.fixedUsd} fixed, $${target.totals.usageUsd} usage-driven; see its cost lines)` },
       sourceMonthlyUsd: { value: source.totals.monthlyUsd, unit: "USD/month", basis: `the source plan's estimate (${source.provider} list prices; $${source.totals.fixedUsd} fixed, $${source.totals.usageUsd} usage-driven)` },
     },
-    costNotes: [pricingLine(source.provider, source.pricing), pricingLine(target.provider, target.pricing), ...usageLines(source.usage)].filter(Boolean),
+    costNotes: [
+      pricingLine(source.provider, source.pricing),
+      pricingLine(target.provider, target.pricing),
+      `After the move, destroying the source stack leaves $${source.afterDestroy.monthlyUsd} a month billing on ${source.provider} (data retained on delete and final snapshots) until it is deleted by hand.`,
+      ...usageLines(source.usage),
+    ].filter(Boolean),
     cutover: cutoverSteps(source, target),
     rollback: [
       { title: "Until the DNS switch, rolling back is doing nothing: the source still serves every request and holds the data of record." },

@@ -41,7 +41,7 @@ export async function buildPlan(backend: Backend, run: MockRun, assumptions: Cos
   const first = run.components[0];
   const stack = first?.stack;
   const region = stack?.region.region ?? backend.pricing.table.referenceRegion;
-  const { components: componentLines, platform: platformLines, priced } = priceRun(backend.pricing, run, assumptions);
+  const { components: componentLines, platform: platformLines, afterDestroy, priced } = priceRun(backend.pricing, run, assumptions);
 
   const capabilities = new Map(backend.capabilities.map((c) => [c.feature, c]));
   const components: PlanComponent[] = [];
@@ -86,6 +86,7 @@ export async function buildPlan(backend: Backend, run: MockRun, assumptions: Cos
       ...splitCost(allLines),
       resources: run.resources.filter((r) => r.custom).length,
     },
+    afterDestroy: { lines: afterDestroy, monthlyUsd: sumCost(afterDestroy) },
     assumptions,
     pricing: { ...priced.region, unpriced: priced.unpriced, lines: allLines.length, estimatedLines: estimatedLines(allLines) },
     usage: usageStatement(assumptions, run.components),

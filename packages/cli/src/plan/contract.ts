@@ -102,6 +102,8 @@ export interface Plan {
   components: PlanComponent[];
   platform: { urn?: string; resourceCount: number; estimate: CostEstimate };
   totals: { monthlyUsd: number; fixedUsd: number; usageUsd: number; resources: number };
+  /** What a destroy leaves billing each month: resources retained on delete (databases, buckets) and final snapshots. */
+  afterDestroy: { lines: CostLine[]; monthlyUsd: number };
   /** The usage the plan was priced with (see `usage` for the figures per component). */
   assumptions: CostAssumptions;
   pricing: PlanPricing;

@@ -171,6 +171,7 @@ function failed(req: WorkerRequest, error: PlanError, warnings: string[], backen
     components: [],
     platform: { resourceCount: 0, estimate: { lines: [], monthlyUsd: 0, fixedUsd: 0, usageUsd: 0 } },
     totals: { monthlyUsd: 0, fixedUsd: 0, usageUsd: 0, resources: 0 },
+    afterDestroy: { lines: [], monthlyUsd: 0 },
     assumptions: req.assumptions,
     pricing: { region: "", referenceRegion: "", coverage: "none", substituted: [], note: "", unpriced: [], lines: 0, estimatedLines: 0 },
     usage: { source: req.assumptions.source, hoursPerMonth: req.assumptions.hoursPerMonth, months: req.assumptions.months, components: [] },
