@@ -89,7 +89,7 @@ describe("bad input", () => {
     expect(help.code).toBe(0);
     expect(help.stdout).toContain("Exit codes: 0 ok; 1 check findings, failed verification or a failed tool or server (the message says what to check); 2 bad input;");
     expect(help.stdout).toContain("3 a cloud cannot host the stack; 130/143 migrate or rehearse stopped by SIGINT/SIGTERM (everything it started stopped); 70 internal error.");
-    for (const c of ["plan", "compare", "check", "exit-plan", "migrate", "rehearse", "eject"]) {
+    for (const c of ["plan", "compare", "check", "exit-plan", "migrate", "rehearse", "eject", "prices"]) {
       const h = await freehold([c, "--help"]);
       expect(h.code, c).toBe(0);
       expect(h.stdout).toContain(`Usage: freehold ${c}`);
@@ -160,7 +160,8 @@ describe("freehold compare", () => {
     expect(md).toMatch(/\| Monthly estimate \| £/);
     expect(md).not.toMatch(/\| Monthly estimate \|[^\n]*\$/);
     expect(readFileSync(join(dir, "compare.html"), "utf8")).toContain(`<div class="big">${money(aws.monthlyUsd, cmp.currency)}<span class="muted"> /month</span>`);
-    expect(stdout.split("\n").find((l) => l.startsWith("Amazon Web Services"))?.endsWith(money(aws.monthlyUsd, cmp.currency))).toBe(true);
+    const row = stdout.split("\n").find((l) => l.startsWith("Amazon Web Services")) ?? "";
+    expect(row.split(/\s{2,}/).slice(-3)).toEqual([money(aws.monthlyUsd, cmp.currency), money(aws.fixedUsd, cmp.currency), money(aws.usageUsd, cmp.currency)]);
     expect(stdout).toContain(note);
   });
 

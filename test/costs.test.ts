@@ -6,7 +6,7 @@
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { buildPlan, type Comparison, type HostedPlan, type Plan } from "@freehold/cli";
+import { buildExitPlan, buildPlan, type Comparison, type HostedPlan, type Plan } from "@freehold/cli";
 import { type CostLine, deployStack, FREE_UTILITY_TYPES, loadBackend, RegionPrices, runWithMocks } from "@freehold/core";
 import { type Cloud, CLOUD_REGIONS, CLOUDS, defaultUsage, parseStack, parseUsage, SpecError, type Usage } from "@freehold/model";
 import * as pulumiLog from "@pulumi/pulumi/log";
@@ -167,6 +167,16 @@ describe("usage drives the usage-based lines", () => {
       ]),
     );
     expect(heavy.usage.components.find((c) => c.name === "web")).toMatchObject({ figures: { egressGiB: 1100 }, fromFile: expect.arrayContaining(["egressGiB", "requestsMillions"]) });
+  });
+
+  it("exit-plan moves the data the usage says the stores hold, and states the usage behind its monthly figures", async () => {
+    const usage = parseUsage("components:\n  uploads: { storageGiB: 400, storageGrowthGiB: 10 }\nmonths: 6\n", { source: "usage.yaml" });
+    const [aws, azure] = [await plan("aws", EXAMPLE, usage), await plan("azure", EXAMPLE, usage)] as [HostedPlan, HostedPlan];
+    const exit = buildExitPlan(aws, azure, [aws, azure], { objectThroughputMiBs: 100, databaseGiBPerHour: 20, dualRunningDays: 14, operatorCountry: "GB", values: {} });
+    // 400 + 10 x 6 = 460 GiB of objects and the 50 GiB database, less 100 GiB free.
+    expect(exit.cost.egressUsd.basis).toContain("410 GiB leaving Amazon Web Services (510 GiB less 100 GiB free a month)");
+    expect(exit.costNotes).toEqual(expect.arrayContaining(["Usage from usage.yaml: figures marked * come from it, the others are Freehold's built-in defaults", "uploads (object-store): 400* GiB stored at the start, 10* GiB added a month, 0 % kept as old versions, 1000 thousand writes, 10000 thousand reads, 0 GiB internet egress"]));
+    expect(exit.cost.targetMonthlyUsd.basis).toMatch(/\$[\d.]+ fixed, \$[\d.]+ usage-driven/);
   });
 
   it("Azure storage auto-grow doubles the disk, and its price, when data outgrows it (and the standby's)", async () => {
