@@ -7,8 +7,7 @@
  */
 import type { PriceTable } from "@freehold/core";
 
-export const PRICE_TABLE: PriceTable = 
-{
+export const PRICE_TABLE: PriceTable = {
   "cloud": "gcp",
   "referenceRegion": "europe-west2",
   "global": {
@@ -289,11 +288,11 @@ export const PRICE_TABLE: PriceTable =
         "usd": 2.4e-05,
         "unit": "vCPU-second",
         "source": {
-          "name": "Cloud Run pricing page, Tier 1 regions (europe-west1 is Tier 1), request-based billing: $0.000024 per vCPU-second, as recorded in an earlier review of the page; not confirmed in a stored copy",
+          "name": "Cloud Run pricing page, services with CPU only allocated during request processing, Tier 1 (europe-west1 is a Tier 1 region): \"$0.00002400 / vCPU-second beyond free tier\", read in a stored copy of the page",
           "date": "2026-12-06",
           "url": "https://cloud.google.com/run/pricing",
-          "estimate": true,
-          "region": "europe-west1"
+          "region": "europe-west1",
+          "sku": "Services CPU (Request-based billing) in europe-west1"
         }
       },
       "run.memory": {
@@ -304,18 +303,19 @@ export const PRICE_TABLE: PriceTable =
           "date": "2026-12-06",
           "url": "https://cloud.google.com/run/pricing",
           "estimate": true,
-          "region": "europe-west1"
+          "region": "europe-west1",
+          "sku": "Services Memory (Request-based billing) in europe-west1"
         }
       },
       "run.vcpu.instance": {
         "usd": 1.8e-05,
         "unit": "vCPU-second",
         "source": {
-          "name": "Cloud Run pricing page, Tier 1, instance-based billing: $0.000018 per vCPU-second, as recorded in an earlier review of the page",
+          "name": "Cloud Run pricing page, Tier 1, services with CPU always allocated and jobs: \"$0.00001800 / vCPU-second beyond free tier\", read in a stored copy of the page",
           "date": "2026-12-06",
           "url": "https://cloud.google.com/run/pricing",
-          "estimate": true,
-          "region": "europe-west1"
+          "region": "europe-west1",
+          "sku": "Services CPU (Instance-based billing) in europe-west1"
         }
       },
       "run.memory.instance": {
@@ -326,7 +326,8 @@ export const PRICE_TABLE: PriceTable =
           "date": "2026-12-06",
           "url": "https://cloud.google.com/run/pricing",
           "estimate": true,
-          "region": "europe-west1"
+          "region": "europe-west1",
+          "sku": "Services Memory (Instance-based billing) in europe-west1"
         }
       },
       "gcs.standard": {
@@ -337,10 +338,10 @@ export const PRICE_TABLE: PriceTable =
           "date": "2026-12-06",
           "url": "https://cloud.google.com/storage/pricing",
           "estimate": true,
-          "region": "europe-west1"
+          "region": "europe-west1",
+          "sku": "Standard Storage Belgium"
         }
       }
     }
   }
-}
-;
+};

@@ -39,7 +39,8 @@ export function usageLines(usage: PlanUsage | undefined): string[] {
 /** How a cloud's prices were found for its region, and the estimate count: one sentence. */
 export function pricingLine(provider: string, pricing: PlanPricing | undefined): string {
   if (!pricing?.region) return "";
-  const estimates = `${pricing.estimatedLines} of ${pricing.lines} line${pricing.lines === 1 ? "" : "s"} ${pricing.estimatedLines === 1 ? "is an estimate" : "are estimates"} (marked in the source column), the rest published list prices`;
+  const listed = pricing.lines - pricing.estimatedLines;
+  const estimates = `${pricing.estimatedLines} of ${pricing.lines} line${pricing.lines === 1 ? "" : "s"} ${pricing.estimatedLines === 1 ? "is an estimate" : "are estimates"} (marked in the source column)${listed ? `, ${listed} read in the cloud's own price list or pricing page` : ", none yet read in a citable copy of the cloud's price list (`freehold prices refresh` reads them)"}`;
   const unpriced = pricing.unpriced.length ? `; NOT PRICED (cost missing): ${pricing.unpriced.join(", ")}` : "";
   return `${provider}: ${pricing.note} ${estimates}${unpriced}.`;
 }
