@@ -140,7 +140,15 @@ export function priceResources(
       continue;
     }
     const component = args.componentOf(r);
-    const priced = rule(r, { ...base, ...(component ? { component } : {}) }).map((l) => ({ ...l, resourceType: l.resourceType ?? r.type, ...(r.options.retainOnDelete ? { retained: true } : {}) }));
+    let priced: CostLine[];
+    try {
+      priced = rule(r, { ...base, ...(component ? { component } : {}) });
+    } catch (e) {
+      // A rule that cannot price this resource (a size the table lacks): the plan still comes back, with the gap named.
+      unpriced.add(`${r.type} (${r.name}: ${(e as Error).message})`);
+      continue;
+    }
+    priced = priced.map((l) => ({ ...l, resourceType: l.resourceType ?? r.type, ...(r.options.retainOnDelete ? { retained: true } : {}) }));
     if (priced.length) lines.set(r.urn, priced);
   }
   return { lines, unpriced: [...unpriced].sort(), region: regionPricing(pricing.table, args.region, prices) };
