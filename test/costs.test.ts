@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { buildExitPlan, buildPlan, type Comparison, type HostedPlan, type Plan } from "@freehold/cli";
 import { type CostLine, deployStack, FREE_UTILITY_TYPES, loadBackend, RegionPrices, runWithMocks } from "@freehold/core";
 import { type Cloud, CLOUD_REGIONS, CLOUDS, defaultUsage, parseStack, parseUsage, SpecError, type Usage } from "@freehold/model";
+import { RULES } from "@freehold/lifecycle";
 import * as pulumiLog from "@pulumi/pulumi/log";
 import { describe, expect, it } from "vitest";
 import { EXAMPLE_STACK, freehold } from "./cli-helpers";
@@ -56,6 +57,16 @@ describe("what is priced is what is planned", () => {
       }
     });
   }
+
+  it("every resource type a backend can create (the simulated cloud's rule book) is priced or free with its reason, never both", () => {
+    for (const cloud of CLOUDS) {
+      const pricing = loadBackend(cloud).pricing;
+      for (const type of Object.keys(RULES[cloud].types)) {
+        const free = pricing.free[type] ?? FREE_UTILITY_TYPES[type];
+        expect(type in pricing.priced !== (free !== undefined), `${cloud}: ${type}`).toBe(true);
+      }
+    }
+  });
 
   it("charges no NAT gateway on AWS when the stack brings its own network, and one (shared) when Freehold creates it", async () => {
     const byo = await plan("aws", VARIANTS["a network the stack brings"] as string);

@@ -145,6 +145,7 @@ export const pricing: BackendPricing = {
     "azure-native:authorization:PolicyAssignment": `${FREE}: Azure Policy on Azure resources has no charge`,
     "azure-native:authorization:ManagementLockByScope": `${FREE}: locks have no charge`,
     "azure-native:authorization:RoleAssignment": `${FREE}: Azure RBAC has no charge`,
+    "azure-native:authorization:RoleDefinition": `${FREE}: Azure RBAC custom roles have no charge`,
     "azure-native:managedidentity:UserAssignedIdentity": `${FREE}: managed identities have no charge`,
     "azure-native:app:ManagedEnvironment": `${FREE}: a Consumption-only environment has no charge of its own; its apps are billed`,
     "azure-native:app:ManagedCertificate": `${FREE}: Container Apps managed certificates are free`,

@@ -147,6 +147,7 @@ export const pricing: BackendPricing = {
   },
   free: {
     "gcp:projects/service:Service": `${FREE}: enabling an API is free`,
+    "gcp:projects/serviceIdentity:ServiceIdentity": `${FREE}: a Google-managed service agent's identity (IAM is free)`,
     "gcp:compute/network:Network": `${FREE}: VPC networks are free (https://cloud.google.com/vpc/network-pricing); traffic is billed where it leaves`,
     "gcp:compute/subnetwork:Subnetwork": `${FREE}: subnets are free (VPC pricing)`,
     "gcp:compute/address:Address": `${FREE}: an address used by a forwarding rule is billed as the rule (VPC pricing: IP addresses)`,
