@@ -354,6 +354,11 @@ export function parseUsage(input: string | unknown, options: ParseOptions & { co
     },
     components: file.components ?? {},
     source,
+    defaultsGiven: {
+      "web-service": Object.keys(file.defaults?.["web-service"] ?? {}),
+      database: Object.keys(file.defaults?.database ?? {}),
+      "object-store": Object.keys(file.defaults?.["object-store"] ?? {}),
+    },
   };
 }
 

@@ -69,6 +69,8 @@ export interface Usage {
   components: Record<string, ComponentUsageInput>;
   /** Where the figures came from: the usage file's path, or "built-in defaults". */
   source: string;
+  /** The per-kind defaults the usage file itself gave (the rest of `defaults` are built in). */
+  defaultsGiven?: { [K in ComponentKind]?: string[] };
 }
 
 /** Which figures apply to each kind of component. */
@@ -93,13 +95,13 @@ export const USAGE_DEFAULTS: Omit<Usage, "source" | "components"> = {
 export function usageFor<K extends ComponentKind>(usage: Usage, name: string, kind: K): { figures: KindUsage[K]; fromFile: string[] } {
   const own = usage.components[name] ?? {};
   const base = usage.defaults[kind] as unknown as Record<string, number | undefined>;
-  const builtIn = USAGE_DEFAULTS.defaults[kind] as unknown as Record<string, number | undefined>;
+  const given: readonly string[] = usage.defaultsGiven?.[kind] ?? [];
   const figures: Record<string, number> = {};
   const fromFile: string[] = [];
   for (const f of USAGE_FIELDS[kind] as readonly string[]) {
     const v = (own as Record<string, number | undefined>)[f] ?? base[f];
     if (v !== undefined) figures[f] = v;
-    if ((own as Record<string, unknown>)[f] !== undefined || (base[f] !== undefined && base[f] !== builtIn[f])) fromFile.push(f);
+    if ((own as Record<string, unknown>)[f] !== undefined || given.includes(f)) fromFile.push(f);
   }
   return { figures: figures as unknown as KindUsage[K], fromFile };
 }

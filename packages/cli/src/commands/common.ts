@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from "node:fs";
 import type { CostAssumptions } from "@freehold/core";
-import { CLOUDS, type ComponentKind, defaultUsage, parseStack, parseUsage, USAGE_DEFAULTS } from "@freehold/model";
+import { CLOUDS, type ComponentKind, defaultUsage, type KindUsage, parseStack, parseUsage, USAGE_DEFAULTS } from "@freehold/model";
 import { InputError } from "../errors";
 import type { Target } from "../plan/target";
 import type { FlagSpec, ParsedArgs } from "../args";
@@ -56,11 +56,17 @@ export function assumptionsFrom(args: ParsedArgs, target?: Target): CostAssumpti
     if (!existsSync(file)) throw new InputError(`--usage: ${file}: no such file. Give a usage file (YAML); docs/costs.md shows one.`);
     usage = parseUsage(readFileSync(file, "utf8"), { source: file, ...(target ? { components: stackComponents(target) } : {}) });
   }
-  const given = (name: string) => args.flags[name] !== undefined;
-  if (given("hours")) usage.hoursPerMonth = Number(args.flags.hours);
-  if (given("storage-gib")) usage.defaults["object-store"].storageGiB = Number(args.flags["storage-gib"]);
-  if (given("requests-millions")) usage.defaults["web-service"].requestsMillions = Number(args.flags["requests-millions"]);
-  if (given("egress-gib")) usage.defaults["web-service"].egressGiB = Number(args.flags["egress-gib"]);
+  // A flag is a stack-wide figure given on the command line: stated in the reports like the file's.
+  const flag = <K extends keyof KindUsage>(name: string, kind: K, field: keyof KindUsage[K] & string) => {
+    if (args.flags[name] === undefined) return;
+    (usage.defaults[kind] as unknown as Record<string, number>)[field] = Number(args.flags[name]);
+    usage.defaultsGiven = { ...usage.defaultsGiven, [kind]: [...(usage.defaultsGiven?.[kind] ?? []), field] };
+    if (usage.source === "built-in defaults") usage.source = "the command line";
+  };
+  if (args.flags.hours !== undefined) usage.hoursPerMonth = Number(args.flags.hours);
+  flag("storage-gib", "object-store", "storageGiB");
+  flag("requests-millions", "web-service", "requestsMillions");
+  flag("egress-gib", "web-service", "egressGiB");
   return usage;
 }
 

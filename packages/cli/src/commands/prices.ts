@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { loadBackend } from "@freehold/core";
 import { type Cloud, CLOUD_REGIONS, CLOUDS } from "@freehold/model";
@@ -54,6 +55,7 @@ export async function runPrices(args: ParsedArgs, io: Io, get?: GetJson): Promis
       const result = await refreshTable(cloud, backend.pricing.table, backend.pricing.api, fetchJson, mine?.length ? mine : undefined);
       const out = args.flags.out as string | undefined;
       const file = out ? join(out, `${cloud}-price-table.ts`) : join(dirname(require.resolve(`@freehold/${cloud}/package.json`)), "src", "price-table.ts");
+      if (!out && !existsSync(file)) throw new InputError(`${file} does not exist: without --out the refresh rewrites the price tables of a Freehold source checkout; give --out DIR to write them elsewhere`);
       results.push({ cloud, result, file });
     }
   } catch (e) {
