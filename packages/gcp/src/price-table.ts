@@ -24,10 +24,10 @@ export const PRICE_TABLE: PriceTable = {
       "usd": 0.06,
       "unit": "version-month",
       "source": {
-        "name": "Secret Manager, active secret versions per location: not in a stored copy of the catalog",
+        "name": "Secret Manager pricing page: active secret versions, $0.06 per version per location a month (6 versions a month free per billing account, not deducted), read in a stored copy of the page",
         "date": "2026-12-06",
         "url": "https://cloud.google.com/secret-manager/pricing",
-        "estimate": true
+        "sku": "Secret version replica storage"
       }
     },
     "egress.internet": {
@@ -44,20 +44,20 @@ export const PRICE_TABLE: PriceTable = {
       "usd": 0.5,
       "unit": "GiB",
       "source": {
-        "name": "Cloud Logging ingestion beyond the 50 GiB monthly project allotment (allotment not deducted): $0.50/GiB, not confirmed in a stored copy",
+        "name": "Google Cloud Observability pricing page, Cloud Logging pricing summary: logging storage $0.50/GiB, including up to 30 days of storage (first 50 GiB per project a month free, not deducted), read in a stored copy of the page",
         "date": "2026-12-06",
         "url": "https://cloud.google.com/stackdriver/pricing",
-        "estimate": true
+        "sku": "Log Storage cost"
       }
     },
     "logging.retention": {
       "usd": 0.01,
       "unit": "GiB-month",
       "source": {
-        "name": "Cloud Logging retention beyond 30 days: $0.01 per GiB-month, not confirmed in a stored copy",
+        "name": "Google Cloud Observability pricing page, Cloud Logging pricing summary: logging retention $0.01 per GiB per month for logs retained more than 30 days, read in a stored copy of the page",
         "date": "2026-12-06",
         "url": "https://cloud.google.com/stackdriver/pricing",
-        "estimate": true
+        "sku": "Log Retention cost"
       }
     }
   },
