@@ -7,8 +7,7 @@
  */
 import type { PriceTable } from "@freehold/core";
 
-export const PRICE_TABLE: PriceTable = 
-{
+export const PRICE_TABLE: PriceTable = {
   "cloud": "aws",
   "referenceRegion": "eu-west-2",
   "global": {
@@ -725,7 +724,7 @@ export const PRICE_TABLE: PriceTable =
         "usd": 0.04048,
         "unit": "vCPU-hour",
         "source": {
-          "name": "AWS Fargate pricing (Amazon ECS pricing page), example rate for US East (N. Virginia): $0.000011244 per vCPU-second",
+          "name": "AWS Fargate pricing (Amazon ECS pricing page), example rate for US East (N. Virginia): $0.000011244 per vCPU-second (the page's example text, as transcribed verbatim from it on 2026-09-20 by a public index of pricing pages; the page's rate tables are rendered in the browser)",
           "date": "2026-09-20",
           "url": "https://aws.amazon.com/fargate/pricing/",
           "region": "us-east-1",
@@ -748,7 +747,7 @@ export const PRICE_TABLE: PriceTable =
         "usd": 0.0225,
         "unit": "hour",
         "source": {
-          "name": "Elastic Load Balancing pricing page, Application Load Balancer pricing example for US East (N. Virginia): $0.0225 per ALB-hour",
+          "name": "Elastic Load Balancing pricing page, Application Load Balancer pricing example for US East (N. Virginia): $0.0225 per ALB-hour (the page's example text, as transcribed verbatim from it on 2026-09-20 by a public index of pricing pages; the page's rate tables are rendered in the browser)",
           "date": "2026-09-20",
           "url": "https://aws.amazon.com/elasticloadbalancing/pricing/",
           "region": "us-east-1",
@@ -759,7 +758,7 @@ export const PRICE_TABLE: PriceTable =
         "usd": 0.008,
         "unit": "LCU-hour",
         "source": {
-          "name": "Elastic Load Balancing pricing page, Application Load Balancer pricing example for US East (N. Virginia): $0.008 per LCU-hour",
+          "name": "Elastic Load Balancing pricing page, Application Load Balancer pricing example for US East (N. Virginia): $0.008 per LCU-hour (the page's example text, as transcribed verbatim from it on 2026-09-20 by a public index of pricing pages; the page's rate tables are rendered in the browser)",
           "date": "2026-09-20",
           "url": "https://aws.amazon.com/elasticloadbalancing/pricing/",
           "region": "us-east-1",
@@ -1020,5 +1019,4 @@ export const PRICE_TABLE: PriceTable =
       }
     }
   }
-}
-;
+};
