@@ -8,6 +8,7 @@ import {
   type Availability,
   type BackendPricing,
   costLine,
+  inputs,
   type PlannedResource,
   type Price,
   type PricingContext,
@@ -20,6 +21,7 @@ import { PRICE_API } from "./price-catalog";
 import { PRICE_TABLE } from "./price-table";
 
 const reference = new RegionPrices(PRICE_TABLE, PRICE_TABLE.referenceRegion);
+const { str, num } = inputs;
 
 /** Hourly price of an RDS for PostgreSQL instance class, single-AZ and Multi-AZ (reference region: used to choose the cheapest class that fits). */
 export interface RdsPrice {
@@ -44,8 +46,6 @@ export const PRICES = {
 /** Data an ECS task pulls through the NAT gateway a month besides its logs (image layers, AWS API calls): an assumption, stated on the line. */
 export const NAT_GIB_PER_SERVICE = 10;
 
-const str = (v: unknown) => (typeof v === "string" ? v : undefined);
-const num = (v: unknown) => (typeof v === "number" ? v : undefined);
 const sameComponent = (ctx: PricingContext, r: PlannedResource, type: string) => ctx.resources.filter((x) => x.type === type && x.parent === r.parent);
 
 /** ECS service on Fargate: vCPU and memory of every running task, all month. */

@@ -5,13 +5,14 @@
  * nothing of its own is listed in FREE with the reason; docs/costs.md says how
  * to add a priced line.
  */
-import { type Availability, type BackendPricing, costLine, type Price, type PricingContext, type ResourcePricer, RegionPrices, round, type Source } from "@freehold/core";
+import { type Availability, type BackendPricing, costLine, inputs, type Price, type PricingContext, type ResourcePricer, RegionPrices, round, type Source } from "@freehold/core";
 import type { ComponentKind, Database, ObjectStore, WebService } from "@freehold/model";
 import { PRICE_API } from "./price-catalog";
 import { PRICE_TABLE } from "./price-table";
 import { postgresSku } from "./sizes";
 
 const reference = new RegionPrices(PRICE_TABLE, PRICE_TABLE.referenceRegion);
+const { str, num, obj } = inputs;
 
 /** Reference-region prices migration reads. */
 export const PRICES = {
@@ -36,9 +37,6 @@ export function postgresHourly(prices: RegionPrices, skuName: string): Price {
   return { usd: round(vcore.usd * s.cpu, 4), unit: "hour", source: vcore.source };
 }
 
-const str = (v: unknown) => (typeof v === "string" ? v : undefined);
-const num = (v: unknown) => (typeof v === "number" ? v : undefined);
-const obj = (v: unknown) => (v && typeof v === "object" ? (v as Record<string, unknown>) : {});
 
 /** A container app: its minimum replicas always active, its requests, and (external ingress) the internet egress of its responses. */
 const containerApp: ResourcePricer = (r, ctx) => {

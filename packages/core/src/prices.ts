@@ -205,6 +205,13 @@ function regionPricing(table: PriceTable, region: string, prices: RegionPrices):
   return { region, referenceRegion: ref, coverage, substituted, note };
 }
 
+/** Readers for a planned resource's inputs (as recorded: plain JSON values), for pricing rules. */
+export const inputs = {
+  str: (v: unknown): string | undefined => (typeof v === "string" ? v : undefined),
+  num: (v: unknown): number | undefined => (typeof v === "number" ? v : undefined),
+  obj: (v: unknown): Record<string, unknown> => (v && typeof v === "object" ? (v as Record<string, unknown>) : {}),
+};
+
 /** A cost line from a list price; `basis` says whether it is billed for what exists ("fixed") or for the usage figures ("usage"). */
 export function costLine(item: string, quantity: number, price: Price, basis: CostLine["basis"] = "fixed"): CostLine {
   return { item, quantity: round(quantity, 4), unit: price.unit, unitPrice: price.usd, monthlyUsd: round(quantity * price.usd, 2), source: price.source, basis };

@@ -4,21 +4,19 @@
  * its source), and the published SLAs. A resource type that costs nothing of its
  * own is listed in FREE with the reason; docs/costs.md says how to add a priced line.
  */
-import { type Availability, type BackendPricing, costLine, type Price, type PricingContext, type ResourcePricer, RegionPrices, type Source } from "@freehold/core";
+import { type Availability, type BackendPricing, costLine, inputs, type Price, type PricingContext, type ResourcePricer, RegionPrices, type Source } from "@freehold/core";
 import type { Database, ObjectStore, WebService } from "@freehold/model";
 import { PRICE_API } from "./price-catalog";
 import { PRICE_TABLE } from "./price-table";
 
 const reference = new RegionPrices(PRICE_TABLE, PRICE_TABLE.referenceRegion);
+const { str, num, obj } = inputs;
 
 /** Reference-region prices migration reads. */
 export const PRICES = {
   internetEgressGib: reference.get("egress.internet"),
 } as const satisfies Record<string, Price>;
 
-const str = (v: unknown) => (typeof v === "string" ? v : undefined);
-const num = (v: unknown) => (typeof v === "number" ? v : undefined);
-const obj = (v: unknown) => (v && typeof v === "object" ? (v as Record<string, unknown>) : {});
 
 /**
  * A Cloud Run service: instances busy all month, billed per request (CPU during
