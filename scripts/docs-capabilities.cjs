@@ -1,7 +1,7 @@
 // Renders each backend's capability table into docs/<cloud>.md between markers, from the built
 // backends, so the docs and `compare` read the same table. `--check` fails when a doc is stale.
-const { readFileSync, writeFileSync } = require("node:fs");
 const { join } = require("node:path");
+const { between, main } = require("./docs-sections.cjs");
 const { loadBackend } = require("@freehold/core");
 const { FEATURES } = require("@freehold/model");
 
@@ -18,26 +18,9 @@ function table(cloud) {
 }
 
 function render(cloud) {
-  const file = join(__dirname, "..", "docs", `${cloud}.md`);
-  const text = readFileSync(file, "utf8");
-  const a = text.indexOf(START);
-  const b = text.indexOf(END);
-  if (a < 0 || b < 0) throw new Error(`${file}: capability markers missing`);
-  return { file, text, next: text.slice(0, a) + table(cloud) + text.slice(b + END.length) };
+  return between(join(__dirname, "..", "docs", `${cloud}.md`), START, END, table(cloud));
 }
 
 module.exports = { render, FEATURES };
 
-if (require.main === module) {
-  const check = process.argv.includes("--check");
-  let stale = 0;
-  for (const cloud of ["aws", "azure", "gcp"]) {
-    const { file, text, next } = render(cloud);
-    if (next === text) continue;
-    if (check) {
-      console.error(`${file} is stale: run npm run docs`);
-      stale++;
-    } else writeFileSync(file, next);
-  }
-  process.exitCode = stale ? 1 : 0;
-}
+if (require.main === module) main(render);

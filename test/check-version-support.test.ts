@@ -16,7 +16,7 @@ describe("FH-VER-001: PostgreSQL version support", () => {
           spec: DatabaseSpec.parse({ kind: "database", version: "13" }),
           features: [{ feature: "database.postgres-13", support: "full", note: "PostgreSQL 13", source: "https://example.test/versions", ...(endOfSupport ? { endOfSupport } : {}) }],
           availability: { basis: "x", source: { name: "s", date: "2026-01-01" } },
-          estimate: { lines: [], monthlyUsd: 0 },
+          estimate: { lines: [], monthlyUsd: 0, fixedUsd: 0, usageUsd: 0 },
           vendorSettings: [],
           outputs: {},
           urn: "u",

@@ -77,19 +77,19 @@ describe("bad input", () => {
     const r = await freehold(["plan", EXAMPLE_STACK, "--cloud", "oracle", "--fromat", "json"]);
     expect(r.code).toBe(2);
     expect(r.stderr).toBe(
-      'freehold plan: 2 problems:\n  - --cloud: "oracle" is not allowed; allowed: aws, azure, gcp\n  - unknown flag --fromat; did you mean --format? (flags: --cloud, --format, --currency, --stack, --hours, --storage-gib, --requests-millions, --egress-gib, --help)\nRun `freehold plan --help` for usage.\n',
+      'freehold plan: 2 problems:\n  - --cloud: "oracle" is not allowed; allowed: aws, azure, gcp\n  - unknown flag --fromat; did you mean --format? (flags: --cloud, --format, --currency, --stack, --usage, --hours, --storage-gib, --requests-millions, --egress-gib, --help)\nRun `freehold plan --help` for usage.\n',
     );
   });
 
   it("suggests a command for a typo and documents exit codes in --help", async () => {
     const r = await freehold(["compre"]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toBe('freehold: unknown command "compre". Did you mean "compare"? Commands: plan, compare, check, exit-plan, migrate, rehearse, eject.\n');
+    expect(r.stderr).toBe('freehold: unknown command "compre". Did you mean "compare"? Commands: plan, compare, check, exit-plan, migrate, rehearse, eject, prices.\n');
     const help = await freehold(["--help"]);
     expect(help.code).toBe(0);
     expect(help.stdout).toContain("Exit codes: 0 ok; 1 check findings, failed verification or a failed tool or server (the message says what to check); 2 bad input;");
     expect(help.stdout).toContain("3 a cloud cannot host the stack; 129/130/143 migrate or rehearse stopped by SIGHUP/SIGINT/SIGTERM (everything it started stopped); 70 internal error.");
-    for (const c of ["plan", "compare", "check", "exit-plan", "migrate", "rehearse", "eject"]) {
+    for (const c of ["plan", "compare", "check", "exit-plan", "migrate", "rehearse", "eject", "prices"]) {
       const h = await freehold([c, "--help"]);
       expect(h.code, c).toBe(0);
       expect(h.stdout).toContain(`Usage: freehold ${c}`);
@@ -154,13 +154,14 @@ describe("freehold compare", () => {
     const aws = cmp.clouds[0] as (typeof cmp.clouds)[number];
     expect(md).toContain(note);
     expect(md).toContain(`| Estimated monthly cost | ${cmp.clouds.map((c) => money(c.monthlyUsd, cmp.currency)).join(" | ")} |`);
-    expect(md).toContain(`Total: **${money(aws.monthlyUsd, cmp.currency)}** a month.`);
-    expect(md).toContain("| Component | Item | Quantity | Unit price (USD list) | Monthly (£) | Source |");
+    expect(md).toContain(`Total: **${money(aws.monthlyUsd, cmp.currency)}** a month: ${money(aws.fixedUsd, cmp.currency)} fixed, ${money(aws.usageUsd, cmp.currency)} usage-driven.`);
+    expect(md).toContain("| Component | Item | Basis | Quantity | Unit price (USD list) | Monthly (£) | Source |");
     expect(md).toContain(`| all | ${HMRC_USD_RATE.source.name}: ${HMRC_USD_RATE.source.url} | 2026-10 | exchange rate |`);
     expect(md).toMatch(/\| Monthly estimate \| £/);
     expect(md).not.toMatch(/\| Monthly estimate \|[^\n]*\$/);
     expect(readFileSync(join(dir, "compare.html"), "utf8")).toContain(`<div class="big">${money(aws.monthlyUsd, cmp.currency)}<span class="muted"> /month</span>`);
-    expect(stdout.split("\n").find((l) => l.startsWith("Amazon Web Services"))?.endsWith(money(aws.monthlyUsd, cmp.currency))).toBe(true);
+    const row = stdout.split("\n").find((l) => l.startsWith("Amazon Web Services")) ?? "";
+    expect(row.split(/\s{2,}/).slice(-3)).toEqual([money(aws.monthlyUsd, cmp.currency), money(aws.fixedUsd, cmp.currency), money(aws.usageUsd, cmp.currency)]);
     expect(stdout).toContain(note);
   });
 
@@ -315,7 +316,7 @@ describe("DNS records for a custom domain", () => {
       { name: "app.example.gov.uk", type: "CNAME", value: "web-ext-123.eu-west-2.elb.amazonaws.com", purpose: "traffic" },
     ];
     const base = planFixture("aws", { region: "eu-west-2" });
-    const web = { name: "web", kind: "web-service" as const, service: "Amazon ECS on AWS Fargate", details: {}, spec: WebServiceSpec.parse({ kind: "web-service", image: "x", public: true, domain: "app.example.gov.uk" }), features: [], availability: { basis: "x", source: { name: "s", date: "2026-01-01" } }, estimate: { lines: [], monthlyUsd: 0 }, vendorSettings: [], outputs: { url: "https://app.example.gov.uk", dnsRecords: records }, urn: "u", resourceCount: 1 };
+    const web = { name: "web", kind: "web-service" as const, service: "Amazon ECS on AWS Fargate", details: {}, spec: WebServiceSpec.parse({ kind: "web-service", image: "x", public: true, domain: "app.example.gov.uk" }), features: [], availability: { basis: "x", source: { name: "s", date: "2026-01-01" } }, estimate: { lines: [], monthlyUsd: 0, fixedUsd: 0, usageUsd: 0 }, vendorSettings: [], outputs: { url: "https://app.example.gov.uk", dnsRecords: records }, urn: "u", resourceCount: 1 };
     const plan = { ...base, components: [web] } as typeof base & { error: undefined };
     for (const text of [planText(plan), planMarkdown(plan), compareMarkdown(comparePlans([plan], "stack.yaml"), [plan])]) {
       expect(text).toContain("DNS records to create");

@@ -33,7 +33,7 @@ describe("--currency USD", () => {
     for (const c of cmp.clouds) expect(c.monthly).toBe(c.monthlyUsd);
     const md = readFileSync(join(dir, "compare.md"), "utf8");
     expect(md).toContain(currencyNote(USD));
-    expect(md).toContain("| Component | Item | Quantity | Unit price | Monthly ($) | Source |");
+    expect(md).toContain("| Component | Item | Basis | Quantity | Unit price | Monthly ($) | Source |");
     expect(md).toContain(`| Estimated monthly cost | ${cmp.clouds.map((c) => money(c.monthlyUsd, USD)).join(" | ")} |`);
     expect(md).not.toContain("£");
     expect(md).not.toContain("exchange rate |");
@@ -68,7 +68,9 @@ describe("plan and money", () => {
     expect(table.code, table.stderr).toBe(0);
     const plan = JSON.parse(json.stdout) as Plan;
     const [headline, note] = table.stdout.split("\n");
-    expect(headline).toBe(`Microsoft Azure, uksouth (London, GB): ${plan.totals.resources} resources, about ${money(plan.totals.monthlyUsd, GBP)} a month`);
+    expect(headline).toBe(
+      `Microsoft Azure, uksouth (London, GB): ${plan.totals.resources} resources, about ${money(plan.totals.monthlyUsd, GBP)} a month (${money(plan.totals.fixedUsd, GBP)} fixed, ${money(plan.totals.usageUsd, GBP)} usage-driven)`,
+    );
     expect(note).toBe(currencyNote(GBP));
     expect(table.stdout).toMatch(new RegExp(`^db .* ${money(plan.components.find((c) => c.name === "db")?.estimate.monthlyUsd ?? 0, GBP).replace(/[.]/g, "\\.")}$`, "m"));
   });
@@ -76,7 +78,8 @@ describe("plan and money", () => {
   it("md with --currency USD shows list prices", () => {
     expect(md.code, md.stderr).toBe(0);
     const plan = JSON.parse(json.stdout) as Plan;
-    expect(md.stdout).toContain(`about ${money(plan.totals.monthlyUsd, USD)} a month.\n\n${currencyNote(USD)}\n`);
+    expect(md.stdout).toContain(`about ${money(plan.totals.monthlyUsd, USD)} a month (${money(plan.totals.fixedUsd, USD)} fixed, ${money(plan.totals.usageUsd, USD)} usage-driven).\n`);
+    expect(md.stdout).toContain(`\n${currencyNote(USD)}\n`);
     expect(md.stdout).not.toContain("£");
   });
 

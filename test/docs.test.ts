@@ -2,6 +2,7 @@ import { FEATURES } from "@freehold/model";
 import { describe, expect, it } from "vitest";
 
 const { render } = require("../scripts/docs-capabilities.cjs") as { render(cloud: string): { text: string; next: string } };
+const prices = require("../scripts/docs-prices.cjs") as { render(cloud: string): { text: string; next: string } };
 
 describe("per-cloud docs", () => {
   for (const cloud of ["aws", "azure", "gcp"]) {
@@ -9,6 +10,12 @@ describe("per-cloud docs", () => {
       const { text, next } = render(cloud);
       expect(text).toBe(next);
       for (const feature of Object.keys(FEATURES)) expect(text).toContain(`| \`${feature}\` |`);
+    });
+
+    it(`docs/${cloud}.md shows the ${cloud} backend's own price table and pricing rules (run npm run docs after changing them)`, () => {
+      const { text, next } = prices.render(cloud);
+      expect(text).toBe(next);
+      expect(text).not.toMatch(/togen|testdata/i);
     });
   }
 });

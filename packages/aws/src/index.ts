@@ -10,7 +10,7 @@ import { migration } from "./migration";
 import { mocks, setMockRegion } from "./mocks";
 import { createPlatform } from "./network";
 import { createObjectStore } from "./object-store";
-import { availability, estimate, estimatePlatform } from "./prices";
+import { availability, pricing } from "./prices";
 import { chooseFargate, chooseRds } from "./sizes";
 import { createWebService } from "./web-service";
 
@@ -24,8 +24,7 @@ export const backend = {
     database: (size, highAvailability, component) => chooseRds(size, highAvailability, component),
   },
   availability,
-  estimate,
-  estimatePlatform,
+  pricing,
   migration,
   mocks,
   providerPackages: ["aws"],

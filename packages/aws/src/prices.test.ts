@@ -1,69 +1,101 @@
-import { DEFAULT_ASSUMPTIONS, sumCost } from "@freehold/core";
-import { type Component, parseStack } from "@freehold/model";
+import { type CostLine, RegionPrices, sumCost } from "@freehold/core";
+import { planCost } from "@freehold/core/testing";
+import { type Component, parseStack, parseUsage } from "@freehold/model";
 import { describe, expect, it } from "vitest";
-import { availability, estimate, estimatePlatform, PRICES, RDS_PRICES } from "./prices";
-import { chooseFargate, chooseRds } from "./sizes";
+import { PRICE_TABLE } from "./price-table";
+import { availability, grownStorage, pricing, RDS_PRICES } from "./prices";
 
 const spec = (yaml: string): Component => Object.values(parseStack(`name: p\ncomponents:\n  x: ${yaml}`).components)[0] as Component;
 const ISO = /^\d{4}-\d{2}-\d{2}$/;
+const london = new RegionPrices(PRICE_TABLE, "eu-west-2");
+const items = (lines: CostLine[] | undefined) => (lines ?? []).map((l) => l.item);
 
-describe("price table", () => {
-  it("carries a source with a name and an ISO date on every price, and marks estimates", () => {
-    const all = [...Object.values(PRICES), ...Object.values(RDS_PRICES).flatMap((p) => [p.single, p.multiAz])];
-    for (const p of all) {
-      expect(p.source.name.length).toBeGreaterThan(10);
-      expect(p.source.date).toMatch(ISO);
-      expect(p.usd).toBeGreaterThan(0);
-      if (/not found|not in the/.test(p.source.name)) expect(p.source.estimate).toBe(true);
+describe("AWS price table", () => {
+  it("gives every line a source naming its usagetype, an ISO date and the region, and marks every line not read from a citable price list as an estimate", () => {
+    for (const [region, lines] of Object.entries(PRICE_TABLE.regions)) {
+      for (const [key, p] of Object.entries(lines)) {
+        expect(p.usd, key).toBeGreaterThan(0);
+        expect(p.source.date, key).toMatch(ISO);
+        expect(p.source.region, key).toBe(region);
+        expect(p.source.sku, key).toBeTruthy();
+        if (!p.source.estimate) expect(p.source.url, key).toMatch(/^https:\/\/(aws\.amazon\.com|pricing\.us-east-1\.amazonaws\.com)\//);
+      }
     }
+    for (const p of Object.values(PRICE_TABLE.global)) expect(p.source.estimate || p.source.url).toBeTruthy();
   });
 
-  it("keeps the sourced eu-west-2 list prices as published", () => {
-    expect(PRICES.fargateVcpu.usd).toBe(0.04656);
-    expect(PRICES.fargateMemory.usd).toBe(0.00511);
-    expect(PRICES.albHour.usd).toBe(0.02646);
-    expect(PRICES.albLcu.usd).toBe(0.0084);
-    expect(PRICES.rdsGp3.usd).toBe(0.133);
-    expect(PRICES.s3Standard.usd).toBe(0.024);
-    expect(RDS_PRICES["db.t4g.micro"]).toMatchObject({ single: { usd: 0.018 }, multiAz: { usd: 0.036 } });
-    expect(RDS_PRICES["db.t4g.micro"]?.single.source.estimate).toBeUndefined();
-    expect(RDS_PRICES["db.m7g.large"]?.single.source.estimate).toBe(true);
+  it("cites no other project's data", () => {
+    expect(JSON.stringify(PRICE_TABLE)).not.toMatch(/togen|fgcalc|testdata/i);
+  });
+
+  it("prices every RDS class the size table can choose, single-AZ and Multi-AZ", () => {
+    for (const [sku, p] of Object.entries(RDS_PRICES)) {
+      expect(p.single.usd, sku).toBeGreaterThan(0);
+      expect(p.multiAz.usd, sku).toBeGreaterThan(p.single.usd);
+    }
   });
 });
 
-describe("estimates", () => {
-  it("prices a web service from Fargate, the load balancer and egress", () => {
-    const s = spec("{ kind: web-service, image: nginx, public: true, domain: app.example.gov.uk, scaling: { min: 2, max: 4 } }");
-    const lines = estimate({ name: "x", spec: s, size: chooseFargate({ cpu: 0.5, memoryGiB: 1 }, "x") }, DEFAULT_ASSUMPTIONS);
-    expect(lines.map((l) => l.item)).toEqual(["Fargate vCPU", "Fargate memory", "Application Load Balancer", "Load balancer capacity units", "Load balancer public IPv4 addresses (2)", "Internet data transfer out"]);
-    expect(lines[0]?.monthlyUsd).toBeCloseTo(0.5 * 2 * 730 * 0.04656, 2);
-    expect(lines[2]?.monthlyUsd).toBeCloseTo(730 * 0.02646, 2);
+describe("AWS pricing rules", () => {
+  it("prices a public service on a domain from its tasks, the load balancer, its public addresses and egress", async () => {
+    const { components } = await planCost("aws", "name: p\ncomponents:\n  web: { kind: web-service, image: nginx, public: true, domain: app.example.gov.uk, scaling: { min: 2, max: 4 }, size: { cpu: 0.5, memoryGiB: 1 }, writableRootFilesystem: true }\n");
+    const lines = components.get("web") ?? [];
+    expect(items(lines)).toEqual([
+      "CloudWatch Logs ingestion (/freehold/p-dev/web)",
+      "CloudWatch Logs storage, 30 days kept",
+      "Application Load Balancer",
+      "Load balancer capacity units (10 M requests, 100 GB)",
+      "Load balancer public IPv4 addresses (2, one per subnet)",
+      "Internet data transfer out",
+      "Fargate vCPU, 2 task(s) x 0.5 vCPU",
+      "Fargate memory, 2 task(s) x 1 GB",
+    ]);
+    expect(lines[6]?.monthlyUsd).toBeCloseTo(0.5 * 2 * 730 * london.get("fargate.vcpu").usd, 2);
+    expect(lines[2]).toMatchObject({ quantity: 730, basis: "fixed", resourceType: "aws:lb/loadBalancer:LoadBalancer" });
+    expect(lines[5]).toMatchObject({ quantity: 100, basis: "usage" });
   });
 
-  it("prices CloudFront instead of load balancer egress for a public service without a domain", () => {
-    const s = spec("{ kind: web-service, image: nginx, public: true }");
-    const items = estimate({ name: "x", spec: s }, DEFAULT_ASSUMPTIONS).map((l) => l.item);
-    expect(items).toContain("CloudFront data transfer out");
-    expect(items).not.toContain("Internet data transfer out");
+  it("prices CloudFront instead of load balancer egress for a public service without a domain", async () => {
+    const { components } = await planCost("aws", "name: p\ncomponents:\n  web: { kind: web-service, image: nginx, public: true, writableRootFilesystem: true }\n");
+    expect(items(components.get("web"))).toContain("CloudFront data transfer out");
+    expect(items(components.get("web"))).not.toContain("Internet data transfer out");
   });
 
-  it("prices a Multi-AZ database at the Multi-AZ rate, with storage", () => {
-    const s = spec("{ kind: database, highAvailability: true, storageGiB: 100 }");
-    const lines = estimate({ name: "x", spec: s, size: chooseRds({ cpu: 1, memoryGiB: 1 }, true, "x") }, DEFAULT_ASSUMPTIONS);
-    expect(lines[0]).toMatchObject({ item: "RDS db.t4g.micro Multi-AZ", unitPrice: 0.036, monthlyUsd: 26.28 });
-    expect(lines[1]).toMatchObject({ item: "RDS gp3 storage", quantity: 100 });
+  it("prices a Multi-AZ database at the Multi-AZ rate, its storage, and the RDS-managed master secret besides the two role secrets", async () => {
+    const { components } = await planCost("aws", "name: p\ncomponents:\n  db: { kind: database, highAvailability: true, storageGiB: 100, size: { cpu: 1, memoryGiB: 1 } }\n");
+    const lines = components.get("db") ?? [];
+    expect(lines.find((l) => l.item.startsWith("RDS db."))).toMatchObject({ item: "RDS db.t4g.micro Multi-AZ", unitPrice: london.get("rds.db.t4g.micro.multiAz").usd, quantity: 730 });
+    expect(lines.find((l) => l.item.startsWith("RDS gp3"))).toMatchObject({ quantity: 100, unitPrice: london.get("rds.gp3.multiAz").usd });
+    expect(lines.filter((l) => l.item.startsWith("Secrets Manager secret"))).toHaveLength(3);
   });
 
-  it("prices an object store from storage and requests", () => {
-    const lines = estimate({ name: "x", spec: spec("{ kind: object-store }") }, DEFAULT_ASSUMPTIONS);
-    expect(sumCost(lines)).toBeCloseTo(100 * 0.024 + 1000 * 0.0053 + 1000 * 0.0042, 2);
+  it("grows RDS storage with the data, up to the autoscaling maximum", () => {
+    expect(grownStorage(50, 100, 0)).toBe(50);
+    expect(grownStorage(50, 100, 60)).toBe(67);
+    expect(grownStorage(50, 100, 500)).toBe(100);
   });
 
-  it("charges the NAT gateway only when the stack has web services", () => {
-    expect(estimatePlatform({ webServices: 0, publicWebServices: 0, databases: 2 }, DEFAULT_ASSUMPTIONS)).toEqual([]);
-    const lines = estimatePlatform({ webServices: 2, publicWebServices: 1, databases: 1 }, DEFAULT_ASSUMPTIONS);
-    expect(lines[0]).toMatchObject({ item: "NAT gateway (one, shared by the stack)", monthlyUsd: 36.5 });
-    expect(lines.every((l) => l.source.estimate)).toBe(true);
+  it("prices an object store from storage and requests, and old versions only where versioning is on", async () => {
+    const usage = parseUsage("defaults: { object-store: { noncurrentPercent: 50 } }");
+    const { components } = await planCost("aws", "name: p\ncomponents:\n  on: { kind: object-store }\n  off: { kind: object-store, versioning: false }\n", usage);
+    expect(sumCost(components.get("off") ?? [])).toBeCloseTo(100 * london.get("s3.standard").usd + 1000 * london.get("s3.tier1").usd + 10000 * london.get("s3.tier2").usd, 2);
+    expect(items(components.get("on"))).toContain("S3 Standard storage, old object versions (50% of current data)");
+  });
+
+  it("charges the NAT gateway and its address once, on the platform, only when Freehold creates them", async () => {
+    const stores = await planCost("aws", "name: p\ncomponents:\n  db: { kind: database }\n");
+    expect(stores.platform.filter((l) => /NAT/.test(l.item))).toEqual([]);
+    const web = await planCost("aws", "name: p\ncomponents:\n  a: { kind: web-service, image: nginx, writableRootFilesystem: true }\n");
+    expect(items(web.platform)).toEqual([
+      "Public IPv4 address (NAT gateway)",
+      "NAT gateway (one, shared by the stack)",
+      "NAT gateway data processed (10 GB of image pulls and API calls per service, assumed, plus its logs)",
+    ]);
+    expect(web.platform[1]?.monthlyUsd).toBeCloseTo(730 * london.get("nat.hour").usd, 2);
+  });
+
+  it("has a rule or a reason for each type it names, never both", () => {
+    for (const type of Object.keys(pricing.priced)) expect(type in pricing.free, type).toBe(false);
   });
 });
 

@@ -1,116 +1,234 @@
 /**
- * AWS list prices for eu-west-2 (London), USD, each with its source and date.
- * Figures not found in a price feed are marked `estimate: true` and say how
- * they were derived. Estimates and availability figures are built from this table only.
+ * How AWS bills what the AWS backend creates: one rule per resource type,
+ * priced from the region's lines in price-table.ts (each with its source), and
+ * the published SLAs. A resource type that costs nothing of its own is listed
+ * in FREE with the reason; docs/costs.md says how to add a priced line.
  */
 import {
   type Availability,
-  type CostAssumptions,
-  type CostLine,
+  type BackendPricing,
   costLine,
-  round,
+  inputs,
+  type PlannedResource,
   type Price,
-  type SizeChoice,
+  type PricingContext,
+  type ResourcePricer,
+  RegionPrices,
   type Source,
 } from "@freehold/core";
 import type { Database, ObjectStore, WebService } from "@freehold/model";
+import { PRICE_API } from "./price-catalog";
+import { PRICE_TABLE } from "./price-table";
 
-const ECS: Source = {
-  name: "AWS Price List AmazonECS eu-west-2 offer file (EUW2-Fargate-vCPU-Hours:perCPU, EUW2-Fargate-GB-Hours), as quoted in a third-party cost document and theuves/fgcalc src/utils/data.js",
-  date: "2026-09-11",
-  url: "https://pricing.us-east-1.amazonaws.com/offers/v1.0/aws/AmazonECS/current/eu-west-2/index.json",
-};
-const ELB: Source = {
-  name: "AWS Price List AWSELB eu-west-2 offer file (EUW2-LoadBalancerUsage, EUW2-LCUUsage), mooncitizen/togen testdata/AWSELB-eu-west-2.csv",
-  date: "2026-08-31",
-  url: "https://pricing.us-east-1.amazonaws.com/offers/v1.0/aws/AWSELB/current/eu-west-2/index.json",
-};
-const RDS: Source = {
-  name: "AWS Price List AmazonRDS eu-west-2 offer file, mooncitizen/togen testdata/AmazonRDS-eu-west-2.csv",
-  date: "2026-09-04",
-  url: "https://pricing.us-east-1.amazonaws.com/offers/v1.0/aws/AmazonRDS/current/eu-west-2/index.json",
-};
-const S3: Source = {
-  name: "AWS Price List AmazonS3 eu-west-2 offer file",
-  date: "2026-09-28",
-  url: "https://pricing.us-east-1.amazonaws.com/offers/v1.0/aws/AmazonS3/current/eu-west-2/index.json",
-};
-const estimated = (name: string, url?: string): Source => ({ name, date: "2026-10-01", url, estimate: true });
+const reference = new RegionPrices(PRICE_TABLE, PRICE_TABLE.referenceRegion);
+const { str, num } = inputs;
 
-const RDS_EST_MAZ = estimated("Multi-AZ taken as 2x the single-AZ eu-west-2 price, the pattern of the sourced t4g.micro/t4g.medium/r6g.large pairs (AmazonRDS eu-west-2 offer file, 2026-09-04)");
-const RDS_EST_RATIO = estimated(
-  "eu-west-2 price not found: us-east-1 list price x 1.17 (London/US ratio of the sourced r6g.large pair, 0.264/0.225); sizes scale linearly within a family",
-  "https://aws.amazon.com/rds/postgresql/pricing/",
-);
-const RDS_EST_R7G = estimated(
-  "eu-west-2 price not found: the sourced r6g.large $0.264/h (AmazonRDS eu-west-2 offer file, 2026-09-04) x 1.06, an assumed r7g/r6g step; sizes scale linearly",
-  "https://aws.amazon.com/rds/postgresql/pricing/",
-);
-
-/** Hourly price of an RDS for PostgreSQL instance class, single-AZ and Multi-AZ. */
+/** Hourly price of an RDS for PostgreSQL instance class, single-AZ and Multi-AZ (reference region: used to choose the cheapest class that fits). */
 export interface RdsPrice {
   single: Price;
   multiAz: Price;
 }
 
-const round4 = (n: number) => round(n, 4);
-const hour = (usd: number, source: Source): Price => ({ usd, unit: "hour", source });
-const rds = (single: number, singleSource: Source, multiAz: number, multiAzSource: Source): RdsPrice => ({
-  single: hour(single, singleSource),
-  multiAz: hour(multiAz, multiAzSource),
-});
-const rdsScaled = (single: number, singleSource: Source): RdsPrice => rds(single, singleSource, round4(single * 2), RDS_EST_MAZ);
+/** RDS for PostgreSQL on-demand prices in the reference region, by class. */
+export const RDS_PRICES: Record<string, RdsPrice> = Object.fromEntries(
+  Object.keys(PRICE_TABLE.regions[PRICE_TABLE.referenceRegion] ?? {})
+    .filter((k) => k.startsWith("rds.db.") && !k.endsWith(".multiAz"))
+    .map((k) => [k.slice(4), { single: reference.get(k), multiAz: reference.get(`${k}.multiAz`) }]),
+);
 
-/** RDS for PostgreSQL on-demand prices, eu-west-2. */
-export const RDS_PRICES: Record<string, RdsPrice> = {
-  "db.t4g.micro": rds(0.018, RDS, 0.036, RDS),
-  "db.t4g.small": rdsScaled(0.036, RDS),
-  "db.t4g.medium": rds(0.072, RDS, 0.145, RDS),
-  "db.m7g.large": rdsScaled(0.197, RDS_EST_RATIO),
-  "db.m7g.xlarge": rdsScaled(0.393, RDS_EST_RATIO),
-  "db.m7g.2xlarge": rdsScaled(0.786, RDS_EST_RATIO),
-  "db.m7g.4xlarge": rdsScaled(1.572, RDS_EST_RATIO),
-  "db.m7g.8xlarge": rdsScaled(3.145, RDS_EST_RATIO),
-  "db.m7g.12xlarge": rdsScaled(4.717, RDS_EST_RATIO),
-  "db.m7g.16xlarge": rdsScaled(6.29, RDS_EST_RATIO),
-  "db.r6g.large": rds(0.264, RDS, 0.529, RDS),
-  "db.r7g.large": rdsScaled(0.28, RDS_EST_R7G),
-  "db.r7g.xlarge": rdsScaled(0.56, RDS_EST_R7G),
-  "db.r7g.2xlarge": rdsScaled(1.12, RDS_EST_R7G),
-  "db.r7g.4xlarge": rdsScaled(2.24, RDS_EST_R7G),
-  "db.r7g.8xlarge": rdsScaled(4.48, RDS_EST_R7G),
-  "db.r7g.12xlarge": rdsScaled(6.72, RDS_EST_R7G),
-  "db.r7g.16xlarge": rdsScaled(8.96, RDS_EST_R7G),
-  "db.m6i.24xlarge": rdsScaled(9.997, RDS_EST_RATIO),
-  "db.r6i.24xlarge": rdsScaled(14.04, RDS_EST_RATIO),
-};
-
-/** Every other list price the AWS backend uses. */
+/** Reference-region prices the size tables and migration read. */
 export const PRICES = {
-  fargateVcpu: { usd: 0.04656, unit: "vCPU-hour", source: ECS },
-  fargateMemory: { usd: 0.00511, unit: "GB-hour", source: ECS },
-  albHour: { usd: 0.02646, unit: "hour", source: ELB },
-  albLcu: { usd: 0.0084, unit: "LCU-hour", source: ELB },
-  rdsGp3: { usd: 0.133, unit: "GB-month", source: { ...RDS, name: `${RDS.name} (EUW2-RDS:GP3-Storage)` } },
-  rdsGp3MultiAz: { usd: 0.266, unit: "GB-month", source: estimated("Multi-AZ gp3 line not in the price slice: 2x the single-AZ gp3 price ($0.133), as Multi-AZ gp2 is $0.266") },
-  s3Standard: { usd: 0.024, unit: "GB-month", source: { ...S3, name: `${S3.name} (Standard, first 50 TB)` } },
-  s3Writes: { usd: 0.0053, unit: "1,000 requests", source: { ...S3, name: `${S3.name} (PUT, COPY, POST, LIST)` } },
-  s3Reads: { usd: 0.0042, unit: "10,000 requests", source: { ...S3, name: `${S3.name} (GET)` } },
-  internetEgress: { usd: 0.09, unit: "GB", source: { ...S3, name: `${S3.name} (data transfer out to the internet, after 100 GB/month free)` } },
-  natHour: { usd: 0.05, unit: "hour", source: estimated("NAT gateway eu-west-2 hourly: not in the sourced feeds; third-party 2026 guides give $0.048-0.052 for London", "https://aws.amazon.com/vpc/pricing/") },
-  natData: { usd: 0.05, unit: "GB", source: estimated("NAT gateway eu-west-2 data processed: not in the sourced feeds; third-party 2026 guides give $0.048-0.052/GB for London", "https://aws.amazon.com/vpc/pricing/") },
-  publicIpv4: { usd: 0.005, unit: "hour", source: estimated("Public IPv4 address charge ($0.005 per IP-hour): not in the sourced feeds", "https://aws.amazon.com/vpc/pricing/") },
-  cloudfrontEgress: { usd: 0.085, unit: "GB", source: estimated("CloudFront data transfer out, Europe, first 10 TB: not in the sourced feeds", "https://aws.amazon.com/cloudfront/pricing/") },
-  cloudfrontRequests: { usd: 0.012, unit: "10,000 HTTPS requests", source: estimated("CloudFront HTTPS requests, Europe: not in the sourced feeds", "https://aws.amazon.com/cloudfront/pricing/") },
-  secret: { usd: 0.4, unit: "secret-month", source: estimated("Secrets Manager, $0.40 per secret per month (API calls within the first 10,000 free of note): not in the sourced feeds", "https://aws.amazon.com/secrets-manager/pricing/") },
+  fargateVcpu: reference.get("fargate.vcpu"),
+  fargateMemory: reference.get("fargate.memory"),
+  internetEgress: reference.get("egress.internet"),
 } satisfies Record<string, Price>;
 
-/** Data processed by the NAT gateway per web service per month (image pulls, AWS API calls): an assumption. */
+/** Data an ECS task pulls through the NAT gateway a month besides its logs (image layers, AWS API calls): an assumption, stated on the line. */
 export const NAT_GIB_PER_SERVICE = 10;
+
+const sameComponent = (ctx: PricingContext, r: PlannedResource, type: string) => ctx.resources.filter((x) => x.type === type && x.parent === r.parent);
+
+/** ECS service on Fargate: vCPU and memory of every running task, all month. */
+const ecsService: ResourcePricer = (r, ctx) => {
+  const c = ctx.component;
+  const spec = c?.spec.kind === "web-service" ? c.spec : undefined;
+  const task = sameComponent(ctx, r, "aws:ecs/taskDefinition:TaskDefinition")[0];
+  const cpu = c?.size?.cpu ?? Number(str(task?.inputs.cpu) ?? 256) / 1024;
+  const mem = c?.size?.memoryGiB ?? Number(str(task?.inputs.memory) ?? 512) / 1024;
+  const tasks = (spec && c ? ctx.usageOf({ name: c.name, kind: "web-service" }).averageInstances : undefined) ?? num(r.inputs.desiredCount) ?? 1;
+  const hours = ctx.hours * tasks;
+  return [
+    costLine(`Fargate vCPU, ${tasks} task(s) x ${cpu} vCPU`, cpu * hours, ctx.prices.get("fargate.vcpu")),
+    costLine(`Fargate memory, ${tasks} task(s) x ${mem} GB`, mem * hours, ctx.prices.get("fargate.memory")),
+  ];
+};
+
+/** Application Load Balancer: hours, capacity units from the requests and bytes served, and for an internet-facing one its public addresses and internet egress. */
+const loadBalancer: ResourcePricer = (r, ctx) => {
+  const c = ctx.component;
+  const u = c ? ctx.usageOf({ name: c.name, kind: "web-service" }) : { requestsMillions: 0, egressGiB: 0 };
+  // An LCU is the larger of 1 GB processed an hour and 25 new connections a second (one request per connection assumed).
+  const lcus = Math.max(u.egressGiB / ctx.hours, (u.requestsMillions * 1e6) / (ctx.hours * 3600) / 25);
+  const lines = [
+    costLine("Application Load Balancer", ctx.hours, ctx.prices.get("alb.hour")),
+    costLine(`Load balancer capacity units (${u.requestsMillions} M requests, ${u.egressGiB} GB)`, lcus * ctx.hours, ctx.prices.get("alb.lcu"), "usage"),
+  ];
+  if (r.inputs.internal === false) {
+    const subnets = Array.isArray(r.inputs.subnets) ? r.inputs.subnets.length : 2;
+    lines.push(costLine(`Load balancer public IPv4 addresses (${subnets}, one per subnet)`, subnets * ctx.hours, ctx.prices.get("ipv4.hour")));
+    lines.push(costLine("Internet data transfer out", u.egressGiB, ctx.prices.get("egress.internet"), "usage"));
+  }
+  return lines;
+};
+
+/** CloudFront in front of a public service without a domain: the service's egress and requests go out through it. */
+const distribution: ResourcePricer = (_r, ctx) => {
+  const c = ctx.component;
+  const u = c ? ctx.usageOf({ name: c.name, kind: "web-service" }) : { requestsMillions: 0, egressGiB: 0 };
+  return [
+    costLine("CloudFront data transfer out", u.egressGiB, ctx.prices.get("cloudfront.egress"), "usage"),
+    costLine("CloudFront HTTPS requests", u.requestsMillions * 100, ctx.prices.get("cloudfront.https"), "usage"),
+  ];
+};
+
+/** The NAT gateway Freehold creates (never with a network the stack brings): hours and the data its services send out through it. */
+const natGateway: ResourcePricer = (_r, ctx) => {
+  const services = ctx.components.filter((c) => c.kind === "web-service");
+  const gib = services.reduce((a, c) => a + NAT_GIB_PER_SERVICE + ctx.usageOf({ name: c.name, kind: "web-service" }).logGiB, 0);
+  return [
+    costLine("NAT gateway (one, shared by the stack)", ctx.hours, ctx.prices.get("nat.hour")),
+    costLine(`NAT gateway data processed (${NAT_GIB_PER_SERVICE} GB of image pulls and API calls per service, assumed, plus its logs)`, gib, ctx.prices.get("nat.data"), "usage"),
+  ];
+};
+
+/** An Elastic IP (the NAT gateway's public address). */
+const eip: ResourcePricer = (_r, ctx) => [costLine("Public IPv4 address (NAT gateway)", ctx.hours, ctx.prices.get("ipv4.hour"))];
+
+/** A gateway endpoint (S3) is free; an interface endpoint would be billed per hour, which Freehold does not create. */
+const vpcEndpoint: ResourcePricer = (r) => {
+  if (r.inputs.vpcEndpointType === "Gateway") return [];
+  throw new Error(`no price for a ${String(r.inputs.vpcEndpointType)} VPC endpoint: add one to the AWS price table`);
+};
+
+/** The RDS instance: instance hours, storage (grown by the usage's data growth, up to the storage autoscaling limit), the RDS-managed master secret. */
+const rdsInstance: ResourcePricer = (r, ctx) => {
+  const cls = str(r.inputs.instanceClass) ?? "";
+  const multiAz = r.inputs.multiAz === true;
+  const c = ctx.component;
+  const u = c ? ctx.usageOf({ name: c.name, kind: "database" }) : { dataGiB: 0, storageGrowthGiB: 0, logGiB: 0 };
+  const allocated = num(r.inputs.allocatedStorage) ?? 20;
+  const storage = grownStorage(allocated, num(r.inputs.maxAllocatedStorage), u.dataGiB + u.storageGrowthGiB * ctx.usage.months);
+  const lines = [
+    costLine(`RDS ${cls}${multiAz ? " Multi-AZ" : ""}`, ctx.hours, ctx.prices.get(`rds.${cls}${multiAz ? ".multiAz" : ""}`)),
+    costLine(
+      `RDS gp3 storage, ${storage} GB${storage > allocated ? ` (grown from ${allocated} GB by storage autoscaling)` : ""}`,
+      storage,
+      ctx.prices.get(multiAz ? "rds.gp3.multiAz" : "rds.gp3"),
+      storage > allocated ? "usage" : "fixed",
+    ),
+  ];
+  if (r.inputs.manageMasterUserPassword === true) lines.push(costLine("Secrets Manager secret (the RDS-managed master password)", 1, ctx.prices.get("secrets.secret")));
+  // Without deletion protection a destroy deletes the instance but keeps its final snapshot, billed as backup storage.
+  if (r.inputs.skipFinalSnapshot === false && !r.options.retainOnDelete) {
+    const data = u.dataGiB + u.storageGrowthGiB * ctx.usage.months;
+    const kept = data > 0 ? data : allocated;
+    lines.push({ ...costLine(`final snapshot kept after a destroy, ${kept} GB (${data > 0 ? "the data" : "the provisioned storage, at most"})`, kept, ctx.prices.get("rds.backup"), "usage"), afterDestroy: true });
+  }
+  return lines;
+};
+
+/**
+ * RDS storage autoscaling adds storage when free space falls below 10%
+ * (https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_PIOPS.Autoscaling.html),
+ * up to the maximum; the grown size is taken as the data plus that 10%.
+ */
+export function grownStorage(allocated: number, max: number | undefined, dataGiB: number): number {
+  const needed = Math.ceil(dataGiB / 0.9);
+  return Math.min(Math.max(allocated, needed), max ?? allocated);
+}
+
+/** A CloudWatch log group: the component's log volume ingested, and stored for its retention. */
+const logGroup: ResourcePricer = (r, ctx) => {
+  const c = ctx.component;
+  const gib = !c ? 0 : c.kind === "database" ? ctx.usageOf({ name: c.name, kind: "database" }).logGiB : c.kind === "web-service" ? ctx.usageOf({ name: c.name, kind: "web-service" }).logGiB : 0;
+  const retention = num(r.inputs.retentionInDays) ?? 3650;
+  const stored = gib * Math.min(retention / 30, ctx.usage.months || 1);
+  return [
+    costLine(`CloudWatch Logs ingestion (${str(r.inputs.name) ?? r.name})`, gib, ctx.prices.get("logs.ingest"), "usage"),
+    costLine(`CloudWatch Logs storage, ${retention} days kept`, stored, ctx.prices.get("logs.storage"), "usage"),
+  ];
+};
+
+/** An S3 bucket: current data (with growth), old versions where versioning is on, requests, and downloads straight from the bucket. */
+const bucket: ResourcePricer = (r, ctx) => {
+  const c = ctx.component;
+  if (c?.kind !== "object-store") return [];
+  const u = ctx.usageOf({ name: c.name, kind: "object-store" });
+  const versioned = ctx.resources.some((x) => x.type === "aws:s3/bucketVersioning:BucketVersioning" && x.parent === r.parent && (x.inputs.versioningConfiguration as { status?: string })?.status === "Enabled");
+  const current = u.storageGiB + u.storageGrowthGiB * ctx.usage.months;
+  const lines = [
+    costLine(`S3 Standard storage, ${current} GB`, current, ctx.prices.get("s3.standard"), "usage"),
+    costLine("S3 PUT, COPY, POST, LIST requests", u.writesThousands, ctx.prices.get("s3.tier1"), "usage"),
+    costLine("S3 GET requests", u.readsThousands, ctx.prices.get("s3.tier2"), "usage"),
+  ];
+  if (versioned && u.noncurrentPercent > 0) lines.push(costLine(`S3 Standard storage, old object versions (${u.noncurrentPercent}% of current data)`, (current * u.noncurrentPercent) / 100, ctx.prices.get("s3.standard"), "usage"));
+  if (u.egressGiB > 0) lines.push(costLine("Internet data transfer out from the bucket (downloads, signed URLs)", u.egressGiB, ctx.prices.get("egress.internet"), "usage"));
+  return lines;
+};
+
+const secret: ResourcePricer = (r, ctx) => [costLine(`Secrets Manager secret (${str(r.inputs.name) ?? r.name})`, 1, ctx.prices.get("secrets.secret"))];
+
+const FREE = "no charge of its own";
+export const pricing: BackendPricing = {
+  table: PRICE_TABLE,
+  api: PRICE_API,
+  priced: {
+    "aws:ecs/service:Service": ecsService,
+    "aws:lb/loadBalancer:LoadBalancer": loadBalancer,
+    "aws:cloudfront/distribution:Distribution": distribution,
+    "aws:ec2/natGateway:NatGateway": natGateway,
+    "aws:ec2/eip:Eip": eip,
+    "aws:ec2/vpcEndpoint:VpcEndpoint": vpcEndpoint,
+    "aws:rds/instance:Instance": rdsInstance,
+    "aws:cloudwatch/logGroup:LogGroup": logGroup,
+    "aws:s3/bucket:Bucket": bucket,
+    "aws:secretsmanager/secret:Secret": secret,
+  },
+  free: {
+    "aws:ec2/vpc:Vpc": `${FREE}: VPCs, subnets and route tables are free (https://aws.amazon.com/vpc/pricing/)`,
+    "aws:ec2/subnet:Subnet": `${FREE} (VPC pricing)`,
+    "aws:ec2/routeTable:RouteTable": `${FREE} (VPC pricing)`,
+    "aws:ec2/routeTableAssociation:RouteTableAssociation": `${FREE} (VPC pricing)`,
+    "aws:ec2/internetGateway:InternetGateway": `${FREE}: traffic is billed as data transfer where it leaves`,
+    "aws:ec2/securityGroup:SecurityGroup": `${FREE} (VPC pricing)`,
+    "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": `${FREE} (VPC pricing)`,
+    "aws:ecs/cluster:Cluster": `${FREE}: ECS has no charge; Fargate tasks are billed on the service`,
+    "aws:ecs/taskDefinition:TaskDefinition": `${FREE}: billed as the service's running tasks`,
+    "aws:appautoscaling/target:Target": `${FREE}: Application Auto Scaling has no charge`,
+    "aws:appautoscaling/policy:Policy": `${FREE}: Application Auto Scaling has no charge`,
+    "aws:lb/targetGroup:TargetGroup": `${FREE}: part of the load balancer's hourly and LCU charges`,
+    "aws:lb/listener:Listener": `${FREE}: part of the load balancer's hourly and LCU charges`,
+    "aws:acm/certificate:Certificate": `${FREE}: public ACM certificates are free (https://aws.amazon.com/certificate-manager/pricing/)`,
+    "aws:acm/certificateValidation:CertificateValidation": `${FREE}: a wait for DNS validation, no AWS resource`,
+    "aws:cloudfront/vpcOrigin:VpcOrigin": `${FREE}: CloudFront VPC origins have no additional charge; traffic is billed on the distribution`,
+    "aws:iam/role:Role": `${FREE}: IAM has no charge`,
+    "aws:iam/rolePolicy:RolePolicy": `${FREE}: IAM has no charge`,
+    "aws:rds/subnetGroup:SubnetGroup": `${FREE}: configuration of the RDS instance`,
+    "aws:rds/parameterGroup:ParameterGroup": `${FREE}: configuration of the RDS instance`,
+    "aws:secretsmanager/secretVersion:SecretVersion": `${FREE}: Secrets Manager bills per secret, not per version`,
+    "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": `${FREE}: bucket configuration`,
+    "aws:s3/bucketOwnershipControls:BucketOwnershipControls": `${FREE}: bucket configuration`,
+    "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration": `${FREE}: SSE-S3 encryption has no charge`,
+    "aws:s3/bucketVersioning:BucketVersioning": `${FREE}: configuration; old versions are billed as storage on the bucket`,
+    "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration": `${FREE}: expirations are free; transitions would be billed per request (Freehold only expires)`,
+    "aws:s3/bucketPolicy:BucketPolicy": `${FREE}: bucket configuration`,
+    "aws:s3/bucketCorsConfiguration:BucketCorsConfiguration": `${FREE}: bucket configuration`,
+  },
+};
 
 const SLA = {
   rds: { name: "Amazon RDS Service Level Agreement", date: "2024-01-22", url: "https://aws.amazon.com/rds/sla/" },
-  compute: estimated("Amazon Compute SLA (covers ECS on Fargate) as summarised by a third party (logicata); confirm", "https://aws.amazon.com/compute/sla/"),
+  compute: { name: "Amazon Compute SLA (covers ECS on Fargate) as summarised by a third party (logicata); confirm", date: "2026-10-01", url: "https://aws.amazon.com/compute/sla/", estimate: true },
   s3: { name: "Amazon S3 Service Level Agreement (2019 version; confirm it is current)", date: "2019-10-01", url: "https://aws.amazon.com/s3/sla/", estimate: true },
 } satisfies Record<string, Source>;
 
@@ -125,67 +243,9 @@ export function availability(kind: "web-service" | "database" | "object-store", 
   return { percent: 99.99, basis: "ECS on Fargate, tasks in two availability zones (region-level Compute SLA)", source: SLA.compute };
 }
 
-/** The RDS price of a class, single-AZ or Multi-AZ. */
+/** The RDS price of a class in the reference region, single-AZ or Multi-AZ. */
 export function rdsPrice(sku: string, multiAz: boolean): Price | undefined {
   const p = RDS_PRICES[sku];
   return p && (multiAz ? p.multiAz : p.single);
 }
 
-/** Monthly estimate for one component. */
-export function estimate(component: { name: string; spec: WebService | Database | ObjectStore; size?: SizeChoice }, a: CostAssumptions): CostLine[] {
-  const { spec, size } = component;
-  const hours = a.hoursPerMonth;
-  switch (spec.kind) {
-    case "web-service": {
-      const instances = a.averageInstances ?? Math.max(1, spec.scaling.min);
-      const cpu = size?.cpu ?? 0.5;
-      const mem = size?.memoryGiB ?? 1;
-      // LCUs: the larger of processed bytes (1 GB/h per LCU) and new connections (25/s per LCU), one request per connection.
-      const lcus = Math.max(a.egressGiB / hours, (a.requestsMillions * 1e6) / (hours * 3600) / 25);
-      const lines = [
-        costLine("Fargate vCPU", cpu * instances * hours, PRICES.fargateVcpu),
-        costLine("Fargate memory", mem * instances * hours, PRICES.fargateMemory),
-        costLine("Application Load Balancer", hours, PRICES.albHour),
-        costLine("Load balancer capacity units", lcus * hours, PRICES.albLcu),
-      ];
-      if (spec.registry) lines.push(costLine("Secrets Manager secret (registry credentials)", 1, PRICES.secret));
-      if (spec.public && !spec.domain) {
-        lines.push(costLine("CloudFront data transfer out", a.egressGiB, PRICES.cloudfrontEgress));
-        lines.push(costLine("CloudFront HTTPS requests", a.requestsMillions * 100, PRICES.cloudfrontRequests));
-      } else if (spec.public) {
-        lines.push(costLine("Load balancer public IPv4 addresses (2)", 2 * hours, PRICES.publicIpv4));
-        lines.push(costLine("Internet data transfer out", a.egressGiB, PRICES.internetEgress));
-      }
-      return lines;
-    }
-    case "database": {
-      const price = size ? rdsPrice(size.sku, spec.highAvailability) : undefined;
-      const lines: CostLine[] = [];
-      if (size && price) lines.push(costLine(`RDS ${size.sku}${spec.highAvailability ? " Multi-AZ" : ""}`, hours, price));
-      lines.push(costLine("RDS gp3 storage", spec.storageGiB, spec.highAvailability ? PRICES.rdsGp3MultiAz : PRICES.rdsGp3));
-      // The RDS-managed master secret and the two application roles' secrets.
-      lines.push(costLine("Secrets Manager secrets (master, app, app_read)", 3, PRICES.secret));
-      return lines;
-    }
-    case "object-store":
-      return [
-        costLine("S3 Standard storage", a.objectStorageGiB, PRICES.s3Standard),
-        costLine("S3 PUT/COPY/POST/LIST requests", a.objectWritesThousands, PRICES.s3Writes),
-        costLine("S3 GET requests", a.objectReadsThousands / 10, PRICES.s3Reads),
-      ];
-  }
-}
-
-/**
- * Monthly estimate for the shared platform. The VPC, subnets, route tables, the
- * S3 gateway endpoint and the ECS cluster cost nothing; the NAT gateway (and its
- * public IPv4 address) is the cost, and exists only when the stack has web services.
- */
-export function estimatePlatform(stack: { webServices: number; publicWebServices: number; databases: number }, a: CostAssumptions): CostLine[] {
-  if (stack.webServices === 0) return [];
-  return [
-    costLine("NAT gateway (one, shared by the stack)", a.hoursPerMonth, PRICES.natHour),
-    costLine("NAT gateway public IPv4 address", a.hoursPerMonth, PRICES.publicIpv4),
-    costLine(`NAT gateway data processed (${NAT_GIB_PER_SERVICE} GiB per web service, assumed)`, NAT_GIB_PER_SERVICE * stack.webServices, PRICES.natData),
-  ];
-}

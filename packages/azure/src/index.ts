@@ -10,7 +10,7 @@ import { migration } from "./migration";
 import { mocks } from "./mocks";
 import { createPlatform } from "./network";
 import { createObjectStore, OBJECT_STORE_SERVICE } from "./object-store";
-import { availability, estimate, estimatePlatform } from "./prices";
+import { availability, pricing } from "./prices";
 import { databaseSize, webServiceSize } from "./sizes";
 import { createWebService, WEB_SERVICE_SERVICE } from "./web-service";
 
@@ -21,8 +21,7 @@ export const backend = {
   capabilities: CAPABILITIES,
   sizes: { webService: webServiceSize, database: databaseSize },
   availability,
-  estimate,
-  estimatePlatform,
+  pricing,
   migration,
   mocks,
   providerPackages: ["azure-native"],

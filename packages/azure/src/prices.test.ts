@@ -1,9 +1,11 @@
-import { DEFAULT_ASSUMPTIONS, sumCost } from "@freehold/core";
+import { type CostLine, RegionPrices, sumCost } from "@freehold/core";
+import { planCost } from "@freehold/core/testing";
 import { parseComponent, DatabaseSpec, ObjectStoreSpec, WebServiceSpec } from "@freehold/model";
 import { describe, expect, it } from "vitest";
 import { migration } from "./migration";
 import { JOBS_SUBNET } from "./network";
-import { availability, estimate, estimatePlatform, postgresHourly, PRICES } from "./prices";
+import { PRICE_TABLE } from "./price-table";
+import { autoGrownStorage, availability, postgresHourly } from "./prices";
 import { POSTGRES_SKUS } from "./sizes";
 
 const ISO = /^\d{4}-\d{2}-\d{2}$/;
@@ -11,51 +13,62 @@ const web = parseComponent(WebServiceSpec, { kind: "web-service", image: "nginx"
 const db = (ha: boolean) => parseComponent(DatabaseSpec, { kind: "database", highAvailability: ha }, "db");
 const store = parseComponent(ObjectStoreSpec, { kind: "object-store" }, "files");
 
-describe("prices", () => {
-  it("carry a source with an ISO date on every figure, estimates marked", () => {
-    for (const [key, p] of Object.entries(PRICES)) {
-      expect(p.source.date, key).toMatch(ISO);
-      expect(p.source.name.length, key).toBeGreaterThan(10);
+const uk = new RegionPrices(PRICE_TABLE, "uksouth");
+const items = (lines: CostLine[] | undefined) => (lines ?? []).map((l) => l.item);
+
+describe("Azure price table", () => {
+  it("gives every line a source naming its meter, an ISO date and the region, and cites no other project's data", () => {
+    for (const [region, lines] of Object.entries(PRICE_TABLE.regions)) {
+      for (const [key, p] of Object.entries(lines)) {
+        expect(p.source.date, key).toMatch(ISO);
+        expect(p.source.region, key).toBe(region);
+        expect(p.source.sku, key).toBeTruthy();
+        expect(p.source.name.length, key).toBeGreaterThan(10);
+      }
     }
-    expect(PRICES.containerAppsVcpuActive.usd).toBe(0.000034);
-    expect(PRICES.containerAppsVcpuActive.source.estimate).toBeUndefined();
-    expect(PRICES.egress.source.estimate).toBe(true);
+    expect(JSON.stringify(PRICE_TABLE)).not.toMatch(/togen|testdata/i);
   });
 
-  it("use the uksouth list prices for B1ms and B2s and mark other SKUs as estimates", () => {
-    expect(postgresHourly("Standard_B1ms")).toMatchObject({ usd: 0.019, source: { date: "2026-09-06" } });
-    expect(postgresHourly("Standard_B1ms").source.estimate).toBeUndefined();
-    expect(postgresHourly("Standard_B2s").usd).toBe(0.076);
-    expect(postgresHourly("Standard_D2ds_v5")).toMatchObject({ usd: 0.206, source: { estimate: true } });
-    for (const s of POSTGRES_SKUS) expect(postgresHourly(s.name).usd, s.name).toBeGreaterThan(0);
+  it("prices every PostgreSQL SKU the size table can choose, General Purpose per vCore", () => {
+    for (const s of POSTGRES_SKUS) expect(postgresHourly(uk, s.name).usd, s.name).toBeGreaterThan(0);
+    expect(postgresHourly(uk, "Standard_D2ds_v5").usd).toBeCloseTo(2 * uk.get("pg.generalPurpose.vcore").usd, 4);
   });
+});
 
-  it("price a web service per second of vCPU and memory for its minimum replicas, plus requests", () => {
-    const lines = estimate({ name: "web", spec: web }, DEFAULT_ASSUMPTIONS);
+describe("Azure pricing rules", () => {
+  it("price a web service per second of vCPU and memory for its minimum replicas, plus requests; egress only with external ingress", async () => {
+    const { components } = await planCost("azure", "name: p\ncomponents:\n  web: { kind: web-service, image: nginx, scaling: { min: 2, max: 4 }, size: { cpu: 1, memoryGiB: 2 }, writableRootFilesystem: true }\n  site: { kind: web-service, image: nginx, public: true, writableRootFilesystem: true }\n");
+    const lines = components.get("web") ?? [];
     const seconds = 730 * 3600 * 2;
     expect(lines.map((l) => l.quantity)).toEqual([seconds, seconds * 2, 10]);
-    expect(sumCost(lines)).toBeCloseTo(seconds * 0.000034 + seconds * 2 * 0.000004 + 10 * 0.4, 1);
+    expect(sumCost(lines)).toBeCloseTo(seconds * uk.get("aca.vcpu").usd + seconds * 2 * uk.get("aca.memory").usd + 10 * uk.get("aca.requests").usd, 1);
+    expect(items(components.get("site"))).toContain("internet egress (the stack's first 100 GB a month are free, not deducted here)");
   });
 
-  it("double compute and storage for a zone-redundant database", () => {
-    const single = estimate({ name: "db", spec: db(false) }, DEFAULT_ASSUMPTIONS);
-    const ha = estimate({ name: "db", spec: db(true) }, DEFAULT_ASSUMPTIONS);
-    expect(single.map((l) => l.item)).toEqual(["db: Standard_B1ms compute", "db: storage, 32 GiB provisioned"]);
-    expect(sumCost(single)).toBeCloseTo(730 * 0.019 + 32 * 0.133, 1);
+  it("double compute and storage for a zone-redundant database", async () => {
+    const single = (await planCost("azure", "name: p\ncomponents:\n  db: { kind: database }\n")).components.get("db") ?? [];
+    const ha = (await planCost("azure", "name: p\ncomponents:\n  db: { kind: database, highAvailability: true }\n")).components.get("db") ?? [];
+    expect(items(single)).toEqual(["Standard_B1ms compute", "storage, 32 GiB provisioned"]);
+    expect(sumCost(single)).toBeCloseTo(730 * uk.get("pg.Standard_B1ms").usd + 32 * uk.get("pg.storage").usd, 1);
     expect(ha).toHaveLength(4);
-    expect(sumCost(ha)).toBeCloseTo(2 * (730 * 0.206 + 32 * 0.133), 1);
+    expect(sumCost(ha)).toBeCloseTo(2 * (730 * postgresHourly(uk, "Standard_D2ds_v5").usd + 32 * uk.get("pg.storage").usd), 1);
   });
 
-  it("price an object store's storage, writes and reads", () => {
-    const lines = estimate({ name: "files", spec: store }, DEFAULT_ASSUMPTIONS);
-    expect(sumCost(lines)).toBeCloseTo(100 * 0.0192 + 100 * 0.059 + 1000 * 0.0047, 1);
+  it("grow a flexible server's disk by doubling steps when the data passes 90% of it", () => {
+    expect(autoGrownStorage(32, 10)).toBe(32);
+    expect(autoGrownStorage(32, 29)).toBe(64);
+    expect(autoGrownStorage(64, 200)).toBe(256);
   });
 
-  it("charge the stack for egress beyond the free 100 GB and the database DNS zone", () => {
-    const lines = estimatePlatform({ webServices: 2, publicWebServices: 2, databases: 1 }, DEFAULT_ASSUMPTIONS);
-    expect(lines.find((l) => l.item.startsWith("internet egress"))?.quantity).toBe(100);
-    expect(lines.map((l) => l.item)).toContain("private DNS zone for PostgreSQL");
-    expect(estimatePlatform({ webServices: 0, publicWebServices: 0, databases: 0 }, DEFAULT_ASSUMPTIONS)).toEqual([]);
+  it("price an object store's storage, writes and reads", async () => {
+    const { components } = await planCost("azure", "name: p\ncomponents:\n  files: { kind: object-store }\n");
+    expect(sumCost(components.get("files") ?? [])).toBeCloseTo(100 * uk.get("blob.hot").usd + 100 * uk.get("blob.write").usd + 1000 * uk.get("blob.read").usd, 1);
+  });
+
+  it("charge the platform the database's private DNS zone, the Key Vault reads and the log workspace's ingestion, once", async () => {
+    const { platform } = await planCost("azure", "name: p\ncomponents:\n  db: { kind: database }\n  a: { kind: web-service, image: nginx, writableRootFilesystem: true, links: [db] }\n  b: { kind: web-service, image: nginx, writableRootFilesystem: true, links: [db] }\n");
+    expect(items(platform).filter((i) => /private DNS zone|Key Vault|Log Analytics/.test(i))).toHaveLength(3);
+    expect(platform.find((l) => l.item.startsWith("Log Analytics"))?.quantity).toBe(10);
   });
 
   it("report the SLA of each configuration with its source", () => {

@@ -1,75 +1,23 @@
 /**
- * UK South list prices (USD, pay-as-you-go) with the source and date of every
- * figure, the monthly estimates built from them, and the published SLAs.
- * Figures not published for uksouth in the captured feeds are marked `estimate`.
+ * How Azure bills what the Azure backend creates: one rule per resource type,
+ * priced from the region's lines in price-table.ts (each with its source), the
+ * Container Apps free grant, and the published SLAs. A resource type that costs
+ * nothing of its own is listed in FREE with the reason; docs/costs.md says how
+ * to add a priced line.
  */
-import { type Availability, type CostAssumptions, type CostLine, costLine, type Price, round, type SizeChoice, type Source } from "@freehold/core";
-import { type ComponentKind, type Database, type ObjectStore, resolveSize, type WebService } from "@freehold/model";
-import { databaseSize, postgresSku, postgresStorageGiB, webServiceSize } from "./sizes";
+import { type Availability, type BackendPricing, costLine, inputs, type Price, type PricingContext, type ResourcePricer, RegionPrices, round, type Source } from "@freehold/core";
+import type { ComponentKind, Database, ObjectStore, WebService } from "@freehold/model";
+import { PRICE_API } from "./price-catalog";
+import { PRICE_TABLE } from "./price-table";
+import { postgresSku } from "./sizes";
 
-const RETAIL: Source = {
-  name: "Azure Retail Prices API, uksouth (captured in mooncitizen/togen testdata/azure-uksouth.json and prices/azure.json)",
-  date: "2026-09-06",
-  url: "https://prices.azure.com/api/retail/prices?$filter=armRegionName%20eq%20%27uksouth%27",
-};
-const estimated = (note: string, url?: string): Source => ({ name: `Estimate: ${note}`, date: "2026-09-06", estimate: true, ...(url ? { url } : {}) });
+const reference = new RegionPrices(PRICE_TABLE, PRICE_TABLE.referenceRegion);
+const { str, num, obj } = inputs;
 
+/** Reference-region prices migration reads. */
 export const PRICES = {
-  containerAppsVcpuActive: { usd: 0.000034, unit: "vCPU-second", source: { ...RETAIL, name: `${RETAIL.name}, meter "Standard vCPU Active Usage"` } },
-  containerAppsVcpuIdle: { usd: 0.000004, unit: "vCPU-second", source: { ...RETAIL, name: `${RETAIL.name}, meter "Standard vCPU Idle Usage"` } },
-  containerAppsMemory: { usd: 0.000004, unit: "GiB-second", source: { ...RETAIL, name: `${RETAIL.name}, meter "Standard Memory Active Usage"` } },
-  containerAppsRequests: { usd: 0.4, unit: "1M requests", source: { ...RETAIL, name: `${RETAIL.name}, meter "Standard Requests"` } },
-  postgresStorage: { usd: 0.133, unit: "GB-month", source: { ...RETAIL, name: `${RETAIL.name}, Azure Database for PostgreSQL flexible server storage` } },
-  blobHotLrs: { usd: 0.0192, unit: "GB-month", source: { ...RETAIL, name: `${RETAIL.name}, meter "Hot LRS Data Stored" (General Block Blob v2, first 50 TB)` } },
-  blobWrites: { usd: 0.059, unit: "10K write operations", source: { ...RETAIL, name: `${RETAIL.name}, Hot LRS write operations` } },
-  blobReads: { usd: 0.0047, unit: "10K read operations", source: { ...RETAIL, name: `${RETAIL.name}, Hot read operations` } },
-  egress: {
-    usd: 0.087,
-    unit: "GB",
-    source: estimated("internet egress after the first 100 GB/month, first 10 TB tier; third-party summary of Azure bandwidth pricing (c3x.dev), not a captured uksouth meter", "https://azure.microsoft.com/pricing/details/bandwidth/"),
-  },
-  privateDnsZone: { usd: 0.5, unit: "zone-month", source: estimated("Azure DNS private zone, first 25 zones; list price not in the captured feeds", "https://azure.microsoft.com/pricing/details/dns/") },
-  keyVaultOperations: { usd: 0.03, unit: "10K operations", source: estimated("Key Vault Standard secret operations; list price not in the captured feeds", "https://azure.microsoft.com/pricing/details/key-vault/") },
+  egress: reference.get("egress.internet"),
 } satisfies Record<string, Price>;
-
-/** Hourly compute price of each flexible server SKU. */
-const burstable = (usd: number, sourced: boolean): Price => ({
-  usd,
-  unit: "hour",
-  source: sourced ? { ...RETAIL, name: `${RETAIL.name}, Azure Database for PostgreSQL flexible server Burstable` } : estimated("Burstable price doubles with each size step from B2s ($0.076/h), as it does in East US"),
-});
-const BURSTABLE_HOURLY: Record<string, Price> = {
-  Standard_B1ms: burstable(0.019, true),
-  Standard_B2s: burstable(0.076, true),
-  Standard_B2ms: burstable(0.152, false),
-  Standard_B4ms: burstable(0.304, false),
-  Standard_B8ms: burstable(0.608, false),
-  Standard_B12ms: burstable(0.912, false),
-  Standard_B16ms: burstable(1.216, false),
-  Standard_B20ms: burstable(1.52, false),
-};
-/** Ddsv4 is $0.103 per vCore-hour in the uksouth feed; Ddsv5 (not in the feed) is assumed the same per vCore. */
-export const GENERAL_PURPOSE_VCORE: Price = {
-  usd: 0.103,
-  unit: "vCore-hour",
-  source: estimated("uksouth Ddsv4 General Purpose is $0.103 per vCore-hour in the Retail Prices API capture; Ddsv5 assumed the same (D2ds_v5 uksouth not found)"),
-};
-/** Edsv5 is not in the feed: about 1.27x Ddsv5 per vCore, the ratio of the same VM sizes. */
-export const MEMORY_OPTIMIZED_VCORE: Price = {
-  usd: 0.131,
-  unit: "vCore-hour",
-  source: estimated("Memory Optimized Edsv5 not in the uksouth capture; 1.27x the General Purpose vCore price (E2ds_v5 / D2ds_v5 VM price ratio)"),
-};
-
-/** Hourly price of a flexible server SKU (one node). */
-export function postgresHourly(skuName: string): Price {
-  const burst = BURSTABLE_HOURLY[skuName];
-  if (burst) return burst;
-  const s = postgresSku(skuName);
-  if (!s) throw new Error(`no price for PostgreSQL SKU ${skuName}`);
-  const vcore = s.tier === "MemoryOptimized" ? MEMORY_OPTIMIZED_VCORE : GENERAL_PURPOSE_VCORE;
-  return { usd: round(vcore.usd * s.cpu, 4), unit: "hour", source: vcore.source };
-}
 
 /** Free monthly grant per subscription (not deducted from per-service estimates: it is shared). */
 export const CONTAINER_APPS_FREE_GRANT = {
@@ -80,52 +28,138 @@ export const CONTAINER_APPS_FREE_GRANT = {
 };
 export const FREE_EGRESS_GIB = 100;
 
-type Spec = WebService | Database | ObjectStore;
-
-export function estimate(component: { name: string; spec: Spec; size?: SizeChoice }, a: CostAssumptions): CostLine[] {
-  const { name, spec } = component;
-  switch (spec.kind) {
-    case "web-service": {
-      const size = component.size ?? webServiceSize(resolveSize("web-service", spec.size), name);
-      const instances = a.averageInstances ?? spec.scaling.min;
-      const seconds = a.hoursPerMonth * 3600 * instances;
-      return [
-        costLine(`${name}: vCPU, ${instances} replica(s) x ${size.cpu} vCPU, always active`, seconds * size.cpu, PRICES.containerAppsVcpuActive),
-        costLine(`${name}: memory, ${instances} replica(s) x ${size.memoryGiB} GiB`, seconds * size.memoryGiB, PRICES.containerAppsMemory),
-        costLine(`${name}: requests`, a.requestsMillions, PRICES.containerAppsRequests),
-      ];
-    }
-    case "database": {
-      const size = component.size ?? databaseSize(resolveSize("database", spec.size), spec.highAvailability, name);
-      const nodes = spec.highAvailability ? 2 : 1;
-      const storage = postgresStorageGiB(spec.storageGiB);
-      const lines = [costLine(`${name}: ${size.sku} compute`, a.hoursPerMonth, postgresHourly(size.sku)), costLine(`${name}: storage, ${storage} GiB provisioned`, storage, PRICES.postgresStorage)];
-      if (nodes === 2) {
-        lines.push(costLine(`${name}: zone-redundant standby compute`, a.hoursPerMonth, postgresHourly(size.sku)));
-        lines.push(costLine(`${name}: standby storage`, storage, PRICES.postgresStorage));
-      }
-      return lines;
-    }
-    case "object-store":
-      return [
-        costLine(`${name}: Hot LRS storage`, a.objectStorageGiB, PRICES.blobHotLrs),
-        costLine(`${name}: write operations`, a.objectWritesThousands / 10, PRICES.blobWrites),
-        costLine(`${name}: read operations`, a.objectReadsThousands / 10, PRICES.blobReads),
-      ];
-  }
+/** Hourly price of a flexible server SKU (one node) in a region. */
+export function postgresHourly(prices: RegionPrices, skuName: string): Price {
+  if (skuName.startsWith("Standard_B")) return prices.get(`pg.${skuName}`);
+  const s = postgresSku(skuName);
+  if (!s) throw new Error(`no price for PostgreSQL SKU ${skuName}`);
+  const vcore = prices.get(s.tier === "MemoryOptimized" ? "pg.memoryOptimized.vcore" : "pg.generalPurpose.vcore");
+  return { usd: round(vcore.usd * s.cpu, 4), unit: "hour", source: vcore.source };
 }
 
-export function estimatePlatform(stack: { webServices: number; publicWebServices: number; databases: number }, a: CostAssumptions): CostLine[] {
-  const lines: CostLine[] = [];
-  const egress = Math.max(0, stack.publicWebServices * a.egressGiB - FREE_EGRESS_GIB);
-  if (stack.publicWebServices) lines.push(costLine(`internet egress after ${FREE_EGRESS_GIB} GB free`, egress, PRICES.egress));
-  if (stack.databases) {
-    lines.push(costLine("private DNS zone for PostgreSQL", 1, PRICES.privateDnsZone));
-    // Container Apps re-reads each Key Vault reference about every 30 minutes.
-    lines.push(costLine("Key Vault secret reads", Math.max(1, (stack.webServices * 2 * a.hoursPerMonth) / 10_000), PRICES.keyVaultOperations));
+
+/** A container app: its minimum replicas always active, its requests, and (external ingress) the internet egress of its responses. */
+const containerApp: ResourcePricer = (r, ctx) => {
+  const c = ctx.component;
+  if (c?.spec.kind !== "web-service") return [];
+  const u = ctx.usageOf({ name: c.name, kind: "web-service" });
+  const replicas = u.averageInstances ?? c.spec.scaling.min;
+  const cpu = c.size?.cpu ?? 0.5;
+  const mem = c.size?.memoryGiB ?? 1;
+  const seconds = ctx.hours * 3600 * replicas;
+  const lines = [
+    costLine(`vCPU, ${replicas} replica(s) x ${cpu} vCPU, always active (free grant not deducted)`, seconds * cpu, ctx.prices.get("aca.vcpu")),
+    costLine(`memory, ${replicas} replica(s) x ${mem} GiB`, seconds * mem, ctx.prices.get("aca.memory")),
+    costLine("requests", u.requestsMillions, ctx.prices.get("aca.requests"), "usage"),
+  ];
+  if (obj(obj(r.inputs.configuration).ingress).external === true) lines.push(costLine("internet egress (the stack's first 100 GB a month are free, not deducted here)", u.egressGiB, ctx.prices.get("egress.internet"), "usage"));
+  return lines;
+};
+
+/**
+ * Storage auto-grow on a flexible server grows the disk to the next size step
+ * (the provisioned sizes double: 32, 64, 128 ... GiB) when it is 90% full
+ * (https://learn.microsoft.com/azure/postgresql/flexible-server/how-to-auto-grow-storage-portal),
+ * and the price grows with it.
+ */
+export function autoGrownStorage(provisioned: number, dataGiB: number): number {
+  let size = provisioned;
+  while (dataGiB > size * 0.9 && size < 32768) size *= 2;
+  return size;
+}
+
+/** A flexible server: compute, storage (after auto-grow), and with high availability the standby's compute and storage. */
+const postgresServer: ResourcePricer = (r, ctx) => {
+  const sku = str(obj(r.inputs.sku).name) ?? "";
+  const storage = obj(r.inputs.storage);
+  const provisioned = num(storage.storageSizeGB) ?? 32;
+  const c = ctx.component;
+  const u = c ? ctx.usageOf({ name: c.name, kind: "database" }) : { dataGiB: 0, storageGrowthGiB: 0, logGiB: 0 };
+  const size = storage.autoGrow === "Enabled" ? autoGrownStorage(provisioned, u.dataGiB + u.storageGrowthGiB * ctx.usage.months) : provisioned;
+  const grown = size > provisioned;
+  const standby = str(obj(r.inputs.highAvailability).mode) === "ZoneRedundant" || str(obj(r.inputs.highAvailability).mode) === "SameZone";
+  const hourly = postgresHourly(ctx.prices, sku);
+  const storageItem = `storage, ${size} GiB${grown ? ` (auto-grown from ${provisioned} GiB: each step doubles the disk and its price)` : " provisioned"}`;
+  const lines = [costLine(`${sku} compute`, ctx.hours, hourly), costLine(storageItem, size, ctx.prices.get("pg.storage"), grown ? "usage" : "fixed")];
+  if (standby) {
+    lines.push(costLine("high-availability standby compute", ctx.hours, hourly));
+    lines.push(costLine(`standby ${storageItem}`, size, ctx.prices.get("pg.storage"), grown ? "usage" : "fixed"));
   }
   return lines;
+};
+
+/** A storage account: blob data (current, and old versions where versioning is on), operations, and downloads straight from it. */
+const storageAccount: ResourcePricer = (r, ctx) => {
+  const c = ctx.component;
+  if (c?.kind !== "object-store") return [];
+  const u = ctx.usageOf({ name: c.name, kind: "object-store" });
+  const versioned = ctx.resources.some((x) => x.type === "azure-native:storage:BlobServiceProperties" && x.parent === r.parent && x.inputs.isVersioningEnabled === true);
+  const current = u.storageGiB + u.storageGrowthGiB * ctx.usage.months;
+  const lines = [
+    costLine(`Hot LRS storage, ${current} GB`, current, ctx.prices.get("blob.hot"), "usage"),
+    costLine("write operations", u.writesThousands / 10, ctx.prices.get("blob.write"), "usage"),
+    costLine("read operations", u.readsThousands / 10, ctx.prices.get("blob.read"), "usage"),
+  ];
+  if (versioned && u.noncurrentPercent > 0) lines.push(costLine(`Hot LRS storage, previous blob versions (${u.noncurrentPercent}% of current data)`, (current * u.noncurrentPercent) / 100, ctx.prices.get("blob.hot"), "usage"));
+  if (u.egressGiB > 0) lines.push(costLine("internet egress from the account (downloads, SAS URLs)", u.egressGiB, ctx.prices.get("egress.internet"), "usage"));
+  return lines;
+};
+
+/** The Log Analytics workspace the Container Apps environment sends logs to: every service's and database's log volume (31 days' retention are included). */
+const workspace: ResourcePricer = (r, ctx) => {
+  const gib = logVolume(ctx);
+  const retention = num(r.inputs.retentionInDays) ?? 30;
+  return [costLine(`Log Analytics ingestion, ${retention} days kept (the first 31 are included)`, gib, ctx.prices.get("logs.ingest"), "usage")];
+};
+
+function logVolume(ctx: PricingContext): number {
+  return ctx.components.reduce((a, c) => a + (c.kind === "web-service" ? ctx.usageOf({ name: c.name, kind: "web-service" }).logGiB : 0), 0);
 }
+
+/** A Key Vault: the secret reads of the container apps that use it (each reference re-read about every 30 minutes). */
+const keyVault: ResourcePricer = (_r, ctx) => {
+  const services = ctx.components.filter((c) => c.kind === "web-service").length;
+  return [costLine("Key Vault secret reads (each service re-reads its references about every 30 minutes)", Math.max(1, (services * 2 * ctx.hours) / 10_000), ctx.prices.get("kv.operations"), "usage")];
+};
+
+const privateZone: ResourcePricer = (r, ctx) => [costLine(`private DNS zone ${str(r.inputs.privateZoneName) ?? ""}`.trim(), 1, ctx.prices.get("dns.privateZone"))];
+
+const FREE = "no charge of its own";
+export const pricing: BackendPricing = {
+  table: PRICE_TABLE,
+  api: PRICE_API,
+  priced: {
+    "azure-native:app:ContainerApp": containerApp,
+    "azure-native:dbforpostgresql:Server": postgresServer,
+    "azure-native:storage:StorageAccount": storageAccount,
+    "azure-native:operationalinsights:Workspace": workspace,
+    "azure-native:keyvault:Vault": keyVault,
+    "azure-native:privatedns:PrivateZone": privateZone,
+  },
+  free: {
+    "azure-native:resources:ResourceGroup": `${FREE}: a resource group is a container`,
+    "azure-native:network:VirtualNetwork": `${FREE}: virtual networks are free (https://azure.microsoft.com/pricing/details/virtual-network/); traffic is billed where it leaves`,
+    "azure-native:authorization:PolicyDefinition": `${FREE}: Azure Policy on Azure resources has no charge`,
+    "azure-native:authorization:PolicyAssignment": `${FREE}: Azure Policy on Azure resources has no charge`,
+    "azure-native:authorization:ManagementLockByScope": `${FREE}: locks have no charge`,
+    "azure-native:authorization:RoleAssignment": `${FREE}: Azure RBAC has no charge`,
+    "azure-native:authorization:RoleDefinition": `${FREE}: Azure RBAC custom roles have no charge`,
+    "azure-native:managedidentity:UserAssignedIdentity": `${FREE}: managed identities have no charge`,
+    "azure-native:app:ManagedEnvironment": `${FREE}: a Consumption-only environment has no charge of its own; its apps are billed`,
+    "azure-native:app:ManagedCertificate": `${FREE}: Container Apps managed certificates are free`,
+    "azure-native:storage:BlobServiceProperties": `${FREE}: configuration; versions and soft-deleted data are billed as storage on the account`,
+    "azure-native:storage:BlobContainer": `${FREE}: billed as the account's storage and operations`,
+    "azure-native:storage:ManagementPolicy": `${FREE}: lifecycle deletes have no charge`,
+    "azure-native:keyvault:Secret": `${FREE}: Key Vault bills operations, priced on the vault`,
+    "azure-native:privatedns:VirtualNetworkLink": `${FREE}: billed as the private zone`,
+    "azure-native:dbforpostgresql:Configuration": `${FREE}: server configuration`,
+    "azure-native:dbforpostgresql:Database": `${FREE}: billed as the server`,
+    "azure-native:containerinstance:ContainerGroup":
+      "billed per second only while the one-off role-setup container runs (about a minute at a deployment that changes the roles): under $0.01 a month",
+  },
+};
+
+type Spec = WebService | Database | ObjectStore;
 
 const SLA_SOURCE = {
   postgres: { name: "SLA for Azure Database for PostgreSQL v1.4, as quoted in Azure/azqr recommendation templates", date: "2026-09-06", url: "https://www.microsoft.com/licensing/docs/view/Service-Level-Agreements-SLA-for-Online-Services" },

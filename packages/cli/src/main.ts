@@ -7,6 +7,7 @@ import type * as CompareCommand from "./commands/compare";
 import type * as ExitPlanCommand from "./commands/exit-plan";
 import type * as MigrateCommand from "./commands/migrate";
 import type * as PlanCommand from "./commands/plan";
+import type * as PricesCommand from "./commands/prices";
 import type * as RehearseCommand from "./commands/rehearse";
 import { EXIT, InputError } from "./errors";
 import { PlanFailedError } from "./plan/contract";
@@ -34,6 +35,7 @@ export const COMMANDS: Array<{ name: string; load(): Promise<Command> }> = [
   { name: "migrate", load: () => lazy<typeof MigrateCommand>("./commands/migrate", (m) => ({ spec: m.migrateSpec, run: m.runMigrate })) },
   { name: "rehearse", load: () => lazy<typeof RehearseCommand>("./commands/rehearse", (m) => ({ spec: m.rehearseSpec, run: m.runRehearse })) },
   { name: "eject", load: () => lazy<typeof EjectCommand>("./commands/eject", (m) => ({ spec: m.ejectSpec, run: m.runEject })) },
+  { name: "prices", load: () => lazy<typeof PricesCommand>("./commands/prices", (m) => ({ spec: m.pricesSpec, run: (args, io) => m.runPrices(args, io) })) },
 ];
 
 export function version(): string {

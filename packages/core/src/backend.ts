@@ -16,6 +16,8 @@ import type {
   ResolvedSize,
   WebService,
 } from "@freehold/model";
+import { defaultUsage, type Usage } from "@freehold/model";
+import type { BackendPricing } from "./prices";
 
 /** What every backend knows about the stack it is deploying. */
 export interface StackContext {
@@ -112,6 +114,10 @@ export interface Source {
   url?: string;
   /** True where the figure is an estimate, not a published list price. */
   estimate?: boolean;
+  /** The cloud region the price is for; absent for a price that is the same everywhere. */
+  region?: string;
+  /** The cloud's own name for the line: AWS usagetype, Azure meter, Google Cloud SKU id. */
+  sku?: string;
 }
 
 /** One priced item. */
@@ -123,31 +129,14 @@ export interface Price {
   source: Source;
 }
 
-/** Assumptions behind monthly estimates, stated in every report. */
-export interface CostAssumptions {
-  /** @default 730 */
-  hoursPerMonth: number;
-  /** Stored object data per object store, GiB. @default 100 */
-  objectStorageGiB: number;
-  /** Requests per web service per month, millions. @default 10 */
-  requestsMillions: number;
-  /** Internet egress per web service per month, GiB. @default 100 */
-  egressGiB: number;
-  /** Object store operations per month: writes and reads, thousands. @default 1000 / 10000 */
-  objectWritesThousands: number;
-  objectReadsThousands: number;
-  /** Average instances running for a web service (between min and max). @default min */
-  averageInstances?: number;
-}
+/**
+ * Usage behind monthly estimates, stated in every report: hours, storage
+ * growth, and per kind and component the traffic, data and logs (model's `Usage`).
+ */
+export type CostAssumptions = Usage;
 
-export const DEFAULT_ASSUMPTIONS: CostAssumptions = {
-  hoursPerMonth: 730,
-  objectStorageGiB: 100,
-  requestsMillions: 10,
-  egressGiB: 100,
-  objectWritesThousands: 1000,
-  objectReadsThousands: 10000,
-};
+/** The built-in usage: what every report prices with when no usage file is given. */
+export const DEFAULT_ASSUMPTIONS: CostAssumptions = defaultUsage();
 
 /** One line of a monthly estimate. */
 export interface CostLine {
@@ -157,6 +146,14 @@ export interface CostLine {
   unitPrice: number;
   monthlyUsd: number;
   source: Source;
+  /** "fixed": billed for what is created whatever the traffic; "usage": driven by the usage figures. */
+  basis: "fixed" | "usage";
+  /** The cloud resource type the line bills, e.g. "aws:ec2/natGateway:NatGateway". */
+  resourceType?: string;
+  /** Billed only after a destroy (a final snapshot kept): not in the monthly total, but in what a destroy leaves behind. */
+  afterDestroy?: boolean;
+  /** The resource is retained on delete: a destroy leaves it, and this line, billing. */
+  retained?: boolean;
 }
 
 /** Published availability for a component as configured. */
@@ -330,13 +327,8 @@ export interface Backend {
   };
   /** Published availability as configured. */
   availability(kind: ComponentKind, spec: WebService | Database | ObjectStore): Availability;
-  /** Monthly estimate for one component, from the backend's price table. */
-  estimate(
-    component: { name: string; spec: WebService | Database | ObjectStore; size?: SizeChoice },
-    assumptions: CostAssumptions,
-  ): CostLine[];
-  /** Monthly estimate for the shared platform (network, NAT, load balancer, ...). */
-  estimatePlatform(stack: { webServices: number; publicWebServices: number; databases: number }, assumptions: CostAssumptions): CostLine[];
+  /** How this cloud bills what it creates: a price table per region and a rule per resource type (core's prices.ts). */
+  readonly pricing: BackendPricing;
   readonly migration: MigrationDetails;
   readonly mocks: BackendMocks;
   /** The Pulumi packages whose providers decide where this cloud's resources go (`aws`; `azure-native`; `gcp`): components given different providers of these get separate platforms. */

@@ -4,6 +4,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { Backend } from "./backend";
+import { costLine } from "./prices";
 
 class FakeResource extends pulumi.CustomResource {
   declare readonly endpoint: pulumi.Output<string>;
@@ -25,8 +26,12 @@ export function fakeBackend(cloud: Backend["cloud"] = "aws"): Backend {
       database: (s) => ({ sku: `fake-db-${s.cpu}`, cpu: s.cpu, memoryGiB: s.memoryGiB }),
     },
     availability: () => ({ percent: 99.9, basis: "fake", source }),
-    estimate: () => [{ item: "thing", quantity: 1, unit: "month", unitPrice: 1, monthlyUsd: 1, source }],
-    estimatePlatform: () => [],
+    pricing: {
+      table: { cloud, referenceRegion: "fake-1", global: { thing: { usd: 1, unit: "month", source } }, regions: {} },
+      api: [],
+      priced: { "fake:index:Service": (_r, ctx) => [costLine("thing", 1, ctx.prices.get("thing"))] },
+      free: { "fake:index:Network": "a test resource", "fake:index:Db": "a test resource", "fake:index:Bucket": "a test resource" },
+    },
     migration: {
       egress: { usd: 0.09, unit: "GB", source },
       freeEgressGiB: 100,

@@ -11,3 +11,4 @@ export { assertCloud, BACKEND_PACKAGES, CloudChoiceError, isCloud, loadBackend, 
 export { type NameRules, physicalName, shortHash } from "./naming";
 export { type MockRun, type MockRunOptions, type MockValues, type PlannedOptions, type PlannedResource, plainOutputs, runWithMocks, SECRET, sortKeys } from "./plan";
 export * from "./prices";
+export { ownerOf } from "./owner";

@@ -9,7 +9,9 @@
  *   the backend's plausible outputs) and `freehold:cloud`; import the program after it.
  */
 import * as pulumi from "@pulumi/pulumi";
-import type { Cloud } from "@freehold/model";
+import { type Cloud, defaultUsage, parseStack, type Usage } from "@freehold/model";
+import { deployStack } from "./deploy";
+import { type PricedRun, priceRun } from "./prices";
 import type { BackendMocks } from "./backend";
 import { loadBackend } from "./loader";
 import { type MockRun, type MockRunOptions, runWithMocks } from "./plan";
@@ -60,4 +62,18 @@ export function freeholdMocks(cloud: Cloud): pulumi.runtime.Mocks {
 export async function setFreeholdMocks(cloud: Cloud, options: { project?: string; stack?: string; config?: Record<string, string> } = {}): Promise<void> {
   pulumi.runtime.setAllConfig({ ...options.config, "freehold:cloud": cloud }, []);
   await pulumi.runtime.setMocks(freeholdMocks(cloud), options.project ?? "project", options.stack ?? "stack", false);
+}
+
+/**
+ * Plan a stack file's text on one cloud and price it as `freehold plan` does:
+ * each component's cost lines by name, the shared platform's, and how the region was priced.
+ *
+ * @example
+ * const { components } = await planCost("aws", "name: s\ncomponents:\n  files: { kind: object-store }");
+ * expect(components.get("files")?.map((l) => l.item)).toContain("S3 GET requests");
+ */
+export async function planCost(cloud: Cloud, stackText: string, usage: Usage = defaultUsage()): Promise<PricedRun & { run: MockRun }> {
+  const stack = parseStack(stackText);
+  const run = await runWithMocks(cloud, () => deployStack(stack, { cloud }).outputs, { project: stack.name });
+  return { ...priceRun(loadBackend(cloud).pricing, run, usage), run };
 }

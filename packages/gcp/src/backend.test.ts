@@ -1,9 +1,10 @@
-import { DEFAULT_ASSUMPTIONS, FEATURES, sumCost } from "@freehold/core";
+import { type CostLine, FEATURES, RegionPrices, sumCost } from "@freehold/core";
+import { planCost } from "@freehold/core/testing";
 import { DatabaseSpec, ObjectStoreSpec, WebServiceSpec } from "@freehold/model";
 import { describe, expect, it } from "vitest";
 import { CAPABILITIES } from "./capabilities";
 import { backend } from "./index";
-import { PRICES } from "./prices";
+import { PRICE_TABLE } from "./price-table";
 
 const region = { cloud: "gcp" as const, region: "europe-west2", country: "GB", city: "London", zones: 3 };
 const stack = { name: "shop", stack: "dev", prefix: "shop-dev", region, residency: "uk" as const, tags: {} };
@@ -23,52 +24,52 @@ describe("gcp capabilities", () => {
   });
 });
 
+const london = new RegionPrices(PRICE_TABLE, "europe-west2");
+const items = (lines: CostLine[] | undefined) => (lines ?? []).map((l) => l.item);
+
 describe("gcp prices", () => {
-  it("carries a source and date on every price, and marks figures not in the shared price file as estimates", () => {
-    for (const [key, p] of Object.entries(PRICES)) {
-      expect(p.source.name.length, key).toBeGreaterThan(10);
-      expect(p.source.date, key).toMatch(/^2026-\d\d-\d\d$/);
+  it("carries a source with its SKU (where the catalog has one), date and region on every line, and cites no other project's data", () => {
+    for (const [r, lines] of Object.entries(PRICE_TABLE.regions)) {
+      for (const [key, p] of Object.entries(lines)) {
+        expect(p.source.name.length, key).toBeGreaterThan(10);
+        expect(p.source.date, key).toMatch(/^2026-\d\d-\d\d$/);
+        expect(p.source.region, key).toBe(r);
+      }
     }
-    expect(PRICES.internetEgressGib.source.estimate).toBe(true);
-    expect(PRICES.secretVersionMonth.source.estimate).toBe(true);
-    expect(PRICES.runVcpuSecond.usd).toBe(0.0000336);
-    expect(PRICES.sqlVcpuHourZonal.usd).toBe(0.0535);
-    expect(PRICES.gcsStandardGibMonth.usd).toBe(0.023);
+    expect(PRICE_TABLE.global["egress.internet"]?.source.estimate).toBe(true);
+    expect(JSON.stringify(PRICE_TABLE)).not.toMatch(/togen|testdata/i);
   });
 
-  it("estimates a web service from instance-seconds at Tier 2 rates", () => {
-    const spec = WebServiceSpec.parse({ kind: "web-service", image: "x", size: { cpu: 1, memoryGiB: 2 }, scaling: { min: 2, max: 4 } });
-    const lines = backend.estimate({ name: "web", spec }, DEFAULT_ASSUMPTIONS);
+  it("estimates a web service from instance-seconds at Tier 2 rates, with its requests, egress and logs", async () => {
+    const { components } = await planCost("gcp", "name: p\ncomponents:\n  web: { kind: web-service, image: nginx, size: { cpu: 1, memoryGiB: 2 }, scaling: { min: 2, max: 4 }, writableRootFilesystem: true }\n");
+    const lines = components.get("web") ?? [];
     const seconds = 2 * 730 * 3600;
-    expect(lines[0]?.monthlyUsd).toBeCloseTo(seconds * 0.0000336, 2);
-    expect(lines[1]?.monthlyUsd).toBeCloseTo(seconds * 2 * 0.0000035, 2);
-    expect(lines.every((l) => l.source.date)).toBe(true);
+    expect(lines[0]?.monthlyUsd).toBeCloseTo(seconds * london.get("run.vcpu").usd, 2);
+    expect(lines[1]?.monthlyUsd).toBeCloseTo(seconds * 2 * london.get("run.memory").usd, 2);
+    expect(items(lines).slice(2)).toEqual(["Cloud Run requests", "internet egress", "Cloud Logging ingestion (the project's 50 GiB monthly allotment not deducted)"]);
   });
 
-  it("bills background work per instance with no request fee, and adds the load balancer and a remote repository where the spec needs them", () => {
-    const spec = WebServiceSpec.parse({ kind: "web-service", image: "quay.io/acme/worker:1", background: true, scaling: { min: 1, max: 2 }, size: { cpu: 1, memoryGiB: 2 } });
-    const lines = backend.estimate({ name: "worker", spec }, DEFAULT_ASSUMPTIONS);
-    const seconds = 730 * 3600;
-    expect(lines[0]?.monthlyUsd).toBeCloseTo(seconds * 0.0000252, 2);
+  it("bills background work per instance with no request fee", async () => {
+    const { components } = await planCost("gcp", "name: p\ncomponents:\n  worker: { kind: web-service, image: nginx, background: true, scaling: { min: 1, max: 2 }, size: { cpu: 1, memoryGiB: 2 }, writableRootFilesystem: true }\n");
+    const lines = components.get("worker") ?? [];
+    expect(lines[0]?.monthlyUsd).toBeCloseTo(730 * 3600 * london.get("run.vcpu.instance").usd, 2);
     expect(lines[1]?.source.estimate).toBe(true);
-    expect(lines.some((l) => l.item.includes("requests"))).toBe(false);
-    expect(lines.at(-1)?.item).toBe("worker: Artifact Registry remote repository, about 1 GiB of cached image");
-    const site = backend.estimate({ name: "web", spec: WebServiceSpec.parse({ kind: "web-service", image: "nginx", public: true, domain: "app.example.gov.uk" }) }, DEFAULT_ASSUMPTIONS);
-    expect(site.find((l) => l.item.includes("forwarding rules"))?.monthlyUsd).toBeCloseTo(730 * 0.025, 2);
-    expect(site.some((l) => l.item.includes("Artifact Registry"))).toBe(false);
+    expect(items(lines).some((i) => i.includes("requests"))).toBe(false);
   });
 
-  it("estimates a database from its tier, doubling rates for a regional instance", () => {
-    const zonal = backend.estimate({ name: "db", spec: DatabaseSpec.parse({ kind: "database", size: "medium", storageGiB: 100 }) }, DEFAULT_ASSUMPTIONS);
-    const regional = backend.estimate({ name: "db", spec: DatabaseSpec.parse({ kind: "database", size: "medium", storageGiB: 100, highAvailability: true }) }, DEFAULT_ASSUMPTIONS);
-    // db-custom-2-8192: 2 vCPU x 730 h x 0.0535 + 8 GiB x 730 h x 0.00905 + 100 GiB x 0.204 + four secret versions
-    expect(sumCost(zonal)).toBeCloseTo(78.11 + 52.85 + 20.4 + 0.24, 1);
-    expect(sumCost(regional)).toBeGreaterThan(1.9 * sumCost(zonal));
+  it("estimates a database from its tier, doubling rates for a regional instance, with its PSC endpoint and secret versions", async () => {
+    const zonal = await planCost("gcp", "name: p\ncomponents:\n  db: { kind: database, size: medium, storageGiB: 100 }\n");
+    const regional = await planCost("gcp", "name: p\ncomponents:\n  db: { kind: database, size: medium, storageGiB: 100, highAvailability: true }\n");
+    const sql = (r: typeof zonal) => (r.components.get("db") ?? []).filter((l) => l.resourceType === "gcp:sql/databaseInstance:DatabaseInstance");
+    // db-custom-2-8192: 2 vCPU x 730 h + 8 GiB x 730 h + 100 GiB of SSD
+    expect(sumCost(sql(zonal))).toBeCloseTo(2 * 730 * london.get("sql.vcpu.zonal").usd + 8 * 730 * london.get("sql.memory.zonal").usd + 100 * london.get("sql.ssd.zonal").usd, 1);
+    expect(sumCost(sql(regional))).toBeGreaterThan(1.9 * sumCost(sql(zonal)));
+    expect(items(zonal.components.get("db"))).toEqual(expect.arrayContaining(["Private Service Connect endpoint (to Cloud SQL)", "Secret Manager active secret version"]));
   });
 
-  it("estimates a bucket from stored GiB and operations", () => {
-    const lines = backend.estimate({ name: "files", spec: ObjectStoreSpec.parse({ kind: "object-store" }) }, DEFAULT_ASSUMPTIONS);
-    expect(lines.map((l) => l.monthlyUsd)).toEqual([2.3, 5, 4]);
+  it("estimates a bucket from stored GiB and operations", async () => {
+    const { components } = await planCost("gcp", "name: p\ncomponents:\n  files: { kind: object-store }\n");
+    expect(components.get("files")?.map((l) => l.monthlyUsd)).toEqual([2.3, 5, 4]);
   });
 
   it("gives availability per configuration, with no SLA for a single-zone database", () => {
@@ -80,9 +81,9 @@ describe("gcp prices", () => {
     expect(backend.availability("object-store", ObjectStoreSpec.parse({ kind: "object-store" })).percent).toBe(99.9);
   });
 
-  it("charges nothing for the shared network, and nothing at all for a stack of buckets", () => {
-    expect(sumCost(backend.estimatePlatform({ webServices: 1, publicWebServices: 1, databases: 1 }, DEFAULT_ASSUMPTIONS))).toBe(0);
-    expect(backend.estimatePlatform({ webServices: 0, publicWebServices: 0, databases: 0 }, DEFAULT_ASSUMPTIONS)).toEqual([]);
+  it("charges nothing for the shared network", async () => {
+    const { platform } = await planCost("gcp", "name: p\ncomponents:\n  db: { kind: database }\n  web: { kind: web-service, image: nginx, writableRootFilesystem: true, links: [db] }\n");
+    expect(platform).toEqual([]);
   });
 });
 

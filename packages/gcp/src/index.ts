@@ -9,7 +9,7 @@ import { migration } from "./migration";
 import { mocks } from "./mocks";
 import { createPlatform } from "./network";
 import { objectStore } from "./object-store";
-import { availability, estimate, estimatePlatform } from "./prices";
+import { availability, pricing } from "./prices";
 import { databaseSize, webServiceSize } from "./sizes";
 import { webService } from "./web-service";
 
@@ -20,8 +20,7 @@ export const backend = {
   capabilities: CAPABILITIES,
   sizes: { webService: webServiceSize, database: databaseSize },
   availability,
-  estimate,
-  estimatePlatform,
+  pricing,
   migration,
   mocks,
   providerPackages: ["gcp"],

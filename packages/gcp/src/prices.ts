@@ -1,87 +1,187 @@
 /**
- * List prices for europe-west2 (London), USD, pay-as-you-go, each with its
- * source and date, and the monthly estimates built from them. Figures come
- * from /shared/prices-uk-2026.md; those not found there are marked estimates.
+ * How Google Cloud bills what the Google Cloud backend creates: one rule per
+ * resource type, priced from the region's lines in price-table.ts (each with
+ * its source), and the published SLAs. A resource type that costs nothing of its
+ * own is listed in FREE with the reason; docs/costs.md says how to add a priced line.
  */
-import {
-  type Availability,
-  type CostAssumptions,
-  type CostLine,
-  costLine,
-  type Price,
-  type SizeChoice,
-  type Source,
-} from "@freehold/core";
-import { type Database, type ObjectStore, resolveSize, type WebService } from "@freehold/model";
-import { parseImage, pullsDirectly } from "./image";
-import { databaseSize, webServiceSize } from "./sizes";
+import { type Availability, type BackendPricing, costLine, inputs, type Price, type PricingContext, type ResourcePricer, RegionPrices, type Source } from "@freehold/core";
+import type { Database, ObjectStore, WebService } from "@freehold/model";
+import { PRICE_API } from "./price-catalog";
+import { PRICE_TABLE } from "./price-table";
+
+const reference = new RegionPrices(PRICE_TABLE, PRICE_TABLE.referenceRegion);
+const { str, num, obj } = inputs;
+
+/** Reference-region prices migration reads. */
+export const PRICES = {
+  internetEgressGib: reference.get("egress.internet"),
+} as const satisfies Record<string, Price>;
+
+
+/**
+ * A Cloud Run service: instances busy all month, billed per request (CPU during
+ * requests) or per instance (background: CPU always allocated, no request fee),
+ * its requests, the internet egress of its responses, and its log volume.
+ */
+const runService: ResourcePricer = (_r, ctx) => {
+  const c = ctx.component;
+  if (c?.spec.kind !== "web-service") return [];
+  const spec = c.spec;
+  const u = ctx.usageOf({ name: c.name, kind: "web-service" });
+  const instances = Math.max(u.averageInstances ?? spec.scaling.min, spec.background ? 1 : 0);
+  const cpu = c.size?.cpu ?? 1;
+  const mem = c.size?.memoryGiB ?? 0.5;
+  const seconds = instances * ctx.hours * 3600;
+  const billing = spec.background ? "instance-based billing (CPU always allocated)" : "busy all month (free tier not applied)";
+  return [
+    costLine(`Cloud Run vCPU, ${instances} instance(s), ${cpu} vCPU, ${billing}`, seconds * cpu, ctx.prices.get(spec.background ? "run.vcpu.instance" : "run.vcpu")),
+    costLine(`Cloud Run memory, ${mem} GiB per instance`, seconds * mem, ctx.prices.get(spec.background ? "run.memory.instance" : "run.memory")),
+    ...(spec.background ? [] : [costLine("Cloud Run requests", u.requestsMillions, ctx.prices.get("run.requests"), "usage")]),
+    costLine("internet egress", u.egressGiB, ctx.prices.get("egress.internet"), "usage"),
+    costLine("Cloud Logging ingestion (the project's 50 GiB monthly allotment not deducted)", u.logGiB, ctx.prices.get("logging.ingest"), "usage"),
+  ];
+};
+
+/**
+ * Cloud SQL grows the disk when it is nearly full (automatic storage increase,
+ * https://cloud.google.com/sql/docs/postgres/instance-settings#automatic-storage-increase-2ndgen);
+ * the grown size is taken as the data plus 10%.
+ */
+export function grownDisk(disk: number, autoResize: boolean, dataGiB: number): number {
+  return autoResize ? Math.max(disk, Math.ceil(dataGiB / 0.9)) : disk;
+}
+
+/** A Cloud SQL instance: vCPU and memory of its tier, zonal or regional (HA), and its SSD (after automatic storage increase). */
+const sqlInstance: ResourcePricer = (r, ctx) => {
+  const settings = obj(r.inputs.settings);
+  const ha = settings.availabilityType === "REGIONAL";
+  const where = ha ? "regional (HA)" : "zonal";
+  const tier = str(settings.tier) ?? "";
+  const c = ctx.component;
+  const cpu = c?.size?.cpu ?? Number(/custom-(\d+)-/.exec(tier)?.[1] ?? 1);
+  const mem = c?.size?.memoryGiB ?? Number(/custom-\d+-(\d+)/.exec(tier)?.[1] ?? 3840) / 1024;
+  const u = c ? ctx.usageOf({ name: c.name, kind: "database" }) : { dataGiB: 0, storageGrowthGiB: 0, logGiB: 0 };
+  const disk = num(settings.diskSize) ?? 10;
+  const size = grownDisk(disk, settings.diskAutoresize === true, u.dataGiB + u.storageGrowthGiB * ctx.usage.months);
+  const key = ha ? "regional" : "zonal";
+  return [
+    costLine(`Cloud SQL ${tier} vCPU, ${where}`, cpu * ctx.hours, ctx.prices.get(`sql.vcpu.${key}`)),
+    costLine(`Cloud SQL ${tier} memory, ${where}`, mem * ctx.hours, ctx.prices.get(`sql.memory.${key}`)),
+    costLine(`SSD storage, ${size} GiB, ${where}${size > disk ? ` (grown from ${disk} GiB by automatic storage increase)` : ""}`, size, ctx.prices.get(`sql.ssd.${key}`), size > disk ? "usage" : "fixed"),
+  ];
+};
+
+/** A bucket: current data (with growth), noncurrent versions where versioning is on, operations, and downloads straight from it. */
+const bucket: ResourcePricer = (r, ctx) => {
+  const c = ctx.component;
+  if (c?.kind !== "object-store") return [];
+  const u = ctx.usageOf({ name: c.name, kind: "object-store" });
+  const versioned = obj(r.inputs.versioning).enabled === true;
+  const current = u.storageGiB + u.storageGrowthGiB * ctx.usage.months;
+  const lines = [
+    costLine(`Standard storage, ${current} GiB`, current, ctx.prices.get("gcs.standard"), "usage"),
+    costLine("Class A operations (writes, lists)", u.writesThousands, ctx.prices.get("gcs.classA"), "usage"),
+    costLine("Class B operations (reads)", u.readsThousands, ctx.prices.get("gcs.classB"), "usage"),
+  ];
+  if (versioned && u.noncurrentPercent > 0) lines.push(costLine(`Standard storage, noncurrent versions (${u.noncurrentPercent}% of current data)`, (current * u.noncurrentPercent) / 100, ctx.prices.get("gcs.standard"), "usage"));
+  if (u.egressGiB > 0) lines.push(costLine("internet egress from the bucket (downloads, signed URLs)", u.egressGiB, ctx.prices.get("egress.internet"), "usage"));
+  return lines;
+};
+
+/**
+ * A regional forwarding rule: a Private Service Connect endpoint to a Cloud SQL
+ * instance (billed per endpoint-hour), or the front of a regional external
+ * Application Load Balancer under residency (billed per rule and per proxy instance, with data processed).
+ */
+const forwardingRule: ResourcePricer = (r, ctx) => {
+  if (str(r.inputs.target)?.includes("/serviceAttachments/")) return [costLine("Private Service Connect endpoint (to Cloud SQL)", ctx.hours, ctx.prices.get("psc.endpoint"))];
+  const lines = [costLine(`load balancer forwarding rule (${str(r.inputs.portRange) ?? r.name})`, ctx.hours, ctx.prices.get("lb.rule"))];
+  if (str(r.inputs.target)?.includes("HttpsProxies") || (str(r.inputs.portRange) ?? "") === "443") lines.push(...lbTraffic(ctx, "regional load balancer proxy instance (one assumed; the region adds more with traffic)", "lb.proxy"));
+  return lines;
+};
+
+/** A global forwarding rule of a global external Application Load Balancer (a custom domain without residency). */
+const globalForwardingRule: ResourcePricer = (r, ctx) => {
+  const lines = [costLine(`load balancer forwarding rule (${str(r.inputs.portRange) ?? r.name})`, ctx.hours, ctx.prices.get("lb.rule"))];
+  if ((str(r.inputs.portRange) ?? "") === "443") lines.push(...lbTraffic(ctx));
+  return lines;
+};
+
+function lbTraffic(ctx: PricingContext, proxyItem?: string, proxyKey?: string) {
+  const c = ctx.component;
+  const u = c ? ctx.usageOf({ name: c.name, kind: "web-service" }) : { egressGiB: 0 };
+  const lines = [costLine("data processed by the load balancer", u.egressGiB, ctx.prices.get("lb.data"), "usage")];
+  if (proxyItem && proxyKey) lines.unshift(costLine(proxyItem, ctx.hours, ctx.prices.get(proxyKey)));
+  return lines;
+}
+
+/** A secret version: each active version is billed per location a month. */
+const secretVersion: ResourcePricer = (_r, ctx) => [costLine("Secret Manager active secret version", 1, ctx.prices.get("secret.version"))];
+
+/** A log bucket (residency): the stack's log volume kept beyond the 30 days included. */
+const logBucket: ResourcePricer = (r, ctx) => {
+  const retention = num(r.inputs.retentionDays) ?? 30;
+  if (retention <= 30) return [];
+  const gib = ctx.components.reduce((a, c) => a + (c.kind === "web-service" ? ctx.usageOf({ name: c.name, kind: "web-service" }).logGiB : 0), 0);
+  return [costLine(`Cloud Logging retention beyond 30 days (${retention} days kept)`, (gib * (retention - 30)) / 30, ctx.prices.get("logging.retention"), "usage")];
+};
+
+/** A remote repository caching an image Cloud Run cannot pull directly. */
+const repository: ResourcePricer = (_r, ctx) => [costLine("Artifact Registry remote repository, about 1 GiB of cached image", 1, ctx.prices.get("registry.storage"))];
+
+const FREE = "no charge of its own";
+export const pricing: BackendPricing = {
+  table: PRICE_TABLE,
+  api: PRICE_API,
+  priced: {
+    "gcp:cloudrunv2/service:Service": runService,
+    "gcp:sql/databaseInstance:DatabaseInstance": sqlInstance,
+    "gcp:storage/bucket:Bucket": bucket,
+    "gcp:compute/forwardingRule:ForwardingRule": forwardingRule,
+    "gcp:compute/globalForwardingRule:GlobalForwardingRule": globalForwardingRule,
+    "gcp:secretmanager/secretVersion:SecretVersion": secretVersion,
+    "gcp:logging/projectBucketConfig:ProjectBucketConfig": logBucket,
+    "gcp:artifactregistry/repository:Repository": repository,
+  },
+  free: {
+    "gcp:projects/service:Service": `${FREE}: enabling an API is free`,
+    "gcp:projects/serviceIdentity:ServiceIdentity": `${FREE}: a Google-managed service agent's identity (IAM is free)`,
+    "gcp:compute/network:Network": `${FREE}: VPC networks are free (https://cloud.google.com/vpc/network-pricing); traffic is billed where it leaves`,
+    "gcp:compute/subnetwork:Subnetwork": `${FREE}: subnets are free (VPC pricing)`,
+    "gcp:compute/address:Address": `${FREE}: an address used by a forwarding rule is billed as the rule (VPC pricing: IP addresses)`,
+    "gcp:compute/globalAddress:GlobalAddress": `${FREE}: an address used by a forwarding rule is billed as the rule`,
+    "gcp:compute/regionNetworkEndpointGroup:RegionNetworkEndpointGroup": `${FREE}: serverless NEGs are billed as the load balancer`,
+    "gcp:compute/backendService:BackendService": `${FREE}: billed as the load balancer's forwarding rules and data`,
+    "gcp:compute/regionBackendService:RegionBackendService": `${FREE}: billed as the load balancer's forwarding rules, proxies and data`,
+    "gcp:compute/uRLMap:URLMap": `${FREE}: billed as the load balancer`,
+    "gcp:compute/regionUrlMap:RegionUrlMap": `${FREE}: billed as the load balancer`,
+    "gcp:compute/targetHttpsProxy:TargetHttpsProxy": `${FREE}: billed as the load balancer`,
+    "gcp:compute/targetHttpProxy:TargetHttpProxy": `${FREE}: billed as the load balancer`,
+    "gcp:compute/regionTargetHttpsProxy:RegionTargetHttpsProxy": `${FREE}: billed as the load balancer (its proxy instances are priced on the forwarding rule)`,
+    "gcp:compute/regionTargetHttpProxy:RegionTargetHttpProxy": `${FREE}: billed as the load balancer`,
+    "gcp:compute/sSLPolicy:SSLPolicy": `${FREE}: SSL policies are free`,
+    "gcp:compute/regionSslPolicy:RegionSslPolicy": `${FREE}: SSL policies are free`,
+    "gcp:certificatemanager/dnsAuthorization:DnsAuthorization": `${FREE}: Certificate Manager DNS authorizations are free`,
+    "gcp:certificatemanager/certificate:Certificate": `${FREE}: Google-managed certificates: the first 100 are free (https://cloud.google.com/certificate-manager/pricing)`,
+    "gcp:certificatemanager/certificateMap:CertificateMap": `${FREE}: billed per certificate (first 100 free)`,
+    "gcp:certificatemanager/certificateMapEntry:CertificateMapEntry": `${FREE}: billed per certificate (first 100 free)`,
+    "gcp:sql/database:Database": `${FREE}: billed as the instance`,
+    "gcp:sql/user:User": `${FREE}: billed as the instance`,
+    "gcp:secretmanager/secret:Secret": `${FREE}: Secret Manager bills active versions, priced on each version`,
+    "gcp:secretmanager/secretIamMember:SecretIamMember": `${FREE}: IAM is free`,
+    "gcp:serviceaccount/account:Account": `${FREE}: service accounts are free`,
+    "gcp:serviceaccount/iAMMember:IAMMember": `${FREE}: IAM is free`,
+    "gcp:projects/iAMMember:IAMMember": `${FREE}: IAM is free`,
+    "gcp:projects/iAMCustomRole:IAMCustomRole": `${FREE}: IAM is free`,
+    "gcp:storage/bucketIAMMember:BucketIAMMember": `${FREE}: IAM is free`,
+    "gcp:cloudrunv2/serviceIamMember:ServiceIamMember": `${FREE}: IAM is free`,
+    "gcp:cloudrunv2/job:Job": "billed per second only while the one-off role-setup job runs (about a minute at a deployment that changes the roles): under $0.01 a month",
+    "gcp:logging/projectSink:ProjectSink": `${FREE}: routing logs is free; the log bucket is priced`,
+    "gcp:logging/projectExclusion:ProjectExclusion": `${FREE}: excluding logs is free`,
+  },
+};
 
 const CAPTURED = "2026-10-01";
-const catalog = (sku: string, date = CAPTURED): Source => ({
-  name: `Google Cloud Billing Catalog, europe-west2, SKU ${sku} (slice kept in mooncitizen/togen testdata; captured Aug-Oct 2026)`,
-  date,
-});
-
-export const PRICES = {
-  /** Cloud Run request-based billing, Tier 2 region. */
-  runVcpuSecond: { usd: 0.0000336, unit: "vCPU-second", source: catalog("085C-A237-027A (Cloud Run CPU, request-based, Tier 2)", "2026-08-01") },
-  runGibSecond: { usd: 0.0000035, unit: "GiB-second", source: catalog("600C-3782-6708 (Cloud Run memory, request-based, Tier 2)", "2026-08-01") },
-  runRequests: { usd: 0.4, unit: "1M requests", source: { name: "Cloud Run pricing page (requests beyond the 2 M monthly free tier)", date: "2026-08-01", url: "https://cloud.google.com/run/pricing" } },
-  /** Cloud Run instance-based billing (background work: CPU always allocated; no request fee). */
-  runVcpuSecondInstance: { usd: 0.0000252, unit: "vCPU-second", source: catalog("3DFE-FD5E-A6D0 (Cloud Run Services CPU, instance-based billing, europe-west2)", "2026-08-01") },
-  runGibSecondInstance: {
-    usd: 0.0000028,
-    unit: "GiB-second",
-    source: {
-      name: "Cloud Run memory, instance-based billing: Tier 1 list price $0.000002 scaled by the Tier 2 CPU ratio (1.4); the europe-west2 rate is not in the shared price file",
-      date: "2026-08-01",
-      url: "https://cloud.google.com/run/pricing",
-      estimate: true,
-    },
-  },
-  /** External Application Load Balancer: forwarding rules (the first five in a project share one hourly charge) and data processed. */
-  lbForwardingRuleHour: {
-    usd: 0.025,
-    unit: "hour",
-    source: { name: "Cloud Load Balancing pricing: forwarding rules, first 5 per project (not in the shared price file)", date: CAPTURED, url: "https://cloud.google.com/vpc/network-pricing#lb", estimate: true },
-  },
-  lbDataGib: {
-    usd: 0.008,
-    unit: "GiB",
-    source: { name: "Cloud Load Balancing pricing: data processed by an Application Load Balancer (not in the shared price file)", date: CAPTURED, url: "https://cloud.google.com/vpc/network-pricing#lb", estimate: true },
-  },
-  /** Artifact Registry storage (a remote repository's cached images), beyond the 0.5 GiB free. */
-  registryGibMonth: {
-    usd: 0.1,
-    unit: "GiB-month",
-    source: { name: "Artifact Registry pricing: storage beyond 0.5 GiB (not in the shared price file)", date: CAPTURED, url: "https://cloud.google.com/artifact-registry/pricing", estimate: true },
-  },
-  /** Cloud SQL Enterprise custom tiers. */
-  sqlVcpuHourZonal: { usd: 0.0535, unit: "vCPU-hour", source: catalog("3E1A-85BB-7956 (Cloud SQL for PostgreSQL vCPU, zonal)") },
-  sqlGibHourZonal: { usd: 0.00905, unit: "GiB-hour", source: catalog("A466-F7CB-DD13 (Cloud SQL for PostgreSQL RAM, zonal)") },
-  sqlVcpuHourRegional: { usd: 0.107, unit: "vCPU-hour", source: catalog("D3C0-6698-D7D2 (Cloud SQL for PostgreSQL vCPU, regional)") },
-  sqlGibHourRegional: { usd: 0.0181, unit: "GiB-hour", source: catalog("6F5E-33D5-3944 (Cloud SQL for PostgreSQL RAM, regional)") },
-  sqlSsdGibMonthZonal: { usd: 0.204, unit: "GiB-month", source: catalog("A025-9006-CE7C (Cloud SQL SSD storage, zonal)") },
-  sqlSsdGibMonthRegional: { usd: 0.408, unit: "GiB-month", source: catalog("3782-B08A-12E4 (Cloud SQL SSD storage, regional)") },
-  /** Secret Manager: not in the shared price file; the published global list price. */
-  secretVersionMonth: {
-    usd: 0.06,
-    unit: "secret version-location-month",
-    source: { name: "Secret Manager pricing page, active secret versions (not in the shared price file)", date: CAPTURED, url: "https://cloud.google.com/secret-manager/pricing", estimate: true },
-  },
-  /** Cloud Storage Standard, London. */
-  gcsStandardGibMonth: { usd: 0.023, unit: "GiB-month", source: catalog("BB55-3E5A-405C (Standard Storage London)") },
-  gcsClassAThousand: { usd: 0.005, unit: "1,000 Class A operations", source: catalog("Class A operations, Standard, regional ($0.000005 per operation)") },
-  gcsClassBThousand: { usd: 0.0004, unit: "1,000 Class B operations", source: catalog("Class B operations, Standard, regional ($0.0000004 per operation)") },
-  /** Internet egress, Premium tier, Europe source, first TiB: not in the shared price file. */
-  internetEgressGib: {
-    usd: 0.12,
-    unit: "GiB",
-    source: { name: "Network Service Tiers, Premium internet egress from Europe, first TiB (third-party summaries; not in the shared price file)", date: CAPTURED, url: "https://cloud.google.com/vpc/network-pricing", estimate: true },
-  },
-  /** VPC, subnets, private services access and Direct VPC egress carry no charge of their own. */
-  vpc: { usd: 0, unit: "month", source: { name: "VPC pricing: networks, subnets and VPC peering have no charge; traffic is billed where it leaves", date: CAPTURED, url: "https://cloud.google.com/vpc/network-pricing" } },
-} as const satisfies Record<string, Price>;
 
 export const SLA = {
   cloudRun: { name: "Cloud Run SLA (99.95% per project per region)", date: CAPTURED, url: "https://cloud.google.com/run/sla" },
@@ -90,70 +190,6 @@ export const SLA = {
 } as const satisfies Record<string, Source>;
 
 type Spec = WebService | Database | ObjectStore;
-
-export function estimate(component: { name: string; spec: Spec; size?: SizeChoice }, a: CostAssumptions): CostLine[] {
-  const { spec, name } = component;
-  switch (spec.kind) {
-    case "web-service":
-      return webServiceEstimate(name, spec, component.size ?? webServiceSize(resolveSize("web-service", spec.size), name), a);
-    case "database": {
-      const size = component.size ?? databaseSize(resolveSize("database", spec.size), spec.highAvailability, name);
-      const ha = spec.highAvailability;
-      const where = ha ? "regional (HA)" : "zonal";
-      return [
-        costLine(`${name}: Cloud SQL ${size.sku} vCPU, ${where}`, size.cpu * a.hoursPerMonth, ha ? PRICES.sqlVcpuHourRegional : PRICES.sqlVcpuHourZonal),
-        costLine(`${name}: Cloud SQL ${size.sku} memory, ${where}`, size.memoryGiB * a.hoursPerMonth, ha ? PRICES.sqlGibHourRegional : PRICES.sqlGibHourZonal),
-        costLine(`${name}: SSD storage, ${where} (backup storage beyond the disk size not included)`, spec.storageGiB, ha ? PRICES.sqlSsdGibMonthRegional : PRICES.sqlSsdGibMonthZonal),
-        costLine(`${name}: secret versions (the passwords of app, app_read and the administrator; the roles' verifiers)`, 4, PRICES.secretVersionMonth),
-      ];
-    }
-    case "object-store":
-      return [
-        costLine(`${name}: Standard storage (noncurrent versions and soft-deleted objects add to this)`, a.objectStorageGiB, PRICES.gcsStandardGibMonth),
-        costLine(`${name}: Class A operations (writes, lists)`, a.objectWritesThousands, PRICES.gcsClassAThousand),
-        costLine(`${name}: Class B operations (reads)`, a.objectReadsThousands, PRICES.gcsClassBThousand),
-      ];
-  }
-}
-
-/**
- * A web service: instances busy all month, billed per request (CPU during
- * requests) or per instance (background: CPU always, no request fee); a load
- * balancer with a domain; a remote repository and its password for a private
- * or indirect registry.
- */
-function webServiceEstimate(name: string, spec: WebService, size: SizeChoice, a: CostAssumptions): CostLine[] {
-  const instances = Math.max(a.averageInstances ?? spec.scaling.min, spec.background ? 1 : 0);
-  const seconds = instances * a.hoursPerMonth * 3600;
-  const billing = spec.background ? "instance-based billing (CPU always allocated)" : "busy all month (free tier not applied)";
-  const lines = [
-    costLine(`${name}: Cloud Run vCPU, ${instances} instance(s), ${size.cpu} vCPU, ${billing}`, seconds * size.cpu, spec.background ? PRICES.runVcpuSecondInstance : PRICES.runVcpuSecond),
-    costLine(`${name}: Cloud Run memory, ${size.memoryGiB} GiB per instance`, seconds * size.memoryGiB, spec.background ? PRICES.runGibSecondInstance : PRICES.runGibSecond),
-    ...(spec.background ? [] : [costLine(`${name}: Cloud Run requests`, a.requestsMillions, PRICES.runRequests)]),
-    costLine(`${name}: internet egress`, a.egressGiB, PRICES.internetEgressGib),
-  ];
-  if (spec.public && spec.domain) {
-    lines.push(
-      costLine(`${name}: load balancer forwarding rules for ${spec.domain} (HTTPS and the HTTP redirect)`, a.hoursPerMonth, PRICES.lbForwardingRuleHour),
-      costLine(`${name}: data processed by the load balancer`, a.egressGiB, PRICES.lbDataGib),
-    );
-  }
-  if (spec.registry || (typeof spec.image === "string" && needsRemoteRepository(spec.image))) {
-    lines.push(costLine(`${name}: Artifact Registry remote repository, about 1 GiB of cached image`, 1, PRICES.registryGibMonth));
-    if (spec.registry) lines.push(costLine(`${name}: registry password secret version`, 1, PRICES.secretVersionMonth));
-  }
-  return lines;
-}
-
-/** True when Cloud Run cannot pull the image directly (image.ts). */
-function needsRemoteRepository(image: string): boolean {
-  return !pullsDirectly(parseImage(image), false);
-}
-
-export function estimatePlatform(stack: { webServices: number; publicWebServices: number; databases: number }, _a: CostAssumptions): CostLine[] {
-  if (stack.webServices === 0 && stack.databases === 0) return [];
-  return [costLine("VPC network, subnet, private services access and Direct VPC egress", 1, PRICES.vpc)];
-}
 
 export function availability(kind: Spec["kind"], spec: Spec): Availability {
   switch (kind) {

@@ -8,3 +8,4 @@ export * from "./regions";
 export * from "./public";
 export * from "./types";
 export * from "./sizes";
+export { type ComponentUsageInput, type DatabaseUsage, defaultUsage, type KindUsage, type ObjectStoreUsage, USAGE_DEFAULTS, USAGE_FIELDS, type Usage, usageFor, type WebServiceUsage } from "./usage";

@@ -8,6 +8,8 @@ import { COMPONENT_KINDS } from "./constants";
 import { domainInZone } from "./domains";
 import { StackSpec } from "./schema";
 import type { Stack } from "./types";
+import { type KindUsage, USAGE_DEFAULTS, USAGE_FIELDS, type Usage } from "./usage";
+import { UsageFileSpec } from "./usage-schema";
 
 export interface ParseOptions {
   /** Name of the file, for messages. @default "stack" */
@@ -89,7 +91,7 @@ function typeName(v: unknown): string {
   return `a ${typeof v}`;
 }
 
-function describeIssue(issue: Issue, root: unknown, prefix: Path = []): SpecProblem[] {
+function describeIssue(issue: Issue, root: unknown, prefix: Path = [], schema: z.core.$ZodType = StackSpec): SpecProblem[] {
   const path = [...prefix, ...issue.path];
   const at = pathText(path);
   const input = "input" in issue ? issue.input : valueAt(root, path);
@@ -121,7 +123,7 @@ function describeIssue(issue: Issue, root: unknown, prefix: Path = []): SpecProb
     }
     case "unrecognized_keys":
       return issue.keys.map((key) => {
-        const known = knownKeys(path, root);
+        const known = knownKeys(path, root, schema);
         const hint = didYouMean(key, known);
         return {
           path: pathText([...path, key]),
@@ -166,8 +168,8 @@ function describeIssue(issue: Issue, root: unknown, prefix: Path = []): SpecProb
 }
 
 /** The keys a mapping at `path` may hold, found by walking the schema. */
-function knownKeys(path: Path, root: unknown): string[] {
-  let schema: z.core.$ZodType | undefined = StackSpec;
+function knownKeys(path: Path, root: unknown, rootSchema: z.core.$ZodType = StackSpec): string[] {
+  let schema: z.core.$ZodType | undefined = rootSchema;
   for (let i = 0; i <= path.length && schema; i++) {
     schema = unwrap(schema, valueAt(root, path.slice(0, i)));
     if (i === path.length) break;
@@ -340,4 +342,58 @@ export function parseStackSettings(input: unknown, source = "freehold config"): 
   if (isRecord(input)) regionProblems(input, problems);
   if (problems.length > 0 || !result.success) throw new SpecError(dedupe(problems), source);
   return result.data;
+}
+
+/**
+ * Parse a usage file (YAML or JSON) into usage with every figure filled in.
+ * With the stack's components, also checks that each component named exists
+ * and that its figures apply to its kind. Throws one SpecError listing every problem.
+ */
+export function parseUsage(input: string | unknown, options: ParseOptions & { components?: ReadonlyArray<{ name: string; kind: keyof KindUsage }> } = {}): Usage {
+  const source = options.source ?? "usage file";
+  const raw = typeof input === "string" ? parseText(input, source) : input;
+  const given = raw === undefined || raw === null ? {} : raw;
+  const result = UsageFileSpec.safeParse(given, { reportInput: true });
+  const problems = result.success ? [] : result.error.issues.flatMap((i) => describeIssue(i, given, [], UsageFileSpec));
+  if (options.components && isRecord(given) && isRecord(given.components)) problems.push(...usageComponentProblems(given.components, options.components));
+  if (problems.length > 0 || !result.success) throw new SpecError(dedupe(problems), source);
+  const file = result.data;
+  const d = USAGE_DEFAULTS.defaults;
+  return {
+    hoursPerMonth: file.hoursPerMonth ?? USAGE_DEFAULTS.hoursPerMonth,
+    months: file.months ?? USAGE_DEFAULTS.months,
+    defaults: {
+      "web-service": { ...d["web-service"], ...file.defaults?.["web-service"] },
+      database: { ...d.database, ...file.defaults?.database },
+      "object-store": { ...d["object-store"], ...file.defaults?.["object-store"] },
+    },
+    components: file.components ?? {},
+    source,
+    defaultsGiven: {
+      "web-service": Object.keys(file.defaults?.["web-service"] ?? {}),
+      database: Object.keys(file.defaults?.database ?? {}),
+      "object-store": Object.keys(file.defaults?.["object-store"] ?? {}),
+    },
+  };
+}
+
+/** Components a usage file names that the stack lacks, and figures that do not apply to a component's kind. */
+function usageComponentProblems(given: Record<string, unknown>, components: ReadonlyArray<{ name: string; kind: keyof KindUsage }>): SpecProblem[] {
+  const problems: SpecProblem[] = [];
+  const names = components.map((c) => c.name);
+  for (const [name, figures] of Object.entries(given)) {
+    const c = components.find((x) => x.name === name);
+    if (!c) {
+      const hint = didYouMean(name, names);
+      problems.push({ path: `components.${name}`, message: `the stack has no component "${name}"${hint ? `; did you mean "${hint}"?` : ""} Components: ${names.join(", ") || "none"}` });
+      continue;
+    }
+    if (!isRecord(figures)) continue;
+    const allowed = USAGE_FIELDS[c.kind] as readonly string[];
+    const known = new Set(Object.values(USAGE_FIELDS).flat() as string[]);
+    for (const key of Object.keys(figures)) {
+      if (known.has(key) && !allowed.includes(key)) problems.push({ path: `components.${name}.${key}`, message: `does not apply to a ${c.kind}; allowed for ${name}: ${allowed.join(", ")}` });
+    }
+  }
+  return problems;
 }

@@ -1,5 +1,8 @@
-import { type CostAssumptions, DEFAULT_ASSUMPTIONS } from "@freehold/core";
-import { CLOUDS } from "@freehold/model";
+import { existsSync, readFileSync } from "node:fs";
+import type { CostAssumptions } from "@freehold/core";
+import { CLOUDS, type ComponentKind, defaultUsage, type KindUsage, parseStack, parseUsage, USAGE_DEFAULTS } from "@freehold/model";
+import { InputError } from "../errors";
+import type { Target } from "../plan/target";
 import type { FlagSpec, ParsedArgs } from "../args";
 import { CURRENCIES, type CurrencyCode, type ReportCurrency, reportCurrency } from "../report/currency";
 
@@ -24,20 +27,64 @@ export const CURRENCY_FLAG: FlagSpec = {
 export const currencyFrom = (args: ParsedArgs): ReportCurrency => reportCurrency((args.flags.currency as CurrencyCode | undefined) ?? "GBP");
 
 export const ASSUMPTION_FLAGS: FlagSpec[] = [
-  { name: "hours", type: "number", placeholder: "N", description: "Hours a month the stack runs.", default: DEFAULT_ASSUMPTIONS.hoursPerMonth },
-  { name: "storage-gib", type: "number", placeholder: "N", description: "Data stored per object store, GiB.", default: DEFAULT_ASSUMPTIONS.objectStorageGiB },
-  { name: "requests-millions", type: "number", placeholder: "N", description: "Requests per web service a month, millions.", default: DEFAULT_ASSUMPTIONS.requestsMillions },
-  { name: "egress-gib", type: "number", placeholder: "N", description: "Internet egress per web service a month, GiB.", default: DEFAULT_ASSUMPTIONS.egressGiB },
+  {
+    name: "usage",
+    type: "string",
+    placeholder: "FILE",
+    description: "A usage file (YAML): requests, egress, stored data and its growth, old object versions and log volume, for every component of a kind or per component (docs/costs.md). Figures it leaves out take the built-in defaults; every report states them.",
+  },
+  { name: "hours", type: "number", placeholder: "N", description: `Hours a month the stack runs, over the usage file's (default ${USAGE_DEFAULTS.hoursPerMonth}).` },
+  { name: "storage-gib", type: "number", placeholder: "N", description: `Data stored per object store, GiB, over the usage file's default for object stores (default ${USAGE_DEFAULTS.defaults["object-store"].storageGiB}).` },
+  {
+    name: "requests-millions",
+    type: "number",
+    placeholder: "N",
+    description: `Requests per web service a month, millions, over the usage file's default for web services (default ${USAGE_DEFAULTS.defaults["web-service"].requestsMillions}).`,
+  },
+  { name: "egress-gib", type: "number", placeholder: "N", description: `Internet egress per web service a month, GiB, over the usage file's default for web services (default ${USAGE_DEFAULTS.defaults["web-service"].egressGiB}).` },
 ];
 
-export function assumptionsFrom(args: ParsedArgs): CostAssumptions {
-  return {
-    ...DEFAULT_ASSUMPTIONS,
-    hoursPerMonth: Number(args.flags.hours ?? DEFAULT_ASSUMPTIONS.hoursPerMonth),
-    objectStorageGiB: Number(args.flags["storage-gib"] ?? DEFAULT_ASSUMPTIONS.objectStorageGiB),
-    requestsMillions: Number(args.flags["requests-millions"] ?? DEFAULT_ASSUMPTIONS.requestsMillions),
-    egressGiB: Number(args.flags["egress-gib"] ?? DEFAULT_ASSUMPTIONS.egressGiB),
+/**
+ * The usage to price with: the usage file (checked against the stack's
+ * components when the target is a stack file) with the flags given on the
+ * command line over its stack-wide figures. A bad file is one SpecError listing every problem.
+ */
+export function assumptionsFrom(args: ParsedArgs, target?: Target): CostAssumptions {
+  const file = args.flags.usage as string | undefined;
+  let usage = defaultUsage();
+  if (file) {
+    if (!existsSync(file)) throw new InputError(`--usage: ${file}: no such file. Give a usage file (YAML); docs/costs.md shows one.`);
+    usage = parseUsage(readFileSync(file, "utf8"), { source: file, ...(target ? { components: stackComponents(target) } : {}) });
+  }
+  // A flag is a stack-wide figure given on the command line: stated in the reports like the file's.
+  const flag = <K extends keyof KindUsage>(name: string, kind: K, field: keyof KindUsage[K] & string) => {
+    if (args.flags[name] === undefined) return;
+    (usage.defaults[kind] as unknown as Record<string, number>)[field] = Number(args.flags[name]);
+    usage.defaultsGiven = { ...usage.defaultsGiven, [kind]: [...(usage.defaultsGiven?.[kind] ?? []), field] };
+    if (usage.source === "built-in defaults") usage.source = "the command line";
   };
+  if (args.flags.hours !== undefined) usage.hoursPerMonth = Number(args.flags.hours);
+  flag("storage-gib", "object-store", "storageGiB");
+  flag("requests-millions", "web-service", "requestsMillions");
+  flag("egress-gib", "web-service", "egressGiB");
+  return usage;
+}
+
+/** The components of a stack file target, to check a usage file against (none for a program, or a stack that does not parse: the plan reports that). */
+function stackComponents(target: Target): Array<{ name: string; kind: ComponentKind }> | undefined {
+  if (target.kind !== "stack") return undefined;
+  try {
+    return Object.entries(parseStack(target.text, { source: target.file }).components).map(([name, c]) => ({ name, kind: c.kind }));
+  } catch {
+    return undefined;
+  }
+}
+
+/** For a program target: check the usage file's component names against the planned components (a stack file's were checked before planning). */
+export function checkUsageAgainstPlan(args: ParsedArgs, target: Target, components: ReadonlyArray<{ name: string; kind: ComponentKind }>): void {
+  const file = args.flags.usage as string | undefined;
+  if (!file || target.kind === "stack" || components.length === 0) return;
+  parseUsage(readFileSync(file, "utf8"), { source: file, components });
 }
 
 export interface Io {

@@ -8,7 +8,7 @@ import { writeFilesAtomically } from "../io";
 import { type FailedPlan, isHosted, type Plan } from "../plan/contract";
 import { planClouds, planProcesses } from "../plan/run";
 import { resolveTarget, validateTarget } from "../plan/target";
-import { ASSUMPTION_FLAGS, assumptionsFrom, CURRENCY_FLAG, currencyFrom, type Io, STACK_FLAG } from "./common";
+import { ASSUMPTION_FLAGS, assumptionsFrom, checkUsageAgainstPlan, CURRENCY_FLAG, currencyFrom, type Io, STACK_FLAG } from "./common";
 import { planFailure, refusalText } from "./failure";
 
 export const compareSpec: CommandSpec = {
@@ -34,13 +34,15 @@ export async function runCompare(args: ParsedArgs, io: Io): Promise<number> {
   const target = resolveTarget(targetPath, args.flags.stack as string | undefined);
   validateTarget(target);
   const clouds = [...new Set(args.flags.clouds as Cloud[])];
+  const usage = assumptionsFrom(args, target);
   if (!args.flags.quiet) io.err(`Planning ${target.kind === "stack" ? relative(process.cwd(), target.file) : relative(process.cwd(), target.dir) || "."} on ${clouds.join(", ")} (${planProcesses(clouds.length)} planning process${planProcesses(clouds.length) > 1 ? "es" : ""})...\n`);
-  const plans = await planClouds(target, clouds, assumptionsFrom(args), (cloud, plan, ms) => {
+  const plans = await planClouds(target, clouds, usage, (cloud, plan, ms) => {
     if (args.flags.quiet) return;
     io.err(`  ${cloud.padEnd(5)} ${progressText(plan)} (${(ms / 1000).toFixed(1)} s)\n`);
   });
   const internal = plans.find((p) => p.error && (p.error.type === "internal" || p.error.type === "spec" || p.error.type === "cloud"));
   if (internal) return planFailure(internal, io);
+  checkUsageAgainstPlan(args, target, plans.find(isHosted)?.components ?? []);
   const cmp = comparePlans(plans, relative(process.cwd(), targetPath) || targetPath, currencyFrom(args));
   const files = { "compare.md": compareMarkdown(cmp, plans), "compare.html": compareHtml(cmp, plans), "compare.json": `${JSON.stringify({ ...cmp, plans }, null, 2)}\n` };
   const out = args.flags.out as string | undefined;

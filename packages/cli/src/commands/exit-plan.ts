@@ -13,7 +13,7 @@ import { writeFilesAtomically } from "../io";
 import { isHosted, type Plan } from "../plan/contract";
 import { planClouds } from "../plan/run";
 import { resolveTarget, validateTarget } from "../plan/target";
-import { ASSUMPTION_FLAGS, assumptionsFrom, CURRENCY_FLAG, currencyFrom, type Io, STACK_FLAG } from "./common";
+import { ASSUMPTION_FLAGS, assumptionsFrom, checkUsageAgainstPlan, CURRENCY_FLAG, currencyFrom, type Io, STACK_FLAG } from "./common";
 import { planFailure } from "./failure";
 
 export const exitPlanSpec: CommandSpec = {
@@ -73,7 +73,8 @@ export async function runExitPlan(args: ParsedArgs, io: Io): Promise<number> {
   const target = resolveTarget(targetPath, args.flags.stack as string | undefined);
   validateTarget(target);
   if (!args.flags.quiet) io.err(`Planning on ${CLOUDS.join(", ")} for an exit from ${from} to ${to}...\n`);
-  const plans = await planClouds(target, CLOUDS, assumptionsFrom(args));
+  const plans = await planClouds(target, CLOUDS, assumptionsFrom(args, target));
+  checkUsageAgainstPlan(args, target, plans.find(isHosted)?.components ?? []);
   const source = plans.find((p) => p.cloud === from);
   const dest = plans.find((p) => p.cloud === to);
   if (!source || !dest) throw new Error("a plan is missing");

@@ -8,6 +8,7 @@ import { resolveTarget, validateTarget } from "../plan/target";
 import { currencyNote, money, type ReportCurrency, reportCurrency } from "../report/currency";
 import { mdTable, pct, textTable } from "../report/format";
 import { shortType } from "../report/svg";
+import { pricingLine, usageLines } from "../report/costs";
 import { ASSUMPTION_FLAGS, assumptionsFrom, CLOUD_FLAG, CURRENCY_FLAG, currencyFrom, type Io, STACK_FLAG } from "./common";
 import { planFailure } from "./failure";
 
@@ -30,7 +31,7 @@ export const planSpec: CommandSpec = {
 export async function runPlan(args: ParsedArgs, io: Io): Promise<number> {
   const target = resolveTarget(args.positionals[0] as string, args.flags.stack as string | undefined);
   validateTarget(target);
-  const plan = await planInChild(target, args.flags.cloud as Cloud, assumptionsFrom(args));
+  const plan = await planInChild(target, args.flags.cloud as Cloud, assumptionsFrom(args, target));
   const format = args.flags.format as string;
   if (format === "json") io.out(`${JSON.stringify(plan, null, 2)}\n`);
   if (!isHosted(plan)) return planFailure(plan, io);
@@ -63,8 +64,10 @@ export function planText(plan: HostedPlan, currency: ReportCurrency = reportCurr
     return [`${plan.provider}: ${plan.totals.resources} resources in ${PLAIN}.`, "", textTable(["Resource", "Type", "On delete", "Protect"], resources), ...(plan.warnings.length ? ["", "Warnings:", ...plan.warnings.map((w) => `  - ${w}`)] : [])].join("\n");
   }
   return [
-    `${plan.provider}, ${plan.region} (${plan.location.city}, ${plan.location.country}): ${plan.totals.resources} resources, about ${money(plan.totals.monthlyUsd, currency)} a month`,
+    `${plan.provider}, ${plan.region} (${plan.location.city}, ${plan.location.country}): ${plan.totals.resources} resources, about ${money(plan.totals.monthlyUsd, currency)} a month (${money(plan.totals.fixedUsd, currency)} fixed, ${money(plan.totals.usageUsd, currency)} usage-driven)`,
     currencyNote(currency),
+    pricingLine(plan.provider, plan.pricing),
+    `${usageLines(plan.usage)[0]}.`,
     "",
     textTable(HEAD, [...componentRows(plan, currency), ["(platform)", "", "shared network", "", String(plan.platform.resourceCount), "", money(plan.platform.estimate.monthlyUsd, currency)]]),
     "",
@@ -80,9 +83,13 @@ export function planMarkdown(plan: HostedPlan, currency: ReportCurrency = report
   return `${[
     `# ${plan.stack} on ${plan.provider}`,
     "",
-    `Region ${plan.region} (${plan.location.city}, ${plan.location.country}); ${plan.totals.resources} cloud resources; about ${money(plan.totals.monthlyUsd, currency)} a month.`,
+    `Region ${plan.region} (${plan.location.city}, ${plan.location.country}); ${plan.totals.resources} cloud resources; about ${money(plan.totals.monthlyUsd, currency)} a month (${money(plan.totals.fixedUsd, currency)} fixed, ${money(plan.totals.usageUsd, currency)} usage-driven).`,
+    "",
+    pricingLine(plan.provider, plan.pricing),
     "",
     currencyNote(currency),
+    "",
+    ...usageLines(plan.usage).map((l) => `- ${l}`),
     "",
     mdTable(HEAD, [...componentRows(plan, currency), ["(platform)", "", "shared network", "", String(plan.platform.resourceCount), "", money(plan.platform.estimate.monthlyUsd, currency)]]),
     "",

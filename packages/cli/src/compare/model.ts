@@ -16,6 +16,9 @@ export interface CloudCell {
   gaps: Array<Capability & { accepted?: boolean; preferred?: boolean }>;
   availability: Availability;
   monthlyUsd: number;
+  /** Billed for what exists, whatever the traffic; and driven by the usage figures. */
+  fixedUsd: number;
+  usageUsd: number;
   /** monthlyUsd in the comparison's currency. */
   monthly: number;
   /** List-price lines, USD, each with its source. */
@@ -45,9 +48,16 @@ export interface ComparedCloud {
   error?: PlanError;
   resources: number;
   monthlyUsd: number;
+  /** Billed for what exists, whatever the traffic; and driven by the usage figures. */
+  fixedUsd: number;
+  usageUsd: number;
   /** monthlyUsd in the comparison's currency. */
   monthly: number;
   platform: { resourceCount: number; monthlyUsd: number; monthly: number; lines: CostLine[] };
+  /** Whose prices the region was priced at, resource types with no price, and how many lines are estimates. */
+  pricing: Plan["pricing"];
+  /** What a destroy leaves billing each month (retained databases and buckets, final snapshots), USD. */
+  afterDestroyUsd: number;
   residency: Plan["residency"] & { ok: boolean };
   warnings: string[];
 }
@@ -57,6 +67,8 @@ export interface Comparison {
   stack: string;
   target: string;
   assumptions: CostAssumptions;
+  /** The usage figures each component was priced with, and which came from the usage file. */
+  usage: Plan["usage"];
   /** The currency of every `monthly` figure (the `…Usd` figures and cost lines stay USD list prices), with the rate and its date for GBP. */
   currency: ReportCurrency;
   clouds: ComparedCloud[];
@@ -89,6 +101,7 @@ export function comparePlans(plans: Plan[], target: string, currency: ReportCurr
     stack: ok[0]?.stack || plans.find((p) => p.stack)?.stack || "",
     target,
     assumptions: (ok[0] ?? plans[0])?.assumptions as CostAssumptions,
+    usage: (ok[0] ?? plans[0])?.usage as Plan["usage"],
     currency,
     clouds: plans.map((p) => ({
       cloud: p.cloud,
@@ -101,7 +114,11 @@ export function comparePlans(plans: Plan[], target: string, currency: ReportCurr
       error: p.error,
       resources: p.totals.resources,
       monthlyUsd: p.totals.monthlyUsd,
+      fixedUsd: p.totals.fixedUsd,
+      usageUsd: p.totals.usageUsd,
       monthly: convert(p.totals.monthlyUsd, currency),
+      pricing: p.pricing,
+      afterDestroyUsd: p.afterDestroy?.monthlyUsd ?? 0,
       platform: { resourceCount: p.platform.resourceCount, monthlyUsd: p.platform.estimate.monthlyUsd, monthly: convert(p.platform.estimate.monthlyUsd, currency), lines: p.platform.estimate.lines },
       residency: { ...p.residency, ok: p.residency.locations.every((l) => l.allowed) },
       warnings: p.warnings,
@@ -124,6 +141,8 @@ export function comparePlans(plans: Plan[], target: string, currency: ReportCurr
             gaps: c.features.filter((f) => f.support !== "full"),
             availability: c.availability,
             monthlyUsd: c.estimate.monthlyUsd,
+            fixedUsd: c.estimate.fixedUsd,
+            usageUsd: c.estimate.usageUsd,
             monthly: convert(c.estimate.monthlyUsd, currency),
             lines: c.estimate.lines,
             dnsRecords: Array.isArray(c.outputs.dnsRecords) ? (c.outputs.dnsRecords as DnsRecord[]) : [],

@@ -2,6 +2,7 @@ import type { CostLine } from "@freehold/core";
 import { currencyNote, money, type ReportCurrency } from "../report/currency";
 import { amount, escapeHtml, htmlTable, mdTable, pct, textTable } from "../report/format";
 import { htmlPage } from "../report/html";
+import { pricingLine, usageLines } from "../report/costs";
 import { costChart, planDiagram } from "../report/svg";
 import { freeholdExit } from "../exit/portability";
 import { isHosted, type Plan } from "../plan/contract";
@@ -11,13 +12,15 @@ import type { CloudCell, ComparedCloud, ComparedComponent, Comparison } from "./
 const sizeText = (c: { sku?: string; cpu?: number; memoryGiB?: number }) => (c.sku ? `${c.sku}${c.cpu !== undefined ? ` (${c.cpu} vCPU, ${c.memoryGiB} GiB)` : ""}` : "—");
 
 function assumptionsText(cmp: Comparison): string[] {
-  const a = cmp.assumptions;
   return [
-    `${a.hoursPerMonth} hours a month; web services run at their minimum instance count${a.averageInstances ? ` (or ${a.averageInstances} on average)` : ""}, always on`,
-    `${a.requestsMillions} million requests and ${a.egressGiB} GiB of internet egress per web service a month`,
-    `${a.objectStorageGiB} GiB stored per object store, ${a.objectWritesThousands}k writes and ${a.objectReadsThousands}k reads a month`,
+    ...usageLines(cmp.usage),
     `list prices in USD${cmp.currency.rate ? `, converted to pounds at £1 = $${cmp.currency.rate.usdPerGbp} (HMRC's monthly rate for ${cmp.currency.rate.monthName})` : ""}; pay-as-you-go, no discounts or free tiers unless a line says so; tax excluded`,
   ];
+}
+
+/** Per cloud: whose prices its region was priced at, and how many lines are estimates. */
+function pricingText(cmp: Comparison): string[] {
+  return cmp.clouds.filter((c) => c.ok).map((c) => pricingLine(c.provider, c.pricing));
 }
 
 /** Every distinct price source used, and the exchange rate, for the sources section: cloud, source, date, kind. */
@@ -39,7 +42,7 @@ function costLineRows(cmp: Comparison, c: ComparedCloud): string[][] {
   ];
 }
 
-const costHead = (cur: ReportCurrency) => ["Component", "Item", "Quantity", cur.rate ? "Unit price (USD list)" : "Unit price", `Monthly (${cur.symbol})`, "Source"];
+const costHead = (cur: ReportCurrency) => ["Component", "Item", "Basis", "Quantity", cur.rate ? "Unit price (USD list)" : "Unit price", `Monthly (${cur.symbol})`, "Source"];
 
 export function compareMarkdown(cmp: Comparison, plans: Plan[]): string {
   const clouds = cmp.clouds;
@@ -54,8 +57,14 @@ export function compareMarkdown(cmp: Comparison, plans: Plan[]): string {
         ["UK residency", ...clouds.map((c) => (c.ok ? residencyText(c) : "—"))],
         ["Cloud resources", ...clouds.map((c) => (c.ok ? String(c.resources) : "—"))],
         ["Estimated monthly cost", ...clouds.map((c) => (c.ok ? money(c.monthlyUsd, cmp.currency) : "cannot host"))],
+        ["of which fixed (what is created)", ...clouds.map((c) => (c.ok ? money(c.fixedUsd, cmp.currency) : "—"))],
+        ["of which usage-driven (the usage below)", ...clouds.map((c) => (c.ok ? money(c.usageUsd, cmp.currency) : "—"))],
+        ["Left billing after a destroy (retained data, final snapshots)", ...clouds.map((c) => (c.ok ? money(c.afterDestroyUsd, cmp.currency) : "—"))],
+        ["Prices", ...clouds.map((c) => (c.ok ? c.pricing.note : "—"))],
       ],
     ),
+    "",
+    ...pricingText(cmp).map((l) => `- ${l}`),
     "",
   );
   const head = ["", ...clouds.map((c) => c.provider)];
@@ -71,7 +80,7 @@ export function compareMarkdown(cmp: Comparison, plans: Plan[]): string {
   out.push("## Cost lines", "");
   for (const c of clouds) {
     out.push(`### ${c.provider}`, "", c.ok ? mdTable(costHead(cmp.currency), costLineRows(cmp, c)) : `Cannot host the stack as written: ${refusalSentence(c.error)}.`, "");
-    if (c.ok) out.push(`Total: **${money(c.monthlyUsd, cmp.currency)}** a month.`, "");
+    if (c.ok) out.push(`Total: **${money(c.monthlyUsd, cmp.currency)}** a month: ${money(c.fixedUsd, cmp.currency)} fixed, ${money(c.usageUsd, cmp.currency)} usage-driven. ${c.pricing.note}`, "");
   }
   out.push("## Portability", "", freeholdExit(cmp.target).text, "");
   out.push("## Assumptions", "", ...assumptionsText(cmp).map((a) => `- ${a}`), "");
@@ -90,7 +99,14 @@ function dnsRows(cmp: Comparison): string[][] {
   );
 }
 
-const lineCells = (l: CostLine, cur: ReportCurrency) => [l.item, `${l.quantity} ${l.unit}`, `$${l.unitPrice}`, money(l.monthlyUsd, cur), `${l.source.name} (${l.source.date})${l.source.estimate ? " — estimate" : ""}`];
+const lineCells = (l: CostLine, cur: ReportCurrency) => [
+  l.item,
+  l.basis,
+  `${l.quantity} ${l.unit}`,
+  `$${l.unitPrice}`,
+  money(l.monthlyUsd, cur),
+  `${l.source.name}${l.source.sku ? ` [${l.source.sku}]` : ""} (${l.source.region ? `${l.source.region}, ` : ""}${l.source.date})${l.source.estimate ? " — estimate" : ""}`,
+];
 
 function residencyText(c: Comparison["clouds"][number]): string {
   const places = c.residency.locations.map((l) => `${l.region} (${l.country})`).join(", ");
@@ -143,7 +159,7 @@ function componentRows<C extends Cell>(cmp: Comparison, comp: ComparedComponent,
     ["Resources", ...cmp.clouds.map((c) => String(cell(c)?.resourceCount ?? "—"))],
     ["Cannot do", ...cmp.clouds.map((c) => style.gaps(cell(c)?.gaps))],
     ["Availability (SLA)", ...cmp.clouds.map((c) => { const a = cell(c)?.availability; return a ? `${pct(a.percent)} (${a.basis})` : "—"; })],
-    ["Monthly estimate", ...cmp.clouds.map((c) => { const x = cell(c); return x ? money(x.monthlyUsd, cmp.currency) : "—"; })],
+    ["Monthly estimate", ...cmp.clouds.map((c) => { const x = cell(c); return x ? `${money(x.monthlyUsd, cmp.currency)} (${money(x.fixedUsd, cmp.currency)} fixed, ${money(x.usageUsd, cmp.currency)} usage)` : "—"; })],
   ];
 }
 
@@ -156,9 +172,11 @@ export function compareText(cmp: Comparison): string {
     c.ok ? String(cmp.components.reduce((n, x) => n + (x.clouds[c.cloud]?.gaps.filter((g) => g.support === "none").length ?? 0), 0)) : "—",
     c.ok ? (c.residency.rule === "none" ? "n/a" : c.residency.ok ? "yes" : "NO") : "—",
     c.ok ? money(c.monthlyUsd, cmp.currency) : "—",
+    c.ok ? money(c.fixedUsd, cmp.currency) : "—",
+    c.ok ? money(c.usageUsd, cmp.currency) : "—",
   ]);
   const refusals = cmp.clouds.filter((c) => !c.ok && c.error).flatMap((c) => ["", `${c.provider} cannot host the stack as written:`, ...refusalLines(c.error as NonNullable<ComparedCloud["error"]>)]);
-  return [textTable(["Cloud", "Region", "Hosts stack", "Resources", "Gaps", "Residency", "Monthly"], rows), "", currencyNote(cmp.currency), ...refusals].join("\n");
+  return [textTable(["Cloud", "Region", "Hosts stack", "Resources", "Gaps", "Residency", "Monthly", "Fixed", "Usage"], rows), "", ...pricingText(cmp), currencyNote(cmp.currency), `${usageLines(cmp.usage)[0] ?? ""}.`, ...refusals].join("\n");
 }
 
 /** A refusal on a summary card: component, feature, reason and fix, each labelled. */
@@ -172,7 +190,7 @@ function refusalHtml(c: ComparedCloud): string {
 /** A cloud's summary card: its monthly cost, region, resources and residency, or why it cannot host the stack. */
 function summaryCard(cmp: Comparison, c: ComparedCloud): string {
   const body = c.ok
-    ? `<div class="big">${money(c.monthlyUsd, cmp.currency)}<span class="muted"> /month</span></div><div>${escapeHtml(`${c.region} · ${c.city}, ${c.country}`)}</div><div>${c.resources} cloud resources</div><div>UK residency: ${c.residency.rule === "none" ? "no rule set" : c.residency.ok ? '<span class="ok">yes</span>' : '<span class="bad">no</span>'}</div>`
+    ? `<div class="big">${money(c.monthlyUsd, cmp.currency)}<span class="muted"> /month</span></div><div class="muted">${money(c.fixedUsd, cmp.currency)} fixed + ${money(c.usageUsd, cmp.currency)} usage</div><div class="${c.pricing.coverage === "own" ? "muted" : "warn"}">${escapeHtml(c.pricing.note)}</div><div>${escapeHtml(`${c.region} · ${c.city}, ${c.country}`)}</div><div>${c.resources} cloud resources</div><div>UK residency: ${c.residency.rule === "none" ? "no rule set" : c.residency.ok ? '<span class="ok">yes</span>' : '<span class="bad">no</span>'}</div>`
     : `<div class="big bad">cannot host</div><div class="bad">Cannot host the stack as written</div>${refusalHtml(c)}`;
   return `<div class="card${c.ok ? "" : " failed"}" data-cloud="${c.cloud}"><div>${escapeHtml(c.provider)}</div>${body}</div>`;
 }
@@ -198,7 +216,7 @@ export function compareHtml(cmp: Comparison, plans: Plan[]): string {
   const costRows = clouds
     .map((c) =>
       c.ok
-        ? `<h3>${escapeHtml(c.provider)}</h3>${htmlTable(costHead(cmp.currency), costLineRows(cmp, c))}<p>Total: <strong>${money(c.monthlyUsd, cmp.currency)}</strong> a month.</p>`
+        ? `<h3>${escapeHtml(c.provider)}</h3>${htmlTable(costHead(cmp.currency), costLineRows(cmp, c))}<p>Total: <strong>${money(c.monthlyUsd, cmp.currency)}</strong> a month: ${money(c.fixedUsd, cmp.currency)} fixed, ${money(c.usageUsd, cmp.currency)} usage-driven.</p><p class="pricing">${escapeHtml(pricingLine(c.provider, c.pricing))}</p>`
         : `<h3>${escapeHtml(c.provider)}</h3><p class="bad">Cannot host the stack as written: ${escapeHtml(refusalSentence(c.error))}.</p>`,
     )
     .join("");

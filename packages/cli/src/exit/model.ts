@@ -1,3 +1,4 @@
+import { pricingLine, usageLines } from "../report/costs";
 import { type DatabaseMigration, type ObjectStoreMigration, round, type Source } from "@freehold/core";
 import { type Cloud, RESIDENCIES, residencyAllows } from "@freehold/model";
 import { formatRemote } from "../migrate/remote";
@@ -58,6 +59,8 @@ export interface ExitPlan {
   /** Copy and verification time (measured.ts). */
   time: ExitTime;
   cost: { egressUsd: Numbered; dualRunningUsd: Numbered; oneOffUsd: Numbered; targetMonthlyUsd: Numbered; sourceMonthlyUsd: Numbered };
+  /** What the monthly figures rest on: the usage (every figure, and which came from the usage file) and whose prices each region was priced at. */
+  costNotes: string[];
   cutover: Step[];
   rollback: Step[];
   verification: string[];
@@ -74,13 +77,19 @@ export interface Step {
   note?: string;
 }
 
+/** Current object data a store holds in the month priced (start plus growth): what a copy moves (old versions stay behind). */
+function storedGiB(plan: HostedPlan, name: string): number {
+  const f = plan.usage.components.find((c) => c.name === name)?.figures ?? {};
+  return (f.storageGiB ?? 0) + (f.storageGrowthGiB ?? 0) * plan.usage.months;
+}
+
 /** The exit plan, built from the source and target plans only (plus the other plans for portability). Both must be plans the clouds could make. */
 export function buildExitPlan(source: HostedPlan, target: HostedPlan, all: Plan[], opts: ExitOptions): ExitPlan {
   assertHosted(source);
   assertHosted(target);
   const stores = source.components.filter((c) => c.kind === "object-store");
   const dbs = source.components.filter((c) => c.kind === "database");
-  const dataGiB = opts.dataGiB ?? stores.length * source.assumptions.objectStorageGiB;
+  const dataGiB = opts.dataGiB ?? stores.reduce((a, c) => a + storedGiB(source, c.name), 0);
   const dbGiB = opts.dbGiB ?? dbs.reduce((a, c) => a + (c.spec.kind === "database" ? c.spec.storageGiB : 0), 0);
   const egressGiB = Math.max(0, dataGiB + dbGiB - source.migration.freeEgressGiB);
   const egressUsd = round(egressGiB * source.migration.egress.usd, 2);
@@ -121,9 +130,15 @@ export function buildExitPlan(source: HostedPlan, target: HostedPlan, all: Plan[
       egressUsd: { value: egressUsd, unit: "USD", basis: `${egressGiB} GiB leaving ${source.provider} (${dataGiB + dbGiB} GiB less ${source.migration.freeEgressGiB} GiB free a month) at $${source.migration.egress.usd}/${source.migration.egress.unit}`, source: source.migration.egress.source },
       dualRunningUsd: { value: dualUsd, unit: "USD", basis: `the target stack running ${opts.dualRunningDays} days beside the source at its estimated $${target.totals.monthlyUsd}/month` },
       oneOffUsd: { value: round(egressUsd + dualUsd, 2), unit: "USD", basis: "egress plus dual running; staff time not included" },
-      targetMonthlyUsd: { value: target.totals.monthlyUsd, unit: "USD/month", basis: `the target plan's estimate (${target.provider} list prices; see its cost lines)` },
-      sourceMonthlyUsd: { value: source.totals.monthlyUsd, unit: "USD/month", basis: `the source plan's estimate (${source.provider} list prices)` },
+      targetMonthlyUsd: { value: target.totals.monthlyUsd, unit: "USD/month", basis: `the target plan's estimate (${target.provider} list prices; $${target.totals.fixedUsd} fixed, $${target.totals.usageUsd} usage-driven; see its cost lines)` },
+      sourceMonthlyUsd: { value: source.totals.monthlyUsd, unit: "USD/month", basis: `the source plan's estimate (${source.provider} list prices; $${source.totals.fixedUsd} fixed, $${source.totals.usageUsd} usage-driven)` },
     },
+    costNotes: [
+      pricingLine(source.provider, source.pricing),
+      pricingLine(target.provider, target.pricing),
+      `After the move, destroying the source stack leaves $${source.afterDestroy.monthlyUsd} a month billing on ${source.provider} (data retained on delete and final snapshots) until it is deleted by hand.`,
+      ...usageLines(source.usage),
+    ].filter(Boolean),
     cutover: cutoverSteps(source, target),
     rollback: [
       { title: "Until the DNS switch, rolling back is doing nothing: the source still serves every request and holds the data of record." },

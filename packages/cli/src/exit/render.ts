@@ -66,6 +66,8 @@ export function exitMarkdown(p: ExitReport): string {
     "",
     currencyNote(p.currency),
     "",
+    ...p.costNotes.map((n) => `- ${n}`),
+    "",
   );
   o.push("## Cutover", "", ...stepsMd(p.cutover), "", "## Rollback", "", ...stepsMd(p.rollback), "", "## Verification", "", ...p.verification.map((v) => `- [ ] ${v}`), "");
   o.push("## Residency", "", `Rule: ${p.residency.rule}. ${p.residency.ok ? "Every location the data passes through is allowed." : "**Some locations are outside the rule.**"}`, "", mdTable(["Place", "Country", "Allowed", "Why"], p.residency.locations.map((l) => [l.place, l.country, l.allowed ? "yes" : "**no**", l.why])), "");
@@ -125,7 +127,7 @@ export function exitHtml(p: ExitReport): string {
 <h2>Application changes</h2>${htmlTable(["Area", "Kind", "Change"], p.applicationChanges.map((c) => [c.area, c.kind, c.change]))}
 <h2>Data migration runbook</h2>${p.runbook.database.map((d) => `<h3>Database ${escapeHtml(d.component)}</h3>${steps(d.steps)}<h3>Low-downtime alternative: logical replication</h3>${steps(d.lowDowntime)}`).join("")}${p.runbook.objects.map((s) => `<h3>Object store ${escapeHtml(s.component)}</h3>${steps(s.steps)}`).join("")}
 <h2>Time to exit</h2>${htmlTable(["", "Estimate", "Basis"], [numRow("Objects", p.time.objectsHours), numRow("Databases", p.time.databaseHours), numRow("Verification", p.time.verificationHours), numRow("Data copy in all", p.time.totalDataHours), numRow("Calendar", p.time.calendarDays)])}
-<h2>Exit cost</h2>${htmlTable(["", "Estimate", "Basis"], [numRow("Source egress", p.cost.egressUsd), numRow("Dual running", p.cost.dualRunningUsd), numRow("One-off total", p.cost.oneOffUsd), numRow("Target, monthly", p.cost.targetMonthlyUsd), numRow("Source, monthly", p.cost.sourceMonthlyUsd)])}<p class="currency">${escapeHtml(currencyNote(p.currency))}</p>
+<h2>Exit cost</h2>${htmlTable(["", "Estimate", "Basis"], [numRow("Source egress", p.cost.egressUsd), numRow("Dual running", p.cost.dualRunningUsd), numRow("One-off total", p.cost.oneOffUsd), numRow("Target, monthly", p.cost.targetMonthlyUsd), numRow("Source, monthly", p.cost.sourceMonthlyUsd)])}<p class="currency">${escapeHtml(currencyNote(p.currency))}</p><ul class="cost-notes">${p.costNotes.map((n) => `<li>${escapeHtml(n)}</li>`).join("")}</ul>
 <h2>Cutover</h2>${steps(p.cutover)}
 <h2>Rollback</h2>${steps(p.rollback)}
 <h2>Verification</h2><ul>${p.verification.map((v) => `<li>${escapeHtml(v)}</li>`).join("")}</ul>

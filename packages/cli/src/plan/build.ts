@@ -4,12 +4,17 @@ import {
   type CostAssumptions,
   featuresPreferred,
   featuresUsed,
+  type CostLine,
+  estimatedLines,
   type MockRun,
   plainOutputs,
+  priceRun,
+  RegionPrices,
   round,
+  splitCost,
   sumCost,
 } from "@freehold/core";
-import { type Cloud, locationCountry, RESIDENCIES, residencyAllows } from "@freehold/model";
+import { type Cloud, locationCountry, RESIDENCIES, residencyAllows, USAGE_FIELDS, usageFor } from "@freehold/model";
 
 /** The country of a cloud location; a multi-region or global location has none (and so satisfies no residency rule). */
 function countryOf(cloud: Cloud, location: string): string {
@@ -33,21 +38,19 @@ export async function buildPlan(backend: Backend, run: MockRun, assumptions: Cos
     if (owner) counts.set(owner, (counts.get(owner) ?? 0) + 1);
   }
 
-  const capabilities = new Map(backend.capabilities.map((c) => [c.feature, c]));
-  const components: PlanComponent[] = [];
-  for (const c of run.components) components.push(await planComponent(backend, c, capabilities, assumptions, componentUrns, counts));
-
   const first = run.components[0];
   const stack = first?.stack;
-  const platformLines = backend.estimatePlatform(
-    {
-      webServices: run.components.filter((c) => c.kind === "web-service").length,
-      publicWebServices: run.components.filter((c) => c.spec.kind === "web-service" && c.spec.public).length,
-      databases: run.components.filter((c) => c.kind === "database").length,
-    },
-    assumptions,
-  );
+  const region = stack?.region.region ?? backend.pricing.table.referenceRegion;
+  const { components: componentLines, platform: platformLines, afterDestroy, priced } = priceRun(backend.pricing, run, assumptions);
+
+  const capabilities = new Map(backend.capabilities.map((c) => [c.feature, c]));
+  const components: PlanComponent[] = [];
+  for (const c of run.components) components.push(await planComponent(backend, c, capabilities, componentLines.get(c.name) ?? [], componentUrns, counts));
+
+  // platformLines: the shared platform's resources, and in a plain Pulumi program every resource outside a Freehold component.
   const platformCost = sumCost(platformLines);
+  const allLines: CostLine[] = [...components.flatMap((c) => c.estimate.lines), ...platformLines];
+  for (const type of priced.unpriced) warnings.push(`no price for ${type}: Freehold's ${backend.displayName} pricing has no rule for it, so its cost is missing from the estimate`);
   const residency = stack?.residency ?? "none";
   const allowed: readonly string[] | undefined = RESIDENCIES[residency];
   const regions = new Map<string, { country: string; use: string }>();
@@ -77,14 +80,18 @@ export async function buildPlan(backend: Backend, run: MockRun, assumptions: Cos
       locations: [...regions].map(([region, v]) => ({ region, country: v.country, allowed: residencyAllows(residency, v.country), use: v.use })),
     },
     components,
-    platform: { urn: platformUrn, resourceCount: platformUrn ? (counts.get(platformUrn) ?? 0) : 0, estimate: { lines: platformLines, monthlyUsd: platformCost } },
+    platform: { urn: platformUrn, resourceCount: platformUrn ? (counts.get(platformUrn) ?? 0) : 0, estimate: { lines: platformLines, monthlyUsd: platformCost, ...splitCost(platformLines) } },
     totals: {
       monthlyUsd: round(components.reduce((a, c) => a + c.estimate.monthlyUsd, 0) + platformCost, 2),
+      ...splitCost(allLines),
       resources: run.resources.filter((r) => r.custom).length,
     },
+    afterDestroy: { lines: afterDestroy, monthlyUsd: sumCost(afterDestroy) },
     assumptions,
+    pricing: { ...priced.region, unpriced: priced.unpriced, lines: allLines.length, estimatedLines: estimatedLines(allLines) },
+    usage: usageStatement(assumptions, run.components),
     migration: {
-      egress: backend.migration.egress,
+      egress: regionalEgress(backend, region),
       freeEgressGiB: backend.migration.freeEgressGiB,
       databases: databases.map((c, i) => ({
         component: c.name,
@@ -102,15 +109,41 @@ export async function buildPlan(backend: Backend, run: MockRun, assumptions: Cos
   };
 }
 
+/** The internet egress price of the plan's region (a migration's egress leaves from there). */
+function regionalEgress(backend: Backend, region: string) {
+  try {
+    return new RegionPrices(backend.pricing.table, region).get("egress.internet");
+  } catch {
+    return backend.migration.egress;
+  }
+}
+
+/** The usage figures each component was priced with, in words, and which came from the usage file. */
+function usageStatement(usage: CostAssumptions, components: readonly ComponentRecord[]): { source: string; hoursPerMonth: number; months: number; components: Array<{ name: string; kind: string; figures: Record<string, number>; fromFile: string[] }> } {
+  return {
+    source: usage.source,
+    hoursPerMonth: usage.hoursPerMonth,
+    months: usage.months,
+    components: components.map((c) => {
+      const { figures, fromFile } = usageFor(usage, c.name, c.kind);
+      const shown: Record<string, number> = {};
+      for (const f of USAGE_FIELDS[c.kind] as readonly string[]) {
+        const v = (figures as unknown as Record<string, number | undefined>)[f];
+        if (v !== undefined) shown[f] = v;
+      }
+      return { name: c.name, kind: c.kind, figures: shown, fromFile };
+    }),
+  };
+}
+
 async function planComponent(
   backend: Backend,
   c: ComponentRecord,
   capabilities: Map<string, Backend["capabilities"][number]>,
-  assumptions: CostAssumptions,
+  lines: CostLine[],
   urns: Map<string, string>,
   counts: Map<string, number>,
 ): Promise<PlanComponent> {
-  const lines = backend.estimate({ name: c.name, spec: c.spec, size: c.description.size }, assumptions);
   const urn = urns.get(c.name) ?? "";
   return {
     name: c.name,
@@ -129,7 +162,7 @@ async function planComponent(
       ...featuresPreferred(c.spec).map((f) => ({ ...(capabilities.get(f) ?? { feature: f, support: "none" as const, note: `${backend.displayName} backend has no row for ${f}` }), preferred: true as const })),
     ],
     availability: backend.availability(c.kind, c.spec),
-    estimate: { lines, monthlyUsd: sumCost(lines) },
+    estimate: { lines, monthlyUsd: sumCost(lines), ...splitCost(lines) },
     vendorSettings: c.vendorSettings,
     outputs: (await plainOutputs(c.outputs)) as Record<string, unknown>,
     urn,

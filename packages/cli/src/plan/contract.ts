@@ -12,6 +12,7 @@ import type {
   ObjectStoreMigration,
   PlannedResource,
   Price,
+  RegionPricing,
   SizeChoice,
 } from "@freehold/core";
 import type { Cloud, Component, ComponentKind } from "@freehold/model";
@@ -37,7 +38,8 @@ export interface PlanComponent {
    */
   features: Array<Capability & { accepted?: boolean; preferred?: boolean }>;
   availability: Availability;
-  estimate: { lines: CostLine[]; monthlyUsd: number };
+  /** Monthly estimate: every line of the component's resources; fixedUsd is billed for what exists, usageUsd follows the usage figures. */
+  estimate: CostEstimate;
   /** Vendor escape-hatch settings in use: lock-in points. */
   vendorSettings: string[];
   /** Neutral outputs as the mocks resolve them (secrets "[secret]"). */
@@ -46,6 +48,32 @@ export interface PlanComponent {
   urn: string;
   /** Cloud resources under this component. */
   resourceCount: number;
+}
+
+/** A monthly estimate: its lines, total, and the fixed and usage-driven parts. */
+export interface CostEstimate {
+  lines: CostLine[];
+  monthlyUsd: number;
+  fixedUsd: number;
+  usageUsd: number;
+}
+
+/** How the plan was priced: the region's own prices or another's, the resource types with no price, and how many lines are estimates. */
+export interface PlanPricing extends RegionPricing {
+  /** Resource types planned that Freehold cannot price (their cost is missing): a warning says so too. */
+  unpriced: string[];
+  lines: number;
+  /** Lines whose figure is an estimate rather than a published list price. */
+  estimatedLines: number;
+}
+
+/** The usage figures every component was priced with, and which came from the usage file. */
+export interface PlanUsage {
+  /** The usage file's path, or "built-in defaults". */
+  source: string;
+  hoursPerMonth: number;
+  months: number;
+  components: Array<{ name: string; kind: string; figures: Record<string, number>; fromFile: string[] }>;
 }
 
 export interface PlanError {
@@ -72,9 +100,14 @@ export interface Plan {
   location: { city: string; country: string; zones: number };
   residency: { rule: string; allowedCountries: string[] | null; locations: Array<{ region: string; country: string; allowed: boolean; use: string }> };
   components: PlanComponent[];
-  platform: { urn?: string; resourceCount: number; estimate: { lines: CostLine[]; monthlyUsd: number } };
-  totals: { monthlyUsd: number; resources: number };
+  platform: { urn?: string; resourceCount: number; estimate: CostEstimate };
+  totals: { monthlyUsd: number; fixedUsd: number; usageUsd: number; resources: number };
+  /** What a destroy leaves billing each month: resources retained on delete (databases, buckets) and final snapshots. */
+  afterDestroy: { lines: CostLine[]; monthlyUsd: number };
+  /** The usage the plan was priced with (see `usage` for the figures per component). */
   assumptions: CostAssumptions;
+  pricing: PlanPricing;
+  usage: PlanUsage;
   migration: {
     egress: Price;
     freeEgressGiB: number;
