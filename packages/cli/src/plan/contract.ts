@@ -15,6 +15,7 @@ import type {
   SizeChoice,
 } from "@freehold/core";
 import type { Cloud, Component, ComponentKind } from "@freehold/model";
+import type { PlanViolation } from "./rules";
 
 export const PLAN_SCHEMA = "freehold.plan/v1";
 
@@ -49,13 +50,16 @@ export interface PlanComponent {
 }
 
 export interface PlanError {
-  type: "spec" | "unsupported" | "cloud" | "internal";
+  /** `rules`: the plan's resources break rules of the cloud (`violations`); exit 2, or 3 when every value at fault is one Freehold chose. */
+  type: "spec" | "unsupported" | "rules" | "cloud" | "internal";
   message: string;
   component?: string;
   feature?: string;
   reason?: string;
   fix?: string;
   problems?: Array<{ path: string; message: string }>;
+  /** With type `rules`: every rule broken, with the component, resource, field, value, rule and source. */
+  violations?: PlanViolation[];
 }
 
 export interface Plan {

@@ -13,6 +13,7 @@ import { InputError } from "../errors";
 import type { Plan, PlanError } from "./contract";
 import { isHosted, PLAN_SCHEMA } from "./contract";
 import { buildPlan } from "./build";
+import { refuseBrokenRules } from "./rules";
 import type { Target } from "./target";
 
 export interface WorkerRequest {
@@ -124,7 +125,7 @@ async function planWithValues(req: WorkerRequest, withValues: boolean): Promise<
       options = { project: req.target.project, stack: req.target.stack, config: req.target.config };
     }
     const run = await core.runWithMocks(req.cloud, program, { ...options, values: withValues });
-    const plan = await buildPlan(backend, run, req.assumptions, warnings, { stack: stackName, pulumiStack: req.target.stack });
+    const plan = refuseBrokenRules(await buildPlan(backend, run, req.assumptions, warnings, { stack: stackName, pulumiStack: req.target.stack }));
     return { plan, values: run.values, config: options.config ?? {} };
   } catch (e) {
     return { plan: failed(req, describeError(e, model), warnings, backend, stackName), config: {} };
