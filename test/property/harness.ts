@@ -5,7 +5,7 @@
  */
 import { hostname, userInfo } from "node:os";
 import { type Backend, DEFAULT_ASSUMPTIONS, deployStack, featuresUsed, loadBackend, type MockRun, type PlannedResource, runWithMocks } from "@freehold/core";
-import { type CheckReport, type Plan, buildPlan, looksSecret, runChecks, WARN_DAYS } from "@freehold/cli";
+import { type CheckReport, type Plan, buildPlan, looksSecret, ruleViolations, runChecks, violationLine, WARN_DAYS } from "@freehold/cli";
 import { type Cloud, type Component, FEATURE_IDS, type FeatureId, type NeutralRegion, parseStack, resolveRegion, SpecError, type Stack, UnsupportedFeatureError } from "@freehold/model";
 import * as pulumiLog from "@pulumi/pulumi/log";
 import { nameProblems, tagProblems } from "./names";
@@ -124,6 +124,9 @@ export function plannedProblems(cloud: Cloud, stack: Stack, plan: Plan, report: 
 
   // Physical names and tags valid for their resources.
   out.push(...nameProblems(cloud, plan.resources), ...tagProblems(cloud, plan.resources));
+
+  // Nothing the cloud's rule book says it refuses (what `freehold plan` refuses at plan time).
+  if (!plan.error) out.push(...ruleViolations(plan).map((v) => `breaks a rule of ${cloud}: ${violationLine(v)} (${v.title}) [${v.source}]`));
 
   // Check rules: every error rule compliant or not applicable, except a user's own secret-looking env (reported, as it should be).
   const userSecrets = comps.flatMap(([n, c]) => (c.kind === "web-service" ? Object.entries(c.env).filter(([k, v]) => looksSecret(k, v)).map(([k]) => `${n}.${k}`) : []));
