@@ -8,7 +8,7 @@
 import type { Cloud } from "@freehold/model";
 import { changedPaths, covers, overlaps, valueAt } from "./diff";
 import { kindOf, regionOf, type RulePlan, type RuleResource, ruleOf } from "./objects";
-import { PlanRun } from "./plan-run";
+import { PlanRun, STEP } from "./plan-run";
 import { RULES } from "./rules";
 import type { CloudObject, CloudRules, RuleContext, TypeRule } from "./types";
 import { splitSource, type Violation } from "./violations";
@@ -96,7 +96,7 @@ export function planChanges(previous: RulePlan, next: RulePlan, rules: Record<Cl
     const rule = ruleOf(rules, r.type, next.cloud);
     const changed = changedInputs(old, r, renewing, rules, previous, next);
     if (!changed.length) continue;
-    const because = forcingPaths(rule, r.options?.replaceOnChanges).filter((f) => changed.some((c) => overlaps(f.path, c)));
+    const because = forcingPaths(rule, r.options?.replaceOnChanges).filter((f, i, all) => changed.some((c) => overlaps(f.path, c)) && all.findIndex((x) => x.path === f.path) === i);
     if (changed.includes("(region)")) because.push({ path: "(region)", source: PULUMI_OPTIONS.region });
     const nextObj = after.get(r.urn);
     const oldObj = before.get(old.urn);
@@ -109,7 +109,7 @@ export function planChanges(previous: RulePlan, next: RulePlan, rules: Record<Cl
       if (guard) refusals.push({ ...at, kind: "create", title: rule?.title ?? r.type, field: rule?.deletionProtection?.path ?? "", message: `replacing it deletes the old one, which the cloud refuses: ${guard.message}`, source: guard.source });
       continue;
     }
-    const deferred = nextObj && oldObj ? updateProblems(nextObj, oldObj, rule, after.ctx(), at, refusals) : [];
+    const deferred = nextObj && oldObj ? updateProblems({ ...nextObj, facts: { ...nextObj.facts, changedAt: after.now } }, oldObj, rule, after.ctx(), at, refusals) : [];
     changes.push({ ...at, op: "update", changed, ...(deferred.length ? { deferred } : {}) });
   }
   for (const old of previous.resources) {
@@ -129,10 +129,12 @@ export function planChanges(previous: RulePlan, next: RulePlan, rules: Record<Cl
 /** A plan's objects, keyed by URN. */
 function objectsOf(plan: RulePlan, rules: Record<Cloud, CloudRules>): PlanRun {
   const run = new PlanRun(plan, rules);
-  for (const r of plan.resources) {
+  plan.resources.forEach((r, i) => {
     const kind = kindOf(rules, r.type);
-    if (r.custom !== false && kind !== "component" && kind !== "provider") run.add(run.objectOf(r, 0));
-  }
+    if (r.custom !== false && kind !== "component" && kind !== "provider") run.add(run.objectOf(r, (i + 1) * STEP));
+  });
+  // The update runs after everything the previous plan made: no wait the rules know is still running.
+  run.now = (plan.resources.length + 1) * STEP;
   return run;
 }
 

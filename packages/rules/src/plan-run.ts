@@ -4,7 +4,8 @@
  * the ones made before it.
  */
 import type { Cloud } from "@freehold/model";
-import { cloudOf, regionOf, type RulePlan, type RuleResource } from "./objects";
+import { valueAt } from "./diff";
+import { cloudOf, regionOf, type RulePlan, type RuleResource, ruleOf } from "./objects";
 import { PROJECT as GCP_PROJECT } from "./rules/gcp-project";
 import type { CloudObject, CloudRules, RuleContext } from "./types";
 
@@ -54,7 +55,11 @@ export class PlanRun {
       if (keys.length) references[key] = [...new Set(keys)];
     }
     const region = regionOf(r, (urn) => this.resources.get(urn), this.plan.defaultRegion ?? this.plan.region);
-    return { key: r.urn, cloud, type: r.type, inputs: r.inputs, references, region, owner: { stack: "", urn: r.urn }, status: "live", createdAt: at, facts: { changedAt: at } };
+    const obj: CloudObject = { key: r.urn, cloud, type: r.type, inputs: r.inputs, references, region, owner: { stack: "", urn: r.urn }, status: "live", createdAt: at, facts: { changedAt: at } };
+    const field = ruleOf(this.rules, r.type, this.plan.cloud)?.identity?.field;
+    const name = field === undefined ? undefined : valueAt(r.inputs, field);
+    if (typeof name === "string") obj.name = name;
+    return obj;
   }
 }
 

@@ -15,6 +15,7 @@ import type {
   SizeChoice,
 } from "@freehold/core";
 import type { Cloud, Component, ComponentKind } from "@freehold/model";
+import type { PlanChanges } from "./previous";
 import type { PlanViolation } from "./rules";
 
 export const PLAN_SCHEMA = "freehold.plan/v1";
@@ -90,6 +91,8 @@ export interface Plan {
   outputs: Record<string, unknown>;
   /** Present when the cloud cannot host the stack as written; then components and resources are empty. */
   error?: PlanError;
+  /** With `--previous`: what `up` would do going from that plan to this one, and what it would refuse. */
+  changes?: PlanChanges;
 }
 
 /** A plan the cloud could make: no error, so its components, resources and totals are the stack's. */
