@@ -8,5 +8,5 @@ export { degrade } from "./degrade";
 export { linkEnvironment, linkEnvironmentNames } from "./links";
 export { assertCloud, BACKEND_PACKAGES, CloudChoiceError, isCloud, loadBackend, registerBackend } from "./loader";
 export { type NameRules, physicalName, shortHash } from "./naming";
-export { type MockRun, type MockRunOptions, type MockValues, type PlannedOptions, type PlannedResource, plainOutputs, runWithMocks, SECRET, sortKeys } from "./plan";
+export { type MockRun, type MockRunOptions, type MockValues, type PlannedOptions, type PlannedResource, placeholderPaths, plainOutputs, runWithMocks, SECRET, sortKeys } from "./plan";
 export * from "./prices";

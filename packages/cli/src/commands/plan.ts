@@ -1,4 +1,3 @@
-import type { DnsRecord } from "@freehold/core";
 import type { Cloud } from "@freehold/model";
 import type { CommandSpec, ParsedArgs } from "../args";
 import { EXIT } from "../errors";
@@ -9,6 +8,7 @@ import { violationLines } from "../plan/rules";
 import { resolveTarget, validateTarget } from "../plan/target";
 import { currencyNote, money, type ReportCurrency, reportCurrency } from "../report/currency";
 import { mdTable, pct, textTable } from "../report/format";
+import { dnsCells, dnsRecordsOf } from "../report/placeholders";
 import { shortType } from "../report/svg";
 import { ASSUMPTION_FLAGS, assumptionsFrom, CLOUD_FLAG, CURRENCY_FLAG, currencyFrom, type Io, STACK_FLAG } from "./common";
 import { planFailure } from "./failure";
@@ -68,9 +68,7 @@ const DNS_HEAD = ["Component", "Purpose", "Name", "Type", "Value"];
 
 /** The DNS records the user must create for custom domains (web services' `dnsRecords` output). */
 function dnsRows(plan: HostedPlan): string[][] {
-  return plan.components.flatMap((c) =>
-    (Array.isArray(c.outputs.dnsRecords) ? (c.outputs.dnsRecords as DnsRecord[]) : []).map((r) => [c.name, r.purpose, r.name, r.type, r.value]),
-  );
+  return plan.components.flatMap((c) => dnsRecordsOf(c).map((r) => [c.name, ...dnsCells(r)]));
 }
 
 /** A program with no Freehold components (a plain Pulumi program, an ejected one): no sizes, availability or costs to show. */

@@ -5,6 +5,7 @@ import {
   featuresPreferred,
   featuresUsed,
   type MockRun,
+  placeholderPaths,
   plainOutputs,
   round,
   sumCost,
@@ -35,7 +36,7 @@ export async function buildPlan(backend: Backend, run: MockRun, assumptions: Cos
 
   const capabilities = new Map(backend.capabilities.map((c) => [c.feature, c]));
   const components: PlanComponent[] = [];
-  for (const c of run.components) components.push(await planComponent(backend, c, capabilities, assumptions, componentUrns, counts));
+  for (const c of run.components) components.push(await planComponent(backend, c, capabilities, assumptions, componentUrns, counts, run.invented));
 
   const first = run.components[0];
   const stack = first?.stack;
@@ -99,6 +100,7 @@ export async function buildPlan(backend: Backend, run: MockRun, assumptions: Cos
     resources: run.resources,
     warnings,
     outputs: run.outputs,
+    placeholders: placeholderPaths(run.outputs, run.invented),
   };
 }
 
@@ -109,8 +111,10 @@ async function planComponent(
   assumptions: CostAssumptions,
   urns: Map<string, string>,
   counts: Map<string, number>,
+  invented: readonly string[],
 ): Promise<PlanComponent> {
   const lines = backend.estimate({ name: c.name, spec: c.spec, size: c.description.size }, assumptions);
+  const outputs = (await plainOutputs(c.outputs)) as Record<string, unknown>;
   const urn = urns.get(c.name) ?? "";
   return {
     name: c.name,
@@ -131,7 +135,8 @@ async function planComponent(
     availability: backend.availability(c.kind, c.spec),
     estimate: { lines, monthlyUsd: sumCost(lines) },
     vendorSettings: c.vendorSettings,
-    outputs: (await plainOutputs(c.outputs)) as Record<string, unknown>,
+    outputs,
+    placeholders: placeholderPaths(outputs, invented),
     urn,
     resourceCount: counts.get(urn) ?? 0,
   };

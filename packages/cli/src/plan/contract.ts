@@ -44,6 +44,8 @@ export interface PlanComponent {
   vendorSettings: string[];
   /** Neutral outputs as the mocks resolve them (secrets "[secret]"). */
   outputs: Record<string, unknown>;
+  /** Paths in `outputs` (`url`, `dnsRecords[1].value`) whose values the mocks made up: placeholders until deployed. */
+  placeholders?: string[];
   /** URN of the component resource. */
   urn: string;
   /** Cloud resources under this component. */
@@ -89,6 +91,8 @@ export interface Plan {
   resources: PlannedResource[];
   warnings: string[];
   outputs: Record<string, unknown>;
+  /** Paths in `outputs` whose values the mocks made up: placeholders until deployed. */
+  placeholders?: string[];
   /** Present when the cloud cannot host the stack as written; then components and resources are empty. */
   error?: PlanError;
   /** With `--previous`: what `up` would do going from that plan to this one, and what it would refuse. */
