@@ -32,7 +32,7 @@ export const YOURS_NOW: Record<FeatureId, string> = {
 };
 
 /** A capability note's reason, without the advice on refusing or accepting that follows it. */
-const why = (note: string) => note.split(/;\s/)[0]?.replace(/\.$/, "") ?? note;
+const why = (note: string) => note.split(/;\s|:\s(?=set )/)[0]?.replace(/\.$/, "") ?? note;
 
 /**
  * Reads each component's feature rows in the plan: a row the spec accepted as
