@@ -23,6 +23,8 @@ export interface RuleResource {
   provider?: string;
   /** Per input property, the resources (URNs) its value comes from. */
   propertyDependencies?: Record<string, string[]>;
+  /** Input paths whose values are not known yet (`pulumi preview`): rules that read them are not applied. */
+  unknown?: readonly string[];
   options?: {
     protect?: boolean;
     retainOnDelete?: boolean;

@@ -30,7 +30,8 @@ export class PlanRun {
     readonly rules: Record<Cloud, CloudRules>,
   ) {
     this.resources = new Map(plan.resources.map((r) => [r.urn, r]));
-    if (plan.cloud === "gcp") this.add(preparedProject());
+    // Any Google Cloud resource reads the project's APIs.
+    if (plan.cloud === "gcp" || plan.resources.some((r) => cloudOf(rules, r.type, plan.cloud) === "gcp")) this.add(preparedProject());
   }
 
   add(obj: CloudObject): void {

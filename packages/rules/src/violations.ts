@@ -14,7 +14,7 @@
  * checks over time.
  */
 import type { Cloud } from "@freehold/model";
-import { valuesAt } from "./diff";
+import { overlaps, valuesAt } from "./diff";
 import { identityOf, kindOf, normaliseRegion, providerRegion, type RulePlan, type RuleResource, ruleOf, scopeWords } from "./objects";
 import { PlanRun, STEP } from "./plan-run";
 import { RULES } from "./rules";
@@ -57,19 +57,31 @@ function globalField(g: GlobalRule): string {
   return "";
 }
 
-/** Problems with one object's inputs: its type's checks and its cloud's rules for every object. */
-export function inputProblems(obj: CloudObject, rule: TypeRule | undefined, cloud: CloudRules | undefined, ctx: RuleContext): InputProblem[] {
+/** True when a rule reading `path` ("" or "*": the whole object) would read a value not known yet. */
+function readsUnknown(path: string, unknown: readonly string[]): boolean {
+  if (!unknown.length) return false;
+  if (path === "" || path === "*") return true;
+  return unknown.some((u) => overlaps(u, path));
+}
+
+/**
+ * Problems with one object's inputs: its type's checks and its cloud's rules for every object. Rules that read
+ * an `unknown` path (a value `pulumi preview` cannot know yet) are left out.
+ */
+export function inputProblems(obj: CloudObject, rule: TypeRule | undefined, cloud: CloudRules | undefined, ctx: RuleContext, unknown: readonly string[] = []): InputProblem[] {
   const problems: InputProblem[] = [];
   for (const c of rule?.checks ?? []) {
+    if (readsUnknown(c.path, unknown)) continue;
     for (const v of valuesAt(obj.inputs, c.path)) {
       const message = c.test(v, obj);
       if (message) problems.push({ origin: "check", title: rule?.title ?? obj.type, field: c.path === "*" ? "" : c.path, ...(c.path === "*" ? {} : { value: v }), message, source: c.source });
     }
   }
   for (const g of cloud?.global ?? []) {
+    const field = globalField(g);
+    if (field === "region" ? readsUnknown("region", unknown) || readsUnknown("location", unknown) : readsUnknown(field, unknown)) continue;
     const message = g.check?.(obj, ctx);
     if (message) {
-      const field = globalField(g);
       problems.push({ origin: "global", title: g.title, field, ...(field === "region" ? { value: obj.region } : {}), message, source: g.source });
     }
   }
@@ -113,6 +125,7 @@ function providerRegionViolations(plan: RulePlan, rules: Record<Cloud, CloudRule
 export function planViolations(plan: RulePlan, rules: Record<Cloud, CloudRules> = RULES): Violation[] {
   const run = new PlanRun(plan, rules);
   const names = new Map<string, RuleResource>();
+  const partial = new Set(plan.resources.filter((r) => r.unknown?.length).map((r) => r.urn));
   const out: Violation[] = [];
   plan.resources.forEach((r, i) => {
     const kind = kindOf(rules, r.type);
@@ -123,10 +136,12 @@ export function planViolations(plan: RulePlan, rules: Record<Cloud, CloudRules> 
     const rule = ruleOf(rules, r.type, plan.cloud);
     const ctx = run.ctx();
     const at = { urn: r.urn, type: r.type, resource: r.name };
-    const clash = rule ? nameClash(obj, rule, ctx, names, r) : undefined;
-    for (const p of inputProblems(obj, rule, cloud, ctx)) out.push({ ...at, kind: "input", title: p.title, field: p.field, ...("value" in p ? { value: p.value } : {}), message: p.message, source: p.source });
+    const unknown = r.unknown ?? [];
+    const clash = rule && !readsUnknown(rule.identity?.field ?? "", unknown) ? nameClash(obj, rule, ctx, names, r) : undefined;
+    for (const p of inputProblems(obj, rule, cloud, ctx, unknown)) out.push({ ...at, kind: "input", title: p.title, field: p.field, ...("value" in p ? { value: p.value } : {}), message: p.message, source: p.source });
     if (clash && rule?.identity) out.push({ ...at, kind: "name", title: rule.title, field: rule.identity.field, value: obj.name, message: clash, source: rule.identity.source });
-    const refusal = rule?.beforeCreate?.(obj, ctx);
+    // What the cloud checks on create reads this resource and those it references: only when all are known.
+    const refusal = unknown.length || Object.values(r.propertyDependencies ?? {}).flat().some((d) => partial.has(d)) ? undefined : rule?.beforeCreate?.(obj, ctx);
     if (refusal && rule) out.push({ ...at, kind: "create", title: rule.title, field: "", ...splitSource(refusal, rule.source) });
     run.add(obj);
   });
