@@ -18,6 +18,7 @@ import {
 import type { Backend, ComponentDescription, DnsRecord, LinkTarget, RegistryCredentials, StackContext } from "./backend";
 import { chooseBackend, type FreeholdOptions, logicalName, platformFor, stackSettings } from "./context";
 import { linkEnvironment } from "./links";
+import { type RuleWatch, ruleWatch } from "./rules";
 
 /** What a registered component tells listeners (the offline planner records these). */
 export interface ComponentRecord {
@@ -70,9 +71,10 @@ function isStack(r: pulumi.Resource): boolean {
   return (r as unknown as { __pulumiType?: string }).__pulumiType === "pulumi:pulumi:Stack";
 }
 
-function withoutFreeholdOptions(opts: FreeholdOptions): pulumi.ComponentResourceOptions {
+/** Pulumi's options for the component itself: Freehold's removed, and the rule book watching what it registers. */
+function componentOptions(opts: FreeholdOptions, watch: RuleWatch): pulumi.ComponentResourceOptions {
   const { cloud: _cloud, stack: _stack, ...rest } = opts;
-  return rest;
+  return { ...rest, transformations: [...(rest.transformations ?? []), watch.transformation] };
 }
 
 /** Arguments of a Database. Every field has a safe default. */
@@ -113,10 +115,12 @@ export class Database extends pulumi.ComponentResource {
   readonly spec: ReturnType<typeof DatabaseSpec.parse>;
 
   constructor(name: string, args: DatabaseArgs = {}, opts: FreeholdOptions = {}) {
-    super("freehold:index:Database", name, {}, withoutFreeholdOptions(opts));
+    const watch = ruleWatch(name);
+    super("freehold:index:Database", name, {}, componentOptions(opts, watch));
     this.spec = parseComponent(DatabaseSpec, { kind: "database", ...args }, name);
     const { backend, context, platform, qualifiedName } = deployTarget(this, name, opts);
     const r = backend.database({ name, qualifiedName, spec: this.spec, size: resolveSize("database", this.spec.size), stack: context, platform, parent: this });
+    watch.check(backend.cloud, context.region.region);
     this.cloud = backend.cloud;
     this.host = r.host;
     this.port = r.port;
@@ -163,10 +167,12 @@ export class ObjectStore extends pulumi.ComponentResource {
   readonly spec: ReturnType<typeof ObjectStoreSpec.parse>;
 
   constructor(name: string, args: ObjectStoreArgs = {}, opts: FreeholdOptions = {}) {
-    super("freehold:index:ObjectStore", name, {}, withoutFreeholdOptions(opts));
+    const watch = ruleWatch(name);
+    super("freehold:index:ObjectStore", name, {}, componentOptions(opts, watch));
     this.spec = parseComponent(ObjectStoreSpec, { kind: "object-store", ...args }, name);
     const { backend, context, platform, qualifiedName } = deployTarget(this, name, opts);
     const r = backend.objectStore({ name, qualifiedName, spec: this.spec, stack: context, platform, parent: this });
+    watch.check(backend.cloud, context.region.region);
     this.cloud = backend.cloud;
     this.bucketName = r.bucketName;
     this.endpoint = r.endpoint;
@@ -226,7 +232,8 @@ export class WebService extends pulumi.ComponentResource {
   readonly spec: ReturnType<typeof WebServiceSpec.parse>;
 
   constructor(name: string, args: WebServiceArgs, opts: FreeholdOptions = {}) {
-    super("freehold:index:WebService", name, {}, withoutFreeholdOptions(opts));
+    const watch = ruleWatch(name);
+    super("freehold:index:WebService", name, {}, componentOptions(opts, watch));
     const raw: unknown[] | undefined = Array.isArray(args.links) ? args.links : undefined;
     const links = (raw ?? []).filter(isLink).map((l) => (l instanceof pulumi.Resource ? { to: l, access: "readWrite" as Access } : { to: l.to, access: l.access ?? "readWrite" }));
     const linked = links.flatMap((l): Array<{ name: string; kind: LinkKind }> => (l.to instanceof Database ? [{ name: componentName(l.to), kind: "database" }] : l.to instanceof ObjectStore ? [{ name: componentName(l.to), kind: "object-store" }] : []));
@@ -248,6 +255,7 @@ export class WebService extends pulumi.ComponentResource {
     const linkEnv = linkEnvironment(backend.cloud, targets);
     const registry = args.registry && registryCredentials(args.registry, name);
     const r = backend.webService({ name, qualifiedName, spec: this.spec, image: args.image, env, links: targets, linkEnv, ...(registry ? { registry } : {}), size: resolveSize("web-service", this.spec.size), stack: context, platform, parent: this });
+    watch.check(backend.cloud, context.region.region);
     this.cloud = backend.cloud;
     this.url = r.url;
     this.dnsRecords = r.dnsRecords ?? pulumi.output([]);

@@ -2,6 +2,7 @@ export * from "./backend";
 export { Database, type DatabaseArgs, type Linkable, ObjectStore, type ObjectStoreArgs, onComponent, type ComponentRecord, type ResourceTypes, WebService, type WebServiceArgs } from "./components";
 export { chooseBackend, type FreeholdOptions, logicalName, Platform, platformFor, stackContext, stackSettings } from "./context";
 export { keepData } from "./protection";
+export { RuleViolationError } from "./rules";
 export { type DeployedStack, deployStack } from "./deploy";
 export { FEATURES, type FeatureId, featuresPreferred, featuresUsed } from "@freehold/model";
 export { degrade } from "./degrade";

@@ -11,6 +11,7 @@ import type { Cloud } from "@freehold/model";
 import type { Backend } from "./backend";
 import { type ComponentRecord, onComponent } from "./components";
 import { loadBackend } from "./loader";
+import { whilePlanning } from "./rules";
 
 export interface PlannedResource {
   urn: string;
@@ -123,7 +124,8 @@ export async function runWithMocks(cloud: Cloud, program: () => unknown | Promis
   const traceLimit = Error.stackTraceLimit;
   if (process.env.FREEHOLD_STACK_TRACES !== "1") Error.stackTraceLimit = 0;
   try {
-    return await record(cloud, program, options);
+    // The planner checks the whole plan against the rule book; components leave it to it (rules.ts).
+    return await whilePlanning(() => record(cloud, program, options));
   } finally {
     Error.stackTraceLimit = traceLimit;
   }

@@ -17,7 +17,7 @@
 import type { Plan } from "@freehold/cli/check";
 import { DEFAULT_PACK, PLAN_SCHEMA, type Rule } from "@freehold/cli/check";
 import { type Cloud, RESIDENCIES, type Residency } from "@freehold/model";
-import { planViolations, type Violation } from "@freehold/rules";
+import { planViolations, shownValue, type Violation } from "@freehold/rules";
 import type { EnforcementLevel, Policies, PolicyResource, ReportViolation, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
 import { mainCloud, plannedResource, ruleResources, type StackResource } from "./resources";
 
@@ -54,7 +54,7 @@ export function cloudRuleViolations(args: Pick<StackValidationArgs, "resources">
 
 /** One violation as a policy pack reports it: the resource, the field, what is wrong, the rule and its source. */
 export function violationMessage(v: Violation): string {
-  return `${v.resource} (${v.type})${v.field ? ` ${v.field}` : ""}: ${v.message}. Rule: ${v.title} [${v.source}]`;
+  return `${v.resource} (${v.type})${v.field ? ` ${v.field}${shownValue(v)}` : ""}: ${v.message}. Rule: ${v.title} [${v.source}]`;
 }
 
 /** The rule book as one stack policy. */

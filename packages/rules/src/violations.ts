@@ -121,8 +121,11 @@ function providerRegionViolations(plan: RulePlan, rules: Record<Cloud, CloudRule
     });
 }
 
-/** Every rule the plan breaks, in registration order. */
-export function planViolations(plan: RulePlan, rules: Record<Cloud, CloudRules> = RULES): Violation[] {
+/**
+ * Every rule the plan breaks, in registration order. `onCreate: false` leaves out what the cloud checks on
+ * create against the rest of the plan (for a part of a stack, without the resources it refers to).
+ */
+export function planViolations(plan: RulePlan, rules: Record<Cloud, CloudRules> = RULES, options: { onCreate?: boolean } = {}): Violation[] {
   const run = new PlanRun(plan, rules);
   const names = new Map<string, RuleResource>();
   const partial = new Set(plan.resources.filter((r) => r.unknown?.length).map((r) => r.urn));
@@ -141,7 +144,7 @@ export function planViolations(plan: RulePlan, rules: Record<Cloud, CloudRules> 
     for (const p of inputProblems(obj, rule, cloud, ctx, unknown)) out.push({ ...at, kind: "input", title: p.title, field: p.field, ...("value" in p ? { value: p.value } : {}), message: p.message, source: p.source });
     if (clash && rule?.identity) out.push({ ...at, kind: "name", title: rule.title, field: rule.identity.field, value: obj.name, message: clash, source: rule.identity.source });
     // What the cloud checks on create reads this resource and those it references: only when all are known.
-    const refusal = unknown.length || Object.values(r.propertyDependencies ?? {}).flat().some((d) => partial.has(d)) ? undefined : rule?.beforeCreate?.(obj, ctx);
+    const refusal = options.onCreate === false || unknown.length || Object.values(r.propertyDependencies ?? {}).flat().some((d) => partial.has(d)) ? undefined : rule?.beforeCreate?.(obj, ctx);
     if (refusal && rule) out.push({ ...at, kind: "create", title: rule.title, field: "", ...splitSource(refusal, rule.source) });
     run.add(obj);
   });
@@ -166,7 +169,15 @@ function nameClash(obj: CloudObject, rule: TypeRule, ctx: RuleContext, names: Ma
   return `"${name}" is also the name of ${other.name}: a ${rule.title} name must be unique ${scopeWords(rule)}${rule.identity?.caseInsensitive ? " (case-insensitive)" : ""}`;
 }
 
-/** One violation as a line: the resource, the field, what is wrong, the rule and its source. */
+/** ` = <value>` for a violation whose message does not already say the value ("" otherwise). */
+export function shownValue(v: Pick<Violation, "value" | "message">): string {
+  if (v.value === undefined) return "";
+  const text = JSON.stringify(v.value) ?? String(v.value);
+  if (v.message.includes(typeof v.value === "string" ? v.value : text)) return "";
+  return ` = ${text.length > 80 ? `${text.slice(0, 77)}...` : text}`;
+}
+
+/** One violation as a line: the resource, the field and value, what is wrong, the rule and its source. */
 export function violationText(v: Violation): string {
-  return `${v.type} ${v.resource}: ${v.field ? `${v.field}: ` : ""}${v.message} (${v.title}) [${v.source}]`;
+  return `${v.type} ${v.resource}: ${v.field ? `${v.field}${shownValue(v)}: ` : ""}${v.message} (${v.title}) [${v.source}]`;
 }

@@ -6,7 +6,7 @@
  * value, the rule and its source.
  */
 import type { PlannedResource } from "@freehold/core";
-import { planViolations, type Violation } from "@freehold/rules";
+import { planViolations, shownValue, type Violation } from "@freehold/rules";
 import { EXIT } from "../errors";
 import type { FailedPlan, HostedPlan, Plan, PlanComponent } from "./contract";
 import { ownerOf } from "./owner";
@@ -65,15 +65,6 @@ export function refuseBrokenRules(plan: HostedPlan): Plan {
     },
   };
   return refused;
-}
-
-/** The value a rule refuses, where its message does not already say it. */
-function shownValue(v: PlanViolation): string {
-  if (!("value" in v) || v.value === undefined) return "";
-  const text = typeof v.value === "string" ? JSON.stringify(v.value) : JSON.stringify(v.value) ?? String(v.value);
-  const bare = typeof v.value === "string" ? v.value : text;
-  if (v.message.includes(bare)) return "";
-  return ` = ${text.length > 80 ? `${text.slice(0, 77)}...` : text}`;
 }
 
 /** One violation in one line: where, which field, what is wrong, which rule. */
