@@ -166,7 +166,7 @@ function nameClash(obj: CloudObject, rule: TypeRule, ctx: RuleContext, names: Ma
     names.set(key, r);
     return undefined;
   }
-  return `"${name}" is also the name of ${other.name}: a ${rule.title} name must be unique ${scopeWords(rule)}${rule.identity?.caseInsensitive ? " (case-insensitive)" : ""}`;
+  return `"${name}" is also the name of ${other.name}, and ${rule.title} names are unique ${scopeWords(rule)}${rule.identity?.caseInsensitive ? " (case-insensitive)" : ""}`;
 }
 
 /** ` = <value>` for a violation whose message does not already say the value ("" otherwise). */
