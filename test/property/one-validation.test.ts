@@ -97,8 +97,8 @@ describe("a component in a program and the same component in a stack file get th
   });
   afterAll(() => {
     Error.stackTraceLimit = traces;
+    console.log(`[property] one validation: ${compared} of ${seen} invalid stacks compared (the others' mistakes cannot be written in a program)`);
   });
-  afterAll(() => console.log(`[property] one validation: ${compared} of ${seen} invalid stacks compared (the others' mistakes cannot be written in a program)`));
 
   it(`${COMPARED} mutated stacks: the same problems, the same text`, async () => {
     await fc.assert(

@@ -5,5 +5,5 @@
  */
 export { PLAN_SCHEMA } from "../plan/contract";
 export type { HostedPlan, Plan, PlanComponent } from "../plan/contract";
-export { type Finding, type Rule, type Severity, type Status } from "./rule";
+export type { Finding, Rule, Severity, Status } from "./rule";
 export { DEFAULT_PACK } from "./rules";
