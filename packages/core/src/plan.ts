@@ -224,8 +224,9 @@ const INVENTED_MIN = 8;
 
 function addStrings(into: Set<string>, unless: Set<string>, value: unknown): void {
   if (typeof value === "string") {
+    if (value.length >= INVENTED_MIN && !unless.has(value)) into.add(value);
     // DNS names come with and without their final dot.
-    for (const v of new Set([value, value.replace(/\.+$/, "")])) if (v.length >= INVENTED_MIN && !unless.has(v)) into.add(v);
+    if (value.endsWith(".")) addStrings(into, unless, value.replace(/\.+$/, ""));
   } else if (Array.isArray(value)) for (const v of value) addStrings(into, unless, v);
   else if (value && typeof value === "object") for (const v of Object.values(value)) addStrings(into, unless, v);
 }
