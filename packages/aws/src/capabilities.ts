@@ -3,6 +3,7 @@
  * `compare` and docs/aws.md read this same table.
  */
 import type { Capability } from "@freehold/core";
+import { WORKLOAD_CAPABILITIES } from "./capabilities-workloads";
 
 /** Major versions' RDS end of standard support dates. */
 const RDS_CALENDAR = "https://docs.aws.amazon.com/AmazonRDS/latest/PostgreSQLReleaseNotes/postgresql-release-calendar.html";
@@ -157,4 +158,5 @@ export const CAPABILITIES: readonly Capability[] = [
     note: "Not set by this backend yet: noncurrent versions outside lifecycle prefixes are kept until deleted",
     source: "https://docs.aws.amazon.com/AmazonS3/latest/userguide/lifecycle-configuration-examples.html",
   },
+  ...WORKLOAD_CAPABILITIES,
 ];

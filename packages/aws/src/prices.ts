@@ -16,9 +16,10 @@ import {
   RegionPrices,
   type Source,
 } from "@freehold/core";
-import type { Database, ObjectStore, WebService } from "@freehold/model";
+import type { Component } from "@freehold/model";
 import { PRICE_API } from "./price-catalog";
 import { PRICE_TABLE } from "./price-table";
+import { WORKLOAD_PRICED } from "./prices-workloads";
 
 const reference = new RegionPrices(PRICE_TABLE, PRICE_TABLE.referenceRegion);
 const { str, num } = inputs;
@@ -51,11 +52,11 @@ const sameComponent = (ctx: PricingContext, r: PlannedResource, type: string) =>
 /** ECS service on Fargate: vCPU and memory of every running task, all month. */
 const ecsService: ResourcePricer = (r, ctx) => {
   const c = ctx.component;
-  const spec = c?.spec.kind === "web-service" ? c.spec : undefined;
+  const spec = c?.spec.kind === "web-service" || c?.spec.kind === "worker" ? c.spec : undefined;
   const task = sameComponent(ctx, r, "aws:ecs/taskDefinition:TaskDefinition")[0];
   const cpu = c?.size?.cpu ?? Number(str(task?.inputs.cpu) ?? 256) / 1024;
   const mem = c?.size?.memoryGiB ?? Number(str(task?.inputs.memory) ?? 512) / 1024;
-  const tasks = (spec && c ? ctx.usageOf({ name: c.name, kind: "web-service" }).averageInstances : undefined) ?? num(r.inputs.desiredCount) ?? 1;
+  const tasks = (spec && c ? ctx.usageOf({ name: c.name, kind: spec.kind }).averageInstances : undefined) ?? num(r.inputs.desiredCount) ?? 1;
   const hours = ctx.hours * tasks;
   return [
     costLine(`Fargate vCPU, ${tasks} task(s) x ${cpu} vCPU`, cpu * hours, ctx.prices.get("fargate.vcpu")),
@@ -93,8 +94,9 @@ const distribution: ResourcePricer = (_r, ctx) => {
 
 /** The NAT gateway Freehold creates (never with a network the stack brings): hours and the data its services send out through it. */
 const natGateway: ResourcePricer = (_r, ctx) => {
-  const services = ctx.components.filter((c) => c.kind === "web-service");
-  const gib = services.reduce((a, c) => a + NAT_GIB_PER_SERVICE + ctx.usageOf({ name: c.name, kind: "web-service" }).logGiB, 0);
+  // Every component that runs tasks pulls its image and sends its logs through the NAT gateway.
+  const services = ctx.components.filter((c) => c.kind === "web-service" || c.kind === "worker" || c.kind === "scheduled-job");
+  const gib = services.reduce((a, c) => a + NAT_GIB_PER_SERVICE + ctx.usageOf({ name: c.name, kind: c.kind as "web-service" | "worker" | "scheduled-job" }).logGiB, 0);
   return [
     costLine("NAT gateway (one, shared by the stack)", ctx.hours, ctx.prices.get("nat.hour")),
     costLine(`NAT gateway data processed (${NAT_GIB_PER_SERVICE} GB of image pulls and API calls per service, assumed, plus its logs)`, gib, ctx.prices.get("nat.data"), "usage"),
@@ -150,7 +152,7 @@ export function grownStorage(allocated: number, max: number | undefined, dataGiB
 /** A CloudWatch log group: the component's log volume ingested, and stored for its retention. */
 const logGroup: ResourcePricer = (r, ctx) => {
   const c = ctx.component;
-  const gib = !c ? 0 : c.kind === "database" ? ctx.usageOf({ name: c.name, kind: "database" }).logGiB : c.kind === "web-service" ? ctx.usageOf({ name: c.name, kind: "web-service" }).logGiB : 0;
+  const gib = !c || c.kind === "object-store" ? 0 : ctx.usageOf({ name: c.name, kind: c.kind }).logGiB;
   const retention = num(r.inputs.retentionInDays) ?? 3650;
   const stored = gib * Math.min(retention / 30, ctx.usage.months || 1);
   return [
@@ -193,6 +195,7 @@ export const pricing: BackendPricing = {
     "aws:cloudwatch/logGroup:LogGroup": logGroup,
     "aws:s3/bucket:Bucket": bucket,
     "aws:secretsmanager/secret:Secret": secret,
+    ...WORKLOAD_PRICED,
   },
   free: {
     "aws:ec2/vpc:Vpc": `${FREE}: VPCs, subnets and route tables are free (https://aws.amazon.com/vpc/pricing/)`,
@@ -233,7 +236,7 @@ const SLA = {
 } satisfies Record<string, Source>;
 
 /** Published availability as configured. */
-export function availability(kind: "web-service" | "database" | "object-store", spec: WebService | Database | ObjectStore): Availability {
+export function availability(kind: Component["kind"], spec: Component): Availability {
   if (kind === "database" && spec.kind === "database") {
     return spec.highAvailability
       ? { percent: 99.95, basis: "RDS Multi-AZ DB instance", source: SLA.rds }

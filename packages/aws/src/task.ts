@@ -5,13 +5,15 @@
  * the private registry's credentials, and the task definition (the application
  * container, plus one database role setup container per linked database).
  */
-import { appRoleFor, type LinkTarget, type SizeChoice, type WebServiceRequest } from "@freehold/core";
+import { appRoleFor, type ContainerRequest, type LinkTarget, type SizeChoice } from "@freehold/core";
+import type { ContainerComponent } from "@freehold/model";
 import { linkVariablePrefix } from "@freehold/model";
 import * as cloudwatch from "@pulumi/aws/cloudwatch";
 import * as ecs from "@pulumi/aws/ecs";
 import * as iam from "@pulumi/aws/iam";
 import * as secretsmanager from "@pulumi/aws/secretsmanager";
 import * as pulumi from "@pulumi/pulumi";
+import * as time from "@pulumiverse/time";
 import type { DatabaseHandle } from "./database";
 import { setupContainer } from "./db-roles";
 import { LOG_RETENTION_DAYS, names } from "./naming";
@@ -32,7 +34,11 @@ export interface Linked {
 /** The container definitions JSON for the task definition: the application, then its setup containers. */
 export function containerDefinitions(args: {
   image: string;
-  port: number;
+  /** The port a web service listens on; a worker or a job has none. */
+  port?: number;
+  /** `entryPoint` and `command`: what runs instead of the image's own. */
+  command?: readonly string[];
+  args?: readonly string[];
   environment: Record<string, string>;
   secrets: Array<{ name: string; valueFrom: string }>;
   user?: string;
@@ -56,9 +62,11 @@ export function containerDefinitions(args: {
       privileged: false,
       readonlyRootFilesystem: args.readOnly,
       ...(args.user ? { user: args.user } : {}),
+      ...(args.command ? { entryPoint: [...args.command] } : {}),
+      ...(args.args ? { command: [...args.args] } : {}),
       ...(args.registryCredentials ? { repositoryCredentials: { credentialsParameter: args.registryCredentials } } : {}),
       ...(setup.length ? { dependsOn: setup.map((c) => ({ containerName: c.name, condition: "SUCCESS" })) } : {}),
-      portMappings: [{ containerPort: args.port, protocol: "tcp" }],
+      portMappings: args.port === undefined ? [] : [{ containerPort: args.port, protocol: "tcp" }],
       environment: env,
       secrets: [...args.secrets].sort((a, b) => a.name.localeCompare(b.name)),
       // A read-only root still needs a scratch directory: a task-scoped volume on /tmp.
@@ -83,8 +91,11 @@ export interface TaskResult {
 export type TaskResources = Pick<WebServiceResources, "logGroup" | "executionRole" | "taskRole" | "executionPolicy" | "taskDefinition" | "registrySecret" | "registrySecretValue" | "registryAccess"> &
   Record<string, pulumi.Resource | undefined>;
 
-/** The roles, grants, registry secret, log group and task definition of one web service. */
-export function createTask(req: WebServiceRequest, platform: AwsPlatform, vendor: VendorArgs, linked: Linked, size: SizeChoice, tags: Record<string, string>): TaskResult {
+/** A request for a component that runs a container: a web service, a worker or a scheduled job. */
+export type TaskRequest = ContainerRequest<ContainerComponent>;
+
+/** The roles, grants, registry secret, log group and task definition of one web service, worker or scheduled job. */
+export function createTask(req: TaskRequest, platform: AwsPlatform, vendor: VendorArgs, linked: Linked, size: SizeChoice, tags: Record<string, string>): TaskResult {
   const { name, spec, stack } = req;
   const physical = req.qualifiedName;
   const region = platform.region;
@@ -173,7 +184,7 @@ export function createTask(req: WebServiceRequest, platform: AwsPlatform, vendor
 }
 
 /** The container definitions, once every secret ARN and the image are known. */
-function containersFor(req: WebServiceRequest, linked: Linked, platform: AwsPlatform, registryArn: pulumi.Output<string> | undefined): pulumi.Output<string> {
+function containersFor(req: TaskRequest, linked: Linked, platform: AwsPlatform, registryArn: pulumi.Output<string> | undefined): pulumi.Output<string> {
   const { spec, stack } = req;
   const physical = req.qualifiedName;
   const logGroupName = names.logGroup(stack.prefix, physical);
@@ -202,7 +213,9 @@ function containersFor(req: WebServiceRequest, linked: Linked, platform: AwsPlat
     const setup = targets.length ? [setupContainer(targets, { group: logGroupName, region: platform.region })] : [];
     return containerDefinitions({
       image,
-      port: spec.port,
+      ...(spec.kind === "web-service" ? { port: spec.port } : {}),
+      ...(spec.kind !== "web-service" && spec.command ? { command: spec.command } : {}),
+      ...(spec.kind !== "web-service" && spec.args ? { args: spec.args } : {}),
       environment: plain,
       secrets,
       user: spec.user,
@@ -216,8 +229,8 @@ function containersFor(req: WebServiceRequest, linked: Linked, platform: AwsPlat
 }
 
 /** The private registry's credentials as ECS wants them: a Secrets Manager secret with `username` and `password`. */
-function createRegistrySecret(req: WebServiceRequest, platform: AwsPlatform, tags: Record<string, string>) {
-  const registry = req.registry as NonNullable<WebServiceRequest["registry"]>;
+function createRegistrySecret(req: TaskRequest, platform: AwsPlatform, tags: Record<string, string>) {
+  const registry = req.registry as NonNullable<TaskRequest["registry"]>;
   const opts = { parent: req.parent };
   const secret = new secretsmanager.Secret(
     `${req.name}-registry-secret`,
@@ -236,4 +249,21 @@ function createRegistrySecret(req: WebServiceRequest, platform: AwsPlatform, tag
     opts,
   );
   return { secret, value };
+}
+
+/**
+ * IAM is eventually consistent: a policy just put on a role may not yet allow
+ * the first task to pull its secrets or read its bucket. A service (or a job's
+ * schedule) starts this long after the last change to its roles' policies.
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/troubleshoot_general.html#troubleshoot_general_eventual-consistency
+ */
+export const IAM_PROPAGATION = "15s";
+
+/** The wait between the policies on a task's roles and the first task that uses them, run again whenever a policy's document changes. */
+export function grantsWait(name: string, task: Pick<TaskResult, "policies" | "grantDocuments">, opts: pulumi.CustomResourceOptions): time.Sleep {
+  return new time.Sleep(
+    `${name}-iam-propagation`,
+    { createDuration: IAM_PROPAGATION, triggers: { policies: pulumi.all(task.grantDocuments).apply((ps) => ps.join("\n")) } },
+    { ...opts, dependsOn: task.policies },
+  );
 }
