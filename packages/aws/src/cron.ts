@@ -15,7 +15,7 @@
  * Every field is rewritten from the values it allows, so the meaning is kept
  * by construction (cron.test.ts checks it minute by minute).
  */
-import { type Cron, CRON_FIELDS, type CronFieldName, type CronFieldValue } from "@freehold/model";
+import { type Cron, CRON_FIELDS, type CronFieldName, type CronFieldValue, valuesText } from "@freehold/model";
 
 export type AwsCron = { ok: true; expression: string } | { ok: false; reason: string; fix: string };
 
@@ -38,22 +38,10 @@ function fieldText(f: CronFieldValue, name: CronFieldName): string {
   const rule = CRON_FIELDS.find((r) => r.name === name);
   const min = rule?.min ?? 0;
   const max = name === "dayOfWeek" ? 6 : (rule?.max ?? 59);
-  if (name === "dayOfWeek") return ranges(f.values.map((d) => d + 1));
+  // 1-7 from Sunday: the standard days moved up by one (all seven were `*`, handled above).
+  if (name === "dayOfWeek") return valuesText(f.values, "dayOfWeek").replace(/\d+/g, (d) => String(Number(d) + 1));
   // A step over the whole field, from its start: `start/step`, AWS's own form.
   const whole = f.parts.length === 1 && f.parts[0] && f.parts[0].step > 1 && f.parts[0].end === max;
   if (whole && f.parts[0]) return `${f.parts[0].start === min && f.parts[0].star ? min : f.parts[0].start}/${f.parts[0].step}`;
-  return ranges(f.values);
-}
-
-/** Values as a list of ranges: 1,2,3,5 -> 1-3,5. */
-function ranges(values: readonly number[]): string {
-  const sorted = [...values].sort((a, b) => a - b);
-  const out: string[] = [];
-  for (let i = 0; i < sorted.length; ) {
-    let j = i;
-    while (j + 1 < sorted.length && (sorted[j + 1] as number) === (sorted[j] as number) + 1) j++;
-    out.push(j > i + 1 ? `${sorted[i]}-${sorted[j]}` : j === i + 1 ? `${sorted[i]},${sorted[j]}` : String(sorted[i]));
-    i = j + 1;
-  }
-  return out.join(",");
+  return valuesText(f.values, name);
 }

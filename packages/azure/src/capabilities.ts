@@ -4,6 +4,7 @@
  * UnsupportedFeatureError thrown when a spec asks for the feature.
  */
 import type { Capability } from "@freehold/core";
+import { WORKLOAD_CAPABILITIES } from "./capabilities-workloads";
 
 const LEARN = "https://learn.microsoft.com/azure";
 
@@ -155,4 +156,5 @@ export const CAPABILITIES: readonly Capability[] = [
     note: "Not set by this backend yet: previous blob versions outside lifecycle prefixes are kept until deleted",
     source: "https://learn.microsoft.com/azure/storage/blobs/versioning-overview",
   },
+  ...WORKLOAD_CAPABILITIES,
 ];

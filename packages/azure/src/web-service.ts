@@ -13,13 +13,13 @@ import type * as keyvault from "@pulumi/azure-native/keyvault";
 import type * as inputs from "@pulumi/azure-native/types/input";
 import * as managedidentity from "@pulumi/azure-native/managedidentity";
 import * as time from "@pulumiverse/time";
-import type { LinkTarget, WebServiceRequest, WebServiceResult } from "@freehold/core";
-import { UnsupportedFeatureError } from "@freehold/model";
+import type { ContainerRequest, LinkTarget, WebServiceRequest, WebServiceResult } from "@freehold/core";
+import { type ContainerComponent, UnsupportedFeatureError } from "@freehold/model";
 import { appRoleFor, degrade } from "@freehold/core";
 import type { AzureDatabaseHandle } from "./database";
 import { customDomain, type CustomDomain } from "./domain";
 import { byRole, deterministicGuid, names } from "./naming";
-import { CONSUMPTION_PROFILE, RBAC_PROPAGATION, type AzurePlatform } from "./network";
+import { CONSUMPTION_PROFILE, RBAC_PROPAGATION, type AzurePlatform, type VaultSecret } from "./network";
 import type { AzureObjectStoreHandle } from "./object-store";
 import { BLOB_DELEGATOR, BLOB_ROLES, type RoleGrant, roleDefinitionId, SECRET_READER } from "./permissions";
 import { pairCopy } from "./regions";
@@ -47,28 +47,37 @@ export interface WebServiceResources {
   [delegate: `${string}-delegate`]: authorization.RoleAssignment;
 }
 
-/** Refuse what Container Apps cannot do, before anything is registered. */
-export function checkWebService(req: Pick<WebServiceRequest, "name" | "spec">): void {
+/** What Container Apps cannot do for any container (a web service, a worker, a job): refused, or degraded where accepted. */
+export function checkContainer(req: { name: string; spec: ContainerComponent }): void {
   const { spec } = req;
   // Only an explicit `false` asks for read-only; unset takes what the cloud has (a difference in the plan, not a refusal).
   if (spec.writableRootFilesystem === false) {
     degrade(
       req,
       "azure",
-      "web-service.read-only-root-filesystem",
+      `${spec.kind}.read-only-root-filesystem`,
       "Container Apps has no read-only root filesystem setting",
-      "Set writableRootFilesystem: true for this service to accept a writable root filesystem on Azure",
+      `Set writableRootFilesystem: true for this ${spec.kind === "web-service" ? "service" : spec.kind === "worker" ? "worker" : "job"} to accept a writable root filesystem on Azure`,
     );
   }
   if (spec.user) {
-    degrade(req, "azure", "web-service.run-as-user", "Container Apps runs the image's own user and has no setting to change it", "Remove user and set the user in the image (Dockerfile USER)");
+    degrade(req, "azure", `${spec.kind}.run-as-user`, "Container Apps runs the image's own user and has no setting to change it", "Remove user and set the user in the image (Dockerfile USER)");
   }
+}
+
+/** Refuse what Container Apps cannot do, before anything is registered. */
+export function checkWebService(req: Pick<WebServiceRequest, "name" | "spec">): void {
+  const { spec } = req;
+  checkContainer(req);
   if (spec.ipAllowList) degrade(req, "azure", "web-service.ip-allow-list", "this backend does not restrict a service's ingress by address yet", "Remove ipAllowList");
   if (spec.webApplicationFirewall) degrade(req, "azure", "web-service.web-application-firewall", "this backend puts no web application firewall in front of a service", "Remove webApplicationFirewall");
   if (spec.domain && !spec.public) {
     throw new UnsupportedFeatureError(req.name, "web-service.custom-domain", "azure", "a custom domain is bound to external ingress; a private service has none", "Set public: true, or remove domain");
   }
 }
+
+/** The vendor settings of a component, merged over a child's arguments by role. */
+export type Vendor = ReturnType<typeof vendorSettings>;
 
 /** Container Apps secret name for an environment variable: lowercase letters, digits and hyphens. */
 export const secretName = (env: string) => env.toLowerCase().replace(/_/g, "-");
@@ -119,22 +128,25 @@ export function probes(spec: WebServiceRequest["spec"]): inputs.app.ContainerApp
   return [probe("Startup", Math.min(240, Math.ceil(hc.startupGraceSeconds / 10)), 10), probe("Readiness", Math.min(period, 10), 3), probe("Liveness", period, 3)];
 }
 
-export function createWebService(req: WebServiceRequest): WebServiceResult {
-  const { name, spec } = req;
-  const p = req.platform as AzurePlatform;
-  checkWebService(req);
-  const vendor = vendorSettings(name, spec.vendor, WEB_SERVICE_ROLES);
-  const size = webServiceSize(req.size, name);
-  const opts = { parent: req.parent };
-  const resourceGroupName = p.resourceGroupName;
-  const environment = p.environment();
-
+/**
+ * What every workload on the environment (a web service, a worker, a scheduled job) is given the same way: its own
+ * user-assigned identity; a private registry's password in the stack's vault; a role assignment per grant (its links,
+ * the registry password) at the narrowest scope, and a wait until they apply; its secrets as Key Vault references read
+ * through that identity; and its environment, plain values and secret references.
+ */
+export function workloadAccess(
+  req: ContainerRequest<ContainerComponent>,
+  p: AzurePlatform,
+  vendor: Vendor,
+  opts: pulumi.CustomResourceOptions,
+): { identity: managedidentity.UserAssignedIdentity; created: Record<string, pulumi.Resource>; registry?: VaultSecret; secrets: inputs.app.SecretArgs[]; env: inputs.app.EnvironmentVarArgs[] } {
+  const { name } = req;
   const identity = new managedidentity.UserAssignedIdentity(
     `${name}-identity`,
-    vendor("identity", { resourceGroupName, location: p.location, tags: p.tags, resourceName: names.identity(p.stack.prefix, req.qualifiedName) }),
+    vendor("identity", { resourceGroupName: p.resourceGroupName, location: p.location, tags: p.tags, resourceName: names.identity(p.stack.prefix, req.qualifiedName) }),
     opts,
   );
-  const created: WebServiceResources = { identity } as WebServiceResources;
+  const created: Record<string, pulumi.Resource> = { identity };
 
   // A private registry's password lives in the stack's vault; the app reads it through its identity, like a database password.
   const registry = req.registry && p.vaultSecret(`${name}-registry-secret`, names.registrySecret(req.qualifiedName), req.registry.password, `Password of ${req.registry.username} at ${req.registry.server}`, opts);
@@ -155,7 +167,7 @@ export function createWebService(req: WebServiceRequest): WebServiceResult {
       },
       opts,
     );
-    created[g.key as `${string}-access`] = ra;
+    created[g.key] = ra;
     return ra;
   });
   // Key Vault references (and a registry password) are read when a revision starts, and a grant can take up to
@@ -178,6 +190,22 @@ export function createWebService(req: WebServiceRequest): WebServiceResult {
     ...("AZURE_CLIENT_ID" in req.env ? [] : [{ name: "AZURE_CLIENT_ID", value: identity.clientId }]),
     ...req.linkEnv.secrets.map((s) => ({ name: s.name, secretRef: secretName(s.name) })),
   ];
+  return { identity, created, ...(registry ? { registry } : {}), secrets, env };
+}
+
+export function createWebService(req: WebServiceRequest): WebServiceResult {
+  const { name, spec } = req;
+  const p = req.platform as AzurePlatform;
+  checkWebService(req);
+  const vendor = vendorSettings(name, spec.vendor, WEB_SERVICE_ROLES);
+  const size = webServiceSize(req.size, name);
+  const opts = { parent: req.parent };
+  const resourceGroupName = p.resourceGroupName;
+  const environment = p.environment();
+
+  const access = workloadAccess(req, p, vendor, opts);
+  const { identity, secrets, env } = access;
+  const created = access.created as unknown as WebServiceResources;
   // Background work (the model refuses it with scaling.min 0) gets what every replica has on Container Apps: its CPU between requests.
   const minReplicas = spec.scaling.min;
   const appName = names.containerApp(req.qualifiedName, p.stack.network?.azure ? p.stack.prefix : undefined);

@@ -256,3 +256,22 @@ export function runsPerMonth(c: Cron): number {
   }
   return (days * c.hour.values.length * c.minute.values.length) / 12;
 }
+
+/**
+ * A field's values written as a list of ranges (`1-5,7`), or `*` when they are
+ * every value of the field: the form every cron accepts.
+ */
+export function valuesText(values: readonly number[], name: CronFieldName): string {
+  const rule = CRON_FIELDS.find((r) => r.name === name) as FieldRule;
+  const size = (name === "dayOfWeek" ? 6 : rule.max) - rule.min + 1;
+  const sorted = [...new Set(values)].sort((a, b) => a - b);
+  if (sorted.length === size) return "*";
+  const out: string[] = [];
+  for (let i = 0; i < sorted.length; ) {
+    let j = i;
+    while (j + 1 < sorted.length && (sorted[j + 1] as number) === (sorted[j] as number) + 1) j++;
+    out.push(j > i + 1 ? `${sorted[i]}-${sorted[j]}` : j === i + 1 ? `${sorted[i]},${sorted[j]}` : String(sorted[i]));
+    i = j + 1;
+  }
+  return out.join(",");
+}

@@ -27,7 +27,7 @@ export function timeZoneProblem(name: string): string | undefined {
 export function utcOffsetAt(zone: string, at: Date): number {
   const text = new Intl.DateTimeFormat("en-US", { timeZone: zone, timeZoneName: "longOffset" }).formatToParts(at).find((p) => p.type === "timeZoneName")?.value ?? "GMT";
   const m = /^GMT(?:([+-])(\d{2}):(\d{2}))?$/.exec(text);
-  if (!m || !m[1]) return 0;
+  if (!m?.[1]) return 0;
   return (m[1] === "-" ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3]));
 }
 
