@@ -3,6 +3,7 @@
  * core's FEATURES. `compare` and docs/gcp.md read this same table.
  */
 import type { Capability } from "@freehold/core";
+import { WORKLOAD_CAPABILITIES } from "./capabilities-workloads";
 
 export const CAPABILITIES: readonly Capability[] = [
   {
@@ -148,4 +149,5 @@ export const CAPABILITIES: readonly Capability[] = [
     note: "Not set by this backend yet: noncurrent object versions outside lifecycle prefixes are kept until deleted",
     source: "https://cloud.google.com/storage/docs/lifecycle",
   },
+  ...WORKLOAD_CAPABILITIES,
 ];

@@ -5,13 +5,12 @@
  * image pulled directly or through an Artifact Registry remote repository, and
  * with a domain, a global external Application Load Balancer in front.
  */
-import { appRoleFor, degrade, type LinkTarget, type WebServiceRequest, type WebServiceResult } from "@freehold/core";
-import type { WebService } from "@freehold/model";
+import { appRoleFor, type ContainerRequest, degrade, type LinkTarget, type WebServiceRequest, type WebServiceResult } from "@freehold/core";
+import type { ContainerComponent, WebService } from "@freehold/model";
 import * as cloudrunv2 from "@pulumi/gcp/cloudrunv2";
 import * as projects from "@pulumi/gcp/projects";
 import * as serviceaccount from "@pulumi/gcp/serviceaccount";
 import * as storage from "@pulumi/gcp/storage";
-import type * as inputs from "@pulumi/gcp/types/input";
 import * as pulumi from "@pulumi/pulumi";
 import type { DatabaseHandle } from "./database";
 import { customDomain } from "./domain";
@@ -33,14 +32,14 @@ export function startupFailures(graceSeconds: number): number {
   return Math.max(1, Math.min(60, Math.ceil(graceSeconds / STARTUP_PERIOD_SECONDS)));
 }
 
-/** Refuse what Cloud Run cannot do, before anything is registered. */
-export function assertSupported(component: string, spec: WebService): void {
+/** What Cloud Run cannot do for any container (a service, a worker pool, a job): refused, or degraded where accepted. */
+export function assertContainerSupported(component: string, spec: ContainerComponent): void {
   // Only an explicit `false` asks for read-only; unset takes what the cloud has (a difference in the plan, not a refusal).
   if (spec.writableRootFilesystem === false) {
     degrade(
       { name: component, spec },
       "gcp",
-      "web-service.read-only-root-filesystem",
+      `${spec.kind}.read-only-root-filesystem`,
       "Cloud Run always gives containers a writable in-memory filesystem and has no setting to make it read-only",
       "Set writableRootFilesystem: true on this component to accept Cloud Run's writable filesystem",
     );
@@ -49,11 +48,16 @@ export function assertSupported(component: string, spec: WebService): void {
     degrade(
       { name: component, spec },
       "gcp",
-      "web-service.run-as-user",
+      `${spec.kind}.run-as-user`,
       "Cloud Run runs the container as the image's user and has no setting to change it",
       "Remove user and set USER in the image instead",
     );
   }
+}
+
+/** Refuse what Cloud Run cannot do, before anything is registered. */
+export function assertSupported(component: string, spec: WebService): void {
+  assertContainerSupported(component, spec);
   if (spec.ipAllowList) degrade({ name: component, spec }, "gcp", "web-service.ip-allow-list", "this backend does not restrict a service's ingress by address yet", "Remove ipAllowList");
   if (spec.webApplicationFirewall) degrade({ name: component, spec }, "gcp", "web-service.web-application-firewall", "this backend puts no web application firewall in front of a service", "Remove webApplicationFirewall");
 }
@@ -71,7 +75,7 @@ function handleOf<T>(link: LinkTarget, guard: (h: unknown) => h is T): T {
 }
 
 /** Least-privilege grants for each link, for the service's own account, and what the service waits for besides them. */
-function grantLinks(req: WebServiceRequest, account: serviceaccount.Account, platform: GcpPlatform): { grants: pulumi.CustomResource[]; ready: pulumi.Resource[] } {
+export function grantLinks(req: ContainerRequest<ContainerComponent>, account: serviceaccount.Account, platform: GcpPlatform): { grants: pulumi.CustomResource[]; ready: pulumi.Resource[] } {
   const grants: pulumi.CustomResource[] = [];
   const ready: pulumi.Resource[] = [];
   const opts = { parent: req.parent };
@@ -108,7 +112,10 @@ function grantLinks(req: WebServiceRequest, account: serviceaccount.Account, pla
 }
 
 /** The container's environment: plain values, and secrets as Secret Manager references pinned to the version Freehold wrote. */
-function environment(req: WebServiceRequest): inputs.cloudrunv2.ServiceTemplateContainerEnv[] {
+/** One environment variable, in the shape a Cloud Run service, worker pool and job all take. */
+export type ContainerEnv = { name: string; value?: pulumi.Input<string>; valueSource?: { secretKeyRef: { secret: pulumi.Input<string>; version: pulumi.Input<string> } } };
+
+export function environment(req: ContainerRequest<ContainerComponent>): ContainerEnv[] {
   return [
     ...Object.entries({ ...req.env, ...req.linkEnv.plain }).map(([name, value]) => ({ name, value })),
     ...req.linkEnv.secrets.map((s) => {
