@@ -9,7 +9,7 @@ import { SpecError, UnsupportedFeatureError } from "@freehold/model";
 import * as ec2 from "@pulumi/aws/ec2";
 import * as ecs from "@pulumi/aws/ecs";
 import * as vpc from "@pulumi/aws/vpc";
-import * as pulumi from "@pulumi/pulumi";
+import type * as pulumi from "@pulumi/pulumi";
 import { isDatabaseHandle } from "./database";
 import { createIngress, ingressOf } from "./ingress";
 import { componentTags, LOG_RETENTION_DAYS, names } from "./naming";

@@ -7,6 +7,7 @@
 import { valueAt } from "../diff";
 import type { Check, CloudObject, CloudRules, GlobalRule, RuleContext, TypeRule } from "../types";
 import { COMPANIONS, nameCheck, noDoubleHyphen, sameRegion, textCheck } from "./common";
+import { AZURE_WORKLOAD_RULES, CONTAINER_APPS_JOB } from "./azure-workloads";
 
 const LEARN = "https://learn.microsoft.com/azure";
 const DOC = {
@@ -518,6 +519,7 @@ export const AZURE_RULES: CloudRules = {
   },
   global: [TAGS, LOCKS, DENY_ACTION, sameRegion(GLOBAL_TYPES, DOC.regions)],
   types: {
+    ...AZURE_WORKLOAD_RULES,
     [RG]: {
       title: "resource group",
       source: DOC.rgDelete,
@@ -843,7 +845,10 @@ export const AZURE_RULES: CloudRules = {
         { path: "zoneRedundant", source: DOC.acaZones },
         { path: "infrastructureResourceGroup", source: DOC.acaVnet },
       ],
-      inUseBy: [{ by: CONTAINER_APP, field: "environmentId", error: "ManagedEnvironmentHasContainerApps: the environment still has container apps", source: DOC.acaEnv }],
+      inUseBy: [
+        { by: CONTAINER_APP, field: "environmentId", error: "ManagedEnvironmentHasContainerApps: the environment still has container apps", source: DOC.acaEnv },
+        { by: CONTAINER_APPS_JOB, field: "environmentId", error: "the environment still has Container Apps jobs: delete them first", source: DOC.acaEnv },
+      ],
       contains: (other, self) => other.type === CERTIFICATE && (other.references.environmentName ?? []).includes(self.key),
       notes: [`a subnet holds one environment ([source](${DOC.acaVnet}))`],
       beforeCreate: (obj, ctx) => {
