@@ -13,7 +13,7 @@
  *   day of week are written as the list of values they stand for.
  *
  * Every field is rewritten from the values it allows, so the meaning is kept
- * by construction (cron.test.ts checks it minute by minute).
+ * by construction (workloads.test.ts checks the runs quarter hour by quarter hour).
  */
 import { type Cron, CRON_FIELDS, type CronFieldName, type CronFieldValue, valuesText } from "@freehold/model";
 

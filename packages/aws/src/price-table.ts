@@ -72,10 +72,11 @@ export const PRICE_TABLE: PriceTable = {
         "usd": 0.025,
         "unit": "1K state transitions",
         "source": {
-          "name": "AWS Step Functions pricing page, Standard workflows, Europe (London): $0.0250 per 1,000 state transitions (4,000 a month free, not deducted), read in a stored copy of the page",
+          "name": "AWS Step Functions pricing page, Standard workflows, Europe (London): $0.0250 per 1,000 state transitions (4,000 a month free, not deducted), read in a stored copy of the page; the usage type is the price list's usual naming, not confirmed against it",
           "date": "2026-12-06",
           "url": "https://aws.amazon.com/step-functions/pricing/",
-          "region": "eu-west-2"
+          "region": "eu-west-2",
+          "sku": "EUW2-StateTransition"
         }
       },
       "fargate.vcpu": {
@@ -744,10 +745,11 @@ export const PRICE_TABLE: PriceTable = {
         "usd": 0.025,
         "unit": "1K state transitions",
         "source": {
-          "name": "AWS Step Functions pricing page, Standard workflows, US East (N. Virginia): $0.0250 per 1,000 state transitions (4,000 a month free, not deducted), read in a stored copy of the page",
+          "name": "AWS Step Functions pricing page, Standard workflows, US East (N. Virginia): $0.0250 per 1,000 state transitions (4,000 a month free, not deducted), read in a stored copy of the page; the usage type is the price list's usual naming, not confirmed against it",
           "date": "2026-12-06",
           "url": "https://aws.amazon.com/step-functions/pricing/",
-          "region": "us-east-1"
+          "region": "us-east-1",
+          "sku": "StateTransition"
         }
       },
       "fargate.vcpu": {

@@ -35,6 +35,8 @@ type Component = WebService | Worker | ScheduledJob | Database | ObjectStore;
 export type ContainerKind = "web-service" | "worker" | "scheduled-job";
 /** A component that runs a container. */
 export type ContainerComponent = WebService | Worker | ScheduledJob;
+/** Does this kind of component run a container (a web service, a worker, a scheduled job)? */
+export const isContainerKind = (kind: string): kind is ContainerKind => kind === "web-service" || kind === "worker" || kind === "scheduled-job";
 /** Access a link grants. */
 export type Access = "read" | "write" | "readWrite";
 export type LinkInput = NonNullable<WebServiceInput["links"]>[number];
