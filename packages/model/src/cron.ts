@@ -108,7 +108,8 @@ export function parseCron(text: string): { cron: Cron; problems: [] } | { cron?:
 function parseField(text: string, rule: FieldRule): { value: CronFieldValue } | { problems: string[] } {
   const problems: string[] = [];
   const parts: CronPart[] = [];
-  const upper = text.toUpperCase();
+  // The field's own names (JUL, WED) hold letters that are marks elsewhere (L, W): take them out before looking for a mark.
+  const upper = text.toUpperCase().replace(/[A-Z]{3}/g, (n) => (rule.names?.includes(n) ? "" : n));
   for (const [mark, why] of Object.entries(NOT_STANDARD)) if (upper.includes(mark)) return { problems: [`${rule.label} ${JSON.stringify(text)}: ${why}`] };
   for (const item of text.split(",")) {
     const m = /^(\*|[A-Za-z0-9]+(?:-[A-Za-z0-9]+)?)(?:\/(\d+))?$/.exec(item);
