@@ -53,7 +53,6 @@ export const GCP_WORKLOAD_RULES: Record<string, TypeRule> = {
       error: "cannot destroy WorkerPool without setting deletion_protection=false and running `terraform apply`",
       source: `${TF}/cloudrunv2/resource_cloud_run_v2_worker_pool.go`,
     },
-    notes: [`deletion refused while \`deletionProtection\` is true (the provider's default) ([source](${TF}/cloudrunv2/resource_cloud_run_v2_worker_pool.go))`],
   },
   [WORKLOAD_TYPES.jobIam]: {
     title: "IAM member on a Cloud Run job",
