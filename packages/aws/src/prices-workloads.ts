@@ -4,23 +4,14 @@
  * `runMinutes`), the Step Functions state transitions of each run, and the
  * schedule's invocations. A worker is an ECS service, priced with the others.
  */
-import { costLine, type PlannedResource, type PricingContext, type ResourcePricer } from "@freehold/core";
-import { parseCron, runsPerMonth } from "@freehold/model";
-
-/** The runs a month of the job a resource belongs to, and its usage; undefined outside a scheduled job. */
-export function jobRuns(ctx: PricingContext): { runs: number; minutes: number; retries: number } | undefined {
-  const c = ctx.component;
-  if (c?.spec.kind !== "scheduled-job") return undefined;
-  const cron = parseCron(c.spec.schedule).cron;
-  return { runs: cron ? Math.round(runsPerMonth(cron) * 100) / 100 : 0, minutes: ctx.usageOf({ name: c.name, kind: "scheduled-job" }).runMinutes, retries: c.spec.retries };
-}
+import { costLine, type PlannedResource, type ResourcePricer, scheduledJobRuns } from "@freehold/core";
 
 /** The state transitions of one successful run: Start, Run, Exit code, Succeeded (each retry adds four more). */
 export const TRANSITIONS_PER_RUN = 4;
 
 /** The state machine: the Fargate time of the runs it starts, and its state transitions. */
 export const stateMachine: ResourcePricer = (_r: PlannedResource, ctx) => {
-  const job = jobRuns(ctx);
+  const job = scheduledJobRuns(ctx);
   if (!job) return [];
   const cpu = ctx.component?.size?.cpu ?? 0.25;
   const mem = ctx.component?.size?.memoryGiB ?? 0.5;
@@ -35,7 +26,7 @@ export const stateMachine: ResourcePricer = (_r: PlannedResource, ctx) => {
 
 /** The schedule: one invocation a run. */
 export const schedule: ResourcePricer = (_r, ctx) => {
-  const job = jobRuns(ctx);
+  const job = scheduledJobRuns(ctx);
   if (!job) return [];
   return [costLine(`EventBridge Scheduler invocations, ${job.runs} a month (14 million a month free, not deducted)`, job.runs / 1e6, ctx.prices.get("scheduler.invocation"), "usage")];
 };

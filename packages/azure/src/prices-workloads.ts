@@ -4,18 +4,15 @@
  * (https://learn.microsoft.com/azure/container-apps/billing). How often it
  * runs comes from its schedule, how long from the usage's `runMinutes`.
  */
-import { costLine, type ResourcePricer } from "@freehold/core";
-import { parseCron, runsPerMonth } from "@freehold/model";
+import { costLine, type ResourcePricer, scheduledJobRuns } from "@freehold/core";
 
 export const containerAppsJob: ResourcePricer = (_r, ctx) => {
-  const c = ctx.component;
-  if (c?.spec.kind !== "scheduled-job") return [];
-  const cron = parseCron(c.spec.schedule).cron;
-  const runs = cron ? Math.round(runsPerMonth(cron) * 100) / 100 : 0;
-  const minutes = ctx.usageOf({ name: c.name, kind: "scheduled-job" }).runMinutes;
+  const job = scheduledJobRuns(ctx);
+  if (!job) return [];
+  const { runs, minutes } = job;
   const seconds = runs * minutes * 60;
-  const cpu = c.size?.cpu ?? 0.5;
-  const mem = c.size?.memoryGiB ?? 1;
+  const cpu = ctx.component?.size?.cpu ?? 0.5;
+  const mem = ctx.component?.size?.memoryGiB ?? 1;
   const what = `${runs} runs a month x ${minutes} min`;
   return [
     costLine(`vCPU, ${what} x ${cpu} vCPU, active (free grant not deducted)`, seconds * cpu, ctx.prices.get("aca.vcpu"), "usage"),

@@ -5,8 +5,7 @@
  * - a Cloud Scheduler job: $0.10 per job per 31 days, whatever it runs (https://cloud.google.com/scheduler/pricing;
  *   3 jobs free per billing account, not deducted).
  */
-import { costLine, type ResourcePricer } from "@freehold/core";
-import { parseCron, runsPerMonth } from "@freehold/model";
+import { costLine, type ResourcePricer, scheduledJobRuns } from "@freehold/core";
 
 export const workerPool: ResourcePricer = (_r, ctx) => {
   const c = ctx.component;
@@ -23,14 +22,12 @@ export const workerPool: ResourcePricer = (_r, ctx) => {
 
 /** A scheduled job's Cloud Run job (the database's one-off role job is not a scheduled job: no line). */
 export const cloudRunJob: ResourcePricer = (_r, ctx) => {
-  const c = ctx.component;
-  if (c?.spec.kind !== "scheduled-job") return [];
-  const cron = parseCron(c.spec.schedule).cron;
-  const runs = cron ? Math.round(runsPerMonth(cron) * 100) / 100 : 0;
-  const minutes = ctx.usageOf({ name: c.name, kind: "scheduled-job" }).runMinutes;
+  const job = scheduledJobRuns(ctx);
+  if (!job) return [];
+  const { runs, minutes } = job;
   const seconds = runs * minutes * 60;
-  const cpu = c.size?.cpu ?? 1;
-  const mem = c.size?.memoryGiB ?? 0.5;
+  const cpu = ctx.component?.size?.cpu ?? 1;
+  const mem = ctx.component?.size?.memoryGiB ?? 0.5;
   const what = `${runs} runs a month x ${minutes} min`;
   return [
     costLine(`vCPU, ${what} x ${cpu} vCPU`, seconds * cpu, ctx.prices.get("run.vcpu.instance"), "usage"),

@@ -24,14 +24,9 @@ import * as cloudscheduler from "@pulumi/gcp/cloudscheduler";
 import type * as serviceaccount from "@pulumi/gcp/serviceaccount";
 import * as pulumi from "@pulumi/pulumi";
 import type { Sleep } from "@pulumiverse/time/sleep";
-import { grantsSettled } from "./grants";
-import { imageSource } from "./image";
 import { NAME_RULES, names } from "./naming";
-import { type Api, platformOf } from "./network";
-import { cloudRunLimits, webServiceSize } from "./sizes";
-import { vendorSettings, withVendor } from "./vendor";
-import { assertContainerSupported, environment, grantLinks } from "./web-service";
-import { type ImageResources, workloadAccount } from "./worker";
+import { withVendor } from "./vendor";
+import { type ImageResources, workload, workloadAccount } from "./worker";
 import type { WebServiceResources } from "./resources";
 
 export const SCHEDULED_JOB_SERVICE = "Cloud Run jobs and Cloud Scheduler";
@@ -62,21 +57,9 @@ export const jobNames = {
 };
 
 export function scheduledJob(req: ScheduledJobRequest): ScheduledJobResult {
-  assertContainerSupported(req.name, req.spec);
-  const platform = platformOf(req.platform);
-  const vendor = vendorSettings(req.name, req.spec.vendor, SCHEDULED_JOB_ROLES);
   const spec = req.spec;
-  const opts = { parent: req.parent };
-  const size = webServiceSize(req.size, req.name);
-  const linksDatabase = req.links.some((l) => l.kind === "database");
-  const net = linksDatabase ? platform.network() : undefined;
-
-  const account = workloadAccount(req, platform, vendor, "scheduled job");
-  const links = grantLinks(req, account, platform);
-  const image = imageSource(req, platform, vendor);
-  const settled = links.grants.length ? [grantsSettled(`${req.name}-grants`, links.grants, opts)] : [];
-  const apis: Api[] = ["run"];
-  if (linksDatabase) apis.push("compute");
+  const w = workload(req, "scheduled job", SCHEDULED_JOB_ROLES);
+  const { platform, vendor, opts, size, resources, linksDatabase } = w;
   const jobName = jobNames.job(req.stack.prefix, req.qualifiedName);
 
   const job = new cloudrunv2.Job(
@@ -92,28 +75,13 @@ export function scheduledJob(req: ScheduledJobRequest): ScheduledJobResult {
         template: {
           taskCount: 1,
           parallelism: 1,
-          template: {
-            serviceAccount: account.email,
-            maxRetries: spec.retries,
-            timeout: `${spec.timeoutSeconds}s`,
-            vpcAccess: net ? { networkInterfaces: [{ network: net.network, subnetwork: net.subnetwork }], egress: "PRIVATE_RANGES_ONLY" } : undefined,
-            containers: [
-              {
-                image: image.image,
-                ...(spec.command ? { commands: spec.command } : {}),
-                ...(spec.args ? { args: spec.args } : {}),
-                resources: { limits: cloudRunLimits(size) },
-                envs: environment(req),
-              },
-            ],
-          },
+          template: { serviceAccount: w.account.email, maxRetries: spec.retries, timeout: `${spec.timeoutSeconds}s`, vpcAccess: w.vpcAccess, containers: [w.container] },
         },
       },
       vendor,
       "job",
     ),
-    // A run reads its secrets through its grants: never before they apply, the image source exists and the database role is there.
-    { ...opts, dependsOn: [...platform.apisFor(...apis), platform.ready("run"), ...settled, ...image.dependsOn, ...links.ready, ...(net ? net.egressDependsOn : [])] },
+    { ...opts, dependsOn: w.dependsOn },
   );
 
   const schedulerAccount = workloadAccount({ ...req, name: `${req.name}-scheduler`, qualifiedName: `${req.qualifiedName}-sched` }, platform, vendor, "scheduled job's scheduler (runs the job, nothing else)", "schedulerAccount");
@@ -140,11 +108,7 @@ export function scheduledJob(req: ScheduledJobRequest): ScheduledJobResult {
     { ...opts, dependsOn: [platform.api("cloudscheduler"), schedulerInvoker] },
   );
 
-  const resources: Record<string, pulumi.Resource> = { job, schedule, serviceAccount: account, schedulerAccount, schedulerInvoker, ...image.resources };
-  links.grants.forEach((g, i) => {
-    resources[`grant${i}`] = g;
-  });
-  if (settled[0]) resources.grantsSettled = settled[0];
+  Object.assign(resources, { job, schedule, schedulerAccount, schedulerInvoker });
   platform.logs();
   return {
     runCommand: pulumi.interpolate`gcloud run jobs execute ${job.name} --region ${job.location} --project ${job.project}`,
@@ -161,7 +125,7 @@ export function scheduledJob(req: ScheduledJobRequest): ScheduledJobResult {
         invoker: `${jobNames.schedulerAccount(req.stack.prefix, req.qualifiedName)} (roles/run.invoker on this job only)`,
         vpcEgress: linksDatabase ? "Direct VPC egress, private ranges only" : "none",
         serviceAccount: names.serviceAccount(req.stack.prefix, req.qualifiedName),
-        ...(image.resources.repository ? { imageSource: "Artifact Registry remote repository" } : {}),
+        ...(resources.repository ? { imageSource: "Artifact Registry remote repository" } : {}),
       },
       dataLocations: req.stack.residency === "none" ? [{ region: "global", use: "application logs (Cloud Logging's _Default bucket)" }] : [],
     },

@@ -69,24 +69,56 @@ export function workerScaling(scaling: { min: number; max: number }): cloudrunv2
   return scaling.max > scaling.min ? { scalingMode: "AUTOMATIC", minInstanceCount: scaling.min, maxInstanceCount: scaling.max } : { scalingMode: "MANUAL", manualInstanceCount: scaling.min };
 }
 
-export function worker(req: WorkerRequest): WorkerResult {
+/**
+ * What a worker pool and a job share, built the same way: the component's own account, its link grants and the wait
+ * after them, its image source, Direct VPC egress where it links a database, its container (image, command, size,
+ * environment), what its first run waits for, and its resources by role so far.
+ */
+export function workload(req: WorkerRequest | ScheduledJobRequest, what: string, roles: readonly string[]) {
   assertContainerSupported(req.name, req.spec);
   const platform = platformOf(req.platform);
-  const vendor = vendorSettings(req.name, req.spec.vendor, WORKER_ROLES);
+  const vendor = vendorSettings(req.name, req.spec.vendor, roles);
   const spec = req.spec;
   const opts = { parent: req.parent };
   const size = webServiceSize(req.size, req.name);
   const linksDatabase = req.links.some((l) => l.kind === "database");
   const net = linksDatabase ? platform.network() : undefined;
-
-  const account = workloadAccount(req, platform, vendor, "worker");
+  const account = workloadAccount(req, platform, vendor, what);
   const links = grantLinks(req, account, platform);
   const image = imageSource(req, platform, vendor);
-  const settled = links.grants.length ? [grantsSettled(`${req.name}-grants`, links.grants, opts)] : [];
-  const apis: Api[] = ["run"];
-  if (linksDatabase) apis.push("compute");
+  const settled = links.grants.length ? grantsSettled(`${req.name}-grants`, links.grants, opts) : undefined;
+  const apis: Api[] = linksDatabase ? ["run", "compute"] : ["run"];
+  const resources: Record<string, pulumi.Resource> = { serviceAccount: account, ...image.resources };
+  links.grants.forEach((g, i) => {
+    resources[`grant${i}`] = g;
+  });
+  if (settled) resources.grantsSettled = settled;
+  return {
+    platform,
+    vendor,
+    opts,
+    size,
+    account,
+    resources,
+    linksDatabase,
+    vpcAccess: net ? { networkInterfaces: [{ network: net.network, subnetwork: net.subnetwork }], egress: "PRIVATE_RANGES_ONLY" } : undefined,
+    container: {
+      image: image.image,
+      ...(spec.command ? { commands: spec.command } : {}),
+      ...(spec.args ? { args: spec.args } : {}),
+      resources: { limits: cloudRunLimits(size) },
+      envs: environment(req),
+    },
+    // The first run starts only once its grants apply, Cloud Run's service agent is ready, its image source exists and its database role is there.
+    dependsOn: [...platform.apisFor(...apis), platform.ready("run"), ...(settled ? [settled] : []), ...image.dependsOn, ...links.ready, ...(net ? net.egressDependsOn : [])],
+  };
+}
 
-  const workerPool = new cloudrunv2.WorkerPool(
+export function worker(req: WorkerRequest): WorkerResult {
+  const spec = req.spec;
+  const w = workload(req, "worker", WORKER_ROLES);
+  const { platform, size, resources } = w;
+  resources.workerPool = new cloudrunv2.WorkerPool(
     `${req.name}-worker-pool`,
     withVendor<cloudrunv2.WorkerPoolArgs>(
       {
@@ -98,32 +130,14 @@ export function worker(req: WorkerRequest): WorkerResult {
         deletionProtection: false,
         labels: platform.labels,
         scaling: workerScaling(spec.scaling),
-        template: {
-          serviceAccount: account.email,
-          vpcAccess: net ? { networkInterfaces: [{ network: net.network, subnetwork: net.subnetwork }], egress: "PRIVATE_RANGES_ONLY" } : undefined,
-          containers: [
-            {
-              image: image.image,
-              ...(spec.command ? { commands: spec.command } : {}),
-              ...(spec.args ? { args: spec.args } : {}),
-              resources: { limits: cloudRunLimits(size) },
-              envs: environment(req),
-            },
-          ],
-        },
+        template: { serviceAccount: w.account.email, vpcAccess: w.vpcAccess, containers: [w.container] },
       },
-      vendor,
+      w.vendor,
       "workerPool",
     ),
-    // The first revision starts only once its grants apply, Cloud Run's service agent is ready, its image source exists and its database role is there.
-    { ...opts, dependsOn: [...platform.apisFor(...apis), platform.ready("run"), ...settled, ...image.dependsOn, ...links.ready, ...(net ? net.egressDependsOn : [])] },
+    { ...w.opts, dependsOn: w.dependsOn },
   );
-
-  const resources: Record<string, pulumi.Resource> = { workerPool, serviceAccount: account, ...image.resources };
-  links.grants.forEach((g, i) => {
-    resources[`grant${i}`] = g;
-  });
-  if (settled[0]) resources.grantsSettled = settled[0];
+  const linksDatabase = w.linksDatabase;
   platform.logs();
   return {
     resources,
@@ -138,7 +152,7 @@ export function worker(req: WorkerRequest): WorkerResult {
         billing: "instance-based (CPU allocated for each instance's whole life)",
         vpcEgress: linksDatabase ? "Direct VPC egress, private ranges only" : "none",
         serviceAccount: names.serviceAccount(req.stack.prefix, req.qualifiedName),
-        ...(image.resources.repository ? { imageSource: "Artifact Registry remote repository" } : {}),
+        ...(resources.repository ? { imageSource: "Artifact Registry remote repository" } : {}),
       },
       dataLocations: req.stack.residency === "none" ? [{ region: "global", use: "application logs (Cloud Logging's _Default bucket)" }] : [],
     },
