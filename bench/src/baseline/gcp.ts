@@ -3,6 +3,7 @@
 // role created by a Cloud Run job, Cloud Storage, Secret Manager for the passwords, and the stack's logs
 // kept in its region.
 import * as cloudrunv2 from "@pulumi/gcp/cloudrunv2";
+import * as cloudscheduler from "@pulumi/gcp/cloudscheduler";
 import * as compute from "@pulumi/gcp/compute";
 import * as gcpConfig from "@pulumi/gcp/config";
 import * as logging from "@pulumi/gcp/logging";
@@ -378,20 +379,28 @@ export interface WebArgs {
   storeAccess: "read" | "readWrite";
 }
 
-/** The service account's grants: the database's password and instance, the bucket, signing URLs as itself. */
-function grants(p: Platform, a: WebArgs, account: serviceaccount.Account): pulumi.CustomResource[] {
+/** The database link's grants: its password and, conditioned to the instance, the Cloud SQL client role. */
+function databaseGrants(a: { name: string; db: Db }, account: serviceaccount.Account): pulumi.CustomResource[] {
   const member = account.member;
-  const bucket = a.store.bucket.name;
   const instance = a.db.instance.name;
   const condition = pulumi.all([account.project, instance]).apply(([project, i]) => ({
     title: `freehold-${i}`.slice(0, 100),
     description: `Only Cloud SQL instance ${i}`,
     expression: `resource.name == 'projects/${project}/instances/${i}' && resource.type == 'sqladmin.googleapis.com/Instance'`,
   }));
-  const objects = a.storeAccess === "read" ? "roles/storage.objectViewer" : "roles/storage.objectUser";
   return [
     secretReader(`${a.name}-${a.db.name}-secret-access`, a.db.app.secret, member),
     new projects.IAMMember(`${a.name}-${a.db.name}-sql-client`, { project: account.project, role: "roles/cloudsql.client", member, condition }),
+  ];
+}
+
+/** The service account's grants: the database's password and instance, the bucket, signing URLs as itself. */
+function grants(p: Platform, a: { name: string; db: Db; store: Store; storeAccess: "read" | "readWrite" }, account: serviceaccount.Account): pulumi.CustomResource[] {
+  const member = account.member;
+  const bucket = a.store.bucket.name;
+  const objects = a.storeAccess === "read" ? "roles/storage.objectViewer" : "roles/storage.objectUser";
+  return [
+    ...databaseGrants(a, account),
     new storage.BucketIAMMember(`${a.name}-${a.store.name}-access`, { bucket, role: objects, member }),
     new storage.BucketIAMMember(`${a.name}-${a.store.name}-bucket-reader`, { bucket, role: "roles/storage.legacyBucketReader", member }),
     new serviceaccount.IAMMember(`${a.name}-url-signer`, { serviceAccountId: account.name, role: p.urlSigner.name, member }),
@@ -456,6 +465,108 @@ export function webService(p: Platform, a: WebArgs): pulumi.Output<string> {
   return service.uri;
 }
 
+/** A worker's or a job's own account, its grants and the wait after them, and its container's environment. */
+function workloadIdentity(p: Platform, a: { name: string; db: Db; store?: Store; storeAccess?: "read" | "readWrite" }, what: string) {
+  const account = new serviceaccount.Account(
+    `${a.name}-account`,
+    { accountId: fitName([p.prefix, a.name], 30), displayName: `Freehold ${p.prefix}/${a.name}`, description: `Identity of one Freehold ${what}; holds only its links' grants` },
+    { dependsOn: [p.apis.iam] },
+  );
+  const list = a.store && a.storeAccess ? grants(p, { ...a, store: a.store, storeAccess: a.storeAccess }, account) : databaseGrants(a, account);
+  const settled = grantsSettled(`${a.name}-grants-settled`, list);
+  const env: Record<string, pulumi.Input<string>> = {
+    DATABASE_HOST: a.db.host,
+    DATABASE_PORT: "5432",
+    DATABASE_NAME: a.db.database.name,
+    DATABASE_USER: "app",
+    DATABASE_SSLMODE: "require",
+    ...(a.store ? { OBJECT_STORE_PROVIDER: "gcs", OBJECT_STORE_BUCKET: a.store.bucket.name, OBJECT_STORE_ENDPOINT: "https://storage.googleapis.com", OBJECT_STORE_ACCESS: a.storeAccess as string } : {}),
+  };
+  const envs = [
+    ...Object.entries(env).map(([name, value]) => ({ name, value })),
+    { name: "DATABASE_PASSWORD", valueSource: { secretKeyRef: { secret: a.db.app.secret.secretId, version: a.db.app.version.version } } },
+  ];
+  return { account, settled, envs, dependsOn: [p.apis.run, p.apis.compute, p.runReady, settled, a.db.roleJob, p.addressRelease] };
+}
+
+/** A worker: a Cloud Run worker pool (no endpoint), CPU autoscaling between min and max. */
+export function worker(p: Platform, a: { name: string; image: string; args: string[]; memory: string; min: number; max: number; db: Db; store: Store; storeAccess: "read" | "readWrite" }): void {
+  const w = workloadIdentity(p, a, "worker");
+  new cloudrunv2.WorkerPool(
+    `${a.name}-worker-pool`,
+    {
+      name: fitName([p.prefix, a.name], 49),
+      location: region,
+      launchStage: "BETA",
+      deletionProtection: false,
+      labels: p.labels,
+      scaling: { scalingMode: "AUTOMATIC", minInstanceCount: a.min, maxInstanceCount: a.max },
+      template: {
+        serviceAccount: w.account.email,
+        vpcAccess: { networkInterfaces: [{ network: p.network.name, subnetwork: p.subnet.name }], egress: "PRIVATE_RANGES_ONLY" },
+        containers: [{ image: a.image, args: a.args, resources: { limits: { cpu: "1", memory: a.memory } }, envs: w.envs }],
+      },
+    },
+    { dependsOn: w.dependsOn },
+  );
+}
+
+/** A scheduled job: a Cloud Run job run by Cloud Scheduler in the job's time zone, as an account that may only run it. */
+export function scheduledJob(p: Platform, a: { name: string; image: string; args: string[]; memory: string; schedule: string; timeZone: string; timeoutSeconds: number; retries: number; db: Db }): void {
+  const w = workloadIdentity(p, a, "scheduled job");
+  const jobName = fitName([p.prefix, a.name], 40);
+  const job = new cloudrunv2.Job(
+    `${a.name}-job`,
+    {
+      name: jobName,
+      location: region,
+      launchStage: "GA",
+      deletionProtection: false,
+      labels: p.labels,
+      template: {
+        taskCount: 1,
+        parallelism: 1,
+        template: {
+          serviceAccount: w.account.email,
+          maxRetries: a.retries,
+          timeout: `${a.timeoutSeconds}s`,
+          vpcAccess: { networkInterfaces: [{ network: p.network.name, subnetwork: p.subnet.name }], egress: "PRIVATE_RANGES_ONLY" },
+          containers: [{ image: a.image, args: a.args, resources: { limits: { cpu: "1", memory: a.memory } }, envs: w.envs }],
+        },
+      },
+    },
+    { dependsOn: w.dependsOn },
+  );
+  const scheduler = new serviceaccount.Account(
+    `${a.name}-scheduler-account`,
+    {
+      accountId: fitName([p.prefix, `${a.name}-sched`], 30),
+      displayName: `Freehold ${p.prefix}/${a.name}-sched`,
+      description: "Identity of one Freehold scheduled job's scheduler (runs the job, nothing else); holds only its links' grants",
+    },
+    { dependsOn: [p.apis.iam] },
+  );
+  const invoker = new cloudrunv2.JobIamMember(`${a.name}-scheduler-invoker`, { name: job.name, location: job.location, role: "roles/run.invoker", member: scheduler.member });
+  const api = new projects.Service(`${p.stack}-api-cloudscheduler`, { project: p.projectId, service: "cloudscheduler.googleapis.com", disableOnDestroy: false, disableDependentServices: false });
+  new cloudscheduler.Job(
+    `${a.name}-schedule`,
+    {
+      name: fitName([p.prefix, a.name], 63),
+      region,
+      description: `Runs the Cloud Run job ${jobName} (Freehold ${p.prefix}/${a.name})`,
+      schedule: a.schedule,
+      timeZone: a.timeZone,
+      retryConfig: { retryCount: 3, minBackoffDuration: "30s", maxBackoffDuration: "300s" },
+      httpTarget: {
+        httpMethod: "POST",
+        uri: pulumi.interpolate`https://run.googleapis.com/v2/projects/${job.project}/locations/${job.location}/jobs/${job.name}:run`,
+        oauthToken: { serviceAccountEmail: scheduler.email, scope: "https://www.googleapis.com/auth/cloud-platform" },
+      },
+    },
+    { dependsOn: [api, invoker] },
+  );
+}
+
 // The Crown Marketplace (examples/crown-marketplace) on Google Cloud.
 export function crownMarketplace() {
   const p = platform("crown-marketplace", { service: "crown-marketplace", owner: "digital-marketplace-team" });
@@ -472,9 +583,10 @@ export function crownMarketplace() {
     name: "web", image: "ghcr.io/example/marketplace-web:1.4.2", memory: "2048Mi", min: 2, max: 10, public: true,
     healthPath: "/healthz", env: { NODE_ENV: "production" }, db, store: uploads, storeAccess: "readWrite",
   });
-  webService(p, {
-    name: "worker", image: "ghcr.io/example/marketplace-worker:1.4.2", memory: "1024Mi", min: 1, max: 4, public: false,
-    healthPath: "/healthz", env: {}, db, store: uploads, storeAccess: "read",
+  worker(p, { name: "worker", image: "ghcr.io/example/marketplace-worker:1.4.2", args: ["process-uploads"], memory: "1024Mi", min: 1, max: 4, db, store: uploads, storeAccess: "read" });
+  scheduledJob(p, {
+    name: "nightly", image: "ghcr.io/example/marketplace-worker:1.4.2", args: ["expire-listings"], memory: "1024Mi",
+    schedule: "0 2 * * *", timeZone: "Europe/London", timeoutSeconds: 1800, retries: 2, db,
   });
   return { url, bucket: uploads.bucket.name, databaseHost: db.host };
 }
