@@ -29,6 +29,15 @@ describe("docs/reference.md", () => {
     for (const kind of ["web-service", "database", "object-store"]) expect(text).toContain(`## \`${kind}\``);
     expect(text).toMatch(/\| `storageGiB` \| integer \(>= 20, <= 16384\) \| `20` \| Storage, GiB\. \|/);
   });
+
+  it("lists the fields of every object form a field may take: a link's access, an explicit size", () => {
+    const { render } = require("../scripts/docs-reference.cjs") as { render(): string };
+    const text = render();
+    expect(text).toContain("| `links[].to` | string (up to 24 chars) | required | The linked component's name. |");
+    expect(text).toContain("| `links[].access` | `read`, `write`, `readWrite` | `\"readWrite\"` | Access granted. |");
+    expect(text).toContain("| `size.cpu` | number (>= 0.25, <= 16) | required | vCPUs requested. |");
+    expect(text).toContain("| `size.memoryGiB` | number (>= 1, <= 768) | required | Memory requested, GiB. |");
+  });
 });
 
 describe("docs/testing.md", () => {
