@@ -9,7 +9,7 @@ import { describe, expect, it } from "vitest";
 import { ROOT } from "./cli-helpers";
 
 /** What a user cannot follow, each with why it is refused. */
-export const INTERNAL: Array<{ pattern: RegExp; what: string }> = [
+const INTERNAL: Array<{ pattern: RegExp; what: string }> = [
   { pattern: /\bissues? #?\d+/i, what: "an issue number" },
   // "#3" as a reference, not a Markdown anchor ("page#section") or an HTML entity ("&#39;").
   { pattern: /(^|[^\w/&#])#\d+\b/, what: "an issue or item number" },
@@ -21,7 +21,7 @@ export const INTERNAL: Array<{ pattern: RegExp; what: string }> = [
 ];
 
 /** Every problem in `text`: the line and what it refers to. */
-export function internalReferences(text: string): string[] {
+function internalReferences(text: string): string[] {
   const found: string[] = [];
   text.split("\n").forEach((line, i) => {
     // A link's target (a provider's own issue tracker, say) is a source, not the project's history.
