@@ -49,3 +49,16 @@ describe("docs/testing.md", () => {
     expect(doc).toContain(`\`\`\`ts\n${example}\`\`\``);
   });
 });
+
+describe("docs/providers.md", () => {
+  it("shows each cloud's explicit-provider recipe as it is (examples/explicit-providers, planned in npm test)", () => {
+    const { readFileSync } = require("node:fs") as typeof import("node:fs");
+    const { join } = require("node:path") as typeof import("node:path");
+    const doc = readFileSync(join(__dirname, "..", "docs", "providers.md"), "utf8");
+    for (const cloud of ["aws", "azure", "gcp"]) {
+      const recipe = readFileSync(join(__dirname, "..", "examples", "explicit-providers", `${cloud}.ts`), "utf8");
+      expect(doc).toContain(`\`\`\`ts\n${recipe}\`\`\``);
+      for (const pkg of ["@pulumi/random", "@pulumiverse/time"]) expect(recipe).toContain(pkg);
+    }
+  });
+});
