@@ -1,5 +1,6 @@
 import { FEATURES } from "@freehold/model";
 import { describe, expect, it } from "vitest";
+import { TSCONFIG } from "../packages/cli/src/eject/files";
 
 const { render } = require("../scripts/docs-capabilities.cjs") as { render(cloud: string): { text: string; next: string } };
 const prices = require("../scripts/docs-prices.cjs") as { render(cloud: string): { text: string; next: string } };
@@ -47,6 +48,39 @@ describe("docs/testing.md", () => {
     const doc = readFileSync(join(__dirname, "..", "docs", "testing.md"), "utf8");
     const example = readFileSync(join(__dirname, "..", "examples", "crown-marketplace", "index.test.ts"), "utf8");
     expect(doc).toContain(`\`\`\`ts\n${example}\`\`\``);
+  });
+
+  it("shows plan()'s options as the example's options test has them, and they are what freehold plan . reads from Pulumi.yaml", () => {
+    const { readFileSync } = require("node:fs") as typeof import("node:fs");
+    const { join } = require("node:path") as typeof import("node:path");
+    const { resolveTarget } = require("@freehold/cli") as typeof import("@freehold/cli");
+    const dir = join(__dirname, "..", "examples", "crown-marketplace");
+    const doc = readFileSync(join(__dirname, "..", "docs", "testing.md"), "utf8");
+    const test = readFileSync(join(dir, "options.test.ts"), "utf8");
+    expect(doc).toContain(`\`\`\`ts\n${test}\`\`\``);
+    const target = resolveTarget(dir, "prod");
+    expect(target).toMatchObject({ kind: "program", project: "crown-marketplace", stack: "prod" });
+    const config = (target as { config: Record<string, string> }).config;
+    expect(test).toContain(`project: "crown-marketplace"`);
+    expect(test).toContain(`stack: "prod"`);
+    expect(test).toContain(`"freehold:region": "${config["freehold:region"]}"`);
+    expect(test).toContain(`"freehold:residency": "${config["freehold:residency"]}"`);
+    expect(JSON.parse(config["freehold:tags"] ?? "{}")).toEqual({ service: "crown-marketplace", owner: "digital-marketplace-team" });
+    expect(test).toContain(`"freehold:tags": JSON.stringify({ service: "crown-marketplace", owner: "digital-marketplace-team" })`);
+  });
+
+  it("shows the example's two tsconfigs as they are: Pulumi's template for the program, and the one npm run lint checks the tests with", () => {
+    const { readFileSync } = require("node:fs") as typeof import("node:fs");
+    const { join } = require("node:path") as typeof import("node:path");
+    const dir = join(__dirname, "..", "examples", "crown-marketplace");
+    const doc = readFileSync(join(__dirname, "..", "docs", "testing.md"), "utf8");
+    const program = readFileSync(join(dir, "tsconfig.json"), "utf8");
+    const tests = readFileSync(join(dir, "tsconfig.test.json"), "utf8");
+    expect(JSON.parse(program)).toEqual(JSON.parse(TSCONFIG));
+    expect(doc).toContain(`\`\`\`json\n${program}\`\`\``);
+    expect(doc).toContain(`\`\`\`json\n${tests}\`\`\``);
+    const lint = (JSON.parse(readFileSync(join(__dirname, "..", "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts.lint;
+    expect(lint).toContain("tsc -p examples/crown-marketplace/tsconfig.test.json");
   });
 });
 
