@@ -2,7 +2,7 @@
  * What an installed package says about itself, and what the command loads
  * from a user's project.
  */
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -34,6 +34,19 @@ describe("every package.json says where the project lives", () => {
       expect(pkg.repository).toEqual({ type: "git", url: `git+${REPO}.git`, ...(dir ? { directory: dir } : {}) });
       expect(pkg.homepage).toBe(dir ? `${REPO}/tree/main/${dir}#readme` : `${REPO}#readme`);
       expect(pkg.bugs).toEqual({ url: `${REPO}/issues` });
+    });
+  }
+});
+
+describe("a package README read on npm", () => {
+  for (const dir of dirs("packages")) {
+    it(`${dir}/README.md links into the repository with absolute links to files that exist`, () => {
+      const text = readFileSync(join(ROOT, dir, "README.md"), "utf8");
+      const links = [...text.matchAll(/\]\(([^)]+)\)/g)].map((m) => m[1] as string);
+      expect(links.filter((l) => !/^https:\/\//.test(l))).toEqual([]);
+      for (const l of links.filter((x) => x.startsWith(`${REPO}/blob/main/`))) expect(existsSync(join(ROOT, l.slice(`${REPO}/blob/main/`.length))), l).toBe(true);
+      // A doc named in prose is a link, not a path the reader must find.
+      expect(text.replace(/\[[^\]]*\]\([^)]*\)/g, "").match(/docs\/[\w-]+\.md/g) ?? []).toEqual([]);
     });
   }
 });
