@@ -5,6 +5,7 @@
  */
 import { buildExitPlan, comparePlans, compareHtml, compareMarkdown, type HostedPlan, reportCurrency } from "@freehold/cli";
 import type { Capability } from "@freehold/core";
+import type { WebServiceInput } from "@freehold/model";
 import { describe, expect, it } from "vitest";
 import { CAPABILITIES as AZURE } from "../packages/azure/src/capabilities";
 import { CAPABILITIES as GCP } from "../packages/gcp/src/capabilities";
@@ -44,7 +45,7 @@ describe("the compare report's money", () => {
 
 describe("an exit plan's advice for a degradation the spec accepts", () => {
   const row = (rows: readonly Capability[], feature: string) => rows.find((r) => r.feature === feature) as Capability;
-  const readOnly = "web-service.read-only-root-filesystem";
+  const readOnly = "web-service.read-only-root-filesystem" as const;
 
   it("keeps the reason and drops the how-to-deploy-there advice, on every cloud's own rows", () => {
     expect(gapNote({ ...row(AZURE, readOnly), accepted: true })).toBe("Container Apps has no read-only root filesystem setting (a degradation the spec accepts: acceptDegraded)");
@@ -56,7 +57,7 @@ describe("an exit plan's advice for a degradation the spec accepts", () => {
   });
 
   it("does not tell a stack that already plans on Azure what to do to deploy on Azure", () => {
-    const spec = { image: "ghcr.io/example/web:1", acceptDegraded: [readOnly] } as const;
+    const spec: Omit<WebServiceInput, "kind"> = { image: "ghcr.io/example/web:1", acceptDegraded: [readOnly] };
     const azureRow = { ...row(AZURE, readOnly), accepted: true };
     const source = planFixture("aws", { stack: "shop", components: [webServiceFixture("web", spec, [{ feature: readOnly, support: "full", note: "readonlyRootFilesystem" }])] }) as HostedPlan;
     const target = planFixture("azure", { stack: "shop", components: [webServiceFixture("web", spec, [azureRow])] }) as HostedPlan;
