@@ -11,7 +11,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { migrationKey, pgConnection, psql } from "./pg";
+import { migrationKey, pgConnection, psql, withSession } from "./pg";
 import { pgTool, sleep } from "./proc";
 import { formatRemote } from "./remote";
 import { rehearsalPreflight } from "./rehearse";
@@ -292,7 +292,7 @@ describe("no copy of the data left behind, and nothing left running", () => {
     expect(readdirSync(tmp)).toEqual([]);
   });
 
-  it("after a SIGKILL, a run into another target with the same --work-dir leaves that target alone; the next run of the killed pair undoes its restore and finishes", async () => {
+  it("after a SIGKILL, a run into another target with the same --work-dir leaves that target alone; the next run of the killed pair refuses to undo its restore until told to, then undoes it and finishes", async () => {
     const work = path.join(scratch, "kept-work");
     const target = await emptyTarget();
     const prefix = `freehold-${migrationKey(pgConnection(src, "source"), pgConnection(target, "target"))}`;
@@ -302,7 +302,8 @@ describe("no copy of the data left behind, and nothing left running", () => {
     run.child.kill("SIGKILL");
     await run.done;
     // What a killed run's verification leaves on a large source table: a long query whose client is an orphaned psql.
-    const leftover = spawn(pgTool("psql"), ["-X", "-q", "-d", pgConnection(src, "source").conninfo, "-c", "SELECT pg_sleep(600)"], { env: { ...pgConnection(src, "source").env, PGAPPNAME: `${prefix}-verify` }, stdio: "ignore" });
+    const named = withSession(pgConnection(src, "source"), { appName: `${prefix}-verify` });
+    const leftover = spawn(pgTool("psql"), ["-X", "-q", "-d", named.conninfo, "-c", "SELECT pg_sleep(600)"], { env: named.env, stdio: "ignore" });
     await until("the leftover query runs", async () => (await sessions((A as PostgresServer).superuserUrl, prefix)).some((s) => s.includes("pg_sleep")));
     expect(await sessions((B as PostgresServer).superuserUrl, `${prefix}-restore`)).not.toEqual([]);
     const killedFolder = runFolder(work);
@@ -318,10 +319,19 @@ describe("no copy of the data left behind, and nothing left running", () => {
     expect(await sql(other, "SELECT name FROM public.items;")).toEqual(["theirs"]);
     expect(existsSync(path.join(killedFolder, "restore.journal.json"))).toBe(true);
 
-    const again = await migrateDb(src, target, ["--work-dir", work, "--manifest", path.join(scratch, "m9.json")]);
-    expect(again.code, again.stderr).toBe(0);
+    // The killed run's restore is not undone without the operator's word: rows may have been written into its tables since.
+    const refused = await migrateDb(src, target, ["--work-dir", work, "--manifest", path.join(scratch, "m9.json")]);
+    expect(refused.code).toBe(1);
     // The leftover query at least (the killed run's pg_restore may have finished on its own meanwhile).
-    expect(again.stderr).toMatch(/stopped [1-9] session\(s\) an earlier, interrupted run had left on the servers/);
+    expect(refused.stderr).toMatch(/stopped [1-9] session\(s\) an earlier, interrupted run had left on the servers/);
+    expect(refused.stderr).toMatch(/holds a restore into \S+ that an earlier run started at \S+ and did not finish/);
+    expect(refused.stderr).toContain("table public.items");
+    expect(refused.stderr).toContain("run the same command again with --undo-partial-restore");
+    expect(refused.stderr).not.toContain("undoing");
+    expect(existsSync(path.join(killedFolder, "restore.journal.json"))).toBe(true);
+    expect(await sql(target, "SELECT to_regclass('public.items') IS NOT NULL;")).toEqual(["t"]);
+    const again = await migrateDb(src, target, ["--work-dir", work, "--undo-partial-restore", "--manifest", path.join(scratch, "m9.json")]);
+    expect(again.code, again.stderr).toBe(0);
     expect(again.stderr).toContain("undoing the unfinished restore into");
     expect(await sessions((A as PostgresServer).superuserUrl, prefix)).toEqual([]);
     expect(await sessions((B as PostgresServer).superuserUrl, prefix)).toEqual([]);

@@ -180,7 +180,7 @@ describe("manifest comparison", () => {
     expect(out[1]?.problem).toBe("row count differs: source 2, target 1");
     expect(out[2]?.problem).toMatch(/content differs/);
     expect(out[3]?.problem).toMatch(/column "k"/);
-    const problems = databaseProblems(out, compareSequences([{ schema: "public", sequence: "s", lastValue: "9" }], []));
+    const problems = databaseProblems(out, compareSequences([{ schema: "public", sequence: "s", lastValue: "9", readable: true }], []));
     expect(problems.map((p) => p.item)).toEqual(["public.b", "public.c", "public.d", "sequence public.s"]);
     const err = new MigrationError("database", "verification failed", problems);
     expect(err.message).toContain("  - public.c: content differs");
@@ -190,15 +190,22 @@ describe("manifest comparison", () => {
   it("compares sequences including unused ones", () => {
     const out = compareSequences(
       [
-        { schema: "a", sequence: "s1", lastValue: null },
-        { schema: "a", sequence: "s2", lastValue: "5" },
+        { schema: "a", sequence: "s1", lastValue: null, readable: true },
+        { schema: "a", sequence: "s2", lastValue: "5", readable: true },
+        { schema: "a", sequence: "s3", lastValue: null, readable: false },
       ],
       [
-        { schema: "a", sequence: "s1", lastValue: null },
-        { schema: "a", sequence: "s2", lastValue: "4" },
+        { schema: "a", sequence: "s1", lastValue: null, readable: true },
+        { schema: "a", sequence: "s2", lastValue: "4", readable: true },
+        { schema: "a", sequence: "s3", lastValue: null, readable: true },
       ],
     );
-    expect(out.map((s) => s.match)).toEqual([true, false]);
+    // NULL from a sequence its user may not read is not "unused": it does not match.
+    expect(out.map((s) => [s.match, s.unreadable])).toEqual([
+      [true, undefined],
+      [false, undefined],
+      [false, "source"],
+    ]);
   });
 
   it("names missing, resized and changed objects, and lists extras without failing on them", () => {
@@ -234,10 +241,10 @@ describe("manifest comparison", () => {
 describe("PostgreSQL connections", () => {
   it("keeps the password out of the conninfo and opens a source read-only", () => {
     const c = pgConnection("postgresql://app:s%40cret%2F1@db.example:5433/shop?sslmode=require", "source", { env: { PATH: "/bin", PGPASSWORD: "stale" } });
-    expect(c.conninfo).toBe("postgresql://app@db.example:5433/shop?sslmode=require");
+    expect(c.conninfo).toBe("postgresql://app@db.example:5433/shop?sslmode=require&application_name=freehold-migrate-source&options=-c%20default_transaction_read_only%3Don");
     expect(c.display).toBe("postgresql://app:***@db.example:5433/shop?sslmode=require");
     expect(c.env.PGPASSWORD).toBe("s@cret/1");
-    expect(c.env.PGOPTIONS).toBe("-c default_transaction_read_only=on");
+    expect(c.env.PGOPTIONS).toBeUndefined();
     expect(c.readOnly).toBe(true);
   });
 
@@ -248,13 +255,13 @@ describe("PostgreSQL connections", () => {
 
   it("leaves a target writable and rejects other schemes", () => {
     const t = pgConnection("postgresql://u:p@h/db", "target", { env: { PGOPTIONS: "-c work_mem=64MB" } });
-    expect(t.env.PGOPTIONS).toBe("-c work_mem=64MB");
+    expect(new URL(t.conninfo).searchParams.get("options")).toBe("-c work_mem=64MB");
     expect(() => pgConnection("mysql://u@h/db", "target")).toThrow(/not a PostgreSQL URL/);
   });
 
   it("takes a password given apart from the URL, and never shows one given as a parameter", () => {
     const c = pgConnection("postgresql://app@h/db?password=p%40ram&sslmode=require", "target", { env: {} });
-    expect(c.conninfo).toBe("postgresql://app@h/db?sslmode=require");
+    expect(c.conninfo).toBe("postgresql://app@h/db?sslmode=require&application_name=freehold-migrate-target");
     expect(c.display).toBe("postgresql://app:***@h/db?sslmode=require");
     expect(c.env.PGPASSWORD).toBe("p@ram");
     const given = pgConnection("postgresql://app:in-url@h/db", "target", { env: { PGPASSWORD: "env" }, password: "from-file" });
