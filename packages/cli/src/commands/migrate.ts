@@ -74,9 +74,9 @@ every tool and query was stopped on both sides and a partial restore undone.`,
       description: "Database: first undo the restore an earlier, killed run of this source and target left in the target (dropping what it created, with any rows written there since); without it such a run refuses and names what would be dropped.",
     },
     { name: "transfers", type: "number", placeholder: "N", description: "Objects: objects copied at once (rclone --transfers; default 4)." },
-    { name: "verify", type: "string", values: ["hash", "download"], description: "Objects: trust stored MD5s (hash, the default), or download and hash both sides." },
+    { name: "verify", type: "string", values: ["hash", "download"], description: "Objects: trust stored MD5s (hash), or download and hash both sides (download). Default: hash, or download when either side is Azure Blob Storage, whose stored MD5 is the writer's claim, not checked." },
     { name: "replace", type: "boolean", description: "Objects: overwrite objects the target already holds with other content under the same keys (they are named in the manifest)." },
-    { name: "follow-links", type: "boolean", description: "Objects: copy what a local source's symbolic links point to (rclone --copy-links)." },
+    { name: "follow-links", type: "boolean", description: "Objects: copy what a local source's symbolic links point to (rclone --copy-links), only when it lies inside the source folder; the copies get this user's default file permissions, not the originals'." },
     { name: "quiet", type: "boolean", description: "No progress lines." },
   ],
   examples: [
@@ -107,7 +107,8 @@ interface Input {
   manifestPath: string;
   jobs: number;
   transfers: number;
-  verifyMode: "hash" | "download";
+  /** Undefined: the library's default (download with an Azure side, else hash). */
+  verifyMode: "hash" | "download" | undefined;
   db?: { from: string; to: string; fromPassword?: string; toPassword?: string };
   objects?: { from: RcloneRemote; to: RcloneRemote };
 }
@@ -127,7 +128,7 @@ function readInput(args: ParsedArgs): Input {
   const jobs = positive(args, "jobs", 2, problems);
   const transfers = positive(args, "transfers", 4, problems);
   if (args.flags["work-dir"] !== undefined) problems.push(...userFolderProblems(String(args.flags["work-dir"]), "work-dir"));
-  const input: Input = { kind, verify, manifestPath, jobs, transfers, verifyMode: (args.flags.verify as "hash" | "download" | undefined) ?? "hash" };
+  const input: Input = { kind, verify, manifestPath, jobs, transfers, verifyMode: args.flags.verify as "hash" | "download" | undefined };
   if (kind === "database") {
     const from = postgresUrl(String(args.flags.from), "from", problems);
     const to = postgresUrl(String(args.flags.to), "to", problems);
@@ -181,7 +182,7 @@ export function databaseSummary(m: DatabaseManifest, manifestPath: string): stri
 }
 
 function objectsSummary(m: ObjectManifest, manifestPath: string): string {
-  const extra = [m.copy.replaced ? `${m.copy.replaced} replaced` : "", m.copy.resumed ? `${m.copy.resumed} part-written completed` : ""].filter(Boolean).join(", ");
+  const extra = m.copy.replaced ? `${m.copy.replaced} replaced` : "";
   return `Objects copied and verified: ${m.totals.objects} objects, every size and hash equal (${m.copy.transferred} copied, ${m.copy.alreadyPresent} already present${extra ? `, ${extra}` : ""}).\nManifest: ${manifestPath}\n`;
 }
 
@@ -214,7 +215,7 @@ async function runDatabase(input: Input, args: ParsedArgs, io: Io, log: ((l: str
 
 async function runObjects(input: Input, args: ParsedArgs, io: Io, log: ((l: string) => void) | undefined, signal: AbortSignal): Promise<void> {
   const o = input.objects as NonNullable<Input["objects"]>;
-  const common = { ...o, verify: input.verifyMode, followLinks: args.flags["follow-links"] === true, ...(log ? { log } : {}), signal };
+  const common = { ...o, ...(input.verifyMode ? { verify: input.verifyMode } : {}), followLinks: args.flags["follow-links"] === true, ...(log ? { log } : {}), signal };
   if (input.verify) {
     const v = await verifyObjects(common);
     io.out(`Objects equal: ${v.entries.length} objects, every size and hash equal.\n`);

@@ -117,7 +117,7 @@ export interface RemoteDescription {
 
 export interface ObjectManifest {
   kind: "objects";
-  /** 2: adds `copy.resumed`, `replacedObjects` and `followLinks`; `alreadyPresent` is counted before the copy. */
+  /** 2: adds `replacedObjects` and `followLinks`; `alreadyPresent` is counted before the copy. */
   formatVersion: 2;
   startedAt: string;
   finishedAt: string;
@@ -127,12 +127,12 @@ export interface ObjectManifest {
   hashType: "md5";
   verifyMode: "hash" | "download";
   /**
-   * transferred: objects copied (new, replacing a different one with `replace`, or completing one a killed
-   * copy left part-written); replaced: of those, how many overwrote an object the target held with other
-   * content; resumed: how many completed a part-written local file; alreadyPresent: objects found equal in
-   * the target before the copy and skipped; checks: rclone's own count of comparisons.
+   * transferred: objects copied (new, or replacing a different one with `replace`); replaced: of those,
+   * how many overwrote an object the target held with other content (a part-written file a killed copy
+   * left included); alreadyPresent: objects found equal in the target before the copy and skipped;
+   * checks: rclone's own count of comparisons.
    */
-  copy: { transferred: number; replaced: number; resumed: number; alreadyPresent: number; bytes: number; checks: number; errors: number; transfers: number };
+  copy: { transferred: number; replaced: number; alreadyPresent: number; bytes: number; checks: number; errors: number; transfers: number };
   /** Keys whose earlier content in the target was overwritten (only with `replace`). */
   replacedObjects: string[];
   /** Whether a local source's symbolic links were followed. */

@@ -1,4 +1,5 @@
 /** Fast tests of the pure parts of the migration engine (no servers). */
+import { readFileSync } from "node:fs";
 import net from "node:net";
 import { describe, expect, it } from "vitest";
 import { MigrationError } from "./errors";
@@ -8,7 +9,7 @@ import { columnExpr, nullConstant, tableChecksumSql } from "./fingerprint";
 import { pgConnection, quoteIdent, quoteLiteral, type TableSum } from "./pg";
 import { formatRemote, parseRemoteString } from "./remote";
 import { createdObjectsSql, creatorSql, undoSql } from "./restore";
-import { freePort, redact } from "./proc";
+import { freePort, redact, run } from "./proc";
 import { describeRemote, rcloneEnv, rcloneRemoteEnv, remotesOverlap, skippedEntry } from "./rclone";
 import { seedDatabaseSql, writeSeedObjects } from "./seed";
 import { azureAccountSasUrl } from "./servers";
@@ -404,5 +405,16 @@ describe("seed data", () => {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe("tools and the terminal", () => {
+  it("runs every tool in a session of its own, so a closed terminal's SIGHUP or a Ctrl-C reaches only freehold, which stops the tools in order", async () => {
+    // Field 6 of /proc/<pid>/stat is the session id (the command name of sh and node holds no space).
+    const mine = readFileSync("/proc/self/stat", "utf8").split(" ")[5];
+    const r = await run("sh", ["-c", "cut -d ' ' -f 6 /proc/$$/stat"]);
+    expect(r.code).toBe(0);
+    expect(r.stdout.trim()).toMatch(/^\d+$/);
+    expect(r.stdout.trim()).not.toBe(mine);
   });
 });
