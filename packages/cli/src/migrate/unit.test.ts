@@ -1,10 +1,13 @@
 /** Fast tests of the pure parts of the migration engine (no servers). */
-import { readFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import net from "node:net";
 import { describe, expect, it } from "vitest";
 import { MigrationError } from "./errors";
-import { compareObjectListings, compareSequences, compareTables, databaseProblems, objectProblems } from "./manifest";
-import { failureLines, pgFailure, rcloneFailure } from "./diagnose";
+import { compareObjectListings, compareSequences, compareTables, type DatabaseManifest, databaseProblems, objectProblems, writeJsonAtomic } from "./manifest";
+import { databaseSummary } from "../commands/migrate";
+import { failureLines, pgFailure, pgHint, rcloneFailure } from "./diagnose";
 import { columnExpr, nullConstant, tableChecksumSql } from "./fingerprint";
 import { pgConnection, quoteIdent, quoteLiteral, type TableSum } from "./pg";
 import { formatRemote, parseRemoteString } from "./remote";
@@ -416,5 +419,37 @@ describe("tools and the terminal", () => {
     expect(r.code).toBe(0);
     expect(r.stdout.trim()).toMatch(/^\d+$/);
     expect(r.stdout.trim()).not.toBe(mine);
+  });
+});
+
+describe("what an operator is told", () => {
+  it("leaves no half-written file when the manifest cannot be written", async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "freehold-manifest-test-"));
+    try {
+      const blocked = path.join(dir, "m.json");
+      mkdirSync(blocked);
+      writeFileSync(path.join(blocked, "x"), "a folder where the manifest should go: rename fails");
+      await expect(writeJsonAtomic(blocked, { ok: true })).rejects.toThrow();
+      expect(readdirSync(dir)).toEqual(["m.json"]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("says the target holds tables the source does not, not only in the manifest", () => {
+    const m = {
+      totals: { tables: 1, rows: 2, sequences: 0, largeObjects: 0, mismatches: 0 },
+      largeObjects: { count: 0, sourceCount: 0, checksum: "", sourceChecksum: "", match: true },
+      schema: { method: "", objects: 3, problems: [] },
+      consistency: { statement: "the target equals the source as of the snapshot taken at T" },
+      extraTargetTables: ["public.theirs", 'a."b.c"'],
+      dump: { kept: false, dir: "" },
+    } as unknown as DatabaseManifest;
+    expect(databaseSummary(m, "m.json")).toContain('The target also holds 2 table(s) the source does not (left as they were, not verified): public.theirs, a."b.c".\n');
+  });
+
+  it("for a role missing on the target while restoring, points at the roles, not the user name in the URL", () => {
+    expect(pgHint('ERROR:  role "reporting" does not exist', "target")).toMatch(/^the roles on the target server: the dump refers to a role/);
+    expect(pgHint('FATAL:  role "app" does not exist', "target")).toBe("the user name in the target URL");
   });
 });
