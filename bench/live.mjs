@@ -49,7 +49,7 @@ function pgbenchLoad(url) {
   let err = "";
   child.stderr.on("data", (d) => (err += d));
   const exited = new Promise((resolve) => child.on("close", (code) => resolve({ code, err })));
-  return { stop: () => (child.kill("SIGINT"), exited), exited };
+  return { exited };
 }
 
 async function main() {
