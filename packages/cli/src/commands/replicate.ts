@@ -19,9 +19,9 @@ export const replicateSpec: CommandSpec = {
 freehold replicate status: the lag in bytes and the tables streaming, in whichever direction replication runs.
 freehold replicate cutover: refuses when the schemas differ (schema changes are not replicated: apply each on the target too); stops
   the application's writes on the source (its database's sessions start read-only, open sessions are ended), waits until the target
-  confirms every change, copies the sequences, verifies every table, schema and sequence, then starts replication back from the
-  target to the source (without copying: the two are equal) and allows writes on the target. Prints the write downtime it measured.
-  A failed verification allows writes on the source again, replication still running.
+  confirms every change, copies the sequences, snapshots both sides and compares schema and sequences (a difference allows writes on
+  the source again, replication still running), starts replication back from the target to the source (without copying) and allows
+  writes on the target: the write downtime it prints ends there. Then every table is verified in the two snapshots, as of the switch.
 freehold replicate rollback: the same, the other way: nothing written on the target after cutover is lost.
 freehold replicate finish: drops the subscriptions, replication slots and publications replicate created for this pair, and only those.
 Every object is named freehold_exit_<key> or freehold_back_<key>, the key being the pair's. Passwords as for migrate: never on the
@@ -100,7 +100,7 @@ async function perform(action: Action, o: LiveOptions): Promise<string> {
     case "rollback": {
       const r = action === "cutover" ? await cutover(o) : await rollback(o);
       const to = action === "cutover" ? "target" : "source";
-      return `${action === "cutover" ? "Cut over" : "Rolled back"}: writes were stopped for ${seconds(r.writeDowntimeMs)} (catching up ${seconds(r.catchUpMs)}, verifying ${seconds(r.verifyMs)}); ${r.tables} tables, ${r.rows} rows and ${r.sequences} sequences verified equal.\nThe ${to} takes writes now; the ${to === "target" ? "source" : "target"} refuses the application's writes and receives every change through ${r.back} (the way back) until freehold replicate finish.\n`;
+      return `${action === "cutover" ? "Cut over" : "Rolled back"}: writes were stopped for ${seconds(r.writeDowntimeMs)} (of which catching up ${seconds(r.catchUpMs)}); ${r.tables} tables, ${r.rows} rows and ${r.sequences} sequences verified equal as of the switch (${seconds(r.verifyMs)}, after writes resumed).\nThe ${to} takes writes now; the ${to === "target" ? "source" : "target"} refuses the application's writes and receives every change through ${r.back} (the way back) until freehold replicate finish.\n`;
     }
     case "finish": {
       const r = await finishReplication(o);

@@ -104,8 +104,8 @@ describe("freehold replicate", () => {
     const c = await cutover(opts());
     const before = await app.stop();
     expect(before.accepted).toBeGreaterThan(0);
-    // Downtime is measured from the stop to the first write allowed, and holds the catch-up and the verification (the 10 s target is the bench's to measure).
-    expect(c.writeDowntimeMs).toBeGreaterThanOrEqual(c.catchUpMs + c.verifyMs);
+    // Downtime is measured from the stop to the first write allowed and holds the catch-up; tables are verified after, in snapshots taken at the switch (the 10 s target is the bench's to measure).
+    expect(c.writeDowntimeMs).toBeGreaterThanOrEqual(c.catchUpMs);
     const onSource = await count(url.src, "orders");
     expect(onSource).toBe(3000 + before.accepted);
     expect(await count(url.dst, "orders")).toBe(onSource);
@@ -120,7 +120,7 @@ describe("freehold replicate", () => {
     const r = await rollback(opts());
     const onTarget = await after.stop();
     expect(onTarget.accepted).toBeGreaterThan(0);
-    expect(r.writeDowntimeMs).toBeGreaterThanOrEqual(r.catchUpMs + r.verifyMs);
+    expect(r.writeDowntimeMs).toBeGreaterThanOrEqual(r.catchUpMs);
     const total = 3000 + before.accepted + onTarget.accepted;
     expect(await count(url.dst, "orders")).toBe(total);
     expect(await count(url.src, "orders")).toBe(total);
@@ -132,15 +132,21 @@ describe("freehold replicate", () => {
     for (const u of [url.src, url.dst]) expect(await sql(u, "SELECT (SELECT count(*) FROM pg_subscription) + (SELECT count(*) FROM pg_publication) + (SELECT count(*) FROM pg_replication_slots);")).toEqual(["0"]);
   }, 120_000);
 
-  it("refuses a cutover when the schemas drifted, before stopping writes", async () => {
-    await sql(url.dst, "DROP TABLE orders; DROP TABLE items;");
-    await sql(url.src, "ALTER DATABASE shop RESET default_transaction_read_only;");
+  it("refuses a cutover when the schemas drifted, before stopping writes; says a switch is not verified when a table differs at the switch", async () => {
+    // After the rollback the target refuses the application's writes; an administrator empties it for a new start.
+    await sql(url.dst, "SET default_transaction_read_only = off; DROP TABLE orders; DROP TABLE items; ALTER DATABASE shop RESET default_transaction_read_only;");
     await startReplication(opts());
     await sql(url.src, "ALTER TABLE items ADD COLUMN colour text;");
     const e = await cutover(opts()).catch((x: unknown) => x);
     expect(e).toBeInstanceOf(MigrationError);
-    expect((e as MigrationError).summary).toContain("refusing to switch over: the schemas differ");
+    expect((e as MigrationError).summary).toBe(`refusing to switch over: the schemas differ (replication carries no schema change; apply each change on ${pgConnection(url.dst, "target").display} too); writes were not stopped`);
     expect(await sql(url.src, "INSERT INTO items (name) VALUES ('still writable') RETURNING name;")).toEqual(["still writable"]);
+
+    // The change applied on the target too; then a stray write on the target, which replication never undoes.
+    await sql(url.dst, "ALTER TABLE items ADD COLUMN colour text; UPDATE items SET name = 'stray' WHERE id = 1;");
+    const unverified = (await cutover(opts()).catch((x: unknown) => x)) as MigrationError;
+    expect(unverified.summary).toMatch(/^switched over, but NOT verified: 1 table\(s\) differ as of the switch\. The way back \(freehold_back_[0-9a-f]{12}\) streams every write made since/);
+    expect(unverified.items).toEqual(["public.items"]);
     await finishReplication(opts());
-  }, 60_000);
+  }, 90_000);
 });
