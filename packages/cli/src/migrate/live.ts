@@ -344,6 +344,8 @@ async function switchOver(o: LiveOptions, direction: "forward" | "back"): Promis
   const [oldPrimary, newPrimary, name, reverse] = direction === "forward" ? [p.src, p.dst, p.forward, p.back] : [p.dst, p.src, p.back, p.forward];
   if ((await slotLag(oldPrimary, name)) === undefined) throw new MigrationError("database", `no replication ${direction === "forward" ? "from the source to the target" : "back from the target"} to switch over: ${name} is not on ${oldPrimary.display}`, []);
   await refuseSchemaDrift(oldPrimary, newPrimary);
+  // The way back's publication is made before writes stop: it costs nothing until subscribed.
+  await publishWayBack(newPrimary, reverse);
   const stopped = Date.now();
   await stopWrites(oldPrimary);
   o.log?.(`writes stopped on ${oldPrimary.display}`);
@@ -363,12 +365,12 @@ async function switchOver(o: LiveOptions, direction: "forward" | "back"): Promis
     o.log?.(`switch-over abandoned: writes allowed again on ${oldPrimary.display}, replication to ${newPrimary.display} still runs`);
     throw e;
   }
-  // Dropping the subscription drops its slot on the old primary too.
+  // Dropping the subscription drops its slot on the old primary too; it must go before the way back starts, or changes would loop.
   await psql(newPrimary, `${WRITABLE}\nDROP SUBSCRIPTION ${quoteIdent(name)};`, { action: "end the replication that caught up" });
-  await psql(oldPrimary, `${WRITABLE}\nDROP PUBLICATION ${quoteIdent(name)};`, { action: "drop the publication that was replicated" });
-  await startWayBack(newPrimary, oldPrimary, reverse, direction === "forward" ? (o.targetFromSource ?? o.to) : (o.sourceFromTarget ?? o.from), direction === "forward" ? o.toPassword : o.fromPassword);
+  await subscribeWayBack(oldPrimary, reverse, direction === "forward" ? (o.targetFromSource ?? o.to) : (o.sourceFromTarget ?? o.from), direction === "forward" ? o.toPassword : o.fromPassword, newPrimary);
   await allowWrites(newPrimary);
   const writeDowntimeMs = Date.now() - stopped;
+  await psql(oldPrimary, `${WRITABLE}\nDROP PUBLICATION ${quoteIdent(name)};`, { action: "drop the publication that was replicated" });
   o.log?.(`writes allowed on ${newPrimary.display}: ${writeDowntimeMs} ms without writes; verifying every table as of the switch`);
   const verifyStarted = Date.now();
   const v = await compareSnapshotTables(snaps.old, snaps.neu);
@@ -381,10 +383,18 @@ async function switchOver(o: LiveOptions, direction: "forward" | "back"): Promis
   return { writeDowntimeMs, catchUpMs, verifyMs: Date.now() - verifyStarted, sequences, tables: v.entries.length, rows: v.entries.reduce((n, t) => n + t.sourceRows, 0), back: reverse };
 }
 
-/** Replication from the new primary to the old one, without copying (the two are equal now): nothing written after the switch is lost by switching back. */
-async function startWayBack(publisher: PgConnection, subscriber: PgConnection, name: string, publisherUrl: string, password: string | undefined): Promise<void> {
+/** The new primary's tables published for the way back (kept if it exists: a switch retried after an abandoned one). */
+async function publishWayBack(publisher: PgConnection, name: string): Promise<void> {
   const tables = await userTables(publisher);
-  await psql(publisher, `${WRITABLE}\nCREATE PUBLICATION ${quoteIdent(name)} FOR TABLE ${tables.join(", ")};`, { action: "publish the tables for the way back" });
+  await psql(
+    publisher,
+    `${WRITABLE}\nDO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_publication WHERE pubname = ${quoteLiteral(name)}) THEN CREATE PUBLICATION ${quoteIdent(name)} FOR TABLE ${tables.join(", ")}; END IF; END $$;`,
+    { action: "publish the tables for the way back" },
+  );
+}
+
+/** The old primary subscribed to the new one without copying (the two are equal): nothing written after the switch is lost by switching back. */
+async function subscribeWayBack(subscriber: PgConnection, name: string, publisherUrl: string, password: string | undefined, publisher: PgConnection): Promise<void> {
   await psql(
     subscriber,
     `${WRITABLE}
