@@ -63,6 +63,7 @@ function startDaemon(
     cwd: opts.cwd,
     env: opts.env ?? process.env,
     stdio: ["ignore", "pipe", "pipe"],
+    detached: true, // its own session, like the tools (proc.ts): the terminal's signals reach only the rehearsal, which stops it
     ...(opts.uid !== undefined ? { uid: opts.uid } : {}),
     ...(opts.gid !== undefined ? { gid: opts.gid } : {}),
   });
