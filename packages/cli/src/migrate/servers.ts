@@ -160,6 +160,9 @@ async function launchPostgres(base: string, opts: { name: string; superuserPassw
       "max_connections=40",
       "-c",
       "shared_buffers=64MB",
+      // Logical replication (freehold replicate) needs it; the default (replica) would refuse a publication's slot.
+      "-c",
+      "wal_level=logical",
     ],
     { logFile, cwd: base, ...asAccount, env: { ...process.env, LC_ALL: "C" } },
   );
