@@ -23,7 +23,7 @@ import { outputFileProblems, passwordFor, postgresUrl, remoteArg, type SideFlag,
 export const DATABASE_MANIFEST = "database-manifest.json";
 export const OBJECTS_MANIFEST = "objects-manifest.json";
 
-const DATABASE_FLAGS = ["from-password-file", "from-password-env", "to-password-file", "to-password-env", "work-dir", "keep-dump", "jobs", "allow-live-source"];
+const DATABASE_FLAGS = ["from-password-file", "from-password-env", "to-password-file", "to-password-env", "work-dir", "keep-dump", "jobs", "allow-live-source", "to-role"];
 const OBJECT_FLAGS = ["from-secrets-file", "to-secrets-file", "transfers", "verify", "replace", "follow-links"];
 
 const sideFlags = (side: SideFlag, what: string): FlagSpec[] => [
@@ -68,6 +68,12 @@ every tool and query was stopped on both sides and a partial restore undone.`,
     { name: "keep-dump", type: "boolean", description: "Database: keep the dump after a verified run (it is a full copy of the data)." },
     { name: "jobs", type: "number", placeholder: "N", description: "Database: parallel pg_dump/pg_restore jobs and target verification sessions (default 2)." },
     { name: "allow-live-source", type: "boolean", description: "Database: accept a source written to during the run: verified as of the snapshot only, the changes since named in the manifest." },
+    {
+      name: "to-role",
+      type: "string",
+      placeholder: "ROLE",
+      description: "Database: restore as this role of the target (pg_restore --role), so it owns every object the restore creates: app, the read-write role of a Freehold database, which its read-only role reads. The target's login must be able to SET ROLE to it.",
+    },
     { name: "transfers", type: "number", placeholder: "N", description: "Objects: objects copied at once (rclone --transfers; default 4)." },
     { name: "verify", type: "string", values: ["hash", "download"], description: "Objects: trust stored MD5s (hash, the default), or download and hash both sides." },
     { name: "replace", type: "boolean", description: "Objects: overwrite objects the target already holds with other content under the same keys (they are named in the manifest)." },
@@ -92,7 +98,7 @@ function positive(args: ParsedArgs, flag: string, fallback: number, problems: st
 function foreignFlags(args: ParsedArgs, kind: "database" | "objects", verify: boolean, problems: string[]): void {
   const given = (f: string) => args.flags[f] !== undefined;
   const foreign = kind === "database" ? OBJECT_FLAGS : DATABASE_FLAGS.filter((f) => !(verify && f === "allow-live-source"));
-  const notForVerify = verify ? ["work-dir", "keep-dump", "jobs", "replace", "transfers", "manifest"] : [];
+  const notForVerify = verify ? ["work-dir", "keep-dump", "jobs", "replace", "transfers", "manifest", "to-role"] : [];
   for (const f of [...foreign, ...notForVerify]) if (given(f)) problems.push(`--${f} does not apply to ${verify ? "migrate verify " : "migrate "}${kind}`);
 }
 
@@ -162,8 +168,9 @@ export function interruptible(): { signal: AbortSignal; which: () => NodeJS.Sign
 }
 
 function databaseSummary(m: DatabaseManifest, manifestPath: string): string {
+  const owner = m.restore.role && !m.restore.skipped ? `Every object the restore created belongs to ${m.restore.role}.\n` : "";
   const dump = m.dump.kept ? `The dump is kept in ${m.dump.dir}: it is a full copy of the data; delete it when the migration is accepted.` : "No copy of the data is left on this host.";
-  return `Database migrated and verified: ${m.totals.tables} tables, ${m.totals.rows} rows, ${m.totals.sequences} sequences and ${m.schema.objects} schema objects, every definition and checksum equal.\nVerified: ${m.consistency.statement}.\n${dump}\nManifest: ${manifestPath}\n`;
+  return `Database migrated and verified: ${m.totals.tables} tables, ${m.totals.rows} rows, ${m.totals.sequences} sequences and ${m.schema.objects} schema objects, every definition and checksum equal.\nVerified: ${m.consistency.statement}.\n${owner}${dump}\nManifest: ${manifestPath}\n`;
 }
 
 function objectsSummary(m: ObjectManifest, manifestPath: string): string {
@@ -184,7 +191,8 @@ async function runDatabase(input: Input, args: ParsedArgs, io: Io, log: ((l: str
     return;
   }
   const workDir = args.flags["work-dir"] as string | undefined;
-  const m = await migrateDatabase({ ...db, ...(workDir ? { workDir } : {}), keepDump: args.flags["keep-dump"] === true, allowLiveSource, manifestPath: input.manifestPath, jobs: input.jobs, log, signal });
+  const targetRole = args.flags["to-role"] as string | undefined;
+  const m = await migrateDatabase({ ...db, ...(workDir ? { workDir } : {}), ...(targetRole ? { targetRole } : {}), keepDump: args.flags["keep-dump"] === true, allowLiveSource, manifestPath: input.manifestPath, jobs: input.jobs, log, signal });
   io.out(databaseSummary(m, input.manifestPath));
 }
 
