@@ -5,7 +5,7 @@
  * the endpoints differ (a cloud's private address, or 127.0.0.1), never the
  * flags.
  */
-import { APP_ROLES } from "@freehold/core";
+import { APP_ROLES, type DatabaseMigration, type ObjectStoreMigration } from "@freehold/core";
 import { formatRemote } from "../migrate/remote";
 import { restoreOptions } from "../migrate/restore";
 
@@ -101,4 +101,24 @@ export function shellWord(arg: string): string {
 
 export function shellLine(argv: readonly string[]): string {
   return argv.map(shellWord).join(" ");
+}
+
+/** A plan's database, as the runbook reaches it: its administrator, its password from `passwordEnv`. */
+export function planDatabase(m: DatabaseMigration, passwordEnv: string): DatabaseEndpoint {
+  return { host: m.host, port: m.port, database: m.database, user: m.user, sslmode: m.sslmode, passwordEnv };
+}
+
+/** A plan's object store, as the runbook reaches it (credentials from the environment: env_auth). */
+export function planStore(m: ObjectStoreMigration): StoreEndpoint {
+  return { rcloneType: m.rcloneType, rcloneOptions: m.rcloneOptions, path: m.path };
+}
+
+/** The Freehold commands of a runbook between two plans' first database and store: what an operator types, and what the drill runs with its own endpoints. */
+export function runbookCommands(source: { migration: { databases: DatabaseMigration[]; objectStores: ObjectStoreMigration[] } }, target: typeof source): string[] {
+  const lines: string[] = [];
+  const [sd, td] = [source.migration.databases[0], target.migration.databases[0]];
+  if (sd && td) lines.push(shellLine(migrateDatabaseArgv(planDatabase(sd, SOURCE_PASSWORD_ENV), planDatabase(td, TARGET_PASSWORD_ENV))));
+  const [so, to] = [source.migration.objectStores[0], target.migration.objectStores[0]];
+  if (so && to) lines.push(shellLine(migrateObjectsArgv(planStore(so), planStore(to))));
+  return lines;
 }
