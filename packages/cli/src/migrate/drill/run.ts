@@ -45,6 +45,13 @@ export interface DrillOptions {
   signal?: AbortSignal;
 }
 
+/** The stack drilled when none is given: a database and an object store. */
+export const DEFAULT_DRILL_STACK = `name: exit-drill
+components:
+  db: { kind: database }
+  files: { kind: object-store }
+`;
+
 /** The component names of the drill's two linked services. */
 export const PROBES = { readWrite: "drill-app", read: "drill-reader" } as const;
 
