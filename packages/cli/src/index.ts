@@ -23,3 +23,4 @@ export { type ExchangeRate, HMRC_USD_RATE } from "./report/exchange-rate";
 export { type DrillOptions, type DrillRequest, type DrillStack, runDrills, withProbes } from "./migrate/drill/run";
 export type { MigrationMode, PairEvidence } from "./migrate/drill/drill";
 export type { DrillCheck, DrillSide, LegacyRoleSetup } from "./migrate/drill/pair";
+export { runbookCommands, shellLine } from "./exit/commands";
