@@ -6,11 +6,12 @@
  * Azure and Google Cloud had before the shared role model, in the target of
  * the same pairs: the data moves and verifies, and the application cannot use it.
  */
-import { type Cloud } from "@freehold/model";
+
 import { type PairEvidence, runDrills } from "@freehold/cli";
+import type { Cloud } from "@freehold/model";
 import { beforeAll, describe, expect, it } from "vitest";
-import { CONFORMANCE_STACKS, EXAMPLE } from "./stacks";
 import { azureBefore, gcpBefore } from "./fixtures/legacy-role-setup";
+import { CONFORMANCE_STACKS, EXAMPLE } from "./stacks";
 
 const PAIRS: Array<[Cloud, Cloud, string]> = [
   ["aws", "azure", "the crown marketplace example"],
@@ -80,7 +81,7 @@ describe.each(PAIRS)("the exit drill %s -> %s (%s)", (from, to, name) => {
         .match(/ --[a-z-]+/g)
         ?.filter((f) => !/secrets-file/.test(f));
     expect(e.commands.ran.length).toBe(e.commands.runbook.length);
-    e.commands.runbook.forEach((line, i) => expect(flags(e.commands.ran[i] as string)).toEqual(flags(line)));
+    for (const [i, line] of e.commands.runbook.entries()) expect(flags(e.commands.ran[i] as string)).toEqual(flags(line));
   });
 });
 

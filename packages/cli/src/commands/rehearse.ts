@@ -1,18 +1,18 @@
 import { readFileSync } from "node:fs";
 import { relative } from "node:path";
-import { type Cloud, CLOUDS } from "@freehold/model";
+import { CLOUDS, type Cloud } from "@freehold/model";
 import { type CommandSpec, type ParsedArgs, UsageError } from "../args";
 import { EXIT } from "../errors";
 import { writeFilesAtomically } from "../io";
 import { type RehearsalEvidence, rehearsalPreflight, rehearse, renderEvidenceMarkdown, userFolderProblems } from "../migrate";
+import type { PairEvidence } from "../migrate/drill/drill";
+import { renderDrillHtml, renderDrillMarkdown } from "../migrate/drill/report";
+import { DEFAULT_DRILL_STACK, runDrills } from "../migrate/drill/run";
+import { resolveTarget } from "../plan/target";
 import { escapeHtml, htmlTable } from "../report/format";
 import { htmlPage } from "../report/html";
 import type { Io } from "./common";
 import { interruptible, migrationFailure } from "./migrate";
-import { type PairEvidence } from "../migrate/drill/drill";
-import { renderDrillHtml, renderDrillMarkdown } from "../migrate/drill/report";
-import { DEFAULT_DRILL_STACK, runDrills } from "../migrate/drill/run";
-import { resolveTarget } from "../plan/target";
 
 export const rehearseSpec: CommandSpec = {
   name: "rehearse",

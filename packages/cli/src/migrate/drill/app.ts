@@ -10,10 +10,10 @@
 import { createHash } from "node:crypto";
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { type Access, type Cloud } from "@freehold/model";
 import { DATABASE_CA_PATH, type LinkTarget, linkEnvironment } from "@freehold/core";
+import type { Access, Cloud } from "@freehold/model";
 import { pgTool, type RunResult, run } from "../proc";
-import { rclone, type RcloneRemote, withRclone } from "../rclone";
+import { type RcloneRemote, rclone, withRclone } from "../rclone";
 import { prng } from "../seed";
 
 /** The environment a service linked with `access` gets, with the secret filled in, as plain strings. */

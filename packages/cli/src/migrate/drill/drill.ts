@@ -9,7 +9,6 @@
  * its own cutover) would go beside the dump and restore.
  */
 import { mkdtemp, rm } from "node:fs/promises";
-import os from "node:os";
 import path from "node:path";
 import type { Cloud } from "@freehold/model";
 import { runbookCommands, SOURCE_PASSWORD_ENV, TARGET_PASSWORD_ENV } from "../../exit/commands";

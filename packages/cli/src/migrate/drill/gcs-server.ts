@@ -137,8 +137,8 @@ export async function startGcsServer(opts: { log?: (l: string) => void } = {}): 
     const url = new URL(req.url ?? "/", base);
     const p = url.pathname;
     const q = url.searchParams;
-    let m: RegExpExecArray | null;
-    if ((m = /^\/storage\/v1\/b\/([^/]+)$/.exec(p))) {
+    let m = /^\/storage\/v1\/b\/([^/]+)$/.exec(p);
+    if (m) {
       const bucket = decodeURIComponent(m[1] as string);
       if (req.method === "GET") return json(res, 200, { kind: "storage#bucket", id: bucket, name: bucket, location: "LOCAL", storageClass: "STANDARD" });
       if (req.method === "DELETE") {
@@ -152,8 +152,10 @@ export async function startGcsServer(opts: { log?: (l: string) => void } = {}): 
       bucketOf(meta.name ?? "");
       return json(res, 200, { kind: "storage#bucket", id: meta.name, name: meta.name });
     }
-    if ((m = /^\/storage\/v1\/b\/([^/]+)\/o$/.exec(p)) && req.method === "GET") return list(res, decodeURIComponent(m[1] as string), q);
-    if ((m = /^\/(?:download\/)?storage\/v1\/b\/([^/]+)\/o\/(.+)$/.exec(p))) {
+    m = /^\/storage\/v1\/b\/([^/]+)\/o$/.exec(p);
+    if (m && req.method === "GET") return list(res, decodeURIComponent(m[1] as string), q);
+    m = /^\/(?:download\/)?storage\/v1\/b\/([^/]+)\/o\/(.+)$/.exec(p);
+    if (m) {
       const bucket = decodeURIComponent(m[1] as string);
       const name = decodeURIComponent(m[2] as string);
       const o = buckets.get(bucket)?.get(name);
@@ -179,7 +181,8 @@ export async function startGcsServer(opts: { log?: (l: string) => void } = {}): 
       }
       return json(res, 200, resource(bucket, name, o));
     }
-    if ((m = /^\/upload\/storage\/v1\/b\/([^/]+)\/o$/.exec(p))) {
+    m = /^\/upload\/storage\/v1\/b\/([^/]+)\/o$/.exec(p);
+    if (m) {
       const bucket = decodeURIComponent(m[1] as string);
       const kind = q.get("uploadType");
       if (kind === "multipart" && req.method === "POST") {

@@ -9,7 +9,7 @@ import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { scramVerifier } from "@freehold/core";
 import type { Cloud } from "@freehold/model";
-import { type DatabaseEndpoint, migrateDatabaseArgv, migrateObjectsArgv, SOURCE_PASSWORD_ENV, shellLine, type StoreEndpoint, TARGET_PASSWORD_ENV } from "../../exit/commands";
+import { type DatabaseEndpoint, migrateDatabaseArgv, migrateObjectsArgv, SOURCE_PASSWORD_ENV, type StoreEndpoint, shellLine, TARGET_PASSWORD_ENV } from "../../exit/commands";
 import type { HostedPlan } from "../../plan/contract";
 import type { DatabaseManifest, ObjectManifest } from "../manifest";
 import { pgTool, type RunResult, run } from "../proc";
@@ -175,5 +175,5 @@ export async function runPlanCommand<M>(c: PairContext, argv: string[], manifest
   return { manifest: JSON.parse(await readFile(path.join(c.dir, manifest), "utf8")) as M, line };
 }
 
-export { migrateDatabaseArgv, migrateObjectsArgv, SOURCE_PASSWORD_ENV, TARGET_PASSWORD_ENV };
 export type { DatabaseManifest, ObjectManifest, SeededObjects };
+export { migrateDatabaseArgv, migrateObjectsArgv, SOURCE_PASSWORD_ENV, TARGET_PASSWORD_ENV };

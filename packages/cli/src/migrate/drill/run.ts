@@ -9,7 +9,7 @@ import { rm } from "node:fs/promises";
 import path from "node:path";
 import type { Cloud } from "@freehold/model";
 import { parse as parseYaml, stringify } from "yaml";
-import { isHosted, type HostedPlan } from "../../plan/contract";
+import { type HostedPlan, isHosted } from "../../plan/contract";
 import { planClouds } from "../../plan/run";
 import type { Target } from "../../plan/target";
 import { MigrationInterrupted } from "../errors";

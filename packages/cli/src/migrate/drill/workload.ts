@@ -6,9 +6,9 @@
  * same and is refused every write. Each is a check in the evidence.
  */
 import { pgTool, run } from "../proc";
-import type { Flavour } from "./servers";
 import { appSql, appSqlOk, type Contract, LARGE_ROW_BYTES, readObjects, refused, storeRemote, tableDigests, writeObject } from "./app";
 import { check, type PairContext, type Side } from "./pair";
+import type { Flavour } from "./servers";
 
 /** What the source's application wrote and read back before the move. */
 export interface Written {
