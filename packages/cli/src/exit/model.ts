@@ -171,6 +171,7 @@ export function buildExitPlan(source: HostedPlan, target: HostedPlan, all: Plan[
       "Sequences on the target are at or beyond the source's values.",
       "Every object: size and hash equal on source and target (freehold migrate objects writes them to its manifest); no object missing on either side.",
       `The target passes \`freehold check --cloud ${target.cloud}\` with no error-level finding.`,
+      "The application's roles use the data: app reads and writes every table, app_read reads them and is refused writes, nothing belongs to a role the target lacks (the exit drill, freehold rehearse --from --to, checks this on real servers before the move).",
       "The application's health check answers on the target URL, and a smoke test reads and writes a row and an object.",
       "Logs on the target show no connection or permission errors for 24 hours of dual running.",
     ],
@@ -269,7 +270,10 @@ function logicalReplicationSteps(from: DatabaseMigration, to: DatabaseMigration,
   };
   return [
     { title: `Enable logical decoding on the source: ${enable[fromCloud]}` },
-    { title: "Copy the schema only to the target", commands: [`pg_dump "${pgConn(from)}" --schema-only --no-owner --no-privileges | psql "${pgConn(to)}"`] },
+    {
+      title: `Copy the schema only to the target, as its read-write role ${RESTORE_ROLE} (which then owns every object; run the target's role job again afterwards)`,
+      commands: [`(echo "SET ROLE ${RESTORE_ROLE};"; pg_dump "${pgConn(from)}" --schema-only --no-owner --no-privileges) | psql -v ON_ERROR_STOP=1 --single-transaction "${pgConn(to)}"`],
+    },
     { title: "Publish every table at the source", commands: [`psql "${pgConn(from)}" -c "CREATE PUBLICATION freehold_exit FOR ALL TABLES"`] },
     {
       title: "Subscribe from the target (it must reach the source over a private link or VPN; the subscription connects from the target's network)",
