@@ -42,7 +42,8 @@ export const migrateSpec: CommandSpec = {
   runs N jobs and is all or nothing (a failed or interrupted one is undone); each table is verified on the target as soon as its
   data is in, then the schema (columns, types, constraints, indexes…) and sequences, and the source is checked for writes made after
   the snapshot: "verified" says the instant the target equals the source at. A source written to during the run fails the run
-  unless --allow-live-source. Source and target must be different databases. Files live in a private folder: its own folder inside
+  unless --allow-live-source. --to-role ROLE restores as that role of the target (app, on a Freehold database), which then owns
+  everything restored. Source and target must be different databases. Files live in a private folder: its own folder inside
   --work-dir (the dump kept after a failure, to resume while the source is unchanged), or a temporary one removed after every run.
 freehold migrate objects --from REMOTE --to REMOTE: rclone connection strings, :TYPE,key=value,...:bucket/prefix
   (TYPE s3, azureblob or gcs; quote a value that holds ":" or ",": :s3,provider=Other,endpoint='https://host:9000',env_auth:bucket),

@@ -126,8 +126,10 @@ async function setUp(c: PairContext, side: Side, tag: string, out: DrillSide, le
     const env = adminEnv(f, side.database, c.tls.caFile);
     const jobs = legacy ? [await legacyJob(legacy, env)] : await runRoleJobs(side, side.database);
     const owner = f.standIn.databaseOwner === "admin" ? f.admin.user : f.standIn.group.name;
+    const spec = side.plan.components.find((x) => x.name === db.component)?.spec;
     out.database = {
       server: `PostgreSQL ${f.pg.version} on 127.0.0.1:${f.pg.port}`,
+      plannedVersion: spec?.kind === "database" ? spec.version : "",
       name: side.database,
       admin: f.admin.user,
       adminAttributes: `${f.standIn.adminAttributes}, a member of ${f.standIn.group.name}`,

@@ -31,6 +31,8 @@ export interface DrillSide {
   cloud: Cloud;
   database?: {
     server: string;
+    /** The PostgreSQL major version the plan's database asks for (this machine's server may differ: the evidence says so). */
+    plannedVersion: string;
     name: string;
     admin: string;
     adminAttributes: string;

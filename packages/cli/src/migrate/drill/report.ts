@@ -11,7 +11,7 @@ function sideLines(title: string, s: DrillSide): string[] {
   const d = s.database;
   if (d) {
     L.push(
-      `- Database ${d.name} on ${d.server}, owned by ${d.owner} as the cloud's API makes it; administrator ${d.admin} (${d.adminAttributes}; ${d.standInSource}).`,
+      `- Database ${d.name} on ${d.server} (the plan asks for PostgreSQL ${d.plannedVersion}; this machine's server stands in), owned by ${d.owner} as the cloud's API makes it; administrator ${d.admin} (${d.adminAttributes}; ${d.standInSource}).`,
       `- TLS: ${d.tls}. Parameters from the plan applied: ${d.parameters.applied.join("; ") || "none"}.${d.parameters.notApplicable.length ? ` Not applicable locally: ${d.parameters.notApplicable.join("; ")}.` : ""}`,
       ...d.roleJobs.map((j) => `- Role job from the plan, run as the backend runs it: ${j.resource}, exit ${j.code}: \`${mdEscape(j.output.split("\n").pop() ?? "")}\``),
     );
