@@ -9,7 +9,7 @@ import { rm } from "node:fs/promises";
 import path from "node:path";
 import type { Cloud } from "@freehold/model";
 import { parse as parseYaml, stringify } from "yaml";
-import { type HostedPlan, isHosted } from "../../plan/contract";
+import { type HostedPlan, isHosted, type Plan } from "../../plan/contract";
 import { planClouds } from "../../plan/run";
 import type { Target } from "../../plan/target";
 import { MigrationInterrupted } from "../errors";
@@ -43,6 +43,13 @@ export interface DrillOptions {
   rows?: number;
   log?: (line: string) => void;
   signal?: AbortSignal;
+  /**
+   * How to plan a stack on some clouds (default: in child processes, as every
+   * command plans). A process that drills many stacks may plan in itself
+   * (the plan worker's `planInProcess`, one cloud after another) to load the
+   * Pulumi SDK once.
+   */
+  planner?: (target: Target, clouds: Cloud[]) => Promise<Plan[]>;
 }
 
 /** The stack drilled when none is given: a database and an object store. */
@@ -67,9 +74,9 @@ export function withProbes(text: string): string {
 }
 
 /** Each cloud's plan of the stack (with the probes); a cloud that cannot host it is an error naming why. */
-async function plansFor(stack: DrillStack, clouds: Cloud[]): Promise<Map<Cloud, HostedPlan>> {
+async function plansFor(stack: DrillStack, clouds: Cloud[], planner: NonNullable<DrillOptions["planner"]>): Promise<Map<Cloud, HostedPlan>> {
   const target: Target = { kind: "stack", file: stack.name, text: withProbes(stack.text), stack: "dev" };
-  const plans = await planClouds(target, clouds);
+  const plans = await planner(target, clouds);
   const out = new Map<Cloud, HostedPlan>();
   for (const p of plans) {
     if (!isHosted(p)) throw new Error(`${stack.name} does not plan on ${p.cloud}: ${p.error?.message ?? "unknown reason"}`);
@@ -94,7 +101,7 @@ export async function runDrills(opts: DrillOptions): Promise<PairEvidence[]> {
     const plans = new Map<string, Map<Cloud, HostedPlan>>();
     for (const p of opts.pairs) {
       const clouds = [...new Set(opts.pairs.filter((x) => x.stack.text === p.stack.text).flatMap((x) => [x.from, x.to]))];
-      if (!plans.has(p.stack.text)) plans.set(p.stack.text, await plansFor(p.stack, clouds));
+      if (!plans.has(p.stack.text)) plans.set(p.stack.text, await plansFor(p.stack, clouds, opts.planner ?? ((t, c) => planClouds(t, c))));
     }
     for (const p of opts.pairs) {
       if (opts.signal?.aborted) throw new MigrationInterrupted("the drill was interrupted; every server it started was stopped and its files removed");
