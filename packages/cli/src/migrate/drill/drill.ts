@@ -11,8 +11,9 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import path from "node:path";
 import type { Cloud } from "@freehold/model";
-import { runbookCommands, SOURCE_PASSWORD_ENV, TARGET_PASSWORD_ENV } from "../../exit/commands";
+import { migrateDatabaseArgv, migrateObjectsArgv, runbookCommands, SOURCE_PASSWORD_ENV, TARGET_PASSWORD_ENV } from "../../exit/commands";
 import type { HostedPlan } from "../../plan/contract";
+import type { DatabaseManifest, ObjectManifest } from "../manifest";
 import { SECRET_OPTION } from "../rclone";
 import type { RehearsalStep } from "../rehearse";
 import { seedDatabaseSql } from "../seed";
@@ -21,15 +22,11 @@ import { STAND_INS } from "./clouds";
 import {
   adminEnv,
   contracts,
-  type DatabaseManifest,
   type DrillCheck,
   type DrillSide,
   type LegacyRoleSetup,
   localDatabase,
   localStore,
-  migrateDatabaseArgv,
-  migrateObjectsArgv,
-  type ObjectManifest,
   type PairContext,
   runPlanCommand,
   runRoleJobs,

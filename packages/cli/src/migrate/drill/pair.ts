@@ -9,13 +9,12 @@ import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { scramVerifier } from "@freehold/core";
 import type { Cloud } from "@freehold/model";
-import { type DatabaseEndpoint, migrateDatabaseArgv, migrateObjectsArgv, SOURCE_PASSWORD_ENV, type StoreEndpoint, shellLine, TARGET_PASSWORD_ENV } from "../../exit/commands";
+import { type DatabaseEndpoint, type StoreEndpoint, shellLine } from "../../exit/commands";
 import type { HostedPlan } from "../../plan/contract";
-import type { DatabaseManifest, ObjectManifest } from "../manifest";
 import { pgTool, type RunResult, run } from "../proc";
 import type { RcloneRemote } from "../rclone";
 import type { RehearsalStep } from "../rehearse";
-import { type Contract, contractFor, type SeededObjects } from "./app";
+import { type Contract, contractFor } from "./app";
 import { jobEnvironment, plannedRoleJobs, type ServerParameters } from "./clouds";
 import type { DrillServers, Flavour, StoreFlavour } from "./servers";
 import type { DrillTls } from "./tls";
@@ -177,5 +176,3 @@ export async function runPlanCommand<M>(c: PairContext, argv: string[], manifest
   return { manifest: JSON.parse(await readFile(path.join(c.dir, manifest), "utf8")) as M, line };
 }
 
-export type { DatabaseManifest, ObjectManifest, SeededObjects };
-export { migrateDatabaseArgv, migrateObjectsArgv, SOURCE_PASSWORD_ENV, TARGET_PASSWORD_ENV };
