@@ -7,9 +7,10 @@
  * the same pairs: the data moves and verifies, and the application cannot use it.
  */
 
-import { type PairEvidence, runDrills } from "@freehold/cli";
+import { type PairEvidence, planInProcess, runDrills } from "@freehold/cli";
+import { DEFAULT_ASSUMPTIONS } from "@freehold/core";
 import type { Cloud } from "@freehold/model";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { azureBefore, gcpBefore } from "./fixtures/legacy-role-setup";
 import { CONFORMANCE_STACKS, EXAMPLE } from "./stacks";
 
