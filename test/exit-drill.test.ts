@@ -7,11 +7,12 @@
  * the same pairs: the data moves and verifies, and the application cannot use it.
  */
 
-import { type PairEvidence, planInProcess, runDrills } from "@freehold/cli";
+import { type PairEvidence, planInProcess, renderDrillHtml, renderDrillMarkdown, runDrills } from "@freehold/cli";
 import { DEFAULT_ASSUMPTIONS } from "@freehold/core";
 import type { Cloud } from "@freehold/model";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { azureBefore, gcpBefore } from "./fixtures/legacy-role-setup";
+import { freehold } from "./cli-helpers";
 import { CONFORMANCE_STACKS, EXAMPLE } from "./stacks";
 
 const PAIRS: Array<[Cloud, Cloud, string]> = [
@@ -117,5 +118,32 @@ describe("the role setup before the role model, in the target", () => {
     expect(e.checks.find((c) => c.name === "app_read (read link) reads every row the source's application wrote")?.ok).toBe(false);
     // Today's setup of the same pair passes.
     expect(find("aws", to).ok).toBe(true);
+  });
+});
+
+describe("the drill's evidence and command line", () => {
+  it("renders a pair's evidence as Markdown and HTML with every check, its result, and both command lists", () => {
+    const e = find("aws", "azure");
+    const md = renderDrillMarkdown(e);
+    const html = renderDrillHtml(e);
+    expect(md).toContain(`**Result: PASSED**: ${e.checks.length} of ${e.checks.length} checks passed`);
+    for (const c of e.checks) {
+      expect(md).toContain(`| ${c.name} | passed |`);
+      expect(html).toContain(c.name.replace(/'/g, "&#39;"));
+    }
+    for (const line of [...e.commands.runbook, ...e.commands.ran]) expect(md).toContain(line);
+    const failed = renderDrillMarkdown(find("aws", "azure", true));
+    expect(failed).toContain("**Result: FAILED**");
+    expect(failed).toContain("| app_user (read-write link) reads every row the source's application wrote | **FAILED** |");
+  });
+
+  it("refuses half a pair, one cloud twice, and --objects, in one message, before anything starts", async () => {
+    const r = await freehold(["rehearse", "--from", "aws", "--objects", "3"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("--from and --to go together: give both clouds of the pair to drill");
+    expect(r.stderr).toContain("--objects does not apply to the exit drill");
+    const same = await freehold(["rehearse", "--from", "gcp", "--to", "gcp"]);
+    expect(same.code).toBe(2);
+    expect(same.stderr).toContain("--from and --to are both gcp; choose two different clouds");
   });
 });

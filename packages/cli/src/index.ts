@@ -24,3 +24,4 @@ export { type DrillOptions, type DrillRequest, type DrillStack, runDrills, withP
 export type { MigrationMode, PairEvidence } from "./migrate/drill/drill";
 export type { DrillCheck, DrillSide, LegacyRoleSetup } from "./migrate/drill/pair";
 export { runbookCommands, shellLine } from "./exit/commands";
+export { renderDrillHtml, renderDrillMarkdown } from "./migrate/drill/report";
