@@ -35,8 +35,11 @@ import {
 } from "./pair";
 import { objectChecks, ownershipCheck, readBack, readOnlyChecks, readWriteChecks, type Written } from "./workload";
 
-/** How the data moves: today a verified dump and restore; the stage is open to another mode. */
+/** How the data moves: today a verified dump and restore (writes stopped); another mode (a live replication and its cutover) is another entry of MIGRATIONS. */
 export type MigrationMode = "dump-restore";
+
+/** A migration stage: move the data from `src` to `dst`, record each command it ran and each manifest, and say whether it succeeded. */
+type Migration = (c: PairContext, src: Side, dst: Side, ran: string[], ev: PairEvidence, legacy?: LegacyRoleSetup) => Promise<boolean>;
 
 export interface PairEvidence {
   formatVersion: 1;
@@ -65,6 +68,8 @@ export interface PairRequest {
   from: { cloud: Cloud; plan: HostedPlan };
   to: { cloud: Cloud; plan: HostedPlan };
   legacy?: LegacyRoleSetup;
+  /** @default "dump-restore" */
+  mode?: MigrationMode;
 }
 
 let pairs = 0;
@@ -82,7 +87,7 @@ export async function drillPair(base: Omit<PairContext, "steps" | "checks" | "di
     formatVersion: 1,
     kind: "exit-drill",
     stack: req.stack,
-    mode: "dump-restore",
+    mode: req.mode ?? "dump-restore",
     startedAt: new Date().toISOString(),
     finishedAt: "",
     durationMs: 0,
@@ -100,7 +105,7 @@ export async function drillPair(base: Omit<PairContext, "steps" | "checks" | "di
   try {
     const ready = (await step(c, `set up the source as ${src.cloud} does`, () => setUp(c, src, tag, ev.from))) && (await step(c, `set up the target as ${dst.cloud} does${req.legacy ? ` (${req.legacy.label})` : ""}`, () => setUp(c, dst, tag, ev.to, req.legacy)));
     const written = ready ? await step(c, "the source's application writes its data through its own contract", () => seed(c, src)) : undefined;
-    const moved = written ? await migrate(c, src, dst, ran, ev, req.legacy) : false;
+    const moved = written ? await MIGRATIONS[ev.mode](c, src, dst, ran, ev, req.legacy) : false;
     if (moved && written) await use(c, dst, written, req.legacy);
   } finally {
     await rm(dir, { recursive: true, force: true });
@@ -177,7 +182,7 @@ async function seed(c: PairContext, src: Side): Promise<{ value: Written; detail
 }
 
 /** The exit plan's commands, with this machine's endpoints; then the runbook's role job run again on the target. */
-async function migrate(c: PairContext, src: Side, dst: Side, ran: string[], ev: PairEvidence, legacy?: LegacyRoleSetup): Promise<boolean> {
+const dumpRestore: Migration = async (c, src, dst, ran, ev, legacy) => {
   let ok = true;
   if (src.database && dst.database && src.pg && dst.pg) {
     const passwords = { [SOURCE_PASSWORD_ENV]: src.pg.admin.password, [TARGET_PASSWORD_ENV]: dst.pg.admin.password };
@@ -209,7 +214,9 @@ async function migrate(c: PairContext, src: Side, dst: Side, ran: string[], ev: 
     ok &&= m !== undefined;
   }
   return ok;
-}
+};
+
+const MIGRATIONS: Record<MigrationMode, Migration> = { "dump-restore": dumpRestore };
 
 /** The application on the target, through the target's contract. */
 async function use(c: PairContext, dst: Side, written: Written, legacy?: LegacyRoleSetup): Promise<void> {
