@@ -11,8 +11,8 @@ import { type PairEvidence, planInProcess, renderDrillHtml, renderDrillMarkdown,
 import { DEFAULT_ASSUMPTIONS } from "@freehold/core";
 import type { Cloud } from "@freehold/model";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { azureBefore, gcpBefore } from "./fixtures/legacy-role-setup";
 import { freehold } from "./cli-helpers";
+import { azureBefore, gcpBefore } from "./fixtures/legacy-role-setup";
 import { CONFORMANCE_STACKS, EXAMPLE } from "./stacks";
 
 const PAIRS: Array<[Cloud, Cloud, string]> = [

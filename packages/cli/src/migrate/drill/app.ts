@@ -115,12 +115,18 @@ export async function tableDigests(c: Contract, tables: readonly string[]): Prom
   return Object.fromEntries(tables.map((t, i) => [t, lines[i] ?? ""]));
 }
 
-/** A statement the role must be refused: it fails, with PostgreSQL's message matching `expected`. */
-export async function refused(c: Contract, sql: string, expected: RegExp): Promise<{ ok: boolean; detail: string }> {
-  const r = await appSql(c, sql);
-  const message = r.stderr.trim().split("\n").find((l) => /ERROR/.test(l)) ?? r.stderr.trim();
-  if (r.code === 0) return { ok: false, detail: `NOT refused: ${sql}` };
-  return { ok: expected.test(message), detail: `refused: ${message.replace(/^psql:<stdin>:\d+: /, "")}` };
+/**
+ * Statements the role must be refused, in one session: each fails with
+ * PostgreSQL's message matching its pattern (psql names the line of each
+ * error, one statement a line).
+ */
+export async function refusedAll(c: Contract, cases: ReadonlyArray<readonly [sql: string, expected: RegExp]>): Promise<Array<{ ok: boolean; detail: string }>> {
+  const r = await appSql(c, `\\set ON_ERROR_STOP off\n${cases.map(([q]) => `${q.replace(/\n/g, " ")};`).join("\n")}\n`);
+  const errors = new Map([...r.stderr.matchAll(/^psql:<stdin>:(\d+): ERROR: +(.*)$/gm)].map((m) => [Number(m[1]) - 1, m[2] ?? ""]));
+  return cases.map(([q, expected], i) => {
+    const message = errors.get(i + 1);
+    return message === undefined ? { ok: false, detail: `NOT refused: ${q}` } : { ok: expected.test(message), detail: `refused: ${message}` };
+  });
 }
 
 /** The object client: the contract's provider, bucket and endpoint, with the service identity's credentials (the emulator's, here). */

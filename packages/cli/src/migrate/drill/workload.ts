@@ -6,7 +6,7 @@
  * same and is refused every write. Each is a check in the evidence.
  */
 import { pgTool, run } from "../proc";
-import { appSql, appSqlOk, type Contract, LARGE_ROW_BYTES, readObjects, refused, storeRemote, tableDigests, writeObject } from "./app";
+import { appSql, appSqlOk, type Contract, LARGE_ROW_BYTES, readObjects, refusedAll, storeRemote, tableDigests, writeObject } from "./app";
 import { check, type PairContext, type Side } from "./pair";
 import type { Flavour } from "./servers";
 
@@ -83,7 +83,7 @@ export async function readOnlyChecks(c: PairContext, t: Side, written: Written):
     ["DELETE FROM public.documents", /permission denied for table documents/],
     ["CREATE TABLE public.intruder (id int)", /permission denied for schema public/],
   ];
-  const results = await Promise.all(refusals.map(([sql, re]) => refused(ro, sql, re)));
+  const results = await refusedAll(ro, refusals);
   check(c, `${user} is refused every write`, results.every((r) => r.ok), results.map((r) => r.detail).join("; "));
 }
 
