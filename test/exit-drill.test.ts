@@ -1,10 +1,12 @@
 /**
  * The exit drill on every ordered pair of clouds, on real servers: one
  * PostgreSQL cluster and one object store per cloud, shared by the pairs (a
- * fresh database and bucket each), the stacks spread over the pairs so that
- * the example and every conformance stack is drilled. Then the role setup
- * Azure and Google Cloud had before the shared role model, in the target of
- * the same pairs: the data moves and verifies, and the application cannot use it.
+ * fresh database and bucket each), every pair drilling the example (a
+ * database and an object store among others). The matrix of every pair over
+ * every conformance stack is too slow for the suite: `npm run bench` drills
+ * it (bench/drill.mjs, bench/drill-results.md). Then the role setup Azure and
+ * Google Cloud had before the shared role model, in the target of the same
+ * pairs: the data moves and verifies, and the application cannot use it.
  */
 
 import { type PairEvidence, planInProcess, renderDrillHtml, renderDrillMarkdown, runDrills } from "@freehold/cli";
@@ -15,15 +17,18 @@ import { freehold } from "./cli-helpers";
 import { azureBefore, gcpBefore } from "./fixtures/legacy-role-setup";
 import { CONFORMANCE_STACKS, EXAMPLE } from "./stacks";
 
-const PAIRS: Array<[Cloud, Cloud, string]> = [
-  ["aws", "azure", "the crown marketplace example"],
-  ["aws", "gcp", "private service linked to a database and a read-only store"],
-  ["azure", "aws", "throwaway stack without deletion protection"],
-  ["azure", "gcp", "one database"],
-  ["gcp", "aws", "one object store"],
-  ["gcp", "azure", "the crown marketplace example"],
+const EXAMPLE_NAME = "the crown marketplace example";
+const PAIRS: Array<[Cloud, Cloud]> = [
+  ["aws", "azure"],
+  ["aws", "gcp"],
+  ["azure", "aws"],
+  ["azure", "gcp"],
+  ["gcp", "aws"],
+  ["gcp", "azure"],
 ];
-const stack = (name: string) => ({ name, text: name === "the crown marketplace example" ? EXAMPLE : (CONFORMANCE_STACKS[name] as string) });
+const example = { name: EXAMPLE_NAME, text: EXAMPLE };
+// The former role setups need only a database: the smallest stack that has one.
+const oneDatabase = { name: "one database", text: CONFORMANCE_STACKS["one database"] as string };
 
 let evidence: PairEvidence[] = [];
 const started = Date.now();
@@ -46,10 +51,10 @@ beforeAll(async () => {
       return plans;
     },
     pairs: [
-      ...PAIRS.map(([from, to, name]) => ({ from, to, stack: stack(name) })),
+      ...PAIRS.map(([from, to]) => ({ from, to, stack: example })),
       // Last: the former Google Cloud setup sets the password of the cluster-wide role app.
-      { from: "aws", to: "azure", stack: stack("one database"), legacy: azureBefore("LegacyAppUserPassw0rdForTheDrill") },
-      { from: "aws", to: "gcp", stack: stack("one database"), legacy: gcpBefore("LegacyAppPassw0rdForTheDrill") },
+      { from: "aws", to: "azure", stack: oneDatabase, legacy: azureBefore("LegacyAppUserPassw0rdForTheDrill") },
+      { from: "aws", to: "gcp", stack: oneDatabase, legacy: gcpBefore("LegacyAppPassw0rdForTheDrill") },
     ],
   });
   drilling = run;
@@ -61,34 +66,31 @@ beforeAll(async () => {
 const find = (from: Cloud, to: Cloud, legacy = false) => evidence.find((e) => e.from.cloud === from && e.to.cloud === to && Boolean(e.legacy) === legacy) as PairEvidence;
 const failures = (e: PairEvidence) => [...e.steps.filter((s) => !s.ok), ...e.checks.filter((c) => !c.ok)].map((x) => `${x.name}: ${x.detail}`);
 
-describe.each(PAIRS)("the exit drill %s -> %s (%s)", (from, to, name) => {
-  it("passes every step and check: set up from both plans, moved with the exit plan's commands, used by both roles through the target's contract", () => {
+describe.each(PAIRS)("the exit drill %s -> %s of the example", (from, to) => {
+  it("passes every step and check: set up from both plans, moved with the exit plan's commands, used by both roles and both stores through the target's contract", () => {
     const e = find(from, to);
     expect(failures(e)).toEqual([]);
     expect(e.ok).toBe(true);
-    expect(e.stack).toBe(name);
-    const db = Boolean(e.from.database && e.to.database);
-    const store = Boolean(e.from.store && e.to.store);
-    // What the pair's stack holds is what was drilled.
-    expect(db || store).toBe(true);
-    if (db) {
-      expect(e.database.manifest?.ok).toBe(true);
-      expect(e.database.manifest?.restore.role).toBe("app");
-      expect(e.checks.map((c) => c.name)).toEqual(
-        expect.arrayContaining([
-          "app_read (read link) reads every row the source's application wrote",
-          "app_read is refused every write",
-          "app (read-write link) reads every row the source's application wrote",
-          "app writes: insert (identity), update, sequence nextval, insert (identity by default), its own schema change",
-          "every table, sequence, view, function and schema the restore made belongs to the target's read-write role",
-        ]),
-      );
-      // Each side's role jobs are the planned resources' own commands, and the contract is verify-full.
-      expect(e.to.database?.roleJobs.length).toBeGreaterThan(0);
-      expect(e.to.contract?.readWrite.DATABASE_SSLMODE).toBe("verify-full");
-      expect(e.to.contract?.read.DATABASE_USER).toBe("app_read");
-    }
-    if (store) expect(e.objects.manifest?.ok).toBe(true);
+    expect(e.stack).toBe(EXAMPLE_NAME);
+    // The example holds databases and object stores: both were drilled.
+    expect(Boolean(e.from.database && e.to.database && e.from.store && e.to.store)).toBe(true);
+    expect(e.database.manifest?.ok).toBe(true);
+    expect(e.database.manifest?.restore.role).toBe("app");
+    expect(e.checks.map((c) => c.name)).toEqual(
+      expect.arrayContaining([
+        "app_read (read link) reads every row the source's application wrote",
+        "app_read is refused every write",
+        "app (read-write link) reads every row the source's application wrote",
+        "app writes: insert (identity), update, sequence nextval, insert (identity by default), its own schema change",
+        "every table, sequence, view, function and schema the restore made belongs to the target's read-write role",
+      ]),
+    );
+    // Each side's role jobs are the planned resources' own commands, and the contract is verify-full.
+    expect(e.to.database?.roleJobs.length).toBeGreaterThan(0);
+    expect(e.to.contract?.readWrite.DATABASE_SSLMODE).toBe("verify-full");
+    expect(e.to.contract?.read.DATABASE_USER).toBe("app_read");
+    expect(e.objects.manifest?.ok).toBe(true);
+    expect(e.checks.map((c) => c.name)).toEqual(expect.arrayContaining(["the read-write link writes a new object and reads it back"]));
   });
 
   it("runs the exit plan's commands: the same flags as the runbook, with this machine's endpoints", () => {
