@@ -8,6 +8,7 @@ import { type RehearsalEvidence, rehearsalPreflight, rehearse, renderEvidenceMar
 import type { PairEvidence } from "../migrate/drill/drill";
 import { renderDrillHtml, renderDrillMarkdown } from "../migrate/drill/report";
 import { DEFAULT_DRILL_STACK, runDrills } from "../migrate/drill/run";
+import { drillTlsPreflight } from "../migrate/drill/tls";
 import { resolveTarget } from "../plan/target";
 import { escapeHtml, htmlTable } from "../report/format";
 import { htmlPage } from "../report/html";
@@ -18,7 +19,7 @@ export const rehearseSpec: CommandSpec = {
   name: "rehearse",
   summary: "Rehearse an exit on this machine: real servers, real data, verified, with evidence; with --from and --to, the exit drill of one pair of clouds.",
   details:
-    "freehold rehearse --from <cloud> --to <cloud> [stack]: the exit drill. Plans the stack (default: one database and one store) on both\nclouds and sets a local PostgreSQL up the way each plan and cloud does (its administrator, its role job's own\ncommand, TLS required with verify-full against a private CA, the parameters a local server takes), with each cloud's object store\n(s3rver for S3, Azurite for Azure Blob, a Cloud Storage JSON API stand-in for Cloud Storage); the source's application writes\ndata through its link environment; the exit plan's own commands move it; the application then uses the target through the\ntarget's link environment: the read-write role reads everything and writes, the read-only role reads and is refused writes.\nWrites exit-drill-<from>-to-<to>.md, .html and .json (exit-plan --measured reads the .json). Exit 0 passed, 1 a check failed.\nWithout --from and --to: starts two PostgreSQL servers, an S3-compatible server (s3rver) and Azurite on free loopback ports, seeds realistic data,\nmigrates it with pg_dump/pg_restore and rclone, verifies every row and object, proves that corruption is detected and that an\ninterrupted copy resumes, and writes the evidence. Works in a private folder of its own and removes only that folder; stops every\nserver it started, also when interrupted (SIGHUP/SIGINT/SIGTERM: exit 129/130/143). Needs postgresql and rclone (apt-get install -y postgresql rclone).",
+    "freehold rehearse --from <cloud> --to <cloud> [stack]: the exit drill. Plans the stack (default: one database and one store) on both\nclouds and sets a local PostgreSQL up the way each plan and cloud does (its administrator, its role job's own\ncommand, TLS required with verify-full against a private CA, the parameters a local server takes), with each cloud's object store\n(s3rver for S3, Azurite for Azure Blob, a Cloud Storage JSON API stand-in for Cloud Storage); the source's application writes\ndata through its link environment; the exit plan's own commands move it; the application then uses the target through the\ntarget's link environment: the read-write role reads everything and writes, the read-only role reads and is refused writes.\nWrites exit-drill-<from>-to-<to>.md, .html and .json (exit-plan --measured reads the .json). Exit 0 passed, 1 a check failed.\nWithout --from and --to: starts two PostgreSQL servers, an S3-compatible server (s3rver) and Azurite on free loopback ports, seeds realistic data,\nmigrates it with pg_dump/pg_restore and rclone, verifies every row and object, proves that corruption is detected and that an\ninterrupted copy resumes, and writes the evidence. Works in a private folder of its own and removes only that folder; stops every\nserver it started, also when interrupted (SIGHUP/SIGINT/SIGTERM: exit 129/130/143). Needs postgresql and rclone (apt-get install -y postgresql rclone);\nthe exit drill also needs openssl (apt-get install -y openssl) for its private certificate authority.",
   positionals: [{ name: "stack", description: "With --from and --to: the stack file (freehold.yaml) to drill (default: one database and one object store). The drill adds two services of its own, one linked read-write and one read-only to every database and store.", required: false }],
   flags: [
     { name: "from", type: "string", values: CLOUDS, placeholder: "aws|azure|gcp", description: "The exit drill: the cloud the stack leaves (with --to)." },
@@ -58,7 +59,7 @@ function drillStack(args: ParsedArgs): { name: string; text: string } {
 }
 
 async function runDrill(args: ParsedArgs, io: Io): Promise<number> {
-  const missing = rehearsalPreflight();
+  const missing = [...rehearsalPreflight(), ...drillTlsPreflight()];
   if (missing.length) {
     io.err(`freehold rehearse: missing prerequisites:\n${missing.map((m) => `  - ${m}`).join("\n")}\n`);
     return EXIT.usage;

@@ -26,6 +26,16 @@ function openssl(): string {
   throw new MissingToolError("openssl", "apt-get install -y openssl");
 }
 
+/** What the drill needs beyond the rehearsal's tools: openssl for its CA (an empty list when it is there). */
+export function drillTlsPreflight(): string[] {
+  try {
+    openssl();
+    return [];
+  } catch (e) {
+    return [e instanceof Error ? e.message : String(e)];
+  }
+}
+
 /** An EC P-256 CA (valid two days) and a server certificate it signs, in `dir` (a private folder). */
 export async function makeDrillTls(dir: string): Promise<DrillTls> {
   const bin = openssl();
