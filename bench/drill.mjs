@@ -20,16 +20,6 @@ const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, "..");
 const require = createRequire(import.meta.url);
 
-/** @type {Array<[string, string]>} */
-export const DRILL_PAIRS = [
-  ["aws", "azure"],
-  ["aws", "gcp"],
-  ["azure", "aws"],
-  ["azure", "gcp"],
-  ["gcp", "aws"],
-  ["gcp", "azure"],
-];
-
 /** CPU seconds of this process and its waited-for children (/proc/self/stat fields 14-17, clock ticks of 1/100 s). */
 function cpuSeconds() {
   const { readFileSync } = require("node:fs");
@@ -43,7 +33,7 @@ function cpuSeconds() {
  * @param {{ log: (line: string) => void, commit: string }} o
  */
 export async function runDrillBench(o) {
-  const { runDrills, planInProcess } = require(join(root, "packages", "cli", "dist", "index.js"));
+  const { DRILL_PAIRS, runDrills, planInProcess } = require(join(root, "packages", "cli", "dist", "index.js"));
   const { DEFAULT_ASSUMPTIONS } = require(join(root, "packages", "core", "dist", "index.js"));
   const { CONFORMANCE_STACKS } = require(join(root, "packages", "lifecycle", "dist", "stacks.js"));
   const only = (process.env.BENCH_DRILL_STACKS ?? "").split(",").filter(Boolean);
@@ -63,7 +53,7 @@ export async function runDrillBench(o) {
     log: (/** @type {string} */ l) => {
       if (/^(====| {3}FAILED)/.test(l)) o.log(l.replace(/^=+ /, ""));
     },
-    pairs: stacks.flatMap(([name, text]) => DRILL_PAIRS.map(([from, to]) => ({ from, to, stack: { name, text } }))),
+    pairs: stacks.flatMap(([name, text]) => DRILL_PAIRS.map((/** @type {[string, string]} */ [from, to]) => ({ from, to, stack: { name, text } }))),
   });
   const pairs = evidence.map((e) => ({
     stack: e.stack,

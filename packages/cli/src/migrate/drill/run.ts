@@ -7,7 +7,7 @@
  */
 import { rm } from "node:fs/promises";
 import path from "node:path";
-import type { Cloud } from "@freehold/model";
+import { CLOUDS, type Cloud } from "@freehold/model";
 import { parse as parseYaml, stringify } from "yaml";
 import { type HostedPlan, isHosted, type Plan } from "../../plan/contract";
 import { planClouds } from "../../plan/run";
@@ -51,6 +51,9 @@ export interface DrillOptions {
    */
   planner?: (target: Target, clouds: Cloud[]) => Promise<Plan[]>;
 }
+
+/** Every ordered pair of two different clouds (six): the pairs the suite and the benchmark drill. */
+export const DRILL_PAIRS: ReadonlyArray<readonly [Cloud, Cloud]> = CLOUDS.flatMap((from) => CLOUDS.filter((to) => to !== from).map((to) => [from, to] as const));
 
 /** The stack drilled when none is given: a database and an object store. */
 export const DEFAULT_DRILL_STACK = `name: exit-drill
