@@ -6,9 +6,11 @@
  * rds_superuser) and owns the database RDS created
  * (https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/Appendix.PostgreSQL.CommonDBATasks.Roles.html).
  */
+import { scramVerifier } from "@freehold/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MASTER_USERNAME } from "../packages/aws/src/database";
 import { SETUP_SCRIPT, type SetupTarget, setupEnvironment } from "../packages/aws/src/db-roles";
+import { createDatabaseSql, operatorSql, STAND_INS } from "../packages/cli/src/migrate/drill/clouds";
 import { run } from "../packages/cli/src/migrate/proc";
 import { type CloudServer, DB, JOB_PATH, PASSWORDS, restoreAsAdministrator, roleModelChecks, startCloudServer, verifiersOf } from "./database-roles-workload";
 
@@ -36,9 +38,8 @@ beforeAll(async () => {
   s = await startCloudServer(
     "aws-roles",
     MASTER,
-    `CREATE ROLE rds_superuser NOLOGIN;
-     CREATE ROLE ${MASTER.user} LOGIN CREATEROLE CREATEDB IN ROLE rds_superuser PASSWORD '${MASTER.password}';
-     CREATE DATABASE ${DB} OWNER ${MASTER.user};`,
+    // As the cloud makes its administrator and the application's database: the drill's stand-in for aws.
+    `${operatorSql(STAND_INS.aws, MASTER.user, scramVerifier(MASTER.password))}${createDatabaseSql(STAND_INS.aws, MASTER.user, DB)}`,
   );
   await restoreAsAdministrator(s);
 });

@@ -8,7 +8,9 @@
  * to cloudsqlsuperuser, so the administrator acts on it only through that
  * membership.
  */
+import { scramVerifier } from "@freehold/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createDatabaseSql, operatorSql, STAND_INS } from "../packages/cli/src/migrate/drill/clouds";
 import { run } from "../packages/cli/src/migrate/proc";
 import { ADMIN_USER, ROLE_SCRIPT, ROLE_VERIFIERS_ENV } from "../packages/gcp/src/db-role";
 import { type CloudServer, DB, PASSWORDS, pgEnvironment, restoreAsAdministrator, roleModelChecks, startCloudServer, verifiersOf } from "./database-roles-workload";
@@ -23,9 +25,8 @@ beforeAll(async () => {
   s = await startCloudServer(
     "gcp-roles",
     ADMIN,
-    `CREATE ROLE cloudsqlsuperuser NOLOGIN CREATEROLE CREATEDB;
-     CREATE ROLE ${ADMIN.user} LOGIN CREATEROLE CREATEDB IN ROLE cloudsqlsuperuser PASSWORD '${ADMIN.password}';
-     CREATE DATABASE ${DB} OWNER cloudsqlsuperuser;`,
+    // As the cloud makes its administrator and the application's database: the drill's stand-in for gcp.
+    `${operatorSql(STAND_INS.gcp, ADMIN.user, scramVerifier(ADMIN.password))}${createDatabaseSql(STAND_INS.gcp, ADMIN.user, DB)}`,
   );
   await restoreAsAdministrator(s);
 });

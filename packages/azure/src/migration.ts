@@ -4,7 +4,7 @@
  * subnet (part of the network Freehold defines, so an `up` never deletes it),
  * and rclone with an `azureblob` remote using Entra ID.
  */
-import type { MigrationDetails, StackContext } from "@freehold/core";
+import { type MigrationDetails, POSTGRES_CLIENT, type StackContext } from "@freehold/core";
 import { ADMIN_LOGIN } from "./database";
 import { names } from "./naming";
 import { JOBS_SUBNET } from "./network";
@@ -44,10 +44,10 @@ export const migration: MigrationDetails = {
       sslmode: "require",
       access:
         `The server has no public endpoint; its name resolves only inside ${jump.vnet}. Run pg_dump/pg_restore from inside the network: ${jump.note}` +
-        `start a jump container in the ${jump.subnet} subnet (az container create -g ${jump.rg} --name pg-jump --image postgres:16 ` +
+        `start a jump container in the ${jump.subnet} subnet (az container create -g ${jump.rg} --name pg-jump --image ${POSTGRES_CLIENT.image} ` +
         `--vnet ${jump.vnet} --subnet ${jump.subnet} --command-line "sleep infinity", then ` +
         `az container exec -g ${jump.rg} --name pg-jump --exec-command bash; az container delete -g ${jump.rg} --name pg-jump afterwards), or use a VM in the network reached with az network bastion ssh. ` +
-        "Example: pg_dump -Fc -h $HOST -U $USER -d $DB -f db.dump; pg_restore --no-owner -h $HOST -U $USER -d $DB db.dump",
+        "Example: pg_dump -Fc -h $HOST -U $USER -d $DB -f db.dump; pg_restore --no-owner --no-privileges --role=app -h $HOST -U $USER -d $DB db.dump (as app, the read-write role, which then owns what is restored)",
       passwordCommand: `az keyvault secret show --id "$(az keyvault secret list --vault-name ${vaultLookup(stack, jump.rg)} --query "[?tags.\\"freehold-secret\\"=='${secret}'].id | [0]" -o tsv)" --query value -o tsv`,
     };
   },
