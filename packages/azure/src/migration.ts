@@ -5,7 +5,7 @@
  * and rclone with an `azureblob` remote using Entra ID.
  */
 import type { MigrationDetails, StackContext } from "@freehold/core";
-import { ADMIN_LOGIN } from "./database";
+import { ADMIN_LOGIN, ROLE_JOB_IMAGE } from "./database";
 import { names } from "./naming";
 import { JOBS_SUBNET } from "./network";
 import { FREE_EGRESS_GIB, PRICES } from "./prices";
@@ -21,7 +21,13 @@ function jumpPlace(stack: StackContext): { rg: string; vnet: string; subnet: str
       note: own.jobsSubnetName ? "" : `${own.virtualNetworkName} is your network: use (or add) a subnet delegated to Microsoft.ContainerInstance/containerGroups for the jump container. `,
     };
   }
-  return { rg: names.resourceGroup(stack.prefix), vnet: names.virtualNetwork(stack.prefix), subnet: JOBS_SUBNET.name, note: "" };
+  // The network lives in a resource group of its own whose name ends in a random suffix (network.ts): found by its tags.
+  return { rg: names.resourceGroup(stack.prefix), vnet: networkLookup(stack), subnet: JOBS_SUBNET.name, note: "" };
+}
+
+/** A shell command that prints the id of the stack's own virtual network (tagged with the stack; in a resource group whose name ends in a random suffix). */
+export function networkLookup(stack: StackContext): string {
+  return `$(az network vnet list --query "[?name=='${names.virtualNetwork(stack.prefix)}' && tags.\"freehold-stack\"=='${stack.name}' && tags.\"pulumi-stack\"=='${stack.tags["pulumi-stack"] ?? stack.stack}'].id | [0]" -o tsv)`;
 }
 
 /** A shell command that prints the stack's vault name: the vault carries the stack's tags (its name ends in a random suffix). */
@@ -44,7 +50,7 @@ export const migration: MigrationDetails = {
       sslmode: "require",
       access:
         `The server has no public endpoint; its name resolves only inside ${jump.vnet}. Run pg_dump/pg_restore from inside the network: ${jump.note}` +
-        `start a jump container in the ${jump.subnet} subnet (az container create -g ${jump.rg} --name pg-jump --image postgres:16 ` +
+        `start a jump container in the ${jump.subnet} subnet (az container create -g ${jump.rg} --name pg-jump --image ${ROLE_JOB_IMAGE} ` +
         `--vnet ${jump.vnet} --subnet ${jump.subnet} --command-line "sleep infinity", then ` +
         `az container exec -g ${jump.rg} --name pg-jump --exec-command bash; az container delete -g ${jump.rg} --name pg-jump afterwards), or use a VM in the network reached with az network bastion ssh. ` +
         "Example: pg_dump -Fc -h $HOST -U $USER -d $DB -f db.dump; pg_restore --no-owner -h $HOST -U $USER -d $DB db.dump",
@@ -60,7 +66,9 @@ export const migration: MigrationDetails = {
       access:
         `Shared keys are disabled on ${account}: authenticate with Entra ID (env_auth reads AZURE_CLIENT_ID/AZURE_TENANT_ID/AZURE_CLIENT_SECRET, a managed identity, or an az login session). ` +
         `The operator needs Storage Blob Data Reader (export) or Contributor (import) on the container: ` +
-        `az role assignment create --role "Storage Blob Data Contributor" --assignee <you> --scope <container id>`,
+        `az role assignment create --role "Storage Blob Data Contributor" --assignee <you> --scope <container id>. ` +
+        `A store without CORS rules answers only the stack's network: run rclone from the jump container, or let your address in for the copy ` +
+        `(az storage account network-rule add --account-name ${account} --ip-address <your address>; network-rule remove afterwards)`,
     };
   },
 };

@@ -190,7 +190,7 @@ async function record(cloud: Cloud, program: () => unknown | Promise<unknown>, o
     taken.set(key, index + 1);
     const raw = inputsByKey.get(key)?.[index] ?? {};
     const inputs = redact(raw, await s.secrets);
-    const dependsOn = await Promise.all(asArray(s.opts.dependsOn).map((d) => urnOf(d)));
+    const dependsOn = await Promise.all((await dependsOnList(s.opts.dependsOn)).map((d) => urnOf(d)));
     const urn = urns[i] as string;
     const reg = registrations.get(urn);
     // isInstance, not instanceof: a program with its own copy of @pulumi/pulumi (an ejected program after
@@ -354,6 +354,12 @@ const revealed = (value: unknown): Record<string, unknown> => unwrapMarked(value
 function asArray<T>(v: pulumi.Input<pulumi.Input<T>[]> | pulumi.Input<T> | undefined): T[] {
   if (v === undefined) return [];
   return (Array.isArray(v) ? v : [v]) as T[];
+}
+
+/** `dependsOn` as Pulumi takes it (a resource, a list, or a promise or Output of either): the resources. */
+async function dependsOnList(v: pulumi.ResourceOptions["dependsOn"]): Promise<unknown[]> {
+  const outer = pulumi.Output.isInstance(v) ? await new Promise<unknown>((resolve) => (v as pulumi.Output<unknown>).apply(resolve)) : await v;
+  return Promise.all(asArray(outer as pulumi.Input<pulumi.Input<unknown>[]>).map((d) => (pulumi.Output.isInstance(d) ? new Promise<unknown>((resolve) => d.apply(resolve)) : d)));
 }
 
 function urnOf(resource: unknown): Promise<string> {
