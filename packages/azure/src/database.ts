@@ -117,6 +117,7 @@ export function createDatabase(req: DatabaseRequest): DatabaseResult {
       "Use a region with zones (regions.azure: uksouth) or set highAvailability: false",
     );
   }
+  const entraAdminSpec = entraAdminOf(req);
   const size = databaseSize(req.size, spec.highAvailability, name);
   const storageGiB = postgresStorageGiB(spec.storageGiB);
   const resourceGroupName = p.resourceGroupName;
@@ -203,7 +204,7 @@ export function createDatabase(req: DatabaseRequest): DatabaseResult {
     readSecret: roles.read.secret.secret,
   } as DatabaseResources;
 
-  const entraAdmin = entraAdministrator(req, p, vendor, server, database);
+  const entraAdmin = entraAdminSpec && entraAdministrator(req, p, vendor, entraAdminSpec, server, database);
   if (entraAdmin) created.entraAdmin = entraAdmin;
   // One operation at a time on the server: the role job's run comes after the last change to it.
   const lastServerChange = entraAdmin ?? database;
@@ -289,12 +290,18 @@ function rolePassword(req: DatabaseRequest, p: AzurePlatform, vendor: ReturnType
   return { password, value, secret };
 }
 
+interface EntraAdmin {
+  objectId: string;
+  principalName: string;
+  principalType: string;
+}
+
 /**
  * The server's Microsoft Entra administrator, where `vendor.azure.entraAdmin` names one (an Entra group, user or
- * service principal: `{ objectId, principalName, principalType }`): Freehold cannot tell a person from a pipeline
- * identity, so it does not make the deploying identity the administrator.
+ * service principal: `{ objectId, principalName, principalType }`), checked before anything is created. Freehold
+ * cannot tell a person from a pipeline identity, so it does not make the deploying identity the administrator.
  */
-function entraAdministrator(req: DatabaseRequest, p: AzurePlatform, vendor: ReturnType<typeof vendorSettings>, server: dbforpostgresql.Server, after: pulumi.Resource): dbforpostgresql.Administrator | undefined {
+function entraAdminOf(req: DatabaseRequest): EntraAdmin | undefined {
   const given = req.spec.vendor?.azure?.entraAdmin as { objectId?: unknown; principalName?: unknown; principalType?: unknown } | undefined;
   if (!given) return undefined;
   const problems = (["objectId", "principalName", "principalType"] as const)
@@ -304,9 +311,13 @@ function entraAdministrator(req: DatabaseRequest, p: AzurePlatform, vendor: Retu
     problems.push({ path: "vendor.azure.entraAdmin.principalType", message: `${JSON.stringify(given.principalType)} is not one of User, Group, ServicePrincipal` });
   }
   if (problems.length) throw new SpecError(problems, `component "${req.name}"`);
+  return { objectId: String(given.objectId), principalName: String(given.principalName), principalType: String(given.principalType) };
+}
+
+function entraAdministrator(req: DatabaseRequest, p: AzurePlatform, vendor: ReturnType<typeof vendorSettings>, admin: EntraAdmin, server: dbforpostgresql.Server, after: pulumi.Resource): dbforpostgresql.Administrator {
   return new dbforpostgresql.Administrator(
     `${req.name}-entra-admin`,
-    vendor("entraAdmin", { resourceGroupName: p.resourceGroupName, serverName: server.name, objectId: String(given.objectId), principalName: String(given.principalName), principalType: String(given.principalType), tenantId: p.client().tenantId }),
+    vendor("entraAdmin", { resourceGroupName: p.resourceGroupName, serverName: server.name, ...admin, tenantId: p.client().tenantId }),
     // After the database: one operation at a time on the server.
     { parent: req.parent, dependsOn: [after] },
   );

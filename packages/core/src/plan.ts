@@ -178,7 +178,9 @@ async function record(cloud: Cloud, program: () => unknown | Promise<unknown>, o
 
   // A resource's URN resolves only once its registration has reached the mocks; wait for all of them
   // (resources whose inputs were still Outputs register after the program function returns).
-  const urns = await Promise.all(seen.map((s) => urnOf(s.resource)));
+  // A resource registered in a callback (after an invoke, say) may join `seen` meanwhile: wait until no more come.
+  let urns: string[] = [];
+  while (urns.length < seen.length) urns = await Promise.all(seen.map((s) => urnOf(s.resource)));
   await drainRpcs();
   // Top-level resources are children of the stack, as Pulumi itself records them.
   const stackUrn = `urn:pulumi:${stack}::${project}::pulumi:pulumi:Stack::${project}-${stack}`;
