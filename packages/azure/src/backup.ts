@@ -55,7 +55,9 @@ export const BACKUP_ROLES = {
 
 /** The stack's Backup vault and the resource group it lives in (both retained on delete). */
 export interface BackupVault {
-  group: resources.ResourceGroup;
+  /** Created here; undefined where the stack brings its own resource group, which Freehold never deletes (the vault goes there). */
+  group?: resources.ResourceGroup;
+  groupName: pulumi.Output<string>;
   vault: dataprotection.BackupVault;
 }
 
@@ -66,11 +68,13 @@ export function createBackupVault(stack: StackContext, parent: pulumi.Resource):
   const opts = { parent };
   const kept = { parent, retainOnDelete: true };
   const suffix = new random.RandomString(`${s}-backup-suffix`, { length: 6, special: false, upper: false, numeric: true, lower: true, keepers: { location } }, opts);
-  const group = new resources.ResourceGroup(`${s}-backup-rg`, { resourceGroupName: pulumi.interpolate`${names.backupResourceGroup(stack.prefix)}-${suffix.result}`, location, tags }, kept);
+  const own = stack.network?.azure?.resourceGroupName;
+  const group = own ? undefined : new resources.ResourceGroup(`${s}-backup-rg`, { resourceGroupName: pulumi.interpolate`${names.backupResourceGroup(stack.prefix)}-${suffix.result}`, location, tags }, kept);
+  const groupName = group ? group.name : pulumi.output(own as string);
   const vault = new dataprotection.BackupVault(
     `${s}-backup-vault`,
     {
-      resourceGroupName: group.name,
+      resourceGroupName: groupName,
       location,
       tags,
       vaultName: pulumi.interpolate`${names.backupVault(stack.prefix)}-${suffix.result}`,
@@ -84,7 +88,7 @@ export function createBackupVault(stack: StackContext, parent: pulumi.Resource):
     },
     kept,
   );
-  return { group, vault };
+  return { ...(group ? { group } : {}), groupName, vault };
 }
 
 /** The child resources `backups.keepOnDelete` adds to a database, by role. */
@@ -134,12 +138,12 @@ export function keptBackups(
   // Not deleted with the server (removing the database, a destroy): the backups stay. Deleted when keepOnDelete is
   // turned off and the server stays (protection stops, and the vault deletes the backups after its soft delete).
   const kept = { parent: req.parent, deletedWith: server };
-  const { vault, group } = p.backupVault();
+  const { vault, groupName } = p.backupVault();
   // New with the database: a database added back gets a policy and an instance of its own beside the kept ones.
   const suffix = new random.RandomString(`${name}-backup-suffix`, { length: 6, special: false, upper: false, numeric: true, lower: true }, opts);
   const policy = new dataprotection.BackupPolicy(
     `${name}-backup-policy`,
-    { resourceGroupName: group.name, vaultName: vault.name, backupPolicyName: pulumi.interpolate`${physicalName([req.qualifiedName, "weekly"], { maxLength: 40 })}-${suffix.result}`, properties: keptBackupRules() },
+    { resourceGroupName: groupName, vaultName: vault.name, backupPolicyName: pulumi.interpolate`${physicalName([req.qualifiedName, "weekly"], { maxLength: 40 })}-${suffix.result}`, properties: keptBackupRules() },
     kept,
   );
   const principal = vault.identity.apply((i) => i?.principalId ?? "");
@@ -169,7 +173,7 @@ export function keptBackups(
   const instance = new dataprotection.BackupInstance(
     `${name}-backup`,
     vendor("backupInstance", {
-      resourceGroupName: group.name,
+      resourceGroupName: groupName,
       vaultName: vault.name,
       backupInstanceName: pulumi.interpolate`${physicalName([p.stack.prefix, req.qualifiedName], { maxLength: 60 })}-${suffix.result}`,
       tags: p.tags,

@@ -1370,3 +1370,74 @@ function duplicateRuleName(obj: CloudObject): string | undefined {
   const dup = names.find((n, i) => names.indexOf(n) !== i);
   return dup ? `rule name ${dup} is used twice [${DOC.lifecycle}]` : undefined;
 }
+
+// ---- a landing zone's policies ------------------------------------------------------------------
+
+/**
+ * Policies a buyer's Azure landing zone commonly assigns at the subscription or management group, with the deny
+ * effect, as Azure's built-in definitions write them (the Azure Landing Zones reference assigns each:
+ * https://github.com/Azure/Enterprise-Scale/wiki/ALZ-Policies). A scenario seeds them to see what they refuse.
+ */
+export const LANDING_ZONE_POLICIES = {
+  /** "Require a tag on resources" (built-in 871b6d14-10aa-478d-b590-94f262ecfa99), for a tag named cost-centre. */
+  requiredTag: {
+    displayName: "Require a tag on resources (cost-centre)",
+    mode: "Indexed",
+    policyRule: { if: { field: "tags['cost-centre']", exists: "false" }, then: { effect: "deny" } },
+  },
+  /** "Allowed locations" (built-in e56962a6-4747-49cd-b67b-bf8b01975c4c), for the UK's two regions. */
+  allowedLocations: {
+    displayName: "Allowed locations (uksouth, ukwest)",
+    mode: "Indexed",
+    policyRule: {
+      if: { allOf: [{ field: "location", notIn: ["uksouth", "ukwest"] }, { field: "location", notEquals: "global" }, { field: "type", notEquals: "Microsoft.AzureActiveDirectory/b2cDirectories" }] },
+      then: { effect: "deny" },
+    },
+  },
+  /** The public-network-access denials of the ALZ "Deny-PublicPaaSEndpoints" initiative for the services Freehold uses. */
+  storagePublicAccess: {
+    displayName: "Storage accounts should disable public network access",
+    mode: "Indexed",
+    policyRule: { if: { allOf: [{ field: "type", equals: "Microsoft.Storage/storageAccounts" }, { field: "Microsoft.Storage/storageAccounts/publicNetworkAccess", notEquals: "Disabled" }] }, then: { effect: "deny" } },
+  },
+  postgresPublicAccess: {
+    displayName: "Public network access should be disabled for PostgreSQL flexible servers",
+    mode: "Indexed",
+    policyRule: {
+      if: { allOf: [{ field: "type", equals: "Microsoft.DBforPostgreSQL/flexibleServers" }, { field: "Microsoft.DBforPostgreSQL/flexibleServers/network/publicNetworkAccess", notEquals: "Disabled" }] },
+      then: { effect: "deny" },
+    },
+  },
+  keyVaultPublicAccess: {
+    displayName: "Azure Key Vault should disable public network access",
+    mode: "Indexed",
+    policyRule: { if: { allOf: [{ field: "type", equals: "Microsoft.KeyVault/vaults" }, { field: "Microsoft.KeyVault/vaults/publicNetworkAccess", notEquals: "Disabled" }] }, then: { effect: "deny" } },
+  },
+  containerAppsPublicAccess: {
+    displayName: "Container Apps environment should disable public network access",
+    mode: "Indexed",
+    policyRule: { if: { allOf: [{ field: "type", equals: "Microsoft.App/managedEnvironments" }, { field: "Microsoft.App/managedEnvironments/publicNetworkAccess", notEquals: "Disabled" }] }, then: { effect: "deny" } },
+  },
+} as const;
+
+/** Assign landing-zone policies at the subscription, as objects no stack manages. */
+export function seedLandingZone(world: { objects: Map<string, CloudObject> }, which: ReadonlyArray<keyof typeof LANDING_ZONE_POLICIES>, region = "uksouth"): void {
+  for (const key of which) {
+    const def = LANDING_ZONE_POLICIES[key];
+    const base = { cloud: "azure" as const, region, status: "live" as const, createdAt: 0, facts: {}, references: {} };
+    world.objects.set(`lz-def-${key}`, { ...base, key: `lz-def-${key}`, type: POLICY_DEFINITION, name: key, inputs: { ...def, policyType: "Custom" } });
+    world.objects.set(`lz-assign-${key}`, {
+      ...base,
+      key: `lz-assign-${key}`,
+      type: POLICY_ASSIGNMENT,
+      name: `alz-${key}`,
+      inputs: { scope: "/subscriptions/00000000-0000-4000-8000-000000000001", enforcementMode: "Default" },
+      references: { policyDefinitionId: [`lz-def-${key}`] },
+    });
+  }
+}
+
+/** What the deny policies in force would refuse of an object, by policy display name (for the landing-zone scenario's report). */
+export function refusedByPolicy(obj: CloudObject, ctx: RuleContext): string | undefined {
+  return DENY.check?.(obj, ctx);
+}
