@@ -1,7 +1,7 @@
 /**
  * Plans for the simulated Azure made with what the program reads from Azure at deploy time (the Azure backend's
- * live.ts: an app's hostnames, a server's disk size) set in the backend's mocks. Uncached, unlike planStack, since
- * the same spec plans differently against a different cloud.
+ * live.ts: an app's hostnames, a server's disk size) set in the backend's mocks. Cached by spec and cloud state
+ * together (the same spec plans differently against a different cloud), each caller getting its own copy.
  */
 import { mockCloud } from "@freehold/azure";
 import { deployStack, runWithMocks } from "@freehold/core";
@@ -15,7 +15,19 @@ export interface AzureCloudNow {
   servers?: Record<string, number>;
 }
 
+const cache = new Map<string, Promise<PlanInput>>();
+
 export async function plannedOnAzure(yaml: string, now: AzureCloudNow = {}): Promise<PlanInput> {
+  const key = JSON.stringify([yaml, now.apps ?? {}, now.servers ?? {}]);
+  let plan = cache.get(key);
+  if (!plan) {
+    plan = planOnce(yaml, now);
+    cache.set(key, plan);
+  }
+  return structuredClone(await plan);
+}
+
+async function planOnce(yaml: string, now: AzureCloudNow): Promise<PlanInput> {
   mockCloud.clear();
   for (const [k, v] of Object.entries(now.apps ?? {})) mockCloud.containerApps.set(k, v);
   for (const [k, v] of Object.entries(now.servers ?? {})) mockCloud.servers.set(k, v);
