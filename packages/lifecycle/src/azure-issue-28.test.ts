@@ -88,7 +88,7 @@ describe("2. destroy, then up again, though a deleted environment, container gro
     expect(kept).toHaveLength(1);
     expect(kept[0]?.owner).toBeUndefined();
     // Its subnets still carry the links the deleted environment and server left.
-    expect((kept[0]?.facts.serviceLinks as Array<{ subnet: string }>).map((l) => l.subnet).sort()).toEqual(["apps", "postgres"]);
+    expect(((kept[0] as CloudObject).facts.serviceLinks as Array<{ subnet: string }>).map((l) => l.subnet).sort()).toEqual(["apps", "postgres"]);
     w.advance(3600);
     expect(w.up("scratch/dev", plan).error).toBeUndefined();
     expect(live(w, "azure-native:network:VirtualNetwork")).toHaveLength(2);

@@ -1373,6 +1373,12 @@ function duplicateRuleName(obj: CloudObject): string | undefined {
 
 // ---- a landing zone's policies ------------------------------------------------------------------
 
+/** A policy rule with the deny effect. */
+function denyWhen(condition: Record<string, unknown>) {
+  // biome-ignore lint/suspicious/noThenProperty: Azure Policy's rule format names its effect "then".
+  return { if: condition, then: { effect: "deny" } };
+}
+
 /**
  * Policies a buyer's Azure landing zone commonly assigns at the subscription or management group, with the deny
  * effect, as Azure's built-in definitions write them (the Azure Landing Zones reference assigns each:
@@ -1383,40 +1389,34 @@ export const LANDING_ZONE_POLICIES = {
   requiredTag: {
     displayName: "Require a tag on resources (cost-centre)",
     mode: "Indexed",
-    policyRule: { if: { field: "tags['cost-centre']", exists: "false" }, then: { effect: "deny" } },
+    policyRule: denyWhen({ field: "tags['cost-centre']", exists: "false" }),
   },
   /** "Allowed locations" (built-in e56962a6-4747-49cd-b67b-bf8b01975c4c), for the UK's two regions. */
   allowedLocations: {
     displayName: "Allowed locations (uksouth, ukwest)",
     mode: "Indexed",
-    policyRule: {
-      if: { allOf: [{ field: "location", notIn: ["uksouth", "ukwest"] }, { field: "location", notEquals: "global" }, { field: "type", notEquals: "Microsoft.AzureActiveDirectory/b2cDirectories" }] },
-      then: { effect: "deny" },
-    },
+    policyRule: denyWhen({ allOf: [{ field: "location", notIn: ["uksouth", "ukwest"] }, { field: "location", notEquals: "global" }, { field: "type", notEquals: "Microsoft.AzureActiveDirectory/b2cDirectories" }] }),
   },
   /** The public-network-access denials of the ALZ "Deny-PublicPaaSEndpoints" initiative for the services Freehold uses. */
   storagePublicAccess: {
     displayName: "Storage accounts should disable public network access",
     mode: "Indexed",
-    policyRule: { if: { allOf: [{ field: "type", equals: "Microsoft.Storage/storageAccounts" }, { field: "Microsoft.Storage/storageAccounts/publicNetworkAccess", notEquals: "Disabled" }] }, then: { effect: "deny" } },
+    policyRule: denyWhen({ allOf: [{ field: "type", equals: "Microsoft.Storage/storageAccounts" }, { field: "Microsoft.Storage/storageAccounts/publicNetworkAccess", notEquals: "Disabled" }] }),
   },
   postgresPublicAccess: {
     displayName: "Public network access should be disabled for PostgreSQL flexible servers",
     mode: "Indexed",
-    policyRule: {
-      if: { allOf: [{ field: "type", equals: "Microsoft.DBforPostgreSQL/flexibleServers" }, { field: "Microsoft.DBforPostgreSQL/flexibleServers/network/publicNetworkAccess", notEquals: "Disabled" }] },
-      then: { effect: "deny" },
-    },
+    policyRule: denyWhen({ allOf: [{ field: "type", equals: "Microsoft.DBforPostgreSQL/flexibleServers" }, { field: "Microsoft.DBforPostgreSQL/flexibleServers/network/publicNetworkAccess", notEquals: "Disabled" }] }),
   },
   keyVaultPublicAccess: {
     displayName: "Azure Key Vault should disable public network access",
     mode: "Indexed",
-    policyRule: { if: { allOf: [{ field: "type", equals: "Microsoft.KeyVault/vaults" }, { field: "Microsoft.KeyVault/vaults/publicNetworkAccess", notEquals: "Disabled" }] }, then: { effect: "deny" } },
+    policyRule: denyWhen({ allOf: [{ field: "type", equals: "Microsoft.KeyVault/vaults" }, { field: "Microsoft.KeyVault/vaults/publicNetworkAccess", notEquals: "Disabled" }] }),
   },
   containerAppsPublicAccess: {
     displayName: "Container Apps environment should disable public network access",
     mode: "Indexed",
-    policyRule: { if: { allOf: [{ field: "type", equals: "Microsoft.App/managedEnvironments" }, { field: "Microsoft.App/managedEnvironments/publicNetworkAccess", notEquals: "Disabled" }] }, then: { effect: "deny" } },
+    policyRule: denyWhen({ allOf: [{ field: "type", equals: "Microsoft.App/managedEnvironments" }, { field: "Microsoft.App/managedEnvironments/publicNetworkAccess", notEquals: "Disabled" }] }),
   },
 } as const;
 
