@@ -39,12 +39,15 @@ export function workloadIdentity(logical: string, qualifiedName: string, p: Azur
  * The role assignments for an identity, and a wait of Azure's propagation time after them
  * (https://learn.microsoft.com/azure/role-based-access-control/troubleshooting#symptom---role-assignment-changes-are-not-being-detected),
  * triggered by their ids: a new or replaced grant runs the wait again before the workload that reads through it changes.
+ * `purpose` opens each assignment's description ("link" for a workload's links, as every stack so far has it: a role
+ * assignment's properties cannot change in place).
  */
 export function grantAndWait(
   owner: string,
   principalId: pulumi.Output<string>,
   grants: readonly Grant[],
   opts: pulumi.CustomResourceOptions,
+  purpose = "link",
 ): { assignments: Record<string, authorization.RoleAssignment>; wait?: time.Sleep } {
   const assignments: Record<string, authorization.RoleAssignment> = {};
   for (const g of grants) {
@@ -58,7 +61,7 @@ export function grantAndWait(
         principalType: "ServicePrincipal",
         roleDefinitionId: g.roleDefinitionId,
         scope: g.scope,
-        description: `Freehold ${owner} -> ${g.label}: ${g.role.role}`,
+        description: `Freehold ${purpose} ${owner} -> ${g.label}: ${g.role.role}`,
       },
       opts,
     );

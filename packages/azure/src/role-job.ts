@@ -142,7 +142,7 @@ export function roleJob(req: RoleJobRequest, p: AzurePlatform): { run: resources
     { key: "app-verifier-access", label: "app role verifier", role: SECRET_READER, scope: req.verifiers.readWrite.id, roleDefinitionId: reader },
     { key: "read-verifier-access", label: "app_read role verifier", role: SECRET_READER, scope: req.verifiers.read.id, roleDefinitionId: reader },
   ];
-  const jobGrants = grantAndWait(`${name}-roles`, identity.principalId, reads, opts);
+  const jobGrants = grantAndWait(`${name}-roles`, identity.principalId, reads, opts, "role job");
   const ca = caFile(pulumi.output(POSTGRES_SERVER_CA));
 
   const job = new app.Job(
@@ -198,7 +198,7 @@ export function roleJob(req: RoleJobRequest, p: AzurePlatform): { run: resources
 
   const runIdentity = workloadIdentity(`${name}-roles-run-identity`, `${req.qualifiedName}-roles-run`, p, {}, opts);
   const starts: Grant[] = [{ key: "job-start-access", label: "role job", role: { role: JOB_STARTER.role, dataActions: [] }, scope: job.id, roleDefinitionId: p.jobStarterRoleId() }];
-  const runGrants = grantAndWait(`${name}-roles-run`, runIdentity.principalId, starts, opts);
+  const runGrants = grantAndWait(`${name}-roles-run`, runIdentity.principalId, starts, opts, "role job run");
   // Everything that, when it changes, needs the roles set up again: the scripts, the image, the job, the server, the passwords.
   const rerun = pulumi.all([ROLE_JOB_SCRIPT, ROLE_JOB_RUN_SCRIPT, ROLE_JOB_IMAGE, job.id, ...req.rerunOn]).apply((parts) => createHash("sha256").update(parts.join("\n")).digest("hex").slice(0, 32));
   const run = new resources.AzureCliScript(
