@@ -445,9 +445,8 @@ while :; do
 done
 `;
 
-/** Key Vault Secrets User (or another role) for an identity, and a wait for the assignments to apply. */
+/** Role assignments for an identity, and a wait for them to apply. */
 function grantsAndWait(
-  p: Platform,
   owner: string,
   purpose: string,
   principalId: pulumi.Output<string>,
@@ -485,7 +484,7 @@ function applicationRoles(p: Platform, db: string, host: pulumi.Output<string>, 
   const secretsUser = builtIn(p.subscriptionId, secretsUserRole);
   const identity = (key: string) => new managedidentity.UserAssignedIdentity(`${db}-${key}-identity`, { resourceGroupName: p.rg, location, tags: p.tags, resourceName: fitName([p.prefix, db, key, "id"], 128) });
   const jobIdentity = identity("roles");
-  const reads = grantsAndWait(p, `${db}-roles`, "role job", jobIdentity.principalId, [
+  const reads = grantsAndWait(`${db}-roles`, "role job", jobIdentity.principalId, [
     { key: "admin-secret-access", label: "administrator password", roleName: "Key Vault Secrets User", roleDefinitionId: secretsUser, scope: admin.secret.id },
     { key: "app-verifier-access", label: "app role verifier", roleName: "Key Vault Secrets User", roleDefinitionId: secretsUser, scope: app_.verifier.secret.id },
     { key: "read-verifier-access", label: "app_read role verifier", roleName: "Key Vault Secrets User", roleDefinitionId: secretsUser, scope: read.verifier.secret.id },
@@ -535,7 +534,7 @@ function applicationRoles(p: Platform, db: string, host: pulumi.Output<string>, 
     { dependsOn: [after, reads] },
   );
   const runIdentity = identity("roles-run");
-  const starts = grantsAndWait(p, `${db}-roles-run`, "role job run", runIdentity.principalId, [
+  const starts = grantsAndWait(`${db}-roles-run`, "role job run", runIdentity.principalId, [
     { key: "job-start-access", label: "role job", roleName: "Freehold Job Starter", roleDefinitionId: p.jobStarterRoleId, scope: job.id },
   ]);
   // Set up again whenever the scripts, the image, the job, the server, the database or a password changes.
