@@ -742,6 +742,17 @@ const GLOBAL_TYPES = [ROLE_ASSIGNMENT, LOCK, ROLE_DEFINITION, POLICY_DEFINITION,
 const softDeleted: TypeRule["softDelete"] = { days: 90, purgeProtectionPath: "properties.enablePurgeProtection", source: DOC.kvSoftDelete };
 const location = (source: string) => ({ path: "location", source });
 
+/** What a container app and a Container Apps job both check: allocations, secrets, environment variables, secret volumes. */
+function workloadChecks(): NonNullable<TypeRule["checks"]> {
+  const parts = (v: unknown) => v as { template?: unknown; configuration?: unknown };
+  return [
+    { path: "template.containers", source: DOC.acaContainers, test: allocationProblems },
+    { path: "configuration", source: DOC.acaSecrets, test: configurationProblems },
+    { path: "*", source: DOC.acaEnvVars, test: (v) => envProblems(parts(v).template, parts(v).configuration) },
+    { path: "*", source: DOC.acaSecretVolumes, test: (v) => volumeProblems(parts(v).template, parts(v).configuration) },
+  ];
+}
+
 export const AZURE_RULES: CloudRules = {
   cloud: "azure",
   packages: ["azure-native"],
@@ -1075,10 +1086,7 @@ export const AZURE_RULES: CloudRules = {
       checks: [
         nameCheck("containerAppName", 2, 32, /^[a-z][a-z0-9-]*[a-z0-9]$/, DOC.names, noDoubleHyphen),
         { path: "template.containers", source: DOC.acaProbes, test: probeProblems },
-        { path: "template.containers", source: DOC.acaContainers, test: allocationProblems },
-        { path: "configuration", source: DOC.acaSecrets, test: configurationProblems },
-        { path: "*", source: DOC.acaEnvVars, test: (v) => envProblems((v as { template?: unknown }).template, (v as { configuration?: unknown }).configuration) },
-        { path: "*", source: DOC.acaSecretVolumes, test: (v) => volumeProblems((v as { template?: unknown }).template, (v as { configuration?: unknown }).configuration) },
+        ...workloadChecks(),
         range("template.scale.minReplicas", 0, 1000, DOC.acaScale),
         range("template.scale.maxReplicas", 1, 1000, DOC.acaScale),
         {
@@ -1247,10 +1255,7 @@ export const AZURE_RULES: CloudRules = {
       identity: inGroup("jobName"),
       checks: [
         nameCheck("jobName", 2, 32, /^[a-z][a-z0-9-]*[a-z0-9]$/, DOC.names, noDoubleHyphen),
-        { path: "template.containers", source: DOC.acaContainers, test: allocationProblems },
-        { path: "configuration", source: DOC.acaSecrets, test: configurationProblems },
-        { path: "*", source: DOC.acaEnvVars, test: (v) => envProblems((v as { template?: unknown }).template, (v as { configuration?: unknown }).configuration) },
-        { path: "*", source: DOC.acaSecretVolumes, test: (v) => volumeProblems((v as { template?: unknown }).template, (v as { configuration?: unknown }).configuration) },
+        ...workloadChecks(),
         oneOf("configuration.triggerType", ["Manual", "Schedule", "Event"], DOC.acaJobs),
         range("configuration.replicaTimeout", 1, 86400, DOC.acaJobs),
       ],
