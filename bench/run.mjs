@@ -7,6 +7,8 @@
  * (a smoke test, not for committed results). BENCH_ONLY=migration runs only the migration benchmark
  * and merges it into the existing results; BENCH_ONLY=registration skips it. BENCH_ONLY=equivalence
  * runs only the equivalence check, prints every difference and exits 1 if there is any (writes nothing).
+ * BENCH_ONLY=live runs only the live exit (bench/live.mjs: replication under a pgbench load, cutover, rows
+ * on both sides), writing bench/live-results.json and .md; the full run runs it last.
  */
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync, existsSync } from "node:fs";
@@ -105,6 +107,12 @@ async function migration() {
   const sizes = QUICK ? { scale: 5, docsRows: 20_000, objectsMiB: 64 } : { scale: 100, docsRows: 400_000, objectsMiB: 1024 };
   const m = await runMigrationBench({ log, rounds, objectRounds, jobs: 2, transfers: 4, ...sizes });
   return { ...m, commit, quick: QUICK };
+}
+
+if (ONLY === "live") {
+  await import("./live.mjs");
+  rmSync(tmp, { recursive: true, force: true });
+  process.exit(0);
 }
 
 if (ONLY === "migration") {
@@ -315,6 +323,7 @@ writeFileSync(join(here, "results.json"), `${JSON.stringify(results, null, 2)}\n
 writeFileSync(join(here, "results.md"), markdown(results));
 rmSync(tmp, { recursive: true, force: true });
 log(`wrote bench/results.json and bench/results.md in ${durationS} s`);
+if (ONLY !== "registration") await import("./live.mjs");
 
 /** Every difference of the checks that are not equivalent, as markdown lines (empty when all are). @param {Record<string, any>} checks */
 function equivalenceDifferences(checks) {

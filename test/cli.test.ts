@@ -247,6 +247,9 @@ describe("freehold exit-plan", () => {
       expect(p.runbook.database[0]?.steps.flatMap((s) => s.commands ?? []).join("\n")).toContain(target.migration.databases[0]?.host as string);
       expect(p.runbook.objects[0]?.steps.flatMap((s) => s.commands ?? []).join("\n")).toContain(target.migration.objectStores[0]?.path as string);
       expect(p.residency).toMatchObject({ rule: "uk", ok: true });
+      // A rollback after writes on the target goes into an empty database or by replication: migrate refuses a target holding the tables.
+      expect(p.rollback.map((r) => r.title).join("\n")).toContain("--to <empty database URL>");
+      expect(p.rollback.map((r) => r.title).join("\n")).not.toContain("swapped");
       expect(p.checklist.filter((c) => c.status === "covered").length).toBeGreaterThan(5);
       expect(p.evidence).toMatchObject({ targetPlanValid: true, targetResources: target.totals.resources, targetChecks: { errors: 0 } });
       // Costs in pounds at HMRC's rate, the USD figures kept beside them.

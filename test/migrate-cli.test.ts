@@ -88,12 +88,12 @@ describe("paths that cannot hold a migration's files", () => {
 });
 
 describe("objects are never silently skipped", () => {
-  it("refuses a local source with a symbolic link unless --follow-links, which copies what it points to", async () => {
+  it("refuses a local source with a symbolic link unless --follow-links, which copies what it points to inside the source", async () => {
     const src = tmp();
-    const elsewhere = tmp();
     writeFileSync(join(src, "a.txt"), "a");
-    writeFileSync(join(elsewhere, "report.pdf"), "the linked report");
-    symlinkSync(join(elsewhere, "report.pdf"), join(src, "report.pdf"));
+    mkdirSync(join(src, "files"));
+    writeFileSync(join(src, "files", "report-2026.pdf"), "the linked report");
+    symlinkSync(join(src, "files", "report-2026.pdf"), join(src, "report.pdf"));
     const dst = join(tmp(), "copy");
     const r = await freehold(["migrate", "objects", "--from", src, "--to", dst, "--quiet", "--manifest", join(tmp(), "m.json")]);
     expect(r.code).toBe(1);
@@ -102,7 +102,7 @@ describe("objects are never silently skipped", () => {
     expect(existsSync(dst)).toBe(false);
     const followed = await freehold(["migrate", "objects", "--from", src, "--to", dst, "--follow-links", "--quiet", "--manifest", join(tmp(), "m.json")]);
     expect(followed.code, followed.stderr).toBe(0);
-    expect(followed.stdout).toContain("Objects copied and verified: 2 objects");
+    expect(followed.stdout).toContain("Objects copied and verified: 3 objects");
     expect(readFileSync(join(dst, "report.pdf"), "utf8")).toBe("the linked report");
   });
 
@@ -122,17 +122,20 @@ describe("objects are never silently skipped", () => {
     expect(readFileSync(join(dst, "docs", "a.pdf"), "utf8")).toBe("pdf");
   });
 
-  it("completes a local file a killed copy left part-written, without --replace, and says so", async () => {
+  it("completes a local file a killed copy left part-written only with --replace, naming it replaced (it could be someone else's file)", async () => {
     const src = tmp();
     const dst = tmp();
     const big = Buffer.alloc(300_000, 7);
     writeFileSync(join(src, "big.bin"), big);
     writeFileSync(join(dst, "big.bin"), big.subarray(0, 100_000));
     const manifest = join(tmp(), "m.json");
-    const r = await freehold(["migrate", "objects", "--from", src, "--to", dst, "--manifest", manifest]);
+    const refused = await freehold(["migrate", "objects", "--from", src, "--to", dst, "--quiet", "--manifest", manifest]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain("(shorter: if an interrupted copy left it part-written, --replace completes it)");
+    expect(readFileSync(join(dst, "big.bin")).length).toBe(100_000);
+    const r = await freehold(["migrate", "objects", "--from", src, "--to", dst, "--replace", "--manifest", manifest]);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stderr).toContain("completing 1 file(s) an interrupted copy left part-written in the target");
-    expect(r.stdout).toContain("(1 copied, 0 already present, 1 part-written completed)");
+    expect(r.stdout).toContain("(1 copied, 0 already present, 1 replaced)");
     expect(readFileSync(join(dst, "big.bin")).equals(big)).toBe(true);
   });
 

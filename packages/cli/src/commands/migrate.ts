@@ -23,7 +23,7 @@ import { outputFileProblems, passwordFor, postgresUrl, remoteArg, type SideFlag,
 export const DATABASE_MANIFEST = "database-manifest.json";
 export const OBJECTS_MANIFEST = "objects-manifest.json";
 
-const DATABASE_FLAGS = ["from-password-file", "from-password-env", "to-password-file", "to-password-env", "work-dir", "keep-dump", "jobs", "allow-live-source"];
+const DATABASE_FLAGS = ["from-password-file", "from-password-env", "to-password-file", "to-password-env", "work-dir", "keep-dump", "jobs", "allow-live-source", "undo-partial-restore"];
 const OBJECT_FLAGS = ["from-secrets-file", "to-secrets-file", "transfers", "verify", "replace", "follow-links"];
 
 const sideFlags = (side: SideFlag, what: string): FlagSpec[] => [
@@ -68,10 +68,15 @@ every tool and query was stopped on both sides and a partial restore undone.`,
     { name: "keep-dump", type: "boolean", description: "Database: keep the dump after a verified run (it is a full copy of the data)." },
     { name: "jobs", type: "number", placeholder: "N", description: "Database: parallel pg_dump/pg_restore jobs and target verification sessions (default 2)." },
     { name: "allow-live-source", type: "boolean", description: "Database: accept a source written to during the run: verified as of the snapshot only, the changes since named in the manifest." },
+    {
+      name: "undo-partial-restore",
+      type: "boolean",
+      description: "Database: first undo the restore an earlier, killed run of this source and target left in the target (dropping what it created, with any rows written there since); without it such a run refuses and names what would be dropped.",
+    },
     { name: "transfers", type: "number", placeholder: "N", description: "Objects: objects copied at once (rclone --transfers; default 4)." },
-    { name: "verify", type: "string", values: ["hash", "download"], description: "Objects: trust stored MD5s (hash, the default), or download and hash both sides." },
+    { name: "verify", type: "string", values: ["hash", "download"], description: "Objects: trust stored MD5s (hash), or download and hash both sides (download). Default: hash, or download when either side is Azure Blob Storage, whose stored MD5 is the writer's claim, not checked." },
     { name: "replace", type: "boolean", description: "Objects: overwrite objects the target already holds with other content under the same keys (they are named in the manifest)." },
-    { name: "follow-links", type: "boolean", description: "Objects: copy what a local source's symbolic links point to (rclone --copy-links)." },
+    { name: "follow-links", type: "boolean", description: "Objects: copy what a local source's symbolic links point to (rclone --copy-links), only when it lies inside the source folder; the copies get this user's default file permissions, not the originals'." },
     { name: "quiet", type: "boolean", description: "No progress lines." },
   ],
   examples: [
@@ -92,7 +97,7 @@ function positive(args: ParsedArgs, flag: string, fallback: number, problems: st
 function foreignFlags(args: ParsedArgs, kind: "database" | "objects", verify: boolean, problems: string[]): void {
   const given = (f: string) => args.flags[f] !== undefined;
   const foreign = kind === "database" ? OBJECT_FLAGS : DATABASE_FLAGS.filter((f) => !(verify && f === "allow-live-source"));
-  const notForVerify = verify ? ["work-dir", "keep-dump", "jobs", "replace", "transfers", "manifest"] : [];
+  const notForVerify = verify ? ["work-dir", "keep-dump", "jobs", "replace", "transfers", "manifest", "undo-partial-restore"] : [];
   for (const f of [...foreign, ...notForVerify]) if (given(f)) problems.push(`--${f} does not apply to ${verify ? "migrate verify " : "migrate "}${kind}`);
 }
 
@@ -102,7 +107,8 @@ interface Input {
   manifestPath: string;
   jobs: number;
   transfers: number;
-  verifyMode: "hash" | "download";
+  /** Undefined: the library's default (download with an Azure side, else hash). */
+  verifyMode: "hash" | "download" | undefined;
   db?: { from: string; to: string; fromPassword?: string; toPassword?: string };
   objects?: { from: RcloneRemote; to: RcloneRemote };
 }
@@ -122,7 +128,7 @@ function readInput(args: ParsedArgs): Input {
   const jobs = positive(args, "jobs", 2, problems);
   const transfers = positive(args, "transfers", 4, problems);
   if (args.flags["work-dir"] !== undefined) problems.push(...userFolderProblems(String(args.flags["work-dir"]), "work-dir"));
-  const input: Input = { kind, verify, manifestPath, jobs, transfers, verifyMode: (args.flags.verify as "hash" | "download" | undefined) ?? "hash" };
+  const input: Input = { kind, verify, manifestPath, jobs, transfers, verifyMode: args.flags.verify as "hash" | "download" | undefined };
   if (kind === "database") {
     const from = postgresUrl(String(args.flags.from), "from", problems);
     const to = postgresUrl(String(args.flags.to), "to", problems);
@@ -161,19 +167,28 @@ export function interruptible(): { signal: AbortSignal; which: () => NodeJS.Sign
   };
 }
 
-function databaseSummary(m: DatabaseManifest, manifestPath: string): string {
+/** What else the target holds: left alone and not verified, but said, not only written to the manifest. */
+function extraTables(extra: string[]): string {
+  if (extra.length === 0) return "";
+  const shown = extra.length > 10 ? `${extra.slice(0, 10).join(", ")} and ${extra.length - 10} more` : extra.join(", ");
+  return `The target also holds ${extra.length} table(s) the source does not (left as they were, not verified): ${shown}.\n`;
+}
+
+const largeObjectsPart = (n: number) => (n > 0 ? `, ${n} large objects` : "");
+
+export function databaseSummary(m: DatabaseManifest, manifestPath: string): string {
   const dump = m.dump.kept ? `The dump is kept in ${m.dump.dir}: it is a full copy of the data; delete it when the migration is accepted.` : "No copy of the data is left on this host.";
-  return `Database migrated and verified: ${m.totals.tables} tables, ${m.totals.rows} rows, ${m.totals.sequences} sequences and ${m.schema.objects} schema objects, every definition and checksum equal.\nVerified: ${m.consistency.statement}.\n${dump}\nManifest: ${manifestPath}\n`;
+  return `Database migrated and verified: ${m.totals.tables} tables, ${m.totals.rows} rows, ${m.totals.sequences} sequences${largeObjectsPart(m.largeObjects.sourceCount)} and ${m.schema.objects} schema objects, every definition and checksum equal.\nVerified: ${m.consistency.statement}.\n${extraTables(m.extraTargetTables)}${dump}\nManifest: ${manifestPath}\n`;
 }
 
 function objectsSummary(m: ObjectManifest, manifestPath: string): string {
-  const extra = [m.copy.replaced ? `${m.copy.replaced} replaced` : "", m.copy.resumed ? `${m.copy.resumed} part-written completed` : ""].filter(Boolean).join(", ");
+  const extra = m.copy.replaced ? `${m.copy.replaced} replaced` : "";
   return `Objects copied and verified: ${m.totals.objects} objects, every size and hash equal (${m.copy.transferred} copied, ${m.copy.alreadyPresent} already present${extra ? `, ${extra}` : ""}).\nManifest: ${manifestPath}\n`;
 }
 
 function verificationSummary(v: DatabaseVerification): string {
   const rows = v.tables.reduce((n, t) => n + t.sourceRows, 0);
-  return `Databases equal: ${v.tables.length} tables, ${rows} rows, ${v.sequences.length} sequences; schema equal.\nVerified: ${v.consistency.statement}.\n`;
+  return `Databases equal: ${v.tables.length} tables, ${rows} rows, ${v.sequences.length} sequences${largeObjectsPart(v.largeObjects.sourceCount)}; schema equal.\nVerified: ${v.consistency.statement}.\n${extraTables(v.extraTargetTables)}`;
 }
 
 async function runDatabase(input: Input, args: ParsedArgs, io: Io, log: ((l: string) => void) | undefined, signal: AbortSignal): Promise<void> {
@@ -184,13 +199,23 @@ async function runDatabase(input: Input, args: ParsedArgs, io: Io, log: ((l: str
     return;
   }
   const workDir = args.flags["work-dir"] as string | undefined;
-  const m = await migrateDatabase({ ...db, ...(workDir ? { workDir } : {}), keepDump: args.flags["keep-dump"] === true, allowLiveSource, manifestPath: input.manifestPath, jobs: input.jobs, log, signal });
+  const m = await migrateDatabase({
+    ...db,
+    ...(workDir ? { workDir } : {}),
+    keepDump: args.flags["keep-dump"] === true,
+    allowLiveSource,
+    undoPartialRestore: args.flags["undo-partial-restore"] === true,
+    manifestPath: input.manifestPath,
+    jobs: input.jobs,
+    log,
+    signal,
+  });
   io.out(databaseSummary(m, input.manifestPath));
 }
 
 async function runObjects(input: Input, args: ParsedArgs, io: Io, log: ((l: string) => void) | undefined, signal: AbortSignal): Promise<void> {
   const o = input.objects as NonNullable<Input["objects"]>;
-  const common = { ...o, verify: input.verifyMode, followLinks: args.flags["follow-links"] === true, ...(log ? { log } : {}), signal };
+  const common = { ...o, ...(input.verifyMode ? { verify: input.verifyMode } : {}), followLinks: args.flags["follow-links"] === true, ...(log ? { log } : {}), signal };
   if (input.verify) {
     const v = await verifyObjects(common);
     io.out(`Objects equal: ${v.entries.length} objects, every size and hash equal.\n`);

@@ -3,6 +3,7 @@ import { type CommandSpec, type ParsedArgs, UsageError } from "../args";
 import { EXIT } from "../errors";
 import { writeFilesAtomically } from "../io";
 import { type RehearsalEvidence, rehearsalPreflight, rehearse, renderEvidenceMarkdown, userFolderProblems } from "../migrate";
+import { tableName } from "../migrate/pg";
 import { escapeHtml, htmlTable } from "../report/format";
 import { htmlPage } from "../report/html";
 import type { Io } from "./common";
@@ -36,7 +37,7 @@ export function evidenceHtml(e: RehearsalEvidence): string {
 <h2>An interrupted copy resumes</h2>${e.resume ? htmlTable(["Objects", "Present when killed", "Copied on resume", "Skipped on resume", "Verified"], [[String(e.resume.total), String(e.resume.presentAfterInterrupt), String(e.resume.transferredOnResume), String(e.resume.skippedOnResume), e.resume.verified ? "yes" : "no"]]) : "<p>not run</p>"}
 <h2>Servers and tools</h2>${htmlTable(["Role", "Software", "Version", "Endpoint"], e.servers.map((s) => [s.role, s.software, s.version, s.endpoint]))}${htmlTable(["Tool", "Version"], Object.entries(e.tools))}
 <h2>Where the data went</h2><ol>${e.dataPath.map((p) => `<li>${escapeHtml(p)}</li>`).join("")}</ol>
-<h2>Verified tables</h2>${htmlTable(["Table", "Rows", "Checksum", "Equal"], (e.database.manifest?.tables ?? []).map((t) => [`${t.schema}.${t.table}`, String(t.rows), t.checksum.slice(0, 16), t.match ? "yes" : "no"]))}`;
+<h2>Verified tables</h2>${htmlTable(["Table", "Rows", "Checksum", "Equal"], (e.database.manifest?.tables ?? []).map((t) => [tableName(t), String(t.rows), t.checksum.slice(0, 16), t.match ? "yes" : "no"]))}`;
   return htmlPage("Exit rehearsal evidence", `Seed ${e.seed}; ${e.startedAt}; ${e.host.platform}/${e.host.arch}, Node ${e.host.node}`, body);
 }
 

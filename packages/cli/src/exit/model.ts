@@ -143,7 +143,10 @@ export function buildExitPlan(source: HostedPlan, target: HostedPlan, all: Plan[
     rollback: [
       { title: "Until the DNS switch, rolling back is doing nothing: the source still serves every request and holds the data of record." },
       { title: "After the switch: point DNS (or the client configuration) back to the source URL; the source stack was never changed or deleted.", note: "Freehold retains stateful resources on destroy and never writes to the source during migration." },
-      { title: "Writes made on the target after the switch: copy them back with the same tools in the opposite direction (freehold migrate with --from and --to swapped), after reconciling any rows written on both sides." },
+      {
+        title:
+          "Writes made on the target after the switch: freehold migrate copies only into a database that holds none of the source's tables, so it cannot merge them back into the original. Either copy the target whole into a new, empty database on the source side (freehold migrate database --from <target URL> --to <empty database URL>) and point the application at that, or replicate the target back into the original with logical replication (the low-downtime steps in reverse), after reconciling any rows written on both sides.",
+      },
     ],
     verification: [
       "Every table: definition, row count and content checksum equal on source and target, and the source unchanged since the snapshot (freehold migrate database writes them to its manifest; freehold migrate verify database compares the two again after cutover).",

@@ -14,7 +14,8 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { migrateDatabase, verifyDatabase } from "./database";
 import { MigrationError, MigrationInterrupted } from "./errors";
-import { listTables, pgConnection, psql } from "./pg";
+import { listTables, pgConnection, psql, tableKey } from "./pg";
+import { type CreatedObject, createdObjectsSql, undoSql } from "./restore";
 import { pgTool } from "./proc";
 import { checksumTables } from "./session";
 import { rehearsalPreflight } from "./rehearse";
@@ -93,10 +94,10 @@ describe("migrateDatabase (real PostgreSQL)", () => {
     const conn = pgConnection(db.c, "source");
     const tables = (await listTables(conn)).filter((t) => /^t\d$/.test(t.table));
     const run = await checksumTables(conn, tables, "server");
-    const sum = (t: string) => run.sums.get(`public.${t}`)?.checksum;
+    const sum = (t: string) => run.sums.get(tableKey({ schema: "public", table: t }))?.checksum;
     expect(sum("t1")).toBe(sum("t2"));
     expect(new Set(["t1", "t3", "t4", "t5", "t6", "t7", "t8"].map(sum)).size).toBe(7);
-    expect(run.sums.get("public.t1")?.rows).toBe(3);
+    expect(run.sums.get(tableKey({ schema: "public", table: "t1" }))?.rows).toBe(3);
   });
 
   it("refuses, doing nothing, when the target holds different data in the same table", async () => {
@@ -106,6 +107,9 @@ describe("migrateDatabase (real PostgreSQL)", () => {
     expect(err).toBeInstanceOf(MigrationError);
     expect([...new Set((err as MigrationError).items)]).toEqual(["public.items"]);
     expect((err as MigrationError).message).toMatch(/refusing to migrate.*nothing was done/);
+    // The target may be a database in use (the original, after a cutover): never told to drop its tables.
+    expect((err as MigrationError).message).toContain("give it an empty database as the target");
+    expect((err as MigrationError).message).not.toMatch(/drop/i);
     expect(await sql(db.b, "SELECT name FROM public.items;")).toEqual(["theirs"]);
     expect(existsSync(path.join(work, "dump"))).toBe(false);
     await sql(db.b, "DROP TABLE public.items;");
@@ -300,3 +304,150 @@ drop" AS ENUM ('x');
   });
 });
 
+
+/** One database of this name on each server, each with its own owner. */
+async function pair(name: string): Promise<{ from: string; to: string }> {
+  const [from, to] = await Promise.all([A?.createDatabase(name, `${name}_src`, `${name}-pw-s`), B?.createDatabase(name, `${name}_dst`, `${name}-pw-d`)]);
+  return { from: from as string, to: to as string };
+}
+
+/** What a verification failure names, as "item: message" lines. */
+async function verifyProblems(from: string, to: string): Promise<string[]> {
+  const err = await verifyDatabase({ from, to }).catch((e: unknown) => e);
+  expect(err).toBeInstanceOf(MigrationError);
+  return (err as MigrationError).problems.map((p) => `${p.item}: ${p.message}`);
+}
+
+describe("what the review found (real PostgreSQL)", () => {
+  it("keeps schema a with table b.c apart from schema a.b with table c: a change to either is found", async () => {
+    const { from, to } = await pair("dots");
+    await sql(
+      from,
+      `CREATE SCHEMA a; CREATE SCHEMA "a.b";
+       CREATE TABLE a."b.c" (id int, v text); INSERT INTO a."b.c" SELECT g, md5(g::text) FROM generate_series(1, 200) g;
+       CREATE TABLE "a.b".c (id int, v text); INSERT INTO "a.b".c VALUES (1, 'x'), (2, 'y'), (3, 'z');`,
+    );
+    const m = await migrateDatabase({ from, to, manifestPath: path.join(dir, "dots.json") });
+    expect(m.tables.map((t) => [t.schema, t.table, t.rows, t.match])).toEqual([
+      ["a", "b.c", 200, true],
+      ["a.b", "c", 3, true],
+    ]);
+    await sql(to, `DELETE FROM a."b.c" WHERE id > 10; UPDATE a."b.c" SET v = 'EVIL';`);
+    expect(await verifyProblems(from, to)).toEqual(['a."b.c": row count differs: source 200, target 10']);
+  });
+
+  it("sees every row of a table under row-level security: a policy that hides rows makes verification fail, not pass over them", async () => {
+    const { from, to } = await pair("rls");
+    const ddl = `CREATE TABLE public.docs (tenant text, body text);
+       INSERT INTO public.docs VALUES ('acme', 'a1'), ('acme', 'a2'), ('%OWNER%', 'o1'), ('%OWNER%', 'o2');
+       ALTER TABLE public.docs ENABLE ROW LEVEL SECURITY; ALTER TABLE public.docs FORCE ROW LEVEL SECURITY;
+       CREATE POLICY own ON public.docs USING (tenant = current_user);`;
+    await sql(from, ddl.replaceAll("%OWNER%", "rls_dst"));
+    await sql(to, ddl.replaceAll("%OWNER%", "rls_dst"));
+    // The target loses acme's rows and gains a forged one: rows its owner's policy hides.
+    await sql(to, "ALTER TABLE public.docs NO FORCE ROW LEVEL SECURITY; DELETE FROM public.docs WHERE tenant = 'acme'; INSERT INTO public.docs VALUES ('acme', 'TAMPERED'); ALTER TABLE public.docs FORCE ROW LEVEL SECURITY;");
+    const err = await verifyDatabase({ from, to }).catch((e: unknown) => e);
+    expect(String((err as Error).message ?? err)).not.toMatch(/^Databases equal/);
+    expect(JSON.stringify(err)).toMatch(/row-level security/);
+  });
+
+  it("compares policies, rules, SECURITY DEFINER and SET options, view options and replica identity", async () => {
+    const { from, to } = await pair("secdef");
+    const ddl = `CREATE TABLE public.t (id int PRIMARY KEY, owner text);
+       ALTER TABLE public.t ENABLE ROW LEVEL SECURITY;
+       CREATE POLICY mine ON public.t USING (owner = current_user);
+       CREATE FUNCTION public.f() RETURNS int LANGUAGE sql AS 'SELECT 1';
+       CREATE VIEW public.v WITH (security_barrier = true) AS SELECT id FROM public.t;`;
+    await sql(from, ddl);
+    await sql(to, ddl);
+    await sql(
+      to,
+      `ALTER POLICY mine ON public.t USING (true);
+       CREATE RULE keep AS ON DELETE TO public.t DO INSTEAD NOTHING;
+       ALTER FUNCTION public.f() SECURITY DEFINER SET search_path = public;
+       ALTER VIEW public.v SET (security_barrier = false);
+       ALTER TABLE public.t REPLICA IDENTITY FULL;`,
+    );
+    const problems = await verifyProblems(from, to);
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^public\.t: policy mine differs: /),
+        expect.stringMatching(/^public\.t: the target has rule keep \(CREATE RULE keep AS\s+ON DELETE TO public\.t DO INSTEAD NOTHING;?\), which the source does not$/),
+        expect.stringMatching(/^public\.t: replicaIdentity is /),
+        expect.stringMatching(/^function public\.f\(\): differs: .*"config":null.*"securityDefiner":false\}; target .*"config":\["search_path=public"\].*"securityDefiner":true\}$/),
+        expect.stringMatching(/^view public\.v: differs: source .*"security_barrier=true".*; target .*"security_barrier=false"/),
+      ]),
+    );
+    expect(problems).toHaveLength(5);
+  });
+
+  it("a sequence its user may not read is not verified: NULL is not a value both sides share", async () => {
+    const { from, to } = await pair("seqpriv");
+    const ddl = (v: number) => `CREATE SEQUENCE public.items_id_seq; SELECT setval('public.items_id_seq', ${v});
+       CREATE TABLE public.items (id int); GRANT USAGE ON SCHEMA public TO seq_reader; GRANT SELECT ON public.items TO seq_reader;`;
+    await Promise.all([sql((A as PostgresServer).superuserUrl, "CREATE ROLE seq_reader LOGIN PASSWORD 'reader-pw';"), sql((B as PostgresServer).superuserUrl, "CREATE ROLE seq_reader LOGIN PASSWORD 'reader-pw';")]);
+    await sql(from, ddl(100));
+    await sql(to, ddl(5000));
+    const asReader = (url: string) => {
+      const u = new URL(url);
+      u.username = "seq_reader";
+      u.password = "reader-pw";
+      return u.toString();
+    };
+    expect(await verifyProblems(asReader(from), asReader(to))).toEqual([
+      "sequence public.items_id_seq: cannot be read by the source's and the target's users (it needs USAGE or SELECT on the sequence): its value is not verified",
+    ]);
+  });
+
+  it("undoes the large objects a failed restore created, so the next run succeeds; verifies their content", async () => {
+    const { from, to } = await pair("blobs");
+    await sql((A as PostgresServer).superuserUrl, "CREATE ROLE reporting_lo;");
+    await sql(
+      from,
+      `SELECT pg_catalog.lo_from_bytea(0, convert_to('confidential contract #' || g, 'UTF8')) FROM generate_series(1, 3) g;
+       CREATE TABLE public.t (id int); ALTER TABLE public.t ENABLE ROW LEVEL SECURITY;
+       CREATE POLICY p ON public.t TO reporting_lo USING (true);`,
+    );
+    const lines: string[] = [];
+    const failed = await migrateDatabase({ from, to, manifestPath: path.join(dir, "blobs.json"), log: (l) => lines.push(l) }).catch((e: unknown) => e);
+    expect(JSON.stringify(failed)).toContain('role \\"reporting_lo\\" does not exist');
+    expect((failed as { details?: { hint?: string } }).details?.hint).toMatch(/^the roles on the target server: the dump refers to a role/);
+    expect(lines).toContain("the target is back as it was before the restore");
+    expect(await sql(to, "SELECT count(*) FROM pg_largeobject_metadata;")).toEqual(["0"]);
+    await sql((B as PostgresServer).superuserUrl, "CREATE ROLE reporting_lo;");
+    const m = await migrateDatabase({ from, to, manifestPath: path.join(dir, "blobs.json") });
+    expect(m.largeObjects).toMatchObject({ count: 3, sourceCount: 3, match: true });
+    await sql(to, "SELECT lo_put(min(oid), 0, convert_to('X', 'UTF8')) FROM pg_largeobject_metadata;");
+    expect(await verifyProblems(from, to)).toEqual([expect.stringMatching(/^large objects: content differs \(same 3 large objects/)]);
+  });
+
+  it("does not undo a restore whose objects others have built on since, naming them; drops nothing", async () => {
+    const { to } = await pair("undo");
+    // As the schema restore does: one transaction creates them all.
+    await sql(to, "BEGIN; CREATE SCHEMA shop; CREATE TABLE shop.orders (id int PRIMARY KEY); INSERT INTO shop.orders VALUES (1); COMMIT;");
+    const [xid] = await sql(to, "SELECT xmin FROM pg_namespace WHERE nspname = 'shop';");
+    const made = await sql(to, createdObjectsSql(xid as string));
+    const objects = JSON.parse(made[0] as string) as CreatedObject[];
+    expect(objects.map((o) => `${o.type} ${o.identity}`).sort()).toEqual(["schema shop", "table shop.orders"]);
+    // Made after the restore by someone else: a table in its schema, a view on its table.
+    await sql(to, "CREATE TABLE shop.customer_notes (n text); INSERT INTO shop.customer_notes VALUES ('keep me'); CREATE VIEW public.order_ids AS SELECT id FROM shop.orders;");
+    const undo = undoSql(objects, [{ schema: "shop", table: "orders" }]);
+    await expect(psql(pgConnection(to, "target"), undo, { singleTransaction: true })).rejects.toMatchObject({
+      details: { output: expect.stringMatching(/the restore was not undone: what it created is used by objects it did not create.*: table shop\.customer_notes; view public\.order_ids/) },
+    });
+    expect(await sql(to, "SELECT n FROM shop.customer_notes;")).toEqual(["keep me"]);
+    expect(await sql(to, "SELECT count(*) FROM shop.orders;")).toEqual(["1"]);
+    await sql(to, "DROP VIEW public.order_ids; DROP TABLE shop.customer_notes;");
+    await psql(pgConnection(to, "target"), undo, { singleTransaction: true });
+    expect(await sql(to, "SELECT count(*) FROM pg_namespace WHERE nspname = 'shop';")).toEqual(["0"]);
+  });
+
+  it("keeps a source read-only and its sessions named when a connection service file sets options and application_name", async () => {
+    const u = new URL(db.a);
+    const services = path.join(dir, "pg_service.conf");
+    writeFileSync(services, `[shop]\nhost=${u.hostname}\nport=${u.port}\ndbname=shop\nuser=owner_a\napplication_name=payments-app\noptions=-c default_transaction_read_only=off\n`, { mode: 0o600 });
+    const src = pgConnection("postgresql:///?service=shop", "source", { env: { ...process.env, PGSERVICEFILE: services }, password: "p@ss:w/rd?&" });
+    expect(await psql(src, "SHOW application_name; SHOW default_transaction_read_only;").then((r) => r.lines)).toEqual(["freehold-migrate-source", "on"]);
+    await expect(psql(src, "CREATE TABLE public.nope (x int);")).rejects.toMatchObject({ details: { output: expect.stringMatching(/read-only transaction/) } });
+  });
+});

@@ -13,20 +13,23 @@
  */
 import path from "node:path";
 import { dumpAndFingerprint, SourceSnapshot } from "./dump";
-import { MigrationError, MigrationInterrupted } from "./errors";
-import { checksumMethod, type TableInfo, type TextMode, textMode } from "./fingerprint";
-import { compareSequences, compareTables, type DatabaseManifest, databaseProblems, type SequenceEntry, type TableEntry, writeJsonAtomic } from "./manifest";
+import { MigrationError, MigrationInterrupted, MigrationToolError } from "./errors";
+import { checksumMethod, type LargeObjectSum, type TableInfo, type TextMode, textMode } from "./fingerprint";
+import { compareLargeObjects, compareSequences, compareTables, type DatabaseManifest, databaseProblems, type LargeObjectEntry, type SequenceEntry, type TableEntry, writeJsonAtomic } from "./manifest";
 import {
   type ChecksumRun,
   databaseIdentity,
   migrationKey,
   type PgConnection,
   pgConnection,
+  readLargeObjects,
   type ServerInfo,
   serverInfo,
   sessionSettings,
+  byKey,
   type TableSum,
   tableKey,
+  tableName,
   withSession,
 } from "./pg";
 import { pgTool, toolVersion } from "./proc";
@@ -69,6 +72,12 @@ export interface MigrateDatabaseOptions {
    * says what changed since. Without it, such a run fails (exit 1).
    */
   allowLiveSource?: boolean;
+  /**
+   * Undo a restore that an earlier run of this pair left unfinished (it was
+   * killed) before migrating. Without it such a run refuses, naming what the
+   * undo would drop: rows may have been written into those tables since.
+   */
+  undoPartialRestore?: boolean;
   log?: (line: string) => void;
   /** Abort stops every tool and query on both servers and undoes a partial restore; MigrationInterrupted is thrown. */
   signal?: AbortSignal;
@@ -114,6 +123,14 @@ async function stopAll(r: Pick<Run, "src" | "dst" | "prefix">): Promise<number> 
 }
 
 /**
+ * What a refusal says to do: never to drop the tables in the target, which
+ * may be a database in use (after a cutover, the original is the "target" of
+ * a copy back).
+ */
+const INTO_EMPTY =
+  "freehold migrate copies only into a database that holds none of the source's tables, and never merges into one that does: give it an empty database as the target (to bring writes made after a cutover back to the original, see the exit plan's rollback).";
+
+/**
  * Inspect both sides; refuse when the target holds the source's tables with a
  * different definition or different data, or only some of them. Returns the
  * sums when the target already holds every table, equal.
@@ -127,27 +144,28 @@ async function inspect(
   const overlap = source.tables.filter((t) => dstKeys.has(tableKey(t)));
   if (overlap.length === 0) return undefined;
   r.log(`target already has ${overlap.length} of the source's ${source.tables.length} tables: comparing their definitions and contents`);
-  const overlapKeys = new Set(overlap.map(tableKey));
-  const defined = compareSchemas(source.schema, target.schema, { only: (o) => o.kind === "table" && overlapKeys.has(o.name) });
+  // Every table both sides hold, by the name both catalogs print for it (schema.ts): their definitions must agree.
+  const inTarget = new Set(target.schema.filter((o) => o.kind === "table").map((o) => o.name));
+  const defined = compareSchemas(source.schema, target.schema, { only: (o) => o.kind === "table" && inTarget.has(o.name) });
   if (defined.length > 0)
     throw new MigrationError(
       "database",
-      `refusing to migrate: the target ${r.dst.display} already holds ${new Set(defined.map((p) => p.item)).size} of the source's tables with a different definition; nothing was done. Use an empty target database, or drop these tables there first.`,
+      `refusing to migrate: the target ${r.dst.display} already holds ${new Set(defined.map((p) => p.item)).size} of the source's tables with a different definition; nothing was done. ${INTO_EMPTY}`,
       defined,
     );
   const [s, d] = await Promise.all([source.sums(overlap), checksumTables(r.dst, overlap, r.mode)]);
-  const different = compareTables(new Map(s.map((x) => [tableKey(x), x])), d.sums, d.failed).filter((e) => !e.match);
+  const different = compareTables(byKey(s, tableKey), d.sums, d.failed).filter((e) => !e.match);
   if (different.length > 0)
     throw new MigrationError(
       "database",
-      `refusing to migrate: the target ${r.dst.display} already holds different data in ${different.length} of the source's tables; nothing was done. Use an empty target database, or drop these tables there first.`,
-      different.map((e) => ({ item: `${e.schema}.${e.table}`, message: e.problem ?? "differs" })),
+      `refusing to migrate: the target ${r.dst.display} already holds different data in ${different.length} of the source's tables; nothing was done. ${INTO_EMPTY}`,
+      different.map((e) => ({ item: tableName(e), message: e.problem ?? "differs" })),
     );
   if (overlap.length < source.tables.length)
     throw new MigrationError(
       "database",
-      `refusing to migrate: the target ${r.dst.display} holds some of the source's tables (equal) but not others; a restore would conflict. Nothing was done. Drop the partial copy or use an empty database.`,
-      source.tables.filter((t) => !dstKeys.has(tableKey(t))).map((t) => ({ item: tableKey(t), message: "missing in the target while other tables are present" })),
+      `refusing to migrate: the target ${r.dst.display} holds some of the source's tables (equal) but not others; a restore would conflict. Nothing was done. ${INTO_EMPTY}`,
+      source.tables.filter((t) => !dstKeys.has(tableKey(t))).map((t) => ({ item: tableName(t), message: "missing in the target while other tables are present" })),
     );
   r.log("every source table is already in the target with the same definition and contents: the restore will be skipped");
   return { src: s, dst: d };
@@ -158,6 +176,7 @@ interface Outcome {
   tables: TableInfo[];
   sourceSums: TableSum[];
   sourceSequences: DumpMarker["sequences"];
+  sourceLargeObjects: LargeObjectSum;
   schema: SchemaObject[];
   /** The source's state in the snapshot the sums were taken in. */
   state: SourceState;
@@ -210,12 +229,13 @@ async function transfer(r: Run, t: Tools, snapshot: SourceSnapshot | undefined, 
   r.log(`restore finished in ${restoreMs} ms: verifying the tables not yet fingerprinted, the schema and the sequences`);
   for (const x of marker.tables) verifier.add(x);
   const tTail = Date.now();
-  const target = await verifier.finish();
+  const target = await recheckDifferent(r, marker, await verifier.finish());
   return {
     server: marker.server,
     tables: marker.tables,
     sourceSums: marker.sums,
     sourceSequences: marker.sequences,
+    sourceLargeObjects: marker.largeObjects,
     schema: marker.schema,
     state: marker.state,
     target,
@@ -223,6 +243,39 @@ async function transfer(r: Run, t: Tools, snapshot: SourceSnapshot | undefined, 
     restore: { skipped: false, reason: "restored", ms: restoreMs },
     verifyTailMs: Date.now() - tTail,
   };
+}
+
+/**
+ * Read again, now that the restore is over, every table whose fingerprint
+ * differs from the source's: it was taken when pg_restore's log said that
+ * table's data was in, and a table name holding a line break can forge such
+ * a line. Only a difference that holds after the restore is reported.
+ */
+async function recheckDifferent(r: Run, marker: DumpMarker, target: ChecksumRun): Promise<ChecksumRun> {
+  stopIfAborted(r);
+  const source = byKey(marker.sums, tableKey);
+  const differing = marker.tables.filter((x) => {
+    const s = source.get(tableKey(x));
+    const d = target.sums.get(tableKey(x));
+    return !s || !d || s.rows !== d.rows || s.checksum !== d.checksum;
+  });
+  if (differing.length === 0) return target;
+  const again = await checksumTables(withSession(r.dst, { appName: `${r.prefix}-verify` }), differing, r.mode);
+  for (const [k, v] of again.sums) {
+    target.sums.set(k, v);
+    target.failed.delete(k);
+  }
+  for (const [k, v] of again.failed) {
+    target.failed.set(k, v);
+    target.sums.delete(k);
+  }
+  stopIfAborted(r);
+  return target;
+}
+
+/** An abort noticed between steps (a tool started after it would not see it). */
+function stopIfAborted(r: Pick<Run, "signal">): void {
+  if (r.signal.aborted) throw new MigrationInterrupted("interrupted");
 }
 
 interface Prepared {
@@ -235,7 +288,7 @@ interface Prepared {
 async function freshMarker(work: WorkDir, src: PgConnection, mode: TextMode, log: (l: string) => void, signal: AbortSignal): Promise<DumpMarker | undefined> {
   const m = await work.readMarker(checksumMethod(mode));
   if (!m) return undefined;
-  const c = await sourceConsistency(src, m.state, m.tables, m.sums, mode, signal);
+  const c = await sourceConsistency(src, m.state, { tables: m.tables, sums: m.sums, largeObjects: m.largeObjects }, mode, signal);
   if (c.verdict !== "moved") {
     log(`reusing the completed dump from ${m.completedAt} in ${work.dumpDir}: the source is as it was in its snapshot (${c.verdict === "quiet" ? "nothing wrote on the source server since" : "its tables read again: unchanged"})`);
     return m;
@@ -254,7 +307,7 @@ async function prepare(opts: MigrateDatabaseOptions, base: { src: PgConnection; 
   if (left > 0) log(`stopped ${left} session(s) an earlier, interrupted run had left on the servers`);
   const src = withSession(base.src, { appName: `${prefix}-inspect`, settings: sessionSettings(servers.src.versionNum) });
   const dst = withSession(base.dst, { appName: `${prefix}-inspect`, settings: sessionSettings(servers.dst.versionNum) });
-  await rollBack(work, dst, pair.target, () => stopSessions(dst, prefix), log);
+  await rollBack(work, dst, pair.target, () => stopSessions(dst, prefix), log, { undoEarlier: opts.undoPartialRestore === true });
   const mode = textMode(servers.src.encoding, servers.dst.encoding);
   if (mode === "utf8") log(`the source is ${servers.src.encoding} and the target ${servers.dst.encoding}: text is compared as UTF-8`);
   const marker = await freshMarker(work, src, mode, log, signal);
@@ -268,12 +321,15 @@ async function migrateOrSkip(p: Prepared): Promise<Outcome> {
   const [snapshot, target] = await Promise.all([marker ? undefined : SourceSnapshot.open(withSession(r.src, { appName: `${r.prefix}-snapshot` }), r.signal), describeDatabase(r.dst)]);
   try {
     const from = marker ?? (snapshot as SourceSnapshot);
-    const sums = (ts: TableInfo[]) => (marker ? Promise.resolve(marker.sums.filter((s) => ts.some((x) => tableKey(x) === tableKey(s)))) : (snapshot as SourceSnapshot).fingerprint(ts, r.mode));
+    const wanted = (ts: TableInfo[]) => new Set(ts.map(tableKey));
+    const sums = (ts: TableInfo[]) => (marker ? Promise.resolve(marker.sums.filter((s) => wanted(ts).has(tableKey(s)))) : (snapshot as SourceSnapshot).fingerprint(ts, r.mode));
     const there = await inspect(r, { tables: from.tables, schema: from.schema, sums }, target);
     if (!there) return await transfer(r, t, snapshot, marker);
+    const sourceLargeObjects = marker?.largeObjects ?? (await (snapshot as SourceSnapshot).largeObjects());
     await snapshot?.close();
     r.stage = "verify";
     return {
+      sourceLargeObjects,
       server: marker?.server ?? snapshot?.server ?? r.servers.src,
       tables: from.tables,
       sourceSums: there.src,
@@ -295,25 +351,28 @@ interface Compared {
   schemaProblems: ReturnType<typeof compareSchemas>;
   tables: TableEntry[];
   sequences: SequenceEntry[];
+  largeObjects: LargeObjectEntry;
   extraTargetTables: string[];
   consistency: Consistency;
 }
 
 /** Compare the target with the source's snapshot (schema, tables, sequences), and the source now with its snapshot. */
 async function compare(r: Run, o: Outcome): Promise<Compared> {
-  const after = await describeDatabase(r.dst);
+  stopIfAborted(r);
+  const [after, targetLargeObjects] = await Promise.all([describeDatabase(r.dst), readLargeObjects(r.dst)]);
   const srcKeys = new Set(o.tables.map(tableKey));
   return {
     schemaProblems: compareSchemas(o.schema, after.schema, { definitions: sameMajor(r.servers.src.versionNum, r.servers.dst.versionNum) }),
-    tables: compareTables(new Map(o.sourceSums.map((x) => [tableKey(x), x])), o.target.sums, o.target.failed),
+    tables: compareTables(byKey(o.sourceSums, tableKey), o.target.sums, o.target.failed),
     sequences: compareSequences(o.sourceSequences, after.sequences),
-    extraTargetTables: after.tables.map(tableKey).filter((k) => !srcKeys.has(k)),
-    consistency: await sourceConsistency(withSession(r.src, { appName: `${r.prefix}-check` }), o.state, o.tables, o.sourceSums, r.mode, r.signal),
+    largeObjects: compareLargeObjects(o.sourceLargeObjects, targetLargeObjects),
+    extraTargetTables: after.tables.filter((x) => !srcKeys.has(tableKey(x))).map(tableName),
+    consistency: await sourceConsistency(withSession(r.src, { appName: `${r.prefix}-check` }), o.state, { tables: o.tables, sums: o.sourceSums, largeObjects: o.sourceLargeObjects }, r.mode, r.signal),
   };
 }
 
 function manifestOf(r: Run, t: Tools, o: Outcome, c: Compared, extra: { startedAt: string; t0: number; dumpBytes: number; kept: boolean }): DatabaseManifest {
-  const problems = [...c.schemaProblems, ...databaseProblems(c.tables, c.sequences)];
+  const problems = [...c.schemaProblems, ...databaseProblems(c.tables, c.sequences, c.largeObjects)];
   const { src, dst } = r.servers;
   return {
     kind: "database",
@@ -330,9 +389,10 @@ function manifestOf(r: Run, t: Tools, o: Outcome, c: Compared, extra: { startedA
     schema: { method: `${SCHEMA_METHOD}${sameMajor(src.versionNum, dst.versionNum) ? "" : "; views and functions by name and signature only (the servers' major versions differ)"}`, objects: o.schema.length, problems: c.schemaProblems },
     tables: c.tables,
     sequences: c.sequences,
+    largeObjects: c.largeObjects,
     extraTargetTables: c.extraTargetTables,
     consistency: c.consistency,
-    totals: { tables: c.tables.length, rows: c.tables.reduce((n, x) => n + x.sourceRows, 0), sequences: c.sequences.length, mismatches: problems.length },
+    totals: { tables: c.tables.length, rows: c.tables.reduce((n, x) => n + x.sourceRows, 0), sequences: c.sequences.length, largeObjects: c.largeObjects.sourceCount, mismatches: problems.length },
     ok: problems.length === 0 && (c.consistency.verdict !== "moved" || r.opts.allowLiveSource === true),
   };
 }
@@ -341,14 +401,21 @@ function manifestOf(r: Run, t: Tools, o: Outcome, c: Compared, extra: { startedA
 async function record(p: Prepared, o: Outcome, manifestPath: string, started: { at: string; t0: number }): Promise<DatabaseManifest> {
   const { r } = p;
   const [c, dumpBytes] = await Promise.all([compare(r, o), dirBytes(r.work.dumpDir)]);
-  const equal = c.schemaProblems.length === 0 && databaseProblems(c.tables, c.sequences).length === 0;
+  const differences = [...c.schemaProblems, ...databaseProblems(c.tables, c.sequences, c.largeObjects)];
+  const equal = differences.length === 0;
   const draft = manifestOf(r, p.t, o, c, { startedAt: started.at, t0: started.t0, dumpBytes, kept: false });
   const kept = await r.work.finish({ verified: equal, keepDump: r.opts.keepDump ?? false });
   const manifest: DatabaseManifest = { ...draft, dump: { ...draft.dump, kept } };
-  await writeJsonAtomic(manifestPath, manifest);
+  stopIfAborted(r);
+  await writeJsonAtomic(manifestPath, manifest).catch((e: unknown) => {
+    const outcome = !equal ? `verification found ${differences.length} difference(s)` : manifest.ok ? `the database was migrated and verified (${c.consistency.statement})` : `the database was migrated, but the source moved on after the snapshot`;
+    throw new MigrationToolError(`${outcome}, but the manifest could not be written to ${manifestPath}: ${e instanceof Error ? e.message : String(e)}`, "freehold", null, {
+      hint: "room and permissions where the manifest goes (--manifest), then run the same command again: it finds the target already holding every table, verifies it without restoring, and writes the manifest",
+    });
+  });
   r.log(`manifest written to ${manifestPath}`);
   if (!equal)
-    throw new MigrationError("database", `verification failed: ${manifest.totals.mismatches} difference(s) between ${r.src.display} and ${r.dst.display}`, [...c.schemaProblems, ...databaseProblems(c.tables, c.sequences)], manifestPath);
+    throw new MigrationError("database", `verification failed: ${manifest.totals.mismatches} difference(s) between ${r.src.display} and ${r.dst.display}`, differences, manifestPath);
   if (!manifest.ok)
     throw new MigrationError(
       "database",
@@ -367,7 +434,7 @@ type Undo = "undone" | "nothing" | "failed";
 async function abandon(r: Run | undefined, e: unknown): Promise<Undo> {
   if (!r || e instanceof MigrationError) return "nothing"; // a refusal or a verification failure changed nothing to undo
   await stopAll(r).catch(() => 0);
-  return rollBack(r.work, r.dst, r.pair.target, () => Promise.resolve(), r.log).then(
+  return rollBack(r.work, r.dst, r.pair.target, () => Promise.resolve(), r.log, { ownRun: true }).then(
     (undone): Undo => (undone ? "undone" : "nothing"),
     (err: unknown): Undo => {
       r.log(err instanceof Error ? err.message : String(err));

@@ -19,7 +19,10 @@ export interface FailureContext {
 const PG_HINTS: Array<[RegExp, (side: string) => string]> = [
   [/password authentication failed|no password supplied|SCRAM|authentication failed/i, (s) => `the user name in the ${s} URL and its password (--${s === "source" ? "from" : "to"}-password-file or --${s === "source" ? "from" : "to"}-password-env, PGPASSWORD, or ~/.pgpass)`],
   [/database "[^"]*" does not exist/i, (s) => (s === "target" ? "the database name in the target URL: create the database on the target server first (createdb, or the cloud console), then run again" : "the database name in the source URL")],
-  [/role "[^"]*" does not exist/i, (s) => `the user name in the ${s} URL`],
+  [/FATAL:\s+role "[^"]*" does not exist/i, (s) => `the user name in the ${s} URL`],
+  [/role "[^"]*" does not exist/i, (s) => `the roles on the ${s} server: the dump refers to a role (a policy's TO, an ALTER ... OWNER) that does not exist there; roles are not migrated: create it on the ${s} first`],
+  [/row-level security/i, (s) => `the ${s} user must see every row of every table to verify it: the tables' owner (when they do not FORCE ROW LEVEL SECURITY), a superuser, or a role with BYPASSRLS`],
+  [/pg_largeobject_metadata_oid_index|large object \d+ already exists/i, (s) => `the large objects of the ${s} database: it already holds large objects with the OIDs the dump restores; use an empty database`],
   [/could not translate host name|Name or service not known|could not connect|Connection refused|timeout expired|No route to host|server closed the connection/i, (s) => `that the ${s} server is running and reachable from this host: host, port, firewall or private link, and sslmode`],
   [/SSL|certificate/i, (s) => `the sslmode and certificates for the ${s} (e.g. ?sslmode=require, PGSSLROOTCERT)`],
   [/permission denied|must be owner|insufficient privilege/i, (s) => `the ${s} user's privileges (${s === "target" ? "it must be able to create schemas, tables and extensions in the target database" : "it must be able to read every table, sequence and schema it dumps"})`],
@@ -52,12 +55,17 @@ function why(r: RunResult): string {
   return `exited with code ${r.code}`;
 }
 
+/** What to check for a PostgreSQL error message, or undefined when no rule fits. */
+export function pgHint(output: string, side: Side): string | undefined {
+  return PG_HINTS.find(([re]) => re.test(output))?.[1](side);
+}
+
 /** A failed PostgreSQL tool run (psql, pg_dump, pg_restore) as a MigrationToolError with a hint. */
 export function pgFailure(r: RunResult, ctx: FailureContext): MigrationToolError {
   const tool = path.basename(r.command);
   const output = failureLines(r.stderr || r.stdout);
   const side = ctx.side ?? "source";
-  const hint = PG_HINTS.find(([re]) => re.test(output))?.[1](side) ?? `the ${ctx.side ?? "server"} ${ctx.display ? `(${ctx.display}) ` : ""}and the message above`;
+  const hint = pgHint(output, side) ?? `the ${ctx.side ?? "server"} ${ctx.display ? `(${ctx.display}) ` : ""}and the message above`;
   const where = ctx.side ? ` on the ${ctx.side}${ctx.display ? ` (${ctx.display})` : ""}` : "";
   return new MigrationToolError(`${tool} failed to ${ctx.action}${where}: it ${why(r)}.`, tool, r.code, { ...(ctx.side ? { side: ctx.side } : {}), output, hint });
 }

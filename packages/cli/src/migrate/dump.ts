@@ -8,7 +8,7 @@
  */
 import { pgFailure } from "./diagnose";
 import { MigrationToolError } from "./errors";
-import { checksumMethod, type TableInfo, type TextMode, tableChecksumSql } from "./fingerprint";
+import { checksumMethod, LARGE_OBJECTS_SQL, type LargeObjectSum, type TableInfo, type TextMode, tableChecksumSql } from "./fingerprint";
 import {
   INVENTORY_SQL,
   parseJsonLine,
@@ -20,6 +20,7 @@ import {
   STABLE_SESSION_SQL,
   type TableSum,
   tableKey,
+  tableName,
 } from "./pg";
 import { run } from "./proc";
 import { SCHEMA_SQL, type SchemaObject } from "./schema";
@@ -71,10 +72,16 @@ export class SourceSnapshot {
   async fingerprint(tables: TableInfo[], mode: TextMode): Promise<TableSum[]> {
     const sums: TableSum[] = [];
     for (const t of [...tables].sort((a, b) => (b.bytes ?? 0) - (a.bytes ?? 0))) {
-      const [line] = await this.session.must(tableChecksumSql(t, mode), `checksum ${tableKey(t)}`);
-      sums.push(parseJsonLine<TableSum>(line, `the checksum of ${tableKey(t)}`));
+      const [line] = await this.session.must(tableChecksumSql(t, mode), `checksum ${tableName(t)}`);
+      sums.push(parseJsonLine<TableSum>(line, `the checksum of ${tableName(t)}`));
     }
     return sums.sort((a, b) => (tableKey(a) < tableKey(b) ? -1 : 1));
+  }
+
+  /** The large objects' count and digest in the snapshot. */
+  async largeObjects(): Promise<LargeObjectSum> {
+    const [line] = await this.session.must(LARGE_OBJECTS_SQL, "fingerprint the large objects");
+    return parseJsonLine<LargeObjectSum>(line, "the large objects");
   }
 
   async close(): Promise<void> {
@@ -115,13 +122,14 @@ export async function dumpAndFingerprint(snap: SourceSnapshot, o: DumpOptions): 
     o.log(`pg_dump finished in ${Date.now() - started} ms`);
     return Date.now() - started;
   });
-  const sums = snap.fingerprint(snap.tables, o.mode).then((s) => {
+  const sums = snap.fingerprint(snap.tables, o.mode).then(async (s) => {
+    const largeObjects = await snap.largeObjects();
     o.log(`source fingerprints finished in ${Date.now() - started} ms`);
-    return s;
+    return { s, largeObjects };
   });
-  const [dumpMs, fingerprints] = await Promise.all([dump, sums]);
+  const [dumpMs, { s: fingerprints, largeObjects }] = await Promise.all([dump, sums]);
   return {
-    formatVersion: 3,
+    formatVersion: 4,
     pair: o.pair,
     source: o.conn.display,
     server: snap.server,
@@ -130,6 +138,7 @@ export async function dumpAndFingerprint(snap: SourceSnapshot, o: DumpOptions): 
     tables: snap.tables,
     sums: fingerprints,
     sequences: snap.sequences,
+    largeObjects,
     schema: snap.schema,
     state: snap.state,
     completedAt: new Date().toISOString(),

@@ -179,6 +179,22 @@ export function tableChecksumSql(t: TableInfo, mode: TextMode = "server"): strin
   ].join("\n");
 }
 
+/** Every large object of the database: how many, and a digest of each one's OID and content (OIDs are kept by pg_dump). */
+export interface LargeObjectSum {
+  count: number;
+  checksum: string;
+}
+
+/**
+ * One JSON line: the large objects' count and md5 over `oid:md5(content)` in
+ * OID order. lo_get reads each object whole (so one larger than 1 GB fails
+ * loudly); the user must be allowed to read every large object, as pg_dump
+ * must.
+ */
+export const LARGE_OBJECTS_SQL = `SELECT pg_catalog.json_build_object('count', pg_catalog.count(*),
+  'checksum', pg_catalog.md5(coalesce(pg_catalog.string_agg(m.oid::text || ':' || pg_catalog.md5(pg_catalog.lo_get(m.oid)), ',' ORDER BY m.oid), '')))::text
+FROM pg_catalog.pg_largeobject_metadata m;`;
+
 export const CHECKSUM_METHOD =
   "per table: count(*) and md5(count || ':' || sum over rows of (XOR over columns of a 64-bit hash of the value seeded by the column's position, or a per-position constant for NULL)); " +
   "each value hashed by its type's extended hash function where that is exact (integers, text, uuid, timestamps, dates; floats with their sign bit; numeric with its display scale; bytea by its hex text), " +

@@ -34,6 +34,15 @@ const fresh = (name: string) => {
 const journal = (target = pair.target): RestoreJournal => ({ formatVersion: 3, target: "postgresql://x@h/db", targetIdentity: target, startedAt: "now", horizon: "700:700:", tables: [] });
 
 describe("a folder the user names", () => {
+  it("is refused below a folder its group may write in (no sticky bit), as below one all may write in", () => {
+    const grp = path.join(scratch, "grp");
+    mkdirSync(grp);
+    chmodSync(grp, 0o2775);
+    expect(userFolderProblems(path.join(grp, "wd"), "work-dir")).toEqual([
+      `--work-dir ${path.join(grp, "wd")}: ${grp} lets other users rename what is in it (writable by its group, no sticky bit); give a folder whose every parent only its owners can change`,
+    ]);
+  });
+
   it("is refused when it is a file, a symbolic link, another user's, open to others, or on /proc, /sys or /dev, each said plainly", () => {
     const file = path.join(scratch, "a-file");
     writeFileSync(file, "x");

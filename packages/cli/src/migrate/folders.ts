@@ -75,15 +75,16 @@ export function pseudoFilesystem(abs: string): string | undefined {
 
 /**
  * The first folder on the way to `abs` (itself included when it exists) that
- * others may write in without the sticky bit: they could rename what is
- * below it and put a link in its place after it was checked.
+ * others (its group, or everyone) may write in without the sticky bit: they
+ * could rename what is below it and put a link in its place after it was
+ * checked.
  */
 export function openAncestor(abs: string): string | undefined {
   let cur = existingAncestor(abs);
   for (;;) {
     try {
       const st = statSync(cur);
-      if (st.isDirectory() && (st.mode & 0o002) !== 0 && (st.mode & 0o1000) === 0) return cur;
+      if (st.isDirectory() && (st.mode & 0o022) !== 0 && (st.mode & 0o1000) === 0) return cur;
     } catch {
       /* vanished: the later checks fail on it */
     }
@@ -92,6 +93,18 @@ export function openAncestor(abs: string): string | undefined {
     cur = up;
   }
 }
+
+/** Who besides its owner may write in a folder openAncestor found. */
+function writableBy(dir: string): string {
+  try {
+    return (statSync(dir).mode & 0o002) !== 0 ? "writable by all" : "writable by its group";
+  } catch {
+    return "writable by others";
+  }
+}
+
+const openProblem = (what: string, open: string) =>
+  `${what}: ${open} lets other users rename what is in it (${writableBy(open)}, no sticky bit); give a folder whose every parent only its owners can change`;
 
 /**
  * Problems with a folder the user named for the engine's files (`--work-dir`,
@@ -116,13 +129,13 @@ export function userFolderProblems(given: string, flag: string, opts: { private?
         /* the parent vanished: mkdir reports it */
       }
       const open = openAncestor(parent);
-      return open ? [`${what}: ${open} lets other users rename what is in it (writable by all, no sticky bit); give a folder whose every parent only its owners can change`] : [];
+      return open ? [openProblem(what, open)] : [];
     }
     return [`${what}: cannot be read (${code ?? String(e)})`];
   }
   if (st.isSymbolicLink()) return [`${what}: is a symbolic link; give the folder it points to (a link can be changed under a running migration)`];
   const open = openAncestor(path.dirname(abs));
-  if (open) return [`${what}: ${open} lets other users rename what is in it (writable by all, no sticky bit); give a folder whose every parent only its owners can change`];
+  if (open) return [openProblem(what, open)];
   if (!st.isDirectory()) return [`${what}: is a file, not a folder`];
   const uid = myUid();
   const problems: string[] = [];
@@ -134,7 +147,7 @@ export function userFolderProblems(given: string, flag: string, opts: { private?
 
 /** A fresh private folder (mode 0700, random name) under `parent` (default: the system's temporary directory, which must be safe to use). */
 export async function freshPrivateFolder(prefix: string, parent = os.tmpdir()): Promise<string> {
-  const why = pseudoFilesystem(path.resolve(parent)) ?? (openAncestor(path.resolve(parent)) ? `${openAncestor(path.resolve(parent))} is writable by all without the sticky bit` : undefined);
+  const why = pseudoFilesystem(path.resolve(parent)) ?? (openAncestor(path.resolve(parent)) ? `${openAncestor(path.resolve(parent))} is ${writableBy(openAncestor(path.resolve(parent)) as string)} without the sticky bit` : undefined);
   if (why) throw new UntrustedFileError(parent, `cannot hold a private folder: ${why}; set TMPDIR to a safe folder`);
   return mkdtemp(path.join(parent, prefix));
 }
@@ -214,8 +227,13 @@ export async function readPrivateFile(file: string): Promise<string | undefined>
 export async function writePrivateFile(file: string, text: string): Promise<void> {
   const tmp = `${file}.${process.pid}.tmp`;
   await rm(tmp, { force: true });
-  await writeFile(tmp, text, { mode: 0o600, flag: "wx" });
-  await rename(tmp, file);
+  try {
+    await writeFile(tmp, text, { mode: 0o600, flag: "wx" });
+    await rename(tmp, file);
+  } catch (e) {
+    await rm(tmp, { force: true }).catch(() => undefined);
+    throw e;
+  }
 }
 
 /** Remove a folder only when it is empty (never what someone else put in it). */

@@ -6,7 +6,8 @@
 import { mkdir, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { MigrationProblem } from "./errors";
-import type { SequenceInfo, TableSum } from "./pg";
+import type { LargeObjectSum } from "./fingerprint";
+import { byKey, qualifiedName, type SequenceInfo, type TableSum, tableName } from "./pg";
 import type { Consistency } from "./verify";
 
 export interface TableEntry {
@@ -30,6 +31,21 @@ export interface SequenceEntry {
   lastValue: string | null;
   sourceLastValue: string | null;
   match: boolean;
+  /** The side(s) whose user may not read the sequence's value: it is then not verified, and does not match. */
+  unreadable?: "source" | "target" | "both";
+}
+
+/** The large objects on both sides (fingerprint.ts): their count and a digest of every one's OID and content. */
+export interface LargeObjectEntry {
+  count: number;
+  sourceCount: number;
+  checksum: string;
+  sourceChecksum: string;
+  match: boolean;
+}
+
+export function compareLargeObjects(source: LargeObjectSum, target: LargeObjectSum): LargeObjectEntry {
+  return { count: target.count, sourceCount: source.count, checksum: target.checksum, sourceChecksum: source.checksum, match: source.count === target.count && source.checksum === target.checksum };
 }
 
 export interface DatabaseManifest {
@@ -67,12 +83,14 @@ export interface DatabaseManifest {
   schema: { method: string; objects: number; problems: MigrationProblem[] };
   tables: TableEntry[];
   sequences: SequenceEntry[];
+  /** The large objects, fingerprinted on both sides (added in this version of format 3; absent in older manifests). */
+  largeObjects: LargeObjectEntry;
   /** Tables the target holds that the source does not (left alone, not verified). */
   extraTargetTables: string[];
   /** What the verification proves: the instant the target equals the source at, and whether the source moved on since. */
   consistency: Consistency;
-  totals: { tables: number; rows: number; sequences: number; mismatches: number };
-  /** Schema, tables and sequences equal, and the source did not move on after the snapshot (or the run allowed a live source). */
+  totals: { tables: number; rows: number; sequences: number; largeObjects: number; mismatches: number };
+  /** Schema, tables, sequences and large objects equal, and the source did not move on after the snapshot (or the run allowed a live source). */
   ok: boolean;
 }
 
@@ -99,7 +117,7 @@ export interface RemoteDescription {
 
 export interface ObjectManifest {
   kind: "objects";
-  /** 2: adds `copy.resumed`, `replacedObjects` and `followLinks`; `alreadyPresent` is counted before the copy. */
+  /** 2: adds `replacedObjects` and `followLinks`; `alreadyPresent` is counted before the copy. */
   formatVersion: 2;
   startedAt: string;
   finishedAt: string;
@@ -109,12 +127,12 @@ export interface ObjectManifest {
   hashType: "md5";
   verifyMode: "hash" | "download";
   /**
-   * transferred: objects copied (new, replacing a different one with `replace`, or completing one a killed
-   * copy left part-written); replaced: of those, how many overwrote an object the target held with other
-   * content; resumed: how many completed a part-written local file; alreadyPresent: objects found equal in
-   * the target before the copy and skipped; checks: rclone's own count of comparisons.
+   * transferred: objects copied (new, or replacing a different one with `replace`); replaced: of those,
+   * how many overwrote an object the target held with other content (a part-written file a killed copy
+   * left included); alreadyPresent: objects found equal in the target before the copy and skipped;
+   * checks: rclone's own count of comparisons.
    */
-  copy: { transferred: number; replaced: number; resumed: number; alreadyPresent: number; bytes: number; checks: number; errors: number; transfers: number };
+  copy: { transferred: number; replaced: number; alreadyPresent: number; bytes: number; checks: number; errors: number; transfers: number };
   /** Keys whose earlier content in the target was overwritten (only with `replace`). */
   replacedObjects: string[];
   /** Whether a local source's symbolic links were followed. */
@@ -154,27 +172,46 @@ export function compareTables(
 }
 
 export function compareSequences(source: SequenceInfo[], target: SequenceInfo[]): SequenceEntry[] {
-  const byKey = new Map(target.map((s) => [`${s.schema}.${s.sequence}`, s]));
+  const key = (s: SequenceInfo) => JSON.stringify([s.schema, s.sequence]);
+  const targets = byKey(target, key);
+  byKey(source, key);
   return source.map((s) => {
-    const t = byKey.get(`${s.schema}.${s.sequence}`);
+    const t = targets.get(key(s));
+    // NULL is also what pg_sequences shows a user who may not read the sequence: that is not "unused on both sides".
+    const hidden = [s.readable === false ? "source" : "", t?.readable === false ? "target" : ""].filter(Boolean);
+    const unreadable = hidden.length === 2 ? "both" : (hidden[0] as "source" | "target" | undefined);
     return {
       schema: s.schema,
       sequence: s.sequence,
       lastValue: t ? t.lastValue : null,
       sourceLastValue: s.lastValue,
-      match: t !== undefined && t.lastValue === s.lastValue,
+      match: t !== undefined && t.lastValue === s.lastValue && !unreadable,
+      ...(unreadable ? { unreadable } : {}),
     };
   });
 }
 
-export function databaseProblems(tables: TableEntry[], sequences: SequenceEntry[]): MigrationProblem[] {
+export function databaseProblems(tables: TableEntry[], sequences: SequenceEntry[], largeObjects?: LargeObjectEntry): MigrationProblem[] {
   return [
-    ...tables.filter((t) => !t.match).map((t) => ({ item: `${t.schema}.${t.table}`, message: t.problem ?? "differs" })),
+    ...(largeObjects && !largeObjects.match
+      ? [
+          {
+            item: "large objects",
+            message:
+              largeObjects.count !== largeObjects.sourceCount
+                ? `count differs: source ${largeObjects.sourceCount}, target ${largeObjects.count}`
+                : `content differs (same ${largeObjects.count} large objects, checksum ${largeObjects.sourceChecksum} vs ${largeObjects.checksum})`,
+          },
+        ]
+      : []),
+    ...tables.filter((t) => !t.match).map((t) => ({ item: tableName(t), message: t.problem ?? "differs" })),
     ...sequences
       .filter((s) => !s.match)
       .map((s) => ({
-        item: `sequence ${s.schema}.${s.sequence}`,
-        message: `value differs: source ${s.sourceLastValue ?? "unused"}, target ${s.lastValue ?? "unused/missing"}`,
+        item: `sequence ${qualifiedName(s.schema, s.sequence)}`,
+        message: s.unreadable
+          ? `cannot be read by the ${s.unreadable === "both" ? "source's and the target's users" : `${s.unreadable}'s user`} (it needs USAGE or SELECT on the sequence): its value is not verified`
+          : `value differs: source ${s.sourceLastValue ?? "unused"}, target ${s.lastValue ?? "unused/missing"}`,
       })),
   ];
 }
@@ -239,6 +276,11 @@ export async function writeJsonAtomic(file: string, value: unknown): Promise<voi
   await mkdir(path.dirname(file), { recursive: true });
   const tmp = `${file}.${process.pid}.tmp`;
   await rm(tmp, { force: true });
-  await writeFile(tmp, `${JSON.stringify(value, null, 2)}\n`, { mode: 0o644, flag: "wx" });
-  await rename(tmp, file);
+  try {
+    await writeFile(tmp, `${JSON.stringify(value, null, 2)}\n`, { mode: 0o644, flag: "wx" });
+    await rename(tmp, file);
+  } catch (e) {
+    await rm(tmp, { force: true }).catch(() => undefined); // a full disk leaves no half-written file behind
+    throw e;
+  }
 }

@@ -5,26 +5,31 @@
  *    refuses connections is reported in seconds). Entries rclone would skip
  *    at the source (a symbolic link without `followLinks`, a socket or
  *    device) are refused: a run never says "verified" over what it left out.
+ *    With `followLinks`, only links whose real path stays inside the source
+ *    folder are followed: one that leads out of it (to a secret file, say)
+ *    is refused. A local target that holds symbolic links is refused: rclone
+ *    does not list them, then writes through them, outside the target.
  * 2. Objects the target already holds under the same key are compared (size
  *    and MD5): equal ones are skipped; different ones make the run refuse,
- *    having copied nothing, unless `replace` says to overwrite them. A local
- *    target's file that is a shorter, byte-for-byte beginning of the source
- *    object is what a killed copy leaves (rclone writes local files in
- *    place): it is completed, not counted as different.
+ *    having copied nothing, unless `replace` says to overwrite them. That
+ *    includes a local file shorter than the source object (what a killed
+ *    copy leaves, rclone writing local files in place, but equally a file of
+ *    someone else's): it is named as such, and completed only with `replace`.
  * 3. `rclone copy --checksum` (never sync or move, never a delete), with
  *    `--immutable` unless `replace`, so an object that appears in the target
  *    with other content meanwhile is still never overwritten.
  * 4. Both sides listed again with MD5s and compared; the manifest written.
+ *    With an Azure side, every object is downloaded and hashed unless the
+ *    caller asks for `hash`: a block blob's Content-MD5 is whatever its
+ *    writer declared, not a hash Azure computed of the stored bytes.
  */
-import { createHash } from "node:crypto";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import os from "node:os";
+import { lstat, readdir, realpath } from "node:fs/promises";
 import path from "node:path";
 import { rcloneFailure } from "./diagnose";
-import { MigrationError, MigrationInterrupted, type Side } from "./errors";
+import { MigrationError, MigrationInterrupted } from "./errors";
 import { type ListedObject, type ObjectManifest, objectProblems, writeJsonAtomic } from "./manifest";
-import { type RunResult, run, toolVersion } from "./proc";
-import { describeRemote, list, listWithHashes, type RcloneContext, type RcloneRemote, rclone, remotesOverlap, skippedProblems, verifyPair, withRclone } from "./rclone";
+import { type RunResult, toolVersion } from "./proc";
+import { defaultVerify, describeRemote, list, listWithHashes, type RcloneContext, type RcloneRemote, rclone, remotesOverlap, skippedProblems, verifyPair, withRclone } from "./rclone";
 
 export interface MigrateObjectsOptions {
   from: RcloneRemote;
@@ -52,36 +57,82 @@ interface Precheck {
   present: string[];
   /** Held with other content. */
   different: Array<{ path: string; source: ListedObject; target: ListedObject }>;
-  /** Local files a killed copy left part-written. */
-  partial: string[];
 }
 
-/** The MD5 of the first `bytes` bytes of an object (rclone cat --count). */
-async function headMd5(ctx: RcloneContext, spec: string, file: string, bytes: number, side: Side): Promise<string> {
-  const target = `${spec.replace(/\/+$/, "")}/${file}`;
-  const md5 = createHash("md5");
-  const r = await run(ctx.bin, ["cat", "--count", String(bytes), target, ...ctx.flags], { env: ctx.env, secrets: ctx.secrets, onStdoutChunk: (b) => md5.update(b), ...(ctx.signal ? { signal: ctx.signal } : {}) });
-  if (r.code !== 0) throw rcloneFailure(r, { side, action: `read ${file}` });
-  return md5.digest("hex");
+/** The way from `root` to `abs`, or undefined when `abs` is not inside `root`. */
+function inside(root: string, abs: string): string | undefined {
+  const rel = path.relative(root, abs);
+  return rel === "" || rel.startsWith("..") || path.isAbsolute(rel) ? undefined : rel;
 }
 
-/** Whether a shorter target file is exactly the beginning of the source object. */
-async function isPartialCopy(ctx: RcloneContext, to: RcloneRemote, file: string, s: ListedObject, t: ListedObject): Promise<boolean> {
-  if (to.type !== "local" || t.size >= s.size) return false;
-  const [a, b] = await Promise.all([headMd5(ctx, ctx.specs.FHSRC ?? "", file, t.size, "source"), headMd5(ctx, ctx.specs.FHDST ?? "", file, t.size, "target")]);
-  return a === b;
+/** Every symbolic link under a local folder (not followed), by its path inside it; none when the folder does not exist. */
+export async function localLinks(root: string): Promise<string[]> {
+  const out: string[] = [];
+  const walk = async (dir: string): Promise<void> => {
+    let entries: import("node:fs").Dirent[];
+    try {
+      entries = await readdir(dir, { withFileTypes: true });
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === "ENOENT" && dir === root) return;
+      throw e;
+    }
+    for (const e of entries) {
+      const abs = path.join(dir, e.name);
+      if (e.isSymbolicLink()) out.push(path.relative(root, abs));
+      else if (e.isDirectory()) await walk(abs);
+    }
+  };
+  await walk(root);
+  return out.sort();
+}
+
+/** Links under a local source whose real path leads out of it (or nowhere): following them would copy what is not the source's. */
+async function linksLeaving(root: string): Promise<Array<{ item: string; message: string }>> {
+  const realRoot = await realpath(root);
+  const out: Array<{ item: string; message: string }> = [];
+  for (const link of await localLinks(root)) {
+    const to = await realpath(path.join(root, link)).catch(() => undefined);
+    if (to === undefined) out.push({ item: link, message: "a symbolic link at the source that points nowhere" });
+    else if (to !== realRoot && inside(realRoot, to) === undefined) out.push({ item: link, message: `a symbolic link at the source to ${to}, outside the source folder: not followed (only links that stay inside ${realRoot} are)` });
+  }
+  return out;
+}
+
+/** Local folders refused before anything is listed: a target holding links (finding them written through), a source whose links lead out. */
+async function localProblems(opts: MigrateObjectsOptions): Promise<void> {
+  if (opts.to.type === "local") {
+    const root = path.resolve(opts.to.path);
+    const top = await lstat(root).catch(() => undefined);
+    const links = top?.isSymbolicLink() ? ["."] : await localLinks(root);
+    if (links.length > 0)
+      throw new MigrationError(
+        "objects",
+        `refusing to migrate: the target folder holds ${links.length} symbolic link(s); a copy would write through them, outside the target, and could not verify what it wrote. Nothing was copied. Remove them, or copy into a folder without links.`,
+        links.map((l) => ({ item: l, message: l === "." ? `the target ${root} is itself a symbolic link: give the folder it points to` : "a symbolic link in the target" })),
+      );
+  }
+  if (opts.from.type === "local" && opts.followLinks) {
+    const leaving = await linksLeaving(path.resolve(opts.from.path));
+    if (leaving.length > 0) throw new MigrationError("objects", `refusing to migrate: ${leaving.length} symbolic link(s) at the source lead out of the source folder; nothing was copied.`, leaving);
+  }
 }
 
 /** Step 1 and 2 of the module comment. */
-async function precheck(ctx: RcloneContext, opts: MigrateObjectsOptions, log: (l: string) => void): Promise<Precheck> {
+async function precheck(ctx: RcloneContext, log: (l: string) => void): Promise<Precheck> {
   const src = ctx.specs.FHSRC ?? "";
   const dst = ctx.specs.FHDST ?? "";
   const [s, d] = await Promise.all([list(ctx, src, { hashes: false, side: "source", quick: true }), list(ctx, dst, { hashes: false, side: "target", quick: true, missingOk: true })]);
   if (s.skipped.length > 0)
     throw new MigrationError("objects", `refusing to migrate: ${s.skipped.length} entr${s.skipped.length === 1 ? "y" : "ies"} at the source would not be copied; nothing was copied.`, skippedProblems(s.skipped));
+  if (d.skipped.length > 0)
+    throw new MigrationError(
+      "objects",
+      `refusing to migrate: the target holds ${d.skipped.length} entr${d.skipped.length === 1 ? "y" : "ies"} rclone does not list (a link, socket or device), which a copy could write through; nothing was copied.`,
+      d.skipped.map((x) => ({ item: x.path, message: `${x.why} in the target` })),
+    );
   const inTarget = new Map(d.objects.map((o) => [o.path, o]));
   const both = s.objects.filter((o) => inTarget.has(o.path));
-  const out: Precheck = { sourceObjects: s.objects.length, present: [], different: [], partial: [] };
+  const out: Precheck = { sourceObjects: s.objects.length, present: [], different: [] };
   if (both.length === 0) return out;
   log(`the target already holds ${both.length} of the ${s.objects.length} source objects' keys: comparing them`);
   const [sh, dh] = await Promise.all([listWithHashes(ctx, src, "hash", "source"), listWithHashes(ctx, dst, "hash", "target")]);
@@ -90,7 +141,6 @@ async function precheck(ctx: RcloneContext, opts: MigrateObjectsOptions, log: (l
     const to = th.get(so.path);
     if (!to) continue;
     if (to.size === so.size && so.md5 && to.md5 && so.md5.toLowerCase() === to.md5.toLowerCase()) out.present.push(so.path);
-    else if (await isPartialCopy(ctx, opts.to, so.path, so, to)) out.partial.push(so.path);
     else out.different.push({ path: so.path, source: so, target: to });
   }
   return out;
@@ -100,7 +150,10 @@ function refuseDifferent(pre: Precheck): never {
   throw new MigrationError(
     "objects",
     `refusing to migrate: the target already holds ${pre.different.length} object(s) with other content under the same keys; nothing was copied. Move them away, copy into an empty prefix, or run again with --replace (replace: true) to overwrite them.`,
-    pre.different.map((x) => ({ item: x.path, message: `target ${x.target.size} B${x.target.md5 ? ` md5 ${x.target.md5}` : ""}, source ${x.source.size} B${x.source.md5 ? ` md5 ${x.source.md5}` : ""}` })),
+    pre.different.map((x) => ({
+      item: x.path,
+      message: `target ${x.target.size} B${x.target.md5 ? ` md5 ${x.target.md5}` : ""}, source ${x.source.size} B${x.source.md5 ? ` md5 ${x.source.md5}` : ""}${x.target.size < x.source.size ? " (shorter: if an interrupted copy left it part-written, --replace completes it)" : ""}`,
+    })),
   );
 }
 
@@ -148,15 +201,14 @@ export function remoteLabel(r: RcloneRemote): string {
 }
 
 /** `rclone copy --checksum` from FHSRC to FHDST (`files`: only these); its log read as it runs. Throws what the operator can act on. */
-async function copy(ctx: RcloneContext, opts: MigrateObjectsOptions, settings: { transfers: number; immutable: boolean; files?: string }, log: (line: string) => void): Promise<{ copyLog: CopyLog; copyMs: number }> {
+async function copy(ctx: RcloneContext, opts: MigrateObjectsOptions, settings: { transfers: number; immutable: boolean }, log: (line: string) => void): Promise<{ copyLog: CopyLog; copyMs: number }> {
   const src = ctx.specs.FHSRC ?? "";
   const dst = ctx.specs.FHDST ?? "";
-  log(`rclone copy --checksum${settings.immutable ? " --immutable" : ""} --transfers ${settings.transfers} ${src} -> ${dst}${settings.files ? " (the part-written files only)" : ""}`);
+  log(`rclone copy --checksum${settings.immutable ? " --immutable" : ""} --transfers ${settings.transfers} ${src} -> ${dst}`);
   const tCopy = Date.now();
   const copyLog: CopyLog = { stats: {}, copied: 0, replaced: 0, problems: [] };
   const args = ["copy", src, dst, "--checksum", "--fast-list", "--transfers", String(settings.transfers), "--retries", "3", "--low-level-retries", "10", "--use-json-log", "--verbose"];
   if (settings.immutable) args.push("--immutable");
-  if (settings.files) args.push("--files-from-raw", settings.files, "--no-traverse");
   if (opts.bwlimit) args.push("--bwlimit", opts.bwlimit);
   const r: RunResult = await rclone(ctx, args, {
     killSignal: "SIGKILL",
@@ -177,21 +229,6 @@ async function copy(ctx: RcloneContext, opts: MigrateObjectsOptions, settings: {
   return { copyLog, copyMs };
 }
 
-/** Complete the part-written local files first (they are the only objects the copy may overwrite without `replace`). */
-async function completePartials(ctx: RcloneContext, opts: MigrateObjectsOptions, partial: string[], transfers: number, log: (l: string) => void): Promise<number> {
-  if (partial.length === 0) return 0;
-  const dir = await mkdtemp(path.join(os.tmpdir(), "freehold-partial-"));
-  try {
-    const file = path.join(dir, "files");
-    await writeFile(file, `${partial.join("\n")}\n`, { mode: 0o600 });
-    log(`completing ${partial.length} file(s) an interrupted copy left part-written in the target`);
-    const { copyLog } = await copy(ctx, opts, { transfers, immutable: false, files: file }, log);
-    return copyLog.stats.transfers ?? partial.length;
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
-}
-
 /**
  * Copy every object under `from` to `to` as described in the module comment,
  * then verify both listings and write the manifest. Resumable: a second run
@@ -203,19 +240,19 @@ export async function migrateObjects(opts: MigrateObjectsOptions): Promise<Objec
   const startedAt = new Date().toISOString();
   if (remotesOverlap(opts.from, opts.to))
     throw new MigrationError("objects", "refusing to migrate: the source and target are the same storage with overlapping paths", [{ item: opts.to.path, message: "overlaps the source path" }]);
-  const mode = opts.verify ?? "hash";
+  const mode = opts.verify ?? defaultVerify(opts.from, opts.to);
   const transfers = Math.max(1, Math.floor(opts.transfers ?? 4));
   return withRclone(
     { FHSRC: opts.from, FHDST: opts.to },
     async (ctx) => {
       const version = toolVersion(ctx.bin, ["version"]).catch(() => "unknown"); // asked beside the copy, not before it
-      const pre = await precheck(ctx, opts, log);
+      await localProblems(opts);
+      const pre = await precheck(ctx, log);
       if (pre.different.length > 0 && !opts.replace) refuseDifferent(pre);
       if (pre.different.length > 0) log(`replacing ${pre.different.length} object(s) the target held with other content (--replace)`);
-      const resumed = await completePartials(ctx, opts, pre.partial, transfers, log);
       const { copyLog, copyMs } = await copy(ctx, opts, { transfers, immutable: !opts.replace }, log);
       const stats = copyLog.stats;
-      log(`copied ${(stats.transfers ?? 0) + resumed} object(s), ${stats.bytes ?? 0} bytes (${pre.different.length} replacing a different one, ${pre.partial.length} completing a part-written one); ${pre.present.length} already present`);
+      log(`copied ${stats.transfers ?? 0} object(s), ${stats.bytes ?? 0} bytes (${pre.different.length} replacing a different one); ${pre.present.length} already present`);
       log(`verifying: listing both sides with MD5 (${mode})`);
       const v = await verifyPair(ctx, ctx.specs.FHSRC ?? "", ctx.specs.FHDST ?? "", mode);
       const problems = [...objectProblems(v.entries), ...skippedProblems(v.skipped)];
@@ -231,9 +268,8 @@ export async function migrateObjects(opts: MigrateObjectsOptions): Promise<Objec
         hashType: "md5",
         verifyMode: mode,
         copy: {
-          transferred: (stats.transfers ?? 0) + resumed,
+          transferred: stats.transfers ?? 0,
           replaced: opts.replace ? pre.different.length : 0,
-          resumed: pre.partial.length,
           alreadyPresent: pre.present.length,
           bytes: stats.bytes ?? 0,
           checks: stats.checks ?? 0,

@@ -7,11 +7,11 @@
  * data.
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { migrationKey, pgConnection, psql } from "./pg";
+import { migrationKey, pgConnection, psql, withSession } from "./pg";
 import { pgTool, sleep } from "./proc";
 import { formatRemote } from "./remote";
 import { rehearsalPreflight } from "./rehearse";
@@ -215,9 +215,94 @@ describe("object counts and help", () => {
     expect(existsSync(path.join(to, "e.txt"))).toBe(false);
     const r = await freehold(["migrate", "objects", "--from", from, "--to", to, "--replace", "--manifest", manifest]);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stderr).toContain("copied 2 object(s), 15 bytes (1 replacing a different one, 0 completing a part-written one); 3 already present");
+    expect(r.stderr).toContain("copied 2 object(s), 15 bytes (1 replacing a different one); 3 already present");
     expect(r.stdout).toContain("5 objects, every size and hash equal (2 copied, 3 already present, 1 replaced)");
     expect(JSON.parse(readFileSync(manifest, "utf8"))).toMatchObject({ copy: { transferred: 2, replaced: 1, alreadyPresent: 3 }, replacedObjects: ["b.txt"] });
+  });
+
+  it("never takes a target file for a part-written copy because it begins the source object: an empty or shorter file is refused, then named as replaced", async () => {
+    const from = path.join(scratch, "prefix-src");
+    const to = path.join(scratch, "prefix-dst");
+    mkdirSync(from, { recursive: true });
+    mkdirSync(to, { recursive: true });
+    writeFileSync(path.join(from, "config.txt"), "hello world, the source's");
+    writeFileSync(path.join(from, "flag"), "data");
+    writeFileSync(path.join(to, "config.txt"), "hello");
+    writeFileSync(path.join(to, "flag"), "");
+    const manifest = path.join(scratch, "m-prefix.json");
+    const refused = await freehold(["migrate", "objects", "--from", from, "--to", to, "--quiet", "--manifest", manifest]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain("refusing to migrate: the target already holds 2 object(s) with other content under the same keys; nothing was copied.");
+    expect(refused.stderr).toMatch(/ {2}- config\.txt: target 5 B md5 [0-9a-f]{32}, source 25 B md5 [0-9a-f]{32} \(shorter: if an interrupted copy left it part-written, --replace completes it\)/);
+    expect(readFileSync(path.join(to, "config.txt"), "utf8")).toBe("hello");
+    expect(readFileSync(path.join(to, "flag"), "utf8")).toBe("");
+    const r = await freehold(["migrate", "objects", "--from", from, "--to", to, "--replace", "--quiet", "--manifest", manifest]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(readFileSync(manifest, "utf8"))).toMatchObject({ copy: { replaced: 2 }, replacedObjects: ["config.txt", "flag"] });
+  });
+
+  it("refuses a local target holding a symbolic link, which rclone would write through to outside the target", async () => {
+    const from = path.join(scratch, "link-src");
+    const to = path.join(scratch, "link-dst");
+    const outside = path.join(scratch, "link-outside");
+    mkdirSync(path.join(from, "docs"), { recursive: true });
+    mkdirSync(to, { recursive: true });
+    mkdirSync(outside, { recursive: true });
+    writeFileSync(path.join(from, "docs", "a.txt"), "from the source");
+    writeFileSync(path.join(outside, "a.txt"), "IMPORTANT FILE");
+    symlinkSync(outside, path.join(to, "docs"));
+    const r = await freehold(["migrate", "objects", "--from", from, "--to", to, "--quiet", "--manifest", path.join(scratch, "m-link.json")]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("refusing to migrate: the target folder holds 1 symbolic link(s); a copy would write through them, outside the target");
+    expect(r.stderr).toContain("  - docs: a symbolic link in the target");
+    expect(readFileSync(path.join(outside, "a.txt"), "utf8")).toBe("IMPORTANT FILE");
+  });
+
+  it("with --follow-links, follows only links that stay inside the source folder: one to a file outside is refused, copying nothing", async () => {
+    const from = path.join(scratch, "follow-src");
+    const to = path.join(scratch, "follow-dst");
+    const secret = path.join(scratch, "follow-secret");
+    mkdirSync(from, { recursive: true });
+    writeFileSync(secret, "root's secret", { mode: 0o600 });
+    writeFileSync(path.join(from, "logo.png"), "logo");
+    symlinkSync(path.join(from, "logo.png"), path.join(from, "logo-link.png"));
+    symlinkSync(secret, path.join(from, "avatar.png"));
+    const r = await freehold(["migrate", "objects", "--from", from, "--to", to, "--follow-links", "--quiet", "--manifest", path.join(scratch, "m-follow.json")]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("refusing to migrate: 1 symbolic link(s) at the source lead out of the source folder; nothing was copied.");
+    expect(r.stderr).toContain(`  - avatar.png: a symbolic link at the source to ${secret}, outside the source folder`);
+    expect(existsSync(path.join(to, "avatar.png"))).toBe(false);
+    rmSync(path.join(from, "avatar.png"));
+    const ok = await freehold(["migrate", "objects", "--from", from, "--to", to, "--follow-links", "--quiet", "--manifest", path.join(scratch, "m-follow.json")]);
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(readFileSync(path.join(to, "logo-link.png"), "utf8")).toBe("logo");
+  });
+
+  it("verifies an Azure side by downloading both sides: a block blob's stored MD5 is its writer's claim", async () => {
+    const from = path.join(scratch, "az-src");
+    mkdirSync(from, { recursive: true });
+    writeFileSync(path.join(from, "a.txt"), "a");
+    const az = (AZ as AzuriteServer).remote("verify-download");
+    const secrets = path.join(scratch, "az-verify.secrets");
+    writeFileSync(secrets, `sas_url=${az.options.sas_url}\n`, { mode: 0o600 });
+    const manifest = path.join(scratch, "m-az.json");
+    const r = await freehold(["migrate", "objects", "--from", from, "--to", formatRemote("azureblob", {}, az.path), "--to-secrets-file", secrets, "--quiet", "--manifest", manifest]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(readFileSync(manifest, "utf8"))).toMatchObject({ verifyMode: "download" });
+  });
+
+  it("finishes its work and exits with its own code when whoever read its output went away (a closed terminal, a closed pipe)", async () => {
+    const from = path.join(scratch, "epipe-src");
+    mkdirSync(from, { recursive: true });
+    for (const n of ["a", "b", "c"]) writeFileSync(path.join(from, `${n}.txt`), n);
+    const manifest = path.join(scratch, "m-epipe.json");
+    const run = start(["migrate", "objects", "--from", from, "--to", path.join(scratch, "epipe-dst"), "--manifest", manifest]);
+    // Close the reading end after the first line: every later write fails (EPIPE), as writes to a hung-up terminal do (EIO).
+    run.child.stderr?.once("data", () => run.child.stderr?.destroy());
+    const r = await run.done;
+    expect(r.signal).toBeNull();
+    expect(r.code).toBe(0);
+    expect(JSON.parse(readFileSync(manifest, "utf8"))).toMatchObject({ ok: true });
   });
 
   it("writes the manifest where --help says it does by default", async () => {
@@ -292,7 +377,7 @@ describe("no copy of the data left behind, and nothing left running", () => {
     expect(readdirSync(tmp)).toEqual([]);
   });
 
-  it("after a SIGKILL, a run into another target with the same --work-dir leaves that target alone; the next run of the killed pair undoes its restore and finishes", async () => {
+  it("after a SIGKILL, a run into another target with the same --work-dir leaves that target alone; the next run of the killed pair refuses to undo its restore until told to, then undoes it and finishes", async () => {
     const work = path.join(scratch, "kept-work");
     const target = await emptyTarget();
     const prefix = `freehold-${migrationKey(pgConnection(src, "source"), pgConnection(target, "target"))}`;
@@ -302,7 +387,8 @@ describe("no copy of the data left behind, and nothing left running", () => {
     run.child.kill("SIGKILL");
     await run.done;
     // What a killed run's verification leaves on a large source table: a long query whose client is an orphaned psql.
-    const leftover = spawn(pgTool("psql"), ["-X", "-q", "-d", pgConnection(src, "source").conninfo, "-c", "SELECT pg_sleep(600)"], { env: { ...pgConnection(src, "source").env, PGAPPNAME: `${prefix}-verify` }, stdio: "ignore" });
+    const named = withSession(pgConnection(src, "source"), { appName: `${prefix}-verify` });
+    const leftover = spawn(pgTool("psql"), ["-X", "-q", "-d", named.conninfo, "-c", "SELECT pg_sleep(600)"], { env: named.env, stdio: "ignore" });
     await until("the leftover query runs", async () => (await sessions((A as PostgresServer).superuserUrl, prefix)).some((s) => s.includes("pg_sleep")));
     expect(await sessions((B as PostgresServer).superuserUrl, `${prefix}-restore`)).not.toEqual([]);
     const killedFolder = runFolder(work);
@@ -318,10 +404,19 @@ describe("no copy of the data left behind, and nothing left running", () => {
     expect(await sql(other, "SELECT name FROM public.items;")).toEqual(["theirs"]);
     expect(existsSync(path.join(killedFolder, "restore.journal.json"))).toBe(true);
 
-    const again = await migrateDb(src, target, ["--work-dir", work, "--manifest", path.join(scratch, "m9.json")]);
-    expect(again.code, again.stderr).toBe(0);
+    // The killed run's restore is not undone without the operator's word: rows may have been written into its tables since.
+    const refused = await migrateDb(src, target, ["--work-dir", work, "--manifest", path.join(scratch, "m9.json")]);
+    expect(refused.code).toBe(1);
     // The leftover query at least (the killed run's pg_restore may have finished on its own meanwhile).
-    expect(again.stderr).toMatch(/stopped [1-9] session\(s\) an earlier, interrupted run had left on the servers/);
+    expect(refused.stderr).toMatch(/stopped [1-9] session\(s\) an earlier, interrupted run had left on the servers/);
+    expect(refused.stderr).toMatch(/holds a restore into \S+ that an earlier run started at \S+ and did not finish/);
+    expect(refused.stderr).toContain("table public.items");
+    expect(refused.stderr).toContain("run the same command again with --undo-partial-restore");
+    expect(refused.stderr).not.toContain("undoing");
+    expect(existsSync(path.join(killedFolder, "restore.journal.json"))).toBe(true);
+    expect(await sql(target, "SELECT to_regclass('public.items') IS NOT NULL;")).toEqual(["t"]);
+    const again = await migrateDb(src, target, ["--work-dir", work, "--undo-partial-restore", "--manifest", path.join(scratch, "m9.json")]);
+    expect(again.code, again.stderr).toBe(0);
     expect(again.stderr).toContain("undoing the unfinished restore into");
     expect(await sessions((A as PostgresServer).superuserUrl, prefix)).toEqual([]);
     expect(await sessions((B as PostgresServer).superuserUrl, prefix)).toEqual([]);

@@ -7,7 +7,7 @@
 import { createHash } from "node:crypto";
 import { pgFailure } from "./diagnose";
 import { MigrationToolError, type Side } from "./errors";
-import type { TableInfo } from "./fingerprint";
+import { LARGE_OBJECTS_SQL, type LargeObjectSum, type TableInfo } from "./fingerprint";
 import { pgTool, run } from "./proc";
 
 export { CHECKSUM_METHOD, type ColumnInfo, type TableInfo, tableChecksumSql } from "./fingerprint";
@@ -18,7 +18,7 @@ export interface PgConnection {
   conninfo: string;
   /** The URI with the password replaced by `***`, for logs and manifests. */
   display: string;
-  /** Environment for the child: PGPASSWORD, and for a source PGOPTIONS read-only. */
+  /** Environment for the child: PGPASSWORD (the session's name and options are in `conninfo`). */
   env: NodeJS.ProcessEnv;
   /** Values that must never appear in output. */
   secrets: string[];
@@ -28,24 +28,47 @@ export interface PgConnection {
 
 const READ_ONLY_OPTION = "-c default_transaction_read_only=on";
 
-/** Add `-c name=value` settings to a connection (PGOPTIONS, and the URL's own `options` when it has one). */
-function addOptions(conninfo: string, env: NodeJS.ProcessEnv, options: string): { conninfo: string; env: NodeJS.ProcessEnv } {
-  const u = new URL(conninfo);
-  const inUrl = u.searchParams.get("options");
-  if (inUrl !== null) u.searchParams.set("options", `${inUrl} ${options}`.trim());
-  return { conninfo: inUrl !== null ? u.toString() : conninfo, env: { ...env, PGOPTIONS: `${env.PGOPTIONS ?? ""} ${options}`.trim() } };
+type Query = Array<[string, string]>;
+
+/**
+ * A URL's query as libpq reads it: `&`-separated `key=value` pairs, each
+ * %XX-decoded, and a `+` is a plus (URLSearchParams would read a space, and
+ * write one as `+`, which libpq then passes on as a plus).
+ */
+function queryOf(u: URL, role: Side = "target"): Query {
+  return u.search
+    .replace(/^\?/, "")
+    .split("&")
+    .filter(Boolean)
+    .map((p) => {
+      const i = p.indexOf("=");
+      return [decodePart(i < 0 ? p : p.slice(0, i), "parameters", role), decodePart(i < 0 ? "" : p.slice(i + 1), "parameters", role)];
+    });
+}
+
+const param = (q: Query, key: string) => q.find(([k]) => k === key)?.[1];
+const setParam = (q: Query, key: string, value: string): Query => (param(q, key) === undefined ? [...q, [key, value]] : q.map(([k, v]) => [k, k === key ? value : v]));
+
+/** The URL with this query, every value %XX-encoded (a space as %20). */
+function withQuery(u: URL, q: Query): URL {
+  const out = new URL(u.toString());
+  out.search = q.length > 0 ? `?${q.map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join("&")}` : "";
+  return out;
 }
 
 /**
  * The same connection under another application_name and with extra session
  * settings (e.g. `client_connection_check_interval`, PostgreSQL 14+, so a
- * query stops soon after its client dies).
+ * query stops soon after its client dies). Both go in the URL itself: libpq
+ * prefers it to a connection service file and to PGOPTIONS / PGAPPNAME.
  */
 export function withSession(conn: PgConnection, opts: { appName?: string; settings?: Record<string, string> }): PgConnection {
-  let { conninfo, env } = conn;
+  const u = new URL(conn.conninfo);
+  let q = queryOf(u, conn.role);
   const settings = Object.entries(opts.settings ?? {}).map(([k, v]) => `-c ${k}=${v}`);
-  if (settings.length > 0) ({ conninfo, env } = addOptions(conninfo, env, settings.join(" ")));
-  return { ...conn, conninfo, env: opts.appName ? { ...env, PGAPPNAME: opts.appName } : env };
+  if (settings.length > 0) q = setParam(q, "options", [param(q, "options"), ...settings].filter(Boolean).join(" "));
+  if (opts.appName) q = setParam(q, "application_name", opts.appName);
+  return { ...conn, conninfo: withQuery(u, q).toString() };
 }
 
 /** How a caller hands a connection its password, instead of in the URL. */
@@ -72,9 +95,9 @@ function decodePart(text: string, what: string, role: Side): string {
 
 /** The URL as shown in logs, manifests and errors: no password, every secret parameter `***`. */
 export function displayUrl(u: URL, hadPassword: boolean): string {
-  const shown = new URL(u.toString());
+  const secret = new Set<string>(SECRET_URL_PARAMS);
+  const shown = withQuery(u, queryOf(u).map(([k, v]) => [k, secret.has(k) ? "***" : v]));
   shown.password = hadPassword ? "***" : "";
-  for (const k of SECRET_URL_PARAMS) if (shown.searchParams.has(k)) shown.searchParams.set(k, "***");
   return shown.toString();
 }
 
@@ -86,8 +109,12 @@ export function displayUrl(u: URL, hadPassword: boolean): string {
  * takes it only in the connection string, which would put it on a command
  * line; a connection service file (`?service=NAME`) carries it instead. A
  * source connection is opened read-only: every transaction it starts is
- * `READ ONLY` (PGOPTIONS, or the URL's own `options` parameter, which libpq
- * would otherwise prefer).
+ * `READ ONLY` (`-c default_transaction_read_only=on` in the URL's own `options`
+ * parameter, after any the URL or PGOPTIONS gave). The session's name and
+ * options are in the URL because libpq prefers the connection string to a
+ * connection service file (`?service=`), and a service file to PGOPTIONS and
+ * PGAPPNAME: a service file's own `options` or `application_name` would
+ * otherwise turn off the read-only source or hide the session's name.
  */
 export function pgConnection(url: string, role: Side, opts: PgConnectOptions = {}): PgConnection {
   const baseEnv = opts.env ?? process.env;
@@ -99,7 +126,8 @@ export function pgConnection(url: string, role: Side, opts: PgConnectOptions = {
   }
   if (u.protocol !== "postgres:" && u.protocol !== "postgresql:")
     throw new MigrationToolError(`the ${role} is not a PostgreSQL URL: scheme ${u.protocol} (expected postgresql://)`, "freehold");
-  if (u.searchParams.has("sslpassword"))
+  const given = queryOf(u, role);
+  if (param(given, "sslpassword") !== undefined)
     throw new MigrationToolError(
       `the ${role} URL holds sslpassword, which PostgreSQL's tools accept only in the connection string, where every user of this host could read it in the process list; put it in a connection service file only you can read (https://www.postgresql.org/docs/current/libpq-pgservice.html) and name that service in the URL with ?service=NAME`,
       "freehold",
@@ -107,25 +135,28 @@ export function pgConnection(url: string, role: Side, opts: PgConnectOptions = {
   decodePart(u.username, "user name", role);
   const secrets: string[] = [];
   let password: string | undefined;
-  const hadPassword = u.password !== "" || u.searchParams.has("password");
+  const hadPassword = u.password !== "" || param(given, "password") !== undefined;
   if (u.password) password = decodePart(u.password, "password", role);
   u.password = "";
-  const qp = u.searchParams.get("password");
-  if (qp !== null) {
-    password = qp;
-    u.searchParams.delete("password");
-  }
+  password = param(given, "password") ?? password;
   if (opts.password !== undefined) password = opts.password;
+  const query = given.filter(([k]) => k !== "password");
   const readOnly = role === "source";
-  const env: NodeJS.ProcessEnv = { ...baseEnv, PGAPPNAME: `freehold-migrate-${role}` };
+  const env: NodeJS.ProcessEnv = { ...baseEnv };
+  // The URL carries the session's name and options (below): a service file would otherwise override these.
+  delete env.PGAPPNAME;
+  delete env.PGOPTIONS;
   delete env.PGPASSWORD;
   if (password !== undefined) env.PGPASSWORD = password;
   else if (baseEnv.PGPASSWORD) env.PGPASSWORD = baseEnv.PGPASSWORD;
   if (env.PGPASSWORD) secrets.push(env.PGPASSWORD);
   if (env.PGCONNECT_TIMEOUT === undefined) env.PGCONNECT_TIMEOUT = "15";
-  const base = { conninfo: u.toString(), env };
-  const ro = readOnly ? addOptions(base.conninfo, env, READ_ONLY_OPTION) : base;
-  return { conninfo: ro.conninfo, display: displayUrl(u, hadPassword), env: ro.env, secrets, readOnly, role };
+  // libpq takes a parameter from the connection string first, then a service file, then the environment: the caller's
+  // PGOPTIONS, the URL's own options and the source's read-only setting go in the URL, read-only last, so it wins.
+  const options = [param(query, "options"), baseEnv.PGOPTIONS, readOnly ? READ_ONLY_OPTION : undefined].filter((o) => o?.trim()).join(" ");
+  let session = setParam(query, "application_name", `freehold-migrate-${role}`);
+  if (options) session = setParam(session, "options", options);
+  return { conninfo: withQuery(u, session).toString(), display: displayUrl(withQuery(u, query), hadPassword), env, secrets, readOnly, role };
 }
 
 /**
@@ -147,9 +178,17 @@ export function quoteLiteral(value: string): string {
   return `'${value.replace(/'/g, "''")}'`;
 }
 
-/** Session settings that make every value's text form identical on both servers. */
+/**
+ * Session settings that make every value's text form identical on both
+ * servers, and every row visible: with row-level security off, a table whose
+ * policies would hide rows from this user makes its query fail ("would be
+ * affected by row-level security policy") instead of fingerprinting only the
+ * rows the user may see.
+ */
 export const STABLE_SESSION_SQL = [
   "SET client_encoding = 'UTF8';",
+  "SET row_security = off;",
+  "SET lc_monetary = 'C';",
   "SET standard_conforming_strings = on;",
   "SET DateStyle = 'ISO, YMD';",
   "SET IntervalStyle = 'postgres';",
@@ -163,8 +202,10 @@ export const STABLE_SESSION_SQL = [
 export interface SequenceInfo {
   schema: string;
   sequence: string;
-  /** null when the sequence has never been used. */
+  /** null when the sequence has never been used, or when this user may not read it (see `readable`). */
   lastValue: string | null;
+  /** Whether this user may read the sequence's value (USAGE or SELECT on it): pg_sequences shows NULL otherwise. */
+  readable: boolean;
 }
 
 export interface TableSum {
@@ -194,9 +235,10 @@ export const INVENTORY_SQL = `SELECT coalesce(json_agg(t ORDER BY t.schema, t.ta
 ) t;`;
 
 /** Every user sequence and its current value. */
-export const SEQUENCES_SQL = `SELECT coalesce(json_agg(json_build_object('schema', schemaname, 'sequence', sequencename, 'lastValue', last_value::text)
+export const SEQUENCES_SQL = `SELECT coalesce(pg_catalog.json_agg(pg_catalog.json_build_object('schema', schemaname, 'sequence', sequencename, 'lastValue', last_value::text,
+    'readable', pg_catalog.has_sequence_privilege(pg_catalog.format('%I.%I', schemaname, sequencename), 'USAGE, SELECT'))
   ORDER BY schemaname, sequencename), '[]')::jsonb::text
-FROM pg_sequences WHERE schemaname !~ '^pg_' AND schemaname <> 'information_schema';`;
+FROM pg_catalog.pg_sequences WHERE schemaname !~ '^pg_' AND schemaname <> 'information_schema';`;
 
 /** Run a SQL script through psql; stdout lines (unaligned, tuples only). A failure names the side and what to check. */
 export async function psql(
@@ -264,6 +306,12 @@ export function sessionSettings(versionNum: number): Record<string, string> {
   return versionNum >= 140000 ? { client_connection_check_interval: "1000" } : {};
 }
 
+/** The large objects' count and digest (fingerprint.ts), read now. */
+export async function readLargeObjects(conn: PgConnection): Promise<LargeObjectSum> {
+  const r = await psql(conn, `${STABLE_SESSION_SQL}\n${LARGE_OBJECTS_SQL}`, { action: "fingerprint the large objects" });
+  return parseJsonLine<LargeObjectSum>(r.lines[0], "the large objects");
+}
+
 export async function listTables(conn: PgConnection): Promise<TableInfo[]> {
   const r = await psql(conn, INVENTORY_SQL, { action: "list the tables" });
   return parseJsonLine<TableInfo[]>(r.lines[0], "the table inventory");
@@ -281,8 +329,36 @@ export interface ChecksumRun {
   ms: number;
 }
 
+/**
+ * The identity of a table in maps and sets: its schema and name as a pair,
+ * never joined by a dot (schema `a` with table `b.c`, and schema `a.b` with
+ * table `c`, are two tables).
+ */
 export function tableKey(t: { schema: string; table: string }): string {
-  return `${t.schema}.${t.table}`;
+  return JSON.stringify([t.schema, t.table]);
+}
+
+/** A name as a person reads it: in double quotes when it is not a plain lower-case identifier (as PostgreSQL prints it). */
+function shownIdent(name: string): string {
+  return /^[a-z_][a-z0-9_$]*$/.test(name) ? name : quoteIdent(name);
+}
+
+/** A qualified name for messages and manifests, unambiguous (`a."b.c"`, `"a.b".c`); never a key. */
+export function qualifiedName(schema: string, name: string): string {
+  return `${shownIdent(schema)}.${shownIdent(name)}`;
+}
+
+export const tableName = (t: { schema: string; table: string }): string => qualifiedName(t.schema, t.table);
+
+/** Items by key; two items with one key would make one hide the other in a comparison, so that is an error. */
+export function byKey<T>(items: readonly T[], key: (t: T) => string): Map<string, T> {
+  const out = new Map<string, T>();
+  for (const item of items) {
+    const k = key(item);
+    if (out.has(k)) throw new MigrationToolError(`two catalog entries share the key ${k}; nothing is compared under it`, "freehold");
+    out.set(k, item);
+  }
+  return out;
 }
 
 /** Parse one fingerprint's output into `run`, or record why it failed. */

@@ -5,6 +5,13 @@
  * string, so nothing the user passes (URLs, paths, object names) is ever
  * interpreted by a shell. Secrets travel in environment variables only and are
  * redacted from anything this module reports.
+ *
+ * Every tool runs in a session of its own (`detached`: setsid), away from the
+ * terminal Freehold was started from: a closed terminal (SIGHUP) or a Ctrl-C
+ * (SIGINT) is sent by the terminal to its whole foreground process group,
+ * and would kill a tool in the middle of what the run was doing, including
+ * the psql that undoes a partial restore. Only Freehold gets them; it stops
+ * its tools itself, in order.
  */
 import { spawn } from "node:child_process";
 import { accessSync, constants, existsSync, readdirSync, readFileSync } from "node:fs";
@@ -69,6 +76,7 @@ export function run(command: string, args: readonly string[], opts: RunOptions =
       env: opts.env ?? process.env,
       cwd: opts.cwd,
       stdio: ["pipe", "pipe", "pipe"],
+      detached: true,
       ...(opts.uid !== undefined ? { uid: opts.uid } : {}),
       ...(opts.gid !== undefined ? { gid: opts.gid } : {}),
     });

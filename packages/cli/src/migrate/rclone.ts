@@ -253,6 +253,19 @@ export async function verifyPair(ctx: RcloneContext, src: string, dst: string, m
   return { entries, extra, skipped: s.skipped, ms: Date.now() - started };
 }
 
+/**
+ * How objects are verified when the caller does not say: by the MD5 each
+ * store keeps, except with Azure Blob Storage on either side, where a block
+ * blob's Content-MD5 is set by whoever wrote it (rclone sets it from the
+ * source's hash) and Azure does not check it against the blocks committed
+ * (https://learn.microsoft.com/en-us/rest/api/storageservices/put-block-list#request-headers:
+ * x-ms-blob-content-md5 "is not validated"): both sides are then downloaded
+ * and hashed.
+ */
+export function defaultVerify(from: RcloneRemote, to: RcloneRemote): "hash" | "download" {
+  return from.type === "azureblob" || to.type === "azureblob" ? "download" : "hash";
+}
+
 /** Problems for skipped source entries: never silently left out of a "verified". */
 export function skippedProblems(skipped: SkippedEntry[]) {
   return skipped.map((s) => ({
@@ -273,7 +286,7 @@ export async function verifyObjects(opts: { from: RcloneRemote; to: RcloneRemote
       const src = ctx.specs.FHSRC ?? "";
       const dst = ctx.specs.FHDST ?? "";
       opts.log?.(`verifying ${dst} against ${src}`);
-      const v = await verifyPair(ctx, src, dst, opts.verify ?? "hash");
+      const v = await verifyPair(ctx, src, dst, opts.verify ?? defaultVerify(opts.from, opts.to));
       const problems = [...objectProblems(v.entries), ...skippedProblems(v.skipped)];
       if (problems.length > 0) throw new MigrationError("objects", `verification failed: ${problems.length} object(s) missing, different or not copied`, problems);
       return v;

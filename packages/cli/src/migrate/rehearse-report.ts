@@ -1,4 +1,5 @@
 /** The rehearsal's evidence as a Markdown report. */
+import { qualifiedName, tableName } from "./pg";
 import type { RehearsalEvidence } from "./rehearse";
 
 function fmtBytes(n: number): string {
@@ -40,11 +41,11 @@ export function renderEvidenceMarkdown(e: RehearsalEvidence): string {
     L.push(`Method: ${dm.checksumMethod}.`, "");
     L.push("| table | source rows | target rows | source checksum | target checksum | equal |", "| --- | ---: | ---: | --- | --- | --- |");
     for (const t of dm.tables)
-      L.push(`| ${cell(`${t.schema}.${t.table}`)} | ${t.sourceRows} | ${t.rows} | \`${t.sourceChecksum}\` | \`${t.checksum}\` | ${t.match ? "yes" : "**NO**"} |`);
+      L.push(`| ${cell(tableName(t))} | ${t.sourceRows} | ${t.rows} | \`${t.sourceChecksum}\` | \`${t.checksum}\` | ${t.match ? "yes" : "**NO**"} |`);
     if (dm.sequences.length > 0) {
       L.push("", "| sequence | source value | target value | equal |", "| --- | ---: | ---: | --- |");
       for (const s of dm.sequences)
-        L.push(`| ${cell(`${s.schema}.${s.sequence}`)} | ${s.sourceLastValue ?? "unused"} | ${s.lastValue ?? "unused"} | ${s.match ? "yes" : "**NO**"} |`);
+        L.push(`| ${cell(qualifiedName(s.schema, s.sequence))} | ${s.sourceLastValue ?? "unused"} | ${s.lastValue ?? "unused"} | ${s.match ? "yes" : "**NO**"} |`);
     }
   }
   if (e.database.rerun) L.push("", `Re-run: dump reused ${e.database.rerun.dumpReused ? "yes" : "no"}, restore skipped ${e.database.rerun.restoreSkipped ? "yes" : "no"} (${e.database.rerun.detail}).`);

@@ -77,6 +77,7 @@ const DROP_KEYWORD: Record<string, string> = {
   language: "LANGUAGE",
   extension: "EXTENSION",
   schema: "SCHEMA",
+  "large object": "LARGE OBJECT",
 };
 const DROP_ORDER = Object.keys(DROP_KEYWORD);
 
@@ -104,7 +105,10 @@ const CATALOGS = [
   "pg_publication",
   "pg_statistic_ext",
   "pg_am",
+  // pg_dump restores large objects' metadata in pre-data (lo_create), their contents in data; pg_depend and pg_identify_object name them by pg_largeobject.
+  "pg_largeobject_metadata",
 ];
+const CLASS_OF: Record<string, string> = { pg_largeobject_metadata: "pg_largeobject" };
 
 const isXid = (x: string) => /^\d{1,10}$/.test(x);
 
@@ -112,7 +116,7 @@ const isXid = (x: string) => /^\d{1,10}$/.test(x);
 export function createdObjectsSql(xid: string): string {
   if (!isXid(xid)) throw new Error(`not a transaction id: ${xid}`);
   const rows = CATALOGS.map(
-    (c) => `SELECT 'pg_catalog.${c}'::pg_catalog.regclass::oid AS classid, oid AS objid FROM pg_catalog.${c} WHERE xmin = '${xid}'::xid${c === "pg_class" ? " AND relkind IN ('r', 'p', 'v', 'm', 'S', 'f')" : ""}`,
+    (c) => `SELECT 'pg_catalog.${CLASS_OF[c] ?? c}'::pg_catalog.regclass::oid AS classid, oid AS objid FROM pg_catalog.${c} WHERE xmin = '${xid}'::xid${c === "pg_class" ? " AND relkind IN ('r', 'p', 'v', 'm', 'S', 'f')" : ""}`,
   ).join("\n  UNION ALL ");
   return `WITH made AS (
   ${rows}
@@ -170,13 +174,57 @@ export async function createdByRestore(target: PgConnection, horizon: string, ta
 
 const hex = (s: string) => `pg_catalog.convert_from(pg_catalog.decode('${Buffer.from(s, "utf8").toString("hex")}', 'hex'), 'UTF8')`;
 
+/** pg_depend's kinds of "part of" (auto, internal, extension member, partition): such an object goes with the one it is part of. */
+const PART_OF = "('a', 'i', 'e', 'x', 'P', 'S')";
+
 /**
- * One DO block that drops each recorded object that still exists under the
- * same OID, type and identity (so an object someone made since is never
- * touched), CASCADE taking what depends on it (the indexes, constraints and
- * triggers the restore added to its tables). Names travel hex-encoded.
+ * What depends on the restore's objects (pg_depend, recursively) and is not
+ * part of one of them: what `DROP … CASCADE` would remove that the restore
+ * did not make (a table someone created in a restored schema, their view or
+ * foreign key on a restored table, their column of a restored type, …). Also
+ * a table that holds data under a name the restore did not create (a
+ * partition someone attached). An event trigger calling a restored function
+ * was restored with it (pg_dump puts event triggers in post-data).
  */
-export function undoSql(objects: CreatedObject[]): string {
+const FOREIGN_DEPENDENTS = `WITH RECURSIVE mine AS (SELECT * FROM ROWS FROM (pg_catalog.unnest(classes), pg_catalog.unnest(ids)) AS m(classid, objid)),
+  reach AS (
+    SELECT d.classid, d.objid FROM pg_catalog.pg_depend d JOIN mine m ON d.refclassid = m.classid AND d.refobjid = m.objid
+    UNION
+    SELECT d.classid, d.objid FROM pg_catalog.pg_depend d JOIN reach r ON d.refclassid = r.classid AND d.refobjid = r.objid
+  ),
+  up AS (
+    SELECT r.classid, r.objid, r.classid AS topc, r.objid AS topo FROM reach r
+    UNION
+    SELECT u.classid, u.objid, d.refclassid, d.refobjid FROM up u JOIN pg_catalog.pg_depend d
+      ON d.classid = u.topc AND d.objid = u.topo AND d.deptype IN ${PART_OF} AND (d.refclassid, d.refobjid) <> (u.topc, u.topo)
+  ),
+  whole AS (
+    SELECT u.* FROM up u WHERE NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d
+      WHERE d.classid = u.topc AND d.objid = u.topo AND d.deptype IN ${PART_OF} AND (d.refclassid, d.refobjid) <> (u.topc, u.topo))
+  )
+  SELECT pg_catalog.string_agg(DISTINCT i.type || ' ' || i.identity, '; ') INTO theirs FROM whole w CROSS JOIN LATERAL pg_catalog.pg_identify_object(w.topc, w.topo, 0) i
+  WHERE w.topc <> 'pg_catalog.pg_event_trigger'::pg_catalog.regclass
+    AND (NOT EXISTS (SELECT 1 FROM mine m WHERE m.classid = w.topc AND m.objid = w.topo)
+      OR (w.classid = 'pg_catalog.pg_class'::pg_catalog.regclass AND NOT EXISTS (SELECT 1 FROM mine m WHERE m.classid = w.classid AND m.objid = w.objid)
+        AND EXISTS (SELECT 1 FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+        WHERE c.oid = w.objid AND c.relkind IN ('r', 'p', 'm', 'f') AND (n.nspname::text, c.relname::text) NOT IN (SELECT * FROM ROWS FROM (pg_catalog.unnest(named_schemas), pg_catalog.unnest(named_tables))))))`;
+
+/**
+ * One DO block, in one transaction, that undoes a restore:
+ *
+ * 1. keeps each recorded object that still exists under the same OID, type
+ *    and identity (so an object someone made since is never touched), and
+ *    locks the restored tables;
+ * 2. refuses, dropping nothing, when anything the restore did not make
+ *    depends on them (FOREIGN_DEPENDENTS), naming it;
+ * 3. drops them, CASCADE taking only what is part of them (the indexes,
+ *    constraints, triggers and policies the restore added to its tables), and
+ *    unlinks the large objects it created.
+ *
+ * Names travel hex-encoded; `tables` are the source's tables, which the
+ * restore created.
+ */
+export function undoSql(objects: CreatedObject[], tables: Array<{ schema: string; table: string }> = []): string {
   const known = objects.filter((o) => DROP_KEYWORD[o.type] !== undefined && Number.isInteger(o.classid) && Number.isInteger(o.objid));
   if (known.length === 0) return "SELECT 1;";
   const rank = (o: CreatedObject) => DROP_ORDER.indexOf(o.type);
@@ -184,6 +232,7 @@ export function undoSql(objects: CreatedObject[]): string {
     .sort((a, b) => rank(a) - rank(b))
     .map((o) => `(${o.classid}::oid, ${o.objid}::oid, ${hex(o.type)}, ${hex(o.identity)}, '${DROP_KEYWORD[o.type]}')`)
     .join(",\n      ");
+  const names = (f: (t: { schema: string; table: string }) => string) => `ARRAY[${tables.map((t) => hex(f(t))).join(", ")}]::text[]`;
   return `SET client_min_messages = warning;
 SET lock_timeout = '30s';
 DO $freehold_undo$
@@ -192,22 +241,71 @@ DECLARE
   present boolean;
   now_type text;
   now_identity text;
+  classes oid[] := '{}';
+  ids oid[] := '{}';
+  keywords text[] := '{}';
+  identities text[] := '{}';
+  named_schemas text[] := ${names((t) => t.schema)};
+  named_tables text[] := ${names((t) => t.table)};
+  theirs text;
 BEGIN
   FOR o IN SELECT * FROM (VALUES
       ${rows}
     ) AS v(classid, objid, type, identity, keyword) LOOP
-    EXECUTE pg_catalog.format('SELECT EXISTS (SELECT 1 FROM %s WHERE oid = $1)', o.classid::pg_catalog.regclass) INTO present USING o.objid;
+    IF o.type = 'large object' THEN
+      present := EXISTS (SELECT 1 FROM pg_catalog.pg_largeobject_metadata WHERE oid = o.objid);
+    ELSE
+      EXECUTE pg_catalog.format('SELECT EXISTS (SELECT 1 FROM %s WHERE oid = $1)', o.classid::pg_catalog.regclass) INTO present USING o.objid;
+    END IF;
     CONTINUE WHEN NOT present;
     SELECT i.type, i.identity INTO now_type, now_identity FROM pg_catalog.pg_identify_object(o.classid, o.objid, 0) i;
     CONTINUE WHEN now_type IS DISTINCT FROM o.type OR now_identity IS DISTINCT FROM o.identity;
-    EXECUTE 'DROP ' || o.keyword || ' IF EXISTS ' || now_identity || ' CASCADE';
+    classes := classes || o.classid;
+    ids := ids || o.objid;
+    keywords := keywords || o.keyword;
+    identities := identities || now_identity;
+    IF o.type = 'table' THEN
+      EXECUTE 'LOCK TABLE ' || now_identity || ' IN ACCESS EXCLUSIVE MODE';
+    END IF;
+  END LOOP;
+  ${FOREIGN_DEPENDENTS};
+  IF theirs IS NOT NULL THEN
+    RAISE EXCEPTION 'freehold: the restore was not undone: what it created is used by objects it did not create, which DROP CASCADE would remove: %', theirs;
+  END IF;
+  FOR i IN 1 .. pg_catalog.cardinality(ids) LOOP
+    IF keywords[i] = 'LARGE OBJECT' THEN
+      PERFORM pg_catalog.lo_unlink(ids[i]);
+    ELSE
+      EXECUTE 'DROP ' || keywords[i] || ' IF EXISTS ' || identities[i] || ' CASCADE';
+    END IF;
   END LOOP;
 END
 $freehold_undo$;`;
 }
 
-/** Undo a partial restore: stop what is still running in it, drop what it created in one transaction, remove the journal. */
-export async function rollBack(work: WorkDir, target: PgConnection, targetIdentity: string, stopSessions: () => Promise<unknown>, log: (l: string) => void): Promise<boolean> {
+/** Whose restore a journal records, and whether it may be undone. */
+export interface UndoConsent {
+  /** This run wrote the journal (its own restore failed or was interrupted): undone at once. */
+  ownRun?: boolean;
+  /** The operator agreed to undo a restore that an earlier run left unfinished (`--undo-partial-restore`). */
+  undoEarlier?: boolean;
+}
+
+function listed(objects: CreatedObject[], max = 12): string {
+  const names = objects.filter((o) => DROP_KEYWORD[o.type] !== undefined).map((o) => `${o.type} ${o.identity}`);
+  return names.length > max ? `${names.slice(0, max).join(", ")} and ${names.length - max} more` : names.join(", ");
+}
+
+/**
+ * Undo a partial restore: stop what is still running in it, drop what it
+ * created in one transaction (undoSql), remove the journal. A restore an
+ * earlier run left (killed, or its host lost) is undone only with the
+ * operator's consent: since it stopped, anyone may have written rows into
+ * its tables, and the undo drops them with the tables; without consent the
+ * run refuses, naming what the undo would drop. Returns whether there was a
+ * restore to undo.
+ */
+export async function rollBack(work: WorkDir, target: PgConnection, targetIdentity: string, stopSessions: () => Promise<unknown>, log: (l: string) => void, consent: UndoConsent = {}): Promise<boolean> {
   const journal = await work.readJournal();
   if (!journal) return false;
   if (journal.targetIdentity !== targetIdentity)
@@ -217,21 +315,40 @@ export async function rollBack(work: WorkDir, target: PgConnection, targetIdenti
       null,
       { hint: `run freehold migrate again with the source and target of that restore to undo it, or give this run another --work-dir` },
     );
-  log(`undoing the unfinished restore into ${journal.target} (started ${journal.startedAt})`);
   await stopSessions();
+  const failed = (e: unknown) =>
+    new MigrationToolError(`could not undo the unfinished restore into ${journal.target}; the journal stays in ${work.dir}, and the next run of the same command with --undo-partial-restore tries again.`, "psql", null, {
+      side: "target",
+      output: e instanceof MigrationToolError ? (e.details.output ?? e.message) : String(e),
+      hint: /not undone: what it created is used by objects it did not create/.test(String(e instanceof MigrationToolError ? e.details.output : e))
+        ? "the objects named above: they were made in the target after the restore started; move or drop them (they are not the restore's), then run again"
+        : "that the target is reachable and nothing else holds locks on the restored tables",
+    });
+  let made: { objects: CreatedObject[] } | undefined;
   try {
-    const made = journal.objects ? { objects: journal.objects } : await createdByRestore(target, journal.horizon, journal.tables);
-    if (made && made.objects.length > 0) await psql(target, undoSql(made.objects), { action: "undo the unfinished restore", singleTransaction: true });
-    const skipped = (made?.objects ?? []).filter((o) => DROP_KEYWORD[o.type] === undefined);
-    if (skipped.length > 0) log(`left in the target (no rule to drop them): ${skipped.map((o) => `${o.type} ${o.identity}`).join(", ")}`);
+    made = journal.objects ? { objects: journal.objects } : await createdByRestore(target, journal.horizon, journal.tables);
   } catch (e) {
-    throw new MigrationToolError(
-      `could not undo the unfinished restore into ${journal.target}; the journal stays in ${work.dir} and the next run tries again.`,
-      "psql",
-      null,
-      { side: "target", output: e instanceof MigrationToolError ? (e.details.output ?? e.message) : String(e), hint: "that the target is reachable and nothing else holds locks on the restored tables" },
-    );
+    throw failed(e);
   }
+  if (!made || made.objects.length === 0) {
+    await work.clearJournal(); // the schema restore never committed: nothing was written
+    return false;
+  }
+  if (!consent.ownRun && !consent.undoEarlier)
+    throw new MigrationToolError(
+      `the work folder ${work.dir} holds a restore into ${journal.target} that an earlier run started at ${journal.startedAt} and did not finish (it was killed, or its host was lost). Undoing it drops what that restore created in the target, with every row in it, also rows written there since: ${listed(made.objects)}. Nothing was done.`,
+      "freehold",
+      null,
+      { side: "target", hint: "that nothing else uses these objects, then run the same command again with --undo-partial-restore: it undoes that restore first, then migrates" },
+    );
+  log(`undoing the unfinished restore into ${journal.target} (started ${journal.startedAt})`);
+  try {
+    await psql(target, undoSql(made.objects, journal.tables), { action: "undo the unfinished restore", singleTransaction: true });
+  } catch (e) {
+    throw failed(e);
+  }
+  const skipped = made.objects.filter((o) => DROP_KEYWORD[o.type] === undefined);
+  if (skipped.length > 0) log(`left in the target (no rule to drop them): ${skipped.map((o) => `${o.type} ${o.identity}`).join(", ")}`);
   await work.clearJournal();
   log("the target is back as it was before the restore");
   return true;

@@ -7,21 +7,32 @@
  * Per table: every column (name, type with its modifiers, NOT NULL, default,
  * identity, generated expression, a collation other than the type's), every
  * constraint and index (by name, with PostgreSQL's own definition text),
- * every trigger, and whether the table is unlogged, partitioned or under
- * row-level security. Besides tables: schemas, views and materialized views,
+ * every trigger and rule (and whether it is enabled), every row-level security
+ * policy (command, roles, USING and WITH CHECK), storage options
+ * (`reloptions`), replica identity, and whether the table is unlogged,
+ * partitioned or under row-level security. Besides tables: schemas, views and
+ * materialized views (definition, options such as security_barrier, rules),
  * sequences (their options; values are compared with the data), functions and
- * procedures, enum, domain and composite types, and extensions (by name).
- * Definitions are PostgreSQL's own text (pg_get_constraintdef, pg_get_indexdef,
- * pg_get_viewdef, …) under `search_path = pg_catalog`, so every name in them is
- * schema-qualified; when the two servers run different major versions, whose
- * deparsing may differ in form, views and functions are compared by name and
- * signature only.
+ * procedures (result, language, body, SECURITY DEFINER, SET options,
+ * volatility, strictness, leakproof, parallel safety, and a digest of the
+ * whole definition), enum, domain and composite types, and extensions (by
+ * name). Definitions are PostgreSQL's own text (pg_get_constraintdef,
+ * pg_get_indexdef, pg_get_viewdef, …) under `search_path = pg_catalog`, so
+ * every name in them is schema-qualified; names are PostgreSQL's quoted,
+ * qualified form (`a."b.c"`), so two objects never share one. When the two
+ * servers run different major versions, whose deparsing may differ in form,
+ * view and function bodies and rules are left out of the comparison.
+ *
+ * Not compared: owners, privileges and comments (not migrated: the dump is
+ * taken with --no-owner --no-privileges), security labels, event triggers,
+ * publications and subscriptions, statistics objects, and anything outside
+ * the database (roles, tablespaces, settings).
  */
 import type { MigrationProblem } from "./errors";
 
 export interface SchemaObject {
   kind: "schema" | "table" | "view" | "materialized view" | "sequence" | "function" | "type" | "extension";
-  /** Schema-qualified name as the catalogs spell it (`public.items`, a function with its argument types). */
+  /** Schema-qualified name as PostgreSQL quotes it (`public.items`, `a."b.c"`, a function with its argument types). */
   name: string;
   /** What must be equal, as PostgreSQL prints it. */
   def: Record<string, unknown>;
@@ -33,6 +44,12 @@ export interface SchemaObject {
  * extension). `to_jsonb(a) ->> 'attgenerated'` reads a column that exists
  * from PostgreSQL 12 on without failing on 11.
  */
+/** ` (disabled)`, ` (enabled: replica)`… after a trigger's or rule's definition when it does not fire as created. */
+const ENABLED = (col: string) => `CASE ${col} WHEN 'O' THEN '' WHEN 'D' THEN ' (disabled)' WHEN 'R' THEN ' (enabled: replica)' ELSE ' (enabled: always)' END`;
+/** A relation's rules other than a view's own (_RETURN), by name with their definition. */
+const RULES = `coalesce((SELECT pg_catalog.jsonb_object_agg(ru.rulename, pg_catalog.pg_get_ruledef(ru.oid) || ${ENABLED("ru.ev_enabled")})
+        FROM pg_catalog.pg_rewrite ru WHERE ru.ev_class = c.oid AND ru.rulename <> '_RETURN'), '{}')`;
+
 export const SCHEMA_SQL = `WITH user_ns AS (
   SELECT oid, nspname FROM pg_catalog.pg_namespace
   WHERE nspname !~ '^pg_' AND nspname <> 'information_schema'
@@ -43,10 +60,10 @@ export const SCHEMA_SQL = `WITH user_ns AS (
   WHERE c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f')
     AND NOT EXISTS (SELECT 1 FROM ext WHERE ext.classid = 'pg_catalog.pg_class'::pg_catalog.regclass AND ext.objid = c.oid)
 ), objects AS (
-  SELECT 'schema' AS kind, n.nspname::text AS name, pg_catalog.jsonb_build_object() AS def FROM user_ns n
+  SELECT 'schema' AS kind, pg_catalog.quote_ident(n.nspname) AS name, pg_catalog.jsonb_build_object() AS def FROM user_ns n
   UNION ALL
   SELECT CASE WHEN c.relkind IN ('r', 'p', 'f') THEN 'table' WHEN c.relkind = 'v' THEN 'view' WHEN c.relkind = 'm' THEN 'materialized view' ELSE 'sequence' END,
-    c.nspname || '.' || c.relname,
+    pg_catalog.quote_ident(c.nspname) || '.' || pg_catalog.quote_ident(c.relname),
     CASE WHEN c.relkind IN ('r', 'p', 'f') THEN pg_catalog.jsonb_build_object(
       'columns', coalesce((SELECT pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object(
           'name', a.attname, 'type', pg_catalog.format_type(a.atttypid, a.atttypmod), 'notNull', a.attnotnull,
@@ -62,22 +79,34 @@ export const SCHEMA_SQL = `WITH user_ns AS (
         FROM pg_catalog.pg_constraint k WHERE k.conrelid = c.oid), '{}'),
       'indexes', coalesce((SELECT pg_catalog.jsonb_object_agg(ic.relname, pg_catalog.pg_get_indexdef(i.indexrelid))
         FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid WHERE i.indrelid = c.oid), '{}'),
-      'triggers', coalesce((SELECT pg_catalog.jsonb_object_agg(tg.tgname, pg_catalog.pg_get_triggerdef(tg.oid))
+      'triggers', coalesce((SELECT pg_catalog.jsonb_object_agg(tg.tgname, pg_catalog.pg_get_triggerdef(tg.oid) || ${ENABLED("tg.tgenabled")})
         FROM pg_catalog.pg_trigger tg WHERE tg.tgrelid = c.oid AND NOT tg.tgisinternal), '{}'),
+      'policies', coalesce((SELECT pg_catalog.jsonb_object_agg(po.polname, pg_catalog.jsonb_build_object(
+          'command', po.polcmd::text, 'permissive', po.polpermissive,
+          'roles', (SELECT pg_catalog.jsonb_agg(rn ORDER BY rn) FROM (SELECT CASE WHEN r = 0 THEN 'PUBLIC' ELSE pg_catalog.pg_get_userbyid(r)::text END AS rn FROM pg_catalog.unnest(po.polroles) r) q),
+          'using', pg_catalog.pg_get_expr(po.polqual, po.polrelid), 'check', pg_catalog.pg_get_expr(po.polwithcheck, po.polrelid)))
+        FROM pg_catalog.pg_policy po WHERE po.polrelid = c.oid), '{}'),
+      'rules', ${RULES},
       'kind', c.relkind::text, 'persistence', c.relpersistence::text,
-      'rowSecurity', c.relrowsecurity, 'forceRowSecurity', c.relforcerowsecurity)
-    WHEN c.relkind IN ('v', 'm') THEN pg_catalog.jsonb_build_object('definition', pg_catalog.pg_get_viewdef(c.oid))
+      'rowSecurity', c.relrowsecurity, 'forceRowSecurity', c.relforcerowsecurity,
+      'options', pg_catalog.to_jsonb(c.reloptions),
+      'replicaIdentity', CASE WHEN c.relreplident = 'i' THEN 'index ' || (SELECT ic.relname FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid WHERE i.indrelid = c.oid AND i.indisreplident) ELSE c.relreplident::text END)
+    WHEN c.relkind IN ('v', 'm') THEN pg_catalog.jsonb_build_object('definition', pg_catalog.pg_get_viewdef(c.oid), 'options', pg_catalog.to_jsonb(c.reloptions), 'rules', ${RULES})
     ELSE (SELECT pg_catalog.jsonb_build_object('type', pg_catalog.format_type(s.seqtypid, NULL), 'start', s.seqstart::text, 'increment', s.seqincrement::text,
       'min', s.seqmin::text, 'max', s.seqmax::text, 'cycle', s.seqcycle) FROM pg_catalog.pg_sequence s WHERE s.seqrelid = c.oid) END
   FROM rels c
   UNION ALL
   SELECT 'function', p.oid::pg_catalog.regprocedure::text,
     pg_catalog.jsonb_build_object('result', pg_catalog.pg_get_function_result(p.oid), 'kind', p.prokind::text,
-      'language', (SELECT l.lanname FROM pg_catalog.pg_language l WHERE l.oid = p.prolang), 'body', pg_catalog.md5(coalesce(p.prosrc, '')))
+      'language', (SELECT l.lanname FROM pg_catalog.pg_language l WHERE l.oid = p.prolang), 'body', pg_catalog.md5(coalesce(p.prosrc, '')),
+      'securityDefiner', p.prosecdef, 'config', pg_catalog.to_jsonb(p.proconfig), 'volatility', p.provolatile::text, 'strict', p.proisstrict,
+      'leakproof', p.proleakproof, 'parallel', p.proparallel::text,
+      -- the whole definition (a SQL-standard body is not in prosrc); pg_get_functiondef does not take aggregates
+      'definition', CASE WHEN p.prokind <> 'a' THEN pg_catalog.md5(pg_catalog.pg_get_functiondef(p.oid)) END)
   FROM pg_catalog.pg_proc p JOIN user_ns n ON n.oid = p.pronamespace
   WHERE NOT EXISTS (SELECT 1 FROM ext WHERE ext.classid = 'pg_catalog.pg_proc'::pg_catalog.regclass AND ext.objid = p.oid)
   UNION ALL
-  SELECT 'type', n.nspname || '.' || t.typname,
+  SELECT 'type', pg_catalog.quote_ident(n.nspname) || '.' || pg_catalog.quote_ident(t.typname),
     CASE t.typtype
       WHEN 'e' THEN pg_catalog.jsonb_build_object('enum', (SELECT pg_catalog.jsonb_agg(e.enumlabel ORDER BY e.enumsortorder) FROM pg_catalog.pg_enum e WHERE e.enumtypid = t.oid))
       WHEN 'd' THEN pg_catalog.jsonb_build_object('domain', pg_catalog.format_type(t.typbasetype, t.typtypmod), 'notNull', t.typnotnull,
@@ -88,7 +117,7 @@ export const SCHEMA_SQL = `WITH user_ns AS (
   WHERE (t.typtype IN ('e', 'd') OR (t.typtype = 'c' AND (SELECT r.relkind FROM pg_catalog.pg_class r WHERE r.oid = t.typrelid) = 'c'))
     AND NOT EXISTS (SELECT 1 FROM ext WHERE ext.classid = 'pg_catalog.pg_type'::pg_catalog.regclass AND ext.objid = t.oid)
   UNION ALL
-  SELECT 'extension', x.extname::text, pg_catalog.jsonb_build_object() FROM pg_catalog.pg_extension x WHERE x.extname <> 'plpgsql'
+  SELECT 'extension', pg_catalog.quote_ident(x.extname), pg_catalog.jsonb_build_object() FROM pg_catalog.pg_extension x WHERE x.extname <> 'plpgsql'
 )
 SELECT coalesce(pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object('kind', kind, 'name', name, 'def', def) ORDER BY kind, name), '[]')::text FROM objects;`;
 
@@ -98,14 +127,14 @@ function describe(value: unknown): string {
   return value === null || value === undefined ? "none" : typeof value === "string" ? value : JSON.stringify(value);
 }
 
-/** Differences inside a named set (constraints, indexes, triggers): missing, extra, different. */
-function namedSet(item: string, what: string, s: Record<string, string>, t: Record<string, string>): MigrationProblem[] {
+/** Differences inside a named set (constraints, indexes, triggers, policies, rules): missing, extra, different. */
+function namedSet(item: string, what: string, s: Record<string, unknown>, t: Record<string, unknown>): MigrationProblem[] {
   const out: MigrationProblem[] = [];
   for (const [name, def] of Object.entries(s)) {
-    if (!(name in t)) out.push({ item, message: `${what} ${name} (${def}) is missing in the target` });
-    else if (t[name] !== def) out.push({ item, message: `${what} ${name} differs: source ${def}; target ${t[name]}` });
+    if (!(name in t)) out.push({ item, message: `${what} ${name} (${describe(def)}) is missing in the target` });
+    else if (describe(t[name]) !== describe(def)) out.push({ item, message: `${what} ${name} differs: source ${describe(def)}; target ${describe(t[name])}` });
   }
-  for (const [name, def] of Object.entries(t)) if (!(name in s)) out.push({ item, message: `the target has ${what} ${name} (${def}), which the source does not` });
+  for (const [name, def] of Object.entries(t)) if (!(name in s)) out.push({ item, message: `the target has ${what} ${name} (${describe(def)}), which the source does not` });
   return out;
 }
 
@@ -135,10 +164,10 @@ function tableProblems(item: string, s: Record<string, unknown>, t: Record<strin
     if (tc[i]?.name !== c.name) out.push({ item, message: `column ${c.name} is at position ${i + 1} in the source, ${tc.indexOf(d) + 1} in the target` });
   });
   for (const d of tc) if (!sc.some((c) => c.name === d.name)) out.push({ item, message: `the target has column ${d.name} (${d.type}), which the source does not` });
-  out.push(...namedSet(item, "constraint", (s.constraints ?? {}) as Record<string, string>, (t.constraints ?? {}) as Record<string, string>));
-  out.push(...namedSet(item, "index", (s.indexes ?? {}) as Record<string, string>, (t.indexes ?? {}) as Record<string, string>));
-  out.push(...namedSet(item, "trigger", (s.triggers ?? {}) as Record<string, string>, (t.triggers ?? {}) as Record<string, string>));
-  for (const k of ["kind", "persistence", "rowSecurity", "forceRowSecurity"] as const)
+  const set = (k: string) => (s[k] ?? {}) as Record<string, unknown>;
+  const tset = (k: string) => (t[k] ?? {}) as Record<string, unknown>;
+  for (const [k, what] of [["constraints", "constraint"], ["indexes", "index"], ["triggers", "trigger"], ["policies", "policy"], ["rules", "rule"]] as const) out.push(...namedSet(item, what, set(k), tset(k)));
+  for (const k of ["kind", "persistence", "rowSecurity", "forceRowSecurity", "options", "replicaIdentity"] as const)
     if (describe(s[k]) !== describe(t[k])) out.push({ item, message: `${k} is ${describe(s[k])} in the source, ${describe(t[k])} in the target` });
   return out;
 }
@@ -162,11 +191,20 @@ export function compareSchemas(source: SchemaObject[], target: SchemaObject[], o
       problems.push({ item, message: `${s.kind} missing in the target` });
       continue;
     }
-    if (s.kind === "table") problems.push(...tableProblems(item, s.def, d.def));
-    else if ((s.kind === "view" || s.kind === "materialized view" || s.kind === "function") && opts.definitions === false) continue;
-    else if (JSON.stringify(s.def) !== JSON.stringify(d.def)) problems.push({ item, message: `differs: source ${JSON.stringify(s.def)}; target ${JSON.stringify(d.def)}` });
+    if (s.kind === "table") {
+      problems.push(...tableProblems(item, s.def, d.def));
+      continue;
+    }
+    const [a, b] = opts.definitions === false ? [withoutDeparsed(s.def), withoutDeparsed(d.def)] : [s.def, d.def];
+    if (JSON.stringify(a) !== JSON.stringify(b)) problems.push({ item, message: `differs: source ${JSON.stringify(a)}; target ${JSON.stringify(b)}` });
   }
   return problems;
+}
+
+/** A definition without the parts each major version deparses in its own form (view and function bodies, rules). */
+function withoutDeparsed(def: Record<string, unknown>): Record<string, unknown> {
+  const { definition: _d, body: _b, rules: _r, ...rest } = def;
+  return rest;
 }
 
 /** The same major version (definitions are deparsed alike). */
@@ -175,4 +213,4 @@ export function sameMajor(a: number, b: number): boolean {
 }
 
 export const SCHEMA_METHOD =
-  "every user object compared by its catalog definition: schemas; tables (columns with type, NOT NULL, default, identity, generated expression and collation, in order; constraints, indexes and triggers by name and definition; unlogged, partitioned, row-level security); views and materialized views (definition); sequences (options); functions (signature, result, language, body); enum, domain and composite types; extensions (by name)";
+  "every user object compared by its catalog definition: schemas; tables (columns with type, NOT NULL, default, identity, generated expression and collation, in order; constraints, indexes, triggers and rules by name and definition, and whether they are enabled; row-level security policies; storage options; replica identity; unlogged, partitioned, row-level security); views and materialized views (definition, options, rules); sequences (options); functions (signature, result, language, body, SECURITY DEFINER, SET options, volatility, strictness, leakproof, parallel safety, whole definition); enum, domain and composite types; extensions (by name). Not compared: owners, privileges, comments, security labels, event triggers";

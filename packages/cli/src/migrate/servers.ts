@@ -63,6 +63,7 @@ function startDaemon(
     cwd: opts.cwd,
     env: opts.env ?? process.env,
     stdio: ["ignore", "pipe", "pipe"],
+    detached: true, // its own session, like the tools (proc.ts): the terminal's signals reach only the rehearsal, which stops it
     ...(opts.uid !== undefined ? { uid: opts.uid } : {}),
     ...(opts.gid !== undefined ? { gid: opts.gid } : {}),
   });
@@ -159,6 +160,9 @@ async function launchPostgres(base: string, opts: { name: string; superuserPassw
       "max_connections=40",
       "-c",
       "shared_buffers=64MB",
+      // Logical replication (freehold replicate) needs it; the default (replica) would refuse a publication's slot.
+      "-c",
+      "wal_level=logical",
     ],
     { logFile, cwd: base, ...asAccount, env: { ...process.env, LC_ALL: "C" } },
   );

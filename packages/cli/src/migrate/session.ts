@@ -5,7 +5,7 @@
  */
 import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
 import { createHash } from "node:crypto";
-import { pgFailure } from "./diagnose";
+import { pgFailure, pgHint } from "./diagnose";
 import { MigrationInterrupted, MigrationToolError } from "./errors";
 import { type TableInfo, type TextMode, tableChecksumSql } from "./fingerprint";
 import { type ChecksumRun, type PgConnection, psql, quoteLiteral, recordChecksum, STABLE_SESSION_SQL } from "./pg";
@@ -46,7 +46,7 @@ export class PsqlSession {
     readonly conn: PgConnection,
     signal?: AbortSignal,
   ) {
-    this.child = spawn(pgTool("psql"), ["-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=0", "-d", conn.conninfo], { env: conn.env, stdio: ["pipe", "pipe", "pipe"] });
+    this.child = spawn(pgTool("psql"), ["-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=0", "-d", conn.conninfo], { env: conn.env, stdio: ["pipe", "pipe", "pipe"], detached: true }); // its own session: see proc.ts
     this.child.stdin.on("error", () => {
       /* psql exited; 'close' reports it */
     });
@@ -62,7 +62,8 @@ export class PsqlSession {
       /* ENOENT is caught by pgTool before we get here */
     });
     const onAbort = () => this.kill();
-    signal?.addEventListener("abort", onAbort, { once: true });
+    if (signal?.aborted) queueMicrotask(onAbort); // a session opened after the abort stops at once
+    else signal?.addEventListener("abort", onAbort, { once: true });
     void this.exit.then(() => signal?.removeEventListener("abort", onAbort));
     this.lines(this.child.stdout, (l) => this.onLine(l, "out"));
     this.lines(this.child.stderr, (l) => this.onLine(l, "err"));
@@ -110,7 +111,7 @@ export class PsqlSession {
   async must(sql: string, action: string): Promise<string[]> {
     const r = await this.query(sql);
     if (r.errors.some((l) => /ERROR|FATAL/.test(l)))
-      throw new MigrationToolError(`psql failed to ${action} on the ${this.conn.role} (${this.conn.display}).`, "psql", null, { side: this.conn.role, output: r.errors.join("\n"), hint: `the ${this.conn.role} user's privileges and the message above` });
+      throw new MigrationToolError(`psql failed to ${action} on the ${this.conn.role} (${this.conn.display}).`, "psql", null, { side: this.conn.role, output: r.errors.join("\n"), hint: pgHint(r.errors.join("\n"), this.conn.role) ?? `the ${this.conn.role} user's privileges and the message above` });
     return r.lines;
   }
 

@@ -21,7 +21,7 @@
  */
 import { createHash } from "node:crypto";
 import { compareSequences, type SequenceEntry } from "./manifest";
-import type { SequenceInfo } from "./pg";
+import { qualifiedName, type SequenceInfo } from "./pg";
 import type { SchemaObject } from "./schema";
 
 /** The source as read inside the snapshot, or afterwards. */
@@ -64,8 +64,8 @@ export interface StateComparison {
 export function compareState(before: SourceState, after: SourceState, xactStatus: string[]): StateComparison {
   const sequences = compareSequences(before.sequences, after.sequences);
   const changes: string[] = [];
-  for (const s of sequences) if (!s.match) changes.push(`sequence ${s.schema}.${s.sequence} moved from ${s.sourceLastValue ?? "unused"} to ${s.lastValue ?? "gone"}`);
-  for (const s of after.sequences) if (!before.sequences.some((b) => b.schema === s.schema && b.sequence === s.sequence)) changes.push(`sequence ${s.schema}.${s.sequence} was created`);
+  for (const s of sequences) if (!s.match && !s.unreadable) changes.push(`sequence ${qualifiedName(s.schema, s.sequence)} moved from ${s.sourceLastValue ?? "unused"} to ${s.lastValue ?? "gone"}`);
+  for (const s of after.sequences) if (!before.sequences.some((b) => b.schema === s.schema && b.sequence === s.sequence)) changes.push(`sequence ${qualifiedName(s.schema, s.sequence)} was created`);
   if (before.schemaHash !== after.schemaHash) changes.push("the schema changed (DDL)");
   if (changes.length > 0) return { verdict: "moved", changes, sequences };
   const a = parseSnapshot(before.snapshot);

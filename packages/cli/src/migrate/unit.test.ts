@@ -1,14 +1,18 @@
 /** Fast tests of the pure parts of the migration engine (no servers). */
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import net from "node:net";
 import { describe, expect, it } from "vitest";
 import { MigrationError } from "./errors";
-import { compareObjectListings, compareSequences, compareTables, databaseProblems, objectProblems } from "./manifest";
-import { failureLines, pgFailure, rcloneFailure } from "./diagnose";
+import { compareObjectListings, compareSequences, compareTables, type DatabaseManifest, databaseProblems, objectProblems, writeJsonAtomic } from "./manifest";
+import { databaseSummary } from "../commands/migrate";
+import { failureLines, pgFailure, pgHint, rcloneFailure } from "./diagnose";
 import { columnExpr, nullConstant, tableChecksumSql } from "./fingerprint";
 import { pgConnection, quoteIdent, quoteLiteral, type TableSum } from "./pg";
 import { formatRemote, parseRemoteString } from "./remote";
 import { createdObjectsSql, creatorSql, undoSql } from "./restore";
-import { freePort, redact } from "./proc";
+import { freePort, redact, run } from "./proc";
 import { describeRemote, rcloneEnv, rcloneRemoteEnv, remotesOverlap, skippedEntry } from "./rclone";
 import { seedDatabaseSql, writeSeedObjects } from "./seed";
 import { azureAccountSasUrl } from "./servers";
@@ -180,7 +184,7 @@ describe("manifest comparison", () => {
     expect(out[1]?.problem).toBe("row count differs: source 2, target 1");
     expect(out[2]?.problem).toMatch(/content differs/);
     expect(out[3]?.problem).toMatch(/column "k"/);
-    const problems = databaseProblems(out, compareSequences([{ schema: "public", sequence: "s", lastValue: "9" }], []));
+    const problems = databaseProblems(out, compareSequences([{ schema: "public", sequence: "s", lastValue: "9", readable: true }], []));
     expect(problems.map((p) => p.item)).toEqual(["public.b", "public.c", "public.d", "sequence public.s"]);
     const err = new MigrationError("database", "verification failed", problems);
     expect(err.message).toContain("  - public.c: content differs");
@@ -190,15 +194,22 @@ describe("manifest comparison", () => {
   it("compares sequences including unused ones", () => {
     const out = compareSequences(
       [
-        { schema: "a", sequence: "s1", lastValue: null },
-        { schema: "a", sequence: "s2", lastValue: "5" },
+        { schema: "a", sequence: "s1", lastValue: null, readable: true },
+        { schema: "a", sequence: "s2", lastValue: "5", readable: true },
+        { schema: "a", sequence: "s3", lastValue: null, readable: false },
       ],
       [
-        { schema: "a", sequence: "s1", lastValue: null },
-        { schema: "a", sequence: "s2", lastValue: "4" },
+        { schema: "a", sequence: "s1", lastValue: null, readable: true },
+        { schema: "a", sequence: "s2", lastValue: "4", readable: true },
+        { schema: "a", sequence: "s3", lastValue: null, readable: true },
       ],
     );
-    expect(out.map((s) => s.match)).toEqual([true, false]);
+    // NULL from a sequence its user may not read is not "unused": it does not match.
+    expect(out.map((s) => [s.match, s.unreadable])).toEqual([
+      [true, undefined],
+      [false, undefined],
+      [false, "source"],
+    ]);
   });
 
   it("names missing, resized and changed objects, and lists extras without failing on them", () => {
@@ -234,10 +245,10 @@ describe("manifest comparison", () => {
 describe("PostgreSQL connections", () => {
   it("keeps the password out of the conninfo and opens a source read-only", () => {
     const c = pgConnection("postgresql://app:s%40cret%2F1@db.example:5433/shop?sslmode=require", "source", { env: { PATH: "/bin", PGPASSWORD: "stale" } });
-    expect(c.conninfo).toBe("postgresql://app@db.example:5433/shop?sslmode=require");
+    expect(c.conninfo).toBe("postgresql://app@db.example:5433/shop?sslmode=require&application_name=freehold-migrate-source&options=-c%20default_transaction_read_only%3Don");
     expect(c.display).toBe("postgresql://app:***@db.example:5433/shop?sslmode=require");
     expect(c.env.PGPASSWORD).toBe("s@cret/1");
-    expect(c.env.PGOPTIONS).toBe("-c default_transaction_read_only=on");
+    expect(c.env.PGOPTIONS).toBeUndefined();
     expect(c.readOnly).toBe(true);
   });
 
@@ -248,13 +259,13 @@ describe("PostgreSQL connections", () => {
 
   it("leaves a target writable and rejects other schemes", () => {
     const t = pgConnection("postgresql://u:p@h/db", "target", { env: { PGOPTIONS: "-c work_mem=64MB" } });
-    expect(t.env.PGOPTIONS).toBe("-c work_mem=64MB");
+    expect(new URL(t.conninfo).searchParams.get("options")).toBe("-c work_mem=64MB");
     expect(() => pgConnection("mysql://u@h/db", "target")).toThrow(/not a PostgreSQL URL/);
   });
 
   it("takes a password given apart from the URL, and never shows one given as a parameter", () => {
     const c = pgConnection("postgresql://app@h/db?password=p%40ram&sslmode=require", "target", { env: {} });
-    expect(c.conninfo).toBe("postgresql://app@h/db?sslmode=require");
+    expect(c.conninfo).toBe("postgresql://app@h/db?sslmode=require&application_name=freehold-migrate-target");
     expect(c.display).toBe("postgresql://app:***@h/db?sslmode=require");
     expect(c.env.PGPASSWORD).toBe("p@ram");
     const given = pgConnection("postgresql://app:in-url@h/db", "target", { env: { PGPASSWORD: "env" }, password: "from-file" });
@@ -397,5 +408,48 @@ describe("seed data", () => {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe("tools and the terminal", () => {
+  it("runs every tool in a session of its own, so a closed terminal's SIGHUP or a Ctrl-C reaches only freehold, which stops the tools in order", async () => {
+    // Field 6 of /proc/<pid>/stat is the session id (the command name of sh and node holds no space).
+    const mine = readFileSync("/proc/self/stat", "utf8").split(" ")[5];
+    const r = await run("sh", ["-c", "cut -d ' ' -f 6 /proc/$$/stat"]);
+    expect(r.code).toBe(0);
+    expect(r.stdout.trim()).toMatch(/^\d+$/);
+    expect(r.stdout.trim()).not.toBe(mine);
+  });
+});
+
+describe("what an operator is told", () => {
+  it("leaves no half-written file when the manifest cannot be written", async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "freehold-manifest-test-"));
+    try {
+      const blocked = path.join(dir, "m.json");
+      mkdirSync(blocked);
+      writeFileSync(path.join(blocked, "x"), "a folder where the manifest should go: rename fails");
+      await expect(writeJsonAtomic(blocked, { ok: true })).rejects.toThrow();
+      expect(readdirSync(dir)).toEqual(["m.json"]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("says the target holds tables the source does not, not only in the manifest", () => {
+    const m = {
+      totals: { tables: 1, rows: 2, sequences: 0, largeObjects: 0, mismatches: 0 },
+      largeObjects: { count: 0, sourceCount: 0, checksum: "", sourceChecksum: "", match: true },
+      schema: { method: "", objects: 3, problems: [] },
+      consistency: { statement: "the target equals the source as of the snapshot taken at T" },
+      extraTargetTables: ["public.theirs", 'a."b.c"'],
+      dump: { kept: false, dir: "" },
+    } as unknown as DatabaseManifest;
+    expect(databaseSummary(m, "m.json")).toContain('The target also holds 2 table(s) the source does not (left as they were, not verified): public.theirs, a."b.c".\n');
+  });
+
+  it("for a role missing on the target while restoring, points at the roles, not the user name in the URL", () => {
+    expect(pgHint('ERROR:  role "reporting" does not exist', "target")).toMatch(/^the roles on the target server: the dump refers to a role/);
+    expect(pgHint('FATAL:  role "app" does not exist', "target")).toBe("the user name in the target URL");
   });
 });

@@ -10,9 +10,9 @@
  */
 import { SourceSnapshot } from "./dump";
 import { MigrationError, type MigrationProblem } from "./errors";
-import { type TableInfo, type TextMode, textMode } from "./fingerprint";
-import { compareSequences, compareTables, databaseProblems, type SequenceEntry, type TableEntry } from "./manifest";
-import { databaseIdentity, INVENTORY_SQL, parseJsonLine, type PgConnection, pgConnection, psql, SEQUENCES_SQL, type SequenceInfo, type ServerInfo, serverInfo, STABLE_SESSION_SQL, type TableSum, tableKey } from "./pg";
+import { type LargeObjectSum, type TableInfo, type TextMode, textMode } from "./fingerprint";
+import { compareLargeObjects, compareSequences, compareTables, databaseProblems, type LargeObjectEntry, type SequenceEntry, type TableEntry } from "./manifest";
+import { databaseIdentity, INVENTORY_SQL, parseJsonLine, type PgConnection, pgConnection, psql, SEQUENCES_SQL, type SequenceInfo, type ServerInfo, serverInfo, STABLE_SESSION_SQL, type TableSum, byKey, tableKey, tableName } from "./pg";
 import { compareSchemas, SCHEMA_SQL, type SchemaObject, sameMajor } from "./schema";
 import { compareState, HORIZON_SQL, parseSnapshot, type SourceState, schemaHash, xactStatusSql } from "./state";
 
@@ -71,7 +71,14 @@ function statement(c: Omit<Consistency, "statement">): string {
  * fingerprints are `sums`. Cheap when the source server was quiet; otherwise
  * its tables are fingerprinted again (in a new snapshot) and compared.
  */
-export async function sourceConsistency(conn: PgConnection, before: SourceState, tables: TableInfo[], sums: TableSum[], mode: TextMode, signal?: AbortSignal): Promise<Consistency> {
+export async function sourceConsistency(
+  conn: PgConnection,
+  before: SourceState,
+  seen: { tables: TableInfo[]; sums: TableSum[]; largeObjects: LargeObjectSum },
+  mode: TextMode,
+  signal?: AbortSignal,
+): Promise<Consistency> {
+  const { tables, sums } = seen;
   const after = await currentSourceState(conn);
   const cmp = compareState(before, after, await inProgressFate(conn, before.snapshot));
   const done = (c: Omit<Consistency, "statement">): Consistency => ({ ...c, statement: statement(c) });
@@ -80,10 +87,12 @@ export async function sourceConsistency(conn: PgConnection, before: SourceState,
   const again = await SourceSnapshot.open(conn, signal);
   try {
     const now = await again.fingerprint(tables, mode);
-    const differ = compareTables(new Map(sums.map((s) => [tableKey(s), s])), new Map(now.map((s) => [tableKey(s), s]))).filter((e) => !e.match);
+    const differ = compareTables(byKey(sums, tableKey), byKey(now, tableKey)).filter((e) => !e.match);
     const later = compareState(before, again.state, []);
     const moved = later.verdict === "moved" ? later.changes : [];
-    const changes = [...differ.map((e) => `${e.schema}.${e.table}: ${e.problem === "table missing in the target" ? "dropped" : (e.problem ?? "changed").replace("target", "now").replace("source", "snapshot")}`), ...moved];
+    const lo = compareLargeObjects(seen.largeObjects, await again.largeObjects());
+    if (!lo.match) moved.push(`the large objects changed (${lo.sourceCount} in the snapshot, ${lo.count} now)`);
+    const changes = [...differ.map((e) => `${tableName(e)}: ${e.problem === "table missing in the target" ? "dropped" : (e.problem ?? "changed").replace("target", "now").replace("source", "snapshot")}`), ...moved];
     if (changes.length > 0) return done({ snapshotAt: before.at, verdict: "moved", checkedAt: again.state.at, changes });
     return done({ snapshotAt: before.at, verdict: "unchanged", checkedAt: again.state.at, changes: cmp.changes });
   } finally {
@@ -97,6 +106,7 @@ export interface DatabaseVerification {
   schemaProblems: MigrationProblem[];
   tables: TableEntry[];
   sequences: SequenceEntry[];
+  largeObjects: LargeObjectEntry;
   extraTargetTables: string[];
   consistency: Consistency;
   ms: number;
@@ -131,19 +141,21 @@ export async function verifyDatabase(opts: { from: string; to: string; fromPassw
   try {
     const present = new Set(d.tables.map(tableKey));
     const [ss, ds] = await Promise.all([s.fingerprint(s.tables, mode), d.fingerprint(s.tables.filter((t) => present.has(tableKey(t))), mode)]);
+    const [slo, dlo] = await Promise.all([s.largeObjects(), d.largeObjects()]);
     await Promise.all([s.close(), d.close()]);
     const srcKeys = new Set(s.tables.map(tableKey));
     const v: DatabaseVerification = {
       source: { url: src.display, identity: databaseIdentity(si), encoding: si.encoding },
       target: { url: dst.display, identity: databaseIdentity(di), encoding: di.encoding },
       schemaProblems: compareSchemas(s.schema, d.schema, { definitions: sameMajor(si.versionNum, di.versionNum) }),
-      tables: compareTables(new Map(ss.map((x) => [tableKey(x), x])), new Map(ds.map((x) => [tableKey(x), x]))),
+      tables: compareTables(byKey(ss, tableKey), byKey(ds, tableKey)),
       sequences: compareSequences(s.sequences, d.sequences),
-      extraTargetTables: d.tables.map(tableKey).filter((k) => !srcKeys.has(k)),
-      consistency: await sourceConsistency(src, s.state, s.tables, ss, mode, opts.signal),
+      largeObjects: compareLargeObjects(slo, dlo),
+      extraTargetTables: d.tables.filter((t) => !srcKeys.has(tableKey(t))).map(tableName),
+      consistency: await sourceConsistency(src, s.state, { tables: s.tables, sums: ss, largeObjects: slo }, mode, opts.signal),
       ms: Date.now() - started,
     };
-    const problems = [...v.schemaProblems, ...databaseProblems(v.tables, v.sequences)];
+    const problems = [...v.schemaProblems, ...databaseProblems(v.tables, v.sequences, v.largeObjects)];
     if (problems.length > 0) throw new MigrationError("database", `verification failed: ${problems.length} difference(s) between ${src.display} and ${dst.display}`, problems);
     if (v.consistency.verdict === "moved" && !opts.allowLiveSource)
       throw new MigrationError("database", `not verified as of now: ${v.consistency.statement}. Stop writes to the source and verify again (or accept a comparison as of the snapshot with --allow-live-source).`, v.consistency.changes.map((c) => ({ item: src.display, message: c })));

@@ -28,7 +28,7 @@ import path from "node:path";
 import { z } from "zod";
 import { MigrationToolError } from "./errors";
 import { freshPrivateFolder, notPrivateFolder, ownFolder, readPrivateFile, removeIfEmpty, UntrustedFileError, userFolderProblems, writePrivateFile } from "./folders";
-import type { TableInfo } from "./fingerprint";
+import type { LargeObjectSum, TableInfo } from "./fingerprint";
 import type { SequenceInfo, ServerInfo, TableSum } from "./pg";
 import type { SchemaObject } from "./schema";
 import type { CreatedObject } from "./restore";
@@ -47,7 +47,8 @@ export function pairKey(p: Pair): string {
 
 /** Written when pg_dump finished: what the dump holds, and the source in its snapshot. */
 export interface DumpMarker {
-  formatVersion: 3;
+  /** 4: schema names quoted, more of the schema described, sequences' readability, large objects. */
+  formatVersion: 4;
   pair: Pair;
   /** The source URL as shown (no password). */
   source: string;
@@ -57,6 +58,7 @@ export interface DumpMarker {
   tables: TableInfo[];
   sums: TableSum[];
   sequences: SequenceInfo[];
+  largeObjects: LargeObjectSum;
   schema: SchemaObject[];
   /** The source's state read in the snapshot: compared before the dump is reused. */
   state: SourceState;
@@ -83,8 +85,9 @@ export interface RestoreJournal {
 
 const Str = z.string();
 const ServerInfoSchema = z.object({ version: Str, versionNum: z.number(), databaseBytes: z.number(), database: Str, databaseOid: z.number(), encoding: Str, systemIdentifier: Str.nullable(), startedAt: Str });
+const SequenceSchema = z.object({ schema: Str, sequence: Str, lastValue: Str.nullable(), readable: z.boolean() });
 const MarkerSchema = z.object({
-  formatVersion: z.literal(3),
+  formatVersion: z.literal(4),
   pair: z.object({ source: Str, target: Str }),
   source: Str,
   server: ServerInfoSchema,
@@ -92,9 +95,10 @@ const MarkerSchema = z.object({
   checksumMethod: Str,
   tables: z.array(z.object({ schema: Str, table: Str, oid: z.number().optional(), bytes: z.number().optional(), columns: z.array(z.object({ name: Str, type: Str, base: Str, output: Str.optional() })) })),
   sums: z.array(z.object({ schema: Str, table: Str, rows: z.number(), checksum: Str })),
-  sequences: z.array(z.object({ schema: Str, sequence: Str, lastValue: Str.nullable() })),
+  sequences: z.array(SequenceSchema),
+  largeObjects: z.object({ count: z.number(), checksum: Str }),
   schema: z.array(z.object({ kind: z.enum(["schema", "table", "view", "materialized view", "sequence", "function", "type", "extension"]), name: Str, def: z.record(Str, z.unknown()) })),
-  state: z.object({ snapshot: Str, at: Str, sequences: z.array(z.object({ schema: Str, sequence: Str, lastValue: Str.nullable() })), schemaHash: Str }),
+  state: z.object({ snapshot: Str, at: Str, sequences: z.array(SequenceSchema), schemaHash: Str }),
   completedAt: Str,
   dumpMs: z.number(),
 });
@@ -165,6 +169,15 @@ async function readJson<T>(file: string, schema: z.ZodType<T>): Promise<T | unde
   const p = schema.safeParse(doc);
   if (!p.success) throw new UntrustedFileError(file, `is not a file this tool wrote (${p.error.issues[0]?.path.join(".") ?? "shape"}: ${p.error.issues[0]?.message ?? "invalid"})`);
   return p.data;
+}
+
+/** The formatVersion a JSON file of ours says it has, or undefined (not JSON, no version: readJson then says why it is not trusted). */
+function formatVersionOf(text: string | undefined): unknown {
+  try {
+    return (JSON.parse(text ?? "{}") as { formatVersion?: unknown }).formatVersion;
+  } catch {
+    return undefined;
+  }
 }
 
 const samePair = (a: Pair, b: Pair) => a.source === b.source && a.target === b.target;
@@ -245,6 +258,9 @@ export async function openWorkDir(opts: { workDir?: string; pair: Pair; log?: (l
     temporary,
     async readMarker(checksumMethod) {
       if (temporary || !existsSync(dumpDir)) return undefined;
+      // A dump an earlier version of this tool completed describes the source in another form: it is dumped again.
+      const version = formatVersionOf(await readPrivateFile(markerPath));
+      if (typeof version === "number" && version < 4) return undefined;
       const m = (await readJson(markerPath, MarkerSchema)) as DumpMarker | undefined;
       return m && samePair(m.pair, opts.pair) && m.checksumMethod === checksumMethod ? m : undefined;
     },
