@@ -168,6 +168,8 @@ class Run {
   /** Old objects of create-before-delete replacements, deleted at the end. */
   private readonly replacedObjects: Array<{ urn: string; key: string; retain: boolean; dependencies: string[] }> = [];
   private readonly startedAt: number;
+  /** Marks the operations of this run (`facts.run`), so a rule can tell operations of one deployment from earlier ones. */
+  private readonly runId: string;
 
   constructor(
     private readonly world: World,
@@ -176,6 +178,7 @@ class Run {
   ) {
     this.state = world.state(stack);
     this.startedAt = world.now;
+    this.runId = `run-${world.nextKey()}`;
   }
 
   up(): RunResult {
@@ -345,8 +348,10 @@ class Run {
       }
       const kind = this.kind(entry.type);
       const obj = entry.object ? this.world.objects.get(entry.object) : undefined;
+      // deletedWith: the provider is not called when the resource it names goes in the same run; the object stays, unmanaged.
+      const withRemoved = entry.options.deletedWith !== undefined && removed.some((e) => e.urn === entry.options.deletedWith);
       if (obj && (kind === "cloud" || kind === "companion")) {
-        if (entry.options.retainOnDelete) {
+        if (entry.options.retainOnDelete || withRemoved) {
           obj.owner = undefined;
           this.steps.push({ op: "retain", urn: entry.urn, type: entry.type, name: entry.name });
         } else {
@@ -401,7 +406,7 @@ class Run {
       owner: { stack: this.stack, urn: r.urn },
       status: "live",
       createdAt: start,
-      facts: { changedAt: start + this.duration(r) },
+      facts: { changedAt: start + this.duration(r), run: this.runId, after: this.ancestry(r) },
     };
     const rule = this.rule(r.type);
     if (rule?.identity) {
@@ -428,6 +433,24 @@ class Run {
         return source !== undefined && this.rule(source.type)?.randomValue === true;
       });
     return randoms.length ? `#${[...new Set(randoms)].sort().join(",")}` : "";
+  }
+
+  /** The objects of every resource this one waits for, directly or through others: an operation that is not among them may run at the same time. */
+  private ancestry(r: PlannedResource): string[] {
+    const keys = new Set<string>();
+    const seen = new Set<string>();
+    const visit = (urns: readonly string[]) => {
+      for (const urn of urns) {
+        if (seen.has(urn)) continue;
+        seen.add(urn);
+        const entry = this.state.get(urn);
+        if (!entry) continue;
+        if (entry.object) keys.add(entry.object);
+        visit(entry.dependencies);
+      }
+    };
+    visit(r.dependencies);
+    return [...keys].sort();
   }
 
   /** Per input, the objects its value came from (the resources it depends on, as they now are). */
@@ -485,7 +508,7 @@ class Run {
     // Pulumi sends the old value of an ignored property (ignoreChanges), not the program's.
     let inputs = r.inputs;
     for (const path of r.options.ignoreChanges ?? []) inputs = withValueAt(inputs, path, valueAt(current.inputs, path));
-    const next: CloudObject = { ...current, inputs, references: this.referencesOf(r), facts: { ...current.facts, changedAt: start + this.duration(r) } };
+    const next: CloudObject = { ...current, inputs, references: this.referencesOf(r), facts: { ...current.facts, changedAt: start + this.duration(r), run: this.runId, after: this.ancestry(r) } };
     this.check(next, rule, r);
     for (const im of rule?.immutable ?? []) {
       if (changedPaths(valueAt(current.inputs, im.path), valueAt(r.inputs, im.path)).length) this.fail(r, `${im.error} [${im.source}]`);

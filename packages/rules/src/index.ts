@@ -12,7 +12,7 @@ export * from "./diff";
 export * from "./objects";
 export { RULES } from "./rules";
 export { AWS_RULES, AWS_SNAPSHOT_TYPE, AWS_TYPES } from "./rules/aws";
-export { AZURE_RULES } from "./rules/azure";
+export { AZURE_RULES, LANDING_ZONE_POLICIES, refusedByPolicy, SERVICE_LINK_SECONDS, seedLandingZone } from "./rules/azure";
 export { COMPANIONS, keepPending, nameCheck, noDoubleHyphen, referencing, refersTo, sameRegion, textCheck } from "./rules/common";
 export { GCP_RULES } from "./rules/gcp";
 export { DEFAULT_APIS as GCP_DEFAULT_APIS, PREREQUISITES as GCP_PREREQUISITES, PROJECT as GCP_PROJECT, seedProject } from "./rules/gcp-project";
