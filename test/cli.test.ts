@@ -85,7 +85,7 @@ describe("bad input", () => {
   it("suggests a command for a typo and documents exit codes in --help", async () => {
     const r = await freehold(["compre"]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toBe('freehold: unknown command "compre". Did you mean "compare"? Commands: plan, compare, check, exit-plan, migrate, rehearse, eject, prices.\n');
+    expect(r.stderr).toBe('freehold: unknown command "compre". Did you mean "compare"? Commands: plan, compare, check, exit-plan, migrate, replicate, rehearse, eject, prices.\n');
     const help = await freehold(["--help"]);
     expect(help.code).toBe(0);
     expect(help.stdout).toContain("Exit codes: 0 ok; 1 check findings, failed verification or a failed tool or server (the message says what to check); 2 bad input;");
@@ -255,7 +255,7 @@ describe("freehold exit-plan", () => {
       expect(commands.join("\n")).toContain(POSTGRES_CLIENT.image);
       expect(POSTGRES_CLIENT.image).toMatch(/^public\.ecr\.aws\/docker\/library\/postgres:17@sha256:[0-9a-f]{64}$/);
       expect(JSON.stringify(p.runbook)).not.toMatch(/postgres:1[3-6]\b/);
-      expect(p.runbook.database[0]?.steps.find((s) => s.title.startsWith("Run the target's role job again"))?.commands?.[0]).toMatch({ aws: /^aws ecs update-service /, azure: /^az container start /, gcp: /^gcloud run jobs execute / }[to]);
+      expect(p.runbook.database[0]?.steps.find((s) => s.title.startsWith("Run the target's role job again"))?.commands?.[0]).toMatch({ aws: /^aws ecs update-service /, azure: /^az containerapp job start /, gcp: /^gcloud run jobs execute / }[to]);
       expect(p.evidence.drill.command).toBe(`freehold rehearse --from ${from} --to ${to} examples/crown-marketplace/freehold.yaml --out reports/drill`);
       expect(p.residency).toMatchObject({ rule: "uk", ok: true });
       // A rollback after writes on the target goes into an empty database or by replication: migrate refuses a target holding the tables.

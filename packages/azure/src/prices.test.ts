@@ -1,4 +1,4 @@
-import { type CostLine, RegionPrices, sumCost } from "@freehold/core";
+import { type CostLine, POSTGRES_CLIENT, RegionPrices, sumCost } from "@freehold/core";
 import { planCost } from "@freehold/core/testing";
 import { defaultUsage, parseComponent, DatabaseSpec, ObjectStoreSpec, WebServiceSpec } from "@freehold/model";
 import { describe, expect, it } from "vitest";
@@ -122,7 +122,8 @@ describe("migration", () => {
     const m = migration.database({ name: "db", stack, databaseName: "app", physicalName: "" });
     // The network's resource group ends in a random suffix: the jump container finds the network by its tags.
     expect(m.access).toContain(`--vnet $(az network vnet list --query "[?name=='shop-dev-vnet' && tags.\\"freehold-stack\\"=='shop' && tags.\\"pulumi-stack\\"=='dev'].id | [0]" -o tsv) --subnet ${JOBS_SUBNET.name} `);
-    expect(m.access).toContain("--image public.ecr.aws/docker/library/postgres:17.11-bookworm@sha256:");
+    // The runbook's PostgreSQL 17 client, pinned by digest: never older than the server.
+    expect(m.access).toContain(`--image ${POSTGRES_CLIENT.image} `);
     // The subnet already exists (defined inline with the network): the runbook must not create one.
     expect(m.access).not.toContain("--subnet-address-prefix");
   });

@@ -7,7 +7,7 @@
  * database the cloud's API creates. Nothing here re-derives what a backend
  * does: the role job's script is the planned resource's own command.
  */
-import { APP_ROLES, type AppRole, ROLE_VERIFIER_ENV } from "@freehold/core";
+import { APP_ROLES, type AppRole, DATABASE_CA_PATH, ROLE_VERIFIER_ENV } from "@freehold/core";
 import type { Cloud } from "@freehold/model";
 import type { HostedPlan } from "../../plan/contract";
 
@@ -74,7 +74,7 @@ type Inputs = Record<string, unknown>;
 const arr = (x: unknown): Inputs[] => (Array.isArray(x) ? (x as Inputs[]) : []);
 const str = (x: unknown): string => (typeof x === "string" ? x : "");
 
-/** The role jobs a plan deploys, per cloud: the ECS setup containers, the Azure container group, the Cloud Run job. */
+/** The role jobs a plan deploys, per cloud: the ECS setup containers, the Azure Container Apps job, the Cloud Run job. */
 export function plannedRoleJobs(plan: HostedPlan): PlannedRoleJob[] {
   const jobs: PlannedRoleJob[] = [];
   for (const r of plan.resources) {
@@ -93,15 +93,17 @@ export function plannedRoleJobs(plan: HostedPlan): PlannedRoleJob[] {
           rerun: `aws ecs update-service --region ${plan.region} --cluster ${str(svc.cluster).split("/").pop()} --service ${str(svc.name) || "<the linked service>"} --force-new-deployment (each new task's ${str(c.name)} container runs the role script before the application starts)`,
         });
       }
-    } else if (r.type === "azure-native:containerinstance:ContainerGroup") {
-      for (const c of arr(inputs.containers)) {
+    } else if (r.type === "azure-native:app:Job") {
+      for (const c of arr((inputs.template as Inputs | undefined)?.containers)) {
         const command = arr(c.command) as unknown as string[];
         if (!(command[2] ?? "").includes("psql")) continue;
+        const rg = str(inputs.resourceGroupName);
+        const job = str(inputs.jobName);
         jobs.push({
           resource: `${r.type} ${r.name}`,
           command: command[2] as string,
-          env: arr(c.environmentVariables).map((e) => (e.secureValue !== undefined ? { name: str(e.name), secret: true } : { name: str(e.name), value: str(e.value), secret: false })),
-          rerun: `az container start -g ${str(inputs.resourceGroupName)} -n ${str(inputs.containerGroupName)} (then az container logs -g ${str(inputs.resourceGroupName)} -n ${str(inputs.containerGroupName)} shows "freehold: roles app and app_read ready")`,
+          env: arr(c.env).map((e) => (e.secretRef !== undefined ? { name: str(e.name), secret: true } : { name: str(e.name), value: str(e.value), secret: false })),
+          rerun: `az containerapp job start -g ${rg} -n ${job} (then az containerapp job execution list -g ${rg} -n ${job} shows the run Succeeded, and its log "freehold: roles app and app_read ready")`,
         });
       }
     } else if (r.type === "gcp:cloudrunv2/job:Job") {
@@ -134,12 +136,14 @@ const roleOf = (name: string | undefined): AppRole | undefined => (name === APP_
  * secret: the administrator's password, a role's verifier, or (Google Cloud's
  * one secret, packages/gcp/src/db-role.ts) both verifiers separated by a space.
  */
-export function jobEnvironment(job: PlannedRoleJob, server: { host: string; port: number; database: string }, secrets: JobSecrets): Record<string, string> {
+export function jobEnvironment(job: PlannedRoleJob, server: { host: string; port: number; database: string; caFile?: string }, secrets: JobSecrets): Record<string, string> {
   const env: Record<string, string> = {};
   const plain = new Map(job.env.filter((e) => !e.secret).map((e) => [e.name, e.value ?? ""]));
   for (const e of job.env) {
     if (!e.secret) {
       env[e.name] = /(^PG|_)HOST$/.test(e.name) ? server.host : /(^PG|_)PORT$/.test(e.name) ? String(server.port) : /(^PG|_)DATABASE$/.test(e.name) ? server.database : (e.value ?? "");
+      // A job that verifies the server (verify-full) reads the authorities from the file its container mounts at DATABASE_CA_PATH: here, the drill's CA.
+      if (/SSLROOTCERT$/.test(e.name) && e.value === DATABASE_CA_PATH && server.caFile) env[e.name] = server.caFile;
       continue;
     }
     const numbered = /^FREEHOLD_(\d+)_(PASSWORD|VERIFIER)$/.exec(e.name);

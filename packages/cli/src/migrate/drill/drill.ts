@@ -126,7 +126,7 @@ async function setUp(c: PairContext, side: Side, tag: string, out: DrillSide, le
     side.database = `${db.database}_${tag}`.slice(0, 63);
     await c.servers.createDatabase(f, side.database);
     const env = adminEnv(f, side.database, c.tls.caFile);
-    const jobs = legacy ? [await legacyJob(legacy, env)] : await runRoleJobs(side, side.database);
+    const jobs = legacy ? [await legacyJob(legacy, env)] : await runRoleJobs(side, side.database, c.tls.caFile);
     const owner = f.standIn.databaseOwner === "admin" ? f.admin.user : f.standIn.group.name;
     const spec = side.plan.components.find((x) => x.name === db.component)?.spec;
     out.database = {
@@ -198,7 +198,7 @@ const dumpRestore: Migration = async (c, src, dst, ran, ev, legacy) => {
     ok = m !== undefined;
     if (m && !legacy)
       await step(c, `run the target's role job again, as the runbook says after a restore`, async () => {
-        const jobs = await runRoleJobs(dst, dst.database as string);
+        const jobs = await runRoleJobs(dst, dst.database as string, c.tls.caFile);
         return { value: true, detail: jobs.map((j) => `${j.resource}: ${j.output.split("\n").pop()}`).join("; ") };
       });
   }

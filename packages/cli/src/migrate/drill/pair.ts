@@ -116,14 +116,14 @@ function jobPath(): string {
 }
 
 /** Run every role job the side's plan deploys, as the backend runs it: its own command, its environment with this server and the secrets filled in. */
-export async function runRoleJobs(side: Side, database: string): Promise<Array<{ resource: string; code: number | null; output: string }>> {
+export async function runRoleJobs(side: Side, database: string, caFile?: string): Promise<Array<{ resource: string; code: number | null; output: string }>> {
   const f = side.pg as Flavour;
   const jobs = plannedRoleJobs(side.plan);
   if (jobs.length === 0) throw new Error(`the ${side.cloud} plan deploys no role job for the database`);
   const verifiers = { readWrite: scramVerifier(f.rolePasswords.readWrite), read: scramVerifier(f.rolePasswords.read) };
   const out: Array<{ resource: string; code: number | null; output: string }> = [];
   for (const job of jobs) {
-    const env = { ...jobEnvironment(job, { host: f.pg.host, port: f.pg.port, database }, { adminPassword: f.admin.password, verifiers }), PATH: jobPath(), HOME: "/tmp" };
+    const env = { ...jobEnvironment(job, { host: f.pg.host, port: f.pg.port, database, ...(caFile ? { caFile } : {}) }, { adminPassword: f.admin.password, verifiers }), PATH: jobPath(), HOME: "/tmp" };
     const r = await run("sh", ["-c", job.command], { env, secrets: [f.admin.password, verifiers.readWrite, verifiers.read] });
     out.push({ resource: job.resource, code: r.code, output: `${r.stdout}${r.stderr}`.trim() });
     if (r.code !== 0) throw new Error(`${job.resource} failed (${r.code}): ${r.stderr.trim().split("\n").slice(-3).join(" ")}`);
