@@ -87,7 +87,7 @@ describe("database on RDS for PostgreSQL", () => {
   it("gives the database security group no rule of its own and opens 5432 only to the linked service", () => {
     const sg = one("db-sg", "aws:ec2/securityGroup:SecurityGroup");
     expect(sg.inputs.ingress).toBeUndefined();
-    const rules = run.resources.filter((r) => r.type === "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule");
+    const rules = run.resources.filter((r) => r.type === "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule" && r.inputs.securityGroupId === "db-sg-id");
     expect(rules.map((r) => r.name)).toEqual(["web-db-ingress"]);
     expect(rules[0]?.inputs).toMatchObject({ securityGroupId: "db-sg-id", referencedSecurityGroupId: "web-sg-id", ipProtocol: "tcp", fromPort: 5432, toPort: 5432 });
   });
@@ -254,8 +254,11 @@ describe("web service on ECS Fargate", () => {
     expect(one("web-logs").inputs.retentionInDays).toBe(30);
   });
 
-  it("opens the tasks only to their load balancer", () => {
-    expect(one("web-sg").inputs.ingress).toEqual([{ protocol: "tcp", fromPort: 8080, toPort: 8080, securityGroups: ["web-lb-sg-id"], description: "from the load balancer" }]);
+  it("opens the tasks only to their load balancer, by a rule of their own that names the load balancer's group and the port", () => {
+    expect(one("web-sg").inputs.ingress).toBeUndefined();
+    expect(one("web-from-lb-8080").inputs).toMatchObject({ securityGroupId: "web-sg-id", referencedSecurityGroupId: "web-lb-sg-id", ipProtocol: "tcp", fromPort: 8080, toPort: 8080 });
+    expect(one("web-lb-to-tasks-8080").inputs).toMatchObject({ securityGroupId: "web-lb-sg-id", referencedSecurityGroupId: "web-sg-id", ipProtocol: "tcp", fromPort: 8080, toPort: 8080 });
+    expect(JSON.stringify(one("web-lb-sg").inputs)).not.toContain("egress");
   });
 });
 

@@ -29,6 +29,17 @@ import type { VendorArgs } from "./vendor";
 export type Ingress = "alb-https" | "cloudfront" | "private";
 
 export const TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
+/**
+ * The target group's own port. ECS registers each task with the service's
+ * container port, which overrides the group's port ("This port is used unless
+ * you specify a port override when registering the target"), and health checks
+ * go to the port each target was registered with (traffic-port), so the group's
+ * port is never used and stays fixed: a container port change is then an
+ * update of the ECS service, not a new target group.
+ * https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_CreateTargetGroup.html
+ * https://docs.aws.amazon.com/AmazonECS/latest/developerguide/alb.html
+ */
+export const TARGET_GROUP_PORT = 80;
 export const HSTS = "max-age=31536000";
 /**
  * AWS-managed CloudFront policies (by id, as the API takes them):
@@ -81,7 +92,8 @@ function loadBalancerIngress(ingress: Ingress, net: WebPlatform, platform: AwsPl
       // VPC origin traffic comes from CloudFront's origin-facing addresses, not from the VPC: admit those alone.
       return [{ protocol: "tcp", fromPort: 80, toPort: 80, prefixListIds: [platform.prefixList(CLOUDFRONT_ORIGIN_FACING)], description: "CloudFront VPC origin (origin-facing prefix list)" }];
     case "private":
-      return [{ protocol: "tcp", fromPort: 80, toPort: 80, cidrBlocks: [net.cidr], description: "the VPC" }];
+      // Every IPv4 block of the VPC, secondary ones included: clients may have addresses in any of them.
+      return [{ protocol: "tcp", fromPort: 80, toPort: 80, cidrBlocks: net.cidrs, description: "the VPC" }];
   }
 }
 
@@ -107,7 +119,8 @@ export function createIngress(req: WebServiceRequest, platform: AwsPlatform, net
             : "Freehold load balancer: HTTP from inside the VPC only",
       vpcId: net.vpcId,
       ingress: loadBalancerIngress(ingress, net, platform),
-      egress: [{ protocol: "tcp", fromPort: spec.port, toPort: spec.port, cidrBlocks: [net.cidr], description: "to tasks" }],
+      // No egress here: one rule per container port, to the tasks' security group alone (web-service.ts), so that
+      // tasks in any of the VPC's blocks are reached and a port change keeps the old port open until the new tasks serve.
       region,
       tags,
     }),
@@ -132,8 +145,11 @@ export function createIngress(req: WebServiceRequest, platform: AwsPlatform, net
   const targetGroup = new lb.TargetGroup(
     `${name}-tg`,
     vendor.apply("targetGroup", {
-      name: names.targetGroup(stack.prefix, physical, spec.port),
-      port: spec.port,
+      // Named by its load balancer's scheme: a target group belongs to one load balancer, so a new load balancer gets a new group.
+      name: names.targetGroup(stack.prefix, physical, lbScheme),
+      // Not the container port: ECS registers every task with its container port, which overrides this one, so a port
+      // change keeps the group (and its registered tasks) instead of moving the listener to an empty new group.
+      port: TARGET_GROUP_PORT,
       protocol: "HTTP",
       targetType: "ip",
       vpcId: net.vpcId,

@@ -134,7 +134,7 @@ export const mocks: BackendMocks = {
       case "aws:index/getAvailabilityZones:getAvailabilityZones":
         return { id: where, names: ["a", "b", "c"].map((z) => `${where}${z}`), zoneIds: [1, 2, 3].map((n) => `${ZONE_ID_PREFIX[where] ?? "az"}-az${n}`), groupNames: [where] };
       case "aws:ec2/getVpc:getVpc":
-        return { id: inputs.id, arn: `arn:aws:ec2:${where}:${ACCOUNT}:vpc/${str(inputs.id, "vpc")}`, cidrBlock: "10.20.0.0/16", ownerId: ACCOUNT };
+        return { id: inputs.id, arn: `arn:aws:ec2:${where}:${ACCOUNT}:vpc/${str(inputs.id, "vpc")}`, cidrBlock: "10.20.0.0/16", cidrBlockAssociations: [{ associationId: "vpc-cidr-assoc-0a1", cidrBlock: "10.20.0.0/16", state: "associated" }], ownerId: ACCOUNT };
       case "aws:ec2/getManagedPrefixList:getManagedPrefixList":
         return { id: "pl-93a247fa", name: inputs.name, arn: `arn:aws:ec2:${where}:aws:prefix-list/pl-93a247fa`, addressFamily: "IPv4", maxEntries: 55, ownerId: "AWS", entries: [] };
       case "aws:index/getCallerIdentity:getCallerIdentity":

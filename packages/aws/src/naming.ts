@@ -35,9 +35,13 @@ export const names = {
     const rules = { maxLength: 32 } as const;
     return avoidPrefixes(physicalName([stack, component, scheme], rules), ["internal-"], () => physicalName(["fh", stack, component, scheme], rules));
   },
-  /** Target group: at most 32 characters; the port is hashed in so a port change can replace it cleanly. */
-  targetGroup(stack: string, component: string, port: number): string {
-    return physicalName([stack, component, String(port)], { maxLength: 32, unique: true });
+  /**
+   * Target group: at most 32 characters. A target group can forward for one load
+   * balancer only, so the load balancer's scheme is part of the name: a new
+   * internet-facing or internal load balancer gets a new group beside the old one.
+   */
+  targetGroup(stack: string, component: string, scheme: "ext" | "int"): string {
+    return physicalName([stack, component, scheme], { maxLength: 32, unique: true });
   },
   /** RDS DB instance identifier: 1-63, starts with a letter, no "--", no trailing hyphen. */
   dbInstance(stack: string, component: string): string {

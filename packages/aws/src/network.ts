@@ -39,8 +39,13 @@ export const ZONE_FILTER = [{ name: "zone-type", values: ["availability-zone"] }
 
 export interface Network {
   vpcId: pulumi.Output<string>;
-  /** The VPC's IPv4 CIDR block: what "inside the VPC" means for a private service. */
-  cidr: pulumi.Output<string>;
+  /**
+   * Every IPv4 CIDR block of the VPC, its primary and any secondary blocks the user
+   * associated: what "inside the VPC" means for a private service (tasks and
+   * clients may have addresses in any of them).
+   * https://docs.aws.amazon.com/vpc/latest/userguide/vpc-cidr-blocks.html
+   */
+  cidrs: pulumi.Output<string[]>;
   privateSubnetIds: pulumi.Output<string>[];
   /** True when the VPC is the user's (`network.aws`). */
   existing: boolean;
@@ -112,7 +117,7 @@ export class AwsPlatform {
     const existing = this.stack.network?.aws;
     if (existing) {
       const vpc = ec2.getVpcOutput({ id: existing.vpcId, region: this.region }, { parent: this.parent });
-      this.net = { vpcId: pulumi.output(existing.vpcId), cidr: vpc.cidrBlock, privateSubnetIds: existing.privateSubnetIds.map((id) => pulumi.output(id)), existing: true };
+      this.net = { vpcId: pulumi.output(existing.vpcId), cidrs: pulumi.all([vpc.cidrBlock, vpc.cidrBlockAssociations]).apply(([primary, all]) => vpcCidrs(primary, all)), privateSubnetIds: existing.privateSubnetIds.map((id) => pulumi.output(id)), existing: true };
       return this.net;
     }
     const vpc = new ec2.Vpc(
@@ -136,7 +141,7 @@ export class AwsPlatform {
         ),
     );
     Object.assign(this.resources, { vpc, ...Object.fromEntries(priv.map((r, i) => [`private-${ZONE_SUFFIXES[i]}`, r])) });
-    this.net = { vpcId: vpc.id, cidr: pulumi.output(VPC_CIDR), privateSubnetIds: priv.map((p) => p.id), existing: false };
+    this.net = { vpcId: vpc.id, cidrs: pulumi.output([VPC_CIDR]), privateSubnetIds: priv.map((p) => p.id), existing: false };
     return this.net;
   }
 
@@ -223,6 +228,12 @@ export class AwsPlatform {
     });
     return { publicSubnetIds: pub.map((p) => p.id), igw };
   }
+}
+
+/** The VPC's IPv4 blocks in use: the primary first, then every associated secondary block, once each. */
+export function vpcCidrs(primary: string, associations: ReadonlyArray<{ cidrBlock: string; state: string }> | undefined): string[] {
+  const secondary = (associations ?? []).filter((a) => a.state === "associated").map((a) => a.cidrBlock);
+  return [...new Set([primary, ...secondary].filter(Boolean))];
 }
 
 /**

@@ -14,6 +14,7 @@ import type * as lb from "@pulumi/aws/lb";
 import type * as rds from "@pulumi/aws/rds";
 import type * as s3 from "@pulumi/aws/s3";
 import type * as secretsmanager from "@pulumi/aws/secretsmanager";
+import type * as vpc from "@pulumi/aws/vpc";
 import type * as pulumi from "@pulumi/pulumi";
 import type * as random from "@pulumi/random";
 import type * as time from "@pulumiverse/time";
@@ -30,6 +31,10 @@ export interface WebServiceResources {
   targetGroup: lb.TargetGroup;
   httpListener: lb.Listener;
   securityGroup: ec2.SecurityGroup;
+  /** The container port from the load balancer (named by the port). */
+  taskIngress: vpc.SecurityGroupIngressRule;
+  /** The load balancer to the tasks on the container port. */
+  loadBalancerEgress: vpc.SecurityGroupEgressRule;
   iamPropagation: time.Sleep;
   service: ecs.Service;
   /** With `domain`. */

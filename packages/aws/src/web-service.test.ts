@@ -141,10 +141,10 @@ describe("typed children", () => {
     expect(r.outputs.db).toEqual(["appPassword", "appSecret", "appSecretValue", "finalSnapshotId", "instance", "logGroup", "parameterGroup", "readerPassword", "readerSecret", "readerSecretValue", "securityGroup", "subnetGroup"]);
     expect(r.outputs.files).toEqual(["bucket", "cors", "encryption", "lifecycle", "ownershipControls", "policy", "publicAccessBlock", "versioning"]);
     expect(r.outputs.site).toEqual(
-      ["certificate", "certificateValidation", "dbIngress", "dbSecret", "executionPolicy", "executionRole", "httpListener", "httpsListener", "iamPropagation", "loadBalancer", "loadBalancerSecurityGroup", "logGroup", "scalingPolicy", "scalingTarget", "securityGroup", "service", "targetGroup", "taskDefinition", "taskRole"].sort(),
+      ["certificate", "certificateValidation", "dbIngress", "dbSecret", "executionPolicy", "executionRole", "httpListener", "httpsListener", "iamPropagation", "loadBalancer", "loadBalancerEgress", "loadBalancerSecurityGroup", "logGroup", "scalingPolicy", "scalingTarget", "securityGroup", "service", "targetGroup", "taskDefinition", "taskIngress", "taskRole"].sort(),
     );
     expect(r.outputs.edge).toEqual(
-      ["distribution", "executionPolicy", "executionRole", "httpListener", "iamPropagation", "loadBalancer", "loadBalancerSecurityGroup", "logGroup", "scalingPolicy", "scalingTarget", "securityGroup", "service", "targetGroup", "taskDefinition", "taskRole", "vpcOrigin"].sort(),
+      ["distribution", "executionPolicy", "executionRole", "httpListener", "iamPropagation", "loadBalancer", "loadBalancerEgress", "loadBalancerSecurityGroup", "logGroup", "scalingPolicy", "scalingTarget", "securityGroup", "service", "targetGroup", "taskDefinition", "taskIngress", "taskRole", "vpcOrigin"].sort(),
     );
   });
 });

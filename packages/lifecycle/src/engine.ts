@@ -255,7 +255,7 @@ class Run {
     const providerMoved = regional && this.regionOf(r, this.plan.cloud) !== this.regionOfEntry(old);
     const forcing = [
       ...(rule?.replaceOn ?? []).map((x) => x.path),
-      ...(rule?.identity ? [rule.identity.field] : []),
+      ...(rule?.identity && !rule.identity.renamedInPlace ? [rule.identity.field] : []),
       ...(r.options.replaceOnChanges ?? []),
     ];
     const replace = providerMoved || changed.some((c) => forcing.some((f) => overlaps(f, c)));
@@ -374,7 +374,7 @@ class Run {
   /** A dependent must be replaced with its dependency when an input that comes from it forces a replacement. */
   private mustReplaceWith(e: StateEntry, dependency: PlannedResource): boolean {
     const rule = this.rule(e.type);
-    const forcing = [...(rule?.replaceOn ?? []).map((x) => x.path), ...(rule?.identity ? [rule.identity.field] : [])];
+    const forcing = [...(rule?.replaceOn ?? []).map((x) => x.path), ...(rule?.identity && !rule.identity.renamedInPlace ? [rule.identity.field] : [])];
     return Object.entries(e.propertyDependencies).some(([key, deps]) => deps.includes(dependency.urn) && forcing.some((f) => overlaps(f, key)));
   }
 
@@ -481,6 +481,7 @@ class Run {
     for (const path of r.options.ignoreChanges ?? []) inputs = withValueAt(inputs, path, valueAt(current.inputs, path));
     const next: CloudObject = { ...current, inputs, references: this.referencesOf(r), facts: { ...current.facts, changedAt: start + this.duration(r) } };
     this.check(next, rule, r);
+    if (rule?.identity?.renamedInPlace) this.rename(next, rule, r);
     for (const im of rule?.immutable ?? []) {
       if (changedPaths(valueAt(current.inputs, im.path), valueAt(r.inputs, im.path)).length) this.fail(r, `${im.error} [${im.source}]`);
     }
@@ -488,6 +489,16 @@ class Run {
     if (refusal) this.fail(r, refusal);
     rule?.afterUpdate?.(next, current, this.ctx(current.cloud));
     this.world.objects.set(key, next);
+  }
+
+  /** An update that renames the object in place: it takes the new name, which must be free. */
+  private rename(next: CloudObject, rule: TypeRule, r: PlannedResource): void {
+    const name = valueAt(next.inputs, rule.identity?.field ?? "");
+    if (typeof name !== "string" || name === next.name) return;
+    next.name = name;
+    next.identity = identityOf(next, rule, this.ctx(next.cloud)) + this.freshness(next, rule.identity?.field ?? "");
+    const clash = this.world.objectsOf(next.cloud).find((o) => o.type === next.type && o.key !== next.key && o.identity === next.identity);
+    if (clash) this.fail(r, `${rule.title} cannot be renamed to "${name}": that name is taken [${rule.identity?.source}]`);
   }
 
   /** Delete one object under the cloud's rules; deleting a container deletes what it contains. */
