@@ -190,7 +190,10 @@ export function createDatabase(req: DatabaseRequest): DatabaseResult {
       region,
       tags,
     }),
-    { ...opts, ...keepData(protect), dependsOn: [logGroup] },
+    // After creation RDS storage autoscaling owns the allocation: a storage change in the spec moves the ceiling only.
+    // RDS refuses a storage change within six hours of the last one (an autoscaling step included) or below +10%,
+    // and Pulumi cannot know either; raising the ceiling is not a storage change and is never refused.
+    { ...opts, ...keepData(protect), dependsOn: [logGroup], ignoreChanges: ["allocatedStorage"] },
   );
 
   const roles = { readWrite: roleSecret(req, platform, "readWrite", tags), read: roleSecret(req, platform, "read", tags) };
@@ -236,7 +239,7 @@ export function createDatabase(req: DatabaseRequest): DatabaseResult {
       details: {
         engineVersion: spec.version,
         multiAz: spec.highAvailability,
-        storage: `gp3, ${spec.storageGiB} GiB autoscaling to ${maxStorageGiB(spec.storageGiB)} GiB, encrypted`,
+        storage: `gp3, encrypted: ${spec.storageGiB} GiB when created, then grown by RDS storage autoscaling up to ${maxStorageGiB(spec.storageGiB)} GiB (a new storageGiB moves that ceiling)`,
         backupRetentionDays: spec.backups.retentionDays,
         tls: "required (rds.force_ssl=1)",
         applications: `connect as role ${APP_ROLES.readWrite} (read-write) or ${APP_ROLES.read} (read-only), set up by each linked service's tasks; passwords in Freehold's Secrets Manager secrets`,

@@ -10,6 +10,7 @@ import { parseStack, type Stack } from "@freehold/model";
 import { type CloudObject, RULES } from "@freehold/rules";
 import { describe, expect, it } from "vitest";
 import { World } from "./engine";
+import { planStack } from "./plan";
 import { Harness } from "./scenarios";
 
 const DOMAIN_STACK = `
@@ -83,5 +84,76 @@ describe("an existing network (network.aws) missing what AWS needs", () => {
     const { first, h } = await deployed(spec, { internetGateway: true, privateBlocks: ["100.64.0.0/20", "100.64.16.0/20"] });
     expect(first.error).toBeUndefined();
     expect((await h.up("up again", spec)).changes).toBe(0);
+  });
+});
+
+describe("storage edits RDS accepts", () => {
+  const DB = (storage: number) => parseStack(`name: ledger\ncomponents:\n  db: { kind: database, storageGiB: ${storage} }\n`);
+  const instance = (world: World) => world.objectsOf("aws").find((o) => o.type === "aws:rds/instance:Instance") as CloudObject;
+
+  it("applies a storage increase of less than 10%, and another one within six hours, by raising the autoscaling ceiling", async () => {
+    const { world, h } = await deployed(DB(100));
+    const small = await h.up("5% more", DB(105));
+    expect(small.error).toBeUndefined();
+    h.wait(3600);
+    const again = await h.up("more again an hour later", DB(200));
+    expect(again.error).toBeUndefined();
+    expect(instance(world).inputs).toMatchObject({ allocatedStorage: 100, maxAllocatedStorage: 400 });
+    expect((await h.up("up again", DB(200))).changes).toBe(0);
+  });
+
+  it("applies a storage increase just after storage autoscaling grew the allocation", async () => {
+    const { world, h } = await deployed(DB(100));
+    h.wait(86400);
+    // RDS storage autoscaling adds storage by itself; the six-hour lock then starts again.
+    const db = instance(world);
+    db.inputs = { ...db.inputs, allocatedStorage: 130 };
+    db.facts = { ...db.facts, storageChangedAt: world.now };
+    const r = await h.up("more storage", DB(150));
+    expect(r.error).toBeUndefined();
+    expect(instance(world).inputs).toMatchObject({ allocatedStorage: 130, maxAllocatedStorage: 300 });
+  });
+
+  it("is what RDS refuses when Freehold asks for storage itself: less than 10% more, or within six hours of the last change", async () => {
+    const { world } = await deployed(DB(100));
+    const plan = await planStack(DB(100), "aws", "dev");
+    if (!plan.ok) throw new Error(plan.error);
+    const resize = (gib: number) => ({ ...plan.plan, resources: plan.plan.resources.map((r) => (r.type === "aws:rds/instance:Instance" ? { ...r, inputs: { ...r.inputs, allocatedStorage: gib }, options: { ...r.options, ignoreChanges: [] } } : r)) });
+    expect(world.up("ledger/dev", resize(105)).error).toContain("at least 10%");
+    expect(world.up("ledger/dev", resize(150)).status).toBe("ok");
+    expect(world.up("ledger/dev", resize(200)).error).toContain("the previous storage change is being optimized");
+  });
+});
+
+describe("the AWS rule book, corrected", () => {
+  it("renames an RDS instance in place when its identifier changes, instead of replacing it", async () => {
+    const spec = parseStack("name: ledger\ncomponents:\n  db: { kind: database, deletionProtection: true }\n");
+    const { world } = await deployed(spec);
+    const plan = await planStack(spec, "aws", "dev");
+    if (!plan.ok) throw new Error(plan.error);
+    const renamed = { ...plan.plan, resources: plan.plan.resources.map((r) => (r.type === "aws:rds/instance:Instance" ? { ...r, inputs: { ...r.inputs, identifier: "ledger-dev-books" } } : r)) };
+    const r = world.up("ledger/dev", renamed);
+    expect(r.error).toBeUndefined();
+    expect(r.steps.find((s) => s.type === "aws:rds/instance:Instance")?.op).toBe("update");
+    expect(world.objectsOf("aws").filter((o) => o.type === "aws:rds/instance:Instance").map((o) => o.name)).toEqual(["ledger-dev-books"]);
+  });
+
+  const rules = RULES.aws.types;
+  const check = (type: string, path: string, value: unknown, inputs: Record<string, unknown>) =>
+    (rules[type]?.checks ?? []).filter((c) => c.path === path).map((c) => c.test(value, { key: "k", cloud: "aws", type, inputs, references: {}, region: REGION, status: "live", createdAt: 0, facts: {} }));
+
+  it("accepts a secret name that ends like an ARN suffix: AWS advises against it but does not refuse it", () => {
+    expect(check("aws:secretsmanager/secret:Secret", "name", "freehold/app-abc123", {})).toEqual([undefined]);
+  });
+
+  it("counts a security group's IPv4 and IPv6 rules separately: 40 of each fit, 61 of one do not", () => {
+    const world = new World(RULES);
+    const sg = (ingress: unknown[]): CloudObject => ({ key: "sg", cloud: "aws", type: "aws:ec2/securityGroup:SecurityGroup", inputs: { name: "g", ingress }, references: {}, region: REGION, status: "live", createdAt: 0, facts: {} });
+    const ctx = { objects: () => world.objectsOf("aws"), get: () => undefined, now: 0, stackRegion: REGION, adopt: () => undefined };
+    const v4 = (n: number) => Array.from({ length: n }, (_, i) => `10.${i}.0.0/16`);
+    const v6 = (n: number) => Array.from({ length: n }, (_, i) => `2001:db8:${i.toString(16)}::/48`);
+    const create = rules["aws:ec2/securityGroup:SecurityGroup"]?.beforeCreate;
+    expect(create?.(sg([{ protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: v4(40), ipv6CidrBlocks: v6(40) }]), ctx)).toBeUndefined();
+    expect(create?.(sg([{ protocol: "tcp", fromPort: 443, toPort: 443, ipv6CidrBlocks: v6(61) }]), ctx)).toContain("61 inbound IPv6 rules");
   });
 });
