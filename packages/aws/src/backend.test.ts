@@ -70,7 +70,10 @@ describe("database on RDS for PostgreSQL", () => {
       skipFinalSnapshot: false,
       finalSnapshotIdentifier: expect.stringMatching(/^shop-dev-db-final-[0-9a-f]{8}$/),
       applyImmediately: true,
-      enabledCloudwatchLogsExports: ["postgresql"],
+      enabledCloudwatchLogsExports: ["postgresql", "upgrade"],
+      engineLifecycleSupport: "open-source-rds-extended-support",
+      caCertIdentifier: "rds-ca-rsa2048-g1",
+      deleteAutomatedBackups: false,
       dbSubnetGroupName: "shop-dev-db",
       identifier: "shop-dev-db",
     });
@@ -351,6 +354,6 @@ describe("vendor escape hatch", () => {
     const req = { name: "db", spec, size: resolveSize("database", spec.size) } as unknown as DatabaseRequest;
     const err = catchError(() => backend.database(req));
     expect(err).toBeInstanceOf(SpecError);
-    expect(err.message).toContain("vendor.aws.cluster: is not a child resource role of this component; allowed roles: securityGroup, parameterGroup, logGroup, instance");
+    expect(err.message).toContain("vendor.aws.cluster: is not a child resource role of this component; allowed roles: securityGroup, parameterGroup, logGroup, upgradeLogGroup, instance");
   });
 });

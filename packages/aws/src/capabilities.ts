@@ -101,7 +101,7 @@ export const CAPABILITIES: readonly Capability[] = [
   {
     feature: "database.backups-kept-on-delete",
     support: "full",
-    note: "RDS takes a final DB snapshot when the instance is deleted and keeps it until you delete it (billed as backup storage)",
+    note: "With backups.keepOnDelete (the default) RDS takes a final DB snapshot when the instance is deleted and keeps it until you delete it, and keeps the automated backups (point-in-time recovery) until their retention period ends; both are billed as backup storage and priced in the estimate's after-destroy lines. With keepOnDelete: false nothing is kept",
     source: "https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_DeleteDBInstance.html",
   },
   {
@@ -153,8 +153,8 @@ export const CAPABILITIES: readonly Capability[] = [
   },
   {
     feature: "object-store.previous-versions-expire",
-    support: "partial",
-    note: "Not set by this backend yet: noncurrent versions outside lifecycle prefixes are kept until deleted",
+    support: "full",
+    note: "An S3 lifecycle rule on the whole bucket deletes every noncurrent version previousVersionsExpireAfterDays after it became noncurrent (NoncurrentVersionExpiration), and delete markers left with no version behind them; where a prefix rule gives a shorter time, S3 applies the shorter",
     source: "https://docs.aws.amazon.com/AmazonS3/latest/userguide/lifecycle-configuration-examples.html",
   },
 ];

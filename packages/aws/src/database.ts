@@ -25,7 +25,22 @@ import type { DatabaseResources } from "./resources";
 import { chooseRds } from "./sizes";
 import { VendorArgs } from "./vendor";
 
-export const DATABASE_ROLES = ["securityGroup", "parameterGroup", "logGroup", "instance"] as const;
+export const DATABASE_ROLES = ["securityGroup", "parameterGroup", "logGroup", "upgradeLogGroup", "instance"] as const;
+/** The logs RDS for PostgreSQL exports to CloudWatch Logs: the server log and the major-upgrade log (FSBP RDS.9 asks for both). https://docs.aws.amazon.com/securityhub/latest/userguide/rds-controls.html#rds-9 */
+export const LOG_EXPORTS = ["postgresql", "upgrade"] as const;
+/**
+ * Enrolment in RDS Extended Support, set deliberately: when a major version
+ * leaves standard support, RDS keeps the instance on it and bills Extended
+ * Support per vCPU-hour (the estimate shows it) rather than upgrading the major
+ * version itself at a time nobody chose, which would leave the stack's state on
+ * the old version and break the application's assumptions. To refuse Extended
+ * Support instead, set vendor.aws.instance.engineLifecycleSupport to
+ * "open-source-rds-extended-support-disabled".
+ * https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/extended-support.html
+ */
+export const ENGINE_LIFECYCLE_SUPPORT = "open-source-rds-extended-support";
+/** The certificate authority that signs the server certificate (RDS's default for new instances since 2024), set so that it never drifts. https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/UsingWithRDS.SSL.html */
+export const CA_CERT_IDENTIFIER = "rds-ca-rsa2048-g1";
 export const POSTGRES_PORT = 5432;
 /** Master user name (the password lives only in the RDS-managed secret): administration only. */
 export const MASTER_USERNAME = "freehold";
@@ -141,19 +156,23 @@ export function createDatabase(req: DatabaseRequest): DatabaseResult {
     opts,
   );
 
-  // RDS creates this log group on first export, without retention; created first, it has the stack's retention and goes with the stack.
+  // RDS creates these log groups on first export, without retention; created first, they have the stack's retention and go with the stack.
   const logGroup = new cloudwatch.LogGroup(
     `${name}-logs`,
-    vendor.apply("logGroup", { name: names.rdsLogGroup(identifier), retentionInDays: LOG_RETENTION_DAYS, region, tags }),
+    vendor.apply("logGroup", { name: names.rdsLogGroup(identifier, "postgresql"), retentionInDays: LOG_RETENTION_DAYS, region, tags }),
     opts,
   );
+  const upgradeLogGroup = new cloudwatch.LogGroup(
+    `${name}-upgrade-logs`,
+    vendor.apply("upgradeLogGroup", { name: names.rdsLogGroup(identifier, "upgrade"), retentionInDays: LOG_RETENTION_DAYS, region, tags }),
+    opts,
+  );
+  const keep = spec.backups.keepOnDelete;
 
   // A new final snapshot name for every instance: a replaced or re-created instance would otherwise find the old one's snapshot (DBSnapshotAlreadyExists).
-  const snapshotId = new random.RandomId(
-    `${name}-final-snapshot-id`,
-    { byteLength: 4, keepers: { identifier, dbName: spec.databaseName, username: MASTER_USERNAME, engine: "postgres" } },
-    opts,
-  );
+  const snapshotId = keep
+    ? new random.RandomId(`${name}-final-snapshot-id`, { byteLength: 4, keepers: { identifier, dbName: spec.databaseName, username: MASTER_USERNAME, engine: "postgres" } }, opts)
+    : undefined;
 
   const instance = new rds.Instance(
     `${name}-instance`,
@@ -179,11 +198,14 @@ export function createDatabase(req: DatabaseRequest): DatabaseResult {
       // The user's `up` is when changes happen: size, storage, Multi-AZ and version are not left pending until the maintenance window.
       applyImmediately: true,
       deletionProtection: protect,
-      skipFinalSnapshot: false,
-      finalSnapshotIdentifier: snapshotId.hex.apply((hex) => names.finalSnapshot(identifier, hex)),
-      deleteAutomatedBackups: !protect,
+      // backups.keepOnDelete: a final snapshot (kept until someone deletes it) and the automated backups (kept for their retention period) outlive the instance.
+      skipFinalSnapshot: !keep,
+      ...(snapshotId ? { finalSnapshotIdentifier: snapshotId.hex.apply((hex) => names.finalSnapshot(identifier, hex)) } : {}),
+      deleteAutomatedBackups: !keep,
       copyTagsToSnapshot: true,
-      enabledCloudwatchLogsExports: ["postgresql"],
+      enabledCloudwatchLogsExports: [...LOG_EXPORTS],
+      engineLifecycleSupport: ENGINE_LIFECYCLE_SUPPORT,
+      caCertIdentifier: CA_CERT_IDENTIFIER,
       autoMinorVersionUpgrade: true,
       // A major version change in the spec is an explicit request: let RDS perform it.
       allowMajorVersionUpgrade: true,
@@ -193,7 +215,7 @@ export function createDatabase(req: DatabaseRequest): DatabaseResult {
     // After creation RDS storage autoscaling owns the allocation: a storage change in the spec moves the ceiling only.
     // RDS refuses a storage change within six hours of the last one (an autoscaling step included) or below +10%,
     // and Pulumi cannot know either; raising the ceiling is not a storage change and is never refused.
-    { ...opts, ...keepData(protect), dependsOn: [logGroup], ignoreChanges: ["allocatedStorage"] },
+    { ...opts, ...keepData(protect), dependsOn: [logGroup, upgradeLogGroup], ignoreChanges: ["allocatedStorage"] },
   );
 
   const roles = { readWrite: roleSecret(req, platform, "readWrite", tags), read: roleSecret(req, platform, "read", tags) };
@@ -223,7 +245,8 @@ export function createDatabase(req: DatabaseRequest): DatabaseResult {
       securityGroup: sg,
       parameterGroup: params,
       logGroup,
-      finalSnapshotId: snapshotId,
+      upgradeLogGroup,
+      ...(snapshotId ? { finalSnapshotId: snapshotId } : {}),
       instance,
       subnetGroup,
       appPassword: roles.readWrite.resources.password,
@@ -244,7 +267,9 @@ export function createDatabase(req: DatabaseRequest): DatabaseResult {
         tls: "required (rds.force_ssl=1)",
         applications: `connect as role ${APP_ROLES.readWrite} (read-write) or ${APP_ROLES.read} (read-only), set up by each linked service's tasks; passwords in Freehold's Secrets Manager secrets`,
         administration: `master user ${MASTER_USERNAME}, password managed and rotated by RDS in Secrets Manager`,
-        logs: `CloudWatch Logs ${names.rdsLogGroup(identifier)}, ${LOG_RETENTION_DAYS} days`,
+        logs: `CloudWatch Logs ${names.rdsLogGroup(identifier, "postgresql")} and ${names.rdsLogGroup(identifier, "upgrade")}, ${LOG_RETENTION_DAYS} days`,
+        keptOnDelete: keep ? "a final snapshot (until you delete it) and the automated backups (for their retention period)" : "nothing: the backups are deleted with the instance",
+        extendedSupport: "enrolled: past the end of standard support RDS keeps the version and bills RDS Extended Support",
         changes: "applied at `up` (applyImmediately)",
         deletionProtection: protect,
       },

@@ -60,8 +60,8 @@ export const names = {
    * creates it under that name first (with retention) instead of leaving RDS to.
    * https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_LogAccess.Procedural.UploadtoCloudWatch.html
    */
-  rdsLogGroup(identifier: string): string {
-    return `/aws/rds/instance/${identifier}/postgresql`;
+  rdsLogGroup(identifier: string, log: "postgresql" | "upgrade"): string {
+    return `/aws/rds/instance/${identifier}/${log}`;
   },
   /**
    * Secrets Manager secret: 1-512 of letters, digits and /_+=.@-, not ending in

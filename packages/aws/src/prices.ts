@@ -7,6 +7,7 @@
 import {
   type Availability,
   type BackendPricing,
+  type CostLine,
   costLine,
   inputs,
   type PlannedResource,
@@ -17,7 +18,9 @@ import {
   type Source,
 } from "@freehold/core";
 import type { Database, ObjectStore, WebService } from "@freehold/model";
+import { CAPABILITIES } from "./capabilities";
 import { PRICE_API } from "./price-catalog";
+import { RDS_CLASSES } from "./sizes";
 import { PRICE_TABLE } from "./price-table";
 
 const reference = new RegionPrices(PRICE_TABLE, PRICE_TABLE.referenceRegion);
@@ -128,14 +131,43 @@ const rdsInstance: ResourcePricer = (r, ctx) => {
     ),
   ];
   if (r.inputs.manageMasterUserPassword === true) lines.push(costLine("Secrets Manager secret (the RDS-managed master password)", 1, ctx.prices.get("secrets.secret")));
-  // Without deletion protection a destroy deletes the instance but keeps its final snapshot, billed as backup storage.
-  if (r.inputs.skipFinalSnapshot === false && !r.options.retainOnDelete) {
+  lines.push(...extendedSupport(r, ctx, cls, multiAz));
+  // Without deletion protection a destroy deletes the instance; with backups.keepOnDelete its final snapshot stays until deleted by hand,
+  // and its automated backups until their retention period ends, billed as backup storage.
+  if (!r.options.retainOnDelete) {
     const data = u.dataGiB + u.storageGrowthGiB * ctx.usage.months;
     const kept = data > 0 ? data : allocated;
-    lines.push({ ...costLine(`final snapshot kept after a destroy, ${kept} GB (${data > 0 ? "the data" : "the provisioned storage, at most"})`, kept, ctx.prices.get("rds.backup"), "usage"), afterDestroy: true });
+    const what = data > 0 ? "the data" : "the provisioned storage, at most";
+    if (r.inputs.skipFinalSnapshot === false) {
+      lines.push({ ...costLine(`final snapshot kept after a destroy until you delete it, ${kept} GB (${what})`, kept, ctx.prices.get("rds.backup"), "usage"), afterDestroy: true });
+    }
+    const days = num(r.inputs.backupRetentionPeriod) ?? 0;
+    if (r.inputs.deleteAutomatedBackups === false && days > 0) {
+      const share = Math.min(days, 30) / 30;
+      lines.push({ ...costLine(`automated backups kept ${days} days after a destroy, then deleted by RDS, ${kept} GB (${what}; the cost of those days)`, kept * share, ctx.prices.get("rds.backup"), "usage"), afterDestroy: true });
+    }
   }
   return lines;
 };
+
+/**
+ * RDS Extended Support, billed per vCPU-hour (the standby of a Multi-AZ instance
+ * too) once the major version has left standard support, when the instance is
+ * enrolled: priced when the version's end of standard support (the capability
+ * row's date) falls before the price line's date, at the year 1-2 or year 3 rate.
+ * https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/extended-support-charges.html
+ */
+function extendedSupport(r: PlannedResource, ctx: PricingContext, cls: string, multiAz: boolean): CostLine[] {
+  if (r.inputs.engineLifecycleSupport === "open-source-rds-extended-support-disabled") return [];
+  const major = (str(r.inputs.engineVersion) ?? "").split(".")[0];
+  const end = CAPABILITIES.find((c) => c.feature === `database.postgres-${major}`)?.endOfSupport;
+  const yr1 = ctx.prices.get("rds.extendedSupport.yr1");
+  if (!end || end >= yr1.source.date) return [];
+  const yearsIn = (Date.parse(`${yr1.source.date}T00:00:00Z`) - Date.parse(`${end}T00:00:00Z`)) / (365.25 * 86_400_000);
+  const price = yearsIn >= 2 ? ctx.prices.get("rds.extendedSupport.yr3") : yr1;
+  const vcpus = (RDS_CLASSES.find((c) => c.sku === cls)?.cpu ?? 0) * (multiAz ? 2 : 1);
+  return [costLine(`RDS Extended Support for PostgreSQL ${major} (standard support ended ${end}), ${vcpus} vCPU${multiAz ? " with the standby" : ""}`, vcpus * ctx.hours, price)];
+}
 
 /**
  * RDS storage autoscaling adds storage when free space falls below 10%
@@ -147,10 +179,11 @@ export function grownStorage(allocated: number, max: number | undefined, dataGiB
   return Math.min(Math.max(allocated, needed), max ?? allocated);
 }
 
-/** A CloudWatch log group: the component's log volume ingested, and stored for its retention. */
+/** A CloudWatch log group: the component's log volume ingested, and stored for its retention (a database's major-upgrade log is a few kilobytes per upgrade: none). */
 const logGroup: ResourcePricer = (r, ctx) => {
   const c = ctx.component;
-  const gib = !c ? 0 : c.kind === "database" ? ctx.usageOf({ name: c.name, kind: "database" }).logGiB : c.kind === "web-service" ? ctx.usageOf({ name: c.name, kind: "web-service" }).logGiB : 0;
+  const upgradeLog = (str(r.inputs.name) ?? "").endsWith("/upgrade");
+  const gib = !c || upgradeLog ? 0 : c.kind === "database" ? ctx.usageOf({ name: c.name, kind: "database" }).logGiB : c.kind === "web-service" ? ctx.usageOf({ name: c.name, kind: "web-service" }).logGiB : 0;
   const retention = num(r.inputs.retentionInDays) ?? 3650;
   const stored = gib * Math.min(retention / 30, ctx.usage.months || 1);
   return [

@@ -59,7 +59,9 @@ export interface DatabaseResources {
   securityGroup: ec2.SecurityGroup;
   parameterGroup: rds.ParameterGroup;
   logGroup: cloudwatch.LogGroup;
-  finalSnapshotId: random.RandomId;
+  upgradeLogGroup: cloudwatch.LogGroup;
+  /** With backups.keepOnDelete. */
+  finalSnapshotId?: random.RandomId;
   instance: rds.Instance;
   subnetGroup: rds.SubnetGroup;
   appPassword: random.RandomPassword;
@@ -68,7 +70,7 @@ export interface DatabaseResources {
   readerPassword: random.RandomPassword;
   readerSecret: secretsmanager.Secret;
   readerSecretValue: secretsmanager.SecretVersion;
-  [role: string]: pulumi.Resource;
+  [role: string]: pulumi.Resource | undefined;
 }
 
 /** An ObjectStore on AWS. */

@@ -138,7 +138,7 @@ describe("typed children", () => {
       const roles = (name: string) => Object.keys((components[name] as unknown as { resources: Record<string, unknown> }).resources).sort();
       return { db: roles("db"), files: roles("files"), site: roles("site"), edge: roles("edge") };
     }, { project: "shop", config: { "shop:ghcrToken": "t" } });
-    expect(r.outputs.db).toEqual(["appPassword", "appSecret", "appSecretValue", "finalSnapshotId", "instance", "logGroup", "parameterGroup", "readerPassword", "readerSecret", "readerSecretValue", "securityGroup", "subnetGroup"]);
+    expect(r.outputs.db).toEqual(["appPassword", "appSecret", "appSecretValue", "finalSnapshotId", "instance", "logGroup", "parameterGroup", "readerPassword", "readerSecret", "readerSecretValue", "securityGroup", "subnetGroup", "upgradeLogGroup"]);
     expect(r.outputs.files).toEqual(["bucket", "cors", "encryption", "lifecycle", "ownershipControls", "policy", "publicAccessBlock", "versioning"]);
     expect(r.outputs.site).toEqual(
       ["certificate", "certificateValidation", "dbIngress", "dbSecret", "executionPolicy", "executionRole", "httpListener", "httpsListener", "iamPropagation", "loadBalancer", "loadBalancerEgress", "loadBalancerSecurityGroup", "logGroup", "scalingPolicy", "scalingTarget", "securityGroup", "service", "targetGroup", "taskDefinition", "taskIngress", "taskRole"].sort(),

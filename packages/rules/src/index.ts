@@ -5,7 +5,7 @@
  */
 export * from "./diff";
 export { RULES } from "./rules";
-export { AWS_RULES, AWS_SNAPSHOT_TYPE, AWS_TYPES } from "./rules/aws";
+export { AWS_RETAINED_BACKUPS_TYPE, AWS_RULES, AWS_SNAPSHOT_TYPE, AWS_TYPES } from "./rules/aws";
 export { AZURE_RULES } from "./rules/azure";
 export { COMPANIONS, keepPending, nameCheck, noDoubleHyphen, referencing, refersTo, sameRegion, textCheck } from "./rules/common";
 export { GCP_RULES } from "./rules/gcp";

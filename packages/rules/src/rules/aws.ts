@@ -899,7 +899,8 @@ const rdsInstance: TypeRule = {
   ],
   replaceOn: forceNew("rds", "instance.go", "dbName", "engine", "storageEncrypted", "kmsKeyId", "username", "availabilityZone", "characterSetName", "timezone"),
   notes: [
-    `deleting it takes a final snapshot under \`finalSnapshotIdentifier\`, which must not exist already (DBSnapshotAlreadyExists); a name made from a random value is new for every instance ([source](${DOC.rdsDelete}))`,
+    `deleting it takes a final snapshot under \`finalSnapshotIdentifier\` unless \`skipFinalSnapshot\`; the name must not exist already (DBSnapshotAlreadyExists), and a name made from a random value is new for every instance; the snapshot stays until someone deletes it ([source](${DOC.rdsDelete}))`,
+    `with \`deleteAutomatedBackups: false\` the automated backups outlive the instance until their retention period ends ([source](https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_WorkingWithAutomatedBackups.Retaining.html))`,
     `without \`applyImmediately\`, class, storage, Multi-AZ, version and parameter group changes wait for the maintenance window ([source](${DOC.rdsModify}))`,
     `the parameter group's family must be the engine's major version; no major downgrade; a major upgrade needs \`allowMajorVersionUpgrade\` ([source](${DOC.rdsMajor}))`,
     `storage can grow, never shrink; the autoscaling ceiling must be at least 10% above the allocation ([source](${DOC.rdsStorage}), [source](${DOC.rdsAutoscaling}))`,
@@ -933,6 +934,11 @@ const rdsInstance: TypeRule = {
     return undefined;
   },
   afterDelete: (obj, ctx) => {
+    // Automated backups kept on deletion (deleteAutomatedBackups false) stay for the retention period, then RDS deletes them.
+    if (obj.inputs.deleteAutomatedBackups === false && Number(obj.inputs.backupRetentionPeriod ?? 0) > 0) {
+      const days = Number(obj.inputs.backupRetentionPeriod);
+      ctx.adopt({ key: `${obj.key}-retained-backups`, cloud: "aws", type: AWS_RETAINED_BACKUPS_TYPE, inputs: { dbInstanceIdentifier: obj.name, retentionDays: days }, references: {}, region: obj.region, status: "soft-deleted", createdAt: ctx.now, deletedAt: ctx.now, reservedUntil: ctx.now + days * 86400, facts: {} });
+    }
     const id = snapshotIdentity(obj);
     if (!id) return;
     // The final snapshot outlives the instance, in the account, under its own name.
@@ -1083,5 +1089,7 @@ export const AWS_RULES: CloudRules = {
 
 /** Deletion of an instance records its final snapshot: the world adopts objects a rule makes. */
 export const AWS_SNAPSHOT_TYPE = T.snapshot;
+/** The automated backups RDS keeps after deleting an instance (deleteAutomatedBackups false), until their retention period ends. https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_WorkingWithAutomatedBackups.Retaining.html */
+export const AWS_RETAINED_BACKUPS_TYPE = "aws:rds/retainedAutomatedBackup:RetainedAutomatedBackup";
 /** The AWS resource types the rule book covers (a test checks the backend sends no other). */
 export const AWS_TYPES: readonly string[] = Object.keys(AWS_RULES.types);
