@@ -157,3 +157,13 @@ describe("the AWS rule book, corrected", () => {
     expect(create?.(sg([{ protocol: "tcp", fromPort: 443, toPort: 443, ipv6CidrBlocks: v6(61) }]), ctx)).toContain("61 inbound IPv6 rules");
   });
 });
+
+describe("what a destroy leaves of a database", () => {
+  it("leaves nothing when backups are not kept on delete: no final snapshot, no retained automated backups", async () => {
+    const spec = parseStack("name: scratch\ncomponents:\n  db: { kind: database, deletionProtection: false, backups: { keepOnDelete: false } }\n");
+    const { world, h } = await deployed(spec);
+    expect(h.destroy("destroy").outcome).toBe("ok");
+    expect(world.objectsOf("aws")).toEqual([]);
+    expect((await h.up("up again", spec)).outcome).toBe("ok");
+  });
+});
