@@ -91,8 +91,9 @@ describe("database on RDS for PostgreSQL", () => {
     const sg = one("db-sg", "aws:ec2/securityGroup:SecurityGroup");
     expect(sg.inputs.ingress).toBeUndefined();
     const rules = run.resources.filter((r) => r.type === "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule" && r.inputs.securityGroupId === "db-sg-id");
-    expect(rules.map((r) => r.name)).toEqual(["web-db-ingress"]);
-    expect(rules[0]?.inputs).toMatchObject({ securityGroupId: "db-sg-id", referencedSecurityGroupId: "web-sg-id", ipProtocol: "tcp", fromPort: 5432, toPort: 5432 });
+    expect(rules.map((r) => r.name)).toEqual(["db-roles-ingress", "web-db-ingress"]);
+    expect(rules[1]?.inputs).toMatchObject({ securityGroupId: "db-sg-id", referencedSecurityGroupId: "web-sg-id", ipProtocol: "tcp", fromPort: 5432, toPort: 5432 });
+    expect(rules[0]?.inputs).toMatchObject({ securityGroupId: "db-sg-id", referencedSecurityGroupId: "db-roles-sg-id", ipProtocol: "tcp", fromPort: 5432, toPort: 5432 });
   });
 
   it("keeps the connection string a secret", () => {
@@ -152,7 +153,8 @@ describe("web service on ECS Fargate", () => {
       readonlyRootFilesystem: true,
       user: "1000:1000",
       portMappings: [{ containerPort: 8080, protocol: "tcp" }],
-      mountPoints: [{ sourceVolume: "tmp", containerPath: "/tmp", readOnly: false }],
+      linuxParameters: { tmpfs: [{ containerPath: "/tmp", size: 256, mountOptions: ["mode=1777", "nosuid", "nodev"] }] },
+      mountPoints: [{ sourceVolume: "freehold-tls", containerPath: "/etc/freehold/tls", readOnly: true }],
       logConfiguration: { logDriver: "awslogs", options: { "awslogs-group": "/freehold/shop-dev/web", "awslogs-region": "eu-west-2", "awslogs-stream-prefix": "app" } },
     });
     expect(container("edge").readonlyRootFilesystem).toBe(false);
@@ -163,7 +165,7 @@ describe("web service on ECS Fargate", () => {
     const c = container("web");
     expect(c.secrets).toEqual([{ name: "DATABASE_PASSWORD", valueFrom: expect.stringMatching(/^arn:aws:secretsmanager:eu-west-2:\d{12}:secret:freehold\/shop-dev\/db\/app-[0-9a-f]{6}:password::[0-9a-f-]{36}$/) }]);
     const env = Object.fromEntries(c.environment.map((e: { name: string; value: string }) => [e.name, e.value]));
-    expect(env).toMatchObject({ NODE_ENV: "production", DATABASE_USER: "app", DATABASE_SSLMODE: "require", OBJECT_STORE_BUCKET: expect.stringMatching(/^shop-dev-files-/), OBJECT_STORE_ENDPOINT: "https://s3.eu-west-2.amazonaws.com" });
+    expect(env).toMatchObject({ NODE_ENV: "production", DATABASE_USER: "app", DATABASE_SSLMODE: "verify-full", DATABASE_SSLROOTCERT: "/etc/freehold/tls/database-ca.pem", OBJECT_STORE_BUCKET: expect.stringMatching(/^shop-dev-files-/), OBJECT_STORE_ENDPOINT: "https://s3.eu-west-2.amazonaws.com" });
     expect(env.DATABASE_PASSWORD).toBeUndefined();
   });
 
@@ -174,7 +176,7 @@ describe("web service on ECS Fargate", () => {
 
   const policy = (name: string) => json(one(name, "aws:iam/rolePolicy:RolePolicy").inputs.policy);
 
-  it("lets the execution role write only its own log group, and read only the linked database's master and role secrets through one grant per link", () => {
+  it("lets the execution role write only its own log group, and read only the linked database's role secret through one grant per link", () => {
     const logArn = "arn:aws:logs:eu-west-2:123456789012:log-group:/freehold/shop-dev/web";
     expect(one("web-execution-policy").inputs.role).toBe("shop-dev-web-exec");
     expect(policy("web-execution-policy").Statement).toEqual([
@@ -185,7 +187,7 @@ describe("web service on ECS Fargate", () => {
       {
         Effect: "Allow",
         Action: ["secretsmanager:GetSecretValue"],
-        Resource: [expect.stringMatching(/^arn:aws:secretsmanager:eu-west-2:\d{12}:secret:rds!db-/), expect.stringMatching(/^arn:aws:secretsmanager:eu-west-2:\d{12}:secret:freehold\/shop-dev\/db\/app-/)],
+        Resource: expect.stringMatching(/^arn:aws:secretsmanager:eu-west-2:\d{12}:secret:freehold\/shop-dev\/db\/app-/),
       },
     ]);
   });
@@ -212,7 +214,7 @@ describe("web service on ECS Fargate", () => {
 
   it("has no wildcard action in any IAM policy", () => {
     const docs = run.resources.filter((r) => r.type === "aws:iam/rolePolicy:RolePolicy").map((r) => json(r.inputs.policy));
-    expect(docs.length).toBe(6);
+    expect(docs.length).toBe(8);
     for (const d of docs) expect(d.Statement.length).toBeGreaterThan(0);
     for (const d of docs) for (const st of d.Statement) for (const a of st.Action) expect(a).not.toMatch(/\*/);
   });

@@ -5,7 +5,7 @@
  * PostgreSQL log group (the stack's retention), the master password managed by
  * RDS in Secrets Manager (administration only), and the passwords of the two
  * least-privilege application roles (the role model of @freehold/core, set up
- * by db-roles.ts) in Freehold's own secrets.
+ * by its role job, role-job.ts) in Freehold's own secrets.
  *
  * Changes apply when `up` runs (`applyImmediately`), not at the next
  * maintenance window; `vendor.aws.instance.applyImmediately: false` chooses the
@@ -22,6 +22,8 @@ import * as random from "@pulumi/random";
 import { componentTags, LOG_RETENTION_DAYS, names } from "./naming";
 import { type AwsPlatform, asPlatform } from "./network";
 import type { DatabaseResources } from "./resources";
+import { rdsCaBundle } from "./rds-ca";
+import { createRoleJob, type RoleJob } from "./role-job";
 import { chooseRds } from "./sizes";
 import { VendorArgs } from "./vendor";
 
@@ -58,17 +60,21 @@ export interface RoleCredentials {
   readonly versionId: pulumi.Output<string>;
 }
 
-/** What a linked web service needs from a database. */
+/** What a linking component (a web service, or any later kind) needs from a database. */
 export interface DatabaseHandle {
   readonly kind: "aws:rds";
   readonly securityGroupId: pulumi.Output<string>;
-  /** ARN of the RDS-managed master user secret (JSON with username and password): the setup container only. */
-  readonly masterSecretArn: pulumi.Output<string>;
-  readonly masterUsername: string;
   readonly host: pulumi.Output<string>;
   readonly port: number;
   readonly databaseName: string;
   readonly roles: Readonly<Record<AppRole, RoleCredentials>>;
+  /** The server's certificate authorities (PEM), for verify-full: the region's RDS root CAs. */
+  readonly serverCa?: string;
+  /**
+   * The database's role job, made by the first component that links to the
+   * database and shared by the rest: its `ready` resolves once the roles exist.
+   */
+  roleJob(): RoleJob;
 }
 
 export function isDatabaseHandle(h: unknown): h is DatabaseHandle {
@@ -220,17 +226,35 @@ export function createDatabase(req: DatabaseRequest): DatabaseResult {
 
   const roles = { readWrite: roleSecret(req, platform, "readWrite", tags), read: roleSecret(req, platform, "read", tags) };
   const masterSecretArn = instance.masterUserSecrets.apply((s) => s?.[0]?.secretArn ?? "");
+  const serverCa = rdsCaBundle(region);
+  let job: RoleJob | undefined;
   const handle: DatabaseHandle = {
     kind: "aws:rds",
     securityGroupId: sg.id,
-    masterSecretArn,
-    masterUsername: MASTER_USERNAME,
     host: instance.address,
     port: POSTGRES_PORT,
     databaseName: spec.databaseName,
     roles: {
       readWrite: { username: roles.readWrite.username, secretArn: roles.readWrite.secretArn, versionId: roles.readWrite.versionId },
       read: { username: roles.read.username, secretArn: roles.read.secretArn, versionId: roles.read.versionId },
+    },
+    ...(serverCa ? { serverCa } : {}),
+    roleJob() {
+      job ??= createRoleJob({
+        req,
+        platform,
+        tags,
+        instance,
+        host: instance.address,
+        port: POSTGRES_PORT,
+        databaseName: spec.databaseName,
+        masterUser: MASTER_USERNAME,
+        masterSecretArn,
+        databaseSecurityGroupId: sg.id,
+        roles: { readWrite: roles.readWrite, read: roles.read },
+        ...(serverCa ? { serverCa } : {}),
+      });
+      return job;
     },
   };
   return {
@@ -240,6 +264,7 @@ export function createDatabase(req: DatabaseRequest): DatabaseResult {
     // The neutral outputs are the application's read-write role, not the master user.
     username: pulumi.output(roles.readWrite.username),
     password: roles.readWrite.password,
+    ...(serverCa ? { serverCa: pulumi.output(serverCa) } : {}),
     handle,
     resources: {
       securityGroup: sg,
@@ -264,8 +289,8 @@ export function createDatabase(req: DatabaseRequest): DatabaseResult {
         multiAz: spec.highAvailability,
         storage: `gp3, encrypted: ${spec.storageGiB} GiB when created, then grown by RDS storage autoscaling up to ${maxStorageGiB(spec.storageGiB)} GiB (a new storageGiB moves that ceiling)`,
         backupRetentionDays: spec.backups.retentionDays,
-        tls: "required (rds.force_ssl=1)",
-        applications: `connect as role ${APP_ROLES.readWrite} (read-write) or ${APP_ROLES.read} (read-only), set up by each linked service's tasks; passwords in Freehold's Secrets Manager secrets`,
+        tls: serverCa ? `required (rds.force_ssl=1); linked services verify the server (verify-full) against the ${region} RDS root CAs (${CA_CERT_IDENTIFIER})` : "required (rds.force_ssl=1)",
+        applications: `connect as role ${APP_ROLES.readWrite} (read-write) or ${APP_ROLES.read} (read-only), set up by the database's role job (a one-off Fargate task run by up, once a component links to the database); passwords in Freehold's Secrets Manager secrets`,
         administration: `master user ${MASTER_USERNAME}, password managed and rotated by RDS in Secrets Manager`,
         logs: `CloudWatch Logs ${names.rdsLogGroup(identifier, "postgresql")} and ${names.rdsLogGroup(identifier, "upgrade")}, ${LOG_RETENTION_DAYS} days`,
         keptOnDelete: keep ? "a final snapshot (until you delete it) and the automated backups (for their retention period)" : "nothing: the backups are deleted with the instance",

@@ -78,8 +78,16 @@ export const names = {
     return physicalName([stack, "db"], { maxLength: 255 });
   },
   /** IAM role: at most 64 characters. */
-  role(stack: string, component: string, kind: "exec" | "task"): string {
+  role(stack: string, component: string, kind: "exec" | "task" | "run" | "flow-logs"): string {
     return physicalName([stack, component, kind], { maxLength: 64 });
+  },
+  /** Lambda function: 1-64 letters, digits, hyphens and underscores, unique per region. https://docs.aws.amazon.com/lambda/latest/api/API_CreateFunction.html */
+  lambdaFunction(stack: string, component: string, role: string): string {
+    return physicalName([stack, component, role], { maxLength: 64 });
+  },
+  /** The log group Lambda writes a function's logs to (created first, with retention). */
+  lambdaLogGroup(functionName: string): string {
+    return `/aws/lambda/${functionName}`;
   },
   /** Security group name: up to 255 characters, must not begin with "sg-". */
   securityGroup(stack: string, component: string, role: string): string {

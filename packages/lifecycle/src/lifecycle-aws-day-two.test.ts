@@ -12,6 +12,7 @@ import { describe, expect, it } from "vitest";
 import { World } from "./engine";
 import { planStack } from "./plan";
 import { Harness } from "./scenarios";
+import { CONFORMANCE_STACKS } from "./stacks";
 
 const DOMAIN_STACK = `
 name: portal
@@ -165,5 +166,18 @@ describe("what a destroy leaves of a database", () => {
     expect(h.destroy("destroy").outcome).toBe("ok");
     expect(world.objectsOf("aws")).toEqual([]);
     expect((await h.up("up again", spec)).outcome).toBe("ok");
+  });
+});
+
+describe("the AWS rule book covers the backend", () => {
+  it("has a rule for every resource type the AWS backend plans for the conformance stacks", async () => {
+    const types = new Set<string>();
+    for (const text of Object.values(CONFORMANCE_STACKS)) {
+      const planned = await planStack(parseStack(text), "aws", "dev", { [`${parseStack(text).name}:registryToken`]: "t" });
+      if (!planned.ok) throw new Error(planned.error);
+      for (const r of planned.plan.resources) if (r.custom) types.add(r.type);
+    }
+    const covered = { ...RULES.aws.types, ...RULES.aws.companions };
+    expect([...types].filter((t) => !covered[t]).sort()).toEqual([]);
   });
 });

@@ -80,6 +80,9 @@ const DOC = {
   cfDistribution: "https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_DistributionConfig.html",
   cfQuotas: "https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/cloudfront-limits.html",
   autoscaling: "https://docs.aws.amazon.com/autoscaling/application/APIReference/API_RegisterScalableTarget.html",
+  lambdaCreate: "https://docs.aws.amazon.com/lambda/latest/api/API_CreateFunction.html",
+  lambdaRuntimes: "https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html",
+  lambdaInvocation: "https://www.pulumi.com/registry/packages/aws/api-docs/lambda/invocation/",
   autoscalingPolicy: "https://docs.aws.amazon.com/autoscaling/application/APIReference/API_PutScalingPolicy.html",
   tags: "https://docs.aws.amazon.com/tag-editor/latest/userguide/tagging.html",
   regions: "https://docs.aws.amazon.com/general/latest/gr/rande.html",
@@ -99,6 +102,8 @@ const T = {
   sgIngress: "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
   sgEgress: "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule",
   cluster: "aws:ecs/cluster:Cluster",
+  lambdaFn: "aws:lambda/function:Function",
+  invocation: "aws:lambda/invocation:Invocation",
   service: "aws:ecs/service:Service",
   taskDef: "aws:ecs/taskDefinition:TaskDefinition",
   logGroup: "aws:cloudwatch/logGroup:LogGroup",
@@ -543,6 +548,35 @@ const containers: Record<string, TypeRule> = {
     ],
     replaceOn: forceNew("logs", "group.go", "name", "logGroupClass"),
   },
+  [T.lambdaFn]: {
+    title: "Lambda function",
+    source: DOC.lambdaCreate,
+    identity: { field: "name", scope: "region", source: DOC.lambdaCreate },
+    checks: [
+      nameCheck("name", 1, 64, /^[A-Za-z0-9_-]+$/, DOC.lambdaCreate),
+      { path: "timeout", source: DOC.lambdaCreate, test: (v) => (v !== undefined && (Number(v) < 1 || Number(v) > 900) ? `${str(v)} s is outside 1-900` : undefined) },
+      { path: "memorySize", source: DOC.lambdaCreate, test: (v) => (v !== undefined && (Number(v) < 128 || Number(v) > 10240) ? `${str(v)} MB is outside 128-10240` : undefined) },
+      {
+        path: "runtime",
+        source: DOC.lambdaRuntimes,
+        // Runtimes Lambda no longer lets anyone create a function with (Node.js 20 and older).
+        test: (v) => (/^nodejs(1\d|20)\.x$/.test(str(v)) ? `InvalidParameterValueException: The runtime parameter of ${str(v)} is no longer supported for creating or updating AWS Lambda functions` : undefined),
+      },
+    ],
+    replaceOn: forceNew("lambda", "function.go", "name", "packageType"),
+    notes: [`a runtime past its deprecation can no longer be used to create or update a function (Node.js 20 and older) ([source](${DOC.lambdaRuntimes}))`],
+  },
+  [T.invocation]: {
+    title: "Lambda invocation (the provider's RequestResponse call, no AWS object)",
+    source: DOC.lambdaInvocation,
+    // CREATE_ONLY (the default): a new input, function, qualifier or trigger invokes the function again, as a replacement.
+    replaceOn: [...forceNew("lambda", "invocation.go", "functionName", "qualifier", "triggers"), { path: "input", source: `${TF}/lambda/invocation.go` }],
+    notes: [
+      `invokes the function when created or replaced, and fails when the function returns an error (the up fails) ([source](${DOC.lambdaInvocation}))`,
+      `a function that starts an ECS task relies on its role's and the task's grants: started less than 10 s after one of their policies changed, it can be refused ([source](${DOC.iamConsistency}))`,
+    ],
+    beforeCreate: (obj, ctx) => invocationGrantsSettled(obj, ctx),
+  },
   [T.scalingTarget]: {
     title: "Application Auto Scaling scalable target",
     source: DOC.autoscaling,
@@ -624,11 +658,25 @@ function unreachableTasks(svc: CloudObject, ctx: RuleContext): string | undefine
 function grantsSettled(obj: CloudObject, ctx: RuleContext): string | undefined {
   const task = refs(ctx, obj, "taskDefinition")[0];
   if (!task) return undefined;
-  const roles = [...(task.references.executionRoleArn ?? []), ...(task.references.taskRoleArn ?? [])];
+  return pendingGrants(ctx, obj, taskRoles(task), `ECS service ${obj.name} starts tasks`, "the first tasks can fail to pull their secrets or reach their bucket");
+}
+
+const taskRoles = (task: CloudObject) => [...(task.references.executionRoleArn ?? []), ...(task.references.taskRoleArn ?? [])];
+
+/** A start that relies on policies of these roles, less than IAM's propagation time after one of them changed. */
+function pendingGrants(ctx: RuleContext, obj: CloudObject, roles: string[], what: string, consequence: string): string | undefined {
   const start = Number(obj.facts.changedAt ?? 0);
   const pending = live(ctx, T.rolePolicy).filter((p) => (p.references.role ?? []).some((r) => roles.includes(r)) && start - Number(p.facts.changedAt ?? 0) < IAM_SECONDS);
   if (!pending.length) return undefined;
-  return `ECS service ${obj.name} starts tasks ${Math.round(start - Math.max(...pending.map((p) => Number(p.facts.changedAt ?? 0))))} s after the policies ${pending.map((p) => str(p.inputs.name)).join(", ")} were put on its roles; IAM changes are eventually consistent, so the first tasks can fail to pull their secrets or reach their bucket. Wait for the grants (a time:Sleep between them) [${DOC.iamConsistency}]`;
+  return `${what} ${Math.round(start - Math.max(...pending.map((p) => Number(p.facts.changedAt ?? 0))))} s after the policies ${pending.map((p) => str(p.inputs.name)).join(", ")} were put on its roles; IAM changes are eventually consistent, so ${consequence}. Wait for the grants (a time:Sleep between them) [${DOC.iamConsistency}]`;
+}
+
+/** A Lambda invocation that runs an ECS task: the function's role and the task's roles must have their grants in effect. */
+function invocationGrantsSettled(obj: CloudObject, ctx: RuleContext): string | undefined {
+  const fns = refs(ctx, obj, "functionName").filter((o) => o.type === T.lambdaFn);
+  const tasks = refs(ctx, obj, "input").filter((o) => o.type === T.taskDef);
+  const roles = [...fns.flatMap((f) => f.references.role ?? []), ...tasks.flatMap(taskRoles)];
+  return pendingGrants(ctx, obj, roles, `the Lambda invocation ${obj.key} runs its function (and the function its task)`, "the function can be refused ecs:RunTask or the task its secrets, and the up fails");
 }
 
 /** IAM documents eventual consistency without a bound: the least wait this simulator accepts. */
