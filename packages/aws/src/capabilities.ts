@@ -70,14 +70,14 @@ export const CAPABILITIES: readonly Capability[] = [
   },
   {
     feature: "web-service.ip-allow-list",
-    support: "none",
-    note: "Not offered by this backend yet: a public service is reachable from any address",
+    support: "full",
+    note: "AWS WAF on the service's front door (the load balancer with a domain, the CloudFront distribution without one): IP sets per address family and a first rule that blocks (403) every other address. About $6 a month plus $0.60 per million requests (web ACL $5, rule $1). Behind CloudFront the web ACL is kept by AWS in us-east-1, which a residency check names; set a domain for one in the stack's region",
     source: "https://docs.aws.amazon.com/waf/latest/developerguide/waf-ip-set-managing.html",
   },
   {
     feature: "web-service.web-application-firewall",
-    support: "none",
-    note: "Not offered by this backend yet",
+    support: "full",
+    note: "AWS WAF on the service's front door with AWS managed rule groups: core rule set (its 8 KB request-body limit only counts, so uploads work), known bad inputs, SQL injection, Amazon IP reputation list. About $9 a month plus $0.60 per million requests (web ACL $5, four rule groups $1 each); behind CloudFront the web ACL is kept by AWS in us-east-1",
     source: "https://docs.aws.amazon.com/waf/latest/developerguide/aws-managed-rule-groups-baseline.html",
   },
   {

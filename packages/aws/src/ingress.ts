@@ -25,6 +25,7 @@ import { names } from "./naming";
 import type { AwsPlatform, WebPlatform } from "./network";
 import type { WebServiceResources } from "./resources";
 import type { VendorArgs } from "./vendor";
+import { associate, createFirewall, distributionWebAcl, type Firewall } from "./waf";
 
 export type Ingress = "alb-https" | "cloudfront" | "private";
 
@@ -78,7 +79,10 @@ export interface IngressResult {
 }
 
 /** How requests reach the tasks, by role. */
-export type IngressResources = Pick<WebServiceResources, "loadBalancerSecurityGroup" | "loadBalancer" | "targetGroup" | "httpListener" | "httpsListener" | "certificate" | "certificateValidation" | "vpcOrigin" | "distribution">;
+export type IngressResources = Pick<
+  WebServiceResources,
+  "loadBalancerSecurityGroup" | "loadBalancer" | "targetGroup" | "httpListener" | "httpsListener" | "certificate" | "certificateValidation" | "vpcOrigin" | "distribution" | "webAcl" | "allowListV4" | "allowListV6" | "webAclAssociation"
+>;
 
 /** Security group rules of the load balancer, by ingress. */
 function loadBalancerIngress(ingress: Ingress, net: WebPlatform, platform: AwsPlatform): ec2.SecurityGroupArgs["ingress"] {
@@ -160,16 +164,22 @@ export function createIngress(req: WebServiceRequest, platform: AwsPlatform, net
     }),
     opts,
   );
-  const front = ingress === "alb-https" ? httpsFront(req, platform, alb, targetGroup, vendor, tags) : internalFront(req, platform, alb, targetGroup, vendor, tags, ingress);
+  // ipAllowList and webApplicationFirewall (public services only: the model refuses them on a private one).
+  const firewall = ingress === "private" ? undefined : createFirewall(req, ingress === "cloudfront" ? "CLOUDFRONT" : "REGIONAL", region, tags);
+  if (firewall && ingress === "alb-https") associate(req, firewall, alb, region);
+  const front = ingress === "alb-https" ? httpsFront(req, platform, alb, targetGroup, vendor, tags) : internalFront(req, platform, alb, targetGroup, vendor, tags, ingress, firewall);
   return {
     loadBalancerSecurityGroup: lbSg,
     targetGroup,
     ...front,
-    resources: { loadBalancerSecurityGroup: lbSg, loadBalancer: alb, targetGroup, ...front.resources },
+    details: { ...front.details, ...firewall?.details },
+    resources: { loadBalancerSecurityGroup: lbSg, loadBalancer: alb, targetGroup, ...front.resources, ...firewall?.resources },
   };
 }
 
-type Front = Omit<IngressResult, "loadBalancerSecurityGroup" | "targetGroup" | "resources"> & { resources: Omit<IngressResources, "loadBalancerSecurityGroup" | "loadBalancer" | "targetGroup"> };
+type Front = Omit<IngressResult, "loadBalancerSecurityGroup" | "targetGroup" | "resources"> & {
+  resources: Omit<IngressResources, "loadBalancerSecurityGroup" | "loadBalancer" | "targetGroup" | "webAcl" | "allowListV4" | "allowListV6" | "webAclAssociation">;
+};
 
 /** A public service with a domain: ACM certificate, HTTPS listener, HTTP redirect, and the DNS records to create. */
 function httpsFront(req: WebServiceRequest, platform: AwsPlatform, alb: lb.LoadBalancer, targetGroup: lb.TargetGroup, vendor: VendorArgs, tags: Record<string, string>): Front {
@@ -240,7 +250,7 @@ export function domainRecords(domain: string, options: ReadonlyArray<{ resourceR
 }
 
 /** An internal load balancer: plain HTTP inside the VPC, with CloudFront in front for a public service. */
-function internalFront(req: WebServiceRequest, platform: AwsPlatform, alb: lb.LoadBalancer, targetGroup: lb.TargetGroup, vendor: VendorArgs, tags: Record<string, string>, ingress: Ingress): Front {
+function internalFront(req: WebServiceRequest, platform: AwsPlatform, alb: lb.LoadBalancer, targetGroup: lb.TargetGroup, vendor: VendorArgs, tags: Record<string, string>, ingress: Ingress, firewall?: Firewall): Front {
   const { name, stack } = req;
   const opts = { parent: req.parent };
   const http = new lb.Listener(
@@ -292,6 +302,7 @@ function internalFront(req: WebServiceRequest, platform: AwsPlatform, alb: lb.Lo
       },
       restrictions: { geoRestriction: { restrictionType: "none" } },
       viewerCertificate: { cloudfrontDefaultCertificate: true },
+      ...distributionWebAcl(firewall),
       tags,
     }),
     opts,

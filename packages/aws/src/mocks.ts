@@ -115,6 +115,18 @@ export const mocks: BackendMocks = {
       }
       case "aws:secretsmanager/secretVersion:SecretVersion":
         return { versionId: `${h}-0000-4000-8000-${h}0000`.slice(0, 36), versionStages: ["AWSCURRENT"] };
+      case "aws:wafv2/webAcl:WebAcl":
+      case "aws:wafv2/ipSet:IpSet": {
+        const scope = inputs.scope === "CLOUDFRONT" ? "global" : "regional";
+        const kind = type === "aws:wafv2/webAcl:WebAcl" ? "webacl" : "ipset";
+        return { arn: `arn:aws:wafv2:${region}:${ACCOUNT}:${scope}/${kind}/${str(inputs.name, name)}/${h}-0000-4000-8000-${h}0000`, id: `${h}-0000-4000-8000-${h}0000`, lockToken: h };
+      }
+      case "aws:lambda/function:Function": {
+        const fn = str(inputs.name, name);
+        return { arn: `arn:aws:lambda:${region}:${ACCOUNT}:function:${fn}`, invokeArn: `arn:aws:apigateway:${region}:lambda:path/2015-03-31/functions/arn:aws:lambda:${region}:${ACCOUNT}:function:${fn}/invocations`, version: "$LATEST", qualifiedArn: `arn:aws:lambda:${region}:${ACCOUNT}:function:${fn}:$LATEST` };
+      }
+      case "aws:lambda/invocation:Invocation":
+        return { result: JSON.stringify({ task: `arn:aws:ecs:${region}:${ACCOUNT}:task/${h}`, exitCode: 0 }) };
       case "random:index/randomPassword:RandomPassword":
         // Letters and digits, as the backend asks for: deterministic per resource.
         return { result: `Mock${createHash("sha256").update(name).digest("hex").slice(0, 36)}` };

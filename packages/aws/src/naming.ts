@@ -106,6 +106,10 @@ export const names = {
   logGroup(stack: string, component: string): string {
     return `/freehold/${stack}/${component}`;
   },
+  /** AWS WAF web ACL and IP set names: 1-128 letters, digits, hyphens and underscores, unique per scope and region (the IP sets add `-v4`/`-v6`). https://docs.aws.amazon.com/waf/latest/APIReference/API_CreateWebACL.html */
+  waf(stack: string, component: string): string {
+    return physicalName([stack, component], { maxLength: 120 });
+  },
   /** CloudFront VPC origin name (kept within 64 characters). */
   vpcOrigin(stack: string, component: string): string {
     return physicalName([stack, component], { maxLength: 64 });

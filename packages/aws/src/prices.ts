@@ -209,6 +209,18 @@ const bucket: ResourcePricer = (r, ctx) => {
   return lines;
 };
 
+/** An AWS WAF web ACL: the ACL, each of its rules (a managed rule group is one), and every request it inspects (all the service's requests). */
+const webAcl: ResourcePricer = (r, ctx) => {
+  const c = ctx.component;
+  const u = c ? ctx.usageOf({ name: c.name, kind: "web-service" }) : { requestsMillions: 0 };
+  const rules = Array.isArray(r.inputs.rules) ? r.inputs.rules.length : 0;
+  return [
+    costLine("AWS WAF web ACL", 1, ctx.prices.get("waf.webAcl")),
+    costLine(`AWS WAF rules and managed rule groups (${rules})`, rules, ctx.prices.get("waf.rule")),
+    costLine(`AWS WAF requests inspected (${u.requestsMillions} M)`, u.requestsMillions, ctx.prices.get("waf.requests"), "usage"),
+  ];
+};
+
 const secret: ResourcePricer = (r, ctx) => [costLine(`Secrets Manager secret (${str(r.inputs.name) ?? r.name})`, 1, ctx.prices.get("secrets.secret"))];
 
 const FREE = "no charge of its own";
@@ -226,6 +238,7 @@ export const pricing: BackendPricing = {
     "aws:cloudwatch/logGroup:LogGroup": logGroup,
     "aws:s3/bucket:Bucket": bucket,
     "aws:secretsmanager/secret:Secret": secret,
+    "aws:wafv2/webAcl:WebAcl": webAcl,
   },
   free: {
     "aws:ec2/vpc:Vpc": `${FREE}: VPCs, subnets and route tables are free (https://aws.amazon.com/vpc/pricing/)`,
@@ -237,6 +250,8 @@ export const pricing: BackendPricing = {
     "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": `${FREE} (VPC pricing)`,
     "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule": `${FREE} (VPC pricing)`,
     "aws:lambda/function:Function": `${FREE} in practice: the role job's function runs for a minute or two when a database's roles change, within Lambda's monthly free tier of 400,000 GB-seconds (https://aws.amazon.com/lambda/pricing/); its Fargate task runs as briefly, a fraction of a cent`,
+    "aws:wafv2/ipSet:IpSet": `${FREE}: IP sets have no charge; the rule that uses one is billed on the web ACL`,
+    "aws:wafv2/webAclAssociation:WebAclAssociation": `${FREE}: configuration of the web ACL`,
     "aws:lambda/invocation:Invocation": `${FREE}: the provider's call to the function during \`up\`, billed (if at all) as the function's requests`,
     "aws:ecs/cluster:Cluster": `${FREE}: ECS has no charge; Fargate tasks are billed on the service`,
     "aws:ecs/taskDefinition:TaskDefinition": `${FREE}: billed as the service's running tasks`,

@@ -15,6 +15,7 @@ import type * as rds from "@pulumi/aws/rds";
 import type * as s3 from "@pulumi/aws/s3";
 import type * as secretsmanager from "@pulumi/aws/secretsmanager";
 import type * as vpc from "@pulumi/aws/vpc";
+import type * as wafv2 from "@pulumi/aws/wafv2";
 import type * as pulumi from "@pulumi/pulumi";
 import type * as random from "@pulumi/random";
 import type * as time from "@pulumiverse/time";
@@ -48,6 +49,11 @@ export interface WebServiceResources {
   registrySecret?: secretsmanager.Secret;
   registrySecretValue?: secretsmanager.SecretVersion;
   registryAccess?: iam.RolePolicy;
+  /** With ipAllowList or webApplicationFirewall: the web ACL, its IP sets (one per address family) and, with a domain, its association with the load balancer. */
+  webAcl?: wafv2.WebAcl;
+  allowListV4?: wafv2.IpSet;
+  allowListV6?: wafv2.IpSet;
+  webAclAssociation?: wafv2.WebAclAssociation;
   /** With scaling.max above scaling.min. */
   scalingTarget?: appautoscaling.Target;
   scalingPolicy?: appautoscaling.Policy;

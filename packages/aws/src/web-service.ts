@@ -4,7 +4,7 @@
  * autoscaling (here). Tasks always run in the private subnets without public
  * IPs.
  */
-import { degrade, type LinkTarget, type WebServiceRequest, type WebServiceResult } from "@freehold/core";
+import type { LinkTarget, WebServiceRequest, WebServiceResult } from "@freehold/core";
 import { SpecError, UnsupportedFeatureError } from "@freehold/model";
 import * as appautoscaling from "@pulumi/aws/appautoscaling";
 import * as ec2 from "@pulumi/aws/ec2";
@@ -108,8 +108,6 @@ export function createWebService(req: WebServiceRequest): WebServiceResult {
   const physical = req.qualifiedName;
   const vendor = new VendorArgs(spec.vendor, name, WEB_SERVICE_ROLES);
   refuse(req, () => asPlatform(req.platform).web());
-  if (spec.ipAllowList) degrade(req, "aws", "web-service.ip-allow-list", "this backend does not restrict a service's ingress by address yet", "Remove ipAllowList");
-  if (spec.webApplicationFirewall) degrade(req, "aws", "web-service.web-application-firewall", "this backend puts no web application firewall in front of a service", "Remove webApplicationFirewall");
   const platform = asPlatform(req.platform);
   const size = chooseFargate(req.size, name);
   const net = platform.web();

@@ -85,6 +85,13 @@ const DOC = {
   lambdaInvocation: "https://www.pulumi.com/registry/packages/aws/api-docs/lambda/invocation/",
   autoscalingPolicy: "https://docs.aws.amazon.com/autoscaling/application/APIReference/API_PutScalingPolicy.html",
   tags: "https://docs.aws.amazon.com/tag-editor/latest/userguide/tagging.html",
+  wafWebAcl: "https://docs.aws.amazon.com/waf/latest/APIReference/API_CreateWebACL.html",
+  wafIpSet: "https://docs.aws.amazon.com/waf/latest/APIReference/API_CreateIPSet.html",
+  wafAssociate: "https://docs.aws.amazon.com/waf/latest/APIReference/API_AssociateWebACL.html",
+  wafDelete: "https://docs.aws.amazon.com/waf/latest/APIReference/API_DeleteWebACL.html",
+  wafCapacity: "https://docs.aws.amazon.com/waf/latest/developerguide/aws-waf-capacity-units.html",
+  wafCloudFront: "https://docs.aws.amazon.com/waf/latest/developerguide/how-aws-waf-works-resources.html",
+  wafManaged: "https://docs.aws.amazon.com/waf/latest/developerguide/aws-managed-rule-groups-list.html",
   regions: "https://docs.aws.amazon.com/general/latest/gr/rande.html",
   regionArgument: "https://registry.terraform.io/providers/hashicorp/aws/latest/docs/guides/enhanced-region-support",
 } as const;
@@ -132,6 +139,9 @@ const T = {
   bucketLifecycle: "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
   bucketCors: "aws:s3/bucketCorsConfiguration:BucketCorsConfiguration",
   bucketPolicy: "aws:s3/bucketPolicy:BucketPolicy",
+  webAcl: "aws:wafv2/webAcl:WebAcl",
+  ipSet: "aws:wafv2/ipSet:IpSet",
+  webAclAssociation: "aws:wafv2/webAclAssociation:WebAclAssociation",
 } as const;
 
 const TAG_CHARS = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
@@ -804,6 +814,82 @@ function emptyTargetGroup(ctx: RuleContext, previous: CloudObject, next: CloudOb
   return `listener now forwards to target group ${after.map((t) => t.name).join(", ")}, where no task is registered yet (ECS registers the service's tasks there only after the service is updated): every request gets 503 until then: ${OUTAGE} [${DOC.ecsAlb}]`;
 }
 
+// ---- web application firewall -------------------------------------------------------------------
+
+/** Web ACL capacity units of the AWS managed rule groups Freehold uses (an IP set reference costs 1). */
+const MANAGED_WCU: Record<string, number> = {
+  AWSManagedRulesCommonRuleSet: 700,
+  AWSManagedRulesKnownBadInputsRuleSet: 200,
+  AWSManagedRulesSQLiRuleSet: 200,
+  AWSManagedRulesAmazonIpReputationList: 25,
+};
+
+/** A WAF resource's scope and where it must live: CLOUDFRONT ones in us-east-1, REGIONAL ones in their resource's region. */
+const wafScope = (obj: CloudObject) => `${str(obj.inputs.scope)}:${obj.region}`;
+const CLOUDFRONT_WAF_REGION = "us-east-1";
+const cloudFrontScoped = (obj: CloudObject) => obj.inputs.scope === "CLOUDFRONT";
+const wafRegionCheck: Check = {
+  path: "scope",
+  source: DOC.wafCloudFront,
+  test: (v, obj) => (v === "CLOUDFRONT" && obj.region !== CLOUDFRONT_WAF_REGION ? `WAFInvalidParameterException: a CLOUDFRONT web ACL or IP set is created in ${CLOUDFRONT_WAF_REGION}, not ${obj.region}` : undefined),
+};
+
+const firewall: Record<string, TypeRule> = {
+  [T.webAcl]: {
+    title: "AWS WAF web ACL",
+    source: DOC.wafWebAcl,
+    identity: { field: "name", scope: wafScope, source: DOC.wafWebAcl },
+    checks: [
+      nameCheck("name", 1, 128, /^[\w-]+$/, DOC.wafWebAcl),
+      wafRegionCheck,
+      {
+        path: "rules",
+        source: DOC.wafCapacity,
+        test: (v) => {
+          const wcu = (Array.isArray(v) ? v : []).reduce((n: number, r: Record<string, unknown>) => {
+            const managed = valueAt(r, "statement.managedRuleGroupStatement.name");
+            return n + (typeof managed === "string" ? (MANAGED_WCU[managed] ?? 0) : 1);
+          }, 0);
+          return wcu > 5000 ? `WAFLimitsExceededException: ${wcu} web ACL capacity units; at most 5,000 (above 1,500 each further 500 is billed)` : undefined;
+        },
+      },
+    ],
+    replaceOn: forceNew("wafv2", "web_acl.go", "name", "namePrefix", "scope"),
+    inUseBy: [
+      { by: T.webAclAssociation, field: "webAclArn", error: "WAFAssociatedItemException: AWS WAF couldn't perform the operation because your resource is being used by another resource", source: DOC.wafDelete },
+      { by: T.distribution, field: "webAclId", error: "WAFAssociatedItemException: AWS WAF couldn't perform the operation because your resource is being used by another resource", source: DOC.wafDelete },
+    ],
+    notes: [
+      `a web ACL for CloudFront (scope CLOUDFRONT) lives in us-east-1, whatever the distribution's viewers ([source](${DOC.wafCloudFront}))`,
+      `a web ACL has 1,500 capacity units at the base price and at most 5,000; the managed groups Freehold uses take 700 (common), 200 (known bad inputs), 200 (SQL injection) and 25 (IP reputation) ([source](${DOC.wafCapacity}), [source](${DOC.wafManaged}))`,
+    ],
+  },
+  [T.ipSet]: {
+    title: "AWS WAF IP set",
+    source: DOC.wafIpSet,
+    identity: { field: "name", scope: wafScope, source: DOC.wafIpSet },
+    checks: [
+      nameCheck("name", 1, 128, /^[\w-]+$/, DOC.wafIpSet),
+      wafRegionCheck,
+      countCheck("addresses", 10000, "addresses", DOC.wafIpSet),
+      { path: "addresses[]", source: DOC.wafIpSet, test: (v) => (/\/0$/.test(str(v)) ? `${str(v)}: a range of /0 is not accepted in an IP set` : undefined) },
+    ],
+    replaceOn: forceNew("wafv2", "ip_set.go", "name", "namePrefix", "scope", "ipAddressVersion"),
+    inUseBy: [{ by: T.webAcl, field: "rules", error: "WAFAssociatedItemException: AWS WAF couldn't perform the operation because your resource is being used by another resource", source: DOC.wafIpSet }],
+  },
+  [T.webAclAssociation]: {
+    title: "AWS WAF web ACL association",
+    source: DOC.wafAssociate,
+    replaceOn: forceNew("wafv2", "web_acl_association.go", "resourceArn", "webAclArn"),
+    notes: [`a load balancer has at most one web ACL ([source](${DOC.wafAssociate}))`],
+    beforeCreate: (obj, ctx) => {
+      const target = obj.references.resourceArn?.[0];
+      const other = live(ctx, T.webAclAssociation).find((a) => a.key !== obj.key && a.references.resourceArn?.[0] === target);
+      return other ? `WAFUnavailableEntityException: the resource already has a web ACL (${other.key}) [${DOC.wafAssociate}]` : undefined;
+    },
+  },
+};
+
 // ---- identity and secrets ----------------------------------------------------------------------
 
 /** IAM counts policy characters without white space. */
@@ -1095,6 +1181,8 @@ const storage: Record<string, TypeRule> = {
 /** IAM and CloudFront are global services; the random and time providers' resources live nowhere. */
 const GLOBAL_TYPES = [T.role, T.rolePolicy, T.distribution, T.vpcOrigin, ...Object.keys(COMPANIONS)];
 
+const stackRegion = sameRegion(GLOBAL_TYPES, DOC.regions);
+
 export const AWS_RULES: CloudRules = {
   cloud: "aws",
   packages: ["aws"],
@@ -1116,7 +1204,11 @@ export const AWS_RULES: CloudRules = {
         return undefined;
       },
     },
-    sameRegion(GLOBAL_TYPES, DOC.regions, "every regional resource in the stack's region (its own `region` argument, else its provider's)"),
+    {
+      title: "every regional resource in the stack's region (its own `region` argument, else its provider's); a CLOUDFRONT-scope WAF resource in us-east-1, as AWS requires",
+      source: DOC.regions,
+      check: (obj, ctx) => (cloudFrontScoped(obj) && obj.type.startsWith("aws:wafv2/") ? undefined : stackRegion.check?.(obj, ctx)),
+    },
     {
       title: "a regional resource's `region` argument is an AWS region code",
       source: DOC.regionArgument,
@@ -1132,7 +1224,7 @@ export const AWS_RULES: CloudRules = {
     seconds: IAM_SECONDS,
     source: DOC.iamConsistency,
   },
-  types: { ...networking, ...containers, ...edge, ...identity, ...databases, ...storage },
+  types: { ...networking, ...containers, ...edge, ...firewall, ...identity, ...databases, ...storage },
 };
 
 /** Deletion of an instance records its final snapshot: the world adopts objects a rule makes. */
