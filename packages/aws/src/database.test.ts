@@ -127,8 +127,8 @@ describe("applications connect as least-privilege roles, never as the master use
 
 describe("the PostgreSQL log group", () => {
   it("are created by Freehold before the instance, under the names RDS exports the server and upgrade logs to, with the stack's retention", () => {
-    expect(one("db-logs").inputs).toMatchObject({ name: "/aws/rds/instance/shop-dev-db/postgresql", retentionInDays: 30, region: "eu-west-2" });
-    expect(one("db-upgrade-logs").inputs).toMatchObject({ name: "/aws/rds/instance/shop-dev-db/upgrade", retentionInDays: 30, region: "eu-west-2" });
+    expect(one("db-logs").inputs).toMatchObject({ name: "/aws/rds/instance/shop-dev-db/postgresql", retentionInDays: 365, region: "eu-west-2" });
+    expect(one("db-upgrade-logs").inputs).toMatchObject({ name: "/aws/rds/instance/shop-dev-db/upgrade", retentionInDays: 365, region: "eu-west-2" });
     expect(one("db-instance").options.dependsOn).toEqual([expect.stringContaining("db-logs"), expect.stringContaining("db-upgrade-logs")]);
     expect(one("db-instance").inputs.enabledCloudwatchLogsExports).toEqual(["postgresql", "upgrade"]);
   });

@@ -22,6 +22,7 @@ import * as ec2 from "@pulumi/aws/ec2";
 import * as lb from "@pulumi/aws/lb";
 import * as pulumi from "@pulumi/pulumi";
 import { names } from "./naming";
+import { ALB_LOG_PREFIX } from "./platform-logs";
 import type { AwsPlatform, WebPlatform } from "./network";
 import type { WebServiceResources } from "./resources";
 import type { VendorArgs } from "./vendor";
@@ -139,11 +140,14 @@ export function createIngress(req: WebServiceRequest, platform: AwsPlatform, net
       subnets: ingress === "alb-https" ? (net.publicSubnetIds as pulumi.Output<string>[]) : net.privateSubnetIds,
       securityGroups: [lbSg.id],
       dropInvalidHeaderFields: true,
+      // Access logs (FSBP ELB.5), in the stack's log bucket under alb/<component>/.
+      accessLogs: { bucket: platform.albLogs().bucket, prefix: `${ALB_LOG_PREFIX}/${physical}`, enabled: true },
       region,
       tags,
     }),
     // An internet-facing load balancer holds public addresses: the internet gateway must outlive it (DetachInternetGateway fails while they are mapped).
-    { ...opts, ...(ingress === "alb-https" && net.internetGateway ? { dependsOn: [net.internetGateway] } : {}) },
+    // Logging is checked when it is turned on: the bucket policy comes first.
+    { ...opts, dependsOn: [...platform.albLogsReady(), ...(ingress === "alb-https" && net.internetGateway ? [net.internetGateway] : [])] },
   );
   const hc = spec.healthCheck;
   const targetGroup = new lb.TargetGroup(
@@ -266,6 +270,7 @@ function internalFront(req: WebServiceRequest, platform: AwsPlatform, alb: lb.Lo
       details: { ingress: "internal Application Load Balancer (VPC only)", tls: "none: plain HTTP inside the VPC" },
     };
   }
+  const logs = platform.cdnLogs();
   const origin = new cloudfront.VpcOrigin(
     `${name}-vpc-origin`,
     vendor.apply("vpcOrigin", {
@@ -303,9 +308,11 @@ function internalFront(req: WebServiceRequest, platform: AwsPlatform, alb: lb.Lo
       restrictions: { geoRestriction: { restrictionType: "none" } },
       viewerCertificate: { cloudfrontDefaultCertificate: true },
       ...distributionWebAcl(firewall),
+      // Standard logs (FSBP CloudFront.5), in the stack's CloudFront log bucket under cdn/<component>/.
+      loggingConfig: { bucket: logs.bucket.bucketDomainName, prefix: `cdn/${req.qualifiedName}/`, includeCookies: false },
       tags,
     }),
-    opts,
+    { ...opts, dependsOn: logs.ready },
   );
   return {
     listeners: [http],

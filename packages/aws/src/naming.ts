@@ -116,8 +116,14 @@ export const names = {
   },
 };
 
-/** Days CloudWatch Logs keeps a stack's logs (services and databases). */
-export const LOG_RETENTION_DAYS = 30;
+/**
+ * Days a stack's logs are kept (services, databases, the role job, VPC flow
+ * logs, access logs): a year, so that an incident can be traced back over the
+ * period security reviews ask for (CIS AWS Foundations and the NIST 800-53
+ * control CloudWatch.16 ask for at least 365 days). Storage is priced in the
+ * estimate. https://docs.aws.amazon.com/securityhub/latest/userguide/cloudwatch-controls.html#cloudwatch-16
+ */
+export const LOG_RETENTION_DAYS = 365;
 
 /** Tags for a component's resources: the stack's tags plus the component name. */
 export function componentTags(stack: StackContext, component: string): Record<string, string> {

@@ -19,6 +19,7 @@ import {
 } from "@freehold/core";
 import type { Database, ObjectStore, WebService } from "@freehold/model";
 import { CAPABILITIES } from "./capabilities";
+import { LOG_RETENTION_DAYS } from "./naming";
 import { PRICE_API } from "./price-catalog";
 import { RDS_CLASSES } from "./sizes";
 import { PRICE_TABLE } from "./price-table";
@@ -179,11 +180,25 @@ export function grownStorage(allocated: number, max: number | undefined, dataGiB
   return Math.min(Math.max(allocated, needed), max ?? allocated);
 }
 
-/** A CloudWatch log group: the component's log volume ingested, and stored for its retention (a database's major-upgrade log is a few kilobytes per upgrade: none). */
-const logGroup: ResourcePricer = (r, ctx) => {
+/** Rejected-traffic records the VPC's flow log writes a month (REJECT only, 10-minute aggregation): an assumption, stated on the line. */
+export const FLOW_LOG_GIB = 1;
+
+/** Access-log data a load balancer or CloudFront writes per million requests, gzip-compressed as both deliver it (about 1 KB a record before compression): an assumption, stated on the line. */
+export const ACCESS_LOG_GIB_PER_MILLION = 0.1;
+
+/** A component's own log volume a month: a major-upgrade log or the role job's log is a few kilobytes a run (none); the VPC's flow log is assumed. */
+function logVolume(r: PlannedResource, ctx: PricingContext): number {
   const c = ctx.component;
-  const upgradeLog = (str(r.inputs.name) ?? "").endsWith("/upgrade");
-  const gib = !c || upgradeLog ? 0 : c.kind === "database" ? ctx.usageOf({ name: c.name, kind: "database" }).logGiB : c.kind === "web-service" ? ctx.usageOf({ name: c.name, kind: "web-service" }).logGiB : 0;
+  const name = str(r.inputs.name) ?? "";
+  if (name.endsWith("/vpc-flow-logs")) return FLOW_LOG_GIB;
+  if (!c || name.endsWith("/upgrade") || name.endsWith("-roles")) return 0;
+  if (c.kind === "database") return ctx.usageOf({ name: c.name, kind: "database" }).logGiB;
+  return c.kind === "web-service" ? ctx.usageOf({ name: c.name, kind: "web-service" }).logGiB : 0;
+}
+
+/** A CloudWatch log group: the component's log volume ingested, and stored for its retention. */
+const logGroup: ResourcePricer = (r, ctx) => {
+  const gib = logVolume(r, ctx);
   const retention = num(r.inputs.retentionInDays) ?? 3650;
   const stored = gib * Math.min(retention / 30, ctx.usage.months || 1);
   return [
@@ -192,9 +207,20 @@ const logGroup: ResourcePricer = (r, ctx) => {
   ];
 };
 
+/** The stack's access-log buckets: every web service's load balancer logs, and CloudFront's for a public service without a domain; kept for the stack's log retention. */
+function accessLogBucket(r: PlannedResource, ctx: PricingContext): CostLine[] {
+  const cdn = r.name.endsWith("-cdn-logs");
+  const services = ctx.components.filter((c) => c.spec.kind === "web-service" && (!cdn || (c.spec.public && !c.spec.domain)));
+  const monthly = services.reduce((a, c) => a + ctx.usageOf({ name: c.name, kind: "web-service" }).requestsMillions * ACCESS_LOG_GIB_PER_MILLION, 0);
+  const stored = monthly * Math.min(LOG_RETENTION_DAYS / 30, ctx.usage.months || 1);
+  const what = cdn ? "CloudFront standard logs" : "load balancer access logs";
+  return [costLine(`S3 Standard storage, ${what} (${ACCESS_LOG_GIB_PER_MILLION} GB per million requests, assumed)`, stored, ctx.prices.get("s3.standard"), "usage")];
+}
+
 /** An S3 bucket: current data (with growth), old versions where versioning is on, requests, and downloads straight from the bucket. */
 const bucket: ResourcePricer = (r, ctx) => {
   const c = ctx.component;
+  if (!c && /-(alb|cdn)-logs$/.test(r.name)) return accessLogBucket(r, ctx);
   if (c?.kind !== "object-store") return [];
   const u = ctx.usageOf({ name: c.name, kind: "object-store" });
   const versioned = ctx.resources.some((x) => x.type === "aws:s3/bucketVersioning:BucketVersioning" && x.parent === r.parent && (x.inputs.versioningConfiguration as { status?: string })?.status === "Enabled");
@@ -221,6 +247,18 @@ const webAcl: ResourcePricer = (r, ctx) => {
   ];
 };
 
+/** Container Insights metrics a cluster and each of its services publish (the cluster, service and task-family dimensions of the metrics ECS lists): an assumption, stated on the line. https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/Container-Insights-metrics-ECS.html */
+export const INSIGHTS_METRICS = { cluster: 12, service: 20 };
+
+/** An ECS cluster: free, but Container Insights (on by default) bills its metrics as custom metrics. */
+const cluster: ResourcePricer = (r, ctx) => {
+  const settings = Array.isArray(r.inputs.settings) ? (r.inputs.settings as Array<{ name?: string; value?: string }>) : [];
+  if (!settings.some((x) => x.name === "containerInsights" && x.value !== "disabled")) return [];
+  const services = ctx.resources.filter((x) => x.type === "aws:ecs/service:Service").length;
+  const metrics = INSIGHTS_METRICS.cluster + INSIGHTS_METRICS.service * services;
+  return [costLine(`Container Insights metrics (${metrics}: ${INSIGHTS_METRICS.cluster} for the cluster and ${INSIGHTS_METRICS.service} per service, assumed)`, metrics, ctx.prices.get("cw.metric"))];
+};
+
 const secret: ResourcePricer = (r, ctx) => [costLine(`Secrets Manager secret (${str(r.inputs.name) ?? r.name})`, 1, ctx.prices.get("secrets.secret"))];
 
 const FREE = "no charge of its own";
@@ -239,6 +277,7 @@ export const pricing: BackendPricing = {
     "aws:s3/bucket:Bucket": bucket,
     "aws:secretsmanager/secret:Secret": secret,
     "aws:wafv2/webAcl:WebAcl": webAcl,
+    "aws:ecs/cluster:Cluster": cluster,
   },
   free: {
     "aws:ec2/vpc:Vpc": `${FREE}: VPCs, subnets and route tables are free (https://aws.amazon.com/vpc/pricing/)`,
@@ -253,7 +292,9 @@ export const pricing: BackendPricing = {
     "aws:wafv2/ipSet:IpSet": `${FREE}: IP sets have no charge; the rule that uses one is billed on the web ACL`,
     "aws:wafv2/webAclAssociation:WebAclAssociation": `${FREE}: configuration of the web ACL`,
     "aws:lambda/invocation:Invocation": `${FREE}: the provider's call to the function during \`up\`, billed (if at all) as the function's requests`,
-    "aws:ecs/cluster:Cluster": `${FREE}: ECS has no charge; Fargate tasks are billed on the service`,
+    "aws:ec2/flowLog:FlowLog": `${FREE}: its records are billed as the flow-log group's ingestion and storage`,
+    "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup": `${FREE} (VPC pricing)`,
+    "aws:ec2/defaultNetworkAcl:DefaultNetworkAcl": `${FREE} (VPC pricing)`,
     "aws:ecs/taskDefinition:TaskDefinition": `${FREE}: billed as the service's running tasks`,
     "aws:appautoscaling/target:Target": `${FREE}: Application Auto Scaling has no charge`,
     "aws:appautoscaling/policy:Policy": `${FREE}: Application Auto Scaling has no charge`,

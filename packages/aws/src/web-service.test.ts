@@ -126,8 +126,8 @@ describe("the service's tasks", () => {
 
 describe("destroying in an order AWS accepts", () => {
   it("keeps the internet gateway until the internet-facing load balancer is gone", () => {
-    expect(one("site-lb").options.dependsOn).toEqual([expect.stringMatching(/InternetGateway::shop-igw$/)]);
-    expect(one("edge-lb").options.dependsOn).toEqual([]);
+    expect(one("site-lb").options.dependsOn).toEqual(expect.arrayContaining([expect.stringMatching(/InternetGateway::shop-igw$/)]));
+    expect(one("edge-lb").options.dependsOn.filter((u: string) => /InternetGateway/.test(u))).toEqual([]);
   });
 });
 
