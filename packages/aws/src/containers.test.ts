@@ -41,7 +41,7 @@ describe("the RDS certificate authorities", () => {
     });
     expect(run.outputs.ca).toBe(rdsCaBundle("eu-west-2"));
     const defs = JSON.parse(run.resources.find((r) => r.name === "web-task")?.inputs.containerDefinitions as string) as Array<Record<string, unknown>>;
-    const env = Object.fromEntries((defs[0]?.environment as Array<{ name: string; value: string }>).map((e) => [e.name, e.value]));
+    const env = Object.fromEntries(((defs[0]?.environment ?? []) as Array<{ name: string; value: string }>).map((e) => [e.name, e.value]));
     expect(env).toMatchObject({ DATABASE_SSLMODE: "verify-full", DATABASE_SSLROOTCERT: DATABASE_CA_PATH });
     const prepare = defs.find((c) => c.name === PREPARE_CONTAINER) as Record<string, unknown>;
     expect(prepare).toMatchObject({ image: ALPINE_IMAGE.ref, essential: false, readonlyRootFilesystem: true, user: "0:0", linuxParameters: { capabilities: { drop: ["ALL"] } } });

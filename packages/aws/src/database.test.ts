@@ -4,7 +4,7 @@
  * roles whose passwords RDS never rotates, the master login is for
  * administration only, and the PostgreSQL log group is Freehold's.
  */
-import { APP_ROLES, deployStack, type MockRun, type PlannedResource, ROLE_SETUP_SQL, registerBackend, runWithMocks } from "@freehold/core";
+import { APP_ROLES, deployStack, type MockRun, type PlannedResource, registerBackend, runWithMocks } from "@freehold/core";
 import { parseStack } from "@freehold/model";
 import { beforeAll, describe, expect, it } from "vitest";
 import { PREPARE_CONTAINER } from "./containers";

@@ -88,7 +88,7 @@ export type TaskResources = Pick<WebServiceResources, "logGroup" | "executionRol
 
 /** The roles, grants, registry secret, log group and task definition of one web service. */
 export function createTask(req: WebServiceRequest, platform: AwsPlatform, vendor: VendorArgs, linked: Linked, size: SizeChoice, tags: Record<string, string>): TaskResult {
-  const { name, spec, stack } = req;
+  const { name, stack } = req;
   const physical = req.qualifiedName;
   const region = platform.region;
   const opts = { parent: req.parent };

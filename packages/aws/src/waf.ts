@@ -24,7 +24,7 @@ import type * as cloudfront from "@pulumi/aws/cloudfront";
 import type * as lb from "@pulumi/aws/lb";
 import type * as types from "@pulumi/aws/types/input";
 import * as wafv2 from "@pulumi/aws/wafv2";
-import * as pulumi from "@pulumi/pulumi";
+import type * as pulumi from "@pulumi/pulumi";
 import { names } from "./naming";
 
 /** CLOUDFRONT-scope WAF resources live in US East (N. Virginia). https://docs.aws.amazon.com/waf/latest/developerguide/how-aws-waf-works-resources.html */

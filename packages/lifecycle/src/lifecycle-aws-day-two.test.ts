@@ -159,6 +159,46 @@ describe("the AWS rule book, corrected", () => {
   });
 });
 
+describe("the stack's own logs (flow logs, access logs, CloudFront logs)", () => {
+  const obj = (key: string, type: string, inputs: Record<string, unknown>, references: Record<string, string[]> = {}): CloudObject => ({ key, cloud: "aws", type, inputs, references, region: REGION, status: "live", createdAt: 0, facts: {} });
+  const withObjects = (...objs: CloudObject[]) => {
+    const world = new World(RULES);
+    for (const o of objs) world.objects.set(o.key, o);
+    return { objects: () => world.objectsOf("aws"), get: (k: string) => world.objects.get(k), now: 0, stackRegion: REGION, adopt: () => undefined };
+  };
+  const rules = RULES.aws.types;
+  const LB = "aws:lb/loadBalancer:LoadBalancer";
+  const bucket = obj("b", "aws:s3/bucket:Bucket", { bucket: "logs-1" });
+  const lb = obj("lb", LB, { name: "lb", accessLogs: { bucket: "logs-1", prefix: "alb/web", enabled: true } }, { accessLogs: ["b"] });
+
+  it("refuses a load balancer's access logs until the log bucket's policy lets Elastic Load Balancing write, as AWS checks when logging is turned on", () => {
+    const create = rules[LB]?.beforeCreate;
+    expect(create?.(lb, withObjects(bucket))).toMatch(/^InvalidConfigurationRequest: Access Denied for bucket: logs-1/);
+    const policy = obj("p", "aws:s3/bucketPolicy:BucketPolicy", { policy: JSON.stringify({ Statement: [{ Effect: "Allow", Principal: { AWS: "arn:aws:iam::652711504416:root" }, Action: ["s3:PutObject"] }] }) }, { bucket: ["b"] });
+    expect(create?.(lb, withObjects(bucket, policy))).toBeUndefined();
+  });
+
+  it("refuses CloudFront standard logs to a bucket with ACLs disabled", () => {
+    const cdn = obj("d", "aws:cloudfront/distribution:Distribution", { loggingConfig: { bucket: "logs-1.s3.amazonaws.com", prefix: "cdn/web/" } });
+    const create = rules["aws:cloudfront/distribution:Distribution"]?.beforeCreate;
+    const enforced = obj("o", "aws:s3/bucketOwnershipControls:BucketOwnershipControls", { rule: { objectOwnership: "BucketOwnerEnforced" } }, { bucket: ["b"] });
+    expect(create?.(cdn, withObjects(bucket, enforced))).toMatch(/does not enable ACL access/);
+    const preferred = obj("o", "aws:s3/bucketOwnershipControls:BucketOwnershipControls", { rule: { objectOwnership: "BucketOwnerPreferred" } }, { bucket: ["b"] });
+    expect(create?.(cdn, withObjects(bucket, preferred))).toBeUndefined();
+  });
+
+  it("lives through up, destroy and up again with access logs, CloudFront logs, flow logs and the adopted default group and ACL", async () => {
+    const spec = parseStack(`name: logged\ncomponents:\n  web: { kind: web-service, image: ghcr.io/example/web:1, public: true, domain: logged.example.gov.uk }\n  edge: { kind: web-service, image: ghcr.io/example/edge:1, public: true }\n`);
+    const { world, h, first } = await deployed(spec);
+    expect(first.error).toBeUndefined();
+    const types = world.objectsOf("aws").map((o) => o.type);
+    for (const t of ["aws:ec2/flowLog:FlowLog", "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup", "aws:ec2/defaultNetworkAcl:DefaultNetworkAcl"]) expect(types).toContain(t);
+    expect(h.destroy("destroy").outcome).toBe("ok");
+    expect(world.objectsOf("aws")).toEqual([]);
+    expect((await h.up("up again", spec)).outcome).toBe("ok");
+  });
+});
+
 describe("what a destroy leaves of a database", () => {
   it("leaves nothing when backups are not kept on delete: no final snapshot, no retained automated backups", async () => {
     const spec = parseStack("name: scratch\ncomponents:\n  db: { kind: database, deletionProtection: false, backups: { keepOnDelete: false } }\n");

@@ -87,9 +87,10 @@ describe("issue 13 over time", () => {
     const open = withDb("{ kind: database, deletionProtection: false }");
     const { world, h } = await deployed(open);
     const groups = world.objectsOf("aws").filter((o) => o.type === LOG_GROUP);
-    expect(groups.map((g) => [g.name, g.inputs.retentionInDays, Boolean(g.owner)])).toEqual([
-      ["/aws/rds/instance/db-only-dev-db/postgresql", 30, true],
-      ["/aws/rds/instance/db-only-dev-db/upgrade", 30, true],
+    expect(groups.map((g) => [g.name, g.inputs.retentionInDays, Boolean(g.owner)]).sort()).toEqual([
+      ["/aws/rds/instance/db-only-dev-db/postgresql", 365, true],
+      ["/aws/rds/instance/db-only-dev-db/upgrade", 365, true],
+      ["/freehold/db-only-dev/vpc-flow-logs", 365, true],
     ]);
     expect(h.destroy("destroy").outcome).toBe("ok");
     expect(world.objectsOf("aws").filter((o) => o.type === LOG_GROUP)).toEqual([]);

@@ -93,6 +93,13 @@ const DOC = {
   wafCloudFront: "https://docs.aws.amazon.com/waf/latest/developerguide/how-aws-waf-works-resources.html",
   wafManaged: "https://docs.aws.amazon.com/waf/latest/developerguide/aws-managed-rule-groups-list.html",
   regions: "https://docs.aws.amazon.com/general/latest/gr/rande.html",
+  flowLogs: "https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateFlowLogs.html",
+  flowLogsRole: "https://docs.aws.amazon.com/vpc/latest/userguide/flow-logs-iam-role.html",
+  defaultSg: "https://docs.aws.amazon.com/vpc/latest/userguide/default-security-group.html",
+  defaultNacl: "https://docs.aws.amazon.com/vpc/latest/userguide/default-network-acl.html",
+  tfDefaultSg: "https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/default_security_group",
+  elbAccessLogs: "https://docs.aws.amazon.com/elasticloadbalancing/latest/application/enable-access-logging.html",
+  cfLogs: "https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/standard-logging-legacy-s3.html",
   regionArgument: "https://registry.terraform.io/providers/hashicorp/aws/latest/docs/guides/enhanced-region-support",
 } as const;
 
@@ -142,6 +149,9 @@ const T = {
   webAcl: "aws:wafv2/webAcl:WebAcl",
   ipSet: "aws:wafv2/ipSet:IpSet",
   webAclAssociation: "aws:wafv2/webAclAssociation:WebAclAssociation",
+  flowLog: "aws:ec2/flowLog:FlowLog",
+  defaultSg: "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup",
+  defaultNacl: "aws:ec2/defaultNetworkAcl:DefaultNetworkAcl",
 } as const;
 
 const TAG_CHARS = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
@@ -223,6 +233,38 @@ const networking: Record<string, TypeRule> = {
       const dbs = referencing(ctx, obj, T.dbSubnetGroup, "subnetIds").flatMap((g) => referencing(ctx, g, T.db, "dbSubnetGroupName"));
       return dbs.length ? `DependencyViolation: The subnet has dependencies and cannot be deleted (network interfaces of DB instances ${dbs.map((d) => d.name).join(", ")}) [${DOC.ec2SubnetDelete}]` : undefined;
     },
+  },
+  [T.flowLog]: {
+    title: "VPC flow log",
+    source: DOC.flowLogs,
+    replaceOn: forceNew("ec2", "vpc_flow_log.go", "vpcId", "trafficType", "logDestination", "logDestinationType", "iamRoleArn", "maxAggregationInterval"),
+    notes: [
+      `delivery to CloudWatch Logs needs a role VPC Flow Logs may assume that can create streams and put events in the group; without it the flow log is created but delivers nothing (DeliverLogsStatus FAILED) ([source](${DOC.flowLogsRole}))`,
+      `maxAggregationInterval is 60 or 600 seconds ([source](${DOC.flowLogs}))`,
+    ],
+    checks: [{ path: "maxAggregationInterval", source: DOC.flowLogs, test: (v) => (v === undefined || [60, 600].includes(Number(v)) ? undefined : `${str(v)} is neither 60 nor 600`) }],
+  },
+  [T.defaultSg]: {
+    title: "VPC default security group (adopted)",
+    source: DOC.defaultSg,
+    replaceOn: forceNew("ec2", "vpc_default_security_group.go", "vpcId"),
+    notes: [
+      `every VPC has one that cannot be deleted; the provider adopts it, replaces its rules with the ones given (none: nothing may use it), and on destroy only forgets it ([source](${DOC.defaultSg}), [source](${DOC.tfDefaultSg}))`,
+    ],
+  },
+  [T.defaultNacl]: {
+    title: "VPC default network ACL (adopted)",
+    source: DOC.defaultNacl,
+    notes: [
+      `every VPC has one that cannot be deleted; the provider adopts it, replaces its entries, and on destroy only forgets it; rule numbers are 1-32766, evaluated lowest first ([source](${DOC.defaultNacl}))`,
+    ],
+    checks: [
+      {
+        path: "ingress",
+        source: DOC.defaultNacl,
+        test: (v) => (Array.isArray(v) && v.some((e) => Number((e as { ruleNo?: number }).ruleNo) < 1 || Number((e as { ruleNo?: number }).ruleNo) > 32766) ? "a rule number is outside 1-32766" : undefined),
+      },
+    ],
   },
   [T.igw]: {
     title: "internet gateway",
@@ -704,10 +746,14 @@ const edge: Record<string, TypeRule> = {
       countCheck("securityGroups", 5, "security groups", DOC.elbCreate),
     ],
     replaceOn: forceNew("elbv2", "load_balancer.go", "name", "internal", "loadBalancerType"),
-    notes: [`its subnets must be in at least two Availability Zones ([source](${DOC.elbCreate}))`],
+    notes: [
+      `its subnets must be in at least two Availability Zones ([source](${DOC.elbCreate}))`,
+      `turning access logs on checks the bucket at once: it must be in the load balancer's region, SSE-S3 encrypted, with a policy letting the region's Elastic Load Balancing account put objects, or the call fails (Access Denied for bucket) ([source](${DOC.elbAccessLogs}))`,
+    ],
     // Subnets of an existing network (literal ids) are not in the simulated world: only subnets Freehold made are checked.
     beforeCreate: (obj, ctx) =>
-      refs(ctx, obj, "subnets").length && zonesOf(ctx, obj, "subnets").size < 2 ? `ValidationError: At least two subnets in two different Availability Zones must be specified [${DOC.elbCreate}]` : undefined,
+      refs(ctx, obj, "subnets").length && zonesOf(ctx, obj, "subnets").size < 2 ? `ValidationError: At least two subnets in two different Availability Zones must be specified [${DOC.elbCreate}]` : accessLogProblem(obj, ctx),
+    beforeUpdate: (obj, _previous, ctx) => accessLogProblem(obj, ctx),
   },
   [T.tg]: {
     title: "target group",
@@ -789,6 +835,9 @@ const edge: Record<string, TypeRule> = {
     title: "CloudFront distribution",
     source: DOC.cfDistribution,
     checks: [textCheck("comment", 128, undefined, DOC.cfDistribution), countCheck("origins", 25, "origins", DOC.cfQuotas)],
+    notes: [`standard logging (legacy) to S3 writes through the bucket's ACL: a bucket with ACLs disabled (Object Ownership BucketOwnerEnforced) is refused ([source](${DOC.cfLogs}))`],
+    beforeCreate: (obj, ctx) => cdnLogProblem(obj, ctx),
+    beforeUpdate: (obj, _previous, ctx) => cdnLogProblem(obj, ctx),
   },
 };
 
@@ -1124,6 +1173,37 @@ const databases: Record<string, TypeRule> = {
 };
 
 // ---- object storage ----------------------------------------------------------------------------
+
+/** The live bucket of a name, and whether a live configuration of `type` points at it. */
+function bucketNamed(ctx: RuleContext, name: string): CloudObject | undefined {
+  return live(ctx, T.bucket).find((b) => b.inputs.bucket === name || b.name === name);
+}
+const configured = (ctx: RuleContext, bucket: CloudObject, type: string) => live(ctx, type).filter((c) => c.references.bucket?.includes(bucket.key));
+
+/** A load balancer's access logs: the bucket must exist in its region with a policy for Elastic Load Balancing before logging is turned on. */
+function accessLogProblem(obj: CloudObject, ctx: RuleContext): string | undefined {
+  const logs = obj.inputs.accessLogs as { bucket?: string; enabled?: boolean } | undefined;
+  if (!logs?.enabled || !logs.bucket) return undefined;
+  const bucket = bucketNamed(ctx, logs.bucket);
+  // A bucket the stack did not make (a literal name) is the user's to prepare.
+  if (!bucket && !obj.references.accessLogs?.length) return undefined;
+  const denied = `InvalidConfigurationRequest: Access Denied for bucket: ${logs.bucket}. Please check S3bucket permission [${DOC.elbAccessLogs}]`;
+  if (!bucket) return denied;
+  if (bucket.region !== obj.region) return `InvalidConfigurationRequest: The bucket ${logs.bucket} is not in the load balancer's region ${obj.region} [${DOC.elbAccessLogs}]`;
+  const policies = configured(ctx, bucket, T.bucketPolicy);
+  return policies.some((p) => str(p.inputs.policy).includes("s3:PutObject") && str(p.inputs.policy).includes(":root")) ? undefined : denied;
+}
+
+/** CloudFront's standard logs: the bucket (named by its domain) must have ACLs enabled. */
+function cdnLogProblem(obj: CloudObject, ctx: RuleContext): string | undefined {
+  const logging = obj.inputs.loggingConfig as { bucket?: string } | undefined;
+  if (!logging?.bucket) return undefined;
+  const bucket = bucketNamed(ctx, logging.bucket.replace(/\.s3(\.[a-z0-9-]+)?\.amazonaws\.com$/, ""));
+  if (!bucket) return undefined;
+  const ownership = configured(ctx, bucket, T.bucketOwnership)[0];
+  const rule = (ownership?.inputs.rule as { objectOwnership?: string } | undefined)?.objectOwnership ?? "BucketOwnerEnforced";
+  return rule === "BucketOwnerEnforced" ? `InvalidArgument: The S3 bucket that you specified for CloudFront logs does not enable ACL access: ${bucket.name ?? logging.bucket} [${DOC.cfLogs}]` : undefined;
+}
 
 const bucketScoped = (title: string, source: string, file: string, extra: Partial<TypeRule> = {}): TypeRule => ({
   title,
