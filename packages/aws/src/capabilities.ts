@@ -47,8 +47,8 @@ export const CAPABILITIES: readonly Capability[] = [
   {
     feature: "web-service.read-only-root-filesystem",
     support: "full",
-    note: "readonlyRootFilesystem in the container definition; a task-scoped volume is mounted on /tmp",
-    source: "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_definition_parameters.html",
+    note: "readonlyRootFilesystem in the container definition; /tmp is a tmpfs mount (mode 1777, nosuid, nodev; a quarter of the task's memory, 64 MiB to 2 GiB) that any user can write, as Fargate's task-scoped volumes are root-owned 0755",
+    source: "https://aws.amazon.com/about-aws/whats-new/2026/01/amazon-ecs-tmpfs-mounts-aws-fargate-managed-instances/",
   },
   {
     feature: "web-service.run-as-user",
