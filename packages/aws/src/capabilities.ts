@@ -23,7 +23,7 @@ export const CAPABILITIES: readonly Capability[] = [
   {
     feature: "web-service.custom-domain",
     support: "full",
-    note: "ACM certificate with DNS validation on an internet-facing ALB (TLS 1.2+, HSTS, HTTP redirected). The records to create, the validation CNAME and the domain's CNAME to the load balancer, are the component's `dnsRecords` output and are printed while `up` waits for validation (Freehold does not manage the DNS zone; an apex domain needs an alias record at the DNS provider)",
+    note: "ACM certificate with DNS validation on an internet-facing ALB (TLS 1.2+, HSTS, HTTP redirected). The records to create, the validation CNAME and the domain's record to the load balancer (a CNAME, or an ALIAS where the domain is the apex of its zone, as a <name>.service.gov.uk domain is: a load balancer has no fixed address), are the component's `dnsRecords` output and are printed while `up` waits for validation (Freehold does not manage the DNS zone)",
     source: "https://docs.aws.amazon.com/acm/latest/userguide/dns-validation.html",
   },
   {

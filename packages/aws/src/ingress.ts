@@ -16,6 +16,7 @@
  *   internal ALB cannot get a certificate without a domain: see capabilities).
  */
 import type { DnsRecord, WebServiceRequest } from "@freehold/core";
+import { isZoneApex } from "@freehold/model";
 import * as acm from "@pulumi/aws/acm";
 import * as cloudfront from "@pulumi/aws/cloudfront";
 import * as ec2 from "@pulumi/aws/ec2";
@@ -194,7 +195,7 @@ function httpsFront(req: WebServiceRequest, platform: AwsPlatform, alb: lb.LoadB
   const certificate = new acm.Certificate(`${name}-certificate`, vendor.apply("certificate", { domainName: domain, validationMethod: "DNS", keyAlgorithm: "RSA_2048", region, tags }), opts);
   const dnsRecords = pulumi
     .all([certificate.domainValidationOptions, alb.dnsName])
-    .apply(([options, lbName]) => domainRecords(domain, options ?? [], lbName));
+    .apply(([options, lbName]) => domainRecords(domain, options ?? [], lbName, spec.domainZone));
   // `up` waits for validation below: while the certificate is pending, say which records to create (the outputs come only at the end).
   pulumi.all([certificate.status, dnsRecords]).apply(([status, records]) => {
     if (status === "PENDING_VALIDATION") {
@@ -239,18 +240,30 @@ function httpsFront(req: WebServiceRequest, platform: AwsPlatform, alb: lb.LoadB
     details: {
       ingress: "internet-facing Application Load Balancer",
       tls: TLS_POLICY,
-      dns: "create the certificate's validation CNAME and a CNAME from the domain to the load balancer (dnsRecords)",
+      dns: isZoneApex(domain, spec.domainZone)
+        ? "create the certificate's validation CNAME and, at the zone apex, an alias (Route 53 alias, ALIAS/ANAME) from the domain to the load balancer (dnsRecords)"
+        : "create the certificate's validation CNAME and a CNAME from the domain to the load balancer (dnsRecords)",
     },
   };
 }
 
-/** The records a domain needs: ACM's validation CNAME(s), then the domain itself to the load balancer. */
-export function domainRecords(domain: string, options: ReadonlyArray<{ resourceRecordName?: string; resourceRecordType?: string; resourceRecordValue?: string }>, lbName: string): DnsRecord[] {
+/**
+ * The records a domain needs: ACM's validation CNAME(s), then the domain itself
+ * to the load balancer: a CNAME, or at the apex of its zone (where DNS allows no
+ * CNAME, RFC 1034 §3.6.2) an ALIAS, as a load balancer has no fixed address
+ * (https://docs.aws.amazon.com/elasticloadbalancing/latest/application/application-load-balancers.html#dns-name).
+ */
+export function domainRecords(
+  domain: string,
+  options: ReadonlyArray<{ resourceRecordName?: string; resourceRecordType?: string; resourceRecordValue?: string }>,
+  lbName: string,
+  zone?: string,
+): DnsRecord[] {
   const strip = (s: string) => s.replace(/\.$/, "");
   const validation = options.map(
     (o): DnsRecord => ({ name: strip(o.resourceRecordName ?? ""), type: "CNAME", value: strip(o.resourceRecordValue ?? ""), purpose: "certificate validation" }),
   );
-  return [...validation, { name: domain, type: "CNAME", value: lbName ?? "", purpose: "traffic" }];
+  return [...validation, { name: domain, type: isZoneApex(domain, zone) ? "ALIAS" : "CNAME", value: lbName ?? "", purpose: "traffic" }];
 }
 
 /** An internal load balancer: plain HTTP inside the VPC, with CloudFront in front for a public service. */

@@ -69,6 +69,13 @@ describe("a custom domain's DNS records are outputs (item 7)", () => {
     ]);
   });
 
+  it("gives an ALIAS to the load balancer, not a CNAME, at a zone apex: a <name>.service.gov.uk domain, or a domain that is its own domainZone", () => {
+    const lbName = "x-1.eu-west-2.elb.amazonaws.com";
+    expect(domainRecords("apply-for-a-permit.service.gov.uk", [], lbName)).toEqual([{ name: "apply-for-a-permit.service.gov.uk", type: "ALIAS", value: lbName, purpose: "traffic" }]);
+    expect(domainRecords("www.apply-for-a-permit.service.gov.uk", [], lbName)[0]?.type).toBe("CNAME");
+    expect(domainRecords("app.example.gov.uk", [], lbName, "app.example.gov.uk")[0]?.type).toBe("ALIAS");
+  });
+
   it("outputs the certificate's validation CNAME and the traffic CNAME to the load balancer, resolved in a plan", async () => {
     const records = await new Promise((resolve) => {
       runWithMocks("aws", () => {
