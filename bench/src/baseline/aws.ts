@@ -132,7 +132,7 @@ function guardVpc(stack: string, prefix: string, vpc: ec2.Vpc, account: Network[
             Effect: "Allow",
             Action: "sts:AssumeRole",
             Principal: { Service: "vpc-flow-logs.amazonaws.com" },
-            Condition: { StringEquals: { "aws:SourceAccount": a.accountId }, ArnLike: { "aws:SourceArn": `arn:${a.partition}:ec2:${region}:${a.accountId}:vpc-flow-log/*` } },
+            Condition: { ArnLike: { "aws:SourceArn": `arn:${a.partition}:ec2:${region}:${a.accountId}:vpc-flow-log/*` }, StringEquals: { "aws:SourceAccount": a.accountId } },
           },
         ],
       }),

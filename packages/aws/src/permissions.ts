@@ -83,37 +83,19 @@ export function executionRolePolicy(args: { logGroupArn: string; image: string }
  * https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html
  */
 export function ecsTasksTrust(args: { partition: string; region: string; accountId: string }): string {
-  return JSON.stringify({
-    Version: "2012-10-17",
-    Statement: [
-      {
-        Effect: "Allow",
-        Action: "sts:AssumeRole",
-        Principal: { Service: "ecs-tasks.amazonaws.com" },
-        Condition: {
-          ArnLike: { "aws:SourceArn": `arn:${args.partition}:ecs:${args.region}:${args.accountId}:*` },
-          StringEquals: { "aws:SourceAccount": args.accountId },
-        },
-      },
-    ],
-  });
+  return serviceTrust("ecs-tasks.amazonaws.com", `arn:${args.partition}:ecs:${args.region}:${args.accountId}:*`, args.accountId);
 }
 
 /** A role Lambda functions of this account assume (with the confused-deputy conditions AWS recommends). https://docs.aws.amazon.com/lambda/latest/dg/lambda-intro-execution-role.html */
 export function lambdaTrust(args: { partition: string; region: string; accountId: string; functionName: string }): string {
+  return serviceTrust("lambda.amazonaws.com", `arn:${args.partition}:lambda:${args.region}:${args.accountId}:function:${args.functionName}`, args.accountId);
+}
+
+/** A role one AWS service may assume only on behalf of this account's resources matching `sourceArn` (no confused deputy). */
+export function serviceTrust(service: string, sourceArn: string, accountId: string): string {
   return JSON.stringify({
     Version: "2012-10-17",
-    Statement: [
-      {
-        Effect: "Allow",
-        Action: "sts:AssumeRole",
-        Principal: { Service: "lambda.amazonaws.com" },
-        Condition: {
-          ArnLike: { "aws:SourceArn": `arn:${args.partition}:lambda:${args.region}:${args.accountId}:function:${args.functionName}` },
-          StringEquals: { "aws:SourceAccount": args.accountId },
-        },
-      },
-    ],
+    Statement: [{ Effect: "Allow", Action: "sts:AssumeRole", Principal: { Service: service }, Condition: { ArnLike: { "aws:SourceArn": sourceArn }, StringEquals: { "aws:SourceAccount": accountId } } }],
   });
 }
 

@@ -28,24 +28,14 @@ import * as s3 from "@pulumi/aws/s3";
 import * as pulumi from "@pulumi/pulumi";
 import { LOG_RETENTION_DAYS, names } from "./naming";
 import { bucketPolicy } from "./object-store";
-import { logWriteStatement } from "./permissions";
+import { logWriteStatement, serviceTrust } from "./permissions";
 
 /** Where load balancers put their access logs in the bucket: `alb/<component>/AWSLogs/<account>/...`. */
 export const ALB_LOG_PREFIX = "alb";
 
 /** The flow log's role: VPC Flow Logs of this account may assume it. https://docs.aws.amazon.com/vpc/latest/userguide/flow-logs-iam-role.html */
 export function flowLogsTrust(accountId: string, partition: string, region: string): string {
-  return JSON.stringify({
-    Version: "2012-10-17",
-    Statement: [
-      {
-        Effect: "Allow",
-        Action: "sts:AssumeRole",
-        Principal: { Service: "vpc-flow-logs.amazonaws.com" },
-        Condition: { StringEquals: { "aws:SourceAccount": accountId }, ArnLike: { "aws:SourceArn": `arn:${partition}:ec2:${region}:${accountId}:vpc-flow-log/*` } },
-      },
-    ],
-  });
+  return serviceTrust("vpc-flow-logs.amazonaws.com", `arn:${partition}:ec2:${region}:${accountId}:vpc-flow-log/*`, accountId);
 }
 
 /** Flow logs (rejected traffic), the bare default security group and the default network ACL of a VPC Freehold made. */
