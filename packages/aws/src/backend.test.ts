@@ -292,7 +292,7 @@ describe("AWS Foundational Security Best Practices on the stack's own resources"
     const statements = json(one("shop-alb-logs-policy").inputs.policy).Statement;
     expect(statements).toContainEqual(expect.objectContaining({ Effect: "Deny", Condition: { Bool: { "aws:SecureTransport": "false" } } }));
     expect(statements).toContainEqual(expect.objectContaining({ Action: ["s3:PutObject"], Principal: { AWS: "arn:aws:iam::652711504416:root" }, Resource: expect.stringMatching(/\/alb\/\*\/AWSLogs\/123456789012\/\*$/) }));
-    expect(one("shop-alb-logs-lifecycle").inputs.rules[0]).toMatchObject({ expiration: { days: 365 } });
+    expect((one("shop-alb-logs-lifecycle").inputs.rules as unknown[])[0]).toMatchObject({ expiration: { days: 365 } });
   });
 
   it("writes CloudFront's standard logs to a bucket of their own with ACLs only for CloudFront's delivery (CloudFront.5)", () => {

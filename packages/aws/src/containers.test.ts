@@ -79,7 +79,7 @@ describe("a writable /tmp on a read-only root, for any user", () => {
     const [app] = JSON.parse(task.containerDefinitions as string) as Array<Record<string, unknown>>;
     expect(app).toMatchObject({ user: "10001", readonlyRootFilesystem: true, linuxParameters: { tmpfs: [{ containerPath: "/tmp", size: 512, mountOptions: ["mode=1777", "nosuid", "nodev"] }] } });
     expect(task.volumes).toEqual([]);
-    expect(JSON.stringify(app.mountPoints)).not.toContain("/tmp");
+    expect(JSON.stringify(app?.mountPoints)).not.toContain("/tmp");
   });
 
   it("sizes the tmpfs at a quarter of the task's memory, between 64 MiB and 2 GiB", () => {

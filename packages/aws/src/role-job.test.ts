@@ -95,7 +95,7 @@ describe("the role job's runner", () => {
         networkConfiguration: { awsvpcConfiguration: { subnets: ["subnet-a", "subnet-b"], securityGroups: ["sg-roles"], assignPublicIp: "DISABLED" } },
       },
     });
-    expect(r.calls.filter((c) => c.command === "DescribeTasksCommand")).toHaveLength(2);
+    expect(r.calls.filter((c: { command: string }) => c.command === "DescribeTasksCommand")).toHaveLength(2);
   });
 
   it("fails, naming the exit code and where the logs are, when the job's container exits non-zero", async () => {
