@@ -33,7 +33,8 @@ export function chooseBackend(cloud?: Cloud): Backend {
 
 /** Stack settings from explicit options, else from `freehold:*` config. */
 export function stackSettings(explicit?: StackSettingsInput): StackSettings {
-  if (explicit) return parseStackSettings({ ...explicit, name: explicit.name ?? pulumi.getProject() }, "stack settings");
+  // An absent name is the Pulumi project's; any other value (null included) is validated as a stack file's would be.
+  if (explicit) return parseStackSettings({ ...explicit, name: explicit.name === undefined ? pulumi.getProject() : explicit.name }, "stack settings");
   const config = new pulumi.Config("freehold");
   const raw: Record<string, unknown> = { name: config.get("name") ?? pulumi.getProject() };
   for (const key of ["region", "residency"] as const) {

@@ -1,7 +1,8 @@
-import type { Availability, Capability, CostAssumptions, CostLine, DnsRecord } from "@freehold/core";
+import type { Availability, Capability, CostAssumptions, CostLine } from "@freehold/core";
 import type { Cloud, Component } from "@freehold/model";
 import { isHosted, type Plan, type PlanError } from "../plan/contract";
 import { convert, type ReportCurrency, reportCurrency } from "../report/currency";
+import { dnsRecordsOf, type MarkedDnsRecord } from "../report/placeholders";
 
 export const COMPARE_SCHEMA = "freehold.compare/v1";
 
@@ -23,8 +24,8 @@ export interface CloudCell {
   monthly: number;
   /** List-price lines, USD, each with its source. */
   lines: CostLine[];
-  /** With a custom domain: the DNS records the user must create on this cloud (certificate validation and traffic). */
-  dnsRecords: DnsRecord[];
+  /** With a custom domain: the DNS records the user must create on this cloud (certificate validation and traffic); `placeholder` names the fields the plan could only make up. */
+  dnsRecords: MarkedDnsRecord[];
 }
 
 export interface ComparedComponent {
@@ -145,7 +146,7 @@ export function comparePlans(plans: Plan[], target: string, currency: ReportCurr
             usageUsd: c.estimate.usageUsd,
             monthly: convert(c.estimate.monthlyUsd, currency),
             lines: c.estimate.lines,
-            dnsRecords: Array.isArray(c.outputs.dnsRecords) ? (c.outputs.dnsRecords as DnsRecord[]) : [],
+            dnsRecords: dnsRecordsOf(c),
           };
           return [[p.cloud, cell]];
         }),

@@ -6,6 +6,7 @@ import { pricingLine, usageLines } from "../report/costs";
 import { costChart, planDiagram } from "../report/svg";
 import { freeholdExit } from "../exit/portability";
 import { isHosted, type Plan } from "../plan/contract";
+import { dnsCells } from "../report/placeholders";
 import { refusalLines, refusalSentence } from "../report/refusal";
 import type { CloudCell, ComparedCloud, ComparedComponent, Comparison } from "./model";
 
@@ -95,7 +96,7 @@ const DNS_HEAD = ["Cloud", "Component", "Purpose", "Name", "Type", "Value"];
 /** Every DNS record a custom domain needs, per cloud and component. */
 function dnsRows(cmp: Comparison): string[][] {
   return cmp.clouds.flatMap((c) =>
-    cmp.components.flatMap((comp) => (comp.clouds[c.cloud]?.dnsRecords ?? []).map((r) => [c.provider, comp.name, r.purpose, r.name, r.type, r.value])),
+    cmp.components.flatMap((comp) => (comp.clouds[c.cloud]?.dnsRecords ?? []).map((r) => [c.provider, comp.name, ...dnsCells(r)])),
   );
 }
 

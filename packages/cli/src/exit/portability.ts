@@ -1,3 +1,4 @@
+import { violationLine } from "../plan/rules";
 import type { Cloud } from "@freehold/model";
 import type { HostedPlan, Plan, PlanComponent } from "../plan/contract";
 
@@ -60,11 +61,13 @@ export function portability(source: HostedPlan, others: Plan[], values: Record<s
     }));
     for (const other of others) {
       if (other.error) {
-        const refused = other.error.component === c.name || other.error.component === "stack";
+        const broken = (other.error.violations ?? []).filter((v) => v.component === c.name);
+        const refused = other.error.component === c.name || other.error.component === "stack" || broken.length > 0;
         byCloud[other.cloud] = refused ? null : score(c, other);
         if (refused && other.error.feature) {
           lockIn.push({ component: c.name, what: `${other.error.feature}: ${other.provider} cannot host it as written`, leaving: [other.error.reason, other.error.fix].filter(Boolean).join(". ") || other.error.message });
         }
+        if (broken.length) lockIn.push({ component: c.name, what: `${other.provider} would refuse ${broken.length === 1 ? "a value" : `${broken.length} values`} of it`, leaving: broken.map((v) => violationLine(v)).join("; ") });
         continue;
       }
       byCloud[other.cloud] = score(c, other);

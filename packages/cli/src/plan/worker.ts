@@ -13,6 +13,7 @@ import { InputError } from "../errors";
 import type { Plan, PlanError } from "./contract";
 import { isHosted, PLAN_SCHEMA } from "./contract";
 import { buildPlan } from "./build";
+import { refuseBrokenRules } from "./rules";
 import type { Target } from "./target";
 
 export interface WorkerRequest {
@@ -152,7 +153,12 @@ async function planWithValues(req: WorkerRequest, withValues: boolean, vary = fa
       // Never a plan of nothing that looks like success (a program whose resources did not reach the mocks).
       return { plan: failed(req, { type: "spec", message: `${req.target.dir}: the program registered no cloud resources, so there is nothing to plan. Check that it creates resources when run as \`pulumi preview\` would run it.` }, warnings, backend, stackName), config: {} };
     }
-    const plan = await buildPlan(backend, run, req.assumptions, warnings, { stack: stackName, pulumiStack: req.target.stack });
+    const built = await buildPlan(backend, run, req.assumptions, warnings, { stack: stackName, pulumiStack: req.target.stack });
+    // The cloud's rules judge the values a deployment would have. A varied run's
+    // values are made-up on purpose (an availability zone outside its region), for
+    // telling which values came from the mocks; the unvaried run of the same
+    // program is the one the rules judge.
+    const plan = vary ? built : refuseBrokenRules(built);
     return { plan, values: run.values, config: options.config ?? {} };
   } catch (e) {
     return { plan: failed(req, missingModule(e, req.target) ?? describeError(e, model), warnings, backend, stackName), config: {} };
