@@ -510,6 +510,7 @@ class Run {
     for (const path of r.options.ignoreChanges ?? []) inputs = withValueAt(inputs, path, valueAt(current.inputs, path));
     const next: CloudObject = { ...current, inputs, references: this.referencesOf(r), facts: { ...current.facts, changedAt: start + this.duration(r), run: this.runId, after: this.ancestry(r) } };
     this.check(next, rule, r);
+    if (rule?.identity?.renamedInPlace) this.rename(next, rule, r);
     for (const im of rule?.immutable ?? []) {
       if (changedPaths(valueAt(current.inputs, im.path), valueAt(r.inputs, im.path)).length) this.fail(r, `${im.error} [${im.source}]`);
     }
@@ -517,6 +518,16 @@ class Run {
     if (refusal) this.fail(r, refusal);
     rule?.afterUpdate?.(next, current, this.ctx(current.cloud));
     this.world.objects.set(key, next);
+  }
+
+  /** An update that renames the object in place: it takes the new name, which must be free. */
+  private rename(next: CloudObject, rule: TypeRule, r: PlannedResource): void {
+    const name = valueAt(next.inputs, rule.identity?.field ?? "");
+    if (typeof name !== "string" || name === next.name) return;
+    next.name = name;
+    next.identity = identityOf(next, rule, this.ctx(next.cloud)) + this.freshness(next, rule.identity?.field ?? "");
+    const clash = this.world.objectsOf(next.cloud).find((o) => o.type === next.type && o.key !== next.key && o.identity === next.identity);
+    if (clash) this.fail(r, `${rule.title} cannot be renamed to "${name}": that name is taken [${rule.identity?.source}]`);
   }
 
   /** Delete one object under the cloud's rules; deleting a container deletes what it contains. */

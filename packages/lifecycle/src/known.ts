@@ -16,9 +16,7 @@ export interface KnownFailure {
 }
 
 export const KNOWN_FAILURES: Record<Cloud, KnownFailure[]> = {
-  aws: [
-    { stack: "*", scenario: "change:*.ipAllowList", issue: 27, why: "the AWS backend refuses ipAllowList until it restricts ingress by address" },
-  ],
+  aws: [],
   azure: [],
   gcp: [
     { stack: "*", scenario: "change:*.ipAllowList", issue: 29, why: "the Google Cloud backend refuses ipAllowList until it restricts ingress by address" },

@@ -66,6 +66,8 @@ export interface Identity {
   scope: Scope;
   /** Compare names case-insensitively. */
   caseInsensitive?: boolean;
+  /** A new name renames the object in place (an update), instead of replacing it; the new name must still be free. */
+  renamedInPlace?: boolean;
   source: Source;
 }
 
