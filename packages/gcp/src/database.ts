@@ -6,7 +6,7 @@
  * database at deploy time (db-role.ts). Every password is kept in Secret
  * Manager, replicated only in the stack's region.
  */
-import { APP_ROLES, type AppRole, type DatabaseRequest, type DatabaseResult, keepData, type SizeChoice, scramVerifier, type StackContext } from "@freehold/core";
+import { APP_ROLES, type AppRole, type DatabaseRequest, type DatabaseResult, keepData, type SizeChoice, type StackContext, scramVerifier } from "@freehold/core";
 import * as compute from "@pulumi/gcp/compute";
 import * as secretmanager from "@pulumi/gcp/secretmanager";
 import * as sql from "@pulumi/gcp/sql";
@@ -16,6 +16,7 @@ import { RandomString } from "@pulumi/random/randomString";
 import { ADMIN_USER, appRole, POSTGRES_PORT, ROLE_SCRIPT } from "./db-role";
 
 export { ADMIN_USER, POSTGRES_PORT, ROLE_SCRIPT };
+
 import { names, SQL_SUFFIX_LENGTH } from "./naming";
 import { type GcpPlatform, platformOf, type VpcAttachment } from "./network";
 import type { DatabaseResources } from "./resources";

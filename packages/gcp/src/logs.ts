@@ -12,7 +12,7 @@
  */
 import * as logging from "@pulumi/gcp/logging";
 import * as pulumi from "@pulumi/pulumi";
-import { RandomString } from "@pulumi/random/randomString";
+import { nameSuffix } from "./generated";
 import { names } from "./naming";
 import type { GcpPlatform } from "./network";
 
@@ -40,7 +40,7 @@ export function logRouting(platform: GcpPlatform): LogRouting {
   const p = platform.name;
   const filter = stackLogFilter(platform.stack.prefix);
   const apis = [platform.api("logging")];
-  const suffix = new RandomString(`${p}-log-bucket-suffix`, { length: 4, upper: false, special: false, numeric: true, lower: true }, opts);
+  const suffix = nameSuffix(`${p}-log-bucket-suffix`, 4, opts);
   const bucket = new logging.ProjectBucketConfig(
     `${p}-log-bucket`,
     {

@@ -37,6 +37,8 @@ export const NAME_PATTERNS = {
 
 /** Characters of the generated suffix that ends a Cloud SQL instance id. */
 export const SQL_SUFFIX_LENGTH = 4;
+/** Characters of the generated suffix that ends the URL signer custom role's id. */
+export const ROLE_SUFFIX_LENGTH = 4;
 
 /** Bucket names are global across all of Google Cloud. */
 const BUCKET_MAX = 63;
@@ -63,8 +65,8 @@ export const names = {
   sqlInstance: (stack: string, component: string) => physicalName([stack, component], { maxLength: NAME_RULES.sqlInstance.maxLength - SQL_SUFFIX_LENGTH - 1 }),
   cloudRunJob: (stack: string, component: string, role: string) => physicalName([stack, component, role], NAME_RULES.cloudRunJob),
   repository: (stack: string, component: string) => physicalName([stack, component, "images"], NAME_RULES.repository),
-  /** Custom role id: letters, digits, `_` and `.`, 3-64 characters. */
-  customRole: (stack: string, role: string) => physicalName([stack, role], { maxLength: 64, minLength: 3, separator: "_" }),
+  /** Custom role id: letters, digits, `_` and `.`, 3-64 characters; it ends with `_` and a suffix generated with the role (`ROLE_SUFFIX_LENGTH`), because a deleted role's id stays taken for 37 days. */
+  customRole: (stack: string, role: string, suffix: string) => `${physicalName([stack, role], { maxLength: 64 - ROLE_SUFFIX_LENGTH - 1, minLength: 3, separator: "_" })}_${suffix}`,
   /** Load balancer pieces (global per project): RFC 1035, at most 63. */
   loadBalancer: (stack: string, component: string, role: string) => physicalName([stack, component, role], NAME_RULES.network),
   secret: (stack: string, component: string, role: string) => physicalName([stack, component, role], NAME_RULES.secret),

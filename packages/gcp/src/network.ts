@@ -13,8 +13,9 @@ import * as gcpConfig from "@pulumi/gcp/config";
 import * as projects from "@pulumi/gcp/projects";
 import type * as pulumi from "@pulumi/pulumi";
 import { Sleep } from "@pulumiverse/time/sleep";
+import { nameSuffix } from "./generated";
 import { type LogRouting, logRouting } from "./logs";
-import { labels, names } from "./naming";
+import { labels, names, ROLE_SUFFIX_LENGTH } from "./naming";
 import { URL_SIGNER_PERMISSIONS } from "./permissions";
 import { type ProjectInfo, type ProjectRead, readProject } from "./project";
 
@@ -147,14 +148,19 @@ export class GcpPlatform {
    * a linked service gets it on its own account, so it can make V4 signed URLs
    * through the IAM Credentials API (https://cloud.google.com/storage/docs/access-control/signed-urls#signing-iam).
    * One per stack. A deleted custom role can be undeleted for 7 days and its id
-   * stays taken for 37 (https://cloud.google.com/iam/docs/creating-custom-roles#deleting-custom-role);
-   * the provider undeletes it when the same id is created again within the 7.
+   * stays taken for 37 (https://cloud.google.com/iam/docs/creating-custom-roles#deleting-custom-role):
+   * the provider undeletes it when the same id is created again within the 7,
+   * and fails from day 8 to day 37, so the id ends with a generated suffix.
    */
   urlSigner(): projects.IAMCustomRole {
-    this.signer ??= new projects.IAMCustomRole(
+    if (this.signer) return this.signer;
+    // The id ends with a suffix generated with the role: a stack destroyed and brought up again between day 8 and day 37
+    // would otherwise ask for an id Google still holds, which neither Google nor the provider lets it have.
+    const suffix = nameSuffix(`${this.name}-url-signer-role-suffix`, ROLE_SUFFIX_LENGTH, { parent: this.parent });
+    this.signer = new projects.IAMCustomRole(
       `${this.name}-url-signer-role`,
       {
-        roleId: names.customRole(this.stack.prefix, "url_signer"),
+        roleId: suffix.result.apply((s) => names.customRole(this.stack.prefix, "url_signer", s)),
         title: `Freehold URL signer (${this.stack.prefix})`,
         description: "Signs blobs as a service account: V4 signed URLs for Cloud Storage, nothing else",
         permissions: [...URL_SIGNER_PERMISSIONS],

@@ -4,7 +4,7 @@
  * its source), and the published SLAs. A resource type that costs nothing of its
  * own is listed in FREE with the reason; docs/costs.md says how to add a priced line.
  */
-import { type Availability, type BackendPricing, costLine, inputs, type Price, type PricingContext, type ResourcePricer, RegionPrices, type Source } from "@freehold/core";
+import { type Availability, type BackendPricing, costLine, inputs, type Price, type PricingContext, RegionPrices, type ResourcePricer, type Source } from "@freehold/core";
 import type { Database, ObjectStore, WebService } from "@freehold/model";
 import { PRICE_API } from "./price-catalog";
 import { PRICE_TABLE } from "./price-table";

@@ -7,7 +7,7 @@
  */
 import type { CloudObject, CloudRules, RuleContext, TypeRule } from "../types";
 import { COMPANIONS, nameCheck, referencing, sameRegion, textCheck } from "./common";
-import { agentNotReady, apiOff, DOC as PROJECT_DOC, enableApi, projectReadFails } from "./gcp-project";
+import { agentNotReady, apiOff, enableApi, DOC as PROJECT_DOC, projectReadFails } from "./gcp-project";
 
 const TF = "https://github.com/hashicorp/terraform-provider-google/blob/main/google/services";
 const DOC = {
@@ -627,8 +627,11 @@ export const GCP_RULES: CloudRules = {
         { path: "permissions", source: DOC.customRoles, test: (v) => (Array.isArray(v) && (v.length === 0 || v.length > 3000) ? `${v.length} permissions; 1-3000` : undefined) },
       ],
       replaceOn: forceNew("resourcemanager", "resource_google_project_iam_custom_role.go", "roleId", "project"),
+      // "After 7 days ... the role is permanently deleted ... you cannot create a role with the same ID for another 30 days" (37 in all);
+      // the provider undeletes a role of the same id when it is created again while that is still possible (7 days).
+      softDelete: { days: 37, undeleteDays: 7, source: DOC.customRoles },
       notes: [
-        `a deleted role can be undeleted for 7 days and its id stays taken for 37 ([source](${DOC.customRoles})); the provider undeletes a deleted role when the same id is created again ([source](${TF}/resourcemanager/resource_google_project_iam_custom_role.go))`,
+        `a deleted role can be undeleted for 7 days and its id stays taken for 37 ([source](${DOC.customRoles})); the provider undeletes a deleted role when the same id is created again within the 7 days, and fails from day 8 to day 37 ([source](${TF}/resourcemanager/resource_google_project_iam_custom_role.go))`,
       ],
     },
     [T.serviceIdentity]: {

@@ -1,0 +1,56 @@
+/**
+ * Google Cloud, second review: what a stack's life on Google Cloud would break
+ * (re-up after a destroy, backups that survive, domains without an outage,
+ * logs that stay in the region). One `describe` per finding; each failed on
+ * the backend before its fix.
+ */
+import { parseStack, type Stack } from "@freehold/model";
+import { type CloudObject, RULES } from "@freehold/rules";
+import { describe, expect, it } from "vitest";
+import { World } from "./engine";
+import { Harness } from "./scenarios";
+import { CONFORMANCE_STACKS } from "./stacks";
+
+const DAY = 86_400;
+
+/** A world with the stack deployed once as `dev`. */
+async function deployed(text: string): Promise<{ h: Harness; base: Stack }> {
+  const base = parseStack(text);
+  const h = new Harness(new World(RULES), "gcp", base);
+  const first = await h.up("first up", base);
+  expect(first.error).toBeUndefined();
+  return { h, base };
+}
+
+/** Every live object of a type in the world. */
+const live = (h: Harness, type: string): CloudObject[] => [...h.world.objects.values()].filter((o) => o.type === type && o.status === "live");
+
+/** The stack with every data component's deletion protection off. */
+function unprotected(stack: Stack): Stack {
+  const s = structuredClone(stack);
+  for (const c of Object.values(s.components)) if (c.kind !== "web-service") c.deletionProtection = false;
+  return s;
+}
+
+describe("1. up 8 to 37 days after a destroy, with a store link (the URL signer custom role)", () => {
+  it("comes back up on day 10, when Google still holds the destroyed role's id and the provider can no longer undelete it", async () => {
+    const { h, base } = await deployed(CONFORMANCE_STACKS["throwaway stack without deletion protection"] as string);
+    const roles = live(h, "gcp:projects/iAMCustomRole:IAMCustomRole").map((r) => r.identity);
+    expect(roles).toHaveLength(1);
+    expect(h.destroy("destroy").outcome).toBe("ok");
+    h.wait(10 * DAY);
+    const again = await h.up("up on day 10", unprotected(base));
+    expect(again.error).toBeUndefined();
+    // A new id (the plan shows the same text: its suffix is generated again at deploy time).
+    expect(live(h, "gcp:projects/iAMCustomRole:IAMCustomRole").map((r) => r.identity)).not.toEqual(roles);
+  });
+
+  it("still comes back within the 7 days the provider can undelete, and after the 37", async () => {
+    for (const days of [1, 40]) {
+      const { h, base } = await deployed(CONFORMANCE_STACKS["throwaway stack without deletion protection"] as string);
+      h.destroy("destroy");
+      h.wait(days * DAY);
+      expect((await h.up(`up on day ${days}`, base)).error).toBeUndefined();
+    }
+  });
+});
