@@ -98,8 +98,8 @@ export const CAPABILITIES: readonly Capability[] = [
   {
     feature: "database.backups-kept-on-delete",
     support: "partial",
-    note: "Not set by this backend yet: deleting a Cloud SQL instance deletes its backups",
-    source: "https://cloud.google.com/sql/docs/postgres/backup-recovery/backups",
+    note: "retainBackupsOnDelete keeps the automated backups after the instance is deleted, each under the instance's retention setting, and a final backup is taken on deletion and kept 365 days, the longest Cloud SQL allows (not until you delete it); both are priced after a destroy",
+    source: "https://cloud.google.com/sql/docs/postgres/backup-recovery/final-backup",
   },
   ...(
     [

@@ -10,6 +10,7 @@ import { APP_ROLES, type AppRole, type DatabaseRequest, type DatabaseResult, kee
 import * as compute from "@pulumi/gcp/compute";
 import * as secretmanager from "@pulumi/gcp/secretmanager";
 import * as sql from "@pulumi/gcp/sql";
+import type * as inputs from "@pulumi/gcp/types/input";
 import * as pulumi from "@pulumi/pulumi";
 import { RandomPassword } from "@pulumi/random/randomPassword";
 import { RandomString } from "@pulumi/random/randomString";
@@ -72,6 +73,20 @@ export function backupLocation(stack: StackContext): string | undefined {
   return stack.residency === "none" ? undefined : stack.region.region;
 }
 
+/**
+ * Cloud SQL deletes an instance's backups with it unless told otherwise
+ * (https://cloud.google.com/sql/docs/postgres/backup-recovery/backups): with
+ * `backups.keepOnDelete`, `retainBackupsOnDelete` keeps the automated backups
+ * after the deletion (each under the instance's retention setting) and a final
+ * backup is taken when the instance is deleted, kept `FINAL_BACKUP_DAYS`
+ * (https://cloud.google.com/sql/docs/postgres/backup-recovery/final-backup).
+ */
+export const FINAL_BACKUP_DAYS = 365;
+
+function keptOnDelete(keep: boolean): Pick<inputs.sql.DatabaseInstanceSettings, "retainBackupsOnDelete" | "finalBackupConfig"> {
+  return { retainBackupsOnDelete: keep, finalBackupConfig: keep ? { enabled: true, retentionDays: FINAL_BACKUP_DAYS } : { enabled: false } };
+}
+
 export function instanceArgs(req: DatabaseRequest, platform: GcpPlatform, size: SizeChoice, name: pulumi.Input<string>): sql.DatabaseInstanceArgs {
   const spec = req.spec;
   // Cloud SQL requires point-in-time recovery for a regional (HA) PostgreSQL instance.
@@ -82,7 +97,9 @@ export function instanceArgs(req: DatabaseRequest, platform: GcpPlatform, size: 
     region: platform.region,
     databaseVersion: `POSTGRES_${spec.version}`,
     deletionProtection: spec.deletionProtection,
+    ...(spec.backups.keepOnDelete ? { finalBackupDescription: `Final backup of Freehold stack ${req.stack.prefix}, database ${req.qualifiedName}` } : {}),
     settings: {
+      ...keptOnDelete(spec.backups.keepOnDelete),
       edition: "ENTERPRISE",
       tier: size.sku,
       availabilityType: spec.highAvailability ? "REGIONAL" : "ZONAL",

@@ -4,7 +4,7 @@
  * its source), and the published SLAs. A resource type that costs nothing of its
  * own is listed in FREE with the reason; docs/costs.md says how to add a priced line.
  */
-import { type Availability, type BackendPricing, costLine, inputs, type Price, type PricingContext, RegionPrices, type ResourcePricer, type Source } from "@freehold/core";
+import { type Availability, type BackendPricing, type CostLine, costLine, inputs, type Price, type PricingContext, RegionPrices, type ResourcePricer, type Source } from "@freehold/core";
 import type { Database, ObjectStore, WebService } from "@freehold/model";
 import { PRICE_API } from "./price-catalog";
 import { PRICE_TABLE } from "./price-table";
@@ -64,11 +64,21 @@ const sqlInstance: ResourcePricer = (r, ctx) => {
   const disk = num(settings.diskSize) ?? 10;
   const size = grownDisk(disk, settings.diskAutoresize === true, u.dataGiB + u.storageGrowthGiB * ctx.usage.months);
   const key = ha ? "regional" : "zonal";
-  return [
+  const lines: CostLine[] = [
     costLine(`Cloud SQL ${tier} vCPU, ${where}`, cpu * ctx.hours, ctx.prices.get(`sql.vcpu.${key}`)),
     costLine(`Cloud SQL ${tier} memory, ${where}`, mem * ctx.hours, ctx.prices.get(`sql.memory.${key}`)),
     costLine(`SSD storage, ${size} GiB, ${where}${size > disk ? ` (grown from ${disk} GiB by automatic storage increase)` : ""}`, size, ctx.prices.get(`sql.ssd.${key}`), size > disk ? "usage" : "fixed"),
   ];
+  // Without deletion protection a destroy deletes the instance but keeps its final backup and its automated backups, billed as backup storage.
+  if ((settings.retainBackupsOnDelete === true || obj(settings.finalBackupConfig).enabled === true) && !r.options.retainOnDelete) {
+    const data = u.dataGiB + u.storageGrowthGiB * ctx.usage.months;
+    const kept = data > 0 ? data : disk;
+    lines.push({
+      ...costLine(`backups kept after a destroy (the final backup and the retained automated backups), ${kept} GiB (${data > 0 ? "the data" : "the provisioned storage, at most"})`, kept, ctx.prices.get("sql.backup"), "usage"),
+      afterDestroy: true,
+    });
+  }
+  return lines;
 };
 
 /** A bucket: current data (with growth), noncurrent versions where versioning is on, operations, and downloads straight from it. */

@@ -5,7 +5,7 @@
  * the backend before its fix.
  */
 import { parseStack, type Stack } from "@freehold/model";
-import { type CloudObject, RULES } from "@freehold/rules";
+import { type CloudObject, GCP_SQL_BACKUP_TYPE, RULES } from "@freehold/rules";
 import { describe, expect, it } from "vitest";
 import { World } from "./engine";
 import { Harness } from "./scenarios";
@@ -52,5 +52,28 @@ describe("1. up 8 to 37 days after a destroy, with a store link (the URL signer 
       h.wait(days * DAY);
       expect((await h.up(`up on day ${days}`, base)).error).toBeUndefined();
     }
+  });
+});
+
+describe("2. an unprotected destroy keeps the database's backups", () => {
+  it("leaves the final backup and the automated backups in the project after the instance is deleted", async () => {
+    const { h } = await deployed(CONFORMANCE_STACKS["throwaway stack without deletion protection"] as string);
+    expect(h.destroy("destroy").outcome).toBe("ok");
+    expect(live(h, "gcp:sql/databaseInstance:DatabaseInstance")).toEqual([]);
+    const kept = live(h, GCP_SQL_BACKUP_TYPE);
+    expect(kept.map((b) => b.inputs.kind).sort()).toEqual(["automated backups", "final backup"]);
+    expect(kept.every((b) => b.owner === undefined)).toBe(true);
+    const final = kept.find((b) => b.inputs.kind === "final backup") as CloudObject;
+    expect((final.facts.expiresAt as number) - final.createdAt).toBe(365 * DAY);
+  });
+
+  it("keeps none when backups.keepOnDelete is false", async () => {
+    const { h } = await deployed(`
+name: scratch
+components:
+  db: { kind: database, deletionProtection: false, backups: { keepOnDelete: false } }
+`);
+    h.destroy("destroy");
+    expect(live(h, GCP_SQL_BACKUP_TYPE)).toEqual([]);
   });
 });

@@ -29,6 +29,7 @@ const DOC = {
   sqlUpgrade: "https://cloud.google.com/sql/docs/postgres/upgrade-major-db-version-inplace",
   sqlHa: "https://cloud.google.com/sql/docs/postgres/high-availability#HA-configuration",
   sqlBackups: "https://cloud.google.com/sql/docs/postgres/backup-recovery/backups",
+  sqlFinalBackup: "https://cloud.google.com/sql/docs/postgres/backup-recovery/final-backup",
   sqlUsers: "https://cloud.google.com/sql/docs/postgres/users",
   sqlIp: "https://cloud.google.com/sql/docs/postgres/configure-ip",
   pgIdentifiers: "https://www.postgresql.org/docs/current/sql-syntax-lexical.html#SQL-SYNTAX-IDENTIFIERS",
@@ -287,10 +288,28 @@ function sqlProblem(obj: CloudObject): string | undefined {
   }
   const kept = b.backupRetentionSettings?.retainedBackups;
   if (kept !== undefined && (kept < 1 || kept > 365)) return `retainedBackups ${kept}; 1-365`;
+  const finalDays = (s.finalBackupConfig as { retentionDays?: number } | undefined)?.retentionDays;
+  if (finalDays !== undefined && (finalDays < 1 || finalDays > 365)) return `finalBackupConfig.retentionDays ${finalDays}; 1-365`;
   return labelProblem(s.userLabels);
 }
 
 const versionOf = (v: unknown) => Number(/^POSTGRES_(\d+)/.exec(String(v ?? ""))?.[1] ?? Number.NaN);
+
+/** The pseudo-type of the backups Cloud SQL keeps after an instance is deleted (no program registers them). */
+export const SQL_BACKUP = "gcp:(sql backup)";
+
+/**
+ * Deleting an instance deletes its backups, unless `retainBackupsOnDelete`
+ * keeps the automated ones or `finalBackupConfig` takes a final one, kept
+ * `retentionDays` (1-365): what survives is left in the project, owned by no stack.
+ */
+function keepBackups(obj: CloudObject, ctx: RuleContext): void {
+  const s = sqlSettings(obj) as { retainBackupsOnDelete?: boolean; finalBackupConfig?: { enabled?: boolean; retentionDays?: number } };
+  const kept = (kind: string, facts: Record<string, unknown>) =>
+    ctx.adopt({ key: `${obj.key}-${kind}`, cloud: "gcp", type: SQL_BACKUP, inputs: { instance: obj.name, kind }, references: {}, region: obj.region, name: `${obj.name} ${kind}`, status: "live", createdAt: ctx.now, facts });
+  if (s.retainBackupsOnDelete === true) kept("automated backups", { retainedOnDelete: true });
+  if (s.finalBackupConfig?.enabled === true) kept("final backup", { expiresAt: ctx.now + (s.finalBackupConfig.retentionDays ?? 30) * 86400 });
+}
 
 // ---- Artifact Registry ---------------------------------------------------------------------------
 
@@ -556,7 +575,9 @@ export const GCP_RULES: CloudRules = {
         `deletion refused while \`settings.deletionProtectionEnabled\` is true ([source](${DOC.sqlProtection}))`,
         `a major version can be upgraded in place, never downgraded ([source](${DOC.sqlUpgrade}))`,
         `a deleted instance's name can be reused at once; its underlying resources take up to a week to go ([source](${DOC.sqlDelete}))`,
+        `deleting an instance deletes its backups, unless \`settings.retainBackupsOnDelete\` keeps the automated ones or \`settings.finalBackupConfig\` takes a final backup, kept 1-365 days ([source](${DOC.sqlBackups}); [final backups](${DOC.sqlFinalBackup}))`,
       ],
+      afterDelete: (obj, ctx) => keepBackups(obj, ctx),
       beforeUpdate: (next, previous) =>
         versionOf(next.inputs.databaseVersion) < versionOf(previous.inputs.databaseVersion)
           ? `Invalid request: a major version can only be upgraded (from ${String(previous.inputs.databaseVersion)} to ${String(next.inputs.databaseVersion)} is a downgrade) [${DOC.sqlUpgrade}]`
