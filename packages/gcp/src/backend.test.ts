@@ -89,10 +89,13 @@ describe("gcp prices", () => {
 
 describe("gcp migration details", () => {
   it("reaches the database on its private IP from inside the VPC and reads the password from Secret Manager", () => {
-    const m = backend.migration.database({ name: "db", stack, databaseName: "app", physicalName: "shop-db" });
+    const m = backend.migration.database({ name: "db", stack, databaseName: "app", physicalName: "shop-dev-db-ab12" });
     expect(m).toMatchObject({ port: 5432, database: "app", user: "freehold_admin", sslmode: "require" });
     expect(m.host).toBe("$(gcloud compute addresses describe shop-dev-db-db --region=europe-west2 --format='value(address)')");
-    expect(m.passwordCommand).toBe("gcloud secrets versions access latest --secret=shop-dev-db-db-admin-password");
+    // The admin password's secret ends with the instance's suffix (none on stacks deployed before it did).
+    expect(m.passwordCommand).toBe(
+      "gcloud secrets versions access latest --secret=$(gcloud secrets list --filter='name ~ /secrets/shop-dev-db-db-admin-password(-ab12)?$' --sort-by=~createTime --format='value(name.basename())' --limit=1)",
+    );
     // Without the physical name, the instance is found by the fixed part of its id.
     expect(backend.migration.database({ name: "db", stack, databaseName: "app" }).access).toContain("cloud-sql-proxy --psc $(gcloud config get-value project):europe-west2:$(gcloud sql instances list --filter='name ~ ^shop-dev-db-'");
     expect(m.access).toContain("cloud-sql-proxy --psc");

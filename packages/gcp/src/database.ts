@@ -13,11 +13,11 @@ import * as sql from "@pulumi/gcp/sql";
 import type * as inputs from "@pulumi/gcp/types/input";
 import * as pulumi from "@pulumi/pulumi";
 import { RandomPassword } from "@pulumi/random/randomPassword";
-import { RandomString } from "@pulumi/random/randomString";
 import { ADMIN_USER, appRole, POSTGRES_PORT, ROLE_SCRIPT } from "./db-role";
 
 export { ADMIN_USER, POSTGRES_PORT, ROLE_SCRIPT };
 
+import { nameSuffix } from "./generated";
 import { names, SQL_SUFFIX_LENGTH } from "./naming";
 import { type GcpPlatform, platformOf, type VpcAttachment } from "./network";
 import type { DatabaseResources } from "./resources";
@@ -152,20 +152,31 @@ const PASSWORDS = {
   admin: { password: "admin-password", secret: "admin-secret", version: "admin-secret-version", vendorPassword: "adminPassword", vendorSecret: "adminSecret", secretId: "db-admin-password" },
 } as const;
 
+/**
+ * A database's secret id: `<stack>-<component>-<role>-<suffix>`, ending with the
+ * instance id's generated suffix, so the secrets of an instance a destroy kept
+ * never collide with a new instance's (docs/gcp.md, "Destroy, and up again").
+ */
+export function databaseSecretId(req: Pick<DatabaseRequest, "stack" | "qualifiedName">, role: string, suffix: pulumi.Input<string>): pulumi.Output<string> {
+  return pulumi.output(suffix).apply((sfx) => `${names.secret(req.stack.prefix, req.qualifiedName, role)}-${sfx}`);
+}
+
 /** A password, its secret (regional) and the version holding it. */
-function passwordSecret(req: DatabaseRequest, platform: GcpPlatform, which: keyof typeof PASSWORDS, vendor: Record<string, Record<string, unknown>>, keep: pulumi.CustomResourceOptions) {
+function passwordSecret(req: DatabaseRequest, platform: GcpPlatform, which: keyof typeof PASSWORDS, suffix: pulumi.Input<string>, vendor: Record<string, Record<string, unknown>>, keep: pulumi.CustomResourceOptions) {
   const n = PASSWORDS[which];
   const password = new RandomPassword(`${req.name}-${n.password}`, withVendor({ length: 32, special: false, minLower: 1, minUpper: 1, minNumeric: 1 }, vendor, n.vendorPassword), { parent: req.parent });
-  const secret = regionalSecret(req, platform, n.secret, names.secret(req.stack.prefix, req.qualifiedName, n.secretId), (a) => withVendor(a, vendor, n.vendorSecret), keep);
+  const secret = regionalSecret(req, platform, n.secret, databaseSecretId(req, n.secretId, suffix), (a) => withVendor(a, vendor, n.vendorSecret), keep);
   const version = new secretmanager.SecretVersion(`${req.name}-${n.version}`, { secret: secret.id, secretData: password.result }, keep);
   return { password, secret, version };
 }
 
 /** A secret replicated only in the stack's region (`secretReplication`). */
-function regionalSecret(req: DatabaseRequest, platform: GcpPlatform, logical: string, secretId: string, vendor: (args: secretmanager.SecretArgs) => secretmanager.SecretArgs, opts: pulumi.CustomResourceOptions) {
+function regionalSecret(req: DatabaseRequest, platform: GcpPlatform, logical: string, secretId: pulumi.Input<string>, vendor: (args: secretmanager.SecretArgs) => secretmanager.SecretArgs, opts: pulumi.CustomResourceOptions) {
   return new secretmanager.Secret(`${req.name}-${logical}`, vendor({ secretId, replication: secretReplication(req.stack), labels: platform.labels }), {
     ...opts,
     dependsOn: [platform.api("secretmanager")],
+    // A secret's id is fixed once it exists: a stack deployed before ids ended with the instance's suffix keeps its secrets.
+    ignoreChanges: ["secretId"],
   });
 }
 
@@ -173,9 +184,9 @@ function regionalSecret(req: DatabaseRequest, platform: GcpPlatform, logical: st
  * Both roles' SCRAM verifiers, read-write first, in one secret that only the role job reads. Derived from the
  * passwords (regenerated with them), so not retained with the data.
  */
-function verifiersSecret(req: DatabaseRequest, platform: GcpPlatform, passwords: Record<AppRole, RandomPassword>) {
+function verifiersSecret(req: DatabaseRequest, platform: GcpPlatform, passwords: Record<AppRole, RandomPassword>, suffix: pulumi.Input<string>) {
   const opts = { parent: req.parent };
-  const secret = regionalSecret(req, platform, "role-verifiers", names.secret(req.stack.prefix, req.qualifiedName, "db-role-verifiers"), (a) => a, opts);
+  const secret = regionalSecret(req, platform, "role-verifiers", databaseSecretId(req, "db-role-verifiers", suffix), (a) => a, opts);
   const data = pulumi.all([passwords.readWrite.result, passwords.read.result]).apply(([rw, ro]) => `${scramVerifier(String(rw ?? ""))} ${scramVerifier(String(ro ?? ""))}`);
   const version = new secretmanager.SecretVersion(`${req.name}-role-verifiers-version`, { secret: secret.id, secretData: pulumi.secret(data) }, opts);
   return { secret, version };
@@ -201,9 +212,9 @@ export function database(req: DatabaseRequest): DatabaseResult {
   // dropping any of them on destroy would lose the data or the means to reach it.
   const keep = { ...opts, ...keepData(protect) };
 
-  // A deleted instance's name cannot be reused for up to a week (https://cloud.google.com/sql/docs/postgres/delete-instance):
-  // the id ends with a suffix generated with the instance, so an instance deleted and created again gets a new name.
-  const suffix = new RandomString(`${req.name}-name-suffix`, { length: SQL_SUFFIX_LENGTH, upper: false, special: false, numeric: true, lower: true }, keep);
+  // The instance id and its secrets' ids end with a suffix generated with the instance: `up` after a destroy that kept
+  // them starts a new instance with new secrets beside them, never a name that is taken (docs/gcp.md, "Destroy, and up again").
+  const suffix = nameSuffix(`${req.name}-name-suffix`, SQL_SUFFIX_LENGTH, keep);
   const instanceName = pulumi.interpolate`${names.sqlInstance(req.stack.prefix, req.qualifiedName)}-${suffix.result}`;
   const instance = new sql.DatabaseInstance(`${req.name}-instance`, withVendor(instanceArgs(req, platform, size, instanceName), vendor, "instance"), {
     ...keep,
@@ -213,10 +224,10 @@ export function database(req: DatabaseRequest): DatabaseResult {
   });
   const reach = privateEndpoint(req, platform, net, instance, opts);
   const db = new sql.Database(`${req.name}-database`, withVendor<sql.DatabaseArgs>({ name: req.spec.databaseName, instance: instance.name }, vendor, "database"), keep);
-  const app = passwordSecret(req, platform, "app", vendor, keep);
-  const read = passwordSecret(req, platform, "read", vendor, keep);
-  const admin = passwordSecret(req, platform, "admin", vendor, keep);
-  const verifiers = verifiersSecret(req, platform, { readWrite: app.password, read: read.password });
+  const app = passwordSecret(req, platform, "app", suffix.result, vendor, keep);
+  const read = passwordSecret(req, platform, "read", suffix.result, vendor, keep);
+  const admin = passwordSecret(req, platform, "admin", suffix.result, vendor, keep);
+  const verifiers = verifiersSecret(req, platform, { readWrite: app.password, read: read.password }, suffix.result);
   const adminUser = new sql.User(
     `${req.name}-admin-user`,
     // ABANDON: PostgreSQL refuses to drop a role that owns objects; the login goes with its instance.
@@ -283,8 +294,8 @@ export function database(req: DatabaseRequest): DatabaseResult {
         network: `no public IP; a Private Service Connect endpoint in ${net.own ? "the stack's subnet" : "the subnet given in network.gcp"}`,
         sslMode: "ENCRYPTED_ONLY",
         applicationLogins: `${APP_ROLES.readWrite} (read-write) and ${APP_ROLES.read} (read-only), created by a Cloud Run job in the network; no superuser, CREATEDB or CREATEROLE`,
-        administratorLogin: `${ADMIN_USER} (administration only; its password is in secret ${names.secret(req.stack.prefix, req.qualifiedName, "db-admin-password")})`,
-        passwordSecrets: `${names.secret(req.stack.prefix, req.qualifiedName, "db-password")} (${APP_ROLES.readWrite}), ${names.secret(req.stack.prefix, req.qualifiedName, "db-read-password")} (${APP_ROLES.read})`,
+        administratorLogin: `${ADMIN_USER} (administration only; its password is in secret ${names.secret(req.stack.prefix, req.qualifiedName, "db-admin-password")}-<the instance id's suffix>)`,
+        passwordSecrets: `${names.secret(req.stack.prefix, req.qualifiedName, "db-password")}-<suffix> (${APP_ROLES.readWrite}), ${names.secret(req.stack.prefix, req.qualifiedName, "db-read-password")}-<suffix> (${APP_ROLES.read}), the suffix being the instance id's`,
         secretReplication: `user-managed in ${req.stack.region.region}`,
         retainedOnDelete: protect,
       },

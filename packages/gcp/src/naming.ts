@@ -39,6 +39,8 @@ export const NAME_PATTERNS = {
 export const SQL_SUFFIX_LENGTH = 4;
 /** Characters of the generated suffix that ends the URL signer custom role's id. */
 export const ROLE_SUFFIX_LENGTH = 4;
+/** Characters of the generated suffix that ends a bucket's name. */
+export const BUCKET_SUFFIX_LENGTH = 4;
 
 /** Bucket names are global across all of Google Cloud. */
 const BUCKET_MAX = 63;
@@ -59,8 +61,10 @@ export const names = {
   },
   /**
    * The fixed part of a Cloud SQL instance id; the id ends with `-` and a
-   * suffix generated once per instance (`SQL_SUFFIX_LENGTH` characters),
-   * because a deleted instance's name cannot be reused for up to a week.
+   * suffix generated once per instance (`SQL_SUFFIX_LENGTH` characters), so
+   * that a stack brought up again after a destroy that kept the instance gets
+   * a new one beside it (and older pages said a deleted name is held a week).
+   * The instance's secrets end with the same suffix.
    */
   sqlInstance: (stack: string, component: string) => physicalName([stack, component], { maxLength: NAME_RULES.sqlInstance.maxLength - SQL_SUFFIX_LENGTH - 1 }),
   cloudRunJob: (stack: string, component: string, role: string) => physicalName([stack, component, role], NAME_RULES.cloudRunJob),
@@ -72,13 +76,16 @@ export const names = {
   secret: (stack: string, component: string, role: string) => physicalName([stack, component, role], NAME_RULES.secret),
   network: (stack: string, role: string) => physicalName([stack, role], NAME_RULES.network),
   /**
-   * `<stack>-<component>-<hash>`. The hash covers the project id when one is
+   * `<stack>-<component>-<hash>-<suffix>`. The hash covers the project id when one is
    * configured (`gcp:project` or GOOGLE_PROJECT), so two projects using the
-   * same stack and component names still get different global bucket names.
+   * same stack and component names still get different global bucket names;
+   * the suffix is generated with the bucket (`BUCKET_SUFFIX_LENGTH`), so a
+   * stack brought up again after a destroy that kept its bucket gets a new one
+   * beside it rather than a name that is taken.
    */
-  bucket(stack: string, component: string, project?: string): string {
-    const head = physicalName([stack, component], { maxLength: BUCKET_MAX - HASH - 1 });
-    return withoutGoog(`${head}-${shortHash([project ?? "", stack, component], HASH)}`);
+  bucket(stack: string, component: string, project: string | undefined, suffix: string): string {
+    const head = physicalName([stack, component], { maxLength: BUCKET_MAX - HASH - 1 - suffix.length - 1 });
+    return withoutGoog(`${head}-${shortHash([project ?? "", stack, component], HASH)}-${suffix}`);
   },
 };
 

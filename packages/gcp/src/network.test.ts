@@ -37,7 +37,7 @@ describe("shared platform on gcp", () => {
 
   it("names each of two linked databases' variables by component and grants each secret", () => {
     const webReads = all(run, "gcp:secretmanager/secretIamMember:SecretIamMember").filter((g) => String(g.inputs.member).includes("shop-dev-web@"));
-    expect(webReads.map((g) => g.inputs.secretId).sort()).toEqual(["shop-dev-db-db-password", "shop-dev-reports-db-password"]);
+    expect(webReads.map((g) => g.inputs.secretId).sort()).toEqual(["shop-dev-db-db-password-2r9n", "shop-dev-reports-db-password-2n7o"]);
     expect(all(run, "gcp:projects/iAMMember:IAMMember")).toHaveLength(2);
   });
 

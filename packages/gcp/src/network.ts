@@ -160,7 +160,7 @@ export class GcpPlatform {
     this.signer = new projects.IAMCustomRole(
       `${this.name}-url-signer-role`,
       {
-        roleId: suffix.result.apply((s) => names.customRole(this.stack.prefix, "url_signer", s)),
+        roleId: suffix.result.apply((s) => names.customRole(this.stack.prefix, "url_signer", s ?? "")),
         title: `Freehold URL signer (${this.stack.prefix})`,
         description: "Signs blobs as a service account: V4 signed URLs for Cloud Storage, nothing else",
         permissions: [...URL_SIGNER_PERMISSIONS],

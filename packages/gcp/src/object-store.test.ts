@@ -31,7 +31,7 @@ describe("object store on Cloud Storage", () => {
       softDeletePolicy: { retentionDurationSeconds: 604800 },
       labels: { team: "digital", "managed-by": "freehold", "freehold-stack": "shop" },
     });
-    expect(one(run, BUCKET, "files-bucket").inputs.name).toMatch(/^shop-dev-files-[a-z0-9]{6}$/);
+    expect(one(run, BUCKET, "files-bucket").inputs.name).toMatch(/^shop-dev-files-[a-z0-9]{6}-2oya$/);
   });
 
   it("expires current objects under a prefix after the days given, and on a versioned bucket the noncurrent versions they leave the same days after", () => {

@@ -85,6 +85,8 @@ export type DatabaseResources = {
 
 export type ObjectStoreResources = {
   bucket: storage.Bucket;
+  /** The generated end of the bucket's name. */
+  nameSuffix: RandomString;
 };
 
 /** The shared platform's resources (each created on first use). */

@@ -79,7 +79,7 @@ describe("web service on Cloud Run", () => {
       valueSource?: unknown;
     }>;
     const pw = envs.find((e) => e.name === "DATABASE_PASSWORD");
-    expect(pw).toEqual({ name: "DATABASE_PASSWORD", valueSource: { secretKeyRef: { secret: "shop-dev-db-db-password", version: "1" } } });
+    expect(pw).toEqual({ name: "DATABASE_PASSWORD", valueSource: { secretKeyRef: { secret: "shop-dev-db-db-password-2r9n", version: "1" } } });
     expect(envs.filter((e) => e.value !== undefined && /mock-|password/i.test(e.value))).toEqual([]);
     expect(envs.find((e) => e.name === "NODE_ENV")?.value).toBe("production");
     expect(envs.find((e) => e.name === "DATABASE_HOST")?.value).toMatch(/^10\.10\./);
@@ -92,14 +92,14 @@ describe("web service on Cloud Run", () => {
     const envs = (service: string) => ((one(r, RUN, `${service}-service`).inputs.template as { containers: Array<{ envs: Array<{ name: string; value?: string; valueSource?: unknown }> }> }).containers[0]?.envs ?? []);
     const env = (service: string, name: string) => envs(service).find((e) => e.name === name);
     expect([env("web", "DATABASE_USER")?.value, env("reports", "DATABASE_USER")?.value]).toEqual(["app", "app_read"]);
-    expect(env("web", "DATABASE_PASSWORD")?.valueSource).toEqual({ secretKeyRef: { secret: "shop-dev-db-db-password", version: "1" } });
-    expect(env("reports", "DATABASE_PASSWORD")?.valueSource).toEqual({ secretKeyRef: { secret: "shop-dev-db-db-read-password", version: "1" } });
+    expect(env("web", "DATABASE_PASSWORD")?.valueSource).toEqual({ secretKeyRef: { secret: "shop-dev-db-db-password-2r9n", version: "1" } });
+    expect(env("reports", "DATABASE_PASSWORD")?.valueSource).toEqual({ secretKeyRef: { secret: "shop-dev-db-db-read-password-2r9n", version: "1" } });
     const readers = (account: string) =>
       all(r, "gcp:secretmanager/secretIamMember:SecretIamMember")
         .filter((g) => String(g.inputs.member).startsWith(`serviceAccount:shop-dev-${account}@`))
         .map((g) => g.inputs.secretId);
-    expect(readers("web")).toEqual(["shop-dev-db-db-password"]);
-    expect(readers("reports")).toEqual(["shop-dev-db-db-read-password"]);
+    expect(readers("web")).toEqual(["shop-dev-db-db-password-2r9n"]);
+    expect(readers("reports")).toEqual(["shop-dev-db-db-read-password-2r9n"]);
     // Both wait for the role job: their roles exist only once it has run.
     for (const service of ["web", "reports"]) expect(one(r, RUN, `${service}-service`).options.dependsOn.map((d) => d.split("::").pop())).toContain("db-role-job");
   });
@@ -116,7 +116,7 @@ describe("web service on Cloud Run", () => {
     });
     expect(one(run, "gcp:storage/bucketIAMMember:BucketIAMMember", "web-files-access").inputs.member).toBe("serviceAccount:shop-dev-web@freehold-plan.iam.gserviceaccount.com");
     expect(one(run, "gcp:secretmanager/secretIamMember:SecretIamMember", "web-db-secret-access").inputs).toEqual({
-      secretId: "shop-dev-db-db-password",
+      secretId: "shop-dev-db-db-password-2r9n",
       role: "roles/secretmanager.secretAccessor",
       member: "serviceAccount:shop-dev-web@freehold-plan.iam.gserviceaccount.com",
     });

@@ -77,3 +77,29 @@ components:
     expect(live(h, GCP_SQL_BACKUP_TYPE)).toEqual([]);
   });
 });
+
+/** `pulumi state unprotect --all`: the state's protection lifted, the program unchanged. */
+function unprotectState(h: Harness, stack = "dev"): void {
+  for (const e of h.world.state(`${h.base.name}/${stack}`).values()) e.options = { ...e.options, protect: false };
+}
+
+describe("3. up after a destroy that kept the data starts a new stack beside it, on purpose", () => {
+  it("keeps the instance, its secrets and the bucket, and comes up again with new names instead of colliding", async () => {
+    const { h, base } = await deployed(CONFORMANCE_STACKS["private service linked to a database and a read-only store"] as string);
+    const kept = (type: string) => live(h, type).map((o) => o.key);
+    const before = { instance: kept("gcp:sql/databaseInstance:DatabaseInstance"), secrets: kept("gcp:secretmanager/secret:Secret"), bucket: kept("gcp:storage/bucket:Bucket") };
+    unprotectState(h);
+    expect(h.destroy("destroy that keeps the data").outcome).toBe("ok");
+    const retained = [...h.world.objects.values()].filter((o) => o.status === "live" && o.owner === undefined && o.type.startsWith("gcp:") && o.type !== "gcp:(project)");
+    expect(retained.map((o) => o.type).sort()).toEqual(expect.arrayContaining(["gcp:secretmanager/secret:Secret", "gcp:sql/databaseInstance:DatabaseInstance", "gcp:storage/bucket:Bucket"]));
+    h.wait(DAY);
+    const again = await h.up("up again", base);
+    expect(again.error).toBeUndefined();
+    expect(again.outcome).toBe("ok");
+    // What was kept is untouched and owned by no stack; the stack has new ones.
+    for (const key of [...before.instance, ...before.bucket]) expect(h.world.objects.get(key)?.owner).toBeUndefined();
+    expect(live(h, "gcp:sql/databaseInstance:DatabaseInstance")).toHaveLength(2);
+    expect(live(h, "gcp:storage/bucket:Bucket")).toHaveLength(2);
+    expect(before.secrets.length).toBeGreaterThan(0);
+  });
+});

@@ -34,6 +34,7 @@ const DOC = {
   sqlIp: "https://cloud.google.com/sql/docs/postgres/configure-ip",
   pgIdentifiers: "https://www.postgresql.org/docs/current/sql-syntax-lexical.html#SQL-SYNTAX-IDENTIFIERS",
   secrets: "https://cloud.google.com/secret-manager/docs/reference/rest/v1/projects.secrets",
+  secretCreate: "https://cloud.google.com/secret-manager/docs/reference/rest/v1/projects.secrets/create",
   secretVersions: "https://cloud.google.com/secret-manager/quotas",
   sa: "https://cloud.google.com/iam/docs/service-accounts-create#creating",
   saDelete: "https://cloud.google.com/iam/docs/service-accounts-delete-undelete",
@@ -607,6 +608,7 @@ export const GCP_RULES: CloudRules = {
       checks: [nameCheck("secretId", 1, 255, /^[A-Za-z0-9_-]+$/, DOC.secrets)],
       // Replication is set at creation: "immutable" in the API.
       replaceOn: forceNew("secretmanager", "resource_secret_manager_secret.go", "secretId", "replication", "project"),
+      notes: [`a secret a destroy kept (retainOnDelete) still holds its id: creating one of the same id fails with 409 ALREADY_EXISTS ([source](${DOC.secretCreate}))`],
     },
     [T.secretVersion]: {
       title: "Secret Manager secret version",
@@ -631,7 +633,7 @@ export const GCP_RULES: CloudRules = {
       replaceOn: forceNew("storage", "resource_storage_bucket.go", "name", "location", "project"),
       notes: [
         `only an empty bucket can be deleted; one that has held data goes only with \`forceDestroy\` ([source](${DOC.bucketDelete}))`,
-        `a deleted bucket's name can be used again at once, by anyone ([source](${DOC.bucketDelete}))`,
+        `a deleted bucket's name can be used again at once, by anyone ([source](${DOC.bucketDelete})); a bucket a destroy kept still holds its name, in all of Google Cloud: creating one of that name fails with 409 ([source](${DOC.buckets}))`,
       ],
       // A bucket that has held data is not empty; only forceDestroy (the provider deletes the objects first) deletes one.
       beforeDelete: (obj) => (obj.inputs.forceDestroy === true ? undefined : `Error 409: The bucket you tried to delete is not empty (forceDestroy is false) [${DOC.bucketDelete}]`),
