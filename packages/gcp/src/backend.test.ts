@@ -81,9 +81,9 @@ describe("gcp prices", () => {
     expect(backend.availability("object-store", ObjectStoreSpec.parse({ kind: "object-store" })).percent).toBe(99.9);
   });
 
-  it("charges nothing for the shared network", async () => {
+  it("charges nothing for the shared network; the platform's only cost is the cached image of the role job", async () => {
     const { platform } = await planCost("gcp", "name: p\ncomponents:\n  db: { kind: database }\n  web: { kind: web-service, image: nginx, writableRootFilesystem: true, links: [db] }\n");
-    expect(platform).toEqual([]);
+    expect(platform.map((l) => l.resourceType)).toEqual(["gcp:artifactregistry/repository:Repository"]);
   });
 });
 

@@ -33,7 +33,12 @@ describe("database on Cloud SQL for PostgreSQL", () => {
     expect(i).toMatchObject({ databaseVersion: "POSTGRES_15", region: "europe-west2" });
     expect(i.name).toMatch(/^shop-dev-db-[a-z0-9]{4}$/);
     expect(i.settings).toMatchObject({ edition: "ENTERPRISE", tier: "db-custom-2-8192", diskType: "PD_SSD", diskSize: 50, diskAutoresize: true });
-    expect(i.settings.ipConfiguration).toEqual({ ipv4Enabled: false, sslMode: "ENCRYPTED_ONLY", pscConfigs: [{ pscEnabled: true, allowedConsumerProjects: ["freehold-plan"] }] });
+    expect(i.settings.ipConfiguration).toEqual({
+      ipv4Enabled: false,
+      sslMode: "ENCRYPTED_ONLY",
+      serverCaMode: "GOOGLE_MANAGED_CAS_CA",
+      pscConfigs: [{ pscEnabled: true, allowedConsumerProjects: ["freehold-plan"] }],
+    });
     expect(one(run, "gcp:compute/address:Address", "db-endpoint-address").inputs).toMatchObject({ addressType: "INTERNAL", region: "europe-west2", subnetwork: "shop-dev-europe-west2" });
     expect(one(run, "gcp:compute/forwardingRule:ForwardingRule", "db-endpoint").inputs).toMatchObject({
       loadBalancingScheme: "",
@@ -101,7 +106,10 @@ describe("database on Cloud SQL for PostgreSQL", () => {
       { name: "PGPORT", value: "5432" },
       { name: "PGDATABASE", value: "market" },
       { name: "PGUSER", value: ADMIN_USER },
-      { name: "PGSSLMODE", value: "require" },
+      { name: "PGSSLMODE", value: "verify-full" },
+      { name: "PGSSLROOTCERT", value: "/etc/freehold/tls/database-ca.pem" },
+      { name: "PGCONNECT_TIMEOUT", value: "10" },
+      { name: "FREEHOLD_DB_WAIT_SECONDS", value: "240" },
       { name: "PGPASSWORD", valueSource: { secretKeyRef: { secret: "shop-dev-db-db-admin-password-2r9n", version: "1" } } },
       // Both roles' SCRAM verifiers, never an application password.
       { name: "FREEHOLD_ROLE_VERIFIERS", valueSource: { secretKeyRef: { secret: "shop-dev-db-db-role-verifiers-2r9n", version: "1" } } },
@@ -110,7 +118,7 @@ describe("database on Cloud SQL for PostgreSQL", () => {
     expect(job.runExecutionToken).toMatch(/^r[a-z0-9]{8}$/);
     // The job reads only the administrator's password and the verifiers, after a wait for the grants to apply.
     const reads = run.resources.filter((r) => r.type === "gcp:secretmanager/secretIamMember:SecretIamMember" && String(r.inputs.member).includes("db-dbrole")).map((r) => r.inputs.secretId);
-    expect(reads.sort()).toEqual(["shop-dev-db-db-admin-password-2r9n", "shop-dev-db-db-role-verifiers-2r9n"]);
+    expect(reads.sort()).toEqual(["shop-dev-db-db-admin-password-2r9n", "shop-dev-db-db-role-verifiers-2r9n", "shop-dev-db-db-server-ca-2r9n"]);
     expect(one(run, "gcp:cloudrunv2/job:Job", "db-role-job").options.dependsOn.map((d) => d.split("::").pop())).toEqual(expect.arrayContaining(["db-role-job-grants-settled", "db-database", "db-admin-user"]));
     for (const [key, secretId] of [
       ["db", "shop-dev-db-db-password-2r9n"],

@@ -8,6 +8,7 @@
  */
 import { APP_ROLES, type AppRole, type DatabaseRequest, type DatabaseResult, keepData, type SizeChoice, type StackContext, scramVerifier } from "@freehold/core";
 import * as compute from "@pulumi/gcp/compute";
+import * as dns from "@pulumi/gcp/dns";
 import * as secretmanager from "@pulumi/gcp/secretmanager";
 import * as sql from "@pulumi/gcp/sql";
 import type * as inputs from "@pulumi/gcp/types/input";
@@ -17,6 +18,7 @@ import { ADMIN_USER, appRole, POSTGRES_PORT, ROLE_SCRIPT } from "./db-role";
 
 export { ADMIN_USER, POSTGRES_PORT, ROLE_SCRIPT };
 
+import { caBundle } from "./ca";
 import { nameSuffix } from "./generated";
 import { names, SQL_SUFFIX_LENGTH } from "./naming";
 import { type GcpPlatform, platformOf, type VpcAttachment } from "./network";
@@ -111,6 +113,8 @@ export function instanceArgs(req: DatabaseRequest, platform: GcpPlatform, size: 
       ipConfiguration: {
         ipv4Enabled: false,
         sslMode: "ENCRYPTED_ONLY",
+        // The server certificate is signed by Google's regional CA hierarchy and names the instance's DNS name, so clients verify both (verify-full).
+        serverCaMode: SERVER_CA_MODE,
         pscConfigs: [{ pscEnabled: true, allowedConsumerProjects: platform.info().apply((p) => (p.projectId ? [p.projectId] : [])) }],
       },
       backupConfiguration: {
@@ -130,19 +134,56 @@ export function instanceArgs(req: DatabaseRequest, platform: GcpPlatform, size: 
 }
 
 /**
+ * Server certificates from the shared, Google-managed CA (Certificate
+ * Authority Service): a regional hierarchy whose server certificates carry the
+ * instance's DNS name, so a client can check the host name as well as the
+ * chain. The per-instance CA (`GOOGLE_MANAGED_INTERNAL_CA`, the API's default)
+ * puts `<project>:<instance>` in the certificate, which no host name matches
+ * (https://cloud.google.com/sql/docs/postgres/authorize-ssl#ca-hierarchies).
+ */
+export const SERVER_CA_MODE = "GOOGLE_MANAGED_CAS_CA";
+
+/** The DNS name a Private Service Connect client uses (`<uid>.<region>.sql.goog.`): the one `dnsNames` gives for PSC, else `dnsName`. */
+export function pscDnsName(dnsNames: ReadonlyArray<{ name?: string; connectionType?: string }> | undefined, dnsName: string | undefined): string {
+  const psc = (dnsNames ?? []).find((d) => d.connectionType === "PRIVATE_SERVICE_CONNECT" && d.name)?.name ?? dnsName ?? "";
+  return psc === "" || psc.endsWith(".") ? psc : `${psc}.`;
+}
+
+/**
  * The database's private address: a Private Service Connect endpoint (an
  * internal address in the subnet and a forwarding rule to the instance's
- * service attachment) (https://cloud.google.com/sql/docs/postgres/configure-private-service-connect).
+ * service attachment), and the instance's DNS name resolving to it in the
+ * network, which is the name its server certificate carries: a private Cloud
+ * DNS zone of that one name, bound to the network, with an A record
+ * (https://cloud.google.com/sql/docs/postgres/configure-private-service-connect).
+ * A zone of the instance's own name, rather than `<region>.sql.goog.`, never
+ * overlaps another stack's or the user's zones in a shared network (Cloud DNS
+ * answers from the most specific private zone). Cloud Run resolves it through
+ * the network's Cloud DNS with Direct VPC egress.
  */
-export function privateEndpoint(req: DatabaseRequest, platform: GcpPlatform, net: VpcAttachment, instance: sql.DatabaseInstance, keep: pulumi.CustomResourceOptions) {
+export function privateEndpoint(req: DatabaseRequest, platform: GcpPlatform, net: VpcAttachment, instance: sql.DatabaseInstance, opts: pulumi.CustomResourceOptions) {
   const name = names.network(req.stack.prefix, `${req.qualifiedName}-db`);
-  const address = new compute.Address(`${req.name}-endpoint-address`, { name, region: platform.region, subnetwork: net.subnetwork, addressType: "INTERNAL", labels: platform.labels }, { ...keep, dependsOn: [platform.api("compute")] });
+  const address = new compute.Address(`${req.name}-endpoint-address`, { name, region: platform.region, subnetwork: net.subnetwork, addressType: "INTERNAL", labels: platform.labels }, { ...opts, dependsOn: [platform.api("compute")] });
   const endpoint = new compute.ForwardingRule(
     `${req.name}-endpoint`,
     { name, region: platform.region, network: net.network, ipAddress: address.id, target: instance.pscServiceAttachmentLink, loadBalancingScheme: "" },
-    keep,
+    opts,
   );
-  return { address, endpoint };
+  const dnsName = pulumi.all([instance.dnsNames, instance.dnsName]).apply(([all, one]) => pscDnsName(all, one));
+  const zone = new dns.ManagedZone(
+    `${req.name}-dns-zone`,
+    {
+      name,
+      dnsName,
+      visibility: "private",
+      privateVisibilityConfig: { networks: [{ networkUrl: net.networkId }] },
+      description: `Freehold ${req.stack.prefix}/${req.qualifiedName}: the Cloud SQL instance's DNS name, at its Private Service Connect endpoint`,
+      labels: platform.labels,
+    },
+    { ...opts, dependsOn: [platform.api("dns")] },
+  );
+  const record = new dns.RecordSet(`${req.name}-dns-record`, { managedZone: zone.name, name: dnsName, type: "A", ttl: 300, rrdatas: [address.address] }, opts);
+  return { address, endpoint, zone, record, host: dnsName.apply((n) => n.replace(/\.$/, "")) };
 }
 
 /** The three generated passwords: logical names, vendor roles and secret ids (existing names kept, so no stack replaces them). */
@@ -235,8 +276,13 @@ export function database(req: DatabaseRequest): DatabaseResult {
     keep,
   );
   platform.logs();
+  // The authorities that sign the server's certificate, read from the instance (a chain, for the shared CA).
+  const serverCa = instance.serverCaCerts.apply((certs) => (certs ?? []).map((c) => c.cert).join(""));
+  const ca = caBundle(`${req.name}-server`, databaseSecretId(req, "db-server-ca", suffix.result), [serverCa], platform, opts);
   const role = appRole(req, platform, net, vendor, {
-    host: reach.address.address,
+    host: reach.host,
+    reachable: [reach.endpoint, reach.record],
+    ca,
     database: db,
     adminUser,
     adminSecret: admin.secret,
@@ -270,10 +316,15 @@ export function database(req: DatabaseRequest): DatabaseResult {
     readSecretVersion: read.version,
     roleVerifiers: verifiers.secret,
     roleVerifiersVersion: verifiers.version,
+    dnsZone: reach.zone,
+    dnsRecord: reach.record,
+    serverCaSecret: ca.secret,
+    serverCaSecretVersion: ca.version,
     ...role.resources,
   };
   return {
-    host: reach.address.address,
+    host: reach.host,
+    serverCa,
     port: pulumi.output(POSTGRES_PORT),
     databaseName: db.name,
     username: pulumi.output(APP_ROLES.readWrite),
@@ -293,6 +344,8 @@ export function database(req: DatabaseRequest): DatabaseResult {
         ...(req.spec.highAvailability && !req.spec.backups.pointInTimeRecovery ? { pointInTimeRecoveryNote: "enabled although the spec turned it off: Cloud SQL requires it for a regional (HA) instance" } : {}),
         network: `no public IP; a Private Service Connect endpoint in ${net.own ? "the stack's subnet" : "the subnet given in network.gcp"}`,
         sslMode: "ENCRYPTED_ONLY",
+        serverCertificate: "signed by Google's shared regional CA (GOOGLE_MANAGED_CAS_CA), naming the instance's DNS name: links connect with verify-full",
+        host: "the instance's DNS name (<id>.<region>.sql.goog), resolved to its Private Service Connect endpoint by a private Cloud DNS zone in the network",
         applicationLogins: `${APP_ROLES.readWrite} (read-write) and ${APP_ROLES.read} (read-only), created by a Cloud Run job in the network; no superuser, CREATEDB or CREATEROLE`,
         administratorLogin: `${ADMIN_USER} (administration only; its password is in secret ${names.secret(req.stack.prefix, req.qualifiedName, "db-admin-password")}-<the instance id's suffix>)`,
         passwordSecrets: `${names.secret(req.stack.prefix, req.qualifiedName, "db-password")}-<suffix> (${APP_ROLES.readWrite}), ${names.secret(req.stack.prefix, req.qualifiedName, "db-read-password")}-<suffix> (${APP_ROLES.read}), the suffix being the instance id's`,

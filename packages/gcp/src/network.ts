@@ -8,12 +8,14 @@
  */
 import { logicalName, type StackContext } from "@freehold/core";
 import { SpecError } from "@freehold/model";
+import * as artifactregistry from "@pulumi/gcp/artifactregistry";
 import * as compute from "@pulumi/gcp/compute";
 import * as gcpConfig from "@pulumi/gcp/config";
 import * as projects from "@pulumi/gcp/projects";
 import type * as pulumi from "@pulumi/pulumi";
 import { Sleep } from "@pulumiverse/time/sleep";
 import { nameSuffix } from "./generated";
+import { DOCKER_HUB, upstream } from "./image";
 import { type LogRouting, logRouting } from "./logs";
 import { labels, names, ROLE_SUFFIX_LENGTH } from "./naming";
 import { URL_SIGNER_PERMISSIONS } from "./permissions";
@@ -24,6 +26,7 @@ export const APIS = {
   artifactregistry: "artifactregistry.googleapis.com",
   certificatemanager: "certificatemanager.googleapis.com",
   compute: "compute.googleapis.com",
+  dns: "dns.googleapis.com",
   iam: "iam.googleapis.com",
   iamcredentials: "iamcredentials.googleapis.com",
   logging: "logging.googleapis.com",
@@ -66,6 +69,8 @@ export interface VpcAttachment {
   /** The network and subnet, by name or resource path: Cloud Run's Direct VPC egress and each database's Private Service Connect endpoint use them. */
   network: pulumi.Input<string>;
   subnetwork: pulumi.Input<string>;
+  /** The network as `projects/<project>/global/networks/<name>`: what a private DNS zone is bound to. */
+  networkId: pulumi.Input<string>;
   /** What a Cloud Run resource with Direct VPC egress waits for (so that it is deleted before the address-release wait). */
   egressDependsOn: pulumi.Resource[];
   /** Freehold's own network; undefined when the user brought one. */
@@ -84,6 +89,7 @@ export class GcpPlatform {
   private attachment?: VpcAttachment;
   private routing?: LogRouting;
   private signer?: projects.IAMCustomRole;
+  private toolRepository?: artifactregistry.Repository;
   private proxies?: compute.Subnetwork | null;
 
   constructor(
@@ -171,6 +177,30 @@ export class GcpPlatform {
     return this.signer;
   }
 
+  /**
+   * The Artifact Registry remote repository, in the region, that Freehold's own
+   * jobs pull their images through, by digest (db-role.ts): its upstream is
+   * Docker Hub's official images, fetched and cached by Artifact Registry
+   * rather than pulled anonymously by each job
+   * (https://cloud.google.com/artifact-registry/docs/repositories/remote-repo).
+   */
+  tools(): artifactregistry.Repository {
+    this.toolRepository ??= new artifactregistry.Repository(
+      `${this.name}-tool-images`,
+      {
+        repositoryId: names.repository(this.stack.prefix, "freehold-tools"),
+        location: this.region,
+        format: "DOCKER",
+        mode: "REMOTE_REPOSITORY",
+        description: `Freehold ${this.stack.prefix}: the official images Freehold's own jobs run, pinned by digest`,
+        labels: this.labels,
+        remoteRepositoryConfig: upstream(DOCKER_HUB),
+      },
+      { parent: this.parent, dependsOn: [this.api("artifactregistry")] },
+    );
+    return this.toolRepository;
+  }
+
   /** Under a residency rule, the stack's logs kept in its region (logs.ts); nothing without one. Components that write logs call this. */
   logs(): LogRouting | undefined {
     if (this.stack.residency === "none") return undefined;
@@ -215,7 +245,8 @@ export class GcpPlatform {
         `stack "${this.stack.name}"`,
       );
     }
-    return { network, subnetwork, egressDependsOn: [] };
+    const networkId = network.startsWith("projects/") ? network : this.info().apply((p) => `projects/${p.projectId ?? ""}/global/networks/${network}`);
+    return { network, subnetwork, networkId, egressDependsOn: [] };
   }
 
   /**
@@ -242,7 +273,7 @@ export class GcpPlatform {
       opts,
     );
     const addressRelease = new Sleep(`${p}-subnet-address-release`, { destroyDuration: ADDRESS_RELEASE }, { ...opts, dependsOn: [subnet] });
-    return { network: network.name, subnetwork: subnet.name, egressDependsOn: [addressRelease], own: { network, subnet, addressRelease } };
+    return { network: network.name, subnetwork: subnet.name, networkId: network.id, egressDependsOn: [addressRelease], own: { network, subnet, addressRelease } };
   }
 }
 

@@ -50,6 +50,16 @@ export const PRICE_TABLE: PriceTable = {
         "sku": "Log Storage cost"
       }
     },
+    "dns.zone": {
+      "usd": 0.2,
+      "unit": "zone-month",
+      "source": {
+        "name": "Cloud DNS pricing page: managed zones, $0.20 per zone a month for the first 25 zones of a project (a zone that exists for less than 24 hours in a month is not billed); queries are billed per million and not estimated here. As listed on the page; not confirmed in a stored copy",
+        "date": "2026-12-06",
+        "url": "https://cloud.google.com/dns/pricing",
+        "estimate": true
+      }
+    },
     "logging.retention": {
       "usd": 0.01,
       "unit": "GiB-month",

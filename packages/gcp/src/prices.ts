@@ -136,8 +136,19 @@ const logBucket: ResourcePricer = (r, ctx) => {
   return [costLine(`Cloud Logging retention beyond 30 days (${retention} days kept)`, (gib * (retention - 30)) / 30, ctx.prices.get("logging.retention"), "usage")];
 };
 
-/** A remote repository caching an image Cloud Run cannot pull directly. */
-const repository: ResourcePricer = (_r, ctx) => [costLine("Artifact Registry remote repository, about 1 GiB of cached image", 1, ctx.prices.get("registry.storage"))];
+/**
+ * A remote repository caching an image Cloud Run cannot pull directly (about
+ * 1 GiB assumed), or the one that caches the role job's PostgreSQL client
+ * image (117 MB compressed: docker-library/repo-info, postgres 17.11-alpine).
+ */
+const repository: ResourcePricer = (r, ctx) =>
+  r.name.endsWith("-tool-images")
+    ? [costLine("Artifact Registry remote repository: the role job's cached PostgreSQL client image, 0.11 GiB", TOOL_IMAGE_GIB, ctx.prices.get("registry.storage"))]
+    : [costLine("Artifact Registry remote repository, about 1 GiB of cached image", 1, ctx.prices.get("registry.storage"))];
+const TOOL_IMAGE_GIB = 0.11;
+
+/** A private DNS zone: one per database, for the name its server certificate carries. */
+const dnsZone: ResourcePricer = (_r, ctx) => [costLine("Cloud DNS private zone (the database's DNS name)", 1, ctx.prices.get("dns.zone"))];
 
 const FREE = "no charge of its own";
 export const pricing: BackendPricing = {
@@ -152,6 +163,7 @@ export const pricing: BackendPricing = {
     "gcp:secretmanager/secretVersion:SecretVersion": secretVersion,
     "gcp:logging/projectBucketConfig:ProjectBucketConfig": logBucket,
     "gcp:artifactregistry/repository:Repository": repository,
+    "gcp:dns/managedZone:ManagedZone": dnsZone,
   },
   free: {
     "gcp:projects/service:Service": `${FREE}: enabling an API is free`,
@@ -188,6 +200,7 @@ export const pricing: BackendPricing = {
     "gcp:cloudrunv2/job:Job": "billed per second only while the one-off role-setup job runs (about a minute at a deployment that changes the roles): under $0.01 a month",
     "gcp:logging/projectSink:ProjectSink": `${FREE}: routing logs is free; the log bucket is priced`,
     "gcp:logging/projectExclusion:ProjectExclusion": `${FREE}: excluding logs is free`,
+    "gcp:dns/recordSet:RecordSet": `${FREE}: records are billed as their zone; queries (a few per connection) are billed per million and not estimated`,
   },
 };
 

@@ -7,6 +7,7 @@ import type * as artifactregistry from "@pulumi/gcp/artifactregistry";
 import type * as certificatemanager from "@pulumi/gcp/certificatemanager";
 import type * as cloudrunv2 from "@pulumi/gcp/cloudrunv2";
 import type * as compute from "@pulumi/gcp/compute";
+import type * as dns from "@pulumi/gcp/dns";
 import type * as logging from "@pulumi/gcp/logging";
 import type * as projects from "@pulumi/gcp/projects";
 import type * as secretmanager from "@pulumi/gcp/secretmanager";
@@ -72,6 +73,12 @@ export type DatabaseResources = {
   adminPassword: RandomPassword;
   adminSecret: secretmanager.Secret;
   adminSecretVersion: secretmanager.SecretVersion;
+  /** The private DNS zone of the instance's DNS name in the network, and its A record at the endpoint. */
+  dnsZone: dns.ManagedZone;
+  dnsRecord: dns.RecordSet;
+  /** The server's certificate authorities, as the role job's CA file. */
+  serverCaSecret: secretmanager.Secret;
+  serverCaSecretVersion: secretmanager.SecretVersion;
   /** Both roles' SCRAM verifiers, for the role job only. */
   roleVerifiers: secretmanager.Secret;
   roleVerifiersVersion: secretmanager.SecretVersion;
@@ -81,6 +88,7 @@ export type DatabaseResources = {
   roleJobGrantsSettled: Sleep;
   roleJobAdminSecretAccess: secretmanager.SecretIamMember;
   roleJobVerifiersAccess: secretmanager.SecretIamMember;
+  roleJobServerCaAccess: secretmanager.SecretIamMember;
 };
 
 export type ObjectStoreResources = {
@@ -100,4 +108,6 @@ export type PlatformResources = {
   logSink?: logging.ProjectSink;
   logExclusion?: logging.ProjectExclusion;
   urlSignerRole?: projects.IAMCustomRole;
+  /** The remote repository Freehold's own jobs pull their pinned images through. */
+  toolImages?: artifactregistry.Repository;
 };

@@ -82,7 +82,9 @@ describe("web service on Cloud Run", () => {
     expect(pw).toEqual({ name: "DATABASE_PASSWORD", valueSource: { secretKeyRef: { secret: "shop-dev-db-db-password-2r9n", version: "1" } } });
     expect(envs.filter((e) => e.value !== undefined && /mock-|password/i.test(e.value))).toEqual([]);
     expect(envs.find((e) => e.name === "NODE_ENV")?.value).toBe("production");
-    expect(envs.find((e) => e.name === "DATABASE_HOST")?.value).toMatch(/^10\.10\./);
+    // The instance's DNS name, which its certificate names, resolved in the network to its Private Service Connect endpoint.
+    expect(envs.find((e) => e.name === "DATABASE_HOST")?.value).toMatch(/^[0-9a-f]{10}\.europe-west2\.sql\.goog$/);
+    expect(envs.find((e) => e.name === "DATABASE_SSLMODE")?.value).toBe("verify-full");
   });
 
   it("connects a read link as app_read with only app_read's secret, and a read-write link as app with only app's", async () => {
@@ -98,8 +100,8 @@ describe("web service on Cloud Run", () => {
       all(r, "gcp:secretmanager/secretIamMember:SecretIamMember")
         .filter((g) => String(g.inputs.member).startsWith(`serviceAccount:shop-dev-${account}@`))
         .map((g) => g.inputs.secretId);
-    expect(readers("web")).toEqual(["shop-dev-db-db-password-2r9n"]);
-    expect(readers("reports")).toEqual(["shop-dev-db-db-read-password-2r9n"]);
+    expect(readers("web")).toEqual(["shop-dev-db-db-password-2r9n", "shop-dev-web-database-ca"]);
+    expect(readers("reports")).toEqual(["shop-dev-db-db-read-password-2r9n", "shop-dev-reports-database-ca"]);
     // Both wait for the role job: their roles exist only once it has run.
     for (const service of ["web", "reports"]) expect(one(r, RUN, `${service}-service`).options.dependsOn.map((d) => d.split("::").pop())).toContain("db-role-job");
   });
@@ -120,11 +122,8 @@ describe("web service on Cloud Run", () => {
       role: "roles/secretmanager.secretAccessor",
       member: "serviceAccount:shop-dev-web@freehold-plan.iam.gserviceaccount.com",
     });
-    const sqlClient = one(run, "gcp:projects/iAMMember:IAMMember").inputs;
-    expect(sqlClient).toMatchObject({ role: "roles/cloudsql.client", project: "freehold-plan", member: "serviceAccount:shop-dev-web@freehold-plan.iam.gserviceaccount.com" });
-    expect((sqlClient.condition as { expression: string }).expression).toBe(
-      `resource.name == 'projects/freehold-plan/instances/${one(run, "gcp:sql/databaseInstance:DatabaseInstance").inputs.name}' && resource.type == 'sqladmin.googleapis.com/Instance'`,
-    );
+    // A direct connection to a Private Service Connect endpoint needs no IAM role on the instance or the project.
+    expect(all(run, "gcp:projects/iAMMember:IAMMember")).toEqual([]);
     for (const r of run.resources) expect(JSON.stringify(r.inputs.role ?? "")).not.toMatch(/\*|roles\/(owner|editor)/);
   });
 
@@ -134,7 +133,7 @@ describe("web service on Cloud Run", () => {
     const wait = one(run, "time:index/sleep:Sleep", "web-grants-settled");
     expect(wait.inputs.createDuration).toBe("420s");
     expect(wait.options.dependsOn.map((d) => d.split("::").pop()).sort()).toEqual(
-      ["web-db-secret-access", "web-db-sql-client", "web-files-access", "web-files-bucket-reader", "web-logs-access", "web-logs-bucket-reader", "web-uploads-access", "web-uploads-bucket-reader", "web-url-signer"].sort(),
+      ["web-db-secret-access", "web-database-ca-access", "web-files-access", "web-files-bucket-reader", "web-logs-access", "web-logs-bucket-reader", "web-uploads-access", "web-uploads-bucket-reader", "web-url-signer"].sort(),
     );
     expect(String((wait.inputs.triggers as { grants: string }).grants)).toContain("web-db-secret-access");
     expect(one(run, "time:index/sleep:Sleep", "shop-api-run-ready").inputs.createDuration).toBe("420s");

@@ -12,7 +12,8 @@ import * as projects from "@pulumi/gcp/projects";
 import * as serviceaccount from "@pulumi/gcp/serviceaccount";
 import * as storage from "@pulumi/gcp/storage";
 import type * as inputs from "@pulumi/gcp/types/input";
-import * as pulumi from "@pulumi/pulumi";
+import type * as pulumi from "@pulumi/pulumi";
+import { type CaBundle, caBundle } from "./ca";
 import type { DatabaseHandle } from "./database";
 import { customDomain } from "./domain";
 import { grantsSettled, secretReader } from "./grants";
@@ -20,7 +21,7 @@ import { imageSource } from "./image";
 import { names } from "./naming";
 import { type Api, type GcpPlatform, platformOf } from "./network";
 import type { ObjectStoreHandle } from "./object-store";
-import { cloudSqlInstanceCondition, DATABASE_ROLES, OBJECT_STORE_ROLES, PUBLIC_INVOKER } from "./permissions";
+import { OBJECT_STORE_ROLES, PUBLIC_INVOKER } from "./permissions";
 import { cloudRunLimits, webServiceSize } from "./sizes";
 import { vendorSettings, withVendor } from "./vendor";
 
@@ -70,8 +71,17 @@ function handleOf<T>(link: LinkTarget, guard: (h: unknown) => h is T): T {
   return link.handle;
 }
 
+/**
+ * The certificate authorities of every linked database that gives them, in one
+ * file at DATABASE_CA_PATH (core sets `verify-full` for those links).
+ */
+function databaseCa(req: WebServiceRequest, platform: GcpPlatform): CaBundle | undefined {
+  const pems = req.links.filter((l) => l.kind === "database").flatMap((l) => (l.outputs.serverCa === undefined ? [] : [l.outputs.serverCa]));
+  return pems.length ? caBundle(req.name, names.secret(req.stack.prefix, req.qualifiedName, "database-ca"), pems, platform, { parent: req.parent }) : undefined;
+}
+
 /** Least-privilege grants for each link, for the service's own account, and what the service waits for besides them. */
-function grantLinks(req: WebServiceRequest, account: serviceaccount.Account, platform: GcpPlatform): { grants: pulumi.CustomResource[]; ready: pulumi.Resource[] } {
+function grantLinks(req: WebServiceRequest, account: serviceaccount.Account, platform: GcpPlatform, ca: CaBundle | undefined): { grants: pulumi.CustomResource[]; ready: pulumi.Resource[] } {
   const grants: pulumi.CustomResource[] = [];
   const ready: pulumi.Resource[] = [];
   const opts = { parent: req.parent };
@@ -86,20 +96,14 @@ function grantLinks(req: WebServiceRequest, account: serviceaccount.Account, pla
       );
     } else {
       const h = handleOf(link, isDatabase);
-      const roles = DATABASE_ROLES[link.access];
-      grants.push(
-        // The password of the one role the link's access maps to (app_read for a read link), nothing of the other role.
-        secretReader(`${prefix}-secret-access`, h.roles[appRoleFor(link.access)].secret, account.member, opts),
-        new projects.IAMMember(
-          `${prefix}-sql-client`,
-          { project: account.project, role: roles.instance, member: account.member, condition: pulumi.all([account.project, h.instanceName]).apply(([p, i]) => cloudSqlInstanceCondition(p, i)) },
-          opts,
-        ),
-      );
+      // The password of the one role the link's access maps to (app_read for a read link), nothing of the other role. No IAM role on the
+      // instance: the service connects to its Private Service Connect endpoint directly, which needs none (roles/cloudsql.client is for connectors).
+      grants.push(secretReader(`${prefix}-secret-access`, h.roles[appRoleFor(link.access)].secret, account.member, opts));
       // The application's role exists only once the database's role job has run.
       ready.push(h.ready);
     }
   }
+  if (ca) grants.push(secretReader(`${req.name}-database-ca-access`, ca.secret, account.member, opts));
   // A linked store's signed URLs are signed as the service itself, with a role that does nothing else (network.ts).
   if (req.links.some((l) => l.kind === "object-store")) {
     grants.push(new serviceaccount.IAMMember(`${req.name}-url-signer`, { serviceAccountId: account.name, role: platform.urlSigner().name, member: account.member }, opts));
@@ -123,7 +127,7 @@ function ingress(spec: WebService): string {
   return !spec.public ? "INGRESS_TRAFFIC_INTERNAL_ONLY" : spec.domain ? "INGRESS_TRAFFIC_INTERNAL_LOAD_BALANCER" : "INGRESS_TRAFFIC_ALL";
 }
 
-export function serviceArgs(req: WebServiceRequest, platform: GcpPlatform, account: serviceaccount.Account, image: pulumi.Input<string>): cloudrunv2.ServiceArgs {
+export function serviceArgs(req: WebServiceRequest, platform: GcpPlatform, account: serviceaccount.Account, image: pulumi.Input<string>, ca?: CaBundle): cloudrunv2.ServiceArgs {
   const spec = req.spec;
   const size = webServiceSize(req.size, req.name);
   const probePath = spec.healthCheck.path;
@@ -142,9 +146,11 @@ export function serviceArgs(req: WebServiceRequest, platform: GcpPlatform, accou
       // Background work: never scaled to zero (the model refuses background with min 0).
       scaling: { minInstanceCount: spec.background ? Math.max(1, spec.scaling.min) : spec.scaling.min, maxInstanceCount: spec.scaling.max },
       vpcAccess: net ? { networkInterfaces: [{ network: net.network, subnetwork: net.subnetwork }], egress: "PRIVATE_RANGES_ONLY" } : undefined,
+      ...(ca ? { volumes: [ca.volume] } : {}),
       containers: [
         {
           image,
+          ...(ca ? { volumeMounts: [ca.mount] } : {}),
           ports: { containerPort: spec.port },
           // cpuIdle false is instance-based billing: CPU allocated for the instance's whole life, so work between requests runs at full speed
           // (https://cloud.google.com/run/docs/configuring/billing-settings).
@@ -189,13 +195,14 @@ export function webService(req: WebServiceRequest): WebServiceResult {
     ),
     { ...opts, dependsOn: [platform.api("iam")] },
   );
-  const links = grantLinks(req, account, platform);
+  const ca = databaseCa(req, platform);
+  const links = grantLinks(req, account, platform, ca);
   const image = imageSource(req, platform, vendor);
   const settled = links.grants.length ? [grantsSettled(`${req.name}-grants`, links.grants, opts)] : [];
 
   const apis: Api[] = ["run"];
   if (linksDatabase) apis.push("compute");
-  const service = new cloudrunv2.Service(`${req.name}-service`, withVendor(serviceArgs(req, platform, account, image.image), vendor, "service"), {
+  const service = new cloudrunv2.Service(`${req.name}-service`, withVendor(serviceArgs(req, platform, account, image.image, ca), vendor, "service"), {
     ...opts,
     // The first revision starts only once its grants apply, Cloud Run's service agent is ready, its image source exists and its database role is there.
     dependsOn: [...platform.apisFor(...apis), platform.ready("run"), ...settled, ...image.dependsOn, ...links.ready, ...(linksDatabase ? platform.network().egressDependsOn : [])],

@@ -150,10 +150,10 @@ components:
     const signer = one(run, "gcp:serviceaccount/iAMMember:IAMMember", "web-url-signer").inputs;
     expect(signer).toEqual({
       serviceAccountId: "projects/freehold-plan/serviceAccounts/shop-dev-web@freehold-plan.iam.gserviceaccount.com",
-      role: "projects/freehold-plan/roles/shop_dev_url_signer",
+      role: expect.stringMatching(/^projects\/freehold-plan\/roles\/shop_dev_url_signer_[a-z0-9]{4}$/),
       member: "serviceAccount:shop-dev-web@freehold-plan.iam.gserviceaccount.com",
     });
-    expect(one(run, "gcp:projects/iAMCustomRole:IAMCustomRole").inputs).toMatchObject({ roleId: "shop_dev_url_signer", permissions: ["iam.serviceAccounts.signBlob"] });
+    expect(one(run, "gcp:projects/iAMCustomRole:IAMCustomRole").inputs).toMatchObject({ roleId: expect.stringMatching(/^shop_dev_url_signer_[a-z0-9]{4}$/), permissions: ["iam.serviceAccounts.signBlob"] });
     expect(all(run, "gcp:projects/service:Service").map((s) => s.inputs.service)).toContain("iamcredentials.googleapis.com");
   });
 });

@@ -103,3 +103,12 @@ describe("3. up after a destroy that kept the data starts a new stack beside it,
     expect(before.secrets.length).toBeGreaterThan(0);
   });
 });
+
+describe("4. the role job's first execution can reach the database", () => {
+  it("deploys a database on the first up with the job ordered after its Private Service Connect endpoint", async () => {
+    const { h } = await deployed(CONFORMANCE_STACKS["one database"] as string);
+    const [job] = live(h, "gcp:cloudrunv2/job:Job");
+    const [endpoint] = live(h, "gcp:compute/forwardingRule:ForwardingRule");
+    expect(job?.facts.dependsOn).toContain(endpoint?.key);
+  });
+});

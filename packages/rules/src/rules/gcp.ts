@@ -62,6 +62,9 @@ const DOC = {
   logBucketDelete: "https://cloud.google.com/logging/docs/reference/v2/rest/v2/projects.locations.buckets/delete",
   sinks: "https://cloud.google.com/logging/docs/reference/v2/rest/v2/projects.sinks",
   exclusions: "https://cloud.google.com/logging/docs/reference/v2/rest/v2/projects.exclusions",
+  dnsZones: "https://cloud.google.com/dns/docs/zones#create-private-zone",
+  dnsZoneDelete: "https://cloud.google.com/dns/docs/zones#delete-zone",
+  dnsRecords: "https://cloud.google.com/dns/docs/records",
 } as const;
 
 const RFC1035 = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
@@ -108,6 +111,8 @@ const T = {
   logBucket: "gcp:logging/projectBucketConfig:ProjectBucketConfig",
   logSink: "gcp:logging/projectSink:ProjectSink",
   logExclusion: "gcp:logging/projectExclusion:ProjectExclusion",
+  dnsZone: "gcp:dns/managedZone:ManagedZone",
+  dnsRecord: "gcp:dns/recordSet:RecordSet",
 } as const;
 
 /** The API each provider module calls (https://cloud.google.com/service-usage/docs/enable-disable). */
@@ -121,6 +126,7 @@ const API_OF: Record<string, string> = {
   artifactregistry: "artifactregistry.googleapis.com",
   certificatemanager: "certificatemanager.googleapis.com",
   logging: "logging.googleapis.com",
+  dns: "dns.googleapis.com",
   projects: "cloudresourcemanager.googleapis.com",
 };
 function apiOf(type: string): string | undefined {
@@ -260,7 +266,8 @@ function cloudRunRule(kind: "service" | "job"): TypeRule {
       `each revision${service ? "" : " or execution"} is created by Cloud Run's service agent, whose roles (granted when run.googleapis.com is enabled) take up to 7 minutes to apply ([source](${PROJECT_DOC.serviceAgents}))`,
       `Direct VPC egress addresses stay in the subnet for 1-2 hours after the ${kind} is deleted or moved ([source](${DOC.directVpc}))`,
     ],
-    beforeCreate: (obj, ctx) => agentNotReady(obj, ctx, "run.googleapis.com", `Cloud Run ${kind} ${obj.name}`),
+    beforeCreate: (obj, ctx) => agentNotReady(obj, ctx, "run.googleapis.com", `Cloud Run ${kind} ${obj.name}`) ?? (service ? undefined : executionUnreachable(obj, ctx)),
+    ...(service ? {} : { beforeUpdate: (next: CloudObject, _previous: CloudObject, ctx: RuleContext) => executionUnreachable(next, ctx) }),
     // Moving off a subnet leaves its addresses behind for a while, as deleting does.
     afterUpdate: (next, previous, ctx) => {
       const kept = new Set(next.references.template ?? []);
@@ -268,6 +275,52 @@ function cloudRunRule(kind: "service" | "job"): TypeRule {
     },
     afterDelete: (obj, ctx) => releaseAddresses(obj, obj.references.template ?? [], ctx, ctx.now),
   };
+}
+
+/** Every object a resource waited for before it started, directly or through what it waited for. */
+function waitedFor(obj: CloudObject, ctx: RuleContext): Set<string> {
+  const seen = new Set<string>();
+  const queue = [...((obj.facts.dependsOn as string[] | undefined) ?? [])];
+  while (queue.length) {
+    const k = queue.pop() as string;
+    if (seen.has(k)) continue;
+    seen.add(k);
+    queue.push(...((ctx.get(k)?.facts.dependsOn as string[] | undefined) ?? []));
+  }
+  return seen;
+}
+
+/** The Cloud SQL instances a resource's inputs read from: directly, or through a database, user or address of one. */
+function instancesReadBy(obj: CloudObject, ctx: RuleContext): CloudObject[] {
+  const found = new Map<string, CloudObject>();
+  for (const key of Object.values(obj.references).flat()) {
+    const o = ctx.get(key);
+    if (!o) continue;
+    if (o.type === T.sql) found.set(o.key, o);
+    for (const via of [...(o.references.instance ?? []), ...(o.references.rrdatas ?? [])]) {
+      const i = ctx.get(via);
+      if (i?.type === T.sql) found.set(i.key, i);
+    }
+  }
+  return [...found.values()];
+}
+
+/**
+ * A job that runs when it is created or updated (`runExecutionToken`: the
+ * provider waits for the execution) and connects to a Cloud SQL instance
+ * over Private Service Connect can reach it only once the endpoint's
+ * forwarding rule exists: the Pulumi engine starts the job as soon as what it
+ * depends on is done, so the rule must be among them.
+ */
+function executionUnreachable(obj: CloudObject, ctx: RuleContext): string | undefined {
+  if (typeof obj.inputs.runExecutionToken !== "string") return undefined;
+  const waited = waitedFor(obj, ctx);
+  for (const instance of instancesReadBy(obj, ctx)) {
+    const endpoints = ctx.objects().filter((o) => o.status === "live" && o.type === T.forwardingRule && (o.references.target ?? []).includes(instance.key));
+    if (endpoints.length && endpoints.some((e) => waited.has(e.key))) continue;
+    return `the job's execution starts without waiting for ${endpoints.length ? `the Private Service Connect endpoint ${endpoints.map((e) => e.name).join(", ")}` : "a Private Service Connect endpoint"} of Cloud SQL instance ${instance.name}: it may run before it can reach the database, and its execution fails the deployment [${DOC.psc}; ${TF}/cloudrunv2/resource_cloud_run_v2_job.go]`;
+  }
+  return undefined;
 }
 
 // ---- Cloud SQL -----------------------------------------------------------------------------------
@@ -364,6 +417,8 @@ const GLOBAL_TYPES = [
   T.bucketIam,
   T.logSink,
   T.logExclusion,
+  T.dnsZone,
+  T.dnsRecord,
 ];
 
 /** An IAM member resource: every field forces a new one. */
@@ -701,6 +756,23 @@ export const GCP_RULES: CloudRules = {
       identity: { field: "name", scope: "account", source: DOC.sinks },
       checks: [nameCheck("name", 1, 100, /^[A-Za-z0-9][A-Za-z0-9_.-]*$/, DOC.sinks)],
       replaceOn: forceNew("logging", "resource_logging_project_sink.go", "name", "project"),
+    },
+    [T.dnsZone]: {
+      title: "Cloud DNS managed zone (private, bound to a network)",
+      source: DOC.dnsZones,
+      identity: { field: "name", scope: "account", source: DOC.dnsZones },
+      checks: [
+        rfc1035("name", 63, DOC.dnsZones),
+        { path: "dnsName", source: DOC.dnsZones, test: (v) => (typeof v === "string" && !v.endsWith(".") ? `"${v}" must end with a dot` : undefined) },
+      ],
+      replaceOn: forceNew("dns", "resource_dns_managed_zone.go", "name", "dnsName", "visibility", "project"),
+      inUseBy: [inUse(T.dnsRecord, "managedZone", "Error 400: The resource named in the request cannot be deleted because it is not empty (containerNotEmpty)", DOC.dnsZoneDelete)],
+    },
+    [T.dnsRecord]: {
+      title: "Cloud DNS record set",
+      source: DOC.dnsRecords,
+      identity: { field: "name", scope: { within: "managedZone" }, source: DOC.dnsRecords },
+      replaceOn: forceNew("dns", "resource_dns_record_set.go", "managedZone", "name", "project"),
     },
     [T.logExclusion]: {
       title: "Cloud Logging exclusion (on the _Default sink)",
