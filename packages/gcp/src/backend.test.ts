@@ -20,7 +20,7 @@ describe("gcp capabilities", () => {
 
   it("marks what Cloud Run cannot do as unsupported", () => {
     const none = CAPABILITIES.filter((c) => c.support === "none").map((c) => c.feature);
-    expect(none.sort()).toEqual(["web-service.ip-allow-list", "web-service.read-only-root-filesystem", "web-service.run-as-user", "web-service.web-application-firewall"]);
+    expect(none.sort()).toEqual(["web-service.read-only-root-filesystem", "web-service.run-as-user"]);
   });
 });
 

@@ -48,6 +48,9 @@ describe("database on Cloud SQL for PostgreSQL", () => {
     expect(i.settings.databaseFlags).toEqual([
       { name: "log_connections", value: "on" },
       { name: "log_disconnections", value: "on" },
+      { name: "log_statement", value: "ddl" },
+      { name: "cloudsql.enable_pgaudit", value: "on" },
+      { name: "pgaudit.log", value: "ddl,role" },
     ]);
   });
 

@@ -85,6 +85,23 @@ export function backupLocation(stack: StackContext): string | undefined {
  */
 export const FINAL_BACKUP_DAYS = 365;
 
+/**
+ * What the instance logs (CIS Google Cloud Platform Foundations, Cloud SQL for
+ * PostgreSQL): connections and disconnections, every DDL statement, and
+ * through pgAudit every DDL and role or privilege change, with the session
+ * that made it; never the data a statement reads or writes
+ * (https://cloud.google.com/sql/docs/postgres/flags,
+ * https://cloud.google.com/sql/docs/postgres/pg-audit). Turning pgAudit on
+ * restarts the instance once.
+ */
+export const DATABASE_FLAGS = [
+  { name: "log_connections", value: "on" },
+  { name: "log_disconnections", value: "on" },
+  { name: "log_statement", value: "ddl" },
+  { name: "cloudsql.enable_pgaudit", value: "on" },
+  { name: "pgaudit.log", value: "ddl,role" },
+] as const;
+
 function keptOnDelete(keep: boolean): Pick<inputs.sql.DatabaseInstanceSettings, "retainBackupsOnDelete" | "finalBackupConfig"> {
   return { retainBackupsOnDelete: keep, finalBackupConfig: keep ? { enabled: true, retentionDays: FINAL_BACKUP_DAYS } : { enabled: false } };
 }
@@ -124,10 +141,7 @@ export function instanceArgs(req: DatabaseRequest, platform: GcpPlatform, size: 
         transactionLogRetentionDays: pitr ? Math.min(MAX_TRANSACTION_LOG_DAYS, spec.backups.retentionDays) : undefined,
         backupRetentionSettings: { retainedBackups: spec.backups.retentionDays, retentionUnit: "COUNT" },
       },
-      databaseFlags: [
-        { name: "log_connections", value: "on" },
-        { name: "log_disconnections", value: "on" },
-      ],
+      databaseFlags: DATABASE_FLAGS.map((f) => ({ ...f })),
       userLabels: platform.labels,
     },
   };

@@ -66,7 +66,11 @@ export const ROLE_VERIFIERS_ENV = "FREEHOLD_ROLE_VERIFIERS";
  * it this way (a Cloud SQL API user) is taken out of cloudsqlsuperuser where
  * the administrator may; where it may not, the job warns and goes on.
  */
-const CLOUDSQL_CLEANUP = `SELECT format('REVOKE cloudsqlsuperuser FROM %I', rolname) FROM pg_roles WHERE rolname IN ('${APP_ROLES.readWrite}', '${APP_ROLES.read}') AND pg_has_role(rolname, 'cloudsqlsuperuser', 'MEMBER') \\gexec`;
+const CLOUDSQL_CLEANUP = [
+  `SELECT format('REVOKE cloudsqlsuperuser FROM %I', rolname) FROM pg_roles WHERE rolname IN ('${APP_ROLES.readWrite}', '${APP_ROLES.read}') AND pg_has_role(rolname, 'cloudsqlsuperuser', 'MEMBER') \\gexec`,
+  // pgAudit logs only in databases where its extension exists (https://cloud.google.com/sql/docs/postgres/pg-audit); Cloud SQL offers it, a plain server may not.
+  "SELECT 'CREATE EXTENSION IF NOT EXISTS pgaudit' WHERE EXISTS (SELECT 1 FROM pg_available_extensions WHERE name = 'pgaudit') \\gexec",
+].join("\n");
 
 /** The job's command (`sh -c`): the two verifiers out of their one variable, then core's role script. Tested against a real PostgreSQL in test/gcp-database-roles.test.ts. */
 export const ROLE_SCRIPT = roleJobCommand(roleSetupSql({ before: CLOUDSQL_CLEANUP }), [

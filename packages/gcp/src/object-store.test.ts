@@ -41,7 +41,11 @@ describe("object store on Cloud Storage", () => {
       { action: { type: "Delete" }, condition: { daysSinceNoncurrentTime: 90, withState: "ARCHIVED", matchesPrefixes: ["logs/"] } },
       { action: { type: "Delete" }, condition: { age: 3650, withState: "LIVE" } },
       { action: { type: "Delete" }, condition: { daysSinceNoncurrentTime: 3650, withState: "ARCHIVED" } },
+      // previousVersionsExpireAfterDays (30 by default): every previous version, beside the stack's own rules.
+      { action: { type: "Delete" }, condition: { daysSinceNoncurrentTime: 30, withState: "ARCHIVED" } },
     ]);
+    // No versioning, no previous versions to expire.
+    expect(one(run, BUCKET, "scratch-bucket").inputs.lifecycleRules).toEqual([]);
   });
 
   it("answers a browser's preflight for an upload with Content-Type", () => {

@@ -33,15 +33,21 @@ export const CORS_HEADERS = ["Content-Type", "Content-MD5", "Content-Disposition
  * bucket that deletion leaves a noncurrent version, and noncurrent versions
  * under the prefix are deleted the same number of days after they became
  * noncurrent (`daysSinceNoncurrentTime`, `withState: ARCHIVED`)
- * (https://cloud.google.com/storage/docs/lifecycle#conditions).
+ * (https://cloud.google.com/storage/docs/lifecycle#conditions). Beside them,
+ * with versioning on, one rule deletes every noncurrent version
+ * `previousVersionsExpireAfterDays` after it became noncurrent; where two rules
+ * match a version, the one that matches first deletes it.
  */
 export function lifecycleRules(spec: ObjectStoreRequest["spec"]): storage.BucketArgs["lifecycleRules"] {
-  return spec.lifecycle.flatMap((r) => {
+  const own = spec.lifecycle.flatMap((r) => {
     const prefix = r.prefix ? { matchesPrefixes: [r.prefix] } : {};
     const current = { action: { type: "Delete" }, condition: { age: r.expireAfterDays, withState: "LIVE", ...prefix } };
     const noncurrent = { action: { type: "Delete" }, condition: { daysSinceNoncurrentTime: r.expireAfterDays, withState: "ARCHIVED", ...prefix } };
     return spec.versioning ? [current, noncurrent] : [current];
   });
+  // Every previous version, under any prefix, is deleted `previousVersionsExpireAfterDays` after it stopped being current.
+  const previous = spec.versioning ? [{ action: { type: "Delete" }, condition: { daysSinceNoncurrentTime: spec.previousVersionsExpireAfterDays, withState: "ARCHIVED" } }] : [];
+  return [...own, ...previous];
 }
 
 /** What web-service links need from a bucket. */

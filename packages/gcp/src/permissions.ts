@@ -43,5 +43,3 @@ export const URL_SIGNER_PERMISSIONS = ["iam.serviceAccounts.signBlob"] as const;
  */
 export const DATABASE_SECRET_ROLE = "roles/secretmanager.secretAccessor";
 
-/** Who may invoke a public Cloud Run service. */
-export const PUBLIC_INVOKER = { role: "roles/run.invoker", member: "allUsers" } as const;

@@ -50,6 +50,36 @@ export const PRICE_TABLE: PriceTable = {
         "sku": "Log Storage cost"
       }
     },
+    "armor.policy": {
+      "usd": 5,
+      "unit": "policy-month",
+      "source": {
+        "name": "Google Cloud Armor pricing page, Cloud Armor Standard: $5 per security policy per month, as listed on the page; not confirmed in a stored copy",
+        "date": "2026-12-06",
+        "url": "https://cloud.google.com/armor/pricing",
+        "estimate": true
+      }
+    },
+    "armor.rule": {
+      "usd": 1,
+      "unit": "rule-month",
+      "source": {
+        "name": "Google Cloud Armor pricing page, Cloud Armor Standard: $1 per rule per month (each preconfigured WAF rule and the default rule counted), as listed on the page; not confirmed in a stored copy",
+        "date": "2026-12-06",
+        "url": "https://cloud.google.com/armor/pricing",
+        "estimate": true
+      }
+    },
+    "armor.requests": {
+      "usd": 0.75,
+      "unit": "1M requests",
+      "source": {
+        "name": "Google Cloud Armor pricing page, Cloud Armor Standard: $0.75 per million requests evaluated, as listed on the page; not confirmed in a stored copy",
+        "date": "2026-12-06",
+        "url": "https://cloud.google.com/armor/pricing",
+        "estimate": true
+      }
+    },
     "dns.zone": {
       "usd": 0.2,
       "unit": "zone-month",

@@ -147,6 +147,18 @@ const repository: ResourcePricer = (r, ctx) =>
     : [costLine("Artifact Registry remote repository, about 1 GiB of cached image", 1, ctx.prices.get("registry.storage"))];
 const TOOL_IMAGE_GIB = 0.11;
 
+/** A Cloud Armor policy (ipAllowList, webApplicationFirewall): the policy, each rule, and every request it evaluates. */
+const armor: ResourcePricer = (r, ctx) => {
+  const rules = Array.isArray(r.inputs.rules) ? r.inputs.rules.length : 0;
+  const c = ctx.component;
+  const u = c?.kind === "web-service" ? ctx.usageOf({ name: c.name, kind: "web-service" }) : { requestsMillions: 0 };
+  return [
+    costLine("Cloud Armor security policy", 1, ctx.prices.get("armor.policy")),
+    costLine(`Cloud Armor rules, ${rules}`, rules, ctx.prices.get("armor.rule")),
+    costLine("Cloud Armor requests evaluated", u.requestsMillions, ctx.prices.get("armor.requests"), "usage"),
+  ];
+};
+
 /** A private DNS zone: one per database, for the name its server certificate carries. */
 const dnsZone: ResourcePricer = (_r, ctx) => [costLine("Cloud DNS private zone (the database's DNS name)", 1, ctx.prices.get("dns.zone"))];
 
@@ -164,6 +176,8 @@ export const pricing: BackendPricing = {
     "gcp:logging/projectBucketConfig:ProjectBucketConfig": logBucket,
     "gcp:artifactregistry/repository:Repository": repository,
     "gcp:dns/managedZone:ManagedZone": dnsZone,
+    "gcp:compute/securityPolicy:SecurityPolicy": armor,
+    "gcp:compute/regionSecurityPolicy:RegionSecurityPolicy": armor,
   },
   free: {
     "gcp:projects/service:Service": `${FREE}: enabling an API is free`,

@@ -23,8 +23,6 @@ export type WebServiceResources = {
   serviceAccount: serviceaccount.Account;
   /** The wait after the link grants, before the first revision (only with links). */
   grantsSettled?: Sleep;
-  /** Public services: roles/run.invoker for allUsers. */
-  publicInvoker?: cloudrunv2.ServiceIamMember;
   /** An image from a registry Cloud Run does not pull from directly, or a private registry. */
   repository?: artifactregistry.Repository;
   registrySecret?: secretmanager.Secret;
@@ -36,6 +34,8 @@ export type WebServiceResources = {
   networkEndpointGroup?: compute.RegionNetworkEndpointGroup;
   /** Global pieces without a residency rule, regional ones (in the stack's region) with one. */
   backendService?: compute.BackendService | compute.RegionBackendService;
+  /** With ipAllowList or webApplicationFirewall: the Cloud Armor policy on the backend service. */
+  securityPolicy?: compute.SecurityPolicy | compute.RegionSecurityPolicy;
   urlMap?: compute.URLMap | compute.RegionUrlMap;
   dnsAuthorization?: certificatemanager.DnsAuthorization;
   certificate?: certificatemanager.Certificate;

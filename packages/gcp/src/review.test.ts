@@ -2,11 +2,13 @@
  * Plans that show each finding of the second Google Cloud review is fixed:
  * the inputs that make the difference, one `describe` per finding.
  */
-import { type MockRun, priceRun } from "@freehold/core";
-import { defaultUsage } from "@freehold/model";
+import { type MockRun, plainOutputs, priceRun } from "@freehold/core";
+import { defaultUsage, isZoneApex } from "@freehold/model";
 import { beforeAll, describe, expect, it } from "vitest";
+import { DEFAULT_PRIORITY, WAF_RULE_SETS } from "./armor";
 import { FINAL_BACKUP_DAYS } from "./database";
 import { DATABASE_WAIT_SECONDS, ROLE_JOB_IMAGE, ROLE_SCRIPT } from "./db-role";
+import { decideDomain, stateOf } from "./domain-state";
 import { backend } from "./index";
 import { one, plan } from "./testing";
 
@@ -137,5 +139,97 @@ describe("6. the role job runs an image pinned by digest, through the stack's ow
       location: "europe-west2",
       remoteRepositoryConfig: { dockerRepository: { publicRepository: "DOCKER_HUB" } },
     });
+  });
+});
+
+describe("5. a domain's staging: run.app stays open until the certificate is active", () => {
+  const req = (residency: "none" | "uk", filtered = false) => ({ stack: { residency }, spec: { ipAllowList: filtered ? ["203.0.113.0/24"] : undefined, webApplicationFirewall: false } }) as unknown as Parameters<typeof decideDomain>[0];
+
+  it("keeps run.app while the certificate is missing, provisioning or unreadable, and closes it once it is active", () => {
+    for (const state of ["NONE", "PROVISIONING", "UNKNOWN", "FAILED"]) expect(decideDomain(req("none"), "app.example.gov.uk", { global: state, regional: "NONE" }).loadBalancerOnly).toBe(false);
+    expect(decideDomain(req("none"), "app.example.gov.uk", { global: "ACTIVE", regional: "NONE" })).toEqual({ loadBalancerOnly: true });
+    expect(decideDomain(req("uk"), "app.example.gov.uk", { global: "NONE", regional: "ACTIVE" })).toEqual({ loadBalancerOnly: true });
+  });
+
+  it("says a residency change moves the domain to a new address, and keeps run.app open meanwhile", () => {
+    const d = decideDomain(req("uk"), "app.example.gov.uk", { global: "ACTIVE", regional: "NONE" });
+    expect(d.loadBalancerOnly).toBe(false);
+    expect(d.note).toContain("https://app.example.gov.uk moves from the global load balancer to the regional one (residency uk): a new address and a new certificate");
+  });
+
+  it("closes run.app at once when a filter asks for it: a filter run.app bypasses filters nothing", () => {
+    expect(decideDomain(req("none", true), "app.example.gov.uk", { global: "NONE", regional: "NONE" }).loadBalancerOnly).toBe(true);
+  });
+
+  it("reads the certificate's state from its name, whatever form the list gives it in", () => {
+    expect(stateOf([{ name: "projects/p/locations/global/certificates/shop-dev-web-cert-ab12", manageds: [{ state: "ACTIVE" }] }], "shop-dev-web-cert-ab12")).toBe("ACTIVE");
+    expect(stateOf([{ name: "shop-dev-web-cert-ab12", manageds: [{ state: "PROVISIONING" }] }], "shop-dev-web-cert-ab12")).toBe("PROVISIONING");
+    expect(stateOf([], "shop-dev-web-cert-ab12")).toBe("NONE");
+  });
+});
+
+describe("ipAllowList and webApplicationFirewall: Cloud Armor on the domain's load balancer", () => {
+  const site = (residency: string, extra: string) =>
+    `name: shop\nresidency: ${residency}\ncomponents:\n  web: { kind: web-service, image: nginx:1.27, public: true, writableRootFilesystem: true, domain: shop.example.gov.uk, ${extra} }\n`;
+
+  it("allows only the listed ranges, ten to a rule, refuses the rest, and takes traffic only from the load balancer", async () => {
+    const ranges = Array.from({ length: 12 }, (_, i) => `203.0.113.${i * 16}/28`);
+    const run = await plan(site("none", `ipAllowList: [${ranges.join(", ")}]`));
+    const policy = one(run, "gcp:compute/securityPolicy:SecurityPolicy", "web-armor").inputs as { type: string; rules: Array<{ priority: number; action: string; match: { config?: { srcIpRanges: string[] } } }> };
+    expect(policy.type).toBe("CLOUD_ARMOR");
+    expect(policy.rules.map((r) => [r.priority, r.action, r.match.config?.srcIpRanges.length])).toEqual([
+      [2000, "allow", 10],
+      [2001, "allow", 2],
+      [2147483647, "deny(403)", 1],
+    ]);
+    expect(one(run, "gcp:compute/backendService:BackendService").inputs).toMatchObject({ securityPolicy: "web-armor-id", logConfig: { enable: true, sampleRate: 1 } });
+    expect(one(run, "gcp:cloudrunv2/service:Service").inputs.ingress).toBe("INGRESS_TRAFFIC_INTERNAL_LOAD_BALANCER");
+  });
+
+  it("denies what the preconfigured rules match, and allows the rest, with a regional policy under a residency rule", async () => {
+    const run = await plan(site("uk", "webApplicationFirewall: true"));
+    const policy = one(run, "gcp:compute/regionSecurityPolicy:RegionSecurityPolicy", "web-armor").inputs as { region: string; rules: Array<{ action: string; match: { expr?: { expression: string } } }> };
+    expect(policy.region).toBe("europe-west2");
+    expect(policy.rules.filter((r) => r.action === "deny(403)").map((r) => r.match.expr?.expression)).toEqual(WAF_RULE_SETS.map((s) => `evaluatePreconfiguredWaf('${s}', {'sensitivity': 1})`));
+    expect(policy.rules.at(-1)).toMatchObject({ priority: DEFAULT_PRIORITY, action: "allow" });
+    expect(one(run, "gcp:compute/regionBackendService:RegionBackendService").inputs).toMatchObject({ securityPolicy: "web-armor-id", logConfig: { enable: true, sampleRate: 1 } });
+    const priced = priceRun(backend.pricing, run, defaultUsage());
+    const armor = [...priced.components.values()].flat().filter((l) => l.resourceType === "gcp:compute/regionSecurityPolicy:RegionSecurityPolicy");
+    expect(armor.map((l) => l.item)).toEqual(["Cloud Armor security policy", `Cloud Armor rules, ${WAF_RULE_SETS.length + 1}`, "Cloud Armor requests evaluated"]);
+  });
+
+  it("refuses either on a service without a domain, by name, with the reason and the fix", async () => {
+    await expect(plan("name: shop\ncomponents:\n  web: { kind: web-service, image: nginx:1.27, public: true, writableRootFilesystem: true, ipAllowList: [203.0.113.0/24] }\n")).rejects.toThrow(
+      /web-service\.ip-allow-list.*run\.app address has no load balancer.*Set domain on this component/s,
+    );
+    await expect(plan("name: shop\ncomponents:\n  web: { kind: web-service, image: nginx:1.27, public: true, writableRootFilesystem: true, webApplicationFirewall: true }\n")).rejects.toThrow(
+      /web-service\.web-application-firewall.*Set domain on this component/s,
+    );
+  });
+});
+
+describe("6. logs Google's security foundations ask for", () => {
+  it("logs every request at the load balancer, every flow in the subnet, and every DDL and role change in the database", async () => {
+    const run = await plan(`
+name: shop
+components:
+  db: { kind: database }
+  web: { kind: web-service, image: nginx:1.27, public: true, writableRootFilesystem: true, domain: shop.example.gov.uk, links: [db] }
+`);
+    expect(one(run, "gcp:compute/backendService:BackendService").inputs.logConfig).toEqual({ enable: true, sampleRate: 1 });
+    expect(one(run, "gcp:compute/subnetwork:Subnetwork").inputs.logConfig).toEqual({ aggregationInterval: "INTERVAL_5_SEC", flowSampling: 1, metadata: "INCLUDE_ALL_METADATA" });
+    expect(settingsOf(run, "db-instance").databaseFlags).toEqual(expect.arrayContaining([{ name: "log_statement", value: "ddl" }, { name: "cloudsql.enable_pgaudit", value: "on" }, { name: "pgaudit.log", value: "ddl,role" }]));
+    expect(ROLE_SCRIPT).toContain("SELECT 'CREATE EXTENSION IF NOT EXISTS pgaudit' WHERE EXISTS (SELECT 1 FROM pg_available_extensions WHERE name = 'pgaudit') \\gexec");
+  });
+});
+
+describe("custom domains at a zone apex", () => {
+  it("gives an A record, which DNS accepts at an apex, for a service.gov.uk name", async () => {
+    const run = await plan("name: shop\ncomponents:\n  web: { kind: web-service, image: nginx:1.27, public: true, writableRootFilesystem: true, domain: apply-for-a-thing.service.gov.uk }\n");
+    const web = run.components.find((c) => c.name === "web");
+    const records = (await plainOutputs(web?.outputs.dnsRecords)) as Array<{ name: string; type: string }>;
+    expect(isZoneApex("apply-for-a-thing.service.gov.uk")).toBe(true);
+    expect(records.find((r) => r.name === "apply-for-a-thing.service.gov.uk")).toMatchObject({ type: "A", value: expect.stringMatching(/^203\.0\.113\.\d+$/) });
+    expect(records.some((r) => r.name === "apply-for-a-thing.service.gov.uk" && r.type === "CNAME")).toBe(false);
   });
 });

@@ -38,11 +38,10 @@ describe("web service on Cloud Run", () => {
   });
 
   it("makes a public service reachable by anyone over HTTPS and a private one internal only", async () => {
-    expect(one(run, RUN, "web-service").inputs).toMatchObject({ ingress: "INGRESS_TRAFFIC_ALL", launchStage: "GA", deletionProtection: false, location: "europe-west2", name: "shop-dev-web" });
-    expect(one(run, "gcp:cloudrunv2/serviceIamMember:ServiceIamMember", "web-public-invoker").inputs).toMatchObject({ role: "roles/run.invoker", member: "allUsers", name: "shop-dev-web" });
-    expect(one(run, RUN, "worker-service").inputs.ingress).toBe("INGRESS_TRAFFIC_INTERNAL_ONLY");
-    expect(run.resources.find((r) => r.name === "worker-public-invoker")).toBeUndefined();
-    expect(all(run, "gcp:cloudrunv2/serviceIamMember:ServiceIamMember")).toHaveLength(1);
+    // Open to every caller with the invoker IAM check off, not an allUsers grant (which domain-restricted sharing refuses).
+    expect(one(run, RUN, "web-service").inputs).toMatchObject({ ingress: "INGRESS_TRAFFIC_ALL", invokerIamDisabled: true, launchStage: "GA", deletionProtection: false, location: "europe-west2", name: "shop-dev-web" });
+    expect(one(run, RUN, "worker-service").inputs).toMatchObject({ ingress: "INGRESS_TRAFFIC_INTERNAL_ONLY", invokerIamDisabled: false });
+    expect(all(run, "gcp:cloudrunv2/serviceIamMember:ServiceIamMember")).toEqual([]);
   });
 
   it("runs each service as its own service account, never the default compute account", async () => {

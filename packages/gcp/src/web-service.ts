@@ -12,16 +12,17 @@ import * as projects from "@pulumi/gcp/projects";
 import * as serviceaccount from "@pulumi/gcp/serviceaccount";
 import * as storage from "@pulumi/gcp/storage";
 import type * as inputs from "@pulumi/gcp/types/input";
-import type * as pulumi from "@pulumi/pulumi";
+import * as pulumi from "@pulumi/pulumi";
 import { type CaBundle, caBundle } from "./ca";
 import type { DatabaseHandle } from "./database";
 import { customDomain } from "./domain";
+import { certificateStates, type DomainDecision, decideDomain } from "./domain-state";
 import { grantsSettled, secretReader } from "./grants";
 import { imageSource } from "./image";
 import { names } from "./naming";
 import { type Api, type GcpPlatform, platformOf } from "./network";
 import type { ObjectStoreHandle } from "./object-store";
-import { OBJECT_STORE_ROLES, PUBLIC_INVOKER } from "./permissions";
+import { OBJECT_STORE_ROLES } from "./permissions";
 import { cloudRunLimits, webServiceSize } from "./sizes";
 import { vendorSettings, withVendor } from "./vendor";
 
@@ -55,8 +56,25 @@ export function assertSupported(component: string, spec: WebService): void {
       "Remove user and set USER in the image instead",
     );
   }
-  if (spec.ipAllowList) degrade({ name: component, spec }, "gcp", "web-service.ip-allow-list", "this backend does not restrict a service's ingress by address yet", "Remove ipAllowList");
-  if (spec.webApplicationFirewall) degrade({ name: component, spec }, "gcp", "web-service.web-application-firewall", "this backend puts no web application firewall in front of a service", "Remove webApplicationFirewall");
+  // Cloud Armor filters a load balancer's requests; a service's run.app address has none, and a load balancer needs a domain for its certificate.
+  if (spec.ipAllowList && !spec.domain) {
+    degrade(
+      { name: component, spec },
+      "gcp",
+      "web-service.ip-allow-list",
+      "Google Cloud filters a Cloud Run service's requests by address only with Cloud Armor on a load balancer, and its run.app address has no load balancer; an HTTPS load balancer needs a domain for its certificate",
+      "Set domain on this component (it then gets an external Application Load Balancer with a Cloud Armor policy, and takes traffic only from it), or remove ipAllowList",
+    );
+  }
+  if (spec.webApplicationFirewall && !spec.domain) {
+    degrade(
+      { name: component, spec },
+      "gcp",
+      "web-service.web-application-firewall",
+      "Google Cloud's web application firewall is Cloud Armor on a load balancer, and a service's run.app address has no load balancer; an HTTPS load balancer needs a domain for its certificate",
+      "Set domain on this component (it then gets an external Application Load Balancer with Cloud Armor's preconfigured rules), or remove webApplicationFirewall",
+    );
+  }
 }
 
 function isDatabase(h: unknown): h is DatabaseHandle {
@@ -122,12 +140,27 @@ function environment(req: WebServiceRequest): inputs.cloudrunv2.ServiceTemplateC
   ];
 }
 
-/** Ingress: everyone (public), only the load balancer (public with a domain), or only the VPC and Google services in the project (private). */
-function ingress(spec: WebService): string {
-  return !spec.public ? "INGRESS_TRAFFIC_INTERNAL_ONLY" : spec.domain ? "INGRESS_TRAFFIC_INTERNAL_LOAD_BALANCER" : "INGRESS_TRAFFIC_ALL";
+/**
+ * Ingress: only the VPC and Google services in the project (private);
+ * everyone (public); with a domain, only the load balancer once the domain's
+ * certificate is active or a filter asks for it (domain-state.ts), everyone
+ * until then.
+ */
+function ingress(spec: WebService, domain: pulumi.Output<DomainDecision> | undefined): pulumi.Input<string> {
+  if (!spec.public) return "INGRESS_TRAFFIC_INTERNAL_ONLY";
+  return domain ? domain.apply((d) => (d.loadBalancerOnly ? "INGRESS_TRAFFIC_INTERNAL_LOAD_BALANCER" : "INGRESS_TRAFFIC_ALL")) : "INGRESS_TRAFFIC_ALL";
 }
 
-export function serviceArgs(req: WebServiceRequest, platform: GcpPlatform, account: serviceaccount.Account, image: pulumi.Input<string>, ca?: CaBundle): cloudrunv2.ServiceArgs {
+/** The domain's decision for this `up` (domain-state.ts), with its warning. */
+function domainDecision(req: WebServiceRequest, platform: GcpPlatform, domain: string): pulumi.Output<DomainDecision> {
+  return certificateStates(req, platform, domain).apply((states) => {
+    const d = decideDomain(req, domain, states);
+    if (d.note) pulumi.log.warn(`component "${req.name}": ${d.note}`, req.parent);
+    return d;
+  });
+}
+
+export function serviceArgs(req: WebServiceRequest, platform: GcpPlatform, account: serviceaccount.Account, image: pulumi.Input<string>, ca?: CaBundle, domain?: pulumi.Output<DomainDecision>): cloudrunv2.ServiceArgs {
   const spec = req.spec;
   const size = webServiceSize(req.size, req.name);
   const probePath = spec.healthCheck.path;
@@ -135,7 +168,10 @@ export function serviceArgs(req: WebServiceRequest, platform: GcpPlatform, accou
   return {
     name: names.cloudRunService(req.stack.prefix, req.qualifiedName),
     location: platform.region,
-    ingress: ingress(spec),
+    ingress: ingress(spec, domain),
+    // A public service is open to every caller without an allUsers grant, which an organisation's domain-restricted sharing policy refuses
+    // (https://cloud.google.com/run/docs/securing/managing-access#invoker_check); a private one keeps IAM as a second layer.
+    invokerIamDisabled: spec.public,
     launchStage: "GA",
     // A web service holds no data: it can be replaced or destroyed freely.
     deletionProtection: false,
@@ -197,12 +233,13 @@ export function webService(req: WebServiceRequest): WebServiceResult {
   );
   const ca = databaseCa(req, platform);
   const links = grantLinks(req, account, platform, ca);
+  const domainState = spec.public && spec.domain ? domainDecision(req, platform, spec.domain) : undefined;
   const image = imageSource(req, platform, vendor);
   const settled = links.grants.length ? [grantsSettled(`${req.name}-grants`, links.grants, opts)] : [];
 
   const apis: Api[] = ["run"];
   if (linksDatabase) apis.push("compute");
-  const service = new cloudrunv2.Service(`${req.name}-service`, withVendor(serviceArgs(req, platform, account, image.image, ca), vendor, "service"), {
+  const service = new cloudrunv2.Service(`${req.name}-service`, withVendor(serviceArgs(req, platform, account, image.image, ca, domainState), vendor, "service"), {
     ...opts,
     // The first revision starts only once its grants apply, Cloud Run's service agent is ready, its image source exists and its database role is there.
     dependsOn: [...platform.apisFor(...apis), platform.ready("run"), ...settled, ...image.dependsOn, ...links.ready, ...(linksDatabase ? platform.network().egressDependsOn : [])],
@@ -213,9 +250,6 @@ export function webService(req: WebServiceRequest): WebServiceResult {
     resources[`grant${i}`] = g;
   });
   if (settled[0]) resources.grantsSettled = settled[0];
-  if (spec.public) {
-    resources.publicInvoker = new cloudrunv2.ServiceIamMember(`${req.name}-public-invoker`, { name: service.name, location: service.location, role: PUBLIC_INVOKER.role, member: PUBLIC_INVOKER.member }, opts);
-  }
   const domain = spec.public && spec.domain ? customDomain(req, platform, service, spec.domain) : undefined;
   if (domain) Object.assign(resources, domain.resources);
   platform.logs();
@@ -230,9 +264,13 @@ export function webService(req: WebServiceRequest): WebServiceResult {
         ingress: !spec.public
           ? "internal only"
           : spec.domain
-            ? `${req.stack.residency === "none" ? "global" : `regional (${platform.region})`} external Application Load Balancer only (https://${spec.domain}, TLS 1.2+, HTTP redirected)`
+            ? `${req.stack.residency === "none" ? "global" : `regional (${platform.region})`} external Application Load Balancer (https://${spec.domain}, TLS 1.2+, HTTP redirected)${
+                spec.ipAllowList || spec.webApplicationFirewall ? " only" : ", and the run.app address until the domain's certificate is active"
+              }`
             : "all (HTTPS)",
-        invoker: spec.public ? "allUsers" : "IAM (roles/run.invoker)",
+        invoker: spec.public ? "anyone (the invoker IAM check is off; no allUsers grant)" : "IAM (roles/run.invoker)",
+        ...(spec.ipAllowList ? { ipAllowList: `Cloud Armor: only ${spec.ipAllowList.join(", ")}` } : {}),
+        ...(spec.webApplicationFirewall ? { webApplicationFirewall: "Cloud Armor preconfigured rules (OWASP CRS 3.3, sensitivity 1)" } : {}),
         minInstances: spec.background ? Math.max(1, spec.scaling.min) : spec.scaling.min,
         maxInstances: spec.scaling.max,
         cpu: spec.background ? "always allocated (instance-based billing)" : "allocated during requests (request-based billing)",

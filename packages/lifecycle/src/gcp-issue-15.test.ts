@@ -3,13 +3,13 @@
  * `describe` per item of the issue; each failed on the backend before the fix.
  */
 import type { MockRun, PlannedResource } from "@freehold/core";
-import { parseStack } from "@freehold/model";
 import { backend } from "@freehold/gcp";
+import { parseStack } from "@freehold/model";
+import { RULES, seedProject } from "@freehold/rules";
+import { beforeAll, describe, expect, it } from "vitest";
 import { resourceManagerError } from "../../gcp/src/project";
 import { all, one, plan } from "../../gcp/src/testing";
-import { beforeAll, describe, expect, it } from "vitest";
 import { World } from "./engine";
-import { RULES, seedProject } from "@freehold/rules";
 import { Harness } from "./scenarios";
 import { CONFORMANCE_STACKS } from "./stacks";
 import { runStack } from "./suite";

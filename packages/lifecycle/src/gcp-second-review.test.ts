@@ -4,6 +4,7 @@
  * logs that stay in the region). One `describe` per finding; each failed on
  * the backend before its fix.
  */
+import { deployStack, loadBackend, registerBackend, runWithMocks } from "@freehold/core";
 import { parseStack, type Stack } from "@freehold/model";
 import { type CloudObject, GCP_SQL_BACKUP_TYPE, RULES } from "@freehold/rules";
 import { describe, expect, it } from "vitest";
@@ -110,5 +111,85 @@ describe("4. the role job's first execution can reach the database", () => {
     const [job] = live(h, "gcp:cloudrunv2/job:Job");
     const [endpoint] = live(h, "gcp:compute/forwardingRule:ForwardingRule");
     expect(job?.facts.dependsOn).toContain(endpoint?.key);
+  });
+});
+
+/** The certificates' states the next `up` reads (Certificate Manager's answer to getCertificates), by location. */
+type Certs = { global?: string; regional?: string };
+
+/** Plan a stack with Certificate Manager answering as given, and apply it, as `pulumi up` would. */
+async function upWith(h: Harness, label: string, spec: Stack, certs: Certs, config: Record<string, string> = {}): Promise<{ outcome: string; error?: string }> {
+  const original = loadBackend("gcp");
+  const answer = (region: unknown) => {
+    const state = region ? certs.regional : certs.global;
+    if (!state) return { certificates: [] };
+    const names = live(h, "gcp:certificatemanager/certificate:Certificate").map((c) => String(c.name));
+    return { certificates: names.map((name) => ({ name, manageds: [{ state }] })) };
+  };
+  registerBackend({ ...original, mocks: { ...original.mocks, call: (token, args) => (token === CERTIFICATES ? answer((args as { region?: unknown }).region) : original.mocks.call(token, args)) } });
+  try {
+    const run = await runWithMocks("gcp", () => deployStack(spec, { cloud: "gcp" }).outputs, { project: spec.name, stack: "dev", config });
+    const r = h.world.up(`${spec.name}/dev`, { cloud: "gcp", region: "europe-west2", resources: run.resources, invokes: run.invokes });
+    return { outcome: r.status, ...(r.error ? { error: r.error } : {}) };
+  } catch (e) {
+    return { outcome: "refused", error: String((e as Error).message) };
+  } finally {
+    registerBackend(original);
+  }
+}
+const CERTIFICATES = "gcp:certificatemanager/getCertificates:getCertificates";
+
+/** The user created the DNS records: Certificate Manager issues the live certificates. */
+function recordsCreated(h: Harness): void {
+  for (const c of live(h, "gcp:certificatemanager/certificate:Certificate")) c.facts.issued = true;
+}
+
+/** Where the service can be reached: its run.app address (ingress all), and a load balancer whose certificate is issued. */
+function servedBy(h: Harness): string[] {
+  const [service] = live(h, "gcp:cloudrunv2/service:Service");
+  const out: string[] = [];
+  if (service?.inputs.ingress === "INGRESS_TRAFFIC_ALL") out.push("run.app");
+  if (live(h, "gcp:certificatemanager/certificate:Certificate").some((c) => c.facts.issued === true)) out.push("domain");
+  return out;
+}
+
+const SITE = `
+name: site
+components:
+  web: { kind: web-service, image: nginx:1.27, public: true, writableRootFilesystem: true }
+`;
+const withDomain = (base: Stack, residency: "none" | "uk" = base.residency as "none" | "uk"): Stack => {
+  const s = structuredClone(base);
+  const web = s.components.web;
+  if (web?.kind === "web-service") web.domain = "app.example.gov.uk";
+  return { ...s, residency };
+};
+
+describe("5. a domain added or moved without an outage", () => {
+  it("keeps the run.app address until the new certificate is active, then closes it", async () => {
+    const { h, base } = await deployed(SITE);
+    expect(servedBy(h)).toEqual(["run.app"]);
+    const added = await upWith(h, "domain added", withDomain(base), {});
+    expect(added).toEqual({ outcome: "ok" });
+    // The certificate waits for the DNS records this up printed: the service must still answer somewhere.
+    expect(servedBy(h)).toEqual(["run.app"]);
+    recordsCreated(h);
+    expect(await upWith(h, "up after the records", withDomain(base), { global: "ACTIVE" })).toEqual({ outcome: "ok" });
+    expect(servedBy(h)).toEqual(["domain"]);
+  });
+
+  it("keeps the service answering on run.app while a residency change moves its domain to a new load balancer, until the new certificate is active", async () => {
+    const { h, base } = await deployed(SITE);
+    await upWith(h, "domain added", withDomain(base), {});
+    recordsCreated(h);
+    await upWith(h, "certificate active", withDomain(base), { global: "ACTIVE" });
+    expect(servedBy(h)).toEqual(["domain"]);
+    const moved = await upWith(h, "residency uk", withDomain(base, "uk"), { global: "ACTIVE" });
+    expect(moved).toEqual({ outcome: "ok" });
+    // The global load balancer is gone and the regional certificate waits for its records: run.app takes traffic meanwhile.
+    expect(servedBy(h)).toEqual(["run.app"]);
+    recordsCreated(h);
+    expect(await upWith(h, "up after the new records", withDomain(base, "uk"), { regional: "ACTIVE" })).toEqual({ outcome: "ok" });
+    expect(servedBy(h)).toEqual(["domain"]);
   });
 });

@@ -63,6 +63,8 @@ const DOC = {
   sinks: "https://cloud.google.com/logging/docs/reference/v2/rest/v2/projects.sinks",
   exclusions: "https://cloud.google.com/logging/docs/reference/v2/rest/v2/projects.exclusions",
   dnsZones: "https://cloud.google.com/dns/docs/zones#create-private-zone",
+  armor: "https://cloud.google.com/armor/docs/configure-security-policies",
+  armorQuotas: "https://cloud.google.com/armor/quotas",
   dnsZoneDelete: "https://cloud.google.com/dns/docs/zones#delete-zone",
   dnsRecords: "https://cloud.google.com/dns/docs/records",
 } as const;
@@ -112,6 +114,8 @@ const T = {
   logSink: "gcp:logging/projectSink:ProjectSink",
   logExclusion: "gcp:logging/projectExclusion:ProjectExclusion",
   dnsZone: "gcp:dns/managedZone:ManagedZone",
+  armor: "gcp:compute/securityPolicy:SecurityPolicy",
+  regionArmor: "gcp:compute/regionSecurityPolicy:RegionSecurityPolicy",
   dnsRecord: "gcp:dns/recordSet:RecordSet",
 } as const;
 
@@ -419,6 +423,7 @@ const GLOBAL_TYPES = [
   T.logExclusion,
   T.dnsZone,
   T.dnsRecord,
+  T.armor,
 ];
 
 /** An IAM member resource: every field forces a new one. */
@@ -447,6 +452,27 @@ function certPiece(title: string, source: string, file: string, forceNewFields: 
     checks: [rfc1035("name", 63, DOC.certNames)],
     replaceOn: forceNew("certificatemanager", `resource_certificate_manager_${file}.go`, ...forceNewFields),
     inUseBy,
+  };
+}
+
+/** A Cloud Armor policy: at most 10 address ranges in one rule's basic match, a default rule at the lowest priority, and no deletion while a backend service uses it. */
+function armorPolicy(title: string, file: string, forceNewFields: string[], usedBy: string): TypeRule {
+  return {
+    ...lbPiece(title, file, forceNewFields, [inUse(usedBy, "securityPolicy", "resourceInUseByAnotherResource: The security policy is in use by a backend service", DOC.armor)]),
+    source: DOC.armor,
+    checks: [
+      rfc1035("name"),
+      {
+        path: "rules",
+        source: DOC.armorQuotas,
+        test: (v) => {
+          const rules = Array.isArray(v) ? (v as Array<{ priority?: number; match?: { config?: { srcIpRanges?: unknown[] } } }>) : [];
+          const wide = rules.find((r) => (r.match?.config?.srcIpRanges?.length ?? 0) > 10);
+          if (wide) return `rule ${wide.priority} matches ${wide.match?.config?.srcIpRanges?.length} address ranges; at most 10 in one rule`;
+          return rules.length && !rules.some((r) => r.priority === 2147483647) ? "no default rule (priority 2147483647)" : undefined;
+        },
+      },
+    ],
   };
 }
 
@@ -757,6 +783,8 @@ export const GCP_RULES: CloudRules = {
       checks: [nameCheck("name", 1, 100, /^[A-Za-z0-9][A-Za-z0-9_.-]*$/, DOC.sinks)],
       replaceOn: forceNew("logging", "resource_logging_project_sink.go", "name", "project"),
     },
+    [T.armor]: armorPolicy("Cloud Armor security policy (global)", "resource_compute_security_policy.go", ["name", "type", "project"], T.backend),
+    [T.regionArmor]: { ...armorPolicy("Cloud Armor security policy (regional)", "resource_compute_region_security_policy.go", ["name", "region", "type", "project"], T.regionBackend), identity: { field: "name", scope: "region", source: DOC.naming } },
     [T.dnsZone]: {
       title: "Cloud DNS managed zone (private, bound to a network)",
       source: DOC.dnsZones,
