@@ -10,7 +10,7 @@ import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
 import { deployStack } from "@freehold/core";
 import { CLOUDS, type Cloud, parseStack, type Stack } from "@freehold/model";
-import { type Stack as AutoStack, LocalWorkspace } from "@pulumi/pulumi/automation";
+import { LocalWorkspace, type Stack as AutoStack } from "@pulumi/pulumi/automation";
 import { knownFailure } from "./known";
 import { CONFORMANCE_STACKS, E2E_STACK } from "./stacks";
 import { runStack } from "./suite";

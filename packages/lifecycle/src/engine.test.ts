@@ -1,8 +1,8 @@
 import type { PlannedResource } from "@freehold/core";
 import type { Cloud } from "@freehold/model";
-import { type CloudRules, COMPANIONS } from "@freehold/rules";
 import { describe, expect, it } from "vitest";
 import { type PlanInput, SLEEP, World } from "./engine";
+import { type CloudRules, COMPANIONS } from "@freehold/rules";
 
 /** A small rule book for the engine's own tests ("aws" stands for any cloud). */
 const TEST_RULES: CloudRules = {

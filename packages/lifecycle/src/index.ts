@@ -3,11 +3,10 @@
  * the Pulumi engine would, against each cloud's documented rules, and the
  * scenarios that take a stack through its whole life on it.
  */
-
-export * from "@freehold/rules";
 export * from "./engine";
-export * from "./known";
 export * from "./plan";
 export * from "./scenarios";
-export * from "./stacks";
+export * from "@freehold/rules";
 export * from "./suite";
+export * from "./known";
+export * from "./stacks";

@@ -5,10 +5,10 @@
  * changes that apply at `up`).
  */
 import { parseStack } from "@freehold/model";
-import { RULES } from "@freehold/rules";
+import { knownFailure } from "./known";
 import { describe, expect, it } from "vitest";
 import { World } from "./engine";
-import { knownFailure } from "./known";
+import { RULES } from "@freehold/rules";
 import { Harness } from "./scenarios";
 import { CONFORMANCE_STACKS } from "./stacks";
 import { runStack } from "./suite";

@@ -7,7 +7,7 @@
  * changes. Each scenario starts from the stack deployed once (a copy of that
  * world), so they are independent and need no second plan of the base stack.
  */
-import { type Cloud, type Component, DatabaseSpec, ObjectStoreSpec, type Stack, WebServiceSpec } from "@freehold/model";
+import { type Cloud, type Component, type Stack, WebServiceSpec, DatabaseSpec, ObjectStoreSpec } from "@freehold/model";
 import type { RunResult, World } from "./engine";
 import { planStack } from "./plan";
 

@@ -3,9 +3,9 @@
  * then every scenario from a copy of that deployed world.
  */
 import { type Cloud, parseStack, type Stack } from "@freehold/model";
-import { RULES } from "@freehold/rules";
 import { World } from "./engine";
-import { Harness, judge, type Scenario, type StepRecord, scenariosFor } from "./scenarios";
+import { RULES } from "@freehold/rules";
+import { Harness, judge, type Scenario, scenariosFor, type StepRecord } from "./scenarios";
 
 export interface ScenarioResult {
   id: string;
