@@ -6,7 +6,7 @@
  */
 import { deployStack, loadBackend, registerBackend, runWithMocks } from "@freehold/core";
 import { parseStack, type Stack } from "@freehold/model";
-import { type CloudObject, GCP_SQL_BACKUP_TYPE, RULES } from "@freehold/rules";
+import { type CloudObject, GCP_DEFAULT_APIS, GCP_PREREQUISITES, GCP_SQL_BACKUP_TYPE, RULES, seedProject } from "@freehold/rules";
 import { describe, expect, it } from "vitest";
 import { World } from "./engine";
 import { Harness } from "./scenarios";
@@ -191,5 +191,40 @@ describe("5. a domain added or moved without an outage", () => {
     recordsCreated(h);
     expect(await upWith(h, "up after the new records", withDomain(base, "uk"), { regional: "ACTIVE" })).toEqual({ outcome: "ok" });
     expect(servedBy(h)).toEqual(["domain"]);
+  });
+});
+
+/** A world whose project inherits these organization policies (and has the prerequisites docs/gcp.md asks for). */
+async function deployedUnder(text: string, policies: Parameters<typeof seedProject>[2]): Promise<{ h: Harness; first: Awaited<ReturnType<Harness["up"]>> }> {
+  const base = parseStack(text);
+  const world = new World(RULES);
+  seedProject(world, [...GCP_DEFAULT_APIS, ...GCP_PREREQUISITES], policies);
+  const h = new Harness(world, "gcp", base);
+  return { h, first: await h.up("first up", base) };
+}
+
+describe("7. organization policies common in UK government", () => {
+  it("deploys a public service under domain-restricted sharing: no allUsers grant, the invoker check is off instead", async () => {
+    const { h, first } = await deployedUnder(SITE, { allowedPolicyMemberDomains: ["C0abc123"] });
+    expect(first.error).toBeUndefined();
+    expect(live(h, "gcp:cloudrunv2/service:Service")[0]?.inputs.invokerIamDisabled).toBe(true);
+  });
+
+  it("under gcp.resourceLocations, deploys in an allowed region and fails, naming the constraint, in another", async () => {
+    expect((await deployedUnder(CONFORMANCE_STACKS["throwaway stack without deletion protection"] as string, { resourceLocations: ["europe-west2"] })).first.error).toBeUndefined();
+    const away = await deployedUnder(`name: away\nregion: frankfurt\ncomponents:\n  files: { kind: object-store }\n`, { resourceLocations: ["europe-west2"] });
+    expect(away.first.outcome).toBe("failed");
+    expect(away.first.error).toContain("Location europe-west3 violates constraint constraints/gcp.resourceLocations");
+  });
+
+  it("under run.allowedIngress without 'all', refuses a service open to the internet, and takes one behind a domain's load balancer with ingress set", async () => {
+    const allowed = { runAllowedIngress: ["internal", "internal-and-cloud-load-balancing"] as const };
+    const open = await deployedUnder(SITE, { runAllowedIngress: [...allowed.runAllowedIngress] });
+    expect(open.first.error).toContain('Violation of constraint constraints/run.allowedIngress: ingress "all" is not allowed');
+    const behind = await deployedUnder(
+      `name: site\ncomponents:\n  web: { kind: web-service, image: nginx:1.27, public: true, writableRootFilesystem: true, domain: app.example.gov.uk, vendor: { gcp: { service: { ingress: INGRESS_TRAFFIC_INTERNAL_LOAD_BALANCER } } } }\n`,
+      { runAllowedIngress: [...allowed.runAllowedIngress] },
+    );
+    expect(behind.first.error).toBeUndefined();
   });
 });

@@ -7,7 +7,7 @@
  */
 import type { CloudObject, CloudRules, RuleContext, TypeRule } from "../types";
 import { COMPANIONS, nameCheck, referencing, sameRegion, textCheck } from "./common";
-import { agentNotReady, apiOff, enableApi, DOC as PROJECT_DOC, projectReadFails } from "./gcp-project";
+import { agentNotReady, apiOff, enableApi, orgPolicyViolation, DOC as PROJECT_DOC, projectReadFails } from "./gcp-project";
 
 const TF = "https://github.com/hashicorp/terraform-provider-google/blob/main/google/services";
 const DOC = {
@@ -511,6 +511,18 @@ export const GCP_RULES: CloudRules = {
       },
     },
     { title: "reading the project (the getProject invoke, and every API enable) goes through the Cloud Resource Manager API, which a fresh project does not have on", source: PROJECT_DOC.tfGetProject },
+    {
+      title:
+        "organization policies the project inherits: domain-restricted sharing refuses a grant to allUsers or allAuthenticatedUsers; gcp.resourceLocations refuses a resource (or a secret replica) outside the allowed locations; run.allowedIngress refuses a Cloud Run ingress setting it does not list",
+      source: PROJECT_DOC.domainRestricted,
+      check: (obj, ctx) =>
+        orgPolicyViolation(obj, ctx, {
+          iamMembers: [T.secretIam, T.bucketIam, T.projectIam, T.runIam, T.accountIam],
+          run: T.run,
+          secret: T.secret,
+          located: [T.sql, T.bucket, T.run, T.job, T.repository, T.logBucket],
+        }),
+    },
   ],
   types: {
     [T.api]: {
