@@ -270,10 +270,12 @@ export function database(req: DatabaseRequest): DatabaseResult {
   // The instance id and its secrets' ids end with a suffix generated with the instance: `up` after a destroy that kept
   // them starts a new instance with new secrets beside them, never a name that is taken (docs/gcp.md, "Destroy, and up again").
   const suffix = nameSuffix(`${req.name}-name-suffix`, SQL_SUFFIX_LENGTH, keep);
+  // Under a residency rule the instance's and the role job's logs stay in the region from their first line: both wait for the routing.
+  const logged = platform.logs({ sqlInstances: [names.sqlInstance(req.stack.prefix, req.qualifiedName)], jobs: [names.cloudRunJob(req.stack.prefix, req.qualifiedName, "dbrole")] });
   const instanceName = pulumi.interpolate`${names.sqlInstance(req.stack.prefix, req.qualifiedName)}-${suffix.result}`;
   const instance = new sql.DatabaseInstance(`${req.name}-instance`, withVendor(instanceArgs(req, platform, size, instanceName), vendor, "instance"), {
     ...keep,
-    dependsOn: [platform.api("sqladmin")],
+    dependsOn: [platform.api("sqladmin"), ...logged],
     // With autoresize on, Cloud SQL grows the disk; a later `up` must not try to shrink it back.
     ignoreChanges: ["settings.diskSize"],
   });
@@ -289,13 +291,13 @@ export function database(req: DatabaseRequest): DatabaseResult {
     withVendor<sql.UserArgs>({ name: ADMIN_USER, instance: instance.name, password: admin.password.result, deletionPolicy: "ABANDON" }, vendor, "adminUser"),
     keep,
   );
-  platform.logs();
   // The authorities that sign the server's certificate, read from the instance (a chain, for the shared CA).
   const serverCa = instance.serverCaCerts.apply((certs) => (certs ?? []).map((c) => c.cert).join(""));
   const ca = caBundle(`${req.name}-server`, databaseSecretId(req, "db-server-ca", suffix.result), [serverCa], platform, opts);
   const role = appRole(req, platform, net, vendor, {
     host: reach.host,
     reachable: [reach.endpoint, reach.record],
+    logged,
     ca,
     database: db,
     adminUser,

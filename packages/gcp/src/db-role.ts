@@ -92,6 +92,8 @@ export interface RoleInputs {
   reachable: pulumi.Resource[];
   /** The server's certificate authorities, mounted at DATABASE_CA_PATH (verify-full). */
   ca: CaBundle;
+  /** The log routing the job waits for (under a residency rule). */
+  logged: pulumi.Resource[];
   database: sql.Database;
   adminUser: sql.User;
   adminSecret: secretmanager.Secret;
@@ -168,7 +170,7 @@ export function appRole(req: DatabaseRequest, platform: GcpPlatform, net: VpcAtt
       "roleJob",
     ),
     // The first execution starts only once the database can be reached (its endpoint and DNS record exist), its grants apply and its image source exists.
-    { ...opts, dependsOn: [settled, on.database, on.adminUser, ...on.reachable, tools, platform.ready("run"), ...net.egressDependsOn] },
+    { ...opts, dependsOn: [settled, on.database, on.adminUser, ...on.reachable, tools, platform.ready("run"), ...on.logged, ...net.egressDependsOn] },
   );
   return {
     job,

@@ -86,7 +86,7 @@ function globalLoadBalancer(req: WebServiceRequest, platform: GcpPlatform, servi
   const backend = new compute.BackendService(
     `${req.name}-backend`,
     { name: n("backend"), loadBalancingScheme: "EXTERNAL_MANAGED", backends: [{ group: neg.id }], logConfig: BACKEND_LOGGING, ...(armor ? { securityPolicy: armor.id } : {}) },
-    opts,
+    { ...opts, dependsOn: platform.logs({ globalBackends: [n("backend")] }) },
   );
   const urlMap = new compute.URLMap(`${req.name}-url-map`, { name: n("url-map"), defaultService: backend.id }, opts);
 
@@ -163,7 +163,8 @@ function regionalLoadBalancer(req: WebServiceRequest, platform: GcpPlatform, ser
       logConfig: BACKEND_LOGGING,
       ...(armor ? { securityPolicy: armor.id } : {}),
     },
-    opts,
+    // Its request logs stay in the region: the backend service waits for the routing.
+    { ...opts, dependsOn: platform.logs({ regionalBackends: [n("backend")] }) },
   );
   const urlMap = new compute.RegionUrlMap(`${req.name}-url-map`, { name: n("url-map"), region, defaultService: backend.id }, opts);
 

@@ -12,11 +12,11 @@ import * as artifactregistry from "@pulumi/gcp/artifactregistry";
 import * as compute from "@pulumi/gcp/compute";
 import * as gcpConfig from "@pulumi/gcp/config";
 import * as projects from "@pulumi/gcp/projects";
-import type * as pulumi from "@pulumi/pulumi";
+import * as pulumi from "@pulumi/pulumi";
 import { Sleep } from "@pulumiverse/time/sleep";
 import { nameSuffix } from "./generated";
 import { DOCKER_HUB, upstream } from "./image";
-import { type LogRouting, logRouting } from "./logs";
+import { emptyLogSources, type LogRouting, type LogSources, logRouting } from "./logs";
 import { labels, names, ROLE_SUFFIX_LENGTH } from "./naming";
 import { URL_SIGNER_PERMISSIONS } from "./permissions";
 import { type ProjectInfo, type ProjectRead, readProject } from "./project";
@@ -97,6 +97,9 @@ export class GcpPlatform {
   private attachment?: VpcAttachment;
   private routing?: LogRouting;
   private signer?: projects.IAMCustomRole;
+  private readonly logSources = emptyLogSources();
+  private sourcesFrozen = false;
+  private sourcesDone?: pulumi.Output<LogSources>;
   private toolRepository?: artifactregistry.Repository;
   private proxies?: compute.Subnetwork | null;
 
@@ -209,11 +212,34 @@ export class GcpPlatform {
     return this.toolRepository;
   }
 
-  /** Under a residency rule, the stack's logs kept in its region (logs.ts); nothing without one. Components that write logs call this. */
-  logs(): LogRouting | undefined {
-    if (this.stack.residency === "none") return undefined;
+  /**
+   * Under a residency rule, the stack's logs kept in its region (logs.ts): a
+   * resource that writes logs names itself here before it is created and
+   * waits for what this returns (the sink and the exclusion). Nothing without
+   * a residency rule. The filter is read once the program has registered its
+   * components (`logSourcesDone`); a source named after that is refused,
+   * rather than its logs leaving the region.
+   */
+  logs(sources: Partial<LogSources> = {}): pulumi.Resource[] {
+    if (this.stack.residency === "none") return [];
+    const added = Object.entries(sources).filter(([, v]) => v?.length);
+    if (this.sourcesFrozen && added.length) {
+      throw new Error(
+        `${added.map(([, v]) => v?.join(", ")).join(", ")} was created after the stack's log routing was built: under a residency rule, create every Freehold component in the same part of the program (before it awaits anything), so that the routing names all of them`,
+      );
+    }
+    for (const [k, v] of added) this.logSources[k as keyof LogSources].push(...(v ?? []));
     this.routing ??= logRouting(this);
-    return this.routing;
+    return this.routing.before;
+  }
+
+  /** Every log source, once the program's components have registered (after the current turn of the event loop). */
+  logSourcesDone(): pulumi.Output<LogSources> {
+    this.sourcesDone ??= pulumi.output(new Promise<boolean>((resolve) => setImmediate(() => resolve(true)))).apply(() => {
+      this.sourcesFrozen = true;
+      return structuredClone(this.logSources);
+    });
+    return this.sourcesDone;
   }
 
   /**
@@ -275,10 +301,13 @@ export class GcpPlatform {
       { name: names.network(this.stack.prefix, "network"), autoCreateSubnetworks: false, routingMode: "REGIONAL", description: `Freehold stack ${this.stack.name}` },
       { ...opts, dependsOn: [this.api("compute")] },
     );
+    const subnetName = names.network(this.stack.prefix, this.region);
+    // Its flow logs stay in the region under a residency rule: the subnet waits for the routing.
+    const logged = this.logs({ subnets: [subnetName] });
     const subnet = new compute.Subnetwork(
       `${p}-subnet`,
-      { name: names.network(this.stack.prefix, this.region), network: network.id, region: this.region, ipCidrRange: SUBNET_CIDR, privateIpGoogleAccess: true, stackType: "IPV4_ONLY", logConfig: FLOW_LOGS },
-      opts,
+      { name: subnetName, network: network.id, region: this.region, ipCidrRange: SUBNET_CIDR, privateIpGoogleAccess: true, stackType: "IPV4_ONLY", logConfig: FLOW_LOGS },
+      { ...opts, dependsOn: logged },
     );
     const addressRelease = new Sleep(`${p}-subnet-address-release`, { destroyDuration: ADDRESS_RELEASE }, { ...opts, dependsOn: [subnet] });
     return { network: network.name, subnetwork: subnet.name, networkId: network.id, egressDependsOn: [addressRelease], own: { network, subnet, addressRelease } };

@@ -10,6 +10,7 @@ import { FINAL_BACKUP_DAYS } from "./database";
 import { DATABASE_WAIT_SECONDS, ROLE_JOB_IMAGE, ROLE_SCRIPT } from "./db-role";
 import { decideDomain, stateOf } from "./domain-state";
 import { backend } from "./index";
+import { emptyLogSources, stackLogFilter } from "./logs";
 import { one, plan } from "./testing";
 
 const INSTANCE = "gcp:sql/databaseInstance:DatabaseInstance";
@@ -231,5 +232,55 @@ describe("custom domains at a zone apex", () => {
     expect(isZoneApex("apply-for-a-thing.service.gov.uk")).toBe(true);
     expect(records.find((r) => r.name === "apply-for-a-thing.service.gov.uk")).toMatchObject({ type: "A", value: expect.stringMatching(/^203\.0\.113\.\d+$/) });
     expect(records.some((r) => r.name === "apply-for-a-thing.service.gov.uk" && r.type === "CNAME")).toBe(false);
+  });
+});
+
+describe("8. logs that stay in the region: exactly this stack's, from the first line to the last", () => {
+  let run: MockRun;
+  beforeAll(async () => {
+    run = await plan(`
+name: shop
+residency: uk
+components:
+  db: { kind: database }
+  web: { kind: web-service, image: nginx:1.27, public: true, writableRootFilesystem: true, domain: shop.example.gov.uk, links: [db] }
+`);
+  });
+
+  it("routes and excludes each of the stack's log sources by its exact name", () => {
+    const filter = String(one(run, "gcp:logging/projectSink:ProjectSink").inputs.filter);
+    expect(one(run, "gcp:logging/projectExclusion:ProjectExclusion").inputs.filter).toBe(filter);
+    expect(filter).toBe(
+      [
+        '(resource.type="cloud_run_revision" AND (resource.labels.service_name="shop-dev-web"))',
+        '(resource.type="cloud_run_job" AND (resource.labels.job_name="shop-dev-db-dbrole"))',
+        '(resource.type="cloudsql_database" AND resource.labels.database_id=~"^freehold-plan:shop-dev-db-[a-z0-9]{4}$")',
+        '(resource.type="gce_subnetwork" AND (resource.labels.subnetwork_name="shop-dev-europe-west2"))',
+        '(resource.type="http_external_regional_lb_rule" AND (resource.labels.backend_target_name="shop-dev-web-backend"))',
+      ].join(" OR "),
+    );
+  });
+
+  it("never matches a stack whose name only starts the same way", () => {
+    const mine = stackLogFilter("p", { ...emptyLogSources(), services: ["shop-dev-web"], sqlInstances: ["shop-dev-db"] });
+    expect(mine).not.toMatch(/=~"\^shop-dev"/);
+    expect(mine).toContain('resource.labels.service_name="shop-dev-web"');
+    // shop-dev2's service and instance are not shop-dev's.
+    const sql = /database_id=~"([^"]+)"/.exec(mine)?.[1] as string;
+    expect(new RegExp(sql).test("p:shop-dev-db-ab12")).toBe(true);
+    expect(new RegExp(sql).test("p:shop-dev2-db-ab12")).toBe(false);
+    expect(new RegExp(sql).test("p:shop-dev-db-extra-ab12")).toBe(false);
+  });
+
+  it("starts every resource that writes logs after the sink and the exclusion, so it is deleted before them", () => {
+    for (const [type, name] of [
+      ["gcp:cloudrunv2/service:Service", "web-service"],
+      ["gcp:cloudrunv2/job:Job", "db-role-job"],
+      [INSTANCE, "db-instance"],
+      ["gcp:compute/subnetwork:Subnetwork", "shop-subnet"],
+      ["gcp:compute/regionBackendService:RegionBackendService", "web-backend"],
+    ] as const) {
+      expect(one(run, type, name).options.dependsOn.map((d) => d.split("::").pop()), name).toEqual(expect.arrayContaining(["shop-log-sink", "shop-log-exclusion"]));
+    }
   });
 });

@@ -237,12 +237,14 @@ export function webService(req: WebServiceRequest): WebServiceResult {
   const image = imageSource(req, platform, vendor);
   const settled = links.grants.length ? [grantsSettled(`${req.name}-grants`, links.grants, opts)] : [];
 
+  // Under a residency rule the service's logs stay in the region from its first revision to its last: it waits for the routing.
+  const logged = platform.logs({ services: [names.cloudRunService(req.stack.prefix, req.qualifiedName)] });
   const apis: Api[] = ["run"];
   if (linksDatabase) apis.push("compute");
   const service = new cloudrunv2.Service(`${req.name}-service`, withVendor(serviceArgs(req, platform, account, image.image, ca, domainState), vendor, "service"), {
     ...opts,
     // The first revision starts only once its grants apply, Cloud Run's service agent is ready, its image source exists and its database role is there.
-    dependsOn: [...platform.apisFor(...apis), platform.ready("run"), ...settled, ...image.dependsOn, ...links.ready, ...(linksDatabase ? platform.network().egressDependsOn : [])],
+    dependsOn: [...platform.apisFor(...apis), platform.ready("run"), ...settled, ...image.dependsOn, ...links.ready, ...logged, ...(linksDatabase ? platform.network().egressDependsOn : [])],
   });
 
   const resources: Record<string, pulumi.Resource> = { service, serviceAccount: account, ...image.resources };
@@ -252,7 +254,6 @@ export function webService(req: WebServiceRequest): WebServiceResult {
   if (settled[0]) resources.grantsSettled = settled[0];
   const domain = spec.public && spec.domain ? customDomain(req, platform, service, spec.domain) : undefined;
   if (domain) Object.assign(resources, domain.resources);
-  platform.logs();
   return {
     url: domain?.url ?? service.uri,
     ...(domain ? { dnsRecords: domain.dnsRecords } : {}),

@@ -228,3 +228,28 @@ describe("7. organization policies common in UK government", () => {
     expect(behind.first.error).toBeUndefined();
   });
 });
+
+describe("8. under a residency rule, no log leaves the region during the first up or a destroy", () => {
+  it("creates the sink and the exclusion before anything that logs, and deletes them after", async () => {
+    const { h } = await deployed(`
+name: shop
+residency: uk
+components:
+  db: { kind: database, deletionProtection: false }
+  web: { kind: web-service, image: nginx:1.27, public: true, writableRootFilesystem: true, links: [db] }
+`);
+    const [sink] = live(h, "gcp:logging/projectSink:ProjectSink");
+    const [exclusion] = live(h, "gcp:logging/projectExclusion:ProjectExclusion");
+    for (const type of ["gcp:cloudrunv2/service:Service", "gcp:cloudrunv2/job:Job", "gcp:sql/databaseInstance:DatabaseInstance", "gcp:compute/subnetwork:Subnetwork"]) {
+      const o = live(h, type)[0] as CloudObject;
+      expect(o.facts.dependsOn, type).toEqual(expect.arrayContaining([sink?.key, exclusion?.key]));
+    }
+    const steps = h.world.destroy("shop/dev", "gcp").steps.filter((s) => s.op === "delete").map((s) => s.type);
+    const at = (type: string) => steps.indexOf(type);
+    for (const type of ["gcp:cloudrunv2/service:Service", "gcp:cloudrunv2/job:Job", "gcp:sql/databaseInstance:DatabaseInstance", "gcp:compute/subnetwork:Subnetwork"]) {
+      expect(at(type), type).toBeGreaterThanOrEqual(0);
+      expect(at(type), type).toBeLessThan(at("gcp:logging/projectExclusion:ProjectExclusion"));
+    }
+    expect(at("gcp:logging/projectExclusion:ProjectExclusion")).toBeLessThan(at("gcp:logging/projectSink:ProjectSink"));
+  });
+});
