@@ -60,7 +60,12 @@ export function secretReplication(stack: StackContext): secretmanager.SecretArgs
   return { userManaged: { replicas: [{ location: stack.region.region }] } };
 }
 
-/** The multi-region Cloud SQL keeps backups in by default: the one that contains the instance's region. */
+/**
+ * The multi-region Cloud SQL keeps backups in by default: the one closest to
+ * the instance. For London that is `eu`, which London is not part of (the
+ * European Union's member states): by default a London database's backups
+ * leave the UK (https://cloud.google.com/sql/docs/postgres/backup-recovery/backups#locations).
+ */
 export function defaultBackupLocation(region: string): string {
   return region.startsWith("europe-") ? "eu" : region.startsWith("us-") || region.startsWith("northamerica-") ? "us" : "asia";
 }
@@ -251,7 +256,7 @@ function verifiersSecret(req: DatabaseRequest, platform: GcpPlatform, passwords:
 function dataLocations(req: DatabaseRequest): Array<{ region: string; use: string }> {
   if (req.stack.residency !== "none") return [];
   return [
-    { region: defaultBackupLocation(req.stack.region.region), use: "automated backups (Cloud SQL's default multi-region)" },
+    { region: defaultBackupLocation(req.stack.region.region), use: "automated backups (Cloud SQL's default: the multi-region closest to the region)" },
     { region: "global", use: "connection logs (Cloud Logging's _Default bucket)" },
   ];
 }
@@ -355,7 +360,7 @@ export function database(req: DatabaseRequest): DatabaseResult {
         availabilityType: req.spec.highAvailability ? "REGIONAL" : "ZONAL",
         storage: `${req.spec.storageGiB} GiB PD_SSD, autoresize`,
         backupsRetained: req.spec.backups.retentionDays,
-        backupLocation: backupLocation(req.stack) ?? `${defaultBackupLocation(req.stack.region.region)} (Cloud SQL's default multi-region)`,
+        backupLocation: backupLocation(req.stack) ?? `${defaultBackupLocation(req.stack.region.region)} (Cloud SQL's default: the multi-region closest to ${req.stack.region.region}, outside it)`,
         pointInTimeRecovery: req.spec.backups.pointInTimeRecovery || req.spec.highAvailability,
         ...(req.spec.highAvailability && !req.spec.backups.pointInTimeRecovery ? { pointInTimeRecoveryNote: "enabled although the spec turned it off: Cloud SQL requires it for a regional (HA) instance" } : {}),
         network: `no public IP; a Private Service Connect endpoint in ${net.own ? "the stack's subnet" : "the subnet given in network.gcp"}`,

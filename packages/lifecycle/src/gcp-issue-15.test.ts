@@ -192,6 +192,8 @@ describe("9. lifecycle rules on a versioned bucket", () => {
     expect(rules.map((r) => r.condition)).toEqual([
       { age: 7, withState: "LIVE", matchesPrefixes: ["tmp/"] },
       { daysSinceNoncurrentTime: 7, withState: "ARCHIVED", matchesPrefixes: ["tmp/"] },
+      // previousVersionsExpireAfterDays, beside the stack's own rules.
+      { daysSinceNoncurrentTime: 30, withState: "ARCHIVED" },
     ]);
   });
 });

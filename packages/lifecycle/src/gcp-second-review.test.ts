@@ -6,7 +6,7 @@
  */
 import { deployStack, loadBackend, registerBackend, runWithMocks } from "@freehold/core";
 import { parseStack, type Stack } from "@freehold/model";
-import { type CloudObject, GCP_DEFAULT_APIS, GCP_PREREQUISITES, GCP_SQL_BACKUP_TYPE, RULES, seedProject } from "@freehold/rules";
+import { type CloudObject, GCP_DEFAULT_APIS, GCP_PREREQUISITES, GCP_RULES, GCP_SQL_BACKUP_TYPE, RULES, seedProject } from "@freehold/rules";
 import { describe, expect, it } from "vitest";
 import { World } from "./engine";
 import { Harness } from "./scenarios";
@@ -251,5 +251,76 @@ components:
       expect(at(type), type).toBeLessThan(at("gcp:logging/projectExclusion:ProjectExclusion"));
     }
     expect(at("gcp:logging/projectExclusion:ProjectExclusion")).toBeLessThan(at("gcp:logging/projectSink:ProjectSink"));
+  });
+});
+
+describe("11. the rule book: a regional load balancer on a network the stack brings needs its proxy-only subnet", () => {
+  const BYO_DOMAIN = `
+name: shared-vpc
+residency: uk
+network:
+  gcp: { network: projects/host/global/networks/shared, subnetwork: projects/host/regions/europe-west2/subnetworks/apps }
+components:
+  web: { kind: web-service, image: ghcr.io/example/web:3, public: true, writableRootFilesystem: true, domain: app.example.gov.uk }
+`;
+  /** The user's network, as the simulated project holds it: optionally with an active proxy-only subnet in europe-west2. */
+  function world(proxySubnet: boolean): Harness {
+    const w = new World(RULES);
+    if (proxySubnet) {
+      w.objects.set("byo-proxies", {
+        key: "byo-proxies",
+        cloud: "gcp",
+        type: "gcp:compute/subnetwork:Subnetwork",
+        inputs: { name: "proxies", network: "projects/host/global/networks/shared", purpose: "REGIONAL_MANAGED_PROXY", role: "ACTIVE", region: "europe-west2" },
+        references: {},
+        region: "europe-west2",
+        name: "proxies",
+        status: "live",
+        createdAt: 0,
+        facts: {},
+      });
+    }
+    return new Harness(w, "gcp", parseStack(BYO_DOMAIN));
+  }
+
+  it("fails at the load balancer's forwarding rule, saying what is missing, when the network has none", async () => {
+    const h = world(false);
+    const first = await h.up("first up", h.base);
+    expect(first.outcome).toBe("failed");
+    expect(first.error).toContain("An active proxy-only subnetwork is required in the same region and VPC as the forwarding rule (network projects/host/global/networks/shared, region europe-west2)");
+  });
+
+  it("deploys when the network has one", async () => {
+    const h = world(true);
+    expect((await h.up("first up", h.base)).error).toBeUndefined();
+  });
+});
+
+describe("11. the rule book says what the provider and Google say", () => {
+  const rule = (type: string) => GCP_RULES.types[type] as NonNullable<(typeof GCP_RULES.types)[string]>;
+
+  it("does not call region ForceNew on a regional URL map or backend service (the provider does not), though moving them replaces them", () => {
+    for (const type of ["gcp:compute/regionUrlMap:RegionUrlMap", "gcp:compute/regionBackendService:RegionBackendService"]) {
+      expect(rule(type).replaceOn?.map((r) => r.path)).not.toContain("region");
+    }
+  });
+
+  it("cites the provider file the project IAM member comes from", () => {
+    expect(rule("gcp:projects/iAMMember:IAMMember").replaceOn?.[0]?.source).toMatch(/\/resourcemanager\/iam_project\.go$/);
+  });
+
+  it("counts a secret version's payload in bytes", () => {
+    const check = rule("gcp:secretmanager/secretVersion:SecretVersion").checks?.[0];
+    const obj = {} as CloudObject;
+    expect(check?.test("é".repeat(40_000), obj)).toBe("80000 bytes; a secret version holds at most 64 KiB");
+    expect(check?.test("e".repeat(40_000), obj)).toBeUndefined();
+  });
+
+  it("treats certificates and DNS authorizations in a region as regional, and those in global as global", () => {
+    for (const type of ["gcp:certificatemanager/certificate:Certificate", "gcp:certificatemanager/dnsAuthorization:DnsAuthorization"]) {
+      expect(GCP_RULES.globalTypes).not.toContain(type);
+      expect(rule(type).globalWhen?.({ location: "europe-west2" })).toBe(false);
+      expect(rule(type).globalWhen?.({ location: "global" })).toBe(true);
+    }
   });
 });

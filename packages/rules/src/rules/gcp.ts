@@ -327,6 +327,24 @@ function executionUnreachable(obj: CloudObject, ctx: RuleContext): string | unde
   return undefined;
 }
 
+/** The network a resource names: the object it references, else the network's name (the last part of a path). */
+function networkOf(obj: CloudObject): string {
+  const ref = (obj.references.network ?? [])[0];
+  return ref ?? String(obj.inputs.network ?? "").split("/").pop() ?? "";
+}
+
+/** A regional external Application Load Balancer's forwarding rule, created where its network has no active proxy-only subnet in the region. */
+function proxySubnetMissing(obj: CloudObject, ctx: RuleContext): string | undefined {
+  if (obj.inputs.loadBalancingScheme !== "EXTERNAL_MANAGED") return undefined;
+  const network = networkOf(obj);
+  const found = ctx
+    .objects()
+    .some((o) => o.status === "live" && o.type === T.subnet && o.region === obj.region && o.inputs.purpose === "REGIONAL_MANAGED_PROXY" && o.inputs.role === "ACTIVE" && networkOf(o) === network);
+  return found
+    ? undefined
+    : `Error 400: An active proxy-only subnetwork is required in the same region and VPC as the forwarding rule (network ${String(obj.inputs.network)}, region ${obj.region}); a network the stack brings must have one [${DOC.proxySubnet}]`;
+}
+
 // ---- Cloud SQL -----------------------------------------------------------------------------------
 
 function sqlSettings(obj: CloudObject): Record<string, unknown> {
@@ -404,8 +422,6 @@ const GLOBAL_TYPES = [
   T.sslPolicy,
   T.httpsProxy,
   T.httpProxy,
-  T.dnsAuth,
-  T.certificate,
   T.certificateMap,
   T.certificateMapEntry,
   T.account,
@@ -448,6 +464,8 @@ function certPiece(title: string, source: string, file: string, forceNewFields: 
   return {
     title,
     source,
+    // Regional where the backend puts them in a region (a regional load balancer's), global otherwise.
+    globalWhen: (inputs) => String(inputs.location ?? "global").toLowerCase() === "global",
     identity: { field: "name", scope: (obj) => `location:${String(obj.inputs.location ?? "global")}`, source: DOC.certNames },
     checks: [rfc1035("name", 63, DOC.certNames)],
     replaceOn: forceNew("certificatemanager", `resource_certificate_manager_${file}.go`, ...forceNewFields),
@@ -581,6 +599,8 @@ export const GCP_RULES: CloudRules = {
       identity: { field: "name", scope: "region", source: DOC.naming },
       checks: [rfc1035("name")],
       replaceOn: forceNew("compute", "resource_compute_forwarding_rule.go", "name", "region", "network", "subnetwork", "ipAddress", "loadBalancingScheme", "ipProtocol", "portRange", "description", "project"),
+      notes: [`a regional external Application Load Balancer's forwarding rule needs an active proxy-only subnet in its region and network, which a network the stack brings must already have ([source](${DOC.proxySubnet}))`],
+      beforeCreate: (obj, ctx) => proxySubnetMissing(obj, ctx),
     },
     [T.globalAddress]: lbPiece("global external address", "resource_compute_global_address.go", ["name", "address", "addressType", "ipVersion", "purpose", "network", "prefixLength", "description", "project"], [
       inUse(T.globalForwardingRule, "ipAddress", "resourceInUseByAnotherResource: The address is in use by a forwarding rule", DOC.lbServerless),
@@ -605,10 +625,11 @@ export const GCP_RULES: CloudRules = {
       ...lbPiece("SSL policy", "resource_compute_ssl_policy.go", ["name", "description", "project"], [inUse(T.httpsProxy, "sslPolicy", "resourceInUseByAnotherResource: The SSL policy is in use by a target HTTPS proxy", DOC.sslPolicies)]),
       checks: sslPolicyChecks,
     },
-    [T.regionBackend]: regionalLbPiece("regional backend service", "resource_compute_region_backend_service.go", ["name", "region", "loadBalancingScheme", "network", "project"], [
+    // `region` is not ForceNew in the provider for these two: a region change replaces them only because they move (the engine's region rule).
+    [T.regionBackend]: regionalLbPiece("regional backend service", "resource_compute_region_backend_service.go", ["name", "loadBalancingScheme", "network", "project"], [
       inUse(T.regionUrlMap, "defaultService", "resourceInUseByAnotherResource: The backend service is in use by a URL map", DOC.lbRegional),
     ]),
-    [T.regionUrlMap]: regionalLbPiece("regional URL map", "resource_compute_region_url_map.go", ["name", "region", "project"], [
+    [T.regionUrlMap]: regionalLbPiece("regional URL map", "resource_compute_region_url_map.go", ["name", "project"], [
       inUse(T.regionHttpsProxy, "urlMap", "resourceInUseByAnotherResource: The URL map is in use by a target proxy", DOC.lbRegional),
       inUse(T.regionHttpProxy, "urlMap", "resourceInUseByAnotherResource: The URL map is in use by a target proxy", DOC.lbRegional),
     ]),
@@ -668,7 +689,7 @@ export const GCP_RULES: CloudRules = {
       notes: [
         `deletion refused while \`settings.deletionProtectionEnabled\` is true ([source](${DOC.sqlProtection}))`,
         `a major version can be upgraded in place, never downgraded ([source](${DOC.sqlUpgrade}))`,
-        `a deleted instance's name can be reused at once; its underlying resources take up to a week to go ([source](${DOC.sqlDelete}))`,
+        `a deleted instance's name can be reused at once ([source](${DOC.sqlDelete}))`,
         `deleting an instance deletes its backups, unless \`settings.retainBackupsOnDelete\` keeps the automated ones or \`settings.finalBackupConfig\` takes a final backup, kept 1-365 days ([source](${DOC.sqlBackups}); [final backups](${DOC.sqlFinalBackup}))`,
       ],
       afterDelete: (obj, ctx) => keepBackups(obj, ctx),
@@ -706,7 +727,14 @@ export const GCP_RULES: CloudRules = {
     [T.secretVersion]: {
       title: "Secret Manager secret version",
       source: DOC.secrets,
-      checks: [{ path: "secretData", source: DOC.secretVersions, test: (v) => (typeof v === "string" && v.length > 65536 ? `${v.length} bytes; a secret version holds at most 64 KiB` : undefined) }],
+      // The limit is on the payload's bytes (UTF-8), not its characters.
+      checks: [
+        {
+          path: "secretData",
+          source: DOC.secretVersions,
+          test: (v) => (typeof v === "string" && Buffer.byteLength(v, "utf8") > 65536 ? `${Buffer.byteLength(v, "utf8")} bytes; a secret version holds at most 64 KiB` : undefined),
+        },
+      ],
       replaceOn: forceNew("secretmanager", "resource_secret_manager_secret_version.go", "secret", "secretData", "project"),
     },
     [T.secretIam]: iamMember("IAM member on a secret", "secretmanager", "iam_secret_manager_secret.go", "secretId", "project"),
@@ -732,7 +760,8 @@ export const GCP_RULES: CloudRules = {
       beforeDelete: (obj) => (obj.inputs.forceDestroy === true ? undefined : `Error 409: The bucket you tried to delete is not empty (forceDestroy is false) [${DOC.bucketDelete}]`),
     },
     [T.bucketIam]: iamMember("IAM member on a bucket", "storage", "iam_storage_bucket.go", "bucket"),
-    [T.projectIam]: iamMember("IAM member on the project", "resourcemanager", "resource_google_project_iam_member.go", "project"),
+    // google_project_iam_member is generated from the project's IAM updater (iam_project.go).
+    [T.projectIam]: iamMember("IAM member on the project", "resourcemanager", "iam_project.go", "project"),
     [T.customRole]: {
       title: "project custom role",
       source: DOC.customRoles,
