@@ -113,7 +113,7 @@ export const CAPABILITIES: readonly Capability[] = [
     ([v, end]): Capability => ({
       feature: `database.postgres-${v}`,
       support: "full",
-      note: `POSTGRES_${v} on the Enterprise edition; regular support ends ${end}, after which Cloud SQL enrols the instance in paid extended support`,
+      note: `POSTGRES_${v} on the Enterprise edition; regular support ends ${end}, after which Cloud SQL enrols the instance in extended support, charged per vCPU-hour on top of the instance (a line of the estimate once the date has passed)`,
       source: "https://cloud.google.com/sql/docs/postgres/db-versions",
       endOfSupport: end,
     }),

@@ -6,10 +6,13 @@
  */
 import { type Availability, type BackendPricing, type CostLine, costLine, inputs, type Price, type PricingContext, RegionPrices, type ResourcePricer, type Source } from "@freehold/core";
 import type { Database, ObjectStore, WebService } from "@freehold/model";
+import { CAPABILITIES } from "./capabilities";
 import { PRICE_API } from "./price-catalog";
 import { PRICE_TABLE } from "./price-table";
 
 const reference = new RegionPrices(PRICE_TABLE, PRICE_TABLE.referenceRegion);
+/** The day the price table describes: a version whose standard support ended by then is priced with extended support. */
+export const PRICES_AS_OF = "2026-12-06";
 const { str, num, obj } = inputs;
 
 /** Reference-region prices migration reads. */
@@ -69,6 +72,13 @@ const sqlInstance: ResourcePricer = (r, ctx) => {
     costLine(`Cloud SQL ${tier} memory, ${where}`, mem * ctx.hours, ctx.prices.get(`sql.memory.${key}`)),
     costLine(`SSD storage, ${size} GiB, ${where}${size > disk ? ` (grown from ${disk} GiB by automatic storage increase)` : ""}`, size, ctx.prices.get(`sql.ssd.${key}`), size > disk ? "usage" : "fixed"),
   ];
+  // A major version past Cloud SQL's standard support is enrolled in paid extended support, per vCPU-hour.
+  const version = /^POSTGRES_(\d+)/.exec(str(r.inputs.databaseVersion) ?? "")?.[1];
+  const ended = CAPABILITIES.find((c) => c.feature === `database.postgres-${version}`)?.endOfSupport;
+  if (ended && ended <= PRICES_AS_OF) {
+    const p = ctx.prices.get(`sql.extended.${key}`);
+    lines.push(costLine(`Cloud SQL extended support: PostgreSQL ${version} is past standard support (since ${ended})${p.usd === 0 ? "; price not known until `freehold prices refresh`" : ""}`, cpu * ctx.hours, p));
+  }
   // Without deletion protection a destroy deletes the instance but keeps its final backup and its automated backups, billed as backup storage.
   if ((settings.retainBackupsOnDelete === true || obj(settings.finalBackupConfig).enabled === true) && !r.options.retainOnDelete) {
     const data = u.dataGiB + u.storageGrowthGiB * ctx.usage.months;

@@ -11,6 +11,7 @@ import { DATABASE_WAIT_SECONDS, ROLE_JOB_IMAGE, ROLE_SCRIPT } from "./db-role";
 import { decideDomain, stateOf } from "./domain-state";
 import { backend } from "./index";
 import { emptyLogSources, stackLogFilter } from "./logs";
+import { PRICE_TABLE } from "./price-table";
 import { one, plan } from "./testing";
 
 const INSTANCE = "gcp:sql/databaseInstance:DatabaseInstance";
@@ -281,6 +282,31 @@ components:
       ["gcp:compute/regionBackendService:RegionBackendService", "web-backend"],
     ] as const) {
       expect(one(run, type, name).options.dependsOn.map((d) => d.split("::").pop()), name).toEqual(expect.arrayContaining(["shop-log-sink", "shop-log-exclusion"]));
+    }
+  });
+});
+
+describe("9. the estimate has what Google charges", () => {
+  const linesOf = (run: MockRun) => [...priceRun(backend.pricing, run, defaultUsage()).components.values()].flat();
+
+  it("adds extended support for PostgreSQL 13, past Cloud SQL's standard support, and not for 16", async () => {
+    const run = await plan('name: shop\ncomponents:\n  old: { kind: database, version: "13" }\n  new: { kind: database, version: "16" }\n');
+    const extended = linesOf(run).filter((l) => /extended support/.test(l.item));
+    expect(extended).toHaveLength(1);
+    expect(extended[0]?.item).toContain("PostgreSQL 13 is past standard support (since 2026-02-01)");
+    expect(extended[0]?.quantity).toBe(730);
+  });
+
+  it("prices a regional load balancer's proxy instance under residency", async () => {
+    const run = await plan("name: shop\nresidency: uk\ncomponents:\n  web: { kind: web-service, image: nginx:1.27, public: true, writableRootFilesystem: true, domain: shop.example.gov.uk }\n");
+    expect(linesOf(run).some((l) => /regional load balancer proxy instance/.test(l.item))).toBe(true);
+  });
+
+  it("cites Google's own pricing page or catalog on every line", () => {
+    const all = [...Object.values(PRICE_TABLE.global), ...Object.values(PRICE_TABLE.regions).flatMap((r) => Object.values(r))];
+    for (const line of all) {
+      expect(line.source.url, line.source.name).toMatch(/^https:\/\/(cloud\.google\.com|cloudbilling\.googleapis\.com)\//);
+      expect(line.source.name).not.toMatch(/third-party/);
     }
   });
 });
