@@ -233,7 +233,8 @@ function faithfulness(cloud: Cloud, stack: Stack, plan: Plan): string[] {
       const exposed =
         cloud === "aws" ? rs.some((r) => (r.type === "aws:lb/loadBalancer:LoadBalancer" && r.inputs.internal !== true) || r.type === "aws:cloudfront/distribution:Distribution")
         : cloud === "azure" ? get(one("azure-native:app:ContainerApp"), "configuration.ingress.external") === true
-        : rs.some((r) => r.type === "gcp:cloudrunv2/serviceIamMember:ServiceIamMember" && r.inputs.member === "allUsers") || get(one("gcp:cloudrunv2/service:Service"), "ingress") === "INGRESS_TRAFFIC_ALL";
+        : get(one("gcp:cloudrunv2/service:Service"), "ingress") === "INGRESS_TRAFFIC_ALL" ||
+          (get(one("gcp:cloudrunv2/service:Service"), "ingress") === "INGRESS_TRAFFIC_INTERNAL_LOAD_BALANCER" && rs.some((r) => /gcp:compute\/(globalForwardingRule|forwardingRule)/.test(r.type) && r.inputs.loadBalancingScheme === "EXTERNAL_MANAGED"));
       if (exposed !== spec.public) out.push(`${name}: public ${spec.public} but reachable from the internet: ${exposed}`);
     }
   }
