@@ -6,6 +6,7 @@ import { type MockRun, plainOutputs, priceRun } from "@freehold/core";
 import { defaultUsage, isZoneApex } from "@freehold/model";
 import { beforeAll, describe, expect, it } from "vitest";
 import { DEFAULT_PRIORITY, WAF_RULE_SETS } from "./armor";
+import { CAPABILITIES } from "./capabilities";
 import { FINAL_BACKUP_DAYS } from "./database";
 import { DATABASE_WAIT_SECONDS, ROLE_JOB_IMAGE, ROLE_SCRIPT } from "./db-role";
 import { decideDomain, stateOf } from "./domain-state";
@@ -308,5 +309,24 @@ describe("9. the estimate has what Google charges", () => {
       expect(line.source.url, line.source.name).toMatch(/^https:\/\/(cloud\.google\.com|cloudbilling\.googleapis\.com)\//);
       expect(line.source.name).not.toMatch(/third-party/);
     }
+  });
+});
+
+describe("10. the words buyers read in plan and compare say what the backend does", () => {
+  it("says the database is reached through Private Service Connect, not private services access", () => {
+    const reach = CAPABILITIES.find((c) => c.feature === "database.private-network");
+    expect(reach?.note).toContain("Private Service Connect endpoint");
+    expect(reach?.note).not.toMatch(/private services access/);
+    expect(reach?.source).toBe("https://cloud.google.com/sql/docs/postgres/configure-private-service-connect");
+  });
+
+  it("says a London database's default backup location is outside London, and prices its endpoint as Private Service Connect", async () => {
+    const run = await plan("name: shop\ncomponents:\n  db: { kind: database }\n");
+    const details = run.components.find((c) => c.name === "db")?.description.details ?? {};
+    expect(String(details.backupLocation)).toBe("eu (Cloud SQL's default: the multi-region closest to europe-west2, outside it)");
+    expect(String(details.network)).toContain("Private Service Connect endpoint");
+    const lines = [...priceRun(backend.pricing, run, defaultUsage()).components.values()].flat().map((l) => l.item);
+    expect(lines).toContain("Private Service Connect endpoint (to Cloud SQL)");
+    expect(lines.join("\n")).not.toMatch(/peering|private services access/i);
   });
 });
