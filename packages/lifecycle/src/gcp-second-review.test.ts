@@ -323,4 +323,13 @@ describe("11. the rule book says what the provider and Google say", () => {
       expect(rule(type).globalWhen?.({ location: "global" })).toBe(true);
     }
   });
+
+  it("knows the server CA modes Cloud SQL takes, and that a customer-managed one needs its pool", () => {
+    const sql = rule("gcp:sql/databaseInstance:DatabaseInstance");
+    const problems = (ipConfiguration: Record<string, unknown>) =>
+      (sql.checks ?? []).filter((c) => c.path === "*").map((c) => c.test(undefined, { inputs: { settings: { ipConfiguration: { ipv4Enabled: true, ...ipConfiguration } } } } as unknown as CloudObject)).filter(Boolean);
+    expect(problems({ serverCaMode: "GOOGLE_MANAGED_CAS_CA" })).toEqual([]);
+    expect(problems({ serverCaMode: "GOOGLE_SHARED_CA" })).toEqual(["ipConfiguration.serverCaMode GOOGLE_SHARED_CA is not one of GOOGLE_MANAGED_INTERNAL_CA, GOOGLE_MANAGED_CAS_CA, CUSTOMER_MANAGED_CAS_CA"]);
+    expect(problems({ serverCaMode: "CUSTOMER_MANAGED_CAS_CA" })).toHaveLength(1);
+  });
 });

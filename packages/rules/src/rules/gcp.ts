@@ -32,6 +32,8 @@ const DOC = {
   sqlFinalBackup: "https://cloud.google.com/sql/docs/postgres/backup-recovery/final-backup",
   sqlUsers: "https://cloud.google.com/sql/docs/postgres/users",
   sqlIp: "https://cloud.google.com/sql/docs/postgres/configure-ip",
+  sqlCa: "https://cloud.google.com/sql/docs/postgres/authorize-ssl#ca-hierarchies",
+  sqlPgAudit: "https://cloud.google.com/sql/docs/postgres/pg-audit",
   pgIdentifiers: "https://www.postgresql.org/docs/current/sql-syntax-lexical.html#SQL-SYNTAX-IDENTIFIERS",
   secrets: "https://cloud.google.com/secret-manager/docs/reference/rest/v1/projects.secrets",
   secretCreate: "https://cloud.google.com/secret-manager/docs/reference/rest/v1/projects.secrets/create",
@@ -369,6 +371,14 @@ function sqlProblem(obj: CloudObject): string | undefined {
   return labelProblem(s.userLabels);
 }
 
+/** The server CA modes the API takes; a customer-managed one names its CA Service pool (provider: `server_ca_mode`, `server_ca_pool`). */
+const CA_MODES = ["GOOGLE_MANAGED_INTERNAL_CA", "GOOGLE_MANAGED_CAS_CA", "CUSTOMER_MANAGED_CAS_CA"];
+function caModeProblem(ip: { serverCaMode?: unknown; serverCaPool?: unknown }): string | undefined {
+  if (ip.serverCaMode === undefined) return undefined;
+  if (!CA_MODES.includes(String(ip.serverCaMode))) return `ipConfiguration.serverCaMode ${String(ip.serverCaMode)} is not one of ${CA_MODES.join(", ")}`;
+  return ip.serverCaMode === "CUSTOMER_MANAGED_CAS_CA" && !ip.serverCaPool ? "ipConfiguration.serverCaMode CUSTOMER_MANAGED_CAS_CA needs serverCaPool (the CA Service pool that signs the server certificate)" : undefined;
+}
+
 const versionOf = (v: unknown) => Number(/^POSTGRES_(\d+)/.exec(String(v ?? ""))?.[1] ?? Number.NaN);
 
 /** The pseudo-type of the backups Cloud SQL keeps after an instance is deleted (no program registers them). */
@@ -683,7 +693,11 @@ export const GCP_RULES: CloudRules = {
       source: DOC.sqlDelete,
       identity: { field: "name", scope: "account", source: DOC.sqlNames },
       // Project id (up to 30 characters) + ":" + instance id: at most 98 characters.
-      checks: [nameCheck("name", 1, 67, RFC1035, DOC.sqlNames), { path: "*", source: DOC.sqlBackups, test: (_v, obj) => sqlProblem(obj) }],
+      checks: [
+        nameCheck("name", 1, 67, RFC1035, DOC.sqlNames),
+        { path: "*", source: DOC.sqlBackups, test: (_v, obj) => sqlProblem(obj) },
+        { path: "*", source: DOC.sqlCa, test: (_v, obj) => caModeProblem((sqlSettings(obj).ipConfiguration ?? {}) as { serverCaMode?: unknown; serverCaPool?: unknown }) },
+      ],
       replaceOn: forceNew("sql", "resource_sql_database_instance.go", "name", "region", "project", "encryptionKeyName", "settings.collation"),
       deletionProtection: { path: "deletionProtection", error: "cannot destroy instance without setting deletion_protection=false and running `pulumi up`", source: `${TF}/sql/resource_sql_database_instance.go` },
       notes: [
@@ -691,6 +705,8 @@ export const GCP_RULES: CloudRules = {
         `a major version can be upgraded in place, never downgraded ([source](${DOC.sqlUpgrade}))`,
         `a deleted instance's name can be reused at once ([source](${DOC.sqlDelete}))`,
         `deleting an instance deletes its backups, unless \`settings.retainBackupsOnDelete\` keeps the automated ones or \`settings.finalBackupConfig\` takes a final backup, kept 1-365 days ([source](${DOC.sqlBackups}); [final backups](${DOC.sqlFinalBackup}))`,
+        `the per-instance CA (\`GOOGLE_MANAGED_INTERNAL_CA\`, the default) signs server certificates naming \`<project>:<instance>\`, which no host name matches; the shared CA (\`GOOGLE_MANAGED_CAS_CA\`) names the instance's DNS name, so a client can verify the host (verify-full) ([source](${DOC.sqlCa}))`,
+        `pgAudit needs the \`cloudsql.enable_pgaudit\` flag, which restarts the instance when it changes, and logs only in databases where \`CREATE EXTENSION pgaudit\` ran ([source](${DOC.sqlPgAudit}))`,
       ],
       afterDelete: (obj, ctx) => keepBackups(obj, ctx),
       beforeUpdate: (next, previous) =>
