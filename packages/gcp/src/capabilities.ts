@@ -8,7 +8,7 @@ export const CAPABILITIES: readonly Capability[] = [
   {
     feature: "web-service.public-https",
     support: "full",
-    note: "Cloud Run serves its *.run.app address over HTTPS only (HTTP is redirected); ingress all with roles/run.invoker for allUsers",
+    note: "Cloud Run serves its *.run.app address over HTTPS only (HTTP is redirected); ingress all, open to every caller by turning the invoker IAM check off rather than granting allUsers, which domain-restricted sharing refuses",
     source: "https://cloud.google.com/run/docs/triggering/https-request",
   },
   {
