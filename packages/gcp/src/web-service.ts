@@ -8,7 +8,6 @@
 import { appRoleFor, degrade, type LinkTarget, type WebServiceRequest, type WebServiceResult } from "@freehold/core";
 import type { WebService } from "@freehold/model";
 import * as cloudrunv2 from "@pulumi/gcp/cloudrunv2";
-import * as projects from "@pulumi/gcp/projects";
 import * as serviceaccount from "@pulumi/gcp/serviceaccount";
 import * as storage from "@pulumi/gcp/storage";
 import type * as inputs from "@pulumi/gcp/types/input";

@@ -130,9 +130,9 @@ async function upWith(h: Harness, label: string, spec: Stack, certs: Certs, conf
   try {
     const run = await runWithMocks("gcp", () => deployStack(spec, { cloud: "gcp" }).outputs, { project: spec.name, stack: "dev", config });
     const r = h.world.up(`${spec.name}/dev`, { cloud: "gcp", region: "europe-west2", resources: run.resources, invokes: run.invokes });
-    return { outcome: r.status, ...(r.error ? { error: r.error } : {}) };
+    return { outcome: r.status, ...(r.error ? { error: `${label}: ${r.error}` } : {}) };
   } catch (e) {
-    return { outcome: "refused", error: String((e as Error).message) };
+    return { outcome: "refused", error: `${label}: ${String((e as Error).message)}` };
   } finally {
     registerBackend(original);
   }
