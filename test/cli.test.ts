@@ -77,7 +77,7 @@ describe("bad input", () => {
     const r = await freehold(["plan", EXAMPLE_STACK, "--cloud", "oracle", "--fromat", "json"]);
     expect(r.code).toBe(2);
     expect(r.stderr).toBe(
-      'freehold plan: 2 problems:\n  - --cloud: "oracle" is not allowed; allowed: aws, azure, gcp\n  - unknown flag --fromat; did you mean --format? (flags: --cloud, --format, --currency, --stack, --usage, --hours, --storage-gib, --requests-millions, --egress-gib, --help)\nRun `freehold plan --help` for usage.\n',
+      'freehold plan: 2 problems:\n  - --cloud: "oracle" is not allowed; allowed: aws, azure, gcp\n  - unknown flag --fromat; did you mean --format? (flags: --cloud, --format, --currency, --stack, --previous, --usage, --hours, --storage-gib, --requests-millions, --egress-gib, --help)\nRun `freehold plan --help` for usage.\n',
     );
   });
 
@@ -197,7 +197,8 @@ describe("freehold check", () => {
   const weakened: Array<[string, string, string, string[]]> = [
     ["aws", "a public bucket", "files: { kind: object-store, vendor: { aws: { publicAccessBlock: { blockPublicPolicy: false, restrictPublicBuckets: false } } } }", ["FH-PUB-001"]],
     ["aws", "no backups", "db: { kind: database, vendor: { aws: { instance: { backupRetentionPeriod: 0 } } } }", ["FH-BAK-001"]],
-    ["azure", "a public container", "files: { kind: object-store, vendor: { azure: { container: { publicAccess: Blob } } } }", ["FH-PUB-001"]],
+    // Azure refuses a public container on an account that disallows public access (the plan is refused first): allow it on the account too.
+    ["azure", "a public container", "files: { kind: object-store, vendor: { azure: { account: { allowBlobPublicAccess: true }, container: { publicAccess: Blob } } } }", ["FH-PUB-001"]],
     ["gcp", "a bucket without public access prevention", "files: { kind: object-store, vendor: { gcp: { bucket: { publicAccessPrevention: inherited } } } }", ["FH-PUB-001"]],
     ["aws", "a CORS origin * set through the vendor escape hatch", 'files: { kind: object-store, cors: [{ allowedOrigins: ["https://a.example.gov.uk"] }], vendor: { aws: { cors: { corsRules: [{ allowedOrigins: ["*"], allowedMethods: [GET] }] } } } }', ["FH-PUB-001"]],
   ];

@@ -30,7 +30,7 @@ const PULUMI_TEMPLATE_TSCONFIG = {
   files: ["index.ts", "providers.ts", "typed.ts", "check.ts"],
 };
 
-const PACKAGES = ["model", "core", "aws", "azure", "gcp"];
+const PACKAGES = ["model", "rules", "core", "aws", "azure", "gcp"];
 const version = (pkg: string) => (JSON.parse(readFileSync(join(ROOT, "node_modules", pkg, "package.json"), "utf8")) as { version: string }).version;
 
 /** A program that gives every component explicit providers: nothing it creates may use a default provider. */

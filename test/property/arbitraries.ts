@@ -184,7 +184,7 @@ const objectStore = fc.record(
     cors: fc.array(
       fc.record(
         {
-          allowedOrigins: fc.array(fc.constantFrom("https://app.example.gov.uk", "*", "http://localhost:3000"), { minLength: 1, maxLength: 3 }),
+          allowedOrigins: fc.array(fc.constantFrom("https://app.example.gov.uk", "https://shop.example.com:8443", "http://localhost:3000"), { minLength: 1, maxLength: 3 }),
           allowedMethods: fc.subarray(["GET", "HEAD", "PUT", "POST", "DELETE"] as const, { minLength: 1 }),
           maxAgeSeconds: fc.integer({ min: 0, max: 86400 }),
         },

@@ -5,7 +5,7 @@
  */
 import { hostname, userInfo } from "node:os";
 import { type Backend, DEFAULT_ASSUMPTIONS, deployStack, featuresUsed, loadBackend, type MockRun, type PlannedResource, runWithMocks } from "@freehold/core";
-import { type CheckReport, type Plan, buildPlan, looksSecret, runChecks, WARN_DAYS } from "@freehold/cli";
+import { type CheckReport, type Plan, buildPlan, isHosted, looksSecret, ruleViolations, runChecks, violationLine, WARN_DAYS } from "@freehold/cli";
 import { type Cloud, type Component, FEATURE_IDS, type FeatureId, type NeutralRegion, parseStack, resolveRegion, SpecError, type Stack, UnsupportedFeatureError } from "@freehold/model";
 import * as pulumiLog from "@pulumi/pulumi/log";
 import { nameProblems, tagProblems } from "./names";
@@ -107,7 +107,7 @@ const STATEFUL: Record<Cloud, { database: string; "object-store": string; native
 };
 
 /** Warning-severity rules, and when each may be non-compliant. */
-export const WARNING_RULES = ["FH-DEL-001 (when a component sets deletionProtection: false)", "FH-RES-002 (AWS CloudFront with a residency rule)", "FH-LOG-001 (never, asserted compliant)"];
+export const WARNING_RULES = ["FH-DEL-001 (when a component sets deletionProtection: false)", "FH-DEG-001 (when a component accepts a degradation)", "FH-RES-002 (AWS CloudFront with a residency rule)", "FH-LOG-001 (never, asserted compliant)"];
 
 /** Everything that must hold for a stack a cloud planned. Returns the problems found. */
 export function plannedProblems(cloud: Cloud, stack: Stack, plan: Plan, report: CheckReport, json: string): string[] {
@@ -124,6 +124,9 @@ export function plannedProblems(cloud: Cloud, stack: Stack, plan: Plan, report: 
 
   // Physical names and tags valid for their resources.
   out.push(...nameProblems(cloud, plan.resources), ...tagProblems(cloud, plan.resources));
+
+  // Nothing the cloud's rule book says it refuses (what `freehold plan` refuses at plan time).
+  if (isHosted(plan)) out.push(...ruleViolations(plan).map((v) => `breaks a rule of ${cloud}: ${violationLine(v)} (${v.title}) [${v.source}]`));
 
   // Check rules: every error rule compliant or not applicable, except a user's own secret-looking env (reported, as it should be).
   const userSecrets = comps.flatMap(([n, c]) => (c.kind === "web-service" ? Object.entries(c.env).filter(([k, v]) => looksSecret(k, v)).map(([k]) => `${n}.${k}`) : []));
@@ -152,6 +155,13 @@ export function plannedProblems(cloud: Cloud, stack: Stack, plan: Plan, report: 
       const notFull = plan.components.filter((c) => c.features.some((f) => f.feature === "web-service.private" && f.support !== "full")).map((c) => c.name);
       const reported = bad.map((f) => f.subject);
       if (notFull.join() !== reported.join()) out.push(`FH-TLS-002 reported ${reported.join(", ") || "nothing"} but the web-service.private row is not full for ${notFull.join(", ") || "no component"}`);
+      continue;
+    }
+    if (rule.id === "FH-DEG-001") {
+      // Reported exactly for the features a component accepted as degraded.
+      const accepted = plan.components.flatMap((c) => c.features.filter((f) => f.accepted).map((f) => `${c.name} ${f.feature}`));
+      const reported = bad.map((f) => `${f.subject} ${f.message.split(" ")[0]}`);
+      if (accepted.join() !== reported.join()) out.push(`FH-DEG-001 reported ${reported.join(", ") || "nothing"} but ${accepted.join(", ") || "nothing"} was accepted as degraded`);
       continue;
     }
     if (rule.id === "FH-VER-001") {

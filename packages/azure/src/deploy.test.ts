@@ -449,9 +449,12 @@ components:
   });
 
   it("refuses a domain on a private service: a custom domain binds to external ingress", () => {
-    expect(() => checkWebService({ name: "web", spec: parseComponent(WebServiceSpec, { kind: "web-service", image: "nginx", writableRootFilesystem: true, domain: "app.example.gov.uk" }, "web") })).toThrow(
-      "web: azure cannot provide web-service.custom-domain",
+    // The model refuses it for every cloud before a backend sees it; the backend's own check stays for specs built without the model.
+    expect(() => parseComponent(WebServiceSpec, { kind: "web-service", image: "nginx", writableRootFilesystem: true, domain: "app.example.gov.uk" }, "web")).toThrow(
+      "domain: a domain needs a public service; set public: true or remove domain",
     );
+    const spec = { ...parseComponent(WebServiceSpec, { kind: "web-service", image: "nginx", writableRootFilesystem: true, public: true, domain: "app.example.gov.uk" }, "web"), public: false };
+    expect(() => checkWebService({ name: "web", spec })).toThrow("web: azure cannot provide web-service.custom-domain");
   });
 });
 

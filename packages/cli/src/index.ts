@@ -9,6 +9,7 @@ export { buildExitPlan, type ExitOptions, type ExitPlan } from "./exit/model";
 export { portability } from "./exit/portability";
 export { main } from "./main";
 export { buildPlan } from "./plan/build";
+export { type PlanViolation, refuseBrokenRules, ruleViolations, violationLine, violationLines, violationsExit } from "./plan/rules";
 export { planMarkdown, planText } from "./commands/plan";
 export { compareHtml, compareMarkdown, compareText } from "./compare/render";
 export { customResourcesOf, ownerOf } from "./plan/owner";

@@ -7,6 +7,8 @@ import {
   DatabaseSpec,
   type ObjectStoreInput,
   ObjectStoreSpec,
+  type LinkKind,
+  linkEnvClashes,
   parseComponent,
   resolveSize,
   SpecError,
@@ -16,6 +18,7 @@ import {
 import type { Backend, ComponentDescription, DnsRecord, LinkTarget, RegistryCredentials, StackContext } from "./backend";
 import { chooseBackend, type FreeholdOptions, logicalName, platformFor, stackSettings } from "./context";
 import { linkEnvironment } from "./links";
+import { type RuleWatch, ruleWatch } from "./rules";
 
 /** What a registered component tells listeners (the offline planner records these). */
 export interface ComponentRecord {
@@ -68,9 +71,10 @@ function isStack(r: pulumi.Resource): boolean {
   return (r as unknown as { __pulumiType?: string }).__pulumiType === "pulumi:pulumi:Stack";
 }
 
-function withoutFreeholdOptions(opts: FreeholdOptions): pulumi.ComponentResourceOptions {
+/** Pulumi's options for the component itself: Freehold's removed, and the rule book watching what it registers. */
+function componentOptions(opts: FreeholdOptions, watch: RuleWatch): pulumi.ComponentResourceOptions {
   const { cloud: _cloud, stack: _stack, ...rest } = opts;
-  return rest;
+  return { ...rest, transformations: [...(rest.transformations ?? []), watch.transformation] };
 }
 
 /** Arguments of a Database. Every field has a safe default. */
@@ -113,10 +117,12 @@ export class Database extends pulumi.ComponentResource {
   readonly spec: ReturnType<typeof DatabaseSpec.parse>;
 
   constructor(name: string, args: DatabaseArgs = {}, opts: FreeholdOptions = {}) {
-    super("freehold:index:Database", name, {}, withoutFreeholdOptions(opts));
+    const watch = ruleWatch(name);
+    super("freehold:index:Database", name, {}, componentOptions(opts, watch));
     this.spec = parseComponent(DatabaseSpec, { kind: "database", ...args }, name);
     const { backend, context, platform, qualifiedName } = deployTarget(this, name, opts);
     const r = backend.database({ name, qualifiedName, spec: this.spec, size: resolveSize("database", this.spec.size), stack: context, platform, parent: this });
+    watch.check(backend.cloud, context.region.region);
     this.cloud = backend.cloud;
     this.host = r.host;
     this.port = r.port;
@@ -164,10 +170,12 @@ export class ObjectStore extends pulumi.ComponentResource {
   readonly spec: ReturnType<typeof ObjectStoreSpec.parse>;
 
   constructor(name: string, args: ObjectStoreArgs = {}, opts: FreeholdOptions = {}) {
-    super("freehold:index:ObjectStore", name, {}, withoutFreeholdOptions(opts));
+    const watch = ruleWatch(name);
+    super("freehold:index:ObjectStore", name, {}, componentOptions(opts, watch));
     this.spec = parseComponent(ObjectStoreSpec, { kind: "object-store", ...args }, name);
     const { backend, context, platform, qualifiedName } = deployTarget(this, name, opts);
     const r = backend.objectStore({ name, qualifiedName, spec: this.spec, stack: context, platform, parent: this });
+    watch.check(backend.cloud, context.region.region);
     this.cloud = backend.cloud;
     this.bucketName = r.bucketName;
     this.endpoint = r.endpoint;
@@ -227,22 +235,13 @@ export class WebService extends pulumi.ComponentResource {
   readonly spec: ReturnType<typeof WebServiceSpec.parse>;
 
   constructor(name: string, args: WebServiceArgs, opts: FreeholdOptions = {}) {
-    super("freehold:index:WebService", name, {}, withoutFreeholdOptions(opts));
-    const links = (args.links ?? []).map((l) => ("to" in l && !(l instanceof pulumi.Resource) ? { to: l.to, access: l.access ?? "readWrite" } : { to: l as Database | ObjectStore, access: "readWrite" as Access }));
-    // Late-bound values are validated by shape with placeholders; the real values go to the backend.
+    const watch = ruleWatch(name);
+    super("freehold:index:WebService", name, {}, componentOptions(opts, watch));
+    const raw: unknown[] | undefined = Array.isArray(args.links) ? args.links : undefined;
+    const links = (raw ?? []).filter(isLink).map((l) => (l instanceof pulumi.Resource ? { to: l, access: "readWrite" as Access } : { to: l.to, access: l.access ?? "readWrite" }));
+    const linked = links.flatMap((l): Array<{ name: string; kind: LinkKind }> => (l.to instanceof Database ? [{ name: componentName(l.to), kind: "database" }] : l.to instanceof ObjectStore ? [{ name: componentName(l.to), kind: "object-store" }] : []));
+    this.spec = parseComponent(WebServiceSpec, webServiceInput(args), name, linkEnvClashes(args.env, linked));
     const env = args.env ?? {};
-    this.spec = parseComponent(
-      WebServiceSpec,
-      {
-        ...args,
-        kind: "web-service",
-        image: typeof args.image === "string" ? args.image : "late-bound",
-        env: Object.fromEntries(Object.keys(env).map((k) => [k, typeof env[k] === "string" ? env[k] : ""])),
-        links: links.map((l) => ({ to: l.to instanceof pulumi.Resource ? componentName(l.to) : "unknown", access: l.access })),
-        registry: args.registry && { server: args.registry.server, username: args.registry.username, passwordSecret: "passwordSecret" in args.registry ? args.registry.passwordSecret : "program" },
-      },
-      name,
-    );
     const { backend, context, platform, qualifiedName } = deployTarget(this, name, opts);
     const targets = links.map((l, i): LinkTarget => {
       const t = l.to;
@@ -263,12 +262,9 @@ export class WebService extends pulumi.ComponentResource {
         : { name: componentName(t), kind: "object-store", access: l.access, handle: t.handle, outputs: { bucketName: t.bucketName, endpoint: t.endpoint } };
     });
     const linkEnv = linkEnvironment(backend.cloud, targets);
-    const clashes = Object.keys(env).filter((k) => k in linkEnv.plain || linkEnv.secrets.some((s) => s.name === k));
-    if (clashes.length) {
-      throw new SpecError(clashes.map((k) => ({ path: `env.${k}`, message: "is set by a link; remove it from env or rename it" })), `component "${name}"`);
-    }
     const registry = args.registry && registryCredentials(args.registry, name);
     const r = backend.webService({ name, qualifiedName, spec: this.spec, image: args.image, env, links: targets, linkEnv, ...(registry ? { registry } : {}), size: resolveSize("web-service", this.spec.size), stack: context, platform, parent: this });
+    watch.check(backend.cloud, context.region.region);
     this.cloud = backend.cloud;
     this.url = r.url;
     this.dnsRecords = r.dnsRecords ?? pulumi.output([]);
@@ -277,6 +273,42 @@ export class WebService extends pulumi.ComponentResource {
     announce({ name, qualifiedName, kind: "web-service", cloud: backend.cloud, spec: this.spec, description: r.description, stack: context, vendorSettings: vendorSettingsOf(this.spec, backend.cloud), outputs: { url: this.url, dnsRecords: this.dnsRecords } });
     this.registerOutputs({ url: this.url, dnsRecords: this.dnsRecords });
   }
+}
+
+/** A value known only when deployed (an Output, a promise): validated by its shape, with a placeholder. */
+function lateBound(v: unknown): boolean {
+  return pulumi.Output.isInstance(v) || (typeof v === "object" && v !== null && typeof (v as { then?: unknown }).then === "function");
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+
+/** A link as a program writes it: a component, or `{ to: component, access }`. */
+function isLink(l: unknown): l is Linkable {
+  return l instanceof pulumi.Resource || (isRecord(l) && l.to instanceof pulumi.Resource);
+}
+
+/**
+ * A WebService's arguments as the model's schema reads them, so that a program
+ * and a stack file get the same validation: values known only when deployed
+ * (an image or env value from another resource, a registry password) are
+ * placeholders, links are the linked components' names; anything else,
+ * mistakes included, goes to the schema as given.
+ */
+function webServiceInput(args: WebServiceArgs): Record<string, unknown> {
+  const input: Record<string, unknown> = { ...args, kind: "web-service" };
+  if (lateBound(args.image)) input.image = "late-bound";
+  if (isRecord(args.env)) input.env = Object.fromEntries(Object.entries(args.env).map(([k, v]) => [k, lateBound(v) ? "" : v]));
+  if (Array.isArray(args.links)) {
+    input.links = (args.links as unknown[]).map((l) => {
+      if (!isLink(l)) return l;
+      return l instanceof pulumi.Resource ? { to: componentName(l), access: "readWrite" } : { ...l, to: componentName(l.to) };
+    });
+  }
+  if (isRecord(args.registry) && "password" in args.registry) {
+    const { password: _password, ...rest } = args.registry;
+    input.registry = { ...rest, passwordSecret: "program" };
+  }
+  return input;
 }
 
 /**

@@ -3,12 +3,13 @@ export { Database, type DatabaseArgs, type Linkable, ObjectStore, type ObjectSto
 export { chooseBackend, type FreeholdOptions, logicalName, Platform, platformFor, stackContext, stackSettings } from "./context";
 export { keepData } from "./protection";
 export { APP_ROLES, type AppRole, appRoleFor, appRoleName, ROLE_SETUP_LOCK, ROLE_SETUP_SQL, ROLE_VERIFIER_ENV, type RoleSetupSteps, roleJobCommand, roleSetupSql, SCRAM_ITERATIONS, scramVerifier } from "./database-roles";
+export { RuleViolationError } from "./rules";
 export { type DeployedStack, deployStack } from "./deploy";
 export { FEATURES, type FeatureId, featuresPreferred, featuresUsed } from "@freehold/model";
 export { degrade } from "./degrade";
 export { linkEnvironment, linkEnvironmentNames } from "./links";
 export { assertCloud, BACKEND_PACKAGES, CloudChoiceError, isCloud, loadBackend, registerBackend } from "./loader";
 export { type NameRules, physicalName, shortHash } from "./naming";
-export { type MockRun, type MockRunOptions, type MockValues, type PlannedOptions, type PlannedResource, plainOutputs, runWithMocks, SECRET, sortKeys } from "./plan";
+export { type MockRun, type MockRunOptions, type MockValues, type PlannedOptions, type PlannedResource, placeholderPaths, plainOutputs, runWithMocks, SECRET, sortKeys } from "./plan";
 export * from "./prices";
 export { ownerOf } from "./owner";

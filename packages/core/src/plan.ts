@@ -12,6 +12,7 @@ import type { Backend } from "./backend";
 import { type ComponentRecord, onComponent } from "./components";
 import { loadBackend } from "./loader";
 import { variedMocks } from "./mock-vary";
+import { whilePlanning } from "./rules";
 
 export interface PlannedResource {
   urn: string;
@@ -81,6 +82,11 @@ export interface MockRun {
   outputs: Record<string, unknown>;
   /** The values behind the plan, recorded when `MockRunOptions.values` asks (`freehold eject` reads them). */
   values?: MockValues;
+  /**
+   * Strings the mocks made up (ids, ARNs, endpoints, addresses, certificate validation records): what only
+   * the deployment will tell. An output holding one is a placeholder in every report.
+   */
+  invented: string[];
 }
 
 /**
@@ -127,7 +133,8 @@ export async function runWithMocks(cloud: Cloud, program: () => unknown | Promis
   const traceLimit = Error.stackTraceLimit;
   if (process.env.FREEHOLD_STACK_TRACES !== "1") Error.stackTraceLimit = 0;
   try {
-    return await record(cloud, program, options);
+    // The planner checks the whole plan against the rule book; components leave it to it (rules.ts).
+    return await whilePlanning(() => record(cloud, program, options));
   } finally {
     Error.stackTraceLimit = traceLimit;
   }
@@ -141,9 +148,10 @@ async function record(cloud: Cloud, program: () => unknown | Promise<unknown>, o
   const invokes: string[] = [];
   const invokeProviders: Array<{ token: string; provider: string }> = [];
   const seenValues: SeenValues | undefined = options.values ? { states: new Map(), calls: [] } : undefined;
+  const strings: MockStrings = { given: new Set(), made: new Set() };
   pulumi.runtime.setAllConfig({ ...options.config, "freehold:cloud": cloud }, []);
   const mocks = options.vary ? variedMocks(backend.mocks, Object.values(options.config ?? {})) : backend.mocks;
-  await pulumi.runtime.setMocks(mocksFor(mocks, inputsByKey, invokes, invokeProviders, seenValues), project, stack, false);
+  await pulumi.runtime.setMocks(mocksFor(mocks, inputsByKey, invokes, invokeProviders, strings, seenValues), project, stack, false);
   const registrations = recordRegistrations();
 
   const seen: Array<{ resource: pulumi.Resource; type: string; name: string; opts: pulumi.ResourceOptions; secrets: Promise<string[][]> }> = [];
@@ -210,8 +218,41 @@ async function record(cloud: Cloud, program: () => unknown | Promise<unknown>, o
     });
   }
   const outputs = sortKeys(await plainOutputs(exported)) as Record<string, unknown>;
-  if (!seenValues) return { resources, components, invokes, invokeProviders, outputs };
-  return { resources, components, invokes, invokeProviders, outputs, values: await mockValues(resources, seenValues, exported) };
+  const invented = [...strings.made].sort();
+  if (!seenValues) return { resources, components, invokes, invokeProviders, outputs, invented };
+  return { resources, components, invokes, invokeProviders, outputs, invented, values: await mockValues(resources, seenValues, exported) };
+}
+
+/**
+ * Strings a run's program gave (inputs, invoke arguments) before any mock answered with them, and strings
+ * its mocks answered with first: a made-up value passed on to another resource stays made up.
+ */
+interface MockStrings {
+  given: Set<string>;
+  made: Set<string>;
+}
+
+/** Shorter strings (a region, "true", a port) are too common to mark a value as made up. */
+const INVENTED_MIN = 8;
+
+function addStrings(into: Set<string>, unless: Set<string>, value: unknown): void {
+  if (typeof value === "string") {
+    if (value.length >= INVENTED_MIN && !unless.has(value)) into.add(value);
+    // DNS names come with and without their final dot.
+    if (value.endsWith(".")) addStrings(into, unless, value.replace(/\.+$/, ""));
+  } else if (Array.isArray(value)) for (const v of value) addStrings(into, unless, v);
+  else if (value && typeof value === "object") for (const v of Object.values(value)) addStrings(into, unless, v);
+}
+
+/**
+ * Paths (`url`, `dnsRecords[1].value`) of the string values in `value` that hold a string the mocks made up:
+ * placeholders until the stack is deployed.
+ */
+export function placeholderPaths(value: unknown, invented: readonly string[], path = ""): string[] {
+  if (typeof value === "string") return invented.some((s) => value.includes(s)) ? [path] : [];
+  if (Array.isArray(value)) return value.flatMap((v, i) => placeholderPaths(v, invented, `${path}[${i}]`));
+  if (value && typeof value === "object") return Object.entries(value).flatMap(([k, v]) => placeholderPaths(v, invented, path ? `${path}.${k}` : k));
+  return [];
 }
 
 /** What the mocks saw and answered, per `type::name` in registration order, and every invoke. */
@@ -319,7 +360,14 @@ async function drainRpcs(): Promise<void> {
   if (timer) clearTimeout(timer);
 }
 
-function mocksFor(mocks: Backend["mocks"] | ReturnType<typeof variedMocks>, inputsByKey: Map<string, Record<string, unknown>[]>, invokes: string[], invokeProviders: Array<{ token: string; provider: string }>, values?: SeenValues): pulumi.runtime.Mocks {
+function mocksFor(
+  mocks: Backend["mocks"] | ReturnType<typeof variedMocks>,
+  inputsByKey: Map<string, Record<string, unknown>[]>,
+  invokes: string[],
+  invokeProviders: Array<{ token: string; provider: string }>,
+  strings: MockStrings,
+  values?: SeenValues,
+): pulumi.runtime.Mocks {
   return {
     newResource(args) {
       const key = `${args.type}::${args.name}`;
@@ -331,6 +379,8 @@ function mocksFor(mocks: Backend["mocks"] | ReturnType<typeof variedMocks>, inpu
       // A backend may give a realistic id (an ARN-style or ARM id) as `id` in its outputs.
       const id = typeof extra.id === "string" && extra.id ? extra.id : "id" in mocks && args.custom ? mocks.id(fallbackId) : fallbackId;
       const state = { ...args.inputs, ...extra };
+      addStrings(strings.given, strings.made, args.inputs);
+      addStrings(strings.made, strings.given, [extra, id]);
       if (values) {
         const states = values.states.get(key) ?? [];
         states.push({ id, inputs: revealed(args.inputs), outputs: revealed(state) });
@@ -342,6 +392,8 @@ function mocksFor(mocks: Backend["mocks"] | ReturnType<typeof variedMocks>, inpu
       invokes.push(args.token);
       invokeProviders.push({ token: args.token, provider: args.provider ?? "" });
       const result = mocks.call(args.token, args.inputs as Record<string, unknown>);
+      addStrings(strings.given, strings.made, args.inputs);
+      addStrings(strings.made, strings.given, result);
       values?.calls.push({ token: args.token, inputs: revealed(args.inputs), provider: args.provider ?? "", outputs: revealed(result) });
       return result;
     },

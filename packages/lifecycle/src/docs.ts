@@ -6,7 +6,7 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { CLOUDS, type Cloud, parseStack } from "@freehold/model";
-import { type CloudRules, RULES, type TypeRule } from "@freehold/rules";
+import { type CloudRules, PLAN_RULES, RULES, type TypeRule } from "@freehold/rules";
 import { KNOWN_FAILURES, knownFailure } from "./known";
 import { scenariosFor } from "./scenarios";
 import { CONFORMANCE_STACKS } from "./stacks";
@@ -22,21 +22,25 @@ export function cell(cloud: Cloud, stack: string, result: StackResult, id: strin
   const known = knownFailure(cloud, stack, id, failedFirst);
   const s = result.scenarios.find((x) => x.id === id);
   if (!s) return "—";
-  if (s.problem) return known ? `fails (#${known.issue})` : "FAILS";
+  if (s.problem) return known ? "fails (known)" : "FAILS";
   return outcomeCell(s.records);
 }
+
+/** When a rule is checked (the legend is in the page): at plan time, against a previous plan, or by the cloud over time. */
+const PLAN = "**plan**";
+const PREVIOUS = "**previous**";
 
 function ruleLines(type: string, r: TypeRule): string[] {
   const out: string[] = [];
   if (r.identity) {
     const scope = typeof r.identity.scope === "string" ? r.identity.scope : typeof r.identity.scope === "function" ? "computed" : `within its \`${r.identity.scope.within}\``;
-    out.push(`name \`${r.identity.field}\` unique ${scope === "global" ? "across the cloud" : scope === "account" ? "in the account/subscription/project" : scope === "region" ? "per region" : scope}${r.identity.caseInsensitive ? " (case-insensitive)" : ""} ([source](${r.identity.source}))`);
+    out.push(`${PLAN} name \`${r.identity.field}\` unique ${scope === "global" ? "across the cloud" : scope === "account" ? "in the account/subscription/project" : scope === "region" ? "per region" : scope}${r.identity.caseInsensitive ? " (case-insensitive)" : ""} ([source](${r.identity.source}))`);
   }
-  for (const c of r.checks ?? []) out.push(`\`${c.path}\` checked ([source](${c.source}))`);
-  if (r.replaceOn?.length) out.push(`replaced when ${r.replaceOn.map((x) => `\`${x.path}\` ([source](${x.source}))`).join(", ")} changes`);
-  for (const im of r.immutable ?? []) out.push(`\`${im.path}\` cannot change: ${im.error} ([source](${im.source}))`);
+  for (const c of r.checks ?? []) out.push(`${PLAN} \`${c.path}\` checked ([source](${c.source}))`);
+  if (r.replaceOn?.length) out.push(`${PREVIOUS} replaced when ${r.replaceOn.map((x) => `\`${x.path}\` ([source](${x.source}))`).join(", ")} changes`);
+  for (const im of r.immutable ?? []) out.push(`${PREVIOUS} \`${im.path}\` cannot change: ${im.error} ([source](${im.source}))`);
   for (const u of r.inUseBy ?? []) out.push(`not deletable while a \`${u.by.split(":").pop()}\`${u.field ? ` uses it through \`${u.field}\`` : " uses it"}: ${u.error} ([source](${u.source}))`);
-  if (r.deletionProtection) out.push(`deletion refused while \`${r.deletionProtection.path}\` is true: ${r.deletionProtection.error} ([source](${r.deletionProtection.source}))`);
+  if (r.deletionProtection) out.push(`${PREVIOUS} deletion refused while \`${r.deletionProtection.path}\` is true: ${r.deletionProtection.error} ([source](${r.deletionProtection.source}))`);
   if (r.softDelete) out.push(`soft-deleted for ${r.softDelete.days} days, the name taken meanwhile ([source](${r.softDelete.source}))`);
   if (r.contains) out.push("deleting it deletes everything in it, retained or not");
   if (r.readsThroughGrants) out.push(`reads through its identity's grants when it starts ([source](${r.readsThroughGrants.source}))`);
@@ -49,7 +53,7 @@ function rulesSection(rules: CloudRules): string[] {
   return [
     `### ${NAMES[rules.cloud]}`,
     "",
-    ...rules.global.map((g) => `- ${g.title} ([source](${g.source}))`),
+    ...rules.global.map((g) => `- ${g.check ? `${PLAN} ` : ""}${g.title} ([source](${g.source}))`),
     ...(rules.propagation ? [`- a grant (${rules.propagation.grants.map((g) => `\`${g.split(":").pop()}\``).join(", ")}) can take up to ${rules.propagation.seconds} s to take effect ([source](${rules.propagation.source}))`] : []),
     "",
     "| Type | What | Rule |",
@@ -69,7 +73,7 @@ export function render(results: Record<Cloud, StackResult[]>): string {
       rows.push(`| | ${s.title} | ${s.expect} | ${CLOUDS.map((c) => cell(c, title, results[c].find((r) => r.stack === base.name) as StackResult, s.id)).join(" | ")} |`);
     }
   }
-  const known = CLOUDS.flatMap((c) => KNOWN_FAILURES[c].map((k) => `| ${NAMES[c]} | ${k.stack === "*" ? "every stack" : k.stack} | ${k.scenario === "*" ? "every scenario" : `\`${k.scenario}\``} | #${k.issue} | ${k.why} |`));
+  const known = CLOUDS.flatMap((c) => KNOWN_FAILURES[c].map((k) => `| ${NAMES[c]} | ${k.stack === "*" ? "every stack" : k.stack} | ${k.scenario === "*" ? "every scenario" : `\`${k.scenario}\``} | ${k.why} |`));
   return `${[
     "# The life of a stack",
     "",
@@ -100,7 +104,7 @@ export function render(results: Record<Cloud, StackResult[]>): string {
     "",
     "## Scenarios and outcomes",
     "",
-    "Outcomes are per step: `ok` applied; `refused` stopped before any change; `fails (#N)` fails today, fixed by issue N.",
+    "Outcomes are per step: `ok` applied; `refused` stopped before any change; `fails (known)` fails today, for the reason under *Known failures*.",
     "",
     "| Stack | Scenario | Expect | AWS | Azure | Google Cloud |",
     "| --- | --- | --- | --- | --- | --- |",
@@ -108,9 +112,25 @@ export function render(results: Record<Cloud, StackResult[]>): string {
     "",
     "## Known failures",
     "",
-    ...(known.length ? ["| Cloud | Stack | Scenario | Issue | Why |", "| --- | --- | --- | --- | --- |", ...known] : ["None."]),
+    ...(known.length ? ["| Cloud | Stack | Scenario | Why |", "| --- | --- | --- | --- |", ...known] : ["None."]),
     "",
     "## The rules",
+    "",
+    "This is the single list of the rules Freehold knows, from `@freehold/rules`. They are checked at three times:",
+    "",
+    `- ${PLAN}: on every plan, before anything is deployed (\`freehold plan\`, \`check\`, \`compare\`, the components when`,
+    "  Pulumi runs a program, and the policy pack on any Pulumi program, docs/policy.md): a value the cloud refuses, a",
+    "  name two resources of the stack claim, what the cloud checks when it creates a resource against the rest of the",
+    "  plan, and the rules for every resource below. A plan that breaks one is refused with the rule and its source.",
+    `- ${PREVIOUS}: \`freehold plan --previous old.json\` compares two plans of a stack: what \`up\` would replace, and`,
+    "  what it would refuse (immutable inputs, limits on updates, deleting what is protected).",
+    "- the rest (names taken by other stacks or left behind, soft delete, what cannot be deleted while in use, grants that",
+    "  take time to apply, quotas an account already uses) depends on what the cloud holds and on time: the simulated",
+    "  cloud above checks them over a stack's whole life.",
+    "",
+    "For a whole plan:",
+    "",
+    ...Object.values(PLAN_RULES).map((r) => `- ${PLAN} ${r.title} ([source](${r.source}))`),
     "",
     ...CLOUDS.flatMap((c) => rulesSection(RULES[c])),
   ].join("\n")}`;

@@ -23,7 +23,27 @@
  */
 import type { PlannedResource } from "@freehold/core";
 import type { Cloud } from "@freehold/model";
-import { type CloudObject, type CloudRules, changedPaths, covers, durationSeconds, overlaps, type RuleContext, type TypeRule, valueAt, valuesAt, withValueAt } from "@freehold/rules";
+import {
+  type CloudObject,
+  type CloudRules,
+  changedPaths,
+  cloudOf,
+  covers,
+  durationSeconds,
+  forcingPaths,
+  identityOf,
+  inputProblems,
+  kindOf,
+  overlaps,
+  protectedDeleteError,
+  protectedReplaceError,
+  type RuleContext,
+  regionOf,
+  ruleOf,
+  type TypeRule,
+  valueAt,
+  withValueAt,
+} from "@freehold/rules";
 
 /** One resource in a stack's state. */
 export interface StateEntry {
@@ -72,12 +92,6 @@ export interface PlanInput {
   resources: readonly PlannedResource[];
   /** The invokes (data-source reads) the program made while planning: they run again in the preview, before anything changes. */
   invokes?: readonly string[];
-}
-
-type Kind = "cloud" | "companion" | "provider" | "component";
-
-function packageOf(type: string): string {
-  return type.startsWith("pulumi:providers:") ? "pulumi" : (type.split(":")[0] ?? "");
 }
 
 class RunFailure extends Error {}
@@ -212,17 +226,13 @@ class Run {
       ops.set(r.urn, op);
       if ((op.op === "create" || op.op === "replace") && r.custom) renewing.add(r.urn);
       if (op.op === "replace" && r.options.protect) {
-        refusals.push(
-          `error: unable to replace resource "${r.urn}"\nas it is currently marked for protection. To unprotect the resource, remove the \`protect\` flag from the resource in your Pulumi program and run \`pulumi up\` (changed: ${op.changed?.join(", ")})`,
-        );
+        refusals.push(protectedReplaceError(r.urn, op.changed ?? []));
       }
     }
     for (const entry of this.state.values()) {
       if (claimed.has(entry.urn)) continue;
       if (entry.options.protect) {
-        refusals.push(
-          `error: unable to delete resource "${entry.urn}"\nas it is currently marked for protection. To unprotect the resource, either remove the \`protect\` flag from the resource in your Pulumi program and run \`pulumi up\` or use the command:\n\`pulumi state unprotect '${entry.urn}'\``,
-        );
+        refusals.push(protectedDeleteError(entry.urn));
       }
     }
     return { ops, refusals };
@@ -253,11 +263,7 @@ class Run {
     changed = changed.filter((c) => !ignore.some((i) => covers(i, c)));
     const regional = !this.world.rules[this.cloudOf(r.type)]?.globalTypes.includes(r.type) && rule?.globalWhen?.(r.inputs) !== true;
     const providerMoved = regional && this.regionOf(r, this.plan.cloud) !== this.regionOfEntry(old);
-    const forcing = [
-      ...(rule?.replaceOn ?? []).map((x) => x.path),
-      ...(rule?.identity ? [rule.identity.field] : []),
-      ...(r.options.replaceOnChanges ?? []),
-    ];
+    const forcing = forcingPaths(rule, r.options.replaceOnChanges).map((f) => f.path);
     const replace = providerMoved || changed.some((c) => forcing.some((f) => overlaps(f, c)));
     if (replace) return { op: "replace", old, changed: providerMoved ? [...changed, "(region)"] : changed };
     if (changed.length) return { op: "update", old, changed };
@@ -374,7 +380,7 @@ class Run {
   /** A dependent must be replaced with its dependency when an input that comes from it forces a replacement. */
   private mustReplaceWith(e: StateEntry, dependency: PlannedResource): boolean {
     const rule = this.rule(e.type);
-    const forcing = [...(rule?.replaceOn ?? []).map((x) => x.path), ...(rule?.identity ? [rule.identity.field] : [])];
+    const forcing = forcingPaths(rule).map((f) => f.path);
     return Object.entries(e.propertyDependencies).some(([key, deps]) => deps.includes(dependency.urn) && forcing.some((f) => overlaps(f, key)));
   }
 
@@ -543,17 +549,7 @@ class Run {
   }
 
   private check(obj: CloudObject, rule: TypeRule | undefined, r: PlannedResource): void {
-    const problems: string[] = [];
-    for (const c of rule?.checks ?? []) {
-      for (const v of valuesAt(obj.inputs, c.path)) {
-        const p = c.test(v, obj);
-        if (p) problems.push(`${c.path === "*" ? "" : `${c.path}: `}${p} [${c.source}]`);
-      }
-    }
-    for (const g of this.world.rules[obj.cloud]?.global ?? []) {
-      const p = g.check?.(obj, this.ctx(obj.cloud));
-      if (p) problems.push(`${p} [${g.source}]`);
-    }
+    const problems = inputProblems(obj, rule, this.world.rules[obj.cloud], this.ctx(obj.cloud)).map((p) => `${p.origin === "check" && p.field ? `${p.field}: ` : ""}${p.message} [${p.source}]`);
     if (problems.length) this.fail(r, [...new Set(problems)].join("; "));
   }
 
@@ -606,35 +602,21 @@ class Run {
     return r.type === SLEEP ? durationSeconds(r.inputs.createDuration) : 0;
   }
 
-  private kind(type: string): Kind {
-    if (type.startsWith("pulumi:providers:")) return "provider";
-    const pkg = packageOf(type);
-    if (pkg === "freehold" || pkg === "pulumi") return "component";
-    return Object.values(this.world.rules).some((c) => c.packages.includes(pkg)) ? "cloud" : "companion";
+  private kind(type: string) {
+    return kindOf(this.world.rules, type);
   }
 
   private cloudOf(type: string): Cloud {
-    const pkg = packageOf(type);
-    const found = Object.values(this.world.rules).find((c) => c.packages.includes(pkg));
-    return found?.cloud ?? this.plan.cloud;
+    return cloudOf(this.world.rules, type, this.plan.cloud);
   }
 
   private rule(type: string): TypeRule | undefined {
-    const cloud = this.world.rules[this.cloudOf(type)];
-    return cloud?.types[type] ?? this.world.rules[this.plan.cloud]?.companions?.[type];
+    return ruleOf(this.world.rules, type, this.plan.cloud);
   }
 
   /** A resource's region: its own `region`/`location` input, else its provider's, else the default provider's. */
   private regionOf(r: { inputs: Record<string, unknown>; provider?: string }, cloud: Cloud): string {
-    const own = r.inputs.region ?? r.inputs.location;
-    if (typeof own === "string" && own && own.toLowerCase() !== "global") return normaliseRegion(own);
-    if (r.provider) {
-      const urn = r.provider.split("::").slice(0, -1).join("::");
-      const provider = this.state.get(urn) ?? this.plan.resources.find((x) => x.urn === urn);
-      const region = provider?.inputs.region ?? provider?.inputs.location;
-      if (typeof region === "string") return normaliseRegion(region);
-    }
-    return this.world.defaultRegions[cloud] ?? this.plan.region;
+    return regionOf(r, (urn) => this.state.get(urn) ?? this.plan.resources.find((x) => x.urn === urn), this.world.defaultRegions[cloud] ?? this.plan.region);
   }
 
   private regionOfEntry(e: StateEntry): string {
@@ -662,40 +644,9 @@ interface PreviewOp {
   changed?: string[];
 }
 
-function normaliseRegion(r: string): string {
-  return r.toLowerCase().replace(/\s+/g, "");
-}
-
 function describe(o: CloudObject): string {
   const who = o.owner ? `${o.owner.stack === "" ? "" : `${o.owner.stack}: `}${o.owner.urn.split("::").pop()}` : "unmanaged";
   return `${o.type.split(":").pop()}${o.name ? ` "${o.name}"` : ""} (${who})`;
-}
-
-/** The scope and name that must be unique. */
-function identityOf(obj: CloudObject, rule: TypeRule, ctx: RuleContext): string | undefined {
-  const id = rule.identity;
-  if (!id || obj.name === undefined) return undefined;
-  const name = id.caseInsensitive ? obj.name.toLowerCase() : obj.name;
-  const scope = id.scope;
-  let where: string;
-  if (scope === "global") where = "global";
-  else if (scope === "account") where = "account";
-  else if (scope === "region") where = `region:${obj.region}`;
-  else if (typeof scope === "function") where = scope(obj);
-  else {
-    const value = valueAt(obj.inputs, scope.within);
-    const refs = Object.entries(obj.references)
-      .filter(([k]) => overlaps(k, scope.within))
-      .flatMap(([, keys]) => keys);
-    where = `${scope.within}=${JSON.stringify(value)}@${refs.join(",")}`;
-  }
-  // A name built from a random value (the random provider) is a new name each time that random is created:
-  // two incarnations never share it, whatever value the offline plan shows.
-  const fresh = Object.entries(obj.references)
-    .filter(([k]) => overlaps(id.field, k))
-    .flatMap(([, keys]) => keys)
-    .filter((k) => ctx.get(k)?.type.startsWith("random:"));
-  return `${where}/${name}${fresh.length ? `#${fresh.join(",")}` : ""}`;
 }
 
 /** Order entries so that each comes before the entries it depends on (the order the engine deletes in). */

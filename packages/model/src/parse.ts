@@ -6,7 +6,7 @@ import { CLOUD_REGIONS, CLOUDS, NEUTRAL_REGIONS, type NeutralRegion, RESIDENCIES
 import { type LinkKind, linkVariableNames } from "./links";
 import { COMPONENT_KINDS } from "./constants";
 import { domainInZone } from "./domains";
-import { StackSpec } from "./schema";
+import { ComponentName, StackSpec } from "./schema";
 import type { Stack } from "./types";
 import { type KindUsage, USAGE_DEFAULTS, USAGE_FIELDS, type Usage } from "./usage";
 import { UsageFileSpec } from "./usage-schema";
@@ -31,16 +31,22 @@ export function parseStack(input: string | unknown, options: ParseOptions = {}):
   return result.data;
 }
 
-/** Validate one component spec on its own (used by the Pulumi components). */
-export function parseComponent<Out>(schema: Schema<Out>, input: unknown, name: string): Out {
+/**
+ * Validate one component spec on its own (used by the Pulumi components): the
+ * same checks, with the same messages, as the component gets in a stack file
+ * (its name, its fields, the checks that span its fields), with paths relative
+ * to the component.
+ */
+export function parseComponent<Out>(schema: Schema<Out>, input: unknown, name: string, more: readonly SpecProblem[] = []): Out {
   const result = schema.safeParse(input, { reportInput: true });
-  if (!result.success) {
-    throw new SpecError(
-      // The public Schema type hides zod; every schema here is one of the model's zod schemas.
-      dedupe((result.error.issues as z.core.$ZodIssue[]).flatMap((i) => describeIssue(i, input))),
-      `component "${name}"`,
-    );
-  }
+  // The public Schema type hides zod; every schema here is one of the model's zod schemas.
+  const base = schema as unknown as z.core.$ZodType;
+  const problems = result.success ? [] : (result.error.issues as z.core.$ZodIssue[]).flatMap((i) => describeIssue(i, input, [], base));
+  const named = ComponentName.safeParse(name, { reportInput: true });
+  if (!named.success) problems.unshift(...notAName(name, named.error.issues.flatMap((i) => describeIssue(i, name))));
+  if (isRecord(input)) problems.push(...componentProblems(input, ""));
+  problems.push(...more);
+  if (problems.length > 0 || !result.success) throw new SpecError(dedupe(problems), `component "${name}"`);
   return result.data;
 }
 
@@ -91,7 +97,7 @@ function typeName(v: unknown): string {
   return `a ${typeof v}`;
 }
 
-function describeIssue(issue: Issue, root: unknown, prefix: Path = [], schema: z.core.$ZodType = StackSpec): SpecProblem[] {
+function describeIssue(issue: Issue, root: unknown, prefix: Path = [], base: z.core.$ZodType = StackSpec): SpecProblem[] {
   const path = [...prefix, ...issue.path];
   const at = pathText(path);
   const input = "input" in issue ? issue.input : valueAt(root, path);
@@ -123,7 +129,7 @@ function describeIssue(issue: Issue, root: unknown, prefix: Path = [], schema: z
     }
     case "unrecognized_keys":
       return issue.keys.map((key) => {
-        const known = knownKeys(path, root, schema);
+        const known = knownKeys(path, root, base);
         const hint = didYouMean(key, known);
         return {
           path: pathText([...path, key]),
@@ -145,19 +151,14 @@ function describeIssue(issue: Issue, root: unknown, prefix: Path = [], schema: z
         const expected = branches.map((b) => (b[0] as { expected: string }).expected).join(" or ");
         return [{ path: at, message: `${show(input)} is ${typeName(input)}; expected ${expected}` }];
       }
-      const described = meant.flatMap((i) => describeIssue(i, root, path));
+      const described = meant.flatMap((i) => describeIssue(i, root, path, base));
       if (pathText(path).endsWith("size") && typeof input === "string") {
         return described.map((p) => ({ ...p, message: p.message.replace(/(; allowed: [^.]*)(\. Did you mean .*)?$/, (_m, allowed: string, hint = "") => `${allowed}, or an explicit { cpu, memoryGiB }${hint}`) }));
       }
       return described;
     }
-    case "invalid_key": {
-      const key = input;
-      return issue.issues.flatMap((i) => describeIssue(i, root, path)).map((p) => ({
-        path: pathText([...path.slice(0, -0 || undefined)]),
-        message: `${show(key)} is not a valid name: ${p.message.replace(/^".*?" /, "")}`,
-      }));
-    }
+    case "invalid_key":
+      return notAName(input, issue.issues.flatMap((i) => describeIssue(i, root, path, base))).map((p) => ({ ...p, path: at }));
     case "invalid_format":
       return [{ path: at, message: `${show(input)} ${issue.message.startsWith("must") ? issue.message : issue.format === "regex" ? "does not have the allowed form" : `is not a valid ${issue.format}`}` }];
     case "custom":
@@ -167,9 +168,14 @@ function describeIssue(issue: Issue, root: unknown, prefix: Path = [], schema: z
   }
 }
 
-/** The keys a mapping at `path` may hold, found by walking the schema. */
-function knownKeys(path: Path, root: unknown, rootSchema: z.core.$ZodType = StackSpec): string[] {
-  let schema: z.core.$ZodType | undefined = rootSchema;
+/** A name's problems (from its schema), as one sentence each about the name. */
+function notAName(name: unknown, problems: SpecProblem[]): SpecProblem[] {
+  return problems.map((p) => ({ path: "", message: `${show(name)} is not a valid name: ${p.message.replace(/^".*?" /, "")}` }));
+}
+
+/** The keys a mapping at `path` may hold, found by walking the schema (a stack's, or a component's). */
+function knownKeys(path: Path, root: unknown, base: z.core.$ZodType = StackSpec): string[] {
+  let schema: z.core.$ZodType | undefined = base;
   for (let i = 0; i <= path.length && schema; i++) {
     schema = unwrap(schema, valueAt(root, path.slice(0, i)));
     if (i === path.length) break;
@@ -229,14 +235,7 @@ function semanticProblems(raw: unknown): SpecProblem[] {
   }
   for (const [name, comp] of Object.entries(components)) {
     if (!isRecord(comp)) continue;
-    const scaling = comp.scaling;
-    if (isRecord(scaling) && typeof scaling.min === "number" && typeof scaling.max === "number" && scaling.min > scaling.max) {
-      problems.push({ path: `components.${name}.scaling`, message: `min ${scaling.min} is greater than max ${scaling.max}; set min <= max` });
-    }
-    if (comp.kind === "web-service" && comp.background === true && isRecord(scaling) && scaling.min === 0) {
-      problems.push({ path: `components.${name}.scaling.min`, message: "is 0, but a background service is never scaled to zero; set min to 1 or more, or remove background" });
-    }
-    if (comp.kind === "web-service") publicOnlyProblems(name, comp, problems);
+    problems.push(...componentProblems(comp, `components.${name}`));
     if (!Array.isArray(comp.links)) continue;
     envClashes(name, comp, components, problems);
     const seen = new Set<string>();
@@ -260,35 +259,61 @@ function semanticProblems(raw: unknown): SpecProblem[] {
   return problems;
 }
 
+/** Checks that span one component's own fields, at `at` (the component's path in a stack file, "" on its own). */
+function componentProblems(comp: Record<string, unknown>, at: string): SpecProblem[] {
+  const problems: SpecProblem[] = [];
+  const path = (field: string) => (at ? `${at}.${field}` : field);
+  const scaling = comp.scaling;
+  if (isRecord(scaling) && typeof scaling.min === "number" && typeof scaling.max === "number" && scaling.min > scaling.max) {
+    problems.push({ path: path("scaling"), message: `min ${scaling.min} is greater than max ${scaling.max}; set min <= max` });
+  }
+  if (comp.kind === "web-service" && comp.background === true && isRecord(scaling) && scaling.min === 0) {
+    problems.push({ path: path("scaling.min"), message: "is 0, but a background service is never scaled to zero; set min to 1 or more, or remove background" });
+  }
+  if (comp.kind === "web-service") problems.push(...publicOnlyProblems(comp, path));
+  return problems;
+}
+
 /** Settings that only mean something for a public service, and a domain's zone. */
-function publicOnlyProblems(name: string, comp: Record<string, unknown>, problems: SpecProblem[]) {
-  const at = `components.${name}`;
+function publicOnlyProblems(comp: Record<string, unknown>, path: (field: string) => string): SpecProblem[] {
+  const problems: SpecProblem[] = [];
   if (comp.public !== true) {
-    if (comp.domain !== undefined) problems.push({ path: `${at}.domain`, message: "a domain needs a public service; set public: true or remove domain" });
-    if (comp.ipAllowList !== undefined) problems.push({ path: `${at}.ipAllowList`, message: "applies to a public service only (a private one is reachable only inside the stack's network); set public: true or remove ipAllowList" });
-    if (comp.webApplicationFirewall === true) problems.push({ path: `${at}.webApplicationFirewall`, message: "applies to a public service only; set public: true or remove webApplicationFirewall" });
+    if (comp.domain !== undefined) problems.push({ path: path("domain"), message: "a domain needs a public service; set public: true or remove domain" });
+    if (comp.ipAllowList !== undefined) problems.push({ path: path("ipAllowList"), message: "applies to a public service only (a private one is reachable only inside the stack's network); set public: true or remove ipAllowList" });
+    if (comp.webApplicationFirewall === true) problems.push({ path: path("webApplicationFirewall"), message: "applies to a public service only; set public: true or remove webApplicationFirewall" });
   }
-  if (comp.domainZone === undefined) return;
+  if (comp.domainZone === undefined) return problems;
   if (typeof comp.domain !== "string") {
-    problems.push({ path: `${at}.domainZone`, message: "is set without a domain; set domain or remove domainZone" });
+    problems.push({ path: path("domainZone"), message: "is set without a domain; set domain or remove domainZone" });
   } else if (typeof comp.domainZone === "string" && !domainInZone(comp.domain, comp.domainZone)) {
-    problems.push({ path: `${at}.domainZone`, message: `${show(comp.domainZone)} does not contain the domain ${show(comp.domain)}; the zone must be the domain itself or a parent of it` });
+    problems.push({ path: path("domainZone"), message: `${show(comp.domainZone)} does not contain the domain ${show(comp.domain)}; the zone must be the domain itself or a parent of it` });
   }
+  return problems;
 }
 
 /** A service's own env must not set a variable its links inject. */
 function envClashes(name: string, comp: Record<string, unknown>, components: Record<string, unknown>, problems: SpecProblem[]) {
-  if (!isRecord(comp.env) || !Array.isArray(comp.links)) return;
+  if (!Array.isArray(comp.links)) return;
   const targets: Array<{ name: string; kind: LinkKind }> = [];
   for (const link of comp.links) {
     const to = typeof link === "string" ? link : isRecord(link) && typeof link.to === "string" ? link.to : undefined;
     const kind = to !== undefined && Object.hasOwn(components, to) ? (components[to] as { kind?: unknown } | undefined)?.kind : undefined;
-    if (to !== undefined && (kind === "database" || kind === "object-store") && !targets.some((t) => t.name === to)) targets.push({ name: to, kind });
+    if (to !== undefined && (kind === "database" || kind === "object-store")) targets.push({ name: to, kind });
   }
+  problems.push(...linkEnvClashes(comp.env, targets, `components.${name}`));
+}
+
+/**
+ * A service's own `env` variables that its links also set (`at` is the service's path in a stack file, "" on
+ * its own): the same check for a stack file and a program.
+ */
+export function linkEnvClashes(env: unknown, links: ReadonlyArray<{ name: string; kind: LinkKind }>, at = ""): SpecProblem[] {
+  if (!isRecord(env)) return [];
+  const targets = links.filter((l, i) => links.findIndex((x) => x.name === l.name) === i);
   const injected = new Set(linkVariableNames(targets));
-  for (const key of Object.keys(comp.env)) {
-    if (injected.has(key)) problems.push({ path: `components.${name}.env.${key}`, message: "is set by a link; remove it from env or rename it" });
-  }
+  return Object.keys(env)
+    .filter((key) => injected.has(key))
+    .map((key) => ({ path: at ? `${at}.env.${key}` : `env.${key}`, message: "is set by a link; remove it from env or rename it" }));
 }
 
 function regionProblems(raw: Record<string, unknown>, problems: SpecProblem[]) {

@@ -7,6 +7,7 @@ import { EXIT } from "../errors";
 import { writeFilesAtomically } from "../io";
 import { type FailedPlan, isHosted, type Plan } from "../plan/contract";
 import { planClouds, planProcesses } from "../plan/run";
+import { violationsExit } from "../plan/rules";
 import { resolveTarget, validateTarget } from "../plan/target";
 import { ASSUMPTION_FLAGS, assumptionsFrom, checkUsageAgainstPlan, CURRENCY_FLAG, currencyFrom, type Io, STACK_FLAG } from "./common";
 import { planFailure, refusalText } from "./failure";
@@ -43,7 +44,7 @@ export async function runCompare(args: ParsedArgs, io: Io): Promise<number> {
   const internal = plans.find((p) => p.error && (p.error.type === "internal" || p.error.type === "spec" || p.error.type === "cloud"));
   if (internal) return planFailure(internal, io);
   checkUsageAgainstPlan(args, target, plans.find(isHosted)?.components ?? []);
-  const cmp = comparePlans(plans, relative(process.cwd(), targetPath) || targetPath, currencyFrom(args));
+  const cmp = comparePlans(plans, relative(process.cwd(), targetPath) || targetPath, currencyFrom(args), target.kind === "program" ? target.project : undefined);
   const files = { "compare.md": compareMarkdown(cmp, plans), "compare.html": compareHtml(cmp, plans), "compare.json": `${JSON.stringify({ ...cmp, plans }, null, 2)}\n` };
   const out = args.flags.out as string | undefined;
   const tableShown = Boolean(out) || args.flags.format === "table";
@@ -59,11 +60,12 @@ export async function runCompare(args: ParsedArgs, io: Io): Promise<number> {
   const refused = plans.filter((p): p is FailedPlan => !isHosted(p));
   if (refused.length && tableShown) io.err(`freehold: ${refused.map((p) => p.provider).join(" and ")} cannot host this stack as written (why: above, and in the reports).\n`);
   else for (const p of refused) io.err(`${refusalText(p)}\n`);
-  return refused.length ? EXIT.unsupported : EXIT.ok;
+  return refused.length ? Math.min(...refused.map((p) => (p.error.type === "rules" ? violationsExit(p.error.violations ?? []) : EXIT.unsupported))) : EXIT.ok;
 }
 
 function progressText(plan: Plan): string {
   const e = plan.error;
   if (!e) return `${plan.totals.resources} resources`;
+  if (e.type === "rules") return `would refuse ${e.violations?.length ?? 0} value${e.violations?.length === 1 ? "" : "s"} (${[...new Set(e.violations?.map((v) => v.component ?? v.resource))].join(", ")})`;
   return e.type === "unsupported" ? `cannot host (${e.component}: ${e.feature})` : `failed (${e.type})`;
 }

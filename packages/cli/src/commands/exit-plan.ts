@@ -112,7 +112,7 @@ export async function runExitPlan(args: ParsedArgs, io: Io): Promise<number> {
 /** The source or the target cannot plan the stack: report why (a refusal exits 3) and write nothing, naming the clouds that could be targets instead. */
 function cannotExit(plan: Plan, plans: Plan[], from: Cloud, to: Cloud, io: Io): number {
   const code = planFailure(plan, io);
-  if (plan.error?.type === "unsupported") {
+  if (plan.error?.type === "unsupported" || plan.error?.type === "rules") {
     const targets = plans.filter((p) => isHosted(p) && p.cloud !== from).map((p) => p.cloud);
     const instead = plan.cloud === to && targets.length ? `, or plan an exit to ${targets.join(" or ")}, which can host it as written` : "";
     io.err(`No exit plan was written: the stack must plan on both ${from} and ${to}. Change the stack as the fix says${instead}.\n`);

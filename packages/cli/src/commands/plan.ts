@@ -1,12 +1,14 @@
-import type { DnsRecord } from "@freehold/core";
 import type { Cloud } from "@freehold/model";
 import type { CommandSpec, ParsedArgs } from "../args";
 import { EXIT } from "../errors";
 import { type HostedPlan, isHosted } from "../plan/contract";
 import { planInChild } from "../plan/run";
+import { changesSince, changesText, readPreviousPlan } from "../plan/previous";
+import { violationLines } from "../plan/rules";
 import { resolveTarget, validateTarget } from "../plan/target";
 import { currencyNote, money, type ReportCurrency, reportCurrency } from "../report/currency";
 import { mdTable, pct, textTable } from "../report/format";
+import { dnsCells, dnsRecordsOf } from "../report/placeholders";
 import { shortType } from "../report/svg";
 import { pricingLine, usageLines } from "../report/costs";
 import { ASSUMPTION_FLAGS, assumptionsFrom, CLOUD_FLAG, CURRENCY_FLAG, currencyFrom, type Io, STACK_FLAG } from "./common";
@@ -23,20 +25,38 @@ export const planSpec: CommandSpec = {
     { name: "format", type: "string", values: ["json", "table", "md"], default: "table", description: "Output format (json is the USD contract whatever --currency says)." },
     CURRENCY_FLAG,
     STACK_FLAG,
+    {
+      name: "previous",
+      type: "string",
+      placeholder: "FILE",
+      description: "A plan of this stack (freehold plan --format json) to compare with: what `pulumi up` would replace, update or delete, and what it would refuse (exit 2).",
+    },
     ...ASSUMPTION_FLAGS,
   ],
-  examples: ["freehold plan examples/crown-marketplace/freehold.yaml --cloud azure", "freehold plan examples/crown-marketplace --cloud gcp --format json > plan.json"],
+  examples: [
+    "freehold plan examples/crown-marketplace/freehold.yaml --cloud azure",
+    "freehold plan examples/crown-marketplace --cloud gcp --format json > plan.json",
+    "freehold plan examples/crown-marketplace --cloud gcp --previous plan.json",
+  ],
 };
 
 export async function runPlan(args: ParsedArgs, io: Io): Promise<number> {
   const target = resolveTarget(args.positionals[0] as string, args.flags.stack as string | undefined);
   validateTarget(target);
-  const plan = await planInChild(target, args.flags.cloud as Cloud, assumptionsFrom(args, target));
+  const previousFile = args.flags.previous as string | undefined;
+  const previous = previousFile === undefined ? undefined : readPreviousPlan(previousFile, args.flags.cloud as string);
+  const planned = await planInChild(target, args.flags.cloud as Cloud, assumptionsFrom(args, target));
+  const plan = previous && previousFile && isHosted(planned) ? { ...planned, changes: changesSince(previous, previousFile, planned) } : planned;
   const format = args.flags.format as string;
   if (format === "json") io.out(`${JSON.stringify(plan, null, 2)}\n`);
   if (!isHosted(plan)) return planFailure(plan, io);
   if (format === "table") io.out(`${planText(plan, currencyFrom(args))}\n`);
   if (format === "md") io.out(planMarkdown(plan, currencyFrom(args)));
+  if (plan.changes && format !== "json") io.out(`\n${changesText(plan.changes).join("\n")}\n`);
+  if (plan.changes?.refusals.length) {
+    io.err(`freehold: \`pulumi up\` from ${plan.changes.previous} to this plan would be refused:\n${violationLines(plan.changes.refusals).join("\n")}\n`);
+    return EXIT.usage;
+  }
   return EXIT.ok;
 }
 
@@ -49,9 +69,7 @@ const DNS_HEAD = ["Component", "Purpose", "Name", "Type", "Value"];
 
 /** The DNS records the user must create for custom domains (web services' `dnsRecords` output). */
 function dnsRows(plan: HostedPlan): string[][] {
-  return plan.components.flatMap((c) =>
-    (Array.isArray(c.outputs.dnsRecords) ? (c.outputs.dnsRecords as DnsRecord[]) : []).map((r) => [c.name, r.purpose, r.name, r.type, r.value]),
-  );
+  return plan.components.flatMap((c) => dnsRecordsOf(c).map((r) => [c.name, ...dnsCells(r)]));
 }
 
 /** A program with no Freehold components (a plain Pulumi program, an ejected one): no sizes, availability or costs to show. */

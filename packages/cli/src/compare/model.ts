@@ -1,7 +1,8 @@
-import type { Availability, Capability, CostAssumptions, CostLine, DnsRecord } from "@freehold/core";
+import type { Availability, Capability, CostAssumptions, CostLine } from "@freehold/core";
 import type { Cloud, Component } from "@freehold/model";
 import { isHosted, type Plan, type PlanError } from "../plan/contract";
 import { convert, type ReportCurrency, reportCurrency } from "../report/currency";
+import { dnsRecordsOf, type MarkedDnsRecord } from "../report/placeholders";
 
 export const COMPARE_SCHEMA = "freehold.compare/v1";
 
@@ -23,8 +24,8 @@ export interface CloudCell {
   monthly: number;
   /** List-price lines, USD, each with its source. */
   lines: CostLine[];
-  /** With a custom domain: the DNS records the user must create on this cloud (certificate validation and traffic). */
-  dnsRecords: DnsRecord[];
+  /** With a custom domain: the DNS records the user must create on this cloud (certificate validation and traffic); `placeholder` names the fields the plan could only make up. */
+  dnsRecords: MarkedDnsRecord[];
 }
 
 export interface ComparedComponent {
@@ -65,7 +66,10 @@ export interface ComparedCloud {
 export interface Comparison {
   schema: typeof COMPARE_SCHEMA;
   stack: string;
+  /** What was planned, as the user named it: a stack file or a program directory. */
   target: string;
+  /** The Pulumi project, when the target is a program directory (its Pulumi.yaml's name). */
+  program?: string;
   assumptions: CostAssumptions;
   /** The usage figures each component was priced with, and which came from the usage file. */
   usage: Plan["usage"];
@@ -73,6 +77,15 @@ export interface Comparison {
   currency: ReportCurrency;
   clouds: ComparedCloud[];
   components: ComparedComponent[];
+}
+
+/**
+ * Where a comparison was planned from, in words: the stack file, or the Pulumi
+ * project and its directory (a program's directory alone, often ".", names nothing).
+ */
+export function plannedFrom(cmp: Pick<Comparison, "target" | "program">, code: (s: string) => string = (s) => s): string {
+  if (!cmp.program) return code(cmp.target);
+  return `the Pulumi project ${code(cmp.program)} in ${cmp.target === "." ? "the current directory" : code(cmp.target)}`;
 }
 
 /** Describe a component's request in words. */
@@ -92,7 +105,7 @@ export function describeRequest(spec: Component): string {
 }
 
 /** Lay plans for several clouds side by side. Reads only the plans. */
-export function comparePlans(plans: Plan[], target: string, currency: ReportCurrency = reportCurrency()): Comparison {
+export function comparePlans(plans: Plan[], target: string, currency: ReportCurrency = reportCurrency(), program?: string): Comparison {
   const ok = plans.filter(isHosted);
   const names: Array<{ name: string; spec: Component }> = [];
   for (const p of ok) for (const c of p.components) if (!names.some((n) => n.name === c.name)) names.push({ name: c.name, spec: c.spec });
@@ -100,6 +113,7 @@ export function comparePlans(plans: Plan[], target: string, currency: ReportCurr
     schema: COMPARE_SCHEMA,
     stack: ok[0]?.stack || plans.find((p) => p.stack)?.stack || "",
     target,
+    ...(program ? { program } : {}),
     assumptions: (ok[0] ?? plans[0])?.assumptions as CostAssumptions,
     usage: (ok[0] ?? plans[0])?.usage as Plan["usage"],
     currency,
@@ -145,7 +159,7 @@ export function comparePlans(plans: Plan[], target: string, currency: ReportCurr
             usageUsd: c.estimate.usageUsd,
             monthly: convert(c.estimate.monthlyUsd, currency),
             lines: c.estimate.lines,
-            dnsRecords: Array.isArray(c.outputs.dnsRecords) ? (c.outputs.dnsRecords as DnsRecord[]) : [],
+            dnsRecords: dnsRecordsOf(c),
           };
           return [[p.cloud, cell]];
         }),

@@ -7,6 +7,7 @@ import {
   type CostLine,
   estimatedLines,
   type MockRun,
+  placeholderPaths,
   plainOutputs,
   priceRun,
   RegionPrices,
@@ -45,7 +46,7 @@ export async function buildPlan(backend: Backend, run: MockRun, assumptions: Cos
 
   const capabilities = new Map(backend.capabilities.map((c) => [c.feature, c]));
   const components: PlanComponent[] = [];
-  for (const c of run.components) components.push(await planComponent(backend, c, capabilities, componentLines.get(c.name) ?? [], componentUrns, counts));
+  for (const c of run.components) components.push(await planComponent(backend, c, capabilities, componentLines.get(c.name) ?? [], componentUrns, counts, run.invented));
 
   // platformLines: the shared platform's resources, and in a plain Pulumi program every resource outside a Freehold component.
   const platformCost = sumCost(platformLines);
@@ -106,6 +107,7 @@ export async function buildPlan(backend: Backend, run: MockRun, assumptions: Cos
     resources: run.resources,
     warnings,
     outputs: run.outputs,
+    placeholders: placeholderPaths(run.outputs, run.invented),
   };
 }
 
@@ -143,7 +145,9 @@ async function planComponent(
   lines: CostLine[],
   urns: Map<string, string>,
   counts: Map<string, number>,
+  invented: readonly string[],
 ): Promise<PlanComponent> {
+  const outputs = (await plainOutputs(c.outputs)) as Record<string, unknown>;
   const urn = urns.get(c.name) ?? "";
   return {
     name: c.name,
@@ -164,7 +168,8 @@ async function planComponent(
     availability: backend.availability(c.kind, c.spec),
     estimate: { lines, monthlyUsd: sumCost(lines), ...splitCost(lines) },
     vendorSettings: c.vendorSettings,
-    outputs: (await plainOutputs(c.outputs)) as Record<string, unknown>,
+    outputs,
+    placeholders: placeholderPaths(outputs, invented),
     urn,
     resourceCount: counts.get(urn) ?? 0,
   };

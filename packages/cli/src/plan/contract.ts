@@ -16,6 +16,8 @@ import type {
   SizeChoice,
 } from "@freehold/core";
 import type { Cloud, Component, ComponentKind } from "@freehold/model";
+import type { PlanChanges } from "./previous";
+import type { PlanViolation } from "./rules";
 
 export const PLAN_SCHEMA = "freehold.plan/v1";
 
@@ -44,6 +46,8 @@ export interface PlanComponent {
   vendorSettings: string[];
   /** Neutral outputs as the mocks resolve them (secrets "[secret]"). */
   outputs: Record<string, unknown>;
+  /** Paths in `outputs` (`url`, `dnsRecords[1].value`) whose values the mocks made up: placeholders until deployed. */
+  placeholders?: string[];
   /** URN of the component resource. */
   urn: string;
   /** Cloud resources under this component. */
@@ -77,13 +81,16 @@ export interface PlanUsage {
 }
 
 export interface PlanError {
-  type: "spec" | "unsupported" | "cloud" | "internal";
+  /** `rules`: the plan's resources break rules of the cloud (`violations`); exit 2, or 3 when every value at fault is one Freehold chose. */
+  type: "spec" | "unsupported" | "rules" | "cloud" | "internal";
   message: string;
   component?: string;
   feature?: string;
   reason?: string;
   fix?: string;
   problems?: Array<{ path: string; message: string }>;
+  /** With type `rules`: every rule broken, with the component, resource, field, value, rule and source. */
+  violations?: PlanViolation[];
 }
 
 export interface Plan {
@@ -117,8 +124,12 @@ export interface Plan {
   resources: PlannedResource[];
   warnings: string[];
   outputs: Record<string, unknown>;
+  /** Paths in `outputs` whose values the mocks made up: placeholders until deployed. */
+  placeholders?: string[];
   /** Present when the cloud cannot host the stack as written; then components and resources are empty. */
   error?: PlanError;
+  /** With `--previous`: what `up` would do going from that plan to this one, and what it would refuse. */
+  changes?: PlanChanges;
 }
 
 /** A plan the cloud could make: no error, so its components, resources and totals are the stack's. */

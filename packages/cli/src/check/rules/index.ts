@@ -1,5 +1,6 @@
 import type { Rule } from "../rule";
 import { backups } from "./backups";
+import { degradedRequirements } from "./degraded";
 import { deletionProtection } from "./deletion";
 import { encryptionAtRest } from "./encryption";
 import { leastPrivilege } from "./least-privilege";
@@ -17,6 +18,7 @@ export const DEFAULT_PACK: readonly Rule[] = [
   encryptionAtRest,
   tlsOnly,
   privateTransit,
+  degradedRequirements,
   noPublicStorage,
   privateDatabases,
   backups,
