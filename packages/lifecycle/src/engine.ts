@@ -264,7 +264,7 @@ class Run {
     }
     const ignore = r.options.ignoreChanges ?? [];
     changed = changed.filter((c) => !ignore.some((i) => covers(i, c)));
-    const regional = !this.world.rules[this.cloudOf(r.type)]?.globalTypes.includes(r.type);
+    const regional = !this.world.rules[this.cloudOf(r.type)]?.globalTypes.includes(r.type) && rule?.globalWhen?.(r.inputs) !== true;
     const providerMoved = regional && this.regionOf(r, this.plan.cloud) !== this.regionOfEntry(old);
     const forcing = forcingPaths(rule, r.options.replaceOnChanges).map((f) => f.path);
     const replace = providerMoved || changed.some((c) => forcing.some((f) => overlaps(f, c)));
@@ -406,7 +406,7 @@ class Run {
       owner: { stack: this.stack, urn: r.urn },
       status: "live",
       createdAt: start,
-      facts: { changedAt: start + this.duration(r), run: this.runId, after: this.ancestry(r) },
+      facts: { changedAt: start + this.duration(r), run: this.runId, after: this.ancestry(r), dependsOn: this.dependencyObjects(r) },
     };
     const rule = this.rule(r.type);
     if (rule?.identity) {
@@ -463,13 +463,21 @@ class Run {
     return references;
   }
 
+  /** The objects of the resources a registration depends on (what finished before it started). */
+  private dependencyObjects(r: PlannedResource): string[] {
+    return [...new Set(r.dependencies.map((d) => this.state.get(d)?.object).filter((k): k is string => Boolean(k)))];
+  }
+
   private commitCreate(obj: CloudObject, r: PlannedResource): CloudObject {
     const rule = this.rule(r.type);
     const ctx = this.ctx(obj.cloud);
     this.check(obj, rule, r);
     if (obj.identity !== undefined) {
       const clash = this.world.objectsOf(obj.cloud).find((o) => o.type === obj.type && o.identity === obj.identity);
-      if (clash) {
+      const undeleteDays = rule?.softDelete?.undeleteDays;
+      // Within the undelete window the provider brings the deleted object back under the same name.
+      if (clash?.status === "soft-deleted" && undeleteDays !== undefined && ctx.now - (clash.deletedAt ?? 0) <= undeleteDays * 86400) this.world.objects.delete(clash.key);
+      else if (clash) {
         const why =
           clash.status === "soft-deleted"
             ? `a deleted ${rule?.title ?? obj.type} of that name is kept (soft delete) until day ${Math.ceil((clash.reservedUntil ?? 0) / 86400)}, and its name cannot be reused before then`
@@ -508,7 +516,7 @@ class Run {
     // Pulumi sends the old value of an ignored property (ignoreChanges), not the program's.
     let inputs = r.inputs;
     for (const path of r.options.ignoreChanges ?? []) inputs = withValueAt(inputs, path, valueAt(current.inputs, path));
-    const next: CloudObject = { ...current, inputs, references: this.referencesOf(r), facts: { ...current.facts, changedAt: start + this.duration(r), run: this.runId, after: this.ancestry(r) } };
+    const next: CloudObject = { ...current, inputs, references: this.referencesOf(r), facts: { ...current.facts, changedAt: start + this.duration(r), run: this.runId, after: this.ancestry(r), dependsOn: this.dependencyObjects(r) } };
     this.check(next, rule, r);
     if (rule?.identity?.renamedInPlace) this.rename(next, rule, r);
     for (const im of rule?.immutable ?? []) {

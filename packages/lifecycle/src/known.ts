@@ -18,9 +18,7 @@ export interface KnownFailure {
 export const KNOWN_FAILURES: Record<Cloud, KnownFailure[]> = {
   aws: [],
   azure: [],
-  gcp: [
-    { stack: "*", scenario: "change:*.ipAllowList", issue: 29, why: "the Google Cloud backend refuses ipAllowList until it restricts ingress by address" },
-  ],
+  gcp: [],
 };
 
 const glob = (pattern: string) => new RegExp(`^${pattern.split("*").map((p) => p.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`);
