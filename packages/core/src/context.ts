@@ -4,6 +4,7 @@ import {
   type NEUTRAL_REGIONS,
   parseStackSettings,
   resolveRegion,
+  SpecError,
   type StackSettings,
   type StackSettingsInput,
   UnsupportedFeatureError,
@@ -17,6 +18,16 @@ export interface FreeholdOptions extends pulumi.ComponentResourceOptions {
   cloud?: Cloud;
   /** Stack-wide settings. @default - the `freehold:name`, `freehold:region`, `freehold:regions`, `freehold:residency`, `freehold:tags` and `freehold:network` config values */
   stack?: StackSettingsInput;
+  /**
+   * The name of the shared platform (network, cluster, resource group...) the
+   * component uses, which every physical name of the platform and of the
+   * component carries. Give the stack name (`freehold:name`, by default the
+   * Pulumi project) to keep an existing stack's names when you add an explicit
+   * provider: nothing is renamed, so nothing is replaced (docs/providers.md).
+   * Components given different providers need different platform names.
+   * @default - the stack name, and with an explicit provider of this cloud, `<stack name>-<provider's name>`
+   */
+  platform?: string;
 }
 
 /** The backend for a component: the explicit option, else `freehold:cloud` config, else a clear error. */
@@ -89,7 +100,7 @@ export function logicalName(resource: pulumi.Resource): string {
 }
 
 const fallbackScope = {};
-const platforms = new WeakMap<object, Map<string, { context: StackContext; platform: unknown }>>();
+const platforms = new WeakMap<object, Map<string, { context: StackContext; platform: unknown; name: string }>>();
 
 /**
  * The shared platform (network, resource group, logs) for a backend, a stack
@@ -113,13 +124,27 @@ export function platformFor(backend: Backend, settings: StackSettings, component
     .filter(([pkg]) => backend.providerPackages.includes(pkg))
     .sort(([a], [b]) => a.localeCompare(b));
   const providerKey = own.map(([pkg, p]) => `${pkg}=${logicalName(p)}`).join(",");
-  const key = `${backend.cloud}/${settings.name}/${providerKey}/${JSON.stringify(settings.network?.[backend.cloud] ?? null)}`;
+  if (opts.platform !== undefined && (typeof opts.platform !== "string" || !/^[A-Za-z0-9][A-Za-z0-9_-]*$/.test(opts.platform))) {
+    throw new SpecError([{ path: "platform", message: `${JSON.stringify(opts.platform)} is not a platform name; allowed: letters, digits, "-" and "_", starting with a letter or digit (the stack name keeps the stack's own names)` }]);
+  }
+  const name = opts.platform ?? (own.length ? `${settings.name}-${own.map(([, p]) => logicalName(p)).join("-")}` : settings.name);
+  const key = `${backend.cloud}/${settings.name}/${providerKey}/${JSON.stringify(settings.network?.[backend.cloud] ?? null)}/${name}`;
   let entry = byKey.get(key);
   if (!entry) {
-    const discriminator = own.length ? own.map(([, p]) => logicalName(p)).join("-") : undefined;
+    const clash = [...byKey.entries()].find(([k, e]) => e.name === name && k.startsWith(`${backend.cloud}/`));
+    if (clash) {
+      throw new SpecError([
+        {
+          path: "platform",
+          message: `two platforms named "${name}": components given different providers (or networks) need different platform names, or the same providers. Give this component another \`platform\`, or leave it out.`,
+        },
+      ]);
+    }
+    // The stack's own platform adds nothing to physical names; any other adds its name past the stack's.
+    const discriminator = name === settings.name ? undefined : name.startsWith(`${settings.name}-`) ? name.slice(settings.name.length + 1) : name;
     const context = stackContext(backend, settings, { discriminator });
     const parent = new Platform(
-      discriminator ? `${settings.name}-${discriminator}` : settings.name,
+      name,
       { cloud: backend.cloud },
       {
         parent: opts.parent,
@@ -131,7 +156,7 @@ export function platformFor(backend: Backend, settings: StackSettings, component
     );
     const platform = backend.createPlatform(context, parent);
     parent.done();
-    entry = { context, platform };
+    entry = { context, platform, name };
     byKey.set(key, entry);
   }
   return entry;

@@ -59,9 +59,10 @@ export function freeholdMocks(cloud: Cloud): pulumi.runtime.Mocks {
  *   infra = await import("../index");
  * });
  */
-export async function setFreeholdMocks(cloud: Cloud, options: { project?: string; stack?: string; config?: Record<string, string> } = {}): Promise<void> {
+export async function setFreeholdMocks(cloud: Cloud, options: Pick<MockRunOptions, "project" | "stack" | "config"> = {}): Promise<void> {
   pulumi.runtime.setAllConfig({ ...options.config, "freehold:cloud": cloud }, []);
-  await pulumi.runtime.setMocks(freeholdMocks(cloud), options.project ?? "project", options.stack ?? "stack", false);
+  // The same defaults as plan(), so both give the same names.
+  await pulumi.runtime.setMocks(freeholdMocks(cloud), options.project ?? "freehold", options.stack ?? "dev", false);
 }
 
 /**

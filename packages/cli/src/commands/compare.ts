@@ -44,7 +44,7 @@ export async function runCompare(args: ParsedArgs, io: Io): Promise<number> {
   const internal = plans.find((p) => p.error && (p.error.type === "internal" || p.error.type === "spec" || p.error.type === "cloud"));
   if (internal) return planFailure(internal, io);
   checkUsageAgainstPlan(args, target, plans.find(isHosted)?.components ?? []);
-  const cmp = comparePlans(plans, relative(process.cwd(), targetPath) || targetPath, currencyFrom(args));
+  const cmp = comparePlans(plans, relative(process.cwd(), targetPath) || targetPath, currencyFrom(args), target.kind === "program" ? target.project : undefined);
   const files = { "compare.md": compareMarkdown(cmp, plans), "compare.html": compareHtml(cmp, plans), "compare.json": `${JSON.stringify({ ...cmp, plans }, null, 2)}\n` };
   const out = args.flags.out as string | undefined;
   const tableShown = Boolean(out) || args.flags.format === "table";

@@ -66,7 +66,10 @@ export interface ComparedCloud {
 export interface Comparison {
   schema: typeof COMPARE_SCHEMA;
   stack: string;
+  /** What was planned, as the user named it: a stack file or a program directory. */
   target: string;
+  /** The Pulumi project, when the target is a program directory (its Pulumi.yaml's name). */
+  program?: string;
   assumptions: CostAssumptions;
   /** The usage figures each component was priced with, and which came from the usage file. */
   usage: Plan["usage"];
@@ -74,6 +77,15 @@ export interface Comparison {
   currency: ReportCurrency;
   clouds: ComparedCloud[];
   components: ComparedComponent[];
+}
+
+/**
+ * Where a comparison was planned from, in words: the stack file, or the Pulumi
+ * project and its directory (a program's directory alone, often ".", names nothing).
+ */
+export function plannedFrom(cmp: Pick<Comparison, "target" | "program">, code: (s: string) => string = (s) => s): string {
+  if (!cmp.program) return code(cmp.target);
+  return `the Pulumi project ${code(cmp.program)} in ${cmp.target === "." ? "the current directory" : code(cmp.target)}`;
 }
 
 /** Describe a component's request in words. */
@@ -93,7 +105,7 @@ export function describeRequest(spec: Component): string {
 }
 
 /** Lay plans for several clouds side by side. Reads only the plans. */
-export function comparePlans(plans: Plan[], target: string, currency: ReportCurrency = reportCurrency()): Comparison {
+export function comparePlans(plans: Plan[], target: string, currency: ReportCurrency = reportCurrency(), program?: string): Comparison {
   const ok = plans.filter(isHosted);
   const names: Array<{ name: string; spec: Component }> = [];
   for (const p of ok) for (const c of p.components) if (!names.some((n) => n.name === c.name)) names.push({ name: c.name, spec: c.spec });
@@ -101,6 +113,7 @@ export function comparePlans(plans: Plan[], target: string, currency: ReportCurr
     schema: COMPARE_SCHEMA,
     stack: ok[0]?.stack || plans.find((p) => p.stack)?.stack || "",
     target,
+    ...(program ? { program } : {}),
     assumptions: (ok[0] ?? plans[0])?.assumptions as CostAssumptions,
     usage: (ok[0] ?? plans[0])?.usage as Plan["usage"],
     currency,

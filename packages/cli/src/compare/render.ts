@@ -8,7 +8,7 @@ import { freeholdExit } from "../exit/portability";
 import { isHosted, type Plan } from "../plan/contract";
 import { dnsCells } from "../report/placeholders";
 import { refusalLines, refusalSentence } from "../report/refusal";
-import type { CloudCell, ComparedCloud, ComparedComponent, Comparison } from "./model";
+import { type CloudCell, type ComparedCloud, type ComparedComponent, type Comparison, plannedFrom } from "./model";
 
 const sizeText = (c: { sku?: string; cpu?: number; memoryGiB?: number }) => (c.sku ? `${c.sku}${c.cpu !== undefined ? ` (${c.cpu} vCPU, ${c.memoryGiB} GiB)` : ""}` : "—");
 
@@ -47,7 +47,7 @@ const costHead = (cur: ReportCurrency) => ["Component", "Item", "Basis", "Quanti
 
 export function compareMarkdown(cmp: Comparison, plans: Plan[]): string {
   const clouds = cmp.clouds;
-  const out: string[] = [`# ${cmp.stack}: one stack on ${clouds.length} clouds`, "", `Planned offline from \`${cmp.target}\` with Pulumi's mock runtime: nothing was deployed.`, "", currencyNote(cmp.currency), ""];
+  const out: string[] = [`# ${cmp.stack}: one stack on ${clouds.length} clouds`, "", `Planned offline from ${plannedFrom(cmp, (x) => `\`${x}\``)} with Pulumi's mock runtime: nothing was deployed.`, "", currencyNote(cmp.currency), ""];
   out.push("## Summary", "");
   out.push(
     mdTable(
@@ -206,6 +206,8 @@ export function compareHtml(cmp: Comparison, plans: Plan[]): string {
     clouds.map((c) => ({
       label: c.provider,
       parts: c.ok ? [...cmp.components.map((x) => ({ name: x.name, amount: x.clouds[c.cloud]?.monthly ?? 0 })), { name: "platform", amount: c.platform.monthly }] : [],
+      // The card's figure: each part is rounded to the penny on its own, so their sum can be a penny off.
+      ...(c.ok ? { total: c.monthly } : {}),
       note: c.ok ? undefined : "cannot host",
     })),
     (n) => amount(n, cmp.currency.symbol),
@@ -231,5 +233,5 @@ ${dnsRows(cmp).length ? `<h2>DNS records to create</h2>${htmlTable(DNS_HEAD, dns
 <h2>Portability</h2><p>${escapeHtml(freeholdExit(cmp.target).text)}</p>
 <h2>Assumptions</h2><ul>${assumptionsText(cmp).map((a) => `<li>${escapeHtml(a)}</li>`).join("")}</ul>
 ${htmlTable(["Cloud", "Price source", "Date", "Kind"], sources(cmp))}`;
-  return htmlPage(`${cmp.stack}: one stack on ${clouds.length} clouds`, `Planned offline from ${cmp.target}; nothing was deployed.`, body);
+  return htmlPage(`${cmp.stack}: one stack on ${clouds.length} clouds`, `Planned offline from ${plannedFrom(cmp)}; nothing was deployed.`, body);
 }

@@ -49,7 +49,7 @@ function loadedPulumiPackages(): Map<string, SdkPackage> {
 }
 
 /** A package.json version as npm pins it: some Pulumi packages write theirs with a "v" (`v0.1.1`). */
-const npmVersion = (v: string | undefined): string => (v ? v.replace(/^v(?=\d)/, "") : "*");
+export const npmVersion = (v: string | undefined): string => (v ? v.replace(/^v(?=\d)/, "") : "*");
 
 /** The npm package and version of @pulumi/pulumi as loaded here. */
 export function pulumiSdk(): SdkPackage {

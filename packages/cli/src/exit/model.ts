@@ -4,7 +4,7 @@ import { type Cloud, RESIDENCIES, residencyAllows } from "@freehold/model";
 import { formatRemote } from "../migrate/remote";
 import { assertHosted, type HostedPlan, type Plan, type PlanComponent } from "../plan/contract";
 import { type ExitTime, exitTime, type MeasuredThroughput } from "./measured";
-import { type Portability, portability } from "./portability";
+import { gapNote, type Portability, portability } from "./portability";
 
 export const EXIT_SCHEMA = "freehold.exit-plan/v1";
 
@@ -110,7 +110,7 @@ export function buildExitPlan(source: HostedPlan, target: HostedPlan, all: Plan[
     inventory: source.components.map((c) => ({ component: c.name, kind: c.kind, service: c.service, sku: c.sku, resources: c.resourceCount, monthlyUsd: c.estimate.monthlyUsd })),
     mapping: source.components.map((c) => {
       const t = target.components.find((x) => x.name === c.name);
-      const lost = c.features.filter((f) => f.support === "full" && t?.features.find((x) => x.feature === f.feature)?.support !== "full").map((f) => `${f.feature}: ${t?.features.find((x) => x.feature === f.feature)?.note ?? "not planned"}`);
+      const lost = c.features.filter((f) => f.support === "full" && t?.features.find((x) => x.feature === f.feature)?.support !== "full").map((f) => `${f.feature}: ${gapNote(t?.features.find((x) => x.feature === f.feature))}`);
       const gained = c.features.filter((f) => f.support !== "full" && t?.features.find((x) => x.feature === f.feature)?.support === "full").map((f) => f.feature);
       return { component: c.name, kind: c.kind, from: side(c), to: t ? side(t) : { service: "not planned", availabilityBasis: "" }, lost, gained };
     }),

@@ -45,6 +45,20 @@ export function freeholdExit(target = "<stack file or program>", cloud?: Cloud):
   };
 }
 
+/** A capability note's advice on how to make the stack plan on that cloud ("set writableRootFilesystem: true, or accept the degradation (acceptDegraded), to deploy on Azure"). */
+const DEGRADATION_ADVICE = /[;:]\s*set\b[^;]*\baccept the degradation \(acceptDegraded\)[^;]*$/;
+
+/**
+ * What a cloud gives short of a feature, in words. Where the spec already
+ * accepts the degradation, the stack plans there as written: the row's advice
+ * on how to deploy there does not apply, so it says the degradation is accepted.
+ */
+export function gapNote(row: { note: string; accepted?: boolean } | undefined): string {
+  if (!row) return "not planned";
+  if (!row.accepted) return row.note;
+  return `${row.note.replace(DEGRADATION_ADVICE, "")} (a degradation the spec accepts: acceptDegraded)`;
+}
+
 const defaultValue = (c: PlanComponent): number => (c.kind === "database" || (c.spec.kind === "web-service" && c.spec.public) ? 3 : 2);
 
 /**
@@ -75,7 +89,7 @@ export function portability(source: HostedPlan, others: Plan[], values: Record<s
       for (const f of c.features) {
         const there = oc?.features.find((x) => x.feature === f.feature);
         if (f.support === "full" && there && there.support !== "full") {
-          lockIn.push({ component: c.name, what: `${f.feature}: ${other.provider} ${there.support === "none" ? "cannot" : "only partly"}`, leaving: there.note });
+          lockIn.push({ component: c.name, what: `${f.feature}: ${other.provider} ${there.support === "none" ? "cannot" : "only partly"}`, leaving: gapNote(there) });
         }
       }
     }

@@ -41,16 +41,31 @@ export interface EjectResult {
   problems?: string[];
 }
 
-/** Core as the target sees it: a program with its own node_modules uses its own copy, so its components reach our recorder. */
-function coreFor(target: Target): typeof Core {
-  if (target.kind === "program") {
+/**
+ * Where the packages a plan runs on are loaded from. A program with its own
+ * node_modules plans on its own copies: its `@freehold/core`, and the
+ * `@pulumi/pulumi` that core loads (core's peer dependency, so the program's),
+ * so its components reach the recorder and its warnings reach the plan: one
+ * copy of the SDK, as when Pulumi runs the program. Anything the program does
+ * not have, and every stack file, uses the command's own.
+ */
+export function sdkFor(target: Target): { core: string; pulumiLog: string; typescript: string } {
+  const from = (id: string, dir: string | undefined): string | undefined => {
+    if (!dir) return undefined;
     try {
-      return require(require.resolve("@freehold/core", { paths: [target.dir] })) as typeof Core;
+      return require.resolve(id, { paths: [dir] });
     } catch {
-      // fall through to ours
+      return undefined;
     }
-  }
-  return require("@freehold/core") as typeof Core;
+  };
+  const programDir = target.kind === "program" ? target.dir : undefined;
+  const core = from("@freehold/core", programDir) ?? require.resolve("@freehold/core");
+  return {
+    core,
+    pulumiLog: from("@pulumi/pulumi/log", dirname(core)) ?? require.resolve("@pulumi/pulumi/log"),
+    // Pulumi's TypeScript template installs typescript in the project: the program is read with that version.
+    typescript: from("typescript", programDir) ?? require.resolve("typescript"),
+  };
 }
 
 /** A program file that does not parse: the user's to fix, named with each error's line and column. */
@@ -64,11 +79,11 @@ class ProgramSyntaxError extends Error {
  * syntax errors are asked for and refuse the file: a plan of half a program is
  * never a plan.
  */
-function registerTypeScript(): void {
+function registerTypeScript(typescript: string): void {
   const exts = require.extensions as NodeJS.RequireExtensions;
   if (exts[".ts"]) return;
   // Loaded only for TypeScript programs: it is large.
-  const ts = require("typescript") as typeof import("typescript");
+  const ts = require(typescript) as typeof import("typescript");
   exts[".ts"] = (module, filename) => {
     const out = ts.transpileModule(readFileSync(filename, "utf8"), {
       fileName: filename,
@@ -131,10 +146,11 @@ export async function ejectWithRuns(
 }
 
 async function planWithValues(req: WorkerRequest, withValues: boolean, vary = false): Promise<{ plan: Plan; values?: Core.MockValues; config: Record<string, string> }> {
-  const core = coreFor(req.target);
+  const sdk = sdkFor(req.target);
+  const core = require(sdk.core) as typeof Core;
   const model = require("@freehold/model") as typeof import("@freehold/model");
   const warnings: string[] = [];
-  const log = require("@pulumi/pulumi/log") as { warn: (msg: string) => void };
+  const log = require(sdk.pulumiLog) as { warn: (msg: string) => void };
   log.warn = (msg: string) => {
     warnings.push(String(msg));
   };
@@ -159,7 +175,7 @@ async function planWithValues(req: WorkerRequest, withValues: boolean, vary = fa
       options = { project: stack.name, stack: req.target.stack };
     } else {
       const entry = req.target.entry;
-      if (entry.endsWith(".ts")) registerTypeScript();
+      if (entry.endsWith(".ts")) registerTypeScript(sdk.typescript);
       program = async () => {
         process.chdir(dirname(entry));
         // A second cloud planned in this process must run the program afresh, not reuse its cached modules.

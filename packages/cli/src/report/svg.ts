@@ -89,8 +89,12 @@ function truncate(s: string, n: number): string {
 
 const PALETTE = ["#1d70b8", "#00703c", "#f47738", "#4c2c92", "#d53880", "#28a197", "#912b88", "#85994b"];
 
-/** Horizontal stacked bars: monthly cost per cloud, split by component; amounts in one currency, shown with `format`. */
-export function costChart(series: Array<{ label: string; parts: Array<{ name: string; amount: number }>; note?: string }>, format: (n: number) => string = usd): string {
+/**
+ * Horizontal stacked bars: monthly cost per cloud, split by component; amounts in one currency, shown with `format`.
+ * A bar's label is its `total` where given (the figure the report shows elsewhere, rounded once from the
+ * unrounded sum), else the sum of its parts.
+ */
+export function costChart(series: Array<{ label: string; parts: Array<{ name: string; amount: number }>; total?: number; note?: string }>, format: (n: number) => string = usd): string {
   const names = [...new Set(series.flatMap((s) => s.parts.map((p) => p.name)))];
   const max = Math.max(1, ...series.map((s) => s.parts.reduce((a, p) => a + p.amount, 0)));
   const labelW = 150;
@@ -102,7 +106,7 @@ export function costChart(series: Array<{ label: string; parts: Array<{ name: st
     .map((s, i) => {
       let x = labelW;
       const y = 12 + i * rowH;
-      const total = s.parts.reduce((a, p) => a + p.amount, 0);
+      const total = s.total ?? s.parts.reduce((a, p) => a + p.amount, 0);
       const rects = s.parts
         .map((p) => {
           const w = (p.amount / max) * barW;
