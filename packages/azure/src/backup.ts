@@ -59,6 +59,9 @@ export interface BackupVault {
   group?: resources.ResourceGroup;
   groupName: pulumi.Output<string>;
   vault: dataprotection.BackupVault;
+  /** The stack's logical name and the vault's parent: the vault's grants, made once for every database, are named and placed by them. */
+  logical: string;
+  parent: pulumi.Resource;
 }
 
 export function createBackupVault(stack: StackContext, parent: pulumi.Resource): BackupVault {
@@ -88,8 +91,11 @@ export function createBackupVault(stack: StackContext, parent: pulumi.Resource):
     },
     kept,
   );
-  return { ...(group ? { group } : {}), groupName, vault };
+  return { ...(group ? { group } : {}), groupName, vault, logical: s, parent };
 }
+
+/** The vault's grants and the wait for them: one pair for the stack (each is at its resource group), made with the first database that keeps backups. */
+const vaultGrants = new WeakMap<dataprotection.BackupVault, { serverAccess: authorization.RoleAssignment; groupAccess: authorization.RoleAssignment; wait: time.Sleep }>();
 
 /** The child resources `backups.keepOnDelete` adds to a database, by role. */
 export interface KeptBackupResources {
@@ -125,6 +131,43 @@ export const keptBackupRules = (): dataprotection.BackupPolicyArgs["properties"]
   ],
 });
 
+/**
+ * The vault's identity's two roles at the stack's resource group, and a wait until they apply. Both at the resource
+ * group: the role's resourceGroups/read applies only there, and an assignment on a server would sit under its
+ * CanNotDelete lock, so turning keepOnDelete off while protected could not remove it. One pair for the stack: an
+ * assignment's name is a hash of its scope, principal and role, so a second database would ask for the same one.
+ */
+function backupVaultGrants(p: AzurePlatform, bv: BackupVault) {
+  const made = vaultGrants.get(bv.vault);
+  if (made) return made;
+  const opts = { parent: bv.parent };
+  const principal = bv.vault.identity.apply((i) => i?.principalId ?? "");
+  const grant = (key: string, role: (typeof BACKUP_ROLES)[keyof typeof BACKUP_ROLES], scope: pulumi.Input<string>) =>
+    new authorization.RoleAssignment(
+      `${bv.logical}-${key}`,
+      {
+        roleAssignmentName: pulumi.all([scope, principal]).apply(([sc, pr]) => deterministicGuid(sc, pr, role.builtInId)),
+        principalId: principal,
+        principalType: "ServicePrincipal",
+        roleDefinitionId: builtInRole(p, role.builtInId),
+        scope,
+        description: `Freehold kept backups of ${p.stack.name}: ${role.role}`,
+      },
+      opts,
+    );
+  const serverAccess = grant("backup-server-access", BACKUP_ROLES.server, p.resourceGroupId);
+  const groupAccess = grant("backup-group-access", BACKUP_ROLES.group, p.resourceGroupId);
+  // The vault checks its permissions when an instance is configured: after they have taken effect.
+  const wait = new time.Sleep(
+    `${bv.logical}-backup-grants-wait`,
+    { createDuration: RBAC_PROPAGATION, triggers: { grants: pulumi.all([serverAccess.id, groupAccess.id]).apply((ids) => ids.join(",")) } },
+    { ...opts, dependsOn: [serverAccess, groupAccess] },
+  );
+  const grants = { serverAccess, groupAccess, wait };
+  vaultGrants.set(bv.vault, grants);
+  return grants;
+}
+
 /** A database's kept backups: policy, grants for the vault, and the backup instance. */
 export function keptBackups(
   req: DatabaseRequest,
@@ -146,30 +189,7 @@ export function keptBackups(
     { resourceGroupName: groupName, vaultName: vault.name, backupPolicyName: pulumi.interpolate`${physicalName([req.qualifiedName, "weekly"], { maxLength: 40 })}-${suffix.result}`, properties: keptBackupRules() },
     kept,
   );
-  const principal = vault.identity.apply((i) => i?.principalId ?? "");
-  const grant = (key: string, role: (typeof BACKUP_ROLES)[keyof typeof BACKUP_ROLES], scope: pulumi.Input<string>) =>
-    new authorization.RoleAssignment(
-      `${name}-${key}`,
-      {
-        roleAssignmentName: pulumi.all([scope, principal]).apply(([sc, pr]) => deterministicGuid(sc, pr, role.builtInId)),
-        principalId: principal,
-        principalType: "ServicePrincipal",
-        roleDefinitionId: builtInRole(p, role.builtInId),
-        scope,
-        description: `Freehold kept backups of ${name}: ${role.role}`,
-      },
-      opts,
-    );
-  // Both at the stack's resource group: the role's resourceGroups/read applies only there, and an assignment on the
-  // server would sit under its CanNotDelete lock, so turning keepOnDelete off while protected could not remove it.
-  const serverAccess = grant("backup-server-access", BACKUP_ROLES.server, p.resourceGroupId);
-  const groupAccess = grant("backup-group-access", BACKUP_ROLES.group, p.resourceGroupId);
-  // The vault checks its permissions when the instance is configured: after they have taken effect.
-  const wait = new time.Sleep(
-    `${name}-backup-grants-wait`,
-    { createDuration: RBAC_PROPAGATION, triggers: { grants: pulumi.all([serverAccess.id, groupAccess.id]).apply((ids) => ids.join(",")) } },
-    { ...opts, dependsOn: [serverAccess, groupAccess] },
-  );
+  const { serverAccess, groupAccess, wait } = backupVaultGrants(p, p.backupVault());
   const instance = new dataprotection.BackupInstance(
     `${name}-backup`,
     vendor("backupInstance", {

@@ -340,11 +340,18 @@ describe("database", () => {
     // Not deleted with the server (the backups stay); deleted when keepOnDelete is turned off on a live server.
     for (const n of ["db-backup", "db-backup-policy"]) expect(one(run, n).options, n).toMatchObject({ deletedWith: one(run, "db-server").urn, retainOnDelete: false });
     // The vault's identity may read the server's group and take its backups, once the grants have taken effect.
-    expect([one(run, "db-backup-server-access"), one(run, "db-backup-group-access")].map((r) => [r.inputs.roleDefinitionId, r.inputs.scope])).toEqual([
+    expect([one(run, "shop-backup-server-access"), one(run, "shop-backup-group-access")].map((r) => [r.inputs.roleDefinitionId, r.inputs.scope])).toEqual([
       [BUILT_IN("c088a766-074b-43ba-90d4-1fb21feae531"), "shop-rg-id"],
       [BUILT_IN("acdd72a7-3385-48ef-bd42-f606fba81ae7"), "shop-rg-id"],
     ]);
-    expect(instance.options.dependsOn).toContain(one(run, "db-backup-grants-wait").urn);
+    expect(instance.options.dependsOn).toContain(one(run, "shop-backup-grants-wait").urn);
+  });
+
+  it("grants the backup vault its two roles once for the stack, however many databases keep backups (an assignment's name is a hash of scope, principal and role)", async () => {
+    const r = await plan("name: s\ncomponents:\n  a: { kind: database }\n  b: { kind: database }\n");
+    const grants = r.resources.filter((x) => x.type === "azure-native:authorization:RoleAssignment" && /backup-(server|group)-access$/.test(x.name));
+    expect(grants.map((g) => g.name).sort()).toEqual(["s-backup-group-access", "s-backup-server-access"]);
+    expect(r.resources.filter((x) => x.type === "azure-native:dataprotection:BackupInstance")).toHaveLength(2);
   });
 
   it("keeps no backups past the database with keepOnDelete: false", async () => {
