@@ -112,7 +112,19 @@ const outputs = {
       }
       case "gcp:sql/databaseInstance:DatabaseInstance": {
         const tenant = h8(physical);
-        return { project, name: physical, pscServiceAttachmentLink: `projects/${tenant}-tp/regions/europe-west2/serviceAttachments/a-${tenant}-psc-service-attachment` };
+        const dnsName = `${tenant}.europe-west2.sql.goog.`;
+        return {
+          project,
+          name: physical,
+          pscServiceAttachmentLink: `projects/${tenant}-tp/regions/europe-west2/serviceAttachments/a-${tenant}-psc-service-attachment`,
+          dnsName,
+          dnsNames: [{ name: dnsName, connectionType: "PRIVATE_SERVICE_CONNECT", dnsScope: "INSTANCE" }],
+          serverCaCerts: [{ cert: `-----BEGIN CERTIFICATE-----\nmock CA chain of ${physical}\n-----END CERTIFICATE-----\n` }],
+        };
+      }
+      case "gcp:artifactregistry/repository:Repository": {
+        const id = str(inputs.repositoryId, name);
+        return { project, name: id, registryUri: `europe-west2-docker.pkg.dev/${project}/${id}` };
       }
       case "gcp:compute/address:Address": {
         const d = createHash("sha256").update(physical).digest();

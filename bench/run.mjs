@@ -7,6 +7,10 @@
  * (a smoke test, not for committed results). BENCH_ONLY=migration runs only the migration benchmark
  * and merges it into the existing results; BENCH_ONLY=registration skips it. BENCH_ONLY=equivalence
  * runs only the equivalence check, prints every difference and exits 1 if there is any (writes nothing).
+ * BENCH_ONLY=live runs only the live exit (bench/live.mjs: replication under a pgbench load, cutover, rows
+ * on both sides), writing bench/live-results.json and .md; the full run runs it last.
+ * BENCH_ONLY=drill runs only the exit drill's matrix (bench/drill.mjs: every pair over every conformance
+ * stack), writing bench/drill-results.json and bench/drill-results.md; the full run ends with it.
  */
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync, existsSync } from "node:fs";
@@ -15,6 +19,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { performance } from "node:perf_hooks";
 import { compareRuns } from "./equivalence.mjs";
+import { runDrillBench } from "./drill.mjs";
 import { migrationMarkdown, runMigrationBench, sh } from "./migration.mjs";
 import { diffProfiles } from "./profile-diff.mjs";
 
@@ -107,6 +112,12 @@ async function migration() {
   return { ...m, commit, quick: QUICK };
 }
 
+if (ONLY === "live") {
+  await import("./live.mjs");
+  rmSync(tmp, { recursive: true, force: true });
+  process.exit(0);
+}
+
 if (ONLY === "migration") {
   const previous = JSON.parse(readFileSync(join(here, "results.json"), "utf8"));
   const results = { ...previous, migration: await migration() };
@@ -115,6 +126,13 @@ if (ONLY === "migration") {
   rmSync(tmp, { recursive: true, force: true });
   log("wrote the migration results into bench/results.json and bench/results.md (the other sections unchanged)");
   process.exit(0);
+}
+
+if (ONLY === "drill") {
+  const d = await runDrillBench({ log, commit });
+  rmSync(tmp, { recursive: true, force: true });
+  log(`wrote bench/drill-results.json and bench/drill-results.md: ${d.passed} of ${d.pairs.length} drills passed`);
+  process.exit(d.passed === d.pairs.length ? 0 : 1);
 }
 
 // ---------------------------------------------------------------- 0. build the bench programs (strict TypeScript)
@@ -315,6 +333,14 @@ writeFileSync(join(here, "results.json"), `${JSON.stringify(results, null, 2)}\n
 writeFileSync(join(here, "results.md"), markdown(results));
 rmSync(tmp, { recursive: true, force: true });
 log(`wrote bench/results.json and bench/results.md in ${durationS} s`);
+if (ONLY !== "registration") await import("./live.mjs");
+
+// ---------------------------------------------------------------- 6. the exit drill's matrix (also alone: BENCH_ONLY=drill)
+
+if (ONLY !== "registration") {
+  const d = await runDrillBench({ log, commit });
+  log(`wrote bench/drill-results.json and bench/drill-results.md: ${d.passed} of ${d.pairs.length} drills passed`);
+}
 
 /** Every difference of the checks that are not equivalent, as markdown lines (empty when all are). @param {Record<string, any>} checks */
 function equivalenceDifferences(checks) {

@@ -8,9 +8,10 @@
  * and the database belongs to azure_pg_admin, so the administrator acts on it
  * only through that membership.
  */
-import { ROLE_VERIFIER_ENV } from "@freehold/core";
+import { ROLE_VERIFIER_ENV, scramVerifier } from "@freehold/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ADMIN_LOGIN, FORMER_APP_ROLE, ROLE_JOB_SCRIPT } from "../packages/azure/src/database";
+import { createDatabaseSql, operatorSql, STAND_INS } from "../packages/cli/src/migrate/drill/clouds";
 import { run } from "../packages/cli/src/migrate/proc";
 import { type CloudServer, DB, PASSWORDS, pgEnvironment, restoreAsAdministrator, roleModelChecks, startCloudServer } from "./database-roles-workload";
 
@@ -26,9 +27,8 @@ beforeAll(async () => {
   s = await startCloudServer(
     "azure-roles",
     ADMIN,
-    `CREATE ROLE azure_pg_admin NOLOGIN;
-     CREATE ROLE ${ADMIN.user} LOGIN CREATEROLE CREATEDB REPLICATION IN ROLE azure_pg_admin PASSWORD '${ADMIN.password}';
-     CREATE DATABASE ${DB} OWNER azure_pg_admin;`,
+    // As the cloud makes its administrator and the application's database: the drill's stand-in for azure.
+    `${operatorSql(STAND_INS.azure, ADMIN.user, scramVerifier(ADMIN.password))}${createDatabaseSql(STAND_INS.azure, ADMIN.user, DB)}`,
   );
   // What an earlier Freehold left: its job (as the administrator) created the read-write role under its former name, and the
   // application created a table as that role.

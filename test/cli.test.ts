@@ -1,7 +1,8 @@
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type CheckReport, type Comparison, compareMarkdown, comparePlans, currencyNote, type ExitReport, HMRC_USD_RATE, money, type Plan, planMarkdown, planText } from "@freehold/cli";
+import { type CheckReport, type Comparison, compareMarkdown, comparePlans, currencyNote, type ExitReport, HMRC_USD_RATE, money, type Plan, planMarkdown, planText, runbookCommands } from "@freehold/cli";
+import { POSTGRES_CLIENT } from "@freehold/core";
 import { CLOUDS, WebServiceSpec } from "@freehold/model";
 import { beforeAll, describe, expect, it } from "vitest";
 import { EXAMPLE_DIR, EXAMPLE_STACK, freehold } from "./cli-helpers";
@@ -84,7 +85,7 @@ describe("bad input", () => {
   it("suggests a command for a typo and documents exit codes in --help", async () => {
     const r = await freehold(["compre"]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toBe('freehold: unknown command "compre". Did you mean "compare"? Commands: plan, compare, check, exit-plan, migrate, rehearse, eject, prices.\n');
+    expect(r.stderr).toBe('freehold: unknown command "compre". Did you mean "compare"? Commands: plan, compare, check, exit-plan, migrate, replicate, rehearse, eject, prices.\n');
     const help = await freehold(["--help"]);
     expect(help.code).toBe(0);
     expect(help.stdout).toContain("Exit codes: 0 ok; 1 check findings, failed verification or a failed tool or server (the message says what to check); 2 bad input;");
@@ -246,6 +247,16 @@ describe("freehold exit-plan", () => {
       expect(p.time.objectsHours.value).toBeCloseTo((500 * 1024) / 100 / 3600, 2);
       expect(p.runbook.database[0]?.steps.flatMap((s) => s.commands ?? []).join("\n")).toContain(target.migration.databases[0]?.host as string);
       expect(p.runbook.objects[0]?.steps.flatMap((s) => s.commands ?? []).join("\n")).toContain(target.migration.objectStores[0]?.path as string);
+      // One source of commands: the runbook prints what the exit drill runs; the restore is as app, then the role job runs again.
+      const commands = [...(p.runbook.database[0]?.steps ?? []), ...(p.runbook.objects[0]?.steps ?? [])].flatMap((s) => s.commands ?? []);
+      for (const line of runbookCommands(source, target)) expect(commands).toContain(line);
+      expect(commands.find((c) => c.startsWith("freehold migrate database"))).toContain(" --to-role app ");
+      expect(commands.find((c) => c.startsWith("PGPASSWORD=\"$DST_PASSWORD\" pg_restore"))).toContain("--role=app");
+      expect(commands.join("\n")).toContain(POSTGRES_CLIENT.image);
+      expect(POSTGRES_CLIENT.image).toMatch(/^public\.ecr\.aws\/docker\/library\/postgres:17@sha256:[0-9a-f]{64}$/);
+      expect(JSON.stringify(p.runbook)).not.toMatch(/postgres:1[3-6]\b/);
+      expect(p.runbook.database[0]?.steps.find((s) => s.title.startsWith("Run the target's role job again"))?.commands?.[0]).toMatch({ aws: /^aws ecs update-service /, azure: /^az containerapp job start /, gcp: /^gcloud run jobs execute / }[to]);
+      expect(p.evidence.drill.command).toBe(`freehold rehearse --from ${from} --to ${to} examples/crown-marketplace/freehold.yaml --out reports/drill`);
       expect(p.residency).toMatchObject({ rule: "uk", ok: true });
       // A rollback after writes on the target goes into an empty database or by replication: migrate refuses a target holding the tables.
       expect(p.rollback.map((r) => r.title).join("\n")).toContain("--to <empty database URL>");

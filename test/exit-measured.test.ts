@@ -58,6 +58,34 @@ describe("time to exit", () => {
   });
 });
 
+describe("the exit drill's evidence as a measurement", () => {
+  const drill = (over: Record<string, unknown> = {}) => ({
+    formatVersion: 1,
+    kind: "exit-drill",
+    startedAt: "2026-12-06T10:00:00Z",
+    finishedAt: "2026-12-06T10:00:14Z",
+    from: { cloud: "gcp" },
+    to: { cloud: "aws" },
+    checks: [{ ok: true }, { ok: true }],
+    database: { manifest: dbManifest },
+    objects: { manifest: objManifest },
+    ok: true,
+    ...over,
+  });
+
+  it("reads both rates and the drill's result from a drill of the exit plan's pair", () => {
+    const m = readMeasured(write("exit-drill-gcp-to-aws.json", drill()), { from: "gcp", to: "aws" });
+    expect(m.database?.value).toBe(120);
+    expect(m.database?.basis).toContain("exit drill gcp -> aws, database");
+    expect(m.drill).toEqual({ from: "gcp", to: "aws", ok: true, finishedAt: "2026-12-06T10:00:14Z", checks: "2 of 2 checks passed" });
+  });
+
+  it("refuses a drill of another pair, and one that failed, saying which to run", () => {
+    expect(() => readMeasured(write("other-pair.json", drill()), { from: "aws", to: "azure" })).toThrow(/drills gcp -> aws, not aws -> azure; drill this pair \(freehold rehearse --from aws --to azure\)/);
+    expect(() => readMeasured(write("failed.json", drill({ ok: false, checks: [{ ok: true }, { ok: false }] })), { from: "gcp", to: "aws" })).toThrow(/records a drill that failed \(1 check\(s\) failed\)/);
+  });
+});
+
 describe("freehold exit-plan --measured", () => {
   it("takes the database throughput from a manifest, says which it used, and includes verification in the total", async () => {
     const file = write("cli-db.json", dbManifest);

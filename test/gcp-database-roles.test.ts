@@ -8,9 +8,11 @@
  * to cloudsqlsuperuser, so the administrator acts on it only through that
  * membership.
  */
+import { scramVerifier } from "@freehold/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createDatabaseSql, operatorSql, STAND_INS } from "../packages/cli/src/migrate/drill/clouds";
 import { run } from "../packages/cli/src/migrate/proc";
-import { ADMIN_USER, ROLE_SCRIPT, ROLE_VERIFIERS_ENV } from "../packages/gcp/src/db-role";
+import { ADMIN_USER, ROLE_SCRIPT, ROLE_VERIFIERS_ENV, WAIT_ENV } from "../packages/gcp/src/db-role";
 import { type CloudServer, DB, PASSWORDS, pgEnvironment, restoreAsAdministrator, roleModelChecks, startCloudServer, verifiersOf } from "./database-roles-workload";
 
 const ADMIN = { user: ADMIN_USER, password: "Adm1nPasswordOfTheCloudSqlUser" };
@@ -23,9 +25,8 @@ beforeAll(async () => {
   s = await startCloudServer(
     "gcp-roles",
     ADMIN,
-    `CREATE ROLE cloudsqlsuperuser NOLOGIN CREATEROLE CREATEDB;
-     CREATE ROLE ${ADMIN.user} LOGIN CREATEROLE CREATEDB IN ROLE cloudsqlsuperuser PASSWORD '${ADMIN.password}';
-     CREATE DATABASE ${DB} OWNER cloudsqlsuperuser;`,
+    // As the cloud makes its administrator and the application's database: the drill's stand-in for gcp.
+    `${operatorSql(STAND_INS.gcp, ADMIN.user, scramVerifier(ADMIN.password))}${createDatabaseSql(STAND_INS.gcp, ADMIN.user, DB)}`,
   );
   await restoreAsAdministrator(s);
 });
@@ -59,5 +60,14 @@ describe("the role model on Google Cloud: the role job", () => {
     const r = await run("sh", ["-c", ROLE_SCRIPT], { env: { ...pgEnvironment(s), [ROLE_VERIFIERS_ENV]: "" } });
     expect(r.code).not.toBe(0);
     expect(r.stderr).toMatch(/parameter not set|unbound variable/);
+  });
+
+  it("gives up within its bound when the database does not answer, saying so, and changes nothing", async () => {
+    const started = Date.now();
+    // A port nothing listens on: the job's wait, shortened to 1 s.
+    const r = await run("sh", ["-c", ROLE_SCRIPT], { env: { ...pgEnvironment(s), PGPORT: "1", [WAIT_ENV]: "1", [ROLE_VERIFIERS_ENV]: "x y" } });
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toContain("did not answer within 1 s from the stack's network; the application roles were not created");
+    expect(Date.now() - started).toBeLessThan(15_000);
   });
 });

@@ -5,8 +5,10 @@
 
 import { createHash, createHmac, pbkdf2Sync } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
+import * as artifactregistry from "@pulumi/gcp/artifactregistry";
 import * as cloudrunv2 from "@pulumi/gcp/cloudrunv2";
 import * as compute from "@pulumi/gcp/compute";
+import * as dns from "@pulumi/gcp/dns";
 import * as logging from "@pulumi/gcp/logging";
 import * as organizations from "@pulumi/gcp/organizations";
 import * as projects from "@pulumi/gcp/projects";
@@ -34,11 +36,14 @@ const workerImage = config.require("worker-image");
 
 // Values Freehold made from other resources' outputs in a way eject cannot reproduce: set each to the deployed
 // stack's value (README.md, "Config to set", says where to find it).
-const unset = ["db-role-job-runExecutionToken"].filter((key) => config.getSecret(key) === undefined);
+const unset = ["db-role-job-runExecutionToken", "db-role-job-template-template-containers-0-envs-0-value", "web-service-template-containers-0-envs-1-value", "worker-service-template-containers-0-envs-0-value"].filter((key) => config.getSecret(key) === undefined);
 if (unset.length) {
   throw new pulumi.RunError(`Set these config values first (README.md, "Config to set", says where to find each): ${unset.join(", ")}`);
 }
 const dbRoleJobRunExecutionToken = config.require("db-role-job-runExecutionToken");
+const dbRoleJobTemplateTemplateContainers0Envs0Value = config.require("db-role-job-template-template-containers-0-envs-0-value");
+const webServiceTemplateContainers0Envs1Value = config.require("web-service-template-containers-0-envs-1-value");
+const workerServiceTemplateContainers0Envs0Value = config.require("worker-service-template-containers-0-envs-0-value");
 
 // The PostgreSQL SCRAM-SHA-256 verifier of a password, as Freehold made it: a role job sets a password from it,
 // never from the password itself.
@@ -50,7 +55,7 @@ function scramVerifier(password: string, iterations = 4096): string {
   return `SCRAM-SHA-256$${iterations}:${salt.toString("base64")}$${storedKey.toString("base64")}:${serverKey.toString("base64")}`;
 }
 
-// The labels 9 resources below carry alike; each adds its own.
+// The labels 14 resources below carry alike; each adds its own.
 const labels = {
   "freehold-stack": "crown-marketplace",
   "managed-by": "freehold",
@@ -92,31 +97,6 @@ const network = new compute.Network("crown-marketplace-network", {
   routingMode: "REGIONAL",
 }, { dependsOn: [apiCompute], aliases: [{ parent: freeholdPlatform }] });
 
-const subnet = new compute.Subnetwork("crown-marketplace-subnet", {
-  ipCidrRange: "10.10.0.0/20",
-  name: `crown-marketplace-dev-${region}`,
-  network: network.id,
-  privateIpGoogleAccess: true,
-  region,
-  stackType: "IPV4_ONLY",
-}, { aliases: [{ parent: freeholdPlatform }] });
-
-const subnetAddressRelease = new Sleep("crown-marketplace-subnet-address-release", { destroyDuration: "2h" }, { dependsOn: [subnet], aliases: [{ parent: freeholdPlatform }] });
-
-const apiSqladmin = new projects.Service("crown-marketplace-api-sqladmin", {
-  disableDependentServices: false,
-  disableOnDestroy: false,
-  project: projectId,
-  service: "sqladmin.googleapis.com",
-}, { aliases: [{ parent: freeholdPlatform }] });
-
-const apiSecretmanager = new projects.Service("crown-marketplace-api-secretmanager", {
-  disableDependentServices: false,
-  disableOnDestroy: false,
-  project: projectId,
-  service: "secretmanager.googleapis.com",
-}, { aliases: [{ parent: freeholdPlatform }] });
-
 const apiLogging = new projects.Service("crown-marketplace-api-logging", {
   disableDependentServices: false,
   disableOnDestroy: false,
@@ -137,15 +117,48 @@ const logBucket = new logging.ProjectBucketConfig("crown-marketplace-log-bucket"
 const logSink = new logging.ProjectSink("crown-marketplace-log-sink", {
   description: "Routes this stack's logs to its regional log bucket",
   destination: pulumi.interpolate`logging.googleapis.com/${logBucket.id}`,
-  filter: "(resource.type=\"cloud_run_revision\" AND resource.labels.service_name=~\"^crown-marketplace-dev\") OR (resource.type=\"cloud_run_job\" AND resource.labels.job_name=~\"^crown-marketplace-dev\") OR (resource.type=\"cloudsql_database\" AND resource.labels.database_id=~\":crown-marketplace-dev\")",
+  filter: pulumi.interpolate`(resource.type="cloud_run_revision" AND (resource.labels.service_name="crown-marketplace-dev-web" OR resource.labels.service_name="crown-marketplace-dev-worker")) OR (resource.type="cloud_run_job" AND (resource.labels.job_name="crown-marketplace-dev-db-dbrole")) OR (resource.type="cloudsql_database" AND resource.labels.database_id=~"^${projectId}:crown-marketplace-dev-db-[a-z0-9]{4}$") OR (resource.type="gce_subnetwork" AND (resource.labels.subnetwork_name="crown-marketplace-dev-${region}"))`,
   name: "crown-marketplace-dev-logs",
 }, { aliases: [{ parent: freeholdPlatform }] });
 
 const logExclusion = new logging.ProjectExclusion("crown-marketplace-log-exclusion", {
   description: "Keeps this stack's logs out of the _Default bucket (global): they are stored in its regional bucket",
-  filter: "(resource.type=\"cloud_run_revision\" AND resource.labels.service_name=~\"^crown-marketplace-dev\") OR (resource.type=\"cloud_run_job\" AND resource.labels.job_name=~\"^crown-marketplace-dev\") OR (resource.type=\"cloudsql_database\" AND resource.labels.database_id=~\":crown-marketplace-dev\")",
+  filter: pulumi.interpolate`(resource.type="cloud_run_revision" AND (resource.labels.service_name="crown-marketplace-dev-web" OR resource.labels.service_name="crown-marketplace-dev-worker")) OR (resource.type="cloud_run_job" AND (resource.labels.job_name="crown-marketplace-dev-db-dbrole")) OR (resource.type="cloudsql_database" AND resource.labels.database_id=~"^${projectId}:crown-marketplace-dev-db-[a-z0-9]{4}$") OR (resource.type="gce_subnetwork" AND (resource.labels.subnetwork_name="crown-marketplace-dev-${region}"))`,
   name: "crown-marketplace-dev-logs-outside-region",
 }, { dependsOn: [logSink], aliases: [{ parent: freeholdPlatform }] });
+
+const subnet = new compute.Subnetwork("crown-marketplace-subnet", {
+  ipCidrRange: "10.10.0.0/20",
+  logConfig: { aggregationInterval: "INTERVAL_5_SEC", flowSampling: 1, metadata: "INCLUDE_ALL_METADATA" },
+  name: `crown-marketplace-dev-${region}`,
+  network: network.id,
+  privateIpGoogleAccess: true,
+  region,
+  stackType: "IPV4_ONLY",
+}, { dependsOn: [logExclusion, logSink], aliases: [{ parent: freeholdPlatform }] });
+
+const subnetAddressRelease = new Sleep("crown-marketplace-subnet-address-release", { destroyDuration: "2h" }, { dependsOn: [subnet], aliases: [{ parent: freeholdPlatform }] });
+
+const apiSqladmin = new projects.Service("crown-marketplace-api-sqladmin", {
+  disableDependentServices: false,
+  disableOnDestroy: false,
+  project: projectId,
+  service: "sqladmin.googleapis.com",
+}, { aliases: [{ parent: freeholdPlatform }] });
+
+const apiDns = new projects.Service("crown-marketplace-api-dns", {
+  disableDependentServices: false,
+  disableOnDestroy: false,
+  project: projectId,
+  service: "dns.googleapis.com",
+}, { aliases: [{ parent: freeholdPlatform }] });
+
+const apiSecretmanager = new projects.Service("crown-marketplace-api-secretmanager", {
+  disableDependentServices: false,
+  disableOnDestroy: false,
+  project: projectId,
+  service: "secretmanager.googleapis.com",
+}, { aliases: [{ parent: freeholdPlatform }] });
 
 const apiIam = new projects.Service("crown-marketplace-api-iam", {
   disableDependentServices: false,
@@ -153,6 +166,23 @@ const apiIam = new projects.Service("crown-marketplace-api-iam", {
   project: projectId,
   service: "iam.googleapis.com",
 }, { aliases: [{ parent: freeholdPlatform }] });
+
+const apiArtifactregistry = new projects.Service("crown-marketplace-api-artifactregistry", {
+  disableDependentServices: false,
+  disableOnDestroy: false,
+  project: projectId,
+  service: "artifactregistry.googleapis.com",
+}, { aliases: [{ parent: freeholdPlatform }] });
+
+const toolImages = new artifactregistry.Repository("crown-marketplace-tool-images", {
+  description: "Freehold crown-marketplace-dev: the official images Freehold's own jobs run, pinned by digest",
+  format: "DOCKER",
+  labels,
+  location: region,
+  mode: "REMOTE_REPOSITORY",
+  remoteRepositoryConfig: { description: "Docker Hub", dockerRepository: { publicRepository: "DOCKER_HUB" } },
+  repositoryId: "crown-marketplace-dev-freehold-tools-images",
+}, { dependsOn: [apiArtifactregistry], aliases: [{ parent: freeholdPlatform }] });
 
 const apiRun = new projects.Service("crown-marketplace-api-run", {
   disableDependentServices: false,
@@ -170,6 +200,8 @@ const apiStorage = new projects.Service("crown-marketplace-api-storage", {
   service: "storage.googleapis.com",
 }, { aliases: [{ parent: freeholdPlatform }] });
 
+const urlSignerRoleSuffix = new RandomString("crown-marketplace-url-signer-role-suffix", { length: 4, lower: true, numeric: true, special: false, upper: false }, { aliases: [{ parent: freeholdPlatform }] });
+
 const apiIamcredentials = new projects.Service("crown-marketplace-api-iamcredentials", {
   disableDependentServices: false,
   disableOnDestroy: false,
@@ -180,7 +212,7 @@ const apiIamcredentials = new projects.Service("crown-marketplace-api-iamcredent
 const urlSignerRole = new projects.IAMCustomRole("crown-marketplace-url-signer-role", {
   description: "Signs blobs as a service account: V4 signed URLs for Cloud Storage, nothing else",
   permissions: ["iam.serviceAccounts.signBlob"],
-  roleId: "crown_marketplace_dev_url_signer",
+  roleId: pulumi.interpolate`crown_marketplace_dev_url_signer_${urlSignerRoleSuffix.result}`,
   stage: "GA",
   title: "Freehold URL signer (crown-marketplace-dev)",
 }, { dependsOn: [apiIam, apiIamcredentials], aliases: [{ parent: freeholdPlatform }] });
@@ -195,6 +227,7 @@ const dbNameSuffix = new RandomString("db-name-suffix", { length: 4, lower: true
 const dbInstance = new sql.DatabaseInstance("db-instance", {
   databaseVersion: "POSTGRES_16",
   deletionProtection: true,
+  finalBackupDescription: "Final backup of Freehold stack crown-marketplace-dev, database db",
   name: pulumi.interpolate`crown-marketplace-dev-db-${dbNameSuffix.result}`,
   region,
   settings: {
@@ -206,17 +239,26 @@ const dbInstance = new sql.DatabaseInstance("db-instance", {
       pointInTimeRecoveryEnabled: true,
       transactionLogRetentionDays: 7,
     },
-    databaseFlags: [{ name: "log_connections", value: "on" }, { name: "log_disconnections", value: "on" }],
+    databaseFlags: [
+      { name: "log_connections", value: "on" },
+      { name: "log_disconnections", value: "on" },
+      { name: "log_statement", value: "ddl" },
+      { name: "cloudsql.enable_pgaudit", value: "on" },
+      { name: "pgaudit.log", value: "ddl,role" },
+    ],
     deletionProtectionEnabled: true,
     diskAutoresize: true,
     diskSize: 50,
     diskType: "PD_SSD",
     edition: "ENTERPRISE",
+    finalBackupConfig: { enabled: true, retentionDays: 365 },
     ipConfiguration: {
       ipv4Enabled: false,
       pscConfigs: [{ allowedConsumerProjects: [projectId], pscEnabled: true }],
+      serverCaMode: "GOOGLE_MANAGED_CAS_CA",
       sslMode: "ENCRYPTED_ONLY",
     },
+    retainBackupsOnDelete: true,
     tier: dbSize,
     userLabels: {
       "freehold-stack": "crown-marketplace",
@@ -229,7 +271,7 @@ const dbInstance = new sql.DatabaseInstance("db-instance", {
 }, {
   protect: true,
   retainOnDelete: true,
-  dependsOn: [apiSqladmin],
+  dependsOn: [logExclusion, logSink, apiSqladmin],
   ignoreChanges: ["settings.diskSize"],
   aliases: [{ parent: freeholdDb }],
 });
@@ -245,6 +287,23 @@ const dbEndpoint = new compute.ForwardingRule("db-endpoint", {
   target: dbInstance.pscServiceAttachmentLink,
 }, { aliases: [{ parent: freeholdDb }] });
 
+const dbDnsZone = new dns.ManagedZone("db-dns-zone", {
+  description: "Freehold crown-marketplace-dev/db: the Cloud SQL instance's DNS name, at its Private Service Connect endpoint",
+  dnsName: dbInstance.dnsName,
+  labels,
+  name: "crown-marketplace-dev-db-db",
+  privateVisibilityConfig: { networks: [{ networkUrl: network.id }] },
+  visibility: "private",
+}, { dependsOn: [apiDns], aliases: [{ parent: freeholdDb }] });
+
+const dbDnsRecord = new dns.RecordSet("db-dns-record", {
+  managedZone: dbDnsZone.name,
+  name: dbInstance.dnsName,
+  rrdatas: [dbEndpointAddress.address],
+  ttl: 300,
+  type: "A",
+}, { aliases: [{ parent: freeholdDb }] });
+
 const dbDatabase = new sql.Database("db-database", { instance: dbInstance.name, name: "app" }, { protect: true, retainOnDelete: true, aliases: [{ parent: freeholdDb }] });
 
 const dbPassword = new RandomPassword("db-password", { length: 32, minLower: 1, minNumeric: 1, minUpper: 1, special: false }, { aliases: [{ parent: freeholdDb }] });
@@ -252,8 +311,14 @@ const dbPassword = new RandomPassword("db-password", { length: 32, minLower: 1, 
 const dbSecret = new secretmanager.Secret("db-secret", {
   labels,
   replication: { userManaged: { replicas: [{ location: region }] } },
-  secretId: "crown-marketplace-dev-db-db-password",
-}, { protect: true, retainOnDelete: true, dependsOn: [apiSecretmanager], aliases: [{ parent: freeholdDb }] });
+  secretId: pulumi.interpolate`crown-marketplace-dev-db-db-password-${dbNameSuffix.result}`,
+}, {
+  protect: true,
+  retainOnDelete: true,
+  dependsOn: [apiSecretmanager],
+  ignoreChanges: ["secretId"],
+  aliases: [{ parent: freeholdDb }],
+});
 
 const dbSecretVersion = new secretmanager.SecretVersion("db-secret-version", { secret: dbSecret.id, secretData: pulumi.secret(dbPassword.result) }, { protect: true, retainOnDelete: true, aliases: [{ parent: freeholdDb }] });
 
@@ -262,8 +327,14 @@ const dbReadPassword = new RandomPassword("db-read-password", { length: 32, minL
 const dbReadSecret = new secretmanager.Secret("db-read-secret", {
   labels,
   replication: { userManaged: { replicas: [{ location: region }] } },
-  secretId: "crown-marketplace-dev-db-db-read-password",
-}, { protect: true, retainOnDelete: true, dependsOn: [apiSecretmanager], aliases: [{ parent: freeholdDb }] });
+  secretId: pulumi.interpolate`crown-marketplace-dev-db-db-read-password-${dbNameSuffix.result}`,
+}, {
+  protect: true,
+  retainOnDelete: true,
+  dependsOn: [apiSecretmanager],
+  ignoreChanges: ["secretId"],
+  aliases: [{ parent: freeholdDb }],
+});
 
 const dbReadSecretVersion = new secretmanager.SecretVersion("db-read-secret-version", { secret: dbReadSecret.id, secretData: pulumi.secret(dbReadPassword.result) }, { protect: true, retainOnDelete: true, aliases: [{ parent: freeholdDb }] });
 
@@ -272,16 +343,22 @@ const dbAdminPassword = new RandomPassword("db-admin-password", { length: 32, mi
 const dbAdminSecret = new secretmanager.Secret("db-admin-secret", {
   labels,
   replication: { userManaged: { replicas: [{ location: region }] } },
-  secretId: "crown-marketplace-dev-db-db-admin-password",
-}, { protect: true, retainOnDelete: true, dependsOn: [apiSecretmanager], aliases: [{ parent: freeholdDb }] });
+  secretId: pulumi.interpolate`crown-marketplace-dev-db-db-admin-password-${dbNameSuffix.result}`,
+}, {
+  protect: true,
+  retainOnDelete: true,
+  dependsOn: [apiSecretmanager],
+  ignoreChanges: ["secretId"],
+  aliases: [{ parent: freeholdDb }],
+});
 
 const dbAdminSecretVersion = new secretmanager.SecretVersion("db-admin-secret-version", { secret: dbAdminSecret.id, secretData: pulumi.secret(dbAdminPassword.result) }, { protect: true, retainOnDelete: true, aliases: [{ parent: freeholdDb }] });
 
 const dbRoleVerifiers = new secretmanager.Secret("db-role-verifiers", {
   labels,
   replication: { userManaged: { replicas: [{ location: region }] } },
-  secretId: "crown-marketplace-dev-db-db-role-verifiers",
-}, { dependsOn: [apiSecretmanager], aliases: [{ parent: freeholdDb }] });
+  secretId: pulumi.interpolate`crown-marketplace-dev-db-db-role-verifiers-${dbNameSuffix.result}`,
+}, { dependsOn: [apiSecretmanager], ignoreChanges: ["secretId"], aliases: [{ parent: freeholdDb }] });
 
 const dbRoleVerifiersVersion = new secretmanager.SecretVersion("db-role-verifiers-version", {
   secret: dbRoleVerifiers.id,
@@ -294,6 +371,14 @@ const dbAdminUser = new sql.User("db-admin-user", {
   name: "freehold_admin",
   password: pulumi.secret(dbAdminPassword.result),
 }, { protect: true, retainOnDelete: true, aliases: [{ parent: freeholdDb }] });
+
+const dbServerDatabaseCa = new secretmanager.Secret("db-server-database-ca", {
+  labels,
+  replication: { userManaged: { replicas: [{ location: region }] } },
+  secretId: pulumi.interpolate`crown-marketplace-dev-db-db-server-ca-${dbNameSuffix.result}`,
+}, { dependsOn: [apiSecretmanager], aliases: [{ parent: freeholdDb }] });
+
+const dbServerDatabaseCaVersion = new secretmanager.SecretVersion("db-server-database-ca-version", { secret: dbServerDatabaseCa.id, secretData: pulumi.secret(dbInstance.serverCaCerts[0].cert) }, { aliases: [{ parent: freeholdDb }] });
 
 const dbRoleJobAccount = new serviceaccount.Account("db-role-job-account", {
   accountId: "crown-marketplace-dev-d-5ono9g",
@@ -313,15 +398,27 @@ const dbRoleJobVerifiers = new secretmanager.SecretIamMember("db-role-job-verifi
   secretId: dbRoleVerifiers.secretId,
 }, { aliases: [{ parent: freeholdDb }] });
 
+const dbRoleJobServerCa = new secretmanager.SecretIamMember("db-role-job-server-ca", {
+  member: dbRoleJobAccount.member,
+  role: "roles/secretmanager.secretAccessor",
+  secretId: dbServerDatabaseCa.secretId,
+}, { aliases: [{ parent: freeholdDb }] });
+
 const dbRoleJobGrantsSettled = new Sleep("db-role-job-grants-settled", {
   createDuration: "420s",
-  triggers: { grants: pulumi.interpolate`${dbRoleJobAdminSecret.id},${dbRoleJobVerifiers.id}` },
-}, { dependsOn: [dbRoleJobAdminSecret, dbRoleJobVerifiers], aliases: [{ parent: freeholdDb }] });
+  triggers: {
+    grants: pulumi.interpolate`${dbRoleJobAdminSecret.id},${dbRoleJobServerCa.id},${dbRoleJobVerifiers.id}`,
+  },
+}, {
+  dependsOn: [dbRoleJobAdminSecret, dbRoleJobServerCa, dbRoleJobVerifiers],
+  aliases: [{ parent: freeholdDb }],
+});
 
 // eject: part of "runExecutionToken" is config you set (db-role-job-runExecutionToken): Freehold made it from
 // other resources' outputs in a way eject cannot reproduce (README.md says where to find it).
-// eject: "template" was also made from db-role-verifiers-version; the value below is right, but no longer waits
-// for it.
+// eject: part of "template" is config you set (db-role-job-template-template-containers-0-envs-0-value):
+// Freehold made it from other resources' outputs in a way eject cannot reproduce (README.md says where to find
+// it).
 const dbRoleJob = new cloudrunv2.Job("db-role-job", {
   deletionProtection: false,
   labels,
@@ -335,15 +432,18 @@ const dbRoleJob = new cloudrunv2.Job("db-role-job", {
       containers: [
         {
           args: [
-            "set -eu\nset -f\nset -- $FREEHOLD_ROLE_VERIFIERS\nexport FREEHOLD_APP_VERIFIER=\"$1\" FREEHOLD_READ_VERIFIER=\"$2\"\npsql -X -q -f - <<'FREEHOLD_SQL'\n\\set ON_ERROR_STOP off\nSELECT format('REVOKE cloudsqlsuperuser FROM %I', rolname) FROM pg_roles WHERE rolname IN ('app', 'app_read') AND pg_has_role(rolname, 'cloudsqlsuperuser', 'MEMBER') \\gexec\n\\set ON_ERROR_STOP on\n\\getenv app_verifier FREEHOLD_APP_VERIFIER\n\\getenv read_verifier FREEHOLD_READ_VERIFIER\n\\if :{?app_verifier}\n\\else\n\\set app_verifier ''\n\\endif\n\\if :{?read_verifier}\n\\else\n\\set read_verifier ''\n\\endif\nBEGIN;\nSELECT set_config('freehold.app_verifier', :'app_verifier', true) AS app, set_config('freehold.read_verifier', :'read_verifier', true) AS read \\gset freehold_\nDO $freehold$\nDECLARE\n  admin text := current_user;\n  rw constant text := 'app';\n  ro constant text := 'app_read';\n  pg16 constant boolean := current_setting('server_version_num')::int >= 160000;\n  r record;\n  list text;\nBEGIN\n  PERFORM pg_advisory_xact_lock(727274);\n  IF admin IN (rw, ro) THEN\n    RAISE EXCEPTION 'freehold: the role setup runs as the administrator, not as %', admin;\n  END IF;\n  FOR r IN SELECT unnest(ARRAY[rw, ro]) AS name, unnest(ARRAY[current_setting('freehold.app_verifier'), current_setting('freehold.read_verifier')]) AS verifier LOOP\n    IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = r.name) THEN\n      EXECUTE format('CREATE ROLE %I LOGIN NOCREATEDB NOCREATEROLE', r.name);\n    ELSIF EXISTS (SELECT FROM pg_roles WHERE rolname = r.name AND (rolsuper OR rolreplication OR rolbypassrls)) THEN\n      RAISE EXCEPTION 'freehold: role % has SUPERUSER, REPLICATION or BYPASSRLS; an application role may have none of them', r.name;\n    ELSIF pg16 AND NOT pg_has_role(admin, r.name, 'MEMBER WITH ADMIN OPTION') THEN\n      RAISE EXCEPTION 'freehold: role % exists but % has no ADMIN OPTION on it, which PostgreSQL 16 and later require to alter a role; as a role that has it, GRANT % TO % WITH ADMIN OPTION (or drop the role), and run this again', r.name, admin, r.name, admin;\n    ELSE\n      EXECUTE format('ALTER ROLE %I WITH LOGIN NOCREATEDB NOCREATEROLE', r.name);\n    END IF;\n    IF r.verifier <> '' THEN\n      IF r.verifier !~ '^SCRAM-SHA-256[$][1-9][0-9]*:[A-Za-z0-9+/]+=*[$][A-Za-z0-9+/]+=*:[A-Za-z0-9+/]+=*$' THEN\n        RAISE EXCEPTION 'freehold: the password given for role % is not a SCRAM-SHA-256 verifier; a plaintext password is never sent', r.name;\n      END IF;\n      EXECUTE format('ALTER ROLE %I PASSWORD %L', r.name, r.verifier);\n    END IF;\n  END LOOP;\n  IF pg16 THEN\n    IF NOT (pg_has_role(admin, rw, 'USAGE') AND pg_has_role(admin, rw, 'SET')) THEN\n      EXECUTE format('GRANT %I TO %I WITH INHERIT TRUE, SET TRUE', rw, admin);\n    END IF;\n  ELSIF NOT pg_has_role(admin, rw, 'USAGE') THEN\n    EXECUTE format('GRANT %I TO %I', rw, admin);\n  END IF;\n  IF pg_has_role(ro, rw, 'MEMBER') OR pg_has_role(ro, admin, 'MEMBER') THEN\n    RAISE EXCEPTION 'freehold: role % is a member of % or of %, so it would not be read-only', ro, rw, admin;\n  END IF;\n  IF pg_has_role(rw, admin, 'MEMBER') THEN\n    RAISE EXCEPTION 'freehold: role % is a member of the administrator %', rw, admin;\n  END IF;\n  FOR r IN SELECT unnest(ARRAY[rw, ro]) AS name, pg_get_userbyid(datdba) AS owner FROM pg_database WHERE datname = current_database() LOOP\n    IF r.owner <> r.name AND pg_has_role(r.name, r.owner, 'MEMBER') THEN\n      RAISE EXCEPTION 'freehold: role % is a member of %, which owns the database: an application role may not be; as a role that may, REVOKE % FROM %, and run this again', r.name, r.owner, r.owner, r.name;\n    END IF;\n  END LOOP;\n  EXECUTE format('GRANT CONNECT, TEMPORARY, CREATE ON DATABASE %I TO %I', current_database(), rw);\n  EXECUTE format('GRANT CONNECT, TEMPORARY ON DATABASE %I TO %I', current_database(), ro);\n  IF EXISTS (SELECT FROM pg_namespace WHERE nspname = 'public' AND has_schema_privilege(admin, oid, 'CREATE WITH GRANT OPTION')) THEN\n    REVOKE CREATE ON SCHEMA public FROM PUBLIC;\n    EXECUTE format('GRANT USAGE, CREATE ON SCHEMA public TO %I', rw);\n  END IF;\n  IF EXISTS (SELECT FROM pg_namespace WHERE nspname = 'public' AND has_schema_privilege(ro, oid, 'CREATE')) THEN\n    RAISE WARNING 'freehold: every role may create objects in schema public (its owner % granted CREATE to PUBLIC, and % cannot revoke it): % can create tables there, though it can change none it does not own',\n      (SELECT pg_get_userbyid(nspowner) FROM pg_namespace WHERE nspname = 'public'), admin, ro;\n  END IF;\n  FOR r IN SELECT n.oid, n.nspname, pg_get_userbyid(n.nspowner) AS owner, has_schema_privilege(admin, n.oid, 'USAGE WITH GRANT OPTION') AS grantable FROM pg_namespace n\n      WHERE n.nspname <> 'information_schema' AND n.nspname !~ '^pg_' AND has_schema_privilege(admin, n.oid, 'USAGE')\n      ORDER BY n.nspname LOOP\n    IF r.grantable AND r.owner <> rw THEN\n      EXECUTE format('GRANT USAGE ON SCHEMA %I TO %I', r.nspname, rw);\n    END IF;\n    IF r.grantable THEN\n      EXECUTE format('GRANT USAGE ON SCHEMA %I TO %I', r.nspname, ro);\n    END IF;\n    SELECT string_agg(format('%I.%I', r.nspname, c.relname), ', ' ORDER BY c.relname) FROM pg_class c\n      WHERE c.relnamespace = r.oid AND c.relkind IN ('r', 'p', 'v', 'm', 'f') AND has_table_privilege(admin, c.oid, 'SELECT WITH GRANT OPTION')\n        AND NOT EXISTS (SELECT FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e')\n        AND NOT (CASE WHEN c.relkind IN ('r', 'p', 'v', 'm', 'f') THEN has_table_privilege(rw, c.oid, 'SELECT') AND has_table_privilege(rw, c.oid, 'INSERT') AND has_table_privilege(rw, c.oid, 'UPDATE') AND has_table_privilege(rw, c.oid, 'DELETE') AND has_table_privilege(rw, c.oid, 'TRUNCATE') AND has_table_privilege(rw, c.oid, 'REFERENCES') AND has_table_privilege(rw, c.oid, 'TRIGGER') END) INTO list;\n    IF list IS NOT NULL THEN\n      EXECUTE format('GRANT SELECT, INSERT, UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON TABLE %s TO %I', list, rw);\n    END IF;\n    SELECT string_agg(format('%I.%I', r.nspname, c.relname), ', ' ORDER BY c.relname) FROM pg_class c\n      WHERE c.relnamespace = r.oid AND c.relkind IN ('r', 'p', 'v', 'm', 'f') AND has_table_privilege(admin, c.oid, 'SELECT WITH GRANT OPTION')\n        AND NOT EXISTS (SELECT FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e')\n        AND NOT (CASE WHEN c.relkind IN ('r', 'p', 'v', 'm', 'f') THEN has_table_privilege(ro, c.oid, 'SELECT') END) INTO list;\n    IF list IS NOT NULL THEN\n      EXECUTE format('GRANT SELECT ON TABLE %s TO %I', list, ro);\n    END IF;\n    SELECT string_agg(format('%I.%I', r.nspname, c.relname), ', ' ORDER BY c.relname) FROM pg_class c\n      WHERE c.relnamespace = r.oid AND c.relkind IN ('S') AND has_table_privilege(admin, c.oid, 'SELECT WITH GRANT OPTION')\n        AND NOT EXISTS (SELECT FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e')\n        AND NOT (CASE WHEN c.relkind IN ('S') THEN has_sequence_privilege(rw, c.oid, 'USAGE') AND has_sequence_privilege(rw, c.oid, 'SELECT') AND has_sequence_privilege(rw, c.oid, 'UPDATE') END) INTO list;\n    IF list IS NOT NULL THEN\n      EXECUTE format('GRANT USAGE, SELECT, UPDATE ON SEQUENCE %s TO %I', list, rw);\n    END IF;\n    SELECT string_agg(format('%I.%I', r.nspname, c.relname), ', ' ORDER BY c.relname) FROM pg_class c\n      WHERE c.relnamespace = r.oid AND c.relkind IN ('S') AND has_table_privilege(admin, c.oid, 'SELECT WITH GRANT OPTION')\n        AND NOT EXISTS (SELECT FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e')\n        AND NOT (CASE WHEN c.relkind IN ('S') THEN has_sequence_privilege(ro, c.oid, 'SELECT') END) INTO list;\n    IF list IS NOT NULL THEN\n      EXECUTE format('GRANT SELECT ON SEQUENCE %s TO %I', list, ro);\n    END IF;\n    SELECT string_agg(format('%I.%I (owner %s)', r.nspname, c.relname, pg_get_userbyid(c.relowner)), ', ' ORDER BY c.relname) INTO list FROM pg_class c\n      WHERE c.relnamespace = r.oid AND c.relkind IN ('r', 'p', 'v', 'm', 'f', 'S') AND NOT has_table_privilege(admin, c.oid, 'SELECT WITH GRANT OPTION')\n        AND NOT EXISTS (SELECT FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e');\n    IF list IS NOT NULL THEN\n      RAISE WARNING 'freehold: % cannot grant on %: the application roles cannot use them', admin, list;\n    END IF;\n  END LOOP;\n  EXECUTE format('ALTER DEFAULT PRIVILEGES FOR ROLE %I GRANT SELECT ON TABLES TO %I', rw, ro);\n  EXECUTE format('ALTER DEFAULT PRIVILEGES FOR ROLE %I GRANT SELECT ON SEQUENCES TO %I', rw, ro);\n  EXECUTE format('ALTER DEFAULT PRIVILEGES FOR ROLE %I GRANT USAGE ON SCHEMAS TO %I', rw, ro);\n  EXECUTE format('ALTER DEFAULT PRIVILEGES FOR ROLE %I GRANT SELECT, INSERT, UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON TABLES TO %I', admin, rw);\n  EXECUTE format('ALTER DEFAULT PRIVILEGES FOR ROLE %I GRANT USAGE, SELECT, UPDATE ON SEQUENCES TO %I', admin, rw);\n  EXECUTE format('ALTER DEFAULT PRIVILEGES FOR ROLE %I GRANT USAGE ON SCHEMAS TO %I', admin, rw);\n  EXECUTE format('ALTER DEFAULT PRIVILEGES FOR ROLE %I GRANT SELECT ON TABLES TO %I', admin, ro);\n  EXECUTE format('ALTER DEFAULT PRIVILEGES FOR ROLE %I GRANT SELECT ON SEQUENCES TO %I', admin, ro);\n  EXECUTE format('ALTER DEFAULT PRIVILEGES FOR ROLE %I GRANT USAGE ON SCHEMAS TO %I', admin, ro);\nEND\n$freehold$;\nCOMMIT;\n\\echo freehold: roles app and app_read ready in :DBNAME\nFREEHOLD_SQL\n",
+            "set -eu\ndeadline=$(( $(date +%s) + ${FREEHOLD_DB_WAIT_SECONDS:-240} ))\nuntil pg_isready -q -t 10; do\n  if [ \"$(date +%s)\" -ge \"$deadline\" ]; then echo \"freehold: PostgreSQL at $PGHOST:$PGPORT did not answer within ${FREEHOLD_DB_WAIT_SECONDS:-240} s from the stack's network; the application roles were not created. Check the instance, its Private Service Connect endpoint and the subnet, then run pulumi up again.\" >&2; exit 1; fi\n  sleep 2\ndone\nset -f\nset -- $FREEHOLD_ROLE_VERIFIERS\nexport FREEHOLD_APP_VERIFIER=\"$1\" FREEHOLD_READ_VERIFIER=\"$2\"\npsql -X -q -f - <<'FREEHOLD_SQL'\n\\set ON_ERROR_STOP off\nSELECT format('REVOKE cloudsqlsuperuser FROM %I', rolname) FROM pg_roles WHERE rolname IN ('app', 'app_read') AND pg_has_role(rolname, 'cloudsqlsuperuser', 'MEMBER') \\gexec\nSELECT 'CREATE EXTENSION IF NOT EXISTS pgaudit' WHERE EXISTS (SELECT 1 FROM pg_available_extensions WHERE name = 'pgaudit') \\gexec\n\\set ON_ERROR_STOP on\n\\getenv app_verifier FREEHOLD_APP_VERIFIER\n\\getenv read_verifier FREEHOLD_READ_VERIFIER\n\\if :{?app_verifier}\n\\else\n\\set app_verifier ''\n\\endif\n\\if :{?read_verifier}\n\\else\n\\set read_verifier ''\n\\endif\nBEGIN;\nSELECT set_config('freehold.app_verifier', :'app_verifier', true) AS app, set_config('freehold.read_verifier', :'read_verifier', true) AS read \\gset freehold_\nDO $freehold$\nDECLARE\n  admin text := current_user;\n  rw constant text := 'app';\n  ro constant text := 'app_read';\n  pg16 constant boolean := current_setting('server_version_num')::int >= 160000;\n  r record;\n  list text;\nBEGIN\n  PERFORM pg_advisory_xact_lock(727274);\n  IF admin IN (rw, ro) THEN\n    RAISE EXCEPTION 'freehold: the role setup runs as the administrator, not as %', admin;\n  END IF;\n  FOR r IN SELECT unnest(ARRAY[rw, ro]) AS name, unnest(ARRAY[current_setting('freehold.app_verifier'), current_setting('freehold.read_verifier')]) AS verifier LOOP\n    IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = r.name) THEN\n      EXECUTE format('CREATE ROLE %I LOGIN NOCREATEDB NOCREATEROLE', r.name);\n    ELSIF EXISTS (SELECT FROM pg_roles WHERE rolname = r.name AND (rolsuper OR rolreplication OR rolbypassrls)) THEN\n      RAISE EXCEPTION 'freehold: role % has SUPERUSER, REPLICATION or BYPASSRLS; an application role may have none of them', r.name;\n    ELSIF pg16 AND NOT pg_has_role(admin, r.name, 'MEMBER WITH ADMIN OPTION') THEN\n      RAISE EXCEPTION 'freehold: role % exists but % has no ADMIN OPTION on it, which PostgreSQL 16 and later require to alter a role; as a role that has it, GRANT % TO % WITH ADMIN OPTION (or drop the role), and run this again', r.name, admin, r.name, admin;\n    ELSE\n      EXECUTE format('ALTER ROLE %I WITH LOGIN NOCREATEDB NOCREATEROLE', r.name);\n    END IF;\n    IF r.verifier <> '' THEN\n      IF r.verifier !~ '^SCRAM-SHA-256[$][1-9][0-9]*:[A-Za-z0-9+/]+=*[$][A-Za-z0-9+/]+=*:[A-Za-z0-9+/]+=*$' THEN\n        RAISE EXCEPTION 'freehold: the password given for role % is not a SCRAM-SHA-256 verifier; a plaintext password is never sent', r.name;\n      END IF;\n      EXECUTE format('ALTER ROLE %I PASSWORD %L', r.name, r.verifier);\n    END IF;\n  END LOOP;\n  IF pg16 THEN\n    IF NOT (pg_has_role(admin, rw, 'USAGE') AND pg_has_role(admin, rw, 'SET')) THEN\n      EXECUTE format('GRANT %I TO %I WITH INHERIT TRUE, SET TRUE', rw, admin);\n    END IF;\n  ELSIF NOT pg_has_role(admin, rw, 'USAGE') THEN\n    EXECUTE format('GRANT %I TO %I', rw, admin);\n  END IF;\n  IF pg_has_role(ro, rw, 'MEMBER') OR pg_has_role(ro, admin, 'MEMBER') THEN\n    RAISE EXCEPTION 'freehold: role % is a member of % or of %, so it would not be read-only', ro, rw, admin;\n  END IF;\n  IF pg_has_role(rw, admin, 'MEMBER') THEN\n    RAISE EXCEPTION 'freehold: role % is a member of the administrator %', rw, admin;\n  END IF;\n  FOR r IN SELECT unnest(ARRAY[rw, ro]) AS name, pg_get_userbyid(datdba) AS owner FROM pg_database WHERE datname = current_database() LOOP\n    IF r.owner <> r.name AND pg_has_role(r.name, r.owner, 'MEMBER') THEN\n      RAISE EXCEPTION 'freehold: role % is a member of %, which owns the database: an application role may not be; as a role that may, REVOKE % FROM %, and run this again', r.name, r.owner, r.owner, r.name;\n    END IF;\n  END LOOP;\n  EXECUTE format('GRANT CONNECT, TEMPORARY, CREATE ON DATABASE %I TO %I', current_database(), rw);\n  EXECUTE format('GRANT CONNECT, TEMPORARY ON DATABASE %I TO %I', current_database(), ro);\n  IF EXISTS (SELECT FROM pg_namespace WHERE nspname = 'public' AND has_schema_privilege(admin, oid, 'CREATE WITH GRANT OPTION')) THEN\n    REVOKE CREATE ON SCHEMA public FROM PUBLIC;\n    EXECUTE format('GRANT USAGE, CREATE ON SCHEMA public TO %I', rw);\n  END IF;\n  IF EXISTS (SELECT FROM pg_namespace WHERE nspname = 'public' AND has_schema_privilege(ro, oid, 'CREATE')) THEN\n    RAISE WARNING 'freehold: every role may create objects in schema public (its owner % granted CREATE to PUBLIC, and % cannot revoke it): % can create tables there, though it can change none it does not own',\n      (SELECT pg_get_userbyid(nspowner) FROM pg_namespace WHERE nspname = 'public'), admin, ro;\n  END IF;\n  FOR r IN SELECT n.oid, n.nspname, pg_get_userbyid(n.nspowner) AS owner, has_schema_privilege(admin, n.oid, 'USAGE WITH GRANT OPTION') AS grantable FROM pg_namespace n\n      WHERE n.nspname <> 'information_schema' AND n.nspname !~ '^pg_' AND has_schema_privilege(admin, n.oid, 'USAGE')\n      ORDER BY n.nspname LOOP\n    IF r.grantable AND r.owner <> rw THEN\n      EXECUTE format('GRANT USAGE ON SCHEMA %I TO %I', r.nspname, rw);\n    END IF;\n    IF r.grantable THEN\n      EXECUTE format('GRANT USAGE ON SCHEMA %I TO %I', r.nspname, ro);\n    END IF;\n    SELECT string_agg(format('%I.%I', r.nspname, c.relname), ', ' ORDER BY c.relname) FROM pg_class c\n      WHERE c.relnamespace = r.oid AND c.relkind IN ('r', 'p', 'v', 'm', 'f') AND has_table_privilege(admin, c.oid, 'SELECT WITH GRANT OPTION')\n        AND NOT EXISTS (SELECT FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e')\n        AND NOT (CASE WHEN c.relkind IN ('r', 'p', 'v', 'm', 'f') THEN has_table_privilege(rw, c.oid, 'SELECT') AND has_table_privilege(rw, c.oid, 'INSERT') AND has_table_privilege(rw, c.oid, 'UPDATE') AND has_table_privilege(rw, c.oid, 'DELETE') AND has_table_privilege(rw, c.oid, 'TRUNCATE') AND has_table_privilege(rw, c.oid, 'REFERENCES') AND has_table_privilege(rw, c.oid, 'TRIGGER') END) INTO list;\n    IF list IS NOT NULL THEN\n      EXECUTE format('GRANT SELECT, INSERT, UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON TABLE %s TO %I', list, rw);\n    END IF;\n    SELECT string_agg(format('%I.%I', r.nspname, c.relname), ', ' ORDER BY c.relname) FROM pg_class c\n      WHERE c.relnamespace = r.oid AND c.relkind IN ('r', 'p', 'v', 'm', 'f') AND has_table_privilege(admin, c.oid, 'SELECT WITH GRANT OPTION')\n        AND NOT EXISTS (SELECT FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e')\n        AND NOT (CASE WHEN c.relkind IN ('r', 'p', 'v', 'm', 'f') THEN has_table_privilege(ro, c.oid, 'SELECT') END) INTO list;\n    IF list IS NOT NULL THEN\n      EXECUTE format('GRANT SELECT ON TABLE %s TO %I', list, ro);\n    END IF;\n    SELECT string_agg(format('%I.%I', r.nspname, c.relname), ', ' ORDER BY c.relname) FROM pg_class c\n      WHERE c.relnamespace = r.oid AND c.relkind IN ('S') AND has_table_privilege(admin, c.oid, 'SELECT WITH GRANT OPTION')\n        AND NOT EXISTS (SELECT FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e')\n        AND NOT (CASE WHEN c.relkind IN ('S') THEN has_sequence_privilege(rw, c.oid, 'USAGE') AND has_sequence_privilege(rw, c.oid, 'SELECT') AND has_sequence_privilege(rw, c.oid, 'UPDATE') END) INTO list;\n    IF list IS NOT NULL THEN\n      EXECUTE format('GRANT USAGE, SELECT, UPDATE ON SEQUENCE %s TO %I', list, rw);\n    END IF;\n    SELECT string_agg(format('%I.%I', r.nspname, c.relname), ', ' ORDER BY c.relname) FROM pg_class c\n      WHERE c.relnamespace = r.oid AND c.relkind IN ('S') AND has_table_privilege(admin, c.oid, 'SELECT WITH GRANT OPTION')\n        AND NOT EXISTS (SELECT FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e')\n        AND NOT (CASE WHEN c.relkind IN ('S') THEN has_sequence_privilege(ro, c.oid, 'SELECT') END) INTO list;\n    IF list IS NOT NULL THEN\n      EXECUTE format('GRANT SELECT ON SEQUENCE %s TO %I', list, ro);\n    END IF;\n    SELECT string_agg(format('%I.%I (owner %s)', r.nspname, c.relname, pg_get_userbyid(c.relowner)), ', ' ORDER BY c.relname) INTO list FROM pg_class c\n      WHERE c.relnamespace = r.oid AND c.relkind IN ('r', 'p', 'v', 'm', 'f', 'S') AND NOT has_table_privilege(admin, c.oid, 'SELECT WITH GRANT OPTION')\n        AND NOT EXISTS (SELECT FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e');\n    IF list IS NOT NULL THEN\n      RAISE WARNING 'freehold: % cannot grant on %: the application roles cannot use them', admin, list;\n    END IF;\n  END LOOP;\n  EXECUTE format('ALTER DEFAULT PRIVILEGES FOR ROLE %I GRANT SELECT ON TABLES TO %I', rw, ro);\n  EXECUTE format('ALTER DEFAULT PRIVILEGES FOR ROLE %I GRANT SELECT ON SEQUENCES TO %I', rw, ro);\n  EXECUTE format('ALTER DEFAULT PRIVILEGES FOR ROLE %I GRANT USAGE ON SCHEMAS TO %I', rw, ro);\n  EXECUTE format('ALTER DEFAULT PRIVILEGES FOR ROLE %I GRANT SELECT, INSERT, UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON TABLES TO %I', admin, rw);\n  EXECUTE format('ALTER DEFAULT PRIVILEGES FOR ROLE %I GRANT USAGE, SELECT, UPDATE ON SEQUENCES TO %I', admin, rw);\n  EXECUTE format('ALTER DEFAULT PRIVILEGES FOR ROLE %I GRANT USAGE ON SCHEMAS TO %I', admin, rw);\n  EXECUTE format('ALTER DEFAULT PRIVILEGES FOR ROLE %I GRANT SELECT ON TABLES TO %I', admin, ro);\n  EXECUTE format('ALTER DEFAULT PRIVILEGES FOR ROLE %I GRANT SELECT ON SEQUENCES TO %I', admin, ro);\n  EXECUTE format('ALTER DEFAULT PRIVILEGES FOR ROLE %I GRANT USAGE ON SCHEMAS TO %I', admin, ro);\nEND\n$freehold$;\nCOMMIT;\n\\echo freehold: roles app and app_read ready in :DBNAME\nFREEHOLD_SQL\n",
           ],
           commands: ["/bin/sh", "-c"],
           envs: [
-            { name: "PGHOST", value: dbEndpointAddress.address },
+            { name: "PGHOST", value: dbRoleJobTemplateTemplateContainers0Envs0Value },
             { name: "PGPORT", value: "5432" },
             { name: "PGDATABASE", value: dbDatabase.name },
             { name: "PGUSER", value: "freehold_admin" },
-            { name: "PGSSLMODE", value: "require" },
+            { name: "PGSSLMODE", value: "verify-full" },
+            { name: "PGSSLROOTCERT", value: "/etc/freehold/tls/database-ca.pem" },
+            { name: "PGCONNECT_TIMEOUT", value: "10" },
+            { name: "FREEHOLD_DB_WAIT_SECONDS", value: "240" },
             {
               name: "PGPASSWORD",
               valueSource: { secretKeyRef: { secret: dbAdminSecret.secretId, version: dbAdminSecretVersion.version } },
@@ -353,13 +453,24 @@ const dbRoleJob = new cloudrunv2.Job("db-role-job", {
               valueSource: { secretKeyRef: { secret: dbRoleVerifiers.secretId, version: dbAdminSecretVersion.version } },
             },
           ],
-          image: "postgres:17-alpine",
+          image: pulumi.interpolate`${toolImages.registryUri}/library/postgres@sha256:b0f9560a2de083e2cc7382e75f808c7381a32852a7ec49117deedb300e552b24`,
           resources: { limits: { cpu: "1", memory: "512Mi" } },
+          volumeMounts: [{ mountPath: "/etc/freehold/tls", name: "database-ca" }],
         },
       ],
       maxRetries: 3,
       serviceAccount: dbRoleJobAccount.email,
-      timeout: "300s",
+      timeout: "600s",
+      volumes: [
+        {
+          name: "database-ca",
+          secret: {
+            defaultMode: 292,
+            items: [{ mode: 292, path: "database-ca.pem", version: dbAdminSecretVersion.version }],
+            secret: dbServerDatabaseCa.secretId,
+          },
+        },
+      ],
       vpcAccess: {
         egress: "PRIVATE_RANGES_ONLY",
         networkInterfaces: [{ network: network.name, subnetwork: subnet.name }],
@@ -367,13 +478,15 @@ const dbRoleJob = new cloudrunv2.Job("db-role-job", {
     },
   },
 }, {
-  dependsOn: [dbDatabase, dbAdminUser, dbRoleJobGrantsSettled, apiRunReady, subnetAddressRelease],
+  dependsOn: [dbEndpoint, dbDnsRecord, dbDatabase, dbAdminUser, dbRoleJobGrantsSettled, toolImages, logExclusion, logSink, apiRunReady, subnetAddressRelease],
   aliases: [{ parent: freeholdDb }],
 });
 
 // ---- uploads (ObjectStore) -------------------------------------------------------------------------------
 // uploads: object-store on Cloud Storage.
 // Was Freehold's ObjectStore "uploads" (freehold:index:ObjectStore).
+
+const uploadsNameSuffix = new RandomString("uploads-name-suffix", { length: 4, lower: true, numeric: true, special: false, upper: false }, { protect: true, retainOnDelete: true, aliases: [{ parent: freeholdUploads }] });
 
 const uploadsBucket = new storage.Bucket("uploads-bucket", {
   cors: [
@@ -408,15 +521,22 @@ const uploadsBucket = new storage.Bucket("uploads-bucket", {
       action: { type: "Delete" },
       condition: { daysSinceNoncurrentTime: 90, matchesPrefixes: ["logs/"], withState: "ARCHIVED" },
     },
+    { action: { type: "Delete" }, condition: { daysSinceNoncurrentTime: 30, withState: "ARCHIVED" } },
   ],
   location: "EUROPE-WEST2",
-  name: "crown-marketplace-dev-uploads-2u5z7m",
+  name: pulumi.interpolate`crown-marketplace-dev-uploads-2u5z7m-${uploadsNameSuffix.result}`,
   publicAccessPrevention: "enforced",
   softDeletePolicy: { retentionDurationSeconds: 604800 },
   storageClass: "STANDARD",
   uniformBucketLevelAccess: true,
   versioning: { enabled: true },
-}, { protect: true, retainOnDelete: true, dependsOn: [apiStorage], aliases: [{ parent: freeholdUploads }] });
+}, {
+  protect: true,
+  retainOnDelete: true,
+  dependsOn: [apiStorage],
+  ignoreChanges: ["name"],
+  aliases: [{ parent: freeholdUploads }],
+});
 
 // ---- web (WebService) ------------------------------------------------------------------------------------
 // web: web-service on Cloud Run, cpu=1 memory=2048Mi. Size: smallest Cloud Run size with >= 1 vCPU and >= 2 GiB.
@@ -428,38 +548,40 @@ const webAccount = new serviceaccount.Account("web-account", {
   displayName: "Freehold crown-marketplace-dev/web",
 }, { dependsOn: [apiIam], aliases: [{ parent: freeholdWeb }] });
 
-const webDbSecretAccess = new secretmanager.SecretIamMember("web-db-secret-access", { member: webAccount.member, role: "roles/secretmanager.secretAccessor", secretId: dbSecret.secretId }, { aliases: [{ parent: freeholdWeb }] });
+const webDatabaseCa = new secretmanager.Secret("web-database-ca", {
+  labels,
+  replication: { userManaged: { replicas: [{ location: region }] } },
+  secretId: "crown-marketplace-dev-web-database-ca",
+}, { dependsOn: [apiSecretmanager], aliases: [{ parent: freeholdWeb }] });
 
-const webDbSqlClient = new projects.IAMMember("web-db-sql-client", {
-  condition: {
-    description: pulumi.interpolate`Only Cloud SQL instance ${dbInstance.name}`,
-    expression: pulumi.interpolate`resource.name == 'projects/${webAccount.project}/instances/${dbInstance.name}' && resource.type == 'sqladmin.googleapis.com/Instance'`,
-    title: pulumi.interpolate`freehold-${dbInstance.name}`,
-  },
-  member: webAccount.member,
-  project: webAccount.project,
-  role: "roles/cloudsql.client",
-}, { aliases: [{ parent: freeholdWeb }] });
+const webDatabaseCaVersion = new secretmanager.SecretVersion("web-database-ca-version", { secret: webDatabaseCa.id, secretData: pulumi.secret(dbInstance.serverCaCerts[0].cert) }, { aliases: [{ parent: freeholdWeb }] });
+
+const webDbSecretAccess = new secretmanager.SecretIamMember("web-db-secret-access", { member: webAccount.member, role: "roles/secretmanager.secretAccessor", secretId: dbSecret.secretId }, { aliases: [{ parent: freeholdWeb }] });
 
 const webUploadsAccess = new storage.BucketIAMMember("web-uploads-access", { bucket: uploadsBucket.name, member: webAccount.member, role: "roles/storage.objectUser" }, { aliases: [{ parent: freeholdWeb }] });
 
 const webUploadsBucketReader = new storage.BucketIAMMember("web-uploads-bucket-reader", { bucket: uploadsBucket.name, member: webAccount.member, role: "roles/storage.legacyBucketReader" }, { aliases: [{ parent: freeholdWeb }] });
+
+const webDatabaseCaAccess = new secretmanager.SecretIamMember("web-database-ca-access", { member: webAccount.member, role: "roles/secretmanager.secretAccessor", secretId: webDatabaseCa.secretId }, { aliases: [{ parent: freeholdWeb }] });
 
 const webUrlSigner = new serviceaccount.IAMMember("web-url-signer", { member: webAccount.member, role: urlSignerRole.name, serviceAccountId: webAccount.name }, { aliases: [{ parent: freeholdWeb }] });
 
 const webGrantsSettled = new Sleep("web-grants-settled", {
   createDuration: "420s",
   triggers: {
-    grants: pulumi.interpolate`${webDbSecretAccess.id},${webDbSqlClient.id},${webUploadsAccess.id},${webUploadsBucketReader.id},${webUrlSigner.id}`,
+    grants: pulumi.interpolate`${webDatabaseCaAccess.id},${webDbSecretAccess.id},${webUploadsAccess.id},${webUploadsBucketReader.id},${webUrlSigner.id}`,
   },
 }, {
-  dependsOn: [webDbSqlClient, webDbSecretAccess, webUrlSigner, webUploadsAccess, webUploadsBucketReader],
+  dependsOn: [webDatabaseCaAccess, webDbSecretAccess, webUrlSigner, webUploadsAccess, webUploadsBucketReader],
   aliases: [{ parent: freeholdWeb }],
 });
 
+// eject: part of "template" is config you set (web-service-template-containers-0-envs-1-value): Freehold made it
+// from other resources' outputs in a way eject cannot reproduce (README.md says where to find it).
 const webService = new cloudrunv2.Service("web-service", {
   deletionProtection: false,
   ingress: "INGRESS_TRAFFIC_ALL",
+  invokerIamDisabled: true,
   labels,
   launchStage: "GA",
   location: region,
@@ -469,11 +591,12 @@ const webService = new cloudrunv2.Service("web-service", {
       {
         envs: [
           { name: "NODE_ENV", value: "production" },
-          { name: "DATABASE_HOST", value: dbEndpointAddress.address },
+          { name: "DATABASE_HOST", value: webServiceTemplateContainers0Envs1Value },
           { name: "DATABASE_PORT", value: "5432" },
           { name: "DATABASE_NAME", value: dbDatabase.name },
           { name: "DATABASE_USER", value: "app" },
-          { name: "DATABASE_SSLMODE", value: "require" },
+          { name: "DATABASE_SSLMODE", value: "verify-full" },
+          { name: "DATABASE_SSLROOTCERT", value: "/etc/freehold/tls/database-ca.pem" },
           { name: "OBJECT_STORE_PROVIDER", value: "gcs" },
           { name: "OBJECT_STORE_BUCKET", value: uploadsBucket.name },
           { name: "OBJECT_STORE_ENDPOINT", value: "https://storage.googleapis.com" },
@@ -498,23 +621,31 @@ const webService = new cloudrunv2.Service("web-service", {
           periodSeconds: 10,
           timeoutSeconds: 5,
         },
+        volumeMounts: [{ mountPath: "/etc/freehold/tls", name: "database-ca" }],
       },
     ],
     executionEnvironment: "EXECUTION_ENVIRONMENT_GEN2",
     scaling: { maxInstanceCount: 10, minInstanceCount: 2 },
     serviceAccount: webAccount.email,
+    volumes: [
+      {
+        name: "database-ca",
+        secret: {
+          defaultMode: 292,
+          items: [{ mode: 292, path: "database-ca.pem", version: dbSecretVersion.version }],
+          secret: webDatabaseCa.secretId,
+        },
+      },
+    ],
     vpcAccess: {
       egress: "PRIVATE_RANGES_ONLY",
       networkInterfaces: [{ network: network.name, subnetwork: subnet.name }],
     },
   },
 }, {
-  dependsOn: [dbRoleJob, apiCompute, apiRun, apiRunReady, subnetAddressRelease, webGrantsSettled],
+  dependsOn: [dbRoleJob, logExclusion, logSink, apiCompute, apiRun, apiRunReady, subnetAddressRelease, webGrantsSettled],
   aliases: [{ parent: freeholdWeb }],
 });
-
-// eject: "location" was also made from web-service; the value below is right, but no longer waits for it.
-const webPublicInvoker = new cloudrunv2.ServiceIamMember("web-public-invoker", { location: region, member: "allUsers", name: webService.name, role: "roles/run.invoker" }, { aliases: [{ parent: freeholdWeb }] });
 
 // ---- worker (WebService) ---------------------------------------------------------------------------------
 // worker: web-service on Cloud Run, cpu=1 memory=1024Mi. Size: smallest Cloud Run size with >= 0.5 vCPU and >= 1
@@ -528,38 +659,44 @@ const workerAccount = new serviceaccount.Account("worker-account", {
   displayName: "Freehold crown-marketplace-dev/worker",
 }, { dependsOn: [apiIam], aliases: [{ parent: freeholdWorker }] });
 
-const workerDbSecretAccess = new secretmanager.SecretIamMember("worker-db-secret-access", { member: workerAccount.member, role: "roles/secretmanager.secretAccessor", secretId: dbSecret.secretId }, { aliases: [{ parent: freeholdWorker }] });
+const workerDatabaseCa = new secretmanager.Secret("worker-database-ca", {
+  labels,
+  replication: { userManaged: { replicas: [{ location: region }] } },
+  secretId: "crown-marketplace-dev-worker-database-ca",
+}, { dependsOn: [apiSecretmanager], aliases: [{ parent: freeholdWorker }] });
 
-const workerDbSqlClient = new projects.IAMMember("worker-db-sql-client", {
-  condition: {
-    description: pulumi.interpolate`Only Cloud SQL instance ${dbInstance.name}`,
-    expression: pulumi.interpolate`resource.name == 'projects/${workerAccount.project}/instances/${dbInstance.name}' && resource.type == 'sqladmin.googleapis.com/Instance'`,
-    title: pulumi.interpolate`freehold-${dbInstance.name}`,
-  },
-  member: workerAccount.member,
-  project: workerAccount.project,
-  role: "roles/cloudsql.client",
-}, { aliases: [{ parent: freeholdWorker }] });
+const workerDatabaseCaVersion = new secretmanager.SecretVersion("worker-database-ca-version", { secret: workerDatabaseCa.id, secretData: pulumi.secret(dbInstance.serverCaCerts[0].cert) }, { aliases: [{ parent: freeholdWorker }] });
+
+const workerDbSecretAccess = new secretmanager.SecretIamMember("worker-db-secret-access", { member: workerAccount.member, role: "roles/secretmanager.secretAccessor", secretId: dbSecret.secretId }, { aliases: [{ parent: freeholdWorker }] });
 
 const workerUploadsAccess = new storage.BucketIAMMember("worker-uploads-access", { bucket: uploadsBucket.name, member: workerAccount.member, role: "roles/storage.objectViewer" }, { aliases: [{ parent: freeholdWorker }] });
 
 const workerUploadsBucketReader = new storage.BucketIAMMember("worker-uploads-bucket-reader", { bucket: uploadsBucket.name, member: workerAccount.member, role: "roles/storage.legacyBucketReader" }, { aliases: [{ parent: freeholdWorker }] });
+
+const workerDatabaseCaAccess = new secretmanager.SecretIamMember("worker-database-ca-access", {
+  member: workerAccount.member,
+  role: "roles/secretmanager.secretAccessor",
+  secretId: workerDatabaseCa.secretId,
+}, { aliases: [{ parent: freeholdWorker }] });
 
 const workerUrlSigner = new serviceaccount.IAMMember("worker-url-signer", { member: workerAccount.member, role: urlSignerRole.name, serviceAccountId: workerAccount.name }, { aliases: [{ parent: freeholdWorker }] });
 
 const workerGrantsSettled = new Sleep("worker-grants-settled", {
   createDuration: "420s",
   triggers: {
-    grants: pulumi.interpolate`${workerDbSecretAccess.id},${workerDbSqlClient.id},${workerUploadsAccess.id},${workerUploadsBucketReader.id},${workerUrlSigner.id}`,
+    grants: pulumi.interpolate`${workerDatabaseCaAccess.id},${workerDbSecretAccess.id},${workerUploadsAccess.id},${workerUploadsBucketReader.id},${workerUrlSigner.id}`,
   },
 }, {
-  dependsOn: [workerDbSqlClient, workerDbSecretAccess, workerUrlSigner, workerUploadsAccess, workerUploadsBucketReader],
+  dependsOn: [workerDatabaseCaAccess, workerDbSecretAccess, workerUrlSigner, workerUploadsAccess, workerUploadsBucketReader],
   aliases: [{ parent: freeholdWorker }],
 });
 
+// eject: part of "template" is config you set (worker-service-template-containers-0-envs-0-value): Freehold made
+// it from other resources' outputs in a way eject cannot reproduce (README.md says where to find it).
 const workerService = new cloudrunv2.Service("worker-service", {
   deletionProtection: false,
   ingress: "INGRESS_TRAFFIC_INTERNAL_ONLY",
+  invokerIamDisabled: false,
   labels,
   launchStage: "GA",
   location: region,
@@ -568,11 +705,12 @@ const workerService = new cloudrunv2.Service("worker-service", {
     containers: [
       {
         envs: [
-          { name: "DATABASE_HOST", value: dbEndpointAddress.address },
+          { name: "DATABASE_HOST", value: workerServiceTemplateContainers0Envs0Value },
           { name: "DATABASE_PORT", value: "5432" },
           { name: "DATABASE_NAME", value: dbDatabase.name },
           { name: "DATABASE_USER", value: "app" },
-          { name: "DATABASE_SSLMODE", value: "require" },
+          { name: "DATABASE_SSLMODE", value: "verify-full" },
+          { name: "DATABASE_SSLROOTCERT", value: "/etc/freehold/tls/database-ca.pem" },
           { name: "OBJECT_STORE_PROVIDER", value: "gcs" },
           { name: "OBJECT_STORE_BUCKET", value: uploadsBucket.name },
           { name: "OBJECT_STORE_ENDPOINT", value: "https://storage.googleapis.com" },
@@ -597,29 +735,34 @@ const workerService = new cloudrunv2.Service("worker-service", {
           periodSeconds: 10,
           timeoutSeconds: 5,
         },
+        volumeMounts: [{ mountPath: "/etc/freehold/tls", name: "database-ca" }],
       },
     ],
     executionEnvironment: "EXECUTION_ENVIRONMENT_GEN2",
     scaling: { maxInstanceCount: 4, minInstanceCount: 1 },
     serviceAccount: workerAccount.email,
+    volumes: [
+      {
+        name: "database-ca",
+        secret: {
+          defaultMode: 292,
+          items: [{ mode: 292, path: "database-ca.pem", version: dbSecretVersion.version }],
+          secret: workerDatabaseCa.secretId,
+        },
+      },
+    ],
     vpcAccess: {
       egress: "PRIVATE_RANGES_ONLY",
       networkInterfaces: [{ network: network.name, subnetwork: subnet.name }],
     },
   },
 }, {
-  dependsOn: [dbRoleJob, apiCompute, apiRun, apiRunReady, subnetAddressRelease, workerGrantsSettled],
+  dependsOn: [dbRoleJob, logExclusion, logSink, apiCompute, apiRun, apiRunReady, subnetAddressRelease, workerGrantsSettled],
   aliases: [{ parent: freeholdWorker }],
 });
 
 // ---- Stack outputs, as Freehold exported them -----------------------------------------------------
 
-export const db = {
-  host: dbEndpointAddress.address,
-  port: 5432,
-  databaseName: "app",
-  connectionString: pulumi.secret(pulumi.interpolate`postgres://app:${dbPassword.result}@${dbEndpointAddress.address}:5432/app?sslmode=require`),
-};
 export const uploads = { bucketName: uploadsBucket.name, endpoint: "https://storage.googleapis.com" };
 export const web = { url: webService.uri };
 export const worker = { url: workerService.uri };

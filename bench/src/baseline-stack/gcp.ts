@@ -42,4 +42,5 @@ export function benchStack(n: number): void {
       }
     }
   }
+  net.done();
 }

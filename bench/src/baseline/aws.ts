@@ -1,6 +1,8 @@
 // The Crown Marketplace on AWS, written directly against @pulumi/aws: ECS on Fargate behind an ALB
 // (CloudFront in front of public services), RDS for PostgreSQL with two least-privilege application
-// roles (set up by a container in each linked task), S3. Every regional resource names its region.
+// roles (set up once per database by a Fargate task that a Lambda function runs during `up`), S3,
+// and the stack's own logs (VPC flow logs, access logs, Container Insights). Every regional resource
+// names its region.
 import * as appautoscaling from "@pulumi/aws/appautoscaling";
 import * as cloudfront from "@pulumi/aws/cloudfront";
 import * as cloudwatch from "@pulumi/aws/cloudwatch";
@@ -9,6 +11,8 @@ import * as ecs from "@pulumi/aws/ecs";
 import { getAvailabilityZonesOutput } from "@pulumi/aws/getAvailabilityZones";
 import { getCallerIdentityOutput } from "@pulumi/aws/getCallerIdentity";
 import * as iam from "@pulumi/aws/iam";
+import { getServiceAccountOutput } from "@pulumi/aws/elb/getServiceAccount";
+import * as lambda from "@pulumi/aws/lambda";
 import * as lb from "@pulumi/aws/lb";
 import * as rds from "@pulumi/aws/rds";
 import * as s3 from "@pulumi/aws/s3";
@@ -17,11 +21,14 @@ import * as vpc from "@pulumi/aws/vpc";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import * as time from "@pulumiverse/time";
-import { ROLE_SETUP_SQL, scramVerifier } from "@freehold/core/database-roles";
+import { ROLE_SETUP_SQL, roleJobCommand, scramVerifier } from "@freehold/core/database-roles";
+// The region's RDS root certificate authorities, as AWS publishes them (public data).
+import { rdsCaBundle } from "@freehold/aws/rds-ca";
 import { fitName, unique } from "./names";
 
 const region = "eu-west-2";
 const vpcCidr = "10.0.0.0/16";
+const logDays = 365;
 
 export interface Network {
   /** The stack's name: shared resources' logical names and Name tags. */
@@ -37,6 +44,17 @@ export interface Network {
   ecsTrust: pulumi.Output<string>;
   /** CloudFront's origin-facing addresses (AWS-managed prefix list). */
   cloudFrontPrefixList: pulumi.Output<string>;
+  account: pulumi.Output<{ accountId: string; partition: string }>;
+  /** The load balancers' access-log bucket and the policy ELB needs before logging is on (made with the first service). */
+  albLogs: () => LogBucket;
+  /** CloudFront's standard-log bucket (made with the first public service). */
+  cdnLogs: () => LogBucket;
+}
+
+export interface LogBucket {
+  bucket: s3.Bucket;
+  policy: s3.BucketPolicy;
+  ownership: s3.BucketOwnershipControls;
 }
 
 export function network(stack: string, userTags: Record<string, string>): Network {
@@ -63,12 +81,13 @@ export function network(stack: string, userTags: Record<string, string>): Networ
     region,
     tags: named("db-subnets"),
   });
-  const cluster = new ecs.Cluster(`${stack}-cluster`, { name: prefix, region, tags: named("cluster") });
+  const cluster = new ecs.Cluster(`${stack}-cluster`, { name: prefix, settings: [{ name: "containerInsights", value: "enabled" }], region, tags: named("cluster") });
   const igw = new ec2.InternetGateway(`${stack}-igw`, { vpcId: vpc.id, region, tags: named("igw") });
   const publicSubnets = [subnet("public", 0, "10.0.128.0/20"), subnet("public", 1, "10.0.144.0/20")];
   egress(stack, vpc, igw, publicSubnets, privateSubnets, named);
-  const account = getCallerIdentityOutput({});
-  const ecsTrust = account.apply((c) =>
+  const caller = getCallerIdentityOutput({});
+  const account = caller.apply((c) => ({ accountId: c.accountId, partition: c.arn.split(":")[1] ?? "aws" }));
+  const ecsTrust = caller.apply((c) =>
     JSON.stringify({
       Version: "2012-10-17",
       Statement: [
@@ -82,7 +101,103 @@ export function network(stack: string, userTags: Record<string, string>): Networ
     }),
   );
   const cloudFrontPrefixList = ec2.getManagedPrefixListOutput({ name: "com.amazonaws.global.cloudfront.origin-facing", region }).id;
-  return { stack, prefix, tags, vpc, privateSubnets, subnetGroup, cluster, ecsTrust, cloudFrontPrefixList };
+  guardVpc(stack, prefix, vpc, account, named);
+  const once = <T>(make: () => T) => {
+    let made: T | undefined;
+    return () => (made ??= make());
+  };
+  const albLogs = once(() => {
+    const elb = getServiceAccountOutput({ region });
+    return logBucket(stack, prefix, "alb-logs", named, (arn) =>
+      pulumi.all([elb.arn, account]).apply(([principal, a]) => [
+        { Sid: "ElasticLoadBalancingAccessLogs", Effect: "Allow", Principal: { AWS: principal }, Action: ["s3:PutObject"], Resource: `${arn}/alb/*/AWSLogs/${a.accountId}/*` },
+      ]),
+    );
+  });
+  const cdnLogs = once(() => logBucket(stack, prefix, "cdn-logs", named, () => pulumi.output([])));
+  return { stack, prefix, tags, vpc, privateSubnets, subnetGroup, cluster, ecsTrust, cloudFrontPrefixList, account, albLogs, cdnLogs };
+}
+
+/** Flow logs of rejected traffic, the default security group emptied, the default network ACL refusing SSH and RDP. */
+function guardVpc(stack: string, prefix: string, vpc: ec2.Vpc, account: Network["account"], named: (role: string) => Record<string, string>): void {
+  const logGroup = new cloudwatch.LogGroup(`${stack}-flow-logs`, { name: `/freehold/${prefix}/vpc-flow-logs`, retentionInDays: logDays, region, tags: named("flow-logs") });
+  const role = new iam.Role(`${stack}-flow-logs-role`, {
+    name: `${prefix}-vpc-flow-logs`,
+    description: `Freehold ${prefix}: VPC flow log delivery`,
+    assumeRolePolicy: account.apply((a) =>
+      JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [
+          {
+            Effect: "Allow",
+            Action: "sts:AssumeRole",
+            Principal: { Service: "vpc-flow-logs.amazonaws.com" },
+            Condition: { ArnLike: { "aws:SourceArn": `arn:${a.partition}:ec2:${region}:${a.accountId}:vpc-flow-log/*` }, StringEquals: { "aws:SourceAccount": a.accountId } },
+          },
+        ],
+      }),
+    ),
+    tags: named("flow-logs-role"),
+  });
+  const policy = new iam.RolePolicy(`${stack}-flow-logs-policy`, {
+    role: role.name,
+    name: "freehold-flow-logs",
+    policy: logGroup.arn.apply((arn) => policyDocument([{ Sid: "Logs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"], Resource: [arn, `${arn}:log-stream:*`] }])),
+  });
+  new ec2.FlowLog(
+    `${stack}-flow-log`,
+    { vpcId: vpc.id, trafficType: "REJECT", logDestinationType: "cloud-watch-logs", logDestination: logGroup.arn, iamRoleArn: role.arn, maxAggregationInterval: 600, region, tags: named("flow-log") },
+    { dependsOn: [policy] },
+  );
+  new ec2.DefaultSecurityGroup(`${stack}-default-sg`, { vpcId: vpc.id, ingress: [], egress: [], region, tags: named("default-sg") });
+  const entry = (ruleNo: number, action: string, port: number | undefined, v6: boolean) => ({
+    ruleNo,
+    action,
+    protocol: port === undefined ? "-1" : "tcp",
+    fromPort: port ?? 0,
+    toPort: port ?? 0,
+    ...(v6 ? { ipv6CidrBlock: "::/0" } : { cidrBlock: "0.0.0.0/0" }),
+  });
+  new ec2.DefaultNetworkAcl(`${stack}-default-nacl`, {
+    defaultNetworkAclId: vpc.defaultNetworkAclId,
+    ingress: [entry(100, "deny", 22, false), entry(101, "deny", 3389, false), entry(102, "deny", 22, true), entry(103, "deny", 3389, true), entry(200, "allow", undefined, false), entry(201, "allow", undefined, true)],
+    egress: [entry(100, "allow", undefined, false), entry(101, "allow", undefined, true)],
+    region,
+    tags: named("default-nacl"),
+  });
+}
+
+/** A private, encrypted, TLS-only log bucket emptied with the stack; ACLs only for CloudFront's delivery. */
+function logBucket(stack: string, prefix: string, kind: "alb-logs" | "cdn-logs", named: (role: string) => Record<string, string>, delivery: (arn: string) => pulumi.Output<object[]>): LogBucket {
+  const bucket = new s3.Bucket(`${stack}-${kind}`, { bucket: unique([prefix, `freehold.${kind}`], 63).replace(".", "-"), forceDestroy: true, region, tags: named(kind) });
+  const on = { bucket: bucket.id, region };
+  const pab = new s3.BucketPublicAccessBlock(`${stack}-${kind}-public-access-block`, { ...on, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true });
+  const ownership = new s3.BucketOwnershipControls(`${stack}-${kind}-ownership`, { ...on, rule: { objectOwnership: kind === "cdn-logs" ? "BucketOwnerPreferred" : "BucketOwnerEnforced" } });
+  new s3.BucketServerSideEncryptionConfiguration(`${stack}-${kind}-encryption`, { ...on, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }] });
+  new s3.BucketLifecycleConfiguration(`${stack}-${kind}-lifecycle`, {
+    ...on,
+    rules: [
+      { id: "expire-logs", status: "Enabled", filter: { prefix: "" }, expiration: { days: logDays } },
+      { id: "abort-incomplete-multipart-uploads", status: "Enabled", filter: { prefix: "" }, abortIncompleteMultipartUpload: { daysAfterInitiation: 7 } },
+    ],
+  });
+  const policy = new s3.BucketPolicy(
+    `${stack}-${kind}-policy`,
+    {
+      ...on,
+      policy: bucket.arn.apply((arn) =>
+        delivery(arn).apply((extra) =>
+          policyDocument([
+            { Sid: "DenyInsecureTransport", Effect: "Deny", Principal: "*", Action: ["s3:*"], Resource: [arn, `${arn}/*`], Condition: { Bool: { "aws:SecureTransport": "false" } } },
+            { Sid: "DenyOldTls", Effect: "Deny", Principal: "*", Action: ["s3:*"], Resource: [arn, `${arn}/*`], Condition: { NumericLessThan: { "s3:TlsVersion": "1.2" } } },
+            ...extra,
+          ]),
+        ),
+      ),
+    },
+    { dependsOn: [pab] },
+  );
+  return { bucket, policy, ownership };
 }
 
 /** Public route table, one NAT gateway (first zone) for the private subnets, and the S3 gateway endpoint. */
@@ -118,10 +233,12 @@ export interface Db {
   name: string;
   sg: ec2.SecurityGroup;
   instance: rds.Instance;
-  /** The RDS-managed master secret: the setup container only. */
+  /** The RDS-managed master secret: the role job only. */
   masterSecretArn: pulumi.Output<string>;
   app: RoleSecret;
   reader: RoleSecret;
+  /** The role job, made for the first service that links the database; resolves when it has run. */
+  roles: (net: Network) => pulumi.Output<string>;
 }
 
 export interface DbArgs {
@@ -150,26 +267,25 @@ export function database(net: Network, a: DbArgs): Db {
     region,
     tags,
   });
-  // Created before RDS would create it without retention.
-  const logGroup = new cloudwatch.LogGroup(`${a.name}-logs`, { name: `/aws/rds/instance/${identifier}/postgresql`, retentionInDays: 30, region, tags });
+  // Created before RDS would create them without retention.
+  const logGroup = new cloudwatch.LogGroup(`${a.name}-logs`, { name: `/aws/rds/instance/${identifier}/postgresql`, retentionInDays: logDays, region, tags });
+  const upgradeLogGroup = new cloudwatch.LogGroup(`${a.name}-upgrade-logs`, { name: `/aws/rds/instance/${identifier}/upgrade`, retentionInDays: logDays, region, tags });
   // A new final snapshot name for every instance, so a re-created one never finds the last one's snapshot.
   const snapshotId = new random.RandomId(`${a.name}-final-snapshot-id`, { byteLength: 4, keepers: { identifier, dbName: "app", username: "freehold", engine: "postgres" } });
-  const instance = dbInstance(net, a, { identifier, sg, params, logGroup, snapshotId, tags });
-  return {
-    name: a.name,
-    sg,
-    instance,
-    masterSecretArn: instance.masterUserSecrets.apply((s) => s[0]?.secretArn ?? ""),
-    app: roleSecret(net, a.name, "app", "app", tags),
-    reader: roleSecret(net, a.name, "reader", "app_read", tags),
-  };
+  const instance = dbInstance(net, a, { identifier, sg, params, logGroups: [logGroup, upgradeLogGroup], snapshotId, tags });
+  const masterSecretArn = instance.masterUserSecrets.apply((s) => s[0]?.secretArn ?? "");
+  const app = roleSecret(net, a.name, "app", "app", tags);
+  const reader = roleSecret(net, a.name, "reader", "app_read", tags);
+  let job: pulumi.Output<string> | undefined;
+  const roles = (n: Network) => (job ??= roleJob(n, { name: a.name, sg, instance, masterSecretArn, app, reader }, tags));
+  return { name: a.name, sg, instance, masterSecretArn, app, reader, roles };
 }
 
 interface InstanceParts {
   identifier: string;
   sg: ec2.SecurityGroup;
   params: rds.ParameterGroup;
-  logGroup: cloudwatch.LogGroup;
+  logGroups: cloudwatch.LogGroup[];
   snapshotId: random.RandomId;
   tags: Record<string, string>;
 }
@@ -202,13 +318,16 @@ function dbInstance(net: Network, a: DbArgs, p: InstanceParts): rds.Instance {
       finalSnapshotIdentifier: pulumi.interpolate`${p.identifier}-final-${p.snapshotId.hex}`,
       deleteAutomatedBackups: false,
       copyTagsToSnapshot: true,
-      enabledCloudwatchLogsExports: ["postgresql"],
+      enabledCloudwatchLogsExports: ["postgresql", "upgrade"],
       autoMinorVersionUpgrade: true,
       allowMajorVersionUpgrade: true,
+      // Past standard support, keep the version (billed) rather than be upgraded unasked.
+      engineLifecycleSupport: "open-source-rds-extended-support",
+      caCertIdentifier: "rds-ca-rsa2048-g1",
       region,
       tags: p.tags,
     },
-    { protect: true, retainOnDelete: true, dependsOn: [p.logGroup] },
+    { protect: true, retainOnDelete: true, dependsOn: p.logGroups },
   );
 }
 
@@ -257,7 +376,8 @@ export function objectStore(net: Network, a: StoreArgs): Store {
     noncurrentVersionExpiration: { noncurrentDays: r.days },
   }));
   const abort = { id: "abort-incomplete-multipart-uploads", status: "Enabled", filter: { prefix: "" }, abortIncompleteMultipartUpload: { daysAfterInitiation: 7 } };
-  new s3.BucketLifecycleConfiguration(`${a.name}-lifecycle`, { ...on, rules: [abort, ...expiry] }, { ...keep, dependsOn: [versioning] });
+  const previous = { id: "expire-previous-versions", status: "Enabled", filter: { prefix: "" }, expiration: { expiredObjectDeleteMarker: true }, noncurrentVersionExpiration: { noncurrentDays: 30 } };
+  new s3.BucketLifecycleConfiguration(`${a.name}-lifecycle`, { ...on, rules: [abort, previous, ...expiry] }, { ...keep, dependsOn: [versioning] });
   if (a.cors.length) {
     new s3.BucketCorsConfiguration(`${a.name}-cors`, { ...on, corsRules: a.cors.map((r) => ({ ...r, allowedHeaders: ["*"], exposeHeaders: ["ETag"], maxAgeSeconds: 3600 })) }, keep);
   }
@@ -305,7 +425,7 @@ interface TaskRoles {
 
 /** The log group, the execution role (logs, the database's secrets) and the task role (the linked bucket). */
 function taskRoles(net: Network, a: WebArgs, tags: Record<string, string>): TaskRoles {
-  const logGroup = new cloudwatch.LogGroup(`${a.name}-logs`, { name: `/freehold/${net.prefix}/${a.name}`, retentionInDays: 30, region, tags });
+  const logGroup = new cloudwatch.LogGroup(`${a.name}-logs`, { name: `/freehold/${net.prefix}/${a.name}`, retentionInDays: logDays, region, tags });
   const role = (kind: string, what: string) =>
     new iam.Role(`${a.name}-${kind === "exec" ? "execution" : "task"}-role`, {
       name: fitName([net.prefix, a.name, kind], 64),
@@ -317,8 +437,8 @@ function taskRoles(net: Network, a: WebArgs, tags: Record<string, string>): Task
   const taskRole = role("task", "the application (linked buckets only)");
   const objectActions = a.storeAccess === "read" ? ["s3:GetObject"] : ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload"];
   const logs = logGroup.arn.apply((arn) => policyDocument([{ Sid: "Logs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: [arn, `${arn}:log-stream:*`] }]));
-  // The master secret (the setup container) and the application role's own.
-  const secrets = pulumi.all([a.db.masterSecretArn, a.db.app.arn]).apply((arns) => policyDocument([{ Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: arns }]));
+  // The application role's own secret only: the master secret is the role job's.
+  const secrets = a.db.app.arn.apply((arn) => policyDocument([{ Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: arn }]));
   const bucket = a.store.bucket.arn.apply((arn) =>
     policyDocument([
       { Effect: "Allow", Action: ["s3:ListBucket"], Resource: arn },
@@ -339,37 +459,215 @@ function taskRoles(net: Network, a: WebArgs, tags: Record<string, string>): Task
   return { logGroup, executionRole, taskRole, policies, propagation };
 }
 
-// The database's application roles are set up from inside the VPC, by a container that runs before the application
-// in every task: as the master user (its password injected by ECS), it runs the role model's script (the same SQL on
-// every cloud, from @freehold/core's database-roles module: a string) with the linked role's SCRAM verifier.
-const SETUP_SCRIPT = `set -eu
-for n in $FREEHOLD_DBS; do
-  set -- "$n"
-  eval "export PGHOST=\\"\\$FREEHOLD_$1_HOST\\" PGPORT=\\"\\$FREEHOLD_$1_PORT\\" PGDATABASE=\\"\\$FREEHOLD_$1_DATABASE\\" PGUSER=\\"\\$FREEHOLD_$1_USER\\" PGPASSWORD=\\"\\$FREEHOLD_$1_PASSWORD\\""
-  eval "role=\\"\\$FREEHOLD_$1_ROLE\\" verifier=\\"\\$FREEHOLD_$1_VERIFIER\\""
-  unset FREEHOLD_APP_VERIFIER FREEHOLD_READ_VERIFIER
-  case "$role" in
-    app) export FREEHOLD_APP_VERIFIER="$verifier" ;;
-    app_read) export FREEHOLD_READ_VERIFIER="$verifier" ;;
-    *) echo "freehold: unknown role $role" >&2; exit 64 ;;
-  esac
-  printf '%s\\n' "$FREEHOLD_ROLE_SQL" | psql -X -q -f -
-  echo "freehold: role $role ready in $PGDATABASE on $PGHOST"
-done`;
+// Images pinned by digest, from the Docker Official Images' mirror on Amazon ECR Public.
+const POSTGRES = "public.ecr.aws/docker/library/postgres:17-alpine@sha256:d4bb0a8c1b7bb2e29f976d099e7bfb9a5d8858cffe9e46b35cd302cd1f1f8168";
+const ALPINE = "public.ecr.aws/docker/library/alpine:3.24.2@sha256:3cf95fe0816180395592b8373f3ec60663f076127617bbacb4eacf9667afe2e9";
+const TLS_DIR = "/etc/freehold/tls";
+const CA_FILE = `${TLS_DIR}/database-ca.pem`;
+const CA_BUNDLE = rdsCaBundle(region) ?? "";
 
 const awslogs = (group: string, prefix: string) => ({ logDriver: "awslogs", options: { "awslogs-group": group, "awslogs-region": region, "awslogs-stream-prefix": prefix } });
+/** /tmp any user can write on a read-only root: a tmpfs of a quarter of the task's memory (64 MiB to 2 GiB). */
+const tmpfs = (memory: string) => ({ tmpfs: [{ containerPath: "/tmp", size: Math.min(2048, Math.max(64, Math.floor(Number(memory) / 4))), mountOptions: ["mode=1777", "nosuid", "nodev"] }] });
 
-/** The application container (after the setup container has succeeded), then the setup container. */
-function containerDefinitions(a: WebArgs, logGroup: string): pulumi.Output<string> {
+/** Writes the RDS CA bundle to the task's TLS volume before the other containers start. */
+function prepareContainer(logGroup: string) {
+  return {
+    name: "freehold-prepare",
+    image: ALPINE,
+    essential: false,
+    privileged: false,
+    readonlyRootFilesystem: true,
+    user: "0:0",
+    linuxParameters: { capabilities: { drop: ["ALL"] } },
+    command: ["sh", "-c", 'set -eu\numask 022\ntest -n "$FREEHOLD_DATABASE_CA"\nprintf \'%s\' "$FREEHOLD_DATABASE_CA" > "$FREEHOLD_CA_FILE"\necho "freehold: database certificate authorities written to $FREEHOLD_CA_FILE"'],
+    environment: [
+      { name: "FREEHOLD_CA_FILE", value: CA_FILE },
+      { name: "FREEHOLD_DATABASE_CA", value: CA_BUNDLE },
+    ],
+    mountPoints: [{ sourceVolume: "freehold-tls", containerPath: TLS_DIR, readOnly: false }],
+    logConfiguration: awslogs(logGroup, "freehold-prepare"),
+  };
+}
+
+// The function that runs the role job during `up`: starts the task, waits for it to stop, fails unless it exited 0.
+const RUNNER = `import { DescribeTasksCommand, ECSClient, RunTaskCommand } from "@aws-sdk/client-ecs";
+const ecs = new ECSClient({});
+export const handler = async (e) => {
+  const run = await ecs.send(new RunTaskCommand({ cluster: e.cluster, taskDefinition: e.taskDefinition, launchType: "FARGATE", networkConfiguration: { awsvpcConfiguration: { subnets: e.subnets, securityGroups: e.securityGroups, assignPublicIp: "DISABLED" } } }));
+  const arn = run.tasks?.[0]?.taskArn;
+  if (!arn) throw new Error("the role job did not start: " + JSON.stringify(run.failures));
+  for (const end = Date.now() + e.timeoutSeconds * 1000; Date.now() < end; await new Promise((r) => setTimeout(r, e.pollSeconds * 1000))) {
+    const task = (await ecs.send(new DescribeTasksCommand({ cluster: e.cluster, tasks: [arn] }))).tasks?.[0];
+    if (task?.lastStatus !== "STOPPED") continue;
+    const c = task.containers?.find((x) => x.name === e.container);
+    if (c?.exitCode === 0) return { ok: true };
+    throw new Error("the role job failed (exit " + c?.exitCode + "): see " + e.logGroup);
+  }
+  throw new Error("the role job did not finish in time");
+};`;
+
+interface JobDb {
+  name: string;
+  sg: ec2.SecurityGroup;
+  instance: rds.Instance;
+  masterSecretArn: pulumi.Output<string>;
+  app: RoleSecret;
+  reader: RoleSecret;
+}
+
+/** The database's roles, set up once by a Fargate task (the only reader of the master secret) that a Lambda invocation runs and awaits. */
+function roleJob(net: Network, db: JobDb, tags: Record<string, string>): pulumi.Output<string> {
+  const physical = `${net.prefix}-${db.name}-roles`;
+  const group = `/freehold/${net.prefix}/${db.name}-roles`;
+  const logGroup = new cloudwatch.LogGroup(`${db.name}-roles-logs`, { name: group, retentionInDays: logDays, region, tags });
+  const executionRole = new iam.Role(`${db.name}-roles-execution-role`, {
+    name: `${physical}-exec`,
+    description: `Freehold ${net.prefix}/${db.name}: the database role job (logs, the master and role secrets)`,
+    assumeRolePolicy: net.ecsTrust,
+    tags,
+  });
+  const executionDoc = pulumi.all([logGroup.arn, db.masterSecretArn, db.app.arn, db.reader.arn]).apply(([arn, ...secrets]) =>
+    policyDocument([
+      { Sid: "Logs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: [arn, `${arn}:log-stream:*`] },
+      { Sid: "Secrets", Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: secrets },
+    ]),
+  );
+  const executionPolicy = new iam.RolePolicy(`${db.name}-roles-execution-policy`, { role: executionRole.name, name: "freehold-role-job", policy: executionDoc });
+  const sg = new ec2.SecurityGroup(`${db.name}-roles-sg`, {
+    name: physical,
+    description: "Freehold database role job: the database, and HTTPS to AWS APIs and ECR Public",
+    vpcId: net.vpc.id,
+    egress: [
+      { protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: ["0.0.0.0/0"], description: "image pull, Secrets Manager, CloudWatch Logs" },
+      { protocol: "tcp", fromPort: 5432, toPort: 5432, securityGroups: [db.sg.id], description: "the database" },
+    ],
+    region,
+    tags,
+  });
+  const ingress = new vpc.SecurityGroupIngressRule(`${db.name}-roles-ingress`, {
+    securityGroupId: db.sg.id,
+    referencedSecurityGroupId: sg.id,
+    ipProtocol: "tcp",
+    fromPort: 5432,
+    toPort: 5432,
+    description: "Freehold: the database role job",
+    region,
+    tags,
+  });
+  const containers = pulumi.all([db.instance.address, db.masterSecretArn, db.app.arn, db.app.versionId, db.reader.arn, db.reader.versionId]).apply(([host, master, appArn, appVersion, readArn, readVersion]) =>
+    JSON.stringify([
+      prepareContainer(group),
+      {
+        name: "roles",
+        image: POSTGRES,
+        essential: true,
+        privileged: false,
+        readonlyRootFilesystem: true,
+        user: "70:70",
+        command: ["sh", "-c", roleJobCommand(ROLE_SETUP_SQL)],
+        environment: Object.entries({ HOME: "/tmp", PGCONNECT_TIMEOUT: "10", PGDATABASE: "app", PGHOST: host, PGPORT: "5432", PGUSER: "freehold", PGSSLMODE: "verify-full", PGSSLROOTCERT: CA_FILE }).map(([name, value]) => ({ name, value })),
+        secrets: [
+          { name: "FREEHOLD_APP_VERIFIER", valueFrom: `${appArn}:verifier::${appVersion}` },
+          { name: "FREEHOLD_READ_VERIFIER", valueFrom: `${readArn}:verifier::${readVersion}` },
+          { name: "PGPASSWORD", valueFrom: `${master}:password::` },
+        ],
+        linuxParameters: tmpfs("512"),
+        mountPoints: [{ sourceVolume: "freehold-tls", containerPath: TLS_DIR, readOnly: true }],
+        dependsOn: [{ containerName: "freehold-prepare", condition: "SUCCESS" }],
+        logConfiguration: awslogs(group, "roles"),
+      },
+    ]),
+  );
+  const task = new ecs.TaskDefinition(
+    `${db.name}-roles-task`,
+    {
+      family: physical,
+      requiresCompatibilities: ["FARGATE"],
+      networkMode: "awsvpc",
+      cpu: "256",
+      memory: "512",
+      runtimePlatform: { operatingSystemFamily: "LINUX", cpuArchitecture: "X86_64" },
+      executionRoleArn: executionRole.arn,
+      volumes: [{ name: "freehold-tls" }],
+      containerDefinitions: containers,
+      region,
+      tags,
+    },
+    { dependsOn: [logGroup] },
+  );
+  // The runner: a Lambda function allowed to start that task definition in this cluster, watch it and pass its role.
+  const runnerLogGroup = new cloudwatch.LogGroup(`${db.name}-roles-runner-logs`, { name: `/aws/lambda/${physical}`, retentionInDays: logDays, region, tags });
+  const runnerRole = new iam.Role(`${db.name}-roles-runner-role`, {
+    name: `${physical}-run`,
+    description: `Freehold ${net.prefix}/${db.name}: runs the database role job`,
+    assumeRolePolicy: net.account.apply((a) =>
+      JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [
+          {
+            Effect: "Allow",
+            Action: "sts:AssumeRole",
+            Principal: { Service: "lambda.amazonaws.com" },
+            Condition: { ArnLike: { "aws:SourceArn": `arn:${a.partition}:lambda:${region}:${a.accountId}:function:${physical}` }, StringEquals: { "aws:SourceAccount": a.accountId } },
+          },
+        ],
+      }),
+    ),
+    tags,
+  });
+  const runnerDoc = pulumi.all([net.account, net.cluster.arn, net.cluster.name, executionRole.arn, runnerLogGroup.arn]).apply(([a, clusterArn, clusterName, execArn, logArn]) => {
+    const inCluster = { ArnEquals: { "ecs:cluster": clusterArn } };
+    return policyDocument([
+      { Sid: "RunTheJob", Effect: "Allow", Action: ["ecs:RunTask"], Resource: `arn:${a.partition}:ecs:${region}:${a.accountId}:task-definition/${physical}:*`, Condition: inCluster },
+      { Sid: "WatchTheJob", Effect: "Allow", Action: ["ecs:DescribeTasks", "ecs:StopTask"], Resource: `arn:${a.partition}:ecs:${region}:${a.accountId}:task/${clusterName}/*`, Condition: inCluster },
+      { Sid: "PassTheJobRole", Effect: "Allow", Action: ["iam:PassRole"], Resource: execArn, Condition: { StringEquals: { "iam:PassedToService": "ecs-tasks.amazonaws.com" } } },
+      { Sid: "Logs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: [logArn, `${logArn}:log-stream:*`] },
+    ]);
+  });
+  const runnerPolicy = new iam.RolePolicy(`${db.name}-roles-runner-policy`, { role: runnerRole.name, name: "freehold-role-job-runner", policy: runnerDoc });
+  const runner = new lambda.Function(
+    `${db.name}-roles-runner`,
+    {
+      name: physical,
+      description: `Freehold ${net.prefix}/${db.name}: runs the database role job and waits for it`,
+      runtime: "nodejs24.x",
+      architectures: ["arm64"],
+      handler: "index.handler",
+      code: new pulumi.asset.AssetArchive({ "index.mjs": new pulumi.asset.StringAsset(RUNNER) }),
+      role: runnerRole.arn,
+      timeout: 900,
+      memorySize: 128,
+      loggingConfig: { logFormat: "Text", logGroup: runnerLogGroup.name },
+      region,
+      tags,
+    },
+    { dependsOn: [runnerLogGroup] },
+  );
+  const propagation = new time.Sleep(
+    `${db.name}-roles-iam-propagation`,
+    { createDuration: "15s", triggers: { policies: pulumi.all([executionDoc, runnerDoc]).apply((d) => d.join("\n")) } },
+    { dependsOn: [executionPolicy, runnerPolicy] },
+  );
+  const input = pulumi.all([net.cluster.arn, task.arn, pulumi.all(net.privateSubnets.map((x) => x.id)), sg.id]).apply(([cluster, taskDefinition, subnets, group2]) =>
+    JSON.stringify({ cluster, taskDefinition, subnets, securityGroups: [group2], container: "roles", logGroup: group, pollSeconds: 5, timeoutSeconds: 840 }),
+  );
+  const run = new lambda.Invocation(`${db.name}-roles-run`, { functionName: runner.name, input, region }, { dependsOn: [db.instance, ingress, propagation] });
+  return run.result.apply(() => "ready");
+}
+
+/** The application container (after the CA bundle is written), then the preparation container. */
+function containerDefinitions(net: Network, a: WebArgs, logGroup: string): pulumi.Output<string> {
   const role = a.db.app;
-  return pulumi.all([a.db.instance.address, a.db.masterSecretArn, role.arn, role.versionId, a.store.bucket.bucket]).apply(([host, master, arn, version, bucket]) => {
+  return pulumi.all([a.db.instance.address, role.arn, role.versionId, a.store.bucket.bucket, a.db.roles(net)]).apply(([host, arn, version, bucket]) => {
     const env: Record<string, string> = {
       ...a.env,
       DATABASE_HOST: host,
       DATABASE_PORT: "5432",
       DATABASE_NAME: "app",
       DATABASE_USER: role.username,
-      DATABASE_SSLMODE: "require",
+      DATABASE_SSLMODE: "verify-full",
+      DATABASE_SSLROOTCERT: CA_FILE,
       OBJECT_STORE_PROVIDER: "s3",
       OBJECT_STORE_BUCKET: bucket,
       OBJECT_STORE_ENDPOINT: `https://s3.${region}.amazonaws.com`,
@@ -382,30 +680,15 @@ function containerDefinitions(a: WebArgs, logGroup: string): pulumi.Output<strin
       privileged: false,
       readonlyRootFilesystem: true,
       ...(a.user ? { user: a.user } : {}),
-      dependsOn: [{ containerName: "db-setup", condition: "SUCCESS" }],
       portMappings: [{ containerPort: 8080, protocol: "tcp" }],
       environment: Object.keys(env).sort().map((name) => ({ name, value: env[name] })),
       secrets: [{ name: "DATABASE_PASSWORD", valueFrom: `${arn}:password::${version}` }],
-      mountPoints: [{ sourceVolume: "tmp", containerPath: "/tmp", readOnly: false }],
+      linuxParameters: tmpfs(a.memory),
+      mountPoints: [{ sourceVolume: "freehold-tls", containerPath: TLS_DIR, readOnly: true }],
+      dependsOn: [{ containerName: "freehold-prepare", condition: "SUCCESS" }],
       logConfiguration: awslogs(logGroup, "app"),
     };
-    const setupEnv = { FREEHOLD_1_DATABASE: "app", FREEHOLD_1_HOST: host, FREEHOLD_1_PORT: "5432", FREEHOLD_1_ROLE: role.username, FREEHOLD_1_USER: "freehold" };
-    const setup = {
-      name: "db-setup",
-      image: "public.ecr.aws/docker/library/postgres:17-alpine",
-      essential: false,
-      privileged: false,
-      readonlyRootFilesystem: true,
-      user: "70:70",
-      command: ["sh", "-c", SETUP_SCRIPT],
-      environment: Object.entries({ ...setupEnv, FREEHOLD_DBS: "1", FREEHOLD_ROLE_SQL: ROLE_SETUP_SQL, PGCONNECT_TIMEOUT: "10", PGSSLMODE: "require" }).map(([name, value]) => ({ name, value })),
-      secrets: [
-        { name: "FREEHOLD_1_PASSWORD", valueFrom: `${master}:password::` },
-        { name: "FREEHOLD_1_VERIFIER", valueFrom: `${arn}:verifier::${version}` },
-      ],
-      logConfiguration: awslogs(logGroup, "db-setup"),
-    };
-    return JSON.stringify([app, setup]);
+    return JSON.stringify([app, prepareContainer(logGroup)]);
   });
 }
 
@@ -428,7 +711,6 @@ function loadBalancer(net: Network, a: WebArgs, tags: Record<string, string>): F
         ? { protocol: "tcp", fromPort: 80, toPort: 80, prefixListIds: [net.cloudFrontPrefixList], description: "CloudFront VPC origin (origin-facing prefix list)" }
         : { protocol: "tcp", fromPort: 80, toPort: 80, cidrBlocks: [vpcCidr], description: "the VPC" },
     ],
-    egress: [{ protocol: "tcp", fromPort: 8080, toPort: 8080, cidrBlocks: [vpcCidr], description: "to tasks" }],
     region,
     tags,
   });
@@ -439,12 +721,14 @@ function loadBalancer(net: Network, a: WebArgs, tags: Record<string, string>): F
     subnets: net.privateSubnets.map((x) => x.id),
     securityGroups: [lbSg.id],
     dropInvalidHeaderFields: true,
+    accessLogs: { bucket: net.albLogs().bucket.bucket, prefix: `alb/${a.name}`, enabled: true },
     region,
     tags,
-  });
+  }, { dependsOn: [net.albLogs().policy] });
+  // One target group per load balancer, on a fixed port (the container port is the service's).
   const targetGroup = new lb.TargetGroup(`${a.name}-tg`, {
-    name: unique([s, a.name, "8080"], 32),
-    port: 8080,
+    name: unique([s, a.name, "int"], 32),
+    port: 80,
     protocol: "HTTP",
     targetType: "ip",
     vpcId: net.vpc.id,
@@ -460,6 +744,7 @@ function loadBalancer(net: Network, a: WebArgs, tags: Record<string, string>): F
 
 /** CloudFront with a VPC origin on the internal ALB: HTTPS at the edge, nothing cached, security headers added. */
 function cdn(net: Network, a: WebArgs, alb: lb.LoadBalancer, http: lb.Listener, tags: Record<string, string>): pulumi.Output<string> {
+  const logs = net.cdnLogs();
   const origin = new cloudfront.VpcOrigin(
     `${a.name}-vpc-origin`,
     {
@@ -494,8 +779,9 @@ function cdn(net: Network, a: WebArgs, alb: lb.LoadBalancer, http: lb.Listener, 
     },
     restrictions: { geoRestriction: { restrictionType: "none" } },
     viewerCertificate: { cloudfrontDefaultCertificate: true },
+    loggingConfig: { bucket: logs.bucket.bucketDomainName, prefix: `cdn/${a.name}/`, includeCookies: false },
     tags,
-  });
+  }, { dependsOn: [logs.ownership, logs.policy] });
   return pulumi.interpolate`https://${distribution.domainName}`;
 }
 
@@ -513,8 +799,8 @@ export function webService(net: Network, a: WebArgs): pulumi.Output<string> {
       runtimePlatform: { operatingSystemFamily: "LINUX", cpuArchitecture: "X86_64" },
       executionRoleArn: roles.executionRole.arn,
       taskRoleArn: roles.taskRole.arn,
-      volumes: [{ name: "tmp" }],
-      containerDefinitions: containerDefinitions(a, `/freehold/${net.prefix}/${a.name}`),
+      volumes: [{ name: "freehold-tls" }],
+      containerDefinitions: containerDefinitions(net, a, `/freehold/${net.prefix}/${a.name}`),
       region,
       tags,
     },
@@ -525,11 +811,13 @@ export function webService(net: Network, a: WebArgs): pulumi.Output<string> {
     name: `${net.prefix}-${a.name}-tasks`,
     description: "Freehold service tasks: container port from the load balancer only",
     vpcId: net.vpc.id,
-    ingress: [{ protocol: "tcp", fromPort: 8080, toPort: 8080, securityGroups: [front.lbSg.id], description: "from the load balancer" }],
     egress: [{ protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: ["0.0.0.0/0"], description: "image pulls, AWS APIs, linked databases" }],
     region,
     tags,
   });
+  // Rules of their own between load balancer and tasks: a port change adds the new one before removing the old.
+  new vpc.SecurityGroupIngressRule(`${a.name}-from-lb-8080`, { securityGroupId: serviceSg.id, referencedSecurityGroupId: front.lbSg.id, ipProtocol: "tcp", fromPort: 8080, toPort: 8080, description: "from the load balancer", region, tags });
+  new vpc.SecurityGroupEgressRule(`${a.name}-lb-to-tasks-8080`, { securityGroupId: front.lbSg.id, referencedSecurityGroupId: serviceSg.id, ipProtocol: "tcp", fromPort: 8080, toPort: 8080, description: "to the tasks", region, tags });
   new vpc.SecurityGroupIngressRule(`${a.name}-${a.db.name}-ingress`, {
     securityGroupId: a.db.sg.id,
     referencedSecurityGroupId: serviceSg.id,
@@ -572,6 +860,7 @@ function ecsService(net: Network, a: WebArgs, p: ServiceParts): void {
       enableExecuteCommand: false,
       propagateTags: "SERVICE",
       enableEcsManagedTags: true,
+      waitForSteadyState: true,
       region,
       tags: p.tags,
     },

@@ -1,11 +1,15 @@
 // The Crown Marketplace on Google Cloud, written directly against @pulumi/gcp: Cloud Run with Direct VPC
 // egress, Cloud SQL for PostgreSQL reached through a Private Service Connect endpoint, with the application's
 // role created by a Cloud Run job, Cloud Storage, Secret Manager for the passwords, and the stack's logs
-// kept in its region.
+// kept in its region. Links verify the database (verify-full) on its DNS name, which a private zone resolves
+// to the endpoint; the role job pulls a pinned PostgreSQL client image through an Artifact Registry remote
+// repository of Docker Hub.
+import * as artifactregistry from "@pulumi/gcp/artifactregistry";
 import * as cloudrunv2 from "@pulumi/gcp/cloudrunv2";
 import * as cloudscheduler from "@pulumi/gcp/cloudscheduler";
 import * as compute from "@pulumi/gcp/compute";
 import * as gcpConfig from "@pulumi/gcp/config";
+import * as dns from "@pulumi/gcp/dns";
 import * as logging from "@pulumi/gcp/logging";
 import * as organizations from "@pulumi/gcp/organizations";
 import * as projects from "@pulumi/gcp/projects";
@@ -32,7 +36,7 @@ export interface Platform {
   labels: Record<string, string>;
   /** Read once: also the check that the Cloud Resource Manager API is on. */
   projectId: pulumi.Output<string>;
-  apis: Record<"compute" | "sqladmin" | "secretmanager" | "logging" | "iam" | "iamcredentials" | "run" | "storage", projects.Service>;
+  apis: Record<"compute" | "sqladmin" | "secretmanager" | "logging" | "iam" | "iamcredentials" | "run" | "storage" | "dns" | "artifactregistry", projects.Service>;
   /** Cloud Run's service agent has its roles (granted when the API is enabled, applied like any grant). */
   runReady: Sleep;
   network: compute.Network;
@@ -41,6 +45,13 @@ export interface Platform {
   addressRelease: Sleep;
   /** A role that only signs blobs: each linked service gets it on its own account, for signed URLs. */
   urlSigner: projects.IAMCustomRole;
+  /** The remote repository of Docker Hub the role jobs pull their pinned image through. */
+  tools: artifactregistry.Repository;
+  /** The log sink and exclusion: whatever writes logs starts after them. */
+  logged: pulumi.Resource[];
+  /** What writes logs, by exact name, filled in as the stack is written; `done()` fixes the filter. */
+  logSources: { services: string[]; jobs: string[]; sqlInstances: string[]; subnets: string[] };
+  done: () => void;
 }
 
 export function platform(stack: string, userLabels: Record<string, string>): Platform {
@@ -59,6 +70,8 @@ export function platform(stack: string, userLabels: Record<string, string>): Pla
     iamcredentials: api("iamcredentials"),
     run: api("run"),
     storage: api("storage"),
+    dns: api("dns"),
+    artifactregistry: api("artifactregistry"),
   };
   const runReady = new Sleep(`${stack}-api-run-ready`, { createDuration: propagation }, { dependsOn: [apis.run] });
   const network = new compute.Network(
@@ -66,19 +79,35 @@ export function platform(stack: string, userLabels: Record<string, string>): Pla
     { name: fitName([prefix, "network"], 63), autoCreateSubnetworks: false, routingMode: "REGIONAL", description: `Freehold stack ${stack}` },
     { dependsOn: [apis.compute] },
   );
-  const subnet = new compute.Subnetwork(`${stack}-subnet`, {
-    name: fitName([prefix, region], 63),
-    network: network.id,
-    region,
-    ipCidrRange: "10.10.0.0/20",
-    privateIpGoogleAccess: true,
-    stackType: "IPV4_ONLY",
+  const logSources = { services: [] as string[], jobs: [] as string[], sqlInstances: [] as string[], subnets: [] as string[] };
+  let done = () => {};
+  const sources = new Promise<typeof logSources>((resolve) => {
+    done = () => resolve(logSources);
   });
+  const logged = regionalLogs(stack, prefix, projectId, apis.logging, pulumi.output(sources));
+  const subnetName = fitName([prefix, region], 63);
+  logSources.subnets.push(subnetName);
+  // Flow logs: every flow, 5-second aggregation, all metadata; in the region from the first.
+  const subnet = new compute.Subnetwork(
+    `${stack}-subnet`,
+    {
+      name: subnetName,
+      network: network.id,
+      region,
+      ipCidrRange: "10.10.0.0/20",
+      privateIpGoogleAccess: true,
+      stackType: "IPV4_ONLY",
+      logConfig: { aggregationInterval: "INTERVAL_5_SEC", flowSampling: 1, metadata: "INCLUDE_ALL_METADATA" },
+    },
+    { dependsOn: logged },
+  );
   const addressRelease = new Sleep(`${stack}-subnet-address-release`, { destroyDuration: "2h" }, { dependsOn: [subnet] });
+  // A deleted custom role's id stays taken 37 days: the id ends with a suffix made with the role.
+  const roleSuffix = new RandomString(`${stack}-url-signer-role-suffix`, { length: 4, upper: false, special: false, numeric: true, lower: true });
   const urlSigner = new projects.IAMCustomRole(
     `${stack}-url-signer-role`,
     {
-      roleId: `${prefix.replace(/-/g, "_")}_url_signer`,
+      roleId: pulumi.interpolate`${prefix.replace(/-/g, "_")}_url_signer_${roleSuffix.result}`,
       title: `Freehold URL signer (${prefix})`,
       description: "Signs blobs as a service account: V4 signed URLs for Cloud Storage, nothing else",
       permissions: ["iam.serviceAccounts.signBlob"],
@@ -86,18 +115,42 @@ export function platform(stack: string, userLabels: Record<string, string>): Pla
     },
     { dependsOn: [apis.iam, apis.iamcredentials] },
   );
-  regionalLogs(stack, prefix, projectId, apis.logging);
-  return { stack, prefix, labels, projectId, apis, runReady, network, subnet, addressRelease, urlSigner };
+  const tools = new artifactregistry.Repository(
+    `${stack}-tool-images`,
+    {
+      repositoryId: fitName([prefix, "freehold-tools", "images"], 63),
+      location: region,
+      format: "DOCKER",
+      mode: "REMOTE_REPOSITORY",
+      description: `Freehold ${prefix}: the official images Freehold's own jobs run, pinned by digest`,
+      labels,
+      remoteRepositoryConfig: { description: "Docker Hub", dockerRepository: { publicRepository: "DOCKER_HUB" } },
+    },
+    { dependsOn: [apis.artifactregistry] },
+  );
+  return { stack, prefix, labels, projectId, apis, runReady, network, subnet, addressRelease, urlSigner, tools, logged, logSources, done };
 }
 
-/** The stack's logs (Cloud Run services and jobs, Cloud SQL) routed to a log bucket in its region and kept out of _Default (global). */
-function regionalLogs(stack: string, prefix: string, projectId: pulumi.Output<string>, loggingApi: projects.Service): void {
-  const p = prefix.slice(0, 30);
-  const filter = [
-    `(resource.type="cloud_run_revision" AND resource.labels.service_name=~"^${p}")`,
-    `(resource.type="cloud_run_job" AND resource.labels.job_name=~"^${p}")`,
-    `(resource.type="cloudsql_database" AND resource.labels.database_id=~":${p}")`,
-  ].join(" OR ");
+/**
+ * The stack's logs (Cloud Run services and jobs, Cloud SQL, the subnet's flow logs), each source by its exact name,
+ * routed to a log bucket in its region and kept out of _Default (global).
+ */
+function regionalLogs(
+  stack: string,
+  prefix: string,
+  projectId: pulumi.Output<string>,
+  loggingApi: projects.Service,
+  sources: pulumi.Output<Platform["logSources"]>,
+): pulumi.Resource[] {
+  const anyOf = (field: string, values: string[]) => `(${values.map((v) => `${field}="${v}"`).join(" OR ")})`;
+  const filter = pulumi.all([projectId, sources]).apply(([project, s]) =>
+    [
+      `(resource.type="cloud_run_revision" AND ${anyOf("resource.labels.service_name", s.services)})`,
+      `(resource.type="cloud_run_job" AND ${anyOf("resource.labels.job_name", s.jobs)})`,
+      ...s.sqlInstances.map((i) => `(resource.type="cloudsql_database" AND resource.labels.database_id=~"^${project}:${i}-[a-z0-9]{4}$")`),
+      `(resource.type="gce_subnetwork" AND ${anyOf("resource.labels.subnetwork_name", s.subnets)})`,
+    ].join(" OR "),
+  );
   // A deleted log bucket keeps its id for 7 days: the id ends with a suffix made with the bucket.
   const suffix = new RandomString(`${stack}-log-bucket-suffix`, { length: 4, upper: false, special: false, numeric: true, lower: true });
   const bucket = new logging.ProjectBucketConfig(
@@ -117,11 +170,12 @@ function regionalLogs(stack: string, prefix: string, projectId: pulumi.Output<st
     filter,
     description: "Routes this stack's logs to its regional log bucket",
   });
-  new logging.ProjectExclusion(
+  const exclusion = new logging.ProjectExclusion(
     `${stack}-log-exclusion`,
     { name: fitName([prefix, "logs-outside-region"], 63), filter, description: "Keeps this stack's logs out of the _Default bucket (global): they are stored in its regional bucket" },
     { dependsOn: [sink] },
   );
+  return [sink, exclusion];
 }
 
 /** Secret Manager Secret Accessor on one secret for one member. */
@@ -138,15 +192,20 @@ interface PasswordSecret {
   version: secretmanager.SecretVersion;
 }
 
+/** A secret replicated only in the stack's region, its id ending with the instance's suffix (so a kept one never collides). */
+function dbSecret(p: Platform, logical: string, id: string, suffix: RandomString, opts: pulumi.CustomResourceOptions): secretmanager.Secret {
+  return new secretmanager.Secret(
+    logical,
+    { secretId: pulumi.interpolate`${fitName([p.prefix, id], 255)}-${suffix.result}`, replication: { userManaged: { replicas: [{ location: region }] } }, labels: p.labels },
+    { ...opts, dependsOn: [p.apis.secretmanager], ignoreChanges: ["secretId"] },
+  );
+}
+
 /** A generated password in a secret replicated only in the stack's region. */
-function passwordSecret(p: Platform, db: string, kind: "" | "read-" | "admin-"): PasswordSecret {
+function passwordSecret(p: Platform, db: string, kind: "" | "read-" | "admin-", suffix: RandomString): PasswordSecret {
   const keep = { protect: true, retainOnDelete: true };
   const password = new RandomPassword(`${db}-${kind}password`, { length: 32, special: false, minLower: 1, minUpper: 1, minNumeric: 1 });
-  const secret = new secretmanager.Secret(
-    `${db}-${kind}secret`,
-    { secretId: fitName([p.prefix, db, `db-${kind}password`], 255), replication: { userManaged: { replicas: [{ location: region }] } }, labels: p.labels },
-    { ...keep, dependsOn: [p.apis.secretmanager] },
-  );
+  const secret = dbSecret(p, `${db}-${kind}secret`, `${db}-db-${kind}password`, suffix, keep);
   const version = new secretmanager.SecretVersion(`${db}-${kind}secret-version`, { secret: secret.id, secretData: password.result }, keep);
   return { password, secret, version };
 }
@@ -154,8 +213,10 @@ function passwordSecret(p: Platform, db: string, kind: "" | "read-" | "admin-"):
 export interface Db {
   name: string;
   instance: sql.DatabaseInstance;
-  /** The Private Service Connect endpoint's address. */
+  /** The instance's DNS name, resolved to its Private Service Connect endpoint in the network. */
   host: pulumi.Output<string>;
+  /** The authorities that sign its server certificate (PEM). */
+  serverCa: pulumi.Output<string>;
   database: sql.Database;
   /** The application's password. */
   app: PasswordSecret;
@@ -173,9 +234,13 @@ export interface DbArgs {
 
 export function database(p: Platform, a: DbArgs): Db {
   const keep = { protect: true, retainOnDelete: true };
-  // A deleted instance's name cannot be reused for a week: the name ends with a suffix made with the instance.
+  // The instance and its secrets end with a suffix made with the instance: up after a destroy that kept them starts new ones beside them.
   const suffix = new RandomString(`${a.name}-name-suffix`, { length: 4, upper: false, special: false, numeric: true, lower: true }, keep);
-  const instance = sqlInstance(p, a, pulumi.interpolate`${fitName([p.prefix, a.name], 55)}-${suffix.result}`);
+  const instanceId = fitName([p.prefix, a.name], 55);
+  const jobName = fitName([p.prefix, a.name, "dbrole"], 40);
+  p.logSources.sqlInstances.push(instanceId);
+  p.logSources.jobs.push(jobName);
+  const instance = sqlInstance(p, a, pulumi.interpolate`${instanceId}-${suffix.result}`);
   // The private address: an internal address in the subnet and a forwarding rule to the instance's service attachment.
   const endpointName = fitName([p.prefix, `${a.name}-db`], 63);
   const address = new compute.Address(
@@ -183,7 +248,7 @@ export function database(p: Platform, a: DbArgs): Db {
     { name: endpointName, region, subnetwork: p.subnet.name, addressType: "INTERNAL", labels: p.labels },
     { dependsOn: [p.apis.compute] },
   );
-  new compute.ForwardingRule(`${a.name}-endpoint`, {
+  const endpoint = new compute.ForwardingRule(`${a.name}-endpoint`, {
     name: endpointName,
     region,
     network: p.network.name,
@@ -191,15 +256,62 @@ export function database(p: Platform, a: DbArgs): Db {
     target: instance.pscServiceAttachmentLink,
     loadBalancingScheme: "",
   });
+  // The instance's DNS name (the one its server certificate carries) resolves to the endpoint: a private zone of that one name in the network.
+  const dnsName = pulumi.all([instance.dnsNames, instance.dnsName]).apply(([all, one]) => {
+    const n = (all ?? []).find((d) => d.connectionType === "PRIVATE_SERVICE_CONNECT" && d.name)?.name ?? one ?? "";
+    return n === "" || n.endsWith(".") ? n : `${n}.`;
+  });
+  const zone = new dns.ManagedZone(
+    `${a.name}-dns-zone`,
+    {
+      name: endpointName,
+      dnsName,
+      visibility: "private",
+      privateVisibilityConfig: { networks: [{ networkUrl: p.network.id }] },
+      description: `Freehold ${p.prefix}/${a.name}: the Cloud SQL instance's DNS name, at its Private Service Connect endpoint`,
+      labels: p.labels,
+    },
+    { dependsOn: [p.apis.dns] },
+  );
+  const record = new dns.RecordSet(`${a.name}-dns-record`, { managedZone: zone.name, name: dnsName, type: "A", ttl: 300, rrdatas: [address.address] });
+  const host = dnsName.apply((n) => n.replace(/\.$/, ""));
   const database = new sql.Database(`${a.name}-database`, { name: "app", instance: instance.name }, keep);
-  const app = passwordSecret(p, a.name, "");
-  const read = passwordSecret(p, a.name, "read-");
-  const admin = passwordSecret(p, a.name, "admin-");
+  const app = passwordSecret(p, a.name, "", suffix);
+  const read = passwordSecret(p, a.name, "read-", suffix);
+  const admin = passwordSecret(p, a.name, "admin-", suffix);
   // ABANDON: PostgreSQL refuses to drop a role that owns objects; the login goes with its instance.
   const adminUser = new sql.User(`${a.name}-admin-user`, { name: "freehold_admin", instance: instance.name, password: admin.password.result, deletionPolicy: "ABANDON" }, keep);
-  const roleJob = applicationRole(p, a.name, { host: address.address, database, adminUser, admin, verifiers: roleVerifiers(p, a.name, app, read) });
-  return { name: a.name, instance, host: address.address, database, app, roleJob };
+  const serverCa = instance.serverCaCerts.apply((certs) => (certs ?? []).map((c) => c.cert).join(""));
+  const ca = caFile(`${a.name}-server`, dbSecret(p, `${a.name}-server-database-ca`, `${a.name}-db-server-ca`, suffix, {}), [serverCa]);
+  const roleJob = applicationRole(p, a.name, jobName, {
+    host,
+    reachable: [endpoint, record],
+    ca,
+    database,
+    adminUser,
+    admin,
+    verifiers: roleVerifiers(p, a.name, app, read, suffix),
+  });
+  return { name: a.name, instance, host, serverCa, database, app, roleJob };
 }
+
+interface CaFile {
+  secret: secretmanager.Secret;
+  version: secretmanager.SecretVersion;
+}
+
+/** Certificate authorities (public data) in a regional secret, mounted read-only (0444) at /etc/freehold/tls/database-ca.pem. */
+function caFile(logical: string, secret: secretmanager.Secret, pems: pulumi.Output<string>[]): CaFile {
+  const data = pulumi.all(pems).apply((all) => all.map((x) => x.trim()).filter(Boolean).join("\n").concat("\n"));
+  const version = new secretmanager.SecretVersion(`${logical}-database-ca-version`, { secret: secret.id, secretData: data });
+  return { secret, version };
+}
+
+const caVolume = (ca: CaFile) => ({
+  name: "database-ca",
+  secret: { secret: ca.secret.secretId, defaultMode: 0o444, items: [{ path: "database-ca.pem", version: ca.version.version, mode: 0o444 }] },
+});
+const caMount = { name: "database-ca", mountPath: "/etc/freehold/tls" };
 
 /** Enterprise edition, no public IP (Private Service Connect from this project only), TLS only, backups and logs in the region. */
 function sqlInstance(p: Platform, a: DbArgs, name: pulumi.Output<string>): sql.DatabaseInstance {
@@ -210,6 +322,7 @@ function sqlInstance(p: Platform, a: DbArgs, name: pulumi.Output<string>): sql.D
       region,
       databaseVersion: "POSTGRES_16",
       deletionProtection: true,
+      finalBackupDescription: `Final backup of Freehold stack ${p.prefix}, database ${a.name}`,
       settings: {
         edition: "ENTERPRISE",
         tier: a.tier,
@@ -218,7 +331,16 @@ function sqlInstance(p: Platform, a: DbArgs, name: pulumi.Output<string>): sql.D
         diskSize: a.diskGiB,
         diskAutoresize: true,
         deletionProtectionEnabled: true,
-        ipConfiguration: { ipv4Enabled: false, sslMode: "ENCRYPTED_ONLY", pscConfigs: [{ pscEnabled: true, allowedConsumerProjects: p.projectId.apply((id) => (id ? [id] : [])) }] },
+        // After a deletion: the automated backups kept, and a final backup kept a year.
+        retainBackupsOnDelete: true,
+        finalBackupConfig: { enabled: true, retentionDays: 365 },
+        ipConfiguration: {
+          ipv4Enabled: false,
+          sslMode: "ENCRYPTED_ONLY",
+          // The shared CA's server certificates name the instance's DNS name (verify-full).
+          serverCaMode: "GOOGLE_MANAGED_CAS_CA",
+          pscConfigs: [{ pscEnabled: true, allowedConsumerProjects: p.projectId.apply((id) => (id ? [id] : [])) }],
+        },
         backupConfiguration: {
           enabled: true,
           location: region,
@@ -229,40 +351,56 @@ function sqlInstance(p: Platform, a: DbArgs, name: pulumi.Output<string>): sql.D
         databaseFlags: [
           { name: "log_connections", value: "on" },
           { name: "log_disconnections", value: "on" },
+          { name: "log_statement", value: "ddl" },
+          { name: "cloudsql.enable_pgaudit", value: "on" },
+          { name: "pgaudit.log", value: "ddl,role" },
         ],
         userLabels: p.labels,
       },
     },
     // With autoresize on, Cloud SQL grows the disk; a later `up` must not shrink it back.
-    { protect: true, retainOnDelete: true, dependsOn: [p.apis.sqladmin], ignoreChanges: ["settings.diskSize"] },
+    { protect: true, retainOnDelete: true, dependsOn: [p.apis.sqladmin, ...p.logged], ignoreChanges: ["settings.diskSize"] },
   );
 }
 
 // Run by the role job as the administrator: the role model's script (the same SQL on every cloud, from @freehold/core's
 // database-roles module: a string), after taking the roles out of cloudsqlsuperuser (Cloud SQL API users are members),
 // with both verifiers read from one secret.
+// The pgAudit extension is created where the server offers it. The job first waits, at most 240 s, for the database to answer.
 const ROLE_SCRIPT = roleJobCommand(
   roleSetupSql({
-    before: "SELECT format('REVOKE cloudsqlsuperuser FROM %I', rolname) FROM pg_roles WHERE rolname IN ('app', 'app_read') AND pg_has_role(rolname, 'cloudsqlsuperuser', 'MEMBER') \\gexec",
+    before: [
+      "SELECT format('REVOKE cloudsqlsuperuser FROM %I', rolname) FROM pg_roles WHERE rolname IN ('app', 'app_read') AND pg_has_role(rolname, 'cloudsqlsuperuser', 'MEMBER') \\gexec",
+      "SELECT 'CREATE EXTENSION IF NOT EXISTS pgaudit' WHERE EXISTS (SELECT 1 FROM pg_available_extensions WHERE name = 'pgaudit') \\gexec",
+    ].join("\n"),
   }),
-  ["set -f", "set -- $FREEHOLD_ROLE_VERIFIERS", 'export FREEHOLD_APP_VERIFIER="$1" FREEHOLD_READ_VERIFIER="$2"'],
+  [
+    `deadline=$(( $(date +%s) + \${FREEHOLD_DB_WAIT_SECONDS:-240} ))`,
+    "until pg_isready -q -t 10; do",
+    `  if [ "$(date +%s)" -ge "$deadline" ]; then echo "freehold: PostgreSQL at $PGHOST:$PGPORT did not answer within \${FREEHOLD_DB_WAIT_SECONDS:-240} s from the stack's network; the application roles were not created. Check the instance, its Private Service Connect endpoint and the subnet, then run pulumi up again." >&2; exit 1; fi`,
+    "  sleep 2",
+    "done",
+    "set -f",
+    "set -- $FREEHOLD_ROLE_VERIFIERS",
+    'export FREEHOLD_APP_VERIFIER="$1" FREEHOLD_READ_VERIFIER="$2"',
+  ],
 );
 
 /** Both roles' SCRAM verifiers in one secret (derived from the passwords, so not kept with the data): only the role job reads it. */
-function roleVerifiers(p: Platform, db: string, app: PasswordSecret, read: PasswordSecret): { secret: secretmanager.Secret; version: secretmanager.SecretVersion } {
-  const secret = new secretmanager.Secret(
-    `${db}-role-verifiers`,
-    { secretId: fitName([p.prefix, db, "db-role-verifiers"], 255), replication: { userManaged: { replicas: [{ location: region }] } }, labels: p.labels },
-    { dependsOn: [p.apis.secretmanager] },
-  );
+function roleVerifiers(p: Platform, db: string, app: PasswordSecret, read: PasswordSecret, suffix: RandomString): { secret: secretmanager.Secret; version: secretmanager.SecretVersion } {
+  const secret = dbSecret(p, `${db}-role-verifiers`, `${db}-db-role-verifiers`, suffix, {});
   const data = pulumi.all([app.password.result, read.password.result]).apply(([a, r]) => `${scramVerifier(a)} ${scramVerifier(r)}`);
   const version = new secretmanager.SecretVersion(`${db}-role-verifiers-version`, { secret: secret.id, secretData: pulumi.secret(data) });
   return { secret, version };
 }
-const ROLE_JOB_IMAGE = "postgres:17-alpine";
+// postgres:17.11-alpine by the digest of its index (docker-library/repo-info), through the stack's remote repository.
+const ROLE_JOB_IMAGE = "library/postgres@sha256:b0f9560a2de083e2cc7382e75f808c7381a32852a7ec49117deedb300e552b24";
 
 interface RoleInputs {
   host: pulumi.Output<string>;
+  /** The endpoint and the DNS record: the first execution starts after them. */
+  reachable: pulumi.Resource[];
+  ca: CaFile;
   database: sql.Database;
   adminUser: sql.User;
   admin: PasswordSecret;
@@ -270,7 +408,7 @@ interface RoleInputs {
 }
 
 /** The Cloud Run job on the VPC that creates the application roles; it runs again when the script or a password changes. */
-function applicationRole(p: Platform, db: string, on: RoleInputs): cloudrunv2.Job {
+function applicationRole(p: Platform, db: string, jobName: string, on: RoleInputs): cloudrunv2.Job {
   const account = new serviceaccount.Account(
     `${db}-role-job-account`,
     {
@@ -283,35 +421,41 @@ function applicationRole(p: Platform, db: string, on: RoleInputs): cloudrunv2.Jo
   const settled = grantsSettled(`${db}-role-job-grants-settled`, [
     secretReader(`${db}-role-job-admin-secret`, on.admin.secret, account.member),
     secretReader(`${db}-role-job-verifiers`, on.verifiers.secret, account.member),
+    secretReader(`${db}-role-job-server-ca`, on.ca.secret, account.member),
   ]);
   const secretEnv = (name: string, s: { secret: secretmanager.Secret; version: secretmanager.SecretVersion }) => ({ name, valueSource: { secretKeyRef: { secret: s.secret.secretId, version: s.version.version } } });
   return new cloudrunv2.Job(
     `${db}-role-job`,
     {
-      name: fitName([p.prefix, db, "dbrole"], 40),
+      name: jobName,
       location: region,
       launchStage: "GA",
       deletionProtection: false,
       labels: p.labels,
-      runExecutionToken: pulumi.all([on.admin.version.name, on.verifiers.version.name]).apply(([a, b]) => `r${hashSuffix([ROLE_SCRIPT, ROLE_JOB_IMAGE, "app", a, b], 8)}`),
+      runExecutionToken: pulumi.all([on.admin.version.name, on.verifiers.version.name]).apply(([a, b]) => `r${hashSuffix([ROLE_SCRIPT, ROLE_JOB_IMAGE.split("@")[1] ?? "", "app", a, b], 8)}`),
       template: {
         taskCount: 1,
         template: {
           serviceAccount: account.email,
           maxRetries: 3,
-          timeout: "300s",
+          timeout: "600s",
           vpcAccess: { networkInterfaces: [{ network: p.network.name, subnetwork: p.subnet.name }], egress: "PRIVATE_RANGES_ONLY" },
+          volumes: [caVolume(on.ca)],
           containers: [
             {
-              image: ROLE_JOB_IMAGE,
+              image: pulumi.interpolate`${p.tools.registryUri}/${ROLE_JOB_IMAGE}`,
               commands: ["/bin/sh", "-c"],
               args: [ROLE_SCRIPT],
+              volumeMounts: [caMount],
               envs: [
                 { name: "PGHOST", value: on.host },
                 { name: "PGPORT", value: "5432" },
                 { name: "PGDATABASE", value: on.database.name },
                 { name: "PGUSER", value: "freehold_admin" },
-                { name: "PGSSLMODE", value: "require" },
+                { name: "PGSSLMODE", value: "verify-full" },
+                { name: "PGSSLROOTCERT", value: "/etc/freehold/tls/database-ca.pem" },
+                { name: "PGCONNECT_TIMEOUT", value: "10" },
+                { name: "FREEHOLD_DB_WAIT_SECONDS", value: "240" },
                 secretEnv("PGPASSWORD", on.admin),
                 secretEnv("FREEHOLD_ROLE_VERIFIERS", on.verifiers),
               ],
@@ -321,7 +465,7 @@ function applicationRole(p: Platform, db: string, on: RoleInputs): cloudrunv2.Jo
         },
       },
     },
-    { dependsOn: [settled, on.database, on.adminUser, p.runReady, p.addressRelease] },
+    { dependsOn: [settled, on.database, on.adminUser, ...on.reachable, p.tools, p.runReady, ...p.logged, p.addressRelease] },
   );
 }
 
@@ -337,13 +481,19 @@ export interface StoreArgs {
 }
 
 export function objectStore(p: Platform, a: StoreArgs): Store {
-  // Bucket names are global: a hash of the project, stack and store ends the name.
-  const name = `${fitName([p.prefix, a.name], 56)}-${hashSuffix([gcpConfig.project ?? "", p.prefix, a.name])}`;
+  // Bucket names are global: a hash of the project, stack and store, then a suffix made with the bucket (up after a destroy that kept it starts a new one).
+  const keep = { protect: true, retainOnDelete: true };
+  const suffix = new RandomString(`${a.name}-name-suffix`, { length: 4, upper: false, special: false, numeric: true, lower: true }, keep);
+  const name = pulumi.interpolate`${fitName([p.prefix, a.name], 51)}-${hashSuffix([gcpConfig.project ?? "", p.prefix, a.name])}-${suffix.result}`;
   // Current objects expire `days` after they were written; the versions that leaves, `days` after they became noncurrent.
-  const lifecycleRules = a.lifecycle.flatMap((r) => [
-    { action: { type: "Delete" }, condition: { age: r.days, withState: "LIVE", matchesPrefixes: [r.prefix] } },
-    { action: { type: "Delete" }, condition: { daysSinceNoncurrentTime: r.days, withState: "ARCHIVED", matchesPrefixes: [r.prefix] } },
-  ]);
+  const lifecycleRules: storage.BucketArgs["lifecycleRules"] = [
+    ...a.lifecycle.flatMap((r) => [
+      { action: { type: "Delete" }, condition: { age: r.days, withState: "LIVE", matchesPrefixes: [r.prefix] } },
+      { action: { type: "Delete" }, condition: { daysSinceNoncurrentTime: r.days, withState: "ARCHIVED", matchesPrefixes: [r.prefix] } },
+    ]),
+    // Every previous version, under any prefix, 30 days after it stopped being current.
+    { action: { type: "Delete" }, condition: { daysSinceNoncurrentTime: 30, withState: "ARCHIVED" } },
+  ];
   const responseHeaders = ["Content-Type", "Content-MD5", "Content-Disposition", "Content-Encoding", "Cache-Control", "x-goog-resumable", "ETag"];
   const bucket = new storage.Bucket(
     `${a.name}-bucket`,
@@ -360,7 +510,7 @@ export function objectStore(p: Platform, a: StoreArgs): Store {
       cors: a.cors.map((c) => ({ origins: c.allowedOrigins, methods: c.allowedMethods, responseHeaders, maxAgeSeconds: 3600 })),
       labels: p.labels,
     },
-    { dependsOn: [p.apis.storage], protect: true, retainOnDelete: true },
+    { dependsOn: [p.apis.storage], ...keep, ignoreChanges: ["name"] },
   );
   return { name: a.name, bucket };
 }
@@ -379,32 +529,32 @@ export interface WebArgs {
   storeAccess: "read" | "readWrite";
 }
 
-/** The database link's grants: its password and, conditioned to the instance, the Cloud SQL client role. */
-function databaseGrants(a: { name: string; db: Db }, account: serviceaccount.Account): pulumi.CustomResource[] {
-  const member = account.member;
-  const instance = a.db.instance.name;
-  const condition = pulumi.all([account.project, instance]).apply(([project, i]) => ({
-    title: `freehold-${i}`.slice(0, 100),
-    description: `Only Cloud SQL instance ${i}`,
-    expression: `resource.name == 'projects/${project}/instances/${i}' && resource.type == 'sqladmin.googleapis.com/Instance'`,
-  }));
-  return [
-    secretReader(`${a.name}-${a.db.name}-secret-access`, a.db.app.secret, member),
-    new projects.IAMMember(`${a.name}-${a.db.name}-sql-client`, { project: account.project, role: "roles/cloudsql.client", member, condition }),
-  ];
+/** A database link's grants: its password (the endpoint needs no IAM role) and the database's CA file. */
+function databaseGrants(a: { name: string; db: Db }, account: serviceaccount.Account, ca: CaFile): pulumi.CustomResource[] {
+  return [secretReader(`${a.name}-${a.db.name}-secret-access`, a.db.app.secret, account.member), secretReader(`${a.name}-database-ca-access`, ca.secret, account.member)];
 }
 
-/** The service account's grants: the database's password and instance, the bucket, signing URLs as itself. */
-function grants(p: Platform, a: { name: string; db: Db; store: Store; storeAccess: "read" | "readWrite" }, account: serviceaccount.Account): pulumi.CustomResource[] {
+/** The service account's grants: the database's password, its CA file, the bucket, signing URLs as itself. */
+function grants(p: Platform, a: { name: string; db: Db; store: Store; storeAccess: "read" | "readWrite" }, account: serviceaccount.Account, ca: CaFile): pulumi.CustomResource[] {
   const member = account.member;
   const bucket = a.store.bucket.name;
   const objects = a.storeAccess === "read" ? "roles/storage.objectViewer" : "roles/storage.objectUser";
   return [
-    ...databaseGrants(a, account),
+    ...databaseGrants(a, account, ca),
     new storage.BucketIAMMember(`${a.name}-${a.store.name}-access`, { bucket, role: objects, member }),
     new storage.BucketIAMMember(`${a.name}-${a.store.name}-bucket-reader`, { bucket, role: "roles/storage.legacyBucketReader", member }),
     new serviceaccount.IAMMember(`${a.name}-url-signer`, { serviceAccountId: account.name, role: p.urlSigner.name, member }),
   ];
+}
+
+/** A workload's copy of the database's certificate authorities, in a regional secret of its own. */
+function workloadCa(p: Platform, a: { name: string; db: Db }): CaFile {
+  const caSecret = new secretmanager.Secret(
+    `${a.name}-database-ca`,
+    { secretId: fitName([p.prefix, a.name, "database-ca"], 255), replication: { userManaged: { replicas: [{ location: region }] } }, labels: p.labels },
+    { dependsOn: [p.apis.secretmanager] },
+  );
+  return caFile(a.name, caSecret, [a.db.serverCa]);
 }
 
 export function webService(p: Platform, a: WebArgs): pulumi.Output<string> {
@@ -413,26 +563,32 @@ export function webService(p: Platform, a: WebArgs): pulumi.Output<string> {
     { accountId: fitName([p.prefix, a.name], 30), displayName: `Freehold ${p.prefix}/${a.name}`, description: "Identity of one Freehold web service; holds only its links' grants" },
     { dependsOn: [p.apis.iam] },
   );
-  const settled = grantsSettled(`${a.name}-grants-settled`, grants(p, a, account));
+  const ca = workloadCa(p, a);
+  const settled = grantsSettled(`${a.name}-grants-settled`, grants(p, a, account, ca));
   const env = {
     ...a.env,
     DATABASE_HOST: a.db.host,
     DATABASE_PORT: "5432",
     DATABASE_NAME: a.db.database.name,
     DATABASE_USER: "app",
-    DATABASE_SSLMODE: "require",
+    DATABASE_SSLMODE: "verify-full",
+    DATABASE_SSLROOTCERT: "/etc/freehold/tls/database-ca.pem",
     OBJECT_STORE_PROVIDER: "gcs",
     OBJECT_STORE_BUCKET: a.store.bucket.name,
     OBJECT_STORE_ENDPOINT: "https://storage.googleapis.com",
     OBJECT_STORE_ACCESS: a.storeAccess,
   };
   const httpGet = { path: a.healthPath, port: 8080 };
+  const serviceName = fitName([p.prefix, a.name], 49);
+  p.logSources.services.push(serviceName);
   const service = new cloudrunv2.Service(
     `${a.name}-service`,
     {
-      name: fitName([p.prefix, a.name], 49),
+      name: serviceName,
       location: region,
       ingress: a.public ? "INGRESS_TRAFFIC_ALL" : "INGRESS_TRAFFIC_INTERNAL_ONLY",
+      // Public: open without an allUsers grant (which domain-restricted sharing refuses).
+      invokerIamDisabled: a.public,
       launchStage: "GA",
       deletionProtection: false,
       labels: p.labels,
@@ -441,9 +597,11 @@ export function webService(p: Platform, a: WebArgs): pulumi.Output<string> {
         executionEnvironment: "EXECUTION_ENVIRONMENT_GEN2",
         scaling: { minInstanceCount: a.min, maxInstanceCount: a.max },
         vpcAccess: { networkInterfaces: [{ network: p.network.name, subnetwork: p.subnet.name }], egress: "PRIVATE_RANGES_ONLY" },
+        volumes: [caVolume(ca)],
         containers: [
           {
             image: a.image,
+            volumeMounts: [caMount],
             ports: { containerPort: 8080 },
             resources: { limits: { cpu: "1", memory: a.memory }, cpuIdle: true },
             envs: [
@@ -457,11 +615,8 @@ export function webService(p: Platform, a: WebArgs): pulumi.Output<string> {
       },
     },
     // The first revision starts once its grants apply, Cloud Run's agent is ready and the database's role exists.
-    { dependsOn: [p.apis.run, p.apis.compute, p.runReady, settled, a.db.roleJob, p.addressRelease] },
+    { dependsOn: [p.apis.run, p.apis.compute, p.runReady, settled, a.db.roleJob, ...p.logged, p.addressRelease] },
   );
-  if (a.public) {
-    new cloudrunv2.ServiceIamMember(`${a.name}-public-invoker`, { name: service.name, location: service.location, role: "roles/run.invoker", member: "allUsers" });
-  }
   return service.uri;
 }
 
@@ -472,21 +627,23 @@ function workloadIdentity(p: Platform, a: { name: string; db: Db; store?: Store;
     { accountId: fitName([p.prefix, a.name], 30), displayName: `Freehold ${p.prefix}/${a.name}`, description: `Identity of one Freehold ${what}; holds only its links' grants` },
     { dependsOn: [p.apis.iam] },
   );
-  const list = a.store && a.storeAccess ? grants(p, { ...a, store: a.store, storeAccess: a.storeAccess }, account) : databaseGrants(a, account);
+  const ca = workloadCa(p, a);
+  const list = a.store && a.storeAccess ? grants(p, { ...a, store: a.store, storeAccess: a.storeAccess }, account, ca) : databaseGrants(a, account, ca);
   const settled = grantsSettled(`${a.name}-grants-settled`, list);
   const env: Record<string, pulumi.Input<string>> = {
     DATABASE_HOST: a.db.host,
     DATABASE_PORT: "5432",
     DATABASE_NAME: a.db.database.name,
     DATABASE_USER: "app",
-    DATABASE_SSLMODE: "require",
+    DATABASE_SSLMODE: "verify-full",
+    DATABASE_SSLROOTCERT: "/etc/freehold/tls/database-ca.pem",
     ...(a.store ? { OBJECT_STORE_PROVIDER: "gcs", OBJECT_STORE_BUCKET: a.store.bucket.name, OBJECT_STORE_ENDPOINT: "https://storage.googleapis.com", OBJECT_STORE_ACCESS: a.storeAccess as string } : {}),
   };
   const envs = [
     ...Object.entries(env).map(([name, value]) => ({ name, value })),
     { name: "DATABASE_PASSWORD", valueSource: { secretKeyRef: { secret: a.db.app.secret.secretId, version: a.db.app.version.version } } },
   ];
-  return { account, settled, envs, dependsOn: [p.apis.run, p.apis.compute, p.runReady, settled, a.db.roleJob, p.addressRelease] };
+  return { account, settled, envs, ca, dependsOn: [p.apis.run, p.apis.compute, p.runReady, settled, a.db.roleJob, p.addressRelease] };
 }
 
 /** A worker: a Cloud Run worker pool (no endpoint), CPU autoscaling between min and max. */
@@ -504,7 +661,8 @@ export function worker(p: Platform, a: { name: string; image: string; args: stri
       template: {
         serviceAccount: w.account.email,
         vpcAccess: { networkInterfaces: [{ network: p.network.name, subnetwork: p.subnet.name }], egress: "PRIVATE_RANGES_ONLY" },
-        containers: [{ image: a.image, args: a.args, resources: { limits: { cpu: "1", memory: a.memory } }, envs: w.envs }],
+        volumes: [caVolume(w.ca)],
+        containers: [{ image: a.image, args: a.args, volumeMounts: [caMount], resources: { limits: { cpu: "1", memory: a.memory } }, envs: w.envs }],
       },
     },
     { dependsOn: w.dependsOn },
@@ -531,7 +689,8 @@ export function scheduledJob(p: Platform, a: { name: string; image: string; args
           maxRetries: a.retries,
           timeout: `${a.timeoutSeconds}s`,
           vpcAccess: { networkInterfaces: [{ network: p.network.name, subnetwork: p.subnet.name }], egress: "PRIVATE_RANGES_ONLY" },
-          containers: [{ image: a.image, args: a.args, resources: { limits: { cpu: "1", memory: a.memory } }, envs: w.envs }],
+          volumes: [caVolume(w.ca)],
+        containers: [{ image: a.image, args: a.args, volumeMounts: [caMount], resources: { limits: { cpu: "1", memory: a.memory } }, envs: w.envs }],
         },
       },
     },
@@ -588,5 +747,6 @@ export function crownMarketplace() {
     name: "nightly", image: "ghcr.io/example/marketplace-worker:1.4.2", args: ["expire-listings"], memory: "1024Mi",
     schedule: "0 2 * * *", timeZone: "Europe/London", timeoutSeconds: 1800, retries: 2, db,
   });
+  p.done();
   return { url, bucket: uploads.bucket.name, databaseHost: db.host };
 }

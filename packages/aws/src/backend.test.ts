@@ -70,7 +70,10 @@ describe("database on RDS for PostgreSQL", () => {
       skipFinalSnapshot: false,
       finalSnapshotIdentifier: expect.stringMatching(/^shop-dev-db-final-[0-9a-f]{8}$/),
       applyImmediately: true,
-      enabledCloudwatchLogsExports: ["postgresql"],
+      enabledCloudwatchLogsExports: ["postgresql", "upgrade"],
+      engineLifecycleSupport: "open-source-rds-extended-support",
+      caCertIdentifier: "rds-ca-rsa2048-g1",
+      deleteAutomatedBackups: false,
       dbSubnetGroupName: "shop-dev-db",
       identifier: "shop-dev-db",
     });
@@ -87,9 +90,10 @@ describe("database on RDS for PostgreSQL", () => {
   it("gives the database security group no rule of its own and opens 5432 only to the linked service", () => {
     const sg = one("db-sg", "aws:ec2/securityGroup:SecurityGroup");
     expect(sg.inputs.ingress).toBeUndefined();
-    const rules = run.resources.filter((r) => r.type === "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule");
-    expect(rules.map((r) => r.name)).toEqual(["web-db-ingress"]);
-    expect(rules[0]?.inputs).toMatchObject({ securityGroupId: "db-sg-id", referencedSecurityGroupId: "web-sg-id", ipProtocol: "tcp", fromPort: 5432, toPort: 5432 });
+    const rules = run.resources.filter((r) => r.type === "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule" && r.inputs.securityGroupId === "db-sg-id");
+    expect(rules.map((r) => r.name)).toEqual(["db-roles-ingress", "web-db-ingress"]);
+    expect(rules[1]?.inputs).toMatchObject({ securityGroupId: "db-sg-id", referencedSecurityGroupId: "web-sg-id", ipProtocol: "tcp", fromPort: 5432, toPort: 5432 });
+    expect(rules[0]?.inputs).toMatchObject({ securityGroupId: "db-sg-id", referencedSecurityGroupId: "db-roles-sg-id", ipProtocol: "tcp", fromPort: 5432, toPort: 5432 });
   });
 
   it("keeps the connection string a secret", () => {
@@ -149,7 +153,8 @@ describe("web service on ECS Fargate", () => {
       readonlyRootFilesystem: true,
       user: "1000:1000",
       portMappings: [{ containerPort: 8080, protocol: "tcp" }],
-      mountPoints: [{ sourceVolume: "tmp", containerPath: "/tmp", readOnly: false }],
+      linuxParameters: { tmpfs: [{ containerPath: "/tmp", size: 256, mountOptions: ["mode=1777", "nosuid", "nodev"] }] },
+      mountPoints: [{ sourceVolume: "freehold-tls", containerPath: "/etc/freehold/tls", readOnly: true }],
       logConfiguration: { logDriver: "awslogs", options: { "awslogs-group": "/freehold/shop-dev/web", "awslogs-region": "eu-west-2", "awslogs-stream-prefix": "app" } },
     });
     expect(container("edge").readonlyRootFilesystem).toBe(false);
@@ -160,7 +165,7 @@ describe("web service on ECS Fargate", () => {
     const c = container("web");
     expect(c.secrets).toEqual([{ name: "DATABASE_PASSWORD", valueFrom: expect.stringMatching(/^arn:aws:secretsmanager:eu-west-2:\d{12}:secret:freehold\/shop-dev\/db\/app-[0-9a-f]{6}:password::[0-9a-f-]{36}$/) }]);
     const env = Object.fromEntries(c.environment.map((e: { name: string; value: string }) => [e.name, e.value]));
-    expect(env).toMatchObject({ NODE_ENV: "production", DATABASE_USER: "app", DATABASE_SSLMODE: "require", OBJECT_STORE_BUCKET: expect.stringMatching(/^shop-dev-files-/), OBJECT_STORE_ENDPOINT: "https://s3.eu-west-2.amazonaws.com" });
+    expect(env).toMatchObject({ NODE_ENV: "production", DATABASE_USER: "app", DATABASE_SSLMODE: "verify-full", DATABASE_SSLROOTCERT: "/etc/freehold/tls/database-ca.pem", OBJECT_STORE_BUCKET: expect.stringMatching(/^shop-dev-files-/), OBJECT_STORE_ENDPOINT: "https://s3.eu-west-2.amazonaws.com" });
     expect(env.DATABASE_PASSWORD).toBeUndefined();
   });
 
@@ -171,7 +176,7 @@ describe("web service on ECS Fargate", () => {
 
   const policy = (name: string) => json(one(name, "aws:iam/rolePolicy:RolePolicy").inputs.policy);
 
-  it("lets the execution role write only its own log group, and read only the linked database's master and role secrets through one grant per link", () => {
+  it("lets the execution role write only its own log group, and read only the linked database's role secret through one grant per link", () => {
     const logArn = "arn:aws:logs:eu-west-2:123456789012:log-group:/freehold/shop-dev/web";
     expect(one("web-execution-policy").inputs.role).toBe("shop-dev-web-exec");
     expect(policy("web-execution-policy").Statement).toEqual([
@@ -182,7 +187,7 @@ describe("web service on ECS Fargate", () => {
       {
         Effect: "Allow",
         Action: ["secretsmanager:GetSecretValue"],
-        Resource: [expect.stringMatching(/^arn:aws:secretsmanager:eu-west-2:\d{12}:secret:rds!db-/), expect.stringMatching(/^arn:aws:secretsmanager:eu-west-2:\d{12}:secret:freehold\/shop-dev\/db\/app-/)],
+        Resource: expect.stringMatching(/^arn:aws:secretsmanager:eu-west-2:\d{12}:secret:freehold\/shop-dev\/db\/app-/),
       },
     ]);
   });
@@ -209,7 +214,7 @@ describe("web service on ECS Fargate", () => {
 
   it("has no wildcard action in any IAM policy", () => {
     const docs = run.resources.filter((r) => r.type === "aws:iam/rolePolicy:RolePolicy").map((r) => json(r.inputs.policy));
-    expect(docs.length).toBe(6);
+    expect(docs.length).toBe(9);
     for (const d of docs) expect(d.Statement.length).toBeGreaterThan(0);
     for (const d of docs) for (const st of d.Statement) for (const a of st.Action) expect(a).not.toMatch(/\*/);
   });
@@ -251,11 +256,61 @@ describe("web service on ECS Fargate", () => {
     expect(one("web-scaling").inputs).toMatchObject({ minCapacity: 2, maxCapacity: 6, scalableDimension: "ecs:service:DesiredCount", resourceId: "service/shop-dev/shop-dev-web" });
     expect(one("web-scaling-cpu").inputs.policyType).toBe("TargetTrackingScaling");
     expect(run.resources.some((r) => r.name === "api-scaling")).toBe(false);
-    expect(one("web-logs").inputs.retentionInDays).toBe(30);
+    expect(one("web-logs").inputs.retentionInDays).toBe(365);
   });
 
-  it("opens the tasks only to their load balancer", () => {
-    expect(one("web-sg").inputs.ingress).toEqual([{ protocol: "tcp", fromPort: 8080, toPort: 8080, securityGroups: ["web-lb-sg-id"], description: "from the load balancer" }]);
+  it("opens the tasks only to their load balancer, by a rule of their own that names the load balancer's group and the port", () => {
+    expect(one("web-sg").inputs.ingress).toBeUndefined();
+    expect(one("web-from-lb-8080").inputs).toMatchObject({ securityGroupId: "web-sg-id", referencedSecurityGroupId: "web-lb-sg-id", ipProtocol: "tcp", fromPort: 8080, toPort: 8080 });
+    expect(one("web-lb-to-tasks-8080").inputs).toMatchObject({ securityGroupId: "web-lb-sg-id", referencedSecurityGroupId: "web-sg-id", ipProtocol: "tcp", fromPort: 8080, toPort: 8080 });
+    expect(JSON.stringify(one("web-lb-sg").inputs)).not.toContain("egress");
+  });
+});
+
+describe("AWS Foundational Security Best Practices on the stack's own resources", () => {
+  it("logs the VPC's rejected traffic to a log group kept a year, through a role only VPC Flow Logs of this account may assume (EC2.6)", () => {
+    expect(one("shop-flow-log", "aws:ec2/flowLog:FlowLog").inputs).toMatchObject({ trafficType: "REJECT", logDestinationType: "cloud-watch-logs", logDestination: "arn:aws:logs:eu-west-2:123456789012:log-group:/freehold/shop-dev/vpc-flow-logs", iamRoleArn: expect.any(String) });
+    expect(one("shop-flow-logs").inputs).toMatchObject({ name: "/freehold/shop-dev/vpc-flow-logs", retentionInDays: 365 });
+    const trust = json(one("shop-flow-logs-role").inputs.assumeRolePolicy).Statement[0];
+    expect(trust).toMatchObject({ Principal: { Service: "vpc-flow-logs.amazonaws.com" }, Condition: { StringEquals: { "aws:SourceAccount": expect.any(String) } } });
+  });
+
+  it("strips every rule from the VPC's default security group (EC2.2) and refuses SSH and RDP in its default network ACL (EC2.21)", () => {
+    expect(one("shop-default-sg", "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup").inputs).toMatchObject({ ingress: [], egress: [] });
+    const acl = one("shop-default-nacl", "aws:ec2/defaultNetworkAcl:DefaultNetworkAcl").inputs as { ingress: Array<{ action: string; fromPort: number; cidrBlock?: string; ipv6CidrBlock?: string }> };
+    for (const port of [22, 3389]) {
+      expect(acl.ingress).toContainEqual(expect.objectContaining({ action: "deny", fromPort: port, cidrBlock: "0.0.0.0/0" }));
+      expect(acl.ingress).toContainEqual(expect.objectContaining({ action: "deny", fromPort: port, ipv6CidrBlock: "::/0" }));
+    }
+  });
+
+  it("writes every load balancer's access logs to a private, encrypted, TLS-only bucket Elastic Load Balancing may write to, after its policy (ELB.5)", () => {
+    expect(one("web-lb").inputs.accessLogs).toMatchObject({ enabled: true, prefix: "alb/web" });
+    expect(one("web-lb").options.dependsOn).toEqual(expect.arrayContaining([expect.stringMatching(/BucketPolicy::shop-alb-logs-policy$/)]));
+    expect(one("shop-alb-logs-public-access-block").inputs).toMatchObject({ blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true });
+    expect(one("shop-alb-logs-ownership").inputs.rule).toEqual({ objectOwnership: "BucketOwnerEnforced" });
+    const statements = json(one("shop-alb-logs-policy").inputs.policy).Statement;
+    expect(statements).toContainEqual(expect.objectContaining({ Effect: "Deny", Condition: { Bool: { "aws:SecureTransport": "false" } } }));
+    expect(statements).toContainEqual(expect.objectContaining({ Action: ["s3:PutObject"], Principal: { AWS: "arn:aws:iam::652711504416:root" }, Resource: expect.stringMatching(/\/alb\/\*\/AWSLogs\/123456789012\/\*$/) }));
+    expect((one("shop-alb-logs-lifecycle").inputs.rules as unknown[])[0]).toMatchObject({ expiration: { days: 365 } });
+  });
+
+  it("writes CloudFront's standard logs to a bucket of their own with ACLs only for CloudFront's delivery (CloudFront.5)", () => {
+    expect(one("edge-cdn", "aws:cloudfront/distribution:Distribution").inputs.loggingConfig).toMatchObject({ prefix: "cdn/edge/", includeCookies: false, bucket: expect.stringContaining("cdn-logs") });
+    expect(one("shop-cdn-logs-ownership").inputs.rule).toEqual({ objectOwnership: "BucketOwnerPreferred" });
+    expect(one("shop-cdn-logs-public-access-block").inputs).toMatchObject({ blockPublicAcls: true, ignorePublicAcls: true });
+  });
+
+  it("turns on Container Insights on the cluster (ECS.12)", () => {
+    expect(one("shop-cluster").inputs.settings).toEqual([{ name: "containerInsights", value: "enabled" }]);
+  });
+
+  it("makes no flow log or default-group takeover in a network the stack brings", async () => {
+    const r = await runWithMocks("aws", () =>
+      deployStack(parseStack("name: byo\nnetwork: { aws: { vpcId: vpc-0a1b2c3d4e5f60718, privateSubnetIds: [subnet-0a1b2c3d4e5f60701, subnet-0a1b2c3d4e5f60702] } }\ncomponents:\n  db: { kind: database }")),
+    );
+    const types = r.resources.map((x) => x.type);
+    for (const t of ["aws:ec2/flowLog:FlowLog", "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup", "aws:ec2/defaultNetworkAcl:DefaultNetworkAcl"]) expect(types).not.toContain(t);
   });
 });
 
@@ -270,6 +325,7 @@ describe("platform", () => {
     expect(one("shop-s3-endpoint").inputs).toMatchObject({ vpcEndpointType: "Gateway", serviceName: "com.amazonaws.eu-west-2.s3" });
     expect([...new Set(run.invokes)].sort()).toEqual([
       "aws:ec2/getManagedPrefixList:getManagedPrefixList",
+      "aws:elb/getServiceAccount:getServiceAccount",
       "aws:index/getAvailabilityZones:getAvailabilityZones",
       "aws:index/getCallerIdentity:getCallerIdentity",
     ]);
@@ -348,6 +404,6 @@ describe("vendor escape hatch", () => {
     const req = { name: "db", spec, size: resolveSize("database", spec.size) } as unknown as DatabaseRequest;
     const err = catchError(() => backend.database(req));
     expect(err).toBeInstanceOf(SpecError);
-    expect(err.message).toContain("vendor.aws.cluster: is not a child resource role of this component; allowed roles: securityGroup, parameterGroup, logGroup, instance");
+    expect(err.message).toContain("vendor.aws.cluster: is not a child resource role of this component; allowed roles: securityGroup, parameterGroup, logGroup, upgradeLogGroup, instance");
   });
 });

@@ -24,7 +24,7 @@ export const CAPABILITIES: readonly Capability[] = [
   {
     feature: "web-service.custom-domain",
     support: "full",
-    note: "ACM certificate with DNS validation on an internet-facing ALB (TLS 1.2+, HSTS, HTTP redirected). The records to create, the validation CNAME and the domain's CNAME to the load balancer, are the component's `dnsRecords` output and are printed while `up` waits for validation (Freehold does not manage the DNS zone; an apex domain needs an alias record at the DNS provider)",
+    note: "ACM certificate with DNS validation on an internet-facing ALB (TLS 1.2+, HSTS, HTTP redirected). The records to create, the validation CNAME and the domain's record to the load balancer (a CNAME, or an ALIAS where the domain is the apex of its zone, as a <name>.service.gov.uk domain is: a load balancer has no fixed address), are the component's `dnsRecords` output and are printed while `up` waits for validation (Freehold does not manage the DNS zone)",
     source: "https://docs.aws.amazon.com/acm/latest/userguide/dns-validation.html",
   },
   {
@@ -48,8 +48,8 @@ export const CAPABILITIES: readonly Capability[] = [
   {
     feature: "web-service.read-only-root-filesystem",
     support: "full",
-    note: "readonlyRootFilesystem in the container definition; a task-scoped volume is mounted on /tmp",
-    source: "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_definition_parameters.html",
+    note: "readonlyRootFilesystem in the container definition; /tmp is a tmpfs mount (mode 1777, nosuid, nodev; a quarter of the task's memory, 64 MiB to 2 GiB) that any user can write, as Fargate's task-scoped volumes are root-owned 0755",
+    source: "https://aws.amazon.com/about-aws/whats-new/2026/01/amazon-ecs-tmpfs-mounts-aws-fargate-managed-instances/",
   },
   {
     feature: "web-service.run-as-user",
@@ -71,14 +71,14 @@ export const CAPABILITIES: readonly Capability[] = [
   },
   {
     feature: "web-service.ip-allow-list",
-    support: "none",
-    note: "Not offered by this backend yet: a public service is reachable from any address",
+    support: "full",
+    note: "AWS WAF on the service's front door (the load balancer with a domain, the CloudFront distribution without one): IP sets per address family and a first rule that blocks (403) every other address. About $6 a month plus $0.60 per million requests (web ACL $5, rule $1). Behind CloudFront the web ACL is kept by AWS in us-east-1, which a residency check names; set a domain for one in the stack's region",
     source: "https://docs.aws.amazon.com/waf/latest/developerguide/waf-ip-set-managing.html",
   },
   {
     feature: "web-service.web-application-firewall",
-    support: "none",
-    note: "Not offered by this backend yet",
+    support: "full",
+    note: "AWS WAF on the service's front door with AWS managed rule groups: core rule set (its 8 KB request-body limit only counts, so uploads work), known bad inputs, SQL injection, Amazon IP reputation list. About $9 a month plus $0.60 per million requests (web ACL $5, four rule groups $1 each); behind CloudFront the web ACL is kept by AWS in us-east-1",
     source: "https://docs.aws.amazon.com/waf/latest/developerguide/aws-managed-rule-groups-baseline.html",
   },
   {
@@ -102,7 +102,7 @@ export const CAPABILITIES: readonly Capability[] = [
   {
     feature: "database.backups-kept-on-delete",
     support: "full",
-    note: "RDS takes a final DB snapshot when the instance is deleted and keeps it until you delete it (billed as backup storage)",
+    note: "With backups.keepOnDelete (the default) RDS takes a final DB snapshot when the instance is deleted and keeps it until you delete it, and keeps the automated backups (point-in-time recovery) until their retention period ends; both are billed as backup storage and priced in the estimate's after-destroy lines. With keepOnDelete: false nothing is kept",
     source: "https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_DeleteDBInstance.html",
   },
   {
@@ -154,8 +154,8 @@ export const CAPABILITIES: readonly Capability[] = [
   },
   {
     feature: "object-store.previous-versions-expire",
-    support: "partial",
-    note: "Not set by this backend yet: noncurrent versions outside lifecycle prefixes are kept until deleted",
+    support: "full",
+    note: "An S3 lifecycle rule on the whole bucket deletes every noncurrent version previousVersionsExpireAfterDays after it became noncurrent (NoncurrentVersionExpiration), and delete markers left with no version behind them; where a prefix rule gives a shorter time, S3 applies the shorter",
     source: "https://docs.aws.amazon.com/AmazonS3/latest/userguide/lifecycle-configuration-examples.html",
   },
   ...WORKLOAD_CAPABILITIES,

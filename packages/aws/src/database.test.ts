@@ -4,10 +4,12 @@
  * roles whose passwords RDS never rotates, the master login is for
  * administration only, and the PostgreSQL log group is Freehold's.
  */
-import { APP_ROLES, deployStack, type MockRun, type PlannedResource, ROLE_SETUP_SQL, registerBackend, runWithMocks } from "@freehold/core";
+import { APP_ROLES, deployStack, type MockRun, type PlannedResource, registerBackend, runWithMocks } from "@freehold/core";
 import { parseStack } from "@freehold/model";
 import { beforeAll, describe, expect, it } from "vitest";
-import { SETUP_CONTAINER, SETUP_IMAGE } from "./db-roles";
+import { PREPARE_CONTAINER } from "./containers";
+import { POSTGRES_IMAGE } from "./images";
+import { ROLE_JOB_CONTAINER, ROLE_JOB_SCRIPT } from "./role-job";
 import { backend } from "./index";
 
 registerBackend(backend);
@@ -84,34 +86,50 @@ describe("applications connect as least-privilege roles, never as the master use
     expect(reports.secrets).toEqual([{ name: "DATABASE_PASSWORD", valueFrom: expect.stringMatching(/:secret:freehold\/shop-dev\/db\/app_read-[0-9a-f]{6}:password::[0-9a-f-]{36}$/) }]);
   });
 
-  it("starts the application only after a setup container has set its role up from inside the VPC, with the master password injected into that container alone", () => {
-    const [app, setup] = containers("web") as [Record<string, unknown>, Record<string, unknown>];
-    expect(app.dependsOn).toEqual([{ containerName: SETUP_CONTAINER, condition: "SUCCESS" }]);
-    expect(setup).toMatchObject({ name: SETUP_CONTAINER, image: SETUP_IMAGE, essential: false, readonlyRootFilesystem: true, user: "70:70" });
-    expect(envOf(setup)).toMatchObject({ FREEHOLD_DBS: "1", FREEHOLD_1_ROLE: "app", FREEHOLD_1_USER: "freehold", FREEHOLD_1_DATABASE: "app", FREEHOLD_1_PORT: "5432", PGSSLMODE: "require", FREEHOLD_ROLE_SQL: ROLE_SETUP_SQL });
-    expect(setup.secrets).toEqual([
-      { name: "FREEHOLD_1_PASSWORD", valueFrom: expect.stringMatching(/:secret:rds!db-.*:password::$/) },
-      { name: "FREEHOLD_1_VERIFIER", valueFrom: expect.stringMatching(/:secret:freehold\/shop-dev\/db\/app-[0-9a-f]{6}:verifier::[0-9a-f-]{36}$/) },
+  it("sets the roles up once per database, in one job the services wait for, with the master password injected into that job alone", () => {
+    const jobs = run.resources.filter((r) => r.type === "aws:lambda/invocation:Invocation");
+    expect(jobs.map((j) => j.name)).toEqual(["db-roles-run"]);
+    const [prepare, job] = JSON.parse(one("db-roles-task").inputs.containerDefinitions as string) as Array<Record<string, unknown>>;
+    expect(prepare?.name).toBe(PREPARE_CONTAINER);
+    expect(job).toMatchObject({ name: ROLE_JOB_CONTAINER, image: POSTGRES_IMAGE.ref, essential: true, readonlyRootFilesystem: true, user: "70:70", command: ["sh", "-c", ROLE_JOB_SCRIPT] });
+    expect(envOf(job as Record<string, unknown>)).toMatchObject({ PGUSER: "freehold", PGDATABASE: "app", PGPORT: "5432", PGSSLMODE: "verify-full", PGSSLROOTCERT: "/etc/freehold/tls/database-ca.pem" });
+    expect(job?.secrets).toEqual([
+      { name: "FREEHOLD_APP_VERIFIER", valueFrom: expect.stringMatching(/:secret:freehold\/shop-dev\/db\/app-[0-9a-f]{6}:verifier::[0-9a-f-]{36}$/) },
+      { name: "FREEHOLD_READ_VERIFIER", valueFrom: expect.stringMatching(/:secret:freehold\/shop-dev\/db\/app_read-[0-9a-f]{6}:verifier::[0-9a-f-]{36}$/) },
+      { name: "PGPASSWORD", valueFrom: expect.stringMatching(/:secret:rds!db-.*:password::$/) },
     ]);
-    // The master password reaches no other container.
-    expect(JSON.stringify(app)).not.toContain("rds!db-");
+    // No service's task definition mentions the master secret.
+    for (const service of ["web", "reports", "edge"]) expect(one(`${service}-task`).inputs.containerDefinitions as string).not.toContain("rds!db-");
   });
 
-  it("adds no setup container to a service without a database", () => {
-    expect(containers("edge").map((c) => c.name)).toEqual(["app"]);
+  it("makes each linked service's DATABASE_USER, and so its task definition, wait for the role job", () => {
+    const task = one("web-task");
+    expect(task.propertyDependencies.containerDefinitions).toContainEqual(expect.stringContaining("db-roles-run"));
   });
 
-  it("lets the execution role read the master secret and the link's own role secret, and nothing of the other role", () => {
+  it("runs no role job for a database no one links to", async () => {
+    const lone = await runWithMocks("aws", () => deployStack(parseStack("name: lone\ncomponents:\n  db: { kind: database }")).outputs);
+    expect(lone.resources.filter((r) => r.name.startsWith("db-roles"))).toEqual([]);
+    expect(lone.resources.filter((r) => r.type === "aws:ec2/natGateway:NatGateway")).toEqual([]);
+  });
+
+  it("lets a service's execution role read its own role's secret and nothing else: not the master secret, not the other role's", () => {
     const doc = JSON.parse(one("reports-db-secret").inputs.policy as string);
-    expect(doc.Statement[0].Resource).toEqual([expect.stringContaining(":secret:rds!db-"), expect.stringContaining(":secret:freehold/shop-dev/db/app_read-")]);
-    expect(JSON.stringify(doc)).not.toMatch(/db\/app-/);
+    expect(doc.Statement[0].Resource).toEqual(expect.stringContaining(":secret:freehold/shop-dev/db/app_read-"));
+    expect(JSON.stringify(doc)).not.toMatch(/db\/app-|rds!db-/);
+  });
+
+  it("lets only the role job's execution role read the master secret", () => {
+    const readers = run.resources.filter((r) => r.type === "aws:iam/rolePolicy:RolePolicy" && String(r.inputs.policy).includes("rds!db-"));
+    expect(readers.map((r) => r.name)).toEqual(["db-roles-execution-policy"]);
   });
 });
 
 describe("the PostgreSQL log group", () => {
-  it("is created by Freehold before the instance, under the name RDS exports to, with the stack's retention", () => {
-    expect(one("db-logs").inputs).toMatchObject({ name: "/aws/rds/instance/shop-dev-db/postgresql", retentionInDays: 30, region: "eu-west-2" });
-    expect(one("db-instance").options.dependsOn).toEqual([expect.stringContaining("db-logs")]);
-    expect(one("db-instance").inputs.enabledCloudwatchLogsExports).toEqual(["postgresql"]);
+  it("are created by Freehold before the instance, under the names RDS exports the server and upgrade logs to, with the stack's retention", () => {
+    expect(one("db-logs").inputs).toMatchObject({ name: "/aws/rds/instance/shop-dev-db/postgresql", retentionInDays: 365, region: "eu-west-2" });
+    expect(one("db-upgrade-logs").inputs).toMatchObject({ name: "/aws/rds/instance/shop-dev-db/upgrade", retentionInDays: 365, region: "eu-west-2" });
+    expect(one("db-instance").options.dependsOn).toEqual([expect.stringContaining("db-logs"), expect.stringContaining("db-upgrade-logs")]);
+    expect(one("db-instance").inputs.enabledCloudwatchLogsExports).toEqual(["postgresql", "upgrade"]);
   });
 });

@@ -5,7 +5,7 @@
  * PostgreSQL log group (the stack's retention), the master password managed by
  * RDS in Secrets Manager (administration only), and the passwords of the two
  * least-privilege application roles (the role model of @freehold/core, set up
- * by db-roles.ts) in Freehold's own secrets.
+ * by its role job, role-job.ts) in Freehold's own secrets.
  *
  * Changes apply when `up` runs (`applyImmediately`), not at the next
  * maintenance window; `vendor.aws.instance.applyImmediately: false` chooses the
@@ -22,10 +22,27 @@ import * as random from "@pulumi/random";
 import { componentTags, LOG_RETENTION_DAYS, names } from "./naming";
 import { type AwsPlatform, asPlatform } from "./network";
 import type { DatabaseResources } from "./resources";
+import { rdsCaBundle } from "./rds-ca";
+import { createRoleJob, type RoleJob } from "./role-job";
 import { chooseRds } from "./sizes";
 import { VendorArgs } from "./vendor";
 
-export const DATABASE_ROLES = ["securityGroup", "parameterGroup", "logGroup", "instance"] as const;
+export const DATABASE_ROLES = ["securityGroup", "parameterGroup", "logGroup", "upgradeLogGroup", "instance"] as const;
+/** The logs RDS for PostgreSQL exports to CloudWatch Logs: the server log and the major-upgrade log (FSBP RDS.9 asks for both). https://docs.aws.amazon.com/securityhub/latest/userguide/rds-controls.html#rds-9 */
+export const LOG_EXPORTS = ["postgresql", "upgrade"] as const;
+/**
+ * Enrolment in RDS Extended Support, set deliberately: when a major version
+ * leaves standard support, RDS keeps the instance on it and bills Extended
+ * Support per vCPU-hour (the estimate shows it) rather than upgrading the major
+ * version itself at a time nobody chose, which would leave the stack's state on
+ * the old version and break the application's assumptions. To refuse Extended
+ * Support instead, set vendor.aws.instance.engineLifecycleSupport to
+ * "open-source-rds-extended-support-disabled".
+ * https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/extended-support.html
+ */
+export const ENGINE_LIFECYCLE_SUPPORT = "open-source-rds-extended-support";
+/** The certificate authority that signs the server certificate (RDS's default for new instances since 2024), set so that it never drifts. https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/UsingWithRDS.SSL.html */
+export const CA_CERT_IDENTIFIER = "rds-ca-rsa2048-g1";
 export const POSTGRES_PORT = 5432;
 /** Master user name (the password lives only in the RDS-managed secret): administration only. */
 export const MASTER_USERNAME = "freehold";
@@ -43,17 +60,21 @@ export interface RoleCredentials {
   readonly versionId: pulumi.Output<string>;
 }
 
-/** What a linked web service needs from a database. */
+/** What a linking component (a web service, or any later kind) needs from a database. */
 export interface DatabaseHandle {
   readonly kind: "aws:rds";
   readonly securityGroupId: pulumi.Output<string>;
-  /** ARN of the RDS-managed master user secret (JSON with username and password): the setup container only. */
-  readonly masterSecretArn: pulumi.Output<string>;
-  readonly masterUsername: string;
   readonly host: pulumi.Output<string>;
   readonly port: number;
   readonly databaseName: string;
   readonly roles: Readonly<Record<AppRole, RoleCredentials>>;
+  /** The server's certificate authorities (PEM), for verify-full: the region's RDS root CAs. */
+  readonly serverCa?: string;
+  /**
+   * The database's role job, made by the first component that links to the
+   * database and shared by the rest: its `ready` resolves once the roles exist.
+   */
+  roleJob(): RoleJob;
 }
 
 export function isDatabaseHandle(h: unknown): h is DatabaseHandle {
@@ -141,19 +162,23 @@ export function createDatabase(req: DatabaseRequest): DatabaseResult {
     opts,
   );
 
-  // RDS creates this log group on first export, without retention; created first, it has the stack's retention and goes with the stack.
+  // RDS creates these log groups on first export, without retention; created first, they have the stack's retention and go with the stack.
   const logGroup = new cloudwatch.LogGroup(
     `${name}-logs`,
-    vendor.apply("logGroup", { name: names.rdsLogGroup(identifier), retentionInDays: LOG_RETENTION_DAYS, region, tags }),
+    vendor.apply("logGroup", { name: names.rdsLogGroup(identifier, "postgresql"), retentionInDays: LOG_RETENTION_DAYS, region, tags }),
     opts,
   );
+  const upgradeLogGroup = new cloudwatch.LogGroup(
+    `${name}-upgrade-logs`,
+    vendor.apply("upgradeLogGroup", { name: names.rdsLogGroup(identifier, "upgrade"), retentionInDays: LOG_RETENTION_DAYS, region, tags }),
+    opts,
+  );
+  const keep = spec.backups.keepOnDelete;
 
   // A new final snapshot name for every instance: a replaced or re-created instance would otherwise find the old one's snapshot (DBSnapshotAlreadyExists).
-  const snapshotId = new random.RandomId(
-    `${name}-final-snapshot-id`,
-    { byteLength: 4, keepers: { identifier, dbName: spec.databaseName, username: MASTER_USERNAME, engine: "postgres" } },
-    opts,
-  );
+  const snapshotId = keep
+    ? new random.RandomId(`${name}-final-snapshot-id`, { byteLength: 4, keepers: { identifier, dbName: spec.databaseName, username: MASTER_USERNAME, engine: "postgres" } }, opts)
+    : undefined;
 
   const instance = new rds.Instance(
     `${name}-instance`,
@@ -179,33 +204,57 @@ export function createDatabase(req: DatabaseRequest): DatabaseResult {
       // The user's `up` is when changes happen: size, storage, Multi-AZ and version are not left pending until the maintenance window.
       applyImmediately: true,
       deletionProtection: protect,
-      skipFinalSnapshot: false,
-      finalSnapshotIdentifier: snapshotId.hex.apply((hex) => names.finalSnapshot(identifier, hex)),
-      deleteAutomatedBackups: !protect,
+      // backups.keepOnDelete: a final snapshot (kept until someone deletes it) and the automated backups (kept for their retention period) outlive the instance.
+      skipFinalSnapshot: !keep,
+      ...(snapshotId ? { finalSnapshotIdentifier: snapshotId.hex.apply((hex) => names.finalSnapshot(identifier, hex)) } : {}),
+      deleteAutomatedBackups: !keep,
       copyTagsToSnapshot: true,
-      enabledCloudwatchLogsExports: ["postgresql"],
+      enabledCloudwatchLogsExports: [...LOG_EXPORTS],
+      engineLifecycleSupport: ENGINE_LIFECYCLE_SUPPORT,
+      caCertIdentifier: CA_CERT_IDENTIFIER,
       autoMinorVersionUpgrade: true,
       // A major version change in the spec is an explicit request: let RDS perform it.
       allowMajorVersionUpgrade: true,
       region,
       tags,
     }),
-    { ...opts, ...keepData(protect), dependsOn: [logGroup] },
+    // After creation RDS storage autoscaling owns the allocation: a storage change in the spec moves the ceiling only.
+    // RDS refuses a storage change within six hours of the last one (an autoscaling step included) or below +10%,
+    // and Pulumi cannot know either; raising the ceiling is not a storage change and is never refused.
+    { ...opts, ...keepData(protect), dependsOn: [logGroup, upgradeLogGroup], ignoreChanges: ["allocatedStorage"] },
   );
 
   const roles = { readWrite: roleSecret(req, platform, "readWrite", tags), read: roleSecret(req, platform, "read", tags) };
   const masterSecretArn = instance.masterUserSecrets.apply((s) => s?.[0]?.secretArn ?? "");
+  const serverCa = rdsCaBundle(region);
+  let job: RoleJob | undefined;
   const handle: DatabaseHandle = {
     kind: "aws:rds",
     securityGroupId: sg.id,
-    masterSecretArn,
-    masterUsername: MASTER_USERNAME,
     host: instance.address,
     port: POSTGRES_PORT,
     databaseName: spec.databaseName,
     roles: {
       readWrite: { username: roles.readWrite.username, secretArn: roles.readWrite.secretArn, versionId: roles.readWrite.versionId },
       read: { username: roles.read.username, secretArn: roles.read.secretArn, versionId: roles.read.versionId },
+    },
+    ...(serverCa ? { serverCa } : {}),
+    roleJob() {
+      job ??= createRoleJob({
+        req,
+        platform,
+        tags,
+        instance,
+        host: instance.address,
+        port: POSTGRES_PORT,
+        databaseName: spec.databaseName,
+        masterUser: MASTER_USERNAME,
+        masterSecretArn,
+        databaseSecurityGroupId: sg.id,
+        roles: { readWrite: roles.readWrite, read: roles.read },
+        ...(serverCa ? { serverCa } : {}),
+      });
+      return job;
     },
   };
   return {
@@ -215,12 +264,14 @@ export function createDatabase(req: DatabaseRequest): DatabaseResult {
     // The neutral outputs are the application's read-write role, not the master user.
     username: pulumi.output(roles.readWrite.username),
     password: roles.readWrite.password,
+    ...(serverCa ? { serverCa: pulumi.output(serverCa) } : {}),
     handle,
     resources: {
       securityGroup: sg,
       parameterGroup: params,
       logGroup,
-      finalSnapshotId: snapshotId,
+      upgradeLogGroup,
+      ...(snapshotId ? { finalSnapshotId: snapshotId } : {}),
       instance,
       subnetGroup,
       appPassword: roles.readWrite.resources.password,
@@ -236,12 +287,14 @@ export function createDatabase(req: DatabaseRequest): DatabaseResult {
       details: {
         engineVersion: spec.version,
         multiAz: spec.highAvailability,
-        storage: `gp3, ${spec.storageGiB} GiB autoscaling to ${maxStorageGiB(spec.storageGiB)} GiB, encrypted`,
+        storage: `gp3, encrypted: ${spec.storageGiB} GiB when created, then grown by RDS storage autoscaling up to ${maxStorageGiB(spec.storageGiB)} GiB (a new storageGiB moves that ceiling)`,
         backupRetentionDays: spec.backups.retentionDays,
-        tls: "required (rds.force_ssl=1)",
-        applications: `connect as role ${APP_ROLES.readWrite} (read-write) or ${APP_ROLES.read} (read-only), set up by each linked service's tasks; passwords in Freehold's Secrets Manager secrets`,
+        tls: serverCa ? `required (rds.force_ssl=1); linked services verify the server (verify-full) against the ${region} RDS root CAs (${CA_CERT_IDENTIFIER})` : "required (rds.force_ssl=1)",
+        applications: `connect as role ${APP_ROLES.readWrite} (read-write) or ${APP_ROLES.read} (read-only), set up by the database's role job (a one-off Fargate task run by up, once a component links to the database); passwords in Freehold's Secrets Manager secrets`,
         administration: `master user ${MASTER_USERNAME}, password managed and rotated by RDS in Secrets Manager`,
-        logs: `CloudWatch Logs ${names.rdsLogGroup(identifier)}, ${LOG_RETENTION_DAYS} days`,
+        logs: `CloudWatch Logs ${names.rdsLogGroup(identifier, "postgresql")} and ${names.rdsLogGroup(identifier, "upgrade")}, ${LOG_RETENTION_DAYS} days`,
+        keptOnDelete: keep ? "a final snapshot (until you delete it) and the automated backups (for their retention period)" : "nothing: the backups are deleted with the instance",
+        extendedSupport: "enrolled: past the end of standard support RDS keeps the version and bills RDS Extended Support",
         changes: "applied at `up` (applyImmediately)",
         deletionProtection: protect,
       },

@@ -16,19 +16,33 @@
  *   internal ALB cannot get a certificate without a domain: see capabilities).
  */
 import type { DnsRecord, WebServiceRequest } from "@freehold/core";
+import { isZoneApex } from "@freehold/model";
 import * as acm from "@pulumi/aws/acm";
 import * as cloudfront from "@pulumi/aws/cloudfront";
 import * as ec2 from "@pulumi/aws/ec2";
 import * as lb from "@pulumi/aws/lb";
 import * as pulumi from "@pulumi/pulumi";
 import { names } from "./naming";
+import { ALB_LOG_PREFIX } from "./platform-logs";
 import type { AwsPlatform, WebPlatform } from "./network";
 import type { WebServiceResources } from "./resources";
 import type { VendorArgs } from "./vendor";
+import { associate, createFirewall, distributionWebAcl, type Firewall } from "./waf";
 
 export type Ingress = "alb-https" | "cloudfront" | "private";
 
 export const TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
+/**
+ * The target group's own port. ECS registers each task with the service's
+ * container port, which overrides the group's port ("This port is used unless
+ * you specify a port override when registering the target"), and health checks
+ * go to the port each target was registered with (traffic-port), so the group's
+ * port is never used and stays fixed: a container port change is then an
+ * update of the ECS service, not a new target group.
+ * https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_CreateTargetGroup.html
+ * https://docs.aws.amazon.com/AmazonECS/latest/developerguide/alb.html
+ */
+export const TARGET_GROUP_PORT = 80;
 export const HSTS = "max-age=31536000";
 /**
  * AWS-managed CloudFront policies (by id, as the API takes them):
@@ -67,7 +81,10 @@ export interface IngressResult {
 }
 
 /** How requests reach the tasks, by role. */
-export type IngressResources = Pick<WebServiceResources, "loadBalancerSecurityGroup" | "loadBalancer" | "targetGroup" | "httpListener" | "httpsListener" | "certificate" | "certificateValidation" | "vpcOrigin" | "distribution">;
+export type IngressResources = Pick<
+  WebServiceResources,
+  "loadBalancerSecurityGroup" | "loadBalancer" | "targetGroup" | "httpListener" | "httpsListener" | "certificate" | "certificateValidation" | "vpcOrigin" | "distribution" | "webAcl" | "allowListV4" | "allowListV6" | "webAclAssociation"
+>;
 
 /** Security group rules of the load balancer, by ingress. */
 function loadBalancerIngress(ingress: Ingress, net: WebPlatform, platform: AwsPlatform): ec2.SecurityGroupArgs["ingress"] {
@@ -81,7 +98,8 @@ function loadBalancerIngress(ingress: Ingress, net: WebPlatform, platform: AwsPl
       // VPC origin traffic comes from CloudFront's origin-facing addresses, not from the VPC: admit those alone.
       return [{ protocol: "tcp", fromPort: 80, toPort: 80, prefixListIds: [platform.prefixList(CLOUDFRONT_ORIGIN_FACING)], description: "CloudFront VPC origin (origin-facing prefix list)" }];
     case "private":
-      return [{ protocol: "tcp", fromPort: 80, toPort: 80, cidrBlocks: [net.cidr], description: "the VPC" }];
+      // Every IPv4 block of the VPC, secondary ones included: clients may have addresses in any of them.
+      return [{ protocol: "tcp", fromPort: 80, toPort: 80, cidrBlocks: net.cidrs, description: "the VPC" }];
   }
 }
 
@@ -107,7 +125,8 @@ export function createIngress(req: WebServiceRequest, platform: AwsPlatform, net
             : "Freehold load balancer: HTTP from inside the VPC only",
       vpcId: net.vpcId,
       ingress: loadBalancerIngress(ingress, net, platform),
-      egress: [{ protocol: "tcp", fromPort: spec.port, toPort: spec.port, cidrBlocks: [net.cidr], description: "to tasks" }],
+      // No egress here: one rule per container port, to the tasks' security group alone (web-service.ts), so that
+      // tasks in any of the VPC's blocks are reached and a port change keeps the old port open until the new tasks serve.
       region,
       tags,
     }),
@@ -122,18 +141,24 @@ export function createIngress(req: WebServiceRequest, platform: AwsPlatform, net
       subnets: ingress === "alb-https" ? (net.publicSubnetIds as pulumi.Output<string>[]) : net.privateSubnetIds,
       securityGroups: [lbSg.id],
       dropInvalidHeaderFields: true,
+      // Access logs (FSBP ELB.5), in the stack's log bucket under alb/<component>/.
+      accessLogs: { bucket: platform.albLogs().bucket, prefix: `${ALB_LOG_PREFIX}/${physical}`, enabled: true },
       region,
       tags,
     }),
     // An internet-facing load balancer holds public addresses: the internet gateway must outlive it (DetachInternetGateway fails while they are mapped).
-    { ...opts, ...(ingress === "alb-https" && net.internetGateway ? { dependsOn: [net.internetGateway] } : {}) },
+    // Logging is checked when it is turned on: the bucket policy comes first.
+    { ...opts, dependsOn: [...platform.albLogsReady(), ...(ingress === "alb-https" && net.internetGateway ? [net.internetGateway] : [])] },
   );
   const hc = spec.healthCheck;
   const targetGroup = new lb.TargetGroup(
     `${name}-tg`,
     vendor.apply("targetGroup", {
-      name: names.targetGroup(stack.prefix, physical, spec.port),
-      port: spec.port,
+      // Named by its load balancer's scheme: a target group belongs to one load balancer, so a new load balancer gets a new group.
+      name: names.targetGroup(stack.prefix, physical, lbScheme),
+      // Not the container port: ECS registers every task with its container port, which overrides this one, so a port
+      // change keeps the group (and its registered tasks) instead of moving the listener to an empty new group.
+      port: TARGET_GROUP_PORT,
       protocol: "HTTP",
       targetType: "ip",
       vpcId: net.vpcId,
@@ -144,16 +169,22 @@ export function createIngress(req: WebServiceRequest, platform: AwsPlatform, net
     }),
     opts,
   );
-  const front = ingress === "alb-https" ? httpsFront(req, platform, alb, targetGroup, vendor, tags) : internalFront(req, platform, alb, targetGroup, vendor, tags, ingress);
+  // ipAllowList and webApplicationFirewall (public services only: the model refuses them on a private one).
+  const firewall = ingress === "private" ? undefined : createFirewall(req, ingress === "cloudfront" ? "CLOUDFRONT" : "REGIONAL", region, tags);
+  if (firewall && ingress === "alb-https") associate(req, firewall, alb, region);
+  const front = ingress === "alb-https" ? httpsFront(req, platform, alb, targetGroup, vendor, tags) : internalFront(req, platform, alb, targetGroup, vendor, tags, ingress, firewall);
   return {
     loadBalancerSecurityGroup: lbSg,
     targetGroup,
     ...front,
-    resources: { loadBalancerSecurityGroup: lbSg, loadBalancer: alb, targetGroup, ...front.resources },
+    details: { ...front.details, ...firewall?.details },
+    resources: { loadBalancerSecurityGroup: lbSg, loadBalancer: alb, targetGroup, ...front.resources, ...firewall?.resources },
   };
 }
 
-type Front = Omit<IngressResult, "loadBalancerSecurityGroup" | "targetGroup" | "resources"> & { resources: Omit<IngressResources, "loadBalancerSecurityGroup" | "loadBalancer" | "targetGroup"> };
+type Front = Omit<IngressResult, "loadBalancerSecurityGroup" | "targetGroup" | "resources"> & {
+  resources: Omit<IngressResources, "loadBalancerSecurityGroup" | "loadBalancer" | "targetGroup" | "webAcl" | "allowListV4" | "allowListV6" | "webAclAssociation">;
+};
 
 /** A public service with a domain: ACM certificate, HTTPS listener, HTTP redirect, and the DNS records to create. */
 function httpsFront(req: WebServiceRequest, platform: AwsPlatform, alb: lb.LoadBalancer, targetGroup: lb.TargetGroup, vendor: VendorArgs, tags: Record<string, string>): Front {
@@ -164,7 +195,7 @@ function httpsFront(req: WebServiceRequest, platform: AwsPlatform, alb: lb.LoadB
   const certificate = new acm.Certificate(`${name}-certificate`, vendor.apply("certificate", { domainName: domain, validationMethod: "DNS", keyAlgorithm: "RSA_2048", region, tags }), opts);
   const dnsRecords = pulumi
     .all([certificate.domainValidationOptions, alb.dnsName])
-    .apply(([options, lbName]) => domainRecords(domain, options ?? [], lbName));
+    .apply(([options, lbName]) => domainRecords(domain, options ?? [], lbName, spec.domainZone));
   // `up` waits for validation below: while the certificate is pending, say which records to create (the outputs come only at the end).
   pulumi.all([certificate.status, dnsRecords]).apply(([status, records]) => {
     if (status === "PENDING_VALIDATION") {
@@ -209,22 +240,34 @@ function httpsFront(req: WebServiceRequest, platform: AwsPlatform, alb: lb.LoadB
     details: {
       ingress: "internet-facing Application Load Balancer",
       tls: TLS_POLICY,
-      dns: "create the certificate's validation CNAME and a CNAME from the domain to the load balancer (dnsRecords)",
+      dns: isZoneApex(domain, spec.domainZone)
+        ? "create the certificate's validation CNAME and, at the zone apex, an alias (Route 53 alias, ALIAS/ANAME) from the domain to the load balancer (dnsRecords)"
+        : "create the certificate's validation CNAME and a CNAME from the domain to the load balancer (dnsRecords)",
     },
   };
 }
 
-/** The records a domain needs: ACM's validation CNAME(s), then the domain itself to the load balancer. */
-export function domainRecords(domain: string, options: ReadonlyArray<{ resourceRecordName?: string; resourceRecordType?: string; resourceRecordValue?: string }>, lbName: string): DnsRecord[] {
+/**
+ * The records a domain needs: ACM's validation CNAME(s), then the domain itself
+ * to the load balancer: a CNAME, or at the apex of its zone (where DNS allows no
+ * CNAME, RFC 1034 §3.6.2) an ALIAS, as a load balancer has no fixed address
+ * (https://docs.aws.amazon.com/elasticloadbalancing/latest/application/application-load-balancers.html#dns-name).
+ */
+export function domainRecords(
+  domain: string,
+  options: ReadonlyArray<{ resourceRecordName?: string; resourceRecordType?: string; resourceRecordValue?: string }>,
+  lbName: string,
+  zone?: string,
+): DnsRecord[] {
   const strip = (s: string) => s.replace(/\.$/, "");
   const validation = options.map(
     (o): DnsRecord => ({ name: strip(o.resourceRecordName ?? ""), type: "CNAME", value: strip(o.resourceRecordValue ?? ""), purpose: "certificate validation" }),
   );
-  return [...validation, { name: domain, type: "CNAME", value: lbName ?? "", purpose: "traffic" }];
+  return [...validation, { name: domain, type: isZoneApex(domain, zone) ? "ALIAS" : "CNAME", value: lbName ?? "", purpose: "traffic" }];
 }
 
 /** An internal load balancer: plain HTTP inside the VPC, with CloudFront in front for a public service. */
-function internalFront(req: WebServiceRequest, platform: AwsPlatform, alb: lb.LoadBalancer, targetGroup: lb.TargetGroup, vendor: VendorArgs, tags: Record<string, string>, ingress: Ingress): Front {
+function internalFront(req: WebServiceRequest, platform: AwsPlatform, alb: lb.LoadBalancer, targetGroup: lb.TargetGroup, vendor: VendorArgs, tags: Record<string, string>, ingress: Ingress, firewall?: Firewall): Front {
   const { name, stack } = req;
   const opts = { parent: req.parent };
   const http = new lb.Listener(
@@ -240,6 +283,7 @@ function internalFront(req: WebServiceRequest, platform: AwsPlatform, alb: lb.Lo
       details: { ingress: "internal Application Load Balancer (VPC only)", tls: "none: plain HTTP inside the VPC" },
     };
   }
+  const logs = platform.cdnLogs();
   const origin = new cloudfront.VpcOrigin(
     `${name}-vpc-origin`,
     vendor.apply("vpcOrigin", {
@@ -276,9 +320,12 @@ function internalFront(req: WebServiceRequest, platform: AwsPlatform, alb: lb.Lo
       },
       restrictions: { geoRestriction: { restrictionType: "none" } },
       viewerCertificate: { cloudfrontDefaultCertificate: true },
+      ...distributionWebAcl(firewall),
+      // Standard logs (FSBP CloudFront.5), in the stack's CloudFront log bucket under cdn/<component>/.
+      loggingConfig: { bucket: logs.bucket.bucketDomainName, prefix: `cdn/${req.qualifiedName}/`, includeCookies: false },
       tags,
     }),
-    opts,
+    { ...opts, dependsOn: logs.ready },
   );
   return {
     listeners: [http],

@@ -4,7 +4,7 @@
  * through an SSM port-forwarding session over a short-lived ECS task in the
  * stack's cluster, so nothing is ever opened to the internet.
  */
-import type { MigrationDetails } from "@freehold/core";
+import { type MigrationDetails, POSTGRES_CLIENT } from "@freehold/core";
 import { POSTGRES_PORT } from "./database";
 import { names } from "./naming";
 import { PRICES } from "./prices";
@@ -27,7 +27,7 @@ export const migration: MigrationDetails = {
       sslmode: "require",
       access: [
         `The database "${name}" is private (no public endpoint). Reach it through AWS Systems Manager:`,
-        `1. Start a jump task in ECS cluster ${cluster} (private subnets, the security group of a service linked to "${name}", ECS Exec enabled), e.g. from public.ecr.aws/docker/library/postgres: aws ecs run-task --region ${region} --cluster ${cluster} --launch-type FARGATE --enable-execute-command --task-definition <a task definition with command "sleep 7200" and a task role allowing ssmmessages:*Channel> --network-configuration 'awsvpcConfiguration={subnets=[<private subnet ids>],securityGroups=[<service security group id>]}'.`,
+        `1. Start a jump task in ECS cluster ${cluster} (private subnets, the security group of a service linked to "${name}", ECS Exec enabled), from ${POSTGRES_CLIENT.image} (psql and pg_dump ${POSTGRES_CLIENT.major}, at least the server's version): aws ecs run-task --region ${region} --cluster ${cluster} --launch-type FARGATE --enable-execute-command --task-definition <a task definition with command "sleep 7200" and a task role allowing ssmmessages:*Channel> --network-configuration 'awsvpcConfiguration={subnets=[<private subnet ids>],securityGroups=[<service security group id>]}'.`,
         `2. Forward a local port: aws ssm start-session --region ${region} --target ecs:${cluster}_<task id>_<container runtime id> --document-name AWS-StartPortForwardingSessionToRemoteHost --parameters host=<host>,portNumber=${POSTGRES_PORT},localPortNumber=${TUNNEL_PORT}.`,
         `3. Run pg_dump/pg_restore against host localhost, port ${TUNNEL_PORT}, sslmode=require. Stop the jump task afterwards.`,
       ].join("\n"),

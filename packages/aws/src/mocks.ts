@@ -31,7 +31,7 @@ export const mocks: BackendMocks = {
     region = str(inputs.region, stackRegion);
     switch (type) {
       case "aws:ec2/vpc:Vpc":
-        return { arn: `arn:aws:ec2:${region}:${ACCOUNT}:vpc/vpc-${h}`, defaultSecurityGroupId: `sg-${h}`, mainRouteTableId: `rtb-${h}` };
+        return { arn: `arn:aws:ec2:${region}:${ACCOUNT}:vpc/vpc-${h}`, defaultSecurityGroupId: `sg-${h}`, defaultNetworkAclId: `acl-${h}`, mainRouteTableId: `rtb-${h}` };
       case "aws:ec2/subnet:Subnet":
         return { arn: `arn:aws:ec2:${region}:${ACCOUNT}:subnet/subnet-${h}` };
       case "aws:ec2/securityGroup:SecurityGroup":
@@ -119,11 +119,29 @@ export const mocks: BackendMocks = {
       }
       case "aws:secretsmanager/secretVersion:SecretVersion":
         return { versionId: `${h}-0000-4000-8000-${h}0000`.slice(0, 36), versionStages: ["AWSCURRENT"] };
+      case "aws:wafv2/webAcl:WebAcl":
+      case "aws:wafv2/ipSet:IpSet": {
+        const scope = inputs.scope === "CLOUDFRONT" ? "global" : "regional";
+        const kind = type === "aws:wafv2/webAcl:WebAcl" ? "webacl" : "ipset";
+        return { arn: `arn:aws:wafv2:${region}:${ACCOUNT}:${scope}/${kind}/${str(inputs.name, name)}/${h}-0000-4000-8000-${h}0000`, id: `${h}-0000-4000-8000-${h}0000`, lockToken: h };
+      }
+      case "aws:lambda/function:Function": {
+        const fn = str(inputs.name, name);
+        return { arn: `arn:aws:lambda:${region}:${ACCOUNT}:function:${fn}`, invokeArn: `arn:aws:apigateway:${region}:lambda:path/2015-03-31/functions/arn:aws:lambda:${region}:${ACCOUNT}:function:${fn}/invocations`, version: "$LATEST", qualifiedArn: `arn:aws:lambda:${region}:${ACCOUNT}:function:${fn}:$LATEST` };
+      }
+      case "aws:lambda/invocation:Invocation":
+        return { result: JSON.stringify({ task: `arn:aws:ecs:${region}:${ACCOUNT}:task/${h}`, exitCode: 0 }) };
       case "random:index/randomPassword:RandomPassword":
         // Letters and digits, as the backend asks for: deterministic per resource.
         return { result: `Mock${createHash("sha256").update(name).digest("hex").slice(0, 36)}` };
       case "random:index/randomId:RandomId":
         return { hex: h, b64Std: Buffer.from(h, "hex").toString("base64"), dec: String(parseInt(h, 16)) };
+      case "aws:ec2/flowLog:FlowLog":
+        return { arn: `arn:aws:ec2:${region}:${ACCOUNT}:vpc-flow-log/fl-${h}` };
+      case "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup":
+        return { arn: `arn:aws:ec2:${region}:${ACCOUNT}:security-group/sg-${h}`, name: "default", ownerId: ACCOUNT };
+      case "aws:ec2/defaultNetworkAcl:DefaultNetworkAcl":
+        return { arn: `arn:aws:ec2:${region}:${ACCOUNT}:network-acl/acl-${h}`, ownerId: ACCOUNT };
       case "aws:s3/bucket:Bucket": {
         const bucket = str(inputs.bucket, name);
         return { arn: `arn:aws:s3:::${bucket}`, bucket, bucketDomainName: `${bucket}.s3.amazonaws.com`, bucketRegionalDomainName: `${bucket}.s3.${region}.amazonaws.com`, region };
@@ -138,9 +156,11 @@ export const mocks: BackendMocks = {
       case "aws:index/getAvailabilityZones:getAvailabilityZones":
         return { id: where, names: ["a", "b", "c"].map((z) => `${where}${z}`), zoneIds: [1, 2, 3].map((n) => `${ZONE_ID_PREFIX[where] ?? "az"}-az${n}`), groupNames: [where] };
       case "aws:ec2/getVpc:getVpc":
-        return { id: inputs.id, arn: `arn:aws:ec2:${where}:${ACCOUNT}:vpc/${str(inputs.id, "vpc")}`, cidrBlock: "10.20.0.0/16", ownerId: ACCOUNT };
+        return { id: inputs.id, arn: `arn:aws:ec2:${where}:${ACCOUNT}:vpc/${str(inputs.id, "vpc")}`, cidrBlock: "10.20.0.0/16", cidrBlockAssociations: [{ associationId: "vpc-cidr-assoc-0a1", cidrBlock: "10.20.0.0/16", state: "associated" }], ownerId: ACCOUNT };
       case "aws:ec2/getManagedPrefixList:getManagedPrefixList":
         return { id: "pl-93a247fa", name: inputs.name, arn: `arn:aws:ec2:${where}:aws:prefix-list/pl-93a247fa`, addressFamily: "IPv4", maxEntries: 55, ownerId: "AWS", entries: [] };
+      case "aws:elb/getServiceAccount:getServiceAccount":
+        return { id: ELB_ACCOUNT[where] ?? ELB_ACCOUNT["eu-west-2"], arn: `arn:aws:iam::${ELB_ACCOUNT[where] ?? ELB_ACCOUNT["eu-west-2"]}:root` };
       case "aws:index/getCallerIdentity:getCallerIdentity":
         return { id: ACCOUNT, accountId: ACCOUNT, arn: `arn:aws:iam::${ACCOUNT}:user/freehold-plan`, userId: "AIDAMOCKUSER" };
       default:
@@ -151,3 +171,6 @@ export const mocks: BackendMocks = {
 
 /** Zone ID prefixes of the regions Freehold knows (zone IDs are the same in every account). https://docs.aws.amazon.com/ram/latest/userguide/working-with-az-ids.html */
 const ZONE_ID_PREFIX: Record<string, string> = { "eu-west-2": "euw2", "eu-west-1": "euw1", "eu-central-1": "euc1", "eu-west-3": "euw3", "us-east-1": "use1" };
+
+/** Elastic Load Balancing's log-delivery accounts in the regions Freehold knows (the provider's data source answers from the same table). https://docs.aws.amazon.com/elasticloadbalancing/latest/application/enable-access-logging.html#attach-bucket-policy */
+const ELB_ACCOUNT: Record<string, string> = { "us-east-1": "127311923021", "eu-west-1": "156460612806", "eu-west-2": "652711504416", "eu-central-1": "054676820928", "eu-west-3": "009996457667" };

@@ -35,9 +35,13 @@ export const names = {
     const rules = { maxLength: 32 } as const;
     return avoidPrefixes(physicalName([stack, component, scheme], rules), ["internal-"], () => physicalName(["fh", stack, component, scheme], rules));
   },
-  /** Target group: at most 32 characters; the port is hashed in so a port change can replace it cleanly. */
-  targetGroup(stack: string, component: string, port: number): string {
-    return physicalName([stack, component, String(port)], { maxLength: 32, unique: true });
+  /**
+   * Target group: at most 32 characters. A target group can forward for one load
+   * balancer only, so the load balancer's scheme is part of the name: a new
+   * internet-facing or internal load balancer gets a new group beside the old one.
+   */
+  targetGroup(stack: string, component: string, scheme: "ext" | "int"): string {
+    return physicalName([stack, component, scheme], { maxLength: 32, unique: true });
   },
   /** RDS DB instance identifier: 1-63, starts with a letter, no "--", no trailing hyphen. */
   dbInstance(stack: string, component: string): string {
@@ -56,8 +60,8 @@ export const names = {
    * creates it under that name first (with retention) instead of leaving RDS to.
    * https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_LogAccess.Procedural.UploadtoCloudWatch.html
    */
-  rdsLogGroup(identifier: string): string {
-    return `/aws/rds/instance/${identifier}/postgresql`;
+  rdsLogGroup(identifier: string, log: "postgresql" | "upgrade"): string {
+    return `/aws/rds/instance/${identifier}/${log}`;
   },
   /**
    * Secrets Manager secret: 1-512 of letters, digits and /_+=.@-, not ending in
@@ -74,8 +78,16 @@ export const names = {
     return physicalName([stack, "db"], { maxLength: 255 });
   },
   /** IAM role: at most 64 characters. */
-  role(stack: string, component: string, kind: "exec" | "task"): string {
+  role(stack: string, component: string, kind: "exec" | "task" | "run" | "flow-logs"): string {
     return physicalName([stack, component, kind], { maxLength: 64 });
+  },
+  /** Lambda function: 1-64 letters, digits, hyphens and underscores, unique per region. https://docs.aws.amazon.com/lambda/latest/api/API_CreateFunction.html */
+  lambdaFunction(stack: string, component: string, role: string): string {
+    return physicalName([stack, component, role], { maxLength: 64 });
+  },
+  /** The log group Lambda writes a function's logs to (created first, with retention). */
+  lambdaLogGroup(functionName: string): string {
+    return `/aws/lambda/${functionName}`;
   },
   /** Security group name: up to 255 characters, must not begin with "sg-". */
   securityGroup(stack: string, component: string, role: string): string {
@@ -94,14 +106,24 @@ export const names = {
   logGroup(stack: string, component: string): string {
     return `/freehold/${stack}/${component}`;
   },
+  /** AWS WAF web ACL and IP set names: 1-128 letters, digits, hyphens and underscores, unique per scope and region (the IP sets add `-v4`/`-v6`). https://docs.aws.amazon.com/waf/latest/APIReference/API_CreateWebACL.html */
+  waf(stack: string, component: string): string {
+    return physicalName([stack, component], { maxLength: 120 });
+  },
   /** CloudFront VPC origin name (kept within 64 characters). */
   vpcOrigin(stack: string, component: string): string {
     return physicalName([stack, component], { maxLength: 64 });
   },
 };
 
-/** Days CloudWatch Logs keeps a stack's logs (services and databases). */
-export const LOG_RETENTION_DAYS = 30;
+/**
+ * Days a stack's logs are kept (services, databases, the role job, VPC flow
+ * logs, access logs): a year, so that an incident can be traced back over the
+ * period security reviews ask for (CIS AWS Foundations and the NIST 800-53
+ * control CloudWatch.16 ask for at least 365 days). Storage is priced in the
+ * estimate. https://docs.aws.amazon.com/securityhub/latest/userguide/cloudwatch-controls.html#cloudwatch-16
+ */
+export const LOG_RETENTION_DAYS = 365;
 
 /** Tags for a component's resources: the stack's tags plus the component name. */
 export function componentTags(stack: StackContext, component: string): Record<string, string> {

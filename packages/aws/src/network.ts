@@ -25,8 +25,10 @@ import * as ec2 from "@pulumi/aws/ec2";
 import * as ecs from "@pulumi/aws/ecs";
 import { Provider } from "@pulumi/aws/provider";
 import * as rds from "@pulumi/aws/rds";
+import type * as s3 from "@pulumi/aws/s3";
 import * as pulumi from "@pulumi/pulumi";
 import { names, sharedTags } from "./naming";
+import { albLogDelivery, guardVpc, logBucket } from "./platform-logs";
 import type { PlatformResources } from "./resources";
 
 export const VPC_CIDR = "10.0.0.0/16";
@@ -39,8 +41,13 @@ export const ZONE_FILTER = [{ name: "zone-type", values: ["availability-zone"] }
 
 export interface Network {
   vpcId: pulumi.Output<string>;
-  /** The VPC's IPv4 CIDR block: what "inside the VPC" means for a private service. */
-  cidr: pulumi.Output<string>;
+  /**
+   * Every IPv4 CIDR block of the VPC, its primary and any secondary blocks the user
+   * associated: what "inside the VPC" means for a private service (tasks and
+   * clients may have addresses in any of them).
+   * https://docs.aws.amazon.com/vpc/latest/userguide/vpc-cidr-blocks.html
+   */
+  cidrs: pulumi.Output<string[]>;
   privateSubnetIds: pulumi.Output<string>[];
   /** True when the VPC is the user's (`network.aws`). */
   existing: boolean;
@@ -66,6 +73,8 @@ export class AwsPlatform {
   private subnetGroup?: rds.SubnetGroup;
   private account?: pulumi.Output<{ accountId: string; partition: string }>;
   private readonly prefixLists = new Map<string, pulumi.Output<string>>();
+  private albLogBucket?: ReturnType<typeof logBucket>;
+  private cdnLogBucket?: ReturnType<typeof logBucket>;
 
   constructor(
     readonly stack: StackContext,
@@ -112,7 +121,7 @@ export class AwsPlatform {
     const existing = this.stack.network?.aws;
     if (existing) {
       const vpc = ec2.getVpcOutput({ id: existing.vpcId, region: this.region }, { parent: this.parent });
-      this.net = { vpcId: pulumi.output(existing.vpcId), cidr: vpc.cidrBlock, privateSubnetIds: existing.privateSubnetIds.map((id) => pulumi.output(id)), existing: true };
+      this.net = { vpcId: pulumi.output(existing.vpcId), cidrs: pulumi.all([vpc.cidrBlock, vpc.cidrBlockAssociations]).apply(([primary, all]) => vpcCidrs(primary, all)), privateSubnetIds: existing.privateSubnetIds.map((id) => pulumi.output(id)), existing: true };
       return this.net;
     }
     const vpc = new ec2.Vpc(
@@ -135,9 +144,40 @@ export class AwsPlatform {
           this.opts(),
         ),
     );
-    Object.assign(this.resources, { vpc, ...Object.fromEntries(priv.map((r, i) => [`private-${ZONE_SUFFIXES[i]}`, r])) });
-    this.net = { vpcId: vpc.id, cidr: pulumi.output(VPC_CIDR), privateSubnetIds: priv.map((p) => p.id), existing: false };
+    Object.assign(this.resources, { vpc, ...Object.fromEntries(priv.map((r, i) => [`private-${ZONE_SUFFIXES[i]}`, r])), ...guardVpc(this.logContext(), vpc) });
+    this.net = { vpcId: vpc.id, cidrs: pulumi.output([VPC_CIDR]), privateSubnetIds: priv.map((p) => p.id), existing: false };
     return this.net;
+  }
+
+  /** What the stack's own logs need of the platform. */
+  private logContext() {
+    return { stack: this.stack, region: this.region, parent: this.parent, logical: (r: string) => this.logical(r), tags: (r: string) => this.tags(r), identity: () => this.identity() };
+  }
+
+  /** The bucket load balancers write their access logs to (one per platform). */
+  albLogs(): s3.Bucket {
+    if (!this.albLogBucket) {
+      const made = logBucket(this.logContext(), "alb-logs", albLogDelivery(this.region, this.parent, this.identity().apply((id) => id.accountId)));
+      Object.assign(this.resources, made.resources);
+      this.albLogBucket = made;
+    }
+    return this.albLogBucket.bucket;
+  }
+
+  /** What a load balancer's access logs wait for: the bucket policy that lets Elastic Load Balancing write (it checks when logging is turned on). */
+  albLogsReady(): pulumi.Resource[] {
+    this.albLogs();
+    return this.albLogBucket ? [this.albLogBucket.policy] : [];
+  }
+
+  /** The bucket CloudFront writes its standard logs to (one per platform, ACLs enabled for CloudFront's log delivery). */
+  cdnLogs(): { bucket: s3.Bucket; ready: pulumi.Resource[] } {
+    if (!this.cdnLogBucket) {
+      const made = logBucket(this.logContext(), "cdn-logs", () => pulumi.output([]));
+      Object.assign(this.resources, made.resources);
+      this.cdnLogBucket = made;
+    }
+    return { bucket: this.cdnLogBucket.bucket, ready: [this.cdnLogBucket.ownership, this.cdnLogBucket.policy] };
   }
 
   /** The DB subnet group over the private subnets. */
@@ -163,7 +203,12 @@ export class AwsPlatform {
   web(): WebPlatform {
     if (this.webNet) return this.webNet;
     const n = this.network();
-    const cluster = new ecs.Cluster(this.logical("cluster"), { name: names.cluster(this.stack.prefix), region: this.region, tags: this.tags("cluster") }, this.opts());
+    // Container Insights (FSBP ECS.12): per-service CPU, memory, network and task metrics, priced in the estimate.
+    const cluster = new ecs.Cluster(
+      this.logical("cluster"),
+      { name: names.cluster(this.stack.prefix), settings: [{ name: "containerInsights", value: "enabled" }], region: this.region, tags: this.tags("cluster") },
+      this.opts(),
+    );
     this.resources.cluster = cluster;
     const existing = this.stack.network?.aws;
     if (existing) {
@@ -223,6 +268,12 @@ export class AwsPlatform {
     });
     return { publicSubnetIds: pub.map((p) => p.id), igw };
   }
+}
+
+/** The VPC's IPv4 blocks in use: the primary first, then every associated secondary block, once each. */
+export function vpcCidrs(primary: string, associations: ReadonlyArray<{ cidrBlock: string; state: string }> | undefined): string[] {
+  const secondary = (associations ?? []).filter((a) => a.state === "associated").map((a) => a.cidrBlock);
+  return [...new Set([primary, ...secondary].filter(Boolean))];
 }
 
 /**

@@ -55,6 +55,16 @@ export function bucketPolicy(bucketArn: string, deletionProtection: boolean) {
 export function lifecycleRules(spec: ObjectStore): s3.BucketLifecycleConfigurationArgs["rules"] {
   return [
     { id: "abort-incomplete-multipart-uploads", status: "Enabled", filter: { prefix: "" }, abortIncompleteMultipartUpload: { daysAfterInitiation: ABORT_MULTIPART_DAYS } },
+    // previousVersionsExpireAfterDays: every previous version goes that many days after it stopped being current, and a
+    // delete marker left with no version behind it goes too. Where a prefix rule below says otherwise, S3 applies the
+    // shorter of the two (https://docs.aws.amazon.com/AmazonS3/latest/userguide/lifecycle-configuration-examples.html).
+    {
+      id: "expire-previous-versions",
+      status: "Enabled",
+      filter: { prefix: "" },
+      noncurrentVersionExpiration: { noncurrentDays: spec.previousVersionsExpireAfterDays },
+      expiration: { expiredObjectDeleteMarker: true },
+    },
     ...spec.lifecycle.map((r, i) => ({
       id: `expire-${i + 1}`,
       status: "Enabled",
@@ -141,6 +151,7 @@ export function createObjectStore(req: ObjectStoreRequest): ObjectStoreResult {
         publicAccess: "blocked (all four settings), ACLs disabled",
         tls: "required by bucket policy (TLS 1.2+)",
         versioning: spec.versioning,
+        previousVersions: `deleted ${spec.previousVersionsExpireAfterDays} days after they stop being current`,
         deletionProtection: protect,
       },
     },

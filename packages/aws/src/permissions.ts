@@ -26,6 +26,7 @@ export interface Statement {
   Effect: "Allow" | "Deny";
   Action: string[];
   Resource: string | string[];
+  Condition?: Record<string, Record<string, unknown>>;
 }
 
 export interface PolicyDocument {
@@ -64,7 +65,7 @@ export function ecrRepositoryArn(image: string): string | undefined {
 
 /** The execution role's own policy: its log group, and the ECR repository if the image is in one. Linked secrets are granted per link (`secretReadPolicy`). */
 export function executionRolePolicy(args: { logGroupArn: string; image: string }): PolicyDocument {
-  const s: Statement[] = [{ Sid: "Logs", Effect: "Allow", Action: [...LOG_WRITE_ACTIONS], Resource: [args.logGroupArn, `${args.logGroupArn}:log-stream:*`] }];
+  const s: Statement[] = [logWriteStatement(args.logGroupArn)];
   const repo = ecrRepositoryArn(args.image);
   if (repo) {
     s.push({ Sid: "EcrToken", Effect: "Allow", Action: [ECR_TOKEN_ACTION], Resource: "*" });
@@ -82,18 +83,45 @@ export function executionRolePolicy(args: { logGroupArn: string; image: string }
  * https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html
  */
 export function ecsTasksTrust(args: { partition: string; region: string; accountId: string }): string {
+  return serviceTrust("ecs-tasks.amazonaws.com", `arn:${args.partition}:ecs:${args.region}:${args.accountId}:*`, args.accountId);
+}
+
+/** A role Lambda functions of this account assume (with the confused-deputy conditions AWS recommends). https://docs.aws.amazon.com/lambda/latest/dg/lambda-intro-execution-role.html */
+export function lambdaTrust(args: { partition: string; region: string; accountId: string; functionName: string }): string {
+  return serviceTrust("lambda.amazonaws.com", `arn:${args.partition}:lambda:${args.region}:${args.accountId}:function:${args.functionName}`, args.accountId);
+}
+
+/** A role one AWS service may assume only on behalf of this account's resources matching `sourceArn` (no confused deputy). */
+export function serviceTrust(service: string, sourceArn: string, accountId: string): string {
   return JSON.stringify({
     Version: "2012-10-17",
-    Statement: [
-      {
-        Effect: "Allow",
-        Action: "sts:AssumeRole",
-        Principal: { Service: "ecs-tasks.amazonaws.com" },
-        Condition: {
-          ArnLike: { "aws:SourceArn": `arn:${args.partition}:ecs:${args.region}:${args.accountId}:*` },
-          StringEquals: { "aws:SourceAccount": args.accountId },
-        },
-      },
-    ],
+    Statement: [{ Effect: "Allow", Action: "sts:AssumeRole", Principal: { Service: service }, Condition: { ArnLike: { "aws:SourceArn": sourceArn }, StringEquals: { "aws:SourceAccount": accountId } } }],
   });
+}
+
+/** Writing to one log group and its streams. */
+export function logWriteStatement(logGroupArn: string): Statement {
+  return { Sid: "Logs", Effect: "Allow", Action: [...LOG_WRITE_ACTIONS], Resource: [logGroupArn, `${logGroupArn}:log-stream:*`] };
+}
+
+/** The role job's execution role: its own logs and the three secrets the job reads (the master user's, and each application role's verifier). */
+export function roleJobExecutionPolicy(args: { logGroupArn: string; secretArns: string[] }): PolicyDocument {
+  return doc([logWriteStatement(args.logGroupArn), { Sid: "Secrets", Effect: "Allow", Action: [...SECRET_READ_ACTIONS], Resource: args.secretArns }]);
+}
+
+/**
+ * The function that runs the role job: start exactly that task definition (any
+ * revision) in exactly that cluster, watch and stop its tasks there, hand the
+ * job's execution role to ECS and nothing else, and write its own logs.
+ * https://docs.aws.amazon.com/AmazonECS/latest/developerguide/security_iam_id-based-policy-examples.html
+ */
+export function roleJobRunnerPolicy(args: { partition: string; region: string; accountId: string; clusterArn: string; clusterName: string; family: string; executionRoleArn: string; logGroupArn: string }): PolicyDocument {
+  const ecs = `arn:${args.partition}:ecs:${args.region}:${args.accountId}`;
+  const inCluster = { ArnEquals: { "ecs:cluster": args.clusterArn } };
+  return doc([
+    { Sid: "RunTheJob", Effect: "Allow", Action: ["ecs:RunTask"], Resource: `${ecs}:task-definition/${args.family}:*`, Condition: inCluster },
+    { Sid: "WatchTheJob", Effect: "Allow", Action: ["ecs:DescribeTasks", "ecs:StopTask"], Resource: `${ecs}:task/${args.clusterName}/*`, Condition: inCluster },
+    { Sid: "PassTheJobRole", Effect: "Allow", Action: ["iam:PassRole"], Resource: args.executionRoleArn, Condition: { StringEquals: { "iam:PassedToService": "ecs-tasks.amazonaws.com" } } },
+    logWriteStatement(args.logGroupArn),
+  ]);
 }

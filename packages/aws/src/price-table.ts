@@ -64,6 +64,39 @@ export const PRICE_TABLE: PriceTable = {
         "estimate": true,
         "sku": "EU-Requests-HTTPS-Proxy"
       }
+    },
+    "waf.webAcl": {
+      "usd": 5,
+      "unit": "web ACL-month",
+      "source": {
+        "name": "AWS WAF, $5.00 per web ACL per month (prorated hourly), every region: the pricing page's rate; not confirmed in a stored copy of the price list",
+        "date": "2026-12-06",
+        "url": "https://aws.amazon.com/waf/pricing/",
+        "estimate": true,
+        "sku": "WebACL"
+      }
+    },
+    "waf.rule": {
+      "usd": 1,
+      "unit": "rule-month",
+      "source": {
+        "name": "AWS WAF, $1.00 per rule or managed rule group per web ACL per month, every region: the pricing page's rate; not confirmed in a stored copy of the price list",
+        "date": "2026-12-06",
+        "url": "https://aws.amazon.com/waf/pricing/",
+        "estimate": true,
+        "sku": "Rule"
+      }
+    },
+    "waf.requests": {
+      "usd": 0.6,
+      "unit": "1M requests",
+      "source": {
+        "name": "AWS WAF, $0.60 per million requests inspected (web ACLs up to 1,500 WCU), every region: the pricing page's rate; not confirmed in a stored copy of the price list",
+        "date": "2026-12-06",
+        "url": "https://aws.amazon.com/waf/pricing/",
+        "estimate": true,
+        "sku": "Request"
+      }
     }
   },
   "regions": {
@@ -738,6 +771,42 @@ export const PRICE_TABLE: PriceTable = {
           "region": "eu-west-2",
           "sku": "EUW2-Multi-AZUsage:db.r6i.24xlarge"
         }
+      },
+      "rds.extendedSupport.yr1": {
+        "usd": 0.117,
+        "unit": "vCPU-hour",
+        "source": {
+          "name": "RDS Extended Support for PostgreSQL, years 1 and 2, eu-west-2: not found; the us-east-1 rate ($0.100 per vCPU-hour) x 1.17, the London/US ratio of RDS instance prices",
+          "date": "2026-12-06",
+          "url": "https://aws.amazon.com/rds/postgresql/pricing/",
+          "estimate": true,
+          "region": "eu-west-2",
+          "sku": "EUW2-ExtendedSupport:Yr1-Yr2:PostgreSQL"
+        }
+      },
+      "rds.extendedSupport.yr3": {
+        "usd": 0.234,
+        "unit": "vCPU-hour",
+        "source": {
+          "name": "RDS Extended Support for PostgreSQL, year 3, eu-west-2: not found; the us-east-1 rate ($0.200 per vCPU-hour) x 1.17",
+          "date": "2026-12-06",
+          "url": "https://aws.amazon.com/rds/postgresql/pricing/",
+          "estimate": true,
+          "region": "eu-west-2",
+          "sku": "EUW2-ExtendedSupport:Yr3:PostgreSQL"
+        }
+      },
+      "cw.metric": {
+        "usd": 0.3,
+        "unit": "metric-month",
+        "source": {
+          "name": "CloudWatch custom metrics, first 10,000, eu-west-2: not in a stored copy of the price list; the us-east-1 rate ($0.30 per metric-month)",
+          "date": "2026-12-06",
+          "url": "https://aws.amazon.com/cloudwatch/pricing/",
+          "estimate": true,
+          "region": "eu-west-2",
+          "sku": "EUW2-CW:MetricMonitorUsage"
+        }
       }
     },
     "us-east-1": {
@@ -1047,6 +1116,42 @@ export const PRICE_TABLE: PriceTable = {
           "estimate": true,
           "region": "us-east-1",
           "sku": "USE1-Multi-AZUsage:db.r6g.large"
+        }
+      },
+      "rds.extendedSupport.yr1": {
+        "usd": 0.1,
+        "unit": "vCPU-hour",
+        "source": {
+          "name": "RDS Extended Support for PostgreSQL, years 1 and 2 after the end of standard support, us-east-1: $0.100 per vCPU-hour (standby included) as the pricing page states; not in a stored copy of the price list",
+          "date": "2026-12-06",
+          "url": "https://aws.amazon.com/rds/postgresql/pricing/",
+          "estimate": true,
+          "region": "us-east-1",
+          "sku": "USE1-ExtendedSupport:Yr1-Yr2:PostgreSQL"
+        }
+      },
+      "rds.extendedSupport.yr3": {
+        "usd": 0.2,
+        "unit": "vCPU-hour",
+        "source": {
+          "name": "RDS Extended Support for PostgreSQL, year 3, us-east-1: $0.200 per vCPU-hour as the pricing page states; not in a stored copy of the price list",
+          "date": "2026-12-06",
+          "url": "https://aws.amazon.com/rds/postgresql/pricing/",
+          "estimate": true,
+          "region": "us-east-1",
+          "sku": "USE1-ExtendedSupport:Yr3:PostgreSQL"
+        }
+      },
+      "cw.metric": {
+        "usd": 0.3,
+        "unit": "metric-month",
+        "source": {
+          "name": "CloudWatch custom metrics (Container Insights metrics are billed as custom metrics), first 10,000, us-east-1: $0.30 per metric-month as summarised by third parties",
+          "date": "2026-12-06",
+          "url": "https://aws.amazon.com/cloudwatch/pricing/",
+          "estimate": true,
+          "region": "us-east-1",
+          "sku": "USE1-CW:MetricMonitorUsage"
         }
       }
     }

@@ -42,7 +42,7 @@ describe("AWS pricing rules", () => {
     const lines = components.get("web") ?? [];
     expect(items(lines)).toEqual([
       "CloudWatch Logs ingestion (/freehold/p-dev/web)",
-      "CloudWatch Logs storage, 30 days kept",
+      "CloudWatch Logs storage, 365 days kept",
       "Application Load Balancer",
       "Load balancer capacity units (10 M requests, 100 GB)",
       "Load balancer public IPv4 addresses (2, one per subnet)",
@@ -86,12 +86,23 @@ describe("AWS pricing rules", () => {
     const stores = await planCost("aws", "name: p\ncomponents:\n  db: { kind: database }\n");
     expect(stores.platform.filter((l) => /NAT/.test(l.item))).toEqual([]);
     const web = await planCost("aws", "name: p\ncomponents:\n  a: { kind: web-service, image: nginx, writableRootFilesystem: true }\n");
-    expect(items(web.platform)).toEqual([
+    expect(items(web.platform).filter((i) => /NAT/.test(i))).toEqual([
       "Public IPv4 address (NAT gateway)",
       "NAT gateway (one, shared by the stack)",
       "NAT gateway data processed (10 GB of image pulls and API calls per service, assumed, plus its logs)",
     ]);
-    expect(web.platform[1]?.monthlyUsd).toBeCloseTo(730 * london.get("nat.hour").usd, 2);
+    expect(web.platform.find((l) => l.item === "NAT gateway (one, shared by the stack)")?.monthlyUsd).toBeCloseTo(730 * london.get("nat.hour").usd, 2);
+  });
+
+  it("prices the stack's own logs: flow logs, access logs and Container Insights metrics, each with its assumption", async () => {
+    const web = await planCost("aws", "name: p\ncomponents:\n  a: { kind: web-service, image: nginx, public: true, writableRootFilesystem: true }\n");
+    const platform = items(web.platform);
+    expect(platform).toContain("CloudWatch Logs ingestion (/freehold/p-dev/vpc-flow-logs)");
+    expect(platform).toContain("S3 Standard storage, load balancer access logs (0.1 GB per million requests, assumed)");
+    expect(platform).toContain("S3 Standard storage, CloudFront standard logs (0.1 GB per million requests, assumed)");
+    const insights = web.platform.find((l) => l.item.startsWith("Container Insights metrics"));
+    expect(insights?.item).toBe("Container Insights metrics (32: 12 for the cluster and 20 per service, assumed)");
+    expect(insights?.monthlyUsd).toBeCloseTo(32 * london.get("cw.metric").usd, 2);
   });
 
   it("has a rule or a reason for each type it names, never both", () => {

@@ -7,6 +7,7 @@
 import {
   type Availability,
   type BackendPricing,
+  type CostLine,
   costLine,
   inputs,
   type PlannedResource,
@@ -17,7 +18,10 @@ import {
   type Source,
 } from "@freehold/core";
 import type { Component } from "@freehold/model";
+import { CAPABILITIES } from "./capabilities";
+import { LOG_RETENTION_DAYS } from "./naming";
 import { PRICE_API } from "./price-catalog";
+import { RDS_CLASSES } from "./sizes";
 import { PRICE_TABLE } from "./price-table";
 import { WORKLOAD_PRICED } from "./prices-workloads";
 
@@ -130,14 +134,43 @@ const rdsInstance: ResourcePricer = (r, ctx) => {
     ),
   ];
   if (r.inputs.manageMasterUserPassword === true) lines.push(costLine("Secrets Manager secret (the RDS-managed master password)", 1, ctx.prices.get("secrets.secret")));
-  // Without deletion protection a destroy deletes the instance but keeps its final snapshot, billed as backup storage.
-  if (r.inputs.skipFinalSnapshot === false && !r.options.retainOnDelete) {
+  lines.push(...extendedSupport(r, ctx, cls, multiAz));
+  // Without deletion protection a destroy deletes the instance; with backups.keepOnDelete its final snapshot stays until deleted by hand,
+  // and its automated backups until their retention period ends, billed as backup storage.
+  if (!r.options.retainOnDelete) {
     const data = u.dataGiB + u.storageGrowthGiB * ctx.usage.months;
     const kept = data > 0 ? data : allocated;
-    lines.push({ ...costLine(`final snapshot kept after a destroy, ${kept} GB (${data > 0 ? "the data" : "the provisioned storage, at most"})`, kept, ctx.prices.get("rds.backup"), "usage"), afterDestroy: true });
+    const what = data > 0 ? "the data" : "the provisioned storage, at most";
+    if (r.inputs.skipFinalSnapshot === false) {
+      lines.push({ ...costLine(`final snapshot kept after a destroy until you delete it, ${kept} GB (${what})`, kept, ctx.prices.get("rds.backup"), "usage"), afterDestroy: true });
+    }
+    const days = num(r.inputs.backupRetentionPeriod) ?? 0;
+    if (r.inputs.deleteAutomatedBackups === false && days > 0) {
+      const share = Math.min(days, 30) / 30;
+      lines.push({ ...costLine(`automated backups kept ${days} days after a destroy, then deleted by RDS, ${kept} GB (${what}; the cost of those days)`, kept * share, ctx.prices.get("rds.backup"), "usage"), afterDestroy: true });
+    }
   }
   return lines;
 };
+
+/**
+ * RDS Extended Support, billed per vCPU-hour (the standby of a Multi-AZ instance
+ * too) once the major version has left standard support, when the instance is
+ * enrolled: priced when the version's end of standard support (the capability
+ * row's date) falls before the price line's date, at the year 1-2 or year 3 rate.
+ * https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/extended-support-charges.html
+ */
+function extendedSupport(r: PlannedResource, ctx: PricingContext, cls: string, multiAz: boolean): CostLine[] {
+  if (r.inputs.engineLifecycleSupport === "open-source-rds-extended-support-disabled") return [];
+  const major = (str(r.inputs.engineVersion) ?? "").split(".")[0];
+  const end = CAPABILITIES.find((c) => c.feature === `database.postgres-${major}`)?.endOfSupport;
+  const yr1 = ctx.prices.get("rds.extendedSupport.yr1");
+  if (!end || end >= yr1.source.date) return [];
+  const yearsIn = (Date.parse(`${yr1.source.date}T00:00:00Z`) - Date.parse(`${end}T00:00:00Z`)) / (365.25 * 86_400_000);
+  const price = yearsIn >= 2 ? ctx.prices.get("rds.extendedSupport.yr3") : yr1;
+  const vcpus = (RDS_CLASSES.find((c) => c.sku === cls)?.cpu ?? 0) * (multiAz ? 2 : 1);
+  return [costLine(`RDS Extended Support for PostgreSQL ${major} (standard support ended ${end}), ${vcpus} vCPU${multiAz ? " with the standby" : ""}`, vcpus * ctx.hours, price)];
+}
 
 /**
  * RDS storage autoscaling adds storage when free space falls below 10%
@@ -149,10 +182,24 @@ export function grownStorage(allocated: number, max: number | undefined, dataGiB
   return Math.min(Math.max(allocated, needed), max ?? allocated);
 }
 
+/** Rejected-traffic records the VPC's flow log writes a month (REJECT only, 10-minute aggregation): an assumption, stated on the line. */
+export const FLOW_LOG_GIB = 1;
+
+/** Access-log data a load balancer or CloudFront writes per million requests, gzip-compressed as both deliver it (about 1 KB a record before compression): an assumption, stated on the line. */
+export const ACCESS_LOG_GIB_PER_MILLION = 0.1;
+
+/** A component's own log volume a month: a major-upgrade log or the role job's log is a few kilobytes a run (none); the VPC's flow log is assumed. */
+function logVolume(r: PlannedResource, ctx: PricingContext): number {
+  const c = ctx.component;
+  const name = str(r.inputs.name) ?? "";
+  if (name.endsWith("/vpc-flow-logs")) return FLOW_LOG_GIB;
+  if (!c || name.endsWith("/upgrade") || name.endsWith("-roles")) return 0;
+  return c.kind === "object-store" ? 0 : ctx.usageOf({ name: c.name, kind: c.kind }).logGiB;
+}
+
 /** A CloudWatch log group: the component's log volume ingested, and stored for its retention. */
 const logGroup: ResourcePricer = (r, ctx) => {
-  const c = ctx.component;
-  const gib = !c || c.kind === "object-store" ? 0 : ctx.usageOf({ name: c.name, kind: c.kind }).logGiB;
+  const gib = logVolume(r, ctx);
   const retention = num(r.inputs.retentionInDays) ?? 3650;
   const stored = gib * Math.min(retention / 30, ctx.usage.months || 1);
   return [
@@ -161,9 +208,20 @@ const logGroup: ResourcePricer = (r, ctx) => {
   ];
 };
 
+/** The stack's access-log buckets: every web service's load balancer logs, and CloudFront's for a public service without a domain; kept for the stack's log retention. */
+function accessLogBucket(r: PlannedResource, ctx: PricingContext): CostLine[] {
+  const cdn = r.name.endsWith("-cdn-logs");
+  const services = ctx.components.filter((c) => c.spec.kind === "web-service" && (!cdn || (c.spec.public && !c.spec.domain)));
+  const monthly = services.reduce((a, c) => a + ctx.usageOf({ name: c.name, kind: "web-service" }).requestsMillions * ACCESS_LOG_GIB_PER_MILLION, 0);
+  const stored = monthly * Math.min(LOG_RETENTION_DAYS / 30, ctx.usage.months || 1);
+  const what = cdn ? "CloudFront standard logs" : "load balancer access logs";
+  return [costLine(`S3 Standard storage, ${what} (${ACCESS_LOG_GIB_PER_MILLION} GB per million requests, assumed)`, stored, ctx.prices.get("s3.standard"), "usage")];
+}
+
 /** An S3 bucket: current data (with growth), old versions where versioning is on, requests, and downloads straight from the bucket. */
 const bucket: ResourcePricer = (r, ctx) => {
   const c = ctx.component;
+  if (!c && /-(alb|cdn)-logs$/.test(r.name)) return accessLogBucket(r, ctx);
   if (c?.kind !== "object-store") return [];
   const u = ctx.usageOf({ name: c.name, kind: "object-store" });
   const versioned = ctx.resources.some((x) => x.type === "aws:s3/bucketVersioning:BucketVersioning" && x.parent === r.parent && (x.inputs.versioningConfiguration as { status?: string })?.status === "Enabled");
@@ -176,6 +234,30 @@ const bucket: ResourcePricer = (r, ctx) => {
   if (versioned && u.noncurrentPercent > 0) lines.push(costLine(`S3 Standard storage, old object versions (${u.noncurrentPercent}% of current data)`, (current * u.noncurrentPercent) / 100, ctx.prices.get("s3.standard"), "usage"));
   if (u.egressGiB > 0) lines.push(costLine("Internet data transfer out from the bucket (downloads, signed URLs)", u.egressGiB, ctx.prices.get("egress.internet"), "usage"));
   return lines;
+};
+
+/** An AWS WAF web ACL: the ACL, each of its rules (a managed rule group is one), and every request it inspects (all the service's requests). */
+const webAcl: ResourcePricer = (r, ctx) => {
+  const c = ctx.component;
+  const u = c ? ctx.usageOf({ name: c.name, kind: "web-service" }) : { requestsMillions: 0 };
+  const rules = Array.isArray(r.inputs.rules) ? r.inputs.rules.length : 0;
+  return [
+    costLine("AWS WAF web ACL", 1, ctx.prices.get("waf.webAcl")),
+    costLine(`AWS WAF rules and managed rule groups (${rules})`, rules, ctx.prices.get("waf.rule")),
+    costLine(`AWS WAF requests inspected (${u.requestsMillions} M)`, u.requestsMillions, ctx.prices.get("waf.requests"), "usage"),
+  ];
+};
+
+/** Container Insights metrics a cluster and each of its services publish (the cluster, service and task-family dimensions of the metrics ECS lists): an assumption, stated on the line. https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/Container-Insights-metrics-ECS.html */
+export const INSIGHTS_METRICS = { cluster: 12, service: 20 };
+
+/** An ECS cluster: free, but Container Insights (on by default) bills its metrics as custom metrics. */
+const cluster: ResourcePricer = (r, ctx) => {
+  const settings = Array.isArray(r.inputs.settings) ? (r.inputs.settings as Array<{ name?: string; value?: string }>) : [];
+  if (!settings.some((x) => x.name === "containerInsights" && x.value !== "disabled")) return [];
+  const services = ctx.resources.filter((x) => x.type === "aws:ecs/service:Service").length;
+  const metrics = INSIGHTS_METRICS.cluster + INSIGHTS_METRICS.service * services;
+  return [costLine(`Container Insights metrics (${metrics}: ${INSIGHTS_METRICS.cluster} for the cluster and ${INSIGHTS_METRICS.service} per service, assumed)`, metrics, ctx.prices.get("cw.metric"))];
 };
 
 const secret: ResourcePricer = (r, ctx) => [costLine(`Secrets Manager secret (${str(r.inputs.name) ?? r.name})`, 1, ctx.prices.get("secrets.secret"))];
@@ -196,6 +278,8 @@ export const pricing: BackendPricing = {
     "aws:s3/bucket:Bucket": bucket,
     "aws:secretsmanager/secret:Secret": secret,
     ...WORKLOAD_PRICED,
+    "aws:wafv2/webAcl:WebAcl": webAcl,
+    "aws:ecs/cluster:Cluster": cluster,
   },
   free: {
     "aws:ec2/vpc:Vpc": `${FREE}: VPCs, subnets and route tables are free (https://aws.amazon.com/vpc/pricing/)`,
@@ -205,7 +289,14 @@ export const pricing: BackendPricing = {
     "aws:ec2/internetGateway:InternetGateway": `${FREE}: traffic is billed as data transfer where it leaves`,
     "aws:ec2/securityGroup:SecurityGroup": `${FREE} (VPC pricing)`,
     "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": `${FREE} (VPC pricing)`,
-    "aws:ecs/cluster:Cluster": `${FREE}: ECS has no charge; Fargate tasks are billed on the service`,
+    "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule": `${FREE} (VPC pricing)`,
+    "aws:lambda/function:Function": `${FREE} in practice: the role job's function runs for a minute or two when a database's roles change, within Lambda's monthly free tier of 400,000 GB-seconds (https://aws.amazon.com/lambda/pricing/); its Fargate task runs as briefly, a fraction of a cent`,
+    "aws:wafv2/ipSet:IpSet": `${FREE}: IP sets have no charge; the rule that uses one is billed on the web ACL`,
+    "aws:wafv2/webAclAssociation:WebAclAssociation": `${FREE}: configuration of the web ACL`,
+    "aws:lambda/invocation:Invocation": `${FREE}: the provider's call to the function during \`up\`, billed (if at all) as the function's requests`,
+    "aws:ec2/flowLog:FlowLog": `${FREE}: its records are billed as the flow-log group's ingestion and storage`,
+    "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup": `${FREE} (VPC pricing)`,
+    "aws:ec2/defaultNetworkAcl:DefaultNetworkAcl": `${FREE} (VPC pricing)`,
     "aws:ecs/taskDefinition:TaskDefinition": `${FREE}: billed as the service's running tasks`,
     "aws:appautoscaling/target:Target": `${FREE}: Application Auto Scaling has no charge`,
     "aws:appautoscaling/policy:Policy": `${FREE}: Application Auto Scaling has no charge`,

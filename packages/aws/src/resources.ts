@@ -16,6 +16,8 @@ import type * as s3 from "@pulumi/aws/s3";
 import type * as scheduler from "@pulumi/aws/scheduler";
 import type * as secretsmanager from "@pulumi/aws/secretsmanager";
 import type * as sfn from "@pulumi/aws/sfn";
+import type * as vpc from "@pulumi/aws/vpc";
+import type * as wafv2 from "@pulumi/aws/wafv2";
 import type * as pulumi from "@pulumi/pulumi";
 import type * as random from "@pulumi/random";
 import type * as time from "@pulumiverse/time";
@@ -32,6 +34,10 @@ export interface WebServiceResources {
   targetGroup: lb.TargetGroup;
   httpListener: lb.Listener;
   securityGroup: ec2.SecurityGroup;
+  /** The container port from the load balancer (named by the port). */
+  taskIngress: vpc.SecurityGroupIngressRule;
+  /** The load balancer to the tasks on the container port. */
+  loadBalancerEgress: vpc.SecurityGroupEgressRule;
   iamPropagation: time.Sleep;
   service: ecs.Service;
   /** With `domain`. */
@@ -45,6 +51,11 @@ export interface WebServiceResources {
   registrySecret?: secretsmanager.Secret;
   registrySecretValue?: secretsmanager.SecretVersion;
   registryAccess?: iam.RolePolicy;
+  /** With ipAllowList or webApplicationFirewall: the web ACL, its IP sets (one per address family) and, with a domain, its association with the load balancer. */
+  webAcl?: wafv2.WebAcl;
+  allowListV4?: wafv2.IpSet;
+  allowListV6?: wafv2.IpSet;
+  webAclAssociation?: wafv2.WebAclAssociation;
   /** With scaling.max above scaling.min. */
   scalingTarget?: appautoscaling.Target;
   scalingPolicy?: appautoscaling.Policy;
@@ -91,7 +102,9 @@ export interface DatabaseResources {
   securityGroup: ec2.SecurityGroup;
   parameterGroup: rds.ParameterGroup;
   logGroup: cloudwatch.LogGroup;
-  finalSnapshotId: random.RandomId;
+  upgradeLogGroup: cloudwatch.LogGroup;
+  /** With backups.keepOnDelete. */
+  finalSnapshotId?: random.RandomId;
   instance: rds.Instance;
   subnetGroup: rds.SubnetGroup;
   appPassword: random.RandomPassword;
@@ -100,7 +113,7 @@ export interface DatabaseResources {
   readerPassword: random.RandomPassword;
   readerSecret: secretsmanager.Secret;
   readerSecretValue: secretsmanager.SecretVersion;
-  [role: string]: pulumi.Resource;
+  [role: string]: pulumi.Resource | undefined;
 }
 
 /** An ObjectStore on AWS. */

@@ -1,9 +1,13 @@
 /**
- * What a web service's tasks run as and with: the execution role (the ECS
+ * What a web service's, a worker's or a scheduled job's tasks run as and with: the execution role (the ECS
  * agent: logs, secrets, image pulls), the task role (the application: linked
  * buckets), one inline policy per grant so each comes and goes with its link,
- * the private registry's credentials, and the task definition (the application
- * container, plus one database role setup container per linked database).
+ * the private registry's credentials, and the task definition: the application
+ * container with a writable /tmp for any user, and, when a linked database
+ * gives its certificate authorities, the step that puts them in a file
+ * (containers.ts). A linked database's roles come from its role job
+ * (role-job.ts): DATABASE_USER waits for it, and the task reads only the
+ * password of its own role.
  */
 import { appRoleFor, type ContainerRequest, type LinkTarget, type SizeChoice } from "@freehold/core";
 import type { ContainerComponent } from "@freehold/model";
@@ -14,8 +18,8 @@ import * as iam from "@pulumi/aws/iam";
 import * as secretsmanager from "@pulumi/aws/secretsmanager";
 import * as pulumi from "@pulumi/pulumi";
 import * as time from "@pulumiverse/time";
+import { awslogs, caBundle, prepareContainer, readsCaFile, scratchSpace, TLS_VOLUME } from "./containers";
 import type { DatabaseHandle } from "./database";
-import { setupContainer } from "./db-roles";
 import { LOG_RETENTION_DAYS, names } from "./naming";
 import type { AwsPlatform } from "./network";
 import type { BucketHandle } from "./object-store";
@@ -31,7 +35,7 @@ export interface Linked {
   buckets: Array<{ link: LinkTarget; handle: BucketHandle }>;
 }
 
-/** The container definitions JSON for the task definition: the application, then its setup containers. */
+/** The container definitions JSON for the task definition: the application, after the preparation step when there are CAs to write. */
 export function containerDefinitions(args: {
   image: string;
   /** The port a web service listens on; a worker or a job has none. */
@@ -45,36 +49,35 @@ export function containerDefinitions(args: {
   readOnly: boolean;
   logGroup: string;
   region: string;
+  /** The task's memory, MiB: the /tmp tmpfs takes a share of it. */
+  memoryMiB: number;
   /** `repositoryCredentials.credentialsParameter`: the registry secret's ARN. */
   registryCredentials?: string;
-  /** Containers that must finish successfully before the application starts. */
-  setup?: ReturnType<typeof setupContainer>[];
+  /** The linked databases' certificate authorities, written to DATABASE_CA_PATH before the application starts. */
+  caBundle?: string;
 }): string {
   const env = Object.keys(args.environment)
     .sort()
     .map((name) => ({ name, value: args.environment[name] }));
-  const setup = args.setup ?? [];
-  return JSON.stringify([
-    {
-      name: CONTAINER_NAME,
-      image: args.image,
-      essential: true,
-      privileged: false,
-      readonlyRootFilesystem: args.readOnly,
-      ...(args.user ? { user: args.user } : {}),
-      ...(args.command ? { entryPoint: [...args.command] } : {}),
-      ...(args.args ? { command: [...args.args] } : {}),
-      ...(args.registryCredentials ? { repositoryCredentials: { credentialsParameter: args.registryCredentials } } : {}),
-      ...(setup.length ? { dependsOn: setup.map((c) => ({ containerName: c.name, condition: "SUCCESS" })) } : {}),
-      portMappings: args.port === undefined ? [] : [{ containerPort: args.port, protocol: "tcp" }],
-      environment: env,
-      secrets: [...args.secrets].sort((a, b) => a.name.localeCompare(b.name)),
-      // A read-only root still needs a scratch directory: a task-scoped volume on /tmp.
-      mountPoints: args.readOnly ? [{ sourceVolume: "tmp", containerPath: "/tmp", readOnly: false }] : [],
-      logConfiguration: { logDriver: "awslogs", options: { "awslogs-group": args.logGroup, "awslogs-region": args.region, "awslogs-stream-prefix": CONTAINER_NAME } },
-    },
-    ...setup,
-  ]);
+  const app = {
+    name: CONTAINER_NAME,
+    image: args.image,
+    essential: true,
+    privileged: false,
+    readonlyRootFilesystem: args.readOnly,
+    ...(args.user ? { user: args.user } : {}),
+    ...(args.command ? { entryPoint: [...args.command] } : {}),
+    ...(args.args ? { command: [...args.args] } : {}),
+    ...(args.registryCredentials ? { repositoryCredentials: { credentialsParameter: args.registryCredentials } } : {}),
+    portMappings: args.port === undefined ? [] : [{ containerPort: args.port, protocol: "tcp" }],
+    environment: env,
+    secrets: [...args.secrets].sort((a, b) => a.name.localeCompare(b.name)),
+    // A read-only root still needs a scratch directory, writable whatever the user: a tmpfs on /tmp.
+    ...(args.readOnly ? { linuxParameters: scratchSpace(args.memoryMiB) } : {}),
+    ...(args.caBundle ? readsCaFile : { mountPoints: [] }),
+    logConfiguration: awslogs(args.logGroup, args.region, CONTAINER_NAME),
+  };
+  return JSON.stringify(args.caBundle ? [app, prepareContainer(args.caBundle, { group: args.logGroup, region: args.region })] : [app]);
 }
 
 export interface TaskResult {
@@ -96,7 +99,7 @@ export type TaskRequest = ContainerRequest<ContainerComponent>;
 
 /** The roles, grants, registry secret, log group and task definition of one web service, worker or scheduled job. */
 export function createTask(req: TaskRequest, platform: AwsPlatform, vendor: VendorArgs, linked: Linked, size: SizeChoice, tags: Record<string, string>): TaskResult {
-  const { name, spec, stack } = req;
+  const { name, stack } = req;
   const physical = req.qualifiedName;
   const region = platform.region;
   const opts = { parent: req.parent };
@@ -137,15 +140,9 @@ export function createTask(req: TaskRequest, platform: AwsPlatform, vendor: Vend
     ...(registrySecret
       ? [grant("registryAccess", `${name}-registry-access`, executionRole, "freehold-registry", registrySecret.secret.arn.apply((arn) => JSON.stringify(secretReadPolicy(arn))))]
       : []),
-    // A linked database: its master secret (the setup container) and the secret of the one role the link's access maps to.
+    // A linked database: the secret of the one role the link's access maps to, nothing else (the master secret is the role job's alone).
     ...linked.databases.map(({ link, handle }) =>
-      grant(
-        `${link.name}Secret`,
-        `${name}-${link.name}-secret`,
-        executionRole,
-        `freehold-link-${link.name}`,
-        pulumi.all([handle.masterSecretArn, handle.roles[appRoleFor(link.access)].secretArn]).apply(([master, own]) => JSON.stringify(secretReadPolicy(master, own))),
-      ),
+      grant(`${link.name}Secret`, `${name}-${link.name}-secret`, executionRole, `freehold-link-${link.name}`, handle.roles[appRoleFor(link.access)].secretArn.apply((own) => JSON.stringify(secretReadPolicy(own)))),
     ),
     ...linked.buckets.map(({ link, handle }) =>
       grant(`${link.name}Access`, `${name}-${link.name}-access`, taskRole, `freehold-link-${link.name}`, handle.bucketArn.apply((arn) => JSON.stringify(taskRolePolicy([{ arn, access: link.access }])))),
@@ -162,8 +159,8 @@ export function createTask(req: TaskRequest, platform: AwsPlatform, vendor: Vend
       runtimePlatform: { operatingSystemFamily: "LINUX", cpuArchitecture: "X86_64" },
       executionRoleArn: executionRole.arn,
       taskRoleArn: taskRole.arn,
-      volumes: spec.writableRootFilesystem ? [] : [{ name: "tmp" }],
-      containerDefinitions: containersFor(req, linked, platform, registrySecret?.secret.arn),
+      volumes: linked.databases.some((d) => d.handle.serverCa) ? [{ name: TLS_VOLUME }] : [],
+      containerDefinitions: containersFor(req, linked, platform, Number(fargateUnits(size).memory), registrySecret?.secret.arn),
       region,
       tags,
     }),
@@ -183,49 +180,46 @@ export function createTask(req: TaskRequest, platform: AwsPlatform, vendor: Vend
   return { logGroup, taskDefinition, policies, grantDocuments, resources };
 }
 
-/** The container definitions, once every secret ARN and the image are known. */
-function containersFor(req: TaskRequest, linked: Linked, platform: AwsPlatform, registryArn: pulumi.Output<string> | undefined): pulumi.Output<string> {
-  const { spec, stack } = req;
-  const physical = req.qualifiedName;
-  const logGroupName = names.logGroup(stack.prefix, physical);
-  const dbs = linked.databases.map(({ link, handle }) => {
+/**
+ * Each linked database's environment as this task sees it: the password of the
+ * link's own role, pinned to its secret version (a new password rolls every
+ * task), and DATABASE_USER resolved only once the database's role job has run.
+ */
+export function linkedDatabaseEnvironment(links: readonly LinkTarget[], linked: Linked["databases"]) {
+  return linked.map(({ link, handle }) => {
+    const p = linkVariablePrefix(links, link);
     const creds = handle.roles[appRoleFor(link.access)];
-    return pulumi.all([handle.masterSecretArn, handle.host, creds.secretArn, creds.versionId]).apply(([master, host, arn, version]) => ({ link, handle, creds, master, host, arn, version }));
+    return {
+      user: { [`${p}USER`]: handle.roleJob().ready.apply(() => creds.username) },
+      secret: pulumi.all([creds.secretArn, creds.versionId]).apply(([arn, version]) => ({ name: `${p}PASSWORD`, valueFrom: `${arn}:password::${version}` })),
+      serverCa: handle.serverCa,
+    };
   });
-  const environment = pulumi.all({ ...req.env, ...req.linkEnv.plain });
-  return pulumi.all([req.image, environment, pulumi.all(dbs), registryArn ?? pulumi.output("")]).apply(([image, env, resolved, registry]) => {
-    const plain: Record<string, string> = { ...env };
-    const secrets: Array<{ name: string; valueFrom: string }> = [];
-    for (const d of resolved) {
-      const p = linkVariablePrefix(req.links, d.link);
-      // The password of the link's own role (DATABASE_USER comes from core's role model), pinned to the secret's version, so a new password rolls every task.
-      secrets.push({ name: `${p}PASSWORD`, valueFrom: `${d.arn}:password::${d.version}` });
-    }
-    const targets = resolved.map((d) => ({
-      host: d.host,
-      port: d.handle.port,
-      database: d.handle.databaseName,
-      masterUser: d.handle.masterUsername,
-      masterSecretArn: d.master,
-      role: appRoleFor(d.link.access),
-      verifierFrom: `${d.arn}:verifier::${d.version}`,
-    }));
-    const setup = targets.length ? [setupContainer(targets, { group: logGroupName, region: platform.region })] : [];
-    return containerDefinitions({
+}
+
+/** The container definitions, once every secret ARN and the image are known. */
+function containersFor(req: TaskRequest, linked: Linked, platform: AwsPlatform, memoryMiB: number, registryArn: pulumi.Output<string> | undefined): pulumi.Output<string> {
+  const { spec, stack } = req;
+  const dbs = linkedDatabaseEnvironment(req.links, linked.databases);
+  const environment = pulumi.all(Object.assign({ ...req.env, ...req.linkEnv.plain }, ...dbs.map((d) => d.user)) as Record<string, pulumi.Input<string>>);
+  const cas = dbs.flatMap((d) => (d.serverCa ? [d.serverCa] : []));
+  return pulumi.all([req.image, environment, pulumi.all(dbs.map((d) => d.secret)), registryArn ?? pulumi.output("")]).apply(([image, env, secrets, registry]) =>
+    containerDefinitions({
       image,
       ...(spec.kind === "web-service" ? { port: spec.port } : {}),
       ...(spec.kind !== "web-service" && spec.command ? { command: spec.command } : {}),
       ...(spec.kind !== "web-service" && spec.args ? { args: spec.args } : {}),
-      environment: plain,
+      environment: env,
       secrets,
       user: spec.user,
       readOnly: !spec.writableRootFilesystem,
-      logGroup: logGroupName,
+      logGroup: names.logGroup(stack.prefix, req.qualifiedName),
       region: platform.region,
+      memoryMiB,
       ...(registry ? { registryCredentials: registry } : {}),
-      setup,
-    });
-  });
+      ...(cas.length ? { caBundle: caBundle(cas) } : {}),
+    }),
+  );
 }
 
 /** The private registry's credentials as ECS wants them: a Secrets Manager secret with `username` and `password`. */

@@ -4,7 +4,7 @@
  * autoscaling (here). Tasks always run in the private subnets without public
  * IPs.
  */
-import { degrade, type LinkTarget, type WebServiceRequest, type WebServiceResult } from "@freehold/core";
+import type { LinkTarget, WebServiceRequest, WebServiceResult } from "@freehold/core";
 import { SpecError, UnsupportedFeatureError } from "@freehold/model";
 import * as ec2 from "@pulumi/aws/ec2";
 import * as ecs from "@pulumi/aws/ecs";
@@ -45,6 +45,8 @@ export const WEB_SERVICE_ROLES = [
 
 export { CPU_TARGET_PERCENT } from "./scaling";
 export { IAM_PROPAGATION } from "./task";
+/** CloudFront VPC origins: the prerequisites (an internet gateway on the VPC). */
+export const VPC_ORIGINS_DOC = "https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/private-content-vpc-origins.html";
 
 export function linkHandles(component: string, links: readonly LinkTarget[]): Linked {
   const problems = links.filter((l) => (l.kind === "database" ? !isDatabaseHandle(l.handle) : !isBucketHandle(l.handle)));
@@ -81,6 +83,17 @@ function refuse(req: WebServiceRequest, net: () => WebPlatform): void {
       "stack",
     );
   }
+  if (ingressOf(spec) === "cloudfront" && !net().publicSubnetIds) {
+    throw new SpecError(
+      [
+        {
+          path: "network.aws.publicSubnetIds",
+          message: `is not set, but ${name} is public without a domain: CloudFront reaches it through a VPC origin, which AWS creates only in a VPC with an internet gateway attached (${VPC_ORIGINS_DOC}). Attach one to the VPC and list the public subnets routed to it, or give ${name} a domain`,
+        },
+      ],
+      "stack",
+    );
+  }
 }
 
 export function createWebService(req: WebServiceRequest): WebServiceResult {
@@ -88,8 +101,6 @@ export function createWebService(req: WebServiceRequest): WebServiceResult {
   const physical = req.qualifiedName;
   const vendor = new VendorArgs(spec.vendor, name, WEB_SERVICE_ROLES);
   refuse(req, () => asPlatform(req.platform).web());
-  if (spec.ipAllowList) degrade(req, "aws", "web-service.ip-allow-list", "this backend does not restrict a service's ingress by address yet", "Remove ipAllowList");
-  if (spec.webApplicationFirewall) degrade(req, "aws", "web-service.web-application-firewall", "this backend puts no web application firewall in front of a service", "Remove webApplicationFirewall");
   const platform = asPlatform(req.platform);
   const size = chooseFargate(req.size, name);
   const net = platform.web();
@@ -98,14 +109,15 @@ export function createWebService(req: WebServiceRequest): WebServiceResult {
 
   const task = createTask(req, platform, vendor, linked, size, tags);
   const front = createIngress(req, platform, net, vendor, tags);
-  const serviceSg = taskSecurityGroup(req, platform, net, vendor, front.loadBalancerSecurityGroup, tags);
+  const serviceSg = taskSecurityGroup(req, platform, net, vendor, tags);
+  const path = loadBalancerToTasks(req, platform, front.loadBalancerSecurityGroup, serviceSg, tags);
   const dbIngress = databaseIngress(req, platform, linked, serviceSg, tags);
-  const { service, scaling } = createService(req, platform, net, vendor, task, front, serviceSg, tags);
+  const { service, scaling } = createService(req, platform, net, vendor, task, front, serviceSg, [path.taskIngress, path.loadBalancerEgress], tags);
 
   return {
     url: front.url,
     ...(front.dnsRecords ? { dnsRecords: front.dnsRecords } : {}),
-    resources: definedOnly({ ...task.resources, ...front.resources, securityGroup: serviceSg, ...dbIngress, service, ...scaling } satisfies WebServiceResources),
+    resources: definedOnly({ ...task.resources, ...front.resources, securityGroup: serviceSg, ...path, ...dbIngress, service, ...scaling } satisfies WebServiceResources),
     description: {
       service: "Amazon ECS on AWS Fargate",
       size,
@@ -119,7 +131,8 @@ export function createWebService(req: WebServiceRequest): WebServiceResult {
         startupGraceSeconds: spec.healthCheck.startupGraceSeconds,
         background: "Fargate tasks keep their CPU between requests; at least one task always runs",
         ...(req.registry ? { registry: `${req.registry.server}, credentials in Secrets Manager (repositoryCredentials)` } : {}),
-        ...(linked.databases.length ? { databaseRoles: "each task first sets up its database role (setup container), then starts the application" } : {}),
+        ...(linked.databases.length ? { databaseRoles: "tasks start only after each linked database's role job has run; each task reads only its own role's password" } : {}),
+        ...(linked.databases.some((d) => d.handle.serverCa) ? { databaseTls: "verify-full: the databases' certificate authorities are written to DATABASE_SSLROOTCERT before the application starts" } : {}),
         ...(spec.user ? { user: spec.user } : {}),
         ...(physical !== name ? { qualifiedName: physical } : {}),
       },
@@ -127,22 +140,38 @@ export function createWebService(req: WebServiceRequest): WebServiceResult {
   };
 }
 
-/** The tasks' security group: the container port from the load balancer only. */
-function taskSecurityGroup(req: WebServiceRequest, platform: AwsPlatform, net: WebPlatform, vendor: VendorArgs, lbSg: ec2.SecurityGroup, tags: Record<string, string>): ec2.SecurityGroup {
-  const { name, spec, stack } = req;
+/** The tasks' security group: outbound only; what may reach the tasks are rules of their own (the load balancer, below). */
+function taskSecurityGroup(req: WebServiceRequest, platform: AwsPlatform, net: WebPlatform, vendor: VendorArgs, tags: Record<string, string>): ec2.SecurityGroup {
+  const { name, stack } = req;
   return new ec2.SecurityGroup(
     `${name}-sg`,
     vendor.apply("securityGroup", {
       name: names.securityGroup(stack.prefix, req.qualifiedName, "tasks"),
       description: "Freehold service tasks: container port from the load balancer only",
       vpcId: net.vpcId,
-      ingress: [{ protocol: "tcp", fromPort: spec.port, toPort: spec.port, securityGroups: [lbSg.id], description: "from the load balancer" }],
       egress: [{ protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: ["0.0.0.0/0"], description: "image pulls, AWS APIs, linked databases" }],
       region: platform.region,
       tags,
     }),
     { parent: req.parent },
   );
+}
+
+/**
+ * The load balancer reaches the tasks on the container port: an egress rule on
+ * its group and an ingress rule on the tasks' group, each naming the other group
+ * (not an address range, so tasks in any of the VPC's blocks are reached). Both
+ * are named by the port: a new port adds new rules before the service moves to
+ * it, and the old ones go only after the service has replaced every task.
+ */
+function loadBalancerToTasks(req: WebServiceRequest, platform: AwsPlatform, lbSg: ec2.SecurityGroup, tasksSg: ec2.SecurityGroup, tags: Record<string, string>) {
+  const { name, spec } = req;
+  const port = { ipProtocol: "tcp", fromPort: spec.port, toPort: spec.port, region: platform.region, tags };
+  const opts = { parent: req.parent };
+  return {
+    taskIngress: new vpc.SecurityGroupIngressRule(`${name}-from-lb-${spec.port}`, { securityGroupId: tasksSg.id, referencedSecurityGroupId: lbSg.id, description: "from the load balancer", ...port }, opts),
+    loadBalancerEgress: new vpc.SecurityGroupEgressRule(`${name}-lb-to-tasks-${spec.port}`, { securityGroupId: lbSg.id, referencedSecurityGroupId: tasksSg.id, description: "to the tasks", ...port }, opts),
+  };
 }
 
 /** Linked databases: 5432 on the database's security group, open to this service's tasks only. */
@@ -176,6 +205,7 @@ function createService(
   task: ReturnType<typeof createTask>,
   front: ReturnType<typeof createIngress>,
   serviceSg: ec2.SecurityGroup,
+  reachable: pulumi.Resource[],
   tags: Record<string, string>,
 ) {
   const { name, spec, stack } = req;
@@ -199,6 +229,9 @@ function createService(
       deploymentCircuitBreaker: { enable: true, rollback: true },
       deploymentMinimumHealthyPercent: 100,
       deploymentMaximumPercent: 200,
+      // `up` returns only when every task of the new deployment runs: what the update replaced (the old port's rules,
+      // an old target group or load balancer) is deleted after the old tasks have drained, never under them.
+      waitForSteadyState: true,
       enableExecuteCommand: false,
       propagateTags: "SERVICE",
       enableEcsManagedTags: true,
@@ -207,7 +240,7 @@ function createService(
     }),
     // Autoscaling owns the running count once it exists.
     // After the listeners (the target group must be attached) and the grants (so a destroy cannot strand the service draining).
-    { ...opts, dependsOn: [...front.listeners, ...task.policies, grants], ...(autoscale ? { ignoreChanges: ["desiredCount"] } : {}) },
+    { ...opts, dependsOn: [...front.listeners, ...reachable, ...task.policies, grants], ...(autoscale ? { ignoreChanges: ["desiredCount"] } : {}) },
   );
   const scaling: Pick<WebServiceResources, "iamPropagation" | "scalingTarget" | "scalingPolicy"> = { iamPropagation: grants };
   if (!autoscale) return { service, scaling };

@@ -26,7 +26,7 @@ describe("capability table", () => {
       "worker.read-only-root-filesystem",
       "worker.run-as-user",
     ]);
-    expect(none).toEqual(["web-service.ip-allow-list", "web-service.read-only-root-filesystem", "web-service.run-as-user", "web-service.web-application-firewall"]);
+    expect(none).toEqual(["web-service.read-only-root-filesystem", "web-service.run-as-user", "web-service.web-application-firewall"]);
     const spec = (extra: object) => parseComponent(WebServiceSpec, { kind: "web-service", image: "nginx", writableRootFilesystem: true, ...extra }, "web");
     const refused = (extra: object) => {
       try {
@@ -42,7 +42,9 @@ describe("capability table", () => {
     expect(refused({ user: "1000" })).toBe("web-service.run-as-user");
     expect(refused({ registry: { server: "ghcr.io", username: "bot", passwordSecret: "token" } })).toBeUndefined();
     expect(refused({ public: true, scaling: { min: 0, max: 5 } })).toBeUndefined();
-    expect(refused({ public: true, ipAllowList: ["203.0.113.0/24"] })).toBe("web-service.ip-allow-list");
+    expect(refused({ public: true, ipAllowList: ["203.0.113.0/24"] })).toBeUndefined();
+    // A list Container Apps could not enforce (no IPv4 range) is refused rather than left open.
+    expect(refused({ public: true, ipAllowList: ["2001:db8::/32"] })).toBe("web-service.ip-allow-list");
     expect(refused({ public: true, webApplicationFirewall: true })).toBe("web-service.web-application-firewall");
   });
 

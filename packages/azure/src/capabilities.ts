@@ -5,6 +5,7 @@
  */
 import type { Capability } from "@freehold/core";
 import { WORKLOAD_CAPABILITIES } from "./capabilities-workloads";
+import { WAF_REASON } from "./ingress";
 
 const LEARN = "https://learn.microsoft.com/azure";
 
@@ -25,7 +26,7 @@ export const CAPABILITIES: readonly Capability[] = [
     feature: "web-service.custom-domain",
     support: "full",
     note:
-      "The hostname on the app's ingress with a free managed certificate, bound by the platform once issued (HTTPS only, TLS 1.2+). dnsRecords lists the two records to create: TXT asuid.<domain> (the environment's verification id) and a CNAME to the app (an A record to the environment's address for an apex domain). Azure checks them when it adds the hostname, so create them before the up that adds the domain (docs/azure.md, 'Custom domains')",
+      "The hostname on the app's ingress with a free managed certificate, bound by the platform once issued (HTTPS only, TLS 1.2+); the certificate is created by the up after the one that puts the hostname on the app, so that a removal or a destroy deletes the app before it. dnsRecords lists the two records to create: TXT asuid.<domain> (the environment's verification id) and a CNAME to the app, or at a zone apex (domainZone; a <name>.service.gov.uk name by default) an A record to the environment's address. Create them before the up that adds the domain (docs/azure.md, 'Custom domains')",
     source: `${LEARN}/container-apps/custom-domains-managed-certificates`,
   },
   {
@@ -72,14 +73,15 @@ export const CAPABILITIES: readonly Capability[] = [
   },
   {
     feature: "web-service.ip-allow-list",
-    support: "none",
-    note: "Not offered by this backend yet: a public service is reachable from any address",
+    support: "partial",
+    note:
+      "Container Apps ingress IP restrictions: one Allow rule per IPv4 range, every other address refused. Container Apps takes IPv4 ranges only and the environment's public ingress has an IPv4 address only, so IPv6 ranges (which no request to it can come from) are left out; a list of IPv6 ranges only is refused",
     source: "https://learn.microsoft.com/azure/container-apps/ip-restrictions",
   },
   {
     feature: "web-service.web-application-firewall",
     support: "none",
-    note: "Not offered by this backend yet",
+    note: `Refused: ${WAF_REASON}`,
     source: "https://learn.microsoft.com/azure/container-apps/waf-app-gateway",
   },
   {
@@ -103,8 +105,9 @@ export const CAPABILITIES: readonly Capability[] = [
   {
     feature: "database.backups-kept-on-delete",
     support: "partial",
-    note: "Not set by this backend yet: the backups of a deleted flexible server are kept for five days only",
-    source: "https://learn.microsoft.com/azure/postgresql/flexible-server/how-to-restore-dropped-server",
+    note:
+      "Azure Backup long-term retention: a full backup a week in a Backup vault, each kept three months, which a removal or a destroy leaves in place (about $10 a month per database plus the vault's storage). Azure takes no final backup when a server is deleted, so the last days before it are only in the server's own backups, which go five days after the server",
+    source: `${LEARN}/backup/backup-azure-database-postgresql-flex-overview`,
   },
   // Standard-support end dates: the extended-support page (updated 26 March 2026) for 13 and 14, which moved them
   // after the version-policy page's dates (31 March 2026 and 12 November 2026); the version policy for 15-17.
@@ -153,8 +156,9 @@ export const CAPABILITIES: readonly Capability[] = [
   {
     feature: "object-store.previous-versions-expire",
     support: "partial",
-    note: "Not set by this backend yet: previous blob versions outside lifecycle prefixes are kept until deleted",
-    source: "https://learn.microsoft.com/azure/storage/blobs/versioning-overview",
+    note:
+      "A lifecycle rule deletes previous versions N days after they were created. Azure ages a previous version from when it was written, not from when it was replaced, so a version written more than N days before it was replaced goes within a day of becoming previous (blob soft delete then keeps it 7 more days); younger versions go N days after they were written",
+    source: `${LEARN}/storage/blobs/lifecycle-management-policy-structure#action-run-conditions`,
   },
   ...WORKLOAD_CAPABILITIES,
 ];

@@ -6,8 +6,10 @@ import { DatabaseSpec, ObjectStoreSpec, parseComponent, parseStack, resolveSize,
 import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
 import { backend } from "./index";
-import { MOCK_SUBSCRIPTION } from "./mocks";
-import { ROLE_JOB_SCRIPT } from "./database";
+import { MOCK_SUBSCRIPTION, mockCloud } from "./mocks";
+import { ROLE_JOB_IMAGE, ROLE_JOB_RUN_SCRIPT, ROLE_JOB_SCRIPT } from "./database";
+import { DATABASE_SUBNET_RULES } from "./network";
+import { POSTGRES_SERVER_CA } from "./server-ca";
 import { checkWebService } from "./web-service";
 
 const plainRecords = (o: unknown) => plainOutputs(o);
@@ -68,11 +70,11 @@ beforeAll(async () => {
 describe("platform", () => {
   it("creates one resource group in uksouth, a network with delegated subnets, and the shared services once", () => {
     expect(one(run, "shop-rg").inputs).toMatchObject({ location: "uksouth", tags: { team: "payments", "managed-by": "freehold" } });
-    const vnet = one(run, "shop-vnet").inputs as { subnets: Array<{ name: string; delegations: Array<{ serviceName: string }> }> };
-    expect(vnet.subnets.map((s) => [s.name, s.delegations[0]?.serviceName])).toEqual([
-      ["apps", "Microsoft.App/environments"],
-      ["postgres", "Microsoft.DBforPostgreSQL/flexibleServers"],
-      ["jobs", "Microsoft.ContainerInstance/containerGroups"],
+    const vnet = one(run, "shop-vnet").inputs as { subnets: Array<{ name: string; delegations: Array<{ serviceName: string }>; serviceEndpoints?: Array<{ service: string }> }> };
+    expect(vnet.subnets.map((s) => [s.name, s.delegations[0]?.serviceName, s.serviceEndpoints?.map((e) => e.service)])).toEqual([
+      ["apps", "Microsoft.App/environments", ["Microsoft.Storage"]],
+      ["postgres", "Microsoft.DBforPostgreSQL/flexibleServers", ["Microsoft.Storage"]],
+      ["jobs", "Microsoft.ContainerInstance/containerGroups", ["Microsoft.Storage"]],
     ]);
     const count = (type: string) => run.resources.filter((r) => r.type === type).length;
     expect(count("azure-native:app:ManagedEnvironment")).toBe(1);
@@ -107,8 +109,46 @@ describe("platform", () => {
     expect(one(run, "shop-pgdns-link").inputs).toMatchObject({ virtualNetwork: { id: "shop-vnet-id" }, registrationEnabled: false });
   });
 
-  it("makes only the two platform invokes, once each", () => {
-    expect([...run.invokes].sort()).toEqual(["azure-native:authorization:getClientConfig", "azure-native:operationalinsights:getSharedKeys"]);
+  it("makes the two platform invokes once each, and reads from Azure only a database's disk size (and an app's hostnames, with a domain)", () => {
+    expect([...run.invokes].sort()).toEqual(["azure-native:authorization:getClientConfig", "azure-native:dbforpostgresql:getServer", "azure-native:operationalinsights:getSharedKeys"]);
+  });
+
+  it("puts the network in a resource group of its own, both retained on delete and named anew whenever created, so a destroy never waits on a subnet Azure has not released", () => {
+    const group = one(run, "shop-network-rg");
+    expect(group.options.retainOnDelete).toBe(true);
+    expect(group.inputs.resourceGroupName).toMatch(/^shop-dev-network-[a-z0-9]{6}$/);
+    expect(group.propertyDependencies.resourceGroupName).toEqual([expect.stringContaining("RandomString::shop-network-suffix")]);
+    expect(one(run, "shop-network-suffix").inputs).toMatchObject({ keepers: { location: "uksouth" } });
+    for (const n of ["shop-vnet", "shop-postgres-nsg"]) {
+      expect(one(run, n).options.retainOnDelete, n).toBe(true);
+      expect(one(run, n).inputs.resourceGroupName, n).toBe(group.inputs.resourceGroupName);
+      expect(one(run, n).propertyDependencies.resourceGroupName, n).toEqual([group.urn]);
+    }
+    // Everything else is in the stack's own group, which a destroy deletes.
+    expect(one(run, "shop-env").inputs.resourceGroupName).toBe("shop-dev-rg");
+    expect(one(run, "shop-rg").options.retainOnDelete).toBe(false);
+  });
+
+  it("lets the database subnet out to Storage and Microsoft Entra ID only", () => {
+    const subnet = (one(run, "shop-vnet").inputs.subnets as Array<Record<string, unknown>>).find((x) => x.name === "postgres");
+    expect(subnet).toMatchObject({ defaultOutboundAccess: true, networkSecurityGroup: { id: "shop-postgres-nsg-id" } });
+    expect(one(run, "shop-postgres-nsg").inputs.securityRules).toEqual(DATABASE_SUBNET_RULES);
+    expect(DATABASE_SUBNET_RULES.map((r) => [r.access, r.destinationAddressPrefix, r.priority])).toEqual([
+      ["Allow", "Storage", 100],
+      ["Allow", "AzureActiveDirectory", 110],
+      ["Deny", "Internet", 4000],
+    ]);
+  });
+
+  it("sends the vault's, the servers' and the stores' audit logs to the stack's workspace", () => {
+    const settings = run.resources.filter((r) => r.type === "azure-native:monitor:DiagnosticSetting");
+    expect(settings.map((r) => [r.name, r.inputs.resourceUri, (r.inputs.logs as Array<{ category: string; enabled: boolean }>).map((l) => l.enabled && l.category)])).toEqual([
+      ["shop-vault-audit", "shop-vault-id", ["AuditEvent"]],
+      ["db-audit", "db-server-id", ["PostgreSQLLogs"]],
+      ["files-audit", "files-account-id/blobServices/default", ["StorageRead", "StorageWrite", "StorageDelete"]],
+      ["uploads-audit", "uploads-account-id/blobServices/default", ["StorageRead", "StorageWrite", "StorageDelete"]],
+    ]);
+    for (const r of settings) expect(r.inputs, r.name).toMatchObject({ name: "freehold-audit", workspaceId: "shop-logs-id" });
   });
 });
 
@@ -144,33 +184,122 @@ describe("database", () => {
     expect(run.outputs.outputs).toMatchObject({ db: { connectionString: "[secret]" } });
   });
 
-  it("has applications log in as the role model's roles, which a one-off container creates inside the network from their SCRAM verifiers", () => {
+  it("has applications log in as the role model's roles, which a Container Apps job creates inside the network from their SCRAM verifiers, on an image pinned by digest", () => {
     const job = one(run, "db-roles");
-    expect(job.type).toBe("azure-native:containerinstance:ContainerGroup");
-    expect(job.inputs).toMatchObject({ restartPolicy: "Never", osType: "Linux", subnetIds: [{ id: "shop-vnet-id/subnets/jobs" }] });
-    const container = (job.inputs.containers as Array<{ image: string; command: string[]; environmentVariables: Array<Record<string, string>> }>)[0];
-    expect(container?.image).toBe("postgres:17-alpine");
+    expect(job.type).toBe("azure-native:app:Job");
+    expect(job.inputs).toMatchObject({ environmentId: "shop-env-id", workloadProfileName: "Consumption", identity: { type: "UserAssigned", userAssignedIdentities: ["db-roles-identity-id"] } });
+    expect(job.inputs.configuration).toMatchObject({ triggerType: "Manual", replicaRetryLimit: 0, replicaTimeout: 600 });
+    const container = (job.inputs.template as { containers: Array<{ image: string; command: string[]; env: Array<Record<string, string>> }> }).containers[0];
+    // The Docker Official Image from its ECR Public mirror (no anonymous Docker Hub pulls), by digest.
+    expect(ROLE_JOB_IMAGE).toMatch(/^public\.ecr\.aws\/docker\/library\/postgres:17\.\d+-bookworm@sha256:[0-9a-f]{64}$/);
+    expect(container?.image).toBe(ROLE_JOB_IMAGE);
     expect(container?.command).toEqual(["sh", "-c", ROLE_JOB_SCRIPT]);
-    expect(container?.environmentVariables).toEqual(
+    expect(container?.env).toEqual(
       expect.arrayContaining([
         { name: "PGUSER", value: "app_admin" },
-        { name: "PGSSLMODE", value: "require" },
-        { name: "PGPASSWORD", secureValue: "[secret]" },
-        { name: "FREEHOLD_APP_VERIFIER", secureValue: "[secret]" },
-        { name: "FREEHOLD_READ_VERIFIER", secureValue: "[secret]" },
+        { name: "PGSSLMODE", value: "verify-full" },
+        { name: "PGSSLROOTCERT", value: "/etc/freehold/tls/database-ca.pem" },
+        { name: "PGPASSWORD", secretRef: "admin-password" },
+        { name: "FREEHOLD_APP_VERIFIER", secretRef: "app-verifier" },
+        { name: "FREEHOLD_READ_VERIFIER", secretRef: "read-verifier" },
       ]),
     );
-    // Verifiers only: the job never holds an application role's password, and no value is a plain property.
-    expect(container?.environmentVariables.map((e) => e.name).sort()).toEqual(["FREEHOLD_APP_VERIFIER", "FREEHOLD_READ_VERIFIER", "PGDATABASE", "PGHOST", "PGPASSWORD", "PGPORT", "PGSSLMODE", "PGUSER"]);
-    expect(job.options.dependsOn).toEqual([one(run, "db-database").urn]);
+    // Every secret is a Key Vault reference read with the job's identity: nothing secret in the job's configuration.
+    const secrets = (job.inputs.configuration as { secrets: Array<Record<string, string>> }).secrets;
+    expect(secrets.map((x) => [x.name, x.keyVaultUrl ? "vault" : "value", x.identity])).toEqual([
+      ["admin-password", "vault", "db-roles-identity-id"],
+      ["app-verifier", "vault", "db-roles-identity-id"],
+      ["read-verifier", "vault", "db-roles-identity-id"],
+      ["database-ca", "value", undefined],
+    ]);
+    expect(secrets[3]?.value).toBe(POSTGRES_SERVER_CA);
+    expect(one(run, "db-app-verifier").inputs).toMatchObject({ properties: "[secret]", secretName: expect.stringMatching(/^db-app-verifier-[a-z0-9]{6}$/) });
+    // After the database and after the job's grants have taken effect.
+    expect(job.options.dependsOn).toEqual([one(run, "db-database").urn, one(run, "db-roles-grants-wait").urn].sort());
     const env = (one(run, "web-app").inputs.template as { containers: Array<{ env: Array<{ name: string; value?: string }> }> }).containers[0]?.env ?? [];
     expect(env.find((e) => e.name === "DATABASE_USER")?.value).toBe("app");
   });
 
-  it("needs a subnet for that container when the stack brings its own network", async () => {
-    await expect(plan("name: s\nnetwork: { azure: { resourceGroupName: rg, virtualNetworkName: vnet, appsSubnetName: a, databaseSubnetName: d } }\ncomponents:\n  db: { kind: database }\n")).rejects.toThrow(
-      "network.azure.jobsSubnetName: is required with a database",
-    );
+  it("makes the job the only reader of the administrator's password", () => {
+    const onAdmin = run.resources.filter((r) => r.type === "azure-native:authorization:RoleAssignment" && r.inputs.scope === "db-secret-id");
+    expect(onAdmin.map((r) => r.name)).toEqual(["db-roles-admin-secret-access"]);
+    expect(one(run, "db-roles-admin-secret-access").propertyDependencies.principalId).toEqual([one(run, "db-roles-identity").urn]);
+    for (const key of ["db-roles-app-verifier-access", "db-roles-read-verifier-access"]) expect(one(run, key).propertyDependencies.principalId).toEqual([one(run, "db-roles-identity").urn]);
+  });
+
+  it("runs the job from a deployment script that fails the up unless the execution succeeded, with a starter that can only start the job and read it", () => {
+    const script = one(run, "db-roles-run");
+    expect(script.type).toBe("azure-native:resources:AzureCliScript");
+    expect(script.inputs).toMatchObject({
+      kind: "AzureCLI",
+      azCliVersion: "2.67.0",
+      scriptContent: ROLE_JOB_RUN_SCRIPT,
+      identity: { type: "UserAssigned", userAssignedIdentities: ["db-roles-run-identity-id"] },
+      cleanupPreference: "OnSuccess",
+      retentionInterval: "PT1H",
+      timeout: "PT30M",
+      forceUpdateTag: expect.stringMatching(/^[0-9a-f]{32}$/),
+    });
+    expect(script.inputs.environmentVariables).toEqual([
+      { name: "JOB_NAME", value: "shop-dev-db-roles" },
+      { name: "RESOURCE_GROUP", value: "shop-dev-rg" },
+      { name: "WAIT_SECONDS", value: "720" },
+    ]);
+    // Started after the job exists and after the starter's grant has taken effect; the app's user waits for the run.
+    expect(script.options.dependsOn).toEqual([one(run, "db-roles").urn, one(run, "db-roles-run-grants-wait").urn].sort());
+    const start = one(run, "db-roles-run-job-start-access");
+    expect(start.inputs.scope).toBe("db-roles-id");
+    expect(start.propertyDependencies.roleDefinitionId).toContain(one(run, "shop-job-starter-wait").urn);
+    expect(one(run, "shop-job-starter").inputs.permissions).toEqual([{ actions: ["Microsoft.App/jobs/read", "Microsoft.App/jobs/*/read", "Microsoft.App/jobs/start/action"], dataActions: [] }]);
+    // Runs again whenever the script, the image, the job, the server or a password changes.
+    expect(Object.keys(script.propertyDependencies.forceUpdateTag ?? []).length).toBeGreaterThan(0);
+    for (const n of ["db-roles", "db-server", "db-password", "db-app-password", "db-read-password"]) expect(script.propertyDependencies.forceUpdateTag, n).toContain(one(run, n).urn);
+  });
+
+  it("runs the job in the Container Apps environment, so a network the stack brings needs no subnet for it", async () => {
+    const r = await plan("name: s\nnetwork: { azure: { resourceGroupName: rg, virtualNetworkName: vnet, appsSubnetName: a, databaseSubnetName: d } }\ncomponents:\n  db: { kind: database }\n");
+    expect(one(r, "s-env").inputs).toMatchObject({ vnetConfiguration: { infrastructureSubnetId: expect.stringMatching(/\/virtualNetworks\/vnet\/subnets\/a$/) } });
+    expect(one(r, "db-roles").inputs.environmentId).toBe("s-env-id");
+  });
+
+  it("gives links the server's root authorities for verify-full, and turns on Microsoft Entra sign-ins", () => {
+    expect(one(run, "db-server").inputs.authConfig).toEqual({ passwordAuth: "Enabled", activeDirectoryAuth: "Enabled", tenantId: expect.stringMatching(/^[0-9a-f-]{36}$/) });
+    const web = one(run, "web-app").inputs as { configuration: { secrets: Array<Record<string, unknown>> }; template: { containers: Array<{ env: Array<{ name: string; value?: string }>; volumeMounts: unknown }>; volumes: unknown } };
+    const env = web.template.containers[0]?.env ?? [];
+    expect(env.find((e) => e.name === "DATABASE_SSLMODE")?.value).toBe("verify-full");
+    expect(env.find((e) => e.name === "DATABASE_SSLROOTCERT")?.value).toBe("/etc/freehold/tls/database-ca.pem");
+    expect(web.configuration.secrets).toContainEqual({ name: "database-ca", value: POSTGRES_SERVER_CA });
+    expect(web.template.volumes).toEqual([{ name: "freehold-tls", storageType: "Secret", secrets: [{ secretRef: "database-ca", path: "database-ca.pem" }] }]);
+    expect(web.template.containers[0]?.volumeMounts).toEqual([{ volumeName: "freehold-tls", mountPath: "/etc/freehold/tls" }]);
+    // A service without a database link gets no CA file.
+    expect((one(run, "worker-app").inputs.template as { volumes?: unknown }).volumes).toBeUndefined();
+  });
+
+  it("names the server's Microsoft Entra administrator when the spec does, and says what is missing when it names one badly", async () => {
+    const r = await plan("name: s\ncomponents:\n  db: { kind: database, deletionProtection: false, vendor: { azure: { entraAdmin: { objectId: 00000000-0000-4000-8000-00000000abcd, principalName: dba-team, principalType: Group } } } }\n");
+    expect(one(r, "db-entra-admin").inputs).toMatchObject({ objectId: "00000000-0000-4000-8000-00000000abcd", principalName: "dba-team", principalType: "Group", serverName: one(r, "db-server").inputs.serverName });
+    expect(one(r, "db-entra-admin").options.dependsOn).toEqual([one(r, "db-database").urn]);
+    expect(one(r, "db-roles").options.dependsOn).toContain(one(r, "db-entra-admin").urn);
+    const spec = parseComponent(DatabaseSpec, { kind: "database", vendor: { azure: { entraAdmin: { principalName: "dba", principalType: "Admin" } } } }, "db");
+    const req = { ...refusalRequest, spec, size: resolveSize("database", spec.size) };
+    expect(() => backend.database(req)).toThrow(/vendor\.azure\.entraAdmin\.objectId: is required[\s\S]*vendor\.azure\.entraAdmin\.principalType: "Admin" is not one of User, Group, ServicePrincipal/);
+  });
+
+  it("never asks for a smaller disk than the server has grown to: the program reads it from Azure", async () => {
+    const yaml = "name: s\ncomponents:\n  db: { kind: database, storageGiB: 50 }\n";
+    expect((one(await plan(yaml), "db-server").inputs.storage as { storageSizeGB: number }).storageSizeGB).toBe(64);
+    const serverName = String(one(await plan(yaml), "db-server").inputs.serverName);
+    mockCloud.servers.set(serverName, 256);
+    try {
+      const grown = one(await plan(yaml), "db-server");
+      expect(grown.inputs.storage).toEqual({ storageSizeGB: 256, autoGrow: "Enabled" });
+      // No ignoreChanges: a bigger spec grows the disk, a smaller one never shrinks it.
+      expect(grown.options.ignoreChanges ?? []).toEqual([]);
+      mockCloud.servers.set(serverName, 32);
+      expect((one(await plan(yaml), "db-server").inputs.storage as { storageSizeGB: number }).storageSizeGB).toBe(64);
+    } finally {
+      mockCloud.clear();
+    }
   });
 
   it("retains the server and its children and locks it against deletion", () => {
@@ -187,6 +316,47 @@ describe("database", () => {
     expect(r.resources.find((x) => x.type === "azure-native:authorization:ManagementLockByScope")).toBeUndefined();
     for (const n of ["db-server", "db-database", "db-secret"]) expect(one(r, n).options.retainOnDelete, n).toBe(false);
     expect(one(r, "db-server").inputs).toMatchObject({ sku: { name: "Standard_B1ms", tier: "Burstable" }, highAvailability: { mode: "Disabled" } });
+  });
+
+  it("keeps the backups of a deleted database in a Backup vault that a removal or a destroy leaves in place", () => {
+    const vault = one(run, "shop-backup-vault");
+    expect(vault.type).toBe("azure-native:dataprotection:BackupVault");
+    expect(vault.inputs).toMatchObject({
+      identity: { type: "SystemAssigned" },
+      properties: { storageSettings: [{ datastoreType: "VaultStore", type: "LocallyRedundant" }], securitySettings: { softDeleteSettings: { state: "On", retentionDurationInDays: 14 } } },
+      vaultName: expect.stringMatching(/^shop-dev-bv-[a-z0-9]{6}$/),
+    });
+    // Not in the stack's resource group (a vault with backups cannot be deleted), and retained with its group.
+    expect(vault.options.retainOnDelete).toBe(true);
+    expect(one(run, "shop-backup-rg").options.retainOnDelete).toBe(true);
+    expect(one(run, "shop-backup-rg").inputs.resourceGroupName).toMatch(/^shop-dev-backup-[a-z0-9]{6}$/);
+    // A full backup a week, kept three months.
+    const policy = one(run, "db-backup-policy").inputs.properties as { datasourceTypes: string[]; policyRules: Array<Record<string, unknown>> };
+    expect(policy.datasourceTypes).toEqual(["Microsoft.DBforPostgreSQL/flexibleServers"]);
+    expect(policy.policyRules[0]).toMatchObject({ backupParameters: { backupType: "Full" }, trigger: { schedule: { repeatingTimeIntervals: ["R/2024-01-07T02:00:00+00:00/P1W"] } } });
+    expect(policy.policyRules[1]).toMatchObject({ isDefault: true, lifecycles: [{ deleteAfter: { objectType: "AbsoluteDeleteOption", duration: "P3M" } }] });
+    const instance = one(run, "db-backup");
+    expect(instance.inputs).toMatchObject({ properties: { dataSourceInfo: { resourceID: "db-server-id", datasourceType: "Microsoft.DBforPostgreSQL/flexibleServers" }, policyInfo: { policyId: "db-backup-policy-id" } } });
+    // Not deleted with the server (the backups stay); deleted when keepOnDelete is turned off on a live server.
+    for (const n of ["db-backup", "db-backup-policy"]) expect(one(run, n).options, n).toMatchObject({ deletedWith: one(run, "db-server").urn, retainOnDelete: false });
+    // The vault's identity may read the server's group and take its backups, once the grants have taken effect.
+    expect([one(run, "shop-backup-server-access"), one(run, "shop-backup-group-access")].map((r) => [r.inputs.roleDefinitionId, r.inputs.scope])).toEqual([
+      [BUILT_IN("c088a766-074b-43ba-90d4-1fb21feae531"), "shop-rg-id"],
+      [BUILT_IN("acdd72a7-3385-48ef-bd42-f606fba81ae7"), "shop-rg-id"],
+    ]);
+    expect(instance.options.dependsOn).toContain(one(run, "shop-backup-grants-wait").urn);
+  });
+
+  it("grants the backup vault its two roles once for the stack, however many databases keep backups (an assignment's name is a hash of scope, principal and role)", async () => {
+    const r = await plan("name: s\ncomponents:\n  a: { kind: database }\n  b: { kind: database }\n");
+    const grants = r.resources.filter((x) => x.type === "azure-native:authorization:RoleAssignment" && /backup-(server|group)-access$/.test(x.name));
+    expect(grants.map((g) => g.name).sort()).toEqual(["s-backup-group-access", "s-backup-server-access"]);
+    expect(r.resources.filter((x) => x.type === "azure-native:dataprotection:BackupInstance")).toHaveLength(2);
+  });
+
+  it("keeps no backups past the database with keepOnDelete: false", async () => {
+    const r = await plan("name: s\ncomponents:\n  db: { kind: database, backups: { keepOnDelete: false } }\n");
+    expect(r.resources.filter((x) => x.type.startsWith("azure-native:dataprotection:"))).toEqual([]);
   });
 
   it("refuses zone-redundant HA in ukwest, which has no zones, before creating anything", () => {
@@ -237,9 +407,48 @@ describe("object store", () => {
             actions: { baseBlob: { delete: { daysAfterModificationGreaterThan: 30 } }, version: { delete: { daysAfterCreationGreaterThan: 60 } } },
           },
         },
+        // previousVersionsExpireAfterDays (30 by default), beside the stack's rules, for every blob of the store.
+        {
+          name: "previousversions",
+          enabled: true,
+          type: "Lifecycle",
+          definition: { filters: { blobTypes: ["blockBlob", "appendBlob"] }, actions: { version: { delete: { daysAfterCreationGreaterThan: 30 } } } },
+        },
       ],
     });
+    // Unversioned, no rules: no policy.
     expect(run.resources.find((r) => r.name === "uploads-lifecycle")).toBeUndefined();
+  });
+
+  it("expires previous versions after the days the spec gives, on a versioned store with no rules of its own", async () => {
+    const r = await plan("name: s\ncomponents:\n  docs: { kind: object-store, previousVersionsExpireAfterDays: 90 }\n");
+    expect(one(r, "docs-lifecycle").inputs.policy).toEqual({
+      rules: [{ name: "previousversions", enabled: true, type: "Lifecycle", definition: { filters: { blobTypes: ["blockBlob", "appendBlob"] }, actions: { version: { delete: { daysAfterCreationGreaterThan: 90 } } } } }],
+    });
+    expect(one(r, "docs-lifecycle").options.dependsOn).toEqual([one(r, "docs-blob-service").urn]);
+  });
+
+  it("answers only the stack's subnets, unless CORS rules say browsers reach the store", () => {
+    // uploads: no CORS rules.
+    expect(one(run, "uploads-account").inputs).toMatchObject({
+      publicNetworkAccess: "Enabled",
+      networkRuleSet: {
+        defaultAction: "Deny",
+        bypass: "AzureServices",
+        virtualNetworkRules: [
+          { virtualNetworkResourceId: "shop-vnet-id/subnets/apps", action: "Allow" },
+          { virtualNetworkResourceId: "shop-vnet-id/subnets/jobs", action: "Allow" },
+        ],
+      },
+    });
+    // files: a CORS rule for browser uploads.
+    expect(one(run, "files-account").inputs).toMatchObject({ publicNetworkAccess: "Enabled", networkRuleSet: { defaultAction: "Allow" } });
+  });
+
+  it("refuses CORS rules past Blob Storage's 2 KiB, before anything is created", () => {
+    const origins = Array.from({ length: 60 }, (_, i) => `https://tenant-${i}.marketplace.example.gov.uk`);
+    const spec = parseComponent(ObjectStoreSpec, { kind: "object-store", cors: [{ allowedOrigins: origins, allowedMethods: ["GET"] }] }, "files");
+    expect(() => backend.objectStore({ ...refusalRequest, name: "files", qualifiedName: "files", spec })).toThrow(/at most 2048 characters of CORS rules per service .* these come to \d{4}/);
   });
 
   it("protects a store with Pulumi and the keep-data policy (no lock, which would block removing links), and neither for deletionProtection: false", () => {
@@ -296,6 +505,8 @@ describe("web service", () => {
     };
     expect(inputs.configuration.secrets).toEqual([
       { name: "database-password", keyVaultUrl: expect.stringMatching(/^https:\/\/shop-dev-k-[a-z0-9]{6}-[a-z0-9]{6}\.vault\.azure\.net\/secrets\/db-app-password-[a-z0-9]{6}$/), identity: "web-identity-id" },
+      // Public data: the database's root authorities, a secret only because secrets are what Container Apps mounts as files.
+      { name: "database-ca", value: POSTGRES_SERVER_CA },
     ]);
     const env = inputs.template.containers[0]?.env ?? [];
     expect(env.find((e) => e.name === "DATABASE_PASSWORD")).toEqual({ name: "DATABASE_PASSWORD", secretRef: "database-password" });
@@ -307,7 +518,7 @@ describe("web service", () => {
 
   it("grants each link the least role at the narrowest scope, before the app starts", () => {
     const grants = run.resources
-      .filter((r) => r.type === "azure-native:authorization:RoleAssignment")
+      .filter((r) => r.type === "azure-native:authorization:RoleAssignment" && /^(web|worker)-/.test(r.name))
       .map((r) => [r.name, r.inputs.roleDefinitionId, r.inputs.scope, r.inputs.principalType]);
     const DELEGATOR = BUILT_IN("db58b8e5-c6ad-4a2a-8342-4190687cbf4a");
     expect(grants).toEqual([
@@ -333,8 +544,9 @@ describe("web service", () => {
     const app = (name: string) => one(r, `${name}-app`).inputs as { configuration: { secrets: Array<{ keyVaultUrl: string }> }; template: { containers: Array<{ env: Array<{ name: string; value?: string }> }> } };
     const user = (name: string) => app(name).template.containers[0]?.env.find((e) => e.name === "DATABASE_USER")?.value;
     expect([user("web"), user("reports")]).toEqual(["app", "app_read"]);
-    expect(app("web").configuration.secrets.map((x) => x.keyVaultUrl)).toEqual([expect.stringMatching(/\/secrets\/db-app-password-[a-z0-9]{6}$/)]);
-    expect(app("reports").configuration.secrets.map((x) => x.keyVaultUrl)).toEqual([expect.stringMatching(/\/secrets\/db-read-password-[a-z0-9]{6}$/)]);
+    const vaultUrls = (name: string) => app(name).configuration.secrets.map((x) => x.keyVaultUrl).filter(Boolean);
+    expect(vaultUrls("web")).toEqual([expect.stringMatching(/\/secrets\/db-app-password-[a-z0-9]{6}$/)]);
+    expect(vaultUrls("reports")).toEqual([expect.stringMatching(/\/secrets\/db-read-password-[a-z0-9]{6}$/)]);
     // Each identity may read only its own role's secret.
     expect(one(r, "web-db-access").inputs.scope).toBe("db-app-secret-id");
     expect(one(r, "reports-db-access").inputs.scope).toBe("db-read-secret-id");
@@ -421,31 +633,73 @@ components:
     expect(one(r, "web-app").options.dependsOn).toEqual([one(r, "web-grants-wait").urn]);
   });
 
-  it("binds a custom domain with a managed certificate and outputs the DNS records to create", async () => {
-    const r = await plan(`
+  const DOMAINS = `
 name: s
 components:
   www: { kind: web-service, image: nginx, public: true, writableRootFilesystem: true, domain: www.example.gov.uk }
   apex: { kind: web-service, image: nginx, public: true, writableRootFilesystem: true, domain: example.gov.uk }
-`);
+  service: { kind: web-service, image: nginx, public: true, writableRootFilesystem: true, domain: apply-for-a-licence.service.gov.uk }
+  inside: { kind: web-service, image: nginx, public: true, writableRootFilesystem: true, domain: api.apply-for-a-licence.service.gov.uk }
+  declared: { kind: web-service, image: nginx, public: true, writableRootFilesystem: true, domain: portal.internal.example.com, domainZone: portal.internal.example.com }
+`;
+
+  it("puts a custom domain on the app's ingress and outputs the records DNS accepts: an A record at a zone apex, such as a service.gov.uk name", async () => {
+    const r = await plan(DOMAINS);
     expect((one(r, "www-app").inputs.configuration as { ingress: unknown }).ingress).toMatchObject({ external: true, customDomains: [{ name: "www.example.gov.uk", bindingType: "Auto" }] });
-    const cert = one(r, "www-cert");
-    expect(cert.type).toBe("azure-native:app:ManagedCertificate");
-    expect(cert.inputs).toMatchObject({ environmentName: "s-dev-env", properties: { subjectName: "www.example.gov.uk", domainControlValidation: "CNAME" } });
-    // Azure issues it only for a hostname already on an app.
-    expect(cert.options.dependsOn).toEqual([one(r, "www-app").urn]);
-    expect(one(r, "apex-cert").inputs).toMatchObject({ properties: { subjectName: "example.gov.uk", domainControlValidation: "HTTP" } });
-    const outputs = (r.outputs as { outputs: { www: { url: string } } }).outputs;
-    expect(outputs.www.url).toBe("https://www.example.gov.uk");
-    const records = r.components.map((c) => c.outputs.dnsRecords);
-    expect(await plainRecords(records[0])).toEqual([
-      { name: "asuid.www.example.gov.uk", type: "TXT", value: expect.stringMatching(/^[0-9A-F]{32}$/), purpose: "domain ownership" },
-      { name: "www.example.gov.uk", type: "CNAME", value: "www.mock-env.uksouth.azurecontainerapps.io", purpose: "traffic" },
-    ]);
-    expect(await plainRecords(records[1])).toEqual([
-      { name: "asuid.example.gov.uk", type: "TXT", value: expect.stringMatching(/^[0-9A-F]{32}$/), purpose: "domain ownership" },
-      { name: "example.gov.uk", type: "A", value: "10.42.0.250", purpose: "traffic" },
-    ]);
+    const records = async (name: string) => plainRecords(r.components.find((c) => c.name === name)?.outputs.dnsRecords);
+    const txt = (name: string) => ({ name: `asuid.${name}`, type: "TXT", value: expect.stringMatching(/^[0-9A-F]{32}$/), purpose: "domain ownership" });
+    expect(await records("www")).toEqual([txt("www.example.gov.uk"), { name: "www.example.gov.uk", type: "CNAME", value: "www.mock-env.uksouth.azurecontainerapps.io", purpose: "traffic" }]);
+    expect(await records("apex")).toEqual([txt("example.gov.uk"), { name: "example.gov.uk", type: "A", value: "10.42.0.250", purpose: "traffic" }]);
+    // GDS delegates <name>.service.gov.uk to the service's own DNS: that name is the apex of its zone, where a CNAME cannot stand.
+    expect(await records("service")).toEqual([txt("apply-for-a-licence.service.gov.uk"), { name: "apply-for-a-licence.service.gov.uk", type: "A", value: "10.42.0.250", purpose: "traffic" }]);
+    expect(await records("inside")).toEqual([txt("api.apply-for-a-licence.service.gov.uk"), expect.objectContaining({ type: "CNAME" })]);
+    // domainZone says where the zone starts.
+    expect(await records("declared")).toEqual([txt("portal.internal.example.com"), expect.objectContaining({ type: "A" })]);
+    expect((r.outputs as { outputs: { www: { url: string } } }).outputs.www.url).toBe("https://www.example.gov.uk");
+  });
+
+  it("creates the managed certificate on the up after the hostname is on the app, and makes the app depend on it, so the app (and its binding) goes first", async () => {
+    // The first up: the hostname goes on the app, no certificate yet (Azure issues one only for a hostname already on an app).
+    const first = await plan(DOMAINS);
+    expect(first.resources.filter((x) => x.type === "azure-native:app:ManagedCertificate")).toEqual([]);
+    expect(first.invokes.filter((t) => t === "azure-native:app:getContainerApp")).toHaveLength(5);
+    // The next up reads the live app's hostnames.
+    for (const [app, domain] of [["www", "www.example.gov.uk"], ["apex", "example.gov.uk"], ["service", "apply-for-a-licence.service.gov.uk"], ["inside", "api.apply-for-a-licence.service.gov.uk"]]) mockCloud.containerApps.set(app as string, [domain as string]);
+    try {
+      const next = await plan(DOMAINS);
+      const cert = one(next, "www-cert");
+      expect(cert.type).toBe("azure-native:app:ManagedCertificate");
+      expect(cert.inputs).toMatchObject({ environmentName: "s-dev-env", properties: { subjectName: "www.example.gov.uk", domainControlValidation: "CNAME" } });
+      expect(cert.options.dependsOn).toEqual([]);
+      expect(one(next, "www-app").options.dependsOn).toEqual([cert.urn]);
+      // A zone apex is validated over HTTP (its A record points at the environment).
+      expect(one(next, "apex-cert").inputs).toMatchObject({ properties: { subjectName: "example.gov.uk", domainControlValidation: "HTTP" } });
+      expect(one(next, "service-cert").inputs).toMatchObject({ properties: { domainControlValidation: "HTTP" } });
+      expect(one(next, "inside-cert").inputs).toMatchObject({ properties: { domainControlValidation: "CNAME" } });
+      // Not on the live app yet: no certificate this time either.
+      expect(next.resources.find((x) => x.name === "declared-cert")).toBeUndefined();
+    } finally {
+      mockCloud.clear();
+    }
+  });
+
+  it("limits a public service to IPv4 ranges of its ipAllowList, and refuses a list with none", async () => {
+    const r = await plan("name: s\ncomponents:\n  web: { kind: web-service, image: nginx, public: true, writableRootFilesystem: true, ipAllowList: [203.0.113.0/24, 198.51.100.7/32, 2001:db8::/32] }\n");
+    expect((one(r, "web-app").inputs.configuration as { ingress: unknown }).ingress).toMatchObject({
+      ipSecurityRestrictions: [
+        { name: "allow-1", action: "Allow", ipAddressRange: "203.0.113.0/24", description: "Freehold ipAllowList 203.0.113.0/24" },
+        { name: "allow-2", action: "Allow", ipAddressRange: "198.51.100.7/32", description: "Freehold ipAllowList 198.51.100.7/32" },
+      ],
+    });
+    expect(() => checkWebService({ name: "web", spec: parseComponent(WebServiceSpec, { kind: "web-service", image: "nginx", public: true, writableRootFilesystem: true, ipAllowList: ["2001:db8::/32"] }, "web") })).toThrow(
+      "web: azure cannot provide web-service.ip-allow-list: Container Apps ingress restrictions take IPv4 ranges only, and this list has none",
+    );
+  });
+
+  it("refuses a web application firewall by name, with what one would cost", () => {
+    expect(() => checkWebService({ name: "web", spec: parseComponent(WebServiceSpec, { kind: "web-service", image: "nginx", public: true, writableRootFilesystem: true, webApplicationFirewall: true }, "web") })).toThrow(
+      /web: azure cannot provide web-service\.web-application-firewall: a web application firewall needs Application Gateway WAF v2 \(about \$323 a month .*Front Door Premium \(\$330 a month/,
+    );
   });
 
   it("refuses a domain on a private service: a custom domain binds to external ingress", () => {
@@ -505,7 +759,8 @@ components:
     expect(one(r, "db-server").inputs.backup).toEqual({ backupRetentionDays: 21, geoRedundantBackup: "Enabled" });
     const conf = one(r, "web-app").inputs.configuration as { ingress: Record<string, unknown>; secrets: unknown[] };
     expect(conf.ingress).toMatchObject({ allowInsecure: false, external: false, clientCertificateMode: "require", targetPort: 8080 });
-    expect(conf.secrets).toHaveLength(1);
+    // The password reference and the CA file, kept beside the vendor setting.
+    expect(conf.secrets).toHaveLength(2);
   });
 
   it("reject a role the component does not have, listing the roles allowed", () => {

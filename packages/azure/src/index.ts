@@ -49,6 +49,7 @@ export { NAME_RULES, names, deterministicGuid } from "./naming";
 export { BLOB_DELEGATOR, BLOB_ROLES, SECRET_READER } from "./permissions";
 export { CONTAINER_APPS_PAIRS, POSTGRES_SKUS, POSTGRES_STORAGE_GIB } from "./sizes";
 export { PRICES } from "./prices";
+export { mockCloud } from "./mocks";
 
 declare module "@freehold/core" {
   /** Azure's child resources by role: `db.resourcesOn("azure").server` is a `dbforpostgresql.Server`. */

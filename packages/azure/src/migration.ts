@@ -4,24 +4,31 @@
  * subnet (part of the network Freehold defines, so an `up` never deletes it),
  * and rclone with an `azureblob` remote using Entra ID.
  */
-import type { MigrationDetails, StackContext } from "@freehold/core";
+import { type MigrationDetails, POSTGRES_CLIENT, type StackContext } from "@freehold/core";
 import { ADMIN_LOGIN } from "./database";
 import { names } from "./naming";
 import { JOBS_SUBNET } from "./network";
 import { FREE_EGRESS_GIB, PRICES } from "./prices";
 
 /** Where the jump container runs: the stack's own network and its jobs subnet, or the user's. */
-function jumpPlace(stack: StackContext): { rg: string; vnet: string; subnet: string; note: string } {
+function jumpPlace(stack: StackContext): { rg: string; vnet: string; vnetLabel: string; subnet: string; note: string } {
   const own = stack.network?.azure;
   if (own) {
     return {
       rg: own.resourceGroupName,
       vnet: own.virtualNetworkName,
+      vnetLabel: own.virtualNetworkName,
       subnet: own.jobsSubnetName ?? "<a subnet of yours delegated to Microsoft.ContainerInstance/containerGroups>",
       note: own.jobsSubnetName ? "" : `${own.virtualNetworkName} is your network: use (or add) a subnet delegated to Microsoft.ContainerInstance/containerGroups for the jump container. `,
     };
   }
-  return { rg: names.resourceGroup(stack.prefix), vnet: names.virtualNetwork(stack.prefix), subnet: JOBS_SUBNET.name, note: "" };
+  // The network lives in a resource group of its own whose name ends in a random suffix (network.ts): found by its tags.
+  return { rg: names.resourceGroup(stack.prefix), vnet: networkLookup(stack), vnetLabel: `the stack's network ${names.virtualNetwork(stack.prefix)}`, subnet: JOBS_SUBNET.name, note: "" };
+}
+
+/** A shell command that prints the id of the stack's own virtual network (tagged with the stack; in a resource group whose name ends in a random suffix). */
+export function networkLookup(stack: StackContext): string {
+  return `$(az network vnet list --query "[?name=='${names.virtualNetwork(stack.prefix)}' && tags.\\"freehold-stack\\"=='${stack.name}' && tags.\\"pulumi-stack\\"=='${stack.tags["pulumi-stack"] ?? stack.stack}'].id | [0]" -o tsv)`;
 }
 
 /** A shell command that prints the stack's vault name: the vault carries the stack's tags (its name ends in a random suffix). */
@@ -43,11 +50,11 @@ export const migration: MigrationDetails = {
       user: ADMIN_LOGIN,
       sslmode: "require",
       access:
-        `The server has no public endpoint; its name resolves only inside ${jump.vnet}. Run pg_dump/pg_restore from inside the network: ${jump.note}` +
-        `start a jump container in the ${jump.subnet} subnet (az container create -g ${jump.rg} --name pg-jump --image postgres:16 ` +
+        `The server has no public endpoint; its name resolves only inside ${jump.vnetLabel}. Run pg_dump/pg_restore from inside the network: ${jump.note}` +
+        `start a jump container in the ${jump.subnet} subnet (az container create -g ${jump.rg} --name pg-jump --image ${POSTGRES_CLIENT.image} ` +
         `--vnet ${jump.vnet} --subnet ${jump.subnet} --command-line "sleep infinity", then ` +
         `az container exec -g ${jump.rg} --name pg-jump --exec-command bash; az container delete -g ${jump.rg} --name pg-jump afterwards), or use a VM in the network reached with az network bastion ssh. ` +
-        "Example: pg_dump -Fc -h $HOST -U $USER -d $DB -f db.dump; pg_restore --no-owner -h $HOST -U $USER -d $DB db.dump",
+        "Example: pg_dump -Fc -h $HOST -U $USER -d $DB -f db.dump; pg_restore --no-owner --no-privileges --role=app -h $HOST -U $USER -d $DB db.dump (as app, the read-write role, which then owns what is restored)",
       passwordCommand: `az keyvault secret show --id "$(az keyvault secret list --vault-name ${vaultLookup(stack, jump.rg)} --query "[?tags.\\"freehold-secret\\"=='${secret}'].id | [0]" -o tsv)" --query value -o tsv`,
     };
   },
@@ -60,7 +67,9 @@ export const migration: MigrationDetails = {
       access:
         `Shared keys are disabled on ${account}: authenticate with Entra ID (env_auth reads AZURE_CLIENT_ID/AZURE_TENANT_ID/AZURE_CLIENT_SECRET, a managed identity, or an az login session). ` +
         `The operator needs Storage Blob Data Reader (export) or Contributor (import) on the container: ` +
-        `az role assignment create --role "Storage Blob Data Contributor" --assignee <you> --scope <container id>`,
+        `az role assignment create --role "Storage Blob Data Contributor" --assignee <you> --scope <container id>. ` +
+        `A store without CORS rules answers only the stack's network: run rclone from the jump container, or let your address in for the copy ` +
+        `(az storage account network-rule add --account-name ${account} --ip-address <your address>; network-rule remove afterwards)`,
     };
   },
 };

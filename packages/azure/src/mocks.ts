@@ -34,6 +34,28 @@ const NAME_INPUT: Record<string, string> = {
   "azure-native:authorization:PolicyDefinition": "policyDefinitionName",
   "azure-native:authorization:PolicyAssignment": "policyAssignmentName",
   "azure-native:app:ManagedCertificate": "managedCertificateName",
+  "azure-native:resources:AzureCliScript": "scriptName",
+  "azure-native:monitor:DiagnosticSetting": "name",
+  "azure-native:network:NetworkSecurityGroup": "networkSecurityGroupName",
+  "azure-native:dataprotection:BackupVault": "vaultName",
+  "azure-native:dataprotection:BackupPolicy": "backupPolicyName",
+  "azure-native:dataprotection:BackupInstance": "backupInstanceName",
+  "azure-native:dbforpostgresql:Administrator": "objectId",
+};
+
+/**
+ * What the cloud holds, for the program's reads of it (live.ts) under the mocks: empty (a first deployment), unless a
+ * test sets it to plan an `up` against a stack that exists. Keyed by the resource's physical name.
+ */
+export const mockCloud = {
+  /** Container app name -> the hostnames on its ingress. */
+  containerApps: new Map<string, string[]>(),
+  /** Flexible server name -> its disk size, GiB. */
+  servers: new Map<string, number>(),
+  clear(): void {
+    this.containerApps.clear();
+    this.servers.clear();
+  },
 };
 
 const str = (v: unknown, fallback: string) => (typeof v === "string" ? v : fallback);
@@ -99,6 +121,16 @@ export const mocks: BackendMocks = {
         };
         out.provisioningState = "Succeeded";
         break;
+      case "azure-native:app:Job":
+        out.outboundIpAddresses = ["20.0.0.2"];
+        break;
+      case "azure-native:resources:AzureCliScript":
+        out.outputs = { execution: `${physical}-mock`, status: "Succeeded" };
+        out.provisioningState = "Succeeded";
+        break;
+      case "azure-native:dataprotection:BackupVault":
+        out.identity = { ...obj(inputs.identity), principalId: deterministicGuid("backup-vault", physical), tenantId: MOCK_TENANT };
+        break;
       case "random:index/randomString:RandomString":
         // Lowercase letters and digits, as the backend asks for; deterministic so plans are.
         out.result = deterministicGuid("string", name).replace(/-/g, "").slice(0, Number(inputs.length ?? 6));
@@ -109,8 +141,16 @@ export const mocks: BackendMocks = {
     }
     return out;
   },
-  call(token) {
+  call(token, args) {
     switch (token) {
+      case "azure-native:app:getContainerApp": {
+        const domains = mockCloud.containerApps.get(str(args.containerAppName, ""));
+        return domains ? { id: `/containerApps/${args.containerAppName}`, configuration: { ingress: { customDomains: domains.map((name) => ({ name, bindingType: "Auto" })) } } } : {};
+      }
+      case "azure-native:dbforpostgresql:getServer": {
+        const size = mockCloud.servers.get(str(args.serverName, ""));
+        return size ? { id: `/flexibleServers/${args.serverName}`, storage: { storageSizeGB: size, autoGrow: "Enabled" } } : {};
+      }
       case "azure-native:authorization:getClientConfig":
         return { clientId: deterministicGuid("deployer"), objectId: deterministicGuid("deployer-object"), subscriptionId: MOCK_SUBSCRIPTION, tenantId: MOCK_TENANT };
       case "azure-native:operationalinsights:getSharedKeys":

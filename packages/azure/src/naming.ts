@@ -38,6 +38,8 @@ export const NAME_RULES = {
 /** Physical names for one stack, by resource type. */
 export const names = {
   resourceGroup: (stack: string) => physicalName([stack, "rg"], NAME_RULES.resourceGroup),
+  /** The base of the network's resource group name: a random suffix that is new whenever the network is follows (network.ts). */
+  networkResourceGroup: (stack: string) => physicalName([stack, "network"], { maxLength: NAME_RULES.resourceGroup.maxLength - 7 }),
   workspace: (stack: string) => physicalName([stack, "logs"], NAME_RULES.workspace),
   virtualNetwork: (stack: string) => physicalName([stack, "vnet"], NAME_RULES.virtualNetwork),
   environment: (stack: string) => physicalName([stack, "env"], NAME_RULES.environment),
@@ -55,8 +57,16 @@ export const names = {
   appPasswordSecret: (component: string) => physicalName([component, "app-password"], { maxLength: NAME_RULES.secret.maxLength - 7 }),
   /** The base of the read-only application role's password secret's name. */
   readPasswordSecret: (component: string) => physicalName([component, "read-password"], { maxLength: NAME_RULES.secret.maxLength - 7 }),
-  /** Microsoft.ContainerInstance/containerGroups: 1-63 lowercase letters, digits and hyphens, unique per resource group. */
-  roleJob: (stack: string, component: string) => physicalName([stack, component, "roles"], { maxLength: 63 }),
+  /** The base of the kept backups' resource group (a random suffix follows: backup.ts). */
+  backupResourceGroup: (stack: string) => physicalName([stack, "backup"], { maxLength: NAME_RULES.resourceGroup.maxLength - 7 }),
+  /** Microsoft.DataProtection/backupVaults: 2-50, letters, digits and hyphens, letter first; the base of the name (a random suffix follows). */
+  backupVault: (stack: string) => physicalName([stack, "bv"], { maxLength: 43, minLength: 2 }),
+  /** The base of a role's SCRAM verifier secret's name (what the role job reads; a random suffix follows). */
+  verifierSecret: (component: string, role: "app" | "read") => physicalName([component, role, "verifier"], { maxLength: NAME_RULES.secret.maxLength - 7 }),
+  /** Microsoft.App/jobs: 2-32, lowercase, digits, hyphens, letter first, no `--`, unique per resource group (the database's role job). */
+  roleJob: (stack: string, component: string) => physicalName([stack, component, "roles"], NAME_RULES.containerApp),
+  /** Microsoft.Resources/deploymentScripts: 1-90 (the run that starts the role job and waits for its result). */
+  roleJobRun: (stack: string, component: string) => physicalName([stack, component, "roles-run"], { maxLength: 90 }),
   /** The base of a private registry password secret's name. */
   registrySecret: (component: string) => physicalName([component, "registry-password"], { maxLength: NAME_RULES.secret.maxLength - 7 }),
   postgresServer: (stack: string, component: string) => physicalName([stack, component], NAME_RULES.postgresServer),

@@ -58,3 +58,16 @@ export const BLOB_DELEGATOR: RoleGrant = {
 export function roleDefinitionId(subscriptionId: string, guid: string): string {
   return `/subscriptions/${subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${guid}`;
 }
+
+/**
+ * What the run that starts a database's role job may do: start that job and read its executions
+ * (https://learn.microsoft.com/rest/api/resource-manager/containerapps/jobs/start). A custom role, because the built-in
+ * Container Apps Jobs Operator (b9a307c4-5aa3-4b52-ba60-2b17c136cd7b) also has `jobs/exec/action`, a console into a
+ * running execution, which holds the administrator's password
+ * (https://learn.microsoft.com/azure/role-based-access-control/built-in-roles/containers#container-apps-jobs-operator).
+ */
+export const JOB_STARTER = {
+  role: "Freehold Job Starter",
+  // `jobs/*/read` as in the built-in role: it covers the executions (the operation names under a job are the provider's).
+  actions: ["Microsoft.App/jobs/read", "Microsoft.App/jobs/*/read", "Microsoft.App/jobs/start/action"],
+} as const;

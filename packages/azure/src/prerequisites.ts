@@ -16,8 +16,13 @@ export const RESOURCE_PROVIDERS = [
   "Microsoft.Network",
   "Microsoft.Storage",
   "Microsoft.ManagedIdentity",
-  // The one-off container that creates each database's application role (and the migration jump container).
+  // Deployment scripts run in a container group (the run that waits for each database's role job), and so does the
+  // migration runbook's jump container.
   "Microsoft.ContainerInstance",
+  // Diagnostic settings: audit logs of the vault, the servers and the stores, sent to the workspace.
+  "Microsoft.Insights",
+  // The Backup vault that keeps a database's backups after it is deleted (backups.keepOnDelete).
+  "Microsoft.DataProtection",
 ] as const;
 
 /** Built-in roles the deploying identity needs, and why (https://learn.microsoft.com/azure/role-based-access-control/built-in-roles). */
@@ -25,7 +30,7 @@ export const DEPLOYER_ROLES = [
   { role: "Contributor", why: "create the resource group and every resource in it" },
   {
     role: "User Access Administrator",
-    why: "role assignments for links (Microsoft.Authorization/roleAssignments/*), the write-only blob custom role (roleDefinitions/*) and the database's CanNotDelete lock (locks/*: only Owner and User Access Administrator have it)",
+    why: "role assignments for links, role jobs and the Backup vault (Microsoft.Authorization/roleAssignments/*), the write-only blob and job-starter custom roles (roleDefinitions/*) and the database's CanNotDelete lock (locks/*: only Owner and User Access Administrator have it)",
   },
   { role: "Resource Policy Contributor", why: "the keep-data denyAction policy for deletion-protected object stores (policyDefinitions/* at the subscription, policyAssignments/* at the resource group)" },
 ] as const;

@@ -44,6 +44,28 @@ export const PRICE_TABLE: PriceTable =
         "estimate": true,
         "sku": "Operations"
       }
+    },
+    "backup.pgflex.instance": {
+      "usd": 10,
+      "unit": "instance-month",
+      "source": {
+        "name": "Azure Backup protected instance, Azure Database for PostgreSQL flexible server (vaulted long-term retention): not in a stored copy of the API; taken as Azure Backup's fee for a 50-500 GB protected instance",
+        "date": "2026-12-06",
+        "url": "https://azure.microsoft.com/pricing/details/backup/",
+        "estimate": true,
+        "sku": "Protected Instances"
+      }
+    },
+    "backup.vault.lrs": {
+      "usd": 0.0224,
+      "unit": "GB-month",
+      "source": {
+        "name": "Azure Backup vault-standard storage, locally redundant, East US as on the pricing page: not in a stored copy of the API",
+        "date": "2026-12-06",
+        "url": "https://azure.microsoft.com/pricing/details/backup/",
+        "estimate": true,
+        "sku": "LRS Data Stored"
+      }
     }
   },
   "regions": {

@@ -1,6 +1,6 @@
-import { type CostLine, RegionPrices, sumCost } from "@freehold/core";
+import { type CostLine, POSTGRES_CLIENT, RegionPrices, sumCost } from "@freehold/core";
 import { planCost } from "@freehold/core/testing";
-import { parseComponent, DatabaseSpec, ObjectStoreSpec, WebServiceSpec } from "@freehold/model";
+import { defaultUsage, parseComponent, DatabaseSpec, ObjectStoreSpec, WebServiceSpec } from "@freehold/model";
 import { describe, expect, it } from "vitest";
 import { migration } from "./migration";
 import { JOBS_SUBNET } from "./network";
@@ -48,10 +48,27 @@ describe("Azure pricing rules", () => {
   it("double compute and storage for a zone-redundant database", async () => {
     const single = (await planCost("azure", "name: p\ncomponents:\n  db: { kind: database }\n")).components.get("db") ?? [];
     const ha = (await planCost("azure", "name: p\ncomponents:\n  db: { kind: database, highAvailability: true }\n")).components.get("db") ?? [];
-    expect(items(single)).toEqual(["Standard_B1ms compute", "storage, 32 GiB provisioned"]);
-    expect(sumCost(single)).toBeCloseTo(730 * uk.get("pg.Standard_B1ms").usd + 32 * uk.get("pg.storage").usd, 1);
-    expect(ha).toHaveLength(4);
-    expect(sumCost(ha)).toBeCloseTo(2 * (730 * postgresHourly(uk, "Standard_D2ds_v5").usd + 32 * uk.get("pg.storage").usd), 1);
+    const server = (lines: CostLine[]) => lines.filter((l) => l.resourceType === "azure-native:dbforpostgresql:Server");
+    expect(items(server(single))).toEqual([
+      "Standard_B1ms compute",
+      "storage, 32 GiB provisioned: auto-grow doubles the disk and its price each time it is 90% full, and it never shrinks",
+    ]);
+    expect(sumCost(server(single))).toBeCloseTo(730 * uk.get("pg.Standard_B1ms").usd + 32 * uk.get("pg.storage").usd, 1);
+    expect(server(ha)).toHaveLength(4);
+    // With high availability the standby's disk grows too, and the estimate says so.
+    expect(items(server(ha))[1]).toContain("the standby's disk grows with it");
+    expect(sumCost(server(ha))).toBeCloseTo(2 * (730 * postgresHourly(uk, "Standard_D2ds_v5").usd + 32 * uk.get("pg.storage").usd), 1);
+  });
+
+  it("price a database's kept backups (keepOnDelete) as lines a destroy leaves billing: the protected instance and thirteen weekly copies", async () => {
+    const usage = { ...defaultUsage(), components: { db: { dataGiB: 20 } } };
+    const lines = ((await planCost("azure", "name: p\ncomponents:\n  db: { kind: database }\n", usage)).components.get("db") ?? []).filter((l) => l.resourceType === "azure-native:dataprotection:BackupInstance");
+    expect(lines.map((l) => [l.quantity, l.unitPrice, l.retained])).toEqual([
+      [1, uk.get("backup.pgflex.instance").usd, true],
+      [260, uk.get("backup.vault.lrs").usd, true],
+    ]);
+    const none = (await planCost("azure", "name: p\ncomponents:\n  db: { kind: database, backups: { keepOnDelete: false } }\n")).components.get("db") ?? [];
+    expect(none.filter((l) => l.resourceType === "azure-native:dataprotection:BackupInstance")).toEqual([]);
   });
 
   it("grow a flexible server's disk by doubling steps when the data passes 90% of it", () => {
@@ -60,15 +77,23 @@ describe("Azure pricing rules", () => {
     expect(autoGrownStorage(64, 200)).toBe(256);
   });
 
-  it("price an object store's storage, writes and reads", async () => {
+  it("price an object store's storage, writes and reads, and show the egress of signed URLs even where the usage gives none", async () => {
     const { components } = await planCost("azure", "name: p\ncomponents:\n  files: { kind: object-store }\n");
-    expect(sumCost(components.get("files") ?? [])).toBeCloseTo(100 * uk.get("blob.hot").usd + 100 * uk.get("blob.write").usd + 1000 * uk.get("blob.read").usd, 1);
+    const lines = components.get("files") ?? [];
+    expect(sumCost(lines)).toBeCloseTo(100 * uk.get("blob.hot").usd + 100 * uk.get("blob.write").usd + 1000 * uk.get("blob.read").usd, 1);
+    expect(lines.find((l) => l.item.startsWith("internet egress"))).toMatchObject({ item: "internet egress from the account (downloads, signed URLs: egressGiB in the usage file, none assumed)", quantity: 0, basis: "usage" });
+    const used = (await planCost("azure", "name: p\ncomponents:\n  files: { kind: object-store }\n", { ...defaultUsage(), components: { files: { egressGiB: 500 } } })).components.get("files") ?? [];
+    expect(used.find((l) => l.item.startsWith("internet egress"))?.monthlyUsd).toBeCloseTo(500 * uk.get("egress.internet").usd, 2);
   });
 
-  it("charge the platform the database's private DNS zone, the Key Vault reads and the log workspace's ingestion, once", async () => {
-    const { platform } = await planCost("azure", "name: p\ncomponents:\n  db: { kind: database }\n  a: { kind: web-service, image: nginx, writableRootFilesystem: true, links: [db] }\n  b: { kind: web-service, image: nginx, writableRootFilesystem: true, links: [db] }\n");
-    expect(items(platform).filter((i) => /private DNS zone|Key Vault|Log Analytics/.test(i))).toHaveLength(3);
-    expect(platform.find((l) => l.item.startsWith("Log Analytics"))?.quantity).toBe(10);
+  it("charge the platform the database's private DNS zone, the Key Vault reads and the log workspace's ingestion, container and audit logs, once", async () => {
+    const { platform } = await planCost("azure", "name: p\ncomponents:\n  db: { kind: database }\n  files: { kind: object-store }\n  a: { kind: web-service, image: nginx, writableRootFilesystem: true, links: [db] }\n  b: { kind: web-service, image: nginx, writableRootFilesystem: true, links: [db] }\n");
+    expect(items(platform).filter((i) => /private DNS zone|Key Vault|Log Analytics/.test(i))).toHaveLength(4);
+    expect(platform.find((l) => l.item.startsWith("Log Analytics ingestion, container logs"))?.quantity).toBe(10);
+    // Audit logs: the database's 1 GB of server log, the store's 11 million operations at about 1 KB, the vault's reads.
+    const audit = platform.find((l) => l.item.startsWith("Log Analytics ingestion, audit logs"));
+    expect(audit?.item).toContain("audit logs of 3 resource(s)");
+    expect(audit?.quantity).toBeCloseTo(1 + (11_000_000 + 2 * 2 * 730) / (1024 * 1024), 1);
   });
 
   it("report the SLA of each configuration with its source", () => {
@@ -95,7 +120,10 @@ describe("migration", () => {
 
   it("runs the jump container in the network's own jobs subnet, so the next up does not delete it", () => {
     const m = migration.database({ name: "db", stack, databaseName: "app", physicalName: "" });
-    expect(m.access).toContain(`--vnet shop-dev-vnet --subnet ${JOBS_SUBNET.name} `);
+    // The network's resource group ends in a random suffix: the jump container finds the network by its tags.
+    expect(m.access).toContain(`--vnet $(az network vnet list --query "[?name=='shop-dev-vnet' && tags.\\"freehold-stack\\"=='shop' && tags.\\"pulumi-stack\\"=='dev'].id | [0]" -o tsv) --subnet ${JOBS_SUBNET.name} `);
+    // The runbook's PostgreSQL 17 client, pinned by digest: never older than the server.
+    expect(m.access).toContain(`--image ${POSTGRES_CLIENT.image} `);
     // The subnet already exists (defined inline with the network): the runbook must not create one.
     expect(m.access).not.toContain("--subnet-address-prefix");
   });

@@ -10,6 +10,7 @@ import type { Component, ComponentKind } from "@freehold/model";
 import { PRICE_API } from "./price-catalog";
 import { PRICE_TABLE } from "./price-table";
 import { containerAppsJob } from "./prices-workloads";
+import { KEPT_BACKUP } from "./backup";
 import { postgresSku } from "./sizes";
 
 const reference = new RegionPrices(PRICE_TABLE, PRICE_TABLE.referenceRegion);
@@ -70,18 +71,23 @@ export function autoGrownStorage(provisioned: number, dataGiB: number): number {
   return size;
 }
 
-/** A flexible server: compute, storage (after auto-grow), and with high availability the standby's compute and storage. */
+/**
+ * A flexible server: compute, storage (after auto-grow), and with high availability the standby's compute and
+ * storage. The storage line says what auto-grow does to the price, grown or not: the estimate and `compare` show it.
+ */
 const postgresServer: ResourcePricer = (r, ctx) => {
   const sku = str(obj(r.inputs.sku).name) ?? "";
   const storage = obj(r.inputs.storage);
   const provisioned = num(storage.storageSizeGB) ?? 32;
   const c = ctx.component;
   const u = c ? ctx.usageOf({ name: c.name, kind: "database" }) : { dataGiB: 0, storageGrowthGiB: 0, logGiB: 0 };
-  const size = storage.autoGrow === "Enabled" ? autoGrownStorage(provisioned, u.dataGiB + u.storageGrowthGiB * ctx.usage.months) : provisioned;
+  const autoGrow = storage.autoGrow === "Enabled";
+  const size = autoGrow ? autoGrownStorage(provisioned, u.dataGiB + u.storageGrowthGiB * ctx.usage.months) : provisioned;
   const grown = size > provisioned;
   const standby = str(obj(r.inputs.highAvailability).mode) === "ZoneRedundant" || str(obj(r.inputs.highAvailability).mode) === "SameZone";
   const hourly = postgresHourly(ctx.prices, sku);
-  const storageItem = `storage, ${size} GiB${grown ? ` (auto-grown from ${provisioned} GiB: each step doubles the disk and its price)` : " provisioned"}`;
+  const growth = autoGrow ? `auto-grow doubles the disk and its price each time it is 90% full, and it never shrinks${standby ? "; the standby's disk grows with it" : ""}` : "no auto-grow";
+  const storageItem = `storage, ${size} GiB ${grown ? `(grown from ${provisioned} GiB by the usage's data)` : "provisioned"}: ${growth}`;
   const lines = [costLine(`${sku} compute`, ctx.hours, hourly), costLine(storageItem, size, ctx.prices.get("pg.storage"), grown ? "usage" : "fixed")];
   if (standby) {
     lines.push(costLine("high-availability standby compute", ctx.hours, hourly));
@@ -103,25 +109,74 @@ const storageAccount: ResourcePricer = (r, ctx) => {
     costLine("read operations", u.readsThousands / 10, ctx.prices.get("blob.read"), "usage"),
   ];
   if (versioned && u.noncurrentPercent > 0) lines.push(costLine(`Hot LRS storage, previous blob versions (${u.noncurrentPercent}% of current data)`, (current * u.noncurrentPercent) / 100, ctx.prices.get("blob.hot"), "usage"));
-  if (u.egressGiB > 0) lines.push(costLine("internet egress from the account (downloads, SAS URLs)", u.egressGiB, ctx.prices.get("egress.internet"), "usage"));
+  // Always shown, at the usage's figure (0 GB unless a usage file says otherwise): downloads through signed URLs leave Azure from here.
+  lines.push(costLine(`internet egress from the account (downloads, signed URLs: egressGiB in the usage file${u.egressGiB > 0 ? "" : ", none assumed"})`, u.egressGiB, ctx.prices.get("egress.internet"), "usage"));
   return lines;
 };
 
-/** The Log Analytics workspace the Container Apps environment sends logs to: every service's and database's log volume (31 days' retention are included). */
+/**
+ * What one audit log record is taken to weigh in Log Analytics, GiB: about 1 KB (a StorageBlobLogs or AuditEvent
+ * row has some 40 columns). An assumption, stated in the cost line.
+ */
+export const AUDIT_RECORD_GIB = 1 / (1024 * 1024);
+
+/**
+ * The Log Analytics workspace: container logs (each web service's log volume) and the audit logs sent to it (each
+ * database's server log, each store's reads, writes and deletes, and the vault's secret reads, about 1 KB a record).
+ * 31 days' retention are included in the ingestion price.
+ */
 const workspace: ResourcePricer = (r, ctx) => {
-  const gib = logVolume(ctx);
   const retention = num(r.inputs.retentionInDays) ?? 30;
-  return [costLine(`Log Analytics ingestion, ${retention} days kept (the first 31 are included)`, gib, ctx.prices.get("logs.ingest"), "usage")];
+  const price = ctx.prices.get("logs.ingest");
+  const lines = [costLine(`Log Analytics ingestion, container logs, ${retention} days kept (the first 31 are included)`, containerLogs(ctx), price, "usage")];
+  const audits = ctx.resources.filter((x) => x.type === "azure-native:monitor:DiagnosticSetting");
+  if (audits.length) lines.push(costLine(`Log Analytics ingestion, audit logs of ${audits.length} resource(s) (server logs; blob reads, writes and deletes; vault requests; about 1 KB a record)`, auditLogs(ctx), price, "usage"));
+  return lines;
 };
 
-function logVolume(ctx: PricingContext): number {
+function containerLogs(ctx: PricingContext): number {
   return ctx.components.reduce((a, c) => a + (c.kind === "web-service" || c.kind === "worker" || c.kind === "scheduled-job" ? ctx.usageOf({ name: c.name, kind: c.kind }).logGiB : 0), 0);
 }
 
-/** A Key Vault: the secret reads of the container apps that use it (each reference re-read about every 30 minutes). */
-const keyVault: ResourcePricer = (_r, ctx) => {
+/** GiB a month of audit logs: each database's log volume, each store's operations, and the vault's reads (Key Vault line). */
+function auditLogs(ctx: PricingContext): number {
+  const kv = vaultReads(ctx) * 10_000;
+  return round(
+    ctx.components.reduce((a, c) => {
+      if (c.kind === "database") return a + ctx.usageOf({ name: c.name, kind: "database" }).logGiB;
+      if (c.kind === "object-store") {
+        const u = ctx.usageOf({ name: c.name, kind: "object-store" });
+        return a + (u.readsThousands + u.writesThousands) * 1000 * AUDIT_RECORD_GIB;
+      }
+      return a;
+    }, kv * AUDIT_RECORD_GIB),
+    3,
+  );
+}
+
+/** Key Vault secret reads in a month, in 10K operations: each service's two references read about every 30 minutes. */
+function vaultReads(ctx: PricingContext): number {
   const services = ctx.components.filter((c) => c.kind === "web-service" || c.kind === "worker" || c.kind === "scheduled-job").length;
-  return [costLine("Key Vault secret reads (each service re-reads its references about every 30 minutes)", Math.max(1, (services * 2 * ctx.hours) / 10_000), ctx.prices.get("kv.operations"), "usage")];
+  return Math.max(1, (services * 2 * ctx.hours) / 10_000);
+}
+
+/** A Key Vault: the secret reads of the container apps that use it (each reference re-read about every 30 minutes). */
+const keyVault: ResourcePricer = (_r, ctx) => [costLine("Key Vault secret reads (each service re-reads its references about every 30 minutes)", vaultReads(ctx), ctx.prices.get("kv.operations"), "usage")];
+
+/**
+ * A database's kept backups (backups.keepOnDelete): Azure Backup's protected-instance fee, and the vault's storage of
+ * a full backup a week kept three months (13 copies of the data). Both go on after the database is deleted, until
+ * the backups expire or someone deletes them, so the lines are marked retained.
+ */
+const backupInstance: ResourcePricer = (_r, ctx) => {
+  const c = ctx.component;
+  const u = c ? ctx.usageOf({ name: c.name, kind: "database" }) : { dataGiB: 0, storageGrowthGiB: 0, logGiB: 0 };
+  const data = u.dataGiB + u.storageGrowthGiB * ctx.usage.months;
+  const kept = { retained: true } as const;
+  return [
+    { ...costLine("Azure Backup protected instance (kept backups; goes on after the database is deleted)", 1, ctx.prices.get("backup.pgflex.instance")), ...kept },
+    { ...costLine(`Backup vault storage, ${KEPT_BACKUP.weeks} weekly full backups of ${data} GB kept three months (LRS)`, round(data * KEPT_BACKUP.weeks, 3), ctx.prices.get("backup.vault.lrs"), "usage"), ...kept },
+  ];
 };
 
 const privateZone: ResourcePricer = (r, ctx) => [costLine(`private DNS zone ${str(r.inputs.privateZoneName) ?? ""}`.trim(), 1, ctx.prices.get("dns.privateZone"))];
@@ -138,6 +193,7 @@ export const pricing: BackendPricing = {
     "azure-native:operationalinsights:Workspace": workspace,
     "azure-native:keyvault:Vault": keyVault,
     "azure-native:privatedns:PrivateZone": privateZone,
+    "azure-native:dataprotection:BackupInstance": backupInstance,
   },
   free: {
     "azure-native:resources:ResourceGroup": `${FREE}: a resource group is a container`,
@@ -157,8 +213,15 @@ export const pricing: BackendPricing = {
     "azure-native:privatedns:VirtualNetworkLink": `${FREE}: billed as the private zone`,
     "azure-native:dbforpostgresql:Configuration": `${FREE}: server configuration`,
     "azure-native:dbforpostgresql:Database": `${FREE}: billed as the server`,
-    "azure-native:containerinstance:ContainerGroup":
-      "billed per second only while the one-off role-setup container runs (about a minute at a deployment that changes the roles): under $0.01 a month",
+    "azure-native:containerinstance:ContainerGroup": "billed per second only while a one-off container (the migration runbook's jump container) runs: not created by a deployment",
+    "azure-native:app:Job": "billed per second of vCPU and memory only while an execution runs: the role job runs about a minute at a deployment that changes the roles (0.25 vCPU, 0.5 GiB), under $0.01 a month",
+    "azure-native:resources:AzureCliScript":
+      "billed as the container group and storage account Azure makes to run the script, only while it runs (a few minutes at a deployment that changes the roles), under $0.01 a month; both are removed when it succeeds",
+    "azure-native:monitor:DiagnosticSetting": `${FREE}: the logs it sends are billed as Log Analytics ingestion, priced on the workspace`,
+    "azure-native:network:NetworkSecurityGroup": `${FREE}: network security groups are free (https://azure.microsoft.com/pricing/details/virtual-network/)`,
+    "azure-native:dbforpostgresql:Administrator": `${FREE}: server configuration`,
+    "azure-native:dataprotection:BackupVault": `${FREE}: a Backup vault bills its protected instances and their storage, priced on each backup instance`,
+    "azure-native:dataprotection:BackupPolicy": `${FREE}: a schedule and retention, billed as the backup instances it protects`,
   },
 };
 

@@ -3,8 +3,8 @@
  * environment: each run is one replica, stopped after `replicaTimeout` and
  * started again up to `replicaRetryLimit` times when it fails
  * (https://learn.microsoft.com/azure/container-apps/jobs#job-settings); the
- * job gets a web service's identity, grants and Key Vault references
- * (web-service.ts `workloadAccess`). Container Apps reads the cron in UTC
+ * job gets a web service's identity, grants, Key Vault references and the
+ * database CA file (web-service.ts `workloadAccess`). Container Apps reads the cron in UTC
  * only: cron.ts says when a time zone's schedule can be written there.
  */
 import { degrade, type ScheduledJobRequest, type ScheduledJobResult } from "@freehold/core";
@@ -79,7 +79,7 @@ export function createScheduledJob(req: ScheduledJobRequest): ScheduledJobResult
         secrets: access.secrets,
         ...registries(req),
       },
-      template: { containers: [container(req, size, access.env)] },
+      template: { containers: [container(req, size, access)], ...(access.volumes.length ? { volumes: access.volumes } : {}) },
     }),
     // Its Key Vault references are read when a run starts: never before its grants apply.
     { ...opts, dependsOn: created.grantsWait ? [created.grantsWait] : [] },

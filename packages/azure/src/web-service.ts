@@ -8,20 +8,22 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as app from "@pulumi/azure-native/app";
-import * as authorization from "@pulumi/azure-native/authorization";
+import type * as authorization from "@pulumi/azure-native/authorization";
 import type * as keyvault from "@pulumi/azure-native/keyvault";
 import type * as inputs from "@pulumi/azure-native/types/input";
-import * as managedidentity from "@pulumi/azure-native/managedidentity";
-import * as time from "@pulumiverse/time";
+import type * as managedidentity from "@pulumi/azure-native/managedidentity";
+import type * as time from "@pulumiverse/time";
 import type { ContainerRequest, LinkTarget, WebServiceRequest, WebServiceResult } from "@freehold/core";
 import { type ContainerComponent, UnsupportedFeatureError } from "@freehold/model";
 import { appRoleFor, degrade } from "@freehold/core";
+import { builtInRole, caFile, databaseCaBundle, type Grant, grantAndWait, workloadIdentity } from "./container";
 import type { AzureDatabaseHandle } from "./database";
-import { customDomain, type CustomDomain } from "./domain";
-import { byRole, deterministicGuid, names } from "./naming";
-import { CONSUMPTION_PROFILE, RBAC_PROPAGATION, type AzurePlatform, type VaultSecret } from "./network";
+import { domainRecords, managedCertificate } from "./domain";
+import { checkIngress, ingressAccess } from "./ingress";
+import { byRole, names } from "./naming";
+import { CONSUMPTION_PROFILE, type AzurePlatform, type VaultSecret } from "./network";
 import type { AzureObjectStoreHandle } from "./object-store";
-import { BLOB_DELEGATOR, BLOB_ROLES, type RoleGrant, roleDefinitionId, SECRET_READER } from "./permissions";
+import { BLOB_DELEGATOR, BLOB_ROLES, SECRET_READER } from "./permissions";
 import { pairCopy } from "./regions";
 import { memoryString, webServiceSize } from "./sizes";
 import { vendorSettings } from "./vendor";
@@ -39,7 +41,7 @@ export interface WebServiceResources {
   grantsWait?: time.Sleep;
   /** With `registry`: the registry password, in the stack's Key Vault. */
   registrySecret?: keyvault.Secret;
-  /** With `domain`: the managed certificate for it. */
+  /** With `domain`: the managed certificate for it, from the `up` after the hostname is on the app (docs/azure.md, "Custom domains"). */
   certificate?: app.ManagedCertificate;
   /** One per link (and for the registry password): `<target>-access`. */
   [access: `${string}-access`]: authorization.RoleAssignment;
@@ -69,8 +71,7 @@ export function checkContainer(req: { name: string; spec: ContainerComponent }):
 export function checkWebService(req: Pick<WebServiceRequest, "name" | "spec">): void {
   const { spec } = req;
   checkContainer(req);
-  if (spec.ipAllowList) degrade(req, "azure", "web-service.ip-allow-list", "this backend does not restrict a service's ingress by address yet", "Remove ipAllowList");
-  if (spec.webApplicationFirewall) degrade(req, "azure", "web-service.web-application-firewall", "this backend puts no web application firewall in front of a service", "Remove webApplicationFirewall");
+  checkIngress(req);
   if (spec.domain && !spec.public) {
     throw new UnsupportedFeatureError(req.name, "web-service.custom-domain", "azure", "a custom domain is bound to external ingress; a private service has none", "Set public: true, or remove domain");
   }
@@ -82,31 +83,21 @@ export type Vendor = ReturnType<typeof vendorSettings>;
 /** Container Apps secret name for an environment variable: lowercase letters, digits and hyphens. */
 export const secretName = (env: string) => env.toLowerCase().replace(/_/g, "-");
 
-interface Grant {
-  /** The role's key in `resources`: `<target>-access` or `<target>-delegate`. */
-  key: string;
-  label: string;
-  role: RoleGrant;
-  scope: pulumi.Input<string>;
-  roleDefinitionId: pulumi.Input<string>;
-}
-
 function grantsFor(links: readonly LinkTarget[], p: AzurePlatform, registrySecretId: pulumi.Output<string> | undefined): Grant[] {
   const grants: Grant[] = [];
-  const builtIn = (guid: string) => p.client().subscriptionId.apply((sub) => roleDefinitionId(sub, guid));
   for (const link of links) {
     if (link.kind === "database") {
       // The password secret of the one role the link's access maps to (app_read for a read link), nothing of the other role.
       const h = link.handle as AzureDatabaseHandle;
-      grants.push({ key: `${link.name}-access`, label: link.name, role: SECRET_READER, scope: h.roles[appRoleFor(link.access)].secretId, roleDefinitionId: builtIn(SECRET_READER.builtInId as string) });
+      grants.push({ key: `${link.name}-access`, label: link.name, role: SECRET_READER, scope: h.roles[appRoleFor(link.access)].secretId, roleDefinitionId: builtInRole(p, SECRET_READER.builtInId as string) });
     } else {
       const h = link.handle as AzureObjectStoreHandle;
       const role = BLOB_ROLES[link.access];
-      grants.push({ key: `${link.name}-access`, label: link.name, role, scope: h.containerId, roleDefinitionId: role.builtInId ? builtIn(role.builtInId) : p.blobWriterRoleId() });
-      grants.push({ key: `${link.name}-delegate`, label: link.name, role: BLOB_DELEGATOR, scope: h.accountId, roleDefinitionId: builtIn(BLOB_DELEGATOR.builtInId as string) });
+      grants.push({ key: `${link.name}-access`, label: link.name, role, scope: h.containerId, roleDefinitionId: role.builtInId ? builtInRole(p, role.builtInId) : p.blobWriterRoleId() });
+      grants.push({ key: `${link.name}-delegate`, label: link.name, role: BLOB_DELEGATOR, scope: h.accountId, roleDefinitionId: builtInRole(p, BLOB_DELEGATOR.builtInId as string) });
     }
   }
-  if (registrySecretId) grants.push({ key: "registry-access", label: "registry password", role: SECRET_READER, scope: registrySecretId, roleDefinitionId: builtIn(SECRET_READER.builtInId as string) });
+  if (registrySecretId) grants.push({ key: "registry-access", label: "registry password", role: SECRET_READER, scope: registrySecretId, roleDefinitionId: builtInRole(p, SECRET_READER.builtInId as string) });
   return grants;
 }
 
@@ -131,66 +122,50 @@ export function probes(spec: WebServiceRequest["spec"]): inputs.app.ContainerApp
 /**
  * What every workload on the environment (a web service, a worker, a scheduled job) is given the same way: its own
  * user-assigned identity; a private registry's password in the stack's vault; a role assignment per grant (its links,
- * the registry password) at the narrowest scope, and a wait until they apply; its secrets as Key Vault references read
- * through that identity; and its environment, plain values and secret references.
+ * the registry password) at the narrowest scope, and a wait until they apply; and what its containers get from its
+ * links and registry (runtime).
  */
 export function workloadAccess(
   req: ContainerRequest<ContainerComponent>,
   p: AzurePlatform,
   vendor: Vendor,
   opts: pulumi.CustomResourceOptions,
-): { identity: managedidentity.UserAssignedIdentity; created: Record<string, pulumi.Resource>; registry?: VaultSecret; secrets: inputs.app.SecretArgs[]; env: inputs.app.EnvironmentVarArgs[] } {
+): { identity: managedidentity.UserAssignedIdentity; created: Record<string, pulumi.Resource>; registry?: VaultSecret; grantsWait?: time.Sleep } & ReturnType<typeof runtime> {
   const { name } = req;
-  const identity = new managedidentity.UserAssignedIdentity(
-    `${name}-identity`,
-    vendor("identity", { resourceGroupName: p.resourceGroupName, location: p.location, tags: p.tags, resourceName: names.identity(p.stack.prefix, req.qualifiedName) }),
-    opts,
-  );
+  const identity = workloadIdentity(`${name}-identity`, req.qualifiedName, p, vendor("identity", {}), opts);
   const created: Record<string, pulumi.Resource> = { identity };
 
-  // A private registry's password lives in the stack's vault; the app reads it through its identity, like a database password.
+  // A private registry's password lives in the stack's vault; the workload reads it through its identity, like a database password.
   const registry = req.registry && p.vaultSecret(`${name}-registry-secret`, names.registrySecret(req.qualifiedName), req.registry.password, `Password of ${req.registry.username} at ${req.registry.server}`, opts);
   if (registry) created.registrySecret = registry.secret;
 
-  const assignments = grantsFor(req.links, p, registry?.id).map((g) => {
-    const roleName = pulumi.all([g.scope, identity.principalId, g.roleDefinitionId]).apply(([scope, principal, role]) => deterministicGuid(scope, principal, role));
-    const ra = new authorization.RoleAssignment(
-      `${name}-${g.key}`,
-      {
-        roleAssignmentName: roleName,
-        principalId: identity.principalId,
-        // A new identity may not have replicated yet; the type lets the assignment go ahead.
-        principalType: "ServicePrincipal",
-        roleDefinitionId: g.roleDefinitionId,
-        scope: g.scope,
-        description: `Freehold link ${name} -> ${g.label}: ${g.role.role}`,
-      },
-      opts,
-    );
-    created[g.key] = ra;
-    return ra;
-  });
-  // Key Vault references (and a registry password) are read when a revision starts, and a grant can take up to
-  // ten minutes to apply: the app waits that long after its grants change, never racing them.
-  if (assignments.length) {
-    created.grantsWait = new time.Sleep(
-      `${name}-grants-wait`,
-      { createDuration: RBAC_PROPAGATION, triggers: { grants: pulumi.all(assignments.map((a) => a.id)).apply((ids) => ids.join(",")) } },
-      { ...opts, dependsOn: assignments },
-    );
-  }
+  // Key Vault references (and a registry password) are read when a revision or a run starts, and a grant can take up
+  // to ten minutes to apply: the workload waits that long after its grants change, never racing them.
+  const grants = grantAndWait(name, identity.principalId, grantsFor(req.links, p, registry?.id), opts);
+  Object.assign(created, grants.assignments);
+  if (grants.wait) created.grantsWait = grants.wait;
 
+  return { identity, created, ...(registry ? { registry } : {}), ...(grants.wait ? { grantsWait: grants.wait } : {}), ...runtime(req, identity, registry) };
+}
+
+/** What a workload's containers get from its links and registry: secrets (Key Vault references), environment and the CA file. */
+function runtime(req: ContainerRequest<ContainerComponent>, identity: managedidentity.UserAssignedIdentity, registry: { url: pulumi.Output<string> } | undefined) {
+  const ca = databaseCaBundle(req.links);
+  const mount = ca ? caFile(ca) : undefined;
   const secrets: inputs.app.SecretArgs[] = [
     ...req.linkEnv.secrets.map((s) => ({ name: secretName(s.name), keyVaultUrl: (s.target.handle as AzureDatabaseHandle).roles[appRoleFor(s.target.access)].secretUrl, identity: identity.id })),
     ...(registry ? [{ name: REGISTRY_SECRET, keyVaultUrl: registry.url, identity: identity.id }] : []),
+    ...(mount ? [mount.secret] : []),
   ];
   const env: inputs.app.EnvironmentVarArgs[] = [
     ...Object.entries({ ...req.env, ...req.linkEnv.plain }).map(([k, value]) => ({ name: k, value })),
-    // Lets Azure SDKs' DefaultAzureCredential pick this app's identity.
+    // Lets Azure SDKs' DefaultAzureCredential pick this workload's identity.
     ...("AZURE_CLIENT_ID" in req.env ? [] : [{ name: "AZURE_CLIENT_ID", value: identity.clientId }]),
     ...req.linkEnv.secrets.map((s) => ({ name: s.name, secretRef: secretName(s.name) })),
   ];
-  return { identity, created, ...(registry ? { registry } : {}), secrets, env };
+  const volumes: inputs.app.VolumeArgs[] = mount ? [mount.volume] : [];
+  const volumeMounts: inputs.app.VolumeMountArgs[] = mount ? [mount.mount] : [];
+  return { secrets, env, volumes, volumeMounts };
 }
 
 export function createWebService(req: WebServiceRequest): WebServiceResult {
@@ -204,11 +179,18 @@ export function createWebService(req: WebServiceRequest): WebServiceResult {
   const environment = p.environment();
 
   const access = workloadAccess(req, p, vendor, opts);
-  const { identity, secrets, env } = access;
+  const { identity, secrets, env, volumes, volumeMounts } = access;
   const created = access.created as unknown as WebServiceResources;
+  const grants = { wait: access.grantsWait };
   // Background work (the model refuses it with scaling.min 0) gets what every replica has on Container Apps: its CPU between requests.
   const minReplicas = spec.scaling.min;
   const appName = names.containerApp(req.qualifiedName, p.stack.network?.azure ? p.stack.prefix : undefined);
+  const ownFqdn = `${appName}.${spec.public ? "" : "internal."}${p.location}.azurecontainerapps.io`;
+
+  // A custom domain's certificate comes before the app, from the `up` after the hostname is on it, so that the app
+  // (and its binding) is deleted first on a removal or a destroy (domain.ts).
+  const certificate = spec.domain ? managedCertificate(name, spec.domain, spec.domainZone, p, { environment, appName, parent: req.parent }) : Promise.resolve(undefined);
+  const dependsOn = certificate.then((cert) => [...(grants.wait ? [grants.wait] : []), ...(cert ? [cert] : [])]);
 
   const containerApp = new app.ContainerApp(
     `${name}-app`,
@@ -227,43 +209,57 @@ export function createWebService(req: WebServiceRequest): WebServiceResult {
           targetPort: spec.port,
           allowInsecure: false,
           transport: "Auto",
-          // The platform binds the managed certificate below once it is issued.
+          ...ingressAccess(req),
+          // The platform binds the managed certificate once it is issued.
           ...(spec.domain ? { customDomains: [{ name: spec.domain, bindingType: "Auto" }] } : {}),
         },
         secrets,
         ...(req.registry ? { registries: [{ server: req.registry.server, username: req.registry.username, passwordSecretRef: REGISTRY_SECRET }] } : {}),
       },
       template: {
-        containers: [{ name: "app", image: req.image, resources: { cpu: size.cpu, memory: memoryString(size.memoryGiB) }, env, probes: probes(spec) }],
+        containers: [
+          { name: "app", image: req.image, resources: { cpu: size.cpu, memory: memoryString(size.memoryGiB) }, env, probes: probes(spec), ...(volumeMounts.length ? { volumeMounts } : {}) },
+        ],
+        ...(volumes.length ? { volumes } : {}),
         scale: { minReplicas, maxReplicas: spec.scaling.max },
       },
     }),
-    { ...opts, dependsOn: created.grantsWait ? [created.grantsWait] : [] },
+    { ...opts, dependsOn },
   );
   created.app = containerApp;
+  const fqdn = containerApp.configuration.apply((c) => c?.ingress?.fqdn ?? ownFqdn);
 
-  const domain: CustomDomain | undefined = spec.domain ? customDomain(name, spec.domain, p, { environment, containerApp, appName, parent: req.parent }) : undefined;
-  if (domain) created.certificate = domain.certificate;
+  const resources = byRole(created);
+  // Registered after the program read the app's hostnames: in `resources` once it is.
+  void certificate.then((cert) => {
+    if (cert) resources.certificate = cert;
+  });
 
-  const fqdn = containerApp.configuration.apply((c) => c?.ingress?.fqdn ?? `${appName}.${spec.public ? "" : "internal."}${p.location}.azurecontainerapps.io`);
   return {
     url: spec.domain ? pulumi.output(`https://${spec.domain}`) : pulumi.interpolate`https://${fqdn}`,
-    ...(domain ? { dnsRecords: domain.records } : {}),
-    resources: byRole(created),
+    ...(spec.domain ? { dnsRecords: domainRecords(spec.domain, spec.domainZone, environment, fqdn) } : {}),
+    resources,
     description: {
       service: WEB_SERVICE_SERVICE,
       size,
       details: {
         ingress: spec.public ? "external (internet), HTTPS only" : "internal (environment only), HTTPS only, encrypted between apps",
+        ...(spec.public && spec.ipAllowList ? { ipAllowList: (ipRestrictionsFor(req) ?? []).join(", ") } : {}),
         workloadProfile: CONSUMPTION_PROFILE,
         minReplicas,
         maxReplicas: spec.scaling.max,
         zoneRedundant: p.zonal,
         startupGraceSeconds: spec.healthCheck.startupGraceSeconds,
-        ...(spec.domain ? { domain: `${spec.domain} (managed certificate)` } : {}),
+        ...(spec.domain ? { domain: `${spec.domain} (managed certificate, issued by the up after the hostname is on the app)` } : {}),
         ...(req.registry ? { registry: `${req.registry.server} (password in Key Vault)` } : {}),
       },
       ...(req.registry ? { dataLocations: pairCopy(p.location, "registry password (Key Vault replicates to the paired region)") } : {}),
     },
   };
+}
+
+/** The IPv4 ranges the app's ingress allows (what the plan shows). */
+function ipRestrictionsFor(req: WebServiceRequest): string[] | undefined {
+  const rules = ingressAccess(req).ipSecurityRestrictions as inputs.app.IpSecurityRestrictionRuleArgs[] | undefined;
+  return rules?.map((r) => String(r.ipAddressRange));
 }

@@ -2,7 +2,7 @@
  * Worker -> an Azure Container App with no ingress at all in the stack's
  * Container Apps environment: nothing can reach it (no address, not even
  * inside the environment), it gets a web service's identity, grants and Key
- * Vault references (web-service.ts `workloadAccess`), and a CPU scale rule
+ * Vault references and the database CA file (web-service.ts `workloadAccess`), and a CPU scale rule
  * keeps its replicas' average CPU near 60% between the spec's bounds
  * (https://learn.microsoft.com/azure/container-apps/scale-app#cpu).
  */
@@ -37,8 +37,12 @@ export interface WorkerResources {
   [grant: `${string}-access` | `${string}-delegate`]: authorization.RoleAssignment;
 }
 
-/** The container a worker or a job runs: its image, command, size and environment. */
-export function container(req: WorkerRequest | ScheduledJobRequest, size: { cpu: number; memoryGiB: number }, env: inputs.app.EnvironmentVarArgs[]): inputs.app.ContainerArgs {
+/** The container a worker or a job runs: its image, command, size, environment and mounts (the database CA file). */
+export function container(
+  req: WorkerRequest | ScheduledJobRequest,
+  size: { cpu: number; memoryGiB: number },
+  { env, volumeMounts }: { env: inputs.app.EnvironmentVarArgs[]; volumeMounts: inputs.app.VolumeMountArgs[] },
+): inputs.app.ContainerArgs {
   const { spec } = req;
   return {
     name: "app",
@@ -47,6 +51,7 @@ export function container(req: WorkerRequest | ScheduledJobRequest, size: { cpu:
     ...(spec.args ? { args: spec.args } : {}),
     resources: { cpu: size.cpu, memory: memoryString(size.memoryGiB) },
     env,
+    ...(volumeMounts.length ? { volumeMounts } : {}),
   };
 }
 
@@ -79,7 +84,8 @@ export function createWorker(req: WorkerRequest): WorkerResult {
       // No ingress: the app has no address and takes no connections, from the internet or from the environment.
       configuration: { activeRevisionsMode: "Single", secrets: access.secrets, ...registries(req) },
       template: {
-        containers: [container(req, size, access.env)],
+        containers: [container(req, size, access)],
+        ...(access.volumes.length ? { volumes: access.volumes } : {}),
         scale: {
           minReplicas: spec.scaling.min,
           maxReplicas: spec.scaling.max,

@@ -21,3 +21,8 @@ export { aliasUrn, engineUrn, parseUrn, qualifiedType, recordedAlias } from "./e
 export { type EjectResult, ejectInProcess, ejectWithRuns, mockValuesInProcess, planInProcess } from "./plan/worker";
 export { CURRENCIES, type CurrencyCode, convert, currencyNote, money, type ReportCurrency, reportCurrency } from "./report/currency";
 export { type ExchangeRate, HMRC_USD_RATE } from "./report/exchange-rate";
+export { DRILL_PAIRS, type DrillOptions, type DrillRequest, type DrillStack, runDrills, withProbes } from "./migrate/drill/run";
+export type { MigrationMode, PairEvidence } from "./migrate/drill/drill";
+export type { DrillCheck, DrillSide, LegacyRoleSetup } from "./migrate/drill/pair";
+export { runbookCommands, shellLine } from "./exit/commands";
+export { renderDrillHtml, renderDrillMarkdown } from "./migrate/drill/report";

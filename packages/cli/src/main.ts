@@ -9,6 +9,7 @@ import type * as MigrateCommand from "./commands/migrate";
 import type * as PlanCommand from "./commands/plan";
 import type * as PricesCommand from "./commands/prices";
 import type * as RehearseCommand from "./commands/rehearse";
+import type * as ReplicateCommand from "./commands/replicate";
 import { EXIT, InputError } from "./errors";
 import { PlanFailedError } from "./plan/contract";
 import { planFailure } from "./commands/failure";
@@ -33,6 +34,7 @@ export const COMMANDS: Array<{ name: string; load(): Promise<Command> }> = [
   { name: "check", load: () => lazy<typeof CheckCommand>("./commands/check", (m) => ({ spec: m.checkSpec, run: m.runCheck })) },
   { name: "exit-plan", load: () => lazy<typeof ExitPlanCommand>("./commands/exit-plan", (m) => ({ spec: m.exitPlanSpec, run: m.runExitPlan })) },
   { name: "migrate", load: () => lazy<typeof MigrateCommand>("./commands/migrate", (m) => ({ spec: m.migrateSpec, run: m.runMigrate })) },
+  { name: "replicate", load: () => lazy<typeof ReplicateCommand>("./commands/replicate", (m) => ({ spec: m.replicateSpec, run: m.runReplicate })) },
   { name: "rehearse", load: () => lazy<typeof RehearseCommand>("./commands/rehearse", (m) => ({ spec: m.rehearseSpec, run: m.runRehearse })) },
   { name: "eject", load: () => lazy<typeof EjectCommand>("./commands/eject", (m) => ({ spec: m.ejectSpec, run: m.runEject })) },
   { name: "prices", load: () => lazy<typeof PricesCommand>("./commands/prices", (m) => ({ spec: m.pricesSpec, run: (args, io) => m.runPrices(args, io) })) },

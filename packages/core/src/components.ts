@@ -118,7 +118,7 @@ export class Database extends pulumi.ComponentResource {
    * component is on another cloud.
    */
   resourcesOn<C extends keyof ResourceTypes>(cloud: C): ResourceTypes[C]["database"] {
-    return typedResources(this.cloud, this.resources, cloud, "database") as ResourceTypes[C]["database"];
+    return typedResources(this, cloud, "database") as ResourceTypes[C]["database"];
   }
   readonly description: ComponentDescription;
   readonly cloud: Cloud;
@@ -171,7 +171,7 @@ export class ObjectStore extends pulumi.ComponentResource {
    * component is on another cloud.
    */
   resourcesOn<C extends keyof ResourceTypes>(cloud: C): ResourceTypes[C]["object-store"] {
-    return typedResources(this.cloud, this.resources, cloud, "object-store") as ResourceTypes[C]["object-store"];
+    return typedResources(this, cloud, "object-store") as ResourceTypes[C]["object-store"];
   }
   readonly description: ComponentDescription;
   readonly cloud: Cloud;
@@ -241,7 +241,7 @@ export class WebService extends pulumi.ComponentResource {
    * component is on another cloud.
    */
   resourcesOn<C extends keyof ResourceTypes>(cloud: C): ResourceTypes[C]["web-service"] {
-    return typedResources(this.cloud, this.resources, cloud, "web-service") as ResourceTypes[C]["web-service"];
+    return typedResources(this, cloud, "web-service") as ResourceTypes[C]["web-service"];
   }
   readonly description: ComponentDescription;
   readonly cloud: Cloud;
@@ -284,7 +284,7 @@ export class Worker extends pulumi.ComponentResource {
   readonly resources: Record<string, pulumi.Resource>;
   /** The child resources, typed for a cloud (import the backend package, e.g. `import "@freehold/aws"`). Throws if the component is on another cloud. */
   resourcesOn<C extends keyof ResourceTypes>(cloud: C): ResourceTypes[C]["worker"] {
-    return typedResources(this.cloud, this.resources, cloud, "worker") as ResourceTypes[C]["worker"];
+    return typedResources(this, cloud, "worker") as ResourceTypes[C]["worker"];
   }
   readonly description: ComponentDescription;
   readonly cloud: Cloud;
@@ -328,7 +328,7 @@ export class ScheduledJob extends pulumi.ComponentResource {
   readonly resources: Record<string, pulumi.Resource>;
   /** The child resources, typed for a cloud (import the backend package, e.g. `import "@freehold/aws"`). Throws if the component is on another cloud. */
   resourcesOn<C extends keyof ResourceTypes>(cloud: C): ResourceTypes[C]["scheduled-job"] {
-    return typedResources(this.cloud, this.resources, cloud, "scheduled-job") as ResourceTypes[C]["scheduled-job"];
+    return typedResources(this, cloud, "scheduled-job") as ResourceTypes[C]["scheduled-job"];
   }
   readonly description: ComponentDescription;
   readonly cloud: Cloud;
@@ -481,9 +481,13 @@ function registryCredentials(registry: NonNullable<ContainerArgs["registry"]>, c
 // biome-ignore lint/suspicious/noEmptyInterface: filled in by each backend package (declaration merging).
 export interface ResourceTypes {}
 
-function typedResources(actual: Cloud, resources: Record<string, pulumi.Resource>, asked: string, kind: string): Record<string, pulumi.Resource> {
-  if (actual !== asked) throw new Error(`this ${kind} is deployed on ${actual}, not ${asked}: use resourcesOn("${actual}")`);
-  return resources;
+/** A component's resources for the cloud asked; asking for another cloud's is the program's mistake, reported as one (SpecError). */
+function typedResources(component: pulumi.ComponentResource & { cloud: Cloud; resources: Record<string, pulumi.Resource> }, asked: string, kind: string): Record<string, pulumi.Resource> {
+  const actual = component.cloud;
+  if (actual !== asked) {
+    throw new SpecError([{ path: `resourcesOn(${JSON.stringify(asked)})`, message: `this ${kind} is deployed on ${actual}, not ${asked}: use resourcesOn("${actual}")` }], `component "${componentName(component)}"`);
+  }
+  return component.resources;
 }
 
 /** The logical name a Freehold component was created with. */

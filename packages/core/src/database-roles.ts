@@ -382,3 +382,24 @@ export function scramVerifier(password: string, iterations = SCRAM_ITERATIONS): 
   const serverKey = createHmac("sha256", salted).update("Server Key").digest();
   return `SCRAM-SHA-256$${iterations}:${salt.toString("base64")}$${storedKey.toString("base64")}:${serverKey.toString("base64")}`;
 }
+
+/**
+ * The PostgreSQL client tools every runbook and jump container names: pg_dump
+ * refuses a server newer than itself, and pg_restore reads only archives of
+ * its own or older pg_dump, so the client is the newest major version a
+ * Freehold database can run (the model's versions are 13 to 17).
+ *
+ * The image is the Docker Official Image mirrored on Amazon ECR Public (the
+ * same manifest as Docker Hub's, without Docker Hub's anonymous pull limits),
+ * pinned by the digest of its multi-platform index as a public project pins it
+ * (`docker buildx imagetools inspect public.ecr.aws/docker/library/postgres:17`
+ * shows the current one); the package is the PostgreSQL Apt repository's
+ * (https://www.postgresql.org/download/linux/debian/), since a distribution's
+ * own postgresql-client may be older (Debian 12 ships 15).
+ */
+export const POSTGRES_CLIENT = {
+  major: 17,
+  image: "public.ecr.aws/docker/library/postgres:17@sha256:5c855ad7b85e68e48a62f34662853f38b57c1c1d80f3a927ab58034fd6d31c5e",
+  aptPackage: "postgresql-client-17",
+  aptSource: "https://www.postgresql.org/download/linux/debian/",
+} as const;

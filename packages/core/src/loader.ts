@@ -45,12 +45,27 @@ export function loadBackend(cloud: Cloud): Backend {
     // A plain require keeps loading synchronous (component constructors are synchronous) and lazy.
     mod = require(pkg) as { backend?: Backend };
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === "MODULE_NOT_FOUND" && String((e as Error).message).includes(pkg)) {
-      throw new CloudChoiceError(`The ${cloud} backend is not installed: add ${pkg} to your program's dependencies (npm install ${pkg}).`);
-    }
-    throw e;
+    throw missingPackage(cloud, e) ?? e;
   }
   if (!mod.backend || mod.backend.cloud !== cloud) throw new CloudChoiceError(`${pkg} does not export a backend for ${cloud}`);
   loaded.set(cloud, mod.backend);
   return mod.backend;
+}
+
+/**
+ * What a failed load of a backend package means for its user: the package
+ * itself missing, or a package it needs (the cloud's Pulumi SDK, say) missing.
+ * Node's message lists the require stack, which names the backend either way,
+ * so only the module it could not find (the first line) tells them apart.
+ */
+export function missingPackage(cloud: Cloud, e: unknown): CloudChoiceError | undefined {
+  if ((e as NodeJS.ErrnoException)?.code !== "MODULE_NOT_FOUND") return undefined;
+  const pkg = BACKEND_PACKAGES[cloud];
+  const wanted = /Cannot find module '([^']+)'/.exec(String((e as Error).message))?.[1];
+  if (wanted === undefined) return undefined;
+  if (wanted === pkg) return new CloudChoiceError(`The ${cloud} backend is not installed: add ${pkg} to your program's dependencies (npm install ${pkg}).`);
+  // A bare package name (scoped or not) of what is missing; a relative path means a broken install of the backend itself.
+  const name = /^(@[^/]+\/[^/]+|[^./@][^/]*)/.exec(wanted)?.[1];
+  if (!name) return new CloudChoiceError(`${pkg} is installed but incomplete (it cannot find ${wanted}): reinstall it (npm install ${pkg}).`);
+  return new CloudChoiceError(`${pkg} is installed, but ${name}, which it needs, is not (it cannot find ${wanted}): add ${name} to your program's dependencies (npm install ${name}).`);
 }

@@ -186,7 +186,9 @@ async function record(cloud: Cloud, program: () => unknown | Promise<unknown>, o
 
   // A resource's URN resolves only once its registration has reached the mocks; wait for all of them
   // (resources whose inputs were still Outputs register after the program function returns).
-  const urns = await Promise.all(seen.map((s) => urnOf(s.resource)));
+  // A resource registered in a callback (after an invoke, say) may join `seen` meanwhile: wait until no more come.
+  let urns: string[] = [];
+  while (urns.length < seen.length) urns = await Promise.all(seen.map((s) => urnOf(s.resource)));
   await drainRpcs();
   // Top-level resources are children of the stack, as Pulumi itself records them.
   const stackUrn = `urn:pulumi:${stack}::${project}::pulumi:pulumi:Stack::${project}-${stack}`;
@@ -198,7 +200,7 @@ async function record(cloud: Cloud, program: () => unknown | Promise<unknown>, o
     taken.set(key, index + 1);
     const raw = inputsByKey.get(key)?.[index] ?? {};
     const inputs = redact(raw, await s.secrets);
-    const dependsOn = await Promise.all(asArray(s.opts.dependsOn).map((d) => urnOf(d)));
+    const dependsOn = await Promise.all((await dependsOnList(s.opts.dependsOn)).map((d) => urnOf(d)));
     const urn = urns[i] as string;
     const reg = registrations.get(urn);
     // isInstance, not instanceof: a program with its own copy of @pulumi/pulumi (an ejected program after
@@ -406,6 +408,12 @@ const revealed = (value: unknown): Record<string, unknown> => unwrapMarked(value
 function asArray<T>(v: pulumi.Input<pulumi.Input<T>[]> | pulumi.Input<T> | undefined): T[] {
   if (v === undefined) return [];
   return (Array.isArray(v) ? v : [v]) as T[];
+}
+
+/** `dependsOn` as Pulumi takes it (a resource, a list, or a promise or Output of either): the resources. */
+async function dependsOnList(v: pulumi.ResourceOptions["dependsOn"]): Promise<unknown[]> {
+  const outer = pulumi.Output.isInstance(v) ? await new Promise<unknown>((resolve) => (v as pulumi.Output<unknown>).apply(resolve)) : await v;
+  return Promise.all(asArray(outer as pulumi.Input<pulumi.Input<unknown>[]>).map((d) => (pulumi.Output.isInstance(d) ? new Promise<unknown>((resolve) => d.apply(resolve)) : d)));
 }
 
 function urnOf(resource: unknown): Promise<string> {

@@ -1,7 +1,7 @@
 import { defaultUsage } from "@freehold/model";
 import { describe, expect, it } from "vitest";
 import type { PlannedResource } from "./plan";
-import { type BackendPricing, costLine, priceResources, RegionPrices } from "./prices";
+import { type BackendPricing, costLine, freeReason, priceResources, RegionPrices } from "./prices";
 
 const src = (region?: string) => ({ name: "a price list", date: "2026-11-01", ...(region ? { region } : {}) });
 const pricing: BackendPricing = {
@@ -63,5 +63,12 @@ describe("priceResources", () => {
     const prices = new RegionPrices(pricing.table, "us-east-1");
     expect(prices.get("flat").usd).toBe(1);
     expect(prices.substituted.size).toBe(0);
+  });
+});
+
+describe("free resource types", () => {
+  it("a Pulumi provider resource is free, with the reason, and never reported as unpriced", () => {
+    expect(freeReason(pricing, "pulumi:providers:gcp")).toBe("a Pulumi provider: its configuration is kept in the Pulumi state; no cloud resource");
+    expect(price("eu-west-2", [resource("pulumi:providers:aws", "london")]).unpriced).toEqual([]);
   });
 });

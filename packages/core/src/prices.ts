@@ -95,6 +95,19 @@ export const FREE_UTILITY_TYPES: Readonly<Record<string, string>> = {
   "time:index/sleep:Sleep": "a wait in the deployment; no cloud resource",
 };
 
+/**
+ * Why a resource type costs nothing, when it does: the backend's own free
+ * types, the utility providers' state-only resources, and any Pulumi provider
+ * (`pulumi:providers:<package>`), which is configuration held in the Pulumi
+ * state, not a cloud resource. Undefined for a type that is billed or unknown.
+ */
+export function freeReason(pricing: Pick<BackendPricing, "free">, type: string): string | undefined {
+  const own = (pricing.free as Record<string, string | undefined>)[type] ?? FREE_UTILITY_TYPES[type];
+  if (own !== undefined) return own;
+  if (type.startsWith("pulumi:providers:")) return "a Pulumi provider: its configuration is kept in the Pulumi state; no cloud resource";
+  return undefined;
+}
+
 /** The priced plan: lines per resource URN, the types nobody prices, and how the region was priced. */
 export interface PricedResources {
   lines: Map<string, CostLine[]>;
@@ -136,7 +149,7 @@ export function priceResources(
     if (!r.custom) continue;
     const rule = pricing.priced[r.type];
     if (!rule) {
-      if (!(r.type in pricing.free) && !(r.type in FREE_UTILITY_TYPES)) unpriced.add(r.type);
+      if (freeReason(pricing, r.type) === undefined) unpriced.add(r.type);
       continue;
     }
     const component = args.componentOf(r);

@@ -23,10 +23,8 @@ describe("gcp capabilities", () => {
     expect(none.sort()).toEqual([
       "scheduled-job.read-only-root-filesystem",
       "scheduled-job.run-as-user",
-      "web-service.ip-allow-list",
       "web-service.read-only-root-filesystem",
       "web-service.run-as-user",
-      "web-service.web-application-firewall",
       "worker.read-only-root-filesystem",
       "worker.run-as-user",
     ]);
@@ -90,18 +88,21 @@ describe("gcp prices", () => {
     expect(backend.availability("object-store", ObjectStoreSpec.parse({ kind: "object-store" })).percent).toBe(99.9);
   });
 
-  it("charges nothing for the shared network", async () => {
+  it("charges nothing for the shared network; the platform's only cost is the cached image of the role job", async () => {
     const { platform } = await planCost("gcp", "name: p\ncomponents:\n  db: { kind: database }\n  web: { kind: web-service, image: nginx, writableRootFilesystem: true, links: [db] }\n");
-    expect(platform).toEqual([]);
+    expect(platform.map((l) => l.resourceType)).toEqual(["gcp:artifactregistry/repository:Repository"]);
   });
 });
 
 describe("gcp migration details", () => {
   it("reaches the database on its private IP from inside the VPC and reads the password from Secret Manager", () => {
-    const m = backend.migration.database({ name: "db", stack, databaseName: "app", physicalName: "shop-db" });
+    const m = backend.migration.database({ name: "db", stack, databaseName: "app", physicalName: "shop-dev-db-ab12" });
     expect(m).toMatchObject({ port: 5432, database: "app", user: "freehold_admin", sslmode: "require" });
     expect(m.host).toBe("$(gcloud compute addresses describe shop-dev-db-db --region=europe-west2 --format='value(address)')");
-    expect(m.passwordCommand).toBe("gcloud secrets versions access latest --secret=shop-dev-db-db-admin-password");
+    // The admin password's secret ends with the instance's suffix (none on stacks deployed before it did).
+    expect(m.passwordCommand).toBe(
+      "gcloud secrets versions access latest --secret=$(gcloud secrets list --filter='name ~ /secrets/shop-dev-db-db-admin-password(-ab12)?$' --sort-by=~createTime --format='value(name.basename())' --limit=1)",
+    );
     // Without the physical name, the instance is found by the fixed part of its id.
     expect(backend.migration.database({ name: "db", stack, databaseName: "app" }).access).toContain("cloud-sql-proxy --psc $(gcloud config get-value project):europe-west2:$(gcloud sql instances list --filter='name ~ ^shop-dev-db-'");
     expect(m.access).toContain("cloud-sql-proxy --psc");

@@ -9,7 +9,7 @@ export const CAPABILITIES: readonly Capability[] = [
   {
     feature: "web-service.public-https",
     support: "full",
-    note: "Cloud Run serves its *.run.app address over HTTPS only (HTTP is redirected); ingress all with roles/run.invoker for allUsers",
+    note: "Cloud Run serves its *.run.app address over HTTPS only (HTTP is redirected); ingress all, open to every caller by turning the invoker IAM check off rather than granting allUsers, which domain-restricted sharing refuses",
     source: "https://cloud.google.com/run/docs/triggering/https-request",
   },
   {
@@ -21,7 +21,7 @@ export const CAPABILITIES: readonly Capability[] = [
   {
     feature: "web-service.custom-domain",
     support: "full",
-    note: "An external Application Load Balancer with a serverless NEG (global; regional, in the stack's region, under a residency rule) with a Google-managed Certificate Manager certificate validated by a DNS authorization, an SSL policy of TLS 1.2+ (MODERN), and HTTP redirected to HTTPS; the service then takes traffic only from the load balancer. The validation CNAME and the A record are outputs (dnsRecords). Cloud Run domain mappings are preview and not offered in europe-west2",
+    note: "An external Application Load Balancer with a serverless NEG (global; regional, in the stack's region, under a residency rule) with a Google-managed Certificate Manager certificate validated by a DNS authorization, an SSL policy of TLS 1.2+ (MODERN), request logging, and HTTP redirected to HTTPS; the service keeps its run.app address until the certificate is active, then takes traffic only from the load balancer. The load balancer has a fixed address, so the traffic record is an A record, which DNS accepts at a zone apex; it and the validation CNAME are outputs (dnsRecords). Cloud Run domain mappings are preview and not offered in europe-west2",
     source: "https://cloud.google.com/load-balancing/docs/https/setup-global-ext-https-serverless",
   },
   {
@@ -68,14 +68,14 @@ export const CAPABILITIES: readonly Capability[] = [
   },
   {
     feature: "web-service.ip-allow-list",
-    support: "none",
-    note: "Not offered by this backend yet: a public service is reachable from any address",
+    support: "partial",
+    note: "A Cloud Armor security policy on the domain's load balancer allows only the listed ranges (10 to a rule) and refuses the rest with 403; the service then takes traffic only from the load balancer. Needs a domain: a service's run.app address has no Cloud Armor, so without one it is refused. $5 a month per policy, $1 per rule, $0.75 per million requests",
     source: "https://cloud.google.com/armor/docs/security-policy-overview",
   },
   {
     feature: "web-service.web-application-firewall",
-    support: "none",
-    note: "Not offered by this backend yet",
+    support: "partial",
+    note: "Cloud Armor preconfigured WAF rules (OWASP Core Rule Set 3.3 at sensitivity 1: SQL injection, XSS, local and remote file inclusion, remote code execution, method enforcement, scanner detection, protocol attack, session fixation) deny matching requests with 403 on the domain's load balancer, which the service then takes traffic only from. Needs a domain: run.app has no Cloud Armor, so without one it is refused. $5 a month per policy, $1 per rule (ten with the default), $0.75 per million requests",
     source: "https://cloud.google.com/armor/docs/waf-rules",
   },
   {
@@ -93,14 +93,14 @@ export const CAPABILITIES: readonly Capability[] = [
   {
     feature: "database.private-network",
     support: "full",
-    note: "Private IP only through private services access (VPC peering); no public IPv4; TLS required (sslMode ENCRYPTED_ONLY)",
-    source: "https://cloud.google.com/sql/docs/postgres/configure-private-services-access",
+    note: "No public IP; reached only through a Private Service Connect endpoint (an internal address in the stack's subnet), not VPC peering; TLS required (sslMode ENCRYPTED_ONLY) and verified: the server certificate comes from Google's shared CA and names the instance's DNS name, which a private zone in the network resolves to the endpoint (verify-full)",
+    source: "https://cloud.google.com/sql/docs/postgres/configure-private-service-connect",
   },
   {
     feature: "database.backups-kept-on-delete",
     support: "partial",
-    note: "Not set by this backend yet: deleting a Cloud SQL instance deletes its backups",
-    source: "https://cloud.google.com/sql/docs/postgres/backup-recovery/backups",
+    note: "retainBackupsOnDelete keeps the automated backups after the instance is deleted, each under the instance's retention setting, and a final backup is taken on deletion and kept 365 days, the longest Cloud SQL allows (not until you delete it); both are priced after a destroy",
+    source: "https://cloud.google.com/sql/docs/postgres/backup-recovery/final-backup",
   },
   ...(
     [
@@ -114,7 +114,7 @@ export const CAPABILITIES: readonly Capability[] = [
     ([v, end]): Capability => ({
       feature: `database.postgres-${v}`,
       support: "full",
-      note: `POSTGRES_${v} on the Enterprise edition; regular support ends ${end}, after which Cloud SQL enrols the instance in paid extended support`,
+      note: `POSTGRES_${v} on the Enterprise edition; regular support ends ${end}, after which Cloud SQL enrols the instance in extended support, charged per vCPU-hour on top of the instance (a line of the estimate once the date has passed)`,
       source: "https://cloud.google.com/sql/docs/postgres/db-versions",
       endOfSupport: end,
     }),
@@ -145,8 +145,8 @@ export const CAPABILITIES: readonly Capability[] = [
   },
   {
     feature: "object-store.previous-versions-expire",
-    support: "partial",
-    note: "Not set by this backend yet: noncurrent object versions outside lifecycle prefixes are kept until deleted",
+    support: "full",
+    note: "A lifecycle Delete rule on noncurrent versions (daysSinceNoncurrentTime, withState ARCHIVED) deletes every previous version previousVersionsExpireAfterDays after it was replaced or deleted, beside the stack's own rules",
     source: "https://cloud.google.com/storage/docs/lifecycle",
   },
   ...WORKLOAD_CAPABILITIES,

@@ -33,7 +33,12 @@ describe("database on Cloud SQL for PostgreSQL", () => {
     expect(i).toMatchObject({ databaseVersion: "POSTGRES_15", region: "europe-west2" });
     expect(i.name).toMatch(/^shop-dev-db-[a-z0-9]{4}$/);
     expect(i.settings).toMatchObject({ edition: "ENTERPRISE", tier: "db-custom-2-8192", diskType: "PD_SSD", diskSize: 50, diskAutoresize: true });
-    expect(i.settings.ipConfiguration).toEqual({ ipv4Enabled: false, sslMode: "ENCRYPTED_ONLY", pscConfigs: [{ pscEnabled: true, allowedConsumerProjects: ["freehold-plan"] }] });
+    expect(i.settings.ipConfiguration).toEqual({
+      ipv4Enabled: false,
+      sslMode: "ENCRYPTED_ONLY",
+      serverCaMode: "GOOGLE_MANAGED_CAS_CA",
+      pscConfigs: [{ pscEnabled: true, allowedConsumerProjects: ["freehold-plan"] }],
+    });
     expect(one(run, "gcp:compute/address:Address", "db-endpoint-address").inputs).toMatchObject({ addressType: "INTERNAL", region: "europe-west2", subnetwork: "shop-dev-europe-west2" });
     expect(one(run, "gcp:compute/forwardingRule:ForwardingRule", "db-endpoint").inputs).toMatchObject({
       loadBalancingScheme: "",
@@ -43,6 +48,9 @@ describe("database on Cloud SQL for PostgreSQL", () => {
     expect(i.settings.databaseFlags).toEqual([
       { name: "log_connections", value: "on" },
       { name: "log_disconnections", value: "on" },
+      { name: "log_statement", value: "ddl" },
+      { name: "cloudsql.enable_pgaudit", value: "on" },
+      { name: "pgaudit.log", value: "ddl,role" },
     ]);
   });
 
@@ -101,21 +109,24 @@ describe("database on Cloud SQL for PostgreSQL", () => {
       { name: "PGPORT", value: "5432" },
       { name: "PGDATABASE", value: "market" },
       { name: "PGUSER", value: ADMIN_USER },
-      { name: "PGSSLMODE", value: "require" },
-      { name: "PGPASSWORD", valueSource: { secretKeyRef: { secret: "shop-dev-db-db-admin-password", version: "1" } } },
+      { name: "PGSSLMODE", value: "verify-full" },
+      { name: "PGSSLROOTCERT", value: "/etc/freehold/tls/database-ca.pem" },
+      { name: "PGCONNECT_TIMEOUT", value: "10" },
+      { name: "FREEHOLD_DB_WAIT_SECONDS", value: "240" },
+      { name: "PGPASSWORD", valueSource: { secretKeyRef: { secret: "shop-dev-db-db-admin-password-2r9n", version: "1" } } },
       // Both roles' SCRAM verifiers, never an application password.
-      { name: "FREEHOLD_ROLE_VERIFIERS", valueSource: { secretKeyRef: { secret: "shop-dev-db-db-role-verifiers", version: "1" } } },
+      { name: "FREEHOLD_ROLE_VERIFIERS", valueSource: { secretKeyRef: { secret: "shop-dev-db-db-role-verifiers-2r9n", version: "1" } } },
     ]);
     expect(job.template.template.vpcAccess).toEqual({ egress: "PRIVATE_RANGES_ONLY", networkInterfaces: [{ network: "shop-dev-network", subnetwork: "shop-dev-europe-west2" }] });
     expect(job.runExecutionToken).toMatch(/^r[a-z0-9]{8}$/);
     // The job reads only the administrator's password and the verifiers, after a wait for the grants to apply.
     const reads = run.resources.filter((r) => r.type === "gcp:secretmanager/secretIamMember:SecretIamMember" && String(r.inputs.member).includes("db-dbrole")).map((r) => r.inputs.secretId);
-    expect(reads.sort()).toEqual(["shop-dev-db-db-admin-password", "shop-dev-db-db-role-verifiers"]);
+    expect(reads.sort()).toEqual(["shop-dev-db-db-admin-password-2r9n", "shop-dev-db-db-role-verifiers-2r9n", "shop-dev-db-db-server-ca-2r9n"]);
     expect(one(run, "gcp:cloudrunv2/job:Job", "db-role-job").options.dependsOn.map((d) => d.split("::").pop())).toEqual(expect.arrayContaining(["db-role-job-grants-settled", "db-database", "db-admin-user"]));
     for (const [key, secretId] of [
-      ["db", "shop-dev-db-db-password"],
-      ["db-read", "shop-dev-db-db-read-password"],
-      ["db-admin", "shop-dev-db-db-admin-password"],
+      ["db", "shop-dev-db-db-password-2r9n"],
+      ["db-read", "shop-dev-db-db-read-password-2r9n"],
+      ["db-admin", "shop-dev-db-db-admin-password-2r9n"],
     ]) {
       expect(one(run, "random:index/randomPassword:RandomPassword", `${key}-password`).inputs).toMatchObject({ length: 32, special: false });
       const secret = one(run, "gcp:secretmanager/secret:Secret", `${key}-secret`);
@@ -124,7 +135,7 @@ describe("database on Cloud SQL for PostgreSQL", () => {
       expect(one(run, "gcp:secretmanager/secretVersion:SecretVersion", `${key}-secret-version`).inputs.secretData).toBe("[secret]");
     }
     // The verifiers are derived from the passwords: regenerated with them, not kept as data.
-    expect(one(run, "gcp:secretmanager/secret:Secret", "db-role-verifiers").inputs).toMatchObject({ secretId: "shop-dev-db-db-role-verifiers", replication: { userManaged: { replicas: [{ location: "europe-west2" }] } } });
+    expect(one(run, "gcp:secretmanager/secret:Secret", "db-role-verifiers").inputs).toMatchObject({ secretId: "shop-dev-db-db-role-verifiers-2r9n", replication: { userManaged: { replicas: [{ location: "europe-west2" }] } } });
     expect(one(run, "gcp:secretmanager/secretVersion:SecretVersion", "db-role-verifiers-version").inputs.secretData).toBe("[secret]");
     expect(one(run, "gcp:secretmanager/secret:Secret", "db-role-verifiers").options).toMatchObject({ protect: false, retainOnDelete: false });
   });

@@ -6,16 +6,20 @@
  * database at deploy time (db-role.ts). Every password is kept in Secret
  * Manager, replicated only in the stack's region.
  */
-import { APP_ROLES, type AppRole, type DatabaseRequest, type DatabaseResult, keepData, type SizeChoice, scramVerifier, type StackContext } from "@freehold/core";
+import { APP_ROLES, type AppRole, type DatabaseRequest, type DatabaseResult, keepData, type SizeChoice, type StackContext, scramVerifier } from "@freehold/core";
 import * as compute from "@pulumi/gcp/compute";
+import * as dns from "@pulumi/gcp/dns";
 import * as secretmanager from "@pulumi/gcp/secretmanager";
 import * as sql from "@pulumi/gcp/sql";
+import type * as inputs from "@pulumi/gcp/types/input";
 import * as pulumi from "@pulumi/pulumi";
 import { RandomPassword } from "@pulumi/random/randomPassword";
-import { RandomString } from "@pulumi/random/randomString";
 import { ADMIN_USER, appRole, POSTGRES_PORT, ROLE_SCRIPT } from "./db-role";
 
 export { ADMIN_USER, POSTGRES_PORT, ROLE_SCRIPT };
+
+import { caBundle } from "./ca";
+import { nameSuffix } from "./generated";
 import { names, SQL_SUFFIX_LENGTH } from "./naming";
 import { type GcpPlatform, platformOf, type VpcAttachment } from "./network";
 import type { DatabaseResources } from "./resources";
@@ -56,7 +60,12 @@ export function secretReplication(stack: StackContext): secretmanager.SecretArgs
   return { userManaged: { replicas: [{ location: stack.region.region }] } };
 }
 
-/** The multi-region Cloud SQL keeps backups in by default: the one that contains the instance's region. */
+/**
+ * The multi-region Cloud SQL keeps backups in by default: the one closest to
+ * the instance. For London that is `eu`, which London is not part of (the
+ * European Union's member states): by default a London database's backups
+ * leave the UK (https://cloud.google.com/sql/docs/postgres/backup-recovery/backups#locations).
+ */
 export function defaultBackupLocation(region: string): string {
   return region.startsWith("europe-") ? "eu" : region.startsWith("us-") || region.startsWith("northamerica-") ? "us" : "asia";
 }
@@ -71,6 +80,37 @@ export function backupLocation(stack: StackContext): string | undefined {
   return stack.residency === "none" ? undefined : stack.region.region;
 }
 
+/**
+ * Cloud SQL deletes an instance's backups with it unless told otherwise
+ * (https://cloud.google.com/sql/docs/postgres/backup-recovery/backups): with
+ * `backups.keepOnDelete`, `retainBackupsOnDelete` keeps the automated backups
+ * after the deletion (each under the instance's retention setting) and a final
+ * backup is taken when the instance is deleted, kept `FINAL_BACKUP_DAYS`
+ * (https://cloud.google.com/sql/docs/postgres/backup-recovery/final-backup).
+ */
+export const FINAL_BACKUP_DAYS = 365;
+
+/**
+ * What the instance logs (CIS Google Cloud Platform Foundations, Cloud SQL for
+ * PostgreSQL): connections and disconnections, every DDL statement, and
+ * through pgAudit every DDL and role or privilege change, with the session
+ * that made it; never the data a statement reads or writes
+ * (https://cloud.google.com/sql/docs/postgres/flags,
+ * https://cloud.google.com/sql/docs/postgres/pg-audit). Turning pgAudit on
+ * restarts the instance once.
+ */
+export const DATABASE_FLAGS = [
+  { name: "log_connections", value: "on" },
+  { name: "log_disconnections", value: "on" },
+  { name: "log_statement", value: "ddl" },
+  { name: "cloudsql.enable_pgaudit", value: "on" },
+  { name: "pgaudit.log", value: "ddl,role" },
+] as const;
+
+function keptOnDelete(keep: boolean): Pick<inputs.sql.DatabaseInstanceSettings, "retainBackupsOnDelete" | "finalBackupConfig"> {
+  return { retainBackupsOnDelete: keep, finalBackupConfig: keep ? { enabled: true, retentionDays: FINAL_BACKUP_DAYS } : { enabled: false } };
+}
+
 export function instanceArgs(req: DatabaseRequest, platform: GcpPlatform, size: SizeChoice, name: pulumi.Input<string>): sql.DatabaseInstanceArgs {
   const spec = req.spec;
   // Cloud SQL requires point-in-time recovery for a regional (HA) PostgreSQL instance.
@@ -81,7 +121,9 @@ export function instanceArgs(req: DatabaseRequest, platform: GcpPlatform, size: 
     region: platform.region,
     databaseVersion: `POSTGRES_${spec.version}`,
     deletionProtection: spec.deletionProtection,
+    ...(spec.backups.keepOnDelete ? { finalBackupDescription: `Final backup of Freehold stack ${req.stack.prefix}, database ${req.qualifiedName}` } : {}),
     settings: {
+      ...keptOnDelete(spec.backups.keepOnDelete),
       edition: "ENTERPRISE",
       tier: size.sku,
       availabilityType: spec.highAvailability ? "REGIONAL" : "ZONAL",
@@ -93,6 +135,8 @@ export function instanceArgs(req: DatabaseRequest, platform: GcpPlatform, size: 
       ipConfiguration: {
         ipv4Enabled: false,
         sslMode: "ENCRYPTED_ONLY",
+        // The server certificate is signed by Google's regional CA hierarchy and names the instance's DNS name, so clients verify both (verify-full).
+        serverCaMode: SERVER_CA_MODE,
         pscConfigs: [{ pscEnabled: true, allowedConsumerProjects: platform.info().apply((p) => (p.projectId ? [p.projectId] : [])) }],
       },
       backupConfiguration: {
@@ -102,29 +146,63 @@ export function instanceArgs(req: DatabaseRequest, platform: GcpPlatform, size: 
         transactionLogRetentionDays: pitr ? Math.min(MAX_TRANSACTION_LOG_DAYS, spec.backups.retentionDays) : undefined,
         backupRetentionSettings: { retainedBackups: spec.backups.retentionDays, retentionUnit: "COUNT" },
       },
-      databaseFlags: [
-        { name: "log_connections", value: "on" },
-        { name: "log_disconnections", value: "on" },
-      ],
+      databaseFlags: DATABASE_FLAGS.map((f) => ({ ...f })),
       userLabels: platform.labels,
     },
   };
 }
 
 /**
+ * Server certificates from the shared, Google-managed CA (Certificate
+ * Authority Service): a regional hierarchy whose server certificates carry the
+ * instance's DNS name, so a client can check the host name as well as the
+ * chain. The per-instance CA (`GOOGLE_MANAGED_INTERNAL_CA`, the API's default)
+ * puts `<project>:<instance>` in the certificate, which no host name matches
+ * (https://cloud.google.com/sql/docs/postgres/authorize-ssl#ca-hierarchies).
+ */
+export const SERVER_CA_MODE = "GOOGLE_MANAGED_CAS_CA";
+
+/** The DNS name a Private Service Connect client uses (`<uid>.<region>.sql.goog.`): the one `dnsNames` gives for PSC, else `dnsName`. */
+export function pscDnsName(dnsNames: ReadonlyArray<{ name?: string; connectionType?: string }> | undefined, dnsName: string | undefined): string {
+  const psc = (dnsNames ?? []).find((d) => d.connectionType === "PRIVATE_SERVICE_CONNECT" && d.name)?.name ?? dnsName ?? "";
+  return psc === "" || psc.endsWith(".") ? psc : `${psc}.`;
+}
+
+/**
  * The database's private address: a Private Service Connect endpoint (an
  * internal address in the subnet and a forwarding rule to the instance's
- * service attachment) (https://cloud.google.com/sql/docs/postgres/configure-private-service-connect).
+ * service attachment), and the instance's DNS name resolving to it in the
+ * network, which is the name its server certificate carries: a private Cloud
+ * DNS zone of that one name, bound to the network, with an A record
+ * (https://cloud.google.com/sql/docs/postgres/configure-private-service-connect).
+ * A zone of the instance's own name, rather than `<region>.sql.goog.`, never
+ * overlaps another stack's or the user's zones in a shared network (Cloud DNS
+ * answers from the most specific private zone). Cloud Run resolves it through
+ * the network's Cloud DNS with Direct VPC egress.
  */
-export function privateEndpoint(req: DatabaseRequest, platform: GcpPlatform, net: VpcAttachment, instance: sql.DatabaseInstance, keep: pulumi.CustomResourceOptions) {
+export function privateEndpoint(req: DatabaseRequest, platform: GcpPlatform, net: VpcAttachment, instance: sql.DatabaseInstance, opts: pulumi.CustomResourceOptions) {
   const name = names.network(req.stack.prefix, `${req.qualifiedName}-db`);
-  const address = new compute.Address(`${req.name}-endpoint-address`, { name, region: platform.region, subnetwork: net.subnetwork, addressType: "INTERNAL", labels: platform.labels }, { ...keep, dependsOn: [platform.api("compute")] });
+  const address = new compute.Address(`${req.name}-endpoint-address`, { name, region: platform.region, subnetwork: net.subnetwork, addressType: "INTERNAL", labels: platform.labels }, { ...opts, dependsOn: [platform.api("compute")] });
   const endpoint = new compute.ForwardingRule(
     `${req.name}-endpoint`,
     { name, region: platform.region, network: net.network, ipAddress: address.id, target: instance.pscServiceAttachmentLink, loadBalancingScheme: "" },
-    keep,
+    opts,
   );
-  return { address, endpoint };
+  const dnsName = pulumi.all([instance.dnsNames, instance.dnsName]).apply(([all, one]) => pscDnsName(all, one));
+  const zone = new dns.ManagedZone(
+    `${req.name}-dns-zone`,
+    {
+      name,
+      dnsName,
+      visibility: "private",
+      privateVisibilityConfig: { networks: [{ networkUrl: net.networkId }] },
+      description: `Freehold ${req.stack.prefix}/${req.qualifiedName}: the Cloud SQL instance's DNS name, at its Private Service Connect endpoint`,
+      labels: platform.labels,
+    },
+    { ...opts, dependsOn: [platform.api("dns")] },
+  );
+  const record = new dns.RecordSet(`${req.name}-dns-record`, { managedZone: zone.name, name: dnsName, type: "A", ttl: 300, rrdatas: [address.address] }, opts);
+  return { address, endpoint, zone, record, host: dnsName.apply((n) => n.replace(/\.$/, "")) };
 }
 
 /** The three generated passwords: logical names, vendor roles and secret ids (existing names kept, so no stack replaces them). */
@@ -134,20 +212,31 @@ const PASSWORDS = {
   admin: { password: "admin-password", secret: "admin-secret", version: "admin-secret-version", vendorPassword: "adminPassword", vendorSecret: "adminSecret", secretId: "db-admin-password" },
 } as const;
 
+/**
+ * A database's secret id: `<stack>-<component>-<role>-<suffix>`, ending with the
+ * instance id's generated suffix, so the secrets of an instance a destroy kept
+ * never collide with a new instance's (docs/gcp.md, "Destroy, and up again").
+ */
+export function databaseSecretId(req: Pick<DatabaseRequest, "stack" | "qualifiedName">, role: string, suffix: pulumi.Input<string>): pulumi.Output<string> {
+  return pulumi.output(suffix).apply((sfx) => `${names.secret(req.stack.prefix, req.qualifiedName, role)}-${sfx}`);
+}
+
 /** A password, its secret (regional) and the version holding it. */
-function passwordSecret(req: DatabaseRequest, platform: GcpPlatform, which: keyof typeof PASSWORDS, vendor: Record<string, Record<string, unknown>>, keep: pulumi.CustomResourceOptions) {
+function passwordSecret(req: DatabaseRequest, platform: GcpPlatform, which: keyof typeof PASSWORDS, suffix: pulumi.Input<string>, vendor: Record<string, Record<string, unknown>>, keep: pulumi.CustomResourceOptions) {
   const n = PASSWORDS[which];
   const password = new RandomPassword(`${req.name}-${n.password}`, withVendor({ length: 32, special: false, minLower: 1, minUpper: 1, minNumeric: 1 }, vendor, n.vendorPassword), { parent: req.parent });
-  const secret = regionalSecret(req, platform, n.secret, names.secret(req.stack.prefix, req.qualifiedName, n.secretId), (a) => withVendor(a, vendor, n.vendorSecret), keep);
+  const secret = regionalSecret(req, platform, n.secret, databaseSecretId(req, n.secretId, suffix), (a) => withVendor(a, vendor, n.vendorSecret), keep);
   const version = new secretmanager.SecretVersion(`${req.name}-${n.version}`, { secret: secret.id, secretData: password.result }, keep);
   return { password, secret, version };
 }
 
 /** A secret replicated only in the stack's region (`secretReplication`). */
-function regionalSecret(req: DatabaseRequest, platform: GcpPlatform, logical: string, secretId: string, vendor: (args: secretmanager.SecretArgs) => secretmanager.SecretArgs, opts: pulumi.CustomResourceOptions) {
+function regionalSecret(req: DatabaseRequest, platform: GcpPlatform, logical: string, secretId: pulumi.Input<string>, vendor: (args: secretmanager.SecretArgs) => secretmanager.SecretArgs, opts: pulumi.CustomResourceOptions) {
   return new secretmanager.Secret(`${req.name}-${logical}`, vendor({ secretId, replication: secretReplication(req.stack), labels: platform.labels }), {
     ...opts,
     dependsOn: [platform.api("secretmanager")],
+    // A secret's id is fixed once it exists: a stack deployed before ids ended with the instance's suffix keeps its secrets.
+    ignoreChanges: ["secretId"],
   });
 }
 
@@ -155,9 +244,9 @@ function regionalSecret(req: DatabaseRequest, platform: GcpPlatform, logical: st
  * Both roles' SCRAM verifiers, read-write first, in one secret that only the role job reads. Derived from the
  * passwords (regenerated with them), so not retained with the data.
  */
-function verifiersSecret(req: DatabaseRequest, platform: GcpPlatform, passwords: Record<AppRole, RandomPassword>) {
+function verifiersSecret(req: DatabaseRequest, platform: GcpPlatform, passwords: Record<AppRole, RandomPassword>, suffix: pulumi.Input<string>) {
   const opts = { parent: req.parent };
-  const secret = regionalSecret(req, platform, "role-verifiers", names.secret(req.stack.prefix, req.qualifiedName, "db-role-verifiers"), (a) => a, opts);
+  const secret = regionalSecret(req, platform, "role-verifiers", databaseSecretId(req, "db-role-verifiers", suffix), (a) => a, opts);
   const data = pulumi.all([passwords.readWrite.result, passwords.read.result]).apply(([rw, ro]) => `${scramVerifier(String(rw ?? ""))} ${scramVerifier(String(ro ?? ""))}`);
   const version = new secretmanager.SecretVersion(`${req.name}-role-verifiers-version`, { secret: secret.id, secretData: pulumi.secret(data) }, opts);
   return { secret, version };
@@ -167,7 +256,7 @@ function verifiersSecret(req: DatabaseRequest, platform: GcpPlatform, passwords:
 function dataLocations(req: DatabaseRequest): Array<{ region: string; use: string }> {
   if (req.stack.residency !== "none") return [];
   return [
-    { region: defaultBackupLocation(req.stack.region.region), use: "automated backups (Cloud SQL's default multi-region)" },
+    { region: defaultBackupLocation(req.stack.region.region), use: "automated backups (Cloud SQL's default: the multi-region closest to the region)" },
     { region: "global", use: "connection logs (Cloud Logging's _Default bucket)" },
   ];
 }
@@ -183,31 +272,38 @@ export function database(req: DatabaseRequest): DatabaseResult {
   // dropping any of them on destroy would lose the data or the means to reach it.
   const keep = { ...opts, ...keepData(protect) };
 
-  // A deleted instance's name cannot be reused for up to a week (https://cloud.google.com/sql/docs/postgres/delete-instance):
-  // the id ends with a suffix generated with the instance, so an instance deleted and created again gets a new name.
-  const suffix = new RandomString(`${req.name}-name-suffix`, { length: SQL_SUFFIX_LENGTH, upper: false, special: false, numeric: true, lower: true }, keep);
+  // The instance id and its secrets' ids end with a suffix generated with the instance: `up` after a destroy that kept
+  // them starts a new instance with new secrets beside them, never a name that is taken (docs/gcp.md, "Destroy, and up again").
+  const suffix = nameSuffix(`${req.name}-name-suffix`, SQL_SUFFIX_LENGTH, keep);
+  // Under a residency rule the instance's and the role job's logs stay in the region from their first line: both wait for the routing.
+  const logged = platform.logs({ sqlInstances: [names.sqlInstance(req.stack.prefix, req.qualifiedName)], jobs: [names.cloudRunJob(req.stack.prefix, req.qualifiedName, "dbrole")] });
   const instanceName = pulumi.interpolate`${names.sqlInstance(req.stack.prefix, req.qualifiedName)}-${suffix.result}`;
   const instance = new sql.DatabaseInstance(`${req.name}-instance`, withVendor(instanceArgs(req, platform, size, instanceName), vendor, "instance"), {
     ...keep,
-    dependsOn: [platform.api("sqladmin")],
+    dependsOn: [platform.api("sqladmin"), ...logged],
     // With autoresize on, Cloud SQL grows the disk; a later `up` must not try to shrink it back.
     ignoreChanges: ["settings.diskSize"],
   });
   const reach = privateEndpoint(req, platform, net, instance, opts);
   const db = new sql.Database(`${req.name}-database`, withVendor<sql.DatabaseArgs>({ name: req.spec.databaseName, instance: instance.name }, vendor, "database"), keep);
-  const app = passwordSecret(req, platform, "app", vendor, keep);
-  const read = passwordSecret(req, platform, "read", vendor, keep);
-  const admin = passwordSecret(req, platform, "admin", vendor, keep);
-  const verifiers = verifiersSecret(req, platform, { readWrite: app.password, read: read.password });
+  const app = passwordSecret(req, platform, "app", suffix.result, vendor, keep);
+  const read = passwordSecret(req, platform, "read", suffix.result, vendor, keep);
+  const admin = passwordSecret(req, platform, "admin", suffix.result, vendor, keep);
+  const verifiers = verifiersSecret(req, platform, { readWrite: app.password, read: read.password }, suffix.result);
   const adminUser = new sql.User(
     `${req.name}-admin-user`,
     // ABANDON: PostgreSQL refuses to drop a role that owns objects; the login goes with its instance.
     withVendor<sql.UserArgs>({ name: ADMIN_USER, instance: instance.name, password: admin.password.result, deletionPolicy: "ABANDON" }, vendor, "adminUser"),
     keep,
   );
-  platform.logs();
+  // The authorities that sign the server's certificate, read from the instance (a chain, for the shared CA).
+  const serverCa = instance.serverCaCerts.apply((certs) => (certs ?? []).map((c) => c.cert).join(""));
+  const ca = caBundle(`${req.name}-server`, databaseSecretId(req, "db-server-ca", suffix.result), [serverCa], platform, opts);
   const role = appRole(req, platform, net, vendor, {
-    host: reach.address.address,
+    host: reach.host,
+    reachable: [reach.endpoint, reach.record],
+    logged,
+    ca,
     database: db,
     adminUser,
     adminSecret: admin.secret,
@@ -241,10 +337,15 @@ export function database(req: DatabaseRequest): DatabaseResult {
     readSecretVersion: read.version,
     roleVerifiers: verifiers.secret,
     roleVerifiersVersion: verifiers.version,
+    dnsZone: reach.zone,
+    dnsRecord: reach.record,
+    serverCaSecret: ca.secret,
+    serverCaSecretVersion: ca.version,
     ...role.resources,
   };
   return {
-    host: reach.address.address,
+    host: reach.host,
+    serverCa,
     port: pulumi.output(POSTGRES_PORT),
     databaseName: db.name,
     username: pulumi.output(APP_ROLES.readWrite),
@@ -259,14 +360,16 @@ export function database(req: DatabaseRequest): DatabaseResult {
         availabilityType: req.spec.highAvailability ? "REGIONAL" : "ZONAL",
         storage: `${req.spec.storageGiB} GiB PD_SSD, autoresize`,
         backupsRetained: req.spec.backups.retentionDays,
-        backupLocation: backupLocation(req.stack) ?? `${defaultBackupLocation(req.stack.region.region)} (Cloud SQL's default multi-region)`,
+        backupLocation: backupLocation(req.stack) ?? `${defaultBackupLocation(req.stack.region.region)} (Cloud SQL's default: the multi-region closest to ${req.stack.region.region}, outside it)`,
         pointInTimeRecovery: req.spec.backups.pointInTimeRecovery || req.spec.highAvailability,
         ...(req.spec.highAvailability && !req.spec.backups.pointInTimeRecovery ? { pointInTimeRecoveryNote: "enabled although the spec turned it off: Cloud SQL requires it for a regional (HA) instance" } : {}),
         network: `no public IP; a Private Service Connect endpoint in ${net.own ? "the stack's subnet" : "the subnet given in network.gcp"}`,
         sslMode: "ENCRYPTED_ONLY",
+        serverCertificate: "signed by Google's shared regional CA (GOOGLE_MANAGED_CAS_CA), naming the instance's DNS name: links connect with verify-full",
+        host: "the instance's DNS name (<id>.<region>.sql.goog), resolved to its Private Service Connect endpoint by a private Cloud DNS zone in the network",
         applicationLogins: `${APP_ROLES.readWrite} (read-write) and ${APP_ROLES.read} (read-only), created by a Cloud Run job in the network; no superuser, CREATEDB or CREATEROLE`,
-        administratorLogin: `${ADMIN_USER} (administration only; its password is in secret ${names.secret(req.stack.prefix, req.qualifiedName, "db-admin-password")})`,
-        passwordSecrets: `${names.secret(req.stack.prefix, req.qualifiedName, "db-password")} (${APP_ROLES.readWrite}), ${names.secret(req.stack.prefix, req.qualifiedName, "db-read-password")} (${APP_ROLES.read})`,
+        administratorLogin: `${ADMIN_USER} (administration only; its password is in secret ${names.secret(req.stack.prefix, req.qualifiedName, "db-admin-password")}-<the instance id's suffix>)`,
+        passwordSecrets: `${names.secret(req.stack.prefix, req.qualifiedName, "db-password")}-<suffix> (${APP_ROLES.readWrite}), ${names.secret(req.stack.prefix, req.qualifiedName, "db-read-password")}-<suffix> (${APP_ROLES.read}), the suffix being the instance id's`,
         secretReplication: `user-managed in ${req.stack.region.region}`,
         retainedOnDelete: protect,
       },

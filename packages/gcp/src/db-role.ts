@@ -15,12 +15,13 @@
  * application's password: the verifiers are one secret that only the job's
  * identity may read.
  */
-import { APP_ROLES, type DatabaseRequest, ROLE_VERIFIER_ENV, roleJobCommand, roleSetupSql, shortHash } from "@freehold/core";
+import { APP_ROLES, DATABASE_CA_PATH, type DatabaseRequest, ROLE_VERIFIER_ENV, roleJobCommand, roleSetupSql, shortHash } from "@freehold/core";
 import * as cloudrunv2 from "@pulumi/gcp/cloudrunv2";
 import type * as secretmanager from "@pulumi/gcp/secretmanager";
 import * as serviceaccount from "@pulumi/gcp/serviceaccount";
 import type * as sql from "@pulumi/gcp/sql";
 import * as pulumi from "@pulumi/pulumi";
+import type { CaBundle } from "./ca";
 import { grantsSettled, secretReader } from "./grants";
 import { names } from "./naming";
 import type { GcpPlatform, VpcAttachment } from "./network";
@@ -30,8 +31,32 @@ import { withVendor } from "./vendor";
 export const ADMIN_USER = "freehold_admin";
 export const POSTGRES_PORT = 5432;
 
-/** The PostgreSQL client image the job runs: the official image's psql 17, which connects to every supported server version (the role script needs psql 15 or later). */
-export const ROLE_JOB_IMAGE = "postgres:17-alpine";
+/**
+ * The PostgreSQL client image the job runs: the official `postgres:17.11-alpine`
+ * (psql 17, which connects to every supported server version; the role script
+ * needs psql 15 or later), pinned by the digest of its multi-platform index as
+ * Docker's official-images record gives it, and pulled through the stack's
+ * Artifact Registry remote repository of Docker Hub (GcpPlatform.tools), never
+ * by a mutable tag.
+ */
+export const ROLE_JOB_IMAGE = {
+  repository: "library/postgres",
+  tag: "17.11-alpine",
+  digest: "sha256:b0f9560a2de083e2cc7382e75f808c7381a32852a7ec49117deedb300e552b24",
+  source: "https://github.com/docker-library/repo-info/blob/14ad5cc17dd0e9a01079feefc7a59c24536f5291/repos/postgres/remote/17.11-alpine.md",
+} as const;
+
+/**
+ * How long the job waits for the database to answer before it gives up: Direct
+ * VPC egress can take a minute or more to connect when an instance starts
+ * (https://cloud.google.com/run/docs/configuring/vpc-direct-vpc#limitations),
+ * and a new Private Service Connect endpoint may not route at once.
+ */
+export const DATABASE_WAIT_SECONDS = 240;
+/** Seconds each connection attempt may take (libpq's `connect_timeout`). */
+export const CONNECT_TIMEOUT_SECONDS = 10;
+/** The job's environment variable holding the wait, so a test can shorten it. */
+export const WAIT_ENV = "FREEHOLD_DB_WAIT_SECONDS";
 
 /** The job's one environment variable holding both verifiers, read-write first, separated by a space (a verifier has none). */
 export const ROLE_VERIFIERS_ENV = "FREEHOLD_ROLE_VERIFIERS";
@@ -41,18 +66,34 @@ export const ROLE_VERIFIERS_ENV = "FREEHOLD_ROLE_VERIFIERS";
  * it this way (a Cloud SQL API user) is taken out of cloudsqlsuperuser where
  * the administrator may; where it may not, the job warns and goes on.
  */
-const CLOUDSQL_CLEANUP = `SELECT format('REVOKE cloudsqlsuperuser FROM %I', rolname) FROM pg_roles WHERE rolname IN ('${APP_ROLES.readWrite}', '${APP_ROLES.read}') AND pg_has_role(rolname, 'cloudsqlsuperuser', 'MEMBER') \\gexec`;
+const CLOUDSQL_CLEANUP = [
+  `SELECT format('REVOKE cloudsqlsuperuser FROM %I', rolname) FROM pg_roles WHERE rolname IN ('${APP_ROLES.readWrite}', '${APP_ROLES.read}') AND pg_has_role(rolname, 'cloudsqlsuperuser', 'MEMBER') \\gexec`,
+  // pgAudit logs only in databases where its extension exists (https://cloud.google.com/sql/docs/postgres/pg-audit); Cloud SQL offers it, a plain server may not.
+  "SELECT 'CREATE EXTENSION IF NOT EXISTS pgaudit' WHERE EXISTS (SELECT 1 FROM pg_available_extensions WHERE name = 'pgaudit') \\gexec",
+].join("\n");
 
 /** The job's command (`sh -c`): the two verifiers out of their one variable, then core's role script. Tested against a real PostgreSQL in test/gcp-database-roles.test.ts. */
 export const ROLE_SCRIPT = roleJobCommand(roleSetupSql({ before: CLOUDSQL_CLEANUP }), [
+  // Wait, with a bound, until the database answers over TLS: the first execution may start before the network path is usable.
+  `deadline=$(( $(date +%s) + \${${WAIT_ENV}:-${DATABASE_WAIT_SECONDS}} ))`,
+  `until pg_isready -q -t ${CONNECT_TIMEOUT_SECONDS}; do`,
+  `  if [ "$(date +%s)" -ge "$deadline" ]; then echo "freehold: PostgreSQL at $PGHOST:$PGPORT did not answer within \${${WAIT_ENV}:-${DATABASE_WAIT_SECONDS}} s from the stack's network; the application roles were not created. Check the instance, its Private Service Connect endpoint and the subnet, then run pulumi up again." >&2; exit 1; fi`,
+  "  sleep 2",
+  "done",
   "set -f",
   `set -- $${ROLE_VERIFIERS_ENV}`,
   `export ${ROLE_VERIFIER_ENV.readWrite}="$1" ${ROLE_VERIFIER_ENV.read}="$2"`,
 ]);
 
 export interface RoleInputs {
-  /** The database's private address (its Private Service Connect endpoint). */
+  /** The instance's DNS name, which resolves to its Private Service Connect endpoint in the network and which its certificate names. */
   host: pulumi.Input<string>;
+  /** What must exist before the first execution can reach the database: the endpoint's forwarding rule and the DNS record. */
+  reachable: pulumi.Resource[];
+  /** The server's certificate authorities, mounted at DATABASE_CA_PATH (verify-full). */
+  ca: CaBundle;
+  /** The log routing the job waits for (under a residency rule). */
+  logged: pulumi.Resource[];
   database: sql.Database;
   adminUser: sql.User;
   adminSecret: secretmanager.Secret;
@@ -76,10 +117,12 @@ export function appRole(req: DatabaseRequest, platform: GcpPlatform, net: VpcAtt
   );
   const adminAccess = secretReader(`${req.name}-role-job-admin-secret`, on.adminSecret, account.member, opts);
   const verifiersAccess = secretReader(`${req.name}-role-job-verifiers`, on.verifiersSecret, account.member, opts);
-  const grants = [adminAccess, verifiersAccess];
+  const caAccess = secretReader(`${req.name}-role-job-server-ca`, on.ca.secret, account.member, opts);
+  const grants = [adminAccess, verifiersAccess, caAccess];
   const settled = grantsSettled(`${req.name}-role-job-grants`, grants, opts);
+  const tools = platform.tools();
   // Runs again whenever the script, the image or a password changes.
-  const token = pulumi.all([on.admin.name, on.verifiers.name]).apply(([a, b]) => `r${shortHash([ROLE_SCRIPT, ROLE_JOB_IMAGE, req.spec.databaseName, String(a), String(b)], 8)}`);
+  const token = pulumi.all([on.admin.name, on.verifiers.name]).apply(([a, b]) => `r${shortHash([ROLE_SCRIPT, ROLE_JOB_IMAGE.digest, req.spec.databaseName, String(a), String(b)], 8)}`);
   const job = new cloudrunv2.Job(
     `${req.name}-role-job`,
     withVendor<cloudrunv2.JobArgs>(
@@ -95,19 +138,25 @@ export function appRole(req: DatabaseRequest, platform: GcpPlatform, net: VpcAtt
           template: {
             serviceAccount: account.email,
             maxRetries: 3,
-            timeout: "300s",
+            // The wait for the database, then the script (seconds, usually).
+            timeout: "600s",
             vpcAccess: { networkInterfaces: [{ network: net.network, subnetwork: net.subnetwork }], egress: "PRIVATE_RANGES_ONLY" },
+            volumes: [on.ca.volume],
             containers: [
               {
-                image: ROLE_JOB_IMAGE,
+                image: pulumi.interpolate`${tools.registryUri}/${ROLE_JOB_IMAGE.repository}@${ROLE_JOB_IMAGE.digest}`,
                 commands: ["/bin/sh", "-c"],
                 args: [ROLE_SCRIPT],
+                volumeMounts: [on.ca.mount],
                 envs: [
                   { name: "PGHOST", value: on.host },
                   { name: "PGPORT", value: String(POSTGRES_PORT) },
                   { name: "PGDATABASE", value: on.database.name },
                   { name: "PGUSER", value: ADMIN_USER },
-                  { name: "PGSSLMODE", value: "require" },
+                  { name: "PGSSLMODE", value: "verify-full" },
+                  { name: "PGSSLROOTCERT", value: DATABASE_CA_PATH },
+                  { name: "PGCONNECT_TIMEOUT", value: String(CONNECT_TIMEOUT_SECONDS) },
+                  { name: WAIT_ENV, value: String(DATABASE_WAIT_SECONDS) },
                   { name: "PGPASSWORD", valueSource: { secretKeyRef: { secret: on.adminSecret.secretId, version: on.admin.version } } },
                   { name: ROLE_VERIFIERS_ENV, valueSource: { secretKeyRef: { secret: on.verifiersSecret.secretId, version: on.verifiers.version } } },
                 ],
@@ -120,7 +169,11 @@ export function appRole(req: DatabaseRequest, platform: GcpPlatform, net: VpcAtt
       vendor,
       "roleJob",
     ),
-    { ...opts, dependsOn: [settled, on.database, on.adminUser, platform.ready("run"), ...net.egressDependsOn] },
+    // The first execution starts only once the database can be reached (its endpoint and DNS record exist), its grants apply and its image source exists.
+    { ...opts, dependsOn: [settled, on.database, on.adminUser, ...on.reachable, tools, platform.ready("run"), ...on.logged, ...net.egressDependsOn] },
   );
-  return { job, resources: { roleJob: job, roleJobAccount: account, roleJobGrantsSettled: settled, roleJobAdminSecretAccess: adminAccess, roleJobVerifiersAccess: verifiersAccess } };
+  return {
+    job,
+    resources: { roleJob: job, roleJobAccount: account, roleJobGrantsSettled: settled, roleJobAdminSecretAccess: adminAccess, roleJobVerifiersAccess: verifiersAccess, roleJobServerCaAccess: caAccess },
+  };
 }

@@ -22,12 +22,13 @@ describe("a custom domain without a residency rule: the global external Applicat
     run = await plan(stack("none"));
   });
 
-  it("sends the domain through a serverless NEG to the service, which takes traffic only from the load balancer", () => {
-    expect(one(run, RUN).inputs.ingress).toBe("INGRESS_TRAFFIC_INTERNAL_LOAD_BALANCER");
+  it("sends the domain through a serverless NEG to the service, which keeps its run.app address until the certificate is active", () => {
+    // A first up: no certificate yet, so run.app still takes traffic (domain-state.ts; review.test.ts has the other states).
+    expect(one(run, RUN).inputs.ingress).toBe("INGRESS_TRAFFIC_ALL");
     expect(one(run, "gcp:compute/regionNetworkEndpointGroup:RegionNetworkEndpointGroup").inputs).toMatchObject({ networkEndpointType: "SERVERLESS", region: "europe-west2", cloudRun: { service: "shop-dev-web" } });
     expect(one(run, "gcp:compute/backendService:BackendService").inputs).toMatchObject({ loadBalancingScheme: "EXTERNAL_MANAGED", backends: [{ group: "web-neg-id" }] });
-    // roles/run.invoker for allUsers stays: the load balancer does not authenticate callers.
-    expect(one(run, "gcp:cloudrunv2/serviceIamMember:ServiceIamMember").inputs).toMatchObject({ role: "roles/run.invoker", member: "allUsers" });
+    // The load balancer does not authenticate callers: the service's invoker IAM check is off.
+    expect(one(run, RUN).inputs.invokerIamDisabled).toBe(true);
   });
 
   it("serves TLS 1.2 and later only, with a Google-managed certificate validated through DNS", () => {

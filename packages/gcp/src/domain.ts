@@ -16,6 +16,7 @@ import * as certificatemanager from "@pulumi/gcp/certificatemanager";
 import type * as cloudrunv2 from "@pulumi/gcp/cloudrunv2";
 import * as compute from "@pulumi/gcp/compute";
 import * as pulumi from "@pulumi/pulumi";
+import { securityPolicy } from "./armor";
 import { names } from "./naming";
 import type { GcpPlatform } from "./network";
 
@@ -38,16 +39,39 @@ export function domainRecords(domain: string, auth: certificatemanager.DnsAuthor
   ]);
 }
 
-/** The custom domain's load balancer: global, or regional in the stack's region under a residency rule. */
-export function customDomain(req: WebServiceRequest, platform: GcpPlatform, service: cloudrunv2.Service, domain: string): CustomDomain {
-  return req.stack.residency === "none" ? globalLoadBalancer(req, platform, service, domain) : regionalLoadBalancer(req, platform, service, domain);
+/** Which external Application Load Balancer fronts a domain: global, or regional in the stack's region. */
+export type FrontDoor = "global" | "regional";
+
+/** The front door a stack's domain gets: regional under a residency rule (TLS ends in the region), global otherwise. */
+export function frontDoorFor(req: Pick<WebServiceRequest, "stack">): FrontDoor {
+  return req.stack.residency === "none" ? "global" : "regional";
+}
+
+/** The custom domain's load balancer, of the kind given. */
+export function customDomain(req: WebServiceRequest, platform: GcpPlatform, service: cloudrunv2.Service, domain: string, kind: FrontDoor = frontDoorFor(req)): CustomDomain {
+  return kind === "global" ? globalLoadBalancer(req, platform, service, domain) : regionalLoadBalancer(req, platform, service, domain);
 }
 
 /** Names of the load balancer's pieces; certificate pieces are named after the domain too, so a new domain creates new ones before the old ones go. */
-function namer(req: WebServiceRequest, domain: string) {
+export function namer(req: Pick<WebServiceRequest, "stack" | "qualifiedName">, domain: string) {
   const d = shortHash([domain], 4);
   return { n: (role: string) => names.loadBalancer(req.stack.prefix, req.qualifiedName, role), d };
 }
+
+/** The Certificate Manager certificate's name for a domain (the same for both front doors; they differ in location). */
+export function certificateName(req: Pick<WebServiceRequest, "stack" | "qualifiedName">, domain: string): string {
+  const { n, d } = namer(req, domain);
+  return n(`cert-${d}`);
+}
+
+/**
+ * Logging on the load balancer's backend service: every request, with its
+ * client address, URL, status and the Cloud Armor decision
+ * (https://cloud.google.com/load-balancing/docs/https/https-logging-monitoring),
+ * as CIS Google Cloud Platform Foundations asks. Stored as Cloud Logging
+ * ingestion, in the region under a residency rule.
+ */
+export const BACKEND_LOGGING = { enable: true, sampleRate: 1 } as const;
 
 /** The global external Application Load Balancer (no residency rule): TLS ends at Google's edge, nearest the user. */
 function globalLoadBalancer(req: WebServiceRequest, platform: GcpPlatform, service: cloudrunv2.Service, domain: string): CustomDomain {
@@ -58,7 +82,12 @@ function globalLoadBalancer(req: WebServiceRequest, platform: GcpPlatform, servi
   const certApis = [platform.api("certificatemanager")];
 
   const neg = new compute.RegionNetworkEndpointGroup(`${req.name}-neg`, { name: n("neg"), region: platform.region, networkEndpointType: "SERVERLESS", cloudRun: { service: service.name } }, { ...opts, dependsOn: apis });
-  const backend = new compute.BackendService(`${req.name}-backend`, { name: n("backend"), loadBalancingScheme: "EXTERNAL_MANAGED", backends: [{ group: neg.id }] }, opts);
+  const armor = securityPolicy(req, "global", n("armor"), apis);
+  const backend = new compute.BackendService(
+    `${req.name}-backend`,
+    { name: n("backend"), loadBalancingScheme: "EXTERNAL_MANAGED", backends: [{ group: neg.id }], logConfig: BACKEND_LOGGING, ...(armor ? { securityPolicy: armor.id } : {}) },
+    { ...opts, dependsOn: platform.logs({ globalBackends: [n("backend")] }) },
+  );
   const urlMap = new compute.URLMap(`${req.name}-url-map`, { name: n("url-map"), defaultService: backend.id }, opts);
 
   const auth = new certificatemanager.DnsAuthorization(`${req.name}-dns-authorization`, { name: n(`dns-${d}`), domain, location: "global", labels }, { ...opts, dependsOn: certApis });
@@ -85,7 +114,23 @@ function globalLoadBalancer(req: WebServiceRequest, platform: GcpPlatform, servi
     { name: n("http"), target: httpProxy.id, portRange: "80", ipProtocol: "TCP", ipAddress: address.id, loadBalancingScheme: "EXTERNAL_MANAGED", labels },
     opts,
   );
-  return result(domain, auth, address, { networkEndpointGroup: neg, backendService: backend, urlMap, dnsAuthorization: auth, certificate, certificateMap, certificateMapEntry: mapEntry, tlsPolicy, httpsProxy, address, httpsForwardingRule: https, httpRedirectMap: redirect, httpProxy, httpForwardingRule: http });
+  return result(domain, auth, address, {
+    networkEndpointGroup: neg,
+    backendService: backend,
+    ...(armor ? { securityPolicy: armor } : {}),
+    urlMap,
+    dnsAuthorization: auth,
+    certificate,
+    certificateMap,
+    certificateMapEntry: mapEntry,
+    tlsPolicy,
+    httpsProxy,
+    address,
+    httpsForwardingRule: https,
+    httpRedirectMap: redirect,
+    httpProxy,
+    httpForwardingRule: http,
+  });
 }
 
 /**
@@ -106,10 +151,20 @@ function regionalLoadBalancer(req: WebServiceRequest, platform: GcpPlatform, ser
   const certApis = [platform.api("certificatemanager")];
 
   const neg = new compute.RegionNetworkEndpointGroup(`${req.name}-neg`, { name: n("neg"), region, networkEndpointType: "SERVERLESS", cloudRun: { service: service.name } }, { ...opts, dependsOn: apis });
+  const armor = securityPolicy(req, region, n("armor"), apis);
   const backend = new compute.RegionBackendService(
     `${req.name}-backend`,
-    { name: n("backend"), region, loadBalancingScheme: "EXTERNAL_MANAGED", protocol: "HTTP", backends: [{ group: neg.id, balancingMode: "UTILIZATION", capacityScaler: 1 }] },
-    opts,
+    {
+      name: n("backend"),
+      region,
+      loadBalancingScheme: "EXTERNAL_MANAGED",
+      protocol: "HTTP",
+      backends: [{ group: neg.id, balancingMode: "UTILIZATION", capacityScaler: 1 }],
+      logConfig: BACKEND_LOGGING,
+      ...(armor ? { securityPolicy: armor.id } : {}),
+    },
+    // Its request logs stay in the region: the backend service waits for the routing.
+    { ...opts, dependsOn: platform.logs({ regionalBackends: [n("backend")] }) },
   );
   const urlMap = new compute.RegionUrlMap(`${req.name}-url-map`, { name: n("url-map"), region, defaultService: backend.id }, opts);
 
@@ -134,7 +189,21 @@ function regionalLoadBalancer(req: WebServiceRequest, platform: GcpPlatform, ser
   const redirect = new compute.RegionUrlMap(`${req.name}-http-redirect`, { name: n("http-redirect"), region, defaultUrlRedirect: REDIRECT }, { ...opts, dependsOn: apis });
   const httpProxy = new compute.RegionTargetHttpProxy(`${req.name}-http-proxy`, { name: n("http"), region, urlMap: redirect.id }, opts);
   const http = rule("http", httpProxy.id, "80");
-  return result(domain, auth, address, { networkEndpointGroup: neg, backendService: backend, urlMap, dnsAuthorization: auth, certificate, tlsPolicy, httpsProxy, address, httpsForwardingRule: https, httpRedirectMap: redirect, httpProxy, httpForwardingRule: http });
+  return result(domain, auth, address, {
+    networkEndpointGroup: neg,
+    backendService: backend,
+    ...(armor ? { securityPolicy: armor } : {}),
+    urlMap,
+    dnsAuthorization: auth,
+    certificate,
+    tlsPolicy,
+    httpsProxy,
+    address,
+    httpsForwardingRule: https,
+    httpRedirectMap: redirect,
+    httpProxy,
+    httpForwardingRule: http,
+  });
 }
 
 const REDIRECT = { httpsRedirect: true, redirectResponseCode: "MOVED_PERMANENTLY_DEFAULT", stripQuery: false };

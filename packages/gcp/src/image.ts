@@ -21,7 +21,7 @@ import { names } from "./naming";
 import type { GcpPlatform } from "./network";
 import { withVendor } from "./vendor";
 
-const DOCKER_HUB = "docker.io";
+export const DOCKER_HUB = "docker.io";
 
 /** An image reference split into its registry host and the path (with tag or digest) under it. */
 export interface ImageRef {
@@ -49,7 +49,7 @@ export function pullsDirectly(ref: ImageRef, credentials: boolean): boolean {
 }
 
 /** The remote repository's upstream: Docker Hub by its preset, any other registry by URI. */
-function upstream(host: string): artifactregistry.RepositoryArgs["remoteRepositoryConfig"] {
+export function upstream(host: string): artifactregistry.RepositoryArgs["remoteRepositoryConfig"] {
   return host === DOCKER_HUB
     ? { description: "Docker Hub", dockerRepository: { publicRepository: "DOCKER_HUB" } }
     : { description: `https://${host}`, commonRepository: { uri: `https://${host}` } };

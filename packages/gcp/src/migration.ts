@@ -4,7 +4,7 @@
  */
 import type { MigrationDetails } from "@freehold/core";
 import { ADMIN_USER, POSTGRES_PORT } from "./database";
-import { names } from "./naming";
+import { names, SQL_SUFFIX_LENGTH } from "./naming";
 import { PRICES } from "./prices";
 
 export const migration: MigrationDetails = {
@@ -29,7 +29,8 @@ export const migration: MigrationDetails = {
         "Run pg_dump/pg_restore on a host in that VPC, for example a Compute Engine VM in the subnet (gcloud compute ssh --tunnel-through-iap), and connect to the endpoint's address with sslmode=require. " +
         `Alternatively run the Cloud SQL Auth Proxy on that host (cloud-sql-proxy --psc ${connection} --port ${POSTGRES_PORT}) with an identity holding roles/cloudsql.client, ` +
         `and connect to 127.0.0.1:${POSTGRES_PORT}; the proxy encrypts the hop to the instance, so its local socket is plain.`,
-      passwordCommand: `gcloud secrets versions access latest --secret=${names.secret(stack.prefix, name, "db-admin-password")}`,
+      // The secret's id ends with the instance id's suffix (stacks deployed before that have none); after a destroy that kept an instance, the newest.
+      passwordCommand: `gcloud secrets versions access latest --secret=$(gcloud secrets list --filter='name ~ /secrets/${names.secret(stack.prefix, name, "db-admin-password")}(-${physicalName ? physicalName.slice(-SQL_SUFFIX_LENGTH) : `[a-z0-9]{${SQL_SUFFIX_LENGTH}}`})?$' --sort-by=~createTime --format='value(name.basename())' --limit=1)`,
     };
   },
   objectStore({ stack, bucketName }) {

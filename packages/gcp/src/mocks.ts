@@ -30,7 +30,7 @@ export const mocks: BackendMocks = {
       case "gcp:projects/service:Service":
         return { project };
       case "gcp:compute/network:Network":
-        return { project, name: rname, selfLink: `${compute}/global/networks/${rname}`, numericId: "1234567890123456789" };
+        return { project, name: rname, selfLink: `${compute}/global/networks/${rname}`, numericId: "1234567890123456789", id: `projects/${project}/global/networks/${rname}` };
       case "gcp:compute/subnetwork:Subnetwork": {
         const region = str(inputs.region, MOCK_REGION);
         return { project, name: rname, region, selfLink: `${compute}/regions/${region}/subnetworks/${rname}`, gatewayAddress: "10.10.0.1" };
@@ -64,12 +64,16 @@ export const mocks: BackendMocks = {
       case "gcp:sql/databaseInstance:DatabaseInstance": {
         const region = str(inputs.region, MOCK_REGION);
         const tenant = createHash("sha256").update(rname).digest("hex").slice(0, 10);
+        const dnsName = `${tenant}.${region}.sql.goog.`;
         return {
           project,
           name: rname,
           connectionName: `${project}:${region}:${rname}`,
           pscServiceAttachmentLink: `projects/${tenant}-tp/regions/${region}/serviceAttachments/a-${tenant}-psc-service-attachment`,
-          dnsName: `${tenant}.${region}.sql.goog.`,
+          dnsName,
+          dnsNames: [{ name: dnsName, connectionType: "PRIVATE_SERVICE_CONNECT", dnsScope: "INSTANCE" }],
+          // A placeholder, not a certificate: plans never read it, and a real instance returns its CA chain here.
+          serverCaCerts: [{ cert: `-----BEGIN CERTIFICATE-----\nmock CA chain of ${rname}\n-----END CERTIFICATE-----\n`, commonName: "C=US,O=Google\\, Inc,CN=Google Cloud SQL Server CA", sha1Fingerprint: tenant }],
           selfLink: `https://sqladmin.googleapis.com/sql/v1beta4/projects/${project}/instances/${rname}`,
           serviceAccountEmailAddress: `p${MOCK_PROJECT_NUMBER}-abcdef@gcp-sa-cloud-sql.iam.gserviceaccount.com`,
         };
@@ -77,6 +81,10 @@ export const mocks: BackendMocks = {
       case "gcp:sql/database:Database":
         return { project, selfLink: `https://sqladmin.googleapis.com/sql/v1beta4/projects/${project}/instances/${str(inputs.instance, "instance")}/databases/${rname}` };
       case "gcp:sql/user:User":
+        return { project };
+      case "gcp:dns/managedZone:ManagedZone":
+        return { project, name: rname, id: `projects/${project}/managedZones/${rname}`, managedZoneId: 1234567890, nameServers: [] };
+      case "gcp:dns/recordSet:RecordSet":
         return { project };
       case "random:index/randomPassword:RandomPassword":
         return { result: `mock-${createHash("sha256").update(name).digest("hex").slice(0, 24)}` };

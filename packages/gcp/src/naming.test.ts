@@ -44,7 +44,7 @@ describe("physical names on gcp", () => {
   it("gives every bucket a valid, goog-free name of 3-63 characters whatever the project", () => {
     fc.assert(
       fc.property(stack, component, project, (s, c, p) => {
-        const b = names.bucket(s, c, p);
+        const b = names.bucket(s, c, p, "ab12");
         expect(b.length).toBeGreaterThanOrEqual(3);
         expect(b.length).toBeLessThanOrEqual(63);
         expect(isValidBucketName(b)).toBe(true);
@@ -54,7 +54,7 @@ describe("physical names on gcp", () => {
   });
 
   it("refuses to let google appear in a bucket name", () => {
-    const b = names.bucket("google-shop", "goog", "p");
+    const b = names.bucket("google-shop", "goog", "p", "ab12");
     expect(b).not.toMatch(/goog|g00g|go0g|g0og/);
     expect(isValidBucketName(b)).toBe(true);
     expect(isValidBucketName("goog-bucket")).toBe(false);
@@ -64,10 +64,10 @@ describe("physical names on gcp", () => {
   it("derives names deterministically and keeps two components of one stack apart", () => {
     fc.assert(
       fc.property(stack, component, component, project, (s, a, b, p) => {
-        expect(names.bucket(s, a, p)).toBe(names.bucket(s, a, p));
+        expect(names.bucket(s, a, p, "ab12")).toBe(names.bucket(s, a, p, "ab12"));
         expect(names.serviceAccount(s, a)).toBe(names.serviceAccount(s, a));
         if (a !== b) {
-          expect(names.bucket(s, a, p)).not.toBe(names.bucket(s, b, p));
+          expect(names.bucket(s, a, p, "ab12")).not.toBe(names.bucket(s, b, p, "ab12"));
           expect(names.serviceAccount(s, a)).not.toBe(names.serviceAccount(s, b));
           expect(names.cloudRunService(s, a)).not.toBe(names.cloudRunService(s, b));
           expect(names.sqlInstance(s, a)).not.toBe(names.sqlInstance(s, b));
@@ -77,8 +77,12 @@ describe("physical names on gcp", () => {
     );
   });
 
+  it("gives the same component a new bucket name with each generated suffix", () => {
+    expect(names.bucket("shop", "files", "p", "ab12")).not.toBe(names.bucket("shop", "files", "p", "cd34"));
+  });
+
   it("gives the same stack and component different bucket names in different projects", () => {
-    expect(names.bucket("shop", "files", "project-one")).not.toBe(names.bucket("shop", "files", "project-two"));
+    expect(names.bucket("shop", "files", "project-one", "ab12")).not.toBe(names.bucket("shop", "files", "project-two", "ab12"));
   });
 
   it("pads a short service account id with a hash, not zeros", () => {
@@ -90,7 +94,7 @@ describe("physical names on gcp", () => {
   it("keeps readable names when they fit", () => {
     expect(names.cloudRunService("shop", "web")).toBe("shop-web");
     expect(names.sqlInstance("shop", "db")).toBe("shop-db");
-    expect(names.bucket("shop", "files")).toMatch(/^shop-files-[a-z0-9]{6}$/);
+    expect(names.bucket("shop", "files", undefined, "ab12")).toMatch(/^shop-files-[a-z0-9]{6}-ab12$/);
   });
 
   it("turns tags into labels Google accepts", () => {

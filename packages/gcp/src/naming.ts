@@ -37,6 +37,10 @@ export const NAME_PATTERNS = {
 
 /** Characters of the generated suffix that ends a Cloud SQL instance id. */
 export const SQL_SUFFIX_LENGTH = 4;
+/** Characters of the generated suffix that ends the URL signer custom role's id. */
+export const ROLE_SUFFIX_LENGTH = 4;
+/** Characters of the generated suffix that ends a bucket's name. */
+export const BUCKET_SUFFIX_LENGTH = 4;
 
 /** Bucket names are global across all of Google Cloud. */
 const BUCKET_MAX = 63;
@@ -57,26 +61,31 @@ export const names = {
   },
   /**
    * The fixed part of a Cloud SQL instance id; the id ends with `-` and a
-   * suffix generated once per instance (`SQL_SUFFIX_LENGTH` characters),
-   * because a deleted instance's name cannot be reused for up to a week.
+   * suffix generated once per instance (`SQL_SUFFIX_LENGTH` characters), so
+   * that a stack brought up again after a destroy that kept the instance gets
+   * a new one beside it (and older pages said a deleted name is held a week).
+   * The instance's secrets end with the same suffix.
    */
   sqlInstance: (stack: string, component: string) => physicalName([stack, component], { maxLength: NAME_RULES.sqlInstance.maxLength - SQL_SUFFIX_LENGTH - 1 }),
   cloudRunJob: (stack: string, component: string, role: string) => physicalName([stack, component, role], NAME_RULES.cloudRunJob),
   repository: (stack: string, component: string) => physicalName([stack, component, "images"], NAME_RULES.repository),
-  /** Custom role id: letters, digits, `_` and `.`, 3-64 characters. */
-  customRole: (stack: string, role: string) => physicalName([stack, role], { maxLength: 64, minLength: 3, separator: "_" }),
+  /** Custom role id: letters, digits, `_` and `.`, 3-64 characters; it ends with `_` and a suffix generated with the role (`ROLE_SUFFIX_LENGTH`), because a deleted role's id stays taken for 37 days. */
+  customRole: (stack: string, role: string, suffix: string) => `${physicalName([stack, role], { maxLength: 64 - ROLE_SUFFIX_LENGTH - 1, minLength: 3, separator: "_" })}_${suffix}`,
   /** Load balancer pieces (global per project): RFC 1035, at most 63. */
   loadBalancer: (stack: string, component: string, role: string) => physicalName([stack, component, role], NAME_RULES.network),
   secret: (stack: string, component: string, role: string) => physicalName([stack, component, role], NAME_RULES.secret),
   network: (stack: string, role: string) => physicalName([stack, role], NAME_RULES.network),
   /**
-   * `<stack>-<component>-<hash>`. The hash covers the project id when one is
+   * `<stack>-<component>-<hash>-<suffix>`. The hash covers the project id when one is
    * configured (`gcp:project` or GOOGLE_PROJECT), so two projects using the
-   * same stack and component names still get different global bucket names.
+   * same stack and component names still get different global bucket names;
+   * the suffix is generated with the bucket (`BUCKET_SUFFIX_LENGTH`), so a
+   * stack brought up again after a destroy that kept its bucket gets a new one
+   * beside it rather than a name that is taken.
    */
-  bucket(stack: string, component: string, project?: string): string {
-    const head = physicalName([stack, component], { maxLength: BUCKET_MAX - HASH - 1 });
-    return withoutGoog(`${head}-${shortHash([project ?? "", stack, component], HASH)}`);
+  bucket(stack: string, component: string, project: string | undefined, suffix: string): string {
+    const head = physicalName([stack, component], { maxLength: BUCKET_MAX - HASH - 1 - suffix.length - 1 });
+    return withoutGoog(`${head}-${shortHash([project ?? "", stack, component], HASH)}-${suffix}`);
   },
 };
 

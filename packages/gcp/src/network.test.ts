@@ -18,7 +18,15 @@ describe("shared platform on gcp", () => {
 
   it("enables each API the stack uses once, in the project it read, never disabling it on destroy", () => {
     const apis = all(run, "gcp:projects/service:Service");
-    expect(apis.map((a) => a.inputs.service).sort()).toEqual(["compute.googleapis.com", "iam.googleapis.com", "run.googleapis.com", "secretmanager.googleapis.com", "sqladmin.googleapis.com"]);
+    expect(apis.map((a) => a.inputs.service).sort()).toEqual([
+      "artifactregistry.googleapis.com",
+      "compute.googleapis.com",
+      "dns.googleapis.com",
+      "iam.googleapis.com",
+      "run.googleapis.com",
+      "secretmanager.googleapis.com",
+      "sqladmin.googleapis.com",
+    ]);
     for (const a of apis) expect(a.inputs).toMatchObject({ disableOnDestroy: false, project: "freehold-plan" });
   });
 
@@ -37,8 +45,8 @@ describe("shared platform on gcp", () => {
 
   it("names each of two linked databases' variables by component and grants each secret", () => {
     const webReads = all(run, "gcp:secretmanager/secretIamMember:SecretIamMember").filter((g) => String(g.inputs.member).includes("shop-dev-web@"));
-    expect(webReads.map((g) => g.inputs.secretId).sort()).toEqual(["shop-dev-db-db-password", "shop-dev-reports-db-password"]);
-    expect(all(run, "gcp:projects/iAMMember:IAMMember")).toHaveLength(2);
+    expect(webReads.map((g) => g.inputs.secretId).sort()).toEqual(["shop-dev-db-db-password-2r9n", "shop-dev-reports-db-password-2n7o", "shop-dev-web-database-ca"]);
+    expect(all(run, "gcp:projects/iAMMember:IAMMember")).toEqual([]);
   });
 
   it("parents every child to its component or the platform", () => {

@@ -8,13 +8,16 @@
  */
 import { logicalName, type StackContext } from "@freehold/core";
 import { SpecError } from "@freehold/model";
+import * as artifactregistry from "@pulumi/gcp/artifactregistry";
 import * as compute from "@pulumi/gcp/compute";
 import * as gcpConfig from "@pulumi/gcp/config";
 import * as projects from "@pulumi/gcp/projects";
-import type * as pulumi from "@pulumi/pulumi";
+import * as pulumi from "@pulumi/pulumi";
 import { Sleep } from "@pulumiverse/time/sleep";
-import { type LogRouting, logRouting } from "./logs";
-import { labels, names } from "./naming";
+import { nameSuffix } from "./generated";
+import { DOCKER_HUB, upstream } from "./image";
+import { emptyLogSources, type LogRouting, type LogSources, logRouting } from "./logs";
+import { labels, names, ROLE_SUFFIX_LENGTH } from "./naming";
 import { URL_SIGNER_PERMISSIONS } from "./permissions";
 import { type ProjectInfo, type ProjectRead, readProject } from "./project";
 
@@ -24,6 +27,7 @@ export const APIS = {
   certificatemanager: "certificatemanager.googleapis.com",
   cloudscheduler: "cloudscheduler.googleapis.com",
   compute: "compute.googleapis.com",
+  dns: "dns.googleapis.com",
   iam: "iam.googleapis.com",
   iamcredentials: "iamcredentials.googleapis.com",
   logging: "logging.googleapis.com",
@@ -50,6 +54,14 @@ export const ADDRESS_RELEASE = "2h";
 
 /** The subnet Cloud Run's Direct VPC egress takes addresses from: /20 leaves room for ~2,000 instances (2 addresses each). */
 export const SUBNET_CIDR = "10.10.0.0/20";
+/**
+ * VPC Flow Logs on the stack's subnet, as CIS Google Cloud Platform
+ * Foundations asks: every flow, 5-second aggregation, all metadata
+ * (https://cloud.google.com/vpc/docs/using-flow-logs). They are stored as
+ * logs (Cloud Logging ingestion), in the region under a residency rule.
+ */
+export const FLOW_LOGS = { aggregationInterval: "INTERVAL_5_SEC", flowSampling: 1, metadata: "INCLUDE_ALL_METADATA" } as const;
+
 /** The proxy-only subnet of a regional load balancer: Google recommends a /23 (https://cloud.google.com/load-balancing/docs/proxy-only-subnets#proxy_only_subnet_size). */
 export const PROXY_SUBNET_CIDR = "10.129.0.0/23";
 
@@ -66,6 +78,8 @@ export interface VpcAttachment {
   /** The network and subnet, by name or resource path: Cloud Run's Direct VPC egress and each database's Private Service Connect endpoint use them. */
   network: pulumi.Input<string>;
   subnetwork: pulumi.Input<string>;
+  /** The network as `projects/<project>/global/networks/<name>`: what a private DNS zone is bound to. */
+  networkId: pulumi.Input<string>;
   /** What a Cloud Run resource with Direct VPC egress waits for (so that it is deleted before the address-release wait). */
   egressDependsOn: pulumi.Resource[];
   /** Freehold's own network; undefined when the user brought one. */
@@ -84,6 +98,10 @@ export class GcpPlatform {
   private attachment?: VpcAttachment;
   private routing?: LogRouting;
   private signer?: projects.IAMCustomRole;
+  private readonly logSources = emptyLogSources();
+  private sourcesFrozen = false;
+  private sourcesDone?: pulumi.Output<LogSources>;
+  private toolRepository?: artifactregistry.Repository;
   private proxies?: compute.Subnetwork | null;
 
   constructor(
@@ -148,14 +166,19 @@ export class GcpPlatform {
    * a linked service gets it on its own account, so it can make V4 signed URLs
    * through the IAM Credentials API (https://cloud.google.com/storage/docs/access-control/signed-urls#signing-iam).
    * One per stack. A deleted custom role can be undeleted for 7 days and its id
-   * stays taken for 37 (https://cloud.google.com/iam/docs/creating-custom-roles#deleting-custom-role);
-   * the provider undeletes it when the same id is created again within the 7.
+   * stays taken for 37 (https://cloud.google.com/iam/docs/creating-custom-roles#deleting-custom-role):
+   * the provider undeletes it when the same id is created again within the 7,
+   * and fails from day 8 to day 37, so the id ends with a generated suffix.
    */
   urlSigner(): projects.IAMCustomRole {
-    this.signer ??= new projects.IAMCustomRole(
+    if (this.signer) return this.signer;
+    // The id ends with a suffix generated with the role: a stack destroyed and brought up again between day 8 and day 37
+    // would otherwise ask for an id Google still holds, which neither Google nor the provider lets it have.
+    const suffix = nameSuffix(`${this.name}-url-signer-role-suffix`, ROLE_SUFFIX_LENGTH, { parent: this.parent });
+    this.signer = new projects.IAMCustomRole(
       `${this.name}-url-signer-role`,
       {
-        roleId: names.customRole(this.stack.prefix, "url_signer"),
+        roleId: suffix.result.apply((s) => names.customRole(this.stack.prefix, "url_signer", s ?? "")),
         title: `Freehold URL signer (${this.stack.prefix})`,
         description: "Signs blobs as a service account: V4 signed URLs for Cloud Storage, nothing else",
         permissions: [...URL_SIGNER_PERMISSIONS],
@@ -166,11 +189,58 @@ export class GcpPlatform {
     return this.signer;
   }
 
-  /** Under a residency rule, the stack's logs kept in its region (logs.ts); nothing without one. Components that write logs call this. */
-  logs(): LogRouting | undefined {
-    if (this.stack.residency === "none") return undefined;
+  /**
+   * The Artifact Registry remote repository, in the region, that Freehold's own
+   * jobs pull their images through, by digest (db-role.ts): its upstream is
+   * Docker Hub's official images, fetched and cached by Artifact Registry
+   * rather than pulled anonymously by each job
+   * (https://cloud.google.com/artifact-registry/docs/repositories/remote-repo).
+   */
+  tools(): artifactregistry.Repository {
+    this.toolRepository ??= new artifactregistry.Repository(
+      `${this.name}-tool-images`,
+      {
+        repositoryId: names.repository(this.stack.prefix, "freehold-tools"),
+        location: this.region,
+        format: "DOCKER",
+        mode: "REMOTE_REPOSITORY",
+        description: `Freehold ${this.stack.prefix}: the official images Freehold's own jobs run, pinned by digest`,
+        labels: this.labels,
+        remoteRepositoryConfig: upstream(DOCKER_HUB),
+      },
+      { parent: this.parent, dependsOn: [this.api("artifactregistry")] },
+    );
+    return this.toolRepository;
+  }
+
+  /**
+   * Under a residency rule, the stack's logs kept in its region (logs.ts): a
+   * resource that writes logs names itself here before it is created and
+   * waits for what this returns (the sink and the exclusion). Nothing without
+   * a residency rule. The filter is read once the program has registered its
+   * components (`logSourcesDone`); a source named after that is refused,
+   * rather than its logs leaving the region.
+   */
+  logs(sources: Partial<LogSources> = {}): pulumi.Resource[] {
+    if (this.stack.residency === "none") return [];
+    const added = Object.entries(sources).filter(([, v]) => v?.length);
+    if (this.sourcesFrozen && added.length) {
+      throw new Error(
+        `${added.map(([, v]) => v?.join(", ")).join(", ")} was created after the stack's log routing was built: under a residency rule, create every Freehold component in the same part of the program (before it awaits anything), so that the routing names all of them`,
+      );
+    }
+    for (const [k, v] of added) this.logSources[k as keyof LogSources].push(...(v ?? []));
     this.routing ??= logRouting(this);
-    return this.routing;
+    return this.routing.before;
+  }
+
+  /** Every log source, once the program's components have registered (after the current turn of the event loop). */
+  logSourcesDone(): pulumi.Output<LogSources> {
+    this.sourcesDone ??= pulumi.output(new Promise<boolean>((resolve) => setImmediate(() => resolve(true)))).apply(() => {
+      this.sourcesFrozen = true;
+      return structuredClone(this.logSources);
+    });
+    return this.sourcesDone;
   }
 
   /**
@@ -210,7 +280,8 @@ export class GcpPlatform {
         `stack "${this.stack.name}"`,
       );
     }
-    return { network, subnetwork, egressDependsOn: [] };
+    const networkId = network.startsWith("projects/") ? network : this.info().apply((p) => `projects/${p.projectId ?? ""}/global/networks/${network}`);
+    return { network, subnetwork, networkId, egressDependsOn: [] };
   }
 
   /**
@@ -231,13 +302,16 @@ export class GcpPlatform {
       { name: names.network(this.stack.prefix, "network"), autoCreateSubnetworks: false, routingMode: "REGIONAL", description: `Freehold stack ${this.stack.name}` },
       { ...opts, dependsOn: [this.api("compute")] },
     );
+    const subnetName = names.network(this.stack.prefix, this.region);
+    // Its flow logs stay in the region under a residency rule: the subnet waits for the routing.
+    const logged = this.logs({ subnets: [subnetName] });
     const subnet = new compute.Subnetwork(
       `${p}-subnet`,
-      { name: names.network(this.stack.prefix, this.region), network: network.id, region: this.region, ipCidrRange: SUBNET_CIDR, privateIpGoogleAccess: true, stackType: "IPV4_ONLY" },
-      opts,
+      { name: subnetName, network: network.id, region: this.region, ipCidrRange: SUBNET_CIDR, privateIpGoogleAccess: true, stackType: "IPV4_ONLY", logConfig: FLOW_LOGS },
+      { ...opts, dependsOn: logged },
     );
     const addressRelease = new Sleep(`${p}-subnet-address-release`, { destroyDuration: ADDRESS_RELEASE }, { ...opts, dependsOn: [subnet] });
-    return { network: network.name, subnetwork: subnet.name, egressDependsOn: [addressRelease], own: { network, subnet, addressRelease } };
+    return { network: network.name, subnetwork: subnet.name, networkId: network.id, egressDependsOn: [addressRelease], own: { network, subnet, addressRelease } };
   }
 }
 

@@ -31,7 +31,7 @@ describe("object store on Cloud Storage", () => {
       softDeletePolicy: { retentionDurationSeconds: 604800 },
       labels: { team: "digital", "managed-by": "freehold", "freehold-stack": "shop" },
     });
-    expect(one(run, BUCKET, "files-bucket").inputs.name).toMatch(/^shop-dev-files-[a-z0-9]{6}$/);
+    expect(one(run, BUCKET, "files-bucket").inputs.name).toMatch(/^shop-dev-files-[a-z0-9]{6}-2oya$/);
   });
 
   it("expires current objects under a prefix after the days given, and on a versioned bucket the noncurrent versions they leave the same days after", () => {
@@ -41,7 +41,11 @@ describe("object store on Cloud Storage", () => {
       { action: { type: "Delete" }, condition: { daysSinceNoncurrentTime: 90, withState: "ARCHIVED", matchesPrefixes: ["logs/"] } },
       { action: { type: "Delete" }, condition: { age: 3650, withState: "LIVE" } },
       { action: { type: "Delete" }, condition: { daysSinceNoncurrentTime: 3650, withState: "ARCHIVED" } },
+      // previousVersionsExpireAfterDays (30 by default): every previous version, beside the stack's own rules.
+      { action: { type: "Delete" }, condition: { daysSinceNoncurrentTime: 30, withState: "ARCHIVED" } },
     ]);
+    // No versioning, no previous versions to expire.
+    expect(one(run, BUCKET, "scratch-bucket").inputs.lifecycleRules).toEqual([]);
   });
 
   it("answers a browser's preflight for an upload with Content-Type", () => {

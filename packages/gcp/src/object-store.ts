@@ -6,7 +6,8 @@
 import { keepData, type ObjectStoreRequest, type ObjectStoreResult } from "@freehold/core";
 import * as storage from "@pulumi/gcp/storage";
 import * as pulumi from "@pulumi/pulumi";
-import { names } from "./naming";
+import { nameSuffix } from "./generated";
+import { BUCKET_SUFFIX_LENGTH, names } from "./naming";
 import { platformOf } from "./network";
 import { vendorSettings, withVendor } from "./vendor";
 
@@ -32,15 +33,21 @@ export const CORS_HEADERS = ["Content-Type", "Content-MD5", "Content-Disposition
  * bucket that deletion leaves a noncurrent version, and noncurrent versions
  * under the prefix are deleted the same number of days after they became
  * noncurrent (`daysSinceNoncurrentTime`, `withState: ARCHIVED`)
- * (https://cloud.google.com/storage/docs/lifecycle#conditions).
+ * (https://cloud.google.com/storage/docs/lifecycle#conditions). Beside them,
+ * with versioning on, one rule deletes every noncurrent version
+ * `previousVersionsExpireAfterDays` after it became noncurrent; where two rules
+ * match a version, the one that matches first deletes it.
  */
 export function lifecycleRules(spec: ObjectStoreRequest["spec"]): storage.BucketArgs["lifecycleRules"] {
-  return spec.lifecycle.flatMap((r) => {
+  const own = spec.lifecycle.flatMap((r) => {
     const prefix = r.prefix ? { matchesPrefixes: [r.prefix] } : {};
     const current = { action: { type: "Delete" }, condition: { age: r.expireAfterDays, withState: "LIVE", ...prefix } };
     const noncurrent = { action: { type: "Delete" }, condition: { daysSinceNoncurrentTime: r.expireAfterDays, withState: "ARCHIVED", ...prefix } };
     return spec.versioning ? [current, noncurrent] : [current];
   });
+  // Every previous version, under any prefix, is deleted `previousVersionsExpireAfterDays` after it stopped being current.
+  const previous = spec.versioning ? [{ action: { type: "Delete" }, condition: { daysSinceNoncurrentTime: spec.previousVersionsExpireAfterDays, withState: "ARCHIVED" } }] : [];
+  return [...own, ...previous];
 }
 
 /** What web-service links need from a bucket. */
@@ -49,7 +56,7 @@ export interface ObjectStoreHandle {
   bucket: storage.Bucket;
 }
 
-export function bucketArgs(req: ObjectStoreRequest, name: string, location: string, labels: Record<string, string>): storage.BucketArgs {
+export function bucketArgs(req: ObjectStoreRequest, name: pulumi.Input<string>, location: string, labels: Record<string, string>): storage.BucketArgs {
   const spec = req.spec;
   return {
     name,
@@ -70,20 +77,24 @@ export function bucketArgs(req: ObjectStoreRequest, name: string, location: stri
 export function objectStore(req: ObjectStoreRequest): ObjectStoreResult {
   const platform = platformOf(req.platform);
   const vendor = vendorSettings(req.name, req.spec.vendor, OBJECT_STORE_ROLES);
-  const name = names.bucket(req.stack.prefix, req.qualifiedName, platform.project);
   const location = platform.region.toUpperCase();
   const protect = req.spec.deletionProtection;
+  // The name ends with a suffix generated with the bucket: `up` after a destroy that kept the bucket starts a new, empty one beside it (docs/gcp.md).
+  const suffix = nameSuffix(`${req.name}-name-suffix`, BUCKET_SUFFIX_LENGTH, { parent: req.parent, ...keepData(protect) });
+  const name = suffix.result.apply((sfx) => names.bucket(req.stack.prefix, req.qualifiedName, platform.project, sfx ?? ""));
   const bucket = new storage.Bucket(`${req.name}-bucket`, withVendor(bucketArgs(req, name, location, platform.labels), vendor, "bucket"), {
     parent: req.parent,
     dependsOn: [platform.api("storage")],
     ...keepData(protect),
+    // A bucket's name is fixed once it exists: a stack deployed before the suffix keeps its bucket's name.
+    ignoreChanges: ["name"],
   });
   const handle: ObjectStoreHandle = { kind: "gcp-object-store", bucket };
   return {
     bucketName: bucket.name,
     endpoint: pulumi.output(STORAGE_ENDPOINT),
     handle,
-    resources: { bucket },
+    resources: { bucket, nameSuffix: suffix },
     description: {
       service: "Cloud Storage",
       details: {

@@ -34,28 +34,12 @@ export const OBJECT_STORE_ROLES: Record<Access, readonly [objects: string, bucke
 export const URL_SIGNER_PERMISSIONS = ["iam.serviceAccounts.signBlob"] as const;
 
 /**
- * Database roles. Cloud SQL data access is a PostgreSQL login (the linked
- * user's password, read from Secret Manager); IAM only lets the service reach
- * the instance through Cloud SQL connectors and read that one secret, so
- * every access level gets the same two roles.
+ * Database access is a PostgreSQL login: the linked role's password, read
+ * from Secret Manager. The service connects to the instance's Private Service
+ * Connect endpoint directly, which needs no IAM role: `roles/cloudsql.client`
+ * is for the Cloud SQL connectors and Auth Proxy
+ * (https://cloud.google.com/sql/docs/postgres/configure-private-service-connect#connect-to-instance),
+ * so every access level gets only read access to its role's secret.
  */
-export const DATABASE_ROLES: Record<Access, { instance: string; secret: string }> = {
-  read: { instance: "roles/cloudsql.client", secret: "roles/secretmanager.secretAccessor" },
-  write: { instance: "roles/cloudsql.client", secret: "roles/secretmanager.secretAccessor" },
-  readWrite: { instance: "roles/cloudsql.client", secret: "roles/secretmanager.secretAccessor" },
-};
+export const DATABASE_SECRET_ROLE = "roles/secretmanager.secretAccessor";
 
-/** Who may invoke a public Cloud Run service. */
-export const PUBLIC_INVOKER = { role: "roles/run.invoker", member: "allUsers" } as const;
-
-/**
- * The IAM condition that narrows the project-level `roles/cloudsql.client`
- * grant to one instance (Cloud SQL roles cannot be granted on an instance).
- */
-export function cloudSqlInstanceCondition(project: string, instance: string): { title: string; description: string; expression: string } {
-  return {
-    title: `freehold-${instance}`.slice(0, 100),
-    description: `Only Cloud SQL instance ${instance}`,
-    expression: `resource.name == 'projects/${project}/instances/${instance}' && resource.type == 'sqladmin.googleapis.com/Instance'`,
-  };
-}

@@ -24,5 +24,7 @@ export const PRICE_API: readonly PriceApiLine[] = [
   line("sql.memory.regional", "GiB-hour", SQL, "^Cloud SQL for PostgreSQL: Regional - RAM in {city}$"),
   line("sql.ssd.zonal", "GiB-month", SQL, "^Cloud SQL for PostgreSQL: Zonal - Standard storage in {city}$"),
   line("sql.ssd.regional", "GiB-month", SQL, "^Cloud SQL for PostgreSQL: Regional - Standard storage in {city}$"),
+  line("sql.extended.zonal", "vCPU-hour", SQL, "^Cloud SQL for PostgreSQL: Zonal - Extended support vCPU v13 in {city}$"),
+  line("sql.extended.regional", "vCPU-hour", SQL, "^Cloud SQL for PostgreSQL: Regional - Extended support vCPU v13 in {city}$"),
   line("gcs.standard", "GiB-month", GCS, "^Standard Storage {city}$"),
 ];

@@ -43,7 +43,7 @@ export const PRICE_TABLE: PriceTable = {
       "usd": 0.12,
       "unit": "GiB",
       "source": {
-        "name": "Network Service Tiers, Premium internet egress from Europe, first TiB: third-party summaries of the network pricing page",
+        "name": "Network Service Tiers pricing page, Premium Tier internet egress from a European region, first 1 TiB a month: $0.12 per GiB, as listed on the page; not confirmed in a stored copy",
         "date": "2026-12-06",
         "url": "https://cloud.google.com/vpc/network-pricing",
         "estimate": true
@@ -57,6 +57,46 @@ export const PRICE_TABLE: PriceTable = {
         "date": "2026-12-06",
         "url": "https://cloud.google.com/stackdriver/pricing",
         "sku": "Log Storage cost"
+      }
+    },
+    "armor.policy": {
+      "usd": 5,
+      "unit": "policy-month",
+      "source": {
+        "name": "Google Cloud Armor pricing page, Cloud Armor Standard: $5 per security policy per month, as listed on the page; not confirmed in a stored copy",
+        "date": "2026-12-06",
+        "url": "https://cloud.google.com/armor/pricing",
+        "estimate": true
+      }
+    },
+    "armor.rule": {
+      "usd": 1,
+      "unit": "rule-month",
+      "source": {
+        "name": "Google Cloud Armor pricing page, Cloud Armor Standard: $1 per rule per month (each preconfigured WAF rule and the default rule counted), as listed on the page; not confirmed in a stored copy",
+        "date": "2026-12-06",
+        "url": "https://cloud.google.com/armor/pricing",
+        "estimate": true
+      }
+    },
+    "armor.requests": {
+      "usd": 0.75,
+      "unit": "1M requests",
+      "source": {
+        "name": "Google Cloud Armor pricing page, Cloud Armor Standard: $0.75 per million requests evaluated, as listed on the page; not confirmed in a stored copy",
+        "date": "2026-12-06",
+        "url": "https://cloud.google.com/armor/pricing",
+        "estimate": true
+      }
+    },
+    "dns.zone": {
+      "usd": 0.2,
+      "unit": "zone-month",
+      "source": {
+        "name": "Cloud DNS pricing page: managed zones, $0.20 per zone a month for the first 25 zones of a project (a zone that exists for less than 24 hours in a month is not billed); queries are billed per million and not estimated here. As listed on the page; not confirmed in a stored copy",
+        "date": "2026-12-06",
+        "url": "https://cloud.google.com/dns/pricing",
+        "estimate": true
       }
     },
     "logging.retention": {
@@ -189,6 +229,28 @@ export const PRICE_TABLE: PriceTable = {
           "estimate": true,
           "region": "europe-west2",
           "sku": "3782-B08A-12E4"
+        }
+      },
+      "sql.extended.zonal": {
+        "usd": 0,
+        "unit": "vCPU-hour",
+        "source": {
+          "name": "Cloud SQL extended support, charged per vCPU-hour on top of the instance for a major version past standard support (https://cloud.google.com/sql/docs/postgres/extended-support): the figure is not in a copy Freehold can cite, so it is $0 here until `freehold prices refresh` reads the Cloud Billing Catalog SKU 'Cloud SQL for PostgreSQL: Zonal - Extended support vCPU v13 in London'",
+          "date": "2026-12-06",
+          "url": "https://cloud.google.com/sql/pricing",
+          "estimate": true,
+          "region": "europe-west2"
+        }
+      },
+      "sql.extended.regional": {
+        "usd": 0,
+        "unit": "vCPU-hour",
+        "source": {
+          "name": "Cloud SQL extended support for a regional (HA) instance, per vCPU-hour: not in a copy Freehold can cite, $0 here until `freehold prices refresh` reads the Cloud Billing Catalog SKU 'Cloud SQL for PostgreSQL: Regional - Extended support vCPU v13 in London'",
+          "date": "2026-12-06",
+          "url": "https://cloud.google.com/sql/pricing",
+          "estimate": true,
+          "region": "europe-west2"
         }
       },
       "sql.backup": {

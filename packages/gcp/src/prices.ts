@@ -4,13 +4,16 @@
  * its source), and the published SLAs. A resource type that costs nothing of its
  * own is listed in FREE with the reason; docs/costs.md says how to add a priced line.
  */
-import { type Availability, type BackendPricing, costLine, inputs, type Price, type PricingContext, type ResourcePricer, RegionPrices, type Source } from "@freehold/core";
+import { type Availability, type BackendPricing, type CostLine, costLine, inputs, type Price, type PricingContext, RegionPrices, type ResourcePricer, type Source } from "@freehold/core";
 import type { Component, ComponentKind } from "@freehold/model";
+import { CAPABILITIES } from "./capabilities";
 import { PRICE_API } from "./price-catalog";
 import { PRICE_TABLE } from "./price-table";
 import { WORKLOAD_FREE, WORKLOAD_PRICED } from "./prices-workloads";
 
 const reference = new RegionPrices(PRICE_TABLE, PRICE_TABLE.referenceRegion);
+/** The day the price table describes: a version whose standard support ended by then is priced with extended support. */
+export const PRICES_AS_OF = "2026-12-06";
 const { str, num, obj } = inputs;
 
 /** Reference-region prices migration reads. */
@@ -65,11 +68,28 @@ const sqlInstance: ResourcePricer = (r, ctx) => {
   const disk = num(settings.diskSize) ?? 10;
   const size = grownDisk(disk, settings.diskAutoresize === true, u.dataGiB + u.storageGrowthGiB * ctx.usage.months);
   const key = ha ? "regional" : "zonal";
-  return [
+  const lines: CostLine[] = [
     costLine(`Cloud SQL ${tier} vCPU, ${where}`, cpu * ctx.hours, ctx.prices.get(`sql.vcpu.${key}`)),
     costLine(`Cloud SQL ${tier} memory, ${where}`, mem * ctx.hours, ctx.prices.get(`sql.memory.${key}`)),
     costLine(`SSD storage, ${size} GiB, ${where}${size > disk ? ` (grown from ${disk} GiB by automatic storage increase)` : ""}`, size, ctx.prices.get(`sql.ssd.${key}`), size > disk ? "usage" : "fixed"),
   ];
+  // A major version past Cloud SQL's standard support is enrolled in paid extended support, per vCPU-hour.
+  const version = /^POSTGRES_(\d+)/.exec(str(r.inputs.databaseVersion) ?? "")?.[1];
+  const ended = CAPABILITIES.find((c) => c.feature === `database.postgres-${version}`)?.endOfSupport;
+  if (ended && ended <= PRICES_AS_OF) {
+    const p = ctx.prices.get(`sql.extended.${key}`);
+    lines.push(costLine(`Cloud SQL extended support: PostgreSQL ${version} is past standard support (since ${ended})${p.usd === 0 ? "; price not known until `freehold prices refresh`" : ""}`, cpu * ctx.hours, p));
+  }
+  // Without deletion protection a destroy deletes the instance but keeps its final backup and its automated backups, billed as backup storage.
+  if ((settings.retainBackupsOnDelete === true || obj(settings.finalBackupConfig).enabled === true) && !r.options.retainOnDelete) {
+    const data = u.dataGiB + u.storageGrowthGiB * ctx.usage.months;
+    const kept = data > 0 ? data : disk;
+    lines.push({
+      ...costLine(`backups kept after a destroy (the final backup and the retained automated backups), ${kept} GiB (${data > 0 ? "the data" : "the provisioned storage, at most"})`, kept, ctx.prices.get("sql.backup"), "usage"),
+      afterDestroy: true,
+    });
+  }
+  return lines;
 };
 
 /** A bucket: current data (with growth), noncurrent versions where versioning is on, operations, and downloads straight from it. */
@@ -127,8 +147,31 @@ const logBucket: ResourcePricer = (r, ctx) => {
   return [costLine(`Cloud Logging retention beyond 30 days (${retention} days kept)`, (gib * (retention - 30)) / 30, ctx.prices.get("logging.retention"), "usage")];
 };
 
-/** A remote repository caching an image Cloud Run cannot pull directly. */
-const repository: ResourcePricer = (_r, ctx) => [costLine("Artifact Registry remote repository, about 1 GiB of cached image", 1, ctx.prices.get("registry.storage"))];
+/**
+ * A remote repository caching an image Cloud Run cannot pull directly (about
+ * 1 GiB assumed), or the one that caches the role job's PostgreSQL client
+ * image (117 MB compressed: docker-library/repo-info, postgres 17.11-alpine).
+ */
+const repository: ResourcePricer = (r, ctx) =>
+  r.name.endsWith("-tool-images")
+    ? [costLine("Artifact Registry remote repository: the role job's cached PostgreSQL client image, 0.11 GiB", TOOL_IMAGE_GIB, ctx.prices.get("registry.storage"))]
+    : [costLine("Artifact Registry remote repository, about 1 GiB of cached image", 1, ctx.prices.get("registry.storage"))];
+const TOOL_IMAGE_GIB = 0.11;
+
+/** A Cloud Armor policy (ipAllowList, webApplicationFirewall): the policy, each rule, and every request it evaluates. */
+const armor: ResourcePricer = (r, ctx) => {
+  const rules = Array.isArray(r.inputs.rules) ? r.inputs.rules.length : 0;
+  const c = ctx.component;
+  const u = c?.kind === "web-service" ? ctx.usageOf({ name: c.name, kind: "web-service" }) : { requestsMillions: 0 };
+  return [
+    costLine("Cloud Armor security policy", 1, ctx.prices.get("armor.policy")),
+    costLine(`Cloud Armor rules, ${rules}`, rules, ctx.prices.get("armor.rule")),
+    costLine("Cloud Armor requests evaluated", u.requestsMillions, ctx.prices.get("armor.requests"), "usage"),
+  ];
+};
+
+/** A private DNS zone: one per database, for the name its server certificate carries. */
+const dnsZone: ResourcePricer = (_r, ctx) => [costLine("Cloud DNS private zone (the database's DNS name)", 1, ctx.prices.get("dns.zone"))];
 
 const FREE = "no charge of its own";
 export const pricing: BackendPricing = {
@@ -144,6 +187,9 @@ export const pricing: BackendPricing = {
     "gcp:logging/projectBucketConfig:ProjectBucketConfig": logBucket,
     "gcp:artifactregistry/repository:Repository": repository,
     ...WORKLOAD_PRICED,
+    "gcp:dns/managedZone:ManagedZone": dnsZone,
+    "gcp:compute/securityPolicy:SecurityPolicy": armor,
+    "gcp:compute/regionSecurityPolicy:RegionSecurityPolicy": armor,
   },
   free: {
     "gcp:projects/service:Service": `${FREE}: enabling an API is free`,
@@ -180,6 +226,7 @@ export const pricing: BackendPricing = {
     "gcp:logging/projectSink:ProjectSink": `${FREE}: routing logs is free; the log bucket is priced`,
     "gcp:logging/projectExclusion:ProjectExclusion": `${FREE}: excluding logs is free`,
     ...WORKLOAD_FREE,
+    "gcp:dns/recordSet:RecordSet": `${FREE}: records are billed as their zone; queries (a few per connection) are billed per million and not estimated`,
   },
 };
 

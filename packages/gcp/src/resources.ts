@@ -7,6 +7,7 @@ import type * as artifactregistry from "@pulumi/gcp/artifactregistry";
 import type * as certificatemanager from "@pulumi/gcp/certificatemanager";
 import type * as cloudrunv2 from "@pulumi/gcp/cloudrunv2";
 import type * as compute from "@pulumi/gcp/compute";
+import type * as dns from "@pulumi/gcp/dns";
 import type * as logging from "@pulumi/gcp/logging";
 import type * as projects from "@pulumi/gcp/projects";
 import type * as secretmanager from "@pulumi/gcp/secretmanager";
@@ -22,8 +23,6 @@ export type WebServiceResources = {
   serviceAccount: serviceaccount.Account;
   /** The wait after the link grants, before the first revision (only with links). */
   grantsSettled?: Sleep;
-  /** Public services: roles/run.invoker for allUsers. */
-  publicInvoker?: cloudrunv2.ServiceIamMember;
   /** An image from a registry Cloud Run does not pull from directly, or a private registry. */
   repository?: artifactregistry.Repository;
   registrySecret?: secretmanager.Secret;
@@ -35,6 +34,8 @@ export type WebServiceResources = {
   networkEndpointGroup?: compute.RegionNetworkEndpointGroup;
   /** Global pieces without a residency rule, regional ones (in the stack's region) with one. */
   backendService?: compute.BackendService | compute.RegionBackendService;
+  /** With ipAllowList or webApplicationFirewall: the Cloud Armor policy on the backend service. */
+  securityPolicy?: compute.SecurityPolicy | compute.RegionSecurityPolicy;
   urlMap?: compute.URLMap | compute.RegionUrlMap;
   dnsAuthorization?: certificatemanager.DnsAuthorization;
   certificate?: certificatemanager.Certificate;
@@ -72,6 +73,12 @@ export type DatabaseResources = {
   adminPassword: RandomPassword;
   adminSecret: secretmanager.Secret;
   adminSecretVersion: secretmanager.SecretVersion;
+  /** The private DNS zone of the instance's DNS name in the network, and its A record at the endpoint. */
+  dnsZone: dns.ManagedZone;
+  dnsRecord: dns.RecordSet;
+  /** The server's certificate authorities, as the role job's CA file. */
+  serverCaSecret: secretmanager.Secret;
+  serverCaSecretVersion: secretmanager.SecretVersion;
   /** Both roles' SCRAM verifiers, for the role job only. */
   roleVerifiers: secretmanager.Secret;
   roleVerifiersVersion: secretmanager.SecretVersion;
@@ -81,10 +88,13 @@ export type DatabaseResources = {
   roleJobGrantsSettled: Sleep;
   roleJobAdminSecretAccess: secretmanager.SecretIamMember;
   roleJobVerifiersAccess: secretmanager.SecretIamMember;
+  roleJobServerCaAccess: secretmanager.SecretIamMember;
 };
 
 export type ObjectStoreResources = {
   bucket: storage.Bucket;
+  /** The generated end of the bucket's name. */
+  nameSuffix: RandomString;
 };
 
 /** The shared platform's resources (each created on first use). */
@@ -98,4 +108,6 @@ export type PlatformResources = {
   logSink?: logging.ProjectSink;
   logExclusion?: logging.ProjectExclusion;
   urlSignerRole?: projects.IAMCustomRole;
+  /** The remote repository Freehold's own jobs pull their pinned images through. */
+  toolImages?: artifactregistry.Repository;
 };

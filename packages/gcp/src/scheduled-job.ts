@@ -75,7 +75,7 @@ export function scheduledJob(req: ScheduledJobRequest): ScheduledJobResult {
         template: {
           taskCount: 1,
           parallelism: 1,
-          template: { serviceAccount: w.account.email, maxRetries: spec.retries, timeout: `${spec.timeoutSeconds}s`, vpcAccess: w.vpcAccess, containers: [w.container] },
+          template: { serviceAccount: w.account.email, maxRetries: spec.retries, timeout: `${spec.timeoutSeconds}s`, vpcAccess: w.vpcAccess, ...(w.volumes ? { volumes: w.volumes } : {}), containers: [w.container] },
         },
       },
       vendor,

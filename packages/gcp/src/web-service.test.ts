@@ -38,11 +38,10 @@ describe("web service on Cloud Run", () => {
   });
 
   it("makes a public service reachable by anyone over HTTPS and a private one internal only", async () => {
-    expect(one(run, RUN, "web-service").inputs).toMatchObject({ ingress: "INGRESS_TRAFFIC_ALL", launchStage: "GA", deletionProtection: false, location: "europe-west2", name: "shop-dev-web" });
-    expect(one(run, "gcp:cloudrunv2/serviceIamMember:ServiceIamMember", "web-public-invoker").inputs).toMatchObject({ role: "roles/run.invoker", member: "allUsers", name: "shop-dev-web" });
-    expect(one(run, RUN, "worker-service").inputs.ingress).toBe("INGRESS_TRAFFIC_INTERNAL_ONLY");
-    expect(run.resources.find((r) => r.name === "worker-public-invoker")).toBeUndefined();
-    expect(all(run, "gcp:cloudrunv2/serviceIamMember:ServiceIamMember")).toHaveLength(1);
+    // Open to every caller with the invoker IAM check off, not an allUsers grant (which domain-restricted sharing refuses).
+    expect(one(run, RUN, "web-service").inputs).toMatchObject({ ingress: "INGRESS_TRAFFIC_ALL", invokerIamDisabled: true, launchStage: "GA", deletionProtection: false, location: "europe-west2", name: "shop-dev-web" });
+    expect(one(run, RUN, "worker-service").inputs).toMatchObject({ ingress: "INGRESS_TRAFFIC_INTERNAL_ONLY", invokerIamDisabled: false });
+    expect(all(run, "gcp:cloudrunv2/serviceIamMember:ServiceIamMember")).toEqual([]);
   });
 
   it("runs each service as its own service account, never the default compute account", async () => {
@@ -79,10 +78,12 @@ describe("web service on Cloud Run", () => {
       valueSource?: unknown;
     }>;
     const pw = envs.find((e) => e.name === "DATABASE_PASSWORD");
-    expect(pw).toEqual({ name: "DATABASE_PASSWORD", valueSource: { secretKeyRef: { secret: "shop-dev-db-db-password", version: "1" } } });
+    expect(pw).toEqual({ name: "DATABASE_PASSWORD", valueSource: { secretKeyRef: { secret: "shop-dev-db-db-password-2r9n", version: "1" } } });
     expect(envs.filter((e) => e.value !== undefined && /mock-|password/i.test(e.value))).toEqual([]);
     expect(envs.find((e) => e.name === "NODE_ENV")?.value).toBe("production");
-    expect(envs.find((e) => e.name === "DATABASE_HOST")?.value).toMatch(/^10\.10\./);
+    // The instance's DNS name, which its certificate names, resolved in the network to its Private Service Connect endpoint.
+    expect(envs.find((e) => e.name === "DATABASE_HOST")?.value).toMatch(/^[0-9a-f]{10}\.europe-west2\.sql\.goog$/);
+    expect(envs.find((e) => e.name === "DATABASE_SSLMODE")?.value).toBe("verify-full");
   });
 
   it("connects a read link as app_read with only app_read's secret, and a read-write link as app with only app's", async () => {
@@ -92,14 +93,14 @@ describe("web service on Cloud Run", () => {
     const envs = (service: string) => ((one(r, RUN, `${service}-service`).inputs.template as { containers: Array<{ envs: Array<{ name: string; value?: string; valueSource?: unknown }> }> }).containers[0]?.envs ?? []);
     const env = (service: string, name: string) => envs(service).find((e) => e.name === name);
     expect([env("web", "DATABASE_USER")?.value, env("reports", "DATABASE_USER")?.value]).toEqual(["app", "app_read"]);
-    expect(env("web", "DATABASE_PASSWORD")?.valueSource).toEqual({ secretKeyRef: { secret: "shop-dev-db-db-password", version: "1" } });
-    expect(env("reports", "DATABASE_PASSWORD")?.valueSource).toEqual({ secretKeyRef: { secret: "shop-dev-db-db-read-password", version: "1" } });
+    expect(env("web", "DATABASE_PASSWORD")?.valueSource).toEqual({ secretKeyRef: { secret: "shop-dev-db-db-password-2r9n", version: "1" } });
+    expect(env("reports", "DATABASE_PASSWORD")?.valueSource).toEqual({ secretKeyRef: { secret: "shop-dev-db-db-read-password-2r9n", version: "1" } });
     const readers = (account: string) =>
       all(r, "gcp:secretmanager/secretIamMember:SecretIamMember")
         .filter((g) => String(g.inputs.member).startsWith(`serviceAccount:shop-dev-${account}@`))
         .map((g) => g.inputs.secretId);
-    expect(readers("web")).toEqual(["shop-dev-db-db-password"]);
-    expect(readers("reports")).toEqual(["shop-dev-db-db-read-password"]);
+    expect(readers("web")).toEqual(["shop-dev-db-db-password-2r9n", "shop-dev-web-database-ca"]);
+    expect(readers("reports")).toEqual(["shop-dev-db-db-read-password-2r9n", "shop-dev-reports-database-ca"]);
     // Both wait for the role job: their roles exist only once it has run.
     for (const service of ["web", "reports"]) expect(one(r, RUN, `${service}-service`).options.dependsOn.map((d) => d.split("::").pop())).toContain("db-role-job");
   });
@@ -116,15 +117,12 @@ describe("web service on Cloud Run", () => {
     });
     expect(one(run, "gcp:storage/bucketIAMMember:BucketIAMMember", "web-files-access").inputs.member).toBe("serviceAccount:shop-dev-web@freehold-plan.iam.gserviceaccount.com");
     expect(one(run, "gcp:secretmanager/secretIamMember:SecretIamMember", "web-db-secret-access").inputs).toEqual({
-      secretId: "shop-dev-db-db-password",
+      secretId: "shop-dev-db-db-password-2r9n",
       role: "roles/secretmanager.secretAccessor",
       member: "serviceAccount:shop-dev-web@freehold-plan.iam.gserviceaccount.com",
     });
-    const sqlClient = one(run, "gcp:projects/iAMMember:IAMMember").inputs;
-    expect(sqlClient).toMatchObject({ role: "roles/cloudsql.client", project: "freehold-plan", member: "serviceAccount:shop-dev-web@freehold-plan.iam.gserviceaccount.com" });
-    expect((sqlClient.condition as { expression: string }).expression).toBe(
-      `resource.name == 'projects/freehold-plan/instances/${one(run, "gcp:sql/databaseInstance:DatabaseInstance").inputs.name}' && resource.type == 'sqladmin.googleapis.com/Instance'`,
-    );
+    // A direct connection to a Private Service Connect endpoint needs no IAM role on the instance or the project.
+    expect(all(run, "gcp:projects/iAMMember:IAMMember")).toEqual([]);
     for (const r of run.resources) expect(JSON.stringify(r.inputs.role ?? "")).not.toMatch(/\*|roles\/(owner|editor)/);
   });
 
@@ -134,7 +132,7 @@ describe("web service on Cloud Run", () => {
     const wait = one(run, "time:index/sleep:Sleep", "web-grants-settled");
     expect(wait.inputs.createDuration).toBe("420s");
     expect(wait.options.dependsOn.map((d) => d.split("::").pop()).sort()).toEqual(
-      ["web-db-secret-access", "web-db-sql-client", "web-files-access", "web-files-bucket-reader", "web-logs-access", "web-logs-bucket-reader", "web-uploads-access", "web-uploads-bucket-reader", "web-url-signer"].sort(),
+      ["web-db-secret-access", "web-database-ca-access", "web-files-access", "web-files-bucket-reader", "web-logs-access", "web-logs-bucket-reader", "web-uploads-access", "web-uploads-bucket-reader", "web-url-signer"].sort(),
     );
     expect(String((wait.inputs.triggers as { grants: string }).grants)).toContain("web-db-secret-access");
     expect(one(run, "time:index/sleep:Sleep", "shop-api-run-ready").inputs.createDuration).toBe("420s");

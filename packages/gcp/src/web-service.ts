@@ -8,18 +8,19 @@
 import { appRoleFor, type ContainerRequest, degrade, type LinkTarget, type WebServiceRequest, type WebServiceResult } from "@freehold/core";
 import type { ContainerComponent, WebService } from "@freehold/model";
 import * as cloudrunv2 from "@pulumi/gcp/cloudrunv2";
-import * as projects from "@pulumi/gcp/projects";
 import * as serviceaccount from "@pulumi/gcp/serviceaccount";
 import * as storage from "@pulumi/gcp/storage";
 import * as pulumi from "@pulumi/pulumi";
+import { type CaBundle, caBundle } from "./ca";
 import type { DatabaseHandle } from "./database";
 import { customDomain } from "./domain";
+import { certificateStates, type DomainDecision, decideDomain } from "./domain-state";
 import { grantsSettled, secretReader } from "./grants";
 import { imageSource } from "./image";
 import { names } from "./naming";
 import { type Api, type GcpPlatform, platformOf } from "./network";
 import type { ObjectStoreHandle } from "./object-store";
-import { cloudSqlInstanceCondition, DATABASE_ROLES, OBJECT_STORE_ROLES, PUBLIC_INVOKER } from "./permissions";
+import { OBJECT_STORE_ROLES } from "./permissions";
 import { cloudRunLimits, webServiceSize } from "./sizes";
 import { vendorSettings, withVendor } from "./vendor";
 
@@ -58,8 +59,25 @@ export function assertContainerSupported(component: string, spec: ContainerCompo
 /** Refuse what Cloud Run cannot do, before anything is registered. */
 export function assertSupported(component: string, spec: WebService): void {
   assertContainerSupported(component, spec);
-  if (spec.ipAllowList) degrade({ name: component, spec }, "gcp", "web-service.ip-allow-list", "this backend does not restrict a service's ingress by address yet", "Remove ipAllowList");
-  if (spec.webApplicationFirewall) degrade({ name: component, spec }, "gcp", "web-service.web-application-firewall", "this backend puts no web application firewall in front of a service", "Remove webApplicationFirewall");
+  // Cloud Armor filters a load balancer's requests; a service's run.app address has none, and a load balancer needs a domain for its certificate.
+  if (spec.ipAllowList && !spec.domain) {
+    degrade(
+      { name: component, spec },
+      "gcp",
+      "web-service.ip-allow-list",
+      "Google Cloud filters a Cloud Run service's requests by address only with Cloud Armor on a load balancer, and its run.app address has no load balancer; an HTTPS load balancer needs a domain for its certificate",
+      "Set domain on this component (it then gets an external Application Load Balancer with a Cloud Armor policy, and takes traffic only from it), or remove ipAllowList",
+    );
+  }
+  if (spec.webApplicationFirewall && !spec.domain) {
+    degrade(
+      { name: component, spec },
+      "gcp",
+      "web-service.web-application-firewall",
+      "Google Cloud's web application firewall is Cloud Armor on a load balancer, and a service's run.app address has no load balancer; an HTTPS load balancer needs a domain for its certificate",
+      "Set domain on this component (it then gets an external Application Load Balancer with Cloud Armor's preconfigured rules), or remove webApplicationFirewall",
+    );
+  }
 }
 
 function isDatabase(h: unknown): h is DatabaseHandle {
@@ -74,8 +92,17 @@ function handleOf<T>(link: LinkTarget, guard: (h: unknown) => h is T): T {
   return link.handle;
 }
 
+/**
+ * The certificate authorities of every linked database that gives them, in one
+ * file at DATABASE_CA_PATH (core sets `verify-full` for those links).
+ */
+export function databaseCa(req: ContainerRequest<ContainerComponent>, platform: GcpPlatform): CaBundle | undefined {
+  const pems = req.links.filter((l) => l.kind === "database").flatMap((l) => (l.outputs.serverCa === undefined ? [] : [l.outputs.serverCa]));
+  return pems.length ? caBundle(req.name, names.secret(req.stack.prefix, req.qualifiedName, "database-ca"), pems, platform, { parent: req.parent }) : undefined;
+}
+
 /** Least-privilege grants for each link, for the service's own account, and what the service waits for besides them. */
-export function grantLinks(req: ContainerRequest<ContainerComponent>, account: serviceaccount.Account, platform: GcpPlatform): { grants: pulumi.CustomResource[]; ready: pulumi.Resource[] } {
+export function grantLinks(req: ContainerRequest<ContainerComponent>, account: serviceaccount.Account, platform: GcpPlatform, ca: CaBundle | undefined): { grants: pulumi.CustomResource[]; ready: pulumi.Resource[] } {
   const grants: pulumi.CustomResource[] = [];
   const ready: pulumi.Resource[] = [];
   const opts = { parent: req.parent };
@@ -90,20 +117,14 @@ export function grantLinks(req: ContainerRequest<ContainerComponent>, account: s
       );
     } else {
       const h = handleOf(link, isDatabase);
-      const roles = DATABASE_ROLES[link.access];
-      grants.push(
-        // The password of the one role the link's access maps to (app_read for a read link), nothing of the other role.
-        secretReader(`${prefix}-secret-access`, h.roles[appRoleFor(link.access)].secret, account.member, opts),
-        new projects.IAMMember(
-          `${prefix}-sql-client`,
-          { project: account.project, role: roles.instance, member: account.member, condition: pulumi.all([account.project, h.instanceName]).apply(([p, i]) => cloudSqlInstanceCondition(p, i)) },
-          opts,
-        ),
-      );
+      // The password of the one role the link's access maps to (app_read for a read link), nothing of the other role. No IAM role on the
+      // instance: the service connects to its Private Service Connect endpoint directly, which needs none (roles/cloudsql.client is for connectors).
+      grants.push(secretReader(`${prefix}-secret-access`, h.roles[appRoleFor(link.access)].secret, account.member, opts));
       // The application's role exists only once the database's role job has run.
       ready.push(h.ready);
     }
   }
+  if (ca) grants.push(secretReader(`${req.name}-database-ca-access`, ca.secret, account.member, opts));
   // A linked store's signed URLs are signed as the service itself, with a role that does nothing else (network.ts).
   if (req.links.some((l) => l.kind === "object-store")) {
     grants.push(new serviceaccount.IAMMember(`${req.name}-url-signer`, { serviceAccountId: account.name, role: platform.urlSigner().name, member: account.member }, opts));
@@ -125,12 +146,27 @@ export function environment(req: ContainerRequest<ContainerComponent>): Containe
   ];
 }
 
-/** Ingress: everyone (public), only the load balancer (public with a domain), or only the VPC and Google services in the project (private). */
-function ingress(spec: WebService): string {
-  return !spec.public ? "INGRESS_TRAFFIC_INTERNAL_ONLY" : spec.domain ? "INGRESS_TRAFFIC_INTERNAL_LOAD_BALANCER" : "INGRESS_TRAFFIC_ALL";
+/**
+ * Ingress: only the VPC and Google services in the project (private);
+ * everyone (public); with a domain, only the load balancer once the domain's
+ * certificate is active or a filter asks for it (domain-state.ts), everyone
+ * until then.
+ */
+function ingress(spec: WebService, domain: pulumi.Output<DomainDecision> | undefined): pulumi.Input<string> {
+  if (!spec.public) return "INGRESS_TRAFFIC_INTERNAL_ONLY";
+  return domain ? domain.apply((d) => (d.loadBalancerOnly ? "INGRESS_TRAFFIC_INTERNAL_LOAD_BALANCER" : "INGRESS_TRAFFIC_ALL")) : "INGRESS_TRAFFIC_ALL";
 }
 
-export function serviceArgs(req: WebServiceRequest, platform: GcpPlatform, account: serviceaccount.Account, image: pulumi.Input<string>): cloudrunv2.ServiceArgs {
+/** The domain's decision for this `up` (domain-state.ts), with its warning. */
+function domainDecision(req: WebServiceRequest, platform: GcpPlatform, domain: string): pulumi.Output<DomainDecision> {
+  return certificateStates(req, platform, domain).apply((states) => {
+    const d = decideDomain(req, domain, states);
+    if (d.note) pulumi.log.warn(`component "${req.name}": ${d.note}`, req.parent);
+    return d;
+  });
+}
+
+export function serviceArgs(req: WebServiceRequest, platform: GcpPlatform, account: serviceaccount.Account, image: pulumi.Input<string>, ca?: CaBundle, domain?: pulumi.Output<DomainDecision>): cloudrunv2.ServiceArgs {
   const spec = req.spec;
   const size = webServiceSize(req.size, req.name);
   const probePath = spec.healthCheck.path;
@@ -138,7 +174,10 @@ export function serviceArgs(req: WebServiceRequest, platform: GcpPlatform, accou
   return {
     name: names.cloudRunService(req.stack.prefix, req.qualifiedName),
     location: platform.region,
-    ingress: ingress(spec),
+    ingress: ingress(spec, domain),
+    // A public service is open to every caller without an allUsers grant, which an organisation's domain-restricted sharing policy refuses
+    // (https://cloud.google.com/run/docs/securing/managing-access#invoker_check); a private one keeps IAM as a second layer.
+    invokerIamDisabled: spec.public,
     launchStage: "GA",
     // A web service holds no data: it can be replaced or destroyed freely.
     deletionProtection: false,
@@ -149,9 +188,11 @@ export function serviceArgs(req: WebServiceRequest, platform: GcpPlatform, accou
       // Background work: never scaled to zero (the model refuses background with min 0).
       scaling: { minInstanceCount: spec.background ? Math.max(1, spec.scaling.min) : spec.scaling.min, maxInstanceCount: spec.scaling.max },
       vpcAccess: net ? { networkInterfaces: [{ network: net.network, subnetwork: net.subnetwork }], egress: "PRIVATE_RANGES_ONLY" } : undefined,
+      ...(ca ? { volumes: [ca.volume] } : {}),
       containers: [
         {
           image,
+          ...(ca ? { volumeMounts: [ca.mount] } : {}),
           ports: { containerPort: spec.port },
           // cpuIdle false is instance-based billing: CPU allocated for the instance's whole life, so work between requests runs at full speed
           // (https://cloud.google.com/run/docs/configuring/billing-settings).
@@ -196,16 +237,20 @@ export function webService(req: WebServiceRequest): WebServiceResult {
     ),
     { ...opts, dependsOn: [platform.api("iam")] },
   );
-  const links = grantLinks(req, account, platform);
+  const ca = databaseCa(req, platform);
+  const links = grantLinks(req, account, platform, ca);
+  const domainState = spec.public && spec.domain ? domainDecision(req, platform, spec.domain) : undefined;
   const image = imageSource(req, platform, vendor);
   const settled = links.grants.length ? [grantsSettled(`${req.name}-grants`, links.grants, opts)] : [];
 
+  // Under a residency rule the service's logs stay in the region from its first revision to its last: it waits for the routing.
+  const logged = platform.logs({ services: [names.cloudRunService(req.stack.prefix, req.qualifiedName)] });
   const apis: Api[] = ["run"];
   if (linksDatabase) apis.push("compute");
-  const service = new cloudrunv2.Service(`${req.name}-service`, withVendor(serviceArgs(req, platform, account, image.image), vendor, "service"), {
+  const service = new cloudrunv2.Service(`${req.name}-service`, withVendor(serviceArgs(req, platform, account, image.image, ca, domainState), vendor, "service"), {
     ...opts,
     // The first revision starts only once its grants apply, Cloud Run's service agent is ready, its image source exists and its database role is there.
-    dependsOn: [...platform.apisFor(...apis), platform.ready("run"), ...settled, ...image.dependsOn, ...links.ready, ...(linksDatabase ? platform.network().egressDependsOn : [])],
+    dependsOn: [...platform.apisFor(...apis), platform.ready("run"), ...settled, ...image.dependsOn, ...links.ready, ...logged, ...(linksDatabase ? platform.network().egressDependsOn : [])],
   });
 
   const resources: Record<string, pulumi.Resource> = { service, serviceAccount: account, ...image.resources };
@@ -213,12 +258,8 @@ export function webService(req: WebServiceRequest): WebServiceResult {
     resources[`grant${i}`] = g;
   });
   if (settled[0]) resources.grantsSettled = settled[0];
-  if (spec.public) {
-    resources.publicInvoker = new cloudrunv2.ServiceIamMember(`${req.name}-public-invoker`, { name: service.name, location: service.location, role: PUBLIC_INVOKER.role, member: PUBLIC_INVOKER.member }, opts);
-  }
   const domain = spec.public && spec.domain ? customDomain(req, platform, service, spec.domain) : undefined;
   if (domain) Object.assign(resources, domain.resources);
-  platform.logs();
   return {
     url: domain?.url ?? service.uri,
     ...(domain ? { dnsRecords: domain.dnsRecords } : {}),
@@ -230,9 +271,13 @@ export function webService(req: WebServiceRequest): WebServiceResult {
         ingress: !spec.public
           ? "internal only"
           : spec.domain
-            ? `${req.stack.residency === "none" ? "global" : `regional (${platform.region})`} external Application Load Balancer only (https://${spec.domain}, TLS 1.2+, HTTP redirected)`
+            ? `${req.stack.residency === "none" ? "global" : `regional (${platform.region})`} external Application Load Balancer (https://${spec.domain}, TLS 1.2+, HTTP redirected)${
+                spec.ipAllowList || spec.webApplicationFirewall ? " only" : ", and the run.app address until the domain's certificate is active"
+              }`
             : "all (HTTPS)",
-        invoker: spec.public ? "allUsers" : "IAM (roles/run.invoker)",
+        invoker: spec.public ? "anyone (the invoker IAM check is off; no allUsers grant)" : "IAM (roles/run.invoker)",
+        ...(spec.ipAllowList ? { ipAllowList: `Cloud Armor: only ${spec.ipAllowList.join(", ")}` } : {}),
+        ...(spec.webApplicationFirewall ? { webApplicationFirewall: "Cloud Armor preconfigured rules (OWASP CRS 3.3, sensitivity 1)" } : {}),
         minInstances: spec.background ? Math.max(1, spec.scaling.min) : spec.scaling.min,
         maxInstances: spec.scaling.max,
         cpu: spec.background ? "always allocated (instance-based billing)" : "allocated during requests (request-based billing)",

@@ -2,7 +2,7 @@
  * Worker -> a Cloud Run worker pool: a container with no endpoint at all (no
  * URL, no port, no ingress setting to get wrong, https://cloud.google.com/run/docs/deploy-worker-pools),
  * billed per instance for its whole life, with its own service account, a web
- * service's link grants and Secret Manager references (web-service.ts), and
+ * service's link grants, Secret Manager references and database CA file (web-service.ts), and
  * Direct VPC egress when it links a database.
  *
  * Why a worker pool and not a service without ingress: a Cloud Run service
@@ -25,7 +25,7 @@ import type { WebServiceResources } from "./resources";
 import { type Api, type GcpPlatform, platformOf } from "./network";
 import { cloudRunLimits, webServiceSize } from "./sizes";
 import { vendorSettings, withVendor } from "./vendor";
-import { assertContainerSupported, environment, grantLinks } from "./web-service";
+import { assertContainerSupported, databaseCa, environment, grantLinks } from "./web-service";
 
 export const WORKER_SERVICE = "Cloud Run worker pools";
 export const WORKER_ROLES = ["workerPool", "serviceAccount", "repository"] as const;
@@ -84,7 +84,8 @@ export function workload(req: WorkerRequest | ScheduledJobRequest, what: string,
   const linksDatabase = req.links.some((l) => l.kind === "database");
   const net = linksDatabase ? platform.network() : undefined;
   const account = workloadAccount(req, platform, vendor, what);
-  const links = grantLinks(req, account, platform);
+  const ca = databaseCa(req, platform);
+  const links = grantLinks(req, account, platform, ca);
   const image = imageSource(req, platform, vendor);
   const settled = links.grants.length ? grantsSettled(`${req.name}-grants`, links.grants, opts) : undefined;
   const apis: Api[] = linksDatabase ? ["run", "compute"] : ["run"];
@@ -102,8 +103,11 @@ export function workload(req: WorkerRequest | ScheduledJobRequest, what: string,
     resources,
     linksDatabase,
     vpcAccess: net ? { networkInterfaces: [{ network: net.network, subnetwork: net.subnetwork }], egress: "PRIVATE_RANGES_ONLY" } : undefined,
+    // The linked databases' certificate authorities, as a web service's: a read-only file at DATABASE_CA_PATH.
+    ...(ca ? { volumes: [ca.volume] } : {}),
     container: {
       image: image.image,
+      ...(ca ? { volumeMounts: [ca.mount] } : {}),
       ...(spec.command ? { commands: spec.command } : {}),
       ...(spec.args ? { args: spec.args } : {}),
       resources: { limits: cloudRunLimits(size) },
@@ -130,7 +134,7 @@ export function worker(req: WorkerRequest): WorkerResult {
         deletionProtection: false,
         labels: platform.labels,
         scaling: workerScaling(spec.scaling),
-        template: { serviceAccount: w.account.email, vpcAccess: w.vpcAccess, containers: [w.container] },
+        template: { serviceAccount: w.account.email, vpcAccess: w.vpcAccess, ...(w.volumes ? { volumes: w.volumes } : {}), containers: [w.container] },
       },
       w.vendor,
       "workerPool",

@@ -9,6 +9,7 @@ import { parseStack, type Stack } from "@freehold/model";
 import { AZURE_RULES, type CloudObject, RULES, type RuleContext } from "@freehold/rules";
 import { describe, expect, it } from "vitest";
 import { type PlanInput, SLEEP, World } from "./engine";
+import { plannedOnAzure } from "./azure-live.test-helper";
 import { planStack } from "./plan";
 import { runStack } from "./suite";
 
@@ -153,27 +154,39 @@ describe("Azure, issue 14: nothing deleted keeps a name the next up needs (#3)",
 describe("Azure, issue 14: PostgreSQL storage and network (#5, #8)", () => {
   it("never asks for less storage than the server has: more storage, then back, then another change", async () => {
     const w = new World(RULES);
-    const base = parseStack("name: d\ncomponents:\n  db: { kind: database, storageGiB: 64 }");
-    w.up("d/dev", await planned(base));
-    const bigger = parseStack("name: d\ncomponents:\n  db: { kind: database, storageGiB: 256 }");
-    expect(w.up("d/dev", await planned(bigger)).error).toBeUndefined();
-    expect(w.up("d/dev", await planned(base)).error).toBeUndefined();
-    const server = objects(w, "azure-native:dbforpostgresql:Server")[0] as CloudObject;
-    expect(server.inputs.storage).toMatchObject({ storageSizeGB: 64, autoGrow: "Enabled" });
+    const base = "name: d\ncomponents:\n  db: { kind: database, storageGiB: 64 }";
+    w.up("d/dev", await plannedOnAzure(base));
+    const server = () => objects(w, "azure-native:dbforpostgresql:Server")[0] as CloudObject;
+    // A bigger spec grows the disk; going back asks for what the server now has (the program reads it), never less.
+    expect(w.up("d/dev", await plannedOnAzure(base.replace("64", "256"), { servers: { [String(server().name)]: 64 } })).error).toBeUndefined();
+    expect(w.up("d/dev", await plannedOnAzure(base, { servers: { [String(server().name)]: 256 } })).error).toBeUndefined();
+    expect(w.up("d/dev", await plannedOnAzure(base.replace("}", ", backups: { retentionDays: 14 } }"), { servers: { [String(server().name)]: 256 } })).error).toBeUndefined();
+    expect(server().inputs.storage).toMatchObject({ storageSizeGB: 256, autoGrow: "Enabled" });
   });
 
-  it("gives the delegated PostgreSQL subnet a path to Azure Storage, and the server is refused one without", async () => {
+  it("gives the delegated PostgreSQL subnet a path to Azure Storage (and Entra ID), and the server is refused one without", async () => {
     const plan = await planned("name: d\ncomponents:\n  db: { kind: database }");
     expect(new World(RULES).up("d/dev", plan).error).toBeUndefined();
-    const cut: PlanInput = {
+    const subnets = (edit: (s: Record<string, unknown>) => Record<string, unknown>): PlanInput => ({
+      ...plan,
+      resources: plan.resources.map((r) => (r.type === "azure-native:network:VirtualNetwork" ? { ...r, inputs: { ...r.inputs, subnets: (r.inputs.subnets as Array<Record<string, unknown>>).map(edit) } } : r)),
+    });
+    // No default outbound access and no service endpoint: no way to Storage.
+    const closed = subnets(({ serviceEndpoints: _s, ...s }) => ({ ...s, defaultOutboundAccess: false }));
+    expect(new World(RULES).up("d/dev", closed).error).toContain("has no path to Azure Storage");
+    // A service endpoint reaches Storage, but Entra ID has none: with Entra authentication on, the subnet needs a way out.
+    const private_ = subnets((s) => ({ ...s, defaultOutboundAccess: false }));
+    expect(new World(RULES).up("d/dev", private_).error).toContain("cannot reach Entra ID");
+    // An NSG that denies the AzureActiveDirectory service tag closes it too.
+    const denied: PlanInput = {
       ...plan,
       resources: plan.resources.map((r) =>
-        r.type === "azure-native:network:VirtualNetwork"
-          ? { ...r, inputs: { ...r.inputs, subnets: (r.inputs.subnets as Array<Record<string, unknown>>).map(({ serviceEndpoints: _s, ...s }) => s) } }
+        r.type === "azure-native:network:NetworkSecurityGroup"
+          ? { ...r, inputs: { ...r.inputs, securityRules: (r.inputs.securityRules as Array<Record<string, unknown>>).filter((x) => x.destinationAddressPrefix !== "AzureActiveDirectory") } }
           : r,
       ),
     };
-    expect(new World(RULES).up("d/dev", cut).error).toContain("has no path to Azure Storage");
+    expect(new World(RULES).up("d/dev", denied).error).toContain("its NSG denies the AzureActiveDirectory service tag");
   });
 });
 

@@ -34,7 +34,7 @@ function ruleLines(type: string, r: TypeRule): string[] {
   const out: string[] = [];
   if (r.identity) {
     const scope = typeof r.identity.scope === "string" ? r.identity.scope : typeof r.identity.scope === "function" ? "computed" : `within its \`${r.identity.scope.within}\``;
-    out.push(`${PLAN} name \`${r.identity.field}\` unique ${scope === "global" ? "across the cloud" : scope === "account" ? "in the account/subscription/project" : scope === "region" ? "per region" : scope}${r.identity.caseInsensitive ? " (case-insensitive)" : ""} ([source](${r.identity.source}))`);
+    out.push(`${PLAN} name \`${r.identity.field}\` unique ${scope === "global" ? "across the cloud" : scope === "account" ? "in the account/subscription/project" : scope === "region" ? "per region" : scope}${r.identity.caseInsensitive ? " (case-insensitive)" : ""}${r.identity.renamedInPlace ? "; a new name renames it in place" : ""} ([source](${r.identity.source}))`);
   }
   for (const c of r.checks ?? []) out.push(`${PLAN} \`${c.path}\` checked ([source](${c.source}))`);
   if (r.replaceOn?.length) out.push(`${PREVIOUS} replaced when ${r.replaceOn.map((x) => `\`${x.path}\` ([source](${x.source}))`).join(", ")} changes`);

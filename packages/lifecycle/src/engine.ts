@@ -168,6 +168,8 @@ class Run {
   /** Old objects of create-before-delete replacements, deleted at the end. */
   private readonly replacedObjects: Array<{ urn: string; key: string; retain: boolean; dependencies: string[] }> = [];
   private readonly startedAt: number;
+  /** Marks the operations of this run (`facts.run`), so a rule can tell operations of one deployment from earlier ones. */
+  private readonly runId: string;
 
   constructor(
     private readonly world: World,
@@ -176,6 +178,7 @@ class Run {
   ) {
     this.state = world.state(stack);
     this.startedAt = world.now;
+    this.runId = `run-${world.nextKey()}`;
   }
 
   up(): RunResult {
@@ -261,7 +264,7 @@ class Run {
     }
     const ignore = r.options.ignoreChanges ?? [];
     changed = changed.filter((c) => !ignore.some((i) => covers(i, c)));
-    const regional = !this.world.rules[this.cloudOf(r.type)]?.globalTypes.includes(r.type);
+    const regional = !this.world.rules[this.cloudOf(r.type)]?.globalTypes.includes(r.type) && rule?.globalWhen?.(r.inputs) !== true;
     const providerMoved = regional && this.regionOf(r, this.plan.cloud) !== this.regionOfEntry(old);
     const forcing = forcingPaths(rule, r.options.replaceOnChanges).map((f) => f.path);
     const replace = providerMoved || changed.some((c) => forcing.some((f) => overlaps(f, c)));
@@ -345,8 +348,10 @@ class Run {
       }
       const kind = this.kind(entry.type);
       const obj = entry.object ? this.world.objects.get(entry.object) : undefined;
+      // deletedWith: the provider is not called when the resource it names goes in the same run; the object stays, unmanaged.
+      const withRemoved = entry.options.deletedWith !== undefined && removed.some((e) => e.urn === entry.options.deletedWith);
       if (obj && (kind === "cloud" || kind === "companion")) {
-        if (entry.options.retainOnDelete) {
+        if (entry.options.retainOnDelete || withRemoved) {
           obj.owner = undefined;
           this.steps.push({ op: "retain", urn: entry.urn, type: entry.type, name: entry.name });
         } else {
@@ -401,7 +406,7 @@ class Run {
       owner: { stack: this.stack, urn: r.urn },
       status: "live",
       createdAt: start,
-      facts: { changedAt: start + this.duration(r) },
+      facts: { changedAt: start + this.duration(r), run: this.runId, after: this.ancestry(r), dependsOn: this.dependencyObjects(r) },
     };
     const rule = this.rule(r.type);
     if (rule?.identity) {
@@ -430,6 +435,24 @@ class Run {
     return randoms.length ? `#${[...new Set(randoms)].sort().join(",")}` : "";
   }
 
+  /** The objects of every resource this one waits for, directly or through others: an operation that is not among them may run at the same time. */
+  private ancestry(r: PlannedResource): string[] {
+    const keys = new Set<string>();
+    const seen = new Set<string>();
+    const visit = (urns: readonly string[]) => {
+      for (const urn of urns) {
+        if (seen.has(urn)) continue;
+        seen.add(urn);
+        const entry = this.state.get(urn);
+        if (!entry) continue;
+        if (entry.object) keys.add(entry.object);
+        visit(entry.dependencies);
+      }
+    };
+    visit(r.dependencies);
+    return [...keys].sort();
+  }
+
   /** Per input, the objects its value came from (the resources it depends on, as they now are). */
   private referencesOf(r: PlannedResource): Record<string, string[]> {
     const references: Record<string, string[]> = {};
@@ -440,13 +463,21 @@ class Run {
     return references;
   }
 
+  /** The objects of the resources a registration depends on (what finished before it started). */
+  private dependencyObjects(r: PlannedResource): string[] {
+    return [...new Set(r.dependencies.map((d) => this.state.get(d)?.object).filter((k): k is string => Boolean(k)))];
+  }
+
   private commitCreate(obj: CloudObject, r: PlannedResource): CloudObject {
     const rule = this.rule(r.type);
     const ctx = this.ctx(obj.cloud);
     this.check(obj, rule, r);
     if (obj.identity !== undefined) {
       const clash = this.world.objectsOf(obj.cloud).find((o) => o.type === obj.type && o.identity === obj.identity);
-      if (clash) {
+      const undeleteDays = rule?.softDelete?.undeleteDays;
+      // Within the undelete window the provider brings the deleted object back under the same name.
+      if (clash?.status === "soft-deleted" && undeleteDays !== undefined && ctx.now - (clash.deletedAt ?? 0) <= undeleteDays * 86400) this.world.objects.delete(clash.key);
+      else if (clash) {
         const why =
           clash.status === "soft-deleted"
             ? `a deleted ${rule?.title ?? obj.type} of that name is kept (soft delete) until day ${Math.ceil((clash.reservedUntil ?? 0) / 86400)}, and its name cannot be reused before then`
@@ -485,8 +516,9 @@ class Run {
     // Pulumi sends the old value of an ignored property (ignoreChanges), not the program's.
     let inputs = r.inputs;
     for (const path of r.options.ignoreChanges ?? []) inputs = withValueAt(inputs, path, valueAt(current.inputs, path));
-    const next: CloudObject = { ...current, inputs, references: this.referencesOf(r), facts: { ...current.facts, changedAt: start + this.duration(r) } };
+    const next: CloudObject = { ...current, inputs, references: this.referencesOf(r), facts: { ...current.facts, changedAt: start + this.duration(r), run: this.runId, after: this.ancestry(r), dependsOn: this.dependencyObjects(r) } };
     this.check(next, rule, r);
+    if (rule?.identity?.renamedInPlace) this.rename(next, rule, r);
     for (const im of rule?.immutable ?? []) {
       if (changedPaths(valueAt(current.inputs, im.path), valueAt(r.inputs, im.path)).length) this.fail(r, `${im.error} [${im.source}]`);
     }
@@ -494,6 +526,16 @@ class Run {
     if (refusal) this.fail(r, refusal);
     rule?.afterUpdate?.(next, current, this.ctx(current.cloud));
     this.world.objects.set(key, next);
+  }
+
+  /** An update that renames the object in place: it takes the new name, which must be free. */
+  private rename(next: CloudObject, rule: TypeRule, r: PlannedResource): void {
+    const name = valueAt(next.inputs, rule.identity?.field ?? "");
+    if (typeof name !== "string" || name === next.name) return;
+    next.name = name;
+    next.identity = identityOf(next, rule, this.ctx(next.cloud)) + this.freshness(next, rule.identity?.field ?? "");
+    const clash = this.world.objectsOf(next.cloud).find((o) => o.type === next.type && o.key !== next.key && o.identity === next.identity);
+    if (clash) this.fail(r, `${rule.title} cannot be renamed to "${name}": that name is taken [${rule.identity?.source}]`);
   }
 
   /** Delete one object under the cloud's rules; deleting a container deletes what it contains. */

@@ -16,18 +16,9 @@ export interface KnownFailure {
 }
 
 export const KNOWN_FAILURES: Record<Cloud, KnownFailure[]> = {
-  aws: [
-    { stack: "*", scenario: "change:*.ipAllowList", issue: 27, why: "the AWS backend refuses ipAllowList until it restricts ingress by address" },
-    { stack: "*", scenario: "change:*.webApplicationFirewall", issue: 27, why: "the AWS backend refuses webApplicationFirewall until it builds one" },
-  ],
-  azure: [
-    { stack: "*", scenario: "change:*.ipAllowList", issue: 28, why: "the Azure backend refuses ipAllowList until it restricts ingress by address" },
-    { stack: "*", scenario: "change:*.webApplicationFirewall", issue: 28, why: "the Azure backend refuses webApplicationFirewall until it builds one" },
-  ],
-  gcp: [
-    { stack: "*", scenario: "change:*.ipAllowList", issue: 29, why: "the Google Cloud backend refuses ipAllowList until it restricts ingress by address" },
-    { stack: "*", scenario: "change:*.webApplicationFirewall", issue: 29, why: "the Google Cloud backend refuses webApplicationFirewall until it builds one" },
-  ],
+  aws: [],
+  azure: [],
+  gcp: [],
 };
 
 const glob = (pattern: string) => new RegExp(`^${pattern.split("*").map((p) => p.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`);

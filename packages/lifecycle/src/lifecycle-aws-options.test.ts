@@ -8,7 +8,7 @@ import { parseStack } from "@freehold/model";
 import { knownFailure } from "./known";
 import { describe, expect, it } from "vitest";
 import { World } from "./engine";
-import { RULES } from "@freehold/rules";
+import { AWS_RETAINED_BACKUPS_TYPE, RULES } from "@freehold/rules";
 import { Harness } from "./scenarios";
 import { CONFORMANCE_STACKS } from "./stacks";
 import { runStack } from "./suite";
@@ -83,14 +83,20 @@ describe("issue 13 over time", () => {
     expect(world.objectsOf("aws").map((o) => `${o.key} ${o.status}`)).toEqual(before);
   });
 
-  it("creates the RDS log group itself, with the stack's retention, and leaves no log group behind after protection off and destroy", async () => {
+  it("creates the RDS log groups itself, with the stack's retention, and leaves no log group behind after protection off and destroy", async () => {
     const open = withDb("{ kind: database, deletionProtection: false }");
     const { world, h } = await deployed(open);
     const groups = world.objectsOf("aws").filter((o) => o.type === LOG_GROUP);
-    expect(groups.map((g) => [g.name, g.inputs.retentionInDays, Boolean(g.owner)])).toEqual([["/aws/rds/instance/db-only-dev-db/postgresql", 30, true]]);
+    expect(groups.map((g) => [g.name, g.inputs.retentionInDays, Boolean(g.owner)]).sort()).toEqual([
+      ["/aws/rds/instance/db-only-dev-db/postgresql", 365, true],
+      ["/aws/rds/instance/db-only-dev-db/upgrade", 365, true],
+      ["/freehold/db-only-dev/vpc-flow-logs", 365, true],
+    ]);
     expect(h.destroy("destroy").outcome).toBe("ok");
     expect(world.objectsOf("aws").filter((o) => o.type === LOG_GROUP)).toEqual([]);
-    // Only the final snapshot stays: the data, taken at deletion.
+    // Only the backups stay (backups.keepOnDelete): the final snapshot, and the automated backups until their retention ends.
+    expect(world.objectsOf("aws").map((o) => o.type).sort()).toEqual([AWS_RETAINED_BACKUPS_TYPE, "aws:rds/snapshot:Snapshot"]);
+    world.advance(8 * 86400);
     expect(world.objectsOf("aws").map((o) => o.type)).toEqual(["aws:rds/snapshot:Snapshot"]);
     world.advance(3600);
     expect((await h.up("up again", open)).outcome).toBe("ok");

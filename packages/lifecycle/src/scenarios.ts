@@ -111,6 +111,9 @@ interface FieldChange {
 const biggerPreset = (s: unknown) => (s === "small" ? "medium" : s === "medium" ? "large" : "small");
 
 /** One change per field of each kind of component; `fields` below proves every field of the model has one. */
+/** A public service with a domain, which every cloud can put an address filter or a firewall in front of. */
+const filterable = (c: Extract<Component, { kind: "web-service" }>) => ({ public: true, domain: c.domain ?? "app.example.gov.uk" });
+
 export const FIELD_CHANGES: Record<Component["kind"], FieldChange[]> = {
   "web-service": [
     { field: "image", label: "a new image tag", expect: "ok", edit: (c) => (c.kind === "web-service" ? { ...c, image: `${c.image.replace(/:[^/:]*$/, "")}:next` } : undefined) },
@@ -125,8 +128,21 @@ export const FIELD_CHANGES: Record<Component["kind"], FieldChange[]> = {
       expect: "ok",
       edit: (c) => (c.kind === "web-service" ? { ...c, public: true, domain: c.domain ?? "app.example.gov.uk", domainZone: c.domainZone ? undefined : (c.domain ?? "app.example.gov.uk") } : undefined),
     },
-    { field: "ipAllowList", label: "an IP allow-list added or removed", expect: "ok", edit: (c) => (c.kind === "web-service" ? { ...c, public: true, ipAllowList: c.ipAllowList ? undefined : ["203.0.113.0/24", "2001:db8::/32"] } : undefined) },
-    { field: "webApplicationFirewall", label: "the web application firewall turned around", expect: "ok", edit: (c) => (c.kind === "web-service" ? { ...c, public: true, webApplicationFirewall: !c.webApplicationFirewall } : undefined) },
+    // A filter is added to a service with a domain (given one if it has none): a cloud whose filter sits on the domain's load balancer
+    // refuses it, by name, without one (Google Cloud: Cloud Armor attaches to a load balancer, and a service's run.app address has none).
+    {
+      field: "ipAllowList",
+      label: "an IP allow-list added or removed",
+      expect: "ok",
+      edit: (c) => (c.kind === "web-service" ? { ...c, ...filterable(c), ipAllowList: c.ipAllowList ? undefined : ["203.0.113.0/24", "2001:db8::/32"] } : undefined),
+    },
+    {
+      field: "webApplicationFirewall",
+      label: "the web application firewall turned around",
+      // A firewall some clouds give only at a price out of proportion (refused by name, with the price, before anything changes).
+      expect: "safe",
+      edit: (c) => (c.kind === "web-service" ? { ...c, ...filterable(c), webApplicationFirewall: !c.webApplicationFirewall } : undefined),
+    },
     {
       field: "healthCheck",
       label: "another health path, interval and startup grace",

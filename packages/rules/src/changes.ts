@@ -46,7 +46,8 @@ export interface ChangeReport {
 export function forcingPaths(rule: TypeRule | undefined, replaceOnChanges: readonly string[] = []): Array<{ path: string; source: string }> {
   return [
     ...(rule?.replaceOn ?? []),
-    ...(rule?.identity ? [{ path: rule.identity.field, source: rule.identity.source }] : []),
+    // A name the cloud renames in place (an RDS identifier) forces nothing.
+    ...(rule?.identity && !rule.identity.renamedInPlace ? [{ path: rule.identity.field, source: rule.identity.source }] : []),
     ...replaceOnChanges.map((path) => ({ path, source: PULUMI_OPTIONS.replaceOnChanges })),
   ];
 }

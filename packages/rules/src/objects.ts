@@ -23,6 +23,8 @@ export interface RuleResource {
   provider?: string;
   /** Per input property, the resources (URNs) its value comes from. */
   propertyDependencies?: Record<string, string[]>;
+  /** Every resource (URN) this one waits for: its inputs' resources and `dependsOn`, components included. */
+  dependencies?: readonly string[];
   /** Input paths whose values are not known yet (`pulumi preview`): rules that read them are not applied. */
   unknown?: readonly string[];
   options?: {

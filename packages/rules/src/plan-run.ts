@@ -47,6 +47,26 @@ export class PlanRun {
     return { objects: () => this.objects, get: (key) => this.byKey.get(key), now: this.now, stackRegion: this.plan.region, adopt: (obj) => this.add(obj) };
   }
 
+  /**
+   * The cloud resources a resource waits for, as the engine orders them: each
+   * it depends on, and for a component it depends on, every resource in it
+   * (the facts rules read as `dependsOn`, as the simulated cloud records them).
+   */
+  waitsFor(r: RuleResource): string[] {
+    const out = new Set<string>();
+    const inside = (component: string, urn: string): boolean => {
+      for (let p = this.resources.get(urn)?.parent; p; p = this.resources.get(p)?.parent) if (p === component) return true;
+      return false;
+    };
+    for (const d of r.dependencies ?? []) {
+      const dep = this.resources.get(d);
+      if (!dep) continue;
+      if (dep.custom !== false) out.add(d);
+      else for (const x of this.resources.values()) if (x.custom !== false && inside(d, x.urn)) out.add(x.urn);
+    }
+    return [...out].sort();
+  }
+
   /** The object a cloud or companion resource makes (not yet added). */
   objectOf(r: RuleResource, at: number): CloudObject {
     const cloud = cloudOf(this.rules, r.type, this.plan.cloud);
@@ -56,7 +76,7 @@ export class PlanRun {
       if (keys.length) references[key] = [...new Set(keys)];
     }
     const region = regionOf(r, (urn) => this.resources.get(urn), this.plan.defaultRegion ?? this.plan.region);
-    const obj: CloudObject = { key: r.urn, cloud, type: r.type, inputs: r.inputs, references, region, owner: { stack: "", urn: r.urn }, status: "live", createdAt: at, facts: { changedAt: at } };
+    const obj: CloudObject = { key: r.urn, cloud, type: r.type, inputs: r.inputs, references, region, owner: { stack: "", urn: r.urn }, status: "live", createdAt: at, facts: { changedAt: at, dependsOn: this.waitsFor(r) } };
     const field = ruleOf(this.rules, r.type, this.plan.cloud)?.identity?.field;
     const name = field === undefined ? undefined : valueAt(r.inputs, field);
     if (typeof name === "string") obj.name = name;

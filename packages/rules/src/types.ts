@@ -32,7 +32,11 @@ export interface CloudObject {
   deletedAt?: number;
   /** While soft-deleted: when the name is free again. */
   reservedUntil?: number;
-  /** Free-form facts a rule keeps about the object (e.g. addresses still held in a subnet). */
+  /**
+   * Free-form facts a rule keeps about the object (e.g. addresses still held in a subnet). The engine sets
+   * `changedAt` (when its last create or update finished) and `dependsOn` (the keys of the objects its
+   * resource depended on when it was created or updated: what the Pulumi engine finished before it started).
+   */
   facts: Record<string, unknown>;
 }
 
@@ -66,6 +70,8 @@ export interface Identity {
   scope: Scope;
   /** Compare names case-insensitively. */
   caseInsensitive?: boolean;
+  /** A new name renames the object in place (an update), instead of replacing it; the new name must still be free. */
+  renamedInPlace?: boolean;
   source: Source;
 }
 
@@ -104,8 +110,13 @@ export interface TypeRule {
   inUseBy?: InUse[];
   /** The cloud's own deletion protection: deleting fails while this input is true. */
   deletionProtection?: { path: string; error: string; source: Source };
-  /** After deletion the name stays taken for this long; with purge protection nobody can shorten it. */
-  softDelete?: { days: number; purgeProtectionPath?: string; source: Source };
+  /**
+   * After deletion the name stays taken for this long; with purge protection nobody can shorten it.
+   * `undeleteDays`: a create of the same name within that many days of the deletion brings the deleted object back (the provider undeletes it) instead of failing.
+   */
+  softDelete?: { days: number; purgeProtectionPath?: string; undeleteDays?: number; source: Source };
+  /** A type that lives in no region when this holds for its inputs (a `location: global` certificate), though other objects of the type are regional. */
+  globalWhen?: (inputs: Record<string, unknown>) => boolean;
   /** Deleting this object deletes every object it contains. */
   contains?: (other: CloudObject, self: CloudObject, ctx: RuleContext) => boolean;
   /** Grants that must have taken effect before this object is created or updated, and how long they take. */

@@ -8,7 +8,7 @@ import { colours } from "../report/format";
 import { isHosted } from "../plan/contract";
 import { planInChild } from "../plan/run";
 import { resolveTarget, validateTarget } from "../plan/target";
-import { CLOUD_FLAG, type Io, STACK_FLAG } from "./common";
+import { CLOUD_FLAG, cloudOverrideWarning, type Io, STACK_FLAG } from "./common";
 import { planFailure } from "./failure";
 
 export const checkSpec: CommandSpec = {
@@ -29,6 +29,8 @@ export async function runCheck(args: ParsedArgs, io: Io): Promise<number> {
   const target = resolveTarget(args.positionals[0] as string, args.flags.stack as string | undefined);
   validateTarget(target);
   const cloud = args.flags.cloud as Cloud;
+  const override = cloudOverrideWarning(target, cloud);
+  if (override) io.err(override);
   const plan = await planInChild(target, cloud);
   if (!isHosted(plan)) return planFailure(plan, io);
   const report = runChecks(plan);

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
+import { isAbsolute, relative, resolve } from "node:path";
 import type { CostAssumptions } from "@freehold/core";
-import { CLOUDS, type ComponentKind, defaultUsage, type KindUsage, parseStack, parseUsage, USAGE_DEFAULTS } from "@freehold/model";
+import { type Cloud, CLOUDS, type ComponentKind, defaultUsage, type KindUsage, parseStack, parseUsage, USAGE_DEFAULTS } from "@freehold/model";
 import { InputError } from "../errors";
 import type { Target } from "../plan/target";
 import type { FlagSpec, ParsedArgs } from "../args";
@@ -90,4 +91,19 @@ export function checkUsageAgainstPlan(args: ParsedArgs, target: Target, componen
 export interface Io {
   out(text: string): void;
   err(text: string): void;
+}
+
+/** A path as a user can use it: relative to the working directory when inside it, else absolute (never a climb of `../../..`). */
+export function shownPath(path: string): string {
+  const rel = relative(process.cwd(), path);
+  if (rel === "") return ".";
+  return rel.startsWith("..") || isAbsolute(rel) ? resolve(path) : rel;
+}
+
+/** The warning when --cloud is not the cloud the program's own config chooses (`freehold:cloud`): the plan is not of what `pulumi up` would deploy. */
+export function cloudOverrideWarning(target: Target, cloud: Cloud): string | undefined {
+  if (target.kind !== "program") return undefined;
+  const configured = target.config["freehold:cloud"];
+  if (configured === undefined || configured === cloud) return undefined;
+  return `freehold: warning: --cloud ${cloud} overrides the program's freehold:cloud config, ${configured} (Pulumi.yaml or Pulumi.${target.stack}.yaml): this is a plan for ${cloud}, while \`pulumi up\` of stack ${target.stack} would deploy components without a \`cloud\` option to ${configured}.\n`;
 }

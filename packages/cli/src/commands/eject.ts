@@ -6,7 +6,7 @@ import { notEmptyDirectory, writeDirectoryAtomically } from "../io";
 import { readDeployedState } from "../eject/state";
 import { ejectInChild } from "../plan/run";
 import { resolveTarget, type Target, validateTarget } from "../plan/target";
-import { CLOUD_FLAG, type Io, STACK_FLAG } from "./common";
+import { CLOUD_FLAG, cloudOverrideWarning, type Io, shownPath, STACK_FLAG } from "./common";
 import { planFailure } from "./failure";
 
 export const ejectSpec: CommandSpec = {
@@ -66,6 +66,8 @@ export async function runEject(args: ParsedArgs, io: Io): Promise<number> {
 
   const cloud = args.flags.cloud as Cloud;
   const source = relative(process.cwd(), resolve(given)) || ".";
+  const override = cloudOverrideWarning(target, cloud);
+  if (override) io.err(override);
   if (!args.flags.quiet) io.err(`Ejecting ${source} on ${cloud} (Pulumi stack ${target.stack})...\n`);
   const result = await ejectInChild(target, cloud, source, state);
   if (result.plan.error) return planFailure(result.plan, io);
@@ -74,9 +76,9 @@ export async function runEject(args: ParsedArgs, io: Io): Promise<number> {
     return EXIT.usage;
   }
   const written = writeDirectoryAtomically(out, result.ejected.files);
-  const where = relative(process.cwd(), out) || ".";
+  const where = shownPath(out);
   io.out(
-    `Ejected ${result.plan.stack || source} on ${result.plan.provider} (Pulumi stack ${target.stack}): ${result.ejected.resources} cloud resources, no Freehold import.\nWrote ${written.map((w) => relative(process.cwd(), w)).join(", ")}\nNext: read ${where}/README.md, then \`pulumi preview\` there with the same stack: only Freehold's components go away.\n`,
+    `Ejected ${result.plan.stack || source} on ${result.plan.provider} (Pulumi stack ${target.stack}): ${result.ejected.resources} cloud resources, no Freehold import.\nWrote ${written.map(shownPath).join(", ")}\nNext: read ${where}/README.md, then \`pulumi preview\` there with the same stack: only Freehold's components go away.\n`,
   );
   if (result.ejected.notes.length) io.err(`Check before \`pulumi up\` (also in ${where}/README.md):\n${result.ejected.notes.map((n) => `  - ${n}`).join("\n")}\n`);
   return EXIT.ok;

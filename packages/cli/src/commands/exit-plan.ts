@@ -29,7 +29,7 @@ export const exitPlanSpec: CommandSpec = {
     { name: "db-gib", type: "number", placeholder: "N", description: "Database data to move, GiB (default: the databases' allocated storage)." },
     { name: "throughput-mibs", type: "number", placeholder: "N", default: 100, description: "Sustained object copy throughput, MiB/s." },
     { name: "db-gib-per-hour", type: "number", placeholder: "N", default: 20, description: "pg_dump + pg_restore throughput, GiB/hour (verification is added on top)." },
-    { name: "measured", type: "string", placeholder: "FILE", description: "Take throughput, verification included, from a freehold migrate manifest or a freehold rehearse rehearsal.json instead of the stated defaults." },
+    { name: "measured", type: "string", placeholder: "FILE", description: "Take throughput, verification included, from a freehold migrate manifest, a freehold rehearse rehearsal.json, or the exit drill's exit-drill-<from>-to-<to>.json of this pair (its result goes in the Evidence section), instead of the stated defaults." },
     { name: "dual-days", type: "number", placeholder: "N", default: 14, description: "Days the source and target run side by side." },
     { name: "operator-country", type: "string", placeholder: "CC", default: "GB", description: "Country of the host that runs the migration tools." },
     { name: "value", type: "string", list: true, placeholder: "NAME=1..3,...", description: "Value of components to the service, for the portability chart (default: public services and databases 3, others 2)." },
@@ -66,7 +66,7 @@ export async function runExitPlan(args: ParsedArgs, io: Io): Promise<number> {
   const rates = ["throughput-mibs", "db-gib-per-hour"].filter((f) => !(Number(args.flags[f]) > 0));
   if (rates.length > 0) throw new UsageError(rates.map((f) => `--${f} must be more than 0 (a throughput), not ${args.flags[f]}`), "exit-plan");
   const values = parseValues(args.flags.value as string[] | undefined);
-  const measured = args.flags.measured === undefined ? undefined : readMeasured(String(args.flags.measured));
+  const measured = args.flags.measured === undefined ? undefined : readMeasured(String(args.flags.measured), { from, to });
   if (measured && !args.flags.quiet)
     io.err(`Time to exit from ${measured.file}: databases ${measured.database ? `${measured.database.value} GiB/h measured` : `${args.flags["db-gib-per-hour"]} GiB/h stated (no database manifest in it)`}, objects ${measured.objects ? `${measured.objects.value} MiB/s measured` : `${args.flags["throughput-mibs"]} MiB/s stated (no object manifest in it)`}.\n`);
   const targetPath = args.positionals[0] as string;
@@ -98,6 +98,9 @@ export async function runExitPlan(args: ParsedArgs, io: Io): Promise<number> {
   });
   // Freehold's own exit, with the target as the user named it.
   built.portability.freehold = freeholdExit(relative(process.cwd(), targetPath) || targetPath, from);
+  const stackArg = relative(process.cwd(), targetPath) || targetPath;
+  built.evidence.drill.command = built.evidence.drill.command.replace("<stack>", stackArg);
+  for (const step of built.cutover) step.commands = step.commands?.map((c) => c.replace("<stack>", stackArg));
   const plan = exitReport(built, currency);
   const files: Record<string, string> = { md: exitMarkdown(plan), html: exitHtml(plan), json: `${JSON.stringify(plan, null, 2)}\n` };
   const out = args.flags.out as string | undefined;

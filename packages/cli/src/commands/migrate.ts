@@ -23,7 +23,7 @@ import { outputFileProblems, passwordFor, postgresUrl, remoteArg, type SideFlag,
 export const DATABASE_MANIFEST = "database-manifest.json";
 export const OBJECTS_MANIFEST = "objects-manifest.json";
 
-const DATABASE_FLAGS = ["from-password-file", "from-password-env", "to-password-file", "to-password-env", "work-dir", "keep-dump", "jobs", "allow-live-source", "undo-partial-restore"];
+const DATABASE_FLAGS = ["from-password-file", "from-password-env", "to-password-file", "to-password-env", "work-dir", "keep-dump", "jobs", "allow-live-source", "undo-partial-restore", "to-role"];
 const OBJECT_FLAGS = ["from-secrets-file", "to-secrets-file", "transfers", "verify", "replace", "follow-links"];
 
 const sideFlags = (side: SideFlag, what: string): FlagSpec[] => [
@@ -42,7 +42,8 @@ export const migrateSpec: CommandSpec = {
   runs N jobs and is all or nothing (a failed or interrupted one is undone); each table is verified on the target as soon as its
   data is in, then the schema (columns, types, constraints, indexes…) and sequences, and the source is checked for writes made after
   the snapshot: "verified" says the instant the target equals the source at. A source written to during the run fails the run
-  unless --allow-live-source. Source and target must be different databases. Files live in a private folder: its own folder inside
+  unless --allow-live-source. --to-role ROLE restores as that role of the target (app, on a Freehold database), which then owns
+  everything restored. Source and target must be different databases. Files live in a private folder: its own folder inside
   --work-dir (the dump kept after a failure, to resume while the source is unchanged), or a temporary one removed after every run.
 freehold migrate objects --from REMOTE --to REMOTE: rclone connection strings, :TYPE,key=value,...:bucket/prefix
   (TYPE s3, azureblob or gcs; quote a value that holds ":" or ",": :s3,provider=Other,endpoint='https://host:9000',env_auth:bucket),
@@ -73,6 +74,12 @@ every tool and query was stopped on both sides and a partial restore undone.`,
       type: "boolean",
       description: "Database: first undo the restore an earlier, killed run of this source and target left in the target (dropping what it created, with any rows written there since); without it such a run refuses and names what would be dropped.",
     },
+    {
+      name: "to-role",
+      type: "string",
+      placeholder: "ROLE",
+      description: "Database: restore as this role of the target (pg_restore --role), so it owns every object the restore creates: app, the read-write role of a Freehold database, which its read-only role reads. The target's login must be able to SET ROLE to it.",
+    },
     { name: "transfers", type: "number", placeholder: "N", description: "Objects: objects copied at once (rclone --transfers; default 4)." },
     { name: "verify", type: "string", values: ["hash", "download"], description: "Objects: trust stored MD5s (hash), or download and hash both sides (download). Default: hash, or download when either side is Azure Blob Storage, whose stored MD5 is the writer's claim, not checked." },
     { name: "replace", type: "boolean", description: "Objects: overwrite objects the target already holds with other content under the same keys (they are named in the manifest)." },
@@ -97,7 +104,7 @@ function positive(args: ParsedArgs, flag: string, fallback: number, problems: st
 function foreignFlags(args: ParsedArgs, kind: "database" | "objects", verify: boolean, problems: string[]): void {
   const given = (f: string) => args.flags[f] !== undefined;
   const foreign = kind === "database" ? OBJECT_FLAGS : DATABASE_FLAGS.filter((f) => !(verify && f === "allow-live-source"));
-  const notForVerify = verify ? ["work-dir", "keep-dump", "jobs", "replace", "transfers", "manifest", "undo-partial-restore"] : [];
+  const notForVerify = verify ? ["work-dir", "keep-dump", "jobs", "replace", "transfers", "manifest", "undo-partial-restore", "to-role"] : [];
   for (const f of [...foreign, ...notForVerify]) if (given(f)) problems.push(`--${f} does not apply to ${verify ? "migrate verify " : "migrate "}${kind}`);
 }
 
@@ -177,8 +184,9 @@ function extraTables(extra: string[]): string {
 const largeObjectsPart = (n: number) => (n > 0 ? `, ${n} large objects` : "");
 
 export function databaseSummary(m: DatabaseManifest, manifestPath: string): string {
+  const owner = m.restore.role && !m.restore.skipped ? `Every object the restore created belongs to ${m.restore.role}.\n` : "";
   const dump = m.dump.kept ? `The dump is kept in ${m.dump.dir}: it is a full copy of the data; delete it when the migration is accepted.` : "No copy of the data is left on this host.";
-  return `Database migrated and verified: ${m.totals.tables} tables, ${m.totals.rows} rows, ${m.totals.sequences} sequences${largeObjectsPart(m.largeObjects.sourceCount)} and ${m.schema.objects} schema objects, every definition and checksum equal.\nVerified: ${m.consistency.statement}.\n${extraTables(m.extraTargetTables)}${dump}\nManifest: ${manifestPath}\n`;
+  return `Database migrated and verified: ${m.totals.tables} tables, ${m.totals.rows} rows, ${m.totals.sequences} sequences${largeObjectsPart(m.largeObjects.sourceCount)} and ${m.schema.objects} schema objects, every definition and checksum equal.\nVerified: ${m.consistency.statement}.\n${owner}${extraTables(m.extraTargetTables)}${dump}\nManifest: ${manifestPath}\n`;
 }
 
 function objectsSummary(m: ObjectManifest, manifestPath: string): string {
@@ -199,9 +207,11 @@ async function runDatabase(input: Input, args: ParsedArgs, io: Io, log: ((l: str
     return;
   }
   const workDir = args.flags["work-dir"] as string | undefined;
+  const targetRole = args.flags["to-role"] as string | undefined;
   const m = await migrateDatabase({
     ...db,
     ...(workDir ? { workDir } : {}),
+    ...(targetRole ? { targetRole } : {}),
     keepDump: args.flags["keep-dump"] === true,
     allowLiveSource,
     undoPartialRestore: args.flags["undo-partial-restore"] === true,

@@ -11,7 +11,7 @@ import { mdTable, pct, textTable } from "../report/format";
 import { dnsCells, dnsRecordsOf } from "../report/placeholders";
 import { shortType } from "../report/svg";
 import { pricingLine, usageLines } from "../report/costs";
-import { ASSUMPTION_FLAGS, assumptionsFrom, CLOUD_FLAG, CURRENCY_FLAG, currencyFrom, type Io, STACK_FLAG } from "./common";
+import { ASSUMPTION_FLAGS, assumptionsFrom, CLOUD_FLAG, cloudOverrideWarning, CURRENCY_FLAG, currencyFrom, type Io, STACK_FLAG } from "./common";
 import { planFailure } from "./failure";
 
 export const planSpec: CommandSpec = {
@@ -45,6 +45,8 @@ export async function runPlan(args: ParsedArgs, io: Io): Promise<number> {
   validateTarget(target);
   const previousFile = args.flags.previous as string | undefined;
   const previous = previousFile === undefined ? undefined : readPreviousPlan(previousFile, args.flags.cloud as string);
+  const override = cloudOverrideWarning(target, args.flags.cloud as Cloud);
+  if (override) io.err(override);
   const planned = await planInChild(target, args.flags.cloud as Cloud, assumptionsFrom(args, target));
   const plan = previous && previousFile && isHosted(planned) ? { ...planned, changes: changesSince(previous, previousFile, planned) } : planned;
   const format = args.flags.format as string;

@@ -31,6 +31,8 @@ export interface MeasuredThroughput {
   database?: MeasuredRate;
   /** End to end, verification included, MiB/s. */
   objects?: MeasuredRate;
+  /** When the file is an exit drill's evidence: its pair and result. */
+  drill?: { from: string; to: string; ok: boolean; finishedAt: string; checks: string };
 }
 
 const DatabaseManifestSchema = z.object({
@@ -59,6 +61,16 @@ const EvidenceSchema = z.object({
   startedAt: z.string(),
   database: z.object({ manifest: z.unknown() }),
   objects: z.object({ manifest: z.unknown() }),
+});
+
+/** The evidence of `freehold rehearse --from --to`: a rehearsal's shape, with its pair and checks. */
+const DrillSchema = EvidenceSchema.extend({
+  kind: z.literal("exit-drill"),
+  finishedAt: z.string(),
+  from: z.object({ cloud: z.string() }),
+  to: z.object({ cloud: z.string() }),
+  checks: z.array(z.object({ ok: z.boolean() })),
+  ok: z.boolean(),
 });
 
 const GiB = 1024 ** 3;
@@ -98,8 +110,8 @@ function objectsRate(m: unknown, from: string, problems: string[]): MeasuredRate
   return { value, basis: `measured: ${round(o.totals.bytes / MiB, 1)} MiB copied and verified in ${round(o.timings.totalMs / 1000, 1)} s by freehold migrate (${from}, ${o.finishedAt})${small(o.totals.bytes, MiB)}` };
 }
 
-/** Read a migrate manifest (database or objects) or rehearse evidence; refuses anything else with every reason. */
-export function readMeasured(file: string): MeasuredThroughput {
+/** Read a migrate manifest (database or objects), rehearse evidence or an exit drill's; refuses anything else with every reason, and a drill of another pair or one that failed. */
+export function readMeasured(file: string, pair?: { from: string; to: string }): MeasuredThroughput {
   let doc: unknown;
   try {
     doc = JSON.parse(readFileSync(file, "utf8"));
@@ -115,6 +127,19 @@ export function readMeasured(file: string): MeasuredThroughput {
   } else if (kind === "objects") {
     const r = objectsRate(doc, file, problems);
     if (r) out.objects = r;
+  } else if (kind === "exit-drill") {
+    const d = DrillSchema.safeParse(doc);
+    if (!d.success) problems.push(`${file}: not the evidence of freehold rehearse --from --to: ${d.error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`).join("; ")}`);
+    else {
+      const e = d.data;
+      if (pair && (e.from.cloud !== pair.from || e.to.cloud !== pair.to)) problems.push(`${file}: drills ${e.from.cloud} -> ${e.to.cloud}, not ${pair.from} -> ${pair.to}; drill this pair (freehold rehearse --from ${pair.from} --to ${pair.to})`);
+      if (!e.ok) problems.push(`${file}: records a drill that failed (${e.checks.filter((c) => !c.ok).length} check(s) failed); measure with one that passed`);
+      out.drill = { from: e.from.cloud, to: e.to.cloud, ok: e.ok, finishedAt: e.finishedAt, checks: `${e.checks.filter((c) => c.ok).length} of ${e.checks.length} checks passed` };
+      const db = e.database.manifest ? databaseRate(e.database.manifest, `${file} (exit drill ${e.from.cloud} -> ${e.to.cloud}, database)`, problems) : undefined;
+      const ob = e.objects.manifest ? objectsRate(e.objects.manifest, `${file} (exit drill ${e.from.cloud} -> ${e.to.cloud}, objects)`, problems) : undefined;
+      if (db) out.database = db;
+      if (ob) out.objects = ob;
+    }
   } else {
     const ev = EvidenceSchema.safeParse(doc);
     if (!ev.success) problems.push(`${file}: neither a manifest of freehold migrate (kind "database" or "objects") nor the rehearsal.json of freehold rehearse`);

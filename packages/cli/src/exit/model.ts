@@ -1,7 +1,22 @@
 import { pricingLine, usageLines } from "../report/costs";
-import { type DatabaseMigration, type ObjectStoreMigration, round, type Source } from "@freehold/core";
+import { type DatabaseMigration, type ObjectStoreMigration, POSTGRES_CLIENT, round, type Source } from "@freehold/core";
 import { type Cloud, RESIDENCIES, residencyAllows } from "@freehold/model";
+import { plannedRoleJobs } from "../migrate/drill/clouds";
 import { formatRemote } from "../migrate/remote";
+import {
+  databaseConninfo,
+  manualDatabaseCommands,
+  migrateDatabaseArgv,
+  migrateObjectsArgv,
+  planDatabase,
+  planStore,
+  RESTORE_ROLE,
+  SOURCE_PASSWORD_ENV,
+  sharedHash,
+  shellLine,
+  shellWord,
+  TARGET_PASSWORD_ENV,
+} from "./commands";
 import { assertHosted, type HostedPlan, type Plan, type PlanComponent } from "../plan/contract";
 import { type ExitTime, exitTime, type MeasuredThroughput } from "./measured";
 import { gapNote, type Portability, portability } from "./portability";
@@ -68,7 +83,13 @@ export interface ExitPlan {
   checklist: Array<{ item: string; source: string; status: "covered" | "buyer"; how: string }>;
   portability: Portability;
   /** An exit plan is built only when the target can host the stack (a refusal exits 3 with no report), so the target plan is always valid here. */
-  evidence: { targetPlanValid: true; targetResources: number; targetChecks?: ExitOptions["targetChecks"] };
+  evidence: {
+    targetPlanValid: true;
+    targetResources: number;
+    targetChecks?: ExitOptions["targetChecks"];
+    /** The exit drill of this pair (`freehold rehearse --from --to`), and what `--measured` read from its evidence. */
+    drill: { command: string; evidence?: string };
+  };
 }
 
 export interface Step {
@@ -118,7 +139,7 @@ export function buildExitPlan(source: HostedPlan, target: HostedPlan, all: Plan[
     runbook: {
       database: source.migration.databases.map((d) => {
         const to = target.migration.databases.find((x) => x.component === d.component) as DatabaseMigration & { component: string };
-        return { component: d.component, from: d, to, steps: dumpRestoreSteps(d, to), lowDowntime: logicalReplicationSteps(d, to, source.cloud, target.cloud) };
+        return { component: d.component, from: d, to, steps: dumpRestoreSteps(source, target, d, to), lowDowntime: logicalReplicationSteps(d, to, source.cloud, target.cloud) };
       }),
       objects: source.migration.objectStores.map((o) => {
         const to = target.migration.objectStores.find((x) => x.component === o.component) as ObjectStoreMigration & { component: string };
@@ -153,16 +174,25 @@ export function buildExitPlan(source: HostedPlan, target: HostedPlan, all: Plan[
       "Sequences on the target are at or beyond the source's values.",
       "Every object: size and hash equal on source and target (freehold migrate objects writes them to its manifest); no object missing on either side.",
       `The target passes \`freehold check --cloud ${target.cloud}\` with no error-level finding.`,
+      "The application's roles use the data: app reads and writes every table, app_read reads them and is refused writes, nothing belongs to a role the target lacks (the exit drill, freehold rehearse --from --to, checks this on real servers before the move).",
       "The application's health check answers on the target URL, and a smoke test reads and writes a row and an object.",
       "Logs on the target show no connection or permission errors for 24 hours of dual running.",
     ],
     residency: { rule: residencyRule, locations: places, ok: places.every((p) => p.allowed) },
     checklist: checklist(target),
     portability: portability(source, all.filter((p) => p.cloud !== source.cloud), opts.values),
-    evidence: { targetPlanValid: true, targetResources: target.totals.resources, targetChecks: opts.targetChecks },
+    evidence: { targetPlanValid: true, targetResources: target.totals.resources, targetChecks: opts.targetChecks, drill: drillEvidence(source.cloud, target.cloud, opts.measured) },
   };
 }
 
+
+/** The drill command for this pair, and its result when `--measured` read a drill's evidence. */
+function drillEvidence(from: Cloud, to: Cloud, measured?: MeasuredThroughput): ExitPlan["evidence"]["drill"] {
+  const command = `freehold rehearse --from ${from} --to ${to} <stack> --out reports/drill`;
+  const d = measured?.drill;
+  if (!d) return { command };
+  return { command, evidence: `${measured?.file}: the exit drill ${d.from} -> ${d.to} of ${d.finishedAt} ${d.ok ? "passed" : "FAILED"} (${d.checks})` };
+}
 
 function side(c: PlanComponent) {
   return { service: c.service, sku: c.sku, cpu: c.size?.cpu, memoryGiB: c.size?.memoryGiB, availability: c.availability.percent, availabilityBasis: c.availability.basis };
@@ -195,24 +225,42 @@ function applicationChanges(source: HostedPlan, target: HostedPlan): ExitPlan["a
   return changes;
 }
 
-const pgConn = (m: DatabaseMigration) => `host=${m.host} port=${m.port} dbname=${m.database} user=${m.user} sslmode=${m.sslmode}`;
+const pgConn = (m: DatabaseMigration) => databaseConninfo(planDatabase(m, ""));
 
-function dumpRestoreSteps(from: DatabaseMigration, to: DatabaseMigration): Step[] {
+/** The PostgreSQL major version a plan's database component runs. */
+function versionOf(plan: HostedPlan, component: string): number {
+  const c = plan.components.find((x) => x.name === component);
+  return c?.spec.kind === "database" ? Number(c.spec.version) : 0;
+}
+
+/** Client tools at least the newer server's major version (pg_dump refuses a newer server; pg_restore a newer archive). */
+function clientToolsStep(major: number): Step {
+  const fits = major <= POSTGRES_CLIENT.major;
+  return {
+    title: `Use PostgreSQL ${POSTGRES_CLIENT.major} client tools (psql, pg_dump, pg_restore), never older than the servers (PostgreSQL ${major}): pg_dump refuses a newer server`,
+    commands: [`docker run --rm -it ${POSTGRES_CLIENT.image} pg_dump --version`, `apt-get install -y ${POSTGRES_CLIENT.aptPackage}   # from the PostgreSQL Apt repository: ${POSTGRES_CLIENT.aptSource}`],
+    note: fits
+      ? `The image is the official PostgreSQL image on Amazon ECR Public, pinned by digest; the jump container or host that runs the commands below uses it (or the package).`
+      : `No pinned client covers PostgreSQL ${major} yet: install postgresql-client-${major} from the PostgreSQL Apt repository.`,
+  };
+}
+
+function dumpRestoreSteps(source: HostedPlan, target: HostedPlan, from: DatabaseMigration & { component: string }, to: DatabaseMigration): Step[] {
+  const src = planDatabase(from, SOURCE_PASSWORD_ENV);
+  const dst = planDatabase(to, TARGET_PASSWORD_ENV);
+  const rerun = plannedRoleJobs(target).map((j) => j.rerun);
   return [
-    { title: "Reach the source database", note: from.access, commands: [`export SRC_PASSWORD="$(${from.passwordCommand})"`] },
-    { title: "Reach the target database", note: to.access, commands: [`export DST_PASSWORD="$(${to.passwordCommand})"`] },
+    clientToolsStep(Math.max(versionOf(source, from.component), versionOf(target, from.component))),
+    { title: "Reach the source database", note: from.access, commands: [`export ${SOURCE_PASSWORD_ENV}="$(${from.passwordCommand})"`] },
+    { title: "Reach the target database", note: to.access, commands: [`export ${TARGET_PASSWORD_ENV}="$(${to.passwordCommand})"`] },
     {
-      title: "Stop writes at the source (maintenance page or scale the web services to read-only), then dump, restore and verify with Freehold, which runs pg_dump -Fd in a snapshot it fingerprints, a parallel all-or-nothing pg_restore, verifies every table and writes a manifest",
-      commands: [
-        `freehold migrate database --from "postgresql://${from.user}@${from.host}:${from.port}/${from.database}?sslmode=${from.sslmode}" --from-password-env SRC_PASSWORD --to "postgresql://${to.user}@${to.host}:${to.port}/${to.database}?sslmode=${to.sslmode}" --to-password-env DST_PASSWORD --manifest db-manifest.json`,
-      ],
+      title: `Stop writes at the source (maintenance page or scale the web services to read-only), then dump, restore and verify with Freehold, which runs pg_dump -Fd in a snapshot it fingerprints, a parallel all-or-nothing pg_restore as the target's read-write role ${RESTORE_ROLE} (so it owns everything restored, and the read-only role reads it), verifies every table and writes a manifest`,
+      commands: [shellLine(migrateDatabaseArgv(src, dst))],
     },
+    { title: `The same with the standard tools by hand (restored as ${RESTORE_ROLE}, in one transaction)`, commands: manualDatabaseCommands(src, dst) },
     {
-      title: "The same with the standard tools by hand",
-      commands: [
-        `PGPASSWORD="$SRC_PASSWORD" pg_dump "${pgConn(from)}" -Fd -j 4 --no-owner --no-privileges -f dump/`,
-        `PGPASSWORD="$DST_PASSWORD" pg_restore -d "${pgConn(to)}" --no-owner --no-privileges --single-transaction --exit-on-error dump/`,
-      ],
+      title: "Run the target's role job again: it converges the application roles on what the restore brought (grants, default privileges) and changes nothing else",
+      commands: rerun.length > 0 ? rerun : ["(no role job in the target plan: link a service to the database; its deployment runs one)"],
     },
   ];
 }
@@ -225,7 +273,10 @@ function logicalReplicationSteps(from: DatabaseMigration, to: DatabaseMigration,
   };
   return [
     { title: `Enable logical decoding on the source: ${enable[fromCloud]}` },
-    { title: "Copy the schema only to the target", commands: [`pg_dump "${pgConn(from)}" --schema-only --no-owner --no-privileges | psql "${pgConn(to)}"`] },
+    {
+      title: `Copy the schema only to the target, as its read-write role ${RESTORE_ROLE} (which then owns every object; run the target's role job again afterwards)`,
+      commands: [`(echo "SET ROLE ${RESTORE_ROLE};"; pg_dump "${pgConn(from)}" --schema-only --no-owner --no-privileges) | psql -v ON_ERROR_STOP=1 --single-transaction "${pgConn(to)}"`],
+    },
     { title: "Publish every table at the source", commands: [`psql "${pgConn(from)}" -c "CREATE PUBLICATION freehold_exit FOR ALL TABLES"`] },
     {
       title: "Subscribe from the target (it must reach the source over a private link or VPN; the subscription connects from the target's network)",
@@ -247,17 +298,17 @@ export function rcloneRemote(m: ObjectStoreMigration): string {
 function rcloneSteps(from: ObjectStoreMigration, to: ObjectStoreMigration): Step[] {
   const src = rcloneRemote(from);
   const dst = rcloneRemote(to);
-  const sharedHash = from.rcloneType === "azureblob" || to.rcloneType === "azureblob" ? from.rcloneType === to.rcloneType : true;
+  const hashed = sharedHash(from, to);
   return [
     { title: "Credentials for both sides, from the environment (no secrets in any file)", note: `${from.access} / ${to.access}` },
     {
       title: "Copy and verify with Freehold: rclone copy --checksum (never sync or move: the source is not touched), resumable, then size and hash of every object, with a manifest",
-      commands: [`freehold migrate objects --from '${src}' --to '${dst}'${sharedHash ? "" : " --verify download"} --manifest objects-manifest.json`],
+      commands: [shellLine(migrateObjectsArgv(planStore(from), planStore(to)))],
     },
     {
       title: "The same with rclone by hand",
-      commands: [`rclone copy '${src}' '${dst}' --checksum --transfers 16 --progress`, `rclone check '${src}' '${dst}' --one-way${sharedHash ? "" : " --download"}`],
-      note: sharedHash ? undefined : "The two services share no hash type, so rclone compares the content by downloading both sides.",
+      commands: [`rclone copy ${shellWord(src)} ${shellWord(dst)} --checksum --transfers 16 --progress`, `rclone check ${shellWord(src)} ${shellWord(dst)} --one-way${hashed ? "" : " --download"}`],
+      note: hashed ? undefined : "The two services share no hash type, so rclone compares the content by downloading both sides.",
     },
   ];
 }
@@ -266,7 +317,10 @@ function cutoverSteps(source: HostedPlan, target: HostedPlan): Step[] {
   return [
     { title: `Plan and check the target offline`, commands: [`freehold plan <stack> --cloud ${target.cloud} --format json > target-plan.json`, `freehold check <stack> --cloud ${target.cloud}`] },
     { title: `Deploy the target stack (same program, one config change)`, commands: [`pulumi stack init ${source.stack}-${target.cloud}`, `pulumi config set freehold:cloud ${target.cloud}`, "pulumi up"] },
-    { title: "Rehearse: run the whole data migration once against the running source, verify, and time it; then empty the target databases" },
+    {
+      title: "Rehearse: drill the exit on one machine first (real servers set up as both clouds set them up, the commands below, the application's roles on the target), then run the whole data migration once against the running source, verify, and time it; then empty the target databases",
+      commands: [`freehold rehearse --from ${source.cloud} --to ${target.cloud} <stack> --out reports/drill`, `freehold exit-plan <stack> --from ${source.cloud} --to ${target.cloud} --measured reports/drill/exit-drill-${source.cloud}-to-${target.cloud}.json`],
+    },
     { title: "Announce the maintenance window; lower the DNS TTL to 60 s a day before" },
     { title: "Stop writes at the source; run the database runbook; run the object copy again (only changes move); verify both manifests" },
     { title: "Switch DNS (or client configuration) to the target URL; watch health checks, errors and latency" },

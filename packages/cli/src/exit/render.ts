@@ -84,7 +84,8 @@ export function exitMarkdown(p: ExitReport): string {
   );
   o.push("## Evidence", "", `- Target plan valid: yes, ${p.evidence.targetResources} resources planned`);
   if (p.evidence.targetChecks) o.push(`- Target checks: ${p.evidence.targetChecks.errors} errors, ${p.evidence.targetChecks.warnings} warnings, ${p.evidence.targetChecks.compliant} compliant findings over rules ${p.evidence.targetChecks.rules.join(", ")}`);
-  o.push("- Rehearsal: run `freehold rehearse` for migrated-and-verified evidence on real servers.", "");
+  o.push(`- Exit drill: \`${p.evidence.drill.command}\` sets both sides up as the clouds do, runs this runbook's commands and the application's roles on the target (docs/exit-plans.md).`);
+  o.push(p.evidence.drill.evidence ? `- Drill evidence: ${p.evidence.drill.evidence}.` : "- Drill evidence: none read; pass the drill's JSON with --measured.", "");
   return `${o.join("\n")}\n`;
 }
 
@@ -136,6 +137,6 @@ export function exitHtml(p: ExitReport): string {
 <h2>Portability</h2><p>Stack portability: <strong>${p.portability.score}%</strong>.</p><figure><figcaption>Value against portability (GDS)</figcaption>${portabilityChart(p)}</figure>
 ${htmlTable(["Component", "Score", "Lock-in points"], p.portability.components.map((c) => [c.component, `${c.score}%`, c.lockIn.map((l) => `${l.what} (leaving: ${l.leaving})`).join("; ") || "none"]))}
 <p>${escapeHtml(p.portability.freehold.text)}</p>
-<h2>Evidence</h2><ul><li>Target plan valid: yes, ${p.evidence.targetResources} resources</li>${p.evidence.targetChecks ? `<li>Target checks: ${p.evidence.targetChecks.errors} errors, ${p.evidence.targetChecks.warnings} warnings</li>` : ""}</ul>`;
+<h2>Evidence</h2><ul><li>Target plan valid: yes, ${p.evidence.targetResources} resources</li>${p.evidence.targetChecks ? `<li>Target checks: ${p.evidence.targetChecks.errors} errors, ${p.evidence.targetChecks.warnings} warnings</li>` : ""}<li>Exit drill: <code>${escapeHtml(p.evidence.drill.command)}</code></li><li>Drill evidence: ${escapeHtml(p.evidence.drill.evidence ?? "none read; pass the drill's JSON with --measured")}</li></ul>`;
   return htmlPage(`Exit plan: ${p.stack}, ${p.from.provider} to ${p.to.provider}`, `${p.from.region} → ${p.to.region}; built from offline plans`, body);
 }

@@ -451,3 +451,38 @@ describe("what the review found (real PostgreSQL)", () => {
     await expect(psql(src, "CREATE TABLE public.nope (x int);")).rejects.toMatchObject({ details: { output: expect.stringMatching(/read-only transaction/) } });
   });
 });
+
+describe("restoring as a role of the target (targetRole, --to-role)", () => {
+  it("leaves every table, sequence, view, function and schema the restore made owned by that role, and refuses a missing role or one the login cannot act as, having written nothing", async () => {
+    const a = A as PostgresServer;
+    const b = B as PostgresServer;
+    const src = await a.createDatabase("roles_src", "owner_e", "pass-e");
+    await sql(
+      src,
+      `CREATE SCHEMA billing;
+       CREATE TABLE billing.invoices (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, total numeric);
+       INSERT INTO billing.invoices (total) VALUES (12.5), (7);
+       CREATE SEQUENCE public.tickets;
+       CREATE VIEW public.big_invoices AS SELECT id FROM billing.invoices WHERE total > 10;
+       CREATE FUNCTION public.invoice_count() RETURNS bigint LANGUAGE sql AS 'SELECT count(*) FROM billing.invoices';`,
+    );
+    const dst = await b.createDatabase("roles_dst", "owner_f", "pass-f");
+    await b.superuserSql("CREATE ROLE restorer NOLOGIN; GRANT CREATE ON DATABASE roles_dst TO restorer; GRANT restorer TO owner_f;", "roles_dst");
+    await b.superuserSql("GRANT USAGE, CREATE ON SCHEMA public TO restorer;", "roles_dst");
+    const manifestPath = path.join(dir, "roles-manifest.json");
+    await expect(migrateDatabase({ from: src, to: dst, targetRole: "nobody", manifestPath })).rejects.toThrow(/has no role "nobody" to restore as; nothing was done/);
+    await expect(migrateDatabase({ from: src, to: dst, targetRole: "pg_monitor", manifestPath })).rejects.toThrow(/owner_f may not act as "pg_monitor" on the target .* nothing was done/);
+    expect(await sql(dst, "SELECT count(*) FROM pg_class WHERE relnamespace NOT IN (SELECT oid FROM pg_namespace WHERE nspname ~ '^pg_' OR nspname = 'information_schema')")).toEqual(["0"]);
+    const m = await migrateDatabase({ from: src, to: dst, targetRole: "restorer", manifestPath });
+    expect(m.ok).toBe(true);
+    expect(m.restore.role).toBe("restorer");
+    const owners = await sql(
+      dst,
+      `SELECT DISTINCT pg_get_userbyid(owner) FROM (
+         SELECT relowner AS owner FROM pg_class WHERE relnamespace IN ('public'::regnamespace, 'billing'::regnamespace)
+         UNION ALL SELECT proowner FROM pg_proc WHERE proname = 'invoice_count'
+         UNION ALL SELECT nspowner FROM pg_namespace WHERE nspname = 'billing') o`,
+    );
+    expect(owners).toEqual(["restorer"]);
+  });
+});

@@ -33,7 +33,7 @@ import {
   withSession,
 } from "./pg";
 import { pgTool, toolVersion } from "./proc";
-import { restoreDump, rollBack } from "./restore";
+import { checkRestoreRole, restoreDump, rollBack } from "./restore";
 import { compareSchemas, SCHEMA_METHOD, type SchemaObject, sameMajor } from "./schema";
 import { checksumTables, stopSessions, targetLock } from "./session";
 import type { SourceState } from "./state";
@@ -78,6 +78,15 @@ export interface MigrateDatabaseOptions {
    * undo would drop: rows may have been written into those tables since.
    */
   undoPartialRestore?: boolean;
+  /**
+   * Restore as this role of the target (pg_restore --role), so that every
+   * table, sequence, view and function the restore creates belongs to it:
+   * `app`, the read-write role of Freehold's role model, whom the target's
+   * read-only role reads through its default privileges. The login (the
+   * target's administrator) must be able to SET ROLE to it; checked before
+   * anything is written.
+   */
+  targetRole?: string;
   log?: (line: string) => void;
   /** Abort stops every tool and query on both servers and undoes a partial restore; MigrationInterrupted is thrown. */
   signal?: AbortSignal;
@@ -215,6 +224,7 @@ async function transfer(r: Run, t: Tools, snapshot: SourceSnapshot | undefined, 
       work: r.work,
       signal: r.signal,
       log: r.log,
+      ...(r.opts.targetRole ? { role: r.opts.targetRole } : {}),
       onTableRestored: (oid) => {
         const table = byOid.get(oid);
         if (table) verifier.add(table);
@@ -383,7 +393,7 @@ function manifestOf(r: Run, t: Tools, o: Outcome, c: Compared, extra: { startedA
     target: { url: r.dst.display, identity: r.pair.target, encoding: dst.encoding, serverVersion: dst.version },
     tools: t.versions,
     dump: { dir: r.work.dumpDir, format: "directory", jobs: r.jobs, reused: o.dump.reused, bytes: extra.dumpBytes, kept: extra.kept },
-    restore: { skipped: o.restore.skipped, reason: o.restore.reason, jobs: r.jobs },
+    restore: { skipped: o.restore.skipped, reason: o.restore.reason, jobs: r.jobs, ...(r.opts.targetRole ? { role: r.opts.targetRole } : {}) },
     timings: { dumpMs: o.dump.ms, restoreMs: o.restore.ms, verifyMs: o.verifyTailMs, targetChecksumMs: o.target.ms, totalMs: Date.now() - extra.t0 },
     checksumMethod: checksumMethod(r.mode),
     schema: { method: `${SCHEMA_METHOD}${sameMajor(src.versionNum, dst.versionNum) ? "" : "; views and functions by name and signature only (the servers' major versions differ)"}`, objects: o.schema.length, problems: c.schemaProblems },
@@ -453,9 +463,10 @@ function interruptedMessage(stage: Stage, undo: Undo): string {
 }
 
 /** Both servers' identities and versions, and the tools; refuses one database as both source and target. */
-async function identify(base: { src: PgConnection; dst: PgConnection }, prefix: string): Promise<{ t: Tools; servers: Run["servers"]; pair: Pair }> {
+async function identify(base: { src: PgConnection; dst: PgConnection }, prefix: string, role?: string): Promise<{ t: Tools; servers: Run["servers"]; pair: Pair }> {
   const [t, src, dst] = await Promise.all([tools(), serverInfo(withSession(base.src, { appName: `${prefix}-inspect` })), serverInfo(withSession(base.dst, { appName: `${prefix}-inspect` }))]);
   refuseSameDatabase(src, dst, { src: base.src.display, dst: base.dst.display });
+  if (role) await checkRestoreRole(withSession(base.dst, { appName: `${prefix}-inspect` }), role);
   return { t, servers: { src, dst }, pair: { source: databaseIdentity(src), target: databaseIdentity(dst) } };
 }
 
@@ -482,7 +493,7 @@ export async function migrateDatabase(opts: MigrateDatabaseOptions): Promise<Dat
   let work: WorkDir | undefined;
   let unlock: (() => Promise<void>) | undefined;
   try {
-    const found = await identify(base, prefix);
+    const found = await identify(base, prefix, opts.targetRole);
     unlock = await targetLock(withSession(base.dst, { appName: `${prefix}-lock` }), found.pair.target);
     work = await openWorkDir({ ...(opts.workDir !== undefined ? { workDir: opts.workDir } : {}), pair: found.pair, ...(opts.log ? { log: opts.log } : {}) });
     const manifestPath = path.resolve(opts.manifestPath ?? (opts.workDir ? path.join(opts.workDir, "database-manifest.json") : "database-manifest.json"));

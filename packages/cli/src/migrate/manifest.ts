@@ -71,7 +71,8 @@ export interface DatabaseManifest {
    * dump is still on disk after the run (see migration.md, "No copy left behind").
    */
   dump: { dir: string; format: "directory"; jobs: number; reused: boolean; bytes: number; kept: boolean };
-  restore: { skipped: boolean; reason: string; jobs: number };
+  /** `role`: the role the restore ran as (pg_restore --role), which owns every object it created; absent when it ran as the login. */
+  restore: { skipped: boolean; reason: string; jobs: number; role?: string };
   /**
    * dumpMs: pg_dump (the source fingerprints run beside it); restoreMs: pg_restore, all sections (target
    * fingerprints start as each table's data is in); verifyMs: what verification added after the restore;

@@ -367,9 +367,19 @@ export interface RestoreOptions {
   log: (line: string) => void;
   /** Called with the source OID of each table as soon as its data is committed in the target. */
   onTableRestored: (sourceOid: number) => void;
+  /**
+   * Restore as this role (pg_restore --role: SET ROLE after connecting), so
+   * that every object the restore creates belongs to it, not to the login.
+   */
+  role?: string;
 }
 
 const COMMON = ["--no-owner", "--no-privileges", "--no-tablespaces", "--exit-on-error"];
+
+/** pg_restore's options shared by every section: no owner or grants from the source, and, with a role, everything created as it. */
+export function restoreOptions(role?: string): string[] {
+  return [...COMMON, ...(role ? [`--role=${role}`] : [])];
+}
 
 /** dumpId → source table OID for every TABLE DATA entry of the dump's table of contents. */
 async function tableDataItems(pgRestore: string, dumpDir: string): Promise<Map<number, number>> {
@@ -378,6 +388,31 @@ async function tableDataItems(pgRestore: string, dumpDir: string): Promise<Map<n
   const items = new Map<number, number>();
   for (const m of r.stdout.matchAll(/^(\d+); \d+ (\d+) TABLE DATA /gm)) items.set(Number(m[1]), Number(m[2]));
   return items;
+}
+
+/**
+ * Refuse, before anything is written, a restore role the target's login
+ * cannot act as: it must exist and the login must be able to SET ROLE to it
+ * (membership; from PostgreSQL 16 the SET option of that membership).
+ */
+export async function checkRestoreRole(target: PgConnection, role: string): Promise<void> {
+  const r = quoteLiteral(role);
+  const sql = `SET standard_conforming_strings = on;
+SELECT pg_catalog.json_build_object('user', current_user, 'exists', EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = ${r}),
+  'can', CASE WHEN EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = ${r})
+    THEN pg_catalog.pg_has_role(current_user, ${r}, CASE WHEN pg_catalog.current_setting('server_version_num')::int >= 160000 THEN 'SET' ELSE 'MEMBER' END) END)::text;`;
+  const res = await psql(target, sql, { action: "check the role to restore as" });
+  const found = parseJsonLine<{ user: string; exists: boolean; can: boolean | null }>(res.lines[0], "the restore role");
+  if (!found.exists)
+    throw new MigrationToolError(`the target ${target.display} has no role ${JSON.stringify(role)} to restore as; nothing was done.`, "freehold", null, {
+      side: "target",
+      hint: "deploy the target stack first: its role job creates the application roles (app, app_read); or leave out --to-role",
+    });
+  if (!found.can)
+    throw new MigrationToolError(`${found.user} may not act as ${JSON.stringify(role)} on the target ${target.display} (SET ROLE), so a restore as that role would fail; nothing was done.`, "freehold", null, {
+      side: "target",
+      hint: `connect as the target's administrator, whom the role job makes a member of ${role}; or run the role job again (it grants that membership)`,
+    });
 }
 
 /** Restore the dump as described above. Throws when any part fails (the caller rolls back). */
@@ -390,7 +425,7 @@ export async function restoreDump(o: RestoreOptions): Promise<void> {
   await o.work.writeJournal(journal);
 
   o.log(`pg_restore --section=pre-data --single-transaction ${o.dumpDir} -> ${o.target.display}`);
-  const pre = await run(o.pgRestore, [...COMMON, "--section=pre-data", "--single-transaction", "--dbname", o.target.conninfo, o.dumpDir], env);
+  const pre = await run(o.pgRestore, [...restoreOptions(o.role), "--section=pre-data", "--single-transaction", "--dbname", o.target.conninfo, o.dumpDir], env);
   if (pre.code !== 0) {
     await o.work.clearJournal(); // one transaction: nothing was created
     throw fail(pre, "restore the schema into the target");
@@ -400,7 +435,7 @@ export async function restoreDump(o: RestoreOptions): Promise<void> {
 
   o.log(`pg_restore -j ${o.jobs} --section=data --section=post-data ${o.dumpDir} -> ${o.target.display}`);
   const parallel = o.jobs > 1;
-  const rest = await run(o.pgRestore, [...COMMON, ...(parallel ? [`--jobs=${o.jobs}`, "--verbose"] : []), "--section=data", "--section=post-data", "--dbname", o.target.conninfo, o.dumpDir], {
+  const rest = await run(o.pgRestore, [...restoreOptions(o.role), ...(parallel ? [`--jobs=${o.jobs}`, "--verbose"] : []), "--section=data", "--section=post-data", "--dbname", o.target.conninfo, o.dumpDir], {
     ...env,
     onStderrLine: (line) => {
       const m = /^pg_restore: finished item (\d+) TABLE DATA /.exec(line);

@@ -29,6 +29,8 @@ export interface PostgresServer extends RunningServer {
   superuserUrl: string;
   /** Create a login role and a database it owns; returns its URL. */
   createDatabase(db: string, user: string, password: string): Promise<string>;
+  /** Run SQL as the superuser (the cloud's own operator, in a stand-in for a managed server), ON_ERROR_STOP; psql's output, one value a line. */
+  superuserSql(sql: string, db?: string): Promise<string>;
 }
 
 const live = new Set<ChildProcess>();
@@ -97,11 +99,23 @@ function postgresAccount(): { uid?: number; gid?: number } {
   return { uid: u.uid, gid: u.gid };
 }
 
+export interface PostgresOptions {
+  name: string;
+  superuserPassword: string;
+  log?: (l: string) => void;
+  /** Server certificate and key (PEM): the server speaks TLS (ssl=on). */
+  tls?: { cert: string; key: string };
+  /** Refuse every connection over TCP without TLS (pg_hba `hostnossl ... reject`), as a cloud that requires TLS does. */
+  tlsOnly?: boolean;
+  /** More server settings (`-c name=value`). */
+  settings?: Readonly<Record<string, string>>;
+}
+
 /**
  * initdb a fresh cluster under /tmp (owned by the account that runs it), start
  * `postgres` on 127.0.0.1:<free port> with password (SCRAM) authentication.
  */
-export async function startPostgres(opts: { name: string; superuserPassword: string; log?: (l: string) => void }): Promise<PostgresServer> {
+export async function startPostgres(opts: PostgresOptions): Promise<PostgresServer> {
   const base = await mkdtemp(path.join(os.tmpdir(), `freehold-pg-${opts.name}-`));
   try {
     return await launchPostgres(base, opts);
@@ -111,7 +125,29 @@ export async function startPostgres(opts: { name: string; superuserPassword: str
   }
 }
 
-async function launchPostgres(base: string, opts: { name: string; superuserPassword: string; log?: (l: string) => void }): Promise<PostgresServer> {
+/** A file the server reads, private to the account it runs as. */
+async function serverFile(file: string, text: string, account: { uid?: number; gid?: number }): Promise<void> {
+  await writeFile(file, text, { mode: 0o600 });
+  if (account.uid !== undefined && account.gid !== undefined) await chown(file, account.uid, account.gid);
+}
+
+/** TLS files, and host rules that refuse TCP without TLS when asked: `-c` settings for the server. */
+async function tlsSettings(base: string, dataDir: string, opts: PostgresOptions, account: { uid?: number; gid?: number }): Promise<string[]> {
+  const settings: string[] = [];
+  if (opts.tls) {
+    await serverFile(path.join(base, "server.crt"), opts.tls.cert, account);
+    await serverFile(path.join(base, "server.key"), opts.tls.key, account);
+    settings.push("ssl=on", `ssl_cert_file=${path.join(base, "server.crt")}`, `ssl_key_file=${path.join(base, "server.key")}`, "ssl_min_protocol_version=TLSv1.2");
+  }
+  if (opts.tlsOnly) {
+    const hba = ["local all all trust", "hostssl all all 127.0.0.1/32 scram-sha-256", "hostnossl all all 0.0.0.0/0 reject", ""].join("\n");
+    await serverFile(path.join(dataDir, "pg_hba.conf"), hba, account);
+  }
+  for (const [k, v] of Object.entries(opts.settings ?? {})) settings.push(`${k}=${v}`);
+  return settings.flatMap((x) => ["-c", x]);
+}
+
+async function launchPostgres(base: string, opts: PostgresOptions): Promise<PostgresServer> {
   const initdb = pgTool("initdb");
   const postgres = pgTool("postgres");
   const psqlBin = pgTool("psql");
@@ -160,6 +196,10 @@ async function launchPostgres(base: string, opts: { name: string; superuserPassw
       "max_connections=40",
       "-c",
       "shared_buffers=64MB",
+      // Logical replication (freehold replicate) needs it; the default (replica) would refuse a publication's slot.
+      "-c",
+      "wal_level=logical",
+      ...(await tlsSettings(base, dataDir, opts, account)),
     ],
     { logFile, cwd: base, ...asAccount, env: { ...process.env, LC_ALL: "C" } },
   );
@@ -197,6 +237,12 @@ async function launchPostgres(base: string, opts: { name: string; superuserPassw
         secrets: [password, opts.superuserPassword],
       });
       return `postgresql://${encodeURIComponent(user)}:${encodeURIComponent(password)}@127.0.0.1:${port}/${encodeURIComponent(db)}`;
+    },
+    async superuserSql(sql: string, db = "postgres"): Promise<string> {
+      const u = new URL(suConn);
+      u.pathname = `/${encodeURIComponent(db)}`;
+      const r = await runOk(psqlBin, ["-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-d", u.toString(), "-f", "-"], { env: suEnv, input: sql, secrets: [opts.superuserPassword] });
+      return r.stdout;
     },
     async stop(): Promise<void> {
       await stopChild(child, "SIGINT"); // fast shutdown

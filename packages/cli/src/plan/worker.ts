@@ -68,7 +68,17 @@ export function sdkFor(target: Target): { core: string; pulumiLog: string; types
   };
 }
 
-/** Transpile TypeScript entry points on load (no type-checking: that belongs in the build). */
+/** A program file that does not parse: the user's to fix, named with each error's line and column. */
+class ProgramSyntaxError extends Error {
+  override readonly name = "ProgramSyntaxError";
+}
+
+/**
+ * Transpile TypeScript entry points on load (no type-checking: that belongs in
+ * the build). Transpiling emits code even for a file that does not parse, so its
+ * syntax errors are asked for and refuse the file: a plan of half a program is
+ * never a plan.
+ */
 function registerTypeScript(typescript: string): void {
   const exts = require.extensions as NodeJS.RequireExtensions;
   if (exts[".ts"]) return;
@@ -77,8 +87,17 @@ function registerTypeScript(typescript: string): void {
   exts[".ts"] = (module, filename) => {
     const out = ts.transpileModule(readFileSync(filename, "utf8"), {
       fileName: filename,
+      reportDiagnostics: true,
       compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true, sourceMap: false },
     });
+    const errors = (out.diagnostics ?? []).filter((d) => d.category === ts.DiagnosticCategory.Error);
+    if (errors.length) {
+      const lines = errors.map((d) => {
+        const at = d.file && d.start !== undefined ? d.file.getLineAndCharacterOfPosition(d.start) : undefined;
+        return `  - ${filename}${at ? `:${at.line + 1}:${at.character + 1}` : ""}: ${ts.flattenDiagnosticMessageText(d.messageText, "\n")}`;
+      });
+      throw new ProgramSyntaxError(`${filename} does not parse (${errors.length} syntax error${errors.length === 1 ? "" : "s"}):\n${lines.join("\n")}`);
+    }
     (module as unknown as { _compile(code: string, file: string): void })._compile(out.outputText, filename);
   };
 }
@@ -143,6 +162,9 @@ async function planWithValues(req: WorkerRequest, withValues: boolean, vary = fa
   }
   // Named in a failed plan too, so a report of clouds that all refuse still says which stack.
   let stackName = req.target.kind === "program" ? req.target.project : "";
+  // Which cloud each component chose, heard as it is created: a run that fails part-way still says where they were.
+  const placed: Placed[] = [];
+  const stopListening = core.onComponent((c) => placed.push({ name: c.qualifiedName, cloud: c.cloud }));
   try {
     let program: () => unknown;
     let options: Core.MockRunOptions;
@@ -165,6 +187,8 @@ async function planWithValues(req: WorkerRequest, withValues: boolean, vary = fa
       options = { project: req.target.project, stack: req.target.stack, config: req.target.config };
     }
     const run = await core.runWithMocks(req.cloud, program, { ...options, values: withValues, vary });
+    const elsewhere = otherClouds(req.cloud, placed);
+    if (elsewhere) return { plan: failed(req, elsewhere, warnings, backend, stackName), config: {} };
     if (req.target.kind === "program" && !run.resources.some((r) => r.custom)) {
       // Never a plan of nothing that looks like success (a program whose resources did not reach the mocks).
       return { plan: failed(req, { type: "spec", message: `${req.target.dir}: the program registered no cloud resources, so there is nothing to plan. Check that it creates resources when run as \`pulumi preview\` would run it.` }, warnings, backend, stackName), config: {} };
@@ -177,8 +201,41 @@ async function planWithValues(req: WorkerRequest, withValues: boolean, vary = fa
     const plan = vary ? built : refuseBrokenRules(built);
     return { plan, values: run.values, config: options.config ?? {} };
   } catch (e) {
-    return { plan: failed(req, missingModule(e, req.target) ?? describeError(e, model), warnings, backend, stackName), config: {} };
+    return { plan: failed(req, otherClouds(req.cloud, placed) ?? missingModule(e, req.target) ?? describeError(e, model), warnings, backend, stackName), config: {} };
+  } finally {
+    stopListening();
   }
+}
+
+/** A component and the cloud it chose. */
+interface Placed {
+  name: string;
+  cloud: Cloud;
+}
+
+/**
+ * A plan is of one cloud: its mocks, prices and rules are that cloud's. A
+ * component that chose another cloud (its `cloud` option) would be planned with
+ * the wrong cloud's mocks and judged by the wrong cloud's rules, so the plan is
+ * refused, naming each component and its cloud, instead of inventing violations.
+ */
+function otherClouds(cloud: Cloud, placed: Placed[]): PlanError | undefined {
+  if (!placed.some((p) => p.cloud !== cloud)) return undefined;
+  const byCloud = new Map<Cloud, string[]>();
+  for (const p of placed) byCloud.set(p.cloud, [...(byCloud.get(p.cloud) ?? []), p.name]);
+  const list = [...byCloud].map(([c, names]) => `${c}: ${names.join(", ")}`).join("; ");
+  const clouds = [...byCloud.keys()];
+  if (clouds.length === 1) {
+    const only = clouds[0] as Cloud;
+    return {
+      type: "spec",
+      message: `every component is pinned to ${only} by its \`cloud\` option (${list}), so the program cannot be planned on ${cloud}: a pinned component is not compared across clouds or moved by an exit plan. Plan it with --cloud ${only}; to compare it or plan an exit, remove the \`cloud\` option and choose the cloud with \`pulumi config set freehold:cloud ${only}\`.`,
+    };
+  }
+  return {
+    type: "spec",
+    message: `the program has components on ${clouds.length} clouds (${list}). Freehold plans a program on one cloud at a time, with that cloud's mocks, prices and rules, so it cannot plan this program: planned on ${cloud}, the others' components would be judged as ${cloud}'s. Plan each cloud's components as a program of its own (one Pulumi project per cloud, each choosing its cloud with \`freehold:cloud\`), and plan each with \`freehold plan <dir> --cloud <cloud>\`.`,
+  };
 }
 
 /**
@@ -205,6 +262,7 @@ function describeError(e: unknown, model: typeof import("@freehold/model")): Pla
     return { type: "unsupported", message: u.message, component: u.component, feature: u.feature, reason: u.reason, fix: u.fix };
   }
   if ((err as Error)?.name === "CloudChoiceError") return { type: "cloud", message: (err as Error).message };
+  if (err instanceof ProgramSyntaxError) return { type: "spec", message: err.message };
   // A Pulumi program's own error for its user (pulumi.RunError: an ejected program run for another stack, say).
   if ((err as { __pulumiRunError?: boolean })?.__pulumiRunError) return { type: "spec", message: (err as Error).message };
   return { type: "internal", message: (err as Error)?.stack ?? String(err) };
@@ -215,7 +273,7 @@ function unwrapError(e: unknown): unknown {
   let cur = e as { cause?: unknown; innerError?: unknown } | undefined;
   for (let i = 0; i < 5 && cur; i++) {
     const name = (cur as Error).name;
-    if (name === "SpecError" || name === "UnsupportedFeatureError" || name === "CloudChoiceError" || (cur as { __pulumiRunError?: boolean }).__pulumiRunError) return cur;
+    if (name === "SpecError" || name === "UnsupportedFeatureError" || name === "CloudChoiceError" || name === "ProgramSyntaxError" || (cur as { __pulumiRunError?: boolean }).__pulumiRunError) return cur;
     cur = (cur.cause ?? cur.innerError) as typeof cur;
   }
   return e;

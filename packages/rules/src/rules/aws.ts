@@ -6,7 +6,7 @@
  * account and globally. Every type the AWS backend sends has a rule here (a
  * test keeps the two in step).
  */
-import { valueAt } from "../diff";
+import { valueAt, valuesAt } from "../diff";
 import type { Check, CloudObject, CloudRules, RuleContext, TypeRule } from "../types";
 import { AWS_WORKLOAD_RULES } from "./aws-workloads";
 import { COMPANIONS, nameCheck, noDoubleHyphen, referencing, sameRegion, textCheck } from "./common";
@@ -24,6 +24,8 @@ const DOC = {
   rdsCreate: "https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBInstance.html",
   rdsModify: "https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_ModifyDBInstance.html",
   rdsStorage: "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/CHAP_Storage.html",
+  rdsStorageIncrease: "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_PIOPS.ModifyingExisting.html",
+  rdsRename: "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_RenameInstance.html",
   rdsAutoscaling: "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_PIOPS.Autoscaling.html",
   rdsMajor: "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_UpgradeDBInstance.PostgreSQL.MajorVersion.html",
   rdsParamCreate: "https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBParameterGroup.html",
@@ -34,6 +36,7 @@ const DOC = {
   ec2SgDelete: "https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DeleteSecurityGroup.html",
   ec2SgCreate: "https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateSecurityGroup.html",
   ec2SgRules: "https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_IpPermission.html",
+  ec2SgEgress: "https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_AuthorizeSecurityGroupEgress.html",
   ec2SubnetDelete: "https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DeleteSubnet.html",
   ec2VpcDelete: "https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DeleteVpc.html",
   ec2IgwDetach: "https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DetachInternetGateway.html",
@@ -45,6 +48,10 @@ const DOC = {
   elbCreate: "https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_CreateLoadBalancer.html",
   elbTg: "https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_CreateTargetGroup.html",
   elbTgDelete: "https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_DeleteTargetGroup.html",
+  elbTgGuide: "https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-target-groups.html",
+  ecsUpdateService: "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_UpdateService.html",
+  ecsAlb: "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/alb.html",
+  ecsRollingDeploy: "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/deployment-type-ecs.html",
   elbListener: "https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_CreateListener.html",
   elbPolicies: "https://docs.aws.amazon.com/elasticloadbalancing/latest/application/describe-ssl-policies.html",
   acmRequest: "https://docs.aws.amazon.com/acm/latest/APIReference/API_RequestCertificate.html",
@@ -70,12 +77,30 @@ const DOC = {
   secretQuotas: "https://docs.aws.amazon.com/secretsmanager/latest/userguide/reference_limits.html",
   cfVpcOrigin: "https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_CreateVpcOrigin.html",
   cfVpcOriginDelete: "https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_DeleteVpcOrigin.html",
+  cfVpcOrigins: "https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/private-content-vpc-origins.html",
   cfDistribution: "https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_DistributionConfig.html",
   cfQuotas: "https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/cloudfront-limits.html",
   autoscaling: "https://docs.aws.amazon.com/autoscaling/application/APIReference/API_RegisterScalableTarget.html",
+  lambdaCreate: "https://docs.aws.amazon.com/lambda/latest/api/API_CreateFunction.html",
+  lambdaRuntimes: "https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html",
+  lambdaInvocation: "https://www.pulumi.com/registry/packages/aws/api-docs/lambda/invocation/",
   autoscalingPolicy: "https://docs.aws.amazon.com/autoscaling/application/APIReference/API_PutScalingPolicy.html",
   tags: "https://docs.aws.amazon.com/tag-editor/latest/userguide/tagging.html",
+  wafWebAcl: "https://docs.aws.amazon.com/waf/latest/APIReference/API_CreateWebACL.html",
+  wafIpSet: "https://docs.aws.amazon.com/waf/latest/APIReference/API_CreateIPSet.html",
+  wafAssociate: "https://docs.aws.amazon.com/waf/latest/APIReference/API_AssociateWebACL.html",
+  wafDelete: "https://docs.aws.amazon.com/waf/latest/APIReference/API_DeleteWebACL.html",
+  wafCapacity: "https://docs.aws.amazon.com/waf/latest/developerguide/aws-waf-capacity-units.html",
+  wafCloudFront: "https://docs.aws.amazon.com/waf/latest/developerguide/how-aws-waf-works-resources.html",
+  wafManaged: "https://docs.aws.amazon.com/waf/latest/developerguide/aws-managed-rule-groups-list.html",
   regions: "https://docs.aws.amazon.com/general/latest/gr/rande.html",
+  flowLogs: "https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateFlowLogs.html",
+  flowLogsRole: "https://docs.aws.amazon.com/vpc/latest/userguide/flow-logs-iam-role.html",
+  defaultSg: "https://docs.aws.amazon.com/vpc/latest/userguide/default-security-group.html",
+  defaultNacl: "https://docs.aws.amazon.com/vpc/latest/userguide/default-network-acl.html",
+  tfDefaultSg: "https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/default_security_group",
+  elbAccessLogs: "https://docs.aws.amazon.com/elasticloadbalancing/latest/application/enable-access-logging.html",
+  cfLogs: "https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/standard-logging-legacy-s3.html",
   regionArgument: "https://registry.terraform.io/providers/hashicorp/aws/latest/docs/guides/enhanced-region-support",
 } as const;
 
@@ -90,7 +115,10 @@ const T = {
   endpoint: "aws:ec2/vpcEndpoint:VpcEndpoint",
   sg: "aws:ec2/securityGroup:SecurityGroup",
   sgIngress: "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
+  sgEgress: "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule",
   cluster: "aws:ecs/cluster:Cluster",
+  lambdaFn: "aws:lambda/function:Function",
+  invocation: "aws:lambda/invocation:Invocation",
   service: "aws:ecs/service:Service",
   taskDef: "aws:ecs/taskDefinition:TaskDefinition",
   logGroup: "aws:cloudwatch/logGroup:LogGroup",
@@ -119,6 +147,12 @@ const T = {
   bucketLifecycle: "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
   bucketCors: "aws:s3/bucketCorsConfiguration:BucketCorsConfiguration",
   bucketPolicy: "aws:s3/bucketPolicy:BucketPolicy",
+  webAcl: "aws:wafv2/webAcl:WebAcl",
+  ipSet: "aws:wafv2/ipSet:IpSet",
+  webAclAssociation: "aws:wafv2/webAclAssociation:WebAclAssociation",
+  flowLog: "aws:ec2/flowLog:FlowLog",
+  defaultSg: "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup",
+  defaultNacl: "aws:ec2/defaultNetworkAcl:DefaultNetworkAcl",
 } as const;
 
 const TAG_CHARS = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
@@ -133,6 +167,17 @@ const refs = (ctx: RuleContext, obj: CloudObject, field: string): CloudObject[] 
     .map((k) => ctx.get(k))
     .filter((o): o is CloudObject => Boolean(o));
 const live = (ctx: RuleContext, type: string) => ctx.objects().filter((o) => o.type === type && o.status === "live");
+/**
+ * Objects an input points at: through the plan's references, or by the literal id
+ * an object that existed before the stack carries (`facts.id`: a network the user
+ * brings, seeded into the world by a test).
+ */
+function targets(ctx: RuleContext, obj: CloudObject, field: string): CloudObject[] {
+  const ids = valuesAt(obj.inputs, field).flatMap((v) => (Array.isArray(v) ? v : [v])).filter((v): v is string => typeof v === "string");
+  const byId = ids.length ? ctx.objects().filter((o) => o.status === "live" && typeof o.facts.id === "string" && ids.includes(o.facts.id)) : [];
+  // The engine records references per top-level input: callers filter what a nested field's input holds by type.
+  return [...new Set([...refs(ctx, obj, field.split(".")[0] as string), ...byId])];
+}
 const forceNew = (service: string, file: string, ...paths: string[]) => paths.map((path) => ({ path, source: `${TF}/${service}/${file}` }));
 const str = (v: unknown) => (typeof v === "string" ? v : v === undefined ? "" : JSON.stringify(v));
 
@@ -189,6 +234,38 @@ const networking: Record<string, TypeRule> = {
       const dbs = referencing(ctx, obj, T.dbSubnetGroup, "subnetIds").flatMap((g) => referencing(ctx, g, T.db, "dbSubnetGroupName"));
       return dbs.length ? `DependencyViolation: The subnet has dependencies and cannot be deleted (network interfaces of DB instances ${dbs.map((d) => d.name).join(", ")}) [${DOC.ec2SubnetDelete}]` : undefined;
     },
+  },
+  [T.flowLog]: {
+    title: "VPC flow log",
+    source: DOC.flowLogs,
+    replaceOn: forceNew("ec2", "vpc_flow_log.go", "vpcId", "trafficType", "logDestination", "logDestinationType", "iamRoleArn", "maxAggregationInterval"),
+    notes: [
+      `delivery to CloudWatch Logs needs a role VPC Flow Logs may assume that can create streams and put events in the group; without it the flow log is created but delivers nothing (DeliverLogsStatus FAILED) ([source](${DOC.flowLogsRole}))`,
+      `maxAggregationInterval is 60 or 600 seconds ([source](${DOC.flowLogs}))`,
+    ],
+    checks: [{ path: "maxAggregationInterval", source: DOC.flowLogs, test: (v) => (v === undefined || [60, 600].includes(Number(v)) ? undefined : `${str(v)} is neither 60 nor 600`) }],
+  },
+  [T.defaultSg]: {
+    title: "VPC default security group (adopted)",
+    source: DOC.defaultSg,
+    replaceOn: forceNew("ec2", "vpc_default_security_group.go", "vpcId"),
+    notes: [
+      `every VPC has one that cannot be deleted; the provider adopts it, replaces its rules with the ones given (none: nothing may use it), and on destroy only forgets it ([source](${DOC.defaultSg}), [source](${DOC.tfDefaultSg}))`,
+    ],
+  },
+  [T.defaultNacl]: {
+    title: "VPC default network ACL (adopted)",
+    source: DOC.defaultNacl,
+    notes: [
+      `every VPC has one that cannot be deleted; the provider adopts it, replaces its entries, and on destroy only forgets it; rule numbers are 1-32766, evaluated lowest first ([source](${DOC.defaultNacl}))`,
+    ],
+    checks: [
+      {
+        path: "ingress",
+        source: DOC.defaultNacl,
+        test: (v) => (Array.isArray(v) && v.some((e) => Number((e as { ruleNo?: number }).ruleNo) < 1 || Number((e as { ruleNo?: number }).ruleNo) > 32766) ? "a rule number is outside 1-32766" : undefined),
+      },
+    ],
   },
   [T.igw]: {
     title: "internet gateway",
@@ -252,15 +329,6 @@ const networking: Record<string, TypeRule> = {
       textCheck("description", 255, SG_CHARS, DOC.ec2SgCreate),
       textCheck("ingress[].description", 255, SG_RULE_CHARS, DOC.ec2SgRules),
       textCheck("egress[].description", 255, SG_RULE_CHARS, DOC.ec2SgRules),
-      {
-        path: "ingress",
-        source: DOC.vpcQuotas,
-        // A rule that references a managed prefix list counts as the list's maximum entries (CloudFront's origin-facing list: 55).
-        test: (v) => {
-          const weight = (Array.isArray(v) ? v : []).reduce((n: number, r: Record<string, unknown>) => n + len(r.cidrBlocks) + len(r.ipv6CidrBlocks) + len(r.securityGroups) + 55 * len(r.prefixListIds), 0);
-          return weight > 60 ? `${weight} inbound rules (a prefix list counts as its maximum entries); at most 60 per security group by default` : undefined;
-        },
-      },
     ],
     replaceOn: forceNew("ec2", "vpc_security_group.go", "name", "description", "vpcId"),
     inUseBy: [
@@ -269,15 +337,137 @@ const networking: Record<string, TypeRule> = {
       { by: T.lb, field: "securityGroups", error: "DependencyViolation: resource has a dependent object (load balancer)", source: DOC.ec2SgDelete },
       { by: T.sg, field: "ingress", error: "DependencyViolation: resource has a dependent object (a rule of another group)", source: DOC.ec2SgDelete },
       { by: T.sgIngress, field: "referencedSecurityGroupId", error: "DependencyViolation: resource has a dependent object (a rule of another group)", source: DOC.ec2SgDelete },
+      { by: T.sgEgress, field: "referencedSecurityGroupId", error: "DependencyViolation: resource has a dependent object (a rule of another group)", source: DOC.ec2SgDelete },
     ],
+    notes: [
+      `at most 60 inbound and 60 outbound rules per group by default, counted separately for IPv4 and IPv6; a rule that names another group counts once in each, and one that names a managed prefix list counts as the list's maximum entries (CloudFront's origin-facing list: 55) ([source](${DOC.vpcQuotas}))`,
+      `changing a group's inline rules so that it no longer admits the port a service's running tasks listen on cuts them off from their load balancer: an outage the change did not ask for ([source](${DOC.ecsRollingDeploy}))`,
+    ],
+    beforeCreate: (obj, ctx) => ruleQuota(ctx, obj),
+    beforeUpdate: (next, previous, ctx) => ruleQuota(ctx, next) ?? portsStillServed(ctx, previous, next),
   },
   [T.sgIngress]: {
     title: "security group ingress rule",
     source: "https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_AuthorizeSecurityGroupIngress.html",
     checks: [textCheck("description", 255, SG_RULE_CHARS, DOC.ec2SgRules)],
     replaceOn: forceNew("vpc", "security_group_ingress_rule.go", "securityGroupId"),
+    notes: [`deleting the rule that admits a load balancer to the port a service's tasks still serve on (their deployment not yet finished) cuts them off: an outage ([source](${DOC.ecsRollingDeploy}))`],
+    beforeCreate: (obj, ctx) => ruleOwners(ctx, obj).map((g) => ruleQuota(ctx, g, obj)).find(Boolean),
+    beforeDelete: (obj, ctx) => separateRuleStillServes(ctx, obj, "ingress"),
+  },
+  [T.sgEgress]: {
+    title: "security group egress rule",
+    source: DOC.ec2SgEgress,
+    checks: [textCheck("description", 255, SG_RULE_CHARS, DOC.ec2SgRules)],
+    replaceOn: forceNew("vpc", "security_group_egress_rule.go", "securityGroupId"),
+    beforeCreate: (obj, ctx) => ruleOwners(ctx, obj).map((g) => ruleQuota(ctx, g, obj)).find(Boolean),
+    beforeDelete: (obj, ctx) => separateRuleStillServes(ctx, obj, "egress"),
   },
 };
+
+/** The group a separate rule belongs to. */
+function ruleOwners(ctx: RuleContext, rule: CloudObject): CloudObject[] {
+  return refs(ctx, rule, "securityGroupId");
+}
+
+/** IPv4 and IPv6 rule counts of one direction of a group: its inline rules and its separate rules (plus one about to be added). */
+function ruleCounts(ctx: RuleContext, sg: CloudObject, direction: "ingress" | "egress", adding?: CloudObject): { v4: number; v6: number } {
+  const n = { v4: 0, v6: 0 };
+  for (const r of (Array.isArray(sg.inputs[direction]) ? sg.inputs[direction] : []) as Array<Record<string, unknown>>) {
+    const groups = len(r.securityGroups) + (r.self === true ? 1 : 0);
+    n.v4 += len(r.cidrBlocks) + groups + PREFIX_LIST_ENTRIES * len(r.prefixListIds);
+    n.v6 += len(r.ipv6CidrBlocks) + groups;
+  }
+  const type = direction === "ingress" ? T.sgIngress : T.sgEgress;
+  const separate = live(ctx, type).filter((r) => (r.references.securityGroupId ?? []).includes(sg.key) && r.key !== adding?.key);
+  for (const r of adding && adding.type === type ? [...separate, adding] : separate) {
+    const group = r.inputs.referencedSecurityGroupId !== undefined ? 1 : 0;
+    n.v4 += (r.inputs.cidrIpv4 !== undefined ? 1 : 0) + group + (r.inputs.prefixListId !== undefined ? PREFIX_LIST_ENTRIES : 0);
+    n.v6 += (r.inputs.cidrIpv6 !== undefined ? 1 : 0) + group;
+  }
+  return n;
+}
+
+/** A managed prefix list counts as its maximum entries; the one Freehold names, CloudFront's origin-facing list, has 55 (IPv4). */
+const PREFIX_LIST_ENTRIES = 55;
+const RULES_PER_GROUP = 60;
+
+/** RulesPerSecurityGroupLimitExceeded: 60 rules per direction and family. */
+function ruleQuota(ctx: RuleContext, sg: CloudObject, adding?: CloudObject): string | undefined {
+  for (const direction of ["ingress", "egress"] as const) {
+    const n = ruleCounts(ctx, sg, direction, adding);
+    for (const [family, count] of [["IPv4", n.v4], ["IPv6", n.v6]] as const) {
+      if (count > RULES_PER_GROUP) {
+        return `RulesPerSecurityGroupLimitExceeded: ${count} ${direction === "ingress" ? "inbound" : "outbound"} ${family} rules in ${sg.name ?? "the group"} (a prefix list counts as its maximum entries); at most ${RULES_PER_GROUP} per group by default [${DOC.vpcQuotas}]`;
+      }
+    }
+  }
+  return undefined;
+}
+
+/** Does a rule (inline or separate) open this TCP port? */
+function opensPort(rule: Record<string, unknown>, port: number): boolean {
+  const proto = str(rule.protocol ?? rule.ipProtocol);
+  if (proto === "-1" || proto === "all") return true;
+  return Number(rule.fromPort) <= port && port <= Number(rule.toPort);
+}
+
+/** Container ports a service's load balancer sends to (the ones its tasks serve on now). */
+function servingPorts(svc: CloudObject): number[] {
+  return ((svc.inputs.loadBalancers as Array<{ containerPort?: number }> | undefined) ?? []).map((l) => Number(l.containerPort));
+}
+
+/** Ports a service's previous tasks still serve on while its deployment runs: unless `up` waited for the deployment (waitForSteadyState), until the next run. */
+function drainingPorts(svc: CloudObject, ctx: RuleContext): number[] {
+  const d = svc.facts.draining as { ports: number[]; at: number } | undefined;
+  return d && d.at === ctx.now ? d.ports : [];
+}
+
+/** Services whose tasks sit in this security group. */
+const servicesIn = (ctx: RuleContext, sgKey: string) => live(ctx, T.service).filter((s) => (s.references.networkConfiguration ?? []).includes(sgKey));
+
+/** Services reached through a load balancer that uses this security group. */
+function servicesBehind(ctx: RuleContext, sgKey: string): CloudObject[] {
+  const lbs = live(ctx, T.lb).filter((l) => (l.references.securityGroups ?? []).includes(sgKey)).map((l) => l.key);
+  const tgs = live(ctx, T.listener)
+    .filter((l) => (l.references.loadBalancerArn ?? []).some((k) => lbs.includes(k)))
+    .flatMap((l) => l.references.defaultActions ?? []);
+  return live(ctx, T.service).filter((s) => (s.references.loadBalancers ?? []).some((k) => tgs.includes(k)));
+}
+
+const OUTAGE = "an outage the change did not ask for";
+
+/** An inline rule change on a group must leave open every port its services' tasks (or their load balancers) serve on. */
+function portsStillServed(ctx: RuleContext, previous: CloudObject, next: CloudObject): string | undefined {
+  for (const [direction, services] of [["ingress", servicesIn(ctx, next.key)], ["egress", servicesBehind(ctx, next.key)]] as const) {
+    const before = (Array.isArray(previous.inputs[direction]) ? previous.inputs[direction] : []) as Array<Record<string, unknown>>;
+    const after = (Array.isArray(next.inputs[direction]) ? next.inputs[direction] : []) as Array<Record<string, unknown>>;
+    for (const svc of services) {
+      for (const port of [...servingPorts(svc), ...drainingPorts(svc, ctx)]) {
+        if (before.some((r) => opensPort(r, port)) && !after.some((r) => opensPort(r, port))) {
+          return `security group ${next.name}: the new ${direction} rules no longer open port ${port}, on which the running tasks of ECS service ${svc.name} serve: their load balancer loses them, and requests get 503 until new tasks on another port are healthy: ${OUTAGE} [${DOC.ecsRollingDeploy}]`;
+        }
+      }
+    }
+  }
+  return undefined;
+}
+
+/** Deleting a separate rule must not cut off tasks still serving on its port (a deployment `up` did not wait for). */
+function separateRuleStillServes(ctx: RuleContext, rule: CloudObject, direction: "ingress" | "egress"): string | undefined {
+  const sg = rule.references.securityGroupId?.[0];
+  if (!sg) return undefined;
+  const services = direction === "ingress" ? servicesIn(ctx, sg) : servicesBehind(ctx, sg);
+  for (const svc of services) {
+    const ports = [...servingPorts(svc), ...drainingPorts(svc, ctx)];
+    const port = ports.find((p) => opensPort(rule.inputs, p));
+    if (port === undefined) continue;
+    const others = live(ctx, rule.type).filter((r) => r.key !== rule.key && (r.references.securityGroupId ?? []).includes(sg) && opensPort(r.inputs, port));
+    if (others.length) continue;
+    return `deleting the ${direction} rule for port ${port} while ECS service ${svc.name} still has tasks serving on it (its deployment was not waited for: waitForSteadyState): the load balancer loses them: ${OUTAGE} [${DOC.ecsRollingDeploy}]`;
+  }
+  return undefined;
+}
 
 function len(v: unknown): number {
   return Array.isArray(v) ? v.length : 0;
@@ -363,11 +553,17 @@ const containers: Record<string, TypeRule> = {
     ],
     replaceOn: forceNew("ecs", "service.go", "name", "cluster", "launchType", "schedulingStrategy", "iamRole"),
     notes: [
-      `the load balancer's container must be in the task definition with that port ([source](${DOC.ecsService}))`,
+      `the load balancer's container must be in the task definition with that port, and each target group must already forward for a load balancer ([source](${DOC.ecsService}))`,
+      `its load balancers (target group and container port) change in place, by a new deployment ([source](${DOC.ecsUpdateService}))`,
       `its tasks pull secrets and images as the execution role and act as the task role as soon as they start: a policy put on either role less than 10 s before fails them (IAM is eventually consistent) ([source](${DOC.iamConsistency}))`,
+      `a deployment replaces tasks gradually: until it finishes, the previous tasks still serve on the previous container port; without \`waitForSteadyState\` the update returns at once, and whatever the run deletes afterwards goes from under them ([source](${DOC.ecsRollingDeploy}))`,
     ],
     beforeCreate: (obj, ctx) => serviceProblems(obj, ctx) ?? grantsSettled(obj, ctx),
     beforeUpdate: (obj, _prev, ctx) => serviceProblems(obj, ctx) ?? grantsSettled(obj, ctx),
+    afterUpdate: (next, previous, ctx) => {
+      const gone = servingPorts(previous).filter((p) => !servingPorts(next).includes(p));
+      if (gone.length && next.inputs.waitForSteadyState !== true) next.facts = { ...next.facts, draining: { ports: gone, at: ctx.now } };
+    },
   },
   [T.taskDef]: {
     title: "ECS task definition",
@@ -405,6 +601,35 @@ const containers: Record<string, TypeRule> = {
     ],
     replaceOn: forceNew("logs", "group.go", "name", "logGroupClass"),
   },
+  [T.lambdaFn]: {
+    title: "Lambda function",
+    source: DOC.lambdaCreate,
+    identity: { field: "name", scope: "region", source: DOC.lambdaCreate },
+    checks: [
+      nameCheck("name", 1, 64, /^[A-Za-z0-9_-]+$/, DOC.lambdaCreate),
+      { path: "timeout", source: DOC.lambdaCreate, test: (v) => (v !== undefined && (Number(v) < 1 || Number(v) > 900) ? `${str(v)} s is outside 1-900` : undefined) },
+      { path: "memorySize", source: DOC.lambdaCreate, test: (v) => (v !== undefined && (Number(v) < 128 || Number(v) > 10240) ? `${str(v)} MB is outside 128-10240` : undefined) },
+      {
+        path: "runtime",
+        source: DOC.lambdaRuntimes,
+        // Runtimes Lambda no longer lets anyone create a function with (Node.js 20 and older).
+        test: (v) => (/^nodejs(1\d|20)\.x$/.test(str(v)) ? `InvalidParameterValueException: The runtime parameter of ${str(v)} is no longer supported for creating or updating AWS Lambda functions` : undefined),
+      },
+    ],
+    replaceOn: forceNew("lambda", "function.go", "name", "packageType"),
+    notes: [`a runtime past its deprecation can no longer be used to create or update a function (Node.js 20 and older) ([source](${DOC.lambdaRuntimes}))`],
+  },
+  [T.invocation]: {
+    title: "Lambda invocation (the provider's RequestResponse call, no AWS object)",
+    source: DOC.lambdaInvocation,
+    // CREATE_ONLY (the default): a new input, function, qualifier or trigger invokes the function again, as a replacement.
+    replaceOn: [...forceNew("lambda", "invocation.go", "functionName", "qualifier", "triggers"), { path: "input", source: `${TF}/lambda/invocation.go` }],
+    notes: [
+      `invokes the function when created or replaced, and fails when the function returns an error (the up fails) ([source](${DOC.lambdaInvocation}))`,
+      `a function that starts an ECS task relies on its role's and the task's grants: started less than 10 s after one of their policies changed, it can be refused ([source](${DOC.iamConsistency}))`,
+    ],
+    beforeCreate: (obj, ctx) => invocationGrantsSettled(obj, ctx),
+  },
   [T.scalingTarget]: {
     title: "Application Auto Scaling scalable target",
     source: DOC.autoscaling,
@@ -418,8 +643,15 @@ const containers: Record<string, TypeRule> = {
   },
 };
 
-/** CreateService/UpdateService: the load balancer's container and port must be in the task definition, in the service's region. */
+/** CreateService/UpdateService: each target group forwards for a load balancer; the load balancer's container and port are in the task definition. */
 function serviceProblems(obj: CloudObject, ctx: RuleContext): string | undefined {
+  for (const tg of refs(ctx, obj, "loadBalancers").filter((o) => o.type === T.tg)) {
+    if (!live(ctx, T.listener).some((l) => (l.references.defaultActions ?? []).includes(tg.key))) {
+      return `InvalidParameterException: The target group with targetGroupArn ${tg.name} does not have an associated load balancer. [${DOC.ecsService}]`;
+    }
+  }
+  const unreachable = unreachableTasks(obj, ctx);
+  if (unreachable) return unreachable;
   const task = refs(ctx, obj, "taskDefinition")[0];
   if (!task) return undefined;
   const cs = containersOf(task) ?? [];
@@ -432,15 +664,72 @@ function serviceProblems(obj: CloudObject, ctx: RuleContext): string | undefined
   return undefined;
 }
 
+/** An IPv4 CIDR as [network, mask] numbers. */
+function cidr4(c: string): [number, number] | undefined {
+  const m = /^(\d+)\.(\d+)\.(\d+)\.(\d+)\/(\d+)$/.exec(c);
+  if (!m) return undefined;
+  const bits = Number(m[5]);
+  const mask = bits === 0 ? 0 : (0xffffffff << (32 - bits)) >>> 0;
+  return [((Number(m[1]) << 24) | (Number(m[2]) << 16) | (Number(m[3]) << 8) | Number(m[4])) >>> 0 & mask, mask];
+}
+
+/** Is block `inner` inside block `outer`? */
+function cidrWithin(inner: string, outer: string): boolean {
+  const a = cidr4(inner);
+  const b = cidr4(outer);
+  return Boolean(a && b && a[1] >>> 0 >= b[1] >>> 0 && ((a[0] & b[1]) >>> 0) === b[0]);
+}
+
+/**
+ * The load balancer must reach the service's tasks on their port: its group's
+ * egress names the tasks' group, or covers the address block of every subnet the
+ * tasks run in. Otherwise every health check fails and the service never serves.
+ */
+function unreachableTasks(svc: CloudObject, ctx: RuleContext): string | undefined {
+  const port = servingPorts(svc)[0];
+  if (port === undefined) return undefined;
+  const taskGroups = refs(ctx, svc, "networkConfiguration").filter((o) => o.type === T.sg).map((g) => g.key);
+  const subnets = targets(ctx, svc, "networkConfiguration.subnets").filter((o) => o.type === T.subnet);
+  for (const tg of refs(ctx, svc, "loadBalancers").filter((o) => o.type === T.tg)) {
+    const lbs = live(ctx, T.listener).filter((l) => (l.references.defaultActions ?? []).includes(tg.key)).flatMap((l) => refs(ctx, l, "loadBalancerArn"));
+    for (const group of lbs.flatMap((l) => refs(ctx, l, "securityGroups"))) {
+      const inline = ((Array.isArray(group.inputs.egress) ? group.inputs.egress : []) as Array<Record<string, unknown>>).filter((r) => opensPort(r, port));
+      const separate = live(ctx, T.sgEgress).filter((r) => (r.references.securityGroupId ?? []).includes(group.key) && opensPort(r.inputs, port));
+      const named = [...(inline.length ? refs(ctx, group, "egress") : []), ...separate.flatMap((r) => refs(ctx, r, "referencedSecurityGroupId"))];
+      if (named.some((g) => taskGroups.includes(g.key))) continue;
+      const blocks = [...inline.flatMap((r) => (Array.isArray(r.cidrBlocks) ? (r.cidrBlocks as string[]) : [])), ...separate.map((r) => str(r.inputs.cidrIpv4)).filter(Boolean)];
+      const outside = subnets.filter((sn) => typeof sn.inputs.cidrBlock === "string" && !blocks.some((b) => cidrWithin(sn.inputs.cidrBlock as string, b)));
+      if (outside.length) {
+        return `ECS service ${svc.name}: its load balancer's security group ${group.name} lets traffic out on port ${port} only to ${blocks.join(", ") || "nowhere"}, but tasks run in ${outside.map((sn) => `${str(sn.facts.id ?? sn.name)} (${str(sn.inputs.cidrBlock)})`).join(", ")}: every health check fails and the service never serves [${DOC.ecsAlb}]`;
+      }
+    }
+  }
+  return undefined;
+}
+
 /** A service starts tasks as its task definition's roles: every policy on them must have had time to take effect. */
 function grantsSettled(obj: CloudObject, ctx: RuleContext): string | undefined {
   const task = refs(ctx, obj, "taskDefinition")[0];
   if (!task) return undefined;
-  const roles = [...(task.references.executionRoleArn ?? []), ...(task.references.taskRoleArn ?? [])];
+  return pendingGrants(ctx, obj, taskRoles(task), `ECS service ${obj.name} starts tasks`, "the first tasks can fail to pull their secrets or reach their bucket");
+}
+
+const taskRoles = (task: CloudObject) => [...(task.references.executionRoleArn ?? []), ...(task.references.taskRoleArn ?? [])];
+
+/** A start that relies on policies of these roles, less than IAM's propagation time after one of them changed. */
+function pendingGrants(ctx: RuleContext, obj: CloudObject, roles: string[], what: string, consequence: string): string | undefined {
   const start = Number(obj.facts.changedAt ?? 0);
   const pending = live(ctx, T.rolePolicy).filter((p) => (p.references.role ?? []).some((r) => roles.includes(r)) && start - Number(p.facts.changedAt ?? 0) < IAM_SECONDS);
   if (!pending.length) return undefined;
-  return `ECS service ${obj.name} starts tasks ${Math.round(start - Math.max(...pending.map((p) => Number(p.facts.changedAt ?? 0))))} s after the policies ${pending.map((p) => str(p.inputs.name)).join(", ")} were put on its roles; IAM changes are eventually consistent, so the first tasks can fail to pull their secrets or reach their bucket. Wait for the grants (a time:Sleep between them) [${DOC.iamConsistency}]`;
+  return `${what} ${Math.round(start - Math.max(...pending.map((p) => Number(p.facts.changedAt ?? 0))))} s after the policies ${pending.map((p) => str(p.inputs.name)).join(", ")} were put on its roles; IAM changes are eventually consistent, so ${consequence}. Wait for the grants (a time:Sleep between them) [${DOC.iamConsistency}]`;
+}
+
+/** A Lambda invocation that runs an ECS task: the function's role and the task's roles must have their grants in effect. */
+function invocationGrantsSettled(obj: CloudObject, ctx: RuleContext): string | undefined {
+  const fns = refs(ctx, obj, "functionName").filter((o) => o.type === T.lambdaFn);
+  const tasks = refs(ctx, obj, "input").filter((o) => o.type === T.taskDef);
+  const roles = [...fns.flatMap((f) => f.references.role ?? []), ...tasks.flatMap(taskRoles)];
+  return pendingGrants(ctx, obj, roles, `the Lambda invocation ${obj.key} runs its function (and the function its task)`, "the function can be refused ecs:RunTask or the task its secrets, and the up fails");
 }
 
 /** IAM documents eventual consistency without a bound: the least wait this simulator accepts. */
@@ -458,10 +747,14 @@ const edge: Record<string, TypeRule> = {
       countCheck("securityGroups", 5, "security groups", DOC.elbCreate),
     ],
     replaceOn: forceNew("elbv2", "load_balancer.go", "name", "internal", "loadBalancerType"),
-    notes: [`its subnets must be in at least two Availability Zones ([source](${DOC.elbCreate}))`],
+    notes: [
+      `its subnets must be in at least two Availability Zones ([source](${DOC.elbCreate}))`,
+      `turning access logs on checks the bucket at once: it must be in the load balancer's region, SSE-S3 encrypted, with a policy letting the region's Elastic Load Balancing account put objects, or the call fails (Access Denied for bucket) ([source](${DOC.elbAccessLogs}))`,
+    ],
     // Subnets of an existing network (literal ids) are not in the simulated world: only subnets Freehold made are checked.
     beforeCreate: (obj, ctx) =>
-      refs(ctx, obj, "subnets").length && zonesOf(ctx, obj, "subnets").size < 2 ? `ValidationError: At least two subnets in two different Availability Zones must be specified [${DOC.elbCreate}]` : undefined,
+      refs(ctx, obj, "subnets").length && zonesOf(ctx, obj, "subnets").size < 2 ? `ValidationError: At least two subnets in two different Availability Zones must be specified [${DOC.elbCreate}]` : accessLogProblem(obj, ctx),
+    beforeUpdate: (obj, _previous, ctx) => accessLogProblem(obj, ctx),
   },
   [T.tg]: {
     title: "target group",
@@ -486,6 +779,7 @@ const edge: Record<string, TypeRule> = {
     ],
     replaceOn: forceNew("elbv2", "target_group.go", "name", "port", "protocol", "vpcId", "targetType", "protocolVersion"),
     inUseBy: [{ by: T.listener, field: "defaultActions", error: "ResourceInUse: Target group is currently in use by a listener or a rule", source: DOC.elbTgDelete }],
+    notes: [`a target group forwards for one load balancer: a listener of a second load balancer that forwards to it is refused (TargetGroupAssociationLimit) ([source](${DOC.elbTgGuide}), [source](${DOC.elbListener}))`],
   },
   [T.listener]: {
     title: "load balancer listener",
@@ -498,6 +792,11 @@ const edge: Record<string, TypeRule> = {
       },
     ],
     replaceOn: forceNew("elbv2", "listener.go", "loadBalancerArn"),
+    notes: [
+      `moving a listener to a target group in which no task is registered yet (ECS registers a service's tasks only once the service names the group) answers every request with 503 until they are: an outage the change did not ask for ([source](${DOC.ecsAlb}))`,
+    ],
+    beforeCreate: (obj, ctx) => targetGroupsElsewhere(ctx, obj),
+    beforeUpdate: (next, previous, ctx) => targetGroupsElsewhere(ctx, next) ?? emptyTargetGroup(ctx, previous, next),
   },
   [T.cert]: {
     title: "ACM certificate",
@@ -520,12 +819,124 @@ const edge: Record<string, TypeRule> = {
     title: "CloudFront VPC origin",
     source: DOC.cfVpcOrigin,
     checks: [nameCheck("vpcOriginEndpointConfig.name", 1, 64, /^[A-Za-z0-9_-]+$/, DOC.cfVpcOrigin)],
+    notes: [`its load balancer's VPC must have an internet gateway attached (no route to it is needed) ([source](${DOC.cfVpcOrigins}))`],
+    beforeCreate: (obj, ctx) => {
+      const vpcs = targets(ctx, obj, "vpcOriginEndpointConfig.arn")
+        .filter((o) => o.type === T.lb)
+        .flatMap((lb) => targets(ctx, lb, "subnets").filter((o) => o.type === T.subnet))
+        .flatMap((subnet) => targets(ctx, subnet, "vpcId").filter((o) => o.type === T.vpc));
+      const without = [...new Set(vpcs)].filter((v) => !live(ctx, T.igw).some((g) => targets(ctx, g, "vpcId").includes(v)));
+      return without.length
+        ? `CloudFront cannot create the VPC origin: the VPC ${without.map((v) => str(v.facts.id ?? v.name ?? v.key)).join(", ")} of its load balancer has no internet gateway attached, which VPC origins require [${DOC.cfVpcOrigins}]`
+        : undefined;
+    },
     inUseBy: [{ by: T.distribution, field: "origins", error: "CannotDeleteEntityWhileInUse: The VPC origin is in use by a distribution", source: DOC.cfVpcOriginDelete }],
   },
   [T.distribution]: {
     title: "CloudFront distribution",
     source: DOC.cfDistribution,
     checks: [textCheck("comment", 128, undefined, DOC.cfDistribution), countCheck("origins", 25, "origins", DOC.cfQuotas)],
+    notes: [`standard logging (legacy) to S3 writes through the bucket's ACL: a bucket with ACLs disabled (Object Ownership BucketOwnerEnforced) is refused ([source](${DOC.cfLogs}))`],
+    beforeCreate: (obj, ctx) => cdnLogProblem(obj, ctx),
+    beforeUpdate: (obj, _previous, ctx) => cdnLogProblem(obj, ctx),
+  },
+};
+
+/** The target groups a listener forwards to. */
+const forwardsTo = (ctx: RuleContext, listener: CloudObject) => refs(ctx, listener, "defaultActions").filter((o) => o.type === T.tg);
+
+/** CreateListener/ModifyListener: a target group already forwarding for another load balancer cannot be used by this one. */
+function targetGroupsElsewhere(ctx: RuleContext, listener: CloudObject): string | undefined {
+  const lb = listener.references.loadBalancerArn?.[0];
+  for (const tg of forwardsTo(ctx, listener)) {
+    const other = live(ctx, T.listener).find((l) => l.key !== listener.key && (l.references.defaultActions ?? []).includes(tg.key) && l.references.loadBalancerArn?.[0] !== lb);
+    if (other) return `TargetGroupAssociationLimit: The following target groups cannot be associated with more than one load balancer: ${tg.name} (it forwards for another load balancer already) [${DOC.elbListener}]`;
+  }
+  return undefined;
+}
+
+/** A listener moved from a target group with registered tasks to one without any. */
+function emptyTargetGroup(ctx: RuleContext, previous: CloudObject, next: CloudObject): string | undefined {
+  const registered = (tg: CloudObject) => live(ctx, T.service).some((s) => (s.references.loadBalancers ?? []).includes(tg.key));
+  const before = forwardsTo(ctx, previous);
+  const after = forwardsTo(ctx, next);
+  if (!before.some(registered) || after.some(registered) || !after.length) return undefined;
+  return `listener now forwards to target group ${after.map((t) => t.name).join(", ")}, where no task is registered yet (ECS registers the service's tasks there only after the service is updated): every request gets 503 until then: ${OUTAGE} [${DOC.ecsAlb}]`;
+}
+
+// ---- web application firewall -------------------------------------------------------------------
+
+/** Web ACL capacity units of the AWS managed rule groups Freehold uses (an IP set reference costs 1). */
+const MANAGED_WCU: Record<string, number> = {
+  AWSManagedRulesCommonRuleSet: 700,
+  AWSManagedRulesKnownBadInputsRuleSet: 200,
+  AWSManagedRulesSQLiRuleSet: 200,
+  AWSManagedRulesAmazonIpReputationList: 25,
+};
+
+/** A WAF resource's scope and where it must live: CLOUDFRONT ones in us-east-1, REGIONAL ones in their resource's region. */
+const wafScope = (obj: CloudObject) => `${str(obj.inputs.scope)}:${obj.region}`;
+const CLOUDFRONT_WAF_REGION = "us-east-1";
+const cloudFrontScoped = (obj: CloudObject) => obj.inputs.scope === "CLOUDFRONT";
+const wafRegionCheck: Check = {
+  path: "scope",
+  source: DOC.wafCloudFront,
+  test: (v, obj) => (v === "CLOUDFRONT" && obj.region !== CLOUDFRONT_WAF_REGION ? `WAFInvalidParameterException: a CLOUDFRONT web ACL or IP set is created in ${CLOUDFRONT_WAF_REGION}, not ${obj.region}` : undefined),
+};
+
+const firewall: Record<string, TypeRule> = {
+  [T.webAcl]: {
+    title: "AWS WAF web ACL",
+    source: DOC.wafWebAcl,
+    identity: { field: "name", scope: wafScope, source: DOC.wafWebAcl },
+    checks: [
+      nameCheck("name", 1, 128, /^[\w-]+$/, DOC.wafWebAcl),
+      wafRegionCheck,
+      {
+        path: "rules",
+        source: DOC.wafCapacity,
+        test: (v) => {
+          const wcu = (Array.isArray(v) ? v : []).reduce((n: number, r: Record<string, unknown>) => {
+            const managed = valueAt(r, "statement.managedRuleGroupStatement.name");
+            return n + (typeof managed === "string" ? (MANAGED_WCU[managed] ?? 0) : 1);
+          }, 0);
+          return wcu > 5000 ? `WAFLimitsExceededException: ${wcu} web ACL capacity units; at most 5,000 (above 1,500 each further 500 is billed)` : undefined;
+        },
+      },
+    ],
+    replaceOn: forceNew("wafv2", "web_acl.go", "name", "namePrefix", "scope"),
+    inUseBy: [
+      { by: T.webAclAssociation, field: "webAclArn", error: "WAFAssociatedItemException: AWS WAF couldn't perform the operation because your resource is being used by another resource", source: DOC.wafDelete },
+      { by: T.distribution, field: "webAclId", error: "WAFAssociatedItemException: AWS WAF couldn't perform the operation because your resource is being used by another resource", source: DOC.wafDelete },
+    ],
+    notes: [
+      `a web ACL for CloudFront (scope CLOUDFRONT) lives in us-east-1, whatever the distribution's viewers ([source](${DOC.wafCloudFront}))`,
+      `a web ACL has 1,500 capacity units at the base price and at most 5,000; the managed groups Freehold uses take 700 (common), 200 (known bad inputs), 200 (SQL injection) and 25 (IP reputation) ([source](${DOC.wafCapacity}), [source](${DOC.wafManaged}))`,
+    ],
+  },
+  [T.ipSet]: {
+    title: "AWS WAF IP set",
+    source: DOC.wafIpSet,
+    identity: { field: "name", scope: wafScope, source: DOC.wafIpSet },
+    checks: [
+      nameCheck("name", 1, 128, /^[\w-]+$/, DOC.wafIpSet),
+      wafRegionCheck,
+      countCheck("addresses", 10000, "addresses", DOC.wafIpSet),
+      { path: "addresses[]", source: DOC.wafIpSet, test: (v) => (/\/0$/.test(str(v)) ? `${str(v)}: a range of /0 is not accepted in an IP set` : undefined) },
+    ],
+    replaceOn: forceNew("wafv2", "ip_set.go", "name", "namePrefix", "scope", "ipAddressVersion"),
+    inUseBy: [{ by: T.webAcl, field: "rules", error: "WAFAssociatedItemException: AWS WAF couldn't perform the operation because your resource is being used by another resource", source: DOC.wafIpSet }],
+  },
+  [T.webAclAssociation]: {
+    title: "AWS WAF web ACL association",
+    source: DOC.wafAssociate,
+    replaceOn: forceNew("wafv2", "web_acl_association.go", "resourceArn", "webAclArn"),
+    notes: [`a load balancer has at most one web ACL ([source](${DOC.wafAssociate}))`],
+    beforeCreate: (obj, ctx) => {
+      const target = obj.references.resourceArn?.[0];
+      const other = live(ctx, T.webAclAssociation).find((a) => a.key !== obj.key && a.references.resourceArn?.[0] === target);
+      return other ? `WAFUnavailableEntityException: the resource already has a web ACL (${other.key}) [${DOC.wafAssociate}]` : undefined;
+    },
   },
 };
 
@@ -562,7 +973,8 @@ const identity: Record<string, TypeRule> = {
     source: DOC.secretCreate,
     identity: { field: "name", scope: "region", source: DOC.secretCreate },
     checks: [
-      nameCheck("name", 1, 512, /^[A-Za-z0-9/_+=.@-]+$/, DOC.secretCreate, (n) => (/-[A-Za-z0-9]{6}$/.test(n) ? "ends with a hyphen and six characters, like the ARN's random suffix" : undefined)),
+      // AWS advises against a name ending in a hyphen and six characters (it looks like the ARN's suffix), but does not refuse one.
+      nameCheck("name", 1, 512, /^[A-Za-z0-9/_+=.@-]+$/, DOC.secretCreate),
       textCheck("description", 2048, undefined, DOC.secretCreate),
       {
         path: "recoveryWindowInDays",
@@ -572,6 +984,7 @@ const identity: Record<string, TypeRule> = {
     ],
     replaceOn: forceNew("secretsmanager", "secret.go", "name", "namePrefix"),
     notes: [
+      `a name ending in a hyphen and six characters is allowed, though AWS advises against it: a partial ARN lookup can then match the wrong secret ([source](${DOC.secretCreate}))`,
       `a deleted secret is kept, and its name taken, for its recovery window (7-30 days, 30 by default) unless deleted without recovery (\`recoveryWindowInDays: 0\`) ([source](${DOC.secretDelete}))`,
     ],
     afterDelete: (obj, ctx) => {
@@ -614,6 +1027,22 @@ function snapshotIdentity(obj: CloudObject): string | undefined {
 }
 
 /** ModifyDBInstance/CreateDBInstance refusals that depend on the instance as it is. */
+/** Storage optimization after a storage change (a modification or an autoscaling step): no other storage change for six hours. */
+const STORAGE_LOCK_SECONDS = 6 * 3600;
+
+/** ModifyDBInstance with a larger AllocatedStorage: at least 10% more, and not within six hours of the last storage change. */
+function storageIncreaseProblems(previous: CloudObject, allocated: number, was: number, ctx: RuleContext): string[] {
+  const problems: string[] = [];
+  if (allocated < was * 1.1) problems.push(`InvalidParameterCombination: the new allocated storage ${allocated} GiB is less than 10% more than the current ${was} GiB; an increase must be at least 10% [${DOC.rdsStorageIncrease}]`);
+  const last = Number(previous.facts.storageChangedAt ?? Number.NEGATIVE_INFINITY);
+  if (ctx.now - last < STORAGE_LOCK_SECONDS) {
+    problems.push(
+      `InvalidParameterCombination: You can't currently modify the storage of this DB instance because the previous storage change is being optimized (the last storage change, ${Math.round((ctx.now - last) / 60)} minutes ago, locks storage for six hours or until optimization ends, whichever is longer; the provider retries until its update timeout, then fails) [${DOC.rdsStorageIncrease}]`,
+    );
+  }
+  return problems;
+}
+
 function instanceProblems(next: CloudObject, ctx: RuleContext, previous?: CloudObject): string | undefined {
   const problems: string[] = [];
   const group = refs(ctx, next, "parameterGroupName")[0];
@@ -632,7 +1061,9 @@ function instanceProblems(next: CloudObject, ctx: RuleContext, previous?: CloudO
     const now = Number(majorOf(next.inputs.engineVersion));
     if (now < was) problems.push(`InvalidParameterCombination: Cannot upgrade postgres from ${str(previous.inputs.engineVersion)} to ${str(next.inputs.engineVersion)} (no downgrades) [${DOC.rdsMajor}]`);
     if (now > was && next.inputs.allowMajorVersionUpgrade !== true) problems.push(`InvalidParameterCombination: The AllowMajorVersionUpgrade flag must be present when upgrading to a new major version [${DOC.rdsModify}]`);
-    if (allocated < Number(previous.inputs.allocatedStorage ?? 0)) problems.push(`InvalidParameterValue: storage cannot be reduced from ${str(previous.inputs.allocatedStorage)} to ${allocated} GiB [${DOC.rdsStorage}]`);
+    const current = Number(previous.inputs.allocatedStorage ?? 0);
+    if (allocated < current) problems.push(`InvalidParameterValue: storage cannot be reduced from ${str(previous.inputs.allocatedStorage)} to ${allocated} GiB [${DOC.rdsStorage}]`);
+    if (allocated > current) problems.push(...storageIncreaseProblems(previous, allocated, current, ctx));
   }
   return problems.length ? problems.join("; ") : undefined;
 }
@@ -640,7 +1071,8 @@ function instanceProblems(next: CloudObject, ctx: RuleContext, previous?: CloudO
 const rdsInstance: TypeRule = {
   title: "RDS DB instance",
   source: DOC.rdsCreate,
-  identity: { field: "identifier", scope: "region", caseInsensitive: true, source: DOC.rdsCreate },
+  // A new identifier renames the instance (ModifyDBInstance NewDBInstanceIdentifier); its endpoint changes.
+  identity: { field: "identifier", scope: "region", caseInsensitive: true, renamedInPlace: true, source: DOC.rdsRename },
   checks: [
     nameCheck("identifier", 1, 63, /^[a-z][a-z0-9-]*$/, DOC.rdsCreate, (n) => noDoubleHyphen(n) ?? (n.endsWith("-") ? "ends with -" : undefined)),
     nameCheck("finalSnapshotIdentifier", 1, 255, /^[a-z][a-z0-9-]*[a-z0-9]$/, DOC.rdsDelete, noDoubleHyphen),
@@ -649,12 +1081,15 @@ const rdsInstance: TypeRule = {
     { path: "allocatedStorage", source: DOC.rdsStorage, test: (v, obj) => (obj.inputs.storageType === "gp3" && (Number(v) < 20 || Number(v) > 65536) ? `${str(v)} GiB is outside gp3's 20-65536` : undefined) },
     { path: "backupRetentionPeriod", source: DOC.rdsCreate, test: (v) => (Number(v) < 0 || Number(v) > 35 ? `${str(v)} days is outside 0-35` : undefined) },
   ],
-  replaceOn: forceNew("rds", "instance.go", "identifier", "dbName", "engine", "storageEncrypted", "kmsKeyId", "username", "availabilityZone", "characterSetName", "timezone"),
+  replaceOn: forceNew("rds", "instance.go", "dbName", "engine", "storageEncrypted", "kmsKeyId", "username", "availabilityZone", "characterSetName", "timezone"),
   notes: [
-    `deleting it takes a final snapshot under \`finalSnapshotIdentifier\`, which must not exist already (DBSnapshotAlreadyExists); a name made from a random value is new for every instance ([source](${DOC.rdsDelete}))`,
+    `deleting it takes a final snapshot under \`finalSnapshotIdentifier\` unless \`skipFinalSnapshot\`; the name must not exist already (DBSnapshotAlreadyExists), and a name made from a random value is new for every instance; the snapshot stays until someone deletes it ([source](${DOC.rdsDelete}))`,
+    `with \`deleteAutomatedBackups: false\` the automated backups outlive the instance until their retention period ends ([source](https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_WorkingWithAutomatedBackups.Retaining.html))`,
     `without \`applyImmediately\`, class, storage, Multi-AZ, version and parameter group changes wait for the maintenance window ([source](${DOC.rdsModify}))`,
     `the parameter group's family must be the engine's major version; no major downgrade; a major upgrade needs \`allowMajorVersionUpgrade\` ([source](${DOC.rdsMajor}))`,
     `storage can grow, never shrink; the autoscaling ceiling must be at least 10% above the allocation ([source](${DOC.rdsStorage}), [source](${DOC.rdsAutoscaling}))`,
+    `a storage increase must add at least 10%, and no storage change is possible for six hours after the last one (an autoscaling step included) or while storage optimization runs; raising the autoscaling ceiling is not a storage change ([source](${DOC.rdsStorageIncrease}), [source](${DOC.rdsAutoscaling}))`,
+    `a new \`identifier\` renames the instance in place (its endpoint changes) ([source](${DOC.rdsRename}))`,
     `exporting PostgreSQL logs creates \`/aws/rds/instance/<id>/postgresql\` when it does not exist, with no retention, and deleting the instance leaves it ([source](${DOC.rdsLogs}))`,
   ],
   deletionProtection: {
@@ -683,6 +1118,11 @@ const rdsInstance: TypeRule = {
     return undefined;
   },
   afterDelete: (obj, ctx) => {
+    // Automated backups kept on deletion (deleteAutomatedBackups false) stay for the retention period, then RDS deletes them.
+    if (obj.inputs.deleteAutomatedBackups === false && Number(obj.inputs.backupRetentionPeriod ?? 0) > 0) {
+      const days = Number(obj.inputs.backupRetentionPeriod);
+      ctx.adopt({ key: `${obj.key}-retained-backups`, cloud: "aws", type: AWS_RETAINED_BACKUPS_TYPE, inputs: { dbInstanceIdentifier: obj.name, retentionDays: days }, references: {}, region: obj.region, status: "soft-deleted", createdAt: ctx.now, deletedAt: ctx.now, reservedUntil: ctx.now + days * 86400, facts: {} });
+    }
     const id = snapshotIdentity(obj);
     if (!id) return;
     // The final snapshot outlives the instance, in the account, under its own name.
@@ -690,8 +1130,11 @@ const rdsInstance: TypeRule = {
     ctx.adopt({ key: `${obj.key}-final-snapshot`, cloud: "aws", type: T.snapshot, inputs: { identifier: snapshot }, references: {}, region: obj.region, name: snapshot, identity: id, status: "live", createdAt: ctx.now, facts: {} });
   },
   // Without applyImmediately, RDS queues these for the next maintenance window (ModifyDBInstance, ApplyImmediately).
-  afterUpdate: (next, previous) => {
-    if (next.inputs.applyImmediately === true) return;
+  afterUpdate: (next, previous, ctx) => {
+    if (next.inputs.applyImmediately === true) {
+      if (Number(next.inputs.allocatedStorage) !== Number(previous.inputs.allocatedStorage)) next.facts = { ...next.facts, storageChangedAt: ctx.now };
+      return;
+    }
     const pending = ["instanceClass", "allocatedStorage", "multiAz", "engineVersion", "dbParameterGroupName", "parameterGroupName", "storageType", "iops", "maxAllocatedStorage"].filter(
       (k) => JSON.stringify(next.inputs[k]) !== JSON.stringify(previous.inputs[k]),
     );
@@ -731,6 +1174,37 @@ const databases: Record<string, TypeRule> = {
 };
 
 // ---- object storage ----------------------------------------------------------------------------
+
+/** The live bucket of a name, and whether a live configuration of `type` points at it. */
+function bucketNamed(ctx: RuleContext, name: string): CloudObject | undefined {
+  return live(ctx, T.bucket).find((b) => b.inputs.bucket === name || b.name === name);
+}
+const configured = (ctx: RuleContext, bucket: CloudObject, type: string) => live(ctx, type).filter((c) => c.references.bucket?.includes(bucket.key));
+
+/** A load balancer's access logs: the bucket must exist in its region with a policy for Elastic Load Balancing before logging is turned on. */
+function accessLogProblem(obj: CloudObject, ctx: RuleContext): string | undefined {
+  const logs = obj.inputs.accessLogs as { bucket?: string; enabled?: boolean } | undefined;
+  if (!logs?.enabled || !logs.bucket) return undefined;
+  const bucket = bucketNamed(ctx, logs.bucket);
+  // A bucket the stack did not make (a literal name) is the user's to prepare.
+  if (!bucket && !obj.references.accessLogs?.length) return undefined;
+  const denied = `InvalidConfigurationRequest: Access Denied for bucket: ${logs.bucket}. Please check S3bucket permission [${DOC.elbAccessLogs}]`;
+  if (!bucket) return denied;
+  if (bucket.region !== obj.region) return `InvalidConfigurationRequest: The bucket ${logs.bucket} is not in the load balancer's region ${obj.region} [${DOC.elbAccessLogs}]`;
+  const policies = configured(ctx, bucket, T.bucketPolicy);
+  return policies.some((p) => str(p.inputs.policy).includes("s3:PutObject") && str(p.inputs.policy).includes(":root")) ? undefined : denied;
+}
+
+/** CloudFront's standard logs: the bucket (named by its domain) must have ACLs enabled. */
+function cdnLogProblem(obj: CloudObject, ctx: RuleContext): string | undefined {
+  const logging = obj.inputs.loggingConfig as { bucket?: string } | undefined;
+  if (!logging?.bucket) return undefined;
+  const bucket = bucketNamed(ctx, logging.bucket.replace(/\.s3(\.[a-z0-9-]+)?\.amazonaws\.com$/, ""));
+  if (!bucket) return undefined;
+  const ownership = configured(ctx, bucket, T.bucketOwnership)[0];
+  const rule = (ownership?.inputs.rule as { objectOwnership?: string } | undefined)?.objectOwnership ?? "BucketOwnerEnforced";
+  return rule === "BucketOwnerEnforced" ? `InvalidArgument: The S3 bucket that you specified for CloudFront logs does not enable ACL access: ${bucket.name ?? logging.bucket} [${DOC.cfLogs}]` : undefined;
+}
 
 const bucketScoped = (title: string, source: string, file: string, extra: Partial<TypeRule> = {}): TypeRule => ({
   title,
@@ -788,6 +1262,8 @@ const storage: Record<string, TypeRule> = {
 /** IAM and CloudFront are global services; the random and time providers' resources live nowhere. */
 const GLOBAL_TYPES = [T.role, T.rolePolicy, T.distribution, T.vpcOrigin, ...Object.keys(COMPANIONS)];
 
+const stackRegion = sameRegion(GLOBAL_TYPES, DOC.regions);
+
 export const AWS_RULES: CloudRules = {
   cloud: "aws",
   packages: ["aws"],
@@ -809,7 +1285,11 @@ export const AWS_RULES: CloudRules = {
         return undefined;
       },
     },
-    sameRegion(GLOBAL_TYPES, DOC.regions, "every regional resource in the stack's region (its own `region` argument, else its provider's)"),
+    {
+      title: "every regional resource in the stack's region (its own `region` argument, else its provider's); a CLOUDFRONT-scope WAF resource in us-east-1, as AWS requires",
+      source: DOC.regions,
+      check: (obj, ctx) => (cloudFrontScoped(obj) && obj.type.startsWith("aws:wafv2/") ? undefined : stackRegion.check?.(obj, ctx)),
+    },
     {
       title: "a regional resource's `region` argument is an AWS region code",
       source: DOC.regionArgument,
@@ -825,10 +1305,12 @@ export const AWS_RULES: CloudRules = {
     seconds: IAM_SECONDS,
     source: DOC.iamConsistency,
   },
-  types: { ...networking, ...containers, ...edge, ...identity, ...databases, ...storage, ...AWS_WORKLOAD_RULES },
+  types: { ...networking, ...containers, ...edge, ...firewall, ...identity, ...databases, ...storage, ...AWS_WORKLOAD_RULES },
 };
 
 /** Deletion of an instance records its final snapshot: the world adopts objects a rule makes. */
 export const AWS_SNAPSHOT_TYPE = T.snapshot;
+/** The automated backups RDS keeps after deleting an instance (deleteAutomatedBackups false), until their retention period ends. https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_WorkingWithAutomatedBackups.Retaining.html */
+export const AWS_RETAINED_BACKUPS_TYPE = "aws:rds/retainedAutomatedBackup:RetainedAutomatedBackup";
 /** The AWS resource types the rule book covers (a test checks the backend sends no other). */
 export const AWS_TYPES: readonly string[] = Object.keys(AWS_RULES.types);

@@ -7,7 +7,7 @@
 import { valueAt } from "../diff";
 import type { Check, CloudObject, CloudRules, GlobalRule, RuleContext, TypeRule } from "../types";
 import { COMPANIONS, nameCheck, noDoubleHyphen, sameRegion, textCheck } from "./common";
-import { AZURE_WORKLOAD_RULES, CONTAINER_APPS_JOB } from "./azure-workloads";
+import { JOB_DOC, jobConfigurationProblem } from "./azure-workloads";
 
 const LEARN = "https://learn.microsoft.com/azure";
 const DOC = {
@@ -62,6 +62,29 @@ const DOC = {
   aciUpdate: `${LEARN}/container-instances/container-instances-update#properties-that-require-container-delete`,
   aciRestart: `${LEARN}/container-instances/container-instances-restart-policy`,
   regions: `${LEARN}/reliability/regions-list`,
+  lockRest: "https://learn.microsoft.com/rest/api/resources/management-locks/create-or-update-by-scope",
+  pgCreateMode: "https://learn.microsoft.com/rest/api/postgresql/servers/create",
+  pgConflict: `${LEARN}/postgresql/flexible-server/concepts-limits`,
+  pgReservedSubnets: `${LEARN}/postgresql/flexible-server/concepts-networking-private#virtual-network-concepts`,
+  pgEntra: `${LEARN}/postgresql/security/security-entra-configure`,
+  acaCertInUse: "https://github.com/rajbos/ai-engineering-fluency/pull/739",
+  acaJobs: `${LEARN}/container-apps/jobs`,
+  acaIpRestrictions: `${LEARN}/container-apps/ip-restrictions`,
+  acaSecretVolumes: `${LEARN}/container-apps/manage-secrets#secrets-volume-mounts`,
+  deploymentScripts: `${LEARN}/azure-resource-manager/bicep/deployment-script-bicep`,
+  diagnostics: `${LEARN}/azure-monitor/essentials/diagnostic-settings`,
+  nsg: `${LEARN}/virtual-network/manage-network-security-group#delete-a-network-security-group`,
+  storageNetwork: `${LEARN}/storage/common/storage-network-security`,
+  backupVault: `${LEARN}/backup/backup-azure-database-postgresql-flex-overview`,
+  backupVaultDelete: `${LEARN}/backup/create-manage-backup-vault#delete-a-backup-vault`,
+  /** Service association links left on a delegated subnet after its resource is deleted: reported for Container Apps, container groups and flexible servers. */
+  serviceLinks: [
+    "https://github.com/microsoft/azure-container-apps/issues/974",
+    "https://github.com/Azure/azure-cli/issues/21637",
+    "https://github.com/microsoft-foundry/foundry-samples/issues/153",
+  ].join(" "),
+  policyDeny: `${LEARN}/governance/policy/concepts/effect-deny`,
+  landingZonePolicies: "https://github.com/Azure/Enterprise-Scale/wiki/ALZ-Policies",
 } as const;
 
 // ---- types ---------------------------------------------------------------------------------------
@@ -80,6 +103,16 @@ const CERTIFICATE = "azure-native:app:ManagedCertificate";
 const SERVER = "azure-native:dbforpostgresql:Server";
 const STORAGE = "azure-native:storage:StorageAccount";
 const CONTAINER_GROUP = "azure-native:containerinstance:ContainerGroup";
+const JOB = "azure-native:app:Job";
+const SCRIPT = "azure-native:resources:AzureCliScript";
+const DIAGNOSTICS = "azure-native:monitor:DiagnosticSetting";
+const NSG = "azure-native:network:NetworkSecurityGroup";
+const BACKUP_VAULT = "azure-native:dataprotection:BackupVault";
+const BACKUP_POLICY = "azure-native:dataprotection:BackupPolicy";
+const BACKUP_INSTANCE = "azure-native:dataprotection:BackupInstance";
+const PG_CONFIGURATION = "azure-native:dbforpostgresql:Configuration";
+const PG_DATABASE = "azure-native:dbforpostgresql:Database";
+const PG_ADMINISTRATOR = "azure-native:dbforpostgresql:Administrator";
 
 /** The ARM resource type of each Pulumi type, as policy rules name them (`field: type`). */
 const ARM_TYPES: Record<string, string> = {
@@ -90,6 +123,13 @@ const ARM_TYPES: Record<string, string> = {
   [CONTAINER_APP]: "Microsoft.App/containerApps",
   [ENVIRONMENT]: "Microsoft.App/managedEnvironments",
   [VNET]: "Microsoft.Network/virtualNetworks",
+  [NSG]: "Microsoft.Network/networkSecurityGroups",
+  [JOB]: "Microsoft.App/jobs",
+  [SCRIPT]: "Microsoft.Resources/deploymentScripts",
+  [BACKUP_VAULT]: "Microsoft.DataProtection/backupVaults",
+  "azure-native:operationalinsights:Workspace": "Microsoft.OperationalInsights/workspaces",
+  [IDENTITY]: "Microsoft.ManagedIdentity/userAssignedIdentities",
+  "azure-native:privatedns:PrivateZone": "Microsoft.Network/privateDnsZones",
 };
 
 // ---- scopes: what lies under what ----------------------------------------------------------------
@@ -112,7 +152,9 @@ function under(obj: CloudObject, ancestor: CloudObject, ctx: RuleContext, seen =
 
 /** The objects an extension resource (lock, assignment) is scoped to. */
 const scopeOf = (ext: CloudObject, ctx: RuleContext) => (ext.references.scope ?? []).map((k) => ctx.get(k)).filter((o): o is CloudObject => Boolean(o));
-const covers = (ext: CloudObject, obj: CloudObject, ctx: RuleContext) => scopeOf(ext, ctx).some((s) => s.key === obj.key || under(obj, s, ctx));
+/** A subscription-wide extension (a policy assignment at `/subscriptions/<id>`, as a landing zone makes them): it covers every object. */
+const subscriptionWide = (ext: CloudObject) => !(ext.references.scope ?? []).length && typeof ext.inputs.scope === "string" && /^\/subscriptions\/[^/]+\/?$/i.test(ext.inputs.scope);
+const covers = (ext: CloudObject, obj: CloudObject, ctx: RuleContext) => subscriptionWide(ext) || scopeOf(ext, ctx).some((s) => s.key === obj.key || under(obj, s, ctx));
 const live = (ctx: RuleContext, type: string) => ctx.objects().filter((o) => o.type === type && o.status === "live");
 
 /** CanNotDelete locks at the object's scope or above it (the lock itself may always be deleted). */
@@ -127,14 +169,30 @@ function locksInside(container: CloudObject, ctx: RuleContext): CloudObject[] {
 
 // ---- Azure Policy denyAction --------------------------------------------------------------------
 
-type Condition = { allOf?: Condition[]; anyOf?: Condition[]; not?: Condition; field?: string; equals?: unknown; notEquals?: unknown; in?: unknown[] };
+type Condition = {
+  allOf?: Condition[];
+  anyOf?: Condition[];
+  not?: Condition;
+  field?: string;
+  equals?: unknown;
+  notEquals?: unknown;
+  in?: unknown[];
+  notIn?: unknown[];
+  exists?: boolean | string;
+};
 
-/** The value a policy `field` names: `type`, `location`, `tags['x']` / `tags.x`. */
+/**
+ * The value a policy `field` names: `type`, `location`, `tags['x']` / `tags.x`, or a property alias
+ * (`Microsoft.Storage/storageAccounts/publicNetworkAccess`: the resource type, then the property's path, which
+ * azure-native's flattened inputs hold without `properties`).
+ */
 function fieldValue(field: string, obj: CloudObject): unknown {
   if (field === "type") return ARM_TYPES[obj.type] ?? obj.type;
-  if (field === "location") return obj.region;
+  if (field === "location") return obj.inputs.location === "global" ? "global" : obj.region;
   const tag = field.match(/^tags(?:\['([^']+)'\]|\.(.+))$/);
   if (tag) return ((obj.inputs.tags ?? {}) as Record<string, unknown>)[(tag[1] ?? tag[2]) as string];
+  const armType = ARM_TYPES[obj.type];
+  if (armType && field.toLowerCase().startsWith(`${armType.toLowerCase()}/`)) return valueAt(obj.inputs, field.slice(armType.length + 1).replace(/\//g, "."));
   return valueAt(obj.inputs, field);
 }
 
@@ -149,7 +207,48 @@ function holds(c: Condition, obj: CloudObject): boolean {
   if ("equals" in c) return same(v, c.equals);
   if ("notEquals" in c) return !same(v, c.notEquals);
   if (c.in) return c.in.some((x) => same(v, x));
+  if (c.notIn) return !c.notIn.some((x) => same(v, x));
+  if ("exists" in c) return String(c.exists).toLowerCase() === "true" ? v !== undefined : v === undefined;
   return false;
+}
+
+/**
+ * Resource types Azure Policy's `Indexed` mode evaluates: those that take tags and a location (tracked resources).
+ * Extension and child resources (role assignments, diagnostic settings, locks, databases, containers) are skipped.
+ */
+const TRACKED = new Set([
+  RG,
+  STORAGE,
+  SERVER,
+  "azure-native:keyvault:Vault",
+  CONTAINER_APP,
+  ENVIRONMENT,
+  VNET,
+  NSG,
+  JOB,
+  SCRIPT,
+  BACKUP_VAULT,
+  IDENTITY,
+  CONTAINER_GROUP,
+  CERTIFICATE,
+  "azure-native:operationalinsights:Workspace",
+  "azure-native:privatedns:PrivateZone",
+  "azure-native:privatedns:VirtualNetworkLink",
+]);
+
+/** `deny` rules in force (https://learn.microsoft.com/azure/governance/policy/concepts/effect-deny): the assignment, its definition's condition and mode. */
+function denyEffectRules(ctx: RuleContext): Array<{ assignment: CloudObject; when: Condition; indexed: boolean; name: string }> {
+  const out: Array<{ assignment: CloudObject; when: Condition; indexed: boolean; name: string }> = [];
+  for (const a of live(ctx, POLICY_ASSIGNMENT)) {
+    if (a.inputs.enforcementMode === "DoNotEnforce") continue;
+    for (const k of a.references.policyDefinitionId ?? []) {
+      const def = ctx.get(k);
+      const rule = def?.status === "live" ? (def.inputs.policyRule as { if?: Condition; then?: { effect?: string } } | undefined) : undefined;
+      if (!rule?.if || rule.then?.effect?.toLowerCase() !== "deny") continue;
+      out.push({ assignment: a, when: rule.if, indexed: String(def?.inputs.mode ?? "Indexed").toLowerCase() === "indexed", name: String(def?.inputs.displayName ?? def?.name ?? k) });
+    }
+  }
+  return out;
 }
 
 interface DenyRule {
@@ -231,8 +330,12 @@ const MIN_SUBNET_BITS: Record<string, { bits: number; source: string }> = {
   "Microsoft.DBforPostgreSQL/flexibleServers": { bits: 28, source: DOC.pgNetwork },
 };
 
-/** Names Azure reserves for its own subnets. */
-const RESERVED_SUBNETS = ["GatewaySubnet", "AzureFirewallSubnet", "AzureFirewallManagementSubnet", "AzureBastionSubnet", "RouteServerSubnet"];
+/**
+ * Subnet names a flexible server's delegated subnet may not have: "The names AzureFirewallSubnet,
+ * AzureFirewallManagementSubnet, AzureBastionSubnet, and GatewaySubnet are reserved within Azure. Don't use any of
+ * these names as your subnet name" (PostgreSQL private access). Other services name their own subnets so on purpose.
+ */
+const PG_RESERVED_SUBNETS = ["GatewaySubnet", "AzureFirewallSubnet", "AzureFirewallManagementSubnet", "AzureBastionSubnet"];
 
 function subnetProblems(vnet: Record<string, unknown>): string | undefined {
   const space = ((vnet.addressSpace as { addressPrefixes?: string[] } | undefined)?.addressPrefixes ?? []).map(cidr).filter((x): x is { base: number; bits: number } => Boolean(x));
@@ -240,7 +343,6 @@ function subnetProblems(vnet: Record<string, unknown>): string | undefined {
   const seen: Array<{ name: string; net: { base: number; bits: number } }> = [];
   for (const s of subnets) {
     if (!/^[A-Za-z0-9](?:[A-Za-z0-9._-]{0,78}[A-Za-z0-9_])?$/.test(s.name)) return `subnet name "${s.name}" is not 1-80 letters, digits, '.', '_' or '-' (starting alphanumeric, ending alphanumeric or '_')`;
-    if (RESERVED_SUBNETS.includes(s.name)) return `subnet name "${s.name}" is reserved by Azure`;
     const net = cidr(s.addressPrefix);
     if (!net) return `subnet ${s.name}: "${s.addressPrefix}" is not an IPv4 CIDR`;
     if (space.length && !space.some((sp) => inside(net, sp))) return `subnet ${s.name} (${s.addressPrefix}) is outside the address space`;
@@ -278,6 +380,63 @@ function subnetsInUse(vnet: CloudObject, ctx: RuleContext): Map<string, string[]
 
 /** A subnet has a way to reach Azure Storage: default outbound access, a NAT gateway, or a Microsoft.Storage service endpoint. */
 const reachesStorage = (s: Subnet) => s.defaultOutboundAccess !== false || Boolean(s.natGateway) || (s.serviceEndpoints ?? []).some((e) => e.service?.startsWith("Microsoft.Storage"));
+/** A subnet has a way out to the internet's Microsoft services (Entra ID has no service endpoint): default outbound access or a NAT gateway. */
+const reachesInternet = (s: Subnet) => s.defaultOutboundAccess !== false || Boolean(s.natGateway);
+
+interface SecurityRule {
+  priority?: number;
+  direction?: string;
+  access?: string;
+  destinationAddressPrefix?: string;
+  destinationAddressPrefixes?: string[];
+}
+
+/**
+ * Whether a network security group lets a subnet's traffic out to a service tag: the outbound rules in priority
+ * order, the first whose destination covers the tag deciding (`Internet` and `*` cover every public service tag),
+ * else the default rules, which allow the internet (https://learn.microsoft.com/azure/virtual-network/network-security-groups-overview#security-rules).
+ */
+export function nsgAllowsOut(rules: readonly SecurityRule[], tag: string): boolean {
+  const covering = (r: SecurityRule) => [r.destinationAddressPrefix, ...(r.destinationAddressPrefixes ?? [])].some((d) => d && ["*", "internet", tag.toLowerCase()].includes(d.toLowerCase()));
+  const first = [...rules].filter((r) => r.direction?.toLowerCase() === "outbound" && covering(r)).sort((a, b) => (a.priority ?? 0) - (b.priority ?? 0))[0];
+  return first ? first.access?.toLowerCase() === "allow" : true;
+}
+
+/** The security rules of the NSG a subnet names, where that NSG is in the world. */
+function subnetNsgRules(vnet: CloudObject, ctx: RuleContext): SecurityRule[] | undefined {
+  const nsgs = (vnet.references.subnets ?? []).map((k) => ctx.get(k)).filter((o): o is CloudObject => o?.type === NSG && o.status === "live");
+  return nsgs.length ? nsgs.flatMap((n) => (n.inputs.securityRules ?? []) as SecurityRule[]) : undefined;
+}
+
+/** Service association links a deleted resource left on subnets, per network: `{ subnet, by, until }`. */
+interface ServiceLink {
+  subnet: string;
+  by: string;
+  until: number;
+}
+/**
+ * How long a deleted resource's service association link stays on its delegated subnet, in the simulation: a day.
+ * Reports run from minutes to days (a Container Apps environment's subnet "not released", a container group's
+ * `acisal` link, a `legionservicelink` kept two days), and Azure documents no bound, so no wait in a deployment covers it.
+ */
+export const SERVICE_LINK_SECONDS = 86_400;
+const lingering = (vnet: CloudObject, now: number): ServiceLink[] => ((vnet.facts.serviceLinks ?? []) as ServiceLink[]).filter((l) => l.until > now);
+
+/** After a delegated-subnet resource is deleted: its link stays on the subnet for a while. */
+function leaveServiceLink(subnetIdOf: (o: CloudObject) => Array<string | undefined>, label: string) {
+  return (obj: CloudObject, ctx: RuleContext): void => {
+    for (const vnet of Object.values(obj.references).flat().map((k) => ctx.get(k)).filter((o): o is CloudObject => o?.type === VNET)) {
+      const links = subnetIdOf(obj)
+        .map(subnetName)
+        .filter((n): n is string => Boolean(n) && subnetsOf(vnet).some((s) => s.name === n))
+        .map((subnet) => ({ subnet, by: `${label} ${obj.name ?? obj.key}`, until: ctx.now + SERVICE_LINK_SECONDS }));
+      vnet.facts.serviceLinks = [...lingering(vnet, ctx.now), ...links];
+    }
+  };
+}
+
+const serviceLinkError = (vnet: CloudObject, links: ServiceLink[]) =>
+  `InUseSubnetCannotBeDeleted: subnet ${links.map((l) => l.subnet).join(", ")} of ${vnet.name} is in use by a service association link left by ${links.map((l) => l.by).join(", ")} (deleted; Azure removes the link later, hours to days) [${DOC.serviceLinks}]`;
 
 /** The networks (objects) an input references, by reference field. */
 const referenced = (obj: CloudObject, field: string, ctx: RuleContext, type: string) =>
@@ -308,13 +467,45 @@ function pgUpdateProblem(next: CloudObject, previous: CloudObject): string | und
 function pgCreateProblem(obj: CloudObject, ctx: RuleContext): string | undefined {
   const network = obj.inputs.network as { delegatedSubnetResourceId?: string } | undefined;
   const name = subnetName(network?.delegatedSubnetResourceId);
+  if (name && PG_RESERVED_SUBNETS.includes(name)) return `subnet name ${name} is reserved within Azure and cannot hold a flexible server [${DOC.pgReservedSubnets}]`;
+  const auth = obj.inputs.authConfig as { activeDirectoryAuth?: string; tenantId?: string } | undefined;
+  const entra = auth?.activeDirectoryAuth === "Enabled";
+  if (entra && !auth?.tenantId) return `authConfig.activeDirectoryAuth is Enabled without a tenantId [${DOC.pgEntra}]`;
   for (const vnet of referenced(obj, "network", ctx, VNET)) {
     const subnet = subnetsOf(vnet).find((s) => s.name === name);
     if (!subnet) return `the delegated subnet ${name} does not exist in ${vnet.name}`;
     if (!(subnet.delegations ?? []).some((d) => d.serviceName === "Microsoft.DBforPostgreSQL/flexibleServers")) return `subnet ${name} is not delegated to Microsoft.DBforPostgreSQL/flexibleServers [${DOC.pgNetwork}]`;
-    if (!reachesStorage(subnet)) return `subnet ${name} has no path to Azure Storage (default outbound access off, no NAT gateway, no Microsoft.Storage service endpoint): the server archives WAL and backups to Azure Storage [${DOC.pgNetwork}]`;
+    const nsg = subnetNsgRules(vnet, ctx);
+    if (!reachesStorage(subnet) || (nsg && !nsgAllowsOut(nsg, "Storage"))) return `subnet ${name} has no path to Azure Storage (default outbound access off, no NAT gateway, no Microsoft.Storage service endpoint, or its NSG denies it): the server archives WAL and backups to Azure Storage [${DOC.pgNetwork}]`;
+    if (entra && (!reachesInternet(subnet) || (nsg && !nsgAllowsOut(nsg, "AzureActiveDirectory")))) {
+      return `Microsoft Entra authentication is on but subnet ${name} cannot reach Entra ID (no default outbound access or NAT gateway, or its NSG denies the AzureActiveDirectory service tag): Entra sign-ins would fail [${DOC.pgNetwork}]`;
+    }
   }
   return undefined;
+}
+
+/** Operations on one flexible server run one at a time: a second change to the server or a child while another runs fails (ConflictingServerOperation). */
+const SERVER_OPERATIONS = [SERVER, PG_CONFIGURATION, PG_DATABASE, PG_ADMINISTRATOR];
+function conflictingServerOperation(obj: CloudObject, ctx: RuleContext): string | undefined {
+  const serverOf = (o: CloudObject) => (o.type === SERVER ? o.key : (o.references.serverName ?? []).find((k) => ctx.get(k)?.type === SERVER));
+  const server = serverOf(obj);
+  if (!server || obj.facts.run === undefined) return undefined;
+  const after = (o: CloudObject) => (o.facts.after ?? []) as string[];
+  const other = ctx
+    .objects()
+    .find(
+      (o) =>
+        o.key !== obj.key &&
+        o.status === "live" &&
+        SERVER_OPERATIONS.includes(o.type) &&
+        serverOf(o) === server &&
+        o.facts.run === obj.facts.run &&
+        !after(obj).includes(o.key) &&
+        !after(o).includes(obj.key),
+    );
+  return other
+    ? `ConflictingServerOperation: an operation on ${other.type.split(":").pop()} ${other.name ?? other.key} is in progress on the same server; a flexible server takes one operation at a time, so the deployment must order them [${DOC.pgConflict}]`
+    : undefined;
 }
 
 /** A container group in a network runs in a subnet delegated to Azure Container Instances. */
@@ -377,7 +568,12 @@ function allocationProblems(containers: unknown): string | undefined {
 interface AppConfiguration {
   secrets?: Array<{ name?: string; keyVaultUrl?: string; value?: unknown; identity?: string }>;
   registries?: Array<{ server?: string; username?: string; passwordSecretRef?: string; identity?: string }>;
-  ingress?: { external?: boolean; targetPort?: number; customDomains?: Array<{ name?: string; bindingType?: string }> };
+  ingress?: {
+    external?: boolean;
+    targetPort?: number;
+    customDomains?: Array<{ name?: string; bindingType?: string; certificateId?: string }>;
+    ipSecurityRestrictions?: Array<{ name?: string; action?: string; ipAddressRange?: string }>;
+  };
 }
 
 function configurationProblems(configuration: unknown): string | undefined {
@@ -395,6 +591,26 @@ function configurationProblems(configuration: unknown): string | undefined {
   }
   const port = conf.ingress?.targetPort;
   if (port !== undefined && (port < 1 || port > 65535)) return `ingress targetPort ${port} is outside 1-65535`;
+  const restrictions = conf.ingress?.ipSecurityRestrictions ?? [];
+  const bad = restrictions.find((r) => !/^(\d{1,3})(\.\d{1,3}){3}\/\d{1,2}$/.test(r.ipAddressRange ?? ""));
+  if (bad) return `ingress IP restriction ${bad.name}: ${JSON.stringify(bad.ipAddressRange)} is not an IPv4 range in CIDR notation; the ipAddressRange parameter accepts IPv4 addresses [${DOC.acaIpRestrictions}]`;
+  if (new Set(restrictions.map((r) => r.action)).size > 1) return `ingress IP restrictions mix Allow and Deny; all rules must be the same type [${DOC.acaIpRestrictions}]`;
+  return undefined;
+}
+
+/** Volume mounts name the template's volumes, and a secret volume projects secrets the app defines. */
+function volumeProblems(template: unknown, configuration: unknown): string | undefined {
+  const t = (template ?? {}) as { containers?: Array<{ name?: string; volumeMounts?: Array<{ volumeName?: string }> }>; volumes?: Array<{ name?: string; storageType?: string; secrets?: Array<{ secretRef?: string }> }> };
+  const volumes = t.volumes ?? [];
+  const secrets = ((configuration ?? {}) as AppConfiguration).secrets?.map((s) => s.name) ?? [];
+  for (const c of t.containers ?? []) {
+    const missing = (c.volumeMounts ?? []).find((m) => !volumes.some((v) => v.name === m.volumeName));
+    if (missing) return `container ${c.name}: volume mount ${missing.volumeName} names no volume of the template`;
+  }
+  for (const v of volumes.filter((x) => x.storageType === "Secret")) {
+    const ref = (v.secrets ?? []).find((x) => !secrets.includes(x.secretRef));
+    if (ref) return `secret volume ${v.name} projects secret ${ref.secretRef}, which is not defined [${DOC.acaSecretVolumes}]`;
+  }
   return undefined;
 }
 
@@ -432,6 +648,17 @@ function certificateProblem(cert: CloudObject, ctx: RuleContext): string | undef
     (a) => (a.references.environmentId ?? []).some((k) => envs.includes(k)) && ((a.inputs.configuration as AppConfiguration | undefined)?.ingress?.customDomains ?? []).some((d) => d.name === subject),
   );
   return onApp ? undefined : `RequireCustomHostnameInEnvironment: creating a managed certificate requires hostname '${subject}' added as a custom hostname to a container app in the environment [${DOC.acaCertRequires}]`;
+}
+
+/** A certificate still bound to a hostname cannot be deleted: an app in its environment whose custom domain names it (SniEnabled with its id) or its subject (Auto). */
+function certificateInUse(cert: CloudObject, ctx: RuleContext): string | undefined {
+  const subject = (cert.inputs.properties as { subjectName?: string } | undefined)?.subjectName;
+  const envs = cert.references.environmentName ?? [];
+  const binding = live(ctx, CONTAINER_APP)
+    .filter((a) => (a.references.environmentId ?? []).some((k) => envs.includes(k)))
+    .flatMap((a) => ((a.inputs.configuration as AppConfiguration | undefined)?.ingress?.customDomains ?? []).map((d) => ({ app: a, d })))
+    .find(({ app, d }) => (d.bindingType === "Auto" && d.name === subject) || (d.bindingType === "SniEnabled" && (app.references.configuration ?? []).includes(cert.key)));
+  return binding ? `CertificateInUse: Certificate '${cert.name}' is used by existing custom domains ${binding.d.name} (container app ${binding.app.name}) [${DOC.acaCertInUse}]` : undefined;
 }
 
 // ---- Role-based access control ------------------------------------------------------------------
@@ -499,11 +726,33 @@ const DENY_ACTION: GlobalRule = {
   },
 };
 
-/** Role assignments, role definitions, locks and policies are not regional. */
-const GLOBAL_TYPES = [ROLE_ASSIGNMENT, LOCK, ROLE_DEFINITION, POLICY_DEFINITION, POLICY_ASSIGNMENT];
+const DENY: GlobalRule = {
+  title:
+    "Azure Policy deny: a create or update the assigned rule matches is refused (403 RequestDisallowedByPolicy), as a landing zone's policies (deny public network access, required tags, allowed locations) refuse what does not comply; in Indexed mode only resources with tags and a location are evaluated",
+  source: DOC.policyDeny,
+  check: (obj, ctx) => {
+    if (obj.type === POLICY_ASSIGNMENT || obj.type === POLICY_DEFINITION) return undefined;
+    const hit = denyEffectRules(ctx).find((d) => (!d.indexed || TRACKED.has(obj.type)) && covers(d.assignment, obj, ctx) && holds(d.when, obj));
+    return hit ? `RequestDisallowedByPolicy: resource ${obj.name ?? obj.key} was disallowed by policy "${hit.name}" (assignment ${hit.assignment.name ?? hit.assignment.key})` : undefined;
+  },
+};
+
+/** Role assignments, role definitions, locks, policies and diagnostic settings are not regional. */
+const GLOBAL_TYPES = [ROLE_ASSIGNMENT, LOCK, ROLE_DEFINITION, POLICY_DEFINITION, POLICY_ASSIGNMENT, DIAGNOSTICS];
 
 const softDeleted: TypeRule["softDelete"] = { days: 90, purgeProtectionPath: "properties.enablePurgeProtection", source: DOC.kvSoftDelete };
 const location = (source: string) => ({ path: "location", source });
+
+/** What a container app and a Container Apps job both check: allocations, secrets, environment variables, secret volumes. */
+function workloadChecks(): NonNullable<TypeRule["checks"]> {
+  const parts = (v: unknown) => v as { template?: unknown; configuration?: unknown };
+  return [
+    { path: "template.containers", source: DOC.acaContainers, test: allocationProblems },
+    { path: "configuration", source: DOC.acaSecrets, test: configurationProblems },
+    { path: "*", source: DOC.acaEnvVars, test: (v) => envProblems(parts(v).template, parts(v).configuration) },
+    { path: "*", source: DOC.acaSecretVolumes, test: (v) => volumeProblems(parts(v).template, parts(v).configuration) },
+  ];
+}
 
 export const AZURE_RULES: CloudRules = {
   cloud: "azure",
@@ -512,14 +761,14 @@ export const AZURE_RULES: CloudRules = {
   companions: COMPANIONS,
   propagation: {
     grants: [ROLE_ASSIGNMENT],
-    identities: [IDENTITY],
+    // A Backup vault's own (system-assigned) identity is granted roles like a user-assigned one.
+    identities: [IDENTITY, BACKUP_VAULT],
     // "When you assign roles or remove role assignments, it can take up to 10 minutes for changes to take effect."
     seconds: RBAC_SECONDS,
     source: DOC.rbacDelay,
   },
-  global: [TAGS, LOCKS, DENY_ACTION, sameRegion(GLOBAL_TYPES, DOC.regions)],
+  global: [TAGS, LOCKS, DENY_ACTION, DENY, sameRegion(GLOBAL_TYPES, DOC.regions)],
   types: {
-    ...AZURE_WORKLOAD_RULES,
     [RG]: {
       title: "resource group",
       source: DOC.rgDelete,
@@ -566,7 +815,8 @@ export const AZURE_RULES: CloudRules = {
       source: DOC.locks,
       identity: { field: "lockName", scope: (obj) => `scope:${(obj.references.scope ?? []).join(",")}:${JSON.stringify(obj.inputs.scope)}`, caseInsensitive: true, source: DOC.locks },
       checks: [
-        nameCheck("lockName", 1, 260, /^[^<>*%&:\\?/+\p{Cc}]+$/u, DOC.locks),
+        // "1-90; can't use <>*%{}&:\\?.+/#| or control characters; can't end with period or space."
+        nameCheck("lockName", 1, 90, /^[^<>*%{}&:\\?.+/#|\p{Cc}]*[^<>*%{}&:\\?.+/#|\p{Cc} ]$/u, DOC.names),
         textCheck("notes", 512, undefined, DOC.locks),
         oneOf("level", ["CanNotDelete", "ReadOnly"], DOC.locks),
       ],
@@ -673,21 +923,27 @@ export const AZURE_RULES: CloudRules = {
         // Geo-redundant backup storage can only be chosen when the server is created.
         { path: "backup.geoRedundantBackup", source: DOC.pgBackup },
         { path: "storage.type", source: DOC.pgStorage },
-        { path: "createMode", source: DOC.pgBackup },
       ],
       notes: [
         `storage can grow but never shrink, and auto-grow grows it by itself ([source](${DOC.pgStorage}))`,
         `a major version can be upgraded in place but never downgraded ([source](${DOC.pgUpgrade}))`,
         `the delegated subnet must reach Azure Storage (WAL archiving and backups): default outbound access, a NAT gateway or a Microsoft.Storage service endpoint ([source](${DOC.pgNetwork}))`,
         `the private DNS zone can change in place, except with high availability on ([source](${DOC.pgNetwork}))`,
+        `createMode Default (or Create, Update) on an existing server updates it; a restore or replica mode applies only when a server is created ([source](${DOC.pgCreateMode}))`,
+        `one operation at a time per server: a change to it or to one of its parameters, databases or administrators while another runs fails with ConflictingServerOperation ([source](${DOC.pgConflict}))`,
+        `the reserved subnet names (AzureFirewallSubnet, AzureFirewallManagementSubnet, AzureBastionSubnet, GatewaySubnet) cannot hold a server ([source](${DOC.pgReservedSubnets}))`,
+        `Microsoft Entra authentication needs a tenant and a way out of the subnet to Entra ID ([source](${DOC.pgNetwork}))`,
       ],
-      beforeCreate: pgCreateProblem,
-      beforeUpdate: (next, previous) => {
+      beforeCreate: (obj, ctx) => pgCreateProblem(obj, ctx) ?? conflictingServerOperation(obj, ctx),
+      beforeUpdate: (next, previous, ctx) => {
         const zone = (o: CloudObject) => (o.inputs.network as { privateDnsZoneArmResourceId?: string } | undefined)?.privateDnsZoneArmResourceId;
         const ha = (previous.inputs.highAvailability as { mode?: string } | undefined)?.mode;
         if (zone(next) !== zone(previous) && ha && ha !== "Disabled") return `the private DNS zone cannot change while high availability is on [${DOC.pgNetwork}]`;
-        return pgUpdateProblem(next, previous);
+        const mode = (o: CloudObject) => String(o.inputs.createMode ?? "Default");
+        if (mode(next) !== mode(previous) && !["Default", "Create", "Update"].includes(mode(next))) return `createMode ${mode(next)} applies only when a server is created; on an existing server it cannot change [${DOC.pgCreateMode}]`;
+        return pgUpdateProblem(next, previous) ?? conflictingServerOperation(next, ctx);
       },
+      afterDelete: leaveServiceLink((o) => [(o.inputs.network as { delegatedSubnetResourceId?: string } | undefined)?.delegatedSubnetResourceId], "PostgreSQL flexible server"),
     },
     "azure-native:dbforpostgresql:Database": {
       title: "PostgreSQL database",
@@ -695,6 +951,23 @@ export const AZURE_RULES: CloudRules = {
       identity: { field: "databaseName", scope: { within: "serverName" }, source: DOC.pgLimits },
       checks: [nameCheck("databaseName", 1, 63, /^[A-Za-z_][A-Za-z0-9_$-]*$/, DOC.pgLimits)],
       replaceOn: ["databaseName", "serverName", "charset", "collation"].map((path) => ({ path, source: DOC.pgLimits })),
+      beforeCreate: conflictingServerOperation,
+      beforeUpdate: (next, _previous, ctx) => conflictingServerOperation(next, ctx),
+    },
+    [PG_ADMINISTRATOR]: {
+      title: "PostgreSQL Microsoft Entra administrator",
+      source: DOC.pgEntra,
+      identity: { field: "objectId", scope: { within: "serverName" }, caseInsensitive: true, source: DOC.pgEntra },
+      checks: [oneOf("principalType", ["User", "Group", "ServicePrincipal", "Unknown"], DOC.pgEntra)],
+      replaceOn: ["objectId", "serverName"].map((path) => ({ path, source: DOC.pgEntra })),
+      notes: [`needs Microsoft Entra authentication on the server ([source](${DOC.pgEntra}))`],
+      beforeCreate: (obj, ctx) => {
+        const server = referenced(obj, "serverName", ctx, SERVER)[0];
+        const auth = server?.inputs.authConfig as { activeDirectoryAuth?: string } | undefined;
+        if (server && auth?.activeDirectoryAuth !== "Enabled") return `the server ${server.name} does not have Microsoft Entra authentication on [${DOC.pgEntra}]`;
+        return conflictingServerOperation(obj, ctx);
+      },
+      beforeUpdate: (next, _previous, ctx) => conflictingServerOperation(next, ctx),
     },
     "azure-native:dbforpostgresql:Configuration": {
       title: "PostgreSQL server parameter",
@@ -704,6 +977,8 @@ export const AZURE_RULES: CloudRules = {
         { path: "serverName", source: DOC.pgLimits },
       ],
       checks: [oneOf("source", ["user-override", "system-default"], DOC.pgLimits)],
+      beforeCreate: conflictingServerOperation,
+      beforeUpdate: (next, _previous, ctx) => conflictingServerOperation(next, ctx),
     },
     [STORAGE]: {
       title: "storage account",
@@ -717,8 +992,14 @@ export const AZURE_RULES: CloudRules = {
         { path: "encryption.requireInfrastructureEncryption", source: DOC.storageInfraEnc },
         { path: "isHnsEnabled", source: DOC.names },
       ],
-      notes: [`a change to or from zone-redundant storage is a conversion, not an update ([source](${DOC.storageRedundancy}))`],
-      beforeUpdate: (next, previous) => {
+      notes: [
+        `a change to or from zone-redundant storage is a conversion, not an update ([source](${DOC.storageRedundancy}))`,
+        `a virtual network rule names a subnet with a Microsoft.Storage service endpoint ([source](${DOC.storageNetwork}))`,
+      ],
+      beforeCreate: storageNetworkProblem,
+      beforeUpdate: (next, previous, ctx) => {
+        const network = storageNetworkProblem(next, ctx);
+        if (network) return network;
         const sku = (o: CloudObject) => String((o.inputs.sku as { name?: string } | undefined)?.name ?? "");
         const zrs = (s: string) => /ZRS$/.test(s);
         return zrs(sku(next)) !== zrs(sku(previous)) ? `changing ${sku(previous)} to ${sku(next)} needs a conversion request or migration, not an update [${DOC.storageRedundancy}]` : undefined;
@@ -732,6 +1013,21 @@ export const AZURE_RULES: CloudRules = {
         range("deleteRetentionPolicy.days", 1, 365, DOC.blobSoftDelete),
         range("containerDeleteRetentionPolicy.days", 1, 365, DOC.blobSoftDelete),
         { path: "cors.corsRules", source: DOC.cors, test: (v) => (Array.isArray(v) && v.length > 5 ? `${v.length} CORS rules; at most 5 per service` : undefined) },
+        {
+          path: "cors.corsRules",
+          source: DOC.cors,
+          // "The maximum size of all CORS rules settings on the request, excluding XML tags, should not exceed 2 KiB."
+          test: (v) => {
+            const rules = Array.isArray(v) ? (v as Array<Record<string, unknown>>) : [];
+            const size = rules.reduce((n, r) => n + (["allowedOrigins", "allowedMethods", "allowedHeaders", "exposedHeaders"] as const).map((k) => ((r[k] ?? []) as string[]).join(",")).join("").length + String(r.maxAgeInSeconds ?? "").length, 0);
+            return size > 2048 ? `the CORS rules come to ${size} characters; at most 2 KiB per service` : undefined;
+          },
+        },
+        {
+          path: "cors.corsRules[].allowedOrigins[]",
+          source: DOC.cors,
+          test: (v) => (typeof v === "string" && v.length > 256 ? `origin of ${v.length} characters; at most 256` : undefined),
+        },
         oneOf("cors.corsRules[].allowedMethods[]", ["DELETE", "GET", "HEAD", "MERGE", "POST", "OPTIONS", "PUT", "PATCH", "CONNECT", "TRACE"], DOC.cors),
         {
           path: "cors.corsRules[]",
@@ -791,9 +1087,7 @@ export const AZURE_RULES: CloudRules = {
       checks: [
         nameCheck("containerAppName", 2, 32, /^[a-z][a-z0-9-]*[a-z0-9]$/, DOC.names, noDoubleHyphen),
         { path: "template.containers", source: DOC.acaProbes, test: probeProblems },
-        { path: "template.containers", source: DOC.acaContainers, test: allocationProblems },
-        { path: "configuration", source: DOC.acaSecrets, test: configurationProblems },
-        { path: "*", source: DOC.acaEnvVars, test: (v) => envProblems((v as { template?: unknown }).template, (v as { configuration?: unknown }).configuration) },
+        ...workloadChecks(),
         range("template.scale.minReplicas", 0, 1000, DOC.acaScale),
         range("template.scale.maxReplicas", 1, 1000, DOC.acaScale),
         {
@@ -828,8 +1122,12 @@ export const AZURE_RULES: CloudRules = {
         oneOf("properties.domainControlValidation", ["CNAME", "HTTP", "TXT"], DOC.acaDomains),
       ],
       replaceOn: ["managedCertificateName", "environmentName", "properties.subjectName", "properties.domainControlValidation", "location"].map((path) => ({ path, source: DOC.acaDomains })),
-      notes: [`issued only for a hostname already added to an app in the environment ([source](${DOC.acaCertRequires}))`],
+      notes: [
+        `issued only for a hostname already added to an app in the environment ([source](${DOC.acaCertRequires}))`,
+        `cannot be deleted while a custom domain binds it: with binding type Auto the platform binds it to the app's hostname once issued (CertificateInUse) ([source](${DOC.acaCertInUse}))`,
+      ],
       beforeCreate: certificateProblem,
+      beforeDelete: certificateInUse,
     },
     [ENVIRONMENT]: {
       title: "Container Apps environment",
@@ -847,8 +1145,9 @@ export const AZURE_RULES: CloudRules = {
       ],
       inUseBy: [
         { by: CONTAINER_APP, field: "environmentId", error: "ManagedEnvironmentHasContainerApps: the environment still has container apps", source: DOC.acaEnv },
-        { by: CONTAINER_APPS_JOB, field: "environmentId", error: "the environment still has Container Apps jobs: delete them first", source: DOC.acaEnv },
+        { by: JOB, field: "environmentId", error: "ManagedEnvironmentHasContainerApps: the environment still has container apps jobs", source: DOC.acaJobs },
       ],
+      afterDelete: leaveServiceLink((o) => [(o.inputs.vnetConfiguration as { infrastructureSubnetId?: string } | undefined)?.infrastructureSubnetId], "Container Apps environment"),
       contains: (other, self) => other.type === CERTIFICATE && (other.references.environmentName ?? []).includes(self.key),
       notes: [`a subnet holds one environment ([source](${DOC.acaVnet}))`],
       beforeCreate: (obj, ctx) => {
@@ -870,8 +1169,22 @@ export const AZURE_RULES: CloudRules = {
         { by: CONTAINER_GROUP, field: "subnetIds", error: "InUseSubnetCannotBeDeleted: a subnet is in use by a container group", source: DOC.vnetDelete },
         { by: "azure-native:privatedns:VirtualNetworkLink", field: "virtualNetwork", error: "InUseVirtualNetworkCannotBeDeleted: the network is linked to a private DNS zone", source: DOC.dnsLinks },
       ],
-      notes: [`the subnets are defined inline, so the list is the whole truth: a subnet in use cannot be removed, re-addressed or re-delegated ([source](${DOC.subnets}))`],
+      notes: [
+        `the subnets are defined inline, so the list is the whole truth: a subnet in use cannot be removed, re-addressed or re-delegated ([source](${DOC.subnets}))`,
+        `a Container Apps environment, container group or flexible server deleted from a delegated subnet leaves a service association link on it for hours to days: meanwhile the subnet, its network and their resource group cannot be deleted ([source](${DOC.serviceLinks}))`,
+        `a subnet's network security group cannot be deleted while the subnet uses it ([source](${DOC.nsg}))`,
+      ],
+      beforeDelete: (obj, ctx) => {
+        const links = lingering(obj, ctx.now);
+        return links.length ? serviceLinkError(obj, links) : undefined;
+      },
       beforeUpdate: (next, previous, ctx) => {
+        const gone = lingering(previous, ctx.now).filter((l) => {
+          const after = subnetsOf(next).find((s) => s.name === l.subnet);
+          const before = subnetsOf(previous).find((s) => s.name === l.subnet);
+          return !after || after.addressPrefix !== before?.addressPrefix || JSON.stringify(after.delegations ?? []) !== JSON.stringify(before?.delegations ?? []);
+        });
+        if (gone.length) return serviceLinkError(previous, gone);
         for (const [name, users] of subnetsInUse(previous, ctx)) {
           const before = subnetsOf(previous).find((s) => s.name === name);
           const after = subnetsOf(next).find((s) => s.name === name);
@@ -928,6 +1241,7 @@ export const AZURE_RULES: CloudRules = {
       replaceOn: ["containerGroupName", "location", "osType", "restartPolicy", "sku", "subnetIds", "containers"].map((path) => ({ path, source: DOC.aciUpdate })),
       notes: [`in a network, only in a subnet delegated to Microsoft.ContainerInstance/containerGroups ([source](${DOC.aciVnet}))`, `with restart policy Never it runs once, when created ([source](${DOC.aciRestart}))`],
       beforeCreate: containerGroupProblem,
+      afterDelete: leaveServiceLink((o) => ((o.inputs.subnetIds ?? []) as Array<{ id?: string }>).map((x) => x.id), "container group"),
     },
     "azure-native:operationalinsights:Workspace": {
       title: "Log Analytics workspace",
@@ -935,6 +1249,104 @@ export const AZURE_RULES: CloudRules = {
       identity: inGroup("workspaceName"),
       checks: [nameCheck("workspaceName", 4, 63, /^[A-Za-z0-9][A-Za-z0-9-]*[A-Za-z0-9]$/, DOC.names), range("retentionInDays", 30, 730, DOC.workspace)],
       replaceOn: [{ path: "workspaceName", source: DOC.names }, location(DOC.names)],
+    },
+    [JOB]: {
+      title: "Container Apps job",
+      source: DOC.acaJobs,
+      identity: inGroup("jobName"),
+      checks: [
+        nameCheck("jobName", 2, 32, /^[a-z][a-z0-9-]*[a-z0-9]$/, DOC.names, noDoubleHyphen),
+        ...workloadChecks(),
+        oneOf("configuration.triggerType", ["Manual", "Schedule", "Event"], DOC.acaJobs),
+        range("configuration.replicaTimeout", 1, 86400, DOC.acaJobs),
+        { path: "configuration", source: JOB_DOC.jobSettings, test: jobConfigurationProblem },
+      ],
+      replaceOn: [{ path: "jobName", source: DOC.names }, location(DOC.acaJobs), { path: "environmentId", source: DOC.acaJobs }],
+      readsThroughGrants: {
+        when: (obj) => JSON.stringify((obj.inputs.configuration as { secrets?: unknown } | undefined)?.secrets ?? []).includes("keyVaultUrl"),
+        source: DOC.acaSecrets,
+      },
+      notes: [`a job belongs to one environment, on its workload profiles ([source](${DOC.acaJobs}))`, `a schedule trigger's cron is read in UTC ([source](${JOB_DOC.scheduled}))`],
+      beforeCreate: workloadProfileProblem,
+      beforeUpdate: (next, _previous, ctx) => workloadProfileProblem(next, ctx),
+    },
+    [SCRIPT]: {
+      title: "deployment script (Azure CLI)",
+      source: DOC.deploymentScripts,
+      identity: inGroup("scriptName"),
+      checks: [
+        nameCheck("scriptName", 1, 90, /^[-\w._()]+$/, DOC.names),
+        oneOf("cleanupPreference", ["Always", "OnSuccess", "OnExpiration"], DOC.deploymentScripts),
+        { path: "azCliVersion", source: DOC.deploymentScripts, test: (v) => (typeof v === "string" && /^2\.\d+\.\d+$/.test(v) ? undefined : `${JSON.stringify(v)} is not an Azure CLI version (2.x.y)`) },
+        {
+          path: "retentionInterval",
+          source: DOC.deploymentScripts,
+          test: (v) => {
+            const h = typeof v === "string" ? v.match(/^P(?:(\d+)D)?(?:T(?:(\d+)H)?)?$/) : null;
+            const hours = h ? Number(h[1] ?? 0) * 24 + Number(h[2] ?? 0) : Number.NaN;
+            return hours >= 1 && hours <= 26 ? undefined : `${JSON.stringify(v)} is not between 1 and 26 hours (PT1H to PT26H)`;
+          },
+        },
+        { path: "*", source: DOC.deploymentScripts, test: (v) => ((v as { scriptContent?: string }).scriptContent?.match(/\baz\b/) && !(v as { identity?: unknown }).identity ? "the script calls Azure but the deployment script has no managed identity to sign in with" : undefined) },
+      ],
+      replaceOn: [{ path: "scriptName", source: DOC.names }, location(DOC.deploymentScripts), { path: "kind", source: DOC.deploymentScripts }],
+      // The script signs in with its identity: the identity's grants must have taken effect when it runs.
+      readsThroughGrants: { source: DOC.deploymentScripts },
+      notes: [
+        `the resource operation ends when the script ends, and fails when the script exits non-zero: the deployment fails with it ([source](${DOC.deploymentScripts}))`,
+        `it runs again when it changes (forceUpdateTag), and deletes itself retentionInterval after it ends (1-26 hours) ([source](${DOC.deploymentScripts}))`,
+      ],
+    },
+    [DIAGNOSTICS]: {
+      title: "diagnostic setting",
+      source: DOC.diagnostics,
+      identity: { field: "name", scope: (obj) => `resource:${(obj.references.resourceUri ?? []).join(",")}:${JSON.stringify(obj.inputs.resourceUri)}`, caseInsensitive: true, source: DOC.diagnostics },
+      checks: [nameCheck("name", 1, 260, /^[^<>*%&:\\?/+]+$/, DOC.diagnostics)],
+      replaceOn: [
+        { path: "name", source: DOC.diagnostics },
+        { path: "resourceUri", source: DOC.diagnostics },
+      ],
+      notes: [`at most 5 diagnostic settings per resource, and a log category goes to a destination once ([source](${DOC.diagnostics}))`],
+      beforeCreate: (obj, ctx) => {
+        const same = live(ctx, DIAGNOSTICS).filter((o) => o.key !== obj.key && JSON.stringify(o.inputs.resourceUri) === JSON.stringify(obj.inputs.resourceUri) && JSON.stringify(o.references.resourceUri ?? []) === JSON.stringify(obj.references.resourceUri ?? []));
+        if (same.length >= 5) return `a resource takes at most 5 diagnostic settings [${DOC.diagnostics}]`;
+        const categories = (o: CloudObject) => ((o.inputs.logs ?? []) as Array<{ category?: string }>).map((l) => l.category);
+        const dup = same.find((o) => JSON.stringify(o.inputs.workspaceId) === JSON.stringify(obj.inputs.workspaceId) && categories(o).some((c) => categories(obj).includes(c)));
+        return dup ? `a log category of this resource already goes to that workspace (diagnostic setting ${dup.name}) [${DOC.diagnostics}]` : undefined;
+      },
+    },
+    [NSG]: {
+      title: "network security group",
+      source: DOC.nsg,
+      identity: inGroup("networkSecurityGroupName"),
+      checks: [nameCheck("networkSecurityGroupName", 1, 80, /^[A-Za-z0-9](?:[A-Za-z0-9_.-]*[A-Za-z0-9_])?$/, DOC.names), range("securityRules[].priority", 100, 4096, DOC.nsg)],
+      replaceOn: [{ path: "networkSecurityGroupName", source: DOC.names }, location(DOC.nsg)],
+      inUseBy: [{ by: VNET, field: "subnets", error: "InUseNetworkSecurityGroupCannotBeDeleted: the network security group is associated with a subnet", source: DOC.nsg }],
+    },
+    [BACKUP_VAULT]: {
+      title: "Backup vault",
+      source: DOC.backupVault,
+      identity: inGroup("vaultName"),
+      checks: [nameCheck("vaultName", 2, 50, /^[A-Za-z][A-Za-z0-9-]*$/, DOC.names)],
+      replaceOn: [{ path: "vaultName", source: DOC.names }, location(DOC.backupVault), { path: "properties.storageSettings", source: DOC.backupVault }],
+      inUseBy: [{ by: BACKUP_INSTANCE, field: "vaultName", error: "a Backup vault with backup instances (protected items) cannot be deleted: stop protection and delete the backups first", source: DOC.backupVaultDelete }],
+    },
+    [BACKUP_POLICY]: {
+      title: "Backup policy",
+      source: DOC.backupVault,
+      identity: { field: "backupPolicyName", scope: { within: "vaultName" }, source: DOC.backupVault },
+      replaceOn: ["backupPolicyName", "vaultName", "properties"].map((path) => ({ path, source: DOC.backupVault })),
+      inUseBy: [{ by: BACKUP_INSTANCE, field: "properties", error: "the policy protects backup instances", source: DOC.backupVault }],
+      notes: [`an existing policy cannot be changed: a new one is made and assigned ([source](${DOC.backupVault}))`],
+    },
+    [BACKUP_INSTANCE]: {
+      title: "Backup instance",
+      source: DOC.backupVault,
+      identity: { field: "backupInstanceName", scope: { within: "vaultName" }, source: DOC.backupVault },
+      replaceOn: ["backupInstanceName", "vaultName", "properties.dataSourceInfo"].map((path) => ({ path, source: DOC.backupVault })),
+      // The vault checks, when the instance is configured, that its identity may read and back up the server.
+      readsThroughGrants: { source: DOC.backupVault },
+      notes: [`deleting a backup instance deletes its backups (after the vault's soft delete); keeping them means keeping the instance ([source](${DOC.backupVault}))`],
     },
     [IDENTITY]: {
       title: "user-assigned managed identity",
@@ -946,8 +1358,93 @@ export const AZURE_RULES: CloudRules = {
   },
 };
 
+/** A storage account's virtual network rules name subnets with a Microsoft.Storage service endpoint (where the network is in the world). */
+function storageNetworkProblem(obj: CloudObject, ctx: RuleContext): string | undefined {
+  const rules = ((obj.inputs.networkRuleSet as { virtualNetworkRules?: Array<{ virtualNetworkResourceId?: string }> } | undefined)?.virtualNetworkRules ?? []) as Array<{ virtualNetworkResourceId?: string }>;
+  for (const vnet of referenced(obj, "networkRuleSet", ctx, VNET)) {
+    for (const r of rules) {
+      const subnet = subnetsOf(vnet).find((x) => x.name === subnetName(r.virtualNetworkResourceId));
+      if (subnet && !(subnet.serviceEndpoints ?? []).some((e) => e.service?.startsWith("Microsoft.Storage"))) {
+        return `NetworkAclsValidationFailure: subnet ${subnet.name} of ${vnet.name} has no Microsoft.Storage service endpoint, so a virtual network rule cannot name it [${DOC.storageNetwork}]`;
+      }
+    }
+  }
+  return undefined;
+}
+
 function duplicateRuleName(obj: CloudObject): string | undefined {
   const names = (((obj.inputs.policy as { rules?: Array<{ name?: string }> } | undefined)?.rules ?? []) as Array<{ name?: string }>).map((r) => r.name);
   const dup = names.find((n, i) => names.indexOf(n) !== i);
   return dup ? `rule name ${dup} is used twice [${DOC.lifecycle}]` : undefined;
+}
+
+// ---- a landing zone's policies ------------------------------------------------------------------
+
+/** A policy rule with the deny effect. */
+function denyWhen(condition: Record<string, unknown>) {
+  // biome-ignore lint/suspicious/noThenProperty: Azure Policy's rule format names its effect "then".
+  return { if: condition, then: { effect: "deny" } };
+}
+
+/**
+ * Policies a buyer's Azure landing zone commonly assigns at the subscription or management group, with the deny
+ * effect, as Azure's built-in definitions write them (the Azure Landing Zones reference assigns each:
+ * https://github.com/Azure/Enterprise-Scale/wiki/ALZ-Policies). A scenario seeds them to see what they refuse.
+ */
+export const LANDING_ZONE_POLICIES = {
+  /** "Require a tag on resources" (built-in 871b6d14-10aa-478d-b590-94f262ecfa99), for a tag named cost-centre. */
+  requiredTag: {
+    displayName: "Require a tag on resources (cost-centre)",
+    mode: "Indexed",
+    policyRule: denyWhen({ field: "tags['cost-centre']", exists: "false" }),
+  },
+  /** "Allowed locations" (built-in e56962a6-4747-49cd-b67b-bf8b01975c4c), for the UK's two regions. */
+  allowedLocations: {
+    displayName: "Allowed locations (uksouth, ukwest)",
+    mode: "Indexed",
+    policyRule: denyWhen({ allOf: [{ field: "location", notIn: ["uksouth", "ukwest"] }, { field: "location", notEquals: "global" }, { field: "type", notEquals: "Microsoft.AzureActiveDirectory/b2cDirectories" }] }),
+  },
+  /** The public-network-access denials of the ALZ "Deny-PublicPaaSEndpoints" initiative for the services Freehold uses. */
+  storagePublicAccess: {
+    displayName: "Storage accounts should disable public network access",
+    mode: "Indexed",
+    policyRule: denyWhen({ allOf: [{ field: "type", equals: "Microsoft.Storage/storageAccounts" }, { field: "Microsoft.Storage/storageAccounts/publicNetworkAccess", notEquals: "Disabled" }] }),
+  },
+  postgresPublicAccess: {
+    displayName: "Public network access should be disabled for PostgreSQL flexible servers",
+    mode: "Indexed",
+    policyRule: denyWhen({ allOf: [{ field: "type", equals: "Microsoft.DBforPostgreSQL/flexibleServers" }, { field: "Microsoft.DBforPostgreSQL/flexibleServers/network/publicNetworkAccess", notEquals: "Disabled" }] }),
+  },
+  keyVaultPublicAccess: {
+    displayName: "Azure Key Vault should disable public network access",
+    mode: "Indexed",
+    policyRule: denyWhen({ allOf: [{ field: "type", equals: "Microsoft.KeyVault/vaults" }, { field: "Microsoft.KeyVault/vaults/publicNetworkAccess", notEquals: "Disabled" }] }),
+  },
+  containerAppsPublicAccess: {
+    displayName: "Container Apps environment should disable public network access",
+    mode: "Indexed",
+    policyRule: denyWhen({ allOf: [{ field: "type", equals: "Microsoft.App/managedEnvironments" }, { field: "Microsoft.App/managedEnvironments/publicNetworkAccess", notEquals: "Disabled" }] }),
+  },
+} as const;
+
+/** Assign landing-zone policies at the subscription, as objects no stack manages. */
+export function seedLandingZone(world: { objects: Map<string, CloudObject> }, which: ReadonlyArray<keyof typeof LANDING_ZONE_POLICIES>, region = "uksouth"): void {
+  for (const key of which) {
+    const def = LANDING_ZONE_POLICIES[key];
+    const base = { cloud: "azure" as const, region, status: "live" as const, createdAt: 0, facts: {}, references: {} };
+    world.objects.set(`lz-def-${key}`, { ...base, key: `lz-def-${key}`, type: POLICY_DEFINITION, name: key, inputs: { ...def, policyType: "Custom" } });
+    world.objects.set(`lz-assign-${key}`, {
+      ...base,
+      key: `lz-assign-${key}`,
+      type: POLICY_ASSIGNMENT,
+      name: `alz-${key}`,
+      inputs: { scope: "/subscriptions/00000000-0000-4000-8000-000000000001", enforcementMode: "Default" },
+      references: { policyDefinitionId: [`lz-def-${key}`] },
+    });
+  }
+}
+
+/** What the deny policies in force would refuse of an object, by policy display name (for the landing-zone scenario's report). */
+export function refusedByPolicy(obj: CloudObject, ctx: RuleContext): string | undefined {
+  return DENY.check?.(obj, ctx);
 }

@@ -17,7 +17,24 @@ export const DOC = {
   tfGetProject: "https://registry.terraform.io/providers/hashicorp/google/latest/docs/data-sources/project",
   serviceAgents: "https://cloud.google.com/iam/docs/service-agents",
   propagation: "https://cloud.google.com/iam/docs/access-change-propagation",
+  domainRestricted: "https://cloud.google.com/resource-manager/docs/organization-policy/restricting-domains",
+  resourceLocations: "https://cloud.google.com/resource-manager/docs/organization-policy/defining-locations",
+  runIngress: "https://cloud.google.com/run/docs/securing/ingress#org-policy",
 } as const;
+
+/**
+ * Organization policies a project can inherit that refuse what a stack asks
+ * for (as list constraints; what a test seeds):
+ * `iam.allowedPolicyMemberDomains` (domain-restricted sharing: no grant to
+ * allUsers or allAuthenticatedUsers), `gcp.resourceLocations` (the locations
+ * resources may be created in), `run.allowedIngress` (the Cloud Run ingress
+ * settings allowed: all, internal, internal-and-cloud-load-balancing).
+ */
+export interface OrgPolicies {
+  allowedPolicyMemberDomains?: readonly string[];
+  resourceLocations?: readonly string[];
+  runAllowedIngress?: ReadonlyArray<"all" | "internal" | "internal-and-cloud-load-balancing">;
+}
 
 /** APIs on in a project made with the console or gcloud (the Google Cloud default list). */
 export const DEFAULT_APIS = [
@@ -51,7 +68,7 @@ const CRM = "cloudresourcemanager.googleapis.com";
 /** Seconds a service agent's roles, granted when its API is enabled, can take to apply. */
 export const AGENT_SECONDS = 420;
 
-function newProject(enabled: readonly string[]): CloudObject {
+function newProject(enabled: readonly string[], orgPolicies: OrgPolicies = {}): CloudObject {
   return {
     key: "gcp-project",
     cloud: "gcp",
@@ -62,7 +79,7 @@ function newProject(enabled: readonly string[]): CloudObject {
     status: "live",
     createdAt: 0,
     // Enabled before the world began.
-    facts: { enabled: Object.fromEntries(enabled.map((a) => [a, -1e9])) },
+    facts: { enabled: Object.fromEntries(enabled.map((a) => [a, -1e9])), orgPolicies },
   };
 }
 
@@ -75,9 +92,9 @@ export function project(ctx: RuleContext): CloudObject {
   return p;
 }
 
-/** Seed a world with a project whose enabled APIs are exactly these (a fresh project: Google's defaults, without the prerequisites). */
-export function seedProject(world: { objects: Map<string, CloudObject> }, enabled: readonly string[] = DEFAULT_APIS): void {
-  const p = newProject(enabled);
+/** Seed a world with a project whose enabled APIs are exactly these (a fresh project: Google's defaults, without the prerequisites), under these organization policies. */
+export function seedProject(world: { objects: Map<string, CloudObject> }, enabled: readonly string[] = DEFAULT_APIS, orgPolicies: OrgPolicies = {}): void {
+  const p = newProject(enabled, orgPolicies);
   world.objects.set(p.key, p);
 }
 
@@ -119,4 +136,32 @@ export function agentNotReady(obj: CloudObject, ctx: RuleContext, api: string, w
   return age < AGENT_SECONDS
     ? `${what} started ${Math.round(age)} s after ${api} was enabled, but its service agent's roles (granted when the API is enabled) can take up to ${AGENT_SECONDS} s to apply: the first call fails with a permission error. Wait after enabling the API [${DOC.serviceAgents}; ${DOC.propagation}]`
     : undefined;
+}
+
+const INGRESS: Record<string, string> = { INGRESS_TRAFFIC_ALL: "all", INGRESS_TRAFFIC_INTERNAL_ONLY: "internal", INGRESS_TRAFFIC_INTERNAL_LOAD_BALANCER: "internal-and-cloud-load-balancing" };
+const PUBLIC_MEMBERS = new Set(["allUsers", "allAuthenticatedUsers"]);
+/** Where each location-bound type says where it is: its region, or its secret replicas. */
+function locationsOf(obj: CloudObject, types: { secret: string; located: readonly string[] }): string[] {
+  if (obj.type === types.secret) {
+    const replicas = (obj.inputs.replication as { userManaged?: { replicas?: Array<{ location?: string }> }; auto?: unknown } | undefined) ?? {};
+    return replicas.userManaged ? (replicas.userManaged.replicas ?? []).map((r) => String(r.location ?? "").toLowerCase()) : ["global"];
+  }
+  return types.located.includes(obj.type) ? [obj.region] : [];
+}
+
+/** The organization policy a create or update breaks, as Google answers it; undefined when it breaks none. */
+export function orgPolicyViolation(obj: CloudObject, ctx: RuleContext, types: { iamMembers: readonly string[]; run: string; secret: string; located: readonly string[] }): string | undefined {
+  const policies = (project(ctx).facts.orgPolicies ?? {}) as OrgPolicies;
+  if (policies.allowedPolicyMemberDomains && types.iamMembers.includes(obj.type) && PUBLIC_MEMBERS.has(String(obj.inputs.member ?? ""))) {
+    return `Error 400: One or more users named in the policy do not belong to a permitted customer, perhaps due to an organization policy (constraints/iam.allowedPolicyMemberDomains refuses ${String(obj.inputs.member)}) [${DOC.domainRestricted}]`;
+  }
+  if (policies.runAllowedIngress && obj.type === types.run) {
+    const ingress = INGRESS[String(obj.inputs.ingress ?? "INGRESS_TRAFFIC_ALL")] ?? "all";
+    if (!policies.runAllowedIngress.includes(ingress as "all")) return `Error 400: Violation of constraint constraints/run.allowedIngress: ingress "${ingress}" is not allowed (allowed: ${policies.runAllowedIngress.join(", ")}) [${DOC.runIngress}]`;
+  }
+  if (policies.resourceLocations) {
+    const outside = locationsOf(obj, types).filter((l) => l && !policies.resourceLocations?.includes(l));
+    if (outside.length) return `Error 400: Location ${outside.join(", ")} violates constraint constraints/gcp.resourceLocations (allowed: ${policies.resourceLocations.join(", ")}) [${DOC.resourceLocations}]`;
+  }
+  return undefined;
 }

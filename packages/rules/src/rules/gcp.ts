@@ -7,7 +7,7 @@
  */
 import type { CloudObject, CloudRules, RuleContext, TypeRule } from "../types";
 import { COMPANIONS, nameCheck, referencing, sameRegion, textCheck } from "./common";
-import { agentNotReady, apiOff, DOC as PROJECT_DOC, enableApi, projectReadFails } from "./gcp-project";
+import { agentNotReady, apiOff, enableApi, orgPolicyViolation, DOC as PROJECT_DOC, projectReadFails } from "./gcp-project";
 import { GCP_WORKLOAD_RULES } from "./gcp-workloads";
 
 const TF = "https://github.com/hashicorp/terraform-provider-google/blob/main/google/services";
@@ -30,10 +30,14 @@ const DOC = {
   sqlUpgrade: "https://cloud.google.com/sql/docs/postgres/upgrade-major-db-version-inplace",
   sqlHa: "https://cloud.google.com/sql/docs/postgres/high-availability#HA-configuration",
   sqlBackups: "https://cloud.google.com/sql/docs/postgres/backup-recovery/backups",
+  sqlFinalBackup: "https://cloud.google.com/sql/docs/postgres/backup-recovery/final-backup",
   sqlUsers: "https://cloud.google.com/sql/docs/postgres/users",
   sqlIp: "https://cloud.google.com/sql/docs/postgres/configure-ip",
+  sqlCa: "https://cloud.google.com/sql/docs/postgres/authorize-ssl#ca-hierarchies",
+  sqlPgAudit: "https://cloud.google.com/sql/docs/postgres/pg-audit",
   pgIdentifiers: "https://www.postgresql.org/docs/current/sql-syntax-lexical.html#SQL-SYNTAX-IDENTIFIERS",
   secrets: "https://cloud.google.com/secret-manager/docs/reference/rest/v1/projects.secrets",
+  secretCreate: "https://cloud.google.com/secret-manager/docs/reference/rest/v1/projects.secrets/create",
   secretVersions: "https://cloud.google.com/secret-manager/quotas",
   sa: "https://cloud.google.com/iam/docs/service-accounts-create#creating",
   saDelete: "https://cloud.google.com/iam/docs/service-accounts-delete-undelete",
@@ -61,6 +65,11 @@ const DOC = {
   logBucketDelete: "https://cloud.google.com/logging/docs/reference/v2/rest/v2/projects.locations.buckets/delete",
   sinks: "https://cloud.google.com/logging/docs/reference/v2/rest/v2/projects.sinks",
   exclusions: "https://cloud.google.com/logging/docs/reference/v2/rest/v2/projects.exclusions",
+  dnsZones: "https://cloud.google.com/dns/docs/zones#create-private-zone",
+  armor: "https://cloud.google.com/armor/docs/configure-security-policies",
+  armorQuotas: "https://cloud.google.com/armor/quotas",
+  dnsZoneDelete: "https://cloud.google.com/dns/docs/zones#delete-zone",
+  dnsRecords: "https://cloud.google.com/dns/docs/records",
 } as const;
 
 const RFC1035 = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
@@ -107,6 +116,10 @@ const T = {
   logBucket: "gcp:logging/projectBucketConfig:ProjectBucketConfig",
   logSink: "gcp:logging/projectSink:ProjectSink",
   logExclusion: "gcp:logging/projectExclusion:ProjectExclusion",
+  dnsZone: "gcp:dns/managedZone:ManagedZone",
+  armor: "gcp:compute/securityPolicy:SecurityPolicy",
+  regionArmor: "gcp:compute/regionSecurityPolicy:RegionSecurityPolicy",
+  dnsRecord: "gcp:dns/recordSet:RecordSet",
 } as const;
 
 /** The API each provider module calls (https://cloud.google.com/service-usage/docs/enable-disable). */
@@ -121,6 +134,7 @@ const API_OF: Record<string, string> = {
   artifactregistry: "artifactregistry.googleapis.com",
   certificatemanager: "certificatemanager.googleapis.com",
   logging: "logging.googleapis.com",
+  dns: "dns.googleapis.com",
   projects: "cloudresourcemanager.googleapis.com",
 };
 function apiOf(type: string): string | undefined {
@@ -260,7 +274,8 @@ function cloudRunRule(kind: "service" | "job"): TypeRule {
       `each revision${service ? "" : " or execution"} is created by Cloud Run's service agent, whose roles (granted when run.googleapis.com is enabled) take up to 7 minutes to apply ([source](${PROJECT_DOC.serviceAgents}))`,
       `Direct VPC egress addresses stay in the subnet for 1-2 hours after the ${kind} is deleted or moved ([source](${DOC.directVpc}))`,
     ],
-    beforeCreate: (obj, ctx) => agentNotReady(obj, ctx, "run.googleapis.com", `Cloud Run ${kind} ${obj.name}`),
+    beforeCreate: (obj, ctx) => agentNotReady(obj, ctx, "run.googleapis.com", `Cloud Run ${kind} ${obj.name}`) ?? (service ? undefined : executionUnreachable(obj, ctx)),
+    ...(service ? {} : { beforeUpdate: (next: CloudObject, _previous: CloudObject, ctx: RuleContext) => executionUnreachable(next, ctx) }),
     // Moving off a subnet leaves its addresses behind for a while, as deleting does.
     afterUpdate: (next, previous, ctx) => {
       const kept = new Set(next.references.template ?? []);
@@ -268,6 +283,70 @@ function cloudRunRule(kind: "service" | "job"): TypeRule {
     },
     afterDelete: (obj, ctx) => releaseAddresses(obj, obj.references.template ?? [], ctx, ctx.now),
   };
+}
+
+/** Every object a resource waited for before it started, directly or through what it waited for. */
+function waitedFor(obj: CloudObject, ctx: RuleContext): Set<string> {
+  const seen = new Set<string>();
+  const queue = [...((obj.facts.dependsOn as string[] | undefined) ?? [])];
+  while (queue.length) {
+    const k = queue.pop() as string;
+    if (seen.has(k)) continue;
+    seen.add(k);
+    queue.push(...((ctx.get(k)?.facts.dependsOn as string[] | undefined) ?? []));
+  }
+  return seen;
+}
+
+/** The Cloud SQL instances a resource's inputs read from: directly, or through a database, user or address of one. */
+function instancesReadBy(obj: CloudObject, ctx: RuleContext): CloudObject[] {
+  const found = new Map<string, CloudObject>();
+  for (const key of Object.values(obj.references).flat()) {
+    const o = ctx.get(key);
+    if (!o) continue;
+    if (o.type === T.sql) found.set(o.key, o);
+    for (const via of [...(o.references.instance ?? []), ...(o.references.rrdatas ?? [])]) {
+      const i = ctx.get(via);
+      if (i?.type === T.sql) found.set(i.key, i);
+    }
+  }
+  return [...found.values()];
+}
+
+/**
+ * A job that runs when it is created or updated (`runExecutionToken`: the
+ * provider waits for the execution) and connects to a Cloud SQL instance
+ * over Private Service Connect can reach it only once the endpoint's
+ * forwarding rule exists: the Pulumi engine starts the job as soon as what it
+ * depends on is done, so the rule must be among them.
+ */
+function executionUnreachable(obj: CloudObject, ctx: RuleContext): string | undefined {
+  if (typeof obj.inputs.runExecutionToken !== "string") return undefined;
+  const waited = waitedFor(obj, ctx);
+  for (const instance of instancesReadBy(obj, ctx)) {
+    const endpoints = ctx.objects().filter((o) => o.status === "live" && o.type === T.forwardingRule && (o.references.target ?? []).includes(instance.key));
+    if (endpoints.length && endpoints.some((e) => waited.has(e.key))) continue;
+    return `the job's execution starts without waiting for ${endpoints.length ? `the Private Service Connect endpoint ${endpoints.map((e) => e.name).join(", ")}` : "a Private Service Connect endpoint"} of Cloud SQL instance ${instance.name}: it may run before it can reach the database, and its execution fails the deployment [${DOC.psc}; ${TF}/cloudrunv2/resource_cloud_run_v2_job.go]`;
+  }
+  return undefined;
+}
+
+/** The network a resource names: the object it references, else the network's name (the last part of a path). */
+function networkOf(obj: CloudObject): string {
+  const ref = (obj.references.network ?? [])[0];
+  return ref ?? String(obj.inputs.network ?? "").split("/").pop() ?? "";
+}
+
+/** A regional external Application Load Balancer's forwarding rule, created where its network has no active proxy-only subnet in the region. */
+function proxySubnetMissing(obj: CloudObject, ctx: RuleContext): string | undefined {
+  if (obj.inputs.loadBalancingScheme !== "EXTERNAL_MANAGED") return undefined;
+  const network = networkOf(obj);
+  const found = ctx
+    .objects()
+    .some((o) => o.status === "live" && o.type === T.subnet && o.region === obj.region && o.inputs.purpose === "REGIONAL_MANAGED_PROXY" && o.inputs.role === "ACTIVE" && networkOf(o) === network);
+  return found
+    ? undefined
+    : `Error 400: An active proxy-only subnetwork is required in the same region and VPC as the forwarding rule (network ${String(obj.inputs.network)}, region ${obj.region}); a network the stack brings must have one [${DOC.proxySubnet}]`;
 }
 
 // ---- Cloud SQL -----------------------------------------------------------------------------------
@@ -289,10 +368,36 @@ function sqlProblem(obj: CloudObject): string | undefined {
   }
   const kept = b.backupRetentionSettings?.retainedBackups;
   if (kept !== undefined && (kept < 1 || kept > 365)) return `retainedBackups ${kept}; 1-365`;
+  const finalDays = (s.finalBackupConfig as { retentionDays?: number } | undefined)?.retentionDays;
+  if (finalDays !== undefined && (finalDays < 1 || finalDays > 365)) return `finalBackupConfig.retentionDays ${finalDays}; 1-365`;
   return labelProblem(s.userLabels);
 }
 
+/** The server CA modes the API takes; a customer-managed one names its CA Service pool (provider: `server_ca_mode`, `server_ca_pool`). */
+const CA_MODES = ["GOOGLE_MANAGED_INTERNAL_CA", "GOOGLE_MANAGED_CAS_CA", "CUSTOMER_MANAGED_CAS_CA"];
+function caModeProblem(ip: { serverCaMode?: unknown; serverCaPool?: unknown }): string | undefined {
+  if (ip.serverCaMode === undefined) return undefined;
+  if (!CA_MODES.includes(String(ip.serverCaMode))) return `ipConfiguration.serverCaMode ${String(ip.serverCaMode)} is not one of ${CA_MODES.join(", ")}`;
+  return ip.serverCaMode === "CUSTOMER_MANAGED_CAS_CA" && !ip.serverCaPool ? "ipConfiguration.serverCaMode CUSTOMER_MANAGED_CAS_CA needs serverCaPool (the CA Service pool that signs the server certificate)" : undefined;
+}
+
 const versionOf = (v: unknown) => Number(/^POSTGRES_(\d+)/.exec(String(v ?? ""))?.[1] ?? Number.NaN);
+
+/** The pseudo-type of the backups Cloud SQL keeps after an instance is deleted (no program registers them). */
+export const SQL_BACKUP = "gcp:(sql backup)";
+
+/**
+ * Deleting an instance deletes its backups, unless `retainBackupsOnDelete`
+ * keeps the automated ones or `finalBackupConfig` takes a final one, kept
+ * `retentionDays` (1-365): what survives is left in the project, owned by no stack.
+ */
+function keepBackups(obj: CloudObject, ctx: RuleContext): void {
+  const s = sqlSettings(obj) as { retainBackupsOnDelete?: boolean; finalBackupConfig?: { enabled?: boolean; retentionDays?: number } };
+  const kept = (kind: string, facts: Record<string, unknown>) =>
+    ctx.adopt({ key: `${obj.key}-${kind}`, cloud: "gcp", type: SQL_BACKUP, inputs: { instance: obj.name, kind }, references: {}, region: obj.region, name: `${obj.name} ${kind}`, status: "live", createdAt: ctx.now, facts });
+  if (s.retainBackupsOnDelete === true) kept("automated backups", { retainedOnDelete: true });
+  if (s.finalBackupConfig?.enabled === true) kept("final backup", { expiresAt: ctx.now + (s.finalBackupConfig.retentionDays ?? 30) * 86400 });
+}
 
 // ---- Artifact Registry ---------------------------------------------------------------------------
 
@@ -329,8 +434,6 @@ const GLOBAL_TYPES = [
   T.sslPolicy,
   T.httpsProxy,
   T.httpProxy,
-  T.dnsAuth,
-  T.certificate,
   T.certificateMap,
   T.certificateMapEntry,
   T.account,
@@ -346,6 +449,9 @@ const GLOBAL_TYPES = [
   T.bucketIam,
   T.logSink,
   T.logExclusion,
+  T.dnsZone,
+  T.dnsRecord,
+  T.armor,
 ];
 
 /** An IAM member resource: every field forces a new one. */
@@ -370,10 +476,33 @@ function certPiece(title: string, source: string, file: string, forceNewFields: 
   return {
     title,
     source,
+    // Regional where the backend puts them in a region (a regional load balancer's), global otherwise.
+    globalWhen: (inputs) => String(inputs.location ?? "global").toLowerCase() === "global",
     identity: { field: "name", scope: (obj) => `location:${String(obj.inputs.location ?? "global")}`, source: DOC.certNames },
     checks: [rfc1035("name", 63, DOC.certNames)],
     replaceOn: forceNew("certificatemanager", `resource_certificate_manager_${file}.go`, ...forceNewFields),
     inUseBy,
+  };
+}
+
+/** A Cloud Armor policy: at most 10 address ranges in one rule's basic match, a default rule at the lowest priority, and no deletion while a backend service uses it. */
+function armorPolicy(title: string, file: string, forceNewFields: string[], usedBy: string): TypeRule {
+  return {
+    ...lbPiece(title, file, forceNewFields, [inUse(usedBy, "securityPolicy", "resourceInUseByAnotherResource: The security policy is in use by a backend service", DOC.armor)]),
+    source: DOC.armor,
+    checks: [
+      rfc1035("name"),
+      {
+        path: "rules",
+        source: DOC.armorQuotas,
+        test: (v) => {
+          const rules = Array.isArray(v) ? (v as Array<{ priority?: number; match?: { config?: { srcIpRanges?: unknown[] } } }>) : [];
+          const wide = rules.find((r) => (r.match?.config?.srcIpRanges?.length ?? 0) > 10);
+          if (wide) return `rule ${wide.priority} matches ${wide.match?.config?.srcIpRanges?.length} address ranges; at most 10 in one rule`;
+          return rules.length && !rules.some((r) => r.priority === 2147483647) ? "no default rule (priority 2147483647)" : undefined;
+        },
+      },
+    ],
   };
 }
 
@@ -412,6 +541,18 @@ export const GCP_RULES: CloudRules = {
       },
     },
     { title: "reading the project (the getProject invoke, and every API enable) goes through the Cloud Resource Manager API, which a fresh project does not have on", source: PROJECT_DOC.tfGetProject },
+    {
+      title:
+        "organization policies the project inherits: domain-restricted sharing refuses a grant to allUsers or allAuthenticatedUsers; gcp.resourceLocations refuses a resource (or a secret replica) outside the allowed locations; run.allowedIngress refuses a Cloud Run ingress setting it does not list",
+      source: PROJECT_DOC.domainRestricted,
+      check: (obj, ctx) =>
+        orgPolicyViolation(obj, ctx, {
+          iamMembers: [T.secretIam, T.bucketIam, T.projectIam, T.runIam, T.accountIam],
+          run: T.run,
+          secret: T.secret,
+          located: [T.sql, T.bucket, T.run, T.job, T.repository, T.logBucket],
+        }),
+    },
   ],
   types: {
     [T.api]: {
@@ -470,6 +611,8 @@ export const GCP_RULES: CloudRules = {
       identity: { field: "name", scope: "region", source: DOC.naming },
       checks: [rfc1035("name")],
       replaceOn: forceNew("compute", "resource_compute_forwarding_rule.go", "name", "region", "network", "subnetwork", "ipAddress", "loadBalancingScheme", "ipProtocol", "portRange", "description", "project"),
+      notes: [`a regional external Application Load Balancer's forwarding rule needs an active proxy-only subnet in its region and network, which a network the stack brings must already have ([source](${DOC.proxySubnet}))`],
+      beforeCreate: (obj, ctx) => proxySubnetMissing(obj, ctx),
     },
     [T.globalAddress]: lbPiece("global external address", "resource_compute_global_address.go", ["name", "address", "addressType", "ipVersion", "purpose", "network", "prefixLength", "description", "project"], [
       inUse(T.globalForwardingRule, "ipAddress", "resourceInUseByAnotherResource: The address is in use by a forwarding rule", DOC.lbServerless),
@@ -494,10 +637,11 @@ export const GCP_RULES: CloudRules = {
       ...lbPiece("SSL policy", "resource_compute_ssl_policy.go", ["name", "description", "project"], [inUse(T.httpsProxy, "sslPolicy", "resourceInUseByAnotherResource: The SSL policy is in use by a target HTTPS proxy", DOC.sslPolicies)]),
       checks: sslPolicyChecks,
     },
-    [T.regionBackend]: regionalLbPiece("regional backend service", "resource_compute_region_backend_service.go", ["name", "region", "loadBalancingScheme", "network", "project"], [
+    // `region` is not ForceNew in the provider for these two: a region change replaces them only because they move (the engine's region rule).
+    [T.regionBackend]: regionalLbPiece("regional backend service", "resource_compute_region_backend_service.go", ["name", "loadBalancingScheme", "network", "project"], [
       inUse(T.regionUrlMap, "defaultService", "resourceInUseByAnotherResource: The backend service is in use by a URL map", DOC.lbRegional),
     ]),
-    [T.regionUrlMap]: regionalLbPiece("regional URL map", "resource_compute_region_url_map.go", ["name", "region", "project"], [
+    [T.regionUrlMap]: regionalLbPiece("regional URL map", "resource_compute_region_url_map.go", ["name", "project"], [
       inUse(T.regionHttpsProxy, "urlMap", "resourceInUseByAnotherResource: The URL map is in use by a target proxy", DOC.lbRegional),
       inUse(T.regionHttpProxy, "urlMap", "resourceInUseByAnotherResource: The URL map is in use by a target proxy", DOC.lbRegional),
     ]),
@@ -552,14 +696,22 @@ export const GCP_RULES: CloudRules = {
       source: DOC.sqlDelete,
       identity: { field: "name", scope: "account", source: DOC.sqlNames },
       // Project id (up to 30 characters) + ":" + instance id: at most 98 characters.
-      checks: [nameCheck("name", 1, 67, RFC1035, DOC.sqlNames), { path: "*", source: DOC.sqlBackups, test: (_v, obj) => sqlProblem(obj) }],
+      checks: [
+        nameCheck("name", 1, 67, RFC1035, DOC.sqlNames),
+        { path: "*", source: DOC.sqlBackups, test: (_v, obj) => sqlProblem(obj) },
+        { path: "*", source: DOC.sqlCa, test: (_v, obj) => caModeProblem((sqlSettings(obj).ipConfiguration ?? {}) as { serverCaMode?: unknown; serverCaPool?: unknown }) },
+      ],
       replaceOn: forceNew("sql", "resource_sql_database_instance.go", "name", "region", "project", "encryptionKeyName", "settings.collation"),
       deletionProtection: { path: "deletionProtection", error: "cannot destroy instance without setting deletion_protection=false and running `pulumi up`", source: `${TF}/sql/resource_sql_database_instance.go` },
       notes: [
         `deletion refused while \`settings.deletionProtectionEnabled\` is true ([source](${DOC.sqlProtection}))`,
         `a major version can be upgraded in place, never downgraded ([source](${DOC.sqlUpgrade}))`,
-        `a deleted instance's name can be reused at once; its underlying resources take up to a week to go ([source](${DOC.sqlDelete}))`,
+        `a deleted instance's name can be reused at once ([source](${DOC.sqlDelete}))`,
+        `deleting an instance deletes its backups, unless \`settings.retainBackupsOnDelete\` keeps the automated ones or \`settings.finalBackupConfig\` takes a final backup, kept 1-365 days ([source](${DOC.sqlBackups}); [final backups](${DOC.sqlFinalBackup}))`,
+        `the per-instance CA (\`GOOGLE_MANAGED_INTERNAL_CA\`, the default) signs server certificates naming \`<project>:<instance>\`, which no host name matches; the shared CA (\`GOOGLE_MANAGED_CAS_CA\`) names the instance's DNS name, so a client can verify the host (verify-full) ([source](${DOC.sqlCa}))`,
+        `pgAudit needs the \`cloudsql.enable_pgaudit\` flag, which restarts the instance when it changes, and logs only in databases where \`CREATE EXTENSION pgaudit\` ran ([source](${DOC.sqlPgAudit}))`,
       ],
+      afterDelete: (obj, ctx) => keepBackups(obj, ctx),
       beforeUpdate: (next, previous) =>
         versionOf(next.inputs.databaseVersion) < versionOf(previous.inputs.databaseVersion)
           ? `Invalid request: a major version can only be upgraded (from ${String(previous.inputs.databaseVersion)} to ${String(next.inputs.databaseVersion)} is a downgrade) [${DOC.sqlUpgrade}]`
@@ -589,11 +741,19 @@ export const GCP_RULES: CloudRules = {
       checks: [nameCheck("secretId", 1, 255, /^[A-Za-z0-9_-]+$/, DOC.secrets)],
       // Replication is set at creation: "immutable" in the API.
       replaceOn: forceNew("secretmanager", "resource_secret_manager_secret.go", "secretId", "replication", "project"),
+      notes: [`a secret a destroy kept (retainOnDelete) still holds its id: creating one of the same id fails with 409 ALREADY_EXISTS ([source](${DOC.secretCreate}))`],
     },
     [T.secretVersion]: {
       title: "Secret Manager secret version",
       source: DOC.secrets,
-      checks: [{ path: "secretData", source: DOC.secretVersions, test: (v) => (typeof v === "string" && v.length > 65536 ? `${v.length} bytes; a secret version holds at most 64 KiB` : undefined) }],
+      // The limit is on the payload's bytes (UTF-8), not its characters.
+      checks: [
+        {
+          path: "secretData",
+          source: DOC.secretVersions,
+          test: (v) => (typeof v === "string" && Buffer.byteLength(v, "utf8") > 65536 ? `${Buffer.byteLength(v, "utf8")} bytes; a secret version holds at most 64 KiB` : undefined),
+        },
+      ],
       replaceOn: forceNew("secretmanager", "resource_secret_manager_secret_version.go", "secret", "secretData", "project"),
     },
     [T.secretIam]: iamMember("IAM member on a secret", "secretmanager", "iam_secret_manager_secret.go", "secretId", "project"),
@@ -613,13 +773,14 @@ export const GCP_RULES: CloudRules = {
       replaceOn: forceNew("storage", "resource_storage_bucket.go", "name", "location", "project"),
       notes: [
         `only an empty bucket can be deleted; one that has held data goes only with \`forceDestroy\` ([source](${DOC.bucketDelete}))`,
-        `a deleted bucket's name can be used again at once, by anyone ([source](${DOC.bucketDelete}))`,
+        `a deleted bucket's name can be used again at once, by anyone ([source](${DOC.bucketDelete})); a bucket a destroy kept still holds its name, in all of Google Cloud: creating one of that name fails with 409 ([source](${DOC.buckets}))`,
       ],
       // A bucket that has held data is not empty; only forceDestroy (the provider deletes the objects first) deletes one.
       beforeDelete: (obj) => (obj.inputs.forceDestroy === true ? undefined : `Error 409: The bucket you tried to delete is not empty (forceDestroy is false) [${DOC.bucketDelete}]`),
     },
     [T.bucketIam]: iamMember("IAM member on a bucket", "storage", "iam_storage_bucket.go", "bucket"),
-    [T.projectIam]: iamMember("IAM member on the project", "resourcemanager", "resource_google_project_iam_member.go", "project"),
+    // google_project_iam_member is generated from the project's IAM updater (iam_project.go).
+    [T.projectIam]: iamMember("IAM member on the project", "resourcemanager", "iam_project.go", "project"),
     [T.customRole]: {
       title: "project custom role",
       source: DOC.customRoles,
@@ -630,8 +791,11 @@ export const GCP_RULES: CloudRules = {
         { path: "permissions", source: DOC.customRoles, test: (v) => (Array.isArray(v) && (v.length === 0 || v.length > 3000) ? `${v.length} permissions; 1-3000` : undefined) },
       ],
       replaceOn: forceNew("resourcemanager", "resource_google_project_iam_custom_role.go", "roleId", "project"),
+      // "After 7 days ... the role is permanently deleted ... you cannot create a role with the same ID for another 30 days" (37 in all);
+      // the provider undeletes a role of the same id when it is created again while that is still possible (7 days).
+      softDelete: { days: 37, undeleteDays: 7, source: DOC.customRoles },
       notes: [
-        `a deleted role can be undeleted for 7 days and its id stays taken for 37 ([source](${DOC.customRoles})); the provider undeletes a deleted role when the same id is created again ([source](${TF}/resourcemanager/resource_google_project_iam_custom_role.go))`,
+        `a deleted role can be undeleted for 7 days and its id stays taken for 37 ([source](${DOC.customRoles})); the provider undeletes a deleted role when the same id is created again within the 7 days, and fails from day 8 to day 37 ([source](${TF}/resourcemanager/resource_google_project_iam_custom_role.go))`,
       ],
     },
     [T.serviceIdentity]: {
@@ -678,6 +842,25 @@ export const GCP_RULES: CloudRules = {
       identity: { field: "name", scope: "account", source: DOC.sinks },
       checks: [nameCheck("name", 1, 100, /^[A-Za-z0-9][A-Za-z0-9_.-]*$/, DOC.sinks)],
       replaceOn: forceNew("logging", "resource_logging_project_sink.go", "name", "project"),
+    },
+    [T.armor]: armorPolicy("Cloud Armor security policy (global)", "resource_compute_security_policy.go", ["name", "type", "project"], T.backend),
+    [T.regionArmor]: { ...armorPolicy("Cloud Armor security policy (regional)", "resource_compute_region_security_policy.go", ["name", "region", "type", "project"], T.regionBackend), identity: { field: "name", scope: "region", source: DOC.naming } },
+    [T.dnsZone]: {
+      title: "Cloud DNS managed zone (private, bound to a network)",
+      source: DOC.dnsZones,
+      identity: { field: "name", scope: "account", source: DOC.dnsZones },
+      checks: [
+        rfc1035("name", 63, DOC.dnsZones),
+        { path: "dnsName", source: DOC.dnsZones, test: (v) => (typeof v === "string" && !v.endsWith(".") ? `"${v}" must end with a dot` : undefined) },
+      ],
+      replaceOn: forceNew("dns", "resource_dns_managed_zone.go", "name", "dnsName", "visibility", "project"),
+      inUseBy: [inUse(T.dnsRecord, "managedZone", "Error 400: The resource named in the request cannot be deleted because it is not empty (containerNotEmpty)", DOC.dnsZoneDelete)],
+    },
+    [T.dnsRecord]: {
+      title: "Cloud DNS record set",
+      source: DOC.dnsRecords,
+      identity: { field: "name", scope: { within: "managedZone" }, source: DOC.dnsRecords },
+      replaceOn: forceNew("dns", "resource_dns_record_set.go", "managedZone", "name", "project"),
     },
     [T.logExclusion]: {
       title: "Cloud Logging exclusion (on the _Default sink)",

@@ -43,7 +43,8 @@ export const deletionProtection: Rule = {
   evaluate(plan) {
     const findings: Finding[] = [];
     for (const p of PRIMARY[plan.cloud]) {
-      for (const r of plan.resources.filter((x) => x.type === p.type)) {
+      // A database's or object store's own data; the platform's log buckets (emptied with the stack by design) are not a component's data.
+      for (const r of plan.resources.filter((x) => x.type === p.type && componentOf(plan, x) !== "platform")) {
         const native = p.protectedNatively(r, plan);
         const missing = [r.options.protect ? "" : "not Pulumi-protected", r.options.retainOnDelete ? "" : "not retained on destroy", native ? "" : `no ${p.how}`].filter(Boolean);
         findings.push({

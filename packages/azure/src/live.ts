@@ -1,0 +1,60 @@
+/**
+ * What the cloud holds now, read while the program runs (at `pulumi preview`
+ * and `pulumi up`), for the two decisions that must follow Azure rather than
+ * the program's last record:
+ *
+ * - the custom domains already on a container app: a managed certificate can
+ *   be created only for a hostname already on an app in the environment, and
+ *   the app must then depend on it, so that a removal or a destroy deletes the
+ *   app (and with it the binding) before the certificate (docs/azure.md,
+ *   "Custom domains");
+ * - the disk size of a flexible server: auto-grow grows it by itself, and Azure
+ *   refuses any update that asks for less than the disk has
+ *   (https://learn.microsoft.com/azure/postgresql/flexible-server/concepts-storage-premium-ssd).
+ *
+ * Each read is an invoke made with the component's provider; a resource that
+ * does not exist yet (Azure answers NotFound, for it or its resource group)
+ * reads as `undefined`. Any other failure (no permission, throttling, an
+ * outage) stops the program: reading "no hostnames" by mistake would drop a
+ * bound certificate from the program, and Pulumi would then delete it.
+ */
+import type * as pulumi from "@pulumi/pulumi";
+import * as app from "@pulumi/azure-native/app";
+import * as dbforpostgresql from "@pulumi/azure-native/dbforpostgresql";
+
+/** The invokes made here, by token (the mocks answer them; tests list them). */
+export const LIVE_READS = { containerApp: "azure-native:app:getContainerApp", server: "azure-native:dbforpostgresql:getServer" } as const;
+
+/**
+ * Azure's answer for a resource, or a resource group, that does not exist: `ResourceNotFound`, `ResourceGroupNotFound`,
+ * `ParentResourceNotFound` and the like, with HTTP status 404
+ * (https://learn.microsoft.com/azure/azure-resource-manager/troubleshooting/error-not-found).
+ */
+export function isNotFound(error: unknown): boolean {
+  const text = error instanceof Error ? error.message : String(error);
+  return /\b\w*NotFound\b|\b404\b/.test(text);
+}
+
+/** An invoke's result, undefined where Azure says the resource is not there; any other failure stops the program, saying why it needs the read. */
+export async function readOrAbsent<T>(what: string, why: string, read: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await read();
+  } catch (e) {
+    if (isNotFound(e)) return undefined;
+    throw new Error(`Could not read ${what} from Azure (${e instanceof Error ? e.message : String(e)}): the deployment needs it ${why}. Check the deploying identity's Reader access and try again.`);
+  }
+}
+
+/** The hostnames on a container app's ingress now, or undefined where the app does not exist (yet). */
+export async function liveCustomDomains(resourceGroupName: string, containerAppName: string, opts: pulumi.InvokeOptions): Promise<string[] | undefined> {
+  const found = await readOrAbsent(`container app ${containerAppName}`, "to keep its custom domain's certificate", () => app.getContainerApp({ resourceGroupName, containerAppName }, opts));
+  const domains = found?.configuration?.ingress?.customDomains;
+  return Array.isArray(domains) ? domains.map((d) => d.name) : found?.id ? [] : undefined;
+}
+
+/** A flexible server's disk size now, GiB, or undefined where the server does not exist (yet). */
+export async function liveStorageGiB(resourceGroupName: string, serverName: string, opts: pulumi.InvokeOptions): Promise<number | undefined> {
+  const found = await readOrAbsent(`PostgreSQL server ${serverName}`, "to never ask for a smaller disk than auto-grow has made", () => dbforpostgresql.getServer({ resourceGroupName, serverName }, opts));
+  const size = found?.storage?.storageSizeGB;
+  return typeof size === "number" && size > 0 ? size : undefined;
+}

@@ -1,0 +1,123 @@
+import { type CommandSpec, type ParsedArgs, UsageError } from "../args";
+import { EXIT } from "../errors";
+import { cutover, finishReplication, type LiveOptions, replicationStatus, rollback, startReplication } from "../migrate/live";
+import type { Io } from "./common";
+import { interruptible, migrationFailure } from "./migrate";
+import { passwordFor, postgresUrl } from "./migrate-input";
+
+const ACTIONS = ["start", "status", "cutover", "rollback", "finish"] as const;
+type Action = (typeof ACTIONS)[number];
+
+export const replicateSpec: CommandSpec = {
+  name: "replicate",
+  summary: "Move a live database with PostgreSQL's logical replication: writes stop for seconds at cutover, and a way back streams until you finish.",
+  details: `freehold replicate start --from URL --to URL: creates the source's schema on an empty target, publishes the source's tables and
+  subscribes the target to them (PostgreSQL's own publication and subscription: they run in the two servers, nothing of ours
+  stays running); returns once every table's initial copy is done and changes stream. Refuses, before creating anything, a source
+  whose wal_level is not logical, whose user may not replicate, with tables that have neither a primary key nor a replica identity
+  (an UPDATE or DELETE on them would fail once published) or with large objects (not replicated), and a target that holds tables.
+freehold replicate status: the lag in bytes and the tables streaming, in whichever direction replication runs.
+freehold replicate cutover: refuses when the schemas differ (schema changes are not replicated: apply each on the target too); stops
+  the application's writes on the source (its database's sessions start read-only, open sessions are ended), waits until the target
+  confirms every change, copies the sequences, snapshots both sides and compares schema and sequences (a difference allows writes on
+  the source again, replication still running), starts replication back from the target to the source (without copying) and allows
+  writes on the target: the write downtime it prints ends there. Then every table is verified in the two snapshots, as of the switch.
+freehold replicate rollback: the same, the other way: nothing written on the target after cutover is lost.
+freehold replicate finish: drops the subscriptions, replication slots and publications replicate created for this pair, and only those.
+Every object is named freehold_exit_<key> or freehold_back_<key>, the key being the pair's. Passwords as for migrate: never on the
+command line. The source's password is stored in the target's subscription (pg_subscription, readable only by its administrators),
+as PostgreSQL's subscriptions require; finish removes it.`,
+  positionals: [{ name: "action", description: ACTIONS.join(", "), required: true }],
+  flags: [
+    { name: "from", type: "string", required: true, placeholder: "URL", description: "The source database (PostgreSQL URL, no password)." },
+    { name: "to", type: "string", required: true, placeholder: "URL", description: "The target database (PostgreSQL URL, no password)." },
+    { name: "from-password-file", type: "string", placeholder: "FILE", description: "The source's password, the first line of a file only you can read." },
+    { name: "from-password-env", type: "string", placeholder: "NAME", description: "The source's password, from this environment variable." },
+    { name: "to-password-file", type: "string", placeholder: "FILE", description: "The target's password, the first line of a file only you can read." },
+    { name: "to-password-env", type: "string", placeholder: "NAME", description: "The target's password, from this environment variable." },
+    { name: "source-from-target", type: "string", placeholder: "URL", description: "The source as the target server reaches it, when that differs from --from (a private address)." },
+    { name: "target-from-source", type: "string", placeholder: "URL", description: "The target as the source server reaches it, for the way back (default --to)." },
+    { name: "catch-up-timeout", type: "number", placeholder: "SECONDS", description: "cutover/rollback: how long to wait for the other side to confirm every change (default 60)." },
+    { name: "quiet", type: "boolean", description: "No progress lines." },
+  ],
+  examples: [
+    'freehold replicate start --from "postgresql://admin@old-host/shop?sslmode=verify-full" --from-password-file ~/.secrets/old --to "postgresql://admin@new-host/shop?sslmode=verify-full" --to-password-env NEW_PW',
+    'freehold replicate cutover --from "postgresql://admin@old-host/shop?sslmode=verify-full" --from-password-file ~/.secrets/old --to "postgresql://admin@new-host/shop?sslmode=verify-full" --to-password-env NEW_PW',
+  ],
+};
+
+function readInput(args: ParsedArgs): { action: Action; options: LiveOptions } {
+  const action = args.positionals[0] as Action;
+  const problems: string[] = [];
+  if (!ACTIONS.includes(action)) problems.push(`${JSON.stringify(args.positionals[0] ?? "")} is not a replicate action; use one of ${ACTIONS.join(", ")}`);
+  if (args.positionals.length > 1) problems.push(`unexpected argument: ${args.positionals[1]}`);
+  const from = postgresUrl(String(args.flags.from), "from", problems);
+  const to = postgresUrl(String(args.flags.to), "to", problems);
+  const fromPassword = passwordFor(args, "from", problems);
+  const toPassword = passwordFor(args, "to", problems);
+  const extra: Partial<LiveOptions> = {};
+  for (const [flag, key] of [
+    ["source-from-target", "sourceFromTarget"],
+    ["target-from-source", "targetFromSource"],
+  ] as const) {
+    const v = args.flags[flag];
+    if (v === undefined) continue;
+    const text = String(v);
+    const before = problems.length;
+    postgresUrl(text, flag === "source-from-target" ? "from" : "to", problems);
+    for (let i = before; i < problems.length; i++) problems[i] = `--${flag}: ${problems[i]}`;
+    extra[key] = text;
+  }
+  const timeout = args.flags["catch-up-timeout"];
+  if (timeout !== undefined && !(Number(timeout) > 0)) problems.push(`--catch-up-timeout must be a number of seconds above 0, not ${timeout}`);
+  if (problems.length) throw new UsageError(problems, "replicate");
+  return {
+    action,
+    options: {
+      from,
+      to,
+      ...(fromPassword !== undefined ? { fromPassword } : {}),
+      ...(toPassword !== undefined ? { toPassword } : {}),
+      ...extra,
+      ...(timeout !== undefined ? { catchUpTimeoutMs: Number(timeout) * 1000 } : {}),
+    },
+  };
+}
+
+const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+
+async function perform(action: Action, o: LiveOptions): Promise<string> {
+  switch (action) {
+    case "start": {
+      const r = await startReplication(o);
+      return `Replication started: ${r.tables} tables copied and streaming (${seconds(r.ms)}); publication and subscription ${r.subscription}.\nNext: freehold replicate status, then freehold replicate cutover.\n`;
+    }
+    case "status": {
+      const s = await replicationStatus(o);
+      return `Replication ${s.direction === "forward" ? "from the source to the target" : "back from the target to the source (after cutover)"}: ${s.tablesStreaming} of ${s.tables} tables streaming, ${s.lagBytes} bytes behind${s.lastMessageAt ? `, last message ${s.lastMessageAt}` : ""}.\n`;
+    }
+    case "cutover":
+    case "rollback": {
+      const r = action === "cutover" ? await cutover(o) : await rollback(o);
+      const to = action === "cutover" ? "target" : "source";
+      return `${action === "cutover" ? "Cut over" : "Rolled back"}: writes were stopped for ${seconds(r.writeDowntimeMs)} (of which catching up ${seconds(r.catchUpMs)}); ${r.tables} tables, ${r.rows} rows and ${r.sequences} sequences verified equal as of the switch (${seconds(r.verifyMs)}, after writes resumed).\nThe ${to} takes writes now; the ${to === "target" ? "source" : "target"} refuses the application's writes and receives every change through ${r.back} (the way back) until freehold replicate finish.\n`;
+    }
+    case "finish": {
+      const r = await finishReplication(o);
+      return r.dropped.length ? `Replication finished; dropped:\n${r.dropped.map((d) => `  - ${d}\n`).join("")}` : "Nothing to drop: no replication of this pair was found.\n";
+    }
+  }
+}
+
+export async function runReplicate(args: ParsedArgs, io: Io): Promise<number> {
+  const { action, options } = readInput(args);
+  const stop = interruptible();
+  try {
+    io.out(await perform(action, { ...options, ...(args.flags.quiet ? {} : { log: (l: string) => io.err(`${l}\n`) }), signal: stop.signal }));
+    return EXIT.ok;
+  } catch (e) {
+    return migrationFailure(e, io, stop.which(), "replicate");
+  } finally {
+    stop.dispose();
+  }
+}

@@ -1,0 +1,61 @@
+/**
+ * A custom domain without an outage of the service. A domain's certificate
+ * cannot be active until the user creates the DNS records the `up` that made
+ * it prints (https://cloud.google.com/certificate-manager/docs/dns-authorizations),
+ * so the service's run.app address keeps taking traffic until it is: each
+ * `up` reads the certificate's state (`getCertificates`, through the stack's
+ * provider) and closes run.app (ingress: load balancer only) in the first
+ * `up` after the certificate is active. The same holds when a residency
+ * change moves the domain to the other kind of load balancer (a new address
+ * and a new certificate): run.app opens again until the new certificate is
+ * active, and the `up` warns that the domain's records must change.
+ */
+import type { WebServiceRequest } from "@freehold/core";
+import * as certificatemanager from "@pulumi/gcp/certificatemanager";
+import * as pulumi from "@pulumi/pulumi";
+import { certificateName, type FrontDoor, frontDoorFor } from "./domain";
+import type { GcpPlatform } from "./network";
+
+/** A certificate's state as Certificate Manager reports it, `NONE` when there is none, `UNKNOWN` when it could not be read (its API off on a first `up`). */
+export type CertificateState = string;
+export type CertificateStates = Record<FrontDoor, CertificateState>;
+
+/** The state of the certificate named `name` among those listed. */
+export function stateOf(certificates: ReadonlyArray<{ name?: string; manageds?: ReadonlyArray<{ state?: string }> }> | undefined, name: string): CertificateState {
+  const found = (certificates ?? []).find((c) => c.name === name || String(c.name ?? "").endsWith(`/certificates/${name}`));
+  return found ? (found.manageds?.[0]?.state ?? "UNKNOWN") : "NONE";
+}
+
+/** The domain's certificate in both locations, read on every `up`. */
+export function certificateStates(req: WebServiceRequest, platform: GcpPlatform, domain: string): pulumi.Output<CertificateStates> {
+  const name = certificateName(req, domain);
+  const read = (region?: string): Promise<CertificateState> =>
+    certificatemanager.getCertificates(region ? { region } : {}, { parent: req.parent }).then(
+      (r) => stateOf(r?.certificates, name),
+      () => "UNKNOWN",
+    );
+  return pulumi.output(Promise.all([read(), read(platform.region)]).then(([global, regional]): CertificateStates => ({ global, regional })));
+}
+
+export interface DomainDecision {
+  /** The service takes traffic only from its load balancer (run.app closed). */
+  loadBalancerOnly: boolean;
+  /** Why run.app is still open, or what the user must do, for the plan and the `up`'s warnings. */
+  note?: string;
+}
+
+/**
+ * What this `up` does with the domain. Filtering (an allow list or the
+ * firewall) closes run.app at once: a filter run.app bypasses filters nothing.
+ */
+export function decideDomain(req: Pick<WebServiceRequest, "stack" | "spec">, domain: string, states: CertificateStates): DomainDecision {
+  const wanted = frontDoorFor(req);
+  const other: FrontDoor = wanted === "global" ? "regional" : "global";
+  const moving = states[other] === "ACTIVE" && states[wanted] !== "ACTIVE";
+  const move = moving
+    ? `https://${domain} moves from the ${other} load balancer to the ${wanted} one (residency ${req.stack.residency}): a new address and a new certificate, so the domain answers again only once its records point at the new address and the new validation record is in place (dnsRecords); lower the records' TTL first. `
+    : "";
+  if (req.spec.ipAllowList || req.spec.webApplicationFirewall) return { loadBalancerOnly: true, ...(moving ? { note: move } : {}) };
+  if (states[wanted] === "ACTIVE") return { loadBalancerOnly: true };
+  return { loadBalancerOnly: false, note: `${move}The certificate for ${domain} is not active yet (${states[wanted]}): the service also answers on its run.app address until the first \`pulumi up\` after it is.` };
+}
