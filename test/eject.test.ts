@@ -46,7 +46,8 @@ const DOMAIN = exampleWith((s) => {
 
 const NETWORK = exampleWith((s) => {
   s.network = {
-    aws: { vpcId: "vpc-0a1b2c3d4e5f60718", privateSubnetIds: ["subnet-0a1b2c3d4e5f60718", "subnet-1a1b2c3d4e5f60718"] },
+    // A public service without a domain needs public subnets routed to an internet gateway (CloudFront's VPC origin).
+    aws: { vpcId: "vpc-0a1b2c3d4e5f60718", privateSubnetIds: ["subnet-0a1b2c3d4e5f60718", "subnet-1a1b2c3d4e5f60718"], publicSubnetIds: ["subnet-2a1b2c3d4e5f60718", "subnet-3a1b2c3d4e5f60718"] },
     azure: { resourceGroupName: "shared-network", virtualNetworkName: "shared-vnet", appsSubnetName: "apps", databaseSubnetName: "postgres", jobsSubnetName: "jobs" },
     gcp: { network: "projects/shared-host/global/networks/shared", subnetwork: "projects/shared-host/regions/europe-west2/subnetworks/apps" },
   };

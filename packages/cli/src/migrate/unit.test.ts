@@ -444,6 +444,7 @@ describe("what an operator is told", () => {
       consistency: { statement: "the target equals the source as of the snapshot taken at T" },
       extraTargetTables: ["public.theirs", 'a."b.c"'],
       dump: { kept: false, dir: "" },
+      restore: { skipped: false },
     } as unknown as DatabaseManifest;
     expect(databaseSummary(m, "m.json")).toContain('The target also holds 2 table(s) the source does not (left as they were, not verified): public.theirs, a."b.c".\n');
   });
