@@ -89,6 +89,6 @@ export function refuseServerMove(serverName: string, groupName: string, liveSubn
     `PostgreSQL server ${serverName} is in a subnet of the network in the stack's resource group ${groupName} (${liveSubnetId}); ` +
       "this version of Freehold keeps the network in a resource group of its own, and a server's subnet cannot change after it is created, " +
       "so this up would replace the server with an empty one and delete the old one with its data. " +
-      "Move the data first (docs/azure.md, 'A network a destroy leaves'): copy it out with the migration runbook, lift the protection and deploy, then copy it back.",
+      "Move the data first (docs/azure.md, 'A network a destroy leaves'): copy it out with the migration runbook, lift the protection, remove the database from the stack and deploy (the old server goes), add it back and deploy (a new server in the new network), then copy the data back.",
   );
 }
