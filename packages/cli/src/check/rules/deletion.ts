@@ -61,7 +61,7 @@ export const deletionProtection: Rule = {
     const findings: Finding[] = [];
     for (const p of PRIMARY[plan.cloud]) {
       // A database's or object store's own data; buckets that only receive service logs (emptied with the stack by design) are not.
-      for (const r of plan.resources.filter((x) => x.type === p.type && componentOf(plan, x) !== "platform" && !receivesLogs(plan, x))) {
+      for (const r of plan.resources.filter((x) => x.type === p.type && !receivesLogs(plan, x))) {
         const native = p.protectedNatively(r, plan);
         const missing = [r.options.protect ? "" : "not Pulumi-protected", r.options.retainOnDelete ? "" : "not retained on destroy", native ? "" : `no ${p.how}`].filter(Boolean);
         findings.push({
