@@ -10,9 +10,11 @@ import * as cloudfront from "@pulumi/aws/cloudfront";
 import * as cloudwatch from "@pulumi/aws/cloudwatch";
 import * as ec2 from "@pulumi/aws/ec2";
 import * as ecs from "@pulumi/aws/ecs";
+import * as elb from "@pulumi/aws/elb";
 import { getAvailabilityZonesOutput } from "@pulumi/aws/getAvailabilityZones";
 import { getCallerIdentityOutput } from "@pulumi/aws/getCallerIdentity";
 import * as iam from "@pulumi/aws/iam";
+import * as lambda from "@pulumi/aws/lambda";
 import * as lb from "@pulumi/aws/lb";
 import * as rds from "@pulumi/aws/rds";
 import * as s3 from "@pulumi/aws/s3";
@@ -46,7 +48,7 @@ function scramVerifier(password: string, iterations = 4096): string {
   return `SCRAM-SHA-256$${iterations}:${salt.toString("base64")}$${storedKey.toString("base64")}:${serverKey.toString("base64")}`;
 }
 
-// The tags 46 resources below carry alike; each adds its own.
+// The tags 66 resources below carry alike; each adds its own.
 const tags = {
   "freehold-stack": "crown-marketplace",
   "managed-by": "freehold",
@@ -54,6 +56,9 @@ const tags = {
   "pulumi-stack": "dev",
   service: "crown-marketplace",
 };
+
+// The runtimePlatform 3 resources below carry alike; each adds its own.
+const runtimePlatform = { cpuArchitecture: "X86_64", operatingSystemFamily: "LINUX" };
 
 // Freehold registered every resource below as a child of one of its components, so each resource's URN carried
 // the component's type.
@@ -99,6 +104,98 @@ const privateB = new ec2.Subnet("crown-marketplace-private-b", {
   vpcId: vpc.id,
 }, { aliases: [{ parent: freeholdPlatform }] });
 
+const flowLogs = new cloudwatch.LogGroup("crown-marketplace-flow-logs", {
+  name: "/freehold/crown-marketplace-dev/vpc-flow-logs",
+  region,
+  retentionInDays: 365,
+  tags: { ...tags, Name: "crown-marketplace-flow-logs" },
+}, { aliases: [{ parent: freeholdPlatform }] });
+
+const callerIdentity = getCallerIdentityOutput();
+
+const flowLogsRole = new iam.Role("crown-marketplace-flow-logs-role", {
+  assumeRolePolicy: pulumi.jsonStringify({
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Effect: "Allow",
+        Action: "sts:AssumeRole",
+        Principal: { Service: "vpc-flow-logs.amazonaws.com" },
+        Condition: {
+          ArnLike: {
+            "aws:SourceArn": pulumi.interpolate`arn:aws:ec2:${region}:${callerIdentity.accountId}:vpc-flow-log/*`,
+          },
+          StringEquals: { "aws:SourceAccount": callerIdentity.accountId },
+        },
+      },
+    ],
+  }),
+  description: "Freehold crown-marketplace-dev: VPC flow log delivery",
+  name: "crown-marketplace-dev-vpc-flow-logs",
+  tags: { ...tags, Name: "crown-marketplace-flow-logs-role" },
+}, { aliases: [{ parent: freeholdPlatform }] });
+
+const flowLogsPolicy = new iam.RolePolicy("crown-marketplace-flow-logs-policy", {
+  name: "freehold-flow-logs",
+  policy: pulumi.jsonStringify({
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Sid: "Logs",
+        Effect: "Allow",
+        Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
+        Resource: [flowLogs.arn, pulumi.interpolate`${flowLogs.arn}:log-stream:*`],
+      },
+    ],
+  }),
+  role: flowLogsRole.name,
+}, { aliases: [{ parent: freeholdPlatform }] });
+
+const flowLog = new ec2.FlowLog("crown-marketplace-flow-log", {
+  iamRoleArn: flowLogsRole.arn,
+  logDestination: flowLogs.arn,
+  logDestinationType: "cloud-watch-logs",
+  maxAggregationInterval: 600,
+  region,
+  tags: { ...tags, Name: "crown-marketplace-flow-log" },
+  trafficType: "REJECT",
+  vpcId: vpc.id,
+}, { dependsOn: [flowLogsPolicy], aliases: [{ parent: freeholdPlatform }] });
+
+const defaultSg = new ec2.DefaultSecurityGroup("crown-marketplace-default-sg", { egress: [], ingress: [], region, tags: { ...tags, Name: "crown-marketplace-default-sg" }, vpcId: vpc.id }, { aliases: [{ parent: freeholdPlatform }] });
+
+const defaultNacl = new ec2.DefaultNetworkAcl("crown-marketplace-default-nacl", {
+  defaultNetworkAclId: vpc.defaultNetworkAclId,
+  egress: [
+    { action: "allow", cidrBlock: "0.0.0.0/0", fromPort: 0, protocol: "-1", ruleNo: 100, toPort: 0 },
+    { action: "allow", fromPort: 0, ipv6CidrBlock: "::/0", protocol: "-1", ruleNo: 101, toPort: 0 },
+  ],
+  ingress: [
+    { action: "deny", cidrBlock: "0.0.0.0/0", fromPort: 22, protocol: "tcp", ruleNo: 100, toPort: 22 },
+    {
+      action: "deny",
+      cidrBlock: "0.0.0.0/0",
+      fromPort: 3389,
+      protocol: "tcp",
+      ruleNo: 101,
+      toPort: 3389,
+    },
+    { action: "deny", fromPort: 22, ipv6CidrBlock: "::/0", protocol: "tcp", ruleNo: 102, toPort: 22 },
+    {
+      action: "deny",
+      fromPort: 3389,
+      ipv6CidrBlock: "::/0",
+      protocol: "tcp",
+      ruleNo: 103,
+      toPort: 3389,
+    },
+    { action: "allow", cidrBlock: "0.0.0.0/0", fromPort: 0, protocol: "-1", ruleNo: 200, toPort: 0 },
+    { action: "allow", fromPort: 0, ipv6CidrBlock: "::/0", protocol: "-1", ruleNo: 201, toPort: 0 },
+  ],
+  region,
+  tags: { ...tags, Name: "crown-marketplace-default-nacl" },
+}, { aliases: [{ parent: freeholdPlatform }] });
+
 const dbSubnets = new rds.SubnetGroup("crown-marketplace-db-subnets", {
   description: "Freehold databases: private subnets only",
   name: "crown-marketplace-dev-db",
@@ -107,7 +204,12 @@ const dbSubnets = new rds.SubnetGroup("crown-marketplace-db-subnets", {
   tags: { ...tags, Name: "crown-marketplace-db-subnets" },
 }, { aliases: [{ parent: freeholdPlatform }] });
 
-const cluster = new ecs.Cluster("crown-marketplace-cluster", { name: "crown-marketplace-dev", region, tags: { ...tags, Name: "crown-marketplace-cluster" } }, { aliases: [{ parent: freeholdPlatform }] });
+const cluster = new ecs.Cluster("crown-marketplace-cluster", {
+  name: "crown-marketplace-dev",
+  region,
+  settings: [{ name: "containerInsights", value: "enabled" }],
+  tags: { ...tags, Name: "crown-marketplace-cluster" },
+}, { aliases: [{ parent: freeholdPlatform }] });
 
 const igw = new ec2.InternetGateway("crown-marketplace-igw", { region, tags: { ...tags, Name: "crown-marketplace-igw" }, vpcId: vpc.id }, { aliases: [{ parent: freeholdPlatform }] });
 
@@ -170,6 +272,135 @@ const s3Endpoint = new ec2.VpcEndpoint("crown-marketplace-s3-endpoint", {
   vpcId: vpc.id,
 }, { aliases: [{ parent: freeholdPlatform }] });
 
+const albLogs = new s3.Bucket("crown-marketplace-alb-logs", {
+  bucket: "crown-marketplace-dev-freehold-alb-logs-shkx2h",
+  forceDestroy: true,
+  region,
+  tags: { ...tags, Name: "crown-marketplace-alb-logs" },
+}, { aliases: [{ parent: freeholdPlatform }] });
+
+const albLogsPublicAccessBlock = new s3.BucketPublicAccessBlock("crown-marketplace-alb-logs-public-access-block", {
+  blockPublicAcls: true,
+  blockPublicPolicy: true,
+  bucket: albLogs.id,
+  ignorePublicAcls: true,
+  region,
+  restrictPublicBuckets: true,
+}, { aliases: [{ parent: freeholdPlatform }] });
+
+const albLogsOwnership = new s3.BucketOwnershipControls("crown-marketplace-alb-logs-ownership", { bucket: albLogs.id, region, rule: { objectOwnership: "BucketOwnerEnforced" } }, { aliases: [{ parent: freeholdPlatform }] });
+
+const albLogsEncryption = new s3.BucketServerSideEncryptionConfiguration("crown-marketplace-alb-logs-encryption", { bucket: albLogs.id, region, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }] }, { aliases: [{ parent: freeholdPlatform }] });
+
+const albLogsLifecycle = new s3.BucketLifecycleConfiguration("crown-marketplace-alb-logs-lifecycle", {
+  bucket: albLogs.id,
+  region,
+  rules: [
+    { expiration: { days: 365 }, filter: { prefix: "" }, id: "expire-logs", status: "Enabled" },
+    {
+      abortIncompleteMultipartUpload: { daysAfterInitiation: 7 },
+      filter: { prefix: "" },
+      id: "abort-incomplete-multipart-uploads",
+      status: "Enabled",
+    },
+  ],
+}, { aliases: [{ parent: freeholdPlatform }] });
+
+const serviceAccount = elb.getServiceAccountOutput({ region });
+
+const albLogsPolicy = new s3.BucketPolicy("crown-marketplace-alb-logs-policy", {
+  bucket: albLogs.id,
+  policy: pulumi.jsonStringify({
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Sid: "DenyInsecureTransport",
+        Effect: "Deny",
+        Principal: "*",
+        Action: ["s3:*"],
+        Resource: [albLogs.arn, pulumi.interpolate`${albLogs.arn}/*`],
+        Condition: { Bool: { "aws:SecureTransport": "false" } },
+      },
+      {
+        Sid: "DenyOldTls",
+        Effect: "Deny",
+        Principal: "*",
+        Action: ["s3:*"],
+        Resource: [albLogs.arn, pulumi.interpolate`${albLogs.arn}/*`],
+        Condition: { NumericLessThan: { "s3:TlsVersion": "1.2" } },
+      },
+      {
+        Sid: "ElasticLoadBalancingAccessLogs",
+        Effect: "Allow",
+        Principal: { AWS: serviceAccount.arn },
+        Action: ["s3:PutObject"],
+        Resource: pulumi.interpolate`${albLogs.arn}/alb/*/AWSLogs/${callerIdentity.accountId}/*`,
+      },
+    ],
+  }),
+  region,
+}, { dependsOn: [albLogsPublicAccessBlock], aliases: [{ parent: freeholdPlatform }] });
+
+const cdnLogs = new s3.Bucket("crown-marketplace-cdn-logs", {
+  bucket: "crown-marketplace-dev-freehold-cdn-logs-3hsuvs",
+  forceDestroy: true,
+  region,
+  tags: { ...tags, Name: "crown-marketplace-cdn-logs" },
+}, { aliases: [{ parent: freeholdPlatform }] });
+
+const cdnLogsPublicAccessBlock = new s3.BucketPublicAccessBlock("crown-marketplace-cdn-logs-public-access-block", {
+  blockPublicAcls: true,
+  blockPublicPolicy: true,
+  bucket: cdnLogs.id,
+  ignorePublicAcls: true,
+  region,
+  restrictPublicBuckets: true,
+}, { aliases: [{ parent: freeholdPlatform }] });
+
+const cdnLogsOwnership = new s3.BucketOwnershipControls("crown-marketplace-cdn-logs-ownership", { bucket: cdnLogs.id, region, rule: { objectOwnership: "BucketOwnerPreferred" } }, { aliases: [{ parent: freeholdPlatform }] });
+
+const cdnLogsEncryption = new s3.BucketServerSideEncryptionConfiguration("crown-marketplace-cdn-logs-encryption", { bucket: cdnLogs.id, region, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }] }, { aliases: [{ parent: freeholdPlatform }] });
+
+const cdnLogsLifecycle = new s3.BucketLifecycleConfiguration("crown-marketplace-cdn-logs-lifecycle", {
+  bucket: cdnLogs.id,
+  region,
+  rules: [
+    { expiration: { days: 365 }, filter: { prefix: "" }, id: "expire-logs", status: "Enabled" },
+    {
+      abortIncompleteMultipartUpload: { daysAfterInitiation: 7 },
+      filter: { prefix: "" },
+      id: "abort-incomplete-multipart-uploads",
+      status: "Enabled",
+    },
+  ],
+}, { aliases: [{ parent: freeholdPlatform }] });
+
+const cdnLogsPolicy = new s3.BucketPolicy("crown-marketplace-cdn-logs-policy", {
+  bucket: cdnLogs.id,
+  policy: pulumi.jsonStringify({
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Sid: "DenyInsecureTransport",
+        Effect: "Deny",
+        Principal: "*",
+        Action: ["s3:*"],
+        Resource: [cdnLogs.arn, pulumi.interpolate`${cdnLogs.arn}/*`],
+        Condition: { Bool: { "aws:SecureTransport": "false" } },
+      },
+      {
+        Sid: "DenyOldTls",
+        Effect: "Deny",
+        Principal: "*",
+        Action: ["s3:*"],
+        Resource: [cdnLogs.arn, pulumi.interpolate`${cdnLogs.arn}/*`],
+        Condition: { NumericLessThan: { "s3:TlsVersion": "1.2" } },
+      },
+    ],
+  }),
+  region,
+}, { dependsOn: [cdnLogsPublicAccessBlock], aliases: [{ parent: freeholdPlatform }] });
+
 // ---- db (Database) ---------------------------------------------------------------------------------------
 // db: database on Amazon RDS for PostgreSQL, db.m7g.large. Size: cheapest non-burstable class (requests above 4
 // GiB avoid CPU credits) with >= 2 vCPU and >= 8 GiB, Multi-AZ (standby in a second zone).
@@ -195,7 +426,14 @@ const dbParams = new rds.ParameterGroup("db-params", {
 const dbLogs = new cloudwatch.LogGroup("db-logs", {
   name: "/aws/rds/instance/crown-marketplace-dev-db/postgresql",
   region,
-  retentionInDays: 30,
+  retentionInDays: 365,
+  tags: { ...tags, "freehold-component": "db" },
+}, { aliases: [{ parent: freeholdDb }] });
+
+const dbUpgradeLogs = new cloudwatch.LogGroup("db-upgrade-logs", {
+  name: "/aws/rds/instance/crown-marketplace-dev-db/upgrade",
+  region,
+  retentionInDays: 365,
   tags: { ...tags, "freehold-component": "db" },
 }, { aliases: [{ parent: freeholdDb }] });
 
@@ -210,13 +448,15 @@ const dbInstance = new rds.Instance("db-instance", {
   applyImmediately: true,
   autoMinorVersionUpgrade: true,
   backupRetentionPeriod: 14,
+  caCertIdentifier: "rds-ca-rsa2048-g1",
   copyTagsToSnapshot: true,
   dbName: "app",
   dbSubnetGroupName: dbSubnets.name,
   deleteAutomatedBackups: false,
   deletionProtection: true,
-  enabledCloudwatchLogsExports: ["postgresql"],
+  enabledCloudwatchLogsExports: ["postgresql", "upgrade"],
   engine: "postgres",
+  engineLifecycleSupport: "open-source-rds-extended-support",
   engineVersion: "16",
   finalSnapshotIdentifier: pulumi.interpolate`crown-marketplace-dev-db-final-${dbFinalSnapshotId.hex}`,
   identifier: "crown-marketplace-dev-db",
@@ -234,7 +474,13 @@ const dbInstance = new rds.Instance("db-instance", {
   tags: { ...tags, "freehold-component": "db" },
   username: "freehold",
   vpcSecurityGroupIds: [dbSg.id],
-}, { protect: true, retainOnDelete: true, dependsOn: [dbLogs], aliases: [{ parent: freeholdDb }] });
+}, {
+  protect: true,
+  retainOnDelete: true,
+  dependsOn: [dbLogs, dbUpgradeLogs],
+  ignoreChanges: ["allocatedStorage"],
+  aliases: [{ parent: freeholdDb }],
+});
 
 const dbAppPassword = new RandomPassword("db-app-password", { length: 40, minLower: 1, minNumeric: 1, minUpper: 1, special: false }, { aliases: [{ parent: freeholdDb }] });
 
@@ -276,6 +522,287 @@ const dbReaderSecretValue = new secretsmanager.SecretVersion("db-reader-secret-v
   })),
 }, { aliases: [{ parent: freeholdDb }] });
 
+const dbRolesLogs = new cloudwatch.LogGroup("db-roles-logs", {
+  name: "/freehold/crown-marketplace-dev/db-roles",
+  region,
+  retentionInDays: 365,
+  tags: { ...tags, "freehold-component": "db" },
+}, { aliases: [{ parent: freeholdDb }] });
+
+const dbRolesExecutionRole = new iam.Role("db-roles-execution-role", {
+  assumeRolePolicy: pulumi.jsonStringify({
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Effect: "Allow",
+        Action: "sts:AssumeRole",
+        Principal: { Service: "ecs-tasks.amazonaws.com" },
+        Condition: {
+          ArnLike: { "aws:SourceArn": pulumi.interpolate`arn:aws:ecs:${region}:${callerIdentity.accountId}:*` },
+          StringEquals: { "aws:SourceAccount": callerIdentity.accountId },
+        },
+      },
+    ],
+  }),
+  description: "Freehold crown-marketplace-dev/db: the database role job (logs, the master and role secrets)",
+  name: "crown-marketplace-dev-db-roles-exec",
+  tags: { ...tags, "freehold-component": "db" },
+}, { aliases: [{ parent: freeholdDb }] });
+
+const dbRolesExecutionPolicy = new iam.RolePolicy("db-roles-execution-policy", {
+  name: "freehold-role-job",
+  policy: pulumi.jsonStringify({
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Sid: "Logs",
+        Effect: "Allow",
+        Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+        Resource: [dbRolesLogs.arn, pulumi.interpolate`${dbRolesLogs.arn}:log-stream:*`],
+      },
+      {
+        Sid: "Secrets",
+        Effect: "Allow",
+        Action: ["secretsmanager:GetSecretValue"],
+        Resource: [dbInstance.masterUserSecrets[0].secretArn, dbAppSecret.arn, dbReaderSecret.arn],
+      },
+    ],
+  }),
+  role: dbRolesExecutionRole.name,
+}, { aliases: [{ parent: freeholdDb }] });
+
+const dbRolesSg = new ec2.SecurityGroup("db-roles-sg", {
+  description: "Freehold database role job: the database, and HTTPS to AWS APIs and ECR Public",
+  egress: [
+    {
+      cidrBlocks: ["0.0.0.0/0"],
+      description: "image pull, Secrets Manager, CloudWatch Logs",
+      fromPort: 443,
+      protocol: "tcp",
+      toPort: 443,
+    },
+    {
+      description: "the database",
+      fromPort: 5432,
+      protocol: "tcp",
+      securityGroups: [dbSg.id],
+      toPort: 5432,
+    },
+  ],
+  name: "crown-marketplace-dev-db-roles",
+  region,
+  tags: { ...tags, "freehold-component": "db" },
+  vpcId: vpc.id,
+}, { aliases: [{ parent: freeholdDb }] });
+
+const dbRolesIngress = new vpcAws.SecurityGroupIngressRule("db-roles-ingress", {
+  description: "Freehold: the database role job",
+  fromPort: 5432,
+  ipProtocol: "tcp",
+  referencedSecurityGroupId: dbRolesSg.id,
+  region,
+  securityGroupId: dbSg.id,
+  tags: { ...tags, "freehold-component": "db" },
+  toPort: 5432,
+}, { aliases: [{ parent: freeholdDb }] });
+
+const dbRolesTask = new ecs.TaskDefinition("db-roles-task", {
+  containerDefinitions: pulumi.jsonStringify([
+    {
+      name: "freehold-prepare",
+      image: "public.ecr.aws/docker/library/alpine:3.24.2@sha256:3cf95fe0816180395592b8373f3ec60663f076127617bbacb4eacf9667afe2e9",
+      essential: false,
+      privileged: false,
+      readonlyRootFilesystem: true,
+      user: "0:0",
+      linuxParameters: { capabilities: { drop: ["ALL"] } },
+      command: [
+        "sh",
+        "-c",
+        "set -eu\numask 022\ntest -n \"$FREEHOLD_DATABASE_CA\"\nprintf '%s' \"$FREEHOLD_DATABASE_CA\" > \"$FREEHOLD_CA_FILE\"\necho \"freehold: database certificate authorities written to $FREEHOLD_CA_FILE\"",
+      ],
+      environment: [
+        { name: "FREEHOLD_CA_FILE", value: "/etc/freehold/tls/database-ca.pem" },
+        {
+          name: "FREEHOLD_DATABASE_CA",
+          value: "-----BEGIN CERTIFICATE-----\nMIID/jCCAuagAwIBAgIQTDc+UgTRtYO7ZGTQ8UWKDDANBgkqhkiG9w0BAQsFADCB\nlzELMAkGA1UEBhMCVVMxIjAgBgNVBAoMGUFtYXpvbiBXZWIgU2VydmljZXMsIElu\nYy4xEzARBgNVBAsMCkFtYXpvbiBSRFMxCzAJBgNVBAgMAldBMTAwLgYDVQQDDCdB\nbWF6b24gUkRTIGV1LXdlc3QtMiBSb290IENBIFJTQTIwNDggRzExEDAOBgNVBAcM\nB1NlYXR0bGUwIBcNMjEwNTIxMjI0NjI0WhgPMjA2MTA1MjEyMzQ2MjRaMIGXMQsw\nCQYDVQQGEwJVUzEiMCAGA1UECgwZQW1hem9uIFdlYiBTZXJ2aWNlcywgSW5jLjET\nMBEGA1UECwwKQW1hem9uIFJEUzELMAkGA1UECAwCV0ExMDAuBgNVBAMMJ0FtYXpv\nbiBSRFMgZXUtd2VzdC0yIFJvb3QgQ0EgUlNBMjA0OCBHMTEQMA4GA1UEBwwHU2Vh\ndHRsZTCCASIwDQYJKoZIhvcNAQEBBQADggEPADCCAQoCggEBAM1oGtthQ1YiVIC2\ni4u4swMAGxAjc/BZp0yq0eP5ZQFaxnxs7zFAPabEWsrjeDzrRhdVO0h7zskrertP\ngblGhfD20JfjvCHdP1RUhy/nzG+T+hn6Takan/GIgs8grlBMRHMgBYHW7tklhjaH\n3F7LujhceAHhhgp6IOrpb6YTaTTaJbF3GTmkqxSJ3l1LtEoWz8Al/nL/Ftzxrtez\nVs6ebpvd7sw37sxmXBWX2OlvUrPCTmladw9OrllGXtCFw4YyLe3zozBlZ3cHzQ0q\nlINhpRcajTMfZrsiGCkQtoJT+AqVJPS2sHjqsEH8yiySW9Jbq4zyMbM1yqQ2vnnx\nMJgoYMcCAwEAAaNCMEAwDwYDVR0TAQH/BAUwAwEB/zAdBgNVHQ4EFgQUaQG88UnV\nJPTI+Pcti1P+q3H7pGYwDgYDVR0PAQH/BAQDAgGGMA0GCSqGSIb3DQEBCwUAA4IB\nAQBAkgr75V0sEJimC6QRiTVWEuj2Khy7unjSfudbM6zumhXEU2/sUaVLiYy6cA/x\n3v0laDle6T07x9g64j5YastE/4jbzrGgIINFlY0JnaYmR3KZEjgi1s1fkRRf3llL\nPJm9u4Q1mbwAMQK/ZjLuuRcL3uRIHJek18nRqT5h43GB26qXyvJqeYYpYfIjL9+/\nYiZAbSRRZG+Li23cmPWrbA1CJY121SB+WybCbysbOXzhD3Sl2KSZRwSw4p2HrFtV\n1Prk0dOBtZxCG9luf87ultuDZpfS0w6oNBAMXocgswk24ylcADkkFxBWW+7BETn1\nEpK+t1Lm37mU4sxtuha00XAi\n-----END CERTIFICATE-----\n-----BEGIN CERTIFICATE-----\nMIIF/zCCA+egAwIBAgIRAMDk/F+rrhdn42SfE+ghPC8wDQYJKoZIhvcNAQEMBQAw\ngZcxCzAJBgNVBAYTAlVTMSIwIAYDVQQKDBlBbWF6b24gV2ViIFNlcnZpY2VzLCBJ\nbmMuMRMwEQYDVQQLDApBbWF6b24gUkRTMQswCQYDVQQIDAJXQTEwMC4GA1UEAwwn\nQW1hem9uIFJEUyBldS13ZXN0LTIgUm9vdCBDQSBSU0E0MDk2IEcxMRAwDgYDVQQH\nDAdTZWF0dGxlMCAXDTIxMDUyMTIyNTEyMloYDzIxMjEwNTIxMjM1MTIyWjCBlzEL\nMAkGA1UEBhMCVVMxIjAgBgNVBAoMGUFtYXpvbiBXZWIgU2VydmljZXMsIEluYy4x\nEzARBgNVBAsMCkFtYXpvbiBSRFMxCzAJBgNVBAgMAldBMTAwLgYDVQQDDCdBbWF6\nb24gUkRTIGV1LXdlc3QtMiBSb290IENBIFJTQTQwOTYgRzExEDAOBgNVBAcMB1Nl\nYXR0bGUwggIiMA0GCSqGSIb3DQEBAQUAA4ICDwAwggIKAoICAQC2twMALVg9vRVu\nVNqsr6N8thmp3Dy8jEGTsm3GCQ+C5P2YcGlD/T/5icfWW84uF7Sx3ezcGlvsqFMf\nUkj9sQyqtz7qfFFugyy7pa/eH9f48kWFHLbQYm9GEgbYBIrWMp1cy3vyxuMCwQN4\nDCncqU+yNpy0CprQJEha3PzY+3yJOjDQtc3zr99lyECCFJTDUucxHzyQvX89eL74\nuh8la0lKH3v9wPpnEoftbrwmm5jHNFdzj7uXUHUJ41N7af7z7QUfghIRhlBDiKtx\n5lYZemPCXajTc3ryDKUZC/b+B6ViXZmAeMdmQoPE0jwyEp/uaUcdp+FlUQwCfsBk\nayPFEApTWgPiku2isjdeTVmEgL8bJTDUZ6FYFR7ZHcYAsDzcwHgIu3GGEMVRS3Uf\nILmioiyly9vcK4Sa01ondARmsi/I0s7pWpKflaekyv5boJKD/xqwz9lGejmJHelf\n8Od2TyqJScMpB7Q8c2ROxBwqwB72jMCEvYigB+Wnbb8RipliqNflIGx938FRCzKL\nUQUBmNAznR/yRRL0wHf9UAE/8v9a09uZABeiznzOFAl/frHpgdAbC00LkFlnwwgX\ng8YfEFlkp4fLx5B7LtoO6uVNFVimLxtwirpyKoj3G4M/kvSTux8bTw0heBCmWmKR\n57MS6k7ODzbv+Kpeht2hqVZCNFMxoQIDAQABo0IwQDAPBgNVHRMBAf8EBTADAQH/\nMB0GA1UdDgQWBBRuMnDhJjoj7DcKALj+HbxEqj3r6jAOBgNVHQ8BAf8EBAMCAYYw\nDQYJKoZIhvcNAQEMBQADggIBALSnXfx72C3ldhBP5kY4Mo2DDaGQ8FGpTOOiD95d\n0rf7I9LrsBGVqu/Nir+kqqP80PB70+Jy9fHFFigXwcPBX3MpKGxK8Cel7kVf8t1B\n4YD6A6bqlzP+OUL0uGWfZpdpDxwMDI2Flt4NEldHgXWPjvN1VblEKs0+kPnKowyg\njhRMgBbD/y+8yg0fIcjXUDTAw/+INcp21gWaMukKQr/8HswqC1yoqW9in2ijQkpK\n2RB9vcQ0/gXR0oJUbZQx0jn0OH8Agt7yfMAnJAdnHO4M3gjvlJLzIC5/4aGrRXZl\nJoZKfJ2fZRnrFMi0nhAYDeInoS+Rwx+QzaBk6fX5VPyCj8foZ0nmqvuYoydzD8W5\nmMlycgxFqS+DUmO+liWllQC4/MnVBlHGB1Cu3wTj5kgOvNs/k+FW3GXGzD3+rpv0\nQTLuwSbMr+MbEThxrSZRSXTCQzKfehyC+WZejgLb+8ylLJUA10e62o7H9PvCrwj+\nZDVmN7qj6amzvndCP98sZfX7CFZPLfcBd4wVIjHsFjSNEwWHOiFyLPPG7cdolGKA\nlOFvonvo4A1uRc13/zFeP0Xi5n5OZ2go8aOOeGYdI2vB2sgH9R2IASH/jHmr0gvY\n0dfBCcfXNgrS0toq0LX/y+5KkKOxh52vEYsJLdhqrveuZhQnsFEm/mFwjRXkyO7c\n2jpC\n-----END CERTIFICATE-----\n-----BEGIN CERTIFICATE-----\nMIICrjCCAjSgAwIBAgIRAKKPTYKln9L4NTx9dpZGUjowCgYIKoZIzj0EAwMwgZYx\nCzAJBgNVBAYTAlVTMSIwIAYDVQQKDBlBbWF6b24gV2ViIFNlcnZpY2VzLCBJbmMu\nMRMwEQYDVQQLDApBbWF6b24gUkRTMQswCQYDVQQIDAJXQTEvMC0GA1UEAwwmQW1h\nem9uIFJEUyBldS13ZXN0LTIgUm9vdCBDQSBFQ0MzODQgRzExEDAOBgNVBAcMB1Nl\nYXR0bGUwIBcNMjEwNTIxMjI1NTIxWhgPMjEyMTA1MjEyMzU1MjFaMIGWMQswCQYD\nVQQGEwJVUzEiMCAGA1UECgwZQW1hem9uIFdlYiBTZXJ2aWNlcywgSW5jLjETMBEG\nA1UECwwKQW1hem9uIFJEUzELMAkGA1UECAwCV0ExLzAtBgNVBAMMJkFtYXpvbiBS\nRFMgZXUtd2VzdC0yIFJvb3QgQ0EgRUNDMzg0IEcxMRAwDgYDVQQHDAdTZWF0dGxl\nMHYwEAYHKoZIzj0CAQYFK4EEACIDYgAE/owTReDvaRqdmbtTzXbyRmEpKCETNj6O\nhZMKH0F8oU9Tmn8RU7kQQj6xUKEyjLPrFBN7c+26TvrVO1KmJAvbc8bVliiJZMbc\nC0yV5PtJTalvlMZA1NnciZuhxaxrzlK1o0IwQDAPBgNVHRMBAf8EBTADAQH/MB0G\nA1UdDgQWBBT4i5HaoHtrs7Mi8auLhMbKM1XevDAOBgNVHQ8BAf8EBAMCAYYwCgYI\nKoZIzj0EAwMDaAAwZQIxAK9A+8/lFdX4XJKgfP+ZLy5ySXC2E0Spoy12Gv2GdUEZ\np1G7c1KbWVlyb1d6subzkQIwKyH0Naf/3usWfftkmq8SzagicKz5cGcEUaULq4tO\nGzA/AMpr63IDBAqkZbMDTCmH\n-----END CERTIFICATE-----\n",
+        },
+      ],
+      mountPoints: [{ sourceVolume: "freehold-tls", containerPath: "/etc/freehold/tls", readOnly: false }],
+      logConfiguration: {
+        logDriver: "awslogs",
+        options: {
+          "awslogs-group": "/freehold/crown-marketplace-dev/db-roles",
+          "awslogs-region": region,
+          "awslogs-stream-prefix": "freehold-prepare",
+        },
+      },
+    },
+    {
+      name: "roles",
+      image: "public.ecr.aws/docker/library/postgres:17-alpine@sha256:d4bb0a8c1b7bb2e29f976d099e7bfb9a5d8858cffe9e46b35cd302cd1f1f8168",
+      essential: true,
+      privileged: false,
+      readonlyRootFilesystem: true,
+      user: "70:70",
+      command: [
+        "sh",
+        "-c",
+        "set -eu\npsql -X -q -f - <<'FREEHOLD_SQL'\n\\set ON_ERROR_STOP on\n\\getenv app_verifier FREEHOLD_APP_VERIFIER\n\\getenv read_verifier FREEHOLD_READ_VERIFIER\n\\if :{?app_verifier}\n\\else\n\\set app_verifier ''\n\\endif\n\\if :{?read_verifier}\n\\else\n\\set read_verifier ''\n\\endif\nBEGIN;\nSELECT set_config('freehold.app_verifier', :'app_verifier', true) AS app, set_config('freehold.read_verifier', :'read_verifier', true) AS read \\gset freehold_\nDO $freehold$\nDECLARE\n  admin text := current_user;\n  rw constant text := 'app';\n  ro constant text := 'app_read';\n  pg16 constant boolean := current_setting('server_version_num')::int >= 160000;\n  r record;\n  list text;\nBEGIN\n  PERFORM pg_advisory_xact_lock(727274);\n  IF admin IN (rw, ro) THEN\n    RAISE EXCEPTION 'freehold: the role setup runs as the administrator, not as %', admin;\n  END IF;\n  FOR r IN SELECT unnest(ARRAY[rw, ro]) AS name, unnest(ARRAY[current_setting('freehold.app_verifier'), current_setting('freehold.read_verifier')]) AS verifier LOOP\n    IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = r.name) THEN\n      EXECUTE format('CREATE ROLE %I LOGIN NOCREATEDB NOCREATEROLE', r.name);\n    ELSIF EXISTS (SELECT FROM pg_roles WHERE rolname = r.name AND (rolsuper OR rolreplication OR rolbypassrls)) THEN\n      RAISE EXCEPTION 'freehold: role % has SUPERUSER, REPLICATION or BYPASSRLS; an application role may have none of them', r.name;\n    ELSIF pg16 AND NOT pg_has_role(admin, r.name, 'MEMBER WITH ADMIN OPTION') THEN\n      RAISE EXCEPTION 'freehold: role % exists but % has no ADMIN OPTION on it, which PostgreSQL 16 and later require to alter a role; as a role that has it, GRANT % TO % WITH ADMIN OPTION (or drop the role), and run this again', r.name, admin, r.name, admin;\n    ELSE\n      EXECUTE format('ALTER ROLE %I WITH LOGIN NOCREATEDB NOCREATEROLE', r.name);\n    END IF;\n    IF r.verifier <> '' THEN\n      IF r.verifier !~ '^SCRAM-SHA-256[$][1-9][0-9]*:[A-Za-z0-9+/]+=*[$][A-Za-z0-9+/]+=*:[A-Za-z0-9+/]+=*$' THEN\n        RAISE EXCEPTION 'freehold: the password given for role % is not a SCRAM-SHA-256 verifier; a plaintext password is never sent', r.name;\n      END IF;\n      EXECUTE format('ALTER ROLE %I PASSWORD %L', r.name, r.verifier);\n    END IF;\n  END LOOP;\n  IF pg16 THEN\n    IF NOT (pg_has_role(admin, rw, 'USAGE') AND pg_has_role(admin, rw, 'SET')) THEN\n      EXECUTE format('GRANT %I TO %I WITH INHERIT TRUE, SET TRUE', rw, admin);\n    END IF;\n  ELSIF NOT pg_has_role(admin, rw, 'USAGE') THEN\n    EXECUTE format('GRANT %I TO %I', rw, admin);\n  END IF;\n  IF pg_has_role(ro, rw, 'MEMBER') OR pg_has_role(ro, admin, 'MEMBER') THEN\n    RAISE EXCEPTION 'freehold: role % is a member of % or of %, so it would not be read-only', ro, rw, admin;\n  END IF;\n  IF pg_has_role(rw, admin, 'MEMBER') THEN\n    RAISE EXCEPTION 'freehold: role % is a member of the administrator %', rw, admin;\n  END IF;\n  FOR r IN SELECT unnest(ARRAY[rw, ro]) AS name, pg_get_userbyid(datdba) AS owner FROM pg_database WHERE datname = current_database() LOOP\n    IF r.owner <> r.name AND pg_has_role(r.name, r.owner, 'MEMBER') THEN\n      RAISE EXCEPTION 'freehold: role % is a member of %, which owns the database: an application role may not be; as a role that may, REVOKE % FROM %, and run this again', r.name, r.owner, r.owner, r.name;\n    END IF;\n  END LOOP;\n  EXECUTE format('GRANT CONNECT, TEMPORARY, CREATE ON DATABASE %I TO %I', current_database(), rw);\n  EXECUTE format('GRANT CONNECT, TEMPORARY ON DATABASE %I TO %I', current_database(), ro);\n  IF EXISTS (SELECT FROM pg_namespace WHERE nspname = 'public' AND has_schema_privilege(admin, oid, 'CREATE WITH GRANT OPTION')) THEN\n    REVOKE CREATE ON SCHEMA public FROM PUBLIC;\n    EXECUTE format('GRANT USAGE, CREATE ON SCHEMA public TO %I', rw);\n  END IF;\n  IF EXISTS (SELECT FROM pg_namespace WHERE nspname = 'public' AND has_schema_privilege(ro, oid, 'CREATE')) THEN\n    RAISE WARNING 'freehold: every role may create objects in schema public (its owner % granted CREATE to PUBLIC, and % cannot revoke it): % can create tables there, though it can change none it does not own',\n      (SELECT pg_get_userbyid(nspowner) FROM pg_namespace WHERE nspname = 'public'), admin, ro;\n  END IF;\n  FOR r IN SELECT n.oid, n.nspname, pg_get_userbyid(n.nspowner) AS owner, has_schema_privilege(admin, n.oid, 'USAGE WITH GRANT OPTION') AS grantable FROM pg_namespace n\n      WHERE n.nspname <> 'information_schema' AND n.nspname !~ '^pg_' AND has_schema_privilege(admin, n.oid, 'USAGE')\n      ORDER BY n.nspname LOOP\n    IF r.grantable AND r.owner <> rw THEN\n      EXECUTE format('GRANT USAGE ON SCHEMA %I TO %I', r.nspname, rw);\n    END IF;\n    IF r.grantable THEN\n      EXECUTE format('GRANT USAGE ON SCHEMA %I TO %I', r.nspname, ro);\n    END IF;\n    SELECT string_agg(format('%I.%I', r.nspname, c.relname), ', ' ORDER BY c.relname) FROM pg_class c\n      WHERE c.relnamespace = r.oid AND c.relkind IN ('r', 'p', 'v', 'm', 'f') AND has_table_privilege(admin, c.oid, 'SELECT WITH GRANT OPTION')\n        AND NOT EXISTS (SELECT FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e')\n        AND NOT (CASE WHEN c.relkind IN ('r', 'p', 'v', 'm', 'f') THEN has_table_privilege(rw, c.oid, 'SELECT') AND has_table_privilege(rw, c.oid, 'INSERT') AND has_table_privilege(rw, c.oid, 'UPDATE') AND has_table_privilege(rw, c.oid, 'DELETE') AND has_table_privilege(rw, c.oid, 'TRUNCATE') AND has_table_privilege(rw, c.oid, 'REFERENCES') AND has_table_privilege(rw, c.oid, 'TRIGGER') END) INTO list;\n    IF list IS NOT NULL THEN\n      EXECUTE format('GRANT SELECT, INSERT, UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON TABLE %s TO %I', list, rw);\n    END IF;\n    SELECT string_agg(format('%I.%I', r.nspname, c.relname), ', ' ORDER BY c.relname) FROM pg_class c\n      WHERE c.relnamespace = r.oid AND c.relkind IN ('r', 'p', 'v', 'm', 'f') AND has_table_privilege(admin, c.oid, 'SELECT WITH GRANT OPTION')\n        AND NOT EXISTS (SELECT FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e')\n        AND NOT (CASE WHEN c.relkind IN ('r', 'p', 'v', 'm', 'f') THEN has_table_privilege(ro, c.oid, 'SELECT') END) INTO list;\n    IF list IS NOT NULL THEN\n      EXECUTE format('GRANT SELECT ON TABLE %s TO %I', list, ro);\n    END IF;\n    SELECT string_agg(format('%I.%I', r.nspname, c.relname), ', ' ORDER BY c.relname) FROM pg_class c\n      WHERE c.relnamespace = r.oid AND c.relkind IN ('S') AND has_table_privilege(admin, c.oid, 'SELECT WITH GRANT OPTION')\n        AND NOT EXISTS (SELECT FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e')\n        AND NOT (CASE WHEN c.relkind IN ('S') THEN has_sequence_privilege(rw, c.oid, 'USAGE') AND has_sequence_privilege(rw, c.oid, 'SELECT') AND has_sequence_privilege(rw, c.oid, 'UPDATE') END) INTO list;\n    IF list IS NOT NULL THEN\n      EXECUTE format('GRANT USAGE, SELECT, UPDATE ON SEQUENCE %s TO %I', list, rw);\n    END IF;\n    SELECT string_agg(format('%I.%I', r.nspname, c.relname), ', ' ORDER BY c.relname) FROM pg_class c\n      WHERE c.relnamespace = r.oid AND c.relkind IN ('S') AND has_table_privilege(admin, c.oid, 'SELECT WITH GRANT OPTION')\n        AND NOT EXISTS (SELECT FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e')\n        AND NOT (CASE WHEN c.relkind IN ('S') THEN has_sequence_privilege(ro, c.oid, 'SELECT') END) INTO list;\n    IF list IS NOT NULL THEN\n      EXECUTE format('GRANT SELECT ON SEQUENCE %s TO %I', list, ro);\n    END IF;\n    SELECT string_agg(format('%I.%I (owner %s)', r.nspname, c.relname, pg_get_userbyid(c.relowner)), ', ' ORDER BY c.relname) INTO list FROM pg_class c\n      WHERE c.relnamespace = r.oid AND c.relkind IN ('r', 'p', 'v', 'm', 'f', 'S') AND NOT has_table_privilege(admin, c.oid, 'SELECT WITH GRANT OPTION')\n        AND NOT EXISTS (SELECT FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e');\n    IF list IS NOT NULL THEN\n      RAISE WARNING 'freehold: % cannot grant on %: the application roles cannot use them', admin, list;\n    END IF;\n  END LOOP;\n  EXECUTE format('ALTER DEFAULT PRIVILEGES FOR ROLE %I GRANT SELECT ON TABLES TO %I', rw, ro);\n  EXECUTE format('ALTER DEFAULT PRIVILEGES FOR ROLE %I GRANT SELECT ON SEQUENCES TO %I', rw, ro);\n  EXECUTE format('ALTER DEFAULT PRIVILEGES FOR ROLE %I GRANT USAGE ON SCHEMAS TO %I', rw, ro);\n  EXECUTE format('ALTER DEFAULT PRIVILEGES FOR ROLE %I GRANT SELECT, INSERT, UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON TABLES TO %I', admin, rw);\n  EXECUTE format('ALTER DEFAULT PRIVILEGES FOR ROLE %I GRANT USAGE, SELECT, UPDATE ON SEQUENCES TO %I', admin, rw);\n  EXECUTE format('ALTER DEFAULT PRIVILEGES FOR ROLE %I GRANT USAGE ON SCHEMAS TO %I', admin, rw);\n  EXECUTE format('ALTER DEFAULT PRIVILEGES FOR ROLE %I GRANT SELECT ON TABLES TO %I', admin, ro);\n  EXECUTE format('ALTER DEFAULT PRIVILEGES FOR ROLE %I GRANT SELECT ON SEQUENCES TO %I', admin, ro);\n  EXECUTE format('ALTER DEFAULT PRIVILEGES FOR ROLE %I GRANT USAGE ON SCHEMAS TO %I', admin, ro);\nEND\n$freehold$;\nCOMMIT;\n\\echo freehold: roles app and app_read ready in :DBNAME\nFREEHOLD_SQL\n",
+      ],
+      environment: [
+        { name: "HOME", value: "/tmp" },
+        { name: "PGCONNECT_TIMEOUT", value: "10" },
+        { name: "PGDATABASE", value: "app" },
+        { name: "PGHOST", value: dbInstance.address },
+        { name: "PGPORT", value: "5432" },
+        { name: "PGUSER", value: "freehold" },
+        { name: "PGSSLMODE", value: "verify-full" },
+        { name: "PGSSLROOTCERT", value: "/etc/freehold/tls/database-ca.pem" },
+      ],
+      secrets: [
+        {
+          name: "FREEHOLD_APP_VERIFIER",
+          valueFrom: pulumi.interpolate`${dbAppSecret.arn}:verifier::${dbAppSecretValue.versionId}`,
+        },
+        {
+          name: "FREEHOLD_READ_VERIFIER",
+          valueFrom: pulumi.interpolate`${dbReaderSecret.arn}:verifier::${dbReaderSecretValue.versionId}`,
+        },
+        {
+          name: "PGPASSWORD",
+          valueFrom: pulumi.interpolate`${dbInstance.masterUserSecrets[0].secretArn}:password::`,
+        },
+      ],
+      linuxParameters: { tmpfs: [{ containerPath: "/tmp", size: 128, mountOptions: ["mode=1777", "nosuid", "nodev"] }] },
+      mountPoints: [{ sourceVolume: "freehold-tls", containerPath: "/etc/freehold/tls", readOnly: true }],
+      dependsOn: [{ containerName: "freehold-prepare", condition: "SUCCESS" }],
+      logConfiguration: {
+        logDriver: "awslogs",
+        options: {
+          "awslogs-group": "/freehold/crown-marketplace-dev/db-roles",
+          "awslogs-region": region,
+          "awslogs-stream-prefix": "roles",
+        },
+      },
+    },
+  ]),
+  cpu: "256",
+  executionRoleArn: dbRolesExecutionRole.arn,
+  family: "crown-marketplace-dev-db-roles",
+  memory: "512",
+  networkMode: "awsvpc",
+  region,
+  requiresCompatibilities: ["FARGATE"],
+  runtimePlatform,
+  tags: { ...tags, "freehold-component": "db" },
+  volumes: [{ name: "freehold-tls" }],
+}, { dependsOn: [dbRolesLogs], aliases: [{ parent: freeholdDb }] });
+
+const dbRolesRunnerLogs = new cloudwatch.LogGroup("db-roles-runner-logs", {
+  name: "/aws/lambda/crown-marketplace-dev-db-roles",
+  region,
+  retentionInDays: 365,
+  tags: { ...tags, "freehold-component": "db" },
+}, { aliases: [{ parent: freeholdDb }] });
+
+const dbRolesRunnerRole = new iam.Role("db-roles-runner-role", {
+  assumeRolePolicy: pulumi.jsonStringify({
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Effect: "Allow",
+        Action: "sts:AssumeRole",
+        Principal: { Service: "lambda.amazonaws.com" },
+        Condition: {
+          ArnLike: {
+            "aws:SourceArn": pulumi.interpolate`arn:aws:lambda:${region}:${callerIdentity.accountId}:function:crown-marketplace-dev-db-roles`,
+          },
+          StringEquals: { "aws:SourceAccount": callerIdentity.accountId },
+        },
+      },
+    ],
+  }),
+  description: "Freehold crown-marketplace-dev/db: runs the database role job",
+  name: "crown-marketplace-dev-db-roles-run",
+  tags: { ...tags, "freehold-component": "db" },
+}, { aliases: [{ parent: freeholdDb }] });
+
+const dbRolesRunnerPolicy = new iam.RolePolicy("db-roles-runner-policy", {
+  name: "freehold-role-job-runner",
+  policy: pulumi.jsonStringify({
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Sid: "RunTheJob",
+        Effect: "Allow",
+        Action: ["ecs:RunTask"],
+        Resource: pulumi.interpolate`arn:aws:ecs:${region}:${callerIdentity.accountId}:task-definition/crown-marketplace-dev-db-roles:*`,
+        Condition: { ArnEquals: { "ecs:cluster": cluster.arn } },
+      },
+      {
+        Sid: "WatchTheJob",
+        Effect: "Allow",
+        Action: ["ecs:DescribeTasks", "ecs:StopTask"],
+        Resource: pulumi.interpolate`arn:aws:ecs:${region}:${callerIdentity.accountId}:task/crown-marketplace-dev/*`,
+        Condition: { ArnEquals: { "ecs:cluster": cluster.arn } },
+      },
+      {
+        Sid: "PassTheJobRole",
+        Effect: "Allow",
+        Action: ["iam:PassRole"],
+        Resource: dbRolesExecutionRole.arn,
+        Condition: { StringEquals: { "iam:PassedToService": "ecs-tasks.amazonaws.com" } },
+      },
+      {
+        Sid: "Logs",
+        Effect: "Allow",
+        Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+        Resource: [dbRolesRunnerLogs.arn, pulumi.interpolate`${dbRolesRunnerLogs.arn}:log-stream:*`],
+      },
+    ],
+  }),
+  role: dbRolesRunnerRole.name,
+}, { aliases: [{ parent: freeholdDb }] });
+
+const dbRolesRunner = new lambda.Function("db-roles-runner", {
+  architectures: ["arm64"],
+  code: { __pulumiArchive: true, assets: {} },
+  description: "Freehold crown-marketplace-dev/db: runs the database role job and waits for it",
+  handler: "index.handler",
+  loggingConfig: { logFormat: "Text", logGroup: dbRolesRunnerLogs.name },
+  memorySize: 128,
+  name: "crown-marketplace-dev-db-roles",
+  region,
+  role: dbRolesRunnerRole.arn,
+  runtime: "nodejs24.x",
+  tags: { ...tags, "freehold-component": "db" },
+  timeout: 900,
+}, { dependsOn: [dbRolesRunnerLogs], aliases: [{ parent: freeholdDb }] });
+
+const dbRolesIamPropagation = new Sleep("db-roles-iam-propagation", {
+  createDuration: "15s",
+  triggers: {
+    policies: pulumi.interpolate`{"Version":"2012-10-17","Statement":[{"Sid":"Logs","Effect":"Allow","Action":["logs:CreateLogStream","logs:PutLogEvents"],"Resource":["${dbRolesLogs.arn}","${dbRolesLogs.arn}:log-stream:*"]},{"Sid":"Secrets","Effect":"Allow","Action":["secretsmanager:GetSecretValue"],"Resource":["${dbInstance.masterUserSecrets[0].secretArn}","${dbAppSecret.arn}","${dbReaderSecret.arn}"]}]}
+{"Version":"2012-10-17","Statement":[{"Sid":"RunTheJob","Effect":"Allow","Action":["ecs:RunTask"],"Resource":"arn:aws:ecs:${region}:${callerIdentity.accountId}:task-definition/crown-marketplace-dev-db-roles:*","Condition":{"ArnEquals":{"ecs:cluster":"${cluster.arn}"}}},{"Sid":"WatchTheJob","Effect":"Allow","Action":["ecs:DescribeTasks","ecs:StopTask"],"Resource":"arn:aws:ecs:${region}:${callerIdentity.accountId}:task/crown-marketplace-dev/*","Condition":{"ArnEquals":{"ecs:cluster":"${cluster.arn}"}}},{"Sid":"PassTheJobRole","Effect":"Allow","Action":["iam:PassRole"],"Resource":"${dbRolesExecutionRole.arn}","Condition":{"StringEquals":{"iam:PassedToService":"ecs-tasks.amazonaws.com"}}},{"Sid":"Logs","Effect":"Allow","Action":["logs:CreateLogStream","logs:PutLogEvents"],"Resource":["${dbRolesRunnerLogs.arn}","${dbRolesRunnerLogs.arn}:log-stream:*"]}]}`,
+  },
+}, { dependsOn: [dbRolesExecutionPolicy, dbRolesRunnerPolicy], aliases: [{ parent: freeholdDb }] });
+
+const dbRolesRun = new lambda.Invocation("db-roles-run", {
+  functionName: dbRolesRunner.name,
+  input: pulumi.jsonStringify({
+    cluster: cluster.arn,
+    taskDefinition: dbRolesTask.arn,
+    subnets: [privateA.id, privateB.id],
+    securityGroups: [dbRolesSg.id],
+    container: "roles",
+    logGroup: "/freehold/crown-marketplace-dev/db-roles",
+    pollSeconds: 5,
+    timeoutSeconds: 840,
+  }),
+  region,
+}, { dependsOn: [dbInstance, dbRolesIngress, dbRolesIamPropagation], aliases: [{ parent: freeholdDb }] });
+
 // ---- uploads (ObjectStore) -------------------------------------------------------------------------------
 // uploads: object-store on Amazon S3.
 // Was Freehold's ObjectStore "uploads" (freehold:index:ObjectStore).
@@ -314,6 +841,13 @@ const uploadsLifecycle = new s3.BucketLifecycleConfiguration("uploads-lifecycle"
       abortIncompleteMultipartUpload: { daysAfterInitiation: 7 },
       filter: { prefix: "" },
       id: "abort-incomplete-multipart-uploads",
+      status: "Enabled",
+    },
+    {
+      expiration: { expiredObjectDeleteMarker: true },
+      filter: { prefix: "" },
+      id: "expire-previous-versions",
+      noncurrentVersionExpiration: { noncurrentDays: 30 },
       status: "Enabled",
     },
     {
@@ -388,11 +922,9 @@ const uploadsPolicy = new s3.BucketPolicy("uploads-policy", {
 const webLogs = new cloudwatch.LogGroup("web-logs", {
   name: "/freehold/crown-marketplace-dev/web",
   region,
-  retentionInDays: 30,
+  retentionInDays: 365,
   tags: { ...tags, "freehold-component": "web" },
 }, { aliases: [{ parent: freeholdWeb }] });
-
-const callerIdentity = getCallerIdentityOutput();
 
 const webExecutionRole = new iam.Role("web-execution-role", {
   assumeRolePolicy: pulumi.jsonStringify({
@@ -454,13 +986,7 @@ const webDbSecret = new iam.RolePolicy("web-db-secret", {
   name: "freehold-link-db",
   policy: pulumi.jsonStringify({
     Version: "2012-10-17",
-    Statement: [
-      {
-        Effect: "Allow",
-        Action: ["secretsmanager:GetSecretValue"],
-        Resource: [dbInstance.masterUserSecrets[0].secretArn, dbAppSecret.arn],
-      },
-    ],
+    Statement: [{ Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: dbAppSecret.arn }],
   }),
   role: webExecutionRole.name,
 }, { aliases: [{ parent: freeholdWeb }] });
@@ -481,8 +1007,8 @@ const webUploadsAccess = new iam.RolePolicy("web-uploads-access", {
   role: webTaskRole.name,
 }, { aliases: [{ parent: freeholdWeb }] });
 
-// eject: "containerDefinitions" was also made from db-sg and db-reader-secret and db-reader-secret-value; the
-// value below is right, but no longer waits for them.
+// eject: "containerDefinitions" was also made from db-roles-run; the value below is right, but no longer waits
+// for it.
 const webTask = new ecs.TaskDefinition("web-task", {
   containerDefinitions: pulumi.jsonStringify([
     {
@@ -491,13 +1017,13 @@ const webTask = new ecs.TaskDefinition("web-task", {
       essential: true,
       privileged: false,
       readonlyRootFilesystem: true,
-      dependsOn: [{ containerName: "db-setup", condition: "SUCCESS" }],
       portMappings: [{ containerPort: 8080, protocol: "tcp" }],
       environment: [
         { name: "DATABASE_HOST", value: dbInstance.address },
         { name: "DATABASE_NAME", value: "app" },
         { name: "DATABASE_PORT", value: "5432" },
-        { name: "DATABASE_SSLMODE", value: "require" },
+        { name: "DATABASE_SSLMODE", value: "verify-full" },
+        { name: "DATABASE_SSLROOTCERT", value: "/etc/freehold/tls/database-ca.pem" },
         { name: "DATABASE_USER", value: "app" },
         { name: "NODE_ENV", value: "production" },
         { name: "OBJECT_STORE_ACCESS", value: "readWrite" },
@@ -511,7 +1037,9 @@ const webTask = new ecs.TaskDefinition("web-task", {
           valueFrom: pulumi.interpolate`${dbAppSecret.arn}:password::${dbAppSecretValue.versionId}`,
         },
       ],
-      mountPoints: [{ sourceVolume: "tmp", containerPath: "/tmp", readOnly: false }],
+      linuxParameters: { tmpfs: [{ containerPath: "/tmp", size: 512, mountOptions: ["mode=1777", "nosuid", "nodev"] }] },
+      mountPoints: [{ sourceVolume: "freehold-tls", containerPath: "/etc/freehold/tls", readOnly: true }],
+      dependsOn: [{ containerName: "freehold-prepare", condition: "SUCCESS" }],
       logConfiguration: {
         logDriver: "awslogs",
         options: {
@@ -522,47 +1050,32 @@ const webTask = new ecs.TaskDefinition("web-task", {
       },
     },
     {
-      name: "db-setup",
-      image: "public.ecr.aws/docker/library/postgres:17-alpine",
+      name: "freehold-prepare",
+      image: "public.ecr.aws/docker/library/alpine:3.24.2@sha256:3cf95fe0816180395592b8373f3ec60663f076127617bbacb4eacf9667afe2e9",
       essential: false,
       privileged: false,
       readonlyRootFilesystem: true,
-      user: "70:70",
+      user: "0:0",
+      linuxParameters: { capabilities: { drop: ["ALL"] } },
       command: [
         "sh",
         "-c",
-        "set -eu\nfor n in $FREEHOLD_DBS; do\n  set -- \"$n\"\n  eval \"export PGHOST=\\\"\\$FREEHOLD_$1_HOST\\\" PGPORT=\\\"\\$FREEHOLD_$1_PORT\\\" PGDATABASE=\\\"\\$FREEHOLD_$1_DATABASE\\\" PGUSER=\\\"\\$FREEHOLD_$1_USER\\\" PGPASSWORD=\\\"\\$FREEHOLD_$1_PASSWORD\\\"\"\n  eval \"role=\\\"\\$FREEHOLD_$1_ROLE\\\" verifier=\\\"\\$FREEHOLD_$1_VERIFIER\\\"\"\n  unset FREEHOLD_APP_VERIFIER FREEHOLD_READ_VERIFIER\n  case \"$role\" in\n    app) export FREEHOLD_APP_VERIFIER=\"$verifier\" ;;\n    app_read) export FREEHOLD_READ_VERIFIER=\"$verifier\" ;;\n    *) echo \"freehold: unknown role $role\" >&2; exit 64 ;;\n  esac\n  printf '%s\\n' \"$FREEHOLD_ROLE_SQL\" | psql -X -q -f -\n  echo \"freehold: role $role ready in $PGDATABASE on $PGHOST\"\ndone",
+        "set -eu\numask 022\ntest -n \"$FREEHOLD_DATABASE_CA\"\nprintf '%s' \"$FREEHOLD_DATABASE_CA\" > \"$FREEHOLD_CA_FILE\"\necho \"freehold: database certificate authorities written to $FREEHOLD_CA_FILE\"",
       ],
       environment: [
-        { name: "FREEHOLD_1_DATABASE", value: "app" },
-        { name: "FREEHOLD_1_HOST", value: dbInstance.address },
-        { name: "FREEHOLD_1_PORT", value: "5432" },
-        { name: "FREEHOLD_1_ROLE", value: "app" },
-        { name: "FREEHOLD_1_USER", value: "freehold" },
-        { name: "FREEHOLD_DBS", value: "1" },
+        { name: "FREEHOLD_CA_FILE", value: "/etc/freehold/tls/database-ca.pem" },
         {
-          name: "FREEHOLD_ROLE_SQL",
-          value: "\\set ON_ERROR_STOP on\n\\getenv app_verifier FREEHOLD_APP_VERIFIER\n\\getenv read_verifier FREEHOLD_READ_VERIFIER\n\\if :{?app_verifier}\n\\else\n\\set app_verifier ''\n\\endif\n\\if :{?read_verifier}\n\\else\n\\set read_verifier ''\n\\endif\nBEGIN;\nSELECT set_config('freehold.app_verifier', :'app_verifier', true) AS app, set_config('freehold.read_verifier', :'read_verifier', true) AS read \\gset freehold_\nDO $freehold$\nDECLARE\n  admin text := current_user;\n  rw constant text := 'app';\n  ro constant text := 'app_read';\n  pg16 constant boolean := current_setting('server_version_num')::int >= 160000;\n  r record;\n  list text;\nBEGIN\n  PERFORM pg_advisory_xact_lock(727274);\n  IF admin IN (rw, ro) THEN\n    RAISE EXCEPTION 'freehold: the role setup runs as the administrator, not as %', admin;\n  END IF;\n  FOR r IN SELECT unnest(ARRAY[rw, ro]) AS name, unnest(ARRAY[current_setting('freehold.app_verifier'), current_setting('freehold.read_verifier')]) AS verifier LOOP\n    IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = r.name) THEN\n      EXECUTE format('CREATE ROLE %I LOGIN NOCREATEDB NOCREATEROLE', r.name);\n    ELSIF EXISTS (SELECT FROM pg_roles WHERE rolname = r.name AND (rolsuper OR rolreplication OR rolbypassrls)) THEN\n      RAISE EXCEPTION 'freehold: role % has SUPERUSER, REPLICATION or BYPASSRLS; an application role may have none of them', r.name;\n    ELSIF pg16 AND NOT pg_has_role(admin, r.name, 'MEMBER WITH ADMIN OPTION') THEN\n      RAISE EXCEPTION 'freehold: role % exists but % has no ADMIN OPTION on it, which PostgreSQL 16 and later require to alter a role; as a role that has it, GRANT % TO % WITH ADMIN OPTION (or drop the role), and run this again', r.name, admin, r.name, admin;\n    ELSE\n      EXECUTE format('ALTER ROLE %I WITH LOGIN NOCREATEDB NOCREATEROLE', r.name);\n    END IF;\n    IF r.verifier <> '' THEN\n      IF r.verifier !~ '^SCRAM-SHA-256[$][1-9][0-9]*:[A-Za-z0-9+/]+=*[$][A-Za-z0-9+/]+=*:[A-Za-z0-9+/]+=*$' THEN\n        RAISE EXCEPTION 'freehold: the password given for role % is not a SCRAM-SHA-256 verifier; a plaintext password is never sent', r.name;\n      END IF;\n      EXECUTE format('ALTER ROLE %I PASSWORD %L', r.name, r.verifier);\n    END IF;\n  END LOOP;\n  IF pg16 THEN\n    IF NOT (pg_has_role(admin, rw, 'USAGE') AND pg_has_role(admin, rw, 'SET')) THEN\n      EXECUTE format('GRANT %I TO %I WITH INHERIT TRUE, SET TRUE', rw, admin);\n    END IF;\n  ELSIF NOT pg_has_role(admin, rw, 'USAGE') THEN\n    EXECUTE format('GRANT %I TO %I', rw, admin);\n  END IF;\n  IF pg_has_role(ro, rw, 'MEMBER') OR pg_has_role(ro, admin, 'MEMBER') THEN\n    RAISE EXCEPTION 'freehold: role % is a member of % or of %, so it would not be read-only', ro, rw, admin;\n  END IF;\n  IF pg_has_role(rw, admin, 'MEMBER') THEN\n    RAISE EXCEPTION 'freehold: role % is a member of the administrator %', rw, admin;\n  END IF;\n  FOR r IN SELECT unnest(ARRAY[rw, ro]) AS name, pg_get_userbyid(datdba) AS owner FROM pg_database WHERE datname = current_database() LOOP\n    IF r.owner <> r.name AND pg_has_role(r.name, r.owner, 'MEMBER') THEN\n      RAISE EXCEPTION 'freehold: role % is a member of %, which owns the database: an application role may not be; as a role that may, REVOKE % FROM %, and run this again', r.name, r.owner, r.owner, r.name;\n    END IF;\n  END LOOP;\n  EXECUTE format('GRANT CONNECT, TEMPORARY, CREATE ON DATABASE %I TO %I', current_database(), rw);\n  EXECUTE format('GRANT CONNECT, TEMPORARY ON DATABASE %I TO %I', current_database(), ro);\n  IF EXISTS (SELECT FROM pg_namespace WHERE nspname = 'public' AND has_schema_privilege(admin, oid, 'CREATE WITH GRANT OPTION')) THEN\n    REVOKE CREATE ON SCHEMA public FROM PUBLIC;\n    EXECUTE format('GRANT USAGE, CREATE ON SCHEMA public TO %I', rw);\n  END IF;\n  IF EXISTS (SELECT FROM pg_namespace WHERE nspname = 'public' AND has_schema_privilege(ro, oid, 'CREATE')) THEN\n    RAISE WARNING 'freehold: every role may create objects in schema public (its owner % granted CREATE to PUBLIC, and % cannot revoke it): % can create tables there, though it can change none it does not own',\n      (SELECT pg_get_userbyid(nspowner) FROM pg_namespace WHERE nspname = 'public'), admin, ro;\n  END IF;\n  FOR r IN SELECT n.oid, n.nspname, pg_get_userbyid(n.nspowner) AS owner, has_schema_privilege(admin, n.oid, 'USAGE WITH GRANT OPTION') AS grantable FROM pg_namespace n\n      WHERE n.nspname <> 'information_schema' AND n.nspname !~ '^pg_' AND has_schema_privilege(admin, n.oid, 'USAGE')\n      ORDER BY n.nspname LOOP\n    IF r.grantable AND r.owner <> rw THEN\n      EXECUTE format('GRANT USAGE ON SCHEMA %I TO %I', r.nspname, rw);\n    END IF;\n    IF r.grantable THEN\n      EXECUTE format('GRANT USAGE ON SCHEMA %I TO %I', r.nspname, ro);\n    END IF;\n    SELECT string_agg(format('%I.%I', r.nspname, c.relname), ', ' ORDER BY c.relname) FROM pg_class c\n      WHERE c.relnamespace = r.oid AND c.relkind IN ('r', 'p', 'v', 'm', 'f') AND has_table_privilege(admin, c.oid, 'SELECT WITH GRANT OPTION')\n        AND NOT EXISTS (SELECT FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e')\n        AND NOT (CASE WHEN c.relkind IN ('r', 'p', 'v', 'm', 'f') THEN has_table_privilege(rw, c.oid, 'SELECT') AND has_table_privilege(rw, c.oid, 'INSERT') AND has_table_privilege(rw, c.oid, 'UPDATE') AND has_table_privilege(rw, c.oid, 'DELETE') AND has_table_privilege(rw, c.oid, 'TRUNCATE') AND has_table_privilege(rw, c.oid, 'REFERENCES') AND has_table_privilege(rw, c.oid, 'TRIGGER') END) INTO list;\n    IF list IS NOT NULL THEN\n      EXECUTE format('GRANT SELECT, INSERT, UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON TABLE %s TO %I', list, rw);\n    END IF;\n    SELECT string_agg(format('%I.%I', r.nspname, c.relname), ', ' ORDER BY c.relname) FROM pg_class c\n      WHERE c.relnamespace = r.oid AND c.relkind IN ('r', 'p', 'v', 'm', 'f') AND has_table_privilege(admin, c.oid, 'SELECT WITH GRANT OPTION')\n        AND NOT EXISTS (SELECT FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e')\n        AND NOT (CASE WHEN c.relkind IN ('r', 'p', 'v', 'm', 'f') THEN has_table_privilege(ro, c.oid, 'SELECT') END) INTO list;\n    IF list IS NOT NULL THEN\n      EXECUTE format('GRANT SELECT ON TABLE %s TO %I', list, ro);\n    END IF;\n    SELECT string_agg(format('%I.%I', r.nspname, c.relname), ', ' ORDER BY c.relname) FROM pg_class c\n      WHERE c.relnamespace = r.oid AND c.relkind IN ('S') AND has_table_privilege(admin, c.oid, 'SELECT WITH GRANT OPTION')\n        AND NOT EXISTS (SELECT FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e')\n        AND NOT (CASE WHEN c.relkind IN ('S') THEN has_sequence_privilege(rw, c.oid, 'USAGE') AND has_sequence_privilege(rw, c.oid, 'SELECT') AND has_sequence_privilege(rw, c.oid, 'UPDATE') END) INTO list;\n    IF list IS NOT NULL THEN\n      EXECUTE format('GRANT USAGE, SELECT, UPDATE ON SEQUENCE %s TO %I', list, rw);\n    END IF;\n    SELECT string_agg(format('%I.%I', r.nspname, c.relname), ', ' ORDER BY c.relname) FROM pg_class c\n      WHERE c.relnamespace = r.oid AND c.relkind IN ('S') AND has_table_privilege(admin, c.oid, 'SELECT WITH GRANT OPTION')\n        AND NOT EXISTS (SELECT FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e')\n        AND NOT (CASE WHEN c.relkind IN ('S') THEN has_sequence_privilege(ro, c.oid, 'SELECT') END) INTO list;\n    IF list IS NOT NULL THEN\n      EXECUTE format('GRANT SELECT ON SEQUENCE %s TO %I', list, ro);\n    END IF;\n    SELECT string_agg(format('%I.%I (owner %s)', r.nspname, c.relname, pg_get_userbyid(c.relowner)), ', ' ORDER BY c.relname) INTO list FROM pg_class c\n      WHERE c.relnamespace = r.oid AND c.relkind IN ('r', 'p', 'v', 'm', 'f', 'S') AND NOT has_table_privilege(admin, c.oid, 'SELECT WITH GRANT OPTION')\n        AND NOT EXISTS (SELECT FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e');\n    IF list IS NOT NULL THEN\n      RAISE WARNING 'freehold: % cannot grant on %: the application roles cannot use them', admin, list;\n    END IF;\n  END LOOP;\n  EXECUTE format('ALTER DEFAULT PRIVILEGES FOR ROLE %I GRANT SELECT ON TABLES TO %I', rw, ro);\n  EXECUTE format('ALTER DEFAULT PRIVILEGES FOR ROLE %I GRANT SELECT ON SEQUENCES TO %I', rw, ro);\n  EXECUTE format('ALTER DEFAULT PRIVILEGES FOR ROLE %I GRANT USAGE ON SCHEMAS TO %I', rw, ro);\n  EXECUTE format('ALTER DEFAULT PRIVILEGES FOR ROLE %I GRANT SELECT, INSERT, UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON TABLES TO %I', admin, rw);\n  EXECUTE format('ALTER DEFAULT PRIVILEGES FOR ROLE %I GRANT USAGE, SELECT, UPDATE ON SEQUENCES TO %I', admin, rw);\n  EXECUTE format('ALTER DEFAULT PRIVILEGES FOR ROLE %I GRANT USAGE ON SCHEMAS TO %I', admin, rw);\n  EXECUTE format('ALTER DEFAULT PRIVILEGES FOR ROLE %I GRANT SELECT ON TABLES TO %I', admin, ro);\n  EXECUTE format('ALTER DEFAULT PRIVILEGES FOR ROLE %I GRANT SELECT ON SEQUENCES TO %I', admin, ro);\n  EXECUTE format('ALTER DEFAULT PRIVILEGES FOR ROLE %I GRANT USAGE ON SCHEMAS TO %I', admin, ro);\nEND\n$freehold$;\nCOMMIT;\n\\echo freehold: roles app and app_read ready in :DBNAME\n",
-        },
-        { name: "PGCONNECT_TIMEOUT", value: "10" },
-        { name: "PGSSLMODE", value: "require" },
-      ],
-      secrets: [
-        {
-          name: "FREEHOLD_1_PASSWORD",
-          valueFrom: pulumi.interpolate`${dbInstance.masterUserSecrets[0].secretArn}:password::`,
-        },
-        {
-          name: "FREEHOLD_1_VERIFIER",
-          valueFrom: pulumi.interpolate`${dbAppSecret.arn}:verifier::${dbAppSecretValue.versionId}`,
+          name: "FREEHOLD_DATABASE_CA",
+          value: "-----BEGIN CERTIFICATE-----\nMIID/jCCAuagAwIBAgIQTDc+UgTRtYO7ZGTQ8UWKDDANBgkqhkiG9w0BAQsFADCB\nlzELMAkGA1UEBhMCVVMxIjAgBgNVBAoMGUFtYXpvbiBXZWIgU2VydmljZXMsIElu\nYy4xEzARBgNVBAsMCkFtYXpvbiBSRFMxCzAJBgNVBAgMAldBMTAwLgYDVQQDDCdB\nbWF6b24gUkRTIGV1LXdlc3QtMiBSb290IENBIFJTQTIwNDggRzExEDAOBgNVBAcM\nB1NlYXR0bGUwIBcNMjEwNTIxMjI0NjI0WhgPMjA2MTA1MjEyMzQ2MjRaMIGXMQsw\nCQYDVQQGEwJVUzEiMCAGA1UECgwZQW1hem9uIFdlYiBTZXJ2aWNlcywgSW5jLjET\nMBEGA1UECwwKQW1hem9uIFJEUzELMAkGA1UECAwCV0ExMDAuBgNVBAMMJ0FtYXpv\nbiBSRFMgZXUtd2VzdC0yIFJvb3QgQ0EgUlNBMjA0OCBHMTEQMA4GA1UEBwwHU2Vh\ndHRsZTCCASIwDQYJKoZIhvcNAQEBBQADggEPADCCAQoCggEBAM1oGtthQ1YiVIC2\ni4u4swMAGxAjc/BZp0yq0eP5ZQFaxnxs7zFAPabEWsrjeDzrRhdVO0h7zskrertP\ngblGhfD20JfjvCHdP1RUhy/nzG+T+hn6Takan/GIgs8grlBMRHMgBYHW7tklhjaH\n3F7LujhceAHhhgp6IOrpb6YTaTTaJbF3GTmkqxSJ3l1LtEoWz8Al/nL/Ftzxrtez\nVs6ebpvd7sw37sxmXBWX2OlvUrPCTmladw9OrllGXtCFw4YyLe3zozBlZ3cHzQ0q\nlINhpRcajTMfZrsiGCkQtoJT+AqVJPS2sHjqsEH8yiySW9Jbq4zyMbM1yqQ2vnnx\nMJgoYMcCAwEAAaNCMEAwDwYDVR0TAQH/BAUwAwEB/zAdBgNVHQ4EFgQUaQG88UnV\nJPTI+Pcti1P+q3H7pGYwDgYDVR0PAQH/BAQDAgGGMA0GCSqGSIb3DQEBCwUAA4IB\nAQBAkgr75V0sEJimC6QRiTVWEuj2Khy7unjSfudbM6zumhXEU2/sUaVLiYy6cA/x\n3v0laDle6T07x9g64j5YastE/4jbzrGgIINFlY0JnaYmR3KZEjgi1s1fkRRf3llL\nPJm9u4Q1mbwAMQK/ZjLuuRcL3uRIHJek18nRqT5h43GB26qXyvJqeYYpYfIjL9+/\nYiZAbSRRZG+Li23cmPWrbA1CJY121SB+WybCbysbOXzhD3Sl2KSZRwSw4p2HrFtV\n1Prk0dOBtZxCG9luf87ultuDZpfS0w6oNBAMXocgswk24ylcADkkFxBWW+7BETn1\nEpK+t1Lm37mU4sxtuha00XAi\n-----END CERTIFICATE-----\n-----BEGIN CERTIFICATE-----\nMIIF/zCCA+egAwIBAgIRAMDk/F+rrhdn42SfE+ghPC8wDQYJKoZIhvcNAQEMBQAw\ngZcxCzAJBgNVBAYTAlVTMSIwIAYDVQQKDBlBbWF6b24gV2ViIFNlcnZpY2VzLCBJ\nbmMuMRMwEQYDVQQLDApBbWF6b24gUkRTMQswCQYDVQQIDAJXQTEwMC4GA1UEAwwn\nQW1hem9uIFJEUyBldS13ZXN0LTIgUm9vdCBDQSBSU0E0MDk2IEcxMRAwDgYDVQQH\nDAdTZWF0dGxlMCAXDTIxMDUyMTIyNTEyMloYDzIxMjEwNTIxMjM1MTIyWjCBlzEL\nMAkGA1UEBhMCVVMxIjAgBgNVBAoMGUFtYXpvbiBXZWIgU2VydmljZXMsIEluYy4x\nEzARBgNVBAsMCkFtYXpvbiBSRFMxCzAJBgNVBAgMAldBMTAwLgYDVQQDDCdBbWF6\nb24gUkRTIGV1LXdlc3QtMiBSb290IENBIFJTQTQwOTYgRzExEDAOBgNVBAcMB1Nl\nYXR0bGUwggIiMA0GCSqGSIb3DQEBAQUAA4ICDwAwggIKAoICAQC2twMALVg9vRVu\nVNqsr6N8thmp3Dy8jEGTsm3GCQ+C5P2YcGlD/T/5icfWW84uF7Sx3ezcGlvsqFMf\nUkj9sQyqtz7qfFFugyy7pa/eH9f48kWFHLbQYm9GEgbYBIrWMp1cy3vyxuMCwQN4\nDCncqU+yNpy0CprQJEha3PzY+3yJOjDQtc3zr99lyECCFJTDUucxHzyQvX89eL74\nuh8la0lKH3v9wPpnEoftbrwmm5jHNFdzj7uXUHUJ41N7af7z7QUfghIRhlBDiKtx\n5lYZemPCXajTc3ryDKUZC/b+B6ViXZmAeMdmQoPE0jwyEp/uaUcdp+FlUQwCfsBk\nayPFEApTWgPiku2isjdeTVmEgL8bJTDUZ6FYFR7ZHcYAsDzcwHgIu3GGEMVRS3Uf\nILmioiyly9vcK4Sa01ondARmsi/I0s7pWpKflaekyv5boJKD/xqwz9lGejmJHelf\n8Od2TyqJScMpB7Q8c2ROxBwqwB72jMCEvYigB+Wnbb8RipliqNflIGx938FRCzKL\nUQUBmNAznR/yRRL0wHf9UAE/8v9a09uZABeiznzOFAl/frHpgdAbC00LkFlnwwgX\ng8YfEFlkp4fLx5B7LtoO6uVNFVimLxtwirpyKoj3G4M/kvSTux8bTw0heBCmWmKR\n57MS6k7ODzbv+Kpeht2hqVZCNFMxoQIDAQABo0IwQDAPBgNVHRMBAf8EBTADAQH/\nMB0GA1UdDgQWBBRuMnDhJjoj7DcKALj+HbxEqj3r6jAOBgNVHQ8BAf8EBAMCAYYw\nDQYJKoZIhvcNAQEMBQADggIBALSnXfx72C3ldhBP5kY4Mo2DDaGQ8FGpTOOiD95d\n0rf7I9LrsBGVqu/Nir+kqqP80PB70+Jy9fHFFigXwcPBX3MpKGxK8Cel7kVf8t1B\n4YD6A6bqlzP+OUL0uGWfZpdpDxwMDI2Flt4NEldHgXWPjvN1VblEKs0+kPnKowyg\njhRMgBbD/y+8yg0fIcjXUDTAw/+INcp21gWaMukKQr/8HswqC1yoqW9in2ijQkpK\n2RB9vcQ0/gXR0oJUbZQx0jn0OH8Agt7yfMAnJAdnHO4M3gjvlJLzIC5/4aGrRXZl\nJoZKfJ2fZRnrFMi0nhAYDeInoS+Rwx+QzaBk6fX5VPyCj8foZ0nmqvuYoydzD8W5\nmMlycgxFqS+DUmO+liWllQC4/MnVBlHGB1Cu3wTj5kgOvNs/k+FW3GXGzD3+rpv0\nQTLuwSbMr+MbEThxrSZRSXTCQzKfehyC+WZejgLb+8ylLJUA10e62o7H9PvCrwj+\nZDVmN7qj6amzvndCP98sZfX7CFZPLfcBd4wVIjHsFjSNEwWHOiFyLPPG7cdolGKA\nlOFvonvo4A1uRc13/zFeP0Xi5n5OZ2go8aOOeGYdI2vB2sgH9R2IASH/jHmr0gvY\n0dfBCcfXNgrS0toq0LX/y+5KkKOxh52vEYsJLdhqrveuZhQnsFEm/mFwjRXkyO7c\n2jpC\n-----END CERTIFICATE-----\n-----BEGIN CERTIFICATE-----\nMIICrjCCAjSgAwIBAgIRAKKPTYKln9L4NTx9dpZGUjowCgYIKoZIzj0EAwMwgZYx\nCzAJBgNVBAYTAlVTMSIwIAYDVQQKDBlBbWF6b24gV2ViIFNlcnZpY2VzLCBJbmMu\nMRMwEQYDVQQLDApBbWF6b24gUkRTMQswCQYDVQQIDAJXQTEvMC0GA1UEAwwmQW1h\nem9uIFJEUyBldS13ZXN0LTIgUm9vdCBDQSBFQ0MzODQgRzExEDAOBgNVBAcMB1Nl\nYXR0bGUwIBcNMjEwNTIxMjI1NTIxWhgPMjEyMTA1MjEyMzU1MjFaMIGWMQswCQYD\nVQQGEwJVUzEiMCAGA1UECgwZQW1hem9uIFdlYiBTZXJ2aWNlcywgSW5jLjETMBEG\nA1UECwwKQW1hem9uIFJEUzELMAkGA1UECAwCV0ExLzAtBgNVBAMMJkFtYXpvbiBS\nRFMgZXUtd2VzdC0yIFJvb3QgQ0EgRUNDMzg0IEcxMRAwDgYDVQQHDAdTZWF0dGxl\nMHYwEAYHKoZIzj0CAQYFK4EEACIDYgAE/owTReDvaRqdmbtTzXbyRmEpKCETNj6O\nhZMKH0F8oU9Tmn8RU7kQQj6xUKEyjLPrFBN7c+26TvrVO1KmJAvbc8bVliiJZMbc\nC0yV5PtJTalvlMZA1NnciZuhxaxrzlK1o0IwQDAPBgNVHRMBAf8EBTADAQH/MB0G\nA1UdDgQWBBT4i5HaoHtrs7Mi8auLhMbKM1XevDAOBgNVHQ8BAf8EBAMCAYYwCgYI\nKoZIzj0EAwMDaAAwZQIxAK9A+8/lFdX4XJKgfP+ZLy5ySXC2E0Spoy12Gv2GdUEZ\np1G7c1KbWVlyb1d6subzkQIwKyH0Naf/3usWfftkmq8SzagicKz5cGcEUaULq4tO\nGzA/AMpr63IDBAqkZbMDTCmH\n-----END CERTIFICATE-----\n",
         },
       ],
+      mountPoints: [{ sourceVolume: "freehold-tls", containerPath: "/etc/freehold/tls", readOnly: false }],
       logConfiguration: {
         logDriver: "awslogs",
         options: {
           "awslogs-group": "/freehold/crown-marketplace-dev/web",
           "awslogs-region": region,
-          "awslogs-stream-prefix": "db-setup",
+          "awslogs-stream-prefix": "freehold-prepare",
         },
       },
     },
@@ -574,25 +1087,16 @@ const webTask = new ecs.TaskDefinition("web-task", {
   networkMode: "awsvpc",
   region,
   requiresCompatibilities: ["FARGATE"],
-  runtimePlatform: { cpuArchitecture: "X86_64", operatingSystemFamily: "LINUX" },
+  runtimePlatform,
   tags: { ...tags, "freehold-component": "web" },
   taskRoleArn: webTaskRole.arn,
-  volumes: [{ name: "tmp" }],
+  volumes: [{ name: "freehold-tls" }],
 }, { dependsOn: [webLogs], aliases: [{ parent: freeholdWeb }] });
 
 const managedPrefixList = ec2.getManagedPrefixListOutput({ name: "com.amazonaws.global.cloudfront.origin-facing", region });
 
 const webLbSg = new ec2.SecurityGroup("web-lb-sg", {
   description: "Freehold load balancer: HTTP from CloudFront VPC origins only",
-  egress: [
-    {
-      cidrBlocks: ["10.0.0.0/16"],
-      description: "to tasks",
-      fromPort: 8080,
-      protocol: "tcp",
-      toPort: 8080,
-    },
-  ],
   ingress: [
     {
       description: "CloudFront VPC origin (origin-facing prefix list)",
@@ -609,6 +1113,7 @@ const webLbSg = new ec2.SecurityGroup("web-lb-sg", {
 }, { aliases: [{ parent: freeholdWeb }] });
 
 const webLb = new lb.LoadBalancer("web-lb", {
+  accessLogs: { bucket: albLogs.bucket, enabled: true, prefix: "alb/web" },
   dropInvalidHeaderFields: true,
   internal: true,
   loadBalancerType: "application",
@@ -617,7 +1122,7 @@ const webLb = new lb.LoadBalancer("web-lb", {
   securityGroups: [webLbSg.id],
   subnets: [privateA.id, privateB.id],
   tags: { ...tags, "freehold-component": "web" },
-}, { aliases: [{ parent: freeholdWeb }] });
+}, { dependsOn: [albLogsPolicy], aliases: [{ parent: freeholdWeb }] });
 
 const webTg = new lb.TargetGroup("web-tg", {
   deregistrationDelay: 30,
@@ -631,8 +1136,8 @@ const webTg = new lb.TargetGroup("web-tg", {
     timeout: 5,
     unhealthyThreshold: 3,
   },
-  name: "crown-marketplace-dev-web-30kw40",
-  port: 8080,
+  name: "crown-marketplace-dev-web-1fguad",
+  port: 80,
   protocol: "HTTP",
   region,
   tags: { ...tags, "freehold-component": "web" },
@@ -676,12 +1181,13 @@ const webCdn = new cloudfront.Distribution("web-cdn", {
   enabled: true,
   httpVersion: "http2and3",
   isIpv6Enabled: true,
+  loggingConfig: { bucket: cdnLogs.bucketDomainName, includeCookies: false, prefix: "cdn/web/" },
   origins: [{ domainName: webLb.dnsName, originId: "alb", vpcOriginConfig: { vpcOriginId: webVpcOrigin.id } }],
   priceClass: "PriceClass_100",
   restrictions: { geoRestriction: { restrictionType: "none" } },
   tags: { ...tags, "freehold-component": "web" },
   viewerCertificate: { cloudfrontDefaultCertificate: true },
-}, { aliases: [{ parent: freeholdWeb }] });
+}, { dependsOn: [cdnLogsOwnership, cdnLogsPolicy], aliases: [{ parent: freeholdWeb }] });
 
 const webSg = new ec2.SecurityGroup("web-sg", {
   description: "Freehold service tasks: container port from the load balancer only",
@@ -694,19 +1200,32 @@ const webSg = new ec2.SecurityGroup("web-sg", {
       toPort: 0,
     },
   ],
-  ingress: [
-    {
-      description: "from the load balancer",
-      fromPort: 8080,
-      protocol: "tcp",
-      securityGroups: [webLbSg.id],
-      toPort: 8080,
-    },
-  ],
   name: "crown-marketplace-dev-web-tasks",
   region,
   tags: { ...tags, "freehold-component": "web" },
   vpcId: vpc.id,
+}, { aliases: [{ parent: freeholdWeb }] });
+
+const webFromLb8080 = new vpcAws.SecurityGroupIngressRule("web-from-lb-8080", {
+  description: "from the load balancer",
+  fromPort: 8080,
+  ipProtocol: "tcp",
+  referencedSecurityGroupId: webLbSg.id,
+  region,
+  securityGroupId: webSg.id,
+  tags: { ...tags, "freehold-component": "web" },
+  toPort: 8080,
+}, { aliases: [{ parent: freeholdWeb }] });
+
+const webLbToTasks8080 = new vpcAws.SecurityGroupEgressRule("web-lb-to-tasks-8080", {
+  description: "to the tasks",
+  fromPort: 8080,
+  ipProtocol: "tcp",
+  referencedSecurityGroupId: webSg.id,
+  region,
+  securityGroupId: webLbSg.id,
+  tags: { ...tags, "freehold-component": "web" },
+  toPort: 8080,
 }, { aliases: [{ parent: freeholdWeb }] });
 
 const webDbIngress = new vpcAws.SecurityGroupIngressRule("web-db-ingress", {
@@ -724,7 +1243,7 @@ const webIamPropagation = new Sleep("web-iam-propagation", {
   createDuration: "15s",
   triggers: {
     policies: pulumi.interpolate`{"Version":"2012-10-17","Statement":[{"Sid":"Logs","Effect":"Allow","Action":["logs:CreateLogStream","logs:PutLogEvents"],"Resource":["${webLogs.arn}","${webLogs.arn}:log-stream:*"]}]}
-{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["secretsmanager:GetSecretValue"],"Resource":["${dbInstance.masterUserSecrets[0].secretArn}","${dbAppSecret.arn}"]}]}
+{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["secretsmanager:GetSecretValue"],"Resource":"${dbAppSecret.arn}"}]}
 {"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:ListBucket"],"Resource":"${uploadsBucket.arn}"},{"Effect":"Allow","Action":["s3:GetObject","s3:PutObject","s3:DeleteObject","s3:AbortMultipartUpload"],"Resource":"${uploadsBucket.arn}/*"}]}`,
   },
 }, { dependsOn: [webDbSecret, webExecutionPolicy, webUploadsAccess], aliases: [{ parent: freeholdWeb }] });
@@ -747,8 +1266,9 @@ const webService = new ecs.Service("web-service", {
   region,
   tags: { ...tags, "freehold-component": "web" },
   taskDefinition: webTask.arn,
+  waitForSteadyState: true,
 }, {
-  dependsOn: [webDbSecret, webExecutionPolicy, webUploadsAccess, webHttp, webIamPropagation],
+  dependsOn: [webDbSecret, webExecutionPolicy, webUploadsAccess, webHttp, webLbToTasks8080, webFromLb8080, webIamPropagation],
   ignoreChanges: ["desiredCount"],
   aliases: [{ parent: freeholdWeb }],
 });
@@ -785,7 +1305,7 @@ const webScalingCpu = new appautoscaling.Policy("web-scaling-cpu", {
 const workerLogs = new cloudwatch.LogGroup("worker-logs", {
   name: "/freehold/crown-marketplace-dev/worker",
   region,
-  retentionInDays: 30,
+  retentionInDays: 365,
   tags: { ...tags, "freehold-component": "worker" },
 }, { aliases: [{ parent: freeholdWorker }] });
 
@@ -849,13 +1369,7 @@ const workerDbSecret = new iam.RolePolicy("worker-db-secret", {
   name: "freehold-link-db",
   policy: pulumi.jsonStringify({
     Version: "2012-10-17",
-    Statement: [
-      {
-        Effect: "Allow",
-        Action: ["secretsmanager:GetSecretValue"],
-        Resource: [dbInstance.masterUserSecrets[0].secretArn, dbAppSecret.arn],
-      },
-    ],
+    Statement: [{ Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: dbAppSecret.arn }],
   }),
   role: workerExecutionRole.name,
 }, { aliases: [{ parent: freeholdWorker }] });
@@ -872,8 +1386,8 @@ const workerUploadsAccess = new iam.RolePolicy("worker-uploads-access", {
   role: workerTaskRole.name,
 }, { aliases: [{ parent: freeholdWorker }] });
 
-// eject: "containerDefinitions" was also made from db-sg and db-reader-secret and db-reader-secret-value; the
-// value below is right, but no longer waits for them.
+// eject: "containerDefinitions" was also made from db-roles-run; the value below is right, but no longer waits
+// for it.
 const workerTask = new ecs.TaskDefinition("worker-task", {
   containerDefinitions: pulumi.jsonStringify([
     {
@@ -883,13 +1397,13 @@ const workerTask = new ecs.TaskDefinition("worker-task", {
       privileged: false,
       readonlyRootFilesystem: true,
       user: "10001",
-      dependsOn: [{ containerName: "db-setup", condition: "SUCCESS" }],
       portMappings: [{ containerPort: 8080, protocol: "tcp" }],
       environment: [
         { name: "DATABASE_HOST", value: dbInstance.address },
         { name: "DATABASE_NAME", value: "app" },
         { name: "DATABASE_PORT", value: "5432" },
-        { name: "DATABASE_SSLMODE", value: "require" },
+        { name: "DATABASE_SSLMODE", value: "verify-full" },
+        { name: "DATABASE_SSLROOTCERT", value: "/etc/freehold/tls/database-ca.pem" },
         { name: "DATABASE_USER", value: "app" },
         { name: "OBJECT_STORE_ACCESS", value: "read" },
         { name: "OBJECT_STORE_BUCKET", value: uploadsBucket.bucket },
@@ -902,7 +1416,9 @@ const workerTask = new ecs.TaskDefinition("worker-task", {
           valueFrom: pulumi.interpolate`${dbAppSecret.arn}:password::${dbAppSecretValue.versionId}`,
         },
       ],
-      mountPoints: [{ sourceVolume: "tmp", containerPath: "/tmp", readOnly: false }],
+      linuxParameters: { tmpfs: [{ containerPath: "/tmp", size: 256, mountOptions: ["mode=1777", "nosuid", "nodev"] }] },
+      mountPoints: [{ sourceVolume: "freehold-tls", containerPath: "/etc/freehold/tls", readOnly: true }],
+      dependsOn: [{ containerName: "freehold-prepare", condition: "SUCCESS" }],
       logConfiguration: {
         logDriver: "awslogs",
         options: {
@@ -913,47 +1429,32 @@ const workerTask = new ecs.TaskDefinition("worker-task", {
       },
     },
     {
-      name: "db-setup",
-      image: "public.ecr.aws/docker/library/postgres:17-alpine",
+      name: "freehold-prepare",
+      image: "public.ecr.aws/docker/library/alpine:3.24.2@sha256:3cf95fe0816180395592b8373f3ec60663f076127617bbacb4eacf9667afe2e9",
       essential: false,
       privileged: false,
       readonlyRootFilesystem: true,
-      user: "70:70",
+      user: "0:0",
+      linuxParameters: { capabilities: { drop: ["ALL"] } },
       command: [
         "sh",
         "-c",
-        "set -eu\nfor n in $FREEHOLD_DBS; do\n  set -- \"$n\"\n  eval \"export PGHOST=\\\"\\$FREEHOLD_$1_HOST\\\" PGPORT=\\\"\\$FREEHOLD_$1_PORT\\\" PGDATABASE=\\\"\\$FREEHOLD_$1_DATABASE\\\" PGUSER=\\\"\\$FREEHOLD_$1_USER\\\" PGPASSWORD=\\\"\\$FREEHOLD_$1_PASSWORD\\\"\"\n  eval \"role=\\\"\\$FREEHOLD_$1_ROLE\\\" verifier=\\\"\\$FREEHOLD_$1_VERIFIER\\\"\"\n  unset FREEHOLD_APP_VERIFIER FREEHOLD_READ_VERIFIER\n  case \"$role\" in\n    app) export FREEHOLD_APP_VERIFIER=\"$verifier\" ;;\n    app_read) export FREEHOLD_READ_VERIFIER=\"$verifier\" ;;\n    *) echo \"freehold: unknown role $role\" >&2; exit 64 ;;\n  esac\n  printf '%s\\n' \"$FREEHOLD_ROLE_SQL\" | psql -X -q -f -\n  echo \"freehold: role $role ready in $PGDATABASE on $PGHOST\"\ndone",
+        "set -eu\numask 022\ntest -n \"$FREEHOLD_DATABASE_CA\"\nprintf '%s' \"$FREEHOLD_DATABASE_CA\" > \"$FREEHOLD_CA_FILE\"\necho \"freehold: database certificate authorities written to $FREEHOLD_CA_FILE\"",
       ],
       environment: [
-        { name: "FREEHOLD_1_DATABASE", value: "app" },
-        { name: "FREEHOLD_1_HOST", value: dbInstance.address },
-        { name: "FREEHOLD_1_PORT", value: "5432" },
-        { name: "FREEHOLD_1_ROLE", value: "app" },
-        { name: "FREEHOLD_1_USER", value: "freehold" },
-        { name: "FREEHOLD_DBS", value: "1" },
+        { name: "FREEHOLD_CA_FILE", value: "/etc/freehold/tls/database-ca.pem" },
         {
-          name: "FREEHOLD_ROLE_SQL",
-          value: "\\set ON_ERROR_STOP on\n\\getenv app_verifier FREEHOLD_APP_VERIFIER\n\\getenv read_verifier FREEHOLD_READ_VERIFIER\n\\if :{?app_verifier}\n\\else\n\\set app_verifier ''\n\\endif\n\\if :{?read_verifier}\n\\else\n\\set read_verifier ''\n\\endif\nBEGIN;\nSELECT set_config('freehold.app_verifier', :'app_verifier', true) AS app, set_config('freehold.read_verifier', :'read_verifier', true) AS read \\gset freehold_\nDO $freehold$\nDECLARE\n  admin text := current_user;\n  rw constant text := 'app';\n  ro constant text := 'app_read';\n  pg16 constant boolean := current_setting('server_version_num')::int >= 160000;\n  r record;\n  list text;\nBEGIN\n  PERFORM pg_advisory_xact_lock(727274);\n  IF admin IN (rw, ro) THEN\n    RAISE EXCEPTION 'freehold: the role setup runs as the administrator, not as %', admin;\n  END IF;\n  FOR r IN SELECT unnest(ARRAY[rw, ro]) AS name, unnest(ARRAY[current_setting('freehold.app_verifier'), current_setting('freehold.read_verifier')]) AS verifier LOOP\n    IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = r.name) THEN\n      EXECUTE format('CREATE ROLE %I LOGIN NOCREATEDB NOCREATEROLE', r.name);\n    ELSIF EXISTS (SELECT FROM pg_roles WHERE rolname = r.name AND (rolsuper OR rolreplication OR rolbypassrls)) THEN\n      RAISE EXCEPTION 'freehold: role % has SUPERUSER, REPLICATION or BYPASSRLS; an application role may have none of them', r.name;\n    ELSIF pg16 AND NOT pg_has_role(admin, r.name, 'MEMBER WITH ADMIN OPTION') THEN\n      RAISE EXCEPTION 'freehold: role % exists but % has no ADMIN OPTION on it, which PostgreSQL 16 and later require to alter a role; as a role that has it, GRANT % TO % WITH ADMIN OPTION (or drop the role), and run this again', r.name, admin, r.name, admin;\n    ELSE\n      EXECUTE format('ALTER ROLE %I WITH LOGIN NOCREATEDB NOCREATEROLE', r.name);\n    END IF;\n    IF r.verifier <> '' THEN\n      IF r.verifier !~ '^SCRAM-SHA-256[$][1-9][0-9]*:[A-Za-z0-9+/]+=*[$][A-Za-z0-9+/]+=*:[A-Za-z0-9+/]+=*$' THEN\n        RAISE EXCEPTION 'freehold: the password given for role % is not a SCRAM-SHA-256 verifier; a plaintext password is never sent', r.name;\n      END IF;\n      EXECUTE format('ALTER ROLE %I PASSWORD %L', r.name, r.verifier);\n    END IF;\n  END LOOP;\n  IF pg16 THEN\n    IF NOT (pg_has_role(admin, rw, 'USAGE') AND pg_has_role(admin, rw, 'SET')) THEN\n      EXECUTE format('GRANT %I TO %I WITH INHERIT TRUE, SET TRUE', rw, admin);\n    END IF;\n  ELSIF NOT pg_has_role(admin, rw, 'USAGE') THEN\n    EXECUTE format('GRANT %I TO %I', rw, admin);\n  END IF;\n  IF pg_has_role(ro, rw, 'MEMBER') OR pg_has_role(ro, admin, 'MEMBER') THEN\n    RAISE EXCEPTION 'freehold: role % is a member of % or of %, so it would not be read-only', ro, rw, admin;\n  END IF;\n  IF pg_has_role(rw, admin, 'MEMBER') THEN\n    RAISE EXCEPTION 'freehold: role % is a member of the administrator %', rw, admin;\n  END IF;\n  FOR r IN SELECT unnest(ARRAY[rw, ro]) AS name, pg_get_userbyid(datdba) AS owner FROM pg_database WHERE datname = current_database() LOOP\n    IF r.owner <> r.name AND pg_has_role(r.name, r.owner, 'MEMBER') THEN\n      RAISE EXCEPTION 'freehold: role % is a member of %, which owns the database: an application role may not be; as a role that may, REVOKE % FROM %, and run this again', r.name, r.owner, r.owner, r.name;\n    END IF;\n  END LOOP;\n  EXECUTE format('GRANT CONNECT, TEMPORARY, CREATE ON DATABASE %I TO %I', current_database(), rw);\n  EXECUTE format('GRANT CONNECT, TEMPORARY ON DATABASE %I TO %I', current_database(), ro);\n  IF EXISTS (SELECT FROM pg_namespace WHERE nspname = 'public' AND has_schema_privilege(admin, oid, 'CREATE WITH GRANT OPTION')) THEN\n    REVOKE CREATE ON SCHEMA public FROM PUBLIC;\n    EXECUTE format('GRANT USAGE, CREATE ON SCHEMA public TO %I', rw);\n  END IF;\n  IF EXISTS (SELECT FROM pg_namespace WHERE nspname = 'public' AND has_schema_privilege(ro, oid, 'CREATE')) THEN\n    RAISE WARNING 'freehold: every role may create objects in schema public (its owner % granted CREATE to PUBLIC, and % cannot revoke it): % can create tables there, though it can change none it does not own',\n      (SELECT pg_get_userbyid(nspowner) FROM pg_namespace WHERE nspname = 'public'), admin, ro;\n  END IF;\n  FOR r IN SELECT n.oid, n.nspname, pg_get_userbyid(n.nspowner) AS owner, has_schema_privilege(admin, n.oid, 'USAGE WITH GRANT OPTION') AS grantable FROM pg_namespace n\n      WHERE n.nspname <> 'information_schema' AND n.nspname !~ '^pg_' AND has_schema_privilege(admin, n.oid, 'USAGE')\n      ORDER BY n.nspname LOOP\n    IF r.grantable AND r.owner <> rw THEN\n      EXECUTE format('GRANT USAGE ON SCHEMA %I TO %I', r.nspname, rw);\n    END IF;\n    IF r.grantable THEN\n      EXECUTE format('GRANT USAGE ON SCHEMA %I TO %I', r.nspname, ro);\n    END IF;\n    SELECT string_agg(format('%I.%I', r.nspname, c.relname), ', ' ORDER BY c.relname) FROM pg_class c\n      WHERE c.relnamespace = r.oid AND c.relkind IN ('r', 'p', 'v', 'm', 'f') AND has_table_privilege(admin, c.oid, 'SELECT WITH GRANT OPTION')\n        AND NOT EXISTS (SELECT FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e')\n        AND NOT (CASE WHEN c.relkind IN ('r', 'p', 'v', 'm', 'f') THEN has_table_privilege(rw, c.oid, 'SELECT') AND has_table_privilege(rw, c.oid, 'INSERT') AND has_table_privilege(rw, c.oid, 'UPDATE') AND has_table_privilege(rw, c.oid, 'DELETE') AND has_table_privilege(rw, c.oid, 'TRUNCATE') AND has_table_privilege(rw, c.oid, 'REFERENCES') AND has_table_privilege(rw, c.oid, 'TRIGGER') END) INTO list;\n    IF list IS NOT NULL THEN\n      EXECUTE format('GRANT SELECT, INSERT, UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON TABLE %s TO %I', list, rw);\n    END IF;\n    SELECT string_agg(format('%I.%I', r.nspname, c.relname), ', ' ORDER BY c.relname) FROM pg_class c\n      WHERE c.relnamespace = r.oid AND c.relkind IN ('r', 'p', 'v', 'm', 'f') AND has_table_privilege(admin, c.oid, 'SELECT WITH GRANT OPTION')\n        AND NOT EXISTS (SELECT FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e')\n        AND NOT (CASE WHEN c.relkind IN ('r', 'p', 'v', 'm', 'f') THEN has_table_privilege(ro, c.oid, 'SELECT') END) INTO list;\n    IF list IS NOT NULL THEN\n      EXECUTE format('GRANT SELECT ON TABLE %s TO %I', list, ro);\n    END IF;\n    SELECT string_agg(format('%I.%I', r.nspname, c.relname), ', ' ORDER BY c.relname) FROM pg_class c\n      WHERE c.relnamespace = r.oid AND c.relkind IN ('S') AND has_table_privilege(admin, c.oid, 'SELECT WITH GRANT OPTION')\n        AND NOT EXISTS (SELECT FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e')\n        AND NOT (CASE WHEN c.relkind IN ('S') THEN has_sequence_privilege(rw, c.oid, 'USAGE') AND has_sequence_privilege(rw, c.oid, 'SELECT') AND has_sequence_privilege(rw, c.oid, 'UPDATE') END) INTO list;\n    IF list IS NOT NULL THEN\n      EXECUTE format('GRANT USAGE, SELECT, UPDATE ON SEQUENCE %s TO %I', list, rw);\n    END IF;\n    SELECT string_agg(format('%I.%I', r.nspname, c.relname), ', ' ORDER BY c.relname) FROM pg_class c\n      WHERE c.relnamespace = r.oid AND c.relkind IN ('S') AND has_table_privilege(admin, c.oid, 'SELECT WITH GRANT OPTION')\n        AND NOT EXISTS (SELECT FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e')\n        AND NOT (CASE WHEN c.relkind IN ('S') THEN has_sequence_privilege(ro, c.oid, 'SELECT') END) INTO list;\n    IF list IS NOT NULL THEN\n      EXECUTE format('GRANT SELECT ON SEQUENCE %s TO %I', list, ro);\n    END IF;\n    SELECT string_agg(format('%I.%I (owner %s)', r.nspname, c.relname, pg_get_userbyid(c.relowner)), ', ' ORDER BY c.relname) INTO list FROM pg_class c\n      WHERE c.relnamespace = r.oid AND c.relkind IN ('r', 'p', 'v', 'm', 'f', 'S') AND NOT has_table_privilege(admin, c.oid, 'SELECT WITH GRANT OPTION')\n        AND NOT EXISTS (SELECT FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e');\n    IF list IS NOT NULL THEN\n      RAISE WARNING 'freehold: % cannot grant on %: the application roles cannot use them', admin, list;\n    END IF;\n  END LOOP;\n  EXECUTE format('ALTER DEFAULT PRIVILEGES FOR ROLE %I GRANT SELECT ON TABLES TO %I', rw, ro);\n  EXECUTE format('ALTER DEFAULT PRIVILEGES FOR ROLE %I GRANT SELECT ON SEQUENCES TO %I', rw, ro);\n  EXECUTE format('ALTER DEFAULT PRIVILEGES FOR ROLE %I GRANT USAGE ON SCHEMAS TO %I', rw, ro);\n  EXECUTE format('ALTER DEFAULT PRIVILEGES FOR ROLE %I GRANT SELECT, INSERT, UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON TABLES TO %I', admin, rw);\n  EXECUTE format('ALTER DEFAULT PRIVILEGES FOR ROLE %I GRANT USAGE, SELECT, UPDATE ON SEQUENCES TO %I', admin, rw);\n  EXECUTE format('ALTER DEFAULT PRIVILEGES FOR ROLE %I GRANT USAGE ON SCHEMAS TO %I', admin, rw);\n  EXECUTE format('ALTER DEFAULT PRIVILEGES FOR ROLE %I GRANT SELECT ON TABLES TO %I', admin, ro);\n  EXECUTE format('ALTER DEFAULT PRIVILEGES FOR ROLE %I GRANT SELECT ON SEQUENCES TO %I', admin, ro);\n  EXECUTE format('ALTER DEFAULT PRIVILEGES FOR ROLE %I GRANT USAGE ON SCHEMAS TO %I', admin, ro);\nEND\n$freehold$;\nCOMMIT;\n\\echo freehold: roles app and app_read ready in :DBNAME\n",
-        },
-        { name: "PGCONNECT_TIMEOUT", value: "10" },
-        { name: "PGSSLMODE", value: "require" },
-      ],
-      secrets: [
-        {
-          name: "FREEHOLD_1_PASSWORD",
-          valueFrom: pulumi.interpolate`${dbInstance.masterUserSecrets[0].secretArn}:password::`,
-        },
-        {
-          name: "FREEHOLD_1_VERIFIER",
-          valueFrom: pulumi.interpolate`${dbAppSecret.arn}:verifier::${dbAppSecretValue.versionId}`,
+          name: "FREEHOLD_DATABASE_CA",
+          value: "-----BEGIN CERTIFICATE-----\nMIID/jCCAuagAwIBAgIQTDc+UgTRtYO7ZGTQ8UWKDDANBgkqhkiG9w0BAQsFADCB\nlzELMAkGA1UEBhMCVVMxIjAgBgNVBAoMGUFtYXpvbiBXZWIgU2VydmljZXMsIElu\nYy4xEzARBgNVBAsMCkFtYXpvbiBSRFMxCzAJBgNVBAgMAldBMTAwLgYDVQQDDCdB\nbWF6b24gUkRTIGV1LXdlc3QtMiBSb290IENBIFJTQTIwNDggRzExEDAOBgNVBAcM\nB1NlYXR0bGUwIBcNMjEwNTIxMjI0NjI0WhgPMjA2MTA1MjEyMzQ2MjRaMIGXMQsw\nCQYDVQQGEwJVUzEiMCAGA1UECgwZQW1hem9uIFdlYiBTZXJ2aWNlcywgSW5jLjET\nMBEGA1UECwwKQW1hem9uIFJEUzELMAkGA1UECAwCV0ExMDAuBgNVBAMMJ0FtYXpv\nbiBSRFMgZXUtd2VzdC0yIFJvb3QgQ0EgUlNBMjA0OCBHMTEQMA4GA1UEBwwHU2Vh\ndHRsZTCCASIwDQYJKoZIhvcNAQEBBQADggEPADCCAQoCggEBAM1oGtthQ1YiVIC2\ni4u4swMAGxAjc/BZp0yq0eP5ZQFaxnxs7zFAPabEWsrjeDzrRhdVO0h7zskrertP\ngblGhfD20JfjvCHdP1RUhy/nzG+T+hn6Takan/GIgs8grlBMRHMgBYHW7tklhjaH\n3F7LujhceAHhhgp6IOrpb6YTaTTaJbF3GTmkqxSJ3l1LtEoWz8Al/nL/Ftzxrtez\nVs6ebpvd7sw37sxmXBWX2OlvUrPCTmladw9OrllGXtCFw4YyLe3zozBlZ3cHzQ0q\nlINhpRcajTMfZrsiGCkQtoJT+AqVJPS2sHjqsEH8yiySW9Jbq4zyMbM1yqQ2vnnx\nMJgoYMcCAwEAAaNCMEAwDwYDVR0TAQH/BAUwAwEB/zAdBgNVHQ4EFgQUaQG88UnV\nJPTI+Pcti1P+q3H7pGYwDgYDVR0PAQH/BAQDAgGGMA0GCSqGSIb3DQEBCwUAA4IB\nAQBAkgr75V0sEJimC6QRiTVWEuj2Khy7unjSfudbM6zumhXEU2/sUaVLiYy6cA/x\n3v0laDle6T07x9g64j5YastE/4jbzrGgIINFlY0JnaYmR3KZEjgi1s1fkRRf3llL\nPJm9u4Q1mbwAMQK/ZjLuuRcL3uRIHJek18nRqT5h43GB26qXyvJqeYYpYfIjL9+/\nYiZAbSRRZG+Li23cmPWrbA1CJY121SB+WybCbysbOXzhD3Sl2KSZRwSw4p2HrFtV\n1Prk0dOBtZxCG9luf87ultuDZpfS0w6oNBAMXocgswk24ylcADkkFxBWW+7BETn1\nEpK+t1Lm37mU4sxtuha00XAi\n-----END CERTIFICATE-----\n-----BEGIN CERTIFICATE-----\nMIIF/zCCA+egAwIBAgIRAMDk/F+rrhdn42SfE+ghPC8wDQYJKoZIhvcNAQEMBQAw\ngZcxCzAJBgNVBAYTAlVTMSIwIAYDVQQKDBlBbWF6b24gV2ViIFNlcnZpY2VzLCBJ\nbmMuMRMwEQYDVQQLDApBbWF6b24gUkRTMQswCQYDVQQIDAJXQTEwMC4GA1UEAwwn\nQW1hem9uIFJEUyBldS13ZXN0LTIgUm9vdCBDQSBSU0E0MDk2IEcxMRAwDgYDVQQH\nDAdTZWF0dGxlMCAXDTIxMDUyMTIyNTEyMloYDzIxMjEwNTIxMjM1MTIyWjCBlzEL\nMAkGA1UEBhMCVVMxIjAgBgNVBAoMGUFtYXpvbiBXZWIgU2VydmljZXMsIEluYy4x\nEzARBgNVBAsMCkFtYXpvbiBSRFMxCzAJBgNVBAgMAldBMTAwLgYDVQQDDCdBbWF6\nb24gUkRTIGV1LXdlc3QtMiBSb290IENBIFJTQTQwOTYgRzExEDAOBgNVBAcMB1Nl\nYXR0bGUwggIiMA0GCSqGSIb3DQEBAQUAA4ICDwAwggIKAoICAQC2twMALVg9vRVu\nVNqsr6N8thmp3Dy8jEGTsm3GCQ+C5P2YcGlD/T/5icfWW84uF7Sx3ezcGlvsqFMf\nUkj9sQyqtz7qfFFugyy7pa/eH9f48kWFHLbQYm9GEgbYBIrWMp1cy3vyxuMCwQN4\nDCncqU+yNpy0CprQJEha3PzY+3yJOjDQtc3zr99lyECCFJTDUucxHzyQvX89eL74\nuh8la0lKH3v9wPpnEoftbrwmm5jHNFdzj7uXUHUJ41N7af7z7QUfghIRhlBDiKtx\n5lYZemPCXajTc3ryDKUZC/b+B6ViXZmAeMdmQoPE0jwyEp/uaUcdp+FlUQwCfsBk\nayPFEApTWgPiku2isjdeTVmEgL8bJTDUZ6FYFR7ZHcYAsDzcwHgIu3GGEMVRS3Uf\nILmioiyly9vcK4Sa01ondARmsi/I0s7pWpKflaekyv5boJKD/xqwz9lGejmJHelf\n8Od2TyqJScMpB7Q8c2ROxBwqwB72jMCEvYigB+Wnbb8RipliqNflIGx938FRCzKL\nUQUBmNAznR/yRRL0wHf9UAE/8v9a09uZABeiznzOFAl/frHpgdAbC00LkFlnwwgX\ng8YfEFlkp4fLx5B7LtoO6uVNFVimLxtwirpyKoj3G4M/kvSTux8bTw0heBCmWmKR\n57MS6k7ODzbv+Kpeht2hqVZCNFMxoQIDAQABo0IwQDAPBgNVHRMBAf8EBTADAQH/\nMB0GA1UdDgQWBBRuMnDhJjoj7DcKALj+HbxEqj3r6jAOBgNVHQ8BAf8EBAMCAYYw\nDQYJKoZIhvcNAQEMBQADggIBALSnXfx72C3ldhBP5kY4Mo2DDaGQ8FGpTOOiD95d\n0rf7I9LrsBGVqu/Nir+kqqP80PB70+Jy9fHFFigXwcPBX3MpKGxK8Cel7kVf8t1B\n4YD6A6bqlzP+OUL0uGWfZpdpDxwMDI2Flt4NEldHgXWPjvN1VblEKs0+kPnKowyg\njhRMgBbD/y+8yg0fIcjXUDTAw/+INcp21gWaMukKQr/8HswqC1yoqW9in2ijQkpK\n2RB9vcQ0/gXR0oJUbZQx0jn0OH8Agt7yfMAnJAdnHO4M3gjvlJLzIC5/4aGrRXZl\nJoZKfJ2fZRnrFMi0nhAYDeInoS+Rwx+QzaBk6fX5VPyCj8foZ0nmqvuYoydzD8W5\nmMlycgxFqS+DUmO+liWllQC4/MnVBlHGB1Cu3wTj5kgOvNs/k+FW3GXGzD3+rpv0\nQTLuwSbMr+MbEThxrSZRSXTCQzKfehyC+WZejgLb+8ylLJUA10e62o7H9PvCrwj+\nZDVmN7qj6amzvndCP98sZfX7CFZPLfcBd4wVIjHsFjSNEwWHOiFyLPPG7cdolGKA\nlOFvonvo4A1uRc13/zFeP0Xi5n5OZ2go8aOOeGYdI2vB2sgH9R2IASH/jHmr0gvY\n0dfBCcfXNgrS0toq0LX/y+5KkKOxh52vEYsJLdhqrveuZhQnsFEm/mFwjRXkyO7c\n2jpC\n-----END CERTIFICATE-----\n-----BEGIN CERTIFICATE-----\nMIICrjCCAjSgAwIBAgIRAKKPTYKln9L4NTx9dpZGUjowCgYIKoZIzj0EAwMwgZYx\nCzAJBgNVBAYTAlVTMSIwIAYDVQQKDBlBbWF6b24gV2ViIFNlcnZpY2VzLCBJbmMu\nMRMwEQYDVQQLDApBbWF6b24gUkRTMQswCQYDVQQIDAJXQTEvMC0GA1UEAwwmQW1h\nem9uIFJEUyBldS13ZXN0LTIgUm9vdCBDQSBFQ0MzODQgRzExEDAOBgNVBAcMB1Nl\nYXR0bGUwIBcNMjEwNTIxMjI1NTIxWhgPMjEyMTA1MjEyMzU1MjFaMIGWMQswCQYD\nVQQGEwJVUzEiMCAGA1UECgwZQW1hem9uIFdlYiBTZXJ2aWNlcywgSW5jLjETMBEG\nA1UECwwKQW1hem9uIFJEUzELMAkGA1UECAwCV0ExLzAtBgNVBAMMJkFtYXpvbiBS\nRFMgZXUtd2VzdC0yIFJvb3QgQ0EgRUNDMzg0IEcxMRAwDgYDVQQHDAdTZWF0dGxl\nMHYwEAYHKoZIzj0CAQYFK4EEACIDYgAE/owTReDvaRqdmbtTzXbyRmEpKCETNj6O\nhZMKH0F8oU9Tmn8RU7kQQj6xUKEyjLPrFBN7c+26TvrVO1KmJAvbc8bVliiJZMbc\nC0yV5PtJTalvlMZA1NnciZuhxaxrzlK1o0IwQDAPBgNVHRMBAf8EBTADAQH/MB0G\nA1UdDgQWBBT4i5HaoHtrs7Mi8auLhMbKM1XevDAOBgNVHQ8BAf8EBAMCAYYwCgYI\nKoZIzj0EAwMDaAAwZQIxAK9A+8/lFdX4XJKgfP+ZLy5ySXC2E0Spoy12Gv2GdUEZ\np1G7c1KbWVlyb1d6subzkQIwKyH0Naf/3usWfftkmq8SzagicKz5cGcEUaULq4tO\nGzA/AMpr63IDBAqkZbMDTCmH\n-----END CERTIFICATE-----\n",
         },
       ],
+      mountPoints: [{ sourceVolume: "freehold-tls", containerPath: "/etc/freehold/tls", readOnly: false }],
       logConfiguration: {
         logDriver: "awslogs",
         options: {
           "awslogs-group": "/freehold/crown-marketplace-dev/worker",
           "awslogs-region": region,
-          "awslogs-stream-prefix": "db-setup",
+          "awslogs-stream-prefix": "freehold-prepare",
         },
       },
     },
@@ -965,23 +1466,14 @@ const workerTask = new ecs.TaskDefinition("worker-task", {
   networkMode: "awsvpc",
   region,
   requiresCompatibilities: ["FARGATE"],
-  runtimePlatform: { cpuArchitecture: "X86_64", operatingSystemFamily: "LINUX" },
+  runtimePlatform,
   tags: { ...tags, "freehold-component": "worker" },
   taskRoleArn: workerTaskRole.arn,
-  volumes: [{ name: "tmp" }],
+  volumes: [{ name: "freehold-tls" }],
 }, { dependsOn: [workerLogs], aliases: [{ parent: freeholdWorker }] });
 
 const workerLbSg = new ec2.SecurityGroup("worker-lb-sg", {
   description: "Freehold load balancer: HTTP from inside the VPC only",
-  egress: [
-    {
-      cidrBlocks: ["10.0.0.0/16"],
-      description: "to tasks",
-      fromPort: 8080,
-      protocol: "tcp",
-      toPort: 8080,
-    },
-  ],
   ingress: [{ cidrBlocks: ["10.0.0.0/16"], description: "the VPC", fromPort: 80, protocol: "tcp", toPort: 80 }],
   name: "crown-marketplace-dev-worker-lb-int",
   region,
@@ -990,6 +1482,7 @@ const workerLbSg = new ec2.SecurityGroup("worker-lb-sg", {
 }, { aliases: [{ parent: freeholdWorker }] });
 
 const workerLb = new lb.LoadBalancer("worker-lb", {
+  accessLogs: { bucket: albLogs.bucket, enabled: true, prefix: "alb/worker" },
   dropInvalidHeaderFields: true,
   internal: true,
   loadBalancerType: "application",
@@ -998,7 +1491,7 @@ const workerLb = new lb.LoadBalancer("worker-lb", {
   securityGroups: [workerLbSg.id],
   subnets: [privateA.id, privateB.id],
   tags: { ...tags, "freehold-component": "worker" },
-}, { aliases: [{ parent: freeholdWorker }] });
+}, { dependsOn: [albLogsPolicy], aliases: [{ parent: freeholdWorker }] });
 
 const workerTg = new lb.TargetGroup("worker-tg", {
   deregistrationDelay: 30,
@@ -1012,8 +1505,8 @@ const workerTg = new lb.TargetGroup("worker-tg", {
     timeout: 5,
     unhealthyThreshold: 3,
   },
-  name: "crown-marketplace-dev-wor-um84ea",
-  port: 8080,
+  name: "crown-marketplace-dev-wor-ehwau6",
+  port: 80,
   protocol: "HTTP",
   region,
   tags: { ...tags, "freehold-component": "worker" },
@@ -1041,19 +1534,32 @@ const workerSg = new ec2.SecurityGroup("worker-sg", {
       toPort: 0,
     },
   ],
-  ingress: [
-    {
-      description: "from the load balancer",
-      fromPort: 8080,
-      protocol: "tcp",
-      securityGroups: [workerLbSg.id],
-      toPort: 8080,
-    },
-  ],
   name: "crown-marketplace-dev-worker-tasks",
   region,
   tags: { ...tags, "freehold-component": "worker" },
   vpcId: vpc.id,
+}, { aliases: [{ parent: freeholdWorker }] });
+
+const workerFromLb8080 = new vpcAws.SecurityGroupIngressRule("worker-from-lb-8080", {
+  description: "from the load balancer",
+  fromPort: 8080,
+  ipProtocol: "tcp",
+  referencedSecurityGroupId: workerLbSg.id,
+  region,
+  securityGroupId: workerSg.id,
+  tags: { ...tags, "freehold-component": "worker" },
+  toPort: 8080,
+}, { aliases: [{ parent: freeholdWorker }] });
+
+const workerLbToTasks8080 = new vpcAws.SecurityGroupEgressRule("worker-lb-to-tasks-8080", {
+  description: "to the tasks",
+  fromPort: 8080,
+  ipProtocol: "tcp",
+  referencedSecurityGroupId: workerSg.id,
+  region,
+  securityGroupId: workerLbSg.id,
+  tags: { ...tags, "freehold-component": "worker" },
+  toPort: 8080,
 }, { aliases: [{ parent: freeholdWorker }] });
 
 const workerDbIngress = new vpcAws.SecurityGroupIngressRule("worker-db-ingress", {
@@ -1071,7 +1577,7 @@ const workerIamPropagation = new Sleep("worker-iam-propagation", {
   createDuration: "15s",
   triggers: {
     policies: pulumi.interpolate`{"Version":"2012-10-17","Statement":[{"Sid":"Logs","Effect":"Allow","Action":["logs:CreateLogStream","logs:PutLogEvents"],"Resource":["${workerLogs.arn}","${workerLogs.arn}:log-stream:*"]}]}
-{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["secretsmanager:GetSecretValue"],"Resource":["${dbInstance.masterUserSecrets[0].secretArn}","${dbAppSecret.arn}"]}]}
+{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["secretsmanager:GetSecretValue"],"Resource":"${dbAppSecret.arn}"}]}
 {"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:ListBucket"],"Resource":"${uploadsBucket.arn}"},{"Effect":"Allow","Action":["s3:GetObject"],"Resource":"${uploadsBucket.arn}/*"}]}`,
   },
 }, {
@@ -1097,8 +1603,9 @@ const workerService = new ecs.Service("worker-service", {
   region,
   tags: { ...tags, "freehold-component": "worker" },
   taskDefinition: workerTask.arn,
+  waitForSteadyState: true,
 }, {
-  dependsOn: [workerDbSecret, workerExecutionPolicy, workerUploadsAccess, workerHttp, workerIamPropagation],
+  dependsOn: [workerDbSecret, workerExecutionPolicy, workerUploadsAccess, workerHttp, workerLbToTasks8080, workerFromLb8080, workerIamPropagation],
   ignoreChanges: ["desiredCount"],
   aliases: [{ parent: freeholdWorker }],
 });

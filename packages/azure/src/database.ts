@@ -22,7 +22,7 @@ import * as random from "@pulumi/random";
 import { APP_ROLES, type AppRole, type DatabaseRequest, type DatabaseResult, keepData, scramVerifier } from "@freehold/core";
 import { SpecError, UnsupportedFeatureError } from "@freehold/model";
 import { keptBackups, type KeptBackupResources } from "./backup";
-import { liveStorageGiB } from "./live";
+import { liveServer, refuseServerMove } from "./live";
 import { byRole, names } from "./naming";
 import { pairCopy } from "./regions";
 import type { AzurePlatform } from "./network";
@@ -138,7 +138,15 @@ export function createDatabase(req: DatabaseRequest): DatabaseResult {
   const dns = p.postgresDns();
   const serverName = names.postgresServer(p.stack.prefix, req.qualifiedName);
   // What the disk has now, where the server exists: auto-grow may have grown it past what the spec asked (live.ts).
-  const live = liveStorageGiB(p.groupName, serverName, { parent: req.parent });
+  const live = liveServer(p.groupName, serverName, { parent: req.parent });
+  // A stack-made network: a live server still in the network that lived in the stack's own resource group would be
+  // replaced (its subnet is fixed at creation), losing its data unless protected; refuse before anything changes.
+  const subnetId = p.networkResourceGroup
+    ? pulumi.all([p.databaseSubnetId, live]).apply(([id, s]) => {
+        refuseServerMove(serverName, p.groupName, s?.delegatedSubnetId);
+        return id;
+      })
+    : p.databaseSubnetId;
   const serverArgs = vendor("server", {
     resourceGroupName,
     location: p.location,
@@ -146,14 +154,14 @@ export function createDatabase(req: DatabaseRequest): DatabaseResult {
     serverName,
     version: spec.version,
     sku: { name: size.sku, tier: size.tier ?? "GeneralPurpose" },
-    storage: { storageSizeGB: pulumi.output(live).apply((g) => storageToRequest(spec.storageGiB, g)), autoGrow: "Enabled" },
+    storage: { storageSizeGB: pulumi.output(live).apply((s) => storageToRequest(spec.storageGiB, s?.storageGiB)), autoGrow: "Enabled" },
     administratorLogin: ADMIN_LOGIN,
     administratorLoginPassword: passwordValue,
     // Microsoft Entra sign-ins for people (MCSB IM-1) beside the passwords the application roles use; the database
     // subnet reaches Entra ID through its NSG (network.ts).
     authConfig: { passwordAuth: "Enabled", activeDirectoryAuth: "Enabled", tenantId: p.client().tenantId },
     network: {
-      delegatedSubnetResourceId: p.databaseSubnetId,
+      delegatedSubnetResourceId: subnetId,
       privateDnsZoneArmResourceId: dns.zone.id,
       publicNetworkAccess: "Disabled",
     },

@@ -302,6 +302,20 @@ describe("database", () => {
     }
   });
 
+  it("plans a live server already in the network's own resource group as before (its subnet read from Azure)", async () => {
+    const yaml = "name: s\ncomponents:\n  db: { kind: database, storageGiB: 50 }\n";
+    const server = one(await plan(yaml), "db-server").inputs;
+    const serverName = String(server.serverName);
+    const subnet = (server.network as { delegatedSubnetResourceId: string }).delegatedSubnetResourceId;
+    mockCloud.servers.set(serverName, 64);
+    mockCloud.serverSubnets.set(serverName, subnet);
+    try {
+      expect((one(await plan(yaml), "db-server").inputs.network as { delegatedSubnetResourceId: string }).delegatedSubnetResourceId).toBe(subnet);
+    } finally {
+      mockCloud.clear();
+    }
+  });
+
   it("retains the server and its children and locks it against deletion", () => {
     for (const n of ["db-server", "db-database", "db-secret"]) {
       expect(one(run, n).options, n).toMatchObject({ protect: true, retainOnDelete: true });

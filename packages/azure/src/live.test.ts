@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isNotFound, readOrAbsent } from "./live";
+import { isNotFound, readOrAbsent, refuseServerMove } from "./live";
 
 describe("reads of what Azure holds now", () => {
   it("take Azure's not-found answers (for the resource or its resource group) as nothing there yet", async () => {
@@ -20,5 +20,15 @@ describe("reads of what Azure holds now", () => {
       /^Could not read container app web from Azure \(Status=403 Code="AuthorizationFailed".*\): the deployment needs it to keep its custom domain's certificate\./,
     );
     await expect(readOrAbsent("x", "y", () => Promise.resolve({ id: "/x" }))).resolves.toEqual({ id: "/x" });
+  });
+
+  it("refuse to move a live PostgreSQL server out of the network that lived in the stack's resource group, which would replace it empty", () => {
+    const old = "/subscriptions/s/resourceGroups/S-DEV-RG/providers/Microsoft.Network/virtualNetworks/s-dev-vnet/subnets/postgres";
+    expect(() => refuseServerMove("s-dev-db", "s-dev-rg", old)).toThrow(
+      /^PostgreSQL server s-dev-db is in a subnet of the network in the stack's resource group s-dev-rg \(.*\); .*replace the server with an empty one and delete the old one with its data\. Move the data first/,
+    );
+    // In the network's own resource group, not there yet, or its subnet unknown: nothing to refuse.
+    expect(() => refuseServerMove("s-dev-db", "s-dev-rg", "/subscriptions/s/resourceGroups/s-dev-network-abc123/providers/Microsoft.Network/virtualNetworks/s-dev-vnet/subnets/postgres")).not.toThrow();
+    expect(() => refuseServerMove("s-dev-db", "s-dev-rg", undefined)).not.toThrow();
   });
 });

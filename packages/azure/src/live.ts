@@ -11,6 +11,9 @@
  * - the disk size of a flexible server: auto-grow grows it by itself, and Azure
  *   refuses any update that asks for less than the disk has
  *   (https://learn.microsoft.com/azure/postgresql/flexible-server/concepts-storage-premium-ssd).
+ * - the subnet of a flexible server: fixed at creation, so a server still in
+ *   the network that lived in the stack's own resource group is refused a move
+ *   that would replace it (refuseServerMove).
  *
  * Each read is an invoke made with the component's provider; a resource that
  * does not exist yet (Azure answers NotFound, for it or its resource group)
@@ -52,9 +55,40 @@ export async function liveCustomDomains(resourceGroupName: string, containerAppN
   return Array.isArray(domains) ? domains.map((d) => d.name) : found?.id ? [] : undefined;
 }
 
-/** A flexible server's disk size now, GiB, or undefined where the server does not exist (yet). */
-export async function liveStorageGiB(resourceGroupName: string, serverName: string, opts: pulumi.InvokeOptions): Promise<number | undefined> {
-  const found = await readOrAbsent(`PostgreSQL server ${serverName}`, "to never ask for a smaller disk than auto-grow has made", () => dbforpostgresql.getServer({ resourceGroupName, serverName }, opts));
-  const size = found?.storage?.storageSizeGB;
-  return typeof size === "number" && size > 0 ? size : undefined;
+/** What a flexible server has now: its disk size (GiB) and the subnet it is in, each undefined where unknown. */
+export interface LiveServer {
+  storageGiB?: number;
+  delegatedSubnetId?: string;
+}
+
+/** A flexible server's disk size and subnet now, or undefined where the server does not exist (yet). */
+export async function liveServer(resourceGroupName: string, serverName: string, opts: pulumi.InvokeOptions): Promise<LiveServer | undefined> {
+  const found = await readOrAbsent(`PostgreSQL server ${serverName}`, "to never ask for a smaller disk than auto-grow has made, nor move the server to another network", () =>
+    dbforpostgresql.getServer({ resourceGroupName, serverName }, opts),
+  );
+  if (!found) return undefined;
+  const size = found.storage?.storageSizeGB;
+  const subnet = found.network?.delegatedSubnetResourceId;
+  return { storageGiB: typeof size === "number" && size > 0 ? size : undefined, delegatedSubnetId: typeof subnet === "string" && subnet ? subnet : undefined };
+}
+
+/**
+ * Refuse to move a live flexible server to another subnet. A server's delegated subnet is fixed at creation
+ * ("You can't change your networking option after the server is created",
+ * https://learn.microsoft.com/azure/postgresql/flexible-server/concepts-networking; the rule book's replaceOn for
+ * network.delegatedSubnetResourceId), so a program that asks
+ * for another one replaces the server: a new, empty server, and the old one and its data deleted unless the
+ * database is deletion-protected. Stacks deployed while the network lived in the stack's own resource group
+ * (`groupName`) meet this on their first `up` with the network in a resource group of its own.
+ */
+export function refuseServerMove(serverName: string, groupName: string, liveSubnetId: string | undefined): void {
+  if (!liveSubnetId) return;
+  const inStackGroup = liveSubnetId.toLowerCase().includes(`/resourcegroups/${groupName.toLowerCase()}/providers/microsoft.network/virtualnetworks/`);
+  if (!inStackGroup) return;
+  throw new Error(
+    `PostgreSQL server ${serverName} is in a subnet of the network in the stack's resource group ${groupName} (${liveSubnetId}); ` +
+      "this version of Freehold keeps the network in a resource group of its own, and a server's subnet cannot change after it is created, " +
+      "so this up would replace the server with an empty one and delete the old one with its data. " +
+      "Move the data first (docs/azure.md, 'A network a destroy leaves'): copy it out with the migration runbook, lift the protection, remove the database from the stack and deploy (the old server goes), add it back and deploy (a new server in the new network), then copy the data back.",
+  );
 }

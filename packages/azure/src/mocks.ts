@@ -52,9 +52,12 @@ export const mockCloud = {
   containerApps: new Map<string, string[]>(),
   /** Flexible server name -> its disk size, GiB. */
   servers: new Map<string, number>(),
+  /** Flexible server name -> the ARM id of its delegated subnet. */
+  serverSubnets: new Map<string, string>(),
   clear(): void {
     this.containerApps.clear();
     this.servers.clear();
+    this.serverSubnets.clear();
   },
 };
 
@@ -149,7 +152,8 @@ export const mocks: BackendMocks = {
       }
       case "azure-native:dbforpostgresql:getServer": {
         const size = mockCloud.servers.get(str(args.serverName, ""));
-        return size ? { id: `/flexibleServers/${args.serverName}`, storage: { storageSizeGB: size, autoGrow: "Enabled" } } : {};
+        const subnet = mockCloud.serverSubnets.get(str(args.serverName, ""));
+        return size ? { id: `/flexibleServers/${args.serverName}`, storage: { storageSizeGB: size, autoGrow: "Enabled" }, ...(subnet ? { network: { delegatedSubnetResourceId: subnet } } : {}) } : {};
       }
       case "azure-native:authorization:getClientConfig":
         return { clientId: deterministicGuid("deployer"), objectId: deterministicGuid("deployer-object"), subscriptionId: MOCK_SUBSCRIPTION, tenantId: MOCK_TENANT };

@@ -3,7 +3,7 @@ import { SpecError, UnsupportedFeatureError, WebServiceSpec } from "@freehold/mo
 import { beforeAll, describe, expect, it } from "vitest";
 import { all, one, plan } from "./testing";
 import { vendorSettings } from "./vendor";
-import { assertSupported, WEB_SERVICE_ROLES } from "./web-service";
+import { assertSupported, livenessTimeout, WEB_SERVICE_ROLES } from "./web-service";
 
 const RUN = "gcp:cloudrunv2/service:Service";
 const stack = `
@@ -29,6 +29,7 @@ components:
     image: ghcr.io/example/worker:1.0
     writableRootFilesystem: true
     scaling: { min: 0, max: 2 }
+    healthCheck: { intervalSeconds: 5 }
 `;
 
 describe("web service on Cloud Run", () => {
@@ -62,6 +63,16 @@ describe("web service on Cloud Run", () => {
     expect(c.livenessProbe).toMatchObject({ httpGet: { path: "/healthz", port: 3000 }, periodSeconds: 15 });
     const worker = one(run, RUN, "worker-service").inputs.template as { scaling: unknown };
     expect(worker.scaling).toEqual({ minInstanceCount: 0, maxInstanceCount: 2 });
+  });
+
+  it("keeps every liveness probe's timeout shorter than its period, even at the shortest check interval", async () => {
+    // Cloud Run's Probe.timeoutSeconds "must be smaller than periodSeconds": a 5 s interval gets a 4 s timeout, not 5 s.
+    const worker = one(run, RUN, "worker-service").inputs.template as { containers: Array<{ livenessProbe: { periodSeconds: number; timeoutSeconds: number } }> };
+    expect(worker.containers[0]?.livenessProbe).toMatchObject({ periodSeconds: 5, timeoutSeconds: 4 });
+    for (let interval = 5; interval <= 300; interval++) {
+      const t = livenessTimeout(interval);
+      expect(t < interval && t >= 1 && t <= 5, `interval ${interval}: timeout ${t}`).toBe(true);
+    }
   });
 
   it("reaches a linked database through Direct VPC egress on private ranges only", async () => {

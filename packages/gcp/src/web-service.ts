@@ -33,6 +33,17 @@ export function startupFailures(graceSeconds: number): number {
   return Math.max(1, Math.min(60, Math.ceil(graceSeconds / STARTUP_PERIOD_SECONDS)));
 }
 
+/**
+ * The liveness probe's timeout: at most 5 s and always shorter than its period.
+ * Cloud Run's API says a probe's timeout "must be smaller than periodSeconds"
+ * (run.googleapis.com v2 Probe.timeoutSeconds, quoted in @pulumi/gcp's
+ * ServiceTemplateContainerLivenessProbe); a 5 s check interval with a 5 s
+ * timeout would not be.
+ */
+export function livenessTimeout(intervalSeconds: number): number {
+  return Math.max(1, Math.min(5, intervalSeconds - 1));
+}
+
 /** What Cloud Run cannot do for any container (a service, a worker pool, a job): refused, or degraded where accepted. */
 export function assertContainerSupported(component: string, spec: ContainerComponent): void {
   // Only an explicit `false` asks for read-only; unset takes what the cloud has (a difference in the plan, not a refusal).
@@ -202,7 +213,7 @@ export function serviceArgs(req: WebServiceRequest, platform: GcpPlatform, accou
           livenessProbe: {
             httpGet: { path: probePath, port: spec.port },
             periodSeconds: spec.healthCheck.intervalSeconds,
-            timeoutSeconds: Math.min(5, spec.healthCheck.intervalSeconds),
+            timeoutSeconds: livenessTimeout(spec.healthCheck.intervalSeconds),
             failureThreshold: 3,
           },
         },

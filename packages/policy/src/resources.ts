@@ -73,6 +73,8 @@ export function ruleResources(resources: readonly StackResource[]): RuleResource
       ...(unknown.length ? { unknown } : {}),
       ...(r.provider ? { provider: `${r.provider.urn}::provider` } : {}),
       propertyDependencies: Object.fromEntries(Object.entries(r.propertyDependencies ?? {}).map(([k, deps]) => [k, deps.map((d) => d.urn)])),
+      // What it waits for: its inputs' resources and its dependsOn (rules read the order, e.g. a job that must start after an endpoint).
+      dependencies: [...new Set([...(r.dependencies ?? []).map((d) => d.urn), ...Object.values(r.propertyDependencies ?? {}).flatMap((deps) => deps.map((d) => d.urn))])].sort(),
       options: {
         protect: r.opts.protect === true,
         ...(r.opts.ignoreChanges?.length ? { ignoreChanges: r.opts.ignoreChanges } : {}),
@@ -106,7 +108,7 @@ export function plannedResource(r: RuleResource): PlannedResource {
     // The engine does not pass retainOnDelete to policies: a rule cannot tell, so it is not held against the resource.
     options: { protect: r.options?.protect === true, retainOnDelete: r.options?.retainOnDelete ?? true, dependsOn: [] },
     ...(r.provider ? { provider: r.provider } : {}),
-    dependencies: [...new Set(Object.values(r.propertyDependencies ?? {}).flat())].sort(),
+    dependencies: [...new Set([...(r.dependencies ?? []), ...Object.values(r.propertyDependencies ?? {}).flat()])].sort(),
     propertyDependencies: r.propertyDependencies ?? {},
   };
 }

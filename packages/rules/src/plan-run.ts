@@ -54,17 +54,30 @@ export class PlanRun {
    */
   waitsFor(r: RuleResource): string[] {
     const out = new Set<string>();
-    const inside = (component: string, urn: string): boolean => {
-      for (let p = this.resources.get(urn)?.parent; p; p = this.resources.get(p)?.parent) if (p === component) return true;
-      return false;
-    };
     for (const d of r.dependencies ?? []) {
       const dep = this.resources.get(d);
       if (!dep) continue;
       if (dep.custom !== false) out.add(d);
-      else for (const x of this.resources.values()) if (x.custom !== false && inside(d, x.urn)) out.add(x.urn);
+      else for (const x of this.insideOf().get(d) ?? []) out.add(x);
     }
     return [...out].sort();
+  }
+
+  /** Each component's cloud resources, at any depth: made once per plan, for waitsFor. */
+  private inside?: Map<string, string[]>;
+  private insideOf(): Map<string, string[]> {
+    if (this.inside) return this.inside;
+    const inside = new Map<string, string[]>();
+    for (const x of this.resources.values()) {
+      if (x.custom === false) continue;
+      for (let p = x.parent; p; p = this.resources.get(p)?.parent) {
+        const list = inside.get(p) ?? [];
+        list.push(x.urn);
+        inside.set(p, list);
+      }
+    }
+    this.inside = inside;
+    return inside;
   }
 
   /** The object a cloud or companion resource makes (not yet added). */

@@ -23,6 +23,15 @@ describe("planViolations", () => {
     expect(violationText(v[0] as (typeof v)[number])).toBe(`${LB} web-lb: name: "${"a".repeat(33)}" is 33 characters; allowed 1-32 (Application Load Balancer) [${ELB}]`);
   });
 
+  it("refuses a Cloud Run probe whose timeout is not shorter than its period", () => {
+    const RUN = "gcp:cloudrunv2/service:Service";
+    const probe = (timeoutSeconds: number) => ({ httpGet: { path: "/" }, periodSeconds: 5, timeoutSeconds, failureThreshold: 3 });
+    const service = (timeoutSeconds: number) => res(RUN, "web", { name: "web", location: "europe-west2", template: { containers: [{ image: "nginx", livenessProbe: probe(timeoutSeconds) }] } });
+    const equal = planViolations({ cloud: "gcp", region: "europe-west2", resources: [service(5)] });
+    expect(equal.map((v) => v.message)).toEqual(["livenessProbe: timeoutSeconds 5 is not shorter than periodSeconds 5"]);
+    expect(planViolations({ cloud: "gcp", region: "europe-west2", resources: [service(4)] })).toEqual([]);
+  });
+
   it("refuses a name two resources of the plan claim in the same scope, and not in different scopes", () => {
     const twice = planViolations({ cloud: "aws", region: "eu-west-2", resources: [res(BUCKET, "a", { bucket: "shop-files" }), res(BUCKET, "b", { bucket: "shop-files" })] });
     expect(twice.map((v) => [v.kind, v.resource, v.field, v.message])).toEqual([["name", "b", "bucket", '"shop-files" is also the name of a, and S3 general purpose bucket names are unique across the whole cloud']]);

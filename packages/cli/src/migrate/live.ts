@@ -24,13 +24,13 @@
  * https://www.postgresql.org/docs/15/sql-createsubscription.html
  */
 import { MigrationError, type MigrationProblem, MigrationToolError, type Side } from "./errors";
-import { migrationKey, type PgConnection, pgConnection, psql, quoteIdent, quoteLiteral, SEQUENCES_SQL, type SequenceInfo, serverInfo, tableKey } from "./pg";
+import { migrationKey, type PgConnection, pgConnection, psql, quoteIdent, quoteLiteral, SEQUENCES_SQL, type SequenceInfo, serverInfo } from "./pg";
 import { pgTool, run, sleep } from "./proc";
 import { SourceSnapshot } from "./dump";
 import { textMode } from "./fingerprint";
-import { compareSequences, compareTables, databaseProblems, type TableEntry } from "./manifest";
+import { compareSequences, databaseProblems, type TableEntry } from "./manifest";
 import { compareSchemas, sameMajor } from "./schema";
-import { describeDatabase, refuseSameDatabase } from "./verify";
+import { compareSnapshotTables, describeDatabase, refuseSameDatabase } from "./verify";
 
 export interface LiveOptions {
   from: string;
@@ -315,13 +315,10 @@ async function snapshotsAtSwitch(oldPrimary: PgConnection, newPrimary: PgConnect
 }
 
 /** Every table of the two snapshots fingerprinted and compared; the snapshots closed. */
-async function compareSnapshotTables(old: SourceSnapshot, neu: SourceSnapshot): Promise<{ entries: TableEntry[]; problems: MigrationProblem[] }> {
+async function verifySnapshots(old: SourceSnapshot, neu: SourceSnapshot): Promise<{ entries: TableEntry[]; problems: MigrationProblem[] }> {
   try {
-    const mode = textMode(old.server.encoding, neu.server.encoding);
-    const present = new Set(neu.tables.map(tableKey));
-    const [a, b] = await Promise.all([old.fingerprint(old.tables, mode), neu.fingerprint(old.tables.filter((t) => present.has(tableKey(t))), mode)]);
+    const { tables: entries } = await compareSnapshotTables(old, neu, textMode(old.server.encoding, neu.server.encoding));
     await Promise.all([old.close(), neu.close()]);
-    const entries = compareTables(new Map(a.map((x) => [tableKey(x), x])), new Map(b.map((x) => [tableKey(x), x])));
     return { entries, problems: databaseProblems(entries, []) };
   } finally {
     old.kill();
@@ -373,7 +370,7 @@ async function switchOver(o: LiveOptions, direction: "forward" | "back"): Promis
   await psql(oldPrimary, `${WRITABLE}\nDROP PUBLICATION ${quoteIdent(name)};`, { action: "drop the publication that was replicated" });
   o.log?.(`writes allowed on ${newPrimary.display}: ${writeDowntimeMs} ms without writes; verifying every table as of the switch`);
   const verifyStarted = Date.now();
-  const v = await compareSnapshotTables(snaps.old, snaps.neu);
+  const v = await verifySnapshots(snaps.old, snaps.neu);
   if (v.problems.length)
     throw new MigrationError(
       "database",

@@ -112,6 +112,17 @@ export interface DatabaseVerification {
   ms: number;
 }
 
+/**
+ * Every table of the first snapshot fingerprinted in both (in the second only
+ * those it holds), and the two compared: the first side's sums, and an entry
+ * per table.
+ */
+export async function compareSnapshotTables(s: SourceSnapshot, d: SourceSnapshot, mode: TextMode): Promise<{ sums: TableSum[]; tables: TableEntry[] }> {
+  const present = new Set(d.tables.map(tableKey));
+  const [ss, ds] = await Promise.all([s.fingerprint(s.tables, mode), d.fingerprint(s.tables.filter((t) => present.has(tableKey(t))), mode)]);
+  return { sums: ss, tables: compareTables(byKey(ss, tableKey), byKey(ds, tableKey)) };
+}
+
 /** Refuse a source and target that are one database (the same cluster, OID and name, whatever URLs reach it). */
 export function refuseSameDatabase(src: ServerInfo, dst: ServerInfo, display: { src: string; dst: string }): void {
   if (databaseIdentity(src) === databaseIdentity(dst))
@@ -139,8 +150,7 @@ export async function verifyDatabase(opts: { from: string; to: string; fromPassw
   const mode = textMode(si.encoding, di.encoding);
   const [s, d] = await Promise.all([SourceSnapshot.open(src, opts.signal), SourceSnapshot.open(dst, opts.signal)]);
   try {
-    const present = new Set(d.tables.map(tableKey));
-    const [ss, ds] = await Promise.all([s.fingerprint(s.tables, mode), d.fingerprint(s.tables.filter((t) => present.has(tableKey(t))), mode)]);
+    const { sums: ss, tables } = await compareSnapshotTables(s, d, mode);
     const [slo, dlo] = await Promise.all([s.largeObjects(), d.largeObjects()]);
     await Promise.all([s.close(), d.close()]);
     const srcKeys = new Set(s.tables.map(tableKey));
@@ -148,7 +158,7 @@ export async function verifyDatabase(opts: { from: string; to: string; fromPassw
       source: { url: src.display, identity: databaseIdentity(si), encoding: si.encoding },
       target: { url: dst.display, identity: databaseIdentity(di), encoding: di.encoding },
       schemaProblems: compareSchemas(s.schema, d.schema, { definitions: sameMajor(si.versionNum, di.versionNum) }),
-      tables: compareTables(byKey(ss, tableKey), byKey(ds, tableKey)),
+      tables,
       sequences: compareSequences(s.sequences, d.sequences),
       largeObjects: compareLargeObjects(slo, dlo),
       extraTargetTables: d.tables.filter((t) => !srcKeys.has(tableKey(t))).map(tableName),

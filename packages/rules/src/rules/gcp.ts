@@ -205,13 +205,17 @@ function imageProblem(obj: CloudObject): string | undefined {
   return undefined;
 }
 
-/** Startup probes: failureThreshold x periodSeconds at most 600 s; a probe's timeout no longer than its period. */
+/**
+ * Startup probes: failureThreshold x periodSeconds at most 600 s; a probe's timeout shorter than its period
+ * (Cloud Run Admin API v2, Probe.timeoutSeconds: "Must be smaller than periodSeconds",
+ * https://cloud.google.com/run/docs/reference/rest/v2/Container#probe).
+ */
 function probeProblem(obj: CloudObject): string | undefined {
   for (const c of containers(obj)) {
     for (const key of ["startupProbe", "livenessProbe"] as const) {
       const p = c[key] as { periodSeconds?: number; timeoutSeconds?: number; failureThreshold?: number } | undefined;
       if (!p) continue;
-      if (p.timeoutSeconds !== undefined && p.periodSeconds !== undefined && p.timeoutSeconds > p.periodSeconds) return `${key}: timeoutSeconds ${p.timeoutSeconds} exceeds periodSeconds ${p.periodSeconds}`;
+      if (p.timeoutSeconds !== undefined && p.periodSeconds !== undefined && p.timeoutSeconds >= p.periodSeconds) return `${key}: timeoutSeconds ${p.timeoutSeconds} is not shorter than periodSeconds ${p.periodSeconds}`;
       if (key === "startupProbe" && (p.failureThreshold ?? 3) * (p.periodSeconds ?? 10) > 600) return `startupProbe: failureThreshold x periodSeconds is ${(p.failureThreshold ?? 3) * (p.periodSeconds ?? 10)} s; at most 600 s`;
     }
   }

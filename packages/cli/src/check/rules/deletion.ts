@@ -33,6 +33,23 @@ function keptByPolicy(plan: Plan, r: PlannedResource): boolean {
   return tagged && denies && plan.resources.some((a) => a.type === "azure-native:authorization:PolicyAssignment");
 }
 
+/**
+ * A bucket a load balancer writes its access logs to, or a CloudFront distribution its standard logs
+ * (`accessLogs.bucket` is the bucket's name, `loggingConfig.bucket` its domain name).
+ */
+function receivesLogs(plan: Plan, bucket: PlannedResource): boolean {
+  const name = bucket.inputs.bucket;
+  if (typeof name !== "string") return false;
+  return plan.resources.some((r) => {
+    if (r.type === "aws:lb/loadBalancer:LoadBalancer") return (r.inputs.accessLogs as { bucket?: unknown } | undefined)?.bucket === name;
+    if (r.type === "aws:cloudfront/distribution:Distribution") {
+      const target = (r.inputs.loggingConfig as { bucket?: unknown } | undefined)?.bucket;
+      return typeof target === "string" && target.startsWith(`${name}.`);
+    }
+    return false;
+  });
+}
+
 export const deletionProtection: Rule = {
   id: "FH-DEL-001",
   summary: "Stateful resources are retained on destroy and protected against deletion",
@@ -43,8 +60,8 @@ export const deletionProtection: Rule = {
   evaluate(plan) {
     const findings: Finding[] = [];
     for (const p of PRIMARY[plan.cloud]) {
-      // A database's or object store's own data; the platform's log buckets (emptied with the stack by design) are not a component's data.
-      for (const r of plan.resources.filter((x) => x.type === p.type && componentOf(plan, x) !== "platform")) {
+      // A database's or object store's own data; buckets that only receive service logs (emptied with the stack by design) are not.
+      for (const r of plan.resources.filter((x) => x.type === p.type && !receivesLogs(plan, x))) {
         const native = p.protectedNatively(r, plan);
         const missing = [r.options.protect ? "" : "not Pulumi-protected", r.options.retainOnDelete ? "" : "not retained on destroy", native ? "" : `no ${p.how}`].filter(Boolean);
         findings.push({
