@@ -71,7 +71,7 @@ function render() {
   for (const [side, schema] of Object.entries(sides)) {
     const suffix = side === "input" ? "Input" : "";
     const kinds = schema.properties.components.additionalProperties.oneOf;
-    const names = { "web-service": "WebService", database: "Database", "object-store": "ObjectStore" };
+    const names = { "web-service": "WebService", worker: "Worker", "scheduled-job": "ScheduledJob", database: "Database", "object-store": "ObjectStore" };
     const named = new Map();
     for (const k of kinds) {
       const name = `${names[k.properties.kind.const]}${suffix}`;

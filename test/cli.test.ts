@@ -20,7 +20,7 @@ describe("freehold plan", () => {
       expect(file.code).toBe(0);
       const plan = JSON.parse(file.stdout) as Plan;
       expect(plan).toMatchObject({ schema: "freehold.plan/v1", cloud, region: { aws: "eu-west-2", azure: "uksouth", gcp: "europe-west2" }[cloud], stack: "crown-marketplace", pulumiStack: "dev" });
-      expect(plan.components.map((c) => `${c.name}:${c.kind}`)).toEqual(["db:database", "uploads:object-store", "web:web-service", "worker:web-service"]);
+      expect(plan.components.map((c) => `${c.name}:${c.kind}`)).toEqual(["db:database", "uploads:object-store", "web:web-service", "worker:worker", "nightly:scheduled-job"]);
       for (const c of plan.components) {
         expect(c.service.length).toBeGreaterThan(0);
         expect(c.estimate.lines.every((l) => l.source.name && /^\d{4}-\d{2}-\d{2}$/.test(l.source.date))).toBe(true);
@@ -122,7 +122,7 @@ describe("freehold compare", () => {
 
   it("writes md, html and json with every cloud and component", () => {
     expect(cmp.clouds.map((c) => c.cloud)).toEqual(["aws", "azure", "gcp"]);
-    expect(cmp.components.map((c) => c.name)).toEqual(["db", "uploads", "web", "worker"]);
+    expect(cmp.components.map((c) => c.name)).toEqual(["db", "uploads", "web", "worker", "nightly"]);
     const md = readFileSync(join(dir, "compare.md"), "utf8");
     for (const s of ["## Summary", "## db (database)", "## Cost lines", "## Assumptions", "## Price sources"]) expect(md).toContain(s);
     expect(readFileSync(join(dir, "compare.html"), "utf8")).toMatch(/^<!doctype html>/);

@@ -103,7 +103,7 @@ for (const cloud of CLOUDS.filter(available)) {
 
         it("retains stateful resources and protects them unless the spec opts out", () => {
           for (const [name, spec] of Object.entries(stack.components)) {
-            if (spec.kind === "web-service") continue;
+            if (spec.kind !== "database" && spec.kind !== "object-store") continue;
             const under = childrenOf(run, name).filter((r) => r.custom);
             if (spec.deletionProtection) {
               expect(under.some((r) => r.options.retainOnDelete), `${name} retained`).toBe(true);

@@ -41,7 +41,7 @@ import { Provider as GcpProvider } from "@pulumi/gcp/provider";
 import { Provider as RandomProvider } from "@pulumi/random/provider";
 import { Provider as TimeProvider } from "@pulumiverse/time/provider";
 import type * as pulumi from "@pulumi/pulumi";
-import { Database, ObjectStore, WebService } from "@freehold/core";
+import { Database, ObjectStore, ScheduledJob, WebService, Worker } from "@freehold/core";
 
 export function program(cloud: "aws" | "azure" | "gcp") {
   const cloudProvider: pulumi.ProviderResource =
@@ -54,7 +54,9 @@ export function program(cloud: "aws" | "azure" | "gcp") {
   const db = new Database("db", { highAvailability: true }, { providers });
   const files = new ObjectStore("files", {}, { providers });
   const web = new WebService("web", { image: "ghcr.io/example/app:1.0", public: true, links: [db, files] }, { providers });
-  return { url: web.url };
+  new Worker("worker", { image: "ghcr.io/example/app:1.0", args: ["worker"], links: [db, { to: files, access: "read" }] }, { providers });
+  const nightly = new ScheduledJob("nightly", { image: "ghcr.io/example/app:1.0", args: ["report"], schedule: "0 2 * * *", timeZone: "UTC", retries: 1, links: [db] }, { providers });
+  return { url: web.url, runNightly: nightly.runCommand };
 }
 `;
 
@@ -67,7 +69,28 @@ import type * as rds from "@pulumi/aws/rds";
 import type * as dbforpostgresql from "@pulumi/azure-native/dbforpostgresql";
 import type * as sql from "@pulumi/gcp/sql";
 import type * as pulumi from "@pulumi/pulumi";
-import { Database } from "@freehold/core";
+import type * as ecs from "@pulumi/aws/ecs";
+import type * as app from "@pulumi/azure-native/app";
+import type * as cloudrunv2 from "@pulumi/gcp/cloudrunv2";
+import { Database, ScheduledJob, Worker } from "@freehold/core";
+
+/** A worker's and a job's main resource on each cloud, typed by role. */
+export function typedWorkloads(cloud: "aws" | "azure" | "gcp"): pulumi.Output<string>[] {
+  const worker = new Worker("worker", { image: "ghcr.io/example/app:1.0" });
+  const job = new ScheduledJob("nightly", { image: "ghcr.io/example/app:1.0", schedule: "0 2 * * *", timeZone: "UTC" });
+  if (cloud === "aws") {
+    const service: ecs.Service = worker.resourcesOn("aws").service;
+    return [service.urn, job.resourcesOn("aws").schedule.urn];
+  }
+  if (cloud === "azure") {
+    const containerApp: app.ContainerApp = worker.resourcesOn("azure").app;
+    const containerAppsJob: app.Job = job.resourcesOn("azure").job;
+    return [containerApp.urn, containerAppsJob.urn];
+  }
+  const pool: cloudrunv2.WorkerPool = worker.resourcesOn("gcp").workerPool;
+  const runJob: cloudrunv2.Job = job.resourcesOn("gcp").job;
+  return [pool.urn, runJob.urn];
+}
 
 export function typedServer(cloud: "aws" | "azure" | "gcp"): pulumi.Output<string> {
   const db = new Database("db");
@@ -88,7 +111,7 @@ export function typedServer(cloud: "aws" | "azure" | "gcp"): pulumi.Output<strin
 const CHECK = `
 import { plan } from "@freehold/core/testing";
 import { program } from "./providers";
-import { typedServer } from "./typed";
+import { typedServer, typedWorkloads } from "./typed";
 
 async function main() {
   const out: Record<string, unknown> = {};
@@ -97,12 +120,16 @@ async function main() {
     const readme = await plan(cloud, () => require("./index"));
     const explicit = await plan(cloud, () => program(cloud));
     const typed = await plan(cloud, () => ({ urn: typedServer(cloud) }));
+    const workloads = await plan(cloud, () => ({ urns: typedWorkloads(cloud) }));
     out[cloud] = {
       readme: { components: readme.components.map((c) => c.name).sort(), resources: readme.resources.filter((r) => r.custom).length },
       defaultProviderResources: explicit.resources.filter((r) => r.custom && !r.type.startsWith("pulumi:providers:") && !r.provider).map((r) => r.type + " " + r.name),
       defaultProviderInvokes: explicit.invokeProviders.filter((i) => !i.provider).map((i) => i.token),
       resources: explicit.resources.filter((r) => r.custom).length,
       typedServer: typed.outputs.urn,
+      typedWorkloads: workloads.outputs.urns,
+      components: explicit.components.map((c) => c.kind + " " + c.name).sort(),
+      runNightly: explicit.outputs.runNightly,
     };
   }
   process.stdout.write(JSON.stringify(out));
@@ -114,7 +141,10 @@ main().catch((e) => {
 `;
 
 const dir = mkdtempSync(join(tmpdir(), "freehold-consumer-"));
-let results: Record<string, { readme: { components: string[]; resources: number }; defaultProviderResources: string[]; defaultProviderInvokes: string[]; resources: number; typedServer: string }>;
+let results: Record<
+  string,
+  { readme: { components: string[]; resources: number }; defaultProviderResources: string[]; defaultProviderInvokes: string[]; resources: number; typedServer: string; typedWorkloads: string[]; components: string[]; runNightly: string }
+>;
 let tsc = "";
 
 beforeAll(() => {
@@ -155,6 +185,11 @@ describe("the packages, installed into a fresh Pulumi TypeScript project", () =>
       expect(results[cloud]?.readme.resources).toBeGreaterThan(5);
     });
 
+    it(`plan a worker and a nightly scheduled job on ${cloud}, the job with a command to run it now`, () => {
+      expect(results[cloud]?.components).toEqual(["database db", "object-store files", "scheduled-job nightly", "web-service web", "worker worker"]);
+      expect(results[cloud]?.runNightly).toMatch(/^(aws stepfunctions start-execution|az containerapp job start|gcloud run jobs execute) /);
+    });
+
     it(`send nothing to a default provider on ${cloud} when every component is given providers`, () => {
       expect(results[cloud]?.resources).toBeGreaterThan(5);
       expect(results[cloud]?.defaultProviderResources).toEqual([]);
@@ -166,5 +201,11 @@ describe("the packages, installed into a fresh Pulumi TypeScript project", () =>
     expect(results.aws?.typedServer).toMatch(/::freehold:index:Database\$aws:rds\/instance:Instance::/);
     expect(results.azure?.typedServer).toMatch(/::freehold:index:Database\$azure-native:dbforpostgresql:Server::/);
     expect(results.gcp?.typedServer).toMatch(/::freehold:index:Database\$gcp:sql\/databaseInstance:DatabaseInstance::/);
+  });
+
+  it("type a worker's and a job's resources by role on each cloud", () => {
+    expect(results.aws?.typedWorkloads).toEqual([expect.stringMatching(/::freehold:index:Worker\$aws:ecs\/service:Service::/), expect.stringMatching(/::freehold:index:ScheduledJob\$aws:scheduler\/schedule:Schedule::/)]);
+    expect(results.azure?.typedWorkloads).toEqual([expect.stringMatching(/::freehold:index:Worker\$azure-native:app:ContainerApp::/), expect.stringMatching(/::freehold:index:ScheduledJob\$azure-native:app:Job::/)]);
+    expect(results.gcp?.typedWorkloads).toEqual([expect.stringMatching(/::freehold:index:Worker\$gcp:cloudrunv2\/workerPool:WorkerPool::/), expect.stringMatching(/::freehold:index:ScheduledJob\$gcp:cloudrunv2\/job:Job::/)]);
   });
 });

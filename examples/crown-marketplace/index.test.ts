@@ -21,6 +21,12 @@ for (const cloud of ["aws", "azure", "gcp"] as const) {
       expect([...owners].sort()).toEqual(["freehold:index:Database", "freehold:index:ObjectStore"]);
     });
 
+    it("runs the worker and the nightly job without a load balancer, and says how to run the job now", () => {
+      const fronts = run.resources.filter((r) => /^(worker|nightly)-/.test(r.name) && /lb\/|LoadBalancer|loadBalancer|BackendService|ForwardingRule|TargetGroup/i.test(r.type));
+      expect(fronts.map((r) => r.type)).toEqual([]);
+      expect(run.outputs.runNightly).toMatch({ aws: /^aws stepfunctions start-execution /, azure: /^az containerapp job start /, gcp: /^gcloud run jobs execute / }[cloud]);
+    });
+
     it("never puts the database password in a plain input", () => {
       expect(JSON.stringify(run.resources.map((r) => r.inputs))).not.toMatch(/"DATABASE_PASSWORD","value"/);
     });

@@ -1,7 +1,7 @@
 // The Crown Marketplace, written once. The cloud comes from `freehold:cloud`:
 //   pulumi config set freehold:cloud azure
 // The same stack as freehold.yaml in this folder; `freehold plan .` shows both give the same resources.
-import { Database, ObjectStore, WebService } from "@freehold/core";
+import { Database, ObjectStore, ScheduledJob, WebService, Worker } from "@freehold/core";
 
 const db = new Database("db", {
   version: "16",
@@ -29,16 +29,31 @@ const web = new WebService("web", {
   links: [db, uploads],
 });
 
-new WebService("worker", {
+new Worker("worker", {
   image: "ghcr.io/example/marketplace-worker:1.4.2",
+  args: ["process-uploads"],
+  size: "small",
   scaling: { min: 1, max: 4 },
-  healthCheck: { path: "/healthz" },
   user: "10001",
   links: [db, { to: uploads, access: "read" }],
   // Azure Container Apps and Cloud Run run the image's own user: accept it there, named in the plan.
-  acceptDegraded: ["web-service.run-as-user"],
+  acceptDegraded: ["worker.run-as-user"],
+});
+
+const nightly = new ScheduledJob("nightly", {
+  image: "ghcr.io/example/marketplace-worker:1.4.2",
+  args: ["expire-listings"],
+  schedule: "0 2 * * *",
+  timeZone: "Europe/London",
+  timeoutSeconds: 1800,
+  retries: 2,
+  user: "10001",
+  links: [db],
+  // Azure reads job schedules in UTC only: accept 02:00 UTC there (03:00 in British Summer Time).
+  acceptDegraded: ["scheduled-job.run-as-user", "scheduled-job.time-zone"],
 });
 
 export const url = web.url;
 export const bucket = uploads.bucketName;
 export const databaseHost = db.host;
+export const runNightly = nightly.runCommand;

@@ -129,8 +129,8 @@ export function plannedProblems(cloud: Cloud, stack: Stack, plan: Plan, report: 
   if (isHosted(plan)) out.push(...ruleViolations(plan).map((v) => `breaks a rule of ${cloud}: ${violationLine(v)} (${v.title}) [${v.source}]`));
 
   // Check rules: every error rule compliant or not applicable, except a user's own secret-looking env (reported, as it should be).
-  const userSecrets = comps.flatMap(([n, c]) => (c.kind === "web-service" ? Object.entries(c.env).filter(([k, v]) => looksSecret(k, v)).map(([k]) => `${n}.${k}`) : []));
-  const optedOut = comps.filter(([, c]) => c.kind !== "web-service" && !c.deletionProtection).map(([n]) => n);
+  const userSecrets = comps.flatMap(([n, c]) => (c.kind === "web-service" || c.kind === "worker" || c.kind === "scheduled-job" ? Object.entries(c.env).filter(([k, v]) => looksSecret(k, v)).map(([k]) => `${n}.${k}`) : []));
+  const optedOut = comps.filter(([, c]) => (c.kind === "database" || c.kind === "object-store") && !c.deletionProtection).map(([n]) => n);
   for (const rule of report.rules) {
     const bad = rule.findings.filter((f) => f.status === "non-compliant");
     if (rule.id === "FH-SEC-001") {
@@ -181,7 +181,7 @@ export function plannedProblems(cloud: Cloud, stack: Stack, plan: Plan, report: 
 
   // Stateful resources Pulumi-protected, retained and natively protected unless the stack opts out.
   for (const [name, spec] of comps) {
-    if (spec.kind === "web-service") continue;
+    if (spec.kind !== "database" && spec.kind !== "object-store") continue;
     const primary = under(plan, name).filter((r) => r.type === STATEFUL[cloud][spec.kind]);
     if (primary.length !== 1) {
       out.push(`${name}: expected one ${STATEFUL[cloud][spec.kind]}, found ${primary.length}`);

@@ -750,7 +750,7 @@ export interface WebArgs {
 }
 
 /** The identity's role assignments (the database password, the container, a delegation key), and a wait for them to apply. */
-function grants(p: Platform, a: WebArgs, identity: managedidentity.UserAssignedIdentity): time.Sleep {
+function grants(p: Platform, a: { name: string; db: Db; store?: Store; storeAccess?: "read" | "readWrite" }, identity: managedidentity.UserAssignedIdentity): time.Sleep {
   const grant = (key: string, target: string, role: { name: string; id: string }, scope: pulumi.Output<string>) => {
     const roleDefinitionId = p.subscriptionId.apply((sub) => `/subscriptions/${sub}/providers/Microsoft.Authorization/roleDefinitions/${role.id}`);
     return new authorization.RoleAssignment(`${a.name}-${target}-${key}`, {
@@ -764,8 +764,9 @@ function grants(p: Platform, a: WebArgs, identity: managedidentity.UserAssignedI
   };
   const assignments = [
     grant("access", a.db.name, roles.secretsUser, a.db.appSecret.secret.id),
-    grant("access", a.store.name, roles[a.storeAccess], a.store.container.id),
-    grant("delegate", a.store.name, roles.delegator, a.store.account.id),
+    ...(a.store && a.storeAccess
+      ? [grant("access", a.store.name, roles[a.storeAccess], a.store.container.id), grant("delegate", a.store.name, roles.delegator, a.store.account.id)]
+      : []),
   ];
   return new time.Sleep(
     `${a.name}-grants-wait`,
@@ -846,6 +847,83 @@ export function webService(p: Platform, a: WebArgs): pulumi.Output<string> {
   return pulumi.interpolate`https://${containerApp.configuration.apply((c) => c?.ingress?.fqdn ?? "")}`;
 }
 
+/** A worker's or a job's identity, grants and container: a web service's, without ingress or probes. */
+function workload(p: Platform, a: { name: string; image: string; args: string[]; cpu: number; memory: string; db: Db; store?: Store; storeAccess?: "read" | "readWrite" }) {
+  const identity = new managedidentity.UserAssignedIdentity(`${a.name}-identity`, { resourceGroupName: p.rg, location, tags: p.tags, resourceName: fitName([p.prefix, a.name, "id"], 128) });
+  const wait = grants(p, a, identity);
+  const env: Record<string, pulumi.Input<string>> = {
+    DATABASE_HOST: a.db.host,
+    DATABASE_PORT: "5432",
+    DATABASE_NAME: "app",
+    DATABASE_USER: "app",
+    DATABASE_SSLMODE: "require",
+    ...(a.store
+      ? { OBJECT_STORE_PROVIDER: "azureblob", OBJECT_STORE_BUCKET: a.store.name, OBJECT_STORE_ENDPOINT: `https://${a.store.accountName}.blob.core.windows.net`, OBJECT_STORE_ACCESS: a.storeAccess as string }
+      : {}),
+  };
+  const container = {
+    name: "app",
+    image: a.image,
+    args: a.args,
+    resources: { cpu: a.cpu, memory: a.memory },
+    env: [
+      ...Object.entries(env).map(([name, value]) => ({ name, value })),
+      { name: "AZURE_CLIENT_ID", value: identity.clientId },
+      { name: "DATABASE_PASSWORD", secretRef: "database-password" },
+    ],
+  };
+  return { identity, wait, container, secrets: [{ name: "database-password", keyVaultUrl: a.db.appSecret.url, identity: identity.id }] };
+}
+
+/** A worker: a container app with no ingress at all, scaled on CPU (60%) between min and max. */
+export function worker(p: Platform, a: { name: string; image: string; args: string[]; cpu: number; memory: string; min: number; max: number; db: Db; store: Store; storeAccess: "read" | "readWrite" }): void {
+  const w = workload(p, a);
+  new app.ContainerApp(
+    `${a.name}-app`,
+    {
+      resourceGroupName: p.rg,
+      location,
+      tags: p.tags,
+      containerAppName: a.name,
+      environmentId: p.environment.id,
+      workloadProfileName: "Consumption",
+      identity: { type: "UserAssigned", userAssignedIdentities: [w.identity.id] },
+      configuration: { activeRevisionsMode: "Single", secrets: w.secrets },
+      template: {
+        containers: [w.container],
+        scale: { minReplicas: a.min, maxReplicas: a.max, rules: [{ name: "cpu", custom: { type: "cpu", metadata: { type: "Utilization", value: "60" } } }] },
+      },
+    },
+    { dependsOn: [w.wait] },
+  );
+}
+
+/** A scheduled job: a Container Apps job with a schedule trigger (read in UTC), its replica timeout and retry limit. */
+export function scheduledJob(p: Platform, a: { name: string; image: string; args: string[]; cpu: number; memory: string; cronUtc: string; timeoutSeconds: number; retries: number; db: Db }): void {
+  const w = workload(p, a);
+  new app.Job(
+    `${a.name}-job`,
+    {
+      resourceGroupName: p.rg,
+      location,
+      tags: p.tags,
+      jobName: a.name,
+      environmentId: p.environment.id,
+      workloadProfileName: "Consumption",
+      identity: { type: "UserAssigned", userAssignedIdentities: [w.identity.id] },
+      configuration: {
+        triggerType: "Schedule",
+        scheduleTriggerConfig: { cronExpression: a.cronUtc, parallelism: 1, replicaCompletionCount: 1 },
+        replicaTimeout: a.timeoutSeconds,
+        replicaRetryLimit: a.retries,
+        secrets: w.secrets,
+      },
+      template: { containers: [w.container] },
+    },
+    { dependsOn: [w.wait] },
+  );
+}
+
 // The Crown Marketplace (examples/crown-marketplace) on Azure.
 export function crownMarketplace() {
   const p = platform("crown-marketplace", { service: "crown-marketplace", owner: "digital-marketplace-team" });
@@ -862,9 +940,8 @@ export function crownMarketplace() {
     name: "web", image: "ghcr.io/example/marketplace-web:1.4.2", cpu: 1, memory: "2Gi", min: 2, max: 10, public: true,
     healthPath: "/healthz", env: { NODE_ENV: "production" }, db, store: uploads, storeAccess: "readWrite",
   });
-  webService(p, {
-    name: "worker", image: "ghcr.io/example/marketplace-worker:1.4.2", cpu: 0.5, memory: "1Gi", min: 1, max: 4, public: false,
-    healthPath: "/healthz", env: {}, db, store: uploads, storeAccess: "read",
-  });
+  worker(p, { name: "worker", image: "ghcr.io/example/marketplace-worker:1.4.2", args: ["process-uploads"], cpu: 0.5, memory: "1Gi", min: 1, max: 4, db, store: uploads, storeAccess: "read" });
+  // Container Apps reads cron in UTC: 02:00 Europe/London, accepted as 02:00 UTC.
+  scheduledJob(p, { name: "nightly", image: "ghcr.io/example/marketplace-worker:1.4.2", args: ["expire-listings"], cpu: 0.5, memory: "1Gi", cronUtc: "0 2 * * *", timeoutSeconds: 1800, retries: 2, db });
   return { url, bucket: uploads.container.name, databaseHost: db.host };
 }

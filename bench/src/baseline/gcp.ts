@@ -6,6 +6,7 @@
 // repository of Docker Hub.
 import * as artifactregistry from "@pulumi/gcp/artifactregistry";
 import * as cloudrunv2 from "@pulumi/gcp/cloudrunv2";
+import * as cloudscheduler from "@pulumi/gcp/cloudscheduler";
 import * as compute from "@pulumi/gcp/compute";
 import * as gcpConfig from "@pulumi/gcp/config";
 import * as dns from "@pulumi/gcp/dns";
@@ -528,18 +529,32 @@ export interface WebArgs {
   storeAccess: "read" | "readWrite";
 }
 
-/** The service account's grants: the database's password (the endpoint needs no IAM role), its CA file, the bucket, signing URLs as itself. */
-function grants(p: Platform, a: WebArgs, account: serviceaccount.Account, ca: CaFile): pulumi.CustomResource[] {
+/** A database link's grants: its password (the endpoint needs no IAM role) and the database's CA file. */
+function databaseGrants(a: { name: string; db: Db }, account: serviceaccount.Account, ca: CaFile): pulumi.CustomResource[] {
+  return [secretReader(`${a.name}-${a.db.name}-secret-access`, a.db.app.secret, account.member), secretReader(`${a.name}-database-ca-access`, ca.secret, account.member)];
+}
+
+/** The service account's grants: the database's password, its CA file, the bucket, signing URLs as itself. */
+function grants(p: Platform, a: { name: string; db: Db; store: Store; storeAccess: "read" | "readWrite" }, account: serviceaccount.Account, ca: CaFile): pulumi.CustomResource[] {
   const member = account.member;
   const bucket = a.store.bucket.name;
   const objects = a.storeAccess === "read" ? "roles/storage.objectViewer" : "roles/storage.objectUser";
   return [
-    secretReader(`${a.name}-${a.db.name}-secret-access`, a.db.app.secret, member),
+    ...databaseGrants(a, account, ca),
     new storage.BucketIAMMember(`${a.name}-${a.store.name}-access`, { bucket, role: objects, member }),
     new storage.BucketIAMMember(`${a.name}-${a.store.name}-bucket-reader`, { bucket, role: "roles/storage.legacyBucketReader", member }),
-    secretReader(`${a.name}-database-ca-access`, ca.secret, member),
     new serviceaccount.IAMMember(`${a.name}-url-signer`, { serviceAccountId: account.name, role: p.urlSigner.name, member }),
   ];
+}
+
+/** A workload's copy of the database's certificate authorities, in a regional secret of its own. */
+function workloadCa(p: Platform, a: { name: string; db: Db }): CaFile {
+  const caSecret = new secretmanager.Secret(
+    `${a.name}-database-ca`,
+    { secretId: fitName([p.prefix, a.name, "database-ca"], 255), replication: { userManaged: { replicas: [{ location: region }] } }, labels: p.labels },
+    { dependsOn: [p.apis.secretmanager] },
+  );
+  return caFile(a.name, caSecret, [a.db.serverCa]);
 }
 
 export function webService(p: Platform, a: WebArgs): pulumi.Output<string> {
@@ -548,12 +563,7 @@ export function webService(p: Platform, a: WebArgs): pulumi.Output<string> {
     { accountId: fitName([p.prefix, a.name], 30), displayName: `Freehold ${p.prefix}/${a.name}`, description: "Identity of one Freehold web service; holds only its links' grants" },
     { dependsOn: [p.apis.iam] },
   );
-  const caSecret = new secretmanager.Secret(
-    `${a.name}-database-ca`,
-    { secretId: fitName([p.prefix, a.name, "database-ca"], 255), replication: { userManaged: { replicas: [{ location: region }] } }, labels: p.labels },
-    { dependsOn: [p.apis.secretmanager] },
-  );
-  const ca = caFile(a.name, caSecret, [a.db.serverCa]);
+  const ca = workloadCa(p, a);
   const settled = grantsSettled(`${a.name}-grants-settled`, grants(p, a, account, ca));
   const env = {
     ...a.env,
@@ -610,6 +620,112 @@ export function webService(p: Platform, a: WebArgs): pulumi.Output<string> {
   return service.uri;
 }
 
+/** A worker's or a job's own account, its grants and the wait after them, and its container's environment. */
+function workloadIdentity(p: Platform, a: { name: string; db: Db; store?: Store; storeAccess?: "read" | "readWrite" }, what: string) {
+  const account = new serviceaccount.Account(
+    `${a.name}-account`,
+    { accountId: fitName([p.prefix, a.name], 30), displayName: `Freehold ${p.prefix}/${a.name}`, description: `Identity of one Freehold ${what}; holds only its links' grants` },
+    { dependsOn: [p.apis.iam] },
+  );
+  const ca = workloadCa(p, a);
+  const list = a.store && a.storeAccess ? grants(p, { ...a, store: a.store, storeAccess: a.storeAccess }, account, ca) : databaseGrants(a, account, ca);
+  const settled = grantsSettled(`${a.name}-grants-settled`, list);
+  const env: Record<string, pulumi.Input<string>> = {
+    DATABASE_HOST: a.db.host,
+    DATABASE_PORT: "5432",
+    DATABASE_NAME: a.db.database.name,
+    DATABASE_USER: "app",
+    DATABASE_SSLMODE: "verify-full",
+    DATABASE_SSLROOTCERT: "/etc/freehold/tls/database-ca.pem",
+    ...(a.store ? { OBJECT_STORE_PROVIDER: "gcs", OBJECT_STORE_BUCKET: a.store.bucket.name, OBJECT_STORE_ENDPOINT: "https://storage.googleapis.com", OBJECT_STORE_ACCESS: a.storeAccess as string } : {}),
+  };
+  const envs = [
+    ...Object.entries(env).map(([name, value]) => ({ name, value })),
+    { name: "DATABASE_PASSWORD", valueSource: { secretKeyRef: { secret: a.db.app.secret.secretId, version: a.db.app.version.version } } },
+  ];
+  return { account, settled, envs, ca, dependsOn: [p.apis.run, p.apis.compute, p.runReady, settled, a.db.roleJob, p.addressRelease] };
+}
+
+/** A worker: a Cloud Run worker pool (no endpoint), CPU autoscaling between min and max. */
+export function worker(p: Platform, a: { name: string; image: string; args: string[]; memory: string; min: number; max: number; db: Db; store: Store; storeAccess: "read" | "readWrite" }): void {
+  const w = workloadIdentity(p, a, "worker");
+  new cloudrunv2.WorkerPool(
+    `${a.name}-worker-pool`,
+    {
+      name: fitName([p.prefix, a.name], 49),
+      location: region,
+      launchStage: "BETA",
+      deletionProtection: false,
+      labels: p.labels,
+      scaling: { scalingMode: "AUTOMATIC", minInstanceCount: a.min, maxInstanceCount: a.max },
+      template: {
+        serviceAccount: w.account.email,
+        vpcAccess: { networkInterfaces: [{ network: p.network.name, subnetwork: p.subnet.name }], egress: "PRIVATE_RANGES_ONLY" },
+        volumes: [caVolume(w.ca)],
+        containers: [{ image: a.image, args: a.args, volumeMounts: [caMount], resources: { limits: { cpu: "1", memory: a.memory } }, envs: w.envs }],
+      },
+    },
+    { dependsOn: w.dependsOn },
+  );
+}
+
+/** A scheduled job: a Cloud Run job run by Cloud Scheduler in the job's time zone, as an account that may only run it. */
+export function scheduledJob(p: Platform, a: { name: string; image: string; args: string[]; memory: string; schedule: string; timeZone: string; timeoutSeconds: number; retries: number; db: Db }): void {
+  const w = workloadIdentity(p, a, "scheduled job");
+  const jobName = fitName([p.prefix, a.name], 40);
+  const job = new cloudrunv2.Job(
+    `${a.name}-job`,
+    {
+      name: jobName,
+      location: region,
+      launchStage: "GA",
+      deletionProtection: false,
+      labels: p.labels,
+      template: {
+        taskCount: 1,
+        parallelism: 1,
+        template: {
+          serviceAccount: w.account.email,
+          maxRetries: a.retries,
+          timeout: `${a.timeoutSeconds}s`,
+          vpcAccess: { networkInterfaces: [{ network: p.network.name, subnetwork: p.subnet.name }], egress: "PRIVATE_RANGES_ONLY" },
+          volumes: [caVolume(w.ca)],
+        containers: [{ image: a.image, args: a.args, volumeMounts: [caMount], resources: { limits: { cpu: "1", memory: a.memory } }, envs: w.envs }],
+        },
+      },
+    },
+    { dependsOn: w.dependsOn },
+  );
+  const scheduler = new serviceaccount.Account(
+    `${a.name}-scheduler-account`,
+    {
+      accountId: fitName([p.prefix, `${a.name}-sched`], 30),
+      displayName: `Freehold ${p.prefix}/${a.name}-sched`,
+      description: "Identity of one Freehold scheduled job's scheduler (runs the job, nothing else); holds only its links' grants",
+    },
+    { dependsOn: [p.apis.iam] },
+  );
+  const invoker = new cloudrunv2.JobIamMember(`${a.name}-scheduler-invoker`, { name: job.name, location: job.location, role: "roles/run.invoker", member: scheduler.member });
+  const api = new projects.Service(`${p.stack}-api-cloudscheduler`, { project: p.projectId, service: "cloudscheduler.googleapis.com", disableOnDestroy: false, disableDependentServices: false });
+  new cloudscheduler.Job(
+    `${a.name}-schedule`,
+    {
+      name: fitName([p.prefix, a.name], 63),
+      region,
+      description: `Runs the Cloud Run job ${jobName} (Freehold ${p.prefix}/${a.name})`,
+      schedule: a.schedule,
+      timeZone: a.timeZone,
+      retryConfig: { retryCount: 3, minBackoffDuration: "30s", maxBackoffDuration: "300s" },
+      httpTarget: {
+        httpMethod: "POST",
+        uri: pulumi.interpolate`https://run.googleapis.com/v2/projects/${job.project}/locations/${job.location}/jobs/${job.name}:run`,
+        oauthToken: { serviceAccountEmail: scheduler.email, scope: "https://www.googleapis.com/auth/cloud-platform" },
+      },
+    },
+    { dependsOn: [api, invoker] },
+  );
+}
+
 // The Crown Marketplace (examples/crown-marketplace) on Google Cloud.
 export function crownMarketplace() {
   const p = platform("crown-marketplace", { service: "crown-marketplace", owner: "digital-marketplace-team" });
@@ -626,9 +742,10 @@ export function crownMarketplace() {
     name: "web", image: "ghcr.io/example/marketplace-web:1.4.2", memory: "2048Mi", min: 2, max: 10, public: true,
     healthPath: "/healthz", env: { NODE_ENV: "production" }, db, store: uploads, storeAccess: "readWrite",
   });
-  webService(p, {
-    name: "worker", image: "ghcr.io/example/marketplace-worker:1.4.2", memory: "1024Mi", min: 1, max: 4, public: false,
-    healthPath: "/healthz", env: {}, db, store: uploads, storeAccess: "read",
+  worker(p, { name: "worker", image: "ghcr.io/example/marketplace-worker:1.4.2", args: ["process-uploads"], memory: "1024Mi", min: 1, max: 4, db, store: uploads, storeAccess: "read" });
+  scheduledJob(p, {
+    name: "nightly", image: "ghcr.io/example/marketplace-worker:1.4.2", args: ["expire-listings"], memory: "1024Mi",
+    schedule: "0 2 * * *", timeZone: "Europe/London", timeoutSeconds: 1800, retries: 2, db,
   });
   p.done();
   return { url, bucket: uploads.bucket.name, databaseHost: db.host };

@@ -3,6 +3,7 @@
  * `compare` and docs/aws.md read this same table.
  */
 import type { Capability } from "@freehold/core";
+import { WORKLOAD_CAPABILITIES } from "./capabilities-workloads";
 
 /** Major versions' RDS end of standard support dates. */
 const RDS_CALENDAR = "https://docs.aws.amazon.com/AmazonRDS/latest/PostgreSQLReleaseNotes/postgresql-release-calendar.html";
@@ -157,4 +158,5 @@ export const CAPABILITIES: readonly Capability[] = [
     note: "An S3 lifecycle rule on the whole bucket deletes every noncurrent version previousVersionsExpireAfterDays after it became noncurrent (NoncurrentVersionExpiration), and delete markers left with no version behind them; where a prefix rule gives a shorter time, S3 applies the shorter",
     source: "https://docs.aws.amazon.com/AmazonS3/latest/userguide/lifecycle-configuration-examples.html",
   },
+  ...WORKLOAD_CAPABILITIES,
 ];

@@ -53,11 +53,11 @@ describe("the deploying identity's IAM policy", () => {
       expect(actions).toContain(a);
   });
 
-  it("grants exact actions only, and passes roles only to the services that use them", () => {
+  it("grants exact actions only, and passes roles only to the services that use them (a scheduled job's roles to EventBridge Scheduler and Step Functions)", () => {
     const policy = deployerPolicy();
     for (const s of policy.Statement) for (const a of s.Action) expect(a).toMatch(/^[a-z0-9-]+:[A-Za-z]+$/);
     const pass = policy.Statement.find((s) => s.Action.includes("iam:PassRole"));
-    expect(pass?.Condition).toEqual({ StringEquals: { "iam:PassedToService": ["ecs-tasks.amazonaws.com", "lambda.amazonaws.com", "vpc-flow-logs.amazonaws.com"] } });
+    expect(pass?.Condition).toEqual({ StringEquals: { "iam:PassedToService": ["ecs-tasks.amazonaws.com", "lambda.amazonaws.com", "vpc-flow-logs.amazonaws.com", "scheduler.amazonaws.com", "states.amazonaws.com"] } });
     expect(policy.Statement.filter((s) => s !== pass).flatMap((s) => s.Action)).not.toContain("iam:PassRole");
   });
 

@@ -144,6 +144,19 @@ export const DEPLOYER_ACTIONS: Record<string, readonly string[]> = {
     "iam:ListInstanceProfilesForRole",
     "iam:DeleteRolePolicy",
   ],
+  // A scheduled job: EventBridge Scheduler's schedule (in the default group, untagged: the API tags groups, not schedules) and the
+  // Step Functions state machine it starts (terraform-provider-aws internal/service/scheduler/schedule.go, internal/service/sfn/state_machine.go).
+  "aws:scheduler/schedule:Schedule": ["scheduler:CreateSchedule", "scheduler:GetSchedule", "scheduler:UpdateSchedule", "scheduler:DeleteSchedule"],
+  "aws:sfn/stateMachine:StateMachine": [
+    "states:CreateStateMachine",
+    "states:DescribeStateMachine",
+    "states:UpdateStateMachine",
+    "states:DeleteStateMachine",
+    "states:ListStateMachineVersions",
+    "states:TagResource",
+    "states:UntagResource",
+    "states:ListTagsForResource",
+  ],
   "aws:iam/rolePolicy:RolePolicy": ["iam:PutRolePolicy", "iam:GetRolePolicy", "iam:DeleteRolePolicy"],
   "aws:secretsmanager/secret:Secret": [
     "secretsmanager:CreateSecret",
@@ -201,7 +214,7 @@ export const DEPLOYER_INVOKE_ACTIONS: Record<string, readonly string[]> = {
 export const NO_AWS_CALLS = /^(random|time):/;
 
 /** Services whose roles the backend passes, and the service-linked roles the first use of a service in an account creates. */
-const PASSED_TO = ["ecs-tasks.amazonaws.com", "lambda.amazonaws.com", "vpc-flow-logs.amazonaws.com"];
+const PASSED_TO = ["ecs-tasks.amazonaws.com", "lambda.amazonaws.com", "vpc-flow-logs.amazonaws.com", "scheduler.amazonaws.com", "states.amazonaws.com"];
 const SERVICE_LINKED = [
   "ecs.amazonaws.com",
   "elasticloadbalancing.amazonaws.com",

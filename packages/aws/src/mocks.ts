@@ -88,6 +88,10 @@ export const mocks: BackendMocks = {
         return { arn: `arn:aws:cloudfront::${ACCOUNT}:vpcorigin/vo_${h}`, etag: h };
       case "aws:cloudfront/distribution:Distribution":
         return { arn: `arn:aws:cloudfront::${ACCOUNT}:distribution/E${h.toUpperCase()}`, domainName: `d${h}abcdef.cloudfront.net`, hostedZoneId: "Z2FDTNDATAQYW2", status: "Deployed" };
+      case "aws:sfn/stateMachine:StateMachine":
+        return { arn: `arn:aws:states:${region}:${ACCOUNT}:stateMachine:${str(inputs.name, name)}`, creationDate: "2026-01-01T00:00:00Z", status: "ACTIVE", revisionId: "" };
+      case "aws:scheduler/schedule:Schedule":
+        return { arn: `arn:aws:scheduler:${region}:${ACCOUNT}:schedule/${str(inputs.groupName, "default")}/${str(inputs.name, name)}` };
       case "aws:appautoscaling/target:Target":
         return { arn: `arn:aws:application-autoscaling:${region}:${ACCOUNT}:scalable-target/${h}` };
       case "aws:appautoscaling/policy:Policy":

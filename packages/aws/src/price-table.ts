@@ -11,6 +11,16 @@ export const PRICE_TABLE: PriceTable = {
   "cloud": "aws",
   "referenceRegion": "eu-west-2",
   "global": {
+    "scheduler.invocation": {
+      "usd": 1.0,
+      "unit": "1M invocations",
+      "source": {
+        "name": "EventBridge pricing, Scheduler: $1.00 per million scheduled invocations, the first 14 million a month free (not deducted), as third-party summaries of the pricing page give it (the page renders its rates in the browser)",
+        "date": "2026-12-06",
+        "url": "https://aws.amazon.com/eventbridge/pricing/",
+        "estimate": true
+      }
+    },
     "ipv4.hour": {
       "usd": 0.005,
       "unit": "hour",
@@ -91,6 +101,17 @@ export const PRICE_TABLE: PriceTable = {
   },
   "regions": {
     "eu-west-2": {
+      "states.transition": {
+        "usd": 0.025,
+        "unit": "1K state transitions",
+        "source": {
+          "name": "AWS Step Functions pricing page, Standard workflows, Europe (London): $0.0250 per 1,000 state transitions (4,000 a month free, not deducted), read in a stored copy of the page; the usage type is the price list's usual naming, not confirmed against it",
+          "date": "2026-12-06",
+          "url": "https://aws.amazon.com/step-functions/pricing/",
+          "region": "eu-west-2",
+          "sku": "EUW2-StateTransition"
+        }
+      },
       "fargate.vcpu": {
         "usd": 0.04656,
         "unit": "vCPU-hour",
@@ -789,6 +810,17 @@ export const PRICE_TABLE: PriceTable = {
       }
     },
     "us-east-1": {
+      "states.transition": {
+        "usd": 0.025,
+        "unit": "1K state transitions",
+        "source": {
+          "name": "AWS Step Functions pricing page, Standard workflows, US East (N. Virginia): $0.0250 per 1,000 state transitions (4,000 a month free, not deducted), read in a stored copy of the page; the usage type is the price list's usual naming, not confirmed against it",
+          "date": "2026-12-06",
+          "url": "https://aws.amazon.com/step-functions/pricing/",
+          "region": "us-east-1",
+          "sku": "StateTransition"
+        }
+      },
       "fargate.vcpu": {
         "usd": 0.04048,
         "unit": "vCPU-hour",

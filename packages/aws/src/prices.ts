@@ -17,12 +17,13 @@ import {
   RegionPrices,
   type Source,
 } from "@freehold/core";
-import type { Database, ObjectStore, WebService } from "@freehold/model";
+import type { Component } from "@freehold/model";
 import { CAPABILITIES } from "./capabilities";
 import { LOG_RETENTION_DAYS } from "./naming";
 import { PRICE_API } from "./price-catalog";
 import { RDS_CLASSES } from "./sizes";
 import { PRICE_TABLE } from "./price-table";
+import { WORKLOAD_PRICED } from "./prices-workloads";
 
 const reference = new RegionPrices(PRICE_TABLE, PRICE_TABLE.referenceRegion);
 const { str, num } = inputs;
@@ -55,11 +56,11 @@ const sameComponent = (ctx: PricingContext, r: PlannedResource, type: string) =>
 /** ECS service on Fargate: vCPU and memory of every running task, all month. */
 const ecsService: ResourcePricer = (r, ctx) => {
   const c = ctx.component;
-  const spec = c?.spec.kind === "web-service" ? c.spec : undefined;
+  const spec = c?.spec.kind === "web-service" || c?.spec.kind === "worker" ? c.spec : undefined;
   const task = sameComponent(ctx, r, "aws:ecs/taskDefinition:TaskDefinition")[0];
   const cpu = c?.size?.cpu ?? Number(str(task?.inputs.cpu) ?? 256) / 1024;
   const mem = c?.size?.memoryGiB ?? Number(str(task?.inputs.memory) ?? 512) / 1024;
-  const tasks = (spec && c ? ctx.usageOf({ name: c.name, kind: "web-service" }).averageInstances : undefined) ?? num(r.inputs.desiredCount) ?? 1;
+  const tasks = (spec && c ? ctx.usageOf({ name: c.name, kind: spec.kind }).averageInstances : undefined) ?? num(r.inputs.desiredCount) ?? 1;
   const hours = ctx.hours * tasks;
   return [
     costLine(`Fargate vCPU, ${tasks} task(s) x ${cpu} vCPU`, cpu * hours, ctx.prices.get("fargate.vcpu")),
@@ -97,8 +98,9 @@ const distribution: ResourcePricer = (_r, ctx) => {
 
 /** The NAT gateway Freehold creates (never with a network the stack brings): hours and the data its services send out through it. */
 const natGateway: ResourcePricer = (_r, ctx) => {
-  const services = ctx.components.filter((c) => c.kind === "web-service");
-  const gib = services.reduce((a, c) => a + NAT_GIB_PER_SERVICE + ctx.usageOf({ name: c.name, kind: "web-service" }).logGiB, 0);
+  // Every component that runs tasks pulls its image and sends its logs through the NAT gateway.
+  const services = ctx.components.filter((c) => c.kind === "web-service" || c.kind === "worker" || c.kind === "scheduled-job");
+  const gib = services.reduce((a, c) => a + NAT_GIB_PER_SERVICE + ctx.usageOf({ name: c.name, kind: c.kind as "web-service" | "worker" | "scheduled-job" }).logGiB, 0);
   return [
     costLine("NAT gateway (one, shared by the stack)", ctx.hours, ctx.prices.get("nat.hour")),
     costLine(`NAT gateway data processed (${NAT_GIB_PER_SERVICE} GB of image pulls and API calls per service, assumed, plus its logs)`, gib, ctx.prices.get("nat.data"), "usage"),
@@ -192,8 +194,7 @@ function logVolume(r: PlannedResource, ctx: PricingContext): number {
   const name = str(r.inputs.name) ?? "";
   if (name.endsWith("/vpc-flow-logs")) return FLOW_LOG_GIB;
   if (!c || name.endsWith("/upgrade") || name.endsWith("-roles")) return 0;
-  if (c.kind === "database") return ctx.usageOf({ name: c.name, kind: "database" }).logGiB;
-  return c.kind === "web-service" ? ctx.usageOf({ name: c.name, kind: "web-service" }).logGiB : 0;
+  return c.kind === "object-store" ? 0 : ctx.usageOf({ name: c.name, kind: c.kind }).logGiB;
 }
 
 /** A CloudWatch log group: the component's log volume ingested, and stored for its retention. */
@@ -276,6 +277,7 @@ export const pricing: BackendPricing = {
     "aws:cloudwatch/logGroup:LogGroup": logGroup,
     "aws:s3/bucket:Bucket": bucket,
     "aws:secretsmanager/secret:Secret": secret,
+    ...WORKLOAD_PRICED,
     "aws:wafv2/webAcl:WebAcl": webAcl,
     "aws:ecs/cluster:Cluster": cluster,
   },
@@ -325,7 +327,7 @@ const SLA = {
 } satisfies Record<string, Source>;
 
 /** Published availability as configured. */
-export function availability(kind: "web-service" | "database" | "object-store", spec: WebService | Database | ObjectStore): Availability {
+export function availability(kind: Component["kind"], spec: Component): Availability {
   if (kind === "database" && spec.kind === "database") {
     return spec.highAvailability
       ? { percent: 99.95, basis: "RDS Multi-AZ DB instance", source: SLA.rds }

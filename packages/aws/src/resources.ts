@@ -13,7 +13,9 @@ import type * as iam from "@pulumi/aws/iam";
 import type * as lb from "@pulumi/aws/lb";
 import type * as rds from "@pulumi/aws/rds";
 import type * as s3 from "@pulumi/aws/s3";
+import type * as scheduler from "@pulumi/aws/scheduler";
 import type * as secretsmanager from "@pulumi/aws/secretsmanager";
+import type * as sfn from "@pulumi/aws/sfn";
 import type * as vpc from "@pulumi/aws/vpc";
 import type * as wafv2 from "@pulumi/aws/wafv2";
 import type * as pulumi from "@pulumi/pulumi";
@@ -58,6 +60,41 @@ export interface WebServiceResources {
   scalingTarget?: appautoscaling.Target;
   scalingPolicy?: appautoscaling.Policy;
   [linkRole: string]: pulumi.Resource | undefined;
+}
+
+/** What every task-running component (worker, scheduled job) has on AWS: the task, its roles and grants, its security group. Per link, `<link>Secret`, `<link>Ingress` and `<link>Access`, as on a web service. */
+interface TaskResources {
+  logGroup: cloudwatch.LogGroup;
+  executionRole: iam.Role;
+  taskRole: iam.Role;
+  executionPolicy: iam.RolePolicy;
+  taskDefinition: ecs.TaskDefinition;
+  /** Admits nothing: egress only. */
+  securityGroup: ec2.SecurityGroup;
+  iamPropagation: time.Sleep;
+  /** With `registry`. */
+  registrySecret?: secretsmanager.Secret;
+  registrySecretValue?: secretsmanager.SecretVersion;
+  registryAccess?: iam.RolePolicy;
+  [linkRole: string]: pulumi.Resource | undefined;
+}
+
+/** A Worker on AWS: an ECS service with no load balancer. */
+export interface WorkerResources extends TaskResources {
+  service: ecs.Service;
+  /** With scaling.max above scaling.min. */
+  scalingTarget?: appautoscaling.Target;
+  scalingPolicy?: appautoscaling.Policy;
+}
+
+/** A ScheduledJob on AWS: an EventBridge Scheduler schedule starting a Step Functions state machine that runs the task. */
+export interface ScheduledJobResources extends TaskResources {
+  stateMachineRole: iam.Role;
+  stateMachinePolicy: iam.RolePolicy;
+  stateMachine: sfn.StateMachine;
+  schedulerRole: iam.Role;
+  schedulerPolicy: iam.RolePolicy;
+  schedule: scheduler.Schedule;
 }
 
 /** A Database on AWS. */

@@ -1,5 +1,5 @@
 /**
- * What a web service's tasks run as and with: the execution role (the ECS
+ * What a web service's, a worker's or a scheduled job's tasks run as and with: the execution role (the ECS
  * agent: logs, secrets, image pulls), the task role (the application: linked
  * buckets), one inline policy per grant so each comes and goes with its link,
  * the private registry's credentials, and the task definition: the application
@@ -9,13 +9,15 @@
  * (role-job.ts): DATABASE_USER waits for it, and the task reads only the
  * password of its own role.
  */
-import { appRoleFor, type LinkTarget, type SizeChoice, type WebServiceRequest } from "@freehold/core";
+import { appRoleFor, type ContainerRequest, type LinkTarget, type SizeChoice } from "@freehold/core";
+import type { ContainerComponent } from "@freehold/model";
 import { linkVariablePrefix } from "@freehold/model";
 import * as cloudwatch from "@pulumi/aws/cloudwatch";
 import * as ecs from "@pulumi/aws/ecs";
 import * as iam from "@pulumi/aws/iam";
 import * as secretsmanager from "@pulumi/aws/secretsmanager";
 import * as pulumi from "@pulumi/pulumi";
+import * as time from "@pulumiverse/time";
 import { awslogs, caBundle, prepareContainer, readsCaFile, scratchSpace, TLS_VOLUME } from "./containers";
 import type { DatabaseHandle } from "./database";
 import { LOG_RETENTION_DAYS, names } from "./naming";
@@ -36,7 +38,11 @@ export interface Linked {
 /** The container definitions JSON for the task definition: the application, after the preparation step when there are CAs to write. */
 export function containerDefinitions(args: {
   image: string;
-  port: number;
+  /** The port a web service listens on; a worker or a job has none. */
+  port?: number;
+  /** `entryPoint` and `command`: what runs instead of the image's own. */
+  command?: readonly string[];
+  args?: readonly string[];
   environment: Record<string, string>;
   secrets: Array<{ name: string; valueFrom: string }>;
   user?: string;
@@ -60,8 +66,10 @@ export function containerDefinitions(args: {
     privileged: false,
     readonlyRootFilesystem: args.readOnly,
     ...(args.user ? { user: args.user } : {}),
+    ...(args.command ? { entryPoint: [...args.command] } : {}),
+    ...(args.args ? { command: [...args.args] } : {}),
     ...(args.registryCredentials ? { repositoryCredentials: { credentialsParameter: args.registryCredentials } } : {}),
-    portMappings: [{ containerPort: args.port, protocol: "tcp" }],
+    portMappings: args.port === undefined ? [] : [{ containerPort: args.port, protocol: "tcp" }],
     environment: env,
     secrets: [...args.secrets].sort((a, b) => a.name.localeCompare(b.name)),
     // A read-only root still needs a scratch directory, writable whatever the user: a tmpfs on /tmp.
@@ -86,8 +94,11 @@ export interface TaskResult {
 export type TaskResources = Pick<WebServiceResources, "logGroup" | "executionRole" | "taskRole" | "executionPolicy" | "taskDefinition" | "registrySecret" | "registrySecretValue" | "registryAccess"> &
   Record<string, pulumi.Resource | undefined>;
 
-/** The roles, grants, registry secret, log group and task definition of one web service. */
-export function createTask(req: WebServiceRequest, platform: AwsPlatform, vendor: VendorArgs, linked: Linked, size: SizeChoice, tags: Record<string, string>): TaskResult {
+/** A request for a component that runs a container: a web service, a worker or a scheduled job. */
+export type TaskRequest = ContainerRequest<ContainerComponent>;
+
+/** The roles, grants, registry secret, log group and task definition of one web service, worker or scheduled job. */
+export function createTask(req: TaskRequest, platform: AwsPlatform, vendor: VendorArgs, linked: Linked, size: SizeChoice, tags: Record<string, string>): TaskResult {
   const { name, stack } = req;
   const physical = req.qualifiedName;
   const region = platform.region;
@@ -187,7 +198,7 @@ export function linkedDatabaseEnvironment(links: readonly LinkTarget[], linked: 
 }
 
 /** The container definitions, once every secret ARN and the image are known. */
-function containersFor(req: WebServiceRequest, linked: Linked, platform: AwsPlatform, memoryMiB: number, registryArn: pulumi.Output<string> | undefined): pulumi.Output<string> {
+function containersFor(req: TaskRequest, linked: Linked, platform: AwsPlatform, memoryMiB: number, registryArn: pulumi.Output<string> | undefined): pulumi.Output<string> {
   const { spec, stack } = req;
   const dbs = linkedDatabaseEnvironment(req.links, linked.databases);
   const environment = pulumi.all(Object.assign({ ...req.env, ...req.linkEnv.plain }, ...dbs.map((d) => d.user)) as Record<string, pulumi.Input<string>>);
@@ -195,7 +206,9 @@ function containersFor(req: WebServiceRequest, linked: Linked, platform: AwsPlat
   return pulumi.all([req.image, environment, pulumi.all(dbs.map((d) => d.secret)), registryArn ?? pulumi.output("")]).apply(([image, env, secrets, registry]) =>
     containerDefinitions({
       image,
-      port: spec.port,
+      ...(spec.kind === "web-service" ? { port: spec.port } : {}),
+      ...(spec.kind !== "web-service" && spec.command ? { command: spec.command } : {}),
+      ...(spec.kind !== "web-service" && spec.args ? { args: spec.args } : {}),
       environment: env,
       secrets,
       user: spec.user,
@@ -210,8 +223,8 @@ function containersFor(req: WebServiceRequest, linked: Linked, platform: AwsPlat
 }
 
 /** The private registry's credentials as ECS wants them: a Secrets Manager secret with `username` and `password`. */
-function createRegistrySecret(req: WebServiceRequest, platform: AwsPlatform, tags: Record<string, string>) {
-  const registry = req.registry as NonNullable<WebServiceRequest["registry"]>;
+function createRegistrySecret(req: TaskRequest, platform: AwsPlatform, tags: Record<string, string>) {
+  const registry = req.registry as NonNullable<TaskRequest["registry"]>;
   const opts = { parent: req.parent };
   const secret = new secretsmanager.Secret(
     `${req.name}-registry-secret`,
@@ -230,4 +243,21 @@ function createRegistrySecret(req: WebServiceRequest, platform: AwsPlatform, tag
     opts,
   );
   return { secret, value };
+}
+
+/**
+ * IAM is eventually consistent: a policy just put on a role may not yet allow
+ * the first task to pull its secrets or read its bucket. A service (or a job's
+ * schedule) starts this long after the last change to its roles' policies.
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/troubleshoot_general.html#troubleshoot_general_eventual-consistency
+ */
+export const IAM_PROPAGATION = "15s";
+
+/** The wait between the policies on a task's roles and the first task that uses them, run again whenever a policy's document changes. */
+export function grantsWait(name: string, task: Pick<TaskResult, "policies" | "grantDocuments">, opts: pulumi.CustomResourceOptions): time.Sleep {
+  return new time.Sleep(
+    `${name}-iam-propagation`,
+    { createDuration: IAM_PROPAGATION, triggers: { policies: pulumi.all(task.grantDocuments).apply((ps) => ps.join("\n")) } },
+    { ...opts, dependsOn: task.policies },
+  );
 }

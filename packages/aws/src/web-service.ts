@@ -6,20 +6,19 @@
  */
 import type { LinkTarget, WebServiceRequest, WebServiceResult } from "@freehold/core";
 import { SpecError, UnsupportedFeatureError } from "@freehold/model";
-import * as appautoscaling from "@pulumi/aws/appautoscaling";
 import * as ec2 from "@pulumi/aws/ec2";
 import * as ecs from "@pulumi/aws/ecs";
 import * as vpc from "@pulumi/aws/vpc";
-import * as pulumi from "@pulumi/pulumi";
-import * as time from "@pulumiverse/time";
+import type * as pulumi from "@pulumi/pulumi";
 import { isDatabaseHandle } from "./database";
 import { createIngress, ingressOf } from "./ingress";
 import { componentTags, LOG_RETENTION_DAYS, names } from "./naming";
 import { type AwsPlatform, asPlatform, type WebPlatform } from "./network";
 import { isBucketHandle } from "./object-store";
 import { definedOnly, type WebServiceResources } from "./resources";
+import { cpuScaling } from "./scaling";
 import { chooseFargate } from "./sizes";
-import { CONTAINER_NAME, createTask, type Linked } from "./task";
+import { CONTAINER_NAME, createTask, grantsWait, type Linked, type TaskRequest } from "./task";
 import { VendorArgs } from "./vendor";
 
 export { CONTAINER_NAME, containerDefinitions } from "./task";
@@ -44,18 +43,12 @@ export const WEB_SERVICE_ROLES = [
   "scalingPolicy",
 ] as const;
 
-export const CPU_TARGET_PERCENT = 60;
+export { CPU_TARGET_PERCENT } from "./scaling";
+export { IAM_PROPAGATION } from "./task";
 /** CloudFront VPC origins: the prerequisites (an internet gateway on the VPC). */
 export const VPC_ORIGINS_DOC = "https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/private-content-vpc-origins.html";
-/**
- * IAM is eventually consistent: a policy just put on a role may not yet allow
- * the first task to pull its secrets or read its bucket. The service starts
- * this long after the last change to its roles' policies.
- * https://docs.aws.amazon.com/IAM/latest/UserGuide/troubleshoot_general.html#troubleshoot_general_eventual-consistency
- */
-export const IAM_PROPAGATION = "15s";
 
-function linkHandles(component: string, links: readonly LinkTarget[]): Linked {
+export function linkHandles(component: string, links: readonly LinkTarget[]): Linked {
   const problems = links.filter((l) => (l.kind === "database" ? !isDatabaseHandle(l.handle) : !isBucketHandle(l.handle)));
   if (problems.length) {
     throw new SpecError(
@@ -182,7 +175,7 @@ function loadBalancerToTasks(req: WebServiceRequest, platform: AwsPlatform, lbSg
 }
 
 /** Linked databases: 5432 on the database's security group, open to this service's tasks only. */
-function databaseIngress(req: WebServiceRequest, platform: AwsPlatform, linked: Linked, serviceSg: ec2.SecurityGroup, tags: Record<string, string>): Record<string, pulumi.Resource> {
+export function databaseIngress(req: TaskRequest, platform: AwsPlatform, linked: Linked, serviceSg: ec2.SecurityGroup, tags: Record<string, string>): Record<string, pulumi.Resource> {
   const out: Record<string, pulumi.Resource> = {};
   for (const { link, handle } of linked.databases) {
     out[`${link.name}Ingress`] = new vpc.SecurityGroupIngressRule(
@@ -218,11 +211,7 @@ function createService(
   const { name, spec, stack } = req;
   const opts = { parent: req.parent };
   const region = platform.region;
-  const grants = new time.Sleep(
-    `${name}-iam-propagation`,
-    { createDuration: IAM_PROPAGATION, triggers: { policies: pulumi.all(task.grantDocuments).apply((ps) => ps.join("\n")) } },
-    { ...opts, dependsOn: task.policies },
-  );
+  const grants = grantsWait(name, task, opts);
   const autoscale = spec.scaling.max > spec.scaling.min;
   const service = new ecs.Service(
     `${name}-service`,
@@ -255,35 +244,5 @@ function createService(
   );
   const scaling: Pick<WebServiceResources, "iamPropagation" | "scalingTarget" | "scalingPolicy"> = { iamPropagation: grants };
   if (!autoscale) return { service, scaling };
-  const target = new appautoscaling.Target(
-    `${name}-scaling`,
-    vendor.apply("scalingTarget", {
-      serviceNamespace: "ecs",
-      scalableDimension: "ecs:service:DesiredCount",
-      resourceId: pulumi.interpolate`service/${net.cluster.name}/${service.name}`,
-      minCapacity: spec.scaling.min,
-      maxCapacity: spec.scaling.max,
-      region,
-      tags,
-    }),
-    opts,
-  );
-  const policy = new appautoscaling.Policy(
-    `${name}-scaling-cpu`,
-    vendor.apply("scalingPolicy", {
-      policyType: "TargetTrackingScaling",
-      serviceNamespace: target.serviceNamespace,
-      scalableDimension: target.scalableDimension,
-      resourceId: target.resourceId,
-      targetTrackingScalingPolicyConfiguration: {
-        predefinedMetricSpecification: { predefinedMetricType: "ECSServiceAverageCPUUtilization" },
-        targetValue: CPU_TARGET_PERCENT,
-        scaleInCooldown: 300,
-        scaleOutCooldown: 60,
-      },
-      region,
-    }),
-    opts,
-  );
-  return { service, scaling: { ...scaling, scalingTarget: target, scalingPolicy: policy } };
+  return { service, scaling: { ...scaling, ...cpuScaling(name, vendor, { cluster: net.cluster, service, min: spec.scaling.min, max: spec.scaling.max, region, tags }, opts) } };
 }

@@ -18,8 +18,14 @@ describe("capability table", () => {
     }
   });
 
-  it("lists as unsupported exactly what a web service refuses", () => {
-    const none = CAPABILITIES.filter((c) => c.support === "none").map((c) => c.feature).sort();
+  it("lists as unsupported exactly what a web service refuses (and a worker's and a job's own rows for the same two settings)", () => {
+    const none = CAPABILITIES.filter((c) => c.support === "none" && c.feature.startsWith("web-service.")).map((c) => c.feature).sort();
+    expect(CAPABILITIES.filter((c) => c.support === "none" && !c.feature.startsWith("web-service.")).map((c) => c.feature).sort()).toEqual([
+      "scheduled-job.read-only-root-filesystem",
+      "scheduled-job.run-as-user",
+      "worker.read-only-root-filesystem",
+      "worker.run-as-user",
+    ]);
     expect(none).toEqual(["web-service.read-only-root-filesystem", "web-service.run-as-user", "web-service.web-application-firewall"]);
     const spec = (extra: object) => parseComponent(WebServiceSpec, { kind: "web-service", image: "nginx", writableRootFilesystem: true, ...extra }, "web");
     const refused = (extra: object) => {

@@ -4,6 +4,7 @@
  * UnsupportedFeatureError thrown when a spec asks for the feature.
  */
 import type { Capability } from "@freehold/core";
+import { WORKLOAD_CAPABILITIES } from "./capabilities-workloads";
 import { WAF_REASON } from "./ingress";
 
 const LEARN = "https://learn.microsoft.com/azure";
@@ -159,4 +160,5 @@ export const CAPABILITIES: readonly Capability[] = [
       "A lifecycle rule deletes previous versions N days after they were created. Azure ages a previous version from when it was written, not from when it was replaced, so a version written more than N days before it was replaced goes within a day of becoming previous (blob soft delete then keeps it 7 more days); younger versions go N days after they were written",
     source: `${LEARN}/storage/blobs/lifecycle-management-policy-structure#action-run-conditions`,
   },
+  ...WORKLOAD_CAPABILITIES,
 ];

@@ -15,6 +15,7 @@ const NAME_INPUT: Record<string, string> = {
   "azure-native:operationalinsights:Workspace": "workspaceName",
   "azure-native:app:ManagedEnvironment": "environmentName",
   "azure-native:app:ContainerApp": "containerAppName",
+  "azure-native:app:Job": "jobName",
   "azure-native:managedidentity:UserAssignedIdentity": "resourceName",
   "azure-native:keyvault:Vault": "vaultName",
   "azure-native:keyvault:Secret": "secretName",
@@ -33,7 +34,6 @@ const NAME_INPUT: Record<string, string> = {
   "azure-native:authorization:PolicyDefinition": "policyDefinitionName",
   "azure-native:authorization:PolicyAssignment": "policyAssignmentName",
   "azure-native:app:ManagedCertificate": "managedCertificateName",
-  "azure-native:app:Job": "jobName",
   "azure-native:resources:AzureCliScript": "scriptName",
   "azure-native:monitor:DiagnosticSetting": "name",
   "azure-native:network:NetworkSecurityGroup": "networkSecurityGroupName",
@@ -80,6 +80,12 @@ export const mocks: BackendMocks = {
         break;
       case "azure-native:app:ContainerApp": {
         const configuration = obj(inputs.configuration);
+        // A worker has no ingress, and so no address.
+        if (configuration.ingress === undefined) {
+          out.latestRevisionName = `${physical}--mock`;
+          out.outboundIpAddresses = ["20.0.0.1"];
+          break;
+        }
         const ingress = obj(configuration.ingress);
         const internal = ingress.external === true ? "" : "internal.";
         const fqdn = `${physical}.${internal}mock-env.${str(inputs.location, "uksouth")}.azurecontainerapps.io`;

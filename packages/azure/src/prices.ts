@@ -6,9 +6,10 @@
  * to add a priced line.
  */
 import { type Availability, type BackendPricing, costLine, inputs, type Price, type PricingContext, type ResourcePricer, RegionPrices, round, type Source } from "@freehold/core";
-import type { ComponentKind, Database, ObjectStore, WebService } from "@freehold/model";
+import type { Component, ComponentKind } from "@freehold/model";
 import { PRICE_API } from "./price-catalog";
 import { PRICE_TABLE } from "./price-table";
+import { containerAppsJob } from "./prices-workloads";
 import { KEPT_BACKUP } from "./backup";
 import { postgresSku } from "./sizes";
 
@@ -42,8 +43,8 @@ export function postgresHourly(prices: RegionPrices, skuName: string): Price {
 /** A container app: its minimum replicas always active, its requests, and (external ingress) the internet egress of its responses. */
 const containerApp: ResourcePricer = (r, ctx) => {
   const c = ctx.component;
-  if (c?.spec.kind !== "web-service") return [];
-  const u = ctx.usageOf({ name: c.name, kind: "web-service" });
+  if (c?.spec.kind !== "web-service" && c?.spec.kind !== "worker") return [];
+  const u = c.spec.kind === "web-service" ? ctx.usageOf({ name: c.name, kind: "web-service" }) : { ...ctx.usageOf({ name: c.name, kind: "worker" }), requestsMillions: 0, egressGiB: 0 };
   const replicas = u.averageInstances ?? c.spec.scaling.min;
   const cpu = c.size?.cpu ?? 0.5;
   const mem = c.size?.memoryGiB ?? 1;
@@ -51,8 +52,9 @@ const containerApp: ResourcePricer = (r, ctx) => {
   const lines = [
     costLine(`vCPU, ${replicas} replica(s) x ${cpu} vCPU, always active (free grant not deducted)`, seconds * cpu, ctx.prices.get("aca.vcpu")),
     costLine(`memory, ${replicas} replica(s) x ${mem} GiB`, seconds * mem, ctx.prices.get("aca.memory")),
-    costLine("requests", u.requestsMillions, ctx.prices.get("aca.requests"), "usage"),
   ];
+  // A worker has no ingress: no requests, no egress of responses.
+  if (c.spec.kind === "web-service") lines.push(costLine("requests", u.requestsMillions, ctx.prices.get("aca.requests"), "usage"));
   if (obj(obj(r.inputs.configuration).ingress).external === true) lines.push(costLine("internet egress (the stack's first 100 GB a month are free, not deducted here)", u.egressGiB, ctx.prices.get("egress.internet"), "usage"));
   return lines;
 };
@@ -133,7 +135,7 @@ const workspace: ResourcePricer = (r, ctx) => {
 };
 
 function containerLogs(ctx: PricingContext): number {
-  return ctx.components.reduce((a, c) => a + (c.kind === "web-service" ? ctx.usageOf({ name: c.name, kind: "web-service" }).logGiB : 0), 0);
+  return ctx.components.reduce((a, c) => a + (c.kind === "web-service" || c.kind === "worker" || c.kind === "scheduled-job" ? ctx.usageOf({ name: c.name, kind: c.kind }).logGiB : 0), 0);
 }
 
 /** GiB a month of audit logs: each database's log volume, each store's operations, and the vault's reads (Key Vault line). */
@@ -154,7 +156,7 @@ function auditLogs(ctx: PricingContext): number {
 
 /** Key Vault secret reads in a month, in 10K operations: each service's two references read about every 30 minutes. */
 function vaultReads(ctx: PricingContext): number {
-  const services = ctx.components.filter((c) => c.kind === "web-service").length;
+  const services = ctx.components.filter((c) => c.kind === "web-service" || c.kind === "worker" || c.kind === "scheduled-job").length;
   return Math.max(1, (services * 2 * ctx.hours) / 10_000);
 }
 
@@ -185,6 +187,7 @@ export const pricing: BackendPricing = {
   api: PRICE_API,
   priced: {
     "azure-native:app:ContainerApp": containerApp,
+    "azure-native:app:Job": containerAppsJob,
     "azure-native:dbforpostgresql:Server": postgresServer,
     "azure-native:storage:StorageAccount": storageAccount,
     "azure-native:operationalinsights:Workspace": workspace,
@@ -222,7 +225,7 @@ export const pricing: BackendPricing = {
   },
 };
 
-type Spec = WebService | Database | ObjectStore;
+type Spec = Component;
 
 const SLA_SOURCE = {
   postgres: { name: "SLA for Azure Database for PostgreSQL v1.4, as quoted in Azure/azqr recommendation templates", date: "2026-09-06", url: "https://www.microsoft.com/licensing/docs/view/Service-Level-Agreements-SLA-for-Online-Services" },
@@ -241,6 +244,6 @@ export function availability(kind: ComponentKind, spec: Spec): Availability {
       ? { percent: 99.99, basis: "flexible server with zone-redundant high availability", source: SLA_SOURCE.postgres }
       : { percent: 99.9, basis: "flexible server without high availability", source: SLA_SOURCE.postgres };
   }
-  if (kind === "web-service") return { percent: 99.95, basis: "Container Apps environment", source: SLA_SOURCE.containerApps };
+  if (kind === "web-service" || kind === "worker" || kind === "scheduled-job") return { percent: 99.95, basis: "Container Apps environment", source: SLA_SOURCE.containerApps };
   return { percent: 99.9, basis: "Standard LRS, Hot tier, read and write requests", source: SLA_SOURCE.blob };
 }

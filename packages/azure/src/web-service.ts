@@ -13,15 +13,15 @@ import type * as keyvault from "@pulumi/azure-native/keyvault";
 import type * as inputs from "@pulumi/azure-native/types/input";
 import type * as managedidentity from "@pulumi/azure-native/managedidentity";
 import type * as time from "@pulumiverse/time";
-import type { LinkTarget, WebServiceRequest, WebServiceResult } from "@freehold/core";
-import { UnsupportedFeatureError } from "@freehold/model";
+import type { ContainerRequest, LinkTarget, WebServiceRequest, WebServiceResult } from "@freehold/core";
+import { type ContainerComponent, UnsupportedFeatureError } from "@freehold/model";
 import { appRoleFor, degrade } from "@freehold/core";
 import { builtInRole, caFile, databaseCaBundle, type Grant, grantAndWait, workloadIdentity } from "./container";
 import type { AzureDatabaseHandle } from "./database";
 import { domainRecords, managedCertificate } from "./domain";
 import { checkIngress, ingressAccess } from "./ingress";
 import { byRole, names } from "./naming";
-import { CONSUMPTION_PROFILE, type AzurePlatform } from "./network";
+import { CONSUMPTION_PROFILE, type AzurePlatform, type VaultSecret } from "./network";
 import type { AzureObjectStoreHandle } from "./object-store";
 import { BLOB_DELEGATOR, BLOB_ROLES, SECRET_READER } from "./permissions";
 import { pairCopy } from "./regions";
@@ -49,27 +49,36 @@ export interface WebServiceResources {
   [delegate: `${string}-delegate`]: authorization.RoleAssignment;
 }
 
-/** Refuse what Container Apps cannot do, before anything is registered. */
-export function checkWebService(req: Pick<WebServiceRequest, "name" | "spec">): void {
+/** What Container Apps cannot do for any container (a web service, a worker, a job): refused, or degraded where accepted. */
+export function checkContainer(req: { name: string; spec: ContainerComponent }): void {
   const { spec } = req;
   // Only an explicit `false` asks for read-only; unset takes what the cloud has (a difference in the plan, not a refusal).
   if (spec.writableRootFilesystem === false) {
     degrade(
       req,
       "azure",
-      "web-service.read-only-root-filesystem",
+      `${spec.kind}.read-only-root-filesystem`,
       "Container Apps has no read-only root filesystem setting",
-      "Set writableRootFilesystem: true for this service to accept a writable root filesystem on Azure",
+      `Set writableRootFilesystem: true for this ${spec.kind === "web-service" ? "service" : spec.kind === "worker" ? "worker" : "job"} to accept a writable root filesystem on Azure`,
     );
   }
   if (spec.user) {
-    degrade(req, "azure", "web-service.run-as-user", "Container Apps runs the image's own user and has no setting to change it", "Remove user and set the user in the image (Dockerfile USER)");
+    degrade(req, "azure", `${spec.kind}.run-as-user`, "Container Apps runs the image's own user and has no setting to change it", "Remove user and set the user in the image (Dockerfile USER)");
   }
+}
+
+/** Refuse what Container Apps cannot do, before anything is registered. */
+export function checkWebService(req: Pick<WebServiceRequest, "name" | "spec">): void {
+  const { spec } = req;
+  checkContainer(req);
   checkIngress(req);
   if (spec.domain && !spec.public) {
     throw new UnsupportedFeatureError(req.name, "web-service.custom-domain", "azure", "a custom domain is bound to external ingress; a private service has none", "Set public: true, or remove domain");
   }
 }
+
+/** The vendor settings of a component, merged over a child's arguments by role. */
+export type Vendor = ReturnType<typeof vendorSettings>;
 
 /** Container Apps secret name for an environment variable: lowercase letters, digits and hyphens. */
 export const secretName = (env: string) => env.toLowerCase().replace(/_/g, "-");
@@ -110,8 +119,37 @@ export function probes(spec: WebServiceRequest["spec"]): inputs.app.ContainerApp
   return [probe("Startup", Math.min(240, Math.ceil(hc.startupGraceSeconds / 10)), 10), probe("Readiness", Math.min(period, 10), 3), probe("Liveness", period, 3)];
 }
 
-/** What the app's containers get from its links and registry: secrets (Key Vault references), environment and the CA file. */
-function runtime(req: WebServiceRequest, identity: managedidentity.UserAssignedIdentity, registry: { url: pulumi.Output<string> } | undefined) {
+/**
+ * What every workload on the environment (a web service, a worker, a scheduled job) is given the same way: its own
+ * user-assigned identity; a private registry's password in the stack's vault; a role assignment per grant (its links,
+ * the registry password) at the narrowest scope, and a wait until they apply; and what its containers get from its
+ * links and registry (runtime).
+ */
+export function workloadAccess(
+  req: ContainerRequest<ContainerComponent>,
+  p: AzurePlatform,
+  vendor: Vendor,
+  opts: pulumi.CustomResourceOptions,
+): { identity: managedidentity.UserAssignedIdentity; created: Record<string, pulumi.Resource>; registry?: VaultSecret; grantsWait?: time.Sleep } & ReturnType<typeof runtime> {
+  const { name } = req;
+  const identity = workloadIdentity(`${name}-identity`, req.qualifiedName, p, vendor("identity", {}), opts);
+  const created: Record<string, pulumi.Resource> = { identity };
+
+  // A private registry's password lives in the stack's vault; the workload reads it through its identity, like a database password.
+  const registry = req.registry && p.vaultSecret(`${name}-registry-secret`, names.registrySecret(req.qualifiedName), req.registry.password, `Password of ${req.registry.username} at ${req.registry.server}`, opts);
+  if (registry) created.registrySecret = registry.secret;
+
+  // Key Vault references (and a registry password) are read when a revision or a run starts, and a grant can take up
+  // to ten minutes to apply: the workload waits that long after its grants change, never racing them.
+  const grants = grantAndWait(name, identity.principalId, grantsFor(req.links, p, registry?.id), opts);
+  Object.assign(created, grants.assignments);
+  if (grants.wait) created.grantsWait = grants.wait;
+
+  return { identity, created, ...(registry ? { registry } : {}), ...(grants.wait ? { grantsWait: grants.wait } : {}), ...runtime(req, identity, registry) };
+}
+
+/** What a workload's containers get from its links and registry: secrets (Key Vault references), environment and the CA file. */
+function runtime(req: ContainerRequest<ContainerComponent>, identity: managedidentity.UserAssignedIdentity, registry: { url: pulumi.Output<string> } | undefined) {
   const ca = databaseCaBundle(req.links);
   const mount = ca ? caFile(ca) : undefined;
   const secrets: inputs.app.SecretArgs[] = [
@@ -121,11 +159,13 @@ function runtime(req: WebServiceRequest, identity: managedidentity.UserAssignedI
   ];
   const env: inputs.app.EnvironmentVarArgs[] = [
     ...Object.entries({ ...req.env, ...req.linkEnv.plain }).map(([k, value]) => ({ name: k, value })),
-    // Lets Azure SDKs' DefaultAzureCredential pick this app's identity.
+    // Lets Azure SDKs' DefaultAzureCredential pick this workload's identity.
     ...("AZURE_CLIENT_ID" in req.env ? [] : [{ name: "AZURE_CLIENT_ID", value: identity.clientId }]),
     ...req.linkEnv.secrets.map((s) => ({ name: s.name, secretRef: secretName(s.name) })),
   ];
-  return { secrets, env, volumes: mount ? [mount.volume] : [], volumeMounts: mount ? [mount.mount] : [] };
+  const volumes: inputs.app.VolumeArgs[] = mount ? [mount.volume] : [];
+  const volumeMounts: inputs.app.VolumeMountArgs[] = mount ? [mount.mount] : [];
+  return { secrets, env, volumes, volumeMounts };
 }
 
 export function createWebService(req: WebServiceRequest): WebServiceResult {
@@ -138,20 +178,10 @@ export function createWebService(req: WebServiceRequest): WebServiceResult {
   const resourceGroupName = p.resourceGroupName;
   const environment = p.environment();
 
-  const identity = workloadIdentity(`${name}-identity`, req.qualifiedName, p, vendor("identity", {}), opts);
-  const created: WebServiceResources = { identity } as WebServiceResources;
-
-  // A private registry's password lives in the stack's vault; the app reads it through its identity, like a database password.
-  const registry = req.registry && p.vaultSecret(`${name}-registry-secret`, names.registrySecret(req.qualifiedName), req.registry.password, `Password of ${req.registry.username} at ${req.registry.server}`, opts);
-  if (registry) created.registrySecret = registry.secret;
-
-  // Key Vault references (and a registry password) are read when a revision starts, and a grant can take up to
-  // ten minutes to apply: the app waits that long after its grants change, never racing them.
-  const grants = grantAndWait(name, identity.principalId, grantsFor(req.links, p, registry?.id), opts);
-  Object.assign(created, grants.assignments);
-  if (grants.wait) created.grantsWait = grants.wait;
-
-  const { secrets, env, volumes, volumeMounts } = runtime(req, identity, registry);
+  const access = workloadAccess(req, p, vendor, opts);
+  const { identity, secrets, env, volumes, volumeMounts } = access;
+  const created = access.created as unknown as WebServiceResources;
+  const grants = { wait: access.grantsWait };
   // Background work (the model refuses it with scaling.min 0) gets what every replica has on Container Apps: its CPU between requests.
   const minReplicas = spec.scaling.min;
   const appName = names.containerApp(req.qualifiedName, p.stack.network?.azure ? p.stack.prefix : undefined);

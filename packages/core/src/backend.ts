@@ -14,8 +14,11 @@ import type {
   RegionChoice,
   Residency,
   ResolvedSize,
+  ScheduledJob,
   WebService,
+  Worker,
 } from "@freehold/model";
+import type { Component, Cron } from "@freehold/model";
 import { defaultUsage, type Usage } from "@freehold/model";
 import type { BackendPricing } from "./prices";
 
@@ -240,8 +243,9 @@ interface ComponentRequest {
   qualifiedName: string;
 }
 
-export interface WebServiceRequest extends ComponentRequest {
-  spec: WebService;
+/** What every component that runs a container carries: its image, environment, links and registry, resolved by core the same way for each kind. */
+export interface ContainerRequest<S extends WebService | Worker | ScheduledJob> extends ComponentRequest {
+  spec: S;
   /** The image, possibly late-bound. */
   image: pulumi.Input<string>;
   env: Record<string, pulumi.Input<string>>;
@@ -253,6 +257,16 @@ export interface WebServiceRequest extends ComponentRequest {
   stack: StackContext;
   platform: unknown;
   parent: pulumi.ComponentResource;
+}
+
+export type WebServiceRequest = ContainerRequest<WebService>;
+
+/** A worker: a container with no ingress at all, scaled on CPU between `spec.scaling.min` (at least 1) and `max`. */
+export type WorkerRequest = ContainerRequest<Worker>;
+
+/** A scheduled job, with its schedule parsed (each cloud writes it in its own syntax, or refuses where the meaning would change). */
+export interface ScheduledJobRequest extends ContainerRequest<ScheduledJob> {
+  cron: Cron;
 }
 
 export interface DatabaseRequest extends ComponentRequest {
@@ -280,6 +294,15 @@ export interface WebServiceResult extends Created {
   url: pulumi.Output<string>;
   /** With a custom domain: every DNS record the user must create (validation and traffic). */
   dnsRecords?: pulumi.Output<DnsRecord[]>;
+}
+
+export type WorkerResult = Created;
+
+export interface ScheduledJobResult extends Created {
+  /** The shell command that starts a run now, outside the schedule (the cloud's own CLI). */
+  runCommand: pulumi.Output<string>;
+  /** The schedule as the cloud holds it: its syntax and time zone, e.g. `cron(0 2 * * ? *) in Europe/London`. */
+  schedule: pulumi.Output<string>;
 }
 
 export interface DatabaseResult extends Created {
@@ -320,13 +343,13 @@ export interface Backend {
   /** e.g. "Amazon Web Services". */
   readonly displayName: string;
   readonly capabilities: readonly Capability[];
-  /** The offering chosen for a request, or an UnsupportedFeatureError thrown. */
+  /** The offering chosen for a request, or an UnsupportedFeatureError thrown. Workers and scheduled jobs take `webService`'s offerings (the same presets and envelope). */
   readonly sizes: {
     webService(size: ResolvedSize, component: string): SizeChoice;
     database(size: ResolvedSize, highAvailability: boolean, component: string): SizeChoice;
   };
   /** Published availability as configured. */
-  availability(kind: ComponentKind, spec: WebService | Database | ObjectStore): Availability;
+  availability(kind: ComponentKind, spec: Component): Availability;
   /** How this cloud bills what it creates: a price table per region and a rule per resource type (core's prices.ts). */
   readonly pricing: BackendPricing;
   readonly migration: MigrationDetails;
@@ -345,6 +368,8 @@ export interface Backend {
   /** Service names per component kind, for reports. */
   readonly services: Record<ComponentKind, string>;
   webService(req: WebServiceRequest): WebServiceResult;
+  worker(req: WorkerRequest): WorkerResult;
+  scheduledJob(req: ScheduledJobRequest): ScheduledJobResult;
   database(req: DatabaseRequest): DatabaseResult;
   objectStore(req: ObjectStoreRequest): ObjectStoreResult;
 }

@@ -1,7 +1,7 @@
 import { SpecError } from "@freehold/model";
 import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
-import { Database, ObjectStore, WebService } from "./components";
+import { Database, ObjectStore, ScheduledJob, WebService, Worker } from "./components";
 import { chooseBackend } from "./context";
 import { registerBackend } from "./loader";
 import { runWithMocks } from "./plan";
@@ -101,5 +101,50 @@ describe("choosing the cloud", () => {
   });
   it("rejects an unknown cloud with a suggestion", async () => {
     expect(() => chooseBackend("awz" as "aws")).toThrow('the cloud option: "awz" is not a cloud Freehold supports; allowed: aws, azure, gcp. Did you mean "aws"?');
+  });
+});
+
+describe("workers and scheduled jobs", () => {
+  it("register as freehold:index:Worker and freehold:index:ScheduledJob with the same link environment and grants as a web service", async () => {
+    const run = await runWithMocks("aws", () => {
+      const db = new Database("db");
+      const store = new ObjectStore("files");
+      new WebService("web", { image: "nginx", links: [db, { to: store, access: "read" }] });
+      new Worker("worker", { image: "w:1", links: [db, { to: store, access: "read" }] });
+      new ScheduledJob("nightly", { image: "j:1", schedule: "0 2 * * *", links: [db, { to: store, access: "read" }] });
+    });
+    const tokens = run.resources.filter((r) => r.type === "freehold:index:Worker" || r.type === "freehold:index:ScheduledJob").map((r) => `${r.type} ${r.name}`);
+    expect(tokens).toEqual(["freehold:index:Worker worker", "freehold:index:ScheduledJob nightly"]);
+    const env = (name: string) => run.resources.find((r) => r.name === name)?.inputs.env as Record<string, unknown>;
+    expect(Object.keys(env("worker-worker")).sort()).toEqual(Object.keys(env("web-service")).sort());
+    expect(env("nightly-job")).toEqual(env("web-service"));
+    expect(env("worker-worker")).toMatchObject({ DATABASE_USER: "app", OBJECT_STORE_ACCESS: "read" });
+  });
+
+  it("give a job's run command and schedule as outputs, and pass the parsed schedule to the backend", async () => {
+    const run = await runWithMocks("aws", () => {
+      const job = new ScheduledJob("nightly", { image: "j:1", schedule: "0 2 * * MON-FRI", timeZone: "America/New_York" });
+      return { run: job.runCommand, schedule: job.schedule };
+    });
+    expect(run.outputs).toEqual({ run: "fake run https://nightly-job.fake.example", schedule: "0 2 * * 1-5 in America/New_York" });
+    expect(run.resources.find((r) => r.name === "nightly-job")?.inputs).toMatchObject({ schedule: "0 2 * * 1-5", timeZone: "America/New_York" });
+  });
+
+  it("refuse, with the stack file's messages, a worker that could never wake and a schedule or time zone that is not one", async () => {
+    await expect(runWithMocks("aws", () => new Worker("worker", { image: "w", scaling: { min: 0, max: 2 } }))).rejects.toThrow(
+      'component "worker" has 1 problem:\n  - scaling.min: is 0, but nothing wakes a worker from zero (it takes no requests and has no trigger); set min to 1 or more, or make it a scheduled-job',
+    );
+    await expect(runWithMocks("aws", () => new ScheduledJob("job", { image: "j", schedule: "0 2 * *", timeZone: "London" }))).rejects.toThrow(
+      'component "job" has 2 problems:\n  - schedule: has 4 fields; a schedule is 5: minute hour day-of-month month day-of-week, such as "0 2 * * *"\n  - timeZone: "London" is not an IANA time zone name such as Europe/London, America/New_York or UTC',
+    );
+  });
+
+  it("refuse user env that a worker's link sets, as for a web service", async () => {
+    await expect(
+      runWithMocks("aws", () => {
+        const db = new Database("db");
+        new Worker("worker", { image: "x", env: { DATABASE_NAME: "n" }, links: [db] });
+      }),
+    ).rejects.toThrow('component "worker" has 1 problem:\n  - env.DATABASE_NAME: is set by a link; remove it from env or rename it');
   });
 });

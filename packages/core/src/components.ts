@@ -3,6 +3,11 @@ import {
   type Access,
   type Cloud,
   type Component,
+  type ContainerKind,
+  type ScheduledJob as ScheduledJobOut,
+  type Schema,
+  type WebService as WebServiceOut,
+  type Worker as WorkerOut,
   type DatabaseInput,
   DatabaseSpec,
   type ObjectStoreInput,
@@ -10,12 +15,17 @@ import {
   type LinkKind,
   linkEnvClashes,
   parseComponent,
+  parseCron,
+  type ScheduledJobInput,
+  ScheduledJobSpec,
+  type WorkerInput,
+  WorkerSpec,
   resolveSize,
   SpecError,
   type WebServiceInput,
   WebServiceSpec,
 } from "@freehold/model";
-import type { Backend, ComponentDescription, DnsRecord, LinkTarget, RegistryCredentials, StackContext } from "./backend";
+import type { Backend, ComponentDescription, ContainerRequest, DnsRecord, LinkTarget, RegistryCredentials, StackContext } from "./backend";
 import { chooseBackend, type FreeholdOptions, logicalName, platformFor, stackSettings } from "./context";
 import { linkEnvironment } from "./links";
 import { type RuleWatch, ruleWatch } from "./rules";
@@ -190,8 +200,14 @@ export class ObjectStore extends pulumi.ComponentResource {
 /** A link: a component, or a component with the access to grant. */
 export type Linkable = Database | ObjectStore | { to: Database | ObjectStore; access?: Access };
 
-/** Arguments of a WebService. `image` and `env` values may be late-bound Pulumi inputs. */
-export type WebServiceArgs = Omit<WebServiceInput, "kind" | "image" | "env" | "links" | "registry"> & {
+/** What every component that runs a container takes besides its own settings; `image`, `env` values and a registry password may be late-bound Pulumi inputs. */
+export interface ContainerArgs {
+  /** Container image reference. */
+  image: pulumi.Input<string>;
+  /** Plain, non-secret environment variables. @default {} */
+  env?: Record<string, pulumi.Input<string>>;
+  /** Databases and object stores this component uses: grants least-privilege access and injects connection settings. @default [] */
+  links?: Linkable[];
   /**
    * A private registry to pull the image from. Give the password (a Pulumi
    * secret, e.g. `config.requireSecret("ghcrToken")`) or the name of the config
@@ -199,13 +215,10 @@ export type WebServiceArgs = Omit<WebServiceInput, "kind" | "image" | "env" | "l
    * @default - a public image, or one in the cloud's own registry
    */
   registry?: { server: string; username: string; password: pulumi.Input<string> } | { server: string; username: string; passwordSecret: string };
-  /** Container image reference. */
-  image: pulumi.Input<string>;
-  /** Plain, non-secret environment variables. @default {} */
-  env?: Record<string, pulumi.Input<string>>;
-  /** Databases and object stores this service uses: grants least-privilege access and injects connection settings. @default [] */
-  links?: Linkable[];
-};
+}
+
+/** Arguments of a WebService. `image` and `env` values may be late-bound Pulumi inputs. */
+export type WebServiceArgs = Omit<WebServiceInput, "kind" | "image" | "env" | "links" | "registry"> & ContainerArgs;
 
 /**
  * A containerised HTTP service on the chosen cloud: HTTPS only when public,
@@ -237,33 +250,11 @@ export class WebService extends pulumi.ComponentResource {
   constructor(name: string, args: WebServiceArgs, opts: FreeholdOptions = {}) {
     const watch = ruleWatch(name);
     super("freehold:index:WebService", name, {}, componentOptions(opts, watch));
-    const raw: unknown[] | undefined = Array.isArray(args.links) ? args.links : undefined;
-    const links = (raw ?? []).filter(isLink).map((l) => (l instanceof pulumi.Resource ? { to: l, access: "readWrite" as Access } : { to: l.to, access: l.access ?? "readWrite" }));
-    const linked = links.flatMap((l): Array<{ name: string; kind: LinkKind }> => (l.to instanceof Database ? [{ name: componentName(l.to), kind: "database" }] : l.to instanceof ObjectStore ? [{ name: componentName(l.to), kind: "object-store" }] : []));
-    this.spec = parseComponent(WebServiceSpec, webServiceInput(args), name, linkEnvClashes(args.env, linked));
-    const env = args.env ?? {};
-    const { backend, context, platform, qualifiedName } = deployTarget(this, name, opts);
-    const targets = links.map((l, i): LinkTarget => {
-      const t = l.to;
-      if (!(t instanceof Database || t instanceof ObjectStore)) {
-        throw new SpecError([{ path: `links[${i}]`, message: "must be a Database or an ObjectStore created by Freehold" }], `component "${name}"`);
-      }
-      if (t.cloud !== backend.cloud) {
-        throw new SpecError([{ path: `links[${i}]`, message: `links to a component on ${t.cloud}, but this service is on ${backend.cloud}; deploy linked components to the same cloud` }], `component "${name}"`);
-      }
-      return t instanceof Database
-        ? {
-            name: componentName(t),
-            kind: "database",
-            access: l.access,
-            handle: t.handle,
-            outputs: { host: t.host, port: t.port.apply(String), databaseName: t.databaseName, username: t.username, ...(t.serverCa ? { serverCa: t.serverCa } : {}) },
-          }
-        : { name: componentName(t), kind: "object-store", access: l.access, handle: t.handle, outputs: { bucketName: t.bucketName, endpoint: t.endpoint } };
-    });
-    const linkEnv = linkEnvironment(backend.cloud, targets);
-    const registry = args.registry && registryCredentials(args.registry, name);
-    const r = backend.webService({ name, qualifiedName, spec: this.spec, image: args.image, env, links: targets, linkEnv, ...(registry ? { registry } : {}), size: resolveSize("web-service", this.spec.size), stack: context, platform, parent: this });
+    const c = containerComponent(this, name, WebServiceSpec, "web-service", args, opts);
+    this.spec = c.spec;
+    const { backend, context } = c;
+    const qualifiedName = c.request.qualifiedName;
+    const r = backend.webService(c.request);
     watch.check(backend.cloud, context.region.region);
     this.cloud = backend.cloud;
     this.url = r.url;
@@ -272,6 +263,95 @@ export class WebService extends pulumi.ComponentResource {
     this.description = r.description;
     announce({ name, qualifiedName, kind: "web-service", cloud: backend.cloud, spec: this.spec, description: r.description, stack: context, vendorSettings: vendorSettingsOf(this.spec, backend.cloud), outputs: { url: this.url, dnsRecords: this.dnsRecords } });
     this.registerOutputs({ url: this.url, dnsRecords: this.dnsRecords });
+  }
+}
+
+/** Arguments of a Worker. `image` and `env` values may be late-bound Pulumi inputs. */
+export type WorkerArgs = Omit<WorkerInput, "kind" | "image" | "env" | "links" | "registry"> & ContainerArgs;
+
+/**
+ * A long-running container with no ingress at all (a queue consumer, a Celery
+ * or Sidekiq worker) on the chosen cloud: no load balancer, no address, no
+ * open port; linked to databases and stores like a web service (the same
+ * grants and environment variables), scaled on CPU between `scaling.min`
+ * (at least 1) and `scaling.max`, non-privileged.
+ *
+ * @example
+ * new Worker("worker", { image: "ghcr.io/example/worker:1.0", args: ["celery", "-A", "app", "worker"], links: [db, uploads] });
+ */
+export class Worker extends pulumi.ComponentResource {
+  /** The raw child resources by role. With the cloud known, `resourcesOn(cloud)` gives them typed. */
+  readonly resources: Record<string, pulumi.Resource>;
+  /** The child resources, typed for a cloud (import the backend package, e.g. `import "@freehold/aws"`). Throws if the component is on another cloud. */
+  resourcesOn<C extends keyof ResourceTypes>(cloud: C): ResourceTypes[C]["worker"] {
+    return typedResources(this, cloud, "worker") as ResourceTypes[C]["worker"];
+  }
+  readonly description: ComponentDescription;
+  readonly cloud: Cloud;
+  readonly spec: ReturnType<typeof WorkerSpec.parse>;
+
+  constructor(name: string, args: WorkerArgs, opts: FreeholdOptions = {}) {
+    const watch = ruleWatch(name);
+    super("freehold:index:Worker", name, {}, componentOptions(opts, watch));
+    const c = containerComponent(this, name, WorkerSpec, "worker", args, opts);
+    this.spec = c.spec;
+    const { backend, context } = c;
+    const r = backend.worker(c.request);
+    watch.check(backend.cloud, context.region.region);
+    this.cloud = backend.cloud;
+    this.resources = r.resources;
+    this.description = r.description;
+    announce({ name, qualifiedName: c.request.qualifiedName, kind: "worker", cloud: backend.cloud, spec: this.spec, description: r.description, stack: context, vendorSettings: vendorSettingsOf(this.spec, backend.cloud), outputs: {} });
+    this.registerOutputs({});
+  }
+}
+
+/** Arguments of a ScheduledJob. `image` and `env` values may be late-bound Pulumi inputs. */
+export type ScheduledJobArgs = Omit<ScheduledJobInput, "kind" | "image" | "env" | "links" | "registry"> & ContainerArgs;
+
+/**
+ * A container run to completion on a schedule (a standard 5-field cron
+ * expression read in `timeZone`, Europe/London unless given) on the chosen
+ * cloud, stopped after `timeoutSeconds`, run again up to `retries` times when
+ * it fails, linked like a web service, and runnable on demand (`runCommand`).
+ *
+ * @example
+ * const nightly = new ScheduledJob("nightly", { image: "ghcr.io/example/app:1.0", args: ["report"], schedule: "0 2 * * *", links: [db] });
+ * export const runNightly = nightly.runCommand;
+ */
+export class ScheduledJob extends pulumi.ComponentResource {
+  /** The shell command that starts a run now, outside the schedule, with the cloud's own CLI. */
+  readonly runCommand: pulumi.Output<string>;
+  /** The schedule as the cloud holds it: its cron syntax and time zone. */
+  readonly schedule: pulumi.Output<string>;
+  /** The raw child resources by role. With the cloud known, `resourcesOn(cloud)` gives them typed. */
+  readonly resources: Record<string, pulumi.Resource>;
+  /** The child resources, typed for a cloud (import the backend package, e.g. `import "@freehold/aws"`). Throws if the component is on another cloud. */
+  resourcesOn<C extends keyof ResourceTypes>(cloud: C): ResourceTypes[C]["scheduled-job"] {
+    return typedResources(this, cloud, "scheduled-job") as ResourceTypes[C]["scheduled-job"];
+  }
+  readonly description: ComponentDescription;
+  readonly cloud: Cloud;
+  readonly spec: ReturnType<typeof ScheduledJobSpec.parse>;
+
+  constructor(name: string, args: ScheduledJobArgs, opts: FreeholdOptions = {}) {
+    const watch = ruleWatch(name);
+    super("freehold:index:ScheduledJob", name, {}, componentOptions(opts, watch));
+    const c = containerComponent(this, name, ScheduledJobSpec, "scheduled-job", args, opts);
+    this.spec = c.spec;
+    const { backend, context } = c;
+    const parsed = parseCron(this.spec.schedule);
+    // The schema has refused a schedule that does not parse.
+    if (!parsed.cron) throw new SpecError(parsed.problems.map((message) => ({ path: "schedule", message })), `component "${name}"`);
+    const r = backend.scheduledJob({ ...c.request, cron: parsed.cron });
+    watch.check(backend.cloud, context.region.region);
+    this.cloud = backend.cloud;
+    this.runCommand = r.runCommand;
+    this.schedule = r.schedule;
+    this.resources = r.resources;
+    this.description = r.description;
+    announce({ name, qualifiedName: c.request.qualifiedName, kind: "scheduled-job", cloud: backend.cloud, spec: this.spec, description: r.description, stack: context, vendorSettings: vendorSettingsOf(this.spec, backend.cloud), outputs: { runCommand: this.runCommand, schedule: this.schedule } });
+    this.registerOutputs({ runCommand: this.runCommand, schedule: this.schedule });
   }
 }
 
@@ -288,14 +368,73 @@ function isLink(l: unknown): l is Linkable {
 }
 
 /**
- * A WebService's arguments as the model's schema reads them, so that a program
+ * The part every container component (web service, worker, scheduled job)
+ * shares: its arguments validated by its schema (the same checks a stack file
+ * gets, a link's variables clashing with its env included), its backend and
+ * platform, its links resolved to their targets with the neutral environment
+ * they inject, and its registry's credentials: the request its backend gets.
+ * @internal
+ */
+export function containerComponent<K extends ContainerKind, Out extends { kind: K; size: WebServiceOut["size"] }>(
+  self: pulumi.ComponentResource,
+  name: string,
+  schema: Schema<Out>,
+  kind: K,
+  args: ContainerArgs,
+  opts: FreeholdOptions,
+): { spec: Out; backend: Backend; context: StackContext; request: ContainerRequest<Out & (WebServiceOut | WorkerOut | ScheduledJobOut)> & { qualifiedName: string } } {
+  const raw: unknown[] | undefined = Array.isArray(args.links) ? args.links : undefined;
+  const links = (raw ?? []).filter(isLink).map((l) => (l instanceof pulumi.Resource ? { to: l, access: "readWrite" as Access } : { to: l.to, access: l.access ?? "readWrite" }));
+  const linked = links.flatMap((l): Array<{ name: string; kind: LinkKind }> => (l.to instanceof Database ? [{ name: componentName(l.to), kind: "database" }] : l.to instanceof ObjectStore ? [{ name: componentName(l.to), kind: "object-store" }] : []));
+  const spec = parseComponent(schema, containerInput(kind, args as unknown as Record<string, unknown>), name, linkEnvClashes(args.env, linked));
+  const { backend, context, platform, qualifiedName } = deployTarget(self, name, opts);
+  const targets = links.map((l, i): LinkTarget => {
+    const t = l.to;
+    if (!(t instanceof Database || t instanceof ObjectStore)) {
+      throw new SpecError([{ path: `links[${i}]`, message: "must be a Database or an ObjectStore created by Freehold" }], `component "${name}"`);
+    }
+    if (t.cloud !== backend.cloud) {
+      throw new SpecError([{ path: `links[${i}]`, message: `links to a component on ${t.cloud}, but this ${NOUN[kind]} is on ${backend.cloud}; deploy linked components to the same cloud` }], `component "${name}"`);
+    }
+    return t instanceof Database
+      ? {
+          name: componentName(t),
+          kind: "database",
+          access: l.access,
+          handle: t.handle,
+          outputs: { host: t.host, port: t.port.apply(String), databaseName: t.databaseName, username: t.username, ...(t.serverCa ? { serverCa: t.serverCa } : {}) },
+        }
+      : { name: componentName(t), kind: "object-store", access: l.access, handle: t.handle, outputs: { bucketName: t.bucketName, endpoint: t.endpoint } };
+  });
+  const registry = args.registry && registryCredentials(args.registry, name);
+  const request = {
+    name,
+    qualifiedName,
+    spec: spec as Out & (WebServiceOut | WorkerOut | ScheduledJobOut),
+    image: args.image,
+    env: args.env ?? {},
+    links: targets,
+    linkEnv: linkEnvironment(backend.cloud, targets),
+    ...(registry ? { registry } : {}),
+    size: resolveSize("web-service", spec.size),
+    stack: context,
+    platform,
+    parent: self,
+  };
+  return { spec, backend, context, request };
+}
+
+const NOUN: Record<ContainerKind, string> = { "web-service": "service", worker: "worker", "scheduled-job": "job" };
+
+/**
+ * A container component's arguments as the model's schema reads them, so that a program
  * and a stack file get the same validation: values known only when deployed
  * (an image or env value from another resource, a registry password) are
  * placeholders, links are the linked components' names; anything else,
  * mistakes included, goes to the schema as given.
  */
-function webServiceInput(args: WebServiceArgs): Record<string, unknown> {
-  const input: Record<string, unknown> = { ...args, kind: "web-service" };
+function containerInput(kind: ContainerKind, args: Record<string, unknown>): Record<string, unknown> {
+  const input: Record<string, unknown> = { ...args, kind };
   if (lateBound(args.image)) input.image = "late-bound";
   if (isRecord(args.env)) input.env = Object.fromEntries(Object.entries(args.env).map(([k, v]) => [k, lateBound(v) ? "" : v]));
   if (Array.isArray(args.links)) {
@@ -321,7 +460,7 @@ export function connectionUrl(user: string, password: string, host: string, port
 }
 
 /** A registry's password as a Pulumi secret: given, or read from the config key the spec names. */
-function registryCredentials(registry: NonNullable<WebServiceArgs["registry"]>, component: string): RegistryCredentials {
+function registryCredentials(registry: NonNullable<ContainerArgs["registry"]>, component: string): RegistryCredentials {
   if ("password" in registry) return { server: registry.server, username: registry.username, password: pulumi.secret(registry.password) };
   const [ns, key] = registry.passwordSecret.includes(":") ? (registry.passwordSecret.split(":", 2) as [string, string]) : [pulumi.getProject(), registry.passwordSecret];
   const password = new pulumi.Config(ns).getSecret(key);

@@ -1,10 +1,10 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { Cloud, Stack } from "@freehold/model";
-import { Database, type Linkable, ObjectStore, WebService } from "./components";
+import { Database, type Linkable, ObjectStore, ScheduledJob, WebService, Worker } from "./components";
 
 export interface DeployedStack {
-  components: Record<string, WebService | Database | ObjectStore>;
-  /** Neutral outputs per component: url, bucketName, endpoint, host... (connection strings stay secret). */
+  components: Record<string, WebService | Worker | ScheduledJob | Database | ObjectStore>;
+  /** Neutral outputs per component: url, bucketName, endpoint, host, runCommand... (connection strings stay secret). */
   outputs: Record<string, Record<string, pulumi.Output<unknown>>>;
 }
 
@@ -17,8 +17,16 @@ export function deployStack(stack: Stack, options: { cloud?: Cloud } = {}): Depl
   const opts = { cloud: options.cloud, stack: settings };
   const components: DeployedStack["components"] = {};
   const outputs: DeployedStack["outputs"] = {};
-  // Data components first: web services link to them.
-  const entries = Object.entries(stack.components).sort(([, a], [, b]) => Number(a.kind === "web-service") - Number(b.kind === "web-service"));
+  // Data components first: the components that run containers link to them.
+  const isData = (kind: string) => kind === "database" || kind === "object-store";
+  const entries = Object.entries(stack.components).sort(([, a], [, b]) => Number(!isData(a.kind)) - Number(!isData(b.kind)));
+  const linksOf = (links: ReadonlyArray<string | { to: string; access: "read" | "write" | "readWrite" }>): Linkable[] =>
+    links.map((l) => {
+      const to = typeof l === "string" ? l : l.to;
+      const target = components[to];
+      if (!(target instanceof Database || target instanceof ObjectStore)) throw new Error(`link target ${to} was not created`);
+      return typeof l === "string" ? target : { to: target, access: l.access };
+    });
   for (const [name, spec] of entries) {
     if (spec.kind === "database") {
       const { kind: _k, ...args } = spec;
@@ -30,15 +38,18 @@ export function deployStack(stack: Stack, options: { cloud?: Cloud } = {}): Depl
       const store = new ObjectStore(name, args, opts);
       components[name] = store;
       outputs[name] = { bucketName: store.bucketName, endpoint: store.endpoint };
+    } else if (spec.kind === "worker") {
+      const { kind: _k, links, ...args } = spec;
+      components[name] = new Worker(name, { ...args, links: linksOf(links) }, opts);
+      outputs[name] = {};
+    } else if (spec.kind === "scheduled-job") {
+      const { kind: _k, links, ...args } = spec;
+      const job = new ScheduledJob(name, { ...args, links: linksOf(links) }, opts);
+      components[name] = job;
+      outputs[name] = { runCommand: job.runCommand, schedule: job.schedule };
     } else {
       const { kind: _k, links, ...args } = spec;
-      const linked: Linkable[] = links.map((l) => {
-        const to = typeof l === "string" ? l : l.to;
-        const target = components[to];
-        if (!(target instanceof Database || target instanceof ObjectStore)) throw new Error(`link target ${to} was not created`);
-        return typeof l === "string" ? target : { to: target, access: l.access };
-      });
-      const web = new WebService(name, { ...args, links: linked }, opts);
+      const web = new WebService(name, { ...args, links: linksOf(links) }, opts);
       components[name] = web;
       outputs[name] = { url: web.url };
     }

@@ -19,7 +19,7 @@ export function fakeBackend(cloud: Backend["cloud"] = "aws"): Backend {
   return {
     cloud,
     displayName: "Fake cloud",
-    services: { "web-service": "Fake Run", database: "Fake SQL", "object-store": "Fake Blobs" },
+    services: { "web-service": "Fake Run", worker: "Fake Workers", "scheduled-job": "Fake Cron", database: "Fake SQL", "object-store": "Fake Blobs" },
     capabilities: [{ feature: "web-service.scale-to-zero", support: "none", note: "fake cannot" }],
     sizes: {
       webService: (s) => ({ sku: `fake-${s.cpu}-${s.memoryGiB}`, cpu: s.cpu, memoryGiB: s.memoryGiB }),
@@ -30,7 +30,7 @@ export function fakeBackend(cloud: Backend["cloud"] = "aws"): Backend {
       table: { cloud, referenceRegion: "fake-1", global: { thing: { usd: 1, unit: "month", source } }, regions: {} },
       api: [],
       priced: { "fake:index:Service": (_r, ctx) => [costLine("thing", 1, ctx.prices.get("thing"))] },
-      free: { "fake:index:Network": "a test resource", "fake:index:Db": "a test resource", "fake:index:Bucket": "a test resource" },
+      free: { "fake:index:Network": "a test resource", "fake:index:Db": "a test resource", "fake:index:Bucket": "a test resource", "fake:index:Worker": "a test resource", "fake:index:Job": "a test resource" },
     },
     migration: {
       egress: { usd: 0.09, unit: "GB", source },
@@ -47,6 +47,14 @@ export function fakeBackend(cloud: Backend["cloud"] = "aws"): Backend {
     webService: (req) => {
       const svc = new FakeResource("Service", `${req.name}-service`, { image: req.image, env: { ...req.env, ...req.linkEnv.plain }, secrets: req.linkEnv.secrets.map((s) => s.name) }, { parent: req.parent });
       return { url: svc.endpoint, resources: { service: svc }, description: { service: "Fake Run", size: { sku: "x", cpu: req.size.cpu, memoryGiB: req.size.memoryGiB } } };
+    },
+    worker: (req) => {
+      const w = new FakeResource("Worker", `${req.name}-worker`, { image: req.image, env: { ...req.env, ...req.linkEnv.plain }, secrets: req.linkEnv.secrets.map((s) => s.name), min: req.spec.scaling.min }, { parent: req.parent });
+      return { resources: { worker: w }, description: { service: "Fake Workers", size: { sku: "x", cpu: req.size.cpu, memoryGiB: req.size.memoryGiB } } };
+    },
+    scheduledJob: (req) => {
+      const j = new FakeResource("Job", `${req.name}-job`, { image: req.image, env: { ...req.env, ...req.linkEnv.plain }, schedule: req.cron.expression, timeZone: req.spec.timeZone }, { parent: req.parent });
+      return { runCommand: pulumi.interpolate`fake run ${j.endpoint}`, schedule: pulumi.output(`${req.cron.expression} in ${req.spec.timeZone}`), resources: { job: j }, description: { service: "Fake Cron" } };
     },
     database: (req) => {
       const db = new FakeResource("Db", `${req.name}-instance`, { password: pulumi.secret("hunter2"), storage: req.spec.storageGiB }, { parent: req.parent, protect: req.spec.deletionProtection, retainOnDelete: req.spec.deletionProtection });

@@ -1,5 +1,5 @@
 export * from "./backend";
-export { Database, type DatabaseArgs, type Linkable, ObjectStore, type ObjectStoreArgs, onComponent, type ComponentRecord, type ResourceTypes, WebService, type WebServiceArgs } from "./components";
+export { type ContainerArgs, Database, type DatabaseArgs, type Linkable, ObjectStore, type ObjectStoreArgs, onComponent, type ComponentRecord, type ResourceTypes, ScheduledJob, type ScheduledJobArgs, WebService, type WebServiceArgs, Worker, type WorkerArgs } from "./components";
 export { chooseBackend, type FreeholdOptions, logicalName, Platform, platformFor, stackContext, stackSettings } from "./context";
 export { keepData } from "./protection";
 export { APP_ROLES, type AppRole, appRoleFor, appRoleName, POSTGRES_CLIENT, ROLE_SETUP_LOCK, ROLE_SETUP_SQL, ROLE_VERIFIER_ENV, type RoleSetupSteps, roleJobCommand, roleSetupSql, SCRAM_ITERATIONS, scramVerifier } from "./database-roles";

@@ -7,7 +7,7 @@
  * reason is reported as unpriced (a test keeps that list empty).
  * docs/costs.md says how to add a priced line.
  */
-import { type Cloud, type Component, type ComponentKind, type KindUsage, type Usage, usageFor } from "@freehold/model";
+import { type Cloud, type Component, type ComponentKind, type KindUsage, parseCron, runsPerMonth, type Usage, usageFor } from "@freehold/model";
 import type { CostLine, Price, SizeChoice, Source } from "./backend";
 import type { ComponentRecord } from "./components";
 import { ownerOf } from "./owner";
@@ -226,6 +226,18 @@ export const inputs = {
 };
 
 /** A cost line from a list price; `basis` says whether it is billed for what exists ("fixed") or for the usage figures ("usage"). */
+/**
+ * How often the scheduled job a resource belongs to runs a month (from its schedule, over a reference year), how long
+ * a run takes (the usage's `runMinutes`) and its retries; undefined outside a scheduled job. Every backend prices a
+ * job's run time from these.
+ */
+export function scheduledJobRuns(ctx: PricingContext): { runs: number; minutes: number; retries: number } | undefined {
+  const c = ctx.component;
+  if (c?.spec.kind !== "scheduled-job") return undefined;
+  const cron = parseCron(c.spec.schedule).cron;
+  return { runs: cron ? Math.round(runsPerMonth(cron) * 100) / 100 : 0, minutes: ctx.usageOf({ name: c.name, kind: "scheduled-job" }).runMinutes, retries: c.spec.retries };
+}
+
 export function costLine(item: string, quantity: number, price: Price, basis: CostLine["basis"] = "fixed"): CostLine {
   return { item, quantity: round(quantity, 4), unit: price.unit, unitPrice: price.usd, monthlyUsd: round(quantity * price.usd, 2), source: price.source, basis };
 }

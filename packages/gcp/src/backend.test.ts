@@ -20,7 +20,14 @@ describe("gcp capabilities", () => {
 
   it("marks what Cloud Run cannot do as unsupported", () => {
     const none = CAPABILITIES.filter((c) => c.support === "none").map((c) => c.feature);
-    expect(none.sort()).toEqual(["web-service.read-only-root-filesystem", "web-service.run-as-user"]);
+    expect(none.sort()).toEqual([
+      "scheduled-job.read-only-root-filesystem",
+      "scheduled-job.run-as-user",
+      "web-service.read-only-root-filesystem",
+      "web-service.run-as-user",
+      "worker.read-only-root-filesystem",
+      "worker.run-as-user",
+    ]);
   });
 });
 
@@ -111,7 +118,13 @@ describe("gcp migration details", () => {
 describe("gcp backend", () => {
   it("names its services and loads only the provider submodules it uses", () => {
     expect(backend.cloud).toBe("gcp");
-    expect(backend.services).toEqual({ "web-service": "Cloud Run", database: "Cloud SQL for PostgreSQL", "object-store": "Cloud Storage" });
+    expect(backend.services).toEqual({
+      "web-service": "Cloud Run",
+      worker: "Cloud Run worker pools",
+      "scheduled-job": "Cloud Run jobs and Cloud Scheduler",
+      database: "Cloud SQL for PostgreSQL",
+      "object-store": "Cloud Storage",
+    });
     const loaded = Object.keys(require.cache).filter((k) => k.includes("@pulumi/gcp/") || k.includes("@pulumi/aws") || k.includes("@pulumi/azure"));
     expect(loaded.some((k) => k.includes("@pulumi/gcp/cloudrunv2/"))).toBe(true);
     expect(loaded.some((k) => /@pulumi\/gcp\/index\.js$/.test(k))).toBe(false);

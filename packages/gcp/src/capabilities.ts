@@ -3,6 +3,7 @@
  * core's FEATURES. `compare` and docs/gcp.md read this same table.
  */
 import type { Capability } from "@freehold/core";
+import { WORKLOAD_CAPABILITIES } from "./capabilities-workloads";
 
 export const CAPABILITIES: readonly Capability[] = [
   {
@@ -148,4 +149,5 @@ export const CAPABILITIES: readonly Capability[] = [
     note: "A lifecycle Delete rule on noncurrent versions (daysSinceNoncurrentTime, withState ARCHIVED) deletes every previous version previousVersionsExpireAfterDays after it was replaced or deleted, beside the stack's own rules",
     source: "https://cloud.google.com/storage/docs/lifecycle",
   },
+  ...WORKLOAD_CAPABILITIES,
 ];

@@ -9,7 +9,8 @@
  * Accessor on that secret
  * (https://cloud.google.com/artifact-registry/docs/repositories/configure-remote-authentication).
  */
-import type { RegistryCredentials, WebServiceRequest } from "@freehold/core";
+import type { ContainerRequest, RegistryCredentials } from "@freehold/core";
+import type { ContainerComponent } from "@freehold/model";
 import { SpecError } from "@freehold/model";
 import * as artifactregistry from "@pulumi/gcp/artifactregistry";
 import * as projects from "@pulumi/gcp/projects";
@@ -63,7 +64,7 @@ export interface ImageSource {
 }
 
 /** The image as Cloud Run can pull it: directly, or through a remote repository (with the registry's credentials in Secret Manager). */
-export function imageSource(req: WebServiceRequest, platform: GcpPlatform, vendor: Record<string, Record<string, unknown>>): ImageSource {
+export function imageSource(req: ContainerRequest<ContainerComponent>, platform: GcpPlatform, vendor: Record<string, Record<string, unknown>>): ImageSource {
   const image = req.image;
   // A late-bound image is used as given: its registry is not known while planning.
   if (typeof image !== "string") return { image, dependsOn: [], resources: {} };
@@ -81,7 +82,7 @@ export function imageSource(req: WebServiceRequest, platform: GcpPlatform, vendo
   return remoteRepository(req, platform, vendor, host, path, creds);
 }
 
-function remoteRepository(req: WebServiceRequest, platform: GcpPlatform, vendor: Record<string, Record<string, unknown>>, host: string, path: string, creds: RegistryCredentials | undefined): ImageSource {
+function remoteRepository(req: ContainerRequest<ContainerComponent>, platform: GcpPlatform, vendor: Record<string, Record<string, unknown>>, host: string, path: string, creds: RegistryCredentials | undefined): ImageSource {
   const opts = { parent: req.parent };
   const resources: Record<string, pulumi.Resource> = {};
   const waits: pulumi.Resource[] = [];

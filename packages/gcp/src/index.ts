@@ -11,12 +11,14 @@ import { createPlatform } from "./network";
 import { objectStore } from "./object-store";
 import { availability, pricing } from "./prices";
 import { databaseSize, webServiceSize } from "./sizes";
+import { SCHEDULED_JOB_SERVICE, scheduledJob } from "./scheduled-job";
 import { webService } from "./web-service";
+import { WORKER_SERVICE, worker } from "./worker";
 
 export const backend = {
   cloud: "gcp",
   displayName: "Google Cloud",
-  services: { "web-service": "Cloud Run", database: "Cloud SQL for PostgreSQL", "object-store": "Cloud Storage" },
+  services: { "web-service": "Cloud Run", worker: WORKER_SERVICE, "scheduled-job": SCHEDULED_JOB_SERVICE, database: "Cloud SQL for PostgreSQL", "object-store": "Cloud Storage" },
   capabilities: CAPABILITIES,
   sizes: { webService: webServiceSize, database: databaseSize },
   availability,
@@ -26,6 +28,8 @@ export const backend = {
   providerPackages: ["gcp"],
   createPlatform,
   webService,
+  worker,
+  scheduledJob,
   database,
   objectStore,
 } satisfies Backend;
@@ -34,10 +38,18 @@ export type { DatabaseHandle } from "./database";
 export type { GcpPlatform, VpcAttachment } from "./network";
 export type { ObjectStoreHandle } from "./object-store";
 export type { DatabaseResources, ObjectStoreResources, PlatformResources, WebServiceResources } from "./resources";
+export type { ScheduledJobResources } from "./scheduled-job";
+export type { WorkerResources } from "./worker";
 
 declare module "@freehold/core" {
   /** Google Cloud's child resources by role: with `@freehold/gcp` imported, `db.resourcesOn("gcp")` is typed without a cast. */
   interface ResourceTypes {
-    gcp: { "web-service": import("./resources").WebServiceResources; database: import("./resources").DatabaseResources; "object-store": import("./resources").ObjectStoreResources };
+    gcp: {
+      "web-service": import("./resources").WebServiceResources;
+      worker: import("./worker").WorkerResources;
+      "scheduled-job": import("./scheduled-job").ScheduledJobResources;
+      database: import("./resources").DatabaseResources;
+      "object-store": import("./resources").ObjectStoreResources;
+    };
   }
 }

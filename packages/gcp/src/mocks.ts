@@ -102,7 +102,11 @@ export const mocks: BackendMocks = {
         return { project, name: id, registryUri: `${location}-docker.pkg.dev/${project}/${id}`, id: `projects/${project}/locations/${location}/repositories/${id}` };
       }
       case "gcp:cloudrunv2/job:Job":
-        return { project, name: rname, latestCreatedExecutions: [] };
+        return { project, name: rname, location: str(inputs.location, MOCK_REGION), latestCreatedExecutions: [] };
+      case "gcp:cloudrunv2/workerPool:WorkerPool":
+        return { project, name: rname, location: str(inputs.location, MOCK_REGION), latestReadyRevision: `${rname}-00001-abc` };
+      case "gcp:cloudscheduler/job:Job":
+        return { project, name: rname, state: "ENABLED" };
       case "gcp:certificatemanager/dnsAuthorization:DnsAuthorization": {
         const domain = str(inputs.domain, "example.com");
         const token = createHash("sha256").update(`${project}/${domain}`).digest("hex").slice(0, 12);
@@ -133,6 +137,7 @@ export const mocks: BackendMocks = {
       case "gcp:storage/bucketIAMMember:BucketIAMMember":
       case "gcp:projects/iAMMember:IAMMember":
       case "gcp:cloudrunv2/serviceIamMember:ServiceIamMember":
+      case "gcp:cloudrunv2/jobIamMember:JobIamMember":
         return { etag: "BwYmockEtag=" };
       default:
         return {};

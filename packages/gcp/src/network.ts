@@ -25,6 +25,7 @@ import { type ProjectInfo, type ProjectRead, readProject } from "./project";
 export const APIS = {
   artifactregistry: "artifactregistry.googleapis.com",
   certificatemanager: "certificatemanager.googleapis.com",
+  cloudscheduler: "cloudscheduler.googleapis.com",
   compute: "compute.googleapis.com",
   dns: "dns.googleapis.com",
   iam: "iam.googleapis.com",

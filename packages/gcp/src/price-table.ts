@@ -20,6 +20,15 @@ export const PRICE_TABLE: PriceTable = {
         "url": "https://cloud.google.com/run/pricing"
       }
     },
+    "scheduler.job": {
+      "usd": 0.1,
+      "unit": "job-month",
+      "source": {
+        "name": "Cloud Scheduler pricing page: $0.10 per job per 31 days, billed per day; 3 jobs a month free per billing account (not deducted), read in a stored copy of the page",
+        "date": "2026-12-06",
+        "url": "https://cloud.google.com/scheduler/pricing"
+      }
+    },
     "secret.version": {
       "usd": 0.06,
       "unit": "version-month",

@@ -5,10 +5,11 @@
  * own is listed in FREE with the reason; docs/costs.md says how to add a priced line.
  */
 import { type Availability, type BackendPricing, type CostLine, costLine, inputs, type Price, type PricingContext, RegionPrices, type ResourcePricer, type Source } from "@freehold/core";
-import type { Database, ObjectStore, WebService } from "@freehold/model";
+import type { Component, ComponentKind } from "@freehold/model";
 import { CAPABILITIES } from "./capabilities";
 import { PRICE_API } from "./price-catalog";
 import { PRICE_TABLE } from "./price-table";
+import { WORKLOAD_FREE, WORKLOAD_PRICED } from "./prices-workloads";
 
 const reference = new RegionPrices(PRICE_TABLE, PRICE_TABLE.referenceRegion);
 /** The day the price table describes: a version whose standard support ended by then is priced with extended support. */
@@ -142,7 +143,7 @@ const secretVersion: ResourcePricer = (_r, ctx) => [costLine("Secret Manager act
 const logBucket: ResourcePricer = (r, ctx) => {
   const retention = num(r.inputs.retentionDays) ?? 30;
   if (retention <= 30) return [];
-  const gib = ctx.components.reduce((a, c) => a + (c.kind === "web-service" ? ctx.usageOf({ name: c.name, kind: "web-service" }).logGiB : 0), 0);
+  const gib = ctx.components.reduce((a, c) => a + (c.kind === "web-service" || c.kind === "worker" || c.kind === "scheduled-job" ? ctx.usageOf({ name: c.name, kind: c.kind }).logGiB : 0), 0);
   return [costLine(`Cloud Logging retention beyond 30 days (${retention} days kept)`, (gib * (retention - 30)) / 30, ctx.prices.get("logging.retention"), "usage")];
 };
 
@@ -185,6 +186,7 @@ export const pricing: BackendPricing = {
     "gcp:secretmanager/secretVersion:SecretVersion": secretVersion,
     "gcp:logging/projectBucketConfig:ProjectBucketConfig": logBucket,
     "gcp:artifactregistry/repository:Repository": repository,
+    ...WORKLOAD_PRICED,
     "gcp:dns/managedZone:ManagedZone": dnsZone,
     "gcp:compute/securityPolicy:SecurityPolicy": armor,
     "gcp:compute/regionSecurityPolicy:RegionSecurityPolicy": armor,
@@ -221,9 +223,9 @@ export const pricing: BackendPricing = {
     "gcp:projects/iAMCustomRole:IAMCustomRole": `${FREE}: IAM is free`,
     "gcp:storage/bucketIAMMember:BucketIAMMember": `${FREE}: IAM is free`,
     "gcp:cloudrunv2/serviceIamMember:ServiceIamMember": `${FREE}: IAM is free`,
-    "gcp:cloudrunv2/job:Job": "billed per second only while the one-off role-setup job runs (about a minute at a deployment that changes the roles): under $0.01 a month",
     "gcp:logging/projectSink:ProjectSink": `${FREE}: routing logs is free; the log bucket is priced`,
     "gcp:logging/projectExclusion:ProjectExclusion": `${FREE}: excluding logs is free`,
+    ...WORKLOAD_FREE,
     "gcp:dns/recordSet:RecordSet": `${FREE}: records are billed as their zone; queries (a few per connection) are billed per million and not estimated`,
   },
 };
@@ -236,12 +238,13 @@ export const SLA = {
   gcs: { name: "Cloud Storage SLA: Standard class in a regional location 99.9%", date: CAPTURED, url: "https://cloud.google.com/storage/sla" },
 } as const satisfies Record<string, Source>;
 
-type Spec = WebService | Database | ObjectStore;
-
-export function availability(kind: Spec["kind"], spec: Spec): Availability {
+export function availability(kind: ComponentKind, spec: Component): Availability {
   switch (kind) {
     case "web-service":
       return { percent: 99.95, basis: "Cloud Run service, per project per region", source: SLA.cloudRun };
+    case "worker":
+    case "scheduled-job":
+      return { percent: 99.95, basis: `Cloud Run ${kind === "worker" ? "worker pool" : "job"}, per project per region`, source: SLA.cloudRun };
     case "database":
       return spec.kind === "database" && spec.highAvailability
         ? { percent: 99.95, basis: "Cloud SQL Enterprise edition, regional (HA) instance", source: SLA.cloudSql }

@@ -5,12 +5,11 @@
  * image pulled directly or through an Artifact Registry remote repository, and
  * with a domain, a global external Application Load Balancer in front.
  */
-import { appRoleFor, degrade, type LinkTarget, type WebServiceRequest, type WebServiceResult } from "@freehold/core";
-import type { WebService } from "@freehold/model";
+import { appRoleFor, type ContainerRequest, degrade, type LinkTarget, type WebServiceRequest, type WebServiceResult } from "@freehold/core";
+import type { ContainerComponent, WebService } from "@freehold/model";
 import * as cloudrunv2 from "@pulumi/gcp/cloudrunv2";
 import * as serviceaccount from "@pulumi/gcp/serviceaccount";
 import * as storage from "@pulumi/gcp/storage";
-import type * as inputs from "@pulumi/gcp/types/input";
 import * as pulumi from "@pulumi/pulumi";
 import { type CaBundle, caBundle } from "./ca";
 import type { DatabaseHandle } from "./database";
@@ -45,14 +44,14 @@ export function livenessTimeout(intervalSeconds: number): number {
   return Math.max(1, Math.min(5, intervalSeconds - 1));
 }
 
-/** Refuse what Cloud Run cannot do, before anything is registered. */
-export function assertSupported(component: string, spec: WebService): void {
+/** What Cloud Run cannot do for any container (a service, a worker pool, a job): refused, or degraded where accepted. */
+export function assertContainerSupported(component: string, spec: ContainerComponent): void {
   // Only an explicit `false` asks for read-only; unset takes what the cloud has (a difference in the plan, not a refusal).
   if (spec.writableRootFilesystem === false) {
     degrade(
       { name: component, spec },
       "gcp",
-      "web-service.read-only-root-filesystem",
+      `${spec.kind}.read-only-root-filesystem`,
       "Cloud Run always gives containers a writable in-memory filesystem and has no setting to make it read-only",
       "Set writableRootFilesystem: true on this component to accept Cloud Run's writable filesystem",
     );
@@ -61,11 +60,16 @@ export function assertSupported(component: string, spec: WebService): void {
     degrade(
       { name: component, spec },
       "gcp",
-      "web-service.run-as-user",
+      `${spec.kind}.run-as-user`,
       "Cloud Run runs the container as the image's user and has no setting to change it",
       "Remove user and set USER in the image instead",
     );
   }
+}
+
+/** Refuse what Cloud Run cannot do, before anything is registered. */
+export function assertSupported(component: string, spec: WebService): void {
+  assertContainerSupported(component, spec);
   // Cloud Armor filters a load balancer's requests; a service's run.app address has none, and a load balancer needs a domain for its certificate.
   if (spec.ipAllowList && !spec.domain) {
     degrade(
@@ -103,13 +107,13 @@ function handleOf<T>(link: LinkTarget, guard: (h: unknown) => h is T): T {
  * The certificate authorities of every linked database that gives them, in one
  * file at DATABASE_CA_PATH (core sets `verify-full` for those links).
  */
-function databaseCa(req: WebServiceRequest, platform: GcpPlatform): CaBundle | undefined {
+export function databaseCa(req: ContainerRequest<ContainerComponent>, platform: GcpPlatform): CaBundle | undefined {
   const pems = req.links.filter((l) => l.kind === "database").flatMap((l) => (l.outputs.serverCa === undefined ? [] : [l.outputs.serverCa]));
   return pems.length ? caBundle(req.name, names.secret(req.stack.prefix, req.qualifiedName, "database-ca"), pems, platform, { parent: req.parent }) : undefined;
 }
 
 /** Least-privilege grants for each link, for the service's own account, and what the service waits for besides them. */
-function grantLinks(req: WebServiceRequest, account: serviceaccount.Account, platform: GcpPlatform, ca: CaBundle | undefined): { grants: pulumi.CustomResource[]; ready: pulumi.Resource[] } {
+export function grantLinks(req: ContainerRequest<ContainerComponent>, account: serviceaccount.Account, platform: GcpPlatform, ca: CaBundle | undefined): { grants: pulumi.CustomResource[]; ready: pulumi.Resource[] } {
   const grants: pulumi.CustomResource[] = [];
   const ready: pulumi.Resource[] = [];
   const opts = { parent: req.parent };
@@ -140,7 +144,10 @@ function grantLinks(req: WebServiceRequest, account: serviceaccount.Account, pla
 }
 
 /** The container's environment: plain values, and secrets as Secret Manager references pinned to the version Freehold wrote. */
-function environment(req: WebServiceRequest): inputs.cloudrunv2.ServiceTemplateContainerEnv[] {
+/** One environment variable, in the shape a Cloud Run service, worker pool and job all take. */
+export type ContainerEnv = { name: string; value?: pulumi.Input<string>; valueSource?: { secretKeyRef: { secret: pulumi.Input<string>; version: pulumi.Input<string> } } };
+
+export function environment(req: ContainerRequest<ContainerComponent>): ContainerEnv[] {
   return [
     ...Object.entries({ ...req.env, ...req.linkEnv.plain }).map(([name, value]) => ({ name, value })),
     ...req.linkEnv.secrets.map((s) => {

@@ -109,7 +109,7 @@ describe("Azure, issue 14: deletion protection that lets links and services chan
     const grant = objects(w, "azure-native:authorization:RoleAssignment").find((a) => String(a.inputs.description).includes("files")) as CloudObject;
     expect(deleteRefusal(w, grant)).toBe("");
     const open = parseStack(LINKED);
-    for (const c of Object.values(open.components)) if (c.kind !== "web-service") c.deletionProtection = false;
+    for (const c of Object.values(open.components)) if (c.kind === "database" || c.kind === "object-store") c.deletionProtection = false;
     expect(w.up("shop/dev", await planned(open)).error).toBeUndefined();
     expect(deleteRefusal(w, account())).toBe("");
   });
@@ -119,7 +119,7 @@ describe("Azure, issue 14: deletion protection that lets links and services chan
     w.up("shop/dev", await planned(LINKED));
     expect(objects(w, "azure-native:authorization:ManagementLockByScope")).toHaveLength(1);
     const open = parseStack(LINKED);
-    for (const c of Object.values(open.components)) if (c.kind !== "web-service") c.deletionProtection = false;
+    for (const c of Object.values(open.components)) if (c.kind === "database" || c.kind === "object-store") c.deletionProtection = false;
     expect(w.up("shop/dev", await planned(open)).error).toBeUndefined();
     expect(w.objectsOf("azure").filter((o) => o.type === "azure-native:authorization:ManagementLockByScope")).toEqual([]);
     expect(w.destroy("shop/dev", "azure")).toMatchObject({ status: "ok" });

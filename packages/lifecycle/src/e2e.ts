@@ -176,7 +176,7 @@ function rowRoundTrip(connectionString: string, tunnel: string): string {
 /** Every data component without deletion protection: what the last steps need to clean up. */
 function unprotected(stack: Stack): Stack {
   const s = structuredClone(stack);
-  for (const c of Object.values(s.components)) if (c.kind !== "web-service") c.deletionProtection = false;
+  for (const c of Object.values(s.components)) if (c.kind === "database" || c.kind === "object-store") c.deletionProtection = false;
   return s;
 }
 

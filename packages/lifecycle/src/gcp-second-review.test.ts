@@ -29,7 +29,7 @@ const live = (h: Harness, type: string): CloudObject[] => [...h.world.objects.va
 /** The stack with every data component's deletion protection off. */
 function unprotected(stack: Stack): Stack {
   const s = structuredClone(stack);
-  for (const c of Object.values(s.components)) if (c.kind !== "web-service") c.deletionProtection = false;
+  for (const c of Object.values(s.components)) if (c.kind === "database" || c.kind === "object-store") c.deletionProtection = false;
   return s;
 }
 

@@ -7,7 +7,8 @@
  * changes. Each scenario starts from the stack deployed once (a copy of that
  * world), so they are independent and need no second plan of the base stack.
  */
-import { type Cloud, type Component, type Stack, WebServiceSpec, DatabaseSpec, ObjectStoreSpec } from "@freehold/model";
+import { type Cloud, type Component, type Stack, WebServiceSpec, DatabaseSpec, ObjectStoreSpec, ScheduledJobSpec, WorkerSpec } from "@freehold/model";
+import { isData, WORKLOAD_FIELD_CHANGES, WORKLOAD_FIELDS_NOT_CHANGED } from "./scenarios-workloads";
 import type { RunResult, World } from "./engine";
 import { planStack } from "./plan";
 
@@ -92,7 +93,7 @@ function without(stack: Stack, name: string): Stack {
   const components: Stack["components"] = {};
   for (const [n, c] of Object.entries(structuredClone(stack.components))) {
     if (n === name) continue;
-    if (c.kind === "web-service") c.links = c.links.filter((l) => (typeof l === "string" ? l : l.to) !== name);
+    if (!isData(c)) c.links = c.links.filter((l) => (typeof l === "string" ? l : l.to) !== name);
     components[n] = c;
   }
   return { ...structuredClone(stack), components };
@@ -201,6 +202,7 @@ export const FIELD_CHANGES: Record<Component["kind"], FieldChange[]> = {
     { field: "deletionProtection", label: "deletion protection turned around", expect: "ok", edit: (c) => (c.kind === "object-store" ? { ...c, deletionProtection: !c.deletionProtection } : undefined) },
     { field: "acceptDegraded", label: "accepted degradations changed", expect: "safe", edit: (c) => (c.kind === "object-store" ? { ...c, acceptDegraded: c.acceptDegraded.length ? [] : ["object-store.soft-delete"] } : undefined) },
   ],
+  ...WORKLOAD_FIELD_CHANGES,
 };
 
 /** Fields with no change here, and why: a test keeps this list and the model in step. */
@@ -208,11 +210,14 @@ export const FIELDS_NOT_CHANGED: Record<Component["kind"], Record<string, string
   "web-service": { kind: "the component's kind", vendor: "per-cloud escape hatch: its effect is the vendor's" },
   database: { kind: "the component's kind", engine: "PostgreSQL is the only engine", vendor: "per-cloud escape hatch: its effect is the vendor's" },
   "object-store": { kind: "the component's kind", vendor: "per-cloud escape hatch: its effect is the vendor's" },
+  ...WORKLOAD_FIELDS_NOT_CHANGED,
 };
 
 /** The model's fields per kind, for the coverage test. */
 export const MODEL_FIELDS: Record<Component["kind"], string[]> = {
   "web-service": Object.keys(WebServiceSpec.shape),
+  worker: Object.keys(WorkerSpec.shape),
+  "scheduled-job": Object.keys(ScheduledJobSpec.shape),
   database: Object.keys(DatabaseSpec.shape),
   "object-store": Object.keys(ObjectStoreSpec.shape),
 };
@@ -232,7 +237,7 @@ const converges = (records: StepRecord[]) => {
 
 const unprotected = (stack: Stack): Stack => {
   const s = structuredClone(stack);
-  for (const c of Object.values(s.components)) if (c.kind !== "web-service") c.deletionProtection = false;
+  for (const c of Object.values(s.components)) if (isData(c)) c.deletionProtection = false;
   return s;
 };
 
@@ -320,7 +325,7 @@ export function scenariosFor(base: Stack): Scenario[] {
       });
     }
     out.push(
-      c.kind === "web-service"
+      !isData(c)
         ? { id: `remove:${name}`, title: `${name} removed, then added back`, expect: "ok", run: async (h) => [await h.up(`${name} removed`, without(base, name)), await h.up(`${name} back`, base)] }
         : {
             id: `remove:${name}`,
@@ -343,23 +348,23 @@ export function scenariosFor(base: Stack): Scenario[] {
 
 function linkScenarios(base: Stack): Scenario[] {
   const out: Scenario[] = [];
-  const data = Object.entries(base.components).filter(([, c]) => c.kind !== "web-service").map(([n]) => n);
+  const data = Object.entries(base.components).filter(([, c]) => isData(c)).map(([n]) => n);
   for (const [name, c] of Object.entries(base.components)) {
-    if (c.kind !== "web-service") continue;
+    if (isData(c)) continue;
     const linked = c.links.map((l) => (typeof l === "string" ? { to: l, access: "readWrite" as const } : l));
     for (const target of data) {
       const existing = linked.find((l) => l.to === target);
       if (!existing) {
-        const added = withComponent(base, name, (x) => (x.kind === "web-service" ? { ...x, links: [...x.links, target] } : undefined)) as Stack;
+        const added = withComponent(base, name, (x) => (!isData(x) ? { ...x, links: [...x.links, target] } : undefined)) as Stack;
         out.push({ id: `link:${name}->${target}:add`, title: `${name} linked to ${target}, then unlinked`, expect: "ok", run: async (h) => [await h.up("link added", added), await h.up("link removed", base)] });
         continue;
       }
       const others = c.links.filter((l) => (typeof l === "string" ? l : l.to) !== target);
       if (existing.access !== "read") {
-        const read = withComponent(base, name, (x) => (x.kind === "web-service" ? { ...x, links: [...others, { to: target, access: "read" as const }] } : undefined)) as Stack;
+        const read = withComponent(base, name, (x) => (!isData(x) ? { ...x, links: [...others, { to: target, access: "read" as const }] } : undefined)) as Stack;
         out.push({ id: `link:${name}->${target}:read`, title: `${name}'s link to ${target} downgraded to read, then back`, expect: "ok", run: async (h) => [await h.up("link downgraded", read), await h.up("link back", base)] });
       }
-      const removed = withComponent(base, name, (x) => (x.kind === "web-service" ? { ...x, links: others } : undefined)) as Stack;
+      const removed = withComponent(base, name, (x) => (!isData(x) ? { ...x, links: others } : undefined)) as Stack;
       out.push({ id: `link:${name}->${target}:remove`, title: `${name}'s link to ${target} removed, then back`, expect: "ok", run: async (h) => [await h.up("link removed", removed), await h.up("link back", base)] });
     }
   }

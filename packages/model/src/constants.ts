@@ -8,4 +8,4 @@ export const STACK_NAME_MAX = 30;
 /** PostgreSQL major versions the model accepts. */
 export const POSTGRES_VERSIONS = ["13", "14", "15", "16", "17"] as const;
 
-export const COMPONENT_KINDS = ["web-service", "database", "object-store"] as const;
+export const COMPONENT_KINDS = ["web-service", "worker", "scheduled-job", "database", "object-store"] as const;

@@ -20,6 +20,19 @@ export const FEATURES = {
   "web-service.private-registry": "Pulls its image from a private registry with credentials kept as a secret",
   "web-service.ip-allow-list": "Only listed address ranges reach a public service (ipAllowList)",
   "web-service.web-application-firewall": "Web application firewall with managed rules for common attacks",
+  "worker.no-ingress": "Takes no connections at all: no load balancer, no address, no open port",
+  "worker.autoscaling": "Scales on CPU between scaling.min and scaling.max",
+  "worker.read-only-root-filesystem": "Read-only root filesystem",
+  "worker.run-as-user": "Run the container as a given uid",
+  "worker.private-registry": "Pulls its image from a private registry with credentials kept as a secret",
+  "scheduled-job.cron": "Any standard 5-field cron expression as its schedule",
+  "scheduled-job.time-zone": "Runs at the schedule's local time in its time zone, daylight saving included",
+  "scheduled-job.timeout": "A run still going after timeoutSeconds is stopped and counts as failed",
+  "scheduled-job.retries": "A failed run (non-zero exit, timeout, not started) runs again, up to retries times",
+  "scheduled-job.run-on-demand": "Runs on demand, outside the schedule, with one command",
+  "scheduled-job.read-only-root-filesystem": "Read-only root filesystem",
+  "scheduled-job.run-as-user": "Run the container as a given uid",
+  "scheduled-job.private-registry": "Pulls its image from a private registry with credentials kept as a secret",
   "database.high-availability": "Standby in another zone with automatic failover",
   "database.point-in-time-recovery": "Point-in-time recovery",
   "database.private-network": "Database reachable only on private networking",
@@ -44,8 +57,12 @@ export const FEATURE_IDS = Object.keys(FEATURES) as FeatureId[];
  * can). A cloud without one gives less, and plans show the difference; it never refuses.
  */
 export function featuresPreferred(spec: Component): FeatureId[] {
-  return spec.kind === "web-service" && spec.writableRootFilesystem === undefined ? ["web-service.read-only-root-filesystem"] : [];
+  if (spec.kind !== "web-service" && spec.kind !== "worker" && spec.kind !== "scheduled-job") return [];
+  return spec.writableRootFilesystem === undefined ? [`${spec.kind}.read-only-root-filesystem`] : [];
 }
+
+/** A time zone that is UTC under another name: a schedule in it needs no time zone support. */
+export const isUtc = (zone: string): boolean => zone === "UTC" || zone === "Etc/UTC";
 
 /** The features one component spec uses: what the user asked for, which a cloud either gives or refuses. */
 export function featuresUsed(spec: Component): FeatureId[] {
@@ -62,6 +79,21 @@ export function featuresUsed(spec: Component): FeatureId[] {
       if (spec.registry) f.push("web-service.private-registry");
       if (spec.ipAllowList) f.push("web-service.ip-allow-list");
       if (spec.webApplicationFirewall) f.push("web-service.web-application-firewall");
+      break;
+    case "worker":
+      f.push("worker.no-ingress");
+      if (spec.scaling.max > spec.scaling.min) f.push("worker.autoscaling");
+      if (spec.writableRootFilesystem === false) f.push("worker.read-only-root-filesystem");
+      if (spec.user) f.push("worker.run-as-user");
+      if (spec.registry) f.push("worker.private-registry");
+      break;
+    case "scheduled-job":
+      f.push("scheduled-job.cron", "scheduled-job.timeout", "scheduled-job.run-on-demand");
+      if (!isUtc(spec.timeZone)) f.push("scheduled-job.time-zone");
+      if (spec.retries > 0) f.push("scheduled-job.retries");
+      if (spec.writableRootFilesystem === false) f.push("scheduled-job.read-only-root-filesystem");
+      if (spec.user) f.push("scheduled-job.run-as-user");
+      if (spec.registry) f.push("scheduled-job.private-registry");
       break;
     case "database":
       f.push("database.private-network", `database.postgres-${spec.version}`);

@@ -1,3 +1,4 @@
+export * from "./cron";
 export * from "./domains";
 export * from "./errors";
 export * from "./features";
@@ -8,4 +9,5 @@ export * from "./regions";
 export * from "./public";
 export * from "./types";
 export * from "./sizes";
+export * from "./timezones";
 export { type ComponentUsageInput, type DatabaseUsage, defaultUsage, type KindUsage, type ObjectStoreUsage, USAGE_DEFAULTS, USAGE_FIELDS, type Usage, usageFor, type WebServiceUsage } from "./usage";

@@ -37,7 +37,7 @@ describe("parseStack errors", () => {
       "components.web.size: 0.25 vCPU with 32 GiB is not a size any cloud offers: memory must be 0.5–8 GiB per vCPU (0.13–2 GiB for 0.25 vCPU)",
       'components.web.siez: unknown key; did you mean "size"? Allowed keys: kind, image, port, size, scaling, public, domain, domainZone, ipAllowList, webApplicationFirewall, healthCheck, env, links, user, writableRootFilesystem, background, registry, acceptDegraded, vendor',
       "components.db.storageGiB: 5 is below the minimum of 20 GiB",
-      'components.jobs.kind: "queue" is not a component kind; allowed: web-service, database, object-store',
+      'components.jobs.kind: "queue" is not a component kind; allowed: web-service, worker, scheduled-job, database, object-store',
       'components.web.links[1]: "cache" is not a component of this stack (components: web, db, jobs)',
     ]);
   });
@@ -59,7 +59,7 @@ describe("parseStack errors", () => {
 
   it("suggests a near-miss component kind", () => {
     expect(problemsOf("name: a\ncomponents:\n  db: { kind: databse }")).toEqual([
-      'components.db.kind: "databse" is not a component kind; allowed: web-service, database, object-store. Did you mean "database"?',
+      'components.db.kind: "databse" is not a component kind; allowed: web-service, worker, scheduled-job, database, object-store. Did you mean "database"?',
     ]);
   });
 

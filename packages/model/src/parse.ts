@@ -251,7 +251,9 @@ function semanticProblems(raw: unknown): SpecProblem[] {
         problems.push({ path: at, message: `"${target}" is not a component of this stack (components: ${names.join(", ")})${hint ? `; did you mean "${hint}"?` : ""}` });
       } else {
         const tk = (components[target] as { kind?: unknown } | undefined)?.kind;
-        if (tk === "web-service") problems.push({ path: at, message: `"${target}" is a web-service; links go to a database or an object-store` });
+        if (typeof tk === "string" && tk !== "database" && tk !== "object-store" && (COMPONENT_KINDS as readonly string[]).includes(tk)) {
+          problems.push({ path: at, message: `"${target}" is a ${tk}; links go to a database or an object-store` });
+        }
       }
     });
   }
@@ -271,6 +273,9 @@ function componentProblems(comp: Record<string, unknown>, at: string): SpecProbl
     problems.push({ path: path("scaling.min"), message: "is 0, but a background service is never scaled to zero; set min to 1 or more, or remove background" });
   }
   if (comp.kind === "web-service") problems.push(...publicOnlyProblems(comp, path));
+  if (comp.kind === "worker" && isRecord(scaling) && scaling.min === 0) {
+    problems.push({ path: path("scaling.min"), message: "is 0, but nothing wakes a worker from zero (it takes no requests and has no trigger); set min to 1 or more, or make it a scheduled-job" });
+  }
   return problems;
 }
 
@@ -384,21 +389,15 @@ export function parseUsage(input: string | unknown, options: ParseOptions & { co
   if (problems.length > 0 || !result.success) throw new SpecError(dedupe(problems), source);
   const file = result.data;
   const d = USAGE_DEFAULTS.defaults;
+  const perKind = (file.defaults ?? {}) as { [K in keyof KindUsage]?: Partial<KindUsage[K]> };
+  const kinds = Object.keys(d) as Array<keyof KindUsage>;
   return {
     hoursPerMonth: file.hoursPerMonth ?? USAGE_DEFAULTS.hoursPerMonth,
     months: file.months ?? USAGE_DEFAULTS.months,
-    defaults: {
-      "web-service": { ...d["web-service"], ...file.defaults?.["web-service"] },
-      database: { ...d.database, ...file.defaults?.database },
-      "object-store": { ...d["object-store"], ...file.defaults?.["object-store"] },
-    },
+    defaults: Object.fromEntries(kinds.map((k) => [k, { ...d[k], ...perKind[k] }])) as unknown as KindUsage,
     components: file.components ?? {},
     source,
-    defaultsGiven: {
-      "web-service": Object.keys(file.defaults?.["web-service"] ?? {}),
-      database: Object.keys(file.defaults?.database ?? {}),
-      "object-store": Object.keys(file.defaults?.["object-store"] ?? {}),
-    },
+    defaultsGiven: Object.fromEntries(kinds.map((k) => [k, Object.keys(perKind[k] ?? {})])),
   };
 }
 

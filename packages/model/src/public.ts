@@ -5,7 +5,7 @@
  * (zod's own declarations need esModuleInterop, which Pulumi's template leaves off).
  */
 import * as S from "./schema";
-import type { ComponentInput, Database, DatabaseInput, ObjectStore, ObjectStoreInput, Stack, StackInput, WebService, WebServiceInput } from "./types";
+import type { ComponentInput, Database, DatabaseInput, ObjectStore, ObjectStoreInput, ScheduledJob, ScheduledJobInput, Stack, StackInput, WebService, WebServiceInput, Worker, WorkerInput } from "./types";
 
 /** What a schema offers: parse (throws) and safeParse. */
 export interface Schema<Out> {
@@ -19,6 +19,8 @@ export interface ObjectSchema<In, Out> extends Schema<Out> {
 }
 
 export const WebServiceSpec: ObjectSchema<WebServiceInput, WebService> = S.WebServiceSpec;
+export const WorkerSpec: ObjectSchema<WorkerInput, Worker> = S.WorkerSpec;
+export const ScheduledJobSpec: ObjectSchema<ScheduledJobInput, ScheduledJob> = S.ScheduledJobSpec;
 export const DatabaseSpec: ObjectSchema<DatabaseInput, Database> = S.DatabaseSpec;
 export const ObjectStoreSpec: ObjectSchema<ObjectStoreInput, ObjectStore> = S.ObjectStoreSpec;
 export const StackSpec: ObjectSchema<StackInput, Stack> = S.StackSpec;
@@ -28,7 +30,13 @@ export { COMPONENT_KINDS, COMPONENT_NAME_MAX, NAME_PATTERN, POSTGRES_VERSIONS, S
 export const CORS_ORIGIN: RegExp = S.CORS_ORIGIN;
 
 export type ComponentKind = Component["kind"];
-type Component = WebService | Database | ObjectStore;
+type Component = WebService | Worker | ScheduledJob | Database | ObjectStore;
+/** The kinds that run a container: they take an image, links, a user, a registry. */
+export type ContainerKind = "web-service" | "worker" | "scheduled-job";
+/** A component that runs a container. */
+export type ContainerComponent = WebService | Worker | ScheduledJob;
+/** Does this kind of component run a container (a web service, a worker, a scheduled job)? */
+export const isContainerKind = (kind: string): kind is ContainerKind => kind === "web-service" || kind === "worker" || kind === "scheduled-job";
 /** Access a link grants. */
 export type Access = "read" | "write" | "readWrite";
 export type LinkInput = NonNullable<WebServiceInput["links"]>[number];

@@ -7,6 +7,8 @@ import { z } from "zod";
 import { CLOUDS, NEUTRAL_REGION_NAMES, type NeutralRegion, RESIDENCIES, type Residency } from "./regions";
 import { FEATURE_IDS, type FeatureId } from "./features";
 import { SIZE_LIMITS, SIZE_PRESETS } from "./sizes";
+import { parseCron } from "./cron";
+import { DEFAULT_TIME_ZONE, timeZoneProblem } from "./timezones";
 
 import { COMPONENT_NAME_MAX, NAME_PATTERN, POSTGRES_VERSIONS, STACK_NAME_MAX } from "./constants";
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -237,6 +239,88 @@ export const WebServiceSpec = z.strictObject({
 });
 
 
+/** A command or its arguments: what the container runs instead of the image's own. */
+const commandLine = (what: string, fallback: string) =>
+  z
+    .array(z.string().max(4096))
+    .min(1)
+    .max(100)
+    .optional()
+    .meta({ description: `${what}. @default - ${fallback}` });
+
+/** The fields a container workload without ingress shares with a web service (same checks, same meaning). */
+const containerFields = <K extends "worker" | "scheduled-job">(kind: K) => ({
+  image: WebServiceSpec.shape.image,
+  command: commandLine("The executable and its leading arguments, instead of the image's entrypoint", "the image's ENTRYPOINT"),
+  args: commandLine("Arguments, instead of the image's default command", "the image's CMD"),
+  size: WebServiceSpec.shape.size,
+  env: WebServiceSpec.shape.env,
+  links: z.array(Link).max(20).default([]).meta({ description: `Databases and object stores this ${kind === "worker" ? "worker" : "job"} uses: the same grants and environment variables as a web service's links. @default []` }),
+  user: WebServiceSpec.shape.user,
+  writableRootFilesystem: WebServiceSpec.shape.writableRootFilesystem,
+  registry: WebServiceSpec.shape.registry,
+  acceptDegraded: acceptDegraded(kind),
+  vendor: VendorSettings.optional(),
+});
+
+/**
+ * A long-running container with no ingress at all (a queue consumer, a
+ * Celery or Sidekiq worker): nothing can connect to it, it reaches its linked
+ * databases and stores like a web service, and it scales on CPU.
+ */
+export const WorkerSpec = z.strictObject({
+  kind: z.literal("worker").meta({ description: "A long-running container that takes no connections (a queue consumer), scaled on CPU." }),
+  ...containerFields("worker"),
+  /** @default { min: 1, max: 3 } */
+  scaling: z
+    .strictObject({
+      min: z.number().int().min(0).max(100).default(1).meta({ description: "Fewest instances, at least 1: nothing wakes a worker from zero. @default 1" }),
+      max: z.number().int().min(1).max(300).default(3).meta({ description: "Most instances; between min and max the cloud scales on CPU (60% target). @default 3" }),
+    })
+    .default({ min: 1, max: 3 })
+    .meta({ description: "Instance count bounds; scaled on CPU between them. @default { min: 1, max: 3 }" }),
+});
+
+/**
+ * A container run on a schedule (a nightly report, expiring listings), with a
+ * timeout and retries, and runnable on demand.
+ */
+export const ScheduledJobSpec = z.strictObject({
+  kind: z.literal("scheduled-job").meta({ description: "A container run on a schedule, to completion, with a timeout and retries; also runnable on demand." }),
+  ...containerFields("scheduled-job"),
+  schedule: z
+    .string()
+    .max(200)
+    .superRefine((text, ctx) => {
+      for (const message of parseCron(text).problems) ctx.addIssue({ code: "custom", message });
+    })
+    .meta({ description: "When to run: a standard 5-field cron expression (minute hour day-of-month month day-of-week) in timeZone.", examples: ["0 2 * * *"] }),
+  timeZone: z
+    .string()
+    .max(64)
+    .default(DEFAULT_TIME_ZONE)
+    .superRefine((name, ctx) => {
+      const problem = timeZoneProblem(name);
+      if (problem) ctx.addIssue({ code: "custom", message: problem });
+    })
+    .meta({ description: `The IANA time zone the schedule is read in; daylight saving is followed where the cloud can (docs/<cloud>.md). @default ${DEFAULT_TIME_ZONE}` }),
+  timeoutSeconds: z
+    .number()
+    .int()
+    .min(10)
+    .max(86400)
+    .default(3600)
+    .meta({ description: "A run still going after this long is stopped and counts as failed. @default 3600" }),
+  retries: z
+    .number()
+    .int()
+    .min(0)
+    .max(10)
+    .default(0)
+    .meta({ description: "Runs again after a failed run (non-zero exit, timeout, or a container that did not start), at most this many times; a job retried must be safe to run twice. @default 0" }),
+});
+
+
 export const DatabaseSpec = z.strictObject({
   kind: z.literal("database").meta({ description: "A managed PostgreSQL database on private networking." }),
   /** @default "postgres" */
@@ -329,7 +413,7 @@ export const ObjectStoreSpec = z.strictObject({
   vendor: VendorSettings.optional(),
 });
 
-export const ComponentSpec = z.discriminatedUnion("kind", [WebServiceSpec, DatabaseSpec, ObjectStoreSpec]);
+export const ComponentSpec = z.discriminatedUnion("kind", [WebServiceSpec, WorkerSpec, ScheduledJobSpec, DatabaseSpec, ObjectStoreSpec]);
 
 /**
  * Bring your own network: each cloud's existing network to deploy into, used

@@ -164,6 +164,242 @@ export type WebServiceInput = {
 };
 
 /**
+ * A long-running container that takes no connections (a queue consumer), scaled on CPU.
+ */
+export type WorkerInput = {
+  /**
+   * A long-running container that takes no connections (a queue consumer), scaled on CPU.
+   */
+  kind: "worker";
+  /**
+   * Container image reference.
+   * @example "ghcr.io/example/app:1.4.2"
+   */
+  image: string;
+  /**
+   * The executable and its leading arguments, instead of the image's entrypoint.
+   * @default - the image's ENTRYPOINT
+   */
+  command?: Array<string>;
+  /**
+   * Arguments, instead of the image's default command.
+   * @default - the image's CMD
+   */
+  args?: Array<string>;
+  /**
+   * A preset (small, medium, large) or an explicit { cpu, memoryGiB } request.
+   * @default "small"
+   */
+  size?: "small" | "medium" | "large" | {
+    /**
+     * vCPUs requested.
+     */
+    cpu: number;
+    /**
+     * Memory requested, GiB.
+     */
+    memoryGiB: number;
+  };
+  /**
+   * Plain, non-secret environment variables.
+   * @default {}
+   */
+  env?: Record<string, string>;
+  /**
+   * Databases and object stores this worker uses: the same grants and environment variables as a web service's links.
+   * @default []
+   */
+  links?: Array<string | {
+    /**
+     * The linked component's name.
+     */
+    to: string;
+    /**
+     * Access granted.
+     * @default readWrite
+     */
+    access?: "read" | "write" | "readWrite";
+  }>;
+  /**
+   * Run the container as this uid or uid:gid.
+   * @default - the image's user
+   */
+  user?: string;
+  /**
+   * Writes to the root filesystem. Unset: read-only where the cloud can, writable where it cannot (shown as a difference, never a refusal); false insists on read-only; true makes it writable.
+   * @default - read-only where the cloud can
+   */
+  writableRootFilesystem?: boolean;
+  /**
+   * Private registry credentials: the password stays a secret in every cloud's secret store.
+   * @default - a public image or the cloud's own registry
+   */
+  registry?: {
+    /**
+     * Registry host, e.g. ghcr.io.
+     */
+    server: string;
+    /**
+     * User name for the registry.
+     */
+    username: string;
+    /**
+     * Pulumi config key holding the password or token as a secret (pulumi config set --secret <key> <value>); namespace defaults to the project.
+     */
+    passwordSecret: string;
+  };
+  /**
+   * Features this component may go without where a cloud cannot provide them; each is named in the plan.
+   * @default []
+   */
+  acceptDegraded?: Array<"worker.no-ingress" | "worker.autoscaling" | "worker.read-only-root-filesystem" | "worker.run-as-user" | "worker.private-registry">;
+  /**
+   * Per-cloud escape hatch: { aws: { <childRole>: { <arg>: value } } }. Ignored by other clouds.
+   */
+  vendor?: {
+    aws?: Record<string, Record<string, unknown>>;
+    azure?: Record<string, Record<string, unknown>>;
+    gcp?: Record<string, Record<string, unknown>>;
+  };
+  /**
+   * Instance count bounds; scaled on CPU between them.
+   * @default { min: 1, max: 3 }
+   */
+  scaling?: {
+    /**
+     * Fewest instances, at least 1: nothing wakes a worker from zero.
+     * @default 1
+     */
+    min?: number;
+    /**
+     * Most instances; between min and max the cloud scales on CPU (60% target).
+     * @default 3
+     */
+    max?: number;
+  };
+};
+
+/**
+ * A container run on a schedule, to completion, with a timeout and retries; also runnable on demand.
+ */
+export type ScheduledJobInput = {
+  /**
+   * A container run on a schedule, to completion, with a timeout and retries; also runnable on demand.
+   */
+  kind: "scheduled-job";
+  /**
+   * Container image reference.
+   * @example "ghcr.io/example/app:1.4.2"
+   */
+  image: string;
+  /**
+   * The executable and its leading arguments, instead of the image's entrypoint.
+   * @default - the image's ENTRYPOINT
+   */
+  command?: Array<string>;
+  /**
+   * Arguments, instead of the image's default command.
+   * @default - the image's CMD
+   */
+  args?: Array<string>;
+  /**
+   * A preset (small, medium, large) or an explicit { cpu, memoryGiB } request.
+   * @default "small"
+   */
+  size?: "small" | "medium" | "large" | {
+    /**
+     * vCPUs requested.
+     */
+    cpu: number;
+    /**
+     * Memory requested, GiB.
+     */
+    memoryGiB: number;
+  };
+  /**
+   * Plain, non-secret environment variables.
+   * @default {}
+   */
+  env?: Record<string, string>;
+  /**
+   * Databases and object stores this job uses: the same grants and environment variables as a web service's links.
+   * @default []
+   */
+  links?: Array<string | {
+    /**
+     * The linked component's name.
+     */
+    to: string;
+    /**
+     * Access granted.
+     * @default readWrite
+     */
+    access?: "read" | "write" | "readWrite";
+  }>;
+  /**
+   * Run the container as this uid or uid:gid.
+   * @default - the image's user
+   */
+  user?: string;
+  /**
+   * Writes to the root filesystem. Unset: read-only where the cloud can, writable where it cannot (shown as a difference, never a refusal); false insists on read-only; true makes it writable.
+   * @default - read-only where the cloud can
+   */
+  writableRootFilesystem?: boolean;
+  /**
+   * Private registry credentials: the password stays a secret in every cloud's secret store.
+   * @default - a public image or the cloud's own registry
+   */
+  registry?: {
+    /**
+     * Registry host, e.g. ghcr.io.
+     */
+    server: string;
+    /**
+     * User name for the registry.
+     */
+    username: string;
+    /**
+     * Pulumi config key holding the password or token as a secret (pulumi config set --secret <key> <value>); namespace defaults to the project.
+     */
+    passwordSecret: string;
+  };
+  /**
+   * Features this component may go without where a cloud cannot provide them; each is named in the plan.
+   * @default []
+   */
+  acceptDegraded?: Array<"scheduled-job.cron" | "scheduled-job.time-zone" | "scheduled-job.timeout" | "scheduled-job.retries" | "scheduled-job.run-on-demand" | "scheduled-job.read-only-root-filesystem" | "scheduled-job.run-as-user" | "scheduled-job.private-registry">;
+  /**
+   * Per-cloud escape hatch: { aws: { <childRole>: { <arg>: value } } }. Ignored by other clouds.
+   */
+  vendor?: {
+    aws?: Record<string, Record<string, unknown>>;
+    azure?: Record<string, Record<string, unknown>>;
+    gcp?: Record<string, Record<string, unknown>>;
+  };
+  /**
+   * When to run: a standard 5-field cron expression (minute hour day-of-month month day-of-week) in timeZone.
+   * @example "0 2 * * *"
+   */
+  schedule: string;
+  /**
+   * The IANA time zone the schedule is read in; daylight saving is followed where the cloud can (docs/<cloud>.md).
+   * @default Europe/London
+   */
+  timeZone?: string;
+  /**
+   * A run still going after this long is stopped and counts as failed.
+   * @default 3600
+   */
+  timeoutSeconds?: number;
+  /**
+   * Runs again after a failed run (non-zero exit, timeout, or a container that did not start), at most this many times; a job retried must be safe to run twice.
+   * @default 0
+   */
+  retries?: number;
+};
+
+/**
  * A managed PostgreSQL database on private networking.
  */
 export type DatabaseInput = {
@@ -325,7 +561,7 @@ export type ObjectStoreInput = {
 };
 
 /** One component of a stack, by kind. */
-export type ComponentInput = WebServiceInput | DatabaseInput | ObjectStoreInput;
+export type ComponentInput = WebServiceInput | WorkerInput | ScheduledJobInput | DatabaseInput | ObjectStoreInput;
 
 /**
  * A Freehold stack file (freehold.yaml).
@@ -434,7 +670,7 @@ export type StackInput = {
   /**
    * The components, by name.
    */
-  components: Record<string, WebServiceInput | DatabaseInput | ObjectStoreInput>;
+  components: Record<string, WebServiceInput | WorkerInput | ScheduledJobInput | DatabaseInput | ObjectStoreInput>;
 };
 
 /**
@@ -600,6 +836,242 @@ export type WebService = {
 };
 
 /**
+ * A long-running container that takes no connections (a queue consumer), scaled on CPU.
+ */
+export type Worker = {
+  /**
+   * A long-running container that takes no connections (a queue consumer), scaled on CPU.
+   */
+  kind: "worker";
+  /**
+   * Container image reference.
+   * @example "ghcr.io/example/app:1.4.2"
+   */
+  image: string;
+  /**
+   * The executable and its leading arguments, instead of the image's entrypoint.
+   * @default - the image's ENTRYPOINT
+   */
+  command?: Array<string>;
+  /**
+   * Arguments, instead of the image's default command.
+   * @default - the image's CMD
+   */
+  args?: Array<string>;
+  /**
+   * A preset (small, medium, large) or an explicit { cpu, memoryGiB } request.
+   * @default "small"
+   */
+  size: "small" | "medium" | "large" | {
+    /**
+     * vCPUs requested.
+     */
+    cpu: number;
+    /**
+     * Memory requested, GiB.
+     */
+    memoryGiB: number;
+  };
+  /**
+   * Plain, non-secret environment variables.
+   * @default {}
+   */
+  env: Record<string, string>;
+  /**
+   * Databases and object stores this worker uses: the same grants and environment variables as a web service's links.
+   * @default []
+   */
+  links: Array<string | {
+    /**
+     * The linked component's name.
+     */
+    to: string;
+    /**
+     * Access granted.
+     * @default readWrite
+     */
+    access: "read" | "write" | "readWrite";
+  }>;
+  /**
+   * Run the container as this uid or uid:gid.
+   * @default - the image's user
+   */
+  user?: string;
+  /**
+   * Writes to the root filesystem. Unset: read-only where the cloud can, writable where it cannot (shown as a difference, never a refusal); false insists on read-only; true makes it writable.
+   * @default - read-only where the cloud can
+   */
+  writableRootFilesystem?: boolean;
+  /**
+   * Private registry credentials: the password stays a secret in every cloud's secret store.
+   * @default - a public image or the cloud's own registry
+   */
+  registry?: {
+    /**
+     * Registry host, e.g. ghcr.io.
+     */
+    server: string;
+    /**
+     * User name for the registry.
+     */
+    username: string;
+    /**
+     * Pulumi config key holding the password or token as a secret (pulumi config set --secret <key> <value>); namespace defaults to the project.
+     */
+    passwordSecret: string;
+  };
+  /**
+   * Features this component may go without where a cloud cannot provide them; each is named in the plan.
+   * @default []
+   */
+  acceptDegraded: Array<"worker.no-ingress" | "worker.autoscaling" | "worker.read-only-root-filesystem" | "worker.run-as-user" | "worker.private-registry">;
+  /**
+   * Per-cloud escape hatch: { aws: { <childRole>: { <arg>: value } } }. Ignored by other clouds.
+   */
+  vendor?: {
+    aws?: Record<string, Record<string, unknown>>;
+    azure?: Record<string, Record<string, unknown>>;
+    gcp?: Record<string, Record<string, unknown>>;
+  };
+  /**
+   * Instance count bounds; scaled on CPU between them.
+   * @default { min: 1, max: 3 }
+   */
+  scaling: {
+    /**
+     * Fewest instances, at least 1: nothing wakes a worker from zero.
+     * @default 1
+     */
+    min: number;
+    /**
+     * Most instances; between min and max the cloud scales on CPU (60% target).
+     * @default 3
+     */
+    max: number;
+  };
+};
+
+/**
+ * A container run on a schedule, to completion, with a timeout and retries; also runnable on demand.
+ */
+export type ScheduledJob = {
+  /**
+   * A container run on a schedule, to completion, with a timeout and retries; also runnable on demand.
+   */
+  kind: "scheduled-job";
+  /**
+   * Container image reference.
+   * @example "ghcr.io/example/app:1.4.2"
+   */
+  image: string;
+  /**
+   * The executable and its leading arguments, instead of the image's entrypoint.
+   * @default - the image's ENTRYPOINT
+   */
+  command?: Array<string>;
+  /**
+   * Arguments, instead of the image's default command.
+   * @default - the image's CMD
+   */
+  args?: Array<string>;
+  /**
+   * A preset (small, medium, large) or an explicit { cpu, memoryGiB } request.
+   * @default "small"
+   */
+  size: "small" | "medium" | "large" | {
+    /**
+     * vCPUs requested.
+     */
+    cpu: number;
+    /**
+     * Memory requested, GiB.
+     */
+    memoryGiB: number;
+  };
+  /**
+   * Plain, non-secret environment variables.
+   * @default {}
+   */
+  env: Record<string, string>;
+  /**
+   * Databases and object stores this job uses: the same grants and environment variables as a web service's links.
+   * @default []
+   */
+  links: Array<string | {
+    /**
+     * The linked component's name.
+     */
+    to: string;
+    /**
+     * Access granted.
+     * @default readWrite
+     */
+    access: "read" | "write" | "readWrite";
+  }>;
+  /**
+   * Run the container as this uid or uid:gid.
+   * @default - the image's user
+   */
+  user?: string;
+  /**
+   * Writes to the root filesystem. Unset: read-only where the cloud can, writable where it cannot (shown as a difference, never a refusal); false insists on read-only; true makes it writable.
+   * @default - read-only where the cloud can
+   */
+  writableRootFilesystem?: boolean;
+  /**
+   * Private registry credentials: the password stays a secret in every cloud's secret store.
+   * @default - a public image or the cloud's own registry
+   */
+  registry?: {
+    /**
+     * Registry host, e.g. ghcr.io.
+     */
+    server: string;
+    /**
+     * User name for the registry.
+     */
+    username: string;
+    /**
+     * Pulumi config key holding the password or token as a secret (pulumi config set --secret <key> <value>); namespace defaults to the project.
+     */
+    passwordSecret: string;
+  };
+  /**
+   * Features this component may go without where a cloud cannot provide them; each is named in the plan.
+   * @default []
+   */
+  acceptDegraded: Array<"scheduled-job.cron" | "scheduled-job.time-zone" | "scheduled-job.timeout" | "scheduled-job.retries" | "scheduled-job.run-on-demand" | "scheduled-job.read-only-root-filesystem" | "scheduled-job.run-as-user" | "scheduled-job.private-registry">;
+  /**
+   * Per-cloud escape hatch: { aws: { <childRole>: { <arg>: value } } }. Ignored by other clouds.
+   */
+  vendor?: {
+    aws?: Record<string, Record<string, unknown>>;
+    azure?: Record<string, Record<string, unknown>>;
+    gcp?: Record<string, Record<string, unknown>>;
+  };
+  /**
+   * When to run: a standard 5-field cron expression (minute hour day-of-month month day-of-week) in timeZone.
+   * @example "0 2 * * *"
+   */
+  schedule: string;
+  /**
+   * The IANA time zone the schedule is read in; daylight saving is followed where the cloud can (docs/<cloud>.md).
+   * @default Europe/London
+   */
+  timeZone: string;
+  /**
+   * A run still going after this long is stopped and counts as failed.
+   * @default 3600
+   */
+  timeoutSeconds: number;
+  /**
+   * Runs again after a failed run (non-zero exit, timeout, or a container that did not start), at most this many times; a job retried must be safe to run twice.
+   * @default 0
+   */
+  retries: number;
+};
+
+/**
  * A managed PostgreSQL database on private networking.
  */
 export type Database = {
@@ -761,7 +1233,7 @@ export type ObjectStore = {
 };
 
 /** One component of a stack, by kind. */
-export type Component = WebService | Database | ObjectStore;
+export type Component = WebService | Worker | ScheduledJob | Database | ObjectStore;
 
 /**
  * A Freehold stack file (freehold.yaml).
@@ -870,5 +1342,5 @@ export type Stack = {
   /**
    * The components, by name.
    */
-  components: Record<string, WebService | Database | ObjectStore>;
+  components: Record<string, WebService | Worker | ScheduledJob | Database | ObjectStore>;
 };

@@ -13,6 +13,7 @@ const fields = {
   noncurrentPercent: z.number().min(0).max(10000).meta({ description: "Old object versions kept, % of current data." }),
   writesThousands: gib(1e12).meta({ description: "Write operations, thousands a month." }),
   readsThousands: gib(1e12).meta({ description: "Read operations, thousands a month." }),
+  runMinutes: z.number().min(0).max(44640).meta({ description: "Minutes an average run of a scheduled job takes." }),
 };
 
 /** The usage file's schema. Every key is optional; what is left out takes the built-in figure. */
@@ -22,6 +23,8 @@ export const UsageFileSpec = z.strictObject({
   defaults: z
     .strictObject({
       "web-service": z.strictObject({ requestsMillions: fields.requestsMillions, egressGiB: fields.egressGiB, logGiB: fields.logGiB, averageInstances: fields.averageInstances }).partial().optional(),
+      worker: z.strictObject({ logGiB: fields.logGiB, averageInstances: fields.averageInstances }).partial().optional(),
+      "scheduled-job": z.strictObject({ runMinutes: fields.runMinutes, logGiB: fields.logGiB }).partial().optional(),
       database: z.strictObject({ dataGiB: fields.dataGiB, storageGrowthGiB: fields.storageGrowthGiB, logGiB: fields.logGiB }).partial().optional(),
       "object-store": z
         .strictObject({

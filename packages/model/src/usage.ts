@@ -22,6 +22,22 @@ export interface WebServiceUsage {
   averageInstances?: number;
 }
 
+/** Usage of one worker a month. */
+export interface WorkerUsage {
+  /** Log volume ingested, GiB a month. @default 5 */
+  logGiB: number;
+  /** Average instances running (between the scaling bounds). @default - the minimum instance count */
+  averageInstances?: number;
+}
+
+/** Usage of one scheduled job a month (how often it runs comes from its schedule). */
+export interface ScheduledJobUsage {
+  /** Minutes an average run takes. @default 10 */
+  runMinutes: number;
+  /** Log volume ingested, GiB a month. @default 1 */
+  logGiB: number;
+}
+
 /** Usage of one database a month. */
 export interface DatabaseUsage {
   /** Data held at the start, GiB. @default 0 (fits the provisioned disk) */
@@ -50,12 +66,14 @@ export interface ObjectStoreUsage {
 
 export interface KindUsage {
   "web-service": WebServiceUsage;
+  worker: WorkerUsage;
+  "scheduled-job": ScheduledJobUsage;
   database: DatabaseUsage;
   "object-store": ObjectStoreUsage;
 }
 
 /** Every usage figure a component entry may hold (which apply depends on its kind). */
-export type ComponentUsageInput = Partial<WebServiceUsage & DatabaseUsage & ObjectStoreUsage>;
+export type ComponentUsageInput = Partial<WebServiceUsage & WorkerUsage & ScheduledJobUsage & DatabaseUsage & ObjectStoreUsage>;
 
 /** Usage for a whole stack: defaults per kind and figures per component. */
 export interface Usage {
@@ -76,6 +94,8 @@ export interface Usage {
 /** Which figures apply to each kind of component. */
 export const USAGE_FIELDS: { readonly [K in ComponentKind]: ReadonlyArray<keyof KindUsage[K]> } = {
   "web-service": ["requestsMillions", "egressGiB", "logGiB", "averageInstances"],
+  worker: ["logGiB", "averageInstances"],
+  "scheduled-job": ["runMinutes", "logGiB"],
   database: ["dataGiB", "storageGrowthGiB", "logGiB"],
   "object-store": ["storageGiB", "storageGrowthGiB", "noncurrentPercent", "writesThousands", "readsThousands", "egressGiB"],
 };
@@ -86,6 +106,8 @@ export const USAGE_DEFAULTS: Omit<Usage, "source" | "components"> = {
   months: 12,
   defaults: {
     "web-service": { requestsMillions: 10, egressGiB: 100, logGiB: 5 },
+    worker: { logGiB: 5 },
+    "scheduled-job": { runMinutes: 10, logGiB: 1 },
     database: { dataGiB: 0, storageGrowthGiB: 0, logGiB: 1 },
     "object-store": { storageGiB: 100, storageGrowthGiB: 0, noncurrentPercent: 0, writesThousands: 1000, readsThousands: 10000, egressGiB: 0 },
   },

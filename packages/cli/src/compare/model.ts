@@ -95,6 +95,14 @@ export function describeRequest(spec: Component): string {
       const size = typeof spec.size === "string" ? spec.size : `${spec.size.cpu} vCPU / ${spec.size.memoryGiB} GiB`;
       return `${size}, ${spec.scaling.min}–${spec.scaling.max} instances, ${spec.public ? "public HTTPS" : "private"}${spec.domain ? ` on ${spec.domain}` : ""}`;
     }
+    case "worker": {
+      const size = typeof spec.size === "string" ? spec.size : `${spec.size.cpu} vCPU / ${spec.size.memoryGiB} GiB`;
+      return `${size}, ${spec.scaling.min}–${spec.scaling.max} instances, no ingress`;
+    }
+    case "scheduled-job": {
+      const size = typeof spec.size === "string" ? spec.size : `${spec.size.cpu} vCPU / ${spec.size.memoryGiB} GiB`;
+      return `${size}, "${spec.schedule}" in ${spec.timeZone}, timeout ${spec.timeoutSeconds} s, ${spec.retries} ${spec.retries === 1 ? "retry" : "retries"}`;
+    }
     case "database": {
       const size = typeof spec.size === "string" ? spec.size : `${spec.size.cpu} vCPU / ${spec.size.memoryGiB} GiB`;
       return `PostgreSQL ${spec.version}, ${size}, ${spec.storageGiB} GiB${spec.highAvailability ? ", high availability" : ""}, backups ${spec.backups.retentionDays} days`;

@@ -15,7 +15,7 @@ export function configValues(plan: HostedPlan, custom: PlannedResource[], names:
   const out: ConfigValue[] = [];
   if (plan.region) out.push({ key: "region", variable: names.take("region"), default: plan.region, secret: false, description: `The ${plan.provider} region every resource is in. Changing it moves nothing by itself: it must match the provider's own region setting.` });
   for (const c of plan.components) {
-    const image = c.spec.kind === "web-service" && typeof c.spec.image === "string" ? c.spec.image : undefined;
+    const image = (c.spec.kind === "web-service" || c.spec.kind === "worker" || c.spec.kind === "scheduled-job") && typeof c.spec.image === "string" ? c.spec.image : undefined;
     if (image) out.push({ key: `${c.name}-image`, variable: names.take(`${camel(c.name)}Image`), default: image, secret: false, description: `Container image of ${c.name}.` });
     if (c.sku && custom.some((r) => ownerOf(plan.resources, r)?.name === c.name && containsValue(r.inputs, c.sku as string))) {
       out.push({ key: `${c.name}-size`, variable: names.take(`${camel(c.name)}Size`), default: c.sku, secret: false, description: `Size of ${c.name} (${c.service}): ${c.size?.note ?? c.sku}.` });

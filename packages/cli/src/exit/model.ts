@@ -215,7 +215,7 @@ function applicationChanges(source: HostedPlan, target: HostedPlan): ExitPlan["a
   changes.push({ area: "Identity", kind: "none", change: `None in code: ${target.provider} grants access to the service's own identity, and the SDKs pick it up from the environment.` });
   const vendor = source.components.flatMap((c) => c.vendorSettings.map((v) => `${c.name}: ${v}`));
   if (vendor.length) changes.push({ area: "Vendor settings", kind: "configuration", change: `Re-express for ${target.provider} (or drop): ${vendor.join("; ")}` });
-  const images = source.components.flatMap((c) => (c.spec.kind === "web-service" ? [c.spec.image] : []));
+  const images = [...new Set(source.components.flatMap((c) => (c.spec.kind === "web-service" || c.spec.kind === "worker" || c.spec.kind === "scheduled-job" ? [c.spec.image] : [])))];
   const cloudRegistries = images.filter((i) => /\.dkr\.ecr\.|\.azurecr\.io|-docker\.pkg\.dev|gcr\.io\//.test(i));
   changes.push(
     cloudRegistries.length

@@ -30,7 +30,7 @@ export function usageLines(usage: PlanUsage | undefined): string[] {
     `${usage.hoursPerMonth} hours a month; the month priced follows ${usage.months} month${usage.months === 1 ? "" : "s"} of storage growth`,
     ...usage.components.map((c) => {
       const figures = Object.entries(c.figures).map(([k, v]) => `${v}${c.fromFile.includes(k) ? "*" : ""} ${LABELS[k] ?? k}`);
-      const always = c.kind === "web-service" && c.figures.averageInstances === undefined ? ", running its minimum instance count all month" : "";
+      const always = (c.kind === "web-service" || c.kind === "worker") && c.figures.averageInstances === undefined ? ", running its minimum instance count all month" : "";
       return `${c.name} (${c.kind}): ${figures.join(", ")}${always}`;
     }),
   ];

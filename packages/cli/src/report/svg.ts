@@ -1,3 +1,4 @@
+import { isContainerKind } from "@freehold/model";
 import type { HostedPlan } from "../plan/contract";
 import { ownerOf } from "../plan/owner";
 import { escapeHtml, usd } from "./format";
@@ -40,8 +41,8 @@ export function planDiagram(plan: HostedPlan): string {
 
   const rows: Box[][] = [
     plan.platform.urn ? [{ key: "platform", title: "Shared platform", subtitle: `${plan.region} (${plan.location.city})`, lines: lines(plan.platform.urn), x: 0, y: 0, h: 0 }] : [],
-    plan.components.filter((c) => c.kind === "web-service").map((c) => ({ key: c.name, title: c.name, subtitle: `${c.service}${c.sku ? ` · ${c.sku}` : ""}`, lines: lines(c.urn), x: 0, y: 0, h: 0 })),
-    plan.components.filter((c) => c.kind !== "web-service").map((c) => ({ key: c.name, title: c.name, subtitle: `${c.service}${c.sku ? ` · ${c.sku}` : ""}`, lines: lines(c.urn), x: 0, y: 0, h: 0 })),
+    plan.components.filter((c) => isContainerKind(c.kind)).map((c) => ({ key: c.name, title: c.name, subtitle: `${c.service}${c.sku ? ` · ${c.sku}` : ""}`, lines: lines(c.urn), x: 0, y: 0, h: 0 })),
+    plan.components.filter((c) => !isContainerKind(c.kind)).map((c) => ({ key: c.name, title: c.name, subtitle: `${c.service}${c.sku ? ` · ${c.sku}` : ""}`, lines: lines(c.urn), x: 0, y: 0, h: 0 })),
   ].filter((r) => r.length);
   const width = Math.max(...rows.map((r) => r.length)) * (BOX_W + GAP) + GAP;
   let y = GAP;
@@ -59,8 +60,7 @@ export function planDiagram(plan: HostedPlan): string {
   }
   const height = y - GAP;
   const arrows = plan.components
-    .filter((c) => c.spec.kind === "web-service")
-    .flatMap((c) => (c.spec.kind === "web-service" ? c.spec.links.map((l) => [c.name, typeof l === "string" ? l : l.to] as const) : []))
+    .flatMap((c) => (c.spec.kind === "web-service" || c.spec.kind === "worker" || c.spec.kind === "scheduled-job" ? c.spec.links.map((l) => [c.name, typeof l === "string" ? l : l.to] as const) : []))
     .map(([from, to]) => {
       const a = boxes.get(from);
       const b = boxes.get(to);

@@ -8,6 +8,7 @@
  */
 import { valueAt, valuesAt } from "../diff";
 import type { Check, CloudObject, CloudRules, RuleContext, TypeRule } from "../types";
+import { AWS_WORKLOAD_RULES } from "./aws-workloads";
 import { COMPANIONS, nameCheck, noDoubleHyphen, referencing, sameRegion, textCheck } from "./common";
 
 const TF = "https://github.com/hashicorp/terraform-provider-aws/blob/main/internal/service";
@@ -1304,7 +1305,7 @@ export const AWS_RULES: CloudRules = {
     seconds: IAM_SECONDS,
     source: DOC.iamConsistency,
   },
-  types: { ...networking, ...containers, ...edge, ...firewall, ...identity, ...databases, ...storage },
+  types: { ...networking, ...containers, ...edge, ...firewall, ...identity, ...databases, ...storage, ...AWS_WORKLOAD_RULES },
 };
 
 /** Deletion of an instance records its final snapshot: the world adopts objects a rule makes. */

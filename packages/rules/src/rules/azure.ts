@@ -7,6 +7,7 @@
 import { valueAt } from "../diff";
 import type { Check, CloudObject, CloudRules, GlobalRule, RuleContext, TypeRule } from "../types";
 import { COMPANIONS, nameCheck, noDoubleHyphen, sameRegion, textCheck } from "./common";
+import { JOB_DOC, jobConfigurationProblem } from "./azure-workloads";
 
 const LEARN = "https://learn.microsoft.com/azure";
 const DOC = {
@@ -1258,13 +1259,14 @@ export const AZURE_RULES: CloudRules = {
         ...workloadChecks(),
         oneOf("configuration.triggerType", ["Manual", "Schedule", "Event"], DOC.acaJobs),
         range("configuration.replicaTimeout", 1, 86400, DOC.acaJobs),
+        { path: "configuration", source: JOB_DOC.jobSettings, test: jobConfigurationProblem },
       ],
       replaceOn: [{ path: "jobName", source: DOC.names }, location(DOC.acaJobs), { path: "environmentId", source: DOC.acaJobs }],
       readsThroughGrants: {
         when: (obj) => JSON.stringify((obj.inputs.configuration as { secrets?: unknown } | undefined)?.secrets ?? []).includes("keyVaultUrl"),
         source: DOC.acaSecrets,
       },
-      notes: [`a job belongs to one environment, on its workload profiles ([source](${DOC.acaJobs}))`],
+      notes: [`a job belongs to one environment, on its workload profiles ([source](${DOC.acaJobs}))`, `a schedule trigger's cron is read in UTC ([source](${JOB_DOC.scheduled}))`],
       beforeCreate: workloadProfileProblem,
       beforeUpdate: (next, _previous, ctx) => workloadProfileProblem(next, ctx),
     },

@@ -8,6 +8,7 @@
 import type { CloudObject, CloudRules, RuleContext, TypeRule } from "../types";
 import { COMPANIONS, nameCheck, referencing, sameRegion, textCheck } from "./common";
 import { agentNotReady, apiOff, enableApi, orgPolicyViolation, DOC as PROJECT_DOC, projectReadFails } from "./gcp-project";
+import { GCP_WORKLOAD_RULES } from "./gcp-workloads";
 
 const TF = "https://github.com/hashicorp/terraform-provider-google/blob/main/google/services";
 const DOC = {
@@ -125,6 +126,7 @@ const T = {
 const API_OF: Record<string, string> = {
   compute: "compute.googleapis.com",
   cloudrunv2: "run.googleapis.com",
+  cloudscheduler: "cloudscheduler.googleapis.com",
   sql: "sqladmin.googleapis.com",
   secretmanager: "secretmanager.googleapis.com",
   storage: "storage.googleapis.com",
@@ -692,6 +694,7 @@ export const GCP_RULES: CloudRules = {
     [T.run]: cloudRunRule("service"),
     [T.runIam]: iamMember("IAM member on a Cloud Run service", "cloudrunv2", "iam_cloud_run_v2_service.go", "name", "location", "project"),
     [T.job]: cloudRunRule("job"),
+    ...GCP_WORKLOAD_RULES,
     [T.sql]: {
       title: "Cloud SQL instance",
       source: DOC.sqlDelete,

@@ -1,0 +1,71 @@
+/**
+ * Google Cloud's rules for what runs a worker and a scheduled job: a Cloud
+ * Run worker pool, an IAM member on a Cloud Run job, and a Cloud Scheduler
+ * job (gcp.ts spreads them into its table). Each is written from the API's
+ * documentation and the Terraform provider's schema (ForceNew fields,
+ * deletion checks), linked.
+ */
+import type { TypeRule } from "../types";
+import { nameCheck } from "./common";
+
+const TF = "https://github.com/hashicorp/terraform-provider-google/blob/main/google/services";
+const DOC = {
+  workerPools: "https://cloud.google.com/run/docs/deploy-worker-pools",
+  workerPoolScaling: "https://cloud.google.com/run/docs/configuring/workerpools/cpu-autoscaling",
+  iamMember: "https://cloud.google.com/run/docs/securing/managing-access",
+  schedulerNames: "https://cloud.google.com/scheduler/docs/reference/rest/v1/projects.locations.jobs",
+  schedulerCron: "https://cloud.google.com/scheduler/docs/configuring/cron-job-schedules",
+  jobsOnSchedule: "https://cloud.google.com/run/docs/execute/jobs-on-schedule",
+} as const;
+
+const RFC1035 = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
+const forceNew = (module: string, file: string, ...paths: string[]) => paths.map((path) => ({ path, source: `${TF}/${module}/${file}` }));
+
+export const WORKLOAD_TYPES = {
+  workerPool: "gcp:cloudrunv2/workerPool:WorkerPool",
+  jobIam: "gcp:cloudrunv2/jobIamMember:JobIamMember",
+  schedulerJob: "gcp:cloudscheduler/job:Job",
+} as const;
+
+/** A worker pool's scaling: a mode the API knows, and automatic bounds in order. */
+function workerScalingProblem(v: unknown): string | undefined {
+  const s = (v ?? {}) as { scalingMode?: unknown; minInstanceCount?: unknown; maxInstanceCount?: unknown };
+  if (s.scalingMode !== undefined && s.scalingMode !== "AUTOMATIC" && s.scalingMode !== "MANUAL") return `scalingMode ${String(s.scalingMode)}: allowed AUTOMATIC or MANUAL`;
+  if (typeof s.minInstanceCount === "number" && typeof s.maxInstanceCount === "number" && s.minInstanceCount > s.maxInstanceCount) return `minInstanceCount ${s.minInstanceCount} is above maxInstanceCount ${s.maxInstanceCount}`;
+  return undefined;
+}
+
+/** Cloud Scheduler's schedule: five unix-cron fields (an English-like schedule is not what Freehold writes). */
+function cronProblem(v: unknown): string | undefined {
+  if (typeof v !== "string") return "no schedule";
+  return v.trim().split(/\s+/).length === 5 ? undefined : `"${v}" is not five unix-cron fields`;
+}
+
+export const GCP_WORKLOAD_RULES: Record<string, TypeRule> = {
+  [WORKLOAD_TYPES.workerPool]: {
+    title: "Cloud Run worker pool",
+    source: DOC.workerPools,
+    identity: { field: "name", scope: "region", source: DOC.workerPools },
+    checks: [nameCheck("name", 1, 63, RFC1035, DOC.workerPools), { path: "scaling", source: DOC.workerPoolScaling, test: workerScalingProblem }],
+    replaceOn: forceNew("cloudrunv2", "resource_cloud_run_v2_worker_pool.go", "name", "location", "project"),
+    deletionProtection: {
+      path: "deletionProtection",
+      error: "cannot destroy WorkerPool without setting deletion_protection=false and running `terraform apply`",
+      source: `${TF}/cloudrunv2/resource_cloud_run_v2_worker_pool.go`,
+    },
+  },
+  [WORKLOAD_TYPES.jobIam]: {
+    title: "IAM member on a Cloud Run job",
+    source: DOC.iamMember,
+    replaceOn: forceNew("cloudrunv2", "iam_cloud_run_v2_job.go", "name", "location", "project", "role", "member", "condition"),
+  },
+  [WORKLOAD_TYPES.schedulerJob]: {
+    title: "Cloud Scheduler job",
+    source: DOC.schedulerNames,
+    identity: { field: "name", scope: "region", source: DOC.schedulerNames },
+    // "letters ([A-Za-z]), numbers ([0-9]), hyphens (-), or underscores (_). The maximum length is 500 characters."
+    checks: [nameCheck("name", 1, 500, /^[A-Za-z0-9_-]+$/, DOC.schedulerNames), { path: "schedule", source: DOC.schedulerCron, test: cronProblem }],
+    replaceOn: forceNew("cloudscheduler", "resource_cloud_scheduler_job.go", "name", "region", "project"),
+    notes: [`the schedule is read in \`timeZone\` (a tz database name), daylight saving included ([source](${DOC.schedulerCron})); the caller needs run.jobs.run on the job ([source](${DOC.jobsOnSchedule}))`],
+  },
+};
