@@ -168,7 +168,6 @@ const database = fc.record(
     backups: fc.record({ retentionDays: fc.integer({ min: 7, max: 35 }), pointInTimeRecovery: fc.boolean() }, { requiredKeys: [] }),
     deletionProtection: fc.boolean(),
     databaseName: fc.oneof(fc.constantFrom("app", "a", "app_db_2", `d${"b".repeat(62)}`), fc.stringMatching(/^[a-z][a-z0-9_]{0,20}$/)),
-    replication: fc.constantFrom("off" as const, "logical" as const),
     acceptDegraded: degraded("database"),
   },
   { requiredKeys: ["kind"] },
