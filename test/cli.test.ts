@@ -269,6 +269,11 @@ describe("freehold exit-plan", () => {
       expect(p.costs.targetMonthly).toBeCloseTo(target.totals.monthlyUsd / HMRC_USD_RATE.usdPerGbp, 2);
       expect(md.stdout).toContain(currencyNote(p.currency));
       expect(md.stdout).toContain(`| Target, monthly | ${money(target.totals.monthlyUsd, p.currency)}/month |`);
+      // A sterling plan says every amount of its own in pounds: only list prices quoted from their source stay in dollars.
+      expect(p.cost.dualRunningUsd.basis).toContain(`at its estimated ${money(target.totals.monthlyUsd, p.currency)}/month`);
+      expect(p.cost.sourceMonthlyUsd.basis).toContain(`${money(source.totals.fixedUsd, p.currency)} fixed`);
+      const costSection = md.stdout.slice(md.stdout.indexOf("## Exit cost"), md.stdout.indexOf("## Cutover"));
+      expect(costSection.replaceAll(currencyNote(p.currency), "").replace(/\[[^\]]*\]/g, "").replace(/\$[0-9.]+\/(GB|GiB)\b/g, "")).not.toMatch(/\$[0-9]/);
     });
   }
 
