@@ -964,6 +964,7 @@ export function worker(net: Network, a: TaskArgs & { min: number; max: number })
       enableExecuteCommand: false,
       propagateTags: "SERVICE",
       enableEcsManagedTags: true,
+      waitForSteadyState: true,
       region,
       tags,
     },
