@@ -1534,6 +1534,7 @@ const workerService = new ecs.Service("worker-service", {
   region,
   tags: { ...tags, "freehold-component": "worker" },
   taskDefinition: workerTask.arn,
+  waitForSteadyState: true,
 }, {
   dependsOn: [workerDbSecret, workerExecutionPolicy, workerUploadsAccess, workerIamPropagation],
   ignoreChanges: ["desiredCount"],
