@@ -85,6 +85,7 @@ export async function runDrillBench(o) {
     machine: { cores: cpus().length, cpu: cpus()[0]?.model ?? "unknown", memoryGiB: Math.round(totalmem() / 1024 ** 3), node: process.version, loadAverageAtStart: load, loadAverageAtEnd: loadavg().map((x) => Math.round(x * 100) / 100) },
     stacks: stacks.map(([stack]) => stack),
     modes,
+    file: name,
     passed: pairs.filter((p) => p.ok).length,
     pairs,
   };
