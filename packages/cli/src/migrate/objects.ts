@@ -23,7 +23,8 @@
  *    caller asks for `hash`: a block blob's Content-MD5 is whatever its
  *    writer declared, not a hash Azure computed of the stored bytes.
  */
-import { lstat, readdir, realpath } from "node:fs/promises";
+import { lstat, mkdtemp, readdir, realpath, rm, writeFile } from "node:fs/promises";
+import os from "node:os";
 import path from "node:path";
 import { rcloneFailure } from "./diagnose";
 import { MigrationError, MigrationInterrupted } from "./errors";
@@ -212,7 +213,12 @@ export function remoteLabel(r: RcloneRemote): string {
 }
 
 /** `rclone copy --checksum` from FHSRC to FHDST (`files`: only these); its log read as it runs. Throws what the operator can act on. */
-async function copy(ctx: RcloneContext, opts: MigrateObjectsOptions, settings: { transfers: number; immutable: boolean }, log: (line: string) => void): Promise<{ copyLog: CopyLog; copyMs: number }> {
+async function copy(
+  ctx: RcloneContext,
+  opts: MigrateObjectsOptions,
+  settings: { transfers: number; immutable: boolean; files?: string[] },
+  log: (line: string) => void,
+): Promise<{ copyLog: CopyLog; copyMs: number }> {
   const src = ctx.specs.FHSRC ?? "";
   const dst = ctx.specs.FHDST ?? "";
   log(`rclone copy --checksum${settings.immutable ? " --immutable" : ""} --transfers ${settings.transfers} ${src} -> ${dst}`);
@@ -221,6 +227,13 @@ async function copy(ctx: RcloneContext, opts: MigrateObjectsOptions, settings: {
   const args = ["copy", src, dst, "--checksum", "--fast-list", "--transfers", String(settings.transfers), "--retries", "3", "--low-level-retries", "10", "--use-json-log", "--verbose"];
   if (settings.immutable) args.push("--immutable");
   if (opts.bwlimit) args.push("--bwlimit", opts.bwlimit);
+  // A delta names what it copies: rclone then reads and compares only those, not every object again.
+  const listDir = settings.files ? await mkdtemp(path.join(os.tmpdir(), "freehold-delta-")) : undefined;
+  if (listDir && settings.files) {
+    const list = path.join(listDir, "files");
+    await writeFile(list, settings.files.map((f) => `${f}\n`).join(""), { mode: 0o600 });
+    args.push("--files-from-raw", list, "--no-traverse");
+  }
   const r: RunResult = await rclone(ctx, args, {
     killSignal: "SIGKILL",
     onStderrLine: (line) => {
@@ -231,6 +244,7 @@ async function copy(ctx: RcloneContext, opts: MigrateObjectsOptions, settings: {
     },
   });
   const copyMs = Date.now() - tCopy;
+  if (listDir) await rm(listDir, { recursive: true, force: true });
   if (r.aborted) throw new MigrationInterrupted(`rclone copy was interrupted after ${copyMs} ms; run again to resume`);
   if (r.code !== 0) {
     const problems = copyLog.problems.join("\n");
@@ -271,7 +285,10 @@ export async function migrateObjects(opts: MigrateObjectsOptions): Promise<Objec
       else if (pre.different.length > 0) log(`replacing ${pre.different.length} object(s) the target held with other content (--replace)`);
       if (delta) await deleteRemoved(ctx, delta.removed, log);
       const replacing = opts.replace === true || (delta?.changed.length ?? 0) > 0;
-      const { copyLog, copyMs } = await copy(ctx, opts, { transfers, immutable: !replacing }, log);
+      const presentKeys = new Set(pre.present);
+      const files = delta ? [...pre.sourceKeys].filter((k) => !presentKeys.has(k)) : undefined;
+      const { copyLog, copyMs } =
+        files && files.length === 0 ? { copyLog: { stats: {}, copied: 0, replaced: 0, problems: [] } as CopyLog, copyMs: 0 } : await copy(ctx, opts, { transfers, immutable: !replacing, ...(files ? { files } : {}) }, log);
       const stats = copyLog.stats;
       log(`copied ${stats.transfers ?? 0} object(s), ${stats.bytes ?? 0} bytes (${pre.different.length} replacing a different one); ${pre.present.length} already present`);
       log(`verifying: listing both sides with MD5 (${mode})`);

@@ -291,7 +291,8 @@ describe("object counts and help", () => {
       ["s3", [formatRemote("s3", s3Visible, s3.path), "--to-secrets-file", s3Secrets]],
       ["azure", [formatRemote("azureblob", {}, az.path), "--to-secrets-file", azSecrets]],
     ];
-    for (const [name, to] of targets) {
+    // The three targets at once: each its own source, manifests and bucket.
+    const deltaOn = async ([name, to]: [string, string[]]) => {
       const from = path.join(scratch, `delta-src-${name}`);
       mkdirSync(from, { recursive: true });
       for (const n of ["a", "b", "c", "d"]) writeFileSync(path.join(from, `${n}.txt`), `${n} original`);
@@ -315,7 +316,8 @@ describe("object counts and help", () => {
       expect(m.objects.map((o) => `${o.path} ${o.match}`), name).toEqual(["a.txt true", "b.txt true", "d.txt true", "e.txt true"]);
       // The removed object is gone from the target; the object the first run did not copy is still there.
       expect(m.extraTargetObjects, name).toEqual(["theirs.txt"]);
-    }
+    };
+    await Promise.all(targets.map(deltaOn));
   });
 
   it("a delta refuses a manifest of another source or target, and an object the first run copied that someone else changed in the target since", async () => {
