@@ -41,7 +41,7 @@ export function sinceProblems(since: ObjectManifest, from: RcloneRemote, to: Rcl
 /** Which of the target's objects the first run wrote, unchanged since (same size and MD5 as it verified them). */
 function ours(since: ObjectManifest, target: ListedObject): boolean {
   const e = since.objects.find((o) => o.path === target.path);
-  return e !== undefined && e.match && e.targetSize === target.size && e.targetHash !== null && target.md5 !== null && e.targetHash.toLowerCase() === target.md5.toLowerCase();
+  return e?.match === true && e.targetSize === target.size && e.targetHash !== null && target.md5 !== null && e.targetHash.toLowerCase() === target.md5.toLowerCase();
 }
 
 /**
