@@ -60,11 +60,12 @@ describe("worker and scheduled job on Google Cloud", () => {
     expect(workerScaling({ min: 2, max: 2 })).toEqual({ scalingMode: "MANUAL", manualInstanceCount: 2 });
   });
 
-  it("gives a worker a web service's grants: the database password secret and a conditioned Cloud SQL client role, read access to a bucket", () => {
+  it("gives a worker a web service's grants: the database password secret, no Cloud SQL client role (the endpoint needs none), read access to a bucket", () => {
     const env = (one(run, "gcp:cloudrunv2/workerPool:WorkerPool").inputs.template as { containers: Array<{ envs: Array<{ name: string; valueSource?: unknown }> }> }).containers[0]?.envs ?? [];
     expect(env.find((e) => e.name === "DATABASE_PASSWORD")?.valueSource).toMatchObject({ secretKeyRef: { version: expect.any(String) } });
     expect(one(run, "gcp:secretmanager/secretIamMember:SecretIamMember", "mailer-db-secret-access").inputs.member).toBe("serviceAccount:shop-dev-mailer@freehold-plan.iam.gserviceaccount.com");
-    expect(one(run, "gcp:projects/iAMMember:IAMMember", "mailer-db-sql-client").inputs).toMatchObject({ role: "roles/cloudsql.client", condition: expect.anything() });
+    // A Private Service Connect endpoint needs no IAM role (roles/cloudsql.client is for connectors), as for a web service.
+    expect(run.resources.filter((r) => r.type === "gcp:projects/iAMMember:IAMMember" && r.name.startsWith("mailer-"))).toEqual([]);
     expect(one(run, "gcp:storage/bucketIAMMember:BucketIAMMember", "mailer-files-access").inputs.role).toBe("roles/storage.objectViewer");
   });
 
@@ -95,16 +96,27 @@ describe("worker and scheduled job on Google Cloud", () => {
       httpTarget: {
         httpMethod: "POST",
         uri: "https://run.googleapis.com/v2/projects/freehold-plan/locations/europe-west2/jobs/shop-dev-nightly:run",
-        oauthToken: { serviceAccountEmail: "shop-dev-nightly-sched@freehold-plan.iam.gserviceaccount.com", scope: "https://www.googleapis.com/auth/cloud-platform" },
+        oauthToken: { serviceAccountEmail: "shop-dev-nightly-sched-3f2s19@freehold-plan.iam.gserviceaccount.com", scope: "https://www.googleapis.com/auth/cloud-platform" },
       },
     });
     expect(one(run, "gcp:cloudrunv2/jobIamMember:JobIamMember", "nightly-scheduler-invoker").inputs).toEqual(
-      expect.objectContaining({ role: "roles/run.invoker", member: "serviceAccount:shop-dev-nightly-sched@freehold-plan.iam.gserviceaccount.com", name: "shop-dev-nightly" }),
+      expect.objectContaining({ role: "roles/run.invoker", member: "serviceAccount:shop-dev-nightly-sched-3f2s19@freehold-plan.iam.gserviceaccount.com", name: "shop-dev-nightly" }),
     );
     // The scheduler's account holds that one grant and nothing else.
-    const sched = "serviceAccount:shop-dev-nightly-sched@freehold-plan.iam.gserviceaccount.com";
+    const sched = "serviceAccount:shop-dev-nightly-sched-3f2s19@freehold-plan.iam.gserviceaccount.com";
     expect(run.resources.filter((r) => r.inputs.member === sched).map((r) => r.type)).toEqual(["gcp:cloudrunv2/jobIamMember:JobIamMember"]);
     expect(all(run, "gcp:projects/service:Service").map((s) => s.inputs.service)).toContain("cloudscheduler.googleapis.com");
+  });
+
+  it("never gives the scheduler's account the id of a component named <job>-sched (one project, one id)", async () => {
+    const both = await plan(`
+name: shop
+components:
+  report: { kind: scheduled-job, image: ghcr.io/example/shop:1.0, schedule: "0 2 * * *" }
+  report-sched: { kind: worker, image: ghcr.io/example/shop:1.0 }
+`);
+    const ids = all(both, "gcp:serviceaccount/account:Account").map((a) => a.inputs.accountId);
+    expect(ids.sort()).toEqual(["shop-dev-report", "shop-dev-report-sched", "shop-dev-report-sched-3d97rb"].sort());
   });
 
   it("outputs the command that runs the job now and the schedule with its time zone", () => {

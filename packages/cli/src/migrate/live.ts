@@ -23,12 +23,13 @@
  * https://www.postgresql.org/docs/15/logical-replication-restrictions.html
  * https://www.postgresql.org/docs/15/sql-createsubscription.html
  */
-import { MigrationError, type MigrationProblem, MigrationToolError, type Side } from "./errors";
-import { migrationKey, type PgConnection, pgConnection, psql, quoteIdent, quoteLiteral, SEQUENCES_SQL, type SequenceInfo, serverInfo } from "./pg";
-import { pgTool, run, sleep } from "./proc";
+
 import { SourceSnapshot } from "./dump";
+import { MigrationError, type MigrationProblem, MigrationToolError, type Side } from "./errors";
 import { textMode } from "./fingerprint";
 import { compareSequences, databaseProblems, type TableEntry } from "./manifest";
+import { migrationKey, type PgConnection, pgConnection, psql, quoteIdent, quoteLiteral, SEQUENCES_SQL, type SequenceInfo, serverInfo } from "./pg";
+import { pgTool, run, sleep } from "./proc";
 import { compareSchemas, sameMajor } from "./schema";
 import { compareSnapshotTables, describeDatabase, refuseSameDatabase } from "./verify";
 
@@ -48,6 +49,8 @@ export interface LiveOptions {
   signal?: AbortSignal;
   /** How long to wait for the target to catch up at cutover (default 60 s). */
   catchUpTimeoutMs?: number;
+  /** Create the schema on the target as this role (SET ROLE), which then owns every table, as `migrate database --to-role` restores. */
+  targetRole?: string;
 }
 
 /** Both sides, writable (the source too: a publication is created on it), and the names of what replication creates. */
@@ -132,14 +135,15 @@ async function userTables(conn: PgConnection): Promise<string[]> {
 }
 
 /** The source's schema (no data, no owners, grants or publications) applied to the target. */
-async function copySchema(p: LivePair, signal?: AbortSignal): Promise<void> {
+async function copySchema(p: LivePair, signal?: AbortSignal, targetRole?: string): Promise<void> {
   const dump = await run(pgTool("pg_dump"), ["--schema-only", "--no-owner", "--no-privileges", "--no-publications", "--no-subscriptions", "-d", p.src.conninfo], {
     env: p.src.env,
     secrets: p.src.secrets,
     ...(signal ? { signal } : {}),
   });
   if (dump.code !== 0) throw new MigrationToolError(`pg_dump could not read the source's schema (${p.src.display})`, "pg_dump", dump.code, { side: "source", output: dump.stderr });
-  await psql(p.dst, dump.stdout, { action: "create the source's schema on the target", singleTransaction: true });
+  const as = targetRole ? `SET ROLE ${quoteIdent(targetRole)};\n` : "";
+  await psql(p.dst, `${as}${dump.stdout}`, { action: `create the source's schema on the target${targetRole ? ` as ${targetRole}` : ""}`, singleTransaction: true });
 }
 
 export interface StartResult {
@@ -169,7 +173,7 @@ export async function startReplication(o: LiveOptions): Promise<StartResult> {
   if (problems.length) throw new MigrationError("database", `refusing to start replication: ${problems.length} problem(s); nothing was created`, problems);
   const tables = await userTables(p.src);
   o.log?.(`copying the schema of ${tables.length} tables to ${p.dst.display}`);
-  await copySchema(p, o.signal);
+  await copySchema(p, o.signal, o.targetRole);
   await psql(p.src, `CREATE PUBLICATION ${quoteIdent(p.forward)} FOR TABLE ${tables.join(", ")};`, { action: "publish the source's tables" });
   await psql(
     p.dst,
