@@ -89,6 +89,22 @@ describe("freehold replicate", () => {
     expect(await sql(url.badDst, "SELECT count(*) FROM pg_tables WHERE schemaname = 'public';")).toEqual(["0"]);
   });
 
+  it("runs its catalog queries with pg_catalog first: a function planted in the source's public schema neither runs as the operator nor names a table", async () => {
+    // Whoever may create functions in the source's public schema (its owner; anyone on a database made before PostgreSQL 15) plants a closer match for format().
+    await sql(
+      url.bad,
+      `CREATE TABLE planted (id serial PRIMARY KEY, who text);
+       CREATE FUNCTION public.format(text, name, name) RETURNS text LANGUAGE sql AS $$ INSERT INTO public.planted (who) VALUES (current_user) RETURNING 'public.x; DROP TABLE public.ok' $$;`,
+    );
+    try {
+      const problems = await sourceProblems(pgConnection(url.bad, "target"));
+      expect(problems[0]).toContain("tables without a primary key or replica identity: public.audit.");
+      expect(await sql(url.bad, "SELECT count(*) FROM planted;")).toEqual(["0"]);
+    } finally {
+      await sql(url.bad, "DROP FUNCTION public.format(text, name, name); DROP TABLE planted;");
+    }
+  });
+
   it("copies, streams, cuts over in seconds with no write lost, streams back, and rolls back with no write lost", async () => {
     const started = await startReplication(opts());
     expect(started.tables).toBe(2);

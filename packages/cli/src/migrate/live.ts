@@ -89,7 +89,14 @@ export function subscriptionConninfo(url: string, password: string | undefined):
   return parts.join(" ");
 }
 
-const one = async (conn: PgConnection, sql: string, action: string): Promise<string> => (await psql(conn, sql, { action })).lines[0] ?? "";
+/**
+ * Every statement of ours runs with only pg_catalog (then pg_temp) on the search path: an unqualified format() or
+ * count() would otherwise resolve to a closer match planted in a schema of the database (public, or one the owner put
+ * first with ALTER DATABASE ... SET search_path), run with the operator's rights, and its result would become SQL.
+ */
+const PINNED = "SET search_path = pg_catalog, pg_temp;\n";
+const sql = (conn: PgConnection, text: string, action: string) => psql(conn, PINNED + text, { action });
+const one = async (conn: PgConnection, text: string, action: string): Promise<string> => (await sql(conn, text, action)).lines[0] ?? "";
 
 /** Why this source cannot be replicated as it is: every reason at once. */
 export async function sourceProblems(src: PgConnection): Promise<string[]> {
@@ -122,12 +129,8 @@ export async function sourceProblems(src: PgConnection): Promise<string[]> {
 
 /** Tables of the source's user schemas, quoted, for the publication's list (a list needs only ownership, where FOR ALL TABLES needs a superuser). */
 async function userTables(conn: PgConnection): Promise<string[]> {
-  const r = await psql(
-    conn,
-    `SELECT format('%I.%I', n.nspname, c.relname) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-  WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition AND n.nspname !~ '^pg_' AND n.nspname <> 'information_schema' ORDER BY 1;`,
-    { action: "list the tables" },
-  );
+  const r = await sql(conn, `SELECT format('%I.%I', n.nspname, c.relname) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+  WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition AND n.nspname !~ '^pg_' AND n.nspname <> 'information_schema' ORDER BY 1;`, "list the tables");
   return r.lines;
 }
 
@@ -170,12 +173,8 @@ export async function startReplication(o: LiveOptions): Promise<StartResult> {
   const tables = await userTables(p.src);
   o.log?.(`copying the schema of ${tables.length} tables to ${p.dst.display}`);
   await copySchema(p, o.signal);
-  await psql(p.src, `CREATE PUBLICATION ${quoteIdent(p.forward)} FOR TABLE ${tables.join(", ")};`, { action: "publish the source's tables" });
-  await psql(
-    p.dst,
-    `CREATE SUBSCRIPTION ${quoteIdent(p.forward)} CONNECTION ${quoteLiteral(subscriptionConninfo(o.sourceFromTarget ?? o.from, o.fromPassword ?? p.src.env.PGPASSWORD))} PUBLICATION ${quoteIdent(p.forward)} WITH (copy_data = true);`,
-    { action: "subscribe the target to the source" },
-  );
+  await sql(p.src, `CREATE PUBLICATION ${quoteIdent(p.forward)} FOR TABLE ${tables.join(", ")};`, "publish the source's tables");
+  await sql(p.dst, `CREATE SUBSCRIPTION ${quoteIdent(p.forward)} CONNECTION ${quoteLiteral(subscriptionConninfo(o.sourceFromTarget ?? o.from, o.fromPassword ?? p.src.env.PGPASSWORD))} PUBLICATION ${quoteIdent(p.forward)} WITH (copy_data = true);`, "subscribe the target to the source");
   await waitForInitialCopy(p, o);
   return { publication: p.forward, subscription: p.forward, tables: tables.length, ms: Date.now() - started };
 }
@@ -243,17 +242,13 @@ const WRITABLE = "SET default_transaction_read_only = off;";
 async function stopWrites(conn: PgConnection): Promise<void> {
   // A database-level default: every new session of every role starts read-only (a session may SET it off again: an
   // administrator's tool can, an application does not). Subscriptions' apply workers do not take it, so the way back streams.
-  await psql(
-    conn,
-    `DO $$ BEGIN EXECUTE format('ALTER DATABASE %I SET default_transaction_read_only = on', current_database()); END $$;
-SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_type = 'client backend';`,
-    { action: "stop writes" },
-  );
+  await sql(conn, `DO $$ BEGIN EXECUTE format('ALTER DATABASE %I SET default_transaction_read_only = on', current_database()); END $$;
+SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_type = 'client backend';`, "stop writes");
 }
 
 /** Let the application write again on one side. */
 async function allowWrites(conn: PgConnection): Promise<void> {
-  await psql(conn, `${WRITABLE}\nDO $$ BEGIN EXECUTE format('ALTER DATABASE %I RESET default_transaction_read_only', current_database()); END $$;`, { action: "allow writes" });
+  await sql(conn, `${WRITABLE}\nDO $$ BEGIN EXECUTE format('ALTER DATABASE %I RESET default_transaction_read_only', current_database()); END $$;`, "allow writes");
 }
 
 /** Wait until the subscriber confirmed every byte of the publisher's WAL written up to now; the time it took. */
@@ -273,8 +268,8 @@ async function catchUp(publisher: PgConnection, slot: string, o: LiveOptions): P
 /** Copy every sequence's value from one side to the other (logical replication does not). */
 async function copySequences(from: PgConnection, to: PgConnection): Promise<number> {
   const seqs = JSON.parse((await one(from, SEQUENCES_SQL, "read the sequences")) || "[]") as SequenceInfo[];
-  const sql = seqs.map((s) => `SELECT setval(${quoteLiteral(`${quoteIdent(s.schema)}.${quoteIdent(s.sequence)}`)}, ${s.lastValue === null ? "1, false" : `${s.lastValue}, true`});`).join("\n");
-  if (sql) await psql(to, `BEGIN READ WRITE;\n${sql}\nCOMMIT;`, { action: "copy the sequences" });
+  const setvals = seqs.map((s) => `SELECT setval(${quoteLiteral(`${quoteIdent(s.schema)}.${quoteIdent(s.sequence)}`)}, ${s.lastValue === null ? "1, false" : `${s.lastValue}, true`});`).join("\n");
+  if (setvals) await sql(to, `BEGIN READ WRITE;\n${setvals}\nCOMMIT;`, "copy the sequences");
   return seqs.length;
 }
 
@@ -363,11 +358,11 @@ async function switchOver(o: LiveOptions, direction: "forward" | "back"): Promis
     throw e;
   }
   // Dropping the subscription drops its slot on the old primary too; it must go before the way back starts, or changes would loop.
-  await psql(newPrimary, `${WRITABLE}\nDROP SUBSCRIPTION ${quoteIdent(name)};`, { action: "end the replication that caught up" });
+  await sql(newPrimary, `${WRITABLE}\nDROP SUBSCRIPTION ${quoteIdent(name)};`, "end the replication that caught up");
   await subscribeWayBack(oldPrimary, reverse, direction === "forward" ? (o.targetFromSource ?? o.to) : (o.sourceFromTarget ?? o.from), direction === "forward" ? o.toPassword : o.fromPassword, newPrimary);
   await allowWrites(newPrimary);
   const writeDowntimeMs = Date.now() - stopped;
-  await psql(oldPrimary, `${WRITABLE}\nDROP PUBLICATION ${quoteIdent(name)};`, { action: "drop the publication that was replicated" });
+  await sql(oldPrimary, `${WRITABLE}\nDROP PUBLICATION ${quoteIdent(name)};`, "drop the publication that was replicated");
   o.log?.(`writes allowed on ${newPrimary.display}: ${writeDowntimeMs} ms without writes; verifying every table as of the switch`);
   const verifyStarted = Date.now();
   const v = await verifySnapshots(snaps.old, snaps.neu);
@@ -383,21 +378,13 @@ async function switchOver(o: LiveOptions, direction: "forward" | "back"): Promis
 /** The new primary's tables published for the way back (kept if it exists: a switch retried after an abandoned one). */
 async function publishWayBack(publisher: PgConnection, name: string): Promise<void> {
   const tables = await userTables(publisher);
-  await psql(
-    publisher,
-    `${WRITABLE}\nDO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_publication WHERE pubname = ${quoteLiteral(name)}) THEN CREATE PUBLICATION ${quoteIdent(name)} FOR TABLE ${tables.join(", ")}; END IF; END $$;`,
-    { action: "publish the tables for the way back" },
-  );
+  await sql(publisher, `${WRITABLE}\nDO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_publication WHERE pubname = ${quoteLiteral(name)}) THEN CREATE PUBLICATION ${quoteIdent(name)} FOR TABLE ${tables.join(", ")}; END IF; END $$;`, "publish the tables for the way back");
 }
 
 /** The old primary subscribed to the new one without copying (the two are equal): nothing written after the switch is lost by switching back. */
 async function subscribeWayBack(subscriber: PgConnection, name: string, publisherUrl: string, password: string | undefined, publisher: PgConnection): Promise<void> {
-  await psql(
-    subscriber,
-    `${WRITABLE}
-CREATE SUBSCRIPTION ${quoteIdent(name)} CONNECTION ${quoteLiteral(subscriptionConninfo(publisherUrl, password ?? publisher.env.PGPASSWORD))} PUBLICATION ${quoteIdent(name)} WITH (copy_data = false);`,
-    { action: "subscribe the old primary to the new one (the way back)" },
-  );
+  await sql(subscriber, `${WRITABLE}
+CREATE SUBSCRIPTION ${quoteIdent(name)} CONNECTION ${quoteLiteral(subscriptionConninfo(publisherUrl, password ?? publisher.env.PGPASSWORD))} PUBLICATION ${quoteIdent(name)} WITH (copy_data = false);`, "subscribe the old primary to the new one (the way back)");
 }
 
 export function cutover(o: LiveOptions): Promise<CutoverResult> {
@@ -429,17 +416,17 @@ export async function finishReplication(o: LiveOptions): Promise<FinishResult> {
     for (const name of [p.forward, p.back]) {
       const sub = await one(subscriber, `SELECT count(*) FROM pg_subscription WHERE subname = ${quoteLiteral(name)} AND subdbid = (SELECT oid FROM pg_database WHERE datname = current_database());`, "find the subscriptions");
       if (sub === "1") {
-        await psql(subscriber, `${WRITABLE}\nDROP SUBSCRIPTION ${quoteIdent(name)};`, { action: "drop the subscription" });
+        await sql(subscriber, `${WRITABLE}\nDROP SUBSCRIPTION ${quoteIdent(name)};`, "drop the subscription");
         dropped.push(`subscription ${name} on ${subscriber.display}`);
       }
       const pub = await one(publisher, `SELECT count(*) FROM pg_publication WHERE pubname = ${quoteLiteral(name)};`, "find the publications");
       if (pub === "1") {
-        await psql(publisher, `${WRITABLE}\nDROP PUBLICATION ${quoteIdent(name)};`, { action: "drop the publication" });
+        await sql(publisher, `${WRITABLE}\nDROP PUBLICATION ${quoteIdent(name)};`, "drop the publication");
         dropped.push(`publication ${name} on ${publisher.display}`);
       }
       const slot = await one(publisher, `SELECT count(*) FROM pg_replication_slots WHERE slot_name = ${quoteLiteral(name)} AND NOT active;`, "find the replication slots");
       if (slot === "1") {
-        await psql(publisher, `SELECT pg_drop_replication_slot(${quoteLiteral(name)});`, { action: "drop the replication slot" });
+        await sql(publisher, `SELECT pg_drop_replication_slot(${quoteLiteral(name)});`, "drop the replication slot");
         dropped.push(`replication slot ${name} on ${publisher.display}`);
       }
     }
