@@ -167,4 +167,20 @@ describe("freehold replicate", () => {
     expect(unverified.items).toEqual(["public.items"]);
     await finishReplication(opts());
   }, 90_000);
+
+  it("refuses a cutover whose way back cannot connect, before stopping writes, and keeps replication running", async () => {
+    await sql(url.dst, "SET default_transaction_read_only = off; DROP TABLE IF EXISTS orders; DROP TABLE IF EXISTS items; ALTER DATABASE shop RESET default_transaction_read_only;");
+    // The previous switch left the source refusing writes; its administrator allows them again.
+    await sql(url.src, "SET default_transaction_read_only = off; ALTER DATABASE shop RESET default_transaction_read_only;");
+    await startReplication(opts());
+    // The source cannot reach the target at the address given for the way back (nothing listens on port 1).
+    const unreachable = url.dst.replace(/:\d+\//, ":1/");
+    const e = (await cutover({ ...opts(), targetFromSource: unreachable }).catch((x: unknown) => x)) as MigrationError;
+    expect(e).toBeInstanceOf(MigrationError);
+    expect(e.summary).toMatch(/^refusing to switch over: \S+ cannot reach postgresql:\/\/\S+:1\/shop for the way back \(could not connect to the publisher: connection to server at "127\.0\.0\.1", port 1 failed: Connection refused[^)]*\); give the address it reaches it by with --target-from-source and open the network path; writes were not stopped and replication still runs$/s);
+    expect(await sql(url.src, "INSERT INTO items (name) VALUES ('after the refusal') RETURNING name;")).toEqual(["after the refusal"]);
+    expect(await replicationStatus(opts())).toMatchObject({ direction: "forward", tablesStreaming: 2 });
+    expect(await sql(url.src, "SELECT count(*) FROM pg_subscription;")).toEqual(["0"]);
+    await finishReplication(opts());
+  }, 60_000);
 });

@@ -336,8 +336,10 @@ async function switchOver(o: LiveOptions, direction: "forward" | "back"): Promis
   const [oldPrimary, newPrimary, name, reverse] = direction === "forward" ? [p.src, p.dst, p.forward, p.back] : [p.dst, p.src, p.back, p.forward];
   if ((await slotLag(oldPrimary, name)) === undefined) throw new MigrationError("database", `no replication ${direction === "forward" ? "from the source to the target" : "back from the target"} to switch over: ${name} is not on ${oldPrimary.display}`, []);
   await refuseSchemaDrift(oldPrimary, newPrimary);
+  const wayBack = { url: direction === "forward" ? (o.targetFromSource ?? o.to) : (o.sourceFromTarget ?? o.from), password: direction === "forward" ? o.toPassword : o.fromPassword };
   // The way back's publication is made before writes stop: it costs nothing until subscribed.
   await publishWayBack(newPrimary, reverse);
+  await probeWayBack(oldPrimary, p.key, reverse, wayBack.url, wayBack.password, newPrimary, direction);
   const stopped = Date.now();
   await stopWrites(oldPrimary);
   o.log?.(`writes stopped on ${oldPrimary.display}`);
@@ -359,7 +361,7 @@ async function switchOver(o: LiveOptions, direction: "forward" | "back"): Promis
   }
   // Dropping the subscription drops its slot on the old primary too; it must go before the way back starts, or changes would loop.
   await sql(newPrimary, `${WRITABLE}\nDROP SUBSCRIPTION ${quoteIdent(name)};`, "end the replication that caught up");
-  await subscribeWayBack(oldPrimary, reverse, direction === "forward" ? (o.targetFromSource ?? o.to) : (o.sourceFromTarget ?? o.from), direction === "forward" ? o.toPassword : o.fromPassword, newPrimary);
+  await subscribeWayBack(oldPrimary, reverse, wayBack.url, wayBack.password, newPrimary);
   await allowWrites(newPrimary);
   const writeDowntimeMs = Date.now() - stopped;
   await sql(oldPrimary, `${WRITABLE}\nDROP PUBLICATION ${quoteIdent(name)};`, "drop the publication that was replicated");
@@ -379,6 +381,35 @@ async function switchOver(o: LiveOptions, direction: "forward" | "back"): Promis
 async function publishWayBack(publisher: PgConnection, name: string): Promise<void> {
   const tables = await userTables(publisher);
   await sql(publisher, `${WRITABLE}\nDO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_publication WHERE pubname = ${quoteLiteral(name)}) THEN CREATE PUBLICATION ${quoteIdent(name)} FOR TABLE ${tables.join(", ")}; END IF; END $$;`, "publish the tables for the way back");
+}
+
+/**
+ * The old primary connects to the new one's way-back publication once, before writes stop: a side that cannot reach the
+ * other (a firewall, a private address without --target-from-source, a wrong password) is found while refusing still
+ * costs nothing, not after the replication that caught up was ended. The probe has no slot and is dropped at once.
+ */
+async function probeWayBack(subscriber: PgConnection, key: string, publication: string, publisherUrl: string, password: string | undefined, publisher: PgConnection, direction: "forward" | "back"): Promise<void> {
+  const probe = quoteIdent(`freehold_probe_${key}`);
+  try {
+    await sql(
+      subscriber,
+      `${WRITABLE}
+DROP SUBSCRIPTION IF EXISTS ${probe};
+CREATE SUBSCRIPTION ${probe} CONNECTION ${quoteLiteral(subscriptionConninfo(publisherUrl, password ?? publisher.env.PGPASSWORD))} PUBLICATION ${quoteIdent(publication)} WITH (connect = true, enabled = false, create_slot = false, slot_name = NONE, copy_data = false);
+DROP SUBSCRIPTION ${probe};`,
+      "check the way back",
+    );
+  } catch (e) {
+    if (!(e instanceof MigrationToolError)) throw e;
+    const flag = direction === "forward" ? "--target-from-source" : "--source-from-target";
+    const output = e.details.output ?? "";
+    const why = (/ERROR:\s*([\s\S]*)/.exec(output)?.[1] ?? output).trim();
+    throw new MigrationError(
+      "database",
+      `refusing to switch over: ${subscriber.display} cannot reach ${publisherUrl} for the way back (${why}); give the address it reaches it by with ${flag} and open the network path; writes were not stopped and replication still runs`,
+      [],
+    );
+  }
 }
 
 /** The old primary subscribed to the new one without copying (the two are equal): nothing written after the switch is lost by switching back. */
