@@ -23,12 +23,13 @@
  * https://www.postgresql.org/docs/15/logical-replication-restrictions.html
  * https://www.postgresql.org/docs/15/sql-createsubscription.html
  */
-import { MigrationError, type MigrationProblem, MigrationToolError, type Side } from "./errors";
-import { migrationKey, type PgConnection, pgConnection, psql, quoteIdent, quoteLiteral, SEQUENCES_SQL, type SequenceInfo, serverInfo } from "./pg";
-import { pgTool, run, sleep } from "./proc";
+
 import { SourceSnapshot } from "./dump";
+import { MigrationError, type MigrationProblem, MigrationToolError, type Side } from "./errors";
 import { textMode } from "./fingerprint";
 import { compareSequences, databaseProblems, type TableEntry } from "./manifest";
+import { migrationKey, type PgConnection, pgConnection, psql, quoteIdent, quoteLiteral, SEQUENCES_SQL, type SequenceInfo, serverInfo } from "./pg";
+import { pgTool, run, sleep } from "./proc";
 import { compareSchemas, sameMajor } from "./schema";
 import { compareSnapshotTables, describeDatabase, refuseSameDatabase } from "./verify";
 
