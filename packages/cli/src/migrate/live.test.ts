@@ -168,11 +168,24 @@ describe("freehold replicate", () => {
     await finishReplication(opts());
   }, 90_000);
 
-  it("refuses a cutover whose way back cannot connect, before stopping writes, and keeps replication running", async () => {
+  it("says what an interrupted start left running and which command removes it", async () => {
     await sql(url.dst, "SET default_transaction_read_only = off; DROP TABLE IF EXISTS orders; DROP TABLE IF EXISTS items; ALTER DATABASE shop RESET default_transaction_read_only;");
-    // The previous switch left the source refusing writes; its administrator allows them again.
     await sql(url.src, "SET default_transaction_read_only = off; ALTER DATABASE shop RESET default_transaction_read_only;");
-    await startReplication(opts());
+    const stop = new AbortController();
+    const log = (line: string) => {
+      if (line.startsWith("initial copy:")) stop.abort();
+    };
+    const e = (await startReplication({ ...opts(), log, signal: stop.signal }).catch((x: unknown) => x)) as MigrationError;
+    expect(e.summary).toBe(
+      "interrupted while the initial copy ran: the servers go on copying and then streaming (freehold replicate status shows how far); freehold replicate finish removes the publication and subscription, and the tables copied to the target stay until you drop them",
+    );
+    // Replication goes on in the servers; the next test uses it.
+    expect(await sql(url.dst, "SELECT count(*) FROM pg_subscription;")).toEqual(["1"]);
+  }, 60_000);
+
+  it("refuses a cutover whose way back cannot connect, before stopping writes, and keeps replication running", async () => {
+    // The replication the interrupted start left running, once its initial copy is done.
+    for (let i = 0; i < 300 && (await replicationStatus(opts())).tablesStreaming < 2; i++) await new Promise((r) => setTimeout(r, 100));
     // The source cannot reach the target at the address given for the way back (nothing listens on port 1).
     const unreachable = url.dst.replace(/:\d+\//, ":1/");
     const e = (await cutover({ ...opts(), targetFromSource: unreachable }).catch((x: unknown) => x)) as MigrationError;

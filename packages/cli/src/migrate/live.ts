@@ -12,8 +12,7 @@
  * mode applied nothing in our measurement (a wal2json parse error).
  *
  * Every object this creates is named `freehold_<direction>_<key>`, the key
- * being the source/target pair's (migrationKey): `stop` and `finish` drop
- * only those. What logical replication does not carry is refused before
+ * being the source/target pair's (migrationKey): `finish` drops only those. What logical replication does not carry is refused before
  * anything is created, with the reason: tables without a primary key or
  * replica identity (an UPDATE or DELETE on them would fail on the source once
  * they are published), large objects. Schema changes are not replicated:
@@ -184,7 +183,11 @@ export async function startReplication(o: LiveOptions): Promise<StartResult> {
 async function waitForInitialCopy(p: LivePair, o: LiveOptions): Promise<void> {
   let last = "";
   for (;;) {
-    if (o.signal?.aborted) throw new MigrationError("database", "interrupted while the initial copy ran; `freehold replicate stop` removes what was created", []);
+    if (o.signal?.aborted) throw new MigrationError(
+        "database",
+        "interrupted while the initial copy ran: the servers go on copying and then streaming (freehold replicate status shows how far); freehold replicate finish removes the publication and subscription, and the tables copied to the target stay until you drop them",
+        [],
+      );
     const states = await one(
       p.dst,
       `SELECT coalesce(json_object_agg(srsubstate, n), '{}') FROM (SELECT srsubstate, count(*) n FROM pg_subscription_rel r JOIN pg_subscription s ON s.oid = r.srsubid WHERE s.subname = ${quoteLiteral(p.forward)} GROUP BY 1) x;`,
