@@ -194,6 +194,22 @@ describe("freehold replicate", () => {
     expect(await sql(url.src, "INSERT INTO items (name) VALUES ('after the refusal') RETURNING name;")).toEqual(["after the refusal"]);
     expect(await replicationStatus(opts())).toMatchObject({ direction: "forward", tablesStreaming: 2 });
     expect(await sql(url.src, "SELECT count(*) FROM pg_subscription;")).toEqual(["0"]);
+  }, 60_000);
+
+  it("ends a cutover interrupted while waiting for the target at once, allowing writes on the source again", async () => {
+    // The target stops applying, so it never catches up; the operator presses Ctrl-C once writes are stopped.
+    const sub = (await sql(url.dst, "SELECT subname FROM pg_subscription;"))[0];
+    await sql(url.dst, `ALTER SUBSCRIPTION "${sub}" DISABLE;`);
+    await sql(url.src, "INSERT INTO items (name) VALUES ('not yet on the target');");
+    const stop = new AbortController();
+    const log = (line: string) => {
+      if (line.startsWith("writes stopped on")) stop.abort();
+    };
+    const began = Date.now();
+    const e = (await cutover({ ...opts(), log, signal: stop.signal, catchUpTimeoutMs: 30_000 }).catch((x: unknown) => x)) as MigrationError;
+    expect(Date.now() - began).toBeLessThan(15_000);
+    expect(e.summary).toMatch(/^interrupted while the target caught up \(\d+ bytes behind\): switch-over abandoned, writes allowed again on \S+, replication still runs$/);
+    expect(await sql(url.src, "INSERT INTO items (name) VALUES ('writable again') RETURNING name;")).toEqual(["writable again"]);
     await finishReplication(opts());
   }, 60_000);
 });

@@ -264,6 +264,9 @@ async function catchUp(publisher: PgConnection, slot: string, o: LiveOptions): P
     const behind = await one(publisher, `SELECT pg_wal_lsn_diff(${quoteLiteral(lsn)}::pg_lsn, confirmed_flush_lsn)::bigint FROM pg_replication_slots WHERE slot_name = ${quoteLiteral(slot)};`, "read the replication slot");
     if (behind === "") throw new MigrationError("database", `the replication slot ${slot} is gone from ${publisher.display}`, []);
     if (Number(behind) <= 0) return Date.now() - started;
+    // Writes are stopped while this waits: an interruption must end the wait at once (the caller allows writes again), not at the timeout.
+    if (o.signal?.aborted)
+      throw new MigrationError("database", `interrupted while ${publisher.role === "source" ? "the target" : "the source"} caught up (${behind} bytes behind): switch-over abandoned, writes allowed again on ${publisher.display}, replication still runs`, []);
     if (Date.now() - started > timeout) throw new MigrationError("database", `the ${publisher.role === "source" ? "target" : "source"} did not catch up within ${timeout / 1000} s (${behind} bytes behind)`, []);
     await sleep(20);
   }
