@@ -153,7 +153,7 @@ describe("write downtime: the live path by default, seconds, from a measurement 
     expect(steps[1]?.commands).toEqual(['psql "postgresql://admin@target.internal:5432/app?sslmode=verify-full" -c "ALTER ROLE CURRENT_USER WITH REPLICATION"   # target: the administrator needs the REPLICATION attribute, which it may give itself']);
     expect(steps[2]?.note).toBe(NETWORK_PATH);
     expect(steps.find((s) => s.commands?.[0]?.startsWith("freehold replicate start"))?.commands?.[0]).toBe(
-      "freehold replicate start --from 'postgresql://admin@db.internal:5432/app?sslmode=verify-full' --to 'postgresql://admin@target.internal:5432/app?sslmode=verify-full' --from-password-env SRC_PASSWORD --to-password-env DST_PASSWORD --source-from-target '<source URL as the target server reaches it>'",
+      "freehold replicate start --from 'postgresql://admin@db.internal:5432/app?sslmode=verify-full' --to 'postgresql://admin@target.internal:5432/app?sslmode=verify-full' --from-password-env SRC_PASSWORD --to-password-env DST_PASSWORD --to-role app --source-from-target '<source URL as the target server reaches it>'",
     );
     expect(steps.map((s) => s.title)).toContain("Run the target's role job again");
   });

@@ -5,7 +5,7 @@
  */
 import type { DatabaseMigration } from "@freehold/core";
 import type { Cloud } from "@freehold/model";
-import { databaseUrl, planDatabase, SOURCE_PASSWORD_ENV, shellLine, TARGET_PASSWORD_ENV } from "./commands";
+import { databaseUrl, planDatabase, RESTORE_ROLE, SOURCE_PASSWORD_ENV, shellLine, TARGET_PASSWORD_ENV } from "./commands";
 import type { Step } from "./model";
 
 export interface LiveSwitch {
@@ -88,10 +88,10 @@ export function liveSteps(component: string, on: boolean, from: DatabaseMigratio
     { title: "Give the two servers a network path to each other", note: NETWORK_PATH },
     {
       title: "Start: schema, the initial copy in a consistent snapshot, then every change streams; the application keeps writing to the source",
-      commands: [replicate("start", from, to, ["--source-from-target", "<source URL as the target server reaches it>"])],
+      commands: [replicate("start", from, to, ["--to-role", RESTORE_ROLE, "--source-from-target", "<source URL as the target server reaches it>"])],
       note: "start refuses, before creating anything, tables with neither a primary key nor a replica identity, large objects, a target that already holds tables, and either side without wal_level logical; use the stop-the-world path below for what it refuses.",
     },
-    { ...roleJob, note: "The schema arrives owned by the target's administrator: the role job grants the application's roles what they need on it." },
+    { ...roleJob, note: `start --to-role ${RESTORE_ROLE} creates the schema as the read-write role, which then owns every table; the role job converges the grants and default privileges on it.` },
     { title: "Watch the lag until it stays near zero (schema changes are not replicated: apply each on the target too)", commands: [replicate("status", from, to)] },
     {
       title: "Cut over: writes stop on the source, the target catches up, sequences are copied, schemas compared, the way back started, then the target takes writes; every table is verified as of the switch. Prints the write downtime",
