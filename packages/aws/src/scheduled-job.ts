@@ -19,7 +19,7 @@
  * The task itself (roles, grants, registry, database role setup) is a web
  * service's (task.ts): a link means the same on every kind.
  */
-import { type ScheduledJobRequest, type ScheduledJobResult, physicalName } from "@freehold/core";
+import { physicalName, type ScheduledJobRequest, type ScheduledJobResult } from "@freehold/core";
 import { UnsupportedFeatureError } from "@freehold/model";
 import * as iam from "@pulumi/aws/iam";
 import * as scheduler from "@pulumi/aws/scheduler";
@@ -70,8 +70,8 @@ export function serviceTrust(service: string, accountId: string, sourceArn: stri
 }
 
 /**
- * What the state machine may do, and nothing more: run this job's task family in this cluster, watch and stop the tasks it starts
- * there, hand the task its two roles (to ECS only), and keep Step Functions' own rule for `.sync`
+ * What the state machine may do, and nothing more: run this job's task family in this cluster, tag (at RunTask only), watch and
+ * stop the tasks it starts there, hand the task its two roles (to ECS only), and keep Step Functions' own rule for `.sync`
  * (https://docs.aws.amazon.com/step-functions/latest/dg/ecs-iam.html).
  */
 export function stateMachinePolicy(a: { partition: string; region: string; accountId: string; cluster: string; clusterArn: string; family: string; executionRoleArn: string; taskRoleArn: string }): string {
@@ -81,6 +81,9 @@ export function stateMachinePolicy(a: { partition: string; region: string; accou
     Statement: [
       { Sid: "RunTheJobsTask", Effect: "Allow", Action: ["ecs:RunTask"], Resource: arn("ecs", `task-definition/${a.family}:*`), Condition: { ArnEquals: { "ecs:cluster": a.clusterArn } } },
       { Sid: "WatchAndStopItsTasks", Effect: "Allow", Action: ["ecs:DescribeTasks", "ecs:StopTask"], Resource: arn("ecs", `task/${a.cluster}/*`) },
+      // The run carries the task definition's tags (PropagateTags) and ECS's managed tags; ECS authorizes tags on create with
+      // ecs:TagResource, held here to RunTask on this cluster's tasks (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/supported-iam-actions-tagging.html).
+      { Sid: "TagTheTasksItStarts", Effect: "Allow", Action: ["ecs:TagResource"], Resource: arn("ecs", `task/${a.cluster}/*`), Condition: { StringEquals: { "ecs:CreateAction": "RunTask" } } },
       { Sid: "PassTheTaskRoles", Effect: "Allow", Action: ["iam:PassRole"], Resource: [a.executionRoleArn, a.taskRoleArn], Condition: { StringEquals: { "iam:PassedToService": "ecs-tasks.amazonaws.com" } } },
       { Sid: "SyncRule", Effect: "Allow", Action: ["events:PutTargets", "events:PutRule", "events:DescribeRule"], Resource: arn("events", `rule/${SYNC_RULE}`) },
     ],
