@@ -13,13 +13,13 @@
  * stack), writing bench/drill-results.json and bench/drill-results.md; the full run ends with it.
  */
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync, existsSync } from "node:fs";
-import { cpus, loadavg, tmpdir, totalmem, release, platform } from "node:os";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpus, loadavg, platform, release, tmpdir, totalmem } from "node:os";
 import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { performance } from "node:perf_hooks";
-import { compareRuns } from "./equivalence.mjs";
+import { fileURLToPath } from "node:url";
 import { runDrillBench } from "./drill.mjs";
+import { compareRuns } from "./equivalence.mjs";
 import { migrationMarkdown, runMigrationBench, sh } from "./migration.mjs";
 import { diffProfiles } from "./profile-diff.mjs";
 
@@ -131,7 +131,7 @@ if (ONLY === "migration") {
 if (ONLY === "drill") {
   const d = await runDrillBench({ log, commit });
   rmSync(tmp, { recursive: true, force: true });
-  log(`wrote bench/drill-results.json and bench/drill-results.md: ${d.passed} of ${d.pairs.length} drills passed`);
+  log(`wrote bench/${d.file}.json and bench/${d.file}.md: ${d.passed} of ${d.pairs.length} drills passed`);
   process.exit(d.passed === d.pairs.length ? 0 : 1);
 }
 
@@ -339,7 +339,7 @@ if (ONLY !== "registration") await import("./live.mjs");
 
 if (ONLY !== "registration") {
   const d = await runDrillBench({ log, commit });
-  log(`wrote bench/drill-results.json and bench/drill-results.md: ${d.passed} of ${d.pairs.length} drills passed`);
+  log(`wrote bench/${d.file}.json and bench/${d.file}.md: ${d.passed} of ${d.pairs.length} drills passed`);
 }
 
 /** Every difference of the checks that are not equivalent, as markdown lines (empty when all are). @param {Record<string, any>} checks */

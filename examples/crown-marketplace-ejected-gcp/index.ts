@@ -848,7 +848,7 @@ const nightlyJob = new cloudrunv2.Job("nightly-job", {
 });
 
 const nightlySchedulerAccount = new serviceaccount.Account("nightly-scheduler-account", {
-  accountId: "crown-marketplace-dev-n-5tb1v1",
+  accountId: "crown-marketplace-dev-n-5xipv7",
   description: "Identity of one Freehold scheduled job's scheduler (runs the job, nothing else); holds only its links' grants",
   displayName: "Freehold crown-marketplace-dev/nightly-sched",
 }, { dependsOn: [apiIam], aliases: [{ parent: freeholdNightly }] });

@@ -22,7 +22,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { RandomPassword } from "@pulumi/random/randomPassword";
 import { RandomString } from "@pulumi/random/randomString";
 import { Sleep } from "@pulumiverse/time/sleep";
-import { fitName, hashSuffix } from "./names";
+import { fitName, hashSuffix, unique } from "./names";
 
 const region = "europe-west2";
 /** A permission change "typically" applies within 2 minutes, but can take 7 or longer. */
@@ -699,7 +699,7 @@ export function scheduledJob(p: Platform, a: { name: string; image: string; args
   const scheduler = new serviceaccount.Account(
     `${a.name}-scheduler-account`,
     {
-      accountId: fitName([p.prefix, `${a.name}-sched`], 30),
+      accountId: unique([p.prefix, a.name, "sched"], 30),
       displayName: `Freehold ${p.prefix}/${a.name}-sched`,
       description: "Identity of one Freehold scheduled job's scheduler (runs the job, nothing else); holds only its links' grants",
     },

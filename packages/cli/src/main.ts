@@ -1,10 +1,11 @@
 import { SpecError, UnsupportedFeatureError } from "@freehold/model";
 import { type CommandSpec, helpText, type ParsedArgs, parseArgs, UsageError } from "./args";
 import type * as CheckCommand from "./commands/check";
-import type * as EjectCommand from "./commands/eject";
 import type { Io } from "./commands/common";
 import type * as CompareCommand from "./commands/compare";
+import type * as EjectCommand from "./commands/eject";
 import type * as ExitPlanCommand from "./commands/exit-plan";
+import type * as FailureCommand from "./commands/failure";
 import type * as MigrateCommand from "./commands/migrate";
 import type * as PlanCommand from "./commands/plan";
 import type * as PricesCommand from "./commands/prices";
@@ -12,7 +13,6 @@ import type * as RehearseCommand from "./commands/rehearse";
 import type * as ReplicateCommand from "./commands/replicate";
 import { EXIT, InputError } from "./errors";
 import { PlanFailedError } from "./plan/contract";
-import { planFailure } from "./commands/failure";
 
 interface Command {
   spec: CommandSpec;
@@ -94,7 +94,8 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       io.err(`${e.message}\n`);
       return EXIT.usage;
     }
-    if (e instanceof PlanFailedError) return planFailure(e.plan, io);
+    // Loaded only when a plan failed: the rule book it reads takes a second or more to load, which every command (a migration's too) would pay.
+    if (e instanceof PlanFailedError) return (require("./commands/failure") as typeof FailureCommand).planFailure(e.plan, io);
     if (e instanceof UnsupportedFeatureError) {
       io.err(`${e.message}\n`);
       return EXIT.unsupported;

@@ -114,23 +114,7 @@ function globalLoadBalancer(req: WebServiceRequest, platform: GcpPlatform, servi
     { name: n("http"), target: httpProxy.id, portRange: "80", ipProtocol: "TCP", ipAddress: address.id, loadBalancingScheme: "EXTERNAL_MANAGED", labels },
     opts,
   );
-  return result(domain, auth, address, {
-    networkEndpointGroup: neg,
-    backendService: backend,
-    ...(armor ? { securityPolicy: armor } : {}),
-    urlMap,
-    dnsAuthorization: auth,
-    certificate,
-    certificateMap,
-    certificateMapEntry: mapEntry,
-    tlsPolicy,
-    httpsProxy,
-    address,
-    httpsForwardingRule: https,
-    httpRedirectMap: redirect,
-    httpProxy,
-    httpForwardingRule: http,
-  });
+  return result(domain, auth, address, { neg, backend, armor, urlMap, certificate, tlsPolicy, httpsProxy, https, redirect, httpProxy, http }, { certificateMap, certificateMapEntry: mapEntry });
 }
 
 /**
@@ -189,25 +173,43 @@ function regionalLoadBalancer(req: WebServiceRequest, platform: GcpPlatform, ser
   const redirect = new compute.RegionUrlMap(`${req.name}-http-redirect`, { name: n("http-redirect"), region, defaultUrlRedirect: REDIRECT }, { ...opts, dependsOn: apis });
   const httpProxy = new compute.RegionTargetHttpProxy(`${req.name}-http-proxy`, { name: n("http"), region, urlMap: redirect.id }, opts);
   const http = rule("http", httpProxy.id, "80");
-  return result(domain, auth, address, {
-    networkEndpointGroup: neg,
-    backendService: backend,
-    ...(armor ? { securityPolicy: armor } : {}),
-    urlMap,
-    dnsAuthorization: auth,
-    certificate,
-    tlsPolicy,
-    httpsProxy,
-    address,
-    httpsForwardingRule: https,
-    httpRedirectMap: redirect,
-    httpProxy,
-    httpForwardingRule: http,
-  });
+  return result(domain, auth, address, { neg, backend, armor, urlMap, certificate, tlsPolicy, httpsProxy, https, redirect, httpProxy, http });
 }
 
 const REDIRECT = { httpsRedirect: true, redirectResponseCode: "MOVED_PERMANENTLY_DEFAULT", stripQuery: false };
 
-function result(domain: string, auth: certificatemanager.DnsAuthorization, address: compute.GlobalAddress | compute.Address, resources: Record<string, pulumi.Resource>): CustomDomain {
+/** The pieces both front doors have, global or regional. */
+interface FrontDoorParts {
+  neg: pulumi.Resource;
+  backend: pulumi.Resource;
+  armor?: pulumi.Resource;
+  urlMap: pulumi.Resource;
+  certificate: pulumi.Resource;
+  tlsPolicy: pulumi.Resource;
+  httpsProxy: pulumi.Resource;
+  https: pulumi.Resource;
+  redirect: pulumi.Resource;
+  httpProxy: pulumi.Resource;
+  http: pulumi.Resource;
+}
+
+/** The domain's outputs and its resources by role (the certificate map, global only, after the certificate). */
+function result(domain: string, auth: certificatemanager.DnsAuthorization, address: compute.GlobalAddress | compute.Address, p: FrontDoorParts, certificateMap: Record<string, pulumi.Resource> = {}): CustomDomain {
+  const resources: Record<string, pulumi.Resource> = {
+    networkEndpointGroup: p.neg,
+    backendService: p.backend,
+    ...(p.armor ? { securityPolicy: p.armor } : {}),
+    urlMap: p.urlMap,
+    dnsAuthorization: auth,
+    certificate: p.certificate,
+    ...certificateMap,
+    tlsPolicy: p.tlsPolicy,
+    httpsProxy: p.httpsProxy,
+    address,
+    httpsForwardingRule: p.https,
+    httpRedirectMap: p.redirect,
+    httpProxy: p.httpProxy,
+    httpForwardingRule: p.http,
+  };
   return { url: pulumi.output(`https://${domain}`), dnsRecords: domainRecords(domain, auth, address), resources };
 }

@@ -16,7 +16,7 @@
 import * as logging from "@pulumi/gcp/logging";
 import * as pulumi from "@pulumi/pulumi";
 import { nameSuffix } from "./generated";
-import { names } from "./naming";
+import { names, SQL_SUFFIX_LENGTH } from "./naming";
 import type { GcpPlatform } from "./network";
 
 /** Days the regional bucket keeps logs: Cloud Logging's default retention. */
@@ -60,7 +60,7 @@ export function stackLogFilter(project: string, sources: LogSources): string {
   const parts: string[] = [];
   if (sources.services.length) parts.push(`(resource.type="cloud_run_revision" AND ${anyOf("resource.labels.service_name", sources.services)})`);
   if (sources.jobs.length) parts.push(`(resource.type="cloud_run_job" AND ${anyOf("resource.labels.job_name", sources.jobs)})`);
-  for (const fixed of sources.sqlInstances) parts.push(`(resource.type="cloudsql_database" AND resource.labels.database_id=~"^${project}:${fixed}-[a-z0-9]{4}$")`);
+  for (const fixed of sources.sqlInstances) parts.push(`(resource.type="cloudsql_database" AND resource.labels.database_id=~"^${project}:${fixed}-[a-z0-9]{${SQL_SUFFIX_LENGTH}}$")`);
   if (sources.subnets.length) parts.push(`(resource.type="gce_subnetwork" AND ${anyOf("resource.labels.subnetwork_name", sources.subnets)})`);
   if (sources.regionalBackends.length) parts.push(`(resource.type="http_external_regional_lb_rule" AND ${anyOf("resource.labels.backend_target_name", sources.regionalBackends)})`);
   if (sources.globalBackends.length) parts.push(`(resource.type="http_load_balancer" AND ${anyOf("resource.labels.backend_service_name", sources.globalBackends)})`);

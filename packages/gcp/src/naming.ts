@@ -60,6 +60,13 @@ export const names = {
     return plain.length >= rules.minLength ? plain : physicalName([stack, component], { ...rules, unique: true });
   },
   /**
+   * The id of an account Freehold makes for a component's own machinery (`role`, e.g. the scheduler that runs a
+   * job): always ended by a hash of stack, component and role, so it is never the id `serviceAccount` gives a
+   * component the user named `<component>-<role>` (service account ids are unique in a project,
+   * https://cloud.google.com/iam/docs/service-accounts-create#creating).
+   */
+  machineryAccount: (stack: string, component: string, role: string) => physicalName([stack, component, role], { ...NAME_RULES.serviceAccount, unique: true }),
+  /**
    * The fixed part of a Cloud SQL instance id; the id ends with `-` and a
    * suffix generated once per instance (`SQL_SUFFIX_LENGTH` characters), so
    * that a stack brought up again after a destroy that kept the instance gets

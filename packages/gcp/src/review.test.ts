@@ -263,6 +263,14 @@ components:
     );
   });
 
+  it("matches the Cloud SQL instance id the database registers, whatever the length of its generated suffix", () => {
+    const filter = String(one(run, "gcp:logging/projectSink:ProjectSink").inputs.filter);
+    const pattern = /database_id=~"([^"]+)"/.exec(filter)?.[1] ?? "";
+    const id = String(one(run, "gcp:sql/databaseInstance:DatabaseInstance").inputs.name);
+    expect(new RegExp(pattern).test(`freehold-plan:${id}`)).toBe(true);
+    expect(new RegExp(pattern).test(`freehold-plan:${id}x`)).toBe(false);
+  });
+
   it("never matches a stack whose name only starts the same way", () => {
     const mine = stackLogFilter("p", { ...emptyLogSources(), services: ["shop-dev-web"], sqlInstances: ["shop-dev-db"] });
     expect(mine).not.toMatch(/=~"\^shop-dev"/);

@@ -53,7 +53,8 @@ export const jobNames = {
   job: (stack: string, component: string) => physicalName([stack, component], NAME_RULES.cloudRunJob),
   /** Cloud Scheduler job id: letters, digits, hyphens and underscores, at most 500 characters. */
   schedule: (stack: string, component: string) => physicalName([stack, component], { maxLength: 63 }),
-  schedulerAccount: (stack: string, component: string) => names.serviceAccount(stack, `${component}-sched`),
+  /** The scheduler's account: `names.machineryAccount`, never the id of a component named `<job>-sched`. */
+  schedulerAccount: (stack: string, component: string) => names.machineryAccount(stack, component, "sched"),
 };
 
 export function scheduledJob(req: ScheduledJobRequest): ScheduledJobResult {
@@ -84,7 +85,7 @@ export function scheduledJob(req: ScheduledJobRequest): ScheduledJobResult {
     { ...opts, dependsOn: w.dependsOn },
   );
 
-  const schedulerAccount = workloadAccount({ ...req, name: `${req.name}-scheduler`, qualifiedName: `${req.qualifiedName}-sched` }, platform, vendor, "scheduled job's scheduler (runs the job, nothing else)", "schedulerAccount");
+  const schedulerAccount = workloadAccount({ ...req, name: `${req.name}-scheduler`, qualifiedName: `${req.qualifiedName}-sched` }, platform, vendor, "scheduled job's scheduler (runs the job, nothing else)", "schedulerAccount", jobNames.schedulerAccount(req.stack.prefix, req.qualifiedName));
   const schedulerInvoker = new cloudrunv2.JobIamMember(`${req.name}-scheduler-invoker`, { name: job.name, location: job.location, role: JOB_INVOKER, member: schedulerAccount.member }, opts);
   const schedule = new cloudscheduler.Job(
     `${req.name}-schedule`,

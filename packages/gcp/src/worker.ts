@@ -52,11 +52,12 @@ export function workloadAccount(
   vendor: Record<string, Record<string, unknown>>,
   what: string,
   role = "serviceAccount",
+  accountId = names.serviceAccount(req.stack.prefix, req.qualifiedName),
 ): serviceaccount.Account {
   return new serviceaccount.Account(
     `${req.name}-account`,
     withVendor<serviceaccount.AccountArgs>(
-      { accountId: names.serviceAccount(req.stack.prefix, req.qualifiedName), displayName: `Freehold ${req.stack.prefix}/${req.qualifiedName}`, description: `Identity of one Freehold ${what}; holds only its links' grants` },
+      { accountId, displayName: `Freehold ${req.stack.prefix}/${req.qualifiedName}`, description: `Identity of one Freehold ${what}; holds only its links' grants` },
       vendor,
       role,
     ),

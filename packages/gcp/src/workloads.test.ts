@@ -96,16 +96,27 @@ describe("worker and scheduled job on Google Cloud", () => {
       httpTarget: {
         httpMethod: "POST",
         uri: "https://run.googleapis.com/v2/projects/freehold-plan/locations/europe-west2/jobs/shop-dev-nightly:run",
-        oauthToken: { serviceAccountEmail: "shop-dev-nightly-sched@freehold-plan.iam.gserviceaccount.com", scope: "https://www.googleapis.com/auth/cloud-platform" },
+        oauthToken: { serviceAccountEmail: "shop-dev-nightly-sched-3f2s19@freehold-plan.iam.gserviceaccount.com", scope: "https://www.googleapis.com/auth/cloud-platform" },
       },
     });
     expect(one(run, "gcp:cloudrunv2/jobIamMember:JobIamMember", "nightly-scheduler-invoker").inputs).toEqual(
-      expect.objectContaining({ role: "roles/run.invoker", member: "serviceAccount:shop-dev-nightly-sched@freehold-plan.iam.gserviceaccount.com", name: "shop-dev-nightly" }),
+      expect.objectContaining({ role: "roles/run.invoker", member: "serviceAccount:shop-dev-nightly-sched-3f2s19@freehold-plan.iam.gserviceaccount.com", name: "shop-dev-nightly" }),
     );
     // The scheduler's account holds that one grant and nothing else.
-    const sched = "serviceAccount:shop-dev-nightly-sched@freehold-plan.iam.gserviceaccount.com";
+    const sched = "serviceAccount:shop-dev-nightly-sched-3f2s19@freehold-plan.iam.gserviceaccount.com";
     expect(run.resources.filter((r) => r.inputs.member === sched).map((r) => r.type)).toEqual(["gcp:cloudrunv2/jobIamMember:JobIamMember"]);
     expect(all(run, "gcp:projects/service:Service").map((s) => s.inputs.service)).toContain("cloudscheduler.googleapis.com");
+  });
+
+  it("never gives the scheduler's account the id of a component named <job>-sched (one project, one id)", async () => {
+    const both = await plan(`
+name: shop
+components:
+  report: { kind: scheduled-job, image: ghcr.io/example/shop:1.0, schedule: "0 2 * * *" }
+  report-sched: { kind: worker, image: ghcr.io/example/shop:1.0 }
+`);
+    const ids = all(both, "gcp:serviceaccount/account:Account").map((a) => a.inputs.accountId);
+    expect(ids.sort()).toEqual(["shop-dev-report", "shop-dev-report-sched", "shop-dev-report-sched-3d97rb"].sort());
   });
 
   it("outputs the command that runs the job now and the schedule with its time zone", () => {

@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { type CommandSpec, type FlagSpec, type ParsedArgs, UsageError } from "../args";
 import { EXIT } from "../errors";
@@ -24,7 +25,7 @@ export const DATABASE_MANIFEST = "database-manifest.json";
 export const OBJECTS_MANIFEST = "objects-manifest.json";
 
 const DATABASE_FLAGS = ["from-password-file", "from-password-env", "to-password-file", "to-password-env", "work-dir", "keep-dump", "jobs", "allow-live-source", "undo-partial-restore", "to-role"];
-const OBJECT_FLAGS = ["from-secrets-file", "to-secrets-file", "transfers", "verify", "replace", "follow-links"];
+const OBJECT_FLAGS = ["from-secrets-file", "to-secrets-file", "transfers", "verify", "replace", "follow-links", "since"];
 
 const sideFlags = (side: SideFlag, what: string): FlagSpec[] => [
   { name: `${side}-password-file`, type: "string", placeholder: "FILE", description: `Database: the ${what}'s password, the first line of a file only you can read (mode 600).` },
@@ -83,6 +84,13 @@ every tool and query was stopped on both sides and a partial restore undone.`,
     { name: "transfers", type: "number", placeholder: "N", description: "Objects: objects copied at once (rclone --transfers; default 4)." },
     { name: "verify", type: "string", values: ["hash", "download"], description: "Objects: trust stored MD5s (hash), or download and hash both sides (download). Default: hash, or download when either side is Azure Blob Storage, whose stored MD5 is the writer's claim, not checked." },
     { name: "replace", type: "boolean", description: "Objects: overwrite objects the target already holds with other content under the same keys (they are named in the manifest)." },
+    {
+      name: "since",
+      type: "string",
+      placeholder: "MANIFEST",
+      description:
+        "Objects: the final delta of a live exit. Given the manifest of an earlier verified run of the same source and target, copies what is new, replaces what that run copied and the source changed since, deletes from the target what that run copied and the source removed since (only where the target still holds what that run wrote), then verifies every object.",
+    },
     { name: "follow-links", type: "boolean", description: "Objects: copy what a local source's symbolic links point to (rclone --copy-links), only when it lies inside the source folder; the copies get this user's default file permissions, not the originals'." },
     { name: "quiet", type: "boolean", description: "No progress lines." },
   ],
@@ -104,7 +112,7 @@ function positive(args: ParsedArgs, flag: string, fallback: number, problems: st
 function foreignFlags(args: ParsedArgs, kind: "database" | "objects", verify: boolean, problems: string[]): void {
   const given = (f: string) => args.flags[f] !== undefined;
   const foreign = kind === "database" ? OBJECT_FLAGS : DATABASE_FLAGS.filter((f) => !(verify && f === "allow-live-source"));
-  const notForVerify = verify ? ["work-dir", "keep-dump", "jobs", "replace", "transfers", "manifest", "undo-partial-restore", "to-role"] : [];
+  const notForVerify = verify ? ["work-dir", "keep-dump", "jobs", "replace", "transfers", "manifest", "undo-partial-restore", "to-role", "since"] : [];
   for (const f of [...foreign, ...notForVerify]) if (given(f)) problems.push(`--${f} does not apply to ${verify ? "migrate verify " : "migrate "}${kind}`);
 }
 
@@ -191,7 +199,8 @@ export function databaseSummary(m: DatabaseManifest, manifestPath: string): stri
 
 function objectsSummary(m: ObjectManifest, manifestPath: string): string {
   const extra = m.copy.replaced ? `${m.copy.replaced} replaced` : "";
-  return `Objects copied and verified: ${m.totals.objects} objects, every size and hash equal (${m.copy.transferred} copied, ${m.copy.alreadyPresent} already present${extra ? `, ${extra}` : ""}).\nManifest: ${manifestPath}\n`;
+  const delta = m.delta ? `Delta since ${m.delta.since}: ${m.delta.added} new, ${m.delta.changed.length} changed, ${m.delta.removed.length} removed from the source and deleted from the target, in ${(m.timings.totalMs / 1000).toFixed(2)} s, verification included.\n` : "";
+  return `Objects copied and verified: ${m.totals.objects} objects, every size and hash equal (${m.copy.transferred} copied, ${m.copy.alreadyPresent} already present${extra ? `, ${extra}` : ""}).\n${delta}Manifest: ${manifestPath}\n`;
 }
 
 function verificationSummary(v: DatabaseVerification): string {
@@ -231,8 +240,26 @@ async function runObjects(input: Input, args: ParsedArgs, io: Io, log: ((l: stri
     io.out(`Objects equal: ${v.entries.length} objects, every size and hash equal.\n`);
     return;
   }
-  const m = await migrateObjects({ ...common, manifestPath: input.manifestPath, transfers: input.transfers, replace: args.flags.replace === true });
+  const since = args.flags.since === undefined ? undefined : readSince(String(args.flags.since));
+  const m = await migrateObjects({ ...common, manifestPath: input.manifestPath, transfers: input.transfers, replace: args.flags.replace === true, ...(since ? { since } : {}) });
   io.out(objectsSummary(m, input.manifestPath));
+}
+
+/** The earlier run's manifest for --since: a JSON file this tool wrote (its fields are checked against this run's source and target). */
+function readSince(file: string): ObjectManifest {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (e) {
+    throw new UsageError([`--since: cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}; give the manifest an earlier freehold migrate objects wrote`], "migrate");
+  }
+  try {
+    const m = JSON.parse(text) as ObjectManifest;
+    if (m?.kind !== "objects" || !Array.isArray(m.objects)) throw new Error("not an objects manifest");
+    return m;
+  } catch {
+    throw new UsageError([`--since: ${file} is not the manifest of a freehold migrate objects run (JSON with kind "objects")`], "migrate");
+  }
 }
 
 export async function runMigrate(args: ParsedArgs, io: Io): Promise<number> {

@@ -5,11 +5,11 @@ import { type CommandSpec, type ParsedArgs, UsageError } from "../args";
 import { EXIT } from "../errors";
 import { writeFilesAtomically } from "../io";
 import { type RehearsalEvidence, rehearsalPreflight, rehearse, renderEvidenceMarkdown, userFolderProblems } from "../migrate";
-import { tableName } from "../migrate/pg";
 import type { PairEvidence } from "../migrate/drill/drill";
 import { renderDrillHtml, renderDrillMarkdown } from "../migrate/drill/report";
 import { DEFAULT_DRILL_STACK, runDrills } from "../migrate/drill/run";
 import { drillTlsPreflight } from "../migrate/drill/tls";
+import { tableName } from "../migrate/pg";
 import { resolveTarget } from "../plan/target";
 import { escapeHtml, htmlTable } from "../report/format";
 import { htmlPage } from "../report/html";
@@ -23,6 +23,7 @@ export const rehearseSpec: CommandSpec = {
     "freehold rehearse --from <cloud> --to <cloud> [stack]: the exit drill. Plans the stack (default: one database and one store) on both\nclouds and sets a local PostgreSQL up the way each plan and cloud does (its administrator, its role job's own\ncommand, TLS required with verify-full against a private CA, the parameters a local server takes), with each cloud's object store\n(s3rver for S3, Azurite for Azure Blob, a Cloud Storage JSON API stand-in for Cloud Storage); the source's application writes\ndata through its link environment; the exit plan's own commands move it; the application then uses the target through the\ntarget's link environment: the read-write role reads everything and writes, the read-only role reads and is refused writes.\nWrites exit-drill-<from>-to-<to>.md, .html and .json (exit-plan --measured reads the .json). Exit 0 passed, 1 a check failed.\nWithout --from and --to: starts two PostgreSQL servers, an S3-compatible server (s3rver) and Azurite on free loopback ports, seeds realistic data,\nmigrates it with pg_dump/pg_restore and rclone, verifies every row and object, proves that corruption is detected and that an\ninterrupted copy resumes, and writes the evidence. Works in a private folder of its own and removes only that folder; stops every\nserver it started, also when interrupted (SIGHUP/SIGINT/SIGTERM: exit 129/130/143). Needs postgresql and rclone (apt-get install -y postgresql rclone);\nthe exit drill also needs openssl (apt-get install -y openssl) for its private certificate authority.",
   positionals: [{ name: "stack", description: "With --from and --to: the stack file (freehold.yaml) to drill (default: one database and one object store). The drill adds two services of its own, one linked read-write and one read-only to every database and store.", required: false }],
   flags: [
+    { name: "live", type: "boolean", description: "The exit drill: move the database live (freehold replicate start, status, cutover and finish while the application writes), recording the write downtime and every row written, instead of a dump and restore." },
     { name: "from", type: "string", values: CLOUDS, placeholder: "aws|azure|gcp", description: "The exit drill: the cloud the stack leaves (with --to)." },
     { name: "to", type: "string", values: CLOUDS, placeholder: "aws|azure|gcp", description: "The exit drill: the cloud it moves to (with --from)." },
     { name: "out", type: "string", placeholder: "DIR", default: "reports/rehearsal", description: "Write rehearsal.md, rehearsal.html and rehearsal.json here." },
@@ -81,7 +82,7 @@ async function runDrill(args: ParsedArgs, io: Io): Promise<number> {
   let evidence: PairEvidence;
   try {
     [evidence] = (await runDrills({
-      pairs: [{ from: from as Cloud, to: to as Cloud, stack }],
+      pairs: [{ from: from as Cloud, to: to as Cloud, stack, ...(args.flags.live ? { live: true } : {}) }],
       ...(workDir ? { workDir } : {}),
       seed: Number(args.flags.seed),
       ...(args.flags.rows !== undefined ? { rows: Number(args.flags.rows) } : {}),
@@ -102,8 +103,8 @@ async function runDrill(args: ParsedArgs, io: Io): Promise<number> {
 }
 
 export async function runRehearse(args: ParsedArgs, io: Io): Promise<number> {
-  if (args.flags.from !== undefined || args.flags.to !== undefined || args.positionals.length > 0) {
-    if (args.flags.from === undefined && args.flags.to === undefined) throw new UsageError([`${args.positionals[0]}: a stack is drilled between two clouds; give --from and --to`], "rehearse");
+  if (args.flags.from !== undefined || args.flags.to !== undefined || args.positionals.length > 0 || args.flags.live) {
+    if (args.flags.from === undefined && args.flags.to === undefined && args.positionals.length > 0) throw new UsageError([`${args.positionals[0]}: a stack is drilled between two clouds; give --from and --to`], "rehearse");
     return runDrill(args, io);
   }
   const missing = rehearsalPreflight();

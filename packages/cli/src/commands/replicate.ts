@@ -37,6 +37,12 @@ as PostgreSQL's subscriptions require; finish removes it.`,
     { name: "to-password-env", type: "string", placeholder: "NAME", description: "The target's password, from this environment variable." },
     { name: "source-from-target", type: "string", placeholder: "URL", description: "The source as the target server reaches it, when that differs from --from (a private address)." },
     { name: "target-from-source", type: "string", placeholder: "URL", description: "The target as the source server reaches it, for the way back (default --to)." },
+    {
+      name: "to-role",
+      type: "string",
+      placeholder: "ROLE",
+      description: "start: create the schema on the target as this role (SET ROLE), so it owns every table: app, the read-write role of a Freehold database, which its read-only role reads. The target's login must be able to SET ROLE to it.",
+    },
     { name: "catch-up-timeout", type: "number", placeholder: "SECONDS", description: "cutover/rollback: how long to wait for the other side to confirm every change (default 60)." },
     { name: "quiet", type: "boolean", description: "No progress lines." },
   ],
@@ -68,6 +74,9 @@ function readInput(args: ParsedArgs): { action: Action; options: LiveOptions } {
     for (let i = before; i < problems.length; i++) problems[i] = `--${flag}: ${problems[i]}`;
     extra[key] = text;
   }
+  const targetRole = args.flags["to-role"] as string | undefined;
+  if (targetRole !== undefined && action !== "start") problems.push(`--to-role is for start (the schema is created then), not ${action}`);
+  if (targetRole !== undefined && !/^[a-z_][a-z0-9_$]{0,62}$/.test(targetRole)) problems.push(`--to-role must be a role name (lower-case letters, digits, _ and $, at most 63), not ${JSON.stringify(targetRole)}`);
   const timeout = args.flags["catch-up-timeout"];
   if (timeout !== undefined && !(Number(timeout) > 0)) problems.push(`--catch-up-timeout must be a number of seconds above 0, not ${timeout}`);
   if (problems.length) throw new UsageError(problems, "replicate");
@@ -80,6 +89,7 @@ function readInput(args: ParsedArgs): { action: Action; options: LiveOptions } {
       ...(toPassword !== undefined ? { toPassword } : {}),
       ...extra,
       ...(timeout !== undefined ? { catchUpTimeoutMs: Number(timeout) * 1000 } : {}),
+      ...(targetRole !== undefined ? { targetRole } : {}),
     },
   };
 }

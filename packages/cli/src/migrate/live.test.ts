@@ -89,6 +89,22 @@ describe("freehold replicate", () => {
     expect(await sql(url.badDst, "SELECT count(*) FROM pg_tables WHERE schemaname = 'public';")).toEqual(["0"]);
   });
 
+  it("runs its catalog queries with pg_catalog first: a function planted in the source's public schema neither runs as the operator nor names a table", async () => {
+    // Whoever may create functions in the source's public schema (its owner; anyone on a database made before PostgreSQL 15) plants a closer match for format().
+    await sql(
+      url.bad,
+      `CREATE TABLE planted (id serial PRIMARY KEY, who text);
+       CREATE FUNCTION public.format(text, name, name) RETURNS text LANGUAGE sql AS $$ INSERT INTO public.planted (who) VALUES (current_user) RETURNING 'public.x; DROP TABLE public.ok' $$;`,
+    );
+    try {
+      const problems = await sourceProblems(pgConnection(url.bad, "target"));
+      expect(problems[0]).toContain("tables without a primary key or replica identity: public.audit.");
+      expect(await sql(url.bad, "SELECT count(*) FROM planted;")).toEqual(["0"]);
+    } finally {
+      await sql(url.bad, "DROP FUNCTION public.format(text, name, name); DROP TABLE planted;");
+    }
+  });
+
   it("copies, streams, cuts over in seconds with no write lost, streams back, and rolls back with no write lost", async () => {
     const started = await startReplication(opts());
     expect(started.tables).toBe(2);
@@ -151,4 +167,49 @@ describe("freehold replicate", () => {
     expect(unverified.items).toEqual(["public.items"]);
     await finishReplication(opts());
   }, 90_000);
+
+  it("says what an interrupted start left running and which command removes it", async () => {
+    await sql(url.dst, "SET default_transaction_read_only = off; DROP TABLE IF EXISTS orders; DROP TABLE IF EXISTS items; ALTER DATABASE shop RESET default_transaction_read_only;");
+    await sql(url.src, "SET default_transaction_read_only = off; ALTER DATABASE shop RESET default_transaction_read_only;");
+    const stop = new AbortController();
+    const log = (line: string) => {
+      if (line.startsWith("initial copy:")) stop.abort();
+    };
+    const e = (await startReplication({ ...opts(), log, signal: stop.signal }).catch((x: unknown) => x)) as MigrationError;
+    expect(e.summary).toBe(
+      "interrupted while the initial copy ran: the servers go on copying and then streaming (freehold replicate status shows how far); freehold replicate finish removes the publication and subscription, and the tables copied to the target stay until you drop them",
+    );
+    // Replication goes on in the servers; the next test uses it.
+    expect(await sql(url.dst, "SELECT count(*) FROM pg_subscription;")).toEqual(["1"]);
+  }, 60_000);
+
+  it("refuses a cutover whose way back cannot connect, before stopping writes, and keeps replication running", async () => {
+    // The replication the interrupted start left running, once its initial copy is done.
+    for (let i = 0; i < 300 && (await replicationStatus(opts())).tablesStreaming < 2; i++) await new Promise((r) => setTimeout(r, 100));
+    // The source cannot reach the target at the address given for the way back (nothing listens on port 1).
+    const unreachable = url.dst.replace(/:\d+\//, ":1/");
+    const e = (await cutover({ ...opts(), targetFromSource: unreachable }).catch((x: unknown) => x)) as MigrationError;
+    expect(e).toBeInstanceOf(MigrationError);
+    expect(e.summary).toMatch(/^refusing to switch over: \S+ cannot reach postgresql:\/\/\S+:1\/shop for the way back \(could not connect to the publisher: connection to server at "127\.0\.0\.1", port 1 failed: Connection refused[^)]*\); give the address it reaches it by with --target-from-source and open the network path; writes were not stopped and replication still runs$/s);
+    expect(await sql(url.src, "INSERT INTO items (name) VALUES ('after the refusal') RETURNING name;")).toEqual(["after the refusal"]);
+    expect(await replicationStatus(opts())).toMatchObject({ direction: "forward", tablesStreaming: 2 });
+    expect(await sql(url.src, "SELECT count(*) FROM pg_subscription;")).toEqual(["0"]);
+  }, 60_000);
+
+  it("ends a cutover interrupted while waiting for the target at once, allowing writes on the source again", async () => {
+    // The target stops applying, so it never catches up; the operator presses Ctrl-C once writes are stopped.
+    const sub = (await sql(url.dst, "SELECT subname FROM pg_subscription;"))[0];
+    await sql(url.dst, `ALTER SUBSCRIPTION "${sub}" DISABLE;`);
+    await sql(url.src, "INSERT INTO items (name) VALUES ('not yet on the target');");
+    const stop = new AbortController();
+    const log = (line: string) => {
+      if (line.startsWith("writes stopped on")) stop.abort();
+    };
+    const began = Date.now();
+    const e = (await cutover({ ...opts(), log, signal: stop.signal, catchUpTimeoutMs: 30_000 }).catch((x: unknown) => x)) as MigrationError;
+    expect(Date.now() - began).toBeLessThan(15_000);
+    expect(e.summary).toMatch(/^interrupted while the target caught up \(\d+ bytes behind\): switch-over abandoned, writes allowed again on \S+, replication still runs$/);
+    expect(await sql(url.src, "INSERT INTO items (name) VALUES ('writable again') RETURNING name;")).toEqual(["writable again"]);
+    await finishReplication(opts());
+  }, 60_000);
 });

@@ -12,8 +12,7 @@
  * mode applied nothing in our measurement (a wal2json parse error).
  *
  * Every object this creates is named `freehold_<direction>_<key>`, the key
- * being the source/target pair's (migrationKey): `stop` and `finish` drop
- * only those. What logical replication does not carry is refused before
+ * being the source/target pair's (migrationKey): `finish` drops only those. What logical replication does not carry is refused before
  * anything is created, with the reason: tables without a primary key or
  * replica identity (an UPDATE or DELETE on them would fail on the source once
  * they are published), large objects. Schema changes are not replicated:
@@ -23,12 +22,13 @@
  * https://www.postgresql.org/docs/15/logical-replication-restrictions.html
  * https://www.postgresql.org/docs/15/sql-createsubscription.html
  */
-import { MigrationError, type MigrationProblem, MigrationToolError, type Side } from "./errors";
-import { migrationKey, type PgConnection, pgConnection, psql, quoteIdent, quoteLiteral, SEQUENCES_SQL, type SequenceInfo, serverInfo } from "./pg";
-import { pgTool, run, sleep } from "./proc";
+
 import { SourceSnapshot } from "./dump";
+import { MigrationError, type MigrationProblem, MigrationToolError, type Side } from "./errors";
 import { textMode } from "./fingerprint";
 import { compareSequences, databaseProblems, type TableEntry } from "./manifest";
+import { migrationKey, type PgConnection, pgConnection, psql, quoteIdent, quoteLiteral, SEQUENCES_SQL, type SequenceInfo, serverInfo } from "./pg";
+import { pgTool, run, sleep } from "./proc";
 import { compareSchemas, sameMajor } from "./schema";
 import { compareSnapshotTables, describeDatabase, refuseSameDatabase } from "./verify";
 
@@ -48,6 +48,8 @@ export interface LiveOptions {
   signal?: AbortSignal;
   /** How long to wait for the target to catch up at cutover (default 60 s). */
   catchUpTimeoutMs?: number;
+  /** Create the schema on the target as this role (SET ROLE), which then owns every table, as `migrate database --to-role` restores. */
+  targetRole?: string;
 }
 
 /** Both sides, writable (the source too: a publication is created on it), and the names of what replication creates. */
@@ -89,7 +91,14 @@ export function subscriptionConninfo(url: string, password: string | undefined):
   return parts.join(" ");
 }
 
-const one = async (conn: PgConnection, sql: string, action: string): Promise<string> => (await psql(conn, sql, { action })).lines[0] ?? "";
+/**
+ * Every statement of ours runs with only pg_catalog (then pg_temp) on the search path: an unqualified format() or
+ * count() would otherwise resolve to a closer match planted in a schema of the database (public, or one the owner put
+ * first with ALTER DATABASE ... SET search_path), run with the operator's rights, and its result would become SQL.
+ */
+const PINNED = "SET search_path = pg_catalog, pg_temp;\n";
+const sql = (conn: PgConnection, text: string, action: string) => psql(conn, PINNED + text, { action });
+const one = async (conn: PgConnection, text: string, action: string): Promise<string> => (await sql(conn, text, action)).lines[0] ?? "";
 
 /** Why this source cannot be replicated as it is: every reason at once. */
 export async function sourceProblems(src: PgConnection): Promise<string[]> {
@@ -122,24 +131,21 @@ export async function sourceProblems(src: PgConnection): Promise<string[]> {
 
 /** Tables of the source's user schemas, quoted, for the publication's list (a list needs only ownership, where FOR ALL TABLES needs a superuser). */
 async function userTables(conn: PgConnection): Promise<string[]> {
-  const r = await psql(
-    conn,
-    `SELECT format('%I.%I', n.nspname, c.relname) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-  WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition AND n.nspname !~ '^pg_' AND n.nspname <> 'information_schema' ORDER BY 1;`,
-    { action: "list the tables" },
-  );
+  const r = await sql(conn, `SELECT format('%I.%I', n.nspname, c.relname) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+  WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition AND n.nspname !~ '^pg_' AND n.nspname <> 'information_schema' ORDER BY 1;`, "list the tables");
   return r.lines;
 }
 
 /** The source's schema (no data, no owners, grants or publications) applied to the target. */
-async function copySchema(p: LivePair, signal?: AbortSignal): Promise<void> {
+async function copySchema(p: LivePair, signal?: AbortSignal, targetRole?: string): Promise<void> {
   const dump = await run(pgTool("pg_dump"), ["--schema-only", "--no-owner", "--no-privileges", "--no-publications", "--no-subscriptions", "-d", p.src.conninfo], {
     env: p.src.env,
     secrets: p.src.secrets,
     ...(signal ? { signal } : {}),
   });
   if (dump.code !== 0) throw new MigrationToolError(`pg_dump could not read the source's schema (${p.src.display})`, "pg_dump", dump.code, { side: "source", output: dump.stderr });
-  await psql(p.dst, dump.stdout, { action: "create the source's schema on the target", singleTransaction: true });
+  const as = targetRole ? `SET ROLE ${quoteIdent(targetRole)};\n` : "";
+  await psql(p.dst, `${as}${dump.stdout}`, { action: `create the source's schema on the target${targetRole ? ` as ${targetRole}` : ""}`, singleTransaction: true });
 }
 
 export interface StartResult {
@@ -169,13 +175,9 @@ export async function startReplication(o: LiveOptions): Promise<StartResult> {
   if (problems.length) throw new MigrationError("database", `refusing to start replication: ${problems.length} problem(s); nothing was created`, problems);
   const tables = await userTables(p.src);
   o.log?.(`copying the schema of ${tables.length} tables to ${p.dst.display}`);
-  await copySchema(p, o.signal);
-  await psql(p.src, `CREATE PUBLICATION ${quoteIdent(p.forward)} FOR TABLE ${tables.join(", ")};`, { action: "publish the source's tables" });
-  await psql(
-    p.dst,
-    `CREATE SUBSCRIPTION ${quoteIdent(p.forward)} CONNECTION ${quoteLiteral(subscriptionConninfo(o.sourceFromTarget ?? o.from, o.fromPassword ?? p.src.env.PGPASSWORD))} PUBLICATION ${quoteIdent(p.forward)} WITH (copy_data = true);`,
-    { action: "subscribe the target to the source" },
-  );
+  await copySchema(p, o.signal, o.targetRole);
+  await sql(p.src, `CREATE PUBLICATION ${quoteIdent(p.forward)} FOR TABLE ${tables.join(", ")};`, "publish the source's tables");
+  await sql(p.dst, `CREATE SUBSCRIPTION ${quoteIdent(p.forward)} CONNECTION ${quoteLiteral(subscriptionConninfo(o.sourceFromTarget ?? o.from, o.fromPassword ?? p.src.env.PGPASSWORD))} PUBLICATION ${quoteIdent(p.forward)} WITH (copy_data = true);`, "subscribe the target to the source");
   await waitForInitialCopy(p, o);
   return { publication: p.forward, subscription: p.forward, tables: tables.length, ms: Date.now() - started };
 }
@@ -184,7 +186,11 @@ export async function startReplication(o: LiveOptions): Promise<StartResult> {
 async function waitForInitialCopy(p: LivePair, o: LiveOptions): Promise<void> {
   let last = "";
   for (;;) {
-    if (o.signal?.aborted) throw new MigrationError("database", "interrupted while the initial copy ran; `freehold replicate stop` removes what was created", []);
+    if (o.signal?.aborted) throw new MigrationError(
+        "database",
+        "interrupted while the initial copy ran: the servers go on copying and then streaming (freehold replicate status shows how far); freehold replicate finish removes the publication and subscription, and the tables copied to the target stay until you drop them",
+        [],
+      );
     const states = await one(
       p.dst,
       `SELECT coalesce(json_object_agg(srsubstate, n), '{}') FROM (SELECT srsubstate, count(*) n FROM pg_subscription_rel r JOIN pg_subscription s ON s.oid = r.srsubid WHERE s.subname = ${quoteLiteral(p.forward)} GROUP BY 1) x;`,
@@ -243,17 +249,13 @@ const WRITABLE = "SET default_transaction_read_only = off;";
 async function stopWrites(conn: PgConnection): Promise<void> {
   // A database-level default: every new session of every role starts read-only (a session may SET it off again: an
   // administrator's tool can, an application does not). Subscriptions' apply workers do not take it, so the way back streams.
-  await psql(
-    conn,
-    `DO $$ BEGIN EXECUTE format('ALTER DATABASE %I SET default_transaction_read_only = on', current_database()); END $$;
-SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_type = 'client backend';`,
-    { action: "stop writes" },
-  );
+  await sql(conn, `DO $$ BEGIN EXECUTE format('ALTER DATABASE %I SET default_transaction_read_only = on', current_database()); END $$;
+SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_type = 'client backend';`, "stop writes");
 }
 
 /** Let the application write again on one side. */
 async function allowWrites(conn: PgConnection): Promise<void> {
-  await psql(conn, `${WRITABLE}\nDO $$ BEGIN EXECUTE format('ALTER DATABASE %I RESET default_transaction_read_only', current_database()); END $$;`, { action: "allow writes" });
+  await sql(conn, `${WRITABLE}\nDO $$ BEGIN EXECUTE format('ALTER DATABASE %I RESET default_transaction_read_only', current_database()); END $$;`, "allow writes");
 }
 
 /** Wait until the subscriber confirmed every byte of the publisher's WAL written up to now; the time it took. */
@@ -265,6 +267,9 @@ async function catchUp(publisher: PgConnection, slot: string, o: LiveOptions): P
     const behind = await one(publisher, `SELECT pg_wal_lsn_diff(${quoteLiteral(lsn)}::pg_lsn, confirmed_flush_lsn)::bigint FROM pg_replication_slots WHERE slot_name = ${quoteLiteral(slot)};`, "read the replication slot");
     if (behind === "") throw new MigrationError("database", `the replication slot ${slot} is gone from ${publisher.display}`, []);
     if (Number(behind) <= 0) return Date.now() - started;
+    // Writes are stopped while this waits: an interruption must end the wait at once (the caller allows writes again), not at the timeout.
+    if (o.signal?.aborted)
+      throw new MigrationError("database", `interrupted while ${publisher.role === "source" ? "the target" : "the source"} caught up (${behind} bytes behind): switch-over abandoned, writes allowed again on ${publisher.display}, replication still runs`, []);
     if (Date.now() - started > timeout) throw new MigrationError("database", `the ${publisher.role === "source" ? "target" : "source"} did not catch up within ${timeout / 1000} s (${behind} bytes behind)`, []);
     await sleep(20);
   }
@@ -273,8 +278,8 @@ async function catchUp(publisher: PgConnection, slot: string, o: LiveOptions): P
 /** Copy every sequence's value from one side to the other (logical replication does not). */
 async function copySequences(from: PgConnection, to: PgConnection): Promise<number> {
   const seqs = JSON.parse((await one(from, SEQUENCES_SQL, "read the sequences")) || "[]") as SequenceInfo[];
-  const sql = seqs.map((s) => `SELECT setval(${quoteLiteral(`${quoteIdent(s.schema)}.${quoteIdent(s.sequence)}`)}, ${s.lastValue === null ? "1, false" : `${s.lastValue}, true`});`).join("\n");
-  if (sql) await psql(to, `BEGIN READ WRITE;\n${sql}\nCOMMIT;`, { action: "copy the sequences" });
+  const setvals = seqs.map((s) => `SELECT setval(${quoteLiteral(`${quoteIdent(s.schema)}.${quoteIdent(s.sequence)}`)}, ${s.lastValue === null ? "1, false" : `${s.lastValue}, true`});`).join("\n");
+  if (setvals) await sql(to, `BEGIN READ WRITE;\n${setvals}\nCOMMIT;`, "copy the sequences");
   return seqs.length;
 }
 
@@ -341,8 +346,10 @@ async function switchOver(o: LiveOptions, direction: "forward" | "back"): Promis
   const [oldPrimary, newPrimary, name, reverse] = direction === "forward" ? [p.src, p.dst, p.forward, p.back] : [p.dst, p.src, p.back, p.forward];
   if ((await slotLag(oldPrimary, name)) === undefined) throw new MigrationError("database", `no replication ${direction === "forward" ? "from the source to the target" : "back from the target"} to switch over: ${name} is not on ${oldPrimary.display}`, []);
   await refuseSchemaDrift(oldPrimary, newPrimary);
+  const wayBack = { url: direction === "forward" ? (o.targetFromSource ?? o.to) : (o.sourceFromTarget ?? o.from), password: direction === "forward" ? o.toPassword : o.fromPassword };
   // The way back's publication is made before writes stop: it costs nothing until subscribed.
   await publishWayBack(newPrimary, reverse);
+  await probeWayBack(oldPrimary, p.key, reverse, wayBack.url, wayBack.password, newPrimary, direction);
   const stopped = Date.now();
   await stopWrites(oldPrimary);
   o.log?.(`writes stopped on ${oldPrimary.display}`);
@@ -363,11 +370,11 @@ async function switchOver(o: LiveOptions, direction: "forward" | "back"): Promis
     throw e;
   }
   // Dropping the subscription drops its slot on the old primary too; it must go before the way back starts, or changes would loop.
-  await psql(newPrimary, `${WRITABLE}\nDROP SUBSCRIPTION ${quoteIdent(name)};`, { action: "end the replication that caught up" });
-  await subscribeWayBack(oldPrimary, reverse, direction === "forward" ? (o.targetFromSource ?? o.to) : (o.sourceFromTarget ?? o.from), direction === "forward" ? o.toPassword : o.fromPassword, newPrimary);
+  await sql(newPrimary, `${WRITABLE}\nDROP SUBSCRIPTION ${quoteIdent(name)};`, "end the replication that caught up");
+  await subscribeWayBack(oldPrimary, reverse, wayBack.url, wayBack.password, newPrimary);
   await allowWrites(newPrimary);
   const writeDowntimeMs = Date.now() - stopped;
-  await psql(oldPrimary, `${WRITABLE}\nDROP PUBLICATION ${quoteIdent(name)};`, { action: "drop the publication that was replicated" });
+  await sql(oldPrimary, `${WRITABLE}\nDROP PUBLICATION ${quoteIdent(name)};`, "drop the publication that was replicated");
   o.log?.(`writes allowed on ${newPrimary.display}: ${writeDowntimeMs} ms without writes; verifying every table as of the switch`);
   const verifyStarted = Date.now();
   const v = await verifySnapshots(snaps.old, snaps.neu);
@@ -383,21 +390,42 @@ async function switchOver(o: LiveOptions, direction: "forward" | "back"): Promis
 /** The new primary's tables published for the way back (kept if it exists: a switch retried after an abandoned one). */
 async function publishWayBack(publisher: PgConnection, name: string): Promise<void> {
   const tables = await userTables(publisher);
-  await psql(
-    publisher,
-    `${WRITABLE}\nDO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_publication WHERE pubname = ${quoteLiteral(name)}) THEN CREATE PUBLICATION ${quoteIdent(name)} FOR TABLE ${tables.join(", ")}; END IF; END $$;`,
-    { action: "publish the tables for the way back" },
-  );
+  await sql(publisher, `${WRITABLE}\nDO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_publication WHERE pubname = ${quoteLiteral(name)}) THEN CREATE PUBLICATION ${quoteIdent(name)} FOR TABLE ${tables.join(", ")}; END IF; END $$;`, "publish the tables for the way back");
+}
+
+/**
+ * The old primary connects to the new one's way-back publication once, before writes stop: a side that cannot reach the
+ * other (a firewall, a private address without --target-from-source, a wrong password) is found while refusing still
+ * costs nothing, not after the replication that caught up was ended. The probe has no slot and is dropped at once.
+ */
+async function probeWayBack(subscriber: PgConnection, key: string, publication: string, publisherUrl: string, password: string | undefined, publisher: PgConnection, direction: "forward" | "back"): Promise<void> {
+  const probe = quoteIdent(`freehold_probe_${key}`);
+  try {
+    await sql(
+      subscriber,
+      `${WRITABLE}
+DROP SUBSCRIPTION IF EXISTS ${probe};
+CREATE SUBSCRIPTION ${probe} CONNECTION ${quoteLiteral(subscriptionConninfo(publisherUrl, password ?? publisher.env.PGPASSWORD))} PUBLICATION ${quoteIdent(publication)} WITH (connect = true, enabled = false, create_slot = false, slot_name = NONE, copy_data = false);
+DROP SUBSCRIPTION ${probe};`,
+      "check the way back",
+    );
+  } catch (e) {
+    if (!(e instanceof MigrationToolError)) throw e;
+    const flag = direction === "forward" ? "--target-from-source" : "--source-from-target";
+    const output = e.details.output ?? "";
+    const why = (/ERROR:\s*([\s\S]*)/.exec(output)?.[1] ?? output).trim();
+    throw new MigrationError(
+      "database",
+      `refusing to switch over: ${subscriber.display} cannot reach ${publisherUrl} for the way back (${why}); give the address it reaches it by with ${flag} and open the network path; writes were not stopped and replication still runs`,
+      [],
+    );
+  }
 }
 
 /** The old primary subscribed to the new one without copying (the two are equal): nothing written after the switch is lost by switching back. */
 async function subscribeWayBack(subscriber: PgConnection, name: string, publisherUrl: string, password: string | undefined, publisher: PgConnection): Promise<void> {
-  await psql(
-    subscriber,
-    `${WRITABLE}
-CREATE SUBSCRIPTION ${quoteIdent(name)} CONNECTION ${quoteLiteral(subscriptionConninfo(publisherUrl, password ?? publisher.env.PGPASSWORD))} PUBLICATION ${quoteIdent(name)} WITH (copy_data = false);`,
-    { action: "subscribe the old primary to the new one (the way back)" },
-  );
+  await sql(subscriber, `${WRITABLE}
+CREATE SUBSCRIPTION ${quoteIdent(name)} CONNECTION ${quoteLiteral(subscriptionConninfo(publisherUrl, password ?? publisher.env.PGPASSWORD))} PUBLICATION ${quoteIdent(name)} WITH (copy_data = false);`, "subscribe the old primary to the new one (the way back)");
 }
 
 export function cutover(o: LiveOptions): Promise<CutoverResult> {
@@ -429,17 +457,17 @@ export async function finishReplication(o: LiveOptions): Promise<FinishResult> {
     for (const name of [p.forward, p.back]) {
       const sub = await one(subscriber, `SELECT count(*) FROM pg_subscription WHERE subname = ${quoteLiteral(name)} AND subdbid = (SELECT oid FROM pg_database WHERE datname = current_database());`, "find the subscriptions");
       if (sub === "1") {
-        await psql(subscriber, `${WRITABLE}\nDROP SUBSCRIPTION ${quoteIdent(name)};`, { action: "drop the subscription" });
+        await sql(subscriber, `${WRITABLE}\nDROP SUBSCRIPTION ${quoteIdent(name)};`, "drop the subscription");
         dropped.push(`subscription ${name} on ${subscriber.display}`);
       }
       const pub = await one(publisher, `SELECT count(*) FROM pg_publication WHERE pubname = ${quoteLiteral(name)};`, "find the publications");
       if (pub === "1") {
-        await psql(publisher, `${WRITABLE}\nDROP PUBLICATION ${quoteIdent(name)};`, { action: "drop the publication" });
+        await sql(publisher, `${WRITABLE}\nDROP PUBLICATION ${quoteIdent(name)};`, "drop the publication");
         dropped.push(`publication ${name} on ${publisher.display}`);
       }
       const slot = await one(publisher, `SELECT count(*) FROM pg_replication_slots WHERE slot_name = ${quoteLiteral(name)} AND NOT active;`, "find the replication slots");
       if (slot === "1") {
-        await psql(publisher, `SELECT pg_drop_replication_slot(${quoteLiteral(name)});`, { action: "drop the replication slot" });
+        await sql(publisher, `SELECT pg_drop_replication_slot(${quoteLiteral(name)});`, "drop the replication slot");
         dropped.push(`replication slot ${name} on ${publisher.display}`);
       }
     }

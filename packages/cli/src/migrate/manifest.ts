@@ -142,6 +142,11 @@ export interface ObjectManifest {
   objects: ObjectEntry[];
   /** Objects the target holds under its path that the source does not (left alone). */
   extraTargetObjects: string[];
+  /**
+   * A final delta (`--since` an earlier run's manifest): the earlier run's objects changed at the
+   * source (replaced) or removed from it (deleted from the target) since, and how many were new.
+   */
+  delta?: { since: string; changed: string[]; removed: string[]; added: number };
   totals: { objects: number; bytes: number; mismatches: number };
   ok: boolean;
 }

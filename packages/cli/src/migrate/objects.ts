@@ -23,11 +23,13 @@
  *    caller asks for `hash`: a block blob's Content-MD5 is whatever its
  *    writer declared, not a hash Azure computed of the stored bytes.
  */
-import { lstat, readdir, realpath } from "node:fs/promises";
+import { lstat, mkdtemp, readdir, realpath, rm, writeFile } from "node:fs/promises";
+import os from "node:os";
 import path from "node:path";
 import { rcloneFailure } from "./diagnose";
 import { MigrationError, MigrationInterrupted } from "./errors";
 import { type ListedObject, type ObjectManifest, objectProblems, writeJsonAtomic } from "./manifest";
+import { deleteRemoved, planDelta, sinceProblems } from "./objects-delta";
 import { type RunResult, toolVersion } from "./proc";
 import { defaultVerify, describeRemote, list, listWithHashes, type RcloneContext, type RcloneRemote, rclone, remotesOverlap, skippedProblems, verifyPair, withRclone } from "./rclone";
 
@@ -48,6 +50,12 @@ export interface MigrateObjectsOptions {
   followLinks?: boolean;
   /** Abort kills rclone (SIGKILL, as a crash would); a later run resumes. */
   signal?: AbortSignal;
+  /**
+   * The manifest of an earlier verified run of the same source and target:
+   * this run is the final delta (objects-delta.ts): what that run copied and
+   * the source changed or removed since is replaced or deleted.
+   */
+  since?: ObjectManifest;
 }
 
 /** What the target held before the copy, key by key. */
@@ -57,6 +65,9 @@ interface Precheck {
   present: string[];
   /** Held with other content. */
   different: Array<{ path: string; source: ListedObject; target: ListedObject }>;
+  /** The source's keys and the target's objects with MD5s, when they were listed with hashes (every key shared, or a delta). */
+  sourceKeys: Set<string>;
+  targetHashed: ListedObject[];
 }
 
 /** The way from `root` to `abs`, or undefined when `abs` is not inside `root`. */
@@ -118,7 +129,7 @@ async function localProblems(opts: MigrateObjectsOptions): Promise<void> {
 }
 
 /** Step 1 and 2 of the module comment. */
-async function precheck(ctx: RcloneContext, log: (l: string) => void): Promise<Precheck> {
+async function precheck(ctx: RcloneContext, log: (l: string) => void, delta: boolean): Promise<Precheck> {
   const src = ctx.specs.FHSRC ?? "";
   const dst = ctx.specs.FHDST ?? "";
   const [s, d] = await Promise.all([list(ctx, src, { hashes: false, side: "source", quick: true }), list(ctx, dst, { hashes: false, side: "target", quick: true, missingOk: true })]);
@@ -132,10 +143,11 @@ async function precheck(ctx: RcloneContext, log: (l: string) => void): Promise<P
     );
   const inTarget = new Map(d.objects.map((o) => [o.path, o]));
   const both = s.objects.filter((o) => inTarget.has(o.path));
-  const out: Precheck = { sourceObjects: s.objects.length, present: [], different: [] };
-  if (both.length === 0) return out;
+  const out: Precheck = { sourceObjects: s.objects.length, present: [], different: [], sourceKeys: new Set(s.objects.map((o) => o.path)), targetHashed: [] };
+  if (both.length === 0 && !(delta && d.objects.length > 0)) return out;
   log(`the target already holds ${both.length} of the ${s.objects.length} source objects' keys: comparing them`);
   const [sh, dh] = await Promise.all([listWithHashes(ctx, src, "hash", "source"), listWithHashes(ctx, dst, "hash", "target")]);
+  out.targetHashed = dh.objects;
   const th = new Map(dh.objects.map((o) => [o.path, o]));
   for (const so of sh.objects) {
     const to = th.get(so.path);
@@ -201,7 +213,12 @@ export function remoteLabel(r: RcloneRemote): string {
 }
 
 /** `rclone copy --checksum` from FHSRC to FHDST (`files`: only these); its log read as it runs. Throws what the operator can act on. */
-async function copy(ctx: RcloneContext, opts: MigrateObjectsOptions, settings: { transfers: number; immutable: boolean }, log: (line: string) => void): Promise<{ copyLog: CopyLog; copyMs: number }> {
+async function copy(
+  ctx: RcloneContext,
+  opts: MigrateObjectsOptions,
+  settings: { transfers: number; immutable: boolean; files?: string[] },
+  log: (line: string) => void,
+): Promise<{ copyLog: CopyLog; copyMs: number }> {
   const src = ctx.specs.FHSRC ?? "";
   const dst = ctx.specs.FHDST ?? "";
   log(`rclone copy --checksum${settings.immutable ? " --immutable" : ""} --transfers ${settings.transfers} ${src} -> ${dst}`);
@@ -210,6 +227,13 @@ async function copy(ctx: RcloneContext, opts: MigrateObjectsOptions, settings: {
   const args = ["copy", src, dst, "--checksum", "--fast-list", "--transfers", String(settings.transfers), "--retries", "3", "--low-level-retries", "10", "--use-json-log", "--verbose"];
   if (settings.immutable) args.push("--immutable");
   if (opts.bwlimit) args.push("--bwlimit", opts.bwlimit);
+  // A delta names what it copies: rclone then reads and compares only those, not every object again.
+  const listDir = settings.files ? await mkdtemp(path.join(os.tmpdir(), "freehold-delta-")) : undefined;
+  if (listDir && settings.files) {
+    const list = path.join(listDir, "files");
+    await writeFile(list, settings.files.map((f) => `${f}\n`).join(""), { mode: 0o600 });
+    args.push("--files-from-raw", list, "--no-traverse");
+  }
   const r: RunResult = await rclone(ctx, args, {
     killSignal: "SIGKILL",
     onStderrLine: (line) => {
@@ -220,6 +244,7 @@ async function copy(ctx: RcloneContext, opts: MigrateObjectsOptions, settings: {
     },
   });
   const copyMs = Date.now() - tCopy;
+  if (listDir) await rm(listDir, { recursive: true, force: true });
   if (r.aborted) throw new MigrationInterrupted(`rclone copy was interrupted after ${copyMs} ms; run again to resume`);
   if (r.code !== 0) {
     const problems = copyLog.problems.join("\n");
@@ -247,10 +272,23 @@ export async function migrateObjects(opts: MigrateObjectsOptions): Promise<Objec
     async (ctx) => {
       const version = toolVersion(ctx.bin, ["version"]).catch(() => "unknown"); // asked beside the copy, not before it
       await localProblems(opts);
-      const pre = await precheck(ctx, log);
-      if (pre.different.length > 0 && !opts.replace) refuseDifferent(pre);
-      if (pre.different.length > 0) log(`replacing ${pre.different.length} object(s) the target held with other content (--replace)`);
-      const { copyLog, copyMs } = await copy(ctx, opts, { transfers, immutable: !opts.replace }, log);
+      if (opts.since) {
+        const bad = sinceProblems(opts.since, opts.from, opts.to);
+        if (bad.length) throw new MigrationError("objects", `refusing the delta: the earlier manifest is not a verified run of this source and target; nothing was copied.`, bad);
+      }
+      const pre = await precheck(ctx, log, opts.since !== undefined);
+      const delta = opts.since ? planDelta(opts.since, pre.different, pre.sourceKeys, pre.targetHashed) : undefined;
+      // A delta replaces only the earlier run's own objects; anything else held with other content is refused as always.
+      const foreign = delta ? pre.different.filter((x) => delta.foreign.includes(x.path)) : pre.different;
+      if (foreign.length > 0 && !opts.replace) refuseDifferent({ ...pre, different: foreign });
+      if (delta) log(`delta since ${opts.since?.finishedAt}: ${delta.changed.length} changed at the source, ${delta.removed.length} removed from it, ${pre.sourceObjects - pre.present.length - delta.changed.length} new`);
+      else if (pre.different.length > 0) log(`replacing ${pre.different.length} object(s) the target held with other content (--replace)`);
+      if (delta) await deleteRemoved(ctx, delta.removed, log);
+      const replacing = opts.replace === true || (delta?.changed.length ?? 0) > 0;
+      const presentKeys = new Set(pre.present);
+      const files = delta ? [...pre.sourceKeys].filter((k) => !presentKeys.has(k)) : undefined;
+      const { copyLog, copyMs } =
+        files && files.length === 0 ? { copyLog: { stats: {}, copied: 0, replaced: 0, problems: [] } as CopyLog, copyMs: 0 } : await copy(ctx, opts, { transfers, immutable: !replacing, ...(files ? { files } : {}) }, log);
       const stats = copyLog.stats;
       log(`copied ${stats.transfers ?? 0} object(s), ${stats.bytes ?? 0} bytes (${pre.different.length} replacing a different one); ${pre.present.length} already present`);
       log(`verifying: listing both sides with MD5 (${mode})`);
@@ -269,14 +307,15 @@ export async function migrateObjects(opts: MigrateObjectsOptions): Promise<Objec
         verifyMode: mode,
         copy: {
           transferred: stats.transfers ?? 0,
-          replaced: opts.replace ? pre.different.length : 0,
+          replaced: opts.replace ? pre.different.length : (delta?.changed.length ?? 0),
           alreadyPresent: pre.present.length,
           bytes: stats.bytes ?? 0,
           checks: stats.checks ?? 0,
           errors: stats.errors ?? 0,
           transfers,
         },
-        replacedObjects: opts.replace ? pre.different.map((x) => x.path) : [],
+        replacedObjects: opts.replace ? pre.different.map((x) => x.path) : (delta?.changed ?? []),
+        ...(delta && opts.since ? { delta: { since: opts.since.finishedAt, changed: delta.changed, removed: delta.removed, added: pre.sourceObjects - pre.present.length - delta.changed.length } } : {}),
         followLinks: opts.followLinks === true,
         timings: { copyMs, verifyMs: v.ms, totalMs: Date.now() - t0 },
         objects: v.entries,

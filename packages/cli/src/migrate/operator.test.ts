@@ -13,8 +13,8 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { migrationKey, pgConnection, psql, withSession } from "./pg";
 import { pgTool, sleep } from "./proc";
-import { formatRemote } from "./remote";
 import { rehearsalPreflight } from "./rehearse";
+import { formatRemote } from "./remote";
 import { type AzuriteServer, type PostgresServer, type S3Server, startAzurite, startPostgres, startS3rver } from "./servers";
 
 const BIN = path.join(__dirname, "..", "..", "dist", "bin.js");
@@ -276,6 +276,70 @@ describe("object counts and help", () => {
     const ok = await freehold(["migrate", "objects", "--from", from, "--to", to, "--follow-links", "--quiet", "--manifest", path.join(scratch, "m-follow.json")]);
     expect(ok.code, ok.stderr).toBe(0);
     expect(readFileSync(path.join(to, "logo-link.png"), "utf8")).toBe("logo");
+  });
+
+  it("a final delta (--since the first run's manifest) copies the new, replaces the changed, deletes the removed, leaves others' objects alone, and verifies: local, S3 and Azure targets", async () => {
+    const s3 = (S3 as S3Server).remote("delta");
+    const { secret_access_key: s3Secret, ...s3Visible } = s3.options;
+    const s3Secrets = path.join(scratch, "delta-s3.secrets");
+    writeFileSync(s3Secrets, `secret_access_key=${s3Secret}\n`, { mode: 0o600 });
+    const az = (AZ as AzuriteServer).remote("delta");
+    const azSecrets = path.join(scratch, "delta-az.secrets");
+    writeFileSync(azSecrets, `sas_url=${az.options.sas_url}\n`, { mode: 0o600 });
+    const targets: Array<[string, string[]]> = [
+      ["local", [path.join(scratch, "delta-dst")]],
+      ["s3", [formatRemote("s3", s3Visible, s3.path), "--to-secrets-file", s3Secrets]],
+      ["azure", [formatRemote("azureblob", {}, az.path), "--to-secrets-file", azSecrets]],
+    ];
+    // The three targets at once: each its own source, manifests and bucket.
+    const deltaOn = async ([name, to]: [string, string[]]) => {
+      const from = path.join(scratch, `delta-src-${name}`);
+      mkdirSync(from, { recursive: true });
+      for (const n of ["a", "b", "c", "d"]) writeFileSync(path.join(from, `${n}.txt`), `${n} original`);
+      const first = path.join(scratch, `delta-first-${name}.json`);
+      expect((await freehold(["migrate", "objects", "--from", from, "--to", ...to, "--quiet", "--manifest", first])).code).toBe(0);
+      // While the service runs: one object changed, one removed, one added at the source; someone else's object in the target.
+      writeFileSync(path.join(from, "b.txt"), "b changed at the source");
+      rmSync(path.join(from, "c.txt"));
+      writeFileSync(path.join(from, "e.txt"), "e new");
+      const foreign = path.join(scratch, `delta-foreign-${name}`);
+      mkdirSync(foreign, { recursive: true });
+      writeFileSync(path.join(foreign, "theirs.txt"), "not ours");
+      expect((await freehold(["migrate", "objects", "--from", foreign, "--to", ...to, "--quiet", "--manifest", path.join(scratch, `delta-theirs-${name}.json`)])).code).toBe(0);
+      const final = path.join(scratch, `delta-final-${name}.json`);
+      const r = await freehold(["migrate", "objects", "--from", from, "--to", ...to, "--since", first, "--manifest", final]);
+      expect(r.code, `${name}: ${r.stderr}`).toBe(0);
+      expect(r.stdout).toMatch(/Delta since \S+: 1 new, 1 changed, 1 removed from the source and deleted from the target, in \d+\.\d\d s, verification included\./);
+      const m = JSON.parse(readFileSync(final, "utf8")) as { delta: unknown; copy: { transferred: number; alreadyPresent: number }; objects: Array<{ path: string; match: boolean }>; extraTargetObjects: string[] };
+      expect(m.delta, name).toMatchObject({ changed: ["b.txt"], removed: ["c.txt"], added: 1 });
+      expect(m.copy, name).toMatchObject({ transferred: 2, alreadyPresent: 2 });
+      expect(m.objects.map((o) => `${o.path} ${o.match}`), name).toEqual(["a.txt true", "b.txt true", "d.txt true", "e.txt true"]);
+      // The removed object is gone from the target; the object the first run did not copy is still there.
+      expect(m.extraTargetObjects, name).toEqual(["theirs.txt"]);
+    };
+    await Promise.all(targets.map(deltaOn));
+  });
+
+  it("a delta refuses a manifest of another source or target, and an object the first run copied that someone else changed in the target since", async () => {
+    const from = path.join(scratch, "delta-refuse-src");
+    const to = path.join(scratch, "delta-refuse-dst");
+    mkdirSync(from, { recursive: true });
+    writeFileSync(path.join(from, "a.txt"), "a original");
+    const first = path.join(scratch, "delta-refuse-first.json");
+    expect((await freehold(["migrate", "objects", "--from", from, "--to", to, "--quiet", "--manifest", first])).code).toBe(0);
+    const other = await freehold(["migrate", "objects", "--from", from, "--to", path.join(scratch, "delta-refuse-elsewhere"), "--since", first, "--manifest", path.join(scratch, "delta-refuse-2.json")]);
+    expect(other.code).toBe(1);
+    expect(other.stderr).toContain("refusing the delta: the earlier manifest is not a verified run of this source and target; nothing was copied.");
+    expect(other.stderr).toMatch(/ {2}- target: is .*delta-refuse-dst.*, not this run's target/);
+    writeFileSync(path.join(from, "a.txt"), "a changed at the source");
+    writeFileSync(path.join(to, "a.txt"), "a changed at the target by someone else");
+    const theirs = await freehold(["migrate", "objects", "--from", from, "--to", to, "--since", first, "--manifest", path.join(scratch, "delta-refuse-3.json")]);
+    expect(theirs.code).toBe(1);
+    expect(theirs.stderr).toContain("refusing to migrate: the target already holds 1 object(s) with other content under the same keys; nothing was copied.");
+    expect(readFileSync(path.join(to, "a.txt"), "utf8")).toBe("a changed at the target by someone else");
+    const missing = await freehold(["migrate", "objects", "--from", from, "--to", to, "--since", path.join(scratch, "no-such.json")]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain("--since: cannot read");
   });
 
   it("verifies an Azure side by downloading both sides: a block blob's stored MD5 is its writer's claim", async () => {

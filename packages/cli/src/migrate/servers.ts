@@ -201,7 +201,8 @@ async function launchPostgres(base: string, opts: PostgresOptions): Promise<Post
       "wal_level=logical",
       ...(await tlsSettings(base, dataDir, opts, account)),
     ],
-    { logFile, cwd: base, ...asAccount, env: { ...process.env, LC_ALL: "C" } },
+    // HOME: the server's own folder: a subscription's libpq looks for a client certificate under $HOME/.postgresql, and another account's home is refused.
+    { logFile, cwd: base, ...asAccount, env: { ...process.env, LC_ALL: "C", HOME: base } },
   );
   const superuserUrl = `postgresql://postgres:${encodeURIComponent(opts.superuserPassword)}@127.0.0.1:${port}/postgres`;
   const suEnv = { ...process.env, PGPASSWORD: opts.superuserPassword, PGCONNECT_TIMEOUT: "5" };

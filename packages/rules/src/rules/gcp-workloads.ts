@@ -12,6 +12,8 @@ const TF = "https://github.com/hashicorp/terraform-provider-google/blob/main/goo
 const DOC = {
   workerPools: "https://cloud.google.com/run/docs/deploy-worker-pools",
   workerPoolScaling: "https://cloud.google.com/run/docs/configuring/workerpools/cpu-autoscaling",
+  /** The provider's worker pool schema: no `ingress`, no `uri`/`urls`, no invoker; `custom_audiences` deprecated as "not applicable to WorkerPool resource". */
+  workerPoolSchema: `${TF}/cloudrunv2/resource_cloud_run_v2_worker_pool.go`,
   iamMember: "https://cloud.google.com/run/docs/securing/managing-access",
   schedulerNames: "https://cloud.google.com/scheduler/docs/reference/rest/v1/projects.locations.jobs",
   schedulerCron: "https://cloud.google.com/scheduler/docs/configuring/cron-job-schedules",
@@ -46,8 +48,16 @@ export const GCP_WORKLOAD_RULES: Record<string, TypeRule> = {
     title: "Cloud Run worker pool",
     source: DOC.workerPools,
     identity: { field: "name", scope: "region", source: DOC.workerPools },
-    checks: [nameCheck("name", 1, 63, RFC1035, DOC.workerPools), { path: "scaling", source: DOC.workerPoolScaling, test: workerScalingProblem }],
+    checks: [
+      nameCheck("name", 1, 63, RFC1035, DOC.workerPools),
+      { path: "scaling", source: DOC.workerPoolScaling, test: workerScalingProblem },
+      // A worker pool has no endpoint, so no audience a caller could present a token for.
+      { path: "customAudiences", source: DOC.workerPoolSchema, test: (v) => (Array.isArray(v) && v.length > 0 ? "customAudiences is not applicable to a worker pool: it has no endpoint" : undefined) },
+    ],
     replaceOn: forceNew("cloudrunv2", "resource_cloud_run_v2_worker_pool.go", "name", "location", "project"),
+    notes: [
+      `a worker pool has no endpoint: no URL, no port, no ingress setting and no invoker, so nothing reaches it from outside; it only makes outbound connections ([source](${DOC.workerPools}), [provider schema](${DOC.workerPoolSchema}))`,
+    ],
     deletionProtection: {
       path: "deletionProtection",
       error: "cannot destroy WorkerPool without setting deletion_protection=false and running `terraform apply`",

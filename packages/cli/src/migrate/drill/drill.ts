@@ -19,6 +19,7 @@ import type { RehearsalStep } from "../rehearse";
 import { seedDatabaseSql } from "../seed";
 import { APP_SQL, appSqlOk, LARGE_ROW_BYTES, shownContract, storeRemote, TABLES_SQL, uploadObjects, writeAppObjects } from "./app";
 import { STAND_INS } from "./clouds";
+import { type LiveEvidence, liveDatabase } from "./live";
 import {
   adminEnv,
   contracts,
@@ -35,8 +36,8 @@ import {
 } from "./pair";
 import { objectChecks, ownershipCheck, readBack, readOnlyChecks, readWriteChecks, type Written } from "./workload";
 
-/** How the data moves: today a verified dump and restore (writes stopped); another mode (a live replication and its cutover) is another entry of MIGRATIONS. */
-export type MigrationMode = "dump-restore";
+/** How the data moves: a verified dump and restore (writes stopped), or live: logical replication under the application's writes, then cutover. */
+export type MigrationMode = "dump-restore" | "live";
 
 /** A migration stage: move the data from `src` to `dst`, record each command it ran and each manifest, and say whether it succeeded. */
 type Migration = (c: PairContext, src: Side, dst: Side, ran: string[], ev: PairEvidence, legacy?: LegacyRoleSetup) => Promise<boolean>;
@@ -56,7 +57,7 @@ export interface PairEvidence {
   commands: { runbook: string[]; ran: string[] };
   steps: RehearsalStep[];
   checks: DrillCheck[];
-  database: { manifest: DatabaseManifest | null };
+  database: { manifest: DatabaseManifest | null; live?: LiveEvidence };
   objects: { manifest: ObjectManifest | null };
   /** Set when the target was set up by a former role setup instead of its plan's role job. */
   legacy?: string;
@@ -196,12 +197,22 @@ const dumpRestore: Migration = async (c, src, dst, ran, ev, legacy) => {
     });
     ev.database.manifest = m ?? null;
     ok = m !== undefined;
-    if (m && !legacy)
-      await step(c, `run the target's role job again, as the runbook says after a restore`, async () => {
-        const jobs = await runRoleJobs(dst, dst.database as string, c.tls.caFile);
-        return { value: true, detail: jobs.map((j) => `${j.resource}: ${j.output.split("\n").pop()}`).join("; ") };
-      });
+    if (m && !legacy) await rerunRoleJobs(c, dst);
   }
+  return ok && (await moveObjects(c, src, dst, ran, ev));
+};
+
+/** The runbook's step after a restore: the target's role job run again (grants on what the move created). */
+function rerunRoleJobs(c: PairContext, dst: Side): Promise<true | undefined> {
+  return step(c, "run the target's role job again, as the runbook says after a restore", async () => {
+    const jobs = await runRoleJobs(dst, dst.database as string, c.tls.caFile);
+    return { value: true as const, detail: jobs.map((j) => `${j.resource}: ${j.output.split("\n").pop()}`).join("; ") };
+  });
+}
+
+/** The exit plan's objects command, with this machine's endpoints; true when there is nothing to move. */
+async function moveObjects(c: PairContext, src: Side, dst: Side, ran: string[], ev: PairEvidence): Promise<boolean> {
+  let ok = true;
   if (src.store && dst.store && src.bucket && dst.bucket) {
     const from = await localStore(src.store.remote(src.bucket), path.join(c.dir, "source.secrets"), (k) => SECRET_OPTION.test(k));
     const to = await localStore(dst.store.remote(dst.bucket), path.join(c.dir, "target.secrets"), (k) => SECRET_OPTION.test(k));
@@ -211,12 +222,23 @@ const dumpRestore: Migration = async (c, src, dst, ran, ev, legacy) => {
       return { value: r.manifest, detail: `${r.manifest.totals.objects} objects, ${r.manifest.totals.bytes} bytes verified (${r.manifest.verifyMode})` };
     });
     ev.objects.manifest = m ?? null;
-    ok &&= m !== undefined;
+    ok = m !== undefined;
   }
   return ok;
+}
+
+/** Live: replication under the application's write load, cutover, finish; the role job again; the objects as the exit plan moves them. */
+const live: Migration = async (c, src, dst, ran, ev) => {
+  if (src.database && dst.database) {
+    const r = await liveDatabase(c, src, dst, ran);
+    if (!r) return false;
+    ev.database.live = r;
+    if (!(await rerunRoleJobs(c, dst))) return false;
+  }
+  return await moveObjects(c, src, dst, ran, ev);
 };
 
-const MIGRATIONS: Record<MigrationMode, Migration> = { "dump-restore": dumpRestore };
+const MIGRATIONS: Record<MigrationMode, Migration> = { "dump-restore": dumpRestore, live };
 
 /** The application on the target, through the target's contract. */
 async function use(c: PairContext, dst: Side, written: Written, legacy?: LegacyRoleSetup): Promise<void> {

@@ -2,6 +2,7 @@
 import { escapeHtml, htmlTable, mdEscape } from "../../report/format";
 import { htmlPage } from "../../report/html";
 import type { PairEvidence } from "./drill";
+import type { LiveEvidence } from "./live";
 import type { DrillSide } from "./pair";
 
 const CLOUD: Record<string, string> = { aws: "AWS", azure: "Azure", gcp: "Google Cloud" };
@@ -25,10 +26,22 @@ function sideLines(title: string, s: DrillSide): string[] {
   return L;
 }
 
+const sec = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+
+/** The live path's evidence, one line a fact. */
+function liveLines(lv: LiveEvidence): string[] {
+  return [
+    `Write downtime measured by cutover: ${sec(lv.writeDowntimeMs)} (of which the target catching up ${sec(lv.catchUpMs)}); the application's own gap between its last write on the source and its first on the target: ${sec(lv.applicationGapMs)}.`,
+    `Rows the application committed during the run: ${lv.rowsWritten.source} on the source, ${lv.rowsWritten.target} on the target (and ${lv.updates} updates); on the target: ${lv.rowsOnTarget}; lost: ${lv.lost}.`,
+    `Lag while the application wrote: ${lv.lag.map((l) => `${l.bytes} bytes at ${sec(l.atMs)}`).join(", ") || "not sampled"}.`,
+    `On this machine: ${lv.standIn}.`,
+  ];
+}
+
 export function renderDrillMarkdown(e: PairEvidence): string {
   const L: string[] = [`# Exit drill: ${CLOUD[e.from.cloud]} to ${CLOUD[e.to.cloud]}`, ""];
   const passed = e.checks.filter((c) => c.ok).length;
-  L.push(`**Result: ${e.ok ? "PASSED" : "FAILED"}**: ${passed} of ${e.checks.length} checks passed; stack ${e.stack}; ${e.startedAt} to ${e.finishedAt} (${(e.durationMs / 1000).toFixed(1)} s); data seed ${e.seed}; migration by ${e.mode === "dump-restore" ? "a verified dump and restore" : e.mode}.${e.legacy ? ` Target set up by: ${e.legacy}.` : ""}`, "");
+  L.push(`**Result: ${e.ok ? "PASSED" : "FAILED"}**: ${passed} of ${e.checks.length} checks passed; stack ${e.stack}; ${e.startedAt} to ${e.finishedAt} (${(e.durationMs / 1000).toFixed(1)} s); data seed ${e.seed}; migration by ${e.mode === "dump-restore" ? "a verified dump and restore" : "logical replication under a write load, then cutover"}.${e.legacy ? ` Target set up by: ${e.legacy}.` : ""}`, "");
   L.push("Every server ran on this machine on 127.0.0.1, each set up from the cloud's plan of the stack; no data left the machine.", "");
   L.push("## Checks", "", "| check | result | detail |", "| --- | --- | --- |");
   for (const c of e.checks) L.push(`| ${mdEscape(c.name)} | ${c.ok ? "passed" : "**FAILED**"} | ${mdEscape(c.detail)} |`);
@@ -38,6 +51,8 @@ export function renderDrillMarkdown(e: PairEvidence): string {
   L.push("## How each side was set up", "", ...sideLines("Source", e.from), ...sideLines("Target", e.to));
   const dm = e.database.manifest;
   if (dm) L.push("## Database migration", "", `${dm.totals.tables} tables, ${dm.totals.rows} rows, ${dm.totals.sequences} sequences, ${dm.schema.objects} schema objects verified equal; restored as ${dm.restore.role ?? "the administrator"}. ${dm.consistency.statement}.`, "");
+  const lv = e.database.live;
+  if (lv) L.push("## Live database migration", "", ...liveLines(lv).map((l) => `- ${l}`), "");
   const om = e.objects.manifest;
   if (om) L.push("## Object migration", "", `${om.totals.objects} objects, ${om.totals.bytes} bytes, every size and MD5 equal (${om.verifyMode}).`, "");
   return L.join("\n");
@@ -53,6 +68,7 @@ export function renderDrillHtml(e: PairEvidence): string {
 </div>
 <h2>Checks</h2>${htmlTable(["Check", "Result", "Detail"], e.checks.map((c) => [c.name, res(c.ok, "passed", "FAILED"), c.detail]))}
 <h2>Steps</h2>${htmlTable(["Step", "Time", "Result", "Detail"], e.steps.map((s) => [s.name, `${s.ms} ms`, res(s.ok, "ok", "failed"), s.detail]))}
+${e.database.live ? `<h2>Live database migration</h2><ul>${liveLines(e.database.live).map((l) => `<li>${escapeHtml(l)}</li>`).join("")}</ul>` : ""}
 <h2>Commands</h2><p>The exit plan's runbook:</p><pre>${escapeHtml(e.commands.runbook.join("\n"))}</pre><p>As the drill ran them:</p><pre>${escapeHtml(e.commands.ran.join("\n"))}</pre>
 <h2>How each side was set up</h2>${[e.from, e.to]
     .map((s, i) => `<h3>${i === 0 ? "Source" : "Target"}: ${escapeHtml(CLOUD[s.cloud] ?? s.cloud)}</h3>${s.database ? `<p>${escapeHtml(`${s.database.name} on ${s.database.server}; administrator ${s.database.admin} (${s.database.adminAttributes}); owner ${s.database.owner}; ${s.database.tls}`)}</p>` : ""}${s.contract ? htmlTable(["Variable", "Read-write link", "Read link"], Object.keys(s.contract.readWrite).map((k) => [k, s.contract?.readWrite[k] ?? "", s.contract?.read[k] ?? ""])) : ""}`)

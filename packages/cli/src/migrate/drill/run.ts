@@ -32,6 +32,8 @@ export interface DrillRequest {
   stack: DrillStack;
   /** Set the target up with a former role setup instead of its plan's role job (to show what it breaks). */
   legacy?: LegacyRoleSetup;
+  /** Move the database live (replicate under a write load, cutover) instead of a dump and restore. */
+  live?: boolean;
 }
 
 export interface DrillOptions {
@@ -113,7 +115,7 @@ export async function runDrills(opts: DrillOptions): Promise<PairEvidence[]> {
       out.push(
         await drillPair(
           { servers, tls, workDir, seed: opts.seed ?? 20251125, rows: opts.rows ?? 100, cli: { node: process.execPath, script: cliScript() }, log, ...(opts.signal ? { signal: opts.signal } : {}) },
-          { stack: p.stack.name, from: { cloud: p.from, plan: byCloud.get(p.from) as HostedPlan }, to: { cloud: p.to, plan: byCloud.get(p.to) as HostedPlan }, ...(p.legacy ? { legacy: p.legacy } : {}) },
+          { stack: p.stack.name, from: { cloud: p.from, plan: byCloud.get(p.from) as HostedPlan }, to: { cloud: p.to, plan: byCloud.get(p.to) as HostedPlan }, ...(p.legacy ? { legacy: p.legacy } : {}), ...(p.live ? { mode: "live" as const } : {}) },
         ),
       );
     }

@@ -1,0 +1,40 @@
+/**
+ * Google Cloud, third review: what a legal stack's first `up` must not trip over.
+ */
+import { parseStack } from "@freehold/model";
+import { type CloudObject, GCP_RULES, RULES } from "@freehold/rules";
+import { describe, expect, it } from "vitest";
+import { World } from "./engine";
+import { Harness } from "./scenarios";
+
+const IMAGE = "ghcr.io/example/shop@sha256:0000000000000000000000000000000000000000000000000000000000000000";
+
+describe("a scheduled job's scheduler account beside a component named <job>-sched", () => {
+  it("deploys both on the first up: the scheduler's service account id is not the component's", async () => {
+    const base = parseStack(`
+name: shop
+components:
+  report: { kind: scheduled-job, image: "${IMAGE}", schedule: "0 2 * * *" }
+  report-sched: { kind: worker, image: "${IMAGE}" }
+`);
+    const h = new Harness(new World(RULES), "gcp", base);
+    const first = await h.up("first up", base);
+    expect(first.error).toBeUndefined();
+    const accounts = [...h.world.objects.values()].filter((o) => o.type === "gcp:serviceaccount/account:Account" && o.status === "live");
+    expect(accounts).toHaveLength(3);
+  });
+});
+
+describe("the rule book's worker pool has no endpoint", () => {
+  const rule = GCP_RULES.types["gcp:cloudrunv2/workerPool:WorkerPool"];
+
+  it("says a worker pool has no URL, port, ingress or invoker, citing the deployment page and the provider's schema", () => {
+    expect(rule?.notes?.join(" ")).toMatch(/no URL, no port, no ingress setting and no invoker.*deploy-worker-pools.*resource_cloud_run_v2_worker_pool\.go/);
+  });
+
+  it("refuses custom audiences on a worker pool, which has no endpoint to present them to", () => {
+    const check = rule?.checks?.find((c) => c.path === "customAudiences");
+    expect(check?.test(["https://worker.example"], {} as CloudObject)).toBe("customAudiences is not applicable to a worker pool: it has no endpoint");
+    expect(check?.test(undefined, {} as CloudObject)).toBeUndefined();
+  });
+});
