@@ -13,6 +13,7 @@ const LEARN = "https://learn.microsoft.com/azure";
 const DOC = {
   names: `${LEARN}/azure-resource-manager/management/resource-name-rules`,
   rgDelete: `${LEARN}/azure-resource-manager/management/delete-resource-group`,
+  rgMove: `${LEARN}/azure-resource-manager/management/move-resource-group-and-subscription`,
   rgLocation: `${LEARN}/azure-resource-manager/management/overview#resource-group-location-alignment`,
   locks: `${LEARN}/azure-resource-manager/management/lock-resources`,
   denyAction: `${LEARN}/governance/policy/concepts/effect-deny-action`,
@@ -1357,6 +1358,18 @@ export const AZURE_RULES: CloudRules = {
     },
   },
 };
+
+/**
+ * A resource's resource group is part of its ARM id ("the resource IDs of the moved resources change",
+ * https://learn.microsoft.com/azure/azure-resource-manager/management/move-resource-group-and-subscription), and the
+ * azure-native provider replaces a resource whose URL path parameters change: a program that names another resource
+ * group for a resource gets a new one there and the old one deleted. For every type named within its resource group.
+ */
+for (const rule of Object.values(AZURE_RULES.types)) {
+  const scope = rule.identity?.scope;
+  if (!scope || typeof scope !== "object" || scope.within !== "resourceGroupName") continue;
+  if (!(rule.replaceOn ?? []).some((f) => f.path === "resourceGroupName")) rule.replaceOn = [...(rule.replaceOn ?? []), { path: "resourceGroupName", source: DOC.rgMove }];
+}
 
 /** A storage account's virtual network rules name subnets with a Microsoft.Storage service endpoint (where the network is in the world). */
 function storageNetworkProblem(obj: CloudObject, ctx: RuleContext): string | undefined {
