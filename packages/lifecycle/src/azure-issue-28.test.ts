@@ -180,6 +180,33 @@ components:
   });
 });
 
+describe("the Entra administrator of a deletion-protected server", () => {
+  const admin = (objectId: string, protect: boolean) => `
+name: d
+components:
+  db:
+    kind: database
+    deletionProtection: ${protect}
+    vendor: { azure: { entraAdmin: { objectId: ${objectId}, principalName: dba-team, principalType: Group } } }
+`;
+  const A = "11111111-1111-1111-1111-111111111111";
+  const B = "22222222-2222-2222-2222-222222222222";
+
+  it("cannot be changed to another principal while the lock is on (the old one's delete is ScopeLocked), and can once protection is lifted", async () => {
+    const w = new World(RULES);
+    expect(w.up("d/dev", await planned(admin(A, true))).error).toBeUndefined();
+    const locked = w.up("d/dev", await planned(admin(B, true)));
+    expect(locked.status).toBe("failed");
+    expect(locked.error).toMatch(/ScopeLocked/);
+    // The documented way: lift the protection (the lock goes), change the administrator, protect again.
+    const w2 = new World(RULES);
+    expect(w2.up("d/dev", await planned(admin(A, true))).error).toBeUndefined();
+    expect(w2.up("d/dev", await planned(admin(A, false))).error).toBeUndefined();
+    expect(w2.up("d/dev", await planned(admin(B, false))).error).toBeUndefined();
+    expect(w2.up("d/dev", await planned(admin(B, true))).error).toBeUndefined();
+  });
+});
+
 describe("8. updates after auto-grow", () => {
   const DB = "name: d\ncomponents:\n  db: { kind: database, storageGiB: 64 }\n";
   const LONGER = DB.replace("storageGiB: 64", "storageGiB: 64, backups: { retentionDays: 21 }");

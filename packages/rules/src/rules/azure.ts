@@ -1295,7 +1295,7 @@ export const AZURE_RULES: CloudRules = {
       readsThroughGrants: { source: DOC.deploymentScripts },
       notes: [
         `the resource operation ends when the script ends, and fails when the script exits non-zero: the deployment fails with it ([source](${DOC.deploymentScripts}))`,
-        `it runs again when it changes (forceUpdateTag), and deletes itself retentionInterval after it ends (1-26 hours) ([source](${DOC.deploymentScripts}))`,
+        `it runs again when it changes (forceUpdateTag), and deletes itself retentionInterval after it ends (1-26 hours) ([source](${DOC.deploymentScripts})): a refresh then drops it from the state and the next up runs it again, so what it does must be repeatable`,
       ],
     },
     [DIAGNOSTICS]: {
