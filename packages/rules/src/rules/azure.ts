@@ -289,6 +289,13 @@ function deniedBy(obj: CloudObject, ctx: RuleContext): string | undefined {
 
 // ---- helpers for checks ------------------------------------------------------------------------
 
+/**
+ * A resource's resource group is part of its ARM id ("the resource IDs of the moved resources change", DOC.rgMove), and
+ * the azure-native provider replaces a resource whose URL path parameters change: a program that names another
+ * resource group for a network or its NSG gets a new one there, and the old one (with the subnets the servers and
+ * environments are fixed to) deleted.
+ */
+const inOtherGroup = () => ({ path: "resourceGroupName", source: DOC.rgMove });
 const inGroup = (field: string) => ({ field, scope: { within: "resourceGroupName" }, source: DOC.names }) as const;
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -1163,7 +1170,7 @@ export const AZURE_RULES: CloudRules = {
       source: DOC.vnetDelete,
       identity: inGroup("virtualNetworkName"),
       checks: [nameCheck("virtualNetworkName", 2, 64, /^[A-Za-z0-9][A-Za-z0-9_.-]*[A-Za-z0-9_]$/, DOC.names), { path: "*", source: DOC.subnets, test: (v) => subnetProblems(v as Record<string, unknown>) }],
-      replaceOn: [{ path: "virtualNetworkName", source: DOC.names }, location(DOC.vnetDelete)],
+      replaceOn: [{ path: "virtualNetworkName", source: DOC.names }, location(DOC.vnetDelete), inOtherGroup()],
       inUseBy: [
         { by: ENVIRONMENT, field: "vnetConfiguration", error: "InUseSubnetCannotBeDeleted: a subnet is in use by a Container Apps environment", source: DOC.vnetDelete },
         { by: SERVER, field: "network", error: "InUseSubnetCannotBeDeleted: a subnet is in use by a PostgreSQL flexible server", source: DOC.vnetDelete },
@@ -1321,7 +1328,7 @@ export const AZURE_RULES: CloudRules = {
       source: DOC.nsg,
       identity: inGroup("networkSecurityGroupName"),
       checks: [nameCheck("networkSecurityGroupName", 1, 80, /^[A-Za-z0-9](?:[A-Za-z0-9_.-]*[A-Za-z0-9_])?$/, DOC.names), range("securityRules[].priority", 100, 4096, DOC.nsg)],
-      replaceOn: [{ path: "networkSecurityGroupName", source: DOC.names }, location(DOC.nsg)],
+      replaceOn: [{ path: "networkSecurityGroupName", source: DOC.names }, location(DOC.nsg), inOtherGroup()],
       inUseBy: [{ by: VNET, field: "subnets", error: "InUseNetworkSecurityGroupCannotBeDeleted: the network security group is associated with a subnet", source: DOC.nsg }],
     },
     [BACKUP_VAULT]: {
@@ -1358,18 +1365,6 @@ export const AZURE_RULES: CloudRules = {
     },
   },
 };
-
-/**
- * A resource's resource group is part of its ARM id ("the resource IDs of the moved resources change",
- * https://learn.microsoft.com/azure/azure-resource-manager/management/move-resource-group-and-subscription), and the
- * azure-native provider replaces a resource whose URL path parameters change: a program that names another resource
- * group for a resource gets a new one there and the old one deleted. For every type named within its resource group.
- */
-for (const rule of Object.values(AZURE_RULES.types)) {
-  const scope = rule.identity?.scope;
-  if (!scope || typeof scope !== "object" || scope.within !== "resourceGroupName") continue;
-  if (!(rule.replaceOn ?? []).some((f) => f.path === "resourceGroupName")) rule.replaceOn = [...(rule.replaceOn ?? []), { path: "resourceGroupName", source: DOC.rgMove }];
-}
 
 /** A storage account's virtual network rules name subnets with a Microsoft.Storage service endpoint (where the network is in the world). */
 function storageNetworkProblem(obj: CloudObject, ctx: RuleContext): string | undefined {
