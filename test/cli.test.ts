@@ -225,12 +225,12 @@ describe("freehold exit-plan", () => {
   const pairs = CLOUDS.flatMap((a) => CLOUDS.filter((b) => b !== a).map((b) => [a, b] as const));
   for (const [from, to] of pairs) {
     it(`plans an exit from ${from} to ${to} with every section, its numbers taken from the two plans`, async () => {
-      const [json, md] = await Promise.all([
-        freehold(["exit-plan", EXAMPLE_STACK, "--from", from, "--to", to, "--format", "json", "--quiet", "--data-gib", "500", "--db-gib", "40"]),
-        freehold(["exit-plan", EXAMPLE_STACK, "--from", from, "--to", to, "--format", "md", "--quiet"]),
-      ]);
-      expect(json.code).toBe(0);
-      const p = JSON.parse(json.stdout) as ExitReport;
+      // One run writes the three formats (each run plans all three clouds: the suite's time).
+      const dir = tmp();
+      const run = await freehold(["exit-plan", EXAMPLE_STACK, "--from", from, "--to", to, "--out", dir, "--quiet", "--data-gib", "500", "--db-gib", "40"]);
+      expect(run.code, run.stderr).toBe(0);
+      const p = JSON.parse(readFileSync(join(dir, `exit-plan-${from}-to-${to}.json`), "utf8")) as ExitReport;
+      const md = { stdout: readFileSync(join(dir, `exit-plan-${from}-to-${to}.md`), "utf8") };
       const source = plans.find((x) => x.cloud === from) as Plan;
       const target = plans.find((x) => x.cloud === to) as Plan;
       for (const s of ["## Inventory", "## Target mapping", "## Application changes", "## Data migration runbook", "## Time to exit", "## Exit cost", "## Cutover", "## Rollback", "## Verification", "## Residency", "## GDS and G-Cloud checklist", "## Portability", "## Evidence"]) {
@@ -269,6 +269,11 @@ describe("freehold exit-plan", () => {
       expect(p.costs.targetMonthly).toBeCloseTo(target.totals.monthlyUsd / HMRC_USD_RATE.usdPerGbp, 2);
       expect(md.stdout).toContain(currencyNote(p.currency));
       expect(md.stdout).toContain(`| Target, monthly | ${money(target.totals.monthlyUsd, p.currency)}/month |`);
+      // A sterling plan says every amount of its own in pounds: only list prices quoted from their source stay in dollars.
+      expect(p.cost.dualRunningUsd.basis).toContain(`at its estimated ${money(target.totals.monthlyUsd, p.currency)}/month`);
+      expect(p.cost.sourceMonthlyUsd.basis).toContain(`${money(source.totals.fixedUsd, p.currency)} fixed`);
+      const costSection = md.stdout.slice(md.stdout.indexOf("## Exit cost"), md.stdout.indexOf("## Cutover"));
+      expect(costSection.replaceAll(currencyNote(p.currency), "").replace(/\[[^\]]*\]/g, "").replace(/\$[0-9.]+\/(GB|GiB)\b/g, "")).not.toMatch(/\$[0-9]/);
     });
   }
 

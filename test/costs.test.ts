@@ -97,14 +97,14 @@ describe("what is priced is what is planned", () => {
   });
 
   it("prices log ingestion where logs are kept: CloudWatch log groups, the Log Analytics workspace, Cloud Logging", async () => {
-    const usage = parseUsage("defaults: { web-service: { logGiB: 40 } }");
+    const usage = parseUsage("defaults: { web-service: { logGiB: 40 }, worker: { logGiB: 40 }, scheduled-job: { logGiB: 40 } }");
     const byCloud: Partial<Record<Cloud, CostLine[]>> = {};
     // One plan at a time: the mock runtime is process-wide.
     for (const c of CLOUDS) byCloud[c] = lines(await plan(c, EXAMPLE, usage));
-    // The two services' log groups take the usage file's 40 GiB each; the stack's own groups (flow logs, role jobs) keep their own estimates.
-    expect(byCloud.aws?.filter((l) => /CloudWatch Logs ingestion/.test(l.item) && l.quantity === 40)).toHaveLength(2);
-    expect(byCloud.azure?.find((l) => /Log Analytics ingestion/.test(l.item))?.quantity).toBe(80);
-    expect(byCloud.gcp?.filter((l) => /Cloud Logging ingestion/.test(l.item)).map((l) => l.quantity)).toEqual([40, 40]);
+    // The web service's, the worker's and the job's log groups take the usage file's 40 GiB each; the stack's own groups (flow logs, role jobs) keep their own estimates.
+    expect(byCloud.aws?.filter((l) => /CloudWatch Logs ingestion/.test(l.item) && l.quantity === 40)).toHaveLength(3);
+    expect(byCloud.azure?.find((l) => /Log Analytics ingestion/.test(l.item))?.quantity).toBe(120);
+    expect(byCloud.gcp?.filter((l) => /Cloud Logging ingestion/.test(l.item)).map((l) => l.quantity)).toEqual([40, 40, 40]);
   });
 });
 

@@ -69,13 +69,13 @@ describe("compare.html in headless Chromium", () => {
   it("shows a summary card per cloud, the component tables, a diagram per cloud and the cost chart", async () => {
     const { page } = await open("compare.html");
     expect(await page.locator(".card[data-cloud]").count()).toBe(3);
-    expect(await page.locator("table.compare").count()).toBe(4);
+    expect(await page.locator("table.compare").count()).toBe(5);
     for (const cloud of ["aws", "azure", "gcp"]) {
       const diagram = page.locator(`figure[data-cloud="${cloud}"] svg`);
       expect(await diagram.count()).toBe(1);
       const box = await diagram.boundingBox();
       expect(box?.width ?? 0).toBeGreaterThan(300);
-      expect(await page.locator(`figure[data-cloud="${cloud}"] g.box`).count()).toBe(5);
+      expect(await page.locator(`figure[data-cloud="${cloud}"] g.box`).count()).toBe(6);
     }
     const chart = page.locator("figure.chart svg rect");
     expect(await chart.count()).toBeGreaterThan(12);
@@ -111,7 +111,7 @@ describe("exit-plan html in headless Chromium", () => {
     const { page, errors, requests } = await open("exit-plan-aws-to-gcp.html");
     expect(errors).toEqual([]);
     expect(requests).toEqual([]);
-    expect(await page.locator("svg[aria-label='Value against portability'] g[data-component]").count()).toBe(4);
+    expect(await page.locator("svg[aria-label='Value against portability'] g[data-component]").count()).toBe(5);
     expect(await page.locator("h2").allTextContents()).toEqual(
       expect.arrayContaining(["Inventory", "Target mapping", "Data migration runbook", "Exit cost", "GDS and G-Cloud checklist", "Portability"]),
     );

@@ -18,7 +18,9 @@ import * as lambda from "@pulumi/aws/lambda";
 import * as lb from "@pulumi/aws/lb";
 import * as rds from "@pulumi/aws/rds";
 import * as s3 from "@pulumi/aws/s3";
+import * as scheduler from "@pulumi/aws/scheduler";
 import * as secretsmanager from "@pulumi/aws/secretsmanager";
+import * as sfn from "@pulumi/aws/sfn";
 import * as vpcAws from "@pulumi/aws/vpc";
 import { RandomId } from "@pulumi/random/randomId";
 import { RandomPassword } from "@pulumi/random/randomPassword";
@@ -37,6 +39,7 @@ const region = config.require("region");
 const dbSize = config.require("db-size");
 const webImage = config.require("web-image");
 const workerImage = config.require("worker-image");
+const nightlyImage = config.require("nightly-image");
 
 // The PostgreSQL SCRAM-SHA-256 verifier of a password, as Freehold made it: a role job sets a password from it,
 // never from the password itself.
@@ -48,7 +51,7 @@ function scramVerifier(password: string, iterations = 4096): string {
   return `SCRAM-SHA-256$${iterations}:${salt.toString("base64")}$${storedKey.toString("base64")}:${serverKey.toString("base64")}`;
 }
 
-// The tags 66 resources below carry alike; each adds its own.
+// The tags 69 resources below carry alike; each adds its own.
 const tags = {
   "freehold-stack": "crown-marketplace",
   "managed-by": "freehold",
@@ -57,7 +60,7 @@ const tags = {
   service: "crown-marketplace",
 };
 
-// The runtimePlatform 3 resources below carry alike; each adds its own.
+// The runtimePlatform 4 resources below carry alike; each adds its own.
 const runtimePlatform = { cpuArchitecture: "X86_64", operatingSystemFamily: "LINUX" };
 
 // Freehold registered every resource below as a child of one of its components, so each resource's URN carried
@@ -70,7 +73,8 @@ const freeholdPlatform = urn("freehold:index:Platform", "crown-marketplace");
 const freeholdDb = urn("freehold:index:Database", "db");
 const freeholdUploads = urn("freehold:index:ObjectStore", "uploads");
 const freeholdWeb = urn("freehold:index:WebService", "web");
-const freeholdWorker = urn("freehold:index:WebService", "worker");
+const freeholdWorker = urn("freehold:index:Worker", "worker");
+const freeholdNightly = urn("freehold:index:ScheduledJob", "nightly");
 
 // ---- Shared platform -------------------------------------------------------------------------------------
 // What every component of the stack shares (network, logs, cluster...). Was Freehold's Platform
@@ -1297,10 +1301,10 @@ const webScalingCpu = new appautoscaling.Policy("web-scaling-cpu", {
   },
 }, { aliases: [{ parent: freeholdWeb }] });
 
-// ---- worker (WebService) ---------------------------------------------------------------------------------
-// worker: web-service on Amazon ECS on AWS Fargate, fargate-512-1024. Size: Fargate task size 0.5 vCPU / 1 GB
-// matches the request.
-// Was Freehold's WebService "worker" (freehold:index:WebService).
+// ---- worker (Worker) -------------------------------------------------------------------------------------
+// worker: worker on Amazon ECS on AWS Fargate (no load balancer), fargate-512-1024. Size: Fargate task size 0.5
+// vCPU / 1 GB matches the request.
+// Was Freehold's Worker "worker" (freehold:index:Worker).
 
 const workerLogs = new cloudwatch.LogGroup("worker-logs", {
   name: "/freehold/crown-marketplace-dev/worker",
@@ -1397,7 +1401,8 @@ const workerTask = new ecs.TaskDefinition("worker-task", {
       privileged: false,
       readonlyRootFilesystem: true,
       user: "10001",
-      portMappings: [{ containerPort: 8080, protocol: "tcp" }],
+      command: ["process-uploads"],
+      portMappings: [],
       environment: [
         { name: "DATABASE_HOST", value: dbInstance.address },
         { name: "DATABASE_NAME", value: "app" },
@@ -1472,59 +1477,8 @@ const workerTask = new ecs.TaskDefinition("worker-task", {
   volumes: [{ name: "freehold-tls" }],
 }, { dependsOn: [workerLogs], aliases: [{ parent: freeholdWorker }] });
 
-const workerLbSg = new ec2.SecurityGroup("worker-lb-sg", {
-  description: "Freehold load balancer: HTTP from inside the VPC only",
-  ingress: [{ cidrBlocks: ["10.0.0.0/16"], description: "the VPC", fromPort: 80, protocol: "tcp", toPort: 80 }],
-  name: "crown-marketplace-dev-worker-lb-int",
-  region,
-  tags: { ...tags, "freehold-component": "worker" },
-  vpcId: vpc.id,
-}, { aliases: [{ parent: freeholdWorker }] });
-
-const workerLb = new lb.LoadBalancer("worker-lb", {
-  accessLogs: { bucket: albLogs.bucket, enabled: true, prefix: "alb/worker" },
-  dropInvalidHeaderFields: true,
-  internal: true,
-  loadBalancerType: "application",
-  name: "crown-marketplace-dev-worker-int",
-  region,
-  securityGroups: [workerLbSg.id],
-  subnets: [privateA.id, privateB.id],
-  tags: { ...tags, "freehold-component": "worker" },
-}, { dependsOn: [albLogsPolicy], aliases: [{ parent: freeholdWorker }] });
-
-const workerTg = new lb.TargetGroup("worker-tg", {
-  deregistrationDelay: 30,
-  healthCheck: {
-    enabled: true,
-    healthyThreshold: 2,
-    interval: 30,
-    matcher: "200-399",
-    path: "/healthz",
-    protocol: "HTTP",
-    timeout: 5,
-    unhealthyThreshold: 3,
-  },
-  name: "crown-marketplace-dev-wor-ehwau6",
-  port: 80,
-  protocol: "HTTP",
-  region,
-  tags: { ...tags, "freehold-component": "worker" },
-  targetType: "ip",
-  vpcId: vpc.id,
-}, { aliases: [{ parent: freeholdWorker }] });
-
-const workerHttp = new lb.Listener("worker-http", {
-  defaultActions: [{ targetGroupArn: workerTg.arn, type: "forward" }],
-  loadBalancerArn: workerLb.arn,
-  port: 80,
-  protocol: "HTTP",
-  region,
-  tags: { ...tags, "freehold-component": "worker" },
-}, { aliases: [{ parent: freeholdWorker }] });
-
 const workerSg = new ec2.SecurityGroup("worker-sg", {
-  description: "Freehold service tasks: container port from the load balancer only",
+  description: "Freehold worker tasks: no inbound connections",
   egress: [
     {
       cidrBlocks: ["0.0.0.0/0"],
@@ -1534,32 +1488,11 @@ const workerSg = new ec2.SecurityGroup("worker-sg", {
       toPort: 0,
     },
   ],
+  ingress: [],
   name: "crown-marketplace-dev-worker-tasks",
   region,
   tags: { ...tags, "freehold-component": "worker" },
   vpcId: vpc.id,
-}, { aliases: [{ parent: freeholdWorker }] });
-
-const workerFromLb8080 = new vpcAws.SecurityGroupIngressRule("worker-from-lb-8080", {
-  description: "from the load balancer",
-  fromPort: 8080,
-  ipProtocol: "tcp",
-  referencedSecurityGroupId: workerLbSg.id,
-  region,
-  securityGroupId: workerSg.id,
-  tags: { ...tags, "freehold-component": "worker" },
-  toPort: 8080,
-}, { aliases: [{ parent: freeholdWorker }] });
-
-const workerLbToTasks8080 = new vpcAws.SecurityGroupEgressRule("worker-lb-to-tasks-8080", {
-  description: "to the tasks",
-  fromPort: 8080,
-  ipProtocol: "tcp",
-  referencedSecurityGroupId: workerSg.id,
-  region,
-  securityGroupId: workerLbSg.id,
-  tags: { ...tags, "freehold-component": "worker" },
-  toPort: 8080,
 }, { aliases: [{ parent: freeholdWorker }] });
 
 const workerDbIngress = new vpcAws.SecurityGroupIngressRule("worker-db-ingress", {
@@ -1593,9 +1526,7 @@ const workerService = new ecs.Service("worker-service", {
   desiredCount: 1,
   enableEcsManagedTags: true,
   enableExecuteCommand: false,
-  healthCheckGracePeriodSeconds: 120,
   launchType: "FARGATE",
-  loadBalancers: [{ containerName: "app", containerPort: 8080, targetGroupArn: workerTg.arn }],
   name: "crown-marketplace-dev-worker",
   networkConfiguration: { assignPublicIp: false, securityGroups: [workerSg.id], subnets: [privateA.id, privateB.id] },
   platformVersion: "LATEST",
@@ -1605,7 +1536,7 @@ const workerService = new ecs.Service("worker-service", {
   taskDefinition: workerTask.arn,
   waitForSteadyState: true,
 }, {
-  dependsOn: [workerDbSecret, workerExecutionPolicy, workerUploadsAccess, workerHttp, workerLbToTasks8080, workerFromLb8080, workerIamPropagation],
+  dependsOn: [workerDbSecret, workerExecutionPolicy, workerUploadsAccess, workerIamPropagation],
   ignoreChanges: ["desiredCount"],
   aliases: [{ parent: freeholdWorker }],
 });
@@ -1634,6 +1565,373 @@ const workerScalingCpu = new appautoscaling.Policy("worker-scaling-cpu", {
   },
 }, { aliases: [{ parent: freeholdWorker }] });
 
+// ---- nightly (ScheduledJob) ------------------------------------------------------------------------------
+// nightly: scheduled-job on Amazon EventBridge Scheduler, AWS Step Functions and Amazon ECS on AWS Fargate,
+// fargate-512-1024. Size: Fargate task size 0.5 vCPU / 1 GB matches the request.
+// Was Freehold's ScheduledJob "nightly" (freehold:index:ScheduledJob).
+
+const nightlyLogs = new cloudwatch.LogGroup("nightly-logs", {
+  name: "/freehold/crown-marketplace-dev/nightly",
+  region,
+  retentionInDays: 365,
+  tags: { ...tags, "freehold-component": "nightly" },
+}, { aliases: [{ parent: freeholdNightly }] });
+
+const nightlyExecutionRole = new iam.Role("nightly-execution-role", {
+  assumeRolePolicy: pulumi.jsonStringify({
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Effect: "Allow",
+        Action: "sts:AssumeRole",
+        Principal: { Service: "ecs-tasks.amazonaws.com" },
+        Condition: {
+          ArnLike: { "aws:SourceArn": pulumi.interpolate`arn:aws:ecs:${region}:${callerIdentity.accountId}:*` },
+          StringEquals: { "aws:SourceAccount": callerIdentity.accountId },
+        },
+      },
+    ],
+  }),
+  description: "Freehold crown-marketplace-dev/nightly: ECS agent (logs, linked secrets, image pull)",
+  name: "crown-marketplace-dev-nightly-exec",
+  tags: { ...tags, "freehold-component": "nightly" },
+}, { aliases: [{ parent: freeholdNightly }] });
+
+const nightlyTaskRole = new iam.Role("nightly-task-role", {
+  assumeRolePolicy: pulumi.jsonStringify({
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Effect: "Allow",
+        Action: "sts:AssumeRole",
+        Principal: { Service: "ecs-tasks.amazonaws.com" },
+        Condition: {
+          ArnLike: { "aws:SourceArn": pulumi.interpolate`arn:aws:ecs:${region}:${callerIdentity.accountId}:*` },
+          StringEquals: { "aws:SourceAccount": callerIdentity.accountId },
+        },
+      },
+    ],
+  }),
+  description: "Freehold crown-marketplace-dev/nightly: the application (linked buckets only)",
+  name: "crown-marketplace-dev-nightly-task",
+  tags: { ...tags, "freehold-component": "nightly" },
+}, { aliases: [{ parent: freeholdNightly }] });
+
+const nightlyExecutionPolicy = new iam.RolePolicy("nightly-execution-policy", {
+  name: "freehold-execution",
+  policy: pulumi.jsonStringify({
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Sid: "Logs",
+        Effect: "Allow",
+        Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+        Resource: [nightlyLogs.arn, pulumi.interpolate`${nightlyLogs.arn}:log-stream:*`],
+      },
+    ],
+  }),
+  role: nightlyExecutionRole.name,
+}, { aliases: [{ parent: freeholdNightly }] });
+
+const nightlyDbSecret = new iam.RolePolicy("nightly-db-secret", {
+  name: "freehold-link-db",
+  policy: pulumi.jsonStringify({
+    Version: "2012-10-17",
+    Statement: [{ Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: dbAppSecret.arn }],
+  }),
+  role: nightlyExecutionRole.name,
+}, { aliases: [{ parent: freeholdNightly }] });
+
+// eject: "containerDefinitions" was also made from db-roles-run; the value below is right, but no longer waits
+// for it.
+const nightlyTask = new ecs.TaskDefinition("nightly-task", {
+  containerDefinitions: pulumi.jsonStringify([
+    {
+      name: "app",
+      image: nightlyImage,
+      essential: true,
+      privileged: false,
+      readonlyRootFilesystem: true,
+      user: "10001",
+      command: ["expire-listings"],
+      portMappings: [],
+      environment: [
+        { name: "DATABASE_HOST", value: dbInstance.address },
+        { name: "DATABASE_NAME", value: "app" },
+        { name: "DATABASE_PORT", value: "5432" },
+        { name: "DATABASE_SSLMODE", value: "verify-full" },
+        { name: "DATABASE_SSLROOTCERT", value: "/etc/freehold/tls/database-ca.pem" },
+        { name: "DATABASE_USER", value: "app" },
+      ],
+      secrets: [
+        {
+          name: "DATABASE_PASSWORD",
+          valueFrom: pulumi.interpolate`${dbAppSecret.arn}:password::${dbAppSecretValue.versionId}`,
+        },
+      ],
+      linuxParameters: { tmpfs: [{ containerPath: "/tmp", size: 256, mountOptions: ["mode=1777", "nosuid", "nodev"] }] },
+      mountPoints: [{ sourceVolume: "freehold-tls", containerPath: "/etc/freehold/tls", readOnly: true }],
+      dependsOn: [{ containerName: "freehold-prepare", condition: "SUCCESS" }],
+      logConfiguration: {
+        logDriver: "awslogs",
+        options: {
+          "awslogs-group": "/freehold/crown-marketplace-dev/nightly",
+          "awslogs-region": region,
+          "awslogs-stream-prefix": "app",
+        },
+      },
+    },
+    {
+      name: "freehold-prepare",
+      image: "public.ecr.aws/docker/library/alpine:3.24.2@sha256:3cf95fe0816180395592b8373f3ec60663f076127617bbacb4eacf9667afe2e9",
+      essential: false,
+      privileged: false,
+      readonlyRootFilesystem: true,
+      user: "0:0",
+      linuxParameters: { capabilities: { drop: ["ALL"] } },
+      command: [
+        "sh",
+        "-c",
+        "set -eu\numask 022\ntest -n \"$FREEHOLD_DATABASE_CA\"\nprintf '%s' \"$FREEHOLD_DATABASE_CA\" > \"$FREEHOLD_CA_FILE\"\necho \"freehold: database certificate authorities written to $FREEHOLD_CA_FILE\"",
+      ],
+      environment: [
+        { name: "FREEHOLD_CA_FILE", value: "/etc/freehold/tls/database-ca.pem" },
+        {
+          name: "FREEHOLD_DATABASE_CA",
+          value: "-----BEGIN CERTIFICATE-----\nMIID/jCCAuagAwIBAgIQTDc+UgTRtYO7ZGTQ8UWKDDANBgkqhkiG9w0BAQsFADCB\nlzELMAkGA1UEBhMCVVMxIjAgBgNVBAoMGUFtYXpvbiBXZWIgU2VydmljZXMsIElu\nYy4xEzARBgNVBAsMCkFtYXpvbiBSRFMxCzAJBgNVBAgMAldBMTAwLgYDVQQDDCdB\nbWF6b24gUkRTIGV1LXdlc3QtMiBSb290IENBIFJTQTIwNDggRzExEDAOBgNVBAcM\nB1NlYXR0bGUwIBcNMjEwNTIxMjI0NjI0WhgPMjA2MTA1MjEyMzQ2MjRaMIGXMQsw\nCQYDVQQGEwJVUzEiMCAGA1UECgwZQW1hem9uIFdlYiBTZXJ2aWNlcywgSW5jLjET\nMBEGA1UECwwKQW1hem9uIFJEUzELMAkGA1UECAwCV0ExMDAuBgNVBAMMJ0FtYXpv\nbiBSRFMgZXUtd2VzdC0yIFJvb3QgQ0EgUlNBMjA0OCBHMTEQMA4GA1UEBwwHU2Vh\ndHRsZTCCASIwDQYJKoZIhvcNAQEBBQADggEPADCCAQoCggEBAM1oGtthQ1YiVIC2\ni4u4swMAGxAjc/BZp0yq0eP5ZQFaxnxs7zFAPabEWsrjeDzrRhdVO0h7zskrertP\ngblGhfD20JfjvCHdP1RUhy/nzG+T+hn6Takan/GIgs8grlBMRHMgBYHW7tklhjaH\n3F7LujhceAHhhgp6IOrpb6YTaTTaJbF3GTmkqxSJ3l1LtEoWz8Al/nL/Ftzxrtez\nVs6ebpvd7sw37sxmXBWX2OlvUrPCTmladw9OrllGXtCFw4YyLe3zozBlZ3cHzQ0q\nlINhpRcajTMfZrsiGCkQtoJT+AqVJPS2sHjqsEH8yiySW9Jbq4zyMbM1yqQ2vnnx\nMJgoYMcCAwEAAaNCMEAwDwYDVR0TAQH/BAUwAwEB/zAdBgNVHQ4EFgQUaQG88UnV\nJPTI+Pcti1P+q3H7pGYwDgYDVR0PAQH/BAQDAgGGMA0GCSqGSIb3DQEBCwUAA4IB\nAQBAkgr75V0sEJimC6QRiTVWEuj2Khy7unjSfudbM6zumhXEU2/sUaVLiYy6cA/x\n3v0laDle6T07x9g64j5YastE/4jbzrGgIINFlY0JnaYmR3KZEjgi1s1fkRRf3llL\nPJm9u4Q1mbwAMQK/ZjLuuRcL3uRIHJek18nRqT5h43GB26qXyvJqeYYpYfIjL9+/\nYiZAbSRRZG+Li23cmPWrbA1CJY121SB+WybCbysbOXzhD3Sl2KSZRwSw4p2HrFtV\n1Prk0dOBtZxCG9luf87ultuDZpfS0w6oNBAMXocgswk24ylcADkkFxBWW+7BETn1\nEpK+t1Lm37mU4sxtuha00XAi\n-----END CERTIFICATE-----\n-----BEGIN CERTIFICATE-----\nMIIF/zCCA+egAwIBAgIRAMDk/F+rrhdn42SfE+ghPC8wDQYJKoZIhvcNAQEMBQAw\ngZcxCzAJBgNVBAYTAlVTMSIwIAYDVQQKDBlBbWF6b24gV2ViIFNlcnZpY2VzLCBJ\nbmMuMRMwEQYDVQQLDApBbWF6b24gUkRTMQswCQYDVQQIDAJXQTEwMC4GA1UEAwwn\nQW1hem9uIFJEUyBldS13ZXN0LTIgUm9vdCBDQSBSU0E0MDk2IEcxMRAwDgYDVQQH\nDAdTZWF0dGxlMCAXDTIxMDUyMTIyNTEyMloYDzIxMjEwNTIxMjM1MTIyWjCBlzEL\nMAkGA1UEBhMCVVMxIjAgBgNVBAoMGUFtYXpvbiBXZWIgU2VydmljZXMsIEluYy4x\nEzARBgNVBAsMCkFtYXpvbiBSRFMxCzAJBgNVBAgMAldBMTAwLgYDVQQDDCdBbWF6\nb24gUkRTIGV1LXdlc3QtMiBSb290IENBIFJTQTQwOTYgRzExEDAOBgNVBAcMB1Nl\nYXR0bGUwggIiMA0GCSqGSIb3DQEBAQUAA4ICDwAwggIKAoICAQC2twMALVg9vRVu\nVNqsr6N8thmp3Dy8jEGTsm3GCQ+C5P2YcGlD/T/5icfWW84uF7Sx3ezcGlvsqFMf\nUkj9sQyqtz7qfFFugyy7pa/eH9f48kWFHLbQYm9GEgbYBIrWMp1cy3vyxuMCwQN4\nDCncqU+yNpy0CprQJEha3PzY+3yJOjDQtc3zr99lyECCFJTDUucxHzyQvX89eL74\nuh8la0lKH3v9wPpnEoftbrwmm5jHNFdzj7uXUHUJ41N7af7z7QUfghIRhlBDiKtx\n5lYZemPCXajTc3ryDKUZC/b+B6ViXZmAeMdmQoPE0jwyEp/uaUcdp+FlUQwCfsBk\nayPFEApTWgPiku2isjdeTVmEgL8bJTDUZ6FYFR7ZHcYAsDzcwHgIu3GGEMVRS3Uf\nILmioiyly9vcK4Sa01ondARmsi/I0s7pWpKflaekyv5boJKD/xqwz9lGejmJHelf\n8Od2TyqJScMpB7Q8c2ROxBwqwB72jMCEvYigB+Wnbb8RipliqNflIGx938FRCzKL\nUQUBmNAznR/yRRL0wHf9UAE/8v9a09uZABeiznzOFAl/frHpgdAbC00LkFlnwwgX\ng8YfEFlkp4fLx5B7LtoO6uVNFVimLxtwirpyKoj3G4M/kvSTux8bTw0heBCmWmKR\n57MS6k7ODzbv+Kpeht2hqVZCNFMxoQIDAQABo0IwQDAPBgNVHRMBAf8EBTADAQH/\nMB0GA1UdDgQWBBRuMnDhJjoj7DcKALj+HbxEqj3r6jAOBgNVHQ8BAf8EBAMCAYYw\nDQYJKoZIhvcNAQEMBQADggIBALSnXfx72C3ldhBP5kY4Mo2DDaGQ8FGpTOOiD95d\n0rf7I9LrsBGVqu/Nir+kqqP80PB70+Jy9fHFFigXwcPBX3MpKGxK8Cel7kVf8t1B\n4YD6A6bqlzP+OUL0uGWfZpdpDxwMDI2Flt4NEldHgXWPjvN1VblEKs0+kPnKowyg\njhRMgBbD/y+8yg0fIcjXUDTAw/+INcp21gWaMukKQr/8HswqC1yoqW9in2ijQkpK\n2RB9vcQ0/gXR0oJUbZQx0jn0OH8Agt7yfMAnJAdnHO4M3gjvlJLzIC5/4aGrRXZl\nJoZKfJ2fZRnrFMi0nhAYDeInoS+Rwx+QzaBk6fX5VPyCj8foZ0nmqvuYoydzD8W5\nmMlycgxFqS+DUmO+liWllQC4/MnVBlHGB1Cu3wTj5kgOvNs/k+FW3GXGzD3+rpv0\nQTLuwSbMr+MbEThxrSZRSXTCQzKfehyC+WZejgLb+8ylLJUA10e62o7H9PvCrwj+\nZDVmN7qj6amzvndCP98sZfX7CFZPLfcBd4wVIjHsFjSNEwWHOiFyLPPG7cdolGKA\nlOFvonvo4A1uRc13/zFeP0Xi5n5OZ2go8aOOeGYdI2vB2sgH9R2IASH/jHmr0gvY\n0dfBCcfXNgrS0toq0LX/y+5KkKOxh52vEYsJLdhqrveuZhQnsFEm/mFwjRXkyO7c\n2jpC\n-----END CERTIFICATE-----\n-----BEGIN CERTIFICATE-----\nMIICrjCCAjSgAwIBAgIRAKKPTYKln9L4NTx9dpZGUjowCgYIKoZIzj0EAwMwgZYx\nCzAJBgNVBAYTAlVTMSIwIAYDVQQKDBlBbWF6b24gV2ViIFNlcnZpY2VzLCBJbmMu\nMRMwEQYDVQQLDApBbWF6b24gUkRTMQswCQYDVQQIDAJXQTEvMC0GA1UEAwwmQW1h\nem9uIFJEUyBldS13ZXN0LTIgUm9vdCBDQSBFQ0MzODQgRzExEDAOBgNVBAcMB1Nl\nYXR0bGUwIBcNMjEwNTIxMjI1NTIxWhgPMjEyMTA1MjEyMzU1MjFaMIGWMQswCQYD\nVQQGEwJVUzEiMCAGA1UECgwZQW1hem9uIFdlYiBTZXJ2aWNlcywgSW5jLjETMBEG\nA1UECwwKQW1hem9uIFJEUzELMAkGA1UECAwCV0ExLzAtBgNVBAMMJkFtYXpvbiBS\nRFMgZXUtd2VzdC0yIFJvb3QgQ0EgRUNDMzg0IEcxMRAwDgYDVQQHDAdTZWF0dGxl\nMHYwEAYHKoZIzj0CAQYFK4EEACIDYgAE/owTReDvaRqdmbtTzXbyRmEpKCETNj6O\nhZMKH0F8oU9Tmn8RU7kQQj6xUKEyjLPrFBN7c+26TvrVO1KmJAvbc8bVliiJZMbc\nC0yV5PtJTalvlMZA1NnciZuhxaxrzlK1o0IwQDAPBgNVHRMBAf8EBTADAQH/MB0G\nA1UdDgQWBBT4i5HaoHtrs7Mi8auLhMbKM1XevDAOBgNVHQ8BAf8EBAMCAYYwCgYI\nKoZIzj0EAwMDaAAwZQIxAK9A+8/lFdX4XJKgfP+ZLy5ySXC2E0Spoy12Gv2GdUEZ\np1G7c1KbWVlyb1d6subzkQIwKyH0Naf/3usWfftkmq8SzagicKz5cGcEUaULq4tO\nGzA/AMpr63IDBAqkZbMDTCmH\n-----END CERTIFICATE-----\n",
+        },
+      ],
+      mountPoints: [{ sourceVolume: "freehold-tls", containerPath: "/etc/freehold/tls", readOnly: false }],
+      logConfiguration: {
+        logDriver: "awslogs",
+        options: {
+          "awslogs-group": "/freehold/crown-marketplace-dev/nightly",
+          "awslogs-region": region,
+          "awslogs-stream-prefix": "freehold-prepare",
+        },
+      },
+    },
+  ]),
+  cpu: "512",
+  executionRoleArn: nightlyExecutionRole.arn,
+  family: "crown-marketplace-dev-nightly",
+  memory: "1024",
+  networkMode: "awsvpc",
+  region,
+  requiresCompatibilities: ["FARGATE"],
+  runtimePlatform,
+  tags: { ...tags, "freehold-component": "nightly" },
+  taskRoleArn: nightlyTaskRole.arn,
+  volumes: [{ name: "freehold-tls" }],
+}, { dependsOn: [nightlyLogs], aliases: [{ parent: freeholdNightly }] });
+
+const nightlySg = new ec2.SecurityGroup("nightly-sg", {
+  description: "Freehold scheduled job tasks: no inbound connections",
+  egress: [
+    {
+      cidrBlocks: ["0.0.0.0/0"],
+      description: "image pulls, AWS APIs, linked databases",
+      fromPort: 0,
+      protocol: "-1",
+      toPort: 0,
+    },
+  ],
+  ingress: [],
+  name: "crown-marketplace-dev-nightly-tasks",
+  region,
+  tags: { ...tags, "freehold-component": "nightly" },
+  vpcId: vpc.id,
+}, { aliases: [{ parent: freeholdNightly }] });
+
+const nightlyDbIngress = new vpcAws.SecurityGroupIngressRule("nightly-db-ingress", {
+  description: "Freehold: nightly to db",
+  fromPort: 5432,
+  ipProtocol: "tcp",
+  referencedSecurityGroupId: nightlySg.id,
+  region,
+  securityGroupId: dbSg.id,
+  tags: { ...tags, "freehold-component": "nightly" },
+  toPort: 5432,
+}, { aliases: [{ parent: freeholdNightly }] });
+
+const nightlyStateMachineRole = new iam.Role("nightly-state-machine-role", {
+  assumeRolePolicy: pulumi.jsonStringify({
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Effect: "Allow",
+        Action: "sts:AssumeRole",
+        Principal: { Service: "states.amazonaws.com" },
+        Condition: {
+          StringEquals: { "aws:SourceAccount": callerIdentity.accountId },
+          ArnLike: {
+            "aws:SourceArn": pulumi.interpolate`arn:aws:states:${region}:${callerIdentity.accountId}:stateMachine:crown-marketplace-dev-nightly`,
+          },
+        },
+      },
+    ],
+  }),
+  description: "Freehold crown-marketplace-dev/nightly: runs the job's task",
+  name: "crown-marketplace-dev-nightly-sfn",
+  tags: { ...tags, "freehold-component": "nightly" },
+}, { aliases: [{ parent: freeholdNightly }] });
+
+const nightlyStateMachinePolicy = new iam.RolePolicy("nightly-state-machine-policy", {
+  name: "freehold-run-job",
+  policy: pulumi.jsonStringify({
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Sid: "RunTheJobsTask",
+        Effect: "Allow",
+        Action: ["ecs:RunTask"],
+        Resource: pulumi.interpolate`arn:aws:ecs:${region}:${callerIdentity.accountId}:task-definition/${nightlyTask.family}:*`,
+        Condition: { ArnEquals: { "ecs:cluster": cluster.arn } },
+      },
+      {
+        Sid: "WatchAndStopItsTasks",
+        Effect: "Allow",
+        Action: ["ecs:DescribeTasks", "ecs:StopTask"],
+        Resource: pulumi.interpolate`arn:aws:ecs:${region}:${callerIdentity.accountId}:task/crown-marketplace-dev/*`,
+      },
+      {
+        Sid: "PassTheTaskRoles",
+        Effect: "Allow",
+        Action: ["iam:PassRole"],
+        Resource: [nightlyExecutionRole.arn, nightlyTaskRole.arn],
+        Condition: { StringEquals: { "iam:PassedToService": "ecs-tasks.amazonaws.com" } },
+      },
+      {
+        Sid: "SyncRule",
+        Effect: "Allow",
+        Action: ["events:PutTargets", "events:PutRule", "events:DescribeRule"],
+        Resource: pulumi.interpolate`arn:aws:events:${region}:${callerIdentity.accountId}:rule/StepFunctionsGetEventsForECSTaskRule`,
+      },
+    ],
+  }),
+  role: nightlyStateMachineRole.name,
+}, { aliases: [{ parent: freeholdNightly }] });
+
+const nightlySchedulerRole = new iam.Role("nightly-scheduler-role", {
+  assumeRolePolicy: pulumi.jsonStringify({
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Effect: "Allow",
+        Action: "sts:AssumeRole",
+        Principal: { Service: "scheduler.amazonaws.com" },
+        Condition: {
+          StringEquals: { "aws:SourceAccount": callerIdentity.accountId },
+          ArnLike: {
+            "aws:SourceArn": pulumi.interpolate`arn:aws:scheduler:${region}:${callerIdentity.accountId}:schedule/default/crown-marketplace-dev-nightly`,
+          },
+        },
+      },
+    ],
+  }),
+  description: "Freehold crown-marketplace-dev/nightly: the schedule that starts the job",
+  name: "crown-marketplace-dev-nightly-sched",
+  tags: { ...tags, "freehold-component": "nightly" },
+}, { aliases: [{ parent: freeholdNightly }] });
+
+const nightlyIamPropagation = new Sleep("nightly-iam-propagation", {
+  createDuration: "15s",
+  triggers: {
+    policies: pulumi.interpolate`{"Version":"2012-10-17","Statement":[{"Sid":"Logs","Effect":"Allow","Action":["logs:CreateLogStream","logs:PutLogEvents"],"Resource":["${nightlyLogs.arn}","${nightlyLogs.arn}:log-stream:*"]}]}
+{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["secretsmanager:GetSecretValue"],"Resource":"${dbAppSecret.arn}"}]}
+{"Version":"2012-10-17","Statement":[{"Sid":"RunTheJobsTask","Effect":"Allow","Action":["ecs:RunTask"],"Resource":"arn:aws:ecs:${region}:${callerIdentity.accountId}:task-definition/${nightlyTask.family}:*","Condition":{"ArnEquals":{"ecs:cluster":"${cluster.arn}"}}},{"Sid":"WatchAndStopItsTasks","Effect":"Allow","Action":["ecs:DescribeTasks","ecs:StopTask"],"Resource":"arn:aws:ecs:${region}:${callerIdentity.accountId}:task/crown-marketplace-dev/*"},{"Sid":"PassTheTaskRoles","Effect":"Allow","Action":["iam:PassRole"],"Resource":["${nightlyExecutionRole.arn}","${nightlyTaskRole.arn}"],"Condition":{"StringEquals":{"iam:PassedToService":"ecs-tasks.amazonaws.com"}}},{"Sid":"SyncRule","Effect":"Allow","Action":["events:PutTargets","events:PutRule","events:DescribeRule"],"Resource":"arn:aws:events:${region}:${callerIdentity.accountId}:rule/StepFunctionsGetEventsForECSTaskRule"}]}`,
+  },
+}, {
+  dependsOn: [nightlyDbSecret, nightlyExecutionPolicy, nightlyStateMachinePolicy],
+  aliases: [{ parent: freeholdNightly }],
+});
+
+const nightlyStateMachine = new sfn.StateMachine("nightly-state-machine", {
+  definition: pulumi.jsonStringify({
+    Comment: "Freehold crown-marketplace-dev/nightly: one run of the scheduled job",
+    QueryLanguage: "JSONata",
+    StartAt: "Start",
+    States: {
+      Start: { Type: "Pass", Assign: { attempt: 1, failure: "" }, Next: "Run" },
+      Run: {
+        Type: "Task",
+        Resource: "arn:aws:states:::ecs:runTask.sync",
+        Arguments: {
+          Cluster: cluster.arn,
+          TaskDefinition: nightlyTask.arn,
+          LaunchType: "FARGATE",
+          PlatformVersion: "LATEST",
+          NetworkConfiguration: {
+            AwsvpcConfiguration: { Subnets: [privateA.id, privateB.id], SecurityGroups: [nightlySg.id], AssignPublicIp: "DISABLED" },
+          },
+          PropagateTags: "TASK_DEFINITION",
+          EnableECSManagedTags: true,
+        },
+        TimeoutSeconds: 1800,
+        Assign: {
+          exitCode: "{% $exists($states.result.Containers[Name = 'app'].ExitCode) ? $states.result.Containers[Name = 'app'].ExitCode : -1 %}",
+        },
+        Catch: [
+          {
+            ErrorEquals: ["States.ALL"],
+            Assign: { exitCode: -1, failure: "{% $states.errorOutput.Error %}" },
+            Next: "Failed run",
+          },
+        ],
+        Next: "Exit code",
+      },
+      "Exit code": {
+        Type: "Choice",
+        Choices: [{ Condition: "{% $exitCode = 0 %}", Next: "Succeeded" }],
+        Default: "Failed run",
+      },
+      "Failed run": {
+        Type: "Choice",
+        Choices: [{ Condition: "{% $attempt <= 2 %}", Next: "Run again" }],
+        Default: "Failed",
+      },
+      "Run again": { Type: "Pass", Assign: { attempt: "{% $attempt + 1 %}", failure: "" }, Next: "Run" },
+      Succeeded: { Type: "Succeed" },
+      Failed: {
+        Type: "Fail",
+        Error: "JobFailed",
+        Cause: "{% 'the last of ' & $string($attempt) & ' run(s) failed: ' & ($failure != '' ? $failure : 'exit code ' & $string($exitCode)) %}",
+      },
+    },
+  }),
+  name: "crown-marketplace-dev-nightly",
+  region,
+  roleArn: nightlyStateMachineRole.arn,
+  tags: { ...tags, "freehold-component": "nightly" },
+  type: "STANDARD",
+}, { dependsOn: [nightlyIamPropagation], aliases: [{ parent: freeholdNightly }] });
+
+const nightlySchedulerPolicy = new iam.RolePolicy("nightly-scheduler-policy", {
+  name: "freehold-start-job",
+  policy: pulumi.jsonStringify({
+    Version: "2012-10-17",
+    Statement: [{ Effect: "Allow", Action: ["states:StartExecution"], Resource: nightlyStateMachine.arn }],
+  }),
+  role: nightlySchedulerRole.name,
+}, { aliases: [{ parent: freeholdNightly }] });
+
+const nightlySchedule = new scheduler.Schedule("nightly-schedule", {
+  description: "Freehold crown-marketplace-dev/nightly: 0 2 * * * in Europe/London",
+  flexibleTimeWindow: { mode: "OFF" },
+  groupName: "default",
+  name: "crown-marketplace-dev-nightly",
+  region,
+  scheduleExpression: "cron(0 2 * * ? *)",
+  scheduleExpressionTimezone: "Europe/London",
+  state: "ENABLED",
+  target: {
+    arn: nightlyStateMachine.arn,
+    input: JSON.stringify({}),
+    retryPolicy: { maximumEventAgeInSeconds: 3600, maximumRetryAttempts: 10 },
+    roleArn: nightlySchedulerRole.arn,
+  },
+}, { dependsOn: [nightlySchedulerPolicy], aliases: [{ parent: freeholdNightly }] });
+
 // ---- Stack outputs, as Freehold exported them -----------------------------------------------------
 
 export const db = {
@@ -1644,4 +1942,8 @@ export const db = {
 };
 export const uploads = { bucketName: uploadsBucket.bucket, endpoint: `https://s3.${region}.amazonaws.com` };
 export const web = { url: pulumi.interpolate`https://${webCdn.domainName}` };
-export const worker = { url: pulumi.interpolate`http://${workerLb.dnsName}` };
+export const worker = {};
+export const nightly = {
+  runCommand: pulumi.interpolate`aws stepfunctions start-execution --region ${region} --state-machine-arn ${nightlyStateMachine.arn}`,
+  schedule: pulumi.interpolate`${nightlySchedule.scheduleExpression} in ${nightlySchedule.scheduleExpressionTimezone.apply((v) => v!)} (EventBridge Scheduler)`,
+};

@@ -34,10 +34,11 @@ const region = config.require("region");
 const dbSize = config.require("db-size");
 const webImage = config.require("web-image");
 const workerImage = config.require("worker-image");
+const nightlyImage = config.require("nightly-image");
 
 // Values Freehold made from other resources' outputs in a way eject cannot reproduce: set each to the deployed
 // stack's value (README.md, "Config to set", says where to find it).
-const unset = ["db-roles-admin-secret-access-roleAssignmentName", "db-roles-app-verifier-access-roleAssignmentName", "db-roles-read-verifier-access-roleAssignmentName", "crown-marketplace-job-starter-roleDefinitionId", "crown-marketplace-job-starter-wait-triggers-role", "db-roles-run-job-start-access-roleAssignmentName", "db-roles-run-forceUpdateTag", "crown-marketplace-backup-server-access-roleAssignmentName", "crown-marketplace-backup-group-access-roleAssignmentName", "crown-marketplace-keep-data-policyDefinitionName", "web-db-access-roleAssignmentName", "web-uploads-access-roleAssignmentName", "web-uploads-delegate-roleAssignmentName", "worker-db-access-roleAssignmentName", "worker-uploads-access-roleAssignmentName", "worker-uploads-delegate-roleAssignmentName"].filter((key) => config.getSecret(key) === undefined);
+const unset = ["db-roles-admin-secret-access-roleAssignmentName", "db-roles-app-verifier-access-roleAssignmentName", "db-roles-read-verifier-access-roleAssignmentName", "crown-marketplace-job-starter-roleDefinitionId", "crown-marketplace-job-starter-wait-triggers-role", "db-roles-run-job-start-access-roleAssignmentName", "db-roles-run-forceUpdateTag", "crown-marketplace-backup-server-access-roleAssignmentName", "crown-marketplace-backup-group-access-roleAssignmentName", "crown-marketplace-keep-data-policyDefinitionName", "web-db-access-roleAssignmentName", "web-uploads-access-roleAssignmentName", "web-uploads-delegate-roleAssignmentName", "worker-db-access-roleAssignmentName", "worker-uploads-access-roleAssignmentName", "worker-uploads-delegate-roleAssignmentName", "nightly-db-access-roleAssignmentName"].filter((key) => config.getSecret(key) === undefined);
 if (unset.length) {
   throw new pulumi.RunError(`Set these config values first (README.md, "Config to set", says where to find each): ${unset.join(", ")}`);
 }
@@ -57,6 +58,7 @@ const webUploadsDelegateRoleAssignmentName = config.require("web-uploads-delegat
 const workerDbAccessRoleAssignmentName = config.require("worker-db-access-roleAssignmentName");
 const workerUploadsAccessRoleAssignmentName = config.require("worker-uploads-access-roleAssignmentName");
 const workerUploadsDelegateRoleAssignmentName = config.require("worker-uploads-delegate-roleAssignmentName");
+const nightlyDbAccessRoleAssignmentName = config.require("nightly-db-access-roleAssignmentName");
 
 // The PostgreSQL SCRAM-SHA-256 verifier of a password, as Freehold made it: a role job sets a password from it,
 // never from the password itself.
@@ -68,7 +70,7 @@ function scramVerifier(password: string, iterations = 4096): string {
   return `SCRAM-SHA-256$${iterations}:${salt.toString("base64")}$${storedKey.toString("base64")}:${serverKey.toString("base64")}`;
 }
 
-// The tags 27 resources below carry alike; each adds its own.
+// The tags 29 resources below carry alike; each adds its own.
 const tags = {
   "freehold-stack": "crown-marketplace",
   "managed-by": "freehold",
@@ -87,7 +89,8 @@ const freeholdPlatform = urn("freehold:index:Platform", "crown-marketplace");
 const freeholdDb = urn("freehold:index:Database", "db");
 const freeholdUploads = urn("freehold:index:ObjectStore", "uploads");
 const freeholdWeb = urn("freehold:index:WebService", "web");
-const freeholdWorker = urn("freehold:index:WebService", "worker");
+const freeholdWorker = urn("freehold:index:Worker", "worker");
+const freeholdNightly = urn("freehold:index:ScheduledJob", "nightly");
 
 // ---- Shared platform -------------------------------------------------------------------------------------
 // What every component of the stack shares (network, logs, cluster...). Was Freehold's Platform
@@ -942,10 +945,10 @@ const webApp = new app.ContainerApp("web-app", {
   workloadProfileName: "Consumption",
 }, { dependsOn: [webGrantsWait], aliases: [{ parent: freeholdWeb }] });
 
-// ---- worker (WebService) ---------------------------------------------------------------------------------
-// worker: web-service on Azure Container Apps, Consumption 0.5 vCPU / 1Gi. Size: Container Apps pair matching
-// the request exactly (0.5 vCPU, 1 GiB).
-// Was Freehold's WebService "worker" (freehold:index:WebService).
+// ---- worker (Worker) -------------------------------------------------------------------------------------
+// worker: worker on Azure Container Apps (no ingress), Consumption 0.5 vCPU / 1Gi. Size: Container Apps pair
+// matching the request exactly (0.5 vCPU, 1 GiB).
+// Was Freehold's Worker "worker" (freehold:index:Worker).
 
 const workerIdentity = new managedidentity.UserAssignedIdentity("worker-identity", { location: region, resourceGroupName: rg.name, resourceName: "crown-marketplace-dev-worker-id", tags }, { aliases: [{ parent: freeholdWorker }] });
 
@@ -996,7 +999,6 @@ const workerGrantsWait = new Sleep("worker-grants-wait", {
 const workerApp = new app.ContainerApp("worker-app", {
   configuration: {
     activeRevisionsMode: "Single",
-    ingress: { allowInsecure: false, external: false, targetPort: 8080, transport: "Auto" },
     secrets: [
       {
         identity: workerIdentity.id,
@@ -1018,6 +1020,7 @@ const workerApp = new app.ContainerApp("worker-app", {
   template: {
     containers: [
       {
+        args: ["process-uploads"],
         env: [
           { name: "DATABASE_HOST", value: dbServer.fullyQualifiedDomainName },
           { name: "DATABASE_PORT", value: "5432" },
@@ -1037,34 +1040,15 @@ const workerApp = new app.ContainerApp("worker-app", {
         ],
         image: workerImage,
         name: "app",
-        probes: [
-          {
-            failureThreshold: 10,
-            httpGet: { path: "/healthz", port: 8080, scheme: "HTTP" },
-            periodSeconds: 12,
-            timeoutSeconds: 5,
-            type: "Startup",
-          },
-          {
-            failureThreshold: 3,
-            httpGet: { path: "/healthz", port: 8080, scheme: "HTTP" },
-            periodSeconds: 10,
-            timeoutSeconds: 5,
-            type: "Readiness",
-          },
-          {
-            failureThreshold: 3,
-            httpGet: { path: "/healthz", port: 8080, scheme: "HTTP" },
-            periodSeconds: 30,
-            timeoutSeconds: 5,
-            type: "Liveness",
-          },
-        ],
         resources: { cpu: 0.5, memory: "1Gi" },
         volumeMounts: [{ mountPath: "/etc/freehold/tls", volumeName: "freehold-tls" }],
       },
     ],
-    scale: { maxReplicas: 4, minReplicas: 1 },
+    scale: {
+      maxReplicas: 4,
+      minReplicas: 1,
+      rules: [{ custom: { metadata: { type: "Utilization", value: "60" }, type: "cpu" }, name: "cpu" }],
+    },
     volumes: [
       {
         name: "freehold-tls",
@@ -1075,6 +1059,82 @@ const workerApp = new app.ContainerApp("worker-app", {
   },
   workloadProfileName: "Consumption",
 }, { dependsOn: [workerGrantsWait], aliases: [{ parent: freeholdWorker }] });
+
+// ---- nightly (ScheduledJob) ------------------------------------------------------------------------------
+// nightly: scheduled-job on Azure Container Apps jobs, Consumption 0.5 vCPU / 1Gi. Size: Container Apps pair
+// matching the request exactly (0.5 vCPU, 1 GiB).
+// Was Freehold's ScheduledJob "nightly" (freehold:index:ScheduledJob).
+
+const nightlyIdentity = new managedidentity.UserAssignedIdentity("nightly-identity", { location: region, resourceGroupName: rg.name, resourceName: "crown-marketplace-dev-nightly-id", tags }, { aliases: [{ parent: freeholdNightly }] });
+
+// eject: part of "roleAssignmentName" is config you set (nightly-db-access-roleAssignmentName): Freehold made it
+// from other resources' outputs in a way eject cannot reproduce (README.md says where to find it).
+const nightlyDbAccess = new authorization.RoleAssignment("nightly-db-access", {
+  description: "Freehold link nightly -> db: Key Vault Secrets User",
+  principalId: nightlyIdentity.principalId,
+  principalType: "ServicePrincipal",
+  roleAssignmentName: nightlyDbAccessRoleAssignmentName,
+  roleDefinitionId: pulumi.interpolate`/subscriptions/${clientConfig.subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/4633458b-17de-408a-b874-0445c86b69e6`,
+  scope: dbAppSecret.id,
+}, { aliases: [{ parent: freeholdNightly }] });
+
+const nightlyGrantsWait = new Sleep("nightly-grants-wait", { createDuration: "600s", triggers: { grants: nightlyDbAccess.id } }, { dependsOn: [nightlyDbAccess], aliases: [{ parent: freeholdNightly }] });
+
+// eject: "template" was also made from db-roles-run; the value below is right, but no longer waits for it.
+const nightlyJob = new app.Job("nightly-job", {
+  configuration: {
+    replicaRetryLimit: 2,
+    replicaTimeout: 1800,
+    scheduleTriggerConfig: { cronExpression: "0 2 * * *", parallelism: 1, replicaCompletionCount: 1 },
+    secrets: [
+      {
+        identity: nightlyIdentity.id,
+        keyVaultUrl: pulumi.interpolate`${vault.properties.vaultUri}secrets/db-app-password-${dbAppSecretSuffix.result}`,
+        name: "database-password",
+      },
+      {
+        name: "database-ca",
+        value: "-----BEGIN CERTIFICATE-----\nMIIDjjCCAnagAwIBAgIQAzrx5qcRqaC7KGSxHQn65TANBgkqhkiG9w0BAQsFADBh\nMQswCQYDVQQGEwJVUzEVMBMGA1UEChMMRGlnaUNlcnQgSW5jMRkwFwYDVQQLExB3\nd3cuZGlnaWNlcnQuY29tMSAwHgYDVQQDExdEaWdpQ2VydCBHbG9iYWwgUm9vdCBH\nMjAeFw0xMzA4MDExMjAwMDBaFw0zODAxMTUxMjAwMDBaMGExCzAJBgNVBAYTAlVT\nMRUwEwYDVQQKEwxEaWdpQ2VydCBJbmMxGTAXBgNVBAsTEHd3dy5kaWdpY2VydC5j\nb20xIDAeBgNVBAMTF0RpZ2lDZXJ0IEdsb2JhbCBSb290IEcyMIIBIjANBgkqhkiG\n9w0BAQEFAAOCAQ8AMIIBCgKCAQEAuzfNNNx7a8myaJCtSnX/RrohCgiN9RlUyfuI\n2/Ou8jqJkTx65qsGGmvPrC3oXgkkRLpimn7Wo6h+4FR1IAWsULecYxpsMNzaHxmx\n1x7e/dfgy5SDN67sH0NO3Xss0r0upS/kqbitOtSZpLYl6ZtrAGCSYP9PIUkY92eQ\nq2EGnI/yuum06ZIya7XzV+hdG82MHauVBJVJ8zUtluNJbd134/tJS7SsVQepj5Wz\ntCO7TG1F8PapspUwtP1MVYwnSlcUfIKdzXOS0xZKBgyMUNGPHgm+F6HmIcr9g+UQ\nvIOlCsRnKPZzFBQ9RnbDhxSJITRNrw9FDKZJobq7nMWxM4MphQIDAQABo0IwQDAP\nBgNVHRMBAf8EBTADAQH/MA4GA1UdDwEB/wQEAwIBhjAdBgNVHQ4EFgQUTiJUIBiV\n5uNu5g/6+rkS7QYXjzkwDQYJKoZIhvcNAQELBQADggEBAGBnKJRvDkhj6zHd6mcY\n1Yl9PMWLSn/pvtsrF9+wX3N3KjITOYFnQoQj8kVnNeyIv/iPsGEMNKSuIEyExtv4\nNeF22d+mQrvHRAiGfzZ0JFrabA0UWTW98kndth/Jsw1HKj2ZL7tcu7XUIOGZX1NG\nFdtom/DzMNU+MeKNhJ7jitralj41E6Vf8PlwUHBHQRFXGU7Aj64GxJUTFy8bJZ91\n8rGOmaFvE7FBcf6IKshPECBV1/MUReXgRPTqh5Uykw7+U0b6LJ3/iyK5S9kJRaTe\npLiaWN0bfVKfjllDiIGknibVb63dDcY3fe0Dkhvld1927jyNxF1WW6LZZm6zNTfl\nMrY=\n-----END CERTIFICATE-----\n-----BEGIN CERTIFICATE-----\nMIIFqDCCA5CgAwIBAgIQHtOXCV/YtLNHcB6qvn9FszANBgkqhkiG9w0BAQwFADBl\nMQswCQYDVQQGEwJVUzEeMBwGA1UEChMVTWljcm9zb2Z0IENvcnBvcmF0aW9uMTYw\nNAYDVQQDEy1NaWNyb3NvZnQgUlNBIFJvb3QgQ2VydGlmaWNhdGUgQXV0aG9yaXR5\nIDIwMTcwHhcNMTkxMjE4MjI1MTIyWhcNNDIwNzE4MjMwMDIzWjBlMQswCQYDVQQG\nEwJVUzEeMBwGA1UEChMVTWljcm9zb2Z0IENvcnBvcmF0aW9uMTYwNAYDVQQDEy1N\naWNyb3NvZnQgUlNBIFJvb3QgQ2VydGlmaWNhdGUgQXV0aG9yaXR5IDIwMTcwggIi\nMA0GCSqGSIb3DQEBAQUAA4ICDwAwggIKAoICAQDKW76UM4wplZEWCpW9R2LBifOZ\nNt9GkMml7Xhqb0eRaPgnZ1AzHaGm++DlQ6OEAlcBXZxIQIJTELy/xztokLaCLeX0\nZdDMbRnMlfl7rEqUrQ7eS0MdhweSE5CAg2Q1OQT85elss7YfUJQ4ZVBcF0a5toW1\nHLUX6NZFndiyJrDKxHBKrmCk3bPZ7Pw71VdyvD/IybLeS2v4I2wDwAW9lcfNcztm\ngGTjGqwu+UcF8ga2m3P1eDNbx6H7JyqhtJqRjJHTOoI+dkC0zVJhUXAoP8XFWvLJ\njEm7FFtNyP9nTUwSlq31/niol4fX/V4ggNyhSyL71Imtus5Hl0dVe49FyGcohJUc\naDDv70ngNXtk55iwlNpNhTs+VcQor1fznhPbRiefHqJeRIOkpcrVE7NLP8TjwuaG\nYaRSMLl6IE9vDzhTyzMMEyuP1pq9KsgtsRx9S1HKR9FIJ3Jdh+vVReZIZZ2vUpC6\nW6IYZVcSn2i51BVrlMRpIpj0M+Dt+VGOQVDJNE92kKz8OMHY4Xu54+OU4UZpyw4K\nUGsTuqwPN1q3ErWQgR5WrlcihtnJ0tHXUeOrO8ZV/R4O03QK0dqq6mm4lyiPSMQH\n+FJDOvTKVTUssKZqwJz58oHhEmrARdlns87/I6KJClTUFLkqqNfs+avNJVgyeY+Q\nW5g5xAgGwax/Dj0ApQIDAQABo1QwUjAOBgNVHQ8BAf8EBAMCAYYwDwYDVR0TAQH/\nBAUwAwEB/zAdBgNVHQ4EFgQUCctZf4aycI8awznjwNnpv7tNsiMwEAYJKwYBBAGC\nNxUBBAMCAQAwDQYJKoZIhvcNAQEMBQADggIBAKyvPl3CEZaJjqPnktaXFbgToqZC\nLgLNFgVZJ8og6Lq46BrsTaiXVq5lQ7GPAJtSzVXNUzltYkyLDVt8LkS/gxCP81OC\ngMNPOsduET/m4xaRhPtthH80dK2Jp86519efhGSSvpWhrQlTM93uCupKUY5vVau6\ntZRGrox/2KJQJWVggEbbMwSubLWYdFQl3JPk+ONVFT24bcMKpBLBaYVu32TxU5nh\nSnUgnZUP5NbcA/FZGOhHibJXWpS2qdgXKxdJ5XbLwVaZOjex/2kskZGT4d9Mozd2\nTaGf+G0eHdP67Pv0RR0Tbc/3WeUiJ3IrhvNXuzDtJE3cfVa7o7P4NHmJweDyAmH3\npvwPuxwXC65B2Xy9J6P9LjrRk5Sxcx0ki69bIImtt2dmefU6xqaWM/5TkshGsRGR\nxpl/j8nWZjEgQRCHLQzWwa80mMpkg/sTV9HB8Dx6jKXB/ZUhoHHBk2dxEuqPiApp\nGWSZI1b7rCoucL5mxAyE7+WL85MB+GqQk2dLsmijtWKP6T+MejteD+eMuMZ87zf9\ndOLITzNy4ZQ5bb0Sr74MTnB8G2+NszKTc0QWbej09+CVgI+WXTik9KveCjCHk9hN\nAHFiRSdLOkKEW39lt2c0Ui2cFmuqqNh7o0JMcccMyj6D5KbvtwEwXlGjefVwaaZB\nRA+GsCyRxj3qrg+E\n-----END CERTIFICATE-----\n",
+      },
+    ],
+    triggerType: "Schedule",
+  },
+  environmentId: env.id,
+  identity: { type: "UserAssigned", userAssignedIdentities: [nightlyIdentity.id] },
+  jobName: "nightly",
+  location: region,
+  resourceGroupName: rg.name,
+  tags,
+  template: {
+    containers: [
+      {
+        args: ["expire-listings"],
+        env: [
+          { name: "DATABASE_HOST", value: dbServer.fullyQualifiedDomainName },
+          { name: "DATABASE_PORT", value: "5432" },
+          { name: "DATABASE_NAME", value: dbDatabase.name },
+          { name: "DATABASE_USER", value: "app" },
+          { name: "DATABASE_SSLMODE", value: "verify-full" },
+          { name: "DATABASE_SSLROOTCERT", value: "/etc/freehold/tls/database-ca.pem" },
+          { name: "AZURE_CLIENT_ID", value: nightlyIdentity.clientId },
+          { name: "DATABASE_PASSWORD", secretRef: "database-password" },
+        ],
+        image: nightlyImage,
+        name: "app",
+        resources: { cpu: 0.5, memory: "1Gi" },
+        volumeMounts: [{ mountPath: "/etc/freehold/tls", volumeName: "freehold-tls" }],
+      },
+    ],
+    volumes: [
+      {
+        name: "freehold-tls",
+        secrets: [{ path: "database-ca.pem", secretRef: "database-ca" }],
+        storageType: "Secret",
+      },
+    ],
+  },
+  workloadProfileName: "Consumption",
+}, { dependsOn: [nightlyGrantsWait], aliases: [{ parent: freeholdNightly }] });
 
 // ---- Stack outputs, as Freehold exported them -----------------------------------------------------
 
@@ -1089,4 +1149,8 @@ export const uploads = {
   endpoint: pulumi.interpolate`https://${uploadsAccount.name}.blob.core.windows.net`,
 };
 export const web = { url: pulumi.interpolate`https://${webApp.configuration.apply((v) => v?.ingress?.fqdn!)}` };
-export const worker = { url: pulumi.interpolate`https://${workerApp.configuration.apply((v) => v?.ingress?.fqdn!)}` };
+export const worker = {};
+export const nightly = {
+  runCommand: pulumi.interpolate`az containerapp job start --name nightly --resource-group ${rg.name}`,
+  schedule: "0 2 * * * in UTC (\"0 2 * * *\" in UTC all year: Europe/London's time at +00:00, 60 minutes late at +01:00; Container Apps reads job schedules in UTC)",
+};

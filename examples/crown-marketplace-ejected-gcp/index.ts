@@ -7,6 +7,7 @@ import { createHash, createHmac, pbkdf2Sync } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
 import * as artifactregistry from "@pulumi/gcp/artifactregistry";
 import * as cloudrunv2 from "@pulumi/gcp/cloudrunv2";
+import * as cloudscheduler from "@pulumi/gcp/cloudscheduler";
 import * as compute from "@pulumi/gcp/compute";
 import * as dns from "@pulumi/gcp/dns";
 import * as logging from "@pulumi/gcp/logging";
@@ -33,17 +34,19 @@ const region = config.require("region");
 const dbSize = config.require("db-size");
 const webImage = config.require("web-image");
 const workerImage = config.require("worker-image");
+const nightlyImage = config.require("nightly-image");
 
 // Values Freehold made from other resources' outputs in a way eject cannot reproduce: set each to the deployed
 // stack's value (README.md, "Config to set", says where to find it).
-const unset = ["db-role-job-runExecutionToken", "db-role-job-template-template-containers-0-envs-0-value", "web-service-template-containers-0-envs-1-value", "worker-service-template-containers-0-envs-0-value"].filter((key) => config.getSecret(key) === undefined);
+const unset = ["db-role-job-runExecutionToken", "db-role-job-template-template-containers-0-envs-0-value", "web-service-template-containers-0-envs-1-value", "worker-worker-pool-template-containers-0-envs-0-value", "nightly-job-template-template-containers-0-envs-0-value"].filter((key) => config.getSecret(key) === undefined);
 if (unset.length) {
   throw new pulumi.RunError(`Set these config values first (README.md, "Config to set", says where to find each): ${unset.join(", ")}`);
 }
 const dbRoleJobRunExecutionToken = config.require("db-role-job-runExecutionToken");
 const dbRoleJobTemplateTemplateContainers0Envs0Value = config.require("db-role-job-template-template-containers-0-envs-0-value");
 const webServiceTemplateContainers0Envs1Value = config.require("web-service-template-containers-0-envs-1-value");
-const workerServiceTemplateContainers0Envs0Value = config.require("worker-service-template-containers-0-envs-0-value");
+const workerWorkerPoolTemplateContainers0Envs0Value = config.require("worker-worker-pool-template-containers-0-envs-0-value");
+const nightlyJobTemplateTemplateContainers0Envs0Value = config.require("nightly-job-template-template-containers-0-envs-0-value");
 
 // The PostgreSQL SCRAM-SHA-256 verifier of a password, as Freehold made it: a role job sets a password from it,
 // never from the password itself.
@@ -55,7 +58,7 @@ function scramVerifier(password: string, iterations = 4096): string {
   return `SCRAM-SHA-256$${iterations}:${salt.toString("base64")}$${storedKey.toString("base64")}:${serverKey.toString("base64")}`;
 }
 
-// The labels 14 resources below carry alike; each adds its own.
+// The labels 16 resources below carry alike; each adds its own.
 const labels = {
   "freehold-stack": "crown-marketplace",
   "managed-by": "freehold",
@@ -74,7 +77,8 @@ const freeholdPlatform = urn("freehold:index:Platform", "crown-marketplace");
 const freeholdDb = urn("freehold:index:Database", "db");
 const freeholdUploads = urn("freehold:index:ObjectStore", "uploads");
 const freeholdWeb = urn("freehold:index:WebService", "web");
-const freeholdWorker = urn("freehold:index:WebService", "worker");
+const freeholdWorker = urn("freehold:index:Worker", "worker");
+const freeholdNightly = urn("freehold:index:ScheduledJob", "nightly");
 
 const projectResult = organizations.getProjectOutput();
 const projectId = projectResult.apply((v) => v.projectId!);
@@ -117,13 +121,13 @@ const logBucket = new logging.ProjectBucketConfig("crown-marketplace-log-bucket"
 const logSink = new logging.ProjectSink("crown-marketplace-log-sink", {
   description: "Routes this stack's logs to its regional log bucket",
   destination: pulumi.interpolate`logging.googleapis.com/${logBucket.id}`,
-  filter: pulumi.interpolate`(resource.type="cloud_run_revision" AND (resource.labels.service_name="crown-marketplace-dev-web" OR resource.labels.service_name="crown-marketplace-dev-worker")) OR (resource.type="cloud_run_job" AND (resource.labels.job_name="crown-marketplace-dev-db-dbrole")) OR (resource.type="cloudsql_database" AND resource.labels.database_id=~"^${projectId}:crown-marketplace-dev-db-[a-z0-9]{4}$") OR (resource.type="gce_subnetwork" AND (resource.labels.subnetwork_name="crown-marketplace-dev-${region}"))`,
+  filter: pulumi.interpolate`(resource.type="cloud_run_revision" AND (resource.labels.service_name="crown-marketplace-dev-web")) OR (resource.type="cloud_run_job" AND (resource.labels.job_name="crown-marketplace-dev-db-dbrole")) OR (resource.type="cloudsql_database" AND resource.labels.database_id=~"^${projectId}:crown-marketplace-dev-db-[a-z0-9]{4}$") OR (resource.type="gce_subnetwork" AND (resource.labels.subnetwork_name="crown-marketplace-dev-${region}"))`,
   name: "crown-marketplace-dev-logs",
 }, { aliases: [{ parent: freeholdPlatform }] });
 
 const logExclusion = new logging.ProjectExclusion("crown-marketplace-log-exclusion", {
   description: "Keeps this stack's logs out of the _Default bucket (global): they are stored in its regional bucket",
-  filter: pulumi.interpolate`(resource.type="cloud_run_revision" AND (resource.labels.service_name="crown-marketplace-dev-web" OR resource.labels.service_name="crown-marketplace-dev-worker")) OR (resource.type="cloud_run_job" AND (resource.labels.job_name="crown-marketplace-dev-db-dbrole")) OR (resource.type="cloudsql_database" AND resource.labels.database_id=~"^${projectId}:crown-marketplace-dev-db-[a-z0-9]{4}$") OR (resource.type="gce_subnetwork" AND (resource.labels.subnetwork_name="crown-marketplace-dev-${region}"))`,
+  filter: pulumi.interpolate`(resource.type="cloud_run_revision" AND (resource.labels.service_name="crown-marketplace-dev-web")) OR (resource.type="cloud_run_job" AND (resource.labels.job_name="crown-marketplace-dev-db-dbrole")) OR (resource.type="cloudsql_database" AND resource.labels.database_id=~"^${projectId}:crown-marketplace-dev-db-[a-z0-9]{4}$") OR (resource.type="gce_subnetwork" AND (resource.labels.subnetwork_name="crown-marketplace-dev-${region}"))`,
   name: "crown-marketplace-dev-logs-outside-region",
 }, { dependsOn: [logSink], aliases: [{ parent: freeholdPlatform }] });
 
@@ -216,6 +220,13 @@ const urlSignerRole = new projects.IAMCustomRole("crown-marketplace-url-signer-r
   stage: "GA",
   title: "Freehold URL signer (crown-marketplace-dev)",
 }, { dependsOn: [apiIam, apiIamcredentials], aliases: [{ parent: freeholdPlatform }] });
+
+const apiCloudscheduler = new projects.Service("crown-marketplace-api-cloudscheduler", {
+  disableDependentServices: false,
+  disableOnDestroy: false,
+  project: projectId,
+  service: "cloudscheduler.googleapis.com",
+}, { aliases: [{ parent: freeholdPlatform }] });
 
 // ---- db (Database) ---------------------------------------------------------------------------------------
 // db: database on Cloud SQL for PostgreSQL, db-custom-2-8192. Size: smallest Cloud SQL Enterprise custom tier
@@ -647,15 +658,15 @@ const webService = new cloudrunv2.Service("web-service", {
   aliases: [{ parent: freeholdWeb }],
 });
 
-// ---- worker (WebService) ---------------------------------------------------------------------------------
-// worker: web-service on Cloud Run, cpu=1 memory=1024Mi. Size: smallest Cloud Run size with >= 0.5 vCPU and >= 1
-// GiB; 0.5 vCPU raised to 1: Cloud Run allows less than 1 vCPU only with concurrency 1 and the first-generation
-// environment.
-// Was Freehold's WebService "worker" (freehold:index:WebService).
+// ---- worker (Worker) -------------------------------------------------------------------------------------
+// worker: worker on Cloud Run worker pools, cpu=1 memory=1024Mi. Size: smallest Cloud Run size with >= 0.5 vCPU
+// and >= 1 GiB; 0.5 vCPU raised to 1: Cloud Run allows less than 1 vCPU only with concurrency 1 and the
+// first-generation environment.
+// Was Freehold's Worker "worker" (freehold:index:Worker).
 
 const workerAccount = new serviceaccount.Account("worker-account", {
   accountId: "crown-marketplace-dev-worker",
-  description: "Identity of one Freehold web service; holds only its links' grants",
+  description: "Identity of one Freehold worker; holds only its links' grants",
   displayName: "Freehold crown-marketplace-dev/worker",
 }, { dependsOn: [apiIam], aliases: [{ parent: freeholdWorker }] });
 
@@ -691,21 +702,21 @@ const workerGrantsSettled = new Sleep("worker-grants-settled", {
   aliases: [{ parent: freeholdWorker }],
 });
 
-// eject: part of "template" is config you set (worker-service-template-containers-0-envs-0-value): Freehold made
-// it from other resources' outputs in a way eject cannot reproduce (README.md says where to find it).
-const workerService = new cloudrunv2.Service("worker-service", {
+// eject: part of "template" is config you set (worker-worker-pool-template-containers-0-envs-0-value): Freehold
+// made it from other resources' outputs in a way eject cannot reproduce (README.md says where to find it).
+const workerWorkerPool = new cloudrunv2.WorkerPool("worker-worker-pool", {
   deletionProtection: false,
-  ingress: "INGRESS_TRAFFIC_INTERNAL_ONLY",
-  invokerIamDisabled: false,
   labels,
-  launchStage: "GA",
+  launchStage: "BETA",
   location: region,
   name: "crown-marketplace-dev-worker",
+  scaling: { maxInstanceCount: 4, minInstanceCount: 1, scalingMode: "AUTOMATIC" },
   template: {
     containers: [
       {
+        args: ["process-uploads"],
         envs: [
-          { name: "DATABASE_HOST", value: workerServiceTemplateContainers0Envs0Value },
+          { name: "DATABASE_HOST", value: workerWorkerPoolTemplateContainers0Envs0Value },
           { name: "DATABASE_PORT", value: "5432" },
           { name: "DATABASE_NAME", value: dbDatabase.name },
           { name: "DATABASE_USER", value: "app" },
@@ -721,25 +732,10 @@ const workerService = new cloudrunv2.Service("worker-service", {
           },
         ],
         image: workerImage,
-        livenessProbe: {
-          failureThreshold: 3,
-          httpGet: { path: "/healthz", port: 8080 },
-          periodSeconds: 30,
-          timeoutSeconds: 5,
-        },
-        ports: { containerPort: 8080 },
-        resources: { cpuIdle: true, limits: { cpu: "1", memory: "1024Mi" } },
-        startupProbe: {
-          failureThreshold: 12,
-          httpGet: { path: "/healthz", port: 8080 },
-          periodSeconds: 10,
-          timeoutSeconds: 5,
-        },
+        resources: { limits: { cpu: "1", memory: "1024Mi" } },
         volumeMounts: [{ mountPath: "/etc/freehold/tls", name: "database-ca" }],
       },
     ],
-    executionEnvironment: "EXECUTION_ENVIRONMENT_GEN2",
-    scaling: { maxInstanceCount: 4, minInstanceCount: 1 },
     serviceAccount: workerAccount.email,
     volumes: [
       {
@@ -757,12 +753,132 @@ const workerService = new cloudrunv2.Service("worker-service", {
     },
   },
 }, {
-  dependsOn: [dbRoleJob, logExclusion, logSink, apiCompute, apiRun, apiRunReady, subnetAddressRelease, workerGrantsSettled],
+  dependsOn: [dbRoleJob, apiCompute, apiRun, apiRunReady, subnetAddressRelease, workerGrantsSettled],
   aliases: [{ parent: freeholdWorker }],
 });
+
+// ---- nightly (ScheduledJob) ------------------------------------------------------------------------------
+// nightly: scheduled-job on Cloud Run jobs and Cloud Scheduler, cpu=1 memory=1024Mi. Size: smallest Cloud Run
+// size with >= 0.5 vCPU and >= 1 GiB; 0.5 vCPU raised to 1: Cloud Run allows less than 1 vCPU only with
+// concurrency 1 and the first-generation environment.
+// Was Freehold's ScheduledJob "nightly" (freehold:index:ScheduledJob).
+
+const nightlyAccount = new serviceaccount.Account("nightly-account", {
+  accountId: "crown-marketplace-dev-nightly",
+  description: "Identity of one Freehold scheduled job; holds only its links' grants",
+  displayName: "Freehold crown-marketplace-dev/nightly",
+}, { dependsOn: [apiIam], aliases: [{ parent: freeholdNightly }] });
+
+const nightlyDatabaseCa = new secretmanager.Secret("nightly-database-ca", {
+  labels,
+  replication: { userManaged: { replicas: [{ location: region }] } },
+  secretId: "crown-marketplace-dev-nightly-database-ca",
+}, { dependsOn: [apiSecretmanager], aliases: [{ parent: freeholdNightly }] });
+
+const nightlyDatabaseCaVersion = new secretmanager.SecretVersion("nightly-database-ca-version", { secret: nightlyDatabaseCa.id, secretData: pulumi.secret(dbInstance.serverCaCerts[0].cert) }, { aliases: [{ parent: freeholdNightly }] });
+
+const nightlyDbSecretAccess = new secretmanager.SecretIamMember("nightly-db-secret-access", { member: nightlyAccount.member, role: "roles/secretmanager.secretAccessor", secretId: dbSecret.secretId }, { aliases: [{ parent: freeholdNightly }] });
+
+const nightlyDatabaseCaAccess = new secretmanager.SecretIamMember("nightly-database-ca-access", {
+  member: nightlyAccount.member,
+  role: "roles/secretmanager.secretAccessor",
+  secretId: nightlyDatabaseCa.secretId,
+}, { aliases: [{ parent: freeholdNightly }] });
+
+const nightlyGrantsSettled = new Sleep("nightly-grants-settled", {
+  createDuration: "420s",
+  triggers: { grants: pulumi.interpolate`${nightlyDatabaseCaAccess.id},${nightlyDbSecretAccess.id}` },
+}, { dependsOn: [nightlyDatabaseCaAccess, nightlyDbSecretAccess], aliases: [{ parent: freeholdNightly }] });
+
+// eject: part of "template" is config you set (nightly-job-template-template-containers-0-envs-0-value):
+// Freehold made it from other resources' outputs in a way eject cannot reproduce (README.md says where to find
+// it).
+const nightlyJob = new cloudrunv2.Job("nightly-job", {
+  deletionProtection: false,
+  labels,
+  launchStage: "GA",
+  location: region,
+  name: "crown-marketplace-dev-nightly",
+  template: {
+    parallelism: 1,
+    taskCount: 1,
+    template: {
+      containers: [
+        {
+          args: ["expire-listings"],
+          envs: [
+            { name: "DATABASE_HOST", value: nightlyJobTemplateTemplateContainers0Envs0Value },
+            { name: "DATABASE_PORT", value: "5432" },
+            { name: "DATABASE_NAME", value: dbDatabase.name },
+            { name: "DATABASE_USER", value: "app" },
+            { name: "DATABASE_SSLMODE", value: "verify-full" },
+            { name: "DATABASE_SSLROOTCERT", value: "/etc/freehold/tls/database-ca.pem" },
+            {
+              name: "DATABASE_PASSWORD",
+              valueSource: { secretKeyRef: { secret: dbSecret.secretId, version: dbSecretVersion.version } },
+            },
+          ],
+          image: nightlyImage,
+          resources: { limits: { cpu: "1", memory: "1024Mi" } },
+          volumeMounts: [{ mountPath: "/etc/freehold/tls", name: "database-ca" }],
+        },
+      ],
+      maxRetries: 2,
+      serviceAccount: nightlyAccount.email,
+      timeout: "1800s",
+      volumes: [
+        {
+          name: "database-ca",
+          secret: {
+            defaultMode: 292,
+            items: [{ mode: 292, path: "database-ca.pem", version: dbSecretVersion.version }],
+            secret: nightlyDatabaseCa.secretId,
+          },
+        },
+      ],
+      vpcAccess: {
+        egress: "PRIVATE_RANGES_ONLY",
+        networkInterfaces: [{ network: network.name, subnetwork: subnet.name }],
+      },
+    },
+  },
+}, {
+  dependsOn: [dbRoleJob, apiCompute, apiRun, apiRunReady, subnetAddressRelease, nightlyGrantsSettled],
+  aliases: [{ parent: freeholdNightly }],
+});
+
+const nightlySchedulerAccount = new serviceaccount.Account("nightly-scheduler-account", {
+  accountId: "crown-marketplace-dev-n-5tb1v1",
+  description: "Identity of one Freehold scheduled job's scheduler (runs the job, nothing else); holds only its links' grants",
+  displayName: "Freehold crown-marketplace-dev/nightly-sched",
+}, { dependsOn: [apiIam], aliases: [{ parent: freeholdNightly }] });
+
+// eject: "location" was also made from nightly-job; the value below is right, but no longer waits for it.
+const nightlySchedulerInvoker = new cloudrunv2.JobIamMember("nightly-scheduler-invoker", { location: region, member: nightlySchedulerAccount.member, name: nightlyJob.name, role: "roles/run.invoker" }, { aliases: [{ parent: freeholdNightly }] });
+
+const nightlySchedule = new cloudscheduler.Job("nightly-schedule", {
+  description: "Runs the Cloud Run job crown-marketplace-dev-nightly (Freehold crown-marketplace-dev/nightly)",
+  httpTarget: {
+    httpMethod: "POST",
+    oauthToken: {
+      scope: "https://www.googleapis.com/auth/cloud-platform",
+      serviceAccountEmail: nightlySchedulerAccount.email,
+    },
+    uri: pulumi.interpolate`https://run.googleapis.com/v2/projects/${nightlyJob.project}/locations/${region}/jobs/crown-marketplace-dev-nightly:run`,
+  },
+  name: "crown-marketplace-dev-nightly",
+  region,
+  retryConfig: { maxBackoffDuration: "300s", minBackoffDuration: "30s", retryCount: 3 },
+  schedule: "0 2 * * *",
+  timeZone: "Europe/London",
+}, { dependsOn: [apiCloudscheduler, nightlySchedulerInvoker], aliases: [{ parent: freeholdNightly }] });
 
 // ---- Stack outputs, as Freehold exported them -----------------------------------------------------
 
 export const uploads = { bucketName: uploadsBucket.name, endpoint: "https://storage.googleapis.com" };
 export const web = { url: webService.uri };
-export const worker = { url: workerService.uri };
+export const worker = {};
+export const nightly = {
+  runCommand: pulumi.interpolate`gcloud run jobs execute crown-marketplace-dev-nightly --region ${region} --project ${dbRoleJob.project}`,
+  schedule: pulumi.interpolate`${nightlySchedule.schedule.apply((v) => v!)} in ${nightlySchedule.timeZone.apply((v) => v!)} (Cloud Scheduler follows the zone's daylight saving)`,
+};

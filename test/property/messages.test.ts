@@ -24,7 +24,7 @@ const WEB = (extra = "") => `  web: { kind: web-service, image: ghcr.io/example/
 describe("the ten most likely mistakes, with the message a person sees", () => {
   it("1. misspelt kind", () => {
     expect(problems(stack("  web: { kind: webservice, image: x }\n"))).toEqual([
-      { path: "components.web.kind", message: '"webservice" is not a component kind; allowed: web-service, database, object-store. Did you mean "web-service"?' },
+      { path: "components.web.kind", message: '"webservice" is not a component kind; allowed: web-service, worker, scheduled-job, database, object-store. Did you mean "web-service"?' },
     ]);
   });
 

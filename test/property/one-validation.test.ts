@@ -9,7 +9,8 @@
  * What a program cannot write is left out: a YAML syntax error, a component of
  * no known kind or not a mapping, a link by name (a program links the
  * component itself), a missing stack name (a program's defaults to the Pulumi
- * project) and a component name JavaScript reserves.
+ * project) and a component name JavaScript reserves. A stack file is planned on all three clouds, a program
+ * deploys to one (AWS here): a region outside the residency is the program's problem on AWS only.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { Database, ObjectStore, registerBackend, WebService } from "@freehold/core";
@@ -38,6 +39,7 @@ function fileOnly(line: string, raw: Obj): boolean {
   const name = /^components\.([^.[]+)/.exec(path)?.[1];
   if (path === "" || path === "components" || /\.links(\[|\.|$)/.test(path)) return true;
   if (path === "name" && line.endsWith("is required (string)")) return true;
+  if ((path === "region" || path.startsWith("regions.")) && /^[^:]+: (azure|gcp) region .* is outside the \w+ residency/.test(line)) return true;
   if (name !== undefined) {
     const comp = comps[name];
     if (!isObj(comp) || !KINDS.includes(comp.kind as string) || Object.hasOwn(Object.prototype, name)) return true;

@@ -16,7 +16,9 @@ import * as lambda from "@pulumi/aws/lambda";
 import * as lb from "@pulumi/aws/lb";
 import * as rds from "@pulumi/aws/rds";
 import * as s3 from "@pulumi/aws/s3";
+import * as scheduler from "@pulumi/aws/scheduler";
 import * as secretsmanager from "@pulumi/aws/secretsmanager";
+import * as sfn from "@pulumi/aws/sfn";
 import * as vpc from "@pulumi/aws/vpc";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
@@ -396,6 +398,23 @@ export function objectStore(net: Network, a: StoreArgs): Store {
   return { name: a.name, bucket };
 }
 
+/** What a task runs and is granted: a web service's, a worker's or a scheduled job's. */
+export interface TaskArgs {
+  name: string;
+  image: string;
+  cpu: string;
+  memory: string;
+  env: Record<string, string>;
+  user?: string;
+  /** The container's command (the image's entry point is kept). */
+  args?: string[];
+  /** The port a web service listens on; a worker or a job has none. */
+  port?: number;
+  db: Db;
+  store?: Store;
+  storeAccess?: "read" | "readWrite";
+}
+
 export interface WebArgs {
   name: string;
   image: string;
@@ -419,12 +438,14 @@ interface TaskRoles {
   executionRole: iam.Role;
   taskRole: iam.Role;
   policies: iam.RolePolicy[];
+  /** The policies' documents, in order (the propagation wait's trigger). */
+  documents: pulumi.Output<string>[];
   /** Waits for IAM to propagate the policies (eventually consistent) before the service starts tasks. */
-  propagation: time.Sleep;
+  propagation?: time.Sleep;
 }
 
 /** The log group, the execution role (logs, the database's secrets) and the task role (the linked bucket). */
-function taskRoles(net: Network, a: WebArgs, tags: Record<string, string>): TaskRoles {
+function taskRoles(net: Network, a: TaskArgs, tags: Record<string, string>, extra = false): TaskRoles {
   const logGroup = new cloudwatch.LogGroup(`${a.name}-logs`, { name: `/freehold/${net.prefix}/${a.name}`, retentionInDays: logDays, region, tags });
   const role = (kind: string, what: string) =>
     new iam.Role(`${a.name}-${kind === "exec" ? "execution" : "task"}-role`, {
@@ -439,7 +460,8 @@ function taskRoles(net: Network, a: WebArgs, tags: Record<string, string>): Task
   const logs = logGroup.arn.apply((arn) => policyDocument([{ Sid: "Logs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: [arn, `${arn}:log-stream:*`] }]));
   // The application role's own secret only: the master secret is the role job's.
   const secrets = a.db.app.arn.apply((arn) => policyDocument([{ Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: arn }]));
-  const bucket = a.store.bucket.arn.apply((arn) =>
+  const store = a.store;
+  const bucket = store?.bucket.arn.apply((arn) =>
     policyDocument([
       { Effect: "Allow", Action: ["s3:ListBucket"], Resource: arn },
       { Effect: "Allow", Action: objectActions, Resource: `${arn}/*` },
@@ -449,14 +471,17 @@ function taskRoles(net: Network, a: WebArgs, tags: Record<string, string>): Task
   const policies = [
     policy(`${a.name}-execution-policy`, executionRole, "freehold-execution", logs),
     policy(`${a.name}-${a.db.name}-secret`, executionRole, `freehold-link-${a.db.name}`, secrets),
-    policy(`${a.name}-${a.store.name}-access`, taskRole, `freehold-link-${a.store.name}`, bucket),
+    ...(store && bucket ? [policy(`${a.name}-${store.name}-access`, taskRole, `freehold-link-${store.name}`, bucket)] : []),
   ];
-  const propagation = new time.Sleep(
-    `${a.name}-iam-propagation`,
-    { createDuration: "15s", triggers: { policies: pulumi.all([logs, secrets, bucket]).apply((d) => d.join("\n")) } },
-    { dependsOn: policies },
-  );
-  return { logGroup, executionRole, taskRole, policies, propagation };
+  const documents = bucket ? [logs, secrets, bucket] : [logs, secrets];
+  // A scheduled job waits for its state machine's policy too: it makes its own wait.
+  const propagation = extra ? undefined : iamWait(a.name, policies, documents);
+  return { logGroup, executionRole, taskRole, policies, documents, propagation };
+}
+
+/** Waits for IAM to propagate the policies (eventually consistent) before anything starts a task. */
+function iamWait(name: string, policies: iam.RolePolicy[], documents: pulumi.Output<string>[]): time.Sleep {
+  return new time.Sleep(`${name}-iam-propagation`, { createDuration: "15s", triggers: { policies: pulumi.all(documents).apply((d) => d.join("\n")) } }, { dependsOn: policies });
 }
 
 // Images pinned by digest, from the Docker Official Images' mirror on Amazon ECR Public.
@@ -657,9 +682,9 @@ function roleJob(net: Network, db: JobDb, tags: Record<string, string>): pulumi.
 }
 
 /** The application container (after the CA bundle is written), then the preparation container. */
-function containerDefinitions(net: Network, a: WebArgs, logGroup: string): pulumi.Output<string> {
+function containerDefinitions(net: Network, a: TaskArgs, logGroup: string): pulumi.Output<string> {
   const role = a.db.app;
-  return pulumi.all([a.db.instance.address, role.arn, role.versionId, a.store.bucket.bucket, a.db.roles(net)]).apply(([host, arn, version, bucket]) => {
+  return pulumi.all([a.db.instance.address, role.arn, role.versionId, a.store?.bucket.bucket ?? "", a.db.roles(net)]).apply(([host, arn, version, bucket]) => {
     const env: Record<string, string> = {
       ...a.env,
       DATABASE_HOST: host,
@@ -668,10 +693,7 @@ function containerDefinitions(net: Network, a: WebArgs, logGroup: string): pulum
       DATABASE_USER: role.username,
       DATABASE_SSLMODE: "verify-full",
       DATABASE_SSLROOTCERT: CA_FILE,
-      OBJECT_STORE_PROVIDER: "s3",
-      OBJECT_STORE_BUCKET: bucket,
-      OBJECT_STORE_ENDPOINT: `https://s3.${region}.amazonaws.com`,
-      OBJECT_STORE_ACCESS: a.storeAccess,
+      ...(a.store ? { OBJECT_STORE_PROVIDER: "s3", OBJECT_STORE_BUCKET: bucket, OBJECT_STORE_ENDPOINT: `https://s3.${region}.amazonaws.com`, OBJECT_STORE_ACCESS: a.storeAccess ?? "read" } : {}),
     };
     const app = {
       name: "app",
@@ -680,7 +702,8 @@ function containerDefinitions(net: Network, a: WebArgs, logGroup: string): pulum
       privileged: false,
       readonlyRootFilesystem: true,
       ...(a.user ? { user: a.user } : {}),
-      portMappings: [{ containerPort: 8080, protocol: "tcp" }],
+      ...(a.args ? { command: a.args } : {}),
+      portMappings: a.port === undefined ? [] : [{ containerPort: a.port, protocol: "tcp" }],
       environment: Object.keys(env).sort().map((name) => ({ name, value: env[name] })),
       secrets: [{ name: "DATABASE_PASSWORD", valueFrom: `${arn}:password::${version}` }],
       linuxParameters: tmpfs(a.memory),
@@ -785,10 +808,9 @@ function cdn(net: Network, a: WebArgs, alb: lb.LoadBalancer, http: lb.Listener, 
   return pulumi.interpolate`https://${distribution.domainName}`;
 }
 
-export function webService(net: Network, a: WebArgs): pulumi.Output<string> {
-  const tags = { ...net.tags, "freehold-component": a.name };
-  const roles = taskRoles(net, a, tags);
-  const taskDefinition = new ecs.TaskDefinition(
+/** The task definition: the application container after the step that writes the database's CA bundle. */
+function fargateTask(net: Network, a: TaskArgs, roles: TaskRoles, tags: Record<string, string>): ecs.TaskDefinition {
+  return new ecs.TaskDefinition(
     `${a.name}-task`,
     {
       family: `${net.prefix}-${a.name}`,
@@ -806,6 +828,26 @@ export function webService(net: Network, a: WebArgs): pulumi.Output<string> {
     },
     { dependsOn: [roles.logGroup] },
   );
+}
+
+/** The linked database admits the tasks' security group on 5432. */
+function databaseIngress(a: TaskArgs, sg: ec2.SecurityGroup, tags: Record<string, string>): void {
+  new vpc.SecurityGroupIngressRule(`${a.name}-${a.db.name}-ingress`, {
+    securityGroupId: a.db.sg.id,
+    referencedSecurityGroupId: sg.id,
+    ipProtocol: "tcp",
+    fromPort: 5432,
+    toPort: 5432,
+    description: `Freehold: ${a.name} to ${a.db.name}`,
+    region,
+    tags,
+  });
+}
+
+export function webService(net: Network, a: WebArgs): pulumi.Output<string> {
+  const tags = { ...net.tags, "freehold-component": a.name };
+  const roles = taskRoles(net, a, tags);
+  const taskDefinition = fargateTask(net, { ...a, port: 8080 }, roles, tags);
   const front = loadBalancer(net, a, tags);
   const serviceSg = new ec2.SecurityGroup(`${a.name}-sg`, {
     name: `${net.prefix}-${a.name}-tasks`,
@@ -818,16 +860,7 @@ export function webService(net: Network, a: WebArgs): pulumi.Output<string> {
   // Rules of their own between load balancer and tasks: a port change adds the new one before removing the old.
   new vpc.SecurityGroupIngressRule(`${a.name}-from-lb-8080`, { securityGroupId: serviceSg.id, referencedSecurityGroupId: front.lbSg.id, ipProtocol: "tcp", fromPort: 8080, toPort: 8080, description: "from the load balancer", region, tags });
   new vpc.SecurityGroupEgressRule(`${a.name}-lb-to-tasks-8080`, { securityGroupId: front.lbSg.id, referencedSecurityGroupId: serviceSg.id, ipProtocol: "tcp", fromPort: 8080, toPort: 8080, description: "to the tasks", region, tags });
-  new vpc.SecurityGroupIngressRule(`${a.name}-${a.db.name}-ingress`, {
-    securityGroupId: a.db.sg.id,
-    referencedSecurityGroupId: serviceSg.id,
-    ipProtocol: "tcp",
-    fromPort: 5432,
-    toPort: 5432,
-    description: `Freehold: ${a.name} to ${a.db.name}`,
-    region,
-    tags,
-  });
+  databaseIngress(a, serviceSg, tags);
   ecsService(net, a, { taskDefinition, front, serviceSg, roles, tags });
   return front.url;
 }
@@ -864,8 +897,13 @@ function ecsService(net: Network, a: WebArgs, p: ServiceParts): void {
       region,
       tags: p.tags,
     },
-    { dependsOn: [p.front.http, ...p.roles.policies, p.roles.propagation], ignoreChanges: ["desiredCount"] },
+    { dependsOn: [p.front.http, ...p.roles.policies, ...(p.roles.propagation ? [p.roles.propagation] : [])], ignoreChanges: ["desiredCount"] },
   );
+  cpuScaling(net, a, service, p.tags);
+}
+
+/** Application Auto Scaling: target tracking on the service's average CPU (60%) between min and max. */
+function cpuScaling(net: Network, a: { name: string; min: number; max: number }, service: ecs.Service, tags: Record<string, string>): void {
   const target = new appautoscaling.Target(`${a.name}-scaling`, {
     serviceNamespace: "ecs",
     scalableDimension: "ecs:service:DesiredCount",
@@ -873,7 +911,7 @@ function ecsService(net: Network, a: WebArgs, p: ServiceParts): void {
     minCapacity: a.min,
     maxCapacity: a.max,
     region,
-    tags: p.tags,
+    tags,
   });
   new appautoscaling.Policy(`${a.name}-scaling-cpu`, {
     policyType: "TargetTrackingScaling",
@@ -888,6 +926,153 @@ function ecsService(net: Network, a: WebArgs, p: ServiceParts): void {
     },
     region,
   });
+}
+
+/** Tasks that take no connections: a security group with no inbound rule, egress for image pulls, AWS APIs and the database. */
+function egressOnly(net: Network, a: TaskArgs, what: string, tags: Record<string, string>): ec2.SecurityGroup {
+  return new ec2.SecurityGroup(`${a.name}-sg`, {
+    name: `${net.prefix}-${a.name}-tasks`,
+    description: `Freehold ${what} tasks: no inbound connections`,
+    vpcId: net.vpc.id,
+    ingress: [],
+    egress: [{ protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: ["0.0.0.0/0"], description: "image pulls, AWS APIs, linked databases" }],
+    region,
+    tags,
+  });
+}
+
+/** A worker: a Fargate service with no load balancer, scaled on CPU between min and max. */
+export function worker(net: Network, a: TaskArgs & { min: number; max: number }): void {
+  const tags = { ...net.tags, "freehold-component": a.name };
+  const roles = taskRoles(net, a, tags);
+  const taskDefinition = fargateTask(net, a, roles, tags);
+  const sg = egressOnly(net, a, "worker", tags);
+  databaseIngress(a, sg, tags);
+  const service = new ecs.Service(
+    `${a.name}-service`,
+    {
+      name: `${net.prefix}-${a.name}`,
+      cluster: net.cluster.arn,
+      taskDefinition: taskDefinition.arn,
+      desiredCount: a.min,
+      launchType: "FARGATE",
+      platformVersion: "LATEST",
+      networkConfiguration: { subnets: net.privateSubnets.map((x) => x.id), securityGroups: [sg.id], assignPublicIp: false },
+      deploymentCircuitBreaker: { enable: true, rollback: true },
+      deploymentMinimumHealthyPercent: 100,
+      deploymentMaximumPercent: 200,
+      enableExecuteCommand: false,
+      propagateTags: "SERVICE",
+      enableEcsManagedTags: true,
+      waitForSteadyState: true,
+      region,
+      tags,
+    },
+    { dependsOn: [...roles.policies, ...(roles.propagation ? [roles.propagation] : [])], ignoreChanges: ["desiredCount"] },
+  );
+  cpuScaling(net, a, service, tags);
+}
+
+/** A trust policy for an AWS service, held to this account and to the one resource that may assume the role. */
+function serviceTrust(service: string, sourceArn: (account: { accountId: string; partition: string }) => string, net: Network): pulumi.Output<string> {
+  return net.account.apply((c) =>
+    JSON.stringify({
+      Version: "2012-10-17",
+      Statement: [{ Effect: "Allow", Action: "sts:AssumeRole", Principal: { Service: service }, Condition: { StringEquals: { "aws:SourceAccount": c.accountId }, ArnLike: { "aws:SourceArn": sourceArn(c) } } }],
+    }),
+  );
+}
+
+/**
+ * A scheduled job: EventBridge Scheduler (cron in the job's time zone) starts a Step Functions state machine that runs the
+ * Fargate task and waits for it, stopping it after the timeout and running a failed run again up to `retries` times.
+ */
+export function scheduledJob(net: Network, a: TaskArgs & { cron: string; timeZone: string; schedule: string; timeoutSeconds: number; retries: number }): void {
+  const tags = { ...net.tags, "freehold-component": a.name };
+  const roles = taskRoles(net, a, tags, true);
+  const taskDefinition = fargateTask(net, a, roles, tags);
+  const sg = egressOnly(net, a, "scheduled job", tags);
+  databaseIngress(a, sg, tags);
+  const smName = `${net.prefix}-${a.name}`;
+  const scheduleName = `${net.prefix}-${a.name}`;
+  const smRole = new iam.Role(`${a.name}-state-machine-role`, {
+    name: fitName([net.prefix, a.name, "sfn"], 64),
+    description: `Freehold ${net.prefix}/${a.name}: runs the job's task`,
+    assumeRolePolicy: serviceTrust("states.amazonaws.com", (c) => `arn:${c.partition}:states:${region}:${c.accountId}:stateMachine:${smName}`, net),
+    tags,
+  });
+  const smDocument = pulumi.all([net.account, net.cluster.name, net.cluster.arn, taskDefinition.family, roles.executionRole.arn, roles.taskRole.arn]).apply(([c, cluster, clusterArn, family, exec, task]) => {
+    const arn = (service: string, resource: string) => `arn:${c.partition}:${service}:${region}:${c.accountId}:${resource}`;
+    return policyDocument([
+      { Sid: "RunTheJobsTask", Effect: "Allow", Action: ["ecs:RunTask"], Resource: arn("ecs", `task-definition/${family}:*`), Condition: { ArnEquals: { "ecs:cluster": clusterArn } } },
+      { Sid: "WatchAndStopItsTasks", Effect: "Allow", Action: ["ecs:DescribeTasks", "ecs:StopTask"], Resource: arn("ecs", `task/${cluster}/*`) },
+      { Sid: "PassTheTaskRoles", Effect: "Allow", Action: ["iam:PassRole"], Resource: [exec, task], Condition: { StringEquals: { "iam:PassedToService": "ecs-tasks.amazonaws.com" } } },
+      { Sid: "SyncRule", Effect: "Allow", Action: ["events:PutTargets", "events:PutRule", "events:DescribeRule"], Resource: arn("events", "rule/StepFunctionsGetEventsForECSTaskRule") },
+    ]);
+  });
+  const smPolicy = new iam.RolePolicy(`${a.name}-state-machine-policy`, { role: smRole.name, name: "freehold-run-job", policy: smDocument });
+  const schedRole = new iam.Role(`${a.name}-scheduler-role`, {
+    name: fitName([net.prefix, a.name, "sched"], 64),
+    description: `Freehold ${net.prefix}/${a.name}: the schedule that starts the job`,
+    assumeRolePolicy: serviceTrust("scheduler.amazonaws.com", (c) => `arn:${c.partition}:scheduler:${region}:${c.accountId}:schedule/default/${scheduleName}`, net),
+    tags,
+  });
+  const exitCode = "$states.result.Containers[Name = 'app'].ExitCode";
+  const definition = pulumi.all([net.cluster.arn, taskDefinition.arn, pulumi.all(net.privateSubnets.map((x) => x.id)), sg.id]).apply(([clusterArn, taskDefinitionArn, subnets, group]) =>
+    JSON.stringify({
+      Comment: `Freehold ${net.prefix}/${a.name}: one run of the scheduled job`,
+      QueryLanguage: "JSONata",
+      StartAt: "Start",
+      States: {
+        Start: { Type: "Pass", Assign: { attempt: 1, failure: "" }, Next: "Run" },
+        Run: {
+          Type: "Task",
+          Resource: "arn:aws:states:::ecs:runTask.sync",
+          Arguments: {
+            Cluster: clusterArn,
+            TaskDefinition: taskDefinitionArn,
+            LaunchType: "FARGATE",
+            PlatformVersion: "LATEST",
+            NetworkConfiguration: { AwsvpcConfiguration: { Subnets: subnets, SecurityGroups: [group], AssignPublicIp: "DISABLED" } },
+            PropagateTags: "TASK_DEFINITION",
+            EnableECSManagedTags: true,
+          },
+          TimeoutSeconds: a.timeoutSeconds,
+          Assign: { exitCode: `{% $exists(${exitCode}) ? ${exitCode} : -1 %}` },
+          Catch: [{ ErrorEquals: ["States.ALL"], Assign: { exitCode: -1, failure: "{% $states.errorOutput.Error %}" }, Next: "Failed run" }],
+          Next: "Exit code",
+        },
+        "Exit code": { Type: "Choice", Choices: [{ Condition: "{% $exitCode = 0 %}", Next: "Succeeded" }], Default: "Failed run" },
+        "Failed run": { Type: "Choice", Choices: [{ Condition: `{% $attempt <= ${a.retries} %}`, Next: "Run again" }], Default: "Failed" },
+        "Run again": { Type: "Pass", Assign: { attempt: "{% $attempt + 1 %}", failure: "" }, Next: "Run" },
+        Succeeded: { Type: "Succeed" },
+        Failed: { Type: "Fail", Error: "JobFailed", Cause: "{% 'the last of ' & $string($attempt) & ' run(s) failed: ' & ($failure != '' ? $failure : 'exit code ' & $string($exitCode)) %}" },
+      },
+    }),
+  );
+  // The task's policies and the state machine's have taken effect before anything can start a run.
+  const wait = iamWait(a.name, [...roles.policies, smPolicy], [...roles.documents, smDocument]);
+  const stateMachine = new sfn.StateMachine(`${a.name}-state-machine`, { name: smName, type: "STANDARD", roleArn: smRole.arn, definition, region, tags }, { dependsOn: [wait] });
+  const schedPolicy = new iam.RolePolicy(`${a.name}-scheduler-policy`, {
+    role: schedRole.name,
+    name: "freehold-start-job",
+    policy: stateMachine.arn.apply((arn) => JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: ["states:StartExecution"], Resource: arn }] })),
+  });
+  new scheduler.Schedule(
+    `${a.name}-schedule`,
+    {
+      name: scheduleName,
+      groupName: "default",
+      description: `Freehold ${net.prefix}/${a.name}: ${a.schedule} in ${a.timeZone}`,
+      scheduleExpression: a.cron,
+      scheduleExpressionTimezone: a.timeZone,
+      flexibleTimeWindow: { mode: "OFF" },
+      state: "ENABLED",
+      target: { arn: stateMachine.arn, roleArn: schedRole.arn, input: "{}", retryPolicy: { maximumEventAgeInSeconds: 3600, maximumRetryAttempts: 10 } },
+      region,
+    },
+    { dependsOn: [schedPolicy] },
+  );
 }
 
 // The Crown Marketplace (examples/crown-marketplace) on AWS.
@@ -906,9 +1091,10 @@ export function crownMarketplace() {
     name: "web", image: "ghcr.io/example/marketplace-web:1.4.2", cpu: "1024", memory: "2048", min: 2, max: 10, public: true,
     healthPath: "/healthz", env: { NODE_ENV: "production" }, db, store: uploads, storeAccess: "readWrite",
   });
-  webService(net, {
-    name: "worker", image: "ghcr.io/example/marketplace-worker:1.4.2", cpu: "512", memory: "1024", min: 1, max: 4, public: false,
-    healthPath: "/healthz", env: {}, user: "10001", db, store: uploads, storeAccess: "read",
+  worker(net, { name: "worker", image: "ghcr.io/example/marketplace-worker:1.4.2", args: ["process-uploads"], cpu: "512", memory: "1024", min: 1, max: 4, env: {}, user: "10001", db, store: uploads, storeAccess: "read" });
+  scheduledJob(net, {
+    name: "nightly", image: "ghcr.io/example/marketplace-worker:1.4.2", args: ["expire-listings"], cpu: "512", memory: "1024", env: {}, user: "10001", db,
+    schedule: "0 2 * * *", cron: "cron(0 2 * * ? *)", timeZone: "Europe/London", timeoutSeconds: 1800, retries: 2,
   });
   return { url, bucket: uploads.bucket.bucket, databaseHost: db.instance.address };
 }

@@ -600,25 +600,7 @@ function keptBackups(p: Platform, db: string, server: dbforpostgresql.Server, af
     },
     withServer,
   );
-  const principal = p.backupVault.identity.apply((i) => i?.principalId ?? "");
-  const grant = (key: string, roleName: string, id: string) =>
-    new authorization.RoleAssignment(`${db}-${key}`, {
-      roleAssignmentName: pulumi.all([p.rgId, principal]).apply(([scope, pr]) => guid(scope, pr, id)),
-      principalId: principal,
-      principalType: "ServicePrincipal",
-      roleDefinitionId: builtIn(p.subscriptionId, id),
-      scope: p.rgId,
-      description: `Freehold kept backups of ${db}: ${roleName}`,
-    });
-  const access = [
-    grant("backup-server-access", "PostgreSQL Flexible Server Long Term Retention Backup Role", "c088a766-074b-43ba-90d4-1fb21feae531"),
-    grant("backup-group-access", "Reader", "acdd72a7-3385-48ef-bd42-f606fba81ae7"),
-  ];
-  const wait = new time.Sleep(
-    `${db}-backup-grants-wait`,
-    { createDuration: rbacPropagation, triggers: { grants: pulumi.all(access.map((x) => x.id)).apply((ids) => ids.join(",")) } },
-    { dependsOn: access },
-  );
+  const wait = backupGrants(p);
   new dataprotection.BackupInstance(
     `${db}-backup`,
     {
@@ -635,6 +617,34 @@ function keptBackups(p: Platform, db: string, server: dbforpostgresql.Server, af
     },
     { ...withServer, dependsOn: [wait, after] },
   );
+}
+
+/** The Backup vault's grants on the stack's resource group, made once per stack whatever the number of databases, and the wait after them. */
+const vaultGrants = new WeakMap<Platform, time.Sleep>();
+function backupGrants(p: Platform): time.Sleep {
+  const made = vaultGrants.get(p);
+  if (made) return made;
+  const principal = p.backupVault.identity.apply((i) => i?.principalId ?? "");
+  const grant = (key: string, roleName: string, id: string) =>
+    new authorization.RoleAssignment(`${p.stack}-${key}`, {
+      roleAssignmentName: pulumi.all([p.rgId, principal]).apply(([scope, pr]) => guid(scope, pr, id)),
+      principalId: principal,
+      principalType: "ServicePrincipal",
+      roleDefinitionId: builtIn(p.subscriptionId, id),
+      scope: p.rgId,
+      description: `Freehold kept backups of ${p.stack}: ${roleName}`,
+    });
+  const access = [
+    grant("backup-server-access", "PostgreSQL Flexible Server Long Term Retention Backup Role", "c088a766-074b-43ba-90d4-1fb21feae531"),
+    grant("backup-group-access", "Reader", "acdd72a7-3385-48ef-bd42-f606fba81ae7"),
+  ];
+  const wait = new time.Sleep(
+    `${p.stack}-backup-grants-wait`,
+    { createDuration: rbacPropagation, triggers: { grants: pulumi.all(access.map((x) => x.id)).apply((ids) => ids.join(",")) } },
+    { dependsOn: access },
+  );
+  vaultGrants.set(p, wait);
+  return wait;
 }
 
 export interface Store {
@@ -856,7 +866,8 @@ function workload(p: Platform, a: { name: string; image: string; args: string[];
     DATABASE_PORT: "5432",
     DATABASE_NAME: "app",
     DATABASE_USER: "app",
-    DATABASE_SSLMODE: "require",
+    DATABASE_SSLMODE: "verify-full",
+    DATABASE_SSLROOTCERT: "/etc/freehold/tls/database-ca.pem",
     ...(a.store
       ? { OBJECT_STORE_PROVIDER: "azureblob", OBJECT_STORE_BUCKET: a.store.name, OBJECT_STORE_ENDPOINT: `https://${a.store.accountName}.blob.core.windows.net`, OBJECT_STORE_ACCESS: a.storeAccess as string }
       : {}),
@@ -871,8 +882,15 @@ function workload(p: Platform, a: { name: string; image: string; args: string[];
       { name: "AZURE_CLIENT_ID", value: identity.clientId },
       { name: "DATABASE_PASSWORD", secretRef: "database-password" },
     ],
+    volumeMounts: [{ volumeName: "freehold-tls", mountPath: "/etc/freehold/tls" }],
   };
-  return { identity, wait, container, secrets: [{ name: "database-password", keyVaultUrl: a.db.appSecret.url, identity: identity.id }] };
+  // The server's root authorities, as a file (verify-full), as for a web service.
+  const secrets = [
+    { name: "database-password", keyVaultUrl: a.db.appSecret.url, identity: identity.id },
+    { name: "database-ca", value: SERVER_CA },
+  ];
+  const volumes = [{ name: "freehold-tls", storageType: "Secret", secrets: [{ secretRef: "database-ca", path: "database-ca.pem" }] }];
+  return { identity, wait, container, secrets, volumes };
 }
 
 /** A worker: a container app with no ingress at all, scaled on CPU (60%) between min and max. */
@@ -891,6 +909,7 @@ export function worker(p: Platform, a: { name: string; image: string; args: stri
       configuration: { activeRevisionsMode: "Single", secrets: w.secrets },
       template: {
         containers: [w.container],
+        volumes: w.volumes,
         scale: { minReplicas: a.min, maxReplicas: a.max, rules: [{ name: "cpu", custom: { type: "cpu", metadata: { type: "Utilization", value: "60" } } }] },
       },
     },
@@ -918,7 +937,7 @@ export function scheduledJob(p: Platform, a: { name: string; image: string; args
         replicaRetryLimit: a.retries,
         secrets: w.secrets,
       },
-      template: { containers: [w.container] },
+      template: { containers: [w.container], volumes: w.volumes },
     },
     { dependsOn: [w.wait] },
   );

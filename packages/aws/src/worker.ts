@@ -67,6 +67,9 @@ export function createWorker(req: WorkerRequest): WorkerResult {
       deploymentCircuitBreaker: { enable: true, rollback: true },
       deploymentMinimumHealthyPercent: 100,
       deploymentMaximumPercent: 200,
+      // `up` returns only when the new deployment's tasks run (ECS's steady state): a worker that exits at start fails
+      // the up, after the circuit breaker has rolled it back, instead of reporting success while it crash-loops.
+      waitForSteadyState: true,
       enableExecuteCommand: false,
       propagateTags: "SERVICE",
       enableEcsManagedTags: true,

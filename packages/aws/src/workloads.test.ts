@@ -87,6 +87,10 @@ describe("worker and scheduled job on AWS", () => {
     expect(run.resources.filter((r) => r.name.startsWith("mailer-") && /^aws:lb\//.test(r.type))).toEqual([]);
   });
 
+  it("waits for a worker's deployment to reach a steady state, so a worker that crashes at start fails the up", () => {
+    expect(one("mailer-service").inputs).toMatchObject({ waitForSteadyState: true, deploymentCircuitBreaker: { enable: true, rollback: true } });
+  });
+
   it("scales a worker on CPU between its bounds", () => {
     expect(one("mailer-scaling").inputs).toMatchObject({ minCapacity: 1, maxCapacity: 4 });
     expect(JSON.stringify(one("mailer-scaling-cpu").inputs)).toContain("ECSServiceAverageCPUUtilization");

@@ -214,7 +214,6 @@ export const pricing: BackendPricing = {
     "azure-native:dbforpostgresql:Configuration": `${FREE}: server configuration`,
     "azure-native:dbforpostgresql:Database": `${FREE}: billed as the server`,
     "azure-native:containerinstance:ContainerGroup": "billed per second only while a one-off container (the migration runbook's jump container) runs: not created by a deployment",
-    "azure-native:app:Job": "billed per second of vCPU and memory only while an execution runs: the role job runs about a minute at a deployment that changes the roles (0.25 vCPU, 0.5 GiB), under $0.01 a month",
     "azure-native:resources:AzureCliScript":
       "billed as the container group and storage account Azure makes to run the script, only while it runs (a few minutes at a deployment that changes the roles), under $0.01 a month; both are removed when it succeeds",
     "azure-native:monitor:DiagnosticSetting": `${FREE}: the logs it sends are billed as Log Analytics ingestion, priced on the workspace`,

@@ -67,7 +67,7 @@ function vendorSettingsOf(spec: Component, cloud: Cloud): string[] {
 /** The backend, the stack context and the shared platform a component deploys into, and the component's qualified name. */
 function deployTarget(component: pulumi.ComponentResource, name: string, opts: FreeholdOptions): { backend: Backend; context: StackContext; platform: unknown; qualifiedName: string } {
   const backend = chooseBackend(opts.cloud);
-  return { backend, ...platformFor(backend, stackSettings(opts.stack), component, opts), qualifiedName: qualifiedName(name, opts.parent) };
+  return { backend, ...platformFor(backend, stackSettings(opts.stack, backend.cloud), component, opts), qualifiedName: qualifiedName(name, opts.parent) };
 }
 
 /** The component's name prefixed by the names of the resources it is nested in (the stack excluded). */

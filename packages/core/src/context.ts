@@ -42,10 +42,14 @@ export function chooseBackend(cloud?: Cloud): Backend {
   return loadBackend(assertCloud(configured, "freehold:cloud"));
 }
 
-/** Stack settings from explicit options, else from `freehold:*` config. */
-export function stackSettings(explicit?: StackSettingsInput): StackSettings {
+/**
+ * Stack settings from explicit options, else from `freehold:*` config. A residency is checked against the
+ * region of the cloud the component deploys to (`cloud`), not the two it does not use.
+ */
+export function stackSettings(explicit?: StackSettingsInput, cloud?: Cloud): StackSettings {
+  const clouds = cloud ? [cloud] : undefined;
   // An absent name is the Pulumi project's; any other value (null included) is validated as a stack file's would be.
-  if (explicit) return parseStackSettings({ ...explicit, name: explicit.name === undefined ? pulumi.getProject() : explicit.name }, "stack settings");
+  if (explicit) return parseStackSettings({ ...explicit, name: explicit.name === undefined ? pulumi.getProject() : explicit.name }, "stack settings", clouds);
   const config = new pulumi.Config("freehold");
   const raw: Record<string, unknown> = { name: config.get("name") ?? pulumi.getProject() };
   for (const key of ["region", "residency"] as const) {
@@ -56,7 +60,7 @@ export function stackSettings(explicit?: StackSettingsInput): StackSettings {
     const v = config.getObject<Record<string, string>>(key);
     if (v !== undefined) raw[key] = v;
   }
-  return parseStackSettings(raw, "freehold:* config");
+  return parseStackSettings(raw, "freehold:* config", clouds);
 }
 
 /** The context a backend deploys into: settings resolved to this cloud's region, names scoped to the Pulumi stack. */

@@ -3,20 +3,23 @@
  * - a worker pool's instances at the instance-based (always allocated) vCPU and memory rates, for every hour they run;
  * - a Cloud Run job's task at the same rates while it runs: runs a month from its schedule times the usage's `runMinutes`;
  * - a Cloud Scheduler job: $0.10 per job per 31 days, whatever it runs (https://cloud.google.com/scheduler/pricing;
- *   3 jobs free per billing account, not deducted).
+ *   3 jobs free per billing account, not deducted);
+ * - what either writes to Cloud Logging, at the usage's `logGiB` (https://cloud.google.com/stackdriver/pricing), as for a service.
  */
 import { costLine, type ResourcePricer, scheduledJobRuns } from "@freehold/core";
 
 export const workerPool: ResourcePricer = (_r, ctx) => {
   const c = ctx.component;
   if (c?.spec.kind !== "worker") return [];
-  const instances = ctx.usageOf({ name: c.name, kind: "worker" }).averageInstances ?? c.spec.scaling.min;
+  const usage = ctx.usageOf({ name: c.name, kind: "worker" });
+  const instances = usage.averageInstances ?? c.spec.scaling.min;
   const cpu = c.size?.cpu ?? 1;
   const mem = c.size?.memoryGiB ?? 0.5;
   const seconds = instances * ctx.hours * 3600;
   return [
     costLine(`vCPU, ${instances} instance(s) x ${cpu} vCPU, always allocated (free tier not deducted)`, seconds * cpu, ctx.prices.get("run.vcpu.instance")),
     costLine(`memory, ${instances} instance(s) x ${mem} GiB`, seconds * mem, ctx.prices.get("run.memory.instance")),
+    logLine(ctx, usage.logGiB),
   ];
 };
 
@@ -32,10 +35,16 @@ export const cloudRunJob: ResourcePricer = (_r, ctx) => {
   return [
     costLine(`vCPU, ${what} x ${cpu} vCPU`, seconds * cpu, ctx.prices.get("run.vcpu.instance"), "usage"),
     costLine(`memory, ${what} x ${mem} GiB`, seconds * mem, ctx.prices.get("run.memory.instance"), "usage"),
+    logLine(ctx, ctx.usageOf({ name: ctx.component?.name ?? "", kind: "scheduled-job" }).logGiB),
   ];
 };
 
 export const schedulerJob: ResourcePricer = (_r, ctx) => [costLine("Cloud Scheduler job (3 a billing account free, not deducted)", 1, ctx.prices.get("scheduler.job"))];
+
+/** The log volume a worker or a job writes to Cloud Logging (the project's 50 GiB monthly allotment not deducted). */
+function logLine(ctx: Parameters<ResourcePricer>[1], logGiB: number) {
+  return costLine("Cloud Logging ingestion (the project's 50 GiB monthly allotment not deducted)", logGiB, ctx.prices.get("logging.ingest"), "usage");
+}
 
 const FREE = "no charge of its own";
 

@@ -60,11 +60,12 @@ describe("worker and scheduled job on Google Cloud", () => {
     expect(workerScaling({ min: 2, max: 2 })).toEqual({ scalingMode: "MANUAL", manualInstanceCount: 2 });
   });
 
-  it("gives a worker a web service's grants: the database password secret and a conditioned Cloud SQL client role, read access to a bucket", () => {
+  it("gives a worker a web service's grants: the database password secret, no Cloud SQL client role (the endpoint needs none), read access to a bucket", () => {
     const env = (one(run, "gcp:cloudrunv2/workerPool:WorkerPool").inputs.template as { containers: Array<{ envs: Array<{ name: string; valueSource?: unknown }> }> }).containers[0]?.envs ?? [];
     expect(env.find((e) => e.name === "DATABASE_PASSWORD")?.valueSource).toMatchObject({ secretKeyRef: { version: expect.any(String) } });
     expect(one(run, "gcp:secretmanager/secretIamMember:SecretIamMember", "mailer-db-secret-access").inputs.member).toBe("serviceAccount:shop-dev-mailer@freehold-plan.iam.gserviceaccount.com");
-    expect(one(run, "gcp:projects/iAMMember:IAMMember", "mailer-db-sql-client").inputs).toMatchObject({ role: "roles/cloudsql.client", condition: expect.anything() });
+    // A Private Service Connect endpoint needs no IAM role (roles/cloudsql.client is for connectors), as for a web service.
+    expect(run.resources.filter((r) => r.type === "gcp:projects/iAMMember:IAMMember" && r.name.startsWith("mailer-"))).toEqual([]);
     expect(one(run, "gcp:storage/bucketIAMMember:BucketIAMMember", "mailer-files-access").inputs.role).toBe("roles/storage.objectViewer");
   });
 

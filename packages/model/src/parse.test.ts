@@ -188,6 +188,16 @@ describe("parseComponent and parseStackSettings", () => {
   it("checks residency for config-given settings", () => {
     expect(() => parseStackSettings({ name: "a", region: "virginia", residency: "uk" })).toThrow(/aws region us-east-1 \(N. Virginia, US\) is outside the uk residency/);
   });
+  it("checks a program's residency only on the cloud it deploys to, and says when the region is the default", () => {
+    const settings = { name: "a", regions: { aws: "eu-west-1" }, residency: "eu" };
+    expect(parseStackSettings(settings, "freehold:* config", ["aws"]).regions).toEqual({ aws: "eu-west-1" });
+    expect(() => parseStackSettings(settings, "freehold:* config")).toThrow(
+      'region: azure region uksouth (London, GB) is outside the eu residency (region is not set: "london" is the default; set region, or regions.azure); allowed countries: IE, DE, FR, NL, BE',
+    );
+    expect(() => parseStackSettings({ ...settings, regions: {} }, "freehold:* config", ["aws"])).toThrow(
+      'region: aws region eu-west-2 (London, GB) is outside the eu residency (region is not set: "london" is the default; set region, or regions.aws)',
+    );
+  });
 });
 
 describe("inputs the property tests found", () => {

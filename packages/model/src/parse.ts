@@ -2,7 +2,7 @@ import type * as Yaml from "yaml";
 import type { z } from "zod";
 import type { Schema, StackSettings } from "./public";
 import { didYouMean, SpecError, type SpecProblem, show } from "./errors";
-import { CLOUD_REGIONS, CLOUDS, NEUTRAL_REGIONS, type NeutralRegion, RESIDENCIES, type Residency, resolveRegion } from "./regions";
+import { CLOUD_REGIONS, CLOUDS, type Cloud, NEUTRAL_REGIONS, type NeutralRegion, RESIDENCIES, type Residency, resolveRegion } from "./regions";
 import { type LinkKind, linkVariableNames } from "./links";
 import { COMPONENT_KINDS } from "./constants";
 import { domainInZone } from "./domains";
@@ -321,7 +321,7 @@ export function linkEnvClashes(env: unknown, links: ReadonlyArray<{ name: string
     .map((key) => ({ path: at ? `${at}.env.${key}` : `env.${key}`, message: "is set by a link; remove it from env or rename it" }));
 }
 
-function regionProblems(raw: Record<string, unknown>, problems: SpecProblem[]) {
+function regionProblems(raw: Record<string, unknown>, problems: SpecProblem[], clouds: readonly Cloud[] = CLOUDS) {
   if (raw.region !== undefined && (typeof raw.region !== "string" || !Object.hasOwn(NEUTRAL_REGIONS, raw.region))) return; // reported by the schema
   const region = (raw.region ?? "london") as NeutralRegion;
   const overrides: Partial<Record<(typeof CLOUDS)[number], string>> = {};
@@ -338,15 +338,16 @@ function regionProblems(raw: Record<string, unknown>, problems: SpecProblem[]) {
   }
   const residency = (raw.residency ?? "none") as Residency;
   if (typeof residency !== "string" || !Object.hasOwn(RESIDENCIES, residency)) return;
-  for (const cloud of CLOUDS) {
+  for (const cloud of clouds) {
     const choice = resolveRegion(cloud, region, overrides);
     if (!choice) continue;
     const allowed: readonly string[] | undefined = RESIDENCIES[residency];
     if (allowed && !allowed.includes(choice.country)) {
       const where = overrides[cloud] ? `regions.${cloud}` : "region";
+      const chosen = overrides[cloud] || raw.region !== undefined ? "" : ` (region is not set: "london" is the default; set region, or regions.${cloud})`;
       problems.push({
         path: where,
-        message: `${cloud} region ${choice.region} (${choice.city}, ${choice.country}) is outside the ${residency} residency; allowed countries: ${allowed.join(", ")}`,
+        message: `${cloud} region ${choice.region} (${choice.city}, ${choice.country}) is outside the ${residency} residency${chosen}; allowed countries: ${allowed.join(", ")}`,
       });
     }
   }
@@ -365,11 +366,15 @@ function dedupe(problems: SpecProblem[]): SpecProblem[] {
 /** Stack-wide settings on their own (a Pulumi program gives them as `freehold:*` config). */
 const StackSettingsSpec = StackSpec.pick({ name: true, region: true, regions: true, residency: true, tags: true, network: true });
 
-/** Validate stack-wide settings, with the same checks and messages as parseStack. */
-export function parseStackSettings(input: unknown, source = "freehold config"): StackSettings {
+/**
+ * Validate stack-wide settings, with the same checks and messages as parseStack. A stack file is planned on
+ * every cloud, so its region is checked on all three; a program deploys to one, so `clouds` names it and a
+ * residency is checked only where the program deploys.
+ */
+export function parseStackSettings(input: unknown, source = "freehold config", clouds: readonly Cloud[] = CLOUDS): StackSettings {
   const result = StackSettingsSpec.safeParse(input, { reportInput: true });
   const problems = result.success ? [] : result.error.issues.flatMap((i) => describeIssue(i, input));
-  if (isRecord(input)) regionProblems(input, problems);
+  if (isRecord(input)) regionProblems(input, problems, clouds);
   if (problems.length > 0 || !result.success) throw new SpecError(dedupe(problems), source);
   return result.data;
 }

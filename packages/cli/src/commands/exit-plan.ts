@@ -95,6 +95,7 @@ export async function runExitPlan(args: ParsedArgs, io: Io): Promise<number> {
     operatorCountry: String(args.flags["operator-country"]).toUpperCase(),
     values,
     targetChecks: { errors: checks.summary.errors, warnings: checks.summary.warnings, compliant: checks.summary.compliant, rules: checks.rules.map((r) => r.id) },
+    money: (usd) => money(usd, currency),
   });
   // Freehold's own exit, with the target as the user named it.
   built.portability.freehold = freeholdExit(relative(process.cwd(), targetPath) || targetPath, from);

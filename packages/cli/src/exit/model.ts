@@ -42,6 +42,11 @@ export interface ExitOptions {
   values: Record<string, number>;
   /** Target-plan check results, the evidence the target plan is valid. */
   targetChecks?: { errors: number; warnings: number; compliant: number; rules: string[] };
+  /**
+   * How an amount in USD reads inside a basis or a note: the report's currency, so a sterling plan does not
+   * mix in dollars (a unit list price quoted from its source stays as the source gives it). @default "$12.34"
+   */
+  money?: (usd: number) => string;
 }
 
 export interface Numbered {
@@ -108,6 +113,7 @@ function storedGiB(plan: HostedPlan, name: string): number {
 export function buildExitPlan(source: HostedPlan, target: HostedPlan, all: Plan[], opts: ExitOptions): ExitPlan {
   assertHosted(source);
   assertHosted(target);
+  const money = opts.money ?? ((usd: number) => `$${usd}`);
   const stores = source.components.filter((c) => c.kind === "object-store");
   const dbs = source.components.filter((c) => c.kind === "database");
   const dataGiB = opts.dataGiB ?? stores.reduce((a, c) => a + storedGiB(source, c.name), 0);
@@ -149,15 +155,15 @@ export function buildExitPlan(source: HostedPlan, target: HostedPlan, all: Plan[
     time: exitTime({ dataGiB, dbGiB, objectThroughputMiBs: opts.objectThroughputMiBs, databaseGiBPerHour: opts.databaseGiBPerHour, ...(opts.measured ? { measured: opts.measured } : {}) }),
     cost: {
       egressUsd: { value: egressUsd, unit: "USD", basis: `${egressGiB} GiB leaving ${source.provider} (${dataGiB + dbGiB} GiB less ${source.migration.freeEgressGiB} GiB free a month) at $${source.migration.egress.usd}/${source.migration.egress.unit}`, source: source.migration.egress.source },
-      dualRunningUsd: { value: dualUsd, unit: "USD", basis: `the target stack running ${opts.dualRunningDays} days beside the source at its estimated $${target.totals.monthlyUsd}/month` },
+      dualRunningUsd: { value: dualUsd, unit: "USD", basis: `the target stack running ${opts.dualRunningDays} days beside the source at its estimated ${money(target.totals.monthlyUsd)}/month` },
       oneOffUsd: { value: round(egressUsd + dualUsd, 2), unit: "USD", basis: "egress plus dual running; staff time not included" },
-      targetMonthlyUsd: { value: target.totals.monthlyUsd, unit: "USD/month", basis: `the target plan's estimate (${target.provider} list prices; $${target.totals.fixedUsd} fixed, $${target.totals.usageUsd} usage-driven; see its cost lines)` },
-      sourceMonthlyUsd: { value: source.totals.monthlyUsd, unit: "USD/month", basis: `the source plan's estimate (${source.provider} list prices; $${source.totals.fixedUsd} fixed, $${source.totals.usageUsd} usage-driven)` },
+      targetMonthlyUsd: { value: target.totals.monthlyUsd, unit: "USD/month", basis: `the target plan's estimate (${target.provider} list prices; ${money(target.totals.fixedUsd)} fixed, ${money(target.totals.usageUsd)} usage-driven; see its cost lines)` },
+      sourceMonthlyUsd: { value: source.totals.monthlyUsd, unit: "USD/month", basis: `the source plan's estimate (${source.provider} list prices; ${money(source.totals.fixedUsd)} fixed, ${money(source.totals.usageUsd)} usage-driven)` },
     },
     costNotes: [
       pricingLine(source.provider, source.pricing),
       pricingLine(target.provider, target.pricing),
-      `After the move, destroying the source stack leaves $${source.afterDestroy.monthlyUsd} a month billing on ${source.provider} (data retained on delete and final snapshots) until it is deleted by hand.`,
+      `After the move, destroying the source stack leaves ${money(source.afterDestroy.monthlyUsd)} a month billing on ${source.provider} (data retained on delete and final snapshots) until it is deleted by hand.`,
       ...usageLines(source.usage),
     ].filter(Boolean),
     cutover: cutoverSteps(source, target),
