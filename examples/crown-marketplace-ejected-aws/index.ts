@@ -51,7 +51,7 @@ function scramVerifier(password: string, iterations = 4096): string {
   return `SCRAM-SHA-256$${iterations}:${salt.toString("base64")}$${storedKey.toString("base64")}:${serverKey.toString("base64")}`;
 }
 
-// The tags 69 resources below carry alike; each adds its own.
+// The tags 70 resources below carry alike; each adds its own.
 const tags = {
   "freehold-stack": "crown-marketplace",
   "managed-by": "freehold",
@@ -1795,6 +1795,13 @@ const nightlyStateMachinePolicy = new iam.RolePolicy("nightly-state-machine-poli
         Resource: pulumi.interpolate`arn:aws:ecs:${region}:${callerIdentity.accountId}:task/crown-marketplace-dev/*`,
       },
       {
+        Sid: "TagTheTasksItStarts",
+        Effect: "Allow",
+        Action: ["ecs:TagResource"],
+        Resource: pulumi.interpolate`arn:aws:ecs:${region}:${callerIdentity.accountId}:task/crown-marketplace-dev/*`,
+        Condition: { StringEquals: { "ecs:CreateAction": "RunTask" } },
+      },
+      {
         Sid: "PassTheTaskRoles",
         Effect: "Allow",
         Action: ["iam:PassRole"],
@@ -1806,6 +1813,21 @@ const nightlyStateMachinePolicy = new iam.RolePolicy("nightly-state-machine-poli
         Effect: "Allow",
         Action: ["events:PutTargets", "events:PutRule", "events:DescribeRule"],
         Resource: pulumi.interpolate`arn:aws:events:${region}:${callerIdentity.accountId}:rule/StepFunctionsGetEventsForECSTaskRule`,
+      },
+      {
+        Sid: "DeliverItsLogs",
+        Effect: "Allow",
+        Action: [
+          "logs:CreateLogDelivery",
+          "logs:GetLogDelivery",
+          "logs:UpdateLogDelivery",
+          "logs:DeleteLogDelivery",
+          "logs:ListLogDeliveries",
+          "logs:PutResourcePolicy",
+          "logs:DescribeResourcePolicies",
+          "logs:DescribeLogGroups",
+        ],
+        Resource: "*",
       },
     ],
   }),
@@ -1839,12 +1861,19 @@ const nightlyIamPropagation = new Sleep("nightly-iam-propagation", {
   triggers: {
     policies: pulumi.interpolate`{"Version":"2012-10-17","Statement":[{"Sid":"Logs","Effect":"Allow","Action":["logs:CreateLogStream","logs:PutLogEvents"],"Resource":["${nightlyLogs.arn}","${nightlyLogs.arn}:log-stream:*"]}]}
 {"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["secretsmanager:GetSecretValue"],"Resource":"${dbAppSecret.arn}"}]}
-{"Version":"2012-10-17","Statement":[{"Sid":"RunTheJobsTask","Effect":"Allow","Action":["ecs:RunTask"],"Resource":"arn:aws:ecs:${region}:${callerIdentity.accountId}:task-definition/${nightlyTask.family}:*","Condition":{"ArnEquals":{"ecs:cluster":"${cluster.arn}"}}},{"Sid":"WatchAndStopItsTasks","Effect":"Allow","Action":["ecs:DescribeTasks","ecs:StopTask"],"Resource":"arn:aws:ecs:${region}:${callerIdentity.accountId}:task/crown-marketplace-dev/*"},{"Sid":"PassTheTaskRoles","Effect":"Allow","Action":["iam:PassRole"],"Resource":["${nightlyExecutionRole.arn}","${nightlyTaskRole.arn}"],"Condition":{"StringEquals":{"iam:PassedToService":"ecs-tasks.amazonaws.com"}}},{"Sid":"SyncRule","Effect":"Allow","Action":["events:PutTargets","events:PutRule","events:DescribeRule"],"Resource":"arn:aws:events:${region}:${callerIdentity.accountId}:rule/StepFunctionsGetEventsForECSTaskRule"}]}`,
+{"Version":"2012-10-17","Statement":[{"Sid":"RunTheJobsTask","Effect":"Allow","Action":["ecs:RunTask"],"Resource":"arn:aws:ecs:${region}:${callerIdentity.accountId}:task-definition/${nightlyTask.family}:*","Condition":{"ArnEquals":{"ecs:cluster":"${cluster.arn}"}}},{"Sid":"WatchAndStopItsTasks","Effect":"Allow","Action":["ecs:DescribeTasks","ecs:StopTask"],"Resource":"arn:aws:ecs:${region}:${callerIdentity.accountId}:task/crown-marketplace-dev/*"},{"Sid":"TagTheTasksItStarts","Effect":"Allow","Action":["ecs:TagResource"],"Resource":"arn:aws:ecs:${region}:${callerIdentity.accountId}:task/crown-marketplace-dev/*","Condition":{"StringEquals":{"ecs:CreateAction":"RunTask"}}},{"Sid":"PassTheTaskRoles","Effect":"Allow","Action":["iam:PassRole"],"Resource":["${nightlyExecutionRole.arn}","${nightlyTaskRole.arn}"],"Condition":{"StringEquals":{"iam:PassedToService":"ecs-tasks.amazonaws.com"}}},{"Sid":"SyncRule","Effect":"Allow","Action":["events:PutTargets","events:PutRule","events:DescribeRule"],"Resource":"arn:aws:events:${region}:${callerIdentity.accountId}:rule/StepFunctionsGetEventsForECSTaskRule"},{"Sid":"DeliverItsLogs","Effect":"Allow","Action":["logs:CreateLogDelivery","logs:GetLogDelivery","logs:UpdateLogDelivery","logs:DeleteLogDelivery","logs:ListLogDeliveries","logs:PutResourcePolicy","logs:DescribeResourcePolicies","logs:DescribeLogGroups"],"Resource":"*"}]}`,
   },
 }, {
   dependsOn: [nightlyDbSecret, nightlyExecutionPolicy, nightlyStateMachinePolicy],
   aliases: [{ parent: freeholdNightly }],
 });
+
+const nightlyStateMachineLogs = new cloudwatch.LogGroup("nightly-state-machine-logs", {
+  name: "/aws/vendedlogs/states/crown-marketplace-dev-nightly",
+  region,
+  retentionInDays: 365,
+  tags: { ...tags, "freehold-component": "nightly" },
+}, { aliases: [{ parent: freeholdNightly }] });
 
 const nightlyStateMachine = new sfn.StateMachine("nightly-state-machine", {
   definition: pulumi.jsonStringify({
@@ -1899,6 +1928,11 @@ const nightlyStateMachine = new sfn.StateMachine("nightly-state-machine", {
       },
     },
   }),
+  loggingConfiguration: {
+    includeExecutionData: false,
+    level: "ERROR",
+    logDestination: pulumi.interpolate`${nightlyStateMachineLogs.arn}:*`,
+  },
   name: "crown-marketplace-dev-nightly",
   region,
   roleArn: nightlyStateMachineRole.arn,

@@ -1006,8 +1006,15 @@ export function scheduledJob(net: Network, a: TaskArgs & { cron: string; timeZon
     return policyDocument([
       { Sid: "RunTheJobsTask", Effect: "Allow", Action: ["ecs:RunTask"], Resource: arn("ecs", `task-definition/${family}:*`), Condition: { ArnEquals: { "ecs:cluster": clusterArn } } },
       { Sid: "WatchAndStopItsTasks", Effect: "Allow", Action: ["ecs:DescribeTasks", "ecs:StopTask"], Resource: arn("ecs", `task/${cluster}/*`) },
+      { Sid: "TagTheTasksItStarts", Effect: "Allow", Action: ["ecs:TagResource"], Resource: arn("ecs", `task/${cluster}/*`), Condition: { StringEquals: { "ecs:CreateAction": "RunTask" } } },
       { Sid: "PassTheTaskRoles", Effect: "Allow", Action: ["iam:PassRole"], Resource: [exec, task], Condition: { StringEquals: { "iam:PassedToService": "ecs-tasks.amazonaws.com" } } },
       { Sid: "SyncRule", Effect: "Allow", Action: ["events:PutTargets", "events:PutRule", "events:DescribeRule"], Resource: arn("events", "rule/StepFunctionsGetEventsForECSTaskRule") },
+      {
+        Sid: "DeliverItsLogs",
+        Effect: "Allow",
+        Action: ["logs:CreateLogDelivery", "logs:GetLogDelivery", "logs:UpdateLogDelivery", "logs:DeleteLogDelivery", "logs:ListLogDeliveries", "logs:PutResourcePolicy", "logs:DescribeResourcePolicies", "logs:DescribeLogGroups"],
+        Resource: "*",
+      },
     ]);
   });
   const smPolicy = new iam.RolePolicy(`${a.name}-state-machine-policy`, { role: smRole.name, name: "freehold-run-job", policy: smDocument });
@@ -1052,7 +1059,12 @@ export function scheduledJob(net: Network, a: TaskArgs & { cron: string; timeZon
   );
   // The task's policies and the state machine's have taken effect before anything can start a run.
   const wait = iamWait(a.name, [...roles.policies, smPolicy], [...roles.documents, smDocument]);
-  const stateMachine = new sfn.StateMachine(`${a.name}-state-machine`, { name: smName, type: "STANDARD", roleArn: smRole.arn, definition, region, tags }, { dependsOn: [wait] });
+  const smLogs = new cloudwatch.LogGroup(`${a.name}-state-machine-logs`, { name: `/aws/vendedlogs/states/${smName}`, retentionInDays: logDays, region, tags });
+  const stateMachine = new sfn.StateMachine(
+    `${a.name}-state-machine`,
+    { name: smName, type: "STANDARD", roleArn: smRole.arn, loggingConfiguration: { level: "ERROR", includeExecutionData: false, logDestination: pulumi.interpolate`${smLogs.arn}:*` }, definition, region, tags },
+    { dependsOn: [wait] },
+  );
   const schedPolicy = new iam.RolePolicy(`${a.name}-scheduler-policy`, {
     role: schedRole.name,
     name: "freehold-start-job",

@@ -135,13 +135,16 @@ export function platform(stack: string, userTags: Record<string, string>): Platf
   const kept = { retainOnDelete: true };
   const networkSuffix = new random.RandomString(`${stack}-network-suffix`, { ...suffixArgs, keepers: { location } });
   const networkGroup = new resources.ResourceGroup(`${stack}-network-rg`, { resourceGroupName: pulumi.interpolate`${fitName([prefix, "network"], 83)}-${networkSuffix.result}`, location, tags }, kept);
+  // A stack whose network already lives in its own resource group (an older layout) keeps it there: moving it replaces the servers in it.
+  const networkInStackGroup = network.getVirtualNetwork({ resourceGroupName: rgName, virtualNetworkName: vnetName }).then((v) => Boolean(v?.id), () => false);
+  const networkGroupName = pulumi.all([networkInStackGroup, networkGroup.name]).apply(([legacy, own]) => (legacy ? rgName : own));
   const out = (name: string, priority: number, access: string, protocol: string, source: string, destination: string, port: string) => ({
     name, priority, direction: "Outbound", access, protocol, sourceAddressPrefix: source, sourcePortRange: "*", destinationAddressPrefix: destination, destinationPortRange: port,
   });
   const postgresNsg = new network.NetworkSecurityGroup(
     `${stack}-postgres-nsg`,
     {
-      resourceGroupName: networkGroup.name,
+      resourceGroupName: networkGroupName,
       location,
       tags,
       networkSecurityGroupName: `${vnetName}-postgres`,
@@ -156,7 +159,7 @@ export function platform(stack: string, userTags: Record<string, string>): Platf
   const vnet = new network.VirtualNetwork(
     `${stack}-vnet`,
     {
-      resourceGroupName: networkGroup.name,
+      resourceGroupName: networkGroupName,
       location,
       tags,
       virtualNetworkName: vnetName,

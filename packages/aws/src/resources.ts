@@ -91,6 +91,7 @@ export interface WorkerResources extends TaskResources {
 export interface ScheduledJobResources extends TaskResources {
   stateMachineRole: iam.Role;
   stateMachinePolicy: iam.RolePolicy;
+  stateMachineLogs: cloudwatch.LogGroup;
   stateMachine: sfn.StateMachine;
   schedulerRole: iam.Role;
   schedulerPolicy: iam.RolePolicy;

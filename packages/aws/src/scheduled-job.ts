@@ -19,13 +19,15 @@
  * The task itself (roles, grants, registry, database role setup) is a web
  * service's (task.ts): a link means the same on every kind.
  */
-import { type ScheduledJobRequest, type ScheduledJobResult, physicalName } from "@freehold/core";
+import { physicalName, type ScheduledJobRequest, type ScheduledJobResult } from "@freehold/core";
 import { UnsupportedFeatureError } from "@freehold/model";
+import * as cloudwatch from "@pulumi/aws/cloudwatch";
 import * as iam from "@pulumi/aws/iam";
 import * as scheduler from "@pulumi/aws/scheduler";
 import * as sfn from "@pulumi/aws/sfn";
 import * as pulumi from "@pulumi/pulumi";
 import { awsCron } from "./cron";
+import { STATE_MACHINE_LOG_DELIVERY } from "./deployer-policy";
 import { componentTags, LOG_RETENTION_DAYS, names } from "./naming";
 import { asPlatform } from "./network";
 import { definedOnly, type ScheduledJobResources } from "./resources";
@@ -43,6 +45,7 @@ export const SCHEDULED_JOB_ROLES = [
   "taskDefinition",
   "securityGroup",
   "stateMachineRole",
+  "stateMachineLogs",
   "stateMachine",
   "schedulerRole",
   "schedule",
@@ -57,6 +60,8 @@ export const jobNames = {
   stateMachine: (stack: string, component: string) => physicalName([stack, component], { maxLength: 80 }),
   /** Schedule: 1-64 letters, digits, hyphens, underscores and dots, unique in its group (https://docs.aws.amazon.com/scheduler/latest/APIReference/API_CreateSchedule.html). */
   schedule: (stack: string, component: string) => physicalName([stack, component], { maxLength: 64 }),
+  /** Execution log group, under /aws/vendedlogs/ so CloudWatch Logs' account-wide resource policy for vended logs stays one entry (https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/AWS-logs-and-resource-policy.html). */
+  logGroup: (stack: string, component: string) => `/aws/vendedlogs/states/${physicalName([stack, component], { maxLength: 200 })}`,
   /** IAM role: at most 64 characters. */
   role: (stack: string, component: string, kind: "sfn" | "sched") => physicalName([stack, component, kind], { maxLength: 64 }),
 };
@@ -70,8 +75,8 @@ export function serviceTrust(service: string, accountId: string, sourceArn: stri
 }
 
 /**
- * What the state machine may do, and nothing more: run this job's task family in this cluster, watch and stop the tasks it starts
- * there, hand the task its two roles (to ECS only), and keep Step Functions' own rule for `.sync`
+ * What the state machine may do, and nothing more: run this job's task family in this cluster, tag (at RunTask only), watch and
+ * stop the tasks it starts there, hand the task its two roles (to ECS only), and keep Step Functions' own rule for `.sync`
  * (https://docs.aws.amazon.com/step-functions/latest/dg/ecs-iam.html).
  */
 export function stateMachinePolicy(a: { partition: string; region: string; accountId: string; cluster: string; clusterArn: string; family: string; executionRoleArn: string; taskRoleArn: string }): string {
@@ -81,8 +86,14 @@ export function stateMachinePolicy(a: { partition: string; region: string; accou
     Statement: [
       { Sid: "RunTheJobsTask", Effect: "Allow", Action: ["ecs:RunTask"], Resource: arn("ecs", `task-definition/${a.family}:*`), Condition: { ArnEquals: { "ecs:cluster": a.clusterArn } } },
       { Sid: "WatchAndStopItsTasks", Effect: "Allow", Action: ["ecs:DescribeTasks", "ecs:StopTask"], Resource: arn("ecs", `task/${a.cluster}/*`) },
+      // The run carries the task definition's tags (PropagateTags) and ECS's managed tags; ECS authorizes tags on create with
+      // ecs:TagResource, held here to RunTask on this cluster's tasks (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/supported-iam-actions-tagging.html).
+      { Sid: "TagTheTasksItStarts", Effect: "Allow", Action: ["ecs:TagResource"], Resource: arn("ecs", `task/${a.cluster}/*`), Condition: { StringEquals: { "ecs:CreateAction": "RunTask" } } },
       { Sid: "PassTheTaskRoles", Effect: "Allow", Action: ["iam:PassRole"], Resource: [a.executionRoleArn, a.taskRoleArn], Condition: { StringEquals: { "iam:PassedToService": "ecs-tasks.amazonaws.com" } } },
       { Sid: "SyncRule", Effect: "Allow", Action: ["events:PutTargets", "events:PutRule", "events:DescribeRule"], Resource: arn("events", `rule/${SYNC_RULE}`) },
+      // Execution logging (FSBP StepFunctions.1): Step Functions delivers through CloudWatch Logs' vended-log delivery, whose
+      // actions take no resource (https://docs.aws.amazon.com/step-functions/latest/dg/cw-logs.html#cloudwatch-iam-policy).
+      { Sid: "DeliverItsLogs", Effect: "Allow", Action: [...STATE_MACHINE_LOG_DELIVERY], Resource: "*" },
     ],
   });
 }
@@ -173,12 +184,19 @@ export function createScheduledJob(req: ScheduledJobRequest): ScheduledJobResult
   );
   // Every policy the first run reads through (the task's roles, the state machine's, the scheduler's) has taken effect before anything can start it.
   const wait = grantsWait(name, { policies: [...task.policies, smPolicy], grantDocuments: [...task.grantDocuments, smDocument] }, opts);
+  const smLogs = new cloudwatch.LogGroup(
+    `${name}-state-machine-logs`,
+    vendor.apply("stateMachineLogs", { name: jobNames.logGroup(stack.prefix, physical), retentionInDays: LOG_RETENTION_DAYS, region, tags }),
+    opts,
+  );
   const stateMachine = new sfn.StateMachine(
     `${name}-state-machine`,
     vendor.apply("stateMachine", {
       name: smName,
       type: "STANDARD",
       roleArn: smRole.arn,
+      // Failed runs and their causes (ERROR level, without the payloads, which may carry application data).
+      loggingConfiguration: { level: "ERROR", includeExecutionData: false, logDestination: pulumi.interpolate`${smLogs.arn}:*` },
       definition: pulumi
         .all([net.cluster.arn, task.taskDefinition.arn, pulumi.all(net.privateSubnetIds), sg.id])
         .apply(([clusterArn, taskDefinitionArn, subnets, securityGroup]) =>
@@ -218,6 +236,7 @@ export function createScheduledJob(req: ScheduledJobRequest): ScheduledJobResult
     iamPropagation: wait,
     stateMachineRole: smRole,
     stateMachinePolicy: smPolicy,
+    stateMachineLogs: smLogs,
     stateMachine,
     schedulerRole: schedRole,
     schedulerPolicy: schedPolicy,

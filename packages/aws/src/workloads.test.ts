@@ -103,6 +103,19 @@ describe("worker and scheduled job on AWS", () => {
     expect(definition.States["Failed run"]?.Choices?.[0]?.Condition).toBe("{% $attempt <= 2 %}");
   });
 
+  it("lets the state machine tag the tasks it starts (tags on create need ecs:TagResource), only at RunTask and only in this cluster", () => {
+    const policy = JSON.parse(String(one("nightly-state-machine-policy").inputs.policy)) as { Statement: Array<{ Sid: string; Action: string[]; Resource: string; Condition?: unknown }> };
+    const tag = policy.Statement.find((s) => s.Action.includes("ecs:TagResource"));
+    expect(tag).toEqual({ Sid: "TagTheTasksItStarts", Effect: "Allow", Action: ["ecs:TagResource"], Resource: expect.stringMatching(/^arn:aws:ecs:eu-west-2:\d+:task\/[^/]+\/\*$/), Condition: { StringEquals: { "ecs:CreateAction": "RunTask" } } });
+  });
+
+  it("logs the state machine's failed runs (FSBP StepFunctions.1) to a vended-logs group kept as long as the task's logs, without payloads", () => {
+    expect(one("nightly-state-machine-logs")).toMatchObject({ type: "aws:cloudwatch/logGroup:LogGroup", inputs: { name: expect.stringMatching(/^\/aws\/vendedlogs\/states\//), retentionInDays: expect.any(Number) } });
+    expect(one("nightly-state-machine").inputs.loggingConfiguration).toMatchObject({ level: "ERROR", includeExecutionData: false, logDestination: expect.stringMatching(/:log-group:.*:\*$/) });
+    const policy = JSON.parse(String(one("nightly-state-machine-policy").inputs.policy)) as { Statement: Array<{ Action: string[]; Resource: string }> };
+    expect(policy.Statement.find((s) => s.Action.includes("logs:CreateLogDelivery"))?.Resource).toBe("*");
+  });
+
   it("lets the scheduler start only this state machine, and outputs the command that runs the job now", () => {
     const policy = JSON.parse(String(one("nightly-scheduler-policy").inputs.policy)) as { Statement: Array<{ Action: string[]; Resource: string }> };
     expect(policy.Statement).toEqual([{ Effect: "Allow", Action: ["states:StartExecution"], Resource: expect.stringContaining(":stateMachine:") }]);

@@ -140,11 +140,12 @@ export function createDatabase(req: DatabaseRequest): DatabaseResult {
   const serverName = names.postgresServer(p.stack.prefix, req.qualifiedName);
   // What the disk has now, where the server exists: auto-grow may have grown it past what the spec asked (live.ts).
   const live = liveServer(p.groupName, serverName, { parent: req.parent });
-  // A stack-made network: a live server still in the network that lived in the stack's own resource group would be
-  // replaced (its subnet is fixed at creation), losing its data unless protected; refuse before anything changes.
-  const subnetId = p.networkResourceGroup
-    ? pulumi.all([p.databaseSubnetId, live]).apply(([id, s]) => {
-        refuseServerMove(serverName, p.groupName, s?.delegatedSubnetId);
+  // A stack-made network: a live server in another network's subnet would be replaced (its subnet is fixed at
+  // creation), losing its data unless protected; refuse before anything changes.
+  const networkGroupName = p.networkGroupName;
+  const subnetId = networkGroupName
+    ? pulumi.all([p.databaseSubnetId, live, networkGroupName]).apply(([id, s, group]) => {
+        refuseServerMove(serverName, group, s?.delegatedSubnetId);
         return id;
       })
     : p.databaseSubnetId;

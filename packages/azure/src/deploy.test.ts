@@ -109,8 +109,13 @@ describe("platform", () => {
     expect(one(run, "shop-pgdns-link").inputs).toMatchObject({ virtualNetwork: { id: "shop-vnet-id" }, registrationEnabled: false });
   });
 
-  it("makes the two platform invokes once each, and reads from Azure only a database's disk size (and an app's hostnames, with a domain)", () => {
-    expect([...run.invokes].sort()).toEqual(["azure-native:authorization:getClientConfig", "azure-native:dbforpostgresql:getServer", "azure-native:operationalinsights:getSharedKeys"]);
+  it("makes the two platform invokes once each, and reads from Azure only a database's disk size, where the network is (and an app's hostnames, with a domain)", () => {
+    expect([...run.invokes].sort()).toEqual([
+      "azure-native:authorization:getClientConfig",
+      "azure-native:dbforpostgresql:getServer",
+      "azure-native:network:getVirtualNetwork",
+      "azure-native:operationalinsights:getSharedKeys",
+    ]);
   });
 
   it("puts the network in a resource group of its own, both retained on delete and named anew whenever created, so a destroy never waits on a subnet Azure has not released", () => {
@@ -311,6 +316,30 @@ describe("database", () => {
     mockCloud.serverSubnets.set(serverName, subnet);
     try {
       expect((one(await plan(yaml), "db-server").inputs.network as { delegatedSubnetResourceId: string }).delegatedSubnetResourceId).toBe(subnet);
+    } finally {
+      mockCloud.clear();
+    }
+  });
+
+  it("keeps an existing stack's network in the stack's own resource group, so its server and environment are updated, not replaced", async () => {
+    const yaml = "name: s\ncomponents:\n  db: { kind: database, storageGiB: 50 }\n  web: { kind: web-service, image: nginx:1.27, links: [db] }\n";
+    const fresh = await plan(yaml);
+    const vnet = fresh.resources.find((r) => r.type === "azure-native:network:VirtualNetwork");
+    const stackGroup = String(fresh.resources.find((r) => r.type === "azure-native:resources:ResourceGroup" && r.name.endsWith("-rg") && !r.name.endsWith("network-rg"))?.inputs.resourceGroupName);
+    const networkGroup = String(fresh.resources.find((r) => r.name.endsWith("-network-rg"))?.inputs.resourceGroupName);
+    // A new stack: the network in a resource group of its own.
+    expect(vnet?.inputs.resourceGroupName).toBe(networkGroup);
+    const serverName = String(one(fresh, "db-server").inputs.serverName);
+    const vnetName = String(vnet?.inputs.virtualNetworkName);
+    // A stack first deployed with the network in its own resource group: Azure has the network and the server there.
+    mockCloud.virtualNetworks.add(`${stackGroup}/${vnetName}`);
+    mockCloud.servers.set(serverName, 64);
+    mockCloud.serverSubnets.set(serverName, `/subscriptions/x/resourceGroups/${stackGroup}/providers/Microsoft.Network/virtualNetworks/${vnetName}/subnets/postgres`);
+    try {
+      const existing = await plan(yaml);
+      for (const type of ["azure-native:network:VirtualNetwork", "azure-native:network:NetworkSecurityGroup"]) {
+        expect(existing.resources.find((r) => r.type === type)?.inputs.resourceGroupName, type).toBe(stackGroup);
+      }
     } finally {
       mockCloud.clear();
     }

@@ -22,13 +22,14 @@ describe("reads of what Azure holds now", () => {
     await expect(readOrAbsent("x", "y", () => Promise.resolve({ id: "/x" }))).resolves.toEqual({ id: "/x" });
   });
 
-  it("refuse to move a live PostgreSQL server out of the network that lived in the stack's resource group, which would replace it empty", () => {
+  it("refuse to move a live PostgreSQL server to a network in another resource group, which would replace it empty", () => {
     const old = "/subscriptions/s/resourceGroups/S-DEV-RG/providers/Microsoft.Network/virtualNetworks/s-dev-vnet/subnets/postgres";
-    expect(() => refuseServerMove("s-dev-db", "s-dev-rg", old)).toThrow(
-      /^PostgreSQL server s-dev-db is in a subnet of the network in the stack's resource group s-dev-rg \(.*\); .*replace the server with an empty one and delete the old one with its data\. Move the data first/,
+    expect(() => refuseServerMove("s-dev-db", "s-dev-network-abc123", old)).toThrow(
+      /^PostgreSQL server s-dev-db is in a subnet of a network in resource group s-dev-rg \(.*\), but this up would put it in the network in s-dev-network-abc123; .*replace the server with an empty one and delete the old one with its data\. Move the data first/,
     );
-    // In the network's own resource group, not there yet, or its subnet unknown: nothing to refuse.
-    expect(() => refuseServerMove("s-dev-db", "s-dev-rg", "/subscriptions/s/resourceGroups/s-dev-network-abc123/providers/Microsoft.Network/virtualNetworks/s-dev-vnet/subnets/postgres")).not.toThrow();
+    // In the network's resource group (any case), not there yet, or its subnet unknown: nothing to refuse.
+    expect(() => refuseServerMove("s-dev-db", "s-dev-rg", old)).not.toThrow();
+    expect(() => refuseServerMove("s-dev-db", "s-dev-network-abc123", "/subscriptions/s/resourceGroups/s-dev-network-abc123/providers/Microsoft.Network/virtualNetworks/s-dev-vnet/subnets/postgres")).not.toThrow();
     expect(() => refuseServerMove("s-dev-db", "s-dev-rg", undefined)).not.toThrow();
   });
 });

@@ -11,9 +11,13 @@
  * - the disk size of a flexible server: auto-grow grows it by itself, and Azure
  *   refuses any update that asks for less than the disk has
  *   (https://learn.microsoft.com/azure/postgresql/flexible-server/concepts-storage-premium-ssd).
- * - the subnet of a flexible server: fixed at creation, so a server still in
- *   the network that lived in the stack's own resource group is refused a move
- *   that would replace it (refuseServerMove).
+ * - the subnet of a flexible server: fixed at creation, so a server is
+ *   refused a move to another network's subnet, which would replace it
+ *   (refuseServerMove).
+ * - whether the stack's network is in the stack's own resource group, where
+ *   stacks first deployed by earlier versions have it: such a stack keeps it
+ *   there (networkGroupOf), since moving it would replace every server and
+ *   environment in it.
  *
  * Each read is an invoke made with the component's provider; a resource that
  * does not exist yet (Azure answers NotFound, for it or its resource group)
@@ -24,9 +28,10 @@
 import type * as pulumi from "@pulumi/pulumi";
 import * as app from "@pulumi/azure-native/app";
 import * as dbforpostgresql from "@pulumi/azure-native/dbforpostgresql";
+import * as network from "@pulumi/azure-native/network";
 
 /** The invokes made here, by token (the mocks answer them; tests list them). */
-export const LIVE_READS = { containerApp: "azure-native:app:getContainerApp", server: "azure-native:dbforpostgresql:getServer" } as const;
+export const LIVE_READS = { containerApp: "azure-native:app:getContainerApp", server: "azure-native:dbforpostgresql:getServer", virtualNetwork: "azure-native:network:getVirtualNetwork" } as const;
 
 /**
  * Azure's answer for a resource, or a resource group, that does not exist: `ResourceNotFound`, `ResourceGroupNotFound`,
@@ -73,22 +78,38 @@ export async function liveServer(resourceGroupName: string, serverName: string, 
 }
 
 /**
- * Refuse to move a live flexible server to another subnet. A server's delegated subnet is fixed at creation
- * ("You can't change your networking option after the server is created",
- * https://learn.microsoft.com/azure/postgresql/flexible-server/concepts-networking; the rule book's replaceOn for
- * network.delegatedSubnetResourceId), so a program that asks
- * for another one replaces the server: a new, empty server, and the old one and its data deleted unless the
- * database is deletion-protected. Stacks deployed while the network lived in the stack's own resource group
- * (`groupName`) meet this on their first `up` with the network in a resource group of its own.
+ * Whether the stack's own resource group holds the stack's virtual network: stacks first deployed by earlier versions
+ * of Freehold have it there; newer ones have it in a resource group of its own. A virtual network cannot move
+ * between resource groups without a new id, and the subnets of flexible servers and Container Apps environments are
+ * fixed at creation, so a stack that has its network in its own resource group keeps it there for its whole life.
+ * The answer is stable: the network is there exactly as long as the stack that made it keeps it (a destroy that
+ * deletes it, or leaves none, lets the next up build the newer layout).
  */
-export function refuseServerMove(serverName: string, groupName: string, liveSubnetId: string | undefined): void {
+export async function networkInStackGroup(resourceGroupName: string, virtualNetworkName: string, opts: pulumi.InvokeOptions): Promise<boolean> {
+  const found = await readOrAbsent(`virtual network ${virtualNetworkName} in ${resourceGroupName}`, "to keep an existing network where it is (moving it would replace the servers and environments in it)", () =>
+    network.getVirtualNetwork({ resourceGroupName, virtualNetworkName }, opts),
+  );
+  return Boolean(found?.id);
+}
+
+/** The resource group in an ARM id, lower case; undefined when the id names none. */
+const groupOfId = (id: string): string | undefined => /\/resourcegroups\/([^/]+)\//i.exec(id)?.[1]?.toLowerCase();
+
+/**
+ * Refuse to move a live flexible server to a subnet in another resource group's network. A server's delegated subnet
+ * is fixed at creation ("You can't change your networking option after the server is created",
+ * https://learn.microsoft.com/azure/postgresql/flexible-server/concepts-networking; the rule book's replaceOn for
+ * network.delegatedSubnetResourceId), so a program that asks for another one replaces the server: a new, empty
+ * server, and the old one and its data deleted unless the database is deletion-protected. The program keeps an
+ * existing network where it is (networkInStackGroup), so this stands guard against a network that moved anyway.
+ */
+export function refuseServerMove(serverName: string, networkGroupName: string, liveSubnetId: string | undefined): void {
   if (!liveSubnetId) return;
-  const inStackGroup = liveSubnetId.toLowerCase().includes(`/resourcegroups/${groupName.toLowerCase()}/providers/microsoft.network/virtualnetworks/`);
-  if (!inStackGroup) return;
+  const liveGroup = groupOfId(liveSubnetId);
+  if (!liveGroup || liveGroup === networkGroupName.toLowerCase()) return;
   throw new Error(
-    `PostgreSQL server ${serverName} is in a subnet of the network in the stack's resource group ${groupName} (${liveSubnetId}); ` +
-      "this version of Freehold keeps the network in a resource group of its own, and a server's subnet cannot change after it is created, " +
-      "so this up would replace the server with an empty one and delete the old one with its data. " +
-      "Move the data first (docs/azure.md, 'A network a destroy leaves'): copy it out with the migration runbook, lift the protection, remove the database from the stack and deploy (the old server goes), add it back and deploy (a new server in the new network), then copy the data back.",
+    `PostgreSQL server ${serverName} is in a subnet of a network in resource group ${liveGroup} (${liveSubnetId}), but this up would put it in the network in ${networkGroupName}; ` +
+      "a server's subnet cannot change after it is created, so this up would replace the server with an empty one and delete the old one with its data. " +
+      "Move the data first (docs/azure.md, 'A network a destroy leaves'): copy it out with the migration runbook, lift the protection and deploy, then copy it back.",
   );
 }

@@ -54,10 +54,13 @@ export const mockCloud = {
   servers: new Map<string, number>(),
   /** Flexible server name -> the ARM id of its delegated subnet. */
   serverSubnets: new Map<string, string>(),
+  /** Virtual networks, as `<resource group>/<virtual network name>`. */
+  virtualNetworks: new Set<string>(),
   clear(): void {
     this.containerApps.clear();
     this.servers.clear();
     this.serverSubnets.clear();
+    this.virtualNetworks.clear();
   },
 };
 
@@ -154,6 +157,11 @@ export const mocks: BackendMocks = {
         const size = mockCloud.servers.get(str(args.serverName, ""));
         const subnet = mockCloud.serverSubnets.get(str(args.serverName, ""));
         return size ? { id: `/flexibleServers/${args.serverName}`, storage: { storageSizeGB: size, autoGrow: "Enabled" }, ...(subnet ? { network: { delegatedSubnetResourceId: subnet } } : {}) } : {};
+      }
+      case "azure-native:network:getVirtualNetwork": {
+        const rg = str(args.resourceGroupName, "");
+        const vnet = str(args.virtualNetworkName, "");
+        return mockCloud.virtualNetworks.has(`${rg}/${vnet}`) ? { id: `/subscriptions/${MOCK_SUBSCRIPTION}/resourceGroups/${rg}/providers/Microsoft.Network/virtualNetworks/${vnet}` } : {};
       }
       case "azure-native:authorization:getClientConfig":
         return { clientId: deterministicGuid("deployer"), objectId: deterministicGuid("deployer-object"), subscriptionId: MOCK_SUBSCRIPTION, tenantId: MOCK_TENANT };

@@ -37,6 +37,7 @@ import type * as netInputs from "@pulumi/azure-native/types/input";
 import * as random from "@pulumi/random";
 import * as time from "@pulumiverse/time";
 import { logicalName, physicalName, type StackContext } from "@freehold/core";
+import { networkInStackGroup } from "./live";
 import { deterministicGuid, names } from "./naming";
 import { BLOB_ROLES, JOB_STARTER } from "./permissions";
 import { type BackupVault, createBackupVault } from "./backup";
@@ -88,6 +89,8 @@ export interface AzurePlatform {
   groupName: string;
   /** The resource group holding Freehold's own network, retained on delete; undefined with a network the stack brings. */
   networkResourceGroup?: resources.ResourceGroup;
+  /** The resource group Freehold's own network is in (the stack's own, for a stack that has always had it there); undefined with a network the stack brings. */
+  networkGroupName?: pulumi.Output<string>;
   resourceGroupId: pulumi.Output<string>;
   /** Created here; undefined when the stack brings its own network. */
   virtualNetwork?: network.VirtualNetwork;
@@ -148,6 +151,8 @@ const groupId = (sub: string, rg: string) => `/subscriptions/${sub}/resourceGrou
 interface Network {
   resourceGroup?: resources.ResourceGroup;
   networkResourceGroup?: resources.ResourceGroup;
+  /** The resource group the stack-made network is in: the stack's own for stacks that have always had it there, else `networkResourceGroup`. */
+  networkGroupName?: pulumi.Output<string>;
   resourceGroupName: pulumi.Output<string>;
   groupName: string;
   resourceGroupId: pulumi.Output<string>;
@@ -182,16 +187,21 @@ function ownNetwork(stack: StackContext, s: string, opts: pulumi.CustomResourceO
   const suffix = new random.RandomString(`${s}-network-suffix`, { length: 6, special: false, upper: false, numeric: true, lower: true, keepers: { location } }, opts);
   const kept = { ...opts, retainOnDelete: true };
   const networkGroup = new resources.ResourceGroup(`${s}-network-rg`, { resourceGroupName: pulumi.interpolate`${names.networkResourceGroup(stack.prefix)}-${suffix.result}`, location, tags }, kept);
+  // A stack first deployed while the network lived in the stack's own resource group keeps it there: moving it gives
+  // it a new id, and every server and environment in its subnets would be replaced (live.ts networkInStackGroup).
+  // The resource group of its own then stays empty (and free).
+  const inStackGroup = pulumi.output(networkInStackGroup(groupName, names.virtualNetwork(stack.prefix), { parent: opts.parent }));
+  const networkGroupName = pulumi.all([inStackGroup, networkGroup.name]).apply(([legacy, own]) => (legacy ? groupName : own));
   const databaseNsg = new network.NetworkSecurityGroup(
     `${s}-postgres-nsg`,
-    { resourceGroupName: networkGroup.name, location, tags, networkSecurityGroupName: `${names.virtualNetwork(stack.prefix)}-postgres`, securityRules: DATABASE_SUBNET_RULES },
+    { resourceGroupName: networkGroupName, location, tags, networkSecurityGroupName: `${names.virtualNetwork(stack.prefix)}-postgres`, securityRules: DATABASE_SUBNET_RULES },
     kept,
   );
   // Subnets inline: one resource, no races between subnet operations on the same network, and the list is the whole truth.
   const virtualNetwork = new network.VirtualNetwork(
     `${s}-vnet`,
     {
-      resourceGroupName: networkGroup.name,
+      resourceGroupName: networkGroupName,
       location,
       tags,
       virtualNetworkName: names.virtualNetwork(stack.prefix),
@@ -218,6 +228,7 @@ function ownNetwork(stack: StackContext, s: string, opts: pulumi.CustomResourceO
   return {
     resourceGroup,
     networkResourceGroup: networkGroup,
+    networkGroupName,
     resourceGroupName: resourceGroup.name,
     groupName,
     resourceGroupId: resourceGroup.id,
@@ -452,6 +463,7 @@ export function createPlatform(stack: StackContext, parent: pulumi.Resource): Az
     tags,
     ...(net.resourceGroup ? { resourceGroup: net.resourceGroup } : {}),
     ...(net.networkResourceGroup ? { networkResourceGroup: net.networkResourceGroup } : {}),
+    ...(net.networkGroupName ? { networkGroupName: net.networkGroupName } : {}),
     resourceGroupName,
     groupName: net.groupName,
     resourceGroupId: net.resourceGroupId,

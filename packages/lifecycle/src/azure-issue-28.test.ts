@@ -138,6 +138,75 @@ describe("3. the role job's result is part of the up", () => {
   });
 });
 
+describe("an existing stack whose network is in the stack's own resource group, updated by a version that puts new stacks' networks in one of their own", () => {
+  const APP = `
+name: shop
+components:
+  db: { kind: database, storageGiB: 64, deletionProtection: false }
+  web: { kind: web-service, image: nginx:1.27, links: [db] }
+`;
+  const group = (plan: PlanInput, suffix: string) => String(plan.resources.find((r) => r.type === "azure-native:resources:ResourceGroup" && r.name.endsWith(suffix))?.inputs.resourceGroupName);
+  const inNetwork = (r: PlannedResource) => r.type === "azure-native:network:VirtualNetwork" || r.type === "azure-native:network:NetworkSecurityGroup";
+
+  /** The stack as the earlier layout deployed it, and the next up's plan made against what Azure then holds. */
+  async function earlierStack(): Promise<{ w: World; earlier: PlanInput; now: () => Promise<PlanInput> }> {
+    const fresh = await planned(APP);
+    const stackGroup = group(fresh, "shop-rg");
+    // What the earlier layout sent: the network (and its NSG) in the stack's own resource group.
+    const earlier = rewrite(fresh, (r) => (inNetwork(r) ? { ...r, inputs: { ...r.inputs, resourceGroupName: stackGroup } } : r));
+    const w = new World(RULES);
+    expect(w.up("shop/dev", earlier).error).toBeUndefined();
+    const [server] = live(w, "azure-native:dbforpostgresql:Server");
+    const vnet = String(byName(fresh, "shop-vnet").inputs.virtualNetworkName);
+    const serverName = String((server as CloudObject).name);
+    const subnet = `/subscriptions/x/resourceGroups/${stackGroup}/providers/Microsoft.Network/virtualNetworks/${vnet}/subnets/postgres`;
+    return { w, earlier, now: () => planned(APP, { servers: { [serverName]: 64 }, serverSubnets: { [serverName]: subnet }, virtualNetworks: [`${stackGroup}/${vnet}`] }) };
+  }
+
+  it("keeps the network where it is: the up replaces neither the network, the server nor the environment", async () => {
+    const { w, now } = await earlierStack();
+    const next = await now();
+    expect(byName(next, "shop-vnet").inputs.resourceGroupName).toBe(group(next, "shop-rg"));
+    const r = w.up("shop/dev", next);
+    expect(r.error).toBeUndefined();
+    const replaced = r.steps.filter((s) => s.op === "replace" || s.op === "delete").map((s) => s.type);
+    for (const type of ["azure-native:network:VirtualNetwork", "azure-native:dbforpostgresql:Server", "azure-native:app:ManagedEnvironment"]) expect(replaced, type).not.toContain(type);
+  });
+
+  it("would replace them with the network moved to its own resource group: an empty server, the old one deleted", async () => {
+    const { w } = await earlierStack();
+    const r = w.up("shop/dev", await planned(APP));
+    expect(r.steps.filter((s) => s.op === "replace").map((s) => s.type)).toEqual(expect.arrayContaining(["azure-native:network:VirtualNetwork", "azure-native:dbforpostgresql:Server"]));
+  });
+});
+
+describe("the Entra administrator of a deletion-protected server", () => {
+  const admin = (objectId: string, protect: boolean) => `
+name: d
+components:
+  db:
+    kind: database
+    deletionProtection: ${protect}
+    vendor: { azure: { entraAdmin: { objectId: ${objectId}, principalName: dba-team, principalType: Group } } }
+`;
+  const A = "11111111-1111-1111-1111-111111111111";
+  const B = "22222222-2222-2222-2222-222222222222";
+
+  it("cannot be changed to another principal while the lock is on (the old one's delete is ScopeLocked), and can once protection is lifted", async () => {
+    const w = new World(RULES);
+    expect(w.up("d/dev", await planned(admin(A, true))).error).toBeUndefined();
+    const locked = w.up("d/dev", await planned(admin(B, true)));
+    expect(locked.status).toBe("failed");
+    expect(locked.error).toMatch(/ScopeLocked/);
+    // The documented way: lift the protection (the lock goes), change the administrator, protect again.
+    const w2 = new World(RULES);
+    expect(w2.up("d/dev", await planned(admin(A, true))).error).toBeUndefined();
+    expect(w2.up("d/dev", await planned(admin(A, false))).error).toBeUndefined();
+    expect(w2.up("d/dev", await planned(admin(B, false))).error).toBeUndefined();
+    expect(w2.up("d/dev", await planned(admin(B, true))).error).toBeUndefined();
+  });
+});
+
 describe("8. updates after auto-grow", () => {
   const DB = "name: d\ncomponents:\n  db: { kind: database, storageGiB: 64 }\n";
   const LONGER = DB.replace("storageGiB: 64", "storageGiB: 64, backups: { retentionDays: 21 }");

@@ -14,6 +14,8 @@ const DOC = {
   scheduleTypes: "https://docs.aws.amazon.com/scheduler/latest/UserGuide/schedule-types.html#cron-based",
   createStateMachine: "https://docs.aws.amazon.com/step-functions/latest/apireference/API_CreateStateMachine.html",
   ecsIam: "https://docs.aws.amazon.com/step-functions/latest/dg/ecs-iam.html",
+  sfnLogging: "https://docs.aws.amazon.com/step-functions/latest/dg/cw-logs.html#cloudwatch-iam-policy",
+  ecsTagOnCreate: "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/supported-iam-actions-tagging.html",
 } as const;
 
 export const WORKLOAD_TYPES = {
@@ -52,6 +54,10 @@ export const AWS_WORKLOAD_RULES: Record<string, TypeRule> = {
     identity: { field: "name", scope: "region", source: DOC.createStateMachine },
     checks: [nameCheck("name", 1, 80, /^[A-Za-z0-9_-]+$/, DOC.createStateMachine)],
     replaceOn: ["name", "namePrefix", "type"].map((path) => ({ path, source: `${TF}/sfn/state_machine.go` })),
-    notes: [`\`.sync\` ECS tasks need ecs:RunTask, ecs:StopTask, ecs:DescribeTasks and the Step Functions events rule ([source](${DOC.ecsIam}))`],
+    notes: [
+      `\`.sync\` ECS tasks need ecs:RunTask, ecs:StopTask, ecs:DescribeTasks and the Step Functions events rule ([source](${DOC.ecsIam}))`,
+      `execution logging to CloudWatch Logs needs logs:CreateLogDelivery, GetLogDelivery, UpdateLogDelivery, DeleteLogDelivery, ListLogDeliveries, PutResourcePolicy, DescribeResourcePolicies and DescribeLogGroups on \`*\` (the delivery actions take no resource), and \`logDestination\` is the log group's ARN ending \`:*\`; a group under \`/aws/vendedlogs/\` keeps the account's log resource policy from growing with each state machine ([source](${DOC.sfnLogging}))`,
+      `a RunTask that carries tags (PropagateTags, managed tags) is also authorized for ecs:TagResource (condition key ecs:CreateAction); without it the run can be refused ([source](${DOC.ecsTagOnCreate}))`,
+    ],
   },
 };

@@ -13,6 +13,7 @@ const LEARN = "https://learn.microsoft.com/azure";
 const DOC = {
   names: `${LEARN}/azure-resource-manager/management/resource-name-rules`,
   rgDelete: `${LEARN}/azure-resource-manager/management/delete-resource-group`,
+  rgMove: `${LEARN}/azure-resource-manager/management/move-resource-group-and-subscription`,
   rgLocation: `${LEARN}/azure-resource-manager/management/overview#resource-group-location-alignment`,
   locks: `${LEARN}/azure-resource-manager/management/lock-resources`,
   denyAction: `${LEARN}/governance/policy/concepts/effect-deny-action`,
@@ -289,6 +290,13 @@ function deniedBy(obj: CloudObject, ctx: RuleContext): string | undefined {
 
 // ---- helpers for checks ------------------------------------------------------------------------
 
+/**
+ * A resource's resource group is part of its ARM id ("the resource IDs of the moved resources change", DOC.rgMove), and
+ * the azure-native provider replaces a resource whose URL path parameters change: a program that names another
+ * resource group for a network or its NSG gets a new one there, and the old one (with the subnets the servers and
+ * environments are fixed to) deleted.
+ */
+const inOtherGroup = () => ({ path: "resourceGroupName", source: DOC.rgMove });
 const inGroup = (field: string) => ({ field, scope: { within: "resourceGroupName" }, source: DOC.names }) as const;
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -1166,7 +1174,7 @@ export const AZURE_RULES: CloudRules = {
       source: DOC.vnetDelete,
       identity: inGroup("virtualNetworkName"),
       checks: [nameCheck("virtualNetworkName", 2, 64, /^[A-Za-z0-9][A-Za-z0-9_.-]*[A-Za-z0-9_]$/, DOC.names), { path: "*", source: DOC.subnets, test: (v) => subnetProblems(v as Record<string, unknown>) }],
-      replaceOn: [{ path: "virtualNetworkName", source: DOC.names }, location(DOC.vnetDelete)],
+      replaceOn: [{ path: "virtualNetworkName", source: DOC.names }, location(DOC.vnetDelete), inOtherGroup()],
       inUseBy: [
         { by: ENVIRONMENT, field: "vnetConfiguration", error: "InUseSubnetCannotBeDeleted: a subnet is in use by a Container Apps environment", source: DOC.vnetDelete },
         { by: SERVER, field: "network", error: "InUseSubnetCannotBeDeleted: a subnet is in use by a PostgreSQL flexible server", source: DOC.vnetDelete },
@@ -1298,7 +1306,7 @@ export const AZURE_RULES: CloudRules = {
       readsThroughGrants: { source: DOC.deploymentScripts },
       notes: [
         `the resource operation ends when the script ends, and fails when the script exits non-zero: the deployment fails with it ([source](${DOC.deploymentScripts}))`,
-        `it runs again when it changes (forceUpdateTag), and deletes itself retentionInterval after it ends (1-26 hours) ([source](${DOC.deploymentScripts}))`,
+        `it runs again when it changes (forceUpdateTag), and deletes itself retentionInterval after it ends (1-26 hours) ([source](${DOC.deploymentScripts})): a refresh then drops it from the state and the next up runs it again, so what it does must be repeatable`,
       ],
     },
     [DIAGNOSTICS]: {
@@ -1324,7 +1332,7 @@ export const AZURE_RULES: CloudRules = {
       source: DOC.nsg,
       identity: inGroup("networkSecurityGroupName"),
       checks: [nameCheck("networkSecurityGroupName", 1, 80, /^[A-Za-z0-9](?:[A-Za-z0-9_.-]*[A-Za-z0-9_])?$/, DOC.names), range("securityRules[].priority", 100, 4096, DOC.nsg)],
-      replaceOn: [{ path: "networkSecurityGroupName", source: DOC.names }, location(DOC.nsg)],
+      replaceOn: [{ path: "networkSecurityGroupName", source: DOC.names }, location(DOC.nsg), inOtherGroup()],
       inUseBy: [{ by: VNET, field: "subnets", error: "InUseNetworkSecurityGroupCannotBeDeleted: the network security group is associated with a subnet", source: DOC.nsg }],
     },
     [BACKUP_VAULT]: {
