@@ -248,18 +248,24 @@ describe("freehold exit-plan", () => {
       expect(p.runbook.database[0]?.steps.flatMap((s) => s.commands ?? []).join("\n")).toContain(target.migration.databases[0]?.host as string);
       expect(p.runbook.objects[0]?.steps.flatMap((s) => s.commands ?? []).join("\n")).toContain(target.migration.objectStores[0]?.path as string);
       // One source of commands: the runbook prints what the exit drill runs; the restore is as app, then the role job runs again.
-      const commands = [...(p.runbook.database[0]?.steps ?? []), ...(p.runbook.objects[0]?.steps ?? [])].flatMap((s) => s.commands ?? []);
+      const commands = [...(p.runbook.database[0]?.stopTheWorld ?? []), ...(p.runbook.objects[0]?.steps ?? [])].flatMap((s) => s.commands ?? []);
       for (const line of runbookCommands(source, target)) expect(commands).toContain(line);
       expect(commands.find((c) => c.startsWith("freehold migrate database"))).toContain(" --to-role app ");
       expect(commands.find((c) => c.startsWith("PGPASSWORD=\"$DST_PASSWORD\" pg_restore"))).toContain("--role=app");
       expect(commands.join("\n")).toContain(POSTGRES_CLIENT.image);
       expect(POSTGRES_CLIENT.image).toMatch(/^public\.ecr\.aws\/docker\/library\/postgres:17@sha256:[0-9a-f]{64}$/);
       expect(JSON.stringify(p.runbook)).not.toMatch(/postgres:1[3-6]\b/);
-      expect(p.runbook.database[0]?.steps.find((s) => s.title.startsWith("Run the target's role job again"))?.commands?.[0]).toMatch({ aws: /^aws ecs update-service /, azure: /^az containerapp job start /, gcp: /^gcloud run jobs execute / }[to]);
+      for (const steps of [p.runbook.database[0]?.steps, p.runbook.database[0]?.stopTheWorld]) {
+        expect(steps?.find((s) => s.title.startsWith("Run the target's role job again"))?.commands?.[0]).toMatch({ aws: /^aws ecs update-service /, azure: /^az containerapp job start /, gcp: /^gcloud run jobs execute / }[to]);
+      }
+      // Both clouds offer logical replication: the live path by default, writes stopped for seconds, with its way back.
+      expect(p.runbook.database[0]?.path).toBe("live");
+      expect(p.runbook.database[0]?.steps.flatMap((s) => s.commands ?? []).filter((c) => c.startsWith("freehold replicate ")).map((c) => c.split(" ")[2])).toEqual(["start", "status", "cutover", "rollback", "finish"]);
+      expect(p.time.writeDowntime).toMatchObject({ value: 10, unit: "seconds" });
       expect(p.evidence.drill.command).toBe(`freehold rehearse --from ${from} --to ${to} examples/crown-marketplace/freehold.yaml --out reports/drill`);
       expect(p.residency).toMatchObject({ rule: "uk", ok: true });
-      // A rollback after writes on the target goes into an empty database or by replication: migrate refuses a target holding the tables.
-      expect(p.rollback.map((r) => r.title).join("\n")).toContain("--to <empty database URL>");
+      // A rollback after cutover is replicate's way back, which keeps the writes made on the target.
+      expect(p.rollback.map((r) => r.title).join("\n")).toContain("freehold replicate rollback");
       expect(p.rollback.map((r) => r.title).join("\n")).not.toContain("swapped");
       expect(p.checklist.filter((c) => c.status === "covered").length).toBeGreaterThan(5);
       expect(p.evidence).toMatchObject({ targetPlanValid: true, targetResources: target.totals.resources, targetChecks: { errors: 0 } });

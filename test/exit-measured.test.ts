@@ -7,7 +7,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { ExitPlan } from "@freehold/cli";
 import { describe, expect, it } from "vitest";
-import { exitTime, readMeasured, VERIFY_OVERHEAD } from "../packages/cli/src/exit/measured";
+import { LIVE_SWITCH, liveRefusal, liveSteps, NETWORK_PATH } from "../packages/cli/src/exit/live";
+import { exitTime, LIVE_DOWNTIME_BOUND_S, readMeasured, readMeasuredDowntime, VERIFY_OVERHEAD } from "../packages/cli/src/exit/measured";
 import { EXAMPLE_STACK, freehold } from "./cli-helpers";
 
 const dir = mkdtempSync(join(tmpdir(), "freehold-measured-"));
@@ -87,9 +88,9 @@ describe("the exit drill's evidence as a measurement", () => {
 });
 
 describe("freehold exit-plan --measured", () => {
-  it("takes the database throughput from a manifest, says which it used, and includes verification in the total", async () => {
+  it("takes the database throughput from a manifest, says which it used, includes verification in the total, and the live cutover's write downtime from --measured-downtime", async () => {
     const file = write("cli-db.json", dbManifest);
-    const r = await freehold(["exit-plan", EXAMPLE_STACK, "--from", "aws", "--to", "azure", "--format", "json", "--db-gib", "60", "--data-gib", "100", "--measured", file]);
+    const r = await freehold(["exit-plan", EXAMPLE_STACK, "--from", "aws", "--to", "azure", "--format", "json", "--db-gib", "60", "--data-gib", "100", "--measured", file, "--measured-downtime", "bench/live-results.json"]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toContain(`Time to exit from ${file}: databases 120 GiB/h measured, objects 100 MiB/s stated (no object manifest in it).`);
     const p = JSON.parse(r.stdout) as ExitPlan;
@@ -97,6 +98,10 @@ describe("freehold exit-plan --measured", () => {
     const objects = (100 * 1024) / 100 / 3600;
     expect(p.time.verificationHours.value).toBeCloseTo(objects * 0.05, 2);
     expect(p.time.totalDataHours.value).toBeCloseTo(0.5 + objects * 1.05, 2);
+    // --measured-downtime: the live cutover's write downtime from the benchmark's live round.
+    expect(p.runbook.database.every((d) => d.path === "live")).toBe(true);
+    expect(p.time.writeDowntime.unit).toBe("seconds");
+    expect(p.time.writeDowntime.basis).toContain("measured: writes stopped");
   });
 
   it("refuses a file that is not a manifest or evidence (exit 2, no stack trace)", async () => {
@@ -104,5 +109,52 @@ describe("freehold exit-plan --measured", () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/^freehold exit-plan: --measured cannot be used:\n {2}- .*neither a manifest/);
     expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+});
+
+describe("write downtime: the live path by default, seconds, from a measurement when one is given", () => {
+  const stated = { dataGiB: 0, dbGiB: 40, objectThroughputMiBs: 100, databaseGiBPerHour: 20 };
+
+  it("splits copy time from write downtime: the live path stops writes for seconds, stop-the-world for the whole database copy", () => {
+    const live = exitTime({ ...stated, live: true });
+    expect(live.totalDataHours.value).toBe(2 * 1.25);
+    expect(live.writeDowntime).toMatchObject({ value: LIVE_DOWNTIME_BOUND_S, unit: "seconds" });
+    expect(live.writeDowntime.basis).toContain("stated");
+    const stop = exitTime({ ...stated, live: false });
+    expect(stop.writeDowntime).toMatchObject({ value: 2 * 1.25, unit: "hours" });
+    expect(stop.writeDowntime.basis).toMatch(/^stop-the-world: writes stop for the whole database copy/);
+  });
+
+  it("takes the measured downtime from the benchmark's live round, and refuses a run that lost rows or another file, with the reason", () => {
+    const m = readMeasuredDowntime("bench/live-results.json");
+    const t = exitTime({ ...stated, live: true, measuredDowntime: m });
+    expect(t.writeDowntime.value).toBeGreaterThan(0);
+    expect(t.writeDowntime.value).toBeLessThanOrEqual(LIVE_DOWNTIME_BOUND_S);
+    expect(t.writeDowntime.basis).toMatch(/^live \(freehold replicate cutover\), measured: writes stopped [\d.]+ s at freehold replicate cutover under a pgbench write load/);
+    const lost = write("live-lost.json", { date: "2026-12-06T11:46:09Z", databaseGiB: 1, freehold: { writeDowntimeMs: 900, rowsWrittenOnSource: 10, rowsOnTarget: 9, rowsLost: 1 } });
+    expect(() => readMeasuredDowntime(lost)).toThrow(`freehold exit-plan: --measured-downtime cannot be used:\n  - ${lost}: records a cutover that lost 1 of 10 rows; measure with one that lost none`);
+    expect(() => readMeasuredDowntime(write("live-other.json", dbManifest))).toThrow(/not the live round's results of npm run bench \(bench\/live-results.json\): date: /);
+  });
+
+  it("takes the live path between every pair of the three clouds, and stop-the-world, saying why, where a cloud has no logical replication", () => {
+    for (const a of ["aws", "azure", "gcp"] as const) for (const b of ["aws", "azure", "gcp"] as const) if (a !== b) expect(liveRefusal(a, b)).toBeUndefined();
+    expect(liveRefusal("aws", "gcp", { aws: LIVE_SWITCH.aws })).toBe("gcp offers no logical replication Freehold can switch on, so writes stop for the whole copy");
+  });
+
+  it("switches replication on first, with its cost, lets the administrator replicate, and states the network path the operator must provide", () => {
+    const db = { host: "db.internal", port: 5432, database: "app", user: "admin", sslmode: "verify-full" as const, access: "", passwordCommand: "" };
+    const roleJob = { title: "Run the target's role job again", commands: ["az containerapp job start"] };
+    const steps = liveSteps("db", false, db, { ...db, host: "target.internal" }, "aws", "azure", roleJob);
+    expect(steps[0]?.title).toMatch(/^Switch logical replication on first on both sides: set replication: logical on database db/);
+    expect(steps[0]?.commands?.join("\n")).toContain("rds.logical_replication = 1 in the instance's DB parameter group; a static parameter: RDS applies it at the next reboot");
+    expect(steps[0]?.commands?.join("\n")).toContain("server parameter wal_level = logical; a static parameter: the server applies it when restarted");
+    expect(steps[0]?.note).toMatch(/^Costs: one restart of each server .* WAL retention\. While replication runs, the source keeps every WAL segment/);
+    // RDS's master user already holds rds_replication; Azure's administrator gives itself REPLICATION.
+    expect(steps[1]?.commands).toEqual(['psql "postgresql://admin@target.internal:5432/app?sslmode=verify-full" -c "ALTER ROLE CURRENT_USER WITH REPLICATION"   # target: the administrator needs the REPLICATION attribute, which it may give itself']);
+    expect(steps[2]?.note).toBe(NETWORK_PATH);
+    expect(steps.find((s) => s.commands?.[0]?.startsWith("freehold replicate start"))?.commands?.[0]).toBe(
+      "freehold replicate start --from 'postgresql://admin@db.internal:5432/app?sslmode=verify-full' --to 'postgresql://admin@target.internal:5432/app?sslmode=verify-full' --from-password-env SRC_PASSWORD --to-password-env DST_PASSWORD --to-role app --source-from-target '<source URL as the target server reaches it>'",
+    );
+    expect(steps.map((s) => s.title)).toContain("Run the target's role job again");
   });
 });

@@ -47,6 +47,7 @@ const BAD_VALUES: Record<string, Array<[string, unknown[], string?]>> = {
     ["backups", [true, 14, { retentionDays: 6 }, { retentionDays: 36 }, { retentionDays: "7" }, { pointInTimeRecovery: "on" }]],
     ["deletionProtection", [1, "no", null]],
     ["databaseName", [7, "App", "1db", "my-db", "d".repeat(64), "", "dé"]],
+    ["replication", [true, "on", "physical", "Logical", null]],
   ],
   "object-store": [
     ["versioning", ["on", 1]],
@@ -79,7 +80,7 @@ function nearMisses(key: string): string[] {
 const KEYS: Record<string, string[]> = {
   "": ["name", "region", "regions", "residency", "tags", "components"],
   "web-service": ["image", "port", "size", "scaling", "public", "domain", "healthCheck", "env", "links", "user", "writableRootFilesystem", "acceptDegraded"],
-  database: ["engine", "version", "size", "storageGiB", "highAvailability", "backups", "deletionProtection", "databaseName", "acceptDegraded"],
+  database: ["engine", "version", "size", "storageGiB", "highAvailability", "backups", "deletionProtection", "databaseName", "replication", "acceptDegraded"],
   "object-store": ["versioning", "lifecycle", "cors", "deletionProtection", "acceptDegraded"],
 };
 

@@ -6,8 +6,10 @@
  */
 import { APP_ROLES, deployStack, type MockRun, type PlannedResource, registerBackend, runWithMocks } from "@freehold/core";
 import { parseStack } from "@freehold/model";
+import { AWS_RULES } from "@freehold/rules";
 import { beforeAll, describe, expect, it } from "vitest";
 import { PREPARE_CONTAINER } from "./containers";
+import { parameterGroupParameters } from "./database";
 import { POSTGRES_IMAGE } from "./images";
 import { ROLE_JOB_CONTAINER, ROLE_JOB_SCRIPT } from "./role-job";
 import { backend } from "./index";
@@ -131,5 +133,34 @@ describe("the PostgreSQL log group", () => {
     expect(one("db-upgrade-logs").inputs).toMatchObject({ name: "/aws/rds/instance/shop-dev-db/upgrade", retentionInDays: 365, region: "eu-west-2" });
     expect(one("db-instance").options.dependsOn).toEqual([expect.stringContaining("db-logs"), expect.stringContaining("db-upgrade-logs")]);
     expect(one("db-instance").inputs.enabledCloudwatchLogsExports).toEqual(["postgresql", "upgrade"]);
+  });
+});
+
+describe("a database that asks for logical replication on RDS", () => {
+  let logicalRun: MockRun;
+  beforeAll(async () => {
+    logicalRun = await runWithMocks("aws", () => deployStack(parseStack("name: shop\ncomponents:\n  db: { kind: database, replication: logical }\n")).outputs);
+  });
+
+  it("sets rds.logical_replication = 1 with applyMethod pending-reboot beside rds.force_ssl in its parameter group", () => {
+    const group = logicalRun.resources.find((r) => r.type === "aws:rds/parameterGroup:ParameterGroup");
+    expect(group?.inputs.parameters).toEqual([
+      { name: "rds.force_ssl", value: "1" },
+      { name: "rds.logical_replication", value: "1", applyMethod: "pending-reboot" },
+    ]);
+    // The description is a replacement field: switching replication on must not replace the group.
+    expect(group?.inputs.description).toBe("Freehold: TLS required");
+  });
+
+  it("leaves the parameter group as it was when replication is off", () => {
+    expect(parameterGroupParameters("off")).toEqual([{ name: "rds.force_ssl", value: "1" }]);
+  });
+
+  it("follows the rule book: RDS refuses the static parameter with applyMethod immediate", () => {
+    const check = AWS_RULES.types["aws:rds/parameterGroup:ParameterGroup"]?.checks?.find((c) => c.path === "parameters");
+    expect(check?.test([{ name: "rds.logical_replication", value: "1" }], {} as never)).toBe(
+      "InvalidParameterCombination: cannot use immediate apply method for static parameter rds.logical_replication (use pending-reboot)",
+    );
+    expect(check?.test(parameterGroupParameters("logical"), {} as never)).toBeUndefined();
   });
 });

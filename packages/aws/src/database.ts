@@ -155,7 +155,7 @@ export function createDatabase(req: DatabaseRequest): DatabaseResult {
       name: names.dbParameterGroup(stack.prefix, physical, spec.version),
       family: `postgres${spec.version}`,
       description: "Freehold: TLS required",
-      parameters: [{ name: "rds.force_ssl", value: "1" }],
+      parameters: parameterGroupParameters(spec.replication),
       region,
       tags,
     }),
@@ -300,4 +300,17 @@ export function createDatabase(req: DatabaseRequest): DatabaseResult {
       },
     },
   };
+}
+
+/**
+ * The DB parameter group's parameters: TLS only, and with `replication: logical` RDS's switch for logical decoding
+ * (https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/PostgreSQL.Concepts.General.FeatureSupport.LogicalReplication.html).
+ * It is a static parameter: RDS applies it at the next reboot only (applyMethod pending-reboot), so an existing instance
+ * keeps wal_level replica until it is rebooted; rules FH-AWS-RDS-LOGICAL.
+ */
+export function parameterGroupParameters(replication: "off" | "logical"): rds.ParameterGroupArgs["parameters"] {
+  return [
+    { name: "rds.force_ssl", value: "1" },
+    ...(replication === "logical" ? [{ name: "rds.logical_replication", value: "1", applyMethod: "pending-reboot" }] : []),
+  ];
 }

@@ -41,6 +41,7 @@ export const DATABASE_ROLES = [
   "secret",
   "server",
   "tls",
+  "walLevel",
   "database",
   "lock",
   "appPassword",
@@ -176,11 +177,21 @@ export function createDatabase(req: DatabaseRequest): DatabaseResult {
     vendor("tls", { resourceGroupName, serverName: server.name, configurationName: "require_secure_transport", value: "on", source: "user-override" }),
     settings,
   );
+  // wal_level logical for `replication: logical` (rule FH-AZ-PG-LOGICAL): a static parameter, applied when the server
+  // restarts; the defaults max_replication_slots 10 and max_wal_senders 10 already serve a replication and its way back.
+  const wal =
+    spec.replication === "logical"
+      ? new dbforpostgresql.Configuration(
+          `${name}-wal-level`,
+          vendor("walLevel", { resourceGroupName, serverName: server.name, configurationName: "wal_level", value: "logical", source: "user-override" }),
+          { ...settings, dependsOn: [tls] },
+        )
+      : undefined;
   // After the configuration: a flexible server takes one operation at a time (ConflictingServerOperation).
   const database = new dbforpostgresql.Database(
     `${name}-database`,
     vendor("database", { resourceGroupName, serverName: server.name, databaseName: spec.databaseName, charset: "UTF8", collation: "en_US.utf8" }),
-    { ...stateful, dependsOn: [tls] },
+    { ...stateful, dependsOn: wal ? [tls, wal] : [tls] },
   );
   // Logs are not an operation on the server: the diagnostic setting goes beside it.
   const audit = p.auditLogs(`${name}-audit`, server.id, SERVER_AUDIT_LOGS, { parent: req.parent });

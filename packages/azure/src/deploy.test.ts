@@ -881,3 +881,25 @@ describe("loading", () => {
     expect(loaded.some((k) => /azure-native[/\\]app[/\\]index\.js$/.test(k))).toBe(true);
   });
 });
+
+describe("a database that asks for logical replication on Azure", () => {
+  let logical: Run;
+  beforeAll(async () => {
+    logical = await plan("name: shop\ncomponents:\n  db: { kind: database, replication: logical }\n");
+  });
+
+  it("sets the server parameter wal_level = logical as a user override on the database's server", () => {
+    const wal = one(logical, "db-wal-level");
+    expect(wal.type).toBe("azure-native:dbforpostgresql:Configuration");
+    expect(wal.inputs).toMatchObject({ configurationName: "wal_level", value: "logical", source: "user-override" });
+  });
+
+  it("orders it after the TLS parameter and before the database, since a flexible server takes one operation at a time", () => {
+    expect(one(logical, "db-wal-level").dependencies).toContain(one(logical, "db-tls").urn);
+    expect(one(logical, "db-database").dependencies).toContain(one(logical, "db-wal-level").urn);
+  });
+
+  it("adds no wal_level parameter when replication is off", () => {
+    expect(run.resources.some((r) => r.inputs.configurationName === "wal_level")).toBe(false);
+  });
+});

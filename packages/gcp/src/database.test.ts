@@ -1,6 +1,6 @@
 import { type MockRun, ROLE_SETUP_SQL } from "@freehold/core";
 import { beforeAll, describe, expect, it } from "vitest";
-import { ADMIN_USER, backupLocation, ROLE_SCRIPT, secretReplication } from "./database";
+import { ADMIN_USER, backupLocation, DATABASE_FLAGS, ROLE_SCRIPT, secretReplication } from "./database";
 import { one, plan } from "./testing";
 
 const INSTANCE = "gcp:sql/databaseInstance:DatabaseInstance";
@@ -160,5 +160,13 @@ describe("database on Cloud SQL for PostgreSQL", () => {
     expect(run.invokes).toEqual(["gcp:organizations/getProject:getProject"]);
     const again = await plan(stack);
     expect(JSON.stringify(again.resources)).toBe(JSON.stringify(run.resources));
+  });
+});
+
+describe("a database that asks for logical replication on Cloud SQL", () => {
+  it("adds the database flag cloudsql.logical_decoding = on after the audit flags", async () => {
+    const run = await plan("name: shop\nresidency: uk\ncomponents:\n  db: { kind: database, replication: logical }\n");
+    const settings = (one(run, INSTANCE, "db-instance").inputs as { settings: { databaseFlags: unknown[] } }).settings;
+    expect(settings.databaseFlags).toEqual([...DATABASE_FLAGS, { name: "cloudsql.logical_decoding", value: "on" }]);
   });
 });

@@ -107,6 +107,13 @@ export const DATABASE_FLAGS = [
   { name: "pgaudit.log", value: "ddl,role" },
 ] as const;
 
+/**
+ * With `replication: logical`: the flag that sets wal_level to logical
+ * (https://cloud.google.com/sql/docs/postgres/replication/configure-logical-replication);
+ * Cloud SQL restarts the instance to apply it. Rule FH-GCP-SQL-LOGICAL.
+ */
+export const LOGICAL_DECODING_FLAG = { name: "cloudsql.logical_decoding", value: "on" } as const;
+
 function keptOnDelete(keep: boolean): Pick<inputs.sql.DatabaseInstanceSettings, "retainBackupsOnDelete" | "finalBackupConfig"> {
   return { retainBackupsOnDelete: keep, finalBackupConfig: keep ? { enabled: true, retentionDays: FINAL_BACKUP_DAYS } : { enabled: false } };
 }
@@ -146,7 +153,7 @@ export function instanceArgs(req: DatabaseRequest, platform: GcpPlatform, size: 
         transactionLogRetentionDays: pitr ? Math.min(MAX_TRANSACTION_LOG_DAYS, spec.backups.retentionDays) : undefined,
         backupRetentionSettings: { retainedBackups: spec.backups.retentionDays, retentionUnit: "COUNT" },
       },
-      databaseFlags: DATABASE_FLAGS.map((f) => ({ ...f })),
+      databaseFlags: [...DATABASE_FLAGS, ...(spec.replication === "logical" ? [LOGICAL_DECODING_FLAG] : [])].map((f) => ({ ...f })),
       userLabels: platform.labels,
     },
   };

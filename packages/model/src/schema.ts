@@ -356,6 +356,14 @@ export const DatabaseSpec = z.strictObject({
     .regex(/^[a-z][a-z0-9_]{0,62}$/, { message: "must be lowercase letters, digits and underscores, starting with a letter" })
     .default("app")
     .meta({ description: "Name of the application database. @default app" }),
+  /** Switch on what PostgreSQL logical replication needs, for a live exit (`freehold replicate`). @default "off" */
+  replication: z
+    .enum(["off", "logical"])
+    .default("off")
+    .meta({
+      description:
+        "logical: the server keeps the WAL a logical replication slot needs (wal_level logical), so `freehold replicate` can move the database to another cloud with seconds of write downtime, and back. Costs WAL retained while a slot lags, and a restart of an existing server (a reboot you run on AWS and Azure; Cloud SQL restarts the instance itself). @default off",
+    }),
   acceptDegraded: acceptDegraded("database"),
   vendor: VendorSettings.optional(),
 });

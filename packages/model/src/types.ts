@@ -473,6 +473,11 @@ export type DatabaseInput = {
    */
   databaseName?: string;
   /**
+   * logical: the server keeps the WAL a logical replication slot needs (wal_level logical), so `freehold replicate` can move the database to another cloud with seconds of write downtime, and back. Costs WAL retained while a slot lags, and a restart of an existing server (a reboot you run on AWS and Azure; Cloud SQL restarts the instance itself).
+   * @default off
+   */
+  replication?: "off" | "logical";
+  /**
    * Features this component may go without where a cloud cannot provide them; each is named in the plan.
    * @default []
    */
@@ -1144,6 +1149,11 @@ export type Database = {
    * @default app
    */
   databaseName: string;
+  /**
+   * logical: the server keeps the WAL a logical replication slot needs (wal_level logical), so `freehold replicate` can move the database to another cloud with seconds of write downtime, and back. Costs WAL retained while a slot lags, and a restart of an existing server (a reboot you run on AWS and Azure; Cloud SQL restarts the instance itself).
+   * @default off
+   */
+  replication: "off" | "logical";
   /**
    * Features this component may go without where a cloud cannot provide them; each is named in the plan.
    * @default []

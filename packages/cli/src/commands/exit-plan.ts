@@ -3,7 +3,7 @@ import { type Cloud, CLOUDS } from "@freehold/model";
 import { type CommandSpec, type ParsedArgs, UsageError } from "../args";
 import { runChecks } from "../check/run";
 import { EXIT } from "../errors";
-import { readMeasured } from "../exit/measured";
+import { readMeasured, readMeasuredDowntime } from "../exit/measured";
 import { buildExitPlan } from "../exit/model";
 import { exitReport } from "../exit/currency";
 import { freeholdExit } from "../exit/portability";
@@ -30,6 +30,7 @@ export const exitPlanSpec: CommandSpec = {
     { name: "throughput-mibs", type: "number", placeholder: "N", default: 100, description: "Sustained object copy throughput, MiB/s." },
     { name: "db-gib-per-hour", type: "number", placeholder: "N", default: 20, description: "pg_dump + pg_restore throughput, GiB/hour (verification is added on top)." },
     { name: "measured", type: "string", placeholder: "FILE", description: "Take throughput, verification included, from a freehold migrate manifest, a freehold rehearse rehearsal.json, or the exit drill's exit-drill-<from>-to-<to>.json of this pair (its result goes in the Evidence section), instead of the stated defaults." },
+    { name: "measured-downtime", type: "string", placeholder: "FILE", description: "Take the live cutover's write downtime from the live round of npm run bench (bench/live-results.json), instead of the stated bound." },
     { name: "dual-days", type: "number", placeholder: "N", default: 14, description: "Days the source and target run side by side." },
     { name: "operator-country", type: "string", placeholder: "CC", default: "GB", description: "Country of the host that runs the migration tools." },
     { name: "value", type: "string", list: true, placeholder: "NAME=1..3,...", description: "Value of components to the service, for the portability chart (default: public services and databases 3, others 2)." },
@@ -67,6 +68,7 @@ export async function runExitPlan(args: ParsedArgs, io: Io): Promise<number> {
   if (rates.length > 0) throw new UsageError(rates.map((f) => `--${f} must be more than 0 (a throughput), not ${args.flags[f]}`), "exit-plan");
   const values = parseValues(args.flags.value as string[] | undefined);
   const measured = args.flags.measured === undefined ? undefined : readMeasured(String(args.flags.measured), { from, to });
+  const measuredDowntime = args.flags["measured-downtime"] === undefined ? undefined : readMeasuredDowntime(String(args.flags["measured-downtime"]));
   if (measured && !args.flags.quiet)
     io.err(`Time to exit from ${measured.file}: databases ${measured.database ? `${measured.database.value} GiB/h measured` : `${args.flags["db-gib-per-hour"]} GiB/h stated (no database manifest in it)`}, objects ${measured.objects ? `${measured.objects.value} MiB/s measured` : `${args.flags["throughput-mibs"]} MiB/s stated (no object manifest in it)`}.\n`);
   const targetPath = args.positionals[0] as string;
@@ -92,6 +94,7 @@ export async function runExitPlan(args: ParsedArgs, io: Io): Promise<number> {
     databaseGiBPerHour: Number(args.flags["db-gib-per-hour"]),
     dualRunningDays: Number(args.flags["dual-days"]),
     ...(measured ? { measured } : {}),
+    ...(measuredDowntime ? { measuredDowntime } : {}),
     operatorCountry: String(args.flags["operator-country"]).toUpperCase(),
     values,
     targetChecks: { errors: checks.summary.errors, warnings: checks.summary.warnings, compliant: checks.summary.compliant, rules: checks.rules.map((r) => r.id) },

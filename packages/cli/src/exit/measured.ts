@@ -154,16 +154,78 @@ export function readMeasured(file: string, pair?: { from: string; to: string }):
   return out;
 }
 
+/** The write downtime of a live cutover, seconds, measured by the benchmark's live round (bench/live-results.json). */
+export interface MeasuredDowntime {
+  file: string;
+  seconds: number;
+  basis: string;
+}
+
+const LiveBenchSchema = z.object({
+  date: z.string(),
+  databaseGiB: z.number().nonnegative(),
+  freehold: z.object({
+    writeDowntimeMs: z.number().nonnegative(),
+    rowsWrittenOnSource: z.number().int().nonnegative(),
+    rowsOnTarget: z.number().int().nonnegative(),
+    rowsLost: z.number().int().nonnegative(),
+  }),
+});
+
+/** Read the live round's results of `npm run bench` (bench/live-results.json); refuses another file, or a run that lost rows, with every reason. */
+export function readMeasuredDowntime(file: string): MeasuredDowntime {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(readFileSync(file, "utf8"));
+  } catch (e) {
+    throw new InputError(`freehold exit-plan: --measured-downtime ${file}: ${(e as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : `not JSON (${(e as Error).message})`}`);
+  }
+  const p = LiveBenchSchema.safeParse(doc);
+  if (!p.success) {
+    const issues = p.error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`).join("; ");
+    throw new InputError(`freehold exit-plan: --measured-downtime cannot be used:\n  - ${file}: not the live round's results of npm run bench (bench/live-results.json): ${issues}`);
+  }
+  const f = p.data.freehold;
+  if (f.rowsLost > 0) throw new InputError(`freehold exit-plan: --measured-downtime cannot be used:\n  - ${file}: records a cutover that lost ${f.rowsLost} of ${f.rowsWrittenOnSource} rows; measure with one that lost none`);
+  const seconds = round(f.writeDowntimeMs / 1000, 1);
+  return {
+    file,
+    seconds,
+    basis: `measured: writes stopped ${seconds} s at freehold replicate cutover under a pgbench write load on ${round(p.data.databaseGiB, 2)} GiB, ${f.rowsOnTarget} of ${f.rowsWrittenOnSource} rows on the target, none lost (${file}, ${p.data.date}); it does not grow with the data, but a slower link between the clouds adds to the catch-up`,
+  };
+}
+
+/**
+ * The write downtime Freehold's live cutover is held to in its benchmark (bench/live-results.md: at most 10 s under a
+ * write load, independent of the database's size), stated when no measurement is given.
+ */
+export const LIVE_DOWNTIME_BOUND_S = 10;
+
 export interface ExitTime {
   objectsHours: Numbered;
   databaseHours: Numbered;
   verificationHours: Numbered;
+  /** Copy time: objects and databases copied and verified (on the live path, while the service runs). */
   totalDataHours: Numbered;
+  /** How long the application cannot write: seconds on the live path, the whole database copy on the stop-the-world path. */
+  writeDowntime: Numbered;
   calendarDays: Numbered;
 }
 
+function writeDowntime(live: boolean, dbHours: number, measured?: MeasuredDowntime): Numbered {
+  if (!live) {
+    return { value: round(dbHours, 2), unit: "hours", basis: "stop-the-world: writes stop for the whole database copy and its verification (the databases' time above); the objects' second pass, which moves only changes, adds to it" };
+  }
+  if (measured) return { value: measured.seconds, unit: "seconds", basis: `live (freehold replicate cutover), ${measured.basis}` };
+  return {
+    value: LIVE_DOWNTIME_BOUND_S,
+    unit: "seconds",
+    basis: `live (freehold replicate cutover): stated, the bound Freehold's cutover is held to under a write load in its benchmark (bench/live-results.md), independent of the database's size; measure it with npm run bench, then --measured-downtime bench/live-results.json`,
+  };
+}
+
 /** Hours to copy and verify the data, and working days to exit, from stated or measured throughput. */
-export function exitTime(o: { dataGiB: number; dbGiB: number; objectThroughputMiBs: number; databaseGiBPerHour: number; measured?: MeasuredThroughput }): ExitTime {
+export function exitTime(o: { dataGiB: number; dbGiB: number; objectThroughputMiBs: number; databaseGiBPerHour: number; measured?: MeasuredThroughput; live?: boolean; measuredDowntime?: MeasuredDowntime }): ExitTime {
   const m = o.measured;
   const objectsHours = m?.objects ? (o.dataGiB * 1024) / m.objects.value / 3600 : (o.dataGiB * 1024) / o.objectThroughputMiBs / 3600;
   const dbHours = m?.database ? o.dbGiB / m.database.value : o.dbGiB / o.databaseGiBPerHour;
@@ -186,7 +248,12 @@ export function exitTime(o: { dataGiB: number; dbGiB: number; objectThroughputMi
       basis: m?.database ? `${o.dbGiB} GiB of databases at ${m.database.value} GiB/h for dump, restore and verification (${m.database.basis})` : `${o.dbGiB} GiB of databases at ${o.databaseGiBPerHour} GiB/h for pg_dump and pg_restore together (stated throughput)`,
     },
     verificationHours: { value: round(verifyObjects + verifyDb, 2), unit: "hours", basis: verifyBasis },
-    totalDataHours: { value: round(total, 2), unit: "hours", basis: "objects and databases copied and verified one after the other" },
+    totalDataHours: {
+      value: round(total, 2),
+      unit: "hours",
+      basis: o.live ? "objects and databases copied and verified one after the other, while the service runs (the live path)" : "objects and databases copied and verified one after the other",
+    },
+    writeDowntime: writeDowntime(o.live === true, dbHours + verifyDb, o.measuredDowntime),
     calendarDays: {
       value: Math.ceil(3 + total / 8),
       unit: "working days",

@@ -4,7 +4,6 @@ import { type Cloud, RESIDENCIES, residencyAllows } from "@freehold/model";
 import { plannedRoleJobs } from "../migrate/drill/clouds";
 import { formatRemote } from "../migrate/remote";
 import {
-  databaseConninfo,
   manualDatabaseCommands,
   migrateDatabaseArgv,
   migrateObjectsArgv,
@@ -18,7 +17,8 @@ import {
   TARGET_PASSWORD_ENV,
 } from "./commands";
 import { assertHosted, type HostedPlan, type Plan, type PlanComponent } from "../plan/contract";
-import { type ExitTime, exitTime, type MeasuredThroughput } from "./measured";
+import { type ExitTime, exitTime, type MeasuredDowntime, type MeasuredThroughput } from "./measured";
+import { LIVE_SWITCH, liveRefusal, liveSteps } from "./live";
 import { gapNote, type Portability, portability } from "./portability";
 
 export const EXIT_SCHEMA = "freehold.exit-plan/v1";
@@ -34,6 +34,8 @@ export interface ExitOptions {
   databaseGiBPerHour: number;
   /** Throughput measured by `freehold migrate` or `freehold rehearse` (verification included), instead of the stated ones. */
   measured?: MeasuredThroughput;
+  /** The live cutover's write downtime measured by the benchmark's live round (`--measured-downtime`). */
+  measuredDowntime?: MeasuredDowntime;
   /** Days source and target both run. @default 14 */
   dualRunningDays: number;
   /** Country of the host that runs the migration tools. @default "GB" */
@@ -73,7 +75,13 @@ export interface ExitPlan {
   }>;
   applicationChanges: Array<{ area: string; change: string; kind: "configuration" | "code" | "none" }>;
   runbook: {
-    database: Array<{ component: string; from: DatabaseMigration; to: DatabaseMigration; steps: Step[]; lowDowntime: Step[] }>;
+    /**
+     * Each database's runbook: the live path (`freehold replicate`, writes stopped for seconds) where both clouds
+     * support logical replication, else the stop-the-world path (`freehold migrate database`, writes stopped for the
+     * whole copy), with why. `stopTheWorld` is always there: the live path refuses some databases (large objects,
+     * tables with no primary key) and these steps are then the way.
+     */
+    database: Array<{ component: string; from: DatabaseMigration; to: DatabaseMigration; path: "live" | "stop-the-world"; why: string; steps: Step[]; stopTheWorld: Step[] }>;
     objects: Array<{ component: string; from: ObjectStoreMigration; to: ObjectStoreMigration; steps: Step[] }>;
   };
   /** Copy and verification time (measured.ts). */
@@ -121,6 +129,7 @@ export function buildExitPlan(source: HostedPlan, target: HostedPlan, all: Plan[
   const egressGiB = Math.max(0, dataGiB + dbGiB - source.migration.freeEgressGiB);
   const egressUsd = round(egressGiB * source.migration.egress.usd, 2);
   const dualUsd = round((target.totals.monthlyUsd * opts.dualRunningDays) / 30, 2);
+  const refusal = liveRefusal(source.cloud, target.cloud);
   const residencyRule = source.residency.rule;
   const allowed: readonly string[] | undefined = RESIDENCIES[residencyRule as keyof typeof RESIDENCIES];
   const places = [
@@ -145,14 +154,25 @@ export function buildExitPlan(source: HostedPlan, target: HostedPlan, all: Plan[
     runbook: {
       database: source.migration.databases.map((d) => {
         const to = target.migration.databases.find((x) => x.component === d.component) as DatabaseMigration & { component: string };
-        return { component: d.component, from: d, to, steps: dumpRestoreSteps(source, target, d, to), lowDowntime: logicalReplicationSteps(d, to, source.cloud, target.cloud) };
+        const stopTheWorld = dumpRestoreSteps(source, target, d, to);
+        if (refusal) return { component: d.component, from: d, to, path: "stop-the-world" as const, why: refusal, steps: stopTheWorld, stopTheWorld };
+        const steps = [clientToolsStep(Math.max(versionOf(source, d.component), versionOf(target, d.component))), ...(stopTheWorld.slice(1, 3) as Step[]), ...liveSteps(d.component, replicationOn(source, d.component) && replicationOn(target, d.component), d, to, source.cloud, target.cloud, stopTheWorld.at(-1) as Step)];
+        return { component: d.component, from: d, to, path: "live" as const, why: `${source.provider} and ${target.provider} both offer PostgreSQL logical replication (${LIVE_SWITCH[source.cloud]?.setting}; ${LIVE_SWITCH[target.cloud]?.setting}): writes stop for seconds at cutover, not for the copy, and the way back keeps every write made on the target`, steps, stopTheWorld };
       }),
       objects: source.migration.objectStores.map((o) => {
         const to = target.migration.objectStores.find((x) => x.component === o.component) as ObjectStoreMigration & { component: string };
         return { component: o.component, from: o, to, steps: rcloneSteps(o, to) };
       }),
     },
-    time: exitTime({ dataGiB, dbGiB, objectThroughputMiBs: opts.objectThroughputMiBs, databaseGiBPerHour: opts.databaseGiBPerHour, ...(opts.measured ? { measured: opts.measured } : {}) }),
+    time: exitTime({
+      dataGiB,
+      dbGiB,
+      objectThroughputMiBs: opts.objectThroughputMiBs,
+      databaseGiBPerHour: opts.databaseGiBPerHour,
+      ...(opts.measured ? { measured: opts.measured } : {}),
+      live: dbs.length > 0 && refusal === undefined,
+      ...(opts.measuredDowntime ? { measuredDowntime: opts.measuredDowntime } : {}),
+    }),
     cost: {
       egressUsd: { value: egressUsd, unit: "USD", basis: `${egressGiB} GiB leaving ${source.provider} (${dataGiB + dbGiB} GiB less ${source.migration.freeEgressGiB} GiB free a month) at $${source.migration.egress.usd}/${source.migration.egress.unit}`, source: source.migration.egress.source },
       dualRunningUsd: { value: dualUsd, unit: "USD", basis: `the target stack running ${opts.dualRunningDays} days beside the source at its estimated ${money(target.totals.monthlyUsd)}/month` },
@@ -166,8 +186,8 @@ export function buildExitPlan(source: HostedPlan, target: HostedPlan, all: Plan[
       `After the move, destroying the source stack leaves ${money(source.afterDestroy.monthlyUsd)} a month billing on ${source.provider} (data retained on delete and final snapshots) until it is deleted by hand.`,
       ...usageLines(source.usage),
     ].filter(Boolean),
-    cutover: cutoverSteps(source, target),
-    rollback: [
+    cutover: cutoverSteps(source, target, dbs.length > 0 && refusal === undefined),
+    rollback: dbs.length > 0 && refusal === undefined ? liveRollback() : [
       { title: "Until the DNS switch, rolling back is doing nothing: the source still serves every request and holds the data of record." },
       { title: "After the switch: point DNS (or the client configuration) back to the source URL; the source stack was never changed or deleted.", note: "Freehold retains stateful resources on destroy and never writes to the source during migration." },
       {
@@ -231,8 +251,6 @@ function applicationChanges(source: HostedPlan, target: HostedPlan): ExitPlan["a
   return changes;
 }
 
-const pgConn = (m: DatabaseMigration) => databaseConninfo(planDatabase(m, ""));
-
 /** The PostgreSQL major version a plan's database component runs. */
 function versionOf(plan: HostedPlan, component: string): number {
   const c = plan.components.find((x) => x.name === component);
@@ -271,28 +289,19 @@ function dumpRestoreSteps(source: HostedPlan, target: HostedPlan, from: Database
   ];
 }
 
-function logicalReplicationSteps(from: DatabaseMigration, to: DatabaseMigration, fromCloud: Cloud, toCloud: Cloud): Step[] {
-  const enable: Record<Cloud, string> = {
-    aws: "set rds.logical_replication = 1 in the instance's parameter group and reboot",
-    azure: "set the server parameter wal_level = logical and restart",
-    gcp: "set the database flag cloudsql.logical_decoding = on",
-  };
+/** Whether a plan's database component has `replication: logical`. */
+function replicationOn(plan: HostedPlan, component: string): boolean {
+  const c = plan.components.find((x) => x.name === component);
+  return c?.spec.kind === "database" && c.spec.replication === "logical";
+}
+
+function liveRollback(): Step[] {
   return [
-    { title: `Enable logical decoding on the source: ${enable[fromCloud]}` },
+    { title: "Until cutover, rolling back is doing nothing: the source takes every write and holds the data of record; freehold replicate finish removes what replication created." },
     {
-      title: `Copy the schema only to the target, as its read-write role ${RESTORE_ROLE} (which then owns every object; run the target's role job again afterwards)`,
-      commands: [`(echo "SET ROLE ${RESTORE_ROLE};"; pg_dump "${pgConn(from)}" --schema-only --no-owner --no-privileges) | psql -v ON_ERROR_STOP=1 --single-transaction "${pgConn(to)}"`],
+      title: "After cutover: freehold replicate rollback (the database runbook) stops writes on the target, lets the source catch up through the way back, verifies every table and lets the source take writes again; then point DNS back to the source URL",
+      note: "The way back streams every write made on the target since cutover to the source, so switching back loses none. Objects written to the target after the switch are copied back with freehold migrate objects --from <target> --to <source>.",
     },
-    { title: "Publish every table at the source", commands: [`psql "${pgConn(from)}" -c "CREATE PUBLICATION freehold_exit FOR ALL TABLES"`] },
-    {
-      title: "Subscribe from the target (it must reach the source over a private link or VPN; the subscription connects from the target's network)",
-      commands: [
-        `umask 077; printf "CREATE SUBSCRIPTION freehold_exit CONNECTION '%s password=%s' PUBLICATION freehold_exit;\\n" "${pgConn(from)}" "$SRC_PASSWORD" > subscription.sql`,
-        `PGPASSWORD="$DST_PASSWORD" psql "${pgConn(to)}" -f subscription.sql && rm subscription.sql`,
-      ],
-      note: toCloud === "gcp" ? "Cloud SQL subscribers need the cloudsqlsuperuser role for CREATE SUBSCRIPTION." : undefined,
-    },
-    { title: "Wait until the subscription is caught up (pg_stat_subscription), stop writes at the source, copy sequence values, switch over, then DROP SUBSCRIPTION on the target." },
   ];
 }
 
@@ -319,7 +328,7 @@ function rcloneSteps(from: ObjectStoreMigration, to: ObjectStoreMigration): Step
   ];
 }
 
-function cutoverSteps(source: HostedPlan, target: HostedPlan): Step[] {
+function cutoverSteps(source: HostedPlan, target: HostedPlan, live: boolean): Step[] {
   return [
     { title: `Plan and check the target offline`, commands: [`freehold plan <stack> --cloud ${target.cloud} --format json > target-plan.json`, `freehold check <stack> --cloud ${target.cloud}`] },
     { title: `Deploy the target stack (same program, one config change)`, commands: [`pulumi stack init ${source.stack}-${target.cloud}`, `pulumi config set freehold:cloud ${target.cloud}`, "pulumi up"] },
@@ -327,8 +336,16 @@ function cutoverSteps(source: HostedPlan, target: HostedPlan): Step[] {
       title: "Rehearse: drill the exit on one machine first (real servers set up as both clouds set them up, the commands below, the application's roles on the target), then run the whole data migration once against the running source, verify, and time it; then empty the target databases",
       commands: [`freehold rehearse --from ${source.cloud} --to ${target.cloud} <stack> --out reports/drill`, `freehold exit-plan <stack> --from ${source.cloud} --to ${target.cloud} --measured reports/drill/exit-drill-${source.cloud}-to-${target.cloud}.json`],
     },
-    { title: "Announce the maintenance window; lower the DNS TTL to 60 s a day before" },
-    { title: "Stop writes at the source; run the database runbook; run the object copy again (only changes move); verify both manifests" },
+    ...(live
+      ? [
+          { title: "Days before: switch logical replication on (database runbook, first step; a restart of each server), start replication and copy the objects while the service runs" },
+          { title: "Lower the DNS TTL to 60 s a day before; announce a pause in writes of seconds" },
+          { title: "freehold replicate cutover (writes stop on the source for seconds); run the object copy again (only changes move); verify both manifests" },
+        ]
+      : [
+          { title: "Announce the maintenance window; lower the DNS TTL to 60 s a day before" },
+          { title: "Stop writes at the source; run the database runbook; run the object copy again (only changes move); verify both manifests" },
+        ]),
     { title: "Switch DNS (or client configuration) to the target URL; watch health checks, errors and latency" },
     { title: "Keep the source running read-only for the dual-running period, then retire it (its stateful resources are retained until you delete them deliberately)" },
   ];

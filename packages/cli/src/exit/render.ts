@@ -50,9 +50,12 @@ export function exitMarkdown(p: ExitReport): string {
   );
   o.push("## Application changes", "", mdTable(["Area", "Kind", "Change"], p.applicationChanges.map((c) => [c.area, c.kind, c.change])), "");
   o.push("## Data migration runbook", "");
-  for (const d of p.runbook.database) o.push(`### Database ${d.component}: pg_dump / pg_restore`, "", ...stepsMd(d.steps), "", `#### Low-downtime alternative: logical replication`, "", ...stepsMd(d.lowDowntime), "");
+  for (const d of p.runbook.database) {
+    if (d.path === "live") o.push(`### Database ${d.component}: live (freehold replicate)`, "", d.why, "", ...stepsMd(d.steps), "", `#### Stop-the-world, where replicate refuses the database (large objects, tables with no primary key)`, "", ...stepsMd(d.stopTheWorld), "");
+    else o.push(`### Database ${d.component}: stop-the-world (freehold migrate database)`, "", `Not the live path: ${d.why}.`, "", ...stepsMd(d.steps), "");
+  }
   for (const s of p.runbook.objects) o.push(`### Object store ${s.component}: rclone`, "", ...stepsMd(s.steps), "");
-  o.push("## Time to exit", "", mdTable(["", "Estimate", "Basis"], [["Objects", num(p.time.objectsHours), src(p.time.objectsHours)], ["Databases", num(p.time.databaseHours), src(p.time.databaseHours)], ["Verification", num(p.time.verificationHours), src(p.time.verificationHours)], ["Data copy in all", num(p.time.totalDataHours), src(p.time.totalDataHours)], ["Calendar", num(p.time.calendarDays), src(p.time.calendarDays)]]), "");
+  o.push("## Time to exit", "", mdTable(["", "Estimate", "Basis"], [["Objects", num(p.time.objectsHours), src(p.time.objectsHours)], ["Databases", num(p.time.databaseHours), src(p.time.databaseHours)], ["Verification", num(p.time.verificationHours), src(p.time.verificationHours)], ["Copy time (data copy in all)", num(p.time.totalDataHours), src(p.time.totalDataHours)], ["Write downtime", num(p.time.writeDowntime), src(p.time.writeDowntime)], ["Calendar", num(p.time.calendarDays), src(p.time.calendarDays)]]), "");
   o.push(
     "## Exit cost",
     "",
@@ -119,15 +122,15 @@ export function exitHtml(p: ExitReport): string {
   const body = `<p class="currency">${escapeHtml(currencyNote(p.currency))}</p>
 <div class="cards">
 <div class="card"><div>One-off exit cost</div><div class="big">${money(p.cost.oneOffUsd.value, p.currency)}</div><div class="muted">${escapeHtml(p.cost.oneOffUsd.basis)}</div></div>
-<div class="card"><div>Time to exit</div><div class="big">${p.time.calendarDays.value} days</div><div class="muted">${p.time.totalDataHours.value} hours of data copy and verification</div></div>
+<div class="card"><div>Time to exit</div><div class="big">${p.time.calendarDays.value} days</div><div class="muted">${p.time.totalDataHours.value} hours of data copy and verification; writes stop ${p.time.writeDowntime.value} ${p.time.writeDowntime.unit}</div></div>
 <div class="card"><div>Target monthly</div><div class="big">${money(p.cost.targetMonthlyUsd.value, p.currency)}</div><div class="muted">source ${money(p.cost.sourceMonthlyUsd.value, p.currency)}</div></div>
 <div class="card${p.portability.score < 50 ? " failed" : ""}"><div>Portability</div><div class="big">${p.portability.score}%</div></div>
 </div>
 <h2>Inventory</h2>${htmlTable(["Component", "Kind", "Service", "Size", "Resources", "Monthly"], p.inventory.map((i) => [i.component, i.kind, i.service, i.sku ?? "—", String(i.resources), money(i.monthlyUsd, p.currency)]))}
 <h2>Target mapping</h2>${htmlTable(["Component", p.from.provider, p.to.provider, "Availability", "Lost", "Gained"], p.mapping.map((m) => [m.component, `${m.from.service} ${m.from.sku ?? ""}`, `${m.to.service} ${m.to.sku ?? ""}`, `${pct(m.from.availability)} → ${pct(m.to.availability)}`, m.lost.join("; ") || "nothing", m.gained.join("; ") || "—"]))}
 <h2>Application changes</h2>${htmlTable(["Area", "Kind", "Change"], p.applicationChanges.map((c) => [c.area, c.kind, c.change]))}
-<h2>Data migration runbook</h2>${p.runbook.database.map((d) => `<h3>Database ${escapeHtml(d.component)}</h3>${steps(d.steps)}<h3>Low-downtime alternative: logical replication</h3>${steps(d.lowDowntime)}`).join("")}${p.runbook.objects.map((s) => `<h3>Object store ${escapeHtml(s.component)}</h3>${steps(s.steps)}`).join("")}
-<h2>Time to exit</h2>${htmlTable(["", "Estimate", "Basis"], [numRow("Objects", p.time.objectsHours), numRow("Databases", p.time.databaseHours), numRow("Verification", p.time.verificationHours), numRow("Data copy in all", p.time.totalDataHours), numRow("Calendar", p.time.calendarDays)])}
+<h2>Data migration runbook</h2>${p.runbook.database.map((d) => (d.path === "live" ? `<h3>Database ${escapeHtml(d.component)}: live (freehold replicate)</h3><p>${escapeHtml(d.why)}</p>${steps(d.steps)}<h3>Stop-the-world, where replicate refuses the database (large objects, tables with no primary key)</h3>${steps(d.stopTheWorld)}` : `<h3>Database ${escapeHtml(d.component)}: stop-the-world (freehold migrate database)</h3><p>Not the live path: ${escapeHtml(d.why)}.</p>${steps(d.steps)}`)).join("")}${p.runbook.objects.map((s) => `<h3>Object store ${escapeHtml(s.component)}</h3>${steps(s.steps)}`).join("")}
+<h2>Time to exit</h2>${htmlTable(["", "Estimate", "Basis"], [numRow("Objects", p.time.objectsHours), numRow("Databases", p.time.databaseHours), numRow("Verification", p.time.verificationHours), numRow("Copy time (data copy in all)", p.time.totalDataHours), numRow("Write downtime", p.time.writeDowntime), numRow("Calendar", p.time.calendarDays)])}
 <h2>Exit cost</h2>${htmlTable(["", "Estimate", "Basis"], [numRow("Source egress", p.cost.egressUsd), numRow("Dual running", p.cost.dualRunningUsd), numRow("One-off total", p.cost.oneOffUsd), numRow("Target, monthly", p.cost.targetMonthlyUsd), numRow("Source, monthly", p.cost.sourceMonthlyUsd)])}<p class="currency">${escapeHtml(currencyNote(p.currency))}</p><ul class="cost-notes">${p.costNotes.map((n) => `<li>${escapeHtml(n)}</li>`).join("")}</ul>
 <h2>Cutover</h2>${steps(p.cutover)}
 <h2>Rollback</h2>${steps(p.rollback)}

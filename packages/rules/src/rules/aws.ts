@@ -30,6 +30,8 @@ const DOC = {
   rdsMajor: "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_UpgradeDBInstance.PostgreSQL.MajorVersion.html",
   rdsParamCreate: "https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBParameterGroup.html",
   rdsParamDelete: "https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_DeleteDBParameterGroup.html",
+  rdsParamModify: "https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_ModifyDBParameterGroup.html",
+  rdsLogical: "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/PostgreSQL.Concepts.General.FeatureSupport.LogicalReplication.html",
   rdsSubnetCreate: "https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBSubnetGroup.html",
   rdsSubnetDelete: "https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_DeleteDBSubnetGroup.html",
   rdsLogs: "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_LogAccess.Procedural.UploadtoCloudWatch.html",
@@ -1146,14 +1148,29 @@ const rdsInstance: TypeRule = {
   },
 };
 
+/** Static RDS for PostgreSQL parameters Freehold sets: ModifyDBParameterGroup refuses ApplyMethod immediate for them. */
+const STATIC_PARAMETERS = ["rds.logical_replication"];
+function staticParameterProblem(v: unknown): string | undefined {
+  const bad = ((v ?? []) as Array<{ name?: string; applyMethod?: string }>).filter((p) => STATIC_PARAMETERS.includes(String(p.name)) && (p.applyMethod ?? "immediate") === "immediate");
+  return bad.length ? `InvalidParameterCombination: cannot use immediate apply method for static parameter ${bad.map((p) => p.name).join(", ")} (use pending-reboot)` : undefined;
+}
+
 const databases: Record<string, TypeRule> = {
   [T.db]: rdsInstance,
   [T.dbParams]: {
     title: "RDS DB parameter group",
     source: DOC.rdsParamCreate,
     identity: { field: "name", scope: "region", caseInsensitive: true, source: DOC.rdsParamCreate },
-    checks: [nameCheck("name", 1, 255, /^[a-z][a-z0-9-]*[a-z0-9]$/, DOC.rdsParamCreate, noDoubleHyphen), textCheck("description", 255, undefined, DOC.rdsParamCreate)],
+    checks: [
+      nameCheck("name", 1, 255, /^[a-z][a-z0-9-]*[a-z0-9]$/, DOC.rdsParamCreate, noDoubleHyphen),
+      textCheck("description", 255, undefined, DOC.rdsParamCreate),
+      { path: "parameters", source: DOC.rdsParamModify, test: staticParameterProblem },
+    ],
     replaceOn: forceNew("rds", "parameter_group.go", "name", "family", "description"),
+    notes: [
+      `\`rds.logical_replication = 1\` sets wal_level to logical; it is a static parameter, so it takes applyMethod pending-reboot (immediate is refused) and an instance already running keeps its wal_level until it is rebooted ([source](${DOC.rdsLogical}); [apply methods](${DOC.rdsParamModify}))`,
+      `the master user is a member of rds_superuser, which holds rds_replication: it may create publications and replication slots ([source](${DOC.rdsLogical}))`,
+    ],
     inUseBy: [{ by: T.db, field: "parameterGroupName", error: "InvalidDBParameterGroupState: One or more database instances are still members of this parameter group", source: DOC.rdsParamDelete }],
   },
   [T.dbSubnetGroup]: {

@@ -66,6 +66,7 @@ const DOC = {
   lockRest: "https://learn.microsoft.com/rest/api/resources/management-locks/create-or-update-by-scope",
   pgCreateMode: "https://learn.microsoft.com/rest/api/postgresql/servers/create",
   pgConflict: `${LEARN}/postgresql/flexible-server/concepts-limits`,
+  pgLogical: `${LEARN}/postgresql/flexible-server/concepts-logical`,
   pgReservedSubnets: `${LEARN}/postgresql/flexible-server/concepts-networking-private#virtual-network-concepts`,
   pgEntra: `${LEARN}/postgresql/security/security-entra-configure`,
   acaCertInUse: "https://github.com/rajbos/ai-engineering-fluency/pull/739",
@@ -985,6 +986,9 @@ export const AZURE_RULES: CloudRules = {
         { path: "serverName", source: DOC.pgLimits },
       ],
       checks: [oneOf("source", ["user-override", "system-default"], DOC.pgLimits)],
+      notes: [
+        `wal_level logical is what logical replication needs; it is a static parameter, applied when the server restarts (the default max_replication_slots and max_wal_senders, 10 each, are enough for one replication and its way back); the user that replicates needs the REPLICATION attribute (\`ALTER ROLE <admin> WITH REPLICATION\`) ([source](${DOC.pgLogical}))`,
+      ],
       beforeCreate: conflictingServerOperation,
       beforeUpdate: (next, _previous, ctx) => conflictingServerOperation(next, ctx),
     },

@@ -35,6 +35,7 @@ const DOC = {
   sqlIp: "https://cloud.google.com/sql/docs/postgres/configure-ip",
   sqlCa: "https://cloud.google.com/sql/docs/postgres/authorize-ssl#ca-hierarchies",
   sqlPgAudit: "https://cloud.google.com/sql/docs/postgres/pg-audit",
+  sqlLogical: "https://cloud.google.com/sql/docs/postgres/replication/configure-logical-replication",
   pgIdentifiers: "https://www.postgresql.org/docs/current/sql-syntax-lexical.html#SQL-SYNTAX-IDENTIFIERS",
   secrets: "https://cloud.google.com/secret-manager/docs/reference/rest/v1/projects.secrets",
   secretCreate: "https://cloud.google.com/secret-manager/docs/reference/rest/v1/projects.secrets/create",
@@ -714,6 +715,7 @@ export const GCP_RULES: CloudRules = {
         `deleting an instance deletes its backups, unless \`settings.retainBackupsOnDelete\` keeps the automated ones or \`settings.finalBackupConfig\` takes a final backup, kept 1-365 days ([source](${DOC.sqlBackups}); [final backups](${DOC.sqlFinalBackup}))`,
         `the per-instance CA (\`GOOGLE_MANAGED_INTERNAL_CA\`, the default) signs server certificates naming \`<project>:<instance>\`, which no host name matches; the shared CA (\`GOOGLE_MANAGED_CAS_CA\`) names the instance's DNS name, so a client can verify the host (verify-full) ([source](${DOC.sqlCa}))`,
         `pgAudit needs the \`cloudsql.enable_pgaudit\` flag, which restarts the instance when it changes, and logs only in databases where \`CREATE EXTENSION pgaudit\` ran ([source](${DOC.sqlPgAudit}))`,
+        `logical replication needs the \`cloudsql.logical_decoding\` flag (wal_level logical), which restarts the instance when it changes, and a user with the REPLICATION attribute (\`ALTER USER <user> WITH REPLICATION\`, which a cloudsqlsuperuser member may run) ([source](${DOC.sqlLogical}))`,
       ],
       afterDelete: (obj, ctx) => keepBackups(obj, ctx),
       beforeUpdate: (next, previous) =>

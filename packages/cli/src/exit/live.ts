@@ -1,0 +1,103 @@
+/**
+ * The live path of an exit (`freehold replicate`): what each cloud needs switched on before it, what that costs,
+ * and the runbook steps. Facts from each cloud's documentation (linked); the backends set the switch when a
+ * database has `replication: logical` (packages/<cloud>/src/database.ts, rules in @freehold/rules).
+ */
+import type { DatabaseMigration } from "@freehold/core";
+import type { Cloud } from "@freehold/model";
+import { databaseUrl, planDatabase, RESTORE_ROLE, SOURCE_PASSWORD_ENV, shellLine, TARGET_PASSWORD_ENV } from "./commands";
+import type { Step } from "./model";
+
+export interface LiveSwitch {
+  /** What `replication: logical` sets on this cloud. */
+  setting: string;
+  /** How the setting takes effect on a server that already runs, and what that costs. */
+  apply: string;
+  /** What the administrator needs to replicate, as SQL it runs itself; undefined when it already may. */
+  grant?: string;
+  /** Why the administrator may (or must be allowed to) replicate. */
+  grantNote: string;
+  source: string;
+}
+
+/** Logical replication on each cloud's managed PostgreSQL; a cloud missing here has no live path. */
+export const LIVE_SWITCH: Partial<Record<Cloud, LiveSwitch>> = {
+  aws: {
+    setting: "rds.logical_replication = 1 in the instance's DB parameter group",
+    apply: "a static parameter: RDS applies it at the next reboot only (aws rds reboot-db-instance), a few minutes without the database (less with Multi-AZ failover)",
+    grantNote: "the master user is a member of rds_superuser, which holds rds_replication: nothing to grant",
+    source: "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/PostgreSQL.Concepts.General.FeatureSupport.LogicalReplication.html",
+  },
+  azure: {
+    setting: "server parameter wal_level = logical",
+    apply: "a static parameter: the server applies it when restarted (az postgres flexible-server restart), a few minutes without the database",
+    grant: "ALTER ROLE CURRENT_USER WITH REPLICATION",
+    grantNote: "the administrator needs the REPLICATION attribute, which it may give itself",
+    source: "https://learn.microsoft.com/azure/postgresql/flexible-server/concepts-logical",
+  },
+  gcp: {
+    setting: "database flag cloudsql.logical_decoding = on",
+    apply: "Cloud SQL restarts the instance while pulumi up applies the flag, a few minutes without the database",
+    grant: "ALTER ROLE CURRENT_USER WITH REPLICATION",
+    grantNote: "the administrator (a cloudsqlsuperuser member) needs the REPLICATION attribute, which it may give itself",
+    source: "https://cloud.google.com/sql/docs/postgres/replication/configure-logical-replication",
+  },
+};
+
+/** Why the exit cannot take the live path between these clouds, or undefined when it can. */
+export function liveRefusal(from: Cloud, to: Cloud, table: Partial<Record<Cloud, LiveSwitch>> = LIVE_SWITCH): string | undefined {
+  const missing = [from, to].filter((c, i, all) => all.indexOf(c) === i && !table[c]);
+  return missing.length ? `${missing.join(" and ")} offer${missing.length === 1 ? "s" : ""} no logical replication Freehold can switch on, so writes stop for the whole copy` : undefined;
+}
+
+/** What keeping a replication running costs, in every live runbook. */
+export const WAL_RETENTION =
+  "While replication runs, the source keeps every WAL segment the target has not confirmed (and after cutover the target keeps what the source has not): a subscriber that stops for a day holds a day of WAL on the publisher's disk, which grows its billed storage. freehold replicate status shows the bytes behind; freehold replicate finish drops the slots, and the WAL with them.";
+
+/** The network path the subscription needs: servers connect to each other, which private databases in two clouds cannot do by themselves. */
+export const NETWORK_PATH =
+  "The target server connects to the source (the subscription), and after cutover the source connects to the target (the way back): a private database in one cloud cannot reach one in another. Provide one of: a site-to-site VPN between the two networks (AWS Site-to-Site VPN, Azure VPN Gateway, Google Cloud VPN) with routes and the database ports allowed both ways; or, for the length of the exit, an endpoint reachable over TLS and allow-listed to the other server's outbound address only. Freehold's stacks create neither: their databases stay private. Give the addresses each server uses for the other to --source-from-target and --target-from-source.";
+
+function dbUrl(m: DatabaseMigration): string {
+  return databaseUrl(planDatabase(m, ""));
+}
+
+function replicate(action: string, from: DatabaseMigration, to: DatabaseMigration, extra: string[] = []): string {
+  return shellLine(["freehold", "replicate", action, "--from", dbUrl(from), "--to", dbUrl(to), "--from-password-env", SOURCE_PASSWORD_ENV, "--to-password-env", TARGET_PASSWORD_ENV, ...extra]);
+}
+
+/** The live runbook of one database: switch replication on, start, watch, cut over, (roll back), finish. */
+export function liveSteps(component: string, on: boolean, from: DatabaseMigration, to: DatabaseMigration, fromCloud: Cloud, toCloud: Cloud, roleJob: Step): Step[] {
+  const src = LIVE_SWITCH[fromCloud] as LiveSwitch;
+  const dst = LIVE_SWITCH[toCloud] as LiveSwitch;
+  const grants = [
+    ...(src.grant ? [`psql "${dbUrl(from)}" -c "${src.grant}"   # source: ${src.grantNote}`] : []),
+    ...(dst.grant ? [`psql "${dbUrl(to)}" -c "${dst.grant}"   # target: ${dst.grantNote}`] : []),
+  ];
+  return [
+    {
+      title: `${on ? "Logical replication is switched on (replication: logical): check" : "Switch logical replication on first"} on both sides: set replication: logical on database ${component} in the source stack and the target stack, pulumi up each, then apply it`,
+      commands: [`# source (${fromCloud}): ${src.setting}; ${src.apply}`, `# target (${toCloud}): ${dst.setting}; ${dst.apply}`, `psql "${dbUrl(from)}" -c "SHOW wal_level"   # logical, on both`],
+      note: `Costs: one restart of each server (do it days before the exit, in a quiet hour), and WAL retention. ${WAL_RETENTION} Sources: ${src.source}${dst.source === src.source ? "" : `, ${dst.source}`}`,
+    },
+    {
+      title: "Let the administrator replicate on both sides (freehold replicate connects as each database's administrator: a subscription needs the cloud's administrator role)",
+      commands: grants.length ? grants : [`# ${src.grantNote}`],
+      note: src.grant || dst.grant ? undefined : dst.grantNote,
+    },
+    { title: "Give the two servers a network path to each other", note: NETWORK_PATH },
+    {
+      title: "Start: schema, the initial copy in a consistent snapshot, then every change streams; the application keeps writing to the source",
+      commands: [replicate("start", from, to, ["--to-role", RESTORE_ROLE, "--source-from-target", "<source URL as the target server reaches it>"])],
+      note: "start refuses, before creating anything, tables with neither a primary key nor a replica identity, large objects, a target that already holds tables, and either side without wal_level logical; use the stop-the-world path below for what it refuses.",
+    },
+    { ...roleJob, note: `start --to-role ${RESTORE_ROLE} creates the schema as the read-write role, which then owns every table; the role job converges the grants and default privileges on it.` },
+    { title: "Watch the lag until it stays near zero (schema changes are not replicated: apply each on the target too)", commands: [replicate("status", from, to)] },
+    {
+      title: "Cut over: writes stop on the source, the target catches up, sequences are copied, schemas compared, the way back started, then the target takes writes; every table is verified as of the switch. Prints the write downtime",
+      commands: [replicate("cutover", from, to, ["--target-from-source", "<target URL as the source server reaches it>"])],
+    },
+    { title: "Switch DNS to the target. If it must come back: roll back, losing no write made on the target since cutover", commands: [replicate("rollback", from, to)] },
+    { title: "After dual running: drop the subscriptions, slots and publications replicate created (and the WAL they held)", commands: [replicate("finish", from, to)], note: "Then set replication back to off on the side that keeps running if no other replication needs it, to stop paying for WAL retention." },
+  ];
+}
