@@ -23,7 +23,7 @@ import type * as sql from "@pulumi/gcp/sql";
 import * as pulumi from "@pulumi/pulumi";
 import type { CaBundle } from "./ca";
 import { grantsSettled, secretReader } from "./grants";
-import { names } from "./naming";
+import { claimAccountId, names } from "./naming";
 import type { GcpPlatform, VpcAttachment } from "./network";
 import { withVendor } from "./vendor";
 
@@ -109,7 +109,7 @@ export function appRole(req: DatabaseRequest, platform: GcpPlatform, net: VpcAtt
   const account = new serviceaccount.Account(
     `${req.name}-role-job-account`,
     {
-      accountId: names.serviceAccount(req.stack.prefix, `${req.qualifiedName}-dbrole`),
+      accountId: claimAccountId(platform, names.serviceAccount(req.stack.prefix, `${req.qualifiedName}-dbrole`), { component: req.qualifiedName, what: "database role job" }),
       displayName: `Freehold ${req.stack.prefix}/${req.qualifiedName} role job`,
       description: "Creates the application roles inside one Freehold database; reads only the administrator's password and the roles' verifiers",
     },

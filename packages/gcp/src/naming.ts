@@ -3,6 +3,7 @@
  * are deterministic: the same stack and component always give the same name.
  */
 import { type NameRules, physicalName, shortHash } from "@freehold/core";
+import { UnsupportedFeatureError } from "@freehold/model";
 
 /** Rules per resource type, from each resource's documented limits. */
 export const NAME_RULES = {
@@ -113,4 +114,35 @@ export function labels(tags: Record<string, string>): Record<string, string> {
     out[key] = v.toLowerCase().replace(/[^a-z0-9_-]/g, "_").slice(0, 63);
   }
   return out;
+}
+
+/** The service account ids each stack's platform has handed out, and to whom. */
+const accountIds = new WeakMap<object, Map<string, string>>();
+
+/**
+ * Claim a service account id for `owner` (a component, or a component's own machinery such as a database's role
+ * job) in the stack's platform: ids are unique in a project (https://cloud.google.com/iam/docs/service-accounts-create#creating),
+ * so a second claim of the same id by another owner is refused at plan time, naming both, instead of the first `up`
+ * stopping half-way on "already exists". A component named `<database>-dbrole` beside a database `<database>` is
+ * the case this catches.
+ */
+export function claimAccountId(platform: object, id: string, owner: { component: string; what: string }): string {
+  let taken = accountIds.get(platform);
+  if (!taken) {
+    taken = new Map();
+    accountIds.set(platform, taken);
+  }
+  const holder = taken.get(id);
+  const who = `${owner.what} of "${owner.component}"`;
+  if (holder !== undefined && holder !== who) {
+    throw new UnsupportedFeatureError(
+      owner.component,
+      `component name "${owner.component}"`,
+      "gcp",
+      `its service account id "${id}" is already the ${holder}'s, and a service account id is unique in a project (https://cloud.google.com/iam/docs/service-accounts-create#creating)`,
+      "Rename the component (a name ending in -dbrole beside a database of that name is taken by the database's role job)",
+    );
+  }
+  taken.set(id, who);
+  return id;
 }

@@ -17,7 +17,7 @@ import { customDomain } from "./domain";
 import { certificateStates, type DomainDecision, decideDomain } from "./domain-state";
 import { grantsSettled, secretReader } from "./grants";
 import { imageSource } from "./image";
-import { names } from "./naming";
+import { claimAccountId, names } from "./naming";
 import { type Api, type GcpPlatform, platformOf } from "./network";
 import type { ObjectStoreHandle } from "./object-store";
 import { OBJECT_STORE_ROLES } from "./permissions";
@@ -242,7 +242,11 @@ export function webService(req: WebServiceRequest): WebServiceResult {
   const account = new serviceaccount.Account(
     `${req.name}-account`,
     withVendor<serviceaccount.AccountArgs>(
-      { accountId: names.serviceAccount(req.stack.prefix, req.qualifiedName), displayName: `Freehold ${req.stack.prefix}/${req.qualifiedName}`, description: "Identity of one Freehold web service; holds only its links' grants" },
+      {
+        accountId: claimAccountId(platform, names.serviceAccount(req.stack.prefix, req.qualifiedName), { component: req.qualifiedName, what: "web service" }),
+        displayName: `Freehold ${req.stack.prefix}/${req.qualifiedName}`,
+        description: "Identity of one Freehold web service; holds only its links' grants",
+      },
       vendor,
       "serviceAccount",
     ),

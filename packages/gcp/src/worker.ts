@@ -20,7 +20,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import type { Sleep } from "@pulumiverse/time/sleep";
 import { grantsSettled } from "./grants";
 import { imageSource } from "./image";
-import { names } from "./naming";
+import { claimAccountId, names } from "./naming";
 import type { WebServiceResources } from "./resources";
 import { type Api, type GcpPlatform, platformOf } from "./network";
 import { cloudRunLimits, webServiceSize } from "./sizes";
@@ -57,7 +57,7 @@ export function workloadAccount(
   return new serviceaccount.Account(
     `${req.name}-account`,
     withVendor<serviceaccount.AccountArgs>(
-      { accountId, displayName: `Freehold ${req.stack.prefix}/${req.qualifiedName}`, description: `Identity of one Freehold ${what}; holds only its links' grants` },
+      { accountId: claimAccountId(platform, accountId, { component: req.qualifiedName, what: role === "serviceAccount" ? what : `${what} (${role})` }), displayName: `Freehold ${req.stack.prefix}/${req.qualifiedName}`, description: `Identity of one Freehold ${what}; holds only its links' grants` },
       vendor,
       role,
     ),

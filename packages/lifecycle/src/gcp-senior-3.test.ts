@@ -25,6 +25,23 @@ components:
   });
 });
 
+describe("a component named <database>-dbrole beside the database", () => {
+  it("is refused when the program runs, naming both owners of the service account id, before the first up creates anything", async () => {
+    const base = parseStack(`
+name: shop
+components:
+  db: { kind: database }
+  db-dbrole: { kind: worker, image: "${IMAGE}", links: [db] }
+`);
+    const h = new Harness(new World(RULES), "gcp", base);
+    const first = await h.up("first up", base);
+    expect(String(first.error)).toContain(
+      'gcp cannot provide component name "db-dbrole": its service account id "shop-dev-db-dbrole" is already the database role job of "db"\'s, and a service account id is unique in a project',
+    );
+    expect([...h.world.objects.values()].filter((o) => o.status === "live")).toEqual([]);
+  });
+});
+
 describe("the rule book's worker pool has no endpoint", () => {
   const rule = GCP_RULES.types["gcp:cloudrunv2/workerPool:WorkerPool"];
 
