@@ -389,6 +389,8 @@ const dbSecret = new keyvault.Secret("db-secret", {
   vaultName: vault.name,
 }, { protect: true, retainOnDelete: true, aliases: [{ parent: freeholdDb }] });
 
+// eject: "network" was also made from crown-marketplace-network-rg; the value below is right, but no longer
+// waits for it.
 const dbServer = new dbforpostgresql.Server("db-server", {
   administratorLogin: "app_admin",
   administratorLoginPassword: pulumi.secret(dbPassword.result),
