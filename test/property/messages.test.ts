@@ -32,7 +32,7 @@ describe("the ten most likely mistakes, with the message a person sees", () => {
     expect(problems(stack("  db: { kind: database, storageGb: 50 }\n"))).toEqual([
       {
         path: "components.db.storageGb",
-        message: 'unknown key; did you mean "storageGiB"? Allowed keys: kind, engine, version, size, storageGiB, highAvailability, backups, deletionProtection, databaseName, acceptDegraded, vendor',
+        message: 'unknown key; did you mean "storageGiB"? Allowed keys: kind, engine, version, size, storageGiB, highAvailability, backups, deletionProtection, databaseName, replication, acceptDegraded, vendor',
       },
     ]);
   });

@@ -188,12 +188,15 @@ export const FLOW_LOG_GIB = 1;
 /** Access-log data a load balancer or CloudFront writes per million requests, gzip-compressed as both deliver it (about 1 KB a record before compression): an assumption, stated on the line. */
 export const ACCESS_LOG_GIB_PER_MILLION = 0.1;
 
-/** A component's own log volume a month: a major-upgrade log or the role job's log is a few kilobytes a run (none); the VPC's flow log is assumed. */
+/**
+ * A component's own log volume a month: a major-upgrade log, the role job's log or a scheduled job's state-machine
+ * log (failed runs only, at ERROR without payloads) is a few kilobytes a run (none); the VPC's flow log is assumed.
+ */
 function logVolume(r: PlannedResource, ctx: PricingContext): number {
   const c = ctx.component;
   const name = str(r.inputs.name) ?? "";
   if (name.endsWith("/vpc-flow-logs")) return FLOW_LOG_GIB;
-  if (!c || name.endsWith("/upgrade") || name.endsWith("-roles")) return 0;
+  if (!c || name.endsWith("/upgrade") || name.endsWith("-roles") || name.startsWith("/aws/vendedlogs/states/")) return 0;
   return c.kind === "object-store" ? 0 : ctx.usageOf({ name: c.name, kind: c.kind }).logGiB;
 }
 

@@ -159,6 +159,7 @@ describe("parseStack defaults", () => {
       backups: { retentionDays: 7, pointInTimeRecovery: true, keepOnDelete: true },
       deletionProtection: true,
       databaseName: "app",
+      replication: "off",
       acceptDegraded: [],
     });
     expect(s.components.s).toEqual({ kind: "object-store", versioning: true, previousVersionsExpireAfterDays: 30, lifecycle: [], cors: [], deletionProtection: true, acceptDegraded: [] });

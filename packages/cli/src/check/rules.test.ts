@@ -18,6 +18,12 @@ describe("least privilege", () => {
     expect(wildcardProblems(policy)).toEqual(["wildcard action s3:*", "wildcard resource *"]);
     expect(wildcardProblems(JSON.stringify({ Statement: { Effect: "Allow", Action: "*", Resource: "arn:x" } }))).toEqual(["wildcard action *"]);
   });
+
+  it("accepts Resource * only for actions AWS gives no resource-level permission (vended log delivery), never beside another action", () => {
+    const delivery = ["logs:CreateLogDelivery", "logs:GetLogDelivery", "logs:PutResourcePolicy", "logs:DescribeLogGroups"];
+    expect(wildcardProblems(JSON.stringify({ Statement: { Effect: "Allow", Action: delivery, Resource: "*" } }))).toEqual([]);
+    expect(wildcardProblems(JSON.stringify({ Statement: { Effect: "Allow", Action: [...delivery, "logs:PutLogEvents"], Resource: "*" } }))).toEqual(["wildcard resource *"]);
+  });
 });
 
 describe("secrets in plain variables", () => {

@@ -9,7 +9,23 @@ interface Statement {
 
 const list = (v: string | string[] | undefined) => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
 
-/** Problems in an IAM policy document's Allow statements: wildcard actions or resources. */
+/**
+ * Actions AWS documents as taking no resource-level permission, so `Resource: "*"` is the only form they accept:
+ * the CloudWatch Logs vended-log delivery a Step Functions state machine needs to log its executions
+ * (https://docs.aws.amazon.com/step-functions/latest/dg/cw-logs.html#cloudwatch-iam-policy: "Resource": "*").
+ */
+const NO_RESOURCE_LEVEL = new Set([
+  "logs:CreateLogDelivery",
+  "logs:GetLogDelivery",
+  "logs:UpdateLogDelivery",
+  "logs:DeleteLogDelivery",
+  "logs:ListLogDeliveries",
+  "logs:PutResourcePolicy",
+  "logs:DescribeResourcePolicies",
+  "logs:DescribeLogGroups",
+]);
+
+/** Problems in an IAM policy document's Allow statements: wildcard actions or resources (where the actions accept a narrower one). */
 export function wildcardProblems(policy: unknown): string[] {
   const doc = parseJson(policy) as { Statement?: Statement | Statement[] } | undefined;
   const statements = doc?.Statement === undefined ? [] : Array.isArray(doc.Statement) ? doc.Statement : [doc.Statement];
@@ -17,7 +33,8 @@ export function wildcardProblems(policy: unknown): string[] {
   for (const s of statements) {
     if (s.Effect !== "Allow") continue;
     for (const a of list(s.Action)) if (a === "*" || a.endsWith(":*")) problems.push(`wildcard action ${a}`);
-    for (const r of list(s.Resource)) if (r === "*") problems.push("wildcard resource *");
+    const onlyUnscoped = list(s.Action).length > 0 && list(s.Action).every((a) => NO_RESOURCE_LEVEL.has(a));
+    for (const r of list(s.Resource)) if (r === "*" && !onlyUnscoped) problems.push("wildcard resource *");
   }
   return problems;
 }
