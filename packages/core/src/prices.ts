@@ -225,19 +225,20 @@ export const inputs = {
   obj: (v: unknown): Record<string, unknown> => (v && typeof v === "object" ? (v as Record<string, unknown>) : {}),
 };
 
-/** A cost line from a list price; `basis` says whether it is billed for what exists ("fixed") or for the usage figures ("usage"). */
 /**
  * How often the scheduled job a resource belongs to runs a month (from its schedule, over a reference year), how long
- * a run takes (the usage's `runMinutes`) and its retries; undefined outside a scheduled job. Every backend prices a
+ * a run takes (the usage's `runMinutes`), its retries and its log volume (`logGiB`); undefined outside a scheduled job. Every backend prices a
  * job's run time from these.
  */
-export function scheduledJobRuns(ctx: PricingContext): { runs: number; minutes: number; retries: number } | undefined {
+export function scheduledJobRuns(ctx: PricingContext): { runs: number; minutes: number; retries: number; logGiB: number } | undefined {
   const c = ctx.component;
   if (c?.spec.kind !== "scheduled-job") return undefined;
   const cron = parseCron(c.spec.schedule).cron;
-  return { runs: cron ? Math.round(runsPerMonth(cron) * 100) / 100 : 0, minutes: ctx.usageOf({ name: c.name, kind: "scheduled-job" }).runMinutes, retries: c.spec.retries };
+  const usage = ctx.usageOf({ name: c.name, kind: "scheduled-job" });
+  return { runs: cron ? Math.round(runsPerMonth(cron) * 100) / 100 : 0, minutes: usage.runMinutes, retries: c.spec.retries, logGiB: usage.logGiB };
 }
 
+/** A cost line from a list price; `basis` says whether it is billed for what exists ("fixed") or for the usage figures ("usage"). */
 export function costLine(item: string, quantity: number, price: Price, basis: CostLine["basis"] = "fixed"): CostLine {
   return { item, quantity: round(quantity, 4), unit: price.unit, unitPrice: price.usd, monthlyUsd: round(quantity * price.usd, 2), source: price.source, basis };
 }

@@ -6,7 +6,7 @@
  *   3 jobs free per billing account, not deducted);
  * - what either writes to Cloud Logging, at the usage's `logGiB` (https://cloud.google.com/stackdriver/pricing), as for a service.
  */
-import { costLine, type ResourcePricer, scheduledJobRuns } from "@freehold/core";
+import { type CostLine, costLine, type PricingContext, type ResourcePricer, scheduledJobRuns } from "@freehold/core";
 
 export const workerPool: ResourcePricer = (_r, ctx) => {
   const c = ctx.component;
@@ -19,7 +19,7 @@ export const workerPool: ResourcePricer = (_r, ctx) => {
   return [
     costLine(`vCPU, ${instances} instance(s) x ${cpu} vCPU, always allocated (free tier not deducted)`, seconds * cpu, ctx.prices.get("run.vcpu.instance")),
     costLine(`memory, ${instances} instance(s) x ${mem} GiB`, seconds * mem, ctx.prices.get("run.memory.instance")),
-    logLine(ctx, usage.logGiB),
+    cloudLoggingLine(ctx, usage.logGiB),
   ];
 };
 
@@ -35,14 +35,14 @@ export const cloudRunJob: ResourcePricer = (_r, ctx) => {
   return [
     costLine(`vCPU, ${what} x ${cpu} vCPU`, seconds * cpu, ctx.prices.get("run.vcpu.instance"), "usage"),
     costLine(`memory, ${what} x ${mem} GiB`, seconds * mem, ctx.prices.get("run.memory.instance"), "usage"),
-    logLine(ctx, ctx.usageOf({ name: ctx.component?.name ?? "", kind: "scheduled-job" }).logGiB),
+    cloudLoggingLine(ctx, job.logGiB),
   ];
 };
 
 export const schedulerJob: ResourcePricer = (_r, ctx) => [costLine("Cloud Scheduler job (3 a billing account free, not deducted)", 1, ctx.prices.get("scheduler.job"))];
 
-/** The log volume a worker or a job writes to Cloud Logging (the project's 50 GiB monthly allotment not deducted). */
-function logLine(ctx: Parameters<ResourcePricer>[1], logGiB: number) {
+/** The log volume a service, a worker or a job writes to Cloud Logging (the project's 50 GiB monthly allotment not deducted). */
+export function cloudLoggingLine(ctx: PricingContext, logGiB: number): CostLine {
   return costLine("Cloud Logging ingestion (the project's 50 GiB monthly allotment not deducted)", logGiB, ctx.prices.get("logging.ingest"), "usage");
 }
 

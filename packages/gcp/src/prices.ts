@@ -9,7 +9,7 @@ import type { Component, ComponentKind } from "@freehold/model";
 import { CAPABILITIES } from "./capabilities";
 import { PRICE_API } from "./price-catalog";
 import { PRICE_TABLE } from "./price-table";
-import { WORKLOAD_FREE, WORKLOAD_PRICED } from "./prices-workloads";
+import { cloudLoggingLine, WORKLOAD_FREE, WORKLOAD_PRICED } from "./prices-workloads";
 
 const reference = new RegionPrices(PRICE_TABLE, PRICE_TABLE.referenceRegion);
 /** The day the price table describes: a version whose standard support ended by then is priced with extended support. */
@@ -42,7 +42,7 @@ const runService: ResourcePricer = (_r, ctx) => {
     costLine(`Cloud Run memory, ${mem} GiB per instance`, seconds * mem, ctx.prices.get(spec.background ? "run.memory.instance" : "run.memory")),
     ...(spec.background ? [] : [costLine("Cloud Run requests", u.requestsMillions, ctx.prices.get("run.requests"), "usage")]),
     costLine("internet egress", u.egressGiB, ctx.prices.get("egress.internet"), "usage"),
-    costLine("Cloud Logging ingestion (the project's 50 GiB monthly allotment not deducted)", u.logGiB, ctx.prices.get("logging.ingest"), "usage"),
+    cloudLoggingLine(ctx, u.logGiB),
   ];
 };
 
