@@ -8,7 +8,8 @@
 import { lstatSync } from "node:fs";
 import path from "node:path";
 import type { ParsedArgs } from "../args";
-import { parseRemoteString, type RcloneRemote, SECRET_OPTION } from "../migrate";
+import { type RcloneRemote, SECRET_OPTION } from "../migrate/rclone";
+import { parseRemoteString } from "../migrate/remote";
 import { pseudoFilesystem, readPrivateFileSync, UntrustedFileError } from "../migrate/folders";
 
 export type SideFlag = "from" | "to";

@@ -2,22 +2,17 @@ import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { type CommandSpec, type FlagSpec, type ParsedArgs, UsageError } from "../args";
 import { EXIT } from "../errors";
-import {
-  type DatabaseManifest,
-  type DatabaseVerification,
-  MigrationError,
-  MigrationInterrupted,
-  MigrationToolError,
-  MissingToolError,
-  migrateDatabase,
-  migrateObjects,
-  type ObjectManifest,
-  type RcloneRemote,
-  userFolderProblems,
-  verifyDatabase,
-  verifyObjects,
-} from "../migrate";
+// The object side's modules only: the database side (its work folder's schemas load zod) is loaded by the database commands alone.
+import type * as DatabaseModule from "../migrate/database";
+import { MigrationError, MigrationInterrupted, MigrationToolError, MissingToolError } from "../migrate/errors";
+import { userFolderProblems } from "../migrate/folders";
+import type { DatabaseManifest, ObjectManifest } from "../migrate/manifest";
+import { migrateObjects } from "../migrate/objects";
+import { type RcloneRemote, verifyObjects } from "../migrate/rclone";
+import type { DatabaseVerification } from "../migrate/verify";
 import { UntrustedFileError } from "../migrate/folders";
+
+const database = () => require("../migrate/database") as typeof DatabaseModule;
 import type { Io } from "./common";
 import { outputFileProblems, passwordFor, postgresUrl, remoteArg, type SideFlag, withSecrets } from "./migrate-input";
 
@@ -212,12 +207,12 @@ async function runDatabase(input: Input, args: ParsedArgs, io: Io, log: ((l: str
   const db = input.db as NonNullable<Input["db"]>;
   const allowLiveSource = args.flags["allow-live-source"] === true;
   if (input.verify) {
-    io.out(verificationSummary(await verifyDatabase({ ...db, allowLiveSource, ...(log ? { log } : {}), signal })));
+    io.out(verificationSummary(await database().verifyDatabase({ ...db, allowLiveSource, ...(log ? { log } : {}), signal })));
     return;
   }
   const workDir = args.flags["work-dir"] as string | undefined;
   const targetRole = args.flags["to-role"] as string | undefined;
-  const m = await migrateDatabase({
+  const m = await database().migrateDatabase({
     ...db,
     ...(workDir ? { workDir } : {}),
     ...(targetRole ? { targetRole } : {}),
