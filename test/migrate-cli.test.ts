@@ -5,6 +5,7 @@
  * refuses connections, a stack file larger than one argument may be, and
  * throughputs that are not throughputs.
  */
+import { execFileSync } from "node:child_process";
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -147,6 +148,28 @@ describe("objects are never silently skipped", () => {
     expect(r.stderr).toContain("freehold migrate: rclone failed to list the objects (source): it exited with code 1.");
     expect(r.stderr).toContain("connection refused");
     noTrace(r.stderr);
+  });
+
+  it("finds an object damaged on its way by its own verification (rclone's check after each transfer is skipped), copies it again with that check, and names it in the manifest", async () => {
+    const src = tmp();
+    writeFileSync(join(src, "a.txt"), "a, as the source holds it");
+    writeFileSync(join(src, "b.txt"), "b");
+    const dst = join(tmp(), "copy");
+    // An rclone whose first unchecked copy damages a.txt in the target, as a faulty disk or network would.
+    const real = execFileSync("sh", ["-c", "command -v rclone"], { encoding: "utf8" }).trim();
+    const bin = tmp();
+    writeFileSync(
+      join(bin, "rclone"),
+      `#!/bin/sh\ncase " $* " in\n  *" copy "*"--ignore-checksum"*) "${real}" "$@" || exit $?; printf x >> "\${3#FHDST:}/a.txt"; exit 0 ;;\nesac\nexec "${real}" "$@"\n`,
+      { mode: 0o755 },
+    );
+    const manifest = join(tmp(), "m.json");
+    const r = await freehold(["migrate", "objects", "--from", src, "--to", dst, "--manifest", manifest], { env: { PATH: `${bin}:${process.env.PATH}` } });
+    expect(r.code, r.stderr).toBe(0);
+    const m = JSON.parse(readFileSync(manifest, "utf8")) as { ok: boolean; recopiedObjects?: string[]; objects: Array<{ path: string; match: boolean }> };
+    expect(m.recopiedObjects).toEqual(["a.txt"]);
+    expect(m.objects.map((o) => `${o.path} ${o.match}`)).toEqual(["a.txt true", "b.txt true"]);
+    expect(readFileSync(join(dst, "a.txt"), "utf8")).toBe("a, as the source holds it");
   });
 
   it("verifies two stores without copying: freehold migrate verify objects", async () => {
