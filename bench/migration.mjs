@@ -45,6 +45,7 @@ export function sh(cmd, args, o = {}) {
     child.stdout.on("data", (d) => (out += d));
     child.stderr.on("data", (d) => (err += d));
     child.on("error", reject);
+    child.stdin.on("error", () => {}); // a tool that exits without reading its input (pgcopydb) closes the pipe first: not an error of the run
     child.on("close", (code) => {
       const ms = performance.now() - t0;
       if (code === 0) resolve({ ms, out, err });
