@@ -43,6 +43,12 @@ as PostgreSQL's subscriptions require; finish removes it.`,
       placeholder: "ROLE",
       description: "start: create the schema on the target as this role (SET ROLE), so it owns every table: app, the read-write role of a Freehold database, which its read-only role reads. The target's login must be able to SET ROLE to it.",
     },
+    {
+      name: "restart",
+      type: "boolean",
+      description:
+        "start: first drop what an earlier start of this pair left (its subscription, publication and slot, and the objects it created on the target, as its marker lists them; nothing else), then start again.",
+    },
     { name: "catch-up-timeout", type: "number", placeholder: "SECONDS", description: "cutover/rollback: how long to wait for the other side to confirm every change (default 60)." },
     { name: "quiet", type: "boolean", description: "No progress lines." },
   ],
@@ -77,6 +83,7 @@ function readInput(args: ParsedArgs): { action: Action; options: LiveOptions } {
   const targetRole = args.flags["to-role"] as string | undefined;
   if (targetRole !== undefined && action !== "start") problems.push(`--to-role is for start (the schema is created then), not ${action}`);
   if (targetRole !== undefined && !/^[a-z_][a-z0-9_$]{0,62}$/.test(targetRole)) problems.push(`--to-role must be a role name (lower-case letters, digits, _ and $, at most 63), not ${JSON.stringify(targetRole)}`);
+  if (args.flags.restart && action !== "start") problems.push(`--restart is for start, not ${action}`);
   const timeout = args.flags["catch-up-timeout"];
   if (timeout !== undefined && !(Number(timeout) > 0)) problems.push(`--catch-up-timeout must be a number of seconds above 0, not ${timeout}`);
   if (problems.length) throw new UsageError(problems, "replicate");
@@ -90,6 +97,7 @@ function readInput(args: ParsedArgs): { action: Action; options: LiveOptions } {
       ...extra,
       ...(timeout !== undefined ? { catchUpTimeoutMs: Number(timeout) * 1000 } : {}),
       ...(targetRole !== undefined ? { targetRole } : {}),
+      ...(args.flags.restart ? { restart: true } : {}),
     },
   };
 }
@@ -104,13 +112,18 @@ async function perform(action: Action, o: LiveOptions): Promise<string> {
     }
     case "status": {
       const s = await replicationStatus(o);
-      return `Replication ${s.direction === "forward" ? "from the source to the target" : "back from the target to the source (after cutover)"}: ${s.tablesStreaming} of ${s.tables} tables streaming, ${s.lagBytes} bytes behind${s.lastMessageAt ? `, last message ${s.lastMessageAt}` : ""}.\n`;
+      const warnings = s.warnings.map((w) => `WARNING: ${w}\n`).join("");
+      if (s.tables === 0 && !s.active && s.warnings.length && s.lagBytes === 0) return warnings;
+      return `Replication ${s.direction === "forward" ? "from the source to the target" : "back from the target to the source (after cutover)"}: ${s.tablesStreaming} of ${s.tables} tables streaming, ${s.lagBytes} bytes behind, ${s.retainedBytes} bytes of WAL kept by its slot${s.lastMessageAt ? `, last message ${s.lastMessageAt}` : ""}.\n${warnings}`;
     }
     case "cutover":
     case "rollback": {
       const r = action === "cutover" ? await cutover(o) : await rollback(o);
       const to = action === "cutover" ? "target" : "source";
-      return `${action === "cutover" ? "Cut over" : "Rolled back"}: writes were stopped for ${seconds(r.writeDowntimeMs)} (of which catching up ${seconds(r.catchUpMs)}); ${r.tables} tables, ${r.rows} rows and ${r.sequences} sequences verified equal as of the switch (${seconds(r.verifyMs)}, after writes resumed).\nThe ${to} takes writes now; the ${to === "target" ? "source" : "target"} refuses the application's writes and receives every change through ${r.back} (the way back) until freehold replicate finish.\n`;
+      if (!r.verified)
+        return `${action === "cutover" ? "Cut over" : "Rolled back"} (resumed): the switch had already allowed writes on the ${to}; the publication it left was dropped. Its tables were not verified as of the switch (they change now).\n`;
+      const stopped = r.resumed ? `resumed the switch an earlier run left half-way; this run took ${seconds(r.writeDowntimeMs)} more without writes` : `writes were stopped for ${seconds(r.writeDowntimeMs)}`;
+      return `${action === "cutover" ? "Cut over" : "Rolled back"}: ${stopped} (of which catching up ${seconds(r.catchUpMs)}); ${r.tables} tables, ${r.rows} rows and ${r.sequences} sequences verified equal as of the switch (${seconds(r.verifyMs)}, after writes resumed).\nThe ${to} takes writes now; the ${to === "target" ? "source" : "target"} refuses the application's writes and receives every change through ${r.back} (the way back) until freehold replicate finish.\n`;
     }
     case "finish": {
       const r = await finishReplication(o);

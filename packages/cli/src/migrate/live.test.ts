@@ -177,7 +177,7 @@ describe("freehold replicate", () => {
     };
     const e = (await startReplication({ ...opts(), log, signal: stop.signal }).catch((x: unknown) => x)) as MigrationError;
     expect(e.summary).toBe(
-      "interrupted while the initial copy ran: the servers go on copying and then streaming (freehold replicate status shows how far); freehold replicate finish removes the publication and subscription, and the tables copied to the target stay until you drop them",
+      "interrupted while the initial copy ran: the servers go on copying and then streaming (freehold replicate status shows how far); freehold replicate finish removes the publication and subscription, and the tables copied to the target stay until you drop them (freehold replicate start --restart drops them and starts again)",
     );
     // Replication goes on in the servers; the next test uses it.
     expect(await sql(url.dst, "SELECT count(*) FROM pg_subscription;")).toEqual(["1"]);
