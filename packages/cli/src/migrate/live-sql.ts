@@ -6,7 +6,7 @@
  */
 
 import { randomBytes } from "node:crypto";
-import { MigrationError, type Side } from "./errors";
+import { MigrationError, MigrationToolError, type Side } from "./errors";
 import { migrationKey, type PgConnection, pgConnection, psql, quoteIdent, quoteLiteral } from "./pg";
 import { sleep } from "./proc";
 
@@ -77,6 +77,19 @@ export function subscriptionConninfo(url: string, password: string | undefined):
   for (const [k, v] of u.searchParams) if (k !== "password" && k !== "options") parts.push(`${k}=${q(v)}`);
   if (password !== undefined) parts.push(`password=${q(password)}`);
   return parts.join(" ");
+}
+
+/** A URL as messages show it: a password in it replaced by ***. */
+export function shownUrl(url: string): string {
+  const u = new URL(url);
+  if (u.password) u.password = "***";
+  return u.toString();
+}
+
+/** PostgreSQL's reason when a subscriber's server could not connect to its publisher, from psql's output; undefined for any other failure. */
+export function unreachableReason(e: unknown): string | undefined {
+  const output = e instanceof MigrationToolError ? (e.details.output ?? "") : "";
+  return /ERROR:\s*(could not connect to the publisher[\s\S]*)/.exec(output)?.[1]?.replace(/\s*\n\s*/g, " ").trim();
 }
 
 /**
@@ -200,7 +213,8 @@ export async function dropSubscription(subscriber: PgConnection, publisher: PgCo
   const sub = await one(subscriber, `SELECT count(*) FROM pg_subscription WHERE subname = ${quoteLiteral(name)} AND subdbid = ${THIS_DB};`, "find the subscriptions");
   if (sub === "1") {
     const q = quoteIdent(name);
-    await sql(subscriber, `${WRITABLE}\nALTER SUBSCRIPTION ${q} DISABLE;\nALTER SUBSCRIPTION ${q} SET (slot_name = NONE);\nDROP SUBSCRIPTION ${q};`, "drop the subscription");
+    // DROP SUBSCRIPTION leaves a comment in pg_description: removed first, or a later subscription given the same OID would inherit the marker.
+    await sql(subscriber, `${WRITABLE}\nCOMMENT ON SUBSCRIPTION ${q} IS NULL;\nALTER SUBSCRIPTION ${q} DISABLE;\nALTER SUBSCRIPTION ${q} SET (slot_name = NONE);\nDROP SUBSCRIPTION ${q};`, "drop the subscription");
     dropped.push(`subscription ${name} on ${subscriber.display}`);
   }
   for (let i = 0; ; i++) {

@@ -6,7 +6,7 @@
  */
 
 import { MigrationError, type MigrationProblem, MigrationToolError } from "./errors";
-import { createSubscriptionSql, dropSubscription, type LiveOptions, type LivePair, livePair, one, PINNED, type Subscription, secretLoggingWarnings, sql, subscribe, THIS_DB, userTables, WRITABLE } from "./live-sql";
+import { createSubscriptionSql, dropSubscription, type LiveOptions, type LivePair, livePair, one, PINNED, type Subscription, secretLoggingWarnings, shownUrl, sql, subscribe, THIS_DB, unreachableReason, userTables, WRITABLE } from "./live-sql";
 import { type PgConnection, psql, quoteIdent, quoteLiteral, serverInfo } from "./pg";
 import { pgTool, run, sleep } from "./proc";
 import { refuseSameDatabase } from "./verify";
@@ -48,15 +48,15 @@ export interface StartResult {
 }
 
 /**
- * What a start records in its subscription's comment (COMMENT ON SUBSCRIPTION), in the same transaction that creates
+ * What a start records in its subscription's comment (COMMENT ON SUBSCRIPTION: pg_description of the target's database), in the same transaction that creates
  * the schema on the target: every schema, table, view, sequence, function and type that transaction created (their
  * catalog rows carry its transaction id as xmin), by OID and name. Objects that go with another (a serial's sequence,
  * an extension's members, a table's row type) are left out: they are dropped with it. `--restart` drops only what is
  * listed there and still has the same OID and name.
  */
 const MARKER_SQL = (name: string) => `SET search_path = pg_catalog, pg_temp;
-DO $marker$ DECLARE x text := (pg_current_xact_id()::text::bigint % 4294967296)::text; objs json; BEGIN
-SELECT coalesce(json_agg(o), '[]') INTO objs FROM (
+DO $marker$ DECLARE x text := (pg_current_xact_id()::text::bigint % 4294967296)::text; objs jsonb; BEGIN
+SELECT coalesce(jsonb_agg(o), '[]') INTO objs FROM (
   SELECT CASE c.relkind WHEN 'v' THEN 'view' WHEN 'm' THEN 'materialized view' WHEN 'f' THEN 'foreign table' WHEN 'S' THEN 'sequence' ELSE 'table' END AS kind, c.oid, c.oid::regclass::text AS name
     FROM pg_class c WHERE c.xmin::text = x AND c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f')
     AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype IN ('a', 'i', 'e'))
@@ -67,7 +67,7 @@ SELECT coalesce(json_agg(o), '[]') INTO objs FROM (
     AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_type'::regclass AND d.objid = t.oid AND d.deptype IN ('a', 'i', 'e'))
   UNION ALL SELECT 'schema', n.oid, quote_ident(n.nspname) FROM pg_namespace n WHERE n.xmin::text = x
     AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_namespace'::regclass AND d.objid = n.oid AND d.deptype = 'e')) o;
-EXECUTE format('COMMENT ON SUBSCRIPTION %I IS %L', ${quoteLiteral(name)}, json_build_object('createdBy', 'freehold replicate start', 'objects', objs)::text);
+EXECUTE format('COMMENT ON SUBSCRIPTION %I IS %L', ${quoteLiteral(name)}, jsonb_build_object('createdBy', 'freehold replicate start', 'objects', objs)::text);
 END $marker$;`;
 
 /** The order --restart drops in (what depends on a kind comes before it), each kind's DROP. */
@@ -108,6 +108,15 @@ interface MarkedObject {
   name: string;
 }
 
+/** The marker's objects; none when the comment is not one of ours (someone changed it): then nothing is dropped. */
+function parseMarker(text: string): { createdBy?: string; objects?: MarkedObject[] } {
+  try {
+    return JSON.parse(text) as { createdBy?: string; objects?: MarkedObject[] };
+  } catch {
+    return {};
+  }
+}
+
 /** What an earlier start of this pair left: its marker's objects still there (same OID and name), its publication, its slot. */
 interface Leftover {
   subscription: boolean;
@@ -119,15 +128,15 @@ interface Leftover {
 async function leftover(p: LivePair): Promise<Leftover> {
   const markerLine = await one(
     p.dst,
-    `SELECT coalesce(shobj_description(oid, 'pg_subscription'), '{}') FROM pg_subscription WHERE subname = ${quoteLiteral(p.forward)} AND subdbid = ${THIS_DB};`,
+    `SELECT translate(coalesce(obj_description(oid, 'pg_subscription'), '{}'), E'\n', ' ') FROM pg_subscription WHERE subname = ${quoteLiteral(p.forward)} AND subdbid = ${THIS_DB};`,
     "read what an earlier start left",
   );
-  const marker = markerLine ? (JSON.parse(markerLine) as { createdBy?: string; objects?: MarkedObject[] }) : undefined;
+  const marker = markerLine ? parseMarker(markerLine) : undefined;
   const listed = marker?.createdBy === "freehold replicate start" ? (marker.objects ?? []) : [];
   const still = listed.length
     ? await one(
         p.dst,
-        `SELECT coalesce(json_agg(o), '[]') FROM json_populate_recordset(NULL::record, ${quoteLiteral(JSON.stringify(listed))}) AS o(kind text, oid oid, name text)
+        `SELECT coalesce(jsonb_agg(o), '[]') FROM json_populate_recordset(NULL::record, ${quoteLiteral(JSON.stringify(listed))}) AS o(kind text, oid oid, name text)
   WHERE CASE WHEN o.kind IN ('table', 'view', 'materialized view', 'foreign table', 'sequence') THEN EXISTS (SELECT 1 FROM pg_class c WHERE c.oid = o.oid AND c.oid::regclass::text = o.name)
     WHEN o.kind IN ('function', 'procedure', 'aggregate') THEN EXISTS (SELECT 1 FROM pg_proc f WHERE f.oid = o.oid AND f.oid::regprocedure::text = o.name)
     WHEN o.kind IN ('type', 'domain') THEN EXISTS (SELECT 1 FROM pg_type t WHERE t.oid = o.oid AND t.oid::regtype::text = o.name)
@@ -196,9 +205,12 @@ async function publishAndSubscribe(p: LivePair, o: LiveOptions, tables: string[]
   } catch (e) {
     // A subscription that cannot connect retries for ever and its slot keeps the source's WAL: both stopped before saying what is left.
     await dropSubscriptionSlot(p).catch(() => undefined);
-    const cause = e instanceof MigrationToolError ? e.report() : e instanceof Error ? e.message : String(e);
+    const why = unreachableReason(e);
+    const cause = why
+      ? `${p.dst.display} cannot reach the source at ${shownUrl(sub.publisherUrl)} (${why}); give the address the target's server reaches the source by with --source-from-target and open the network path`
+      : (e instanceof MigrationToolError ? e.report() : e instanceof Error ? e.message : String(e)).replace(/\n\s*/g, " ");
     const l = await leftover(p).catch(() => undefined);
-    throw new MigrationError("database", `replication did not start: ${cause.replace(/\n\s*/g, " ")}`, l ? [{ item: "left", message: describeLeftover(p, l) }] : []);
+    throw new MigrationError("database", `replication did not start: ${cause}`, l ? [{ item: "left", message: describeLeftover(p, l) }] : []);
   }
 }
 

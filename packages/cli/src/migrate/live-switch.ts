@@ -7,7 +7,7 @@
 import { SourceSnapshot } from "./dump";
 import { MigrationError, type MigrationProblem, MigrationToolError } from "./errors";
 import { textMode } from "./fingerprint";
-import { type LiveOptions, type LivePair, livePair, one, type Subscription, secretLoggingWarnings, secretStatement, sql, subscribe, subscriptionConninfo, THIS_DB, userTables, WRITABLE } from "./live-sql";
+import { type LiveOptions, type LivePair, livePair, one, type Subscription, secretLoggingWarnings, secretStatement, shownUrl, sql, subscribe, subscriptionConninfo, THIS_DB, userTables, WRITABLE } from "./live-sql";
 import { allowWrites, allowWritesCommand, copySequences, refuseUnreadableSequences, refuseWriteStopBlockers, stopWrites } from "./live-writes";
 import { compareSequences, databaseProblems, type TableEntry } from "./manifest";
 import { type PgConnection, quoteIdent, quoteLiteral, serverInfo } from "./pg";
@@ -196,7 +196,7 @@ async function probeWayBack(s: Sides): Promise<void> {
     const flag = s.direction === "forward" ? "--target-from-source" : "--source-from-target";
     throw new MigrationError(
       "database",
-      `refusing to switch over: ${subscriber.display} cannot reach ${publisherUrl} for the way back (${failed}); give the address it reaches it by with ${flag} and open the network path; writes were not stopped and replication still runs`,
+      `refusing to switch over: ${subscriber.display} cannot reach ${shownUrl(publisherUrl)} for the way back (${failed}); give the address it reaches it by with ${flag} and open the network path; writes were not stopped and replication still runs`,
       [],
     );
   }

@@ -80,8 +80,10 @@ export async function allowWrites(conn: PgConnection): Promise<void> {
 
 /** The command an operator runs to let the application write on a side again, by hand. */
 export function allowWritesCommand(conn: PgConnection): string {
-  const db = decodeURIComponent(new URL(conn.conninfo).pathname.replace(/^\//, ""));
-  return `psql "${conn.conninfo}" -c "SET default_transaction_read_only = off" -c "ALTER DATABASE ${quoteIdent(db).replace(/"/g, '\\"')} RESET default_transaction_read_only"`;
+  const u = new URL(conn.conninfo);
+  u.searchParams.delete("application_name");
+  const db = decodeURIComponent(u.pathname.replace(/^\//, ""));
+  return `psql "${u.toString()}" -c "SET default_transaction_read_only = off" -c "ALTER DATABASE ${quoteIdent(db).replace(/"/g, '\\"')} RESET default_transaction_read_only"`;
 }
 
 /** Sequences this side's user may not read: pg_sequences shows them without a value, which must never become 1 on the other side. */
