@@ -16,17 +16,25 @@ export const replicateSpec: CommandSpec = {
   stays running); returns once every table's initial copy is done and changes stream. Refuses, before creating anything, a source
   whose wal_level is not logical, whose user may not replicate, with tables that have neither a primary key nor a replica identity
   (an UPDATE or DELETE on them would fail once published) or with large objects (not replicated), and a target that holds tables.
-freehold replicate status: the lag in bytes and the tables streaming, in whichever direction replication runs.
-freehold replicate cutover: refuses when the schemas differ (schema changes are not replicated: apply each on the target too); stops
-  the application's writes on the source (its database's sessions start read-only, open sessions are ended), waits until the target
-  confirms every change, copies the sequences, snapshots both sides and compares schema and sequences (a difference allows writes on
-  the source again, replication still running), starts replication back from the target to the source (without copying) and allows
-  writes on the target: the write downtime it prints ends there. Then every table is verified in the two snapshots, as of the switch.
+  A start that failed after creating the schema (the target cannot reach the source, say) leaves a marker in its subscription listing
+  what it created; running start again names it, and start --restart drops exactly that and starts again.
+freehold replicate status: the lag and the WAL the slot keeps, in bytes, and the tables streaming, in whichever direction replication
+  runs; warns when no subscriber streams (the slot keeps every byte of WAL since), when the slot keeps over 1 GiB, and names a
+  switch that stopped half-way with the command that resumes it.
+freehold replicate cutover: refuses when the schemas differ (schema changes are not replicated: apply each on the target too), when
+  a sequence cannot be read, when a prepared transaction is pending or a role's own setting would keep its sessions writable; stops
+  the application's writes on the source (its database's sessions start read-only, open sessions are ended and waited for), waits
+  until the target confirms every change, copies the sequences, snapshots both sides and compares schema and sequences (a difference
+  allows writes on the source again, replication still running), starts replication back from the target to the source (without
+  copying) and allows writes on the target: the write downtime it prints ends there. Then every table is verified in the two
+  snapshots, as of the switch. A cutover that stopped after ending the forward replication (killed, a network drop) is resumed by
+  running cutover again: status names that state.
 freehold replicate rollback: the same, the other way: nothing written on the target after cutover is lost.
 freehold replicate finish: drops the subscriptions, replication slots and publications replicate created for this pair, and only those.
 Every object is named freehold_exit_<key> or freehold_back_<key>, the key being the pair's. Passwords as for migrate: never on the
 command line. The source's password is stored in the target's subscription (pg_subscription, readable only by its administrators),
-as PostgreSQL's subscriptions require; finish removes it.`,
+as PostgreSQL's subscriptions require; finish removes it. It is stored by a statement the server logs only under log_statement = all,
+log_min_duration_statement or pgaudit: replicate warns when a subscriber logs that way.`,
   positionals: [{ name: "action", description: ACTIONS.join(", "), required: true }],
   flags: [
     { name: "from", type: "string", required: true, placeholder: "URL", description: "The source database (PostgreSQL URL, no password)." },
