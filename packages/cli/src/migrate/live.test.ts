@@ -319,7 +319,8 @@ describe("freehold replicate", () => {
     const b = B as PostgresServer;
     await a.superuserSql("CREATE DATABASE pwshop;");
     await b.superuserSql("CREATE DATABASE pwshop;");
-    await b.superuserSql("ALTER SYSTEM SET log_statement = 'ddl';\nSELECT pg_reload_conf();");
+    // PostgreSQL's default logs a failing statement's text (log_min_error_statement = error); DDL is logged too here (log_statement = ddl).
+    await b.superuserSql("ALTER SYSTEM SET log_min_error_statement = 'error';\nALTER SYSTEM SET log_statement = 'ddl';\nSELECT pg_reload_conf();");
     const from = inDb(a, "pwshop");
     const to = inDb(b, "pwshop");
     await sql(from, `CREATE TABLE products (id serial PRIMARY KEY, name text); INSERT INTO products (name) SELECT 'p' || g FROM generate_series(1, 50) g;
@@ -353,6 +354,6 @@ describe("freehold replicate", () => {
     expect(r.tables).toBe(2);
     expect(await count(to, "public.products")).toBe(50);
     await finishReplication({ from, to });
-    await b.superuserSql("ALTER SYSTEM RESET log_statement;\nSELECT pg_reload_conf();");
+    await b.superuserSql("ALTER SYSTEM RESET log_statement;\nALTER SYSTEM RESET log_min_error_statement;\nSELECT pg_reload_conf();");
   }, 60_000);
 });
