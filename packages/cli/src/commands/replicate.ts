@@ -121,7 +121,7 @@ async function perform(action: Action, o: LiveOptions): Promise<string> {
     case "status": {
       const s = await replicationStatus(o);
       const warnings = s.warnings.map((w) => `WARNING: ${w}\n`).join("");
-      if (s.tables === 0 && !s.active && s.warnings.length && s.lagBytes === 0) return warnings;
+      if (s.halfWayOnly) return warnings;
       return `Replication ${s.direction === "forward" ? "from the source to the target" : "back from the target to the source (after cutover)"}: ${s.tablesStreaming} of ${s.tables} tables streaming, ${s.lagBytes} bytes behind, ${s.retainedBytes} bytes of WAL kept by its slot${s.lastMessageAt ? `, last message ${s.lastMessageAt}` : ""}.\n${warnings}`;
     }
     case "cutover":

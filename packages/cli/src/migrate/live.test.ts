@@ -293,7 +293,7 @@ describe("freehold replicate", () => {
     expect(accepted).toBeGreaterThan(0);
     const half = /^a cutover stopped half-way: the replication to \S+ ended after it caught up, the way back is not yet subscribed, and writes are stopped on both sides\. No write is lost \(\S+ refuses writes\); freehold replicate cutover resumes it$/;
     expect(e.summary.replace(/^the switch stopped half-way: /, "")).toMatch(half);
-    expect((await replicationStatus(op())).warnings).toEqual([expect.stringMatching(half)]);
+    expect(await replicationStatus(op())).toMatchObject({ halfWayOnly: true, warnings: [expect.stringMatching(half)] });
     expect(((await rollback(op()).catch((x: unknown) => x)) as MigrationError).summary).toMatch(/^refusing to roll back: a cutover stopped half-way: .* freehold replicate cutover resumes it$/);
     expect(((await finishReplication(op()).catch((x: unknown) => x)) as MigrationError).summary).toMatch(/^refusing to finish: a cutover stopped half-way: .*, then finish$/);
 

@@ -47,6 +47,8 @@ export interface ReplicationStatus {
   direction: "forward" | "back";
   /** What needs the operator: a stalled subscriber, WAL piling up, a switch stopped half-way. */
   warnings: string[];
+  /** A switch stopped half-way and no replication streams yet: the warnings say which command resumes it; the figures above are zero. */
+  halfWayOnly?: boolean;
 }
 
 /** Above this much WAL kept for a slot, status warns (a day of a busy database's writes; the disk it fills is the publisher's). */
@@ -112,7 +114,7 @@ export async function replicationStatus(o: LiveOptions): Promise<ReplicationStat
       warnings: [...halfWarning, ...slotWarnings(slot, name, publisher, subscriber)],
     };
   }
-  if (half) return { lagBytes: 0, retainedBytes: 0, active: false, tablesStreaming: 0, tables: 0, direction: half.direction, warnings: halfWarning };
+  if (half) return { lagBytes: 0, retainedBytes: 0, active: false, tablesStreaming: 0, tables: 0, direction: half.direction, warnings: halfWarning, halfWayOnly: true };
   throw new MigrationError("database", `no replication between ${p.src.display} and ${p.dst.display}: start it with freehold replicate start`, []);
 }
 
