@@ -183,18 +183,22 @@ export async function setSubscriptionPassword(s: Subscription): Promise<void> {
   if (failed) throw new MigrationError("database", `${s.subscriber.display} refused the connection string of ${s.name}: ${failed}`, []);
 }
 
-/**
- * The subscription created (if it is not there), told the password, its slot made on the publisher (through our own
- * connection to it), enabled and given the publication's tables: with `copy`, each table's rows are copied first;
- * without, the tables stream from now on (the two sides are equal). Each step is skipped when already done, so a
- * switch resumed after an interruption completes it. The refresh is the first statement the subscriber's server
- * connects with, and it carries no password.
- * https://www.postgresql.org/docs/15/sql-createsubscription.html (connect = false)
- */
-export async function subscribe(s: Subscription, copy: boolean, action: string): Promise<void> {
+/** The subscription created if it is not there (without connecting: disabled, no slot, no tables) and told the password. */
+export async function prepareSubscription(s: Subscription, action: string): Promise<void> {
   const exists = await one(s.subscriber, `SELECT count(*) FROM pg_subscription WHERE subname = ${quoteLiteral(s.name)} AND subdbid = ${THIS_DB};`, "find the subscription");
   if (exists === "0") await sql(s.subscriber, `${WRITABLE}\n${createSubscriptionSql(s.name, s.publisherUrl)}`, action);
   await setSubscriptionPassword(s);
+}
+
+/**
+ * A prepared subscription's slot made on the publisher (through our own connection to it, when it is not there),
+ * then the subscription enabled and given the publication's tables: with `copy`, each table's rows are copied first;
+ * without, the tables stream from now on (the two sides are equal). The refresh is the first statement the
+ * subscriber's server connects with, and it carries no password. Each step is skipped or harmless when already done,
+ * so a switch resumed after an interruption completes it.
+ * https://www.postgresql.org/docs/15/sql-createsubscription.html (connect = false)
+ */
+export async function connectSubscription(s: Subscription, copy: boolean, action: string): Promise<void> {
   await sql(
     s.publisher,
     `SELECT pg_create_logical_replication_slot(${quoteLiteral(s.name)}, 'pgoutput') WHERE NOT EXISTS (SELECT 1 FROM pg_replication_slots WHERE slot_name = ${quoteLiteral(s.name)});`,

@@ -6,7 +6,7 @@
  */
 
 import { MigrationError, type MigrationProblem, MigrationToolError } from "./errors";
-import { createSubscriptionSql, dropSubscription, type LiveOptions, type LivePair, livePair, one, PINNED, type Subscription, secretLoggingWarnings, shownUrl, sql, subscribe, THIS_DB, unreachableReason, userTables, WRITABLE } from "./live-sql";
+import { connectSubscription, createSubscriptionSql, dropSubscription, type LiveOptions, type LivePair, livePair, one, PINNED, prepareSubscription, type Subscription, secretLoggingWarnings, shownUrl, sql, THIS_DB, unreachableReason, userTables, WRITABLE } from "./live-sql";
 import { type PgConnection, psql, quoteIdent, quoteLiteral, serverInfo } from "./pg";
 import { pgTool, run, sleep } from "./proc";
 import { refuseSameDatabase } from "./verify";
@@ -201,7 +201,8 @@ async function publishAndSubscribe(p: LivePair, o: LiveOptions, tables: string[]
   const sub: Subscription = { subscriber: p.dst, publisher: p.src, name: p.forward, publisherUrl: o.sourceFromTarget ?? o.from, password: o.fromPassword ?? p.src.env.PGPASSWORD };
   try {
     await sql(p.src, `CREATE PUBLICATION ${quoteIdent(p.forward)} FOR TABLE ${tables.join(", ")};`, "publish the source's tables");
-    await subscribe(sub, true, "subscribe the target to the source");
+    await prepareSubscription(sub, "subscribe the target to the source");
+    await connectSubscription(sub, true, "subscribe the target to the source");
   } catch (e) {
     // A subscription that cannot connect retries for ever and its slot keeps the source's WAL: both stopped before saying what is left.
     await dropSubscriptionSlot(p).catch(() => undefined);

@@ -7,8 +7,8 @@
 import { SourceSnapshot } from "./dump";
 import { MigrationError, type MigrationProblem, MigrationToolError } from "./errors";
 import { textMode } from "./fingerprint";
-import { type LiveOptions, type LivePair, livePair, one, type Subscription, secretLoggingWarnings, secretStatement, shownUrl, sql, subscribe, subscriptionConninfo, THIS_DB, userTables, WRITABLE } from "./live-sql";
-import { allowWrites, allowWritesCommand, copySequences, refuseUnreadableSequences, refuseWriteStopBlockers, stopWrites } from "./live-writes";
+import { connectSubscription, type LiveOptions, type LivePair, livePair, one, prepareSubscription, type Subscription, secretLoggingWarnings, secretStatement, shownUrl, sql, subscriptionConninfo, THIS_DB, userTables, WRITABLE } from "./live-sql";
+import { allowWrites, allowWritesCommand, copySequences, READ_ONLY_DEFAULT, refuseUnreadableSequences, refuseWriteStopBlockers, stopWrites } from "./live-writes";
 import { compareSequences, databaseProblems, type TableEntry } from "./manifest";
 import { type PgConnection, quoteIdent, quoteLiteral, serverInfo } from "./pg";
 import { sleep } from "./proc";
@@ -61,6 +61,7 @@ function sides(o: LiveOptions, direction: Direction): Sides {
 interface SideState {
   pubs: string[];
   subs: string[];
+  slots: string[];
   /** The database's own default makes every session read-only (writes stopped by a switch). */
   readOnly: boolean;
 }
@@ -72,6 +73,7 @@ async function sideState(conn: PgConnection, p: LivePair): Promise<SideState> {
     `SELECT json_build_object(
   'pubs', (SELECT coalesce(json_agg(pubname), '[]') FROM pg_publication WHERE pubname IN ${names}),
   'subs', (SELECT coalesce(json_agg(subname), '[]') FROM pg_subscription WHERE subdbid = ${THIS_DB} AND subname IN ${names}),
+  'slots', (SELECT coalesce(json_agg(slot_name), '[]') FROM pg_replication_slots WHERE slot_name IN ${names}),
   'readOnly', EXISTS (SELECT 1 FROM pg_db_role_setting WHERE setrole = 0 AND setdatabase = ${THIS_DB} AND 'default_transaction_read_only=on' = ANY (setconfig)));`,
     "read the replication's state",
   );
@@ -86,7 +88,7 @@ async function sideState(conn: PgConnection, p: LivePair): Promise<SideState> {
  */
 export interface HalfSwitch {
   direction: Direction;
-  /** The way back's subscription exists on the old primary. */
+  /** The way back's slot exists on the new primary (its subscription connected, or about to). */
   wayBack: boolean;
   writesAllowed: boolean;
   command: string;
@@ -101,7 +103,8 @@ export async function halfSwitch(o: LiveOptions): Promise<HalfSwitch | undefined
     const s = sides(o, direction);
     const [old, neu] = direction === "forward" ? [src, dst] : [dst, src];
     if (!(old.pubs.includes(s.name) && !neu.subs.includes(s.name) && neu.pubs.includes(s.reverse) && old.readOnly)) continue;
-    const wayBack = old.subs.includes(s.reverse);
+    // The way back's subscription is prepared before writes stop; it is connected once its slot is on the new primary.
+    const wayBack = neu.slots.includes(s.reverse);
     const what = direction === "forward" ? "cutover" : "rollback";
     const left = neu.readOnly
       ? `the replication to ${s.newPrimary.display} ended after it caught up, the way back is ${wayBack ? "subscribed" : "not yet subscribed"}, and writes are stopped on both sides`
@@ -211,6 +214,8 @@ async function beforeStop(s: Sides, o: LiveOptions): Promise<void> {
   // The way back's publication is made before writes stop: it costs nothing until subscribed.
   await publishWayBack(s.newPrimary, s.reverse);
   await probeWayBack(s);
+  // The way back's subscription too, disabled and without a slot: only its slot and its tables are left for the switch.
+  await prepareSubscription(s.wayBack, "prepare the way back");
 }
 
 /**
@@ -255,21 +260,18 @@ async function abandoned(s: Sides, e: unknown, o: LiveOptions): Promise<unknown>
   }
 }
 
-/** Mark the new primary read-only until the switch allows its writes: a switch that stops half-way is recognised by it (halfSwitch). */
-async function holdNewPrimary(conn: PgConnection): Promise<void> {
-  await sql(conn, `${WRITABLE}\nDO $$ BEGIN EXECUTE format('ALTER DATABASE %I SET default_transaction_read_only = on', current_database()); END $$;`, "hold writes on the new primary until the switch ends");
-}
 
 /**
  * After the replication that caught up was ended: the way back subscribed, writes allowed on the new primary, the
  * old publication dropped. Each step is skipped when done, so a resumed switch runs the same code. A failure here
  * leaves both sides read-only and says which command resumes the switch.
  */
-async function completeSwitch(s: Sides, o: LiveOptions, writesAllowed: boolean): Promise<void> {
+async function completeSwitch(s: Sides, o: LiveOptions, step: "way back" | "resumed way back" | "drop"): Promise<void> {
   try {
-    if (!writesAllowed) {
+    if (step !== "drop") {
       await o.afterStep?.("replication ended");
-      await subscribe(s.wayBack, false, "subscribe the old primary to the new one (the way back)");
+      if (step === "resumed way back") await prepareSubscription(s.wayBack, "prepare the way back");
+      await connectSubscription(s.wayBack, false, "subscribe the old primary to the new one (the way back)");
       await o.afterStep?.("way back subscribed");
       await allowWrites(s.newPrimary);
     }
@@ -317,15 +319,15 @@ export async function switchOver(o: LiveOptions, direction: Direction): Promise<
   await beforeStop(s, o);
   const { stopped, catchUpMs, sequences, snaps } = await stopAndCatchUp(s, o);
   try {
-    await holdNewPrimary(s.newPrimary);
-    // Dropping the subscription drops its slot on the old primary too; it must go before the way back starts, or changes would loop.
-    await sql(s.newPrimary, `${WRITABLE}\nDROP SUBSCRIPTION ${quoteIdent(s.name)};`, "end the replication that caught up");
+    // The new primary held read-only until the switch allows its writes (a switch that stops half-way is recognised by it), then the
+    // subscription dropped, and its slot on the old primary with it: before the way back starts, or changes would loop. One session.
+    await sql(s.newPrimary, `${WRITABLE}\n${READ_ONLY_DEFAULT}\nDROP SUBSCRIPTION ${quoteIdent(s.name)};`, "end the replication that caught up");
   } catch (e) {
     snaps.old.kill();
     snaps.neu.kill();
     throw await abandoned(s, e, o);
   }
-  await completeSwitch(s, o, false).catch((e: unknown) => {
+  await completeSwitch(s, o, "way back").catch((e: unknown) => {
     snaps.old.kill();
     snaps.neu.kill();
     throw e;
@@ -348,7 +350,7 @@ async function resumeSwitch(s: Sides, o: LiveOptions): Promise<CutoverResult> {
   o.log?.(`resuming: ${half.describe}`);
   const started = Date.now();
   if (half.writesAllowed) {
-    await completeSwitch(s, o, true);
+    await completeSwitch(s, o, "drop");
     return { writeDowntimeMs: 0, catchUpMs: 0, verifyMs: 0, sequences: 0, tables: 0, rows: 0, back: s.reverse, resumed: true, verified: false };
   }
   const sequences = await copySequences(s.oldPrimary, s.newPrimary);
@@ -358,7 +360,7 @@ async function resumeSwitch(s: Sides, o: LiveOptions): Promise<CutoverResult> {
     snaps.neu.kill();
     throw new MigrationError("database", `the switch stays half-way: ${snaps.problems.length} difference(s) between the two sides, both still read-only; ${half.describe}`, snaps.problems);
   }
-  await completeSwitch(s, o, false).catch((e: unknown) => {
+  await completeSwitch(s, o, "resumed way back").catch((e: unknown) => {
     snaps.old.kill();
     snaps.neu.kill();
     throw e;

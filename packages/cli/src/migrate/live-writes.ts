@@ -53,6 +53,9 @@ export async function refuseWriteStopBlockers(conn: PgConnection, stopped: boole
     );
 }
 
+/** Every new session of the database starts read-only: the database-level default stopWrites sets first. */
+export const READ_ONLY_DEFAULT = "DO $$ BEGIN EXECUTE format('ALTER DATABASE %I SET default_transaction_read_only = on', current_database()); END $$;";
+
 /**
  * Stop the application's writes on one side: every new session of every role starts read-only (a database-level
  * default; replication's apply workers do not take it, so the way back streams), then the open client sessions are
@@ -61,7 +64,7 @@ export async function refuseWriteStopBlockers(conn: PgConnection, stopped: boole
  * stop. https://www.postgresql.org/docs/15/functions-admin.html#FUNCTIONS-ADMIN-SIGNAL
  */
 export async function stopWrites(conn: PgConnection): Promise<void> {
-  await sql(conn, `${WRITABLE}\nDO $$ BEGIN EXECUTE format('ALTER DATABASE %I SET default_transaction_read_only = on', current_database()); END $$;`, "stop writes");
+  await sql(conn, `${WRITABLE}\n${READ_ONLY_DEFAULT}`, "stop writes");
   const left = await one(
     conn,
     // The sessions chosen first (a CTE), then ended: in one WHERE, the planner may call pg_terminate_backend before excluding our own session.
