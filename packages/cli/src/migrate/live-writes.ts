@@ -64,14 +64,14 @@ export const READ_ONLY_DEFAULT = "DO $$ BEGIN EXECUTE format('ALTER DATABASE %I 
  * stop. https://www.postgresql.org/docs/15/functions-admin.html#FUNCTIONS-ADMIN-SIGNAL
  */
 export async function stopWrites(conn: PgConnection): Promise<void> {
-  await sql(conn, `${WRITABLE}\n${READ_ONLY_DEFAULT}`, "stop writes");
   const left = await one(
     conn,
+    // One session, two transactions: the default committed first, so a session opened while the others end starts read-only.
     // The sessions chosen first (a CTE), then ended: in one WHERE, the planner may call pg_terminate_backend before excluding our own session.
-    `WITH sessions AS MATERIALIZED (SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_type = 'client backend'),
+    `${WRITABLE}\n${READ_ONLY_DEFAULT}\nWITH sessions AS MATERIALIZED (SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_type = 'client backend'),
   ended AS MATERIALIZED (SELECT pid, pg_terminate_backend(pid, 5000) AS gone FROM sessions)
 SELECT coalesce(string_agg(pid::text, ', ') FILTER (WHERE NOT gone), '') FROM ended;`,
-    "end the open sessions",
+    "stop writes",
   );
   if (left) throw new MigrationError("database", `sessions ${left} on ${conn.display} did not end within 5 s of being terminated: a write of theirs could land after the switch`, []);
 }
