@@ -212,25 +212,18 @@ describe("freehold replicate", () => {
     expect(Date.now() - began).toBeLessThan(15_000);
     expect(e.summary).toMatch(/^interrupted while the target caught up \(\d+ bytes behind\): switch-over abandoned, writes allowed again on \S+, replication still runs$/);
     expect(await sql(url.src, "INSERT INTO items (name) VALUES ('writable again') RETURNING name;")).toEqual(["writable again"]);
-    await finishReplication(opts());
+    // Its subscription stays disabled: the next test starts from there.
   }, 60_000);
 
-  // The rest run as a login of their own on the source (a superuser, as the clouds' administrators stand in here), so that a test can take its login away.
-  const operatorUrl = () => url.src.replace(/\/\/postgres:[^@]*@/, "//fh_operator:op%20pw@");
-  const op = (): LiveOptions => ({ from: operatorUrl(), to: url.dst });
-  const asAdmin = (u: string, text: string) => sql(u, `SET default_transaction_read_only = off; ${text}`);
+  // The rest go on with the replication the test above left (its subscription disabled).
+  const op = opts;
   const until = async (ok: () => Promise<boolean>) => {
     for (let i = 0; i < 100 && !(await ok()); i++) await new Promise((r) => setTimeout(r, 100));
   };
 
   it("refuses, before writes stop, a cutover a prepared transaction or a role's own read-only setting would write through; status warns when the subscription does not stream", async () => {
-    await asAdmin(url.dst, "DROP TABLE IF EXISTS orders; DROP TABLE IF EXISTS items; ALTER DATABASE shop RESET default_transaction_read_only;");
-    await asAdmin(url.src, "ALTER DATABASE shop RESET default_transaction_read_only; DROP ROLE IF EXISTS fh_operator; CREATE ROLE fh_operator LOGIN SUPERUSER PASSWORD 'op pw';");
-    await startReplication(op());
-
-    // A subscription that stopped streaming: the slot keeps the source's WAL, and status says so with the size.
+    // A subscription that stopped streaming (disabled above): the slot keeps the source's WAL, and status says so with the size.
     const sub = (await sql(url.dst, "SELECT subname FROM pg_subscription;"))[0];
-    await sql(url.dst, `ALTER SUBSCRIPTION "${sub}" DISABLE;`);
     await until(async () => !(await replicationStatus(op())).active);
     const stalled = await replicationStatus(op());
     expect(stalled.warnings).toHaveLength(1);
@@ -239,7 +232,7 @@ describe("freehold replicate", () => {
 
     await sql(url.src, "BEGIN; INSERT INTO items (name) VALUES ('prepared'); PREPARE TRANSACTION 'fh-test';");
     const prepared = (await cutover(op()).catch((x: unknown) => x)) as MigrationError;
-    expect(prepared.summary).toBe(`refusing to switch over: 1 thing(s) on ${pgConnection(operatorUrl(), "target").display} would write after writes stop; writes were not stopped and replication still runs`);
+    expect(prepared.summary).toBe(`refusing to switch over: 1 thing(s) on ${pgConnection(url.src, "target").display} would write after writes stop; writes were not stopped and replication still runs`);
     expect(prepared.problems).toEqual([{ item: 'prepared transaction "fh-test"', message: expect.stringMatching(/^prepared by postgres at .+ and not yet committed: .*; COMMIT PREPARED or ROLLBACK PREPARED 'fh-test' first$/) }]);
     await sql(url.src, "ROLLBACK PREPARED 'fh-test';");
 
@@ -265,20 +258,22 @@ describe("freehold replicate", () => {
   });
 
   it("keeps the first failure when writes cannot be allowed again, says the source is still read-only and gives the command that allows them", async () => {
+    // The network drops once writes are stopped: nothing reaches the source's database any more (ALLOW_CONNECTIONS false refuses even a superuser).
+    const a = A as PostgresServer;
     const afterStep = async (step: string) => {
       if (step !== "writes stopped") return;
-      await asAdmin(url.src, "ALTER ROLE fh_operator NOLOGIN;");
+      await a.superuserSql("ALTER DATABASE shop ALLOW_CONNECTIONS false;");
       throw new Error("the network dropped");
     };
     const e = (await cutover({ ...op(), afterStep }).catch((x: unknown) => x)) as MigrationError;
     expect(e.summary).toMatch(
-      /^switch-over abandoned: the network dropped; writes could NOT be allowed again: \S+ still refuses the application's writes \(replication to \S+ still runs\)\. Allow them with: psql "postgresql:\/\/fh_operator@127\.0\.0\.1:\d+\/shop" -c "SET default_transaction_read_only = off" -c "ALTER DATABASE \\"shop\\" RESET default_transaction_read_only"$/,
+      /^switch-over abandoned: the network dropped; writes could NOT be allowed again: \S+ still refuses the application's writes \(replication to \S+ still runs\)\. Allow them with: psql "postgresql:\/\/postgres@127\.0\.0\.1:\d+\/shop" -c "SET default_transaction_read_only = off" -c "ALTER DATABASE \\"shop\\" RESET default_transaction_read_only"$/,
     );
-    expect(e.problems[0]?.message).toContain('role "fh_operator" is not permitted to log in');
+    expect(e.problems[0]?.message).toContain('database "shop" is not currently accepting connections');
+    await a.superuserSql("ALTER DATABASE shop ALLOW_CONNECTIONS true;");
     expect((await psql(pgConnection(url.src, "target"), "INSERT INTO items (name) VALUES ('x');", { stopOnError: false })).stderr).toContain("read-only transaction");
-    await asAdmin(url.src, "ALTER ROLE fh_operator LOGIN;");
     const command = /Allow them with: (.*)$/.exec(e.summary)?.[1] ?? "";
-    expect((await run("sh", ["-c", command], { env: { ...process.env, PGPASSWORD: "op pw" } })).code).toBe(0);
+    expect((await run("sh", ["-c", command], { env: { ...process.env, PGPASSWORD: pgConnection(url.src, "target").env.PGPASSWORD } })).code).toBe(0);
     expect(await sql(url.src, "INSERT INTO items (name) VALUES ('writable again') RETURNING name;")).toEqual(["writable again"]);
   }, 60_000);
 
