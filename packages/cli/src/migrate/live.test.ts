@@ -6,7 +6,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MigrationError } from "./errors";
-import { cutover, finishReplication, type LiveOptions, replicationStatus, rollback, sourceProblems, startReplication, subscriptionConninfo } from "./live";
+import { cutover, finishReplication, type LiveOptions, replicationStatus, rollback, slotWarnings, sourceProblems, startReplication, subscriptionConninfo } from "./live";
+import { secretLoggingWarnings } from "./live-sql";
 import { copySequences } from "./live-writes";
 import { pgConnection, psql } from "./pg";
 import { run } from "./proc";
@@ -75,6 +76,18 @@ function writer(target: () => string) {
 }
 
 describe("freehold replicate", () => {
+  it("warns about a slot whose subscriber streams but keeps over 1 GiB of WAL, and about one PostgreSQL marked lost, with the size and max_slot_wal_keep_size", () => {
+    const src = pgConnection("postgresql://admin@old-host/shop", "target");
+    const dst = pgConnection("postgresql://admin@new-host/shop", "target");
+    expect(slotWarnings({ lag: 0, retained: 3 * 1024 ** 3, active: true, walStatus: "extended", keep: "-1" }, "freehold_exit_k", src, dst)).toEqual([
+      "the slot freehold_exit_k keeps 3.0 GiB of WAL on postgresql://admin@old-host/shop until postgresql://admin@new-host/shop confirms it; max_slot_wal_keep_size is -1 (no limit) there",
+    ]);
+    expect(slotWarnings({ lag: 0, retained: 1024, active: true, walStatus: "reserved", keep: "-1" }, "freehold_exit_k", src, dst)).toEqual([]);
+    expect(slotWarnings({ lag: 0, retained: 5 * 1024 ** 2, active: false, walStatus: "lost", keep: "10GB" }, "freehold_exit_k", src, dst)[1]).toBe(
+      "the slot freehold_exit_k on postgresql://admin@old-host/shop is lost: WAL its subscriber still needs was removed; replication cannot go on: finish, then start again",
+    );
+  });
+
   it("puts a source's password into the subscription's connection string quoted, never into a URL", () => {
     expect(subscriptionConninfo("postgresql://admin@db.example:5432/shop?sslmode=verify-full&sslrootcert=/ca.pem", "it's a \\ secret")).toBe(
       "host='db.example' port='5432' dbname='shop' user='admin' sslmode='verify-full' sslrootcert='/ca.pem' password='it\\'s a \\\\ secret'",
@@ -349,6 +362,14 @@ describe("freehold replicate", () => {
     expect(r.tables).toBe(2);
     expect(await count(to, "public.products")).toBe(50);
     await finishReplication({ from, to });
+    // A subscriber that logs every statement would log the password's statement too: start and cutover warn.
+    await b.superuserSql("ALTER SYSTEM SET log_statement = 'all';\nSELECT pg_reload_conf();");
+    let warned: string[] = [];
+    await until(async () => {
+      warned = await secretLoggingWarnings(pgConnection(to, "target"));
+      return warned.length > 0;
+    });
+    expect(warned).toEqual([expect.stringMatching(/^\S+ logs statements with log_statement = all: the statement that stores the other side's password in the subscription is written to its server log; set it back/)]);
     await b.superuserSql("ALTER SYSTEM RESET log_statement;\nALTER SYSTEM RESET log_min_error_statement;\nSELECT pg_reload_conf();");
   }, 60_000);
 });

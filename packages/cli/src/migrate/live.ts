@@ -56,7 +56,7 @@ export const RETAINED_WARN_BYTES = 1024 ** 3;
 
 const size = (n: number) => (n >= 1024 ** 3 ? `${(n / 1024 ** 3).toFixed(1)} GiB` : n >= 1024 ** 2 ? `${(n / 1024 ** 2).toFixed(1)} MiB` : `${n} bytes`);
 
-interface SlotState {
+export interface SlotState {
   lag: number;
   retained: number;
   active: boolean;
@@ -75,7 +75,7 @@ async function slotState(publisher: PgConnection, slot: string): Promise<SlotSta
 }
 
 /** What status must point out about one slot: a subscriber that does not stream, WAL piling up, WAL lost. */
-function slotWarnings(slot: SlotState, name: string, publisher: PgConnection, subscriber: PgConnection): string[] {
+export function slotWarnings(slot: SlotState, name: string, publisher: PgConnection, subscriber: PgConnection): string[] {
   const w: string[] = [];
   const keep = slot.keep === "-1" ? "max_slot_wal_keep_size is -1 (no limit) there" : `max_slot_wal_keep_size is ${slot.keep} there`;
   if (!slot.active)
