@@ -89,13 +89,18 @@ export function liveSteps(component: string, on: boolean, from: DatabaseMigratio
     {
       title: "Start: schema, the initial copy in a consistent snapshot, then every change streams; the application keeps writing to the source",
       commands: [replicate("start", from, to, ["--to-role", RESTORE_ROLE, "--source-from-target", "<source URL as the target server reaches it>"])],
-      note: "start refuses, before creating anything, tables with neither a primary key nor a replica identity, large objects, a target that already holds tables, and either side without wal_level logical; use the stop-the-world path below for what it refuses.",
+      note: "start refuses, before creating anything, tables with neither a primary key nor a replica identity, large objects, a target that already holds tables, and either side without wal_level logical; use the stop-the-world path below for what it refuses. The source's password is stored in the target's subscription by a statement the server does not log under log_statement = ddl; log_statement = all, log_min_duration_statement and pgaudit would log it (start warns): set them back for the exit. A start that failed half-way says what it left; start --restart drops exactly that and starts again.",
     },
     { ...roleJob, note: `start --to-role ${RESTORE_ROLE} creates the schema as the read-write role, which then owns every table; the role job converges the grants and default privileges on it.` },
-    { title: "Watch the lag until it stays near zero (schema changes are not replicated: apply each on the target too)", commands: [replicate("status", from, to)] },
+    {
+      title: "Watch the lag until it stays near zero (schema changes are not replicated: apply each on the target too)",
+      commands: [replicate("status", from, to)],
+      note: "status warns when no subscriber streams or the slot keeps over 1 GiB of the source's WAL: a slot nobody reads fills the source's disk.",
+    },
     {
       title: "Cut over: writes stop on the source, the target catches up, sequences are copied, schemas compared, the way back started, then the target takes writes; every table is verified as of the switch. Prints the write downtime",
       commands: [replicate("cutover", from, to, ["--target-from-source", "<target URL as the source server reaches it>"])],
+      note: "It refuses, before writes stop, a pending prepared transaction, a role whose own setting keeps it writable, and a sequence it cannot read. Killed or cut off half-way, the same command resumes the switch (status names that state).",
     },
     { title: "Switch DNS to the target. If it must come back: roll back, losing no write made on the target since cutover", commands: [replicate("rollback", from, to)] },
     { title: "After dual running: drop the subscriptions, slots and publications replicate created (and the WAL they held)", commands: [replicate("finish", from, to)], note: "Then set replication back to off on the side that keeps running if no other replication needs it, to stop paying for WAL retention." },
