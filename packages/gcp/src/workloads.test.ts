@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { backend } from "./index";
 import { all, one, plan } from "./testing";
 import { assertContainerSupported } from "./web-service";
-import { workerScaling } from "./worker";
+import { workerLaunchStage, workerScaling } from "./worker";
 
 const STACK = `
 name: shop
@@ -58,6 +58,13 @@ describe("worker and scheduled job on Google Cloud", () => {
 
   it("fixes the instance count when min equals max", () => {
     expect(workerScaling({ min: 2, max: 2 })).toEqual({ scalingMode: "MANUAL", manualInstanceCount: 2 });
+  });
+
+  it("deploys a fixed-count worker pool at launch stage GA, and only an autoscaled one (CPU autoscaling is a preview feature) at BETA", async () => {
+    expect(one(run, "gcp:cloudrunv2/workerPool:WorkerPool", "mailer-worker-pool").inputs.launchStage).toBe("BETA");
+    const fixed = await plan(STACK.replace("scaling: { min: 1, max: 4 }", "scaling: { min: 2, max: 2 }"));
+    expect(one(fixed, "gcp:cloudrunv2/workerPool:WorkerPool", "mailer-worker-pool").inputs).toMatchObject({ launchStage: "GA", scaling: { scalingMode: "MANUAL", manualInstanceCount: 2 } });
+    expect(workerLaunchStage({ min: 0, max: 3 })).toBe("BETA");
   });
 
   it("gives a worker a web service's grants: the database password secret, no Cloud SQL client role (the endpoint needs none), read access to a bucket", () => {
