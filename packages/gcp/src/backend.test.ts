@@ -109,7 +109,10 @@ describe("gcp migration details", () => {
       "gcloud secrets versions access latest --secret=$(gcloud secrets list --filter='name ~ /secrets/shop-dev-db-db-admin-password(-ab12)?$' --sort-by=~createTime --format='value(name.basename())' --limit=1)",
     );
     // Without the physical name, the instance is found by the fixed part of its id.
-    expect(backend.migration.database({ name: "db", stack, databaseName: "app" }).access).toContain("cloud-sql-proxy --psc $(gcloud config get-value project):europe-west2:$(gcloud sql instances list --filter='name ~ ^shop-dev-db-'");
+    // Exactly the generated suffix after the fixed part: a stack shop/dev-db's instances (shop-dev-db-<component>-<suffix>) never match.
+    expect(backend.migration.database({ name: "db", stack, databaseName: "app" }).access).toContain(
+      "cloud-sql-proxy --psc $(gcloud config get-value project):europe-west2:$(gcloud sql instances list --filter='name ~ ^shop-dev-db-[a-z0-9]{4}$' --sort-by=~createTime --format='value(name)' --limit=1)",
+    );
     expect(m.access).toContain("cloud-sql-proxy --psc");
   });
 

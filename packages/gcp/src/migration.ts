@@ -22,8 +22,11 @@ export const migration: MigrationDetails = {
   // Premium tier internet egress has no free allowance worth counting for a migration (the Always Free GiB is North America only).
   freeEgressGiB: 0,
   database({ name, stack, databaseName, physicalName }) {
-    // The instance id ends with a suffix generated with the instance: found by its fixed part unless the caller knows it.
-    const instance = physicalName || `$(gcloud sql instances list --filter='name ~ ^${names.sqlInstance(stack.prefix, name)}-' --format='value(name)' --limit=1)`;
+    // The instance id ends with a suffix generated with the instance: found by its fixed part and exactly that suffix (a bare
+    // prefix would also match stack shop/dev-db's instances for shop/dev's "db"), the newest after a destroy that kept one.
+    const instance =
+      physicalName ||
+      `$(gcloud sql instances list --filter='name ~ ^${names.sqlInstance(stack.prefix, name)}-[a-z0-9]{${SQL_SUFFIX_LENGTH}}$' --sort-by=~createTime --format='value(name)' --limit=1)`;
     const connection = `$(gcloud config get-value project):${stack.region.region}:${instance}`;
     const endpoint = names.network(stack.prefix, `${name}-db`);
     return {
