@@ -1,7 +1,8 @@
 import { type MockRun, priceRun } from "@freehold/core";
-import { defaultUsage, UnsupportedFeatureError, WorkerSpec } from "@freehold/model";
+import { type Cron, defaultUsage, parseCron, UnsupportedFeatureError, WorkerSpec } from "@freehold/model";
 import { beforeAll, describe, expect, it } from "vitest";
 import { backend } from "./index";
+import { overlapNote } from "./scheduled-job";
 import { all, one, plan } from "./testing";
 import { assertContainerSupported } from "./web-service";
 import { workerLaunchStage, workerScaling } from "./worker";
@@ -58,6 +59,16 @@ describe("worker and scheduled job on Google Cloud", () => {
 
   it("fixes the instance count when min equals max", () => {
     expect(workerScaling({ min: 2, max: 2 })).toEqual({ scalingMode: "MANUAL", manualInstanceCount: 2 });
+  });
+
+  it("says in the plan when a scheduled run can still be going when the next is due, and not otherwise", () => {
+    const every15 = parseCron("*/15 * * * *").cron as Cron;
+    expect(overlapNote({ timeoutSeconds: 900, retries: 0 }, every15)).toBeUndefined();
+    expect(overlapNote({ timeoutSeconds: 900, retries: 1 }, every15)).toBe(
+      "runs can overlap: a run may last 1800 s (timeoutSeconds 900 × 2 attempts), longer than the shortest gap between runs (15 min), and every tick starts a run whatever the last one is doing; make the job safe to run twice at once (a PostgreSQL advisory lock, say) or lower timeoutSeconds",
+    );
+    // The nightly job here: 900 s × 3 attempts, a day apart.
+    expect(overlapNote({ timeoutSeconds: 900, retries: 2 }, parseCron("0 2 * * *").cron as Cron)).toBeUndefined();
   });
 
   it("deploys a fixed-count worker pool at launch stage GA, and only an autoscaled one (CPU autoscaling is a preview feature) at BETA", async () => {
