@@ -142,7 +142,7 @@ describe("write downtime: the live path by default, seconds, from a measurement 
   });
 
   it("switches replication on first, with its cost, lets the administrator replicate, and states the network path the operator must provide", () => {
-    const db = { host: "db.internal", port: 5432, database: "app", user: "admin", sslmode: "verify-full" as const, access: "", passwordCommand: "" };
+    const db = { host: "db.internal", port: 5432, database: "app", user: "admin", sslmode: "verify-full" as const, serverCa: { command: "cat ca.pem" }, access: "", passwordCommand: "" };
     const roleJob = { title: "Run the target's role job again", commands: ["az containerapp job start"] };
     const steps = liveSteps("db", false, db, { ...db, host: "target.internal" }, "aws", "azure", roleJob);
     expect(steps[0]?.title).toMatch(/^Switch logical replication on first on both sides: set replication: logical on database db/);
@@ -150,10 +150,10 @@ describe("write downtime: the live path by default, seconds, from a measurement 
     expect(steps[0]?.commands?.join("\n")).toContain("server parameter wal_level = logical; a static parameter: the server applies it when restarted");
     expect(steps[0]?.note).toMatch(/^Costs: one restart of each server .* WAL retention\. While replication runs, the source keeps every WAL segment/);
     // RDS's master user already holds rds_replication; Azure's administrator gives itself REPLICATION.
-    expect(steps[1]?.commands).toEqual(['psql "postgresql://admin@target.internal:5432/app?sslmode=verify-full" -c "ALTER ROLE CURRENT_USER WITH REPLICATION"   # target: the administrator needs the REPLICATION attribute, which it may give itself']);
+    expect(steps[1]?.commands).toEqual(['psql "postgresql://admin@target.internal:5432/app?sslmode=verify-full&sslrootcert=target-ca.pem" -c "ALTER ROLE CURRENT_USER WITH REPLICATION"   # target: the administrator needs the REPLICATION attribute, which it may give itself']);
     expect(steps[2]?.note).toBe(NETWORK_PATH);
     expect(steps.find((s) => s.commands?.[0]?.startsWith("freehold replicate start"))?.commands?.[0]).toBe(
-      "freehold replicate start --from 'postgresql://admin@db.internal:5432/app?sslmode=verify-full' --to 'postgresql://admin@target.internal:5432/app?sslmode=verify-full' --from-password-env SRC_PASSWORD --to-password-env DST_PASSWORD --to-role app --source-from-target '<source URL as the target server reaches it>'",
+      "freehold replicate start --from 'postgresql://admin@db.internal:5432/app?sslmode=verify-full&sslrootcert=source-ca.pem' --to 'postgresql://admin@target.internal:5432/app?sslmode=verify-full&sslrootcert=target-ca.pem' --from-password-env SRC_PASSWORD --to-password-env DST_PASSWORD --to-role app --source-from-target '<source URL as the target server reaches it>'",
     );
     expect(steps.map((s) => s.title)).toContain("Run the target's role job again");
   });

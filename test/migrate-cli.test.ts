@@ -56,6 +56,40 @@ describe("secrets never on the command line", () => {
   });
 });
 
+describe("the operator's connections verify the server", () => {
+  const fix =
+    "Connect with sslmode=verify-full and sslrootcert=FILE, the server's certificate authorities (the database's serverCa output; freehold exit-plan's runbook writes them to a file), or, for a local test server without a certificate authority, add --allow-unverified-tls";
+
+  it("refuses a database URL that does not say sslmode=verify-full, for migrate and replicate, naming what each mode lets through (exit 2, before connecting)", async () => {
+    const r = await freehold(["migrate", "database", "--from", "postgresql://app@127.0.0.1:1/a?sslmode=require", "--to", "postgresql://app@127.0.0.1:1/b"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`--from: sslmode=require does not check who answers: anyone on the path can pose as the server and read the data and the password. ${fix}`);
+    expect(r.stderr).toContain(
+      `--to: the URL gives no sslmode, so libpq would take a service file's, PGSSLMODE or its default (prefer: TLS when the server offers it, the server never checked). ${fix}`,
+    );
+    const ca = await freehold(["migrate", "verify", "database", "--from", "postgresql://app@127.0.0.1:1/a?sslmode=verify-ca&sslrootcert=ca.pem", "--to", "postgresql://app@127.0.0.1:1/b?sslmode=verify-full"]);
+    expect(ca.code).toBe(2);
+    expect(ca.stderr).toContain("--from: sslmode=verify-ca checks that a known authority signed the certificate, not that it names this host: any server that authority signed would do.");
+    expect(ca.stderr).not.toContain("--to: ");
+    const rep = await freehold(["replicate", "status", "--from", "postgresql://admin@127.0.0.1:1/a?sslmode=disable", "--to", "postgresql://admin@127.0.0.1:1/b?sslmode=verify-full&sslrootcert=ca.pem"]);
+    expect(rep.code).toBe(2);
+    expect(rep.stderr).toContain(`--from: sslmode=disable does not check who answers`);
+    expect(rep.stderr).not.toContain("--to: ");
+    noTrace(r.stderr);
+  });
+
+  it("connects without verifying only when told --allow-unverified-tls, and never asks it of a Unix-domain socket", async () => {
+    const told = await freehold(["migrate", "database", "--from", "postgresql://app@127.0.0.1:1/a?sslmode=require", "--to", "postgresql:///b?host=/var/run/postgresql&user=app", "--allow-unverified-tls", "--jobs", "0"]);
+    expect(told.code).toBe(2);
+    expect(told.stderr).not.toContain("sslmode");
+    const socket = await freehold(["migrate", "database", "--from", "postgresql:///a?host=/var/run/postgresql", "--to", "postgresql:///b?host=/tmp", "--jobs", "0"]);
+    expect(socket.stderr).toContain("--jobs must be a whole number of at least 1, not 0");
+    expect(socket.stderr).not.toContain("sslmode");
+    const objects = await freehold(["migrate", "objects", "--from", "/tmp", "--to", "/tmp/x", "--allow-unverified-tls"]);
+    expect(objects.stderr).toContain("--allow-unverified-tls does not apply to migrate objects");
+  });
+});
+
 describe("paths that cannot hold a migration's files", () => {
   it("refuses a --work-dir that is a file, a link or under /proc, and a --manifest that is a folder, before connecting to anything (exit 2)", async () => {
     const dir = tmp();

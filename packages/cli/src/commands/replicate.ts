@@ -3,7 +3,7 @@ import { EXIT } from "../errors";
 import { cutover, finishReplication, type LiveOptions, replicationStatus, rollback, startReplication } from "../migrate/live";
 import type { Io } from "./common";
 import { interruptible, migrationFailure } from "./migrate";
-import { passwordFor, postgresUrl } from "./migrate-input";
+import { ALLOW_UNVERIFIED_TLS, passwordFor, postgresUrl } from "./migrate-input";
 
 const ACTIONS = ["start", "status", "cutover", "rollback", "finish"] as const;
 type Action = (typeof ACTIONS)[number];
@@ -58,11 +58,16 @@ log_min_duration_statement or pgaudit: replicate warns when a subscriber logs th
         "start: first drop what an earlier start of this pair left (its subscription, publication and slot, and the objects it created on the target, as its marker lists them; nothing else), then start again.",
     },
     { name: "catch-up-timeout", type: "number", placeholder: "SECONDS", description: "cutover/rollback: how long to wait for the other side to confirm every change (default 60)." },
+    {
+      name: ALLOW_UNVERIFIED_TLS,
+      type: "boolean",
+      description: "Connect to --from and --to even when their URLs do not say sslmode=verify-full (a local test server without a certificate authority): the servers are not checked. Without it such a URL is refused.",
+    },
     { name: "quiet", type: "boolean", description: "No progress lines." },
   ],
   examples: [
-    'freehold replicate start --from "postgresql://admin@old-host/shop?sslmode=verify-full" --from-password-file ~/.secrets/old --to "postgresql://admin@new-host/shop?sslmode=verify-full" --to-password-env NEW_PW',
-    'freehold replicate cutover --from "postgresql://admin@old-host/shop?sslmode=verify-full" --from-password-file ~/.secrets/old --to "postgresql://admin@new-host/shop?sslmode=verify-full" --to-password-env NEW_PW',
+    'freehold replicate start --from "postgresql://admin@old-host/shop?sslmode=verify-full&sslrootcert=source-ca.pem" --from-password-file ~/.secrets/old --to "postgresql://admin@new-host/shop?sslmode=verify-full&sslrootcert=target-ca.pem" --to-password-env NEW_PW',
+    'freehold replicate cutover --from "postgresql://admin@old-host/shop?sslmode=verify-full&sslrootcert=source-ca.pem" --from-password-file ~/.secrets/old --to "postgresql://admin@new-host/shop?sslmode=verify-full&sslrootcert=target-ca.pem" --to-password-env NEW_PW',
   ],
 };
 
@@ -71,8 +76,9 @@ function readInput(args: ParsedArgs): { action: Action; options: LiveOptions } {
   const problems: string[] = [];
   if (!ACTIONS.includes(action)) problems.push(`${JSON.stringify(args.positionals[0] ?? "")} is not a replicate action; use one of ${ACTIONS.join(", ")}`);
   if (args.positionals.length > 1) problems.push(`unexpected argument: ${args.positionals[1]}`);
-  const from = postgresUrl(String(args.flags.from), "from", problems);
-  const to = postgresUrl(String(args.flags.to), "to", problems);
+  const tls = args.flags[ALLOW_UNVERIFIED_TLS] ? "any" : "verified";
+  const from = postgresUrl(String(args.flags.from), "from", problems, tls);
+  const to = postgresUrl(String(args.flags.to), "to", problems, tls);
   const fromPassword = passwordFor(args, "from", problems);
   const toPassword = passwordFor(args, "to", problems);
   const extra: Partial<LiveOptions> = {};
@@ -84,7 +90,8 @@ function readInput(args: ParsedArgs): { action: Action; options: LiveOptions } {
     if (v === undefined) continue;
     const text = String(v);
     const before = problems.length;
-    postgresUrl(text, flag === "source-from-target" ? "from" : "to", problems);
+    // A server's own connection to the other (the subscription): the server checks what its own configuration says, not the operator's CA file.
+    postgresUrl(text, flag === "source-from-target" ? "from" : "to", problems, "any");
     for (let i = before; i < problems.length; i++) problems[i] = `--${flag}: ${problems[i]}`;
     extra[key] = text;
   }

@@ -5,7 +5,7 @@
  */
 import type { DatabaseMigration } from "@freehold/core";
 import type { Cloud } from "@freehold/model";
-import { databaseUrl, planDatabase, RESTORE_ROLE, SOURCE_PASSWORD_ENV, shellLine, TARGET_PASSWORD_ENV } from "./commands";
+import { databaseUrl, planDatabase, RESTORE_ROLE, SOURCE_CA_FILE, SOURCE_PASSWORD_ENV, shellLine, TARGET_CA_FILE, TARGET_PASSWORD_ENV } from "./commands";
 import type { Step } from "./model";
 
 export interface LiveSwitch {
@@ -58,12 +58,13 @@ export const WAL_RETENTION =
 export const NETWORK_PATH =
   "The target server connects to the source (the subscription), and after cutover the source connects to the target (the way back): a private database in one cloud cannot reach one in another. Provide one of: a site-to-site VPN between the two networks (AWS Site-to-Site VPN, Azure VPN Gateway, Google Cloud VPN) with routes and the database ports allowed both ways; or, for the length of the exit, an endpoint reachable over TLS and allow-listed to the other server's outbound address only. Freehold's stacks create neither: their databases stay private. Give the addresses each server uses for the other to --source-from-target and --target-from-source.";
 
-function dbUrl(m: DatabaseMigration): string {
-  return databaseUrl(planDatabase(m, ""));
+/** The URL an operator connects with: verified against the CA file the runbook's reach step wrote for that side. */
+function dbUrl(m: DatabaseMigration, caFile: string): string {
+  return databaseUrl(planDatabase(m, "", caFile));
 }
 
 function replicate(action: string, from: DatabaseMigration, to: DatabaseMigration, extra: string[] = []): string {
-  return shellLine(["freehold", "replicate", action, "--from", dbUrl(from), "--to", dbUrl(to), "--from-password-env", SOURCE_PASSWORD_ENV, "--to-password-env", TARGET_PASSWORD_ENV, ...extra]);
+  return shellLine(["freehold", "replicate", action, "--from", dbUrl(from, SOURCE_CA_FILE), "--to", dbUrl(to, TARGET_CA_FILE), "--from-password-env", SOURCE_PASSWORD_ENV, "--to-password-env", TARGET_PASSWORD_ENV, ...extra]);
 }
 
 /** The live runbook of one database: switch replication on, start, watch, cut over, (roll back), finish. */
@@ -71,13 +72,13 @@ export function liveSteps(component: string, on: boolean, from: DatabaseMigratio
   const src = LIVE_SWITCH[fromCloud] as LiveSwitch;
   const dst = LIVE_SWITCH[toCloud] as LiveSwitch;
   const grants = [
-    ...(src.grant ? [`psql "${dbUrl(from)}" -c "${src.grant}"   # source: ${src.grantNote}`] : []),
-    ...(dst.grant ? [`psql "${dbUrl(to)}" -c "${dst.grant}"   # target: ${dst.grantNote}`] : []),
+    ...(src.grant ? [`psql "${dbUrl(from, SOURCE_CA_FILE)}" -c "${src.grant}"   # source: ${src.grantNote}`] : []),
+    ...(dst.grant ? [`psql "${dbUrl(to, TARGET_CA_FILE)}" -c "${dst.grant}"   # target: ${dst.grantNote}`] : []),
   ];
   return [
     {
       title: `${on ? "Logical replication is switched on (replication: logical): check" : "Switch logical replication on first"} on both sides: set replication: logical on database ${component} in the source stack and the target stack, pulumi up each, then apply it`,
-      commands: [`# source (${fromCloud}): ${src.setting}; ${src.apply}`, `# target (${toCloud}): ${dst.setting}; ${dst.apply}`, `psql "${dbUrl(from)}" -c "SHOW wal_level"   # logical, on both`],
+      commands: [`# source (${fromCloud}): ${src.setting}; ${src.apply}`, `# target (${toCloud}): ${dst.setting}; ${dst.apply}`, `psql "${dbUrl(from, SOURCE_CA_FILE)}" -c "SHOW wal_level"   # logical, on both`],
       note: `Costs: one restart of each server (do it days before the exit, in a quiet hour), and WAL retention. ${WAL_RETENTION} Sources: ${src.source}${dst.source === src.source ? "" : `, ${dst.source}`}`,
     },
     {
