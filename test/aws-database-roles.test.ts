@@ -115,6 +115,17 @@ describe("the AWS role job and replication: logical, over a stack's life (on, of
     expect(await state()).toBe("false 0");
   });
 
+  it("with off, revokes a grant whose grantor was dropped since (PostgreSQL 15 keeps its OID), and keeps one a superuser made", async () => {
+    expect((await s.superuser(`CREATE ROLE gone CREATEROLE; SET ROLE gone; GRANT rds_replication TO ${MASTER.user}; RESET ROLE; DROP ROLE gone;`)).code).toBe(0);
+    expect(await state()).toBe("true 1");
+    await runJob("off");
+    expect(await state()).toBe("false 0");
+    expect((await s.superuser(`GRANT rds_replication TO ${MASTER.user};`)).code).toBe(0);
+    await runJob("off");
+    expect(await state()).toBe("true 1");
+    expect((await s.superuser(`REVOKE rds_replication FROM ${MASTER.user};`)).code).toBe(0);
+  });
+
   it("leaves what RDS itself gives alone: a master user that replicates through rds_superuser gets no grant, and off takes nothing away", async () => {
     expect((await s.superuser("GRANT rds_replication TO rds_superuser;")).code).toBe(0);
     try {

@@ -118,7 +118,7 @@ describe("the role script and the database's replication setting", () => {
     expect(sql).not.toContain("NOREPLICATION");
   });
 
-  it("with off, takes back the REPLICATION attribute and the memberships the administrator's side granted, warning where the server refuses", () => {
+  it("with off, takes back the REPLICATION attribute and the direct memberships no superuser granted, warning where the server refuses", () => {
     expect(added("off").step).toEqual([
       "EXECUTE format('ALTER ROLE %I WITH NOREPLICATION', admin);",
       "RAISE WARNING 'freehold: replication is off, but % keeps the REPLICATION attribute: this server does not let it drop it (%)', admin, SQLERRM;",
@@ -127,9 +127,9 @@ describe("the role script and the database's replication setting", () => {
     ]);
     const sql = roleSetupSql({ replication: "off" });
     expect(sql).toContain("  IF EXISTS (SELECT FROM pg_roles WHERE rolname = admin AND rolreplication AND NOT rolsuper) THEN");
-    // Only direct memberships granted by the administrator or a group it is in: what the cloud's own superuser granted stays.
+    // Only direct memberships no superuser granted: what the cloud's own operator granted stays.
     expect(sql).toContain(
-      "      WHERE g.rolname IN ('rds_replication', 'pg_create_subscription') AND m.member = (SELECT oid FROM pg_roles WHERE rolname = admin) AND pg_has_role(admin, m.grantor, 'MEMBER') AND NOT EXISTS (SELECT FROM pg_roles WHERE rolname = admin AND rolsuper) LOOP",
+      "      WHERE g.rolname IN ('rds_replication', 'pg_create_subscription') AND m.member = (SELECT oid FROM pg_roles WHERE rolname = admin) AND NOT EXISTS (SELECT FROM pg_roles o WHERE o.oid = m.grantor AND o.rolsuper) AND NOT EXISTS (SELECT FROM pg_roles WHERE rolname = admin AND rolsuper) LOOP",
     );
     expect(sql).not.toContain("WITH REPLICATION");
   });

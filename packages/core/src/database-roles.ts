@@ -375,8 +375,9 @@ export const SUBSCRIPTION_ROLE = "pg_create_subscription";
  *   with the reason. From PostgreSQL 16, if it may not CREATE SUBSCRIPTION, it grants itself `pg_create_subscription`
  *   where it may, and otherwise warns (a cloud may let its administrators subscribe by its own means).
  * - `off`: the REPLICATION attribute is dropped (a warning where the server does not allow it), and a membership of
- *   `rds_replication` or `pg_create_subscription` that the administrator (or a group it belongs to) granted it
- *   directly is revoked. What the cloud itself granted (RDS's master user replicates through `rds_superuser`) stays.
+ *   `rds_replication` or `pg_create_subscription` held directly and not granted by a superuser (the cloud's own
+ *   operator) is revoked. What the cloud itself granted stays, as does what the administrator holds through a group
+ *   (RDS's master user replicates through `rds_superuser`).
  *   A superuser is left as it is.
  */
 function replicationStep(replication: "off" | "logical"): string[] {
@@ -415,8 +416,10 @@ function replicationStep(replication: "off" | "logical"): string[] {
     "      RAISE WARNING 'freehold: replication is off, but % keeps the REPLICATION attribute: this server does not let it drop it (%)', admin, SQLERRM;",
     "    END;",
     "  END IF;",
+    // What a superuser (the cloud's own operator: rdsadmin, azuresu, cloudsqladmin) granted stays. A grantor dropped before PostgreSQL 16
+    // leaves its OID in pg_auth_members: such a grant is revoked too.
     `  FOR r IN SELECT g.rolname AS name FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid`,
-    `      WHERE g.rolname IN (${cloud}, ${sub}) AND m.member = (SELECT oid FROM pg_roles WHERE rolname = admin) AND pg_has_role(admin, m.grantor, 'MEMBER') AND NOT ${superuser} LOOP`,
+    `      WHERE g.rolname IN (${cloud}, ${sub}) AND m.member = (SELECT oid FROM pg_roles WHERE rolname = admin) AND NOT EXISTS (SELECT FROM pg_roles o WHERE o.oid = m.grantor AND o.rolsuper) AND NOT ${superuser} LOOP`,
     "    BEGIN",
     "      EXECUTE format('REVOKE %I FROM %I', r.name, admin);",
     "    EXCEPTION WHEN insufficient_privilege THEN",
