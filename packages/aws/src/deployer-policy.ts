@@ -1,3 +1,5 @@
+import { AWS_LOG_DELIVERY_ACTIONS } from "@freehold/rules";
+
 /**
  * What the identity that runs `pulumi up` must be allowed to do: for each
  * resource type the backend creates and each data source it reads, the AWS API
@@ -22,17 +24,8 @@ const TAGS_LOGS = ["logs:TagResource", "logs:UntagResource", "logs:ListTagsForRe
 const TAGS_WAF = ["wafv2:TagResource", "wafv2:UntagResource", "wafv2:ListTagsForResource"];
 const TAGS_CF = ["cloudfront:TagResource", "cloudfront:UntagResource", "cloudfront:ListTagsForResource"];
 const SG_RULES = ["ec2:AuthorizeSecurityGroupIngress", "ec2:AuthorizeSecurityGroupEgress", "ec2:RevokeSecurityGroupIngress", "ec2:RevokeSecurityGroupEgress"];
-/** What Step Functions needs to deliver a state machine's execution log to CloudWatch Logs (https://docs.aws.amazon.com/step-functions/latest/dg/cw-logs.html#cloudwatch-iam-policy). */
-export const STATE_MACHINE_LOG_DELIVERY = [
-  "logs:CreateLogDelivery",
-  "logs:GetLogDelivery",
-  "logs:UpdateLogDelivery",
-  "logs:DeleteLogDelivery",
-  "logs:ListLogDeliveries",
-  "logs:PutResourcePolicy",
-  "logs:DescribeResourcePolicies",
-  "logs:DescribeLogGroups",
-] as const;
+/** What Step Functions needs to deliver a state machine's execution log to CloudWatch Logs (only with `Resource: "*"`). */
+export const STATE_MACHINE_LOG_DELIVERY = AWS_LOG_DELIVERY_ACTIONS;
 
 /** Every S3 bucket configuration the provider's bucket read asks for (it stops on AccessDenied). */
 const S3_BUCKET_READ = [

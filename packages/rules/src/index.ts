@@ -11,7 +11,7 @@ export * from "./changes";
 export * from "./diff";
 export * from "./objects";
 export { RULES } from "./rules";
-export { AWS_RETAINED_BACKUPS_TYPE, AWS_RULES, AWS_SNAPSHOT_TYPE, AWS_TYPES } from "./rules/aws";
+export { AWS_LOG_DELIVERY_ACTIONS, AWS_RETAINED_BACKUPS_TYPE, AWS_RULES, AWS_SNAPSHOT_TYPE, AWS_TYPES } from "./rules/aws";
 export { AZURE_RULES, LANDING_ZONE_POLICIES, refusedByPolicy, SERVICE_LINK_SECONDS, seedLandingZone } from "./rules/azure";
 export { COMPANIONS, keepPending, nameCheck, noDoubleHyphen, referencing, refersTo, sameRegion, textCheck } from "./rules/common";
 export { GCP_RULES, SQL_BACKUP as GCP_SQL_BACKUP_TYPE } from "./rules/gcp";

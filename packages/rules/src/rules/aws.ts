@@ -1334,3 +1334,19 @@ export const AWS_SNAPSHOT_TYPE = T.snapshot;
 export const AWS_RETAINED_BACKUPS_TYPE = "aws:rds/retainedAutomatedBackup:RetainedAutomatedBackup";
 /** The AWS resource types the rule book covers (a test checks the backend sends no other). */
 export const AWS_TYPES: readonly string[] = Object.keys(AWS_RULES.types);
+
+/**
+ * The CloudWatch Logs vended-log delivery actions a Step Functions state machine needs to log its executions,
+ * as its caller and as its role. AWS gives them no resource-level permission, so `Resource: "*"` is the only
+ * form they accept (https://docs.aws.amazon.com/step-functions/latest/dg/cw-logs.html#cloudwatch-iam-policy).
+ */
+export const AWS_LOG_DELIVERY_ACTIONS = [
+  "logs:CreateLogDelivery",
+  "logs:GetLogDelivery",
+  "logs:UpdateLogDelivery",
+  "logs:DeleteLogDelivery",
+  "logs:ListLogDeliveries",
+  "logs:PutResourcePolicy",
+  "logs:DescribeResourcePolicies",
+  "logs:DescribeLogGroups",
+] as const;

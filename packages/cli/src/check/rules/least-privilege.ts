@@ -1,3 +1,4 @@
+import { AWS_LOG_DELIVERY_ACTIONS } from "@freehold/rules";
 import { parseJson } from "../helpers";
 import { each, type Finding, type Rule, perCloud } from "../rule";
 
@@ -9,21 +10,8 @@ interface Statement {
 
 const list = (v: string | string[] | undefined) => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
 
-/**
- * Actions AWS documents as taking no resource-level permission, so `Resource: "*"` is the only form they accept:
- * the CloudWatch Logs vended-log delivery a Step Functions state machine needs to log its executions
- * (https://docs.aws.amazon.com/step-functions/latest/dg/cw-logs.html#cloudwatch-iam-policy: "Resource": "*").
- */
-const NO_RESOURCE_LEVEL = new Set([
-  "logs:CreateLogDelivery",
-  "logs:GetLogDelivery",
-  "logs:UpdateLogDelivery",
-  "logs:DeleteLogDelivery",
-  "logs:ListLogDeliveries",
-  "logs:PutResourcePolicy",
-  "logs:DescribeResourcePolicies",
-  "logs:DescribeLogGroups",
-]);
+/** Actions AWS documents as taking no resource-level permission, so `Resource: "*"` is the only form they accept. */
+const NO_RESOURCE_LEVEL: ReadonlySet<string> = new Set(AWS_LOG_DELIVERY_ACTIONS);
 
 /** Problems in an IAM policy document's Allow statements: wildcard actions or resources (where the actions accept a narrower one). */
 export function wildcardProblems(policy: unknown): string[] {
