@@ -31,6 +31,9 @@ freehold replicate cutover: refuses when the schemas differ (schema changes are 
   running cutover again: status names that state.
 freehold replicate rollback: the same, the other way: nothing written on the target after cutover is lost.
 freehold replicate finish: drops the subscriptions, replication slots and publications replicate created for this pair, and only those.
+Connect as each database's administrator: it publishes and subscribes, and each server's subscription connects to the other as that
+server's administrator, so both must be allowed to replicate; a Freehold database with replication: logical gives its administrator
+that right through its role job.
 Every object is named freehold_exit_<key> or freehold_back_<key>, the key being the pair's. Passwords as for migrate: never on the
 command line. The source's password is stored in the target's subscription (pg_subscription, readable only by its administrators),
 as PostgreSQL's subscriptions require; finish removes it. It is stored by a statement the server logs only under log_statement = all,

@@ -13,11 +13,11 @@ export interface LiveSwitch {
   setting: string;
   /** How the setting takes effect on a server that already runs, and what that costs. */
   apply: string;
-  /** What the administrator needs to replicate, as SQL it runs itself; undefined when it already may. */
-  grant?: string;
-  /** Why the administrator may (or must be allowed to) replicate. */
-  grantNote: string;
+  /** How the administrator, as whom `freehold replicate` connects, comes to be allowed to replicate on this cloud: no command an operator runs. */
+  role: string;
   source: string;
+  /** The cloud's page on its administrator's right to replicate. */
+  roleSource: string;
 }
 
 /** Logical replication on each cloud's managed PostgreSQL; a cloud missing here has no live path. */
@@ -25,22 +25,23 @@ export const LIVE_SWITCH: Partial<Record<Cloud, LiveSwitch>> = {
   aws: {
     setting: "rds.logical_replication = 1 in the instance's DB parameter group",
     apply: "a static parameter: RDS applies it at the next reboot only (aws rds reboot-db-instance), a few minutes without the database (less with Multi-AZ failover)",
-    grantNote: "the master user is a member of rds_superuser, which holds rds_replication: nothing to grant",
+    role: "the master user replicates through rds_superuser, whose members RDS lets manage logical slots and stream from them; where it may not, the role job grants it rds_replication while replication is logical",
     source: "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/PostgreSQL.Concepts.General.FeatureSupport.LogicalReplication.html",
+    roleSource: "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/Appendix.PostgreSQL.CommonDBATasks.Roles.rds_superuser.html",
   },
   azure: {
     setting: "server parameter wal_level = logical",
     apply: "a static parameter: the server applies it when restarted (az postgres flexible-server restart), a few minutes without the database",
-    grant: "ALTER ROLE CURRENT_USER WITH REPLICATION",
-    grantNote: "the administrator needs the REPLICATION attribute, which it may give itself",
+    role: "the role job gives the administrator the REPLICATION attribute while replication is logical (Azure lets it set its own), and drops it when replication goes back to off",
     source: "https://learn.microsoft.com/azure/postgresql/flexible-server/concepts-logical",
+    roleSource: "https://learn.microsoft.com/azure/postgresql/flexible-server/concepts-logical",
   },
   gcp: {
     setting: "database flag cloudsql.logical_decoding = on",
     apply: "Cloud SQL restarts the instance while pulumi up applies the flag, a few minutes without the database",
-    grant: "ALTER ROLE CURRENT_USER WITH REPLICATION",
-    grantNote: "the administrator (a cloudsqlsuperuser member) needs the REPLICATION attribute, which it may give itself",
+    role: "the role job gives the administrator (a cloudsqlsuperuser member, which may) the REPLICATION attribute while replication is logical, and drops it when replication goes back to off",
     source: "https://cloud.google.com/sql/docs/postgres/replication/configure-logical-replication",
+    roleSource: "https://cloud.google.com/sql/docs/postgres/replication/configure-logical-replication",
   },
 };
 
@@ -49,6 +50,10 @@ export function liveRefusal(from: Cloud, to: Cloud, table: Partial<Record<Cloud,
   const missing = [from, to].filter((c, i, all) => all.indexOf(c) === i && !table[c]);
   return missing.length ? `${missing.join(" and ")} offer${missing.length === 1 ? "s" : ""} no logical replication Freehold can switch on, so writes stop for the whole copy` : undefined;
 }
+
+/** Whether the connected user may replicate: a superuser, the REPLICATION attribute, or RDS's rds_replication (what `freehold replicate start` checks on the source). */
+export const MAY_REPLICATE_SQL =
+  "SELECT r.rolsuper OR r.rolreplication OR EXISTS (SELECT 1 FROM pg_roles g WHERE g.rolname = 'rds_replication' AND pg_has_role(current_user, g.oid, 'MEMBER')) FROM pg_roles r WHERE r.rolname = current_user";
 
 /** What keeping a replication running costs, in every live runbook. */
 export const WAL_RETENTION =
@@ -71,10 +76,7 @@ function replicate(action: string, from: DatabaseMigration, to: DatabaseMigratio
 export function liveSteps(component: string, on: boolean, from: DatabaseMigration, to: DatabaseMigration, fromCloud: Cloud, toCloud: Cloud, roleJob: Step): Step[] {
   const src = LIVE_SWITCH[fromCloud] as LiveSwitch;
   const dst = LIVE_SWITCH[toCloud] as LiveSwitch;
-  const grants = [
-    ...(src.grant ? [`psql "${dbUrl(from, SOURCE_CA_FILE)}" -c "${src.grant}"   # source: ${src.grantNote}`] : []),
-    ...(dst.grant ? [`psql "${dbUrl(to, TARGET_CA_FILE)}" -c "${dst.grant}"   # target: ${dst.grantNote}`] : []),
-  ];
+  const check = (m: DatabaseMigration, caFile: string, side: string, cloud: Cloud, sw: LiveSwitch) => `psql "${dbUrl(m, caFile)}" -Atc "${MAY_REPLICATE_SQL}"   # ${side} (${cloud}), t: ${sw.role}`;
   return [
     {
       title: `${on ? "Logical replication is switched on (replication: logical): check" : "Switch logical replication on first"} on both sides: set replication: logical on database ${component} in the source stack and the target stack, pulumi up each, then apply it`,
@@ -82,9 +84,10 @@ export function liveSteps(component: string, on: boolean, from: DatabaseMigratio
       note: `Costs: one restart of each server (do it days before the exit, in a quiet hour), and WAL retention. ${WAL_RETENTION} Sources: ${src.source}${dst.source === src.source ? "" : `, ${dst.source}`}`,
     },
     {
-      title: "Let the administrator replicate on both sides (freehold replicate connects as each database's administrator: a subscription needs the cloud's administrator role)",
-      commands: grants.length ? grants : [`# ${src.grantNote}`],
-      note: src.grant || dst.grant ? undefined : dst.grantNote,
+      title:
+        "Check that each administrator may replicate: with replication: logical, each stack's role job gives it the right, nothing to run by hand (freehold replicate connects to both servers as each one's administrator, and each server's subscription connects to the other as that server's administrator)",
+      commands: [check(from, SOURCE_CA_FILE, "source", fromCloud, src), check(to, TARGET_CA_FILE, "target", toCloud, dst)],
+      note: `f on a side: that stack's role job has not run since replication: logical was set there; run pulumi up on it (a job that cannot give the right fails the up, saying why). Sources: ${[...new Set([src.roleSource, dst.roleSource])].join(", ")}`,
     },
     { title: "Give the two servers a network path to each other", note: NETWORK_PATH },
     {
@@ -104,6 +107,6 @@ export function liveSteps(component: string, on: boolean, from: DatabaseMigratio
       note: "It refuses, before writes stop, a pending prepared transaction, a role whose own setting keeps it writable, and a sequence it cannot read. Killed or cut off half-way, the same command resumes the switch (status names that state).",
     },
     { title: "Switch DNS to the target. If it must come back: roll back, losing no write made on the target since cutover", commands: [replicate("rollback", from, to)] },
-    { title: "After dual running: drop the subscriptions, slots and publications replicate created (and the WAL they held)", commands: [replicate("finish", from, to)], note: "Then set replication back to off on the side that keeps running if no other replication needs it, to stop paying for WAL retention." },
+    { title: "After dual running: drop the subscriptions, slots and publications replicate created (and the WAL they held)", commands: [replicate("finish", from, to)], note: "Then set replication back to off on the side that keeps running if no other replication needs it, to stop paying for WAL retention; its role job then takes back the administrator's right to replicate." },
   ];
 }

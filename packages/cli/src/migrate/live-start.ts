@@ -31,7 +31,9 @@ export async function sourceProblems(src: PgConnection): Promise<string[]> {
       `wal_level is ${walLevel}, not logical: switch logical replication on (AWS RDS: rds.logical_replication = 1 in the DB parameter group; Azure Database for PostgreSQL: server parameter wal_level = logical; Cloud SQL: database flag cloudsql.logical_decoding = on; each takes a restart)`,
     );
   if (!canReplicate)
-    problems.push("the source's user may not replicate: give it the REPLICATION attribute (Azure, Cloud SQL: ALTER ROLE ... WITH REPLICATION) or the rds_replication role (AWS RDS)");
+    problems.push(
+      "the source's user may not replicate: on a Freehold stack, set replication: logical on the database and pulumi up (its role job gives the administrator the right); elsewhere give the user the REPLICATION attribute (Azure, Cloud SQL: ALTER ROLE ... WITH REPLICATION) or the rds_replication role (AWS RDS)",
+    );
   if (noKey)
     problems.push(
       `tables without a primary key or replica identity: ${noKey}. Once published, an UPDATE or DELETE on them would fail on the source; add a primary key, or ALTER TABLE ... REPLICA IDENTITY FULL (every column then identifies a row), or move the database with freehold migrate database`,

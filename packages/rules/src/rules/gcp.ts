@@ -40,6 +40,7 @@ const DOC = {
   libpqSsl: "https://www.postgresql.org/docs/current/libpq-ssl.html#LIBPQ-SSL-PROTECTION",
   sqlPgAudit: "https://cloud.google.com/sql/docs/postgres/pg-audit",
   sqlLogical: "https://cloud.google.com/sql/docs/postgres/replication/configure-logical-replication",
+  pgSubscriptionRole: "https://www.postgresql.org/docs/16/predefined-roles.html",
   pgIdentifiers: "https://www.postgresql.org/docs/current/sql-syntax-lexical.html#SQL-SYNTAX-IDENTIFIERS",
   secrets: "https://cloud.google.com/secret-manager/docs/reference/rest/v1/projects.secrets",
   secretCreate: "https://cloud.google.com/secret-manager/docs/reference/rest/v1/projects.secrets/create",
@@ -726,6 +727,7 @@ export const GCP_RULES: CloudRules = {
         `a client outside the program (an operator's pg_dump) verifies the server only by that DNS name (\`gcloud sql instances describe <instance> --format='value(dnsName)'\`, [source](${DOC.sqlDns})), not the Private Service Connect endpoint's address, which no certificate names, and only with sslmode=verify-full: require and verify-ca accept a server they cannot name ([libpq](${DOC.libpqSsl}))`,
         `pgAudit needs the \`cloudsql.enable_pgaudit\` flag, which restarts the instance when it changes, and logs only in databases where \`CREATE EXTENSION pgaudit\` ran ([source](${DOC.sqlPgAudit}))`,
         `logical replication needs the \`cloudsql.logical_decoding\` flag (wal_level logical), which restarts the instance when it changes, and a user with the REPLICATION attribute (\`ALTER USER <user> WITH REPLICATION\`, which a cloudsqlsuperuser member may run) ([source](${DOC.sqlLogical}))`,
+        `Freehold's role job runs \`ALTER ROLE <admin> WITH REPLICATION\` as the administrator (a cloudsqlsuperuser member) with \`replication: logical\`, and \`WITH NOREPLICATION\` with \`off\`, so the live exit needs no permission granted by hand; from PostgreSQL 16, a non-superuser needs pg_create_subscription to CREATE SUBSCRIPTION, which the job grants where the administrator may, warning where it may not ([source](${DOC.sqlLogical}); [PostgreSQL](${DOC.pgSubscriptionRole}))`,
       ],
       afterDelete: (obj, ctx) => keepBackups(obj, ctx),
       beforeUpdate: (next, previous) =>
