@@ -15,7 +15,10 @@ export const replicateSpec: CommandSpec = {
   subscribes the target to them (PostgreSQL's own publication and subscription: they run in the two servers, nothing of ours
   stays running); returns once every table's initial copy is done and changes stream. Refuses, before creating anything, a source
   whose wal_level is not logical, whose user may not replicate, with tables that have neither a primary key nor a replica identity
-  (an UPDATE or DELETE on them would fail once published) or with large objects (not replicated), and a target that holds tables.
+  (an UPDATE or DELETE on them would fail once published) or with large objects (not replicated), a function its tables run per row
+  (CHECK, default, index, a trigger that fires on a subscriber, domain, column type) or a SECURITY DEFINER function whose owner on
+  the source is neither its login, a superuser nor named with --trust-functions-of (the target would run it with the rights of the
+  role that applies the rows: its administrator on PostgreSQL 15), and a target that holds tables.
   A start that failed after creating the schema (the target cannot reach the source, say) leaves a marker in its subscription listing
   what it created; running start again names it, and start --restart drops exactly that and starts again.
 freehold replicate status: the lag and the WAL the slot keeps, in bytes, and the tables streaming, in whichever direction replication
@@ -53,6 +56,13 @@ log_min_duration_statement or pgaudit: replicate warns when a subscriber logs th
       type: "string",
       placeholder: "ROLE",
       description: "start: create the schema on the target as this role (SET ROLE), so it owns every table: app, the read-write role of a Freehold database, which its read-only role reads. The target's login must be able to SET ROLE to it.",
+    },
+    {
+      name: "trust-functions-of",
+      type: "string",
+      placeholder: "ROLES",
+      description:
+        "start: comma-separated roles of the source whose functions the target may run for every row it copies and applies (in a CHECK, a default, an index, a trigger that fires on a subscriber, a domain or column type, or SECURITY DEFINER), with the rights of the role that applies the rows. Without it, start refuses such a function unless the source's login or a superuser owns it (or, on PostgreSQL 16+, --to-role).",
     },
     {
       name: "restart",
@@ -101,6 +111,11 @@ function readInput(args: ParsedArgs): { action: Action; options: LiveOptions } {
   const targetRole = args.flags["to-role"] as string | undefined;
   if (targetRole !== undefined && action !== "start") problems.push(`--to-role is for start (the schema is created then), not ${action}`);
   if (targetRole !== undefined && !/^[a-z_][a-z0-9_$]{0,62}$/.test(targetRole)) problems.push(`--to-role must be a role name (lower-case letters, digits, _ and $, at most 63), not ${JSON.stringify(targetRole)}`);
+  const trustRaw = args.flags["trust-functions-of"] as string | undefined;
+  const trustFunctionsOf = trustRaw?.split(",").map((r) => r.trim());
+  if (trustRaw !== undefined && action !== "start") problems.push(`--trust-functions-of is for start (the schema is checked then), not ${action}`);
+  for (const r of trustFunctionsOf ?? [])
+    if (!/^[a-z_][a-z0-9_$]{0,62}$/.test(r)) problems.push(`--trust-functions-of must list role names separated by commas (lower-case letters, digits, _ and $, at most 63 each), not ${JSON.stringify(r)}`);
   if (args.flags.restart && action !== "start") problems.push(`--restart is for start, not ${action}`);
   const timeout = args.flags["catch-up-timeout"];
   if (timeout !== undefined && !(Number(timeout) > 0)) problems.push(`--catch-up-timeout must be a number of seconds above 0, not ${timeout}`);
@@ -115,6 +130,7 @@ function readInput(args: ParsedArgs): { action: Action; options: LiveOptions } {
       ...extra,
       ...(timeout !== undefined ? { catchUpTimeoutMs: Number(timeout) * 1000 } : {}),
       ...(targetRole !== undefined ? { targetRole } : {}),
+      ...(trustFunctionsOf !== undefined ? { trustFunctionsOf } : {}),
       ...(args.flags.restart ? { restart: true } : {}),
     },
   };

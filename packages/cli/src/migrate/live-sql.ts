@@ -28,6 +28,11 @@ export interface LiveOptions {
   catchUpTimeoutMs?: number;
   /** Create the schema on the target as this role (SET ROLE), which then owns every table, as `migrate database --to-role` restores. */
   targetRole?: string;
+  /**
+   * start: roles of the source whose functions the target may run per row (in a CHECK, a default, an index, a trigger
+   * that fires on a subscriber, a domain or type) with the rights of the role that applies the rows; see live-code.ts.
+   */
+  trustFunctionsOf?: string[];
   /** start: drop what an earlier start of this pair left (only what its marker lists) and start again. */
   restart?: boolean;
   /**
@@ -162,8 +167,8 @@ export async function secretLoggingWarnings(conn: PgConnection): Promise<string[
  * A subscription created without connecting and without a password (never logged with a secret, may run inside a
  * transaction): disabled, no tables yet, its slot to be made by `connectSubscription`.
  */
-export function createSubscriptionSql(name: string, publisherUrl: string): string {
-  return `CREATE SUBSCRIPTION ${quoteIdent(name)} CONNECTION ${quoteLiteral(subscriptionConninfo(publisherUrl, undefined))} PUBLICATION ${quoteIdent(name)} WITH (connect = false);`;
+export function createSubscriptionSql(name: string, publisherUrl: string, options = ""): string {
+  return `CREATE SUBSCRIPTION ${quoteIdent(name)} CONNECTION ${quoteLiteral(subscriptionConninfo(publisherUrl, undefined))} PUBLICATION ${quoteIdent(name)} WITH (connect = false${options});`;
 }
 
 export interface Subscription {

@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MigrationError } from "./errors";
 import { cutover, finishReplication, type LiveOptions, replicationStatus, rollback, slotWarnings, sourceProblems, startReplication, subscriptionConninfo } from "./live";
+import { guardSql, sourceFunctions } from "./live-code";
 import { secretLoggingWarnings } from "./live-sql";
 import { copySequences } from "./live-writes";
 import { pgConnection, psql } from "./pg";
@@ -37,7 +38,7 @@ beforeAll(async () => {
   url.badDst = inDb(B, "legacy");
   await sql(
     url.src,
-    `CREATE TABLE items (id serial PRIMARY KEY, name text NOT NULL, price numeric(10,2));
+    `CREATE TABLE items (id serial PRIMARY KEY, name text NOT NULL CHECK (length(name) > 0), price numeric(10,2));
      CREATE TABLE orders (id bigserial PRIMARY KEY, item int REFERENCES items(id), at timestamptz DEFAULT now());
      INSERT INTO items (name, price) SELECT 'item ' || g, g / 100.0 FROM generate_series(1, 2000) g;
      INSERT INTO orders (item) SELECT 1 + g % 2000 FROM generate_series(1, 3000) g;`,
@@ -372,4 +373,45 @@ describe("freehold replicate", () => {
     expect(warned).toEqual([expect.stringMatching(/^\S+ logs statements with log_statement = all: the statement that stores the other side's password in the subscription is written to its server log; set it back/)]);
     await b.superuserSql("ALTER SYSTEM RESET log_statement;\nALTER SYSTEM RESET log_min_error_statement;\nSELECT pg_reload_conf();");
   }, 60_000);
+
+  it("refuses, before creating anything on the target, a source whose tables run a function an ordinary role owns (a CHECK that would make a superuser), naming each with its owner and use", async () => {
+    const a = A as PostgresServer;
+    const b = B as PostgresServer;
+    await Promise.all([a.superuserSql("CREATE DATABASE tenantdb;"), b.superuserSql("CREATE DATABASE tenantdb;")]);
+    await a.superuserSql("CREATE ROLE tenant LOGIN PASSWORD 'tenant-pw'; GRANT CREATE ON SCHEMA public TO tenant;", "tenantdb");
+    const from = inDb(a, "tenantdb");
+    const to = inDb(b, "tenantdb");
+    // The reviewer's attack, written by the tenant: harmless on the source, a SUPERUSER role on a target that ran it as its administrator.
+    await sql(
+      from,
+      `SET ROLE tenant;
+      CREATE FUNCTION public.ok(v int) RETURNS boolean LANGUAGE plpgsql AS $f$ BEGIN
+        IF (SELECT rolsuper FROM pg_catalog.pg_roles WHERE rolname = current_user) AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'pwned') THEN
+          EXECUTE 'CREATE ROLE pwned LOGIN SUPERUSER PASSWORD ''pwned''';
+        END IF; RETURN true; END $f$;
+      CREATE FUNCTION public.stamp() RETURNS trigger LANGUAGE plpgsql AS $f$ BEGIN RETURN NEW; END $f$;
+      CREATE TABLE public.t (id int PRIMARY KEY, v int CHECK (public.ok(v)));
+      CREATE TRIGGER t_stamp BEFORE INSERT ON public.t FOR EACH ROW EXECUTE FUNCTION public.stamp();
+      ALTER TABLE public.t ENABLE ALWAYS TRIGGER t_stamp;
+      INSERT INTO public.t VALUES (1, 1);`,
+    );
+    const e = (await startReplication({ from, to }).catch((x: unknown) => x)) as MigrationError;
+    expect(e.summary).toBe("refusing to start replication: 2 problem(s); nothing was created");
+    const why = (fn: string, use: string) =>
+      `function ${fn}, owned by tenant, would run on the target with the rights of the role that applies the rows (the target's administrator on PostgreSQL 15), used by ${use}: make a role you trust own it on the source (ALTER FUNCTION ... OWNER TO), or pass --trust-functions-of tenant if you trust that role's code with those rights`;
+    expect(e.problems.map((p) => p.message)).toEqual([why("public.ok(integer)", "constraint t_v_check of public.t"), why("public.stamp()", "trigger t_stamp of public.t (fires on a subscriber)")]);
+    expect(await sql(to, "SELECT (SELECT count(*) FROM pg_class WHERE relnamespace = 'public'::regnamespace) + (SELECT count(*) FROM pg_subscription) + (SELECT count(*) FROM pg_roles WHERE rolname = 'pwned');")).toEqual(["0"]);
+    expect(await sql(from, "SELECT count(*) FROM pg_publication;")).toEqual(["0"]);
+    // Named with --trust-functions-of, the tenant's functions pass.
+    expect((await sourceFunctions(pgConnection(from, "target"), ["tenant"])).map((f) => [f.fn, f.trusted])).toEqual([
+      ["public.ok(integer)", true],
+      ["public.stamp()", true],
+    ]);
+
+    // A function that reaches the source after the check is caught on the target, in the transaction that would create the schema.
+    const guard = await psql(pgConnection(to, "target"), `BEGIN; CREATE FUNCTION public.ok(v int) RETURNS boolean LANGUAGE sql AS 'SELECT true'; CREATE TABLE public.t (v int CHECK (public.ok(v)));\nSET LOCAL search_path = pg_catalog, pg_temp;\n${guardSql([])}\nROLLBACK;`, { stopOnError: false });
+    expect(guard.stderr).toContain("the schema dumped from the source runs functions the check before it did not see (created on the source meanwhile): public.ok(integer); nothing was created");
+    await Promise.all([a.superuserSql("DROP DATABASE tenantdb;"), b.superuserSql("DROP DATABASE tenantdb;")]);
+    await a.superuserSql("DROP ROLE tenant;");
+  }, 30_000);
 });
