@@ -1,6 +1,7 @@
 import { type CommandSpec, type ParsedArgs, UsageError } from "../args";
 import { EXIT } from "../errors";
 import { cutover, finishReplication, type LiveOptions, replicationStatus, rollback, startReplication } from "../migrate/live";
+import { shownUrl } from "../migrate/live-sql";
 import type { Io } from "./common";
 import { interruptible, migrationFailure } from "./migrate";
 import { ALLOW_UNVERIFIED_TLS, passwordFor, postgresUrl } from "./migrate-input";
@@ -138,6 +139,20 @@ function readInput(args: ParsedArgs): { action: Action; options: LiveOptions } {
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 
+/** Every client session on a database but the one asking: after a switch, on the old primary, none should be left. */
+export const OLD_PRIMARY_SESSIONS = `SELECT pid, usename, application_name, client_addr, backend_start FROM pg_stat_activity WHERE datname = current_database() AND backend_type = 'client backend' AND pid <> pg_backend_pid()`;
+
+/**
+ * After a switch: which side takes writes, and what the old primary's stop is and is not. It only makes new sessions
+ * start read-only (default_transaction_read_only, a setting any session may override), so a session that asks for
+ * read-write still writes there, and such a write is never on the new primary and stops the way back (its key, made
+ * again on the new primary, collides when replicated back). The check names every session still connected there.
+ */
+export function switchedNote(to: "target" | "source", oldPrimaryUrl: string, back: string): string {
+  const old = to === "target" ? "source" : "target";
+  return `The ${to} takes writes now. The ${old} receives every change through ${back} (the way back) until freehold replicate finish; it starts every new session read-only, which a session can override: BEGIN READ WRITE, SET default_transaction_read_only = off, or that setting in its connection options still writes there, that write is never on the ${to}, and it stops the way back. Point every application at the ${to} now, and check that no session is left on the ${old}:\n  psql "${shownUrl(oldPrimaryUrl)}" -c "${OLD_PRIMARY_SESSIONS}"\n`;
+}
+
 async function perform(action: Action, o: LiveOptions): Promise<string> {
   switch (action) {
     case "start": {
@@ -157,7 +172,7 @@ async function perform(action: Action, o: LiveOptions): Promise<string> {
       if (!r.verified)
         return `${action === "cutover" ? "Cut over" : "Rolled back"} (resumed): the switch had already allowed writes on the ${to}; the publication it left was dropped. Its tables were not verified as of the switch (they change now).\n`;
       const stopped = r.resumed ? `resumed the switch an earlier run left half-way; this run took ${seconds(r.writeDowntimeMs)} more without writes` : `writes were stopped for ${seconds(r.writeDowntimeMs)}`;
-      return `${action === "cutover" ? "Cut over" : "Rolled back"}: ${stopped} (of which catching up ${seconds(r.catchUpMs)}); ${r.tables} tables, ${r.rows} rows and ${r.sequences} sequences verified equal as of the switch (${seconds(r.verifyMs)}, after writes resumed).\nThe ${to} takes writes now; the ${to === "target" ? "source" : "target"} refuses the application's writes and receives every change through ${r.back} (the way back) until freehold replicate finish.\n`;
+      return `${action === "cutover" ? "Cut over" : "Rolled back"}: ${stopped} (of which catching up ${seconds(r.catchUpMs)}); ${r.tables} tables, ${r.rows} rows and ${r.sequences} sequences verified equal as of the switch (${seconds(r.verifyMs)}, after writes resumed).\n${switchedNote(to, to === "target" ? o.from : o.to, r.back)}`;
     }
     case "finish": {
       const r = await finishReplication(o);

@@ -5,6 +5,7 @@
  * refusals (a table without a key, large objects, schema drift).
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { OLD_PRIMARY_SESSIONS, switchedNote } from "../commands/replicate";
 import { MigrationError } from "./errors";
 import { cutover, finishReplication, type LiveOptions, replicationStatus, rollback, slotWarnings, sourceProblems, startReplication, subscriptionConninfo } from "./live";
 import { guardSql, sourceFunctions } from "./live-code";
@@ -89,6 +90,14 @@ describe("freehold replicate", () => {
     );
   });
 
+  it("says after a switch that the old primary only defaults to read-only, what still writes there, and prints the query listing the sessions left on it", () => {
+    const note = switchedNote("target", "postgresql://admin@old-host/shop?sslmode=verify-full", "freehold_back_0123456789ab");
+    expect(note).toBe(
+      `The target takes writes now. The source receives every change through freehold_back_0123456789ab (the way back) until freehold replicate finish; it starts every new session read-only, which a session can override: BEGIN READ WRITE, SET default_transaction_read_only = off, or that setting in its connection options still writes there, that write is never on the target, and it stops the way back. Point every application at the target now, and check that no session is left on the source:\n  psql "postgresql://admin@old-host/shop?sslmode=verify-full" -c "SELECT pid, usename, application_name, client_addr, backend_start FROM pg_stat_activity WHERE datname = current_database() AND backend_type = 'client backend' AND pid <> pg_backend_pid()"\n`,
+    );
+    expect(note).not.toContain("refuses the application's writes");
+  });
+
   it("puts a source's password into the subscription's connection string quoted, never into a URL", () => {
     expect(subscriptionConninfo("postgresql://admin@db.example:5432/shop?sslmode=verify-full&sslrootcert=/ca.pem", "it's a \\ secret")).toBe(
       "host='db.example' port='5432' dbname='shop' user='admin' sslmode='verify-full' sslrootcert='/ca.pem' password='it\\'s a \\\\ secret'",
@@ -144,6 +153,8 @@ describe("freehold replicate", () => {
     expect(c.rows).toBe(2000 + onSource);
     // The source refuses the application's writes now; the target's sequence was moved on, so new ids do not collide.
     expect((await psql(pgConnection(url.src, "target"), "INSERT INTO orders (item) VALUES (1);", { stopOnError: false })).stderr).toContain("cannot execute INSERT in a read-only transaction");
+    // The check the success message prints finds no application session left on the old primary (the writer stopped; the way back is not a client backend).
+    expect(await sql(url.src, `${OLD_PRIMARY_SESSIONS};`)).toEqual([]);
     const after = writer(() => url.dst);
     await new Promise((r) => setTimeout(r, 400));
     expect(await replicationStatus(opts())).toMatchObject({ direction: "back", tables: 2, tablesStreaming: 2 });
