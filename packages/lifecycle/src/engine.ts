@@ -38,6 +38,7 @@ import {
   protectedDeleteError,
   protectedReplaceError,
   type RuleContext,
+  regionBound,
   regionOf,
   ruleOf,
   type TypeRule,
@@ -264,7 +265,7 @@ class Run {
     }
     const ignore = r.options.ignoreChanges ?? [];
     changed = changed.filter((c) => !ignore.some((i) => covers(i, c)));
-    const regional = !this.world.rules[this.cloudOf(r.type)]?.globalTypes.includes(r.type) && rule?.globalWhen?.(r.inputs) !== true;
+    const regional = regionBound(this.world.rules, r.type) && rule?.globalWhen?.(r.inputs) !== true;
     const providerMoved = regional && this.regionOf(r, this.plan.cloud) !== this.regionOfEntry(old);
     const forcing = forcingPaths(rule, r.options.replaceOnChanges).map((f) => f.path);
     const replace = providerMoved || changed.some((c) => forcing.some((f) => overlaps(f, c)));
@@ -542,6 +543,11 @@ class Run {
   private deleteObject(obj: CloudObject, urn: string): void {
     if (!this.world.objects.has(obj.key) || obj.status !== "live") return;
     const rule = this.rule(obj.type);
+    if (rule?.abandonedWhen?.(obj)) {
+      // The provider makes no call: the object stays, unmanaged, until what contains it goes.
+      obj.owner = undefined;
+      return;
+    }
     const ctx = this.ctx(obj.cloud);
     const label = `${rule?.title ?? obj.type}${obj.name ? ` "${obj.name}"` : ""}`;
     const problems: string[] = [];
