@@ -62,6 +62,8 @@ export function scheduledJob(req: ScheduledJobRequest): ScheduledJobResult {
   const w = workload(req, "scheduled job", SCHEDULED_JOB_ROLES);
   const { platform, vendor, opts, size, resources, linksDatabase } = w;
   const jobName = jobNames.job(req.stack.prefix, req.qualifiedName);
+  // Under a residency rule its logs stay in the region from the first run: the job waits for the routing.
+  const logged = platform.logs({ jobs: [jobName] });
 
   const job = new cloudrunv2.Job(
     `${req.name}-job`,
@@ -82,7 +84,7 @@ export function scheduledJob(req: ScheduledJobRequest): ScheduledJobResult {
       vendor,
       "job",
     ),
-    { ...opts, dependsOn: w.dependsOn },
+    { ...opts, dependsOn: [...w.dependsOn, ...logged] },
   );
 
   const schedulerAccount = workloadAccount({ ...req, name: `${req.name}-scheduler`, qualifiedName: `${req.qualifiedName}-sched` }, platform, vendor, "scheduled job's scheduler (runs the job, nothing else)", "schedulerAccount", jobNames.schedulerAccount(req.stack.prefix, req.qualifiedName));
@@ -110,7 +112,6 @@ export function scheduledJob(req: ScheduledJobRequest): ScheduledJobResult {
   );
 
   Object.assign(resources, { job, schedule, schedulerAccount, schedulerInvoker });
-  platform.logs();
   return {
     runCommand: pulumi.interpolate`gcloud run jobs execute ${job.name} --region ${job.location} --project ${job.project}`,
     schedule: pulumi.output(`${req.cron.expression} in ${spec.timeZone} (Cloud Scheduler follows the zone's daylight saving)`),
