@@ -277,8 +277,8 @@ export function database(p: Platform, a: DbArgs): Db {
   );
   const record = new dns.RecordSet(`${a.name}-dns-record`, { managedZone: zone.name, name: dnsName, type: "A", ttl: 300, rrdatas: [address.address] });
   const host = dnsName.apply((n) => n.replace(/\.$/, ""));
-  // ABANDON: never dropped through the API (refused while anyone is connected); it goes with its instance.
-  const database = new sql.Database(`${a.name}-database`, { name: "app", instance: instance.name, deletionPolicy: "ABANDON" }, keep);
+  // Deleted with its instance: dropping it through the API fails while anyone is connected.
+  const database = new sql.Database(`${a.name}-database`, { name: "app", instance: instance.name }, { ...keep, deletedWith: instance });
   const app = passwordSecret(p, a.name, "", suffix);
   const read = passwordSecret(p, a.name, "read-", suffix);
   const admin = passwordSecret(p, a.name, "admin-", suffix);

@@ -313,15 +313,11 @@ export function database(req: DatabaseRequest): DatabaseResult {
     dependsOn: [platform.api("sqladmin"), ...logged],
   });
   const reach = privateEndpoint(req, platform, net, instance, opts);
-  // ABANDON: never dropped through the API. Cloud SQL drops a database with DROP DATABASE, which PostgreSQL refuses while
-  // anyone is connected (a closing service, an administrator, a replication subscriber): a destroy, the component's removal or
-  // a region change would stop part-way. The instance's deletion takes the database (after its final backup); a renamed
-  // database leaves the old one, with its data, in the instance.
-  const db = new sql.Database(
-    `${req.name}-database`,
-    withVendor<sql.DatabaseArgs>({ name: req.spec.databaseName, instance: instance.name, deletionPolicy: "ABANDON" }, vendor, "database"),
-    keep,
-  );
+  // Deleted with its instance, without a call of its own: Cloud SQL drops a database through the API with DROP DATABASE,
+  // which PostgreSQL refuses while anyone is connected (a closing service, an administrator, a replication subscriber), and
+  // would stop a destroy or the component's removal part-way. The instance's deletion takes the database (after its final
+  // backup). Not ABANDON: a renamed database is dropped, so its name can be used again.
+  const db = new sql.Database(`${req.name}-database`, withVendor<sql.DatabaseArgs>({ name: req.spec.databaseName, instance: instance.name }, vendor, "database"), { ...keep, deletedWith: instance });
   const app = passwordSecret(req, platform, "app", suffix.result, vendor, keep);
   const read = passwordSecret(req, platform, "read", suffix.result, vendor, keep);
   const admin = passwordSecret(req, platform, "admin", suffix.result, vendor, keep);

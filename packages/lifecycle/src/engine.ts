@@ -164,6 +164,8 @@ class Run {
   private readonly steps: Step[] = [];
   /** Resources created or replaced in this run: what depends on them sees new values. */
   private readonly renewed = new Set<string>();
+  /** State entries the preview decided to replace (their old URNs). */
+  private replacing = new Set<string>();
   /** When each resource of this run finished, on the world clock. */
   private readonly finished = new Map<string, number>();
   /** Old objects of create-before-delete replacements, deleted at the end. */
@@ -188,6 +190,7 @@ class Run {
     if (failedRead) return { status: "refused", steps: [], error: failedRead, changes: 0 };
     const planned = this.preview(desired);
     if (planned.refusals.length) return { status: "refused", steps: [], error: planned.refusals.join("\n"), changes: 0 };
+    this.replacing = new Set([...planned.ops.values()].flatMap((o) => (o.op === "replace" && o.old ? [o.old.urn] : [])));
     try {
       for (const r of desired) this.apply(r, planned.ops.get(r.urn) as PreviewOp);
       // Deletes come after every create and update has finished.
@@ -366,9 +369,12 @@ class Run {
     }
   }
 
-  /** Delete-before-replace: the dependents that must be replaced too are deleted first, last-registered first. */
+  /**
+   * Delete-before-replace: the dependents that will be replaced too (because of this replacement, or of their own
+   * changes) are deleted first, last-registered first, as the engine's cascade does (pulumi/pulumi#1365, #2167).
+   */
   private deleteDependentsBeforeReplace(r: PlannedResource): void {
-    const dependents = [...this.state.values()].filter((e) => e.object && e.urn !== r.urn && this.dependsOn(e, r.urn) && this.mustReplaceWith(e, r));
+    const dependents = [...this.state.values()].filter((e) => e.object && e.urn !== r.urn && this.dependsOn(e, r.urn) && (this.mustReplaceWith(e, r) || this.replacing.has(e.urn)));
     for (const e of dependentsFirst(dependents)) {
       const obj = this.world.objects.get(e.object as string);
       if (!obj) continue;
