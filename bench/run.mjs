@@ -9,6 +9,8 @@
  * runs only the equivalence check, prints every difference and exits 1 if there is any (writes nothing).
  * BENCH_ONLY=live runs only the live exit (bench/live.mjs: replication under a pgbench load, cutover, rows
  * on both sides), writing bench/live-results.json and .md; the full run runs it last.
+ * BENCH_ONLY=initial-copy runs only a database's initial copy against pgcopydb clone (bench/initial-copy.mjs),
+ * writing bench/initial-copy-results.json and .md; the full run runs it after the live exit.
  * BENCH_ONLY=drill runs only the exit drill's matrix (bench/drill.mjs: every pair over every conformance
  * stack), writing bench/drill-results.json and bench/drill-results.md; the full run ends with it.
  */
@@ -110,6 +112,12 @@ async function migration() {
   const sizes = QUICK ? { scale: 5, docsRows: 20_000, objectsMiB: 64 } : { scale: 100, docsRows: 400_000, objectsMiB: 1024 };
   const m = await runMigrationBench({ log, rounds, objectRounds, jobs: 2, transfers: 4, ...sizes });
   return { ...m, commit, quick: QUICK };
+}
+
+if (ONLY === "initial-copy") {
+  await import("./initial-copy.mjs");
+  rmSync(tmp, { recursive: true, force: true });
+  process.exit(0);
 }
 
 if (ONLY === "live") {
@@ -334,6 +342,7 @@ writeFileSync(join(here, "results.md"), markdown(results));
 rmSync(tmp, { recursive: true, force: true });
 log(`wrote bench/results.json and bench/results.md in ${durationS} s`);
 if (ONLY !== "registration") await import("./live.mjs");
+if (ONLY !== "registration") await import("./initial-copy.mjs");
 
 // ---------------------------------------------------------------- 6. the exit drill's matrix (also alone: BENCH_ONLY=drill)
 

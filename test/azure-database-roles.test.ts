@@ -10,7 +10,7 @@
  */
 import { ROLE_VERIFIER_ENV, scramVerifier } from "@freehold/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ADMIN_LOGIN, FORMER_APP_ROLE, ROLE_JOB_SCRIPT } from "../packages/azure/src/database";
+import { ADMIN_LOGIN, FORMER_APP_ROLE, ROLE_JOB_SCRIPT, roleJobScript } from "../packages/azure/src/database";
 import { createDatabaseSql, operatorSql, STAND_INS } from "../packages/cli/src/migrate/drill/clouds";
 import { run } from "../packages/cli/src/migrate/proc";
 import { type CloudServer, DB, PASSWORDS, pgEnvironment, restoreAsAdministrator, roleModelChecks, startCloudServer } from "./database-roles-workload";
@@ -60,5 +60,50 @@ describe("the Azure role job after an earlier Freehold's app_user", () => {
     const r = await s.as(FORMER_APP_ROLE, FORMER_PASSWORD, "INSERT INTO carts (item) VALUES ('old revision') RETURNING item; SELECT pg_has_role('app', 'USAGE')::text;");
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout.trim().split("\n")).toEqual(["old revision", "true"]);
+  });
+});
+
+describe("the Azure role job and replication: logical: what freehold replicate does as the administrator", () => {
+  const runJob = (replication: "off" | "logical") =>
+    run("sh", ["-c", roleJobScript(replication)], { env: { ...pgEnvironment(s), [ROLE_VERIFIER_ENV.readWrite]: "", [ROLE_VERIFIER_ENV.read]: "" } });
+  // What replicate start does on a source, as the administrator: publish tables app owns, and stream them through a
+  // logical slot with the pgoutput plugin, as a subscription's walsender does (both need the REPLICATION attribute).
+  const publishAndStream = `SET ROLE app; CREATE TABLE IF NOT EXISTS replicated (id int PRIMARY KEY, v text); RESET ROLE;
+CREATE PUBLICATION freehold_check FOR TABLE replicated;
+SELECT 1 FROM pg_create_logical_replication_slot('freehold_check', 'pgoutput');
+-- The test server runs with synchronous_commit off; decoding reads only WAL that is flushed.
+SET synchronous_commit = on;
+INSERT INTO replicated VALUES (1, 'streamed');
+SELECT count(*) > 0 FROM pg_logical_slot_peek_binary_changes('freehold_check', NULL, NULL, 'proto_version', '1', 'publication_names', 'freehold_check');`;
+  const cleanUp = "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = 'freehold_check'; DROP PUBLICATION IF EXISTS freehold_check; DROP TABLE IF EXISTS replicated;";
+
+  it("with logical, leaves the administrator its REPLICATION attribute, with which it publishes app's tables and streams them", async () => {
+    const on = await runJob("logical");
+    expect(on.code, on.stderr).toBe(0);
+    try {
+      const r = await s.as(ADMIN.user, ADMIN.password, publishAndStream);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout.trim().split("\n").at(-1)).toBe("t");
+    } finally {
+      await s.as(ADMIN.user, ADMIN.password, cleanUp);
+    }
+  });
+
+  it("with off, tries to drop the attribute and warns, without failing, where the server does not let the administrator (a plain PostgreSQL 15 here)", async () => {
+    const off = await runJob("off");
+    expect(off.code, off.stderr).toBe(0);
+    expect(off.stderr).toContain(`WARNING:  freehold: replication is off, but ${ADMIN.user} keeps the REPLICATION attribute: this server does not let it drop it`);
+  });
+
+  it("without the attribute the administrator can stream nothing: the right the job grants is the one replicate needs", async () => {
+    expect((await s.superuser(`ALTER ROLE ${ADMIN.user} NOREPLICATION;`)).code).toBe(0);
+    try {
+      const r = await s.as(ADMIN.user, ADMIN.password, publishAndStream);
+      expect(r.code).not.toBe(0);
+      expect(r.stderr).toMatch(/must be superuser or replication role to use replication slots/);
+    } finally {
+      await s.as(ADMIN.user, ADMIN.password, cleanUp);
+      await s.superuser(`ALTER ROLE ${ADMIN.user} REPLICATION;`);
+    }
   });
 });

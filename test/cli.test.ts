@@ -1,8 +1,8 @@
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type CheckReport, type Comparison, compareMarkdown, comparePlans, currencyNote, type ExitReport, HMRC_USD_RATE, money, type Plan, planMarkdown, planText, runbookCommands } from "@freehold/cli";
-import { POSTGRES_CLIENT } from "@freehold/core";
+import { type CheckReport, type Comparison, compareMarkdown, comparePlans, currencyNote, type ExitReport, HMRC_USD_RATE, money, type Plan, planMarkdown, planText, runbookCommands, serverCaCommands } from "@freehold/cli";
+import { type DatabaseMigration, POSTGRES_CLIENT } from "@freehold/core";
 import { CLOUDS, WebServiceSpec } from "@freehold/model";
 import { beforeAll, describe, expect, it } from "vitest";
 import { EXAMPLE_DIR, EXAMPLE_STACK, freehold } from "./cli-helpers";
@@ -250,6 +250,14 @@ describe("freehold exit-plan", () => {
       // One source of commands: the runbook prints what the exit drill runs; the restore is as app, then the role job runs again.
       const commands = [...(p.runbook.database[0]?.stopTheWorld ?? []), ...(p.runbook.objects[0]?.steps ?? [])].flatMap((s) => s.commands ?? []);
       for (const line of runbookCommands(source, target)) expect(commands).toContain(line);
+      // The operator verifies both servers (verify-full) against the CAs the reach steps write from what each backend gives.
+      const [sdb, tdb] = [source.migration.databases[0], target.migration.databases[0]] as [DatabaseMigration, DatabaseMigration];
+      const reach = (p.runbook.database[0]?.stopTheWorld ?? []).filter((s) => s.title.startsWith("Reach the "));
+      expect(reach.map((s) => s.commands?.slice(1))).toEqual([serverCaCommands(sdb.serverCa, "source-ca.pem"), serverCaCommands(tdb.serverCa, "target-ca.pem")]);
+      expect(commands.find((c) => c.startsWith("freehold migrate database"))).toContain("sslmode=verify-full&sslrootcert=source-ca.pem");
+      expect(commands.find((c) => c.startsWith("freehold migrate database"))).toContain("sslmode=verify-full&sslrootcert=target-ca.pem");
+      expect(commands.find((c) => c.startsWith("PGPASSWORD=\"$SRC_PASSWORD\" pg_dump"))).toContain("sslmode=verify-full sslrootcert=source-ca.pem");
+      expect(JSON.stringify(p.runbook)).not.toMatch(/sslmode=(require|prefer|allow|disable|verify-ca)\b/);
       expect(commands.find((c) => c.startsWith("freehold migrate database"))).toContain(" --to-role app ");
       expect(commands.find((c) => c.startsWith("PGPASSWORD=\"$DST_PASSWORD\" pg_restore"))).toContain("--role=app");
       expect(commands.join("\n")).toContain(POSTGRES_CLIENT.image);

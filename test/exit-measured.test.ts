@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { ExitPlan } from "@freehold/cli";
 import { describe, expect, it } from "vitest";
-import { LIVE_SWITCH, liveRefusal, liveSteps, NETWORK_PATH } from "../packages/cli/src/exit/live";
+import { LIVE_SWITCH, liveRefusal, liveSteps, MAY_REPLICATE_SQL, NETWORK_PATH } from "../packages/cli/src/exit/live";
 import { exitTime, LIVE_DOWNTIME_BOUND_S, readMeasured, readMeasuredDowntime, VERIFY_OVERHEAD } from "../packages/cli/src/exit/measured";
 import { EXAMPLE_STACK, freehold } from "./cli-helpers";
 
@@ -141,19 +141,28 @@ describe("write downtime: the live path by default, seconds, from a measurement 
     expect(liveRefusal("aws", "gcp", { aws: LIVE_SWITCH.aws })).toBe("gcp offers no logical replication Freehold can switch on, so writes stop for the whole copy");
   });
 
-  it("switches replication on first, with its cost, lets the administrator replicate, and states the network path the operator must provide", () => {
-    const db = { host: "db.internal", port: 5432, database: "app", user: "admin", sslmode: "verify-full" as const, access: "", passwordCommand: "" };
+  it("switches replication on first, with its cost, checks (never grants by hand) that the administrators may replicate, and states the network path the operator must provide", () => {
+    const db = { host: "db.internal", port: 5432, database: "app", user: "admin", sslmode: "verify-full" as const, serverCa: { command: "cat ca.pem" }, access: "", passwordCommand: "" };
     const roleJob = { title: "Run the target's role job again", commands: ["az containerapp job start"] };
     const steps = liveSteps("db", false, db, { ...db, host: "target.internal" }, "aws", "azure", roleJob);
     expect(steps[0]?.title).toMatch(/^Switch logical replication on first on both sides: set replication: logical on database db/);
     expect(steps[0]?.commands?.join("\n")).toContain("rds.logical_replication = 1 in the instance's DB parameter group; a static parameter: RDS applies it at the next reboot");
     expect(steps[0]?.commands?.join("\n")).toContain("server parameter wal_level = logical; a static parameter: the server applies it when restarted");
     expect(steps[0]?.note).toMatch(/^Costs: one restart of each server .* WAL retention\. While replication runs, the source keeps every WAL segment/);
-    // RDS's master user already holds rds_replication; Azure's administrator gives itself REPLICATION.
-    expect(steps[1]?.commands).toEqual(['psql "postgresql://admin@target.internal:5432/app?sslmode=verify-full" -c "ALTER ROLE CURRENT_USER WITH REPLICATION"   # target: the administrator needs the REPLICATION attribute, which it may give itself']);
+    // The role job gives the right with replication: logical on every cloud: the runbook checks it on both sides, read-only.
+    expect(steps[1]?.title).toMatch(/^Check that each administrator may replicate: with replication: logical, each stack's role job gives it the right, nothing to run by hand/);
+    expect(steps[1]?.commands).toEqual([
+      `psql "postgresql://admin@db.internal:5432/app?sslmode=verify-full&sslrootcert=source-ca.pem" -Atc "${MAY_REPLICATE_SQL}"   # source (aws), t: ${LIVE_SWITCH.aws?.role}`,
+      `psql "postgresql://admin@target.internal:5432/app?sslmode=verify-full&sslrootcert=target-ca.pem" -Atc "${MAY_REPLICATE_SQL}"   # target (azure), t: ${LIVE_SWITCH.azure?.role}`,
+    ]);
+    expect(steps[1]?.note).toMatch(/^f on a side: that stack's role job has not run since replication: logical was set there; run pulumi up on it/);
+    for (const cloud of ["aws", "azure", "gcp"] as const) expect(LIVE_SWITCH[cloud]?.role).toMatch(/role job/);
+    // No step on any pair asks the operator to grant anything.
+    for (const [a, b] of [["aws", "azure"], ["azure", "gcp"], ["gcp", "aws"], ["azure", "aws"], ["gcp", "azure"], ["aws", "gcp"]] as const)
+      expect(JSON.stringify(liveSteps("db", true, db, db, a, b, roleJob))).not.toMatch(/ALTER ROLE|ALTER USER|GRANT /);
     expect(steps[2]?.note).toBe(NETWORK_PATH);
     expect(steps.find((s) => s.commands?.[0]?.startsWith("freehold replicate start"))?.commands?.[0]).toBe(
-      "freehold replicate start --from 'postgresql://admin@db.internal:5432/app?sslmode=verify-full' --to 'postgresql://admin@target.internal:5432/app?sslmode=verify-full' --from-password-env SRC_PASSWORD --to-password-env DST_PASSWORD --to-role app --source-from-target '<source URL as the target server reaches it>'",
+      "freehold replicate start --from 'postgresql://admin@db.internal:5432/app?sslmode=verify-full&sslrootcert=source-ca.pem' --to 'postgresql://admin@target.internal:5432/app?sslmode=verify-full&sslrootcert=target-ca.pem' --from-password-env SRC_PASSWORD --to-password-env DST_PASSWORD --to-role app --source-from-target '<source URL as the target server reaches it>'",
     );
     expect(steps.map((s) => s.title)).toContain("Run the target's role job again");
   });

@@ -12,7 +12,7 @@ import { scramVerifier } from "@freehold/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDatabaseSql, operatorSql, STAND_INS } from "../packages/cli/src/migrate/drill/clouds";
 import { run } from "../packages/cli/src/migrate/proc";
-import { ADMIN_USER, ROLE_SCRIPT, ROLE_VERIFIERS_ENV, WAIT_ENV } from "../packages/gcp/src/db-role";
+import { ADMIN_USER, ROLE_SCRIPT, ROLE_VERIFIERS_ENV, roleScript, WAIT_ENV } from "../packages/gcp/src/db-role";
 import { type CloudServer, DB, PASSWORDS, pgEnvironment, restoreAsAdministrator, roleModelChecks, startCloudServer, verifiersOf } from "./database-roles-workload";
 
 const ADMIN = { user: ADMIN_USER, password: "Adm1nPasswordOfTheCloudSqlUser" };
@@ -69,5 +69,15 @@ describe("the role model on Google Cloud: the role job", () => {
     expect(r.code).not.toBe(0);
     expect(r.stderr).toContain("did not answer within 1 s from the stack's network; the application roles were not created");
     expect(Date.now() - started).toBeLessThan(15_000);
+  });
+});
+
+describe("the Google Cloud role job and replication: logical", () => {
+  it("fails the job, and so the up, with the reason, when the server will not give the administrator REPLICATION (a plain PostgreSQL 15 here; Cloud SQL lets cloudsqlsuperuser members set it)", async () => {
+    const r = await run("sh", ["-c", roleScript("logical")], { env: { ...pgEnvironment(s), [ROLE_VERIFIERS_ENV]: `${verifiersOf(PASSWORDS).app} ${verifiersOf(PASSWORDS).read}` } });
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toContain(`freehold: replication: logical needs ${ADMIN.user} to replicate (freehold replicate connects as it), and this server would not let it: must be superuser to alter replication roles or change replication attribute`);
+    // One transaction: nothing else the failed run did stays, and the administrator is as it was.
+    expect((await s.superuser(`SELECT rolreplication::text FROM pg_roles WHERE rolname = '${ADMIN.user}'`)).stdout.trim()).toBe("false");
   });
 });

@@ -5,6 +5,7 @@
  * refuses connections, a stack file larger than one argument may be, and
  * throughputs that are not throughputs.
  */
+import { execFileSync } from "node:child_process";
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -52,6 +53,40 @@ describe("secrets never on the command line", () => {
     expect(db.code).toBe(2);
     expect(db.stderr).toContain(`--from-password-file ${open}: is open to other users (mode 644); chmod 600 it`);
     expect(db.stderr).toContain("--to-password-env FREEHOLD_NO_SUCH_VARIABLE: no such environment variable, or it is empty");
+  });
+});
+
+describe("the operator's connections verify the server", () => {
+  const fix =
+    "Connect with sslmode=verify-full and sslrootcert=FILE, the server's certificate authorities (the database's serverCa output; freehold exit-plan's runbook writes them to a file), or, for a local test server without a certificate authority, add --allow-unverified-tls";
+
+  it("refuses a database URL that does not say sslmode=verify-full, for migrate and replicate, naming what each mode lets through (exit 2, before connecting)", async () => {
+    const r = await freehold(["migrate", "database", "--from", "postgresql://app@127.0.0.1:1/a?sslmode=require", "--to", "postgresql://app@127.0.0.1:1/b"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`--from: sslmode=require does not check who answers: anyone on the path can pose as the server and read the data and the password. ${fix}`);
+    expect(r.stderr).toContain(
+      `--to: the URL gives no sslmode, so libpq would take a service file's, PGSSLMODE or its default (prefer: TLS when the server offers it, the server never checked). ${fix}`,
+    );
+    const ca = await freehold(["migrate", "verify", "database", "--from", "postgresql://app@127.0.0.1:1/a?sslmode=verify-ca&sslrootcert=ca.pem", "--to", "postgresql://app@127.0.0.1:1/b?sslmode=verify-full"]);
+    expect(ca.code).toBe(2);
+    expect(ca.stderr).toContain("--from: sslmode=verify-ca checks that a known authority signed the certificate, not that it names this host: any server that authority signed would do.");
+    expect(ca.stderr).not.toContain("--to: ");
+    const rep = await freehold(["replicate", "status", "--from", "postgresql://admin@127.0.0.1:1/a?sslmode=disable", "--to", "postgresql://admin@127.0.0.1:1/b?sslmode=verify-full&sslrootcert=ca.pem"]);
+    expect(rep.code).toBe(2);
+    expect(rep.stderr).toContain(`--from: sslmode=disable does not check who answers`);
+    expect(rep.stderr).not.toContain("--to: ");
+    noTrace(r.stderr);
+  });
+
+  it("connects without verifying only when told --allow-unverified-tls, and never asks it of a Unix-domain socket", async () => {
+    const told = await freehold(["migrate", "database", "--from", "postgresql://app@127.0.0.1:1/a?sslmode=require", "--to", "postgresql:///b?host=/var/run/postgresql&user=app", "--allow-unverified-tls", "--jobs", "0"]);
+    expect(told.code).toBe(2);
+    expect(told.stderr).not.toContain("sslmode");
+    const socket = await freehold(["migrate", "database", "--from", "postgresql:///a?host=/var/run/postgresql", "--to", "postgresql:///b?host=/tmp", "--jobs", "0"]);
+    expect(socket.stderr).toContain("--jobs must be a whole number of at least 1, not 0");
+    expect(socket.stderr).not.toContain("sslmode");
+    const objects = await freehold(["migrate", "objects", "--from", "/tmp", "--to", "/tmp/x", "--allow-unverified-tls"]);
+    expect(objects.stderr).toContain("--allow-unverified-tls does not apply to migrate objects");
   });
 });
 
@@ -147,6 +182,28 @@ describe("objects are never silently skipped", () => {
     expect(r.stderr).toContain("freehold migrate: rclone failed to list the objects (source): it exited with code 1.");
     expect(r.stderr).toContain("connection refused");
     noTrace(r.stderr);
+  });
+
+  it("finds an object damaged on its way by its own verification (rclone's check after each transfer is skipped), copies it again with that check, and names it in the manifest", async () => {
+    const src = tmp();
+    writeFileSync(join(src, "a.txt"), "a, as the source holds it");
+    writeFileSync(join(src, "b.txt"), "b");
+    const dst = join(tmp(), "copy");
+    // An rclone whose first unchecked copy damages a.txt in the target, as a faulty disk or network would.
+    const real = execFileSync("sh", ["-c", "command -v rclone"], { encoding: "utf8" }).trim();
+    const bin = tmp();
+    writeFileSync(
+      join(bin, "rclone"),
+      `#!/bin/sh\ncase " $* " in\n  *" copy "*"--ignore-checksum"*) "${real}" "$@" || exit $?; printf x >> "\${3#FHDST:}/a.txt"; exit 0 ;;\nesac\nexec "${real}" "$@"\n`,
+      { mode: 0o755 },
+    );
+    const manifest = join(tmp(), "m.json");
+    const r = await freehold(["migrate", "objects", "--from", src, "--to", dst, "--manifest", manifest], { env: { PATH: `${bin}:${process.env.PATH}` } });
+    expect(r.code, r.stderr).toBe(0);
+    const m = JSON.parse(readFileSync(manifest, "utf8")) as { ok: boolean; recopiedObjects?: string[]; objects: Array<{ path: string; match: boolean }> };
+    expect(m.recopiedObjects).toEqual(["a.txt"]);
+    expect(m.objects.map((o) => `${o.path} ${o.match}`)).toEqual(["a.txt true", "b.txt true"]);
+    expect(readFileSync(join(dst, "a.txt"), "utf8")).toBe("a, as the source holds it");
   });
 
   it("verifies two stores without copying: freehold migrate verify objects", async () => {

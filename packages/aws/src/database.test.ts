@@ -11,7 +11,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { PREPARE_CONTAINER } from "./containers";
 import { parameterGroupParameters } from "./database";
 import { POSTGRES_IMAGE } from "./images";
-import { ROLE_JOB_CONTAINER, ROLE_JOB_SCRIPT } from "./role-job";
+import { ROLE_JOB_CONTAINER, ROLE_JOB_SCRIPT, roleJobScript } from "./role-job";
 import { backend } from "./index";
 
 registerBackend(backend);
@@ -162,5 +162,19 @@ describe("a database that asks for logical replication on RDS", () => {
       "InvalidParameterCombination: cannot use immediate apply method for static parameter rds.logical_replication (use pending-reboot)",
     );
     expect(check?.test(parameterGroupParameters("logical"), {} as never)).toBeUndefined();
+  });
+  it("runs the role job with the logical script, so the master user may replicate, and switching back to off runs the off script", async () => {
+    const withJob = (replication: string) => `name: shop\ncomponents:\n  db: { kind: database, replication: ${replication} }\n  web: { kind: web-service, image: ghcr.io/example/shop:1.0, links: [db] }\n`;
+    const command = async (replication: string) => {
+      const r = await runWithMocks("aws", () => deployStack(parseStack(withJob(replication))).outputs);
+      const task = r.resources.find((x) => x.name === "db-roles-task");
+      const defs = JSON.parse(task?.inputs.containerDefinitions as string) as Array<{ name: string; command: string[] }>;
+      return defs.find((c) => c.name === ROLE_JOB_CONTAINER)?.command;
+    };
+    expect(await command("logical")).toEqual(["sh", "-c", roleJobScript("logical")]);
+    expect(roleJobScript("logical")).toContain("EXECUTE format('GRANT %I TO %I', 'rds_replication', admin);");
+    // Off again: the task definition changes back, a new revision, so the job runs and takes back what it granted.
+    expect(await command("off")).toEqual(["sh", "-c", ROLE_JOB_SCRIPT]);
+    expect(ROLE_JOB_SCRIPT).toContain("EXECUTE format('REVOKE %I FROM %I', r.name, admin);");
   });
 });

@@ -1,12 +1,19 @@
 import { describe, expect, it } from "vitest";
 import { backend } from "./index";
+import { rdsCaBundle } from "./rds-ca";
 
 const stack = { name: "shop", stack: "dev", prefix: "shop-dev", region: { cloud: "aws" as const, region: "eu-west-2", country: "GB", city: "London", zones: 3 }, residency: "uk" as const, tags: {} };
 
 describe("migration details", () => {
-  it("reaches the private database through an SSM tunnel and reads the password from the RDS-managed secret", () => {
+  it("reaches the private database through an SSM tunnel, verified (verify-full) against the region's RDS root CAs, and reads the password from the RDS-managed secret", () => {
     const m = backend.migration.database({ name: "db", stack, databaseName: "app", physicalName: "shop-db" });
-    expect(m).toMatchObject({ port: 5432, database: "app", user: "freehold", sslmode: "require" });
+    expect(m).toMatchObject({ port: 5432, database: "app", user: "freehold", sslmode: "verify-full" });
+    // The same bundle linked services get; through the tunnel libpq checks the instance's name (host) while connecting to hostaddr.
+    expect(m.serverCa).toEqual({ pem: rdsCaBundle("eu-west-2") });
+    expect(m.access).toContain("host=<the instance's endpoint address> hostaddr=127.0.0.1 port=15432 sslmode=verify-full");
+    expect(backend.migration.database({ name: "db", stack: { ...stack, region: { ...stack.region, region: "xx-test-1" } }, databaseName: "app" }).serverCa).toEqual({
+      command: "curl -fsS https://truststore.pki.rds.amazonaws.com/xx-test-1/xx-test-1-bundle.pem",
+    });
     expect(m.host).toContain("--db-instance-identifier shop-db");
     expect(m.access).toContain("AWS-StartPortForwardingSessionToRemoteHost");
     expect(m.passwordCommand).toContain("MasterUserSecret.SecretArn");

@@ -34,7 +34,7 @@
  * function would still be needed). A small function whose code is inline here
  * keeps it to resources the provider has, and its error is the `up`'s error.
  */
-import { APP_ROLES, type AppRole, DATABASE_CA_PATH, type DatabaseRequest, ROLE_SETUP_SQL, ROLE_VERIFIER_ENV, roleJobCommand } from "@freehold/core";
+import { APP_ROLES, type AppRole, DATABASE_CA_PATH, type DatabaseRequest, ROLE_VERIFIER_ENV, roleJobCommand, roleSetupSql } from "@freehold/core";
 import * as cloudwatch from "@pulumi/aws/cloudwatch";
 import * as ec2 from "@pulumi/aws/ec2";
 import * as ecs from "@pulumi/aws/ecs";
@@ -55,8 +55,16 @@ import { RUNNER_SOURCE, type RoleJobEvent } from "./role-job-runner";
 export const ROLE_JOB_CONTAINER = "roles";
 /** The postgres user of the PostgreSQL image. */
 export const ROLE_JOB_USER = "70:70";
-/** The job's command: core's role script with both roles' verifiers from the environment; psql talks verify-full to RDS. */
-export const ROLE_JOB_SCRIPT = roleJobCommand(ROLE_SETUP_SQL);
+/**
+ * The job's command: core's role script with both roles' verifiers from the environment; psql talks verify-full to RDS.
+ * The database's `replication` setting is part of the script (the master user's right to replicate follows it), so
+ * switching it changes the task definition and runs the job again.
+ */
+export function roleJobScript(replication: "off" | "logical"): string {
+  return roleJobCommand(roleSetupSql({ replication }));
+}
+/** The command of a database with `replication: off`. */
+export const ROLE_JOB_SCRIPT = roleJobScript("off");
 /** Fargate's smallest task: psql needs little. */
 export const ROLE_JOB_SIZE = { cpu: "256", memory: "512" } as const;
 /** Lambda's runtime: Node.js 24 (supported until 30 April 2028), with the AWS SDK for JavaScript v3 built in. https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html */
@@ -108,6 +116,8 @@ export function roleJobContainers(args: {
   serverCa?: string;
   logGroup: string;
   region: string;
+  /** The database's `replication` setting (default off). */
+  replication?: "off" | "logical";
 }): string {
   const environment = [
     { name: "HOME", value: "/tmp" },
@@ -131,7 +141,7 @@ export function roleJobContainers(args: {
     privileged: false,
     readonlyRootFilesystem: true,
     user: ROLE_JOB_USER,
-    command: ["sh", "-c", ROLE_JOB_SCRIPT],
+    command: ["sh", "-c", roleJobScript(args.replication ?? "off")],
     environment,
     secrets,
     linuxParameters: scratchSpace(Number(ROLE_JOB_SIZE.memory)),
@@ -200,7 +210,7 @@ export function createRoleJob(t: RoleJobTarget): RoleJob {
       containerDefinitions: pulumi
         .all([t.host, t.masterSecretArn, verifier("readWrite"), verifier("read")])
         .apply(([host, master, app, read]) =>
-          roleJobContainers({ host, port: t.port, database: t.databaseName, masterUser: t.masterUser, masterSecretArn: master, verifiers: { readWrite: app, read }, serverCa: t.serverCa, logGroup: logGroupName, region }),
+          roleJobContainers({ host, port: t.port, database: t.databaseName, masterUser: t.masterUser, masterSecretArn: master, verifiers: { readWrite: app, read }, serverCa: t.serverCa, logGroup: logGroupName, region, replication: req.spec.replication }),
         ),
       region,
       tags,

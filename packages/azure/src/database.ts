@@ -31,7 +31,7 @@ import { POSTGRES_SERVER_CA } from "./server-ca";
 import { databaseSize, postgresStorageGiB } from "./sizes";
 import { vendorSettings } from "./vendor";
 
-export { FORMER_APP_ROLE, ROLE_JOB_IMAGE, ROLE_JOB_RUN_SCRIPT, ROLE_JOB_SCRIPT } from "./role-job";
+export { FORMER_APP_ROLE, ROLE_JOB_IMAGE, ROLE_JOB_RUN_SCRIPT, ROLE_JOB_SCRIPT, roleJobScript } from "./role-job";
 
 export const DATABASE_SERVICE = "Azure Database for PostgreSQL flexible server";
 /** Not one of Azure's reserved names (admin, administrator, root, azure_superuser, pg_*...). */
@@ -241,6 +241,7 @@ export function createDatabase(req: DatabaseRequest): DatabaseResult {
       verifiers: { readWrite: verifier("readWrite"), read: verifier("read") },
       rerunOn: [server.id, database.id, password.id, admin.id, roles.readWrite.password.id, roles.read.password.id],
       dependsOn: [lastServerChange],
+      replication: spec.replication,
     },
     p,
   );

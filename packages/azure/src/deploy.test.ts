@@ -7,7 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
 import { backend } from "./index";
 import { MOCK_SUBSCRIPTION, mockCloud } from "./mocks";
-import { ROLE_JOB_IMAGE, ROLE_JOB_RUN_SCRIPT, ROLE_JOB_SCRIPT } from "./database";
+import { ROLE_JOB_IMAGE, ROLE_JOB_RUN_SCRIPT, ROLE_JOB_SCRIPT, roleJobScript } from "./database";
 import { DATABASE_SUBNET_RULES } from "./network";
 import { POSTGRES_SERVER_CA } from "./server-ca";
 import { checkWebService } from "./web-service";
@@ -901,5 +901,15 @@ describe("a database that asks for logical replication on Azure", () => {
 
   it("adds no wal_level parameter when replication is off", () => {
     expect(run.resources.some((r) => r.inputs.configurationName === "wal_level")).toBe(false);
+  });
+  it("runs the role job with the logical script, which gives the administrator REPLICATION, and runs it again when the setting changes", () => {
+    const command = (r: Run) => (one(r, "db-roles").inputs.template as { containers: Array<{ command: string[] }> }).containers[0]?.command;
+    expect(command(logical)).toEqual(["sh", "-c", roleJobScript("logical")]);
+    expect(roleJobScript("logical")).toContain("EXECUTE format('ALTER ROLE %I WITH REPLICATION', admin);");
+    expect(command(run)).toEqual(["sh", "-c", ROLE_JOB_SCRIPT]);
+    expect(ROLE_JOB_SCRIPT).toContain("EXECUTE format('ALTER ROLE %I WITH NOREPLICATION', admin);");
+    // The script is part of what reruns the job: the deployment script's rerun value differs between the two.
+    const rerun = (r: Run) => JSON.stringify((one(r, "db-roles-run").inputs as { forceUpdateTag?: unknown }).forceUpdateTag);
+    expect(rerun(logical)).not.toBe(rerun(run));
   });
 });

@@ -9,6 +9,7 @@ import { ADMIN_LOGIN } from "./database";
 import { names } from "./naming";
 import { JOBS_SUBNET } from "./network";
 import { FREE_EGRESS_GIB, PRICES } from "./prices";
+import { POSTGRES_SERVER_CA } from "./server-ca";
 
 /** Where the jump container runs: the stack's own network and its jobs subnet, or the user's. */
 function jumpPlace(stack: StackContext): { rg: string; vnet: string; vnetLabel: string; subnet: string; note: string } {
@@ -48,7 +49,9 @@ export const migration: MigrationDetails = {
       port: 5432,
       database: databaseName,
       user: ADMIN_LOGIN,
-      sslmode: "require",
+      sslmode: "verify-full",
+      // The roots every flexible server's certificate chains to, as linked services get them (server-ca.ts).
+      serverCa: { pem: POSTGRES_SERVER_CA },
       access:
         `The server has no public endpoint; its name resolves only inside ${jump.vnetLabel}. Run pg_dump/pg_restore from inside the network: ${jump.note}` +
         `start a jump container in the ${jump.subnet} subnet (az container create -g ${jump.rg} --name pg-jump --image ${POSTGRES_CLIENT.image} ` +

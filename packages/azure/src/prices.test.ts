@@ -6,6 +6,7 @@ import { migration } from "./migration";
 import { JOBS_SUBNET } from "./network";
 import { PRICE_TABLE } from "./price-table";
 import { autoGrownStorage, availability, postgresHourly } from "./prices";
+import { POSTGRES_SERVER_CA } from "./server-ca";
 import { POSTGRES_SKUS } from "./sizes";
 
 const ISO = /^\d{4}-\d{2}-\d{2}$/;
@@ -107,9 +108,9 @@ describe("Azure pricing rules", () => {
 describe("migration", () => {
   const stack = { name: "shop", stack: "dev", prefix: "shop-dev", region: { cloud: "azure" as const, region: "uksouth", country: "GB", city: "London", zones: 3 }, residency: "uk" as const, tags: { "pulumi-stack": "dev" } };
 
-  it("reaches the private server from inside the network and reads the password from Key Vault", () => {
+  it("reaches the private server from inside the network, verified (verify-full) against the roots linked services trust, and reads the password from Key Vault", () => {
     const m = migration.database({ name: "db", stack, databaseName: "app", physicalName: "" });
-    expect(m).toMatchObject({ port: 5432, database: "app", user: "app_admin", sslmode: "require" });
+    expect(m).toMatchObject({ port: 5432, database: "app", user: "app_admin", sslmode: "verify-full", serverCa: { pem: POSTGRES_SERVER_CA } });
     expect(m.host).toMatch(/^shop-dev-db-[a-z0-9]{6}\.postgres\.database\.azure\.com$/);
     expect(m.access).toMatch(/no public endpoint/);
     expect(m.access).toMatch(/pg_dump/);

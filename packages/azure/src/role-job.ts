@@ -51,10 +51,15 @@ export const ROLE_JOB_IMAGE = "public.ecr.aws/docker/library/postgres:17.11-book
 export const FORMER_APP_ROLE = "app_user";
 /**
  * What the job's container runs (`sh -c`), as the administrator (LOGIN, CREATEROLE, CREATEDB, a member of
- * azure_pg_admin, not a superuser): core's role script, with the read-write role's former name. Tested against a
- * real PostgreSQL in test/azure-database-roles.test.ts.
+ * azure_pg_admin, not a superuser): core's role script, with the read-write role's former name and the database's
+ * `replication` setting (the administrator's REPLICATION attribute follows it; a change runs the job again, since the
+ * script is part of what reruns it). Tested against a real PostgreSQL in test/azure-database-roles.test.ts.
  */
-export const ROLE_JOB_SCRIPT = roleJobCommand(roleSetupSql({ formerReadWriteNames: [FORMER_APP_ROLE] }));
+export function roleJobScript(replication: "off" | "logical"): string {
+  return roleJobCommand(roleSetupSql({ formerReadWriteNames: [FORMER_APP_ROLE], replication }));
+}
+/** The command of a database with `replication: off`. */
+export const ROLE_JOB_SCRIPT = roleJobScript("off");
 /** The Azure CLI the deployment script runs in (mcr.microsoft.com/azure-cli:<version>; https://learn.microsoft.com/azure/azure-resource-manager/templates/deployment-script-template#supported-azure-cli-versions). */
 export const AZ_CLI_VERSION = "2.67.0";
 /** How long one execution may run (the job's replica timeout), and how long the run waits for it. */
@@ -128,11 +133,14 @@ export interface RoleJobRequest {
   /** Ids of what, when it changes, the roles must be set up again for: the server, the database, the passwords. */
   rerunOn: pulumi.Input<string>[];
   dependsOn: pulumi.Resource[];
+  /** The database's `replication` setting (default off). */
+  replication?: "off" | "logical";
 }
 
 /** The role job and the run that waits for it; `run` completes only when the roles are set up. */
 export function roleJob(req: RoleJobRequest, p: AzurePlatform): { run: resources.AzureCliScript; created: RoleJobResources } {
   const { name } = req;
+  const script = roleJobScript(req.replication ?? "off");
   const opts = { parent: req.parent };
   const environment = p.environment();
   const identity = workloadIdentity(`${name}-roles-identity`, `${req.qualifiedName}-roles`, p, {}, opts);
@@ -172,7 +180,7 @@ export function roleJob(req: RoleJobRequest, p: AzurePlatform): { run: resources
           {
             name: "roles",
             image: ROLE_JOB_IMAGE,
-            command: ["sh", "-c", ROLE_JOB_SCRIPT],
+            command: ["sh", "-c", script],
             resources: { cpu: 0.25, memory: "0.5Gi" },
             env: [
               { name: "PGHOST", value: req.host },
@@ -200,7 +208,7 @@ export function roleJob(req: RoleJobRequest, p: AzurePlatform): { run: resources
   const starts: Grant[] = [{ key: "job-start-access", label: "role job", role: { role: JOB_STARTER.role, dataActions: [] }, scope: job.id, roleDefinitionId: p.jobStarterRoleId() }];
   const runGrants = grantAndWait(`${name}-roles-run`, runIdentity.principalId, starts, opts, "role job run");
   // Everything that, when it changes, needs the roles set up again: the scripts, the image, the job, the server, the passwords.
-  const rerun = pulumi.all([ROLE_JOB_SCRIPT, ROLE_JOB_RUN_SCRIPT, ROLE_JOB_IMAGE, job.id, ...req.rerunOn]).apply((parts) => createHash("sha256").update(parts.join("\n")).digest("hex").slice(0, 32));
+  const rerun = pulumi.all([script, ROLE_JOB_RUN_SCRIPT, ROLE_JOB_IMAGE, job.id, ...req.rerunOn]).apply((parts) => createHash("sha256").update(parts.join("\n")).digest("hex").slice(0, 32));
   const run = new resources.AzureCliScript(
     `${name}-roles-run`,
     req.vendor("roleJobRun", {

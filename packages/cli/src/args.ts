@@ -1,4 +1,5 @@
-import { didYouMean } from "@freehold/model";
+// The errors module alone: the package index loads zod and every schema, a third of a second every command would pay.
+import { didYouMean } from "@freehold/model/errors";
 
 export interface FlagSpec {
   name: string;

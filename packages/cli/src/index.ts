@@ -24,5 +24,5 @@ export { type ExchangeRate, HMRC_USD_RATE } from "./report/exchange-rate";
 export { DRILL_PAIRS, type DrillOptions, type DrillRequest, type DrillStack, runDrills, withProbes } from "./migrate/drill/run";
 export type { MigrationMode, PairEvidence } from "./migrate/drill/drill";
 export type { DrillCheck, DrillSide, LegacyRoleSetup } from "./migrate/drill/pair";
-export { runbookCommands, shellLine } from "./exit/commands";
+export { runbookCommands, serverCaCommands, shellLine } from "./exit/commands";
 export { renderDrillHtml, renderDrillMarkdown } from "./migrate/drill/report";

@@ -1,4 +1,4 @@
-import { SpecError, UnsupportedFeatureError } from "@freehold/model";
+import { SpecError, UnsupportedFeatureError } from "@freehold/model/errors";
 import { type CommandSpec, helpText, type ParsedArgs, parseArgs, UsageError } from "./args";
 import type * as CheckCommand from "./commands/check";
 import type { Io } from "./commands/common";

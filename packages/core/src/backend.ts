@@ -175,8 +175,18 @@ export interface DatabaseMigration {
   port: number;
   database: string;
   user: string;
-  /** `disable` only for a local tunnel endpoint that encrypts the hop itself (e.g. the Cloud SQL Auth Proxy). */
-  sslmode: "require" | "verify-full" | "disable";
+  /**
+   * `verify-full`: the operator checks the server's certificate chain and host name against `serverCa`, as
+   * linked services do. (`require` encrypts without knowing who answers; `freehold migrate` refuses it
+   * unless told `--allow-unverified-tls`.)
+   */
+  sslmode: "verify-full";
+  /**
+   * The certificate authorities that sign the server's certificate (what the Database's `serverCa` output
+   * holds): the PEM itself where it is fixed for the cloud and region, or a shell command that prints it
+   * where each server has its own. The runbook writes it to a file the connection names as `sslrootcert`.
+   */
+  serverCa: { pem: string } | { command: string };
   /** How the operator reaches a private database (bastion, tunnel, proxy). */
   access: string;
   /** A shell command that prints the password on stdout (e.g. from the cloud's secret store). */

@@ -83,3 +83,63 @@ describe("the role script", () => {
     expect(() => roleJobCommand("SELECT 1;\nFREEHOLD_SQL\n")).toThrow("here-document delimiter");
   });
 });
+
+describe("the role script and the database's replication setting", () => {
+  /** The statements (EXECUTE, RAISE) the script runs after the last default privilege: the replication step's, in order. */
+  const added = (replication: "off" | "logical") => {
+    const all = roleSetupSql({ replication })
+      .split("\n")
+      .filter((l) => /^\s+(EXECUTE|RAISE)/.test(l))
+      .map((l) => l.trim());
+    const lastDefault = all.findIndex((l) => l.startsWith("EXECUTE format('ALTER DEFAULT PRIVILEGES FOR ROLE %I GRANT USAGE ON SCHEMAS TO %I', admin, ro)"));
+    return { step: all.slice(lastDefault + 1) };
+  };
+
+  it("is off by default: the script without a setting is the off script, so stacks that never replicate run what they ran", () => {
+    expect(roleSetupSql()).toBe(roleSetupSql({ replication: "off" }));
+    expect(ROLE_SETUP_SQL).toBe(roleSetupSql({ replication: "off" }));
+  });
+
+  it("with logical, gives the administrator rds_replication where the server has it, else the REPLICATION attribute, and failing that fails the job with the reason", () => {
+    expect(added("logical").step).toEqual([
+      "EXECUTE format('GRANT %I TO %I', 'rds_replication', admin);",
+      "EXECUTE format('ALTER ROLE %I WITH REPLICATION', admin);",
+      "RAISE EXCEPTION 'freehold: replication: logical needs % to replicate (freehold replicate connects as it), and this server would not let it: %', admin, SQLERRM;",
+      "EXECUTE format('GRANT %I TO %I', 'pg_create_subscription', admin);",
+      "RAISE WARNING 'freehold: % is not a member of % and may not grant it: freehold replicate creates its subscriptions as %, which works only where the cloud lets its administrators subscribe', admin, 'pg_create_subscription', admin;",
+    ]);
+    const sql = roleSetupSql({ replication: "logical" });
+    // Only when it may not already: a superuser, the attribute, or membership of rds_replication (RDS's master user, through rds_superuser).
+    expect(sql).toContain(
+      "  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = admin AND (rolsuper OR rolreplication))\n      AND NOT EXISTS (SELECT FROM pg_roles g WHERE g.rolname = 'rds_replication' AND pg_has_role(admin, g.oid, 'MEMBER')) THEN",
+    );
+    // pg_create_subscription exists from PostgreSQL 16 only: the test of membership is nested inside the version's.
+    expect(sql).toContain("  IF pg16 AND NOT EXISTS (SELECT FROM pg_roles WHERE rolname = admin AND rolsuper) THEN\n    IF NOT pg_has_role(admin, 'pg_create_subscription', 'USAGE') THEN");
+    expect(sql).not.toContain("NOREPLICATION");
+  });
+
+  it("with off, takes back the REPLICATION attribute and the direct memberships no superuser granted, warning where the server refuses", () => {
+    expect(added("off").step).toEqual([
+      "EXECUTE format('ALTER ROLE %I WITH NOREPLICATION', admin);",
+      "RAISE WARNING 'freehold: replication is off, but % keeps the REPLICATION attribute: this server does not let it drop it (%)', admin, SQLERRM;",
+      "EXECUTE format('REVOKE %I FROM %I', r.name, admin);",
+      "RAISE WARNING 'freehold: replication is off, but % stays a member of %: %', admin, r.name, SQLERRM;",
+    ]);
+    const sql = roleSetupSql({ replication: "off" });
+    expect(sql).toContain("  IF EXISTS (SELECT FROM pg_roles WHERE rolname = admin AND rolreplication AND NOT rolsuper) THEN");
+    // Only direct memberships no superuser granted: what the cloud's own operator granted stays.
+    expect(sql).toContain(
+      "      WHERE g.rolname IN ('rds_replication', 'pg_create_subscription') AND m.member = (SELECT oid FROM pg_roles WHERE rolname = admin) AND NOT EXISTS (SELECT FROM pg_roles o WHERE o.oid = m.grantor AND o.rolsuper) AND NOT EXISTS (SELECT FROM pg_roles WHERE rolname = admin AND rolsuper) LOOP",
+    );
+    expect(sql).not.toContain("WITH REPLICATION");
+  });
+
+  it("changes nothing else: the two scripts differ only in the replication step, inside the one transaction", () => {
+    const on = roleSetupSql({ replication: "logical" }).split("\n");
+    const off = roleSetupSql({ replication: "off" }).split("\n");
+    const head = off.findIndex((l) => l.includes("'ALTER DEFAULT PRIVILEGES FOR ROLE %I GRANT USAGE ON SCHEMAS TO %I', admin, ro"));
+    expect(on.slice(0, head + 1)).toEqual(off.slice(0, head + 1));
+    expect(on.slice(-5)).toEqual(off.slice(-5));
+    expect(on.slice(-5)[0]).toBe("END");
+  });
+});

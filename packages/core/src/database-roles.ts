@@ -69,6 +69,13 @@ export interface RoleSetupSteps {
    * while they roll over to `app`.
    */
   formerReadWriteNames?: readonly string[];
+  /**
+   * The database's `replication` setting. With `logical`, the administrator is
+   * given the right to replicate (`freehold replicate` connects as it, and the
+   * other server's subscription connects back as it); with `off` (the default),
+   * what the script can take back is taken back. See `replicationStep`.
+   */
+  replication?: "off" | "logical";
 }
 
 function literal(name: string): string {
@@ -122,6 +129,8 @@ function literal(name: string): string {
  *    any schema: SELECT on tables and sequences and USAGE on schemas to
  *    `app_read`; from `A` also read-write privileges on tables and sequences
  *    and USAGE on schemas to `app`.
+ * 6. The administrator's right to replicate, from `steps.replication`:
+ *    given with `logical`, taken back with `off` (`replicationStep`).
  *
  * Functions keep PostgreSQL's default (EXECUTE for PUBLIC; a function runs
  * with its caller's privileges unless SECURITY DEFINER); the script grants
@@ -162,6 +171,7 @@ export function roleSetupSql(steps: RoleSetupSteps = {}): string {
     ...databaseStep(),
     ...objectsStep(),
     ...defaultsStep(),
+    ...replicationStep(steps.replication ?? "off"),
     "END",
     "$freehold$;",
     "COMMIT;",
@@ -333,6 +343,89 @@ function defaultsStep(): string[] {
     d("admin", "SELECT ON TABLES", "ro"),
     d("admin", "SELECT ON SEQUENCES", "ro"),
     d("admin", "USAGE ON SCHEMAS", "ro"),
+  ];
+}
+
+/**
+ * Roles a managed PostgreSQL gives its administrators in place of the
+ * REPLICATION attribute, which they cannot hold: on Amazon RDS, membership of
+ * `rds_replication` lets a role manage logical slots and stream from them, and
+ * `rds_superuser` (the master user's group) may grant it.
+ * https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/PostgreSQL.Concepts.General.FeatureSupport.LogicalReplication.html,
+ * https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/Appendix.PostgreSQL.CommonDBATasks.Roles.rds_superuser.html
+ */
+export const CLOUD_REPLICATION_ROLE = "rds_replication";
+
+/** The predefined role that lets a non-superuser CREATE SUBSCRIPTION, from PostgreSQL 16. https://www.postgresql.org/docs/16/predefined-roles.html */
+export const SUBSCRIPTION_ROLE = "pg_create_subscription";
+
+/**
+ * Step 6: the administrator's right to replicate follows the database's `replication` setting.
+ *
+ * `freehold replicate` connects to both servers as each one's administrator: it publishes the source's tables (which
+ * needs their owner's privileges, held through membership of `app`), subscribes the target (which needs the cloud's
+ * administrator group, or `pg_create_subscription` from PostgreSQL 16), and each subscription connects back to the
+ * other server as that server's administrator, which needs the right to replicate (the REPLICATION attribute, or
+ * `rds_replication` on RDS). https://www.postgresql.org/docs/15/logical-replication-security.html
+ *
+ * - `logical`: if the administrator may not replicate, it is given the right: `rds_replication` where the server has
+ *   that role, else the REPLICATION attribute (Azure and Cloud SQL let their administrators set it:
+ *   https://learn.microsoft.com/azure/postgresql/flexible-server/concepts-logical,
+ *   https://cloud.google.com/sql/docs/postgres/replication/configure-logical-replication). A refusal fails the job,
+ *   with the reason. From PostgreSQL 16, if it may not CREATE SUBSCRIPTION, it grants itself `pg_create_subscription`
+ *   where it may, and otherwise warns (a cloud may let its administrators subscribe by its own means).
+ * - `off`: the REPLICATION attribute is dropped (a warning where the server does not allow it), and a membership of
+ *   `rds_replication` or `pg_create_subscription` held directly and not granted by a superuser (the cloud's own
+ *   operator) is revoked. What the cloud itself granted stays, as does what the administrator holds through a group
+ *   (RDS's master user replicates through `rds_superuser`).
+ *   A superuser is left as it is.
+ */
+function replicationStep(replication: "off" | "logical"): string[] {
+  const cloud = literal(CLOUD_REPLICATION_ROLE);
+  const sub = literal(SUBSCRIPTION_ROLE);
+  const superuser = "EXISTS (SELECT FROM pg_roles WHERE rolname = admin AND rolsuper)";
+  if (replication === "logical")
+    return [
+      "  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = admin AND (rolsuper OR rolreplication))",
+      `      AND NOT EXISTS (SELECT FROM pg_roles g WHERE g.rolname = ${cloud} AND pg_has_role(admin, g.oid, 'MEMBER')) THEN`,
+      "    BEGIN",
+      `      IF EXISTS (SELECT FROM pg_roles WHERE rolname = ${cloud}) THEN`,
+      `        EXECUTE format('GRANT %I TO %I', ${cloud}, admin);`,
+      "      ELSE",
+      "        EXECUTE format('ALTER ROLE %I WITH REPLICATION', admin);",
+      "      END IF;",
+      "    EXCEPTION WHEN insufficient_privilege THEN",
+      "      RAISE EXCEPTION 'freehold: replication: logical needs % to replicate (freehold replicate connects as it), and this server would not let it: %', admin, SQLERRM;",
+      "    END;",
+      "  END IF;",
+      `  IF pg16 AND NOT ${superuser} THEN`,
+      `    IF NOT pg_has_role(admin, ${sub}, 'USAGE') THEN`,
+      "      BEGIN",
+      `        EXECUTE format('GRANT %I TO %I', ${sub}, admin);`,
+      "      EXCEPTION WHEN insufficient_privilege THEN",
+      `        RAISE WARNING 'freehold: % is not a member of % and may not grant it: freehold replicate creates its subscriptions as %, which works only where the cloud lets its administrators subscribe', admin, ${sub}, admin;`,
+      "      END;",
+      "    END IF;",
+      "  END IF;",
+    ];
+  return [
+    "  IF EXISTS (SELECT FROM pg_roles WHERE rolname = admin AND rolreplication AND NOT rolsuper) THEN",
+    "    BEGIN",
+    "      EXECUTE format('ALTER ROLE %I WITH NOREPLICATION', admin);",
+    "    EXCEPTION WHEN insufficient_privilege THEN",
+    "      RAISE WARNING 'freehold: replication is off, but % keeps the REPLICATION attribute: this server does not let it drop it (%)', admin, SQLERRM;",
+    "    END;",
+    "  END IF;",
+    // What a superuser (the cloud's own operator: rdsadmin, azuresu, cloudsqladmin) granted stays. A grantor dropped before PostgreSQL 16
+    // leaves its OID in pg_auth_members: such a grant is revoked too.
+    `  FOR r IN SELECT g.rolname AS name FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid`,
+    `      WHERE g.rolname IN (${cloud}, ${sub}) AND m.member = (SELECT oid FROM pg_roles WHERE rolname = admin) AND NOT EXISTS (SELECT FROM pg_roles o WHERE o.oid = m.grantor AND o.rolsuper) AND NOT ${superuser} LOOP`,
+    "    BEGIN",
+    "      EXECUTE format('REVOKE %I FROM %I', r.name, admin);",
+    "    EXCEPTION WHEN insufficient_privilege THEN",
+    "      RAISE WARNING 'freehold: replication is off, but % stays a member of %: %', admin, r.name, SQLERRM;",
+    "    END;",
+    "  END LOOP;",
   ];
 }
 

@@ -35,7 +35,7 @@ export function fakeBackend(cloud: Backend["cloud"] = "aws"): Backend {
     migration: {
       egress: { usd: 0.09, unit: "GB", source },
       freeEgressGiB: 100,
-      database: (a) => ({ host: `${a.name}.fake`, port: 5432, database: a.databaseName, user: "app", sslmode: "require", access: "direct", passwordCommand: "echo" }),
+      database: (a) => ({ host: `${a.name}.fake`, port: 5432, database: a.databaseName, user: "app", sslmode: "verify-full", serverCa: { command: "cat fake-ca.pem" }, access: "direct", passwordCommand: "echo" }),
       objectStore: (a) => ({ rcloneType: "s3", rcloneOptions: { provider: "Other" }, path: a.bucketName, access: "keys" }),
     },
     providerPackages: ["fake"],

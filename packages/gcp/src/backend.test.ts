@@ -1,3 +1,5 @@
+import { execFileSync } from "node:child_process";
+import { join } from "node:path";
 import { type CostLine, FEATURES, RegionPrices, sumCost } from "@freehold/core";
 import { planCost } from "@freehold/core/testing";
 import { DatabaseSpec, defaultUsage, ObjectStoreSpec, WebServiceSpec } from "@freehold/model";
@@ -96,16 +98,24 @@ describe("gcp prices", () => {
 });
 
 describe("gcp migration details", () => {
-  it("reaches the database on its private IP from inside the VPC and reads the password from Secret Manager", () => {
+  it("reaches the database by the DNS name its certificate names, verified (verify-full) against the CA chain the backend keeps, and reads the password from Secret Manager", () => {
     const m = backend.migration.database({ name: "db", stack, databaseName: "app", physicalName: "shop-dev-db-ab12" });
-    expect(m).toMatchObject({ port: 5432, database: "app", user: "freehold_admin", sslmode: "require" });
-    expect(m.host).toBe("$(gcloud compute addresses describe shop-dev-db-db --region=europe-west2 --format='value(address)')");
+    expect(m).toMatchObject({ port: 5432, database: "app", user: "freehold_admin", sslmode: "verify-full" });
+    // Not the endpoint's IP address: the certificate names <uid>.<region>.sql.goog, which the stack's private zone resolves.
+    expect(m.host).toBe("$(gcloud sql instances describe shop-dev-db-ab12 --format='value(dnsName)' | sed 's/[.]$//')");
+    // The server CA secret the backend writes for linked services (always with the instance's suffix).
+    expect(m.serverCa).toEqual({
+      command: "gcloud secrets versions access latest --secret=$(gcloud secrets list --filter='name ~ /secrets/shop-dev-db-db-server-ca(-ab12)$' --sort-by=~createTime --format='value(name.basename())' --limit=1)",
+    });
     // The admin password's secret ends with the instance's suffix (none on stacks deployed before it did).
     expect(m.passwordCommand).toBe(
       "gcloud secrets versions access latest --secret=$(gcloud secrets list --filter='name ~ /secrets/shop-dev-db-db-admin-password(-ab12)?$' --sort-by=~createTime --format='value(name.basename())' --limit=1)",
     );
     // Without the physical name, the instance is found by the fixed part of its id.
-    expect(backend.migration.database({ name: "db", stack, databaseName: "app" }).access).toContain("cloud-sql-proxy --psc $(gcloud config get-value project):europe-west2:$(gcloud sql instances list --filter='name ~ ^shop-dev-db-'");
+    // Exactly the generated suffix after the fixed part: a stack shop/dev-db's instances (shop-dev-db-<component>-<suffix>) never match.
+    expect(backend.migration.database({ name: "db", stack, databaseName: "app" }).access).toContain(
+      "cloud-sql-proxy --psc $(gcloud config get-value project):europe-west2:$(gcloud sql instances list --filter='name ~ ^shop-dev-db-[a-z0-9]{4}$' --sort-by=~createTime --format='value(name)' --limit=1)",
+    );
     expect(m.access).toContain("cloud-sql-proxy --psc");
   });
 
@@ -126,7 +136,10 @@ describe("gcp backend", () => {
       database: "Cloud SQL for PostgreSQL",
       "object-store": "Cloud Storage",
     });
-    const loaded = Object.keys(require.cache).filter((k) => k.includes("@pulumi/gcp/") || k.includes("@pulumi/aws") || k.includes("@pulumi/azure"));
+    // In a fresh process: unit tests share their workers, so this one's module cache also holds other files' imports.
+    const dist = join(__dirname, "..", "dist", "index.js");
+    const script = `require(${JSON.stringify(dist)}); console.log(JSON.stringify(Object.keys(require.cache).filter((k) => /@pulumi[/\\\\](gcp|aws|azure)/.test(k))));`;
+    const loaded: string[] = JSON.parse(execFileSync(process.execPath, ["-e", script], { encoding: "utf8" }));
     expect(loaded.some((k) => k.includes("@pulumi/gcp/cloudrunv2/"))).toBe(true);
     expect(loaded.some((k) => /@pulumi\/gcp\/index\.js$/.test(k))).toBe(false);
     expect(loaded.some((k) => /@pulumi\/(aws|azure)/.test(k))).toBe(false);

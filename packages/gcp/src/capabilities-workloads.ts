@@ -37,14 +37,14 @@ export const WORKLOAD_CAPABILITIES: readonly Capability[] = [
   {
     feature: "worker.autoscaling",
     support: "full",
-    note: "Automatic scaling of a worker pool on CPU (60% target) between minInstanceCount and maxInstanceCount; documented as a preview feature, so the pool is deployed at launch stage BETA",
+    note: "Automatic scaling of a worker pool on CPU (60% target) between minInstanceCount and maxInstanceCount; documented as a preview feature, so an autoscaled pool is deployed at launch stage BETA (Google's pre-GA terms); a fixed count (min = max) stays GA",
     source: `${RUN}/configuring/workerpools/cpu-autoscaling`,
   },
   ...containerRows("worker", "worker"),
   {
     feature: "scheduled-job.cron",
     support: "full",
-    note: "Cloud Scheduler takes standard 5-field unix-cron as written",
+    note: "Cloud Scheduler takes standard 5-field unix-cron as written; every tick starts a run, also while the previous one is still going (jobs.run starts a new execution whatever the state of the others): keep timeoutSeconds × (retries + 1) under the shortest gap, or make the job safe to run twice at once",
     source: "https://cloud.google.com/scheduler/docs/configuring/cron-job-schedules",
   },
   {

@@ -1,6 +1,6 @@
 import { type MockRun, ROLE_SETUP_SQL } from "@freehold/core";
 import { beforeAll, describe, expect, it } from "vitest";
-import { ADMIN_USER, backupLocation, DATABASE_FLAGS, ROLE_SCRIPT, secretReplication } from "./database";
+import { ADMIN_USER, backupLocation, DATABASE_FLAGS, ROLE_SCRIPT, roleScript, secretReplication } from "./database";
 import { one, plan } from "./testing";
 
 const INSTANCE = "gcp:sql/databaseInstance:DatabaseInstance";
@@ -170,5 +170,19 @@ describe("a database that asks for logical replication on Cloud SQL", () => {
     const run = await plan("name: shop\nresidency: uk\ncomponents:\n  db: { kind: database, replication: logical }\n");
     const settings = (one(run, INSTANCE, "db-instance").inputs as { settings: { databaseFlags: unknown[] } }).settings;
     expect(settings.databaseFlags).toEqual([...DATABASE_FLAGS, { name: "cloudsql.logical_decoding", value: "on" }]);
+  });
+  it("runs the role job with the logical script, which gives the administrator REPLICATION, and a new run token when the setting changes", async () => {
+    const job = async (replication: string) => {
+      const run = await plan(`name: shop\nresidency: uk\ncomponents:\n  db: { kind: database, replication: ${replication} }\n`);
+      const j = run.resources.find((r) => r.name === "db-role-job");
+      const template = j?.inputs.template as { template: { containers: Array<{ args: string[] }> } };
+      return { args: template.template.containers[0]?.args, token: j?.inputs.runExecutionToken };
+    };
+    const [on, off] = [await job("logical"), await job("off")];
+    expect(on.args).toEqual([roleScript("logical")]);
+    expect(roleScript("logical")).toContain("EXECUTE format('ALTER ROLE %I WITH REPLICATION', admin);");
+    expect(off.args).toEqual([ROLE_SCRIPT]);
+    expect(ROLE_SCRIPT).toContain("EXECUTE format('ALTER ROLE %I WITH NOREPLICATION', admin);");
+    expect(on.token).not.toEqual(off.token);
   });
 });

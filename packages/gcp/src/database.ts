@@ -14,9 +14,9 @@ import * as sql from "@pulumi/gcp/sql";
 import type * as inputs from "@pulumi/gcp/types/input";
 import * as pulumi from "@pulumi/pulumi";
 import { RandomPassword } from "@pulumi/random/randomPassword";
-import { ADMIN_USER, appRole, POSTGRES_PORT, ROLE_SCRIPT } from "./db-role";
+import { ADMIN_USER, appRole, POSTGRES_PORT, ROLE_SCRIPT, roleScript } from "./db-role";
 
-export { ADMIN_USER, POSTGRES_PORT, ROLE_SCRIPT };
+export { ADMIN_USER, POSTGRES_PORT, ROLE_SCRIPT, roleScript };
 
 import { caBundle } from "./ca";
 import { nameSuffix } from "./generated";

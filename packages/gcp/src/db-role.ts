@@ -72,8 +72,16 @@ const CLOUDSQL_CLEANUP = [
   "SELECT 'CREATE EXTENSION IF NOT EXISTS pgaudit' WHERE EXISTS (SELECT 1 FROM pg_available_extensions WHERE name = 'pgaudit') \\gexec",
 ].join("\n");
 
-/** The job's command (`sh -c`): the two verifiers out of their one variable, then core's role script. Tested against a real PostgreSQL in test/gcp-database-roles.test.ts. */
-export const ROLE_SCRIPT = roleJobCommand(roleSetupSql({ before: CLOUDSQL_CLEANUP }), [
+/**
+ * The job's command (`sh -c`): the two verifiers out of their one variable, then core's role script, with the
+ * database's `replication` setting (the administrator's REPLICATION attribute follows it; the script is part of the
+ * run token, so a change runs the job again). Tested against a real PostgreSQL in test/gcp-database-roles.test.ts.
+ */
+export function roleScript(replication: "off" | "logical"): string {
+  return roleJobCommand(roleSetupSql({ before: CLOUDSQL_CLEANUP, replication }), JOB_PRELUDE);
+}
+
+const JOB_PRELUDE = [
   // Wait, with a bound, until the database answers over TLS: the first execution may start before the network path is usable.
   `deadline=$(( $(date +%s) + \${${WAIT_ENV}:-${DATABASE_WAIT_SECONDS}} ))`,
   `until pg_isready -q -t ${CONNECT_TIMEOUT_SECONDS}; do`,
@@ -83,7 +91,10 @@ export const ROLE_SCRIPT = roleJobCommand(roleSetupSql({ before: CLOUDSQL_CLEANU
   "set -f",
   `set -- $${ROLE_VERIFIERS_ENV}`,
   `export ${ROLE_VERIFIER_ENV.readWrite}="$1" ${ROLE_VERIFIER_ENV.read}="$2"`,
-]);
+];
+
+/** The command of a database with `replication: off`. */
+export const ROLE_SCRIPT = roleScript("off");
 
 export interface RoleInputs {
   /** The instance's DNS name, which resolves to its Private Service Connect endpoint in the network and which its certificate names. */
@@ -121,8 +132,9 @@ export function appRole(req: DatabaseRequest, platform: GcpPlatform, net: VpcAtt
   const grants = [adminAccess, verifiersAccess, caAccess];
   const settled = grantsSettled(`${req.name}-role-job-grants`, grants, opts);
   const tools = platform.tools();
-  // Runs again whenever the script, the image or a password changes.
-  const token = pulumi.all([on.admin.name, on.verifiers.name]).apply(([a, b]) => `r${shortHash([ROLE_SCRIPT, ROLE_JOB_IMAGE.digest, req.spec.databaseName, String(a), String(b)], 8)}`);
+  // Runs again whenever the script (with the replication setting), the image or a password changes.
+  const script = roleScript(req.spec.replication);
+  const token = pulumi.all([on.admin.name, on.verifiers.name]).apply(([a, b]) => `r${shortHash([script, ROLE_JOB_IMAGE.digest, req.spec.databaseName, String(a), String(b)], 8)}`);
   const job = new cloudrunv2.Job(
     `${req.name}-role-job`,
     withVendor<cloudrunv2.JobArgs>(
@@ -146,7 +158,7 @@ export function appRole(req: DatabaseRequest, platform: GcpPlatform, net: VpcAtt
               {
                 image: pulumi.interpolate`${tools.registryUri}/${ROLE_JOB_IMAGE.repository}@${ROLE_JOB_IMAGE.digest}`,
                 commands: ["/bin/sh", "-c"],
-                args: [ROLE_SCRIPT],
+                args: [script],
                 volumeMounts: [on.ca.mount],
                 envs: [
                   { name: "PGHOST", value: on.host },

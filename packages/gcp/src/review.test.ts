@@ -9,7 +9,7 @@ import { DEFAULT_PRIORITY, WAF_RULE_SETS } from "./armor";
 import { CAPABILITIES } from "./capabilities";
 import { FINAL_BACKUP_DAYS } from "./database";
 import { DATABASE_WAIT_SECONDS, ROLE_JOB_IMAGE, ROLE_SCRIPT } from "./db-role";
-import { decideDomain, stateOf } from "./domain-state";
+import { acceptedMoves, decideDomain, stateOf } from "./domain-state";
 import { backend } from "./index";
 import { emptyLogSources, stackLogFilter } from "./logs";
 import { PRICE_TABLE } from "./price-table";
@@ -146,7 +146,7 @@ describe("6. the role job runs an image pinned by digest, through the stack's ow
 });
 
 describe("5. a domain's staging: run.app stays open until the certificate is active", () => {
-  const req = (residency: "none" | "uk", filtered = false) => ({ stack: { residency }, spec: { ipAllowList: filtered ? ["203.0.113.0/24"] : undefined, webApplicationFirewall: false } }) as unknown as Parameters<typeof decideDomain>[0];
+  const req = (residency: "none" | "uk", filtered = false) => ({ name: "web", stack: { residency }, spec: { ipAllowList: filtered ? ["203.0.113.0/24"] : undefined, webApplicationFirewall: false } }) as unknown as Parameters<typeof decideDomain>[0];
 
   it("keeps run.app while the certificate is missing, provisioning or unreadable, and closes it once it is active", () => {
     for (const state of ["NONE", "PROVISIONING", "UNKNOWN", "FAILED"]) expect(decideDomain(req("none"), "app.example.gov.uk", { global: state, regional: "NONE" }).loadBalancerOnly).toBe(false);
@@ -154,8 +154,22 @@ describe("5. a domain's staging: run.app stays open until the certificate is act
     expect(decideDomain(req("uk"), "app.example.gov.uk", { global: "NONE", regional: "ACTIVE" })).toEqual({ loadBalancerOnly: true });
   });
 
-  it("says a residency change moves the domain to a new address, and keeps run.app open meanwhile", () => {
-    const d = decideDomain(req("uk"), "app.example.gov.uk", { global: "ACTIVE", regional: "NONE" });
+  it("refuses a residency change that would move a serving domain to a new load balancer, naming the steps, unless the stack accepts the move", () => {
+    expect(() => decideDomain(req("uk"), "app.example.gov.uk", { global: "ACTIVE", regional: "NONE" })).toThrow(
+      'component "web": moving https://app.example.gov.uk from the global load balancer to a regional one (residency uk) gives it a new address and a new certificate, and this up would delete the global load balancer at its end: the domain would not answer until its records point at the new address and the new certificate is active. Refused, so that the outage is one you choose. To move: 1. a day before, lower the TTL of the domain\'s records to 60 seconds; 2. pulumi config set freehold:acceptDomainMove web, then pulumi up (the service answers on its run.app address meanwhile); 3. at once create the records that up prints (the stack output dnsRecords: the new address record and the new validation record); 4. pulumi up again once the certificate is active; 5. pulumi config rm freehold:acceptDomainMove. To keep the global load balancer, undo the residency change.',
+    );
+    // Back from regional to global, with a filter: run.app stays closed, and the refusal says so.
+    expect(() => decideDomain(req("none", true), "app.example.gov.uk", { global: "NONE", regional: "ACTIVE" })).toThrow(
+      "2. pulumi config set freehold:acceptDomainMove web, then pulumi up (the service does not answer on its run.app address meanwhile: its IP allow list or firewall applies only at the load balancer)",
+    );
+    // Once the new certificate is active (the move done), or when no certificate serves yet, nothing is refused.
+    expect(decideDomain(req("uk"), "app.example.gov.uk", { global: "ACTIVE", regional: "ACTIVE" })).toEqual({ loadBalancerOnly: true });
+    expect(decideDomain(req("uk"), "app.example.gov.uk", { global: "PROVISIONING", regional: "NONE" }).loadBalancerOnly).toBe(false);
+    expect(acceptedMoves(" api, web ")).toEqual(new Set(["api", "web"]));
+  });
+
+  it("says an accepted residency change moves the domain to a new address, and keeps run.app open meanwhile", () => {
+    const d = decideDomain(req("uk"), "app.example.gov.uk", { global: "ACTIVE", regional: "NONE" }, true);
     expect(d.loadBalancerOnly).toBe(false);
     expect(d.note).toContain("https://app.example.gov.uk moves from the global load balancer to the regional one (residency uk): a new address and a new certificate");
   });

@@ -19,6 +19,7 @@
  *   failures are the job's own retries.
  */
 import { physicalName, type ScheduledJobRequest, type ScheduledJobResult } from "@freehold/core";
+import { type Cron, shortestGapMinutes } from "@freehold/model";
 import * as cloudrunv2 from "@pulumi/gcp/cloudrunv2";
 import * as cloudscheduler from "@pulumi/gcp/cloudscheduler";
 import type * as serviceaccount from "@pulumi/gcp/serviceaccount";
@@ -112,6 +113,8 @@ export function scheduledJob(req: ScheduledJobRequest): ScheduledJobResult {
   );
 
   Object.assign(resources, { job, schedule, schedulerAccount, schedulerInvoker });
+  const overlap = overlapNote(spec, req.cron);
+  if (overlap) pulumi.log.warn(`component "${req.name}": ${overlap}`, req.parent);
   return {
     runCommand: pulumi.interpolate`gcloud run jobs execute ${job.name} --region ${job.location} --project ${job.project}`,
     schedule: pulumi.output(`${req.cron.expression} in ${spec.timeZone} (Cloud Scheduler follows the zone's daylight saving)`),
@@ -128,8 +131,21 @@ export function scheduledJob(req: ScheduledJobRequest): ScheduledJobResult {
         vpcEgress: linksDatabase ? "Direct VPC egress, private ranges only" : "none",
         serviceAccount: names.serviceAccount(req.stack.prefix, req.qualifiedName),
         ...(resources.repository ? { imageSource: "Artifact Registry remote repository" } : {}),
+        ...(overlap ? { overlap } : {}),
       },
       dataLocations: req.stack.residency === "none" ? [{ region: "global", use: "application logs (Cloud Logging's _Default bucket)" }] : [],
     },
   };
+}
+
+/**
+ * Whether a run can still be going when the next is due: every tick calls jobs.run, which starts a new
+ * execution whatever the state of the others (https://cloud.google.com/run/docs/reference/rest/v2/projects.locations.jobs/run),
+ * and a run lasts up to its timeout on each attempt.
+ */
+export function overlapNote(spec: Pick<ScheduledJobRequest["spec"], "timeoutSeconds" | "retries">, cron: Cron): string | undefined {
+  const longest = spec.timeoutSeconds * (spec.retries + 1);
+  const gap = shortestGapMinutes(cron);
+  if (longest <= gap * 60) return undefined;
+  return `runs can overlap: a run may last ${longest} s (timeoutSeconds ${spec.timeoutSeconds} × ${spec.retries + 1} attempts), longer than the shortest gap between runs (${gap} min), and every tick starts a run whatever the last one is doing; make the job safe to run twice at once (a PostgreSQL advisory lock, say) or lower timeoutSeconds`;
 }

@@ -14,7 +14,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { type CaBundle, caBundle } from "./ca";
 import type { DatabaseHandle } from "./database";
 import { customDomain } from "./domain";
-import { certificateStates, type DomainDecision, decideDomain } from "./domain-state";
+import { ACCEPT_DOMAIN_MOVE, acceptedMoves, certificateStates, type DomainDecision, decideDomain } from "./domain-state";
 import { grantsSettled, secretReader } from "./grants";
 import { imageSource } from "./image";
 import { claimAccountId, names } from "./naming";
@@ -170,8 +170,9 @@ function ingress(spec: WebService, domain: pulumi.Output<DomainDecision> | undef
 
 /** The domain's decision for this `up` (domain-state.ts), with its warning. */
 function domainDecision(req: WebServiceRequest, platform: GcpPlatform, domain: string): pulumi.Output<DomainDecision> {
+  const accepted = acceptedMoves(new pulumi.Config("freehold").get(ACCEPT_DOMAIN_MOVE)).has(req.name);
   return certificateStates(req, platform, domain).apply((states) => {
-    const d = decideDomain(req, domain, states);
+    const d = decideDomain(req, domain, states, accepted);
     if (d.note) pulumi.log.warn(`component "${req.name}": ${d.note}`, req.parent);
     return d;
   });

@@ -66,6 +66,16 @@ export function workloadAccount(
 }
 
 /** The scaling block: automatic on CPU between the bounds, or a fixed count where they are equal. */
+/**
+ * Worker pools are GA (the provider's examples set no launch stage but for preview features); automatic (CPU)
+ * scaling is documented as a preview feature, which the API accepts only at launch stage BETA
+ * (https://cloud.google.com/run/docs/configuring/workerpools/cpu-autoscaling). A fixed-count pool stays GA, so an
+ * organisation policy or a support contract that excludes preview features concerns only an autoscaled worker.
+ */
+export function workerLaunchStage(scaling: { min: number; max: number }): "GA" | "BETA" {
+  return scaling.max > scaling.min ? "BETA" : "GA";
+}
+
 export function workerScaling(scaling: { min: number; max: number }): cloudrunv2.WorkerPoolArgs["scaling"] {
   return scaling.max > scaling.min ? { scalingMode: "AUTOMATIC", minInstanceCount: scaling.min, maxInstanceCount: scaling.max } : { scalingMode: "MANUAL", manualInstanceCount: scaling.min };
 }
@@ -132,8 +142,7 @@ export function worker(req: WorkerRequest): WorkerResult {
       {
         name,
         location: platform.region,
-        // Automatic (CPU) scaling of worker pools is documented as a preview feature: BETA admits it, and changes nothing for what is GA.
-        launchStage: "BETA",
+        launchStage: workerLaunchStage(spec.scaling),
         // A worker holds no data: it can be replaced or destroyed freely.
         deletionProtection: false,
         labels: platform.labels,

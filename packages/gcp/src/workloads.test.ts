@@ -1,10 +1,11 @@
 import { type MockRun, priceRun } from "@freehold/core";
-import { defaultUsage, UnsupportedFeatureError, WorkerSpec } from "@freehold/model";
+import { type Cron, defaultUsage, parseCron, UnsupportedFeatureError, WorkerSpec } from "@freehold/model";
 import { beforeAll, describe, expect, it } from "vitest";
 import { backend } from "./index";
+import { overlapNote } from "./scheduled-job";
 import { all, one, plan } from "./testing";
 import { assertContainerSupported } from "./web-service";
-import { workerScaling } from "./worker";
+import { workerLaunchStage, workerScaling } from "./worker";
 
 const STACK = `
 name: shop
@@ -58,6 +59,23 @@ describe("worker and scheduled job on Google Cloud", () => {
 
   it("fixes the instance count when min equals max", () => {
     expect(workerScaling({ min: 2, max: 2 })).toEqual({ scalingMode: "MANUAL", manualInstanceCount: 2 });
+  });
+
+  it("says in the plan when a scheduled run can still be going when the next is due, and not otherwise", () => {
+    const every15 = parseCron("*/15 * * * *").cron as Cron;
+    expect(overlapNote({ timeoutSeconds: 900, retries: 0 }, every15)).toBeUndefined();
+    expect(overlapNote({ timeoutSeconds: 900, retries: 1 }, every15)).toBe(
+      "runs can overlap: a run may last 1800 s (timeoutSeconds 900 × 2 attempts), longer than the shortest gap between runs (15 min), and every tick starts a run whatever the last one is doing; make the job safe to run twice at once (a PostgreSQL advisory lock, say) or lower timeoutSeconds",
+    );
+    // The nightly job here: 900 s × 3 attempts, a day apart.
+    expect(overlapNote({ timeoutSeconds: 900, retries: 2 }, parseCron("0 2 * * *").cron as Cron)).toBeUndefined();
+  });
+
+  it("deploys a fixed-count worker pool at launch stage GA, and only an autoscaled one (CPU autoscaling is a preview feature) at BETA", async () => {
+    expect(one(run, "gcp:cloudrunv2/workerPool:WorkerPool", "mailer-worker-pool").inputs.launchStage).toBe("BETA");
+    const fixed = await plan(STACK.replace("scaling: { min: 1, max: 4 }", "scaling: { min: 2, max: 2 }"));
+    expect(one(fixed, "gcp:cloudrunv2/workerPool:WorkerPool", "mailer-worker-pool").inputs).toMatchObject({ launchStage: "GA", scaling: { scalingMode: "MANUAL", manualInstanceCount: 2 } });
+    expect(workerLaunchStage({ min: 0, max: 3 })).toBe("BETA");
   });
 
   it("gives a worker a web service's grants: the database password secret, no Cloud SQL client role (the endpoint needs none), read access to a bucket", () => {

@@ -5,6 +5,7 @@
  * the backend before its fix.
  */
 import { deployStack, loadBackend, registerBackend, runWithMocks } from "@freehold/core";
+import { DomainMoveRefused, decideDomain } from "../../gcp/src/domain-state";
 import { parseStack, type Stack } from "@freehold/model";
 import { type CloudObject, GCP_DEFAULT_APIS, GCP_PREREQUISITES, GCP_RULES, GCP_SQL_BACKUP_TYPE, RULES, seedProject } from "@freehold/rules";
 import { describe, expect, it } from "vitest";
@@ -178,13 +179,22 @@ describe("5. a domain added or moved without an outage", () => {
     expect(servedBy(h)).toEqual(["domain"]);
   });
 
-  it("keeps the service answering on run.app while a residency change moves its domain to a new load balancer, until the new certificate is active", async () => {
+  it("refuses a residency change that would take the domain down, changing nothing; once the stack accepts the move, keeps run.app answering until the new certificate is active", async () => {
     const { h, base } = await deployed(SITE);
     await upWith(h, "domain added", withDomain(base), {});
     recordsCreated(h);
     await upWith(h, "certificate active", withDomain(base), { global: "ACTIVE" });
     expect(servedBy(h)).toEqual(["domain"]);
-    const moved = await upWith(h, "residency uk", withDomain(base, "uk"), { global: "ACTIVE" });
+    // The move would delete the global load balancer at the end of the up while the new one waits for records the user has
+    // not made yet. The program decides on the certificates the project holds (this world's), and stops before any change.
+    const states = { global: live(h, "gcp:certificatemanager/certificate:Certificate").some((c) => c.facts.issued === true) ? "ACTIVE" : "NONE", regional: "NONE" };
+    const req = { name: "web", stack: { residency: "uk" }, spec: withDomain(base, "uk").components.web } as unknown as Parameters<typeof decideDomain>[0];
+    expect(() => decideDomain(req, "app.example.gov.uk", states)).toThrow(
+      'component "web": moving https://app.example.gov.uk from the global load balancer to a regional one (residency uk) gives it a new address and a new certificate, and this up would delete the global load balancer at its end',
+    );
+    expect(() => decideDomain(req, "app.example.gov.uk", states)).toThrow(DomainMoveRefused);
+    expect(servedBy(h)).toEqual(["domain"]);
+    const moved = await upWith(h, "residency uk, accepted", withDomain(base, "uk"), { global: "ACTIVE" }, { "freehold:acceptDomainMove": "web" });
     expect(moved).toEqual({ outcome: "ok" });
     // The global load balancer is gone and the regional certificate waits for its records: run.app takes traffic meanwhile.
     expect(servedBy(h)).toEqual(["run.app"]);

@@ -54,4 +54,15 @@ describe("the rule book's worker pool has no endpoint", () => {
     expect(check?.test(["https://worker.example"], {} as CloudObject)).toBe("customAudiences is not applicable to a worker pool: it has no endpoint");
     expect(check?.test(undefined, {} as CloudObject)).toBeUndefined();
   });
+
+  it("refuses CPU autoscaling (a preview feature) at launch stage GA, and admits a fixed count at GA", () => {
+    const stage = rule?.checks?.filter((c) => c.path === "*") ?? [];
+    const problems = (inputs: Record<string, unknown>) => stage.map((c) => c.test(inputs, { inputs } as unknown as CloudObject)).filter(Boolean);
+    expect(problems({ launchStage: "GA", scaling: { scalingMode: "AUTOMATIC", minInstanceCount: 1, maxInstanceCount: 3 } })).toEqual([
+      "scalingMode AUTOMATIC is a preview feature: launchStage GA does not admit it (set BETA)",
+    ]);
+    expect(problems({ scaling: { scalingMode: "AUTOMATIC" } })).toEqual(["scalingMode AUTOMATIC is a preview feature: launchStage GA does not admit it (set BETA)"]);
+    expect(problems({ launchStage: "BETA", scaling: { scalingMode: "AUTOMATIC" } })).toEqual([]);
+    expect(problems({ launchStage: "GA", scaling: { scalingMode: "MANUAL", manualInstanceCount: 2 } })).toEqual([]);
+  });
 });

@@ -185,6 +185,8 @@ export const FIELD_CHANGES: Record<Component["kind"], FieldChange[]> = {
     { field: "backups", label: "longer backups, point-in-time recovery turned around", expect: "ok", edit: (c) => (c.kind === "database" ? { ...c, backups: { ...c.backups, retentionDays: c.backups.retentionDays === 14 ? 21 : 14, pointInTimeRecovery: !c.backups.pointInTimeRecovery } } : undefined) },
     { field: "backups", label: "backups kept on delete turned around", expect: "ok", edit: (c) => (c.kind === "database" ? { ...c, backups: { ...c.backups, keepOnDelete: !c.backups.keepOnDelete } } : undefined) },
     { field: "deletionProtection", label: "deletion protection turned around", expect: "ok", edit: (c) => (c.kind === "database" ? { ...c, deletionProtection: !c.deletionProtection } : undefined) },
+    // The server's switch (a parameter group, a server parameter, a database flag) and the role job's grant of the right to replicate, on and back.
+    { field: "replication", label: "logical replication turned around", expect: "ok", edit: (c) => (c.kind === "database" ? { ...c, replication: c.replication === "logical" ? "off" : "logical" } : undefined) },
     // A new database name is a new, empty database: with the data protected, refusing is right.
     { field: "databaseName", label: "another database name", expect: "safe", edit: (c) => (c.kind === "database" ? { ...c, databaseName: `${c.databaseName}_two` } : undefined) },
     { field: "acceptDegraded", label: "accepted degradations changed", expect: "safe", edit: (c) => (c.kind === "database" ? { ...c, acceptDegraded: c.acceptDegraded.length ? [] : ["database.high-availability"] } : undefined) },

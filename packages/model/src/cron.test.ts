@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { cronMatches, parseCron, runsPerMonth, valuesText } from "./cron";
+import { cronMatches, parseCron, runsPerMonth, shortestGapMinutes, valuesText } from "./cron";
 import { parseComponent } from "./parse";
 import { ScheduledJobSpec } from "./public";
 import { timeZoneProblem, zoneOffsets } from "./timezones";
@@ -44,6 +44,17 @@ describe("a schedule (standard 5-field cron)", () => {
     expect(runsPerMonth(ok("0 2 * * *"))).toBeCloseTo(365 / 12, 5);
     expect(runsPerMonth(ok("0 2 * * 1-5"))).toBeCloseTo(261 / 12, 5);
     expect(runsPerMonth(ok("*/15 * * * *"))).toBeCloseTo((365 * 96) / 12, 5);
+  });
+
+  it("finds the shortest gap between two runs, within a day, across days and weekends, and at the year's turn", () => {
+    expect(shortestGapMinutes(ok("*/15 * * * *"))).toBe(15);
+    expect(shortestGapMinutes(ok("0 2 * * *"))).toBe(1440);
+    expect(shortestGapMinutes(ok("0 2,3 * * *"))).toBe(60);
+    expect(shortestGapMinutes(ok("50 23 * * *"))).toBe(1440);
+    expect(shortestGapMinutes(ok("0 22 * * 1-5"))).toBe(1440);
+    expect(shortestGapMinutes(ok("0 23 * * 5,6"))).toBe(1440);
+    expect(shortestGapMinutes(ok("0 0 1 * *"))).toBe(28 * 1440);
+    expect(shortestGapMinutes(ok("0 0 1 1 *"))).toBe(365 * 1440);
   });
 
   it("writes a field's values as ranges, or * when every value is there", () => {

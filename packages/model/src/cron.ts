@@ -259,6 +259,28 @@ export function runsPerMonth(c: Cron): number {
 }
 
 /**
+ * The shortest time between two runs, in minutes, over a reference year (2025) and into the next: the
+ * schedule's minutes of a day are the same on every day it runs. Local time: a daylight saving change can
+ * shorten one gap by an hour.
+ */
+export function shortestGapMinutes(c: Cron): number {
+  const times = c.hour.values.flatMap((h) => c.minute.values.map((m) => h * 60 + m)).sort((a, b) => a - b);
+  let gap = Number.POSITIVE_INFINITY;
+  for (let i = 1; i < times.length; i++) gap = Math.min(gap, (times[i] as number) - (times[i - 1] as number));
+  const first = times[0] ?? 0;
+  const last = times.at(-1) ?? 0;
+  let previous: number | undefined;
+  const start = Date.UTC(2025, 0, 1);
+  for (let i = 0; i < 365 + 366; i++) {
+    const d = new Date(start + i * 86_400_000);
+    if (!c.month.values.includes(d.getUTCMonth() + 1) || !dayMatches(c, d.getUTCDate(), d.getUTCDay())) continue;
+    if (previous !== undefined) gap = Math.min(gap, (i - previous) * 1440 + first - last);
+    previous = i;
+  }
+  return gap;
+}
+
+/**
  * A field's values written as a list of ranges (`1-5,7`), or `*` when they are
  * every value of the field: the form every cron accepts.
  */

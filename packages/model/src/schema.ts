@@ -362,7 +362,7 @@ export const DatabaseSpec = z.strictObject({
     .default("off")
     .meta({
       description:
-        "logical: the server keeps the WAL a logical replication slot needs (wal_level logical), so `freehold replicate` can move the database to another cloud with seconds of write downtime, and back. Costs WAL retained while a slot lags, and a restart of an existing server (a reboot you run on AWS and Azure; Cloud SQL restarts the instance itself). @default off",
+        "logical: the server keeps the WAL a logical replication slot needs (wal_level logical) and the database's administrator, as whom `freehold replicate` connects, may replicate (the role job grants it, and takes it back with off), so `freehold replicate` can move the database to another cloud with seconds of write downtime, and back. Costs WAL retained while a slot lags, and a restart of an existing server (a reboot you run on AWS and Azure; Cloud SQL restarts the instance itself). @default off",
     }),
   acceptDegraded: acceptDegraded("database"),
   vendor: VendorSettings.optional(),

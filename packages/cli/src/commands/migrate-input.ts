@@ -8,7 +8,8 @@
 import { lstatSync } from "node:fs";
 import path from "node:path";
 import type { ParsedArgs } from "../args";
-import { parseRemoteString, type RcloneRemote, SECRET_OPTION } from "../migrate";
+import { type RcloneRemote, SECRET_OPTION } from "../migrate/rclone";
+import { parseRemoteString } from "../migrate/remote";
 import { pseudoFilesystem, readPrivateFileSync, UntrustedFileError } from "../migrate/folders";
 
 export type SideFlag = "from" | "to";
@@ -18,8 +19,35 @@ function badEscapes(text: string): string[] {
   return [...text.matchAll(/%(?![0-9A-Fa-f]{2})(.{0,2})/g)].map((m) => `%${m[1] ?? ""}`);
 }
 
-/** Check a PostgreSQL URL given on the command line: well formed, names a database, holds no secret. */
-export function postgresUrl(text: string, flag: SideFlag, problems: string[]): string {
+/** The flag that lets an operator connect without checking the server (a local test server without a CA). */
+export const ALLOW_UNVERIFIED_TLS = "allow-unverified-tls";
+
+/**
+ * Why a URL does not verify the server it reaches, or undefined when it does: libpq checks the certificate's
+ * chain and host name only with `sslmode=verify-full`; `require` and `verify-ca` encrypt but take any server
+ * (verify-ca any server the CA signed), `prefer`/`allow`/`disable` may not even encrypt
+ * (https://www.postgresql.org/docs/current/libpq-ssl.html#LIBPQ-SSL-PROTECTION). The URL must say it: it
+ * overrides a service file and PGSSLMODE. A Unix-domain socket (`host=/dir`) has no TLS to verify.
+ */
+export function unverifiedTls(u: URL, flag: SideFlag): string | undefined {
+  const q = u.searchParams;
+  if (u.hostname === "" && (q.get("host") ?? "").startsWith("/")) return undefined;
+  const mode = q.get("sslmode");
+  if (mode === "verify-full") return undefined;
+  const what =
+    mode === null
+      ? "the URL gives no sslmode, so libpq would take a service file's, PGSSLMODE or its default (prefer: TLS when the server offers it, the server never checked)"
+      : mode === "verify-ca"
+        ? "sslmode=verify-ca checks that a known authority signed the certificate, not that it names this host: any server that authority signed would do"
+        : `sslmode=${mode} does not check who answers: anyone on the path can pose as the server and read the data and the password`;
+  return `--${flag}: ${what}. Connect with sslmode=verify-full and sslrootcert=FILE, the server's certificate authorities (the database's serverCa output; freehold exit-plan's runbook writes them to a file), or, for a local test server without a certificate authority, add --${ALLOW_UNVERIFIED_TLS}`;
+}
+
+/**
+ * Check a PostgreSQL URL given on the command line: well formed, names a database, holds no secret, and
+ * (unless `tls` is "any": the operator said --allow-unverified-tls, or the URL is one a server uses) verifies the server.
+ */
+export function postgresUrl(text: string, flag: SideFlag, problems: string[], tls: "verified" | "any" = "verified"): string {
   const bad = badEscapes(text);
   if (bad.length > 0) problems.push(`--${flag}: ${bad.map((b) => JSON.stringify(b)).join(", ")} ${bad.length === 1 ? "is" : "are"} not a URL escape: in a URL a "%" must be written %25`);
   let u: URL | undefined;
@@ -36,6 +64,8 @@ export function postgresUrl(text: string, flag: SideFlag, problems: string[]): s
     problems.push(
       `--${flag}: the URL holds a password, which every user of this host can read in the process list while freehold runs; leave it out and give it with --${flag}-password-file FILE (a file only you can read), --${flag}-password-env NAME, or a password file libpq reads (PGPASSFILE, ~/.pgpass)`,
     );
+  const unverified = tls === "verified" ? unverifiedTls(u, flag) : undefined;
+  if (unverified) problems.push(unverified);
   if (u.searchParams.has("sslpassword"))
     problems.push(`--${flag}: the URL holds sslpassword, which would be on the command line of every PostgreSQL tool; put it in a connection service file only you can read and name it with ?service=NAME (https://www.postgresql.org/docs/current/libpq-pgservice.html)`);
   return text;

@@ -2,29 +2,24 @@ import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { type CommandSpec, type FlagSpec, type ParsedArgs, UsageError } from "../args";
 import { EXIT } from "../errors";
-import {
-  type DatabaseManifest,
-  type DatabaseVerification,
-  MigrationError,
-  MigrationInterrupted,
-  MigrationToolError,
-  MissingToolError,
-  migrateDatabase,
-  migrateObjects,
-  type ObjectManifest,
-  type RcloneRemote,
-  userFolderProblems,
-  verifyDatabase,
-  verifyObjects,
-} from "../migrate";
+// The object side's modules only: the database side (its work folder's schemas load zod) is loaded by the database commands alone.
+import type * as DatabaseModule from "../migrate/database";
+import { MigrationError, MigrationInterrupted, MigrationToolError, MissingToolError } from "../migrate/errors";
+import { userFolderProblems } from "../migrate/folders";
+import type { DatabaseManifest, ObjectManifest } from "../migrate/manifest";
+import { migrateObjects } from "../migrate/objects";
+import { type RcloneRemote, verifyObjects } from "../migrate/rclone";
+import type { DatabaseVerification } from "../migrate/verify";
 import { UntrustedFileError } from "../migrate/folders";
+
+const database = () => require("../migrate/database") as typeof DatabaseModule;
 import type { Io } from "./common";
-import { outputFileProblems, passwordFor, postgresUrl, remoteArg, type SideFlag, withSecrets } from "./migrate-input";
+import { ALLOW_UNVERIFIED_TLS, outputFileProblems, passwordFor, postgresUrl, remoteArg, type SideFlag, withSecrets } from "./migrate-input";
 
 export const DATABASE_MANIFEST = "database-manifest.json";
 export const OBJECTS_MANIFEST = "objects-manifest.json";
 
-const DATABASE_FLAGS = ["from-password-file", "from-password-env", "to-password-file", "to-password-env", "work-dir", "keep-dump", "jobs", "allow-live-source", "undo-partial-restore", "to-role"];
+const DATABASE_FLAGS = ["from-password-file", "from-password-env", "to-password-file", "to-password-env", "work-dir", "keep-dump", "jobs", "allow-live-source", "undo-partial-restore", "to-role", ALLOW_UNVERIFIED_TLS];
 const OBJECT_FLAGS = ["from-secrets-file", "to-secrets-file", "transfers", "verify", "replace", "follow-links", "since"];
 
 const sideFlags = (side: SideFlag, what: string): FlagSpec[] => [
@@ -36,7 +31,8 @@ const sideFlags = (side: SideFlag, what: string): FlagSpec[] => [
 export const migrateSpec: CommandSpec = {
   name: "migrate",
   summary: "Move a database (pg_dump/pg_restore) or an object store (rclone) and verify every row and object; or verify an earlier move.",
-  details: `freehold migrate database --from URL --to URL: PostgreSQL URLs without a password (postgresql://user@host:5432/db?sslmode=require);
+  details: `freehold migrate database --from URL --to URL: PostgreSQL URLs without a password that verify the server
+  (postgresql://user@host:5432/db?sslmode=verify-full&sslrootcert=ca.pem; anything else is refused unless --allow-unverified-tls);
   each password comes from --from-password-file / --to-password-file (a file only you can read), --from-password-env /
   --to-password-env, PGPASSWORD or libpq's password file: never from the command line, where every user of the host could read it.
   The source is opened read-only and dumped (pg_dump -Fd -j N) in a snapshot it is fingerprinted and described in; the restore
@@ -69,6 +65,11 @@ every tool and query was stopped on both sides and a partial restore undone.`,
     { name: "work-dir", type: "string", placeholder: "DIR", description: "Database: a folder you own for the run's files; the run uses a private folder of its own in it, kept after a failure to resume (default: a private temporary folder, removed after every run)." },
     { name: "keep-dump", type: "boolean", description: "Database: keep the dump after a verified run (it is a full copy of the data)." },
     { name: "jobs", type: "number", placeholder: "N", description: "Database: parallel pg_dump/pg_restore jobs and target verification sessions (default 2)." },
+    {
+      name: ALLOW_UNVERIFIED_TLS,
+      type: "boolean",
+      description: "Database: connect to a server whose URL does not say sslmode=verify-full (a local test server without a certificate authority): the server is not checked, so anyone on the path could pose as it. Without it such a URL is refused.",
+    },
     { name: "allow-live-source", type: "boolean", description: "Database: accept a source written to during the run: verified as of the snapshot only, the changes since named in the manifest." },
     {
       name: "undo-partial-restore",
@@ -95,10 +96,10 @@ every tool and query was stopped on both sides and a partial restore undone.`,
     { name: "quiet", type: "boolean", description: "No progress lines." },
   ],
   examples: [
-    'freehold migrate database --from "postgresql://app@src-host:5432/app?sslmode=require" --from-password-file ~/.secrets/src --to "postgresql://app@dst-host:5432/app?sslmode=require" --to-password-env DST_PASSWORD --work-dir /var/tmp/exit',
+    'freehold migrate database --from "postgresql://app@src-host:5432/app?sslmode=verify-full&sslrootcert=source-ca.pem" --from-password-file ~/.secrets/src --to "postgresql://app@dst-host:5432/app?sslmode=verify-full&sslrootcert=target-ca.pem" --to-password-env DST_PASSWORD --work-dir /var/tmp/exit',
     "freehold migrate objects --from :s3,provider=AWS,env_auth,region=eu-west-2:uploads --to :azureblob,account=uploadsacct,env_auth:uploads",
     "freehold migrate objects --from \":s3,provider=Other,endpoint='http://10.0.0.5:9000':assets\" --from-secrets-file ~/.secrets/minio --to /srv/assets-copy --transfers 16",
-    'freehold migrate verify database --from "postgresql://app@src-host/app" --to "postgresql://app@dst-host/app"',
+    'freehold migrate verify database --from "postgresql://app@src-host/app?sslmode=verify-full&sslrootcert=source-ca.pem" --to "postgresql://app@dst-host/app?sslmode=verify-full&sslrootcert=target-ca.pem"',
   ],
 };
 
@@ -145,8 +146,9 @@ function readInput(args: ParsedArgs): Input {
   if (args.flags["work-dir"] !== undefined) problems.push(...userFolderProblems(String(args.flags["work-dir"]), "work-dir"));
   const input: Input = { kind, verify, manifestPath, jobs, transfers, verifyMode: args.flags.verify as "hash" | "download" | undefined };
   if (kind === "database") {
-    const from = postgresUrl(String(args.flags.from), "from", problems);
-    const to = postgresUrl(String(args.flags.to), "to", problems);
+    const tls = args.flags[ALLOW_UNVERIFIED_TLS] ? "any" : "verified";
+    const from = postgresUrl(String(args.flags.from), "from", problems, tls);
+    const to = postgresUrl(String(args.flags.to), "to", problems, tls);
     const fromPassword = passwordFor(args, "from", problems);
     const toPassword = passwordFor(args, "to", problems);
     input.db = { from, to, ...(fromPassword !== undefined ? { fromPassword } : {}), ...(toPassword !== undefined ? { toPassword } : {}) };
@@ -212,12 +214,12 @@ async function runDatabase(input: Input, args: ParsedArgs, io: Io, log: ((l: str
   const db = input.db as NonNullable<Input["db"]>;
   const allowLiveSource = args.flags["allow-live-source"] === true;
   if (input.verify) {
-    io.out(verificationSummary(await verifyDatabase({ ...db, allowLiveSource, ...(log ? { log } : {}), signal })));
+    io.out(verificationSummary(await database().verifyDatabase({ ...db, allowLiveSource, ...(log ? { log } : {}), signal })));
     return;
   }
   const workDir = args.flags["work-dir"] as string | undefined;
   const targetRole = args.flags["to-role"] as string | undefined;
-  const m = await migrateDatabase({
+  const m = await database().migrateDatabase({
     ...db,
     ...(workDir ? { workDir } : {}),
     ...(targetRole ? { targetRole } : {}),

@@ -3,7 +3,7 @@ import { EXIT } from "../errors";
 import { cutover, finishReplication, type LiveOptions, replicationStatus, rollback, startReplication } from "../migrate/live";
 import type { Io } from "./common";
 import { interruptible, migrationFailure } from "./migrate";
-import { passwordFor, postgresUrl } from "./migrate-input";
+import { ALLOW_UNVERIFIED_TLS, passwordFor, postgresUrl } from "./migrate-input";
 
 const ACTIONS = ["start", "status", "cutover", "rollback", "finish"] as const;
 type Action = (typeof ACTIONS)[number];
@@ -16,17 +16,28 @@ export const replicateSpec: CommandSpec = {
   stays running); returns once every table's initial copy is done and changes stream. Refuses, before creating anything, a source
   whose wal_level is not logical, whose user may not replicate, with tables that have neither a primary key nor a replica identity
   (an UPDATE or DELETE on them would fail once published) or with large objects (not replicated), and a target that holds tables.
-freehold replicate status: the lag in bytes and the tables streaming, in whichever direction replication runs.
-freehold replicate cutover: refuses when the schemas differ (schema changes are not replicated: apply each on the target too); stops
-  the application's writes on the source (its database's sessions start read-only, open sessions are ended), waits until the target
-  confirms every change, copies the sequences, snapshots both sides and compares schema and sequences (a difference allows writes on
-  the source again, replication still running), starts replication back from the target to the source (without copying) and allows
-  writes on the target: the write downtime it prints ends there. Then every table is verified in the two snapshots, as of the switch.
+  A start that failed after creating the schema (the target cannot reach the source, say) leaves a marker in its subscription listing
+  what it created; running start again names it, and start --restart drops exactly that and starts again.
+freehold replicate status: the lag and the WAL the slot keeps, in bytes, and the tables streaming, in whichever direction replication
+  runs; warns when no subscriber streams (the slot keeps every byte of WAL since), when the slot keeps over 1 GiB, and names a
+  switch that stopped half-way with the command that resumes it.
+freehold replicate cutover: refuses when the schemas differ (schema changes are not replicated: apply each on the target too), when
+  a sequence cannot be read, when a prepared transaction is pending or a role's own setting would keep its sessions writable; stops
+  the application's writes on the source (its database's sessions start read-only, open sessions are ended and waited for), waits
+  until the target confirms every change, copies the sequences, snapshots both sides and compares schema and sequences (a difference
+  allows writes on the source again, replication still running), starts replication back from the target to the source (without
+  copying) and allows writes on the target: the write downtime it prints ends there. Then every table is verified in the two
+  snapshots, as of the switch. A cutover that stopped after ending the forward replication (killed, a network drop) is resumed by
+  running cutover again: status names that state.
 freehold replicate rollback: the same, the other way: nothing written on the target after cutover is lost.
 freehold replicate finish: drops the subscriptions, replication slots and publications replicate created for this pair, and only those.
+Connect as each database's administrator: it publishes and subscribes, and each server's subscription connects to the other as that
+server's administrator, so both must be allowed to replicate; a Freehold database with replication: logical gives its administrator
+that right through its role job.
 Every object is named freehold_exit_<key> or freehold_back_<key>, the key being the pair's. Passwords as for migrate: never on the
 command line. The source's password is stored in the target's subscription (pg_subscription, readable only by its administrators),
-as PostgreSQL's subscriptions require; finish removes it.`,
+as PostgreSQL's subscriptions require; finish removes it. It is stored by a statement the server logs only under log_statement = all,
+log_min_duration_statement or pgaudit: replicate warns when a subscriber logs that way.`,
   positionals: [{ name: "action", description: ACTIONS.join(", "), required: true }],
   flags: [
     { name: "from", type: "string", required: true, placeholder: "URL", description: "The source database (PostgreSQL URL, no password)." },
@@ -43,12 +54,23 @@ as PostgreSQL's subscriptions require; finish removes it.`,
       placeholder: "ROLE",
       description: "start: create the schema on the target as this role (SET ROLE), so it owns every table: app, the read-write role of a Freehold database, which its read-only role reads. The target's login must be able to SET ROLE to it.",
     },
+    {
+      name: "restart",
+      type: "boolean",
+      description:
+        "start: first drop what an earlier start of this pair left (its subscription, publication and slot, and the objects it created on the target, as its marker lists them; nothing else), then start again.",
+    },
     { name: "catch-up-timeout", type: "number", placeholder: "SECONDS", description: "cutover/rollback: how long to wait for the other side to confirm every change (default 60)." },
+    {
+      name: ALLOW_UNVERIFIED_TLS,
+      type: "boolean",
+      description: "Connect to --from and --to even when their URLs do not say sslmode=verify-full (a local test server without a certificate authority): the servers are not checked. Without it such a URL is refused.",
+    },
     { name: "quiet", type: "boolean", description: "No progress lines." },
   ],
   examples: [
-    'freehold replicate start --from "postgresql://admin@old-host/shop?sslmode=verify-full" --from-password-file ~/.secrets/old --to "postgresql://admin@new-host/shop?sslmode=verify-full" --to-password-env NEW_PW',
-    'freehold replicate cutover --from "postgresql://admin@old-host/shop?sslmode=verify-full" --from-password-file ~/.secrets/old --to "postgresql://admin@new-host/shop?sslmode=verify-full" --to-password-env NEW_PW',
+    'freehold replicate start --from "postgresql://admin@old-host/shop?sslmode=verify-full&sslrootcert=source-ca.pem" --from-password-file ~/.secrets/old --to "postgresql://admin@new-host/shop?sslmode=verify-full&sslrootcert=target-ca.pem" --to-password-env NEW_PW',
+    'freehold replicate cutover --from "postgresql://admin@old-host/shop?sslmode=verify-full&sslrootcert=source-ca.pem" --from-password-file ~/.secrets/old --to "postgresql://admin@new-host/shop?sslmode=verify-full&sslrootcert=target-ca.pem" --to-password-env NEW_PW',
   ],
 };
 
@@ -57,8 +79,9 @@ function readInput(args: ParsedArgs): { action: Action; options: LiveOptions } {
   const problems: string[] = [];
   if (!ACTIONS.includes(action)) problems.push(`${JSON.stringify(args.positionals[0] ?? "")} is not a replicate action; use one of ${ACTIONS.join(", ")}`);
   if (args.positionals.length > 1) problems.push(`unexpected argument: ${args.positionals[1]}`);
-  const from = postgresUrl(String(args.flags.from), "from", problems);
-  const to = postgresUrl(String(args.flags.to), "to", problems);
+  const tls = args.flags[ALLOW_UNVERIFIED_TLS] ? "any" : "verified";
+  const from = postgresUrl(String(args.flags.from), "from", problems, tls);
+  const to = postgresUrl(String(args.flags.to), "to", problems, tls);
   const fromPassword = passwordFor(args, "from", problems);
   const toPassword = passwordFor(args, "to", problems);
   const extra: Partial<LiveOptions> = {};
@@ -70,13 +93,15 @@ function readInput(args: ParsedArgs): { action: Action; options: LiveOptions } {
     if (v === undefined) continue;
     const text = String(v);
     const before = problems.length;
-    postgresUrl(text, flag === "source-from-target" ? "from" : "to", problems);
+    // A server's own connection to the other (the subscription): the server checks what its own configuration says, not the operator's CA file.
+    postgresUrl(text, flag === "source-from-target" ? "from" : "to", problems, "any");
     for (let i = before; i < problems.length; i++) problems[i] = `--${flag}: ${problems[i]}`;
     extra[key] = text;
   }
   const targetRole = args.flags["to-role"] as string | undefined;
   if (targetRole !== undefined && action !== "start") problems.push(`--to-role is for start (the schema is created then), not ${action}`);
   if (targetRole !== undefined && !/^[a-z_][a-z0-9_$]{0,62}$/.test(targetRole)) problems.push(`--to-role must be a role name (lower-case letters, digits, _ and $, at most 63), not ${JSON.stringify(targetRole)}`);
+  if (args.flags.restart && action !== "start") problems.push(`--restart is for start, not ${action}`);
   const timeout = args.flags["catch-up-timeout"];
   if (timeout !== undefined && !(Number(timeout) > 0)) problems.push(`--catch-up-timeout must be a number of seconds above 0, not ${timeout}`);
   if (problems.length) throw new UsageError(problems, "replicate");
@@ -90,6 +115,7 @@ function readInput(args: ParsedArgs): { action: Action; options: LiveOptions } {
       ...extra,
       ...(timeout !== undefined ? { catchUpTimeoutMs: Number(timeout) * 1000 } : {}),
       ...(targetRole !== undefined ? { targetRole } : {}),
+      ...(args.flags.restart ? { restart: true } : {}),
     },
   };
 }
@@ -104,13 +130,18 @@ async function perform(action: Action, o: LiveOptions): Promise<string> {
     }
     case "status": {
       const s = await replicationStatus(o);
-      return `Replication ${s.direction === "forward" ? "from the source to the target" : "back from the target to the source (after cutover)"}: ${s.tablesStreaming} of ${s.tables} tables streaming, ${s.lagBytes} bytes behind${s.lastMessageAt ? `, last message ${s.lastMessageAt}` : ""}.\n`;
+      const warnings = s.warnings.map((w) => `WARNING: ${w}\n`).join("");
+      if (s.halfWayOnly) return warnings;
+      return `Replication ${s.direction === "forward" ? "from the source to the target" : "back from the target to the source (after cutover)"}: ${s.tablesStreaming} of ${s.tables} tables streaming, ${s.lagBytes} bytes behind, ${s.retainedBytes} bytes of WAL kept by its slot${s.lastMessageAt ? `, last message ${s.lastMessageAt}` : ""}.\n${warnings}`;
     }
     case "cutover":
     case "rollback": {
       const r = action === "cutover" ? await cutover(o) : await rollback(o);
       const to = action === "cutover" ? "target" : "source";
-      return `${action === "cutover" ? "Cut over" : "Rolled back"}: writes were stopped for ${seconds(r.writeDowntimeMs)} (of which catching up ${seconds(r.catchUpMs)}); ${r.tables} tables, ${r.rows} rows and ${r.sequences} sequences verified equal as of the switch (${seconds(r.verifyMs)}, after writes resumed).\nThe ${to} takes writes now; the ${to === "target" ? "source" : "target"} refuses the application's writes and receives every change through ${r.back} (the way back) until freehold replicate finish.\n`;
+      if (!r.verified)
+        return `${action === "cutover" ? "Cut over" : "Rolled back"} (resumed): the switch had already allowed writes on the ${to}; the publication it left was dropped. Its tables were not verified as of the switch (they change now).\n`;
+      const stopped = r.resumed ? `resumed the switch an earlier run left half-way; this run took ${seconds(r.writeDowntimeMs)} more without writes` : `writes were stopped for ${seconds(r.writeDowntimeMs)}`;
+      return `${action === "cutover" ? "Cut over" : "Rolled back"}: ${stopped} (of which catching up ${seconds(r.catchUpMs)}); ${r.tables} tables, ${r.rows} rows and ${r.sequences} sequences verified equal as of the switch (${seconds(r.verifyMs)}, after writes resumed).\nThe ${to} takes writes now; the ${to === "target" ? "source" : "target"} refuses the application's writes and receives every change through ${r.back} (the way back) until freehold replicate finish.\n`;
     }
     case "finish": {
       const r = await finishReplication(o);

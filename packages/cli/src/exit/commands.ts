@@ -34,6 +34,9 @@ export interface StoreEndpoint {
 
 export const SOURCE_PASSWORD_ENV = "SRC_PASSWORD";
 export const TARGET_PASSWORD_ENV = "DST_PASSWORD";
+/** Where the runbook writes each server's certificate authorities (in the folder the commands run in): the URLs' `sslrootcert`. */
+export const SOURCE_CA_FILE = "source-ca.pem";
+export const TARGET_CA_FILE = "target-ca.pem";
 export const DATABASE_MANIFEST_FILE = "db-manifest.json";
 export const OBJECTS_MANIFEST_FILE = "objects-manifest.json";
 /** The role every restore runs as: the read-write role of the role model, which then owns what it restored. */
@@ -103,9 +106,19 @@ export function shellLine(argv: readonly string[]): string {
   return argv.map(shellWord).join(" ");
 }
 
-/** A plan's database, as the runbook reaches it: its administrator, its password from `passwordEnv`. */
-export function planDatabase(m: DatabaseMigration, passwordEnv: string): DatabaseEndpoint {
-  return { host: m.host, port: m.port, database: m.database, user: m.user, sslmode: m.sslmode, passwordEnv };
+/** A plan's database, as the runbook reaches it: its administrator, its password from `passwordEnv`, the server verified against `caFile` (what `serverCaCommands` wrote). */
+export function planDatabase(m: DatabaseMigration, passwordEnv: string, caFile: string): DatabaseEndpoint {
+  return { host: m.host, port: m.port, database: m.database, user: m.user, sslmode: m.sslmode, sslrootcert: caFile, passwordEnv };
+}
+
+/**
+ * The runbook's commands that write a server's certificate authorities to `file` (in a subshell with umask
+ * 077, so only the operator can change what the connection trusts), then check it holds a certificate: a
+ * look-up that printed nothing stops the runbook here, not at the first connection.
+ */
+export function serverCaCommands(ca: DatabaseMigration["serverCa"], file: string): string[] {
+  const write = "pem" in ca ? `(umask 077 && cat > ${file} <<'PEM'\n${ca.pem.trim()}\nPEM\n)` : `(umask 077 && ${ca.command} > ${file})`;
+  return [write, `grep -q 'BEGIN CERTIFICATE' ${file} || { echo "${file} holds no certificate" >&2; false; }`];
 }
 
 /** A plan's object store, as the runbook reaches it (credentials from the environment: env_auth). */
@@ -117,7 +130,7 @@ export function planStore(m: ObjectStoreMigration): StoreEndpoint {
 export function runbookCommands(source: { migration: { databases: DatabaseMigration[]; objectStores: ObjectStoreMigration[] } }, target: typeof source): string[] {
   const lines: string[] = [];
   const [sd, td] = [source.migration.databases[0], target.migration.databases[0]];
-  if (sd && td) lines.push(shellLine(migrateDatabaseArgv(planDatabase(sd, SOURCE_PASSWORD_ENV), planDatabase(td, TARGET_PASSWORD_ENV))));
+  if (sd && td) lines.push(shellLine(migrateDatabaseArgv(planDatabase(sd, SOURCE_PASSWORD_ENV, SOURCE_CA_FILE), planDatabase(td, TARGET_PASSWORD_ENV, TARGET_CA_FILE))));
   const [so, to] = [source.migration.objectStores[0], target.migration.objectStores[0]];
   if (so && to) lines.push(shellLine(migrateObjectsArgv(planStore(so), planStore(to))));
   return lines;

@@ -14,6 +14,9 @@ import {
   sharedHash,
   shellLine,
   shellWord,
+  SOURCE_CA_FILE,
+  serverCaCommands,
+  TARGET_CA_FILE,
   TARGET_PASSWORD_ENV,
 } from "./commands";
 import { assertHosted, type HostedPlan, type Plan, type PlanComponent } from "../plan/contract";
@@ -270,13 +273,13 @@ function clientToolsStep(major: number): Step {
 }
 
 function dumpRestoreSteps(source: HostedPlan, target: HostedPlan, from: DatabaseMigration & { component: string }, to: DatabaseMigration): Step[] {
-  const src = planDatabase(from, SOURCE_PASSWORD_ENV);
-  const dst = planDatabase(to, TARGET_PASSWORD_ENV);
+  const src = planDatabase(from, SOURCE_PASSWORD_ENV, SOURCE_CA_FILE);
+  const dst = planDatabase(to, TARGET_PASSWORD_ENV, TARGET_CA_FILE);
   const rerun = plannedRoleJobs(target).map((j) => j.rerun);
   return [
     clientToolsStep(Math.max(versionOf(source, from.component), versionOf(target, from.component))),
-    { title: "Reach the source database", note: from.access, commands: [`export ${SOURCE_PASSWORD_ENV}="$(${from.passwordCommand})"`] },
-    { title: "Reach the target database", note: to.access, commands: [`export ${TARGET_PASSWORD_ENV}="$(${to.passwordCommand})"`] },
+    { title: `Reach the source database: its password, and its certificate authorities in ${SOURCE_CA_FILE} (verify-full)`, note: from.access, commands: [`export ${SOURCE_PASSWORD_ENV}="$(${from.passwordCommand})"`, ...serverCaCommands(from.serverCa, SOURCE_CA_FILE)] },
+    { title: `Reach the target database: its password, and its certificate authorities in ${TARGET_CA_FILE} (verify-full)`, note: to.access, commands: [`export ${TARGET_PASSWORD_ENV}="$(${to.passwordCommand})"`, ...serverCaCommands(to.serverCa, TARGET_CA_FILE)] },
     {
       title: `Stop writes at the source (maintenance page or scale the web services to read-only), then dump, restore and verify with Freehold, which runs pg_dump -Fd in a snapshot it fingerprints, a parallel all-or-nothing pg_restore as the target's read-write role ${RESTORE_ROLE} (so it owns everything restored, and the read-only role reads it), verifies every table and writes a manifest`,
       commands: [shellLine(migrateDatabaseArgv(src, dst))],

@@ -248,6 +248,10 @@ drop" AS ENUM ('x');
     const work = path.join(dir, "stale");
     const first = await migrateDatabase({ from, to, workDir: work, keepDump: true });
     expect(first.dump.kept).toBe(true);
+    // The dump is not compressed: gzip cost more CPU than the copy (docs/migration.md, "Speed").
+    const files = readdirSync(first.dump.dir);
+    expect(files.filter((f) => f.endsWith(".gz"))).toEqual([]);
+    expect(files.some((f) => /^\d+\.dat$/.test(f))).toBe(true);
     await sql(from, "INSERT INTO public.t VALUES (6);");
     // The kept dump and its fingerprints hold 5 rows, like the target: reusing them would say "verified" with a row missing.
     const lines: string[] = [];

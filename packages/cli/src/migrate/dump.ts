@@ -115,7 +115,9 @@ export async function dumpAndFingerprint(snap: SourceSnapshot, o: DumpOptions): 
   o.log(`pg_dump -Fd -j ${o.jobs} --snapshot ${snap.id} ${o.conn.display} -> ${o.dumpDir}, fingerprinting ${snap.tables.length} tables in the same snapshot`);
   const dump = run(
     o.pgDump,
-    ["--format=directory", `--jobs=${o.jobs}`, `--snapshot=${snap.id}`, "--no-owner", "--no-privileges", "--no-subscriptions", "--no-publications", "--file", o.dumpDir, "--dbname", o.conn.conninfo],
+    // --compress=0: gzip (the directory format's default, level 6) cost more CPU than the copy itself on a measured 1 GiB
+    // (bench/initial-copy-results.md); the dump is a private, temporary folder removed after a verified run.
+    ["--format=directory", "--compress=0", `--jobs=${o.jobs}`, `--snapshot=${snap.id}`, "--no-owner", "--no-privileges", "--no-subscriptions", "--no-publications", "--file", o.dumpDir, "--dbname", o.conn.conninfo],
     { env: o.conn.env, secrets: o.conn.secrets, ...(o.signal ? { signal: o.signal } : {}) },
   ).then((r) => {
     if (r.code !== 0) throw pgFailure(r, { side: "source", action: "dump the source", display: o.conn.display });

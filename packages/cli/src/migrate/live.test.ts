@@ -6,8 +6,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MigrationError } from "./errors";
-import { cutover, finishReplication, type LiveOptions, replicationStatus, rollback, sourceProblems, startReplication, subscriptionConninfo } from "./live";
+import { cutover, finishReplication, type LiveOptions, replicationStatus, rollback, slotWarnings, sourceProblems, startReplication, subscriptionConninfo } from "./live";
+import { secretLoggingWarnings } from "./live-sql";
+import { copySequences } from "./live-writes";
 import { pgConnection, psql } from "./pg";
+import { run } from "./proc";
 import { rehearsalPreflight } from "./rehearse";
 import { type PostgresServer, startPostgres } from "./servers";
 
@@ -22,7 +25,7 @@ const inDb = (server: PostgresServer, db: string) => server.superuserUrl.replace
 beforeAll(async () => {
   const missing = rehearsalPreflight();
   if (missing.length > 0) throw new Error(`missing prerequisites:\n  ${missing.join("\n  ")}`);
-  [A, B] = await Promise.all([startPostgres({ name: "live-a", superuserPassword: "s0urce'pw" }), startPostgres({ name: "live-b", superuserPassword: "target pw" })]);
+  [A, B] = await Promise.all([startPostgres({ name: "live-a", superuserPassword: "s0urce'pw", settings: { max_prepared_transactions: "2" } }), startPostgres({ name: "live-b", superuserPassword: "target pw" })]);
   await A.createDatabase("shop", "shop_a", "pw-a");
   await A.createDatabase("legacy", "legacy_a", "pw-l");
   await B.createDatabase("shop", "shop_b", "pw-b");
@@ -73,6 +76,18 @@ function writer(target: () => string) {
 }
 
 describe("freehold replicate", () => {
+  it("warns about a slot whose subscriber streams but keeps over 1 GiB of WAL, and about one PostgreSQL marked lost, with the size and max_slot_wal_keep_size", () => {
+    const src = pgConnection("postgresql://admin@old-host/shop", "target");
+    const dst = pgConnection("postgresql://admin@new-host/shop", "target");
+    expect(slotWarnings({ lag: 0, retained: 3 * 1024 ** 3, active: true, walStatus: "extended", keep: "-1" }, "freehold_exit_k", src, dst)).toEqual([
+      "the slot freehold_exit_k keeps 3.0 GiB of WAL on postgresql://admin@old-host/shop until postgresql://admin@new-host/shop confirms it; max_slot_wal_keep_size is -1 (no limit) there",
+    ]);
+    expect(slotWarnings({ lag: 0, retained: 1024, active: true, walStatus: "reserved", keep: "-1" }, "freehold_exit_k", src, dst)).toEqual([]);
+    expect(slotWarnings({ lag: 0, retained: 5 * 1024 ** 2, active: false, walStatus: "lost", keep: "10GB" }, "freehold_exit_k", src, dst)[1]).toBe(
+      "the slot freehold_exit_k on postgresql://admin@old-host/shop is lost: WAL its subscriber still needs was removed; replication cannot go on: finish, then start again",
+    );
+  });
+
   it("puts a source's password into the subscription's connection string quoted, never into a URL", () => {
     expect(subscriptionConninfo("postgresql://admin@db.example:5432/shop?sslmode=verify-full&sslrootcert=/ca.pem", "it's a \\ secret")).toBe(
       "host='db.example' port='5432' dbname='shop' user='admin' sslmode='verify-full' sslrootcert='/ca.pem' password='it\\'s a \\\\ secret'",
@@ -177,7 +192,7 @@ describe("freehold replicate", () => {
     };
     const e = (await startReplication({ ...opts(), log, signal: stop.signal }).catch((x: unknown) => x)) as MigrationError;
     expect(e.summary).toBe(
-      "interrupted while the initial copy ran: the servers go on copying and then streaming (freehold replicate status shows how far); freehold replicate finish removes the publication and subscription, and the tables copied to the target stay until you drop them",
+      "interrupted while the initial copy ran: the servers go on copying and then streaming (freehold replicate status shows how far); freehold replicate finish removes the publication and subscription, and the tables copied to the target stay until you drop them (freehold replicate start --restart drops them and starts again)",
     );
     // Replication goes on in the servers; the next test uses it.
     expect(await sql(url.dst, "SELECT count(*) FROM pg_subscription;")).toEqual(["1"]);
@@ -210,6 +225,151 @@ describe("freehold replicate", () => {
     expect(Date.now() - began).toBeLessThan(15_000);
     expect(e.summary).toMatch(/^interrupted while the target caught up \(\d+ bytes behind\): switch-over abandoned, writes allowed again on \S+, replication still runs$/);
     expect(await sql(url.src, "INSERT INTO items (name) VALUES ('writable again') RETURNING name;")).toEqual(["writable again"]);
-    await finishReplication(opts());
+    // Its subscription stays disabled: the next test starts from there.
+  }, 60_000);
+
+  // The rest go on with the replication the test above left (its subscription disabled).
+  const op = opts;
+  const until = async (ok: () => Promise<boolean>) => {
+    for (let i = 0; i < 100 && !(await ok()); i++) await new Promise((r) => setTimeout(r, 100));
+  };
+
+  it("refuses, before writes stop, a cutover a prepared transaction or a role's own read-only setting would write through; status warns when the subscription does not stream", async () => {
+    // A subscription that stopped streaming (disabled above): the slot keeps the source's WAL, and status says so with the size.
+    const sub = (await sql(url.dst, "SELECT subname FROM pg_subscription;"))[0];
+    await until(async () => !(await replicationStatus(op())).active);
+    const stalled = await replicationStatus(op());
+    expect(stalled.warnings).toHaveLength(1);
+    expect(stalled.warnings[0]).toMatch(/^no subscriber streams from the slot freehold_exit_\w+ on \S+ \(the subscription on \S+ is disabled or cannot connect: see its server log\): the slot keeps every byte of WAL written since, \d+ bytes now; max_slot_wal_keep_size is -1 \(no limit\) there$/);
+    await sql(url.dst, `ALTER SUBSCRIPTION "${sub}" ENABLE;`);
+
+    await sql(url.src, "BEGIN; INSERT INTO items (name) VALUES ('prepared'); PREPARE TRANSACTION 'fh-test';");
+    const prepared = (await cutover(op()).catch((x: unknown) => x)) as MigrationError;
+    expect(prepared.summary).toBe(`refusing to switch over: 1 thing(s) on ${pgConnection(url.src, "target").display} would write after writes stop; writes were not stopped and replication still runs`);
+    expect(prepared.problems).toEqual([{ item: 'prepared transaction "fh-test"', message: expect.stringMatching(/^prepared by postgres at .+ and not yet committed: .*; COMMIT PREPARED or ROLLBACK PREPARED 'fh-test' first$/) }]);
+    await sql(url.src, "ROLLBACK PREPARED 'fh-test';");
+
+    await sql(url.src, "ALTER ROLE shop_a IN DATABASE shop SET default_transaction_read_only = off;");
+    const role = (await cutover(op()).catch((x: unknown) => x)) as MigrationError;
+    expect(role.problems).toEqual([
+      {
+        item: "role shop_a",
+        message: `its setting default_transaction_read_only=off (ALTER ROLE "shop_a" IN DATABASE "shop" SET) wins over the database's read-only default, so its sessions would still write after writes stop; remove it with ALTER ROLE "shop_a" IN DATABASE "shop" RESET default_transaction_read_only`,
+      },
+    ]);
+    await sql(url.src, "ALTER ROLE shop_a IN DATABASE shop RESET default_transaction_read_only;");
+    expect(await sql(url.src, "INSERT INTO items (name) VALUES ('still writable') RETURNING name;")).toEqual(["still writable"]);
+  }, 60_000);
+
+  it("never resets a sequence it may not read: copying refuses, naming it, and leaves the other side's value", async () => {
+    const [before] = await sql(url.dst, "SELECT last_value FROM items_id_seq;");
+    const limited = inDb(A as PostgresServer, "shop").replace(/\/\/postgres:[^@]*@/, "//shop_a:pw-a@");
+    const e = (await copySequences(pgConnection(limited, "target"), pgConnection(url.dst, "target")).catch((x: unknown) => x)) as MigrationError;
+    expect(e.summary).toMatch(/^switch-over abandoned: 2 sequence\(s\) cannot be read on \S+$/);
+    expect(e.problems[0]).toEqual({ item: "sequence public.items_id_seq", message: expect.stringMatching(/may not read its value, so it cannot be carried over; GRANT SELECT ON SEQUENCE "public"\."items_id_seq" TO that user$/) });
+    expect(await sql(url.dst, "SELECT last_value FROM items_id_seq;")).toEqual([before]);
+  });
+
+  it("keeps the first failure when writes cannot be allowed again, says the source is still read-only and gives the command that allows them", async () => {
+    // The network drops once writes are stopped: nothing reaches the source's database any more (ALLOW_CONNECTIONS false refuses even a superuser).
+    const a = A as PostgresServer;
+    const afterStep = async (step: string) => {
+      if (step !== "writes stopped") return;
+      await a.superuserSql("ALTER DATABASE shop ALLOW_CONNECTIONS false;");
+      throw new Error("the network dropped");
+    };
+    const e = (await cutover({ ...op(), afterStep }).catch((x: unknown) => x)) as MigrationError;
+    expect(e.summary).toMatch(
+      /^switch-over abandoned: the network dropped; writes could NOT be allowed again: \S+ still refuses the application's writes \(replication to \S+ still runs\)\. Allow them with: psql "postgresql:\/\/postgres@127\.0\.0\.1:\d+\/shop" -c "SET default_transaction_read_only = off" -c "ALTER DATABASE \\"shop\\" RESET default_transaction_read_only"$/,
+    );
+    expect(e.problems[0]?.message).toContain('database "shop" is not currently accepting connections');
+    await a.superuserSql("ALTER DATABASE shop ALLOW_CONNECTIONS true;");
+    expect((await psql(pgConnection(url.src, "target"), "INSERT INTO items (name) VALUES ('x');", { stopOnError: false })).stderr).toContain("read-only transaction");
+    const command = /Allow them with: (.*)$/.exec(e.summary)?.[1] ?? "";
+    expect((await run("sh", ["-c", command], { env: { ...process.env, PGPASSWORD: pgConnection(url.src, "target").env.PGPASSWORD } })).code).toBe(0);
+    expect(await sql(url.src, "INSERT INTO items (name) VALUES ('writable again') RETURNING name;")).toEqual(["writable again"]);
+  }, 60_000);
+
+  it("resumes a cutover stopped after the replication that caught up was ended: status names it, rollback and finish refuse, and the resumed switch is verified with no write lost", async () => {
+    const app = writer(() => url.src);
+    await new Promise((r) => setTimeout(r, 600));
+    const kill = async (step: string) => {
+      if (step === "replication ended") throw new Error("killed");
+    };
+    const e = (await cutover({ ...op(), afterStep: kill }).catch((x: unknown) => x)) as MigrationError;
+    const { accepted } = await app.stop();
+    expect(accepted).toBeGreaterThan(0);
+    const half = /^a cutover stopped half-way: the replication to \S+ ended after it caught up, the way back is not yet subscribed, and writes are stopped on both sides\. No write is lost \(\S+ refuses writes\); freehold replicate cutover resumes it$/;
+    expect(e.summary.replace(/^the switch stopped half-way: /, "")).toMatch(half);
+    expect(await replicationStatus(op())).toMatchObject({ halfWayOnly: true, warnings: [expect.stringMatching(half)] });
+    expect(((await rollback(op()).catch((x: unknown) => x)) as MigrationError).summary).toMatch(/^refusing to roll back: a cutover stopped half-way: .* freehold replicate cutover resumes it$/);
+    expect(((await finishReplication(op()).catch((x: unknown) => x)) as MigrationError).summary).toMatch(/^refusing to finish: a cutover stopped half-way: .*, then finish$/);
+
+    // Resumed while the source cannot reach the target: it stops half-way again, saying so, and the command that resumes it.
+    const unreachable = url.dst.replace(/:\d+\//, ":1/");
+    const again = (await cutover({ ...op(), targetFromSource: unreachable }).catch((x: unknown) => x)) as MigrationError;
+    expect(again.summary).toMatch(/^the switch stopped half-way: a cutover stopped half-way: .*freehold replicate cutover resumes it$/);
+    expect(again.problems[0]?.message).toContain("could not connect to the publisher");
+
+    const r = await cutover(op());
+    expect(r).toMatchObject({ resumed: true, verified: true, tables: 2 });
+    const onSource = await count(url.src, "orders");
+    expect(await count(url.dst, "orders")).toBe(onSource);
+    // The target takes writes, and the way back carries them to the source.
+    await sql(url.dst, "INSERT INTO orders (item) VALUES (3);");
+    await until(async () => (await count(url.src, "orders")) === onSource + 1);
+    expect(await count(url.src, "orders")).toBe(onSource + 1);
+    await finishReplication(op());
+  }, 90_000);
+
+  it("never writes the source's password to the target's server log, even when the subscription cannot connect; a failed start says what it left, and --restart drops only that", async () => {
+    const a = A as PostgresServer;
+    const b = B as PostgresServer;
+    await a.superuserSql("CREATE DATABASE pwshop;");
+    await b.superuserSql("CREATE DATABASE pwshop;");
+    // PostgreSQL's default logs a failing statement's text (log_min_error_statement = error); DDL is logged too here (log_statement = ddl).
+    await b.superuserSql("ALTER SYSTEM SET log_min_error_statement = 'error';\nALTER SYSTEM SET log_statement = 'ddl';\nSELECT pg_reload_conf();");
+    const from = inDb(a, "pwshop");
+    const to = inDb(b, "pwshop");
+    await sql(from, `CREATE TABLE products (id serial PRIMARY KEY, name text); INSERT INTO products (name) SELECT 'p' || g FROM generate_series(1, 50) g;
+      CREATE VIEW named AS SELECT name FROM products; CREATE FUNCTION pname(int) RETURNS text LANGUAGE sql AS 'SELECT name FROM public.products WHERE id = $1';
+      CREATE SCHEMA extra; CREATE TABLE extra.notes (id int PRIMARY KEY);`);
+    const e = (await startReplication({ from, to, sourceFromTarget: from.replace(/:\d+\//, ":1/") }).catch((x: unknown) => x)) as MigrationError;
+    expect(e.summary).toMatch(
+      /^replication did not start: \S+ cannot reach the source at postgresql:\/\/postgres:\*\*\*@127\.0\.0\.1:1\/pwshop \(could not connect to the publisher: connection to server at "127\.0\.0\.1", port 1 failed: Connection refused[^)]*\); give the address the target's server reaches the source by with --source-from-target and open the network path$/,
+    );
+    const left = /^an earlier start of this pair left the subscription freehold_exit_\w+ on \S+, the publication freehold_exit_\w+, 5 object\(s\) it created on the target \((.*)\): freehold replicate start --restart drops exactly these and starts again; freehold replicate finish drops only the subscription, publication and slot$/;
+    expect(e.problems[0]?.message).toMatch(left);
+    expect((left.exec(e.problems[0]?.message ?? "")?.[1] ?? "").split(", ").sort()).toEqual(["function public.pname(integer)", "schema extra", "table extra.notes", "table public.products", "view public.named"]);
+
+    const logOf = (s: PostgresServer) => s.superuserSql("SELECT pg_read_file(regexp_replace(current_setting('data_directory'), '/data$', '/server.log'));");
+    const log = await logOf(b);
+    expect(log).toContain("could not connect to the publisher"); // the failure is in the log ...
+    expect(log).toMatch(/statement: CREATE SUBSCRIPTION/); // ... and so is DDL (log_statement = ddl) ...
+    expect(log).not.toContain("s0urce"); // ... but never the source's password
+    expect(await logOf(a)).not.toContain("target pw"); // nor the target's, tried (and refused) for the way back by an earlier test
+
+    // Re-running start names what is left; --restart refuses while the target holds a table no start created, then drops only what the start did.
+    await sql(to, "CREATE TABLE public.mine (id int PRIMARY KEY);");
+    const rerun = (await startReplication({ from, to }).catch((x: unknown) => x)) as MigrationError;
+    expect(rerun.problems.map((p) => p.message)).toEqual([expect.stringMatching(/^holds 3 tables already \(extra\.notes, public\.mine, public\.products\): replication starts on an empty database; an earlier start of this pair left .* --restart drops exactly these/)]);
+    const refused = (await startReplication({ from, to, restart: true }).catch((x: unknown) => x)) as MigrationError;
+    expect(refused.problems.map((p) => p.message)).toEqual([
+      "holds 1 table(s) no start of this pair created (public.mine): --restart drops only what a start created; replication starts on an empty database",
+    ]);
+    await sql(to, "DROP TABLE public.mine;");
+    const r = await startReplication({ from, to, restart: true });
+    expect(r.tables).toBe(2);
+    expect(await count(to, "public.products")).toBe(50);
+    await finishReplication({ from, to });
+    // A subscriber that logs every statement would log the password's statement too: start and cutover warn.
+    await b.superuserSql("ALTER SYSTEM SET log_statement = 'all';\nSELECT pg_reload_conf();");
+    let warned: string[] = [];
+    await until(async () => {
+      warned = await secretLoggingWarnings(pgConnection(to, "target"));
+      return warned.length > 0;
+    });
+    expect(warned).toEqual([expect.stringMatching(/^\S+ logs statements with log_statement = all: the statement that stores the other side's password in the subscription is written to its server log; set it back/)]);
+    await b.superuserSql("ALTER SYSTEM RESET log_statement;\nALTER SYSTEM RESET log_min_error_statement;\nSELECT pg_reload_conf();");
   }, 60_000);
 });

@@ -136,6 +136,11 @@ export interface ObjectManifest {
   copy: { transferred: number; replaced: number; alreadyPresent: number; bytes: number; checks: number; errors: number; transfers: number };
   /** Keys whose earlier content in the target was overwritten (only with `replace`). */
   replacedObjects: string[];
+  /**
+   * Objects this run copied that the verification found different from the source (damaged on their
+   * way), copied once more with rclone's own hash check before the final verification; absent when none.
+   */
+  recopiedObjects?: string[];
   /** Whether a local source's symbolic links were followed. */
   followLinks: boolean;
   timings: { copyMs: number; verifyMs: number; totalMs: number };

@@ -62,12 +62,17 @@ export function planDelta(
   return { changed, removed, foreign };
 }
 
-/** Delete the first run's objects the source no longer has, one by one (rclone deletefile: never a folder). */
-export async function deleteRemoved(ctx: RcloneContext, removed: string[], log: (l: string) => void): Promise<void> {
+/** Delete the first run's objects the source no longer has (rclone deletefile: never a folder), `checkers` at a time. */
+export async function deleteRemoved(ctx: RcloneContext, removed: string[], log: (l: string) => void, checkers = 8): Promise<void> {
   const dst = (ctx.specs.FHDST ?? "").replace(/\/+$/, "");
-  for (const key of removed) {
+  const queue = [...removed];
+  const one = async (key: string) => {
     const r = await rclone(ctx, ["deletefile", `${dst}/${key}`]);
     if (r.code !== 0) throw new MigrationError("objects", `could not delete ${key} from the target (removed from the source since the first copy)`, [{ item: key, message: r.stderr.trim().split("\n").pop() ?? "" }]);
     log(`deleted ${key} (removed from the source since the first copy)`);
-  }
+  };
+  const worker = async () => {
+    for (let key = queue.shift(); key !== undefined; key = queue.shift()) await one(key);
+  };
+  await Promise.all(Array.from({ length: Math.min(checkers, queue.length) }, worker));
 }

@@ -17,8 +17,13 @@
  *    someone else's): it is named as such, and completed only with `replace`.
  * 3. `rclone copy --checksum` (never sync or move, never a delete), with
  *    `--immutable` unless `replace`, so an object that appears in the target
- *    with other content meanwhile is still never overwritten.
- * 4. Both sides listed again with MD5s and compared; the manifest written.
+ *    with other content meanwhile is still never overwritten. When nothing is
+ *    replaced, without rclone's own hash check after each transfer
+ *    (`--ignore-checksum`): step 4 hashes every object on both sides anyway,
+ *    and on a local side that check alone reads every object once more.
+ * 4. Both sides listed again with MD5s and compared; an object this run
+ *    copied that differs is copied once more, with rclone's check, and both
+ *    sides verified again; the manifest written.
  *    With an Azure side, every object is downloaded and hashed unless the
  *    caller asks for `hash`: a block blob's Content-MD5 is whatever its
  *    writer declared, not a hash Azure computed of the stored bytes.
@@ -29,9 +34,9 @@ import path from "node:path";
 import { rcloneFailure } from "./diagnose";
 import { MigrationError, MigrationInterrupted } from "./errors";
 import { type ListedObject, type ObjectManifest, objectProblems, writeJsonAtomic } from "./manifest";
-import { deleteRemoved, planDelta, sinceProblems } from "./objects-delta";
+import { type DeltaPlan, deleteRemoved, planDelta, sinceProblems } from "./objects-delta";
 import { type RunResult, toolVersion } from "./proc";
-import { defaultVerify, describeRemote, list, listWithHashes, type RcloneContext, type RcloneRemote, rclone, remotesOverlap, skippedProblems, verifyPair, withRclone } from "./rclone";
+import { defaultVerify, describeRemote, list, listWithHashes, type RcloneContext, type RcloneRemote, rclone, remotesOverlap, type SkippedEntry, skippedProblems, type VerifyObjectsResult, verifyPair, withRclone } from "./rclone";
 
 export interface MigrateObjectsOptions {
   from: RcloneRemote;
@@ -129,10 +134,27 @@ async function localProblems(opts: MigrateObjectsOptions): Promise<void> {
 }
 
 /** Step 1 and 2 of the module comment. */
-async function precheck(ctx: RcloneContext, log: (l: string) => void, delta: boolean): Promise<Precheck> {
+async function precheck(ctx: RcloneContext, log: (l: string) => void, o: { delta: boolean }): Promise<Precheck> {
   const src = ctx.specs.FHSRC ?? "";
   const dst = ctx.specs.FHDST ?? "";
+  // A delta compares every shared key by MD5 anyway: its hashed listings are the only ones made.
+  if (o.delta) {
+    const [s, d] = await Promise.all([listWithHashes(ctx, src, "hash", "source"), listWithHashes(ctx, dst, "hash", "target")]);
+    refuseSkipped(s, d);
+    return compareHashed(s.objects, d.objects, log);
+  }
+  // Both quickly, side by side: an unreachable store on either side is reported in seconds, before any copy.
   const [s, d] = await Promise.all([list(ctx, src, { hashes: false, side: "source", quick: true }), list(ctx, dst, { hashes: false, side: "target", quick: true, missingOk: true })]);
+  refuseSkipped(s, d);
+  const inTarget = new Set(d.objects.map((x) => x.path));
+  const both = s.objects.filter((x) => inTarget.has(x.path));
+  if (both.length === 0) return { sourceObjects: s.objects.length, present: [], different: [], sourceKeys: new Set(s.objects.map((x) => x.path)), targetHashed: [] };
+  const [sh, dh] = await Promise.all([listWithHashes(ctx, src, "hash", "source"), listWithHashes(ctx, dst, "hash", "target")]);
+  return compareHashed(sh.objects, dh.objects, log);
+}
+
+/** Refuse entries rclone would skip: at the source (never copied), in the target (written through). */
+function refuseSkipped(s: { skipped: SkippedEntry[] }, d: { skipped: SkippedEntry[] }): void {
   if (s.skipped.length > 0)
     throw new MigrationError("objects", `refusing to migrate: ${s.skipped.length} entr${s.skipped.length === 1 ? "y" : "ies"} at the source would not be copied; nothing was copied.`, skippedProblems(s.skipped));
   if (d.skipped.length > 0)
@@ -141,20 +163,19 @@ async function precheck(ctx: RcloneContext, log: (l: string) => void, delta: boo
       `refusing to migrate: the target holds ${d.skipped.length} entr${d.skipped.length === 1 ? "y" : "ies"} rclone does not list (a link, socket or device), which a copy could write through; nothing was copied.`,
       d.skipped.map((x) => ({ item: x.path, message: `${x.why} in the target` })),
     );
-  const inTarget = new Map(d.objects.map((o) => [o.path, o]));
-  const both = s.objects.filter((o) => inTarget.has(o.path));
-  const out: Precheck = { sourceObjects: s.objects.length, present: [], different: [], sourceKeys: new Set(s.objects.map((o) => o.path)), targetHashed: [] };
-  if (both.length === 0 && !(delta && d.objects.length > 0)) return out;
-  log(`the target already holds ${both.length} of the ${s.objects.length} source objects' keys: comparing them`);
-  const [sh, dh] = await Promise.all([listWithHashes(ctx, src, "hash", "source"), listWithHashes(ctx, dst, "hash", "target")]);
-  out.targetHashed = dh.objects;
-  const th = new Map(dh.objects.map((o) => [o.path, o]));
-  for (const so of sh.objects) {
+}
+
+/** Split the keys both hashed listings share into equal (present) and held with other content (different). */
+function compareHashed(source: ListedObject[], target: ListedObject[], log: (l: string) => void): Precheck {
+  const out: Precheck = { sourceObjects: source.length, present: [], different: [], sourceKeys: new Set(source.map((o) => o.path)), targetHashed: target };
+  const th = new Map(target.map((o) => [o.path, o]));
+  for (const so of source) {
     const to = th.get(so.path);
     if (!to) continue;
     if (to.size === so.size && so.md5 && to.md5 && so.md5.toLowerCase() === to.md5.toLowerCase()) out.present.push(so.path);
     else out.different.push({ path: so.path, source: so, target: to });
   }
+  if (out.present.length + out.different.length > 0) log(`the target already holds ${out.present.length + out.different.length} of the ${source.length} source objects' keys: ${out.present.length} equal, ${out.different.length} with other content`);
   return out;
 }
 
@@ -212,20 +233,30 @@ export function remoteLabel(r: RcloneRemote): string {
   return r.type === "local" ? r.path : `:${r.type}:${r.path}`;
 }
 
+/**
+ * How one `rclone copy` runs. `trustVerify`: skip rclone's own hash check after each transfer
+ * (`--ignore-checksum`), because the verification that follows hashes every object on both sides
+ * anyway; where rclone must read a file to hash it (a local side), that check reads every object a
+ * second time on each side. Only when nothing is replaced: a key the target already holds is then
+ * skipped only if equal, whatever rclone compares, and the verification finds any object that is not.
+ */
+interface CopySettings {
+  transfers: number;
+  immutable: boolean;
+  trustVerify: boolean;
+  files?: string[];
+}
+
 /** `rclone copy --checksum` from FHSRC to FHDST (`files`: only these); its log read as it runs. Throws what the operator can act on. */
-async function copy(
-  ctx: RcloneContext,
-  opts: MigrateObjectsOptions,
-  settings: { transfers: number; immutable: boolean; files?: string[] },
-  log: (line: string) => void,
-): Promise<{ copyLog: CopyLog; copyMs: number }> {
+async function copy(ctx: RcloneContext, opts: MigrateObjectsOptions, settings: CopySettings, log: (line: string) => void): Promise<{ copyLog: CopyLog; copyMs: number; copiedKeys: string[] }> {
   const src = ctx.specs.FHSRC ?? "";
   const dst = ctx.specs.FHDST ?? "";
-  log(`rclone copy --checksum${settings.immutable ? " --immutable" : ""} --transfers ${settings.transfers} ${src} -> ${dst}`);
+  const flags = [settings.immutable ? "--immutable" : "", settings.trustVerify ? "--ignore-checksum" : ""].filter(Boolean);
+  log(`rclone copy --checksum ${flags.map((f) => `${f} `).join("")}--transfers ${settings.transfers} ${src} -> ${dst}`);
   const tCopy = Date.now();
   const copyLog: CopyLog = { stats: {}, copied: 0, replaced: 0, problems: [] };
-  const args = ["copy", src, dst, "--checksum", "--fast-list", "--transfers", String(settings.transfers), "--retries", "3", "--low-level-retries", "10", "--use-json-log", "--verbose"];
-  if (settings.immutable) args.push("--immutable");
+  const copiedKeys: string[] = [];
+  const args = ["copy", src, dst, "--checksum", "--fast-list", "--transfers", String(settings.transfers), "--retries", "3", "--low-level-retries", "10", "--use-json-log", "--verbose", ...flags];
   if (opts.bwlimit) args.push("--bwlimit", opts.bwlimit);
   // A delta names what it copies: rclone then reads and compares only those, not every object again.
   const listDir = settings.files ? await mkdtemp(path.join(os.tmpdir(), "freehold-delta-")) : undefined;
@@ -238,6 +269,7 @@ async function copy(
     killSignal: "SIGKILL",
     onStderrLine: (line) => {
       const said = readCopyLine(copyLog, line);
+      if (said.copied) copiedKeys.push(said.copied);
       if (said.copied) log(`copied ${said.copied}`);
       else if (said.error) log(`rclone ${said.error}`);
       else if (said.other) log(`rclone: ${said.other}`);
@@ -251,7 +283,52 @@ async function copy(
     const immutable = /immutable file modified/.test(problems);
     throw rcloneFailure(r, { action: `copy ${remoteLabel(opts.from)} to ${remoteLabel(opts.to)}${immutable ? " (an object with other content appeared in the target during the copy, and was not overwritten)" : ""}` }, problems);
   }
-  return { copyLog, copyMs };
+  return { copyLog, copyMs, copiedKeys };
+}
+
+/**
+ * Step 4: verify both sides. An object this run copied (without rclone's own
+ * check) that the verification finds different or missing was damaged on its
+ * way: it is copied once more, now with rclone's hash check, which replaces
+ * only this run's own copy, and both sides are verified again.
+ */
+async function verifyCopied(ctx: RcloneContext, opts: MigrateObjectsOptions, o: { mode: "hash" | "download"; copied: string[]; transfers: number }, log: (l: string) => void): Promise<VerifyObjectsResult & { recopied: string[] }> {
+  log(`verifying: listing both sides with MD5 (${o.mode})`);
+  const v = await verifyPair(ctx, ctx.specs.FHSRC ?? "", ctx.specs.FHDST ?? "", o.mode);
+  const ours = new Set(o.copied);
+  const damaged = v.entries.filter((e) => !e.match && ours.has(e.path)).map((e) => e.path);
+  if (damaged.length === 0) return { ...v, recopied: [] };
+  log(`${damaged.length} object(s) this run copied differ from the source: copying them again, checked by rclone as they are written`);
+  await copy(ctx, opts, { transfers: o.transfers, immutable: false, trustVerify: false, files: damaged }, log);
+  const again = await verifyPair(ctx, ctx.specs.FHSRC ?? "", ctx.specs.FHDST ?? "", o.mode);
+  return { ...again, ms: v.ms + again.ms, recopied: damaged };
+}
+
+/** What the checks before the copy decided: the delta's plan, and what the copy must replace or leave out. */
+interface Plan {
+  pre: Precheck;
+  delta: (DeltaPlan & { foreign: string[] }) | undefined;
+  replacing: boolean;
+  files: string[] | undefined;
+}
+
+/** Steps 1 and 2, and the delta's deletions: refuse what must be refused, then decide what the copy does. */
+async function plan(ctx: RcloneContext, opts: MigrateObjectsOptions, log: (l: string) => void): Promise<Plan> {
+  await localProblems(opts);
+  if (opts.since) {
+    const bad = sinceProblems(opts.since, opts.from, opts.to);
+    if (bad.length) throw new MigrationError("objects", `refusing the delta: the earlier manifest is not a verified run of this source and target; nothing was copied.`, bad);
+  }
+  const pre = await precheck(ctx, log, { delta: opts.since !== undefined });
+  const delta = opts.since ? planDelta(opts.since, pre.different, pre.sourceKeys, pre.targetHashed) : undefined;
+  // A delta replaces only the earlier run's own objects; anything else held with other content is refused as always.
+  const foreign = delta ? pre.different.filter((x) => delta.foreign.includes(x.path)) : pre.different;
+  if (foreign.length > 0 && !opts.replace) refuseDifferent({ ...pre, different: foreign });
+  if (delta) log(`delta since ${opts.since?.finishedAt}: ${delta.changed.length} changed at the source, ${delta.removed.length} removed from it, ${pre.sourceObjects - pre.present.length - delta.changed.length} new`);
+  else if (pre.different.length > 0) log(`replacing ${pre.different.length} object(s) the target held with other content (--replace)`);
+  if (delta) await deleteRemoved(ctx, delta.removed, log);
+  const presentKeys = new Set(pre.present);
+  return { pre, delta, replacing: opts.replace === true || (delta?.changed.length ?? 0) > 0, files: delta ? [...pre.sourceKeys].filter((k) => !presentKeys.has(k)) : undefined };
 }
 
 /**
@@ -271,28 +348,15 @@ export async function migrateObjects(opts: MigrateObjectsOptions): Promise<Objec
     { FHSRC: opts.from, FHDST: opts.to },
     async (ctx) => {
       const version = toolVersion(ctx.bin, ["version"]).catch(() => "unknown"); // asked beside the copy, not before it
-      await localProblems(opts);
-      if (opts.since) {
-        const bad = sinceProblems(opts.since, opts.from, opts.to);
-        if (bad.length) throw new MigrationError("objects", `refusing the delta: the earlier manifest is not a verified run of this source and target; nothing was copied.`, bad);
-      }
-      const pre = await precheck(ctx, log, opts.since !== undefined);
-      const delta = opts.since ? planDelta(opts.since, pre.different, pre.sourceKeys, pre.targetHashed) : undefined;
-      // A delta replaces only the earlier run's own objects; anything else held with other content is refused as always.
-      const foreign = delta ? pre.different.filter((x) => delta.foreign.includes(x.path)) : pre.different;
-      if (foreign.length > 0 && !opts.replace) refuseDifferent({ ...pre, different: foreign });
-      if (delta) log(`delta since ${opts.since?.finishedAt}: ${delta.changed.length} changed at the source, ${delta.removed.length} removed from it, ${pre.sourceObjects - pre.present.length - delta.changed.length} new`);
-      else if (pre.different.length > 0) log(`replacing ${pre.different.length} object(s) the target held with other content (--replace)`);
-      if (delta) await deleteRemoved(ctx, delta.removed, log);
-      const replacing = opts.replace === true || (delta?.changed.length ?? 0) > 0;
-      const presentKeys = new Set(pre.present);
-      const files = delta ? [...pre.sourceKeys].filter((k) => !presentKeys.has(k)) : undefined;
-      const { copyLog, copyMs } =
-        files && files.length === 0 ? { copyLog: { stats: {}, copied: 0, replaced: 0, problems: [] } as CopyLog, copyMs: 0 } : await copy(ctx, opts, { transfers, immutable: !replacing, ...(files ? { files } : {}) }, log);
+      const p = await plan(ctx, opts, log);
+      const { pre, delta } = p;
+      const { copyLog, copyMs, copiedKeys } =
+        p.files && p.files.length === 0
+          ? { copyLog: { stats: {}, copied: 0, replaced: 0, problems: [] } as CopyLog, copyMs: 0, copiedKeys: [] }
+          : await copy(ctx, opts, { transfers, immutable: !p.replacing, trustVerify: !p.replacing, ...(p.files ? { files: p.files } : {}) }, log);
       const stats = copyLog.stats;
       log(`copied ${stats.transfers ?? 0} object(s), ${stats.bytes ?? 0} bytes (${pre.different.length} replacing a different one); ${pre.present.length} already present`);
-      log(`verifying: listing both sides with MD5 (${mode})`);
-      const v = await verifyPair(ctx, ctx.specs.FHSRC ?? "", ctx.specs.FHDST ?? "", mode);
+      const v = await verifyCopied(ctx, opts, { mode, copied: copiedKeys, transfers }, log);
       const problems = [...objectProblems(v.entries), ...skippedProblems(v.skipped)];
       const manifestPath = opts.manifestPath ? path.resolve(opts.manifestPath) : undefined;
       const manifest: ObjectManifest = {
@@ -315,6 +379,7 @@ export async function migrateObjects(opts: MigrateObjectsOptions): Promise<Objec
           transfers,
         },
         replacedObjects: opts.replace ? pre.different.map((x) => x.path) : (delta?.changed ?? []),
+        ...(v.recopied.length > 0 ? { recopiedObjects: v.recopied } : {}),
         ...(delta && opts.since ? { delta: { since: opts.since.finishedAt, changed: delta.changed, removed: delta.removed, added: pre.sourceObjects - pre.present.length - delta.changed.length } } : {}),
         followLinks: opts.followLinks === true,
         timings: { copyMs, verifyMs: v.ms, totalMs: Date.now() - t0 },

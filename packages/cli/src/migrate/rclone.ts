@@ -114,6 +114,8 @@ export interface RcloneContext {
   specs: Record<string, string>;
   secrets: string[];
   flags: string[];
+  /** Specs of local remotes: rclone hashes them by reading every file (no stored hash to list). */
+  readHashed: Set<string>;
   signal?: AbortSignal;
 }
 
@@ -127,13 +129,15 @@ export async function withRclone<T>(remotes: Record<string, RcloneRemote>, fn: (
     const specs: Record<string, string> = {};
     let remoteEnv: Record<string, string> = {};
     const secrets: string[] = [];
+    const readHashed = new Set<string>();
     for (const [name, r] of Object.entries(remotes)) {
       const { spec, env } = rcloneRemoteEnv(name, r);
       specs[name] = spec;
+      if (r.type === "local") readHashed.add(spec);
       remoteEnv = { ...remoteEnv, ...env };
       secrets.push(...remoteSecrets(r));
     }
-    return await fn({ bin, env: rcloneEnv(conf, remoteEnv), specs, secrets, flags: opts.flags ?? [], ...(opts.signal ? { signal: opts.signal } : {}) });
+    return await fn({ bin, env: rcloneEnv(conf, remoteEnv), specs, secrets, flags: opts.flags ?? [], readHashed, ...(opts.signal ? { signal: opts.signal } : {}) });
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
@@ -201,31 +205,49 @@ export async function list(ctx: RcloneContext, spec: string, opts: { hashes: boo
  */
 export const QUICK = ["--low-level-retries", "1", "--retries", "1", "--contimeout", "10s", "--timeout", "30s"];
 
-/** Every object under a remote with its MD5; objects without a stored MD5 (or all, with `download`) hashed by reading them. */
+/**
+ * Every object under a remote with its MD5; objects without a stored MD5 (or all, with `download`) hashed by reading them.
+ *
+ * Where the hash is listed with the object (S3's ETag, GCS's md5Hash, Azure's Content-MD5), one
+ * `lsjson --hash` is the whole cost: one listing, no read. Where rclone must read every object to hash
+ * it (a local folder, or `download`), `lsjson` hashes one object after the other; `md5sum` reads
+ * `--checkers` (8) objects at once, as `rclone check` does: the listing (sizes, skipped entries) and
+ * `md5sum` then run side by side and are joined by path.
+ */
 export async function listWithHashes(ctx: RcloneContext, spec: string, mode: "hash" | "download", side?: Side): Promise<Listing> {
-  const listing = await list(ctx, spec, { hashes: mode === "hash", ...(side ? { side } : {}) });
+  const reading = mode === "download" || ctx.readHashed.has(spec);
+  const [listing, read] = await Promise.all([list(ctx, spec, { hashes: !reading, ...(side ? { side } : {}) }), reading ? md5sum(ctx, spec, { download: mode === "download", ...(side ? { side } : {}) }) : undefined]);
+  if (read)
+    for (const o of listing.objects) {
+      o.md5 = read.get(o.path) ?? null;
+      if (mode === "download") o.hashSource = "computed";
+    }
   const need = listing.objects.filter((o) => !o.md5);
-  if (need.length > 0) {
-    const computed = await md5ByDownload(ctx, spec, need.map((o) => o.path), side);
-    for (const o of need) {
-      const h = computed.get(o.path);
-      if (h) {
-        o.md5 = h;
-        o.hashSource = "computed";
-      }
+  if (need.length === 0) return listing;
+  // No stored MD5 (an S3 multipart upload without rclone's metadata, a GCS composite object), or written between the two walks.
+  const computed = await md5sum(ctx, spec, { download: true, files: need.map((o) => o.path), ...(side ? { side } : {}) });
+  for (const o of need) {
+    const h = computed.get(o.path);
+    if (h) {
+      o.md5 = h;
+      o.hashSource = "computed";
     }
   }
   return listing;
 }
 
-/** `rclone md5sum --download` for the listed paths. */
-async function md5ByDownload(ctx: RcloneContext, spec: string, paths: string[], side?: Side): Promise<Map<string, string>> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), "freehold-md5-"));
+/** `rclone md5sum` (`--download`: read and hash even where a hash is stored) of every object, or of `files` only. */
+async function md5sum(ctx: RcloneContext, spec: string, o: { download: boolean; files?: string[]; side?: Side }): Promise<Map<string, string>> {
+  const dir = o.files ? await mkdtemp(path.join(os.tmpdir(), "freehold-md5-")) : undefined;
   try {
-    const file = path.join(dir, "files");
-    await writeFile(file, `${paths.join("\n")}\n`, { mode: 0o600 });
-    const r = await rclone(ctx, ["md5sum", "--download", "--fast-list", "--files-from-raw", file, spec]);
-    if (r.code !== 0) throw rcloneFailure(r, { ...(side ? { side } : {}), action: "hash objects by downloading them" });
+    const args = ["md5sum", "--fast-list", ...(o.download ? ["--download"] : [])];
+    if (dir && o.files) {
+      const file = path.join(dir, "files");
+      await writeFile(file, `${o.files.join("\n")}\n`, { mode: 0o600 });
+      args.push("--files-from-raw", file);
+    }
+    const r = await rclone(ctx, [...args, spec]);
+    if (r.code !== 0) throw rcloneFailure(r, { ...(o.side ? { side: o.side } : {}), action: o.download ? "hash objects by downloading them" : "hash the objects" });
     const m = new Map<string, string>();
     for (const line of r.stdout.split("\n")) {
       const match = /^([0-9a-f]{32}) {2}(.*)$/.exec(line);
@@ -233,7 +255,7 @@ async function md5ByDownload(ctx: RcloneContext, spec: string, paths: string[], 
     }
     return m;
   } finally {
-    await rm(dir, { recursive: true, force: true });
+    if (dir) await rm(dir, { recursive: true, force: true });
   }
 }
 

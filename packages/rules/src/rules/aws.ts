@@ -32,6 +32,8 @@ const DOC = {
   rdsParamDelete: "https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_DeleteDBParameterGroup.html",
   rdsParamModify: "https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_ModifyDBParameterGroup.html",
   rdsLogical: "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/PostgreSQL.Concepts.General.FeatureSupport.LogicalReplication.html",
+  rdsSuperuser: "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/Appendix.PostgreSQL.CommonDBATasks.Roles.rds_superuser.html",
+  pgSubscriptionRole: "https://www.postgresql.org/docs/16/predefined-roles.html",
   rdsSubnetCreate: "https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBSubnetGroup.html",
   rdsSubnetDelete: "https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_DeleteDBSubnetGroup.html",
   rdsLogs: "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_LogAccess.Procedural.UploadtoCloudWatch.html",
@@ -1169,7 +1171,8 @@ const databases: Record<string, TypeRule> = {
     replaceOn: forceNew("rds", "parameter_group.go", "name", "family", "description"),
     notes: [
       `\`rds.logical_replication = 1\` sets wal_level to logical; it is a static parameter, so it takes applyMethod pending-reboot (immediate is refused) and an instance already running keeps its wal_level until it is rebooted ([source](${DOC.rdsLogical}); [apply methods](${DOC.rdsParamModify}))`,
-      `the master user is a member of rds_superuser, which holds rds_replication: it may create publications and replication slots ([source](${DOC.rdsLogical}))`,
+      `a role that manages logical slots and streams from them needs rds_replication (with rds_superuser to switch replication on); rds_superuser members, the master user among them, may grant and revoke rds_replication to roles without rds_superuser: Freehold's role job grants it to the master user with \`replication: logical\` where it does not already replicate, and revokes that grant with \`off\` ([source](${DOC.rdsLogical}); [rds_superuser](${DOC.rdsSuperuser}))`,
+      `from PostgreSQL 16 a non-superuser needs pg_create_subscription (and CREATE on the database) to CREATE SUBSCRIPTION: the role job grants it to the master user with \`replication: logical\` where it may, and warns where it may not ([source](${DOC.pgSubscriptionRole}))`,
     ],
     inUseBy: [{ by: T.db, field: "parameterGroupName", error: "InvalidDBParameterGroupState: One or more database instances are still members of this parameter group", source: DOC.rdsParamDelete }],
   },

@@ -67,6 +67,8 @@ const DOC = {
   pgCreateMode: "https://learn.microsoft.com/rest/api/postgresql/servers/create",
   pgConflict: `${LEARN}/postgresql/flexible-server/concepts-limits`,
   pgLogical: `${LEARN}/postgresql/flexible-server/concepts-logical`,
+  pgAccess: `${LEARN}/postgresql/security/security-access-control`,
+  pgSubscriptionRole: "https://www.postgresql.org/docs/16/predefined-roles.html",
   pgReservedSubnets: `${LEARN}/postgresql/flexible-server/concepts-networking-private#virtual-network-concepts`,
   pgEntra: `${LEARN}/postgresql/security/security-entra-configure`,
   acaCertInUse: "https://github.com/rajbos/ai-engineering-fluency/pull/739",
@@ -988,6 +990,8 @@ export const AZURE_RULES: CloudRules = {
       checks: [oneOf("source", ["user-override", "system-default"], DOC.pgLimits)],
       notes: [
         `wal_level logical is what logical replication needs; it is a static parameter, applied when the server restarts (the default max_replication_slots and max_wal_senders, 10 each, are enough for one replication and its way back); the user that replicates needs the REPLICATION attribute (\`ALTER ROLE <admin> WITH REPLICATION\`) ([source](${DOC.pgLogical}))`,
+        `the administrator (a member of azure_pg_admin, with CREATEROLE and CREATEDB) may set and drop REPLICATION on itself: Freehold's role job runs \`ALTER ROLE <admin> WITH REPLICATION\` with \`replication: logical\` and \`WITH NOREPLICATION\` with \`off\`, so the live exit needs no permission granted by hand ([source](${DOC.pgLogical}); [access control](${DOC.pgAccess}))`,
+        `from PostgreSQL 16 a non-superuser needs pg_create_subscription (and CREATE on the database) to CREATE SUBSCRIPTION: the role job grants it to the administrator with \`replication: logical\` where it may, and warns where it may not ([source](${DOC.pgSubscriptionRole}))`,
       ],
       beforeCreate: conflictingServerOperation,
       beforeUpdate: (next, _previous, ctx) => conflictingServerOperation(next, ctx),

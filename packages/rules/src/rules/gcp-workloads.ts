@@ -18,6 +18,12 @@ const DOC = {
   schedulerNames: "https://cloud.google.com/scheduler/docs/reference/rest/v1/projects.locations.jobs",
   schedulerCron: "https://cloud.google.com/scheduler/docs/configuring/cron-job-schedules",
   jobsOnSchedule: "https://cloud.google.com/run/docs/execute/jobs-on-schedule",
+  /** "Triggers creation of a new Execution of this Job": every call, whatever the state of earlier executions. */
+  jobsRun: "https://cloud.google.com/run/docs/reference/rest/v2/projects.locations.jobs/run",
+  /** Unset launch stage is GA; "Set the launch stage to a preview stage on input to allow use of preview features in that stage". */
+  launchStage: "https://cloud.google.com/products#product-launch-stages",
+  /** The provider's worker pool examples set a launch stage only where they use a preview feature (the emptyDir disk, GPUs). */
+  workerPoolExamples: `${TF}/cloudrunv2/resource_cloud_run_v2_worker_pool_generated_test.go`,
 } as const;
 
 const RFC1035 = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
@@ -37,6 +43,13 @@ function workerScalingProblem(v: unknown): string | undefined {
   return undefined;
 }
 
+/** CPU autoscaling of a worker pool is a preview feature: the API takes it only at a preview launch stage (BETA or ALPHA). */
+function launchStageProblem(pool: unknown): string | undefined {
+  const p = (pool ?? {}) as { launchStage?: unknown; scaling?: { scalingMode?: unknown } };
+  if (p.scaling?.scalingMode !== "AUTOMATIC") return undefined;
+  return p.launchStage === "BETA" || p.launchStage === "ALPHA" ? undefined : `scalingMode AUTOMATIC is a preview feature: launchStage ${String(p.launchStage ?? "GA")} does not admit it (set BETA)`;
+}
+
 /** Cloud Scheduler's schedule: five unix-cron fields (an English-like schedule is not what Freehold writes). */
 function cronProblem(v: unknown): string | undefined {
   if (typeof v !== "string") return "no schedule";
@@ -51,12 +64,14 @@ export const GCP_WORKLOAD_RULES: Record<string, TypeRule> = {
     checks: [
       nameCheck("name", 1, 63, RFC1035, DOC.workerPools),
       { path: "scaling", source: DOC.workerPoolScaling, test: workerScalingProblem },
+      { path: "*", source: DOC.workerPoolScaling, test: launchStageProblem },
       // A worker pool has no endpoint, so no audience a caller could present a token for.
       { path: "customAudiences", source: DOC.workerPoolSchema, test: (v) => (Array.isArray(v) && v.length > 0 ? "customAudiences is not applicable to a worker pool: it has no endpoint" : undefined) },
     ],
     replaceOn: forceNew("cloudrunv2", "resource_cloud_run_v2_worker_pool.go", "name", "location", "project"),
     notes: [
       `a worker pool has no endpoint: no URL, no port, no ingress setting and no invoker, so nothing reaches it from outside; it only makes outbound connections ([source](${DOC.workerPools}), [provider schema](${DOC.workerPoolSchema}))`,
+      `worker pools are GA: an unset \`launchStage\` is GA, and a preview stage is needed only for a preview feature, CPU autoscaling (\`scalingMode: AUTOMATIC\`) among them; \`launchStage\` is updated in place ([launch stages](${DOC.launchStage}), [CPU autoscaling](${DOC.workerPoolScaling}), [provider examples](${DOC.workerPoolExamples}))`,
     ],
     deletionProtection: {
       path: "deletionProtection",
@@ -76,6 +91,9 @@ export const GCP_WORKLOAD_RULES: Record<string, TypeRule> = {
     // "letters ([A-Za-z]), numbers ([0-9]), hyphens (-), or underscores (_). The maximum length is 500 characters."
     checks: [nameCheck("name", 1, 500, /^[A-Za-z0-9_-]+$/, DOC.schedulerNames), { path: "schedule", source: DOC.schedulerCron, test: cronProblem }],
     replaceOn: forceNew("cloudscheduler", "resource_cloud_scheduler_job.go", "name", "region", "project"),
-    notes: [`the schedule is read in \`timeZone\` (a tz database name), daylight saving included ([source](${DOC.schedulerCron})); the caller needs run.jobs.run on the job ([source](${DOC.jobsOnSchedule}))`],
+    notes: [
+      `the schedule is read in \`timeZone\` (a tz database name), daylight saving included ([source](${DOC.schedulerCron})); the caller needs run.jobs.run on the job ([source](${DOC.jobsOnSchedule}))`,
+      `every tick calls jobs.run, which creates a new execution whatever the state of earlier ones: a run longer than the gap between ticks overlaps the next; neither Cloud Scheduler nor Cloud Run jobs can skip a tick ([jobs.run](${DOC.jobsRun}))`,
+    ],
   },
 };

@@ -34,8 +34,13 @@ const DOC = {
   sqlUsers: "https://cloud.google.com/sql/docs/postgres/users",
   sqlIp: "https://cloud.google.com/sql/docs/postgres/configure-ip",
   sqlCa: "https://cloud.google.com/sql/docs/postgres/authorize-ssl#ca-hierarchies",
+  /** `gcloud sql instances describe` shows the instance's DNS name in `dnsName` (PSC's `<uid>.<region>.sql.goog.`). */
+  sqlDns: "https://cloud.google.com/sql/docs/postgres/configure-dns",
+  /** libpq: only verify-full checks the host name; require and verify-ca accept any server (verify-ca: any its CA signed). */
+  libpqSsl: "https://www.postgresql.org/docs/current/libpq-ssl.html#LIBPQ-SSL-PROTECTION",
   sqlPgAudit: "https://cloud.google.com/sql/docs/postgres/pg-audit",
   sqlLogical: "https://cloud.google.com/sql/docs/postgres/replication/configure-logical-replication",
+  pgSubscriptionRole: "https://www.postgresql.org/docs/16/predefined-roles.html",
   pgIdentifiers: "https://www.postgresql.org/docs/current/sql-syntax-lexical.html#SQL-SYNTAX-IDENTIFIERS",
   pgDropDatabase: "https://www.postgresql.org/docs/15/sql-dropdatabase.html",
   sqlDatabaseDelete: "https://github.com/hashicorp/terraform-provider-google/issues/12968",
@@ -683,10 +688,15 @@ export const GCP_RULES: CloudRules = {
     [T.dnsAuth]: certPiece("Certificate Manager DNS authorization", DOC.dnsAuth, "dns_authorization", ["name", "domain", "location", "type", "project"], [
       inUse(T.certificate, "managed", "FAILED_PRECONDITION: the DNS authorization is used by a certificate", DOC.dnsAuth),
     ]),
-    [T.certificate]: certPiece("Certificate Manager certificate", DOC.certNames, "certificate", ["name", "location", "managed", "scope", "project"], [
-      inUse(T.certificateMapEntry, "certificates", "FAILED_PRECONDITION: the certificate is referenced by a certificate map entry", DOC.certMaps),
-      inUse(T.regionHttpsProxy, "certificateManagerCertificates", "FAILED_PRECONDITION: the certificate is attached to a target proxy", DOC.lbRegional),
-    ]),
+    [T.certificate]: {
+      ...certPiece("Certificate Manager certificate", DOC.certNames, "certificate", ["name", "location", "managed", "scope", "project"], [
+        inUse(T.certificateMapEntry, "certificates", "FAILED_PRECONDITION: the certificate is referenced by a certificate map entry", DOC.certMaps),
+        inUse(T.regionHttpsProxy, "certificateManagerCertificates", "FAILED_PRECONDITION: the certificate is attached to a target proxy", DOC.lbRegional),
+      ]),
+      notes: [
+        `a certificate is active only once its DNS authorization's record is in place ([source](${DOC.dnsAuth})): a front door moved to the other location (global for regional) gets a new certificate that serves nothing until the user adds the new record, while Pulumi deletes the old front door at the end of that same up, so the move is an outage unless staged; the backend refuses it unless the stack accepts it (freehold:acceptDomainMove)`,
+      ],
+    },
     [T.certificateMap]: certPiece("Certificate Manager certificate map", DOC.certMaps, "certificate_map", ["name", "project"], [
       inUse(T.certificateMapEntry, "map", "FAILED_PRECONDITION: the certificate map still has entries", DOC.certMaps),
       inUse(T.httpsProxy, "certificateMap", "FAILED_PRECONDITION: the certificate map is attached to a target proxy", DOC.certMaps),
@@ -733,8 +743,10 @@ export const GCP_RULES: CloudRules = {
         `a deleted instance's name can be reused at once ([source](${DOC.sqlDelete}))`,
         `deleting an instance deletes its backups, unless \`settings.retainBackupsOnDelete\` keeps the automated ones or \`settings.finalBackupConfig\` takes a final backup, kept 1-365 days ([source](${DOC.sqlBackups}); [final backups](${DOC.sqlFinalBackup}))`,
         `the per-instance CA (\`GOOGLE_MANAGED_INTERNAL_CA\`, the default) signs server certificates naming \`<project>:<instance>\`, which no host name matches; the shared CA (\`GOOGLE_MANAGED_CAS_CA\`) names the instance's DNS name, so a client can verify the host (verify-full) ([source](${DOC.sqlCa}))`,
+        `a client outside the program (an operator's pg_dump) verifies the server only by that DNS name (\`gcloud sql instances describe <instance> --format='value(dnsName)'\`, [source](${DOC.sqlDns})), not the Private Service Connect endpoint's address, which no certificate names, and only with sslmode=verify-full: require and verify-ca accept a server they cannot name ([libpq](${DOC.libpqSsl}))`,
         `pgAudit needs the \`cloudsql.enable_pgaudit\` flag, which restarts the instance when it changes, and logs only in databases where \`CREATE EXTENSION pgaudit\` ran ([source](${DOC.sqlPgAudit}))`,
         `logical replication needs the \`cloudsql.logical_decoding\` flag (wal_level logical), which restarts the instance when it changes, and a user with the REPLICATION attribute (\`ALTER USER <user> WITH REPLICATION\`, which a cloudsqlsuperuser member may run) ([source](${DOC.sqlLogical}))`,
+        `Freehold's role job runs \`ALTER ROLE <admin> WITH REPLICATION\` as the administrator (a cloudsqlsuperuser member) with \`replication: logical\`, and \`WITH NOREPLICATION\` with \`off\`, so the live exit needs no permission granted by hand; from PostgreSQL 16, a non-superuser needs pg_create_subscription to CREATE SUBSCRIPTION, which the job grants where the administrator may, warning where it may not ([source](${DOC.sqlLogical}); [PostgreSQL](${DOC.pgSubscriptionRole}))`,
       ],
       afterDelete: (obj, ctx) => keepBackups(obj, ctx),
       // Its databases and users go with it.

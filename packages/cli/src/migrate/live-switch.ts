@@ -1,0 +1,378 @@
+/**
+ * The switch of a live exit, either way (cutover: source → target; rollback:
+ * target → source), and its resumption when it stopped half-way (killed, or
+ * a network drop) after the replication that caught up was ended.
+ */
+
+import { SourceSnapshot } from "./dump";
+import { MigrationError, type MigrationProblem, MigrationToolError } from "./errors";
+import { textMode } from "./fingerprint";
+import { connectSubscription, type LiveOptions, type LivePair, livePair, one, prepareSubscription, type Subscription, secretLoggingWarnings, secretStatement, shownUrl, sql, subscriptionConninfo, THIS_DB, userTables, WRITABLE } from "./live-sql";
+import { allowWrites, allowWritesCommand, copySequences, READ_ONLY_DEFAULT, refuseUnreadableSequences, refuseWriteStopBlockers, stopWrites } from "./live-writes";
+import { compareSequences, databaseProblems, type TableEntry } from "./manifest";
+import { type PgConnection, quoteIdent, quoteLiteral, serverInfo } from "./pg";
+import { sleep } from "./proc";
+import { compareSchemas, sameMajor } from "./schema";
+import { compareSnapshotTables, describeDatabase } from "./verify";
+
+export type Direction = "forward" | "back";
+
+export interface CutoverResult {
+  /** From the moment writes stopped on the old side to the moment they were allowed on the new one (this run's part, when it resumed a switch). */
+  writeDowntimeMs: number;
+  catchUpMs: number;
+  /** Fingerprinting every table in the snapshots taken at the switch: after writes resumed, so not part of the downtime. */
+  verifyMs: number;
+  sequences: number;
+  tables: number;
+  rows: number;
+  /** The way back, streaming from the new primary to the old one. */
+  back: string;
+  /** This run completed a switch an earlier run left half-way. */
+  resumed?: boolean;
+  /** False when the switch had already allowed writes when it was resumed: its tables were not verified (they change now). */
+  verified: boolean;
+}
+
+/** Both sides of one switch, as seen from its direction. */
+interface Sides {
+  p: LivePair;
+  direction: Direction;
+  oldPrimary: PgConnection;
+  newPrimary: PgConnection;
+  /** The replication that runs towards the new primary (publication on the old one, subscription on the new). */
+  name: string;
+  /** The way back (publication on the new primary, subscription on the old). */
+  reverse: string;
+  wayBack: Subscription;
+  /** The command that makes (or resumes) this switch. */
+  command: string;
+}
+
+function sides(o: LiveOptions, direction: Direction): Sides {
+  const p = livePair(o);
+  const [oldPrimary, newPrimary, name, reverse] = direction === "forward" ? [p.src, p.dst, p.forward, p.back] : [p.dst, p.src, p.back, p.forward];
+  const publisherUrl = direction === "forward" ? (o.targetFromSource ?? o.to) : (o.sourceFromTarget ?? o.from);
+  const password = (direction === "forward" ? o.toPassword : o.fromPassword) ?? newPrimary.env.PGPASSWORD;
+  return { p, direction, oldPrimary, newPrimary, name, reverse, wayBack: { subscriber: oldPrimary, publisher: newPrimary, name: reverse, publisherUrl, password }, command: `freehold replicate ${direction === "forward" ? "cutover" : "rollback"}` };
+}
+
+/** What the two servers hold of this pair's replication: the markers a half-done switch is recognised by. */
+interface SideState {
+  pubs: string[];
+  subs: string[];
+  slots: string[];
+  /** The database's own default makes every session read-only (writes stopped by a switch). */
+  readOnly: boolean;
+}
+
+async function sideState(conn: PgConnection, p: LivePair): Promise<SideState> {
+  const names = `(${quoteLiteral(p.forward)}, ${quoteLiteral(p.back)})`;
+  const line = await one(
+    conn,
+    `SELECT json_build_object(
+  'pubs', (SELECT coalesce(json_agg(pubname), '[]') FROM pg_publication WHERE pubname IN ${names}),
+  'subs', (SELECT coalesce(json_agg(subname), '[]') FROM pg_subscription WHERE subdbid = ${THIS_DB} AND subname IN ${names}),
+  'slots', (SELECT coalesce(json_agg(slot_name), '[]') FROM pg_replication_slots WHERE slot_name IN ${names}),
+  'readOnly', EXISTS (SELECT 1 FROM pg_db_role_setting WHERE setrole = 0 AND setdatabase = ${THIS_DB} AND 'default_transaction_read_only=on' = ANY (setconfig)));`,
+    "read the replication's state",
+  );
+  return JSON.parse(line) as SideState;
+}
+
+/**
+ * A switch that stopped after the replication that caught up was ended: its publication is still on the old primary,
+ * its subscription is gone from the new one, the way back is published on the new one, and the old primary's writes
+ * are stopped. `writesAllowed`: the new primary already takes writes (only the publication's drop is left).
+ * Nothing else leaves these four together: before the switch the subscription is there; after it the publication is gone.
+ */
+export interface HalfSwitch {
+  direction: Direction;
+  /** The way back's slot exists on the new primary (its subscription connected, or about to). */
+  wayBack: boolean;
+  writesAllowed: boolean;
+  command: string;
+  /** One sentence for status and errors. */
+  describe: string;
+}
+
+export async function halfSwitch(o: LiveOptions): Promise<HalfSwitch | undefined> {
+  const p = livePair(o);
+  const [src, dst] = await Promise.all([sideState(p.src, p), sideState(p.dst, p)]);
+  for (const direction of ["forward", "back"] as const) {
+    const s = sides(o, direction);
+    const [old, neu] = direction === "forward" ? [src, dst] : [dst, src];
+    if (!(old.pubs.includes(s.name) && !neu.subs.includes(s.name) && neu.pubs.includes(s.reverse) && old.readOnly)) continue;
+    // The way back's subscription is prepared before writes stop; it is connected once its slot is on the new primary.
+    const wayBack = neu.slots.includes(s.reverse);
+    const what = direction === "forward" ? "cutover" : "rollback";
+    const left = neu.readOnly
+      ? `the replication to ${s.newPrimary.display} ended after it caught up, the way back is ${wayBack ? "subscribed" : "not yet subscribed"}, and writes are stopped on both sides`
+      : `writes are allowed on ${s.newPrimary.display}; only the drop of the publication ${s.name} on ${s.oldPrimary.display} is left`;
+    return { direction, wayBack, writesAllowed: !neu.readOnly, command: s.command, describe: `a ${what} stopped half-way: ${left}. No write is lost (${s.oldPrimary.display} refuses writes); ${s.command} resumes it` };
+  }
+  return undefined;
+}
+
+/** Refuse a switch whose two sides' schemas differ (logical replication carries no DDL): before writes stop, so refusing costs no downtime. */
+async function refuseSchemaDrift(oldPrimary: PgConnection, newPrimary: PgConnection): Promise<void> {
+  const [a, b, ai, bi] = await Promise.all([describeDatabase(oldPrimary), describeDatabase(newPrimary), serverInfo(oldPrimary), serverInfo(newPrimary)]);
+  const drift = compareSchemas(a.schema, b.schema, { definitions: sameMajor(ai.versionNum, bi.versionNum) });
+  if (drift.length)
+    throw new MigrationError("database", `refusing to switch over: the schemas differ (replication carries no schema change; apply each change on ${newPrimary.display} too); writes were not stopped`, drift);
+}
+
+/** Wait until the subscriber confirmed every byte of the publisher's WAL written up to now; the time it took. */
+async function catchUp(publisher: PgConnection, slot: string, o: LiveOptions): Promise<number> {
+  const started = Date.now();
+  const lsn = await one(publisher, "SELECT pg_current_wal_lsn();", "read the WAL position");
+  const timeout = o.catchUpTimeoutMs ?? 60_000;
+  for (;;) {
+    const behind = await one(publisher, `SELECT pg_wal_lsn_diff(${quoteLiteral(lsn)}::pg_lsn, confirmed_flush_lsn)::bigint FROM pg_replication_slots WHERE slot_name = ${quoteLiteral(slot)};`, "read the replication slot");
+    if (behind === "") throw new MigrationError("database", `the replication slot ${slot} is gone from ${publisher.display}`, []);
+    if (Number(behind) <= 0) return Date.now() - started;
+    // Writes are stopped while this waits: an interruption must end the wait at once (the caller allows writes again), not at the timeout.
+    if (o.signal?.aborted)
+      throw new MigrationError("database", `interrupted while ${publisher.role === "source" ? "the target" : "the source"} caught up (${behind} bytes behind): switch-over abandoned, writes allowed again on ${publisher.display}, replication still runs`, []);
+    if (Date.now() - started > timeout) throw new MigrationError("database", `the ${publisher.role === "source" ? "target" : "source"} did not catch up within ${timeout / 1000} s (${behind} bytes behind)`, []);
+    await sleep(20);
+  }
+}
+
+interface Snapshots {
+  old: SourceSnapshot;
+  neu: SourceSnapshot;
+  problems: MigrationProblem[];
+}
+
+/**
+ * Both sides read in snapshots taken while writes are stopped and the two are
+ * equal: schema and sequences compared at once (cheap), tables fingerprinted
+ * later in the same snapshots, after writes resume, so the write downtime does
+ * not grow with the data.
+ */
+async function snapshotsAtSwitch(oldPrimary: PgConnection, newPrimary: PgConnection, signal?: AbortSignal): Promise<Snapshots> {
+  const [old, neu] = await Promise.all([SourceSnapshot.open(oldPrimary, signal), SourceSnapshot.open(newPrimary, signal)]);
+  const problems = [
+    ...compareSchemas(old.schema, neu.schema, { definitions: sameMajor(old.server.versionNum, neu.server.versionNum) }),
+    ...databaseProblems([], compareSequences(old.sequences, neu.sequences)),
+  ];
+  return { old, neu, problems };
+}
+
+/** Every table of the two snapshots fingerprinted and compared; the snapshots closed. */
+async function verifySnapshots(old: SourceSnapshot, neu: SourceSnapshot): Promise<{ entries: TableEntry[]; problems: MigrationProblem[] }> {
+  try {
+    const { tables: entries } = await compareSnapshotTables(old, neu, textMode(old.server.encoding, neu.server.encoding));
+    await Promise.all([old.close(), neu.close()]);
+    return { entries, problems: databaseProblems(entries, []) };
+  } finally {
+    old.kill();
+    neu.kill();
+  }
+}
+
+/** The new primary's tables published for the way back (kept if it exists: a switch retried after an abandoned one). */
+async function publishWayBack(publisher: PgConnection, name: string): Promise<void> {
+  const tables = await userTables(publisher);
+  await sql(publisher, `${WRITABLE}\nDO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_publication WHERE pubname = ${quoteLiteral(name)}) THEN CREATE PUBLICATION ${quoteIdent(name)} FOR TABLE ${tables.join(", ")}; END IF; END $$;`, "publish the tables for the way back");
+}
+
+/**
+ * The old primary connects to the new one's way-back publication once, before writes stop: a side that cannot reach the
+ * other (a firewall, a private address without --target-from-source, a wrong password) is found while refusing still
+ * costs nothing, not after the replication that caught up was ended. The probe has no slot and is dropped at once; it
+ * carries the password, so it runs as a secretStatement (never in the server's log, even when it fails).
+ */
+async function probeWayBack(s: Sides): Promise<void> {
+  const probe = quoteIdent(`freehold_probe_${s.p.key}`);
+  const { subscriber, publisherUrl, password, name } = s.wayBack;
+  await sql(subscriber, `${WRITABLE}\nDROP SUBSCRIPTION IF EXISTS ${probe};`, "check the way back");
+  const failed = await secretStatement(
+    subscriber,
+    `CREATE SUBSCRIPTION ${probe} CONNECTION ${quoteLiteral(subscriptionConninfo(publisherUrl, password))} PUBLICATION ${quoteIdent(name)} WITH (connect = true, enabled = false, create_slot = false, slot_name = NONE, copy_data = false)`,
+    password,
+    "check the way back",
+  );
+  await sql(subscriber, `${WRITABLE}\nDROP SUBSCRIPTION IF EXISTS ${probe};`, "check the way back");
+  if (failed) {
+    const flag = s.direction === "forward" ? "--target-from-source" : "--source-from-target";
+    throw new MigrationError(
+      "database",
+      `refusing to switch over: ${subscriber.display} cannot reach ${shownUrl(publisherUrl)} for the way back (${failed}); give the address it reaches it by with ${flag} and open the network path; writes were not stopped and replication still runs`,
+      [],
+    );
+  }
+}
+
+/** Everything checked while refusing still costs nothing: no write is stopped before these pass. */
+async function beforeStop(s: Sides, o: LiveOptions): Promise<void> {
+  for (const w of await secretLoggingWarnings(s.oldPrimary)) o.log?.(`warning: ${w}`);
+  await refuseSchemaDrift(s.oldPrimary, s.newPrimary);
+  await refuseUnreadableSequences(s.oldPrimary);
+  await refuseWriteStopBlockers(s.oldPrimary, false);
+  // The way back's publication is made before writes stop: it costs nothing until subscribed.
+  await publishWayBack(s.newPrimary, s.reverse);
+  await probeWayBack(s);
+  // The way back's subscription too, disabled and without a slot: only its slot and its tables are left for the switch.
+  await prepareSubscription(s.wayBack, "prepare the way back");
+}
+
+/**
+ * Writes stopped on the old primary, then, until the two sides are equal and compared: nothing stopped writes
+ * anywhere else, so any failure allows writes on the old primary again (replication still running). When that too
+ * fails, the first failure is kept and the operator told the old primary is still read-only and how to undo it.
+ */
+async function stopAndCatchUp(s: Sides, o: LiveOptions): Promise<{ stopped: number; catchUpMs: number; sequences: number; snaps: Snapshots }> {
+  const stopped = Date.now();
+  let snaps: Snapshots | undefined;
+  try {
+    await stopWrites(s.oldPrimary);
+    o.log?.(`writes stopped on ${s.oldPrimary.display}`);
+    await o.afterStep?.("writes stopped");
+    await refuseWriteStopBlockers(s.oldPrimary, true);
+    const catchUpMs = await catchUp(s.oldPrimary, s.name, o);
+    o.log?.(`${s.newPrimary.display} caught up in ${catchUpMs} ms`);
+    const sequences = await copySequences(s.oldPrimary, s.newPrimary);
+    snaps = await snapshotsAtSwitch(s.oldPrimary, s.newPrimary, o.signal);
+    if (snaps.problems.length) throw new MigrationError("database", `switch-over abandoned: ${snaps.problems.length} difference(s) at the switch`, snaps.problems);
+    return { stopped, catchUpMs, sequences, snaps };
+  } catch (e) {
+    snaps?.old.kill();
+    snaps?.neu.kill();
+    throw await abandoned(s, e, o);
+  }
+}
+
+/** The error of an abandoned switch, once writes were allowed again on the old primary (or with the command that does it, when that failed too). */
+async function abandoned(s: Sides, e: unknown, o: LiveOptions): Promise<unknown> {
+  try {
+    await allowWrites(s.oldPrimary);
+    o.log?.(`switch-over abandoned: writes allowed again on ${s.oldPrimary.display}, replication to ${s.newPrimary.display} still runs`);
+    return e;
+  } catch (again) {
+    const why = again instanceof MigrationToolError ? again.report() : String(again);
+    const still = `; writes could NOT be allowed again: ${s.oldPrimary.display} still refuses the application's writes (replication to ${s.newPrimary.display} still runs). Allow them with: ${allowWritesCommand(s.oldPrimary)}`;
+    const problem = { item: "allowing writes again", message: why.replace(/\n\s*/g, " ") };
+    if (e instanceof MigrationError) return new MigrationError(e.kind, `${e.summary}${still}`, [...e.problems, problem]);
+    const first = e instanceof MigrationToolError ? e.report() : e instanceof Error ? e.message : String(e);
+    return new MigrationError("database", `switch-over abandoned: ${first.replace(/\n\s*/g, " ")}${still}`, [problem]);
+  }
+}
+
+
+/**
+ * After the replication that caught up was ended: the way back subscribed, writes allowed on the new primary, the
+ * old publication dropped. Each step is skipped when done, so a resumed switch runs the same code. A failure here
+ * leaves both sides read-only and says which command resumes the switch.
+ */
+async function completeSwitch(s: Sides, o: LiveOptions, step: "way back" | "resumed way back" | "drop"): Promise<void> {
+  try {
+    if (step !== "drop") {
+      await o.afterStep?.("replication ended");
+      if (step === "resumed way back") await prepareSubscription(s.wayBack, "prepare the way back");
+      await connectSubscription(s.wayBack, false, "subscribe the old primary to the new one (the way back)");
+      await o.afterStep?.("way back subscribed");
+      await allowWrites(s.newPrimary);
+    }
+    await sql(s.oldPrimary, `${WRITABLE}\nDROP PUBLICATION IF EXISTS ${quoteIdent(s.name)};`, "drop the publication that was replicated");
+  } catch (e) {
+    const half = await halfSwitch(o).catch(() => undefined);
+    const cause = e instanceof MigrationError ? e.message : e instanceof MigrationToolError ? e.report() : String(e);
+    throw new MigrationError(
+      "database",
+      `the switch stopped half-way: ${half?.describe ?? `the replication to ${s.newPrimary.display} ended after it caught up; ${s.command} resumes the switch`}`,
+      [{ item: "the failed step", message: cause.replace(/\n\s*/g, " ") }],
+    );
+  }
+}
+
+function unverified(s: Sides, problems: MigrationProblem[]): MigrationError {
+  return new MigrationError(
+    "database",
+    `switched over, but NOT verified: ${problems.length} table(s) differ as of the switch. The way back (${s.reverse}) streams every write made since: freehold replicate ${s.direction === "forward" ? "rollback" : "cutover"} returns to ${s.oldPrimary.display} without losing one`,
+    problems,
+  );
+}
+
+/** Fingerprint every table in the two snapshots and turn the result into the switch's. */
+async function verifiedResult(s: Sides, snaps: Snapshots, r: Omit<CutoverResult, "verifyMs" | "tables" | "rows" | "back" | "verified">): Promise<CutoverResult> {
+  const verifyStarted = Date.now();
+  const v = await verifySnapshots(snaps.old, snaps.neu);
+  if (v.problems.length) throw unverified(s, v.problems);
+  return { ...r, verifyMs: Date.now() - verifyStarted, tables: v.entries.length, rows: v.entries.reduce((n, t) => n + t.sourceRows, 0), back: s.reverse, verified: true };
+}
+
+/**
+ * Switch from one side to the other: refuse what would cost downtime for nothing (schema drift, unreadable
+ * sequences, what would write after writes stop, an unreachable way back); stop writes on the old primary; wait
+ * for the new one to confirm every change; copy sequences; take a snapshot of each side and compare their schemas
+ * and sequences (on a difference, allow writes on the old primary again, replication still running); end the
+ * replication that caught up, start the way back and allow writes on the new primary. Then every table is
+ * fingerprinted in the two snapshots: equal, or the switch is reported as unverified, with the way back streaming
+ * so a rollback loses nothing. A switch that stopped half-way is resumed where it stopped.
+ */
+export async function switchOver(o: LiveOptions, direction: Direction): Promise<CutoverResult> {
+  const s = sides(o, direction);
+  const lag = await one(s.oldPrimary, `SELECT count(*) FROM pg_replication_slots WHERE slot_name = ${quoteLiteral(s.name)};`, "read the replication slot");
+  if (lag === "0") return resumeSwitch(s, o);
+  await beforeStop(s, o);
+  const { stopped, catchUpMs, sequences, snaps } = await stopAndCatchUp(s, o);
+  try {
+    // The new primary held read-only until the switch allows its writes (a switch that stops half-way is recognised by it), then the
+    // subscription dropped, and its slot on the old primary with it: before the way back starts, or changes would loop. One session.
+    await sql(s.newPrimary, `${WRITABLE}\n${READ_ONLY_DEFAULT}\nDROP SUBSCRIPTION ${quoteIdent(s.name)};`, "end the replication that caught up");
+  } catch (e) {
+    snaps.old.kill();
+    snaps.neu.kill();
+    throw await abandoned(s, e, o);
+  }
+  await completeSwitch(s, o, "way back").catch((e: unknown) => {
+    snaps.old.kill();
+    snaps.neu.kill();
+    throw e;
+  });
+  const writeDowntimeMs = Date.now() - stopped;
+  o.log?.(`writes allowed on ${s.newPrimary.display}: ${writeDowntimeMs} ms without writes; verifying every table as of the switch`);
+  return verifiedResult(s, snaps, { writeDowntimeMs, catchUpMs, sequences });
+}
+
+/**
+ * A switch an earlier run left half-way (halfSwitch): both sides are read-only and equal (the replication had caught
+ * up and nothing writes), so the sequences are copied again, a snapshot of each compared, and the switch completed;
+ * the tables are verified in those snapshots. When the new primary already takes writes, only the drop is left.
+ */
+async function resumeSwitch(s: Sides, o: LiveOptions): Promise<CutoverResult> {
+  const half = await halfSwitch(o);
+  const what = s.direction === "forward" ? "from the source to the target" : "back from the target";
+  if (!half) throw new MigrationError("database", `no replication ${what} to switch over: ${s.name} is not on ${s.oldPrimary.display}`, []);
+  if (half.direction !== s.direction) throw new MigrationError("database", `refusing to ${s.direction === "forward" ? "cut over" : "roll back"}: ${half.describe}`, []);
+  o.log?.(`resuming: ${half.describe}`);
+  const started = Date.now();
+  if (half.writesAllowed) {
+    await completeSwitch(s, o, "drop");
+    return { writeDowntimeMs: 0, catchUpMs: 0, verifyMs: 0, sequences: 0, tables: 0, rows: 0, back: s.reverse, resumed: true, verified: false };
+  }
+  const sequences = await copySequences(s.oldPrimary, s.newPrimary);
+  const snaps = await snapshotsAtSwitch(s.oldPrimary, s.newPrimary, o.signal);
+  if (snaps.problems.length) {
+    snaps.old.kill();
+    snaps.neu.kill();
+    throw new MigrationError("database", `the switch stays half-way: ${snaps.problems.length} difference(s) between the two sides, both still read-only; ${half.describe}`, snaps.problems);
+  }
+  await completeSwitch(s, o, "resumed way back").catch((e: unknown) => {
+    snaps.old.kill();
+    snaps.neu.kill();
+    throw e;
+  });
+  o.log?.(`writes allowed on ${s.newPrimary.display}; verifying every table as of the switch`);
+  return verifiedResult(s, snaps, { writeDowntimeMs: Date.now() - started, catchUpMs: 0, sequences, resumed: true });
+}
+
+export function cutover(o: LiveOptions): Promise<CutoverResult> {
+  return switchOver(o, "forward");
+}
+
+export function rollback(o: LiveOptions): Promise<CutoverResult> {
+  return switchOver(o, "back");
+}
