@@ -138,6 +138,7 @@ async function perform(action: Action, o: LiveOptions): Promise<string> {
     case "rollback": {
       const r = action === "cutover" ? await cutover(o) : await rollback(o);
       const to = action === "cutover" ? "target" : "source";
+      if (r.writesGivenBack) return `Writes allowed again on ${r.writesGivenBack}: the ${action === "cutover" ? "rollback" : "cutover"} interrupted there had switched nothing; replication still runs as before.\n`;
       if (!r.verified)
         return `${action === "cutover" ? "Cut over" : "Rolled back"} (resumed): the switch had already allowed writes on the ${to}; the publication it left was dropped. Its tables were not verified as of the switch (they change now).\n`;
       const stopped = r.resumed ? `resumed the switch an earlier run left half-way; this run took ${seconds(r.writeDowntimeMs)} more without writes` : `writes were stopped for ${seconds(r.writeDowntimeMs)}`;

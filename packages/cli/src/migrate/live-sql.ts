@@ -35,6 +35,8 @@ export interface LiveOptions {
    * kill or a network drop there. Throwing ends the switch as a failure at that step would.
    */
   afterStep?: (step: SwitchStep) => Promise<void>;
+  /** The pair's key, from the two servers' identities (withPairKey); without it, from the URLs as typed. */
+  pairKey?: string;
 }
 
 /** The steps of a switch after which `afterStep` is called. */
@@ -60,7 +62,7 @@ function writable(url: string, side: Side, password?: string): PgConnection {
 export function livePair(o: LiveOptions): LivePair {
   const src = writable(o.from, "source", o.fromPassword);
   const dst = writable(o.to, "target", o.toPassword);
-  const key = migrationKey(src, dst);
+  const key = o.pairKey ?? migrationKey(src, dst);
   return { src, dst, key, forward: `freehold_exit_${key}`, back: `freehold_back_${key}` };
 }
 

@@ -32,6 +32,8 @@ export interface CutoverResult {
   resumed?: boolean;
   /** False when the switch had already allowed writes when it was resumed: its tables were not verified (they change now). */
   verified: boolean;
+  /** Nothing was switched: a switch the other way had been interrupted after stopping writes, and writes were allowed again on this side. */
+  writesGivenBack?: string;
 }
 
 /** Both sides of one switch, as seen from its direction. */
@@ -110,6 +112,26 @@ export async function halfSwitch(o: LiveOptions): Promise<HalfSwitch | undefined
       ? `the replication to ${s.newPrimary.display} ended after it caught up, the way back is ${wayBack ? "subscribed" : "not yet subscribed"}, and writes are stopped on both sides`
       : `writes are allowed on ${s.newPrimary.display}; only the drop of the publication ${s.name} on ${s.oldPrimary.display} is left`;
     return { direction, wayBack, writesAllowed: !neu.readOnly, command: s.command, describe: `a ${what} stopped half-way: ${left}. No write is lost (${s.oldPrimary.display} refuses writes); ${s.command} resumes it` };
+  }
+  return undefined;
+}
+
+/**
+ * Writes stopped on a switch's old primary while the replication towards the new one still runs: a switch killed
+ * between stopping writes and ending that replication (nothing was switched). Both ways out are named.
+ */
+export async function stoppedSwitch(o: LiveOptions): Promise<{ direction: Direction; oldPrimary: PgConnection; describe: string } | undefined> {
+  // A switch half-way has the other direction's subscription prepared and its old primary read-only too: it is that, not this.
+  if (await halfSwitch(o)) return undefined;
+  const p = livePair(o);
+  const [src, dst] = await Promise.all([sideState(p.src, p), sideState(p.dst, p)]);
+  for (const direction of ["forward", "back"] as const) {
+    const s = sides(o, direction);
+    const [old, neu] = direction === "forward" ? [src, dst] : [dst, src];
+    if (!(old.pubs.includes(s.name) && neu.subs.includes(s.name) && old.readOnly)) continue;
+    const undo = direction === "forward" ? "freehold replicate rollback" : "freehold replicate cutover";
+    const describe = `writes are stopped on ${s.oldPrimary.display} (it is read-only for the application) by a ${direction === "forward" ? "cutover" : "rollback"} that was interrupted before it switched anything; replication to ${s.newPrimary.display} still runs: ${s.command} resumes the switch, ${undo} gives writes back to ${s.oldPrimary.display} and keeps replication running`;
+    return { direction, oldPrimary: s.oldPrimary, describe };
   }
   return undefined;
 }
@@ -227,7 +249,7 @@ async function stopAndCatchUp(s: Sides, o: LiveOptions): Promise<{ stopped: numb
   const stopped = Date.now();
   let snaps: Snapshots | undefined;
   try {
-    await stopWrites(s.oldPrimary);
+    await stopWrites(s.oldPrimary, s.p.key);
     o.log?.(`writes stopped on ${s.oldPrimary.display}`);
     await o.afterStep?.("writes stopped");
     await refuseWriteStopBlockers(s.oldPrimary, true);
@@ -314,6 +336,12 @@ async function verifiedResult(s: Sides, snaps: Snapshots, r: Omit<CutoverResult,
  */
 export async function switchOver(o: LiveOptions, direction: Direction): Promise<CutoverResult> {
   const s = sides(o, direction);
+  const interrupted = await stoppedSwitch(o);
+  if (interrupted && interrupted.direction !== direction) {
+    await allowWrites(interrupted.oldPrimary);
+    o.log?.(`writes allowed again on ${interrupted.oldPrimary.display}: the interrupted switch is undone`);
+    return { writeDowntimeMs: 0, catchUpMs: 0, verifyMs: 0, sequences: 0, tables: 0, rows: 0, back: "", verified: false, writesGivenBack: interrupted.oldPrimary.display };
+  }
   const lag = await one(s.oldPrimary, `SELECT count(*) FROM pg_replication_slots WHERE slot_name = ${quoteLiteral(s.name)};`, "read the replication slot");
   if (lag === "0") return resumeSwitch(s, o);
   await beforeStop(s, o);
@@ -367,12 +395,4 @@ async function resumeSwitch(s: Sides, o: LiveOptions): Promise<CutoverResult> {
   });
   o.log?.(`writes allowed on ${s.newPrimary.display}; verifying every table as of the switch`);
   return verifiedResult(s, snaps, { writeDowntimeMs: Date.now() - started, catchUpMs: 0, sequences, resumed: true });
-}
-
-export function cutover(o: LiveOptions): Promise<CutoverResult> {
-  return switchOver(o, "forward");
-}
-
-export function rollback(o: LiveOptions): Promise<CutoverResult> {
-  return switchOver(o, "back");
 }

@@ -131,8 +131,13 @@ describe("freehold replicate", () => {
     const status = await replicationStatus(opts());
     expect(status).toMatchObject({ direction: "forward", tables: 2, tablesStreaming: 2 });
 
-    // Cutover while the application still writes to the source.
-    const c = await cutover(opts());
+    // Cutover while the application still writes to the source; a second operator's cutover, once writes are stopped, is refused.
+    let second: unknown;
+    const c = await cutover({ ...opts(), afterStep: async (step) => void (step === "writes stopped" && (second = await cutover(opts()).catch((x: unknown) => x))) });
+    const shown = `${pgConnection(url.src, "target").display} to ${pgConnection(url.dst, "target").display}`;
+    expect((second as MigrationError).summary).toMatch(
+      new RegExp(`^another freehold replicate is running for this pair \\(${shown.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\): freehold-replicate-cutover \\(pid \\d+, since [^)]+\\) holds its lock on the source; nothing was changed: run cutover again once it has ended$`),
+    );
     const before = await app.stop();
     expect(before.accepted).toBeGreaterThan(0);
     // Downtime is measured from the stop to the first write allowed and holds the catch-up; tables are verified after, in snapshots taken at the switch (the 10 s target is the bench's to measure).
@@ -148,7 +153,9 @@ describe("freehold replicate", () => {
     expect(await replicationStatus(opts())).toMatchObject({ direction: "back", tables: 2, tablesStreaming: 2 });
 
     // Rollback: every write made on the target after cutover is on the source, which takes writes again.
-    const r = await rollback(opts());
+    let finished: unknown;
+    const r = await rollback({ ...opts(), afterStep: async (step) => void (step === "writes stopped" && (finished = await finishReplication(opts()).catch((x: unknown) => x))) });
+    expect((finished as MigrationError).summary).toMatch(/^another freehold replicate is running for this pair .*: freehold-replicate-rollback \(pid \d+, since [^)]+\) holds its lock on the source; nothing was changed: run finish again once it has ended$/);
     const onTarget = await after.stop();
     expect(onTarget.accepted).toBeGreaterThan(0);
     expect(r.writeDowntimeMs).toBeGreaterThanOrEqual(r.catchUpMs);
@@ -260,6 +267,20 @@ describe("freehold replicate", () => {
     await sql(url.src, "ALTER ROLE shop_a IN DATABASE shop RESET default_transaction_read_only;");
     expect(await sql(url.src, "INSERT INTO items (name) VALUES ('still writable') RETURNING name;")).toEqual(["still writable"]);
   }, 60_000);
+
+  it("says when a killed switch left the source read-only with replication running, names both ways out, refuses finish, and rollback gives writes back; localhost and 127.0.0.1 are one pair", async () => {
+    // What a cutover killed right after stopping writes leaves: the source's read-only default, forward replication still running.
+    await sql(url.src, "ALTER DATABASE shop SET default_transaction_read_only = on;");
+    const other = { from: url.src.replace("127.0.0.1", "localhost"), to: url.dst.replace("127.0.0.1", "localhost") };
+    const st = await replicationStatus(other);
+    const src = pgConnection(other.from, "target").display;
+    const said = `writes are stopped on ${src} (it is read-only for the application) by a cutover that was interrupted before it switched anything; replication to ${pgConnection(other.to, "target").display} still runs: freehold replicate cutover resumes the switch, freehold replicate rollback gives writes back to ${src} and keeps replication running`;
+    expect(st).toMatchObject({ direction: "forward", warnings: [said] });
+    expect(((await finishReplication(other).catch((x: unknown) => x)) as MigrationError).summary).toBe(`refusing to finish: ${said}; then finish`);
+    expect(await rollback(other)).toMatchObject({ writesGivenBack: src });
+    expect(await sql(url.src, "INSERT INTO items (name) VALUES ('given back') RETURNING name;")).toEqual(["given back"]);
+    expect((await replicationStatus(op())).warnings).toEqual([]);
+  }, 30_000);
 
   it("never resets a sequence it may not read: copying refuses, naming it, and leaves the other side's value", async () => {
     const [before] = await sql(url.dst, "SELECT last_value FROM items_id_seq;");
