@@ -151,7 +151,19 @@ async function perform(action: Action, o: LiveOptions): Promise<string> {
   }
 }
 
-export async function runReplicate(args: ParsedArgs, io: Io): Promise<number> {
+/**
+ * Text for the terminal with its control characters (C0 but tab and newline, DEL, C1) written as \u escapes: names come
+ * from the servers, and a table named with a carriage return or an escape sequence must not erase a line or paint a false one.
+ */
+export function terminalSafe(text: string): string {
+  return Array.from(text, (c) => {
+    const n = c.charCodeAt(0);
+    return (n < 32 && n !== 9 && n !== 10) || (n >= 127 && n < 160) ? `\\u${n.toString(16).padStart(4, "0")}` : c;
+  }).join("");
+}
+
+export async function runReplicate(args: ParsedArgs, given: Io): Promise<number> {
+  const io: Io = { out: (t) => given.out(terminalSafe(t)), err: (t) => given.err(terminalSafe(t)) };
   const { action, options } = readInput(args);
   const stop = interruptible();
   try {

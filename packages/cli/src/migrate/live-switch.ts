@@ -195,9 +195,11 @@ async function verifySnapshots(old: SourceSnapshot, neu: SourceSnapshot): Promis
 }
 
 /** The new primary's tables published for the way back (kept if it exists: a switch retried after an abandoned one). */
-async function publishWayBack(publisher: PgConnection, name: string): Promise<void> {
+export async function publishWayBack(publisher: PgConnection, name: string): Promise<void> {
+  // Checked here, then a top-level statement: table names inside a dollar-quoted block could end it (a table named "a$$b"). The pair's lock keeps another run from racing this.
+  if ((await one(publisher, `SELECT count(*) FROM pg_publication WHERE pubname = ${quoteLiteral(name)};`, "find the way back's publication")) !== "0") return;
   const tables = await userTables(publisher);
-  await sql(publisher, `${WRITABLE}\nDO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_publication WHERE pubname = ${quoteLiteral(name)}) THEN CREATE PUBLICATION ${quoteIdent(name)} FOR TABLE ${tables.join(", ")}; END IF; END $$;`, "publish the tables for the way back");
+  await sql(publisher, `${WRITABLE}\nCREATE PUBLICATION ${quoteIdent(name)} FOR TABLE ${tables.join(", ")};`, "publish the tables for the way back");
 }
 
 /**

@@ -8,6 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MigrationError } from "./errors";
 import { cutover, finishReplication, type LiveOptions, replicationStatus, rollback, slotWarnings, sourceProblems, startReplication, subscriptionConninfo } from "./live";
 import { secretLoggingWarnings } from "./live-sql";
+import { runReplicate } from "../commands/replicate";
+import { publishWayBack } from "./live-switch";
 import { copySequences } from "./live-writes";
 import { pgConnection, psql } from "./pg";
 import { run } from "./proc";
@@ -277,10 +279,36 @@ describe("freehold replicate", () => {
     const said = `writes are stopped on ${src} (it is read-only for the application) by a cutover that was interrupted before it switched anything; replication to ${pgConnection(other.to, "target").display} still runs: freehold replicate cutover resumes the switch, freehold replicate rollback gives writes back to ${src} and keeps replication running`;
     expect(st).toMatchObject({ direction: "forward", warnings: [said] });
     expect(((await finishReplication(other).catch((x: unknown) => x)) as MigrationError).summary).toBe(`refusing to finish: ${said}; then finish`);
+    // Another pair of databases on the same servers: finish finds nothing of it, and says what of another pair is there.
+    const none = (await finishReplication({ from: url.bad, to: url.badDst }).catch((x: unknown) => x)) as MigrationError;
+    expect(none.summary).toMatch(/^no replication of this pair \(\S+ to \S+\) was found, but these servers hold \d+ object\(s\) of another freehold replication; its slots keep WAL until it is finished: run finish with the URLs of the databases it replicates$/);
+    expect(none.problems.map((x) => x.message)).toContainEqual(expect.stringMatching(/^replication slot freehold_exit_\w+ \(database shop\) on \S+legacy$/));
     expect(await rollback(other)).toMatchObject({ writesGivenBack: src });
     expect(await sql(url.src, "INSERT INTO items (name) VALUES ('given back') RETURNING name;")).toEqual(["given back"]);
     expect((await replicationStatus(op())).warnings).toEqual([]);
   }, 30_000);
+
+  it("publishes a table named with $$ for the way back, and prints a source's name with control characters escaped, never raw", async () => {
+    await sql(url.badDst, `CREATE TABLE "a$$b" (id int PRIMARY KEY);`);
+    await publishWayBack(pgConnection(url.badDst, "target"), "freehold_back_dollar");
+    expect(await sql(url.badDst, "SELECT tablename FROM pg_publication_tables WHERE pubname = 'freehold_back_dollar';")).toEqual(["a$$b"]);
+    await sql(url.badDst, `DROP PUBLICATION freehold_back_dollar; DROP TABLE "a$$b";`);
+
+    await sql(url.bad, `CREATE TABLE "x\r\u001b[2KReplication started" (v int);`);
+    const [from, to] = [url.bad, url.badDst].map((x, i) => {
+      const u = new URL(x);
+      process.env[`FH_LIVE_TEST_PW${i}`] = decodeURIComponent(u.password);
+      u.password = "";
+      return u.toString();
+    });
+    const err: string[] = [];
+    const flags = { from, to, "from-password-env": "FH_LIVE_TEST_PW0", "to-password-env": "FH_LIVE_TEST_PW1", "allow-unverified-tls": true };
+    const code = await runReplicate({ positionals: ["start"], flags }, { out: (t) => err.push(t), err: (t) => err.push(t) });
+    await sql(url.bad, `DROP TABLE "x\r\u001b[2KReplication started";`);
+    expect(code).not.toBe(0);
+    expect(err.join("")).toContain('public."x\\u000d\\u001b[2KReplication started"');
+    expect(err.join("")).not.toMatch(/[\r\u001b]/);
+  });
 
   it("never resets a sequence it may not read: copying refuses, naming it, and leaves the other side's value", async () => {
     const [before] = await sql(url.dst, "SELECT last_value FROM items_id_seq;");

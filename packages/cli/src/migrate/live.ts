@@ -24,7 +24,7 @@
  */
 
 import { MigrationError } from "./errors";
-import { dropSubscription, type LiveOptions, livePair, one, sql, WRITABLE } from "./live-sql";
+import { dropSubscription, type LiveOptions, type LivePair, livePair, one, sql, WRITABLE } from "./live-sql";
 import { locked, withPairKey } from "./live-lock";
 import { type StartResult, startReplication as startUnlocked } from "./live-start";
 import { type CutoverResult, halfSwitch, stoppedSwitch, switchOver } from "./live-switch";
@@ -159,5 +159,30 @@ async function finishUnlocked(o: LiveOptions): Promise<FinishResult> {
       }
     }
   }
+  if (dropped.length === 0) await refuseOtherPairs(p);
   return { dropped };
+}
+
+/** Replication objects of other freehold pairs on these two servers (another database, URLs of a pair started by an older freehold). */
+async function otherPairs(conn: PgConnection, p: LivePair): Promise<string[]> {
+  const ours = `(${[p.forward, p.back].map(quoteLiteral).join(", ")})`;
+  const r = await sql(
+    conn,
+    `SELECT 'publication ' || pubname || ' (database ' || current_database() || ')' FROM pg_publication WHERE pubname ~ '^freehold_(exit|back)_' AND pubname NOT IN ${ours}
+UNION ALL SELECT 'subscription ' || s.subname || ' (database ' || d.datname || ')' FROM pg_subscription s JOIN pg_database d ON d.oid = s.subdbid WHERE s.subname ~ '^freehold_(exit|back)_' AND s.subname NOT IN ${ours}
+UNION ALL SELECT 'replication slot ' || slot_name || ' (database ' || database || ')' FROM pg_replication_slots WHERE slot_name ~ '^freehold_(exit|back)_' AND slot_name NOT IN ${ours} ORDER BY 1;`,
+    "look for other replication of freehold",
+  );
+  return r.lines.map((l) => `${l} on ${conn.display}`);
+}
+
+/** finish found nothing of this pair: when the servers hold another pair's replication, say so (its slots keep WAL) rather than "nothing to drop". */
+async function refuseOtherPairs(p: LivePair): Promise<void> {
+  const found = [...(await otherPairs(p.src, p)), ...(await otherPairs(p.dst, p))];
+  if (found.length)
+    throw new MigrationError(
+      "database",
+      `no replication of this pair (${p.src.display} to ${p.dst.display}) was found, but these servers hold ${found.length} object(s) of another freehold replication; its slots keep WAL until it is finished: run finish with the URLs of the databases it replicates`,
+      found.map((message) => ({ item: "other replication", message })),
+    );
 }
