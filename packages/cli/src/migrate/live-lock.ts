@@ -82,7 +82,13 @@ function lockSide(conn: PgConnection, key: string, action: LockedAction): Promis
     child.stderr.setEncoding("utf8");
     child.stderr.on("data", (chunk: string) => {
       err += chunk;
-      if (err.includes("freehold-lock granted")) resolve({ child, release: async () => (child.stdin.end(), await closed) });
+      if (err.includes("freehold-lock granted")) resolve({
+          child,
+          release: async () => {
+            child.stdin.end();
+            await closed;
+          },
+        });
       const refused = /freehold-lock refused (.*)/.exec(err);
       if (refused?.[1]) resolve({ refused: refused[1].trim() });
     });

@@ -208,7 +208,7 @@ export async function publishWayBack(publisher: PgConnection, name: string): Pro
  * costs nothing, not after the replication that caught up was ended. The probe has no slot and is dropped at once; it
  * carries the password, so it runs as a secretStatement (never in the server's log, even when it fails).
  */
-async function probeWayBack(s: Sides): Promise<void> {
+async function probeWayBack(s: Sides, o: LiveOptions): Promise<void> {
   const probe = quoteIdent(`freehold_probe_${s.p.key}`);
   const { subscriber, publisherUrl, password, name } = s.wayBack;
   await sql(subscriber, `${WRITABLE}\nDROP SUBSCRIPTION IF EXISTS ${probe};`, "check the way back");
@@ -217,6 +217,7 @@ async function probeWayBack(s: Sides): Promise<void> {
     `CREATE SUBSCRIPTION ${probe} CONNECTION ${quoteLiteral(subscriptionConninfo(publisherUrl, password))} PUBLICATION ${quoteIdent(name)} WITH (connect = true, enabled = false, create_slot = false, slot_name = NONE, copy_data = false)`,
     password,
     "check the way back",
+    o.signal,
   );
   await sql(subscriber, `${WRITABLE}\nDROP SUBSCRIPTION IF EXISTS ${probe};`, "check the way back");
   if (failed) {
@@ -237,7 +238,7 @@ async function beforeStop(s: Sides, o: LiveOptions): Promise<void> {
   await refuseWriteStopBlockers(s.oldPrimary, false);
   // The way back's publication is made before writes stop: it costs nothing until subscribed.
   await publishWayBack(s.newPrimary, s.reverse);
-  await probeWayBack(s);
+  await probeWayBack(s, o);
   // The way back's subscription too, disabled and without a slot: only its slot and its tables are left for the switch.
   await prepareSubscription(s.wayBack, "prepare the way back");
 }

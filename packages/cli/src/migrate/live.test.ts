@@ -4,6 +4,7 @@
  * writes made on the target, a rollback that loses none of them, and the
  * refusals (a table without a key, large objects, schema drift).
  */
+import net from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MigrationError } from "./errors";
 import { cutover, finishReplication, type LiveOptions, replicationStatus, rollback, slotWarnings, sourceProblems, startReplication, subscriptionConninfo } from "./live";
@@ -92,7 +93,7 @@ describe("freehold replicate", () => {
 
   it("puts a source's password into the subscription's connection string quoted, never into a URL", () => {
     expect(subscriptionConninfo("postgresql://admin@db.example:5432/shop?sslmode=verify-full&sslrootcert=/ca.pem", "it's a \\ secret")).toBe(
-      "host='db.example' port='5432' dbname='shop' user='admin' sslmode='verify-full' sslrootcert='/ca.pem' password='it\\'s a \\\\ secret'",
+      "host='db.example' port='5432' dbname='shop' user='admin' sslmode='verify-full' sslrootcert='/ca.pem' connect_timeout='10' password='it\\'s a \\\\ secret'",
     );
   });
 
@@ -135,7 +136,12 @@ describe("freehold replicate", () => {
 
     // Cutover while the application still writes to the source; a second operator's cutover, once writes are stopped, is refused.
     let second: unknown;
-    const c = await cutover({ ...opts(), afterStep: async (step) => void (step === "writes stopped" && (second = await cutover(opts()).catch((x: unknown) => x))) });
+    const c = await cutover({
+      ...opts(),
+      afterStep: async (step) => {
+        if (step === "writes stopped") second = await cutover(opts()).catch((x: unknown) => x);
+      },
+    });
     const shown = `${pgConnection(url.src, "target").display} to ${pgConnection(url.dst, "target").display}`;
     expect((second as MigrationError).summary).toMatch(
       new RegExp(`^another freehold replicate is running for this pair \\(${shown.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\): freehold-replicate-cutover \\(pid \\d+, since [^)]+\\) holds its lock on the source; nothing was changed: run cutover again once it has ended$`),
@@ -156,7 +162,12 @@ describe("freehold replicate", () => {
 
     // Rollback: every write made on the target after cutover is on the source, which takes writes again.
     let finished: unknown;
-    const r = await rollback({ ...opts(), afterStep: async (step) => void (step === "writes stopped" && (finished = await finishReplication(opts()).catch((x: unknown) => x))) });
+    const r = await rollback({
+      ...opts(),
+      afterStep: async (step) => {
+        if (step === "writes stopped") finished = await finishReplication(opts()).catch((x: unknown) => x);
+      },
+    });
     expect((finished as MigrationError).summary).toMatch(/^another freehold replicate is running for this pair .*: freehold-replicate-rollback \(pid \d+, since [^)]+\) holds its lock on the source; nothing was changed: run finish again once it has ended$/);
     const onTarget = await after.stop();
     expect(onTarget.accepted).toBeGreaterThan(0);
@@ -288,6 +299,40 @@ describe("freehold replicate", () => {
     expect((await replicationStatus(op())).warnings).toEqual([]);
   }, 30_000);
 
+  it("ends a way-back probe that waits on a silent network: a cancel is a refusal (its password never logged), Ctrl-C ends it at once", async () => {
+    // A path that accepts TCP and never answers (a half-open firewall).
+    const hole = net.createServer(() => undefined);
+    await new Promise<void>((r) => hole.listen(0, "127.0.0.1", r));
+    const silent = url.dst.replace(/:\d+\//, `:${(hole.address() as net.AddressInfo).port}/`);
+    const cancel = (async () => {
+      for (let i = 0; i < 100; i++) {
+        const [n] = await sql(url.src, "SELECT count(pg_cancel_backend(pid)) FROM pg_stat_activity WHERE wait_event = 'LibPQWalReceiverConnect';");
+        if (n !== "0") return;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    })();
+    const cancelled = (await cutover({ ...op(), targetFromSource: silent }).catch((x: unknown) => x)) as MigrationError;
+    await cancel;
+    expect(cancelled.summary).toMatch(/^refusing to switch over: \S+ cannot reach \S+ for the way back \(canceling statement due to user request\); .*writes were not stopped and replication still runs$/);
+    const stop = new AbortController();
+    setTimeout(() => stop.abort(), 1500);
+    const began = Date.now();
+    await expect(cutover({ ...op(), targetFromSource: silent, signal: stop.signal })).rejects.toThrow();
+    expect(Date.now() - began).toBeLessThan(6000);
+    hole.close();
+    expect(await sql(url.src, "INSERT INTO items (name) VALUES ('still writable') RETURNING name;")).toEqual(["still writable"]);
+  }, 30_000);
+
+  it("bounds start's wait for an initial copy the target keeps failing, and says which table and how often", async () => {
+    // A CHECK the source added NOT VALID: its old rows break it, and the target checks every row the copy inserts.
+    await Promise.all([(A as PostgresServer).superuserSql("CREATE DATABASE nv;"), (B as PostgresServer).superuserSql("CREATE DATABASE nv;")]);
+    const nv = { from: inDb(A as PostgresServer, "nv"), to: inDb(B as PostgresServer, "nv") };
+    await sql(nv.from, "CREATE TABLE t (id int PRIMARY KEY, v int); INSERT INTO t VALUES (1, -5); ALTER TABLE t ADD CONSTRAINT pos CHECK (v > 0) NOT VALID;");
+    const e = (await startReplication({ ...nv, initialCopyTimeoutMs: 3000 }).catch((x: unknown) => x)) as MigrationError;
+    expect(e.summary).toMatch(/^the initial copy did not finish within 3 s: 0 of 1 tables streaming, not yet copied: public\\.t; \S+ failed the copy \d+ time\(s\) and retries it: its server log says why \(a constraint the source's rows break, a full disk\); freehold replicate finish removes/);
+    await finishReplication(nv);
+  }, 30_000);
+
   it("publishes a table named with $$ for the way back, and prints a source's name with control characters escaped, never raw", async () => {
     await sql(url.badDst, `CREATE TABLE "a$$b" (id int PRIMARY KEY);`);
     await publishWayBack(pgConnection(url.badDst, "target"), "freehold_back_dollar");
@@ -307,7 +352,8 @@ describe("freehold replicate", () => {
     await sql(url.bad, `DROP TABLE "x\r\u001b[2KReplication started";`);
     expect(code).not.toBe(0);
     expect(err.join("")).toContain('public."x\\u000d\\u001b[2KReplication started"');
-    expect(err.join("")).not.toMatch(/[\r\u001b]/);
+    expect(err.join("")).not.toContain("\r");
+    expect(err.join("")).not.toContain("\u001b");
   });
 
   it("never resets a sequence it may not read: copying refuses, naming it, and leaves the other side's value", async () => {
