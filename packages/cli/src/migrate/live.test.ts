@@ -329,7 +329,7 @@ describe("freehold replicate", () => {
     const nv = { from: inDb(A as PostgresServer, "nv"), to: inDb(B as PostgresServer, "nv") };
     await sql(nv.from, "CREATE TABLE t (id int PRIMARY KEY, v int); INSERT INTO t VALUES (1, -5); ALTER TABLE t ADD CONSTRAINT pos CHECK (v > 0) NOT VALID;");
     const e = (await startReplication({ ...nv, initialCopyTimeoutMs: 3000 }).catch((x: unknown) => x)) as MigrationError;
-    expect(e.summary).toMatch(/^the initial copy did not finish within 3 s: 0 of 1 tables streaming, not yet copied: public\\.t; \S+ failed the copy \d+ time\(s\) and retries it: its server log says why \(a constraint the source's rows break, a full disk\); freehold replicate finish removes/);
+    expect(e.summary).toMatch(/^the initial copy did not finish within 3 s: 0 of 1 tables streaming, not yet copied: public\.t; \S+ failed the copy \d+ time\(s\) and retries it: its server log says why \(a constraint the source's rows break, a full disk\); freehold replicate finish removes/);
     await finishReplication(nv);
   }, 30_000);
 
