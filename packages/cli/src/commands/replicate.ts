@@ -24,7 +24,8 @@ export const replicateSpec: CommandSpec = {
   what it created; running start again names it, and start --restart drops exactly that and starts again.
 freehold replicate status: the lag and the WAL the slot keeps, in bytes, and the tables streaming, in whichever direction replication
   runs; warns when no subscriber streams (the slot keeps every byte of WAL since), when the slot keeps over 1 GiB, and names a
-  switch that stopped half-way with the command that resumes it.
+  switch that stopped half-way with the command that resumes it, and a side left read-only by a switch killed before it switched
+  anything, with both ways out (the same command resumes it, the opposite one gives writes back).
 freehold replicate cutover: refuses when the schemas differ (schema changes are not replicated: apply each on the target too), when
   a sequence cannot be read, when a prepared transaction is pending or a role's own setting would keep its sessions writable; stops
   the application's writes on the source (its database's sessions start read-only, open sessions are ended and waited for), waits
@@ -35,6 +36,8 @@ freehold replicate cutover: refuses when the schemas differ (schema changes are 
   running cutover again: status names that state.
 freehold replicate rollback: the same, the other way: nothing written on the target after cutover is lost.
 freehold replicate finish: drops the subscriptions, replication slots and publications replicate created for this pair, and only those.
+start, cutover, rollback and finish each hold a lock for the pair on both servers for their whole run: a second one is refused.
+The pair is known by the servers' identity (system identifier, database), not by how the URLs are typed.
 Connect as each database's administrator: it publishes and subscribes, and each server's subscription connects to the other as that
 server's administrator, so both must be allowed to replicate; a Freehold database with replication: logical gives its administrator
 that right through its role job.
@@ -70,6 +73,12 @@ log_min_duration_statement or pgaudit: replicate warns when a subscriber logs th
       type: "boolean",
       description:
         "start: first drop what an earlier start of this pair left (its subscription, publication and slot, and the objects it created on the target, as its marker lists them; nothing else), then start again.",
+    },
+    {
+      name: "initial-copy-timeout",
+      type: "number",
+      placeholder: "SECONDS",
+      description: "start: how long to wait for every table's initial copy (default 43200, 12 hours); on timeout it says which tables are not copied and how often the target failed them.",
     },
     { name: "catch-up-timeout", type: "number", placeholder: "SECONDS", description: "cutover/rollback: how long to wait for the other side to confirm every change (default 60)." },
     {
@@ -120,6 +129,9 @@ function readInput(args: ParsedArgs): { action: Action; options: LiveOptions } {
   if (args.flags.restart && action !== "start") problems.push(`--restart is for start, not ${action}`);
   const timeout = args.flags["catch-up-timeout"];
   if (timeout !== undefined && !(Number(timeout) > 0)) problems.push(`--catch-up-timeout must be a number of seconds above 0, not ${timeout}`);
+  const copyTimeout = args.flags["initial-copy-timeout"];
+  if (copyTimeout !== undefined && !(Number(copyTimeout) > 0)) problems.push(`--initial-copy-timeout must be a number of seconds above 0, not ${copyTimeout}`);
+  if (copyTimeout !== undefined && action !== "start") problems.push(`--initial-copy-timeout is for start, not ${action}`);
   if (problems.length) throw new UsageError(problems, "replicate");
   return {
     action,
@@ -130,6 +142,7 @@ function readInput(args: ParsedArgs): { action: Action; options: LiveOptions } {
       ...(toPassword !== undefined ? { toPassword } : {}),
       ...extra,
       ...(timeout !== undefined ? { catchUpTimeoutMs: Number(timeout) * 1000 } : {}),
+      ...(copyTimeout !== undefined ? { initialCopyTimeoutMs: Number(copyTimeout) * 1000 } : {}),
       ...(targetRole !== undefined ? { targetRole } : {}),
       ...(trustFunctionsOf !== undefined ? { trustFunctionsOf } : {}),
       ...(args.flags.restart ? { restart: true } : {}),
@@ -169,6 +182,7 @@ async function perform(action: Action, o: LiveOptions): Promise<string> {
     case "rollback": {
       const r = action === "cutover" ? await cutover(o) : await rollback(o);
       const to = action === "cutover" ? "target" : "source";
+      if (r.writesGivenBack) return `Writes allowed again on ${r.writesGivenBack}: the ${action === "cutover" ? "rollback" : "cutover"} interrupted there had switched nothing; replication still runs as before.\n`;
       if (!r.verified)
         return `${action === "cutover" ? "Cut over" : "Rolled back"} (resumed): the switch had already allowed writes on the ${to}; the publication it left was dropped. Its tables were not verified as of the switch (they change now).\n`;
       const stopped = r.resumed ? `resumed the switch an earlier run left half-way; this run took ${seconds(r.writeDowntimeMs)} more without writes` : `writes were stopped for ${seconds(r.writeDowntimeMs)}`;
@@ -181,7 +195,19 @@ async function perform(action: Action, o: LiveOptions): Promise<string> {
   }
 }
 
-export async function runReplicate(args: ParsedArgs, io: Io): Promise<number> {
+/**
+ * Text for the terminal with its control characters (C0 but tab and newline, DEL, C1) written as \u escapes: names come
+ * from the servers, and a table named with a carriage return or an escape sequence must not erase a line or paint a false one.
+ */
+export function terminalSafe(text: string): string {
+  return Array.from(text, (c) => {
+    const n = c.charCodeAt(0);
+    return (n < 32 && n !== 9 && n !== 10) || (n >= 127 && n < 160) ? `\\u${n.toString(16).padStart(4, "0")}` : c;
+  }).join("");
+}
+
+export async function runReplicate(args: ParsedArgs, given: Io): Promise<number> {
+  const io: Io = { out: (t) => given.out(terminalSafe(t)), err: (t) => given.err(terminalSafe(t)) };
   const { action, options } = readInput(args);
   const stop = interruptible();
   try {

@@ -9,7 +9,8 @@ import { guardSql, type SourceFunction, sourceFunctions, untrustedFunctionProble
 import { MigrationError, type MigrationProblem, MigrationToolError } from "./errors";
 import { connectSubscription, createSubscriptionSql, dropSubscription, type LiveOptions, type LivePair, livePair, one, PINNED, prepareSubscription, type Subscription, secretLoggingWarnings, shownUrl, sql, THIS_DB, unreachableReason, userTables, WRITABLE } from "./live-sql";
 import { type PgConnection, psql, quoteIdent, quoteLiteral, serverInfo } from "./pg";
-import { pgTool, run, sleep } from "./proc";
+import { waitForInitialCopy } from "./live-copy";
+import { pgTool, run } from "./proc";
 import { refuseSameDatabase } from "./verify";
 
 /** Why this source cannot be replicated as it is: every reason at once. */
@@ -256,28 +257,3 @@ export async function startReplication(o: LiveOptions): Promise<StartResult> {
   await waitForInitialCopy(p, o);
   return { publication: p.forward, subscription: p.forward, tables: tables.length, ms: Date.now() - started };
 }
-
-/** Poll pg_subscription_rel until every table is ready ('r'): its initial copy done and its changes streaming. */
-async function waitForInitialCopy(p: LivePair, o: LiveOptions): Promise<void> {
-  let last = "";
-  for (;;) {
-    if (o.signal?.aborted) throw new MigrationError(
-        "database",
-        "interrupted while the initial copy ran: the servers go on copying and then streaming (freehold replicate status shows how far); freehold replicate finish removes the publication and subscription, and the tables copied to the target stay until you drop them (freehold replicate start --restart drops them and starts again)",
-        [],
-      );
-    const states = await one(
-      p.dst,
-      `SELECT coalesce(json_object_agg(srsubstate, n), '{}') FROM (SELECT srsubstate, count(*) n FROM pg_subscription_rel r JOIN pg_subscription s ON s.oid = r.srsubid WHERE s.subname = ${quoteLiteral(p.forward)} GROUP BY 1) x;`,
-      "read the initial copy's progress",
-    );
-    const byState = JSON.parse(states || "{}") as Record<string, number>;
-    const total = Object.values(byState).reduce((a, b) => a + b, 0);
-    const ready = byState.r ?? 0;
-    if (states !== last) o.log?.(`initial copy: ${ready} of ${total} tables streaming`);
-    last = states;
-    if (total > 0 && ready === total) return;
-    await sleep(200);
-  }
-}
-

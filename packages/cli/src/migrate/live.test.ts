@@ -4,12 +4,15 @@
  * writes made on the target, a rollback that loses none of them, and the
  * refusals (a table without a key, large objects, schema drift).
  */
+import net from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { OLD_PRIMARY_SESSIONS, switchedNote } from "../commands/replicate";
 import { MigrationError } from "./errors";
 import { cutover, finishReplication, type LiveOptions, replicationStatus, rollback, slotWarnings, sourceProblems, startReplication, subscriptionConninfo } from "./live";
 import { guardSql, sourceFunctions } from "./live-code";
 import { secretLoggingWarnings } from "./live-sql";
+import { runReplicate } from "../commands/replicate";
+import { publishWayBack } from "./live-switch";
 import { copySequences } from "./live-writes";
 import { pgConnection, psql } from "./pg";
 import { run } from "./proc";
@@ -100,7 +103,7 @@ describe("freehold replicate", () => {
 
   it("puts a source's password into the subscription's connection string quoted, never into a URL", () => {
     expect(subscriptionConninfo("postgresql://admin@db.example:5432/shop?sslmode=verify-full&sslrootcert=/ca.pem", "it's a \\ secret")).toBe(
-      "host='db.example' port='5432' dbname='shop' user='admin' sslmode='verify-full' sslrootcert='/ca.pem' password='it\\'s a \\\\ secret'",
+      "host='db.example' port='5432' dbname='shop' user='admin' sslmode='verify-full' sslrootcert='/ca.pem' connect_timeout='10' password='it\\'s a \\\\ secret'",
     );
   });
 
@@ -141,8 +144,18 @@ describe("freehold replicate", () => {
     const status = await replicationStatus(opts());
     expect(status).toMatchObject({ direction: "forward", tables: 2, tablesStreaming: 2 });
 
-    // Cutover while the application still writes to the source.
-    const c = await cutover(opts());
+    // Cutover while the application still writes to the source; a second operator's cutover, once writes are stopped, is refused.
+    let second: unknown;
+    const c = await cutover({
+      ...opts(),
+      afterStep: async (step) => {
+        if (step === "writes stopped") second = await cutover(opts()).catch((x: unknown) => x);
+      },
+    });
+    const shown = `${pgConnection(url.src, "target").display} to ${pgConnection(url.dst, "target").display}`;
+    expect((second as MigrationError).summary).toMatch(
+      new RegExp(`^another freehold replicate is running for this pair \\(${shown.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\): freehold-replicate-cutover \\(pid \\d+, since [^)]+\\) holds its lock on the source; nothing was changed: run cutover again once it has ended$`),
+    );
     const before = await app.stop();
     expect(before.accepted).toBeGreaterThan(0);
     // Downtime is measured from the stop to the first write allowed and holds the catch-up; tables are verified after, in snapshots taken at the switch (the 10 s target is the bench's to measure).
@@ -160,7 +173,14 @@ describe("freehold replicate", () => {
     expect(await replicationStatus(opts())).toMatchObject({ direction: "back", tables: 2, tablesStreaming: 2 });
 
     // Rollback: every write made on the target after cutover is on the source, which takes writes again.
-    const r = await rollback(opts());
+    let finished: unknown;
+    const r = await rollback({
+      ...opts(),
+      afterStep: async (step) => {
+        if (step === "writes stopped") finished = await finishReplication(opts()).catch((x: unknown) => x);
+      },
+    });
+    expect((finished as MigrationError).summary).toMatch(/^another freehold replicate is running for this pair .*: freehold-replicate-rollback \(pid \d+, since [^)]+\) holds its lock on the source; nothing was changed: run finish again once it has ended$/);
     const onTarget = await after.stop();
     expect(onTarget.accepted).toBeGreaterThan(0);
     expect(r.writeDowntimeMs).toBeGreaterThanOrEqual(r.catchUpMs);
@@ -272,6 +292,81 @@ describe("freehold replicate", () => {
     await sql(url.src, "ALTER ROLE shop_a IN DATABASE shop RESET default_transaction_read_only;");
     expect(await sql(url.src, "INSERT INTO items (name) VALUES ('still writable') RETURNING name;")).toEqual(["still writable"]);
   }, 60_000);
+
+  it("says when a killed switch left the source read-only with replication running, names both ways out, refuses finish, and rollback gives writes back; localhost and 127.0.0.1 are one pair", async () => {
+    // What a cutover killed right after stopping writes leaves: the source's read-only default, forward replication still running.
+    await sql(url.src, "ALTER DATABASE shop SET default_transaction_read_only = on;");
+    const other = { from: url.src.replace("127.0.0.1", "localhost"), to: url.dst.replace("127.0.0.1", "localhost") };
+    const st = await replicationStatus(other);
+    const src = pgConnection(other.from, "target").display;
+    const said = `writes are stopped on ${src} (it is read-only for the application) by a cutover that was interrupted before it switched anything; replication to ${pgConnection(other.to, "target").display} still runs: freehold replicate cutover resumes the switch, freehold replicate rollback gives writes back to ${src} and keeps replication running`;
+    expect(st).toMatchObject({ direction: "forward", warnings: [said] });
+    expect(((await finishReplication(other).catch((x: unknown) => x)) as MigrationError).summary).toBe(`refusing to finish: ${said}; then finish`);
+    // Another pair of databases on the same servers: finish finds nothing of it, and says what of another pair is there.
+    const none = (await finishReplication({ from: url.bad, to: url.badDst }).catch((x: unknown) => x)) as MigrationError;
+    expect(none.summary).toMatch(/^no replication of this pair \(\S+ to \S+\) was found, but these servers hold \d+ object\(s\) of another freehold replication; its slots keep WAL until it is finished: run finish with the URLs of the databases it replicates$/);
+    expect(none.problems.map((x) => x.message)).toContainEqual(expect.stringMatching(/^replication slot freehold_exit_\w+ \(database shop\) on \S+legacy$/));
+    expect(await rollback(other)).toMatchObject({ writesGivenBack: src });
+    expect(await sql(url.src, "INSERT INTO items (name) VALUES ('given back') RETURNING name;")).toEqual(["given back"]);
+    expect((await replicationStatus(op())).warnings).toEqual([]);
+  }, 30_000);
+
+  it("ends a way-back probe that waits on a silent network: a cancel is a refusal (its password never logged), Ctrl-C ends it at once", async () => {
+    // A path that accepts TCP and never answers (a half-open firewall).
+    const hole = net.createServer(() => undefined);
+    await new Promise<void>((r) => hole.listen(0, "127.0.0.1", r));
+    const silent = url.dst.replace(/:\d+\//, `:${(hole.address() as net.AddressInfo).port}/`);
+    const cancel = (async () => {
+      for (let i = 0; i < 100; i++) {
+        const [n] = await sql(url.src, "SELECT count(pg_cancel_backend(pid)) FROM pg_stat_activity WHERE wait_event = 'LibPQWalReceiverConnect';");
+        if (n !== "0") return;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    })();
+    const cancelled = (await cutover({ ...op(), targetFromSource: silent }).catch((x: unknown) => x)) as MigrationError;
+    await cancel;
+    expect(cancelled.summary).toMatch(/^refusing to switch over: \S+ cannot reach \S+ for the way back \(canceling statement due to user request\); .*writes were not stopped and replication still runs$/);
+    const stop = new AbortController();
+    setTimeout(() => stop.abort(), 1500);
+    const began = Date.now();
+    await expect(cutover({ ...op(), targetFromSource: silent, signal: stop.signal })).rejects.toThrow();
+    expect(Date.now() - began).toBeLessThan(6000);
+    hole.close();
+    expect(await sql(url.src, "INSERT INTO items (name) VALUES ('still writable') RETURNING name;")).toEqual(["still writable"]);
+  }, 30_000);
+
+  it("bounds start's wait for an initial copy the target keeps failing, and says which table and how often", async () => {
+    // A CHECK the source added NOT VALID: its old rows break it, and the target checks every row the copy inserts.
+    await Promise.all([(A as PostgresServer).superuserSql("CREATE DATABASE nv;"), (B as PostgresServer).superuserSql("CREATE DATABASE nv;")]);
+    const nv = { from: inDb(A as PostgresServer, "nv"), to: inDb(B as PostgresServer, "nv") };
+    await sql(nv.from, "CREATE TABLE t (id int PRIMARY KEY, v int); INSERT INTO t VALUES (1, -5); ALTER TABLE t ADD CONSTRAINT pos CHECK (v > 0) NOT VALID;");
+    const e = (await startReplication({ ...nv, initialCopyTimeoutMs: 3000 }).catch((x: unknown) => x)) as MigrationError;
+    expect(e.summary).toMatch(/^the initial copy did not finish within 3 s: 0 of 1 tables streaming, not yet copied: public\.t; \S+ failed the copy \d+ time\(s\) and retries it: its server log says why \(a constraint the source's rows break, a full disk\); freehold replicate finish removes/);
+    await finishReplication(nv);
+  }, 30_000);
+
+  it("publishes a table named with $$ for the way back, and prints a source's name with control characters escaped, never raw", async () => {
+    await sql(url.badDst, `CREATE TABLE "a$$b" (id int PRIMARY KEY);`);
+    await publishWayBack(pgConnection(url.badDst, "target"), "freehold_back_dollar");
+    expect(await sql(url.badDst, "SELECT tablename FROM pg_publication_tables WHERE pubname = 'freehold_back_dollar';")).toEqual(["a$$b"]);
+    await sql(url.badDst, `DROP PUBLICATION freehold_back_dollar; DROP TABLE "a$$b";`);
+
+    await sql(url.bad, `CREATE TABLE "x\r\u001b[2KReplication started" (v int);`);
+    const [from, to] = [url.bad, url.badDst].map((x, i) => {
+      const u = new URL(x);
+      process.env[`FH_LIVE_TEST_PW${i}`] = decodeURIComponent(u.password);
+      u.password = "";
+      return u.toString();
+    });
+    const err: string[] = [];
+    const flags = { from, to, "from-password-env": "FH_LIVE_TEST_PW0", "to-password-env": "FH_LIVE_TEST_PW1", "allow-unverified-tls": true };
+    const code = await runReplicate({ positionals: ["start"], flags }, { out: (t) => err.push(t), err: (t) => err.push(t) });
+    await sql(url.bad, `DROP TABLE "x\r\u001b[2KReplication started";`);
+    expect(code).not.toBe(0);
+    expect(err.join("")).toContain('public."x\\u000d\\u001b[2KReplication started"');
+    expect(err.join("")).not.toContain("\r");
+    expect(err.join("")).not.toContain("\u001b");
+  });
 
   it("never resets a sequence it may not read: copying refuses, naming it, and leaves the other side's value", async () => {
     const [before] = await sql(url.dst, "SELECT last_value FROM items_id_seq;");
