@@ -367,15 +367,18 @@ async function plan(ctx: RcloneContext, opts: MigrateObjectsOptions, log: (l: st
   return { pre, delta, runs: deltaRuns(pre, delta, opts.replace === true) };
 }
 
-/** Run the plan's copies one after the other; their logs added up. */
+/** Run the plan's copies side by side (a delta's two name disjoint keys: one rclone start's wait, not two); their logs added up. */
 async function copyAll(ctx: RcloneContext, opts: MigrateObjectsOptions, runs: CopyRun[], transfers: number, log: (l: string) => void): Promise<{ copyLog: CopyLog; copyMs: number; copiedKeys: string[] }> {
   const total = { copyLog: { stats: {}, copied: 0, replaced: 0, problems: [] } as CopyLog, copyMs: 0, copiedKeys: [] as string[] };
   const add = (a: number | undefined, b: number | undefined) => (a ?? 0) + (b ?? 0);
-  for (const run of runs) {
-    const r = await copy(ctx, opts, { transfers, immutable: run.immutable, trustVerify: run.immutable, ...(run.files ? { files: run.files } : {}) }, log);
+  // Both finish before a failure is reported: no rclone is left running behind it.
+  const settled = await Promise.allSettled(runs.map((run) => copy(ctx, opts, { transfers, immutable: run.immutable, trustVerify: run.immutable, ...(run.files ? { files: run.files } : {}) }, log)));
+  const failed = settled.find((x) => x.status === "rejected");
+  if (failed) throw failed.reason;
+  for (const r of settled.map((x) => (x as PromiseFulfilledResult<Awaited<ReturnType<typeof copy>>>).value)) {
     const s = total.copyLog.stats;
     total.copyLog.stats = { bytes: add(s.bytes, r.copyLog.stats.bytes), transfers: add(s.transfers, r.copyLog.stats.transfers), checks: add(s.checks, r.copyLog.stats.checks), errors: add(s.errors, r.copyLog.stats.errors) };
-    total.copyMs += r.copyMs;
+    total.copyMs = Math.max(total.copyMs, r.copyMs);
     total.copiedKeys.push(...r.copiedKeys);
   }
   return total;
