@@ -3,10 +3,12 @@ import { freehold } from "./cli-helpers";
 
 describe("freehold replicate on the command line", () => {
   it("lists every problem of the command line at once, with what is allowed, and exits 2 before connecting", async () => {
-    const r = await freehold(["replicate", "jump", "--from", "http://x", "--to", "postgresql://a:b@h/db", "--catch-up-timeout", "0", "--restart"]);
+    const r = await freehold(["replicate", "jump", "--from", "http://x", "--to", "postgresql://a:b@h/db", "--catch-up-timeout", "0", "--restart", "--trust-functions-of", "migrator,Bad Role"]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain("freehold replicate: 6 problems:");
+    expect(r.stderr).toContain("freehold replicate: 8 problems:");
     expect(r.stderr).toContain("--restart is for start, not jump");
+    expect(r.stderr).toContain("--trust-functions-of is for start (the schema is checked then), not jump");
+    expect(r.stderr).toContain('--trust-functions-of must list role names separated by commas (lower-case letters, digits, _ and $, at most 63 each), not "Bad Role"');
     expect(r.stderr).toContain("--to: the URL gives no sslmode");
     expect(r.stderr).toContain('"jump" is not a replicate action; use one of start, status, cutover, rollback, finish');
     expect(r.stderr).toContain("--to: the URL holds a password");

@@ -121,13 +121,13 @@ const logBucket = new logging.ProjectBucketConfig("crown-marketplace-log-bucket"
 const logSink = new logging.ProjectSink("crown-marketplace-log-sink", {
   description: "Routes this stack's logs to its regional log bucket",
   destination: pulumi.interpolate`logging.googleapis.com/${logBucket.id}`,
-  filter: pulumi.interpolate`(resource.type="cloud_run_revision" AND (resource.labels.service_name="crown-marketplace-dev-web")) OR (resource.type="cloud_run_job" AND (resource.labels.job_name="crown-marketplace-dev-db-dbrole")) OR (resource.type="cloudsql_database" AND resource.labels.database_id=~"^${projectId}:crown-marketplace-dev-db-[a-z0-9]{4}$") OR (resource.type="gce_subnetwork" AND (resource.labels.subnetwork_name="crown-marketplace-dev-${region}"))`,
+  filter: pulumi.interpolate`(resource.type="cloud_run_revision" AND (resource.labels.service_name="crown-marketplace-dev-web")) OR (resource.type="cloud_run_job" AND (resource.labels.job_name="crown-marketplace-dev-db-dbrole" OR resource.labels.job_name="crown-marketplace-dev-nightly")) OR (resource.type="cloud_run_worker_pool" AND (resource.labels.worker_pool_name="crown-marketplace-dev-worker")) OR (resource.type="cloudsql_database" AND resource.labels.database_id=~"^${projectId}:crown-marketplace-dev-db-[a-z0-9]{4}$") OR (resource.type="gce_subnetwork" AND (resource.labels.subnetwork_name="crown-marketplace-dev-${region}"))`,
   name: "crown-marketplace-dev-logs",
 }, { aliases: [{ parent: freeholdPlatform }] });
 
 const logExclusion = new logging.ProjectExclusion("crown-marketplace-log-exclusion", {
   description: "Keeps this stack's logs out of the _Default bucket (global): they are stored in its regional bucket",
-  filter: pulumi.interpolate`(resource.type="cloud_run_revision" AND (resource.labels.service_name="crown-marketplace-dev-web")) OR (resource.type="cloud_run_job" AND (resource.labels.job_name="crown-marketplace-dev-db-dbrole")) OR (resource.type="cloudsql_database" AND resource.labels.database_id=~"^${projectId}:crown-marketplace-dev-db-[a-z0-9]{4}$") OR (resource.type="gce_subnetwork" AND (resource.labels.subnetwork_name="crown-marketplace-dev-${region}"))`,
+  filter: pulumi.interpolate`(resource.type="cloud_run_revision" AND (resource.labels.service_name="crown-marketplace-dev-web")) OR (resource.type="cloud_run_job" AND (resource.labels.job_name="crown-marketplace-dev-db-dbrole" OR resource.labels.job_name="crown-marketplace-dev-nightly")) OR (resource.type="cloud_run_worker_pool" AND (resource.labels.worker_pool_name="crown-marketplace-dev-worker")) OR (resource.type="cloudsql_database" AND resource.labels.database_id=~"^${projectId}:crown-marketplace-dev-db-[a-z0-9]{4}$") OR (resource.type="gce_subnetwork" AND (resource.labels.subnetwork_name="crown-marketplace-dev-${region}"))`,
   name: "crown-marketplace-dev-logs-outside-region",
 }, { dependsOn: [logSink], aliases: [{ parent: freeholdPlatform }] });
 
@@ -141,7 +141,7 @@ const subnet = new compute.Subnetwork("crown-marketplace-subnet", {
   stackType: "IPV4_ONLY",
 }, { dependsOn: [logExclusion, logSink], aliases: [{ parent: freeholdPlatform }] });
 
-const subnetAddressRelease = new Sleep("crown-marketplace-subnet-address-release", { destroyDuration: "2h" }, { dependsOn: [subnet], aliases: [{ parent: freeholdPlatform }] });
+const subnetAddressReleaseEuropeWest2 = new Sleep("crown-marketplace-subnet-address-release-europe-west2", { destroyDuration: "2h" }, { dependsOn: [subnet], aliases: [{ parent: freeholdPlatform }] });
 
 const apiSqladmin = new projects.Service("crown-marketplace-api-sqladmin", {
   disableDependentServices: false,
@@ -248,6 +248,7 @@ const dbInstance = new sql.DatabaseInstance("db-instance", {
       enabled: true,
       location: region,
       pointInTimeRecoveryEnabled: true,
+      startTime: "22:00",
       transactionLogRetentionDays: 7,
     },
     databaseFlags: [
@@ -269,6 +270,7 @@ const dbInstance = new sql.DatabaseInstance("db-instance", {
       serverCaMode: "GOOGLE_MANAGED_CAS_CA",
       sslMode: "ENCRYPTED_ONLY",
     },
+    maintenanceWindow: { day: 7, hour: 2, updateTrack: "stable" },
     retainBackupsOnDelete: true,
     tier: dbSize,
     userLabels: {
@@ -283,7 +285,6 @@ const dbInstance = new sql.DatabaseInstance("db-instance", {
   protect: true,
   retainOnDelete: true,
   dependsOn: [logExclusion, logSink, apiSqladmin],
-  ignoreChanges: ["settings.diskSize"],
   aliases: [{ parent: freeholdDb }],
 });
 
@@ -315,7 +316,7 @@ const dbDnsRecord = new dns.RecordSet("db-dns-record", {
   type: "A",
 }, { aliases: [{ parent: freeholdDb }] });
 
-const dbDatabase = new sql.Database("db-database", { instance: dbInstance.name, name: "app" }, { protect: true, retainOnDelete: true, aliases: [{ parent: freeholdDb }] });
+const dbDatabase = new sql.Database("db-database", { instance: dbInstance.name, name: "app" }, { protect: true, retainOnDelete: true, deletedWith: dbInstance, aliases: [{ parent: freeholdDb }] });
 
 const dbPassword = new RandomPassword("db-password", { length: 32, minLower: 1, minNumeric: 1, minUpper: 1, special: false }, { aliases: [{ parent: freeholdDb }] });
 
@@ -489,7 +490,7 @@ const dbRoleJob = new cloudrunv2.Job("db-role-job", {
     },
   },
 }, {
-  dependsOn: [dbEndpoint, dbDnsRecord, dbDatabase, dbAdminUser, dbRoleJobGrantsSettled, toolImages, logExclusion, logSink, apiRunReady, subnetAddressRelease],
+  dependsOn: [dbEndpoint, dbDnsRecord, dbDatabase, dbAdminUser, dbRoleJobGrantsSettled, toolImages, logExclusion, logSink, apiRunReady, subnetAddressReleaseEuropeWest2],
   aliases: [{ parent: freeholdDb }],
 });
 
@@ -654,7 +655,7 @@ const webService = new cloudrunv2.Service("web-service", {
     },
   },
 }, {
-  dependsOn: [dbRoleJob, logExclusion, logSink, apiCompute, apiRun, apiRunReady, subnetAddressRelease, webGrantsSettled],
+  dependsOn: [dbRoleJob, logExclusion, logSink, apiCompute, apiRun, apiRunReady, subnetAddressReleaseEuropeWest2, webGrantsSettled],
   aliases: [{ parent: freeholdWeb }],
 });
 
@@ -753,7 +754,7 @@ const workerWorkerPool = new cloudrunv2.WorkerPool("worker-worker-pool", {
     },
   },
 }, {
-  dependsOn: [dbRoleJob, apiCompute, apiRun, apiRunReady, subnetAddressRelease, workerGrantsSettled],
+  dependsOn: [dbRoleJob, logExclusion, logSink, apiCompute, apiRun, apiRunReady, subnetAddressReleaseEuropeWest2, workerGrantsSettled],
   aliases: [{ parent: freeholdWorker }],
 });
 
@@ -843,7 +844,7 @@ const nightlyJob = new cloudrunv2.Job("nightly-job", {
     },
   },
 }, {
-  dependsOn: [dbRoleJob, apiCompute, apiRun, apiRunReady, subnetAddressRelease, nightlyGrantsSettled],
+  dependsOn: [dbRoleJob, logExclusion, logSink, apiCompute, apiRun, apiRunReady, subnetAddressReleaseEuropeWest2, nightlyGrantsSettled],
   aliases: [{ parent: freeholdNightly }],
 });
 

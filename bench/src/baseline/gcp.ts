@@ -50,7 +50,7 @@ export interface Platform {
   /** The log sink and exclusion: whatever writes logs starts after them. */
   logged: pulumi.Resource[];
   /** What writes logs, by exact name, filled in as the stack is written; `done()` fixes the filter. */
-  logSources: { services: string[]; jobs: string[]; sqlInstances: string[]; subnets: string[] };
+  logSources: { services: string[]; jobs: string[]; workerPools: string[]; sqlInstances: string[]; subnets: string[] };
   done: () => void;
 }
 
@@ -79,7 +79,7 @@ export function platform(stack: string, userLabels: Record<string, string>): Pla
     { name: fitName([prefix, "network"], 63), autoCreateSubnetworks: false, routingMode: "REGIONAL", description: `Freehold stack ${stack}` },
     { dependsOn: [apis.compute] },
   );
-  const logSources = { services: [] as string[], jobs: [] as string[], sqlInstances: [] as string[], subnets: [] as string[] };
+  const logSources = { services: [] as string[], jobs: [] as string[], workerPools: [] as string[], sqlInstances: [] as string[], subnets: [] as string[] };
   let done = () => {};
   const sources = new Promise<typeof logSources>((resolve) => {
     done = () => resolve(logSources);
@@ -101,7 +101,8 @@ export function platform(stack: string, userLabels: Record<string, string>): Pla
     },
     { dependsOn: logged },
   );
-  const addressRelease = new Sleep(`${stack}-subnet-address-release`, { destroyDuration: "2h" }, { dependsOn: [subnet] });
+  // One wait per subnet region: a region change replaces it with the subnet (the alias keeps a wait made before it was named so).
+  const addressRelease = new Sleep(`${stack}-subnet-address-release-${region}`, { destroyDuration: "2h" }, { dependsOn: [subnet], aliases: [pulumi.createUrn(`${stack}-subnet-address-release`, "time:index/sleep:Sleep")] });
   // A deleted custom role's id stays taken 37 days: the id ends with a suffix made with the role.
   const roleSuffix = new RandomString(`${stack}-url-signer-role-suffix`, { length: 4, upper: false, special: false, numeric: true, lower: true });
   const urlSigner = new projects.IAMCustomRole(
@@ -147,6 +148,7 @@ function regionalLogs(
     [
       `(resource.type="cloud_run_revision" AND ${anyOf("resource.labels.service_name", s.services)})`,
       `(resource.type="cloud_run_job" AND ${anyOf("resource.labels.job_name", s.jobs)})`,
+      ...(s.workerPools.length ? [`(resource.type="cloud_run_worker_pool" AND ${anyOf("resource.labels.worker_pool_name", s.workerPools)})`] : []),
       ...s.sqlInstances.map((i) => `(resource.type="cloudsql_database" AND resource.labels.database_id=~"^${project}:${i}-[a-z0-9]{4}$")`),
       `(resource.type="gce_subnetwork" AND ${anyOf("resource.labels.subnetwork_name", s.subnets)})`,
     ].join(" OR "),
@@ -275,7 +277,8 @@ export function database(p: Platform, a: DbArgs): Db {
   );
   const record = new dns.RecordSet(`${a.name}-dns-record`, { managedZone: zone.name, name: dnsName, type: "A", ttl: 300, rrdatas: [address.address] });
   const host = dnsName.apply((n) => n.replace(/\.$/, ""));
-  const database = new sql.Database(`${a.name}-database`, { name: "app", instance: instance.name }, keep);
+  // Deleted with its instance: dropping it through the API fails while anyone is connected.
+  const database = new sql.Database(`${a.name}-database`, { name: "app", instance: instance.name }, { ...keep, deletedWith: instance });
   const app = passwordSecret(p, a.name, "", suffix);
   const read = passwordSecret(p, a.name, "read-", suffix);
   const admin = passwordSecret(p, a.name, "admin-", suffix);
@@ -331,6 +334,8 @@ function sqlInstance(p: Platform, a: DbArgs, name: pulumi.Output<string>): sql.D
         diskSize: a.diskGiB,
         diskAutoresize: true,
         deletionProtectionEnabled: true,
+        // Maintenance on Sundays from 02:00 UTC (02:00 GMT, 03:00 BST).
+        maintenanceWindow: { day: 7, hour: 2, updateTrack: "stable" },
         // After a deletion: the automated backups kept, and a final backup kept a year.
         retainBackupsOnDelete: true,
         finalBackupConfig: { enabled: true, retentionDays: 365 },
@@ -343,6 +348,7 @@ function sqlInstance(p: Platform, a: DbArgs, name: pulumi.Output<string>): sql.D
         },
         backupConfiguration: {
           enabled: true,
+          startTime: "22:00",
           location: region,
           pointInTimeRecoveryEnabled: true,
           transactionLogRetentionDays: 7,
@@ -358,8 +364,8 @@ function sqlInstance(p: Platform, a: DbArgs, name: pulumi.Output<string>): sql.D
         userLabels: p.labels,
       },
     },
-    // With autoresize on, Cloud SQL grows the disk; a later `up` must not shrink it back.
-    { protect: true, retainOnDelete: true, dependsOn: [p.apis.sqladmin, ...p.logged], ignoreChanges: ["settings.diskSize"] },
+    // No ignoreChanges on the disk: with autoresize on, the provider sends a larger size and drops a smaller one.
+    { protect: true, retainOnDelete: true, dependsOn: [p.apis.sqladmin, ...p.logged] },
   );
 }
 
@@ -649,10 +655,12 @@ function workloadIdentity(p: Platform, a: { name: string; db: Db; store?: Store;
 /** A worker: a Cloud Run worker pool (no endpoint), CPU autoscaling between min and max. */
 export function worker(p: Platform, a: { name: string; image: string; args: string[]; memory: string; min: number; max: number; db: Db; store: Store; storeAccess: "read" | "readWrite" }): void {
   const w = workloadIdentity(p, a, "worker");
+  const name = fitName([p.prefix, a.name], 49);
+  p.logSources.workerPools.push(name);
   new cloudrunv2.WorkerPool(
     `${a.name}-worker-pool`,
     {
-      name: fitName([p.prefix, a.name], 49),
+      name,
       location: region,
       launchStage: "BETA",
       deletionProtection: false,
@@ -665,7 +673,7 @@ export function worker(p: Platform, a: { name: string; image: string; args: stri
         containers: [{ image: a.image, args: a.args, volumeMounts: [caMount], resources: { limits: { cpu: "1", memory: a.memory } }, envs: w.envs }],
       },
     },
-    { dependsOn: w.dependsOn },
+    { dependsOn: [...w.dependsOn, ...p.logged] },
   );
 }
 
@@ -673,6 +681,7 @@ export function worker(p: Platform, a: { name: string; image: string; args: stri
 export function scheduledJob(p: Platform, a: { name: string; image: string; args: string[]; memory: string; schedule: string; timeZone: string; timeoutSeconds: number; retries: number; db: Db }): void {
   const w = workloadIdentity(p, a, "scheduled job");
   const jobName = fitName([p.prefix, a.name], 40);
+  p.logSources.jobs.push(jobName);
   const job = new cloudrunv2.Job(
     `${a.name}-job`,
     {
@@ -694,7 +703,7 @@ export function scheduledJob(p: Platform, a: { name: string; image: string; args
         },
       },
     },
-    { dependsOn: w.dependsOn },
+    { dependsOn: [...w.dependsOn, ...p.logged] },
   );
   const scheduler = new serviceaccount.Account(
     `${a.name}-scheduler-account`,

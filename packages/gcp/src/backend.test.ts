@@ -2,7 +2,7 @@ import { execFileSync } from "node:child_process";
 import { join } from "node:path";
 import { type CostLine, FEATURES, RegionPrices, sumCost } from "@freehold/core";
 import { planCost } from "@freehold/core/testing";
-import { DatabaseSpec, ObjectStoreSpec, WebServiceSpec } from "@freehold/model";
+import { DatabaseSpec, defaultUsage, ObjectStoreSpec, WebServiceSpec } from "@freehold/model";
 import { describe, expect, it } from "vitest";
 import { CAPABILITIES } from "./capabilities";
 import { backend } from "./index";
@@ -70,8 +70,9 @@ describe("gcp prices", () => {
     const zonal = await planCost("gcp", "name: p\ncomponents:\n  db: { kind: database, size: medium, storageGiB: 100 }\n");
     const regional = await planCost("gcp", "name: p\ncomponents:\n  db: { kind: database, size: medium, storageGiB: 100, highAvailability: true }\n");
     const sql = (r: typeof zonal) => (r.components.get("db") ?? []).filter((l) => l.resourceType === "gcp:sql/databaseInstance:DatabaseInstance");
-    // db-custom-2-8192: 2 vCPU x 730 h + 8 GiB x 730 h + 100 GiB of SSD
-    expect(sumCost(sql(zonal))).toBeCloseTo(2 * 730 * london.get("sql.vcpu.zonal").usd + 8 * 730 * london.get("sql.memory.zonal").usd + 100 * london.get("sql.ssd.zonal").usd, 1);
+    // db-custom-2-8192: 2 vCPU x 730 h + 8 GiB x 730 h + 100 GiB of SSD + its logs (the default usage's GiB of Cloud Logging ingestion)
+    const logs = (defaultUsage().defaults.database?.logGiB ?? 0) * london.get("logging.ingest").usd;
+    expect(sumCost(sql(zonal))).toBeCloseTo(2 * 730 * london.get("sql.vcpu.zonal").usd + 8 * 730 * london.get("sql.memory.zonal").usd + 100 * london.get("sql.ssd.zonal").usd + logs, 1);
     expect(sumCost(sql(regional))).toBeGreaterThan(1.9 * sumCost(sql(zonal)));
     expect(items(zonal.components.get("db"))).toEqual(expect.arrayContaining(["Private Service Connect endpoint (to Cloud SQL)", "Secret Manager active secret version"]));
   });

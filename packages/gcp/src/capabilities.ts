@@ -26,9 +26,9 @@ export const CAPABILITIES: readonly Capability[] = [
   },
   {
     feature: "web-service.private",
-    support: "full",
-    note: "Ingress internal only: reachable from the stack's VPC (and Google services in the project), not from the internet; encrypted in transit, since run.app answers HTTPS only and VPC callers reach it over TLS through Private Google Access; callers also need roles/run.invoker and an ID token",
-    source: "https://cloud.google.com/run/docs/securing/private-networking",
+    support: "partial",
+    note: "Ingress internal only, with the invoker check on: not reachable from the internet, over TLS (run.app answers HTTPS only). Cloud Run counts a call as internal only when it leaves its caller through the VPC with all traffic routed there (Direct VPC egress or a connector with all-traffic egress), and the caller needs roles/run.invoker and an ID token; Freehold's own services, workers and jobs send only private ranges through the VPC and are granted no invoker role, so none of them can call a private service without vendor settings (egress ALL_TRAFFIC) and a grant of your own",
+    source: "https://cloud.google.com/run/docs/securing/ingress",
   },
   {
     feature: "web-service.scale-to-zero",

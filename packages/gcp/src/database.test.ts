@@ -59,6 +59,7 @@ describe("database on Cloud SQL for PostgreSQL", () => {
     expect(s.availabilityType).toBe("REGIONAL");
     expect(s.backupConfiguration).toEqual({
       enabled: true,
+      startTime: "22:00",
       location: "europe-west2",
       pointInTimeRecoveryEnabled: true,
       transactionLogRetentionDays: 7,
@@ -97,6 +98,7 @@ describe("database on Cloud SQL for PostgreSQL", () => {
   it("creates the database, an administrator login, and the application roles through a job on the VPC given only verifiers, every password a secret kept in the UK", () => {
     const instance = String(one(run, INSTANCE, "db-instance").inputs.name);
     expect(one(run, "gcp:sql/database:Database", "db-database").inputs).toEqual({ name: "market", instance });
+    expect(one(run, "gcp:sql/database:Database", "db-database").options.deletedWith).toBe(one(run, INSTANCE, "db-instance").urn);
     expect(one(run, "gcp:sql/user:User", "db-admin-user").inputs).toMatchObject({ name: ADMIN_USER, instance, password: "[secret]" });
     // The application's logins are no Cloud SQL API users (those are cloudsqlsuperuser members): the job creates them.
     expect(run.resources.filter((r) => r.type === "gcp:sql/user:User").map((r) => r.inputs.name)).toEqual([ADMIN_USER, ADMIN_USER]);

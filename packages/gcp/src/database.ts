@@ -114,6 +114,24 @@ export const DATABASE_FLAGS = [
  */
 export const LOGICAL_DECODING_FLAG = { name: "cloudsql.logical_decoding", value: "on" } as const;
 
+/**
+ * When Cloud SQL may restart the instance for maintenance: Sunday (day 7; the API counts from Monday, 1) from 02:00
+ * UTC, for an hour: 02:00 in London in winter (GMT), 03:00 in summer (BST), the quietest hours of a UK service's
+ * week. Without a window, "the maintenance update can occur at any time", weekday business hours included
+ * (https://cloud.google.com/sql/docs/postgres/set-maintenance-window); the window's hour is in UTC
+ * (terraform-provider-google, resource_sql_database_instance.go: `maintenance_window`, "specified in UTC time").
+ * `stable` receives an update two weeks after Google's notification (`canary`: one week), time to plan around it.
+ * `vendor.gcp.instance.settings.maintenanceWindow` changes it.
+ */
+export const MAINTENANCE_WINDOW = { day: 7, hour: 2, updateTrack: "stable" } as const;
+/**
+ * When the daily automated backup starts (UTC, "HH:MM"): 22:00 UTC (22:00 GMT, 23:00 BST), ending before the
+ * maintenance window. Unset, the provider lets Cloud SQL pick a time at random (resource_sql_database_instance.go:
+ * "start_time is randomly assigned if not set"), which may fall in business hours, when a backup adds load
+ * (https://cloud.google.com/sql/docs/postgres/backup-recovery/backups#backup_window).
+ */
+export const BACKUP_START_TIME = "22:00";
+
 function keptOnDelete(keep: boolean): Pick<inputs.sql.DatabaseInstanceSettings, "retainBackupsOnDelete" | "finalBackupConfig"> {
   return { retainBackupsOnDelete: keep, finalBackupConfig: keep ? { enabled: true, retentionDays: FINAL_BACKUP_DAYS } : { enabled: false } };
 }
@@ -138,6 +156,7 @@ export function instanceArgs(req: DatabaseRequest, platform: GcpPlatform, size: 
       diskSize: spec.storageGiB,
       diskAutoresize: true,
       deletionProtectionEnabled: spec.deletionProtection,
+      maintenanceWindow: { ...MAINTENANCE_WINDOW },
       // No public IP; reachable only through Private Service Connect endpoints in this project's networks (privateEndpoint below).
       ipConfiguration: {
         ipv4Enabled: false,
@@ -148,6 +167,7 @@ export function instanceArgs(req: DatabaseRequest, platform: GcpPlatform, size: 
       },
       backupConfiguration: {
         enabled: true,
+        startTime: BACKUP_START_TIME,
         ...(location ? { location } : {}),
         pointInTimeRecoveryEnabled: pitr,
         transactionLogRetentionDays: pitr ? Math.min(MAX_TRANSACTION_LOG_DAYS, spec.backups.retentionDays) : undefined,
@@ -287,12 +307,17 @@ export function database(req: DatabaseRequest): DatabaseResult {
   const instanceName = pulumi.interpolate`${names.sqlInstance(req.stack.prefix, req.qualifiedName)}-${suffix.result}`;
   const instance = new sql.DatabaseInstance(`${req.name}-instance`, withVendor(instanceArgs(req, platform, size, instanceName), vendor, "instance"), {
     ...keep,
+    // No ignoreChanges on the disk size: a larger storageGiB must reach the instance. With autoresize on, the provider
+    // itself drops a smaller size from the diff (the disk Cloud SQL grew stays) and sends a larger one
+    // (terraform-provider-google, resource_sql_database_instance.go, diskSizeCutomizeDiff).
     dependsOn: [platform.api("sqladmin"), ...logged],
-    // With autoresize on, Cloud SQL grows the disk; a later `up` must not try to shrink it back.
-    ignoreChanges: ["settings.diskSize"],
   });
   const reach = privateEndpoint(req, platform, net, instance, opts);
-  const db = new sql.Database(`${req.name}-database`, withVendor<sql.DatabaseArgs>({ name: req.spec.databaseName, instance: instance.name }, vendor, "database"), keep);
+  // Deleted with its instance, without a call of its own: Cloud SQL drops a database through the API with DROP DATABASE,
+  // which PostgreSQL refuses while anyone is connected (a closing service, an administrator, a replication subscriber), and
+  // would stop a destroy or the component's removal part-way. The instance's deletion takes the database (after its final
+  // backup). Not ABANDON: a renamed database is dropped, so its name can be used again.
+  const db = new sql.Database(`${req.name}-database`, withVendor<sql.DatabaseArgs>({ name: req.spec.databaseName, instance: instance.name }, vendor, "database"), { ...keep, deletedWith: instance });
   const app = passwordSecret(req, platform, "app", suffix.result, vendor, keep);
   const read = passwordSecret(req, platform, "read", suffix.result, vendor, keep);
   const admin = passwordSecret(req, platform, "admin", suffix.result, vendor, keep);
@@ -367,6 +392,8 @@ export function database(req: DatabaseRequest): DatabaseResult {
         availabilityType: req.spec.highAvailability ? "REGIONAL" : "ZONAL",
         storage: `${req.spec.storageGiB} GiB PD_SSD, autoresize`,
         backupsRetained: req.spec.backups.retentionDays,
+        backupStarts: `daily at ${BACKUP_START_TIME} UTC (${BACKUP_START_TIME} GMT, 23:00 BST)`,
+        maintenanceWindow: "Sundays 02:00-03:00 UTC (02:00 GMT, 03:00 BST), stable update track: Cloud SQL schedules its maintenance (a short restart) in this window",
         backupLocation: backupLocation(req.stack) ?? `${defaultBackupLocation(req.stack.region.region)} (Cloud SQL's default: the multi-region closest to ${req.stack.region.region}, outside it)`,
         pointInTimeRecovery: req.spec.backups.pointInTimeRecovery || req.spec.highAvailability,
         ...(req.spec.highAvailability && !req.spec.backups.pointInTimeRecovery ? { pointInTimeRecoveryNote: "enabled although the spec turned it off: Cloud SQL requires it for a regional (HA) instance" } : {}),

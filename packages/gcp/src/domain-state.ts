@@ -16,7 +16,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { certificateName, type FrontDoor, frontDoorFor } from "./domain";
 import type { GcpPlatform } from "./network";
 
-/** A certificate's state as Certificate Manager reports it, `NONE` when there is none, `UNKNOWN` when it could not be read (its API off on a first `up`). */
+/** A certificate's state as Certificate Manager reports it, `NONE` when there is none (or its API is off, on a first `up`), `UNKNOWN` when it reports none. */
 export type CertificateState = string;
 export type CertificateStates = Record<FrontDoor, CertificateState>;
 
@@ -26,15 +26,38 @@ export function stateOf(certificates: ReadonlyArray<{ name?: string; manageds?: 
   return found ? (found.manageds?.[0]?.state ?? "UNKNOWN") : "NONE";
 }
 
+/**
+ * The filter that selects the one certificate, whatever else the location holds: the provider's data source makes one
+ * List call and does not follow `nextPageToken`, so without it a project with many certificates could answer without
+ * this one (terraform-provider-google, data_source_google_certificate_manager_certificates.go; the List method's
+ * `filter`: https://cloud.google.com/certificate-manager/docs/reference/certificate-manager/rest/v1/projects.locations.certificates/list).
+ */
+export function certificateFilter(projectId: string, location: string, name: string): string {
+  return `name="projects/${projectId}/locations/${location}/certificates/${name}"`;
+}
+
+/**
+ * A failed read. With the API off (a first `up`) no certificate can exist: `NONE`. Any other failure (a permission,
+ * a quota, an outage) fails the `up` rather than guess: guessing "not active" would reopen run.app on a service whose
+ * certificate has long been active, bypassing the load balancer's TLS policy.
+ */
+export function readFailure(domain: string, location: string, error: unknown): CertificateState {
+  const message = String((error as Error)?.message ?? error);
+  if (/SERVICE_DISABLED|has not been used in project|API (has not been used|is disabled|not enabled)/i.test(message)) return "NONE";
+  throw new pulumi.RunError(
+    `could not read the certificate of ${domain} in ${location} (${message}): Freehold reads it on every up to decide whether the service's run.app address stays closed, and does not guess; give the deploying identity certificatemanager.certs.list (roles/certificatemanager.owner) and run up again`,
+  );
+}
+
 /** The domain's certificate in both locations, read on every `up`. */
 export function certificateStates(req: WebServiceRequest, platform: GcpPlatform, domain: string): pulumi.Output<CertificateStates> {
   const name = certificateName(req, domain);
-  const read = (region?: string): Promise<CertificateState> =>
-    certificatemanager.getCertificates(region ? { region } : {}, { parent: req.parent }).then(
+  const read = (projectId: string, region?: string): Promise<CertificateState> =>
+    certificatemanager.getCertificates({ ...(region ? { region } : {}), filter: certificateFilter(projectId, region ?? "global", name) }, { parent: req.parent }).then(
       (r) => stateOf(r?.certificates, name),
-      () => "UNKNOWN",
+      (e) => readFailure(domain, region ?? "global", e),
     );
-  return pulumi.output(Promise.all([read(), read(platform.region)]).then(([global, regional]): CertificateStates => ({ global, regional })));
+  return platform.info().apply((p) => Promise.all([read(p.projectId ?? "", undefined), read(p.projectId ?? "", platform.region)]).then(([global, regional]): CertificateStates => ({ global, regional })));
 }
 
 export interface DomainDecision {

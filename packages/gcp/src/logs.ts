@@ -3,7 +3,7 @@
  * `_Default` bucket, which is in the `global` location unless the
  * organisation set a default storage location before the project was made
  * (https://cloud.google.com/logging/docs/regionalized-logs). With `residency`
- * set, the stack's logs (its Cloud Run services and jobs, its Cloud SQL
+ * set, the stack's logs (its Cloud Run services, jobs and worker pools, its Cloud SQL
  * instances, its subnet's flow logs and its load balancers' request logs) are
  * routed by a sink into a log bucket in the stack's region and excluded from
  * `_Default`, so they are stored only there; every resource that writes them
@@ -32,6 +32,8 @@ export interface LogSources {
   services: string[];
   /** Cloud Run jobs (`cloud_run_job`). */
   jobs: string[];
+  /** Cloud Run worker pools (`cloud_run_worker_pool`, labelled `worker_pool_name`: the type gcloud's `run worker-pools logs` reads). */
+  workerPools: string[];
   /** The fixed part of each Cloud SQL instance id (`cloudsql_database`, `<project>:<id>`; the id ends with a 4-character suffix). */
   sqlInstances: string[];
   /** Subnets whose VPC Flow Logs are the stack's (`gce_subnetwork`). */
@@ -42,7 +44,7 @@ export interface LogSources {
   globalBackends: string[];
 }
 
-export const emptyLogSources = (): LogSources => ({ services: [], jobs: [], sqlInstances: [], subnets: [], regionalBackends: [], globalBackends: [] });
+export const emptyLogSources = (): LogSources => ({ services: [], jobs: [], workerPools: [], sqlInstances: [], subnets: [], regionalBackends: [], globalBackends: [] });
 
 const anyOf = (field: string, values: readonly string[]) => `(${values.map((v) => `${field}="${v}"`).join(" OR ")})`;
 
@@ -50,7 +52,8 @@ const anyOf = (field: string, values: readonly string[]) => `(${values.map((v) =
  * The Logging query that selects exactly this stack's logs
  * (https://cloud.google.com/logging/docs/view/logging-query-language), by the
  * resource labels of each type Freehold's resources log under: Cloud Run
- * (https://cloud.google.com/run/docs/logging), Cloud SQL
+ * (https://cloud.google.com/run/docs/logging; worker pools as the Google Cloud
+ * SDK's `gcloud run worker-pools logs read` filters them), Cloud SQL
  * (https://cloud.google.com/sql/docs/postgres/logging), VPC Flow Logs
  * (https://cloud.google.com/vpc/docs/flow-logs), and the load balancers
  * (https://cloud.google.com/load-balancing/docs/https/https-logging-monitoring,
@@ -60,6 +63,7 @@ export function stackLogFilter(project: string, sources: LogSources): string {
   const parts: string[] = [];
   if (sources.services.length) parts.push(`(resource.type="cloud_run_revision" AND ${anyOf("resource.labels.service_name", sources.services)})`);
   if (sources.jobs.length) parts.push(`(resource.type="cloud_run_job" AND ${anyOf("resource.labels.job_name", sources.jobs)})`);
+  if (sources.workerPools.length) parts.push(`(resource.type="cloud_run_worker_pool" AND ${anyOf("resource.labels.worker_pool_name", sources.workerPools)})`);
   for (const fixed of sources.sqlInstances) parts.push(`(resource.type="cloudsql_database" AND resource.labels.database_id=~"^${project}:${fixed}-[a-z0-9]{${SQL_SUFFIX_LENGTH}}$")`);
   if (sources.subnets.length) parts.push(`(resource.type="gce_subnetwork" AND ${anyOf("resource.labels.subnetwork_name", sources.subnets)})`);
   if (sources.regionalBackends.length) parts.push(`(resource.type="http_external_regional_lb_rule" AND ${anyOf("resource.labels.backend_target_name", sources.regionalBackends)})`);

@@ -310,9 +310,23 @@ export class GcpPlatform {
       { name: subnetName, network: network.id, region: this.region, ipCidrRange: SUBNET_CIDR, privateIpGoogleAccess: true, stackType: "IPV4_ONLY", logConfig: FLOW_LOGS },
       { ...opts, dependsOn: logged },
     );
-    const addressRelease = new Sleep(`${p}-subnet-address-release`, { destroyDuration: ADDRESS_RELEASE }, { ...opts, dependsOn: [subnet] });
+    const addressRelease = new Sleep(addressReleaseName(p, this.region), { destroyDuration: ADDRESS_RELEASE }, { ...opts, dependsOn: [subnet], aliases: [pulumi.createUrn(`${p}-subnet-address-release`, SLEEP_TYPE, this.parent)] });
     return { network: network.name, subnetwork: subnet.name, networkId: network.id, egressDependsOn: [addressRelease], own: { network, subnet, addressRelease } };
   }
+}
+
+const SLEEP_TYPE = "time:index/sleep:Sleep";
+
+/**
+ * The address-release wait's logical name, one per subnet region. A region change replaces the subnet (its region is
+ * fixed, its name ends with it) and every Cloud Run resource on it; a wait with unchanged inputs would stay, so
+ * nothing would wait between the old services' deletion and the old subnet's, which Google refuses for 1-2 hours.
+ * Named after the region, the old region's wait is deleted (2 hours) after the old services and before the old
+ * subnet, as on destroy. The alias adopts a wait created before the name carried the region, so an existing stack's
+ * wait is kept rather than replaced (which would itself wait 2 hours).
+ */
+export function addressReleaseName(platform: string, region: string): string {
+  return `${platform}-subnet-address-release-${region}`;
 }
 
 /** A network or subnet as Cloud SQL and Cloud Run take it: a name, or a self link shortened to its `projects/...` path. */

@@ -72,6 +72,8 @@ const sqlInstance: ResourcePricer = (r, ctx) => {
     costLine(`Cloud SQL ${tier} vCPU, ${where}`, cpu * ctx.hours, ctx.prices.get(`sql.vcpu.${key}`)),
     costLine(`Cloud SQL ${tier} memory, ${where}`, mem * ctx.hours, ctx.prices.get(`sql.memory.${key}`)),
     costLine(`SSD storage, ${size} GiB, ${where}${size > disk ? ` (grown from ${disk} GiB by automatic storage increase)` : ""}`, size, ctx.prices.get(`sql.ssd.${key}`), size > disk ? "usage" : "fixed"),
+    // Its connection, DDL and pgAudit logs (DATABASE_FLAGS) are Cloud Logging ingestion, like a service's.
+    cloudLoggingLine(ctx, u.logGiB),
   ];
   // A major version past Cloud SQL's standard support is enrolled in paid extended support, per vCPU-hour.
   const version = /^POSTGRES_(\d+)/.exec(str(r.inputs.databaseVersion) ?? "")?.[1];

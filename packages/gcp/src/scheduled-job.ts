@@ -63,6 +63,8 @@ export function scheduledJob(req: ScheduledJobRequest): ScheduledJobResult {
   const w = workload(req, "scheduled job", SCHEDULED_JOB_ROLES);
   const { platform, vendor, opts, size, resources, linksDatabase } = w;
   const jobName = jobNames.job(req.stack.prefix, req.qualifiedName);
+  // Under a residency rule its logs stay in the region from the first run: the job waits for the routing.
+  const logged = platform.logs({ jobs: [jobName] });
 
   const job = new cloudrunv2.Job(
     `${req.name}-job`,
@@ -83,7 +85,7 @@ export function scheduledJob(req: ScheduledJobRequest): ScheduledJobResult {
       vendor,
       "job",
     ),
-    { ...opts, dependsOn: w.dependsOn },
+    { ...opts, dependsOn: [...w.dependsOn, ...logged] },
   );
 
   const schedulerAccount = workloadAccount({ ...req, name: `${req.name}-scheduler`, qualifiedName: `${req.qualifiedName}-sched` }, platform, vendor, "scheduled job's scheduler (runs the job, nothing else)", "schedulerAccount", jobNames.schedulerAccount(req.stack.prefix, req.qualifiedName));
@@ -111,7 +113,6 @@ export function scheduledJob(req: ScheduledJobRequest): ScheduledJobResult {
   );
 
   Object.assign(resources, { job, schedule, schedulerAccount, schedulerInvoker });
-  platform.logs();
   const overlap = overlapNote(spec, req.cron);
   if (overlap) pulumi.log.warn(`component "${req.name}": ${overlap}`, req.parent);
   return {

@@ -139,7 +139,7 @@ describe("web service on Cloud Run", () => {
 
   it("starts the revision only after its grants have had time to apply, Cloud Run's service agent is ready and the database role exists", async () => {
     const deps = one(run, RUN, "web-service").options.dependsOn.map((d) => d.split("::").pop());
-    expect(deps).toEqual(expect.arrayContaining(["web-grants-settled", "shop-api-run", "shop-api-run-ready", "db-role-job", "shop-subnet-address-release"]));
+    expect(deps).toEqual(expect.arrayContaining(["web-grants-settled", "shop-api-run", "shop-api-run-ready", "db-role-job", "shop-subnet-address-release-europe-west2"]));
     const wait = one(run, "time:index/sleep:Sleep", "web-grants-settled");
     expect(wait.inputs.createDuration).toBe("420s");
     expect(wait.options.dependsOn.map((d) => d.split("::").pop()).sort()).toEqual(

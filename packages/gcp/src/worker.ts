@@ -133,11 +133,14 @@ export function worker(req: WorkerRequest): WorkerResult {
   const spec = req.spec;
   const w = workload(req, "worker", WORKER_ROLES);
   const { platform, size, resources } = w;
+  const name = names.cloudRunService(req.stack.prefix, req.qualifiedName);
+  // Under a residency rule its logs stay in the region from the first line: the pool waits for the routing.
+  const logged = platform.logs({ workerPools: [name] });
   resources.workerPool = new cloudrunv2.WorkerPool(
     `${req.name}-worker-pool`,
     withVendor<cloudrunv2.WorkerPoolArgs>(
       {
-        name: names.cloudRunService(req.stack.prefix, req.qualifiedName),
+        name,
         location: platform.region,
         launchStage: workerLaunchStage(spec.scaling),
         // A worker holds no data: it can be replaced or destroyed freely.
@@ -149,10 +152,9 @@ export function worker(req: WorkerRequest): WorkerResult {
       w.vendor,
       "workerPool",
     ),
-    { ...w.opts, dependsOn: w.dependsOn },
+    { ...w.opts, dependsOn: [...w.dependsOn, ...logged] },
   );
   const linksDatabase = w.linksDatabase;
-  platform.logs();
   return {
     resources,
     description: {

@@ -38,6 +38,7 @@ import {
   protectedDeleteError,
   protectedReplaceError,
   type RuleContext,
+  regionBound,
   regionOf,
   ruleOf,
   type TypeRule,
@@ -163,6 +164,8 @@ class Run {
   private readonly steps: Step[] = [];
   /** Resources created or replaced in this run: what depends on them sees new values. */
   private readonly renewed = new Set<string>();
+  /** State entries the preview decided to replace (their old URNs). */
+  private replacing = new Set<string>();
   /** When each resource of this run finished, on the world clock. */
   private readonly finished = new Map<string, number>();
   /** Old objects of create-before-delete replacements, deleted at the end. */
@@ -187,6 +190,7 @@ class Run {
     if (failedRead) return { status: "refused", steps: [], error: failedRead, changes: 0 };
     const planned = this.preview(desired);
     if (planned.refusals.length) return { status: "refused", steps: [], error: planned.refusals.join("\n"), changes: 0 };
+    this.replacing = new Set([...planned.ops.values()].flatMap((o) => (o.op === "replace" && o.old ? [o.old.urn] : [])));
     try {
       for (const r of desired) this.apply(r, planned.ops.get(r.urn) as PreviewOp);
       // Deletes come after every create and update has finished.
@@ -264,7 +268,7 @@ class Run {
     }
     const ignore = r.options.ignoreChanges ?? [];
     changed = changed.filter((c) => !ignore.some((i) => covers(i, c)));
-    const regional = !this.world.rules[this.cloudOf(r.type)]?.globalTypes.includes(r.type) && rule?.globalWhen?.(r.inputs) !== true;
+    const regional = regionBound(this.world.rules, r.type) && rule?.globalWhen?.(r.inputs) !== true;
     const providerMoved = regional && this.regionOf(r, this.plan.cloud) !== this.regionOfEntry(old);
     const forcing = forcingPaths(rule, r.options.replaceOnChanges).map((f) => f.path);
     const replace = providerMoved || changed.some((c) => forcing.some((f) => overlaps(f, c)));
@@ -365,9 +369,12 @@ class Run {
     }
   }
 
-  /** Delete-before-replace: the dependents that must be replaced too are deleted first, last-registered first. */
+  /**
+   * Delete-before-replace: the dependents that will be replaced too (because of this replacement, or of their own
+   * changes) are deleted first, last-registered first, as the engine's cascade does (pulumi/pulumi#1365, #2167).
+   */
   private deleteDependentsBeforeReplace(r: PlannedResource): void {
-    const dependents = [...this.state.values()].filter((e) => e.object && e.urn !== r.urn && this.dependsOn(e, r.urn) && this.mustReplaceWith(e, r));
+    const dependents = [...this.state.values()].filter((e) => e.object && e.urn !== r.urn && this.dependsOn(e, r.urn) && (this.mustReplaceWith(e, r) || this.replacing.has(e.urn)));
     for (const e of dependentsFirst(dependents)) {
       const obj = this.world.objects.get(e.object as string);
       if (!obj) continue;
@@ -542,6 +549,11 @@ class Run {
   private deleteObject(obj: CloudObject, urn: string): void {
     if (!this.world.objects.has(obj.key) || obj.status !== "live") return;
     const rule = this.rule(obj.type);
+    if (rule?.abandonedWhen?.(obj)) {
+      // The provider makes no call: the object stays, unmanaged, until what contains it goes.
+      obj.owner = undefined;
+      return;
+    }
     const ctx = this.ctx(obj.cloud);
     const label = `${rule?.title ?? obj.type}${obj.name ? ` "${obj.name}"` : ""}`;
     const problems: string[] = [];

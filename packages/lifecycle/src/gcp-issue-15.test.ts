@@ -104,11 +104,11 @@ describe("3. changing residency on a deployed stack", () => {
 describe("4. destroy and the addresses Cloud Run keeps in the subnet", () => {
   it("waits two hours, after every Cloud Run resource using the subnet is gone, before deleting the subnet", async () => {
     const run = await plan(CONFORMANCE_STACKS["throwaway stack without deletion protection"] as string);
-    const wait = one(run, SLEEP, "scratch-subnet-address-release");
+    const wait = one(run, SLEEP, "scratch-subnet-address-release-europe-west2");
     expect(wait.inputs).toEqual({ destroyDuration: "2h" });
     expect(deps(wait)).toEqual(["scratch-subnet"]);
-    expect(deps(one(run, RUN))).toContain("scratch-subnet-address-release");
-    expect(deps(one(run, "gcp:cloudrunv2/job:Job"))).toContain("scratch-subnet-address-release");
+    expect(deps(one(run, RUN))).toContain("scratch-subnet-address-release-europe-west2");
+    expect(deps(one(run, "gcp:cloudrunv2/job:Job"))).toContain("scratch-subnet-address-release-europe-west2");
   });
 
   it("destroys a stack whose service used Direct VPC egress, and comes back up, on the simulated cloud", async () => {

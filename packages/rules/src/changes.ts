@@ -7,7 +7,7 @@
  */
 import type { Cloud } from "@freehold/model";
 import { changedPaths, covers, overlaps, valueAt } from "./diff";
-import { kindOf, regionOf, type RulePlan, type RuleResource, ruleOf } from "./objects";
+import { kindOf, type RulePlan, type RuleResource, regionBound, regionOf, ruleOf } from "./objects";
 import { PlanRun, STEP } from "./plan-run";
 import { RULES } from "./rules";
 import type { CloudObject, CloudRules, RuleContext, TypeRule } from "./types";
@@ -147,7 +147,7 @@ function changedInputs(old: RuleResource, r: RuleResource, renewing: Set<string>
   }
   const ignore = r.options?.ignoreChanges ?? [];
   const kept = changed.filter((c) => !ignore.some((i) => covers(i, c)));
-  const regional = !Object.values(rules).some((c) => c.globalTypes.includes(r.type));
+  const regional = regionBound(rules, r.type);
   if (regional && regionIn(old, previous) !== regionIn(r, next)) kept.push("(region)");
   return kept;
 }

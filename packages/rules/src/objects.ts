@@ -63,6 +63,15 @@ export function kindOf(rules: Record<Cloud, CloudRules>, type: string): Resource
   return Object.values(rules).some((c) => c.packages.includes(pkg)) ? "cloud" : "companion";
 }
 
+/**
+ * Whether a region change moves a resource of this type: a cloud's regional type does (the provider's region is part
+ * of its identity); a global type does not, nor does a companion provider's (random, time), whose resources live in
+ * no region: Pulumi replaces them only when their own inputs change.
+ */
+export function regionBound(rules: Record<Cloud, CloudRules>, type: string): boolean {
+  return kindOf(rules, type) === "cloud" && !Object.values(rules).some((c) => c.globalTypes.includes(type));
+}
+
 /** The cloud a type belongs to; a companion's type belongs to the plan's cloud. */
 export function cloudOf(rules: Record<Cloud, CloudRules>, type: string, planCloud: Cloud): Cloud {
   const pkg = packageOf(type);

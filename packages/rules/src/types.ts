@@ -117,6 +117,8 @@ export interface TypeRule {
   softDelete?: { days: number; purgeProtectionPath?: string; undeleteDays?: number; source: Source };
   /** A type that lives in no region when this holds for its inputs (a `location: global` certificate), though other objects of the type are regional. */
   globalWhen?: (inputs: Record<string, unknown>) => boolean;
+  /** Pulumi's delete only forgets the object (the provider's deletion policy says so, e.g. ABANDON): it stays in the cloud, unmanaged, until an object that contains it is deleted. */
+  abandonedWhen?: (obj: CloudObject) => boolean;
   /** Deleting this object deletes every object it contains. */
   contains?: (other: CloudObject, self: CloudObject, ctx: RuleContext) => boolean;
   /** Grants that must have taken effect before this object is created or updated, and how long they take. */

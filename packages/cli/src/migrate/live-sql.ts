@@ -24,10 +24,17 @@ export interface LiveOptions {
   targetFromSource?: string;
   log?: (line: string) => void;
   signal?: AbortSignal;
+  /** start: how long to wait for the initial copy (default 12 h). */
+  initialCopyTimeoutMs?: number;
   /** How long to wait for the target to catch up at cutover (default 60 s). */
   catchUpTimeoutMs?: number;
   /** Create the schema on the target as this role (SET ROLE), which then owns every table, as `migrate database --to-role` restores. */
   targetRole?: string;
+  /**
+   * start: roles of the source whose functions the target may run per row (in a CHECK, a default, an index, a trigger
+   * that fires on a subscriber, a domain or type) with the rights of the role that applies the rows; see live-code.ts.
+   */
+  trustFunctionsOf?: string[];
   /** start: drop what an earlier start of this pair left (only what its marker lists) and start again. */
   restart?: boolean;
   /**
@@ -35,6 +42,8 @@ export interface LiveOptions {
    * kill or a network drop there. Throwing ends the switch as a failure at that step would.
    */
   afterStep?: (step: SwitchStep) => Promise<void>;
+  /** The pair's key, from the two servers' identities (withPairKey); without it, from the URLs as typed. */
+  pairKey?: string;
 }
 
 /** The steps of a switch after which `afterStep` is called. */
@@ -60,9 +69,12 @@ function writable(url: string, side: Side, password?: string): PgConnection {
 export function livePair(o: LiveOptions): LivePair {
   const src = writable(o.from, "source", o.fromPassword);
   const dst = writable(o.to, "target", o.toPassword);
-  const key = migrationKey(src, dst);
+  const key = o.pairKey ?? migrationKey(src, dst);
   return { src, dst, key, forward: `freehold_exit_${key}`, back: `freehold_back_${key}` };
 }
+
+/** How long a subscription's server waits for the other to answer a connection, unless its URL says (libpq connect_timeout). */
+export const SUBSCRIPTION_CONNECT_TIMEOUT_S = 10;
 
 /** A libpq key=value connection string (with the password when given), for a subscription. */
 export function subscriptionConninfo(url: string, password: string | undefined): string {
@@ -75,6 +87,8 @@ export function subscriptionConninfo(url: string, password: string | undefined):
   if (db) parts.push(`dbname=${q(db)}`);
   if (u.username) parts.push(`user=${q(decodeURIComponent(u.username))}`);
   for (const [k, v] of u.searchParams) if (k !== "password" && k !== "options") parts.push(`${k}=${q(v)}`);
+  // A server's connection to the other that accepts TCP but never answers (a half-open firewall) must fail, not wait for ever.
+  if (!u.searchParams.has("connect_timeout")) parts.push(`connect_timeout=${q(String(SUBSCRIPTION_CONNECT_TIMEOUT_S))}`);
   if (password !== undefined) parts.push(`password=${q(password)}`);
   return parts.join(" ");
 }
@@ -123,17 +137,22 @@ export async function userTables(conn: PgConnection): Promise<string[]> {
  * statement, this one too: `secretLoggingWarnings` names them.
  * https://www.postgresql.org/docs/15/runtime-config-logging.html#GUC-LOG-STATEMENT
  */
-export async function secretStatement(conn: PgConnection, statement: string, secret: string | undefined, action: string): Promise<string | undefined> {
+export async function secretStatement(conn: PgConnection, statement: string, secret: string | undefined, action: string, signal?: AbortSignal): Promise<string | undefined> {
   let tag = "";
   do tag = `$fh${randomBytes(6).toString("hex")}$`;
   while (statement.includes(tag));
-  const r = await sql(
+  // OTHERS does not match query_canceled (a cancel, statement_timeout): named too, or the server would log the statement with the
+  // secret. No statement_timeout for it (a database's own could cut it), and a lock wait bounded.
+  // https://www.postgresql.org/docs/15/plpgsql-control-structures.html#PLPGSQL-ERROR-TRAPPING
+  const r = await psql(
     { ...conn, secrets: secret ? [...conn.secrets, secret] : conn.secrets },
-    `${WRITABLE}
+    `${PINNED}${WRITABLE}
+SET statement_timeout = 0;
+SET lock_timeout = '5s';
 SELECT set_config('freehold.failure', '', false);
-DO ${tag} BEGIN EXECUTE ${quoteLiteral(statement)}; EXCEPTION WHEN others THEN PERFORM set_config('freehold.failure', SQLERRM, false); END ${tag};
+DO ${tag} BEGIN EXECUTE ${quoteLiteral(statement)}; EXCEPTION WHEN others OR query_canceled THEN PERFORM set_config('freehold.failure', SQLERRM, false); END ${tag};
 SELECT 'failure:' || current_setting('freehold.failure');`,
-    action,
+    { action, ...(signal ? { signal } : {}) },
   );
   const at = r.lines.findIndex((l) => l.startsWith("failure:"));
   const failure = r.lines.slice(at).join("\n").replace(/^failure:/, "").trim();
@@ -162,8 +181,8 @@ export async function secretLoggingWarnings(conn: PgConnection): Promise<string[
  * A subscription created without connecting and without a password (never logged with a secret, may run inside a
  * transaction): disabled, no tables yet, its slot to be made by `connectSubscription`.
  */
-export function createSubscriptionSql(name: string, publisherUrl: string): string {
-  return `CREATE SUBSCRIPTION ${quoteIdent(name)} CONNECTION ${quoteLiteral(subscriptionConninfo(publisherUrl, undefined))} PUBLICATION ${quoteIdent(name)} WITH (connect = false);`;
+export function createSubscriptionSql(name: string, publisherUrl: string, options = ""): string {
+  return `CREATE SUBSCRIPTION ${quoteIdent(name)} CONNECTION ${quoteLiteral(subscriptionConninfo(publisherUrl, undefined))} PUBLICATION ${quoteIdent(name)} WITH (connect = false${options});`;
 }
 
 export interface Subscription {

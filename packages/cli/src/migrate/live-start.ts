@@ -5,10 +5,12 @@
  * exactly that and nothing else.
  */
 
+import { guardSql, type SourceFunction, sourceFunctions, untrustedFunctionProblems } from "./live-code";
 import { MigrationError, type MigrationProblem, MigrationToolError } from "./errors";
 import { connectSubscription, createSubscriptionSql, dropSubscription, type LiveOptions, type LivePair, livePair, one, PINNED, prepareSubscription, type Subscription, secretLoggingWarnings, shownUrl, sql, THIS_DB, unreachableReason, userTables, WRITABLE } from "./live-sql";
 import { type PgConnection, psql, quoteIdent, quoteLiteral, serverInfo } from "./pg";
-import { pgTool, run, sleep } from "./proc";
+import { waitForInitialCopy } from "./live-copy";
+import { pgTool, run } from "./proc";
 import { refuseSameDatabase } from "./verify";
 
 /** Why this source cannot be replicated as it is: every reason at once. */
@@ -92,7 +94,7 @@ const DROP_ORDER: [kind: string, drop: string][] = [
  * the subscription (created without connecting and without a password) and its marker: a start that stops after
  * this leaves a marker listing exactly what it created, and one that stops before it leaves nothing on the target.
  */
-async function copySchema(p: LivePair, o: LiveOptions): Promise<void> {
+async function copySchema(p: LivePair, o: LiveOptions, fns: SourceFunction[], targetVersion: number): Promise<void> {
   const dump = await run(pgTool("pg_dump"), ["--schema-only", "--no-owner", "--no-privileges", "--no-publications", "--no-subscriptions", "-d", p.src.conninfo], {
     env: p.src.env,
     secrets: p.src.secrets,
@@ -100,7 +102,9 @@ async function copySchema(p: LivePair, o: LiveOptions): Promise<void> {
   });
   if (dump.code !== 0) throw new MigrationToolError(`pg_dump could not read the source's schema (${p.src.display})`, "pg_dump", dump.code, { side: "source", output: dump.stderr });
   const as = o.targetRole ? `SET ROLE ${quoteIdent(o.targetRole)};\n` : "";
-  const subscription = `\nRESET ROLE;\n${PINNED}${createSubscriptionSql(p.forward, o.sourceFromTarget ?? o.from)}\n${MARKER_SQL(p.forward)}\n`;
+  // PostgreSQL 16+: each table's rows applied as the table's owner, not the subscription's (its default, said explicitly).
+  const runAsOwner = targetVersion >= 160000 ? ", run_as_owner = false" : "";
+  const subscription = `\nRESET ROLE;\n${PINNED}${guardSql(fns)}\n${createSubscriptionSql(p.forward, o.sourceFromTarget ?? o.from, runAsOwner)}\n${MARKER_SQL(p.forward)}\n`;
   await psql(p.dst, `${as}${dump.stdout}${subscription}`, { action: `create the source's schema on the target${o.targetRole ? ` as ${o.targetRole}` : ""}`, singleTransaction: true });
 }
 
@@ -236,39 +240,20 @@ export async function startReplication(o: LiveOptions): Promise<StartResult> {
   const p = livePair(o);
   const [si, di] = await Promise.all([serverInfo(p.src), serverInfo(p.dst)]);
   refuseSameDatabase(si, di, { src: p.src.display, dst: p.dst.display });
-  const problems = [...(await sourceProblems(p.src)).map((message) => ({ item: p.src.display, message })), ...(await targetProblems(p, o.restart === true))];
+  // On PostgreSQL 16+ rows are applied as each table's owner: --to-role's own functions then run with no more than its rights.
+  const trusted = [...(o.trustFunctionsOf ?? []), ...(o.targetRole && di.versionNum >= 160000 ? [o.targetRole] : [])];
+  const fns = await sourceFunctions(p.src, trusted);
+  const problems = [
+    ...[...(await sourceProblems(p.src)), ...untrustedFunctionProblems(fns)].map((message) => ({ item: p.src.display, message })),
+    ...(await targetProblems(p, o.restart === true)),
+  ];
   if (problems.length) throw new MigrationError("database", `refusing to start replication: ${problems.length} problem(s); nothing was created`, problems);
   for (const w of await secretLoggingWarnings(p.dst)) o.log?.(`warning: ${w}`);
   if (o.restart) await dropLeftover(p, o);
   const tables = await userTables(p.src);
   o.log?.(`copying the schema of ${tables.length} tables to ${p.dst.display}`);
-  await copySchema(p, o);
+  await copySchema(p, o, fns, di.versionNum);
   await publishAndSubscribe(p, o, tables);
   await waitForInitialCopy(p, o);
   return { publication: p.forward, subscription: p.forward, tables: tables.length, ms: Date.now() - started };
 }
-
-/** Poll pg_subscription_rel until every table is ready ('r'): its initial copy done and its changes streaming. */
-async function waitForInitialCopy(p: LivePair, o: LiveOptions): Promise<void> {
-  let last = "";
-  for (;;) {
-    if (o.signal?.aborted) throw new MigrationError(
-        "database",
-        "interrupted while the initial copy ran: the servers go on copying and then streaming (freehold replicate status shows how far); freehold replicate finish removes the publication and subscription, and the tables copied to the target stay until you drop them (freehold replicate start --restart drops them and starts again)",
-        [],
-      );
-    const states = await one(
-      p.dst,
-      `SELECT coalesce(json_object_agg(srsubstate, n), '{}') FROM (SELECT srsubstate, count(*) n FROM pg_subscription_rel r JOIN pg_subscription s ON s.oid = r.srsubid WHERE s.subname = ${quoteLiteral(p.forward)} GROUP BY 1) x;`,
-      "read the initial copy's progress",
-    );
-    const byState = JSON.parse(states || "{}") as Record<string, number>;
-    const total = Object.values(byState).reduce((a, b) => a + b, 0);
-    const ready = byState.r ?? 0;
-    if (states !== last) o.log?.(`initial copy: ${ready} of ${total} tables streaming`);
-    last = states;
-    if (total > 0 && ready === total) return;
-    await sleep(200);
-  }
-}
-

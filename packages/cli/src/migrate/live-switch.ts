@@ -32,6 +32,8 @@ export interface CutoverResult {
   resumed?: boolean;
   /** False when the switch had already allowed writes when it was resumed: its tables were not verified (they change now). */
   verified: boolean;
+  /** Nothing was switched: a switch the other way had been interrupted after stopping writes, and writes were allowed again on this side. */
+  writesGivenBack?: string;
 }
 
 /** Both sides of one switch, as seen from its direction. */
@@ -114,6 +116,26 @@ export async function halfSwitch(o: LiveOptions): Promise<HalfSwitch | undefined
   return undefined;
 }
 
+/**
+ * Writes stopped on a switch's old primary while the replication towards the new one still runs: a switch killed
+ * between stopping writes and ending that replication (nothing was switched). Both ways out are named.
+ */
+export async function stoppedSwitch(o: LiveOptions): Promise<{ direction: Direction; oldPrimary: PgConnection; describe: string } | undefined> {
+  // A switch half-way has the other direction's subscription prepared and its old primary read-only too: it is that, not this.
+  if (await halfSwitch(o)) return undefined;
+  const p = livePair(o);
+  const [src, dst] = await Promise.all([sideState(p.src, p), sideState(p.dst, p)]);
+  for (const direction of ["forward", "back"] as const) {
+    const s = sides(o, direction);
+    const [old, neu] = direction === "forward" ? [src, dst] : [dst, src];
+    if (!(old.pubs.includes(s.name) && neu.subs.includes(s.name) && old.readOnly)) continue;
+    const undo = direction === "forward" ? "freehold replicate rollback" : "freehold replicate cutover";
+    const describe = `writes are stopped on ${s.oldPrimary.display} (it is read-only for the application) by a ${direction === "forward" ? "cutover" : "rollback"} that was interrupted before it switched anything; replication to ${s.newPrimary.display} still runs: ${s.command} resumes the switch, ${undo} gives writes back to ${s.oldPrimary.display} and keeps replication running`;
+    return { direction, oldPrimary: s.oldPrimary, describe };
+  }
+  return undefined;
+}
+
 /** Refuse a switch whose two sides' schemas differ (logical replication carries no DDL): before writes stop, so refusing costs no downtime. */
 async function refuseSchemaDrift(oldPrimary: PgConnection, newPrimary: PgConnection): Promise<void> {
   const [a, b, ai, bi] = await Promise.all([describeDatabase(oldPrimary), describeDatabase(newPrimary), serverInfo(oldPrimary), serverInfo(newPrimary)]);
@@ -173,9 +195,11 @@ async function verifySnapshots(old: SourceSnapshot, neu: SourceSnapshot): Promis
 }
 
 /** The new primary's tables published for the way back (kept if it exists: a switch retried after an abandoned one). */
-async function publishWayBack(publisher: PgConnection, name: string): Promise<void> {
+export async function publishWayBack(publisher: PgConnection, name: string): Promise<void> {
+  // Checked here, then a top-level statement: table names inside a dollar-quoted block could end it (a table named "a$$b"). The pair's lock keeps another run from racing this.
+  if ((await one(publisher, `SELECT count(*) FROM pg_publication WHERE pubname = ${quoteLiteral(name)};`, "find the way back's publication")) !== "0") return;
   const tables = await userTables(publisher);
-  await sql(publisher, `${WRITABLE}\nDO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_publication WHERE pubname = ${quoteLiteral(name)}) THEN CREATE PUBLICATION ${quoteIdent(name)} FOR TABLE ${tables.join(", ")}; END IF; END $$;`, "publish the tables for the way back");
+  await sql(publisher, `${WRITABLE}\nCREATE PUBLICATION ${quoteIdent(name)} FOR TABLE ${tables.join(", ")};`, "publish the tables for the way back");
 }
 
 /**
@@ -184,7 +208,7 @@ async function publishWayBack(publisher: PgConnection, name: string): Promise<vo
  * costs nothing, not after the replication that caught up was ended. The probe has no slot and is dropped at once; it
  * carries the password, so it runs as a secretStatement (never in the server's log, even when it fails).
  */
-async function probeWayBack(s: Sides): Promise<void> {
+async function probeWayBack(s: Sides, o: LiveOptions): Promise<void> {
   const probe = quoteIdent(`freehold_probe_${s.p.key}`);
   const { subscriber, publisherUrl, password, name } = s.wayBack;
   await sql(subscriber, `${WRITABLE}\nDROP SUBSCRIPTION IF EXISTS ${probe};`, "check the way back");
@@ -193,6 +217,7 @@ async function probeWayBack(s: Sides): Promise<void> {
     `CREATE SUBSCRIPTION ${probe} CONNECTION ${quoteLiteral(subscriptionConninfo(publisherUrl, password))} PUBLICATION ${quoteIdent(name)} WITH (connect = true, enabled = false, create_slot = false, slot_name = NONE, copy_data = false)`,
     password,
     "check the way back",
+    o.signal,
   );
   await sql(subscriber, `${WRITABLE}\nDROP SUBSCRIPTION IF EXISTS ${probe};`, "check the way back");
   if (failed) {
@@ -213,7 +238,7 @@ async function beforeStop(s: Sides, o: LiveOptions): Promise<void> {
   await refuseWriteStopBlockers(s.oldPrimary, false);
   // The way back's publication is made before writes stop: it costs nothing until subscribed.
   await publishWayBack(s.newPrimary, s.reverse);
-  await probeWayBack(s);
+  await probeWayBack(s, o);
   // The way back's subscription too, disabled and without a slot: only its slot and its tables are left for the switch.
   await prepareSubscription(s.wayBack, "prepare the way back");
 }
@@ -227,7 +252,7 @@ async function stopAndCatchUp(s: Sides, o: LiveOptions): Promise<{ stopped: numb
   const stopped = Date.now();
   let snaps: Snapshots | undefined;
   try {
-    await stopWrites(s.oldPrimary);
+    await stopWrites(s.oldPrimary, s.p.key);
     o.log?.(`writes stopped on ${s.oldPrimary.display}`);
     await o.afterStep?.("writes stopped");
     await refuseWriteStopBlockers(s.oldPrimary, true);
@@ -314,6 +339,12 @@ async function verifiedResult(s: Sides, snaps: Snapshots, r: Omit<CutoverResult,
  */
 export async function switchOver(o: LiveOptions, direction: Direction): Promise<CutoverResult> {
   const s = sides(o, direction);
+  const interrupted = await stoppedSwitch(o);
+  if (interrupted && interrupted.direction !== direction) {
+    await allowWrites(interrupted.oldPrimary);
+    o.log?.(`writes allowed again on ${interrupted.oldPrimary.display}: the interrupted switch is undone`);
+    return { writeDowntimeMs: 0, catchUpMs: 0, verifyMs: 0, sequences: 0, tables: 0, rows: 0, back: "", verified: false, writesGivenBack: interrupted.oldPrimary.display };
+  }
   const lag = await one(s.oldPrimary, `SELECT count(*) FROM pg_replication_slots WHERE slot_name = ${quoteLiteral(s.name)};`, "read the replication slot");
   if (lag === "0") return resumeSwitch(s, o);
   await beforeStop(s, o);
@@ -367,12 +398,4 @@ async function resumeSwitch(s: Sides, o: LiveOptions): Promise<CutoverResult> {
   });
   o.log?.(`writes allowed on ${s.newPrimary.display}; verifying every table as of the switch`);
   return verifiedResult(s, snaps, { writeDowntimeMs: Date.now() - started, catchUpMs: 0, sequences, resumed: true });
-}
-
-export function cutover(o: LiveOptions): Promise<CutoverResult> {
-  return switchOver(o, "forward");
-}
-
-export function rollback(o: LiveOptions): Promise<CutoverResult> {
-  return switchOver(o, "back");
 }

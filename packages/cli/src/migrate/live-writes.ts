@@ -5,6 +5,7 @@
  */
 
 import { MigrationError, type MigrationProblem } from "./errors";
+import { lockHolders } from "./live-lock";
 import { one, sql, THIS_DB, WRITABLE } from "./live-sql";
 import type { PgConnection } from "./pg";
 import { quoteIdent, quoteLiteral, SEQUENCES_SQL, type SequenceInfo } from "./pg";
@@ -61,14 +62,14 @@ export const READ_ONLY_DEFAULT = "DO $$ BEGIN EXECUTE format('ALTER DATABASE %I 
  * default; replication's apply workers do not take it, so the way back streams), then the open client sessions are
  * ended, each waited for until it is gone (pg_terminate_backend with a timeout): a commit in flight is in the WAL
  * before its session ends, so the WAL position read next holds every write. Sessions still there after 5 s fail the
- * stop. https://www.postgresql.org/docs/15/functions-admin.html#FUNCTIONS-ADMIN-SIGNAL
+ * stop. This run's own lock sessions (live-lock.ts) are kept. https://www.postgresql.org/docs/15/functions-admin.html#FUNCTIONS-ADMIN-SIGNAL
  */
-export async function stopWrites(conn: PgConnection): Promise<void> {
+export async function stopWrites(conn: PgConnection, pairKey: string): Promise<void> {
   const left = await one(
     conn,
     // One session, two transactions: the default committed first, so a session opened while the others end starts read-only.
     // The sessions chosen first (a CTE), then ended: in one WHERE, the planner may call pg_terminate_backend before excluding our own session.
-    `${WRITABLE}\n${READ_ONLY_DEFAULT}\nWITH sessions AS MATERIALIZED (SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_type = 'client backend'),
+    `${WRITABLE}\n${READ_ONLY_DEFAULT}\nWITH sessions AS MATERIALIZED (SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_type = 'client backend' AND pid NOT IN ${lockHolders(pairKey)}),
   ended AS MATERIALIZED (SELECT pid, pg_terminate_backend(pid, 5000) AS gone FROM sessions)
 SELECT coalesce(string_agg(pid::text, ', ') FILTER (WHERE NOT gone), '') FROM ended;`,
     "stop writes",

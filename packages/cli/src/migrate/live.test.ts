@@ -4,10 +4,15 @@
  * writes made on the target, a rollback that loses none of them, and the
  * refusals (a table without a key, large objects, schema drift).
  */
+import net from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { OLD_PRIMARY_SESSIONS, switchedNote } from "../commands/replicate";
 import { MigrationError } from "./errors";
 import { cutover, finishReplication, type LiveOptions, replicationStatus, rollback, slotWarnings, sourceProblems, startReplication, subscriptionConninfo } from "./live";
+import { guardSql, sourceFunctions } from "./live-code";
 import { secretLoggingWarnings } from "./live-sql";
+import { runReplicate } from "../commands/replicate";
+import { publishWayBack } from "./live-switch";
 import { copySequences } from "./live-writes";
 import { pgConnection, psql } from "./pg";
 import { run } from "./proc";
@@ -37,7 +42,7 @@ beforeAll(async () => {
   url.badDst = inDb(B, "legacy");
   await sql(
     url.src,
-    `CREATE TABLE items (id serial PRIMARY KEY, name text NOT NULL, price numeric(10,2));
+    `CREATE TABLE items (id serial PRIMARY KEY, name text NOT NULL CHECK (length(name) > 0), price numeric(10,2));
      CREATE TABLE orders (id bigserial PRIMARY KEY, item int REFERENCES items(id), at timestamptz DEFAULT now());
      INSERT INTO items (name, price) SELECT 'item ' || g, g / 100.0 FROM generate_series(1, 2000) g;
      INSERT INTO orders (item) SELECT 1 + g % 2000 FROM generate_series(1, 3000) g;`,
@@ -88,9 +93,17 @@ describe("freehold replicate", () => {
     );
   });
 
+  it("says after a switch that the old primary only defaults to read-only, what still writes there, and prints the query listing the sessions left on it", () => {
+    const note = switchedNote("target", "postgresql://admin@old-host/shop?sslmode=verify-full", "freehold_back_0123456789ab");
+    expect(note).toBe(
+      `The target takes writes now. The source receives every change through freehold_back_0123456789ab (the way back) until freehold replicate finish; it starts every new session read-only, which a session can override: BEGIN READ WRITE, SET default_transaction_read_only = off, or that setting in its connection options still writes there, that write is never on the target, and it stops the way back. Point every application at the target now, and check that no session is left on the source:\n  psql "postgresql://admin@old-host/shop?sslmode=verify-full" -c "SELECT pid, usename, application_name, client_addr, backend_start FROM pg_stat_activity WHERE datname = current_database() AND backend_type = 'client backend' AND pid <> pg_backend_pid()"\n`,
+    );
+    expect(note).not.toContain("refuses the application's writes");
+  });
+
   it("puts a source's password into the subscription's connection string quoted, never into a URL", () => {
     expect(subscriptionConninfo("postgresql://admin@db.example:5432/shop?sslmode=verify-full&sslrootcert=/ca.pem", "it's a \\ secret")).toBe(
-      "host='db.example' port='5432' dbname='shop' user='admin' sslmode='verify-full' sslrootcert='/ca.pem' password='it\\'s a \\\\ secret'",
+      "host='db.example' port='5432' dbname='shop' user='admin' sslmode='verify-full' sslrootcert='/ca.pem' connect_timeout='10' password='it\\'s a \\\\ secret'",
     );
   });
 
@@ -131,8 +144,18 @@ describe("freehold replicate", () => {
     const status = await replicationStatus(opts());
     expect(status).toMatchObject({ direction: "forward", tables: 2, tablesStreaming: 2 });
 
-    // Cutover while the application still writes to the source.
-    const c = await cutover(opts());
+    // Cutover while the application still writes to the source; a second operator's cutover, once writes are stopped, is refused.
+    let second: unknown;
+    const c = await cutover({
+      ...opts(),
+      afterStep: async (step) => {
+        if (step === "writes stopped") second = await cutover(opts()).catch((x: unknown) => x);
+      },
+    });
+    const shown = `${pgConnection(url.src, "target").display} to ${pgConnection(url.dst, "target").display}`;
+    expect((second as MigrationError).summary).toMatch(
+      new RegExp(`^another freehold replicate is running for this pair \\(${shown.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\): freehold-replicate-cutover \\(pid \\d+, since [^)]+\\) holds its lock on the source; nothing was changed: run cutover again once it has ended$`),
+    );
     const before = await app.stop();
     expect(before.accepted).toBeGreaterThan(0);
     // Downtime is measured from the stop to the first write allowed and holds the catch-up; tables are verified after, in snapshots taken at the switch (the 10 s target is the bench's to measure).
@@ -143,12 +166,21 @@ describe("freehold replicate", () => {
     expect(c.rows).toBe(2000 + onSource);
     // The source refuses the application's writes now; the target's sequence was moved on, so new ids do not collide.
     expect((await psql(pgConnection(url.src, "target"), "INSERT INTO orders (item) VALUES (1);", { stopOnError: false })).stderr).toContain("cannot execute INSERT in a read-only transaction");
+    // The check the success message prints finds no application session left on the old primary (the writer stopped; the way back is not a client backend).
+    expect(await sql(url.src, `${OLD_PRIMARY_SESSIONS};`)).toEqual([]);
     const after = writer(() => url.dst);
     await new Promise((r) => setTimeout(r, 400));
     expect(await replicationStatus(opts())).toMatchObject({ direction: "back", tables: 2, tablesStreaming: 2 });
 
     // Rollback: every write made on the target after cutover is on the source, which takes writes again.
-    const r = await rollback(opts());
+    let finished: unknown;
+    const r = await rollback({
+      ...opts(),
+      afterStep: async (step) => {
+        if (step === "writes stopped") finished = await finishReplication(opts()).catch((x: unknown) => x);
+      },
+    });
+    expect((finished as MigrationError).summary).toMatch(/^another freehold replicate is running for this pair .*: freehold-replicate-rollback \(pid \d+, since [^)]+\) holds its lock on the source; nothing was changed: run finish again once it has ended$/);
     const onTarget = await after.stop();
     expect(onTarget.accepted).toBeGreaterThan(0);
     expect(r.writeDowntimeMs).toBeGreaterThanOrEqual(r.catchUpMs);
@@ -261,6 +293,81 @@ describe("freehold replicate", () => {
     expect(await sql(url.src, "INSERT INTO items (name) VALUES ('still writable') RETURNING name;")).toEqual(["still writable"]);
   }, 60_000);
 
+  it("says when a killed switch left the source read-only with replication running, names both ways out, refuses finish, and rollback gives writes back; localhost and 127.0.0.1 are one pair", async () => {
+    // What a cutover killed right after stopping writes leaves: the source's read-only default, forward replication still running.
+    await sql(url.src, "ALTER DATABASE shop SET default_transaction_read_only = on;");
+    const other = { from: url.src.replace("127.0.0.1", "localhost"), to: url.dst.replace("127.0.0.1", "localhost") };
+    const st = await replicationStatus(other);
+    const src = pgConnection(other.from, "target").display;
+    const said = `writes are stopped on ${src} (it is read-only for the application) by a cutover that was interrupted before it switched anything; replication to ${pgConnection(other.to, "target").display} still runs: freehold replicate cutover resumes the switch, freehold replicate rollback gives writes back to ${src} and keeps replication running`;
+    expect(st).toMatchObject({ direction: "forward", warnings: [said] });
+    expect(((await finishReplication(other).catch((x: unknown) => x)) as MigrationError).summary).toBe(`refusing to finish: ${said}; then finish`);
+    // Another pair of databases on the same servers: finish finds nothing of it, and says what of another pair is there.
+    const none = (await finishReplication({ from: url.bad, to: url.badDst }).catch((x: unknown) => x)) as MigrationError;
+    expect(none.summary).toMatch(/^no replication of this pair \(\S+ to \S+\) was found, but these servers hold \d+ object\(s\) of another freehold replication; its slots keep WAL until it is finished: run finish with the URLs of the databases it replicates$/);
+    expect(none.problems.map((x) => x.message)).toContainEqual(expect.stringMatching(/^replication slot freehold_exit_\w+ \(database shop\) on \S+legacy$/));
+    expect(await rollback(other)).toMatchObject({ writesGivenBack: src });
+    expect(await sql(url.src, "INSERT INTO items (name) VALUES ('given back') RETURNING name;")).toEqual(["given back"]);
+    expect((await replicationStatus(op())).warnings).toEqual([]);
+  }, 30_000);
+
+  it("ends a way-back probe that waits on a silent network: a cancel is a refusal (its password never logged), Ctrl-C ends it at once", async () => {
+    // A path that accepts TCP and never answers (a half-open firewall).
+    const hole = net.createServer(() => undefined);
+    await new Promise<void>((r) => hole.listen(0, "127.0.0.1", r));
+    const silent = url.dst.replace(/:\d+\//, `:${(hole.address() as net.AddressInfo).port}/`);
+    const cancel = (async () => {
+      for (let i = 0; i < 100; i++) {
+        const [n] = await sql(url.src, "SELECT count(pg_cancel_backend(pid)) FROM pg_stat_activity WHERE wait_event = 'LibPQWalReceiverConnect';");
+        if (n !== "0") return;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    })();
+    const cancelled = (await cutover({ ...op(), targetFromSource: silent }).catch((x: unknown) => x)) as MigrationError;
+    await cancel;
+    expect(cancelled.summary).toMatch(/^refusing to switch over: \S+ cannot reach \S+ for the way back \(canceling statement due to user request\); .*writes were not stopped and replication still runs$/);
+    const stop = new AbortController();
+    setTimeout(() => stop.abort(), 1500);
+    const began = Date.now();
+    await expect(cutover({ ...op(), targetFromSource: silent, signal: stop.signal })).rejects.toThrow();
+    expect(Date.now() - began).toBeLessThan(6000);
+    hole.close();
+    expect(await sql(url.src, "INSERT INTO items (name) VALUES ('still writable') RETURNING name;")).toEqual(["still writable"]);
+  }, 30_000);
+
+  it("bounds start's wait for an initial copy the target keeps failing, and says which table and how often", async () => {
+    // A CHECK the source added NOT VALID: its old rows break it, and the target checks every row the copy inserts.
+    await Promise.all([(A as PostgresServer).superuserSql("CREATE DATABASE nv;"), (B as PostgresServer).superuserSql("CREATE DATABASE nv;")]);
+    const nv = { from: inDb(A as PostgresServer, "nv"), to: inDb(B as PostgresServer, "nv") };
+    await sql(nv.from, "CREATE TABLE t (id int PRIMARY KEY, v int); INSERT INTO t VALUES (1, -5); ALTER TABLE t ADD CONSTRAINT pos CHECK (v > 0) NOT VALID;");
+    const e = (await startReplication({ ...nv, initialCopyTimeoutMs: 3000 }).catch((x: unknown) => x)) as MigrationError;
+    expect(e.summary).toMatch(/^the initial copy did not finish within 3 s: 0 of 1 tables streaming, not yet copied: public\.t; \S+ failed the copy \d+ time\(s\) and retries it: its server log says why \(a constraint the source's rows break, a full disk\); freehold replicate finish removes/);
+    await finishReplication(nv);
+  }, 30_000);
+
+  it("publishes a table named with $$ for the way back, and prints a source's name with control characters escaped, never raw", async () => {
+    await sql(url.badDst, `CREATE TABLE "a$$b" (id int PRIMARY KEY);`);
+    await publishWayBack(pgConnection(url.badDst, "target"), "freehold_back_dollar");
+    expect(await sql(url.badDst, "SELECT tablename FROM pg_publication_tables WHERE pubname = 'freehold_back_dollar';")).toEqual(["a$$b"]);
+    await sql(url.badDst, `DROP PUBLICATION freehold_back_dollar; DROP TABLE "a$$b";`);
+
+    await sql(url.bad, `CREATE TABLE "x\r\u001b[2KReplication started" (v int);`);
+    const [from, to] = [url.bad, url.badDst].map((x, i) => {
+      const u = new URL(x);
+      process.env[`FH_LIVE_TEST_PW${i}`] = decodeURIComponent(u.password);
+      u.password = "";
+      return u.toString();
+    });
+    const err: string[] = [];
+    const flags = { from, to, "from-password-env": "FH_LIVE_TEST_PW0", "to-password-env": "FH_LIVE_TEST_PW1", "allow-unverified-tls": true };
+    const code = await runReplicate({ positionals: ["start"], flags }, { out: (t) => err.push(t), err: (t) => err.push(t) });
+    await sql(url.bad, `DROP TABLE "x\r\u001b[2KReplication started";`);
+    expect(code).not.toBe(0);
+    expect(err.join("")).toContain('public."x\\u000d\\u001b[2KReplication started"');
+    expect(err.join("")).not.toContain("\r");
+    expect(err.join("")).not.toContain("\u001b");
+  });
+
   it("never resets a sequence it may not read: copying refuses, naming it, and leaves the other side's value", async () => {
     const [before] = await sql(url.dst, "SELECT last_value FROM items_id_seq;");
     const limited = inDb(A as PostgresServer, "shop").replace(/\/\/postgres:[^@]*@/, "//shop_a:pw-a@");
@@ -372,4 +479,45 @@ describe("freehold replicate", () => {
     expect(warned).toEqual([expect.stringMatching(/^\S+ logs statements with log_statement = all: the statement that stores the other side's password in the subscription is written to its server log; set it back/)]);
     await b.superuserSql("ALTER SYSTEM RESET log_statement;\nALTER SYSTEM RESET log_min_error_statement;\nSELECT pg_reload_conf();");
   }, 60_000);
+
+  it("refuses, before creating anything on the target, a source whose tables run a function an ordinary role owns (a CHECK that would make a superuser), naming each with its owner and use", async () => {
+    const a = A as PostgresServer;
+    const b = B as PostgresServer;
+    await Promise.all([a.superuserSql("CREATE DATABASE tenantdb;"), b.superuserSql("CREATE DATABASE tenantdb;")]);
+    await a.superuserSql("CREATE ROLE tenant LOGIN PASSWORD 'tenant-pw'; GRANT CREATE ON SCHEMA public TO tenant;", "tenantdb");
+    const from = inDb(a, "tenantdb");
+    const to = inDb(b, "tenantdb");
+    // The reviewer's attack, written by the tenant: harmless on the source, a SUPERUSER role on a target that ran it as its administrator.
+    await sql(
+      from,
+      `SET ROLE tenant;
+      CREATE FUNCTION public.ok(v int) RETURNS boolean LANGUAGE plpgsql AS $f$ BEGIN
+        IF (SELECT rolsuper FROM pg_catalog.pg_roles WHERE rolname = current_user) AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'pwned') THEN
+          EXECUTE 'CREATE ROLE pwned LOGIN SUPERUSER PASSWORD ''pwned''';
+        END IF; RETURN true; END $f$;
+      CREATE FUNCTION public.stamp() RETURNS trigger LANGUAGE plpgsql AS $f$ BEGIN RETURN NEW; END $f$;
+      CREATE TABLE public.t (id int PRIMARY KEY, v int CHECK (public.ok(v)));
+      CREATE TRIGGER t_stamp BEFORE INSERT ON public.t FOR EACH ROW EXECUTE FUNCTION public.stamp();
+      ALTER TABLE public.t ENABLE ALWAYS TRIGGER t_stamp;
+      INSERT INTO public.t VALUES (1, 1);`,
+    );
+    const e = (await startReplication({ from, to }).catch((x: unknown) => x)) as MigrationError;
+    expect(e.summary).toBe("refusing to start replication: 2 problem(s); nothing was created");
+    const why = (fn: string, use: string) =>
+      `function ${fn}, owned by tenant, would run on the target with the rights of the role that applies the rows (the target's administrator on PostgreSQL 15), used by ${use}: make a role you trust own it on the source (ALTER FUNCTION ... OWNER TO), or pass --trust-functions-of tenant if you trust that role's code with those rights`;
+    expect(e.problems.map((p) => p.message)).toEqual([why("public.ok(integer)", "constraint t_v_check of public.t"), why("public.stamp()", "trigger t_stamp of public.t (fires on a subscriber)")]);
+    expect(await sql(to, "SELECT (SELECT count(*) FROM pg_class WHERE relnamespace = 'public'::regnamespace) + (SELECT count(*) FROM pg_subscription) + (SELECT count(*) FROM pg_roles WHERE rolname = 'pwned');")).toEqual(["0"]);
+    expect(await sql(from, "SELECT count(*) FROM pg_publication;")).toEqual(["0"]);
+    // Named with --trust-functions-of, the tenant's functions pass.
+    expect((await sourceFunctions(pgConnection(from, "target"), ["tenant"])).map((f) => [f.fn, f.trusted])).toEqual([
+      ["public.ok(integer)", true],
+      ["public.stamp()", true],
+    ]);
+
+    // A function that reaches the source after the check is caught on the target, in the transaction that would create the schema.
+    const guard = await psql(pgConnection(to, "target"), `BEGIN; CREATE FUNCTION public.ok(v int) RETURNS boolean LANGUAGE sql AS 'SELECT true'; CREATE TABLE public.t (v int CHECK (public.ok(v)));\nSET LOCAL search_path = pg_catalog, pg_temp;\n${guardSql([])}\nROLLBACK;`, { stopOnError: false });
+    expect(guard.stderr).toContain("the schema dumped from the source runs functions the check before it did not see (created on the source meanwhile): public.ok(integer); nothing was created");
+    await Promise.all([a.superuserSql("DROP DATABASE tenantdb;"), b.superuserSql("DROP DATABASE tenantdb;")]);
+    await a.superuserSql("DROP ROLE tenant;");
+  }, 30_000);
 });

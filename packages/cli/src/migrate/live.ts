@@ -24,13 +24,21 @@
  */
 
 import { MigrationError } from "./errors";
-import { dropSubscription, type LiveOptions, livePair, one, sql, WRITABLE } from "./live-sql";
-import { halfSwitch } from "./live-switch";
+import { dropSubscription, type LiveOptions, type LivePair, livePair, one, sql, WRITABLE } from "./live-sql";
+import { locked, withPairKey } from "./live-lock";
+import { type StartResult, startReplication as startUnlocked } from "./live-start";
+import { type CutoverResult, halfSwitch, stoppedSwitch, switchOver } from "./live-switch";
 import { type PgConnection, quoteIdent, quoteLiteral } from "./pg";
 
 export { type LiveOptions, type LivePair, livePair, type SwitchStep, subscriptionConninfo } from "./live-sql";
-export { type StartResult, sourceProblems, startReplication } from "./live-start";
-export { type CutoverResult, cutover, rollback } from "./live-switch";
+export { type StartResult, sourceProblems } from "./live-start";
+export type { CutoverResult } from "./live-switch";
+
+/** Each action that changes a server holds the pair's lock on both for its whole run (live-lock.ts). */
+export const startReplication = (o: LiveOptions): Promise<StartResult> => locked(o, "start", startUnlocked);
+export const cutover = (o: LiveOptions): Promise<CutoverResult> => locked(o, "cutover", (x) => switchOver(x, "forward"));
+export const rollback = (o: LiveOptions): Promise<CutoverResult> => locked(o, "rollback", (x) => switchOver(x, "back"));
+export const finishReplication = (o: LiveOptions): Promise<FinishResult> => locked(o, "finish", finishUnlocked);
 
 export interface ReplicationStatus {
   /** Bytes of the publisher's WAL the subscriber has not confirmed. */
@@ -87,10 +95,12 @@ export function slotWarnings(slot: SlotState, name: string, publisher: PgConnect
 }
 
 /** Where replication stands: forward before cutover, back after it; a switch that stopped half-way is named with the command that resumes it. */
-export async function replicationStatus(o: LiveOptions): Promise<ReplicationStatus> {
+export async function replicationStatus(given: LiveOptions): Promise<ReplicationStatus> {
+  const o = await withPairKey(given);
   const p = livePair(o);
   const half = await halfSwitch(o);
-  const halfWarning = half ? [half.describe] : [];
+  const stopped = await stoppedSwitch(o);
+  const halfWarning = [...(half ? [half.describe] : []), ...(stopped ? [stopped.describe] : [])];
   for (const [direction, publisher, subscriber, name] of [
     ["back", p.dst, p.src, p.back],
     ["forward", p.src, p.dst, p.forward],
@@ -129,10 +139,12 @@ export interface FinishResult {
  * Writes stay as they are: the side that was stopped stays read-only for the
  * application. Refused while a switch is half-way: both sides would stay read-only.
  */
-export async function finishReplication(o: LiveOptions): Promise<FinishResult> {
+async function finishUnlocked(o: LiveOptions): Promise<FinishResult> {
   const p = livePair(o);
   const half = await halfSwitch(o);
   if (half) throw new MigrationError("database", `refusing to finish: ${half.describe}, then finish`, []);
+  const stopped = await stoppedSwitch(o);
+  if (stopped) throw new MigrationError("database", `refusing to finish: ${stopped.describe}; then finish`, []);
   const dropped: string[] = [];
   for (const [subscriber, publisher] of [
     [p.dst, p.src],
@@ -147,5 +159,30 @@ export async function finishReplication(o: LiveOptions): Promise<FinishResult> {
       }
     }
   }
+  if (dropped.length === 0) await refuseOtherPairs(p);
   return { dropped };
+}
+
+/** Replication objects of other freehold pairs on these two servers (another database, URLs of a pair started by an older freehold). */
+async function otherPairs(conn: PgConnection, p: LivePair): Promise<string[]> {
+  const ours = `(${[p.forward, p.back].map(quoteLiteral).join(", ")})`;
+  const r = await sql(
+    conn,
+    `SELECT 'publication ' || pubname || ' (database ' || current_database() || ')' FROM pg_publication WHERE pubname ~ '^freehold_(exit|back)_' AND pubname NOT IN ${ours}
+UNION ALL SELECT 'subscription ' || s.subname || ' (database ' || d.datname || ')' FROM pg_subscription s JOIN pg_database d ON d.oid = s.subdbid WHERE s.subname ~ '^freehold_(exit|back)_' AND s.subname NOT IN ${ours}
+UNION ALL SELECT 'replication slot ' || slot_name || ' (database ' || database || ')' FROM pg_replication_slots WHERE slot_name ~ '^freehold_(exit|back)_' AND slot_name NOT IN ${ours} ORDER BY 1;`,
+    "look for other replication of freehold",
+  );
+  return r.lines.map((l) => `${l} on ${conn.display}`);
+}
+
+/** finish found nothing of this pair: when the servers hold another pair's replication, say so (its slots keep WAL) rather than "nothing to drop". */
+async function refuseOtherPairs(p: LivePair): Promise<void> {
+  const found = [...(await otherPairs(p.src, p)), ...(await otherPairs(p.dst, p))];
+  if (found.length)
+    throw new MigrationError(
+      "database",
+      `no replication of this pair (${p.src.display} to ${p.dst.display}) was found, but these servers hold ${found.length} object(s) of another freehold replication; its slots keep WAL until it is finished: run finish with the URLs of the databases it replicates`,
+      found.map((message) => ({ item: "other replication", message })),
+    );
 }

@@ -8,7 +8,7 @@
 import type { CloudObject, CloudRules, RuleContext, TypeRule } from "../types";
 import { COMPANIONS, nameCheck, referencing, sameRegion, textCheck } from "./common";
 import { agentNotReady, apiOff, enableApi, orgPolicyViolation, DOC as PROJECT_DOC, projectReadFails } from "./gcp-project";
-import { GCP_WORKLOAD_RULES } from "./gcp-workloads";
+import { GCP_WORKLOAD_RULES, WORKLOAD_TYPES } from "./gcp-workloads";
 
 const TF = "https://github.com/hashicorp/terraform-provider-google/blob/main/google/services";
 const DOC = {
@@ -42,6 +42,8 @@ const DOC = {
   sqlLogical: "https://cloud.google.com/sql/docs/postgres/replication/configure-logical-replication",
   pgSubscriptionRole: "https://www.postgresql.org/docs/16/predefined-roles.html",
   pgIdentifiers: "https://www.postgresql.org/docs/current/sql-syntax-lexical.html#SQL-SYNTAX-IDENTIFIERS",
+  pgDropDatabase: "https://www.postgresql.org/docs/15/sql-dropdatabase.html",
+  sqlDatabaseDelete: "https://github.com/hashicorp/terraform-provider-google/issues/12968",
   secrets: "https://cloud.google.com/secret-manager/docs/reference/rest/v1/projects.secrets",
   secretCreate: "https://cloud.google.com/secret-manager/docs/reference/rest/v1/projects.secrets/create",
   secretVersions: "https://cloud.google.com/secret-manager/quotas",
@@ -360,6 +362,16 @@ function proxySubnetMissing(obj: CloudObject, ctx: RuleContext): string | undefi
 }
 
 // ---- Cloud SQL -----------------------------------------------------------------------------------
+
+/** A maintenance window: a day 1-7 (Monday first) and an hour 0-23 in UTC (the provider's schema). */
+function maintenanceWindowProblem(v: unknown): string | undefined {
+  if (v === undefined) return undefined;
+  const w = v as { day?: unknown; hour?: unknown; updateTrack?: unknown };
+  if (w.day !== undefined && !(Number.isInteger(w.day) && (w.day as number) >= 1 && (w.day as number) <= 7)) return `day ${String(w.day)}: a day of the week 1-7, Monday first`;
+  if (w.hour !== undefined && !(Number.isInteger(w.hour) && (w.hour as number) >= 0 && (w.hour as number) <= 23)) return `hour ${String(w.hour)}: an hour 0-23 (UTC)`;
+  if (w.updateTrack !== undefined && !["canary", "stable", "week5"].includes(String(w.updateTrack))) return `updateTrack ${String(w.updateTrack)}: canary, stable or week5`;
+  return undefined;
+}
 
 function sqlSettings(obj: CloudObject): Record<string, unknown> {
   return (obj.inputs.settings ?? {}) as Record<string, unknown>;
@@ -715,12 +727,19 @@ export const GCP_RULES: CloudRules = {
         nameCheck("name", 1, 67, RFC1035, DOC.sqlNames),
         { path: "*", source: DOC.sqlBackups, test: (_v, obj) => sqlProblem(obj) },
         { path: "*", source: DOC.sqlCa, test: (_v, obj) => caModeProblem((sqlSettings(obj).ipConfiguration ?? {}) as { serverCaMode?: unknown; serverCaPool?: unknown }) },
+        { path: "settings.maintenanceWindow", source: `${TF}/sql/resource_sql_database_instance.go`, test: (v) => maintenanceWindowProblem(v) },
+        {
+          path: "settings.backupConfiguration.startTime",
+          source: DOC.sqlBackups,
+          test: (v) => (v === undefined || (typeof v === "string" && /^([01]\d|2[0-3]):[0-5]\d$/.test(v)) ? undefined : `${JSON.stringify(v)} is not a time of day HH:MM (UTC)`),
+        },
       ],
       replaceOn: forceNew("sql", "resource_sql_database_instance.go", "name", "region", "project", "encryptionKeyName", "settings.collation"),
       deletionProtection: { path: "deletionProtection", error: "cannot destroy instance without setting deletion_protection=false and running `pulumi up`", source: `${TF}/sql/resource_sql_database_instance.go` },
       notes: [
         `deletion refused while \`settings.deletionProtectionEnabled\` is true ([source](${DOC.sqlProtection}))`,
         `a major version can be upgraded in place, never downgraded ([source](${DOC.sqlUpgrade}))`,
+        `a larger \`settings.diskSize\` grows the disk in place; with \`diskAutoresize\` on, the provider drops a smaller size from the diff, so the disk (which Cloud SQL may have grown) never shrinks ([source](${TF}/sql/resource_sql_database_instance.go), \`diskSizeCutomizeDiff\`)`,
         `a deleted instance's name can be reused at once ([source](${DOC.sqlDelete}))`,
         `deleting an instance deletes its backups, unless \`settings.retainBackupsOnDelete\` keeps the automated ones or \`settings.finalBackupConfig\` takes a final backup, kept 1-365 days ([source](${DOC.sqlBackups}); [final backups](${DOC.sqlFinalBackup}))`,
         `the per-instance CA (\`GOOGLE_MANAGED_INTERNAL_CA\`, the default) signs server certificates naming \`<project>:<instance>\`, which no host name matches; the shared CA (\`GOOGLE_MANAGED_CAS_CA\`) names the instance's DNS name, so a client can verify the host (verify-full) ([source](${DOC.sqlCa}))`,
@@ -730,6 +749,16 @@ export const GCP_RULES: CloudRules = {
         `Freehold's role job runs \`ALTER ROLE <admin> WITH REPLICATION\` as the administrator (a cloudsqlsuperuser member) with \`replication: logical\`, and \`WITH NOREPLICATION\` with \`off\`, so the live exit needs no permission granted by hand; from PostgreSQL 16, a non-superuser needs pg_create_subscription to CREATE SUBSCRIPTION, which the job grants where the administrator may, warning where it may not ([source](${DOC.sqlLogical}); [PostgreSQL](${DOC.pgSubscriptionRole}))`,
       ],
       afterDelete: (obj, ctx) => keepBackups(obj, ctx),
+      // Its databases and users go with it.
+      contains: (other, self) => (other.type === T.sqlDatabase || other.type === T.sqlUser) && (other.references.instance ?? []).includes(self.key),
+      // With autoresize on, the provider sends a larger disk and drops a smaller one from the diff: the disk never shrinks.
+      afterUpdate: (next, previous) => {
+        const size = (o: CloudObject) => (sqlSettings(o) as { diskSize?: unknown }).diskSize;
+        const [now, before] = [size(next), size(previous)];
+        if (typeof now === "number" && typeof before === "number" && now < before && (sqlSettings(next) as { diskAutoresize?: unknown }).diskAutoresize !== false) {
+          next.inputs = { ...next.inputs, settings: { ...sqlSettings(next), diskSize: before } };
+        }
+      },
       beforeUpdate: (next, previous) =>
         versionOf(next.inputs.databaseVersion) < versionOf(previous.inputs.databaseVersion)
           ? `Invalid request: a major version can only be upgraded (from ${String(previous.inputs.databaseVersion)} to ${String(next.inputs.databaseVersion)} is a downgrade) [${DOC.sqlUpgrade}]`
@@ -743,6 +772,18 @@ export const GCP_RULES: CloudRules = {
       identity: { field: "name", scope: { within: "instance" }, source: DOC.pgIdentifiers },
       checks: [nameCheck("name", 1, 63, /^[A-Za-z_][A-Za-z0-9_$]*$/, DOC.pgIdentifiers)],
       replaceOn: forceNew("sql", "resource_sql_database.go", "name", "instance", "project"),
+      notes: [
+        `deleting it through the API runs \`DROP DATABASE\`, which PostgreSQL refuses while any other session is connected to the database ("database is being accessed by other users"): a service, worker or job still running with it, an administrator's session, a replication subscriber ([PostgreSQL](${DOC.pgDropDatabase}); [the provider's issue](${DOC.sqlDatabaseDelete})); the simulator counts the live workloads that use it and the sessions a scenario opens (\`facts.sessions\`)`,
+        `\`deletionPolicy: ABANDON\` makes the provider skip the API call and only forget the database: it stays in the instance, unmanaged, and goes when the instance is deleted ([source](${TF}/sql/resource_sql_database.go))`,
+      ],
+      abandonedWhen: (obj) => obj.inputs.deletionPolicy === "ABANDON",
+      beforeDelete: (obj, ctx) => {
+        if (obj.inputs.deletionPolicy === "ABANDON") return undefined;
+        const sessions = [...[T.run, T.job, WORKLOAD_TYPES.workerPool].flatMap((t) => referencing(ctx, obj, t)).map((o) => `${o.name} (running)`), ...((obj.facts.sessions as string[] | undefined) ?? [])];
+        return sessions.length
+          ? `Invalid request: failed to delete database "${obj.name}". Detail: pq: database "${obj.name}" is being accessed by other users (${sessions.join(", ")}) [${DOC.pgDropDatabase}; ${DOC.sqlDatabaseDelete}]`
+          : undefined;
+      },
     },
     [T.sqlUser]: {
       title: "Cloud SQL user",
@@ -750,7 +791,11 @@ export const GCP_RULES: CloudRules = {
       identity: { field: "name", scope: { within: "instance" }, source: DOC.sqlUsers },
       checks: [nameCheck("name", 1, 63, /^[A-Za-z_][A-Za-z0-9_$.@-]*$/, DOC.pgIdentifiers, (n) => (/^cloudsql/i.test(n) ? "names starting with cloudsql are reserved" : undefined))],
       replaceOn: forceNew("sql", "resource_sql_user.go", "name", "instance", "type", "host", "project"),
-      notes: [`users created through the API are members of cloudsqlsuperuser ([source](${DOC.sqlUsers}))`],
+      notes: [
+        `users created through the API are members of cloudsqlsuperuser ([source](${DOC.sqlUsers}))`,
+        `\`deletionPolicy: ABANDON\` makes the provider only forget the user, which goes with its instance ([source](${TF}/sql/resource_sql_user.go))`,
+      ],
+      abandonedWhen: (obj) => obj.inputs.deletionPolicy === "ABANDON",
     },
     [T.secret]: {
       title: "Secret Manager secret",

@@ -1,0 +1,90 @@
+/**
+ * Code from the source that the target's server runs while replication copies and applies rows: the functions a
+ * replicated table's CHECK and exclusion constraints, defaults and generated columns, index expressions, row-level
+ * policies, ENABLE ALWAYS/REPLICA triggers (the ones that fire on a subscriber), column domains and column types'
+ * I/O functions call, and every SECURITY DEFINER function. PostgreSQL 15 applies (and copies) every row as the
+ * subscription's owner, the target's administrator, and the schema is created without its owners, so such a function
+ * runs with the administrator's rights whoever wrote it on the source. `start` refuses a function whose owner on the
+ * source is not trusted, and checks again on the target, in the transaction that creates the schema, that nothing
+ * else arrived between the check and the dump.
+ * https://www.postgresql.org/docs/15/logical-replication-security.html
+ */
+
+import { randomBytes } from "node:crypto";
+import { one } from "./live-sql";
+import { type PgConnection, quoteLiteral } from "./pg";
+
+/** Rows (fn regprocedure text, owner, uses, proowner oid) of every user function whose code runs per row of a user table, or is SECURITY DEFINER. */
+const REACHABLE = `WITH RECURSIVE t AS (
+  SELECT c.oid FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind IN ('r', 'p') AND n.nspname !~ '^pg_' AND n.nspname <> 'information_schema'
+), types AS (
+  SELECT a.atttypid AS oid, a.attrelid AS rel FROM pg_attribute a JOIN t ON t.oid = a.attrelid WHERE a.attnum > 0 AND NOT a.attisdropped
+  UNION SELECT x.o, types.rel FROM types JOIN pg_type y ON y.oid = types.oid CROSS JOIN LATERAL (VALUES (y.typbasetype), (y.typelem)) x(o) WHERE x.o <> 0
+), uses AS (
+  SELECT d.refobjid AS fn, d.refclassid AS cls, format('constraint %I of %s', co.conname, co.conrelid::regclass) AS what FROM pg_constraint co JOIN t ON t.oid = co.conrelid JOIN pg_depend d ON d.classid = 'pg_constraint'::regclass AND d.objid = co.oid
+  UNION ALL SELECT d.refobjid, d.refclassid, format('default of %s.%I', ad.adrelid::regclass, a.attname) FROM pg_attrdef ad JOIN t ON t.oid = ad.adrelid JOIN pg_attribute a ON a.attrelid = ad.adrelid AND a.attnum = ad.adnum JOIN pg_depend d ON d.classid = 'pg_attrdef'::regclass AND d.objid = ad.oid
+  UNION ALL SELECT d.refobjid, d.refclassid, format('index %s', i.indexrelid::regclass) FROM pg_index i JOIN t ON t.oid = i.indrelid JOIN pg_depend d ON d.classid = 'pg_class'::regclass AND d.objid = i.indexrelid
+  UNION ALL SELECT d.refobjid, d.refclassid, format('trigger %I of %s (fires on a subscriber)', tg.tgname, tg.tgrelid::regclass) FROM pg_trigger tg JOIN t ON t.oid = tg.tgrelid JOIN pg_depend d ON d.classid = 'pg_trigger'::regclass AND d.objid = tg.oid WHERE tg.tgenabled IN ('A', 'R') AND NOT tg.tgisinternal
+  UNION ALL SELECT d.refobjid, d.refclassid, format('policy %I of %s', po.polname, po.polrelid::regclass) FROM pg_policy po JOIN t ON t.oid = po.polrelid JOIN pg_depend d ON d.classid = 'pg_policy'::regclass AND d.objid = po.oid
+  UNION ALL SELECT d.refobjid, d.refclassid, format('domain %s (a column type of %s)', co.contypid::regtype, types.rel::regclass) FROM types JOIN pg_constraint co ON co.contypid = types.oid JOIN pg_depend d ON d.classid = 'pg_constraint'::regclass AND d.objid = co.oid
+  UNION ALL SELECT f.f, 'pg_proc'::regclass::oid, format('type %s (a column type of %s)', y.oid::regtype, types.rel::regclass) FROM types JOIN pg_type y ON y.oid = types.oid
+    CROSS JOIN LATERAL (VALUES (y.typinput::oid), (y.typoutput::oid), (y.typreceive::oid), (y.typsend::oid), (y.typmodin::oid), (y.typmodout::oid), (y.typanalyze::oid)) f(f) WHERE f.f <> 0
+  UNION ALL SELECT f.f, 'pg_proc'::regclass::oid, format('range type %s (a column type of %s)', r.rngtypid::regtype, types.rel::regclass) FROM types JOIN pg_range r ON r.rngtypid = types.oid
+    CROSS JOIN LATERAL (VALUES (r.rngcanonical::oid), (r.rngsubdiff::oid)) f(f) WHERE f.f <> 0
+  UNION ALL SELECT p.oid, 'pg_proc'::regclass::oid, 'SECURITY DEFINER: runs as its owner, on the target the role that creates the schema' FROM pg_proc p WHERE p.prosecdef
+), fns AS (
+  SELECT fn, what FROM uses WHERE cls = 'pg_proc'::regclass
+  UNION ALL SELECT o.oprcode::oid, u.what FROM uses u JOIN pg_operator o ON o.oid = u.fn WHERE u.cls = 'pg_operator'::regclass
+)
+SELECT p.oid::regprocedure::text AS fn, r.rolname AS owner, r.rolsuper AS super, string_agg(DISTINCT fns.what, '; ' ORDER BY fns.what) AS uses
+FROM fns JOIN pg_proc p ON p.oid = fns.fn JOIN pg_namespace n ON n.oid = p.pronamespace JOIN pg_roles r ON r.oid = p.proowner
+WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') AND NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.classid = 'pg_proc'::regclass AND e.objid = p.oid AND e.deptype = 'e')
+GROUP BY p.oid, r.rolname, r.rolsuper`;
+
+export interface SourceFunction {
+  fn: string;
+  owner: string;
+  uses: string;
+  trusted: boolean;
+}
+
+/**
+ * The source's functions the target would run per row, each with its owner and whether it is trusted: owned by the
+ * source's login (the operator, who dumps the schema), by a superuser, or by a role the operator names.
+ */
+export async function sourceFunctions(src: PgConnection, trustedOwners: string[]): Promise<SourceFunction[]> {
+  const trusted = `(r.owner = current_user OR r.super OR r.owner = ANY (ARRAY[${trustedOwners.map(quoteLiteral).join(", ")}]::text[]))`;
+  const line = await one(
+    src,
+    `SELECT coalesce(json_agg(json_build_object('fn', r.fn, 'owner', r.owner, 'uses', r.uses, 'trusted', ${trusted}) ORDER BY r.fn), '[]') FROM (${REACHABLE}) r;`,
+    "list the functions the replicated tables run",
+  );
+  return JSON.parse(line || "[]") as SourceFunction[];
+}
+
+/** One refusal per untrusted function: what it is, who owns it, where it runs, and the two ways on. */
+export function untrustedFunctionProblems(fns: SourceFunction[]): string[] {
+  return fns
+    .filter((f) => !f.trusted)
+    .map(
+      (f) =>
+        `function ${f.fn}, owned by ${f.owner}, would run on the target with the rights of the role that applies the rows (the target's administrator on PostgreSQL 15), used by ${f.uses}: make a role you trust own it on the source (ALTER FUNCTION ... OWNER TO), or pass --trust-functions-of ${f.owner} if you trust that role's code with those rights`,
+    );
+}
+
+/**
+ * A statement for the transaction that creates the schema on the target (after the dump): it fails, rolling back
+ * everything, when a function the tables run is not one the source check allowed (one the dump brought that the
+ * check did not see).
+ */
+export function guardSql(allowed: SourceFunction[]): string {
+  const list = allowed.filter((f) => f.trusted).map((f) => quoteLiteral(f.fn));
+  // A random dollar-quote tag: a function's name could hold a fixed one and end the block early.
+  let tag = "";
+  do tag = `$g${randomBytes(6).toString("hex")}$`;
+  while (list.some((l) => l.includes(tag)));
+  return `DO ${tag} DECLARE extra text; BEGIN
+SELECT string_agg(r.fn, ', ' ORDER BY r.fn) INTO extra FROM (${REACHABLE}) r WHERE r.fn <> ALL (ARRAY[${list.join(", ")}]::text[]);
+IF extra IS NOT NULL THEN RAISE EXCEPTION 'the schema dumped from the source runs functions the check before it did not see (created on the source meanwhile): %; nothing was created', extra; END IF;
+END ${tag};`;
+}
