@@ -224,6 +224,34 @@ describe("objects are never silently skipped", () => {
   });
 });
 
+describe("a delta's deletions are bounded", () => {
+  it("refuses --max-delete that is not a whole number of at least 0, or given without --since (exit 2, before anything is listed)", async () => {
+    const dir = tmp();
+    const r = await freehold(["migrate", "objects", "--from", join(dir, "a"), "--to", join(dir, "b"), "--max-delete", "1.5"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("--max-delete must be a whole number of at least 0, not 1.5");
+    expect(r.stderr).toContain("--max-delete applies only to a delta (--since MANIFEST): a first run never deletes");
+    noTrace(r.stderr);
+  });
+});
+
+describe("a delta trusts only this user's manifest", () => {
+  it("refuses a forged manifest anyone could have written (mode 0666), copying and deleting nothing (exit 1)", async () => {
+    const dir = tmp();
+    mkdirSync(join(dir, "src"));
+    mkdirSync(join(dir, "dst"));
+    writeFileSync(join(dir, "dst", "keep.txt"), "keep");
+    const forged = join(dir, "forged.json");
+    writeFileSync(forged, "{}");
+    chmodSync(forged, 0o666);
+    const r = await freehold(["migrate", "objects", "--from", join(dir, "src"), "--to", join(dir, "dst"), "--since", forged, "--manifest", join(dir, "m.json")]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`refusing the delta: the manifest ${forged} is not one this user wrote and kept private; nothing was copied or deleted.\n  - ${forged}: is writable by every user (mode 0666): anyone could have changed what it says`);
+    expect(readFileSync(join(dir, "dst", "keep.txt"), "utf8")).toBe("keep");
+    noTrace(r.stderr);
+  });
+});
+
 describe("planning a stack file larger than one command-line argument may be", () => {
   it("plans a 300 KiB stack file (it goes to the planning process on stdin, not as an argument)", async () => {
     const dir = tmp();

@@ -1,18 +1,19 @@
-import { readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { type CommandSpec, type FlagSpec, type ParsedArgs, UsageError } from "../args";
 import { EXIT } from "../errors";
 // The object side's modules only: the database side (its work folder's schemas load zod) is loaded by the database commands alone.
 import type * as DatabaseModule from "../migrate/database";
 import { MigrationError, MigrationInterrupted, MigrationToolError, MissingToolError } from "../migrate/errors";
-import { userFolderProblems } from "../migrate/folders";
+import { UntrustedFileError, userFolderProblems } from "../migrate/folders";
 import type { DatabaseManifest, ObjectManifest } from "../migrate/manifest";
 import { migrateObjects } from "../migrate/objects";
+import { readSinceManifest } from "../migrate/objects-since";
 import { type RcloneRemote, verifyObjects } from "../migrate/rclone";
 import type { DatabaseVerification } from "../migrate/verify";
-import { UntrustedFileError } from "../migrate/folders";
 
 const database = () => require("../migrate/database") as typeof DatabaseModule;
+
 import type { Io } from "./common";
 import { ALLOW_UNVERIFIED_TLS, outputFileProblems, passwordFor, postgresUrl, remoteArg, type SideFlag, withSecrets } from "./migrate-input";
 
@@ -20,7 +21,7 @@ export const DATABASE_MANIFEST = "database-manifest.json";
 export const OBJECTS_MANIFEST = "objects-manifest.json";
 
 const DATABASE_FLAGS = ["from-password-file", "from-password-env", "to-password-file", "to-password-env", "work-dir", "keep-dump", "jobs", "allow-live-source", "undo-partial-restore", "to-role", ALLOW_UNVERIFIED_TLS];
-const OBJECT_FLAGS = ["from-secrets-file", "to-secrets-file", "transfers", "verify", "replace", "follow-links", "since"];
+const OBJECT_FLAGS = ["from-secrets-file", "to-secrets-file", "transfers", "verify", "replace", "follow-links", "since", "max-delete"];
 
 const sideFlags = (side: SideFlag, what: string): FlagSpec[] => [
   { name: `${side}-password-file`, type: "string", placeholder: "FILE", description: `Database: the ${what}'s password, the first line of a file only you can read (mode 600).` },
@@ -90,7 +91,13 @@ every tool and query was stopped on both sides and a partial restore undone.`,
       type: "string",
       placeholder: "MANIFEST",
       description:
-        "Objects: the final delta of a live exit. Given the manifest of an earlier verified run of the same source and target, copies what is new, replaces what that run copied and the source changed since, deletes from the target what that run copied and the source removed since (only where the target still holds what that run wrote), then verifies every object.",
+        "Objects: the final delta of a live exit. Given the manifest of an earlier verified run of the same source and target, copies what is new, replaces what that run copied and the source changed since, deletes from the target what a freehold run copied and the source removed since (only where the target still holds what that run wrote; never an object the target held before the first run), then verifies every object. The manifest must be this user's (owned by you, writable by no one else, in a folder others cannot write).",
+    },
+    {
+      name: "max-delete",
+      type: "number",
+      placeholder: "N",
+      description: "Objects, with --since: delete at most N objects from the target (0: none). Default: at most 100, and at most half of the objects freehold copied; a delta that would delete more refuses, having copied and deleted nothing.",
     },
     { name: "follow-links", type: "boolean", description: "Objects: copy what a local source's symbolic links point to (rclone --copy-links), only when it lies inside the source folder; the copies get this user's default file permissions, not the originals'." },
     { name: "quiet", type: "boolean", description: "No progress lines." },
@@ -109,11 +116,20 @@ function positive(args: ParsedArgs, flag: string, fallback: number, problems: st
   return n;
 }
 
+/** --max-delete: a whole number of at least 0, and only for a delta (--since). */
+function maxDeleteProblems(args: ParsedArgs, problems: string[]): void {
+  const given = args.flags["max-delete"];
+  if (given === undefined) return;
+  const n = Number(given);
+  if (!Number.isInteger(n) || n < 0) problems.push(`--max-delete must be a whole number of at least 0, not ${given}`);
+  if (args.flags.since === undefined) problems.push("--max-delete applies only to a delta (--since MANIFEST): a first run never deletes");
+}
+
 /** Flags that belong to the other kind of migration: an error, not silently ignored. */
 function foreignFlags(args: ParsedArgs, kind: "database" | "objects", verify: boolean, problems: string[]): void {
   const given = (f: string) => args.flags[f] !== undefined;
   const foreign = kind === "database" ? OBJECT_FLAGS : DATABASE_FLAGS.filter((f) => !(verify && f === "allow-live-source"));
-  const notForVerify = verify ? ["work-dir", "keep-dump", "jobs", "replace", "transfers", "manifest", "undo-partial-restore", "to-role", "since"] : [];
+  const notForVerify = verify ? ["work-dir", "keep-dump", "jobs", "replace", "transfers", "manifest", "undo-partial-restore", "to-role", "since", "max-delete"] : [];
   for (const f of [...foreign, ...notForVerify]) if (given(f)) problems.push(`--${f} does not apply to ${verify ? "migrate verify " : "migrate "}${kind}`);
 }
 
@@ -143,6 +159,7 @@ function readInput(args: ParsedArgs): Input {
   if (!verify) problems.push(...outputFileProblems(manifestPath, "manifest"));
   const jobs = positive(args, "jobs", 2, problems);
   const transfers = positive(args, "transfers", 4, problems);
+  maxDeleteProblems(args, problems);
   if (args.flags["work-dir"] !== undefined) problems.push(...userFolderProblems(String(args.flags["work-dir"]), "work-dir"));
   const input: Input = { kind, verify, manifestPath, jobs, transfers, verifyMode: args.flags.verify as "hash" | "download" | undefined };
   if (kind === "database") {
@@ -199,9 +216,15 @@ export function databaseSummary(m: DatabaseManifest, manifestPath: string): stri
   return `Database migrated and verified: ${m.totals.tables} tables, ${m.totals.rows} rows, ${m.totals.sequences} sequences${largeObjectsPart(m.largeObjects.sourceCount)} and ${m.schema.objects} schema objects, every definition and checksum equal.\nVerified: ${m.consistency.statement}.\n${owner}${extraTables(m.extraTargetTables)}${dump}\nManifest: ${manifestPath}\n`;
 }
 
+function notDeleted(keys: string[] | undefined): string {
+  return keys?.length
+    ? `Not deleted: ${keys.length} object(s) gone from the source, because the manifest given to --since does not record which objects freehold copied (an older freehold wrote it); delete them yourself if they are yours. The new manifest records it for a later delta.\n`
+    : "";
+}
+
 function objectsSummary(m: ObjectManifest, manifestPath: string): string {
   const extra = m.copy.replaced ? `${m.copy.replaced} replaced` : "";
-  const delta = m.delta ? `Delta since ${m.delta.since}: ${m.delta.added} new, ${m.delta.changed.length} changed, ${m.delta.removed.length} removed from the source and deleted from the target, in ${(m.timings.totalMs / 1000).toFixed(2)} s, verification included.\n` : "";
+  const delta = m.delta ? `Delta since ${m.delta.since}: ${m.delta.added} new, ${m.delta.changed.length} changed, ${m.delta.removed.length} removed from the source and deleted from the target, in ${(m.timings.totalMs / 1000).toFixed(2)} s, verification included.\n${notDeleted(m.delta.notDeleted)}` : "";
   return `Objects copied and verified: ${m.totals.objects} objects, every size and hash equal (${m.copy.transferred} copied, ${m.copy.alreadyPresent} already present${extra ? `, ${extra}` : ""}).\n${delta}Manifest: ${manifestPath}\n`;
 }
 
@@ -242,26 +265,17 @@ async function runObjects(input: Input, args: ParsedArgs, io: Io, log: ((l: stri
     io.out(`Objects equal: ${v.entries.length} objects, every size and hash equal.\n`);
     return;
   }
-  const since = args.flags.since === undefined ? undefined : readSince(String(args.flags.since));
-  const m = await migrateObjects({ ...common, manifestPath: input.manifestPath, transfers: input.transfers, replace: args.flags.replace === true, ...(since ? { since } : {}) });
+  const sincePath = args.flags.since === undefined ? undefined : resolve(String(args.flags.since));
+  const since = sincePath ? await readSince(sincePath) : undefined;
+  const maxDelete = args.flags["max-delete"] === undefined ? undefined : Number(args.flags["max-delete"]);
+  const m = await migrateObjects({ ...common, manifestPath: input.manifestPath, transfers: input.transfers, replace: args.flags.replace === true, ...(since ? { since, sincePath } : {}), ...(maxDelete !== undefined ? { maxDelete } : {}) });
   io.out(objectsSummary(m, input.manifestPath));
 }
 
-/** The earlier run's manifest for --since: a JSON file this tool wrote (its fields are checked against this run's source and target). */
-function readSince(file: string): ObjectManifest {
-  let text: string;
-  try {
-    text = readFileSync(file, "utf8");
-  } catch (e) {
-    throw new UsageError([`--since: cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}; give the manifest an earlier freehold migrate objects wrote`], "migrate");
-  }
-  try {
-    const m = JSON.parse(text) as ObjectManifest;
-    if (m?.kind !== "objects" || !Array.isArray(m.objects)) throw new Error("not an objects manifest");
-    return m;
-  } catch {
-    throw new UsageError([`--since: ${file} is not the manifest of a freehold migrate objects run (JSON with kind "objects")`], "migrate");
-  }
+/** The earlier run's manifest for --since: read by readSinceManifest; a file that cannot be read is a usage error. */
+async function readSince(file: string): Promise<ObjectManifest> {
+  if (!existsSync(file)) throw new UsageError([`--since: cannot read ${file}: ENOENT; give the manifest an earlier freehold migrate objects wrote`], "migrate");
+  return readSinceManifest(file);
 }
 
 export async function runMigrate(args: ParsedArgs, io: Io): Promise<number> {

@@ -118,8 +118,11 @@ export interface RemoteDescription {
 
 export interface ObjectManifest {
   kind: "objects";
-  /** 2: adds `replacedObjects` and `followLinks`; `alreadyPresent` is counted before the copy. */
-  formatVersion: 2;
+  /**
+   * 2: adds `replacedObjects` and `followLinks`; `alreadyPresent` is counted before the copy.
+   * 3: adds `copiedObjects`, what a final delta may delete. Format 2 is still read (its delta deletes nothing).
+   */
+  formatVersion: 2 | 3;
   startedAt: string;
   finishedAt: string;
   source: RemoteDescription;
@@ -137,6 +140,12 @@ export interface ObjectManifest {
   /** Keys whose earlier content in the target was overwritten (only with `replace`). */
   replacedObjects: string[];
   /**
+   * Keys freehold wrote into the target: by this run, and (a delta) by the runs before it that the
+   * delta did not delete. Objects the target held, equal, before the first run are not among them.
+   * A final delta deletes only these. Absent in format 2.
+   */
+  copiedObjects?: string[];
+  /**
    * Objects this run copied that the verification found different from the source (damaged on their
    * way), copied once more with rclone's own hash check before the final verification; absent when none.
    */
@@ -151,7 +160,7 @@ export interface ObjectManifest {
    * A final delta (`--since` an earlier run's manifest): the earlier run's objects changed at the
    * source (replaced) or removed from it (deleted from the target) since, and how many were new.
    */
-  delta?: { since: string; changed: string[]; removed: string[]; added: number };
+  delta?: { since: string; changed: string[]; removed: string[]; added: number; notDeleted?: string[] };
   totals: { objects: number; bytes: number; mismatches: number };
   ok: boolean;
 }
@@ -280,15 +289,17 @@ export function objectProblems(entries: ObjectEntry[]): MigrationProblem[] {
 }
 
 /**
- * Write JSON atomically (a new temporary file, never through a link someone
- * placed at its name, then renamed over the file), creating the folder.
+ * Write JSON atomically (a new temporary file in the same folder, readable by
+ * this user only, never through a link someone placed at its name, then
+ * renamed over the file), creating the folder. A manifest lists every table
+ * or object key: other users of the host have no business reading it.
  */
 export async function writeJsonAtomic(file: string, value: unknown): Promise<void> {
   await mkdir(path.dirname(file), { recursive: true });
   const tmp = `${file}.${process.pid}.tmp`;
   await rm(tmp, { force: true });
   try {
-    await writeFile(tmp, `${JSON.stringify(value, null, 2)}\n`, { mode: 0o644, flag: "wx" });
+    await writeFile(tmp, `${JSON.stringify(value, null, 2)}\n`, { mode: 0o600, flag: "wx" });
     await rename(tmp, file);
   } catch (e) {
     await rm(tmp, { force: true }).catch(() => undefined); // a full disk leaves no half-written file behind

@@ -4,16 +4,17 @@
  * changed at the source meanwhile, then verifies every object as the first
  * run did.
  *
- * The manifest is trusted only for the same source and target (compared as
- * the manifest describes them), and only where the target still holds what
- * that run wrote (same size and MD5): such an object
- * - changed at the source since: replaced (it is ours, as written);
- * - removed from the source since: deleted from the target, and named in the
- *   new manifest's `delta.removed` (it was ours: the first run copied it and
- *   nobody changed it since).
+ * The manifest is read only when this user wrote it (objects-since.ts), and
+ * trusted only for the same source and target (compared as the manifest
+ * describes them), and only where the target still holds what that run
+ * verified (same size and MD5): such an object
+ * - changed at the source since: replaced (it is as the run left it);
+ * - removed from the source since, and in the manifest's `copiedObjects`
+ *   (a freehold run wrote it, not someone before the first run): deleted from
+ *   the target, and named in the new manifest's `delta.removed`.
  * Anything else the target holds with other content is someone else's: the
- * run refuses as a first run does, and an object in the target the first run
- * did not copy is left alone (listed as extra).
+ * run refuses as a first run does, and an object in the target no freehold
+ * run copied is left alone (listed as extra).
  */
 import { MigrationError } from "./errors";
 import type { ListedObject, ObjectManifest } from "./manifest";
@@ -38,7 +39,7 @@ export function sinceProblems(since: ObjectManifest, from: RcloneRemote, to: Rcl
   return out;
 }
 
-/** Which of the target's objects the first run wrote, unchanged since (same size and MD5 as it verified them). */
+/** Which of the target's objects the earlier run verified as they are now (same size and MD5). */
 function ours(since: ObjectManifest, target: ListedObject): boolean {
   const e = since.objects.find((o) => o.path === target.path);
   return e?.match === true && e.targetSize === target.size && e.targetHash !== null && target.md5 !== null && e.targetHash.toLowerCase() === target.md5.toLowerCase();
@@ -46,20 +47,32 @@ function ours(since: ObjectManifest, target: ListedObject): boolean {
 
 /**
  * Split what the target holds with other content than the source into the
- * first run's objects changed at the source (replaced) and the rest (refused),
- * and find the first run's objects the source no longer has.
+ * earlier run's objects changed at the source (replaced) and the rest
+ * (refused), and find the objects a freehold run copied (`copiedObjects`,
+ * chained from delta to delta) that the source no longer has: only those are
+ * deleted. An object that was already in the target, equal, before the first
+ * run is never deleted. A manifest without `copiedObjects` (written before
+ * freehold recorded it) deletes nothing: `removedUnknown` names what stays.
  */
 export function planDelta(
   since: ObjectManifest,
   different: Array<{ path: string; target: ListedObject }>,
   source: ReadonlySet<string>,
   target: ListedObject[],
-): DeltaPlan & { foreign: string[] } {
+): DeltaPlan & { foreign: string[]; removedUnknown: string[] } {
   const changed: string[] = [];
   const foreign: string[] = [];
   for (const d of different) (ours(since, d.target) ? changed : foreign).push(d.path);
-  const removed = target.filter((t) => !source.has(t.path) && ours(since, t)).map((t) => t.path);
-  return { changed, removed, foreign };
+  const gone = target.filter((t) => !source.has(t.path) && ours(since, t)).map((t) => t.path);
+  if (!since.copiedObjects) return { changed, removed: [], foreign, removedUnknown: gone };
+  const copied = new Set(since.copiedObjects);
+  return { changed, removed: gone.filter((k) => copied.has(k)), foreign, removedUnknown: [] };
+}
+
+/** What the new manifest records as copied by freehold: the earlier record, less what was deleted, and what this run copied. */
+export function chainCopied(since: ObjectManifest | undefined, removed: string[], copiedNow: string[]): string[] {
+  const gone = new Set(removed);
+  return [...new Set([...(since?.copiedObjects ?? []).filter((k) => !gone.has(k)), ...copiedNow])].sort();
 }
 
 /** Delete the first run's objects the source no longer has (rclone deletefile: never a folder), `checkers` at a time. */

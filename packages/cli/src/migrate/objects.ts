@@ -34,7 +34,8 @@ import path from "node:path";
 import { rcloneFailure } from "./diagnose";
 import { MigrationError, MigrationInterrupted } from "./errors";
 import { type ListedObject, type ObjectManifest, objectProblems, writeJsonAtomic } from "./manifest";
-import { type DeltaPlan, deleteRemoved, planDelta, sinceProblems } from "./objects-delta";
+import { chainCopied, type DeltaPlan, deleteRemoved, planDelta, sinceProblems } from "./objects-delta";
+import { refuseMassDelete } from "./objects-since";
 import { type RunResult, toolVersion } from "./proc";
 import { defaultVerify, describeRemote, list, listWithHashes, type RcloneContext, type RcloneRemote, rclone, remotesOverlap, type SkippedEntry, skippedProblems, type VerifyObjectsResult, verifyPair, withRclone } from "./rclone";
 
@@ -61,6 +62,10 @@ export interface MigrateObjectsOptions {
    * the source changed or removed since is replaced or deleted.
    */
   since?: ObjectManifest;
+  /** The file `since` was read from: a failed delta never writes its manifest over it. */
+  sincePath?: string;
+  /** A delta deletes at most this many objects (default: 100, and at most half of what freehold copied). */
+  maxDelete?: number;
 }
 
 /** What the target held before the copy, key by key. */
@@ -252,7 +257,7 @@ async function copy(ctx: RcloneContext, opts: MigrateObjectsOptions, settings: C
   const src = ctx.specs.FHSRC ?? "";
   const dst = ctx.specs.FHDST ?? "";
   const flags = [settings.immutable ? "--immutable" : "", settings.trustVerify ? "--ignore-checksum" : ""].filter(Boolean);
-  log(`rclone copy --checksum ${flags.map((f) => `${f} `).join("")}--transfers ${settings.transfers} ${src} -> ${dst}`);
+  log(`rclone copy --checksum ${flags.map((f) => `${f} `).join("")}--transfers ${settings.transfers} ${src} -> ${dst}${settings.files ? ` (only ${settings.files.length} named object(s))` : ""}`);
   const tCopy = Date.now();
   const copyLog: CopyLog = { stats: {}, copied: 0, replaced: 0, problems: [] };
   const copiedKeys: string[] = [];
@@ -304,12 +309,41 @@ async function verifyCopied(ctx: RcloneContext, opts: MigrateObjectsOptions, o: 
   return { ...again, ms: v.ms + again.ms, recopied: damaged };
 }
 
-/** What the checks before the copy decided: the delta's plan, and what the copy must replace or leave out. */
+/** One `rclone copy` of a run: only `files` when named; a run that replaces nothing keeps `--immutable`. */
+interface CopyRun {
+  files?: string[];
+  immutable: boolean;
+}
+
+/** What the checks before the copy decided: the delta's plan, and the copies to run. */
 interface Plan {
   pre: Precheck;
-  delta: (DeltaPlan & { foreign: string[] }) | undefined;
-  replacing: boolean;
-  files: string[] | undefined;
+  delta: (DeltaPlan & { foreign: string[]; removedUnknown: string[] }) | undefined;
+  runs: CopyRun[];
+}
+
+/**
+ * A delta's copies: the new keys with `--immutable` (an object the application writes into the
+ * target meanwhile is never overwritten), and apart from them only the keys it decided to replace.
+ */
+function deltaRuns(pre: Precheck, delta: DeltaPlan & { foreign: string[] }, replace: boolean): CopyRun[] {
+  const inTarget = new Set(pre.targetHashed.map((o) => o.path));
+  const added = [...pre.sourceKeys].filter((k) => !inTarget.has(k));
+  const replaced = [...delta.changed, ...(replace ? delta.foreign : [])];
+  return [
+    ...(added.length ? [{ files: added, immutable: true }] : []),
+    ...(replaced.length ? [{ files: replaced, immutable: false }] : []),
+  ];
+}
+
+/** A delta's deletions, once the copy is decided: bounded, and none on a manifest that does not say what freehold copied. */
+async function deleteForDelta(ctx: RcloneContext, opts: MigrateObjectsOptions, delta: DeltaPlan & { removedUnknown: string[] }, log: (l: string) => void): Promise<void> {
+  if (delta.removedUnknown.length > 0)
+    log(
+      `not deleting ${delta.removedUnknown.length} object(s) gone from the source: the manifest given to --since does not record which objects freehold copied (an older freehold wrote it), and an object the target already held before the first run must never be deleted. Delete them yourself if they are yours; the manifest this run writes records what it copies, for a later delta.`,
+    );
+  refuseMassDelete(delta.removed, opts.since?.copiedObjects?.length ?? 0, opts.maxDelete);
+  await deleteRemoved(ctx, delta.removed, log);
 }
 
 /** Steps 1 and 2, and the delta's deletions: refuse what must be refused, then decide what the copy does. */
@@ -324,11 +358,39 @@ async function plan(ctx: RcloneContext, opts: MigrateObjectsOptions, log: (l: st
   // A delta replaces only the earlier run's own objects; anything else held with other content is refused as always.
   const foreign = delta ? pre.different.filter((x) => delta.foreign.includes(x.path)) : pre.different;
   if (foreign.length > 0 && !opts.replace) refuseDifferent({ ...pre, different: foreign });
-  if (delta) log(`delta since ${opts.since?.finishedAt}: ${delta.changed.length} changed at the source, ${delta.removed.length} removed from it, ${pre.sourceObjects - pre.present.length - delta.changed.length} new`);
-  else if (pre.different.length > 0) log(`replacing ${pre.different.length} object(s) the target held with other content (--replace)`);
-  if (delta) await deleteRemoved(ctx, delta.removed, log);
-  const presentKeys = new Set(pre.present);
-  return { pre, delta, replacing: opts.replace === true || (delta?.changed.length ?? 0) > 0, files: delta ? [...pre.sourceKeys].filter((k) => !presentKeys.has(k)) : undefined };
+  if (!delta) {
+    if (pre.different.length > 0) log(`replacing ${pre.different.length} object(s) the target held with other content (--replace)`);
+    return { pre, delta, runs: [{ immutable: opts.replace !== true }] };
+  }
+  log(`delta since ${opts.since?.finishedAt}: ${delta.changed.length} changed at the source, ${delta.removed.length + delta.removedUnknown.length} removed from it, ${pre.sourceObjects - pre.present.length - delta.changed.length} new`);
+  await deleteForDelta(ctx, opts, delta, log);
+  return { pre, delta, runs: deltaRuns(pre, delta, opts.replace === true) };
+}
+
+/** Run the plan's copies side by side (a delta's two name disjoint keys: one rclone start's wait, not two); their logs added up. */
+async function copyAll(ctx: RcloneContext, opts: MigrateObjectsOptions, runs: CopyRun[], transfers: number, log: (l: string) => void): Promise<{ copyLog: CopyLog; copyMs: number; copiedKeys: string[] }> {
+  const total = { copyLog: { stats: {}, copied: 0, replaced: 0, problems: [] } as CopyLog, copyMs: 0, copiedKeys: [] as string[] };
+  const add = (a: number | undefined, b: number | undefined) => (a ?? 0) + (b ?? 0);
+  // Both finish before a failure is reported: no rclone is left running behind it.
+  const settled = await Promise.allSettled(runs.map((run) => copy(ctx, opts, { transfers, immutable: run.immutable, trustVerify: run.immutable, ...(run.files ? { files: run.files } : {}) }, log)));
+  const failed = settled.find((x) => x.status === "rejected");
+  if (failed) throw failed.reason;
+  for (const r of settled.map((x) => (x as PromiseFulfilledResult<Awaited<ReturnType<typeof copy>>>).value)) {
+    const s = total.copyLog.stats;
+    total.copyLog.stats = { bytes: add(s.bytes, r.copyLog.stats.bytes), transfers: add(s.transfers, r.copyLog.stats.transfers), checks: add(s.checks, r.copyLog.stats.checks), errors: add(s.errors, r.copyLog.stats.errors) };
+    total.copyMs = Math.max(total.copyMs, r.copyMs);
+    total.copiedKeys.push(...r.copiedKeys);
+  }
+  return total;
+}
+
+/** Where the manifest goes: never over the one a failed delta was given (it stays the record to run the delta from again). */
+export async function manifestTarget(opts: MigrateObjectsOptions, ok: boolean): Promise<string | undefined> {
+  if (!opts.manifestPath) return undefined;
+  const file = path.resolve(opts.manifestPath);
+  if (ok || !opts.sincePath) return file;
+  const [a, b] = await Promise.all([realpath(file).catch(() => file), realpath(opts.sincePath).catch(() => path.resolve(opts.sincePath ?? ""))]);
+  return a === b ? file.replace(/(\.json)?$/, ".failed.json") : file;
 }
 
 /**
@@ -350,18 +412,15 @@ export async function migrateObjects(opts: MigrateObjectsOptions): Promise<Objec
       const version = toolVersion(ctx.bin, ["version"]).catch(() => "unknown"); // asked beside the copy, not before it
       const p = await plan(ctx, opts, log);
       const { pre, delta } = p;
-      const { copyLog, copyMs, copiedKeys } =
-        p.files && p.files.length === 0
-          ? { copyLog: { stats: {}, copied: 0, replaced: 0, problems: [] } as CopyLog, copyMs: 0, copiedKeys: [] }
-          : await copy(ctx, opts, { transfers, immutable: !p.replacing, trustVerify: !p.replacing, ...(p.files ? { files: p.files } : {}) }, log);
+      const { copyLog, copyMs, copiedKeys } = await copyAll(ctx, opts, p.runs, transfers, log);
       const stats = copyLog.stats;
       log(`copied ${stats.transfers ?? 0} object(s), ${stats.bytes ?? 0} bytes (${pre.different.length} replacing a different one); ${pre.present.length} already present`);
       const v = await verifyCopied(ctx, opts, { mode, copied: copiedKeys, transfers }, log);
       const problems = [...objectProblems(v.entries), ...skippedProblems(v.skipped)];
-      const manifestPath = opts.manifestPath ? path.resolve(opts.manifestPath) : undefined;
+      const manifestPath = await manifestTarget(opts, problems.length === 0);
       const manifest: ObjectManifest = {
         kind: "objects",
-        formatVersion: 2,
+        formatVersion: 3,
         startedAt,
         finishedAt: new Date().toISOString(),
         source: describeRemote(opts.from),
@@ -379,8 +438,9 @@ export async function migrateObjects(opts: MigrateObjectsOptions): Promise<Objec
           transfers,
         },
         replacedObjects: opts.replace ? pre.different.map((x) => x.path) : (delta?.changed ?? []),
+        copiedObjects: chainCopied(opts.since, delta?.removed ?? [], [...copiedKeys, ...v.recopied]),
         ...(v.recopied.length > 0 ? { recopiedObjects: v.recopied } : {}),
-        ...(delta && opts.since ? { delta: { since: opts.since.finishedAt, changed: delta.changed, removed: delta.removed, added: pre.sourceObjects - pre.present.length - delta.changed.length } } : {}),
+        ...(delta && opts.since ? { delta: { since: opts.since.finishedAt, changed: delta.changed, removed: delta.removed, added: pre.sourceObjects - pre.present.length - delta.changed.length, ...(delta.removedUnknown.length ? { notDeleted: delta.removedUnknown } : {}) } } : {}),
         followLinks: opts.followLinks === true,
         timings: { copyMs, verifyMs: v.ms, totalMs: Date.now() - t0 },
         objects: v.entries,

@@ -7,7 +7,7 @@
  * data.
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -311,6 +311,9 @@ describe("object counts and help", () => {
       const r = await freehold(["migrate", "objects", "--from", from, "--to", ...to, "--since", first, "--manifest", final]);
       expect(r.code, `${name}: ${r.stderr}`).toBe(0);
       expect(r.stdout).toMatch(/Delta since \S+: 1 new, 1 changed, 1 removed from the source and deleted from the target, in \d+\.\d\d s, verification included\./);
+      // The new object is copied with --immutable (never over one the application wrote meanwhile); only the changed one without.
+      expect(r.stderr).toMatch(/rclone copy --checksum --immutable --ignore-checksum --transfers 4 \S+ -> \S+ \(only 1 named object\(s\)\)/);
+      expect(r.stderr).toMatch(/rclone copy --checksum --transfers 4 \S+ -> \S+ \(only 1 named object\(s\)\)/);
       const m = JSON.parse(readFileSync(final, "utf8")) as { delta: unknown; copy: { transferred: number; alreadyPresent: number }; objects: Array<{ path: string; match: boolean }>; extraTargetObjects: string[] };
       expect(m.delta, name).toMatchObject({ changed: ["b.txt"], removed: ["c.txt"], added: 1 });
       expect(m.copy, name).toMatchObject({ transferred: 2, alreadyPresent: 2 });
@@ -341,6 +344,35 @@ describe("object counts and help", () => {
     const missing = await freehold(["migrate", "objects", "--from", from, "--to", to, "--since", path.join(scratch, "no-such.json")]);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain("--since: cannot read");
+  });
+
+  it("a delta deletes only what a freehold run copied: never an object the target held before the first run; an older manifest without that record deletes nothing and says why", async () => {
+    const from = path.join(scratch, "owned-src");
+    const to = path.join(scratch, "owned-dst");
+    mkdirSync(from, { recursive: true });
+    mkdirSync(to, { recursive: true });
+    for (const n of ["a", "b", "c", "d", "e"]) writeFileSync(path.join(from, `${n}.txt`), `${n} original`);
+    writeFileSync(path.join(to, "mine.txt"), "already there");
+    writeFileSync(path.join(from, "mine.txt"), "already there");
+    const first = path.join(scratch, "owned-first.json");
+    expect((await freehold(["migrate", "objects", "--from", from, "--to", to, "--quiet", "--manifest", first])).code).toBe(0);
+    const m1 = JSON.parse(readFileSync(first, "utf8")) as { copiedObjects: string[]; formatVersion: number };
+    expect(m1.copiedObjects).toEqual(["a.txt", "b.txt", "c.txt", "d.txt", "e.txt"]);
+    expect(statSync(first).mode & 0o777).toBe(0o600);
+    rmSync(path.join(from, "mine.txt"));
+    rmSync(path.join(from, "c.txt"));
+    // The same first manifest as an older freehold wrote it: no record of what was copied.
+    const { copiedObjects: _, ...older } = { ...m1, formatVersion: 2 };
+    const old = path.join(scratch, "owned-old.json");
+    writeFileSync(old, JSON.stringify(older), { mode: 0o600 });
+    const r0 = await freehold(["migrate", "objects", "--from", from, "--to", to, "--since", old, "--manifest", path.join(scratch, "owned-0.json")]);
+    expect(r0.code, r0.stderr).toBe(0);
+    expect(r0.stdout).toContain("Not deleted: 2 object(s) gone from the source, because the manifest given to --since does not record which objects freehold copied");
+    expect(existsSync(path.join(to, "c.txt"))).toBe(true);
+    const r = await freehold(["migrate", "objects", "--from", from, "--to", to, "--since", first, "--manifest", path.join(scratch, "owned-1.json")]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(readFileSync(path.join(to, "mine.txt"), "utf8")).toBe("already there");
+    expect(existsSync(path.join(to, "c.txt"))).toBe(false);
   });
 
   it("verifies an Azure side by downloading both sides: a block blob's stored MD5 is its writer's claim", async () => {
