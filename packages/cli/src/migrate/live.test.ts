@@ -213,7 +213,7 @@ describe("freehold replicate", () => {
     expect(unverified.summary).toMatch(/^switched over, but NOT verified: 1 table\(s\) differ as of the switch\. The way back \(freehold_back_[0-9a-f]{12}\) streams every write made since/);
     expect(unverified.items).toEqual(["public.items"]);
     await finishReplication(opts());
-  }, 90_000);
+  }, 180_000);
 
   it("says what an interrupted start left running and which command removes it", async () => {
     await sql(url.dst, "SET default_transaction_read_only = off; DROP TABLE IF EXISTS orders; DROP TABLE IF EXISTS items; ALTER DATABASE shop RESET default_transaction_read_only;");
@@ -228,7 +228,7 @@ describe("freehold replicate", () => {
     );
     // Replication goes on in the servers; the next test uses it.
     expect(await sql(url.dst, "SELECT count(*) FROM pg_subscription;")).toEqual(["1"]);
-  }, 60_000);
+  }, 180_000);
 
   it("refuses a cutover whose way back cannot connect, before stopping writes, and keeps replication running", async () => {
     // The replication the interrupted start left running, once its initial copy is done.
@@ -241,7 +241,7 @@ describe("freehold replicate", () => {
     expect(await sql(url.src, "INSERT INTO items (name) VALUES ('after the refusal') RETURNING name;")).toEqual(["after the refusal"]);
     expect(await replicationStatus(opts())).toMatchObject({ direction: "forward", tablesStreaming: 2 });
     expect(await sql(url.src, "SELECT count(*) FROM pg_subscription;")).toEqual(["0"]);
-  }, 60_000);
+  }, 180_000);
 
   it("ends a cutover interrupted while waiting for the target at once, allowing writes on the source again", async () => {
     // The target stops applying, so it never catches up; the operator presses Ctrl-C once writes are stopped.
@@ -258,7 +258,7 @@ describe("freehold replicate", () => {
     expect(e.summary).toMatch(/^interrupted while the target caught up \(\d+ bytes behind\): switch-over abandoned, writes allowed again on \S+, replication still runs$/);
     expect(await sql(url.src, "INSERT INTO items (name) VALUES ('writable again') RETURNING name;")).toEqual(["writable again"]);
     // Its subscription stays disabled: the next test starts from there.
-  }, 60_000);
+  }, 180_000);
 
   // The rest go on with the replication the test above left (its subscription disabled).
   const op = opts;
@@ -291,7 +291,7 @@ describe("freehold replicate", () => {
     ]);
     await sql(url.src, "ALTER ROLE shop_a IN DATABASE shop RESET default_transaction_read_only;");
     expect(await sql(url.src, "INSERT INTO items (name) VALUES ('still writable') RETURNING name;")).toEqual(["still writable"]);
-  }, 60_000);
+  }, 180_000);
 
   it("says when a killed switch left the source read-only with replication running, names both ways out, refuses finish, and rollback gives writes back; localhost and 127.0.0.1 are one pair", async () => {
     // What a cutover killed right after stopping writes leaves: the source's read-only default, forward replication still running.
@@ -309,7 +309,7 @@ describe("freehold replicate", () => {
     expect(await rollback(other)).toMatchObject({ writesGivenBack: src });
     expect(await sql(url.src, "INSERT INTO items (name) VALUES ('given back') RETURNING name;")).toEqual(["given back"]);
     expect((await replicationStatus(op())).warnings).toEqual([]);
-  }, 30_000);
+  }, 120_000);
 
   it("ends a way-back probe that waits on a silent network: a cancel is a refusal (its password never logged), Ctrl-C ends it at once", async () => {
     // A path that accepts TCP and never answers (a half-open firewall).
@@ -333,7 +333,7 @@ describe("freehold replicate", () => {
     expect(Date.now() - began).toBeLessThan(6000);
     hole.close();
     expect(await sql(url.src, "INSERT INTO items (name) VALUES ('still writable') RETURNING name;")).toEqual(["still writable"]);
-  }, 30_000);
+  }, 120_000);
 
   it("bounds start's wait for an initial copy the target keeps failing, and says which table and how often", async () => {
     // A CHECK the source added NOT VALID: its old rows break it, and the target checks every row the copy inserts.
@@ -343,7 +343,7 @@ describe("freehold replicate", () => {
     const e = (await startReplication({ ...nv, initialCopyTimeoutMs: 3000 }).catch((x: unknown) => x)) as MigrationError;
     expect(e.summary).toMatch(/^the initial copy did not finish within 3 s: 0 of 1 tables streaming, not yet copied: public\.t; \S+ failed the copy \d+ time\(s\) and retries it: its server log says why \(a constraint the source's rows break, a full disk\); freehold replicate finish removes/);
     await finishReplication(nv);
-  }, 30_000);
+  }, 120_000);
 
   it("publishes a table named with $$ for the way back, and prints a source's name with control characters escaped, never raw", async () => {
     await sql(url.badDst, `CREATE TABLE "a$$b" (id int PRIMARY KEY);`);
@@ -395,7 +395,7 @@ describe("freehold replicate", () => {
     const command = /Allow them with: (.*)$/.exec(e.summary)?.[1] ?? "";
     expect((await run("sh", ["-c", command], { env: { ...process.env, PGPASSWORD: pgConnection(url.src, "target").env.PGPASSWORD } })).code).toBe(0);
     expect(await sql(url.src, "INSERT INTO items (name) VALUES ('writable again') RETURNING name;")).toEqual(["writable again"]);
-  }, 60_000);
+  }, 180_000);
 
   it("resumes a cutover stopped after the replication that caught up was ended: status names it, rollback and finish refuse, and the resumed switch is verified with no write lost", async () => {
     const app = writer(() => url.src);
@@ -427,7 +427,7 @@ describe("freehold replicate", () => {
     await until(async () => (await count(url.src, "orders")) === onSource + 1);
     expect(await count(url.src, "orders")).toBe(onSource + 1);
     await finishReplication(op());
-  }, 90_000);
+  }, 180_000);
 
   it("never writes the source's password to the target's server log, even when the subscription cannot connect; a failed start says what it left, and --restart drops only that", async () => {
     const a = A as PostgresServer;
@@ -478,7 +478,7 @@ describe("freehold replicate", () => {
     });
     expect(warned).toEqual([expect.stringMatching(/^\S+ logs statements with log_statement = all: the statement that stores the other side's password in the subscription is written to its server log; set it back/)]);
     await b.superuserSql("ALTER SYSTEM RESET log_statement;\nALTER SYSTEM RESET log_min_error_statement;\nSELECT pg_reload_conf();");
-  }, 60_000);
+  }, 180_000);
 
   it("refuses, before creating anything on the target, a source whose tables run a function an ordinary role owns (a CHECK that would make a superuser), naming each with its owner and use", async () => {
     const a = A as PostgresServer;
@@ -519,5 +519,5 @@ describe("freehold replicate", () => {
     expect(guard.stderr).toContain("the schema dumped from the source runs functions the check before it did not see (created on the source meanwhile): public.ok(integer); nothing was created");
     await Promise.all([a.superuserSql("DROP DATABASE tenantdb;"), b.superuserSql("DROP DATABASE tenantdb;")]);
     await a.superuserSql("DROP ROLE tenant;");
-  }, 30_000);
+  }, 120_000);
 });
