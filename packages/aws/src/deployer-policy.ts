@@ -24,9 +24,6 @@ const TAGS_LOGS = ["logs:TagResource", "logs:UntagResource", "logs:ListTagsForRe
 const TAGS_WAF = ["wafv2:TagResource", "wafv2:UntagResource", "wafv2:ListTagsForResource"];
 const TAGS_CF = ["cloudfront:TagResource", "cloudfront:UntagResource", "cloudfront:ListTagsForResource"];
 const SG_RULES = ["ec2:AuthorizeSecurityGroupIngress", "ec2:AuthorizeSecurityGroupEgress", "ec2:RevokeSecurityGroupIngress", "ec2:RevokeSecurityGroupEgress"];
-/** What Step Functions needs to deliver a state machine's execution log to CloudWatch Logs (only with `Resource: "*"`). */
-export const STATE_MACHINE_LOG_DELIVERY = AWS_LOG_DELIVERY_ACTIONS;
-
 /** Every S3 bucket configuration the provider's bucket read asks for (it stops on AccessDenied). */
 const S3_BUCKET_READ = [
   "s3:ListBucket",
@@ -162,7 +159,7 @@ export const DEPLOYER_ACTIONS: Record<string, readonly string[]> = {
     "states:UntagResource",
     "states:ListTagsForResource",
     // With execution logging on, Step Functions sets up the log delivery as the caller too (https://docs.aws.amazon.com/step-functions/latest/dg/cw-logs.html#cloudwatch-iam-policy).
-    ...STATE_MACHINE_LOG_DELIVERY,
+    ...AWS_LOG_DELIVERY_ACTIONS,
   ],
   "aws:iam/rolePolicy:RolePolicy": ["iam:PutRolePolicy", "iam:GetRolePolicy", "iam:DeleteRolePolicy"],
   "aws:secretsmanager/secret:Secret": [

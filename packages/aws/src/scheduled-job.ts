@@ -27,7 +27,7 @@ import * as scheduler from "@pulumi/aws/scheduler";
 import * as sfn from "@pulumi/aws/sfn";
 import * as pulumi from "@pulumi/pulumi";
 import { awsCron } from "./cron";
-import { STATE_MACHINE_LOG_DELIVERY } from "./deployer-policy";
+import { AWS_LOG_DELIVERY_ACTIONS } from "@freehold/rules";
 import { componentTags, LOG_RETENTION_DAYS, names } from "./naming";
 import { asPlatform } from "./network";
 import { definedOnly, type ScheduledJobResources } from "./resources";
@@ -93,7 +93,7 @@ export function stateMachinePolicy(a: { partition: string; region: string; accou
       { Sid: "SyncRule", Effect: "Allow", Action: ["events:PutTargets", "events:PutRule", "events:DescribeRule"], Resource: arn("events", `rule/${SYNC_RULE}`) },
       // Execution logging (FSBP StepFunctions.1): Step Functions delivers through CloudWatch Logs' vended-log delivery, whose
       // actions take no resource (https://docs.aws.amazon.com/step-functions/latest/dg/cw-logs.html#cloudwatch-iam-policy).
-      { Sid: "DeliverItsLogs", Effect: "Allow", Action: [...STATE_MACHINE_LOG_DELIVERY], Resource: "*" },
+      { Sid: "DeliverItsLogs", Effect: "Allow", Action: [...AWS_LOG_DELIVERY_ACTIONS], Resource: "*" },
     ],
   });
 }
