@@ -7,7 +7,13 @@
  */
 import { writeFileSync } from "node:fs";
 import { relative } from "node:path";
-import type { Reporter, TestModule, Vitest } from "vitest/node";
+
+/** What this reporter reads of vitest's TestModule (vitest/node's types are ESM-only; the tests type-check as CommonJS). */
+interface TestModule {
+  moduleId: string;
+  state(): string;
+  diagnostic(): { environmentSetupDuration: number; prepareDuration: number; setupDuration: number; collectDuration: number; duration: number };
+}
 
 interface Row {
   file: string;
@@ -20,12 +26,12 @@ interface Row {
   state: string;
 }
 
-export default class SuiteTimes implements Reporter {
+export default class SuiteTimes {
   private root = process.cwd();
   private started = Date.now();
   private rows: Row[] = [];
 
-  onInit(ctx: Vitest): void {
+  onInit(ctx: { config: { root: string } }): void {
     this.root = ctx.config.root;
     this.started = Date.now();
   }
