@@ -1,3 +1,8 @@
+/**
+ * The CLI's commands end to end. Most cases run its main in this process (cli-helpers' freeholdInProcess: the
+ * planning still happens in the planning processes it starts); those about exit codes and stack-trace absence
+ * (a missing file, a malformed stack, a cloud that cannot host, --help) run the binary as a user does.
+ */
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
