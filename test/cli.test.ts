@@ -10,7 +10,7 @@ import { type CheckReport, type Comparison, compareMarkdown, comparePlans, curre
 import { type DatabaseMigration, POSTGRES_CLIENT } from "@freehold/core";
 import { CLOUDS, WebServiceSpec } from "@freehold/model";
 import { beforeAll, describe, expect, it } from "vitest";
-import { EXAMPLE_DIR, EXAMPLE_STACK, freehold, freeholdInProcess as cli } from "./cli-helpers";
+import { EXAMPLE_DIR, EXAMPLE_STACK, freehold, freeholdInProcess as cli, type Run } from "./cli-helpers";
 import { planFixture } from "./plan-fixture";
 
 const tmp = () => mkdtempSync(join(tmpdir(), "freehold-cli-"));
@@ -111,18 +111,28 @@ describe("bad input", () => {
   });
 });
 
+/** One `freehold compare` of the example, written to a directory: compare's cases read it, exit-plan's take its plans. */
+let exampleCompare: Promise<{ dir: string; run: Run; cmp: Comparison & { plans: Plan[] } }> | undefined;
+const compareExample = () => {
+  exampleCompare ??= (async () => {
+    const dir = tmp();
+    const run = await cli(["compare", EXAMPLE_STACK, "--out", dir]);
+    return { dir, run, cmp: run.code === 0 ? JSON.parse(readFileSync(join(dir, "compare.json"), "utf8")) : undefined };
+  })();
+  return exampleCompare;
+};
+
 describe("freehold compare", () => {
   let dir: string;
   let cmp: Comparison & { plans: Plan[] };
   let stdout: string;
   beforeAll(async () => {
-    dir = tmp();
-    const r = await cli(["compare", EXAMPLE_STACK, "--out", dir]);
-    expect(r.code).toBe(0);
+    let r: Run;
+    ({ dir, run: r, cmp } = await compareExample());
+    expect(r.code, r.stderr).toBe(0);
     stdout = r.stdout;
     expect(r.stderr).toContain("Planning ");
     expect(r.stdout).toMatch(/Cloud\s+Region\s+Hosts stack/);
-    cmp = JSON.parse(readFileSync(join(dir, "compare.json"), "utf8"));
   });
 
   it("writes md, html and json with every cloud and component", () => {
@@ -223,8 +233,9 @@ describe("freehold check", () => {
 describe("freehold exit-plan", () => {
   let plans: Plan[];
   beforeAll(async () => {
-    const r = await cli(["compare", EXAMPLE_STACK, "--format", "json", "--quiet"]);
-    plans = (JSON.parse(r.stdout) as { plans: Plan[] }).plans;
+    const { run, cmp } = await compareExample();
+    expect(run.code, run.stderr).toBe(0);
+    plans = cmp.plans;
   });
 
   const pairs = CLOUDS.flatMap((a) => CLOUDS.filter((b) => b !== a).map((b) => [a, b] as const));
