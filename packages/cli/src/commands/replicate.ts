@@ -43,8 +43,8 @@ server's administrator, so both must be allowed to replicate; a Freehold databas
 that right through its role job.
 Every object is named freehold_exit_<key> or freehold_back_<key>, the key being the pair's. Passwords as for migrate: never on the
 command line. The source's password is stored in the target's subscription (pg_subscription, readable only by its administrators),
-as PostgreSQL's subscriptions require; finish removes it. It is stored by a statement the server logs only under log_statement = all,
-log_min_duration_statement or pgaudit: replicate warns when a subscriber logs that way.`,
+as PostgreSQL's subscriptions require; finish removes it. It reaches that session in its startup options and is in no statement's
+text (pg_stat_activity and the server's log show none with it); only pgaudit logging DDL writes it to the log: replicate warns then.`,
   positionals: [{ name: "action", description: ACTIONS.join(", "), required: true }],
   flags: [
     { name: "from", type: "string", required: true, placeholder: "URL", description: "The source database (PostgreSQL URL, no password)." },

@@ -4,18 +4,22 @@
  * writes made on the target, a rollback that loses none of them, and the
  * refusals (a table without a key, large objects, schema drift).
  */
+import { spawn } from "node:child_process";
+import { once } from "node:events";
 import net from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { OLD_PRIMARY_SESSIONS, switchedNote } from "../commands/replicate";
 import { MigrationError } from "./errors";
-import { cutover, finishReplication, type LiveOptions, replicationStatus, rollback, slotWarnings, sourceProblems, startReplication, subscriptionConninfo } from "./live";
+import { cutover, finishReplication, type LiveOptions, livePair, replicationStatus, rollback, slotWarnings, sourceProblems, startReplication, subscriptionConninfo } from "./live";
 import { guardSql, sourceFunctions } from "./live-code";
-import { secretLoggingWarnings } from "./live-sql";
+import { connectSubscription, secretLoggingWarnings } from "./live-sql";
 import { runReplicate } from "../commands/replicate";
+import { waitForInitialCopy } from "./live-copy";
+import { withPairKey } from "./live-lock";
 import { publishWayBack } from "./live-switch";
 import { copySequences } from "./live-writes";
 import { pgConnection, psql } from "./pg";
-import { run } from "./proc";
+import { pgTool, run } from "./proc";
 import { rehearsalPreflight } from "./rehearse";
 import { type PostgresServer, startPostgres } from "./servers";
 
@@ -55,6 +59,20 @@ afterAll(async () => {
 });
 
 const opts = (): LiveOptions => ({ from: url.src, to: url.dst });
+
+/** A session that began a transaction (it has a transaction ID) and keeps it open until end(). */
+function holdTransaction(u: string) {
+  const c = pgConnection(u, "target");
+  const child = spawn(pgTool("psql"), ["-X", "-q", "-d", c.conninfo.replace("freehold-migrate-target", "fh-open-xact"), "-f", "-"], { env: c.env, stdio: ["pipe", "ignore", "ignore"] });
+  child.stdin.write("BEGIN;\nSELECT txid_current();\n");
+  return {
+    end: async () => {
+      const closed = once(child, "close");
+      child.stdin.end();
+      await closed;
+    },
+  };
+}
 
 /** An application writing orders one session at a time, as a web service's requests would; counts what the database accepted. */
 function writer(target: () => string) {
@@ -316,33 +334,75 @@ describe("freehold replicate", () => {
     const hole = net.createServer(() => undefined);
     await new Promise<void>((r) => hole.listen(0, "127.0.0.1", r));
     const silent = url.dst.replace(/:\d+\//, `:${(hole.address() as net.AddressInfo).port}/`);
+    // Another session watches pg_stat_activity on the source while the probe waits, then cancels it.
+    const seen: string[] = [];
+    const waiting = "FROM pg_stat_activity WHERE wait_event = 'LibPQWalReceiverConnect'";
     const cancel = (async () => {
       for (let i = 0; i < 100; i++) {
-        const [n] = await sql(url.src, "SELECT count(pg_cancel_backend(pid)) FROM pg_stat_activity WHERE wait_event = 'LibPQWalReceiverConnect';");
-        if (n !== "0") return;
+        const queries = await sql(url.src, `SELECT translate(query, E'\\n', ' ') ${waiting};`);
+        if (queries.length > 0) {
+          seen.push(...queries);
+          await sql(url.src, `SELECT pg_cancel_backend(pid) ${waiting};`);
+          return;
+        }
         await new Promise((r) => setTimeout(r, 100));
       }
     })();
     const cancelled = (await cutover({ ...op(), targetFromSource: silent }).catch((x: unknown) => x)) as MigrationError;
     await cancel;
     expect(cancelled.summary).toMatch(/^refusing to switch over: \S+ cannot reach \S+ for the way back \(canceling statement due to user request\); .*writes were not stopped and replication still runs$/);
+    // It saw the probe's statement, never the target's password the probe connects with.
+    expect(seen.join("\n")).toContain("CREATE SUBSCRIPTION");
+    expect(seen.join("\n")).not.toContain("target pw");
     const stop = new AbortController();
     setTimeout(() => stop.abort(), 1500);
     const began = Date.now();
     await expect(cutover({ ...op(), targetFromSource: silent, signal: stop.signal })).rejects.toThrow();
     expect(Date.now() - began).toBeLessThan(6000);
+    // Interrupted, the probe is cancelled on the server too: nothing is left waiting there (holding a transaction that every logical
+    // slot made on the source would wait for, and the lock every later subscription made there would wait for).
+    await until(async () => (await sql(url.src, `SELECT count(*) ${waiting};`))[0] === "0");
+    expect(await sql(url.src, `SELECT count(*) ${waiting};`)).toEqual(["0"]);
     hole.close();
     expect(await sql(url.src, "INSERT INTO items (name) VALUES ('still writable') RETURNING name;")).toEqual(["still writable"]);
   }, 120_000);
 
-  it("bounds start's wait for an initial copy the target keeps failing, and says which table and how often", async () => {
+  it("bounds start's wait for the slot (naming the transaction it waits for) and for an initial copy the target keeps failing (naming the table and how often); finish then leaves nothing on either server", async () => {
+    const a = A as PostgresServer;
+    const b = B as PostgresServer;
+    await Promise.all([a.superuserSql("CREATE DATABASE nv;"), b.superuserSql("CREATE DATABASE nv;")]);
+    const nv = { from: inDb(a, "nv"), to: inDb(b, "nv") };
     // A CHECK the source added NOT VALID: its old rows break it, and the target checks every row the copy inserts.
-    await Promise.all([(A as PostgresServer).superuserSql("CREATE DATABASE nv;"), (B as PostgresServer).superuserSql("CREATE DATABASE nv;")]);
-    const nv = { from: inDb(A as PostgresServer, "nv"), to: inDb(B as PostgresServer, "nv") };
     await sql(nv.from, "CREATE TABLE t (id int PRIMARY KEY, v int); INSERT INTO t VALUES (1, -5); ALTER TABLE t ADD CONSTRAINT pos CHECK (v > 0) NOT VALID;");
+
+    // A transaction left open on the source (in any database): PostgreSQL makes a logical slot only once it ends.
+    const open = holdTransaction(a.superuserUrl);
+    await until(async () => (await sql(url.src, "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'fh-open-xact' AND backend_xid IS NOT NULL;"))[0] === "1");
+    const [src, dst] = [pgConnection(nv.from, "target"), pgConnection(nv.to, "target")];
+    const slot = { subscriber: dst, publisher: src, name: "freehold_exit_slotwait", publisherUrl: nv.from, password: undefined };
+    const waited = (await connectSubscription(slot, true, "subscribe", { slotTimeoutMs: 1000 }).catch((x: unknown) => x)) as MigrationError;
+    await open.end();
+    expect(waited.summary).toBe(`the replication slot freehold_exit_slotwait could not be made on ${src.display} within 1 s: PostgreSQL makes a logical slot only once every transaction in progress there when it began has ended; still open:`);
+    expect(waited.problems).toEqual([{ item: "open transaction", message: expect.stringMatching(/^pid \d+ \(fh-open-xact, user postgres, idle in transaction since [^)]+\): let it end \(COMMIT or ROLLBACK, or pg_terminate_backend its pid\)$/) }]);
+    expect(await sql(nv.from, "SELECT count(*) FROM pg_replication_slots WHERE database = 'nv';")).toEqual(["0"]);
+
+    const began = Date.now();
     const e = (await startReplication({ ...nv, initialCopyTimeoutMs: 3000 }).catch((x: unknown) => x)) as MigrationError;
-    expect(e.summary).toMatch(/^the initial copy did not finish within 3 s: 0 of 1 tables streaming, not yet copied: public\.t; \S+ failed the copy \d+ time\(s\) and retries it: its server log says why \(a constraint the source's rows break, a full disk\); freehold replicate finish removes/);
+    expect(Date.now() - began).toBeLessThan(30_000);
+    const after = "; freehold replicate finish removes the publication and subscription, and the tables copied to the target stay until you drop them (freehold replicate start --restart drops them and starts again)";
+    expect(e.summary).toMatch(/^the initial copy did not finish within 3 s: 0 of 1 tables streaming, not yet copied: public\.t[;]/);
+    expect(e.summary.endsWith(after)).toBe(true);
+    // How often the target failed the copy, as its server counts it (on a loaded machine the first attempt may end after the 3 s).
+    const p = livePair(await withPairKey(nv));
+    await until(async () => Number((await sql(nv.to, "SELECT coalesce(sum(sync_error_count), 0) FROM pg_stat_subscription_stats;"))[0]) > 0);
+    const again = (await waitForInitialCopy(p, { ...nv, initialCopyTimeoutMs: 0 }).catch((x: unknown) => x)) as MigrationError;
+    expect(again.summary).toMatch(/^the initial copy did not finish within 0 s: 0 of 1 tables streaming, not yet copied: public\.t; \S+ failed the copy \d+ time\(s\) and retries it: its server log says why \(a constraint the source's rows break, a full disk\); freehold replicate finish removes/);
+
+    // finish drops the subscription, and with it the slot of the copy the target retried (DROP SUBSCRIPTION drops those); nothing waits on a lock.
     await finishReplication(nv);
+    expect(await sql(nv.from, "SELECT count(*) FROM pg_replication_slots WHERE database = 'nv';")).toEqual(["0"]);
+    expect(await sql(nv.to, "SELECT (SELECT count(*) FROM pg_subscription WHERE subdbid = (SELECT oid FROM pg_database WHERE datname = 'nv')) + (SELECT count(*) FROM pg_replication_origin WHERE roname NOT IN (SELECT 'pg_' || oid FROM pg_subscription));")).toEqual(["0"]);
+    await Promise.all([a.superuserSql("DROP DATABASE nv;"), b.superuserSql("DROP DATABASE nv;")]);
   }, 120_000);
 
   it("publishes a table named with $$ for the way back, and prints a source's name with control characters escaped, never raw", async () => {
@@ -465,18 +525,18 @@ describe("freehold replicate", () => {
       "holds 1 table(s) no start of this pair created (public.mine): --restart drops only what a start created; replication starts on an empty database",
     ]);
     await sql(to, "DROP TABLE public.mine;");
+    // A subscriber that logs every statement logs the one that stores the password too, but it holds no password: it
+    // reads it from the session's startup options. Only pgaudit (which logs a block's own statements) is warned about.
+    await b.superuserSql("ALTER SYSTEM SET log_statement = 'all';\nSELECT pg_reload_conf();");
+    await until(async () => (await sql(to, "SHOW log_statement;"))[0] === "all");
     const r = await startReplication({ from, to, restart: true });
     expect(r.tables).toBe(2);
     expect(await count(to, "public.products")).toBe(50);
     await finishReplication({ from, to });
-    // A subscriber that logs every statement would log the password's statement too: start and cutover warn.
-    await b.superuserSql("ALTER SYSTEM SET log_statement = 'all';\nSELECT pg_reload_conf();");
-    let warned: string[] = [];
-    await until(async () => {
-      warned = await secretLoggingWarnings(pgConnection(to, "target"));
-      return warned.length > 0;
-    });
-    expect(warned).toEqual([expect.stringMatching(/^\S+ logs statements with log_statement = all: the statement that stores the other side's password in the subscription is written to its server log; set it back/)]);
+    const logged = await logOf(b);
+    expect(logged).toMatch(/statement: .*ALTER SUBSCRIPTION %I CONNECTION %L/);
+    expect(logged).not.toContain("s0urce");
+    expect(await secretLoggingWarnings(pgConnection(to, "target"))).toEqual([]);
     await b.superuserSql("ALTER SYSTEM RESET log_statement;\nALTER SYSTEM RESET log_min_error_statement;\nSELECT pg_reload_conf();");
   }, 180_000);
 
