@@ -5,6 +5,7 @@
  */
 
 import { SourceSnapshot } from "./dump";
+import { sourceFunctions, untrustedFunctionProblems } from "./live-code";
 import { MigrationError, type MigrationProblem, MigrationToolError } from "./errors";
 import { textMode } from "./fingerprint";
 import { connectSubscription, conninfoSql, type LiveOptions, type LivePair, livePair, one, prepareSubscription, type Subscription, secretLoggingWarnings, secretStatement, SUBSCRIBER_CONNECT_MS, shownUrl, sql, THIS_DB, userTables, WRITABLE } from "./live-sql";
@@ -231,10 +232,27 @@ async function probeWayBack(s: Sides, o: LiveOptions): Promise<void> {
   }
 }
 
+/**
+ * The way back applies the new primary's rows on the old one as its subscription's owner, the old primary's
+ * administrator (PostgreSQL 15), running whatever functions the old primary's tables call per row: refused, as start
+ * refuses the source's, unless their owner is trusted (the login, a superuser, or --trust-functions-of). The old
+ * primary's schema may have changed since start (a role that owns a function may replace its body at any time).
+ */
+async function refuseUntrustedWayBack(s: Sides, o: LiveOptions): Promise<void> {
+  const problems = untrustedFunctionProblems(await sourceFunctions(s.oldPrimary, o.trustFunctionsOf ?? []), s.oldPrimary.display);
+  if (problems.length)
+    throw new MigrationError(
+      "database",
+      `refusing to switch over: ${problems.length} function(s) on ${s.oldPrimary.display} would run with its administrator's rights as the way back applies rows there; writes were not stopped and replication still runs`,
+      problems.map((message) => ({ item: s.oldPrimary.display, message })),
+    );
+}
+
 /** Everything checked while refusing still costs nothing: no write is stopped before these pass. */
 async function beforeStop(s: Sides, o: LiveOptions): Promise<void> {
   for (const w of await secretLoggingWarnings(s.oldPrimary)) o.log?.(`warning: ${w}`);
   await refuseSchemaDrift(s.oldPrimary, s.newPrimary);
+  await refuseUntrustedWayBack(s, o);
   await refuseUnreadableSequences(s.oldPrimary);
   await refuseWriteStopBlockers(s.oldPrimary, false);
   // The way back's publication is made before writes stop: it costs nothing until subscribed.

@@ -293,11 +293,30 @@ describe("freehold replicate", () => {
     expect(stalled.warnings[0]).toMatch(/^no subscriber streams from the slot freehold_exit_\w+ on \S+ \(the subscription on \S+ is disabled or cannot connect: see its server log\): the slot keeps every byte of WAL written since, \d+ bytes now; max_slot_wal_keep_size is -1 \(no limit\) there$/);
     await sql(url.dst, `ALTER SUBSCRIPTION "${sub}" ENABLE;`);
 
+    // A trigger function an ordinary role owns on the source (the old primary), which the way back would fire there as the
+    // administrator: refused before writes stop, as start refuses it (the same on the target, or the schemas would differ).
+    const audit = `CREATE FUNCTION public.fh_audit() RETURNS trigger LANGUAGE plpgsql AS $f$ BEGIN RETURN NEW; END $f$;
+      CREATE TRIGGER items_audit BEFORE INSERT ON items FOR EACH ROW EXECUTE FUNCTION public.fh_audit(); ALTER TABLE items ENABLE ALWAYS TRIGGER items_audit;`;
+    await sql(url.src, `${audit} ALTER FUNCTION public.fh_audit() OWNER TO shop_a;`);
+    await sql(url.dst, audit);
+    const untrusted = (await cutover(op()).catch((x: unknown) => x)) as MigrationError;
+    const src = pgConnection(url.src, "target").display;
+    expect(untrusted.summary).toBe(`refusing to switch over: 1 function(s) on ${src} would run with its administrator's rights as the way back applies rows there; writes were not stopped and replication still runs`);
+    expect(untrusted.problems).toEqual([
+      {
+        item: src,
+        message: `function public.fh_audit(), owned by shop_a, would run on ${src} with the rights of the role that applies the way back's rows (its administrator on PostgreSQL 15), used by trigger items_audit of public.items (fires on a subscriber): make a role you trust own it there (ALTER FUNCTION ... OWNER TO), or pass --trust-functions-of shop_a if you trust that role's code with those rights`,
+      },
+    ]);
+    expect(await sql(url.src, "INSERT INTO items (name) VALUES ('still writable') RETURNING name;")).toEqual(["still writable"]);
+
+    // Trusted by name, the function passes: the next check (a prepared transaction) is what refuses now.
     await sql(url.src, "BEGIN; INSERT INTO items (name) VALUES ('prepared'); PREPARE TRANSACTION 'fh-test';");
-    const prepared = (await cutover(op()).catch((x: unknown) => x)) as MigrationError;
+    const prepared = (await cutover({ ...op(), trustFunctionsOf: ["shop_a"] }).catch((x: unknown) => x)) as MigrationError;
     expect(prepared.summary).toBe(`refusing to switch over: 1 thing(s) on ${pgConnection(url.src, "target").display} would write after writes stop; writes were not stopped and replication still runs`);
     expect(prepared.problems).toEqual([{ item: 'prepared transaction "fh-test"', message: expect.stringMatching(/^prepared by postgres at .+ and not yet committed: .*; COMMIT PREPARED or ROLLBACK PREPARED 'fh-test' first$/) }]);
     await sql(url.src, "ROLLBACK PREPARED 'fh-test';");
+    for (const u of [url.src, url.dst]) await sql(u, "DROP TRIGGER items_audit ON items; DROP FUNCTION public.fh_audit();");
 
     await sql(url.src, "ALTER ROLE shop_a IN DATABASE shop SET default_transaction_read_only = off;");
     const role = (await cutover(op()).catch((x: unknown) => x)) as MigrationError;
