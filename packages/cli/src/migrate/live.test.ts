@@ -18,7 +18,7 @@ import { waitForInitialCopy } from "./live-copy";
 import { withPairKey } from "./live-lock";
 import { publishWayBack } from "./live-switch";
 import { copySequences } from "./live-writes";
-import { pgConnection, psql } from "./pg";
+import { pgConnection, psql, quoteLiteral } from "./pg";
 import { pgTool, run } from "./proc";
 import { rehearsalPreflight } from "./rehearse";
 import { type PostgresServer, startPostgres } from "./servers";
@@ -347,7 +347,7 @@ describe("freehold replicate", () => {
     expect(((await finishReplication(other).catch((x: unknown) => x)) as MigrationError).summary).toBe(`refusing to finish: ${said}; then finish`);
     // Another pair of databases on the same servers: finish finds nothing of it, and says what of another pair is there.
     const none = (await finishReplication({ from: url.bad, to: url.badDst }).catch((x: unknown) => x)) as MigrationError;
-    expect(none.summary).toMatch(/^no replication of this pair \(\S+ to \S+\) was found, but these servers hold \d+ object\(s\) of another freehold replication; its slots keep WAL until it is finished: run finish with the URLs of the databases it replicates$/);
+    expect(none.summary).toMatch(/^no replication of this pair \(\S+ to \S+\) was found, but these servers hold \d+ object\(s\) of another freehold replication; its slots keep WAL until it is finished: run finish with the URLs of the databases it replicates \(for a pair an earlier version of freehold started, typed as they were then: that version named the pair by its URLs\)$/);
     expect(none.problems.map((x) => x.message)).toContainEqual(expect.stringMatching(/^replication slot freehold_exit_\w+ \(database shop\) on \S+legacy$/));
     expect(await rollback(other)).toMatchObject({ writesGivenBack: src });
     expect(await sql(url.src, "INSERT INTO items (name) VALUES ('given back') RETURNING name;")).toEqual(["given back"]);
@@ -605,4 +605,24 @@ describe("freehold replicate", () => {
     await Promise.all([a.superuserSql("DROP DATABASE tenantdb;"), b.superuserSql("DROP DATABASE tenantdb;")]);
     await a.superuserSql("DROP ROLE tenant;");
   }, 120_000);
+
+  it("knows a pair an earlier freehold started (its objects named by the URLs as typed then): status reads it and finish drops it", async () => {
+    const a = A as PostgresServer;
+    const b = B as PostgresServer;
+    await Promise.all([a.superuserSql("CREATE DATABASE olddb;"), b.superuserSql("CREATE DATABASE olddb;")]);
+    const old = { from: inDb(a, "olddb"), to: inDb(b, "olddb") };
+    // What an earlier version's start left: the same objects, named by the key of the URLs as typed (livePair without the servers' key).
+    const legacy = livePair(old).key;
+    expect((await withPairKey(old)).pairKey).not.toBe(legacy);
+    const name = `freehold_exit_${legacy}`;
+    await sql(old.from, `CREATE TABLE t (id int PRIMARY KEY); CREATE PUBLICATION ${name} FOR TABLE t; SELECT pg_create_logical_replication_slot('${name}', 'pgoutput');`);
+    await sql(old.to, `CREATE TABLE t (id int PRIMARY KEY); CREATE SUBSCRIPTION ${name} CONNECTION ${quoteLiteral(subscriptionConninfo(old.from, undefined))} PUBLICATION ${name} WITH (connect = false);`);
+    const lines: string[] = [];
+    expect(await replicationStatus({ ...old, log: (l) => lines.push(l) })).toMatchObject({ direction: "forward", active: false });
+    expect(lines).toEqual([`this pair's replication was started by an earlier version of freehold, which named it by the URLs as typed: ${name}`]);
+    const [src, dst] = [pgConnection(old.from, "target").display, pgConnection(old.to, "target").display];
+    expect((await finishReplication(old)).dropped).toEqual([`subscription ${name} on ${dst}`, `replication slot ${name} on ${src}`, `publication ${name} on ${src}`]);
+    for (const u of [old.from, old.to]) expect(await sql(u, "SELECT (SELECT count(*) FROM pg_subscription) + (SELECT count(*) FROM pg_publication) + (SELECT count(*) FROM pg_replication_slots WHERE database = 'olddb');")).toEqual(["0"]);
+    await Promise.all([a.superuserSql("DROP DATABASE olddb;"), b.superuserSql("DROP DATABASE olddb;")]);
+  });
 });
