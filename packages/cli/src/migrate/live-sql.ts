@@ -32,7 +32,8 @@ export interface LiveOptions {
   targetRole?: string;
   /**
    * start: roles of the source whose functions the target may run per row (in a CHECK, a default, an index, a trigger
-   * that fires on a subscriber, a domain or type) with the rights of the role that applies the rows; see live-code.ts.
+   * that fires on a subscriber, a domain or type) with the rights of the role that applies the rows; cutover and
+   * rollback: the same of the old primary's functions, which the way back runs there; see live-code.ts.
    */
   trustFunctionsOf?: string[];
   /** start: drop what an earlier start of this pair left (only what its marker lists) and start again. */
