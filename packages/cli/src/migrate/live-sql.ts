@@ -26,6 +26,8 @@ export interface LiveOptions {
   signal?: AbortSignal;
   /** start: how long to wait for the initial copy (default 12 h). */
   initialCopyTimeoutMs?: number;
+  /** cutover/rollback: how long the way back's probe may wait for the other server to answer (default SUBSCRIBER_CONNECT_MS). */
+  connectTimeoutMs?: number;
   /** How long to wait for the target to catch up at cutover (default 60 s). */
   catchUpTimeoutMs?: number;
   /** Create the schema on the target as this role (SET ROLE), which then owns every table, as `migrate database --to-role` restores. */

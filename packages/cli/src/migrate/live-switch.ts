@@ -220,13 +220,15 @@ async function probeWayBack(s: Sides, o: LiveOptions): Promise<void> {
   const { subscriber, publisherUrl, password, name } = s.wayBack;
   await sql(subscriber, `${WRITABLE}\nDROP SUBSCRIPTION IF EXISTS ${quoteIdent(probe)};`, "check the way back");
   const create = `format('CREATE SUBSCRIPTION %I CONNECTION %L PUBLICATION %I WITH (connect = true, enabled = false, create_slot = false, slot_name = NONE, copy_data = false)', ${quoteLiteral(probe)}, ${conninfoSql(publisherUrl, password !== undefined)}, ${quoteLiteral(name)})`;
-  const failed = await secretStatement(subscriber, create, password, "check the way back", { timeoutMs: SUBSCRIBER_CONNECT_MS, ...(o.signal ? { signal: o.signal } : {}) });
+  const bound = o.connectTimeoutMs ?? SUBSCRIBER_CONNECT_MS;
+  const failed = await secretStatement(subscriber, create, password, "check the way back", { timeoutMs: bound, ...(o.signal ? { signal: o.signal } : {}) });
   await sql(subscriber, `${WRITABLE}\nDROP SUBSCRIPTION IF EXISTS ${quoteIdent(probe)};`, "check the way back");
   if (failed) {
     const flag = s.direction === "forward" ? "--target-from-source" : "--source-from-target";
+    const why = /statement timeout/.test(failed) ? `no answer within ${bound / 1000} s: a firewall that drops the packets?` : failed;
     throw new MigrationError(
       "database",
-      `refusing to switch over: ${subscriber.display} cannot reach ${shownUrl(publisherUrl)} for the way back (${failed}); give the address it reaches it by with ${flag} and open the network path; writes were not stopped and replication still runs`,
+      `refusing to switch over: ${subscriber.display} cannot reach ${shownUrl(publisherUrl)} for the way back (${why}); give the address it reaches it by with ${flag} and open the network path; writes were not stopped and replication still runs`,
       [],
     );
   }
