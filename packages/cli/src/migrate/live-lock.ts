@@ -29,17 +29,17 @@ function identity(s: ServerInfo, conn: PgConnection): string {
   return `${cluster}/${s.databaseOid}/${s.database}`;
 }
 
-/** How many of a key's replication objects (publications, this database's subscriptions, slots) one server holds. */
-async function heldWith(conn: PgConnection, key: string): Promise<number> {
-  const names = [`freehold_exit_${key}`, `freehold_back_${key}`].map(quoteLiteral).join(", ");
-  const n = await psql(
+/** How many replication objects (publications, this database's subscriptions, slots) one server holds named by each key. */
+async function heldWith(conn: PgConnection, keys: string[]): Promise<number[]> {
+  const counts = keys.map((k) => `count(*) FILTER (WHERE n IN (${[`freehold_exit_${k}`, `freehold_back_${k}`].map(quoteLiteral).join(", ")}))`);
+  const r = await psql(
     conn,
     `SET search_path = pg_catalog, pg_temp;
-SELECT count(*) FROM (SELECT pubname AS n FROM pg_publication UNION ALL SELECT subname FROM pg_subscription WHERE subdbid = (SELECT oid FROM pg_database WHERE datname = current_database())
-  UNION ALL SELECT slot_name FROM pg_replication_slots WHERE database = current_database()) o WHERE n IN (${names});`,
+SELECT concat_ws(',', ${counts.join(", ")}) FROM (SELECT pubname AS n FROM pg_publication UNION ALL SELECT subname FROM pg_subscription WHERE subdbid = (SELECT oid FROM pg_database WHERE datname = current_database())
+  UNION ALL SELECT slot_name FROM pg_replication_slots WHERE database = current_database()) o;`,
     { action: "look for this pair's replication" },
   );
-  return Number(n.lines[0] ?? 0);
+  return (r.lines[0] ?? "").split(",").map(Number);
 }
 
 /**
@@ -52,8 +52,9 @@ export async function withPairKey(o: LiveOptions): Promise<LiveOptions> {
   const p = livePair(o);
   const [si, di] = await Promise.all([serverInfo(p.src), serverInfo(p.dst)]);
   const pairKey = createHash("sha256").update(`freehold replicate\n${identity(si, p.src)}\n${identity(di, p.dst)}`).digest("hex").slice(0, 12);
-  const held = async (key: string) => (await Promise.all([heldWith(p.src, key), heldWith(p.dst, key)])).reduce((a, b) => a + b, 0);
-  if (p.key !== pairKey && (await held(pairKey)) === 0 && (await held(p.key)) > 0) {
+  if (p.key === pairKey) return { ...o, pairKey };
+  const [[idSrc, oldSrc], [idDst, oldDst]] = await Promise.all([heldWith(p.src, [pairKey, p.key]), heldWith(p.dst, [pairKey, p.key])]);
+  if (idSrc === 0 && idDst === 0 && (oldSrc ?? 0) + (oldDst ?? 0) > 0) {
     o.log?.(`this pair's replication was started by an earlier version of freehold, which named it by the URLs as typed: freehold_exit_${p.key}`);
     return { ...o, pairKey: p.key };
   }

@@ -610,22 +610,19 @@ describe("freehold replicate", () => {
   }, 120_000);
 
   it("knows a pair an earlier freehold started (its objects named by the URLs as typed then): status reads it and finish drops it", async () => {
-    const a = A as PostgresServer;
-    const b = B as PostgresServer;
-    await Promise.all([a.superuserSql("CREATE DATABASE olddb;"), b.superuserSql("CREATE DATABASE olddb;")]);
-    const old = { from: inDb(a, "olddb"), to: inDb(b, "olddb") };
+    const old = { from: url.bad, to: url.badDst };
     // What an earlier version's start left: the same objects, named by the key of the URLs as typed (livePair without the servers' key).
     const legacy = livePair(old).key;
     expect((await withPairKey(old)).pairKey).not.toBe(legacy);
     const name = `freehold_exit_${legacy}`;
-    await sql(old.from, `CREATE TABLE t (id int PRIMARY KEY); CREATE PUBLICATION ${name} FOR TABLE t; SELECT pg_create_logical_replication_slot('${name}', 'pgoutput');`);
-    await sql(old.to, `CREATE TABLE t (id int PRIMARY KEY); CREATE SUBSCRIPTION ${name} CONNECTION ${quoteLiteral(subscriptionConninfo(old.from, undefined))} PUBLICATION ${name} WITH (connect = false);`);
+    await sql(old.from, `CREATE TABLE old_t (id int PRIMARY KEY); CREATE PUBLICATION ${name} FOR TABLE old_t; SELECT pg_create_logical_replication_slot('${name}', 'pgoutput');`);
+    await sql(old.to, `CREATE TABLE old_t (id int PRIMARY KEY); CREATE SUBSCRIPTION ${name} CONNECTION ${quoteLiteral(subscriptionConninfo(old.from, undefined))} PUBLICATION ${name} WITH (connect = false);`);
     const lines: string[] = [];
     expect(await replicationStatus({ ...old, log: (l) => lines.push(l) })).toMatchObject({ direction: "forward", active: false });
     expect(lines).toEqual([`this pair's replication was started by an earlier version of freehold, which named it by the URLs as typed: ${name}`]);
     const [src, dst] = [pgConnection(old.from, "target").display, pgConnection(old.to, "target").display];
     expect((await finishReplication(old)).dropped).toEqual([`subscription ${name} on ${dst}`, `replication slot ${name} on ${src}`, `publication ${name} on ${src}`]);
-    for (const u of [old.from, old.to]) expect(await sql(u, "SELECT (SELECT count(*) FROM pg_subscription) + (SELECT count(*) FROM pg_publication) + (SELECT count(*) FROM pg_replication_slots WHERE database = 'olddb');")).toEqual(["0"]);
-    await Promise.all([a.superuserSql("DROP DATABASE olddb;"), b.superuserSql("DROP DATABASE olddb;")]);
+    for (const u of [old.from, old.to]) expect(await sql(u, "SELECT (SELECT count(*) FROM pg_subscription) + (SELECT count(*) FROM pg_publication) + (SELECT count(*) FROM pg_replication_slots WHERE database = 'legacy');")).toEqual(["0"]);
+    for (const u of [old.from, old.to]) await sql(u, "DROP TABLE old_t;");
   });
 });
