@@ -38,7 +38,8 @@ freehold replicate cutover: refuses when the schemas differ (schema changes are 
 freehold replicate rollback: the same, the other way: nothing written on the target after cutover is lost.
 freehold replicate finish: drops the subscriptions, replication slots and publications replicate created for this pair, and only those.
 start, cutover, rollback and finish each hold a lock for the pair on both servers for their whole run: a second one is refused.
-The pair is known by the servers' identity (system identifier, database), not by how the URLs are typed.
+The pair is known by the servers' identity (system identifier, database), not by how the URLs are typed; a pair an earlier
+version of freehold started (named by its URLs as typed) is found when the URLs are typed as they were then.
 Connect as each database's administrator: it publishes and subscribes, and each server's subscription connects to the other as that
 server's administrator, so both must be allowed to replicate; a Freehold database with replication: logical gives its administrator
 that right through its role job.
