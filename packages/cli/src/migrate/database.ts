@@ -368,7 +368,7 @@ async function freshMarker(work: WorkDir, src: PgConnection, mode: TextMode, log
     log(`reusing the completed dump from ${m.completedAt} in ${work.dumpDir}: the source is as it was in its snapshot (${c.verdict === "quiet" ? "nothing wrote on the source server since" : "its tables read again: unchanged"})`);
     return m;
   }
-  log(`not reusing the dump from ${m.completedAt}: the source changed since its snapshot (${c.changes.join("; ")}); dumping again`);
+  log(`not reusing the dump from ${m.completedAt}: the source changed since its snapshot (${c.changes.join("; ")}); copying again`);
   await work.clearDump();
   return undefined;
 }

@@ -245,6 +245,15 @@ async function copyTables(o: StreamCopyOptions): Promise<void> {
  * to undo the partial copy (rollBack); clears it when everything is in.
  */
 export async function streamCopy(o: StreamCopyOptions): Promise<StreamCopyTimings> {
+  try {
+    return await copyAll(o);
+  } finally {
+    // It holds no table's rows, and nothing reuses it: the next run dumps the schema again in its own snapshot.
+    await o.work.clearDump().catch(() => undefined);
+  }
+}
+
+async function copyAll(o: StreamCopyOptions): Promise<StreamCopyTimings> {
   const schemaDumpMs = await dumpSchema(o);
   const t0 = Date.now();
   const restore = { pgRestore: o.pgRestore, dumpDir: o.work.dumpDir, target: o.target, jobs: o.jobs, signal: o.signal, log: o.log, ...(o.role ? { role: o.role } : {}) };
@@ -259,6 +268,5 @@ export async function streamCopy(o: StreamCopyOptions): Promise<StreamCopyTiming
   const target = withSession(o.target, { settings: { maintenance_work_mem: o.maintenanceWorkMem ?? "256MB" } });
   await restoreSections({ ...restore, target }, ["post-data"]);
   await o.work.clearJournal();
-  await o.work.clearDump();
   return { schemaDumpMs, copyMs: Date.now() - t0 };
 }
