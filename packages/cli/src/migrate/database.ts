@@ -225,6 +225,7 @@ async function streamTransfer(r: Run, t: Tools, snapshot: SourceSnapshot): Promi
       targetIdentity: r.pair.target,
       tables: snapshot.tables,
       jobs: r.jobs,
+      sourceVersionNum: r.servers.src.versionNum,
       work: r.work,
       ...(r.opts.targetRole ? { role: r.opts.targetRole } : {}),
       signal: r.signal,
