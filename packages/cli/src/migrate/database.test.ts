@@ -5,7 +5,7 @@
  * the kept dump only while the source is unchanged; encodings; a source
  * written during the run; interruptions; the same database twice.
  */
-import { spawnSync } from "node:child_process";
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
@@ -14,7 +14,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { migrateDatabase, verifyDatabase } from "./database";
 import { MigrationError, MigrationInterrupted } from "./errors";
-import { listTables, pgConnection, psql, tableKey } from "./pg";
+import { listTables, pgConnection, psql, tableKey, withSession } from "./pg";
 import { type CreatedObject, createdObjectsSql, undoSql } from "./restore";
 import { pgTool } from "./proc";
 import { checksumTables } from "./session";
@@ -555,17 +555,38 @@ x"" y?" VALUES ('once');`,
     await sql(
       from,
       `CREATE TABLE public.ok (id int PRIMARY KEY); INSERT INTO public.ok SELECT generate_series(1, 1000);
-       CREATE TABLE public.bad (id int, t text); INSERT INTO public.bad SELECT g, md5(g::text) FROM generate_series(1, 200000) g;`,
+       CREATE TABLE public.bad (id int, t text); INSERT INTO public.bad SELECT g, md5(g::text) FROM generate_series(1, 20000) g;`,
     );
     const before = await sql(to, "SELECT count(*) FROM pg_class WHERE relnamespace = 'public'::regnamespace;");
     const lines: string[] = [];
-    // When the small table is in, the source's session streaming the large one is ended under it, part-way.
-    const cut = "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name LIKE 'freehold-%-copy' AND query LIKE 'COPY %public%bad%';";
+    const target = withSession(pgConnection(to, "target"), { appName: "lock-holder" });
+    let holder: ChildProcess | undefined;
+    const until = (url: string, query: string) => {
+      for (let i = 0; i < 200; i++) {
+        const c = pgConnection(url, "target");
+        const r = spawnSync(pgTool("psql"), ["-X", "-q", "-A", "-t", "-d", c.conninfo, "-c", query], { env: c.env, encoding: "utf8" });
+        if (r.stdout.trim() === "t") return;
+        spawnSync("sleep", ["0.05"]);
+      }
+      throw new Error(`never true: ${query}`);
+    };
     const log = (l: string) => {
       lines.push(l);
-      if (l.startsWith("copied public.ok in ")) sqlNow(from, cut);
+      // Before the copies start, a session of ours holds a lock on the target's new table: the target's psql waits at its
+      // TRUNCATE and reads nothing, so the source's COPY of that table stops part-way, its pipe full.
+      if (l.startsWith("streaming ")) {
+        holder = spawn(pgTool("psql"), ["-X", "-q", "-d", target.conninfo, "-c", "BEGIN", "-c", "LOCK TABLE public.bad IN ACCESS SHARE MODE", "-c", "SELECT pg_sleep(60)"], { env: target.env, stdio: "ignore" });
+        until(to, "SELECT EXISTS (SELECT 1 FROM pg_locks WHERE relation = 'public.bad'::regclass AND mode = 'AccessShareLock' AND granted);");
+      }
+      // Then the source's session streaming it is ended under it, and the lock let go.
+      if (l.startsWith("copied public.ok in ")) {
+        until(from, "SELECT EXISTS (SELECT 1 FROM pg_stat_activity WHERE application_name LIKE 'freehold-%-copy' AND query LIKE 'COPY %bad%');");
+        sqlNow(from, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name LIKE 'freehold-%-copy' AND query LIKE 'COPY %bad%';");
+        sqlNow(to, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'lock-holder';");
+      }
     };
     const err = await migrateDatabase({ from, to, jobs: 2, manifestPath: path.join(dir, "midcopy.json"), log }).catch((e: unknown) => e);
+    holder?.kill();
     expect(String((err as Error).message)).toMatch(/^psql failed to copy public\.bad out of the source on the source \(postgresql:\/\/midcopy_src:\*\*\*@127\.0\.0\.1:\d+\/midcopy\): it exited with code 2\.$/);
     expect((err as { details?: { output?: string } }).details?.output).toMatch(/terminating connection due to administrator command|COPY data transfer failed: server closed the connection unexpectedly/);
     expect(lines.some((l) => l.startsWith("copied public.bad"))).toBe(false);
