@@ -222,6 +222,7 @@ async function streamTransfer(r: Run, t: Tools, snapshot: SourceSnapshot): Promi
       snapshotId: snapshot.id,
       source: withSession(r.src, { appName: `${r.prefix}-copy` }),
       target: withSession(r.dst, { appName: `${r.prefix}-copy` }),
+      restoreTarget: withSession(r.dst, { appName: `${r.prefix}-restore` }),
       targetIdentity: r.pair.target,
       tables: snapshot.tables,
       jobs: r.jobs,

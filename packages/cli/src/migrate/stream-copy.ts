@@ -55,8 +55,10 @@ export interface StreamCopyOptions {
   snapshotId: string;
   /** Source sessions (read-only), named so that an interrupted run's can be stopped. */
   source: PgConnection;
-  /** Target sessions, likewise. */
+  /** Target sessions of the copies, likewise. */
   target: PgConnection;
+  /** Target sessions of pg_restore (schema, sequences, large objects, post-data); default `target`. */
+  restoreTarget?: PgConnection;
   targetIdentity: string;
   /** The source's tables: each is created by the schema restore and streamed. */
   tables: TableInfo[];
@@ -322,7 +324,7 @@ export async function streamCopy(o: StreamCopyOptions): Promise<StreamCopyTiming
 async function copyAll(o: StreamCopyOptions): Promise<StreamCopyTimings> {
   const schemaDumpMs = await dumpSchema(o);
   const t0 = Date.now();
-  const restore = { pgRestore: o.pgRestore, dumpDir: o.work.dumpDir, target: o.target, jobs: o.jobs, signal: o.signal, log: o.log, ...(o.role ? { role: o.role } : {}) };
+  const restore = { pgRestore: o.pgRestore, dumpDir: o.work.dumpDir, target: o.restoreTarget ?? o.target, jobs: o.jobs, signal: o.signal, log: o.log, ...(o.role ? { role: o.role } : {}) };
   await restoreSchema({ ...restore, targetIdentity: o.targetIdentity, tables: o.tables.map((t) => ({ schema: t.schema, table: t.table })), work: o.work });
   o.log(`streaming ${o.tables.length} tables, ${o.jobs} at a time, largest first: ${o.source.display} -> ${o.target.display}`);
   // Sequences, large objects and extension configuration rows: the dump's own data, beside the copies.
