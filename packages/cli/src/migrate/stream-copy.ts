@@ -228,7 +228,7 @@ async function dumpSchema(o: StreamCopyOptions): Promise<number> {
 }
 
 /** A unit of work: a whole table, or one part of a split one. */
-interface Unit {
+export interface Unit {
   table: TableInfo;
   part?: Part;
   /** For ordering, largest first. */
@@ -249,24 +249,37 @@ FROM pg_catalog.pg_class c WHERE c.oid IN (${tables.map((t) => `${Math.trunc(t.o
   return new Map(rows.map((x) => [x.oid, { blocks: x.blocks, generated: x.generated }]));
 }
 
+/** Which tables are worth splitting: larger than `min` and alone more than 1/jobs of the data; none before PostgreSQL 14. */
+export function splitCandidates(tables: TableInfo[], jobs: number, sourceVersionNum: number, min = SPLIT_MIN_BYTES): TableInfo[] {
+  const total = tables.reduce((n, t) => n + (t.bytes ?? 0), 0);
+  if (jobs < 2 || sourceVersionNum < 140000) return [];
+  return tables.filter((t) => t.oid !== undefined && (t.bytes ?? 0) >= min && (t.bytes ?? 0) * jobs > total);
+}
+
+/**
+ * The work, largest first: every table whole, but a candidate (splitCandidates)
+ * without generated columns and with at least two blocks per part cut into
+ * `jobs` parts by block number, the last one open-ended.
+ */
+export function units(tables: TableInfo[], jobs: number, shapes: Map<number, { blocks: number; generated: boolean }>): Unit[] {
+  const out = tables.flatMap((table): Unit[] => {
+    const shape = table.oid !== undefined ? shapes.get(table.oid) : undefined;
+    if (!shape || shape.generated || shape.blocks < jobs * 2) return [{ table, bytes: table.bytes ?? 0 }];
+    const step = Math.ceil(shape.blocks / jobs);
+    return Array.from({ length: jobs }, (_, k) => ({ table, part: { from: k * step, ...(k < jobs - 1 ? { to: (k + 1) * step } : {}) }, bytes: (table.bytes ?? 0) / jobs }));
+  });
+  return out.sort((a, b) => b.bytes - a.bytes);
+}
+
 /**
  * The work: every table whole, but a table larger than `splitMinBytes` that
  * alone holds more than 1/jobs of all the data is cut into `jobs` parts by
  * block number, so that no worker sits idle while one table copies (a source
- * before PostgreSQL 14 has no TID range scan: nothing is split). Largest first.
+ * before PostgreSQL 14 has no TID range scan: nothing is split).
  */
-export async function plan(o: StreamCopyOptions): Promise<Unit[]> {
-  const total = o.tables.reduce((n, t) => n + (t.bytes ?? 0), 0);
-  const min = o.splitMinBytes ?? SPLIT_MIN_BYTES;
-  const big = o.jobs > 1 && (o.sourceVersionNum ?? 0) >= 140000 ? o.tables.filter((t) => (t.bytes ?? 0) >= min && (t.bytes ?? 0) * o.jobs > total) : [];
-  const shapes = await heapShapes(o, big.filter((t) => t.oid !== undefined));
-  const units = o.tables.flatMap((table): Unit[] => {
-    const shape = table.oid !== undefined ? shapes.get(table.oid) : undefined;
-    if (!shape || shape.generated || shape.blocks < o.jobs * 2) return [{ table, bytes: table.bytes ?? 0 }];
-    const step = Math.ceil(shape.blocks / o.jobs);
-    return Array.from({ length: o.jobs }, (_, k) => ({ table, part: { from: k * step, ...(k < o.jobs - 1 ? { to: (k + 1) * step } : {}) }, bytes: (table.bytes ?? 0) / o.jobs }));
-  });
-  return units.sort((a, b) => b.bytes - a.bytes);
+async function plan(o: StreamCopyOptions): Promise<Unit[]> {
+  const big = splitCandidates(o.tables, o.jobs, o.sourceVersionNum ?? 0, o.splitMinBytes);
+  return units(o.tables, o.jobs, await heapShapes(o, big));
 }
 
 /** Copy every unit with `jobs` workers (step 3). The first failure stops the others. */
