@@ -18,6 +18,7 @@
 import type { WebServiceRequest } from "@freehold/core";
 import * as compute from "@pulumi/gcp/compute";
 import type * as pulumi from "@pulumi/pulumi";
+import { CREATE_FIRST } from "./replacement";
 
 /** The preconfigured WAF rules the firewall turns on: the OWASP Top 10 classes Cloud Armor offers as stable rule sets. */
 export const WAF_RULE_SETS = [
@@ -71,5 +72,6 @@ export function securityPolicy(req: WebServiceRequest, location: "global" | stri
   const description = `Freehold ${req.stack.prefix}/${req.qualifiedName}: ${[req.spec.ipAllowList ? "IP allow list" : "", req.spec.webApplicationFirewall ? "web application firewall" : ""].filter(Boolean).join(" and ")}`;
   return location === "global"
     ? new compute.SecurityPolicy(`${req.name}-armor`, { name, type: "CLOUD_ARMOR", description, rules }, opts)
-    : new compute.RegionSecurityPolicy(`${req.name}-armor`, { name, region: location, type: "CLOUD_ARMOR", description, rules }, opts);
+    : // Replaced only by a move to another region (its name is unique per region; `type` is always CLOUD_ARMOR): created first.
+      new compute.RegionSecurityPolicy(`${req.name}-armor`, { name, region: location, type: "CLOUD_ARMOR", description, rules }, { ...opts, ...CREATE_FIRST });
 }

@@ -25,6 +25,7 @@ import type { CaBundle } from "./ca";
 import { grantsSettled, secretReader } from "./grants";
 import { claimAccountId, names } from "./naming";
 import type { GcpPlatform, VpcAttachment } from "./network";
+import { CREATE_FIRST } from "./replacement";
 import { withVendor } from "./vendor";
 
 /** The administrator login (a Cloud SQL built-in user, member of cloudsqlsuperuser): administration only. */
@@ -182,7 +183,8 @@ export function appRole(req: DatabaseRequest, platform: GcpPlatform, net: VpcAtt
       "roleJob",
     ),
     // The first execution starts only once the database can be reached (its endpoint and DNS record exist), its grants apply and its image source exists.
-    { ...opts, dependsOn: [settled, on.database, on.adminUser, ...on.reachable, tools, platform.ready("run"), ...on.logged, ...net.egressDependsOn] },
+    // Replaced only by a move to another region (its name is unique per region) or a rename: created first.
+    { ...opts, ...CREATE_FIRST, dependsOn: [settled, on.database, on.adminUser, ...on.reachable, tools, platform.ready("run"), ...on.logged, ...net.egressDependsOn] },
   );
   return {
     job,

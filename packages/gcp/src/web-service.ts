@@ -21,6 +21,7 @@ import { claimAccountId, names } from "./naming";
 import { type Api, type GcpPlatform, platformOf } from "./network";
 import type { ObjectStoreHandle } from "./object-store";
 import { OBJECT_STORE_ROLES } from "./permissions";
+import { CREATE_FIRST } from "./replacement";
 import { cloudRunLimits, webServiceSize } from "./sizes";
 import { vendorSettings, withVendor } from "./vendor";
 
@@ -265,6 +266,8 @@ export function webService(req: WebServiceRequest): WebServiceResult {
   if (linksDatabase) apis.push("compute");
   const service = new cloudrunv2.Service(`${req.name}-service`, withVendor(serviceArgs(req, platform, account, image.image, ca, domainState), vendor, "service"), {
     ...opts,
+    // Replaced only by a move to another region (its name is unique per region) or a rename: the new service runs before the old one goes.
+    ...CREATE_FIRST,
     // The first revision starts only once its grants apply, Cloud Run's service agent is ready, its image source exists and its database role is there.
     dependsOn: [...platform.apisFor(...apis), platform.ready("run"), ...settled, ...image.dependsOn, ...links.ready, ...logged, ...(linksDatabase ? platform.network().egressDependsOn : [])],
   });

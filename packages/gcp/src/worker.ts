@@ -21,8 +21,9 @@ import type { Sleep } from "@pulumiverse/time/sleep";
 import { grantsSettled } from "./grants";
 import { imageSource } from "./image";
 import { claimAccountId, names } from "./naming";
-import type { WebServiceResources } from "./resources";
 import { type Api, type GcpPlatform, platformOf } from "./network";
+import { CREATE_FIRST } from "./replacement";
+import type { WebServiceResources } from "./resources";
 import { cloudRunLimits, webServiceSize } from "./sizes";
 import { vendorSettings, withVendor } from "./vendor";
 import { assertContainerSupported, databaseCa, environment, grantLinks } from "./web-service";
@@ -152,7 +153,8 @@ export function worker(req: WorkerRequest): WorkerResult {
       w.vendor,
       "workerPool",
     ),
-    { ...w.opts, dependsOn: [...w.dependsOn, ...logged] },
+    // Replaced only by a move to another region (its name is unique per region) or a rename: the new pool runs before the old one goes.
+    { ...w.opts, ...CREATE_FIRST, dependsOn: [...w.dependsOn, ...logged] },
   );
   const linksDatabase = w.linksDatabase;
   return {
