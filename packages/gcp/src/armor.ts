@@ -15,10 +15,9 @@
  * the default rule denies everything else when there is an allow list, and
  * allows it otherwise.
  */
-import type { WebServiceRequest } from "@freehold/core";
+import { CREATE_FIRST, type WebServiceRequest } from "@freehold/core";
 import * as compute from "@pulumi/gcp/compute";
 import type * as pulumi from "@pulumi/pulumi";
-import { CREATE_FIRST } from "./replacement";
 
 /** The preconfigured WAF rules the firewall turns on: the OWASP Top 10 classes Cloud Armor offers as stable rule sets. */
 export const WAF_RULE_SETS = [

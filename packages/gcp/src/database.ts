@@ -6,7 +6,7 @@
  * database at deploy time (db-role.ts). Every password is kept in Secret
  * Manager, replicated only in the stack's region.
  */
-import { APP_ROLES, type AppRole, type DatabaseRequest, type DatabaseResult, keepData, type SizeChoice, type StackContext, scramVerifier } from "@freehold/core";
+import { APP_ROLES, type AppRole, CREATE_FIRST, type DatabaseRequest, type DatabaseResult, keepData, type SizeChoice, type StackContext, scramVerifier } from "@freehold/core";
 import * as compute from "@pulumi/gcp/compute";
 import * as dns from "@pulumi/gcp/dns";
 import * as secretmanager from "@pulumi/gcp/secretmanager";
@@ -22,7 +22,6 @@ import { caBundle } from "./ca";
 import { nameSuffix } from "./generated";
 import { names, SQL_SUFFIX_LENGTH } from "./naming";
 import { type GcpPlatform, platformOf, type VpcAttachment } from "./network";
-import { CREATE_FIRST } from "./replacement";
 import type { DatabaseResources } from "./resources";
 import { databaseSize } from "./sizes";
 import { vendorSettings, withVendor } from "./vendor";

@@ -15,7 +15,7 @@
  * application's password: the verifiers are one secret that only the job's
  * identity may read.
  */
-import { APP_ROLES, DATABASE_CA_PATH, type DatabaseRequest, ROLE_VERIFIER_ENV, roleJobCommand, roleSetupSql, shortHash } from "@freehold/core";
+import { APP_ROLES, CREATE_FIRST, DATABASE_CA_PATH, type DatabaseRequest, ROLE_VERIFIER_ENV, roleJobCommand, roleSetupSql, shortHash } from "@freehold/core";
 import * as cloudrunv2 from "@pulumi/gcp/cloudrunv2";
 import type * as secretmanager from "@pulumi/gcp/secretmanager";
 import * as serviceaccount from "@pulumi/gcp/serviceaccount";
@@ -25,7 +25,6 @@ import type { CaBundle } from "./ca";
 import { grantsSettled, secretReader } from "./grants";
 import { claimAccountId, names } from "./naming";
 import type { GcpPlatform, VpcAttachment } from "./network";
-import { CREATE_FIRST } from "./replacement";
 import { withVendor } from "./vendor";
 
 /** The administrator login (a Cloud SQL built-in user, member of cloudsqlsuperuser): administration only. */

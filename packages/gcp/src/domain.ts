@@ -11,7 +11,7 @@
  * (`INGRESS_TRAFFIC_INTERNAL_LOAD_BALANCER`), so the TLS policy cannot be
  * bypassed through its run.app address.
  */
-import { type DnsRecord, shortHash, type WebServiceRequest } from "@freehold/core";
+import { CREATE_FIRST, type DnsRecord, shortHash, type WebServiceRequest } from "@freehold/core";
 import * as certificatemanager from "@pulumi/gcp/certificatemanager";
 import type * as cloudrunv2 from "@pulumi/gcp/cloudrunv2";
 import * as compute from "@pulumi/gcp/compute";
@@ -19,7 +19,6 @@ import * as pulumi from "@pulumi/pulumi";
 import { securityPolicy } from "./armor";
 import { names } from "./naming";
 import type { GcpPlatform } from "./network";
-import { CREATE_FIRST } from "./replacement";
 
 /** The SSL policy: TLS 1.2 and later, with the MODERN profile's forward-secret AEAD ciphers (https://cloud.google.com/load-balancing/docs/ssl-policies-concepts). */
 export const TLS_POLICY = { profile: "MODERN", minTlsVersion: "TLS_1_2" } as const;

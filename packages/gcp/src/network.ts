@@ -6,7 +6,7 @@
  * residency rule, a regional log bucket. Each piece is created on first use,
  * so a stack with only buckets gets no VPC.
  */
-import { logicalName, type StackContext } from "@freehold/core";
+import { CREATE_FIRST, logicalName, type StackContext } from "@freehold/core";
 import { SpecError } from "@freehold/model";
 import * as artifactregistry from "@pulumi/gcp/artifactregistry";
 import * as compute from "@pulumi/gcp/compute";
@@ -20,7 +20,6 @@ import { emptyLogSources, type LogRouting, type LogSources, logRouting } from ".
 import { labels, names, ROLE_SUFFIX_LENGTH } from "./naming";
 import { URL_SIGNER_PERMISSIONS } from "./permissions";
 import { type ProjectInfo, type ProjectRead, readProject } from "./project";
-import { CREATE_FIRST } from "./replacement";
 
 /** The Google APIs Freehold may enable, by short name. Cloud Resource Manager is not here: it must be on before the first up (project.ts). */
 export const APIS = {

@@ -18,7 +18,7 @@
  *   call (the run not started) is retried by Cloud Scheduler; a started run's
  *   failures are the job's own retries.
  */
-import { physicalName, type ScheduledJobRequest, type ScheduledJobResult } from "@freehold/core";
+import { CREATE_FIRST, physicalName, type ScheduledJobRequest, type ScheduledJobResult } from "@freehold/core";
 import { type Cron, shortestGapMinutes } from "@freehold/model";
 import * as cloudrunv2 from "@pulumi/gcp/cloudrunv2";
 import * as cloudscheduler from "@pulumi/gcp/cloudscheduler";
@@ -26,7 +26,6 @@ import type * as serviceaccount from "@pulumi/gcp/serviceaccount";
 import * as pulumi from "@pulumi/pulumi";
 import type { Sleep } from "@pulumiverse/time/sleep";
 import { NAME_RULES, names } from "./naming";
-import { CREATE_FIRST } from "./replacement";
 import type { WebServiceResources } from "./resources";
 import { withVendor } from "./vendor";
 import { type ImageResources, workload, workloadAccount } from "./worker";

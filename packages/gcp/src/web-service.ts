@@ -5,7 +5,7 @@
  * image pulled directly or through an Artifact Registry remote repository, and
  * with a domain, a global external Application Load Balancer in front.
  */
-import { appRoleFor, type ContainerRequest, degrade, type LinkTarget, type WebServiceRequest, type WebServiceResult } from "@freehold/core";
+import { appRoleFor, type ContainerRequest, CREATE_FIRST, degrade, type LinkTarget, type WebServiceRequest, type WebServiceResult } from "@freehold/core";
 import type { ContainerComponent, WebService } from "@freehold/model";
 import * as cloudrunv2 from "@pulumi/gcp/cloudrunv2";
 import * as serviceaccount from "@pulumi/gcp/serviceaccount";
@@ -21,7 +21,6 @@ import { claimAccountId, names } from "./naming";
 import { type Api, type GcpPlatform, platformOf } from "./network";
 import type { ObjectStoreHandle } from "./object-store";
 import { OBJECT_STORE_ROLES } from "./permissions";
-import { CREATE_FIRST } from "./replacement";
 import { cloudRunLimits, webServiceSize } from "./sizes";
 import { vendorSettings, withVendor } from "./vendor";
 

@@ -13,7 +13,7 @@
  * (https://cloud.google.com/run/docs/configuring/workerpools/cpu-autoscaling);
  * with min equal to max it is a fixed (manual) instance count.
  */
-import type { ScheduledJobRequest, WorkerRequest, WorkerResult } from "@freehold/core";
+import { CREATE_FIRST, type ScheduledJobRequest, type WorkerRequest, type WorkerResult } from "@freehold/core";
 import * as cloudrunv2 from "@pulumi/gcp/cloudrunv2";
 import * as serviceaccount from "@pulumi/gcp/serviceaccount";
 import type * as pulumi from "@pulumi/pulumi";
@@ -22,7 +22,6 @@ import { grantsSettled } from "./grants";
 import { imageSource } from "./image";
 import { claimAccountId, names } from "./naming";
 import { type Api, type GcpPlatform, platformOf } from "./network";
-import { CREATE_FIRST } from "./replacement";
 import type { WebServiceResources } from "./resources";
 import { cloudRunLimits, webServiceSize } from "./sizes";
 import { vendorSettings, withVendor } from "./vendor";
