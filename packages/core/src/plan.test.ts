@@ -16,12 +16,19 @@ components:
   web: { kind: web-service, image: nginx, public: true, links: [db, files] }
 `);
 
+/** A custom resource of the fake provider, with whatever options the test gives. */
+class Thing extends pulumi.CustomResource {
+  constructor(name: string, args: pulumi.Inputs, opts?: pulumi.CustomResourceOptions) {
+    super("fake:index:Thing", name, args, opts);
+  }
+}
+
 describe("runWithMocks", () => {
   it("records deleteBeforeReplace as the program set it: false apart from unset, which the engine tells apart (a false overrides a bridged provider's delete-first)", async () => {
     const run = await runWithMocks("aws", () => {
-      new pulumi.CustomResource("fake:index:Thing", "unset", { name: "a" });
-      new pulumi.CustomResource("fake:index:Thing", "create-first", { name: "b" }, { deleteBeforeReplace: false });
-      new pulumi.CustomResource("fake:index:Thing", "delete-first", { name: "c" }, { deleteBeforeReplace: true });
+      new Thing("unset", { name: "a" });
+      new Thing("create-first", { name: "b" }, { deleteBeforeReplace: false });
+      new Thing("delete-first", { name: "c" }, { deleteBeforeReplace: true });
       return {};
     });
     const option = (name: string) => run.resources.find((r) => r.name === name)?.options.deleteBeforeReplace;
