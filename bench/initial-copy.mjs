@@ -68,7 +68,7 @@ async function runSide(side, src, dst, tmp, live) {
   }
   if (side === "freehold migrate database") {
     const manifest = join(tmp, "manifest.json");
-    await sh(process.execPath, [CLI, "migrate", "database", "--from", s.url, "--from-password-env", "FH_SRC_PW", "--to", d.url, "--to-password-env", "FH_DST_PW", "--jobs", String(JOBS), "--manifest", manifest, "--quiet", "--allow-unverified-tls"], { env: { FH_SRC_PW: s.password, FH_DST_PW: d.password } });
+    await sh(process.execPath, [CLI, "migrate", "database", "--from", s.url, "--from-password-env", "FH_SRC_PW", "--to", d.url, "--to-password-env", "FH_DST_PW", "--jobs", String(JOBS), "--manifest", manifest, "--quiet", "--allow-unverified-tls", "--as-admin"], { env: { FH_SRC_PW: s.password, FH_DST_PW: d.password } });
     const m = JSON.parse(readFileSync(manifest, "utf8"));
     if (!m.ok) throw new Error("freehold migrate database did not verify");
     return { seconds: (performance.now() - started) / 1000, method: m.restore.method, dumpSeconds: m.timings.dumpMs / 1000, restoreSeconds: m.timings.restoreMs / 1000, verifyTailSeconds: m.timings.verifyMs / 1000, verified: true };

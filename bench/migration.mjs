@@ -279,7 +279,7 @@ async function databaseRound(c, i) {
     } else {
       const manifest = join(c.tmp, `db-manifest-${i}.json`);
       // Passwords by environment, never on the command line (freehold refuses them there).
-      const r = await sh(process.execPath, [CLI, "migrate", "database", "--from", c.src.url, "--from-password-env", "FREEHOLD_BENCH_SRC_PASSWORD", "--to", dst.url, "--to-password-env", "FREEHOLD_BENCH_DST_PASSWORD", "--jobs", String(c.o.jobs), "--manifest", manifest, "--quiet", "--allow-unverified-tls"], {
+      const r = await sh(process.execPath, [CLI, "migrate", "database", "--from", c.src.url, "--from-password-env", "FREEHOLD_BENCH_SRC_PASSWORD", "--to", dst.url, "--to-password-env", "FREEHOLD_BENCH_DST_PASSWORD", "--jobs", String(c.o.jobs), "--manifest", manifest, "--quiet", "--allow-unverified-tls", "--as-admin"], {
         env: { FREEHOLD_BENCH_SRC_PASSWORD: c.src.env.PGPASSWORD, FREEHOLD_BENCH_DST_PASSWORD: dst.env.PGPASSWORD },
       });
       const m = JSON.parse(readFileSync(manifest, "utf8"));

@@ -90,6 +90,30 @@ describe("the operator's connections verify the server", () => {
   });
 });
 
+describe("a restore's owner is said, never assumed", () => {
+  it("refuses migrate database without --to-role or --as-admin, and with both, saying why, before connecting (exit 2); verify needs neither", async () => {
+    const db = ["migrate", "database", "--from", "postgresql://app@127.0.0.1:1/a", "--to", "postgresql://admin@127.0.0.1:1/b", "--allow-unverified-tls"];
+    const none = await freehold(db);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toContain(
+      "say who owns what the restore creates: --to-role ROLE (the application's role, app on a Freehold database: it owns every table and can use it) or --as-admin (the target's login owns every object; the application's role may not read or write them until granted)",
+    );
+    const both = await freehold([...db, "--to-role", "app", "--as-admin"]);
+    expect(both.code).toBe(2);
+    expect(both.stderr).toContain("--to-role and --as-admin exclude each other: the restore runs as one role, which owns every object it creates");
+    expect(both.stderr).not.toContain("say who owns");
+    // Said either way, the run goes on to connect (and finds nothing listening on port 1).
+    for (const owner of [["--to-role", "app"], ["--as-admin"]]) {
+      const r = await freehold([...db, ...owner, "--quiet"]);
+      expect(r.code, r.stderr).toBe(1);
+      expect(r.stderr).not.toContain("who owns");
+    }
+    const verify = await freehold(["migrate", "verify", "database", ...db.slice(2), "--as-admin"]);
+    expect(verify.stderr).toContain("--as-admin does not apply to migrate verify database");
+    noTrace(none.stderr);
+  });
+});
+
 describe("paths that cannot hold a migration's files", () => {
   it("refuses a --work-dir that is a file, a link or under /proc, and a --manifest that is a folder, before connecting to anything (exit 2)", async () => {
     const dir = tmp();

@@ -20,7 +20,7 @@ import { ALLOW_UNVERIFIED_TLS, outputFileProblems, passwordFor, postgresUrl, rem
 export const DATABASE_MANIFEST = "database-manifest.json";
 export const OBJECTS_MANIFEST = "objects-manifest.json";
 
-const DATABASE_FLAGS = ["from-password-file", "from-password-env", "to-password-file", "to-password-env", "work-dir", "keep-dump", "jobs", "allow-live-source", "undo-partial-restore", "to-role", ALLOW_UNVERIFIED_TLS];
+const DATABASE_FLAGS = ["from-password-file", "from-password-env", "to-password-file", "to-password-env", "work-dir", "keep-dump", "jobs", "allow-live-source", "undo-partial-restore", "to-role", "as-admin", ALLOW_UNVERIFIED_TLS];
 const OBJECT_FLAGS = ["from-secrets-file", "to-secrets-file", "transfers", "verify", "replace", "follow-links", "since", "max-delete"];
 
 const sideFlags = (side: SideFlag, what: string): FlagSpec[] => [
@@ -40,8 +40,9 @@ export const migrateSpec: CommandSpec = {
   rows on this host) in a snapshot it is fingerprinted and described in; the copy is all or nothing (a failed or interrupted one
   is undone); each table is verified on the target as soon as its data is in, then the schema (columns, types, constraints, indexes…) and sequences, and the source is checked for writes made after
   the snapshot: "verified" says the instant the target equals the source at. A source written to during the run fails the run
-  unless --allow-live-source. --to-role ROLE restores as that role of the target (app, on a Freehold database), which then owns
-  everything restored. Source and target must be different databases. Files live in a private folder: its own folder inside
+  unless --allow-live-source. Say who owns what the restore creates: --to-role ROLE restores as that role of the target (app, on a
+  Freehold database), which then owns everything restored and can use it; --as-admin restores as the target's login, which then owns
+  everything (the application's role may not read or write it until granted). One of the two is required. Source and target must be different databases. Files live in a private folder: its own folder inside
   --work-dir, or a temporary one removed after every run. --keep-dump takes the dump path instead (pg_dump -Fd -j N, pg_restore -j N)
   and keeps the dump, a full copy of the data; a kept dump is reused while the source is unchanged.
 freehold migrate objects --from REMOTE --to REMOTE: rclone connection strings, :TYPE,key=value,...:bucket/prefix
@@ -84,6 +85,11 @@ every tool and query was stopped on both sides and a partial restore undone.`,
       placeholder: "ROLE",
       description: "Database: restore as this role of the target (pg_restore --role), so it owns every object the restore creates: app, the read-write role of a Freehold database, which its read-only role reads. The target's login must be able to SET ROLE to it.",
     },
+    {
+      name: "as-admin",
+      type: "boolean",
+      description: "Database: restore as the target's login, which then owns every object the restore creates (on a Freehold database the application's role may not use them until granted). Without it, --to-role is required.",
+    },
     { name: "transfers", type: "number", placeholder: "N", description: "Objects: objects copied at once (rclone --transfers; default 4)." },
     { name: "verify", type: "string", values: ["hash", "download"], description: "Objects: trust stored MD5s (hash), or download and hash both sides (download). Default: hash, or download when either side is Azure Blob Storage, whose stored MD5 is the writer's claim, not checked." },
     { name: "replace", type: "boolean", description: "Objects: overwrite objects the target already holds with other content under the same keys (they are named in the manifest)." },
@@ -104,7 +110,7 @@ every tool and query was stopped on both sides and a partial restore undone.`,
     { name: "quiet", type: "boolean", description: "No progress lines." },
   ],
   examples: [
-    'freehold migrate database --from "postgresql://app@src-host:5432/app?sslmode=verify-full&sslrootcert=source-ca.pem" --from-password-file ~/.secrets/src --to "postgresql://app@dst-host:5432/app?sslmode=verify-full&sslrootcert=target-ca.pem" --to-password-env DST_PASSWORD --work-dir /var/tmp/exit',
+    'freehold migrate database --from "postgresql://app@src-host:5432/app?sslmode=verify-full&sslrootcert=source-ca.pem" --from-password-file ~/.secrets/src --to "postgresql://admin@dst-host:5432/app?sslmode=verify-full&sslrootcert=target-ca.pem" --to-password-env DST_PASSWORD --to-role app --work-dir /var/tmp/exit',
     "freehold migrate objects --from :s3,provider=AWS,env_auth,region=eu-west-2:uploads --to :azureblob,account=uploadsacct,env_auth:uploads",
     "freehold migrate objects --from \":s3,provider=Other,endpoint='http://10.0.0.5:9000':assets\" --from-secrets-file ~/.secrets/minio --to /srv/assets-copy --transfers 16",
     'freehold migrate verify database --from "postgresql://app@src-host/app?sslmode=verify-full&sslrootcert=source-ca.pem" --to "postgresql://app@dst-host/app?sslmode=verify-full&sslrootcert=target-ca.pem"',
@@ -130,7 +136,7 @@ function maxDeleteProblems(args: ParsedArgs, problems: string[]): void {
 function foreignFlags(args: ParsedArgs, kind: "database" | "objects", verify: boolean, problems: string[]): void {
   const given = (f: string) => args.flags[f] !== undefined;
   const foreign = kind === "database" ? OBJECT_FLAGS : DATABASE_FLAGS.filter((f) => !(verify && f === "allow-live-source"));
-  const notForVerify = verify ? ["work-dir", "keep-dump", "jobs", "replace", "transfers", "manifest", "undo-partial-restore", "to-role", "since", "max-delete"] : [];
+  const notForVerify = verify ? ["work-dir", "keep-dump", "jobs", "replace", "transfers", "manifest", "undo-partial-restore", "to-role", "as-admin", "since", "max-delete"] : [];
   for (const f of [...foreign, ...notForVerify]) if (given(f)) problems.push(`--${f} does not apply to ${verify ? "migrate verify " : "migrate "}${kind}`);
 }
 
@@ -144,6 +150,21 @@ interface Input {
   verifyMode: "hash" | "download" | undefined;
   db?: { from: string; to: string; fromPassword?: string; toPassword?: string };
   objects?: { from: RcloneRemote; to: RcloneRemote };
+}
+
+/**
+ * Who owns what a restore creates, said explicitly: the owner decides whether the application can use its tables (a
+ * table the target's administrator owns is out of reach of the application's role until granted), and a restore as
+ * the wrong one is found only when the application fails on the new database, so neither is assumed.
+ */
+function ownerProblems(args: ParsedArgs, problems: string[]): void {
+  const role = args.flags["to-role"] !== undefined;
+  const admin = args.flags["as-admin"] === true;
+  if (role && admin) problems.push("--to-role and --as-admin exclude each other: the restore runs as one role, which owns every object it creates");
+  if (!role && !admin)
+    problems.push(
+      "say who owns what the restore creates: --to-role ROLE (the application's role, app on a Freehold database: it owns every table and can use it) or --as-admin (the target's login owns every object; the application's role may not read or write them until granted)",
+    );
 }
 
 /** Every problem with the command line at once (UsageError), or what to run. */
@@ -170,6 +191,7 @@ function readInput(args: ParsedArgs): Input {
     const fromPassword = passwordFor(args, "from", problems);
     const toPassword = passwordFor(args, "to", problems);
     input.db = { from, to, ...(fromPassword !== undefined ? { fromPassword } : {}), ...(toPassword !== undefined ? { toPassword } : {}) };
+    if (!verify) ownerProblems(args, problems);
   } else {
     const from = withSecrets(remoteArg(String(args.flags.from), "from", problems), args, "from", problems);
     const to = withSecrets(remoteArg(String(args.flags.to), "to", problems), args, "to", problems);

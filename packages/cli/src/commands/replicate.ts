@@ -27,7 +27,8 @@ freehold replicate status: the lag and the WAL the slot keeps, in bytes, and the
   switch that stopped half-way with the command that resumes it, and a side left read-only by a switch killed before it switched
   anything, with both ways out (the same command resumes it, the opposite one gives writes back).
 freehold replicate cutover: refuses when the schemas differ (schema changes are not replicated: apply each on the target too), when
-  a sequence cannot be read, when a prepared transaction is pending or a role's own setting would keep its sessions writable; stops
+  a function the source's tables run per row is owned by a role neither its login, a superuser nor named with --trust-functions-of
+  (the way back would run it there with the administrator's rights), when a sequence cannot be read, when a prepared transaction is pending or a role's own setting would keep its sessions writable; stops
   the application's writes on the source (its database's sessions start read-only, open sessions are ended and waited for), waits
   until the target confirms every change, copies the sequences, snapshots both sides and compares schema and sequences (a difference
   allows writes on the source again, replication still running), starts replication back from the target to the source (without
@@ -37,14 +38,15 @@ freehold replicate cutover: refuses when the schemas differ (schema changes are 
 freehold replicate rollback: the same, the other way: nothing written on the target after cutover is lost.
 freehold replicate finish: drops the subscriptions, replication slots and publications replicate created for this pair, and only those.
 start, cutover, rollback and finish each hold a lock for the pair on both servers for their whole run: a second one is refused.
-The pair is known by the servers' identity (system identifier, database), not by how the URLs are typed.
+The pair is known by the servers' identity (system identifier, database), not by how the URLs are typed; a pair an earlier
+version of freehold started (named by its URLs as typed) is found when the URLs are typed as they were then.
 Connect as each database's administrator: it publishes and subscribes, and each server's subscription connects to the other as that
 server's administrator, so both must be allowed to replicate; a Freehold database with replication: logical gives its administrator
 that right through its role job.
 Every object is named freehold_exit_<key> or freehold_back_<key>, the key being the pair's. Passwords as for migrate: never on the
 command line. The source's password is stored in the target's subscription (pg_subscription, readable only by its administrators),
-as PostgreSQL's subscriptions require; finish removes it. It is stored by a statement the server logs only under log_statement = all,
-log_min_duration_statement or pgaudit: replicate warns when a subscriber logs that way.`,
+as PostgreSQL's subscriptions require; finish removes it. It reaches that session in its startup options and is in no statement's
+text (pg_stat_activity and the server's log show none with it); only pgaudit logging DDL writes it to the log: replicate warns then.`,
   positionals: [{ name: "action", description: ACTIONS.join(", "), required: true }],
   flags: [
     { name: "from", type: "string", required: true, placeholder: "URL", description: "The source database (PostgreSQL URL, no password)." },
@@ -66,7 +68,7 @@ log_min_duration_statement or pgaudit: replicate warns when a subscriber logs th
       type: "string",
       placeholder: "ROLES",
       description:
-        "start: comma-separated roles of the source whose functions the target may run for every row it copies and applies (in a CHECK, a default, an index, a trigger that fires on a subscriber, a domain or column type, or SECURITY DEFINER), with the rights of the role that applies the rows. Without it, start refuses such a function unless the source's login or a superuser owns it (or, on PostgreSQL 16+, --to-role).",
+        "start: comma-separated roles of the source whose functions the target may run for every row it copies and applies (in a CHECK, a default, an index, a trigger that fires on a subscriber, a domain or column type, or SECURITY DEFINER), with the rights of the role that applies the rows. Without it, start refuses such a function unless the source's login or a superuser owns it (or, on PostgreSQL 16+, --to-role). cutover and rollback check the old primary's functions the same way, for the way back.",
     },
     {
       name: "restart",
@@ -123,7 +125,7 @@ function readInput(args: ParsedArgs): { action: Action; options: LiveOptions } {
   if (targetRole !== undefined && !/^[a-z_][a-z0-9_$]{0,62}$/.test(targetRole)) problems.push(`--to-role must be a role name (lower-case letters, digits, _ and $, at most 63), not ${JSON.stringify(targetRole)}`);
   const trustRaw = args.flags["trust-functions-of"] as string | undefined;
   const trustFunctionsOf = trustRaw?.split(",").map((r) => r.trim());
-  if (trustRaw !== undefined && action !== "start") problems.push(`--trust-functions-of is for start (the schema is checked then), not ${action}`);
+  if (trustRaw !== undefined && !["start", "cutover", "rollback"].includes(action)) problems.push(`--trust-functions-of is for start, cutover and rollback (the functions are checked then), not ${action}`);
   for (const r of trustFunctionsOf ?? [])
     if (!/^[a-z_][a-z0-9_$]{0,62}$/.test(r)) problems.push(`--trust-functions-of must list role names separated by commas (lower-case letters, digits, _ and $, at most 63 each), not ${JSON.stringify(r)}`);
   if (args.flags.restart && action !== "start") problems.push(`--restart is for start, not ${action}`);

@@ -195,7 +195,7 @@ export function buildExitPlan(source: HostedPlan, target: HostedPlan, all: Plan[
       { title: "After the switch: point DNS (or the client configuration) back to the source URL; the source stack was never changed or deleted.", note: "Freehold retains stateful resources on destroy and never writes to the source during migration." },
       {
         title:
-          "Writes made on the target after the switch: freehold migrate copies only into a database that holds none of the source's tables, so it cannot merge them back into the original. Either copy the target whole into a new, empty database on the source side (freehold migrate database --from <target URL> --to <empty database URL>) and point the application at that, or replicate the target back into the original with logical replication (the low-downtime steps in reverse), after reconciling any rows written on both sides.",
+          "Writes made on the target after the switch: freehold migrate copies only into a database that holds none of the source's tables, so it cannot merge them back into the original. Either copy the target whole into a new, empty database on the source side (freehold migrate database --from <target URL> --to <empty database URL> --to-role app) and point the application at that, or replicate the target back into the original with logical replication (the low-downtime steps in reverse), after reconciling any rows written on both sides.",
       },
     ],
     verification: [

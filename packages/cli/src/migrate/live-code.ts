@@ -62,13 +62,20 @@ export async function sourceFunctions(src: PgConnection, trustedOwners: string[]
   return JSON.parse(line || "[]") as SourceFunction[];
 }
 
-/** One refusal per untrusted function: what it is, who owns it, where it runs, and the two ways on. */
-export function untrustedFunctionProblems(fns: SourceFunction[]): string[] {
+/**
+ * One refusal per untrusted function: what it is, who owns it, where it runs, and the two ways on. By default for
+ * start (the source's functions, run on the target); `wayBack` names the old primary of a switch, whose own functions
+ * the way back's subscription runs there as it applies the new primary's rows.
+ */
+export function untrustedFunctionProblems(fns: SourceFunction[], wayBack?: string): string[] {
+  const [runs, fix] = wayBack
+    ? [`would run on ${wayBack} with the rights of the role that applies the way back's rows (its administrator on PostgreSQL 15)`, "there"]
+    : ["would run on the target with the rights of the role that applies the rows (the target's administrator on PostgreSQL 15)", "on the source"];
   return fns
     .filter((f) => !f.trusted)
     .map(
       (f) =>
-        `function ${f.fn}, owned by ${f.owner}, would run on the target with the rights of the role that applies the rows (the target's administrator on PostgreSQL 15), used by ${f.uses}: make a role you trust own it on the source (ALTER FUNCTION ... OWNER TO), or pass --trust-functions-of ${f.owner} if you trust that role's code with those rights`,
+        `function ${f.fn}, owned by ${f.owner}, ${runs}, used by ${f.uses}: make a role you trust own it ${fix} (ALTER FUNCTION ... OWNER TO), or pass --trust-functions-of ${f.owner} if you trust that role's code with those rights`,
     );
 }
 

@@ -15,7 +15,7 @@ import { createHash } from "node:crypto";
 import { MigrationError, MigrationToolError } from "./errors";
 import type { LiveOptions } from "./live-sql";
 import { livePair } from "./live-sql";
-import { type PgConnection, type ServerInfo, serverInfo, withSession } from "./pg";
+import { type PgConnection, psql, quoteLiteral, type ServerInfo, serverInfo, withSession } from "./pg";
 import { pgTool, redact } from "./proc";
 
 /** The actions that change either server: each holds the pair's lock from its first statement to its last. */
@@ -29,12 +29,35 @@ function identity(s: ServerInfo, conn: PgConnection): string {
   return `${cluster}/${s.databaseOid}/${s.database}`;
 }
 
-/** The options with the pair's key derived from the two servers' identities (so localhost and 127.0.0.1 are one pair). */
+/** How many replication objects (publications, this database's subscriptions, slots) one server holds named by each key. */
+async function heldWith(conn: PgConnection, keys: string[]): Promise<number[]> {
+  const counts = keys.map((k) => `count(*) FILTER (WHERE n IN (${[`freehold_exit_${k}`, `freehold_back_${k}`].map(quoteLiteral).join(", ")}))`);
+  const r = await psql(
+    conn,
+    `SET search_path = pg_catalog, pg_temp;
+SELECT concat_ws(',', ${counts.join(", ")}) FROM (SELECT pubname AS n FROM pg_publication UNION ALL SELECT subname FROM pg_subscription WHERE subdbid = (SELECT oid FROM pg_database WHERE datname = current_database())
+  UNION ALL SELECT slot_name FROM pg_replication_slots WHERE database = current_database()) o;`,
+    { action: "look for this pair's replication" },
+  );
+  return (r.lines[0] ?? "").split(",").map(Number);
+}
+
+/**
+ * The options with the pair's key derived from the two servers' identities (so localhost and 127.0.0.1 are one pair).
+ * Earlier versions of freehold keyed a pair on its URLs as typed (migrationKey: what livePair computes without a key);
+ * a pair such a version started is known by that key while the servers hold its objects and none of the identity key's.
+ */
 export async function withPairKey(o: LiveOptions): Promise<LiveOptions> {
   if (o.pairKey) return o;
   const p = livePair(o);
   const [si, di] = await Promise.all([serverInfo(p.src), serverInfo(p.dst)]);
   const pairKey = createHash("sha256").update(`freehold replicate\n${identity(si, p.src)}\n${identity(di, p.dst)}`).digest("hex").slice(0, 12);
+  if (p.key === pairKey) return { ...o, pairKey };
+  const [[idSrc, oldSrc], [idDst, oldDst]] = await Promise.all([heldWith(p.src, [pairKey, p.key]), heldWith(p.dst, [pairKey, p.key])]);
+  if (idSrc === 0 && idDst === 0 && (oldSrc ?? 0) + (oldDst ?? 0) > 0) {
+    o.log?.(`this pair's replication was started by an earlier version of freehold, which named it by the URLs as typed: freehold_exit_${p.key}`);
+    return { ...o, pairKey: p.key };
+  }
   return { ...o, pairKey };
 }
 

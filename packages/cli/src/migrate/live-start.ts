@@ -9,7 +9,7 @@ import { guardSql, type SourceFunction, sourceFunctions, untrustedFunctionProble
 import { MigrationError, type MigrationProblem, MigrationToolError } from "./errors";
 import { connectSubscription, createSubscriptionSql, dropSubscription, type LiveOptions, type LivePair, livePair, one, PINNED, prepareSubscription, type Subscription, secretLoggingWarnings, shownUrl, sql, THIS_DB, unreachableReason, userTables, WRITABLE } from "./live-sql";
 import { type PgConnection, psql, quoteIdent, quoteLiteral, serverInfo } from "./pg";
-import { waitForInitialCopy } from "./live-copy";
+import { INITIAL_COPY_TIMEOUT_MS, waitForInitialCopy } from "./live-copy";
 import { pgTool, run } from "./proc";
 import { refuseSameDatabase } from "./verify";
 
@@ -208,7 +208,7 @@ async function publishAndSubscribe(p: LivePair, o: LiveOptions, tables: string[]
   try {
     await sql(p.src, `CREATE PUBLICATION ${quoteIdent(p.forward)} FOR TABLE ${tables.join(", ")};`, "publish the source's tables");
     await prepareSubscription(sub, "subscribe the target to the source");
-    await connectSubscription(sub, true, "subscribe the target to the source");
+    await connectSubscription(sub, true, "subscribe the target to the source", { slotTimeoutMs: o.initialCopyTimeoutMs ?? INITIAL_COPY_TIMEOUT_MS, ...(o.signal ? { signal: o.signal } : {}) });
   } catch (e) {
     // A subscription that cannot connect retries for ever and its slot keeps the source's WAL: both stopped before saying what is left.
     await dropSubscriptionSlot(p).catch(() => undefined);

@@ -5,9 +5,10 @@
  */
 
 import { SourceSnapshot } from "./dump";
+import { sourceFunctions, untrustedFunctionProblems } from "./live-code";
 import { MigrationError, type MigrationProblem, MigrationToolError } from "./errors";
 import { textMode } from "./fingerprint";
-import { connectSubscription, type LiveOptions, type LivePair, livePair, one, prepareSubscription, type Subscription, secretLoggingWarnings, secretStatement, shownUrl, sql, subscriptionConninfo, THIS_DB, userTables, WRITABLE } from "./live-sql";
+import { connectSubscription, conninfoSql, type LiveOptions, type LivePair, livePair, one, prepareSubscription, type Subscription, secretLoggingWarnings, secretStatement, SUBSCRIBER_CONNECT_MS, shownUrl, sql, THIS_DB, userTables, WRITABLE } from "./live-sql";
 import { allowWrites, allowWritesCommand, copySequences, READ_ONLY_DEFAULT, refuseUnreadableSequences, refuseWriteStopBlockers, stopWrites } from "./live-writes";
 import { compareSequences, databaseProblems, type TableEntry } from "./manifest";
 import { type PgConnection, quoteIdent, quoteLiteral, serverInfo } from "./pg";
@@ -144,11 +145,14 @@ async function refuseSchemaDrift(oldPrimary: PgConnection, newPrimary: PgConnect
     throw new MigrationError("database", `refusing to switch over: the schemas differ (replication carries no schema change; apply each change on ${newPrimary.display} too); writes were not stopped`, drift);
 }
 
+/** How long a switch waits, writes stopped, for the new primary to catch up (and for the way back's slot). */
+const CATCH_UP_TIMEOUT_MS = 60_000;
+
 /** Wait until the subscriber confirmed every byte of the publisher's WAL written up to now; the time it took. */
 async function catchUp(publisher: PgConnection, slot: string, o: LiveOptions): Promise<number> {
   const started = Date.now();
   const lsn = await one(publisher, "SELECT pg_current_wal_lsn();", "read the WAL position");
-  const timeout = o.catchUpTimeoutMs ?? 60_000;
+  const timeout = o.catchUpTimeoutMs ?? CATCH_UP_TIMEOUT_MS;
   for (;;) {
     const behind = await one(publisher, `SELECT pg_wal_lsn_diff(${quoteLiteral(lsn)}::pg_lsn, confirmed_flush_lsn)::bigint FROM pg_replication_slots WHERE slot_name = ${quoteLiteral(slot)};`, "read the replication slot");
     if (behind === "") throw new MigrationError("database", `the replication slot ${slot} is gone from ${publisher.display}`, []);
@@ -206,34 +210,51 @@ export async function publishWayBack(publisher: PgConnection, name: string): Pro
  * The old primary connects to the new one's way-back publication once, before writes stop: a side that cannot reach the
  * other (a firewall, a private address without --target-from-source, a wrong password) is found while refusing still
  * costs nothing, not after the replication that caught up was ended. The probe has no slot and is dropped at once; it
- * carries the password, so it runs as a secretStatement (never in the server's log, even when it fails).
+ * carries the password, so it runs as a secretStatement (the password in no statement's text other sessions see in
+ * pg_stat_activity, never in the server's log, even when it fails), bounded (SUBSCRIBER_CONNECT_MS) and cancelled on
+ * the server when interrupted: left waiting there, it would hold a transaction that every logical slot made on that
+ * server waits for, and the lock every later subscription's creation there waits for.
  */
 async function probeWayBack(s: Sides, o: LiveOptions): Promise<void> {
-  const probe = quoteIdent(`freehold_probe_${s.p.key}`);
+  const probe = `freehold_probe_${s.p.key}`;
   const { subscriber, publisherUrl, password, name } = s.wayBack;
-  await sql(subscriber, `${WRITABLE}\nDROP SUBSCRIPTION IF EXISTS ${probe};`, "check the way back");
-  const failed = await secretStatement(
-    subscriber,
-    `CREATE SUBSCRIPTION ${probe} CONNECTION ${quoteLiteral(subscriptionConninfo(publisherUrl, password))} PUBLICATION ${quoteIdent(name)} WITH (connect = true, enabled = false, create_slot = false, slot_name = NONE, copy_data = false)`,
-    password,
-    "check the way back",
-    o.signal,
-  );
-  await sql(subscriber, `${WRITABLE}\nDROP SUBSCRIPTION IF EXISTS ${probe};`, "check the way back");
+  await sql(subscriber, `${WRITABLE}\nDROP SUBSCRIPTION IF EXISTS ${quoteIdent(probe)};`, "check the way back");
+  const create = `format('CREATE SUBSCRIPTION %I CONNECTION %L PUBLICATION %I WITH (connect = true, enabled = false, create_slot = false, slot_name = NONE, copy_data = false)', ${quoteLiteral(probe)}, ${conninfoSql(publisherUrl, password !== undefined)}, ${quoteLiteral(name)})`;
+  const bound = o.connectTimeoutMs ?? SUBSCRIBER_CONNECT_MS;
+  const failed = await secretStatement(subscriber, create, password, "check the way back", { timeoutMs: bound, ...(o.signal ? { signal: o.signal } : {}) });
+  await sql(subscriber, `${WRITABLE}\nDROP SUBSCRIPTION IF EXISTS ${quoteIdent(probe)};`, "check the way back");
   if (failed) {
     const flag = s.direction === "forward" ? "--target-from-source" : "--source-from-target";
+    const why = /statement timeout/.test(failed) ? `no answer within ${bound / 1000} s: a firewall that drops the packets?` : failed;
     throw new MigrationError(
       "database",
-      `refusing to switch over: ${subscriber.display} cannot reach ${shownUrl(publisherUrl)} for the way back (${failed}); give the address it reaches it by with ${flag} and open the network path; writes were not stopped and replication still runs`,
+      `refusing to switch over: ${subscriber.display} cannot reach ${shownUrl(publisherUrl)} for the way back (${why}); give the address it reaches it by with ${flag} and open the network path; writes were not stopped and replication still runs`,
       [],
     );
   }
+}
+
+/**
+ * The way back applies the new primary's rows on the old one as its subscription's owner, the old primary's
+ * administrator (PostgreSQL 15), running whatever functions the old primary's tables call per row: refused, as start
+ * refuses the source's, unless their owner is trusted (the login, a superuser, or --trust-functions-of). The old
+ * primary's schema may have changed since start (a role that owns a function may replace its body at any time).
+ */
+async function refuseUntrustedWayBack(s: Sides, o: LiveOptions): Promise<void> {
+  const problems = untrustedFunctionProblems(await sourceFunctions(s.oldPrimary, o.trustFunctionsOf ?? []), s.oldPrimary.display);
+  if (problems.length)
+    throw new MigrationError(
+      "database",
+      `refusing to switch over: ${problems.length} function(s) on ${s.oldPrimary.display} would run with its administrator's rights as the way back applies rows there; writes were not stopped and replication still runs`,
+      problems.map((message) => ({ item: s.oldPrimary.display, message })),
+    );
 }
 
 /** Everything checked while refusing still costs nothing: no write is stopped before these pass. */
 async function beforeStop(s: Sides, o: LiveOptions): Promise<void> {
   for (const w of await secretLoggingWarnings(s.oldPrimary)) o.log?.(`warning: ${w}`);
   await refuseSchemaDrift(s.oldPrimary, s.newPrimary);
+  await refuseUntrustedWayBack(s, o);
   await refuseUnreadableSequences(s.oldPrimary);
   await refuseWriteStopBlockers(s.oldPrimary, false);
   // The way back's publication is made before writes stop: it costs nothing until subscribed.
@@ -296,7 +317,7 @@ async function completeSwitch(s: Sides, o: LiveOptions, step: "way back" | "resu
     if (step !== "drop") {
       await o.afterStep?.("replication ended");
       if (step === "resumed way back") await prepareSubscription(s.wayBack, "prepare the way back");
-      await connectSubscription(s.wayBack, false, "subscribe the old primary to the new one (the way back)");
+      await connectSubscription(s.wayBack, false, "subscribe the old primary to the new one (the way back)", { slotTimeoutMs: o.catchUpTimeoutMs ?? CATCH_UP_TIMEOUT_MS });
       await o.afterStep?.("way back subscribed");
       await allowWrites(s.newPrimary);
     }

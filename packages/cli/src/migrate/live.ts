@@ -182,7 +182,7 @@ async function refuseOtherPairs(p: LivePair): Promise<void> {
   if (found.length)
     throw new MigrationError(
       "database",
-      `no replication of this pair (${p.src.display} to ${p.dst.display}) was found, but these servers hold ${found.length} object(s) of another freehold replication; its slots keep WAL until it is finished: run finish with the URLs of the databases it replicates`,
+      `no replication of this pair (${p.src.display} to ${p.dst.display}) was found, but these servers hold ${found.length} object(s) of another freehold replication; its slots keep WAL until it is finished: run finish with the URLs of the databases it replicates (for a pair an earlier version of freehold started, typed as they were then: that version named the pair by its URLs)`,
       found.map((message) => ({ item: "other replication", message })),
     );
 }

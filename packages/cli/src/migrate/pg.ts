@@ -71,6 +71,20 @@ export function withSession(conn: PgConnection, opts: { appName?: string; settin
   return { ...conn, conninfo: withQuery(u, q).toString() };
 }
 
+/**
+ * The same connection with session settings that must never be in a URL or a statement's text (a secret): the URL's own
+ * `options` move to PGOPTIONS with them, since libpq reads PGOPTIONS only when the connection string has no `options`.
+ * The environment of a process is readable by its own user only; a session's startup options are shown by no view of
+ * the server (pg_stat_activity shows statements, log_connections the user, database and application name).
+ */
+export function withPrivateSettings(conn: PgConnection, settings: Record<string, string>): PgConnection {
+  const u = new URL(conn.conninfo);
+  const q = queryOf(u, conn.role);
+  const extra = Object.entries(settings).map(([k, v]) => `-c ${k}=${v}`);
+  const options = [param(q, "options"), ...extra].filter(Boolean).join(" ");
+  return { ...conn, conninfo: withQuery(u, q.filter(([k]) => k !== "options")).toString(), env: { ...conn.env, PGOPTIONS: options }, secrets: [...conn.secrets, ...Object.values(settings)] };
+}
+
 /** How a caller hands a connection its password, instead of in the URL. */
 export interface PgConnectOptions {
   /** The password (e.g. read from a private file); overrides the URL's and PGPASSWORD. */
@@ -250,7 +264,9 @@ export async function psql(
     env: conn.env,
     input: sql,
     secrets: conn.secrets,
-    ...(opts.signal ? { signal: opts.signal } : {}),
+    // Interrupted: SIGINT, on which psql sends the server a cancel request before it quits; killed with SIGTERM it quits
+    // alone and the server goes on with the statement (one waiting on another server can wait for ever).
+    ...(opts.signal ? { signal: opts.signal, killSignal: "SIGINT" as const } : {}),
   });
   if (opts.stopOnError !== false && r.code !== 0) throw pgFailure(r, { side: conn.role, action: opts.action ?? "run a query", display: conn.display });
   return { lines: r.stdout.split("\n").filter((l) => l.length > 0), stderr: r.stderr, code: r.code };

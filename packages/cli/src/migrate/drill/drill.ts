@@ -189,7 +189,7 @@ const dumpRestore: Migration = async (c, src, dst, ran, ev, legacy) => {
     const passwords = { [SOURCE_PASSWORD_ENV]: src.pg.admin.password, [TARGET_PASSWORD_ENV]: dst.pg.admin.password };
     let argv = migrateDatabaseArgv(localDatabase(src, c.tls.caFile, SOURCE_PASSWORD_ENV), localDatabase(dst, c.tls.caFile, TARGET_PASSWORD_ENV));
     // The runbook before the role model restored as the administrator.
-    if (legacy) argv = argv.filter((a, i) => a !== "--to-role" && argv[i - 1] !== "--to-role");
+    if (legacy) argv = [...argv.filter((a, i) => a !== "--to-role" && argv[i - 1] !== "--to-role"), "--as-admin"];
     const m = await step(c, "migrate the database with the exit plan's command", async () => {
       const r = await runPlanCommand<DatabaseManifest>(c, argv, "db-manifest.json", passwords);
       ran.push(r.line);
