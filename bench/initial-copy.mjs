@@ -5,8 +5,9 @@
  * default 70, about 1 GiB; 5 with BENCH_QUICK=1) copied from one real PostgreSQL server into a fresh
  * database on another by
  * - `pgcopydb clone --table-jobs N --index-jobs N` (no verification of its own),
- * - `freehold migrate database --jobs N` (stop-the-world: every table fingerprinted on both sides,
- *   the schema, sequences and large objects compared; the run's start included),
+ * - `freehold migrate database --jobs N` (stop-the-world: every table streamed from server to server
+ *   in the snapshot it is fingerprinted in, N at a time, then fingerprinted on the target, the schema,
+ *   sequences and large objects compared; the run's start included),
  * - `freehold replicate`'s initial copy (startReplication: the schema, then the target's native
  *   subscription copies the tables, `max_sync_workers_per_subscription` at a time, then streams;
  *   its verification happens at cutover, so none is counted here),
@@ -67,10 +68,10 @@ async function runSide(side, src, dst, tmp, live) {
   }
   if (side === "freehold migrate database") {
     const manifest = join(tmp, "manifest.json");
-    await sh(process.execPath, [CLI, "migrate", "database", "--from", s.url, "--from-password-env", "FH_SRC_PW", "--to", d.url, "--to-password-env", "FH_DST_PW", "--jobs", String(JOBS), "--manifest", manifest, "--quiet", "--as-admin"], { env: { FH_SRC_PW: s.password, FH_DST_PW: d.password } });
+    await sh(process.execPath, [CLI, "migrate", "database", "--from", s.url, "--from-password-env", "FH_SRC_PW", "--to", d.url, "--to-password-env", "FH_DST_PW", "--jobs", String(JOBS), "--manifest", manifest, "--quiet", "--allow-unverified-tls", "--as-admin"], { env: { FH_SRC_PW: s.password, FH_DST_PW: d.password } });
     const m = JSON.parse(readFileSync(manifest, "utf8"));
     if (!m.ok) throw new Error("freehold migrate database did not verify");
-    return { seconds: (performance.now() - started) / 1000, dumpSeconds: m.timings.dumpMs / 1000, restoreSeconds: m.timings.restoreMs / 1000, verifyTailSeconds: m.timings.verifyMs / 1000, verified: true };
+    return { seconds: (performance.now() - started) / 1000, method: m.restore.method, dumpSeconds: m.timings.dumpMs / 1000, restoreSeconds: m.timings.restoreMs / 1000, verifyTailSeconds: m.timings.verifyMs / 1000, verified: true };
   }
   const o = { from: src, to: dst };
   const r = await live.startReplication(o);
@@ -101,7 +102,7 @@ async function main() {
     for (let i = 0; i < ROUNDS; i++) {
       const order = SIDES.map((_, k) => SIDES[(k + i) % SIDES.length] ?? "");
       /** @type {Record<string, any>} */
-      const round = { round: i + 1, order, load1: Math.round(loadavg()[0] * 100) / 100 };
+      const round = { round: i + 1, order, load1: Math.round((loadavg()[0] ?? 0) * 100) / 100 };
       for (const [k, side] of order.entries()) {
         const name = `copy_${i}_${k}`;
         await q(B.superuserUrl, `CREATE DATABASE ${name}`);
@@ -140,7 +141,7 @@ function markdown(r) {
   L.push(
     `Written by \`node bench/initial-copy.mjs\` on ${r.date.slice(0, 10)}, commit ${r.commit}: pgbench scale ${r.scale} (${r.databaseGiB} GiB), ${r.jobs} jobs on every side, ${r.machine.cores} cores (${r.machine.cpu}) shared with other work; load average ${r.machine.loadAverageAtEnd.join(" / ")} at the end.`,
     "",
-    "Method: each round copies the same source into a fresh database by each side in turn, the order rotating by round, so every side meets the machine's load in every position; load1 is the 1-minute load average before the round; the verdict is on the medians. `pgcopydb clone --table-jobs N --index-jobs N` verifies nothing of its own; `freehold migrate database --jobs N` includes its verification (every table fingerprinted on both sides, schema, sequences, large objects) and its process start; `freehold replicate`'s initial copy is the native subscription's table sync (verification happens at cutover).",
+    "Method: each round copies the same source into a fresh database by each side in turn, the order rotating by round, so every side meets the machine's load in every position; load1 is the 1-minute load average before the round; the verdict is on the medians. `pgcopydb clone --table-jobs N --index-jobs N` verifies nothing of its own; `freehold migrate database --jobs N` streams every table from server to server too (its `restore.method` is recorded) and includes its verification (every table fingerprinted on both sides, schema, sequences, large objects) and its process start; `freehold replicate`'s initial copy is the native subscription's table sync (verification happens at cutover).",
     "",
     `| round (load1) | ${SIDES.join(" | ")} |`,
     `| --- | ${SIDES.map(() => "---:").join(" | ")} |`,

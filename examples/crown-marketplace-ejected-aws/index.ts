@@ -206,7 +206,7 @@ const dbSubnets = new rds.SubnetGroup("crown-marketplace-db-subnets", {
   region,
   subnetIds: [privateA.id, privateB.id],
   tags: { ...tags, Name: "crown-marketplace-db-subnets" },
-}, { aliases: [{ parent: freeholdPlatform }] });
+}, { deleteBeforeReplace: false, aliases: [{ parent: freeholdPlatform }] });
 
 const cluster = new ecs.Cluster("crown-marketplace-cluster", {
   name: "crown-marketplace-dev",
@@ -416,7 +416,7 @@ const dbSg = new ec2.SecurityGroup("db-sg", {
   region,
   tags: { ...tags, "freehold-component": "db" },
   vpcId: vpc.id,
-}, { aliases: [{ parent: freeholdDb }] });
+}, { deleteBeforeReplace: false, aliases: [{ parent: freeholdDb }] });
 
 const dbParams = new rds.ParameterGroup("db-params", {
   description: "Freehold: TLS required",
@@ -425,7 +425,7 @@ const dbParams = new rds.ParameterGroup("db-params", {
   parameters: [{ name: "rds.force_ssl", value: "1" }],
   region,
   tags: { ...tags, "freehold-component": "db" },
-}, { aliases: [{ parent: freeholdDb }] });
+}, { deleteBeforeReplace: false, aliases: [{ parent: freeholdDb }] });
 
 const dbLogs = new cloudwatch.LogGroup("db-logs", {
   name: "/aws/rds/instance/crown-marketplace-dev-db/postgresql",
@@ -597,7 +597,7 @@ const dbRolesSg = new ec2.SecurityGroup("db-roles-sg", {
   region,
   tags: { ...tags, "freehold-component": "db" },
   vpcId: vpc.id,
-}, { aliases: [{ parent: freeholdDb }] });
+}, { deleteBeforeReplace: false, aliases: [{ parent: freeholdDb }] });
 
 const dbRolesIngress = new vpcAws.SecurityGroupIngressRule("db-roles-ingress", {
   description: "Freehold: the database role job",
@@ -1114,7 +1114,7 @@ const webLbSg = new ec2.SecurityGroup("web-lb-sg", {
   region,
   tags: { ...tags, "freehold-component": "web" },
   vpcId: vpc.id,
-}, { aliases: [{ parent: freeholdWeb }] });
+}, { deleteBeforeReplace: false, aliases: [{ parent: freeholdWeb }] });
 
 const webLb = new lb.LoadBalancer("web-lb", {
   accessLogs: { bucket: albLogs.bucket, enabled: true, prefix: "alb/web" },
@@ -1208,7 +1208,7 @@ const webSg = new ec2.SecurityGroup("web-sg", {
   region,
   tags: { ...tags, "freehold-component": "web" },
   vpcId: vpc.id,
-}, { aliases: [{ parent: freeholdWeb }] });
+}, { deleteBeforeReplace: false, aliases: [{ parent: freeholdWeb }] });
 
 const webFromLb8080 = new vpcAws.SecurityGroupIngressRule("web-from-lb-8080", {
   description: "from the load balancer",
@@ -1493,7 +1493,7 @@ const workerSg = new ec2.SecurityGroup("worker-sg", {
   region,
   tags: { ...tags, "freehold-component": "worker" },
   vpcId: vpc.id,
-}, { aliases: [{ parent: freeholdWorker }] });
+}, { deleteBeforeReplace: false, aliases: [{ parent: freeholdWorker }] });
 
 const workerDbIngress = new vpcAws.SecurityGroupIngressRule("worker-db-ingress", {
   description: "Freehold: worker to db",
@@ -1741,7 +1741,7 @@ const nightlySg = new ec2.SecurityGroup("nightly-sg", {
   region,
   tags: { ...tags, "freehold-component": "nightly" },
   vpcId: vpc.id,
-}, { aliases: [{ parent: freeholdNightly }] });
+}, { deleteBeforeReplace: false, aliases: [{ parent: freeholdNightly }] });
 
 const nightlyDbIngress = new vpcAws.SecurityGroupIngressRule("nightly-db-ingress", {
   description: "Freehold: nightly to db",

@@ -139,7 +139,7 @@ const subnet = new compute.Subnetwork("crown-marketplace-subnet", {
   privateIpGoogleAccess: true,
   region,
   stackType: "IPV4_ONLY",
-}, { dependsOn: [logExclusion, logSink], aliases: [{ parent: freeholdPlatform }] });
+}, { dependsOn: [logExclusion, logSink], deleteBeforeReplace: false, aliases: [{ parent: freeholdPlatform }] });
 
 const subnetAddressReleaseEuropeWest2 = new Sleep("crown-marketplace-subnet-address-release-europe-west2", { destroyDuration: "2h" }, { dependsOn: [subnet], aliases: [{ parent: freeholdPlatform }] });
 
@@ -316,7 +316,13 @@ const dbDnsRecord = new dns.RecordSet("db-dns-record", {
   type: "A",
 }, { aliases: [{ parent: freeholdDb }] });
 
-const dbDatabase = new sql.Database("db-database", { instance: dbInstance.name, name: "app" }, { protect: true, retainOnDelete: true, deletedWith: dbInstance, aliases: [{ parent: freeholdDb }] });
+const dbDatabase = new sql.Database("db-database", { instance: dbInstance.name, name: "app" }, {
+  protect: true,
+  retainOnDelete: true,
+  deleteBeforeReplace: false,
+  deletedWith: dbInstance,
+  aliases: [{ parent: freeholdDb }],
+});
 
 const dbPassword = new RandomPassword("db-password", { length: 32, minLower: 1, minNumeric: 1, minUpper: 1, special: false }, { aliases: [{ parent: freeholdDb }] });
 
@@ -491,6 +497,7 @@ const dbRoleJob = new cloudrunv2.Job("db-role-job", {
   },
 }, {
   dependsOn: [dbEndpoint, dbDnsRecord, dbDatabase, dbAdminUser, dbRoleJobGrantsSettled, toolImages, logExclusion, logSink, apiRunReady, subnetAddressReleaseEuropeWest2],
+  deleteBeforeReplace: false,
   aliases: [{ parent: freeholdDb }],
 });
 
@@ -656,6 +663,7 @@ const webService = new cloudrunv2.Service("web-service", {
   },
 }, {
   dependsOn: [dbRoleJob, logExclusion, logSink, apiCompute, apiRun, apiRunReady, subnetAddressReleaseEuropeWest2, webGrantsSettled],
+  deleteBeforeReplace: false,
   aliases: [{ parent: freeholdWeb }],
 });
 
@@ -755,6 +763,7 @@ const workerWorkerPool = new cloudrunv2.WorkerPool("worker-worker-pool", {
   },
 }, {
   dependsOn: [dbRoleJob, logExclusion, logSink, apiCompute, apiRun, apiRunReady, subnetAddressReleaseEuropeWest2, workerGrantsSettled],
+  deleteBeforeReplace: false,
   aliases: [{ parent: freeholdWorker }],
 });
 
@@ -845,6 +854,7 @@ const nightlyJob = new cloudrunv2.Job("nightly-job", {
   },
 }, {
   dependsOn: [dbRoleJob, logExclusion, logSink, apiCompute, apiRun, apiRunReady, subnetAddressReleaseEuropeWest2, nightlyGrantsSettled],
+  deleteBeforeReplace: false,
   aliases: [{ parent: freeholdNightly }],
 });
 

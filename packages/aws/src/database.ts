@@ -12,7 +12,7 @@
  * window. A major version change creates the new version's parameter group
  * first and moves the instance to it in the same modification.
  */
-import { APP_ROLES, type AppRole, type DatabaseRequest, type DatabaseResult, keepData, scramVerifier } from "@freehold/core";
+import { APP_ROLES, type AppRole, CREATE_FIRST, type DatabaseRequest, type DatabaseResult, keepData, scramVerifier } from "@freehold/core";
 import * as cloudwatch from "@pulumi/aws/cloudwatch";
 import * as ec2 from "@pulumi/aws/ec2";
 import * as rds from "@pulumi/aws/rds";
@@ -21,8 +21,8 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { componentTags, LOG_RETENTION_DAYS, names } from "./naming";
 import { type AwsPlatform, asPlatform } from "./network";
-import type { DatabaseResources } from "./resources";
 import { rdsCaBundle } from "./rds-ca";
+import type { DatabaseResources } from "./resources";
 import { createRoleJob, type RoleJob } from "./role-job";
 import { chooseRds } from "./sizes";
 import { VendorArgs } from "./vendor";
@@ -146,7 +146,9 @@ export function createDatabase(req: DatabaseRequest): DatabaseResult {
       region,
       tags,
     }),
-    opts,
+    // Its name and description are fixed and names are unique per VPC: replaced only with a new VPC (a region change, a network the
+    // stack brings), so the new group is created first and the old one goes after what used it.
+    { ...opts, ...CREATE_FIRST },
   );
 
   const params = new rds.ParameterGroup(
@@ -159,7 +161,9 @@ export function createDatabase(req: DatabaseRequest): DatabaseResult {
       region,
       tags,
     }),
-    opts,
+    // Replaced only by a new major version (its name carries the version) or region: created first, and the old one deleted once the
+    // instance has left it (RDS refuses to delete a parameter group an instance is a member of).
+    { ...opts, ...CREATE_FIRST },
   );
 
   // RDS creates these log groups on first export, without retention; created first, they have the stack's retention and go with the stack.

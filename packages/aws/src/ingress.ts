@@ -15,7 +15,7 @@
  * - private: internal ALB reachable only from inside the VPC, plain HTTP (an
  *   internal ALB cannot get a certificate without a domain: see capabilities).
  */
-import type { DnsRecord, WebServiceRequest } from "@freehold/core";
+import { CREATE_FIRST, type DnsRecord, type WebServiceRequest } from "@freehold/core";
 import { isZoneApex } from "@freehold/model";
 import * as acm from "@pulumi/aws/acm";
 import * as cloudfront from "@pulumi/aws/cloudfront";
@@ -23,8 +23,8 @@ import * as ec2 from "@pulumi/aws/ec2";
 import * as lb from "@pulumi/aws/lb";
 import * as pulumi from "@pulumi/pulumi";
 import { names } from "./naming";
-import { ALB_LOG_PREFIX } from "./platform-logs";
 import type { AwsPlatform, WebPlatform } from "./network";
+import { ALB_LOG_PREFIX } from "./platform-logs";
 import type { WebServiceResources } from "./resources";
 import type { VendorArgs } from "./vendor";
 import { associate, createFirewall, distributionWebAcl, type Firewall } from "./waf";
@@ -130,7 +130,9 @@ export function createIngress(req: WebServiceRequest, platform: AwsPlatform, net
       region,
       tags,
     }),
-    opts,
+    // Its name, like its description, follows the ingress, and names are unique per VPC: every replacement (a new ingress, a new VPC)
+    // gets another identity, so the new group is created first and the old one goes once the load balancer has left it.
+    { ...opts, ...CREATE_FIRST },
   );
   const alb = new lb.LoadBalancer(
     `${name}-lb`,

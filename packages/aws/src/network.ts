@@ -18,11 +18,11 @@
  * Availability Zones only, no Local or Wavelength Zones), not letters appended
  * to the region code.
  */
-import { logicalName, type StackContext } from "@freehold/core";
-import { getAvailabilityZonesOutput } from "@pulumi/aws/getAvailabilityZones";
-import { getCallerIdentityOutput } from "@pulumi/aws/getCallerIdentity";
+import { CREATE_FIRST, logicalName, type StackContext } from "@freehold/core";
 import * as ec2 from "@pulumi/aws/ec2";
 import * as ecs from "@pulumi/aws/ecs";
+import { getAvailabilityZonesOutput } from "@pulumi/aws/getAvailabilityZones";
+import { getCallerIdentityOutput } from "@pulumi/aws/getCallerIdentity";
 import { Provider } from "@pulumi/aws/provider";
 import * as rds from "@pulumi/aws/rds";
 import type * as s3 from "@pulumi/aws/s3";
@@ -193,7 +193,9 @@ export class AwsPlatform {
         region: this.region,
         tags: this.tags("db-subnets"),
       },
-      this.opts(),
+      // Replaced only by a region change (its name is unique per region; the subnets are updated in place): created first, and the
+      // old one deleted after the instances that use it (RDS refuses to delete a subnet group an instance uses).
+      { ...this.opts(), ...CREATE_FIRST },
     );
     this.resources.dbSubnetGroup = this.subnetGroup;
     return this.subnetGroup;

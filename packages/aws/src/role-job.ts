@@ -34,7 +34,7 @@
  * function would still be needed). A small function whose code is inline here
  * keeps it to resources the provider has, and its error is the `up`'s error.
  */
-import { APP_ROLES, type AppRole, DATABASE_CA_PATH, type DatabaseRequest, ROLE_VERIFIER_ENV, roleJobCommand, roleSetupSql } from "@freehold/core";
+import { APP_ROLES, type AppRole, CREATE_FIRST, DATABASE_CA_PATH, type DatabaseRequest, ROLE_VERIFIER_ENV, roleJobCommand, roleSetupSql } from "@freehold/core";
 import * as cloudwatch from "@pulumi/aws/cloudwatch";
 import * as ec2 from "@pulumi/aws/ec2";
 import * as ecs from "@pulumi/aws/ecs";
@@ -186,7 +186,9 @@ export function createRoleJob(t: RoleJobTarget): RoleJob {
       region,
       tags,
     },
-    opts,
+    // Its name and description are fixed and names are unique per VPC: replaced only with a new VPC (a region change, a network the
+    // stack brings), so the new group is created first and the old one goes after what used it.
+    { ...opts, ...CREATE_FIRST },
   );
   const ingress = new vpc.SecurityGroupIngressRule(
     `${name}-roles-ingress`,

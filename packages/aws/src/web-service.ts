@@ -4,7 +4,7 @@
  * autoscaling (here). Tasks always run in the private subnets without public
  * IPs.
  */
-import type { LinkTarget, WebServiceRequest, WebServiceResult } from "@freehold/core";
+import { CREATE_FIRST, type LinkTarget, type WebServiceRequest, type WebServiceResult } from "@freehold/core";
 import { SpecError, UnsupportedFeatureError } from "@freehold/model";
 import * as ec2 from "@pulumi/aws/ec2";
 import * as ecs from "@pulumi/aws/ecs";
@@ -21,8 +21,8 @@ import { chooseFargate } from "./sizes";
 import { CONTAINER_NAME, createTask, grantsWait, type Linked, type TaskRequest } from "./task";
 import { VendorArgs } from "./vendor";
 
-export { CONTAINER_NAME, containerDefinitions } from "./task";
 export { HSTS, ingressOf, TLS_POLICY } from "./ingress";
+export { CONTAINER_NAME, containerDefinitions } from "./task";
 
 export const WEB_SERVICE_ROLES = [
   "logGroup",
@@ -153,7 +153,9 @@ function taskSecurityGroup(req: WebServiceRequest, platform: AwsPlatform, net: W
       region: platform.region,
       tags,
     }),
-    { parent: req.parent },
+    // Its name and description are fixed and names are unique per VPC: replaced only with a new VPC (a region change, a network the
+    // stack brings), so the new group is created first and the old one goes after what used it.
+    { parent: req.parent, ...CREATE_FIRST },
   );
 }
 

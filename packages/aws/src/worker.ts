@@ -6,7 +6,7 @@
  * the spec's bounds. The task (roles, grants, registry, database role setup)
  * is a web service's (task.ts), so a link means the same on both.
  */
-import type { WorkerRequest, WorkerResult } from "@freehold/core";
+import { CREATE_FIRST, type WorkerRequest, type WorkerResult } from "@freehold/core";
 import * as ec2 from "@pulumi/aws/ec2";
 import * as ecs from "@pulumi/aws/ecs";
 import { componentTags, LOG_RETENTION_DAYS, names } from "./naming";
@@ -34,7 +34,9 @@ export function egressOnlyGroup(req: TaskRequest, platform: AwsPlatform, net: We
       region: platform.region,
       tags,
     }),
-    { parent: req.parent },
+    // Its name and description are fixed and names are unique per VPC: replaced only with a new VPC (a region change, a network the
+    // stack brings), so the new group is created first and the old one goes after what used it.
+    { parent: req.parent, ...CREATE_FIRST },
   );
 }
 

@@ -2,9 +2,9 @@ import { parseStack } from "@freehold/model";
 import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
 import { deployStack } from "./deploy";
+import { fakeBackend } from "./fake-backend";
 import { registerBackend } from "./loader";
 import { runWithMocks } from "./plan";
-import { fakeBackend } from "./fake-backend";
 
 registerBackend(fakeBackend("aws"));
 
@@ -16,7 +16,26 @@ components:
   web: { kind: web-service, image: nginx, public: true, links: [db, files] }
 `);
 
+/** A custom resource of the fake provider, with whatever options the test gives. */
+class Thing extends pulumi.CustomResource {
+  constructor(name: string, args: pulumi.Inputs, opts?: pulumi.CustomResourceOptions) {
+    super("fake:index:Thing", name, args, opts);
+  }
+}
+
 describe("runWithMocks", () => {
+  it("records deleteBeforeReplace as the program set it: false apart from unset, which the engine tells apart (a false overrides a bridged provider's delete-first)", async () => {
+    const run = await runWithMocks("aws", () => {
+      new Thing("unset", { name: "a" });
+      new Thing("create-first", { name: "b" }, { deleteBeforeReplace: false });
+      new Thing("delete-first", { name: "c" }, { deleteBeforeReplace: true });
+      return {};
+    });
+    const option = (name: string) => run.resources.find((r) => r.name === name)?.options.deleteBeforeReplace;
+    expect([option("unset"), option("create-first"), option("delete-first")]).toEqual([undefined, false, true]);
+    expect(Object.keys(run.resources.find((r) => r.name === "unset")?.options ?? {})).not.toContain("deleteBeforeReplace");
+  });
+
   it("records every resource with its parent, inputs and options", async () => {
     const run = await runWithMocks("aws", () => deployStack(stack));
     const types = run.resources.map((r) => r.type);

@@ -6,8 +6,9 @@
  * The mock runtime never passes resource options to mocks, so a stack
  * transformation registered inside `runInPulumiStack` records them.
  */
-import * as pulumi from "@pulumi/pulumi";
+
 import type { Cloud } from "@freehold/model";
+import * as pulumi from "@pulumi/pulumi";
 import type { Backend } from "./backend";
 import { type ComponentRecord, onComponent } from "./components";
 import { loadBackend } from "./loader";
@@ -43,6 +44,7 @@ export interface PlannedOptions {
   retainOnDelete: boolean;
   /** Explicit `dependsOn`, by URN. */
   dependsOn: string[];
+  /** As the program set it: absent when unset (the provider decides), `false` when the program overrides a provider that asks for delete-before-replace. */
   deleteBeforeReplace?: boolean;
   ignoreChanges?: string[];
   replaceOnChanges?: string[];
@@ -62,7 +64,8 @@ interface Registration {
   propertyDependencies: Record<string, string[]>;
   protect: boolean;
   retainOnDelete: boolean;
-  deleteBeforeReplace: boolean;
+  /** Undefined when the program left it to the provider; `false` only when the program said so (the engine then overrides the provider's request). */
+  deleteBeforeReplace: boolean | undefined;
   ignoreChanges: string[];
   replaceOnChanges: string[];
   aliases: unknown[];
@@ -290,6 +293,7 @@ function recordRegistrations(): Map<string, Registration> {
     getProtect(): boolean;
     getRetainondelete(): boolean;
     getDeletebeforereplace(): boolean;
+    getDeletebeforereplacedefined(): boolean;
     getIgnorechangesList(): string[];
     getReplaceonchangesList(): string[];
     getAliasesList(): Array<{ toObject(): unknown }>;
@@ -317,7 +321,7 @@ function recordRegistrations(): Map<string, Registration> {
           propertyDependencies: sortKeys(propertyDependencies) as Record<string, string[]>,
           protect: req.getProtect(),
           retainOnDelete: req.getRetainondelete(),
-          deleteBeforeReplace: req.getDeletebeforereplace(),
+          deleteBeforeReplace: req.getDeletebeforereplacedefined() ? req.getDeletebeforereplace() : undefined,
           ignoreChanges: req.getIgnorechangesList(),
           replaceOnChanges: req.getReplaceonchangesList(),
           aliases: req.getAliasesList().map((a) => a.toObject()),
@@ -338,7 +342,7 @@ function plannedOptions(reg: Registration | undefined, opts: pulumi.ResourceOpti
     protect: reg.protect,
     retainOnDelete: reg.retainOnDelete,
     dependsOn,
-    ...(reg.deleteBeforeReplace ? { deleteBeforeReplace: true } : {}),
+    ...(reg.deleteBeforeReplace !== undefined ? { deleteBeforeReplace: reg.deleteBeforeReplace } : {}),
     ...(reg.ignoreChanges.length ? { ignoreChanges: [...reg.ignoreChanges].sort() } : {}),
     ...(reg.replaceOnChanges.length ? { replaceOnChanges: [...reg.replaceOnChanges].sort() } : {}),
     ...(reg.aliases.length ? { aliases: reg.aliases } : {}),

@@ -15,7 +15,7 @@
  * the default rule denies everything else when there is an allow list, and
  * allows it otherwise.
  */
-import type { WebServiceRequest } from "@freehold/core";
+import { CREATE_FIRST, type WebServiceRequest } from "@freehold/core";
 import * as compute from "@pulumi/gcp/compute";
 import type * as pulumi from "@pulumi/pulumi";
 
@@ -71,5 +71,6 @@ export function securityPolicy(req: WebServiceRequest, location: "global" | stri
   const description = `Freehold ${req.stack.prefix}/${req.qualifiedName}: ${[req.spec.ipAllowList ? "IP allow list" : "", req.spec.webApplicationFirewall ? "web application firewall" : ""].filter(Boolean).join(" and ")}`;
   return location === "global"
     ? new compute.SecurityPolicy(`${req.name}-armor`, { name, type: "CLOUD_ARMOR", description, rules }, opts)
-    : new compute.RegionSecurityPolicy(`${req.name}-armor`, { name, region: location, type: "CLOUD_ARMOR", description, rules }, opts);
+    : // Replaced only by a move to another region (its name is unique per region; `type` is always CLOUD_ARMOR): created first.
+      new compute.RegionSecurityPolicy(`${req.name}-armor`, { name, region: location, type: "CLOUD_ARMOR", description, rules }, { ...opts, ...CREATE_FIRST });
 }

@@ -6,7 +6,7 @@
  * database at deploy time (db-role.ts). Every password is kept in Secret
  * Manager, replicated only in the stack's region.
  */
-import { APP_ROLES, type AppRole, type DatabaseRequest, type DatabaseResult, keepData, type SizeChoice, type StackContext, scramVerifier } from "@freehold/core";
+import { APP_ROLES, type AppRole, CREATE_FIRST, type DatabaseRequest, type DatabaseResult, keepData, type SizeChoice, type StackContext, scramVerifier } from "@freehold/core";
 import * as compute from "@pulumi/gcp/compute";
 import * as dns from "@pulumi/gcp/dns";
 import * as secretmanager from "@pulumi/gcp/secretmanager";
@@ -317,7 +317,13 @@ export function database(req: DatabaseRequest): DatabaseResult {
   // which PostgreSQL refuses while anyone is connected (a closing service, an administrator, a replication subscriber), and
   // would stop a destroy or the component's removal part-way. The instance's deletion takes the database (after its final
   // backup). Not ABANDON: a renamed database is dropped, so its name can be used again.
-  const db = new sql.Database(`${req.name}-database`, withVendor<sql.DatabaseArgs>({ name: req.spec.databaseName, instance: instance.name }, vendor, "database"), { ...keep, deletedWith: instance });
+  // Replaced only by a new database name or a new instance (whose name carries a new suffix): created first, so the services move to the
+  // new database before the old one is dropped (PostgreSQL refuses to drop a database with open connections).
+  const db = new sql.Database(`${req.name}-database`, withVendor<sql.DatabaseArgs>({ name: req.spec.databaseName, instance: instance.name }, vendor, "database"), {
+    ...keep,
+    ...CREATE_FIRST,
+    deletedWith: instance,
+  });
   const app = passwordSecret(req, platform, "app", suffix.result, vendor, keep);
   const read = passwordSecret(req, platform, "read", suffix.result, vendor, keep);
   const admin = passwordSecret(req, platform, "admin", suffix.result, vendor, keep);

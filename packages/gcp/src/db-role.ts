@@ -15,7 +15,7 @@
  * application's password: the verifiers are one secret that only the job's
  * identity may read.
  */
-import { APP_ROLES, DATABASE_CA_PATH, type DatabaseRequest, ROLE_VERIFIER_ENV, roleJobCommand, roleSetupSql, shortHash } from "@freehold/core";
+import { APP_ROLES, CREATE_FIRST, DATABASE_CA_PATH, type DatabaseRequest, ROLE_VERIFIER_ENV, roleJobCommand, roleSetupSql, shortHash } from "@freehold/core";
 import * as cloudrunv2 from "@pulumi/gcp/cloudrunv2";
 import type * as secretmanager from "@pulumi/gcp/secretmanager";
 import * as serviceaccount from "@pulumi/gcp/serviceaccount";
@@ -182,7 +182,8 @@ export function appRole(req: DatabaseRequest, platform: GcpPlatform, net: VpcAtt
       "roleJob",
     ),
     // The first execution starts only once the database can be reached (its endpoint and DNS record exist), its grants apply and its image source exists.
-    { ...opts, dependsOn: [settled, on.database, on.adminUser, ...on.reachable, tools, platform.ready("run"), ...on.logged, ...net.egressDependsOn] },
+    // Replaced only by a move to another region (its name is unique per region) or a rename: created first.
+    { ...opts, ...CREATE_FIRST, dependsOn: [settled, on.database, on.adminUser, ...on.reachable, tools, platform.ready("run"), ...on.logged, ...net.egressDependsOn] },
   );
   return {
     job,

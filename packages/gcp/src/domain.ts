@@ -11,7 +11,7 @@
  * (`INGRESS_TRAFFIC_INTERNAL_LOAD_BALANCER`), so the TLS policy cannot be
  * bypassed through its run.app address.
  */
-import { type DnsRecord, shortHash, type WebServiceRequest } from "@freehold/core";
+import { CREATE_FIRST, type DnsRecord, shortHash, type WebServiceRequest } from "@freehold/core";
 import * as certificatemanager from "@pulumi/gcp/certificatemanager";
 import type * as cloudrunv2 from "@pulumi/gcp/cloudrunv2";
 import * as compute from "@pulumi/gcp/compute";
@@ -81,7 +81,12 @@ function globalLoadBalancer(req: WebServiceRequest, platform: GcpPlatform, servi
   const apis = [platform.api("compute")];
   const certApis = [platform.api("certificatemanager")];
 
-  const neg = new compute.RegionNetworkEndpointGroup(`${req.name}-neg`, { name: n("neg"), region: platform.region, networkEndpointType: "SERVERLESS", cloudRun: { service: service.name } }, { ...opts, dependsOn: apis });
+  // Replaced only when it moves region (its name is unique per region) or the service is renamed (a new name): created first.
+  const neg = new compute.RegionNetworkEndpointGroup(
+    `${req.name}-neg`,
+    { name: n("neg"), region: platform.region, networkEndpointType: "SERVERLESS", cloudRun: { service: service.name } },
+    { ...opts, ...CREATE_FIRST, dependsOn: apis },
+  );
   const armor = securityPolicy(req, "global", n("armor"), apis);
   const backend = new compute.BackendService(
     `${req.name}-backend`,
@@ -90,10 +95,20 @@ function globalLoadBalancer(req: WebServiceRequest, platform: GcpPlatform, servi
   );
   const urlMap = new compute.URLMap(`${req.name}-url-map`, { name: n("url-map"), defaultService: backend.id }, opts);
 
-  const auth = new certificatemanager.DnsAuthorization(`${req.name}-dns-authorization`, { name: n(`dns-${d}`), domain, location: "global", labels }, { ...opts, dependsOn: certApis });
-  const certificate = new certificatemanager.Certificate(`${req.name}-certificate`, { name: n(`cert-${d}`), location: "global", managed: { domains: [domain], dnsAuthorizations: [auth.id] }, labels }, opts);
+  // The DNS authorization, certificate and map entry are replaced only with a new domain (their names carry its hash) or
+  // a new location (residency): created first, so the old ones go after the map entry or proxy using them has moved.
+  const auth = new certificatemanager.DnsAuthorization(`${req.name}-dns-authorization`, { name: n(`dns-${d}`), domain, location: "global", labels }, { ...opts, ...CREATE_FIRST, dependsOn: certApis });
+  const certificate = new certificatemanager.Certificate(
+    `${req.name}-certificate`,
+    { name: n(`cert-${d}`), location: "global", managed: { domains: [domain], dnsAuthorizations: [auth.id] }, labels },
+    { ...opts, ...CREATE_FIRST },
+  );
   const certificateMap = new certificatemanager.CertificateMap(`${req.name}-certificate-map`, { name: n("certs"), labels }, { ...opts, dependsOn: certApis });
-  const mapEntry = new certificatemanager.CertificateMapEntry(`${req.name}-certificate-map-entry`, { name: n(`entry-${d}`), map: certificateMap.name, hostname: domain, certificates: [certificate.id], labels }, opts);
+  const mapEntry = new certificatemanager.CertificateMapEntry(
+    `${req.name}-certificate-map-entry`,
+    { name: n(`entry-${d}`), map: certificateMap.name, hostname: domain, certificates: [certificate.id], labels },
+    { ...opts, ...CREATE_FIRST },
+  );
 
   const tlsPolicy = new compute.SSLPolicy(`${req.name}-tls-policy`, { name: n("tls"), ...TLS_POLICY }, { ...opts, dependsOn: apis });
   const httpsProxy = new compute.TargetHttpsProxy(
@@ -134,7 +149,9 @@ function regionalLoadBalancer(req: WebServiceRequest, platform: GcpPlatform, ser
   const apis = [platform.api("compute")];
   const certApis = [platform.api("certificatemanager")];
 
-  const neg = new compute.RegionNetworkEndpointGroup(`${req.name}-neg`, { name: n("neg"), region, networkEndpointType: "SERVERLESS", cloudRun: { service: service.name } }, { ...opts, dependsOn: apis });
+  // Every regional piece's name is unique in its region, and none is replaced but by a move to another region (or a
+  // rename): each is created first, so the old load balancer keeps working until the engine deletes it at the end.
+  const neg = new compute.RegionNetworkEndpointGroup(`${req.name}-neg`, { name: n("neg"), region, networkEndpointType: "SERVERLESS", cloudRun: { service: service.name } }, { ...opts, ...CREATE_FIRST, dependsOn: apis });
   const armor = securityPolicy(req, region, n("armor"), apis);
   const backend = new compute.RegionBackendService(
     `${req.name}-backend`,
@@ -148,21 +165,31 @@ function regionalLoadBalancer(req: WebServiceRequest, platform: GcpPlatform, ser
       ...(armor ? { securityPolicy: armor.id } : {}),
     },
     // Its request logs stay in the region: the backend service waits for the routing.
-    { ...opts, dependsOn: platform.logs({ regionalBackends: [n("backend")] }) },
+    { ...opts, ...CREATE_FIRST, dependsOn: platform.logs({ regionalBackends: [n("backend")] }) },
   );
-  const urlMap = new compute.RegionUrlMap(`${req.name}-url-map`, { name: n("url-map"), region, defaultService: backend.id }, opts);
+  const urlMap = new compute.RegionUrlMap(`${req.name}-url-map`, { name: n("url-map"), region, defaultService: backend.id }, { ...opts, ...CREATE_FIRST });
 
   // Regional certificates take a per-project DNS authorization (https://cloud.google.com/certificate-manager/docs/dns-authorizations).
-  const auth = new certificatemanager.DnsAuthorization(`${req.name}-dns-authorization`, { name: n(`dns-${d}`), domain, location: region, type: "PER_PROJECT_RECORD", labels }, { ...opts, dependsOn: certApis });
-  const certificate = new certificatemanager.Certificate(`${req.name}-certificate`, { name: n(`cert-${d}`), location: region, managed: { domains: [domain], dnsAuthorizations: [auth.id] }, labels }, opts);
+  const auth = new certificatemanager.DnsAuthorization(
+    `${req.name}-dns-authorization`,
+    { name: n(`dns-${d}`), domain, location: region, type: "PER_PROJECT_RECORD", labels },
+    { ...opts, ...CREATE_FIRST, dependsOn: certApis },
+  );
+  const certificate = new certificatemanager.Certificate(
+    `${req.name}-certificate`,
+    { name: n(`cert-${d}`), location: region, managed: { domains: [domain], dnsAuthorizations: [auth.id] }, labels },
+    { ...opts, ...CREATE_FIRST },
+  );
 
-  const tlsPolicy = new compute.RegionSslPolicy(`${req.name}-tls-policy`, { name: n("tls"), region, ...TLS_POLICY }, { ...opts, dependsOn: apis });
+  const tlsPolicy = new compute.RegionSslPolicy(`${req.name}-tls-policy`, { name: n("tls"), region, ...TLS_POLICY }, { ...opts, ...CREATE_FIRST, dependsOn: apis });
   const httpsProxy = new compute.RegionTargetHttpsProxy(
     `${req.name}-https-proxy`,
     { name: n("https"), region, urlMap: urlMap.id, certificateManagerCertificates: [pulumi.interpolate`//certificatemanager.googleapis.com/${certificate.id}`], sslPolicy: tlsPolicy.id },
-    opts,
+    { ...opts, ...CREATE_FIRST },
   );
-  const address = new compute.Address(`${req.name}-address`, { name: n("address"), region, addressType: "EXTERNAL", networkTier: "PREMIUM", labels }, { ...opts, dependsOn: apis });
+  const address = new compute.Address(`${req.name}-address`, { name: n("address"), region, addressType: "EXTERNAL", networkTier: "PREMIUM", labels }, { ...opts, ...CREATE_FIRST, dependsOn: apis });
+  // The forwarding rules keep the provider's delete-first: a new network (a network the stack brings, changed) replaces
+  // one under the same name in the same region, and nothing refers to a forwarding rule, so deleting it first is never refused.
   const rule = (role: "https" | "http", target: pulumi.Input<string>, port: string) =>
     new compute.ForwardingRule(
       `${req.name}-${role}-rule`,
@@ -170,8 +197,8 @@ function regionalLoadBalancer(req: WebServiceRequest, platform: GcpPlatform, ser
       { ...opts, dependsOn: proxies ? [proxies] : [] },
     );
   const https = rule("https", httpsProxy.id, "443");
-  const redirect = new compute.RegionUrlMap(`${req.name}-http-redirect`, { name: n("http-redirect"), region, defaultUrlRedirect: REDIRECT }, { ...opts, dependsOn: apis });
-  const httpProxy = new compute.RegionTargetHttpProxy(`${req.name}-http-proxy`, { name: n("http"), region, urlMap: redirect.id }, opts);
+  const redirect = new compute.RegionUrlMap(`${req.name}-http-redirect`, { name: n("http-redirect"), region, defaultUrlRedirect: REDIRECT }, { ...opts, ...CREATE_FIRST, dependsOn: apis });
+  const httpProxy = new compute.RegionTargetHttpProxy(`${req.name}-http-proxy`, { name: n("http"), region, urlMap: redirect.id }, { ...opts, ...CREATE_FIRST });
   const http = rule("http", httpProxy.id, "80");
   return result(domain, auth, address, { neg, backend, armor, urlMap, certificate, tlsPolicy, httpsProxy, https, redirect, httpProxy, http });
 }

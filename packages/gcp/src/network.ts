@@ -6,7 +6,7 @@
  * residency rule, a regional log bucket. Each piece is created on first use,
  * so a stack with only buckets gets no VPC.
  */
-import { logicalName, type StackContext } from "@freehold/core";
+import { CREATE_FIRST, logicalName, type StackContext } from "@freehold/core";
 import { SpecError } from "@freehold/model";
 import * as artifactregistry from "@pulumi/gcp/artifactregistry";
 import * as compute from "@pulumi/gcp/compute";
@@ -257,7 +257,8 @@ export class GcpPlatform {
       ? new compute.Subnetwork(
           `${this.name}-proxy-subnet`,
           { name: names.network(this.stack.prefix, `${this.region}-proxies`), network: net.own.network.id, region: this.region, ipCidrRange: PROXY_SUBNET_CIDR, purpose: "REGIONAL_MANAGED_PROXY", role: "ACTIVE" },
-          { parent: this.parent },
+          // Replaced only by a region change, which renames it: created first, deleted after the old load balancer's forwarding rules.
+          { parent: this.parent, ...CREATE_FIRST },
         )
       : null;
     return this.proxies;
@@ -308,7 +309,9 @@ export class GcpPlatform {
     const subnet = new compute.Subnetwork(
       `${p}-subnet`,
       { name: subnetName, network: network.id, region: this.region, ipCidrRange: SUBNET_CIDR, privateIpGoogleAccess: true, stackType: "IPV4_ONLY", logConfig: FLOW_LOGS },
-      { ...opts, dependsOn: logged },
+      // Replaced only by a region change (its network is this stack's own, its other ForceNew inputs fixed), which renames it:
+      // created first, so the old one goes at the end of the up, after the old services and the address-release wait.
+      { ...opts, ...CREATE_FIRST, dependsOn: logged },
     );
     const addressRelease = new Sleep(addressReleaseName(p, this.region), { destroyDuration: ADDRESS_RELEASE }, { ...opts, dependsOn: [subnet], aliases: [pulumi.createUrn(`${p}-subnet-address-release`, SLEEP_TYPE, this.parent)] });
     return { network: network.name, subnetwork: subnet.name, networkId: network.id, egressDependsOn: [addressRelease], own: { network, subnet, addressRelease } };

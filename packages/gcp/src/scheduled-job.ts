@@ -18,7 +18,7 @@
  *   call (the run not started) is retried by Cloud Scheduler; a started run's
  *   failures are the job's own retries.
  */
-import { physicalName, type ScheduledJobRequest, type ScheduledJobResult } from "@freehold/core";
+import { CREATE_FIRST, physicalName, type ScheduledJobRequest, type ScheduledJobResult } from "@freehold/core";
 import { type Cron, shortestGapMinutes } from "@freehold/model";
 import * as cloudrunv2 from "@pulumi/gcp/cloudrunv2";
 import * as cloudscheduler from "@pulumi/gcp/cloudscheduler";
@@ -26,9 +26,9 @@ import type * as serviceaccount from "@pulumi/gcp/serviceaccount";
 import * as pulumi from "@pulumi/pulumi";
 import type { Sleep } from "@pulumiverse/time/sleep";
 import { NAME_RULES, names } from "./naming";
+import type { WebServiceResources } from "./resources";
 import { withVendor } from "./vendor";
 import { type ImageResources, workload, workloadAccount } from "./worker";
-import type { WebServiceResources } from "./resources";
 
 export const SCHEDULED_JOB_SERVICE = "Cloud Run jobs and Cloud Scheduler";
 export const SCHEDULED_JOB_ROLES = ["job", "schedule", "serviceAccount", "schedulerAccount", "repository"] as const;
@@ -85,7 +85,8 @@ export function scheduledJob(req: ScheduledJobRequest): ScheduledJobResult {
       vendor,
       "job",
     ),
-    { ...opts, dependsOn: [...w.dependsOn, ...logged] },
+    // Replaced only by a move to another region (its name is unique per region) or a rename: created first.
+    { ...opts, ...CREATE_FIRST, dependsOn: [...w.dependsOn, ...logged] },
   );
 
   const schedulerAccount = workloadAccount({ ...req, name: `${req.name}-scheduler`, qualifiedName: `${req.qualifiedName}-sched` }, platform, vendor, "scheduled job's scheduler (runs the job, nothing else)", "schedulerAccount", jobNames.schedulerAccount(req.stack.prefix, req.qualifiedName));

@@ -5,7 +5,7 @@
  * image pulled directly or through an Artifact Registry remote repository, and
  * with a domain, a global external Application Load Balancer in front.
  */
-import { appRoleFor, type ContainerRequest, degrade, type LinkTarget, type WebServiceRequest, type WebServiceResult } from "@freehold/core";
+import { appRoleFor, type ContainerRequest, CREATE_FIRST, degrade, type LinkTarget, type WebServiceRequest, type WebServiceResult } from "@freehold/core";
 import type { ContainerComponent, WebService } from "@freehold/model";
 import * as cloudrunv2 from "@pulumi/gcp/cloudrunv2";
 import * as serviceaccount from "@pulumi/gcp/serviceaccount";
@@ -265,6 +265,8 @@ export function webService(req: WebServiceRequest): WebServiceResult {
   if (linksDatabase) apis.push("compute");
   const service = new cloudrunv2.Service(`${req.name}-service`, withVendor(serviceArgs(req, platform, account, image.image, ca, domainState), vendor, "service"), {
     ...opts,
+    // Replaced only by a move to another region (its name is unique per region) or a rename: the new service runs before the old one goes.
+    ...CREATE_FIRST,
     // The first revision starts only once its grants apply, Cloud Run's service agent is ready, its image source exists and its database role is there.
     dependsOn: [...platform.apisFor(...apis), platform.ready("run"), ...settled, ...image.dependsOn, ...links.ready, ...logged, ...(linksDatabase ? platform.network().egressDependsOn : [])],
   });

@@ -13,7 +13,7 @@
  * (https://cloud.google.com/run/docs/configuring/workerpools/cpu-autoscaling);
  * with min equal to max it is a fixed (manual) instance count.
  */
-import type { ScheduledJobRequest, WorkerRequest, WorkerResult } from "@freehold/core";
+import { CREATE_FIRST, type ScheduledJobRequest, type WorkerRequest, type WorkerResult } from "@freehold/core";
 import * as cloudrunv2 from "@pulumi/gcp/cloudrunv2";
 import * as serviceaccount from "@pulumi/gcp/serviceaccount";
 import type * as pulumi from "@pulumi/pulumi";
@@ -21,8 +21,8 @@ import type { Sleep } from "@pulumiverse/time/sleep";
 import { grantsSettled } from "./grants";
 import { imageSource } from "./image";
 import { claimAccountId, names } from "./naming";
-import type { WebServiceResources } from "./resources";
 import { type Api, type GcpPlatform, platformOf } from "./network";
+import type { WebServiceResources } from "./resources";
 import { cloudRunLimits, webServiceSize } from "./sizes";
 import { vendorSettings, withVendor } from "./vendor";
 import { assertContainerSupported, databaseCa, environment, grantLinks } from "./web-service";
@@ -152,7 +152,8 @@ export function worker(req: WorkerRequest): WorkerResult {
       w.vendor,
       "workerPool",
     ),
-    { ...w.opts, dependsOn: [...w.dependsOn, ...logged] },
+    // Replaced only by a move to another region (its name is unique per region) or a rename: the new pool runs before the old one goes.
+    { ...w.opts, ...CREATE_FIRST, dependsOn: [...w.dependsOn, ...logged] },
   );
   const linksDatabase = w.linksDatabase;
   return {

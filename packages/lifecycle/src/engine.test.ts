@@ -1,8 +1,8 @@
 import type { PlannedResource } from "@freehold/core";
 import type { Cloud } from "@freehold/model";
+import { type CloudRules, COMPANIONS } from "@freehold/rules";
 import { describe, expect, it } from "vitest";
 import { type PlanInput, SLEEP, World } from "./engine";
-import { type CloudRules, COMPANIONS } from "@freehold/rules";
 
 /** A small rule book for the engine's own tests ("aws" stands for any cloud). */
 const TEST_RULES: CloudRules = {
@@ -54,7 +54,12 @@ const STACK = "urn:pulumi:dev::p::";
 const urn = (type: string, name: string) => `${STACK}${type}::${name}`;
 
 /** A registration; dependencies are given by the other resources' names and resolved by `plan`. */
-function res(type: string, name: string, inputs: Record<string, unknown> = {}, extra: { deps?: Record<string, string[]>; dependsOn?: string[]; protect?: boolean; retain?: boolean } = {}): PlannedResource & { refs: typeof extra } {
+function res(
+  type: string,
+  name: string,
+  inputs: Record<string, unknown> = {},
+  extra: { deps?: Record<string, string[]>; dependsOn?: string[]; protect?: boolean; retain?: boolean; deleteBeforeReplace?: boolean } = {},
+): PlannedResource & { refs: typeof extra } {
   return {
     urn: urn(type, name),
     type,
@@ -62,7 +67,7 @@ function res(type: string, name: string, inputs: Record<string, unknown> = {}, e
     parent: `${STACK}pulumi:pulumi:Stack::p-dev`,
     custom: true,
     inputs,
-    options: { protect: extra.protect ?? false, retainOnDelete: extra.retain ?? false, dependsOn: [] },
+    options: { protect: extra.protect ?? false, retainOnDelete: extra.retain ?? false, dependsOn: [], ...(extra.deleteBeforeReplace !== undefined ? { deleteBeforeReplace: extra.deleteBeforeReplace } : {}) },
     dependencies: [],
     propertyDependencies: {},
     refs: extra,
@@ -271,5 +276,80 @@ describe("the simulated engine", () => {
     expect(run.error).toBe("error: aws:test/getAccount:getAccount: AccessDenied: the account is locked");
     expect(w.objects.size).toBe(before);
     expect(new World(RULES).up("s", { ...plan(res(NET, "net")), invokes: ["aws:test/getAccount:getAccount"] }).status).toBe("ok");
+  });
+});
+
+/**
+ * A provider bridged from Terraform: a certificate used by a map entry (in an updatable field) and by a binding (in a field
+ * that forces the binding's replacement), as Certificate Manager's are.
+ */
+const CERT = "aws:test/cert:Cert";
+const ENTRY = "aws:test/entry:Entry";
+const BINDING = "aws:test/binding:Binding";
+const BRIDGED: CloudRules = {
+  ...TEST_RULES,
+  bridge: { autoNamed: {}, source: "test" },
+  types: {
+    ...TEST_RULES.types,
+    [CERT]: {
+      title: "certificate",
+      source: "test",
+      identity: { field: "name", scope: "account", source: "test" },
+      replaceOn: [{ path: "name", source: "test" }],
+      inUseBy: [{ by: ENTRY, field: "certs", error: "InUse: the certificate is referenced by a map entry", source: "test" }],
+    },
+    [ENTRY]: { title: "map entry", source: "test", identity: { field: "name", scope: "account", source: "test" }, replaceOn: [{ path: "name", source: "test" }, { path: "hostname", source: "test" }] },
+    [BINDING]: { title: "binding", source: "test", replaceOn: [{ path: "cert", source: "test" }] },
+  },
+};
+const BRIDGED_RULES = { ...RULES, aws: BRIDGED } as Record<Cloud, CloudRules>;
+
+describe("replacements under a provider bridged from Terraform", () => {
+  const cert = (name: string, o: { deleteBeforeReplace?: boolean } = {}) => res(CERT, "cert", { name }, o);
+  const entry = (name: string, hostname: string, o: { deleteBeforeReplace?: boolean } = {}) => res(ENTRY, "entry", { name, hostname, certs: ["c"] }, { deps: { certs: ["cert"] }, ...o });
+
+  it("deletes a resource whose name the program set before creating its replacement, even under a new name; an explicit deleteBeforeReplace: false creates first", () => {
+    const w = new World(BRIDGED_RULES);
+    w.up("s", plan(cert("c1")));
+    expect(w.up("s", plan(cert("c2"))).steps.find((s) => s.op === "replace")?.mode).toBe("delete-before-replace");
+    expect(w.up("s", plan(cert("c3", { deleteBeforeReplace: false }))).steps.find((s) => s.op === "replace")?.mode).toBe("create-before-delete");
+    // Without the bridge the same rename creates first (the names differ).
+    const { bridge: _bridge, ...unbridged } = BRIDGED;
+    const plain = new World({ ...RULES, aws: unbridged } as Record<Cloud, CloudRules>);
+    plain.up("s", plan(cert("c1")));
+    expect(plain.up("s", plan(cert("c2"))).steps.find((s) => s.op === "replace")?.mode).toBe("create-before-delete");
+  });
+
+  it("fails a create-first replacement that keeps the name: the program's false wins, and the cloud refuses the second object", () => {
+    const w = new World(BRIDGED_RULES);
+    w.up("s", plan(res(DB, "db", { name: "db1", engine: "pg16" })));
+    const run = w.up("s", plan(res(DB, "db", { name: "db1", engine: "pg17" }, { deleteBeforeReplace: false })));
+    expect(run.status).toBe("failed");
+    expect(run.error).toContain('database "db1" already exists: it belongs to this stack');
+  });
+
+  it("does not delete first a dependent that only an update moves, or that the new program replaces for its own reasons: deleting the old resource then fails", () => {
+    const w = new World(BRIDGED_RULES);
+    w.up("s", plan(cert("c1"), entry("e1", "app")));
+    // The entry is replaced too (a new hostname), but the engine decides on its old inputs, where the certificate is in an updatable field.
+    const run = w.up("s", plan(cert("c2"), entry("e2", "www")));
+    expect(run.status).toBe("failed");
+    expect(run.error).toBe('deleting certificate "c1" (cert) failed: InUse: the certificate is referenced by a map entry (in use by Entry "e1" (s: entry)) [test]');
+    // Created first, both go through: the old entry and certificate go at the end, dependents first.
+    const ok = new World(BRIDGED_RULES);
+    ok.up("s", plan(cert("c1"), entry("e1", "app")));
+    const moved = ok.up("s", plan(cert("c2", { deleteBeforeReplace: false }), entry("e2", "www", { deleteBeforeReplace: false })));
+    expect(moved.status).toBe("ok");
+    expect([...ok.objects.values()].filter((o) => o.type === CERT || o.type === ENTRY).map((o) => o.name)).toEqual(["c2", "e2"]);
+  });
+
+  it("deletes first, last registered first, the dependents whose old inputs from the replaced resource force their own replacement", () => {
+    const w = new World(BRIDGED_RULES);
+    const binding = res(BINDING, "binding", { cert: "c" }, { deps: { cert: ["cert"] } });
+    const second = res(BINDING, "second", { cert: "b" }, { deps: { cert: ["binding"] } });
+    w.up("s", plan(cert("c1"), binding, second));
+    const run = w.up("s", plan(cert("c2"), binding, second));
+    expect(run.status).toBe("ok");
+    expect(run.steps.filter((s) => s.op === "delete").map((s) => s.name)).toEqual(["second", "binding", "cert"]);
   });
 });

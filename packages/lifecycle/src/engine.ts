@@ -7,8 +7,10 @@
  *   it would replace a resource whose new registration is protected, or delete
  *   one whose state is protected (as the engine does);
  * - create, update in place, or replace (create-before-delete, or
- *   delete-before-replace when the physical name would stay the same or the
- *   resource asks for it, deleting first the dependents that must be replaced
+ *   delete-before-replace as the engine decides it: the program's option, else
+ *   the provider's request, which a bridged provider makes whenever the program
+ *   set the resource's name, else when the physical name would stay the same;
+ *   deleting first the dependents whose old inputs force their replacement
  *   too), in registration order;
  * - deletes last, dependents first, honouring `retainOnDelete` (the object
  *   stays in the cloud, unmanaged);
@@ -29,6 +31,7 @@ import {
   changedPaths,
   cloudOf,
   covers,
+  deletesBeforeReplace,
   durationSeconds,
   forcingPaths,
   identityOf,
@@ -164,8 +167,6 @@ class Run {
   private readonly steps: Step[] = [];
   /** Resources created or replaced in this run: what depends on them sees new values. */
   private readonly renewed = new Set<string>();
-  /** State entries the preview decided to replace (their old URNs). */
-  private replacing = new Set<string>();
   /** When each resource of this run finished, on the world clock. */
   private readonly finished = new Map<string, number>();
   /** Old objects of create-before-delete replacements, deleted at the end. */
@@ -190,7 +191,6 @@ class Run {
     if (failedRead) return { status: "refused", steps: [], error: failedRead, changes: 0 };
     const planned = this.preview(desired);
     if (planned.refusals.length) return { status: "refused", steps: [], error: planned.refusals.join("\n"), changes: 0 };
-    this.replacing = new Set([...planned.ops.values()].flatMap((o) => (o.op === "replace" && o.old ? [o.old.urn] : [])));
     try {
       for (const r of desired) this.apply(r, planned.ops.get(r.urn) as PreviewOp);
       // Deletes come after every create and update has finished.
@@ -310,10 +310,10 @@ class Run {
       case "replace": {
         const oldObject = this.world.objects.get(entry.object as string);
         const fresh = this.buildObject(r, start);
-        const dbr = r.options.deleteBeforeReplace === true || (fresh.identity !== undefined && fresh.identity === oldObject?.identity);
+        const dbr = deletesBeforeReplace(this.world.rules, r, this.plan.cloud, fresh.identity !== undefined && fresh.identity === oldObject?.identity);
         step.mode = dbr ? "delete-before-replace" : "create-before-delete";
         if (dbr && oldObject) {
-          this.deleteDependentsBeforeReplace(r);
+          this.deleteDependentsBeforeReplace(planned.old as StateEntry);
           this.deleteObject(oldObject, r.urn);
           this.steps.push({ op: "delete", urn: r.urn, type: r.type, name: r.name, mode: "delete-before-replace" });
         }
@@ -370,30 +370,51 @@ class Run {
   }
 
   /**
-   * Delete-before-replace: the dependents that will be replaced too (because of this replacement, or of their own
-   * changes) are deleted first, last-registered first, as the engine's cascade does (pulumi/pulumi#1365, #2167).
+   * Delete-before-replace: first delete, last-registered first, the resources of the old state that depend on the one
+   * being replaced and must be replaced with it, as the engine computes them (pulumi/pulumi
+   * pkg/resource/deploy/step_generator.go `calculateDependentReplacements`): walk its dependents in state order
+   * (skipping those already registered in this run), and keep one when its provider or its `deletedWith` is in the
+   * set, or when an input of its *old* registration that comes from a resource in the set forces a replacement once
+   * that input is unknown. What the new program does to a dependent later does not count: a dependent replaced later
+   * for its own reasons, or updated to point elsewhere, still holds the old object when it is deleted.
    */
-  private deleteDependentsBeforeReplace(r: PlannedResource): void {
-    const dependents = [...this.state.values()].filter((e) => e.object && e.urn !== r.urn && this.dependsOn(e, r.urn) && (this.mustReplaceWith(e, r) || this.replacing.has(e.urn)));
-    for (const e of dependentsFirst(dependents)) {
-      const obj = this.world.objects.get(e.object as string);
+  private deleteDependentsBeforeReplace(root: StateEntry): void {
+    const replaceSet = new Set([root.urn]);
+    const dependentSet = new Set([root.urn]);
+    const toReplace: StateEntry[] = [];
+    const entries = [...this.state.values()];
+    for (const e of entries.slice(entries.indexOf(root) + 1)) {
+      if (this.finished.has(e.urn)) continue;
+      const deps = [...e.dependencies, ...Object.values(e.propertyDependencies).flat(), ...(e.options.deletedWith ? [e.options.deletedWith] : [])];
+      const provider = e.provider ? providerUrnOf(e.provider) : undefined;
+      if (!deps.some((d) => dependentSet.has(d)) && !(provider && dependentSet.has(provider))) continue;
+      dependentSet.add(e.urn);
+      if (this.mustReplaceWith(e, replaceSet, provider)) {
+        replaceSet.add(e.urn);
+        toReplace.push(e);
+      }
+    }
+    for (const e of toReplace.reverse()) {
+      const obj = e.object ? this.world.objects.get(e.object) : undefined;
       if (!obj) continue;
-      this.deleteObject(obj, e.urn);
+      // The provider is not called for a retained resource, nor for one deleted with a resource deleted here (step.go DeleteStep.Apply).
+      if (e.options.retainOnDelete || (e.options.deletedWith && replaceSet.has(e.options.deletedWith))) obj.owner = undefined;
+      else this.deleteObject(obj, e.urn);
       this.steps.push({ op: "delete", urn: e.urn, type: e.type, name: e.name, mode: "delete-before-replace" });
     }
   }
 
-  private dependsOn(e: StateEntry, urn: string, seen = new Set<string>()): boolean {
-    if (seen.has(e.urn)) return false;
-    seen.add(e.urn);
-    return e.dependencies.some((d) => d === urn || (this.state.get(d) ? this.dependsOn(this.state.get(d) as StateEntry, urn, seen) : false));
-  }
-
-  /** A dependent must be replaced with its dependency when an input that comes from it forces a replacement. */
-  private mustReplaceWith(e: StateEntry, dependency: PlannedResource): boolean {
-    const rule = this.rule(e.type);
-    const forcing = forcingPaths(rule).map((f) => f.path);
-    return Object.entries(e.propertyDependencies).some(([key, deps]) => deps.includes(dependency.urn) && forcing.some((f) => overlaps(f, key)));
+  /** `requiresReplacement` of the engine: a custom resource whose provider or `deletedWith` is replaced, or whose old inputs from a replaced resource force a replacement. */
+  private mustReplaceWith(e: StateEntry, replaceSet: Set<string>, provider: string | undefined): boolean {
+    if (!e.custom || this.kind(e.type) === "component") return false;
+    if (provider && replaceSet.has(provider)) return true;
+    if (e.options.deletedWith && replaceSet.has(e.options.deletedWith)) return true;
+    if (this.kind(e.type) === "provider") return false;
+    const forcing = forcingPaths(this.rule(e.type), e.options.replaceOnChanges).map((f) => f.path);
+    const ignore = e.options.ignoreChanges ?? [];
+    return Object.entries(e.propertyDependencies).some(
+      ([key, deps]) => deps.some((d) => replaceSet.has(d)) && !ignore.some((i) => covers(i, key)) && forcing.some((f) => overlaps(f, key)),
+    );
   }
 
   private create(r: PlannedResource, start: number): CloudObject {
@@ -688,6 +709,11 @@ interface PreviewOp {
   op: Operation;
   old?: StateEntry;
   changed?: string[];
+}
+
+/** The URN of a provider reference (`<provider URN>::<id>`). */
+function providerUrnOf(ref: string): string {
+  return ref.slice(0, ref.lastIndexOf("::"));
 }
 
 function describe(o: CloudObject): string {

@@ -4,12 +4,13 @@
  * logs that stay in the region). One `describe` per finding; each failed on
  * the backend before its fix.
  */
-import { deployStack, loadBackend, registerBackend, runWithMocks } from "@freehold/core";
-import { DomainMoveRefused, decideDomain } from "../../gcp/src/domain-state";
+
 import { parseStack, type Stack } from "@freehold/model";
 import { type CloudObject, GCP_DEFAULT_APIS, GCP_PREREQUISITES, GCP_RULES, GCP_SQL_BACKUP_TYPE, RULES, seedProject } from "@freehold/rules";
 import { describe, expect, it } from "vitest";
+import { DomainMoveRefused, decideDomain } from "../../gcp/src/domain-state";
 import { World } from "./engine";
+import { live, recordsCreated, SITE, upWith, withDomain } from "./gcp-domain.test-helper";
 import { Harness } from "./scenarios";
 import { CONFORMANCE_STACKS } from "./stacks";
 
@@ -23,9 +24,6 @@ async function deployed(text: string): Promise<{ h: Harness; base: Stack }> {
   expect(first.error).toBeUndefined();
   return { h, base };
 }
-
-/** Every live object of a type in the world. */
-const live = (h: Harness, type: string): CloudObject[] => [...h.world.objects.values()].filter((o) => o.type === type && o.status === "live");
 
 /** The stack with every data component's deletion protection off. */
 function unprotected(stack: Stack): Stack {
@@ -115,36 +113,6 @@ describe("4. the role job's first execution can reach the database", () => {
   });
 });
 
-/** The certificates' states the next `up` reads (Certificate Manager's answer to getCertificates), by location. */
-type Certs = { global?: string; regional?: string };
-
-/** Plan a stack with Certificate Manager answering as given, and apply it, as `pulumi up` would. */
-async function upWith(h: Harness, label: string, spec: Stack, certs: Certs, config: Record<string, string> = {}): Promise<{ outcome: string; error?: string }> {
-  const original = loadBackend("gcp");
-  const answer = (region: unknown) => {
-    const state = region ? certs.regional : certs.global;
-    if (!state) return { certificates: [] };
-    const names = live(h, "gcp:certificatemanager/certificate:Certificate").map((c) => String(c.name));
-    return { certificates: names.map((name) => ({ name, manageds: [{ state }] })) };
-  };
-  registerBackend({ ...original, mocks: { ...original.mocks, call: (token, args) => (token === CERTIFICATES ? answer((args as { region?: unknown }).region) : original.mocks.call(token, args)) } });
-  try {
-    const run = await runWithMocks("gcp", () => deployStack(spec, { cloud: "gcp" }).outputs, { project: spec.name, stack: "dev", config });
-    const r = h.world.up(`${spec.name}/dev`, { cloud: "gcp", region: "europe-west2", resources: run.resources, invokes: run.invokes });
-    return { outcome: r.status, ...(r.error ? { error: `${label}: ${r.error}` } : {}) };
-  } catch (e) {
-    return { outcome: "refused", error: `${label}: ${String((e as Error).message)}` };
-  } finally {
-    registerBackend(original);
-  }
-}
-const CERTIFICATES = "gcp:certificatemanager/getCertificates:getCertificates";
-
-/** The user created the DNS records: Certificate Manager issues the live certificates. */
-function recordsCreated(h: Harness): void {
-  for (const c of live(h, "gcp:certificatemanager/certificate:Certificate")) c.facts.issued = true;
-}
-
 /** Where the service can be reached: its run.app address (ingress all), and a load balancer whose certificate is issued. */
 function servedBy(h: Harness): string[] {
   const [service] = live(h, "gcp:cloudrunv2/service:Service");
@@ -153,18 +121,6 @@ function servedBy(h: Harness): string[] {
   if (live(h, "gcp:certificatemanager/certificate:Certificate").some((c) => c.facts.issued === true)) out.push("domain");
   return out;
 }
-
-const SITE = `
-name: site
-components:
-  web: { kind: web-service, image: nginx:1.27, public: true, writableRootFilesystem: true }
-`;
-const withDomain = (base: Stack, residency: "none" | "uk" = base.residency as "none" | "uk"): Stack => {
-  const s = structuredClone(base);
-  const web = s.components.web;
-  if (web?.kind === "web-service") web.domain = "app.example.gov.uk";
-  return { ...s, residency };
-};
 
 describe("5. a domain added or moved without an outage", () => {
   it("keeps the run.app address until the new certificate is active, then closes it", async () => {

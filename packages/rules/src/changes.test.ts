@@ -27,6 +27,13 @@ describe("planChanges", () => {
     ]);
   });
 
+  it("says a bridged provider's named resource is replaced delete-first even under a new name, unless the program says deleteBeforeReplace: false", () => {
+    const params = (name: string, family: string, options?: RuleResource["options"]) => res(PARAMS, "db-params", { name, family }, options ? { options } : {});
+    const mode = (options?: RuleResource["options"]) => planChanges(plan("aws", params("shop-db-postgres16", "postgres16")), plan("aws", params("shop-db-postgres17", "postgres17", options))).changes[0]?.mode;
+    expect(mode()).toBe("delete-before-replace");
+    expect(mode({ deleteBeforeReplace: false })).toBe("create-before-delete");
+  });
+
   it("refuses what the cloud refuses to change: an immutable input, and a limit on updates", () => {
     const vault = (days: number) => res("azure-native:keyvault:Vault", "kv", { vaultName: "shop-kv", properties: { softDeleteRetentionInDays: days } });
     const server = (gb: number) => res("azure-native:dbforpostgresql:Server", "db", { serverName: "shop-db", version: "16", storage: { storageSizeGB: gb } });

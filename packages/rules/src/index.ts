@@ -7,6 +7,7 @@
  * (replacements, immutable inputs, limits on updates). The simulated cloud
  * (@freehold/lifecycle) applies them all over time.
  */
+export * from "./bridge";
 export * from "./changes";
 export * from "./diff";
 export * from "./objects";

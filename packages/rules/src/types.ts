@@ -4,6 +4,7 @@
  * documentation, never from the backends, and every rule carries its source.
  */
 import type { Cloud } from "@freehold/model";
+import type { Bridge } from "./bridge";
 
 /** A link to the documentation a rule comes from. */
 export type Source = string;
@@ -167,4 +168,6 @@ export interface CloudRules {
   invokes?: Record<string, (ctx: RuleContext) => string | undefined>;
   /** Resource types from other packages that this cloud's programs use (random, time): their rules. */
   companions?: Record<string, TypeRule>;
+  /** The provider is bridged from a Terraform provider: how it asks for delete-before-replace (bridge.ts). */
+  bridge?: Bridge;
 }

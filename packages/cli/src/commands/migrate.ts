@@ -36,14 +36,15 @@ export const migrateSpec: CommandSpec = {
   (postgresql://user@host:5432/db?sslmode=verify-full&sslrootcert=ca.pem; anything else is refused unless --allow-unverified-tls);
   each password comes from --from-password-file / --to-password-file (a file only you can read), --from-password-env /
   --to-password-env, PGPASSWORD or libpq's password file: never from the command line, where every user of the host could read it.
-  The source is opened read-only and dumped (pg_dump -Fd -j N) in a snapshot it is fingerprinted and described in; the restore
-  runs N jobs and is all or nothing (a failed or interrupted one is undone); each table is verified on the target as soon as its
-  data is in, then the schema (columns, types, constraints, indexes…) and sequences, and the source is checked for writes made after
+  The source is opened read-only and its tables streamed to the target (COPY from server to server, N at a time, no copy of the
+  rows on this host) in a snapshot it is fingerprinted and described in; the copy is all or nothing (a failed or interrupted one
+  is undone); each table is verified on the target as soon as its data is in, then the schema (columns, types, constraints, indexes…) and sequences, and the source is checked for writes made after
   the snapshot: "verified" says the instant the target equals the source at. A source written to during the run fails the run
   unless --allow-live-source. Say who owns what the restore creates: --to-role ROLE restores as that role of the target (app, on a
   Freehold database), which then owns everything restored and can use it; --as-admin restores as the target's login, which then owns
   everything (the application's role may not read or write it until granted). One of the two is required. Source and target must be different databases. Files live in a private folder: its own folder inside
-  --work-dir (the dump kept after a failure, to resume while the source is unchanged), or a temporary one removed after every run.
+  --work-dir, or a temporary one removed after every run. --keep-dump takes the dump path instead (pg_dump -Fd -j N, pg_restore -j N)
+  and keeps the dump, a full copy of the data; a kept dump is reused while the source is unchanged.
 freehold migrate objects --from REMOTE --to REMOTE: rclone connection strings, :TYPE,key=value,...:bucket/prefix
   (TYPE s3, azureblob or gcs; quote a value that holds ":" or ",": :s3,provider=Other,endpoint='https://host:9000',env_auth:bucket),
   or a local directory; secret options come from --from-secrets-file / --to-secrets-file or the cloud's environment (env_auth).
@@ -64,9 +65,9 @@ every tool and query was stopped on both sides and a partial restore undone.`,
     ...sideFlags("from", "source"),
     ...sideFlags("to", "target"),
     { name: "manifest", type: "string", placeholder: "FILE", description: `Where to write the manifest (default: ${DATABASE_MANIFEST} or ${OBJECTS_MANIFEST} in the current directory).` },
-    { name: "work-dir", type: "string", placeholder: "DIR", description: "Database: a folder you own for the run's files; the run uses a private folder of its own in it, kept after a failure to resume (default: a private temporary folder, removed after every run)." },
-    { name: "keep-dump", type: "boolean", description: "Database: keep the dump after a verified run (it is a full copy of the data)." },
-    { name: "jobs", type: "number", placeholder: "N", description: "Database: parallel pg_dump/pg_restore jobs and target verification sessions (default 2)." },
+    { name: "work-dir", type: "string", placeholder: "DIR", description: "Database: a folder you own for the run's files; the run uses a private folder of its own in it (default: a private temporary folder, removed after every run)." },
+    { name: "keep-dump", type: "boolean", description: "Database: copy through a dump on this host (pg_dump/pg_restore) instead of streaming, and keep it after a verified run (it is a full copy of the data)." },
+    { name: "jobs", type: "number", placeholder: "N", description: "Database: tables streamed at once (or pg_dump/pg_restore jobs), index builds, and target verification sessions (default 2)." },
     {
       name: ALLOW_UNVERIFIED_TLS,
       type: "boolean",

@@ -1,7 +1,7 @@
 /** Resource options as the ejected program writes them, with the aliases that move each resource out of its Freehold component. */
 import type { PlannedResource } from "@freehold/core";
 import { customResourcesOf } from "../plan/owner";
-import { aliasUrn, engineUrn, parseUrn, qualifiedType, recordedAlias, ROOT_STACK_TYPE } from "./urns";
+import { aliasUrn, engineUrn, parseUrn, qualifiedType, ROOT_STACK_TYPE, recordedAlias } from "./urns";
 
 export const providerUrn = (ref: string): string => ref.slice(0, ref.lastIndexOf("::"));
 
@@ -27,7 +27,8 @@ export function optionsOf(r: PlannedResource, ctx: OptionContext): Array<[string
   if (o.protect) out.push(["protect", "true"]);
   if (o.retainOnDelete) out.push(["retainOnDelete", "true"]);
   if (o.dependsOn.length) out.push(["dependsOn", `[${vars(o.dependsOn).join(", ")}]`]);
-  if (o.deleteBeforeReplace) out.push(["deleteBeforeReplace", "true"]);
+  // An explicit false is written too: it overrides the bridged providers' delete-before-replace for named resources.
+  if (o.deleteBeforeReplace !== undefined) out.push(["deleteBeforeReplace", String(o.deleteBeforeReplace)]);
   if (o.ignoreChanges?.length) out.push(["ignoreChanges", JSON.stringify(o.ignoreChanges)]);
   if (o.replaceOnChanges?.length) out.push(["replaceOnChanges", JSON.stringify(o.replaceOnChanges)]);
   if (o.customTimeouts) out.push(["customTimeouts", JSON.stringify(o.customTimeouts)]);

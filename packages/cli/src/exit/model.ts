@@ -281,7 +281,7 @@ function dumpRestoreSteps(source: HostedPlan, target: HostedPlan, from: Database
     { title: `Reach the source database: its password, and its certificate authorities in ${SOURCE_CA_FILE} (verify-full)`, note: from.access, commands: [`export ${SOURCE_PASSWORD_ENV}="$(${from.passwordCommand})"`, ...serverCaCommands(from.serverCa, SOURCE_CA_FILE)] },
     { title: `Reach the target database: its password, and its certificate authorities in ${TARGET_CA_FILE} (verify-full)`, note: to.access, commands: [`export ${TARGET_PASSWORD_ENV}="$(${to.passwordCommand})"`, ...serverCaCommands(to.serverCa, TARGET_CA_FILE)] },
     {
-      title: `Stop writes at the source (maintenance page or scale the web services to read-only), then dump, restore and verify with Freehold, which runs pg_dump -Fd in a snapshot it fingerprints, a parallel all-or-nothing pg_restore as the target's read-write role ${RESTORE_ROLE} (so it owns everything restored, and the read-only role reads it), verifies every table and writes a manifest`,
+      title: `Stop writes at the source (maintenance page or scale the web services to read-only), then copy and verify with Freehold, which streams every table from server to server in a snapshot it fingerprints, all or nothing, as the target's read-write role ${RESTORE_ROLE} (so it owns everything it creates, and the read-only role reads it), verifies every table and writes a manifest`,
       commands: [shellLine(migrateDatabaseArgv(src, dst))],
     },
     { title: `The same with the standard tools by hand (restored as ${RESTORE_ROLE}, in one transaction)`, commands: manualDatabaseCommands(src, dst) },

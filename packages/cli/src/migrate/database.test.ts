@@ -5,7 +5,7 @@
  * the kept dump only while the source is unchanged; encodings; a source
  * written during the run; interruptions; the same database twice.
  */
-import { spawnSync } from "node:child_process";
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
@@ -14,10 +14,12 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { migrateDatabase, verifyDatabase } from "./database";
 import { MigrationError, MigrationInterrupted } from "./errors";
-import { listTables, pgConnection, psql, tableKey } from "./pg";
+import { listTables, pgConnection, psql, tableKey, withSession } from "./pg";
 import { type CreatedObject, createdObjectsSql, undoSql } from "./restore";
 import { pgTool } from "./proc";
 import { checksumTables } from "./session";
+import { SourceSnapshot } from "./dump";
+import { copyTable, type Part, sourceCopyCommands } from "./stream-copy";
 import { rehearsalPreflight } from "./rehearse";
 import { type PostgresServer, startPostgres } from "./servers";
 
@@ -115,22 +117,26 @@ describe("migrateDatabase (real PostgreSQL)", () => {
     await sql(db.b, "DROP TABLE public.items;");
   });
 
-  it("a restore that fails part-way leaves nothing; the next run reuses the dump and finishes, verified; nothing else in --work-dir is touched", async () => {
-    // A relation named like the source's index makes pg_restore fail after the tables and data are loaded.
+  it("a copy that fails part-way leaves nothing and no copy of the data; the next run streams again and finishes, verified; nothing else in --work-dir is touched", async () => {
+    // A relation named like the source's index makes the post-data step fail after the tables' rows are streamed in.
     await sql(db.b, "CREATE TABLE public.zz_idx (x int);");
     const work = path.join(dir, "resume");
     mkdirSync(path.join(work, "dump"), { recursive: true });
     writeFileSync(path.join(work, "dump", "unrelated.txt"), "the operator's");
     writeFileSync(path.join(work, "dump.complete.json"), "{}");
     const lines: string[] = [];
-    await expect(migrateDatabase({ from: db.a, to: db.b, workDir: work, log: (l) => lines.push(l) })).rejects.toThrow(/pg_restore/);
+    await expect(migrateDatabase({ from: db.a, to: db.b, workDir: work, log: (l) => lines.push(l) })).rejects.toThrow(/pg_restore failed to create the indexes and constraints in the target/);
+    expect(lines.some((l) => /^copied public\.big in \d+ ms$/.test(l))).toBe(true);
+    expect(lines).toContain("the target is back as it was before the restore");
     expect(await sql(db.b, "SELECT count(*) FROM pg_tables WHERE schemaname = 'public' AND tablename IN ('items', 'big');")).toEqual(["0"]);
-    expect(existsSync(path.join(runFolder(work), "dump.complete.json"))).toBe(true);
+    // The rows were streamed: nothing of them was written on this host, and no dump is left to reuse.
+    expect(existsSync(path.join(runFolder(work), "dump.complete.json"))).toBe(false);
+    expect(existsSync(path.join(runFolder(work), "dump"))).toBe(false);
     await sql(db.b, "DROP TABLE public.zz_idx;");
     const m = await migrateDatabase({ from: db.a, to: db.b, workDir: work, jobs: 1 });
     expect(m.ok).toBe(true);
-    expect(m.dump.reused).toBe(true);
-    expect(m.restore.skipped).toBe(false);
+    expect(m.dump.reused).toBe(false);
+    expect(m.restore).toMatchObject({ skipped: false, method: "stream" });
     expect(m.tables.map((t) => [`${t.schema}.${t.table}`, t.rows, t.match])).toEqual([
       ["public.big", 2000, true],
       ["public.items", 3, true],
@@ -139,7 +145,7 @@ describe("migrateDatabase (real PostgreSQL)", () => {
     // special values survived and verified equal
     expect(await sql(db.b, "SELECT f::text || '|' || r::text FROM public.items WHERE id = 1;")).toEqual(["NaN|-0"]);
     const again = await migrateDatabase({ from: db.a, to: db.b, workDir: work });
-    expect(again.restore.skipped).toBe(true);
+    expect(again.restore).toMatchObject({ skipped: true, method: "none" });
     expect(await sql(db.b, "SELECT count(*) FROM public.big;")).toEqual(["2000"]);
     expect(readdirSync(work).sort()).toEqual(["database-manifest.json", "dump", "dump.complete.json"]);
     expect(readFileSync(path.join(work, "dump", "unrelated.txt"), "utf8")).toBe("the operator's");
@@ -256,7 +262,7 @@ drop" AS ENUM ('x');
     // The kept dump and its fingerprints hold 5 rows, like the target: reusing them would say "verified" with a row missing.
     const lines: string[] = [];
     const err = await migrateDatabase({ from, to, workDir: work, log: (l) => lines.push(l) }).catch((e: unknown) => e);
-    expect(lines.some((l) => /^not reusing the dump from .*: the source changed since its snapshot \(public\.t: row count differs: snapshot 5, now 6\); dumping again$/.test(l))).toBe(true);
+    expect(lines.some((l) => /^not reusing the dump from .*: the source changed since its snapshot \(public\.t: row count differs: snapshot 5, now 6\); copying again$/.test(l))).toBe(true);
     expect(err).toBeInstanceOf(MigrationError);
     expect((err as MigrationError).problems).toEqual([{ item: "public.t", message: "row count differs: source 6, target 5" }]);
   });
@@ -291,7 +297,7 @@ drop" AS ENUM ('x');
     const to = (await B?.createDatabase("intr", "owner_j", "pass-j")) as string;
     await sql(from, "CREATE TABLE public.t (id int); INSERT INTO public.t SELECT generate_series(1, 100);");
     const ac = new AbortController();
-    const err = await migrateDatabase({ from, to, manifestPath: path.join(dir, "intr.json"), signal: ac.signal, log: (l) => (l.startsWith("restore finished") ? ac.abort() : undefined) }).catch((e: unknown) => e);
+    const err = await migrateDatabase({ from, to, manifestPath: path.join(dir, "intr.json"), signal: ac.signal, log: (l) => (l.startsWith("copy, indexes and constraints finished") ? ac.abort() : undefined) }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(MigrationInterrupted);
     expect((err as Error).message).toBe(
       "interrupted: every tool and query this run started was stopped on both servers; the restore had finished, so the target holds the whole restore, not yet verified: run the same command again to verify it (it does not restore twice), or freehold migrate verify database",
@@ -488,5 +494,152 @@ describe("restoring as a role of the target (targetRole, --to-role)", () => {
          UNION ALL SELECT nspowner FROM pg_namespace WHERE nspname = 'billing') o`,
     );
     expect(owners).toEqual(["restorer"]);
+  });
+});
+
+describe("the streaming copy (real PostgreSQL)", () => {
+  it("streams and verifies every awkward type: enums, composites and their arrays, domains, ranges, json, NaN and infinities, -0, bytea, tabs, newlines and backslashes in text, generated and identity columns, partitions, a table with no columns", async () => {
+    const { from, to } = await pair("awkward");
+    await sql(
+      from,
+      `CREATE TYPE public.mood AS ENUM ('sad', 'ok', 'happy');
+       CREATE TYPE public.pt AS (x double precision, label text);
+       CREATE DOMAIN public.positive AS numeric CHECK (VALUE > 0);
+       CREATE TABLE public.odd (
+         id int GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+         m public.mood, ms public.mood[], p public.pt, ps public.pt[], pos public.positive,
+         r int4range, tr tstzrange, j json, jb jsonb, n numeric, f float8, f4 real, b bytea, t text, v varchar(5), c char(3),
+         ts timestamptz, tz timetz, iv interval, ip inet, cidr cidr, mac macaddr, u uuid, bits varbit, money money, tsv tsvector, xml xml, pnt point,
+         doubled int GENERATED ALWAYS AS (id * 2) STORED);
+       INSERT INTO public.odd (m, ms, p, ps, pos, r, tr, j, jb, n, f, f4, b, t, v, c, ts, tz, iv, ip, cidr, mac, u, bits, money, tsv, xml, pnt) VALUES
+         ('happy', '{sad,ok}', ROW(-0.0, E'a\\tb'), ARRAY[ROW('NaN', 'q"u,o(te)')::public.pt], 1.5, '[1,5)', '[2024-01-01 00:00+00,)', '{"a": [1, "\\\\u0000x"]}', '{"k": null}',
+          'NaN', '-Infinity', '-0', '\\x00ff5c', E'line1\\nline2\\ttab \\\\ back\\\\.\\r\\n\\\\.', 'é€', 'ab', '2024-02-29 23:59:59.999999+05:30', '12:00+02', '1 year -2 days 00:00:01.5', '::1', '10.0.0.0/8', '08:00:2b:01:02:03',
+          'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11', B'1011', 12.34, 'the quick fox', '<a b="c">d</a>', '(1.5,-2)'),
+         (NULL, '{}', NULL, '{}', NULL, 'empty', NULL, 'null', '[]', 'Infinity', 'NaN', 'Infinity', '', '', '', NULL, 'infinity', NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, '', NULL, NULL),
+         (NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 1e-100, 1e308, 3.4e38, NULL, E'\\\\.', NULL, NULL, '-infinity', NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL);
+       CREATE TABLE public.parted (k int, v text) PARTITION BY RANGE (k);
+       CREATE TABLE public.parted_lo PARTITION OF public.parted FOR VALUES FROM (0) TO (100);
+       CREATE TABLE public.parted_hi PARTITION OF public.parted FOR VALUES FROM (100) TO (MAXVALUE);
+       INSERT INTO public.parted SELECT g, repeat('x', g) FROM generate_series(1, 300) g;
+       CREATE TABLE public.nothing ();
+       INSERT INTO public.nothing DEFAULT VALUES; INSERT INTO public.nothing DEFAULT VALUES;
+       CREATE UNLOGGED TABLE public.scratch (x text); INSERT INTO public.scratch VALUES (repeat('toast me ', 100000));
+       CREATE SCHEMA "sch.*
+x";
+       CREATE TABLE "sch.*
+x"."t;1
+x"" y?" (v text); INSERT INTO "sch.*
+x"."t;1
+x"" y?" VALUES ('once');`,
+    );
+    const m = await migrateDatabase({ from, to, manifestPath: path.join(dir, "awkward.json"), jobs: 2 });
+    expect(m.ok).toBe(true);
+    expect(m.restore.method).toBe("stream");
+    expect(m.tables.map((t) => [`${t.schema}.${t.table}`, t.rows, t.match])).toEqual([
+      ["public.nothing", 2, true],
+      ["public.odd", 3, true],
+      ["public.parted_hi", 201, true],
+      ["public.parted_lo", 99, true],
+      ["public.scratch", 1, true],
+      // pg_dump's --exclude-table-data names it exactly, whatever its name holds: its row is streamed once, not also restored from the dump.
+      ['sch.*\nx.t;1\nx" y?', 1, true],
+    ]);
+    const row = "SELECT concat_ws('|', m, ms, p, ps, f4::text, t, doubled, n) FROM public.odd ORDER BY id";
+    expect(await sql(to, row)).toEqual(await sql(from, row));
+    // The identity goes on from the source's value, and the generated column is computed on the target.
+    expect(await sql(to, "INSERT INTO public.odd DEFAULT VALUES RETURNING id, doubled;")).toEqual(["4|8"]);
+  });
+
+  it("a copy whose source session ends mid-table fails naming the source, stops every session it started on both servers and leaves the target as it was", async () => {
+    const { from, to } = await pair("midcopy");
+    await sql(
+      from,
+      `CREATE TABLE public.ok (id int PRIMARY KEY); INSERT INTO public.ok SELECT generate_series(1, 1000);
+       CREATE TABLE public.bad (id int, t text); INSERT INTO public.bad SELECT g, md5(g::text) FROM generate_series(1, 20000) g;`,
+    );
+    const before = await sql(to, "SELECT count(*) FROM pg_class WHERE relnamespace = 'public'::regnamespace;");
+    const lines: string[] = [];
+    const target = withSession(pgConnection(to, "target"), { appName: "lock-holder" });
+    let holder: ChildProcess | undefined;
+    const until = (url: string, query: string) => {
+      for (let i = 0; i < 200; i++) {
+        const c = pgConnection(url, "target");
+        const r = spawnSync(pgTool("psql"), ["-X", "-q", "-A", "-t", "-d", c.conninfo, "-c", query], { env: c.env, encoding: "utf8" });
+        if (r.stdout.trim() === "t") return;
+        spawnSync("sleep", ["0.05"]);
+      }
+      throw new Error(`never true: ${query}`);
+    };
+    const log = (l: string) => {
+      lines.push(l);
+      // Before the copies start, a session of ours holds a lock on the target's new table: the target's psql waits at its
+      // TRUNCATE and reads nothing, so the source's COPY of that table stops part-way, its pipe full.
+      if (l.startsWith("streaming ")) {
+        holder = spawn(pgTool("psql"), ["-X", "-q", "-d", target.conninfo, "-c", "BEGIN", "-c", "LOCK TABLE public.bad IN ACCESS SHARE MODE", "-c", "SELECT pg_sleep(60)"], { env: target.env, stdio: "ignore" });
+        until(to, "SELECT EXISTS (SELECT 1 FROM pg_locks WHERE relation = 'public.bad'::regclass AND mode = 'AccessShareLock' AND granted);");
+      }
+      // Then the source's session streaming it is ended under it, and the lock let go.
+      if (l.startsWith("copied public.ok in ")) {
+        until(from, "SELECT EXISTS (SELECT 1 FROM pg_stat_activity WHERE application_name LIKE 'freehold-%-copy' AND query LIKE 'COPY %bad%');");
+        sqlNow(from, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name LIKE 'freehold-%-copy' AND query LIKE 'COPY %bad%';");
+        sqlNow(to, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'lock-holder';");
+      }
+    };
+    const err = await migrateDatabase({ from, to, jobs: 2, manifestPath: path.join(dir, "midcopy.json"), log }).catch((e: unknown) => e);
+    holder?.kill();
+    expect(String((err as Error).message)).toMatch(/^psql failed to copy public\.bad out of the source on the source \(postgresql:\/\/midcopy_src:\*\*\*@127\.0\.0\.1:\d+\/midcopy\): it exited with code 2\.$/);
+    expect((err as { details?: { output?: string } }).details?.output).toMatch(/terminating connection due to administrator command|COPY data transfer failed: server closed the connection unexpectedly/);
+    expect(lines.some((l) => l.startsWith("copied public.bad"))).toBe(false);
+    expect(lines).toContain("the target is back as it was before the restore");
+    expect(await sql(to, "SELECT count(*) FROM pg_class WHERE relnamespace = 'public'::regnamespace;")).toEqual(before);
+    for (const url of [from, to]) expect(await sql(url, "SELECT count(*) FROM pg_stat_activity WHERE application_name LIKE 'freehold-%' AND pid <> pg_backend_pid();")).toEqual(["0"]);
+  });
+
+  it("copies a table in parts by block number, each row once and only the rows of the snapshot, while the source is written to", async () => {
+    const { from, to } = await pair("parts");
+    await sql(from, "CREATE TABLE public.p (id int, t text); INSERT INTO public.p SELECT g, repeat('x', 200) FROM generate_series(1, 3000) g;");
+    await sql(to, "CREATE TABLE public.p (id int, t text);");
+    const blocks = Number((await sql(from, "SELECT pg_relation_size('public.p') / 8192;"))[0]);
+    expect(blocks).toBeGreaterThan(60);
+    const snap = await SourceSnapshot.open(pgConnection(from, "source"));
+    try {
+      // Written after the snapshot, in the first and the last block: neither may be copied.
+      await sql(from, "UPDATE public.p SET t = 'later' WHERE id IN (1, 3000); INSERT INTO public.p VALUES (-1, 'later');");
+      const o = { source: pgConnection(from, "source"), target: pgConnection(to, "target"), snapshotId: snap.id, signal: new AbortController().signal };
+      const parts: Part[] = [{ from: 0, to: 20 }, { from: 20, to: 40 }, { from: 40 }];
+      expect(sourceCopyCommands({ schema: "public", table: "p" }, snap.id, parts[1])).toContain(`COPY (SELECT * FROM ONLY "public"."p" WHERE ctid >= '(20,0)'::pg_catalog.tid AND ctid < '(40,0)'::pg_catalog.tid) TO STDOUT;`);
+      await Promise.all(parts.map((part) => copyTable(pgTool("psql"), o, { schema: "public", table: "p" }, part)));
+    } finally {
+      await snap.close();
+    }
+    expect(await sql(to, "SELECT count(*), count(DISTINCT id), min(id), max(id), count(*) FILTER (WHERE t = 'later') FROM public.p;")).toEqual(["3000|3000|1|3000|0"]);
+  });
+
+  it("never puts a password on a command line: every psql, pg_dump and pg_restore the copy starts is seen without it", async () => {
+    const { from, to } = await pair("argv");
+    await sql(from, "CREATE TABLE public.rows (id int PRIMARY KEY, t text); INSERT INTO public.rows SELECT g, md5(g::text) FROM generate_series(1, 50000) g;");
+    const seen = new Set<string>();
+    const sample = () => {
+      for (const pid of readdirSync("/proc").filter((p) => /^\d+$/.test(p))) {
+        try {
+          const cmd = readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0").join(" ");
+          if (/\b(psql|pg_dump|pg_restore)\b/.test(cmd) && cmd.includes("argv")) seen.add(cmd);
+        } catch {
+          /* the process ended */
+        }
+      }
+    };
+    const timer = setInterval(sample, 5);
+    try {
+      const m = await migrateDatabase({ from, to, manifestPath: path.join(dir, "argv.json"), log: sample });
+      expect(m.ok).toBe(true);
+    } finally {
+      clearInterval(timer);
+    }
+    const all = [...seen];
+    // The sampling saw the copy itself: a source psql reading the table and a target psql filling it.
+    expect(all.some((c) => c.includes('COPY "public"."rows" TO STDOUT'))).toBe(true);
+    expect(all.some((c) => c.includes('COPY "public"."rows" FROM STDIN (FREEZE)'))).toBe(true);
+    for (const secret of ["argv-pw-s", "argv-pw-d"]) expect(all.filter((c) => c.includes(secret))).toEqual([]);
   });
 });

@@ -39,6 +39,7 @@ import { checksumTables, stopSessions, targetLock } from "./session";
 import type { SourceState } from "./state";
 import { TargetVerifier } from "./verifier";
 import { type Consistency, describeDatabase, refuseSameDatabase, sourceConsistency } from "./verify";
+import { type StreamCopyTimings, streamCopy } from "./stream-copy";
 import { dirBytes, type DumpMarker, openWorkDir, type Pair, type WorkDir } from "./workdir";
 
 export { CHECKSUM_METHOD } from "./fingerprint";
@@ -194,10 +195,75 @@ interface Outcome {
   restore: { skipped: boolean; reason: string; ms: number };
   /** From the end of the restore to the last target fingerprint. */
   verifyTailMs: number;
+  /** How the rows travelled: streamed from server to server, or through a dump on this host. */
+  method: "stream" | "dump" | "none";
+}
+
+/**
+ * Stream every table from the source to the target (stream-copy.ts), the
+ * source fingerprinted in the same snapshot meanwhile, each table's target
+ * fingerprint taken as soon as its rows are committed.
+ */
+async function streamTransfer(r: Run, t: Tools, snapshot: SourceSnapshot): Promise<Outcome> {
+  const verifier = new TargetVerifier(withSession(r.dst, { appName: `${r.prefix}-verify` }), r.jobs, r.signal, r.mode);
+  r.stage = "restore";
+  const started = Date.now();
+  const source = snapshot.fingerprint(snapshot.tables, r.mode).then(async (sums) => {
+    const largeObjects = await snapshot.largeObjects();
+    r.log(`source fingerprints finished in ${Date.now() - started} ms`);
+    return { sums, largeObjects };
+  });
+  source.catch(() => undefined); // awaited below; a copy that fails first is the error reported
+  let timings: StreamCopyTimings;
+  try {
+    timings = await streamCopy({
+      pgDump: t.pgDump,
+      pgRestore: t.pgRestore,
+      snapshotId: snapshot.id,
+      source: withSession(r.src, { appName: `${r.prefix}-copy` }),
+      target: withSession(r.dst, { appName: `${r.prefix}-copy` }),
+      restoreTarget: withSession(r.dst, { appName: `${r.prefix}-restore` }),
+      targetIdentity: r.pair.target,
+      tables: snapshot.tables,
+      jobs: r.jobs,
+      sourceVersionNum: r.servers.src.versionNum,
+      work: r.work,
+      ...(r.opts.targetRole ? { role: r.opts.targetRole } : {}),
+      signal: r.signal,
+      log: r.log,
+      onTableCopied: (x) => verifier.add(x),
+    });
+  } catch (e) {
+    verifier.kill();
+    snapshot.kill();
+    throw e;
+  }
+  r.stage = "verify";
+  r.log(`copy, indexes and constraints finished in ${timings.copyMs} ms: verifying the tables not yet fingerprinted, the schema and the sequences`);
+  const { sums, largeObjects } = await source;
+  await snapshot.close();
+  for (const x of snapshot.tables) verifier.add(x);
+  const tTail = Date.now();
+  const target = await recheckDifferent(r, { sums, tables: snapshot.tables }, await verifier.finish());
+  return {
+    server: snapshot.server,
+    tables: snapshot.tables,
+    sourceSums: sums,
+    sourceSequences: snapshot.sequences,
+    sourceLargeObjects: largeObjects,
+    schema: snapshot.schema,
+    state: snapshot.state,
+    target,
+    dump: { reused: false, ms: timings.schemaDumpMs, skipped: false },
+    restore: { skipped: false, reason: "streamed", ms: timings.copyMs },
+    verifyTailMs: Date.now() - tTail,
+    method: "stream",
+  };
 }
 
 /** Dump (or reuse the dump), restore, and fingerprint the target as each table arrives. */
 async function transfer(r: Run, t: Tools, snapshot: SourceSnapshot | undefined, marker: DumpMarker | undefined): Promise<Outcome> {
+  if (!marker && snapshot && !r.opts.keepDump) return streamTransfer(r, t, snapshot);
   let dumpMs = marker?.dumpMs ?? 0;
   const reused = marker !== undefined;
   if (!marker) {
@@ -252,6 +318,7 @@ async function transfer(r: Run, t: Tools, snapshot: SourceSnapshot | undefined, 
     dump: { reused, ms: dumpMs, skipped: false },
     restore: { skipped: false, reason: "restored", ms: restoreMs },
     verifyTailMs: Date.now() - tTail,
+    method: "dump",
   };
 }
 
@@ -261,7 +328,7 @@ async function transfer(r: Run, t: Tools, snapshot: SourceSnapshot | undefined, 
  * table's data was in, and a table name holding a line break can forge such
  * a line. Only a difference that holds after the restore is reported.
  */
-async function recheckDifferent(r: Run, marker: DumpMarker, target: ChecksumRun): Promise<ChecksumRun> {
+async function recheckDifferent(r: Run, marker: Pick<DumpMarker, "sums" | "tables">, target: ChecksumRun): Promise<ChecksumRun> {
   stopIfAborted(r);
   const source = byKey(marker.sums, tableKey);
   const differing = marker.tables.filter((x) => {
@@ -303,7 +370,7 @@ async function freshMarker(work: WorkDir, src: PgConnection, mode: TextMode, log
     log(`reusing the completed dump from ${m.completedAt} in ${work.dumpDir}: the source is as it was in its snapshot (${c.verdict === "quiet" ? "nothing wrote on the source server since" : "its tables read again: unchanged"})`);
     return m;
   }
-  log(`not reusing the dump from ${m.completedAt}: the source changed since its snapshot (${c.changes.join("; ")}); dumping again`);
+  log(`not reusing the dump from ${m.completedAt}: the source changed since its snapshot (${c.changes.join("; ")}); copying again`);
   await work.clearDump();
   return undefined;
 }
@@ -350,6 +417,7 @@ async function migrateOrSkip(p: Prepared): Promise<Outcome> {
       dump: { reused: false, ms: 0, skipped: true },
       restore: { skipped: true, reason: "target already held every source table with the same definition and contents (an earlier run completed the restore)", ms: 0 },
       verifyTailMs: 0,
+      method: "none",
     };
   } catch (e) {
     snapshot?.kill();
@@ -393,7 +461,7 @@ function manifestOf(r: Run, t: Tools, o: Outcome, c: Compared, extra: { startedA
     target: { url: r.dst.display, identity: r.pair.target, encoding: dst.encoding, serverVersion: dst.version },
     tools: t.versions,
     dump: { dir: r.work.dumpDir, format: "directory", jobs: r.jobs, reused: o.dump.reused, bytes: extra.dumpBytes, kept: extra.kept },
-    restore: { skipped: o.restore.skipped, reason: o.restore.reason, jobs: r.jobs, ...(r.opts.targetRole ? { role: r.opts.targetRole } : {}) },
+    restore: { skipped: o.restore.skipped, reason: o.restore.reason, method: o.method, jobs: r.jobs, ...(r.opts.targetRole ? { role: r.opts.targetRole } : {}) },
     timings: { dumpMs: o.dump.ms, restoreMs: o.restore.ms, verifyMs: o.verifyTailMs, targetChecksumMs: o.target.ms, totalMs: Date.now() - extra.t0 },
     checksumMethod: checksumMethod(r.mode),
     schema: { method: `${SCHEMA_METHOD}${sameMajor(src.versionNum, dst.versionNum) ? "" : "; views and functions by name and signature only (the servers' major versions differ)"}`, objects: o.schema.length, problems: c.schemaProblems },

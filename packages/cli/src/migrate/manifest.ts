@@ -71,11 +71,17 @@ export interface DatabaseManifest {
    * dump is still on disk after the run (see migration.md, "No copy left behind").
    */
   dump: { dir: string; format: "directory"; jobs: number; reused: boolean; bytes: number; kept: boolean };
-  /** `role`: the role the restore ran as (pg_restore --role), which owns every object it created; absent when it ran as the login. */
-  restore: { skipped: boolean; reason: string; jobs: number; role?: string };
   /**
-   * dumpMs: pg_dump (the source fingerprints run beside it); restoreMs: pg_restore, all sections (target
-   * fingerprints start as each table's data is in); verifyMs: what verification added after the restore;
+   * `role`: the role the restore ran as (pg_restore --role), which owns every object it created; absent when it ran as the login.
+   * `method`: `stream`, every table's rows COPY-streamed from the source server to the target (the dump then
+   * holds the schema, sequences and large objects only); `dump`, pg_dump's data restored by pg_restore (with
+   * `--keep-dump`, or a reused dump); `none`, nothing restored (`skipped`).
+   */
+  restore: { skipped: boolean; reason: string; method: "stream" | "dump" | "none"; jobs: number; role?: string };
+  /**
+   * dumpMs: pg_dump (the source fingerprints run beside it; with `stream`, the schema's dump only);
+   * restoreMs: pg_restore, all sections, or with `stream` the schema, the streamed rows, indexes and
+   * constraints (target fingerprints start as each table's data is in); verifyMs: what verification added after the restore;
    * targetChecksumMs: from the first target fingerprint to the last; totalMs: the whole run.
    */
   timings: { dumpMs: number; restoreMs: number; verifyMs: number; targetChecksumMs: number; totalMs: number };

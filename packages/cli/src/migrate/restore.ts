@@ -415,11 +415,16 @@ SELECT pg_catalog.json_build_object('user', current_user, 'exists', EXISTS (SELE
     });
 }
 
-/** Restore the dump as described above. Throws when any part fails (the caller rolls back). */
-export async function restoreDump(o: RestoreOptions): Promise<void> {
-  const fail = (r: Awaited<ReturnType<typeof run>>, action: string) => pgFailure(r, { side: "target", action, display: o.target.display });
+/** The options a restore of the schema needs (restoreSchema). */
+export type SchemaRestoreOptions = Pick<RestoreOptions, "pgRestore" | "dumpDir" | "target" | "targetIdentity" | "tables" | "work" | "signal" | "log" | "role">;
+
+/**
+ * Steps 1 and 2 above: the journal written, the pre-data section restored in
+ * one transaction, and what it created recorded in the journal, so that a
+ * failure from here on is undone (rollBack).
+ */
+export async function restoreSchema(o: SchemaRestoreOptions): Promise<void> {
   const env = { env: o.target.env, secrets: o.target.secrets, ...(o.signal ? { signal: o.signal } : {}) };
-  const items = await tableDataItems(o.pgRestore, o.dumpDir);
   const horizon = (await psql(o.target, HORIZON_SQL, { action: "read the target's transaction horizon" })).lines[0] ?? "";
   const journal: RestoreJournal = { formatVersion: 3, target: o.target.display, targetIdentity: o.targetIdentity, startedAt: new Date().toISOString(), horizon, tables: o.tables };
   await o.work.writeJournal(journal);
@@ -428,22 +433,39 @@ export async function restoreDump(o: RestoreOptions): Promise<void> {
   const pre = await run(o.pgRestore, [...restoreOptions(o.role), "--section=pre-data", "--single-transaction", "--dbname", o.target.conninfo, o.dumpDir], env);
   if (pre.code !== 0) {
     await o.work.clearJournal(); // one transaction: nothing was created
-    throw fail(pre, "restore the schema into the target");
+    throw pgFailure(pre, { side: "target", action: "restore the schema into the target", display: o.target.display });
   }
   const made = await createdByRestore(o.target, horizon, o.tables);
   await o.work.writeJournal({ ...journal, ...(made ? { xid: made.xid, objects: made.objects } : { objects: [] }) });
+}
 
-  o.log(`pg_restore -j ${o.jobs} --section=data --section=post-data ${o.dumpDir} -> ${o.target.display}`);
+/**
+ * pg_restore of the given sections (`data`, `post-data`) of a dump whose
+ * schema is in (restoreSchema), `jobs` at a time, calling `onTableData` with
+ * the source OID of each table whose data is committed. Throws on failure
+ * (the caller rolls back); does not clear the journal.
+ */
+export async function restoreSections(o: Omit<RestoreOptions, "onTableRestored" | "targetIdentity" | "tables" | "work">, sections: Array<"data" | "post-data">, onTableData?: (sourceOid: number) => void): Promise<void> {
+  const items = onTableData ? await tableDataItems(o.pgRestore, o.dumpDir) : new Map<number, number>();
+  o.log(`pg_restore -j ${o.jobs} ${sections.map((s) => `--section=${s}`).join(" ")} ${o.dumpDir} -> ${o.target.display}`);
   const parallel = o.jobs > 1;
-  const rest = await run(o.pgRestore, [...restoreOptions(o.role), ...(parallel ? [`--jobs=${o.jobs}`, "--verbose"] : []), "--section=data", "--section=post-data", "--dbname", o.target.conninfo, o.dumpDir], {
-    ...env,
+  const rest = await run(o.pgRestore, [...restoreOptions(o.role), ...(parallel ? [`--jobs=${o.jobs}`, "--verbose"] : []), ...sections.map((s) => `--section=${s}`), "--dbname", o.target.conninfo, o.dumpDir], {
+    env: o.target.env,
+    secrets: o.target.secrets,
+    ...(o.signal ? { signal: o.signal } : {}),
     onStderrLine: (line) => {
       const m = /^pg_restore: finished item (\d+) TABLE DATA /.exec(line);
       const oid = m ? items.get(Number(m[1])) : undefined;
-      if (oid !== undefined) o.onTableRestored(oid);
+      if (oid !== undefined) onTableData?.(oid);
     },
   });
-  if (rest.code !== 0) throw fail(rest, "restore the data into the target");
-  for (const oid of items.values()) o.onTableRestored(oid); // repeats are ignored by the caller
+  if (rest.code !== 0) throw pgFailure(rest, { side: "target", action: sections.includes("data") ? "restore the data into the target" : "create the indexes and constraints in the target", display: o.target.display });
+  for (const oid of items.values()) onTableData?.(oid); // repeats are ignored by the caller
+}
+
+/** Restore the dump as described above. Throws when any part fails (the caller rolls back). */
+export async function restoreDump(o: RestoreOptions): Promise<void> {
+  await restoreSchema(o);
+  await restoreSections(o, ["data", "post-data"], o.onTableRestored);
   await o.work.clearJournal();
 }

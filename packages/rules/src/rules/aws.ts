@@ -1289,6 +1289,16 @@ export const AWS_RULES: CloudRules = {
   packages: ["aws"],
   globalTypes: GLOBAL_TYPES,
   companions: COMPANIONS,
+  // pulumi-aws is bridged from terraform-provider-aws: on a replacement its Diff asks for delete-before-replace whenever
+  // the program set an auto-named property, even when the new name differs (pulumi-terraform-bridge pkg/tfbridge/schema.go
+  // nameRequiresDeleteBeforeReplace). pulumi-aws auto-names every input called `name` (provider/autonaming.go
+  // setAutonaming) and an S3 bucket's `bucket` (provider/resources.go AutoNameTransform("bucket", 63, lowercase)).
+  // An RDS instance's `identifier` is not listed: a new identifier renames it in place, and its other replacements keep
+  // the identifier, which deletes first anyway (the engine's same-name rule).
+  bridge: {
+    autoNamed: { [T.bucket]: ["bucket"] },
+    source: "https://github.com/pulumi/pulumi-terraform-bridge/blob/master/pkg/tfbridge/schema.go (nameRequiresDeleteBeforeReplace); https://github.com/pulumi/pulumi-aws/blob/master/provider/autonaming.go",
+  },
   global: [
     {
       title: "tags: at most 50; keys 1-128 and values up to 256 of letters, digits, spaces and _ . : / = + - @; no aws: prefix",

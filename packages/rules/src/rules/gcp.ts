@@ -539,6 +539,18 @@ export const GCP_RULES: CloudRules = {
   packages: ["gcp"],
   globalTypes: GLOBAL_TYPES,
   companions: COMPANIONS,
+  // pulumi-gcp is bridged from terraform-provider-google: on a replacement its Diff asks for delete-before-replace
+  // whenever the program set an auto-named property, even when the new name or location differs from the old
+  // (pulumi-terraform-bridge pkg/tfbridge/schema.go nameRequiresDeleteBeforeReplace; UniqueNameFields, the one
+  // opt-out by name change, is set for google_compute_instance_template alone). pulumi-gcp auto-names every input
+  // called `name` (provider/resources.go `prov.SetAutonaming(255, "-")`), except dns RecordSet, whose name is the
+  // record's domain; a custom role's `roleId` and a service account's `accountId` instead. The program overrides it
+  // with `deleteBeforeReplace: false` (bridge.ts). Every type Freehold registers is an SDKv2 resource of the provider
+  // (the plugin-framework resources do not make this request: pkg/pf/tfbridge/provider_diff.go).
+  bridge: {
+    autoNamed: { [T.customRole]: ["roleId"], [T.account]: ["accountId"], [T.dnsRecord]: [] },
+    source: "https://github.com/pulumi/pulumi-terraform-bridge/blob/master/pkg/tfbridge/schema.go (nameRequiresDeleteBeforeReplace); https://github.com/pulumi/pulumi-gcp/blob/master/provider/resources.go (SetAutonaming)",
+  },
   propagation: {
     grants: [T.secretIam, T.bucketIam, T.projectIam, T.runIam, T.accountIam],
     identities: [T.account, T.serviceIdentity],

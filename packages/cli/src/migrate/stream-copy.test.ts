@@ -1,0 +1,53 @@
+/** The streaming copy's plan and commands, without a server (the real-server cases are in database.test.ts). */
+import { describe, expect, it } from "vitest";
+import type { TableInfo } from "./fingerprint";
+import { exactTablePattern, SPLIT_MIN_BYTES, sourceCopyCommands, splitCandidates, targetCopyCommands, units } from "./stream-copy";
+
+const table = (name: string, bytes: number, oid: number): TableInfo => ({ schema: "public", table: name, oid, bytes, columns: [] });
+const MiB = 1024 * 1024;
+
+describe("the streaming copy's plan", () => {
+  it("splits only a table that alone holds more than 1/jobs of the data and at least 64 MiB, and only from PostgreSQL 14", () => {
+    const tables = [table("accounts", 900 * MiB, 1), table("history", 60 * MiB, 2), table("tellers", 1 * MiB, 3)];
+    expect(splitCandidates(tables, 2, 150000).map((t) => t.table)).toEqual(["accounts"]);
+    expect(splitCandidates(tables, 1, 150000)).toEqual([]);
+    expect(splitCandidates(tables, 2, 130000)).toEqual([]);
+    // Many tables of one size: none dominates, each is copied whole (and frozen).
+    expect(splitCandidates([table("a", 100 * MiB, 1), table("b", 100 * MiB, 2), table("c", 100 * MiB, 3)], 2, 150000)).toEqual([]);
+    expect(splitCandidates([table("small", SPLIT_MIN_BYTES - 1, 1)], 2, 150000)).toEqual([]);
+  });
+
+  it("cuts a table into jobs block ranges that cover it once, the last open-ended; a table with a generated column or few blocks stays whole; largest first", () => {
+    const tables = [table("tellers", 1 * MiB, 3), table("accounts", 900 * MiB, 1), table("gen", 500 * MiB, 2), table("tiny", 70 * MiB, 4)];
+    const shapes = new Map([
+      [1, { blocks: 1001, generated: false }],
+      [2, { blocks: 64000, generated: true }],
+      [4, { blocks: 5, generated: false }],
+    ]);
+    expect(units(tables, 3, shapes).map((u) => [u.table.table, u.part])).toEqual([
+      ["gen", undefined],
+      ["accounts", { from: 0, to: 334 }],
+      ["accounts", { from: 334, to: 668 }],
+      ["accounts", { from: 668 }],
+      ["tiny", undefined],
+      ["tellers", undefined],
+    ]);
+  });
+
+  it("names a table exactly in pg_dump's pattern language, whatever its name holds", () => {
+    expect(exactTablePattern({ schema: 'we.ird*"', table: "t?\nx" })).toBe('"we.ird*""".' + '"t?\nx"');
+  });
+
+  it("reads in the snapshot on the source, and fills a whole table frozen in one transaction on the target, as the role, a part unfrozen", () => {
+    const t = { schema: "public", table: 'Odd "name"' };
+    expect(sourceCopyCommands(t, "00000003-0000013F-1").slice(1)).toEqual([
+      "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY;",
+      "SET TRANSACTION SNAPSHOT '00000003-0000013F-1';",
+      'COPY "public"."Odd ""name""" TO STDOUT;',
+      "COMMIT;",
+    ]);
+    expect(() => sourceCopyCommands(t, "1'; DROP TABLE x; --")).toThrow(/not a snapshot id/);
+    expect(targetCopyCommands(t, "app").slice(1)).toEqual(["SET synchronous_commit = off;", 'SET ROLE "app";', "BEGIN;", 'TRUNCATE ONLY "public"."Odd ""name""";', 'COPY "public"."Odd ""name""" FROM STDIN (FREEZE);', "COMMIT;"]);
+    expect(targetCopyCommands(t, undefined, { from: 10 }).slice(1)).toEqual(["SET synchronous_commit = off;", "BEGIN;", 'COPY "public"."Odd ""name""" FROM STDIN;', "COMMIT;"]);
+  });
+});

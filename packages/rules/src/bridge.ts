@@ -1,0 +1,46 @@
+/**
+ * How a replacement is ordered: create-before-delete (the engine's default) or delete-before-replace, as the Pulumi
+ * engine decides it from the program's `deleteBeforeReplace` option and the provider's Diff.
+ *
+ * - An option the program set (`true` or `false`) wins over the provider
+ *   (pulumi/pulumi pkg/resource/deploy/step_generator.go: `deleteBeforeReplace := diff.DeleteBeforeReplace;
+ *   if goal.DeleteBeforeReplace != nil { deleteBeforeReplace = *goal.DeleteBeforeReplace }`; the Node SDK sends
+ *   the option as defined only when the program set it: @pulumi/pulumi runtime/resource.js
+ *   `setDeletebeforereplacedefined(opts.deleteBeforeReplace !== undefined)`).
+ * - A provider bridged from Terraform (pulumi-gcp, pulumi-aws) asks for delete-before-replace on every replacement
+ *   of a resource whose auto-named property (`name`, or the property the provider auto-names instead) the program
+ *   set itself, whether or not the name changes (pulumi-terraform-bridge pkg/tfbridge/schema.go
+ *   `nameRequiresDeleteBeforeReplace`, called from pkg/tfbridge/provider.go Diff; introduced by
+ *   https://github.com/pulumi/pulumi-terraform/pull/465; the failure it causes: https://github.com/pulumi/pulumi/issues/6350).
+ * - Otherwise the simulated cloud deletes first when the new object would take the old one's physical name in the
+ *   same scope (the provider would fail the create with "already exists").
+ */
+import type { Cloud } from "@freehold/model";
+import { cloudOf } from "./objects";
+import type { CloudRules, Source } from "./types";
+
+/** What a cloud's rule book says about a provider bridged from Terraform. */
+export interface Bridge {
+  /** The properties the bridge auto-names, per type, where they are not `name` (`[]`: the type has none). */
+  autoNamed: Record<string, readonly string[]>;
+  source: Source;
+}
+
+/** The auto-named properties of a type's registration that the program set itself (a plan made under mocks holds only what the program set). */
+export function programSetNames(rules: Record<Cloud, CloudRules>, type: string, inputs: Record<string, unknown>, planCloud: Cloud): string[] {
+  const bridge = rules[cloudOf(rules, type, planCloud)]?.bridge;
+  if (!bridge || !rules[cloudOf(rules, type, planCloud)]?.types[type]) return [];
+  return (bridge.autoNamed[type] ?? ["name"]).filter((p) => typeof inputs[p] === "string");
+}
+
+/** Whether the engine deletes the old object before creating its replacement. */
+export function deletesBeforeReplace(
+  rules: Record<Cloud, CloudRules>,
+  r: { type: string; inputs: Record<string, unknown>; options?: { deleteBeforeReplace?: boolean } },
+  planCloud: Cloud,
+  sameIdentity: boolean,
+): boolean {
+  const explicit = r.options?.deleteBeforeReplace;
+  if (explicit !== undefined) return explicit;
+  return programSetNames(rules, r.type, r.inputs, planCloud).length > 0 || sameIdentity;
+}
