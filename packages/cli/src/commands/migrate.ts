@@ -20,7 +20,7 @@ import { ALLOW_UNVERIFIED_TLS, outputFileProblems, passwordFor, postgresUrl, rem
 export const DATABASE_MANIFEST = "database-manifest.json";
 export const OBJECTS_MANIFEST = "objects-manifest.json";
 
-const DATABASE_FLAGS = ["from-password-file", "from-password-env", "to-password-file", "to-password-env", "work-dir", "keep-dump", "jobs", "allow-live-source", "undo-partial-restore", "to-role", "as-admin", ALLOW_UNVERIFIED_TLS];
+const DATABASE_FLAGS = ["from-password-file", "from-password-env", "to-password-file", "to-password-env", "work-dir", "keep-dump", "jobs", "allow-live-source", "undo-partial-restore", "to-role", "as-admin", "trust-functions-of", ALLOW_UNVERIFIED_TLS];
 const OBJECT_FLAGS = ["from-secrets-file", "to-secrets-file", "transfers", "verify", "replace", "follow-links", "since", "max-delete"];
 
 const sideFlags = (side: SideFlag, what: string): FlagSpec[] => [
@@ -90,6 +90,13 @@ every tool and query was stopped on both sides and a partial restore undone.`,
       type: "boolean",
       description: "Database: restore as the target's login, which then owns every object the restore creates (on a Freehold database the application's role may not use them until granted). Without it, --to-role is required.",
     },
+    {
+      name: "trust-functions-of",
+      type: "string",
+      placeholder: "ROLES",
+      description:
+        "Database: comma-separated roles of the source whose functions the target may run (in an index, a CHECK, a default, a trigger, a domain or column type, or SECURITY DEFINER). The restore builds indexes and constraints after the checksums were taken, as the restoring role, so such code could change a verified table: without it, a function owned by neither the source's login nor a superuser is refused.",
+    },
     { name: "transfers", type: "number", placeholder: "N", description: "Objects: objects copied at once (rclone --transfers; default 4)." },
     { name: "verify", type: "string", values: ["hash", "download"], description: "Objects: trust stored MD5s (hash), or download and hash both sides (download). Default: hash, or download when either side is Azure Blob Storage, whose stored MD5 is the writer's claim, not checked." },
     { name: "replace", type: "boolean", description: "Objects: overwrite objects the target already holds with other content under the same keys (they are named in the manifest)." },
@@ -136,7 +143,7 @@ function maxDeleteProblems(args: ParsedArgs, problems: string[]): void {
 function foreignFlags(args: ParsedArgs, kind: "database" | "objects", verify: boolean, problems: string[]): void {
   const given = (f: string) => args.flags[f] !== undefined;
   const foreign = kind === "database" ? OBJECT_FLAGS : DATABASE_FLAGS.filter((f) => !(verify && f === "allow-live-source"));
-  const notForVerify = verify ? ["work-dir", "keep-dump", "jobs", "replace", "transfers", "manifest", "undo-partial-restore", "to-role", "as-admin", "since", "max-delete"] : [];
+  const notForVerify = verify ? ["work-dir", "keep-dump", "jobs", "replace", "transfers", "manifest", "undo-partial-restore", "to-role", "as-admin", "trust-functions-of", "since", "max-delete"] : [];
   for (const f of [...foreign, ...notForVerify]) if (given(f)) problems.push(`--${f} does not apply to ${verify ? "migrate verify " : "migrate "}${kind}`);
 }
 
@@ -167,6 +174,15 @@ function ownerProblems(args: ParsedArgs, problems: string[]): void {
     );
 }
 
+const trustRoles = (raw: string): string[] => raw.split(",").map((r) => r.trim());
+
+/** --trust-functions-of: role names only (they go into a query as literals, but a typo should not pass silently). */
+function trustProblems(args: ParsedArgs, problems: string[]): void {
+  const raw = args.flags["trust-functions-of"] as string | undefined;
+  for (const r of raw === undefined ? [] : trustRoles(raw))
+    if (!/^[a-z_][a-z0-9_$]{0,62}$/.test(r)) problems.push(`--trust-functions-of must list role names separated by commas (lower-case letters, digits, _ and $, at most 63 each), not ${JSON.stringify(r)}`);
+}
+
 /** Every problem with the command line at once (UsageError), or what to run. */
 function readInput(args: ParsedArgs): Input {
   const [what, sub] = args.positionals;
@@ -191,7 +207,10 @@ function readInput(args: ParsedArgs): Input {
     const fromPassword = passwordFor(args, "from", problems);
     const toPassword = passwordFor(args, "to", problems);
     input.db = { from, to, ...(fromPassword !== undefined ? { fromPassword } : {}), ...(toPassword !== undefined ? { toPassword } : {}) };
-    if (!verify) ownerProblems(args, problems);
+    if (!verify) {
+      ownerProblems(args, problems);
+      trustProblems(args, problems);
+    }
   } else {
     const from = withSecrets(remoteArg(String(args.flags.from), "from", problems), args, "from", problems);
     const to = withSecrets(remoteArg(String(args.flags.to), "to", problems), args, "to", problems);
@@ -265,8 +284,10 @@ async function runDatabase(input: Input, args: ParsedArgs, io: Io, log: ((l: str
   }
   const workDir = args.flags["work-dir"] as string | undefined;
   const targetRole = args.flags["to-role"] as string | undefined;
+  const trustRaw = args.flags["trust-functions-of"] as string | undefined;
   const m = await database().migrateDatabase({
     ...db,
+    ...(trustRaw !== undefined ? { trustFunctionsOf: trustRoles(trustRaw) } : {}),
     ...(workDir ? { workDir } : {}),
     ...(targetRole ? { targetRole } : {}),
     keepDump: args.flags["keep-dump"] === true,

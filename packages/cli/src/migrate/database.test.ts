@@ -13,15 +13,15 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { migrateDatabase, verifyDatabase } from "./database";
+import { SourceSnapshot } from "./dump";
 import { MigrationError, MigrationInterrupted } from "./errors";
 import { listTables, pgConnection, psql, tableKey, withSession } from "./pg";
-import { type CreatedObject, createdObjectsSql, undoSql } from "./restore";
 import { pgTool } from "./proc";
-import { checksumTables } from "./session";
-import { SourceSnapshot } from "./dump";
-import { copyTable, type Part, sourceCopyCommands } from "./stream-copy";
 import { rehearsalPreflight } from "./rehearse";
+import { type CreatedObject, createdObjectsSql, undoSql } from "./restore";
 import { type PostgresServer, startPostgres } from "./servers";
+import { checksumTables } from "./session";
+import { copyTable, type Part, sourceCopyCommands } from "./stream-copy";
 
 let A: PostgresServer | undefined;
 let B: PostgresServer | undefined;
@@ -494,6 +494,29 @@ describe("restoring as a role of the target (targetRole, --to-role)", () => {
          UNION ALL SELECT nspowner FROM pg_namespace WHERE nspname = 'billing') o`,
     );
     expect(owners).toEqual(["restorer"]);
+  });
+});
+
+describe("code of the source the target would run (real PostgreSQL)", () => {
+  it("refuses, writing nothing, a source whose index calls a function of a role neither the login nor a superuser: the index build would run it after the checksums", async () => {
+    const { from, to } = await pair("untrusted");
+    await sql(
+      from,
+      `CREATE TABLE public.accounts (id int PRIMARY KEY, owner text); INSERT INTO public.accounts VALUES (1, 'alice');
+       CREATE FUNCTION public.g() RETURNS void LANGUAGE plpgsql AS $$ BEGIN END $$;
+       CREATE FUNCTION public.f(x int) RETURNS int LANGUAGE plpgsql IMMUTABLE AS $$ BEGIN PERFORM public.g(); RETURN x; END $$;
+       CREATE TABLE public.notes (id int PRIMARY KEY, x int); INSERT INTO public.notes VALUES (1, 1);
+       CREATE INDEX notes_fx ON public.notes (public.f(x));
+       CREATE OR REPLACE FUNCTION public.g() RETURNS void LANGUAGE plpgsql AS $$ BEGIN UPDATE public.accounts SET owner = 'mallory' WHERE id = 1; END $$;`,
+    );
+    await (A as PostgresServer).superuserSql("CREATE ROLE tenant NOLOGIN; ALTER FUNCTION public.f(int) OWNER TO tenant; ALTER FUNCTION public.g() OWNER TO tenant;", "untrusted");
+    const err = (await migrateDatabase({ from, to, manifestPath: path.join(dir, "untrusted.json") }).catch((e: unknown) => e)) as MigrationError;
+    expect(err).toBeInstanceOf(MigrationError);
+    expect(err.summary).toMatch(/^refused: the source's tables run 1 function\(s\) of roles not trusted; .*nothing was written to the target$/);
+    expect(err.problems.map((p) => p.message)).toEqual([
+      "function public.f(integer), owned by tenant, would run on the target with the rights of the role that applies the rows (the target's administrator on PostgreSQL 15), used by index public.notes_fx: make a role you trust own it on the source (ALTER FUNCTION ... OWNER TO), or pass --trust-functions-of tenant if you trust that role's code with those rights",
+    ]);
+    expect(await sql(to, "SELECT count(*) FROM pg_class WHERE relnamespace = 'public'::regnamespace")).toEqual(["0"]);
   });
 });
 

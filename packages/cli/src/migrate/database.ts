@@ -15,8 +15,10 @@ import path from "node:path";
 import { dumpAndFingerprint, SourceSnapshot } from "./dump";
 import { MigrationError, MigrationInterrupted, MigrationToolError } from "./errors";
 import { checksumMethod, type LargeObjectSum, type TableInfo, type TextMode, textMode } from "./fingerprint";
+import { sourceFunctions, untrustedFunctionProblems } from "./live-code";
 import { compareLargeObjects, compareSequences, compareTables, type DatabaseManifest, databaseProblems, type LargeObjectEntry, type SequenceEntry, type TableEntry, writeJsonAtomic } from "./manifest";
 import {
+  byKey,
   type ChecksumRun,
   databaseIdentity,
   migrationKey,
@@ -26,7 +28,6 @@ import {
   type ServerInfo,
   serverInfo,
   sessionSettings,
-  byKey,
   type TableSum,
   tableKey,
   tableName,
@@ -37,10 +38,10 @@ import { checkRestoreRole, restoreDump, rollBack } from "./restore";
 import { compareSchemas, SCHEMA_METHOD, type SchemaObject, sameMajor } from "./schema";
 import { checksumTables, stopSessions, targetLock } from "./session";
 import type { SourceState } from "./state";
+import { type StreamCopyTimings, streamCopy } from "./stream-copy";
 import { TargetVerifier } from "./verifier";
 import { type Consistency, describeDatabase, refuseSameDatabase, sourceConsistency } from "./verify";
-import { type StreamCopyTimings, streamCopy } from "./stream-copy";
-import { dirBytes, type DumpMarker, openWorkDir, type Pair, type WorkDir } from "./workdir";
+import { type DumpMarker, dirBytes, openWorkDir, type Pair, type WorkDir } from "./workdir";
 
 export { CHECKSUM_METHOD } from "./fingerprint";
 export { type DatabaseVerification, verifyDatabase } from "./verify";
@@ -88,6 +89,13 @@ export interface MigrateDatabaseOptions {
    * anything is written.
    */
   targetRole?: string;
+  /**
+   * Source roles whose functions the target may run. The restore builds indexes and constraints after every table's
+   * checksum was taken, running the functions their expressions call on the target as the restoring role: such a
+   * function owned by a role other than the source's login or a superuser could rewrite a table already verified (or
+   * act with the target login's rights), so the run refuses it unless its owner is named here.
+   */
+  trustFunctionsOf?: string[];
   log?: (line: string) => void;
   /** Abort stops every tool and query on both servers and undoes a partial restore; MigrationInterrupted is thrown. */
   signal?: AbortSignal;
@@ -391,6 +399,22 @@ async function prepare(opts: MigrateDatabaseOptions, base: { src: PgConnection; 
   return { r: { opts, log, src, dst, prefix, work, signal, jobs: Math.max(1, Math.floor(opts.jobs ?? 2)), mode, pair, servers, stage: "inspect" }, t: found.t, marker };
 }
 
+/**
+ * Refuse code of the source that the target would run per row (index expressions, constraints, defaults, triggers,
+ * column types, SECURITY DEFINER functions; live-code.ts) when its owner is not trusted: the restore builds indexes
+ * and constraints after the tables' checksums were taken, so such code could change a verified table. Run once the
+ * snapshot is open: a fresh session sees every function the snapshot (and so the dump) holds.
+ */
+async function refuseUntrustedCode(r: Run): Promise<void> {
+  const problems = untrustedFunctionProblems(await sourceFunctions(r.src, r.opts.trustFunctionsOf ?? []));
+  if (problems.length > 0)
+    throw new MigrationError(
+      "database",
+      `refused: the source's tables run ${problems.length} function(s) of roles not trusted; the target would run them after the checksums were taken, so they could change a verified table: nothing was written to the target`,
+      problems.map((message) => ({ item: r.src.display, message })),
+    );
+}
+
 /** Refuse, skip (the target already holds it all), or dump and restore. The snapshot session lives only in here. */
 async function migrateOrSkip(p: Prepared): Promise<Outcome> {
   const { r, t, marker } = p;
@@ -401,7 +425,10 @@ async function migrateOrSkip(p: Prepared): Promise<Outcome> {
     const wanted = (ts: TableInfo[]) => new Set(ts.map(tableKey));
     const sums = (ts: TableInfo[]) => (marker ? Promise.resolve(marker.sums.filter((s) => wanted(ts).has(tableKey(s)))) : (snapshot as SourceSnapshot).fingerprint(ts, r.mode));
     const there = await inspect(r, { tables: from.tables, schema: from.schema, sums }, target);
-    if (!there) return await transfer(r, t, snapshot, marker);
+    if (!there) {
+      await refuseUntrustedCode(r);
+      return await transfer(r, t, snapshot, marker);
+    }
     const sourceLargeObjects = marker?.largeObjects ?? (await (snapshot as SourceSnapshot).largeObjects());
     await snapshot?.close();
     r.stage = "verify";
