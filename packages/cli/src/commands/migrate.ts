@@ -245,13 +245,18 @@ function notDeleted(keys: string[] | undefined): string {
     : "";
 }
 
+/** Up to 20 keys, then how many more the manifest lists. */
+function someKeys(keys: string[]): string {
+  return keys.length > 20 ? `${keys.slice(0, 20).join(", ")} and ${keys.length - 20} more (listed in the manifest)` : keys.join(", ");
+}
+
 function keptWritten(keys: string[] | undefined): string {
-  return keys?.length ? `Kept: ${keys.length} object(s) gone from the source that were written into the target after the first copy (read again just before deleting): ${keys.join(", ")}.\n` : "";
+  return keys?.length ? `Kept: ${keys.length} object(s) gone from the source that were written into the target after the first copy (read again just before deleting): ${someKeys(keys)}.\n` : "";
 }
 
 function notProven(keys: string[] | undefined): string {
   return keys?.length
-    ? `Not deleted: ${keys.length} object(s) gone from the source that no freehold run is recorded as having written (the target held them when a run began: before the first copy, or left by a run interrupted before its manifest); delete them yourself if they are yours: ${keys.join(", ")}.\n`
+    ? `Not deleted: ${keys.length} object(s) gone from the source that no freehold run is recorded as having written (the target held them when a run began: before the first copy, or left by a run interrupted before its manifest); delete them yourself if they are yours: ${someKeys(keys)}.\n`
     : "";
 }
 

@@ -375,7 +375,7 @@ async function plan(ctx: RcloneContext, opts: MigrateObjectsOptions, log: (l: st
   }
   log(`delta since ${opts.since?.finishedAt}: ${delta.changed.length} changed at the source, ${delta.removed.length + delta.removedUnknown.length + delta.unproven.length} removed from it, ${pre.sourceObjects - pre.present.length - delta.changed.length} new`);
   if (delta.unproven.length > 0)
-    log(`not deleting ${delta.unproven.length} object(s) gone from the source that no freehold run is recorded as having written (the target held them, equal, when a run began: before the first copy, or from a run interrupted before it wrote its manifest): ${delta.unproven.join(", ")}`);
+    log(`not deleting ${delta.unproven.length} object(s) gone from the source that no freehold run is recorded as having written (the target held them, equal, when a run began: before the first copy, or from a run interrupted before it wrote its manifest); the manifest names them in delta.notProven`);
   const { deleted, kept } = await deleteForDelta(ctx, { ...opts, since }, delta, log);
   return { pre, delta: { ...delta, removed: deleted, keptWritten: kept }, runs: deltaRuns(pre, delta, { replace: opts.replace === true, since }) };
 }
