@@ -264,9 +264,24 @@ function notDeleted(keys: string[] | undefined): string {
     : "";
 }
 
+/** Up to 20 keys, then how many more the manifest lists. */
+function someKeys(keys: string[]): string {
+  return keys.length > 20 ? `${keys.slice(0, 20).join(", ")} and ${keys.length - 20} more (listed in the manifest)` : keys.join(", ");
+}
+
+function keptWritten(keys: string[] | undefined): string {
+  return keys?.length ? `Kept: ${keys.length} object(s) gone from the source that were written into the target after the first copy (read again just before deleting): ${someKeys(keys)}.\n` : "";
+}
+
+function notProven(keys: string[] | undefined): string {
+  return keys?.length
+    ? `Not deleted: ${keys.length} object(s) gone from the source that no freehold run is recorded as having written (the target held them when a run began: before the first copy, or left by a run interrupted before its manifest); delete them yourself if they are yours: ${someKeys(keys)}.\n`
+    : "";
+}
+
 function objectsSummary(m: ObjectManifest, manifestPath: string): string {
   const extra = m.copy.replaced ? `${m.copy.replaced} replaced` : "";
-  const delta = m.delta ? `Delta since ${m.delta.since}: ${m.delta.added} new, ${m.delta.changed.length} changed, ${m.delta.removed.length} removed from the source and deleted from the target, in ${(m.timings.totalMs / 1000).toFixed(2)} s, verification included.\n${notDeleted(m.delta.notDeleted)}` : "";
+  const delta = m.delta ? `Delta since ${m.delta.since}: ${m.delta.added} new, ${m.delta.changed.length} changed, ${m.delta.removed.length} removed from the source and deleted from the target, in ${(m.timings.totalMs / 1000).toFixed(2)} s, verification included.\n${notDeleted(m.delta.notDeleted)}${keptWritten(m.delta.keptWritten)}${notProven(m.delta.notProven)}` : "";
   return `Objects copied and verified: ${m.totals.objects} objects, every size and hash equal (${m.copy.transferred} copied, ${m.copy.alreadyPresent} already present${extra ? `, ${extra}` : ""}).\n${delta}Manifest: ${manifestPath}\n`;
 }
 

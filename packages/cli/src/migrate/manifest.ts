@@ -166,7 +166,17 @@ export interface ObjectManifest {
    * A final delta (`--since` an earlier run's manifest): the earlier run's objects changed at the
    * source (replaced) or removed from it (deleted from the target) since, and how many were new.
    */
-  delta?: { since: string; changed: string[]; removed: string[]; added: number; notDeleted?: string[] };
+  delta?: {
+    since: string;
+    changed: string[];
+    removed: string[];
+    added: number;
+    notDeleted?: string[];
+    /** Objects the delta would have deleted or replaced that the target held with other content when read again just before: written there meanwhile, left as they are. */
+    keptWritten?: string[];
+    /** Objects gone from the source that the target holds as a run verified them, but that no run is recorded as having written (held before a run began): kept. */
+    notProven?: string[];
+  };
   totals: { objects: number; bytes: number; mismatches: number };
   ok: boolean;
 }

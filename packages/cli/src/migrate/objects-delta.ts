@@ -16,6 +16,7 @@
  * run refuses as a first run does, and an object in the target no freehold
  * run copied is left alone (listed as extra).
  */
+import { rcloneFailure } from "./diagnose";
 import { MigrationError } from "./errors";
 import type { ListedObject, ObjectManifest } from "./manifest";
 import { describeRemote, type RcloneContext, type RcloneRemote, rclone } from "./rclone";
@@ -51,7 +52,8 @@ function ours(since: ObjectManifest, target: ListedObject): boolean {
  * (refused), and find the objects a freehold run copied (`copiedObjects`,
  * chained from delta to delta) that the source no longer has: only those are
  * deleted. An object that was already in the target, equal, before the first
- * run is never deleted. A manifest without `copiedObjects` (written before
+ * run is never deleted: gone from the source, it is named in `unproven` (kept,
+ * and said so: a "0 removed" is never printed over objects the source removed). A manifest without `copiedObjects` (written before
  * freehold recorded it) deletes nothing: `removedUnknown` names what stays.
  */
 export function planDelta(
@@ -59,14 +61,14 @@ export function planDelta(
   different: Array<{ path: string; target: ListedObject }>,
   source: ReadonlySet<string>,
   target: ListedObject[],
-): DeltaPlan & { foreign: string[]; removedUnknown: string[] } {
+): DeltaPlan & { foreign: string[]; removedUnknown: string[]; unproven: string[] } {
   const changed: string[] = [];
   const foreign: string[] = [];
   for (const d of different) (ours(since, d.target) ? changed : foreign).push(d.path);
   const gone = target.filter((t) => !source.has(t.path) && ours(since, t)).map((t) => t.path);
-  if (!since.copiedObjects) return { changed, removed: [], foreign, removedUnknown: gone };
+  if (!since.copiedObjects) return { changed, removed: [], foreign, removedUnknown: gone, unproven: [] };
   const copied = new Set(since.copiedObjects);
-  return { changed, removed: gone.filter((k) => copied.has(k)), foreign, removedUnknown: [] };
+  return { changed, removed: gone.filter((k) => copied.has(k)), foreign, removedUnknown: [], unproven: gone.filter((k) => !copied.has(k)) };
 }
 
 /** What the new manifest records as copied by freehold: the earlier record, less what was deleted, and what this run copied. */
@@ -75,17 +77,61 @@ export function chainCopied(since: ObjectManifest | undefined, removed: string[]
   return [...new Set([...(since?.copiedObjects ?? []).filter((k) => !gone.has(k)), ...copiedNow])].sort();
 }
 
-/** Delete the first run's objects the source no longer has (rclone deletefile: never a folder), `checkers` at a time. */
-export async function deleteRemoved(ctx: RcloneContext, removed: string[], log: (l: string) => void, checkers = 8): Promise<void> {
-  const dst = (ctx.specs.FHDST ?? "").replace(/\/+$/, "");
-  const queue = [...removed];
-  const one = async (key: string) => {
-    const r = await rclone(ctx, ["deletefile", `${dst}/${key}`]);
-    if (r.code !== 0) throw new MigrationError("objects", `could not delete ${key} from the target (removed from the source since the first copy)`, [{ item: key, message: r.stderr.trim().split("\n").pop() ?? "" }]);
-    log(`deleted ${key} (removed from the source since the first copy)`);
-  };
+/** The target's object under `key` as it is now (size, and MD5: stored, else read), or undefined when it holds none. */
+export async function targetNow(ctx: RcloneContext, key: string): Promise<ListedObject | undefined> {
+  const spec = `${(ctx.specs.FHDST ?? "").replace(/\/+$/, "")}/${key}`;
+  // --stat: this one path, never the contents of a folder of that name.
+  const r = await rclone(ctx, ["lsjson", "--stat", "--files-only", "--no-mimetype", "--no-modtime", "--hash", "--hash-type", "MD5", spec]);
+  if (r.code === 3) return undefined;
+  if (r.code !== 0) throw rcloneFailure(r, { side: "target", action: `read ${key} again before changing it` });
+  const item = JSON.parse(r.stdout || "null") as { Size: number; IsDir?: boolean; Hashes?: Record<string, string> } | null;
+  if (!item || item.IsDir) return undefined;
+  let md5 = item.Hashes?.md5 || null;
+  if (!md5) {
+    const h = await rclone(ctx, ["md5sum", "--download", spec]);
+    md5 = h.code === 0 ? (/^([0-9a-f]{32}) /.exec(h.stdout)?.[1] ?? null) : null;
+  }
+  return { path: key, size: item.Size, md5, hashSource: "backend" };
+}
+
+/**
+ * Whether the target holds under `key`, read just now, exactly what the earlier run verified there.
+ * The final delta runs while the application may already write into the target: a delta deletes or
+ * replaces an object only when this is still true just before it does.
+ */
+export async function stillAsCopied(ctx: RcloneContext, since: ObjectManifest, key: string): Promise<boolean> {
+  const now = await targetNow(ctx, key);
+  return now !== undefined && ours(since, now);
+}
+
+/** Run `one` for every key, `workers` at a time. */
+export async function eachKey(keys: string[], workers: number, one: (key: string) => Promise<void>): Promise<void> {
+  const queue = [...keys];
   const worker = async () => {
     for (let key = queue.shift(); key !== undefined; key = queue.shift()) await one(key);
   };
-  await Promise.all(Array.from({ length: Math.min(checkers, queue.length) }, worker));
+  await Promise.all(Array.from({ length: Math.min(workers, queue.length) }, worker));
+}
+
+/**
+ * Delete the first run's objects the source no longer has (rclone deletefile: never a folder),
+ * `checkers` at a time, each only if the target still holds it as the first run copied it, read
+ * again just before: an object written into the target under that key meanwhile is kept.
+ */
+export async function deleteRemoved(ctx: RcloneContext, since: ObjectManifest, removed: string[], log: (l: string) => void, checkers = 8): Promise<{ deleted: string[]; kept: string[] }> {
+  const dst = (ctx.specs.FHDST ?? "").replace(/\/+$/, "");
+  const deleted: string[] = [];
+  const kept: string[] = [];
+  await eachKey(removed, checkers, async (key) => {
+    if (!(await stillAsCopied(ctx, since, key))) {
+      kept.push(key);
+      log(`kept ${key}: removed from the source, but the target's object changed since the first copy (written there meanwhile), so it is not freehold's to delete`);
+      return;
+    }
+    const r = await rclone(ctx, ["deletefile", `${dst}/${key}`]);
+    if (r.code !== 0) throw new MigrationError("objects", `could not delete ${key} from the target (removed from the source since the first copy)`, [{ item: key, message: r.stderr.trim().split("\n").pop() ?? "" }]);
+    deleted.push(key);
+    log(`deleted ${key} (removed from the source since the first copy)`);
+  });
+  return { deleted: deleted.sort(), kept: kept.sort() };
 }

@@ -37,6 +37,9 @@ describe("what a delta deletes", () => {
   it("deletes only objects a freehold run copied, never one the target held before the first run", () => {
     expect(planDelta(first(["ours.txt", "kept.txt"]), [], source, target)).toMatchObject({ removed: ["ours.txt"], removedUnknown: [] });
   });
+  it("names what it keeps because no run is recorded as having written it, so its count of what the source removed is true", () => {
+    expect(planDelta(first(["ours.txt", "kept.txt"]), [], source, target)).toMatchObject({ removed: ["ours.txt"], unproven: ["theirs.txt"] });
+  });
   it("deletes nothing on a manifest that does not record what freehold copied, naming what it leaves", () => {
     expect(planDelta(first(undefined), [], source, target)).toMatchObject({ removed: [], removedUnknown: ["theirs.txt", "ours.txt"] });
   });

@@ -34,7 +34,8 @@ import path from "node:path";
 import { rcloneFailure } from "./diagnose";
 import { MigrationError, MigrationInterrupted } from "./errors";
 import { type ListedObject, type ObjectManifest, objectProblems, writeJsonAtomic } from "./manifest";
-import { chainCopied, type DeltaPlan, deleteRemoved, planDelta, sinceProblems } from "./objects-delta";
+import { chainCopied, type DeltaPlan, deleteRemoved, eachKey, planDelta, sinceProblems, stillAsCopied } from "./objects-delta";
+import { dropJournal, journalPath, openJournal, readJournal } from "./objects-journal";
 import { refuseMassDelete } from "./objects-since";
 import { type RunResult, toolVersion } from "./proc";
 import { defaultVerify, describeRemote, list, listWithHashes, type RcloneContext, type RcloneRemote, rclone, remotesOverlap, type SkippedEntry, skippedProblems, type VerifyObjectsResult, verifyPair, withRclone } from "./rclone";
@@ -250,6 +251,8 @@ interface CopySettings {
   immutable: boolean;
   trustVerify: boolean;
   files?: string[];
+  /** Told each key rclone reports copied, as it does (the run's record, objects-journal.ts). */
+  record?: (key: string) => void;
 }
 
 /** `rclone copy --checksum` from FHSRC to FHDST (`files`: only these); its log read as it runs. Throws what the operator can act on. */
@@ -275,6 +278,7 @@ async function copy(ctx: RcloneContext, opts: MigrateObjectsOptions, settings: C
     onStderrLine: (line) => {
       const said = readCopyLine(copyLog, line);
       if (said.copied) copiedKeys.push(said.copied);
+      if (said.copied) settings.record?.(said.copied);
       if (said.copied) log(`copied ${said.copied}`);
       else if (said.error) log(`rclone ${said.error}`);
       else if (said.other) log(`rclone: ${said.other}`);
@@ -313,12 +317,17 @@ async function verifyCopied(ctx: RcloneContext, opts: MigrateObjectsOptions, o: 
 interface CopyRun {
   files?: string[];
   immutable: boolean;
+  /** Replace each of `files` only while the target still holds what this earlier run verified there, read again just before. */
+  asCopiedBy?: ObjectManifest;
 }
+
+/** A delta's plan once done: what it deleted, and what it left because the target's object changed meanwhile. */
+type DeltaDone = DeltaPlan & { foreign: string[]; removedUnknown: string[]; unproven: string[]; keptWritten: string[] };
 
 /** What the checks before the copy decided: the delta's plan, and the copies to run. */
 interface Plan {
   pre: Precheck;
-  delta: (DeltaPlan & { foreign: string[]; removedUnknown: string[] }) | undefined;
+  delta: DeltaDone | undefined;
   runs: CopyRun[];
 }
 
@@ -326,24 +335,25 @@ interface Plan {
  * A delta's copies: the new keys with `--immutable` (an object the application writes into the
  * target meanwhile is never overwritten), and apart from them only the keys it decided to replace.
  */
-function deltaRuns(pre: Precheck, delta: DeltaPlan & { foreign: string[] }, replace: boolean): CopyRun[] {
+function deltaRuns(pre: Precheck, delta: DeltaPlan & { foreign: string[] }, o: { replace: boolean; since: ObjectManifest }): CopyRun[] {
   const inTarget = new Set(pre.targetHashed.map((o) => o.path));
   const added = [...pre.sourceKeys].filter((k) => !inTarget.has(k));
-  const replaced = [...delta.changed, ...(replace ? delta.foreign : [])];
+  const foreign = o.replace ? delta.foreign : [];
   return [
     ...(added.length ? [{ files: added, immutable: true }] : []),
-    ...(replaced.length ? [{ files: replaced, immutable: false }] : []),
+    ...(delta.changed.length ? [{ files: delta.changed, immutable: false, asCopiedBy: o.since }] : []),
+    ...(foreign.length ? [{ files: foreign, immutable: false }] : []),
   ];
 }
 
 /** A delta's deletions, once the copy is decided: bounded, and none on a manifest that does not say what freehold copied. */
-async function deleteForDelta(ctx: RcloneContext, opts: MigrateObjectsOptions, delta: DeltaPlan & { removedUnknown: string[] }, log: (l: string) => void): Promise<void> {
+async function deleteForDelta(ctx: RcloneContext, opts: MigrateObjectsOptions & { since: ObjectManifest }, delta: DeltaPlan & { removedUnknown: string[] }, log: (l: string) => void): Promise<{ deleted: string[]; kept: string[] }> {
   if (delta.removedUnknown.length > 0)
     log(
       `not deleting ${delta.removedUnknown.length} object(s) gone from the source: the manifest given to --since does not record which objects freehold copied (an older freehold wrote it), and an object the target already held before the first run must never be deleted. Delete them yourself if they are yours; the manifest this run writes records what it copies, for a later delta.`,
     );
-  refuseMassDelete(delta.removed, opts.since?.copiedObjects?.length ?? 0, opts.maxDelete);
-  await deleteRemoved(ctx, delta.removed, log);
+  refuseMassDelete(delta.removed, opts.since.copiedObjects?.length ?? 0, opts.maxDelete);
+  return deleteRemoved(ctx, opts.since, delta.removed, log);
 }
 
 /** Steps 1 and 2, and the delta's deletions: refuse what must be refused, then decide what the copy does. */
@@ -354,34 +364,90 @@ async function plan(ctx: RcloneContext, opts: MigrateObjectsOptions, log: (l: st
     if (bad.length) throw new MigrationError("objects", `refusing the delta: the earlier manifest is not a verified run of this source and target; nothing was copied.`, bad);
   }
   const pre = await precheck(ctx, log, { delta: opts.since !== undefined });
-  const delta = opts.since ? planDelta(opts.since, pre.different, pre.sourceKeys, pre.targetHashed) : undefined;
+  const since = opts.since;
+  const delta = since ? planDelta(since, pre.different, pre.sourceKeys, pre.targetHashed) : undefined;
   // A delta replaces only the earlier run's own objects; anything else held with other content is refused as always.
   const foreign = delta ? pre.different.filter((x) => delta.foreign.includes(x.path)) : pre.different;
   if (foreign.length > 0 && !opts.replace) refuseDifferent({ ...pre, different: foreign });
-  if (!delta) {
+  if (!delta || !since) {
     if (pre.different.length > 0) log(`replacing ${pre.different.length} object(s) the target held with other content (--replace)`);
-    return { pre, delta, runs: [{ immutable: opts.replace !== true }] };
+    return { pre, delta: undefined, runs: [{ immutable: opts.replace !== true }] };
   }
-  log(`delta since ${opts.since?.finishedAt}: ${delta.changed.length} changed at the source, ${delta.removed.length + delta.removedUnknown.length} removed from it, ${pre.sourceObjects - pre.present.length - delta.changed.length} new`);
-  await deleteForDelta(ctx, opts, delta, log);
-  return { pre, delta, runs: deltaRuns(pre, delta, opts.replace === true) };
+  log(`delta since ${opts.since?.finishedAt}: ${delta.changed.length} changed at the source, ${delta.removed.length + delta.removedUnknown.length + delta.unproven.length} removed from it, ${pre.sourceObjects - pre.present.length - delta.changed.length} new`);
+  if (delta.unproven.length > 0)
+    log(`not deleting ${delta.unproven.length} object(s) gone from the source that no freehold run is recorded as having written (the target held them, equal, when a run began: before the first copy, or from a run interrupted before it wrote its manifest); the manifest names them in delta.notProven`);
+  const { deleted, kept } = await deleteForDelta(ctx, { ...opts, since }, delta, log);
+  return { pre, delta: { ...delta, removed: deleted, keptWritten: kept }, runs: deltaRuns(pre, delta, { replace: opts.replace === true, since }) };
+}
+
+/** What one copy did; `withheld`: keys a checked replacement left because the target's object changed meanwhile. */
+interface CopyDone {
+  copyLog: CopyLog;
+  copyMs: number;
+  copiedKeys: string[];
+  withheld?: string[];
+}
+
+/**
+ * Replace the earlier run's objects changed at the source, one `rclone copyto` per key, each only
+ * if the target still holds what that run verified there, read again just before: what the
+ * application wrote into the target under that key meanwhile is never overwritten (withheld, and
+ * named by the verification that follows).
+ */
+async function replaceChecked(ctx: RcloneContext, since: ObjectManifest, keys: string[], o: { transfers: number; record: (key: string) => void }, log: (l: string) => void): Promise<CopyDone> {
+  const src = (ctx.specs.FHSRC ?? "").replace(/\/+$/, "");
+  const dst = (ctx.specs.FHDST ?? "").replace(/\/+$/, "");
+  log(`replacing ${keys.length} object(s) changed at the source, each only if the target still holds it as the first copy left it`);
+  const t0 = Date.now();
+  const copyLog: CopyLog = { stats: {}, copied: 0, replaced: 0, problems: [] };
+  const copiedKeys: string[] = [];
+  const withheld: string[] = [];
+  const add = (a: number | undefined, b: number | undefined) => (a ?? 0) + (b ?? 0);
+  await eachKey(keys, o.transfers, async (key) => {
+    if (!(await stillAsCopied(ctx, since, key))) {
+      withheld.push(key);
+      log(`not replacing ${key}: the target's object changed since the first copy (written there meanwhile)`);
+      return;
+    }
+    const one: CopyLog = { stats: {}, copied: 0, replaced: 0, problems: [] };
+    const r = await rclone(ctx, ["copyto", `${src}/${key}`, `${dst}/${key}`, "--checksum", "--retries", "3", "--low-level-retries", "10", "--use-json-log", "--verbose"], { killSignal: "SIGKILL", onStderrLine: (line) => void readCopyLine(one, line) });
+    if (r.aborted) throw new MigrationInterrupted(`rclone copy was interrupted after ${Date.now() - t0} ms; run again to resume`);
+    if (r.code !== 0) throw rcloneFailure(r, { action: `replace ${key} in the target` }, one.problems.join("\n"));
+    copyLog.copied += one.copied;
+    copyLog.replaced += one.replaced;
+    copyLog.stats = { bytes: add(copyLog.stats.bytes, one.stats.bytes), transfers: add(copyLog.stats.transfers, one.stats.transfers), checks: add(copyLog.stats.checks, one.stats.checks), errors: add(copyLog.stats.errors, one.stats.errors) };
+    copiedKeys.push(key);
+    o.record(key);
+    log(`copied ${key}`);
+  });
+  return { copyLog, copyMs: Date.now() - t0, copiedKeys, withheld: withheld.sort() };
 }
 
 /** Run the plan's copies side by side (a delta's two name disjoint keys: one rclone start's wait, not two); their logs added up. */
-async function copyAll(ctx: RcloneContext, opts: MigrateObjectsOptions, runs: CopyRun[], transfers: number, log: (l: string) => void): Promise<{ copyLog: CopyLog; copyMs: number; copiedKeys: string[] }> {
-  const total = { copyLog: { stats: {}, copied: 0, replaced: 0, problems: [] } as CopyLog, copyMs: 0, copiedKeys: [] as string[] };
+async function copyAll(ctx: RcloneContext, opts: MigrateObjectsOptions, runs: CopyRun[], o: { transfers: number; record: (key: string) => void }, log: (l: string) => void): Promise<CopyDone & { withheld: string[] }> {
+  const { transfers, record } = o;
+  const total = { copyLog: { stats: {}, copied: 0, replaced: 0, problems: [] } as CopyLog, copyMs: 0, copiedKeys: [] as string[], withheld: [] as string[] };
   const add = (a: number | undefined, b: number | undefined) => (a ?? 0) + (b ?? 0);
   // Both finish before a failure is reported: no rclone is left running behind it.
-  const settled = await Promise.allSettled(runs.map((run) => copy(ctx, opts, { transfers, immutable: run.immutable, trustVerify: run.immutable, ...(run.files ? { files: run.files } : {}) }, log)));
+  const settled = await Promise.allSettled(
+    runs.map((run) => (run.asCopiedBy && run.files ? replaceChecked(ctx, run.asCopiedBy, run.files, o, log) : copy(ctx, opts, { transfers, immutable: run.immutable, trustVerify: run.immutable, record, ...(run.files ? { files: run.files } : {}) }, log))),
+  );
   const failed = settled.find((x) => x.status === "rejected");
   if (failed) throw failed.reason;
-  for (const r of settled.map((x) => (x as PromiseFulfilledResult<Awaited<ReturnType<typeof copy>>>).value)) {
+  for (const r of settled.map((x) => (x as PromiseFulfilledResult<CopyDone>).value)) {
     const s = total.copyLog.stats;
     total.copyLog.stats = { bytes: add(s.bytes, r.copyLog.stats.bytes), transfers: add(s.transfers, r.copyLog.stats.transfers), checks: add(s.checks, r.copyLog.stats.checks), errors: add(s.errors, r.copyLog.stats.errors) };
     total.copyMs = Math.max(total.copyMs, r.copyMs);
     total.copiedKeys.push(...r.copiedKeys);
+    total.withheld.push(...(r.withheld ?? []));
   }
   return total;
+}
+
+/** The verification's problems, the objects a delta did not replace because the target's object changed meanwhile said as such. */
+function withheldProblems(problems: Array<{ item: string; message: string }>, withheld: string[]): Array<{ item: string; message: string }> {
+  const w = new Set(withheld);
+  return problems.map((p) => (w.has(p.item) ? { item: p.item, message: `${p.message}: not replaced, because the target's object changed since the first copy (written there during the delta); decide which version to keep, then run the delta again` } : p));
 }
 
 /** Where the manifest goes: never over the one a failed delta was given (it stays the record to run the delta from again). */
@@ -402,7 +468,7 @@ export async function migrateObjects(opts: MigrateObjectsOptions): Promise<Objec
   const log = opts.log ?? (() => {});
   const t0 = Date.now();
   const startedAt = new Date().toISOString();
-  if (remotesOverlap(opts.from, opts.to))
+  if (await remotesOverlap(opts.from, opts.to))
     throw new MigrationError("objects", "refusing to migrate: the source and target are the same storage with overlapping paths", [{ item: opts.to.path, message: "overlaps the source path" }]);
   const mode = opts.verify ?? defaultVerify(opts.from, opts.to);
   const transfers = Math.max(1, Math.floor(opts.transfers ?? 4));
@@ -410,13 +476,22 @@ export async function migrateObjects(opts: MigrateObjectsOptions): Promise<Objec
     { FHSRC: opts.from, FHDST: opts.to },
     async (ctx) => {
       const version = toolVersion(ctx.bin, ["version"]).catch(() => "unknown"); // asked beside the copy, not before it
+      const pair = { source: describeRemote(opts.from), target: describeRemote(opts.to) };
+      const journal = opts.manifestPath ? journalPath(path.resolve(opts.manifestPath)) : undefined;
+      const earlier = await readJournal(journal, pair, log);
       const p = await plan(ctx, opts, log);
       const { pre, delta } = p;
-      const { copyLog, copyMs, copiedKeys } = await copyAll(ctx, opts, p.runs, transfers, log);
+      // What an interrupted run of this pair copied and the target still holds equal: freehold's too.
+      const present = new Set(pre.present);
+      const earlierCopied = earlier.filter((k) => present.has(k) && !(delta?.removed ?? []).includes(k));
+      const record = await openJournal(journal, pair, earlierCopied, log);
+      const { copyLog, copyMs, copiedKeys, withheld } = await copyAll(ctx, opts, p.runs, { transfers, record }, log);
       const stats = copyLog.stats;
       log(`copied ${stats.transfers ?? 0} object(s), ${stats.bytes ?? 0} bytes (${pre.different.length} replacing a different one); ${pre.present.length} already present`);
       const v = await verifyCopied(ctx, opts, { mode, copied: copiedKeys, transfers }, log);
-      const problems = [...objectProblems(v.entries), ...skippedProblems(v.skipped)];
+      const problems = [...withheldProblems(objectProblems(v.entries), withheld), ...skippedProblems(v.skipped)];
+      const keptWritten = [...(delta?.keptWritten ?? []), ...withheld].sort();
+      const changed = delta?.changed.filter((k) => !withheld.includes(k)) ?? [];
       const manifestPath = await manifestTarget(opts, problems.length === 0);
       const manifest: ObjectManifest = {
         kind: "objects",
@@ -430,17 +505,18 @@ export async function migrateObjects(opts: MigrateObjectsOptions): Promise<Objec
         verifyMode: mode,
         copy: {
           transferred: stats.transfers ?? 0,
-          replaced: opts.replace ? pre.different.length : (delta?.changed.length ?? 0),
+          replaced: opts.replace ? pre.different.length : changed.length,
           alreadyPresent: pre.present.length,
           bytes: stats.bytes ?? 0,
           checks: stats.checks ?? 0,
           errors: stats.errors ?? 0,
           transfers,
         },
-        replacedObjects: opts.replace ? pre.different.map((x) => x.path) : (delta?.changed ?? []),
-        copiedObjects: chainCopied(opts.since, delta?.removed ?? [], [...copiedKeys, ...v.recopied]),
+        replacedObjects: opts.replace ? pre.different.map((x) => x.path) : changed,
+        // What the application wrote over freehold's copy is no longer freehold's: a later delta never deletes it.
+        copiedObjects: chainCopied(opts.since, [...(delta?.removed ?? []), ...keptWritten], [...earlierCopied, ...copiedKeys, ...v.recopied]),
         ...(v.recopied.length > 0 ? { recopiedObjects: v.recopied } : {}),
-        ...(delta && opts.since ? { delta: { since: opts.since.finishedAt, changed: delta.changed, removed: delta.removed, added: pre.sourceObjects - pre.present.length - delta.changed.length, ...(delta.removedUnknown.length ? { notDeleted: delta.removedUnknown } : {}) } } : {}),
+        ...(delta && opts.since ? { delta: { since: opts.since.finishedAt, changed, removed: delta.removed, added: pre.sourceObjects - pre.present.length - delta.changed.length, ...(delta.removedUnknown.length ? { notDeleted: delta.removedUnknown } : {}), ...(keptWritten.length ? { keptWritten } : {}), ...(delta.unproven.length ? { notProven: delta.unproven } : {}) } } : {}),
         followLinks: opts.followLinks === true,
         timings: { copyMs, verifyMs: v.ms, totalMs: Date.now() - t0 },
         objects: v.entries,
@@ -452,6 +528,7 @@ export async function migrateObjects(opts: MigrateObjectsOptions): Promise<Objec
         await writeJsonAtomic(manifestPath, manifest);
         log(`manifest written to ${manifestPath}`);
       }
+      if (problems.length === 0) await dropJournal(journal);
       if (problems.length > 0) throw new MigrationError("objects", `verification failed: ${problems.length} object(s) missing, different or not copied`, problems, manifestPath);
       log(`verified ${manifest.totals.objects} objects, ${manifest.totals.bytes} bytes: all equal`);
       return manifest;

@@ -12,7 +12,7 @@
  * `RCLONE_LOCAL_SKIP_LINKS`) there would silently change what is copied and
  * what is checked.
  */
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, realpath, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { rcloneFailure } from "./diagnose";
@@ -96,15 +96,64 @@ export function rcloneEnv(configPath: string, remotes: Record<string, string>, b
   return { ...env, ...remotes };
 }
 
-/** True when the two remotes could be the same storage with overlapping paths. */
-export function remotesOverlap(a: RcloneRemote, b: RcloneRemote): boolean {
+/** A local path's real path: symbolic links resolved, up to the nearest folder that exists (a target may not exist yet). */
+async function realLocal(p: string): Promise<string> {
+  const abs = path.resolve(p);
+  const rest: string[] = [];
+  for (let dir = abs; ; dir = path.dirname(dir)) {
+    try {
+      return path.join(await realpath(dir), ...rest.reverse());
+    } catch {
+      if (dir === path.dirname(dir)) return abs;
+      rest.push(path.basename(dir));
+    }
+  }
+}
+
+/** The host of a URL-like option value, lower-case, without scheme, port or path ("" when none). */
+function host(v: string | undefined): string {
+  const m = /^(?:[a-z][a-z0-9+.-]*:\/\/)?([^/:?#]*)/i.exec((v ?? "").trim());
+  return (m?.[1] ?? "").toLowerCase();
+}
+
+/**
+ * What identifies the storage a remote reaches, whatever credentials or region reach it: another
+ * access key, a read-only SAS or another region's endpoint to the same bucket is the same storage.
+ * S3: every AWS endpoint is AWS (bucket names are global there), else the endpoint's host;
+ * Azure: the account (from `account`, or the host of a SAS URL or endpoint); GCS: one namespace
+ * (bucket names are global), unless another endpoint is given.
+ */
+export function storageIdentity(r: RcloneRemote): string {
+  const o = Object.fromEntries(Object.entries(r.options).map(([k, v]) => [k.toLowerCase().replace(/-/g, "_"), v]));
+  if (r.type === "s3") {
+    const h = host(o.endpoint);
+    return `s3:${h === "" || h === "amazonaws.com" || h.endsWith(".amazonaws.com") ? "aws" : h}`;
+  }
+  if (r.type === "azureblob") {
+    const fromUrl = (v: string | undefined) => {
+      const h = host(v);
+      const sub = /^([^.]+)\.blob\./.exec(h)?.[1];
+      // An emulator's URL names the account in its path: http://127.0.0.1:10000/devstoreaccount1
+      const inPath = /^[a-z][a-z0-9+.-]*:\/\/[^/]+\/([^/?#]+)/i.exec(v ?? "")?.[1];
+      return (sub ?? inPath ?? h).toLowerCase();
+    };
+    return `azureblob:${(o.account ?? "").toLowerCase() || fromUrl(o.sas_url) || fromUrl(o.endpoint)}`;
+  }
+  if (r.type === "gcs") return `gcs:${host(o.endpoint)}`;
+  return "local";
+}
+
+/**
+ * True when the two remotes could be the same storage with overlapping paths: local paths
+ * compared by their real paths (a symbolic link to the source is the source), cloud remotes by
+ * the storage they reach ({@link storageIdentity}) and bucket or container, never by credentials.
+ */
+export async function remotesOverlap(a: RcloneRemote, b: RcloneRemote): Promise<boolean> {
   if (a.type !== b.type) return false;
-  const opts = (r: RcloneRemote) => JSON.stringify(Object.entries(r.options).sort(([x], [y]) => (x < y ? -1 : 1)));
-  if (opts(a) !== opts(b)) return false;
+  if (a.type !== "local" && storageIdentity(a) !== storageIdentity(b)) return false;
   const norm = (p: string) => `${p.replace(/^\/+|\/+$/g, "")}/`;
-  const pa = norm(a.path);
-  const pb = norm(b.path);
-  return pa.startsWith(pb) || pb.startsWith(pa);
+  const [pa, pb] = a.type === "local" ? await Promise.all([realLocal(a.path), realLocal(b.path)]).then((x) => x.map(norm)) : [norm(a.path), norm(b.path)];
+  return (pa as string).startsWith(pb as string) || (pb as string).startsWith(pa as string);
 }
 
 /** What every rclone call of one run shares. `flags` go on every command (e.g. `--copy-links`). */

@@ -1,19 +1,19 @@
 /** Fast tests of the pure parts of the migration engine (no servers). */
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import net from "node:net";
 import os from "node:os";
 import path from "node:path";
-import net from "node:net";
 import { describe, expect, it } from "vitest";
-import { MigrationError } from "./errors";
-import { compareObjectListings, compareSequences, compareTables, type DatabaseManifest, databaseProblems, objectProblems, writeJsonAtomic } from "./manifest";
 import { databaseSummary } from "../commands/migrate";
 import { failureLines, pgFailure, pgHint, rcloneFailure } from "./diagnose";
+import { MigrationError } from "./errors";
 import { columnExpr, nullConstant, tableChecksumSql } from "./fingerprint";
+import { compareObjectListings, compareSequences, compareTables, type DatabaseManifest, databaseProblems, objectProblems, writeJsonAtomic } from "./manifest";
 import { pgConnection, quoteIdent, quoteLiteral, type TableSum } from "./pg";
-import { formatRemote, parseRemoteString } from "./remote";
-import { createdObjectsSql, creatorSql, undoSql } from "./restore";
 import { freePort, redact, run } from "./proc";
 import { describeRemote, rcloneEnv, rcloneRemoteEnv, remotesOverlap, skippedEntry } from "./rclone";
+import { formatRemote, parseRemoteString } from "./remote";
+import { createdObjectsSql, creatorSql, undoSql } from "./restore";
 import { seedDatabaseSql, writeSeedObjects } from "./seed";
 import { azureAccountSasUrl } from "./servers";
 
@@ -344,10 +344,30 @@ describe("rclone remotes", () => {
     });
   });
 
-  it("detects a source and target that overlap", () => {
-    expect(remotesOverlap(s3, { ...s3, path: "assets/prod/copy" })).toBe(true);
-    expect(remotesOverlap(s3, { ...s3, path: "assets/production" })).toBe(false);
-    expect(remotesOverlap(s3, { ...s3, type: "azureblob" })).toBe(false);
+  it("detects a source and target that overlap", async () => {
+    expect(await remotesOverlap(s3, { ...s3, path: "assets/prod/copy" })).toBe(true);
+    expect(await remotesOverlap(s3, { ...s3, path: "assets/production" })).toBe(false);
+    expect(await remotesOverlap(s3, { ...s3, type: "azureblob" })).toBe(false);
+  });
+
+  it("finds the overlap through a symbolic link to the source folder, and with other credentials for the same bucket or account", async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "freehold-overlap-"));
+    mkdirSync(path.join(dir, "src"));
+    symlinkSync(path.join(dir, "src"), path.join(dir, "srclink"));
+    const local = (p: string) => ({ type: "local" as const, options: {}, path: path.join(dir, p) });
+    expect(await remotesOverlap(local("srclink"), local("src/inner"))).toBe(true);
+    expect(await remotesOverlap(local("src"), local("srclink/not/yet/there"))).toBe(true);
+    expect(await remotesOverlap(local("src"), local("srcother"))).toBe(false);
+    rmSync(dir, { recursive: true, force: true });
+    const aws = (options: Record<string, string>, p = "assets/prod") => ({ type: "s3" as const, options, path: p });
+    const readOnly = aws({ provider: "AWS", access_key_id: "RO", secret_access_key: "x", region: "eu-west-1" });
+    expect(await remotesOverlap(readOnly, aws({ provider: "AWS", access_key_id: "RW", secret_access_key: "y", region: "us-east-1", endpoint: "https://s3.us-east-1.amazonaws.com" }, "assets/prod/copy"))).toBe(true);
+    expect(await remotesOverlap(readOnly, aws({ provider: "Minio", endpoint: "http://minio:9000", access_key_id: "RO" }, "assets/prod/copy"))).toBe(false);
+    const blob = (options: Record<string, string>, p: string) => ({ type: "azureblob" as const, options, path: p });
+    expect(await remotesOverlap(blob({ account: "Shop", key: "k" }, "media"), blob({ sas_url: "https://shop.blob.core.windows.net/?sv=1&sig=s" }, "media/copy"))).toBe(true);
+    expect(await remotesOverlap(blob({ account: "shop", key: "k" }, "media"), blob({ account: "other", key: "k" }, "media"))).toBe(false);
+    const gcs = (options: Record<string, string>, p: string) => ({ type: "gcs" as const, options, path: p });
+    expect(await remotesOverlap(gcs({ service_account_credentials: "{a}" }, "b"), gcs({ service_account_credentials: "{b}", project_number: "2" }, "b/x"))).toBe(true);
   });
 
   it("signs an Azure account SAS deterministically", () => {
