@@ -638,34 +638,33 @@ describe("freehold replicate", () => {
 
   it("counts as code the target runs a domain's CHECK reached through a composite column, a cast in a constraint, a range, a multirange and a function a parsed body calls", async () => {
     const a = A as PostgresServer;
-    await a.superuserSql("CREATE DATABASE typesdb;");
-    await a.superuserSql("CREATE ROLE typer LOGIN PASSWORD 'typer-pw'; GRANT CREATE ON SCHEMA public TO typer;", "typesdb");
-    const from = inDb(a, "typesdb");
-    const fn = (n: string) => `CREATE FUNCTION public.${n}(v int) RETURNS boolean LANGUAGE sql AS 'SELECT true'; CREATE DOMAIN public.${n}_d AS int CHECK (public.${n}(VALUE));`;
-    await sql(
-      from,
-      `SET ROLE typer; ${["comp", "cast", "rng", "multi", "deep"].map(fn).join(" ")}
-      CREATE TYPE public.wrap AS (x public.comp_d); CREATE TABLE public.t1 (id int PRIMARY KEY, w public.wrap);
-      CREATE TABLE public.t2 (id int PRIMARY KEY, v int CHECK ((v)::public.cast_d IS NOT NULL));
-      CREATE TYPE public.r AS RANGE (subtype = public.rng_d); CREATE TABLE public.t3 (id int PRIMARY KEY, r public.r);
-      CREATE TYPE public.m AS RANGE (subtype = public.multi_d); CREATE TABLE public.t4 (id int PRIMARY KEY, m public.m_multirange);
-      CREATE FUNCTION public.outer_ok(v int) RETURNS boolean LANGUAGE sql RETURN public.deep(v); CREATE TABLE public.t5 (id int PRIMARY KEY, v int CHECK (public.outer_ok(v)));`,
+    await a.superuserSql("CREATE ROLE typer; CREATE SCHEMA typer AUTHORIZATION typer;");
+    const fn = (n: string) => `CREATE FUNCTION typer.${n}(v int) RETURNS boolean LANGUAGE sql AS 'SELECT true'; CREATE DOMAIN typer.${n}_d AS int CHECK (typer.${n}(VALUE));`;
+    await a.superuserSql(
+      `SET ROLE typer; ${["comp", "casted", "rng", "multi", "deep"].map(fn).join(" ")}
+      CREATE TYPE typer.wrap AS (x typer.comp_d); CREATE TABLE typer.t1 (id int PRIMARY KEY, w typer.wrap);
+      CREATE TABLE typer.t2 (id int PRIMARY KEY, v int CHECK ((v)::typer.casted_d IS NOT NULL));
+      CREATE TYPE typer.r AS RANGE (subtype = typer.rng_d); CREATE TABLE typer.t3 (id int PRIMARY KEY, r typer.r);
+      CREATE TYPE typer.m AS RANGE (subtype = typer.multi_d); CREATE TABLE typer.t4 (id int PRIMARY KEY, m typer.m_multirange);
+      CREATE FUNCTION typer.outer_ok(v int) RETURNS boolean LANGUAGE sql RETURN typer.deep(v); CREATE TABLE typer.t5 (id int PRIMARY KEY, v int CHECK (typer.outer_ok(v)));`,
     );
-    expect((await sourceFunctions(pgConnection(from, "target"), [])).map((f) => [f.fn, f.uses, f.trusted])).toEqual([
-      ["public.cast(integer)", "domain public.cast_d (a type of constraint t2_v_check of public.t2)", false],
-      ["public.comp(integer)", "domain public.comp_d (a column type of public.t1)", false],
-      ["public.deep(integer)", "called by public.outer_ok(integer)", false],
-      ["public.multi(integer)", "domain public.multi_d (a column type of public.t4)", false],
-      ["public.outer_ok(integer)", "constraint t5_v_check of public.t5", false],
-      ["public.rng(integer)", "domain public.rng_d (a column type of public.t3)", false],
-    ]);
-    await a.superuserSql("DROP DATABASE typesdb;");
-    await a.superuserSql("DROP ROLE typer;");
-  }, 60_000);
+    try {
+      expect((await sourceFunctions(pgConnection(a.superuserUrl, "target"), [])).map((f) => [f.fn, f.uses, f.trusted])).toEqual([
+        ["typer.casted(integer)", "domain typer.casted_d (a type of constraint t2_v_check of typer.t2)", false],
+        ["typer.comp(integer)", "domain typer.comp_d (a column type of typer.t1)", false],
+        ["typer.deep(integer)", "called by typer.outer_ok(integer)", false],
+        ["typer.multi(integer)", "domain typer.multi_d (a column type of typer.t4)", false],
+        ["typer.outer_ok(integer)", "constraint t5_v_check of typer.t5", false],
+        ["typer.rng(integer)", "domain typer.rng_d (a column type of typer.t3)", false],
+      ]);
+    } finally {
+      await a.superuserSql("DROP SCHEMA typer CASCADE; DROP ROLE typer;");
+    }
+  });
 
   it("holds the pair's lock in a session with the server's TCP keepalives at 10 s, 5 s, 3 probes and a 30 s user timeout, so a run that lost its network loses the lock", async () => {
     const c = lockConnection(pgConnection(url.src, "target"), "cutover");
-    expect(await psql(c, "SELECT current_setting('tcp_keepalives_idle'), current_setting('tcp_keepalives_interval'), current_setting('tcp_keepalives_count'), current_setting('tcp_user_timeout'), inet_client_addr() IS NOT NULL;").then((r) => r.lines)).toEqual(["10|5|3|30s|t"]);
+    expect(await psql(c, "SELECT current_setting('tcp_keepalives_idle'), current_setting('tcp_keepalives_interval'), current_setting('tcp_keepalives_count'), current_setting('tcp_user_timeout'), inet_client_addr() IS NOT NULL;").then((r) => r.lines)).toEqual(["10|5|3|30000|t"]);
   });
 
   it("knows a pair an earlier freehold started (its objects named by the URLs as typed then): status reads it and finish drops it", async () => {
