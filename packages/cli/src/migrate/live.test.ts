@@ -358,6 +358,7 @@ describe("freehold replicate", () => {
         message: `${src} subscribes to another database (subscription upsub): its writes go on arriving there after a switch, where they never reach the other side, and a row it writes later can stop the way back; disable it there (ALTER SUBSCRIPTION ... DISABLE) and subscribe the other side to that publication instead`,
       },
     ]);
+    expect((await replicationStatus(op())).warnings).toEqual([`${upstream.problems[0]?.message}; cutover refuses until then`]);
     await sql(url.src, "DROP SUBSCRIPTION upsub;");
     await sql(url.badDst, "DROP PUBLICATION uppub;");
     expect(await sql(url.src, "INSERT INTO items (name) VALUES ('still writable') RETURNING name;")).toEqual(["still writable"]);
