@@ -17,24 +17,39 @@ import { type PgConnection, quoteLiteral } from "./pg";
 /** Rows (fn regprocedure text, owner, uses, proowner oid) of every user function whose code runs per row of a user table, or is SECURITY DEFINER. */
 const REACHABLE = `WITH RECURSIVE t AS (
   SELECT c.oid FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind IN ('r', 'p') AND n.nspname !~ '^pg_' AND n.nspname <> 'information_schema'
+), deps AS (
+  SELECT d.refobjid AS ref, d.refclassid AS cls, co.conrelid AS rel, format('constraint %I of %s', co.conname, co.conrelid::regclass) AS what FROM pg_constraint co JOIN t ON t.oid = co.conrelid JOIN pg_depend d ON d.classid = 'pg_constraint'::regclass AND d.objid = co.oid
+  UNION ALL SELECT d.refobjid, d.refclassid, ad.adrelid, format('default of %s.%I', ad.adrelid::regclass, a.attname) FROM pg_attrdef ad JOIN t ON t.oid = ad.adrelid JOIN pg_attribute a ON a.attrelid = ad.adrelid AND a.attnum = ad.adnum JOIN pg_depend d ON d.classid = 'pg_attrdef'::regclass AND d.objid = ad.oid
+  UNION ALL SELECT d.refobjid, d.refclassid, i.indrelid, format('index %s', i.indexrelid::regclass) FROM pg_index i JOIN t ON t.oid = i.indrelid JOIN pg_depend d ON d.classid = 'pg_class'::regclass AND d.objid = i.indexrelid
+  UNION ALL SELECT d.refobjid, d.refclassid, tg.tgrelid, format('trigger %I of %s (fires on a subscriber)', tg.tgname, tg.tgrelid::regclass) FROM pg_trigger tg JOIN t ON t.oid = tg.tgrelid JOIN pg_depend d ON d.classid = 'pg_trigger'::regclass AND d.objid = tg.oid WHERE tg.tgenabled IN ('A', 'R') AND NOT tg.tgisinternal
+  UNION ALL SELECT d.refobjid, d.refclassid, po.polrelid, format('policy %I of %s', po.polname, po.polrelid::regclass) FROM pg_policy po JOIN t ON t.oid = po.polrelid JOIN pg_depend d ON d.classid = 'pg_policy'::regclass AND d.objid = po.oid
 ), types AS (
-  SELECT a.atttypid AS oid, a.attrelid AS rel FROM pg_attribute a JOIN t ON t.oid = a.attrelid WHERE a.attnum > 0 AND NOT a.attisdropped
-  UNION SELECT x.o, types.rel FROM types JOIN pg_type y ON y.oid = types.oid CROSS JOIN LATERAL (VALUES (y.typbasetype), (y.typelem)) x(o) WHERE x.o <> 0
+  -- Every type a row's value passes through: the columns' types, and the types a constraint, default, index, trigger or policy
+  -- casts to (a cast to a domain runs its CHECK); then, recursively, a domain's base type, an array's element, a composite
+  -- type's attributes, a range's subtype and a multirange's range (parsing a value parses each of these, domains checked).
+  SELECT a.atttypid AS oid, a.attrelid AS rel, format('a column type of %s', a.attrelid::regclass) AS via FROM pg_attribute a JOIN t ON t.oid = a.attrelid WHERE a.attnum > 0 AND NOT a.attisdropped
+  UNION SELECT deps.ref, deps.rel, format('a type of %s', deps.what) FROM deps WHERE deps.cls = 'pg_type'::regclass
+  UNION SELECT x.o, types.rel, types.via FROM types JOIN pg_type y ON y.oid = types.oid CROSS JOIN LATERAL (
+    SELECT y.typbasetype UNION ALL SELECT y.typelem
+    UNION ALL SELECT at.atttypid FROM pg_attribute at WHERE y.typrelid <> 0 AND at.attrelid = y.typrelid AND at.attnum > 0 AND NOT at.attisdropped
+    UNION ALL SELECT rg.rngsubtype FROM pg_range rg WHERE rg.rngtypid = y.oid
+    UNION ALL SELECT rg.rngtypid FROM pg_range rg WHERE rg.rngmultitypid = y.oid
+  ) x(o) WHERE x.o <> 0
 ), uses AS (
-  SELECT d.refobjid AS fn, d.refclassid AS cls, format('constraint %I of %s', co.conname, co.conrelid::regclass) AS what FROM pg_constraint co JOIN t ON t.oid = co.conrelid JOIN pg_depend d ON d.classid = 'pg_constraint'::regclass AND d.objid = co.oid
-  UNION ALL SELECT d.refobjid, d.refclassid, format('default of %s.%I', ad.adrelid::regclass, a.attname) FROM pg_attrdef ad JOIN t ON t.oid = ad.adrelid JOIN pg_attribute a ON a.attrelid = ad.adrelid AND a.attnum = ad.adnum JOIN pg_depend d ON d.classid = 'pg_attrdef'::regclass AND d.objid = ad.oid
-  UNION ALL SELECT d.refobjid, d.refclassid, format('index %s', i.indexrelid::regclass) FROM pg_index i JOIN t ON t.oid = i.indrelid JOIN pg_depend d ON d.classid = 'pg_class'::regclass AND d.objid = i.indexrelid
-  UNION ALL SELECT d.refobjid, d.refclassid, format('trigger %I of %s (fires on a subscriber)', tg.tgname, tg.tgrelid::regclass) FROM pg_trigger tg JOIN t ON t.oid = tg.tgrelid JOIN pg_depend d ON d.classid = 'pg_trigger'::regclass AND d.objid = tg.oid WHERE tg.tgenabled IN ('A', 'R') AND NOT tg.tgisinternal
-  UNION ALL SELECT d.refobjid, d.refclassid, format('policy %I of %s', po.polname, po.polrelid::regclass) FROM pg_policy po JOIN t ON t.oid = po.polrelid JOIN pg_depend d ON d.classid = 'pg_policy'::regclass AND d.objid = po.oid
-  UNION ALL SELECT d.refobjid, d.refclassid, format('domain %s (a column type of %s)', co.contypid::regtype, types.rel::regclass) FROM types JOIN pg_constraint co ON co.contypid = types.oid JOIN pg_depend d ON d.classid = 'pg_constraint'::regclass AND d.objid = co.oid
-  UNION ALL SELECT f.f, 'pg_proc'::regclass::oid, format('type %s (a column type of %s)', y.oid::regtype, types.rel::regclass) FROM types JOIN pg_type y ON y.oid = types.oid
+  SELECT ref AS fn, cls, what FROM deps
+  UNION ALL SELECT d.refobjid, d.refclassid, format('domain %s (%s)', co.contypid::regtype, types.via) FROM types JOIN pg_constraint co ON co.contypid = types.oid JOIN pg_depend d ON d.classid = 'pg_constraint'::regclass AND d.objid = co.oid
+  UNION ALL SELECT f.f, 'pg_proc'::regclass::oid, format('type %s (%s)', y.oid::regtype, types.via) FROM types JOIN pg_type y ON y.oid = types.oid
     CROSS JOIN LATERAL (VALUES (y.typinput::oid), (y.typoutput::oid), (y.typreceive::oid), (y.typsend::oid), (y.typmodin::oid), (y.typmodout::oid), (y.typanalyze::oid)) f(f) WHERE f.f <> 0
-  UNION ALL SELECT f.f, 'pg_proc'::regclass::oid, format('range type %s (a column type of %s)', r.rngtypid::regtype, types.rel::regclass) FROM types JOIN pg_range r ON r.rngtypid = types.oid
+  UNION ALL SELECT f.f, 'pg_proc'::regclass::oid, format('range type %s (%s)', r.rngtypid::regtype, types.via) FROM types JOIN pg_range r ON r.rngtypid = types.oid
     CROSS JOIN LATERAL (VALUES (r.rngcanonical::oid), (r.rngsubdiff::oid)) f(f) WHERE f.f <> 0
   UNION ALL SELECT p.oid, 'pg_proc'::regclass::oid, 'SECURITY DEFINER: runs as its owner, on the target the role that creates the schema' FROM pg_proc p WHERE p.prosecdef
 ), fns AS (
+  -- A function whose body PostgreSQL parsed (LANGUAGE sql with BEGIN ATOMIC or RETURN) depends on what it calls: followed. A
+  -- PL/pgSQL or quoted body records no such dependency; what it calls is its owner's choice, trusted with the owner.
   SELECT fn, what FROM uses WHERE cls = 'pg_proc'::regclass
   UNION ALL SELECT o.oprcode::oid, u.what FROM uses u JOIN pg_operator o ON o.oid = u.fn WHERE u.cls = 'pg_operator'::regclass
+  UNION SELECT coalesce(o.oprcode::oid, d.refobjid), format('called by %s', fns.fn::regprocedure) FROM fns JOIN pg_depend d ON d.classid = 'pg_proc'::regclass AND d.objid = fns.fn AND d.refclassid IN ('pg_proc'::regclass, 'pg_operator'::regclass) AND d.deptype = 'n'
+    LEFT JOIN pg_operator o ON d.refclassid = 'pg_operator'::regclass AND o.oid = d.refobjid
 )
 SELECT p.oid::regprocedure::text AS fn, r.rolname AS owner, r.rolsuper AS super, string_agg(DISTINCT fns.what, '; ' ORDER BY fns.what) AS uses
 FROM fns JOIN pg_proc p ON p.oid = fns.fn JOIN pg_namespace n ON n.oid = p.pronamespace JOIN pg_roles r ON r.oid = p.proowner
@@ -94,4 +109,17 @@ export function guardSql(allowed: SourceFunction[]): string {
 SELECT string_agg(r.fn, ', ' ORDER BY r.fn) INTO extra FROM (${REACHABLE}) r WHERE r.fn <> ALL (ARRAY[${list.join(", ")}]::text[]);
 IF extra IS NOT NULL THEN RAISE EXCEPTION 'the schema dumped from the source runs functions the check before it did not see (created on the source meanwhile): %; nothing was created', extra; END IF;
 END ${tag};`;
+}
+
+/**
+ * For status while the way back streams: the switch checked the old primary's functions once, before it stopped
+ * writes, but a role there may create or replace one at any time after; the way back's subscription then runs it as
+ * the role that applies rows (the old primary's administrator on PostgreSQL 15; on 16+ each table's owner). Nothing
+ * can take that back once done, so status re-checks and says so loudly.
+ */
+export async function wayBackFunctionWarnings(oldPrimary: PgConnection, trustedOwners: string[]): Promise<string[]> {
+  const problems = untrustedFunctionProblems(await sourceFunctions(oldPrimary, trustedOwners), oldPrimary.display);
+  return problems.map(
+    (p) => `the way back streams rows into code a role you have not trusted controls (the switch checked before it; a role may create or replace a function at any time): ${p}; until then every row it applies runs it`,
+  );
 }

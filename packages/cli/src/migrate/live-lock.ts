@@ -93,9 +93,24 @@ SELECT coalesce((SELECT format('%s (pid %s, since %s)', a.application_name, a.pi
 `;
 }
 
+/**
+ * The lock's session: named after the action, and with TCP keepalives the server sends (all settable by any role) so that
+ * a run whose machine vanished (a laptop asleep, a VPN or NAT mapping dropped) loses its session, and so the pair's lock,
+ * within about half a minute: 10 s idle, then 3 probes 5 s apart; 30 s for data the client never acknowledges. The
+ * server's defaults leave it to the operating system's, two hours and more, while the switch it interrupted may have
+ * stopped writes. Ignored on a Unix socket, where the server sees a client end at once.
+ * https://www.postgresql.org/docs/current/runtime-config-connection.html#GUC-TCP-KEEPALIVES-IDLE
+ */
+export function lockConnection(conn: PgConnection, action: LockedAction): PgConnection {
+  return withSession(conn, {
+    appName: `freehold-replicate-${action}`,
+    settings: { tcp_keepalives_idle: "10", tcp_keepalives_interval: "5", tcp_keepalives_count: "3", tcp_user_timeout: "30000" },
+  });
+}
+
 /** Take the pair's lock on one server; resolves once granted, or with who holds it. */
 function lockSide(conn: PgConnection, key: string, action: LockedAction): Promise<SideLock | { refused: string }> {
-  const c = withSession(conn, { appName: `freehold-replicate-${action}` });
+  const c = lockConnection(conn, action);
   const child = spawn(pgTool("psql"), ["-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-d", c.conninfo, "-f", "-"], { env: c.env, stdio: ["pipe", "pipe", "pipe"], detached: true });
   return new Promise((resolve, reject) => {
     let err = "";
@@ -124,6 +139,14 @@ function lockSide(conn: PgConnection, key: string, action: LockedAction): Promis
   });
 }
 
+/** What to do when the holder is a run that died with its machine's network: its session ends by keepalive, or by hand. */
+function deadHolderHint(holder: string, conn: PgConnection): string {
+  const pid = /\(pid (\d+),/.exec(holder)?.[1];
+  return pid
+    ? ` (a run whose connection was lost loses the lock within a minute; one started by an older freehold may hold it for hours: when no such run is alive, SELECT pg_terminate_backend(${pid}); on ${conn.display} ends its session)`
+    : "";
+}
+
 /**
  * Run `fn` holding the pair's lock on both servers (source first, then target), with the pair's identity key. A second
  * operator's action is refused before it changes anything, naming the pair and the session that holds the lock.
@@ -138,7 +161,7 @@ export async function locked<T>(o: LiveOptions, action: LockedAction, fn: (o: Li
       if ("refused" in got)
         throw new MigrationError(
           "database",
-          `another freehold replicate is running for this pair (${p.src.display} to ${p.dst.display}): ${got.refused} holds its lock on the ${conn.role}; nothing was changed: run ${action} again once it has ended`,
+          `another freehold replicate is running for this pair (${p.src.display} to ${p.dst.display}): ${got.refused} holds its lock on the ${conn.role}; nothing was changed: run ${action} again once it has ended${deadHolderHint(got.refused, conn)}`,
           [],
         );
       held.push(got);

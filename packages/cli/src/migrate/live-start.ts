@@ -5,6 +5,7 @@
  * exactly that and nothing else.
  */
 
+import { otherSubscriptions, upstreamProblem } from "./live-switch";
 import { guardSql, type SourceFunction, sourceFunctions, untrustedFunctionProblems } from "./live-code";
 import { MigrationError, type MigrationProblem, MigrationToolError } from "./errors";
 import { connectSubscription, createSubscriptionSql, dropSubscription, type LiveOptions, type LivePair, livePair, one, PINNED, prepareSubscription, type Subscription, secretLoggingWarnings, shownUrl, sql, THIS_DB, unreachableReason, userTables, WRITABLE } from "./live-sql";
@@ -249,6 +250,8 @@ export async function startReplication(o: LiveOptions): Promise<StartResult> {
   ];
   if (problems.length) throw new MigrationError("database", `refusing to start replication: ${problems.length} problem(s); nothing was created`, problems);
   for (const w of await secretLoggingWarnings(p.dst)) o.log?.(`warning: ${w}`);
+  const upstream = await otherSubscriptions(p.src, p);
+  if (upstream.length) o.log?.(`warning: ${upstreamProblem(p.src, upstream)}; cutover refuses until then`);
   if (o.restart) await dropLeftover(p, o);
   const tables = await userTables(p.src);
   o.log?.(`copying the schema of ${tables.length} tables to ${p.dst.display}`);

@@ -250,11 +250,39 @@ async function refuseUntrustedWayBack(s: Sides, o: LiveOptions): Promise<void> {
     );
 }
 
+/**
+ * The subscriptions of a database other than this pair's own, enabled: an upstream that writes into it (a regional
+ * feed, a vendor's, an earlier migration). Its apply worker ignores the read-only default a switch sets, so after the
+ * switch it goes on writing into the old primary, and none of it reaches the new one.
+ */
+export async function otherSubscriptions(conn: PgConnection, p: LivePair): Promise<string[]> {
+  const line = await one(
+    conn,
+    `SELECT coalesce(string_agg(quote_ident(subname), ', ' ORDER BY subname), '') FROM pg_subscription WHERE subdbid = ${THIS_DB} AND subenabled AND subname NOT IN (${quoteLiteral(p.forward)}, ${quoteLiteral(p.back)});`,
+    "list the database's subscriptions",
+  );
+  return line ? line.split(", ") : [];
+}
+
+/** What an upstream subscription of `conn` means for a switch that makes `conn` the old primary. */
+export function upstreamProblem(conn: PgConnection, subs: string[]): string {
+  return `${conn.display} subscribes to another database (subscription ${subs.join(", ")}): its writes go on arriving there after a switch, where they never reach the other side, and a row it writes later can stop the way back; disable it there (ALTER SUBSCRIPTION ... DISABLE) and subscribe the other side to that publication instead`;
+}
+
+async function refuseUpstream(s: Sides): Promise<void> {
+  const subs = await otherSubscriptions(s.oldPrimary, s.p);
+  if (subs.length)
+    throw new MigrationError("database", "refusing to switch over: writes would go on arriving on the old primary; writes were not stopped and replication still runs", [
+      { item: s.oldPrimary.display, message: upstreamProblem(s.oldPrimary, subs) },
+    ]);
+}
+
 /** Everything checked while refusing still costs nothing: no write is stopped before these pass. */
 async function beforeStop(s: Sides, o: LiveOptions): Promise<void> {
   for (const w of await secretLoggingWarnings(s.oldPrimary)) o.log?.(`warning: ${w}`);
   await refuseSchemaDrift(s.oldPrimary, s.newPrimary);
   await refuseUntrustedWayBack(s, o);
+  await refuseUpstream(s);
   await refuseUnreadableSequences(s.oldPrimary);
   await refuseWriteStopBlockers(s.oldPrimary, false);
   // The way back's publication is made before writes stop: it costs nothing until subscribed.

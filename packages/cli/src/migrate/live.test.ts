@@ -15,7 +15,7 @@ import { guardSql, sourceFunctions } from "./live-code";
 import { connectSubscription, secretLoggingWarnings } from "./live-sql";
 import { runReplicate } from "../commands/replicate";
 import { waitForInitialCopy } from "./live-copy";
-import { withPairKey } from "./live-lock";
+import { lockConnection, withPairKey } from "./live-lock";
 import { publishWayBack } from "./live-switch";
 import { copySequences } from "./live-writes";
 import { pgConnection, psql, quoteLiteral } from "./pg";
@@ -172,7 +172,7 @@ describe("freehold replicate", () => {
     });
     const shown = `${pgConnection(url.src, "target").display} to ${pgConnection(url.dst, "target").display}`;
     expect((second as MigrationError).summary).toMatch(
-      new RegExp(`^another freehold replicate is running for this pair \\(${shown.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\): freehold-replicate-cutover \\(pid \\d+, since [^)]+\\) holds its lock on the source; nothing was changed: run cutover again once it has ended$`),
+      new RegExp(`^another freehold replicate is running for this pair \\(${shown.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\): freehold-replicate-cutover \\(pid \\d+, since [^)]+\\) holds its lock on the source; nothing was changed: run cutover again once it has ended \\(a run whose connection was lost loses the lock within a minute; one started by an older freehold may hold it for hours: when no such run is alive, SELECT pg_terminate_backend\\(\\d+\\); on \\S+ ends its session\\)$`),
     );
     const before = await app.stop();
     expect(before.accepted).toBeGreaterThan(0);
@@ -188,7 +188,17 @@ describe("freehold replicate", () => {
     expect(await sql(url.src, `${OLD_PRIMARY_SESSIONS};`)).toEqual([]);
     const after = writer(() => url.dst);
     await new Promise((r) => setTimeout(r, 400));
-    expect(await replicationStatus(opts())).toMatchObject({ direction: "back", tables: 2, tablesStreaming: 2 });
+    expect(await replicationStatus(opts())).toMatchObject({ direction: "back", tables: 2, tablesStreaming: 2, warnings: [] });
+    // A role of the old primary adds code the way back runs there after the switch checked it: status says so, naming it.
+    await sql(
+      url.src,
+      `SET default_transaction_read_only = off; CREATE FUNCTION public.fh_late() RETURNS trigger LANGUAGE plpgsql AS $f$ BEGIN RETURN NEW; END $f$; ALTER FUNCTION public.fh_late() OWNER TO shop_a;
+       CREATE TRIGGER orders_late BEFORE INSERT ON orders FOR EACH ROW EXECUTE FUNCTION public.fh_late(); ALTER TABLE orders ENABLE ALWAYS TRIGGER orders_late;`,
+    );
+    expect((await replicationStatus(opts())).warnings).toEqual([
+      `the way back streams rows into code a role you have not trusted controls (the switch checked before it; a role may create or replace a function at any time): function public.fh_late(), owned by shop_a, would run on ${pgConnection(url.src, "target").display} with the rights of the role that applies the way back's rows (its administrator on PostgreSQL 15), used by trigger orders_late of public.orders (fires on a subscriber): make a role you trust own it there (ALTER FUNCTION ... OWNER TO), or pass --trust-functions-of shop_a if you trust that role's code with those rights; until then every row it applies runs it`,
+    ]);
+    await sql(url.src, "SET default_transaction_read_only = off; DROP TRIGGER orders_late ON orders; DROP FUNCTION public.fh_late();");
 
     // Rollback, killed once the replication back had caught up and was ended (writes stopped on both sides): status names it,
     // and rollback again resumes it. Every write made on the target after cutover is on the source, which takes writes again.
@@ -200,7 +210,7 @@ describe("freehold replicate", () => {
         if (step === "replication ended") throw new Error("killed");
       },
     }).catch((x: unknown) => x)) as MigrationError;
-    expect((finished as MigrationError).summary).toMatch(/^another freehold replicate is running for this pair .*: freehold-replicate-rollback \(pid \d+, since [^)]+\) holds its lock on the source; nothing was changed: run finish again once it has ended$/);
+    expect((finished as MigrationError).summary).toMatch(/^another freehold replicate is running for this pair .*: freehold-replicate-rollback \(pid \d+, since [^)]+\) holds its lock on the source; nothing was changed: run finish again once it has ended \(a run whose connection was lost loses the lock within a minute; one started by an older freehold may hold it for hours: when no such run is alive, SELECT pg_terminate_backend\(\d+\); on \S+ ends its session\)$/);
     const halfBack = /^a rollback stopped half-way: the replication to \S+ ended after it caught up, the way back is not yet subscribed, and writes are stopped on both sides\. No write is lost \(\S+ refuses writes\); freehold replicate rollback resumes it$/;
     expect(killed.summary.replace(/^the switch stopped half-way: /, "")).toMatch(halfBack);
     expect(await replicationStatus(opts())).toMatchObject({ halfWayOnly: true, direction: "back", warnings: [expect.stringMatching(halfBack)] });
@@ -333,6 +343,24 @@ describe("freehold replicate", () => {
       },
     ]);
     await sql(url.src, "ALTER ROLE shop_a IN DATABASE shop RESET default_transaction_read_only;");
+    expect(await sql(url.src, "INSERT INTO items (name) VALUES ('still writable') RETURNING name;")).toEqual(["still writable"]);
+
+    // The source subscribes to another database (an upstream feed): its apply worker would go on writing there after the switch.
+    const up = new URL(url.badDst);
+    await sql(url.badDst, "CREATE PUBLICATION uppub;");
+    const upInfo = `host=${up.hostname} port=${up.port} user=${decodeURIComponent(up.username)} password=${quoteLiteral(decodeURIComponent(up.password))} dbname=legacy`;
+    await sql(url.src, `CREATE SUBSCRIPTION upsub CONNECTION ${quoteLiteral(upInfo)} PUBLICATION uppub WITH (copy_data = false);`);
+    const upstream = (await cutover(op()).catch((x: unknown) => x)) as MigrationError;
+    expect(upstream.summary).toBe("refusing to switch over: writes would go on arriving on the old primary; writes were not stopped and replication still runs");
+    expect(upstream.problems).toEqual([
+      {
+        item: src,
+        message: `${src} subscribes to another database (subscription upsub): its writes go on arriving there after a switch, where they never reach the other side, and a row it writes later can stop the way back; disable it there (ALTER SUBSCRIPTION ... DISABLE) and subscribe the other side to that publication instead`,
+      },
+    ]);
+    expect((await replicationStatus(op())).warnings).toEqual([`${upstream.problems[0]?.message}; cutover refuses until then`]);
+    await sql(url.src, "DROP SUBSCRIPTION upsub;");
+    await sql(url.badDst, "DROP PUBLICATION uppub;");
     expect(await sql(url.src, "INSERT INTO items (name) VALUES ('still writable') RETURNING name;")).toEqual(["still writable"]);
   }, 180_000);
 
@@ -608,6 +636,37 @@ describe("freehold replicate", () => {
     await Promise.all([a.superuserSql("DROP DATABASE tenantdb;"), b.superuserSql("DROP DATABASE tenantdb;")]);
     await a.superuserSql("DROP ROLE tenant;");
   }, 120_000);
+
+  it("counts as code the target runs a domain's CHECK reached through a composite column, a cast in a constraint, a range, a multirange and a function a parsed body calls", async () => {
+    const a = A as PostgresServer;
+    await a.superuserSql("CREATE ROLE typer; CREATE SCHEMA typer AUTHORIZATION typer;");
+    const fn = (n: string) => `CREATE FUNCTION typer.${n}(v int) RETURNS boolean LANGUAGE sql AS 'SELECT true'; CREATE DOMAIN typer.${n}_d AS int CHECK (typer.${n}(VALUE));`;
+    await a.superuserSql(
+      `SET ROLE typer; ${["comp", "casted", "rng", "multi", "deep"].map(fn).join(" ")}
+      CREATE TYPE typer.wrap AS (x typer.comp_d); CREATE TABLE typer.t1 (id int PRIMARY KEY, w typer.wrap);
+      CREATE TABLE typer.t2 (id int PRIMARY KEY, v int CHECK ((v)::typer.casted_d IS NOT NULL));
+      CREATE TYPE typer.r AS RANGE (subtype = typer.rng_d); CREATE TABLE typer.t3 (id int PRIMARY KEY, r typer.r);
+      CREATE TYPE typer.m AS RANGE (subtype = typer.multi_d); CREATE TABLE typer.t4 (id int PRIMARY KEY, m typer.m_multirange);
+      CREATE FUNCTION typer.outer_ok(v int) RETURNS boolean LANGUAGE sql RETURN typer.deep(v); CREATE TABLE typer.t5 (id int PRIMARY KEY, v int CHECK (typer.outer_ok(v)));`,
+    );
+    try {
+      expect((await sourceFunctions(pgConnection(a.superuserUrl, "target"), [])).map((f) => [f.fn, f.uses, f.trusted])).toEqual([
+        ["typer.casted(integer)", "domain typer.casted_d (a type of constraint t2_v_check of typer.t2)", false],
+        ["typer.comp(integer)", "domain typer.comp_d (a column type of typer.t1)", false],
+        ["typer.deep(integer)", "called by typer.outer_ok(integer)", false],
+        ["typer.multi(integer)", "domain typer.multi_d (a column type of typer.t4)", false],
+        ["typer.outer_ok(integer)", "constraint t5_v_check of typer.t5", false],
+        ["typer.rng(integer)", "domain typer.rng_d (a column type of typer.t3)", false],
+      ]);
+    } finally {
+      await a.superuserSql("DROP SCHEMA typer CASCADE; DROP ROLE typer;");
+    }
+  });
+
+  it("holds the pair's lock in a session with the server's TCP keepalives at 10 s, 5 s, 3 probes and a 30 s user timeout, so a run that lost its network loses the lock", async () => {
+    const c = lockConnection(pgConnection(url.src, "target"), "cutover");
+    expect(await psql(c, "SELECT current_setting('tcp_keepalives_idle'), current_setting('tcp_keepalives_interval'), current_setting('tcp_keepalives_count'), current_setting('tcp_user_timeout'), inet_client_addr() IS NOT NULL;").then((r) => r.lines)).toEqual(["10|5|3|30000|t"]);
+  });
 
   it("knows a pair an earlier freehold started (its objects named by the URLs as typed then): status reads it and finish drops it", async () => {
     const old = { from: url.bad, to: url.badDst };

@@ -24,10 +24,11 @@
  */
 
 import { MigrationError } from "./errors";
+import { wayBackFunctionWarnings } from "./live-code";
 import { dropSubscription, type LiveOptions, type LivePair, livePair, one, sql, WRITABLE } from "./live-sql";
 import { locked, withPairKey } from "./live-lock";
 import { type StartResult, startReplication as startUnlocked } from "./live-start";
-import { type CutoverResult, halfSwitch, stoppedSwitch, switchOver } from "./live-switch";
+import { type CutoverResult, halfSwitch, otherSubscriptions, stoppedSwitch, switchOver, upstreamProblem } from "./live-switch";
 import { type PgConnection, quoteIdent, quoteLiteral } from "./pg";
 
 export { type LiveOptions, type LivePair, livePair, type SwitchStep, subscriptionConninfo } from "./live-sql";
@@ -94,6 +95,13 @@ export function slotWarnings(slot: SlotState, name: string, publisher: PgConnect
   return w;
 }
 
+/** The source (the primary before cutover, the old primary after it) subscribing to another database: cutover refuses it, and after cutover its writes stay there. */
+async function upstreamWarnings(p: LivePair, direction: "forward" | "back"): Promise<string[]> {
+  const subs = await otherSubscriptions(p.src, p);
+  const then = direction === "forward" ? "cutover refuses until then" : "what it writes there now is not on the new primary";
+  return subs.length ? [`${upstreamProblem(p.src, subs)}; ${then}`] : [];
+}
+
 /** Where replication stands: forward before cutover, back after it; a switch that stopped half-way is named with the command that resumes it. */
 export async function replicationStatus(given: LiveOptions): Promise<ReplicationStatus> {
   const o = await withPairKey(given);
@@ -121,7 +129,7 @@ export async function replicationStatus(given: LiveOptions): Promise<Replication
       tables: s.tables,
       ...(s.last ? { lastMessageAt: s.last } : {}),
       direction,
-      warnings: [...halfWarning, ...slotWarnings(slot, name, publisher, subscriber)],
+      warnings: [...halfWarning, ...slotWarnings(slot, name, publisher, subscriber), ...(direction === "back" ? await wayBackFunctionWarnings(subscriber, o.trustFunctionsOf ?? []) : []), ...(await upstreamWarnings(p, direction))],
     };
   }
   if (half) return { lagBytes: 0, retainedBytes: 0, active: false, tablesStreaming: 0, tables: 0, direction: half.direction, warnings: halfWarning, halfWayOnly: true };
