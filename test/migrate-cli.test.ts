@@ -93,14 +93,14 @@ describe("the operator's connections verify the server", () => {
 describe("code of the source the target runs", () => {
   it("migrate database takes --trust-functions-of as role names only, and migrate verify database refuses it (exit 2)", async () => {
     const db = ["migrate", "database", "--from", "postgresql://app@127.0.0.1:1/a", "--to", "postgresql://admin@127.0.0.1:1/b", "--allow-unverified-tls", "--as-admin"];
-    const bad = await freehold([...db, "--trust-functions-of", "tenant,Robert'); DROP"]);
+    const bad = await cli([...db, "--trust-functions-of", "tenant,Robert'); DROP"]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain(`--trust-functions-of must list role names separated by commas (lower-case letters, digits, _ and $, at most 63 each), not "Robert'); DROP"`);
     expect(bad.stderr).not.toContain('not "tenant"');
-    const verify = await freehold(["migrate", "verify", "database", ...db.slice(2, 7), "--trust-functions-of", "tenant"]);
+    const verify = await cli(["migrate", "verify", "database", ...db.slice(2, 7), "--trust-functions-of", "tenant"]);
     expect(verify.code).toBe(2);
     expect(verify.stderr).toContain("--trust-functions-of does not apply to migrate verify database");
-    const ok = await freehold([...db, "--trust-functions-of", "tenant,etl_2", "--quiet"]);
+    const ok = await cli([...db, "--trust-functions-of", "tenant,etl_2", "--quiet"]);
     expect(ok.code, ok.stderr).toBe(1); // accepted: the run goes on to connect, and finds nothing on port 1
     noTrace(ok.stderr);
   });
