@@ -6,7 +6,7 @@
  * a maintenance window. `freehold plan --previous` reports them before `up`.
  */
 import type { Cloud } from "@freehold/model";
-import { deletesBeforeReplace } from "./bridge";
+import { deletesBeforeReplace, movedReplaces } from "./bridge";
 import { changedPaths, covers, overlaps, valueAt } from "./diff";
 import { kindOf, type RulePlan, type RuleResource, regionBound, regionOf, ruleOf } from "./objects";
 import { PlanRun, STEP } from "./plan-run";
@@ -104,8 +104,7 @@ export function planChanges(previous: RulePlan, next: RulePlan, rules: Record<Cl
     const oldObj = before.get(old.urn);
     if (because.length) {
       renewing.add(r.urn);
-      const sameName = rule?.identity !== undefined && JSON.stringify(valueAt(old.inputs, rule.identity.field)) === JSON.stringify(valueAt(r.inputs, rule.identity.field));
-      changes.push({ ...at, op: "replace", changed, because, mode: deletesBeforeReplace(rules, r, next.cloud, sameName) ? "delete-before-replace" : "create-before-delete" });
+      changes.push({ ...at, op: "replace", changed, because, mode: deletesBeforeReplace(rules, r, next.cloud) ? "delete-before-replace" : "create-before-delete" });
       if (r.options?.protect) refusals.push({ ...at, kind: "create", title: "protected resource", field: because[0]?.path ?? "", message: protectedReplaceError(r.urn, changed), source: PULUMI_OPTIONS.protect });
       const guard = oldObj && deletionRefusal(oldObj, rule);
       if (guard) refusals.push({ ...at, kind: "create", title: rule?.title ?? r.type, field: rule?.deletionProtection?.path ?? "", message: `replacing it deletes the old one, which the cloud refuses: ${guard.message}`, source: guard.source });
@@ -149,7 +148,7 @@ function changedInputs(old: RuleResource, r: RuleResource, renewing: Set<string>
   const ignore = r.options?.ignoreChanges ?? [];
   const kept = changed.filter((c) => !ignore.some((i) => covers(i, c)));
   const regional = regionBound(rules, r.type);
-  if (regional && regionIn(old, previous) !== regionIn(r, next)) kept.push("(region)");
+  if (regional && regionIn(old, previous) !== regionIn(r, next) && movedReplaces(rules, r, next.cloud)) kept.push("(region)");
   return kept;
 }
 
