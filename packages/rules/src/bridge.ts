@@ -30,6 +30,11 @@ import type { CloudRules, Source } from "./types";
 export interface Bridge {
   /** The properties the bridge auto-names, per type, where they are not `name` (`[]`: the type has none). */
   autoNamed: Record<string, readonly string[]>;
+  /**
+   * The provider replaces every resource whose own region argument changes (a schema-wide rule, with its source),
+   * rather than per type: then a move replaces whatever the type's `replaceOn` says.
+   */
+  regionForcesNew?: Source;
   source: Source;
 }
 
@@ -57,7 +62,8 @@ export function deletesBeforeReplace(
  * paths (ForceNew, `replaceOnChanges`) decide, and a region change that none of them covers is an update.
  */
 export function movedReplaces(rules: Record<Cloud, CloudRules>, r: { type: string; inputs: Record<string, unknown> }, planCloud: Cloud): boolean {
-  if (!rules[cloudOf(rules, r.type, planCloud)]?.bridge) return true;
+  const bridge = rules[cloudOf(rules, r.type, planCloud)]?.bridge;
+  if (!bridge || bridge.regionForcesNew) return true;
   const own = r.inputs.region ?? r.inputs.location;
   return !(typeof own === "string" && own !== "" && own.toLowerCase() !== "global");
 }
