@@ -312,7 +312,7 @@ class Run {
       case "replace": {
         const oldObject = this.world.objects.get(entry.object as string);
         const fresh = this.buildObject(r, start);
-        const dbr = deletesBeforeReplace(this.world.rules, r, this.plan.cloud);
+        const dbr = deletesBeforeReplace(this.world.rules, r, this.plan.cloud, fresh.identity !== undefined && fresh.identity === oldObject?.identity);
         step.mode = dbr ? "delete-before-replace" : "create-before-delete";
         if (dbr && oldObject) {
           this.deleteDependentsBeforeReplace(planned.old as StateEntry);

@@ -110,3 +110,36 @@ describe("a Google Cloud region change completes", () => {
     expect(repos.map((o) => String(o.inputs.description))).toEqual([expect.stringContaining("registry.gitlab.com")]);
   });
 });
+
+describe("subnet ranges per region", () => {
+  it("gives every Google Cloud region the model offers its own /20, none overlapping, London's unchanged", async () => {
+    const { CLOUD_REGIONS } = await import("@freehold/model");
+    const { SUBNET_RANGES, SUBNET_CIDR } = await import("@freehold/gcp");
+    const { cidrsOverlap } = await import("@freehold/rules");
+    const regions = Object.keys(CLOUD_REGIONS.gcp);
+    expect(regions.filter((r) => !SUBNET_RANGES[r])).toEqual([]);
+    expect(SUBNET_RANGES["europe-west2"]).toEqual({ cidr: SUBNET_CIDR, legacy: true });
+    const ranges = regions.map((r) => SUBNET_RANGES[r]?.cidr);
+    for (const [i, a] of ranges.entries()) for (const b of ranges.slice(i + 1)) expect(cidrsOverlap(a, b)).toBe(false);
+    for (const a of ranges) expect(cidrsOverlap(a, "10.129.0.0/23")).toBe(false);
+  });
+
+  it("upgrades a Frankfurt stack deployed with 10.10.0.0/20: a new subnet of its region's range beside the old, which goes after the wait", async () => {
+    const spec = { ...THROWAWAY, region: "frankfurt" } as Stack;
+    const plan = await planned(spec);
+    // What an earlier version registered: the subnet and its wait named after the region alone, 10.10.0.0/20.
+    const legacy = {
+      ...plan,
+      resources: plan.resources.map((r) => {
+        if (r.type === T.subnet && r.name.endsWith("-subnet")) return { ...r, inputs: { ...r.inputs, name: "scratch-dev-europe-west3", ipCidrRange: "10.10.0.0/20" } };
+        if (r.name.endsWith("-subnet-address-release-europe-west3-r2")) return { ...r, urn: r.urn.replace(/-r2$/, ""), name: r.name.replace(/-r2$/, "") };
+        return r;
+      }),
+    };
+    const world = new World(RULES);
+    expect(world.up("scratch/dev", legacy).error).toBeUndefined();
+    const r = world.up("scratch/dev", plan);
+    expect(r.error).toBeUndefined();
+    expect(world.objectsOf("gcp").filter((o) => o.type === T.subnet && o.status === "live").map((o) => [o.name, o.inputs.ipCidrRange])).toEqual([["scratch-dev-europe-west3-r2", "10.10.32.0/20"]]);
+  });
+});

@@ -12,7 +12,7 @@
  *   set itself, whether or not the name changes (pulumi-terraform-bridge pkg/tfbridge/schema.go
  *   `nameRequiresDeleteBeforeReplace`, called from pkg/tfbridge/provider.go Diff; introduced by
  *   https://github.com/pulumi/pulumi-terraform/pull/465; the failure it causes: https://github.com/pulumi/pulumi/issues/6350).
- * - Otherwise the engine creates first (pulumi/pulumi step_generator.go: nothing else looks ahead), even when the new
+ * - Otherwise, under a bridged provider, the engine creates first (pulumi/pulumi step_generator.go: nothing else looks ahead), even when the new
  *   object takes the old one's physical name in the same scope: the cloud then refuses the create ("already exists",
  *   Google's 409 ALREADY_EXISTS), which the simulated cloud reproduces.
  *
@@ -50,9 +50,13 @@ export function deletesBeforeReplace(
   rules: Record<Cloud, CloudRules>,
   r: { type: string; inputs: Record<string, unknown>; options?: { deleteBeforeReplace?: boolean } },
   planCloud: Cloud,
+  sameIdentity: boolean,
 ): boolean {
   const explicit = r.options?.deleteBeforeReplace;
   if (explicit !== undefined) return explicit;
+  // A provider that is not bridged (azure-native) asks for delete-first itself when the replacement keeps its name
+  // (pulumi-azure-native provider Diff: a resource whose name is not auto-named is replaced delete-before-replace).
+  if (!rules[cloudOf(rules, r.type, planCloud)]?.bridge) return sameIdentity;
   return programSetNames(rules, r.type, r.inputs, planCloud).length > 0;
 }
 

@@ -104,7 +104,8 @@ export function planChanges(previous: RulePlan, next: RulePlan, rules: Record<Cl
     const oldObj = before.get(old.urn);
     if (because.length) {
       renewing.add(r.urn);
-      changes.push({ ...at, op: "replace", changed, because, mode: deletesBeforeReplace(rules, r, next.cloud) ? "delete-before-replace" : "create-before-delete" });
+      const sameName = rule?.identity !== undefined && JSON.stringify(valueAt(old.inputs, rule.identity.field)) === JSON.stringify(valueAt(r.inputs, rule.identity.field));
+      changes.push({ ...at, op: "replace", changed, because, mode: deletesBeforeReplace(rules, r, next.cloud, sameName) ? "delete-before-replace" : "create-before-delete" });
       if (r.options?.protect) refusals.push({ ...at, kind: "create", title: "protected resource", field: because[0]?.path ?? "", message: protectedReplaceError(r.urn, changed), source: PULUMI_OPTIONS.protect });
       const guard = oldObj && deletionRefusal(oldObj, rule);
       if (guard) refusals.push({ ...at, kind: "create", title: rule?.title ?? r.type, field: rule?.deletionProtection?.path ?? "", message: `replacing it deletes the old one, which the cloud refuses: ${guard.message}`, source: guard.source });
