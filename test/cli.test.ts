@@ -1,3 +1,8 @@
+/**
+ * The CLI's commands end to end. Most cases run its main in this process (cli-helpers' freeholdInProcess: the
+ * planning still happens in the planning processes it starts); those about exit codes and stack-trace absence
+ * (a missing file, a malformed stack, a cloud that cannot host, --help) run the binary as a user does.
+ */
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -5,7 +10,7 @@ import { type CheckReport, type Comparison, compareMarkdown, comparePlans, curre
 import { type DatabaseMigration, POSTGRES_CLIENT } from "@freehold/core";
 import { CLOUDS, WebServiceSpec } from "@freehold/model";
 import { beforeAll, describe, expect, it } from "vitest";
-import { EXAMPLE_DIR, EXAMPLE_STACK, freehold } from "./cli-helpers";
+import { EXAMPLE_DIR, EXAMPLE_STACK, freehold, freeholdInProcess as cli, type Run } from "./cli-helpers";
 import { planFixture } from "./plan-fixture";
 
 const tmp = () => mkdtempSync(join(tmpdir(), "freehold-cli-"));
@@ -14,8 +19,8 @@ describe("freehold plan", () => {
   for (const cloud of CLOUDS) {
     it(`prints the JSON contract for the example on ${cloud}, and the TypeScript program gives the same resources`, async () => {
       const [file, program] = await Promise.all([
-        freehold(["plan", EXAMPLE_STACK, "--cloud", cloud, "--format", "json"]),
-        freehold(["plan", EXAMPLE_DIR, "--cloud", cloud, "--format", "json"]),
+        cli(["plan", EXAMPLE_STACK, "--cloud", cloud, "--format", "json"]),
+        cli(["plan", EXAMPLE_DIR, "--cloud", cloud, "--format", "json"]),
       ]);
       expect(file.code).toBe(0);
       const plan = JSON.parse(file.stdout) as Plan;
@@ -51,7 +56,7 @@ describe("freehold plan", () => {
   }
 
   it("gives byte-identical JSON on two runs", async () => {
-    const [a, b] = await Promise.all([freehold(["plan", EXAMPLE_STACK, "--cloud", "azure", "--format", "json"]), freehold(["plan", EXAMPLE_STACK, "--cloud", "azure", "--format", "json"])]);
+    const [a, b] = await Promise.all([cli(["plan", EXAMPLE_STACK, "--cloud", "azure", "--format", "json"]), cli(["plan", EXAMPLE_STACK, "--cloud", "azure", "--format", "json"])]);
     expect(a.stdout).toBe(b.stdout);
   });
 });
@@ -75,7 +80,7 @@ describe("bad input", () => {
   });
 
   it("rejects an unknown cloud and an unknown flag in one message", async () => {
-    const r = await freehold(["plan", EXAMPLE_STACK, "--cloud", "oracle", "--fromat", "json"]);
+    const r = await cli(["plan", EXAMPLE_STACK, "--cloud", "oracle", "--fromat", "json"]);
     expect(r.code).toBe(2);
     expect(r.stderr).toBe(
       'freehold plan: 2 problems:\n  - --cloud: "oracle" is not allowed; allowed: aws, azure, gcp\n  - unknown flag --fromat; did you mean --format? (flags: --cloud, --format, --currency, --stack, --previous, --usage, --hours, --storage-gib, --requests-millions, --egress-gib, --help)\nRun `freehold plan --help` for usage.\n',
@@ -83,7 +88,7 @@ describe("bad input", () => {
   });
 
   it("suggests a command for a typo and documents exit codes in --help", async () => {
-    const r = await freehold(["compre"]);
+    const r = await cli(["compre"]);
     expect(r.code).toBe(2);
     expect(r.stderr).toBe('freehold: unknown command "compre". Did you mean "compare"? Commands: plan, compare, check, exit-plan, migrate, replicate, rehearse, eject, prices.\n');
     const help = await freehold(["--help"]);
@@ -91,7 +96,7 @@ describe("bad input", () => {
     expect(help.stdout).toContain("Exit codes: 0 ok; 1 check findings, failed verification or a failed tool or server (the message says what to check); 2 bad input;");
     expect(help.stdout).toContain("3 a cloud cannot host the stack; 129/130/143 migrate or rehearse stopped by SIGHUP/SIGINT/SIGTERM (everything it started stopped); 70 internal error.");
     for (const c of ["plan", "compare", "check", "exit-plan", "migrate", "rehearse", "eject", "prices"]) {
-      const h = await freehold([c, "--help"]);
+      const h = await cli([c, "--help"]);
       expect(h.code, c).toBe(0);
       expect(h.stdout).toContain(`Usage: freehold ${c}`);
     }
@@ -106,18 +111,28 @@ describe("bad input", () => {
   });
 });
 
+/** One `freehold compare` of the example, written to a directory: compare's cases read it, exit-plan's take its plans. */
+let exampleCompare: Promise<{ dir: string; run: Run; cmp: Comparison & { plans: Plan[] } }> | undefined;
+const compareExample = () => {
+  exampleCompare ??= (async () => {
+    const dir = tmp();
+    const run = await cli(["compare", EXAMPLE_STACK, "--out", dir]);
+    return { dir, run, cmp: run.code === 0 ? JSON.parse(readFileSync(join(dir, "compare.json"), "utf8")) : undefined };
+  })();
+  return exampleCompare;
+};
+
 describe("freehold compare", () => {
   let dir: string;
   let cmp: Comparison & { plans: Plan[] };
   let stdout: string;
   beforeAll(async () => {
-    dir = tmp();
-    const r = await freehold(["compare", EXAMPLE_STACK, "--out", dir]);
-    expect(r.code).toBe(0);
+    let r: Run;
+    ({ dir, run: r, cmp } = await compareExample());
+    expect(r.code, r.stderr).toBe(0);
     stdout = r.stdout;
     expect(r.stderr).toContain("Planning ");
     expect(r.stdout).toMatch(/Cloud\s+Region\s+Hosts stack/);
-    cmp = JSON.parse(readFileSync(join(dir, "compare.json"), "utf8"));
   });
 
   it("writes md, html and json with every cloud and component", () => {
@@ -167,7 +182,7 @@ describe("freehold compare", () => {
   });
 
   it("plans the TypeScript program afresh for each cloud when clouds share a planning process", async () => {
-    const r = await freehold(["compare", EXAMPLE_DIR, "--format", "json", "--quiet"], { env: { FREEHOLD_PLAN_PROCESSES: "1" } });
+    const r = await cli(["compare", EXAMPLE_DIR, "--format", "json", "--quiet"], { env: { FREEHOLD_PLAN_PROCESSES: "1" } });
     expect(r.code, r.stderr).toBe(0);
     const fromProgram = (JSON.parse(r.stdout) as { plans: Plan[] }).plans;
     expect(fromProgram.map((p) => p.resources)).toEqual(cmp.plans.map((p) => p.resources));
@@ -176,7 +191,7 @@ describe("freehold compare", () => {
   it("shows a cloud that cannot host the stack with its reason instead of dropping it", async () => {
     const d = tmp();
     writeFileSync(join(d, "s.yaml"), "name: shop\ncomponents:\n  web: { kind: web-service, image: x, writableRootFilesystem: true, scaling: { min: 0, max: 2 } }\n");
-    const r = await freehold(["compare", join(d, "s.yaml"), "--format", "json", "--quiet"]);
+    const r = await cli(["compare", join(d, "s.yaml"), "--format", "json", "--quiet"]);
     expect(r.code).toBe(3);
     const c = JSON.parse(r.stdout) as Comparison;
     expect(c.clouds.find((x) => x.cloud === "aws")).toMatchObject({ ok: false, status: "cannot host", error: { type: "unsupported", component: "web", feature: "web-service.scale-to-zero" } });
@@ -187,7 +202,7 @@ describe("freehold compare", () => {
 describe("freehold check", () => {
   for (const cloud of CLOUDS) {
     it(`passes on the example on ${cloud}`, async () => {
-      const r = await freehold(["check", EXAMPLE_STACK, "--cloud", cloud, "--format", "json"]);
+      const r = await cli(["check", EXAMPLE_STACK, "--cloud", cloud, "--format", "json"]);
       expect(r.code).toBe(0);
       const report = JSON.parse(r.stdout) as CheckReport;
       expect(report.summary.errors).toBe(0);
@@ -207,7 +222,7 @@ describe("freehold check", () => {
     it(`fails a stack with ${what} on ${cloud} with ${ids.join(", ")}`, async () => {
       const d = tmp();
       writeFileSync(join(d, "s.yaml"), `name: weak\ncomponents:\n  ${component}\n`);
-      const r = await freehold(["check", join(d, "s.yaml"), "--cloud", cloud, "--format", "json"]);
+      const r = await cli(["check", join(d, "s.yaml"), "--cloud", cloud, "--format", "json"]);
       expect(r.code, r.stderr).toBe(1);
       const report = JSON.parse(r.stdout) as CheckReport;
       expect(report.rules.filter((x) => x.status === "non-compliant" && x.severity === "error").map((x) => x.id)).toEqual(ids);
@@ -218,8 +233,9 @@ describe("freehold check", () => {
 describe("freehold exit-plan", () => {
   let plans: Plan[];
   beforeAll(async () => {
-    const r = await freehold(["compare", EXAMPLE_STACK, "--format", "json", "--quiet"]);
-    plans = (JSON.parse(r.stdout) as { plans: Plan[] }).plans;
+    const { run, cmp } = await compareExample();
+    expect(run.code, run.stderr).toBe(0);
+    plans = cmp.plans;
   });
 
   const pairs = CLOUDS.flatMap((a) => CLOUDS.filter((b) => b !== a).map((b) => [a, b] as const));
@@ -227,7 +243,7 @@ describe("freehold exit-plan", () => {
     it(`plans an exit from ${from} to ${to} with every section, its numbers taken from the two plans`, async () => {
       // One run writes the three formats (each run plans all three clouds: the suite's time).
       const dir = tmp();
-      const run = await freehold(["exit-plan", EXAMPLE_STACK, "--from", from, "--to", to, "--out", dir, "--quiet", "--data-gib", "500", "--db-gib", "40"]);
+      const run = await cli(["exit-plan", EXAMPLE_STACK, "--from", from, "--to", to, "--out", dir, "--quiet", "--data-gib", "500", "--db-gib", "40"]);
       expect(run.code, run.stderr).toBe(0);
       const p = JSON.parse(readFileSync(join(dir, `exit-plan-${from}-to-${to}.json`), "utf8")) as ExitReport;
       const md = { stdout: readFileSync(join(dir, `exit-plan-${from}-to-${to}.md`), "utf8") };
@@ -292,7 +308,7 @@ describe("freehold exit-plan", () => {
   }
 
   it("refuses the same cloud twice", async () => {
-    const r = await freehold(["exit-plan", EXAMPLE_STACK, "--from", "aws", "--to", "aws"]);
+    const r = await cli(["exit-plan", EXAMPLE_STACK, "--from", "aws", "--to", "aws"]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain("--from and --to are both aws; choose two different clouds");
   });
@@ -307,12 +323,12 @@ describe("freehold migrate", () => {
     writeFileSync(join(src, "docs", "2026", "tender – ffurflen.pdf"), Buffer.alloc(300_000, 7));
     writeFileSync(join(src, "empty.txt"), "");
     const manifest = join(tmp(), "m.json");
-    const first = await freehold(["migrate", "objects", "--from", src, "--to", dst, "--manifest", manifest, "--quiet"]);
+    const first = await cli(["migrate", "objects", "--from", src, "--to", dst, "--manifest", manifest, "--quiet"]);
     expect(first.code, first.stderr).toBe(0);
     expect(first.stdout).toContain("Objects copied and verified: 2 objects, every size and hash equal (2 copied, 0 already present).");
     const m = JSON.parse(readFileSync(manifest, "utf8")) as { objects: Array<{ path: string; size: number; match: boolean }> };
     expect(m.objects.map((o) => [o.path, o.size, o.match]).sort()).toEqual([["docs/2026/tender – ffurflen.pdf", 300000, true], ["empty.txt", 0, true]]);
-    const again = await freehold(["migrate", "objects", "--from", src, "--to", dst, "--manifest", manifest, "--quiet"]);
+    const again = await cli(["migrate", "objects", "--from", src, "--to", dst, "--manifest", manifest, "--quiet"]);
     expect(again.code).toBe(0);
     expect((JSON.parse(readFileSync(manifest, "utf8")) as { copy: { transferred: number } }).copy.transferred).toBe(0);
   });
@@ -322,20 +338,20 @@ describe("freehold migrate", () => {
     const dst = tmp();
     writeFileSync(join(src, "a.txt"), "original");
     writeFileSync(join(dst, "a.txt"), "stale copy");
-    const refused = await freehold(["migrate", "objects", "--from", src, "--to", dst, "--verify", "download", "--quiet"], { cwd: tmp() });
+    const refused = await cli(["migrate", "objects", "--from", src, "--to", dst, "--verify", "download", "--quiet"], { cwd: tmp() });
     expect(refused.code).toBe(1);
     expect(readFileSync(join(dst, "a.txt"), "utf8")).toBe("stale copy");
-    const r = await freehold(["migrate", "objects", "--from", src, "--to", dst, "--verify", "download", "--replace", "--quiet"], { cwd: tmp() });
+    const r = await cli(["migrate", "objects", "--from", src, "--to", dst, "--verify", "download", "--replace", "--quiet"], { cwd: tmp() });
     expect(r.code, r.stderr).toBe(0);
     expect(readFileSync(join(dst, "a.txt"), "utf8")).toBe("original");
     expect(readFileSync(join(src, "a.txt"), "utf8")).toBe("original");
   });
 
   it("rejects what it cannot migrate and malformed remotes in one message", async () => {
-    const r = await freehold(["migrate", "tables", "--from", "x", "--to", "y"]);
+    const r = await cli(["migrate", "tables", "--from", "x", "--to", "y"]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('"tables" is not something to migrate; use database, objects, or verify');
-    const bad = await freehold(["migrate", "objects", "--from", ":s3,provider=Other,endpoint='http://x:1:bucket", "--to", "myremote:bucket"]);
+    const bad = await cli(["migrate", "objects", "--from", ":s3,provider=Other,endpoint='http://x:1:bucket", "--to", "myremote:bucket"]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain("2 problems:");
     expect(bad.stderr).toContain(`--from: ":s3,provider=Other,endpoint='http://x:1:bucket" the value of "endpoint" opened with ' at character 29 is never closed`);

@@ -12,7 +12,7 @@ import { type Cloud, CLOUD_REGIONS, CLOUDS, defaultUsage, parseStack, parseUsage
 import { RULES } from "@freehold/lifecycle";
 import * as pulumiLog from "@pulumi/pulumi/log";
 import { describe, expect, it } from "vitest";
-import { EXAMPLE_STACK, freehold } from "./cli-helpers";
+import { EXAMPLE_STACK, freeholdInProcess as cli } from "./cli-helpers";
 import { CONFORMANCE_STACKS, EXAMPLE } from "./stacks";
 
 (pulumiLog as { warn: (m: string) => void }).warn = () => {};
@@ -139,7 +139,7 @@ describe("prices for the region asked", () => {
     const dir = mkdtempSync(join(tmpdir(), "freehold-costs-"));
     const file = join(dir, "freehold.yaml");
     writeFileSync(file, readFileSync(EXAMPLE_STACK, "utf8").replace("region: london", "region: virginia").replace("residency: uk", "residency: none"));
-    const r = await freehold(["compare", file, "--out", join(dir, "out"), "--quiet"]);
+    const r = await cli(["compare", file, "--out", join(dir, "out"), "--quiet"]);
     expect(r.code, r.stderr).toBe(0);
     const cmp = JSON.parse(readFileSync(join(dir, "out", "compare.json"), "utf8")) as Comparison & { plans: HostedPlan[] };
     const aws = cmp.clouds.find((c) => c.cloud === "aws");
@@ -209,7 +209,7 @@ describe("usage drives the usage-based lines", () => {
   it("compare states the usage behind the figures and shows fixed and usage-driven cost apart", async () => {
     const dir = mkdtempSync(join(tmpdir(), "freehold-usage-"));
     writeFileSync(join(dir, "usage.yaml"), "components:\n  web: { egressGiB: 2000 }\n");
-    const r = await freehold(["compare", EXAMPLE_STACK, "--usage", join(dir, "usage.yaml"), "--clouds", "gcp", "--format", "md", "--quiet"]);
+    const r = await cli(["compare", EXAMPLE_STACK, "--usage", join(dir, "usage.yaml"), "--clouds", "gcp", "--format", "md", "--quiet"]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain(`Usage from ${join(dir, "usage.yaml")}: figures marked * come from it`);
     expect(r.stdout).toContain("web (web-service): 10 M requests, 2000* GiB internet egress, 5 GiB logs");
@@ -243,7 +243,7 @@ describe("the usage file", () => {
   it("is refused by compare before anything is planned or written, exit 2", async () => {
     const dir = mkdtempSync(join(tmpdir(), "freehold-usage-"));
     writeFileSync(join(dir, "usage.yaml"), "components:\n  nope: { egressGiB: 1 }\n");
-    const r = await freehold(["compare", EXAMPLE_STACK, "--usage", join(dir, "usage.yaml"), "--out", join(dir, "out")]);
+    const r = await cli(["compare", EXAMPLE_STACK, "--usage", join(dir, "usage.yaml"), "--out", join(dir, "out")]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('components.nope: the stack has no component "nope"');
     expect(r.stderr).not.toContain("Planning");

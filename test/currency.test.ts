@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type Comparison, currencyNote, type ExitReport, HMRC_USD_RATE, money, type Plan, reportCurrency } from "@freehold/cli";
 import { beforeAll, describe, expect, it } from "vitest";
-import { EXAMPLE_STACK, freehold, type Run } from "./cli-helpers";
+import { EXAMPLE_STACK, freeholdInProcess as cli, type Run } from "./cli-helpers";
 
 const GBP = reportCurrency("GBP");
 const USD = reportCurrency("USD");
@@ -20,8 +20,8 @@ describe("--currency USD", () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), "freehold-usd-"));
     const [compare, exitRun] = await Promise.all([
-      freehold(["compare", EXAMPLE_STACK, "--out", dir, "--quiet", "--currency", "USD"]),
-      freehold(["exit-plan", EXAMPLE_STACK, "--from", "aws", "--to", "gcp", "--quiet", "--format", "json", "--currency", "USD"]),
+      cli(["compare", EXAMPLE_STACK, "--out", dir, "--quiet", "--currency", "USD"]),
+      cli(["exit-plan", EXAMPLE_STACK, "--from", "aws", "--to", "gcp", "--quiet", "--format", "json", "--currency", "USD"]),
     ]);
     expect(compare.code, compare.stderr).toBe(0);
     cmp = JSON.parse(readFileSync(join(dir, "compare.json"), "utf8")) as Comparison;
@@ -57,10 +57,10 @@ describe("plan and money", () => {
   let jsonUsd: Run;
   beforeAll(async () => {
     [table, md, json, jsonUsd] = await Promise.all([
-      freehold(["plan", EXAMPLE_STACK, "--cloud", "azure"]),
-      freehold(["plan", EXAMPLE_STACK, "--cloud", "azure", "--format", "md", "--currency", "USD"]),
-      freehold(["plan", EXAMPLE_STACK, "--cloud", "azure", "--format", "json"]),
-      freehold(["plan", EXAMPLE_STACK, "--cloud", "azure", "--format", "json", "--currency", "USD"]),
+      cli(["plan", EXAMPLE_STACK, "--cloud", "azure"]),
+      cli(["plan", EXAMPLE_STACK, "--cloud", "azure", "--format", "md", "--currency", "USD"]),
+      cli(["plan", EXAMPLE_STACK, "--cloud", "azure", "--format", "json"]),
+      cli(["plan", EXAMPLE_STACK, "--cloud", "azure", "--format", "json", "--currency", "USD"]),
     ]);
   });
 
@@ -99,13 +99,13 @@ describe("a bad --currency", () => {
     ["exit-plan", ["--from", "aws", "--to", "gcp"]],
   ] as const) {
     it(`is a usage error on ${command} that lists the allowed values`, async () => {
-      const r = await freehold([command, EXAMPLE_STACK, ...args, "--currency", "EUR"]);
+      const r = await cli([command, EXAMPLE_STACK, ...args, "--currency", "EUR"]);
       expect(r.code).toBe(2);
       expect(r.stderr).toBe(`freehold ${command}: --currency: "EUR" is not allowed; allowed: GBP, USD\nRun \`freehold ${command} --help\` for usage.\n`);
     });
   }
   it("suggests the right case for a lower-case code", async () => {
-    const r = await freehold(["compare", EXAMPLE_STACK, "--currency", "usd"]);
+    const r = await cli(["compare", EXAMPLE_STACK, "--currency", "usd"]);
     expect(r.code).toBe(2);
     expect(r.stderr).toBe('freehold compare: --currency: "usd" is not allowed; allowed: GBP, USD. Did you mean "USD"?\nRun `freehold compare --help` for usage.\n');
   });

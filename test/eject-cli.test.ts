@@ -11,7 +11,7 @@ import { buildExitPlan, comparePlans, type Ejected, engineUrn, exitReport, type 
 import { compareHtml, compareMarkdown } from "@freehold/cli";
 import { exitHtml, exitMarkdown } from "../packages/cli/src/exit/render";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { EXAMPLE_STACK, freehold, ROOT } from "./cli-helpers";
+import { EXAMPLE_STACK, freehold, freeholdInProcess as cli, ROOT } from "./cli-helpers";
 import { configToSet, eject, ejectedDifferences, planProgram, programsDir, run, stackTarget, writeProgram } from "./eject-helpers";
 import { planFixture } from "./plan-fixture";
 import { EXAMPLE } from "./stacks";
@@ -28,7 +28,7 @@ const FILES = ["README.md", "Pulumi.yaml", "index.ts", "package.json", "tsconfig
 
 describe("freehold eject on the command line", () => {
   it("--help names every flag and the exit", async () => {
-    const r = await freehold(["eject", "--help"]);
+    const r = await cli(["eject", "--help"]);
     expect(r.code).toBe(0);
     for (const flag of ["--cloud", "--out", "--stack", "--state", "--quiet"]) expect(r.stdout).toContain(flag);
     expect(r.stdout).toContain("Leave Freehold itself");
@@ -42,7 +42,7 @@ describe("freehold eject on the command line", () => {
     expect(r.stderr).toMatch(/--out: .*package\.json exists and is not a directory/);
     expect(r.stderr).toContain("--state: ");
     expect(r.stderr).not.toMatch(/\n\s+at /);
-    const missing = await freehold(["eject", EXAMPLE_STACK]);
+    const missing = await cli(["eject", EXAMPLE_STACK]);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain("--cloud is required");
     expect(missing.stderr).toContain("--out is required");
@@ -52,7 +52,7 @@ describe("freehold eject on the command line", () => {
     const out = join(dir, "taken");
     mkdirSync(out);
     writeFileSync(join(out, "index.ts"), "// mine\n");
-    const r = await freehold(["eject", EXAMPLE_STACK, "--cloud", "gcp", "--out", out]);
+    const r = await cli(["eject", EXAMPLE_STACK, "--cloud", "gcp", "--out", out]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain("exists and is not empty");
     expect(readdirSync(out)).toEqual(["index.ts"]);
@@ -61,14 +61,14 @@ describe("freehold eject on the command line", () => {
 
   it("writes the program with a database role's verifier made from its generated password, so nothing is asked as config on AWS", async () => {
     const out = join(dir, "example-aws");
-    const r = await freehold(["eject", EXAMPLE_STACK, "--cloud", "aws", "--out", out, "--quiet"]);
+    const r = await cli(["eject", EXAMPLE_STACK, "--cloud", "aws", "--out", out, "--quiet"]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/Ejected crown-marketplace on Amazon Web Services \(Pulumi stack dev\): \d+ cloud resources, no Freehold import\./);
     expect(readdirSync(out).sort()).toEqual(FILES.sort());
     expect(readdirSync(dir).filter((f) => f.endsWith(".tmp"))).toEqual([]);
     expect(r.stderr).not.toMatch(/\n {2}- set /);
     expect(readFileSync(join(out, "index.ts"), "utf8")).toContain("verifier: pulumi.output(dbAppPassword.result).apply(scramVerifier)");
-    const plan = await freehold(["plan", out, "--cloud", "aws"]);
+    const plan = await cli(["plan", out, "--cloud", "aws"]);
     expect(plan.code, plan.stderr).toBe(0);
     expect(plan.stdout).toMatch(/^Amazon Web Services: \d+ resources in a Pulumi program with no Freehold components/);
     expect(plan.stdout).toContain("db-instance");
@@ -76,16 +76,16 @@ describe("freehold eject on the command line", () => {
 
   it("lists on stderr every config value to set, with where to find it; `freehold plan DIR` names the missing ones (exit 2), then plans", async () => {
     const out = join(dir, "example-azure");
-    const r = await freehold(["eject", EXAMPLE_STACK, "--cloud", "azure", "--out", out, "--quiet"]);
+    const r = await cli(["eject", EXAMPLE_STACK, "--cloud", "azure", "--out", out, "--quiet"]);
     expect(r.code, r.stderr).toBe(0);
     // Role assignment names Freehold hashed from ids the cloud makes: never written out, config to set.
     const keys = [...r.stderr.matchAll(/\n {2}- set (\S+): .*Find it with `pulumi stack export` in the Freehold project/g)].map((m) => m[1] as string);
     expect(keys).toEqual(expect.arrayContaining(["web-db-access-roleAssignmentName", "worker-uploads-access-roleAssignmentName"]));
-    const before = await freehold(["plan", out, "--cloud", "azure"]);
+    const before = await cli(["plan", out, "--cloud", "azure"]);
     expect(before.code).toBe(2);
     expect(before.stderr).toContain(`Set these config values first (README.md, "Config to set", says where to find each): ${keys.join(", ")}`);
     writeFileSync(join(out, "Pulumi.dev.yaml"), `config:\n${keys.map((k, i) => `  crown-marketplace:${k}: 00000000-0000-4000-8000-${String(i).padStart(12, "0")}\n`).join("")}`);
-    const plan = await freehold(["plan", out, "--cloud", "azure"]);
+    const plan = await cli(["plan", out, "--cloud", "azure"]);
     expect(plan.code, plan.stderr).toBe(0);
     expect(plan.stdout).toMatch(/^Microsoft Azure: \d+ resources in a Pulumi program with no Freehold components/);
     expect(plan.stdout).not.toMatch(/: 0 resources/);
@@ -95,7 +95,7 @@ describe("freehold eject on the command line", () => {
     const bare = mkdtempSync(join(tmpdir(), "freehold-ejected-"));
     try {
       for (const f of FILES) copyFileSync(join(ROOT, "examples", "crown-marketplace-ejected-gcp", f), join(bare, f));
-      const r = await freehold(["plan", bare, "--cloud", "gcp"]);
+      const r = await cli(["plan", bare, "--cloud", "gcp"]);
       expect(r.code).toBe(2);
       expect(r.stderr).toContain(`${join(bare, "index.ts")} needs @pulumi/pulumi, which is not installed for ${bare}: run \`npm install\` there first`);
       expect(r.stderr).not.toMatch(/\n\s+at /);
@@ -109,7 +109,7 @@ describe("freehold eject on the command line", () => {
     mkdirSync(empty);
     writeFileSync(join(empty, "Pulumi.yaml"), "name: empty\nruntime: nodejs\n");
     writeFileSync(join(empty, "index.ts"), "export const nothing = 1;\n");
-    const r = await freehold(["plan", empty, "--cloud", "gcp"]);
+    const r = await cli(["plan", empty, "--cloud", "gcp"]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(`${empty}: the program registered no cloud resources, so there is nothing to plan.`);
     expect(r.stdout).not.toContain("0 resources");
@@ -119,7 +119,7 @@ describe("freehold eject on the command line", () => {
     const stack = join(dir, "run-as-user.yaml");
     writeFileSync(stack, 'name: shop\ncomponents:\n  web: { kind: web-service, image: ghcr.io/example/web:1, user: "1000" }\n');
     const out = join(dir, "refused");
-    const r = await freehold(["eject", stack, "--cloud", "azure", "--out", out]);
+    const r = await cli(["eject", stack, "--cloud", "azure", "--out", out]);
     expect(r.code).toBe(3);
     expect(r.stderr).toContain("feature:   web-service.run-as-user");
     expect(existsSync(out)).toBe(false);
@@ -203,7 +203,7 @@ describe("freehold eject --state: the deployed stack", () => {
   it("a state file that is not a stack export is a usage error naming the file", async () => {
     const file = join(dir, "not-state.json");
     writeFileSync(file, JSON.stringify({ deployment: { resources: [{ urn: 3 }] } }));
-    const r = await freehold(["eject", EXAMPLE_STACK, "--cloud", "aws", "--out", join(dir, "never"), "--state", file]);
+    const r = await cli(["eject", EXAMPLE_STACK, "--cloud", "aws", "--out", join(dir, "never"), "--state", file]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain("is not a `pulumi stack export` file");
     expect(r.stderr).toContain("deployment.resources.0.urn");

@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { type Browser, chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { currencyNote, reportCurrency } from "@freehold/cli";
-import { EXAMPLE_STACK, freehold, ROOT } from "./cli-helpers";
+import { EXAMPLE_STACK, freeholdInProcess as cli, ROOT } from "./cli-helpers";
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const SHOTS = join(ROOT, "test", "screenshots");
@@ -25,9 +25,9 @@ beforeAll(async () => {
   refusedDir = mkdtempSync(join(tmpdir(), "freehold-html-refused-"));
   writeFileSync(join(refusedDir, "stack.yaml"), 'name: shop\ncomponents:\n  db: { kind: database }\n  web: { kind: web-service, image: ghcr.io/example/web:1, public: true, user: "1000", writableRootFilesystem: true, links: [db] }\n');
   const [cmp, exit, refused] = await Promise.all([
-    freehold(["compare", EXAMPLE_STACK, "--out", dir, "--quiet"]),
-    freehold(["exit-plan", EXAMPLE_STACK, "--from", "aws", "--to", "gcp", "--out", dir, "--quiet"]),
-    freehold(["compare", join(refusedDir, "stack.yaml"), "--out", refusedDir, "--quiet"]),
+    cli(["compare", EXAMPLE_STACK, "--out", dir, "--quiet"]),
+    cli(["exit-plan", EXAMPLE_STACK, "--from", "aws", "--to", "gcp", "--out", dir, "--quiet"]),
+    cli(["compare", join(refusedDir, "stack.yaml"), "--out", refusedDir, "--quiet"]),
   ]);
   expect(cmp.code, cmp.stderr).toBe(0);
   expect(exit.code, exit.stderr).toBe(0);

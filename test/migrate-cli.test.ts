@@ -10,14 +10,14 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSyn
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { EXAMPLE_STACK, freehold } from "./cli-helpers";
+import { EXAMPLE_STACK, freeholdInProcess as cli } from "./cli-helpers";
 
 const tmp = () => mkdtempSync(join(tmpdir(), "freehold-migrate-cli-"));
 const noTrace = (stderr: string) => expect(stderr).not.toMatch(/internal error|\n\s+at /);
 
 describe("secrets never on the command line", () => {
   it("refuses a password or sslpassword in a database URL, and a raw % in it, saying how to pass the password instead (exit 2)", async () => {
-    const r = await freehold(["migrate", "database", "--from", "postgresql://app:50%off@127.0.0.1:1/shop", "--to", "postgresql://app@127.0.0.1:1/shop?password=hunter2&sslpassword=k3y"]);
+    const r = await cli(["migrate", "database", "--from", "postgresql://app:50%off@127.0.0.1:1/shop", "--to", "postgresql://app@127.0.0.1:1/shop?password=hunter2&sslpassword=k3y"]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('--from: "%of" is not a URL escape: in a URL a "%" must be written %25');
     expect(r.stderr).toContain(
@@ -33,7 +33,7 @@ describe("secrets never on the command line", () => {
     const open = join(dir, "pw");
     writeFileSync(open, "hunter2\n", { mode: 0o644 });
     chmodSync(open, 0o644);
-    const r = await freehold([
+    const r = await cli([
       "migrate",
       "objects",
       "--from",
@@ -49,7 +49,7 @@ describe("secrets never on the command line", () => {
     );
     expect(r.stderr).toContain("--to: sas_url is a secret");
     expect(r.stderr).toContain(`--from-secrets-file ${open}: is open to other users (mode 644); chmod 600 it`);
-    const db = await freehold(["migrate", "database", "--from", "postgresql://app@127.0.0.1:1/a", "--to", "postgresql://app@127.0.0.1:1/b", "--from-password-file", open, "--to-password-env", "FREEHOLD_NO_SUCH_VARIABLE"]);
+    const db = await cli(["migrate", "database", "--from", "postgresql://app@127.0.0.1:1/a", "--to", "postgresql://app@127.0.0.1:1/b", "--from-password-file", open, "--to-password-env", "FREEHOLD_NO_SUCH_VARIABLE"]);
     expect(db.code).toBe(2);
     expect(db.stderr).toContain(`--from-password-file ${open}: is open to other users (mode 644); chmod 600 it`);
     expect(db.stderr).toContain("--to-password-env FREEHOLD_NO_SUCH_VARIABLE: no such environment variable, or it is empty");
@@ -61,17 +61,17 @@ describe("the operator's connections verify the server", () => {
     "Connect with sslmode=verify-full and sslrootcert=FILE, the server's certificate authorities (the database's serverCa output; freehold exit-plan's runbook writes them to a file), or, for a local test server without a certificate authority, add --allow-unverified-tls";
 
   it("refuses a database URL that does not say sslmode=verify-full, for migrate and replicate, naming what each mode lets through (exit 2, before connecting)", async () => {
-    const r = await freehold(["migrate", "database", "--from", "postgresql://app@127.0.0.1:1/a?sslmode=require", "--to", "postgresql://app@127.0.0.1:1/b"]);
+    const r = await cli(["migrate", "database", "--from", "postgresql://app@127.0.0.1:1/a?sslmode=require", "--to", "postgresql://app@127.0.0.1:1/b"]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(`--from: sslmode=require does not check who answers: anyone on the path can pose as the server and read the data and the password. ${fix}`);
     expect(r.stderr).toContain(
       `--to: the URL gives no sslmode, so libpq would take a service file's, PGSSLMODE or its default (prefer: TLS when the server offers it, the server never checked). ${fix}`,
     );
-    const ca = await freehold(["migrate", "verify", "database", "--from", "postgresql://app@127.0.0.1:1/a?sslmode=verify-ca&sslrootcert=ca.pem", "--to", "postgresql://app@127.0.0.1:1/b?sslmode=verify-full"]);
+    const ca = await cli(["migrate", "verify", "database", "--from", "postgresql://app@127.0.0.1:1/a?sslmode=verify-ca&sslrootcert=ca.pem", "--to", "postgresql://app@127.0.0.1:1/b?sslmode=verify-full"]);
     expect(ca.code).toBe(2);
     expect(ca.stderr).toContain("--from: sslmode=verify-ca checks that a known authority signed the certificate, not that it names this host: any server that authority signed would do.");
     expect(ca.stderr).not.toContain("--to: ");
-    const rep = await freehold(["replicate", "status", "--from", "postgresql://admin@127.0.0.1:1/a?sslmode=disable", "--to", "postgresql://admin@127.0.0.1:1/b?sslmode=verify-full&sslrootcert=ca.pem"]);
+    const rep = await cli(["replicate", "status", "--from", "postgresql://admin@127.0.0.1:1/a?sslmode=disable", "--to", "postgresql://admin@127.0.0.1:1/b?sslmode=verify-full&sslrootcert=ca.pem"]);
     expect(rep.code).toBe(2);
     expect(rep.stderr).toContain(`--from: sslmode=disable does not check who answers`);
     expect(rep.stderr).not.toContain("--to: ");
@@ -79,13 +79,13 @@ describe("the operator's connections verify the server", () => {
   });
 
   it("connects without verifying only when told --allow-unverified-tls, and never asks it of a Unix-domain socket", async () => {
-    const told = await freehold(["migrate", "database", "--from", "postgresql://app@127.0.0.1:1/a?sslmode=require", "--to", "postgresql:///b?host=/var/run/postgresql&user=app", "--allow-unverified-tls", "--jobs", "0"]);
+    const told = await cli(["migrate", "database", "--from", "postgresql://app@127.0.0.1:1/a?sslmode=require", "--to", "postgresql:///b?host=/var/run/postgresql&user=app", "--allow-unverified-tls", "--jobs", "0"]);
     expect(told.code).toBe(2);
     expect(told.stderr).not.toContain("sslmode");
-    const socket = await freehold(["migrate", "database", "--from", "postgresql:///a?host=/var/run/postgresql", "--to", "postgresql:///b?host=/tmp", "--jobs", "0"]);
+    const socket = await cli(["migrate", "database", "--from", "postgresql:///a?host=/var/run/postgresql", "--to", "postgresql:///b?host=/tmp", "--jobs", "0"]);
     expect(socket.stderr).toContain("--jobs must be a whole number of at least 1, not 0");
     expect(socket.stderr).not.toContain("sslmode");
-    const objects = await freehold(["migrate", "objects", "--from", "/tmp", "--to", "/tmp/x", "--allow-unverified-tls"]);
+    const objects = await cli(["migrate", "objects", "--from", "/tmp", "--to", "/tmp/x", "--allow-unverified-tls"]);
     expect(objects.stderr).toContain("--allow-unverified-tls does not apply to migrate objects");
   });
 });
@@ -93,22 +93,22 @@ describe("the operator's connections verify the server", () => {
 describe("a restore's owner is said, never assumed", () => {
   it("refuses migrate database without --to-role or --as-admin, and with both, saying why, before connecting (exit 2); verify needs neither", async () => {
     const db = ["migrate", "database", "--from", "postgresql://app@127.0.0.1:1/a", "--to", "postgresql://admin@127.0.0.1:1/b", "--allow-unverified-tls"];
-    const none = await freehold(db);
+    const none = await cli(db);
     expect(none.code).toBe(2);
     expect(none.stderr).toContain(
       "say who owns what the restore creates: --to-role ROLE (the application's role, app on a Freehold database: it owns every table and can use it) or --as-admin (the target's login owns every object; the application's role may not read or write them until granted)",
     );
-    const both = await freehold([...db, "--to-role", "app", "--as-admin"]);
+    const both = await cli([...db, "--to-role", "app", "--as-admin"]);
     expect(both.code).toBe(2);
     expect(both.stderr).toContain("--to-role and --as-admin exclude each other: the restore runs as one role, which owns every object it creates");
     expect(both.stderr).not.toContain("say who owns");
     // Said either way, the run goes on to connect (and finds nothing listening on port 1).
     for (const owner of [["--to-role", "app"], ["--as-admin"]]) {
-      const r = await freehold([...db, ...owner, "--quiet"]);
+      const r = await cli([...db, ...owner, "--quiet"]);
       expect(r.code, r.stderr).toBe(1);
       expect(r.stderr).not.toContain("who owns");
     }
-    const verify = await freehold(["migrate", "verify", "database", ...db.slice(2), "--as-admin"]);
+    const verify = await cli(["migrate", "verify", "database", ...db.slice(2), "--as-admin"]);
     expect(verify.stderr).toContain("--as-admin does not apply to migrate verify database");
     noTrace(none.stderr);
   });
@@ -127,7 +127,7 @@ describe("paths that cannot hold a migration's files", () => {
       [link, "is a symbolic link; give the folder it points to"],
       ["/proc/self/fd", "/proc is a kernel or device interface, not storage; give a folder on a disk"],
     ]) {
-      const r = await freehold([...db, "--work-dir", workDir as string, "--manifest", dir]);
+      const r = await cli([...db, "--work-dir", workDir as string, "--manifest", dir]);
       expect(r.code, r.stderr).toBe(2);
       expect(r.stderr).toContain(`--work-dir ${workDir}: ${why}`);
       expect(r.stderr).toContain(`--manifest ${dir}: is a folder; give a file name`);
@@ -139,7 +139,7 @@ describe("paths that cannot hold a migration's files", () => {
     const dir = tmp();
     const file = join(dir, "out");
     writeFileSync(file, "x");
-    const r = await freehold(["rehearse", "--out", file, "--quiet"]);
+    const r = await cli(["rehearse", "--out", file, "--quiet"]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(`--out ${file}: is a file, not a folder`);
     noTrace(r.stderr);
@@ -154,12 +154,12 @@ describe("objects are never silently skipped", () => {
     writeFileSync(join(src, "files", "report-2026.pdf"), "the linked report");
     symlinkSync(join(src, "files", "report-2026.pdf"), join(src, "report.pdf"));
     const dst = join(tmp(), "copy");
-    const r = await freehold(["migrate", "objects", "--from", src, "--to", dst, "--quiet", "--manifest", join(tmp(), "m.json")]);
+    const r = await cli(["migrate", "objects", "--from", src, "--to", dst, "--quiet", "--manifest", join(tmp(), "m.json")]);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain("refusing to migrate: 1 entry at the source would not be copied; nothing was copied.");
     expect(r.stderr).toContain("  - report.pdf: a symbolic link at the source, not copied (follow links with --follow-links, or remove it)");
     expect(existsSync(dst)).toBe(false);
-    const followed = await freehold(["migrate", "objects", "--from", src, "--to", dst, "--follow-links", "--quiet", "--manifest", join(tmp(), "m.json")]);
+    const followed = await cli(["migrate", "objects", "--from", src, "--to", dst, "--follow-links", "--quiet", "--manifest", join(tmp(), "m.json")]);
     expect(followed.code, followed.stderr).toBe(0);
     expect(followed.stdout).toContain("Objects copied and verified: 3 objects");
     expect(readFileSync(join(dst, "report.pdf"), "utf8")).toBe("the linked report");
@@ -172,7 +172,7 @@ describe("objects are never silently skipped", () => {
     writeFileSync(join(src, "b.txt"), "txt");
     const dst = join(tmp(), "copy");
     const manifest = join(tmp(), "m.json");
-    const r = await freehold(["migrate", "objects", "--from", src, "--to", dst, "--quiet", "--manifest", manifest], { env: { RCLONE_EXCLUDE: "*.pdf", RCLONE_MAX_SIZE: "1", RCLONE_DRY_RUN: "true" } });
+    const r = await cli(["migrate", "objects", "--from", src, "--to", dst, "--quiet", "--manifest", manifest], { env: { RCLONE_EXCLUDE: "*.pdf", RCLONE_MAX_SIZE: "1", RCLONE_DRY_RUN: "true" } });
     expect(r.code, r.stderr).toBe(0);
     expect((JSON.parse(readFileSync(manifest, "utf8")) as { objects: Array<{ path: string; match: boolean }> }).objects).toEqual([
       expect.objectContaining({ path: "b.txt", match: true }),
@@ -188,11 +188,11 @@ describe("objects are never silently skipped", () => {
     writeFileSync(join(src, "big.bin"), big);
     writeFileSync(join(dst, "big.bin"), big.subarray(0, 100_000));
     const manifest = join(tmp(), "m.json");
-    const refused = await freehold(["migrate", "objects", "--from", src, "--to", dst, "--quiet", "--manifest", manifest]);
+    const refused = await cli(["migrate", "objects", "--from", src, "--to", dst, "--quiet", "--manifest", manifest]);
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain("(shorter: if an interrupted copy left it part-written, --replace completes it)");
     expect(readFileSync(join(dst, "big.bin")).length).toBe(100_000);
-    const r = await freehold(["migrate", "objects", "--from", src, "--to", dst, "--replace", "--manifest", manifest]);
+    const r = await cli(["migrate", "objects", "--from", src, "--to", dst, "--replace", "--manifest", manifest]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain("(1 copied, 0 already present, 1 replaced)");
     expect(readFileSync(join(dst, "big.bin")).equals(big)).toBe(true);
@@ -200,7 +200,7 @@ describe("objects are never silently skipped", () => {
 
   it("reports a store that refuses connections within seconds, naming the side", async () => {
     const started = Date.now();
-    const r = await freehold(["migrate", "objects", "--from", ":s3,provider=Other,endpoint='http://127.0.0.1:9':bucket", "--to", join(tmp(), "copy"), "--quiet"], { cwd: tmp() });
+    const r = await cli(["migrate", "objects", "--from", ":s3,provider=Other,endpoint='http://127.0.0.1:9':bucket", "--to", join(tmp(), "copy"), "--quiet"], { cwd: tmp() });
     expect(r.code).toBe(1);
     expect(Date.now() - started).toBeLessThan(15_000);
     expect(r.stderr).toContain("freehold migrate: rclone failed to list the objects (source): it exited with code 1.");
@@ -222,7 +222,7 @@ describe("objects are never silently skipped", () => {
       { mode: 0o755 },
     );
     const manifest = join(tmp(), "m.json");
-    const r = await freehold(["migrate", "objects", "--from", src, "--to", dst, "--manifest", manifest], { env: { PATH: `${bin}:${process.env.PATH}` } });
+    const r = await cli(["migrate", "objects", "--from", src, "--to", dst, "--manifest", manifest], { env: { PATH: `${bin}:${process.env.PATH}` } });
     expect(r.code, r.stderr).toBe(0);
     const m = JSON.parse(readFileSync(manifest, "utf8")) as { ok: boolean; recopiedObjects?: string[]; objects: Array<{ path: string; match: boolean }> };
     expect(m.recopiedObjects).toEqual(["a.txt"]);
@@ -235,14 +235,14 @@ describe("objects are never silently skipped", () => {
     const dst = tmp();
     writeFileSync(join(src, "a.txt"), "same");
     writeFileSync(join(dst, "a.txt"), "same");
-    const ok = await freehold(["migrate", "verify", "objects", "--from", src, "--to", dst]);
+    const ok = await cli(["migrate", "verify", "objects", "--from", src, "--to", dst]);
     expect(ok.code, ok.stderr).toBe(0);
     expect(ok.stdout).toBe("Objects equal: 1 objects, every size and hash equal.\n");
     writeFileSync(join(dst, "a.txt"), "diff");
-    const bad = await freehold(["migrate", "verify", "objects", "--from", src, "--to", dst, "--quiet"]);
+    const bad = await cli(["migrate", "verify", "objects", "--from", src, "--to", dst, "--quiet"]);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/a\.txt: content differs: md5 [0-9a-f]{32} at the source/);
-    const wrong = await freehold(["migrate", "verify", "objects", "--from", src, "--to", dst, "--replace"]);
+    const wrong = await cli(["migrate", "verify", "objects", "--from", src, "--to", dst, "--replace"]);
     expect(wrong.code).toBe(2);
     expect(wrong.stderr).toContain("--replace does not apply to migrate verify objects");
   });
@@ -251,7 +251,7 @@ describe("objects are never silently skipped", () => {
 describe("a delta's deletions are bounded", () => {
   it("refuses --max-delete that is not a whole number of at least 0, or given without --since (exit 2, before anything is listed)", async () => {
     const dir = tmp();
-    const r = await freehold(["migrate", "objects", "--from", join(dir, "a"), "--to", join(dir, "b"), "--max-delete", "1.5"]);
+    const r = await cli(["migrate", "objects", "--from", join(dir, "a"), "--to", join(dir, "b"), "--max-delete", "1.5"]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain("--max-delete must be a whole number of at least 0, not 1.5");
     expect(r.stderr).toContain("--max-delete applies only to a delta (--since MANIFEST): a first run never deletes");
@@ -268,7 +268,7 @@ describe("a delta trusts only this user's manifest", () => {
     const forged = join(dir, "forged.json");
     writeFileSync(forged, "{}");
     chmodSync(forged, 0o666);
-    const r = await freehold(["migrate", "objects", "--from", join(dir, "src"), "--to", join(dir, "dst"), "--since", forged, "--manifest", join(dir, "m.json")]);
+    const r = await cli(["migrate", "objects", "--from", join(dir, "src"), "--to", join(dir, "dst"), "--since", forged, "--manifest", join(dir, "m.json")]);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain(`refusing the delta: the manifest ${forged} is not one this user wrote and kept private; nothing was copied or deleted.\n  - ${forged}: is writable by every user (mode 0666): anyone could have changed what it says`);
     expect(readFileSync(join(dir, "dst", "keep.txt"), "utf8")).toBe("keep");
@@ -281,7 +281,7 @@ describe("planning a stack file larger than one command-line argument may be", (
     const dir = tmp();
     const file = join(dir, "freehold.yaml");
     writeFileSync(file, `${readFileSync(EXAMPLE_STACK, "utf8")}\n${`# ${"x".repeat(98)}\n`.repeat(3000)}`);
-    const r = await freehold(["plan", file, "--cloud", "aws", "--format", "json"]);
+    const r = await cli(["plan", file, "--cloud", "aws", "--format", "json"]);
     expect(r.code, r.stderr.slice(0, 2000)).toBe(0);
     expect((JSON.parse(r.stdout) as { cloud: string }).cloud).toBe("aws");
   });
@@ -289,7 +289,7 @@ describe("planning a stack file larger than one command-line argument may be", (
 
 describe("exit-plan throughputs", () => {
   it("refuses a throughput of 0 instead of planning 'Infinity hours'", async () => {
-    const r = await freehold(["exit-plan", EXAMPLE_STACK, "--from", "aws", "--to", "azure", "--throughput-mibs", "0", "--db-gib-per-hour", "0"]);
+    const r = await cli(["exit-plan", EXAMPLE_STACK, "--from", "aws", "--to", "azure", "--throughput-mibs", "0", "--db-gib-per-hour", "0"]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain("--throughput-mibs must be more than 0 (a throughput), not 0");
     expect(r.stderr).toContain("--db-gib-per-hour must be more than 0 (a throughput), not 0");

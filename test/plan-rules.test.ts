@@ -12,7 +12,7 @@ import { readPreviousPlan } from "../packages/cli/src/plan/previous";
 import { DEFAULT_ASSUMPTIONS } from "@freehold/core";
 import type { Cloud } from "@freehold/model";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freehold, ROOT } from "./cli-helpers";
+import { freeholdInProcess as cli, ROOT } from "./cli-helpers";
 import { planFixture } from "./plan-fixture";
 
 const dir = join(ROOT, ".freehold-tmp", `plan-rules-${process.pid}`);
@@ -27,7 +27,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 describe("freehold plan refuses what the cloud's rule book refuses", () => {
   it("names the component, resource, field, value, rule and source of every value, exit 2 for the stack's own values", async () => {
     writeFileSync(join(dir, "bad.yaml"), BAD_DB);
-    const r = await freehold(["plan", join(dir, "bad.yaml"), "--cloud", "aws", "--format", "json"]);
+    const r = await cli(["plan", join(dir, "bad.yaml"), "--cloud", "aws", "--format", "json"]);
     expect(r.code).toBe(2);
     expect(r.stderr).toBe(
       [
@@ -52,7 +52,7 @@ describe("freehold plan refuses what the cloud's rule book refuses", () => {
       join(program, "index.ts"),
       'import { Provider } from "@pulumi/aws/provider";\nimport { ObjectStore } from "@freehold/core";\nconst ireland = new Provider("ireland", { region: "eu-west-1" });\nnew ObjectStore("files", {}, { providers: [ireland] });\n',
     );
-    const r = await freehold(["plan", program, "--cloud", "aws"]);
+    const r = await cli(["plan", program, "--cloud", "aws"]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain("  - ireland (pulumi:providers:aws), region: the provider is configured for eu-west-1, but the stack is planned for eu-west-2");
   });
@@ -73,7 +73,7 @@ describe("freehold plan --previous", () => {
     const before = await planOf("aws", 'name: shop\ncomponents:\n  db: { kind: database, version: "16" }\n');
     writeFileSync(join(dir, "deployed.json"), JSON.stringify(before));
     writeFileSync(join(dir, "now.yaml"), 'name: shop\ncomponents:\n  db: { kind: database, version: "15" }\n');
-    const r = await freehold(["plan", join(dir, "now.yaml"), "--cloud", "aws", "--previous", join(dir, "deployed.json")]);
+    const r = await cli(["plan", join(dir, "now.yaml"), "--cloud", "aws", "--previous", join(dir, "deployed.json")]);
     expect(r.code).toBe(2);
     expect(r.stdout).toContain(`Changes since ${join(dir, "deployed.json")}: 0 to create, 1 to update, 1 to replace, 0 to delete, 0 to retain.`);
     expect(r.stdout).toContain("  replace  db: db-params (aws:rds/parameterGroup:ParameterGroup), create-before-delete: name changed [");

@@ -2,14 +2,16 @@
  * A cloud that refuses the stack is reported, never a crash: every command that
  * plans prints the refusal (component, feature, reason, fix) and exits 3;
  * compare still writes every report with that cloud as "cannot host"; exit-plan
- * writes nothing when its source or target refuses.
+ * writes nothing when its source or target refuses. The first case runs the
+ * binary for the status the shell sees; the others run the CLI's main in this
+ * process (cli-helpers), which prints and returns exactly what the binary does.
  */
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Comparison, ExitPlan, Plan } from "@freehold/cli";
 import { beforeAll, describe, expect, it } from "vitest";
-import { freehold, type Run } from "./cli-helpers";
+import { freehold, freeholdInProcess as cli, type Run } from "./cli-helpers";
 
 const tmp = () => mkdtempSync(join(tmpdir(), "freehold-refusal-"));
 
@@ -67,7 +69,7 @@ describe("plan, check: a refusing cloud", () => {
   });
 
   it("plan --format json prints the plan with its error on stdout, the refusal on stderr, and exits 3", async () => {
-    const r = await freehold(["plan", stack, "--cloud", "gcp", "--format", "json"]);
+    const r = await cli(["plan", stack, "--cloud", "gcp", "--format", "json"]);
     expect(r.code).toBe(3);
     expect(r.stderr).toBe(`${GCP_REFUSAL}\n`);
     const plan = JSON.parse(r.stdout) as Plan;
@@ -75,7 +77,7 @@ describe("plan, check: a refusing cloud", () => {
   });
 
   it("check prints the refusal and exits 3 instead of checking an empty plan", async () => {
-    const r = await freehold(["check", stack, "--cloud", "azure", "--format", "json"]);
+    const r = await cli(["check", stack, "--cloud", "azure", "--format", "json"]);
     expect(r.code).toBe(3);
     expect(r.stdout).toBe("");
     expect(r.stderr).toBe(`${AZURE_REFUSAL}\n`);
@@ -85,7 +87,7 @@ describe("plan, check: a refusing cloud", () => {
 describe("exit-plan: a refusing source or target", () => {
   it("refused by the target (aws to azure): prints the refusal, exits 3, writes nothing", async () => {
     const out = tmp();
-    const r = await freehold(["exit-plan", stack, "--from", "aws", "--to", "azure", "--quiet", "--out", out]);
+    const r = await cli(["exit-plan", stack, "--from", "aws", "--to", "azure", "--quiet", "--out", out]);
     noTrace(r);
     expect(r.code).toBe(3);
     expect(r.stdout).toBe("");
@@ -94,7 +96,7 @@ describe("exit-plan: a refusing source or target", () => {
   });
 
   it("refused by the source (gcp to aws): prints the source's refusal and exits 3", async () => {
-    const r = await freehold(["exit-plan", stack, "--from", "gcp", "--to", "aws", "--quiet", "--format", "json"]);
+    const r = await cli(["exit-plan", stack, "--from", "gcp", "--to", "aws", "--quiet", "--format", "json"]);
     noTrace(r);
     expect(r.code).toBe(3);
     expect(r.stdout).toBe("");
@@ -102,14 +104,14 @@ describe("exit-plan: a refusing source or target", () => {
   });
 
   it("names the clouds that could be targets instead", async () => {
-    const r = await freehold(["exit-plan", zeroStack, "--from", "gcp", "--to", "aws", "--quiet"]);
+    const r = await cli(["exit-plan", zeroStack, "--from", "gcp", "--to", "aws", "--quiet"]);
     expect(r.code).toBe(3);
     expect(r.stderr.startsWith("freehold: Amazon Web Services cannot host this stack as written.\n  component: web\n  feature:   web-service.scale-to-zero\n")).toBe(true);
     expect(r.stderr).toContain("No exit plan was written: the stack must plan on both gcp and aws. Change the stack as the fix says, or plan an exit to azure, which can host it as written.\n");
   });
 
   it("a refusing third cloud does not stop the exit: portability names it as a lock-in point", async () => {
-    const r = await freehold(["exit-plan", zeroStack, "--from", "gcp", "--to", "azure", "--quiet", "--format", "json"]);
+    const r = await cli(["exit-plan", zeroStack, "--from", "gcp", "--to", "azure", "--quiet", "--format", "json"]);
     expect(r.code, r.stderr).toBe(0);
     const p = JSON.parse(r.stdout) as ExitPlan;
     const web = p.portability.components.find((c) => c.component === "web");
@@ -124,7 +126,7 @@ describe("compare: refusing clouds are columns that say cannot host", () => {
   let md: Run;
   beforeAll(async () => {
     out = tmp();
-    [withOut, md] = await Promise.all([freehold(["compare", stack, "--out", out, "--quiet"]), freehold(["compare", stack, "--format", "md", "--quiet", "--clouds", "aws,azure"])]);
+    [withOut, md] = await Promise.all([cli(["compare", stack, "--out", out, "--quiet"]), cli(["compare", stack, "--format", "md", "--quiet", "--clouds", "aws,azure"])]);
   });
 
   it("writes md, html and json for every cloud and exits 3", () => {

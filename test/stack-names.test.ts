@@ -8,7 +8,7 @@ import type { Plan } from "@freehold/cli";
 import { RULES } from "@freehold/lifecycle";
 import { CLOUDS } from "@freehold/model";
 import { describe, expect, it } from "vitest";
-import { EXAMPLE_STACK, freehold } from "./cli-helpers";
+import { EXAMPLE_STACK, freeholdInProcess as cli } from "./cli-helpers";
 
 function scopedNames(plan: Plan): string[] {
   const rules = RULES[plan.cloud].types;
@@ -23,7 +23,7 @@ function scopedNames(plan: Plan): string[] {
 describe("freehold plan --stack", () => {
   for (const cloud of CLOUDS) {
     it(`gives dev and prod different names for everything named per account on ${cloud}, and plans are for the stack asked`, async () => {
-      const [dev, prod] = await Promise.all(["dev", "prod"].map((s) => freehold(["plan", EXAMPLE_STACK, "--cloud", cloud, "--format", "json", "--stack", s])));
+      const [dev, prod] = await Promise.all(["dev", "prod"].map((s) => cli(["plan", EXAMPLE_STACK, "--cloud", cloud, "--format", "json", "--stack", s])));
       const a = JSON.parse(dev?.stdout ?? "") as Plan;
       const b = JSON.parse(prod?.stdout ?? "") as Plan;
       expect([a.pulumiStack, b.pulumiStack]).toEqual(["dev", "prod"]);
@@ -35,7 +35,7 @@ describe("freehold plan --stack", () => {
   }
 
   it("refuses a stack name Pulumi would not accept", async () => {
-    const r = await freehold(["plan", EXAMPLE_STACK, "--cloud", "aws", "--stack", "dev/../x"]);
+    const r = await cli(["plan", EXAMPLE_STACK, "--cloud", "aws", "--stack", "dev/../x"]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('--stack: "dev/../x" is not a Pulumi stack name; allowed: 1-100 letters, digits, "-", "_" and "."');
   });
