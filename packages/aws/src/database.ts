@@ -225,7 +225,9 @@ export function createDatabase(req: DatabaseRequest): DatabaseResult {
     // After creation RDS storage autoscaling owns the allocation: a storage change in the spec moves the ceiling only.
     // RDS refuses a storage change within six hours of the last one (an autoscaling step included) or below +10%,
     // and Pulumi cannot know either; raising the ceiling is not a storage change and is never refused.
-    { ...opts, ...keepData(protect), dependsOn: [logGroup, upgradeLogGroup], ignoreChanges: ["allocatedStorage"] },
+    // A replacement (a new database name, engine or subnet group) keeps the identifier, unique in the account and region:
+    // created first, RDS would refuse it (DBInstanceAlreadyExists, https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBInstance.html).
+    { ...opts, ...keepData(protect), deleteBeforeReplace: true, dependsOn: [logGroup, upgradeLogGroup], ignoreChanges: ["allocatedStorage"] },
   );
 
   const roles = { readWrite: roleSecret(req, platform, "readWrite", tags), read: roleSecret(req, platform, "read", tags) };

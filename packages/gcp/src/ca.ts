@@ -13,6 +13,7 @@ import { basename, dirname } from "node:path";
 import { DATABASE_CA_PATH } from "@freehold/core";
 import * as secretmanager from "@pulumi/gcp/secretmanager";
 import * as pulumi from "@pulumi/pulumi";
+import { SAME_ID_DELETE_FIRST } from "./delete-first";
 import type { GcpPlatform } from "./network";
 
 /** The volume's name in the container spec. */
@@ -35,7 +36,7 @@ export function caBundle(logical: string, secretId: pulumi.Input<string>, pems: 
   const secret = new secretmanager.Secret(
     `${logical}-database-ca`,
     { secretId, replication: { userManaged: { replicas: [{ location: platform.region }] } }, labels: platform.labels },
-    { ...opts, dependsOn: [platform.api("secretmanager")] },
+    { ...opts, ...SAME_ID_DELETE_FIRST, dependsOn: [platform.api("secretmanager")] },
   );
   const data = pulumi.all([...pems]).apply((all) => all.map((p) => String(p ?? "").trim()).filter(Boolean).join("\n").concat("\n"));
   const version = new secretmanager.SecretVersion(`${logical}-database-ca-version`, { secret: secret.id, secretData: data }, opts);

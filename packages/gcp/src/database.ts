@@ -15,6 +15,7 @@ import type * as inputs from "@pulumi/gcp/types/input";
 import * as pulumi from "@pulumi/pulumi";
 import { RandomPassword } from "@pulumi/random/randomPassword";
 import { ADMIN_USER, appRole, POSTGRES_PORT, ROLE_SCRIPT, roleScript } from "./db-role";
+import { SAME_ID_DELETE_FIRST } from "./delete-first";
 
 export { ADMIN_USER, POSTGRES_PORT, ROLE_SCRIPT, roleScript };
 
@@ -261,6 +262,7 @@ function passwordSecret(req: DatabaseRequest, platform: GcpPlatform, which: keyo
 function regionalSecret(req: DatabaseRequest, platform: GcpPlatform, logical: string, secretId: pulumi.Input<string>, vendor: (args: secretmanager.SecretArgs) => secretmanager.SecretArgs, opts: pulumi.CustomResourceOptions) {
   return new secretmanager.Secret(`${req.name}-${logical}`, vendor({ secretId, replication: secretReplication(req.stack), labels: platform.labels }), {
     ...opts,
+    ...SAME_ID_DELETE_FIRST,
     dependsOn: [platform.api("secretmanager")],
     // A secret's id is fixed once it exists: a stack deployed before ids ended with the instance's suffix keeps its secrets.
     ignoreChanges: ["secretId"],

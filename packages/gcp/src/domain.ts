@@ -151,6 +151,9 @@ function regionalLoadBalancer(req: WebServiceRequest, platform: GcpPlatform, ser
 
   // Every regional piece's name is unique in its region, and none is replaced but by a move to another region (or a
   // rename): each is created first, so the old load balancer keeps working until the engine deletes it at the end.
+  // `region` is not ForceNew on the regional backend service and URL maps in the provider: without `replaceOnChanges`
+  // a move would be an update sent to the new region, where they do not exist (404).
+  const moves = { ...CREATE_FIRST, replaceOnChanges: ["region"] };
   const neg = new compute.RegionNetworkEndpointGroup(`${req.name}-neg`, { name: n("neg"), region, networkEndpointType: "SERVERLESS", cloudRun: { service: service.name } }, { ...opts, ...CREATE_FIRST, dependsOn: apis });
   const armor = securityPolicy(req, region, n("armor"), apis);
   const backend = new compute.RegionBackendService(
@@ -165,9 +168,9 @@ function regionalLoadBalancer(req: WebServiceRequest, platform: GcpPlatform, ser
       ...(armor ? { securityPolicy: armor.id } : {}),
     },
     // Its request logs stay in the region: the backend service waits for the routing.
-    { ...opts, ...CREATE_FIRST, dependsOn: platform.logs({ regionalBackends: [n("backend")] }) },
+    { ...opts, ...moves, dependsOn: platform.logs({ regionalBackends: [n("backend")] }) },
   );
-  const urlMap = new compute.RegionUrlMap(`${req.name}-url-map`, { name: n("url-map"), region, defaultService: backend.id }, { ...opts, ...CREATE_FIRST });
+  const urlMap = new compute.RegionUrlMap(`${req.name}-url-map`, { name: n("url-map"), region, defaultService: backend.id }, { ...opts, ...moves });
 
   // Regional certificates take a per-project DNS authorization (https://cloud.google.com/certificate-manager/docs/dns-authorizations).
   const auth = new certificatemanager.DnsAuthorization(
@@ -190,14 +193,18 @@ function regionalLoadBalancer(req: WebServiceRequest, platform: GcpPlatform, ser
   const address = new compute.Address(`${req.name}-address`, { name: n("address"), region, addressType: "EXTERNAL", networkTier: "PREMIUM", labels }, { ...opts, ...CREATE_FIRST, dependsOn: apis });
   // The forwarding rules keep the provider's delete-first: a new network (a network the stack brings, changed) replaces
   // one under the same name in the same region, and nothing refers to a forwarding rule, so deleting it first is never refused.
+  // Their `network` (ForceNew) carries a dependency on the proxy-only subnet, which a region change replaces delete-first
+  // (network.ts `proxySubnet`): Pulumi then deletes these rules before it, as Google requires (a proxy-only subnet in use
+  // by a load balancer cannot be deleted). The value is the network's, so nothing changes for a stack that stays.
+  const network = proxies ? pulumi.all([net.network, proxies.id]).apply(([name]) => name) : net.network;
   const rule = (role: "https" | "http", target: pulumi.Input<string>, port: string) =>
     new compute.ForwardingRule(
       `${req.name}-${role}-rule`,
-      { name: n(role), region, target, portRange: port, ipProtocol: "TCP", ipAddress: address.id, loadBalancingScheme: "EXTERNAL_MANAGED", network: net.network, networkTier: "PREMIUM", labels },
+      { name: n(role), region, target, portRange: port, ipProtocol: "TCP", ipAddress: address.id, loadBalancingScheme: "EXTERNAL_MANAGED", network, networkTier: "PREMIUM", labels },
       { ...opts, dependsOn: proxies ? [proxies] : [] },
     );
   const https = rule("https", httpsProxy.id, "443");
-  const redirect = new compute.RegionUrlMap(`${req.name}-http-redirect`, { name: n("http-redirect"), region, defaultUrlRedirect: REDIRECT }, { ...opts, ...CREATE_FIRST, dependsOn: apis });
+  const redirect = new compute.RegionUrlMap(`${req.name}-http-redirect`, { name: n("http-redirect"), region, defaultUrlRedirect: REDIRECT }, { ...opts, ...moves, dependsOn: apis });
   const httpProxy = new compute.RegionTargetHttpProxy(`${req.name}-http-proxy`, { name: n("http"), region, urlMap: redirect.id }, { ...opts, ...CREATE_FIRST });
   const http = rule("http", httpProxy.id, "80");
   return result(domain, auth, address, { neg, backend, armor, urlMap, certificate, tlsPolicy, httpsProxy, https, redirect, httpProxy, http });

@@ -16,6 +16,7 @@ import * as artifactregistry from "@pulumi/gcp/artifactregistry";
 import * as projects from "@pulumi/gcp/projects";
 import * as secretmanager from "@pulumi/gcp/secretmanager";
 import * as pulumi from "@pulumi/pulumi";
+import { SAME_ID_DELETE_FIRST } from "./delete-first";
 import { grantsSettled, secretReader } from "./grants";
 import { names } from "./naming";
 import type { GcpPlatform } from "./network";
@@ -95,7 +96,7 @@ function remoteRepository(req: ContainerRequest<ContainerComponent>, platform: G
         replication: { userManaged: { replicas: [{ location: platform.region }] } },
         labels: platform.labels,
       },
-      { ...opts, dependsOn: [platform.api("secretmanager")] },
+      { ...opts, ...SAME_ID_DELETE_FIRST, dependsOn: [platform.api("secretmanager")] },
     );
     const version = new secretmanager.SecretVersion(`${req.name}-registry-secret-version`, { secret: secret.id, secretData: creds.password }, opts);
     // The Artifact Registry service agent, created on request so it can be granted access before the repository exists.
@@ -122,7 +123,8 @@ function remoteRepository(req: ContainerRequest<ContainerComponent>, platform: G
       "repository",
     ),
     // Creating the repository checks the upstream with the credentials, as the service agent: it waits for that grant like any reader.
-    { ...opts, dependsOn: [platform.api("artifactregistry"), ...waits] },
+    // A new upstream replaces it under the same id in the same location: delete-first (the running revisions keep the image they pulled).
+    { ...opts, ...SAME_ID_DELETE_FIRST, dependsOn: [platform.api("artifactregistry"), ...waits] },
   );
   resources.repository = repository;
   return { image: pulumi.interpolate`${repository.registryUri}/${path}`, dependsOn: [repository], resources };

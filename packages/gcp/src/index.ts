@@ -36,6 +36,7 @@ export const backend = {
 
 export type { DatabaseHandle } from "./database";
 export type { GcpPlatform, VpcAttachment } from "./network";
+export { SUBNET_CIDR, SUBNET_RANGES } from "./network";
 export type { ObjectStoreHandle } from "./object-store";
 export type { DatabaseResources, ObjectStoreResources, PlatformResources, WebServiceResources } from "./resources";
 export type { ScheduledJobResources } from "./scheduled-job";

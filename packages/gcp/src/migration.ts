@@ -5,6 +5,7 @@
 import type { MigrationDetails, StackContext } from "@freehold/core";
 import { ADMIN_USER, POSTGRES_PORT } from "./database";
 import { names, SQL_SUFFIX_LENGTH } from "./naming";
+import { subnetFor } from "./network";
 import { PRICES } from "./prices";
 
 /**
@@ -41,7 +42,7 @@ export const migration: MigrationDetails = {
       // The chain the instance reports, as the backend keeps it for linked services (the server CA secret, database.ts).
       serverCa: { command: secretAccess(stack, name, "db-server-ca", physicalName, "required") },
       access:
-        `The instance has no public IP; it is reached at its Private Service Connect endpoint (address ${endpoint}) in the stack's subnet ${names.network(stack.prefix, stack.region.region)}, by its DNS name (<uid>.${stack.region.region}.sql.goog), which the stack's private zone resolves there. ` +
+        `The instance has no public IP; it is reached at its Private Service Connect endpoint (address ${endpoint}) in the stack's subnet ${names.network(stack.prefix, subnetFor(stack.region.region).suffix)}, by its DNS name (<uid>.${stack.region.region}.sql.goog), which the stack's private zone resolves there. ` +
         "Run pg_dump/pg_restore on a host in that VPC, for example a Compute Engine VM in the subnet (gcloud compute ssh --tunnel-through-iap), and connect to the DNS name with sslmode=verify-full and the server's certificate authorities as sslrootcert. " +
         `Alternatively run the Cloud SQL Auth Proxy on that host (cloud-sql-proxy --psc ${connection} --port ${POSTGRES_PORT}) with an identity holding roles/cloudsql.client, ` +
         `and connect to 127.0.0.1:${POSTGRES_PORT}; the proxy verifies the instance and encrypts the hop to it, so its local socket is plain.`,

@@ -55,6 +55,33 @@ export const ADDRESS_RELEASE = "2h";
 /** The subnet Cloud Run's Direct VPC egress takes addresses from: /20 leaves room for ~2,000 instances (2 addresses each). */
 export const SUBNET_CIDR = "10.10.0.0/20";
 /**
+ * The subnet's range in each region Freehold deploys to. A VPC is global and its subnets' ranges must not overlap in
+ * any region (https://cloud.google.com/vpc/docs/subnets#valid-ranges), and a region change creates the new region's
+ * subnet before the old one goes (Cloud Run holds addresses in the old one for 1-2 hours), so every region has its
+ * own /20. London keeps the range every stack had before, under its old name: a deployed London stack is unchanged.
+ */
+export const SUBNET_RANGES: Readonly<Record<string, { cidr: string; legacy: boolean }>> = {
+  "europe-west2": { cidr: SUBNET_CIDR, legacy: true },
+  "europe-west1": { cidr: "10.10.16.0/20", legacy: false },
+  "europe-west3": { cidr: "10.10.32.0/20", legacy: false },
+  "europe-west4": { cidr: "10.10.48.0/20", legacy: false },
+  "europe-west9": { cidr: "10.10.64.0/20", legacy: false },
+  "us-east4": { cidr: "10.10.80.0/20", legacy: false },
+};
+
+/**
+ * The stack's subnet in a region: its range, and the suffix its name (and its address-release wait's) carries. Outside
+ * London the name says the range is per region (`-r2`): a stack deployed elsewhere before ranges were per region has
+ * `<stack>-<region>` with 10.10.0.0/20, and on upgrade gets a new subnet under a new name beside it (created first,
+ * no overlap), its services move to it, and the old one is deleted at the end after its own 2-hour address-release
+ * wait, as in a region change.
+ */
+export function subnetFor(region: string): { cidr: string; suffix: string } {
+  const range = SUBNET_RANGES[region];
+  if (!range) throw new Error(`no subnet range for Google Cloud region ${region}: add it to SUBNET_RANGES`);
+  return { cidr: range.cidr, suffix: range.legacy ? region : `${region}-r2` };
+}
+/**
  * VPC Flow Logs on the stack's subnet, as CIS Google Cloud Platform
  * Foundations asks: every flow, 5-second aggregation, all metadata
  * (https://cloud.google.com/vpc/docs/using-flow-logs). They are stored as
@@ -257,8 +284,12 @@ export class GcpPlatform {
       ? new compute.Subnetwork(
           `${this.name}-proxy-subnet`,
           { name: names.network(this.stack.prefix, `${this.region}-proxies`), network: net.own.network.id, region: this.region, ipCidrRange: PROXY_SUBNET_CIDR, purpose: "REGIONAL_MANAGED_PROXY", role: "ACTIVE" },
-          // Replaced only by a region change, which renames it: created first, deleted after the old load balancer's forwarding rules.
-          { parent: this.parent, ...CREATE_FIRST },
+          // Replaced only by a region change, which renames it. Deleted first: created first, the new region's would overlap
+          // it (ranges are unique in a VPC, in every region: https://cloud.google.com/vpc/docs/subnets#valid-ranges), and
+          // its fixed range is what every deployed stack has. Pulumi deletes the old load balancer's forwarding rules first
+          // (their `network` depends on this subnet, domain.ts), which the move replaces anyway: the old front door stops at
+          // the start of the up rather than at its end; its address changes with the region regardless.
+          { parent: this.parent, deleteBeforeReplace: true },
         )
       : null;
     return this.proxies;
@@ -303,17 +334,18 @@ export class GcpPlatform {
       { name: names.network(this.stack.prefix, "network"), autoCreateSubnetworks: false, routingMode: "REGIONAL", description: `Freehold stack ${this.stack.name}` },
       { ...opts, dependsOn: [this.api("compute")] },
     );
-    const subnetName = names.network(this.stack.prefix, this.region);
+    const range = subnetFor(this.region);
+    const subnetName = names.network(this.stack.prefix, range.suffix);
     // Its flow logs stay in the region under a residency rule: the subnet waits for the routing.
     const logged = this.logs({ subnets: [subnetName] });
     const subnet = new compute.Subnetwork(
       `${p}-subnet`,
-      { name: subnetName, network: network.id, region: this.region, ipCidrRange: SUBNET_CIDR, privateIpGoogleAccess: true, stackType: "IPV4_ONLY", logConfig: FLOW_LOGS },
+      { name: subnetName, network: network.id, region: this.region, ipCidrRange: range.cidr, privateIpGoogleAccess: true, stackType: "IPV4_ONLY", logConfig: FLOW_LOGS },
       // Replaced only by a region change (its network is this stack's own, its other ForceNew inputs fixed), which renames it:
       // created first, so the old one goes at the end of the up, after the old services and the address-release wait.
       { ...opts, ...CREATE_FIRST, dependsOn: logged },
     );
-    const addressRelease = new Sleep(addressReleaseName(p, this.region), { destroyDuration: ADDRESS_RELEASE }, { ...opts, dependsOn: [subnet], aliases: [pulumi.createUrn(`${p}-subnet-address-release`, SLEEP_TYPE, this.parent)] });
+    const addressRelease = new Sleep(addressReleaseName(p, range.suffix), { destroyDuration: ADDRESS_RELEASE }, { ...opts, dependsOn: [subnet], aliases: [pulumi.createUrn(`${p}-subnet-address-release`, SLEEP_TYPE, this.parent)] });
     return { network: network.name, subnetwork: subnet.name, networkId: network.id, egressDependsOn: [addressRelease], own: { network, subnet, addressRelease } };
   }
 }

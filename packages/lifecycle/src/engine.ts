@@ -37,6 +37,7 @@ import {
   identityOf,
   inputProblems,
   kindOf,
+  movedReplaces,
   overlaps,
   protectedDeleteError,
   protectedReplaceError,
@@ -269,7 +270,8 @@ class Run {
     const ignore = r.options.ignoreChanges ?? [];
     changed = changed.filter((c) => !ignore.some((i) => covers(i, c)));
     const regional = regionBound(this.world.rules, r.type) && rule?.globalWhen?.(r.inputs) !== true;
-    const providerMoved = regional && this.regionOf(r, this.plan.cloud) !== this.regionOfEntry(old);
+    const moved = regional && this.regionOf(r, this.plan.cloud) !== this.regionOfEntry(old);
+    const providerMoved = moved && movedReplaces(this.world.rules, r, this.plan.cloud);
     const forcing = forcingPaths(rule, r.options.replaceOnChanges).map((f) => f.path);
     const replace = providerMoved || changed.some((c) => forcing.some((f) => overlaps(f, c)));
     if (replace) return { op: "replace", old, changed: providerMoved ? [...changed, "(region)"] : changed };
@@ -541,6 +543,10 @@ class Run {
     if (!obj) this.fail(r, `${r.type} ${r.name}: the resource no longer exists in the cloud (deleted outside Pulumi); run pulumi refresh`);
     const current = obj as CloudObject;
     const rule = this.rule(r.type);
+    // An update of a resource whose region changed is sent to the new region, where it does not exist (bridge.ts `movedReplaces`).
+    const region = regionBound(this.world.rules, r.type) && rule?.globalWhen?.(r.inputs) !== true ? this.regionOf(r, this.plan.cloud) : undefined;
+    if (region && current.region && region !== current.region)
+      this.fail(r, `404 notFound: the ${rule?.title ?? r.type} "${current.name ?? r.name}" was not found in ${region}: it exists in ${current.region}, and its region is not an input whose change replaces it, so the update was sent to the new region (add replaceOnChanges: ["region"]) [${rule?.source ?? ""}]`);
     // Pulumi sends the old value of an ignored property (ignoreChanges), not the program's.
     let inputs = r.inputs;
     for (const path of r.options.ignoreChanges ?? []) inputs = withValueAt(inputs, path, valueAt(current.inputs, path));

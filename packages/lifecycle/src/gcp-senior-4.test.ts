@@ -86,7 +86,7 @@ describe("a region change of an unprotected stack with a database", () => {
     expect(moved.error).toBeUndefined();
     expect(moved.outcome).toBe("ok");
     expect(h.world.now - t0).toBeGreaterThanOrEqual(7200);
-    expect(live(h, "gcp:compute/subnetwork:Subnetwork").map((s) => s.name)).toEqual(["shop-dev-europe-west3"]);
+    expect(live(h, "gcp:compute/subnetwork:Subnetwork").map((s) => s.name)).toEqual(["shop-dev-europe-west3-r2"]);
   });
 
   it("keeps random values (name suffixes) through a region change: the random and time providers have no region", async () => {

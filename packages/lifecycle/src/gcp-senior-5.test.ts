@@ -72,7 +72,7 @@ describe("a region change of a stack with a database on the VPC (Direct VPC egre
     const moved = await h.up("region changed", { ...base, region: "frankfurt" });
     expect(moved.error).toBeUndefined();
     expect(moved.outcome).toBe("ok");
-    expect(live(h, SUBNET).map((s) => s.name)).toEqual(["scratch-dev-europe-west3"]);
+    expect(live(h, SUBNET).map((s) => s.name)).toEqual(["scratch-dev-europe-west3-r2"]);
   });
 });
 
@@ -92,7 +92,6 @@ describe("the replacement order the backend asks the engine for", () => {
       "gcp:compute/regionSslPolicy:RegionSslPolicy",
       "gcp:compute/regionTargetHttpsProxy:RegionTargetHttpsProxy",
       "gcp:compute/regionTargetHttpProxy:RegionTargetHttpProxy",
-      SUBNET,
       "gcp:cloudrunv2/service:Service",
       "gcp:cloudrunv2/job:Job",
       "gcp:sql/database:Database",
@@ -100,6 +99,15 @@ describe("the replacement order the backend asks the engine for", () => {
       expect({ type, order: order(type) }).toEqual({ type, order: [false] });
     }
     expect(order("gcp:compute/address:Address", "web-address")).toEqual([false]);
+    // The stack's subnet takes a range of its own in each region: created first. The proxy-only subnet keeps its one
+    // range in every region, so a move deletes it (and, before it, the forwarding rules that use it) first.
+    const subnets = planned.plan.resources.filter((r) => r.type === SUBNET).map((r) => [r.name.endsWith("-proxy-subnet") ? "proxies" : "subnet", r.options.deleteBeforeReplace]);
+    expect(subnets.sort()).toEqual([
+      ["proxies", true],
+      ["subnet", false],
+    ]);
+    // Secrets keep their ids across a move (unique in the project): only delete-first can replace them.
+    expect(order("gcp:secretmanager/secret:Secret")).toEqual([true]);
     // Nothing refers to a forwarding rule, and a new network replaces one under the same name: delete-first is right for them,
     // and for the database endpoint's address, which only its forwarding rule uses (in a field that replaces the rule with it).
     expect(order("gcp:compute/forwardingRule:ForwardingRule")).toEqual(["provider decides"]);

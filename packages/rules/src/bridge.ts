@@ -12,8 +12,15 @@
  *   set itself, whether or not the name changes (pulumi-terraform-bridge pkg/tfbridge/schema.go
  *   `nameRequiresDeleteBeforeReplace`, called from pkg/tfbridge/provider.go Diff; introduced by
  *   https://github.com/pulumi/pulumi-terraform/pull/465; the failure it causes: https://github.com/pulumi/pulumi/issues/6350).
- * - Otherwise the simulated cloud deletes first when the new object would take the old one's physical name in the
- *   same scope (the provider would fail the create with "already exists").
+ * - Otherwise, under a bridged provider, the engine creates first (pulumi/pulumi step_generator.go: nothing else looks ahead), even when the new
+ *   object takes the old one's physical name in the same scope: the cloud then refuses the create ("already exists",
+ *   Google's 409 ALREADY_EXISTS), which the simulated cloud reproduces.
+ *
+ * A move to another region: a bridged provider replaces a resource whose own `region`/`location` input changed only
+ * when its schema marks that input ForceNew (the rule book's `replaceOn`) or the program lists it in
+ * `replaceOnChanges`; otherwise the bridge's Diff is an update, which Terraform sends to the new region's URL, where
+ * the object does not exist (terraform-provider-google e.g. resource_compute_region_backend_service.go: the update's
+ * URL is built from `{{region}}` of the new configuration).
  */
 import type { Cloud } from "@freehold/model";
 import { cloudOf } from "./objects";
@@ -23,6 +30,11 @@ import type { CloudRules, Source } from "./types";
 export interface Bridge {
   /** The properties the bridge auto-names, per type, where they are not `name` (`[]`: the type has none). */
   autoNamed: Record<string, readonly string[]>;
+  /**
+   * The provider replaces every resource whose own region argument changes (a schema-wide rule, with its source),
+   * rather than per type: then a move replaces whatever the type's `replaceOn` says.
+   */
+  regionForcesNew?: Source;
   source: Source;
 }
 
@@ -42,5 +54,20 @@ export function deletesBeforeReplace(
 ): boolean {
   const explicit = r.options?.deleteBeforeReplace;
   if (explicit !== undefined) return explicit;
-  return programSetNames(rules, r.type, r.inputs, planCloud).length > 0 || sameIdentity;
+  // A provider that is not bridged (azure-native) asks for delete-first itself when the replacement keeps its name
+  // (pulumi-azure-native provider Diff: a resource whose name is not auto-named is replaced delete-before-replace).
+  if (!rules[cloudOf(rules, r.type, planCloud)]?.bridge) return sameIdentity;
+  return programSetNames(rules, r.type, r.inputs, planCloud).length > 0;
+}
+
+/**
+ * Whether a resource whose region changed is replaced because it moved, whatever its schema says: true unless its
+ * provider is bridged and it names its region itself (`region`/`location` input), in which case only the forcing
+ * paths (ForceNew, `replaceOnChanges`) decide, and a region change that none of them covers is an update.
+ */
+export function movedReplaces(rules: Record<Cloud, CloudRules>, r: { type: string; inputs: Record<string, unknown> }, planCloud: Cloud): boolean {
+  const bridge = rules[cloudOf(rules, r.type, planCloud)]?.bridge;
+  if (!bridge || bridge.regionForcesNew) return true;
+  const own = r.inputs.region ?? r.inputs.location;
+  return !(typeof own === "string" && own !== "" && own.toLowerCase() !== "global");
 }

@@ -6,7 +6,7 @@
  * a maintenance window. `freehold plan --previous` reports them before `up`.
  */
 import type { Cloud } from "@freehold/model";
-import { deletesBeforeReplace } from "./bridge";
+import { deletesBeforeReplace, movedReplaces } from "./bridge";
 import { changedPaths, covers, overlaps, valueAt } from "./diff";
 import { kindOf, type RulePlan, type RuleResource, regionBound, regionOf, ruleOf } from "./objects";
 import { PlanRun, STEP } from "./plan-run";
@@ -149,7 +149,7 @@ function changedInputs(old: RuleResource, r: RuleResource, renewing: Set<string>
   const ignore = r.options?.ignoreChanges ?? [];
   const kept = changed.filter((c) => !ignore.some((i) => covers(i, c)));
   const regional = regionBound(rules, r.type);
-  if (regional && regionIn(old, previous) !== regionIn(r, next)) kept.push("(region)");
+  if (regional && regionIn(old, previous) !== regionIn(r, next) && movedReplaces(rules, r, next.cloud)) kept.push("(region)");
   return kept;
 }
 

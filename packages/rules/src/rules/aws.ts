@@ -1297,6 +1297,8 @@ export const AWS_RULES: CloudRules = {
   // the identifier, which deletes first anyway (the engine's same-name rule).
   bridge: {
     autoNamed: { [T.bucket]: ["bucket"] },
+    // The region argument every regional resource takes since provider 6.0 (Enhanced Region Support) forces a new resource when it changes.
+    regionForcesNew: "https://hashicorp.github.io/terraform-provider-aws/enhanced-region-support",
     source: "https://github.com/pulumi/pulumi-terraform-bridge/blob/master/pkg/tfbridge/schema.go (nameRequiresDeleteBeforeReplace); https://github.com/pulumi/pulumi-aws/blob/master/provider/autonaming.go",
   },
   global: [

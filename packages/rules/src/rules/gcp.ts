@@ -67,6 +67,8 @@ const DOC = {
   lbServerless: "https://cloud.google.com/load-balancing/docs/https/setup-global-ext-https-serverless",
   lbRegional: "https://cloud.google.com/load-balancing/docs/https/setup-regional-ext-https-serverless",
   proxySubnet: "https://cloud.google.com/load-balancing/docs/proxy-only-subnets",
+  /** "Primary and secondary IPv4 address ranges ... must be unique and non-overlapping within a network", in every region of the VPC network. */
+  subnetRanges: "https://cloud.google.com/vpc/docs/subnets#valid-ranges",
   customRoles: "https://cloud.google.com/iam/docs/creating-custom-roles#deleting-custom-role",
   sslPolicies: "https://cloud.google.com/load-balancing/docs/ssl-policies-concepts",
   logBuckets: "https://cloud.google.com/logging/docs/buckets",
@@ -616,8 +618,10 @@ export const GCP_RULES: CloudRules = {
       ],
       notes: [`not deletable while Cloud Run holds Direct VPC egress addresses in it, which it does for 1-2 hours after a service or job is deleted or moved ([source](${DOC.directVpc}))`],
       beforeCreate: (obj, ctx) => {
-        if (obj.inputs.purpose !== "REGIONAL_MANAGED_PROXY") return undefined;
         const network = (obj.references.network ?? [])[0];
+        const clash = ctx.objects().find((o) => o.type === T.subnet && o.status === "live" && o.key !== obj.key && (o.references.network ?? [])[0] === network && cidrsOverlap(o.inputs.ipCidrRange, obj.inputs.ipCidrRange));
+        if (clash) return `Invalid IPCidrRange: ${obj.inputs.ipCidrRange} conflicts with existing subnetwork '${clash.name}' in region '${clash.region}': subnet ranges must be unique and non-overlapping within a VPC network, in every region [${DOC.subnetRanges}]`;
+        if (obj.inputs.purpose !== "REGIONAL_MANAGED_PROXY") return undefined;
         const other = ctx.objects().find((o) => o.type === T.subnet && o.status === "live" && o.key !== obj.key && o.region === obj.region && o.inputs.purpose === "REGIONAL_MANAGED_PROXY" && o.inputs.role === "ACTIVE" && (o.references.network ?? [])[0] === network);
         return other ? `a network has one active proxy-only subnet per region; ${other.name} is already active [${DOC.proxySubnet}]` : undefined;
       },
@@ -671,7 +675,9 @@ export const GCP_RULES: CloudRules = {
       ...lbPiece("SSL policy", "resource_compute_ssl_policy.go", ["name", "description", "project"], [inUse(T.httpsProxy, "sslPolicy", "resourceInUseByAnotherResource: The SSL policy is in use by a target HTTPS proxy", DOC.sslPolicies)]),
       checks: sslPolicyChecks,
     },
-    // `region` is not ForceNew in the provider for these two: a region change replaces them only because they move (the engine's region rule).
+    // `region` is not ForceNew in the provider for these two (resource_compute_region_backend_service.go and
+    // resource_compute_region_url_map.go: Optional+Computed, no CustomizeDiff on it): a region change is an update sent
+    // to the new region's URL, which fails 404. The backend lists `region` in `replaceOnChanges` so a move replaces them.
     [T.regionBackend]: regionalLbPiece("regional backend service", "resource_compute_region_backend_service.go", ["name", "loadBalancingScheme", "network", "project"], [
       inUse(T.regionUrlMap, "defaultService", "resourceInUseByAnotherResource: The backend service is in use by a URL map", DOC.lbRegional),
     ]),
@@ -946,3 +952,18 @@ export const GCP_RULES: CloudRules = {
     },
   },
 };
+
+/** Whether two IPv4 CIDR ranges share an address (anything that is not a CIDR string shares nothing). */
+export function cidrsOverlap(a: unknown, b: unknown): boolean {
+  const range = (v: unknown): [number, number] | undefined => {
+    const m = typeof v === "string" ? /^(\d+)\.(\d+)\.(\d+)\.(\d+)\/(\d+)$/.exec(v) : null;
+    if (!m) return undefined;
+    const base = m.slice(1, 5).reduce((n, o) => n * 256 + Number(o), 0);
+    const size = 2 ** (32 - Number(m[5]));
+    const start = base - (base % size);
+    return [start, start + size - 1];
+  };
+  const x = range(a);
+  const y = range(b);
+  return Boolean(x && y && x[0] <= y[1] && y[0] <= x[1]);
+}
