@@ -482,6 +482,7 @@ const dbInstance = new rds.Instance("db-instance", {
   protect: true,
   retainOnDelete: true,
   dependsOn: [dbLogs, dbUpgradeLogs],
+  deleteBeforeReplace: true,
   ignoreChanges: ["allocatedStorage"],
   aliases: [{ parent: freeholdDb }],
 });

@@ -334,6 +334,7 @@ const dbSecret = new secretmanager.Secret("db-secret", {
   protect: true,
   retainOnDelete: true,
   dependsOn: [apiSecretmanager],
+  deleteBeforeReplace: true,
   ignoreChanges: ["secretId"],
   aliases: [{ parent: freeholdDb }],
 });
@@ -350,6 +351,7 @@ const dbReadSecret = new secretmanager.Secret("db-read-secret", {
   protect: true,
   retainOnDelete: true,
   dependsOn: [apiSecretmanager],
+  deleteBeforeReplace: true,
   ignoreChanges: ["secretId"],
   aliases: [{ parent: freeholdDb }],
 });
@@ -366,6 +368,7 @@ const dbAdminSecret = new secretmanager.Secret("db-admin-secret", {
   protect: true,
   retainOnDelete: true,
   dependsOn: [apiSecretmanager],
+  deleteBeforeReplace: true,
   ignoreChanges: ["secretId"],
   aliases: [{ parent: freeholdDb }],
 });
@@ -376,7 +379,12 @@ const dbRoleVerifiers = new secretmanager.Secret("db-role-verifiers", {
   labels,
   replication: { userManaged: { replicas: [{ location: region }] } },
   secretId: pulumi.interpolate`crown-marketplace-dev-db-db-role-verifiers-${dbNameSuffix.result}`,
-}, { dependsOn: [apiSecretmanager], ignoreChanges: ["secretId"], aliases: [{ parent: freeholdDb }] });
+}, {
+  dependsOn: [apiSecretmanager],
+  deleteBeforeReplace: true,
+  ignoreChanges: ["secretId"],
+  aliases: [{ parent: freeholdDb }],
+});
 
 const dbRoleVerifiersVersion = new secretmanager.SecretVersion("db-role-verifiers-version", {
   secret: dbRoleVerifiers.id,
@@ -394,7 +402,7 @@ const dbServerDatabaseCa = new secretmanager.Secret("db-server-database-ca", {
   labels,
   replication: { userManaged: { replicas: [{ location: region }] } },
   secretId: pulumi.interpolate`crown-marketplace-dev-db-db-server-ca-${dbNameSuffix.result}`,
-}, { dependsOn: [apiSecretmanager], aliases: [{ parent: freeholdDb }] });
+}, { dependsOn: [apiSecretmanager], deleteBeforeReplace: true, aliases: [{ parent: freeholdDb }] });
 
 const dbServerDatabaseCaVersion = new secretmanager.SecretVersion("db-server-database-ca-version", { secret: dbServerDatabaseCa.id, secretData: pulumi.secret(dbInstance.serverCaCerts[0].cert) }, { aliases: [{ parent: freeholdDb }] });
 
@@ -571,7 +579,7 @@ const webDatabaseCa = new secretmanager.Secret("web-database-ca", {
   labels,
   replication: { userManaged: { replicas: [{ location: region }] } },
   secretId: "crown-marketplace-dev-web-database-ca",
-}, { dependsOn: [apiSecretmanager], aliases: [{ parent: freeholdWeb }] });
+}, { dependsOn: [apiSecretmanager], deleteBeforeReplace: true, aliases: [{ parent: freeholdWeb }] });
 
 const webDatabaseCaVersion = new secretmanager.SecretVersion("web-database-ca-version", { secret: webDatabaseCa.id, secretData: pulumi.secret(dbInstance.serverCaCerts[0].cert) }, { aliases: [{ parent: freeholdWeb }] });
 
@@ -683,7 +691,7 @@ const workerDatabaseCa = new secretmanager.Secret("worker-database-ca", {
   labels,
   replication: { userManaged: { replicas: [{ location: region }] } },
   secretId: "crown-marketplace-dev-worker-database-ca",
-}, { dependsOn: [apiSecretmanager], aliases: [{ parent: freeholdWorker }] });
+}, { dependsOn: [apiSecretmanager], deleteBeforeReplace: true, aliases: [{ parent: freeholdWorker }] });
 
 const workerDatabaseCaVersion = new secretmanager.SecretVersion("worker-database-ca-version", { secret: workerDatabaseCa.id, secretData: pulumi.secret(dbInstance.serverCaCerts[0].cert) }, { aliases: [{ parent: freeholdWorker }] });
 
@@ -783,7 +791,7 @@ const nightlyDatabaseCa = new secretmanager.Secret("nightly-database-ca", {
   labels,
   replication: { userManaged: { replicas: [{ location: region }] } },
   secretId: "crown-marketplace-dev-nightly-database-ca",
-}, { dependsOn: [apiSecretmanager], aliases: [{ parent: freeholdNightly }] });
+}, { dependsOn: [apiSecretmanager], deleteBeforeReplace: true, aliases: [{ parent: freeholdNightly }] });
 
 const nightlyDatabaseCaVersion = new secretmanager.SecretVersion("nightly-database-ca-version", { secret: nightlyDatabaseCa.id, secretData: pulumi.secret(dbInstance.serverCaCerts[0].cert) }, { aliases: [{ parent: freeholdNightly }] });
 
