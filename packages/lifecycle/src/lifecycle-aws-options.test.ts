@@ -143,7 +143,8 @@ describe("the replacement order the AWS backend asks the engine for", () => {
     for (const type of ["aws:rds/parameterGroup:ParameterGroup", "aws:rds/subnetGroup:SubnetGroup", "aws:ec2/securityGroup:SecurityGroup"]) {
       expect({ type, order: order(type) }).toEqual({ type, order: [false] });
     }
-    // The instance keeps its identifier through every replacement (a new identifier renames it in place): the same-name rule deletes it first.
-    expect(order("aws:rds/instance:Instance")).toEqual(["provider decides"]);
+    // The instance keeps its identifier through every replacement (a new identifier renames it in place): created first, RDS
+    // would refuse it (DBInstanceAlreadyExists): the backend says delete-first itself rather than rely on the provider asking.
+    expect(order("aws:rds/instance:Instance")).toEqual([true]);
   });
 });
