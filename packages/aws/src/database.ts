@@ -12,7 +12,7 @@
  * window. A major version change creates the new version's parameter group
  * first and moves the instance to it in the same modification.
  */
-import { APP_ROLES, type AppRole, CREATE_FIRST, type DatabaseRequest, type DatabaseResult, keepData, scramVerifier } from "@freehold/core";
+import { APP_ROLES, type AppRole, CREATE_FIRST, type DatabaseRequest, type DatabaseResult, keepData, SAME_ID_DELETE_FIRST, scramVerifier } from "@freehold/core";
 import * as cloudwatch from "@pulumi/aws/cloudwatch";
 import * as ec2 from "@pulumi/aws/ec2";
 import * as rds from "@pulumi/aws/rds";
@@ -227,7 +227,7 @@ export function createDatabase(req: DatabaseRequest): DatabaseResult {
     // and Pulumi cannot know either; raising the ceiling is not a storage change and is never refused.
     // A replacement (a new database name, engine or subnet group) keeps the identifier, unique in the account and region:
     // created first, RDS would refuse it (DBInstanceAlreadyExists, https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBInstance.html).
-    { ...opts, ...keepData(protect), deleteBeforeReplace: true, dependsOn: [logGroup, upgradeLogGroup], ignoreChanges: ["allocatedStorage"] },
+    { ...opts, ...keepData(protect), ...SAME_ID_DELETE_FIRST, dependsOn: [logGroup, upgradeLogGroup], ignoreChanges: ["allocatedStorage"] },
   );
 
   const roles = { readWrite: roleSecret(req, platform, "readWrite", tags), read: roleSecret(req, platform, "read", tags) };

@@ -2,7 +2,7 @@ export * from "./backend";
 export { type ContainerArgs, Database, type DatabaseArgs, type Linkable, ObjectStore, type ObjectStoreArgs, onComponent, type ComponentRecord, type ResourceTypes, ScheduledJob, type ScheduledJobArgs, WebService, type WebServiceArgs, Worker, type WorkerArgs } from "./components";
 export { chooseBackend, type FreeholdOptions, logicalName, Platform, platformFor, stackContext, stackSettings } from "./context";
 export { keepData } from "./protection";
-export { CREATE_FIRST } from "./replacement";
+export { CREATE_FIRST, SAME_ID_DELETE_FIRST } from "./replacement";
 export { APP_ROLES, type AppRole, appRoleFor, appRoleName, CLOUD_REPLICATION_ROLE, POSTGRES_CLIENT, ROLE_SETUP_LOCK, ROLE_SETUP_SQL, ROLE_VERIFIER_ENV, type RoleSetupSteps, roleJobCommand, roleSetupSql, SCRAM_ITERATIONS, scramVerifier, SUBSCRIPTION_ROLE } from "./database-roles";
 export { RuleViolationError } from "./rules";
 export { type DeployedStack, deployStack } from "./deploy";

@@ -15,3 +15,12 @@
  * moved; each use says why. The cloud's rule book lists what forces a replacement (packages/rules/src/rules).
  */
 export const CREATE_FIRST = { deleteBeforeReplace: false } as const;
+
+/**
+ * The other way round, for resources whose id is fixed in a scope a replacement does not leave (a Secret Manager
+ * secret, an Artifact Registry repository in the same location, an RDS instance's identifier): the bridge asks
+ * for delete-first only when the program sets an auto-named property (pulumi-terraform-bridge pkg/tfbridge/schema.go
+ * `nameRequiresDeleteBeforeReplace`), so without this Pulumi creates the replacement first and the cloud answers
+ * that the id already exists (Google's 409 ALREADY_EXISTS, RDS's DBInstanceAlreadyExists). Each use says why.
+ */
+export const SAME_ID_DELETE_FIRST = { deleteBeforeReplace: true } as const;

@@ -10,10 +10,9 @@
  * identity that reads it is granted access to it.
  */
 import { basename, dirname } from "node:path";
-import { DATABASE_CA_PATH } from "@freehold/core";
+import { DATABASE_CA_PATH, SAME_ID_DELETE_FIRST } from "@freehold/core";
 import * as secretmanager from "@pulumi/gcp/secretmanager";
 import * as pulumi from "@pulumi/pulumi";
-import { SAME_ID_DELETE_FIRST } from "./delete-first";
 import type { GcpPlatform } from "./network";
 
 /** The volume's name in the container spec. */

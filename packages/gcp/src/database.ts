@@ -6,7 +6,7 @@
  * database at deploy time (db-role.ts). Every password is kept in Secret
  * Manager, replicated only in the stack's region.
  */
-import { APP_ROLES, type AppRole, CREATE_FIRST, type DatabaseRequest, type DatabaseResult, keepData, type SizeChoice, type StackContext, scramVerifier } from "@freehold/core";
+import { APP_ROLES, type AppRole, CREATE_FIRST, type DatabaseRequest, type DatabaseResult, keepData, SAME_ID_DELETE_FIRST, type SizeChoice, type StackContext, scramVerifier } from "@freehold/core";
 import * as compute from "@pulumi/gcp/compute";
 import * as dns from "@pulumi/gcp/dns";
 import * as secretmanager from "@pulumi/gcp/secretmanager";
@@ -15,7 +15,6 @@ import type * as inputs from "@pulumi/gcp/types/input";
 import * as pulumi from "@pulumi/pulumi";
 import { RandomPassword } from "@pulumi/random/randomPassword";
 import { ADMIN_USER, appRole, POSTGRES_PORT, ROLE_SCRIPT, roleScript } from "./db-role";
-import { SAME_ID_DELETE_FIRST } from "./delete-first";
 
 export { ADMIN_USER, POSTGRES_PORT, ROLE_SCRIPT, roleScript };
 

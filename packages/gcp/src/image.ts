@@ -9,14 +9,13 @@
  * Accessor on that secret
  * (https://cloud.google.com/artifact-registry/docs/repositories/configure-remote-authentication).
  */
-import type { ContainerRequest, RegistryCredentials } from "@freehold/core";
+import { type ContainerRequest, type RegistryCredentials, SAME_ID_DELETE_FIRST } from "@freehold/core";
 import type { ContainerComponent } from "@freehold/model";
 import { SpecError } from "@freehold/model";
 import * as artifactregistry from "@pulumi/gcp/artifactregistry";
 import * as projects from "@pulumi/gcp/projects";
 import * as secretmanager from "@pulumi/gcp/secretmanager";
 import * as pulumi from "@pulumi/pulumi";
-import { SAME_ID_DELETE_FIRST } from "./delete-first";
 import { grantsSettled, secretReader } from "./grants";
 import { names } from "./naming";
 import type { GcpPlatform } from "./network";
