@@ -8,7 +8,7 @@
  */
 import { pgFailure } from "./diagnose";
 import { MigrationToolError } from "./errors";
-import { checksumMethod, LARGE_OBJECTS_SQL, type LargeObjectSum, type TableInfo, type TextMode, tableChecksumSql } from "./fingerprint";
+import { checksumMethod, LARGE_OBJECTS_SQL, type LargeObjectSum, type TableInfo, type TextMode, tableChecksumSql, withFingerprintKey } from "./fingerprint";
 import {
   INVENTORY_SQL,
   parseJsonLine,
@@ -38,11 +38,13 @@ export class SourceSnapshot {
     readonly sequences: SequenceInfo[],
     readonly schema: SchemaObject[],
     readonly state: SourceState,
+    /** The fingerprint's key this session hashes with (fingerprint.ts): compare only with sums taken with the same key. */
+    readonly key: string,
   ) {}
 
-  /** Open the session, export its snapshot and take the inventory in it. */
-  static async open(conn: PgConnection, signal?: AbortSignal): Promise<SourceSnapshot> {
-    const session = new PsqlSession(conn, signal);
+  /** Open the session (its fingerprints keyed with `key`), export its snapshot and take the inventory in it. */
+  static async open(conn: PgConnection, key: string, signal?: AbortSignal): Promise<SourceSnapshot> {
+    const session = new PsqlSession(withFingerprintKey(conn, key), signal);
     try {
       // No parallel workers: this session has the whole dump and restore to finish in, and must not slow pg_dump.
       await session.must(`${STABLE_SESSION_SQL}\nSET max_parallel_workers_per_gather = 0;`, "prepare a session");
@@ -61,7 +63,7 @@ export class SourceSnapshot {
         at,
         sequences: seqs,
         schemaHash: schemaHash(schema),
-      });
+      }, key);
     } catch (e) {
       session.kill();
       throw e;
@@ -137,6 +139,7 @@ export async function dumpAndFingerprint(snap: SourceSnapshot, o: DumpOptions): 
     server: snap.server,
     pgDump: o.pgDumpVersion,
     checksumMethod: checksumMethod(o.mode),
+    fingerprintKey: snap.key,
     tables: snap.tables,
     sums: fingerprints,
     sequences: snap.sequences,

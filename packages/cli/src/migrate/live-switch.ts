@@ -7,7 +7,7 @@
 import { SourceSnapshot } from "./dump";
 import { sourceFunctions, untrustedFunctionProblems } from "./live-code";
 import { MigrationError, type MigrationProblem, MigrationToolError } from "./errors";
-import { textMode } from "./fingerprint";
+import { newFingerprintKey, textMode } from "./fingerprint";
 import { connectSubscription, conninfoSql, type LiveOptions, type LivePair, livePair, one, prepareSubscription, type Subscription, secretLoggingWarnings, secretStatement, SUBSCRIBER_CONNECT_MS, shownUrl, sql, THIS_DB, userTables, WRITABLE } from "./live-sql";
 import { allowWrites, allowWritesCommand, copySequences, READ_ONLY_DEFAULT, refuseUnreadableSequences, refuseWriteStopBlockers, stopWrites } from "./live-writes";
 import { compareSequences, databaseProblems, type TableEntry } from "./manifest";
@@ -230,7 +230,9 @@ interface Snapshots {
  * not grow with the data.
  */
 async function snapshotsAtSwitch(oldPrimary: PgConnection, newPrimary: PgConnection, signal?: AbortSignal): Promise<Snapshots> {
-  const [old, neu] = await Promise.all([SourceSnapshot.open(oldPrimary, signal), SourceSnapshot.open(newPrimary, signal)]);
+  // The fingerprint's key drawn at the switch, for this comparison only (fingerprint.ts).
+  const key = newFingerprintKey();
+  const [old, neu] = await Promise.all([SourceSnapshot.open(oldPrimary, key, signal), SourceSnapshot.open(newPrimary, key, signal)]);
   const problems = [
     ...compareSchemas(old.schema, neu.schema, { definitions: sameMajor(old.server.versionNum, neu.server.versionNum) }),
     ...databaseProblems([], compareSequences(old.sequences, neu.sequences)),

@@ -55,6 +55,12 @@ export interface DumpMarker {
   server: ServerInfo;
   pgDump: string;
   checksumMethod: string;
+  /**
+   * The key the sums were taken with (fingerprint.ts): a later run that reuses the dump fingerprints the target with it.
+   * Kept here, in this private (0600) file inside the private work folder, beside the dump itself: whoever could read
+   * it could as well rewrite the dump it vouches for, and re-fingerprinting the source instead would read it all again.
+   */
+  fingerprintKey: string;
   tables: TableInfo[];
   sums: TableSum[];
   sequences: SequenceInfo[];
@@ -93,6 +99,7 @@ const MarkerSchema = z.object({
   server: ServerInfoSchema,
   pgDump: Str,
   checksumMethod: Str,
+  fingerprintKey: Str.regex(/^-?\d{1,19}$/),
   tables: z.array(z.object({ schema: Str, table: Str, oid: z.number().optional(), bytes: z.number().optional(), columns: z.array(z.object({ name: Str, type: Str, base: Str, output: Str.optional() })) })),
   sums: z.array(z.object({ schema: Str, table: Str, rows: z.number(), checksum: Str })),
   sequences: z.array(SequenceSchema),
