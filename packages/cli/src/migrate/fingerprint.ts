@@ -7,7 +7,7 @@
  * hashed by the cheapest function that is exact for its type (the type's own
  * extended hash function where that hash distinguishes every stored value,
  * the hash of the value's output text otherwise), seeded by a secret derived
- * from this run's key and the column's position (fingerprintKey), with a
+ * from this run's secret key and the column's position (below), with a
  * position-specific constant for NULL. The row hashes are
  * added up exactly (`sum(bigint)` is a numeric). No row is converted to text
  * unless a column needs it: that conversion was most of the cost of the
