@@ -471,13 +471,17 @@ describe("what the review found (real PostgreSQL)", () => {
     expect(await sql(to, "SELECT count(*) FROM pg_namespace WHERE nspname = 'shop';")).toEqual(["0"]);
   });
 
-  it("keeps a source read-only and its sessions named when a connection service file sets options and application_name", async () => {
+  it("keeps a source read-only and its sessions named when a connection service file sets options and application_name; refuses to fingerprint there without the key, saying why", async () => {
     const u = new URL(db.a);
     const services = path.join(dir, "pg_service.conf");
     writeFileSync(services, `[shop]\nhost=${u.hostname}\nport=${u.port}\ndbname=shop\nuser=owner_a\napplication_name=payments-app\noptions=-c default_transaction_read_only=off\n`, { mode: 0o600 });
     const src = pgConnection("postgresql:///?service=shop", "source", { env: { ...process.env, PGSERVICEFILE: services }, password: "p@ss:w/rd?&" });
     expect(await psql(src, "SHOW application_name; SHOW default_transaction_read_only;").then((r) => r.lines)).toEqual(["freehold-migrate-source", "on"]);
     await expect(psql(src, "CREATE TABLE public.nope (x int);")).rejects.toMatchObject({ details: { output: expect.stringMatching(/read-only transaction/) } });
+    // The fingerprint's key travels in PGOPTIONS, which such a file's options override: a snapshot refuses to open, saying why.
+    await expect(SourceSnapshot.open(src, newFingerprintKey())).rejects.toMatchObject({
+      details: { output: expect.stringContaining('unrecognized configuration parameter "freehold.fingerprint_key"'), hint: expect.stringMatching(/connection service file \(\?service=\) sets options; move those options into the source URL/) },
+    });
   });
 });
 

@@ -8,7 +8,7 @@
  */
 import { pgFailure } from "./diagnose";
 import { MigrationToolError } from "./errors";
-import { checksumMethod, LARGE_OBJECTS_SQL, type LargeObjectSum, type TableInfo, type TextMode, tableChecksumSql, withFingerprintKey } from "./fingerprint";
+import { checksumMethod, LARGE_OBJECTS_SQL, type LargeObjectSum, REQUIRE_FINGERPRINT_KEY, type TableInfo, type TextMode, tableChecksumSql, withFingerprintKey } from "./fingerprint";
 import {
   INVENTORY_SQL,
   parseJsonLine,
@@ -47,7 +47,7 @@ export class SourceSnapshot {
     const session = new PsqlSession(withFingerprintKey(conn, key), signal);
     try {
       // No parallel workers: this session has the whole dump and restore to finish in, and must not slow pg_dump.
-      await session.must(`${STABLE_SESSION_SQL}\nSET max_parallel_workers_per_gather = 0;`, "prepare a session");
+      await session.must(`${STABLE_SESSION_SQL}\nSET max_parallel_workers_per_gather = 0;\n${REQUIRE_FINGERPRINT_KEY}`, "prepare a session");
       const [id] = await session.must("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY;\nSELECT pg_catalog.pg_export_snapshot();", "take a snapshot");
       const at = new Date().toISOString();
       const [horizon] = await session.must(HORIZON_SQL, "read the snapshot's transaction horizon");

@@ -32,6 +32,12 @@ import { type PgConnection, quoteIdent, quoteLiteral, withPrivateSettings } from
  */
 export const FINGERPRINT_KEY_SETTING = "freehold.fingerprint_key";
 
+/**
+ * Run first in every fingerprinting session: fails (naming the setting) when the session lacks the key, before any
+ * table is read; prints nothing otherwise. A connection service file that sets `options` makes libpq ignore PGOPTIONS.
+ */
+export const REQUIRE_FINGERPRINT_KEY = `SELECT 1 WHERE pg_catalog.current_setting('${FINGERPRINT_KEY_SETTING}') IS NULL;`;
+
 /** A new random 64-bit key, as the signed decimal PostgreSQL's int8 reads. */
 export function newFingerprintKey(): string {
   return BigInt.asIntN(64, BigInt(`0x${randomBytes(8).toString("hex")}`)).toString();

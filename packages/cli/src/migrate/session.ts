@@ -7,7 +7,7 @@ import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { pgFailure, pgHint } from "./diagnose";
 import { MigrationInterrupted, MigrationToolError } from "./errors";
-import { type TableInfo, type TextMode, tableChecksumSql, withFingerprintKey } from "./fingerprint";
+import { REQUIRE_FINGERPRINT_KEY, type TableInfo, type TextMode, tableChecksumSql, withFingerprintKey } from "./fingerprint";
 import { type ChecksumRun, type PgConnection, psql, quoteLiteral, recordChecksum, STABLE_SESSION_SQL } from "./pg";
 import { pgTool, redact, sleep } from "./proc";
 
@@ -185,7 +185,7 @@ export async function checksumTables(conn: PgConnection, tables: TableInfo[], mo
   if (tables.length === 0) return out;
   const session = new PsqlSession(withFingerprintKey(conn, key));
   try {
-    await session.must(STABLE_SESSION_SQL, "prepare the session");
+    await session.must(`${STABLE_SESSION_SQL}\n${REQUIRE_FINGERPRINT_KEY}`, "prepare the session");
     for (const t of tables) {
       const r = await session.query(tableChecksumSql(t, mode));
       recordChecksum(out, t, r.lines, r.errors);

@@ -1,7 +1,7 @@
 /** Fingerprints on the target, taken as soon as each table's data is committed by the restore. */
 import type { TableInfo, TextMode } from "./fingerprint";
 import { type ChecksumRun, type PgConnection, recordChecksum, STABLE_SESSION_SQL, tableKey } from "./pg";
-import { tableChecksumSql, withFingerprintKey } from "./fingerprint";
+import { REQUIRE_FINGERPRINT_KEY, tableChecksumSql, withFingerprintKey } from "./fingerprint";
 import { PsqlSession } from "./session";
 
 /**
@@ -48,7 +48,7 @@ export class TargetVerifier {
 
   private async drain(session: PsqlSession, fresh: boolean): Promise<void> {
     try {
-      if (fresh) await session.must(STABLE_SESSION_SQL, "prepare a session");
+      if (fresh) await session.must(`${STABLE_SESSION_SQL}\n${REQUIRE_FINGERPRINT_KEY}`, "prepare a session");
       for (let t = this.queue.shift(); t; t = this.queue.shift()) {
         const r = await session.query(tableChecksumSql(t, this.mode));
         recordChecksum(this.run, t, r.lines, r.errors);
