@@ -133,7 +133,7 @@ export async function dumpAndFingerprint(snap: SourceSnapshot, o: DumpOptions): 
   });
   const [dumpMs, { s: fingerprints, largeObjects }] = await Promise.all([dump, sums]);
   return {
-    formatVersion: 4,
+    formatVersion: 5,
     pair: o.pair,
     source: o.conn.display,
     server: snap.server,
