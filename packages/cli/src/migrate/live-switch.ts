@@ -85,10 +85,11 @@ interface SideState {
  * stays until the next switch rewrites it or the publication goes; it is only read together with a read-only old
  * primary. A pair whose switch was run by an earlier freehold carries no mark anywhere and is read as before.
  */
-export function switchMark(direction: Direction, at: string): string {
-  return `freehold replicate ${direction === "forward" ? "cutover" : "rollback"} switches away from this publication (begun ${at}); writes stop here until it completes`;
+function switchMark(direction: Direction, at: string): string {
+  return `${MARK_PREFIX(direction)}(begun ${at}); writes stop here until it completes`;
 }
 
+/** What every mark of a direction begins with (what status reads). */
 const MARK_PREFIX = (direction: Direction) => `freehold replicate ${direction === "forward" ? "cutover" : "rollback"} switches away from this publication `;
 
 /** Write the mark of a switch on the publication it switches away from (before it stops writes there). */
