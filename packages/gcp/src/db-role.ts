@@ -15,7 +15,7 @@
  * application's password: the verifiers are one secret that only the job's
  * identity may read.
  */
-import { APP_ROLES, CREATE_FIRST, DATABASE_CA_PATH, type DatabaseRequest, ROLE_VERIFIER_ENV, roleJobCommand, roleSetupSql, shortHash } from "@freehold/core";
+import { APP_ROLES, CREATE_FIRST, DATABASE_CA_PATH, type DatabaseRequest, ROLE_VERIFIER_ENV, roleJobCommand, roleSetupSql, settingsHash } from "@freehold/core";
 import * as cloudrunv2 from "@pulumi/gcp/cloudrunv2";
 import type * as secretmanager from "@pulumi/gcp/secretmanager";
 import * as serviceaccount from "@pulumi/gcp/serviceaccount";
@@ -160,7 +160,7 @@ export function appRole(req: DatabaseRequest, platform: GcpPlatform, net: VpcAtt
  * and never returns; the role script is idempotent, so running it on each change costs seconds.
  */
 function executionToken(name: string, settings: cloudrunv2.JobArgs, opts: pulumi.CustomResourceOptions): pulumi.Output<string> {
-  const job = pulumi.output(settings).apply((v) => shortHash([JSON.stringify(v)], 16));
+  const job = pulumi.output(settings).apply((v) => settingsHash(v));
   const run = new RandomId(name, { byteLength: 4, keepers: { job } }, opts);
   return pulumi.interpolate`r${run.hex}`;
 }
