@@ -251,7 +251,7 @@ class Run {
     const own = this.state.get(r.urn);
     if (own && !claimed.has(own.urn)) return own;
     for (const a of r.options.aliases ?? []) {
-      const urn = (a as { urn?: string }).urn;
+      const urn = aliasUrn(a);
       const entry = urn ? this.state.get(urn) : undefined;
       if (entry && !claimed.has(entry.urn) && entry.type === r.type) return entry;
     }
@@ -715,6 +715,18 @@ interface PreviewOp {
   op: Operation;
   old?: StateEntry;
   changed?: string[];
+}
+
+/**
+ * An alias given as a URN, as the engine matches it. Under the SDK's mocks a top-level component's URN carries the
+ * root stack's type (`pulumi:pulumi:Stack$freehold:index:Platform`: mocks.ts `newUrn` prefixes the parent's type),
+ * so `createUrn(name, type, component)` does too; against the engine the same component's URN has no stack type
+ * (createUrn itself drops it: "Don't prefix the stack type as a parent type", pulumi/pulumi sdk/nodejs/resource.ts),
+ * and the alias names the URN the resource really had. Planned URNs of the component's children have no stack type.
+ */
+function aliasUrn(alias: unknown): string | undefined {
+  const urn = (alias as { urn?: unknown } | undefined)?.urn;
+  return typeof urn === "string" && urn ? urn.replace("::pulumi:pulumi:Stack$", "::") : undefined;
 }
 
 /** The URN of a provider reference (`<provider URN>::<id>`). */

@@ -1,0 +1,64 @@
+/**
+ * Google Cloud, seventh review: upgrades of stacks deployed by earlier versions, and what the simulated cloud must see
+ * as Pulumi does (aliases adopt the state they name; an input that resolves to the value it had is no change).
+ */
+import type { PlannedResource } from "@freehold/core";
+import { parseStack, type Stack } from "@freehold/model";
+import { RULES } from "@freehold/rules";
+import { describe, expect, it } from "vitest";
+import { World } from "./engine";
+import { planStack } from "./plan";
+import { CONFORMANCE_STACKS } from "./stacks";
+
+const T = {
+  subnet: "gcp:compute/subnetwork:Subnetwork",
+  sleep: "time:index/sleep:Sleep",
+};
+const THROWAWAY = parseStack(CONFORMANCE_STACKS["throwaway stack without deletion protection"] as string);
+
+async function planned(spec: Stack) {
+  const p = await planStack(spec, "gcp", "dev");
+  if (!p.ok) throw new Error(p.error);
+  return p.plan;
+}
+
+const isWait = (r: { type: string; name: string }) => r.type === T.sleep && /-subnet-address-release-/.test(r.name);
+
+/**
+ * The stack as a version before the address-release wait carried the region registered it: the wait named
+ * `<p>-subnet-address-release`, and outside London the subnet `<stack>-<region>` with 10.10.0.0/20.
+ */
+function beforeRegionalWait(plan: Awaited<ReturnType<typeof planned>>, region: string) {
+  const legacy = (r: PlannedResource): PlannedResource => {
+    if (r.type === T.subnet && r.name.endsWith("-subnet")) return { ...r, inputs: { ...r.inputs, name: `scratch-dev-${region}`, ipCidrRange: "10.10.0.0/20" } };
+    if (!isWait(r)) return r;
+    const { aliases: _, ...options } = r.options;
+    const name = r.name.replace(/-subnet-address-release-.*$/, "-subnet-address-release");
+    return { ...r, urn: r.urn.replace(r.name, name), name, options };
+  };
+  return { ...plan, resources: plan.resources.map(legacy) };
+}
+
+describe("the address-release wait of a stack deployed before it carried the region", () => {
+  it("outside London, is deleted (2 hours) between the services' move to the new subnet and the old subnet's deletion, not adopted as the new subnet's wait", async () => {
+    const plan = await planned({ ...THROWAWAY, region: "frankfurt" } as Stack);
+    const world = new World(RULES);
+    expect(world.up("scratch/dev", beforeRegionalWait(plan, "europe-west3")).error).toBeUndefined();
+    const started = world.now;
+    const r = world.up("scratch/dev", plan);
+    expect(r.error).toBeUndefined();
+    expect(r.steps.filter((s) => s.type === T.sleep && s.op !== "same").map((s) => `${s.op} ${s.name}`)).toEqual(["create scratch-subnet-address-release-europe-west3-r2", "delete scratch-subnet-address-release"]);
+    expect(world.now - started).toBe(7200);
+    expect(world.objectsOf("gcp").filter((o) => o.type === T.subnet && o.status === "live").map((o) => o.name)).toEqual(["scratch-dev-europe-west3-r2"]);
+  });
+
+  it("in London, where the subnet keeps its name and range, is adopted under its new name: the upgrade changes nothing", async () => {
+    const plan = await planned(THROWAWAY);
+    expect(plan.resources.filter(isWait).map((r) => r.options.aliases?.length)).toEqual([1]);
+    const world = new World(RULES);
+    expect(world.up("scratch/dev", beforeRegionalWait(plan, "europe-west2")).error).toBeUndefined();
+    const r = world.up("scratch/dev", plan);
+    expect(r.error).toBeUndefined();
+    expect(r.steps.filter((s) => s.op !== "same").map((s) => `${s.op} ${s.name}`)).toEqual([]);
+  });
+});
