@@ -170,6 +170,8 @@ class Run {
   private readonly renewed = new Set<string>();
   /** When each resource of this run finished, on the world clock. */
   private readonly finished = new Map<string, number>();
+  /** Dependents deleted before a replacement: their registration creates them again, whatever their inputs (the engine's `PendingReplacement`). */
+  private readonly pendingReplacement = new Set<string>();
   /** Old objects of create-before-delete replacements, deleted at the end. */
   private readonly replacedObjects: Array<{ urn: string; key: string; retain: boolean; dependencies: string[] }> = [];
   private readonly startedAt: number;
@@ -232,7 +234,7 @@ class Run {
       if (old) claimed.add(old.urn);
       const op = this.decide(r, old, renewing);
       ops.set(r.urn, op);
-      if ((op.op === "create" || op.op === "replace") && r.custom) renewing.add(r.urn);
+      if ((op.op === "create" || op.op === "replace") && r.custom && !this.keepsOutputs(r, op)) renewing.add(r.urn);
       if (op.op === "replace" && r.options.protect) {
         refusals.push(protectedReplaceError(r.urn, op.changed ?? []));
       }
@@ -258,12 +260,23 @@ class Run {
     return undefined;
   }
 
+  /**
+   * A replacement whose outputs are made only from inputs it kept (the rule's `outputsFrom`): what depends on it
+   * resolves to the values it had. Pulumi diffs resolved inputs in an `up` (an input is unknown only in a preview), so
+   * those dependents see no change from it.
+   */
+  private keepsOutputs(r: PlannedResource, op: PreviewOp): boolean {
+    const from = this.rule(r.type)?.outputsFrom?.paths;
+    if (op.op !== "replace" || !from) return false;
+    return !(op.changed ?? []).some((c) => c === "(region)" || from.some((f) => overlaps(f, c)));
+  }
+
   private decide(r: PlannedResource, old: StateEntry | undefined, renewing: Set<string>): PreviewOp {
     if (!old) return { op: r.options.import ? "import" : "create" };
     if (this.kind(r.type) === "component" || this.kind(r.type) === "provider") return { op: "same", old };
     const rule = this.rule(r.type);
     let changed = changedPaths(old.inputs, r.inputs);
-    // Inputs whose values come from a resource created or replaced in this run are new values.
+    // Inputs whose values come from a resource created or replaced in this run are new values (unless it kept its outputs).
     for (const [key, deps] of Object.entries(r.propertyDependencies)) {
       if (deps.some((d) => renewing.has(d)) && !changed.some((c) => covers(key, c))) changed.push(key);
     }
@@ -294,8 +307,17 @@ class Run {
       this.finished.set(r.urn, start);
       return;
     }
-    switch (planned.op) {
+    // A dependent deleted before a replacement in this run is created again when it registers, even with unchanged inputs
+    // (pulumi/pulumi pkg/resource/deploy/step_generator.go: a state marked PendingReplacement is replaced).
+    const op = this.pendingReplacement.has(r.urn) && (planned.op === "same" || planned.op === "update") ? "recreate" : planned.op;
+    switch (op) {
       case "same":
+        break;
+      case "recreate":
+        entry.object = this.create(r, start).key;
+        Object.assign(step, { op: "replace", mode: "delete-before-replace" });
+        end = start + this.duration(r);
+        this.renewed.add(r.urn);
         break;
       case "create":
         entry.object = this.create(r, start).key;
@@ -328,7 +350,7 @@ class Run {
     }
     // The state holds what the cloud holds: a change the cloud has not applied shows again in the next preview.
     const held = entry.object ? this.world.objects.get(entry.object) : undefined;
-    if (held && planned.op !== "same") entry.inputs = held.inputs;
+    if (held && op !== "same") entry.inputs = held.inputs;
     this.state.set(r.urn, entry);
     this.finished.set(r.urn, end);
     this.steps.push(step);
@@ -402,6 +424,7 @@ class Run {
       // The provider is not called for a retained resource, nor for one deleted with a resource deleted here (step.go DeleteStep.Apply).
       if (e.options.retainOnDelete || (e.options.deletedWith && replaceSet.has(e.options.deletedWith))) obj.owner = undefined;
       else this.deleteObject(obj, e.urn);
+      this.pendingReplacement.add(e.urn);
       this.steps.push({ op: "delete", urn: e.urn, type: e.type, name: e.name, mode: "delete-before-replace" });
     }
   }

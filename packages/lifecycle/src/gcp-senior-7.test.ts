@@ -62,3 +62,24 @@ describe("the address-release wait of a stack deployed before it carried the reg
     expect(r.steps.filter((s) => s.op !== "same").map((s) => `${s.op} ${s.name}`)).toEqual([]);
   });
 });
+
+describe("an image moved to another registry host (same path and tag)", () => {
+  const text = "name: img\ncomponents:\n  web: { kind: web-service, image: 'quay.io/acme/app:1.0', public: true }\n";
+  const repository = "gcp:artifactregistry/repository:Repository";
+  const service = "gcp:cloudrunv2/service:Service";
+
+  it("reaches Cloud Run: the service's image names a new remote repository of the new host, so a new revision rolls out, and the old repository goes at the end", async () => {
+    const world = new World(RULES);
+    expect(world.up("img/dev", await planned(parseStack(text))).error).toBeUndefined();
+    const moved = await planned(parseStack(text.replace("quay.io", "registry.gitlab.com")));
+    const r = world.up("img/dev", moved);
+    expect(r.error).toBeUndefined();
+    const steps = r.steps.filter((s) => s.type === repository || s.type === service).map((s) => `${s.op} ${s.mode ?? ""} ${s.name}`.replace("  ", " "));
+    expect(steps).toEqual(["replace create-before-delete web-repository", "update web-service"]);
+    const live = world.objectsOf("gcp").filter((o) => o.status === "live");
+    const repos = live.filter((o) => o.type === repository && String(o.name).startsWith("img-dev-web-"));
+    expect(repos.map((o) => String(o.inputs.description))).toEqual([expect.stringContaining("registry.gitlab.com")]);
+    const image = JSON.stringify(live.find((o) => o.type === service)?.inputs.template);
+    expect(image).toContain(`/${String(repos[0]?.name)}/acme/app:1.0`);
+  });
+});

@@ -939,7 +939,14 @@ export const GCP_RULES: CloudRules = {
         "remoteRepositoryConfig.description",
         "project",
       ),
-      notes: [`a remote repository with upstream credentials checks them when it is created, reading the password as the Artifact Registry service agent ([source](${DOC.remoteAuth}))`],
+      // Its id is `projects/{{project}}/locations/{{location}}/repositories/{{repository_id}}` and its `registry_uri` "the
+      // repository endpoint, for example: us-docker.pkg.dev/my-proj/my-repo": a new upstream under the same id and location
+      // gives an image path through it the same string, so a Cloud Run revision naming it is not changed.
+      outputsFrom: { paths: ["repositoryId", "location", "project"], source: `${TF}/artifactregistry/resource_artifact_registry_repository.go` },
+      notes: [
+        `a remote repository with upstream credentials checks them when it is created, reading the password as the Artifact Registry service agent ([source](${DOC.remoteAuth}))`,
+        `its id and registry URI (\`<location>-docker.pkg.dev/<project>/<repository id>\`) are made from its location, project and id alone: replaced under the same id, an image path through it is the same string, and Pulumi updates nothing that names it (no new Cloud Run revision) ([source](${TF}/artifactregistry/resource_artifact_registry_repository.go))`,
+      ],
       beforeCreate: (obj, ctx) => upstreamCheckTooEarly(obj, ctx),
     },
     [T.logBucket]: {
