@@ -6,15 +6,21 @@ import type { PlannedResource } from "@freehold/core";
 import { parseStack, type Stack } from "@freehold/model";
 import { RULES } from "@freehold/rules";
 import { describe, expect, it } from "vitest";
-import { World } from "./engine";
+import { type RunResult, World } from "./engine";
 import { planStack } from "./plan";
 import { CONFORMANCE_STACKS } from "./stacks";
 
 const T = {
   subnet: "gcp:compute/subnetwork:Subnetwork",
+  repository: "gcp:artifactregistry/repository:Repository",
+  service: "gcp:cloudrunv2/service:Service",
+  forwardingRule: "gcp:compute/forwardingRule:ForwardingRule",
+  sql: "gcp:sql/databaseInstance:DatabaseInstance",
   sleep: "time:index/sleep:Sleep",
 };
 const THROWAWAY = parseStack(CONFORMANCE_STACKS["throwaway stack without deletion protection"] as string);
+/** The throwaway stack with its service's image on a registry Cloud Run reaches only through a remote repository. */
+const QUAY = { ...THROWAWAY, components: { ...THROWAWAY.components, web: { ...THROWAWAY.components.web, image: "quay.io/acme/app:1.0" } } } as Stack;
 
 async function planned(spec: Stack) {
   const p = await planStack(spec, "gcp", "dev");
@@ -81,5 +87,57 @@ describe("an image moved to another registry host (same path and tag)", () => {
     expect(repos.map((o) => String(o.inputs.description))).toEqual([expect.stringContaining("registry.gitlab.com")]);
     const image = JSON.stringify(live.find((o) => o.type === service)?.inputs.template);
     expect(image).toContain(`/${String(repos[0]?.name)}/acme/app:1.0`);
+  });
+});
+
+/**
+ * The database endpoints an `up` deleted before their successors existed: forwarding rules that targeted a Cloud SQL
+ * instance's service attachment, deleted first (delete-before-replace). Each is a window in which no client reaches
+ * the database.
+ */
+function databaseEndpointGaps(world: World, r: RunResult, before: ReadonlyArray<{ type: string; references: Record<string, string[]>; owner?: { urn: string } }>): string[] {
+  const sql = new Set(world.objectsOf("gcp").filter((o) => o.type === T.sql).map((o) => o.key));
+  const endpoints = new Set(before.filter((o) => o.type === T.forwardingRule && (o.references.target ?? []).some((k) => sql.has(k))).map((o) => o.owner?.urn));
+  return r.steps.filter((s) => s.op === "delete" && s.mode === "delete-before-replace" && endpoints.has(s.urn)).map((s) => s.name);
+}
+
+/** The stack as the version before remote repositories carried their host registered it: `<stack>-<component>-images`. */
+function beforeHostInRepositoryId(plan: Awaited<ReturnType<typeof planned>>) {
+  const old = (id: string) => id.replace(/-[a-z0-9]{6}-images$/, "-images");
+  const legacy = (r: PlannedResource): PlannedResource => {
+    if (r.type === T.repository && r.name.endsWith("web-repository")) return { ...r, inputs: { ...r.inputs, repositoryId: old(String(r.inputs.repositoryId)) } };
+    if (r.type === T.service) return { ...r, inputs: JSON.parse(JSON.stringify(r.inputs).replace(/(scratch-dev-web)-[a-z0-9]{6}-images/g, "$1-images")) };
+    return r;
+  };
+  return { ...plan, resources: plan.resources.map(legacy) };
+}
+
+describe("the first up after upgrading, with the spec unchanged", () => {
+  it("in London: each remote repository gets its host-named id once (created first, the service's new revision pulls through it, the old one deleted at the end), and no database endpoint is deleted before its successor exists", async () => {
+    const plan = await planned(QUAY);
+    const world = new World(RULES);
+    expect(world.up("scratch/dev", beforeRegionalWait(beforeHostInRepositoryId(plan), "europe-west2")).error).toBeUndefined();
+    const before = world.objectsOf("gcp").map((o) => structuredClone(o));
+    const r = world.up("scratch/dev", plan);
+    expect(r.error).toBeUndefined();
+    expect(r.steps.filter((s) => s.op !== "same").map((s) => `${s.op} ${s.name}`)).toEqual(["replace web-repository", "update web-service"]);
+    expect(world.objectsOf("gcp").filter((o) => o.type === T.repository && o.status === "live" && String(o.name).includes("-web-")).map((o) => o.name)).toEqual([
+      expect.stringMatching(/^scratch-dev-web-[a-z0-9]{6}-images$/),
+    ]);
+    expect(databaseEndpointGaps(world, r, before)).toEqual([]);
+  });
+
+  it("outside London (the subnet moves): the database endpoint is deleted before its successor in the new subnet exists, the outage docs/gcp.md tells users to plan a maintenance window for", async () => {
+    const plan = await planned({ ...THROWAWAY, region: "frankfurt" } as Stack);
+    const world = new World(RULES);
+    expect(world.up("scratch/dev", beforeRegionalWait(plan, "europe-west3")).error).toBeUndefined();
+    const before = world.objectsOf("gcp").map((o) => structuredClone(o));
+    const r = world.up("scratch/dev", plan);
+    expect(r.error).toBeUndefined();
+    expect(databaseEndpointGaps(world, r, before)).toEqual(["db-endpoint"]);
+    const { readFileSync } = await import("node:fs");
+    const docs = readFileSync(new URL("../../../docs/gcp.md", import.meta.url), "utf8");
+    expect(docs).toContain("**A database is unreachable for several minutes during that `up`:**");
+    expect(docs).toContain("Run that `up` in a maintenance window.");
   });
 });
