@@ -2,6 +2,8 @@
  * Google Cloud, seventh review: upgrades of stacks deployed by earlier versions, and what the simulated cloud must see
  * as Pulumi does (aliases adopt the state they name; an input that resolves to the value it had is no change).
  */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import type { PlannedResource } from "@freehold/core";
 import { parseStack, type Stack } from "@freehold/model";
 import { RULES } from "@freehold/rules";
@@ -135,8 +137,7 @@ describe("the first up after upgrading, with the spec unchanged", () => {
     const r = world.up("scratch/dev", plan);
     expect(r.error).toBeUndefined();
     expect(databaseEndpointGaps(world, r, before)).toEqual(["db-endpoint"]);
-    const { readFileSync } = await import("node:fs");
-    const docs = readFileSync(new URL("../../../docs/gcp.md", import.meta.url), "utf8");
+    const docs = readFileSync(join(__dirname, "../../../docs/gcp.md"), "utf8");
     expect(docs).toContain("**A database is unreachable for several minutes during that `up`:**");
     expect(docs).toContain("Run that `up` in a maintenance window.");
   });
