@@ -9,7 +9,9 @@ import { parseStack, type Stack } from "@freehold/model";
 import { RULES } from "@freehold/rules";
 import { describe, expect, it } from "vitest";
 import { type RunResult, World } from "./engine";
+import { recordsCreated, SITE, upWith, withDomain } from "./gcp-domain.test-helper";
 import { planStack } from "./plan";
+import { Harness } from "./scenarios";
 import { CONFORMANCE_STACKS } from "./stacks";
 
 const T = {
@@ -140,5 +142,40 @@ describe("the first up after upgrading, with the spec unchanged", () => {
     const docs = readFileSync(join(__dirname, "../../../docs/gcp.md"), "utf8");
     expect(docs).toContain("**A database is unreachable for several minutes during that `up`:**");
     expect(docs).toContain("Run that `up` in a maintenance window.");
+  });
+});
+
+describe("a region change of an eu stack with a domain, deployed before its forwarding rules took their network from the proxy-only subnet", () => {
+  const EU_SITE = { ...withDomain(parseStack(SITE), "uk"), residency: "eu", region: "frankfurt" } as Stack;
+  const PROXY_SUBNET = "site-proxy-subnet";
+
+  /** The site deployed, its certificate issued, and its state as that earlier version left it: the forwarding rules' `network` depends on the VPC only. */
+  async function deployedEarlier(): Promise<Harness> {
+    const h = new Harness(new World(RULES), "gcp", EU_SITE);
+    expect((await upWith(h, "first up", EU_SITE, {})).error).toBeUndefined();
+    recordsCreated(h);
+    expect((await upWith(h, "active", EU_SITE, { regional: "ACTIVE" })).error).toBeUndefined();
+    let rules = 0;
+    for (const e of h.world.state("site/dev").values()) {
+      if (e.type !== T.forwardingRule || !e.propertyDependencies.network) continue;
+      e.propertyDependencies = { ...e.propertyDependencies, network: e.propertyDependencies.network.filter((u) => !u.endsWith(`::${PROXY_SUBNET}`)) };
+      rules += 1;
+    }
+    expect(rules).toBe(2);
+    return h;
+  }
+
+  it("stops part-way when it is the first up after upgrading: Pulumi picks what to delete first from the last snapshot's dependencies", async () => {
+    const h = await deployedEarlier();
+    const moved = await upWith(h, "region changed", { ...EU_SITE, region: "paris" }, { regional: "ACTIVE" });
+    expect(moved.outcome).toBe("failed");
+    expect(moved.error).toContain("resourceInUseByAnotherResource");
+  });
+
+  it("completes after one plain up, as docs/gcp.md tells users to run before changing region", async () => {
+    const h = await deployedEarlier();
+    expect(await upWith(h, "plain up after upgrading", EU_SITE, { regional: "ACTIVE" })).toEqual({ outcome: "ok" });
+    expect(await upWith(h, "region changed", { ...EU_SITE, region: "paris" }, { regional: "ACTIVE" })).toEqual({ outcome: "ok" });
+    expect(readFileSync(join(__dirname, "../../../docs/gcp.md"), "utf8")).toContain("proxy-only subnet: run one plain `up` after upgrading, before changing `region`");
   });
 });
