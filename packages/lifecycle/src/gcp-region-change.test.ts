@@ -100,7 +100,7 @@ describe("a Google Cloud region change completes", () => {
     expect(live(h, "gcp:compute/forwardingRule:ForwardingRule").map((o) => o.region)).toEqual(["europe-west9", "europe-west9"]);
   });
 
-  it("replaces a remote repository whose upstream host changed, deleting the old one first (same id, same location)", async () => {
+  it("replaces a remote repository whose upstream host changed with one of a new id, created first", async () => {
     const text = "name: img\ncomponents:\n  web: { kind: web-service, image: 'quay.io/acme/app:1.0', public: true }\n";
     const base = parseStack(text);
     const { world, h } = await deployed(base);
@@ -108,6 +108,7 @@ describe("a Google Cloud region change completes", () => {
     expect(moved.error).toBeUndefined();
     const repos = world.objectsOf("gcp").filter((o) => o.type === T.repository && o.status === "live" && String(o.name).includes("web"));
     expect(repos.map((o) => String(o.inputs.description))).toEqual([expect.stringContaining("registry.gitlab.com")]);
+    expect(moved.changes).toBeGreaterThan(0);
   });
 });
 

@@ -20,6 +20,7 @@ const DOC = {
   address: "https://cloud.google.com/vpc/docs/reserve-static-internal-ip-address#delete",
   directVpc: "https://cloud.google.com/run/docs/configuring/vpc-direct-vpc#delete-subnet",
   psc: "https://cloud.google.com/sql/docs/postgres/configure-private-service-connect",
+  pscOverview: "https://cloud.google.com/sql/docs/postgres/about-private-service-connect",
   buckets: "https://cloud.google.com/storage/docs/buckets#naming",
   bucketDelete: "https://cloud.google.com/storage/docs/deleting-buckets",
   lifecycle: "https://cloud.google.com/storage/docs/lifecycle#limitations",
@@ -686,7 +687,10 @@ export const GCP_RULES: CloudRules = {
       identity: { field: "name", scope: "region", source: DOC.naming },
       checks: [rfc1035("name")],
       replaceOn: forceNew("compute", "resource_compute_forwarding_rule.go", "name", "region", "network", "subnetwork", "ipAddress", "loadBalancingScheme", "ipProtocol", "portRange", "description", "project"),
-      notes: [`a regional external Application Load Balancer's forwarding rule needs an active proxy-only subnet in its region and network, which a network the stack brings must already have ([source](${DOC.proxySubnet}))`],
+      notes: [
+        `a regional external Application Load Balancer's forwarding rule needs an active proxy-only subnet in its region and network, which a network the stack brings must already have ([source](${DOC.proxySubnet}))`,
+        `a Cloud SQL instance has one service attachment, and Cloud SQL documents one Private Service Connect endpoint per network ("If there are multiple networks, then each network has its own endpoint", [source](${DOC.pscOverview})), not two in one network at once: an endpoint moved to another subnet (its address's \`subnetwork\` is ForceNew) is deleted before its successor exists, and clients cannot reach the database until the new one is accepted and the instance's DNS record points at it`,
+      ],
       beforeCreate: (obj, ctx) => proxySubnetMissing(obj, ctx),
     },
     [T.globalAddress]: lbPiece("global external address", "resource_compute_global_address.go", ["name", "address", "addressType", "ipVersion", "purpose", "network", "prefixLength", "description", "project"], [
@@ -939,7 +943,14 @@ export const GCP_RULES: CloudRules = {
         "remoteRepositoryConfig.description",
         "project",
       ),
-      notes: [`a remote repository with upstream credentials checks them when it is created, reading the password as the Artifact Registry service agent ([source](${DOC.remoteAuth}))`],
+      // Its id is `projects/{{project}}/locations/{{location}}/repositories/{{repository_id}}` and its `registry_uri` "the
+      // repository endpoint, for example: us-docker.pkg.dev/my-proj/my-repo": a new upstream under the same id and location
+      // gives an image path through it the same string, so a Cloud Run revision naming it is not changed.
+      outputsFrom: { paths: ["repositoryId", "location", "project"], source: `${TF}/artifactregistry/resource_artifact_registry_repository.go` },
+      notes: [
+        `a remote repository with upstream credentials checks them when it is created, reading the password as the Artifact Registry service agent ([source](${DOC.remoteAuth}))`,
+        `its id and registry URI (\`<location>-docker.pkg.dev/<project>/<repository id>\`) are made from its location, project and id alone: replaced under the same id, an image path through it is the same string, and Pulumi updates nothing that names it (no new Cloud Run revision) ([source](${TF}/artifactregistry/resource_artifact_registry_repository.go))`,
+      ],
       beforeCreate: (obj, ctx) => upstreamCheckTooEarly(obj, ctx),
     },
     [T.logBucket]: {
