@@ -25,11 +25,11 @@ const SHARED = [
  * out: `--reporter=./test/suite-times.ts` gives it).
  *
  * The CLI suite and the migration's real-server suite (live.test.ts) must not run side by side: the CLI suite's
- * planning processes starve the servers' timed steps. The CLI suite starts first, beside the three property suites
- * (about 110 s together against its 100-120 s); the exit drill and live.test.ts come next. Whichever worker frees
- * first takes the exit drill, the second takes live.test.ts: by then both the CLI suite and the property suites have
- * ended, whichever order they end in (unless the CLI suite outlasted the property suites and the exit drill
- * together, 240 s). The two real-server suites then run side by side, not beside the CLI suite.
+ * planning starves the servers' timed steps. The CLI suite starts first, beside the three property suites (about
+ * 60 s against their 100 s together, idle); the exit drill and live.test.ts come next. live.test.ts starts at the
+ * fifth time a worker frees, which is after the CLI suite has ended unless the other worker ran three property
+ * suites and the exit drill (about 240 s) meanwhile. The two real-server suites then run side by side, not beside
+ * the CLI suite.
  */
 const ORDER = [
   "test/cli.test.ts",
