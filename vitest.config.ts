@@ -26,10 +26,9 @@ const SHARED = [
  *
  * The CLI suite and the migration's real-server suite (live.test.ts) must not run side by side: the CLI suite's
  * planning starves the servers' timed steps. The CLI suite starts first, beside the three property suites (about
- * 60 s against their 100 s together, idle); the exit drill and live.test.ts come next. live.test.ts starts at the
- * fifth time a worker frees, which is after the CLI suite has ended unless the other worker ran three property
- * suites and the exit drill (about 240 s) meanwhile. The two real-server suites then run side by side, not beside
- * the CLI suite.
+ * 60 s each way, idle); the exit drill and live.test.ts come next. live.test.ts starts at the fifth time a worker
+ * frees, which is after the CLI suite has ended unless the other worker ran the three property suites and the exit
+ * drill (about 190 s) meanwhile. The two real-server suites then run side by side, not beside the CLI suite.
  */
 const ORDER = [
   "test/cli.test.ts",
