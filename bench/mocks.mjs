@@ -136,6 +136,8 @@ const outputs = {
         return { project, name: physical, uri: `https://${physical}-${h8(physical)}.europe-west2.run.app` };
       case "gcp:secretmanager/secretVersion:SecretVersion":
         return { version: "1", name: `${str(inputs.secret, name)}/versions/1` };
+      case "random:index/randomId:RandomId":
+        return { hex: h8(name) };
       case "random:index/randomPassword:RandomPassword":
         return { result: `mock-${h8(name)}${h8(`${name}/2`)}` };
       case "random:index/randomString:RandomString":

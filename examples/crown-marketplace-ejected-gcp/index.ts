@@ -17,6 +17,7 @@ import * as secretmanager from "@pulumi/gcp/secretmanager";
 import * as serviceaccount from "@pulumi/gcp/serviceaccount";
 import * as sql from "@pulumi/gcp/sql";
 import * as storage from "@pulumi/gcp/storage";
+import { RandomId } from "@pulumi/random/randomId";
 import { RandomPassword } from "@pulumi/random/randomPassword";
 import { RandomString } from "@pulumi/random/randomString";
 import { Sleep } from "@pulumiverse/time/sleep";
@@ -38,11 +39,11 @@ const nightlyImage = config.require("nightly-image");
 
 // Values Freehold made from other resources' outputs in a way eject cannot reproduce: set each to the deployed
 // stack's value (README.md, "Config to set", says where to find it).
-const unset = ["db-role-job-runExecutionToken", "db-role-job-template-template-containers-0-envs-0-value", "web-service-template-containers-0-envs-1-value", "worker-worker-pool-template-containers-0-envs-0-value", "nightly-job-template-template-containers-0-envs-0-value"].filter((key) => config.getSecret(key) === undefined);
+const unset = ["db-role-job-run-keepers-job", "db-role-job-template-template-containers-0-envs-0-value", "web-service-template-containers-0-envs-1-value", "worker-worker-pool-template-containers-0-envs-0-value", "nightly-job-template-template-containers-0-envs-0-value"].filter((key) => config.getSecret(key) === undefined);
 if (unset.length) {
   throw new pulumi.RunError(`Set these config values first (README.md, "Config to set", says where to find each): ${unset.join(", ")}`);
 }
-const dbRoleJobRunExecutionToken = config.require("db-role-job-runExecutionToken");
+const dbRoleJobRunKeepersJob = config.require("db-role-job-run-keepers-job");
 const dbRoleJobTemplateTemplateContainers0Envs0Value = config.require("db-role-job-template-template-containers-0-envs-0-value");
 const webServiceTemplateContainers0Envs1Value = config.require("web-service-template-containers-0-envs-1-value");
 const workerWorkerPoolTemplateContainers0Envs0Value = config.require("worker-worker-pool-template-containers-0-envs-0-value");
@@ -440,8 +441,10 @@ const dbRoleJobGrantsSettled = new Sleep("db-role-job-grants-settled", {
   aliases: [{ parent: freeholdDb }],
 });
 
-// eject: part of "runExecutionToken" is config you set (db-role-job-runExecutionToken): Freehold made it from
-// other resources' outputs in a way eject cannot reproduce (README.md says where to find it).
+// eject: part of "keepers" is config you set (db-role-job-run-keepers-job): Freehold made it from other
+// resources' outputs in a way eject cannot reproduce (README.md says where to find it).
+const dbRoleJobRun = new RandomId("db-role-job-run", { byteLength: 4, keepers: { job: dbRoleJobRunKeepersJob } }, { aliases: [{ parent: freeholdDb }] });
+
 // eject: part of "template" is config you set (db-role-job-template-template-containers-0-envs-0-value):
 // Freehold made it from other resources' outputs in a way eject cannot reproduce (README.md says where to find
 // it).
@@ -451,7 +454,7 @@ const dbRoleJob = new cloudrunv2.Job("db-role-job", {
   launchStage: "GA",
   location: region,
   name: "crown-marketplace-dev-db-dbrole",
-  runExecutionToken: dbRoleJobRunExecutionToken,
+  runExecutionToken: pulumi.interpolate`r${dbRoleJobRun.hex}`,
   template: {
     taskCount: 1,
     template: {

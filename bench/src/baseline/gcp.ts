@@ -19,6 +19,7 @@ import * as sql from "@pulumi/gcp/sql";
 import * as storage from "@pulumi/gcp/storage";
 import { roleJobCommand, roleSetupSql, scramVerifier } from "@freehold/core/database-roles";
 import * as pulumi from "@pulumi/pulumi";
+import { RandomId } from "@pulumi/random/randomId";
 import { RandomPassword } from "@pulumi/random/randomPassword";
 import { RandomString } from "@pulumi/random/randomString";
 import { Sleep } from "@pulumiverse/time/sleep";
@@ -430,15 +431,12 @@ function applicationRole(p: Platform, db: string, jobName: string, on: RoleInput
     secretReader(`${db}-role-job-server-ca`, on.ca.secret, account.member),
   ]);
   const secretEnv = (name: string, s: { secret: secretmanager.Secret; version: secretmanager.SecretVersion }) => ({ name, valueSource: { secretKeyRef: { secret: s.secret.secretId, version: s.version.version } } });
-  return new cloudrunv2.Job(
-    `${db}-role-job`,
-    {
+  const settings: cloudrunv2.JobArgs = {
       name: jobName,
       location: region,
       launchStage: "GA",
       deletionProtection: false,
       labels: p.labels,
-      runExecutionToken: pulumi.all([on.admin.version.name, on.verifiers.version.name]).apply(([a, b]) => `r${hashSuffix([ROLE_SCRIPT, ROLE_JOB_IMAGE.split("@")[1] ?? "", "app", a, b], 8)}`),
       template: {
         taskCount: 1,
         template: {
@@ -470,9 +468,19 @@ function applicationRole(p: Platform, db: string, jobName: string, on: RoleInput
           ],
         },
       },
-    },
-    { dependsOn: [settled, on.database, on.adminUser, ...on.reachable, p.tools, p.runReady, ...p.logged, p.addressRelease] },
-  );
+  };
+  // The execution token names the execution an update creates and must never come back: a random id drawn afresh
+  // whenever a hash of the job's settings (keys sorted) changes.
+  const run = new RandomId(`${db}-role-job-run`, { byteLength: 4, keepers: { job: pulumi.output(settings).apply((v) => hashSuffix([JSON.stringify(sortedKeys(v))], 16)) } });
+  return new cloudrunv2.Job(`${db}-role-job`, { ...settings, runExecutionToken: pulumi.interpolate`r${run.hex}` }, {
+    dependsOn: [settled, on.database, on.adminUser, ...on.reachable, p.tools, p.runReady, ...p.logged, p.addressRelease],
+  });
+}
+
+function sortedKeys(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(sortedKeys);
+  if (v && typeof v === "object") return Object.fromEntries(Object.keys(v).sort().map((k) => [k, sortedKeys((v as Record<string, unknown>)[k])]));
+  return v;
 }
 
 export interface Store {

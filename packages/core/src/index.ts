@@ -10,7 +10,7 @@ export { FEATURES, type FeatureId, featuresPreferred, featuresUsed } from "@free
 export { degrade } from "./degrade";
 export { linkEnvironment, linkEnvironmentNames } from "./links";
 export { assertCloud, BACKEND_PACKAGES, CloudChoiceError, isCloud, loadBackend, registerBackend } from "./loader";
-export { type NameRules, physicalName, shortHash } from "./naming";
+export { type NameRules, physicalName, settingsHash, shortHash } from "./naming";
 export { type MockRun, type MockRunOptions, type MockValues, type PlannedOptions, type PlannedResource, placeholderPaths, plainOutputs, runWithMocks, SECRET, sortKeys } from "./plan";
 export * from "./prices";
 export { ownerOf } from "./owner";

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { physicalName, shortHash } from "./naming";
+import { physicalName, settingsHash, shortHash } from "./naming";
 
 describe("physicalName", () => {
   it("keeps a short name readable and unchanged", () => {
@@ -35,5 +35,17 @@ describe("physicalName", () => {
   it("hashes deterministically", () => {
     expect(shortHash(["a", "b"])).toBe(shortHash(["a", "b"]));
     expect(shortHash(["a", "b"])).not.toBe(shortHash(["a", "c"]));
+  });
+});
+
+describe("settingsHash", () => {
+  it("is the same for the same settings written in another order, and differs when one value changes", () => {
+    const a = { name: "job", template: { envs: [{ name: "A", value: "1" }], timeout: "600s" } };
+    const b = { template: { timeout: "600s", envs: [{ value: "1", name: "A" }] }, name: "job" };
+    expect(settingsHash(a)).toBe(settingsHash(b));
+    expect(settingsHash(a)).toHaveLength(16);
+    expect(settingsHash({ ...a, template: { ...a.template, timeout: "601s" } })).not.toBe(settingsHash(a));
+    // Array order is meaningful (env order, containers).
+    expect(settingsHash({ l: [1, 2] })).not.toBe(settingsHash({ l: [2, 1] }));
   });
 });

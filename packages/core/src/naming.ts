@@ -6,6 +6,13 @@ export function shortHash(parts: readonly string[], length = 6): string {
   return BigInt(`0x${digest.subarray(0, 8).toString("hex")}`).toString(36).padStart(length, "0").slice(0, length);
 }
 
+/** A short hash of a JSON value with its object keys sorted: the same settings give the same hash whatever order they were written in. */
+export function settingsHash(value: unknown, length = 16): string {
+  const sorted = (v: unknown): unknown =>
+    Array.isArray(v) ? v.map(sorted) : v && typeof v === "object" ? Object.fromEntries(Object.keys(v as object).sort().map((k) => [k, sorted((v as Record<string, unknown>)[k])])) : v;
+  return shortHash([JSON.stringify(sorted(value)) ?? ""], length);
+}
+
 export interface NameRules {
   /** Longest name the resource accepts. */
   maxLength: number;

@@ -176,13 +176,17 @@ describe("a database that asks for logical replication on Cloud SQL", () => {
       const run = await plan(`name: shop\nresidency: uk\ncomponents:\n  db: { kind: database, replication: ${replication} }\n`);
       const j = run.resources.find((r) => r.name === "db-role-job");
       const template = j?.inputs.template as { template: { containers: Array<{ args: string[] }> } };
-      return { args: template.template.containers[0]?.args, token: j?.inputs.runExecutionToken };
+      // The token is drawn by a random id whose keepers are a hash of the job's settings: a new value whenever one changes.
+      const id = run.resources.find((r) => r.name === "db-role-job-run");
+      return { args: template.template.containers[0]?.args, token: j?.inputs.runExecutionToken, from: j?.propertyDependencies.runExecutionToken, keepers: id?.inputs.keepers };
     };
     const [on, off] = [await job("logical"), await job("off")];
     expect(on.args).toEqual([roleScript("logical")]);
     expect(roleScript("logical")).toContain("EXECUTE format('ALTER ROLE %I WITH REPLICATION', admin);");
     expect(off.args).toEqual([ROLE_SCRIPT]);
     expect(ROLE_SCRIPT).toContain("EXECUTE format('ALTER ROLE %I WITH NOREPLICATION', admin);");
-    expect(on.token).not.toEqual(off.token);
+    expect(on.token).toMatch(/^r[0-9a-f]{8}$/);
+    expect(on.from).toEqual([expect.stringMatching(/random:index\/randomId:RandomId::db-role-job-run$/)]);
+    expect((on.keepers as { job: string }).job).not.toEqual((off.keepers as { job: string }).job);
   });
 });

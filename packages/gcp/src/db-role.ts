@@ -15,12 +15,13 @@
  * application's password: the verifiers are one secret that only the job's
  * identity may read.
  */
-import { APP_ROLES, CREATE_FIRST, DATABASE_CA_PATH, type DatabaseRequest, ROLE_VERIFIER_ENV, roleJobCommand, roleSetupSql, shortHash } from "@freehold/core";
+import { APP_ROLES, CREATE_FIRST, DATABASE_CA_PATH, type DatabaseRequest, ROLE_VERIFIER_ENV, roleJobCommand, roleSetupSql, settingsHash } from "@freehold/core";
 import * as cloudrunv2 from "@pulumi/gcp/cloudrunv2";
 import type * as secretmanager from "@pulumi/gcp/secretmanager";
 import * as serviceaccount from "@pulumi/gcp/serviceaccount";
 import type * as sql from "@pulumi/gcp/sql";
 import * as pulumi from "@pulumi/pulumi";
+import { RandomId } from "@pulumi/random/randomId";
 import type { CaBundle } from "./ca";
 import { grantsSettled, secretReader } from "./grants";
 import { claimAccountId, names } from "./naming";
@@ -131,62 +132,80 @@ export function appRole(req: DatabaseRequest, platform: GcpPlatform, net: VpcAtt
   const caAccess = secretReader(`${req.name}-role-job-server-ca`, on.ca.secret, account.member, opts);
   const grants = [adminAccess, verifiersAccess, caAccess];
   const settled = grantsSettled(`${req.name}-role-job-grants`, grants, opts);
-  const tools = platform.tools();
-  // Runs again whenever the script (with the replication setting), the image or a password changes.
-  const script = roleScript(req.spec.replication);
-  const token = pulumi.all([on.admin.name, on.verifiers.name]).apply(([a, b]) => `r${shortHash([script, ROLE_JOB_IMAGE.digest, req.spec.databaseName, String(a), String(b)], 8)}`);
+  // The job's settings, then the token that makes an update of them run it (a vendor override may set its own token).
+  const args = withVendor<cloudrunv2.JobArgs>(roleJobSettings(req, platform, net, on, account.email), vendor, "roleJob");
   const job = new cloudrunv2.Job(
     `${req.name}-role-job`,
-    withVendor<cloudrunv2.JobArgs>(
-      {
-        name: names.cloudRunJob(req.stack.prefix, req.qualifiedName, "dbrole"),
-        location: platform.region,
-        launchStage: "GA",
-        deletionProtection: false,
-        labels: platform.labels,
-        runExecutionToken: token,
-        template: {
-          taskCount: 1,
-          template: {
-            serviceAccount: account.email,
-            maxRetries: 3,
-            // The wait for the database, then the script (seconds, usually).
-            timeout: "600s",
-            vpcAccess: { networkInterfaces: [{ network: net.network, subnetwork: net.subnetwork }], egress: "PRIVATE_RANGES_ONLY" },
-            volumes: [on.ca.volume],
-            containers: [
-              {
-                image: pulumi.interpolate`${tools.registryUri}/${ROLE_JOB_IMAGE.repository}@${ROLE_JOB_IMAGE.digest}`,
-                commands: ["/bin/sh", "-c"],
-                args: [script],
-                volumeMounts: [on.ca.mount],
-                envs: [
-                  { name: "PGHOST", value: on.host },
-                  { name: "PGPORT", value: String(POSTGRES_PORT) },
-                  { name: "PGDATABASE", value: on.database.name },
-                  { name: "PGUSER", value: ADMIN_USER },
-                  { name: "PGSSLMODE", value: "verify-full" },
-                  { name: "PGSSLROOTCERT", value: DATABASE_CA_PATH },
-                  { name: "PGCONNECT_TIMEOUT", value: String(CONNECT_TIMEOUT_SECONDS) },
-                  { name: WAIT_ENV, value: String(DATABASE_WAIT_SECONDS) },
-                  { name: "PGPASSWORD", valueSource: { secretKeyRef: { secret: on.adminSecret.secretId, version: on.admin.version } } },
-                  { name: ROLE_VERIFIERS_ENV, valueSource: { secretKeyRef: { secret: on.verifiersSecret.secretId, version: on.verifiers.version } } },
-                ],
-                resources: { limits: { cpu: "1", memory: "512Mi" } },
-              },
-            ],
-          },
-        },
-      },
-      vendor,
-      "roleJob",
-    ),
+    { ...args, runExecutionToken: args.runExecutionToken ?? executionToken(`${req.name}-role-job-run`, args, opts) },
     // The first execution starts only once the database can be reached (its endpoint and DNS record exist), its grants apply and its image source exists.
     // Replaced only by a move to another region (its name is unique per region) or a rename: created first.
-    { ...opts, ...CREATE_FIRST, dependsOn: [settled, on.database, on.adminUser, ...on.reachable, tools, platform.ready("run"), ...on.logged, ...net.egressDependsOn] },
+    { ...opts, ...CREATE_FIRST, dependsOn: [settled, on.database, on.adminUser, ...on.reachable, platform.tools(), platform.ready("run"), ...on.logged, ...net.egressDependsOn] },
   );
   return {
     job,
     resources: { roleJob: job, roleJobAccount: account, roleJobGrantsSettled: settled, roleJobAdminSecretAccess: adminAccess, roleJobVerifiersAccess: verifiersAccess, roleJobServerCaAccess: caAccess },
+  };
+}
+
+/**
+ * A fresh execution token whenever any of the job's settings changes. The token names the execution an update
+ * creates (`<job>-<token>`; "a unique string used as a suffix for creating a new execution",
+ * https://cloud.google.com/run/docs/reference/rest/v2/projects.locations.jobs#Job.FIELDS.run_execution_token) and the
+ * job keeps its executions, so a token must never be sent twice: the provider re-sends the configured token in every
+ * update of the job (terraform-provider-google resource_cloud_run_v2_job.go, update: `runExecutionToken` from the
+ * configuration whether it changed or not), and Google drops a job's token once it runs any other way (a hand-run
+ * `gcloud run jobs execute`, as the exit plan asks), after which the re-sent token fails `already exists`
+ * (GoogleCloudPlatform/magic-modules#19060). A hash of the settings would also come back after a change is undone
+ * (replication on, off, on again). A random id whose keepers are a hash of every setting is drawn afresh on each change
+ * and never returns; the role script is idempotent, so running it on each change costs seconds.
+ */
+function executionToken(name: string, settings: cloudrunv2.JobArgs, opts: pulumi.CustomResourceOptions): pulumi.Output<string> {
+  const job = pulumi.output(settings).apply((v) => settingsHash(v));
+  const run = new RandomId(name, { byteLength: 4, keepers: { job } }, opts);
+  return pulumi.interpolate`r${run.hex}`;
+}
+
+/** What the role job runs, where and as whom: everything but its execution token. */
+function roleJobSettings(req: DatabaseRequest, platform: GcpPlatform, net: VpcAttachment, on: RoleInputs, serviceAccount: pulumi.Output<string>): cloudrunv2.JobArgs {
+  const tools = platform.tools();
+  const script = roleScript(req.spec.replication);
+  return {
+    name: names.cloudRunJob(req.stack.prefix, req.qualifiedName, "dbrole"),
+    location: platform.region,
+    launchStage: "GA",
+    deletionProtection: false,
+    labels: platform.labels,
+    template: {
+      taskCount: 1,
+      template: {
+        serviceAccount,
+        maxRetries: 3,
+        // The wait for the database, then the script (seconds, usually).
+        timeout: "600s",
+        vpcAccess: { networkInterfaces: [{ network: net.network, subnetwork: net.subnetwork }], egress: "PRIVATE_RANGES_ONLY" },
+        volumes: [on.ca.volume],
+        containers: [
+          {
+            image: pulumi.interpolate`${tools.registryUri}/${ROLE_JOB_IMAGE.repository}@${ROLE_JOB_IMAGE.digest}`,
+            commands: ["/bin/sh", "-c"],
+            args: [script],
+            volumeMounts: [on.ca.mount],
+            envs: [
+              { name: "PGHOST", value: on.host },
+              { name: "PGPORT", value: String(POSTGRES_PORT) },
+              { name: "PGDATABASE", value: on.database.name },
+              { name: "PGUSER", value: ADMIN_USER },
+              { name: "PGSSLMODE", value: "verify-full" },
+              { name: "PGSSLROOTCERT", value: DATABASE_CA_PATH },
+              { name: "PGCONNECT_TIMEOUT", value: String(CONNECT_TIMEOUT_SECONDS) },
+              { name: WAIT_ENV, value: String(DATABASE_WAIT_SECONDS) },
+              { name: "PGPASSWORD", valueSource: { secretKeyRef: { secret: on.adminSecret.secretId, version: on.admin.version } } },
+              { name: ROLE_VERIFIERS_ENV, valueSource: { secretKeyRef: { secret: on.verifiersSecret.secretId, version: on.verifiers.version } } },
+            ],
+            resources: { limits: { cpu: "1", memory: "512Mi" } },
+          },
+        ],
+      },
+    },
   };
 }

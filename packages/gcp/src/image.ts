@@ -9,7 +9,7 @@
  * Accessor on that secret
  * (https://cloud.google.com/artifact-registry/docs/repositories/configure-remote-authentication).
  */
-import { type ContainerRequest, type RegistryCredentials, SAME_ID_DELETE_FIRST } from "@freehold/core";
+import { type ContainerRequest, CREATE_FIRST, type RegistryCredentials, SAME_ID_DELETE_FIRST } from "@freehold/core";
 import type { ContainerComponent } from "@freehold/model";
 import { SpecError } from "@freehold/model";
 import * as artifactregistry from "@pulumi/gcp/artifactregistry";
@@ -110,7 +110,7 @@ function remoteRepository(req: ContainerRequest<ContainerComponent>, platform: G
     `${req.name}-repository`,
     withVendor<artifactregistry.RepositoryArgs>(
       {
-        repositoryId: names.repository(req.stack.prefix, req.qualifiedName),
+        repositoryId: names.remoteRepository(req.stack.prefix, req.qualifiedName, host),
         location: platform.region,
         format: "DOCKER",
         mode: "REMOTE_REPOSITORY",
@@ -122,8 +122,9 @@ function remoteRepository(req: ContainerRequest<ContainerComponent>, platform: G
       "repository",
     ),
     // Creating the repository checks the upstream with the credentials, as the service agent: it waits for that grant like any reader.
-    // A new upstream replaces it under the same id in the same location: delete-first (the running revisions keep the image they pulled).
-    { ...opts, ...SAME_ID_DELETE_FIRST, dependsOn: [platform.api("artifactregistry"), ...waits] },
+    // A new upstream host is a new id (names.remoteRepository), so created first: the service moves to it (a new revision, a new
+    // image string) and the old repository is deleted at the end of the up, once nothing pulls through it.
+    { ...opts, ...CREATE_FIRST, dependsOn: [platform.api("artifactregistry"), ...waits] },
   );
   resources.repository = repository;
   return { image: pulumi.interpolate`${repository.registryUri}/${path}`, dependsOn: [repository], resources };

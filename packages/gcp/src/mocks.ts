@@ -88,6 +88,10 @@ export const mocks: BackendMocks = {
         return { project };
       case "random:index/randomPassword:RandomPassword":
         return { result: `mock-${createHash("sha256").update(name).digest("hex").slice(0, 24)}` };
+      case "random:index/randomId:RandomId": {
+        const hex = createHash("sha256").update(name).digest("hex").slice(0, 2 * (typeof inputs.byteLength === "number" ? inputs.byteLength : 4));
+        return { hex, b64Std: Buffer.from(hex, "hex").toString("base64"), dec: BigInt(`0x${hex}`).toString() };
+      }
       case "random:index/randomString:RandomString": {
         const length = typeof inputs.length === "number" ? inputs.length : 8;
         return { result: BigInt(`0x${createHash("sha256").update(name).digest("hex").slice(0, 16)}`).toString(36).padStart(length, "0").slice(0, length) };

@@ -25,6 +25,8 @@ describe("physical names on gcp", () => {
         expect(names.secret(s, c, "db-admin-password")).toMatch(NAME_PATTERNS.secret);
         expect(names.cloudRunJob(s, c, "dbrole")).toMatch(NAME_PATTERNS.cloudRunJob);
         expect(names.repository(s, c)).toMatch(NAME_PATTERNS.repository);
+        expect(names.remoteRepository(s, c, "registry.gitlab.example.com:5050")).toMatch(NAME_PATTERNS.repository);
+        expect(names.remoteRepository(s, c, "quay.io")).not.toBe(names.remoteRepository(s, c, "registry.gitlab.com"));
         for (const role of ["neg", "backend", "url-map", "https", "http-redirect", "dns-abcd", "entry-abcd", "address"]) expect(names.loadBalancer(s, c, role)).toMatch(NAME_PATTERNS.network);
         expect(names.serviceAccount(s, `${c}-dbrole`)).toMatch(NAME_PATTERNS.serviceAccount);
       }),

@@ -77,6 +77,14 @@ export const names = {
   sqlInstance: (stack: string, component: string) => physicalName([stack, component], { maxLength: NAME_RULES.sqlInstance.maxLength - SQL_SUFFIX_LENGTH - 1 }),
   cloudRunJob: (stack: string, component: string, role: string) => physicalName([stack, component, role], NAME_RULES.cloudRunJob),
   repository: (stack: string, component: string) => physicalName([stack, component, "images"], NAME_RULES.repository),
+  /**
+   * A component's remote repository: `<stack>-<component>-<hash of the upstream host>-images`. The image Cloud Run
+   * runs is `<location>-docker.pkg.dev/<project>/<repository id>/<path>`, so a new host gives a new image string and
+   * Cloud Run a new revision; under one id for every host, a host change would leave the revision's image (and what
+   * it pulls) as it was. Artifact Registry ids: lowercase letters, digits and hyphens, a letter first, a letter or
+   * digit last, at most 63 characters (https://cloud.google.com/artifact-registry/docs/repositories/create-repos).
+   */
+  remoteRepository: (stack: string, component: string, host: string) => physicalName([stack, component, shortHash([host], 6), "images"], NAME_RULES.repository),
   /** Custom role id: letters, digits, `_` and `.`, 3-64 characters; it ends with `_` and a suffix generated with the role (`ROLE_SUFFIX_LENGTH`), because a deleted role's id stays taken for 37 days. */
   customRole: (stack: string, role: string, suffix: string) => `${physicalName([stack, role], { maxLength: 64 - ROLE_SUFFIX_LENGTH - 1, minLength: 3, separator: "_" })}_${suffix}`,
   /** Load balancer pieces (global per project): RFC 1035, at most 63. */

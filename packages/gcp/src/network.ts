@@ -76,10 +76,10 @@ export const SUBNET_RANGES: Readonly<Record<string, { cidr: string; legacy: bool
  * no overlap), its services move to it, and the old one is deleted at the end after its own 2-hour address-release
  * wait, as in a region change.
  */
-export function subnetFor(region: string): { cidr: string; suffix: string } {
+export function subnetFor(region: string): { cidr: string; suffix: string; legacy: boolean } {
   const range = SUBNET_RANGES[region];
   if (!range) throw new Error(`no subnet range for Google Cloud region ${region}: add it to SUBNET_RANGES`);
-  return { cidr: range.cidr, suffix: range.legacy ? region : `${region}-r2` };
+  return { cidr: range.cidr, suffix: range.legacy ? region : `${region}-r2`, legacy: range.legacy };
 }
 /**
  * VPC Flow Logs on the stack's subnet, as CIS Google Cloud Platform
@@ -345,7 +345,10 @@ export class GcpPlatform {
       // created first, so the old one goes at the end of the up, after the old services and the address-release wait.
       { ...opts, ...CREATE_FIRST, dependsOn: logged },
     );
-    const addressRelease = new Sleep(addressReleaseName(p, range.suffix), { destroyDuration: ADDRESS_RELEASE }, { ...opts, dependsOn: [subnet], aliases: [pulumi.createUrn(`${p}-subnet-address-release`, SLEEP_TYPE, this.parent)] });
+    // The wait created before the name carried the region is adopted only where the subnet stays (London's range): elsewhere
+    // the upgrade moves the subnet, and the old wait must be deleted (2 hours) between the services' move and the old subnet.
+    const adopt = range.legacy ? [pulumi.createUrn(`${p}-subnet-address-release`, SLEEP_TYPE, this.parent)] : [];
+    const addressRelease = new Sleep(addressReleaseName(p, range.suffix), { destroyDuration: ADDRESS_RELEASE }, { ...opts, dependsOn: [subnet], aliases: adopt });
     return { network: network.name, subnetwork: subnet.name, networkId: network.id, egressDependsOn: [addressRelease], own: { network, subnet, addressRelease } };
   }
 }
@@ -357,8 +360,12 @@ const SLEEP_TYPE = "time:index/sleep:Sleep";
  * fixed, its name ends with it) and every Cloud Run resource on it; a wait with unchanged inputs would stay, so
  * nothing would wait between the old services' deletion and the old subnet's, which Google refuses for 1-2 hours.
  * Named after the region, the old region's wait is deleted (2 hours) after the old services and before the old
- * subnet, as on destroy. The alias adopts a wait created before the name carried the region, so an existing stack's
- * wait is kept rather than replaced (which would itself wait 2 hours).
+ * subnet, as on destroy. In London, whose subnet kept its name and range, an alias adopts the wait created before the
+ * name carried the region, so a deployed London stack's wait is kept rather than replaced (which would itself wait 2
+ * hours). Elsewhere there is no alias: the upgrade replaces the subnet (a new range, `-r2`), and an adopted wait would
+ * leave nothing waiting in front of the old subnet, whose deletion Google refuses for 1-2 hours
+ * (https://cloud.google.com/run/docs/configuring/vpc-direct-vpc#delete-subnet); Pulumi adopts an alias's state
+ * instead of creating and deleting (https://www.pulumi.com/docs/iac/concepts/options/aliases/).
  */
 export function addressReleaseName(platform: string, region: string): string {
   return `${platform}-subnet-address-release-${region}`;

@@ -353,3 +353,38 @@ describe("replacements under a provider bridged from Terraform", () => {
     expect(run.steps.filter((s) => s.op === "delete").map((s) => s.name)).toEqual(["second", "binding", "cert"]);
   });
 });
+
+describe("the simulated engine diffs resolved inputs, as an up does", () => {
+  const REPO = "aws:test/repo:Repo";
+  const USER = "aws:test/user2:User2";
+  const rules = {
+    ...RULES,
+    aws: {
+      ...TEST_RULES,
+      types: {
+        ...TEST_RULES.types,
+        [REPO]: { title: "repository", source: "test", identity: { field: "name", scope: "account", source: "test" }, replaceOn: [{ path: "upstream", source: "test" }], outputsFrom: { paths: ["name"], source: "test" } },
+        [USER]: { title: "user", source: "test", replaceOn: [{ path: "pinned", source: "test" }] },
+      },
+    } as CloudRules,
+  } as Record<Cloud, CloudRules>;
+
+  it("does not update a resource whose input comes from a replacement that kept its outputs (same id), and does when the id changes", () => {
+    const w = new World(rules);
+    const at = (upstream: string, name = "r1") => plan(res(REPO, "repo", { name, upstream }, { deleteBeforeReplace: true }), res(USER, "svc", { image: "r1/app" }, { deps: { image: ["repo"] } }));
+    expect(w.up("s", at("a")).status).toBe("ok");
+    const same = w.up("s", at("b"));
+    expect(same.steps.map((s) => `${s.op} ${s.name}`)).toEqual(["delete repo", "replace repo", "same svc"]);
+    const renamed = w.up("s", plan(res(REPO, "repo", { name: "r2", upstream: "c" }), res(USER, "svc", { image: "r2/app" }, { deps: { image: ["repo"] } })));
+    expect(renamed.steps.map((s) => `${s.op} ${s.name}`)).toEqual(["replace repo", "update svc"]);
+  });
+
+  it("creates again a dependent deleted before a replacement, even when its inputs resolve as before (PendingReplacement)", () => {
+    const w = new World(rules);
+    const at = (upstream: string) => plan(res(REPO, "repo", { name: "r1", upstream }, { deleteBeforeReplace: true }), res(USER, "pin", { pinned: "r1" }, { deps: { pinned: ["repo"] } }));
+    expect(w.up("s", at("a")).status).toBe("ok");
+    const r = w.up("s", at("b"));
+    expect(r.steps.map((s) => `${s.op} ${s.name}`)).toEqual(["delete pin", "delete repo", "replace repo", "replace pin"]);
+    expect(w.objectsOf("aws").filter((o) => o.type === USER)).toHaveLength(1);
+  });
+});

@@ -170,6 +170,8 @@ class Run {
   private readonly renewed = new Set<string>();
   /** When each resource of this run finished, on the world clock. */
   private readonly finished = new Map<string, number>();
+  /** Dependents deleted before a replacement: their registration creates them again, whatever their inputs (the engine's `PendingReplacement`). */
+  private readonly pendingReplacement = new Set<string>();
   /** Old objects of create-before-delete replacements, deleted at the end. */
   private readonly replacedObjects: Array<{ urn: string; key: string; retain: boolean; dependencies: string[] }> = [];
   private readonly startedAt: number;
@@ -232,7 +234,7 @@ class Run {
       if (old) claimed.add(old.urn);
       const op = this.decide(r, old, renewing);
       ops.set(r.urn, op);
-      if ((op.op === "create" || op.op === "replace") && r.custom) renewing.add(r.urn);
+      if ((op.op === "create" || op.op === "replace") && r.custom && !this.keepsOutputs(r, op)) renewing.add(r.urn);
       if (op.op === "replace" && r.options.protect) {
         refusals.push(protectedReplaceError(r.urn, op.changed ?? []));
       }
@@ -251,11 +253,22 @@ class Run {
     const own = this.state.get(r.urn);
     if (own && !claimed.has(own.urn)) return own;
     for (const a of r.options.aliases ?? []) {
-      const urn = (a as { urn?: string }).urn;
+      const urn = aliasUrn(a);
       const entry = urn ? this.state.get(urn) : undefined;
       if (entry && !claimed.has(entry.urn) && entry.type === r.type) return entry;
     }
     return undefined;
+  }
+
+  /**
+   * A replacement whose outputs are made only from inputs it kept (the rule's `outputsFrom`): what depends on it
+   * resolves to the values it had. Pulumi diffs resolved inputs in an `up` (an input is unknown only in a preview), so
+   * those dependents see no change from it.
+   */
+  private keepsOutputs(r: PlannedResource, op: PreviewOp): boolean {
+    const from = this.rule(r.type)?.outputsFrom?.paths;
+    if (op.op !== "replace" || !from) return false;
+    return !(op.changed ?? []).some((c) => c === "(region)" || from.some((f) => overlaps(f, c)));
   }
 
   private decide(r: PlannedResource, old: StateEntry | undefined, renewing: Set<string>): PreviewOp {
@@ -263,7 +276,7 @@ class Run {
     if (this.kind(r.type) === "component" || this.kind(r.type) === "provider") return { op: "same", old };
     const rule = this.rule(r.type);
     let changed = changedPaths(old.inputs, r.inputs);
-    // Inputs whose values come from a resource created or replaced in this run are new values.
+    // Inputs whose values come from a resource created or replaced in this run are new values (unless it kept its outputs).
     for (const [key, deps] of Object.entries(r.propertyDependencies)) {
       if (deps.some((d) => renewing.has(d)) && !changed.some((c) => covers(key, c))) changed.push(key);
     }
@@ -294,8 +307,17 @@ class Run {
       this.finished.set(r.urn, start);
       return;
     }
-    switch (planned.op) {
+    // A dependent deleted before a replacement in this run is created again when it registers, even with unchanged inputs
+    // (pulumi/pulumi pkg/resource/deploy/step_generator.go: a state marked PendingReplacement is replaced).
+    const op = this.pendingReplacement.has(r.urn) && (planned.op === "same" || planned.op === "update") ? "recreate" : planned.op;
+    switch (op) {
       case "same":
+        break;
+      case "recreate":
+        entry.object = this.create(r, start).key;
+        Object.assign(step, { op: "replace", mode: "delete-before-replace" });
+        end = start + this.duration(r);
+        this.renewed.add(r.urn);
         break;
       case "create":
         entry.object = this.create(r, start).key;
@@ -328,7 +350,7 @@ class Run {
     }
     // The state holds what the cloud holds: a change the cloud has not applied shows again in the next preview.
     const held = entry.object ? this.world.objects.get(entry.object) : undefined;
-    if (held && planned.op !== "same") entry.inputs = held.inputs;
+    if (held && op !== "same") entry.inputs = held.inputs;
     this.state.set(r.urn, entry);
     this.finished.set(r.urn, end);
     this.steps.push(step);
@@ -402,6 +424,7 @@ class Run {
       // The provider is not called for a retained resource, nor for one deleted with a resource deleted here (step.go DeleteStep.Apply).
       if (e.options.retainOnDelete || (e.options.deletedWith && replaceSet.has(e.options.deletedWith))) obj.owner = undefined;
       else this.deleteObject(obj, e.urn);
+      this.pendingReplacement.add(e.urn);
       this.steps.push({ op: "delete", urn: e.urn, type: e.type, name: e.name, mode: "delete-before-replace" });
     }
   }
@@ -715,6 +738,18 @@ interface PreviewOp {
   op: Operation;
   old?: StateEntry;
   changed?: string[];
+}
+
+/**
+ * An alias given as a URN, as the engine matches it. Under the SDK's mocks a top-level component's URN carries the
+ * root stack's type (`pulumi:pulumi:Stack$freehold:index:Platform`: mocks.ts `newUrn` prefixes the parent's type),
+ * so `createUrn(name, type, component)` does too; against the engine the same component's URN has no stack type
+ * (createUrn itself drops it: "Don't prefix the stack type as a parent type", pulumi/pulumi sdk/nodejs/resource.ts),
+ * and the alias names the URN the resource really had. Planned URNs of the component's children have no stack type.
+ */
+function aliasUrn(alias: unknown): string | undefined {
+  const urn = (alias as { urn?: unknown } | undefined)?.urn;
+  return typeof urn === "string" && urn ? urn.replace("::pulumi:pulumi:Stack$", "::") : undefined;
 }
 
 /** The URN of a provider reference (`<provider URN>::<id>`). */

@@ -217,7 +217,7 @@ components:
   it("pulls a private image through an Artifact Registry remote repository whose password is kept in Secret Manager", () => {
     const repo = one(run, "gcp:artifactregistry/repository:Repository", "web-repository").inputs;
     expect(repo).toMatchObject({
-      repositoryId: "shop-dev-web-images",
+      repositoryId: "shop-dev-web-8nz89j-images",
       location: "europe-west2",
       format: "DOCKER",
       mode: "REMOTE_REPOSITORY",
@@ -233,13 +233,13 @@ components:
       member: "serviceAccount:service-123456789012@gcp-sa-artifactregistry.iam.gserviceaccount.com",
     });
     expect(deps(one(run, "gcp:artifactregistry/repository:Repository", "web-repository"))).toContain("web-registry-agent-settled");
-    expect(container(one(run, RUN, "web-service")).image).toBe("europe-west2-docker.pkg.dev/freehold-plan/shop-dev-web-images/acme/web:1.0");
+    expect(container(one(run, RUN, "web-service")).image).toBe("europe-west2-docker.pkg.dev/freehold-plan/shop-dev-web-8nz89j-images/acme/web:1.0");
   });
 
   it("pulls from a registry Cloud Run cannot reach directly through a remote repository without credentials, and from Docker Hub directly", () => {
     const quay = one(run, "gcp:artifactregistry/repository:Repository", "quay-repository").inputs as { remoteRepositoryConfig: Record<string, unknown> };
     expect(quay.remoteRepositoryConfig).toEqual({ description: "https://quay.io", commonRepository: { uri: "https://quay.io" } });
-    expect(container(one(run, RUN, "quay-service")).image).toBe("europe-west2-docker.pkg.dev/freehold-plan/shop-dev-quay-images/acme/tool:2");
+    expect(container(one(run, RUN, "quay-service")).image).toBe("europe-west2-docker.pkg.dev/freehold-plan/shop-dev-quay-lex1xi-images/acme/tool:2");
     expect(container(one(run, RUN, "hub-service")).image).toBe("nginx:1.27");
     expect(run.resources.filter((r) => r.type === "gcp:artifactregistry/repository:Repository")).toHaveLength(2);
   });

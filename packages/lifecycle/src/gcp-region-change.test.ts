@@ -100,7 +100,7 @@ describe("a Google Cloud region change completes", () => {
     expect(live(h, "gcp:compute/forwardingRule:ForwardingRule").map((o) => o.region)).toEqual(["europe-west9", "europe-west9"]);
   });
 
-  it("replaces a remote repository whose upstream host changed, deleting the old one first (same id, same location)", async () => {
+  it("replaces a remote repository whose upstream host changed with one of a new id, created first", async () => {
     const text = "name: img\ncomponents:\n  web: { kind: web-service, image: 'quay.io/acme/app:1.0', public: true }\n";
     const base = parseStack(text);
     const { world, h } = await deployed(base);
@@ -108,6 +108,7 @@ describe("a Google Cloud region change completes", () => {
     expect(moved.error).toBeUndefined();
     const repos = world.objectsOf("gcp").filter((o) => o.type === T.repository && o.status === "live" && String(o.name).includes("web"));
     expect(repos.map((o) => String(o.inputs.description))).toEqual([expect.stringContaining("registry.gitlab.com")]);
+    expect(moved.changes).toBeGreaterThan(0);
   });
 });
 
@@ -141,5 +142,24 @@ describe("subnet ranges per region", () => {
     const r = world.up("scratch/dev", plan);
     expect(r.error).toBeUndefined();
     expect(world.objectsOf("gcp").filter((o) => o.type === T.subnet && o.status === "live").map((o) => [o.name, o.inputs.ipCidrRange])).toEqual([["scratch-dev-europe-west3-r2", "10.10.32.0/20"]]);
+  });
+
+  it("refuses a role job update that names an execution the job already ran (409), its current token included, and the backend's token is drawn afresh: replication on, off, on again and a tag change complete", async () => {
+    const { world, plan } = await deployed(THROWAWAY);
+    const job = (r: { type: string; name: string }) => r.type === "gcp:cloudrunv2/job:Job" && r.name.endsWith("db-role-job");
+    expect(plan.resources.filter(job).map((r) => r.propertyDependencies.runExecutionToken?.some((u) => u.includes("random:index/randomId:RandomId")))).toEqual([true]);
+    // The token as a hash of the settings would give it: the first value again after a change and its undoing.
+    const token = (t: string) => ({ ...plan, resources: plan.resources.map((r) => (job(r) ? { ...r, inputs: { ...r.inputs, runExecutionToken: t } } : r)) });
+    expect(world.up("scratch/dev", token("rfirst")).error).toBeUndefined();
+    expect(world.up("scratch/dev", token("rsecond")).error).toBeUndefined();
+    expect(world.up("scratch/dev", token("rfirst")).error).toMatch(/409 ALREADY_EXISTS: the job scratch-dev-db-dbrole already has the execution scratch-dev-db-dbrole-rfirst/);
+    // A label change that keeps the token (as a hash of the script and passwords did) re-sends it: refused the same way.
+    const relabelled = { ...plan, resources: plan.resources.map((r) => (job(r) ? { ...r, inputs: { ...r.inputs, runExecutionToken: "rsecond", labels: { ...(r.inputs.labels as object), "cost-centre": "cc-42" } } } : r)) };
+    expect(world.up("scratch/dev", relabelled).error).toMatch(/re-sends the token the job was last updated with/);
+
+    const h = new Harness(new World(RULES), "gcp", THROWAWAY);
+    const on = { ...THROWAWAY, components: { ...THROWAWAY.components, db: { ...THROWAWAY.components.db, replication: "logical" } } } as Stack;
+    const tagged = { ...on, tags: { ...on.tags, "cost-centre": "cc-42" } } as Stack;
+    for (const [label, spec] of [["first up", THROWAWAY], ["replication on", on], ["off", THROWAWAY], ["on again", on], ["a tag", tagged]] as const) expect((await h.up(label, spec)).error, label).toBeUndefined();
   });
 });

@@ -105,6 +105,12 @@ export interface TypeRule {
   checks?: Check[];
   /** Input paths whose change forces a replacement (the provider's ForceNew / the API's create-only properties). */
   replaceOn?: Array<{ path: string; source: Source }>;
+  /**
+   * The inputs every output other resources read is made from (its id, name, endpoint URI): a replacement that keeps
+   * them hands its dependents the values they had, and Pulumi, which diffs resolved inputs in an `up`, changes nothing
+   * there. Without it, whatever depends on a replaced resource is taken to see new values.
+   */
+  outputsFrom?: { paths: string[]; source: Source };
   /** Inputs the API refuses to change at all, even by replacement (an update fails). */
   immutable?: Array<{ path: string; error: string; source: Source }>;
   /** Other objects whose references keep this one from being deleted. */

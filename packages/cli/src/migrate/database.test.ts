@@ -15,7 +15,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { migrateDatabase, verifyDatabase } from "./database";
 import { SourceSnapshot } from "./dump";
 import { MigrationError, MigrationInterrupted } from "./errors";
-import { listTables, pgConnection, psql, tableKey, withSession } from "./pg";
+import { newFingerprintKey } from "./fingerprint";
+import { listTables, pgConnection, psql, quoteLiteral, tableKey, withSession } from "./pg";
 import { pgTool } from "./proc";
 import { rehearsalPreflight } from "./rehearse";
 import { type CreatedObject, createdObjectsSql, undoSql } from "./restore";
@@ -95,7 +96,7 @@ describe("migrateDatabase (real PostgreSQL)", () => {
     );
     const conn = pgConnection(db.c, "source");
     const tables = (await listTables(conn)).filter((t) => /^t\d$/.test(t.table));
-    const run = await checksumTables(conn, tables, "server");
+    const run = await checksumTables(conn, tables, "server", newFingerprintKey());
     const sum = (t: string) => run.sums.get(tableKey({ schema: "public", table: t }))?.checksum;
     expect(sum("t1")).toBe(sum("t2"));
     expect(new Set(["t1", "t3", "t4", "t5", "t6", "t7", "t8"].map(sum)).size).toBe(7);
@@ -346,6 +347,24 @@ describe("what the review found (real PostgreSQL)", () => {
     expect(await verifyProblems(from, to)).toEqual(['a."b.c": row count differs: source 200, target 10']);
   });
 
+  it("finds a row changed so that its hash under the old public seed is unchanged: each run keys the fingerprint with a secret of its own", async () => {
+    const { from, to } = await pair("ledger");
+    // A second preimage of lookup3 (PostgreSQL's hashtextextended) under the seed the fingerprint used to give the second
+    // column in every run (its position, 2): found once, offline, in under a second, by choosing other first 12 bytes and
+    // the next 12 that bring the hash's state back (its block function is invertible). Only the two strings are kept here.
+    const [paid, forged] = [quoteLiteral("pay alice 100 EUR #00042"), quoteLiteral("pay mallagVn[(Z5_saIQ ^G")];
+    expect(await sql(to, `SELECT pg_catalog.hashtextextended(${paid} COLLATE "C", 2) = pg_catalog.hashtextextended(${forged} COLLATE "C", 2);`)).toEqual(["t"]);
+    const ddl = "CREATE TABLE public.ledger (id int PRIMARY KEY, memo text NOT NULL); INSERT INTO public.ledger SELECT g, 'entry ' || g FROM generate_series(1, 100) g;";
+    await sql(from, `${ddl} INSERT INTO public.ledger VALUES (101, ${paid});`);
+    await sql(to, `${ddl} INSERT INTO public.ledger VALUES (101, ${forged});`);
+    expect(await verifyProblems(from, to)).toEqual([expect.stringMatching(/^public\.ledger: content differs \(same 101 rows, checksum [0-9a-f]{32} vs [0-9a-f]{32}\)$/)]);
+    // Equal again: both sides of a run hash with its key, and two runs' checksums of the same rows differ (a key each).
+    await sql(to, `UPDATE public.ledger SET memo = ${paid} WHERE id = 101;`);
+    const [one, two] = [await verifyDatabase({ from, to }), await verifyDatabase({ from, to })];
+    expect([one.tables[0]?.match, two.tables[0]?.match]).toEqual([true, true]);
+    expect(one.tables[0]?.checksum).not.toBe(two.tables[0]?.checksum);
+  });
+
   it("sees every row of a table under row-level security: a policy that hides rows makes verification fail, not pass over them", async () => {
     const { from, to } = await pair("rls");
     const ddl = `CREATE TABLE public.docs (tenant text, body text);
@@ -452,13 +471,17 @@ describe("what the review found (real PostgreSQL)", () => {
     expect(await sql(to, "SELECT count(*) FROM pg_namespace WHERE nspname = 'shop';")).toEqual(["0"]);
   });
 
-  it("keeps a source read-only and its sessions named when a connection service file sets options and application_name", async () => {
+  it("keeps a source read-only and its sessions named when a connection service file sets options and application_name; refuses to fingerprint there without the key, saying why", async () => {
     const u = new URL(db.a);
     const services = path.join(dir, "pg_service.conf");
     writeFileSync(services, `[shop]\nhost=${u.hostname}\nport=${u.port}\ndbname=shop\nuser=owner_a\napplication_name=payments-app\noptions=-c default_transaction_read_only=off\n`, { mode: 0o600 });
     const src = pgConnection("postgresql:///?service=shop", "source", { env: { ...process.env, PGSERVICEFILE: services }, password: "p@ss:w/rd?&" });
     expect(await psql(src, "SHOW application_name; SHOW default_transaction_read_only;").then((r) => r.lines)).toEqual(["freehold-migrate-source", "on"]);
     await expect(psql(src, "CREATE TABLE public.nope (x int);")).rejects.toMatchObject({ details: { output: expect.stringMatching(/read-only transaction/) } });
+    // The fingerprint's key travels in PGOPTIONS, which such a file's options override: a snapshot refuses to open, saying why.
+    await expect(SourceSnapshot.open(src, newFingerprintKey())).rejects.toMatchObject({
+      details: { output: expect.stringContaining('unrecognized configuration parameter "freehold.fingerprint_key"'), hint: expect.stringMatching(/connection service file \(\?service=\) sets options; move those options into the source URL/) },
+    });
   });
 });
 
@@ -624,7 +647,7 @@ x"" y?" VALUES ('once');`,
     await sql(to, "CREATE TABLE public.p (id int, t text);");
     const blocks = Number((await sql(from, "SELECT pg_relation_size('public.p') / 8192;"))[0]);
     expect(blocks).toBeGreaterThan(60);
-    const snap = await SourceSnapshot.open(pgConnection(from, "source"));
+    const snap = await SourceSnapshot.open(pgConnection(from, "source"), newFingerprintKey());
     try {
       // Written after the snapshot, in the first and the last block: neither may be copied.
       await sql(from, "UPDATE public.p SET t = 'later' WHERE id IN (1, 3000); INSERT INTO public.p VALUES (-1, 'later');");

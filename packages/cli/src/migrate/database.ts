@@ -14,7 +14,7 @@
 import path from "node:path";
 import { dumpAndFingerprint, SourceSnapshot } from "./dump";
 import { MigrationError, MigrationInterrupted, MigrationToolError } from "./errors";
-import { checksumMethod, type LargeObjectSum, type TableInfo, type TextMode, textMode } from "./fingerprint";
+import { checksumMethod, type LargeObjectSum, newFingerprintKey, type TableInfo, type TextMode, textMode } from "./fingerprint";
 import { sourceFunctions, untrustedFunctionProblems } from "./live-code";
 import { compareLargeObjects, compareSequences, compareTables, type DatabaseManifest, databaseProblems, type LargeObjectEntry, type SequenceEntry, type TableEntry, writeJsonAtomic } from "./manifest";
 import {
@@ -129,6 +129,13 @@ interface Run {
   signal: AbortSignal;
   jobs: number;
   mode: TextMode;
+  /**
+   * The fingerprint's key (fingerprint.ts) every source and target fingerprint of this run is taken with: drawn when
+   * the run starts, because the source is fingerprinted during the copy, in the copy's own snapshot; or the key of the
+   * reused dump's sums. It stays in this process, its fingerprinting sessions' private startup options and a kept
+   * dump's private marker file: a role that writes in the target during the copy can read none of them.
+   */
+  key: string;
   pair: Pair;
   servers: { src: ServerInfo; dst: ServerInfo };
   stage: Stage;
@@ -171,7 +178,7 @@ async function inspect(
       `refusing to migrate: the target ${r.dst.display} already holds ${new Set(defined.map((p) => p.item)).size} of the source's tables with a different definition; nothing was done. ${INTO_EMPTY}`,
       defined,
     );
-  const [s, d] = await Promise.all([source.sums(overlap), checksumTables(r.dst, overlap, r.mode)]);
+  const [s, d] = await Promise.all([source.sums(overlap), checksumTables(r.dst, overlap, r.mode, r.key)]);
   const different = compareTables(byKey(s, tableKey), d.sums, d.failed).filter((e) => !e.match);
   if (different.length > 0)
     throw new MigrationError(
@@ -213,7 +220,7 @@ interface Outcome {
  * fingerprint taken as soon as its rows are committed.
  */
 async function streamTransfer(r: Run, t: Tools, snapshot: SourceSnapshot): Promise<Outcome> {
-  const verifier = new TargetVerifier(withSession(r.dst, { appName: `${r.prefix}-verify` }), r.jobs, r.signal, r.mode);
+  const verifier = new TargetVerifier(withSession(r.dst, { appName: `${r.prefix}-verify` }), r.jobs, r.signal, r.mode, r.key);
   r.stage = "restore";
   const started = Date.now();
   const source = snapshot.fingerprint(snapshot.tables, r.mode).then(async (sums) => {
@@ -284,7 +291,7 @@ async function transfer(r: Run, t: Tools, snapshot: SourceSnapshot | undefined, 
   }
   await snapshot?.close();
   const byOid = new Map(marker.tables.map((x) => [x.oid, x]));
-  const verifier = new TargetVerifier(withSession(r.dst, { appName: `${r.prefix}-verify` }), r.jobs, r.signal, r.mode);
+  const verifier = new TargetVerifier(withSession(r.dst, { appName: `${r.prefix}-verify` }), r.jobs, r.signal, r.mode, r.key);
   const tRestore = Date.now();
   r.stage = "restore";
   try {
@@ -345,7 +352,7 @@ async function recheckDifferent(r: Run, marker: Pick<DumpMarker, "sums" | "table
     return !s || !d || s.rows !== d.rows || s.checksum !== d.checksum;
   });
   if (differing.length === 0) return target;
-  const again = await checksumTables(withSession(r.dst, { appName: `${r.prefix}-verify` }), differing, r.mode);
+  const again = await checksumTables(withSession(r.dst, { appName: `${r.prefix}-verify` }), differing, r.mode, r.key);
   for (const [k, v] of again.sums) {
     target.sums.set(k, v);
     target.failed.delete(k);
@@ -373,7 +380,7 @@ interface Prepared {
 async function freshMarker(work: WorkDir, src: PgConnection, mode: TextMode, log: (l: string) => void, signal: AbortSignal): Promise<DumpMarker | undefined> {
   const m = await work.readMarker(checksumMethod(mode));
   if (!m) return undefined;
-  const c = await sourceConsistency(src, m.state, { tables: m.tables, sums: m.sums, largeObjects: m.largeObjects }, mode, signal);
+  const c = await sourceConsistency(src, m.state, { tables: m.tables, sums: m.sums, largeObjects: m.largeObjects, key: m.fingerprintKey }, mode, signal);
   if (c.verdict !== "moved") {
     log(`reusing the completed dump from ${m.completedAt} in ${work.dumpDir}: the source is as it was in its snapshot (${c.verdict === "quiet" ? "nothing wrote on the source server since" : "its tables read again: unchanged"})`);
     return m;
@@ -396,7 +403,8 @@ async function prepare(opts: MigrateDatabaseOptions, base: { src: PgConnection; 
   const mode = textMode(servers.src.encoding, servers.dst.encoding);
   if (mode === "utf8") log(`the source is ${servers.src.encoding} and the target ${servers.dst.encoding}: text is compared as UTF-8`);
   const marker = await freshMarker(work, src, mode, log, signal);
-  return { r: { opts, log, src, dst, prefix, work, signal, jobs: Math.max(1, Math.floor(opts.jobs ?? 2)), mode, pair, servers, stage: "inspect" }, t: found.t, marker };
+  const key = marker?.fingerprintKey ?? newFingerprintKey();
+  return { r: { opts, log, src, dst, prefix, work, signal, jobs: Math.max(1, Math.floor(opts.jobs ?? 2)), mode, key, pair, servers, stage: "inspect" }, t: found.t, marker };
 }
 
 /**
@@ -419,7 +427,7 @@ async function refuseUntrustedCode(r: Run): Promise<void> {
 async function migrateOrSkip(p: Prepared): Promise<Outcome> {
   const { r, t, marker } = p;
   r.log(`source ${r.src.display} (read-only), target ${r.dst.display}`);
-  const [snapshot, target] = await Promise.all([marker ? undefined : SourceSnapshot.open(withSession(r.src, { appName: `${r.prefix}-snapshot` }), r.signal), describeDatabase(r.dst)]);
+  const [snapshot, target] = await Promise.all([marker ? undefined : SourceSnapshot.open(withSession(r.src, { appName: `${r.prefix}-snapshot` }), r.key, r.signal), describeDatabase(r.dst)]);
   try {
     const from = marker ?? (snapshot as SourceSnapshot);
     const wanted = (ts: TableInfo[]) => new Set(ts.map(tableKey));
@@ -472,7 +480,7 @@ async function compare(r: Run, o: Outcome): Promise<Compared> {
     sequences: compareSequences(o.sourceSequences, after.sequences),
     largeObjects: compareLargeObjects(o.sourceLargeObjects, targetLargeObjects),
     extraTargetTables: after.tables.filter((x) => !srcKeys.has(tableKey(x))).map(tableName),
-    consistency: await sourceConsistency(withSession(r.src, { appName: `${r.prefix}-check` }), o.state, { tables: o.tables, sums: o.sourceSums, largeObjects: o.sourceLargeObjects }, r.mode, r.signal),
+    consistency: await sourceConsistency(withSession(r.src, { appName: `${r.prefix}-check` }), o.state, { tables: o.tables, sums: o.sourceSums, largeObjects: o.sourceLargeObjects, key: r.key }, r.mode, r.signal),
   };
 }
 

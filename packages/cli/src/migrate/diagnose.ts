@@ -21,6 +21,11 @@ const PG_HINTS: Array<[RegExp, (side: string) => string]> = [
   [/database "[^"]*" does not exist/i, (s) => (s === "target" ? "the database name in the target URL: create the database on the target server first (createdb, or the cloud console), then run again" : "the database name in the source URL")],
   [/FATAL:\s+role "[^"]*" does not exist/i, (s) => `the user name in the ${s} URL`],
   [/role "[^"]*" does not exist/i, (s) => `the roles on the ${s} server: the dump refers to a role (a policy's TO, an ALTER ... OWNER) that does not exist there; roles are not migrated: create it on the ${s} first`],
+  [
+    /unrecognized configuration parameter "freehold\.fingerprint_key"/i,
+    (s) =>
+      `the ${s} connection: the fingerprint's key reaches the session in PGOPTIONS, which libpq ignores when a connection service file (?service=) sets options; move those options into the ${s} URL (?options=...)`,
+  ],
   [/row-level security/i, (s) => `the ${s} user must see every row of every table to verify it: the tables' owner (when they do not FORCE ROW LEVEL SECURITY), a superuser, or a role with BYPASSRLS`],
   [/pg_largeobject_metadata_oid_index|large object \d+ already exists/i, (s) => `the large objects of the ${s} database: it already holds large objects with the OIDs the dump restores; use an empty database`],
   [/could not translate host name|Name or service not known|could not connect|Connection refused|timeout expired|No route to host|server closed the connection/i, (s) => `that the ${s} server is running and reachable from this host: host, port, firewall or private link, and sslmode`],

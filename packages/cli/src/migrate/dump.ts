@@ -8,7 +8,7 @@
  */
 import { pgFailure } from "./diagnose";
 import { MigrationToolError } from "./errors";
-import { checksumMethod, LARGE_OBJECTS_SQL, type LargeObjectSum, type TableInfo, type TextMode, tableChecksumSql } from "./fingerprint";
+import { checksumMethod, LARGE_OBJECTS_SQL, type LargeObjectSum, REQUIRE_FINGERPRINT_KEY, type TableInfo, type TextMode, tableChecksumSql, withFingerprintKey } from "./fingerprint";
 import {
   INVENTORY_SQL,
   parseJsonLine,
@@ -38,14 +38,16 @@ export class SourceSnapshot {
     readonly sequences: SequenceInfo[],
     readonly schema: SchemaObject[],
     readonly state: SourceState,
+    /** The fingerprint's key this session hashes with (fingerprint.ts): compare only with sums taken with the same key. */
+    readonly key: string,
   ) {}
 
-  /** Open the session, export its snapshot and take the inventory in it. */
-  static async open(conn: PgConnection, signal?: AbortSignal): Promise<SourceSnapshot> {
-    const session = new PsqlSession(conn, signal);
+  /** Open the session (its fingerprints keyed with `key`), export its snapshot and take the inventory in it. */
+  static async open(conn: PgConnection, key: string, signal?: AbortSignal): Promise<SourceSnapshot> {
+    const session = new PsqlSession(withFingerprintKey(conn, key), signal);
     try {
       // No parallel workers: this session has the whole dump and restore to finish in, and must not slow pg_dump.
-      await session.must(`${STABLE_SESSION_SQL}\nSET max_parallel_workers_per_gather = 0;`, "prepare a session");
+      await session.must(`${STABLE_SESSION_SQL}\nSET max_parallel_workers_per_gather = 0;\n${REQUIRE_FINGERPRINT_KEY}`, "prepare a session");
       const [id] = await session.must("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY;\nSELECT pg_catalog.pg_export_snapshot();", "take a snapshot");
       const at = new Date().toISOString();
       const [horizon] = await session.must(HORIZON_SQL, "read the snapshot's transaction horizon");
@@ -61,7 +63,7 @@ export class SourceSnapshot {
         at,
         sequences: seqs,
         schemaHash: schemaHash(schema),
-      });
+      }, key);
     } catch (e) {
       session.kill();
       throw e;
@@ -131,12 +133,13 @@ export async function dumpAndFingerprint(snap: SourceSnapshot, o: DumpOptions): 
   });
   const [dumpMs, { s: fingerprints, largeObjects }] = await Promise.all([dump, sums]);
   return {
-    formatVersion: 4,
+    formatVersion: 5,
     pair: o.pair,
     source: o.conn.display,
     server: snap.server,
     pgDump: o.pgDumpVersion,
     checksumMethod: checksumMethod(o.mode),
+    fingerprintKey: snap.key,
     tables: snap.tables,
     sums: fingerprints,
     sequences: snap.sequences,

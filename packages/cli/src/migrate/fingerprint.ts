@@ -6,14 +6,48 @@
  * Each row is hashed as the XOR of one 64-bit hash per column, each column
  * hashed by the cheapest function that is exact for its type (the type's own
  * extended hash function where that hash distinguishes every stored value,
- * the hash of the value's output text otherwise), seeded by the column's
- * position, with a position-specific constant for NULL. The row hashes are
+ * the hash of the value's output text otherwise), seeded by a secret derived
+ * from this run's secret key and the column's position (below), with a
+ * position-specific constant for NULL. The row hashes are
  * added up exactly (`sum(bigint)` is a numeric). No row is converted to text
  * unless a column needs it: that conversion was most of the cost of the
  * earlier md5-of-the-row-text checksum (about 10 s of CPU per GiB per side,
  * this one about 2).
  */
-import { quoteIdent, quoteLiteral } from "./pg";
+import { randomBytes } from "node:crypto";
+import { type PgConnection, quoteIdent, quoteLiteral, withPrivateSettings } from "./pg";
+
+/**
+ * The fingerprint is keyed. PostgreSQL's extended hash functions (Jenkins' lookup3 for text) are fast but not
+ * cryptographic: with a seed anyone knows (the column's position, as before), a value of 24 bytes or more has a
+ * second preimage found in well under a second (the block function is invertible), so whoever may write in the
+ * target could change a row and keep its fingerprint. Each run therefore draws a random 64-bit key, and each
+ * column's seed is hashint8extended(position, key): different per position, unknown without the key. The key
+ * reaches each fingerprinting session as a startup option in PGOPTIONS (withPrivateSettings): never in a
+ * statement's text (pg_stat_activity, the server's log), never on a command line; the statement reads it with
+ * current_setting once per query (an uncorrelated scalar subquery is an InitPlan, evaluated once per query, not per row), and fails rather
+ * than hashing without it. This is a mitigation against a tamperer who cannot read this process's memory or its
+ * private files, not a MAC: lookup3 was not designed to resist an attacker even with a secret seed. Source and
+ * target of one comparison must be fingerprinted with the same key.
+ */
+export const FINGERPRINT_KEY_SETTING = "freehold.fingerprint_key";
+
+/**
+ * Run first in every fingerprinting session: fails (naming the setting) when the session lacks the key, before any
+ * table is read; prints nothing otherwise. A connection service file that sets `options` makes libpq ignore PGOPTIONS.
+ */
+export const REQUIRE_FINGERPRINT_KEY = `SELECT 1 WHERE pg_catalog.current_setting('${FINGERPRINT_KEY_SETTING}') IS NULL;`;
+
+/** A new random 64-bit key, as the signed decimal PostgreSQL's int8 reads. */
+export function newFingerprintKey(): string {
+  return BigInt.asIntN(64, BigInt(`0x${randomBytes(8).toString("hex")}`)).toString();
+}
+
+/** The connection with the fingerprint's key among its private startup settings: apply last (a later withSession would hide PGOPTIONS). */
+export function withFingerprintKey(conn: PgConnection, key: string): PgConnection {
+  if (!/^-?\d{1,19}$/.test(key)) throw new Error("a fingerprint key is a signed 64-bit integer");
+  return withPrivateSettings(conn, { [FINGERPRINT_KEY_SETTING]: key });
+}
 
 export interface ColumnInfo {
   name: string;
@@ -158,7 +192,7 @@ export function nullConstant(position: number): string {
 /** The hash of one column of row `r`, never NULL: NULL hashes to the position's constant. */
 export function columnExpr(col: ColumnInfo, position: number, alias = "r", mode: TextMode = "server"): string {
   const ref = `${alias}.${quoteIdent(col.name)}`;
-  const seed = `${position + 1}::int8`;
+  const seed = `(SELECT pg_catalog.hashint8extended(${position + 1}::int8, pg_catalog.current_setting('${FINGERPRINT_KEY_SETTING}')::int8))`;
   return `CASE WHEN ${ref} IS NULL THEN ${nullConstant(position)}::int8 ELSE ${valueHash(ref, col, seed, mode)} END`;
 }
 
@@ -196,7 +230,7 @@ export const LARGE_OBJECTS_SQL = `SELECT pg_catalog.json_build_object('count', p
 FROM pg_catalog.pg_largeobject_metadata m;`;
 
 export const CHECKSUM_METHOD =
-  "per table: count(*) and md5(count || ':' || sum over rows of (XOR over columns of a 64-bit hash of the value seeded by the column's position, or a per-position constant for NULL)); " +
+  "per table: count(*) and md5(count || ':' || sum over rows of (XOR over columns of a 64-bit hash of the value seeded by hashint8extended(the column's position, a random 64-bit key of the run), or a per-position constant for NULL)); " +
   "each value hashed by its type's extended hash function where that is exact (integers, text, uuid, timestamps, dates; floats with their sign bit; numeric with its display scale; bytea by its hex text), " +
   "otherwise by the hash of its output text; under DateStyle=ISO, TimeZone=UTC, IntervalStyle=postgres, bytea_output=hex, extra_float_digits=3; same SQL text on both sides";
 

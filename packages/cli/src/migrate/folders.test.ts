@@ -8,7 +8,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { UntrustedFileError, userFolderProblems } from "./folders";
-import { openWorkDir, type Pair, pairKey, type RestoreJournal } from "./workdir";
+import { type DumpMarker, openWorkDir, type Pair, pairKey, type RestoreJournal } from "./workdir";
 
 const NOBODY = 65534;
 const pair: Pair = { source: 'cluster 1, database 16384 "shop"', target: 'cluster 2, database 16385 "shop"' };
@@ -111,6 +111,39 @@ describe("a folder the user names", () => {
     chmodSync(sub, 0o700);
     chownSync(sub, NOBODY, NOBODY);
     await expect(openWorkDir({ workDir: dir, pair })).rejects.toThrow(UntrustedFileError);
+  });
+
+  it("keeps the fingerprint's key with a kept dump's sums in its private marker; a marker an earlier version wrote without a key means dumping again", async () => {
+    const w = await openWorkDir({ workDir: fresh("markers"), pair });
+    mkdirSync(w.dumpDir);
+    const server = { version: "15", versionNum: 150000, databaseBytes: 1, database: "shop", databaseOid: 16384, encoding: "UTF8", systemIdentifier: "1", startedAt: "now" };
+    const state = { snapshot: "700:700:", at: "now", sequences: [], schemaHash: "h" };
+    const marker: DumpMarker = {
+      formatVersion: 5,
+      pair,
+      source: "postgresql://x@h/shop",
+      server,
+      pgDump: "15",
+      checksumMethod: "m",
+      fingerprintKey: "-8070450532247928832",
+      tables: [],
+      sums: [],
+      sequences: [],
+      largeObjects: { count: 0, checksum: "c" },
+      schema: [],
+      state,
+      completedAt: "now",
+      dumpMs: 1,
+    };
+    await w.writeMarker(marker);
+    const file = path.join(w.dir, "dump.complete.json");
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect((await w.readMarker("m"))?.fingerprintKey).toBe("-8070450532247928832");
+    const { fingerprintKey: _, ...older } = { ...marker, formatVersion: 4 };
+    writeFileSync(file, JSON.stringify(older), { mode: 0o600 });
+    expect(await w.readMarker("m")).toBeUndefined();
+    writeFileSync(file, JSON.stringify({ ...marker, fingerprintKey: "1; DROP TABLE x" }), { mode: 0o600 });
+    await expect(w.readMarker("m")).rejects.toThrow(/is not a file this tool wrote \(fingerprintKey/);
   });
 
   it("never trusts a journal it did not write: open to others, a symbolic link, or not its shape", async () => {

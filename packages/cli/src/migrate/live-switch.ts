@@ -7,7 +7,7 @@
 import { SourceSnapshot } from "./dump";
 import { sourceFunctions, untrustedFunctionProblems } from "./live-code";
 import { MigrationError, type MigrationProblem, MigrationToolError } from "./errors";
-import { textMode } from "./fingerprint";
+import { newFingerprintKey, textMode } from "./fingerprint";
 import { connectSubscription, conninfoSql, type LiveOptions, type LivePair, livePair, one, prepareSubscription, type Subscription, secretLoggingWarnings, secretStatement, SUBSCRIBER_CONNECT_MS, shownUrl, sql, THIS_DB, userTables, WRITABLE } from "./live-sql";
 import { allowWrites, allowWritesCommand, copySequences, READ_ONLY_DEFAULT, refuseUnreadableSequences, refuseWriteStopBlockers, stopWrites } from "./live-writes";
 import { compareSequences, databaseProblems, type TableEntry } from "./manifest";
@@ -67,6 +67,34 @@ interface SideState {
   slots: string[];
   /** The database's own default makes every session read-only (writes stopped by a switch). */
   readOnly: boolean;
+  /** This side's publications of the pair that carry the mark of a switch begun away from them (switchMark). */
+  marked: string[];
+}
+
+/**
+ * Which way a switch goes is recorded, not inferred: before a switch stops writes on its old primary, it writes this
+ * comment on the publication it switches away from (COMMENT ON PUBLICATION, the old primary's own catalog). The
+ * servers' other markers cannot tell the two ways apart once a switch is under way: after a cutover the old primary
+ * is read-only by design, and a rollback prepares the forward publication and subscription (the way back it will
+ * start) before it stops writes on the target, so a rollback stopped there looks, by publications, subscriptions and
+ * read-only defaults alone, exactly like a cutover stopped on the source. The publication is the right place for the
+ * mark: it lives exactly as long as the switch can be resumed (the switch drops it last, when complete), each
+ * publication is only ever switched away from in one direction (freehold_exit_ by cutover, freehold_back_ by
+ * rollback), a publication made as a prepared way back never carries it, and a comment is read by every role and
+ * needs no table of ours in the user's database. A mark left by a switch that was abandoned (writes allowed again)
+ * stays until the next switch rewrites it or the publication goes; it is only read together with a read-only old
+ * primary. A pair whose switch was run by an earlier freehold carries no mark anywhere and is read as before.
+ */
+function switchMark(direction: Direction, at: string): string {
+  return `${MARK_PREFIX(direction)}(begun ${at}); writes stop here until it completes`;
+}
+
+/** What every mark of a direction begins with (what status reads). */
+const MARK_PREFIX = (direction: Direction) => `freehold replicate ${direction === "forward" ? "cutover" : "rollback"} switches away from this publication `;
+
+/** Write the mark of a switch on the publication it switches away from (before it stops writes there). */
+async function markSwitch(s: Sides): Promise<void> {
+  await sql(s.oldPrimary, `${WRITABLE}\nCOMMENT ON PUBLICATION ${quoteIdent(s.name)} IS ${quoteLiteral(switchMark(s.direction, new Date().toISOString()))};`, "record the switch on its publication");
 }
 
 async function sideState(conn: PgConnection, p: LivePair): Promise<SideState> {
@@ -77,7 +105,9 @@ async function sideState(conn: PgConnection, p: LivePair): Promise<SideState> {
   'pubs', (SELECT coalesce(json_agg(pubname), '[]') FROM pg_publication WHERE pubname IN ${names}),
   'subs', (SELECT coalesce(json_agg(subname), '[]') FROM pg_subscription WHERE subdbid = ${THIS_DB} AND subname IN ${names}),
   'slots', (SELECT coalesce(json_agg(slot_name), '[]') FROM pg_replication_slots WHERE slot_name IN ${names}),
-  'readOnly', EXISTS (SELECT 1 FROM pg_db_role_setting WHERE setrole = 0 AND setdatabase = ${THIS_DB} AND 'default_transaction_read_only=on' = ANY (setconfig)));`,
+  'readOnly', EXISTS (SELECT 1 FROM pg_db_role_setting WHERE setrole = 0 AND setdatabase = ${THIS_DB} AND 'default_transaction_read_only=on' = ANY (setconfig)),
+  'marked', (SELECT coalesce(json_agg(pubname), '[]') FROM pg_publication WHERE (pubname = ${quoteLiteral(p.forward)} AND starts_with(coalesce(obj_description(oid, 'pg_publication'), ''), ${quoteLiteral(MARK_PREFIX("forward"))}))
+    OR (pubname = ${quoteLiteral(p.back)} AND starts_with(coalesce(obj_description(oid, 'pg_publication'), ''), ${quoteLiteral(MARK_PREFIX("back"))}))));`,
     "read the replication's state",
   );
   return JSON.parse(line) as SideState;
@@ -99,13 +129,38 @@ export interface HalfSwitch {
   describe: string;
 }
 
-export async function halfSwitch(o: LiveOptions): Promise<HalfSwitch | undefined> {
+/** One direction's sides and both servers' state as seen from it; `marked`: its publication carries the switch's mark. */
+interface Seen {
+  s: Sides;
+  old: SideState;
+  neu: SideState;
+  marked: boolean;
+}
+
+/**
+ * The direction whose markers `fits`. When any of the pair's publications carries a switch's mark (switchMark), the
+ * marked direction: a rollback stopped after a cutover is never taken for a cutover. `strict`: then a direction whose
+ * publication is unmarked is never taken (what fits it is a prepared way back, not a switch under way). With no mark
+ * anywhere (a switch an earlier freehold ran), the first direction that fits, forward first, as before.
+ */
+async function switchUnderWay(o: LiveOptions, fits: (x: Seen) => boolean, strict: boolean): Promise<Seen | undefined> {
   const p = livePair(o);
   const [src, dst] = await Promise.all([sideState(p.src, p), sideState(p.dst, p)]);
-  for (const direction of ["forward", "back"] as const) {
+  const seen = (["forward", "back"] as const).map((direction): Seen => {
     const s = sides(o, direction);
     const [old, neu] = direction === "forward" ? [src, dst] : [dst, src];
-    if (!(old.pubs.includes(s.name) && !neu.subs.includes(s.name) && neu.pubs.includes(s.reverse) && old.readOnly)) continue;
+    return { s, old, neu, marked: old.marked.includes(s.name) };
+  });
+  const found = seen.filter(fits);
+  if (src.marked.length + dst.marked.length === 0) return found[0];
+  return found.find((x) => x.marked) ?? (strict ? undefined : found[0]);
+}
+
+export async function halfSwitch(o: LiveOptions): Promise<HalfSwitch | undefined> {
+  const under = await switchUnderWay(o, ({ s, old, neu }) => old.pubs.includes(s.name) && !neu.subs.includes(s.name) && neu.pubs.includes(s.reverse) && old.readOnly, false);
+  if (under) {
+    const { s, neu } = under;
+    const direction = s.direction;
     // The way back's subscription is prepared before writes stop; it is connected once its slot is on the new primary.
     const wayBack = neu.slots.includes(s.reverse);
     const what = direction === "forward" ? "cutover" : "rollback";
@@ -124,12 +179,10 @@ export async function halfSwitch(o: LiveOptions): Promise<HalfSwitch | undefined
 export async function stoppedSwitch(o: LiveOptions): Promise<{ direction: Direction; oldPrimary: PgConnection; describe: string } | undefined> {
   // A switch half-way has the other direction's subscription prepared and its old primary read-only too: it is that, not this.
   if (await halfSwitch(o)) return undefined;
-  const p = livePair(o);
-  const [src, dst] = await Promise.all([sideState(p.src, p), sideState(p.dst, p)]);
-  for (const direction of ["forward", "back"] as const) {
-    const s = sides(o, direction);
-    const [old, neu] = direction === "forward" ? [src, dst] : [dst, src];
-    if (!(old.pubs.includes(s.name) && neu.subs.includes(s.name) && old.readOnly)) continue;
+  const under = await switchUnderWay(o, ({ s, old, neu }) => old.pubs.includes(s.name) && neu.subs.includes(s.name) && old.readOnly, true);
+  if (under) {
+    const { s } = under;
+    const direction = s.direction;
     const undo = direction === "forward" ? "freehold replicate rollback" : "freehold replicate cutover";
     const describe = `writes are stopped on ${s.oldPrimary.display} (it is read-only for the application) by a ${direction === "forward" ? "cutover" : "rollback"} that was interrupted before it switched anything; replication to ${s.newPrimary.display} still runs: ${s.command} resumes the switch, ${undo} gives writes back to ${s.oldPrimary.display} and keeps replication running`;
     return { direction, oldPrimary: s.oldPrimary, describe };
@@ -178,7 +231,9 @@ interface Snapshots {
  * not grow with the data.
  */
 async function snapshotsAtSwitch(oldPrimary: PgConnection, newPrimary: PgConnection, signal?: AbortSignal): Promise<Snapshots> {
-  const [old, neu] = await Promise.all([SourceSnapshot.open(oldPrimary, signal), SourceSnapshot.open(newPrimary, signal)]);
+  // The fingerprint's key drawn at the switch, for this comparison only (fingerprint.ts).
+  const key = newFingerprintKey();
+  const [old, neu] = await Promise.all([SourceSnapshot.open(oldPrimary, key, signal), SourceSnapshot.open(newPrimary, key, signal)]);
   const problems = [
     ...compareSchemas(old.schema, neu.schema, { definitions: sameMajor(old.server.versionNum, neu.server.versionNum) }),
     ...databaseProblems([], compareSequences(old.sequences, neu.sequences)),
@@ -290,6 +345,8 @@ async function beforeStop(s: Sides, o: LiveOptions): Promise<void> {
   await probeWayBack(s, o);
   // The way back's subscription too, disabled and without a slot: only its slot and its tables are left for the switch.
   await prepareSubscription(s.wayBack, "prepare the way back");
+  // Last before writes stop: which way this switch goes, for status and a resumed run to read (switchMark).
+  await markSwitch(s);
 }
 
 /**

@@ -7,7 +7,7 @@ import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { pgFailure, pgHint } from "./diagnose";
 import { MigrationInterrupted, MigrationToolError } from "./errors";
-import { type TableInfo, type TextMode, tableChecksumSql } from "./fingerprint";
+import { REQUIRE_FINGERPRINT_KEY, type TableInfo, type TextMode, tableChecksumSql, withFingerprintKey } from "./fingerprint";
 import { type ChecksumRun, type PgConnection, psql, quoteLiteral, recordChecksum, STABLE_SESSION_SQL } from "./pg";
 import { pgTool, redact, sleep } from "./proc";
 
@@ -176,16 +176,16 @@ export async function targetLock(conn: PgConnection, identity: string): Promise<
 
 /**
  * Checksum the given tables (their definitions taken from the source) on one
- * server, in one psql session, one statement per table. A table whose query
+ * server, in one psql session, one statement per table, keyed with `key`. A table whose query
  * fails is reported in `failed` instead of stopping the others.
  */
-export async function checksumTables(conn: PgConnection, tables: TableInfo[], mode: TextMode): Promise<ChecksumRun> {
+export async function checksumTables(conn: PgConnection, tables: TableInfo[], mode: TextMode, key: string): Promise<ChecksumRun> {
   const started = Date.now();
   const out: ChecksumRun = { sums: new Map(), failed: new Map(), ms: 0 };
   if (tables.length === 0) return out;
-  const session = new PsqlSession(conn);
+  const session = new PsqlSession(withFingerprintKey(conn, key));
   try {
-    await session.must(STABLE_SESSION_SQL, "prepare the session");
+    await session.must(`${STABLE_SESSION_SQL}\n${REQUIRE_FINGERPRINT_KEY}`, "prepare the session");
     for (const t of tables) {
       const r = await session.query(tableChecksumSql(t, mode));
       recordChecksum(out, t, r.lines, r.errors);

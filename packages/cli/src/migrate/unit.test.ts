@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import { databaseSummary } from "../commands/migrate";
 import { failureLines, pgFailure, pgHint, rcloneFailure } from "./diagnose";
 import { MigrationError } from "./errors";
-import { columnExpr, nullConstant, tableChecksumSql } from "./fingerprint";
+import { columnExpr, newFingerprintKey, nullConstant, tableChecksumSql, withFingerprintKey } from "./fingerprint";
 import { compareObjectListings, compareSequences, compareTables, type DatabaseManifest, databaseProblems, objectProblems, writeJsonAtomic } from "./manifest";
 import { pgConnection, quoteIdent, quoteLiteral, type TableSum } from "./pg";
 import { freePort, redact, run } from "./proc";
@@ -30,17 +30,34 @@ describe("fingerprint SQL builder", () => {
     expect(quoteLiteral("O'Brien")).toBe("'O''Brien'");
   });
 
-  it("hashes each column by an exact function for its type, seeded by position, with a constant for NULL", () => {
-    expect(columnExpr(col("id", "integer"), 0)).toBe(`CASE WHEN r."id" IS NULL THEN ${nullConstant(0)}::int8 ELSE pg_catalog.hashint4extended(r."id", 1::int8) END`);
+  const seed = (n: number) => `(SELECT pg_catalog.hashint8extended(${n}::int8, pg_catalog.current_setting('freehold.fingerprint_key')::int8))`;
+
+  it("hashes each column by an exact function for its type, seeded per position by the run's secret key, with a constant for NULL", () => {
+    expect(columnExpr(col("id", "integer"), 0)).toBe(`CASE WHEN r."id" IS NULL THEN ${nullConstant(0)}::int8 ELSE pg_catalog.hashint4extended(r."id", ${seed(1)}) END`);
     // floats: the hash ignores the sign of zero, so the sign bit is added; numeric: the display scale is added
-    expect(columnExpr(col("f", "double precision"), 1)).toContain("pg_catalog.hashfloat8extended(r.\"f\", 2::int8) # (pg_catalog.get_byte(pg_catalog.float8send(r.\"f\"), 0) >> 7)");
-    expect(columnExpr(col("n", "numeric"), 2)).toContain("pg_catalog.hashint4extended(pg_catalog.scale(r.\"n\"), 3::int8)");
-    expect(columnExpr(col("b", "bytea"), 3)).toContain(`pg_catalog.hashtextextended(pg_catalog.encode(r."b", 'hex') COLLATE "C", 4::int8)`);
+    expect(columnExpr(col("f", "double precision"), 1)).toContain(`pg_catalog.hashfloat8extended(r."f", ${seed(2)}) # (pg_catalog.get_byte(pg_catalog.float8send(r."f"), 0) >> 7)`);
+    expect(columnExpr(col("n", "numeric"), 2)).toContain(`pg_catalog.hashint4extended(pg_catalog.scale(r."n"), ${seed(3)})`);
+    expect(columnExpr(col("b", "bytea"), 3)).toContain(`pg_catalog.hashtextextended(pg_catalog.encode(r."b", 'hex') COLLATE "C", ${seed(4)})`);
     expect(columnExpr(col("m", "money"), 4)).toContain('pg_catalog.numeric_out(r."m"::numeric)');
     // other types by their output function's text (never a cast, so no user-defined cast runs)
-    expect(columnExpr(col("tags", "text[]", "array_out"), 5)).toContain('pg_catalog.hashtextextended(pg_catalog.textin(pg_catalog.array_out(r."tags")) COLLATE "C", 6::int8)');
+    expect(columnExpr(col("tags", "text[]", "array_out"), 5)).toContain(`pg_catalog.hashtextextended(pg_catalog.textin(pg_catalog.array_out(r."tags")) COLLATE "C", ${seed(6)})`);
     expect(columnExpr(col("x", "my_type", "myschema.my_out"), 6)).toContain('pg_catalog.textin(myschema.my_out(r."x"))');
     expect(new Set([0, 1, 2, 3, 4, 5].map(nullConstant)).size).toBe(6);
+  });
+
+  it("keys the fingerprint with a random 64-bit key that reaches the session only through PGOPTIONS, never the URL or the statement", () => {
+    const keys = new Set([1, 2, 3, 4].map(() => newFingerprintKey()));
+    expect(keys.size).toBe(4);
+    for (const k of keys) expect(k).toMatch(/^-?\d{1,19}$/);
+    const key = [...keys][0] as string;
+    const conn = withFingerprintKey(pgConnection("postgresql://u@h/db?options=-c%20work_mem%3D64MB", "source"), key);
+    expect(conn.conninfo).not.toContain("options");
+    expect(conn.conninfo).not.toContain(key);
+    expect(conn.env.PGOPTIONS).toBe(`-c work_mem=64MB -c default_transaction_read_only=on -c freehold.fingerprint_key=${key}`);
+    expect(conn.secrets).toContain(key);
+    // Read from the session, and no fallback: without the setting the statement fails instead of hashing unkeyed.
+    expect(tableChecksumSql(table)).toContain("pg_catalog.current_setting('freehold.fingerprint_key')::int8");
+    expect(() => withFingerprintKey(conn, "1; DROP TABLE x")).toThrow(/signed 64-bit integer/);
   });
 
   it("builds one order-independent statement: XOR of the columns per row, exact sum over rows", () => {

@@ -1,7 +1,7 @@
 /** Fingerprints on the target, taken as soon as each table's data is committed by the restore. */
 import type { TableInfo, TextMode } from "./fingerprint";
 import { type ChecksumRun, type PgConnection, recordChecksum, STABLE_SESSION_SQL, tableKey } from "./pg";
-import { tableChecksumSql } from "./fingerprint";
+import { REQUIRE_FINGERPRINT_KEY, tableChecksumSql, withFingerprintKey } from "./fingerprint";
 import { PsqlSession } from "./session";
 
 /**
@@ -19,11 +19,17 @@ export class TargetVerifier {
   private readonly started = Date.now();
 
   constructor(
-    private readonly conn: PgConnection,
+    conn: PgConnection,
     private readonly workers: number,
     private readonly signal: AbortSignal,
     private readonly mode: TextMode,
-  ) {}
+    /** The key the source's sums were taken with (fingerprint.ts). */
+    key: string,
+  ) {
+    this.conn = withFingerprintKey(conn, key);
+  }
+
+  private readonly conn: PgConnection;
 
   add(t: TableInfo): void {
     if (this.seen.has(tableKey(t))) return;
@@ -42,7 +48,7 @@ export class TargetVerifier {
 
   private async drain(session: PsqlSession, fresh: boolean): Promise<void> {
     try {
-      if (fresh) await session.must(STABLE_SESSION_SQL, "prepare a session");
+      if (fresh) await session.must(`${STABLE_SESSION_SQL}\n${REQUIRE_FINGERPRINT_KEY}`, "prepare a session");
       for (let t = this.queue.shift(); t; t = this.queue.shift()) {
         const r = await session.query(tableChecksumSql(t, this.mode));
         recordChecksum(this.run, t, r.lines, r.errors);

@@ -10,7 +10,7 @@
  */
 import { SourceSnapshot } from "./dump";
 import { MigrationError, type MigrationProblem } from "./errors";
-import { type LargeObjectSum, type TableInfo, type TextMode, textMode } from "./fingerprint";
+import { type LargeObjectSum, newFingerprintKey, type TableInfo, type TextMode, textMode } from "./fingerprint";
 import { compareLargeObjects, compareSequences, compareTables, databaseProblems, type LargeObjectEntry, type SequenceEntry, type TableEntry } from "./manifest";
 import { databaseIdentity, INVENTORY_SQL, parseJsonLine, type PgConnection, pgConnection, psql, SEQUENCES_SQL, type SequenceInfo, type ServerInfo, serverInfo, STABLE_SESSION_SQL, type TableSum, byKey, tableKey, tableName } from "./pg";
 import { compareSchemas, SCHEMA_SQL, type SchemaObject, sameMajor } from "./schema";
@@ -74,7 +74,7 @@ function statement(c: Omit<Consistency, "statement">): string {
 export async function sourceConsistency(
   conn: PgConnection,
   before: SourceState,
-  seen: { tables: TableInfo[]; sums: TableSum[]; largeObjects: LargeObjectSum },
+  seen: { tables: TableInfo[]; sums: TableSum[]; largeObjects: LargeObjectSum; key: string },
   mode: TextMode,
   signal?: AbortSignal,
 ): Promise<Consistency> {
@@ -84,7 +84,8 @@ export async function sourceConsistency(
   const done = (c: Omit<Consistency, "statement">): Consistency => ({ ...c, statement: statement(c) });
   if (cmp.verdict === "quiet") return done({ snapshotAt: before.at, verdict: "quiet", checkedAt: after.at, changes: [] });
   if (cmp.verdict === "moved") return done({ snapshotAt: before.at, verdict: "moved", checkedAt: after.at, changes: cmp.changes });
-  const again = await SourceSnapshot.open(conn, signal);
+  // With the key the sums were taken with: compared with them, not with another key's.
+  const again = await SourceSnapshot.open(conn, seen.key, signal);
   try {
     const now = await again.fingerprint(tables, mode);
     const differ = compareTables(byKey(sums, tableKey), byKey(now, tableKey)).filter((e) => !e.match);
@@ -148,7 +149,9 @@ export async function verifyDatabase(opts: { from: string; to: string; fromPassw
   const [si, di] = await Promise.all([serverInfo(src), serverInfo(dst)]);
   refuseSameDatabase(si, di, { src: src.display, dst: dst.display });
   const mode = textMode(si.encoding, di.encoding);
-  const [s, d] = await Promise.all([SourceSnapshot.open(src, opts.signal), SourceSnapshot.open(dst, opts.signal)]);
+  // The fingerprint's key drawn now, for this comparison only, and never stored (fingerprint.ts).
+  const key = newFingerprintKey();
+  const [s, d] = await Promise.all([SourceSnapshot.open(src, key, opts.signal), SourceSnapshot.open(dst, key, opts.signal)]);
   try {
     const { sums: ss, tables } = await compareSnapshotTables(s, d, mode);
     const [slo, dlo] = await Promise.all([s.largeObjects(), d.largeObjects()]);
@@ -162,7 +165,7 @@ export async function verifyDatabase(opts: { from: string; to: string; fromPassw
       sequences: compareSequences(s.sequences, d.sequences),
       largeObjects: compareLargeObjects(slo, dlo),
       extraTargetTables: d.tables.filter((t) => !srcKeys.has(tableKey(t))).map(tableName),
-      consistency: await sourceConsistency(src, s.state, { tables: s.tables, sums: ss, largeObjects: slo }, mode, opts.signal),
+      consistency: await sourceConsistency(src, s.state, { tables: s.tables, sums: ss, largeObjects: slo, key }, mode, opts.signal),
       ms: Date.now() - started,
     };
     const problems = [...v.schemaProblems, ...databaseProblems(v.tables, v.sequences, v.largeObjects)];

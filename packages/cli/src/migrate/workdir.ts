@@ -47,14 +47,20 @@ export function pairKey(p: Pair): string {
 
 /** Written when pg_dump finished: what the dump holds, and the source in its snapshot. */
 export interface DumpMarker {
-  /** 4: schema names quoted, more of the schema described, sequences' readability, large objects. */
-  formatVersion: 4;
+  /** 4: schema names quoted, more of the schema described, sequences' readability, large objects; 5: the fingerprint's key. */
+  formatVersion: 5;
   pair: Pair;
   /** The source URL as shown (no password). */
   source: string;
   server: ServerInfo;
   pgDump: string;
   checksumMethod: string;
+  /**
+   * The key the sums were taken with (fingerprint.ts): a later run that reuses the dump fingerprints the target with it.
+   * Kept here, in this private (0600) file inside the private work folder, beside the dump itself: whoever could read
+   * it could as well rewrite the dump it vouches for, and re-fingerprinting the source instead would read it all again.
+   */
+  fingerprintKey: string;
   tables: TableInfo[];
   sums: TableSum[];
   sequences: SequenceInfo[];
@@ -87,12 +93,13 @@ const Str = z.string();
 const ServerInfoSchema = z.object({ version: Str, versionNum: z.number(), databaseBytes: z.number(), database: Str, databaseOid: z.number(), encoding: Str, systemIdentifier: Str.nullable(), startedAt: Str });
 const SequenceSchema = z.object({ schema: Str, sequence: Str, lastValue: Str.nullable(), readable: z.boolean() });
 const MarkerSchema = z.object({
-  formatVersion: z.literal(4),
+  formatVersion: z.literal(5),
   pair: z.object({ source: Str, target: Str }),
   source: Str,
   server: ServerInfoSchema,
   pgDump: Str,
   checksumMethod: Str,
+  fingerprintKey: Str.regex(/^-?\d{1,19}$/),
   tables: z.array(z.object({ schema: Str, table: Str, oid: z.number().optional(), bytes: z.number().optional(), columns: z.array(z.object({ name: Str, type: Str, base: Str, output: Str.optional() })) })),
   sums: z.array(z.object({ schema: Str, table: Str, rows: z.number(), checksum: Str })),
   sequences: z.array(SequenceSchema),
@@ -260,7 +267,7 @@ export async function openWorkDir(opts: { workDir?: string; pair: Pair; log?: (l
       if (temporary || !existsSync(dumpDir)) return undefined;
       // A dump an earlier version of this tool completed describes the source in another form: it is dumped again.
       const version = formatVersionOf(await readPrivateFile(markerPath));
-      if (typeof version === "number" && version < 4) return undefined;
+      if (typeof version === "number" && version < 5) return undefined;
       const m = (await readJson(markerPath, MarkerSchema)) as DumpMarker | undefined;
       return m && samePair(m.pair, opts.pair) && m.checksumMethod === checksumMethod ? m : undefined;
     },

@@ -1297,8 +1297,11 @@ export const AWS_RULES: CloudRules = {
   // the identifier, which deletes first anyway (the engine's same-name rule).
   bridge: {
     autoNamed: { [T.bucket]: ["bucket"] },
-    // The region argument every regional resource takes since provider 6.0 (Enhanced Region Support) forces a new resource when it changes.
-    regionForcesNew: "https://hashicorp.github.io/terraform-provider-aws/enhanced-region-support",
+    // The region argument every regional resource takes since provider 6.0 (Enhanced Region Support) forces a new resource
+    // when it changes: the provider wraps every SDKv2 resource's CustomizeDiff with forceNewIfRegionChanges
+    // (internal/provider/sdkv2/region.go: `d.ForceNew(names.AttrRegion)` once the resource exists and `region` changes,
+    // except between unset and the provider's own region, which names the same region).
+    regionForcesNew: "https://github.com/hashicorp/terraform-provider-aws/blob/main/internal/provider/sdkv2/region.go (forceNewIfRegionChanges); https://hashicorp.github.io/terraform-provider-aws/enhanced-region-support",
     source: "https://github.com/pulumi/pulumi-terraform-bridge/blob/master/pkg/tfbridge/schema.go (nameRequiresDeleteBeforeReplace); https://github.com/pulumi/pulumi-aws/blob/master/provider/autonaming.go",
   },
   global: [

@@ -20,6 +20,7 @@ const DOC = {
   address: "https://cloud.google.com/vpc/docs/reserve-static-internal-ip-address#delete",
   directVpc: "https://cloud.google.com/run/docs/configuring/vpc-direct-vpc#delete-subnet",
   psc: "https://cloud.google.com/sql/docs/postgres/configure-private-service-connect",
+  pscOverview: "https://cloud.google.com/sql/docs/postgres/about-private-service-connect",
   buckets: "https://cloud.google.com/storage/docs/buckets#naming",
   bucketDelete: "https://cloud.google.com/storage/docs/deleting-buckets",
   lifecycle: "https://cloud.google.com/storage/docs/lifecycle#limitations",
@@ -53,6 +54,7 @@ const DOC = {
   iamDelay: "https://cloud.google.com/iam/docs/access-change-propagation",
   runNames: "https://cloud.google.com/run/docs/reference/rest/v2/projects.locations.services/create",
   jobNames: "https://cloud.google.com/run/docs/reference/rest/v2/projects.locations.jobs/create",
+  jobToken: "https://cloud.google.com/run/docs/reference/rest/v2/projects.locations.jobs#Job.FIELDS.run_execution_token",
   runEnv: "https://cloud.google.com/run/docs/configuring/services/environment-variables",
   runContract: "https://cloud.google.com/run/docs/container-contract#env-vars",
   runImages: "https://cloud.google.com/run/docs/deploying#images",
@@ -289,11 +291,12 @@ function cloudRunRule(kind: "service" | "job"): TypeRule {
       `Direct VPC egress addresses stay in the subnet for 1-2 hours after the ${kind} is deleted or moved ([source](${DOC.directVpc}))`,
     ],
     beforeCreate: (obj, ctx) => agentNotReady(obj, ctx, "run.googleapis.com", `Cloud Run ${kind} ${obj.name}`) ?? (service ? undefined : executionUnreachable(obj, ctx)),
-    ...(service ? {} : { beforeUpdate: (next: CloudObject, _previous: CloudObject, ctx: RuleContext) => executionUnreachable(next, ctx) }),
+    ...(service ? {} : { beforeUpdate: (next: CloudObject, previous: CloudObject, ctx: RuleContext) => executionUnreachable(next, ctx) ?? executionTokenReused(next, previous) }),
     // Moving off a subnet leaves its addresses behind for a while, as deleting does.
     afterUpdate: (next, previous, ctx) => {
       const kept = new Set(next.references.template ?? []);
       releaseAddresses(previous, (previous.references.template ?? []).filter((k) => !kept.has(k)), ctx, (next.facts.changedAt as number) ?? ctx.now);
+      if (!service) next.facts.executionTokens = executionTokens(previous);
     },
     afterDelete: (obj, ctx) => releaseAddresses(obj, obj.references.template ?? [], ctx, ctx.now),
   };
@@ -343,6 +346,41 @@ function executionUnreachable(obj: CloudObject, ctx: RuleContext): string | unde
     return `the job's execution starts without waiting for ${endpoints.length ? `the Private Service Connect endpoint ${endpoints.map((e) => e.name).join(", ")}` : "a Private Service Connect endpoint"} of Cloud SQL instance ${instance.name}: it may run before it can reach the database, and its execution fails the deployment [${DOC.psc}; ${TF}/cloudrunv2/resource_cloud_run_v2_job.go]`;
   }
   return undefined;
+}
+
+/**
+ * A job's execution token names the execution an update creates ("a unique string used as a suffix for creating a new
+ * execution", Job.runExecutionToken), and a job keeps its executions. A token the job ran under before (a setting
+ * changed and changed back, when the token is a hash of the settings) names an execution that exists. The same text
+ * drawn again from a replaced random value is a new token: the objects it comes from mark it (a plan made under mocks
+ * shows the same text for a new random value).
+ */
+function executionToken(obj: CloudObject): string | undefined {
+  const token = obj.inputs.runExecutionToken;
+  if (typeof token !== "string") return undefined;
+  const from = [...(obj.references.runExecutionToken ?? [])].sort();
+  return from.length ? `${token}#${from.join(",")}` : token;
+}
+
+/** Every token the job has run under, its current one included. */
+function executionTokens(obj: CloudObject): string[] {
+  const current = executionToken(obj);
+  const earlier = (obj.facts.executionTokens as string[] | undefined) ?? [];
+  return current === undefined || earlier.includes(current) ? earlier : [...earlier, current];
+}
+
+/**
+ * An update that sends a token the job ran under before fails. That includes its current token: the provider sends
+ * the configured token in every update, changed or not (resource_cloud_run_v2_job.go), and once the job has run any
+ * other way (a hand-run execution, the console) Google no longer holds it as the job's, so the re-sent token is
+ * taken as a new execution's name, which exists (GoogleCloudPlatform/magic-modules#19060). Whether Google also
+ * refuses it without such a run is not documented: the simulated cloud assumes the stricter answer.
+ */
+function executionTokenReused(next: CloudObject, previous: CloudObject): string | undefined {
+  const token = executionToken(next);
+  if (token === undefined || !executionTokens(previous).includes(token)) return undefined;
+  const again = token === executionToken(previous) ? "this update re-sends the token the job was last updated with, and Google gives it up once the job runs any other way" : "an earlier update ran under this token";
+  return `409 ALREADY_EXISTS: the job ${next.name} already has the execution ${next.name}-${String(next.inputs.runExecutionToken)} (${again}; an execution token must be unique) [${DOC.jobToken}; https://github.com/GoogleCloudPlatform/magic-modules/issues/19060]`;
 }
 
 /** The network a resource names: the object it references, else the network's name (the last part of a path). */
@@ -649,7 +687,10 @@ export const GCP_RULES: CloudRules = {
       identity: { field: "name", scope: "region", source: DOC.naming },
       checks: [rfc1035("name")],
       replaceOn: forceNew("compute", "resource_compute_forwarding_rule.go", "name", "region", "network", "subnetwork", "ipAddress", "loadBalancingScheme", "ipProtocol", "portRange", "description", "project"),
-      notes: [`a regional external Application Load Balancer's forwarding rule needs an active proxy-only subnet in its region and network, which a network the stack brings must already have ([source](${DOC.proxySubnet}))`],
+      notes: [
+        `a regional external Application Load Balancer's forwarding rule needs an active proxy-only subnet in its region and network, which a network the stack brings must already have ([source](${DOC.proxySubnet}))`,
+        `a Cloud SQL instance has one service attachment, and Cloud SQL documents one Private Service Connect endpoint per network ("If there are multiple networks, then each network has its own endpoint", [source](${DOC.pscOverview})), not two in one network at once: an endpoint moved to another subnet (its address's \`subnetwork\` is ForceNew) is deleted before its successor exists, and clients cannot reach the database until the new one is accepted and the instance's DNS record points at it`,
+      ],
       beforeCreate: (obj, ctx) => proxySubnetMissing(obj, ctx),
     },
     [T.globalAddress]: lbPiece("global external address", "resource_compute_global_address.go", ["name", "address", "addressType", "ipVersion", "purpose", "network", "prefixLength", "description", "project"], [
@@ -902,7 +943,14 @@ export const GCP_RULES: CloudRules = {
         "remoteRepositoryConfig.description",
         "project",
       ),
-      notes: [`a remote repository with upstream credentials checks them when it is created, reading the password as the Artifact Registry service agent ([source](${DOC.remoteAuth}))`],
+      // Its id is `projects/{{project}}/locations/{{location}}/repositories/{{repository_id}}` and its `registry_uri` "the
+      // repository endpoint, for example: us-docker.pkg.dev/my-proj/my-repo": a new upstream under the same id and location
+      // gives an image path through it the same string, so a Cloud Run revision naming it is not changed.
+      outputsFrom: { paths: ["repositoryId", "location", "project"], source: `${TF}/artifactregistry/resource_artifact_registry_repository.go` },
+      notes: [
+        `a remote repository with upstream credentials checks them when it is created, reading the password as the Artifact Registry service agent ([source](${DOC.remoteAuth}))`,
+        `its id and registry URI (\`<location>-docker.pkg.dev/<project>/<repository id>\`) are made from its location, project and id alone: replaced under the same id, an image path through it is the same string, and Pulumi updates nothing that names it (no new Cloud Run revision) ([source](${TF}/artifactregistry/resource_artifact_registry_repository.go))`,
+      ],
       beforeCreate: (obj, ctx) => upstreamCheckTooEarly(obj, ctx),
     },
     [T.logBucket]: {
