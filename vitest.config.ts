@@ -18,29 +18,32 @@ const SHARED = [
 ];
 
 /**
- * The order files start in, longest first, so that neither worker is left with a long file at the end. Vitest's own
- * order needs its duration cache, which a fresh clone (CI) does not have: it then starts larger files first, and a
- * property suite (a file of three lines) started last. Longest is by a file's whole time in its worker (imports and
- * beforeAll included, which `--reporter=json` leaves out: `--reporter=./test/suite-times.ts` gives it).
+ * The order files start in, longest first, so that neither worker is left with a long file at the end: every file
+ * over about 30 s is listed. Vitest's own order needs its duration cache, which a fresh clone (CI) does not have: it
+ * then starts larger files first, and a property suite (a file of three lines) or the exit drill (not listed) started
+ * last. Longest is by a file's whole time in its worker (imports and beforeAll included, which `--reporter=json` leaves
+ * out: `--reporter=./test/suite-times.ts` gives it).
  *
  * The CLI suite and the migration's real-server suite (live.test.ts) must not run side by side: the CLI suite's
- * planning processes starve the servers' timed steps. The CLI suite starts first, beside the Azure property suite;
- * the AWS property suite is next, then live.test.ts. So live.test.ts starts only when a worker frees after the CLI
- * suite has ended, unless the CLI suite outlasts both property suites together: in the last clean-clone run 187 s
- * against 212 s, before most of its runs moved into the test's process (since then about 28% less CPU).
+ * planning starves the servers' timed steps. The CLI suite starts first, beside the three property suites (about
+ * 60 s each way, idle); the exit drill and live.test.ts come next. live.test.ts starts at the fifth time a worker
+ * frees, which is after the CLI suite has ended unless the other worker ran the three property suites and the exit
+ * drill (about 190 s) meanwhile. The two real-server suites then run side by side, not beside the CLI suite.
  */
 const ORDER = [
   "test/cli.test.ts",
   "test/property/valid-azure.test.ts",
   "test/property/valid-aws.test.ts",
+  "test/property/valid-gcp.test.ts",
+  "test/exit-drill.test.ts",
   "packages/cli/src/migrate/live.test.ts",
   "packages/cli/src/migrate/operator.test.ts",
   "test/eject.test.ts",
+  "packages/cli/src/migrate/database.test.ts",
   "test/consumer.test.ts",
   "test/eject-cli.test.ts",
-  "test/property/valid-gcp.test.ts",
+  "packages/lifecycle/src/lifecycle-azure.test.ts",
   "test/refusal.test.ts",
-  "packages/cli/src/migrate/database.test.ts",
   "packages/cli/src/migrate/rehearse.test.ts",
   "test/costs.test.ts",
   "test/migrate-cli.test.ts",
@@ -49,7 +52,6 @@ const ORDER = [
   "test/plan-rules.test.ts",
   "test/currency.test.ts",
   "test/readme.test.ts",
-  "packages/lifecycle/src/lifecycle-azure.test.ts",
   "packages/lifecycle/src/lifecycle-aws.test.ts",
   "packages/lifecycle/src/lifecycle-gcp.test.ts",
   "packages/lifecycle/src/lifecycle-aws-options.test.ts",

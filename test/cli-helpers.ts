@@ -1,5 +1,7 @@
 import { execFile } from "node:child_process";
 import { join } from "node:path";
+import type { EjectResult, Plan, Target } from "@freehold/cli";
+import type { Cloud } from "@freehold/model";
 
 export const ROOT = join(__dirname, "..");
 export const BIN = join(ROOT, "packages", "cli", "dist", "bin.js");
@@ -62,18 +64,83 @@ async function withProcess<T>(change: { cwd?: string; env?: NodeJS.ProcessEnv },
 
 /**
  * Run the CLI's `main` in this process with its output captured: what `freehold` does, less a Node start-up and a
- * load of the CLI and Pulumi's SDK for every run (about a second each). The planning commands still plan in their
- * own child processes. Keep `freehold()` for what only a real process shows: the exit status the shell sees, and
- * that a user's mistake never prints a stack trace on the real stderr.
+ * load of the CLI and Pulumi's SDK for every run (about a second each). A stack file is planned (or ejected) in this
+ * process too (`planStacksHere`), one plan at a time, as the planning process would plan it; a Pulumi program
+ * directory still goes to a planning process of its own, as do the runs given `planning: "child"` (what only the
+ * planning process shows: a stack file passed on its stdin, two processes planning at once). Keep `freehold()` for
+ * what only a real process shows: the exit status the shell sees, and that a user's mistake never prints a stack
+ * trace on the real stderr.
  */
-export function freeholdInProcess(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<Run> {
+export function freeholdInProcess(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; planning?: "here" | "child" } = {}): Promise<Run> {
   process.env.NO_COLOR = "1";
-  return withProcess(options, async () => {
+  const { planning, ...change } = options;
+  return withProcess(change, async () => {
     // Loaded on first use: most files that read ROOT never run the CLI.
     const { main } = await import("@freehold/cli");
+    planStacksHere();
+    if (planning === "child") inChild++;
     let stdout = "";
     let stderr = "";
-    const code = await main(args, { out: (t) => (stdout += t), err: (t) => (stderr += t) });
-    return { code, stdout, stderr };
+    try {
+      const code = await main(args, { out: (t) => (stdout += t), err: (t) => (stderr += t) });
+      return { code, stdout, stderr };
+    } finally {
+      if (planning === "child") inChild--;
+    }
   });
+}
+
+/** Runs under way that plan in planning processes (`planning: "child"`): while any is, every run does. */
+let inChild = 0;
+let planning: Promise<unknown> = Promise.resolve();
+
+/** One plan at a time in this process: Pulumi's mock runtime is one per process. */
+function oneAtATime<T>(plan: () => Promise<T>): Promise<T> {
+  const next = planning.then(plan, plan);
+  planning = next.catch(() => undefined);
+  return next;
+}
+
+/** What the parent reads back from a planning process: the result as JSON, so undefined fields are gone as there. */
+const asSent = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
+
+type Planner = typeof import("@freehold/cli");
+type Worker = { planInProcess: Planner["planInProcess"]; ejectInProcess: Planner["ejectInProcess"] };
+type Runner = {
+  planInChild: Planner["planInChild"];
+  planClouds: Planner["planClouds"];
+  ejectInChild: (target: Target, cloud: Cloud, source: string, state?: string) => Promise<EjectResult>;
+};
+let here = false;
+
+/**
+ * The CLI's planning entry points, for a stack file, planned in this process by the planning process's own
+ * functions (`planInProcess`, `ejectInProcess`) instead of a child that loads Node and the Pulumi SDK again: most of
+ * a planning process's CPU in the CLI suites (26 of them in cli.test: 75 s of its 104 s). The commands call them
+ * through the module's exports, so they take these.
+ */
+function planStacksHere(): void {
+  if (here) return;
+  here = true;
+  const cli = join(ROOT, "packages", "cli", "dist", "plan");
+  const runner = require(join(cli, "run.js")) as Runner;
+  const worker = require(join(cli, "worker.js")) as Worker;
+  const { DEFAULT_ASSUMPTIONS } = require("@freehold/core") as typeof import("@freehold/core");
+  const child = { ...runner };
+  const stack = (target: Target) => target.kind === "stack" && inChild === 0;
+  runner.planInChild = (target, cloud, assumptions = DEFAULT_ASSUMPTIONS) =>
+    stack(target) ? oneAtATime(async () => asSent(await worker.planInProcess({ target, cloud, assumptions }))) : child.planInChild(target, cloud, assumptions);
+  runner.planClouds = async (target, clouds, assumptions = DEFAULT_ASSUMPTIONS, progress, slots) => {
+    if (!stack(target)) return child.planClouds(target, clouds, assumptions, progress, slots);
+    const started = Date.now();
+    const plans: Plan[] = [];
+    for (const cloud of clouds) {
+      const plan = await oneAtATime(async () => asSent(await worker.planInProcess({ target, cloud, assumptions })));
+      progress?.(cloud, plan, Date.now() - started);
+      plans.push(plan);
+    }
+    return plans;
+  };
+  runner.ejectInChild = (target, cloud, source, state) =>
+    stack(target) ? oneAtATime(async () => asSent(await worker.ejectInProcess({ target, cloud, assumptions: DEFAULT_ASSUMPTIONS }, source, state))) : child.ejectInChild(target, cloud, source, state);
 }

@@ -1,7 +1,8 @@
 /**
- * The CLI's commands end to end. Most cases run its main in this process (cli-helpers' freeholdInProcess: the
- * planning still happens in the planning processes it starts); those about exit codes and stack-trace absence
- * (a missing file, a malformed stack, a cloud that cannot host, --help) run the binary as a user does.
+ * The CLI's commands end to end. Most cases run its main in this process (cli-helpers' freeholdInProcess: a stack
+ * file is planned in this process too, a program directory in the planning processes the CLI starts, and two
+ * simultaneous plans in two planning processes); those about exit codes and stack-trace absence (a missing file, a
+ * malformed stack, a cloud that cannot host, --help) run the binary as a user does, planning processes and all.
  */
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -56,7 +57,8 @@ describe("freehold plan", () => {
   }
 
   it("gives byte-identical JSON on two runs", async () => {
-    const [a, b] = await Promise.all([cli(["plan", EXAMPLE_STACK, "--cloud", "azure", "--format", "json"]), cli(["plan", EXAMPLE_STACK, "--cloud", "azure", "--format", "json"])]);
+    // Two planning processes at once, as two users' runs would be.
+    const [a, b] = await Promise.all([cli(["plan", EXAMPLE_STACK, "--cloud", "azure", "--format", "json"], { planning: "child" }), cli(["plan", EXAMPLE_STACK, "--cloud", "azure", "--format", "json"], { planning: "child" })]);
     expect(a.stdout).toBe(b.stdout);
   }, 180_000); // two plans at once: on a loaded machine each takes the time of two
 });

@@ -297,7 +297,7 @@ describe("planning a stack file larger than one command-line argument may be", (
     const dir = tmp();
     const file = join(dir, "freehold.yaml");
     writeFileSync(file, `${readFileSync(EXAMPLE_STACK, "utf8")}\n${`# ${"x".repeat(98)}\n`.repeat(3000)}`);
-    const r = await cli(["plan", file, "--cloud", "aws", "--format", "json"]);
+    const r = await cli(["plan", file, "--cloud", "aws", "--format", "json"], { planning: "child" });
     expect(r.code, r.stderr.slice(0, 2000)).toBe(0);
     expect((JSON.parse(r.stdout) as { cloud: string }).cloud).toBe("aws");
   });

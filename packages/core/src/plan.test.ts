@@ -24,6 +24,28 @@ class Thing extends pulumi.CustomResource {
 }
 
 describe("runWithMocks", () => {
+  it("takes no stack trace per resource for its source position (a plan records none), and puts the SDK's own back afterwards", async () => {
+    const sdk = pulumi.Resource as unknown as { stackTrace: (skip: number) => unknown[] };
+    const original = sdk.stackTrace;
+    let calls = 0;
+    const counting = (skip: number) => {
+      calls++;
+      return original.call(sdk, skip);
+    };
+    sdk.stackTrace = counting;
+    try {
+      const run = await runWithMocks("aws", () => {
+        new Thing("traced", { name: "t" });
+        return {};
+      });
+      expect(run.resources.map((r) => r.name)).toContain("traced");
+      expect(calls).toBe(0);
+      expect(sdk.stackTrace).toBe(counting);
+    } finally {
+      sdk.stackTrace = original;
+    }
+  });
+
   it("records deleteBeforeReplace as the program set it: false apart from unset, which the engine tells apart (a false overrides a bridged provider's delete-first)", async () => {
     const run = await runWithMocks("aws", () => {
       new Thing("unset", { name: "a" });
