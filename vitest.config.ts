@@ -40,6 +40,7 @@ const ORDER = [
   "packages/cli/src/migrate/operator.test.ts",
   "test/eject.test.ts",
   "packages/cli/src/migrate/database.test.ts",
+  "packages/cli/src/migrate/live-rollback-marker.test.ts",
   "test/consumer.test.ts",
   "test/eject-cli.test.ts",
   "packages/lifecycle/src/lifecycle-azure.test.ts",
