@@ -37,10 +37,11 @@ async function sql(url: string, text: string): Promise<string[]> {
 const runFolder = (work: string) => path.join(work, readdirSync(work).find((e) => e.startsWith("freehold-migrate-")) ?? "none");
 
 /** Run SQL on a database now, from inside a synchronous log callback (the migration's tools keep running meanwhile). */
-function sqlNow(url: string, text: string): void {
+function sqlNow(url: string, text: string): string[] {
   const c = pgConnection(url, "target");
-  const r = spawnSync(pgTool("psql"), ["-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", c.conninfo, "-c", text], { env: c.env, encoding: "utf8" });
+  const r = spawnSync(pgTool("psql"), ["-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-d", c.conninfo, "-c", text], { env: c.env, encoding: "utf8" });
   if (r.status !== 0) throw new Error(r.stderr);
+  return r.stdout.split("\n").filter(Boolean);
 }
 
 beforeAll(async () => {
@@ -594,6 +595,39 @@ x"" y?" VALUES ('once');`,
     expect(await sql(to, row)).toEqual(await sql(from, row));
     // The identity goes on from the source's value, and the generated column is computed on the target.
     expect(await sql(to, "INSERT INTO public.odd DEFAULT VALUES RETURNING id, doubled;")).toEqual(["4|8"]);
+  });
+
+  it("copies and verifies when the source ends idle transactions and the target idle sessions after 300 ms and reads XML as documents: the snapshot and the target's lock outlive those defaults", async () => {
+    const { from, to } = await pair("timeouts");
+    await sql(
+      from,
+      `CREATE TABLE public.notes (id int PRIMARY KEY, body xml); INSERT INTO public.notes VALUES (1, 'hello <b>world</b>'), (2, '<p>x</p><p>y</p>');
+       CREATE TABLE public.more (id int); INSERT INTO public.more SELECT generate_series(1, 100);
+       ALTER DATABASE timeouts SET idle_in_transaction_session_timeout = '300ms'; ALTER DATABASE timeouts SET lock_timeout = '1ms';`,
+    );
+    await sql(to, "ALTER DATABASE timeouts SET idle_session_timeout = '300ms'; ALTER DATABASE timeouts SET idle_in_transaction_session_timeout = '300ms'; ALTER DATABASE timeouts SET xmloption = document;");
+    let holders: string[] | undefined;
+    const m = await migrateDatabase({
+      from,
+      to,
+      manifestPath: path.join(dir, "timeouts.json"),
+      jobs: 1,
+      log: (l) => {
+        if (holders || !/^copied public\.\w+ in \d+ ms$/.test(l)) return;
+        // The run stands still for 0.7 s after its first table: every session it holds idles past both timeouts.
+        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 700);
+        holders = sqlNow(to, "SELECT a.application_name FROM pg_catalog.pg_locks l JOIN pg_catalog.pg_stat_activity a USING (pid) WHERE l.locktype = 'advisory' AND l.granted;");
+      },
+    });
+    expect(holders).toEqual([expect.stringMatching(/^freehold-[0-9a-f]{12}-lock$/)]);
+    expect(m.ok).toBe(true);
+    expect(m.restore.method).toBe("stream");
+    expect(m.tables.map((t) => [t.table, t.rows, t.match])).toEqual([
+      ["more", 100, true],
+      ["notes", 2, true],
+    ]);
+    expect(await sql(to, "SELECT body::text FROM public.notes ORDER BY id;")).toEqual(["hello <b>world</b>", "<p>x</p><p>y</p>"]);
+    expect((await verifyDatabase({ from, to })).tables).toHaveLength(2);
   });
 
   it("a copy whose source session ends mid-table fails naming the source, stops every session it started on both servers and leaves the target as it was", async () => {

@@ -597,7 +597,7 @@ export async function migrateDatabase(opts: MigrateDatabaseOptions): Promise<Dat
   let unlock: (() => Promise<void>) | undefined;
   try {
     const found = await identify(base, prefix, opts.targetRole);
-    unlock = await targetLock(withSession(base.dst, { appName: `${prefix}-lock` }), found.pair.target);
+    unlock = await targetLock(withSession(base.dst, { appName: `${prefix}-lock`, settings: sessionSettings(found.servers.dst.versionNum) }), found.pair.target);
     work = await openWorkDir({ ...(opts.workDir !== undefined ? { workDir: opts.workDir } : {}), pair: found.pair, ...(opts.log ? { log: opts.log } : {}) });
     const manifestPath = path.resolve(opts.manifestPath ?? (opts.workDir ? path.join(opts.workDir, "database-manifest.json") : "database-manifest.json"));
     p = await prepare(opts, base, prefix, work, found, ac.signal);

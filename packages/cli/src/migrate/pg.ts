@@ -317,9 +317,42 @@ export async function serverInfo(conn: PgConnection): Promise<ServerInfo> {
   return parseJsonLine<ServerInfo>(r.lines[0], "the server version");
 }
 
-/** Settings for every session we open on a server of this version: stop a query soon after its client is gone (14+). */
+/**
+ * TCP keepalives the server sends (settable by any role), so that a session whose client's network vanished (a laptop
+ * asleep, a VPN or NAT mapping dropped) ends within about half a minute, with its locks and its transaction: 10 s idle,
+ * then 3 probes 5 s apart. The server's defaults leave it to the operating system's, two hours and more. Ignored on a
+ * Unix socket, where the server sees a client end at once.
+ * https://www.postgresql.org/docs/current/runtime-config-connection.html#GUC-TCP-KEEPALIVES-IDLE
+ */
+export const SERVER_KEEPALIVES: Readonly<Record<string, string>> = { tcp_keepalives_idle: "10", tcp_keepalives_interval: "5", tcp_keepalives_count: "3" };
+
+/**
+ * A lock's session (it sends nothing but its answers) also ends after 30 s of data its client never acknowledges
+ * (`tcp_user_timeout`, PostgreSQL 12+). Not for a copy's sessions: a slow reader's full window would count too.
+ */
+export const LOCK_KEEPALIVES: Readonly<Record<string, string>> = { ...SERVER_KEEPALIVES, tcp_user_timeout: "30000" };
+
+/**
+ * Settings for every session a run opens on a server of this version, as startup options (so pg_dump's, pg_restore's
+ * and psql's sessions get them before their first statement):
+ * - no server default may end a session half-way: a snapshot session sits idle in its transaction while the copy runs
+ *   (`idle_in_transaction_session_timeout`, 9.6+; `transaction_timeout`, 17+), the lock's session sits idle between
+ *   statements for the whole run (`idle_session_timeout`, 14+), a copy can take hours (`statement_timeout`) and wait
+ *   for a lock (`lock_timeout`): the values pg_dump and its scripts set for the same reason;
+ * - XML values are read as the dump's scripts read them (`xmloption = content`: a fragment is not refused by a
+ *   database whose default is `document`);
+ * - a query stops soon after its client is gone (`client_connection_check_interval`, 14+).
+ * https://www.postgresql.org/docs/current/runtime-config-client.html#GUC-IDLE-IN-TRANSACTION-SESSION-TIMEOUT
+ */
 export function sessionSettings(versionNum: number): Record<string, string> {
-  return versionNum >= 140000 ? { client_connection_check_interval: "1000" } : {};
+  return {
+    statement_timeout: "0",
+    lock_timeout: "0",
+    idle_in_transaction_session_timeout: "0",
+    ...(versionNum >= 140000 ? { idle_session_timeout: "0", client_connection_check_interval: "1000" } : {}),
+    ...(versionNum >= 170000 ? { transaction_timeout: "0" } : {}),
+    xmloption: "content",
+  };
 }
 
 /** The large objects' count and digest (fingerprint.ts), read now. */

@@ -12,7 +12,7 @@ import { SourceSnapshot } from "./dump";
 import { MigrationError, type MigrationProblem } from "./errors";
 import { type LargeObjectSum, newFingerprintKey, type TableInfo, type TextMode, textMode } from "./fingerprint";
 import { compareLargeObjects, compareSequences, compareTables, databaseProblems, type LargeObjectEntry, type SequenceEntry, type TableEntry } from "./manifest";
-import { databaseIdentity, INVENTORY_SQL, parseJsonLine, type PgConnection, pgConnection, psql, SEQUENCES_SQL, type SequenceInfo, type ServerInfo, serverInfo, STABLE_SESSION_SQL, type TableSum, byKey, tableKey, tableName } from "./pg";
+import { byKey, databaseIdentity, INVENTORY_SQL, type PgConnection, parseJsonLine, pgConnection, psql, SEQUENCES_SQL, type SequenceInfo, type ServerInfo, STABLE_SESSION_SQL, serverInfo, sessionSettings, type TableSum, tableKey, tableName, withSession } from "./pg";
 import { compareSchemas, SCHEMA_SQL, type SchemaObject, sameMajor } from "./schema";
 import { compareState, HORIZON_SQL, parseSnapshot, type SourceState, schemaHash, xactStatusSql } from "./state";
 
@@ -151,7 +151,11 @@ export async function verifyDatabase(opts: { from: string; to: string; fromPassw
   const mode = textMode(si.encoding, di.encoding);
   // The fingerprint's key drawn now, for this comparison only, and never stored (fingerprint.ts).
   const key = newFingerprintKey();
-  const [s, d] = await Promise.all([SourceSnapshot.open(src, key, opts.signal), SourceSnapshot.open(dst, key, opts.signal)]);
+  // Each side's snapshot session waits, idle in its transaction, while the other side is read: no server default ends it.
+  const [s, d] = await Promise.all([
+    SourceSnapshot.open(withSession(src, { settings: sessionSettings(si.versionNum) }), key, opts.signal),
+    SourceSnapshot.open(withSession(dst, { settings: sessionSettings(di.versionNum) }), key, opts.signal),
+  ]);
   try {
     const { sums: ss, tables } = await compareSnapshotTables(s, d, mode);
     const [slo, dlo] = await Promise.all([s.largeObjects(), d.largeObjects()]);
