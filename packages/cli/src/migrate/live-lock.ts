@@ -80,7 +80,10 @@ interface SideLock {
 /** The psql script: take the lock, say so on stderr (unbuffered), and then wait for stdin to close; or say who holds it and quit. */
 function lockScript(key: string): string {
   const [a, b] = lockKeys(key);
+  // The session idles for the whole action: no server, database or role default may end it and so drop the lock (the
+  // settings a version does not have are skipped; set here, they win over any startup option).
   return `SET search_path = pg_catalog, pg_temp;
+SELECT set_config(name, '0', false) FROM pg_settings WHERE name IN ('statement_timeout', 'idle_in_transaction_session_timeout', 'idle_session_timeout', 'transaction_timeout');
 SELECT pg_try_advisory_lock(${a}, ${b}) AS got \\gset
 \\if :got
 \\warn freehold-lock granted

@@ -15,7 +15,7 @@ import { guardSql, sourceFunctions } from "./live-code";
 import { connectSubscription, secretLoggingWarnings } from "./live-sql";
 import { runReplicate } from "../commands/replicate";
 import { waitForInitialCopy } from "./live-copy";
-import { lockConnection, withPairKey } from "./live-lock";
+import { lockConnection, locked, withPairKey } from "./live-lock";
 import { publishWayBack } from "./live-switch";
 import { copySequences } from "./live-writes";
 import { pgConnection, psql, quoteLiteral } from "./pg";
@@ -679,6 +679,16 @@ describe("freehold replicate", () => {
   it("holds the pair's lock in a session with the server's TCP keepalives at 10 s, 5 s, 3 probes and a 30 s user timeout, so a run that lost its network loses the lock", async () => {
     const c = lockConnection(pgConnection(url.src, "target"), "cutover");
     expect(await psql(c, "SELECT current_setting('tcp_keepalives_idle'), current_setting('tcp_keepalives_interval'), current_setting('tcp_keepalives_count'), current_setting('tcp_user_timeout'), inet_client_addr() IS NOT NULL;").then((r) => r.lines)).toEqual(["10|5|3|30000|t"]);
+  });
+
+  it("keeps the pair's lock on both servers through an idle_session_timeout and idle_in_transaction_session_timeout of 300 ms: the lock's session turns them off for itself", async () => {
+    const short = (u: string) => `${u}${u.includes("?") ? "&" : "?"}options=${encodeURIComponent("-c idle_session_timeout=300ms -c idle_in_transaction_session_timeout=300ms")}`;
+    const holders = "SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a USING (pid) WHERE l.locktype = 'advisory' AND l.granted AND a.application_name = 'freehold-replicate-cutover';";
+    const held = await locked({ from: short(url.src), to: short(url.dst) }, "cutover", async () => {
+      await new Promise((r) => setTimeout(r, 700));
+      return Promise.all([sql(url.src, holders), sql(url.dst, holders)]);
+    });
+    expect(held).toEqual([["1"], ["1"]]);
   });
 
   it("knows a pair an earlier freehold started (its objects named by the URLs as typed then): status reads it and finish drops it", async () => {
