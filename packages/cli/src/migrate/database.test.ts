@@ -14,14 +14,14 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { migrateDatabase, verifyDatabase } from "./database";
 import { SourceSnapshot } from "./dump";
-import { MigrationError, MigrationInterrupted } from "./errors";
+import { MigrationError, MigrationInterrupted, MigrationToolError } from "./errors";
 import { newFingerprintKey } from "./fingerprint";
-import { listTables, pgConnection, psql, quoteLiteral, tableKey, withSession } from "./pg";
+import { databaseIdentity, listTables, pgConnection, psql, quoteLiteral, serverInfo, tableKey, withSession } from "./pg";
 import { pgTool } from "./proc";
 import { rehearsalPreflight } from "./rehearse";
 import { type CreatedObject, createdObjectsSql, undoSql } from "./restore";
 import { type PostgresServer, startPostgres } from "./servers";
-import { checksumTables } from "./session";
+import { checksumTables, targetLock } from "./session";
 import { copyTable, type Part, sourceCopyCommands } from "./stream-copy";
 
 let A: PostgresServer | undefined;
@@ -42,6 +42,23 @@ function sqlNow(url: string, text: string): string[] {
   const r = spawnSync(pgTool("psql"), ["-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-d", c.conninfo, "-c", text], { env: c.env, encoding: "utf8" });
   if (r.status !== 0) throw new Error(r.stderr);
   return r.stdout.split("\n").filter(Boolean);
+}
+
+/**
+ * Established TCP connections of this server's port, by side (the server's end, the clients' end), each with its timer as
+ * /proc/net/tcp shows it: the kind (2: keepalive) and the seconds left (the kernel prints them in 1/100 s).
+ */
+function tcpTimers(port: number): { server: Array<[number, number]>; client: Array<[number, number]> } {
+  const out = { server: [] as Array<[number, number]>, client: [] as Array<[number, number]> };
+  const hex = port.toString(16).toUpperCase().padStart(4, "0");
+  for (const line of readFileSync("/proc/net/tcp", "utf8").split("\n").slice(1)) {
+    const f = line.trim().split(/\s+/);
+    if (f.length < 6 || f[3] !== "01") continue;
+    const [kind, when] = (f[5] ?? "0:0").split(":").map((x) => Number.parseInt(x, 16)) as [number, number];
+    if (f[1]?.endsWith(`:${hex}`)) out.server.push([kind, when / 100]);
+    else if (f[2]?.endsWith(`:${hex}`)) out.client.push([kind, when / 100]);
+  }
+  return out;
 }
 
 beforeAll(async () => {
@@ -597,7 +614,7 @@ x"" y?" VALUES ('once');`,
     expect(await sql(to, "INSERT INTO public.odd DEFAULT VALUES RETURNING id, doubled;")).toEqual(["4|8"]);
   });
 
-  it("copies and verifies when the source ends idle transactions and the target idle sessions after 300 ms and reads XML as documents: the snapshot and the target's lock outlive those defaults", async () => {
+  it("copies and verifies when the source ends idle transactions and the target idle sessions after 300 ms and reads XML as documents: the snapshot and the target's lock outlive those defaults, with TCP keepalives at 10 s on both ends", async () => {
     const { from, to } = await pair("timeouts");
     await sql(
       from,
@@ -607,6 +624,7 @@ x"" y?" VALUES ('once');`,
     );
     await sql(to, "ALTER DATABASE timeouts SET idle_session_timeout = '300ms'; ALTER DATABASE timeouts SET idle_in_transaction_session_timeout = '300ms'; ALTER DATABASE timeouts SET xmloption = document;");
     let holders: string[] | undefined;
+    let timers: Array<ReturnType<typeof tcpTimers>> = [];
     const m = await migrateDatabase({
       from,
       to,
@@ -616,10 +634,15 @@ x"" y?" VALUES ('once');`,
         if (holders || !/^copied public\.\w+ in \d+ ms$/.test(l)) return;
         // The run stands still for 0.7 s after its first table: every session it holds idles past both timeouts.
         Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 700);
+        timers = [from, to].map((u) => tcpTimers(Number(new URL(u).port)));
         holders = sqlNow(to, "SELECT a.application_name FROM pg_catalog.pg_locks l JOIN pg_catalog.pg_stat_activity a USING (pid) WHERE l.locktype = 'advisory' AND l.granted;");
       },
     });
     expect(holders).toEqual([expect.stringMatching(/^freehold-[0-9a-f]{12}-lock$/)]);
+    // The sessions the run holds open meanwhile (the source's snapshot, the target's lock) have keepalives after 10 s on
+    // both ends, not the system's two hours: a run that lost its network loses its lock and transaction in about 30 s.
+    expect(timers.map((t) => t.server.length >= 1 && t.client.length === t.server.length)).toEqual([true, true]);
+    for (const [kind, left] of timers.flatMap((t) => [...t.server, ...t.client])) expect([kind, left <= 10]).toEqual([2, true]);
     expect(m.ok).toBe(true);
     expect(m.restore.method).toBe("stream");
     expect(m.tables.map((t) => [t.table, t.rows, t.match])).toEqual([
@@ -628,6 +651,23 @@ x"" y?" VALUES ('once');`,
     ]);
     expect(await sql(to, "SELECT body::text FROM public.notes ORDER BY id;")).toEqual(["hello <b>world</b>", "<p>x</p><p>y</p>"]);
     expect((await verifyDatabase({ from, to })).tables).toHaveLength(2);
+  });
+
+  it("refuses a run while another holds the target's lock, naming the holder's session and pid, and how to end a lost run's session", async () => {
+    const { from, to } = await pair("heldlock");
+    const conn = pgConnection(to, "target");
+    const release = await targetLock(withSession(conn, { appName: "freehold-000000000000-lock" }), databaseIdentity(await serverInfo(conn)));
+    try {
+      const err = await migrateDatabase({ from, to, manifestPath: path.join(dir, "heldlock.json") }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(MigrationToolError);
+      const e = err as MigrationToolError;
+      const pid = /\(pid (\d+), since \d{4}-\d\d-\d\d \d\d:\d\d:\d\d\+00\) holds its PostgreSQL advisory lock/.exec(e.message)?.[1];
+      expect(e.message).toContain("freehold-000000000000-lock (pid ");
+      expect(e.details.hint).toContain(`a run whose connection was lost loses the lock within a minute`);
+      expect(e.details.hint).toContain(`SELECT pg_terminate_backend(${pid});`);
+    } finally {
+      await release();
+    }
   });
 
   it("a copy whose source session ends mid-table fails naming the source, stops every session it started on both servers and leaves the target as it was", async () => {

@@ -20,7 +20,9 @@ import { compareLargeObjects, compareSequences, compareTables, type DatabaseMani
 import {
   byKey,
   type ChecksumRun,
+  CLIENT_KEEPALIVES,
   databaseIdentity,
+  LOCK_KEEPALIVES,
   migrationKey,
   type PgConnection,
   pgConnection,
@@ -397,8 +399,8 @@ async function prepare(opts: MigrateDatabaseOptions, base: { src: PgConnection; 
   // Stop what an earlier run left before this one opens its sessions (they share the name prefix).
   const left = await stopAll({ src: withSession(base.src, { appName: `${prefix}-inspect` }), dst: withSession(base.dst, { appName: `${prefix}-inspect` }), prefix });
   if (left > 0) log(`stopped ${left} session(s) an earlier, interrupted run had left on the servers`);
-  const src = withSession(base.src, { appName: `${prefix}-inspect`, settings: sessionSettings(servers.src.versionNum) });
-  const dst = withSession(base.dst, { appName: `${prefix}-inspect`, settings: sessionSettings(servers.dst.versionNum) });
+  const src = withSession(base.src, { appName: `${prefix}-inspect`, settings: sessionSettings(servers.src.versionNum), params: CLIENT_KEEPALIVES });
+  const dst = withSession(base.dst, { appName: `${prefix}-inspect`, settings: sessionSettings(servers.dst.versionNum), params: CLIENT_KEEPALIVES });
   await rollBack(work, dst, pair.target, () => stopSessions(dst, prefix), log, { undoEarlier: opts.undoPartialRestore === true });
   const mode = textMode(servers.src.encoding, servers.dst.encoding);
   if (mode === "utf8") log(`the source is ${servers.src.encoding} and the target ${servers.dst.encoding}: text is compared as UTF-8`);
@@ -597,7 +599,8 @@ export async function migrateDatabase(opts: MigrateDatabaseOptions): Promise<Dat
   let unlock: (() => Promise<void>) | undefined;
   try {
     const found = await identify(base, prefix, opts.targetRole);
-    unlock = await targetLock(withSession(base.dst, { appName: `${prefix}-lock`, settings: sessionSettings(found.servers.dst.versionNum) }), found.pair.target);
+    const v = found.servers.dst.versionNum;
+    unlock = await targetLock(withSession(base.dst, { appName: `${prefix}-lock`, settings: { ...sessionSettings(v), ...(v >= 120000 ? LOCK_KEEPALIVES : {}) }, params: CLIENT_KEEPALIVES }), found.pair.target);
     work = await openWorkDir({ ...(opts.workDir !== undefined ? { workDir: opts.workDir } : {}), pair: found.pair, ...(opts.log ? { log: opts.log } : {}) });
     const manifestPath = path.resolve(opts.manifestPath ?? (opts.workDir ? path.join(opts.workDir, "database-manifest.json") : "database-manifest.json"));
     p = await prepare(opts, base, prefix, work, found, ac.signal);

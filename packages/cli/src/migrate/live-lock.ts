@@ -15,7 +15,7 @@ import { createHash } from "node:crypto";
 import { MigrationError, MigrationToolError } from "./errors";
 import type { LiveOptions } from "./live-sql";
 import { livePair } from "./live-sql";
-import { type PgConnection, psql, quoteLiteral, type ServerInfo, serverInfo, withSession } from "./pg";
+import { CLIENT_KEEPALIVES, LOCK_KEEPALIVES, type PgConnection, psql, quoteLiteral, type ServerInfo, serverInfo, withSession } from "./pg";
 import { pgTool, redact } from "./proc";
 
 /** The actions that change either server: each holds the pair's lock from its first statement to its last. */
@@ -101,13 +101,13 @@ SELECT coalesce((SELECT format('%s (pid %s, since %s)', a.application_name, a.pi
  * a run whose machine vanished (a laptop asleep, a VPN or NAT mapping dropped) loses its session, and so the pair's lock,
  * within about half a minute: 10 s idle, then 3 probes 5 s apart; 30 s for data the client never acknowledges. The
  * server's defaults leave it to the operating system's, two hours and more, while the switch it interrupted may have
- * stopped writes. Ignored on a Unix socket, where the server sees a client end at once.
- * https://www.postgresql.org/docs/current/runtime-config-connection.html#GUC-TCP-KEEPALIVES-IDLE
+ * stopped writes (pg.ts LOCK_KEEPALIVES; the client's own, CLIENT_KEEPALIVES).
  */
 export function lockConnection(conn: PgConnection, action: LockedAction): PgConnection {
   return withSession(conn, {
     appName: `freehold-replicate-${action}`,
-    settings: { tcp_keepalives_idle: "10", tcp_keepalives_interval: "5", tcp_keepalives_count: "3", tcp_user_timeout: "30000" },
+    settings: { ...LOCK_KEEPALIVES },
+    params: CLIENT_KEEPALIVES,
   });
 }
 
@@ -143,7 +143,7 @@ function lockSide(conn: PgConnection, key: string, action: LockedAction): Promis
 }
 
 /** What to do when the holder is a run that died with its machine's network: its session ends by keepalive, or by hand. */
-function deadHolderHint(holder: string, conn: PgConnection): string {
+export function deadHolderHint(holder: string, conn: PgConnection): string {
   const pid = /\(pid (\d+),/.exec(holder)?.[1];
   return pid
     ? ` (a run whose connection was lost loses the lock within a minute; one started by an older freehold may hold it for hours: when no such run is alive, SELECT pg_terminate_backend(${pid}); on ${conn.display} ends its session)`

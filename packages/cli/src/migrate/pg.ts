@@ -62,9 +62,10 @@ function withQuery(u: URL, q: Query): URL {
  * query stops soon after its client dies). Both go in the URL itself: libpq
  * prefers it to a connection service file and to PGOPTIONS / PGAPPNAME.
  */
-export function withSession(conn: PgConnection, opts: { appName?: string; settings?: Record<string, string> }): PgConnection {
+export function withSession(conn: PgConnection, opts: { appName?: string; settings?: Record<string, string>; params?: Readonly<Record<string, string>> }): PgConnection {
   const u = new URL(conn.conninfo);
   let q = queryOf(u, conn.role);
+  for (const [k, v] of Object.entries(opts.params ?? {})) if (param(q, k) === undefined) q = setParam(q, k, v); // the URL's own win
   const settings = Object.entries(opts.settings ?? {}).map(([k, v]) => `-c ${k}=${v}`);
   if (settings.length > 0) q = setParam(q, "options", [param(q, "options"), ...settings].filter(Boolean).join(" "));
   if (opts.appName) q = setParam(q, "application_name", opts.appName);
@@ -327,6 +328,13 @@ export async function serverInfo(conn: PgConnection): Promise<ServerInfo> {
 export const SERVER_KEEPALIVES: Readonly<Record<string, string>> = { tcp_keepalives_idle: "10", tcp_keepalives_interval: "5", tcp_keepalives_count: "3" };
 
 /**
+ * The same keepalives on the client's side (libpq connection parameters, unless the URL sets its own): a psql, pg_dump
+ * or pg_restore waiting on a server whose network vanished fails within about half a minute instead of waiting hours.
+ * https://www.postgresql.org/docs/current/libpq-connect.html#LIBPQ-KEEPALIVES
+ */
+export const CLIENT_KEEPALIVES: Readonly<Record<string, string>> = { keepalives: "1", keepalives_idle: "10", keepalives_interval: "5", keepalives_count: "3" };
+
+/**
  * A lock's session (it sends nothing but its answers) also ends after 30 s of data its client never acknowledges
  * (`tcp_user_timeout`, PostgreSQL 12+). Not for a copy's sessions: a slow reader's full window would count too.
  */
@@ -341,7 +349,8 @@ export const LOCK_KEEPALIVES: Readonly<Record<string, string>> = { ...SERVER_KEE
  *   for a lock (`lock_timeout`): the values pg_dump and its scripts set for the same reason;
  * - XML values are read as the dump's scripts read them (`xmloption = content`: a fragment is not refused by a
  *   database whose default is `document`);
- * - a query stops soon after its client is gone (`client_connection_check_interval`, 14+).
+ * - a query stops soon after its client is gone (`client_connection_check_interval`, 14+), and a session whose
+ *   client's network vanished ends, with its locks and its transaction (SERVER_KEEPALIVES).
  * https://www.postgresql.org/docs/current/runtime-config-client.html#GUC-IDLE-IN-TRANSACTION-SESSION-TIMEOUT
  */
 export function sessionSettings(versionNum: number): Record<string, string> {
@@ -352,6 +361,7 @@ export function sessionSettings(versionNum: number): Record<string, string> {
     ...(versionNum >= 140000 ? { idle_session_timeout: "0", client_connection_check_interval: "1000" } : {}),
     ...(versionNum >= 170000 ? { transaction_timeout: "0" } : {}),
     xmloption: "content",
+    ...SERVER_KEEPALIVES,
   };
 }
 

@@ -8,6 +8,7 @@ import { createHash } from "node:crypto";
 import { pgFailure, pgHint } from "./diagnose";
 import { MigrationInterrupted, MigrationToolError } from "./errors";
 import { REQUIRE_FINGERPRINT_KEY, type TableInfo, type TextMode, tableChecksumSql, withFingerprintKey } from "./fingerprint";
+import { deadHolderHint } from "./live-lock";
 import { type ChecksumRun, type PgConnection, psql, quoteLiteral, recordChecksum, STABLE_SESSION_SQL } from "./pg";
 import { pgTool, redact, sleep } from "./proc";
 
@@ -149,6 +150,15 @@ export async function stopSessions(conn: PgConnection, prefix: string, timeoutMs
   return count;
 }
 
+/** SQL: the session holding this int8 advisory lock, as `name (pid N, since T)` (pg_locks splits the key into two oids). */
+function lockHolderSql(key: bigint): string {
+  const k = BigInt.asUintN(64, key);
+  return `SELECT pg_catalog.format('%s (pid %s, since %s)', a.application_name, a.pid, pg_catalog.date_trunc('second', a.backend_start))
+  FROM pg_catalog.pg_locks l JOIN pg_catalog.pg_stat_activity a ON a.pid = l.pid
+  WHERE l.locktype = 'advisory' AND l.granted AND l.database = (SELECT oid FROM pg_catalog.pg_database WHERE datname = pg_catalog.current_database())
+    AND l.classid = ${(k >> 32n).toString()}::oid AND l.objid = ${(k & 0xffffffffn).toString()}::oid AND l.objsubid = 1 LIMIT 1;`;
+}
+
 /**
  * Hold a PostgreSQL advisory lock on the target database for the whole run
  * (session-level, keyed by the target's identity): a second migration into
@@ -162,11 +172,13 @@ export async function targetLock(conn: PgConnection, identity: string): Promise<
   const session = new PsqlSession(conn);
   try {
     const [got] = await session.must(`SELECT pg_catalog.pg_try_advisory_lock(${key.toString()}::int8);`, "take the migration lock");
-    if (got !== "t")
-      throw new MigrationToolError(`another freehold migrate is restoring into the target ${conn.display} (it holds PostgreSQL advisory lock ${key}); nothing was done.`, "freehold", null, {
+    if (got !== "t") {
+      const holder = (await session.must(lockHolderSql(key), "find the session holding the migration lock"))[0] ?? "another session";
+      throw new MigrationToolError(`another freehold migrate is restoring into the target ${conn.display}: ${holder} holds its PostgreSQL advisory lock ${key}; nothing was done.`, "freehold", null, {
         side: "target",
-        hint: "wait for that run to finish (pg_locks shows the session holding the lock), then run again",
+        hint: `wait for that run to finish, then run again${deadHolderHint(holder, conn)}`,
       });
+    }
   } catch (e) {
     session.kill();
     throw e;

@@ -12,7 +12,7 @@ import { SourceSnapshot } from "./dump";
 import { MigrationError, type MigrationProblem } from "./errors";
 import { type LargeObjectSum, newFingerprintKey, type TableInfo, type TextMode, textMode } from "./fingerprint";
 import { compareLargeObjects, compareSequences, compareTables, databaseProblems, type LargeObjectEntry, type SequenceEntry, type TableEntry } from "./manifest";
-import { byKey, databaseIdentity, INVENTORY_SQL, type PgConnection, parseJsonLine, pgConnection, psql, SEQUENCES_SQL, type SequenceInfo, type ServerInfo, STABLE_SESSION_SQL, serverInfo, sessionSettings, type TableSum, tableKey, tableName, withSession } from "./pg";
+import { byKey, CLIENT_KEEPALIVES, databaseIdentity, INVENTORY_SQL, type PgConnection, parseJsonLine, pgConnection, psql, SEQUENCES_SQL, type SequenceInfo, type ServerInfo, STABLE_SESSION_SQL, serverInfo, sessionSettings, type TableSum, tableKey, tableName, withSession } from "./pg";
 import { compareSchemas, SCHEMA_SQL, type SchemaObject, sameMajor } from "./schema";
 import { compareState, HORIZON_SQL, parseSnapshot, type SourceState, schemaHash, xactStatusSql } from "./state";
 
@@ -153,8 +153,8 @@ export async function verifyDatabase(opts: { from: string; to: string; fromPassw
   const key = newFingerprintKey();
   // Each side's snapshot session waits, idle in its transaction, while the other side is read: no server default ends it.
   const [s, d] = await Promise.all([
-    SourceSnapshot.open(withSession(src, { settings: sessionSettings(si.versionNum) }), key, opts.signal),
-    SourceSnapshot.open(withSession(dst, { settings: sessionSettings(di.versionNum) }), key, opts.signal),
+    SourceSnapshot.open(withSession(src, { settings: sessionSettings(si.versionNum), params: CLIENT_KEEPALIVES }), key, opts.signal),
+    SourceSnapshot.open(withSession(dst, { settings: sessionSettings(di.versionNum), params: CLIENT_KEEPALIVES }), key, opts.signal),
   ]);
   try {
     const { sums: ss, tables } = await compareSnapshotTables(s, d, mode);
