@@ -11,8 +11,11 @@ import { MigrationToolError } from "./errors";
 import { checksumMethod, LARGE_OBJECTS_SQL, type LargeObjectSum, REQUIRE_FINGERPRINT_KEY, type TableInfo, type TextMode, tableChecksumSql, withFingerprintKey } from "./fingerprint";
 import {
   INVENTORY_SQL,
-  parseJsonLine,
   type PgConnection,
+  parseJsonLine,
+  psql,
+  quoteIdent,
+  quoteLiteral,
   SEQUENCES_SQL,
   SERVER_INFO_SQL,
   type SequenceInfo,
@@ -149,4 +152,71 @@ export async function dumpAndFingerprint(snap: SourceSnapshot, o: DumpOptions): 
     completedAt: new Date().toISOString(),
     dumpMs,
   };
+}
+
+/**
+ * A pg_dump pattern that matches exactly this table: both names in double
+ * quotes (inside them `*`, `?` and `.` are literal), a quote doubled.
+ */
+export function exactTablePattern(t: { schema: string; table: string }): string {
+  return `${quoteIdent(t.schema)}.${quoteIdent(t.table)}`;
+}
+
+/**
+ * The most bytes of pg_dump arguments that name tables. Linux allows a command 2 MiB of arguments and environment
+ * together (`getconf ARG_MAX`, execve(2) "Limits on size of arguments and environment"); a quarter of it leaves room
+ * for any environment. https://man7.org/linux/man-pages/man2/execve.2.html
+ */
+export const MAX_TABLE_ARGUMENT_BYTES = 512 * 1024;
+
+/** One schema of the source, in the snapshot: its tables, and its relations whose data is not a table's rows. */
+export interface SchemaShape {
+  schema: string;
+  /** Every ordinary table in it (an extension's too). */
+  tables: number;
+  /** Sequences, materialized views and foreign tables: `--exclude-table-data` patterns match these as well. */
+  other: number;
+}
+
+const SCHEMA_SHAPES_SQL = `SELECT coalesce(pg_catalog.json_agg(pg_catalog.json_build_object('schema', s.nspname, 'tables', s.tables, 'other', s.other)), '[]')::text FROM (
+  SELECT n.nspname, pg_catalog.count(*) FILTER (WHERE c.relkind = 'r') AS tables, pg_catalog.count(*) FILTER (WHERE c.relkind IN ('S', 'm', 'f')) AS other
+  FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace GROUP BY n.nspname) s;`;
+
+/** The source's schemas as the snapshot holds them (the one pg_dump dumps). */
+export async function schemaShapes(conn: PgConnection, snapshotId: string): Promise<SchemaShape[]> {
+  const sql = `BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY;\nSET TRANSACTION SNAPSHOT ${quoteLiteral(snapshotId)};\n${SCHEMA_SHAPES_SQL}\nCOMMIT;`;
+  const r = await psql(conn, sql, { action: "count the relations of each schema" });
+  return parseJsonLine<SchemaShape[]>(r.lines[0], "the schemas' relations");
+}
+
+/**
+ * pg_dump's arguments that leave the streamed tables' rows out of the dump: one `--exclude-table-data='"schema".*'` for a
+ * schema whose every table is streamed and which holds nothing else with data (the pattern would leave out a sequence's
+ * value or a materialized view's rows too), one per table elsewhere; so a database of thousands of tables, a schema per
+ * customer, fits on a command line. Refuses, as a tool failure, when the arguments would still not fit.
+ */
+export function tableDataExclusions(tables: Array<{ schema: string; table: string }>, shapes: SchemaShape[]): string[] {
+  const bySchema = new Map<string, Array<{ schema: string; table: string }>>();
+  for (const t of tables) {
+    const ts = bySchema.get(t.schema);
+    if (ts) ts.push(t);
+    else bySchema.set(t.schema, [t]);
+  }
+  const shapeOf = new Map(shapes.map((s) => [s.schema, s]));
+  const args: string[] = [];
+  for (const [schema, ts] of bySchema) {
+    const shape = shapeOf.get(schema);
+    // A name in double quotes is matched as written (its `*`, `?` and `.` too); the bare `*` after it matches every relation.
+    if (shape !== undefined && shape.other === 0 && shape.tables === ts.length) args.push(`--exclude-table-data=${quoteIdent(schema)}.*`);
+    else for (const t of ts) args.push(`--exclude-table-data=${exactTablePattern(t)}`);
+  }
+  const bytes = args.reduce((n, a) => n + Buffer.byteLength(a) + 1, 0);
+  if (bytes > MAX_TABLE_ARGUMENT_BYTES)
+    throw new MigrationToolError(
+      `the source's ${tables.length} tables are too many to stream: pg_dump would need ${bytes} bytes of arguments to leave their rows out of the dump (at most ${MAX_TABLE_ARGUMENT_BYTES} fit on a command line), because their schemas also hold sequences, materialized views or tables of an extension; nothing was written to the target.`,
+      "freehold",
+      null,
+      { side: "source", hint: "run again with --keep-dump: the dump path copies every table through pg_dump and pg_restore, naming none on a command line" },
+    );
+  return args;
 }

@@ -13,7 +13,7 @@
  * the psql that undoes a partial restore. Only Freehold gets them; it stops
  * its tools itself, in order.
  */
-import { spawn } from "node:child_process";
+import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
 import { accessSync, constants, existsSync, readdirSync, readFileSync } from "node:fs";
 import net from "node:net";
 import path from "node:path";
@@ -72,14 +72,24 @@ export function run(command: string, args: readonly string[], opts: RunOptions =
       reject(new MigrationToolError(`${path.basename(command)} was not started: aborted`, command));
       return;
     }
-    const child = spawn(command, [...args], {
-      env: opts.env ?? process.env,
-      cwd: opts.cwd,
-      stdio: ["pipe", "pipe", "pipe"],
-      detached: true,
-      ...(opts.uid !== undefined ? { uid: opts.uid } : {}),
-      ...(opts.gid !== undefined ? { gid: opts.gid } : {}),
-    });
+    let child: ChildProcessWithoutNullStreams;
+    try {
+      child = spawn(command, [...args], {
+        env: opts.env ?? process.env,
+        cwd: opts.cwd,
+        stdio: ["pipe", "pipe", "pipe"],
+        detached: true,
+        ...(opts.uid !== undefined ? { uid: opts.uid } : {}),
+        ...(opts.gid !== undefined ? { gid: opts.gid } : {}),
+      });
+    } catch (e) {
+      // The system refused the command line itself (E2BIG: arguments and environment over `getconf ARG_MAX`): a tool failure, not a bug.
+      const err = e as NodeJS.ErrnoException;
+      if (err.code !== "E2BIG") throw e;
+      const bytes = args.reduce((n, a) => n + Buffer.byteLength(a) + 1, 0);
+      reject(new MigrationToolError(`${path.basename(command)} could not start: its ${args.length} arguments (${bytes} bytes) are more than this system allows on one command line (E2BIG)`, command));
+      return;
+    }
     let stdout = "";
     let stderr = "";
     let outBuf = "";

@@ -1,6 +1,9 @@
 /** The streaming copy's plan and commands, without a server (the real-server cases are in database.test.ts). */
 import { describe, expect, it } from "vitest";
+import { tableDataExclusions } from "./dump";
+import { MigrationToolError } from "./errors";
 import type { TableInfo } from "./fingerprint";
+import { run } from "./proc";
 import { exactTablePattern, SPLIT_MIN_BYTES, sourceCopyCommands, splitCandidates, targetCopyCommands, units } from "./stream-copy";
 
 const table = (name: string, bytes: number, oid: number): TableInfo => ({ schema: "public", table: name, oid, bytes, columns: [] });
@@ -36,6 +39,33 @@ describe("the streaming copy's plan", () => {
 
   it("names a table exactly in pg_dump's pattern language, whatever its name holds", () => {
     expect(exactTablePattern({ schema: 'we.ird*"', table: "t?\nx" })).toBe('"we.ird*""".' + '"t?\nx"');
+  });
+
+  it("leaves 16,000 streamed tables' rows out of pg_dump with one pattern per schema that holds nothing else with data; refuses, naming --keep-dump, when they would overflow the command line", () => {
+    const schema = "tenant_acme_corporation_international_holdings_marketplace_0001";
+    const many = Array.from({ length: 16_000 }, (_, i) => ({ schema, table: `order_line_items_with_extended_attributes_and_history_${i}` }));
+    const perTable = many.reduce((n, t) => n + exactTablePattern(t).length + 22, 0);
+    expect(perTable).toBeGreaterThan(2 * MiB); // one argument a table: more than Linux's ARG_MAX
+    expect(tableDataExclusions(many, [{ schema, tables: 16_000, other: 0 }])).toEqual([`--exclude-table-data="${schema}".*`]);
+    // A schema that also holds a table not streamed (an extension's), a sequence or a materialized view: each table by name.
+    const few = many.slice(0, 2);
+    expect(tableDataExclusions(few, [{ schema, tables: 3, other: 0 }])).toEqual(few.map((t) => `--exclude-table-data=${exactTablePattern(t)}`));
+    expect(tableDataExclusions(few, [{ schema, tables: 2, other: 1 }])).toEqual(few.map((t) => `--exclude-table-data=${exactTablePattern(t)}`));
+    let err: unknown;
+    try {
+      tableDataExclusions(many, [{ schema, tables: 16_000, other: 1 }]);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(MigrationToolError);
+    expect((err as MigrationToolError).message).toMatch(/^the source's 16000 tables are too many to stream: pg_dump would need \d+ bytes of arguments .*nothing was written to the target\.$/);
+    expect((err as MigrationToolError).details.hint).toContain("--keep-dump");
+  });
+
+  it("reports a command line the system refuses (E2BIG) as a tool that could not start, not as a bug", async () => {
+    const err = await run("/bin/true", Array.from({ length: 40_000 }, () => "x".repeat(100))).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(MigrationToolError);
+    expect((err as MigrationToolError).message).toMatch(/^true could not start: its 40000 arguments \(\d+ bytes\) are more than this system allows on one command line \(E2BIG\)$/);
   });
 
   it("reads in the snapshot on the source, and fills a whole table frozen in one transaction on the target, as the role, a part unfrozen", () => {

@@ -41,10 +41,11 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { pgFailure } from "./diagnose";
+import { schemaShapes, tableDataExclusions } from "./dump";
 import { MigrationInterrupted } from "./errors";
 import type { TableInfo } from "./fingerprint";
 import { type PgConnection, psql, quoteIdent, quoteLiteral, STABLE_SESSION_SQL, tableKey, tableName } from "./pg";
-import { pgTool, redact, type RunResult, run } from "./proc";
+import { pgTool, type RunResult, redact, run } from "./proc";
 import { restoreSchema, restoreSections } from "./restore";
 import type { WorkDir } from "./workdir";
 
@@ -86,14 +87,7 @@ export interface StreamCopyTimings {
   copyMs: number;
 }
 
-/**
- * A pg_dump pattern that matches exactly this table: both names in double
- * quotes (inside them `*`, `?` and `.` are literal), a quote doubled.
- */
-export function exactTablePattern(t: { schema: string; table: string }): string {
-  const q = (s: string) => `"${s.replace(/"/g, '""')}"`;
-  return `${q(t.schema)}.${q(t.table)}`;
-}
+export { exactTablePattern } from "./dump";
 
 /**
  * One part of a table split by block number (a TID range scan, PostgreSQL 14+):
@@ -215,7 +209,7 @@ async function dumpSchema(o: StreamCopyOptions): Promise<number> {
       "--no-privileges",
       "--no-subscriptions",
       "--no-publications",
-      ...o.tables.map((t) => `--exclude-table-data=${exactTablePattern(t)}`),
+      ...tableDataExclusions(o.tables, await schemaShapes(o.source, o.snapshotId)),
       "--file",
       o.work.dumpDir,
       "--dbname",
