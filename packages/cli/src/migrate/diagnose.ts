@@ -26,6 +26,11 @@ const PG_HINTS: Array<[RegExp, (side: string) => string]> = [
     (s) =>
       `the ${s} connection: the fingerprint's key reaches the session in PGOPTIONS, which libpq ignores when a connection service file (?service=) sets options; move those options into the ${s} URL (?options=...)`,
   ],
+  [
+    /invalid snapshot identifier/i,
+    (s) =>
+      `the ${s} server: the session holding the copy's snapshot (freehold-...-snapshot) ended mid-copy, or this session reached another server session than the one that exported it: a pg_terminate_backend, a restart or failover, or a connection pooler (PgBouncer in transaction or statement mode) between this host and the server. Server timeouts do not end it (every session turns them off for itself); connect to the server directly and run again`,
+  ],
   [/row-level security/i, (s) => `the ${s} user must see every row of every table to verify it: the tables' owner (when they do not FORCE ROW LEVEL SECURITY), a superuser, or a role with BYPASSRLS`],
   [/pg_largeobject_metadata_oid_index|large object \d+ already exists/i, (s) => `the large objects of the ${s} database: it already holds large objects with the OIDs the dump restores; use an empty database`],
   [/could not translate host name|Name or service not known|could not connect|Connection refused|timeout expired|No route to host|server closed the connection/i, (s) => `that the ${s} server is running and reachable from this host: host, port, firewall or private link, and sslmode`],

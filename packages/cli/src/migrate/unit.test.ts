@@ -489,5 +489,6 @@ describe("what an operator is told", () => {
   it("for a role missing on the target while restoring, points at the roles, not the user name in the URL", () => {
     expect(pgHint('ERROR:  role "reporting" does not exist', "target")).toMatch(/^the roles on the target server: the dump refers to a role/);
     expect(pgHint('FATAL:  role "app" does not exist', "target")).toBe("the user name in the target URL");
+    expect(pgHint('ERROR:  invalid snapshot identifier: "00000003-000006CE-1"', "source")).toMatch(/^the source server: the session holding the copy's snapshot .* ended mid-copy, .*PgBouncer in transaction or statement mode.*connect to the server directly and run again$/);
   });
 });
