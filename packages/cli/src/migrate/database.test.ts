@@ -656,7 +656,7 @@ x"" y?" VALUES ('once');`,
   it("refuses a run while another holds the target's lock, naming the holder's session and pid, and how to end a lost run's session", async () => {
     const { from, to } = await pair("heldlock");
     const conn = pgConnection(to, "target");
-    const release = await targetLock(withSession(conn, { appName: "freehold-000000000000-lock" }), databaseIdentity(await serverInfo(conn)));
+    const lock = await targetLock(withSession(conn, { appName: "freehold-000000000000-lock" }), databaseIdentity(await serverInfo(conn)));
     try {
       const err = await migrateDatabase({ from, to, manifestPath: path.join(dir, "heldlock.json") }).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(MigrationToolError);
@@ -666,8 +666,36 @@ x"" y?" VALUES ('once');`,
       expect(e.details.hint).toContain(`a run whose connection was lost loses the lock within a minute`);
       expect(e.details.hint).toContain(`SELECT pg_terminate_backend(${pid});`);
     } finally {
-      await release();
+      await lock.release();
     }
+  });
+
+  it("a run whose lock on the target was lost stops no session and undoes nothing when it fails: another run of the pair may hold the lock now", async () => {
+    const { from, to } = await pair("lostlock");
+    await sql(from, "CREATE TABLE public.one (id int); INSERT INTO public.one VALUES (1); CREATE TABLE public.two (id int); INSERT INTO public.two VALUES (2);");
+    const lines: string[] = [];
+    let cut = false;
+    const err = await migrateDatabase({
+      from,
+      to,
+      manifestPath: path.join(dir, "lostlock.json"),
+      jobs: 1,
+      log: (l) => {
+        lines.push(l);
+        if (cut || !/^copied public\.\w+ in \d+ ms$/.test(l)) return;
+        cut = true;
+        // The lock's session ends (as by an idle_session_timeout before they were turned off), then the snapshot's: the next table fails.
+        sqlNow(to, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name LIKE 'freehold-%-lock';");
+        sqlNow(from, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name LIKE 'freehold-%-snapshot';");
+      },
+    }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(MigrationToolError);
+    expect(lines).toContain(
+      "this run's lock on the target was lost (its session there ended): another run of the same source and target may be running, so this run stops no session and undoes nothing; once no other run is, the next run undoes an unfinished restore first",
+    );
+    expect(lines.some((l) => /undoing/.test(l))).toBe(false);
+    // What the run restored is still there, for the next run to undo.
+    expect(await sql(to, "SELECT count(*) FROM pg_tables WHERE schemaname = 'public';")).toEqual(["2"]);
   });
 
   it("a copy whose source session ends mid-table fails naming the source, stops every session it started on both servers and leaves the target as it was", async () => {

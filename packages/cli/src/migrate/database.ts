@@ -38,7 +38,7 @@ import {
 import { pgTool, toolVersion } from "./proc";
 import { checkRestoreRole, restoreDump, rollBack } from "./restore";
 import { compareSchemas, SCHEMA_METHOD, type SchemaObject, sameMajor } from "./schema";
-import { checksumTables, stopSessions, targetLock } from "./session";
+import { checksumTables, stopSessions, type TargetLock, targetLock } from "./session";
 import type { SourceState } from "./state";
 import { type StreamCopyTimings, streamCopy } from "./stream-copy";
 import { TargetVerifier } from "./verifier";
@@ -546,8 +546,13 @@ async function record(p: Prepared, o: Outcome, manifestPath: string, started: { 
 type Undo = "undone" | "nothing" | "failed";
 
 /** After a failure or an interruption: stop every session of the run on both servers and undo a partial restore. */
-async function abandon(r: Run | undefined, e: unknown): Promise<Undo> {
+async function abandon(r: Run | undefined, e: unknown, lock: TargetLock | undefined): Promise<Undo> {
   if (!r || e instanceof MigrationError) return "nothing"; // a refusal or a verification failure changed nothing to undo
+  if (lock && !(await lock.held())) {
+    // Another run of the pair may hold it now: stopping the pair's sessions or undoing would end or undo that run's work.
+    r.log("this run's lock on the target was lost (its session there ended): another run of the same source and target may be running, so this run stops no session and undoes nothing; once no other run is, the next run undoes an unfinished restore first");
+    return "failed";
+  }
   await stopAll(r).catch(() => 0);
   return rollBack(r.work, r.dst, r.pair.target, () => Promise.resolve(), r.log, { ownRun: true }).then(
     (undone): Undo => (undone ? "undone" : "nothing"),
@@ -596,23 +601,23 @@ export async function migrateDatabase(opts: MigrateDatabaseOptions): Promise<Dat
   if (opts.signal?.aborted) ac.abort();
   let p: Prepared | undefined;
   let work: WorkDir | undefined;
-  let unlock: (() => Promise<void>) | undefined;
+  let lock: TargetLock | undefined;
   try {
     const found = await identify(base, prefix, opts.targetRole);
     const v = found.servers.dst.versionNum;
-    unlock = await targetLock(withSession(base.dst, { appName: `${prefix}-lock`, settings: { ...sessionSettings(v), ...(v >= 120000 ? LOCK_KEEPALIVES : {}) }, params: CLIENT_KEEPALIVES }), found.pair.target);
+    lock = await targetLock(withSession(base.dst, { appName: `${prefix}-lock`, settings: { ...sessionSettings(v), ...(v >= 120000 ? LOCK_KEEPALIVES : {}) }, params: CLIENT_KEEPALIVES }), found.pair.target);
     work = await openWorkDir({ ...(opts.workDir !== undefined ? { workDir: opts.workDir } : {}), pair: found.pair, ...(opts.log ? { log: opts.log } : {}) });
     const manifestPath = path.resolve(opts.manifestPath ?? (opts.workDir ? path.join(opts.workDir, "database-manifest.json") : "database-manifest.json"));
     p = await prepare(opts, base, prefix, work, found, ac.signal);
     return await record(p, await migrateOrSkip(p), manifestPath, started);
   } catch (e) {
     ac.abort();
-    const undo = await abandon(p?.r, e);
+    const undo = await abandon(p?.r, e, lock);
     await work?.finish({ verified: false, keepDump: opts.keepDump ?? false }).catch(() => false);
     if (opts.signal?.aborted) throw new MigrationInterrupted(interruptedMessage(p?.r.stage ?? "inspect", undo));
     throw e;
   } finally {
     opts.signal?.removeEventListener("abort", onAbort);
-    await unlock?.().catch(() => undefined);
+    await lock?.release().catch(() => undefined);
   }
 }

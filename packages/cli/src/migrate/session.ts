@@ -150,13 +150,17 @@ export async function stopSessions(conn: PgConnection, prefix: string, timeoutMs
   return count;
 }
 
-/** SQL: the session holding this int8 advisory lock, as `name (pid N, since T)` (pg_locks splits the key into two oids). */
-function lockHolderSql(key: bigint): string {
+/** SQL: pg_locks' rows of this int8 advisory lock (pg_locks splits the key into two oids). */
+function lockRows(key: bigint): string {
   const k = BigInt.asUintN(64, key);
+  return `locktype = 'advisory' AND granted AND classid = ${(k >> 32n).toString()}::oid AND objid = ${(k & 0xffffffffn).toString()}::oid AND objsubid = 1`;
+}
+
+/** SQL: the session holding this int8 advisory lock in this database, as `name (pid N, since T)`. */
+function lockHolderSql(key: bigint): string {
   return `SELECT pg_catalog.format('%s (pid %s, since %s)', a.application_name, a.pid, pg_catalog.date_trunc('second', a.backend_start))
-  FROM pg_catalog.pg_locks l JOIN pg_catalog.pg_stat_activity a ON a.pid = l.pid
-  WHERE l.locktype = 'advisory' AND l.granted AND l.database = (SELECT oid FROM pg_catalog.pg_database WHERE datname = pg_catalog.current_database())
-    AND l.classid = ${(k >> 32n).toString()}::oid AND l.objid = ${(k & 0xffffffffn).toString()}::oid AND l.objsubid = 1 LIMIT 1;`;
+  FROM pg_catalog.pg_stat_activity a WHERE a.pid IN (SELECT pid FROM pg_catalog.pg_locks
+    WHERE database = (SELECT oid FROM pg_catalog.pg_database WHERE datname = pg_catalog.current_database()) AND ${lockRows(key)}) LIMIT 1;`;
 }
 
 /**
@@ -167,7 +171,7 @@ function lockHolderSql(key: bigint): string {
  * its session: a killed run's psql ends when its parent does, and releases
  * it. `conn` should be named `<prefix>-lock`. Resolves with the release.
  */
-export async function targetLock(conn: PgConnection, identity: string): Promise<() => Promise<void>> {
+export async function targetLock(conn: PgConnection, identity: string): Promise<TargetLock> {
   const key = BigInt.asIntN(64, BigInt(`0x${createHash("sha256").update(`freehold-migrate-target\n${identity}`).digest("hex").slice(0, 16)}`));
   const session = new PsqlSession(conn);
   try {
@@ -183,7 +187,17 @@ export async function targetLock(conn: PgConnection, identity: string): Promise<
     session.kill();
     throw e;
   }
-  return () => session.close();
+  const mine = `SELECT pg_catalog.count(*) FROM pg_catalog.pg_locks WHERE pid = pg_catalog.pg_backend_pid() AND ${lockRows(key)};`;
+  return {
+    release: () => session.close(),
+    held: () => session.query(mine).then((r) => r.lines[0] === "1", () => false),
+  };
+}
+
+/** The run's lock on the target: released at the end; `held` says whether its session still holds it (false once it ended). */
+export interface TargetLock {
+  release(): Promise<void>;
+  held(): Promise<boolean>;
 }
 
 /**
