@@ -650,7 +650,6 @@ x"" y?" VALUES ('once');`,
       ["notes", 2, true],
     ]);
     expect(await sql(to, "SELECT body::text FROM public.notes ORDER BY id;")).toEqual(["hello <b>world</b>", "<p>x</p><p>y</p>"]);
-    expect((await verifyDatabase({ from, to })).tables).toHaveLength(2);
   });
 
   it("refuses a run while another holds the target's lock, naming the holder's session and pid, and how to end a lost run's session", async () => {
@@ -661,7 +660,7 @@ x"" y?" VALUES ('once');`,
       const err = await migrateDatabase({ from, to, manifestPath: path.join(dir, "heldlock.json") }).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(MigrationToolError);
       const e = err as MigrationToolError;
-      const pid = /\(pid (\d+), since \d{4}-\d\d-\d\d \d\d:\d\d:\d\d\+00\) holds its PostgreSQL advisory lock/.exec(e.message)?.[1];
+      const pid = /\(pid (\d+), since \d{4}-\d\d-\d\d \d\d:\d\d:\d\d[^)]*\) holds its PostgreSQL advisory lock/.exec(e.message)?.[1];
       expect(e.message).toContain("freehold-000000000000-lock (pid ");
       expect(e.details.hint).toContain(`a run whose connection was lost loses the lock within a minute`);
       expect(e.details.hint).toContain(`SELECT pg_terminate_backend(${pid});`);
