@@ -676,6 +676,32 @@ describe("freehold replicate", () => {
     }
   });
 
+  it("counts as code the target runs a partition key expression, a materialized view's query (and a view it reads), expression statistics and an index's operator class", async () => {
+    const a = A as PostgresServer;
+    await a.superuserSql("CREATE ROLE keyer; CREATE SCHEMA keyer AUTHORIZATION keyer;");
+    const fn = (n: string) => `CREATE FUNCTION keyer.${n}(v int) RETURNS int LANGUAGE sql IMMUTABLE AS 'SELECT v';`;
+    await a.superuserSql(
+      `SET ROLE keyer; ${["part", "mv", "viewed", "stats", "hash"].map(fn).join(" ")}
+      CREATE TABLE keyer.events (id int, x int) PARTITION BY RANGE (keyer.part(x)); CREATE TABLE keyer.events_p0 PARTITION OF keyer.events FOR VALUES FROM (0) TO (100);
+      CREATE VIEW keyer.v AS SELECT keyer.viewed(1) AS y;
+      CREATE MATERIALIZED VIEW keyer.mvx AS SELECT keyer.mv(1) AS x, (SELECT y FROM keyer.v) AS y;
+      CREATE TABLE keyer.stats_t (id int, x int); CREATE STATISTICS keyer.st ON (keyer.stats(x)), (x + 1) FROM keyer.stats_t;
+      RESET ROLE; CREATE OPERATOR CLASS keyer.h_ops FOR TYPE int USING hash AS OPERATOR 1 =, FUNCTION 1 keyer.hash(int);
+      CREATE TABLE keyer.hashed (id int); CREATE INDEX hashed_id ON keyer.hashed USING hash (id keyer.h_ops);`,
+    );
+    try {
+      expect((await sourceFunctions(pgConnection(a.superuserUrl, "target"), [])).map((f) => [f.fn, f.uses, f.trusted])).toEqual([
+        ["keyer.hash(integer)", "operator class h_ops of index keyer.hashed_id", false],
+        ["keyer.mv(integer)", "query of materialized view keyer.mvx (run by its refresh)", false],
+        ["keyer.part(integer)", "partition key of keyer.events (routes every row)", false],
+        ["keyer.stats(integer)", "statistics keyer.st of keyer.stats_t (run by ANALYZE)", false],
+        ["keyer.viewed(integer)", "view keyer.v, read by the refresh of materialized view keyer.mvx", false],
+      ]);
+    } finally {
+      await a.superuserSql("DROP SCHEMA keyer CASCADE; DROP ROLE keyer;");
+    }
+  });
+
   it("holds the pair's lock in a session with the server's TCP keepalives at 10 s, 5 s, 3 probes and a 30 s user timeout, so a run that lost its network loses the lock", async () => {
     const c = lockConnection(pgConnection(url.src, "target"), "cutover");
     expect(await psql(c, "SELECT current_setting('tcp_keepalives_idle'), current_setting('tcp_keepalives_interval'), current_setting('tcp_keepalives_count'), current_setting('tcp_user_timeout'), inet_client_addr() IS NOT NULL;").then((r) => r.lines)).toEqual(["10|5|3|30000|t"]);
