@@ -84,13 +84,17 @@ export interface SourceFunction {
 
 /**
  * The source's functions the target would run per row, each with its owner and whether it is trusted: owned by the
- * source's login (the operator, who dumps the schema), by a superuser, or by a role the operator names.
+ * source's login (the operator, who dumps the schema), by a superuser, or by a role the operator names. With
+ * `snapshot` (an exported snapshot's id, its exporting transaction still open), read as the catalogs were in it: what a
+ * dump of that snapshot holds, even if a role dropped it since (a domain's CHECK dropped right after the snapshot is
+ * still in the dump).
  */
-export async function sourceFunctions(src: PgConnection, trustedOwners: string[]): Promise<SourceFunction[]> {
+export async function sourceFunctions(src: PgConnection, trustedOwners: string[], snapshot?: string): Promise<SourceFunction[]> {
   const trusted = `(r.owner = current_user OR r.super OR r.owner = ANY (ARRAY[${trustedOwners.map(quoteLiteral).join(", ")}]::text[]))`;
+  const query = `SELECT coalesce(json_agg(json_build_object('fn', r.fn, 'owner', r.owner, 'uses', r.uses, 'trusted', ${trusted}) ORDER BY r.fn), '[]') FROM (${REACHABLE}) r;`;
   const line = await one(
     src,
-    `SELECT coalesce(json_agg(json_build_object('fn', r.fn, 'owner', r.owner, 'uses', r.uses, 'trusted', ${trusted}) ORDER BY r.fn), '[]') FROM (${REACHABLE}) r;`,
+    snapshot === undefined ? query : `BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY;\nSET TRANSACTION SNAPSHOT ${quoteLiteral(snapshot)};\n${query}\nCOMMIT;`,
     "list the functions the replicated tables run",
   );
   return JSON.parse(line || "[]") as SourceFunction[];
