@@ -105,9 +105,10 @@ export async function sourceFunctions(src: PgConnection, trustedOwners: string[]
  * start (the source's functions, run on the target); `wayBack` names the old primary of a switch, whose own functions
  * the way back's subscription runs there as it applies the new primary's rows.
  */
-export function untrustedFunctionProblems(fns: SourceFunction[], wayBack?: string): string[] {
+export function untrustedFunctionProblems(fns: SourceFunction[], wayBack?: string, direction: "back" | "forward" = "back"): string[] {
+  const rows = direction === "back" ? "the way back's rows" : "the source's rows";
   const [runs, fix] = wayBack
-    ? [`would run on ${wayBack} with the rights of the role that applies the way back's rows (its administrator on PostgreSQL 15)`, "there"]
+    ? [`would run on ${wayBack} with the rights of the role that applies ${rows} (its administrator on PostgreSQL 15)`, "there"]
     : ["would run on the target with the rights of the role that applies the rows (the target's administrator on PostgreSQL 15)", "on the source"];
   return fns
     .filter((f) => !f.trusted)
@@ -144,5 +145,22 @@ export async function wayBackFunctionWarnings(oldPrimary: PgConnection, trustedO
   const problems = untrustedFunctionProblems(await sourceFunctions(oldPrimary, trustedOwners), oldPrimary.display);
   return problems.map(
     (p) => `the way back streams rows into code a role you have not trusted controls (the switch checked before it; a role may create or replace a function at any time): ${p}; until then every row it applies runs it`,
+  );
+}
+
+/**
+ * For status and a switch while rows stream into `subscriber` on PostgreSQL 15 (before 16 there is no run_as_owner: the
+ * subscription applies every row as its owner, the administrator). After `start --to-role app`, `app` owns the
+ * target's tables and functions, so `app` (or any role owning a function there) can replace a function or add an
+ * ENABLE ALWAYS trigger that then runs with the administrator's rights. `start` checked once; this checks again on the
+ * subscriber, trusting only its login, superusers and --trust-functions-of. On 16+ the rows are applied as each
+ * table's owner (`start` sets run_as_owner = false), so a function has no more rights than the table's owner: nothing
+ * to warn.
+ */
+export async function applyingFunctionWarnings(subscriber: PgConnection, trustedOwners: string[]): Promise<string[]> {
+  if (Number(await one(subscriber, "SELECT current_setting('server_version_num');", "read the server version")) >= 160000) return [];
+  const problems = untrustedFunctionProblems(await sourceFunctions(subscriber, trustedOwners), subscriber.display, "forward");
+  return problems.map(
+    (p) => `the replication into ${subscriber.display} applies rows as its administrator (PostgreSQL 15) into code a role you have not trusted controls (a role that owns a table or function there may add a trigger or replace a function at any time): ${p}; until then every row it applies runs it`,
   );
 }

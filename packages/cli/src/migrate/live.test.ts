@@ -395,6 +395,28 @@ describe("freehold replicate", () => {
     expect((await replicationStatus(op())).warnings).toEqual([]);
   }, 120_000);
 
+  it("warns in status and cutover, on PostgreSQL 15, when a role the operator has not trusted owns code on the target that the forward replication runs as the administrator (after start --to-role, that role owns every table there)", async () => {
+    // What `app` may do on the target after start --to-role app: its own ENABLE ALWAYS trigger, fired by every applied row.
+    await sql(
+      url.dst,
+      `CREATE ROLE fh_app; CREATE FUNCTION public.fh_app_audit() RETURNS trigger LANGUAGE plpgsql AS $f$ BEGIN RETURN NEW; END $f$; ALTER FUNCTION public.fh_app_audit() OWNER TO fh_app;
+      CREATE TRIGGER items_app BEFORE INSERT ON items FOR EACH ROW EXECUTE FUNCTION public.fh_app_audit(); ALTER TABLE items ENABLE ALWAYS TRIGGER items_app;`,
+    );
+    const dst = pgConnection(url.dst, "target").display;
+    const said = `the replication into ${dst} applies rows as its administrator (PostgreSQL 15) into code a role you have not trusted controls (a role that owns a table or function there may add a trigger or replace a function at any time): function public.fh_app_audit(), owned by fh_app, would run on ${dst} with the rights of the role that applies the source's rows (its administrator on PostgreSQL 15), used by trigger items_app of public.items (fires on a subscriber): make a role you trust own it there (ALTER FUNCTION ... OWNER TO), or pass --trust-functions-of fh_app if you trust that role's code with those rights; until then every row it applies runs it`;
+    try {
+      expect(await replicationStatus(op())).toMatchObject({ direction: "forward", warnings: [said] });
+      expect((await replicationStatus({ ...op(), trustFunctionsOf: ["fh_app"] })).warnings).toEqual([]);
+      // Cutover says it too, before anything else (here it then refuses: the trigger exists on the target only).
+      const logged: string[] = [];
+      const e = (await cutover({ ...op(), log: (l) => logged.push(l) }).catch((x: unknown) => x)) as MigrationError;
+      expect(e.summary).toMatch(/^refusing to switch over/);
+      expect(logged).toContain(`warning: ${said}`);
+    } finally {
+      await sql(url.dst, "DROP TRIGGER items_app ON items; DROP FUNCTION public.fh_app_audit(); DROP ROLE fh_app;");
+    }
+  });
+
   it("ends a way-back probe that waits on a silent network once its bound passes (PostgreSQL's subscriber ignores connect_timeout), its password in no statement another session sees; Ctrl-C ends it at once, on the server too", async () => {
     // A path that accepts TCP and never answers (a half-open firewall).
     const hole = net.createServer(() => undefined);
