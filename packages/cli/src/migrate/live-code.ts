@@ -106,7 +106,7 @@ export async function sourceFunctions(src: PgConnection, trustedOwners: string[]
  * the way back's subscription runs there as it applies the new primary's rows.
  */
 export function untrustedFunctionProblems(fns: SourceFunction[], wayBack?: string, direction: "back" | "forward" = "back"): string[] {
-  const rows = direction === "back" ? "the way back's rows" : "the source's rows";
+  const rows = direction === "back" ? "the way back's rows" : "the rows replicated into it";
   const [runs, fix] = wayBack
     ? [`would run on ${wayBack} with the rights of the role that applies ${rows} (its administrator on PostgreSQL 15)`, "there"]
     : ["would run on the target with the rights of the role that applies the rows (the target's administrator on PostgreSQL 15)", "on the source"];
