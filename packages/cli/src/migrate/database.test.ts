@@ -541,6 +541,41 @@ describe("code of the source the target would run (real PostgreSQL)", () => {
     ]);
     expect(await sql(to, "SELECT count(*) FROM pg_class WHERE relnamespace = 'public'::regnamespace")).toEqual(["0"]);
   });
+
+  it("checks the functions in the snapshot it copies: a domain CHECK of an untrusted role dropped just after the snapshot (still in the dump) is refused, writing nothing", async () => {
+    const a = A as PostgresServer;
+    const { from, to } = await pair("racedrop");
+    await sql(
+      from,
+      `CREATE FUNCTION public.ok(v int) RETURNS boolean LANGUAGE sql IMMUTABLE AS 'SELECT true';
+       CREATE DOMAIN public.okint AS int CONSTRAINT okint_check CHECK (public.ok(VALUE));
+       CREATE TABLE public.t (id int PRIMARY KEY, v public.okint); INSERT INTO public.t VALUES (1, 1), (2, 2);`,
+    );
+    await a.superuserSql("CREATE ROLE racer NOLOGIN; ALTER FUNCTION public.ok(int) OWNER TO racer;", "racedrop");
+    // The race, made certain: the table is locked, so the run's snapshot session waits on it just after exporting its
+    // snapshot; then the constraint is dropped (committed with the lock's release), before any check the run makes.
+    const racer = a.superuserSql(
+      `BEGIN; LOCK TABLE public.t IN ACCESS EXCLUSIVE MODE;
+       DO $r$ BEGIN FOR i IN 1..3000 LOOP
+         PERFORM pg_stat_clear_snapshot();
+         EXIT WHEN EXISTS (SELECT 1 FROM pg_stat_activity WHERE application_name LIKE 'freehold-%-snapshot' AND wait_event_type = 'Lock');
+         PERFORM pg_sleep(0.01);
+       END LOOP; END $r$;
+       ALTER DOMAIN public.okint DROP CONSTRAINT okint_check; COMMIT;`,
+      "racedrop",
+    );
+    for (let i = 0; (await sql(from, "SELECT count(*) FROM pg_locks WHERE relation = 'public.t'::regclass AND mode = 'AccessExclusiveLock' AND granted;"))[0] !== "1"; i++)
+      if (i > 200) throw new Error("the racer never locked the table");
+    const err = (await migrateDatabase({ from, to, manifestPath: path.join(dir, "racedrop.json") }).catch((e: unknown) => e)) as MigrationError;
+    await racer;
+    expect(await sql(from, "SELECT count(*) FROM pg_constraint WHERE conname = 'okint_check';")).toEqual(["0"]); // dropped after the snapshot
+    expect(err).toBeInstanceOf(MigrationError);
+    expect(err.summary).toMatch(/^refused: the source's tables run 1 function\(s\) of roles not trusted; .*nothing was written to the target$/);
+    expect(err.problems.map((p) => p.message)).toEqual([
+      "function public.ok(integer), owned by racer, would run on the target with the rights of the role that applies the rows (the target's administrator on PostgreSQL 15), used by domain public.okint (a column type of public.t): make a role you trust own it on the source (ALTER FUNCTION ... OWNER TO), or pass --trust-functions-of racer if you trust that role's code with those rights",
+    ]);
+    expect(await sql(to, "SELECT count(*) FROM pg_class WHERE relnamespace = 'public'::regnamespace")).toEqual(["0"]);
+  });
 });
 
 describe("the streaming copy (real PostgreSQL)", () => {
