@@ -7,7 +7,7 @@ describe("freehold replicate on the command line", () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toContain("freehold replicate: 8 problems:");
     expect(r.stderr).toContain("--restart is for start, not jump");
-    expect(r.stderr).toContain("--trust-functions-of is for start, cutover and rollback (the functions are checked then), not jump");
+    expect(r.stderr).toContain("--trust-functions-of is for start, status, cutover and rollback (the functions are checked then), not jump");
     expect(r.stderr).toContain('--trust-functions-of must list role names separated by commas (lower-case letters, digits, _ and $, at most 63 each), not "Bad Role"');
     expect(r.stderr).toContain("--to: the URL gives no sslmode");
     expect(r.stderr).toContain('"jump" is not a replicate action; use one of start, status, cutover, rollback, finish');

@@ -86,7 +86,7 @@ const JOB_PRELUDE = [
   // Wait, with a bound, until the database answers over TLS: the first execution may start before the network path is usable.
   `deadline=$(( $(date +%s) + \${${WAIT_ENV}:-${DATABASE_WAIT_SECONDS}} ))`,
   `until pg_isready -q -t ${CONNECT_TIMEOUT_SECONDS}; do`,
-  `  if [ "$(date +%s)" -ge "$deadline" ]; then echo "freehold: PostgreSQL at $PGHOST:$PGPORT did not answer within \${${WAIT_ENV}:-${DATABASE_WAIT_SECONDS}} s from the stack's network; the application roles were not created. Check the instance, its Private Service Connect endpoint and the subnet, then run pulumi up again." >&2; exit 1; fi`,
+  `  if [ "$(date +%s)" -ge "$deadline" ]; then echo "freehold: PostgreSQL at $PGHOST:$PGPORT did not answer within \${${WAIT_ENV}:-${DATABASE_WAIT_SECONDS}} s from the stack's network; the application roles were not created. Check the instance, its Private Service Connect endpoint and the subnet; a plain pulumi up does not run this job again: pulumi up --replace the URN of its role-job-run random id (docs/gcp.md, The role job's runs)." >&2; exit 1; fi`,
   "  sleep 2",
   "done",
   "set -f",

@@ -25,7 +25,10 @@ export const replicateSpec: CommandSpec = {
 freehold replicate status: the lag and the WAL the slot keeps, in bytes, and the tables streaming, in whichever direction replication
   runs; warns when no subscriber streams (the slot keeps every byte of WAL since), when the slot keeps over 1 GiB, and names a
   switch that stopped half-way with the command that resumes it, and a side left read-only by a switch killed before it switched
-  anything, with both ways out (the same command resumes it, the opposite one gives writes back).
+  anything, with both ways out (the same command resumes it, the opposite one gives writes back). Warns, naming each, about a
+  function the side rows stream into runs per row whose owner there is neither its login, a superuser nor named with
+  --trust-functions-of (on PostgreSQL 15 the subscription applies rows as the administrator: after start --to-role app, app owns
+  the target's functions and tables, and a trigger or function it adds would run with those rights).
 freehold replicate cutover: refuses when the schemas differ (schema changes are not replicated: apply each on the target too), when
   a function the source's tables run per row is owned by a role neither its login, a superuser nor named with --trust-functions-of
   (the way back would run it there with the administrator's rights), when a sequence cannot be read, when a prepared transaction is pending or a role's own setting would keep its sessions writable; stops
@@ -68,7 +71,7 @@ text (pg_stat_activity and the server's log show none with it); only pgaudit log
       type: "string",
       placeholder: "ROLES",
       description:
-        "start: comma-separated roles of the source whose functions the target may run for every row it copies and applies (in a CHECK, a default, an index, a trigger that fires on a subscriber, a domain or column type, or SECURITY DEFINER), with the rights of the role that applies the rows. Without it, start refuses such a function unless the source's login or a superuser owns it (or, on PostgreSQL 16+, --to-role). cutover and rollback check the old primary's functions the same way, for the way back.",
+        "start: comma-separated roles of the source whose functions the target may run for every row it copies and applies (in a CHECK, a default, an index, a trigger that fires on a subscriber, a domain or column type, or SECURITY DEFINER), with the rights of the role that applies the rows. Without it, start refuses such a function unless the source's login or a superuser owns it (or, on PostgreSQL 16+, --to-role). cutover and rollback check the old primary's functions the same way, for the way back; status checks the side rows stream into (on PostgreSQL 15 the target's own roles too), and cutover and rollback warn about the side they switch to.",
     },
     {
       name: "restart",
@@ -125,7 +128,7 @@ function readInput(args: ParsedArgs): { action: Action; options: LiveOptions } {
   if (targetRole !== undefined && !/^[a-z_][a-z0-9_$]{0,62}$/.test(targetRole)) problems.push(`--to-role must be a role name (lower-case letters, digits, _ and $, at most 63), not ${JSON.stringify(targetRole)}`);
   const trustRaw = args.flags["trust-functions-of"] as string | undefined;
   const trustFunctionsOf = trustRaw?.split(",").map((r) => r.trim());
-  if (trustRaw !== undefined && !["start", "cutover", "rollback"].includes(action)) problems.push(`--trust-functions-of is for start, cutover and rollback (the functions are checked then), not ${action}`);
+  if (trustRaw !== undefined && !["start", "status", "cutover", "rollback"].includes(action)) problems.push(`--trust-functions-of is for start, status, cutover and rollback (the functions are checked then), not ${action}`);
   for (const r of trustFunctionsOf ?? [])
     if (!/^[a-z_][a-z0-9_$]{0,62}$/.test(r)) problems.push(`--trust-functions-of must list role names separated by commas (lower-case letters, digits, _ and $, at most 63 each), not ${JSON.stringify(r)}`);
   if (args.flags.restart && action !== "start") problems.push(`--restart is for start, not ${action}`);

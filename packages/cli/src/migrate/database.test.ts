@@ -559,10 +559,45 @@ describe("code of the source the target would run (real PostgreSQL)", () => {
     ]);
     expect(await sql(to, "SELECT count(*) FROM pg_class WHERE relnamespace = 'public'::regnamespace")).toEqual(["0"]);
   });
+
+  it("checks the functions in the snapshot it copies: a domain CHECK of an untrusted role dropped just after the snapshot (still in the dump) is refused, writing nothing", async () => {
+    const a = A as PostgresServer;
+    const { from, to } = await pair("racedrop");
+    await sql(
+      from,
+      `CREATE FUNCTION public.ok(v int) RETURNS boolean LANGUAGE sql IMMUTABLE AS 'SELECT true';
+       CREATE DOMAIN public.okint AS int CONSTRAINT okint_check CHECK (public.ok(VALUE));
+       CREATE TABLE public.t (id int PRIMARY KEY, v public.okint); INSERT INTO public.t VALUES (1, 1), (2, 2);`,
+    );
+    await a.superuserSql("CREATE ROLE racer NOLOGIN; ALTER FUNCTION public.ok(int) OWNER TO racer;", "racedrop");
+    // The race, made certain: the table is locked, so the run's snapshot session waits on it just after exporting its
+    // snapshot; then the constraint is dropped (committed with the lock's release), before any check the run makes.
+    const racer = a.superuserSql(
+      `BEGIN; LOCK TABLE public.t IN ACCESS EXCLUSIVE MODE;
+       DO $r$ BEGIN FOR i IN 1..3000 LOOP
+         PERFORM pg_stat_clear_snapshot();
+         EXIT WHEN EXISTS (SELECT 1 FROM pg_stat_activity WHERE application_name LIKE 'freehold-%-snapshot' AND wait_event_type = 'Lock');
+         PERFORM pg_sleep(0.01);
+       END LOOP; END $r$;
+       ALTER DOMAIN public.okint DROP CONSTRAINT okint_check; COMMIT;`,
+      "racedrop",
+    );
+    for (let i = 0; (await sql(from, "SELECT count(*) FROM pg_locks WHERE relation = 'public.t'::regclass AND mode = 'AccessExclusiveLock' AND granted;"))[0] !== "1"; i++)
+      if (i > 200) throw new Error("the racer never locked the table");
+    const err = (await migrateDatabase({ from, to, manifestPath: path.join(dir, "racedrop.json") }).catch((e: unknown) => e)) as MigrationError;
+    await racer;
+    expect(await sql(from, "SELECT count(*) FROM pg_constraint WHERE conname = 'okint_check';")).toEqual(["0"]); // dropped after the snapshot
+    expect(err).toBeInstanceOf(MigrationError);
+    expect(err.summary).toMatch(/^refused: the source's tables run 1 function\(s\) of roles not trusted; .*nothing was written to the target$/);
+    expect(err.problems.map((p) => p.message)).toEqual([
+      "function public.ok(integer), owned by racer, would run on the target with the rights of the role that applies the rows (the target's administrator on PostgreSQL 15), used by domain public.okint (a column type of public.t): make a role you trust own it on the source (ALTER FUNCTION ... OWNER TO), or pass --trust-functions-of racer if you trust that role's code with those rights",
+    ]);
+    expect(await sql(to, "SELECT count(*) FROM pg_class WHERE relnamespace = 'public'::regnamespace")).toEqual(["0"]);
+  });
 });
 
 describe("the streaming copy (real PostgreSQL)", () => {
-  it("streams and verifies every awkward type: enums, composites and their arrays, domains, ranges, json, NaN and infinities, -0, bytea, tabs, newlines and backslashes in text, generated and identity columns, partitions, a table with no columns", async () => {
+  it("streams and verifies every awkward type: enums, composites and their arrays, domains, ranges, json, NaN and infinities, -0, bytea, tabs, newlines and backslashes in text, generated and identity columns, partitions, an inheritance child whose parent gained a column (its values in the columns of the same names, although PostgreSQL puts inherited columns first in the target), a table with no columns", async () => {
     const { from, to } = await pair("awkward");
     await sql(
       from,
@@ -585,6 +620,11 @@ describe("the streaming copy (real PostgreSQL)", () => {
        CREATE TABLE public.parted_lo PARTITION OF public.parted FOR VALUES FROM (0) TO (100);
        CREATE TABLE public.parted_hi PARTITION OF public.parted FOR VALUES FROM (100) TO (MAXVALUE);
        INSERT INTO public.parted SELECT g, repeat('x', g) FROM generate_series(1, 300) g;
+       CREATE TABLE public.parent (id int PRIMARY KEY, a text);
+       CREATE TABLE public.child (extra text, own2 text) INHERITS (public.parent);
+       ALTER TABLE public.parent ADD COLUMN b text;
+       INSERT INTO public.child (id, a, extra, own2, b) VALUES (1, 'a1', 'EXTRA-1', 'O-1', 'B-1'), (2, 'a2', 'EXTRA-2', 'O-2', 'B-2');
+       INSERT INTO public.parent VALUES (3, 'a3', 'B-3');
        CREATE TABLE public.nothing ();
        INSERT INTO public.nothing DEFAULT VALUES; INSERT INTO public.nothing DEFAULT VALUES;
        CREATE UNLOGGED TABLE public.scratch (x text); INSERT INTO public.scratch VALUES (repeat('toast me ', 100000));
@@ -596,12 +636,16 @@ x"" y?" (v text); INSERT INTO "sch.*
 x"."t;1
 x"" y?" VALUES ('once');`,
     );
+    const order = "SELECT string_agg(attname, ',' ORDER BY attnum) FROM pg_attribute WHERE attrelid = 'public.child'::regclass AND attnum > 0";
+    expect(await sql(from, order)).toEqual(["id,a,extra,own2,b"]);
     const m = await migrateDatabase({ from, to, manifestPath: path.join(dir, "awkward.json"), jobs: 2 });
     expect(m.ok).toBe(true);
     expect(m.restore.method).toBe("stream");
     expect(m.tables.map((t) => [`${t.schema}.${t.table}`, t.rows, t.match])).toEqual([
+      ["public.child", 2, true],
       ["public.nothing", 2, true],
       ["public.odd", 3, true],
+      ["public.parent", 1, true],
       ["public.parted_hi", 201, true],
       ["public.parted_lo", 99, true],
       ["public.scratch", 1, true],
@@ -610,6 +654,9 @@ x"" y?" VALUES ('once');`,
     ]);
     const row = "SELECT concat_ws('|', m, ms, p, ps, f4::text, t, doubled, n) FROM public.odd ORDER BY id";
     expect(await sql(to, row)).toEqual(await sql(from, row));
+    // pg_dump's CREATE TABLE … INHERITS puts the inherited columns first, the child's own after them in their order; each value is in its column.
+    expect(await sql(to, order)).toEqual(["id,a,b,extra,own2"]);
+    expect(await sql(to, "SELECT concat_ws('|', id, a, b, extra, own2) FROM ONLY public.child ORDER BY id")).toEqual(["1|a1|B-1|EXTRA-1|O-1", "2|a2|B-2|EXTRA-2|O-2"]);
     // The identity goes on from the source's value, and the generated column is computed on the target.
     expect(await sql(to, "INSERT INTO public.odd DEFAULT VALUES RETURNING id, doubled;")).toEqual(["4|8"]);
   });
@@ -745,7 +792,8 @@ x"" y?" VALUES ('once');`,
   it("copies a table in parts by block number, each row once and only the rows of the snapshot, while the source is written to", async () => {
     const { from, to } = await pair("parts");
     await sql(from, "CREATE TABLE public.p (id int, t text); INSERT INTO public.p SELECT g, repeat('x', 200) FROM generate_series(1, 3000) g;");
-    await sql(to, "CREATE TABLE public.p (id int, t text);");
+    // The target's columns in another order: each part's two COPYs name them.
+    await sql(to, "CREATE TABLE public.p (t text, id int);");
     const blocks = Number((await sql(from, "SELECT pg_relation_size('public.p') / 8192;"))[0]);
     expect(blocks).toBeGreaterThan(60);
     const snap = await SourceSnapshot.open(pgConnection(from, "source"), newFingerprintKey());
@@ -754,8 +802,9 @@ x"" y?" VALUES ('once');`,
       await sql(from, "UPDATE public.p SET t = 'later' WHERE id IN (1, 3000); INSERT INTO public.p VALUES (-1, 'later');");
       const o = { source: pgConnection(from, "source"), target: pgConnection(to, "target"), snapshotId: snap.id, signal: new AbortController().signal };
       const parts: Part[] = [{ from: 0, to: 20 }, { from: 20, to: 40 }, { from: 40 }];
-      expect(sourceCopyCommands({ schema: "public", table: "p" }, snap.id, parts[1])).toContain(`COPY (SELECT * FROM ONLY "public"."p" WHERE ctid >= '(20,0)'::pg_catalog.tid AND ctid < '(40,0)'::pg_catalog.tid) TO STDOUT;`);
-      await Promise.all(parts.map((part) => copyTable(pgTool("psql"), o, { schema: "public", table: "p" }, part)));
+      const p = { schema: "public", table: "p", columns: ["id", "t"] };
+      expect(sourceCopyCommands(p, snap.id, parts[1])).toContain(`COPY (SELECT "id", "t" FROM ONLY "public"."p" WHERE ctid >= '(20,0)'::pg_catalog.tid AND ctid < '(40,0)'::pg_catalog.tid) TO STDOUT;`);
+      await Promise.all(parts.map((part) => copyTable(pgTool("psql"), o, p, part)));
     } finally {
       await snap.close();
     }
@@ -785,8 +834,8 @@ x"" y?" VALUES ('once');`,
     }
     const all = [...seen];
     // The sampling saw the copy itself: a source psql reading the table and a target psql filling it.
-    expect(all.some((c) => c.includes('COPY "public"."rows" TO STDOUT'))).toBe(true);
-    expect(all.some((c) => c.includes('COPY "public"."rows" FROM STDIN (FREEZE)'))).toBe(true);
+    expect(all.some((c) => c.includes('COPY "public"."rows" ("id", "t") TO STDOUT'))).toBe(true);
+    expect(all.some((c) => c.includes('COPY "public"."rows" ("id", "t") FROM STDIN (FREEZE)'))).toBe(true);
     for (const secret of ["argv-pw-s", "argv-pw-d"]) expect(all.filter((c) => c.includes(secret))).toEqual([]);
   });
 });

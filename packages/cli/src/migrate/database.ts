@@ -412,11 +412,13 @@ async function prepare(opts: MigrateDatabaseOptions, base: { src: PgConnection; 
 /**
  * Refuse code of the source that the target would run per row (index expressions, constraints, defaults, triggers,
  * column types, SECURITY DEFINER functions; live-code.ts) when its owner is not trusted: the restore builds indexes
- * and constraints after the tables' checksums were taken, so such code could change a verified table. Run once the
- * snapshot is open: a fresh session sees every function the snapshot (and so the dump) holds.
+ * and constraints after the tables' checksums were taken, so such code could change a verified table. Read in the
+ * snapshot the run copies (`snapshotId`): a fresh session would miss what a role dropped after the snapshot (a domain's
+ * CHECK), which the dump still holds. A reused dump (no snapshot open) was checked in its own snapshot by the run that
+ * made it; it is checked again as the source is now.
  */
-async function refuseUntrustedCode(r: Run): Promise<void> {
-  const problems = untrustedFunctionProblems(await sourceFunctions(r.src, r.opts.trustFunctionsOf ?? []));
+async function refuseUntrustedCode(r: Run, snapshotId: string | undefined): Promise<void> {
+  const problems = untrustedFunctionProblems(await sourceFunctions(r.src, r.opts.trustFunctionsOf ?? [], snapshotId));
   if (problems.length > 0)
     throw new MigrationError(
       "database",
@@ -436,7 +438,7 @@ async function migrateOrSkip(p: Prepared): Promise<Outcome> {
     const sums = (ts: TableInfo[]) => (marker ? Promise.resolve(marker.sums.filter((s) => wanted(ts).has(tableKey(s)))) : (snapshot as SourceSnapshot).fingerprint(ts, r.mode));
     const there = await inspect(r, { tables: from.tables, schema: from.schema, sums }, target);
     if (!there) {
-      await refuseUntrustedCode(r);
+      await refuseUntrustedCode(r, snapshot?.id);
       return await transfer(r, t, snapshot, marker);
     }
     const sourceLargeObjects = marker?.largeObjects ?? (await (snapshot as SourceSnapshot).largeObjects());

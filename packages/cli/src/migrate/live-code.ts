@@ -2,7 +2,9 @@
  * Code from the source that the target's server runs while replication copies and applies rows: the functions a
  * replicated table's CHECK and exclusion constraints, defaults and generated columns, index expressions, row-level
  * policies, ENABLE ALWAYS/REPLICA triggers (the ones that fire on a subscriber), column domains and column types'
- * I/O functions call, and every SECURITY DEFINER function. PostgreSQL 15 applies (and copies) every row as the
+ * I/O functions, partition keys (every row is routed through them), operator classes, materialized views' queries and
+ * the views they read (a restore refreshes them), expression statistics (every ANALYZE, autovacuum's too, evaluates
+ * them) call, and every SECURITY DEFINER function. PostgreSQL 15 applies (and copies) every row as the
  * subscription's owner, the target's administrator, and the schema is created without its owners, so such a function
  * runs with the administrator's rights whoever wrote it on the source. `start` refuses a function whose owner on the
  * source is not trusted, and checks again on the target, in the transaction that creates the schema, that nothing
@@ -16,13 +18,26 @@ import { type PgConnection, quoteLiteral } from "./pg";
 
 /** Rows (fn regprocedure text, owner, uses, proowner oid) of every user function whose code runs per row of a user table, or is SECURITY DEFINER. */
 const REACHABLE = `WITH RECURSIVE t AS (
-  SELECT c.oid FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind IN ('r', 'p') AND n.nspname !~ '^pg_' AND n.nspname <> 'information_schema'
+  -- Tables, and materialized views: the restore refreshes them (REFRESH MATERIALIZED VIEW runs the query as the role that restores).
+  SELECT c.oid FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind IN ('r', 'p', 'm') AND n.nspname !~ '^pg_' AND n.nspname <> 'information_schema'
+), queries AS (
+  -- A materialized view's query, and the query of every view it reads (a refresh expands them): (relation, its view) pairs.
+  SELECT c.oid, c.oid AS mv FROM pg_class c JOIN t ON t.oid = c.oid WHERE c.relkind = 'm'
+  UNION SELECT v.oid, queries.mv FROM queries JOIN pg_rewrite rw ON rw.ev_class = queries.oid JOIN pg_depend d ON d.classid = 'pg_rewrite'::regclass AND d.objid = rw.oid AND d.refclassid = 'pg_class'::regclass
+    JOIN pg_class v ON v.oid = d.refobjid AND v.relkind = 'v'
 ), deps AS (
   SELECT d.refobjid AS ref, d.refclassid AS cls, co.conrelid AS rel, format('constraint %I of %s', co.conname, co.conrelid::regclass) AS what FROM pg_constraint co JOIN t ON t.oid = co.conrelid JOIN pg_depend d ON d.classid = 'pg_constraint'::regclass AND d.objid = co.oid
   UNION ALL SELECT d.refobjid, d.refclassid, ad.adrelid, format('default of %s.%I', ad.adrelid::regclass, a.attname) FROM pg_attrdef ad JOIN t ON t.oid = ad.adrelid JOIN pg_attribute a ON a.attrelid = ad.adrelid AND a.attnum = ad.adnum JOIN pg_depend d ON d.classid = 'pg_attrdef'::regclass AND d.objid = ad.oid
   UNION ALL SELECT d.refobjid, d.refclassid, i.indrelid, format('index %s', i.indexrelid::regclass) FROM pg_index i JOIN t ON t.oid = i.indrelid JOIN pg_depend d ON d.classid = 'pg_class'::regclass AND d.objid = i.indexrelid
   UNION ALL SELECT d.refobjid, d.refclassid, tg.tgrelid, format('trigger %I of %s (fires on a subscriber)', tg.tgname, tg.tgrelid::regclass) FROM pg_trigger tg JOIN t ON t.oid = tg.tgrelid JOIN pg_depend d ON d.classid = 'pg_trigger'::regclass AND d.objid = tg.oid WHERE tg.tgenabled IN ('A', 'R') AND NOT tg.tgisinternal
   UNION ALL SELECT d.refobjid, d.refclassid, po.polrelid, format('policy %I of %s', po.polname, po.polrelid::regclass) FROM pg_policy po JOIN t ON t.oid = po.polrelid JOIN pg_depend d ON d.classid = 'pg_policy'::regclass AND d.objid = po.oid
+  -- A partition key's expressions and operator classes are the partitioned table's own dependencies; every row written is routed through them.
+  UNION ALL SELECT d.refobjid, d.refclassid, pt.partrelid, format('partition key of %s (routes every row)', pt.partrelid::regclass) FROM pg_partitioned_table pt JOIN t ON t.oid = pt.partrelid JOIN pg_depend d ON d.classid = 'pg_class'::regclass AND d.objid = pt.partrelid AND d.objsubid = 0
+  UNION ALL SELECT d.refobjid, d.refclassid, q.mv, CASE WHEN q.oid = q.mv THEN format('query of materialized view %s (run by its refresh)', q.mv::regclass) ELSE format('view %s, read by the refresh of materialized view %s', q.oid::regclass, q.mv::regclass) END
+    FROM queries q JOIN pg_rewrite rw ON rw.ev_class = q.oid JOIN pg_depend d ON d.classid = 'pg_rewrite'::regclass AND d.objid = rw.oid
+  -- Extended statistics on expressions: every ANALYZE of the table (autovacuum's too) evaluates them.
+  UNION ALL SELECT d.refobjid, d.refclassid, st.stxrelid, format('statistics %I.%I of %s (run by ANALYZE)', sn.nspname, st.stxname, st.stxrelid::regclass) FROM pg_statistic_ext st JOIN t ON t.oid = st.stxrelid JOIN pg_namespace sn ON sn.oid = st.stxnamespace
+    JOIN pg_depend d ON d.classid = 'pg_statistic_ext'::regclass AND d.objid = st.oid
 ), types AS (
   -- Every type a row's value passes through: the columns' types, and the types a constraint, default, index, trigger or policy
   -- casts to (a cast to a domain runs its CHECK); then, recursively, a domain's base type, an array's element, a composite
@@ -48,6 +63,10 @@ const REACHABLE = `WITH RECURSIVE t AS (
   -- PL/pgSQL or quoted body records no such dependency; what it calls is its owner's choice, trusted with the owner.
   SELECT fn, what FROM uses WHERE cls = 'pg_proc'::regclass
   UNION ALL SELECT o.oprcode::oid, u.what FROM uses u JOIN pg_operator o ON o.oid = u.fn WHERE u.cls = 'pg_operator'::regclass
+  -- An operator class (of an index or a partition key): its family's support functions and operators' functions run on every row.
+  UNION ALL SELECT f.f, format('operator class %s of %s', oc.opcname, u.what) FROM uses u JOIN pg_opclass oc ON oc.oid = u.fn CROSS JOIN LATERAL (
+    SELECT ap.amproc::oid FROM pg_amproc ap WHERE ap.amprocfamily = oc.opcfamily UNION ALL SELECT o.oprcode::oid FROM pg_amop ao JOIN pg_operator o ON o.oid = ao.amopopr WHERE ao.amopfamily = oc.opcfamily
+  ) f(f) WHERE u.cls = 'pg_opclass'::regclass
   UNION SELECT coalesce(o.oprcode::oid, d.refobjid), format('called by %s', fns.fn::regprocedure) FROM fns JOIN pg_depend d ON d.classid = 'pg_proc'::regclass AND d.objid = fns.fn AND d.refclassid IN ('pg_proc'::regclass, 'pg_operator'::regclass) AND d.deptype = 'n'
     LEFT JOIN pg_operator o ON d.refclassid = 'pg_operator'::regclass AND o.oid = d.refobjid
 )
@@ -65,13 +84,17 @@ export interface SourceFunction {
 
 /**
  * The source's functions the target would run per row, each with its owner and whether it is trusted: owned by the
- * source's login (the operator, who dumps the schema), by a superuser, or by a role the operator names.
+ * source's login (the operator, who dumps the schema), by a superuser, or by a role the operator names. With
+ * `snapshot` (an exported snapshot's id, its exporting transaction still open), read as the catalogs were in it: what a
+ * dump of that snapshot holds, even if a role dropped it since (a domain's CHECK dropped right after the snapshot is
+ * still in the dump).
  */
-export async function sourceFunctions(src: PgConnection, trustedOwners: string[]): Promise<SourceFunction[]> {
+export async function sourceFunctions(src: PgConnection, trustedOwners: string[], snapshot?: string): Promise<SourceFunction[]> {
   const trusted = `(r.owner = current_user OR r.super OR r.owner = ANY (ARRAY[${trustedOwners.map(quoteLiteral).join(", ")}]::text[]))`;
+  const query = `SELECT coalesce(json_agg(json_build_object('fn', r.fn, 'owner', r.owner, 'uses', r.uses, 'trusted', ${trusted}) ORDER BY r.fn), '[]') FROM (${REACHABLE}) r;`;
   const line = await one(
     src,
-    `SELECT coalesce(json_agg(json_build_object('fn', r.fn, 'owner', r.owner, 'uses', r.uses, 'trusted', ${trusted}) ORDER BY r.fn), '[]') FROM (${REACHABLE}) r;`,
+    snapshot === undefined ? query : `BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY;\nSET TRANSACTION SNAPSHOT ${quoteLiteral(snapshot)};\n${query}\nCOMMIT;`,
     "list the functions the replicated tables run",
   );
   return JSON.parse(line || "[]") as SourceFunction[];
@@ -82,9 +105,10 @@ export async function sourceFunctions(src: PgConnection, trustedOwners: string[]
  * start (the source's functions, run on the target); `wayBack` names the old primary of a switch, whose own functions
  * the way back's subscription runs there as it applies the new primary's rows.
  */
-export function untrustedFunctionProblems(fns: SourceFunction[], wayBack?: string): string[] {
+export function untrustedFunctionProblems(fns: SourceFunction[], wayBack?: string, direction: "back" | "forward" = "back"): string[] {
+  const rows = direction === "back" ? "the way back's rows" : "the rows replicated into it";
   const [runs, fix] = wayBack
-    ? [`would run on ${wayBack} with the rights of the role that applies the way back's rows (its administrator on PostgreSQL 15)`, "there"]
+    ? [`would run on ${wayBack} with the rights of the role that applies ${rows} (its administrator on PostgreSQL 15)`, "there"]
     : ["would run on the target with the rights of the role that applies the rows (the target's administrator on PostgreSQL 15)", "on the source"];
   return fns
     .filter((f) => !f.trusted)
@@ -121,5 +145,22 @@ export async function wayBackFunctionWarnings(oldPrimary: PgConnection, trustedO
   const problems = untrustedFunctionProblems(await sourceFunctions(oldPrimary, trustedOwners), oldPrimary.display);
   return problems.map(
     (p) => `the way back streams rows into code a role you have not trusted controls (the switch checked before it; a role may create or replace a function at any time): ${p}; until then every row it applies runs it`,
+  );
+}
+
+/**
+ * For status and a switch while rows stream into `subscriber` on PostgreSQL 15 (before 16 there is no run_as_owner: the
+ * subscription applies every row as its owner, the administrator). After `start --to-role app`, `app` owns the
+ * target's tables and functions, so `app` (or any role owning a function there) can replace a function or add an
+ * ENABLE ALWAYS trigger that then runs with the administrator's rights. `start` checked once; this checks again on the
+ * subscriber, trusting only its login, superusers and --trust-functions-of. On 16+ the rows are applied as each
+ * table's owner (`start` sets run_as_owner = false), so a function has no more rights than the table's owner: nothing
+ * to warn.
+ */
+export async function applyingFunctionWarnings(subscriber: PgConnection, trustedOwners: string[]): Promise<string[]> {
+  if (Number(await one(subscriber, "SELECT current_setting('server_version_num');", "read the server version")) >= 160000) return [];
+  const problems = untrustedFunctionProblems(await sourceFunctions(subscriber, trustedOwners), subscriber.display, "forward");
+  return problems.map(
+    (p) => `the replication into ${subscriber.display} applies rows as its administrator (PostgreSQL 15) into code a role you have not trusted controls (a role that owns a table or function there may add a trigger or replace a function at any time): ${p}; until then every row it applies runs it`,
   );
 }

@@ -5,7 +5,7 @@
  */
 
 import { SourceSnapshot } from "./dump";
-import { sourceFunctions, untrustedFunctionProblems } from "./live-code";
+import { applyingFunctionWarnings, sourceFunctions, untrustedFunctionProblems } from "./live-code";
 import { MigrationError, type MigrationProblem, MigrationToolError } from "./errors";
 import { newFingerprintKey, textMode } from "./fingerprint";
 import { connectSubscription, conninfoSql, type LiveOptions, type LivePair, livePair, one, prepareSubscription, type Subscription, secretLoggingWarnings, secretStatement, SUBSCRIBER_CONNECT_MS, shownUrl, sql, THIS_DB, userTables, WRITABLE } from "./live-sql";
@@ -335,6 +335,8 @@ async function refuseUpstream(s: Sides): Promise<void> {
 /** Everything checked while refusing still costs nothing: no write is stopped before these pass. */
 async function beforeStop(s: Sides, o: LiveOptions): Promise<void> {
   for (const w of await secretLoggingWarnings(s.oldPrimary)) o.log?.(`warning: ${w}`);
+  // Until the switch ends it, the replication into the new primary applies rows there as its administrator (15).
+  for (const w of await applyingFunctionWarnings(s.newPrimary, o.trustFunctionsOf ?? [])) o.log?.(`warning: ${w}`);
   await refuseSchemaDrift(s.oldPrimary, s.newPrimary);
   await refuseUntrustedWayBack(s, o);
   await refuseUpstream(s);

@@ -395,6 +395,28 @@ describe("freehold replicate", () => {
     expect((await replicationStatus(op())).warnings).toEqual([]);
   }, 120_000);
 
+  it("warns in status and cutover, on PostgreSQL 15, when a role the operator has not trusted owns code on the target that the forward replication runs as the administrator (after start --to-role, that role owns every table there)", async () => {
+    // What `app` may do on the target after start --to-role app: its own ENABLE ALWAYS trigger, fired by every applied row.
+    await sql(
+      url.dst,
+      `CREATE ROLE fh_app; CREATE FUNCTION public.fh_app_audit() RETURNS trigger LANGUAGE plpgsql AS $f$ BEGIN RETURN NEW; END $f$; ALTER FUNCTION public.fh_app_audit() OWNER TO fh_app;
+      CREATE TRIGGER items_app BEFORE INSERT ON items FOR EACH ROW EXECUTE FUNCTION public.fh_app_audit(); ALTER TABLE items ENABLE ALWAYS TRIGGER items_app;`,
+    );
+    const dst = pgConnection(url.dst, "target").display;
+    const said = `the replication into ${dst} applies rows as its administrator (PostgreSQL 15) into code a role you have not trusted controls (a role that owns a table or function there may add a trigger or replace a function at any time): function public.fh_app_audit(), owned by fh_app, would run on ${dst} with the rights of the role that applies the rows replicated into it (its administrator on PostgreSQL 15), used by trigger items_app of public.items (fires on a subscriber): make a role you trust own it there (ALTER FUNCTION ... OWNER TO), or pass --trust-functions-of fh_app if you trust that role's code with those rights; until then every row it applies runs it`;
+    try {
+      expect(await replicationStatus(op())).toMatchObject({ direction: "forward", warnings: [said] });
+      expect((await replicationStatus({ ...op(), trustFunctionsOf: ["fh_app"] })).warnings).toEqual([]);
+      // Cutover says it too, before anything else (here it then refuses: the trigger exists on the target only).
+      const logged: string[] = [];
+      const e = (await cutover({ ...op(), log: (l) => logged.push(l) }).catch((x: unknown) => x)) as MigrationError;
+      expect(e.summary).toMatch(/^refusing to switch over/);
+      expect(logged).toContain(`warning: ${said}`);
+    } finally {
+      await sql(url.dst, "DROP TRIGGER items_app ON items; DROP FUNCTION public.fh_app_audit(); DROP ROLE fh_app;");
+    }
+  });
+
   it("ends a way-back probe that waits on a silent network once its bound passes (PostgreSQL's subscriber ignores connect_timeout), its password in no statement another session sees; Ctrl-C ends it at once, on the server too", async () => {
     // A path that accepts TCP and never answers (a half-open firewall).
     const hole = net.createServer(() => undefined);
@@ -673,6 +695,32 @@ describe("freehold replicate", () => {
       ]);
     } finally {
       await a.superuserSql("DROP SCHEMA typer CASCADE; DROP ROLE typer;");
+    }
+  });
+
+  it("counts as code the target runs a partition key expression, a materialized view's query (and a view it reads), expression statistics and an index's operator class", async () => {
+    const a = A as PostgresServer;
+    await a.superuserSql("CREATE ROLE keyer; CREATE SCHEMA keyer AUTHORIZATION keyer;");
+    const fn = (n: string) => `CREATE FUNCTION keyer.${n}(v int) RETURNS int LANGUAGE sql IMMUTABLE AS 'SELECT v';`;
+    await a.superuserSql(
+      `SET ROLE keyer; ${["part", "mv", "viewed", "stats", "hash"].map(fn).join(" ")}
+      CREATE TABLE keyer.events (id int, x int) PARTITION BY RANGE (keyer.part(x)); CREATE TABLE keyer.events_p0 PARTITION OF keyer.events FOR VALUES FROM (0) TO (100);
+      CREATE VIEW keyer.v AS SELECT keyer.viewed(1) AS y;
+      CREATE MATERIALIZED VIEW keyer.mvx AS SELECT keyer.mv(1) AS x, (SELECT y FROM keyer.v) AS y;
+      CREATE TABLE keyer.stats_t (id int, x int); CREATE STATISTICS keyer.st ON (keyer.stats(x)), (x + 1) FROM keyer.stats_t;
+      RESET ROLE; CREATE OPERATOR CLASS keyer.h_ops FOR TYPE int USING hash AS OPERATOR 1 =, FUNCTION 1 keyer.hash(int);
+      CREATE TABLE keyer.hashed (id int); CREATE INDEX hashed_id ON keyer.hashed USING hash (id keyer.h_ops);`,
+    );
+    try {
+      expect((await sourceFunctions(pgConnection(a.superuserUrl, "target"), [])).map((f) => [f.fn, f.uses, f.trusted])).toEqual([
+        ["keyer.hash(integer)", "operator class h_ops of index keyer.hashed_id", false],
+        ["keyer.mv(integer)", "query of materialized view keyer.mvx (run by its refresh)", false],
+        ["keyer.part(integer)", "partition key of keyer.events (routes every row)", false],
+        ["keyer.stats(integer)", "statistics keyer.st of keyer.stats_t (run by ANALYZE)", false],
+        ["keyer.viewed(integer)", "view keyer.v, read by the refresh of materialized view keyer.mvx", false],
+      ]);
+    } finally {
+      await a.superuserSql("DROP SCHEMA keyer CASCADE; DROP ROLE keyer;");
     }
   });
 

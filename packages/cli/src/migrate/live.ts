@@ -24,7 +24,7 @@
  */
 
 import { MigrationError } from "./errors";
-import { wayBackFunctionWarnings } from "./live-code";
+import { applyingFunctionWarnings, wayBackFunctionWarnings } from "./live-code";
 import { dropSubscription, type LiveOptions, type LivePair, livePair, one, sql, WRITABLE } from "./live-sql";
 import { locked, withPairKey } from "./live-lock";
 import { type StartResult, startReplication as startUnlocked } from "./live-start";
@@ -129,7 +129,7 @@ export async function replicationStatus(given: LiveOptions): Promise<Replication
       tables: s.tables,
       ...(s.last ? { lastMessageAt: s.last } : {}),
       direction,
-      warnings: [...halfWarning, ...slotWarnings(slot, name, publisher, subscriber), ...(direction === "back" ? await wayBackFunctionWarnings(subscriber, o.trustFunctionsOf ?? []) : []), ...(await upstreamWarnings(p, direction))],
+      warnings: [...halfWarning, ...slotWarnings(slot, name, publisher, subscriber), ...(direction === "back" ? await wayBackFunctionWarnings(subscriber, o.trustFunctionsOf ?? []) : await applyingFunctionWarnings(subscriber, o.trustFunctionsOf ?? [])), ...(await upstreamWarnings(p, direction))],
     };
   }
   if (half) return { lagBytes: 0, retainedBytes: 0, active: false, tablesStreaming: 0, tables: 0, direction: half.direction, warnings: halfWarning, halfWayOnly: true };

@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { migrationKey, pgConnection, psql, withSession } from "./pg";
 import { pgTool, sleep } from "./proc";
 import { rehearsalPreflight } from "./rehearse";
+import { list, withRclone } from "./rclone";
 import { formatRemote } from "./remote";
 import { type AzuriteServer, type PostgresServer, type S3Server, startAzurite, startPostgres, startS3rver } from "./servers";
 
@@ -197,6 +198,27 @@ describe("rclone connection strings with ':' and ',' in option values", () => {
     expect(r.stderr).toBe(
       `freehold migrate: --from: ":s3,provider=Other,endpoint=http://127.0.0.1:9000:bucket" reads as bucket or container "//127.0.0.1:9000:bucket", which no bucket name can be: the value of "endpoint" ended at the first ":"; quote a value that holds ":" or ",", e.g. endpoint='http://127.0.0.1:9000'\nRun \`freehold migrate --help\` for usage.\n`,
     );
+  });
+
+  it("refuses a target in the source's bucket reached by another spelling of its endpoint (localhost for 127.0.0.1), writing nothing into the source", async () => {
+    const s3 = (S3 as S3Server).remote("spelled/data");
+    const { secret_access_key: secret, ...visible } = s3.options;
+    const secrets = path.join(scratch, "spelled.secrets");
+    writeFileSync(secrets, `secret_access_key=${secret}\n`, { mode: 0o600 });
+    const local = path.join(scratch, "spelled-src");
+    mkdirSync(local, { recursive: true });
+    writeFileSync(path.join(local, "img1.jpg"), "one");
+    const from = formatRemote("s3", visible, s3.path);
+    const seed = await freehold(["migrate", "objects", "--from", local, "--to", from, "--to-secrets-file", secrets, "--quiet", "--manifest", path.join(scratch, "spelled-seed.json")]);
+    expect(seed.code, seed.stderr).toBe(0);
+    const other = (S3 as S3Server).endpoint.replace("127.0.0.1", "LocalHost");
+    expect(other).not.toBe((S3 as S3Server).endpoint);
+    const to = formatRemote("s3", { ...visible, endpoint: other }, "spelled/data/copy");
+    const r = await freehold(["migrate", "objects", "--from", from, "--from-secrets-file", secrets, "--to", to, "--to-secrets-file", secrets, "--manifest", path.join(scratch, "spelled.json")]);
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr).toContain("refusing to migrate: the source and target are the same storage with overlapping paths");
+    const objects = await withRclone({ FHSRC: s3 }, (ctx) => list(ctx, ctx.specs.FHSRC as string, { hashes: false }));
+    expect(objects.objects.map((o) => o.path)).toEqual(["img1.jpg"]);
   });
 });
 

@@ -12,7 +12,9 @@
  * `RCLONE_LOCAL_SKIP_LINKS`) there would silently change what is copied and
  * what is checked.
  */
+import { lookup } from "node:dns/promises";
 import { mkdtemp, realpath, rm, writeFile } from "node:fs/promises";
+import { isIP } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { rcloneFailure } from "./diagnose";
@@ -116,18 +118,25 @@ function host(v: string | undefined): string {
   return (m?.[1] ?? "").toLowerCase();
 }
 
+/** Google Cloud Storage's own hosts: its JSON API (rclone's `gcs`) and its S3-compatible XML API are one storage. */
+const GCS_HOSTS = new Set(["storage.googleapis.com", "www.googleapis.com"]);
+
 /**
- * What identifies the storage a remote reaches, whatever credentials or region reach it: another
- * access key, a read-only SAS or another region's endpoint to the same bucket is the same storage.
- * S3: every AWS endpoint is AWS (bucket names are global there), else the endpoint's host;
- * Azure: the account (from `account`, or the host of a SAS URL or endpoint); GCS: one namespace
- * (bucket names are global), unless another endpoint is given.
+ * Where a remote's storage lives, whatever credentials or region reach it: a named namespace, or
+ * a server by endpoint. S3: every AWS endpoint is AWS (bucket names are global there), Google's
+ * S3-compatible endpoint is Google Cloud Storage, else the endpoint (host and port, the scheme's
+ * default port filled in, `https` when no scheme is given, as rclone does); Azure: the account
+ * (from `account`, or the host of a SAS URL or endpoint); GCS: one namespace (bucket names are
+ * global), unless another endpoint is given; local: the file system.
  */
-export function storageIdentity(r: RcloneRemote): string {
+export type StoragePlace = { name: string } | { host: string; port: string };
+
+export function storagePlace(r: RcloneRemote): StoragePlace {
   const o = Object.fromEntries(Object.entries(r.options).map(([k, v]) => [k.toLowerCase().replace(/-/g, "_"), v]));
-  if (r.type === "s3") {
-    const h = host(o.endpoint);
-    return `s3:${h === "" || h === "amazonaws.com" || h.endsWith(".amazonaws.com") ? "aws" : h}`;
+  if (r.type === "s3" || r.type === "gcs") {
+    const e = endpointOf(o.endpoint);
+    if (r.type === "s3" && (e === undefined || e.host === "amazonaws.com" || e.host.endsWith(".amazonaws.com"))) return { name: "s3:aws" };
+    return e === undefined || GCS_HOSTS.has(e.host) ? { name: "gcs" } : e;
   }
   if (r.type === "azureblob") {
     const fromUrl = (v: string | undefined) => {
@@ -137,20 +146,83 @@ export function storageIdentity(r: RcloneRemote): string {
       const inPath = /^[a-z][a-z0-9+.-]*:\/\/[^/]+\/([^/?#]+)/i.exec(v ?? "")?.[1];
       return (sub ?? inPath ?? h).toLowerCase();
     };
-    return `azureblob:${(o.account ?? "").toLowerCase() || fromUrl(o.sas_url) || fromUrl(o.endpoint)}`;
+    return { name: `azureblob:${(o.account ?? "").toLowerCase() || fromUrl(o.sas_url) || fromUrl(o.endpoint)}` };
   }
-  if (r.type === "gcs") return `gcs:${host(o.endpoint)}`;
-  return "local";
+  return { name: "local" };
+}
+
+/** An endpoint's host (lower-case, no brackets or trailing dot) and port; undefined when none is given. */
+function endpointOf(v: string | undefined): { host: string; port: string } | undefined {
+  const text = (v ?? "").trim();
+  if (text === "") return undefined;
+  try {
+    const u = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(text) ? text : `https://${text}`);
+    return { host: u.hostname.replace(/^\[|\]$/g, "").replace(/\.$/, "").toLowerCase(), port: u.port || (u.protocol === "http:" ? "80" : "443") };
+  } catch {
+    return { host: host(text), port: "" };
+  }
+}
+
+/** An address as compared: an IPv4-mapped IPv6 address as IPv4; every loopback address (127.0.0.0/8, ::1, and the unspecified addresses, which reach this host too) as one. */
+function addressKey(a: string): string {
+  let v = a.toLowerCase();
+  const hex = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(v);
+  if (hex) {
+    const [hi, lo] = [Number.parseInt(hex[1] as string, 16), Number.parseInt(hex[2] as string, 16)];
+    v = `${hi >> 8}.${hi & 255}.${lo >> 8}.${lo & 255}`;
+  }
+  v = v.replace(/^::ffff:(?=\d+\.)/, "");
+  return /^127\.\d+\.\d+\.\d+$/.test(v) || v === "::1" || v === "0.0.0.0" || v === "::" ? "loopback" : v;
+}
+
+/** A loopback or private address (RFC 1918, link-local, IPv6 unique-local and link-local): one that two names share only when they name one server. */
+function privateAddress(v: string): boolean {
+  return v === "loopback" || /^(10\.|192\.168\.|169\.254\.|172\.(1[6-9]|2\d|3[01])\.)/.test(v) || /^f[cd][0-9a-f]{2}:|^fe[89ab][0-9a-f]:/.test(v);
+}
+
+/** The addresses a host name resolves to (as the system resolves them for rclone); none when it does not resolve within 5 s. */
+async function addressesOf(h: string): Promise<Set<string>> {
+  if (isIP(h) !== 0) return new Set([addressKey(h)]);
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error("timed out")), 5000);
+  });
+  try {
+    const found = await Promise.race([lookup(h, { all: true }), timeout]);
+    return new Set(found.map((x) => addressKey(x.address)));
+  } catch {
+    return new Set();
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * Whether two places could be one storage: the same namespace, or endpoints on the same port
+ * (the scheme's default filled in) whose hosts are one: the same name in any case, an address and
+ * a name that resolves to it, or two names that share a loopback or private address (`localhost`,
+ * `127.0.0.1` and `[::1]` are one host; so are two names of one MinIO on a private network). Two
+ * names that share only a public address are not taken for one: a provider that serves every
+ * customer's endpoint from the same addresses (Cloudflare R2's `<account>.r2.cloudflarestorage.com`)
+ * tells them apart by name.
+ */
+async function samePlace(a: StoragePlace, b: StoragePlace): Promise<boolean> {
+  if ("name" in a || "name" in b) return "name" in a && "name" in b && a.name === b.name;
+  if (a.port !== b.port) return false;
+  if (a.host === b.host) return true;
+  const [x, y] = await Promise.all([addressesOf(a.host), addressesOf(b.host)]);
+  const literal = isIP(a.host) !== 0 || isIP(b.host) !== 0;
+  return [...x].some((v) => y.has(v) && (literal || privateAddress(v)));
 }
 
 /**
  * True when the two remotes could be the same storage with overlapping paths: local paths
  * compared by their real paths (a symbolic link to the source is the source), cloud remotes by
- * the storage they reach ({@link storageIdentity}) and bucket or container, never by credentials.
+ * the storage they reach ({@link storagePlace}) and bucket or container, never by credentials.
  */
 export async function remotesOverlap(a: RcloneRemote, b: RcloneRemote): Promise<boolean> {
-  if (a.type !== b.type) return false;
-  if (a.type !== "local" && storageIdentity(a) !== storageIdentity(b)) return false;
+  if ((a.type === "local") !== (b.type === "local")) return false;
+  if (a.type !== "local" && !(await samePlace(storagePlace(a), storagePlace(b)))) return false;
   const norm = (p: string) => `${p.replace(/^\/+|\/+$/g, "")}/`;
   const [pa, pb] = a.type === "local" ? await Promise.all([realLocal(a.path), realLocal(b.path)]).then((x) => x.map(norm)) : [norm(a.path), norm(b.path)];
   return (pa as string).startsWith(pb as string) || (pb as string).startsWith(pa as string);

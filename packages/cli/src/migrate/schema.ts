@@ -5,7 +5,8 @@
  * is not a migrated database; this is what says so.
  *
  * Per table: every column (name, type with its modifiers, NOT NULL, default,
- * identity, generated expression, a collation other than the type's), every
+ * identity, generated expression, a collation other than the type's; its
+ * position, unless it is inherited from a parent table), every
  * constraint and index (by name, with PostgreSQL's own definition text),
  * every trigger and rule (and whether it is enabled), every row-level security
  * policy (command, roles, USING and WITH CHECK), storage options
@@ -70,7 +71,8 @@ export const SCHEMA_SQL = `WITH user_ns AS (
           'default', CASE WHEN pg_catalog.to_jsonb(a) ->> 'attgenerated' IS DISTINCT FROM 's' THEN pg_catalog.pg_get_expr(ad.adbin, ad.adrelid) END,
           'generated', CASE WHEN pg_catalog.to_jsonb(a) ->> 'attgenerated' = 's' THEN pg_catalog.pg_get_expr(ad.adbin, ad.adrelid) END,
           'identity', NULLIF(a.attidentity::text, ''),
-          'collation', CASE WHEN a.attcollation <> t.typcollation THEN (SELECT co.collname FROM pg_catalog.pg_collation co WHERE co.oid = a.attcollation) END)
+          'collation', CASE WHEN a.attcollation <> t.typcollation THEN (SELECT co.collname FROM pg_catalog.pg_collation co WHERE co.oid = a.attcollation) END,
+          'inherited', a.attinhcount > 0)
           ORDER BY a.attnum)
         FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_type t ON t.oid = a.atttypid
         LEFT JOIN pg_catalog.pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum
@@ -146,13 +148,29 @@ interface ColumnDef {
   generated: string | null;
   identity: string | null;
   collation: string | null;
+  /** Inherited from a parent table (attinhcount > 0): its position is PostgreSQL's, not the table's definition (below). */
+  inherited?: boolean;
 }
+
+/**
+ * The columns whose order is compared: all but the source's inherited ones.
+ * pg_dump recreates an inheritance child as `CREATE TABLE child (its own
+ * columns) INHERITS (parent)`, and PostgreSQL puts the inherited columns
+ * first, in the parents' order, whatever their order in the source (a column
+ * added to a parent after the child existed is the child's last there). That
+ * order cannot be reproduced by pg_dump or by anything else, and every copy
+ * here names the columns; the order of the table's own columns is kept, and
+ * compared.
+ */
+const ordered = (cols: ColumnDef[], inherited: Set<string>) => cols.filter((c) => !inherited.has(c.name)).map((c) => c.name);
 
 function tableProblems(item: string, s: Record<string, unknown>, t: Record<string, unknown>): MigrationProblem[] {
   const out: MigrationProblem[] = [];
   const sc = (s.columns ?? []) as ColumnDef[];
   const tc = (t.columns ?? []) as ColumnDef[];
   const byName = new Map(tc.map((c) => [c.name, c]));
+  const inherited = new Set(sc.filter((c) => c.inherited === true).map((c) => c.name));
+  const [so, to] = [ordered(sc, inherited), ordered(tc, inherited)];
   sc.forEach((c, i) => {
     const d = byName.get(c.name);
     if (!d) {
@@ -161,7 +179,9 @@ function tableProblems(item: string, s: Record<string, unknown>, t: Record<strin
     }
     for (const k of ["type", "notNull", "default", "generated", "identity", "collation"] as const)
       if (describe(c[k]) !== describe(d[k])) out.push({ item, message: `column ${c.name}: ${k === "notNull" ? "NOT NULL" : k} is ${describe(c[k])} in the source, ${describe(d[k])} in the target` });
-    if (tc[i]?.name !== c.name) out.push({ item, message: `column ${c.name} is at position ${i + 1} in the source, ${tc.indexOf(d) + 1} in the target` });
+    if (inherited.has(c.name) || so.indexOf(c.name) === to.indexOf(c.name)) return;
+    const [at, there, among] = inherited.size > 0 ? [so.indexOf(c.name), to.indexOf(c.name), " among the table's own (not inherited) columns"] : [i, tc.indexOf(d), ""];
+    out.push({ item, message: `column ${c.name} is at position ${at + 1}${among} in the source, ${there + 1} in the target` });
   });
   for (const d of tc) if (!sc.some((c) => c.name === d.name)) out.push({ item, message: `the target has column ${d.name} (${d.type}), which the source does not` });
   const set = (k: string) => (s[k] ?? {}) as Record<string, unknown>;
@@ -213,4 +233,4 @@ export function sameMajor(a: number, b: number): boolean {
 }
 
 export const SCHEMA_METHOD =
-  "every user object compared by its catalog definition: schemas; tables (columns with type, NOT NULL, default, identity, generated expression and collation, in order; constraints, indexes, triggers and rules by name and definition, and whether they are enabled; row-level security policies; storage options; replica identity; unlogged, partitioned, row-level security); views and materialized views (definition, options, rules); sequences (options); functions (signature, result, language, body, SECURITY DEFINER, SET options, volatility, strictness, leakproof, parallel safety, whole definition); enum, domain and composite types; extensions (by name). Not compared: owners, privileges, comments, security labels, event triggers";
+  "every user object compared by its catalog definition: schemas; tables (columns with type, NOT NULL, default, identity, generated expression and collation, in order (but for an inherited column's position: PostgreSQL puts inherited columns first); constraints, indexes, triggers and rules by name and definition, and whether they are enabled; row-level security policies; storage options; replica identity; unlogged, partitioned, row-level security); views and materialized views (definition, options, rules); sequences (options); functions (signature, result, language, body, SECURITY DEFINER, SET options, volatility, strictness, leakproof, parallel safety, whole definition); enum, domain and composite types; extensions (by name). Not compared: owners, privileges, comments, security labels, event triggers";

@@ -1,9 +1,10 @@
-/** The streaming copy's plan and commands, without a server (the real-server cases are in database.test.ts). */
+/** The streaming copy's plan and commands, and the schema comparison of what it copies, without a server (the real-server cases are in database.test.ts). */
 import { describe, expect, it } from "vitest";
 import { tableDataExclusions } from "./dump";
 import { MigrationToolError } from "./errors";
 import type { TableInfo } from "./fingerprint";
 import { run } from "./proc";
+import { compareSchemas, type SchemaObject } from "./schema";
 import { exactTablePattern, SPLIT_MIN_BYTES, sourceCopyCommands, splitCandidates, targetCopyCommands, units } from "./stream-copy";
 
 const table = (name: string, bytes: number, oid: number): TableInfo => ({ schema: "public", table: name, oid, bytes, columns: [] });
@@ -68,16 +69,48 @@ describe("the streaming copy's plan", () => {
     expect((err as MigrationToolError).message).toMatch(/^true could not start: its 40000 arguments \(\d+ bytes\) are more than this system allows on one command line \(E2BIG\)$/);
   });
 
-  it("reads in the snapshot on the source, and fills a whole table frozen in one transaction on the target, as the role, a part unfrozen", () => {
-    const t = { schema: "public", table: 'Odd "name"' };
+  it("reads in the snapshot on the source, and fills a whole table frozen in one transaction on the target, as the role, a part unfrozen, both sides naming the columns", () => {
+    const t = { schema: "public", table: 'Odd "name"', columns: ["id", 'b "q"'] };
     expect(sourceCopyCommands(t, "00000003-0000013F-1").slice(1)).toEqual([
       "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY;",
       "SET TRANSACTION SNAPSHOT '00000003-0000013F-1';",
-      'COPY "public"."Odd ""name""" TO STDOUT;',
+      'COPY "public"."Odd ""name""" ("id", "b ""q""") TO STDOUT;',
       "COMMIT;",
     ]);
     expect(() => sourceCopyCommands(t, "1'; DROP TABLE x; --")).toThrow(/not a snapshot id/);
-    expect(targetCopyCommands(t, "app").slice(1)).toEqual(["SET synchronous_commit = off;", 'SET ROLE "app";', "BEGIN;", 'TRUNCATE ONLY "public"."Odd ""name""";', 'COPY "public"."Odd ""name""" FROM STDIN (FREEZE);', "COMMIT;"]);
-    expect(targetCopyCommands(t, undefined, { from: 10 }).slice(1)).toEqual(["SET synchronous_commit = off;", "BEGIN;", 'COPY "public"."Odd ""name""" FROM STDIN;', "COMMIT;"]);
+    expect(targetCopyCommands(t, "app").slice(1)).toEqual([
+      "SET synchronous_commit = off;",
+      'SET ROLE "app";',
+      "BEGIN;",
+      'TRUNCATE ONLY "public"."Odd ""name""";',
+      'COPY "public"."Odd ""name""" ("id", "b ""q""") FROM STDIN (FREEZE);',
+      "COMMIT;",
+    ]);
+    expect(targetCopyCommands(t, undefined, { from: 10 }).slice(1)).toEqual(["SET synchronous_commit = off;", "BEGIN;", 'COPY "public"."Odd ""name""" ("id", "b ""q""") FROM STDIN;', "COMMIT;"]);
+    expect(sourceCopyCommands(t, "1-2", { from: 10 })[3]).toBe(`COPY (SELECT "id", "b ""q""" FROM ONLY "public"."Odd ""name""" WHERE ctid >= '(10,0)'::pg_catalog.tid) TO STDOUT;`);
+    // A table without copied columns (none, or generated ones only): no list, which PostgreSQL would refuse empty.
+    const none = { schema: "public", table: "nothing", columns: [] };
+    expect(sourceCopyCommands(none, "1-2")[3]).toBe('COPY "public"."nothing" TO STDOUT;');
+    expect(targetCopyCommands(none)[4]).toBe('COPY "public"."nothing" FROM STDIN (FREEZE);');
+  });
+});
+
+describe("the schema comparison of an inheritance child", () => {
+  const col = (name: string, inherited = false) => ({ name, type: "text", notNull: false, default: null, generated: null, identity: null, collation: null, inherited });
+  const child = (...cols: ReturnType<typeof col>[]): SchemaObject => ({ kind: "table", name: "public.child", def: { columns: cols } });
+
+  it("accepts the inherited columns where pg_dump's CREATE TABLE … INHERITS puts them, and still compares the order of the child's own columns", () => {
+    // Source: a column b added to the parent after the child existed is the child's last; the target has it among the inherited ones.
+    const source = child(col("id", true), col("a", true), col("extra"), col("own2"), col("b", true));
+    expect(compareSchemas([source], [child(col("id", true), col("a", true), col("b", true), col("extra"), col("own2"))])).toEqual([]);
+    expect(compareSchemas([source], [child(col("id", true), col("a", true), col("b", true), col("own2"), col("extra"))]).map((p) => p.message)).toEqual([
+      "column extra is at position 1 among the table's own (not inherited) columns in the source, 2 in the target",
+      "column own2 is at position 2 among the table's own (not inherited) columns in the source, 1 in the target",
+    ]);
+    // A table without inherited columns keeps every column's position compared.
+    expect(compareSchemas([child(col("x"), col("y"))], [child(col("y"), col("x"))]).map((p) => p.message)).toEqual([
+      "column x is at position 1 in the source, 2 in the target",
+      "column y is at position 2 in the source, 1 in the target",
+    ]);
   });
 });

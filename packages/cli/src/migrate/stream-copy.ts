@@ -12,10 +12,11 @@
  *    failure from here on is undone, the target left as it was).
  * 3. `jobs` workers copy the tables, largest first. Each table: a source psql
  *    in a transaction that imports the snapshot (`SET TRANSACTION SNAPSHOT`)
- *    runs `COPY … TO STDOUT` (that table's rows only, never its children's);
- *    its standard output is the standard input of a target psql running, in
- *    one transaction, `TRUNCATE ONLY` (the table is the one step 2 created,
- *    still empty) and `COPY … FROM STDIN (FREEZE)`, then `COMMIT`. The rows
+ *    runs `COPY … (columns) TO STDOUT` (that table's rows only, never its
+ *    children's; the columns named, CopiedTable); its standard output is the
+ *    standard input of a target psql running, in one transaction, `TRUNCATE
+ *    ONLY` (the table is the one step 2 created, still empty) and `COPY …
+ *    (the same columns) FROM STDIN (FREEZE)`, then `COMMIT`. The rows
  *    go from one psql to the other through a kernel pipe, never through this
  *    process (piping them through it cost about 2 s of CPU more per GiB,
  *    measured). A side that fails stops the other; a source that fails part-way
@@ -99,13 +100,32 @@ export interface Part {
   to?: number;
 }
 
+/**
+ * A table to copy: its name, and the columns its rows are copied in, by name,
+ * in the source's order (not the generated ones, which the target computes).
+ * Both COPY statements name them: the target's column order may differ from
+ * the source's. pg_dump recreates an inheritance child as `CREATE TABLE child
+ * (its own columns) INHERITS (parent)`, which puts the inherited columns
+ * first, while in the source a column added to the parent after the child
+ * existed is the child's last; pg_dump's own data names the columns for the
+ * same reason. No columns (a table without any, or with generated ones only):
+ * no list, each row an empty line.
+ */
+export interface CopiedTable {
+  schema: string;
+  table: string;
+  columns: readonly string[];
+}
+
+const columnList = (t: CopiedTable) => (t.columns.length > 0 ? ` (${t.columns.map(quoteIdent).join(", ")})` : "");
+
 /** The source psql's commands for one table or part: the snapshot imported, the rows of that table alone (not its children's). */
-export function sourceCopyCommands(t: { schema: string; table: string }, snapshotId: string, part?: Part): string[] {
+export function sourceCopyCommands(t: CopiedTable, snapshotId: string, part?: Part): string[] {
   if (!/^[0-9A-F-]+$/i.test(snapshotId)) throw new Error(`not a snapshot id: ${snapshotId}`);
   const fq = `${quoteIdent(t.schema)}.${quoteIdent(t.table)}`;
   const rows = part
-    ? `COPY (SELECT * FROM ONLY ${fq} WHERE ctid >= '(${part.from},0)'::pg_catalog.tid${part.to !== undefined ? ` AND ctid < '(${part.to},0)'::pg_catalog.tid` : ""}) TO STDOUT;`
-    : `COPY ${fq} TO STDOUT;`;
+    ? `COPY (SELECT ${t.columns.map(quoteIdent).join(", ")} FROM ONLY ${fq} WHERE ctid >= '(${part.from},0)'::pg_catalog.tid${part.to !== undefined ? ` AND ctid < '(${part.to},0)'::pg_catalog.tid` : ""}) TO STDOUT;`
+    : `COPY ${fq}${columnList(t)} TO STDOUT;`;
   return [STABLE_SESSION_SQL, "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY;", `SET TRANSACTION SNAPSHOT ${quoteLiteral(snapshotId)};`, rows, "COMMIT;"];
 }
 
@@ -115,7 +135,7 @@ export function sourceCopyCommands(t: { schema: string; table: string }, snapsho
  * appended beside the others, unfrozen: FREEZE needs the table emptied in the
  * same transaction, which would make the parts wait for one another.
  */
-export function targetCopyCommands(t: { schema: string; table: string }, role?: string, part?: Part): string[] {
+export function targetCopyCommands(t: CopiedTable, role?: string, part?: Part): string[] {
   const fq = `${quoteIdent(t.schema)}.${quoteIdent(t.table)}`;
   return [
     STABLE_SESSION_SQL,
@@ -123,7 +143,7 @@ export function targetCopyCommands(t: { schema: string; table: string }, role?: 
     "SET synchronous_commit = off;",
     ...(role ? [`SET ROLE ${quoteIdent(role)};`] : []),
     "BEGIN;",
-    ...(part ? [`COPY ${fq} FROM STDIN;`] : [`TRUNCATE ONLY ${fq};`, `COPY ${fq} FROM STDIN (FREEZE);`]),
+    ...(part ? [`COPY ${fq}${columnList(t)} FROM STDIN;`] : [`TRUNCATE ONLY ${fq};`, `COPY ${fq}${columnList(t)} FROM STDIN (FREEZE);`]),
     "COMMIT;",
   ];
 }
@@ -167,7 +187,7 @@ const asResult = (command: string, e: Ended, aborted: boolean, secrets: readonly
  * when the target committed it; rejects, having committed nothing, when
  * either side fails or the run is aborted.
  */
-export async function copyTable(psqlBin: string, o: Pick<StreamCopyOptions, "source" | "target" | "snapshotId" | "role" | "signal">, t: { schema: string; table: string }, part?: Part): Promise<void> {
+export async function copyTable(psqlBin: string, o: Pick<StreamCopyOptions, "source" | "target" | "snapshotId" | "role" | "signal">, t: CopiedTable, part?: Part): Promise<void> {
   if (o.signal.aborted) throw new MigrationInterrupted("interrupted");
   const src = started(psqlBin, psqlArgs(o.source, sourceCopyCommands(t, o.snapshotId, part)), o.source.env, "ignore");
   const out = src.child.stdout as NodeJS.ReadableStream & { destroy(): void };
@@ -243,6 +263,33 @@ FROM pg_catalog.pg_class c WHERE c.oid IN (${tables.map((t) => `${Math.trunc(t.o
   return new Map(rows.map((x) => [x.oid, { blocks: x.blocks, generated: x.generated }]));
 }
 
+/**
+ * Each table's copied columns (CopiedTable), by OID, read in the snapshot the
+ * rows are copied in: the non-generated columns in the source's order.
+ * `to_jsonb(a) ->> 'attgenerated'` reads a column that exists from
+ * PostgreSQL 12 on without failing on 11.
+ */
+async function copiedColumns(o: StreamCopyOptions): Promise<Map<number, string[]>> {
+  const oids = o.tables.map((t) => {
+    if (t.oid === undefined) throw new Error(`no OID for ${tableName(t)}`);
+    return `${Math.trunc(t.oid)}`;
+  });
+  if (oids.length === 0) return new Map();
+  const r = await psql(
+    o.source,
+    `${STABLE_SESSION_SQL}
+BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY;
+SET TRANSACTION SNAPSHOT ${quoteLiteral(o.snapshotId)};
+SELECT pg_catalog.json_object_agg(c.oid::int8, (SELECT coalesce(pg_catalog.json_agg(a.attname ORDER BY a.attnum), '[]')
+  FROM pg_catalog.pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped AND coalesce(pg_catalog.to_jsonb(a) ->> 'attgenerated', '') = ''))::text
+FROM pg_catalog.pg_class c WHERE c.oid IN (${oids.join(", ")});
+COMMIT;`,
+    { action: "read the columns of the tables to copy", signal: o.signal },
+  );
+  const byOid = JSON.parse(r.lines[0] ?? "{}") as Record<string, string[]>;
+  return new Map(Object.entries(byOid).map(([oid, cols]) => [Number(oid), cols]));
+}
+
 /** Which tables are worth splitting: larger than `min` and alone more than 1/jobs of the data; none before PostgreSQL 14. */
 export function splitCandidates(tables: TableInfo[], jobs: number, sourceVersionNum: number, min = SPLIT_MIN_BYTES): TableInfo[] {
   const total = tables.reduce((n, t) => n + (t.bytes ?? 0), 0);
@@ -279,6 +326,12 @@ async function plan(o: StreamCopyOptions): Promise<Unit[]> {
 /** Copy every unit with `jobs` workers (step 3). The first failure stops the others. */
 async function copyTables(o: StreamCopyOptions): Promise<void> {
   const psqlBin = pgTool("psql");
+  const columns = await copiedColumns(o);
+  const copied = (t: TableInfo): CopiedTable => {
+    const c = columns.get(t.oid ?? -1);
+    if (!c) throw new Error(`no columns read for ${tableName(t)}`);
+    return { schema: t.schema, table: t.table, columns: c };
+  };
   const queue = await plan(o);
   const partsLeft = new Map<string, number>();
   for (const u of queue) partsLeft.set(tableKey(u.table), (partsLeft.get(tableKey(u.table)) ?? 0) + 1);
@@ -293,7 +346,7 @@ async function copyTables(o: StreamCopyOptions): Promise<void> {
     for (let u = queue.shift(); u && !signal.aborted; u = queue.shift()) {
       if (!started.has(tableKey(u.table))) started.set(tableKey(u.table), Date.now());
       try {
-        await copyTable(psqlBin, { ...o, signal }, u.table, u.part);
+        await copyTable(psqlBin, { ...o, signal }, copied(u.table), u.part);
       } catch (e) {
         if (!failure) failure = e;
         stop.abort();

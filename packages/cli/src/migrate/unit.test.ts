@@ -387,6 +387,20 @@ describe("rclone remotes", () => {
     expect(await remotesOverlap(gcs({ service_account_credentials: "{a}" }, "b"), gcs({ service_account_credentials: "{b}", project_number: "2" }, "b/x"))).toBe(true);
   });
 
+  it("finds the overlap through another spelling of one endpoint: localhost, 127.0.0.1 and [::1], the host's case, a default port written out; Google's S3 endpoint and gcs; not another port", async () => {
+    const s3at = (endpoint: string, p = "shop/data") => ({ type: "s3" as const, options: { provider: "Other", endpoint }, path: p });
+    const source = s3at("http://127.0.0.1:56640");
+    for (const endpoint of ["http://localhost:56640", "http://LocalHost:56640/", "http://[::1]:56640", "http://127.0.0.2:56640"]) expect(await remotesOverlap(source, s3at(endpoint, "shop/data/copy")), endpoint).toBe(true);
+    expect(await remotesOverlap(s3at("https://minio.example.internal"), s3at("HTTPS://Minio.Example.Internal:443", "shop/data/copy"))).toBe(true);
+    expect(await remotesOverlap(s3at("http://10.0.0.7"), s3at("10.0.0.7", "shop"))).toBe(false); // no scheme: https, port 443
+    expect(await remotesOverlap(s3at("http://10.0.0.7"), s3at("http://10.0.0.7:80", "shop"))).toBe(true);
+    expect(await remotesOverlap(source, s3at("http://localhost:56641", "shop/data/copy"))).toBe(false);
+    expect(await remotesOverlap(source, s3at("http://127.0.0.1:56640", "shop/other"))).toBe(false);
+    const interop = s3at("https://storage.googleapis.com", "media");
+    expect(await remotesOverlap(interop, { type: "gcs", options: {}, path: "media/copy" })).toBe(true);
+    expect(await remotesOverlap(interop, { type: "gcs", options: {}, path: "other" })).toBe(false);
+  });
+
   it("signs an Azure account SAS deterministically", () => {
     const url = azureAccountSasUrl({
       endpoint: "http://127.0.0.1:10000/devstoreaccount1",

@@ -289,6 +289,11 @@ function cloudRunRule(kind: "service" | "job"): TypeRule {
     notes: [
       `each revision${service ? "" : " or execution"} is created by Cloud Run's service agent, whose roles (granted when run.googleapis.com is enabled) take up to 7 minutes to apply ([source](${PROJECT_DOC.serviceAgents}))`,
       `Direct VPC egress addresses stay in the subnet for 1-2 hours after the ${kind} is deleted or moved ([source](${DOC.directVpc}))`,
+      ...(service
+        ? []
+        : [
+            `an update or create with \`runExecutionToken\` starts the execution \`<job>-<token>\`; a token the job ran under before, or its current one re-sent after it ran another way, fails 409 already exists ([source](${DOC.jobToken}), [magic-modules#19060](https://github.com/GoogleCloudPlatform/magic-modules/issues/19060))`,
+          ]),
     ],
     beforeCreate: (obj, ctx) => agentNotReady(obj, ctx, "run.googleapis.com", `Cloud Run ${kind} ${obj.name}`) ?? (service ? undefined : executionUnreachable(obj, ctx)),
     ...(service ? {} : { beforeUpdate: (next: CloudObject, previous: CloudObject, ctx: RuleContext) => executionUnreachable(next, ctx) ?? executionTokenReused(next, previous) }),
