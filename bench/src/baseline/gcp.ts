@@ -384,7 +384,7 @@ const ROLE_SCRIPT = roleJobCommand(
   [
     `deadline=$(( $(date +%s) + \${FREEHOLD_DB_WAIT_SECONDS:-240} ))`,
     "until pg_isready -q -t 10; do",
-    `  if [ "$(date +%s)" -ge "$deadline" ]; then echo "freehold: PostgreSQL at $PGHOST:$PGPORT did not answer within \${FREEHOLD_DB_WAIT_SECONDS:-240} s from the stack's network; the application roles were not created. Check the instance, its Private Service Connect endpoint and the subnet, then run pulumi up again." >&2; exit 1; fi`,
+    `  if [ "$(date +%s)" -ge "$deadline" ]; then echo "freehold: PostgreSQL at $PGHOST:$PGPORT did not answer within \${FREEHOLD_DB_WAIT_SECONDS:-240} s from the stack's network; the application roles were not created. Check the instance, its Private Service Connect endpoint and the subnet; a plain pulumi up does not run this job again: pulumi up --replace the URN of its role-job-run random id (docs/gcp.md, The role job's runs)." >&2; exit 1; fi`,
     "  sleep 2",
     "done",
     "set -f",
