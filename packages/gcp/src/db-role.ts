@@ -6,9 +6,9 @@
  * role is one of them: a Cloud Run job on the stack's VPC logs in as the
  * administrator (an API user: LOGIN, CREATEROLE, CREATEDB, a member of
  * cloudsqlsuperuser) and runs core's role script. The job runs when it is
- * created and again whenever the script or a password changes
- * (`runExecutionToken`: the job is ready only once that execution
- * succeeded), so `pulumi up` finishes only after the roles exist.
+ * created and again whenever any of its settings changes (a fresh
+ * `runExecutionToken`, executionToken below: the job is ready only once that
+ * execution succeeded), so `pulumi up` finishes only after the roles exist.
  *
  * The job is given the administrator's password and the roles' SCRAM
  * verifiers, both from Secret Manager (`secretKeyRef`), never an

@@ -55,6 +55,8 @@ const DOC = {
   runNames: "https://cloud.google.com/run/docs/reference/rest/v2/projects.locations.services/create",
   jobNames: "https://cloud.google.com/run/docs/reference/rest/v2/projects.locations.jobs/create",
   jobToken: "https://cloud.google.com/run/docs/reference/rest/v2/projects.locations.jobs#Job.FIELDS.run_execution_token",
+  /** Google drops a job's token once it runs another way, and a re-sent token then fails `already exists`. */
+  jobTokenDropped: "https://github.com/GoogleCloudPlatform/magic-modules/issues/19060",
   runEnv: "https://cloud.google.com/run/docs/configuring/services/environment-variables",
   runContract: "https://cloud.google.com/run/docs/container-contract#env-vars",
   runImages: "https://cloud.google.com/run/docs/deploying#images",
@@ -292,7 +294,7 @@ function cloudRunRule(kind: "service" | "job"): TypeRule {
       ...(service
         ? []
         : [
-            `an update or create with \`runExecutionToken\` starts the execution \`<job>-<token>\`; a token the job ran under before, or its current one re-sent after it ran another way, fails 409 already exists ([source](${DOC.jobToken}), [magic-modules#19060](https://github.com/GoogleCloudPlatform/magic-modules/issues/19060))`,
+            `an update or create with \`runExecutionToken\` starts the execution \`<job>-<token>\`; a token the job ran under before, or its current one re-sent after it ran another way, fails 409 already exists ([source](${DOC.jobToken}), [magic-modules#19060](${DOC.jobTokenDropped}))`,
           ]),
     ],
     beforeCreate: (obj, ctx) => agentNotReady(obj, ctx, "run.googleapis.com", `Cloud Run ${kind} ${obj.name}`) ?? (service ? undefined : executionUnreachable(obj, ctx)),
@@ -385,7 +387,7 @@ function executionTokenReused(next: CloudObject, previous: CloudObject): string 
   const token = executionToken(next);
   if (token === undefined || !executionTokens(previous).includes(token)) return undefined;
   const again = token === executionToken(previous) ? "this update re-sends the token the job was last updated with, and Google gives it up once the job runs any other way" : "an earlier update ran under this token";
-  return `409 ALREADY_EXISTS: the job ${next.name} already has the execution ${next.name}-${String(next.inputs.runExecutionToken)} (${again}; an execution token must be unique) [${DOC.jobToken}; https://github.com/GoogleCloudPlatform/magic-modules/issues/19060]`;
+  return `409 ALREADY_EXISTS: the job ${next.name} already has the execution ${next.name}-${String(next.inputs.runExecutionToken)} (${again}; an execution token must be unique) [${DOC.jobToken}; ${DOC.jobTokenDropped}]`;
 }
 
 /** The network a resource names: the object it references, else the network's name (the last part of a path). */
