@@ -1,7 +1,8 @@
 import { type MockRun, ROLE_SETUP_SQL } from "@freehold/core";
 import { beforeAll, describe, expect, it } from "vitest";
 import { ADMIN_USER, backupLocation, DATABASE_FLAGS, ROLE_SCRIPT, roleScript, secretReplication } from "./database";
-import { one, plan } from "./testing";
+import { isJobNotFound, noJob, RETRY_ANNOTATION, retryOf } from "./db-role";
+import { one, plan, planAnswering } from "./testing";
 
 const INSTANCE = "gcp:sql/databaseInstance:DatabaseInstance";
 const stack = `
@@ -159,7 +160,8 @@ describe("database on Cloud SQL for PostgreSQL", () => {
   });
 
   it("reads the project once and gives identical plans on two runs", async () => {
-    expect(run.invokes).toEqual(["gcp:organizations/getProject:getProject"]);
+    // The project once, and each database's role job as deployed (no job under the mocks).
+    expect(run.invokes).toEqual(["gcp:organizations/getProject:getProject", "gcp:cloudrunv2/getJob:getJob", "gcp:cloudrunv2/getJob:getJob"]);
     const again = await plan(stack);
     expect(JSON.stringify(again.resources)).toBe(JSON.stringify(run.resources));
   });
@@ -188,5 +190,74 @@ describe("a database that asks for logical replication on Cloud SQL", () => {
     expect(on.token).toMatch(/^r[0-9a-f]{8}$/);
     expect(on.from).toEqual([expect.stringMatching(/random:index\/randomId:RandomId::db-role-job-run$/)]);
     expect((on.keepers as { job: string }).job).not.toEqual((off.keepers as { job: string }).job);
+  });
+});
+
+describe("the role job after a failed run", () => {
+  const GET_JOB = "gcp:cloudrunv2/getJob:getJob";
+  const yaml = "name: shop\nresidency: uk\ncomponents:\n  db: { kind: database }\n";
+  const JOB = "shop-dev-db-dbrole";
+  /** The job as Cloud Run reports it: its token, its last execution and the state that execution left it in. */
+  const deployed = (token: string, latest: string, state: string, annotations: Record<string, string> = {}) => ({
+    name: JOB,
+    runExecutionToken: token,
+    annotations,
+    latestCreatedExecutions: [{ name: latest, createTime: "2026-12-07T00:00:00Z", completionTime: "2026-12-07T00:04:00Z" }],
+    terminalConditions: [{ type: "Ready", state, message: "" }],
+  });
+  /** The provider's error as the SDK's invoke sees it (its gRPC details become the message). */
+  const providerError = (text: string) => Object.assign(new Error(text), { details: text });
+  const roleJob = async (answer: (inputs: Record<string, unknown>) => Record<string, unknown>) => {
+    const run = await planAnswering(yaml, GET_JOB, answer);
+    const job = one(run, "gcp:cloudrunv2/job:Job", "db-role-job").inputs;
+    return { keepers: one(run, "random:index/randomId:RandomId", "db-role-job-run").inputs.keepers as Record<string, string>, annotations: job.annotations as Record<string, string> | undefined };
+  };
+
+  it("reads the job by its name in the stack's region, and takes the provider's not-found answer as no job: the keepers are the settings alone, as before", async () => {
+    let asked: Record<string, unknown> = {};
+    const fresh = await roleJob((inputs) => {
+      asked = inputs;
+      throw providerError(`invoking ${GET_JOB}: projects/freehold-plan/locations/europe-west2/jobs/${JOB} not found`);
+    });
+    expect(asked).toEqual({ name: JOB, location: "europe-west2" });
+    expect(Object.keys(fresh.keepers)).toEqual(["job"]);
+    expect(fresh.annotations).toBeUndefined();
+  });
+
+  it("fails the up with the read's error when Google refuses it (a permission error is no 'not found')", async () => {
+    const denied = `invoking ${GET_JOB}: Error when reading or editing CloudRunV2Job "projects/p/locations/europe-west2/jobs/${JOB}": googleapi: Error 403: Permission 'run.jobs.get' denied on resource (or resource may not exist).`;
+    expect(isJobNotFound(denied, JOB)).toBe(false);
+    expect(() => noJob(new Error(denied), JOB, "europe-west2")).toThrow(/^Freehold reads the role job shop-dev-db-dbrole in europe-west2 before each up, to run it again when its last run failed, and the read failed: .*Error 403/);
+    // Another job's not-found is not this one's.
+    expect(() => noJob(new Error(`projects/p/locations/europe-west2/jobs/${JOB}-other not found`), JOB, "europe-west2")).toThrow(/read failed/);
+    expect(noJob(new Error(`invoking ${GET_JOB}: projects/p/locations/europe-west2/jobs/${JOB} not found`), JOB, "europe-west2")).toBeUndefined();
+  });
+
+  it("draws a new token after a failed run (the failed execution's name is a keeper, carried on the job), and the up after the successful retry keeps it: no third run", async () => {
+    const first = await roleJob(() => deployed("ra4089558", `${JOB}-ra4089558`, "CONDITION_SUCCEEDED"));
+    expect(Object.keys(first.keepers)).toEqual(["job"]);
+    const failed = await roleJob(() => deployed("ra4089558", `${JOB}-ra4089558`, "CONDITION_FAILED"));
+    expect(failed.keepers).toEqual({ job: first.keepers.job, retry: `${JOB}-ra4089558` });
+    expect(failed.annotations).toEqual({ [RETRY_ANNOTATION]: `${JOB}-ra4089558` });
+    const afterRetry = await roleJob(() => deployed("r0c1d2e3f", `${JOB}-r0c1d2e3f`, "CONDITION_SUCCEEDED", { [RETRY_ANNOTATION]: `${JOB}-ra4089558` }));
+    expect(afterRetry).toEqual(failed);
+    // The retry failed too: its own execution is the next keeper.
+    const again = await roleJob(() => deployed("r0c1d2e3f", `projects/freehold-plan/locations/europe-west2/jobs/${JOB}/executions/${JOB}-r0c1d2e3f`, "CONDITION_FAILED", { [RETRY_ANNOTATION]: `${JOB}-ra4089558` }));
+    expect(again.keepers.retry).toBe(`${JOB}-r0c1d2e3f`);
+  });
+
+  it("keeps the token while the execution still runs, and draws a new one after the job ran another way (Google dropped its token)", () => {
+    expect(retryOf(deployed("ra4089558", `${JOB}-ra4089558`, "CONDITION_RECONCILING"), JOB)).toBe("");
+    expect(retryOf(deployed("", `${JOB}-x7k2p`, "CONDITION_SUCCEEDED"), JOB)).toBe(`${JOB}-x7k2p`);
+    expect(retryOf(undefined, JOB)).toBe("");
+    expect(retryOf({} as never, JOB)).toBe("");
+  });
+
+  it("leaves a token set through vendor settings alone, and does not read the job", async () => {
+    const run = await planAnswering(`${yaml.replace("{ kind: database }", "{ kind: database, vendor: { gcp: { roleJob: { runExecutionToken: mine } } } }")}`, GET_JOB, () => {
+      throw providerError("read");
+    });
+    expect(one(run, "gcp:cloudrunv2/job:Job", "db-role-job").inputs.runExecutionToken).toBe("mine");
+    expect(run.invokes).not.toContain(GET_JOB);
   });
 });

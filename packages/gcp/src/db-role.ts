@@ -6,9 +6,10 @@
  * role is one of them: a Cloud Run job on the stack's VPC logs in as the
  * administrator (an API user: LOGIN, CREATEROLE, CREATEDB, a member of
  * cloudsqlsuperuser) and runs core's role script. The job runs when it is
- * created and again whenever any of its settings changes (a fresh
- * `runExecutionToken`, executionToken below: the job is ready only once that
- * execution succeeded), so `pulumi up` finishes only after the roles exist.
+ * created, again whenever any of its settings changes, and again on the next
+ * `up` after a run failed (a fresh `runExecutionToken`, withRunToken below:
+ * the job is ready only once that execution succeeded), so `pulumi up`
+ * finishes only after the roles exist.
  *
  * The job is given the administrator's password and the roles' SCRAM
  * verifiers, both from Secret Manager (`secretKeyRef`), never an
@@ -86,7 +87,7 @@ const JOB_PRELUDE = [
   // Wait, with a bound, until the database answers over TLS: the first execution may start before the network path is usable.
   `deadline=$(( $(date +%s) + \${${WAIT_ENV}:-${DATABASE_WAIT_SECONDS}} ))`,
   `until pg_isready -q -t ${CONNECT_TIMEOUT_SECONDS}; do`,
-  `  if [ "$(date +%s)" -ge "$deadline" ]; then echo "freehold: PostgreSQL at $PGHOST:$PGPORT did not answer within \${${WAIT_ENV}:-${DATABASE_WAIT_SECONDS}} s from the stack's network; the application roles were not created. Check the instance, its Private Service Connect endpoint and the subnet; a plain pulumi up does not run this job again: pulumi up --replace the URN of its role-job-run random id (docs/gcp.md, The role job's runs)." >&2; exit 1; fi`,
+  `  if [ "$(date +%s)" -ge "$deadline" ]; then echo "freehold: PostgreSQL at $PGHOST:$PGPORT did not answer within \${${WAIT_ENV}:-${DATABASE_WAIT_SECONDS}} s from the stack's network; the application roles were not created. Check the instance, its Private Service Connect endpoint and the subnet, then run pulumi up again: it runs this job again (docs/gcp.md, The role job's runs)." >&2; exit 1; fi`,
   "  sleep 2",
   "done",
   "set -f",
@@ -136,7 +137,7 @@ export function appRole(req: DatabaseRequest, platform: GcpPlatform, net: VpcAtt
   const args = withVendor<cloudrunv2.JobArgs>(roleJobSettings(req, platform, net, on, account.email), vendor, "roleJob");
   const job = new cloudrunv2.Job(
     `${req.name}-role-job`,
-    { ...args, runExecutionToken: args.runExecutionToken ?? executionToken(`${req.name}-role-job-run`, args, opts) },
+    args.runExecutionToken === undefined ? withRunToken(`${req.name}-role-job-run`, args, deployedJob(platform, args.name, opts), opts) : args,
     // The first execution starts only once the database can be reached (its endpoint and DNS record exist), its grants apply and its image source exists.
     // Replaced only by a move to another region (its name is unique per region) or a rename: created first.
     { ...opts, ...CREATE_FIRST, dependsOn: [settled, on.database, on.adminUser, ...on.reachable, platform.tools(), platform.ready("run"), ...on.logged, ...net.egressDependsOn] },
@@ -148,8 +149,8 @@ export function appRole(req: DatabaseRequest, platform: GcpPlatform, net: VpcAtt
 }
 
 /**
- * A fresh execution token whenever any of the job's settings changes. The token names the execution an update
- * creates (`<job>-<token>`; "a unique string used as a suffix for creating a new execution",
+ * A fresh execution token whenever any of the job's settings changes, and whenever its last run failed. The token names
+ * the execution an update creates (`<job>-<token>`; "a unique string used as a suffix for creating a new execution",
  * https://cloud.google.com/run/docs/reference/rest/v2/projects.locations.jobs#Job.FIELDS.run_execution_token) and the
  * job keeps its executions, so a token must never be sent twice: the provider re-sends the configured token in every
  * update of the job (terraform-provider-google resource_cloud_run_v2_job.go, update: `runExecutionToken` from the
@@ -158,11 +159,77 @@ export function appRole(req: DatabaseRequest, platform: GcpPlatform, net: VpcAtt
  * (GoogleCloudPlatform/magic-modules#19060). A hash of the settings would also come back after a change is undone
  * (replication on, off, on again). A random id whose keepers are a hash of every setting is drawn afresh on each change
  * and never returns; the role script is idempotent, so running it on each change costs seconds.
+ *
+ * A failed run keeps the job with its new settings and token (the provider stores the job before it waits for the
+ * execution, and Pulumi saves it with the error), so the settings alone would give the next `up` the token the failed
+ * execution already used. The keepers' `retry` is the failed execution's name (retryOf): the `up` after a failure
+ * draws a new token and runs the job again, and the job carries that name in an annotation, so the `up` after a
+ * successful retry computes the same keepers and changes nothing.
  */
-function executionToken(name: string, settings: cloudrunv2.JobArgs, opts: pulumi.CustomResourceOptions): pulumi.Output<string> {
+function withRunToken(name: string, settings: cloudrunv2.JobArgs, deployed: pulumi.Output<DeployedJob | undefined>, opts: pulumi.CustomResourceOptions): cloudrunv2.JobArgs {
   const job = pulumi.output(settings).apply((v) => settingsHash(v));
-  const run = new RandomId(name, { byteLength: 4, keepers: { job } }, opts);
-  return pulumi.interpolate`r${run.hex}`;
+  const retry = pulumi.all([deployed, settings.name]).apply(([d, n]) => retryOf(d, n ?? ""));
+  const run = new RandomId(name, { byteLength: 4, keepers: pulumi.all([job, retry]).apply(([j, r]): Record<string, string> => (r ? { job: j, retry: r } : { job: j })) }, opts);
+  const annotations = pulumi.all([settings.annotations, retry]).apply(([a, r]) => (r ? { ...a, [RETRY_ANNOTATION]: r } : a));
+  return { ...settings, annotations, runExecutionToken: pulumi.interpolate`r${run.hex}` };
+}
+
+/**
+ * The job's annotation holding the execution whose failure last drew a new token (an annotation: "unstructured key
+ * value map that may be set by external tools to store arbitrary metadata", Kubernetes' rules: a name of at most 63
+ * alphanumerics, `-`, `_` and `.`; Cloud Run refuses only the run.googleapis.com, cloud.googleapis.com,
+ * serving.knative.dev and autoscaling.knative.dev prefixes,
+ * https://cloud.google.com/run/docs/reference/rest/v2/projects.locations.jobs#Job.FIELDS.annotations).
+ */
+export const RETRY_ANNOTATION = "freehold-role-job-retry";
+
+/** What the program reads of the deployed job (the `google_cloud_run_v2_job` data source). */
+export type DeployedJob = Pick<cloudrunv2.GetJobResult, "runExecutionToken" | "annotations" | "latestCreatedExecutions" | "terminalConditions">;
+
+/**
+ * The `retry` keeper of the next run: the name of the last execution when the job's last run failed, or when that
+ * execution is not the one the job's token started (it ran another way, and Google dropped the token: the next update
+ * would re-send a used token); otherwise the value the job carries. The job is ready only once the execution its
+ * token started succeeded ("The Job will become ready when the execution is successfully completed",
+ * resource_cloud_run_v2_job.go `run_execution_token`), so its terminal condition is CONDITION_FAILED after a failed
+ * run, CONDITION_RECONCILING while one runs (no new token: that would start a second run beside it) and
+ * CONDITION_SUCCEEDED after a good one (https://cloud.google.com/run/docs/reference/rest/v2/Condition#state).
+ */
+export function retryOf(deployed: DeployedJob | undefined, jobName: string): string {
+  const carried = deployed?.annotations?.[RETRY_ANNOTATION] ?? "";
+  const latest = (deployed?.latestCreatedExecutions?.[0]?.name ?? "").split("/").pop() ?? "";
+  if (!deployed || !latest) return carried;
+  const state = deployed.terminalConditions?.[0]?.state;
+  if (state === "CONDITION_RECONCILING" || state === "CONDITION_PENDING") return carried;
+  const ownRun = latest === `${jobName}-${deployed.runExecutionToken ?? ""}`;
+  return state === "CONDITION_FAILED" || !ownRun ? latest : carried;
+}
+
+/**
+ * The role job as deployed, read once the Cloud Run API is on (before that no job can exist, and the read would fail):
+ * undefined when it does not exist. The data source fails with "<id> not found" for a job that does not exist
+ * (terraform-provider-google data_source_google_cloud_run_v2_job.go: the read clears the id on a 404,
+ * transport.go `HandleNotFoundError`), and with Google's error otherwise: that one fails the `up`.
+ */
+function deployedJob(platform: GcpPlatform, jobName: cloudrunv2.JobArgs["name"], opts: pulumi.InvokeOptions): pulumi.Output<DeployedJob | undefined> {
+  return pulumi.all([platform.ready("run").id, jobName]).apply(([, name = ""]): Promise<DeployedJob | undefined> =>
+    cloudrunv2.getJob({ name, location: platform.region }, opts).then(
+      (d) => d,
+      (e: unknown) => noJob(e, name, platform.region),
+    ),
+  );
+}
+
+/** The read's error: no job when it says the job does not exist, else an error for the `up` that says what was read and why. */
+export function noJob(e: unknown, name: string, region: string): undefined {
+  const message = String((e as { message?: unknown })?.message ?? e);
+  if (isJobNotFound(message, name)) return undefined;
+  throw new Error(`Freehold reads the role job ${name} in ${region} before each up, to run it again when its last run failed, and the read failed: ${message}`);
+}
+
+/** True when the data source's error says the job does not exist (and only then). */
+export function isJobNotFound(message: string, name: string): boolean {
+  return message.includes(`/jobs/${name} not found`);
 }
 
 /** What the role job runs, where and as whom: everything but its execution token. */
