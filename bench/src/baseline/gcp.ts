@@ -4,6 +4,8 @@
 // kept in its region. Links verify the database (verify-full) on its DNS name, which a private zone resolves
 // to the endpoint; the role job pulls a pinned PostgreSQL client image through an Artifact Registry remote
 // repository of Docker Hub.
+
+import { roleJobCommand, roleSetupSql, scramVerifier } from "@freehold/core/database-roles";
 import * as artifactregistry from "@pulumi/gcp/artifactregistry";
 import * as cloudrunv2 from "@pulumi/gcp/cloudrunv2";
 import * as cloudscheduler from "@pulumi/gcp/cloudscheduler";
@@ -17,7 +19,6 @@ import * as secretmanager from "@pulumi/gcp/secretmanager";
 import * as serviceaccount from "@pulumi/gcp/serviceaccount";
 import * as sql from "@pulumi/gcp/sql";
 import * as storage from "@pulumi/gcp/storage";
-import { roleJobCommand, roleSetupSql, scramVerifier } from "@freehold/core/database-roles";
 import * as pulumi from "@pulumi/pulumi";
 import { RandomId } from "@pulumi/random/randomId";
 import { RandomPassword } from "@pulumi/random/randomPassword";
@@ -384,7 +385,7 @@ const ROLE_SCRIPT = roleJobCommand(
   [
     `deadline=$(( $(date +%s) + \${FREEHOLD_DB_WAIT_SECONDS:-240} ))`,
     "until pg_isready -q -t 10; do",
-    `  if [ "$(date +%s)" -ge "$deadline" ]; then echo "freehold: PostgreSQL at $PGHOST:$PGPORT did not answer within \${FREEHOLD_DB_WAIT_SECONDS:-240} s from the stack's network; the application roles were not created. Check the instance, its Private Service Connect endpoint and the subnet; a plain pulumi up does not run this job again: pulumi up --replace the URN of its role-job-run random id (docs/gcp.md, The role job's runs)." >&2; exit 1; fi`,
+    `  if [ "$(date +%s)" -ge "$deadline" ]; then echo "freehold: PostgreSQL at $PGHOST:$PGPORT did not answer within \${FREEHOLD_DB_WAIT_SECONDS:-240} s from the stack's network; the application roles were not created. Check the instance, its Private Service Connect endpoint and the subnet, then run pulumi up again: it runs this job again (docs/gcp.md, The role job's runs)." >&2; exit 1; fi`,
     "  sleep 2",
     "done",
     "set -f",
@@ -471,8 +472,26 @@ function applicationRole(p: Platform, db: string, jobName: string, on: RoleInput
   };
   // The execution token names the execution an update creates and must never come back: a random id drawn afresh
   // whenever a hash of the job's settings (keys sorted) changes.
-  const run = new RandomId(`${db}-role-job-run`, { byteLength: 4, keepers: { job: pulumi.output(settings).apply((v) => hashSuffix([JSON.stringify(sortedKeys(v))], 16)) } });
-  return new cloudrunv2.Job(`${db}-role-job`, { ...settings, runExecutionToken: pulumi.interpolate`r${run.hex}` }, {
+  // A failed run (or a run another way) is run again: its execution's name becomes a keeper, kept on the job in an annotation.
+  const retry = p.runReady.id.apply(() =>
+    cloudrunv2.getJob({ name: jobName, location: region }).then(
+      (d) => {
+        const carried = d.annotations?.["freehold-role-job-retry"] ?? "";
+        const latest = (d.latestCreatedExecutions?.[0]?.name ?? "").split("/").pop() ?? "";
+        const state = d.terminalConditions?.[0]?.state;
+        if (!latest || state === "CONDITION_RECONCILING" || state === "CONDITION_PENDING") return carried;
+        return state === "CONDITION_FAILED" || latest !== `${jobName}-${d.runExecutionToken ?? ""}` ? latest : carried;
+      },
+      (e: { message?: string }) => {
+        if (String(e?.message).includes(`/jobs/${jobName} not found`)) return "";
+        throw e;
+      },
+    ),
+  );
+  const hash = pulumi.output(settings).apply((v) => hashSuffix([JSON.stringify(sortedKeys(v))], 16));
+  const run = new RandomId(`${db}-role-job-run`, { byteLength: 4, keepers: pulumi.all([hash, retry]).apply(([job, r]): Record<string, string> => (r ? { job, retry: r } : { job })) });
+  const annotations = retry.apply((r) => (r ? { "freehold-role-job-retry": r } : undefined));
+  return new cloudrunv2.Job(`${db}-role-job`, { ...settings, annotations, runExecutionToken: pulumi.interpolate`r${run.hex}` }, {
     dependsOn: [settled, on.database, on.adminUser, ...on.reachable, p.tools, p.runReady, ...p.logged, p.addressRelease],
   });
 }

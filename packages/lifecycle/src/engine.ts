@@ -64,6 +64,8 @@ export interface StateEntry {
   propertyDependencies: Record<string, string[]>;
   /** The cloud object this resource manages (cloud and companion resources). */
   object?: string;
+  /** A create or update that applied but whose wait failed (Pulumi's `InitErrors`): the next `up` updates the resource even when nothing changed. */
+  initErrors?: string[];
 }
 
 export type Operation = "same" | "create" | "update" | "replace" | "import" | "delete" | "retain";
@@ -289,6 +291,8 @@ class Run {
     const replace = providerMoved || changed.some((c) => forcing.some((f) => overlaps(f, c)));
     if (replace) return { op: "replace", old, changed: providerMoved ? [...changed, "(region)"] : changed };
     if (changed.length) return { op: "update", old, changed };
+    // Unchanged, but its last create or update failed after applying: an empty update "continues" it (step_generator.go, hasInitErrors).
+    if (old.initErrors?.length) return { op: "update", old, changed: [] };
     return { op: "same", old };
   }
 
@@ -351,9 +355,14 @@ class Run {
     // The state holds what the cloud holds: a change the cloud has not applied shows again in the next preview.
     const held = entry.object ? this.world.objects.get(entry.object) : undefined;
     if (held && op !== "same") entry.inputs = held.inputs;
+    const late = held && op !== "same" ? this.rule(r.type)?.afterApply?.(held, this.ctx(held.cloud)) : undefined;
+    // A partial failure: the object exists as applied, and the state keeps it with its new inputs and the error
+    // (pulumi/pulumi pkg/resource/deploy/step.go: a create or update answered with an initialization error sets InitErrors).
+    if (late) entry.initErrors = [late];
     this.state.set(r.urn, entry);
     this.finished.set(r.urn, end);
     this.steps.push(step);
+    if (late) this.fail(r, late);
   }
 
   /**

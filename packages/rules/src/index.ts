@@ -15,7 +15,7 @@ export { RULES } from "./rules";
 export { AWS_LOG_DELIVERY_ACTIONS, AWS_RETAINED_BACKUPS_TYPE, AWS_RULES, AWS_SNAPSHOT_TYPE, AWS_TYPES } from "./rules/aws";
 export { AZURE_RULES, LANDING_ZONE_POLICIES, refusedByPolicy, SERVICE_LINK_SECONDS, seedLandingZone } from "./rules/azure";
 export { COMPANIONS, keepPending, nameCheck, noDoubleHyphen, referencing, refersTo, sameRegion, textCheck } from "./rules/common";
-export { cidrsOverlap, GCP_RULES, SQL_BACKUP as GCP_SQL_BACKUP_TYPE } from "./rules/gcp";
+export { cidrsOverlap, deployedJob as gcpDeployedJob, GCP_RULES, SQL_BACKUP as GCP_SQL_BACKUP_TYPE } from "./rules/gcp";
 export { DEFAULT_APIS as GCP_DEFAULT_APIS, PREREQUISITES as GCP_PREREQUISITES, PROJECT as GCP_PROJECT, seedProject } from "./rules/gcp-project";
 export * from "./types";
 export * from "./violations";

@@ -134,6 +134,12 @@ export interface TypeRule {
   beforeCreate?: (obj: CloudObject, ctx: RuleContext) => string | undefined;
   beforeUpdate?: (obj: CloudObject, previous: CloudObject, ctx: RuleContext) => string | undefined;
   beforeDelete?: (obj: CloudObject, ctx: RuleContext) => string | undefined;
+  /**
+   * What happens after the provider applied a create or update and waits for the result (a job's execution): an error
+   * here fails the step, but the object exists as applied and Pulumi keeps it in the stack's state with its new inputs
+   * and the error as an initialization error (a partial failure); the next `up` updates it even when nothing changed.
+   */
+  afterApply?: (obj: CloudObject, ctx: RuleContext) => string | undefined;
   /** What the cloud actually holds after an update (e.g. changes pending until a maintenance window): may change `next`. The stack's state records the result, so a later preview sees the difference again. */
   afterUpdate?: (next: CloudObject, previous: CloudObject, ctx: RuleContext) => void;
   /** What the hooks below enforce, in words, for docs/lifecycle.md (with sources). */

@@ -297,8 +297,8 @@ function cloudRunRule(kind: "service" | "job"): TypeRule {
             `an update or create with \`runExecutionToken\` starts the execution \`<job>-<token>\`; a token the job ran under before, or its current one re-sent after it ran another way, fails 409 already exists ([source](${DOC.jobToken}), [magic-modules#19060](${DOC.jobTokenDropped}))`,
           ]),
     ],
-    beforeCreate: (obj, ctx) => agentNotReady(obj, ctx, "run.googleapis.com", `Cloud Run ${kind} ${obj.name}`) ?? (service ? undefined : executionUnreachable(obj, ctx)),
-    ...(service ? {} : { beforeUpdate: (next: CloudObject, previous: CloudObject, ctx: RuleContext) => executionUnreachable(next, ctx) ?? executionTokenReused(next, previous) }),
+    beforeCreate: (obj, ctx) => agentNotReady(obj, ctx, "run.googleapis.com", `Cloud Run ${kind} ${obj.name}`),
+    ...(service ? {} : { beforeUpdate: (next: CloudObject, previous: CloudObject) => executionTokenReused(next, previous), afterApply: runExecution }),
     // Moving off a subnet leaves its addresses behind for a while, as deleting does.
     afterUpdate: (next, previous, ctx) => {
       const kept = new Set(next.references.template ?? []);
@@ -353,6 +353,45 @@ function executionUnreachable(obj: CloudObject, ctx: RuleContext): string | unde
     return `the job's execution starts without waiting for ${endpoints.length ? `the Private Service Connect endpoint ${endpoints.map((e) => e.name).join(", ")}` : "a Private Service Connect endpoint"} of Cloud SQL instance ${instance.name}: it may run before it can reach the database, and its execution fails the deployment [${DOC.psc}; ${TF}/cloudrunv2/resource_cloud_run_v2_job.go]`;
   }
   return undefined;
+}
+
+/**
+ * The execution a create or update with `runExecutionToken` starts, after the provider stored the job (it sets the
+ * id before it waits: resource_cloud_run_v2_job.go create, `d.SetId` before `CloudRunV2OperationWaitTime`; the update
+ * waits after its PATCH). The job keeps it as its latest execution, and its terminal condition says how it ended
+ * (CONDITION_SUCCEEDED or CONDITION_FAILED, https://cloud.google.com/run/docs/reference/rest/v2/Condition#state): what
+ * the `google_cloud_run_v2_job` data source reads (deployedJob). A failed execution fails the step, and Pulumi keeps
+ * the job with its new settings (pulumi-terraform-bridge provider.go: an initialization error with the new state).
+ */
+function runExecution(obj: CloudObject, ctx: RuleContext): string | undefined {
+  const token = executionToken(obj);
+  if (token === undefined) return undefined;
+  const failure = executionUnreachable(obj, ctx);
+  obj.facts.latestExecution = `${obj.name}-${tokenText(token)}`;
+  obj.facts.terminalState = failure ? "CONDITION_FAILED" : "CONDITION_SUCCEEDED";
+  return failure;
+}
+
+/** A token as the cloud holds it: a value drawn again from a replaced random id is other text, which a plan made under mocks does not show. */
+function tokenText(token: string): string {
+  return token.replace(/[^a-z0-9]+/g, "-").replace(/-+$/, "");
+}
+
+/**
+ * The role job as the `google_cloud_run_v2_job` data source reads it (the fields the program reads), or undefined
+ * when no job of that name lives in the region (the data source's "not found").
+ */
+export function deployedJob(objects: readonly CloudObject[], name: string, region: string): Record<string, unknown> | undefined {
+  const job = objects.find((o) => o.type === T.job && o.status === "live" && o.name === name && o.region === region);
+  if (!job) return undefined;
+  const token = executionToken(job);
+  return {
+    name,
+    runExecutionToken: token === undefined ? "" : tokenText(token),
+    annotations: (job.inputs.annotations as Record<string, string> | undefined) ?? {},
+    latestCreatedExecutions: typeof job.facts.latestExecution === "string" ? [{ name: job.facts.latestExecution }] : [],
+    terminalConditions: typeof job.facts.terminalState === "string" ? [{ type: "Ready", state: job.facts.terminalState }] : [],
+  };
 }
 
 /**
