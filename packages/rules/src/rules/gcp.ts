@@ -57,6 +57,7 @@ const DOC = {
   jobToken: "https://cloud.google.com/run/docs/reference/rest/v2/projects.locations.jobs#Job.FIELDS.run_execution_token",
   /** Google drops a job's token once it runs another way, and a re-sent token then fails `already exists`. */
   jobTokenDropped: "https://github.com/GoogleCloudPlatform/magic-modules/issues/19060",
+  runCondition: "https://cloud.google.com/run/docs/reference/rest/v2/Condition#state",
   runEnv: "https://cloud.google.com/run/docs/configuring/services/environment-variables",
   runContract: "https://cloud.google.com/run/docs/container-contract#env-vars",
   runImages: "https://cloud.google.com/run/docs/deploying#images",
@@ -295,6 +296,7 @@ function cloudRunRule(kind: "service" | "job"): TypeRule {
         ? []
         : [
             `an update or create with \`runExecutionToken\` starts the execution \`<job>-<token>\`; a token the job ran under before, or its current one re-sent after it ran another way, fails 409 already exists ([source](${DOC.jobToken}), [magic-modules#19060](${DOC.jobTokenDropped}))`,
+            `a failed execution fails the create or update, but the provider has stored the job (its id is set before the wait) and Pulumi keeps it with the new settings and token and an initialization error; the next \`up\` sends an update even when nothing changed, re-sending the used token, so Freehold reads the deployed job first (the \`google_cloud_run_v2_job\` data source: "<id> not found" for no job) and draws a new token when its terminal condition is CONDITION_FAILED or its latest execution is not its token's ([provider](${TF}/cloudrunv2/resource_cloud_run_v2_job.go), [data source](${TF}/cloudrunv2/data_source_google_cloud_run_v2_job.go), [Condition.state](${DOC.runCondition}), [InitErrors](https://github.com/pulumi/pulumi/blob/master/pkg/resource/deploy/step_generator.go))`,
           ]),
     ],
     beforeCreate: (obj, ctx) => agentNotReady(obj, ctx, "run.googleapis.com", `Cloud Run ${kind} ${obj.name}`),
