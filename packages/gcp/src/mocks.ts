@@ -152,6 +152,8 @@ export const mocks: BackendMocks = {
     if (token === "gcp:organizations/getProject:getProject") {
       return { projectId: MOCK_PROJECT, number: MOCK_PROJECT_NUMBER, name: MOCK_PROJECT, id: `projects/${MOCK_PROJECT}` };
     }
+    // Each database's role job as deployed (db-role.ts): a plan shows it not yet deployed (no execution, no annotation).
+    if (token === "gcp:cloudrunv2/getJob:getJob") return {};
     return {};
   },
 };
