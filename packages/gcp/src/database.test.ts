@@ -203,7 +203,7 @@ describe("the role job after a failed run", () => {
     runExecutionToken: token,
     annotations,
     latestCreatedExecutions: [{ name: latest, createTime: "2026-12-07T00:00:00Z", completionTime: "2026-12-07T00:04:00Z" }],
-    terminalConditions: [{ type: "Ready", state, message: "" }],
+    terminalConditions: [{ type: "Ready", state, message: "", reason: "", executionReason: "", revisionReason: "", severity: state === "CONDITION_FAILED" ? "ERROR" : "", lastTransitionTime: "2026-12-07T00:04:00Z" }],
   });
   /** The provider's error as the SDK's invoke sees it (its gRPC details become the message). */
   const providerError = (text: string) => Object.assign(new Error(text), { details: text });
