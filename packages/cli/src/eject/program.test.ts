@@ -171,12 +171,13 @@ describe("building the ejected program", () => {
     };
     const call = (accountId: string) => ({ token: "aws:index/getCallerIdentity:getCallerIdentity", inputs: {}, provider: "", outputs: { accountId } });
     /** Freehold's two runs: the bucket's settings (its tags) hashed into the random id's keepers, its name made from the random id's hex. */
-    function runs(account: (varied: boolean) => string) {
+    function runs(account: (varied: boolean) => string, retry?: (varied: boolean) => string) {
       const b = { ...bucket("files-bucket", files, { bucket: "shop-files-r", tags: {} }), propertyDependencies: { bucket: [run.urn] } };
       const world = (varied: boolean) => {
         const tags = { account: account(varied), team: "shop" };
         const hex = varied ? "e5f6a7b8" : "a1b2c3d4";
-        return values({ [run.urn]: { byteLength: 4, keepers: { job: settingsHash({ tags }) } }, [b.urn]: { bucket: `shop-files-r${hex}`, tags } }, { [run.urn]: { hex } }, [call(account(varied))]);
+        const keepers = { job: settingsHash({ tags }), ...(retry ? { retry: retry(varied) } : {}) };
+        return values({ [run.urn]: { byteLength: 4, keepers }, [b.urn]: { bucket: `shop-files-r${hex}`, tags } }, { [run.urn]: { hex } }, [call(account(varied))]);
       };
       return { resources: [files, run, b], a: world(false), b: world(true) };
     }
@@ -215,6 +216,21 @@ describe("building the ejected program", () => {
       const index = ejectProgram(input(w.resources, w.a, w.b), "shop.yaml").files["index.ts"] ?? "";
       expect(index).toContain("keepers: { job: pulumi.output(filesBucketSettings).apply(settingsHash) }");
       expect(index).not.toContain(settingsHash({ tags: { account: "123456789012", team: "shop" } }));
+    });
+  
+    it("leaves another keeper it cannot trace as config, the README saying it sits beside the hash and when to change it", () => {
+      const w = runs(
+        () => "123456789012",
+        (varied) => (varied ? "shop-files-job-run-77aa" : "shop-files-job-run-12ab"),
+      );
+      const out = ejectProgram(input(w.resources, w.a, w.b), "shop.yaml");
+      expect(out.files["index.ts"]).toContain("keepers: { job: pulumi.output(filesBucketSettings).apply(settingsHash), retry: filesRunKeepersRetry }");
+      expect(out.toSet.map((t) => t.key)).toEqual(["files-run-keepers-retry"]);
+      const readme = out.files["README.md"] ?? "";
+      expect(readme).toContain(
+        "- `files-run` keeps a hash of `files-bucket`'s settings (`filesBucketSettings` in `index.ts`), computed in the program exactly as Freehold computed it: unchanged settings keep the deployed value, and any edit of them draws a new `files-run` and with it a new `bucket` of `files-bucket`.",
+      );
+      expect(readme).toMatch(/- `files-run-keepers-retry`: .* It sits beside the hash of `files-bucket`'s settings: change it only to draw a new `files-run`, and with it a new `bucket` of `files-bucket` \(after a failed run, say\)/);
     });
   });
 });
