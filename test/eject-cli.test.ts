@@ -214,7 +214,8 @@ describe("freehold eject --state: the deployed stack", () => {
     // biome-ignore lint/suspicious/noTemplateCurlyInString: the program's own template literal
     expect(index).toContain("new cloudrunv2.Job(\"db-role-job\", { ...dbRoleJobSettings, runExecutionToken: pulumi.interpolate`r${dbRoleJobRun.hex}` }");
     expect(result.ejected?.files["README.md"]).not.toContain("keepers-job");
-    const deployedKeepers = state.deployment.resources.find((r) => r.urn.endsWith("::db-role-job-run"))?.inputs?.keepers;
+    const deployedRun = state.deployment.resources.find((r) => r.urn.endsWith("::db-role-job-run"));
+    const deployedKeepers = deployedRun && "inputs" in deployedRun ? (deployedRun.inputs as Record<string, unknown>).keepers : undefined;
     expect(deployedKeepers).toEqual({ job: expect.stringMatching(/^[0-9a-z]{16}$/) });
     const out = join(dir, "state-gcp");
     writeProgram(out, result.ejected?.files ?? {});

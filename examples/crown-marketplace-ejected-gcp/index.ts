@@ -59,7 +59,7 @@ function scramVerifier(password: string, iterations = 4096): string {
 }
 
 // A short hash of a value as JSON with its object keys sorted, as Freehold made it: the same settings give the
-// same hash, any change of them another.
+// same hash, every change of them another.
 function settingsHash(value: unknown, length = 16): string {
   const sorted = (v: unknown): unknown =>
     Array.isArray(v) ? v.map(sorted) : v && typeof v === "object" ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, sorted((v as Record<string, unknown>)[k])])) : v;
@@ -450,7 +450,7 @@ const dbRoleJobGrantsSettled = new Sleep("db-role-job-grants-settled", {
 });
 
 // The settings of "db-role-job" (every input but runExecutionToken): "db-role-job-run" keeps a hash of them, as
-// Freehold did, so any change of them draws a new "db-role-job-run" and with it a new runExecutionToken.
+// Freehold did, so every edit of them draws a new "db-role-job-run" and with it a new runExecutionToken.
 // eject: part of "template" is config you set (db-role-job-template-template-containers-0-envs-0-value):
 // Freehold made it from other resources' outputs in a way eject cannot reproduce (README.md says where to find
 // it).

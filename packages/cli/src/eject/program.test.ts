@@ -202,6 +202,8 @@ describe("building the ejected program", () => {
       expect(index.indexOf("const filesBucketSettings")).toBeLessThan(index.indexOf('new RandomId("files-run"'));
       expect(index).toContain('import { createHash } from "node:crypto";');
       expect(index).not.toMatch(/@freehold\//);
+      // As every ejected program: no `any`, not even in a comment (test/eject.test.ts checks the programs it plans).
+      expect(index).not.toMatch(/\bany\b(?![-\w])|as unknown/);
       expect(out.toSet).toEqual([]);
       expect(out.unresolved).toEqual([]);
       const hash = helperOf(index);

@@ -52,7 +52,7 @@ function settingsCode(hashed: ProgramResource, holder: ProgramResource): string[
   const rest = hashed.inputs.map(([k]) => k).filter((k) => !s.keys.includes(k));
   return [
     ...comment([
-      `The settings of ${JSON.stringify(hashed.plan.name)}${rest.length ? ` (every input but ${rest.join(", ")})` : ""}: ${JSON.stringify(holder.plan.name)} keeps a hash of them, as Freehold did, so any change of them draws a new ${JSON.stringify(holder.plan.name)}${rest.length ? ` and with it a new ${rest.join(", ")}` : ""}.`,
+      `The settings of ${JSON.stringify(hashed.plan.name)}${rest.length ? ` (every input but ${rest.join(", ")})` : ""}: ${JSON.stringify(holder.plan.name)} keeps a hash of them, as Freehold did, so every edit of them draws a new ${JSON.stringify(holder.plan.name)}${rest.length ? ` and with it a new ${rest.join(", ")}` : ""}.`,
     ]),
     ...unresolvedComments(hashed, inSettings(hashed)),
     `const ${s.variable}${s.type ? `: ${s.type}` : ""} = ${objectLiteral(
@@ -167,7 +167,7 @@ const SCRAM_HELPER = [
  * Freehold computed it, so that the same settings give the same hash and any change of them another.
  */
 const SETTINGS_HASH_HELPER = [
-  ...comment(["A short hash of a value as JSON with its object keys sorted, as Freehold made it: the same settings give the same hash, any change of them another."]),
+  ...comment(["A short hash of a value as JSON with its object keys sorted, as Freehold made it: the same settings give the same hash, every change of them another."]),
   `function settingsHash(value: unknown, length = ${SETTINGS_HASH_LENGTH}): string {`,
   "  const sorted = (v: unknown): unknown =>",
   "    Array.isArray(v) ? v.map(sorted) : v && typeof v === \"object\" ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, sorted((v as Record<string, unknown>)[k])])) : v;",
