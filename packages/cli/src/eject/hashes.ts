@@ -12,6 +12,11 @@
  * both runs (under the mocks and with every mock value varied), core's
  * `settingsHash` of the inputs of a resource that reads it, without the inputs
  * that read it.
+ *
+ * The same value on a deployed stack: Freehold hashes `pulumi.output(settings)`, the settings with every Output
+ * resolved and every secret unwrapped; the program hashes its own `const` the same way, and it registers exactly the
+ * inputs Freehold registered (test/eject.test.ts plans both). An input left undefined is absent from the JSON either
+ * way (`JSON.stringify` drops it), and object keys are sorted, so the order the program writes them in does not count.
  */
 import { type PlannedResource, settingsHash } from "@freehold/core";
 import { type Expr, replaceNode, sourcesOf, walk } from "./expr";
