@@ -200,6 +200,35 @@ describe("freehold eject --state: the deployed stack", () => {
     expect(wrong.problems?.join("\n")).toContain('--state is Pulumi stack "prod" of project "crown-marketplace", but the plan is stack "dev"');
   });
 
+  it("Google Cloud's role job: the ejected program computes its run token's keepers from the job's settings, equal to Freehold's deployed ones; an edit of the job changes them (a new token)", async () => {
+    const first = await eject(stackTarget(EXAMPLE, "freehold.yaml"), "gcp");
+    const plan = first.plan as HostedPlan;
+    expect(first.ejected?.toSet.map((t) => t.key)).not.toContain("db-role-job-run-keepers-job");
+    const file = join(dir, "state-gcp.json");
+    const state = deployedState(plan);
+    writeFileSync(file, JSON.stringify(state));
+    const result = await eject(stackTarget(EXAMPLE, "freehold.yaml"), "gcp", file);
+    expect(result.problems).toBeUndefined();
+    const index = result.ejected?.files["index.ts"] ?? "";
+    expect(index).toContain("keepers: { job: pulumi.output(dbRoleJobSettings).apply(settingsHash) }");
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: the program's own template literal
+    expect(index).toContain("new cloudrunv2.Job(\"db-role-job\", { ...dbRoleJobSettings, runExecutionToken: pulumi.interpolate`r${dbRoleJobRun.hex}` }");
+    expect(result.ejected?.files["README.md"]).not.toContain("keepers-job");
+    const deployedRun = state.deployment.resources.find((r) => r.urn.endsWith("::db-role-job-run"));
+    const deployedKeepers = deployedRun && "inputs" in deployedRun ? (deployedRun.inputs as Record<string, unknown>).keepers : undefined;
+    expect(deployedKeepers).toEqual({ job: expect.stringMatching(/^[0-9a-z]{16}$/) });
+    const out = join(dir, "state-gcp");
+    writeProgram(out, result.ejected?.files ?? {});
+    const keepersOf = async () => (await planProgram(out, "gcp")).plan.resources.find((r) => r.name === "db-role-job-run")?.inputs.keepers;
+    expect(await keepersOf()).toEqual(deployedKeepers);
+    // The user edits the job (its timeout): the keepers change, so the random id, and with it the token, is drawn afresh.
+    expect(index.match(/timeout: "600s"/g)).toHaveLength(1);
+    writeProgram(out, { ...result.ejected?.files, "index.ts": index.replace('timeout: "600s"', 'timeout: "900s"') });
+    const edited = (await keepersOf()) as { job: string };
+    expect(edited.job).toMatch(/^[0-9a-z]{16}$/);
+    expect(edited).not.toEqual(deployedKeepers);
+  });
+
   it("a state file that is not a stack export is a usage error naming the file", async () => {
     const file = join(dir, "not-state.json");
     writeFileSync(file, JSON.stringify({ deployment: { resources: [{ urn: 3 }] } }));

@@ -39,11 +39,10 @@ const nightlyImage = config.require("nightly-image");
 
 // Values Freehold made from other resources' outputs in a way eject cannot reproduce: set each to the deployed
 // stack's value (README.md, "Config to set", says where to find it).
-const unset = ["db-role-job-run-keepers-job", "db-role-job-template-template-containers-0-envs-0-value", "web-service-template-containers-0-envs-1-value", "worker-worker-pool-template-containers-0-envs-0-value", "nightly-job-template-template-containers-0-envs-0-value"].filter((key) => config.getSecret(key) === undefined);
+const unset = ["db-role-job-template-template-containers-0-envs-0-value", "web-service-template-containers-0-envs-1-value", "worker-worker-pool-template-containers-0-envs-0-value", "nightly-job-template-template-containers-0-envs-0-value"].filter((key) => config.getSecret(key) === undefined);
 if (unset.length) {
   throw new pulumi.RunError(`Set these config values first (README.md, "Config to set", says where to find each): ${unset.join(", ")}`);
 }
-const dbRoleJobRunKeepersJob = config.require("db-role-job-run-keepers-job");
 const dbRoleJobTemplateTemplateContainers0Envs0Value = config.require("db-role-job-template-template-containers-0-envs-0-value");
 const webServiceTemplateContainers0Envs1Value = config.require("web-service-template-containers-0-envs-1-value");
 const workerWorkerPoolTemplateContainers0Envs0Value = config.require("worker-worker-pool-template-containers-0-envs-0-value");
@@ -57,6 +56,15 @@ function scramVerifier(password: string, iterations = 4096): string {
   const storedKey = createHash("sha256").update(createHmac("sha256", salted).update("Client Key").digest()).digest();
   const serverKey = createHmac("sha256", salted).update("Server Key").digest();
   return `SCRAM-SHA-256$${iterations}:${salt.toString("base64")}$${storedKey.toString("base64")}:${serverKey.toString("base64")}`;
+}
+
+// A short hash of a value as JSON with its object keys sorted, as Freehold made it: the same settings give the
+// same hash, every change of them another.
+function settingsHash(value: unknown, length = 16): string {
+  const sorted = (v: unknown): unknown =>
+    Array.isArray(v) ? v.map(sorted) : v && typeof v === "object" ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, sorted((v as Record<string, unknown>)[k])])) : v;
+  const digest = createHash("sha256").update(JSON.stringify(sorted(value)) ?? "").digest();
+  return BigInt(`0x${digest.subarray(0, 8).toString("hex")}`).toString(36).padStart(length, "0").slice(0, length);
 }
 
 // The labels 16 resources below carry alike; each adds its own.
@@ -441,20 +449,17 @@ const dbRoleJobGrantsSettled = new Sleep("db-role-job-grants-settled", {
   aliases: [{ parent: freeholdDb }],
 });
 
-// eject: part of "keepers" is config you set (db-role-job-run-keepers-job): Freehold made it from other
-// resources' outputs in a way eject cannot reproduce (README.md says where to find it).
-const dbRoleJobRun = new RandomId("db-role-job-run", { byteLength: 4, keepers: { job: dbRoleJobRunKeepersJob } }, { aliases: [{ parent: freeholdDb }] });
-
+// The settings of "db-role-job" (every input but runExecutionToken): "db-role-job-run" keeps a hash of them, as
+// Freehold did, so every edit of them draws a new "db-role-job-run" and with it a new runExecutionToken.
 // eject: part of "template" is config you set (db-role-job-template-template-containers-0-envs-0-value):
 // Freehold made it from other resources' outputs in a way eject cannot reproduce (README.md says where to find
 // it).
-const dbRoleJob = new cloudrunv2.Job("db-role-job", {
+const dbRoleJobSettings: cloudrunv2.JobArgs = {
   deletionProtection: false,
   labels,
   launchStage: "GA",
   location: region,
   name: "crown-marketplace-dev-db-dbrole",
-  runExecutionToken: pulumi.interpolate`r${dbRoleJobRun.hex}`,
   template: {
     taskCount: 1,
     template: {
@@ -506,7 +511,13 @@ const dbRoleJob = new cloudrunv2.Job("db-role-job", {
       },
     },
   },
-}, {
+};
+
+// eject: "keepers" was also made from db-role-verifiers-version and db-server-database-ca-version and
+// db-instance; the value below is right, but no longer waits for them.
+const dbRoleJobRun = new RandomId("db-role-job-run", { byteLength: 4, keepers: { job: pulumi.output(dbRoleJobSettings).apply(settingsHash) } }, { aliases: [{ parent: freeholdDb }] });
+
+const dbRoleJob = new cloudrunv2.Job("db-role-job", { ...dbRoleJobSettings, runExecutionToken: pulumi.interpolate`r${dbRoleJobRun.hex}` }, {
   dependsOn: [dbEndpoint, dbDnsRecord, dbDatabase, dbAdminUser, dbRoleJobGrantsSettled, toolImages, logExclusion, logSink, apiRunReady, subnetAddressReleaseEuropeWest2],
   deleteBeforeReplace: false,
   aliases: [{ parent: freeholdDb }],

@@ -34,7 +34,12 @@ export type Expr =
   /** `{ ...variable, <entries> }`: an object sharing entries held in a variable (tags most resources carry). */
   | { kind: "spread"; variable: string; entries: Array<[string, Expr]> }
   /** The PostgreSQL SCRAM-SHA-256 verifier of a password (a generated one, read from its resource): `scramVerifier(...)`, which the program defines. */
-  | { kind: "scram"; value: Expr };
+  | { kind: "scram"; value: Expr }
+  /** The hash Freehold keeps of another resource's settings (a random id's keepers): `settingsHash(...)` of the `const` holding them, which the program defines. */
+  | { kind: "settingsHash"; variable: string; length: number };
+
+/** The length of the hash `settingsHash` makes unless told otherwise (core's `settingsHash`). */
+export const SETTINGS_HASH_LENGTH = 16;
 
 export const literal = (value: string | number | boolean | null): Expr => ({ kind: "literal", value });
 
@@ -47,6 +52,7 @@ export function isOutput(e: Expr): boolean {
     case "config":
       return e.secret === true;
     case "named":
+    case "settingsHash":
       return true;
     case "object":
     case "spread":
@@ -198,5 +204,7 @@ export function render(e: Expr, indent = 0): string {
     }
     case "scram":
       return isOutput(e.value) ? `pulumi.output(${render(e.value, indent)}).apply(scramVerifier)` : `scramVerifier(${render(e.value, indent)})`;
+    case "settingsHash":
+      return `pulumi.output(${e.variable}).apply(${e.length === SETTINGS_HASH_LENGTH ? "settingsHash" : `(s) => settingsHash(s, ${e.length})`})`;
   }
 }

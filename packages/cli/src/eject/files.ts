@@ -2,7 +2,7 @@
 import { readFileSync } from "node:fs";
 import { stringify } from "yaml";
 import type { HostedPlan } from "../plan/contract";
-import type { Program } from "./model";
+import type { ConfigValue, Program, ProgramResource } from "./model";
 import { pulumiSdk } from "./sdk";
 
 function installedVersion(pkg: string): string | undefined {
@@ -78,8 +78,34 @@ function configToSet(p: Program): string[] {
     "`pulumi up` (the program names every one that is missing). `freehold eject --state` takes the ones that are not secrets from a",
     "`pulumi stack export` file instead.",
     "",
-    ...toSet.map((c) => `- \`${c.key}\`${c.secret ? " (secret)" : ""}: ${c.description} Find it with ${c.where}. Set it with \`pulumi config set${c.secret ? " --secret" : ""} ${c.key} <value>\`.`),
+    ...toSet.map((c) => `- \`${c.key}\`${c.secret ? " (secret)" : ""}: ${c.description} Find it with ${c.where}. Set it with \`pulumi config set${c.secret ? " --secret" : ""} ${c.key} <value>\`.${whenToChange(p, c)}`),
   ];
+}
+
+/** The resources holding a hash of other resources' settings, with those resources. */
+function hashHolders(p: Program): Array<{ holder: ProgramResource; hashed: ProgramResource[] }> {
+  return p.body.flatMap((b) => (b.kind === "resource" && b.value.hashes?.length ? [{ holder: b.value, hashed: b.value.hashes }] : []));
+}
+
+/** What the rest of a settings-hashing resource's values are for. */
+const drawn = (hashed: ProgramResource): string => {
+  const rest = hashed.inputs.map(([k]) => k).filter((k) => !hashed.settings?.keys.includes(k));
+  return rest.length ? `${rest.map((k) => `\`${k}\``).join(", ")} of \`${hashed.plan.name}\`` : `\`${hashed.plan.name}\``;
+};
+
+/** For a config value beside a hash of settings (another keeper of the same random id): when to change it. */
+function whenToChange(p: Program, c: ConfigValue): string {
+  const h = hashHolders(p).find((x) => x.holder.plan.name === c.at?.resource && x.holder.plan.type === c.at.type);
+  if (!h) return "";
+  return ` It sits beside the hash of ${h.hashed.map((r) => `\`${r.plan.name}\``).join(", ")}'s settings: change it only to draw a new \`${h.holder.plan.name}\`, and with it a new ${h.hashed.map(drawn).join(", ")} (after a failed run, say), since any other value than the deployed one does.`;
+}
+
+/** The README's word on each hash of settings the program computes (a random id's keepers). */
+function hashedSettingsLines(p: Program): string[] {
+  return hashHolders(p).map(
+    ({ holder, hashed }) =>
+      `- \`${holder.plan.name}\` keeps a hash of ${hashed.map((r) => `\`${r.plan.name}\`'s settings (\`${r.settings?.variable}\` in \`index.ts\`)`).join(", ")}, computed in the program exactly as Freehold computed it: unchanged settings keep the deployed value, and any edit of them draws a new \`${holder.plan.name}\` and with it a new ${hashed.map(drawn).join(", ")}.`,
+  );
 }
 
 export function readme(p: Program, plan: HostedPlan, source: string): string {
@@ -114,6 +140,7 @@ export function readme(p: Program, plan: HostedPlan, source: string): string {
     "  Pulumi secrets (generated passwords come from the same `RandomPassword` resources).",
     ...(p.config.some((c) => !c.secret && !c.where) ? [`- Values you may change are config with the planned values as defaults in \`Pulumi.yaml\`: ${p.config.filter((c) => !c.secret && !c.where).map((c) => `\`${c.key}\``).join(", ")}.`] : []),
     ...(p.outputs.length ? [`- Stack outputs are the ones Freehold exported: ${p.outputs.map(([k]) => `\`${k}\``).join(", ")}.`] : []),
+    ...hashedSettingsLines(p),
     ...p.droppedOutputs.map((d) => `- Not exported any more: ${d}.`),
     `- The program refuses to run for any Pulumi stack but \`${p.stack}\`: the physical names in it are that stack's. For another stack, eject again with \`--stack\`.`,
     "",

@@ -64,6 +64,13 @@ export interface ProgramResource {
    */
   unresolved: Array<{ input: string; from: string[]; partial: boolean; deployed: boolean; keys: string[] }>;
   reads: Set<string>;
+  /**
+   * Its inputs another resource keeps a hash of (a random id's keepers): written in a `const` of their own
+   * (`type`, the class's arguments type, where the module exports one), which the resource spreads.
+   */
+  settings?: { variable: string; keys: string[]; type?: string };
+  /** The resources whose settings this one hashes: their `const`s are written just before it. */
+  hashes?: ProgramResource[];
 }
 
 export interface ProgramCall {

@@ -1,4 +1,5 @@
-import type { MockValues, PlannedResource } from "@freehold/core";
+import { type MockValues, type PlannedResource, settingsHash } from "@freehold/core";
+import { transpileModule } from "typescript";
 import { describe, expect, it } from "vitest";
 import type { HostedPlan } from "../plan/contract";
 import { ejectProgram } from "./index";
@@ -159,5 +160,79 @@ describe("building the ejected program", () => {
     const out = ejectProgram({ ...input([files, b], a, vb), deployed }, "shop.yaml");
     expect(out.files["index.ts"]).toContain('tags: { zone0: "eu-west-2a" }');
     expect(out.unresolved).toEqual([expect.objectContaining({ resource: "files-bucket", input: "tags", deployed: true, keys: [] })]);
+  });
+
+  describe("a random id whose keepers hash the settings of the resource that reads it (Google Cloud's role job and its execution token)", () => {
+    const run: PlannedResource = {
+      ...bucket("files-run", files, {}),
+      urn: "urn:pulumi:dev::shop::freehold:index:ObjectStore$random:index/randomId:RandomId::files-run",
+      type: "random:index/randomId:RandomId",
+      options: { protect: false, retainOnDelete: false, dependsOn: [] },
+    };
+    const call = (accountId: string) => ({ token: "aws:index/getCallerIdentity:getCallerIdentity", inputs: {}, provider: "", outputs: { accountId } });
+    /** Freehold's two runs: the bucket's settings (its tags) hashed into the random id's keepers, its name made from the random id's hex. */
+    function runs(account: (varied: boolean) => string, retry?: (varied: boolean) => string) {
+      const b = { ...bucket("files-bucket", files, { bucket: "shop-files-r", tags: {} }), propertyDependencies: { bucket: [run.urn] } };
+      const world = (varied: boolean) => {
+        const tags = { account: account(varied), team: "shop" };
+        const hex = varied ? "e5f6a7b8" : "a1b2c3d4";
+        const keepers = { job: settingsHash({ tags }), ...(retry ? { retry: retry(varied) } : {}) };
+        return values({ [run.urn]: { byteLength: 4, keepers }, [b.urn]: { bucket: `shop-files-r${hex}`, tags } }, { [run.urn]: { hex } }, [call(account(varied))]);
+      };
+      return { resources: [files, run, b], a: world(false), b: world(true) };
+    }
+    /** The program's own `settingsHash`, taken from index.ts and run. */
+    function helperOf(index: string): (v: unknown) => string {
+      const source = /^function settingsHash\([\s\S]*?^\}$/m.exec(index)?.[0] ?? "";
+      expect(source).not.toBe("");
+      const js = transpileModule(`const { createHash } = require("node:crypto");\n${source}\nmodule.exports = settingsHash;`, { compilerOptions: { module: 1, target: 7 } }).outputText;
+      const mod = { exports: {} as unknown };
+      new Function("module", "require", js)(mod, require);
+      return mod.exports as (v: unknown) => string;
+    }
+
+    it("holds the reader's settings in a const, hashes them with its own settingsHash (Freehold's, byte for byte) and spreads them into the reader: an edit of any setting draws a new random id", () => {
+      const w = runs((varied) => (varied ? "456789012345" : "123456789012"));
+      const out = ejectProgram(input(w.resources, w.a, w.b), "shop.yaml");
+      const index = out.files["index.ts"] ?? "";
+      expect(index).toContain("const filesBucketSettings: s3.BucketArgs = { tags: { account: callerIdentity.accountId, team: \"shop\" } };");
+      expect(index).toContain('new RandomId("files-run", { byteLength: 4, keepers: { job: pulumi.output(filesBucketSettings).apply(settingsHash) } }');
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: the program's own template literal
+      expect(index).toContain('new s3.Bucket("files-bucket", { ...filesBucketSettings, bucket: pulumi.interpolate`shop-files-r${filesRun.hex}` }');
+      expect(index.indexOf("const filesBucketSettings")).toBeLessThan(index.indexOf('new RandomId("files-run"'));
+      expect(index).toContain('import { createHash } from "node:crypto";');
+      expect(index).not.toMatch(/@freehold\//);
+      // As every ejected program: no `any`, not even in a comment (test/eject.test.ts checks the programs it plans).
+      expect(index).not.toMatch(/\bany\b(?![-\w])|as unknown/);
+      expect(out.toSet).toEqual([]);
+      expect(out.unresolved).toEqual([]);
+      const hash = helperOf(index);
+      const tags = { account: "123456789012", team: "shop" };
+      expect(hash({ tags })).toBe(settingsHash({ tags }));
+      expect(hash({ tags: { team: "shop", account: "123456789012" }, absent: undefined })).toBe(settingsHash({ tags }));
+      expect(hash({ tags: { ...tags, team: "shop-2" } })).not.toBe(settingsHash({ tags }));
+    });
+
+    it("computes the hash also when the settings hold no value the mocks made (the keepers the same in both runs), never writing it as a literal", () => {
+      const w = runs(() => "123456789012");
+      const index = ejectProgram(input(w.resources, w.a, w.b), "shop.yaml").files["index.ts"] ?? "";
+      expect(index).toContain("keepers: { job: pulumi.output(filesBucketSettings).apply(settingsHash) }");
+      expect(index).not.toContain(settingsHash({ tags: { account: "123456789012", team: "shop" } }));
+    });
+  
+    it("leaves another keeper it cannot trace as config, the README saying it sits beside the hash and when to change it", () => {
+      const w = runs(
+        () => "123456789012",
+        (varied) => (varied ? "shop-files-job-run-77aa" : "shop-files-job-run-12ab"),
+      );
+      const out = ejectProgram(input(w.resources, w.a, w.b), "shop.yaml");
+      expect(out.files["index.ts"]).toContain("keepers: { job: pulumi.output(filesBucketSettings).apply(settingsHash), retry: filesRunKeepersRetry }");
+      expect(out.toSet.map((t) => t.key)).toEqual(["files-run-keepers-retry"]);
+      const readme = out.files["README.md"] ?? "";
+      expect(readme).toContain(
+        "- `files-run` keeps a hash of `files-bucket`'s settings (`filesBucketSettings` in `index.ts`), computed in the program exactly as Freehold computed it: unchanged settings keep the deployed value, and any edit of them draws a new `files-run` and with it a new `bucket` of `files-bucket`.",
+      );
+      expect(readme).toMatch(/- `files-run-keepers-retry`: .* It sits beside the hash of `files-bucket`'s settings: change it only to draw a new `files-run`, and with it a new `bucket` of `files-bucket` \(after a failed run, say\)/);
+    });
   });
 });

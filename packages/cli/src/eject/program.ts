@@ -9,6 +9,7 @@ import type { MockValues, PlannedResource } from "@freehold/core";
 import type { HostedPlan } from "../plan/contract";
 import { ownerOf } from "../plan/owner";
 import { type Expr, literal, replaceNode, sourcesOf, walk } from "./expr";
+import { computeHashes, type HashContext, type HashedSettings, linkHashes } from "./hashes";
 import { Imports } from "./imports";
 import { type ComponentUrn, type ConfigValue, EjectError, type EjectInput, type Group, type Program, type ProgramCall, type ProgramResource } from "./model";
 import { camel, Names, pascal } from "./names";
@@ -93,6 +94,9 @@ interface ResourceContext {
   project: string;
   realUrns: ReadonlyMap<string, string>;
   problems: string[];
+  hashes: HashContext;
+  /** Per resource (URN), the other resources' settings its inputs hold hashes of. */
+  holders: Map<string, HashedSettings[]>;
 }
 
 /**
@@ -126,7 +130,10 @@ function buildResource(r: PlannedResource, ctx: ResourceContext): ProgramResourc
     const deps = r.propertyDependencies[key] ?? [];
     const traced = ctx.tracer.input(r.urn, key, r.inputs[key], deps);
     const from = deps.map((u) => ctx.byUrn.get(u)?.name ?? u);
-    const settled = settle(r, key, traced.untraceable, { names: ctx.names, config: ctx.secretConfig, deployed, engineUrn: ctx.realUrns.get(r.urn) ?? r.urn, from });
+    // A hash of another resource's settings is computed as Freehold computes it; only the rest is settled.
+    const { left, hashed } = computeHashes(r, key, traced.expr, traced.untraceable, ctx.hashes);
+    if (hashed.length) ctx.holders.set(r.urn, [...(ctx.holders.get(r.urn) ?? []), ...hashed]);
+    const settled = settle(r, key, left, { names: ctx.names, config: ctx.secretConfig, deployed, engineUrn: ctx.realUrns.get(r.urn) ?? r.urn, from });
     ctx.problems.push(...settled.problems);
     if (traced.unresolved.length || settled.keys.length || settled.deployed) {
       unresolved.push({ input: key, from: traced.unresolved.map((u) => ctx.byUrn.get(u)?.name ?? u), partial: !settled.keys.length && !settled.deployed, deployed: settled.deployed, keys: settled.keys });
@@ -271,9 +278,15 @@ export function buildProgram(input: EjectInput): Program {
     project,
     realUrns,
     problems,
+    hashes: { input, custom, names, variables: vars.resources, found: [] },
+    holders: new Map(),
   };
   const resources = custom.map((r) => buildResource(r, ctx));
   config.push(...secretConfig);
+  linkHashes(resources, ctx.holders, byUrn, (r) => {
+    const exp = classes.get(r.plan.type);
+    return exp && r.constructor.includes(".") && sdk.exportsArgs(exp) ? `${r.constructor}Args` : undefined;
+  });
 
   const notes: string[] = [];
   if (input.deployed) problems.push(...checkDeployedState(resources, input.deployed, realUrns, notes));

@@ -1,5 +1,5 @@
 /** The ejected program's index.ts, written from the program model. */
-import { type Expr, propertyKey, render, walk } from "./expr";
+import { type Expr, propertyKey, render, SETTINGS_HASH_LENGTH, walk } from "./expr";
 import type { ConfigValue, Program, ProgramCall, ProgramResource } from "./model";
 
 const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
@@ -20,27 +20,58 @@ function comment(lines: string[], indent = ""): string[] {
   return out;
 }
 
-function objectLiteral(entries: Array<[string, string]>, indent: number): string {
-  if (!entries.length) return "{}";
+function objectLiteral(entries: Array<[string, string]>, indent: number, spread?: string): string {
+  if (!entries.length && !spread) return "{}";
   // `region` alone where the value is the variable of that name, as a person writes it.
-  const parts = entries.map(([k, v]) => (k === v ? k : `${propertyKey(k)}: ${v}`));
+  const parts = [...(spread ? [`...${spread}`] : []), ...entries.map(([k, v]) => (k === v ? k : `${propertyKey(k)}: ${v}`))];
   const flat = `{ ${parts.join(", ")} }`;
   if (flat.length + indent <= 110 && !flat.includes("\n")) return flat;
   const pad = " ".repeat(indent + 2);
   return `{\n${parts.map((p) => `${pad}${p},`).join("\n")}\n${" ".repeat(indent)}}`;
 }
 
-function resourceCode(r: ProgramResource): string[] {
+/** The comments on a resource's inputs eject could not trace fully, for the inputs `only` keeps. */
+function unresolvedComments(r: ProgramResource, only: (input: string) => boolean): string[] {
   const lines: string[] = [];
   for (const u of r.unresolved) {
+    if (!only(u.input)) continue;
     const from = u.from.join(" and ");
     if (u.deployed) lines.push(...comment([`eject: part of "${u.input}" is the deployed stack's value (from --state): Freehold made it from other resources' outputs in a way eject cannot trace.`]));
     else if (u.keys.length) lines.push(...comment([`eject: part of "${u.input}" is config you set (${u.keys.join(", ")}): Freehold made it from other resources' outputs in a way eject cannot reproduce (README.md says where to find it).`]));
     else if (from) lines.push(...comment([`eject: "${u.input}" was also made from ${from}; the value below is right, but no longer waits for ${u.from.length > 1 ? "them" : "it"}.`]));
   }
+  return lines;
+}
+
+const inSettings = (r: ProgramResource) => (input: string) => r.settings?.keys.includes(input) ?? false;
+
+/** The `const` holding the settings of `hashed` that `holder` keeps a hash of, written just before `holder`. */
+function settingsCode(hashed: ProgramResource, holder: ProgramResource): string[] {
+  const s = hashed.settings;
+  if (!s) return [];
+  const rest = hashed.inputs.map(([k]) => k).filter((k) => !s.keys.includes(k));
+  return [
+    ...comment([
+      `The settings of ${JSON.stringify(hashed.plan.name)}${rest.length ? ` (every input but ${rest.join(", ")})` : ""}: ${JSON.stringify(holder.plan.name)} keeps a hash of them, as Freehold did, so every edit of them draws a new ${JSON.stringify(holder.plan.name)}${rest.length ? ` and with it a new ${rest.join(", ")}` : ""}.`,
+    ]),
+    ...unresolvedComments(hashed, inSettings(hashed)),
+    `const ${s.variable}${s.type ? `: ${s.type}` : ""} = ${objectLiteral(
+      hashed.inputs.filter(([k]) => s.keys.includes(k)).map(([k, e]): [string, string] => [k, render(e, 2)]),
+      0,
+    )};`,
+    "",
+  ];
+}
+
+function resourceCode(r: ProgramResource): string[] {
+  const lines: string[] = [];
+  for (const h of r.hashes ?? []) lines.push(...settingsCode(h, r));
+  const own = (input: string) => !inSettings(r)(input);
+  lines.push(...unresolvedComments(r, own));
   const inputs = objectLiteral(
-    r.inputs.map(([k, e]): [string, string] => [k, render(e, 2)]),
+    r.inputs.filter(([k]) => own(k)).map(([k, e]): [string, string] => [k, render(e, 2)]),
     0,
+    r.settings?.variable,
   );
   const options = r.options.length ? `, ${objectLiteral(r.options, 0)}` : "";
   lines.push(`const ${r.variable} = new ${r.constructor}(${JSON.stringify(r.plan.name)}, ${inputs}${options});`);
@@ -130,13 +161,33 @@ const SCRAM_HELPER = [
   "",
 ];
 
-const usesScram = (p: Program): boolean =>
-  [...p.body.flatMap((b) => (b.kind === "resource" ? b.value.inputs.map(([, e]) => e) : [b.value.args])), ...p.named.map((n) => n.expr), ...p.outputs.map(([, e]) => e)].some((e) => [...walk(e)].some((x) => x.kind === "scram"));
+/**
+ * The program's own `settingsHash`, for the hashes Freehold keeps of a resource's settings (a random id's keepers):
+ * the settings as JSON with every object's keys sorted, then the first 8 bytes of its SHA-256 in base 36, exactly as
+ * Freehold computed it, so that the same settings give the same hash and any change of them another.
+ */
+const SETTINGS_HASH_HELPER = [
+  ...comment(["A short hash of a value as JSON with its object keys sorted, as Freehold made it: the same settings give the same hash, every change of them another."]),
+  `function settingsHash(value: unknown, length = ${SETTINGS_HASH_LENGTH}): string {`,
+  "  const sorted = (v: unknown): unknown =>",
+  "    Array.isArray(v) ? v.map(sorted) : v && typeof v === \"object\" ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, sorted((v as Record<string, unknown>)[k])])) : v;",
+  '  const digest = createHash("sha256").update(JSON.stringify(sorted(value)) ?? "").digest();',
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a template literal of the program being written
+  '  return BigInt(`0x${digest.subarray(0, 8).toString("hex")}`).toString(36).padStart(length, "0").slice(0, length);',
+  "}",
+  "",
+];
+
+/** Whether any expression of the program is of a kind. */
+const uses = (p: Program, kind: Expr["kind"]): boolean =>
+  [...p.body.flatMap((b) => (b.kind === "resource" ? b.value.inputs.map(([, e]) => e) : [b.value.args])), ...p.named.map((n) => n.expr), ...p.outputs.map(([, e]) => e)].some((e) => [...walk(e)].some((x) => x.kind === kind));
 
 export function renderProgram(p: Program, header: string[]): string {
   const out: string[] = [...comment(header), ""];
-  const scram = usesScram(p);
+  const scram = uses(p, "scram");
+  const hash = uses(p, "settingsHash");
   if (scram) out.push(`import { createHash, createHmac, pbkdf2Sync } from "node:crypto";`);
+  else if (hash) out.push(`import { createHash } from "node:crypto";`);
   out.push(`import * as pulumi from "@pulumi/pulumi";`);
   for (const i of p.imports) out.push(i.named ? `import { ${i.name === i.binding ? i.name : `${i.name} as ${i.binding}`} } from "${i.module}";` : `import * as ${i.binding} from "${i.module}";`);
   out.push("");
@@ -150,6 +201,7 @@ export function renderProgram(p: Program, header: string[]): string {
   );
   out.push(...configCode(p));
   if (scram) out.push(...SCRAM_HELPER);
+  if (hash) out.push(...SETTINGS_HASH_HELPER);
   for (const sh of p.shared) {
     out.push(...comment([`The ${sh.input} ${sh.count} resources below carry alike; each adds its own.`]), `const ${sh.variable} = ${render({ kind: "object", entries: sh.entries }, 0)};`, "");
   }

@@ -94,6 +94,13 @@ export class SdkIndex {
     return props ? new Set(props.keys()) : undefined;
   }
 
+  /** Whether a resource class's module exports its arguments' type (`JobArgs` beside `Job`), for a value written before the resource. */
+  exportsArgs(exp: SdkExport): boolean {
+    const base = join(exp.package.root, exp.module.slice(exp.package.npm.length + 1));
+    const file = exp.named ? `${base}.d.ts` : join(base, "index.d.ts");
+    return existsSync(file) && new RegExp(`\\b${exp.name}Args\\b`).test(readFileSync(file, "utf8"));
+  }
+
   /** Whether an invoke function takes arguments before its options (`getClientConfigOutput(opts)` takes none). */
   takesArguments(exp: SdkExport): boolean {
     const file = declarationFile(exp, exp.name);

@@ -23,8 +23,8 @@ export function jsonExpr(v: unknown): Expr {
   return literal(typeof v === "string" || typeof v === "number" || typeof v === "boolean" ? v : null);
 }
 
-/** The value at a path in a deployed input (a JSON step parses the string there). */
-function deployedAt(value: unknown, path: readonly Step[]): unknown {
+/** The value at a path in an input (a JSON step parses the string there). */
+export function valueAt(value: unknown, path: readonly Step[]): unknown {
   let cur = value;
   for (const step of path) {
     if (typeof step === "object") {
@@ -81,7 +81,7 @@ export function settle(r: PlannedResource, input: string, parts: readonly Untrac
   const made = ctx.from.length ? `from ${ctx.from.join(" and ")}` : "from values the mocks made";
   for (const u of parts) {
     const where = pathText(input, u.path);
-    const deployed = ctx.deployed?.inputs?.[input] === undefined ? undefined : deployedAt(ctx.deployed.inputs[input], u.path);
+    const deployed = ctx.deployed?.inputs?.[input] === undefined ? undefined : valueAt(ctx.deployed.inputs[input], u.path);
     if (deployed !== undefined && !u.secret && !isStateSecret(deployed)) {
       replaceNode(u.node, jsonExpr(deployed));
       out.deployed = true;
