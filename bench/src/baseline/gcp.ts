@@ -480,7 +480,8 @@ function applicationRole(p: Platform, db: string, jobName: string, on: RoleInput
         const latest = (d.latestCreatedExecutions?.[0]?.name ?? "").split("/").pop() ?? "";
         const state = d.terminalConditions?.[0]?.state;
         if (!latest || state === "CONDITION_RECONCILING" || state === "CONDITION_PENDING") return carried;
-        return state === "CONDITION_FAILED" || latest !== `${jobName}-${d.runExecutionToken ?? ""}` ? latest : carried;
+        const byHand = latest !== `${jobName}-${d.runExecutionToken ?? ""}` && !/^r[0-9a-f]{8}$/.test(latest.slice(jobName.length + 1));
+        return state === "CONDITION_FAILED" || byHand ? latest : carried;
       },
       (e: { message?: string }) => {
         if (String(e?.message).includes(`/jobs/${jobName} not found`)) return "";

@@ -249,6 +249,8 @@ describe("the role job after a failed run", () => {
   it("keeps the token while the execution still runs, and draws a new one after the job ran another way (Google dropped its token)", () => {
     expect(retryOf(deployed("ra4089558", `${JOB}-ra4089558`, "CONDITION_RECONCILING"), JOB)).toBe("");
     expect(retryOf(deployed("", `${JOB}-x7k2p`, "CONDITION_SUCCEEDED"), JOB)).toBe(`${JOB}-x7k2p`);
+    // An execution one of its own tokens started is no run by hand, even when the job reports no token.
+    expect(retryOf(deployed("", `${JOB}-r0c1d2e3f`, "CONDITION_SUCCEEDED", { [RETRY_ANNOTATION]: `${JOB}-x7k2p` }), JOB)).toBe(`${JOB}-x7k2p`);
     expect(retryOf(undefined, JOB)).toBe("");
     expect(retryOf({} as never, JOB)).toBe("");
   });

@@ -201,8 +201,11 @@ export function retryOf(deployed: DeployedJob | undefined, jobName: string): str
   if (!deployed || !latest) return carried;
   const state = deployed.terminalConditions?.[0]?.state;
   if (state === "CONDITION_RECONCILING" || state === "CONDITION_PENDING") return carried;
-  const ownRun = latest === `${jobName}-${deployed.runExecutionToken ?? ""}`;
-  return state === "CONDITION_FAILED" || !ownRun ? latest : carried;
+  // Google returns the job's token once its execution ran (terraform-provider-google resource_cloud_run_v2_job_test.go,
+  // TestAccCloudRunV2Job_cloudrunv2JobWithRunExecutionTokenUpdate verifies it on import). An execution some token of ours
+  // started (`r` and 8 hex digits) is never taken for a run by hand, so a job whose token did not come back is not run on every up.
+  const byHand = latest !== `${jobName}-${deployed.runExecutionToken ?? ""}` && !/^r[0-9a-f]{8}$/.test(latest.slice(jobName.length + 1));
+  return state === "CONDITION_FAILED" || byHand ? latest : carried;
 }
 
 /**
