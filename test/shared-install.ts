@@ -28,8 +28,8 @@ export const version = (pkg: string) => (JSON.parse(readFileSync(join(ROOT, "nod
 const STORE = join(tmpdir(), "freehold-test-installs");
 /** A lock older than this was left by a run that died: an install takes well under a minute. */
 const STALE_LOCK_MS = 10 * 60_000;
-/** An install no run has used for a day is removed when another is made. */
-const UNUSED_MS = 24 * 3600_000;
+/** An install no run has used for six hours is removed when another is made (each change to a package makes a new one, 430 MB). */
+const UNUSED_MS = 6 * 3600_000;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -92,7 +92,7 @@ async function installOnce(key: string, packageJson: string, packs: string, tarb
   }
 }
 
-/** Remove installs no run used for a day (another worktree's run may still use a recent one). */
+/** Remove installs no run used for six hours (another worktree's run may still use a recent one). */
 function prune(keep: string): void {
   for (const name of readdirSync(STORE)) {
     if (name === keep || name.endsWith(".lock")) continue;
