@@ -401,6 +401,7 @@ export function database(req: DatabaseRequest): DatabaseResult {
         backupsRetained: req.spec.backups.retentionDays,
         backupStarts: `daily at ${BACKUP_START_TIME} UTC (${BACKUP_START_TIME} GMT, 23:00 BST)`,
         maintenanceWindow: "Sundays 02:00-03:00 UTC (02:00 GMT, 03:00 BST), stable update track: Cloud SQL schedules its maintenance (a short restart) in this window",
+        sizeChanges: "a size or highAvailability change restarts the instance when up runs: Cloud SQL cannot hold it for the maintenance window",
         backupLocation: backupLocation(req.stack) ?? `${defaultBackupLocation(req.stack.region.region)} (Cloud SQL's default: the multi-region closest to ${req.stack.region.region}, outside it)`,
         pointInTimeRecovery: req.spec.backups.pointInTimeRecovery || req.spec.highAvailability,
         ...(req.spec.highAvailability && !req.spec.backups.pointInTimeRecovery ? { pointInTimeRecoveryNote: "enabled although the spec turned it off: Cloud SQL requires it for a regional (HA) instance" } : {}),

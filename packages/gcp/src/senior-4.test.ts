@@ -102,6 +102,14 @@ describe("a Cloud SQL instance's maintenance and backups happen outside UK busin
   });
 });
 
+describe("the plan says a database size or high-availability change restarts the instance when up runs", () => {
+  it("names the restart in the database's details (the rule book's note on the instance cites Google's update call)", async () => {
+    const run = await plan("name: shop\ncomponents:\n  db: { kind: database }\n");
+    const details = run.components.find((c) => c.name === "db")?.description.details ?? {};
+    expect(details.sizeChanges).toBe("a size or highAvailability change restarts the instance when up runs: Cloud SQL cannot hold it for the maintenance window");
+  });
+});
+
 describe("a larger storageGiB reaches the instance", () => {
   it("leaves the disk size out of ignoreChanges, keeping automatic storage increase on", async () => {
     const run = await plan("name: shop\ncomponents:\n  db: { kind: database, storageGiB: 100 }\n");
