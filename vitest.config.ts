@@ -40,7 +40,7 @@ const ORDER = [
   "packages/cli/src/migrate/database.test.ts",
   "packages/cli/src/migrate/operator.test.ts",
   // The consumer and eject tests share one npm install (test/shared-install.ts): the consumer test, which needs it
-  // first thing, makes it when no earlier run left it; the eject test ejects for 10-25 s before it needs it.
+  // first thing, makes it (about 25 s) when no earlier run left it; the eject test ejects for 10-25 s before it needs it.
   "test/consumer.test.ts",
   "test/eject.test.ts",
   "packages/cli/src/migrate/live-rollback-marker.test.ts",
