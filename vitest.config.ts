@@ -37,11 +37,13 @@ const ORDER = [
   "test/property/valid-gcp.test.ts",
   "test/exit-drill.test.ts",
   "packages/cli/src/migrate/live.test.ts",
-  "packages/cli/src/migrate/operator.test.ts",
-  "test/eject.test.ts",
   "packages/cli/src/migrate/database.test.ts",
-  "packages/cli/src/migrate/live-rollback-marker.test.ts",
+  "packages/cli/src/migrate/operator.test.ts",
+  // The consumer and eject tests share one npm install (test/shared-install.ts): the consumer test, which needs it
+  // first thing, makes it (about 25 s) when no earlier run left it; the eject test ejects for 10-25 s before it needs it.
   "test/consumer.test.ts",
+  "test/eject.test.ts",
+  "packages/cli/src/migrate/live-rollback-marker.test.ts",
   "test/eject-cli.test.ts",
   "packages/lifecycle/src/lifecycle-azure.test.ts",
   "test/refusal.test.ts",

@@ -3,14 +3,17 @@
  * tarballs installed into a fresh project outside the workspace with Pulumi's
  * TypeScript template (strict, commonjs, no esModuleInterop, no skipLibCheck),
  * type-checked, and the README's program and a program giving every component
- * explicit providers planned under mocks on all three clouds.
+ * explicit providers planned under mocks on all three clouds. The install is
+ * the one the eject test uses too, kept while nothing it installs changes
+ * (test/shared-install.ts); the project's own files are in a folder of its own.
  */
 import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ROOT } from "./cli-helpers";
+import { consumerInstall } from "./shared-install";
 
 /** Pulumi's `typescript` template tsconfig (pulumi/templates: typescript/tsconfig.json). */
 const PULUMI_TEMPLATE_TSCONFIG = {
@@ -30,8 +33,6 @@ const PULUMI_TEMPLATE_TSCONFIG = {
   files: ["index.ts", "providers.ts", "typed.ts", "check.ts"],
 };
 
-const PACKAGES = ["model", "rules", "core", "aws", "azure", "gcp"];
-const version = (pkg: string) => (JSON.parse(readFileSync(join(ROOT, "node_modules", pkg, "package.json"), "utf8")) as { version: string }).version;
 
 /** A program that gives every component explicit providers: nothing it creates may use a default provider. */
 const PROVIDERS_PROGRAM = `
@@ -147,22 +148,18 @@ let results: Record<
 >;
 let tsc = "";
 
-beforeAll(() => {
-  const packs = join(dir, "packs");
-  mkdirSync(packs);
-  execFileSync("npm", ["pack", "--silent", "--pack-destination", packs, ...PACKAGES.flatMap((p) => ["-w", `packages/${p}`])], { cwd: ROOT, stdio: "pipe" });
+beforeAll(async () => {
+  // Packed and installed as an outside team would, once for this test and the eject test (test/shared-install.ts).
+  const install = await consumerInstall();
   const project = join(dir, "project");
   mkdirSync(project);
-  const deps: Record<string, string> = Object.fromEntries(PACKAGES.map((p) => [`@freehold/${p}`, `file:${join(packs, `freehold-${p}-0.1.0.tgz`)}`]));
-  for (const pkg of ["@pulumi/pulumi", "@pulumi/aws", "@pulumi/azure-native", "@pulumi/gcp", "@pulumi/random", "@pulumiverse/time"]) deps[pkg] = version(pkg);
-  writeFileSync(join(project, "package.json"), JSON.stringify({ name: "consumer", version: "1.0.0", private: true, main: "index.ts", dependencies: deps, devDependencies: { typescript: version("typescript"), "@types/node": version("@types/node") } }, null, 2));
+  symlinkSync(join(install, "node_modules"), join(project, "node_modules"), "dir");
+  writeFileSync(join(project, "package.json"), readFileSync(join(install, "package.json")));
   writeFileSync(join(project, "tsconfig.json"), JSON.stringify(PULUMI_TEMPLATE_TSCONFIG, null, 2));
   writeFileSync(join(project, "index.ts"), (/```ts\n([\s\S]*?)```/.exec(readFileSync(join(ROOT, "README.md"), "utf8")) as RegExpExecArray)[1] as string);
   writeFileSync(join(project, "providers.ts"), PROVIDERS_PROGRAM);
   writeFileSync(join(project, "typed.ts"), TYPED_PROGRAM);
   writeFileSync(join(project, "check.ts"), CHECK);
-  // From npm's cache where `npm ci` left the packages: no registry round trip when it is warm.
-  execFileSync("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund", "--ignore-scripts", "--loglevel=error"], { cwd: project, stdio: "pipe" });
   try {
     execFileSync(join(project, "node_modules", ".bin", "tsc"), ["-p", "."], { cwd: project, stdio: "pipe" });
   } catch (e) {

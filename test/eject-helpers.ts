@@ -8,8 +8,8 @@
  * invokes and their providers, and the stack outputs. Used by eject.test.ts
  * and eject-cli.test.ts.
  */
-import { execFile, execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { execFile } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DEFAULT_ASSUMPTIONS, type MockValues, type PlannedResource } from "@freehold/core";
@@ -32,6 +32,7 @@ import {
 import type { Cloud } from "@freehold/model";
 import { stringify } from "yaml";
 import { ROOT } from "./cli-helpers";
+import { consumerInstall, linkedNodeModules } from "./shared-install";
 
 /** A directory for ejected programs whose node_modules is `nodeModules` (this repository's unless given). */
 export function programsDir(nodeModules = join(ROOT, "node_modules")): string {
@@ -44,30 +45,30 @@ export function programsDir(nodeModules = join(ROOT, "node_modules")): string {
  * Install what ejected programs' package.json files ask for, as their README
  * says (`npm install`), once for all of them: every program pins the same
  * versions (checked), so one install of their union is what each would get.
- * Returns the node_modules directory.
+ * That install is the consumer test's (test/shared-install.ts: Pulumi's SDK,
+ * the provider SDKs, TypeScript and Node's types at this repository's
+ * versions, made once and reused): every version a program pins must be the
+ * one installed there, and the programs' `node_modules` links to every package
+ * of it but Freehold's. Returns the node_modules directory, in `dir`.
  */
-export function installEjected(dir: string, packageJsons: string[]): string {
-  const deps: Record<string, string> = {};
-  const devDeps: Record<string, string> = {};
+export async function installEjected(dir: string, packageJsons: string[]): Promise<string> {
+  const wanted: Record<string, string> = {};
   const clashes: string[] = [];
   for (const text of packageJsons) {
     const pkg = JSON.parse(text) as { dependencies?: Record<string, string>; devDependencies?: Record<string, string> };
-    for (const [into, from] of [
-      [deps, pkg.dependencies ?? {}],
-      [devDeps, pkg.devDependencies ?? {}],
-    ] as const) {
-      for (const [name, version] of Object.entries(from)) {
-        if (into[name] && into[name] !== version) clashes.push(`${name}: ${into[name]} and ${version}`);
-        into[name] = version;
-      }
+    for (const [name, version] of Object.entries({ ...pkg.dependencies, ...pkg.devDependencies })) {
+      if (wanted[name] && wanted[name] !== version) clashes.push(`${name}: ${wanted[name]} and ${version}`);
+      wanted[name] = version;
     }
   }
   if (clashes.length) throw new Error(`ejected programs pin different versions: ${clashes.join("; ")}`);
+  const install = await consumerInstall();
+  // As npm reads a version (@pulumiverse/time's package.json says v0.1.1).
+  const installed = (name: string) => (JSON.parse(readFileSync(join(install, "node_modules", name, "package.json"), "utf8")) as { version: string }).version.replace(/^v/, "");
+  const other = Object.entries(wanted).filter(([name, version]) => !existsSync(join(install, "node_modules", name, "package.json")) || installed(name) !== version.replace(/^v/, ""));
+  if (other.length) throw new Error(`ejected programs pin what the shared install does not hold: ${other.map(([n, v]) => `${n}@${v}`).join(", ")} (test/shared-install.ts installs this repository's versions)`);
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, "package.json"), JSON.stringify({ name: "ejected-programs", private: true, dependencies: deps, devDependencies: devDeps }, null, 2));
-  // From npm's cache, where `npm ci` left these very versions: nothing is fetched.
-  execFileSync("npm", ["install", "--offline", "--no-audit", "--no-fund", "--ignore-scripts", "--loglevel=error"], { cwd: dir, stdio: "pipe" });
-  return join(dir, "node_modules");
+  return linkedNodeModules(install, dir, ["@freehold"]);
 }
 
 /** A stack file's text as a target; `file` names it (in the program's README and header). */

@@ -4,7 +4,7 @@
  * a private registry), a custom domain, a network brought along, and residency
  * `uk` with a domain and vendor settings; then the conformance stacks and a few
  * random valid stacks. Every ejected program is installed as its README says
- * (one `npm install` shared by all), type-checked in one tsc run under Pulumi's
+ * (one `npm install` shared by all, and with the consumer test), type-checked in one tsc run under Pulumi's
  * template tsconfig, and planned the way `freehold plan DIR` plans it, with its
  * own copy of the Pulumi SDK; its plan must equal Freehold's resource by
  * resource (type, name, inputs, options, provider, dependencies, an alias to the
@@ -184,7 +184,7 @@ beforeAll(async () => {
   }
   timings.eject = Date.now() - t;
   t = Date.now();
-  nodeModules = installEjected(join(work, "install"), [...matrix.values()].map((e) => e.ejected.files["package.json"] ?? "{}"));
+  nodeModules = await installEjected(join(work, "install"), [...matrix.values()].map((e) => e.ejected.files["package.json"] ?? "{}"));
   timings.install = Date.now() - t;
   mkdirSync(programs, { recursive: true });
   for (const e of matrix.values()) {
@@ -195,7 +195,7 @@ beforeAll(async () => {
 
 afterAll(() => {
   if (process.env.FREEHOLD_EJECT_TIMINGS) process.stderr.write(`eject matrix timings (ms): ${JSON.stringify(timings)}\n`);
-  // The shared install is large: removing it takes a while on a busy machine.
+  // The programs only: the install they link to is shared (test/shared-install.ts).
   rmSync(work, { recursive: true, force: true });
 }, 300_000);
 
