@@ -493,6 +493,8 @@ function applicationRole(p: Platform, db: string, jobName: string, on: RoleInput
   const run = new RandomId(`${db}-role-job-run`, { byteLength: 4, keepers: pulumi.all([hash, retry]).apply(([job, r]): Record<string, string> => (r ? { job, retry: r } : { job })) });
   const annotations = retry.apply((r) => (r ? { "freehold-role-job-retry": r } : undefined));
   return new cloudrunv2.Job(`${db}-role-job`, { ...settings, annotations, runExecutionToken: pulumi.interpolate`r${run.hex}` }, {
+    // Every attempt of a run (4 x 600 s) and time to start them: the provider's default wait is 20 minutes.
+    customTimeouts: { create: "50m", update: "50m" },
     dependsOn: [settled, on.database, on.adminUser, ...on.reachable, p.tools, p.runReady, ...p.logged, p.addressRelease],
   });
 }

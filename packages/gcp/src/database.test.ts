@@ -213,6 +213,14 @@ describe("the role job after a failed run", () => {
     return { keepers: one(run, "random:index/randomId:RandomId", "db-role-job-run").inputs.keepers as Record<string, string>, annotations: job.annotations as Record<string, string> | undefined };
   };
 
+  it("waits for a run as long as every attempt may take (4 x 600 s and 10 minutes to start), not the provider's default 20 minutes", async () => {
+    const run = await planAnswering(yaml, GET_JOB, () => ({}));
+    const job = one(run, "gcp:cloudrunv2/job:Job", "db-role-job");
+    expect(job.options.customTimeouts).toEqual({ create: "50m", update: "50m" });
+    const task = (job.inputs.template as { template: { maxRetries: number; timeout: string } }).template;
+    expect([task.maxRetries, task.timeout]).toEqual([3, "600s"]);
+  });
+
   it("reads the job by its name in the stack's region, and takes the provider's not-found answer as no job: the keepers are the settings alone, as before", async () => {
     let asked: Record<string, unknown> = {};
     const fresh = await roleJob((inputs) => {

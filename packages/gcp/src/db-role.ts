@@ -55,6 +55,11 @@ export const ROLE_JOB_IMAGE = {
  * and a new Private Service Connect endpoint may not route at once.
  */
 export const DATABASE_WAIT_SECONDS = 240;
+/** Attempts of one run (the first and its retries) and the time each may take (the task's `timeout`). */
+const RUN_ATTEMPTS = 4;
+const ATTEMPT_SECONDS = 600;
+/** How long `up` waits for one run: every attempt, and 10 minutes for Cloud Run to start them. */
+export const RUN_WAIT = `${(RUN_ATTEMPTS * ATTEMPT_SECONDS) / 60 + 10}m`;
 /** Seconds each connection attempt may take (libpq's `connect_timeout`). */
 export const CONNECT_TIMEOUT_SECONDS = 10;
 /** The job's environment variable holding the wait, so a test can shorten it. */
@@ -140,7 +145,15 @@ export function appRole(req: DatabaseRequest, platform: GcpPlatform, net: VpcAtt
     args.runExecutionToken === undefined ? withRunToken(`${req.name}-role-job-run`, args, deployedJob(platform, args.name, opts), opts) : args,
     // The first execution starts only once the database can be reached (its endpoint and DNS record exist), its grants apply and its image source exists.
     // Replaced only by a move to another region (its name is unique per region) or a rename: created first.
-    { ...opts, ...CREATE_FIRST, dependsOn: [settled, on.database, on.adminUser, ...on.reachable, platform.tools(), platform.ready("run"), ...on.logged, ...net.egressDependsOn] },
+    // The provider waits for the run within the job's create/update timeout (20 minutes by default:
+    // resource_cloud_run_v2_job.go `Timeouts`, `CloudRunV2OperationWaitTime(..., d.Timeout(...))`), while a run may take
+    // every attempt (RUN_WAIT): a shorter wait would fail the up while the run goes on, and the next up re-send its token.
+    {
+      ...opts,
+      ...CREATE_FIRST,
+      customTimeouts: { create: RUN_WAIT, update: RUN_WAIT },
+      dependsOn: [settled, on.database, on.adminUser, ...on.reachable, platform.tools(), platform.ready("run"), ...on.logged, ...net.egressDependsOn],
+    },
   );
   return {
     job,
@@ -249,9 +262,9 @@ function roleJobSettings(req: DatabaseRequest, platform: GcpPlatform, net: VpcAt
       taskCount: 1,
       template: {
         serviceAccount,
-        maxRetries: 3,
+        maxRetries: RUN_ATTEMPTS - 1,
         // The wait for the database, then the script (seconds, usually).
-        timeout: "600s",
+        timeout: `${ATTEMPT_SECONDS}s`,
         vpcAccess: { networkInterfaces: [{ network: net.network, subnetwork: net.subnetwork }], egress: "PRIVATE_RANGES_ONLY" },
         volumes: [on.ca.volume],
         containers: [
