@@ -285,3 +285,18 @@ describe("compare and exit-plan name ejecting as Freehold's own exit", () => {
     expect(JSON.parse(JSON.stringify(report)).portability.freehold.text).toContain("docs/eject.md");
   });
 });
+
+describe("the ejected Google Cloud program reads each secret at the version of that secret", () => {
+  // Under the mocks every secret version is "1"; the varied run gives each resource's its own value, so the tracer
+  // can only name the version the value came from (a CA rotation or a new password then moves the right one).
+  const program = readFileSync(join(ROOT, "examples/crown-marketplace-ejected-gcp/index.ts"), "utf8");
+  const pairs = [
+    ...[...program.matchAll(/secretKeyRef: \{ secret: (\w+)\.secretId, version: (\w+)\.version \}/g)],
+    ...[...program.matchAll(/items: \[\{ mode: \d+, path: "[^"]+", version: (\w+)\.version \}\],\s*secret: (\w+)\.secretId/g)].map((m) => [m[0], m[2], m[1]]),
+  ].map(([, secret, version]) => `${secret} -> ${version}`);
+
+  it("every environment variable and mounted file names the version of its own secret", () => {
+    expect(pairs.length).toBe(9);
+    for (const pair of pairs) expect(pair).toMatch(/^(\w+) -> \1Version$/);
+  });
+});

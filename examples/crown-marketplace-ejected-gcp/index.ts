@@ -484,7 +484,7 @@ const dbRoleJobSettings: cloudrunv2.JobArgs = {
             },
             {
               name: "FREEHOLD_ROLE_VERIFIERS",
-              valueSource: { secretKeyRef: { secret: dbRoleVerifiers.secretId, version: dbAdminSecretVersion.version } },
+              valueSource: { secretKeyRef: { secret: dbRoleVerifiers.secretId, version: dbRoleVerifiersVersion.version } },
             },
           ],
           image: pulumi.interpolate`${toolImages.registryUri}/library/postgres@sha256:b0f9560a2de083e2cc7382e75f808c7381a32852a7ec49117deedb300e552b24`,
@@ -500,7 +500,7 @@ const dbRoleJobSettings: cloudrunv2.JobArgs = {
           name: "database-ca",
           secret: {
             defaultMode: 292,
-            items: [{ mode: 292, path: "database-ca.pem", version: dbAdminSecretVersion.version }],
+            items: [{ mode: 292, path: "database-ca.pem", version: dbServerDatabaseCaVersion.version }],
             secret: dbServerDatabaseCa.secretId,
           },
         },
@@ -513,8 +513,8 @@ const dbRoleJobSettings: cloudrunv2.JobArgs = {
   },
 };
 
-// eject: "keepers" was also made from db-role-verifiers-version and db-server-database-ca-version and
-// db-instance and crown-marketplace-api-run-ready; the value below is right, but no longer waits for them.
+// eject: "keepers" was also made from db-instance and crown-marketplace-api-run-ready; the value below is right,
+// but no longer waits for them.
 const dbRoleJobRun = new RandomId("db-role-job-run", { byteLength: 4, keepers: { job: pulumi.output(dbRoleJobSettings).apply(settingsHash) } }, { aliases: [{ parent: freeholdDb }] });
 
 const dbRoleJob = new cloudrunv2.Job("db-role-job", { ...dbRoleJobSettings, runExecutionToken: pulumi.interpolate`r${dbRoleJobRun.hex}` }, {
@@ -674,7 +674,7 @@ const webService = new cloudrunv2.Service("web-service", {
         name: "database-ca",
         secret: {
           defaultMode: 292,
-          items: [{ mode: 292, path: "database-ca.pem", version: dbSecretVersion.version }],
+          items: [{ mode: 292, path: "database-ca.pem", version: webDatabaseCaVersion.version }],
           secret: webDatabaseCa.secretId,
         },
       },
@@ -774,7 +774,7 @@ const workerWorkerPool = new cloudrunv2.WorkerPool("worker-worker-pool", {
         name: "database-ca",
         secret: {
           defaultMode: 292,
-          items: [{ mode: 292, path: "database-ca.pem", version: dbSecretVersion.version }],
+          items: [{ mode: 292, path: "database-ca.pem", version: workerDatabaseCaVersion.version }],
           secret: workerDatabaseCa.secretId,
         },
       },
@@ -864,7 +864,7 @@ const nightlyJob = new cloudrunv2.Job("nightly-job", {
           name: "database-ca",
           secret: {
             defaultMode: 292,
-            items: [{ mode: 292, path: "database-ca.pem", version: dbSecretVersion.version }],
+            items: [{ mode: 292, path: "database-ca.pem", version: nightlyDatabaseCaVersion.version }],
             secret: nightlyDatabaseCa.secretId,
           },
         },
@@ -913,6 +913,6 @@ export const uploads = { bucketName: uploadsBucket.name, endpoint: "https://stor
 export const web = { url: webService.uri };
 export const worker = {};
 export const nightly = {
-  runCommand: pulumi.interpolate`gcloud run jobs execute crown-marketplace-dev-nightly --region ${region} --project ${dbRoleJob.project}`,
+  runCommand: pulumi.interpolate`gcloud run jobs execute crown-marketplace-dev-nightly --region ${region} --project ${dbInstance.project}`,
   schedule: pulumi.interpolate`${nightlySchedule.schedule.apply((v) => v!)} in ${nightlySchedule.timeZone.apply((v) => v!)} (Cloud Scheduler follows the zone's daylight saving)`,
 };

@@ -47,6 +47,15 @@ describe("varied mocks: every value the mocks make changes, keeping its shape an
     expect(varyString("freehold-plan", "a", new Set())).toBe(varyString("freehold-plan", "a", new Set()));
   });
 
+  it("gives the same made output of two resources of one type different values, short numbers included (each secret's version \"1\")", () => {
+    const versions = variedMocks({ outputs: () => ({ version: "1", etag: "BwYmockEtag=" }), call: () => ({}) }, []);
+    const names = ["db-admin-secret-version", "db-role-verifiers-version", "db-server-database-ca-version", "web-database-ca-version", "db-secret-version"];
+    const made = names.map((n) => versions.outputs("gcp:secretmanager/secretVersion:SecretVersion", n, {}, `${n}-id`));
+    expect(new Set(made.map((o) => o.version)).size).toBe(names.length);
+    for (const o of made) expect(o.version).toMatch(/^\d+$/);
+    expect(new Set(made.map((o) => o.etag)).size).toBe(names.length);
+  });
+
   it("varies the id Pulumi falls back to when the mocks give none", () => {
     expect(varied.id("web-role-id")).not.toBe("web-role-id");
     expect(varied.id("web-role-id")).toMatch(/^[a-z]{3}-[a-z]{4}-[a-z]{2}$/);

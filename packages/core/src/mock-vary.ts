@@ -19,7 +19,9 @@
  * wherever it does not echo an input. The change depends on the output's
  * property path, so two outputs that happen to be equal under the mocks (a
  * project's `name` and its `projectId`) differ in the varied run, which tells
- * a reader which one a value came from.
+ * a reader which one a value came from; a resource's outputs depend on its name
+ * too, so the same output of two resources of one type (each secret's version
+ * "1") differs as well.
  */
 import type { BackendMocks } from "./backend";
 
@@ -96,6 +98,9 @@ export function varyString(s: string, path: string, kept: ReadonlySet<string>): 
 /** A made value varied; parts equal to the echoed value at the same path are kept. */
 function vary(made: unknown, echoed: unknown, path: string, kept: ReadonlySet<string>): unknown {
   if (made === echoed) return made;
+  // A short made number (a secret's version "1"): rotating one digit leaves 3 values, and two resources would often
+  // agree; moved on by up to 997 instead, so each resource's differs from every other's.
+  if (typeof made === "string" && /^\d{1,3}$/.test(made) && !kept.has(made)) return String(Number(made) + 1 + (hash(path) % 997));
   if (typeof made === "string") return varyString(made, path, kept);
   // A made whole number (a project number, a revision) moves on by 1 to 3, as digits do.
   if (typeof made === "number" && Number.isSafeInteger(made) && made >= 0) return made + 1 + (hash(path.replace(/\.\d+(?=\.|$)/g, "")) % 3);
@@ -118,7 +123,8 @@ export function variedMocks(mocks: BackendMocks, configValues: readonly string[]
     outputs(type, name, inputs, id) {
       const kept = stringsOf(inputs, new Set(config));
       const extra = mocks.outputs(type, name, inputs, id);
-      return Object.fromEntries(Object.entries(extra).map(([k, v]) => [k, vary(v, inputs[k], `${type}.${k}`, kept)]));
+      // The resource's name is in the path: two resources of one type (two secrets' versions) get different values.
+      return Object.fromEntries(Object.entries(extra).map(([k, v]) => [k, vary(v, inputs[k], `${type}.${name}.${k}`, kept)]));
     },
     call(token, inputs) {
       const kept = stringsOf(inputs, new Set(config));

@@ -263,6 +263,15 @@ describe("the role job after a failed run", () => {
     expect(retryOf({} as never, JOB)).toBe("");
   });
 
+  it("takes any terminal state but success and a run in progress for a failed run (unspecified, or one Google adds later), and no condition at all for none", () => {
+    for (const state of ["CONDITION_FAILED", "CONDITION_STATE_UNSPECIFIED", "CONDITION_SOMETHING_NEW"]) {
+      expect(retryOf(deployed("ra4089558", `${JOB}-ra4089558`, state), JOB)).toBe(`${JOB}-ra4089558`);
+    }
+    expect(retryOf(deployed("ra4089558", `${JOB}-ra4089558`, "CONDITION_SUCCEEDED"), JOB)).toBe("");
+    expect(retryOf(deployed("ra4089558", `${JOB}-ra4089558`, "CONDITION_PENDING"), JOB)).toBe("");
+    expect(retryOf({ ...deployed("ra4089558", `${JOB}-ra4089558`, "CONDITION_FAILED"), terminalConditions: [] }, JOB)).toBe("");
+  });
+
   it("leaves a token set through vendor settings alone, and does not read the job", async () => {
     const run = await planAnswering(`${yaml.replace("{ kind: database }", "{ kind: database, vendor: { gcp: { roleJob: { runExecutionToken: mine } } } }")}`, GET_JOB, () => {
       throw providerError("read");

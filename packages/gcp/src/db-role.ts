@@ -204,9 +204,9 @@ export type DeployedJob = Pick<cloudrunv2.GetJobResult, "runExecutionToken" | "a
  * execution is not the one the job's token started (it ran another way, and Google dropped the token: the next update
  * would re-send a used token); otherwise the value the job carries. The job is ready only once the execution its
  * token started succeeded ("The Job will become ready when the execution is successfully completed",
- * resource_cloud_run_v2_job.go `run_execution_token`), so its terminal condition is CONDITION_FAILED after a failed
- * run, CONDITION_RECONCILING while one runs (no new token: that would start a second run beside it) and
- * CONDITION_SUCCEEDED after a good one (https://cloud.google.com/run/docs/reference/rest/v2/Condition#state).
+ * resource_cloud_run_v2_job.go `run_execution_token`), so its terminal condition is CONDITION_SUCCEEDED after a good
+ * run, CONDITION_RECONCILING while one runs (no new token: that would start a second run beside it), and any other
+ * state is taken for a failed run (https://cloud.google.com/run/docs/reference/rest/v2/Condition#state).
  */
 export function retryOf(deployed: DeployedJob | undefined, jobName: string): string {
   const carried = deployed?.annotations?.[RETRY_ANNOTATION] ?? "";
@@ -218,7 +218,12 @@ export function retryOf(deployed: DeployedJob | undefined, jobName: string): str
   // TestAccCloudRunV2Job_cloudrunv2JobWithRunExecutionTokenUpdate verifies it on import). An execution some token of ours
   // started (`r` and 8 hex digits) is never taken for a run by hand, so a job whose token did not come back is not run on every up.
   const byHand = latest !== `${jobName}-${deployed.runExecutionToken ?? ""}` && !/^r[0-9a-f]{8}$/.test(latest.slice(jobName.length + 1));
-  return state === "CONDITION_FAILED" || byHand ? latest : carried;
+  // Anything but success (CONDITION_FAILED, CONDITION_STATE_UNSPECIFIED, a state added later) runs the job again: Google
+  // documents the terminal condition as the job's readiness, and no page says which state a failed execution leaves; a
+  // needless run costs seconds (the script converges), a missed one would fail every later up. No condition at all
+  // (a provider that leaves the list out) is not taken for a failure, or every up would run the job.
+  const failed = state !== undefined && state !== "CONDITION_SUCCEEDED";
+  return failed || byHand ? latest : carried;
 }
 
 /**
