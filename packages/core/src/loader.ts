@@ -1,5 +1,5 @@
 import { type Cloud, CLOUDS, didYouMean } from "@freehold/model";
-import type { Backend } from "./backend";
+import type { Backend, BackendMocks } from "./backend";
 
 /** Package that implements each cloud. */
 export const BACKEND_PACKAGES: Record<Cloud, string> = {
@@ -68,4 +68,29 @@ export function missingPackage(cloud: Cloud, e: unknown): CloudChoiceError | und
   const name = /^(@[^/]+\/[^/]+|[^./@][^/]*)/.exec(wanted)?.[1];
   if (!name) return new CloudChoiceError(`${pkg} is installed but incomplete (it cannot find ${wanted}): reinstall it (npm install ${pkg}).`);
   return new CloudChoiceError(`${pkg} is installed, but ${name}, which it needs, is not (it cannot find ${wanted}): add ${name} to your program's dependencies (npm install ${name}).`);
+}
+
+/** The provider package of a resource type or invoke token (`gcp:sql/...`, `aws:index/getRegion:getRegion`) and its cloud. */
+const PACKAGE_CLOUDS: Readonly<Record<string, Cloud>> = { aws: "aws", "azure-native": "azure", gcp: "gcp" };
+
+/**
+ * Mocks that answer each resource and invoke with the mocks of the cloud whose provider package it belongs to, so a
+ * program with components on two clouds (explicit providers, the `cloud` option) gets plausible values for both;
+ * anything else (random, time, Freehold's components) and a cloud whose backend is not installed get the planned
+ * cloud's mocks, as before.
+ */
+export function mocksByPackage(planned: Backend): BackendMocks {
+  const answering = (token: string): BackendMocks => {
+    const cloud = PACKAGE_CLOUDS[token.slice(0, token.indexOf(":"))];
+    if (!cloud || cloud === planned.cloud) return planned.mocks;
+    try {
+      return loadBackend(cloud).mocks;
+    } catch {
+      return planned.mocks;
+    }
+  };
+  return {
+    outputs: (type, name, inputs, id) => answering(type).outputs(type, name, inputs, id),
+    call: (token, inputs) => answering(token).call(token, inputs),
+  };
 }

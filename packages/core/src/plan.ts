@@ -11,7 +11,7 @@ import type { Cloud } from "@freehold/model";
 import * as pulumi from "@pulumi/pulumi";
 import type { Backend } from "./backend";
 import { type ComponentRecord, onComponent } from "./components";
-import { loadBackend } from "./loader";
+import { loadBackend, mocksByPackage } from "./loader";
 import { variedMocks } from "./mock-vary";
 import { whilePlanning } from "./rules";
 
@@ -166,7 +166,8 @@ async function record(cloud: Cloud, program: () => unknown | Promise<unknown>, o
   const seenValues: SeenValues | undefined = options.values ? { states: new Map(), calls: [] } : undefined;
   const strings: MockStrings = { given: new Set(), made: new Set() };
   pulumi.runtime.setAllConfig({ ...options.config, "freehold:cloud": cloud }, []);
-  const mocks = options.vary ? variedMocks(backend.mocks, Object.values(options.config ?? {})) : backend.mocks;
+  const byPackage = mocksByPackage(backend);
+  const mocks = options.vary ? variedMocks(byPackage, Object.values(options.config ?? {})) : byPackage;
   await pulumi.runtime.setMocks(mocksFor(mocks, inputsByKey, invokes, invokeProviders, strings, seenValues), project, stack, false);
   const registrations = recordRegistrations();
 

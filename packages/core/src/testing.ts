@@ -13,7 +13,7 @@ import { type Cloud, defaultUsage, parseStack, type Usage } from "@freehold/mode
 import { deployStack } from "./deploy";
 import { type PricedRun, priceRun } from "./prices";
 import type { BackendMocks } from "./backend";
-import { loadBackend } from "./loader";
+import { loadBackend, mocksByPackage } from "./loader";
 import { type MockRun, type MockRunOptions, runWithMocks } from "./plan";
 
 export type { MockRun, MockRunOptions, PlannedOptions, PlannedResource } from "./plan";
@@ -34,7 +34,7 @@ export function plan(cloud: Cloud, program: () => unknown | Promise<unknown>, op
 
 /** Pulumi mocks that answer like the chosen cloud (plausible ids, ARNs, endpoints) for Freehold's resources and invokes. */
 export function freeholdMocks(cloud: Cloud): pulumi.runtime.Mocks {
-  const mocks: BackendMocks = loadBackend(cloud).mocks;
+  const mocks: BackendMocks = mocksByPackage(loadBackend(cloud));
   return {
     newResource(args) {
       const fallbackId = args.custom === false ? "" : `${args.name}-id`;

@@ -49,7 +49,8 @@ function ruleLines(type: string, r: TypeRule): string[] {
   return out.map((l, i) => (i === 0 ? `| \`${type}\` | ${r.title} | ${l} |` : `| | | ${l} |`));
 }
 
-function rulesSection(rules: CloudRules): string[] {
+/** One cloud's rule book as the page shows it (rules, notes and sources); a test holds the committed page to it. */
+export function rulesSection(rules: CloudRules): string[] {
   return [
     `### ${NAMES[rules.cloud]}`,
     "",
