@@ -286,6 +286,7 @@ export function createDatabase(req: DatabaseRequest): DatabaseResult {
         storageGiB,
         storageNote: `${storageGiB === spec.storageGiB ? "as requested" : `${spec.storageGiB} GiB requested; Premium SSD sizes start at 32 GiB and double`}; the size at creation: auto-grow doubles it each time it is 90% full (the price with it${spec.highAvailability ? ", on the standby too" : ""}), and it never shrinks`,
         highAvailability: spec.highAvailability ? "ZoneRedundant" : "Disabled",
+        sizeChanges: "a size change (a new SKU) restarts the server when up applies it, not in the maintenance window: typically a minute or less",
         backupRetentionDays: spec.backups.retentionDays,
         pointInTimeRecovery: true,
         backupsKeptOnDelete: kept ? kept.description : "no: the server's own backups go five days after the server does",

@@ -913,3 +913,12 @@ describe("a database that asks for logical replication on Azure", () => {
     expect(rerun(logical)).not.toBe(rerun(run));
   });
 });
+
+describe("the plan says a database size change restarts the flexible server when up applies it", () => {
+  it("names the restart in the database's details (Microsoft: a new SKU restarts the server, not in the maintenance window)", async () => {
+    registerBackend(backend);
+    const run = await runWithMocks("azure", () => deployStack(parseStack("name: shop\ncomponents:\n  db: { kind: database }\n")));
+    const details = run.components.find((c) => c.name === "db")?.description.details ?? {};
+    expect(details.sizeChanges).toBe("a size change (a new SKU) restarts the server when up applies it, not in the maintenance window: typically a minute or less");
+  });
+});

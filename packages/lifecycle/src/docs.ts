@@ -3,7 +3,7 @@
  * source, and every scenario with its outcome per cloud. `npm run docs`
  * writes it; the lifecycle tests fail when it no longer matches what they see.
  */
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { CLOUDS, type Cloud, parseStack } from "@freehold/model";
 import { type CloudRules, PLAN_RULES, RULES, type TypeRule } from "@freehold/rules";
@@ -147,12 +147,29 @@ export function render(results: Record<Cloud, StackResult[]>): string {
     "  take time to apply, quotas an account already uses) depends on what the cloud holds and on time: the simulated",
     "  cloud above checks them over a stack's whole life.",
     "",
-    "For a whole plan:",
+    ...ruleBookLines(),
+  ].join("\n")}`;
+}
+
+/** The page's last part, made from the rule book alone (no stack is run): the whole-plan rules, then each cloud's. */
+function ruleBookLines(): string[] {
+  return [
+    RULE_BOOK_START,
     "",
     ...Object.values(PLAN_RULES).map((r) => `- ${PLAN} ${r.title} ([source](${r.source}))`),
     "",
     ...CLOUDS.flatMap((c) => rulesSection(RULES[c])),
-  ].join("\n")}`;
+  ];
+}
+
+const RULE_BOOK_START = "For a whole plan:";
+
+/** Rewrite only the rule-book part of the committed page (seconds, not the minutes every stack on every cloud takes). */
+export function writeRuleBook(): void {
+  const page = readFileSync(DOC_PATH, "utf8");
+  const at = page.indexOf(`\n${RULE_BOOK_START}\n`);
+  if (at < 0) throw new Error(`${DOC_PATH} has no "${RULE_BOOK_START}" line: run the whole generator`);
+  writeFileSync(DOC_PATH, `${page.slice(0, at + 1)}${ruleBookLines().join("\n")}`);
 }
 
 /** Run every stack on every cloud and write the page. */
@@ -166,7 +183,7 @@ export async function writeDocs(): Promise<void> {
 }
 
 if (require.main === module) {
-  writeDocs().then(
+  (process.argv.includes("--rules-only") ? Promise.resolve(writeRuleBook()) : writeDocs()).then(
     () => process.stdout.write(`wrote ${DOC_PATH}\n`),
     (e) => {
       process.stderr.write(`${(e as Error).stack ?? e}\n`);

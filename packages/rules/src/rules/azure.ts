@@ -67,6 +67,7 @@ const DOC = {
   pgCreateMode: "https://learn.microsoft.com/rest/api/postgresql/servers/create",
   pgConflict: `${LEARN}/postgresql/flexible-server/concepts-limits`,
   pgLogical: `${LEARN}/postgresql/flexible-server/concepts-logical`,
+  pgScaling: `${LEARN}/postgresql/flexible-server/concepts-scaling-resources`,
   pgAccess: `${LEARN}/postgresql/security/security-access-control`,
   pgSubscriptionRole: "https://www.postgresql.org/docs/16/predefined-roles.html",
   pgReservedSubnets: `${LEARN}/postgresql/flexible-server/concepts-networking-private#virtual-network-concepts`,
@@ -937,6 +938,7 @@ export const AZURE_RULES: CloudRules = {
       ],
       notes: [
         `storage can grow but never shrink, and auto-grow grows it by itself ([source](${DOC.pgStorage}))`,
+        `a new SKU (vCores or compute tier) restarts the server when it is applied, at once, not in the maintenance window: no new connections meanwhile and uncommitted transactions rolled back, typically a minute or less ([source](${DOC.pgScaling}))`,
         `a major version can be upgraded in place but never downgraded ([source](${DOC.pgUpgrade}))`,
         `the delegated subnet must reach Azure Storage (WAL archiving and backups): default outbound access, a NAT gateway or a Microsoft.Storage service endpoint ([source](${DOC.pgNetwork}))`,
         `the private DNS zone can change in place, except with high availability on ([source](${DOC.pgNetwork}))`,
