@@ -20,7 +20,7 @@ import { ALLOW_UNVERIFIED_TLS, outputFileProblems, passwordFor, postgresUrl, rem
 export const DATABASE_MANIFEST = "database-manifest.json";
 export const OBJECTS_MANIFEST = "objects-manifest.json";
 
-const DATABASE_FLAGS = ["from-password-file", "from-password-env", "to-password-file", "to-password-env", "work-dir", "keep-dump", "jobs", "allow-live-source", "undo-partial-restore", "to-role", "as-admin", "trust-functions-of", ALLOW_UNVERIFIED_TLS];
+const DATABASE_FLAGS = ["from-password-file", "from-password-env", "to-password-file", "to-password-env", "work-dir", "keep-dump", "jobs", "allow-live-source", "undo-partial-restore", "to-role", "as-admin", "trust-functions-of", "allow-other-tables", ALLOW_UNVERIFIED_TLS];
 const OBJECT_FLAGS = ["from-secrets-file", "to-secrets-file", "transfers", "verify", "replace", "follow-links", "since", "max-delete"];
 
 const sideFlags = (side: SideFlag, what: string): FlagSpec[] => [
@@ -40,7 +40,8 @@ export const migrateSpec: CommandSpec = {
   rows on this host) in a snapshot it is fingerprinted and described in; the copy is all or nothing (a failed or interrupted one
   is undone); each table is verified on the target as soon as its data is in, then the schema (columns, types, constraints, indexes…) and sequences, and the source is checked for writes made after
   the snapshot: "verified" says the instant the target equals the source at. A source written to during the run fails the run
-  unless --allow-live-source. Say who owns what the restore creates: --to-role ROLE restores as that role of the target (app, on a
+  unless --allow-live-source. A source with no table, sequence or large object, or a target holding tables the source does not, is
+  refused before anything is written (most often a wrong or swapped URL) unless --allow-empty-source / --allow-other-tables. Say who owns what the restore creates: --to-role ROLE restores as that role of the target (app, on a
   Freehold database), which then owns everything restored and can use it; --as-admin restores as the target's login, which then owns
   everything (the application's role may not read or write it until granted). One of the two is required. Source and target must be different databases. Files live in a private folder: its own folder inside
   --work-dir, or a temporary one removed after every run. --keep-dump takes the dump path instead (pg_dump -Fd -j N, pg_restore -j N)
@@ -49,7 +50,8 @@ freehold migrate objects --from REMOTE --to REMOTE: rclone connection strings, :
   (TYPE s3, azureblob or gcs; quote a value that holds ":" or ",": :s3,provider=Other,endpoint='https://host:9000',env_auth:bucket),
   or a local directory; secret options come from --from-secrets-file / --to-secrets-file or the cloud's environment (env_auth).
   rclone copy --checksum, never sync or move; re-running skips what is complete. Refuses a target that holds other objects under
-  the same keys unless --replace, and a local source's symbolic links unless --follow-links. Verifies size and hash of every object.
+  the same keys unless --replace, a source with no object under its path (a mistyped prefix lists empty) unless
+  --allow-empty-source, and a local source's symbolic links unless --follow-links. Verifies size and hash of every object.
 freehold migrate verify database|objects --from ... --to ...: compare two databases (schema, every table, sequences, each read in
   one snapshot) or two stores (size and MD5 of every object) as they are now; writes nothing.
 Exit codes: 0 verified; 1 verification failed, the target already held other data, the source moved on, or a tool or server failed
@@ -72,6 +74,17 @@ every tool and query was stopped on both sides and a partial restore undone.`,
       name: ALLOW_UNVERIFIED_TLS,
       type: "boolean",
       description: "Database: connect to a server whose URL does not say sslmode=verify-full (a local test server without a certificate authority): the server is not checked, so anyone on the path could pose as it. Without it such a URL is refused.",
+    },
+    {
+      name: "allow-empty-source",
+      type: "boolean",
+      description:
+        "Copy from a source that holds nothing (database: no table, sequence or large object; objects: no object under its path). Without it such a run refuses before writing anything: an empty source is most often a wrong, swapped or mistyped --from.",
+    },
+    {
+      name: "allow-other-tables",
+      type: "boolean",
+      description: "Database: copy into a target that holds tables the source does not (left as they are, not verified). Without it such a run refuses before writing anything: such a target is most often the wrong database, or --from the wrong source.",
     },
     { name: "allow-live-source", type: "boolean", description: "Database: accept a source written to during the run: verified as of the snapshot only, the changes since named in the manifest." },
     {
@@ -143,7 +156,7 @@ function maxDeleteProblems(args: ParsedArgs, problems: string[]): void {
 function foreignFlags(args: ParsedArgs, kind: "database" | "objects", verify: boolean, problems: string[]): void {
   const given = (f: string) => args.flags[f] !== undefined;
   const foreign = kind === "database" ? OBJECT_FLAGS : DATABASE_FLAGS.filter((f) => !(verify && f === "allow-live-source"));
-  const notForVerify = verify ? ["work-dir", "keep-dump", "jobs", "replace", "transfers", "manifest", "undo-partial-restore", "to-role", "as-admin", "trust-functions-of", "since", "max-delete"] : [];
+  const notForVerify = verify ? ["work-dir", "keep-dump", "jobs", "replace", "transfers", "manifest", "undo-partial-restore", "to-role", "as-admin", "trust-functions-of", "since", "max-delete", "allow-empty-source", "allow-other-tables"] : [];
   for (const f of [...foreign, ...notForVerify]) if (given(f)) problems.push(`--${f} does not apply to ${verify ? "migrate verify " : "migrate "}${kind}`);
 }
 
@@ -308,6 +321,8 @@ async function runDatabase(input: Input, args: ParsedArgs, io: Io, log: ((l: str
     keepDump: args.flags["keep-dump"] === true,
     allowLiveSource,
     undoPartialRestore: args.flags["undo-partial-restore"] === true,
+    allowEmptySource: args.flags["allow-empty-source"] === true,
+    allowOtherTables: args.flags["allow-other-tables"] === true,
     manifestPath: input.manifestPath,
     jobs: input.jobs,
     log,
@@ -327,7 +342,7 @@ async function runObjects(input: Input, args: ParsedArgs, io: Io, log: ((l: stri
   const sincePath = args.flags.since === undefined ? undefined : resolve(String(args.flags.since));
   const since = sincePath ? await readSince(sincePath) : undefined;
   const maxDelete = args.flags["max-delete"] === undefined ? undefined : Number(args.flags["max-delete"]);
-  const m = await migrateObjects({ ...common, manifestPath: input.manifestPath, transfers: input.transfers, replace: args.flags.replace === true, ...(since ? { since, sincePath } : {}), ...(maxDelete !== undefined ? { maxDelete } : {}) });
+  const m = await migrateObjects({ ...common, manifestPath: input.manifestPath, transfers: input.transfers, replace: args.flags.replace === true, allowEmptySource: args.flags["allow-empty-source"] === true, ...(since ? { since, sincePath } : {}), ...(maxDelete !== undefined ? { maxDelete } : {}) });
   io.out(objectsSummary(m, input.manifestPath));
 }
 

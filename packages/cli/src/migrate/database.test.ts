@@ -348,6 +348,27 @@ async function verifyProblems(from: string, to: string): Promise<string[]> {
 }
 
 describe("what the review found (real PostgreSQL)", () => {
+  it("refuses, writing nothing, an empty source (a swapped URL) and a target holding tables the source does not, unless allowed", async () => {
+    const p = await pair("swapped");
+    await sql(p.to, "CREATE TABLE public.t (id int PRIMARY KEY); INSERT INTO public.t VALUES (1);");
+    // The new, still empty database typed as the source, the one holding the data as the target: "migrated and verified", exit 0, before.
+    const empty = await migrateDatabase({ from: p.from, to: p.to }).catch((e: unknown) => e);
+    expect(empty).toBeInstanceOf(MigrationError);
+    expect((empty as MigrationError).message).toMatch(/^refusing to migrate: the source .* holds no table, sequence or large object; nothing was written to the target\..*--allow-empty-source/);
+    // A source with a table of its own, into that target: the target's other table says the pair is wrong.
+    await sql(p.from, "CREATE TABLE public.s (id int); INSERT INTO public.s VALUES (7);");
+    const other = await migrateDatabase({ from: p.from, to: p.to }).catch((e: unknown) => e);
+    expect(other).toBeInstanceOf(MigrationError);
+    expect((other as MigrationError).message).toMatch(/^refusing to migrate: the target .* holds 1 table\(s\) the source does not; nothing was written to it\..*--allow-other-tables/);
+    expect((other as MigrationError).problems).toEqual([{ item: "public.t", message: "in the target, not in the source" }]);
+    expect(await sql(p.to, "SELECT string_agg(tablename, ',' ORDER BY tablename) FROM pg_tables WHERE schemaname = 'public';")).toEqual(["t"]);
+    // Said on purpose, the copy goes ahead and leaves the other table as it was.
+    const m = await migrateDatabase({ from: p.from, to: p.to, allowOtherTables: true, manifestPath: path.join(dir, "swapped.json") });
+    expect(m.ok).toBe(true);
+    expect(m.extraTargetTables).toEqual(["public.t"]);
+    expect(await sql(p.to, "SELECT (SELECT id FROM public.s), (SELECT id FROM public.t);")).toEqual(["7|1"]);
+  });
+
   it("keeps schema a with table b.c apart from schema a.b with table c: a change to either is found", async () => {
     const { from, to } = await pair("dots");
     await sql(

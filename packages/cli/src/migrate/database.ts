@@ -98,6 +98,17 @@ export interface MigrateDatabaseOptions {
    * act with the target login's rights), so the run refuses it unless its owner is named here.
    */
   trustFunctionsOf?: string[];
+  /**
+   * Accept a source that holds no table, sequence or large object. Without it such a run refuses before anything is
+   * written: an empty source is most often a wrong or swapped URL (the new, still empty database typed as the source),
+   * and "migrated and verified" over nothing is what a runbook would move on from.
+   */
+  allowEmptySource?: boolean;
+  /**
+   * Accept a target that holds tables the source does not. Without it such a run refuses before anything is written:
+   * such a target is most often the wrong database (or the source is), and the copy would leave those tables unverified.
+   */
+  allowOtherTables?: boolean;
   log?: (line: string) => void;
   /** Abort stops every tool and query on both servers and undoes a partial restore; MigrationInterrupted is thrown. */
   signal?: AbortSignal;
@@ -427,6 +438,28 @@ async function refuseUntrustedCode(r: Run, snapshotId: string | undefined): Prom
     );
 }
 
+/**
+ * Refuse a pair that looks wrong before anything is written: a source with no table, sequence or large object (a wrong
+ * or swapped URL), or a target that holds tables the source does not (the wrong target, or the wrong source), unless
+ * the operator said so (allowEmptySource, allowOtherTables).
+ */
+async function refuseWrongPair(r: Run, from: { tables: TableInfo[]; sequences: unknown[] }, largeObjects: () => Promise<LargeObjectSum>, target: { tables: TableInfo[] }): Promise<void> {
+  if (!r.opts.allowEmptySource && from.tables.length === 0 && from.sequences.length === 0 && (await largeObjects()).count === 0)
+    throw new MigrationError(
+      "database",
+      `refusing to migrate: the source ${r.src.display} holds no table, sequence or large object; nothing was written to the target. Check that --from names the database that holds the data (not the new, still empty one); to copy an empty database on purpose, add --allow-empty-source.`,
+      [{ item: r.src.display, message: "no table, sequence or large object" }],
+    );
+  const srcKeys = new Set(from.tables.map(tableKey));
+  const other = target.tables.filter((t) => !srcKeys.has(tableKey(t)));
+  if (!r.opts.allowOtherTables && other.length > 0)
+    throw new MigrationError(
+      "database",
+      `refusing to migrate: the target ${r.dst.display} holds ${other.length} table(s) the source does not; nothing was written to it. Such a target is most often the wrong database, or --from names the wrong source: check both URLs. To copy next to those tables on purpose (they are left as they are, not verified), add --allow-other-tables.`,
+      other.map((t) => ({ item: tableName(t), message: "in the target, not in the source" })),
+    );
+}
+
 /** Refuse, skip (the target already holds it all), or dump and restore. The snapshot session lives only in here. */
 async function migrateOrSkip(p: Prepared): Promise<Outcome> {
   const { r, t, marker } = p;
@@ -434,6 +467,7 @@ async function migrateOrSkip(p: Prepared): Promise<Outcome> {
   const [snapshot, target] = await Promise.all([marker ? undefined : SourceSnapshot.open(withSession(r.src, { appName: `${r.prefix}-snapshot` }), r.key, r.signal), describeDatabase(r.dst)]);
   try {
     const from = marker ?? (snapshot as SourceSnapshot);
+    await refuseWrongPair(r, from, () => (marker ? Promise.resolve(marker.largeObjects) : (snapshot as SourceSnapshot).largeObjects()), target);
     const wanted = (ts: TableInfo[]) => new Set(ts.map(tableKey));
     const sums = (ts: TableInfo[]) => (marker ? Promise.resolve(marker.sums.filter((s) => wanted(ts).has(tableKey(s)))) : (snapshot as SourceSnapshot).fingerprint(ts, r.mode));
     const there = await inspect(r, { tables: from.tables, schema: from.schema, sums }, target);

@@ -7,8 +7,9 @@ import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, 
 import os from "node:os";
 import path from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { MigrationToolError } from "./errors";
 import { UntrustedFileError, userFolderProblems } from "./folders";
-import { type DumpMarker, openWorkDir, type Pair, pairKey, type RestoreJournal } from "./workdir";
+import { type DumpMarker, openWorkDir, type Pair, pairKey, processStart, type RestoreJournal } from "./workdir";
 
 const NOBODY = 65534;
 const pair: Pair = { source: 'cluster 1, database 16384 "shop"', target: 'cluster 2, database 16385 "shop"' };
@@ -210,5 +211,37 @@ describe("without a folder named", () => {
     await same.finish({ verified: true, keepDump: false });
     await again.finish({ verified: true, keepDump: false });
     expect(readdirSync(tmp)).toEqual([]);
+  });
+
+  it("takes over a killed run's folder whose pid was reused: by this very process (a container's runs share a small pid) or by a live process started after the lock", async () => {
+    const tmp = fresh("tmp-reused");
+    process.env.TMPDIR = tmp;
+    const killed = await openWorkDir({ pair });
+    // A lock records the process's start beside its pid.
+    expect(readFileSync(path.join(killed.dir, "lock"), "utf8")).toBe(`${process.pid} ${processStart(process.pid)?.token}`);
+    await killed.writeJournal(journal());
+    await killed.finish({ verified: false, keepDump: false }); // as if killed: the folder and its journal stay
+    for (const lock of [String(process.pid), `${process.ppid} linux:another-boot:1`]) {
+      writeFileSync(path.join(killed.dir, "lock"), lock, { mode: 0o600 });
+      const log: string[] = [];
+      const same = await openWorkDir({ pair, log: (l) => log.push(l) });
+      expect(same.dir).toBe(killed.dir);
+      expect(log).toEqual([`found ${killed.dir}, left by an earlier run of this source and target that was killed: this run takes it over and removes it at its end`]);
+    }
+    rmSync(killed.dir, { recursive: true });
+  });
+
+  it("refuses, naming the live pid, when it started and which lock to remove, when this pair's unfinished restore is held by a live process", async () => {
+    const tmp = fresh("tmp-held");
+    process.env.TMPDIR = tmp;
+    const killed = await openWorkDir({ pair });
+    await killed.writeJournal(journal());
+    const start = processStart(process.ppid);
+    writeFileSync(path.join(killed.dir, "lock"), `${process.ppid} ${start?.token}`, { mode: 0o600 });
+    const err = await openWorkDir({ pair }).catch((e: unknown) => e);
+    expect((err as Error).message).toBe(`${killed.dir} holds an unfinished restore of this source and target, and its lock names pid ${process.ppid}, a live process (started ${start?.at}); nothing was done.`);
+    expect((err as MigrationToolError).details.hint).toContain(`remove ${path.join(killed.dir, "lock")} and run the same command again (with --undo-partial-restore`);
+    expect(readdirSync(tmp)).toEqual([path.basename(killed.dir)]);
+    rmSync(killed.dir, { recursive: true });
   });
 });

@@ -201,19 +201,52 @@ async function refuseSchemaDrift(oldPrimary: PgConnection, newPrimary: PgConnect
 /** How long a switch waits, writes stopped, for the new primary to catch up (and for the way back's slot). */
 const CATCH_UP_TIMEOUT_MS = 60_000;
 
-/** Wait until the subscriber confirmed every byte of the publisher's WAL written up to now; the time it took. */
-async function catchUp(publisher: PgConnection, slot: string, o: LiveOptions): Promise<number> {
+/**
+ * How many times the subscription `name` on `subscriber` failed to apply a change (apply_error_count of
+ * pg_stat_subscription_stats, PostgreSQL 15+: https://www.postgresql.org/docs/15/monitoring-stats.html). A change it
+ * cannot apply (most often a row with a key the subscriber already holds) stops the subscription's worker, which
+ * retries it every few seconds (wal_retrieve_retry_interval) and fails again, for good, until the conflict is removed.
+ */
+export async function applyErrors(subscriber: PgConnection, name: string): Promise<number> {
+  return Number(await one(subscriber, `SELECT coalesce((SELECT apply_error_count FROM pg_stat_subscription_stats WHERE subname = ${quoteLiteral(name)}), 0);`, "read the subscription's apply errors")) || 0;
+}
+
+/** What a subscription that fails to apply means, said for the way back (subscribed on the old primary) or the forward replication. */
+export function applyFailure(errors: number, wayBack: boolean, subscriber: PgConnection): string {
+  return wayBack
+    ? `the way back fails to apply (${errors} error(s) on ${subscriber.display}): most often a row written on the old primary after cutover conflicts with the new primary's; see the old primary's server log for the key, and remove the conflicting row there`
+    : `the replication to ${subscriber.display} fails to apply (${errors} error(s)): most often a row written on it (not by replication) conflicts with the source's; see its server log for the key, and remove the conflicting row there`;
+}
+
+/** Errors of a switch abandoned because the replication it waited for fails to apply: that replication does not "still run". */
+const applyFailed = new WeakSet<object>();
+
+/** Wait until the subscriber confirmed every byte of the publisher's WAL written up to now; the time it took. Ends at once when the subscriber's apply errors grow. */
+async function catchUp(publisher: PgConnection, subscriber: PgConnection, slot: string, o: LiveOptions): Promise<number> {
   const started = Date.now();
   const lsn = await one(publisher, "SELECT pg_current_wal_lsn();", "read the WAL position");
   const timeout = o.catchUpTimeoutMs ?? CATCH_UP_TIMEOUT_MS;
-  for (;;) {
+  const wayBack = publisher.role === "target";
+  const before = await applyErrors(subscriber, slot);
+  const failing = (errors: number, summary: string) => {
+    const e = new MigrationError("database", `${summary}: ${applyFailure(errors, wayBack, subscriber)}`, []);
+    applyFailed.add(e);
+    return e;
+  };
+  for (let i = 1; ; i++) {
     const behind = await one(publisher, `SELECT pg_wal_lsn_diff(${quoteLiteral(lsn)}::pg_lsn, confirmed_flush_lsn)::bigint FROM pg_replication_slots WHERE slot_name = ${quoteLiteral(slot)};`, "read the replication slot");
     if (behind === "") throw new MigrationError("database", `the replication slot ${slot} is gone from ${publisher.display}`, []);
     if (Number(behind) <= 0) return Date.now() - started;
+    const who = publisher.role === "source" ? "target" : "source";
     // Writes are stopped while this waits: an interruption must end the wait at once (the caller allows writes again), not at the timeout.
-    if (o.signal?.aborted)
-      throw new MigrationError("database", `interrupted while ${publisher.role === "source" ? "the target" : "the source"} caught up (${behind} bytes behind): switch-over abandoned, writes allowed again on ${publisher.display}, replication still runs`, []);
-    if (Date.now() - started > timeout) throw new MigrationError("database", `the ${publisher.role === "source" ? "target" : "source"} did not catch up within ${timeout / 1000} s (${behind} bytes behind)`, []);
+    if (o.signal?.aborted) throw new MigrationError("database", `interrupted while the ${who} caught up (${behind} bytes behind): switch-over abandoned, writes allowed again on ${publisher.display}, replication still runs`, []);
+    const late = Date.now() - started > timeout;
+    if (late || i % 50 === 0) {
+      // A change the subscriber cannot apply never lets it catch up: said at once, with writes stopped for no longer.
+      const errors = await applyErrors(subscriber, slot);
+      if (errors > before || (late && errors > 0)) throw failing(errors, `the ${who} ${late ? `did not catch up within ${timeout / 1000} s` : "cannot catch up"} (${behind} bytes behind)`);
+    }
+    if (late) throw new MigrationError("database", `the ${who} did not catch up within ${timeout / 1000} s (${behind} bytes behind)`, []);
     await sleep(20);
   }
 }
@@ -364,7 +397,7 @@ async function stopAndCatchUp(s: Sides, o: LiveOptions): Promise<{ stopped: numb
     o.log?.(`writes stopped on ${s.oldPrimary.display}`);
     await o.afterStep?.("writes stopped");
     await refuseWriteStopBlockers(s.oldPrimary, true);
-    const catchUpMs = await catchUp(s.oldPrimary, s.name, o);
+    const catchUpMs = await catchUp(s.oldPrimary, s.newPrimary, s.name, o);
     o.log?.(`${s.newPrimary.display} caught up in ${catchUpMs} ms`);
     const sequences = await copySequences(s.oldPrimary, s.newPrimary);
     snaps = await snapshotsAtSwitch(s.oldPrimary, s.newPrimary, o.signal);
@@ -381,11 +414,11 @@ async function stopAndCatchUp(s: Sides, o: LiveOptions): Promise<{ stopped: numb
 async function abandoned(s: Sides, e: unknown, o: LiveOptions): Promise<unknown> {
   try {
     await allowWrites(s.oldPrimary);
-    o.log?.(`switch-over abandoned: writes allowed again on ${s.oldPrimary.display}, replication to ${s.newPrimary.display} still runs`);
+    o.log?.(`switch-over abandoned: writes allowed again on ${s.oldPrimary.display}, ${applyFailed.has(e as object) ? `replication to ${s.newPrimary.display} fails to apply (see below)` : `replication to ${s.newPrimary.display} still runs`}`);
     return e;
   } catch (again) {
     const why = again instanceof MigrationToolError ? again.report() : String(again);
-    const still = `; writes could NOT be allowed again: ${s.oldPrimary.display} still refuses the application's writes (replication to ${s.newPrimary.display} still runs). Allow them with: ${allowWritesCommand(s.oldPrimary)}`;
+    const still = `; writes could NOT be allowed again: ${s.oldPrimary.display} still refuses the application's writes (replication to ${s.newPrimary.display} ${applyFailed.has(e as object) ? "fails to apply" : "still runs"}). Allow them with: ${allowWritesCommand(s.oldPrimary)}`;
     const problem = { item: "allowing writes again", message: why.replace(/\n\s*/g, " ") };
     if (e instanceof MigrationError) return new MigrationError(e.kind, `${e.summary}${still}`, [...e.problems, problem]);
     const first = e instanceof MigrationToolError ? e.report() : e instanceof Error ? e.message : String(e);

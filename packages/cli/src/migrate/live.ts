@@ -28,7 +28,7 @@ import { applyingFunctionWarnings, wayBackFunctionWarnings } from "./live-code";
 import { dropSubscription, type LiveOptions, type LivePair, livePair, one, sql, WRITABLE } from "./live-sql";
 import { locked, withPairKey } from "./live-lock";
 import { type StartResult, startReplication as startUnlocked } from "./live-start";
-import { type CutoverResult, halfSwitch, otherSubscriptions, stoppedSwitch, switchOver, upstreamProblem } from "./live-switch";
+import { applyErrors, applyFailure, type CutoverResult, halfSwitch, otherSubscriptions, stoppedSwitch, switchOver, upstreamProblem } from "./live-switch";
 import { type PgConnection, quoteIdent, quoteLiteral } from "./pg";
 
 export { type LiveOptions, type LivePair, livePair, type SwitchStep, subscriptionConninfo } from "./live-sql";
@@ -83,12 +83,16 @@ async function slotState(publisher: PgConnection, slot: string): Promise<SlotSta
   return line ? (JSON.parse(line) as SlotState) : undefined;
 }
 
-/** What status must point out about one slot: a subscriber that does not stream, WAL piling up, WAL lost. */
-export function slotWarnings(slot: SlotState, name: string, publisher: PgConnection, subscriber: PgConnection): string[] {
+/**
+ * What status must point out about one slot: a subscriber that does not stream, WAL piling up, WAL lost; `failing`:
+ * why its subscriber does not apply (applyFailure), when it has failed to apply and is not caught up.
+ */
+export function slotWarnings(slot: SlotState, name: string, publisher: PgConnection, subscriber: PgConnection, failing?: string): string[] {
   const w: string[] = [];
   const keep = slot.keep === "-1" ? "max_slot_wal_keep_size is -1 (no limit) there" : `max_slot_wal_keep_size is ${slot.keep} there`;
   if (!slot.active)
-    w.push(`no subscriber streams from the slot ${name} on ${publisher.display} (the subscription on ${subscriber.display} is disabled or cannot connect: see its server log): the slot keeps every byte of WAL written since, ${size(slot.retained)} now; ${keep}`);
+    w.push(`no subscriber streams from the slot ${name} on ${publisher.display} (${failing ?? `the subscription on ${subscriber.display} is disabled or cannot connect: see its server log`}): the slot keeps every byte of WAL written since, ${size(slot.retained)} now; ${keep}`);
+  else if (failing) w.push(`${failing}; the slot ${name} keeps every byte of WAL on ${publisher.display} from the change that fails, ${size(slot.retained)} now; ${keep}`);
   else if (slot.retained > RETAINED_WARN_BYTES) w.push(`the slot ${name} keeps ${size(slot.retained)} of WAL on ${publisher.display} until ${subscriber.display} confirms it; ${keep}`);
   if (slot.walStatus === "unreserved" || slot.walStatus === "lost")
     w.push(`the slot ${name} on ${publisher.display} is ${slot.walStatus}: WAL its subscriber still needs ${slot.walStatus === "lost" ? "was removed; replication cannot go on: finish, then start again" : "is about to be removed (max_slot_wal_keep_size)"}`);
@@ -121,6 +125,9 @@ export async function replicationStatus(given: LiveOptions): Promise<Replication
       "read the subscription",
     );
     const s = JSON.parse(r || '{"tables":0,"ready":0}') as { tables: number; ready: number; last?: string | null };
+    // Errors counted once stay counted: they say the subscription fails only while it is not caught up.
+    const errors = await applyErrors(subscriber, name);
+    const failing = errors > 0 && (!slot.active || slot.lag > 0) ? applyFailure(errors, direction === "back", subscriber) : undefined;
     return {
       lagBytes: slot.lag,
       retainedBytes: slot.retained,
@@ -129,7 +136,7 @@ export async function replicationStatus(given: LiveOptions): Promise<Replication
       tables: s.tables,
       ...(s.last ? { lastMessageAt: s.last } : {}),
       direction,
-      warnings: [...halfWarning, ...slotWarnings(slot, name, publisher, subscriber), ...(direction === "back" ? await wayBackFunctionWarnings(subscriber, o.trustFunctionsOf ?? []) : await applyingFunctionWarnings(subscriber, o.trustFunctionsOf ?? [])), ...(await upstreamWarnings(p, direction))],
+      warnings: [...halfWarning, ...slotWarnings(slot, name, publisher, subscriber, failing), ...(direction === "back" ? await wayBackFunctionWarnings(subscriber, o.trustFunctionsOf ?? []) : await applyingFunctionWarnings(subscriber, o.trustFunctionsOf ?? [])), ...(await upstreamWarnings(p, direction))],
     };
   }
   if (half) return { lagBytes: 0, retainedBytes: 0, active: false, tablesStreaming: 0, tables: 0, direction: half.direction, warnings: halfWarning, halfWayOnly: true };

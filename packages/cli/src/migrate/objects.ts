@@ -53,6 +53,8 @@ export interface MigrateObjectsOptions {
   transfers?: number;
   /** Overwrite objects the target already holds with other content under the same key (default: refuse). */
   replace?: boolean;
+  /** Copy from a source with no object under its path; without it such a run refuses before writing (a mistyped prefix lists empty). */
+  allowEmptySource?: boolean;
   /** Copy what a local source's symbolic links point to (rclone --copy-links); without it a link is refused. */
   followLinks?: boolean;
   /** Abort kills rclone (SIGKILL, as a crash would); a later run resumes. */
@@ -364,6 +366,8 @@ async function plan(ctx: RcloneContext, opts: MigrateObjectsOptions, log: (l: st
     if (bad.length) throw new MigrationError("objects", `refusing the delta: the earlier manifest is not a verified run of this source and target; nothing was copied.`, bad);
   }
   const pre = await precheck(ctx, log, { delta: opts.since !== undefined });
+  if (pre.sourceObjects === 0 && !opts.allowEmptySource)
+    throw new MigrationError("objects", "refusing to migrate: the source holds no object under its path (a mistyped bucket or prefix lists empty); nothing was copied or deleted. Check --from; to copy an empty source on purpose, add --allow-empty-source.", [{ item: `${opts.from.type}:${opts.from.path}`, message: "no object" }]);
   const since = opts.since;
   const delta = since ? planDelta(since, pre.different, pre.sourceKeys, pre.targetHashed) : undefined;
   // A delta replaces only the earlier run's own objects; anything else held with other content is refused as always.

@@ -17,11 +17,13 @@
  *   temporary directory (mkdtemp, 0700), removed at the end of the run,
  *   verified or not. A run killed outright (SIGKILL, power loss) cannot
  *   remove it; the next run of the same pair finds it (ours, private, this
- *   pair's stamp, its lock's process gone), takes it over to undo an
- *   unfinished restore, and removes it at its end.
+ *   pair's stamp, its lock's process gone: the lock names the pid and when
+ *   that process started, so a reused pid does not pass for the killed run),
+ *   takes it over to undo an unfinished restore, and removes it at its end.
  */
 import { createHash } from "node:crypto";
-import { existsSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
 import { mkdir, readdir, rm, stat, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
@@ -147,6 +149,59 @@ function alive(pid: number): boolean {
   }
 }
 
+/**
+ * When process `pid` started, as a token that tells two processes of one pid apart, and in words; undefined when it
+ * cannot be read. Linux: field 22 of /proc/<pid>/stat (starttime, in clock ticks since boot; proc(5)) with the boot's
+ * id (/proc/sys/kernel/random/boot_id), in words from the boot time (btime in /proc/stat) at USER_HZ, 100 ticks a
+ * second on every Linux ABI. Elsewhere: `ps -o lstart=` (POSIX ps on BSD and macOS prints the start time in full).
+ */
+export function processStart(pid: number): { token: string; at: string } | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    // The command name (field 2) may hold spaces and parentheses: fields 3 on follow its last ")".
+    const ticks = stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19];
+    if (!ticks || !/^\d+$/.test(ticks)) return undefined;
+    const boot = readFileSync("/proc/sys/kernel/random/boot_id", "utf8").trim();
+    const btime = Number(/^btime (\d+)$/m.exec(readFileSync("/proc/stat", "utf8"))?.[1] ?? Number.NaN);
+    return { token: `linux:${boot}:${ticks}`, at: Number.isFinite(btime) ? new Date((btime + Number(ticks) / 100) * 1000).toISOString() : `${ticks} ticks after boot` };
+  } catch {
+    if (process.platform === "linux") return undefined;
+  }
+  const r = spawnSync("ps", ["-o", "lstart=", "-p", String(pid)], { encoding: "utf8", env: { ...process.env, LC_ALL: "C" } });
+  const at = r.status === 0 ? r.stdout.trim() : "";
+  return at ? { token: `ps:${at.replace(/\s+/g, " ")}`, at } : undefined;
+}
+
+/** What a lock file says: the pid, and (written by this version on) its process's start. An older lock holds the pid only. */
+function readLock(text: string | undefined): { pid: number; start?: string } {
+  const [pid, ...start] = (text ?? "").trim().split(" ");
+  const n = Number(pid);
+  return { pid: Number.isInteger(n) && n > 0 ? n : 0, ...(start.length ? { start: start.join(" ") } : {}) };
+}
+
+/** The folders this process has open (until finish). */
+const openHere = new Set<string>();
+
+/** This process's lock line: its pid and start. */
+function lockLine(): string {
+  const start = processStart(process.pid);
+  return start ? `${process.pid} ${start.token}` : String(process.pid);
+}
+
+/**
+ * Whether the run that wrote a lock may still be running: its pid is alive and, when the lock says when that run
+ * started, the process of that pid started then (a pid is reused: on a busy host, and in a container every run may get
+ * the same small pid). A lock with this process's pid is this process's own while it has the folder open (openHere),
+ * else a killed run's whose pid this process got.
+ */
+function holderAlive(l: { pid: number; start?: string }, dir: string): boolean {
+  if (l.pid === process.pid) return openHere.has(dir);
+  if (!l.pid || !alive(l.pid)) return false;
+  if (l.start === undefined) return true;
+  const now = processStart(l.pid);
+  return now === undefined || now.token === l.start;
+}
+
 export async function dirBytes(dir: string): Promise<number> {
   if (!existsSync(dir)) return 0;
   let total = 0;
@@ -189,16 +244,21 @@ function formatVersionOf(text: string | undefined): unknown {
 
 const samePair = (a: Pair, b: Pair) => a.source === b.source && a.target === b.target;
 
-/** Whether `dir` is a folder an earlier, killed run of this pair left: ours, private, this pair's stamp, no live lock. */
-async function abandonedFolderOf(dir: string, pair: Pair): Promise<boolean> {
+/**
+ * Whether `dir` is a folder an earlier, killed run of this pair left (ours, private, this pair's stamp, no live lock):
+ * "abandoned"; "held" when its lock's process is alive although it holds this pair's unfinished restore; else undefined.
+ */
+async function folderOf(dir: string, pair: Pair): Promise<{ state: "abandoned" } | { state: "held"; pid: number; at: string } | undefined> {
   try {
-    if (await notPrivateFolder(dir)) return false;
+    if (await notPrivateFolder(dir)) return undefined;
     const stamp = await readJson(path.join(dir, STAMP), StampSchema);
-    if (!stamp || !samePair(stamp.pair, pair)) return false;
-    const holder = Number((await readPrivateFile(path.join(dir, LOCK))) ?? "0");
-    return !(holder && alive(holder));
+    if (!stamp || !samePair(stamp.pair, pair)) return undefined;
+    const holder = readLock(await readPrivateFile(path.join(dir, LOCK)));
+    if (!holderAlive(holder, dir)) return { state: "abandoned" };
+    if (!existsSync(path.join(dir, JOURNAL))) return undefined;
+    return { state: "held", pid: holder.pid, at: processStart(holder.pid)?.at ?? "at an unknown time" };
   } catch {
-    return false;
+    return undefined;
   }
 }
 
@@ -206,15 +266,15 @@ async function abandonedFolderOf(dir: string, pair: Pair): Promise<boolean> {
 async function lock(dir: string): Promise<void> {
   const file = path.join(dir, LOCK);
   try {
-    await writeFile(file, String(process.pid), { flag: "wx", mode: 0o600 });
+    await writeFile(file, lockLine(), { flag: "wx", mode: 0o600 });
     return;
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
   }
-  const holder = Number((await readPrivateFile(file)) ?? "0");
-  if (holder && holder !== process.pid && alive(holder))
-    throw new MigrationToolError(`another freehold migrate (pid ${holder}) is using ${dir}.`, "freehold", null, { hint: "wait for it to finish, or give this run its own --work-dir" });
-  await writePrivateFile(file, String(process.pid));
+  const holder = readLock(await readPrivateFile(file));
+  if (holderAlive(holder, dir))
+    throw new MigrationToolError(`another freehold migrate (pid ${holder.pid}) is using ${dir}.`, "freehold", null, { hint: "wait for it to finish, or give this run its own --work-dir" });
+  await writePrivateFile(file, lockLine());
 }
 
 /** The folder for this run: see the module comment. */
@@ -235,14 +295,27 @@ async function chooseFolder(opts: { workDir?: string; pair: Pair; log: (l: strin
     return { dir, temporary: false };
   }
   const tmp = os.tmpdir();
+  let held: { dir: string; pid: number; at: string } | undefined;
   for (const e of await readdir(tmp).catch(() => [] as string[])) {
     if (!e.startsWith("freehold-migrate-")) continue;
     const dir = path.join(tmp, e);
-    if (await abandonedFolderOf(dir, opts.pair)) {
+    const found = await folderOf(dir, opts.pair);
+    if (found?.state === "abandoned") {
       opts.log(`found ${dir}, left by an earlier run of this source and target that was killed: this run takes it over and removes it at its end`);
       return { dir, temporary: true };
     }
+    if (found?.state === "held") held = { dir, ...found };
   }
+  // This run holds the target's lock, so no other run of the pair is restoring: a live holder is most often a reused pid.
+  if (held)
+    throw new MigrationToolError(
+      `${held.dir} holds an unfinished restore of this source and target, and its lock names pid ${held.pid}, a live process (started ${held.at}); nothing was done.`,
+      "freehold",
+      null,
+      {
+        hint: `whether pid ${held.pid} is a freehold migrate run of this source and target: if it is, wait for it to finish; if it is not (its pid was reused after the run that wrote the lock was killed), remove ${path.join(held.dir, LOCK)} and run the same command again (with --undo-partial-restore to undo that restore)`,
+      },
+    );
   const dir = await freshPrivateFolder("freehold-migrate-", tmp);
   await writePrivateFile(path.join(dir, STAMP), JSON.stringify({ tool: "freehold migrate", formatVersion: 3, pair: opts.pair, createdAt: new Date().toISOString() }));
   return { dir, temporary: true };
@@ -252,6 +325,7 @@ async function chooseFolder(opts: { workDir?: string; pair: Pair; log: (l: strin
 export async function openWorkDir(opts: { workDir?: string; pair: Pair; log?: (l: string) => void }): Promise<WorkDir> {
   const { dir, temporary } = await chooseFolder({ ...opts, log: opts.log ?? (() => {}) });
   await lock(dir);
+  openHere.add(dir);
   const dumpDir = path.join(dir, "dump");
   const markerPath = path.join(dir, MARKER);
   const journalPath = path.join(dir, JOURNAL);
@@ -280,6 +354,7 @@ export async function openWorkDir(opts: { workDir?: string; pair: Pair; log?: (l
       const kept = keepDump || (!temporary && !verified);
       if (!kept) await clearDump();
       await rm(path.join(dir, LOCK), { force: true });
+      openHere.delete(dir);
       const journal = existsSync(journalPath);
       if (temporary && !keepDump && !journal) await rm(dir, { recursive: true, force: true });
       else if (!temporary && !journal && !existsSync(dumpDir)) {
