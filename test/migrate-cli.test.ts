@@ -181,6 +181,25 @@ describe("objects are never silently skipped", () => {
     expect(readFileSync(join(dst, "report.pdf"), "utf8")).toBe("the linked report");
   });
 
+  it("refuses a source with no object (a mistyped prefix lists empty), writing nothing, unless --allow-empty-source; --allow-other-tables is the database's only", async () => {
+    const src = tmp();
+    const dst = tmp();
+    writeFileSync(join(dst, "kept.txt"), "the target's own");
+    const manifest = join(tmp(), "m.json");
+    const r = await cli(["migrate", "objects", "--from", src, "--to", dst, "--quiet", "--manifest", manifest]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("refusing to migrate: the source holds no object under its path (a mistyped bucket or prefix lists empty); nothing was copied or deleted. Check --from; to copy an empty source on purpose, add --allow-empty-source.");
+    noTrace(r.stderr);
+    expect(existsSync(manifest)).toBe(false);
+    const allowed = await cli(["migrate", "objects", "--from", src, "--to", dst, "--allow-empty-source", "--quiet", "--manifest", manifest]);
+    expect(allowed.code, allowed.stderr).toBe(0);
+    expect(allowed.stdout).toContain("Objects copied and verified: 0 objects");
+    expect(readFileSync(join(dst, "kept.txt"), "utf8")).toBe("the target's own");
+    const foreign = await cli(["migrate", "objects", "--from", src, "--to", dst, "--allow-other-tables"]);
+    expect(foreign.code).toBe(2);
+    expect(foreign.stderr).toContain("--allow-other-tables does not apply to migrate objects");
+  });
+
   it("ignores rclone filter variables in the environment: every object is copied and checked", async () => {
     const src = tmp();
     mkdirSync(join(src, "docs"));

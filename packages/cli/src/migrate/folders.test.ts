@@ -7,7 +7,7 @@ import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, 
 import os from "node:os";
 import path from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { MigrationToolError } from "./errors";
+import type { MigrationToolError } from "./errors";
 import { UntrustedFileError, userFolderProblems } from "./folders";
 import { type DumpMarker, openWorkDir, type Pair, pairKey, processStart, type RestoreJournal } from "./workdir";
 
