@@ -233,7 +233,8 @@ async function catchUp(publisher: PgConnection, subscriber: PgConnection, slot: 
     applyFailed.add(e);
     return e;
   };
-  for (let i = 1; ; i++) {
+  let checked = Date.now();
+  for (;;) {
     const behind = await one(publisher, `SELECT pg_wal_lsn_diff(${quoteLiteral(lsn)}::pg_lsn, confirmed_flush_lsn)::bigint FROM pg_replication_slots WHERE slot_name = ${quoteLiteral(slot)};`, "read the replication slot");
     if (behind === "") throw new MigrationError("database", `the replication slot ${slot} is gone from ${publisher.display}`, []);
     if (Number(behind) <= 0) return Date.now() - started;
@@ -241,7 +242,8 @@ async function catchUp(publisher: PgConnection, subscriber: PgConnection, slot: 
     // Writes are stopped while this waits: an interruption must end the wait at once (the caller allows writes again), not at the timeout.
     if (o.signal?.aborted) throw new MigrationError("database", `interrupted while the ${who} caught up (${behind} bytes behind): switch-over abandoned, writes allowed again on ${publisher.display}, replication still runs`, []);
     const late = Date.now() - started > timeout;
-    if (late || i % 50 === 0) {
+    if (late || Date.now() - checked >= 1000) {
+      checked = Date.now();
       // A change the subscriber cannot apply never lets it catch up: said at once, with writes stopped for no longer.
       const errors = await applyErrors(subscriber, slot);
       if (errors > before || (late && errors > 0)) throw failing(errors, `the ${who} ${late ? `did not catch up within ${timeout / 1000} s` : "cannot catch up"} (${behind} bytes behind)`);
