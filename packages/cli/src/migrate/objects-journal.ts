@@ -27,14 +27,11 @@ export interface Journal {
   readonly failed: string | undefined;
 }
 
-/** The file system calls a journal makes, replaceable by a test (a full disk is simulated there). */
-export const journalFs = { openSync, writeSync, closeSync };
-
 /** Write all of `text` at the fd's end; a short write (a full disk) is an error like any other. */
 function writeAll(fd: number, text: string): void {
   const buf = Buffer.from(text);
-  const n = journalFs.writeSync(fd, buf, 0, buf.length);
-  if (n !== buf.length) throw Object.assign(new Error(`no space left on device, write (${n} of ${buf.length} bytes written)`), { code: "ENOSPC" });
+  const n = writeSync(fd, buf, 0, buf.length);
+  if (n !== buf.length) throw Object.assign(new Error(`ENOSPC: no space left on device, write (${n} of ${buf.length} bytes written)`), { code: "ENOSPC" });
 }
 
 /**
@@ -49,15 +46,15 @@ export async function openJournal(file: string | undefined, pair: { source: Remo
   let fd: number | undefined;
   let failed: string | undefined;
   const stop = (e: unknown) => {
-    failed = (e as NodeJS.ErrnoException).code ? `${(e as NodeJS.ErrnoException).code}: ${(e as Error).message}` : String(e);
-    log(`not recording copied objects in ${file} from here on (${failed}): if this run is interrupted, the next run will not know the objects it copies from now on as freehold's, and a later final delta will not delete them`);
-    if (fd !== undefined) journalFs.closeSync(fd);
+    failed = e instanceof Error ? e.message : String(e);
+    log(`not recording copied objects in ${file} from here on: ${failed}. If this run is interrupted, the next run will not know the objects it copies from now on as freehold's, and a later final delta will not delete them`);
+    if (fd !== undefined) closeSync(fd);
     fd = undefined;
   };
   if (file) {
     try {
       await rm(file, { force: true });
-      fd = journalFs.openSync(file, "wx", 0o600);
+      fd = openSync(file, "wx", 0o600);
       writeAll(fd, [JSON.stringify(pair), ...earlier.map((k) => JSON.stringify(k))].map((l) => `${l}\n`).join(""));
     } catch (e) {
       stop(e);
@@ -73,7 +70,7 @@ export async function openJournal(file: string | undefined, pair: { source: Remo
       }
     },
     close: () => {
-      if (fd !== undefined) journalFs.closeSync(fd);
+      if (fd !== undefined) closeSync(fd);
       fd = undefined;
     },
     get failed() {
@@ -119,7 +116,7 @@ export async function readJournal(file: string | undefined, pair: { source: Remo
   const keys = rest.map(keyOf);
   const torn = keys.length > 0 && keys[keys.length - 1] === undefined;
   if (torn) keys.pop();
-  const bad = keys.findIndex((k) => k === undefined);
+  const bad = keys.indexOf(undefined);
   if (bad >= 0) distrust.push({ item: file, message: `is not a record freehold wrote (line ${bad + 2} is not one JSON string)` });
   else if (!headOk && rest.length > 0 && distrust.length === 0) distrust.push({ item: file, message: "records another source or target" });
   if (distrust.length > 0) {
