@@ -325,7 +325,7 @@ describe("migrate objects' manifest and its record of copied objects", () => {
     return { src, dst: join(tmp(), "copy"), manifest: join(tmp(), "m.json") };
   };
 
-  it("a full disk where the manifest goes: the record's failure said once, then a clean error naming the manifest (no work folder, no stack trace), no temporary folder left", async () => {
+  it("a full disk where the manifest goes: the record's failure said once, then a clean error naming the manifest (no work folder, no stack trace), no temporary folder left; the next run's manifest says its record of freehold's objects is incomplete", async () => {
     const o = objects();
     const journal = `${o.manifest}.copied`;
     const temp = tmp();
@@ -370,6 +370,14 @@ describe("migrate objects' manifest and its record of copied objects", () => {
     expect(readdirSync(o.dst).sort()).toEqual(["a.txt", "b.txt", "c.txt"]);
     expect(readdirSync(temp)).toEqual([]); // the run's private rclone folder removed
     expect(readdirSync(join(o.manifest, "..")).sort()).toEqual(["m.json.copied"]); // no temporary manifest, the lock released
+    // The record is cut after its last complete line, so the next run knows it is incomplete.
+    expect(readFileSync(journal, "utf8").endsWith("\n")).toBe(false);
+    // Room made: the next run copies nothing, and its manifest says its record of freehold's objects is incomplete.
+    const again = await cli(["migrate", "objects", "--from", o.src, "--to", o.dst, "--manifest", o.manifest], { env: { TMPDIR: temp } });
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stdout).toContain("(0 copied, 3 already present)");
+    expect(JSON.parse(readFileSync(o.manifest, "utf8"))).toMatchObject({ ok: true, copiedObjects: [], copiedObjectsIncomplete: true });
+    expect(existsSync(journal)).toBe(false);
   });
 
   it("refuses a second run with the same manifest while a run holds it (exit 1), naming the holder; nothing is copied", async () => {

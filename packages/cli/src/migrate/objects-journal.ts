@@ -11,7 +11,7 @@
  * Format: the first line `{"source":…,"target":…}` (described as in the
  * manifest, no secrets), then one JSON string per copied key.
  */
-import { closeSync, openSync, readFileSync, unlinkSync, writeSync } from "node:fs";
+import { closeSync, ftruncateSync, openSync, readFileSync, unlinkSync, writeSync } from "node:fs";
 import { readFile, rm } from "node:fs/promises";
 import { MigrationError } from "./errors";
 import type { RemoteDescription } from "./manifest";
@@ -45,17 +45,30 @@ function writeAll(fd: number, text: string): void {
 export async function openJournal(file: string | undefined, pair: { source: RemoteDescription; target: RemoteDescription }, earlier: string[], log: (l: string) => void): Promise<Journal> {
   let fd: number | undefined;
   let failed: string | undefined;
+  let size = 0; // bytes of complete lines written
   const stop = (e: unknown) => {
     failed = e instanceof Error ? e.message : String(e);
     log(`not recording copied objects in ${file} from here on: ${failed}. If this run is interrupted, the next run will not know the objects it copies from now on as freehold's, and a later final delta will not delete them`);
-    if (fd !== undefined) closeSync(fd);
+    if (fd === undefined) return;
+    // Cut what the failed write left and the last newline (shrinking needs no room): a record that ends mid-line
+    // tells the next run it is incomplete, and its manifest says so.
+    try {
+      if (size > 0) ftruncateSync(fd, size - 1);
+    } catch {
+      /* the record then looks complete; the log line above says it is not */
+    }
+    closeSync(fd);
     fd = undefined;
+  };
+  const writeLines = (text: string) => {
+    writeAll(fd as number, text);
+    size += Buffer.byteLength(text);
   };
   if (file) {
     try {
       await rm(file, { force: true });
       fd = openSync(file, "wx", 0o600);
-      writeAll(fd, [JSON.stringify(pair), ...earlier.map((k) => JSON.stringify(k))].map((l) => `${l}\n`).join(""));
+      writeLines([JSON.stringify(pair), ...earlier.map((k) => JSON.stringify(k))].map((l) => `${l}\n`).join(""));
     } catch (e) {
       stop(e);
     }
@@ -64,7 +77,7 @@ export async function openJournal(file: string | undefined, pair: { source: Remo
     record: (key) => {
       if (fd === undefined) return;
       try {
-        writeAll(fd, `${JSON.stringify(key)}\n`);
+        writeLines(`${JSON.stringify(key)}\n`);
       } catch (e) {
         stop(e);
       }
@@ -97,8 +110,10 @@ function keyOf(line: string): string | undefined {
 
 /**
  * The keys an earlier, interrupted run of this source and target recorded; none when there is no
- * trustworthy record. A cut last line (what a crash or a full disk leaves) is dropped and the
- * complete lines before it kept; a bad header or a bad line before the last makes the whole file untrusted.
+ * trustworthy record. A record that does not end with a newline was stopped mid-write (a crash, a
+ * full disk, or a run whose writes failed, which cuts its record so): its complete keys are kept, a
+ * key cut short dropped, and it is `torn`. A bad header or a bad line before the last makes the
+ * whole file untrusted.
  */
 export async function readJournal(file: string | undefined, pair: { source: RemoteDescription; target: RemoteDescription }, log: (l: string) => void, uid = process.getuid?.() ?? 0): Promise<JournalRead> {
   const none = { keys: [], torn: false };
@@ -114,8 +129,9 @@ export async function readJournal(file: string | undefined, pair: { source: Remo
     distrust.push({ item: file, message: "is not a record freehold wrote (its first line is not JSON)" });
   }
   const keys = rest.map(keyOf);
-  const torn = keys.length > 0 && keys[keys.length - 1] === undefined;
-  if (torn) keys.pop();
+  // A record ends with a newline: one that does not was stopped mid-write (a key cut short is dropped).
+  const torn = !text.endsWith("\n");
+  if (torn && keys[keys.length - 1] === undefined) keys.pop();
   const bad = keys.indexOf(undefined);
   if (bad >= 0) distrust.push({ item: file, message: `is not a record freehold wrote (line ${bad + 2} is not one JSON string)` });
   else if (!headOk && rest.length > 0 && distrust.length === 0) distrust.push({ item: file, message: "records another source or target" });
@@ -124,7 +140,7 @@ export async function readJournal(file: string | undefined, pair: { source: Remo
     return none;
   }
   const found = keys as string[];
-  if (torn) log(`${file}: its last line was cut short (the run that wrote it stopped mid-write, or its disk was full): keeping the ${found.length} complete line(s) before it; the object named on that line is not known as freehold's`);
+  if (torn) log(`${file} ends mid-line (the run that wrote it was stopped while writing, or could not write any more): keeping the ${found.length} complete key(s); what that run copied after them is not known as freehold's, and the manifest says its record is incomplete`);
   log(`${found.length} object(s) recorded as copied by an interrupted run of this source and target (${file})`);
   return { keys: found, torn };
 }

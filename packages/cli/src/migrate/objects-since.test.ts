@@ -104,7 +104,12 @@ describe("the record of an interrupted run (<manifest>.copied)", () => {
     const lines: string[] = [];
     const file = journal("torn.copied", `${head}"a.txt"\n"b.txt"\n"c.t`);
     expect(await readJournal(file, pair, (l) => lines.push(l))).toEqual({ keys: ["a.txt", "b.txt"], torn: true });
-    expect(lines[0]).toBe(`${file}: its last line was cut short (the run that wrote it stopped mid-write, or its disk was full): keeping the 2 complete line(s) before it; the object named on that line is not known as freehold's`);
+    expect(lines[0]).toBe(
+      `${file} ends mid-line (the run that wrote it was stopped while writing, or could not write any more): keeping the 2 complete key(s); what that run copied after them is not known as freehold's, and the manifest says its record is incomplete`,
+    );
+    // What a run whose write failed leaves: its complete lines, the last newline cut.
+    expect(await readJournal(journal("cut.copied", `${head}"a.txt"\n"b.txt"`), pair, () => {})).toEqual({ keys: ["a.txt", "b.txt"], torn: true });
+    expect(await readJournal(journal("whole.copied", `${head}"a.txt"\n"b.txt"\n`), pair, () => {})).toEqual({ keys: ["a.txt", "b.txt"], torn: false });
   });
 
   it("distrusts the whole record when a line before the last or its header is bad", async () => {
