@@ -9,7 +9,8 @@ import path from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { MigrationToolError } from "./errors";
 import { UntrustedFileError, userFolderProblems } from "./folders";
-import { type DumpMarker, openWorkDir, type Pair, pairKey, processStart, type RestoreJournal } from "./workdir";
+import { type DumpMarker, openWorkDir, type Pair, pairKey, type RestoreJournal } from "./workdir";
+import { startOfProcess } from "./proc";
 
 const NOBODY = 65534;
 const pair: Pair = { source: 'cluster 1, database 16384 "shop"', target: 'cluster 2, database 16385 "shop"' };
@@ -218,7 +219,7 @@ describe("without a folder named", () => {
     process.env.TMPDIR = tmp;
     const killed = await openWorkDir({ pair });
     // A lock records the process's start beside its pid.
-    expect(readFileSync(path.join(killed.dir, "lock"), "utf8")).toBe(`${process.pid} ${processStart(process.pid)?.token}`);
+    expect(readFileSync(path.join(killed.dir, "lock"), "utf8")).toBe(`${process.pid} ${startOfProcess(process.pid)?.token}`);
     await killed.writeJournal(journal());
     await killed.finish({ verified: false, keepDump: false }); // as if killed: the folder and its journal stay
     for (const lock of [String(process.pid), `${process.ppid} linux:another-boot:1`]) {
@@ -236,7 +237,7 @@ describe("without a folder named", () => {
     process.env.TMPDIR = tmp;
     const killed = await openWorkDir({ pair });
     await killed.writeJournal(journal());
-    const start = processStart(process.ppid);
+    const start = startOfProcess(process.ppid);
     writeFileSync(path.join(killed.dir, "lock"), `${process.ppid} ${start?.token}`, { mode: 0o600 });
     const err = await openWorkDir({ pair }).catch((e: unknown) => e);
     expect((err as Error).message).toBe(`${killed.dir} holds an unfinished restore of this source and target, and its lock names pid ${process.ppid}, a live process (started ${start?.at}); nothing was done.`);

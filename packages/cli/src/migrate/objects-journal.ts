@@ -16,6 +16,7 @@ import { readFile, rm } from "node:fs/promises";
 import { MigrationError } from "./errors";
 import type { RemoteDescription } from "./manifest";
 import { trustProblems } from "./objects-since";
+import { startOfProcess } from "./proc";
 
 export const journalPath = (manifestFile: string) => `${manifestFile}.copied`;
 
@@ -148,20 +149,14 @@ export async function readJournal(file: string | undefined, pair: { source: Remo
 /** What `<manifest>.lock` holds: the run using the manifest, by pid and the process's start (so a reused pid is not taken for it). */
 interface LockHolder {
   pid: number;
-  /** The process's start, in clock ticks since boot (/proc/<pid>/stat field 22); null where /proc is not available. */
+  /** The process's start (startOfProcess's token); null where it cannot be read. */
   start: string | null;
   startedAt: string;
 }
 
-/** A process's start time in clock ticks since boot (proc(5), /proc/<pid>/stat field 22), or null when it cannot be read. */
+/** A process's start (proc.ts startOfProcess: /proc/<pid>/stat field 22 with the boot's id, or ps), or null when it cannot be read. */
 export function processStart(pid: number): string | null {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    // Field 2 (the command) is in parentheses and may hold spaces: count from the last ")".
-    return stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19] ?? null;
-  } catch {
-    return null;
-  }
+  return startOfProcess(pid)?.token ?? null;
 }
 
 /** Whether the run named by a lock is still going: its pid alive, with the start time it recorded. */

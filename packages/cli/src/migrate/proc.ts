@@ -13,7 +13,7 @@
  * the psql that undoes a partial restore. Only Freehold gets them; it stops
  * its tools itself, in order.
  */
-import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
+import { type ChildProcessWithoutNullStreams, spawn, spawnSync } from "node:child_process";
 import { accessSync, constants, existsSync, readdirSync, readFileSync } from "node:fs";
 import net from "node:net";
 import path from "node:path";
@@ -302,4 +302,27 @@ export function lookupUser(name: string): { uid: number; gid: number; home: stri
     /* no passwd file */
   }
   return undefined;
+}
+
+/**
+ * When process `pid` started, as a token that tells two processes of one pid apart, and in words; undefined when it
+ * cannot be read. Linux: field 22 of /proc/<pid>/stat (starttime, in clock ticks since boot; proc(5)) with the boot's
+ * id (/proc/sys/kernel/random/boot_id), in words from the boot time (btime in /proc/stat) at USER_HZ, 100 ticks a
+ * second on every Linux ABI. Elsewhere: `ps -o lstart=` (POSIX ps on BSD and macOS prints the start time in full).
+ */
+export function startOfProcess(pid: number): { token: string; at: string } | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    // The command name (field 2) may hold spaces and parentheses: fields 3 on follow its last ")".
+    const ticks = stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19];
+    if (!ticks || !/^\d+$/.test(ticks)) return undefined;
+    const boot = readFileSync("/proc/sys/kernel/random/boot_id", "utf8").trim();
+    const btime = Number(/^btime (\d+)$/m.exec(readFileSync("/proc/stat", "utf8"))?.[1] ?? Number.NaN);
+    return { token: `linux:${boot}:${ticks}`, at: Number.isFinite(btime) ? new Date((btime + Number(ticks) / 100) * 1000).toISOString() : `${ticks} ticks after boot` };
+  } catch {
+    if (process.platform === "linux") return undefined;
+  }
+  const r = spawnSync("ps", ["-o", "lstart=", "-p", String(pid)], { encoding: "utf8", env: { ...process.env, LC_ALL: "C" } });
+  const at = r.status === 0 ? r.stdout.trim() : "";
+  return at ? { token: `ps:${at.replace(/\s+/g, " ")}`, at } : undefined;
 }

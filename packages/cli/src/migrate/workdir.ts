@@ -22,8 +22,7 @@
  *   takes it over to undo an unfinished restore, and removes it at its end.
  */
 import { createHash } from "node:crypto";
-import { spawnSync } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { mkdir, readdir, rm, stat, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
@@ -32,6 +31,7 @@ import { MigrationToolError } from "./errors";
 import { freshPrivateFolder, notPrivateFolder, ownFolder, readPrivateFile, removeIfEmpty, UntrustedFileError, userFolderProblems, writePrivateFile } from "./folders";
 import type { LargeObjectSum, TableInfo } from "./fingerprint";
 import type { SequenceInfo, ServerInfo, TableSum } from "./pg";
+import { startOfProcess } from "./proc";
 import type { SchemaObject } from "./schema";
 import type { CreatedObject } from "./restore";
 import type { SourceState } from "./state";
@@ -149,29 +149,6 @@ function alive(pid: number): boolean {
   }
 }
 
-/**
- * When process `pid` started, as a token that tells two processes of one pid apart, and in words; undefined when it
- * cannot be read. Linux: field 22 of /proc/<pid>/stat (starttime, in clock ticks since boot; proc(5)) with the boot's
- * id (/proc/sys/kernel/random/boot_id), in words from the boot time (btime in /proc/stat) at USER_HZ, 100 ticks a
- * second on every Linux ABI. Elsewhere: `ps -o lstart=` (POSIX ps on BSD and macOS prints the start time in full).
- */
-export function processStart(pid: number): { token: string; at: string } | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    // The command name (field 2) may hold spaces and parentheses: fields 3 on follow its last ")".
-    const ticks = stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19];
-    if (!ticks || !/^\d+$/.test(ticks)) return undefined;
-    const boot = readFileSync("/proc/sys/kernel/random/boot_id", "utf8").trim();
-    const btime = Number(/^btime (\d+)$/m.exec(readFileSync("/proc/stat", "utf8"))?.[1] ?? Number.NaN);
-    return { token: `linux:${boot}:${ticks}`, at: Number.isFinite(btime) ? new Date((btime + Number(ticks) / 100) * 1000).toISOString() : `${ticks} ticks after boot` };
-  } catch {
-    if (process.platform === "linux") return undefined;
-  }
-  const r = spawnSync("ps", ["-o", "lstart=", "-p", String(pid)], { encoding: "utf8", env: { ...process.env, LC_ALL: "C" } });
-  const at = r.status === 0 ? r.stdout.trim() : "";
-  return at ? { token: `ps:${at.replace(/\s+/g, " ")}`, at } : undefined;
-}
-
 /** What a lock file says: the pid, and (written by this version on) its process's start. An older lock holds the pid only. */
 function readLock(text: string | undefined): { pid: number; start?: string } {
   const [pid, ...start] = (text ?? "").trim().split(" ");
@@ -184,7 +161,7 @@ const openHere = new Set<string>();
 
 /** This process's lock line: its pid and start. */
 function lockLine(): string {
-  const start = processStart(process.pid);
+  const start = startOfProcess(process.pid);
   return start ? `${process.pid} ${start.token}` : String(process.pid);
 }
 
@@ -198,7 +175,7 @@ function holderAlive(l: { pid: number; start?: string }, dir: string): boolean {
   if (l.pid === process.pid) return openHere.has(dir);
   if (!l.pid || !alive(l.pid)) return false;
   if (l.start === undefined) return true;
-  const now = processStart(l.pid);
+  const now = startOfProcess(l.pid);
   return now === undefined || now.token === l.start;
 }
 
@@ -256,7 +233,7 @@ async function folderOf(dir: string, pair: Pair): Promise<{ state: "abandoned" }
     const holder = readLock(await readPrivateFile(path.join(dir, LOCK)));
     if (!holderAlive(holder, dir)) return { state: "abandoned" };
     if (!existsSync(path.join(dir, JOURNAL))) return undefined;
-    return { state: "held", pid: holder.pid, at: processStart(holder.pid)?.at ?? "at an unknown time" };
+    return { state: "held", pid: holder.pid, at: startOfProcess(holder.pid)?.at ?? "at an unknown time" };
   } catch {
     return undefined;
   }
