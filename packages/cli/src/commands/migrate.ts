@@ -255,7 +255,17 @@ const largeObjectsPart = (n: number) => (n > 0 ? `, ${n} large objects` : "");
 export function databaseSummary(m: DatabaseManifest, manifestPath: string): string {
   const owner = m.restore.role && !m.restore.skipped ? `Every object the restore created belongs to ${m.restore.role}.\n` : "";
   const dump = m.dump.kept ? `The dump is kept in ${m.dump.dir}: it is a full copy of the data; delete it when the migration is accepted.` : "No copy of the data is left on this host.";
-  return `Database migrated and verified: ${m.totals.tables} tables, ${m.totals.rows} rows, ${m.totals.sequences} sequences${largeObjectsPart(m.largeObjects.sourceCount)} and ${m.schema.objects} schema objects, every definition and checksum equal.\nVerified: ${m.consistency.statement}.\n${owner}${extraTables(m.extraTargetTables)}${dump}\nManifest: ${manifestPath}\n`;
+  return `Database migrated and verified: ${m.totals.tables} tables, ${m.totals.rows} rows, ${m.totals.sequences} sequences${largeObjectsPart(m.largeObjects.sourceCount)} and ${m.schema.objects} schema objects, every definition and checksum equal.\nVerified: ${m.consistency.statement}.\n${owner}${unpopulatedViews(m.restore.unpopulatedMaterializedViews)}${extraTables(m.extraTargetTables)}${dump}\nManifest: ${manifestPath}\n`;
+}
+
+/**
+ * Materialized views a restore as the login left unpopulated: a refresh runs the view's query as the view's
+ * owner, which would be the target's administrator. The statements hand each to the application role first.
+ */
+function unpopulatedViews(views: string[] | undefined): string {
+  if (!views?.length) return "";
+  const statements = views.map((v) => `  ALTER MATERIALIZED VIEW ${v} OWNER TO app; REFRESH MATERIALIZED VIEW ${v};`).join("\n");
+  return `${views.length} materialized view(s) hold no data on the target: restored as its administrator, the tool does not refresh them (a refresh runs the view's query as its owner, and the query is the source's). Their content is not verified. Refresh each as the application role (app here: use yours), connected as the administrator:\n${statements}\n`;
 }
 
 function notDeleted(keys: string[] | undefined): string {
