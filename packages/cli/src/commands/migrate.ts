@@ -42,7 +42,8 @@ export const migrateSpec: CommandSpec = {
   the snapshot: "verified" says the instant the target equals the source at. A source written to during the run fails the run
   unless --allow-live-source. Say who owns what the restore creates: --to-role ROLE restores as that role of the target (app, on a
   Freehold database), which then owns everything restored and can use it; --as-admin restores as the target's login, which then owns
-  everything (the application's role may not read or write it until granted). One of the two is required. Source and target must be different databases. Files live in a private folder: its own folder inside
+  everything (the application's role may not read or write it until granted) and its materialized views are left unpopulated (a refresh
+  runs a view's query as its owner): the run names them with the statements to refresh them as the application role. One of the two is required. Source and target must be different databases. Files live in a private folder: its own folder inside
   --work-dir, or a temporary one removed after every run. --keep-dump takes the dump path instead (pg_dump -Fd -j N, pg_restore -j N)
   and keeps the dump, a full copy of the data; a kept dump is reused while the source is unchanged.
 freehold migrate objects --from REMOTE --to REMOTE: rclone connection strings, :TYPE,key=value,...:bucket/prefix
@@ -88,7 +89,7 @@ every tool and query was stopped on both sides and a partial restore undone.`,
     {
       name: "as-admin",
       type: "boolean",
-      description: "Database: restore as the target's login, which then owns every object the restore creates (on a Freehold database the application's role may not use them until granted). Without it, --to-role is required.",
+      description: "Database: restore as the target's login, which then owns every object the restore creates (on a Freehold database the application's role may not use them until granted); materialized views are left unpopulated, named with the statements to refresh them as the application role. Without it, --to-role is required.",
     },
     {
       name: "trust-functions-of",
