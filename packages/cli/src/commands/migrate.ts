@@ -8,7 +8,7 @@ import { MigrationError, MigrationInterrupted, MigrationToolError, MissingToolEr
 import { UntrustedFileError, userFolderProblems } from "../migrate/folders";
 import type { DatabaseManifest, ObjectManifest } from "../migrate/manifest";
 import { migrateObjects } from "../migrate/objects";
-import { readSinceManifest } from "../migrate/objects-since";
+import { manifestFolderProblems, readSinceManifest } from "../migrate/objects-since";
 import { type RcloneRemote, verifyObjects } from "../migrate/rclone";
 import type { DatabaseVerification } from "../migrate/verify";
 
@@ -196,6 +196,7 @@ function readInput(args: ParsedArgs): Input {
   foreignFlags(args, kind, verify, problems);
   const manifestPath = resolve(String(args.flags.manifest ?? (kind === "database" ? DATABASE_MANIFEST : OBJECTS_MANIFEST)));
   if (!verify) problems.push(...outputFileProblems(manifestPath, "manifest"));
+  if (!verify && kind === "objects") problems.push(...manifestFolderProblems(manifestPath));
   const jobs = positive(args, "jobs", 2, problems);
   const transfers = positive(args, "transfers", 4, problems);
   maxDeleteProblems(args, problems);
@@ -290,10 +291,20 @@ function notProven(keys: string[] | undefined): string {
     : "";
 }
 
+/**
+ * How the verified objects came to be in the target, adding up to their number: those this run
+ * copied, those the target held equal before it, and those another writer put there, equal, while
+ * it ran (rclone then had nothing to copy). Replacements are among the copied.
+ */
+export function objectsCounted(m: Pick<ObjectManifest, "copy" | "totals">): string {
+  const meanwhile = m.totals.objects - m.copy.transferred - m.copy.alreadyPresent;
+  const replaced = m.copy.replaced ? `, ${m.copy.replaced} replaced` : "";
+  return `${m.copy.transferred} copied, ${m.copy.alreadyPresent} already present${replaced}${meanwhile > 0 ? `, ${meanwhile} found equal in the target during the copy (written there by something else meanwhile)` : ""}`;
+}
+
 function objectsSummary(m: ObjectManifest, manifestPath: string): string {
-  const extra = m.copy.replaced ? `${m.copy.replaced} replaced` : "";
   const delta = m.delta ? `Delta since ${m.delta.since}: ${m.delta.added} new, ${m.delta.changed.length} changed, ${m.delta.removed.length} removed from the source and deleted from the target, in ${(m.timings.totalMs / 1000).toFixed(2)} s, verification included.\n${notDeleted(m.delta.notDeleted)}${keptWritten(m.delta.keptWritten)}${notProven(m.delta.notProven)}` : "";
-  return `Objects copied and verified: ${m.totals.objects} objects, every size and hash equal (${m.copy.transferred} copied, ${m.copy.alreadyPresent} already present${extra ? `, ${extra}` : ""}).\n${delta}Manifest: ${manifestPath}\n`;
+  return `Objects copied and verified: ${m.totals.objects} objects, every size and hash equal (${objectsCounted(m)}).\n${delta}Manifest: ${manifestPath}\n`;
 }
 
 function verificationSummary(v: DatabaseVerification): string {
@@ -357,14 +368,19 @@ export async function runMigrate(args: ParsedArgs, io: Io): Promise<number> {
     else await runObjects(input, args, io, log, stop.signal);
     return EXIT.ok;
   } catch (e) {
-    return migrationFailure(e, io, stop.which());
+    return migrationFailure(e, io, stop.which(), "migrate", input.kind === "objects" ? OBJECTS_CHECK : undefined);
   } finally {
     stop.dispose();
   }
 }
 
+/** What to check after a file-system error of a run with a work folder (a database migration, a rehearsal). */
+const WORK_CHECK = "Check: the work folder (--work-dir) and the manifest path (--manifest): they must be writable and have room for the dump.";
+/** The same for `migrate objects`, which has no work folder. */
+const OBJECTS_CHECK = "Check: the manifest path (--manifest) and its folder: they must be writable and have room for the manifest and its record of copied objects (<manifest>.copied).";
+
 /** Report a failed migration or rehearsal with its exit code; rethrows what is not the user's to act on. */
-export function migrationFailure(e: unknown, io: Io, signal?: NodeJS.Signals, command = "migrate"): number {
+export function migrationFailure(e: unknown, io: Io, signal?: NodeJS.Signals, command = "migrate", check = WORK_CHECK): number {
   if (e instanceof MigrationInterrupted || signal) {
     io.err(`freehold ${command}: ${e instanceof MigrationInterrupted ? e.message : `interrupted by ${signal}`}\n`);
     return (signal && SIGNAL_EXIT[signal]) ?? EXIT.interrupted;
@@ -387,7 +403,7 @@ export function migrationFailure(e: unknown, io: Io, signal?: NodeJS.Signals, co
   }
   const code = (e as NodeJS.ErrnoException | undefined)?.code;
   if (typeof code === "string" && ["EACCES", "EPERM", "ENOSPC", "EROFS", "ENOENT", "ENOTDIR", "EISDIR", "EDQUOT", "ELOOP", "EEXIST"].includes(code)) {
-    io.err(`freehold ${command}: ${(e as Error).message}\nCheck: the work folder (--work-dir) and the manifest path (--manifest): they must be writable and have room for the dump.\n`);
+    io.err(`freehold ${command}: ${(e as Error).message}\n${check}\n`);
     return EXIT.findings;
   }
   throw e;
