@@ -43,7 +43,8 @@ export const migrateSpec: CommandSpec = {
   unless --allow-live-source. A source with no table, sequence or large object, or a target holding tables the source does not, is
   refused before anything is written (most often a wrong or swapped URL) unless --allow-empty-source / --allow-other-tables. Say who owns what the restore creates: --to-role ROLE restores as that role of the target (app, on a
   Freehold database), which then owns everything restored and can use it; --as-admin restores as the target's login, which then owns
-  everything (the application's role may not read or write it until granted). One of the two is required. Source and target must be different databases. Files live in a private folder: its own folder inside
+  everything (the application's role may not read or write it until granted) and its materialized views are left unpopulated (a refresh
+  runs a view's query as its owner): the run names them with the statements to refresh them as the application role. One of the two is required. Source and target must be different databases. Files live in a private folder: its own folder inside
   --work-dir, or a temporary one removed after every run. --keep-dump takes the dump path instead (pg_dump -Fd -j N, pg_restore -j N)
   and keeps the dump, a full copy of the data; a kept dump is reused while the source is unchanged.
 freehold migrate objects --from REMOTE --to REMOTE: rclone connection strings, :TYPE,key=value,...:bucket/prefix
@@ -101,7 +102,7 @@ every tool and query was stopped on both sides and a partial restore undone.`,
     {
       name: "as-admin",
       type: "boolean",
-      description: "Database: restore as the target's login, which then owns every object the restore creates (on a Freehold database the application's role may not use them until granted). Without it, --to-role is required.",
+      description: "Database: restore as the target's login, which then owns every object the restore creates (on a Freehold database the application's role may not use them until granted); materialized views are left unpopulated, named with the statements to refresh them as the application role. Without it, --to-role is required.",
     },
     {
       name: "trust-functions-of",
@@ -269,7 +270,17 @@ const largeObjectsPart = (n: number) => (n > 0 ? `, ${n} large objects` : "");
 export function databaseSummary(m: DatabaseManifest, manifestPath: string): string {
   const owner = m.restore.role && !m.restore.skipped ? `Every object the restore created belongs to ${m.restore.role}.\n` : "";
   const dump = m.dump.kept ? `The dump is kept in ${m.dump.dir}: it is a full copy of the data; delete it when the migration is accepted.` : "No copy of the data is left on this host.";
-  return `Database migrated and verified: ${m.totals.tables} tables, ${m.totals.rows} rows, ${m.totals.sequences} sequences${largeObjectsPart(m.largeObjects.sourceCount)} and ${m.schema.objects} schema objects, every definition and checksum equal.\nVerified: ${m.consistency.statement}.\n${owner}${extraTables(m.extraTargetTables)}${dump}\nManifest: ${manifestPath}\n`;
+  return `Database migrated and verified: ${m.totals.tables} tables, ${m.totals.rows} rows, ${m.totals.sequences} sequences${largeObjectsPart(m.largeObjects.sourceCount)} and ${m.schema.objects} schema objects, every definition and checksum equal.\nVerified: ${m.consistency.statement}.\n${owner}${unpopulatedViews(m.restore.unpopulatedMaterializedViews)}${extraTables(m.extraTargetTables)}${dump}\nManifest: ${manifestPath}\n`;
+}
+
+/**
+ * Materialized views a restore as the login left unpopulated: a refresh runs the view's query as the view's
+ * owner, which would be the target's administrator. The statements hand each to the application role first.
+ */
+function unpopulatedViews(views: string[] | undefined): string {
+  if (!views?.length) return "";
+  const statements = views.map((v) => `  ALTER MATERIALIZED VIEW ${v} OWNER TO app; REFRESH MATERIALIZED VIEW ${v};`).join("\n");
+  return `${views.length} materialized view(s) hold no data on the target: restored as its administrator, the tool does not refresh them (a refresh runs the view's query as its owner, and the query is the source's). Their content is not verified. Refresh each as the application role (app here: use yours), connected as the administrator:\n${statements}\n`;
 }
 
 function notDeleted(keys: string[] | undefined): string {

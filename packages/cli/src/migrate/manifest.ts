@@ -76,8 +76,10 @@ export interface DatabaseManifest {
    * `method`: `stream`, every table's rows COPY-streamed from the source server to the target (the dump then
    * holds the schema, sequences and large objects only); `dump`, pg_dump's data restored by pg_restore (with
    * `--keep-dump`, or a reused dump); `none`, nothing restored (`skipped`).
+   * `unpopulatedMaterializedViews`: restored as the login (no `role`), the target's materialized views that hold no
+   * data: their refresh (which runs a view's query as its owner) is left to the operator, as the application role.
    */
-  restore: { skipped: boolean; reason: string; method: "stream" | "dump" | "none"; jobs: number; role?: string };
+  restore: { skipped: boolean; reason: string; method: "stream" | "dump" | "none"; jobs: number; role?: string; unpopulatedMaterializedViews?: string[] };
   /**
    * dumpMs: pg_dump (the source fingerprints run beside it; with `stream`, the schema's dump only);
    * restoreMs: pg_restore, all sections, or with `stream` the schema, the streamed rows, indexes and
