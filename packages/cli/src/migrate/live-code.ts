@@ -122,6 +122,11 @@ WHERE CASE WHEN n.nspname IN ('pg_catalog', 'information_schema') THEN n.nspname
   ELSE (fns.fn IS NOT NULL OR n.nspname !~ '^pg_') AND ((p.proname ~ '^dblink' AND fns.fn IS NOT NULL) OR NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.classid = 'pg_proc'::regclass AND e.objid = p.oid AND e.deptype = 'e')) END
 GROUP BY p.oid, r.rolname, r.rolsuper, n.nspname`;
 
+/** `query` read in an exported snapshot (its exporting transaction still open) when one is given. */
+function inSnapshot(query: string, snapshot: string | undefined): string {
+  return snapshot === undefined ? query : `BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY;\nSET TRANSACTION SNAPSHOT ${quoteLiteral(snapshot)};\n${query}\nCOMMIT;`;
+}
+
 export interface SourceFunction {
   fn: string;
   owner: string;
@@ -142,11 +147,7 @@ export interface SourceFunction {
 export async function sourceFunctions(src: PgConnection, trustedOwners: string[], snapshot?: string): Promise<SourceFunction[]> {
   const trusted = `(NOT r.sqltext AND (r.owner = current_user OR r.super OR r.owner = ANY (ARRAY[${trustedOwners.map(quoteLiteral).join(", ")}]::text[])))`;
   const query = `SELECT coalesce(json_agg(json_build_object('fn', r.fn, 'owner', r.owner, 'uses', r.uses, 'sqltext', r.sqltext, 'trusted', ${trusted}) ORDER BY r.fn), '[]') FROM (${REACHABLE}) r;`;
-  const line = await one(
-    src,
-    snapshot === undefined ? query : `BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY;\nSET TRANSACTION SNAPSHOT ${quoteLiteral(snapshot)};\n${query}\nCOMMIT;`,
-    "list the functions the replicated tables run",
-  );
+  const line = await one(src, inSnapshot(query, snapshot), "list the functions the replicated tables run");
   return JSON.parse(line || "[]") as SourceFunction[];
 }
 
@@ -228,10 +229,6 @@ export async function applyingFunctionWarnings(subscriber: PgConnection, trusted
  */
 export async function sourceRunsQueries(src: PgConnection, snapshot?: string): Promise<boolean> {
   const query = `SELECT EXISTS (SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind = 'm' AND n.nspname !~ '^pg_' AND n.nspname <> 'information_schema') OR EXISTS (SELECT 1 FROM pg_event_trigger);`;
-  const line = await one(
-    src,
-    snapshot === undefined ? query : `BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY;\nSET TRANSACTION SNAPSHOT ${quoteLiteral(snapshot)};\n${query}\nCOMMIT;`,
-    "look for materialized views and event triggers",
-  );
+  const line = await one(src, inSnapshot(query, snapshot), "look for materialized views and event triggers");
   return line === "t";
 }
