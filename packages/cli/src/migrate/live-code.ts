@@ -122,9 +122,13 @@ WHERE CASE WHEN n.nspname IN ('pg_catalog', 'information_schema') THEN n.nspname
   ELSE (fns.fn IS NOT NULL OR n.nspname !~ '^pg_') AND ((p.proname ~ '^dblink' AND fns.fn IS NOT NULL) OR NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.classid = 'pg_proc'::regclass AND e.objid = p.oid AND e.deptype = 'e')) END
 GROUP BY p.oid, r.rolname, r.rolsuper, n.nspname`;
 
-/** `query` read in an exported snapshot (its exporting transaction still open) when one is given. */
+/**
+ * `query` read in an exported snapshot (its exporting transaction still open) when one is given. JIT off: the catalog
+ * walk's plan costs enough to be compiled, which takes seconds where the query takes a few hundred milliseconds.
+ */
 function inSnapshot(query: string, snapshot: string | undefined): string {
-  return snapshot === undefined ? query : `BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY;\nSET TRANSACTION SNAPSHOT ${quoteLiteral(snapshot)};\n${query}\nCOMMIT;`;
+  const snap = snapshot === undefined ? "" : `SET TRANSACTION SNAPSHOT ${quoteLiteral(snapshot)};\n`;
+  return `BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY;\n${snap}SET LOCAL jit = off;\n${query}\nCOMMIT;`;
 }
 
 export interface SourceFunction {
@@ -186,6 +190,7 @@ export function guardSql(allowed: SourceFunction[]): string {
   do tag = `$g${randomBytes(6).toString("hex")}$`;
   while (list.some((l) => l.includes(tag)));
   return `DO ${tag} DECLARE extra text; BEGIN
+PERFORM pg_catalog.set_config('jit', 'off', true);
 SELECT string_agg(r.fn, ', ' ORDER BY r.fn) INTO extra FROM (${REACHABLE}) r WHERE r.fn <> ALL (ARRAY[${list.join(", ")}]::text[])
   AND (r.reached OR r.sqltext OR EXISTS (SELECT 1 FROM pg_proc p WHERE p.oid = r.fn::regprocedure AND p.xmin::text::bigint = txid_current() % 4294967296));
 IF extra IS NOT NULL THEN RAISE EXCEPTION 'the schema dumped from the source runs functions the check before it did not see (created on the source meanwhile): %; nothing was created', extra; END IF;
