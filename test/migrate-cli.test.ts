@@ -6,10 +6,14 @@
  * throughputs that are not throughputs.
  */
 import { execFileSync } from "node:child_process";
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import fs, { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import fsp from "node:fs/promises";
+import { syncBuiltinESMExports } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { objectsCounted } from "../packages/cli/src/commands/migrate";
+import { processStart } from "../packages/cli/src/migrate/objects-journal";
 import { EXAMPLE_STACK, freeholdInProcess as cli } from "./cli-helpers";
 
 const tmp = () => mkdtempSync(join(tmpdir(), "freehold-migrate-cli-"));
@@ -310,5 +314,102 @@ describe("exit-plan throughputs", () => {
     expect(r.stderr).toContain("--throughput-mibs must be more than 0 (a throughput), not 0");
     expect(r.stderr).toContain("--db-gib-per-hour must be more than 0 (a throughput), not 0");
     expect(r.stderr).not.toContain("Infinity");
+  });
+});
+
+describe("migrate objects' manifest and its record of copied objects", () => {
+  /** A source of three small objects, a target and a manifest path in private folders. */
+  const objects = () => {
+    const src = tmp();
+    for (const k of ["a.txt", "b.txt", "c.txt"]) writeFileSync(join(src, k), `object ${k}`);
+    return { src, dst: join(tmp(), "copy"), manifest: join(tmp(), "m.json") };
+  };
+
+  it("a full disk where the manifest goes: the record's failure said once, then a clean error naming the manifest (no work folder, no stack trace), no temporary folder left; the next run's manifest says its record of freehold's objects is incomplete", async () => {
+    const o = objects();
+    const journal = `${o.manifest}.copied`;
+    const temp = tmp();
+    const full = () => Object.assign(new Error("ENOSPC: no space left on device, write"), { code: "ENOSPC" });
+    const real = { openSync: fs.openSync, writeSync: fs.writeSync, appendFileSync: fs.appendFileSync, writeFile: fsp.writeFile };
+    const journalFds = new Set<number>();
+    let journalWrites = 0;
+    // The disk fills once the record's first line is written: every later write there fails, the manifest's too.
+    Object.assign(fs, {
+      openSync: (p: fs.PathLike, ...rest: unknown[]) => {
+        const fd = (real.openSync as (...a: unknown[]) => number)(p, ...rest);
+        if (String(p) === journal) journalFds.add(fd);
+        return fd;
+      },
+      writeSync: (fd: number, ...rest: unknown[]) => {
+        if (journalFds.has(fd) && journalWrites++ > 0) throw full();
+        return (real.writeSync as (...a: unknown[]) => number)(fd, ...rest);
+      },
+      appendFileSync: (p: fs.PathOrFileDescriptor, ...rest: unknown[]) => {
+        if (String(p) === journal) throw full();
+        return (real.appendFileSync as (...a: unknown[]) => void)(p, ...rest);
+      },
+    });
+    Object.assign(fsp, {
+      writeFile: (p: fs.PathLike, ...rest: unknown[]) => (String(p).startsWith(join(o.manifest, "..")) && !String(p).endsWith(".lock") ? Promise.reject(full()) : (real.writeFile as (...a: unknown[]) => Promise<void>)(p, ...rest)),
+    });
+    syncBuiltinESMExports();
+    let r: Awaited<ReturnType<typeof cli>>;
+    try {
+      r = await cli(["migrate", "objects", "--from", o.src, "--to", o.dst, "--manifest", o.manifest, "--transfers", "1"], { env: { TMPDIR: temp } });
+    } finally {
+      Object.assign(fs, { openSync: real.openSync, writeSync: real.writeSync, appendFileSync: real.appendFileSync });
+      Object.assign(fsp, { writeFile: real.writeFile });
+      syncBuiltinESMExports();
+    }
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr.match(/not recording copied objects/g)).toHaveLength(1);
+    expect(r.stderr).toContain(`not recording copied objects in ${journal} from here on: ENOSPC: no space left on device, write. If this run is interrupted`);
+    expect(r.stderr).toContain(`the objects were copied and verified, but the manifest could not be written to ${o.manifest}: ENOSPC: no space left on device, write. Check room and permissions where the manifest goes (--manifest), then run the same command again`);
+    expect(r.stderr).not.toContain("work folder");
+    noTrace(r.stderr);
+    expect(readdirSync(o.dst).sort()).toEqual(["a.txt", "b.txt", "c.txt"]);
+    expect(readdirSync(temp)).toEqual([]); // the run's private rclone folder removed
+    expect(readdirSync(join(o.manifest, "..")).sort()).toEqual(["m.json.copied"]); // no temporary manifest, the lock released
+    // The record is cut after its last complete line, so the next run knows it is incomplete.
+    expect(readFileSync(journal, "utf8").endsWith("\n")).toBe(false);
+    // Room made: the next run copies nothing, and its manifest says its record of freehold's objects is incomplete.
+    const again = await cli(["migrate", "objects", "--from", o.src, "--to", o.dst, "--manifest", o.manifest], { env: { TMPDIR: temp } });
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stdout).toContain("(0 copied, 3 already present)");
+    expect(JSON.parse(readFileSync(o.manifest, "utf8"))).toMatchObject({ ok: true, copiedObjects: [], copiedObjectsIncomplete: true });
+    expect(existsSync(journal)).toBe(false);
+  });
+
+  it("refuses a second run with the same manifest while a run holds it (exit 1), naming the holder; nothing is copied", async () => {
+    const o = objects();
+    const holder = Number(execFileSync("sh", ["-c", "sleep 30 >/dev/null 2>&1 & echo $!"], { encoding: "utf8" }).trim());
+    try {
+      writeFileSync(`${o.manifest}.lock`, JSON.stringify({ pid: holder, start: processStart(holder), startedAt: "2026-12-07T04:00:00.000Z" }), { mode: 0o600 });
+      const r = await cli(["migrate", "objects", "--from", o.src, "--to", o.dst, "--manifest", o.manifest]);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain(
+        `refusing to migrate: another run (pid ${holder}, started 2026-12-07T04:00:00.000Z) is using the manifest ${o.manifest}; nothing was copied. Wait for it to end, or give this run another --manifest. If that process is not a freehold run, remove ${o.manifest}.lock and run again.`,
+      );
+      expect(existsSync(o.dst)).toBe(false);
+    } finally {
+      process.kill(holder);
+    }
+  });
+
+  it("refuses (exit 2, before copying) a --manifest in a folder other users can write, saying what to do", async () => {
+    const o = objects();
+    const open = tmp();
+    chmodSync(open, 0o777);
+    const manifest = join(open, "m.json");
+    const r = await cli(["migrate", "objects", "--from", o.src, "--to", o.dst, "--manifest", manifest]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`--manifest ${manifest}: ${open} can be written by others without the sticky bit (mode 0777): anyone could replace the manifest below it; give a manifest path in a folder only you can change (chmod go-w ${open}, or a folder in your home)`);
+    expect(existsSync(o.dst)).toBe(false);
+  });
+
+  it("counts every verified object once in the summary: copied, already present, or found equal in the target during the copy", () => {
+    const copy = { transferred: 0, alreadyPresent: 2157, replaced: 0, bytes: 0, checks: 0, errors: 0, transfers: 4 };
+    expect(objectsCounted({ copy, totals: { objects: 3000, bytes: 0, mismatches: 0 } })).toBe("0 copied, 2157 already present, 843 found equal in the target during the copy (written there by something else meanwhile)");
+    expect(objectsCounted({ copy: { ...copy, transferred: 2, alreadyPresent: 3, replaced: 1 }, totals: { objects: 5, bytes: 0, mismatches: 0 } })).toBe("2 copied, 3 already present, 1 replaced");
   });
 });

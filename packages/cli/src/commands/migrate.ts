@@ -8,7 +8,7 @@ import { MigrationError, MigrationInterrupted, MigrationToolError, MissingToolEr
 import { UntrustedFileError, userFolderProblems } from "../migrate/folders";
 import type { DatabaseManifest, ObjectManifest } from "../migrate/manifest";
 import { migrateObjects } from "../migrate/objects";
-import { readSinceManifest } from "../migrate/objects-since";
+import { manifestFolderProblems, readSinceManifest } from "../migrate/objects-since";
 import { type RcloneRemote, verifyObjects } from "../migrate/rclone";
 import type { DatabaseVerification } from "../migrate/verify";
 
@@ -42,7 +42,8 @@ export const migrateSpec: CommandSpec = {
   the snapshot: "verified" says the instant the target equals the source at. A source written to during the run fails the run
   unless --allow-live-source. Say who owns what the restore creates: --to-role ROLE restores as that role of the target (app, on a
   Freehold database), which then owns everything restored and can use it; --as-admin restores as the target's login, which then owns
-  everything (the application's role may not read or write it until granted). One of the two is required. Source and target must be different databases. Files live in a private folder: its own folder inside
+  everything (the application's role may not read or write it until granted) and its materialized views are left unpopulated (a refresh
+  runs a view's query as its owner): the run names them with the statements to refresh them as the application role. One of the two is required. Source and target must be different databases. Files live in a private folder: its own folder inside
   --work-dir, or a temporary one removed after every run. --keep-dump takes the dump path instead (pg_dump -Fd -j N, pg_restore -j N)
   and keeps the dump, a full copy of the data; a kept dump is reused while the source is unchanged.
 freehold migrate objects --from REMOTE --to REMOTE: rclone connection strings, :TYPE,key=value,...:bucket/prefix
@@ -88,7 +89,7 @@ every tool and query was stopped on both sides and a partial restore undone.`,
     {
       name: "as-admin",
       type: "boolean",
-      description: "Database: restore as the target's login, which then owns every object the restore creates (on a Freehold database the application's role may not use them until granted). Without it, --to-role is required.",
+      description: "Database: restore as the target's login, which then owns every object the restore creates (on a Freehold database the application's role may not use them until granted); materialized views are left unpopulated, named with the statements to refresh them as the application role. Without it, --to-role is required.",
     },
     {
       name: "trust-functions-of",
@@ -195,6 +196,7 @@ function readInput(args: ParsedArgs): Input {
   foreignFlags(args, kind, verify, problems);
   const manifestPath = resolve(String(args.flags.manifest ?? (kind === "database" ? DATABASE_MANIFEST : OBJECTS_MANIFEST)));
   if (!verify) problems.push(...outputFileProblems(manifestPath, "manifest"));
+  if (!verify && kind === "objects") problems.push(...manifestFolderProblems(manifestPath));
   const jobs = positive(args, "jobs", 2, problems);
   const transfers = positive(args, "transfers", 4, problems);
   maxDeleteProblems(args, problems);
@@ -255,7 +257,17 @@ const largeObjectsPart = (n: number) => (n > 0 ? `, ${n} large objects` : "");
 export function databaseSummary(m: DatabaseManifest, manifestPath: string): string {
   const owner = m.restore.role && !m.restore.skipped ? `Every object the restore created belongs to ${m.restore.role}.\n` : "";
   const dump = m.dump.kept ? `The dump is kept in ${m.dump.dir}: it is a full copy of the data; delete it when the migration is accepted.` : "No copy of the data is left on this host.";
-  return `Database migrated and verified: ${m.totals.tables} tables, ${m.totals.rows} rows, ${m.totals.sequences} sequences${largeObjectsPart(m.largeObjects.sourceCount)} and ${m.schema.objects} schema objects, every definition and checksum equal.\nVerified: ${m.consistency.statement}.\n${owner}${extraTables(m.extraTargetTables)}${dump}\nManifest: ${manifestPath}\n`;
+  return `Database migrated and verified: ${m.totals.tables} tables, ${m.totals.rows} rows, ${m.totals.sequences} sequences${largeObjectsPart(m.largeObjects.sourceCount)} and ${m.schema.objects} schema objects, every definition and checksum equal.\nVerified: ${m.consistency.statement}.\n${owner}${unpopulatedViews(m.restore.unpopulatedMaterializedViews)}${extraTables(m.extraTargetTables)}${dump}\nManifest: ${manifestPath}\n`;
+}
+
+/**
+ * Materialized views a restore as the login left unpopulated: a refresh runs the view's query as the view's
+ * owner, which would be the target's administrator. The statements hand each to the application role first.
+ */
+function unpopulatedViews(views: string[] | undefined): string {
+  if (!views?.length) return "";
+  const statements = views.map((v) => `  ALTER MATERIALIZED VIEW ${v} OWNER TO app; REFRESH MATERIALIZED VIEW ${v};`).join("\n");
+  return `${views.length} materialized view(s) hold no data on the target: restored as its administrator, the tool does not refresh them (a refresh runs the view's query as its owner, and the query is the source's). Their content is not verified. Refresh each as the application role (app here: use yours), connected as the administrator:\n${statements}\n`;
 }
 
 function notDeleted(keys: string[] | undefined): string {
@@ -279,10 +291,20 @@ function notProven(keys: string[] | undefined): string {
     : "";
 }
 
+/**
+ * How the verified objects came to be in the target, adding up to their number: those this run
+ * copied, those the target held equal before it, and those another writer put there, equal, while
+ * it ran (rclone then had nothing to copy). Replacements are among the copied.
+ */
+export function objectsCounted(m: Pick<ObjectManifest, "copy" | "totals">): string {
+  const meanwhile = m.totals.objects - m.copy.transferred - m.copy.alreadyPresent;
+  const replaced = m.copy.replaced ? `, ${m.copy.replaced} replaced` : "";
+  return `${m.copy.transferred} copied, ${m.copy.alreadyPresent} already present${replaced}${meanwhile > 0 ? `, ${meanwhile} found equal in the target during the copy (written there by something else meanwhile)` : ""}`;
+}
+
 function objectsSummary(m: ObjectManifest, manifestPath: string): string {
-  const extra = m.copy.replaced ? `${m.copy.replaced} replaced` : "";
   const delta = m.delta ? `Delta since ${m.delta.since}: ${m.delta.added} new, ${m.delta.changed.length} changed, ${m.delta.removed.length} removed from the source and deleted from the target, in ${(m.timings.totalMs / 1000).toFixed(2)} s, verification included.\n${notDeleted(m.delta.notDeleted)}${keptWritten(m.delta.keptWritten)}${notProven(m.delta.notProven)}` : "";
-  return `Objects copied and verified: ${m.totals.objects} objects, every size and hash equal (${m.copy.transferred} copied, ${m.copy.alreadyPresent} already present${extra ? `, ${extra}` : ""}).\n${delta}Manifest: ${manifestPath}\n`;
+  return `Objects copied and verified: ${m.totals.objects} objects, every size and hash equal (${objectsCounted(m)}).\n${delta}Manifest: ${manifestPath}\n`;
 }
 
 function verificationSummary(v: DatabaseVerification): string {
@@ -346,14 +368,19 @@ export async function runMigrate(args: ParsedArgs, io: Io): Promise<number> {
     else await runObjects(input, args, io, log, stop.signal);
     return EXIT.ok;
   } catch (e) {
-    return migrationFailure(e, io, stop.which());
+    return migrationFailure(e, io, stop.which(), "migrate", input.kind === "objects" ? OBJECTS_CHECK : undefined);
   } finally {
     stop.dispose();
   }
 }
 
+/** What to check after a file-system error of a run with a work folder (a database migration, a rehearsal). */
+const WORK_CHECK = "Check: the work folder (--work-dir) and the manifest path (--manifest): they must be writable and have room for the dump.";
+/** The same for `migrate objects`, which has no work folder. */
+const OBJECTS_CHECK = "Check: the manifest path (--manifest) and its folder: they must be writable and have room for the manifest and its record of copied objects (<manifest>.copied).";
+
 /** Report a failed migration or rehearsal with its exit code; rethrows what is not the user's to act on. */
-export function migrationFailure(e: unknown, io: Io, signal?: NodeJS.Signals, command = "migrate"): number {
+export function migrationFailure(e: unknown, io: Io, signal?: NodeJS.Signals, command = "migrate", check = WORK_CHECK): number {
   if (e instanceof MigrationInterrupted || signal) {
     io.err(`freehold ${command}: ${e instanceof MigrationInterrupted ? e.message : `interrupted by ${signal}`}\n`);
     return (signal && SIGNAL_EXIT[signal]) ?? EXIT.interrupted;
@@ -376,7 +403,7 @@ export function migrationFailure(e: unknown, io: Io, signal?: NodeJS.Signals, co
   }
   const code = (e as NodeJS.ErrnoException | undefined)?.code;
   if (typeof code === "string" && ["EACCES", "EPERM", "ENOSPC", "EROFS", "ENOENT", "ENOTDIR", "EISDIR", "EDQUOT", "ELOOP", "EEXIST"].includes(code)) {
-    io.err(`freehold ${command}: ${(e as Error).message}\nCheck: the work folder (--work-dir) and the manifest path (--manifest): they must be writable and have room for the dump.\n`);
+    io.err(`freehold ${command}: ${(e as Error).message}\n${check}\n`);
     return EXIT.findings;
   }
   throw e;

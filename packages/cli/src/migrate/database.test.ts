@@ -12,6 +12,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { databaseSummary } from "../commands/migrate";
 import { migrateDatabase, verifyDatabase } from "./database";
 import { SourceSnapshot } from "./dump";
 import { MigrationError, MigrationInterrupted, MigrationToolError } from "./errors";
@@ -515,7 +516,8 @@ describe("restoring as a role of the target (targetRole, --to-role)", () => {
        INSERT INTO billing.invoices (total) VALUES (12.5), (7);
        CREATE SEQUENCE public.tickets;
        CREATE VIEW public.big_invoices AS SELECT id FROM billing.invoices WHERE total > 10;
-       CREATE FUNCTION public.invoice_count() RETURNS bigint LANGUAGE sql AS 'SELECT count(*) FROM billing.invoices';`,
+       CREATE FUNCTION public.invoice_count() RETURNS bigint LANGUAGE sql AS 'SELECT count(*) FROM billing.invoices';
+       CREATE MATERIALIZED VIEW public.refreshed_by AS SELECT current_user::text AS by;`,
     );
     const dst = await b.createDatabase("roles_dst", "owner_f", "pass-f");
     await b.superuserSql("CREATE ROLE restorer NOLOGIN; GRANT CREATE ON DATABASE roles_dst TO restorer; GRANT restorer TO owner_f;", "roles_dst");
@@ -535,6 +537,31 @@ describe("restoring as a role of the target (targetRole, --to-role)", () => {
          UNION ALL SELECT nspowner FROM pg_namespace WHERE nspname = 'billing') o`,
     );
     expect(owners).toEqual(["restorer"]);
+    // The materialized view was refreshed as that role (its owner), not as the login.
+    expect(await sql(dst, "SELECT by FROM public.refreshed_by;")).toEqual(["restorer"]);
+    expect(m.restore.unpopulatedMaterializedViews).toBeUndefined();
+  });
+
+  it("restoring as the login (--as-admin), never refreshes a materialized view as it: each is left unpopulated and named with the statements that refresh it as the application role", async () => {
+    const { from, to } = await pair("mvadmin");
+    await sql(
+      from,
+      `CREATE TABLE public.t (id int PRIMARY KEY); INSERT INTO public.t VALUES (1), (2);
+       CREATE MATERIALIZED VIEW public.refreshed_by AS SELECT current_user::text AS by, (SELECT count(*) FROM public.t) AS n;
+       CREATE UNIQUE INDEX refreshed_by_idx ON public.refreshed_by (by);
+       CREATE SCHEMA "odd schema?";
+       CREATE MATERIALIZED VIEW "odd schema?"."v 2" AS SELECT 1 AS one;`,
+    );
+    // The streamed restore; a restore of a kept dump runs its post-data through the same restoreSections.
+    const manifestPath = path.join(dir, "mvadmin.json");
+    const m = await migrateDatabase({ from, to, manifestPath });
+    expect(m.ok).toBe(true);
+    expect(m.restore.method).toBe("stream");
+    expect(m.restore.unpopulatedMaterializedViews).toEqual(['"odd schema?"."v 2"', "public.refreshed_by"]);
+    expect(await sql(to, "SELECT matviewname || ':' || ispopulated || ':' || hasindexes FROM pg_matviews ORDER BY 1;")).toEqual(["refreshed_by:false:true", "v 2:false:false"]);
+    expect(databaseSummary(JSON.parse(readFileSync(manifestPath, "utf8")), manifestPath)).toContain(
+      '2 materialized view(s) hold no data on the target: restored as its administrator, the tool does not refresh them (a refresh runs the view\'s query as its owner, and the query is the source\'s). Their content is not verified. Refresh each as the application role (app here: use yours), connected as the administrator:\n  ALTER MATERIALIZED VIEW "odd schema?"."v 2" OWNER TO app; REFRESH MATERIALIZED VIEW "odd schema?"."v 2";\n  ALTER MATERIALIZED VIEW public.refreshed_by OWNER TO app; REFRESH MATERIALIZED VIEW public.refreshed_by;\n',
+    );
   });
 });
 

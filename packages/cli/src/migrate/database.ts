@@ -36,7 +36,7 @@ import {
   withSession,
 } from "./pg";
 import { pgTool, toolVersion } from "./proc";
-import { checkRestoreRole, restoreDump, rollBack } from "./restore";
+import { checkRestoreRole, restoreDump, rollBack, unpopulatedMaterializedViews } from "./restore";
 import { compareSchemas, SCHEMA_METHOD, type SchemaObject, sameMajor } from "./schema";
 import { checksumTables, stopSessions, type TargetLock, targetLock } from "./session";
 import type { SourceState } from "./state";
@@ -533,12 +533,14 @@ function manifestOf(r: Run, t: Tools, o: Outcome, c: Compared, extra: { startedA
 /** Compare, clean the work folder as the outcome allows, write the manifest; throw when verification failed or the source moved on. */
 async function record(p: Prepared, o: Outcome, manifestPath: string, started: { at: string; t0: number }): Promise<DatabaseManifest> {
   const { r } = p;
-  const [c, dumpBytes] = await Promise.all([compare(r, o), dirBytes(r.work.dumpDir)]);
+  // Restored as the login (no targetRole), the materialized views were left unpopulated (restore.ts): named for the operator to refresh as the application role.
+  const unrefreshed = r.opts.targetRole ? Promise.resolve([]) : unpopulatedMaterializedViews(withSession(r.dst, { appName: `${r.prefix}-check` }));
+  const [c, dumpBytes, views] = await Promise.all([compare(r, o), dirBytes(r.work.dumpDir), unrefreshed]);
   const differences = [...c.schemaProblems, ...databaseProblems(c.tables, c.sequences, c.largeObjects)];
   const equal = differences.length === 0;
   const draft = manifestOf(r, p.t, o, c, { startedAt: started.at, t0: started.t0, dumpBytes, kept: false });
   const kept = await r.work.finish({ verified: equal, keepDump: r.opts.keepDump ?? false });
-  const manifest: DatabaseManifest = { ...draft, dump: { ...draft.dump, kept } };
+  const manifest: DatabaseManifest = { ...draft, dump: { ...draft.dump, kept }, restore: { ...draft.restore, ...(views.length > 0 ? { unpopulatedMaterializedViews: views } : {}) } };
   stopIfAborted(r);
   await writeJsonAtomic(manifestPath, manifest).catch((e: unknown) => {
     const outcome = !equal ? `verification found ${differences.length} difference(s)` : manifest.ok ? `the database was migrated and verified (${c.consistency.statement})` : `the database was migrated, but the source moved on after the snapshot`;

@@ -73,6 +73,32 @@ export class SourceSnapshot {
     }
   }
 
+  /**
+   * Open two snapshot sessions at once (the two sides of a comparison). When either fails, the
+   * other is ended at once (opened or still opening) and the first failure is thrown: no session
+   * is left idle in its transaction on the other side, and no psql child keeps the process alive.
+   */
+  static async openPair(a: PgConnection, b: PgConnection, key: string, signal?: AbortSignal): Promise<[SourceSnapshot, SourceSnapshot]> {
+    const local = new AbortController();
+    const onAbort = () => local.abort();
+    if (signal?.aborted) local.abort();
+    else signal?.addEventListener("abort", onAbort, { once: true });
+    let first: { error: unknown } | undefined;
+    const opening = [a, b].map((conn) =>
+      SourceSnapshot.open(conn, key, local.signal).catch((e: unknown) => {
+        first ??= { error: e };
+        local.abort();
+        throw e;
+      }),
+    );
+    const settled = await Promise.allSettled(opening);
+    // Both open: the caller's signal keeps reaching them (through the local one) for as long as they live.
+    if (first === undefined) return [(settled[0] as PromiseFulfilledResult<SourceSnapshot>).value, (settled[1] as PromiseFulfilledResult<SourceSnapshot>).value];
+    signal?.removeEventListener("abort", onAbort);
+    for (const r of settled) if (r.status === "fulfilled") r.value.kill();
+    throw first.error;
+  }
+
   /** Fingerprint these tables in the snapshot, largest first. A failure is the source's problem and stops the run. */
   async fingerprint(tables: TableInfo[], mode: TextMode): Promise<TableSum[]> {
     const sums: TableSum[] = [];

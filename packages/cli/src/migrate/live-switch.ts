@@ -233,7 +233,7 @@ interface Snapshots {
 async function snapshotsAtSwitch(oldPrimary: PgConnection, newPrimary: PgConnection, signal?: AbortSignal): Promise<Snapshots> {
   // The fingerprint's key drawn at the switch, for this comparison only (fingerprint.ts).
   const key = newFingerprintKey();
-  const [old, neu] = await Promise.all([SourceSnapshot.open(oldPrimary, key, signal), SourceSnapshot.open(newPrimary, key, signal)]);
+  const [old, neu] = await SourceSnapshot.openPair(oldPrimary, newPrimary, key, signal);
   const problems = [
     ...compareSchemas(old.schema, neu.schema, { definitions: sameMajor(old.server.versionNum, neu.server.versionNum) }),
     ...databaseProblems([], compareSequences(old.sequences, neu.sequences)),

@@ -3,7 +3,7 @@
  * record of one verified (or failed) migration: what moved, with which tools,
  * how long it took, and per table / per object what each side holds.
  */
-import { mkdir, rename, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { MigrationProblem } from "./errors";
 import type { LargeObjectSum } from "./fingerprint";
@@ -76,8 +76,10 @@ export interface DatabaseManifest {
    * `method`: `stream`, every table's rows COPY-streamed from the source server to the target (the dump then
    * holds the schema, sequences and large objects only); `dump`, pg_dump's data restored by pg_restore (with
    * `--keep-dump`, or a reused dump); `none`, nothing restored (`skipped`).
+   * `unpopulatedMaterializedViews`: restored as the login (no `role`), the target's materialized views that hold no
+   * data: their refresh (which runs a view's query as its owner) is left to the operator, as the application role.
    */
-  restore: { skipped: boolean; reason: string; method: "stream" | "dump" | "none"; jobs: number; role?: string };
+  restore: { skipped: boolean; reason: string; method: "stream" | "dump" | "none"; jobs: number; role?: string; unpopulatedMaterializedViews?: string[] };
   /**
    * dumpMs: pg_dump (the source fingerprints run beside it; with `stream`, the schema's dump only);
    * restoreMs: pg_restore, all sections, or with `stream` the schema, the streamed rows, indexes and
@@ -156,6 +158,12 @@ export interface ObjectManifest {
    * way), copied once more with rclone's own hash check before the final verification; absent when none.
    */
   recopiedObjects?: string[];
+  /**
+   * True when `copiedObjects` may lack objects freehold copied: the record of an interrupted run this
+   * run resumed (or of a run before the `--since` manifest's) was cut short, so an object it copied is
+   * not listed. A later final delta never deletes an object it does not list (it names it as not proven).
+   */
+  copiedObjectsIncomplete?: true;
   /** Whether a local source's symbolic links were followed. */
   followLinks: boolean;
   timings: { copyMs: number; verifyMs: number; totalMs: number };
@@ -305,20 +313,20 @@ export function objectProblems(entries: ObjectEntry[]): MigrationProblem[] {
 }
 
 /**
- * Write JSON atomically (a new temporary file in the same folder, readable by
- * this user only, never through a link someone placed at its name, then
- * renamed over the file), creating the folder. A manifest lists every table
+ * Write JSON atomically (a new file, readable by this user only, in a private
+ * folder of a random name made beside it for this write, then renamed over
+ * the file), creating the folder. A manifest lists every table
  * or object key: other users of the host have no business reading it.
  */
 export async function writeJsonAtomic(file: string, value: unknown): Promise<void> {
   await mkdir(path.dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}.tmp`;
-  await rm(tmp, { force: true });
+  // A private folder of a random name beside the file (mode 0700): no name another user could plant in advance.
+  const dir = await mkdtemp(path.join(path.dirname(file), `.${path.basename(file)}-`));
   try {
+    const tmp = path.join(dir, "new");
     await writeFile(tmp, `${JSON.stringify(value, null, 2)}\n`, { mode: 0o600, flag: "wx" });
     await rename(tmp, file);
-  } catch (e) {
-    await rm(tmp, { force: true }).catch(() => undefined); // a full disk leaves no half-written file behind
-    throw e;
+  } finally {
+    await rm(dir, { recursive: true, force: true }).catch(() => undefined); // a full disk leaves no half-written file behind
   }
 }

@@ -3,13 +3,14 @@
  * how much, and where a failed delta's manifest goes: pure checks, no rclone.
  */
 import { execFileSync } from "node:child_process";
-import { chmodSync, chownSync, mkdtempSync, writeFileSync } from "node:fs";
+import { chmodSync, chownSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import type { ListedObject, ObjectManifest } from "./manifest";
+import { type ListedObject, type ObjectManifest, writeJsonAtomic } from "./manifest";
 import { manifestTarget } from "./objects";
 import { chainCopied, planDelta } from "./objects-delta";
+import { lockManifest, processStart, readJournal } from "./objects-journal";
 import { readSinceManifest, refuseMassDelete } from "./objects-since";
 
 const dir = mkdtempSync(path.join(os.tmpdir(), "freehold-since-test-"));
@@ -87,5 +88,75 @@ describe("which manifest a delta trusts", () => {
     expect(await manifestTarget(same, false)).toBe(path.join(dir, "objects-manifest.failed.json"));
     expect(await manifestTarget(same, true)).toBe(given);
     expect(await manifestTarget({ ...same, manifestPath: path.join(dir, "other.json") }, false)).toBe(path.join(dir, "other.json"));
+  });
+});
+
+describe("the record of an interrupted run (<manifest>.copied)", () => {
+  const pair = { source: remote, target: { ...remote, path: "/y" } };
+  const journal = (name: string, text: string) => {
+    const file = path.join(dir, name);
+    writeFileSync(file, text, { mode: 0o600 });
+    return file;
+  };
+  const head = `${JSON.stringify(pair)}\n`;
+
+  it("keeps every complete line before a last line cut mid-key (what a crash or a full disk leaves), and says the record is incomplete", async () => {
+    const lines: string[] = [];
+    const file = journal("torn.copied", `${head}"a.txt"\n"b.txt"\n"c.t`);
+    expect(await readJournal(file, pair, (l) => lines.push(l))).toEqual({ keys: ["a.txt", "b.txt"], torn: true });
+    expect(lines[0]).toBe(
+      `${file} ends mid-line (the run that wrote it was stopped while writing, or could not write any more): keeping the 2 complete key(s); what that run copied after them is not known as freehold's, and the manifest says its record is incomplete`,
+    );
+    // What a run whose write failed leaves: its complete lines, the last newline cut.
+    expect(await readJournal(journal("cut.copied", `${head}"a.txt"\n"b.txt"`), pair, () => {})).toEqual({ keys: ["a.txt", "b.txt"], torn: true });
+    expect(await readJournal(journal("whole.copied", `${head}"a.txt"\n"b.txt"\n`), pair, () => {})).toEqual({ keys: ["a.txt", "b.txt"], torn: false });
+  });
+
+  it("distrusts the whole record when a line before the last or its header is bad", async () => {
+    const lines: string[] = [];
+    expect(await readJournal(journal("middle.copied", `${head}"a.txt"\n"b.t\n"c.txt"\n`), pair, (l) => lines.push(l))).toEqual({ keys: [], torn: false });
+    expect(lines[0]).toContain("is not a record freehold wrote (line 3 is not one JSON string)");
+    expect(await readJournal(journal("head.copied", `{"source":\n"a.txt"\n`), pair, (l) => lines.push(l))).toEqual({ keys: [], torn: false });
+    expect(await readJournal(journal("other.copied", `${JSON.stringify({ ...pair, target: remote })}\n"a.txt"\n`), pair, (l) => lines.push(l))).toEqual({ keys: [], torn: false });
+    expect(lines.at(-1)).toContain("records another source or target");
+  });
+});
+
+describe("one run at a time with a manifest (<manifest>.lock)", () => {
+  it("refuses a second run while a live run holds the lock, naming it; releases its own at the end", () => {
+    const manifest = path.join(dir, "locked.json");
+    // The holder: a live process other than this one (the run's check treats its own pid as stale).
+    const holder = execFileSync("sh", ["-c", "sleep 30 >/dev/null 2>&1 & echo $!"], { encoding: "utf8" }).trim();
+    try {
+      writeFileSync(`${manifest}.lock`, JSON.stringify({ pid: Number(holder), start: processStart(Number(holder)), startedAt: "2026-12-07T04:00:00.000Z" }), { mode: 0o600 });
+      expect(() => lockManifest(manifest, () => {})).toThrow(
+        `refusing to migrate: another run (pid ${holder}, started 2026-12-07T04:00:00.000Z) is using the manifest ${manifest}; nothing was copied. Wait for it to end, or give this run another --manifest. If that process is not a freehold run, remove ${manifest}.lock and run again.`,
+      );
+    } finally {
+      process.kill(Number(holder));
+    }
+  });
+
+  it("takes over the lock of a run that is no longer going (a dead pid, or a live pid started at another time), and says so", () => {
+    const manifest = path.join(dir, "stale.json");
+    const lines: string[] = [];
+    // pid 1 is alive, but not the process that started at tick "1" (reused pid).
+    writeFileSync(`${manifest}.lock`, JSON.stringify({ pid: 1, start: "1", startedAt: "2026-12-07T03:00:00.000Z" }), { mode: 0o600 });
+    const release = lockManifest(manifest, (l) => lines.push(l));
+    expect(lines).toEqual([`taking over ${manifest}.lock: the run that left it (pid 1, started 2026-12-07T03:00:00.000Z) is no longer going`]);
+    expect(JSON.parse(readFileSync(`${manifest}.lock`, "utf8"))).toMatchObject({ pid: process.pid });
+    release();
+    expect(readdirSync(dir).filter((f) => f.startsWith("stale.json"))).toEqual([]);
+  });
+});
+
+describe("a manifest's temporary file", () => {
+  it("is never at a name another user could create in advance: a planted <manifest>.<pid>.tmp does not stop the write, and nothing is left beside it", async () => {
+    const folder = mkdtempSync(path.join(dir, "atomic-"));
+    const file = path.join(folder, "m.json");
+    mkdirSync(`${file}.${process.pid}.tmp`); // what another user of a shared folder could plant
+    await writeJsonAtomic(file, { ok: true });
+    expect(JSON.parse(readFileSync(file, "utf8"))).toEqual({ ok: true });
+    expect(readdirSync(folder).sort()).toEqual(["m.json", `m.json.${process.pid}.tmp`]);
   });
 });

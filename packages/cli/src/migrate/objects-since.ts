@@ -10,8 +10,8 @@
  * Whether it describes this source and target is checked by `sinceProblems`
  * (objects-delta.ts).
  */
-import { constants } from "node:fs";
-import { open, readFile, realpath, stat } from "node:fs/promises";
+import { constants, type Stats, statSync } from "node:fs";
+import { open, readFile, realpath } from "node:fs/promises";
 import path from "node:path";
 import { z } from "zod";
 import { MigrationError, type MigrationProblem } from "./errors";
@@ -43,6 +43,7 @@ export const sinceManifestSchema = z.looseObject({
   objects: z.array(entry),
   extraTargetObjects: z.array(z.string()),
   copiedObjects: z.array(z.string().min(1)).optional(),
+  copiedObjectsIncomplete: z.literal(true).optional(),
 });
 
 /** Why this user should not trust the file at `file` (its real path): every reason at once. */
@@ -57,12 +58,36 @@ export async function trustProblems(file: string, uid: number): Promise<Migratio
   } finally {
     await handle.close();
   }
-  const dir = path.dirname(file);
-  const loose = openAncestor(dir);
-  if (loose !== undefined) out.push({ item: loose, message: `can be written by others without the sticky bit (mode ${((await stat(loose)).mode & 0o7777).toString(8).padStart(4, "0")}): anyone could have replaced the manifest below it` });
-  const ds = await stat(dir);
-  if ((ds.mode & 0o1000) === 0 && ds.uid !== uid && ds.uid !== 0) out.push({ item: dir, message: `the folder holding the manifest belongs to user ${ds.uid}, who could have replaced it` });
+  out.push(...folderProblems(path.dirname(file), uid, "could have replaced"));
   return out;
+}
+
+/**
+ * Why a manifest in `dir` is not safe from other users: a folder above it they can write without
+ * the sticky bit, or the folder belonging to another user (not root) without it. `verb`: what they
+ * could do to the manifest. A folder not made yet is judged by the folders above it.
+ */
+export function folderProblems(dir: string, uid: number, verb: string): MigrationProblem[] {
+  const out: MigrationProblem[] = [];
+  const loose = openAncestor(dir);
+  if (loose !== undefined) out.push({ item: loose, message: `can be written by others without the sticky bit (mode ${(statSync(loose).mode & 0o7777).toString(8).padStart(4, "0")}): anyone ${verb} the manifest below it` });
+  let ds: Stats | undefined;
+  try {
+    ds = statSync(dir);
+  } catch {
+    ds = undefined; // not made yet: the folders above it were judged
+  }
+  if (ds && (ds.mode & 0o1000) === 0 && ds.uid !== uid && ds.uid !== 0) out.push({ item: dir, message: `the folder holding the manifest belongs to user ${ds.uid}, who ${verb} it` });
+  return out;
+}
+
+/**
+ * Refuse (a usage error: nothing is copied) a `--manifest` in a folder other users can change:
+ * they could replace the manifest a later final delta deletes by, or plant the names a run writes beside it.
+ */
+export function manifestFolderProblems(file: string, uid = process.getuid?.() ?? 0): string[] {
+  const found = folderProblems(path.dirname(path.resolve(file)), uid, "could replace");
+  return found.map((p) => `--manifest ${file}: ${p.item} ${p.message}; give a manifest path in a folder only you can change (chmod go-w ${p.item}, or a folder in your home)`);
 }
 
 /** Read, check and parse the manifest given to `--since`; throws one error naming every problem. */

@@ -35,7 +35,7 @@ import { rcloneFailure } from "./diagnose";
 import { MigrationError, MigrationInterrupted } from "./errors";
 import { type ListedObject, type ObjectManifest, objectProblems, writeJsonAtomic } from "./manifest";
 import { chainCopied, type DeltaPlan, deleteRemoved, eachKey, planDelta, sinceProblems, stillAsCopied } from "./objects-delta";
-import { dropJournal, journalPath, openJournal, readJournal } from "./objects-journal";
+import { dropJournal, journalPath, lockManifest, openJournal, readJournal } from "./objects-journal";
 import { refuseMassDelete } from "./objects-since";
 import { type RunResult, toolVersion } from "./proc";
 import { defaultVerify, describeRemote, list, listWithHashes, type RcloneContext, type RcloneRemote, rclone, remotesOverlap, type SkippedEntry, skippedProblems, type VerifyObjectsResult, verifyPair, withRclone } from "./rclone";
@@ -375,7 +375,7 @@ async function plan(ctx: RcloneContext, opts: MigrateObjectsOptions, log: (l: st
   }
   log(`delta since ${opts.since?.finishedAt}: ${delta.changed.length} changed at the source, ${delta.removed.length + delta.removedUnknown.length + delta.unproven.length} removed from it, ${pre.sourceObjects - pre.present.length - delta.changed.length} new`);
   if (delta.unproven.length > 0)
-    log(`not deleting ${delta.unproven.length} object(s) gone from the source that no freehold run is recorded as having written (the target held them, equal, when a run began: before the first copy, or from a run interrupted before it wrote its manifest); the manifest names them in delta.notProven`);
+    log(`not deleting ${delta.unproven.length} object(s) gone from the source that no freehold run is recorded as having written (the target held them, equal, when a run began: before the first copy, or from a run interrupted before it wrote its manifest${opts.since?.copiedObjectsIncomplete ? "; the earlier manifest says its record of copied objects is incomplete (an interrupted run's record was cut short), so some of them may be freehold's" : ""}); the manifest names them in delta.notProven`);
   const { deleted, kept } = await deleteForDelta(ctx, { ...opts, since }, delta, log);
   return { pre, delta: { ...delta, removed: deleted, keptWritten: kept }, runs: deltaRuns(pre, delta, { replace: opts.replace === true, since }) };
 }
@@ -472,6 +472,18 @@ export async function migrateObjects(opts: MigrateObjectsOptions): Promise<Objec
     throw new MigrationError("objects", "refusing to migrate: the source and target are the same storage with overlapping paths", [{ item: opts.to.path, message: "overlaps the source path" }]);
   const mode = opts.verify ?? defaultVerify(opts.from, opts.to);
   const transfers = Math.max(1, Math.floor(opts.transfers ?? 4));
+  // One run at a time with a manifest: taken before its record of an interrupted run is read.
+  const unlock = opts.manifestPath ? lockManifest(path.resolve(opts.manifestPath), log) : () => {};
+  try {
+    return await copyAndVerify(opts, { log, t0, startedAt, mode, transfers });
+  } finally {
+    unlock();
+  }
+}
+
+/** migrateObjects once the manifest is this run's: copy, verify, write the manifest. */
+async function copyAndVerify(opts: MigrateObjectsOptions, o: { log: (l: string) => void; t0: number; startedAt: string; mode: "hash" | "download"; transfers: number }): Promise<ObjectManifest> {
+  const { log, t0, startedAt, mode, transfers } = o;
   return withRclone(
     { FHSRC: opts.from, FHDST: opts.to },
     async (ctx) => {
@@ -483,9 +495,9 @@ export async function migrateObjects(opts: MigrateObjectsOptions): Promise<Objec
       const { pre, delta } = p;
       // What an interrupted run of this pair copied and the target still holds equal: freehold's too.
       const present = new Set(pre.present);
-      const earlierCopied = earlier.filter((k) => present.has(k) && !(delta?.removed ?? []).includes(k));
-      const record = await openJournal(journal, pair, earlierCopied, log);
-      const { copyLog, copyMs, copiedKeys, withheld } = await copyAll(ctx, opts, p.runs, { transfers, record }, log);
+      const earlierCopied = earlier.keys.filter((k) => present.has(k) && !(delta?.removed ?? []).includes(k));
+      const journalFile = await openJournal(journal, pair, earlierCopied, log);
+      const { copyLog, copyMs, copiedKeys, withheld } = await copyAll(ctx, opts, p.runs, { transfers, record: journalFile.record }, log).finally(() => journalFile.close());
       const stats = copyLog.stats;
       log(`copied ${stats.transfers ?? 0} object(s), ${stats.bytes ?? 0} bytes (${pre.different.length} replacing a different one); ${pre.present.length} already present`);
       const v = await verifyCopied(ctx, opts, { mode, copied: copiedKeys, transfers }, log);
@@ -515,6 +527,8 @@ export async function migrateObjects(opts: MigrateObjectsOptions): Promise<Objec
         replacedObjects: opts.replace ? pre.different.map((x) => x.path) : changed,
         // What the application wrote over freehold's copy is no longer freehold's: a later delta never deletes it.
         copiedObjects: chainCopied(opts.since, [...(delta?.removed ?? []), ...keptWritten], [...earlierCopied, ...copiedKeys, ...v.recopied]),
+        // An interrupted run's record cut short lost at least one key it copied: that object is not known as freehold's.
+        ...(earlier.torn || opts.since?.copiedObjectsIncomplete ? { copiedObjectsIncomplete: true } : {}),
         ...(v.recopied.length > 0 ? { recopiedObjects: v.recopied } : {}),
         ...(delta && opts.since ? { delta: { since: opts.since.finishedAt, changed, removed: delta.removed, added: pre.sourceObjects - pre.present.length - delta.changed.length, ...(delta.removedUnknown.length ? { notDeleted: delta.removedUnknown } : {}), ...(keptWritten.length ? { keptWritten } : {}), ...(delta.unproven.length ? { notProven: delta.unproven } : {}) } } : {}),
         followLinks: opts.followLinks === true,
@@ -525,7 +539,13 @@ export async function migrateObjects(opts: MigrateObjectsOptions): Promise<Objec
         ok: problems.length === 0,
       };
       if (manifestPath) {
-        await writeJsonAtomic(manifestPath, manifest);
+        await writeJsonAtomic(manifestPath, manifest).catch((e: unknown) => {
+          throw new MigrationError(
+            "objects",
+            `the objects were ${problems.length === 0 ? "copied and verified" : "copied, and the verification found problems"}, but the manifest could not be written to ${manifestPath}: ${(e as Error).message}. Check room and permissions where the manifest goes (--manifest), then run the same command again: it copies only what is missing and writes the manifest.`,
+            [{ item: manifestPath, message: `cannot be written (${(e as NodeJS.ErrnoException).code ?? String(e)})` }],
+          );
+        });
         log(`manifest written to ${manifestPath}`);
       }
       if (problems.length === 0) await dropJournal(journal);

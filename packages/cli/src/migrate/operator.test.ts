@@ -200,7 +200,7 @@ describe("rclone connection strings with ':' and ',' in option values", () => {
     );
   });
 
-  it("refuses a target in the source's bucket reached by another spelling of its endpoint (localhost for 127.0.0.1), writing nothing into the source", async () => {
+  it("refuses a target in the source's bucket reached by another spelling of its endpoint (localhost for 127.0.0.1, this host's own address when it has one), writing nothing into the source", async () => {
     const s3 = (S3 as S3Server).remote("spelled/data");
     const { secret_access_key: secret, ...visible } = s3.options;
     const secrets = path.join(scratch, "spelled.secrets");
@@ -213,10 +213,16 @@ describe("rclone connection strings with ':' and ',' in option values", () => {
     expect(seed.code, seed.stderr).toBe(0);
     const other = (S3 as S3Server).endpoint.replace("127.0.0.1", "LocalHost");
     expect(other).not.toBe((S3 as S3Server).endpoint);
-    const to = formatRemote("s3", { ...visible, endpoint: other }, "spelled/data/copy");
-    const r = await freehold(["migrate", "objects", "--from", from, "--from-secrets-file", secrets, "--to", to, "--to-secrets-file", secrets, "--manifest", path.join(scratch, "spelled.json")]);
-    expect(r.code, r.stderr).toBe(1);
-    expect(r.stderr).toContain("refusing to migrate: the source and target are the same storage with overlapping paths");
+    // This host's own (non-loopback) address reaches the same server as 127.0.0.1 does when it listens on every address.
+    const own = Object.values(os.networkInterfaces())
+      .flatMap((l) => l ?? [])
+      .find((i) => !i.internal && i.family === "IPv4")?.address;
+    for (const endpoint of [other, ...(own ? [(S3 as S3Server).endpoint.replace("127.0.0.1", own)] : [])]) {
+      const to = formatRemote("s3", { ...visible, endpoint }, "spelled/data/copy");
+      const r = await freehold(["migrate", "objects", "--from", from, "--from-secrets-file", secrets, "--to", to, "--to-secrets-file", secrets, "--manifest", path.join(scratch, "spelled.json")]);
+      expect(r.code, r.stderr).toBe(1);
+      expect(r.stderr, endpoint).toContain("refusing to migrate: the source and target are the same storage with overlapping paths");
+    }
     const objects = await withRclone({ FHSRC: s3 }, (ctx) => list(ctx, ctx.specs.FHSRC as string, { hashes: false }));
     expect(objects.objects.map((o) => o.path)).toEqual(["img1.jpg"]);
   });
@@ -465,6 +471,30 @@ describe("no copy of the data left behind, and nothing left running", () => {
     expect(failed.stderr).not.toContain("target-pw-");
     expect(readdirSync(tmp)).toEqual([]);
     expect(await sql(other, "SELECT string_agg(tablename, ',' ORDER BY tablename) FROM pg_tables WHERE schemaname = 'public';")).toEqual(["slowly_idx"]);
+  });
+
+  it("verify database whose one side fails to open (a service file's options drop the fingerprint key) exits 1 within seconds, leaving no session on the other side", async () => {
+    const target = await emptyTarget();
+    const services = path.join(scratch, "verify-services.conf");
+    writeFileSync(services, "[opts]\noptions=-c work_mem=8MB\n", { mode: 0o600 });
+    const plain = dbRun(src, target);
+    const env = { ...plain.env, PGSERVICEFILE: services };
+    const at = (flag: "from" | "to", url: string) => [`--${flag}`, url, `--${flag}-password-env`, `FREEHOLD_TEST_${flag.toUpperCase()}_PASSWORD`];
+    const direct = { from: plain.args[plain.args.indexOf("--from") + 1] as string, to: plain.args[plain.args.indexOf("--to") + 1] as string };
+    for (const [from, to, failing] of [
+      [`${direct.from}?service=opts`, direct.to, "source"],
+      [direct.from, `${direct.to}?service=opts`, "target"],
+    ] as const) {
+      const run = start(["migrate", "verify", "database", ...at("from", from), ...at("to", to), "--allow-unverified-tls"], env);
+      const bound = setTimeout(() => run.child.kill("SIGKILL"), 20_000);
+      const r = await run.done;
+      clearTimeout(bound);
+      expect(r.code, `${failing}: ${r.stderr}`).toBe(1);
+      expect(r.stderr).toContain(`psql failed to prepare a session on the ${failing}`);
+      const other = failing === "source" ? (B as PostgresServer) : (A as PostgresServer);
+      // The other side's session ended with the process (its server notices the closed connection at once).
+      await until(`no session is left on the ${failing === "source" ? "target" : "source"}`, async () => (await sql(other.superuserUrl, "SELECT count(*) FROM pg_stat_activity WHERE application_name LIKE 'freehold-migrate-%' AND pid <> pg_backend_pid();"))[0] === "0", 5_000);
+    }
   });
 
   it("SIGHUP during the restore stops every tool and query on both servers, undoes the restore and removes the dump (exit 129); no password is ever on a command line", async () => {

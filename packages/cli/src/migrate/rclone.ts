@@ -163,16 +163,32 @@ function endpointOf(v: string | undefined): { host: string; port: string } | und
   }
 }
 
-/** An address as compared: an IPv4-mapped IPv6 address as IPv4; every loopback address (127.0.0.0/8, ::1, and the unspecified addresses, which reach this host too) as one. */
-function addressKey(a: string): string {
-  let v = a.toLowerCase();
+/** An address as written: an IPv4-mapped IPv6 address as IPv4, lower case, no zone (`%eth0`). */
+function plainAddress(a: string): string {
+  let v = a.toLowerCase().replace(/%.*$/, "");
   const hex = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(v);
   if (hex) {
     const [hi, lo] = [Number.parseInt(hex[1] as string, 16), Number.parseInt(hex[2] as string, 16)];
     v = `${hi >> 8}.${hi & 255}.${lo >> 8}.${lo & 255}`;
   }
-  v = v.replace(/^::ffff:(?=\d+\.)/, "");
-  return /^127\.\d+\.\d+\.\d+$/.test(v) || v === "::1" || v === "0.0.0.0" || v === "::" ? "loopback" : v;
+  return v.replace(/^::ffff:(?=\d+\.)/, "");
+}
+
+/** Every address of this host's own interfaces (a server on this host that listens on all of them is reached by each). */
+function ownAddresses(): Set<string> {
+  const own = new Set<string>();
+  for (const list of Object.values(os.networkInterfaces())) for (const i of list ?? []) own.add(plainAddress(i.address));
+  return own;
+}
+
+/**
+ * An address as compared: every address that reaches this host as one, "loopback": 127.0.0.0/8,
+ * ::1, the unspecified addresses, and every address of this host's interfaces (a MinIO on the
+ * migration host is reached as 127.0.0.1 and as the host's own or private address alike).
+ */
+function addressKey(a: string, own: Set<string> = ownAddresses()): string {
+  const v = plainAddress(a);
+  return /^127\.\d+\.\d+\.\d+$/.test(v) || v === "::1" || v === "0.0.0.0" || v === "::" || own.has(v) ? "loopback" : v;
 }
 
 /** A loopback or private address (RFC 1918, link-local, IPv6 unique-local and link-local): one that two names share only when they name one server. */
@@ -182,14 +198,15 @@ function privateAddress(v: string): boolean {
 
 /** The addresses a host name resolves to (as the system resolves them for rclone); none when it does not resolve within 5 s. */
 async function addressesOf(h: string): Promise<Set<string>> {
-  if (isIP(h) !== 0) return new Set([addressKey(h)]);
+  const own = ownAddresses();
+  if (isIP(h) !== 0) return new Set([addressKey(h, own)]);
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Error("timed out")), 5000);
   });
   try {
     const found = await Promise.race([lookup(h, { all: true }), timeout]);
-    return new Set(found.map((x) => addressKey(x.address)));
+    return new Set(found.map((x) => addressKey(x.address, own)));
   } catch {
     return new Set();
   } finally {
@@ -201,7 +218,8 @@ async function addressesOf(h: string): Promise<Set<string>> {
  * Whether two places could be one storage: the same namespace, or endpoints on the same port
  * (the scheme's default filled in) whose hosts are one: the same name in any case, an address and
  * a name that resolves to it, or two names that share a loopback or private address (`localhost`,
- * `127.0.0.1` and `[::1]` are one host; so are two names of one MinIO on a private network). Two
+ * `127.0.0.1`, `[::1]` and this host's own addresses are one host; so are two names of one MinIO on
+ * a private network). Two
  * names that share only a public address are not taken for one: a provider that serves every
  * customer's endpoint from the same addresses (Cloudflare R2's `<account>.r2.cloudflarestorage.com`)
  * tells them apart by name.

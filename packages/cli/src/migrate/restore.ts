@@ -29,6 +29,8 @@
  * and hex-encoded names: no statement is split, no name is spliced into SQL
  * unquoted, and nothing a file says is run as SQL.
  */
+import { rm, writeFile } from "node:fs/promises";
+import path from "node:path";
 import { pgFailure } from "./diagnose";
 import { MigrationToolError } from "./errors";
 import { parseJsonLine, type PgConnection, psql, quoteLiteral } from "./pg";
@@ -391,6 +393,31 @@ async function tableDataItems(pgRestore: string, dumpDir: string): Promise<Map<n
 }
 
 /**
+ * The dump's table of contents without its MATERIALIZED VIEW DATA entries (the
+ * `REFRESH MATERIALIZED VIEW` of each view the source had populated), for
+ * `pg_restore --use-list`, and how many it left out. A refresh runs the view's
+ * query as the view's owner: restored without a role, that is the target's
+ * login, its administrator, and a source role's view query (through a
+ * built-in that runs SQL text, such as query_to_xml) would read what only the
+ * administrator may, into a relation the application can be granted. Such
+ * views stay unpopulated (as the source's own pg_dump created them, WITH NO
+ * DATA) for the operator to refresh as the application role.
+ */
+async function withoutMaterializedViewData(pgRestore: string, dumpDir: string): Promise<{ text: string; held: number }> {
+  const r = await run(pgRestore, ["-l", dumpDir]);
+  if (r.code !== 0) throw pgFailure(r, { action: "read the dump's table of contents" });
+  const lines = r.stdout.split("\n");
+  const kept = lines.filter((l) => !/^\d+; \d+ \d+ MATERIALIZED VIEW DATA /.test(l));
+  return { text: kept.join("\n"), held: lines.length - kept.length };
+}
+
+/** The target's materialized views that hold no data (`pg_matviews.ispopulated` false), as quoted qualified names. */
+export async function unpopulatedMaterializedViews(target: PgConnection): Promise<string[]> {
+  const r = await psql(target, "SELECT pg_catalog.format('%I.%I', schemaname, matviewname) FROM pg_catalog.pg_matviews WHERE NOT ispopulated ORDER BY 1;", { action: "list the materialized views left unpopulated" });
+  return r.lines;
+}
+
+/**
  * Refuse, before anything is written, a restore role the target's login
  * cannot act as: it must exist and the login must be able to SET ROLE to it
  * (membership; from PostgreSQL 16 the SET option of that membership).
@@ -447,9 +474,15 @@ export async function restoreSchema(o: SchemaRestoreOptions): Promise<void> {
  */
 export async function restoreSections(o: Omit<RestoreOptions, "onTableRestored" | "targetIdentity" | "tables" | "work">, sections: Array<"data" | "post-data">, onTableData?: (sourceOid: number) => void): Promise<void> {
   const items = onTableData ? await tableDataItems(o.pgRestore, o.dumpDir) : new Map<number, number>();
-  o.log(`pg_restore -j ${o.jobs} ${sections.map((s) => `--section=${s}`).join(" ")} ${o.dumpDir} -> ${o.target.display}`);
+  const list = o.role || !sections.includes("post-data") ? undefined : await withoutMaterializedViewData(o.pgRestore, o.dumpDir);
+  if (list?.held) o.log(`materialized views left unpopulated: restoring as the target's login, a refresh would run each view's query as it (refresh them as the application role)`);
+  o.log(`pg_restore -j ${o.jobs} ${sections.map((s) => `--section=${s}`).join(" ")}${list?.held ? " -L (without MATERIALIZED VIEW DATA)" : ""} ${o.dumpDir} -> ${o.target.display}`);
   const parallel = o.jobs > 1;
-  const rest = await run(o.pgRestore, [...restoreOptions(o.role), ...(parallel ? [`--jobs=${o.jobs}`, "--verbose"] : []), ...sections.map((s) => `--section=${s}`), "--dbname", o.target.conninfo, o.dumpDir], {
+  // The list beside the dump, in the run's private folder (pg_restore reads it by name: not from a pipe).
+  const listFile = path.join(path.dirname(o.dumpDir), "restore-list");
+  if (list?.held) await writeFile(listFile, list.text, { mode: 0o600 });
+  const listed = list?.held ? [`--use-list=${listFile}`] : [];
+  const rest = await run(o.pgRestore, [...restoreOptions(o.role), ...(parallel ? [`--jobs=${o.jobs}`, "--verbose"] : []), ...sections.map((s) => `--section=${s}`), ...listed, "--dbname", o.target.conninfo, o.dumpDir], {
     env: o.target.env,
     secrets: o.target.secrets,
     ...(o.signal ? { signal: o.signal } : {}),
@@ -459,6 +492,7 @@ export async function restoreSections(o: Omit<RestoreOptions, "onTableRestored" 
       if (oid !== undefined) onTableData?.(oid);
     },
   });
+  if (list?.held) await rm(listFile, { force: true });
   if (rest.code !== 0) throw pgFailure(rest, { side: "target", action: sections.includes("data") ? "restore the data into the target" : "create the indexes and constraints in the target", display: o.target.display });
   for (const oid of items.values()) onTableData?.(oid); // repeats are ignored by the caller
 }

@@ -401,6 +401,21 @@ describe("rclone remotes", () => {
     expect(await remotesOverlap(interop, { type: "gcs", options: {}, path: "other" })).toBe(false);
   });
 
+  it("takes this host's own addresses (every interface's, IPv4 and IPv6) for loopback: one server reached as 127.0.0.1 and as the host's address overlaps", async (ctx) => {
+    const s3at = (endpoint: string, p = "shop/data") => ({ type: "s3" as const, options: { provider: "Other", endpoint }, path: p });
+    const own = Object.values(os.networkInterfaces())
+      .flatMap((l) => l ?? [])
+      .filter((i) => !i.internal);
+    if (own.length === 0) ctx.skip(); // this machine has no non-loopback address to reach itself by
+    for (const i of own) {
+      const h = i.family === "IPv6" ? `[${i.address}]` : i.address;
+      expect(await remotesOverlap(s3at("http://127.0.0.1:56640"), s3at(`http://${h}:56640`, "shop/data/copy")), h).toBe(true);
+      expect(await remotesOverlap(s3at(`http://${h}:56640`), s3at("http://localhost:56640", "shop/data/copy")), h).toBe(true);
+      expect(await remotesOverlap(s3at("http://127.0.0.1:56640"), s3at(`http://${h}:56641`, "shop/data/copy")), h).toBe(false);
+    }
+    expect(await remotesOverlap(s3at("http://127.0.0.1:56640"), s3at("http://192.0.2.222:56640", "shop/data/copy"))).toBe(own.some((i) => i.address === "192.0.2.222"));
+  });
+
   it("signs an Azure account SAS deterministically", () => {
     const url = azureAccountSasUrl({
       endpoint: "http://127.0.0.1:10000/devstoreaccount1",

@@ -152,10 +152,13 @@ export async function verifyDatabase(opts: { from: string; to: string; fromPassw
   // The fingerprint's key drawn now, for this comparison only, and never stored (fingerprint.ts).
   const key = newFingerprintKey();
   // Each side's snapshot session waits, idle in its transaction, while the other side is read: no server default ends it.
-  const [s, d] = await Promise.all([
-    SourceSnapshot.open(withSession(src, { settings: sessionSettings(si.versionNum), params: CLIENT_KEEPALIVES }), key, opts.signal),
-    SourceSnapshot.open(withSession(dst, { settings: sessionSettings(di.versionNum), params: CLIENT_KEEPALIVES }), key, opts.signal),
-  ]);
+  // A failure on either side ends the other's session at once (openPair).
+  const [s, d] = await SourceSnapshot.openPair(
+    withSession(src, { settings: sessionSettings(si.versionNum), params: CLIENT_KEEPALIVES }),
+    withSession(dst, { settings: sessionSettings(di.versionNum), params: CLIENT_KEEPALIVES }),
+    key,
+    opts.signal,
+  );
   try {
     const { sums: ss, tables } = await compareSnapshotTables(s, d, mode);
     const [slo, dlo] = await Promise.all([s.largeObjects(), d.largeObjects()]);
