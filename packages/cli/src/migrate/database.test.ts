@@ -594,17 +594,19 @@ describe("code of the source the target would run (real PostgreSQL)", () => {
     expect(await sql(to, "SELECT count(*) FROM pg_proc WHERE pronamespace = 'public'::regnamespace")).toEqual(["0"]);
   });
 
-  it("fingerprints the tables after post-data when the source holds its own code: a materialized view whose refresh rewrites a table fails verification instead of passing over it", async () => {
+  it("fingerprints the tables after post-data when the source holds its own code: an index whose build rewrites another table fails verification instead of passing over it", async () => {
     const { from, to } = await pair("postdata");
+    // Trusted code (the source's login owns it) that writes when post-data builds the index: an IMMUTABLE label is no promise.
     await sql(
       from,
       `CREATE TABLE public.accounts (id int PRIMARY KEY, balance int); INSERT INTO public.accounts SELECT i, 100 FROM generate_series(1, 50) i;
-       CREATE FUNCTION public.bump() RETURNS int LANGUAGE plpgsql AS $$ BEGIN UPDATE public.accounts SET balance = balance + 1 WHERE id = 1; RETURN 1; END $$;
-       CREATE MATERIALIZED VIEW public.mv AS SELECT public.bump() AS b;`,
+       CREATE FUNCTION public.bump() RETURNS void LANGUAGE plpgsql AS $$ BEGIN UPDATE public.accounts SET balance = balance + 1 WHERE id = 1; END $$;
+       CREATE FUNCTION public.f(x int) RETURNS int LANGUAGE plpgsql IMMUTABLE AS $$ BEGIN PERFORM public.bump(); RETURN x; END $$;
+       CREATE TABLE public.notes (id int PRIMARY KEY, x int); INSERT INTO public.notes VALUES (1, 1);
+       CREATE INDEX notes_fx ON public.notes (public.f(x));`,
     );
-    const lines: string[] = [];
-    const err = (await migrateDatabase({ from, to, manifestPath: path.join(dir, "postdata.json"), log: (l) => lines.push(l) }).catch((e: unknown) => e)) as MigrationError;
-    expect(await sql(to, "SELECT balance FROM public.accounts WHERE id = 1;")).toEqual(["102"]); // the refresh ran on the target
+    const err = (await migrateDatabase({ from, to, manifestPath: path.join(dir, "postdata.json") }).catch((e: unknown) => e)) as MigrationError;
+    expect(await sql(to, "SELECT balance FROM public.accounts WHERE id = 1;")).toEqual(["102"]); // the index build ran it on the target
     expect(err).toBeInstanceOf(MigrationError);
     expect(err.items).toEqual(["public.accounts"]);
     expect(err.message).toMatch(/content differs/);

@@ -672,7 +672,7 @@ describe("freehold replicate", () => {
       ).replace("used by when", "when"),
       why("public.ok(integer)", "constraint t_v_check of public.t"),
       why("public.stamp()", "trigger t_stamp of public.t (fires on a subscriber)"),
-      "built-in query_to_xml(text,boolean,boolean,text), used by constraint notes_body_check of public.notes, runs SQL text it is given (or reads the relation or cursor it is named), so that code can run any function with the rights of the role that applies the rows on the target, and what it runs is a string no check can follow: remove that use on the source (replication and migration refuse it whoever owns the table)",
+      "built-in query_to_xml(text,boolean,boolean,text), used by constraint notes_check of public.notes, runs SQL text it is given (or reads the relation or cursor it is named), so that code can run any function with the rights of the role that applies the rows on the target, and what it runs is a string no check can follow: remove that use on the source (replication and migration refuse it whoever owns the table)",
     ]);
     expect(await sql(to, "SELECT (SELECT count(*) FROM pg_class WHERE relnamespace = 'public'::regnamespace) + (SELECT count(*) FROM pg_subscription) + (SELECT count(*) FROM pg_roles WHERE rolname = 'pwned');")).toEqual(["0"]);
     expect(await sql(from, "SELECT count(*) FROM pg_publication;")).toEqual(["0"]);
@@ -704,7 +704,8 @@ describe("freehold replicate", () => {
       CREATE FUNCTION typer.outer_ok(v int) RETURNS boolean LANGUAGE sql RETURN typer.deep(v); CREATE TABLE typer.t5 (id int PRIMARY KEY, v int CHECK (typer.outer_ok(v)));`,
     );
     try {
-      expect((await sourceFunctions(pgConnection(a.superuserUrl, "target"), [])).map((f) => [f.fn, f.uses, f.trusted])).toEqual([
+      // Reached ones only (a range type's constructors, owned by the bootstrap superuser, are listed too, reached by nothing).
+      expect((await sourceFunctions(pgConnection(a.superuserUrl, "target"), [])).filter((f) => f.uses !== null).map((f) => [f.fn, f.uses, f.trusted])).toEqual([
         ["typer.casted(integer)", "domain typer.casted_d (a type of constraint t2_v_check of typer.t2)", false],
         ["typer.comp(integer)", "domain typer.comp_d (a column type of typer.t1)", false],
         ["typer.deep(integer)", "called by typer.outer_ok(integer)", false],
