@@ -155,7 +155,7 @@ describe("a failing tool is the operator's to act on: its own message, the side,
       '#!/bin/sh\ncase "$1" in\n  version) echo "rclone v1.60.1-DEV" ;;\n  lsjson) echo "[]" ;;\n  *) printf \'panic: runtime error: integer divide by zero\\n\\ngoroutine 40 [running]:\\ngithub.com/rclone/rclone/fs/operations.Copy(...)\\n\' >&2; exit 2 ;;\nesac\n',
       { mode: 0o755 },
     );
-    const r = await freehold(["migrate", "objects", "--from", from, "--to", path.join(scratch, "panic-dst"), "--quiet", "--manifest", path.join(scratch, "m2.json")], { PATH: `${bin}:${process.env.PATH}` });
+    const r = await freehold(["migrate", "objects", "--from", from, "--to", path.join(scratch, "panic-dst"), "--allow-empty-source", "--quiet", "--manifest", path.join(scratch, "m2.json")], { PATH: `${bin}:${process.env.PATH}` });
     expect(r.code).toBe(1);
     expect(r.stderr).toContain(`freehold migrate: rclone failed to copy ${from} to ${path.join(scratch, "panic-dst")}: it exited with code 2.`);
     expect(r.stderr).toContain("panic: runtime error: integer divide by zero");
