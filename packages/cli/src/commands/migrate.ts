@@ -109,7 +109,7 @@ every tool and query was stopped on both sides and a partial restore undone.`,
       type: "string",
       placeholder: "ROLES",
       description:
-        "Database: comma-separated roles of the source whose functions the target may run (in an index, a CHECK, a default, a trigger, a domain or column type, or SECURITY DEFINER). The restore builds indexes and constraints after the checksums were taken, as the restoring role, so such code could change a verified table: without it, every function of the source's own schemas (outside pg_catalog and extensions, used or not: built-ins such as query_to_xml run SQL text no check can follow) owned by neither the source's login nor a superuser is refused.",
+        "Database: comma-separated roles of the source whose functions the target may run (in an index, a CHECK, a default, a trigger, a domain or column type, or SECURITY DEFINER). The restore builds indexes and constraints after the checksums were taken, as the restoring role, so such code could change a verified table: without it, a function owned by neither the source's login nor a superuser is refused.",
     },
     { name: "transfers", type: "number", placeholder: "N", description: "Objects: objects copied at once (rclone --transfers; default 4)." },
     { name: "verify", type: "string", values: ["hash", "download"], description: "Objects: trust stored MD5s (hash), or download and hash both sides (download). Default: hash, or download when either side is Azure Blob Storage, whose stored MD5 is the writer's claim, not checked." },

@@ -16,11 +16,10 @@ export const replicateSpec: CommandSpec = {
   subscribes the target to them (PostgreSQL's own publication and subscription: they run in the two servers, nothing of ours
   stays running); returns once every table's initial copy is done and changes stream. Refuses, before creating anything, a source
   whose wal_level is not logical, whose user may not replicate, with tables that have neither a primary key nor a replica identity
-  (an UPDATE or DELETE on them would fail once published) or with large objects (not replicated), any function of the source's own
-  schemas (outside pg_catalog and extensions, whether or not a CHECK, default, index, trigger, domain or column type is seen to run
-  it: built-ins such as query_to_xml run SQL text) whose owner on the source is neither its login, a superuser nor named with
-  --trust-functions-of (the target would run it with the rights of the role that applies the rows: its administrator on PostgreSQL
-  15), a table's code that calls a built-in running SQL text (query_to_xml, ts_stat...), and a target that holds tables.
+  (an UPDATE or DELETE on them would fail once published) or with large objects (not replicated), a function its tables run per row
+  (CHECK, default, index, a trigger that fires on a subscriber, domain, column type) or a SECURITY DEFINER function whose owner on
+  the source is neither its login, a superuser nor named with --trust-functions-of (the target would run it with the rights of the
+  role that applies the rows: its administrator on PostgreSQL 15), and a target that holds tables.
   A start that failed after creating the schema (the target cannot reach the source, say) leaves a marker in its subscription listing
   what it created; running start again names it, and start --restart drops exactly that and starts again.
 freehold replicate status: the lag and the WAL the slot keeps, in bytes, and the tables streaming, in whichever direction replication

@@ -15,7 +15,7 @@ import path from "node:path";
 import { dumpAndFingerprint, SourceSnapshot } from "./dump";
 import { MigrationError, MigrationInterrupted, MigrationToolError } from "./errors";
 import { checksumMethod, type LargeObjectSum, newFingerprintKey, type TableInfo, type TextMode, textMode } from "./fingerprint";
-import { sourceFunctions, sourceRunsQueries, untrustedFunctionProblems } from "./live-code";
+import { sourceFunctions, untrustedFunctionProblems } from "./live-code";
 import { compareLargeObjects, compareSequences, compareTables, type DatabaseManifest, databaseProblems, type LargeObjectEntry, type SequenceEntry, type TableEntry, writeJsonAtomic } from "./manifest";
 import {
   byKey,
@@ -152,11 +152,6 @@ interface Run {
   pair: Pair;
   servers: { src: ServerInfo; dst: ServerInfo };
   stage: Stage;
-  /**
-   * The restore's post-data may run code of the source's (a function of its own schemas, a materialized view's query, an
-   * event trigger) after a table's early fingerprint: then every table is fingerprinted again once it is over.
-   */
-  postDataRunsCode?: boolean;
 }
 
 /** Stop every session of this pair on both servers (an earlier run's, or this one's when it is interrupted). */
@@ -233,15 +228,6 @@ interface Outcome {
 }
 
 /**
- * Fingerprint a table on the target as soon as its rows are in, unless the restore's post-data may run the source's
- * code (an index build, a materialized view's refresh, an event trigger: `postDataRunsCode`), which could write a
- * table after its fingerprint: then every table is fingerprinted once post-data is over.
- */
-function early(r: Run, verifier: TargetVerifier, table: TableInfo): void {
-  if (!r.postDataRunsCode) verifier.add(table);
-}
-
-/**
  * Stream every table from the source to the target (stream-copy.ts), the
  * source fingerprinted in the same snapshot meanwhile, each table's target
  * fingerprint taken as soon as its rows are committed.
@@ -273,7 +259,7 @@ async function streamTransfer(r: Run, t: Tools, snapshot: SourceSnapshot): Promi
       ...(r.opts.targetRole ? { role: r.opts.targetRole } : {}),
       signal: r.signal,
       log: r.log,
-      onTableCopied: (x) => early(r, verifier, x),
+      onTableCopied: (x) => verifier.add(x),
     });
   } catch (e) {
     verifier.kill();
@@ -335,7 +321,7 @@ async function transfer(r: Run, t: Tools, snapshot: SourceSnapshot | undefined, 
       ...(r.opts.targetRole ? { role: r.opts.targetRole } : {}),
       onTableRestored: (oid) => {
         const table = byOid.get(oid);
-        if (table) early(r, verifier, table);
+        if (table) verifier.add(table);
       },
     });
   } catch (e) {
@@ -443,15 +429,13 @@ async function prepare(opts: MigrateDatabaseOptions, base: { src: PgConnection; 
  * made it; it is checked again as the source is now.
  */
 async function refuseUntrustedCode(r: Run, snapshotId: string | undefined): Promise<void> {
-  const fns = await sourceFunctions(r.src, r.opts.trustFunctionsOf ?? [], snapshotId);
-  const problems = untrustedFunctionProblems(fns);
+  const problems = untrustedFunctionProblems(await sourceFunctions(r.src, r.opts.trustFunctionsOf ?? [], snapshotId));
   if (problems.length > 0)
     throw new MigrationError(
       "database",
-      `refused: the source holds ${problems.length} function(s) of roles not trusted, or code that runs SQL text; the target would run them as the role that restores, some after the checksums were taken, so they could change a verified table: nothing was written to the target`,
+      `refused: the source's tables run ${problems.length} function(s) of roles not trusted; the target would run them after the checksums were taken, so they could change a verified table: nothing was written to the target`,
       problems.map((message) => ({ item: r.src.display, message })),
     );
-  r.postDataRunsCode = fns.length > 0 || (await sourceRunsQueries(r.src, snapshotId));
 }
 
 /**

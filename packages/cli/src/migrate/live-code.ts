@@ -16,34 +16,13 @@ import { randomBytes } from "node:crypto";
 import { one } from "./live-sql";
 import { type PgConnection, quoteLiteral } from "./pg";
 
-/**
- * PostgreSQL's built-ins that run the SQL text (or read the relation, view or cursor) they are given: what they run is a
- * string, recorded in no dependency, so a table's code that calls one could run any function. `ts_rewrite` only in its
- * (query, text) form (pronargs 2); dblink's functions (an extension) by their name.
- * https://www.postgresql.org/docs/15/functions-xml.html#FUNCTIONS-XML-MAPPING
- * https://www.postgresql.org/docs/15/textsearch-features.html
- */
-const SQL_TEXT = [
-  "query_to_xml", "query_to_xmlschema", "query_to_xml_and_xmlschema", "cursor_to_xml", "cursor_to_xmlschema",
-  "table_to_xml", "table_to_xmlschema", "table_to_xml_and_xmlschema", "schema_to_xml", "schema_to_xmlschema", "schema_to_xml_and_xmlschema",
-  "database_to_xml", "database_to_xmlschema", "database_to_xml_and_xmlschema", "ts_stat",
-].map((f) => `'${f}'`).join(", ");
-
-/**
- * Rows (fn regprocedure text, owner, super, uses, reached, sqltext): every function of the database's own schemas that is
- * not an extension's member, `uses` saying (when the walk finds it, `reached`) what runs it per row of a user table, or
- * that it is SECURITY DEFINER; and every built-in that runs SQL text which such code calls (`sqltext`).
- */
+/** Rows (fn regprocedure text, owner, uses, proowner oid) of every user function whose code runs per row of a user table, or is SECURITY DEFINER. */
 const REACHABLE = `WITH RECURSIVE t AS (
   -- Tables, and materialized views: the restore refreshes them (REFRESH MATERIALIZED VIEW runs the query as the role that restores).
   SELECT c.oid FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind IN ('r', 'p', 'm') AND n.nspname !~ '^pg_' AND n.nspname <> 'information_schema'
 ), queries AS (
   -- A materialized view's query, and the query of every view it reads (a refresh expands them): (relation, its view) pairs.
   SELECT c.oid, c.oid AS mv FROM pg_class c JOIN t ON t.oid = c.oid WHERE c.relkind = 'm'
-  -- A view named by regclass in a constraint, default, trigger or policy (table_to_xml('v'::regclass, ...), a function
-  -- given it): whatever reads it runs its query.
-  UNION SELECT v.oid, v.oid FROM pg_depend d JOIN pg_class v ON v.oid = d.refobjid AND v.relkind = 'v'
-    WHERE d.refclassid = 'pg_class'::regclass AND d.classid IN ('pg_constraint'::regclass, 'pg_attrdef'::regclass, 'pg_trigger'::regclass, 'pg_policy'::regclass)
   UNION SELECT v.oid, queries.mv FROM queries JOIN pg_rewrite rw ON rw.ev_class = queries.oid JOIN pg_depend d ON d.classid = 'pg_rewrite'::regclass AND d.objid = rw.oid AND d.refclassid = 'pg_class'::regclass
     JOIN pg_class v ON v.oid = d.refobjid AND v.relkind = 'v'
 ), deps AS (
@@ -54,8 +33,7 @@ const REACHABLE = `WITH RECURSIVE t AS (
   UNION ALL SELECT d.refobjid, d.refclassid, po.polrelid, format('policy %I of %s', po.polname, po.polrelid::regclass) FROM pg_policy po JOIN t ON t.oid = po.polrelid JOIN pg_depend d ON d.classid = 'pg_policy'::regclass AND d.objid = po.oid
   -- A partition key's expressions and operator classes are the partitioned table's own dependencies; every row written is routed through them.
   UNION ALL SELECT d.refobjid, d.refclassid, pt.partrelid, format('partition key of %s (routes every row)', pt.partrelid::regclass) FROM pg_partitioned_table pt JOIN t ON t.oid = pt.partrelid JOIN pg_depend d ON d.classid = 'pg_class'::regclass AND d.objid = pt.partrelid AND d.objsubid = 0
-  UNION ALL SELECT d.refobjid, d.refclassid, q.mv, CASE WHEN q.oid = q.mv AND (SELECT relkind FROM pg_class WHERE oid = q.mv) = 'v' THEN format('view %s, named by regclass in a table''s code', q.mv::regclass)
-      WHEN q.oid = q.mv THEN format('query of materialized view %s (run by its refresh)', q.mv::regclass) ELSE format('view %s, read by the refresh of materialized view %s', q.oid::regclass, q.mv::regclass) END
+  UNION ALL SELECT d.refobjid, d.refclassid, q.mv, CASE WHEN q.oid = q.mv THEN format('query of materialized view %s (run by its refresh)', q.mv::regclass) ELSE format('view %s, read by the refresh of materialized view %s', q.oid::regclass, q.mv::regclass) END
     FROM queries q JOIN pg_rewrite rw ON rw.ev_class = q.oid JOIN pg_depend d ON d.classid = 'pg_rewrite'::regclass AND d.objid = rw.oid
   -- Extended statistics on expressions: every ANALYZE of the table (autovacuum's too) evaluates them.
   UNION ALL SELECT d.refobjid, d.refclassid, st.stxrelid, format('statistics %I.%I of %s (run by ANALYZE)', sn.nspname, st.stxname, st.stxrelid::regclass) FROM pg_statistic_ext st JOIN t ON t.oid = st.stxrelid JOIN pg_namespace sn ON sn.oid = st.stxnamespace
@@ -91,53 +69,16 @@ const REACHABLE = `WITH RECURSIVE t AS (
   ) f(f) WHERE u.cls = 'pg_opclass'::regclass
   UNION SELECT coalesce(o.oprcode::oid, d.refobjid), format('called by %s', fns.fn::regprocedure) FROM fns JOIN pg_depend d ON d.classid = 'pg_proc'::regclass AND d.objid = fns.fn AND d.refclassid IN ('pg_proc'::regclass, 'pg_operator'::regclass) AND d.deptype = 'n'
     LEFT JOIN pg_operator o ON d.refclassid = 'pg_operator'::regclass AND o.oid = d.refobjid
-), exprs AS (
-  -- The expressions the walk reaches, as stored (node trees): a call of a built-in is recorded in no dependency (built-ins
-  -- are pinned), so the built-ins that run SQL text are found by their oid in the trees (":funcid <oid> ").
-  SELECT format('constraint %I of %s', co.conname, co.conrelid::regclass) AS what, co.conbin::text AS tree FROM pg_constraint co JOIN t ON t.oid = co.conrelid WHERE co.conbin IS NOT NULL
-  UNION ALL SELECT format('default of %s.%I', ad.adrelid::regclass, a.attname), ad.adbin::text FROM pg_attrdef ad JOIN t ON t.oid = ad.adrelid JOIN pg_attribute a ON a.attrelid = ad.adrelid AND a.attnum = ad.adnum
-  UNION ALL SELECT format('index %s', i.indexrelid::regclass), concat(i.indexprs::text, ' ', i.indpred::text) FROM pg_index i JOIN t ON t.oid = i.indrelid
-  UNION ALL SELECT format('trigger %I of %s (fires on a subscriber)', tg.tgname, tg.tgrelid::regclass), tg.tgqual::text FROM pg_trigger tg JOIN t ON t.oid = tg.tgrelid WHERE tg.tgenabled IN ('A', 'R') AND NOT tg.tgisinternal AND tg.tgqual IS NOT NULL
-  UNION ALL SELECT format('policy %I of %s', po.polname, po.polrelid::regclass), concat(po.polqual::text, ' ', po.polwithcheck::text) FROM pg_policy po JOIN t ON t.oid = po.polrelid
-  UNION ALL SELECT format('partition key of %s (routes every row)', pt.partrelid::regclass), pt.partexprs::text FROM pg_partitioned_table pt JOIN t ON t.oid = pt.partrelid WHERE pt.partexprs IS NOT NULL
-  UNION ALL SELECT format('statistics %I of %s (run by ANALYZE)', st.stxname, st.stxrelid::regclass), st.stxexprs::text FROM pg_statistic_ext st JOIN t ON t.oid = st.stxrelid WHERE st.stxexprs IS NOT NULL
-  UNION ALL SELECT CASE WHEN q.oid = q.mv AND (SELECT relkind FROM pg_class WHERE oid = q.mv) = 'v' THEN format('view %s, named by regclass in a table''s code', q.mv::regclass)
-      WHEN q.oid = q.mv THEN format('query of materialized view %s (run by its refresh)', q.mv::regclass) ELSE format('view %s, read by the refresh of materialized view %s', q.oid::regclass, q.mv::regclass) END, rw.ev_action::text
-    FROM queries q JOIN pg_rewrite rw ON rw.ev_class = q.oid
-  UNION ALL SELECT format('domain %s (%s)', co.contypid::regtype, types.via), co.conbin::text FROM types JOIN pg_constraint co ON co.contypid = types.oid WHERE co.conbin IS NOT NULL
-  UNION ALL SELECT format('function %s (%s)', p.oid::regprocedure, fns.what), p.prosqlbody::text FROM fns JOIN pg_proc p ON p.oid = fns.fn WHERE p.prosqlbody IS NOT NULL
-), calls AS (
-  SELECT fn, what FROM fns
-  UNION ALL SELECT b.oid, e.what FROM exprs e JOIN pg_proc b ON b.pronamespace = 'pg_catalog'::regnamespace AND (b.proname = ANY (ARRAY[${SQL_TEXT}]) OR (b.proname = 'ts_rewrite' AND b.pronargs = 2))
-    WHERE position(':funcid ' || b.oid || ' ' IN e.tree) > 0
 )
--- Every function, procedure and aggregate in a schema of the database (not an extension's member), whatever reaches it:
--- built-ins that run SQL text (query_to_xml, ts_stat...) let a CHECK or a view call any function by name with nothing
--- in a dependency, so the walk above says where a function runs but never decides whether it may. And the built-ins
--- that run SQL text, when a table's code calls them: refused whoever owns what the text names (SQL_TEXT below).
-SELECT p.oid::regprocedure::text AS fn, r.rolname AS owner, r.rolsuper AS super, string_agg(DISTINCT fns.what, '; ' ORDER BY fns.what) AS uses,
-  bool_or(fns.fn IS NOT NULL) AS reached, bool_or(fns.fn IS NOT NULL) AND (n.nspname = 'pg_catalog' OR p.proname ~ '^dblink') AS sqltext
-FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace JOIN pg_roles r ON r.oid = p.proowner LEFT JOIN calls fns ON fns.fn = p.oid
-WHERE CASE WHEN n.nspname IN ('pg_catalog', 'information_schema') THEN n.nspname = 'pg_catalog' AND fns.fn IS NOT NULL AND (p.proname = ANY (ARRAY[${SQL_TEXT}]) OR (p.proname = 'ts_rewrite' AND p.pronargs = 2))
-  ELSE (fns.fn IS NOT NULL OR n.nspname !~ '^pg_') AND ((p.proname ~ '^dblink' AND fns.fn IS NOT NULL) OR NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.classid = 'pg_proc'::regclass AND e.objid = p.oid AND e.deptype = 'e')) END
-GROUP BY p.oid, r.rolname, r.rolsuper, n.nspname`;
-
-/**
- * `query` read in an exported snapshot (its exporting transaction still open) when one is given. JIT off: the catalog
- * walk's plan costs enough to be compiled, which takes seconds where the query takes a few hundred milliseconds.
- */
-function inSnapshot(query: string, snapshot: string | undefined): string {
-  const snap = snapshot === undefined ? "" : `SET TRANSACTION SNAPSHOT ${quoteLiteral(snapshot)};\n`;
-  return `BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY;\n${snap}SET LOCAL jit = off;\n${query}\nCOMMIT;`;
-}
+SELECT p.oid::regprocedure::text AS fn, r.rolname AS owner, r.rolsuper AS super, string_agg(DISTINCT fns.what, '; ' ORDER BY fns.what) AS uses
+FROM fns JOIN pg_proc p ON p.oid = fns.fn JOIN pg_namespace n ON n.oid = p.pronamespace JOIN pg_roles r ON r.oid = p.proowner
+WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') AND NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.classid = 'pg_proc'::regclass AND e.objid = p.oid AND e.deptype = 'e')
+GROUP BY p.oid, r.rolname, r.rolsuper`;
 
 export interface SourceFunction {
   fn: string;
   owner: string;
-  /** What runs it per row, when the walk of the catalogs finds it (null: nothing it can follow does). */
-  uses: string | null;
-  /** A built-in that runs SQL text, called by a table's code: refused whoever owns it. */
-  sqltext: boolean;
+  uses: string;
   trusted: boolean;
 }
 
@@ -149,9 +90,13 @@ export interface SourceFunction {
  * still in the dump).
  */
 export async function sourceFunctions(src: PgConnection, trustedOwners: string[], snapshot?: string): Promise<SourceFunction[]> {
-  const trusted = `(NOT r.sqltext AND (r.owner = current_user OR r.super OR r.owner = ANY (ARRAY[${trustedOwners.map(quoteLiteral).join(", ")}]::text[])))`;
-  const query = `SELECT coalesce(json_agg(json_build_object('fn', r.fn, 'owner', r.owner, 'uses', r.uses, 'sqltext', r.sqltext, 'trusted', ${trusted}) ORDER BY r.fn), '[]') FROM (${REACHABLE}) r;`;
-  const line = await one(src, inSnapshot(query, snapshot), "list the functions the replicated tables run");
+  const trusted = `(r.owner = current_user OR r.super OR r.owner = ANY (ARRAY[${trustedOwners.map(quoteLiteral).join(", ")}]::text[]))`;
+  const query = `SELECT coalesce(json_agg(json_build_object('fn', r.fn, 'owner', r.owner, 'uses', r.uses, 'trusted', ${trusted}) ORDER BY r.fn), '[]') FROM (${REACHABLE}) r;`;
+  const line = await one(
+    src,
+    snapshot === undefined ? query : `BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY;\nSET TRANSACTION SNAPSHOT ${quoteLiteral(snapshot)};\n${query}\nCOMMIT;`,
+    "list the functions the replicated tables run",
+  );
   return JSON.parse(line || "[]") as SourceFunction[];
 }
 
@@ -165,17 +110,12 @@ export function untrustedFunctionProblems(fns: SourceFunction[], wayBack?: strin
   const [runs, fix] = wayBack
     ? [`would run on ${wayBack} with the rights of the role that applies ${rows} (its administrator on PostgreSQL 15)`, "there"]
     : ["would run on the target with the rights of the role that applies the rows (the target's administrator on PostgreSQL 15)", "on the source"];
-  return fns.filter((f) => !f.trusted).map((f) => (f.sqltext ? sqlTextProblem(f, wayBack) : `function ${f.fn}, owned by ${f.owner}, ${runs}, ${usedBy(f)}: make a role you trust own it ${fix} (ALTER FUNCTION ... OWNER TO), or pass --trust-functions-of ${f.owner} if you trust that role's code with those rights`));
-}
-
-/** Where the function runs, or, when no dependency leads to it, why it is refused all the same. */
-function usedBy(f: SourceFunction): string {
-  if (f.uses !== null) return `used by ${f.uses}`;
-  return "when anything calls it: nothing the check can follow calls it, but a CHECK constraint, default, trigger or materialized view can call any function by name through a built-in that runs SQL text (query_to_xml, ts_stat...) or through PL/pgSQL, so every function is refused whose owner is not trusted";
-}
-
-function sqlTextProblem(f: SourceFunction, wayBack?: string): string {
-  return `built-in ${f.fn}, used by ${f.uses}, runs SQL text it is given (or reads the relation or cursor it is named), so that code can run any function with the rights of the role that applies the rows${wayBack ? ` on ${wayBack}` : " on the target"}, and what it runs is a string no check can follow: remove that use ${wayBack ? "there" : "on the source"} (replication and migration refuse it whoever owns the table)`;
+  return fns
+    .filter((f) => !f.trusted)
+    .map(
+      (f) =>
+        `function ${f.fn}, owned by ${f.owner}, ${runs}, used by ${f.uses}: make a role you trust own it ${fix} (ALTER FUNCTION ... OWNER TO), or pass --trust-functions-of ${f.owner} if you trust that role's code with those rights`,
+    );
 }
 
 /**
@@ -190,9 +130,7 @@ export function guardSql(allowed: SourceFunction[]): string {
   do tag = `$g${randomBytes(6).toString("hex")}$`;
   while (list.some((l) => l.includes(tag)));
   return `DO ${tag} DECLARE extra text; BEGIN
-PERFORM pg_catalog.set_config('jit', 'off', true);
-SELECT string_agg(r.fn, ', ' ORDER BY r.fn) INTO extra FROM (${REACHABLE}) r WHERE r.fn <> ALL (ARRAY[${list.join(", ")}]::text[])
-  AND (r.reached OR r.sqltext OR EXISTS (SELECT 1 FROM pg_proc p WHERE p.oid = r.fn::regprocedure AND p.xmin::text::bigint = txid_current() % 4294967296));
+SELECT string_agg(r.fn, ', ' ORDER BY r.fn) INTO extra FROM (${REACHABLE}) r WHERE r.fn <> ALL (ARRAY[${list.join(", ")}]::text[]);
 IF extra IS NOT NULL THEN RAISE EXCEPTION 'the schema dumped from the source runs functions the check before it did not see (created on the source meanwhile): %; nothing was created', extra; END IF;
 END ${tag};`;
 }
@@ -225,15 +163,4 @@ export async function applyingFunctionWarnings(subscriber: PgConnection, trusted
   return problems.map(
     (p) => `the replication into ${subscriber.display} applies rows as its administrator (PostgreSQL 15) into code a role you have not trusted controls (a role that owns a table or function there may add a trigger or replace a function at any time): ${p}; until then every row it applies runs it`,
   );
-}
-
-/**
- * Whether restoring the source's post-data (index builds, constraints, REFRESH MATERIALIZED VIEW, event triggers) can run
- * code that writes a table: the source holds a materialized view or an event trigger (their code may be built-ins only).
- * Functions of its own schemas are `sourceFunctions`'. Read in `snapshot` when given, as sourceFunctions does.
- */
-export async function sourceRunsQueries(src: PgConnection, snapshot?: string): Promise<boolean> {
-  const query = `SELECT EXISTS (SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind = 'm' AND n.nspname !~ '^pg_' AND n.nspname <> 'information_schema') OR EXISTS (SELECT 1 FROM pg_event_trigger);`;
-  const line = await one(src, inSnapshot(query, snapshot), "look for materialized views and event triggers");
-  return line === "t";
 }
