@@ -16,7 +16,7 @@ import { readFile, rm } from "node:fs/promises";
 import { MigrationError } from "./errors";
 import type { RemoteDescription } from "./manifest";
 import { trustProblems } from "./objects-since";
-import { startOfProcess } from "./proc";
+import { processRunning, startOfProcess } from "./proc";
 
 export const journalPath = (manifestFile: string) => `${manifestFile}.copied`;
 
@@ -159,16 +159,9 @@ export function processStart(pid: number): string | null {
   return startOfProcess(pid)?.token ?? null;
 }
 
-/** Whether the run named by a lock is still going: its pid alive, with the start time it recorded. */
+/** Whether the run named by a lock is still going: its pid alive, with the start time it recorded (never this process). */
 function running(h: LockHolder): boolean {
-  if (h.pid === process.pid) return false;
-  try {
-    process.kill(h.pid, 0);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === "ESRCH") return false;
-  }
-  const now = processStart(h.pid);
-  return h.start === null || now === null || now === h.start;
+  return h.pid !== process.pid && processRunning(h.pid, h.start ?? undefined);
 }
 
 function readHolder(lock: string): LockHolder | undefined {

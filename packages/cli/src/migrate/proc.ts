@@ -326,3 +326,20 @@ export function startOfProcess(pid: number): { token: string; at: string } | und
   const at = r.status === 0 ? r.stdout.trim() : "";
   return at ? { token: `ps:${at.replace(/\s+/g, " ")}`, at } : undefined;
 }
+
+/**
+ * Whether the process a lock recorded is still running: its pid is alive (signal 0; EPERM is another user's live
+ * process) and, when the lock recorded its start (startOfProcess's token), the process of that pid started then: a pid
+ * is reused on a busy host, and in a container every run may get the same small pid. A start that cannot be read now
+ * is taken for the same process.
+ */
+export function processRunning(pid: number, start?: string): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== "EPERM") return false;
+  }
+  if (start === undefined) return true;
+  const now = startOfProcess(pid);
+  return now === undefined || now.token === start;
+}

@@ -31,7 +31,7 @@ import { MigrationToolError } from "./errors";
 import { freshPrivateFolder, notPrivateFolder, ownFolder, readPrivateFile, removeIfEmpty, UntrustedFileError, userFolderProblems, writePrivateFile } from "./folders";
 import type { LargeObjectSum, TableInfo } from "./fingerprint";
 import type { SequenceInfo, ServerInfo, TableSum } from "./pg";
-import { startOfProcess } from "./proc";
+import { processRunning, startOfProcess } from "./proc";
 import type { SchemaObject } from "./schema";
 import type { CreatedObject } from "./restore";
 import type { SourceState } from "./state";
@@ -140,15 +140,6 @@ export interface WorkDir {
   finish(outcome: { verified: boolean; keepDump: boolean }): Promise<boolean>;
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
-
 /** What a lock file says: the pid, and (written by this version on) its process's start. An older lock holds the pid only. */
 function readLock(text: string | undefined): { pid: number; start?: string } {
   const [pid, ...start] = (text ?? "").trim().split(" ");
@@ -173,10 +164,7 @@ function lockLine(): string {
  */
 function holderAlive(l: { pid: number; start?: string }, dir: string): boolean {
   if (l.pid === process.pid) return openHere.has(dir);
-  if (!l.pid || !alive(l.pid)) return false;
-  if (l.start === undefined) return true;
-  const now = startOfProcess(l.pid);
-  return now === undefined || now.token === l.start;
+  return l.pid > 0 && processRunning(l.pid, l.start);
 }
 
 export async function dirBytes(dir: string): Promise<number> {
